@@ -1,0 +1,36 @@
+"use server";
+
+import { headers } from "next/headers";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { signOut } from "@/lib/auth/nextauth";
+import { Invalid, Unauthenticated } from "@/lib/errors";
+import { formStateFromError } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { signOutSession } from "@/lib/sessions/sign-out";
+import { changeOwnPassword, changePasswordSchema } from "@/lib/users/password";
+
+export async function signOutAction(): Promise<void> {
+  const actor = await sessionActor();
+  if (actor) signOutSession(actor, requestMeta(await headers()));
+  await signOut({ redirectTo: "/login" });
+}
+
+export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  try {
+    const actor = await sessionActor();
+    if (!actor) throw new Unauthenticated("Your session has ended. Sign in again.");
+    const input = parseOrThrow(changePasswordSchema, {
+      old_password: formData.get("old_password"),
+      new_password: formData.get("new_password"),
+    });
+    if (input.new_password !== formData.get("confirm_password")) {
+      throw new Invalid("Please fix the highlighted fields", { confirm_password: ["Passwords do not match"] });
+    }
+    await changeOwnPassword(actor, actor.userId, input, requestMeta(await headers()));
+    return { status: "success", message: "Password changed. Your other sessions have been signed out." };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}

@@ -1,0 +1,72 @@
+"use client";
+
+import { useActionState } from "react";
+import { changePasswordAction } from "@/app/(dashboard)/actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { initialFormState } from "@/lib/forms/form-state";
+
+function ChangePasswordForm({ onClose }: { onClose: () => void }) {
+  const [state, action] = useActionState(changePasswordAction, initialFormState);
+  if (state.status === "success") {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success">{state.message}</Alert>
+        <div className="flex justify-end">
+          <Button onClick={onClose}>Close</Button>
+        </div>
+      </div>
+    );
+  }
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={action} className="space-y-4">
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      <TextField
+        label="Current password"
+        name="old_password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={errors.old_password}
+      />
+      <TextField
+        label="New password"
+        name="new_password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        maxLength={128}
+        hint="8 to 128 characters."
+        errors={errors.new_password}
+      />
+      <TextField
+        label="Confirm new password"
+        name="confirm_password"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={errors.confirm_password}
+      />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
+        <SubmitButton pendingLabel="Saving…">Change Password</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  // The form mounts fresh each time the dialog opens, so old messages don't linger.
+  return (
+    <Dialog open={open} onClose={onClose} title="Change Password">
+      <ChangePasswordForm onClose={onClose} />
+    </Dialog>
+  );
+}

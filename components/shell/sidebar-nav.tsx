@@ -1,0 +1,50 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const sections = [
+  {
+    heading: "Team",
+    links: [
+      { href: "/team/users", label: "Users" },
+      { href: "/team/service-users", label: "Service Users" },
+      { href: "/team/groups", label: "Groups" },
+    ],
+  },
+  { heading: null, links: [{ href: "/activity", label: "Activity" }] },
+  { heading: null, links: [{ href: "/settings", label: "Settings" }] },
+];
+
+export function SidebarNav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="space-y-6">
+      {sections.map((section, i) => (
+        <div key={section.heading ?? i}>
+          {section.heading && (
+            <p className="px-3 text-xs font-semibold uppercase tracking-wider text-slate-400">{section.heading}</p>
+          )}
+          <ul className="mt-2 space-y-1">
+            {section.links.map((link) => {
+              const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
+              return (
+                <li key={link.href}>
+                  <Link
+                    href={link.href}
+                    aria-current={active ? "page" : undefined}
+                    className={`block rounded-md px-3 py-2 text-sm font-medium ${
+                      active ? "bg-slate-800 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white"
+                    }`}
+                  >
+                    {link.label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,3 @@
+import type { Role } from "@/lib/db/schema";
+
+export const ROLE_LABELS: Record<Role, string> = { owner: "Owner", admin: "Admin", auditor: "Auditor", user: "User" };

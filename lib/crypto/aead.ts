@@ -1,0 +1,52 @@
+/**
+ * Encryption of personal data at rest: AES-256-GCM with a random 96-bit nonce
+ * per value. The associated data binds a ciphertext to its table, column and
+ * row, so a value copied onto another row or column fails to decrypt.
+ * Stored form: "<keyId>.<base64url(nonce | ciphertext | tag)>".
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { keyRing } from "./keys";
+
+export type FieldContext = { table: string; column: string; rowId: string };
+
+export class DecryptionError extends Error {}
+
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+function associatedData({ table, column, rowId }: FieldContext): Buffer {
+  return Buffer.from(`${table}\u0000${column}\u0000${rowId}`, "utf8");
+}
+
+export function encryptField(plaintext: string, context: FieldContext): string {
+  const { keyId, piiKey } = keyRing();
+  const nonce = crypto.randomBytes(NONCE_BYTES);
+  const cipher = crypto.createCipheriv("aes-256-gcm", piiKey, nonce);
+  cipher.setAAD(associatedData(context));
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  const sealed = Buffer.concat([nonce, body, cipher.getAuthTag()]);
+  return `${keyId}.${sealed.toString("base64url")}`;
+}
+
+export function decryptField(stored: string, context: FieldContext): string {
+  const { keyId, piiKey } = keyRing();
+  const dot = stored.indexOf(".");
+  const storedKeyId = stored.slice(0, dot);
+  if (dot < 0 || storedKeyId !== keyId) {
+    throw new DecryptionError(
+      `value in ${context.table}.${context.column} was encrypted with key "${storedKeyId}", not the configured key "${keyId}"`,
+    );
+  }
+  const sealed = Buffer.from(stored.slice(dot + 1), "base64url");
+  if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new DecryptionError("ciphertext too short");
+  const decipher = crypto.createDecipheriv("aes-256-gcm", piiKey, sealed.subarray(0, NONCE_BYTES));
+  decipher.setAAD(associatedData(context));
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  try {
+    const body = sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
+  } catch {
+    throw new DecryptionError(`value in ${context.table}.${context.column} failed authentication`);
+  }
+}

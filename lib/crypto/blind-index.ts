@@ -1,0 +1,16 @@
+/**
+ * Email lookup without decryption: an HMAC-SHA-256 of the normalised email
+ * under a key derived from the master key. Equal emails (any case, spacing or
+ * Unicode form) give equal indexes; the index reveals nothing without the key.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { keyRing } from "./keys";
+
+export function normaliseEmail(email: string): string {
+  return email.trim().normalize("NFKC").toLowerCase();
+}
+
+export function emailBlindIndex(email: string): string {
+  return crypto.createHmac("sha256", keyRing().emailIndexKey).update(normaliseEmail(email), "utf8").digest("base64url");
+}

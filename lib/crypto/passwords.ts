@@ -1,0 +1,50 @@
+/**
+ * Password hashing. New hashes are argon2id at OWASP's parameters; bcrypt
+ * hashes imported from other systems still verify and are flagged for rehash.
+ */
+import "server-only";
+import argon2 from "argon2";
+import bcrypt from "@node-rs/bcrypt";
+
+// OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, ARGON2_OPTIONS);
+}
+
+function isBcryptHash(hash: string): boolean {
+  return /^\$2[abxy]\$\d{2}\$/.test(hash);
+}
+
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  try {
+    if (isBcryptHash(hash)) return await bcrypt.verify(password, hash);
+    return await argon2.verify(hash, password);
+  } catch {
+    // A malformed stored hash is a failed verification, never a crash.
+    return false;
+  }
+}
+
+/** True when the stored hash is not argon2id at the current parameters. */
+export function needsRehash(hash: string): boolean {
+  if (isBcryptHash(hash)) return true;
+  try {
+    return argon2.needsRehash(hash, ARGON2_OPTIONS);
+  } catch {
+    return true;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Spends the same time as a real verification, for sign-ins with an unknown
+ * email, so response time does not reveal whether an account exists.
+ */
+export async function verifyAgainstDummy(password: string): Promise<false> {
+  dummyHash ??= hashPassword("latchkey-dummy-password-for-timing");
+  await argon2.verify(await dummyHash, password);
+  return false;
+}

@@ -1,0 +1,61 @@
+/**
+ * Shown-once secrets in a scanner-friendly format (as GitHub's tokens):
+ * "<prefix>_" + 30 random base62 characters + 6 base62 characters of the
+ * CRC32 of the random part. The checksum lets us reject typos and garbage
+ * without touching the database; only the SHA-256 digest is ever stored.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import zlib from "node:zlib";
+
+export const TOKEN_PREFIXES = { accessToken: "lkp", invite: "lki" } as const;
+export type TokenPrefix = (typeof TOKEN_PREFIXES)[keyof typeof TOKEN_PREFIXES];
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const SECRET_LENGTH = 30;
+const CHECKSUM_LENGTH = 6;
+
+function encodeBase62(value: number, width: number): string {
+  let out = "";
+  let n = value;
+  for (let i = 0; i < width; i++) {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+function randomBase62(length: number): string {
+  let out = "";
+  while (out.length < length) {
+    // Rejection sampling keeps every character uniform (248 = 4 * 62).
+    for (const byte of crypto.randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += BASE62[byte % 62];
+    }
+  }
+  return out;
+}
+
+function checksum(secret: string): string {
+  // 62^6 > 2^32, so the whole CRC32 fits in six characters.
+  return encodeBase62(zlib.crc32(secret), CHECKSUM_LENGTH);
+}
+
+export function digestToken(plain: string): string {
+  return crypto.createHash("sha256").update(plain, "utf8").digest("hex");
+}
+
+export function mintSecretToken(prefix: TokenPrefix): { plain: string; digest: string } {
+  const secret = randomBase62(SECRET_LENGTH);
+  const plain = `${prefix}_${secret}${checksum(secret)}`;
+  return { plain, digest: digestToken(plain) };
+}
+
+const shape = /^([a-z]{3})_([0-9A-Za-z]{30})([0-9A-Za-z]{6})$/;
+
+/** True when the token has the prefix, the length and a matching checksum. Pure: no I/O. */
+export function isWellFormedToken(candidate: string, prefix: TokenPrefix): boolean {
+  const match = shape.exec(candidate);
+  if (!match || match[1] !== prefix) return false;
+  return checksum(match[2]) === match[3];
+}

@@ -1,0 +1,54 @@
+/**
+ * The one database connection of the process: SQLite in WAL mode with a busy
+ * timeout, migrations from drizzle/ applied on first use, and the encryption
+ * key checked against the database before anything else can read or write.
+ */
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { config } from "@/lib/config";
+import { verifyEncryptionKey } from "./key-check";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+/** A transaction handle; services that write take it so the change and its activity event commit together. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+const globalForDb = globalThis as unknown as { latchkeyDb?: Db };
+
+function open(): Db {
+  const { dataDir, databaseFile } = config();
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const sqlite = new Database(databaseFile);
+  fs.chmodSync(databaseFile, 0o600);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("synchronous = NORMAL");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
+  try {
+    verifyEncryptionKey(db);
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+  return db;
+}
+
+export function db(): Db {
+  // Kept on globalThis so dev-mode module reloads reuse one connection.
+  globalForDb.latchkeyDb ??= open();
+  return globalForDb.latchkeyDb;
+}
+
+/**
+ * Runs fn in a BEGIN IMMEDIATE transaction: the write lock is taken up front,
+ * so a read-then-write cannot interleave with another writer.
+ */
+export function writeTransaction<T>(fn: (tx: Tx) => T): T {
+  return db().transaction(fn, { behavior: "immediate" });
+}

@@ -1,0 +1,128 @@
+/**
+ * The database schema. Every row that belongs to an account carries
+ * account_id, and every query filters on it. Personal data (email, name) is
+ * stored only as ciphertext (see lib/crypto/aead.ts); email lookups use the
+ * blind index column.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+/** Instance-wide key/value facts, such as the encryption key check value. */
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export const accounts = sqliteTable("accounts", {
+  id: text("id").primaryKey(),
+  createdAt: createdAt(),
+});
+
+export const ROLES = ["owner", "admin", "auditor", "user"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    emailCiphertext: text("email_ciphertext"),
+    emailIndex: text("email_index"),
+    nameCiphertext: text("name_ciphertext").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    isBlocked: integer("is_blocked", { mode: "boolean" }).notNull().default(false),
+    isServiceUser: integer("is_service_user", { mode: "boolean" }).notNull().default(false),
+    /** Null for users without a local password (service users, external identity providers). */
+    passwordHash: text("password_hash"),
+    mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
+    /** Null for local users; the identity provider's id otherwise. */
+    idpId: text("idp_id"),
+    autoGroups: text("auto_groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    createdAt: createdAt(),
+    lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
+    index("users_account_role_idx").on(t.accountId, t.role),
+  ],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+export const accessTokens = sqliteTable(
+  "access_tokens",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** SHA-256 (hex) of the plain token; the plain token is never stored. */
+    tokenDigest: text("token_digest").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Who created it: a user id (kept as text so the token outlives its creator's row). */
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("access_tokens_digest_unique").on(t.tokenDigest),
+    uniqueIndex("access_tokens_user_name_unique").on(t.userId, t.name),
+  ],
+);
+
+export const activityEvents = sqliteTable(
+  "activity_events",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    occurredAt: integer("occurred_at", { mode: "timestamp_ms" }).notNull(),
+    action: text("action").notNull(),
+    actorType: text("actor_type", { enum: ["user", "token", "system", "anonymous"] }).notNull(),
+    actorId: text("actor_id"),
+    /** Encrypted display label (name or email), so the event stays readable after the actor is deleted. */
+    actorLabelCiphertext: text("actor_label_ciphertext"),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    targetLabelCiphertext: text("target_label_ciphertext"),
+    /** Non-personal detail (reason codes, changed field names), as JSON. */
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [
+    index("activity_account_time_idx").on(t.accountId, t.occurredAt),
+    index("activity_account_action_idx").on(t.accountId, t.action, t.occurredAt),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type AccessTokenRow = typeof accessTokens.$inferSelect;

@@ -1,0 +1,15 @@
+/**
+ * The state a server action hands back to its form (useActionState): a
+ * message, per-field errors, and the submitted values (never passwords) so a
+ * refused form keeps what the person typed.
+ */
+import type { FieldErrors } from "@/lib/errors";
+
+export type FormState = {
+  status: "idle" | "success" | "error";
+  message?: string;
+  fieldErrors?: FieldErrors;
+  values?: Record<string, string>;
+};
+
+export const initialFormState: FormState = { status: "idle" };

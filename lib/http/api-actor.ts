@@ -1,0 +1,41 @@
+/**
+ * Who is calling the REST API: a personal access token in the Authorization
+ * header ("Bearer" or "Token"), or else the dashboard's session cookie. Cookie
+ * callers must come from our own origin for anything that writes.
+ */
+import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { config } from "@/lib/config";
+import { Forbidden, Unauthenticated } from "@/lib/errors";
+import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function isSameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = (config().trustProxy && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export async function apiActor(request: Request): Promise<Actor> {
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null) {
+    const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw new Unauthenticated("Malformed Authorization header: use 'Bearer <token>' or 'Token <token>'");
+    const actor = authenticateAccessToken(match[1]);
+    if (!actor) throw new Unauthenticated("Invalid or expired token");
+    return actor;
+  }
+  const actor = await sessionActor();
+  if (!actor) throw new Unauthenticated();
+  if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+    throw new Forbidden("Cross-origin request refused");
+  }
+  return actor;
+}

@@ -1,0 +1,49 @@
+/**
+ * Reading a JSON request body safely: the content type must be JSON, the size
+ * is capped while streaming (a lying Content-Length doesn't help), and the
+ * parsed value is validated by the route's zod schema.
+ */
+import "server-only";
+import type { z } from "zod";
+import { MalformedRequest, UnsupportedMediaType } from "@/lib/errors";
+import { parseOrThrow } from "./validation";
+
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+async function readCapped(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (declared > limit) throw new MalformedRequest(`Request body is too large (limit ${limit / 1024} KiB)`);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new MalformedRequest(`Request body is too large (limit ${limit / 1024} KiB)`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Parses the body as JSON (an empty body counts as {}) and validates it. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  const type = request.headers.get("content-type") ?? "";
+  const text = await readCapped(request, MAX_JSON_BODY_BYTES);
+  if (text.trim() !== "" && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new UnsupportedMediaType("Content-Type must be application/json");
+  }
+  let value: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new MalformedRequest("Request body is not valid JSON");
+    }
+  }
+  return parseOrThrow(schema, value);
+}

@@ -1,0 +1,19 @@
+/**
+ * Turns anything a route handler throws into the API's error shape:
+ * {"message", "code"} plus "errors" for field validation. Unknown errors are
+ * logged and answered with a bare 500, never with a stack trace.
+ */
+import "server-only";
+import { DomainError, Invalid, RateLimited } from "@/lib/errors";
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof DomainError) {
+    const body: Record<string, unknown> = { message: err.message, code: err.status };
+    if (err instanceof Invalid && Object.keys(err.fieldErrors).length > 0) body.errors = err.fieldErrors;
+    const headers = new Headers({ "content-type": "application/json" });
+    if (err instanceof RateLimited) headers.set("retry-after", String(err.retryAfterSeconds));
+    return new Response(JSON.stringify(body), { status: err.status, headers });
+  }
+  console.error("Unhandled error in API route:", err);
+  return Response.json({ message: "Internal server error", code: 500 }, { status: 500 });
+}

@@ -1,0 +1,26 @@
+/** zod errors as the domain's Invalid error, with messages per field. */
+import type { z } from "zod";
+import { Invalid, type FieldErrors } from "@/lib/errors";
+
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join(".") : "_";
+    // A missing or mistyped field reads better with the schema's own message than zod's default.
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+export function zodToInvalid(error: z.ZodError): Invalid {
+  const fields = fieldErrorsOf(error);
+  const message = fields._ ? fields._.join("; ") : "Invalid input";
+  return new Invalid(message, fields);
+}
+
+/** Parses, throwing Invalid with field messages on failure. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw zodToInvalid(parsed.error);
+  return parsed.data;
+}

@@ -1,0 +1,84 @@
+/**
+ * First-run setup: creates the instance's account and its owner, once. The
+ * check and the insert run in one immediate transaction, so concurrent
+ * requests create exactly one owner.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { z } from "zod";
+import { recordEvent } from "@/lib/audit/record";
+import type { RequestMeta } from "@/lib/auth/actor";
+import { hashPassword } from "@/lib/crypto/passwords";
+import { writeTransaction } from "@/lib/db/client";
+import { accounts, users } from "@/lib/db/schema";
+import { Invalid, PreconditionFailed } from "@/lib/errors";
+import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { mintAccessToken } from "@/lib/tokens/access-tokens";
+import { emailSchema, nameSchema } from "@/lib/users/fields";
+import { sealEmail, sealName } from "@/lib/users/records";
+import { isSetupRequired } from "./instance";
+
+export const setupInputSchema = z.object({
+  email: emailSchema,
+  password: newPasswordSchema,
+  name: nameSchema.nullish().transform((v) => v ?? ""),
+  create_pat: z.boolean({ error: "create_pat must be true or false" }).default(false),
+  pat_expire_in: z
+    .number({ error: "pat_expire_in must be a number of days" })
+    .int("pat_expire_in must be a whole number of days")
+    .min(1, "pat_expire_in must be between 1 and 365 days")
+    .max(365, "pat_expire_in must be between 1 and 365 days")
+    .default(1),
+});
+export type SetupInput = z.output<typeof setupInputSchema>;
+
+export type SetupResult = { user_id: string; account_id: string; personal_access_token?: string };
+
+const ALREADY_DONE = "Setup has already been completed. Sign in instead.";
+
+export async function completeSetup(input: SetupInput, meta: RequestMeta): Promise<SetupResult> {
+  // Cheap refusal before spending a password hash; the transaction below is the real guard.
+  if (!isSetupRequired()) throw new PreconditionFailed(ALREADY_DONE);
+  if (passwordMatchesIdentity(input.password, input)) {
+    throw new Invalid("Invalid input", { password: ["Password must not be your email or name"] });
+  }
+  const passwordHash = await hashPassword(input.password);
+  return writeTransaction((tx) => {
+    if (tx.select({ id: accounts.id }).from(accounts).limit(1).get()) throw new PreconditionFailed(ALREADY_DONE);
+    const accountId = crypto.randomUUID();
+    const userId = crypto.randomUUID();
+    tx.insert(accounts).values({ id: accountId }).run();
+    tx.insert(users)
+      .values({
+        id: userId,
+        accountId,
+        ...sealEmail(userId, input.email),
+        ...sealName(userId, input.name),
+        role: "owner",
+        passwordHash,
+      })
+      .run();
+    const label = input.name || input.email;
+    const owner = { type: "user" as const, id: userId, label };
+    recordEvent(tx, { accountId, action: "setup.completed", actor: owner, target: { type: "account", id: accountId }, meta });
+    const result: SetupResult = { user_id: userId, account_id: accountId };
+    if (input.create_pat) {
+      const token = mintAccessToken(tx, {
+        accountId,
+        userId,
+        name: "setup",
+        expiresInDays: input.pat_expire_in,
+        createdBy: userId,
+      });
+      recordEvent(tx, {
+        accountId,
+        action: "token.created",
+        actor: owner,
+        target: { type: "token", id: token.row.id, label: token.row.name },
+        meta,
+      });
+      result.personal_access_token = token.plain;
+    }
+    return result;
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * Personal access tokens: minted once (the plain value leaves in one
+ * response), stored as a SHA-256 digest, verified on the API's hot path with
+ * no password hashing: format and checksum, one indexed lookup, expiry, owner.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
+import { db, type Tx } from "@/lib/db/client";
+import { accessTokens, users, type AccessTokenRow } from "@/lib/db/schema";
+import type { TokenActor } from "@/lib/auth/actor";
+
+const DAY_MS = 86_400_000;
+/** last_used_at is written at most this often per token, so reads don't each cost a write. */
+const LAST_USED_INTERVAL_MS = 60_000;
+
+export type MintedToken = { plain: string; row: AccessTokenRow };
+
+export function mintAccessToken(
+  tx: Tx,
+  input: { accountId: string; userId: string; name: string; expiresInDays: number; createdBy: string },
+  now = new Date(),
+): MintedToken {
+  const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.accessToken);
+  const row = tx
+    .insert(accessTokens)
+    .values({
+      id: crypto.randomUUID(),
+      accountId: input.accountId,
+      userId: input.userId,
+      name: input.name,
+      tokenDigest: digest,
+      expiresAt: new Date(now.getTime() + input.expiresInDays * DAY_MS),
+      createdBy: input.createdBy,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+  return { plain, row };
+}
+
+/** The actor a presented token acts as, or null if it is malformed, unknown, expired, or its owner is blocked. */
+export function authenticateAccessToken(presented: string, now = new Date()): TokenActor | null {
+  if (!isWellFormedToken(presented, TOKEN_PREFIXES.accessToken)) return null;
+  const found = db()
+    .select({
+      tokenId: accessTokens.id,
+      expiresAt: accessTokens.expiresAt,
+      lastUsedAt: accessTokens.lastUsedAt,
+      accountId: users.accountId,
+      userId: users.id,
+      role: users.role,
+      isBlocked: users.isBlocked,
+    })
+    .from(accessTokens)
+    .innerJoin(users, and(eq(users.id, accessTokens.userId), eq(users.accountId, accessTokens.accountId)))
+    .where(eq(accessTokens.tokenDigest, digestToken(presented)))
+    .get();
+  if (!found || found.isBlocked || found.expiresAt.getTime() <= now.getTime()) return null;
+  if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_INTERVAL_MS) {
+    db().update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, found.tokenId)).run();
+  }
+  // The role is read from the owner now, so a demotion applies to the very next request.
+  return { kind: "token", tokenId: found.tokenId, accountId: found.accountId, userId: found.userId, role: found.role };
+}

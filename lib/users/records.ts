@@ -1,0 +1,76 @@
+/**
+ * Reading and writing user rows with their personal data sealed: email and
+ * name go in as ciphertext (bound to the row id) plus the email blind index,
+ * and come out decrypted as a UserRecord.
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { decryptField, encryptField } from "@/lib/crypto/aead";
+import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import type { Db, Tx } from "@/lib/db/client";
+import { users, type Role, type UserRow } from "@/lib/db/schema";
+
+export type UserRecord = {
+  id: string;
+  accountId: string;
+  email: string | null;
+  name: string;
+  role: Role;
+  isBlocked: boolean;
+  isServiceUser: boolean;
+  hasLocalPassword: boolean;
+  mustChangePassword: boolean;
+  idpId: string | null;
+  autoGroups: string[];
+  createdAt: Date;
+  lastLoginAt: Date | null;
+};
+
+const field = (rowId: string, column: string) => ({ table: "users", column, rowId });
+
+export function sealEmail(userId: string, email: string) {
+  return {
+    emailCiphertext: encryptField(email.trim(), field(userId, "email")),
+    emailIndex: emailBlindIndex(email),
+  };
+}
+
+export function sealName(userId: string, name: string) {
+  return { nameCiphertext: encryptField(name, field(userId, "name")) };
+}
+
+export function openUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    email: row.emailCiphertext ? decryptField(row.emailCiphertext, field(row.id, "email")) : null,
+    name: decryptField(row.nameCiphertext, field(row.id, "name")),
+    role: row.role,
+    isBlocked: row.isBlocked,
+    isServiceUser: row.isServiceUser,
+    hasLocalPassword: row.passwordHash !== null,
+    mustChangePassword: row.mustChangePassword,
+    idpId: row.idpId,
+    autoGroups: row.autoGroups,
+    createdAt: row.createdAt,
+    lastLoginAt: row.lastLoginAt,
+  };
+}
+
+export function findUserRow(q: Db | Tx, accountId: string, userId: string): UserRow | undefined {
+  return q
+    .select()
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.id, userId)))
+    .get();
+}
+
+/** Rows whose email matches, across accounts (sign-in does not know the account yet). */
+export function findUserRowsByEmail(q: Db | Tx, email: string): UserRow[] {
+  return q.select().from(users).where(eq(users.emailIndex, emailBlindIndex(email))).limit(2).all();
+}
+
+/** A label for activity events: the name, or the email when there is no name. */
+export function userLabel(user: { name: string; email: string | null }): string {
+  return user.name || user.email || "";
+}

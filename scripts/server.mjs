@@ -1,0 +1,34 @@
+// Latchkey's HTTP server: Next.js behind a plain Node server, so the real
+// socket address reaches the app (in x-latchkey-peer, overwriting whatever a
+// client sends) for sessions, the activity log, rate limits and trusted-proxy
+// checks. Use `--dev` for development with hot reload.
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const dev = process.argv.includes("--dev");
+process.env.NODE_ENV ??= dev ? "development" : "production";
+const { default: next } = await import("next");
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const port = Number.parseInt(process.env.PORT || "3000", 10);
+const host = process.env.HOST || undefined; // all interfaces unless told otherwise
+
+const app = next({ dev, dir: root, port, hostname: host ?? "localhost" });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((req, res) => {
+  req.headers["x-latchkey-peer"] = req.socket.remoteAddress ?? "";
+  handle(req, res);
+});
+server.listen(port, host, () => {
+  console.log(`Latchkey is listening on http://localhost:${port}`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  });
+}
