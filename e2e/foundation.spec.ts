@@ -1,0 +1,89 @@
+import { expect, test } from "@playwright/test";
+import { useInstance } from "./support/instance";
+
+const instance = useInstance();
+const owner = { email: "olive@example.com", password: "first good passphrase", name: "Olive Owner" };
+const newPassword = "second good passphrase";
+
+test.describe.configure({ mode: "serial" });
+
+test("a new owner sets up, signs in, changes password, signs out and back in", async ({ page }) => {
+  await page.goto(instance.url("/"));
+  await expect(page).toHaveURL(/\/setup$/);
+
+  // Mismatched confirmation is refused and what was typed stays.
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password", { exact: true }).fill(owner.password);
+  await page.getByLabel("Confirm password").fill("something else entirely");
+  await page.getByLabel("Name").fill(owner.name);
+  await page.getByRole("button", { name: "Create Owner Account" }).click();
+  await expect(page.getByText("Passwords do not match")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveValue(owner.email);
+  await expect(page.getByLabel("Name")).toHaveValue(owner.name);
+
+  await page.getByLabel("Password", { exact: true }).fill(owner.password);
+  await page.getByLabel("Confirm password").fill(owner.password);
+  await page.getByRole("button", { name: "Create Owner Account" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByText("Owner account created")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveValue(owner.email);
+
+  // Setup can't be reached again.
+  await page.goto(instance.url("/setup"));
+  await expect(page).toHaveURL(/\/login/);
+
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(owner.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/team\/users$/);
+
+  const row = page.getByRole("row", { name: /Olive Owner/ });
+  await expect(row).toContainText("You");
+  await expect(row).toContainText(owner.email);
+  await expect(row).toContainText("Owner");
+  await expect(row).toContainText("Active");
+
+  // Change password: a wrong current password is refused with a clear message.
+  await page.getByRole("button", { name: owner.name }).click();
+  await page.getByRole("button", { name: "Change Password" }).click();
+  const dialog = page.getByRole("dialog", { name: "Change Password" });
+  await dialog.getByLabel("Current password").fill("not my password");
+  await dialog.getByLabel("New password", { exact: true }).fill(newPassword);
+  await dialog.getByLabel("Confirm new password").fill(newPassword);
+  await dialog.getByRole("button", { name: "Change Password" }).click();
+  await expect(dialog.getByText("Current password is incorrect").first()).toBeVisible();
+
+  await dialog.getByLabel("Current password").fill(owner.password);
+  await dialog.getByLabel("New password", { exact: true }).fill(newPassword);
+  await dialog.getByLabel("Confirm new password").fill("does not match at all");
+  await dialog.getByRole("button", { name: "Change Password" }).click();
+  await expect(dialog.getByText("Passwords do not match")).toBeVisible();
+
+  await dialog.getByLabel("Current password").fill(owner.password);
+  await dialog.getByLabel("New password", { exact: true }).fill(newPassword);
+  await dialog.getByLabel("Confirm new password").fill(newPassword);
+  await dialog.getByRole("button", { name: "Change Password" }).click();
+  await expect(dialog.getByText("Password changed")).toBeVisible();
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  // This session stays signed in after the change.
+  await page.reload();
+  await expect(page).toHaveURL(/\/team\/users$/);
+
+  await page.getByRole("button", { name: owner.name }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto(instance.url("/team/users"));
+  await expect(page).toHaveURL(/\/login/);
+
+  // The old password no longer works; the new one does.
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(owner.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Invalid email or password")).toBeVisible();
+
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/team\/users$/);
+  await expect(page.getByRole("button", { name: owner.name })).toBeVisible();
+});

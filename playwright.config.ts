@@ -1,0 +1,50 @@
+import fs from "node:fs";
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Browser tests use the system's Chromium (Debian: `apt-get install -y chromium`),
+ * or CHROMIUM_PATH; Playwright's own browser download is not needed.
+ */
+function chromiumPath(): string | undefined {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  return candidates.find((p): p is string => !!p && fs.existsSync(p));
+}
+
+const executablePath = chromiumPath();
+if (!executablePath && !process.env.PLAYWRIGHT_USE_BUNDLED_BROWSER) {
+  throw new Error(
+    "No Chromium found for the browser tests. Install it with `apt-get install -y chromium` " +
+      "(Debian/Ubuntu), or point CHROMIUM_PATH at a Chromium or Chrome binary.",
+  );
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  // Each spec file starts its own server on a free port with its own data directory.
+  fullyParallel: false,
+  workers: process.env.CI ? 2 : 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [
+    { name: "api", testMatch: "api/**/*.spec.ts" },
+    { name: "browser", testMatch: "*.spec.ts", testIgnore: "api/**" },
+  ],
+});
