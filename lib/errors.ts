@@ -62,6 +62,9 @@ export class MalformedRequest extends DomainError {
   readonly status = 400;
 }
 
+/** A body over the limit: refused unread, so the connection can't be reused for another request. */
+export class BodyTooLarge extends MalformedRequest {}
+
 export class UnsupportedMediaType extends DomainError {
   readonly status = 415;
 }

@@ -32,8 +32,9 @@ export function encryptField(plaintext: string, context: FieldContext): string {
 export function decryptField(stored: string, context: FieldContext): string {
   const { keyId, piiKey } = keyRing();
   const dot = stored.indexOf(".");
+  if (dot < 0) throw new DecryptionError(`value in ${context.table}.${context.column} is not in the encrypted format`);
   const storedKeyId = stored.slice(0, dot);
-  if (dot < 0 || storedKeyId !== keyId) {
+  if (storedKeyId !== keyId) {
     throw new DecryptionError(
       `value in ${context.table}.${context.column} was encrypted with key "${storedKeyId}", not the configured key "${keyId}"`,
     );

@@ -29,7 +29,8 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
 
 /** True when the stored hash is not argon2id at the current parameters. */
 export function needsRehash(hash: string): boolean {
-  if (isBcryptHash(hash)) return true;
+  // argon2.needsRehash compares parameters only, not the variant: argon2i/argon2d must upgrade too.
+  if (!hash.startsWith("$argon2id$")) return true;
   try {
     return argon2.needsRehash(hash, ARGON2_OPTIONS);
   } catch {

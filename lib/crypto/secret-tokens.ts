@@ -25,7 +25,8 @@ function encodeBase62(value: number, width: number): string {
   return out;
 }
 
-function randomBase62(length: number): string {
+/** Uniformly random base62 text from the system CSPRNG. */
+export function randomBase62(length: number): string {
   let out = "";
   while (out.length < length) {
     // Rejection sampling keeps every character uniform (248 = 4 * 62).

@@ -29,8 +29,11 @@ function open(): Db {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
   try {
+    // An existing database is checked before migrations run, so a wrong key changes nothing.
+    const initialised = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+    if (initialised) verifyEncryptionKey(db);
+    migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
     verifyEncryptionKey(db);
   } catch (err) {
     sqlite.close();

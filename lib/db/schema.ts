@@ -5,7 +5,7 @@
  * blind index column.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -44,7 +44,6 @@ export const users = sqliteTable(
     mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
     /** Null for local users; the identity provider's id otherwise. */
     idpId: text("idp_id"),
-    autoGroups: text("auto_groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: createdAt(),
     lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
   },
@@ -52,6 +51,34 @@ export const users = sqliteTable(
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
   ],
+);
+
+export const groups = sqliteTable(
+  "groups",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("groups_account_name_unique").on(t.accountId, t.name)],
+);
+
+/** Group membership: a user's "auto_groups" in the API. */
+export const userGroups = sqliteTable(
+  "user_groups",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index("user_groups_group_idx").on(t.groupId)],
 );
 
 export const sessions = sqliteTable(
@@ -114,6 +141,8 @@ export const activityEvents = sqliteTable(
     targetLabelCiphertext: text("target_label_ciphertext"),
     /** Non-personal detail (reason codes, changed field names), as JSON. */
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Detail that contains personal data (an old and new email, say), as encrypted JSON. */
+    privateDetailsCiphertext: text("private_details_ciphertext"),
     ip: text("ip"),
     userAgent: text("user_agent"),
   },
@@ -124,5 +153,6 @@ export const activityEvents = sqliteTable(
 );
 
 export type UserRow = typeof users.$inferSelect;
+export type GroupRow = typeof groups.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type AccessTokenRow = typeof accessTokens.$inferSelect;

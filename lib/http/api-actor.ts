@@ -5,7 +5,7 @@
  */
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/auth/session-actor";
 import { config } from "@/lib/config";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
@@ -23,7 +23,12 @@ function isSameOrigin(request: Request): boolean {
   }
 }
 
-export async function apiActor(request: Request): Promise<Actor> {
+export type ApiActorOptions = {
+  /** Let a session that must change its password through (only the password change itself). */
+  allowPendingPasswordChange?: boolean;
+};
+
+export async function apiActor(request: Request, options: ApiActorOptions = {}): Promise<Actor> {
   const authorization = request.headers.get("authorization");
   if (authorization !== null) {
     const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(authorization.trim());
@@ -37,5 +42,6 @@ export async function apiActor(request: Request): Promise<Actor> {
   if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
     throw new Forbidden("Cross-origin request refused");
   }
+  if (actor.mustChangePassword && !options.allowPendingPasswordChange) throw new Forbidden(MUST_CHANGE_PASSWORD);
   return actor;
 }

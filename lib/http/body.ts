@@ -5,14 +5,14 @@
  */
 import "server-only";
 import type { z } from "zod";
-import { MalformedRequest, UnsupportedMediaType } from "@/lib/errors";
+import { BodyTooLarge, MalformedRequest, UnsupportedMediaType } from "@/lib/errors";
 import { parseOrThrow } from "./validation";
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 async function readCapped(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length"));
-  if (declared > limit) throw new MalformedRequest(`Request body is too large (limit ${limit / 1024} KiB)`);
+  if (declared > limit) throw new BodyTooLarge(`Request body is too large (limit ${limit / 1024} KiB)`);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -23,7 +23,7 @@ async function readCapped(request: Request, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new MalformedRequest(`Request body is too large (limit ${limit / 1024} KiB)`);
+      throw new BodyTooLarge(`Request body is too large (limit ${limit / 1024} KiB)`);
     }
     chunks.push(value);
   }

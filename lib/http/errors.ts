@@ -4,7 +4,7 @@
  * logged and answered with a bare 500, never with a stack trace.
  */
 import "server-only";
-import { DomainError, Invalid, RateLimited } from "@/lib/errors";
+import { BodyTooLarge, DomainError, Invalid, RateLimited } from "@/lib/errors";
 
 export function errorResponse(err: unknown): Response {
   if (err instanceof DomainError) {
@@ -12,6 +12,8 @@ export function errorResponse(err: unknown): Response {
     if (err instanceof Invalid && Object.keys(err.fieldErrors).length > 0) body.errors = err.fieldErrors;
     const headers = new Headers({ "content-type": "application/json" });
     if (err instanceof RateLimited) headers.set("retry-after", String(err.retryAfterSeconds));
+    // The rest of an over-size body is never read; the client must not reuse this connection.
+    if (err instanceof BodyTooLarge) headers.set("connection", "close");
     return new Response(JSON.stringify(body), { status: err.status, headers });
   }
   console.error("Unhandled error in API route:", err);

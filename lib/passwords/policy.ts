@@ -25,7 +25,7 @@ export function isCommonPassword(password: string): boolean {
 
 /** The schema for any password a person chooses (setup, invite, change, reset). */
 export const newPasswordSchema = z
-  .string({ error: "Password is required" })
+  .string({ error: (issue) => (issue.input === undefined || issue.input === null ? "Password is required" : "Password must be text") })
   .min(PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`)
   .refine((p) => !isCommonPassword(p), "This password is too common; choose another");

@@ -36,9 +36,13 @@ export type SetupResult = { user_id: string; account_id: string; personal_access
 
 const ALREADY_DONE = "Setup has already been completed. Sign in instead.";
 
+export function assertSetupRequired(): void {
+  if (!isSetupRequired()) throw new PreconditionFailed(ALREADY_DONE);
+}
+
 export async function completeSetup(input: SetupInput, meta: RequestMeta): Promise<SetupResult> {
   // Cheap refusal before spending a password hash; the transaction below is the real guard.
-  if (!isSetupRequired()) throw new PreconditionFailed(ALREADY_DONE);
+  assertSetupRequired();
   if (passwordMatchesIdentity(input.password, input)) {
     throw new Invalid("Invalid input", { password: ["Password must not be your email or name"] });
   }

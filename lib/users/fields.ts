@@ -1,14 +1,18 @@
 /** Field schemas shared by every form and API route that takes a person's details. */
 import { z } from "zod";
 
+/** "X is required" when missing, "X must be text" when another type was sent. */
+export const textError = (label: string) => (issue: { input: unknown }) =>
+  issue.input === undefined || issue.input === null ? `${label} is required` : `${label} must be text`;
+
 export const emailSchema = z
-  .string({ error: "Email is required" })
+  .string({ error: textError("Email") })
   .trim()
   .min(1, "Email is required")
   .max(254, "Email must be at most 254 characters")
   .pipe(z.email({ error: "Enter a valid email address" }));
 
 export const nameSchema = z
-  .string({ error: "Name must be text" })
+  .string({ error: textError("Name") })
   .trim()
   .max(100, "Name must be at most 100 characters");

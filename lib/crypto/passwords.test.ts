@@ -1,0 +1,100 @@
+import argon2 from "argon2";
+import { describe, expect, it } from "vitest";
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "./passwords";
+
+/**
+ * Test vectors from Openwall's crypt_blowfish (wrapper.c), the reference bcrypt
+ * implementation, also checked against libxcrypt's crypt(3). $2y$ and $2b$ are the
+ * same algorithm as $2a$ for these ASCII passwords.
+ */
+const OPENWALL_VECTORS: [password: string, hash: string][] = [
+  ["U*U", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"],
+  ["U*U*", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.VGOzA784oUp/Z0DY336zx7pLYAy0lwK"],
+  ["U*U*U", "$2a$05$XXXXXXXXXXXXXXXXXXXXXOAcXxm9kjPGEMsLznoKqmqw7tc8WCx4a"],
+  ["U*U", "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"],
+  ["U*U", "$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"],
+];
+
+/** "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>" → its parts. */
+function parsePhc(hash: string) {
+  const [, id, version, params, salt, digest] = hash.split("$");
+  return { id, version, params: Object.fromEntries(params.split(",").map((kv) => kv.split("="))), salt, digest };
+}
+
+describe("hashPassword", () => {
+  it("makes argon2id hashes at m=19456, t=2, p=1 with a fresh salt", async () => {
+    const [a, b] = await Promise.all([hashPassword("correct horse"), hashPassword("correct horse")]);
+    const phc = parsePhc(a);
+    expect(phc.id).toBe("argon2id");
+    expect(phc.version).toBe("v=19");
+    expect(phc.params).toEqual({ m: "19456", t: "2", p: "1" });
+    expect(Buffer.from(phc.salt, "base64").length).toBeGreaterThanOrEqual(16);
+    expect(parsePhc(b).salt).not.toBe(phc.salt);
+    expect(a).not.toContain("correct horse");
+  });
+});
+
+describe("verifyPassword", () => {
+  it("accepts the right password and refuses a wrong one", async () => {
+    const hash = await hashPassword("correct horse");
+    expect(await verifyPassword(hash, "correct horse")).toBe(true);
+    expect(await verifyPassword(hash, "correct horsE")).toBe(false);
+    expect(await verifyPassword(hash, "")).toBe(false);
+  });
+
+  it.each(OPENWALL_VECTORS)("verifies %j against a bcrypt hash made elsewhere (%s)", async (password, hash) => {
+    expect(await verifyPassword(hash, password)).toBe(true);
+    expect(await verifyPassword(hash, `${password}x`)).toBe(false);
+  });
+
+  it.each([
+    "",
+    "not-a-hash",
+    "$2a$05$tooshort",
+    "$2a$99$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW",
+    "$argon2id$v=19$m=19456,t=2,p=1$",
+    "$argon2id$v=19$m=19456,t=2,p=1$!!!$???",
+    "$scrypt$ln=16,r=8,p=1$c2FsdA$aGFzaA",
+  ])("returns false, without throwing, for the malformed stored hash %j", async (stored) => {
+    await expect(verifyPassword(stored, "U*U")).resolves.toBe(false);
+  });
+});
+
+describe("needsRehash", () => {
+  it("is false for a hash at the current parameters", async () => {
+    expect(needsRehash(await hashPassword("correct horse"))).toBe(false);
+  });
+
+  it("is true for bcrypt hashes", () => {
+    for (const [, hash] of OPENWALL_VECTORS) expect(needsRehash(hash)).toBe(true);
+  });
+
+  it.each([
+    { memoryCost: 4096, timeCost: 2, parallelism: 1 },
+    { memoryCost: 19456, timeCost: 1, parallelism: 1 },
+    { memoryCost: 19456, timeCost: 2, parallelism: 2 },
+  ])("is true for argon2id with other parameters %o", async (params) => {
+    const hash = await argon2.hash("correct horse", { type: argon2.argon2id, ...params });
+    expect(needsRehash(hash)).toBe(true);
+  });
+
+  // argon2.needsRehash compares only version, m, t and p, never the variant;
+  // argon2i/argon2d hashes at the current parameters must still be upgraded.
+  it("is true for argon2i and argon2d at the current parameters", async () => {
+    for (const type of [argon2.argon2i, argon2.argon2d] as const) {
+      const hash = await argon2.hash("correct horse", { type, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+      expect(needsRehash(hash)).toBe(true);
+    }
+  });
+
+  it("is true, not a throw, for a malformed hash", () => {
+    expect(needsRehash("not-a-hash")).toBe(true);
+    expect(needsRehash("")).toBe(true);
+  });
+});
+
+describe("verifyAgainstDummy", () => {
+  it("always fails", async () => {
+    await expect(verifyAgainstDummy("latchkey-dummy-password-for-timing")).resolves.toBe(false);
+  });
+});

@@ -1,0 +1,77 @@
+import crypto from "node:crypto";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { beforeEach, describe, expect, it } from "vitest";
+import { newDataDir, restartWith } from "@/test/fresh-instance";
+
+const ORIGINAL_KEY = process.env.ENCRYPTION_KEY!;
+const OTHER_KEY = crypto.randomBytes(32).toString("base64");
+const databaseFile = () => path.join(process.env.DATA_DIR!, "latchkey.db");
+
+/** Reads the database behind the application's back, without migrations or key checks. */
+function readRaw<T>(sql: string): T[] {
+  const raw = new Database(databaseFile(), { readonly: true });
+  try {
+    return raw.prepare(sql).all() as T[];
+  } finally {
+    raw.close();
+  }
+}
+
+beforeEach(() => {
+  restartWith({ DATA_DIR: newDataDir() });
+});
+
+/** Opens DATA_DIR as a freshly started process would, with the given key. */
+async function startWithKey(key: string) {
+  restartWith({ ENCRYPTION_KEY: key });
+  const [client, keyCheck, schema] = await Promise.all([import("./client"), import("./key-check"), import("./schema")]);
+  return { ...client, ...keyCheck, schema };
+}
+
+describe("verifyEncryptionKey", () => {
+  it("stores an encrypted check value on first start", async () => {
+    const app = await startWithKey(ORIGINAL_KEY);
+    app.db();
+    const [check] = readRaw<{ key: string; value: string }>("select key, value from meta");
+    expect(check.key).toBe("encryption_key_check");
+    expect(check.value).toMatch(/^[0-9a-f]{8}\.[A-Za-z0-9_-]+$/);
+  });
+
+  it("refuses to open the database with a different key, and changes nothing", async () => {
+    const first = await startWithKey(ORIGINAL_KEY);
+    first.db().insert(first.schema.accounts).values({ id: "account-1" }).run();
+    (first.db() as unknown as { $client: Database.Database }).$client.pragma("wal_checkpoint(TRUNCATE)");
+    const metaBefore = readRaw("select * from meta");
+
+    const second = await startWithKey(OTHER_KEY);
+    let error: unknown;
+    try {
+      second.db();
+    } catch (e) {
+      error = e;
+    }
+
+    expect(error).toBeInstanceOf(second.EncryptionKeyMismatchError);
+    expect((error as Error).message).toContain("The encryption key does not match this database");
+    expect((error as Error).message).toContain(databaseFile());
+    expect((globalThis as { latchkeyDb?: unknown }).latchkeyDb).toBeUndefined();
+    expect(readRaw("select * from meta")).toEqual(metaBefore);
+    expect(readRaw("select id from accounts")).toEqual([{ id: "account-1" }]);
+
+    // The right key still opens it.
+    const third = await startWithKey(ORIGINAL_KEY);
+    expect(third.db().select().from(third.schema.accounts).all()).toHaveLength(1);
+  });
+
+  it("refuses a database that has data but lost its check value", async () => {
+    const app = await startWithKey(ORIGINAL_KEY);
+    app.db().insert(app.schema.accounts).values({ id: "account-1" }).run();
+    app.db().delete(app.schema.meta).run();
+
+    const restarted = await startWithKey(ORIGINAL_KEY);
+    expect(() => restarted.db()).toThrow(restarted.EncryptionKeyMismatchError);
+    expect(() => restarted.db()).toThrow(/key check value is missing/);
+    expect(readRaw("select * from meta")).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { verifyPassword } from "@/lib/crypto/passwords";
+import { writeTransaction } from "@/lib/db/client";
+import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { mintAccessToken, authenticateAccessToken } from "@/lib/tokens/access-tokens";
+import { createAccount, createUser, lastEvent, META, startSession, userRow, type TestUser } from "@/test/factories";
+import { changeOwnPassword } from "./password";
+
+const OLD = "the old passphrase, long enough";
+const NEW = "a brand new passphrase, also long";
+
+let accountId: string;
+let alice: TestUser;
+
+beforeEach(async () => {
+  accountId ??= createAccount();
+  alice = await createUser(accountId, { password: OLD });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.fail("expected a rejection"),
+    (e: unknown) => e,
+  );
+}
+
+describe("changeOwnPassword", () => {
+  it("refuses a wrong current password with a field error on old_password, changing nothing", async () => {
+    const actor = startSession(alice);
+    const hash = userRow(alice.id)!.passwordHash;
+
+    const error = await rejection(changeOwnPassword(actor, alice.id, { old_password: "wrong", new_password: NEW }, META));
+
+    expect(error).toBeInstanceOf(Invalid);
+    expect((error as Invalid).fieldErrors.old_password).toEqual(["Current password is incorrect"]);
+    expect(userRow(alice.id)!.passwordHash).toBe(hash);
+  });
+
+  it("refuses to change another user's password", async () => {
+    const mallory = await createUser(accountId, { role: "admin" });
+    const actor = startSession(mallory);
+    const hash = userRow(alice.id)!.passwordHash;
+
+    await expect(changeOwnPassword(actor, alice.id, { old_password: OLD, new_password: NEW }, META)).rejects.toThrow(
+      Forbidden,
+    );
+    expect(userRow(alice.id)!.passwordHash).toBe(hash);
+  });
+
+  it("sets the new password, ends the other sessions and keeps the acting one", async () => {
+    const acting = startSession(alice);
+    const otherBrowser = startSession(alice);
+    const token = writeTransaction((tx) =>
+      mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
+    );
+
+    await changeOwnPassword(acting, alice.id, { old_password: OLD, new_password: NEW }, META);
+
+    const hash = userRow(alice.id)!.passwordHash!;
+    expect(await verifyPassword(hash, NEW)).toBe(true);
+    expect(await verifyPassword(hash, OLD)).toBe(false);
+    expect(resolveSession(acting.sessionId)).not.toBeNull();
+    expect(resolveSession(otherBrowser.sessionId)).toBeNull();
+    // Access tokens are separate credentials and keep working.
+    expect(authenticateAccessToken(token.plain)).not.toBeNull();
+    expect(lastEvent()).toMatchObject({
+      action: "user.password.changed",
+      actorId: alice.id,
+      targetId: alice.id,
+      details: { other_sessions_ended: 1 },
+    });
+  });
+
+  it("ends every session when the change is made with an access token", async () => {
+    const session = startSession(alice);
+    const { plain } = writeTransaction((tx) =>
+      mintAccessToken(tx, { accountId, userId: alice.id, name: "cli", expiresInDays: 1, createdBy: alice.id }),
+    );
+    const tokenActor = authenticateAccessToken(plain)!;
+
+    await changeOwnPassword(tokenActor, alice.id, { old_password: OLD, new_password: NEW }, META);
+
+    expect(resolveSession(session.sessionId)).toBeNull();
+  });
+
+  it("refuses a new password equal to the old one", async () => {
+    const error = await rejection(changeOwnPassword(startSession(alice), alice.id, { old_password: OLD, new_password: OLD }, META));
+    expect(error).toBeInstanceOf(Invalid);
+    expect((error as Invalid).fieldErrors).toHaveProperty("new_password");
+  });
+
+  it("refuses a user without a local password", async () => {
+    const external = await createUser(accountId);
+    await expect(
+      changeOwnPassword(startSession(external), external.id, { old_password: OLD, new_password: NEW }, META),
+    ).rejects.toThrow(PreconditionFailed);
+    expect(userRow(external.id)!.passwordHash).toBeNull();
+  });
+});

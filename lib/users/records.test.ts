@@ -1,0 +1,98 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DecryptionError } from "@/lib/crypto/aead";
+import { db } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
+import { createAccount, createUser, META, sqlite, userRow } from "@/test/factories";
+import { findUserRowsByEmail, openUser, sealEmail, sealName } from "./records";
+
+const OWNER = { email: "Ottoline.Plaintext@Example.com", name: "Ottoline Quillfeather" };
+const MEMBER = { email: "zebedee.cleartext@example.org", name: "Zebedee Marchbanks" };
+
+let accountId: string;
+let memberId: string;
+
+beforeAll(async () => {
+  const setup = await completeSetup(
+    setupInputSchema.parse({ ...OWNER, password: "a long and unusual passphrase" }),
+    META,
+  );
+  accountId = setup.account_id;
+  memberId = (await createUser(accountId, MEMBER)).id;
+});
+
+/** Every byte SQLite has written for the database: the main file, the WAL and the shared-memory index. */
+function databaseBytes(): Buffer {
+  const dir = process.env.DATA_DIR!;
+  const files = fs.readdirSync(dir).filter((f) => f.startsWith("latchkey.db"));
+  return Buffer.concat(files.map((f) => fs.readFileSync(path.join(dir, f))));
+}
+
+describe("personal data at rest", () => {
+  it("never writes a user's email or name in plaintext to the database files", () => {
+    const beforeCheckpoint = databaseBytes();
+    sqlite().pragma("wal_checkpoint(TRUNCATE)");
+    const afterCheckpoint = databaseBytes();
+
+    // The search finds what is there: the role column is stored as plain text.
+    expect(afterCheckpoint.includes("owner")).toBe(true);
+    for (const bytes of [beforeCheckpoint, afterCheckpoint]) {
+      const lower = bytes.toString("latin1").toLowerCase();
+      for (const secret of [OWNER.email, OWNER.name, MEMBER.email, MEMBER.name, "ottoline", "quillfeather", "zebedee", "marchbanks"]) {
+        expect(lower, secret).not.toContain(secret.toLowerCase());
+      }
+    }
+  });
+
+  it("reads users back decrypted, with the email as entered (trimmed) and findable in any case", () => {
+    const rows = findUserRowsByEmail(db(), "  OTTOLINE.plaintext@example.COM ");
+    expect(rows).toHaveLength(1);
+    expect(openUser(rows[0], [])).toMatchObject({ email: OWNER.email, name: OWNER.name, role: "owner", accountId });
+  });
+});
+
+describe("email uniqueness", () => {
+  function insertUserWithEmail(email: string) {
+    const id = crypto.randomUUID();
+    db()
+      .insert(users)
+      .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, "Duplicate"), role: "user" })
+      .run();
+  }
+
+  it.each([MEMBER.email, MEMBER.email.toUpperCase(), `  ${MEMBER.email}\t`, "Zebedee.Cleartext@Example.ORG "])(
+    "refuses a second user in the account with the email %j",
+    (email) => {
+      expect(() => insertUserWithEmail(email)).toThrow(/UNIQUE constraint failed: users\.account_id, users\.email_index/);
+    },
+  );
+
+  it("allows a different email in the same account", () => {
+    expect(() => insertUserWithEmail("zebedee.other@example.org")).not.toThrow();
+  });
+
+  it("lets another account use the same email", async () => {
+    const other = createAccount();
+    await expect(createUser(other, { email: MEMBER.email })).resolves.toBeDefined();
+  });
+});
+
+describe("openUser", () => {
+  it("refuses a name ciphertext copied from another row", async () => {
+    const victim = await createUser(accountId, { name: "Victim Name" });
+    const owner = db().select().from(users).where(eq(users.role, "owner")).get()!;
+    db().update(users).set({ nameCiphertext: owner.nameCiphertext }).where(eq(users.id, victim.id)).run();
+
+    expect(() => openUser(userRow(victim.id)!, [])).toThrow(DecryptionError);
+    expect(openUser(owner, []).name).toBe(OWNER.name);
+  });
+
+  it("refuses an email ciphertext moved into the name column of the same row", () => {
+    const row = userRow(memberId)!;
+    expect(() => openUser({ ...row, nameCiphertext: row.emailCiphertext! }, [])).toThrow(DecryptionError);
+  });
+});

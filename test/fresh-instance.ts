@@ -1,0 +1,25 @@
+/**
+ * Starting over inside one test file: closes the process's database connection
+ * (lib/db/client.ts keeps it on globalThis) and forgets every loaded module, so
+ * modules imported afterwards read the environment again and reopen DATA_DIR.
+ * Import lib/ modules dynamically after calling this, errors included: classes
+ * from before the reset are different objects.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { vi } from "vitest";
+
+type CachedConnection = { $client: { open: boolean; close(): void } };
+
+export function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string }): void {
+  const holder = globalThis as unknown as { latchkeyDb?: CachedConnection };
+  if (holder.latchkeyDb?.$client.open) holder.latchkeyDb.$client.close();
+  delete holder.latchkeyDb;
+  Object.assign(process.env, env);
+  vi.resetModules();
+}
+
+export function newDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-unit-"));
+}
