@@ -1,6 +1,7 @@
 "use server";
 
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { signOut } from "@/lib/auth/nextauth";
 import { Invalid, Unauthenticated } from "@/lib/errors";
@@ -18,6 +19,17 @@ export async function signOutAction(): Promise<void> {
 }
 
 export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  return submitPasswordChange(formData);
+}
+
+/** The first sign-in with a generated or reset password: choose a new one, then go on to the dashboard. */
+export async function requiredPasswordChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const state = await submitPasswordChange(formData);
+  if (state.status === "success") redirect("/");
+  return state;
+}
+
+async function submitPasswordChange(formData: FormData): Promise<FormState> {
   try {
     const actor = await sessionActor();
     if (!actor) throw new Unauthenticated("Your session has ended. Sign in again.");

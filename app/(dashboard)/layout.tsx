@@ -11,6 +11,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   if (isSetupRequired()) redirect("/setup");
   const actor = await sessionActor();
   if (!actor) redirect("/login");
+  if (actor.mustChangePassword) redirect("/change-password");
   const me = getUser(actor, actor.userId);
   return (
     <div className="flex min-h-screen bg-slate-50">

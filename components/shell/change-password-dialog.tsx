@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { changePasswordAction } from "@/app/(dashboard)/actions";
+import { changePasswordAction, requiredPasswordChangeAction } from "@/app/(dashboard)/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -9,14 +9,15 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { initialFormState } from "@/lib/forms/form-state";
 
-function ChangePasswordForm({ onClose }: { onClose: () => void }) {
-  const [state, action] = useActionState(changePasswordAction, initialFormState);
+/** Current, new and confirm; with onClose it is the avatar menu's dialog, without it the required first change. */
+export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
+  const [state, action] = useActionState(onClose ? changePasswordAction : requiredPasswordChangeAction, initialFormState);
   if (state.status === "success") {
     return (
       <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
         <div className="flex justify-end">
-          <Button onClick={onClose}>Close</Button>
+          {onClose && <Button onClick={onClose}>Close</Button>}
         </div>
       </div>
     );
@@ -53,9 +54,11 @@ function ChangePasswordForm({ onClose }: { onClose: () => void }) {
         errors={errors.confirm_password}
       />
       <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
+        {onClose && (
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+        )}
         <SubmitButton pendingLabel="Saving…">Change Password</SubmitButton>
       </div>
     </form>

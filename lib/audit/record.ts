@@ -21,8 +21,10 @@ export type NewEvent = {
   action: string;
   actor: EventParty;
   target?: { type: string; id: string; label?: string | null };
-  /** Reason codes and changed field names; never passwords, tokens or personal data. */
+  /** Reason codes, changed fields and their values; never passwords, tokens or personal data. */
   details?: Record<string, unknown>;
+  /** Before/after values that are personal data (names, emails); stored encrypted. */
+  privateDetails?: Record<string, unknown>;
   meta: RequestMeta;
   at?: Date;
 };
@@ -44,6 +46,7 @@ export function recordEvent(tx: Tx, event: NewEvent): void {
       targetId: event.target?.id ?? null,
       targetLabelCiphertext: seal("target_label", event.target?.label),
       details: event.details ?? null,
+      privateDetailsCiphertext: event.privateDetails ? seal("private_details", JSON.stringify(event.privateDetails)) : null,
       ip: event.meta.ip,
       userAgent: event.meta.userAgent?.slice(0, 512) ?? null,
     })

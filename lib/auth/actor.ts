@@ -6,7 +6,12 @@ import type { Role } from "@/lib/db/schema";
 
 type ActorBase = { accountId: string; userId: string; role: Role };
 
-export type SessionActor = ActorBase & { kind: "session"; sessionId: string };
+export type SessionActor = ActorBase & {
+  kind: "session";
+  sessionId: string;
+  /** Signed in with a generated or reset password: may do nothing but choose a new one. */
+  mustChangePassword: boolean;
+};
 export type TokenActor = ActorBase & { kind: "token"; tokenId: string };
 export type Actor = SessionActor | TokenActor;
 

@@ -10,7 +10,8 @@ import { db, writeTransaction } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/setup/instance";
-import { findUserRowsByEmail, openUser, userLabel } from "@/lib/users/records";
+import { refreshDirectoryUser } from "@/lib/users/directory";
+import { findUserRowsByEmail, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "./actor";
 
 export class SignInFailed extends Error {
@@ -43,7 +44,7 @@ export async function signInWithPassword(email: string, password: string, meta: 
     recordFailure(row?.accountId ?? instanceAccountId(), row ? "no_local_password" : "unknown_email", meta);
     throw new SignInFailed();
   }
-  const user = openUser(row);
+  const user = { ...openIdentity(row), isBlocked: row.isBlocked, mustChangePassword: row.mustChangePassword };
   const who = { id: user.id, label: userLabel(user) };
   if (!(await verifyPassword(row.passwordHash, password))) {
     recordFailure(user.accountId, "wrong_password", meta, who);
@@ -72,5 +73,6 @@ export async function signInWithPassword(email: string, password: string, meta: 
     });
     return id;
   });
+  refreshDirectoryUser(user.accountId, user.id);
   return { userId: user.id, sessionId, mustChangePassword: user.mustChangePassword };
 }

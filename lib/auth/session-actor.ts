@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { cache } from "react";
+import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import type { SessionActor } from "./actor";
 import { auth } from "./nextauth";
@@ -13,3 +14,13 @@ export const sessionActor = cache(async (): Promise<SessionActor | null> => {
   const session = await auth();
   return session?.sessionId ? resolveSession(session.sessionId) : null;
 });
+
+export const MUST_CHANGE_PASSWORD = "Choose a new password before continuing";
+
+/** For server actions: the signed-in actor, or an error a form can show. */
+export async function requireSessionActor(): Promise<SessionActor> {
+  const actor = await sessionActor();
+  if (!actor) throw new Unauthenticated("Your session has ended. Sign in again.");
+  if (actor.mustChangePassword) throw new Forbidden(MUST_CHANGE_PASSWORD);
+  return actor;
+}

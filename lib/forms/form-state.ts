@@ -10,6 +10,8 @@ export type FormState = {
   message?: string;
   fieldErrors?: FieldErrors;
   values?: Record<string, string>;
+  /** What a successful action hands back to show once (a generated password, say). */
+  result?: Record<string, string>;
 };
 
 export const initialFormState: FormState = { status: "idle" };

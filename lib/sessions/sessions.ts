@@ -44,6 +44,7 @@ export function resolveSession(sessionId: string, now = new Date()): SessionActo
       userId: users.id,
       role: users.role,
       isBlocked: users.isBlocked,
+      mustChangePassword: users.mustChangePassword,
     })
     .from(sessions)
     .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.accountId, sessions.accountId)))
@@ -57,7 +58,14 @@ export function resolveSession(sessionId: string, now = new Date()): SessionActo
       .where(eq(sessions.id, sessionId))
       .run();
   }
-  return { kind: "session", sessionId: row.id, accountId: row.accountId, userId: row.userId, role: row.role };
+  return {
+    kind: "session",
+    sessionId: row.id,
+    accountId: row.accountId,
+    userId: row.userId,
+    role: row.role,
+    mustChangePassword: row.mustChangePassword,
+  };
 }
 
 export function deleteSession(tx: Tx, accountId: string, sessionId: string): boolean {

@@ -2,10 +2,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { permissionsOf } from "@/lib/auth/policy";
 import type { UserRecord } from "./records";
-
-export function userStatus(user: UserRecord): "active" | "blocked" {
-  return user.isBlocked ? "blocked" : "active";
-}
+import { userStatus } from "./status";
 
 export function toApiUser(user: UserRecord, actor: Actor) {
   return {

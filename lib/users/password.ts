@@ -14,7 +14,7 @@ import { users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
 import { deleteUserSessions } from "@/lib/sessions/sessions";
-import { findUserRow, openUser, userLabel } from "./records";
+import { findUserRow, openIdentity, userLabel } from "./records";
 
 export const changePasswordSchema = z.object({
   old_password: z.string({ error: "Current password is required" }).min(1, "Current password is required").max(1024),
@@ -35,7 +35,7 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
   if (input.new_password === input.old_password) {
     throw new Invalid("Invalid input", { new_password: ["New password must differ from the current one"] });
   }
-  const user = openUser(row);
+  const user = openIdentity(row);
   if (passwordMatchesIdentity(input.new_password, user)) {
     throw new Invalid("Invalid input", { new_password: ["Password must not be your email or name"] });
   }

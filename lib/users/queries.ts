@@ -1,39 +1,73 @@
 /**
  * Reading users, scoped to the actor's account and to what the actor's role
- * may see: admins, auditors and the owner see everyone; users see themselves.
+ * may see: the owner, admins and auditors see everyone; users see themselves.
  */
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/client";
-import { users } from "@/lib/db/schema";
+import { ROLES } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
+import { groupIdsOfUser } from "@/lib/groups/membership";
+import { directoryEntries, type DirectoryEntry } from "./directory";
 import { findUserRow, openUser, type UserRecord } from "./records";
+import { USER_STATUSES, userStatus } from "./status";
+
+export const MAX_PAGE_SIZE = 1000;
+
+/** List filters, shared by the Users page (URL) and GET /api/users (query string). */
+export const userFiltersSchema = z.object({
+  search: z.string().trim().max(200, "search must be at most 200 characters").optional(),
+  role: z.enum(ROLES, { error: `role must be one of: ${ROLES.join(", ")}` }).optional(),
+  status: z.enum(USER_STATUSES, { error: `status must be one of: ${USER_STATUSES.join(", ")}` }).optional(),
+  group: z.string().max(100).optional(),
+  service_user: z
+    .enum(["true", "false"], { error: "service_user must be true or false" })
+    .transform((v) => v === "true")
+    .optional(),
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`)
+    .default(100),
+  offset: z.coerce
+    .number({ error: "offset must be a number" })
+    .int("offset must be a whole number")
+    .min(0, "offset must be 0 or more")
+    .default(0),
+});
+export type UserFilters = z.output<typeof userFiltersSchema>;
 
 export type UserList = { items: UserRecord[]; total: number };
-export type ListUsersOptions = { search?: string; limit: number; offset: number };
 
-function matches(user: UserRecord, search: string): boolean {
-  const needle = search.toLowerCase();
-  return [user.name, user.email ?? "", user.role].some((v) => v.toLowerCase().includes(needle));
+function matcher(filters: UserFilters): (u: DirectoryEntry) => boolean {
+  const needle = filters.search?.toLowerCase();
+  return (u) =>
+    (!needle || u.searchText.includes(needle)) &&
+    (!filters.role || u.role === filters.role) &&
+    (!filters.status || userStatus(u) === filters.status) &&
+    (!filters.group || u.autoGroups.includes(filters.group)) &&
+    (filters.service_user === undefined || u.isServiceUser === filters.service_user);
 }
 
-export function listUsers(actor: Actor, options: ListUsersOptions): UserList {
-  const scope = can(actor, "users:read-all")
-    ? eq(users.accountId, actor.accountId)
-    : and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId));
-  const all = db().select().from(users).where(scope).orderBy(asc(users.createdAt)).all().map(openUser);
-  const search = options.search?.trim();
-  const filtered = search ? all.filter((u) => matches(u, search)) : all;
-  // The caller first, as the dashboard shows it.
-  filtered.sort((a, b) => Number(b.id === actor.userId) - Number(a.id === actor.userId));
-  return { items: filtered.slice(options.offset, options.offset + options.limit), total: filtered.length };
+/** Users matching the filters: the caller first, then in creation order. */
+export function listUsers(actor: Actor, filters: UserFilters): UserList {
+  const entries = directoryEntries(actor.accountId);
+  const matches = matcher(filters);
+  const me = entries.get(actor.userId);
+  const found: UserRecord[] = me && matches(me) ? [me] : [];
+  if (can(actor, "users:read-all")) {
+    for (const entry of entries.values()) if (entry !== me && matches(entry)) found.push(entry);
+  }
+  return { items: found.slice(filters.offset, filters.offset + filters.limit), total: found.length };
 }
 
+/** One user, read fresh from the database; other accounts' ids and hidden users are "not found". */
 export function getUser(actor: Actor, userId: string): UserRecord {
   if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
   const row = findUserRow(db(), actor.accountId, userId);
   if (!row) throw new NotFound("User");
-  return openUser(row);
+  return openUser(row, groupIdsOfUser(db(), actor.accountId, userId));
 }

@@ -21,6 +21,7 @@ export type UserRecord = {
   hasLocalPassword: boolean;
   mustChangePassword: boolean;
   idpId: string | null;
+  /** Ids of the groups the user belongs to. */
   autoGroups: string[];
   createdAt: Date;
   lastLoginAt: Date | null;
@@ -39,19 +40,26 @@ export function sealName(userId: string, name: string) {
   return { nameCiphertext: encryptField(name, field(userId, "name")) };
 }
 
-export function openUser(row: UserRow): UserRecord {
+/** Just who the user is (decrypted email and name), for labels and identity checks. */
+export function openIdentity(row: UserRow): { id: string; accountId: string; email: string | null; name: string } {
   return {
     id: row.id,
     accountId: row.accountId,
     email: row.emailCiphertext ? decryptField(row.emailCiphertext, field(row.id, "email")) : null,
     name: decryptField(row.nameCiphertext, field(row.id, "name")),
+  };
+}
+
+export function openUser(row: UserRow, autoGroups: string[]): UserRecord {
+  return {
+    ...openIdentity(row),
     role: row.role,
     isBlocked: row.isBlocked,
     isServiceUser: row.isServiceUser,
     hasLocalPassword: row.passwordHash !== null,
     mustChangePassword: row.mustChangePassword,
     idpId: row.idpId,
-    autoGroups: row.autoGroups,
+    autoGroups,
     createdAt: row.createdAt,
     lastLoginAt: row.lastLoginAt,
   };

@@ -1,17 +1,27 @@
 import { apiActor } from "@/lib/http/api-actor";
-import { apiRoute, pagination } from "@/lib/http/route";
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { parseOrThrow } from "@/lib/http/validation";
 import { toApiUser } from "@/lib/users/api-shape";
-import { listUsers } from "@/lib/users/queries";
+import { createUser } from "@/lib/users/lifecycle";
+import { listUsers, userFiltersSchema } from "@/lib/users/queries";
+import { createUserSchema } from "@/lib/users/schemas";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const url = new URL(request.url);
-  const { items, total } = listUsers(actor, {
-    search: url.searchParams.get("search") ?? undefined,
-    ...pagination(url),
-  });
+  const filters = parseOrThrow(userFiltersSchema, Object.fromEntries(new URL(request.url).searchParams));
+  const { items, total } = listUsers(actor, filters);
   return Response.json(
     items.map((u) => toApiUser(u, actor)),
     { headers: { "x-total-count": String(total) } },
   );
+});
+
+export const POST = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const input = await readJson(request, createUserSchema);
+  const { user, password } = await createUser(actor, input, requestMeta(request.headers));
+  // The generated password exists in this response only.
+  return Response.json({ ...toApiUser(user, actor), ...(password ? { password } : {}) });
 });

@@ -1,20 +1,90 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { PageHeader } from "@/components/shell/page-header";
+import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { Alert } from "@/components/ui/alert";
+import { Pagination } from "@/components/ui/pagination";
+import { AddUserDialog } from "@/components/users/add-user-dialog";
+import { STATUS_LABELS } from "@/components/users/badges";
+import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersTable } from "@/components/users/users-table";
+import { UsersToolbar } from "@/components/users/users-toolbar";
+import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
-import { listUsers } from "@/lib/users/queries";
+import { db } from "@/lib/db/client";
+import { ROLES } from "@/lib/db/schema";
+import { groupNamesById } from "@/lib/groups/membership";
+import { listUsers, userFiltersSchema } from "@/lib/users/queries";
+import { USER_STATUSES } from "@/lib/users/status";
 
 export const metadata: Metadata = { title: "Users · Latchkey" };
 
-export default async function UsersPage() {
+const PAGE_SIZE = 25;
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value) out[k] = value;
+  }
+  return out;
+}
+
+export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
-  const { items, total } = listUsers(actor, { limit: 100, offset: 0 });
+  const query = firstValues(await searchParams);
+  const page = Math.max(1, Number.parseInt(query.page ?? "1", 10) || 1);
+  const parsed = userFiltersSchema.safeParse({
+    search: query.search,
+    role: query.role,
+    status: query.status,
+    group: query.group,
+    service_user: "false",
+    limit: PAGE_SIZE,
+    offset: (page - 1) * PAGE_SIZE,
+  });
+  // A hand-edited URL with an unknown filter value shows everything rather than an error page.
+  const filters = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "false", limit: PAGE_SIZE });
+  const { items, total } = listUsers(actor, filters);
+  const groupNames = groupNamesById(db(), actor.accountId);
+  const groups = [...groupNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const filtered = Boolean(filters.search || filters.role || filters.status || filters.group);
+
+  const hrefForPage = (p: number) => {
+    const next = new URLSearchParams(query);
+    if (p > 1) next.set("page", String(p));
+    else next.delete("page");
+    const qs = next.toString();
+    return qs ? `/team/users?${qs}` : "/team/users";
+  };
+
   return (
     <>
-      <PageHeader title="Users" description={`${total} ${total === 1 ? "person" : "people"} in this account.`} />
-      <UsersTable users={items} currentUserId={actor.userId} />
+      <PageHeader
+        title="Users"
+        description="People who can sign in to this account."
+        actions={can(actor, "users:manage") ? <AddUserDialog groups={groups} /> : undefined}
+      />
+      {query.deleted === "1" && (
+        <div className="mb-4">
+          <Alert tone="success">User deleted. Their activity history is kept.</Alert>
+        </div>
+      )}
+      <UsersToolbar
+        roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        statuses={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+        groups={groups.map((g) => ({ value: g.id, label: g.name }))}
+      />
+      {items.length === 0 ? (
+        <EmptyState title={filtered ? "No users match" : "No users"}>
+          {filtered ? "Try another search or clear the filters." : null}
+        </EmptyState>
+      ) : (
+        <UsersTable users={items} currentUserId={actor.userId} groupNames={groupNames} />
+      )}
+      <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
     </>
   );
 }

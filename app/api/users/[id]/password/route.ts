@@ -7,7 +7,7 @@ import { changeOwnPassword, changePasswordSchema } from "@/lib/users/password";
 type Context = { params: Promise<{ id: string }> };
 
 export const PUT = apiRoute<Context>(async (request, { params }) => {
-  const actor = await apiActor(request);
+  const actor = await apiActor(request, { allowPendingPasswordChange: true });
   const { id } = await params;
   const input = await readJson(request, changePasswordSchema);
   await changeOwnPassword(actor, id, input, requestMeta(request.headers));

@@ -1,0 +1,81 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
+import { DeleteGroupButton, RenameGroupButton } from "@/components/groups/group-dialogs";
+import { GroupMembersTable } from "@/components/groups/group-members-table";
+import { formatCreated, membersLabel } from "@/components/groups/format";
+import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { can } from "@/lib/auth/policy";
+import { NotFound } from "@/lib/errors";
+import { getGroup } from "@/lib/groups/queries";
+
+type Props = { params: Promise<{ id: string }> };
+
+/** The group as this request's actor may see it, or Next's 404 page; shared by the metadata and the page. */
+const loadGroup = cache(async (id: string) => {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  try {
+    return { actor, group: getGroup(actor, id) };
+  } catch (err) {
+    if (err instanceof NotFound) notFound();
+    throw err;
+  }
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { group } = await loadGroup((await params).id);
+  return { title: `${group.name} · Groups · Latchkey` };
+}
+
+export default async function GroupPage({ params }: Props) {
+  const { actor, group } = await loadGroup((await params).id);
+  // Only decides which buttons to show; the service checks every change itself.
+  const canManage = can(actor, "users:manage");
+  const seesAll = can(actor, "users:read-all");
+  const ref = { id: group.id, name: group.name };
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href="/team/groups" className="text-slate-600 hover:text-slate-900 hover:underline">
+          Groups
+        </Link>
+        <span aria-hidden className="px-2 text-slate-400">
+          /
+        </span>
+        <span aria-current="page" className="text-slate-900">
+          {group.name}
+        </span>
+      </nav>
+      <PageHeader
+        title={group.name}
+        description={`${membersLabel(group.usersCount)} · created ${formatCreated(group.createdAt)}`}
+        actions={
+          canManage ? (
+            <div className="flex gap-2">
+              <RenameGroupButton group={ref} />
+              <DeleteGroupButton group={ref} returnToList variant="danger" />
+            </div>
+          ) : undefined
+        }
+      />
+      <h2 className="mb-3 text-base font-semibold text-slate-900">Members</h2>
+      {!seesAll && (
+        <p className="mb-3 text-sm text-slate-600">You can see yourself here; other members are visible to admins and auditors.</p>
+      )}
+      {group.members.length === 0 ? (
+        <EmptyState title="No members">
+          Nobody is in this group yet. Add people to it from their page under{" "}
+          <Link href="/team/users" className="font-medium text-indigo-700 hover:underline">
+            Users
+          </Link>
+          .
+        </EmptyState>
+      ) : (
+        <GroupMembersTable members={group.members} />
+      )}
+    </>
+  );
+}

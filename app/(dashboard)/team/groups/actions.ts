@@ -1,0 +1,65 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { revalidatePath } from "next/cache";
+import { requireSessionActor } from "@/lib/auth/session-actor";
+import { Conflict } from "@/lib/errors";
+import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { createGroup, deleteGroup, renameGroup } from "@/lib/groups/groups";
+import { groupInputSchema } from "@/lib/groups/schemas";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+
+const GROUPS_PATH = "/team/groups";
+
+/** A name conflict belongs next to the Name field, like any other problem with the name. */
+function nameFormState(err: unknown, values: Record<string, string>): FormState {
+  const state = formStateFromError(err, values);
+  return err instanceof Conflict ? { ...state, fieldErrors: { name: [err.message] } } : state;
+}
+
+function revalidateGroups(): void {
+  // "layout" covers the list and every group's page.
+  revalidatePath(GROUPS_PATH, "layout");
+}
+
+export async function createGroupAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["name"]);
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(groupInputSchema, values);
+    const group = createGroup(actor, input, requestMeta(await headers()));
+    revalidateGroups();
+    return { status: "success", message: `Group ${group.name} created.` };
+  } catch (err) {
+    return nameFormState(err, values);
+  }
+}
+
+export async function renameGroupAction(groupId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["name"]);
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(groupInputSchema, values);
+    const group = renameGroup(actor, String(groupId), input, requestMeta(await headers()));
+    revalidateGroups();
+    return { status: "success", message: `Group renamed to ${group.name}.` };
+  } catch (err) {
+    return nameFormState(err, values);
+  }
+}
+
+/** Deletes the group; from the group's own page (returnToList) it then goes back to the list. */
+export async function deleteGroupAction(groupId: string, returnToList: boolean, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    deleteGroup(actor, String(groupId), requestMeta(await headers()));
+    revalidateGroups();
+  } catch (err) {
+    return formStateFromError(err);
+  }
+  if (returnToList === true) redirect(GROUPS_PATH);
+  return { status: "success", message: "Group deleted." };
+}

@@ -1,0 +1,144 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { Alert } from "@/components/ui/alert";
+import { IdentityProviderBadge, StatusBadge } from "@/components/users/badges";
+import { EditUserForm } from "@/components/users/edit-user-form";
+import { formatDateTime } from "@/components/users/format";
+import { ROLE_LABELS } from "@/components/users/role-label";
+import { SessionsTable } from "@/components/users/sessions-table";
+import { UserActions } from "@/components/users/user-actions";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { db } from "@/lib/db/client";
+import { ROLES, type Role } from "@/lib/db/schema";
+import { NotFound } from "@/lib/errors";
+import { groupNamesById } from "@/lib/groups/membership";
+import { listUserSessions } from "@/lib/sessions/queries";
+import { getUser } from "@/lib/users/queries";
+import { userLabel } from "@/lib/users/records";
+import {
+  allows,
+  assertCanDeleteUser,
+  assertCanResetPassword,
+  assertCanRevokeSessions,
+  assertCanUpdateUser,
+} from "@/lib/users/rules";
+import { userStatus } from "@/lib/users/status";
+
+export const metadata: Metadata = { title: "User · Latchkey" };
+
+function loadOr404<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof NotFound) notFound();
+    throw err;
+  }
+}
+
+export default async function UserPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  const { id } = await params;
+  const user = loadOr404(() => getUser(actor, id));
+  const sessions = listUserSessions(actor, id);
+  const groupNames = groupNamesById(db(), actor.accountId);
+  const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const label = userLabel(user);
+  const transferred = (await searchParams).transferred === "1" && user.role === "owner";
+
+  const canEdit = allows(() => assertCanUpdateUser(actor, user, { profile: true }));
+  // Roles the actor may set here: the rules decide, the form only offers what would pass.
+  const roles = ROLES.filter((role: Role) => role === user.role || allows(() => assertCanUpdateUser(actor, user, { profile: false, role })));
+  const allowed = {
+    block: allows(() => assertCanUpdateUser(actor, user, { profile: false, isBlocked: !user.isBlocked })),
+    resetPassword: allows(() => assertCanResetPassword(actor, user)),
+    revokeSessions: sessions.length > 0 && allows(() => assertCanRevokeSessions(actor, user)),
+    delete: allows(() => assertCanDeleteUser(actor, user)),
+  };
+
+  const facts: [string, React.ReactNode][] = [
+    ["Email", user.email ?? "—"],
+    ["Role", ROLE_LABELS[user.role]],
+    ["Status", <StatusBadge key="s" status={userStatus(user)} />],
+    ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
+    ["Identity provider", <IdentityProviderBadge key="i" idpId={user.idpId} />],
+    ["Created", formatDateTime(user.createdAt)],
+    ["Last login", formatDateTime(user.lastLoginAt)],
+  ];
+
+  return (
+    <div className="max-w-4xl space-y-8">
+      <div>
+        <Link href="/team/users" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
+          ← Users
+        </Link>
+        <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
+          <h1 className="text-2xl font-bold text-slate-900">
+            {label}
+            {user.id === actor.userId && (
+              <span className="ml-2 align-middle rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>
+            )}
+          </h1>
+          <UserActions user={{ id: user.id, label, isBlocked: user.isBlocked }} allowed={allowed} />
+        </div>
+      </div>
+
+      {transferred && (
+        <Alert tone="success">Ownership transferred. {label} is now the owner; you are an admin.</Alert>
+      )}
+
+      <section aria-labelledby="details-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <h2 id="details-heading" className="text-base font-semibold text-slate-900">
+          Details
+        </h2>
+        <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          {facts.map(([term, value]) => (
+            <div key={term}>
+              <dt className="text-slate-500">{term}</dt>
+              <dd className="mt-0.5 text-slate-900">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      {canEdit && (
+        <section aria-labelledby="edit-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <h2 id="edit-heading" className="mb-4 text-base font-semibold text-slate-900">
+            Edit user
+          </h2>
+          <EditUserForm
+            user={{
+              id: user.id,
+              name: user.name,
+              email: user.email,
+              role: user.role,
+              isBlocked: user.isBlocked,
+              autoGroups: user.autoGroups,
+              emailEditable: !user.idpId && !user.isServiceUser,
+            }}
+            roles={roles}
+            groups={groups}
+          />
+        </section>
+      )}
+      {!canEdit && can(actor, "users:manage") && user.role === "owner" && actor.userId !== user.id && (
+        <p className="text-sm text-slate-600">Only the owner can change the owner&apos;s account.</p>
+      )}
+
+      <section aria-labelledby="sessions-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">
+          Active sessions
+        </h2>
+        <SessionsTable sessions={sessions} />
+      </section>
+    </div>
+  );
+}

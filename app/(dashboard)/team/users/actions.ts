@@ -1,0 +1,112 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { requireSessionActor } from "@/lib/auth/session-actor";
+import { Invalid } from "@/lib/errors";
+import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { resetPasswordSchema, resetUserPassword, revokeUserSessions } from "@/lib/users/access-control";
+import { createUser, deleteUser, setUserBlocked, updateUser } from "@/lib/users/lifecycle";
+import { userLabel } from "@/lib/users/records";
+import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
+
+const meta = async () => requestMeta(await headers());
+
+function refreshUserPages(userId?: string) {
+  revalidatePath("/team/users");
+  if (userId) revalidatePath(`/team/users/${userId}`);
+}
+
+export async function createUserAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["email", "name", "role"]);
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(createUserSchema, { ...values, is_service_user: false, auto_groups: formData.getAll("auto_groups") });
+    const { user, password } = await createUser(actor, input, await meta());
+    refreshUserPages();
+    return { status: "success", result: { id: user.id, name: userLabel(user), password: password ?? "" } };
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+}
+
+export async function updateUserAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["email", "name", "role"]);
+  let transferred = false;
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(updateUserSchema, {
+      ...values,
+      email: values.email === undefined ? undefined : values.email,
+      auto_groups: formData.getAll("auto_groups"),
+      is_blocked: formData.get("is_blocked") === "true",
+    });
+    const wasOwner = actor.role === "owner";
+    const updated = updateUser(actor, userId, input, await meta());
+    refreshUserPages(userId);
+    transferred = wasOwner && updated.role === "owner" && userId !== actor.userId;
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+  // After a transfer the actor is an admin and the form is gone: say so on the page itself.
+  if (transferred) redirect(`/team/users/${userId}?transferred=1`);
+  return { status: "success", message: "Changes saved", values };
+}
+
+export async function setBlockedAction(userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    setUserBlocked(actor, userId, isBlocked, await meta());
+    refreshUserPages(userId);
+    return { status: "success", message: isBlocked ? "User blocked; their sessions and tokens stopped working" : "User unblocked" };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+export async function resetPasswordAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const mode = formData.get("mode");
+    const typed = formData.get("password");
+    if (mode === "type" && typed !== formData.get("confirm_password")) {
+      throw new Invalid("Please fix the highlighted fields", { confirm_password: ["Passwords do not match"] });
+    }
+    const input = parseOrThrow(resetPasswordSchema, mode === "type" ? { password: typed } : {});
+    const { password } = await resetUserPassword(actor, userId, input, await meta());
+    refreshUserPages(userId);
+    return {
+      status: "success",
+      message: "Password reset. Their sessions ended; they must choose a new password at next sign-in.",
+      result: password ? { password } : undefined,
+    };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+export async function revokeSessionsAction(userId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const { revoked } = revokeUserSessions(actor, userId, await meta());
+    refreshUserPages(userId);
+    return { status: "success", message: `${revoked} ${revoked === 1 ? "session" : "sessions"} ended` };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+export async function deleteUserAction(userId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    deleteUser(actor, userId, await meta());
+  } catch (err) {
+    return formStateFromError(err);
+  }
+  refreshUserPages();
+  redirect("/team/users?deleted=1");
+}

@@ -1,0 +1,22 @@
+import { toApiGroup } from "@/lib/groups/api-shape";
+import { createGroup } from "@/lib/groups/groups";
+import { listGroups } from "@/lib/groups/queries";
+import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
+import { apiActor } from "@/lib/http/api-actor";
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { parseOrThrow } from "@/lib/http/validation";
+
+export const GET = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const filters = parseOrThrow(groupFiltersSchema, Object.fromEntries(new URL(request.url).searchParams));
+  const { items, total } = listGroups(actor, filters);
+  return Response.json(items.map(toApiGroup), { headers: { "x-total-count": String(total) } });
+});
+
+export const POST = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const input = await readJson(request, groupInputSchema);
+  return Response.json(toApiGroup(createGroup(actor, input, requestMeta(request.headers))));
+});

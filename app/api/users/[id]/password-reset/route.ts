@@ -1,0 +1,15 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { resetPasswordSchema, resetUserPassword } from "@/lib/users/access-control";
+
+type Context = { params: Promise<{ id: string }> };
+
+/** Admin reset: {"password"} to set one, {} to have one generated (returned once). */
+export const POST = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  const input = await readJson(request, resetPasswordSchema);
+  const { password } = await resetUserPassword(actor, (await params).id, input, requestMeta(request.headers));
+  return Response.json(password ? { password } : {});
+});

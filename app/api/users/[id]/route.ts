@@ -1,0 +1,28 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { toApiUser } from "@/lib/users/api-shape";
+import { deleteUser, updateUser } from "@/lib/users/lifecycle";
+import { getUser } from "@/lib/users/queries";
+import { updateUserSchema } from "@/lib/users/schemas";
+
+type Context = { params: Promise<{ id: string }> };
+
+export const GET = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  return Response.json(toApiUser(getUser(actor, (await params).id), actor));
+});
+
+export const PUT = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  const { id } = await params;
+  const input = await readJson(request, updateUserSchema);
+  return Response.json(toApiUser(updateUser(actor, id, input, requestMeta(request.headers)), actor));
+});
+
+export const DELETE = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  deleteUser(actor, (await params).id, requestMeta(request.headers));
+  return Response.json({});
+});

@@ -1,0 +1,207 @@
+"use client";
+
+import { useActionState, useCallback, useEffect, useState } from "react";
+import { createGroupAction, deleteGroupAction, renameGroupAction } from "@/app/(dashboard)/team/groups/actions";
+import { Alert } from "@/components/ui/alert";
+import { Button, type ButtonVariant } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { initialFormState, type FormState } from "@/lib/forms/form-state";
+import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
+
+type FormAction = (state: FormState, formData: FormData) => Promise<FormState>;
+
+/** Closes the dialog once its action succeeds, handing the success message up for the live region. */
+function useCloseOnSuccess(state: FormState, onDone: (message?: string) => void) {
+  useEffect(() => {
+    if (state.status === "success") onDone(state.message);
+  }, [state, onDone]);
+}
+
+function GroupNameForm({
+  action,
+  defaultName,
+  submitLabel,
+  pendingLabel,
+  onCancel,
+  onDone,
+}: {
+  action: FormAction;
+  defaultName: string;
+  submitLabel: string;
+  pendingLabel: string;
+  onCancel: () => void;
+  onDone: (message?: string) => void;
+}) {
+  const [state, formAction] = useActionState(action, initialFormState);
+  useCloseOnSuccess(state, onDone);
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      {state.status === "error" && state.message && !errors.name && <Alert tone="error">{state.message}</Alert>}
+      <TextField
+        label="Name"
+        name="name"
+        autoComplete="off"
+        required
+        maxLength={GROUP_NAME_MAX}
+        hint={`Up to ${GROUP_NAME_MAX} characters, unique in this account.`}
+        defaultValue={state.values?.name ?? defaultName}
+        errors={errors.name}
+      />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <SubmitButton pendingLabel={pendingLabel}>{submitLabel}</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+/** Announces what the last dialog did, for people who can't see the table change. */
+function Announcement({ message }: { message: string }) {
+  return (
+    <span role="status" className="sr-only">
+      {message}
+    </span>
+  );
+}
+
+/**
+ * CSS inheritance follows the DOM, not the top layer: a dialog opened from a
+ * right-aligned table cell would inherit its alignment. This resets it
+ * without adding a box of its own.
+ */
+function DialogFrame({ children }: { children: React.ReactNode }) {
+  return <div className="contents text-left">{children}</div>;
+}
+
+function useDialog() {
+  const [open, setOpen] = useState(false);
+  const [notice, setNotice] = useState("");
+  const show = useCallback(() => setOpen(true), []);
+  const close = useCallback(() => setOpen(false), []);
+  const done = useCallback((message?: string) => {
+    setOpen(false);
+    setNotice(message ?? "");
+  }, []);
+  return { open, notice, show, close, done };
+}
+
+export function CreateGroupButton() {
+  const dialog = useDialog();
+  return (
+    <>
+      <Button onClick={dialog.show}>Create Group</Button>
+      <Announcement message={dialog.notice} />
+      <DialogFrame>
+        <Dialog open={dialog.open} onClose={dialog.close} title="Create Group">
+          <GroupNameForm
+            action={createGroupAction}
+            defaultName=""
+            submitLabel="Create"
+            pendingLabel="Creating…"
+            onCancel={dialog.close}
+            onDone={dialog.done}
+          />
+        </Dialog>
+      </DialogFrame>
+    </>
+  );
+}
+
+type GroupRef = { id: string; name: string };
+
+/** The visible label is short; screen readers hear which group the button is for. */
+function RowButtonLabel({ verb, name }: { verb: string; name: string }) {
+  return (
+    <>
+      {verb}
+      <span className="sr-only"> {name}</span>
+    </>
+  );
+}
+
+export function RenameGroupButton({ group, variant = "secondary" }: { group: GroupRef; variant?: ButtonVariant }) {
+  const dialog = useDialog();
+  return (
+    <>
+      <Button variant={variant} onClick={dialog.show}>
+        <RowButtonLabel verb="Rename" name={group.name} />
+      </Button>
+      <Announcement message={dialog.notice} />
+      <DialogFrame>
+        <Dialog open={dialog.open} onClose={dialog.close} title={`Rename group ${group.name}`}>
+          <GroupNameForm
+            action={renameGroupAction.bind(null, group.id)}
+            defaultName={group.name}
+            submitLabel="Rename"
+            pendingLabel="Renaming…"
+            onCancel={dialog.close}
+            onDone={dialog.done}
+          />
+        </Dialog>
+      </DialogFrame>
+    </>
+  );
+}
+
+function DeleteGroupForm({
+  group,
+  returnToList,
+  onCancel,
+  onDone,
+}: {
+  group: GroupRef;
+  returnToList: boolean;
+  onCancel: () => void;
+  onDone: (message?: string) => void;
+}) {
+  const [state, formAction] = useActionState(deleteGroupAction.bind(null, group.id, returnToList), initialFormState);
+  useCloseOnSuccess(state, onDone);
+  return (
+    <form action={formAction} className="space-y-4">
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      <p className="text-sm text-slate-700">
+        Delete group <strong className="font-semibold text-slate-900">{group.name}</strong>? Members are not deleted, only
+        removed from the group.
+      </p>
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <SubmitButton variant="danger" pendingLabel="Deleting…">
+          Delete Group
+        </SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+export function DeleteGroupButton({
+  group,
+  returnToList = false,
+  variant = "secondary",
+}: {
+  group: GroupRef;
+  /** On the group's own page: go back to the list afterwards. */
+  returnToList?: boolean;
+  variant?: ButtonVariant;
+}) {
+  const dialog = useDialog();
+  return (
+    <>
+      <Button variant={variant} onClick={dialog.show}>
+        <RowButtonLabel verb="Delete" name={group.name} />
+      </Button>
+      <Announcement message={dialog.notice} />
+      <DialogFrame>
+        <Dialog open={dialog.open} onClose={dialog.close} title="Delete Group">
+          <DeleteGroupForm group={group} returnToList={returnToList} onCancel={dialog.close} onDone={dialog.done} />
+        </Dialog>
+      </DialogFrame>
+    </>
+  );
+}

@@ -1,0 +1,46 @@
+import Link from "next/link";
+
+/** "Showing 26–50 of 312" with Previous/Next links that keep the rest of the query. */
+export function Pagination({
+  page,
+  pageSize,
+  total,
+  hrefForPage,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  hrefForPage: (page: number) => string;
+}) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const to = Math.min(total, page * pageSize);
+  const link = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50";
+  const disabled = "rounded-md px-3 py-1.5 text-sm font-medium text-slate-400 ring-1 ring-inset ring-slate-200";
+  return (
+    <nav aria-label="Pagination" className="mt-4 flex items-center justify-between text-sm text-slate-600">
+      <p>
+        Showing {from}–{to} of {total}
+      </p>
+      <div className="flex items-center gap-2">
+        {page > 1 ? (
+          <Link className={link} href={hrefForPage(page - 1)} rel="prev">
+            Previous
+          </Link>
+        ) : (
+          <span className={disabled} aria-disabled>Previous</span>
+        )}
+        <span>
+          Page {page} of {pages}
+        </span>
+        {page < pages ? (
+          <Link className={link} href={hrefForPage(page + 1)} rel="next">
+            Next
+          </Link>
+        ) : (
+          <span className={disabled} aria-disabled>Next</span>
+        )}
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,62 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "./button";
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false; // no clipboard permission (e.g. plain http): the value stays selectable
+  }
+}
+
+/** A secret shown exactly once (generated password, token, invite link), with copy buttons. */
+export function ShownOnceSecret({
+  label,
+  value,
+  warning,
+  onClose,
+}: {
+  label: string;
+  value: string;
+  warning: string;
+  onClose: () => void;
+}) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="space-y-4">
+      <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
+        {warning}
+      </p>
+      <div>
+        <label htmlFor="shown-once-secret" className="block text-sm font-medium text-slate-900">
+          {label}
+        </label>
+        <div className="mt-1 flex gap-2">
+          <input
+            id="shown-once-secret"
+            readOnly
+            value={value}
+            onFocus={(e) => e.currentTarget.select()}
+            className="block w-full rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
+          />
+          <Button variant="secondary" onClick={async () => setCopied(await copyText(value))}>
+            {copied ? "Copied" : "Copy"}
+          </Button>
+        </div>
+      </div>
+      <div className="flex justify-end">
+        <Button
+          onClick={async () => {
+            await copyText(value);
+            onClose();
+          }}
+        >
+          Copy &amp; Close
+        </Button>
+      </div>
+    </div>
+  );
+}

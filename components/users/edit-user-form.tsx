@@ -1,0 +1,99 @@
+"use client";
+
+import { useActionState, useRef, useState } from "react";
+import { updateUserAction } from "@/app/(dashboard)/team/users/actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import type { Role } from "@/lib/db/schema";
+import { initialFormState } from "@/lib/forms/form-state";
+import { GroupCheckboxes } from "./group-checkboxes";
+import { RoleSelect } from "./role-select";
+
+type EditableUser = {
+  id: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  isBlocked: boolean;
+  autoGroups: string[];
+  emailEditable: boolean;
+};
+
+/** Name, email, role and groups. Choosing "Owner" asks to confirm the ownership transfer first. */
+export function EditUserForm({
+  user,
+  roles,
+  groups,
+}: {
+  user: EditableUser;
+  roles: Role[];
+  groups: { id: string; name: string }[];
+}) {
+  const [state, action] = useActionState(updateUserAction.bind(null, user.id), initialFormState);
+  const [confirming, setConfirming] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const confirmed = useRef(false);
+  const errors = state.fieldErrors ?? {};
+  const values = state.status === "error" ? state.values : undefined;
+
+  return (
+    <form
+      ref={formRef}
+      action={action}
+      onSubmit={(e) => {
+        const role = new FormData(e.currentTarget).get("role");
+        if (role === "owner" && user.role !== "owner" && !confirmed.current) {
+          e.preventDefault();
+          setConfirming(true);
+        }
+        confirmed.current = false;
+      }}
+      className="space-y-4"
+    >
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      {state.status === "success" && state.message && <Alert tone="success">{state.message}</Alert>}
+      <input type="hidden" name="is_blocked" value={String(user.isBlocked)} />
+      <TextField label="Name" name="name" required defaultValue={values?.name ?? user.name} errors={errors.name} />
+      {user.emailEditable ? (
+        <TextField label="Email" name="email" type="email" required defaultValue={values?.email ?? user.email ?? ""} errors={errors.email} />
+      ) : (
+        user.email && <TextField label="Email" name="email_readonly" readOnly value={user.email} hint="Set by the identity provider." />
+      )}
+      {roles.length > 1 ? (
+        <RoleSelect roles={roles} defaultValue={values?.role ?? user.role} errors={errors.role} />
+      ) : (
+        <input type="hidden" name="role" value={user.role} />
+      )}
+      <GroupCheckboxes groups={groups} selected={user.autoGroups} errors={errors.auto_groups} />
+      <div className="flex justify-end">
+        <SubmitButton pendingLabel="Saving…">Save changes</SubmitButton>
+      </div>
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title="Transfer ownership?">
+        <div className="space-y-4 text-sm text-slate-700">
+          <p>
+            {user.name || user.email} will become the owner of this account. You will become an admin, and only the
+            new owner can give ownership back.
+          </p>
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
+            <Button
+              variant="danger"
+              onClick={() => {
+                setConfirming(false);
+                confirmed.current = true;
+                formRef.current?.requestSubmit();
+              }}
+            >
+              Transfer ownership
+            </Button>
+          </div>
+        </div>
+      </Dialog>
+    </form>
+  );
+}

@@ -1,0 +1,31 @@
+/** Group choice as checkboxes named "auto_groups" (the API's field name). */
+export function GroupCheckboxes({
+  groups,
+  selected = [],
+  errors,
+  legend = "Groups",
+}: {
+  groups: { id: string; name: string }[];
+  selected?: string[];
+  errors?: string[];
+  legend?: string;
+}) {
+  return (
+    <fieldset>
+      <legend className="block text-sm font-medium text-slate-900">{legend}</legend>
+      {groups.length === 0 ? (
+        <p className="mt-1 text-sm text-slate-500">No groups yet. Create them in Team → Groups.</p>
+      ) : (
+        <div className="mt-1 flex max-h-40 flex-wrap gap-x-4 gap-y-1 overflow-y-auto">
+          {groups.map((g) => (
+            <label key={g.id} className="flex items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" name="auto_groups" value={g.id} defaultChecked={selected.includes(g.id)} />
+              {g.name}
+            </label>
+          ))}
+        </div>
+      )}
+      {errors?.length ? <p className="mt-1 text-sm text-red-600">{errors.join(" ")}</p> : null}
+    </fieldset>
+  );
+}

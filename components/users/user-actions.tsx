@@ -1,0 +1,54 @@
+"use client";
+
+import { deleteUserAction, revokeSessionsAction, setBlockedAction } from "@/app/(dashboard)/team/users/actions";
+import { ConfirmAction } from "@/components/ui/confirm-action";
+import { ResetPasswordDialog } from "./reset-password-dialog";
+
+export type AllowedActions = { block: boolean; resetPassword: boolean; revokeSessions: boolean; delete: boolean };
+
+export function UserActions({
+  user,
+  allowed,
+}: {
+  user: { id: string; label: string; isBlocked: boolean };
+  allowed: AllowedActions;
+}) {
+  return (
+    <div className="flex flex-wrap gap-2">
+      {allowed.block && (
+        <ConfirmAction
+          label={user.isBlocked ? "Unblock" : "Block"}
+          title={`${user.isBlocked ? "Unblock" : "Block"} ${user.label}?`}
+          body={
+            user.isBlocked
+              ? "They will be able to sign in again."
+              : "They can't sign in, and their open sessions and access tokens stop working at once."
+          }
+          confirmLabel={user.isBlocked ? "Unblock" : "Block"}
+          confirmVariant={user.isBlocked ? "primary" : "danger"}
+          action={setBlockedAction.bind(null, user.id, !user.isBlocked)}
+        />
+      )}
+      {allowed.resetPassword && <ResetPasswordDialog userId={user.id} />}
+      {allowed.revokeSessions && (
+        <ConfirmAction
+          label="Revoke sessions"
+          title={`Revoke all sessions of ${user.label}?`}
+          body="Every browser where they are signed in is signed out now."
+          confirmLabel="Revoke sessions"
+          action={revokeSessionsAction.bind(null, user.id)}
+        />
+      )}
+      {allowed.delete && (
+        <ConfirmAction
+          label="Delete"
+          variant="danger"
+          title={`Delete ${user.label}?`}
+          body="The user, their sessions and their access tokens are removed. Their activity history stays readable. This can't be undone."
+          confirmLabel="Delete user"
+          action={deleteUserAction.bind(null, user.id)}
+        />
+      )}
+    </div>
+  );
+}

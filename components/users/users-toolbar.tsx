@@ -1,0 +1,103 @@
+"use client";
+
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+
+type Option = { value: string; label: string };
+
+const selectClass =
+  "rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600";
+
+/**
+ * Search and filters kept in the URL, so a view can be shared and the back
+ * button works. Works as a plain GET form without JavaScript too.
+ */
+export function UsersToolbar({ roles, statuses, groups }: { roles: Option[]; statuses: Option[]; groups: Option[] }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const [search, setSearch] = useState(params.get("search") ?? "");
+
+  /** Filter changes add a history entry (Back undoes them); refining a search in progress replaces it. */
+  function navigate(changes: Record<string, string>, mode: "push" | "replace" = "push") {
+    const next = new URLSearchParams(params.toString());
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    next.delete("page"); // a new search or filter starts at the first page
+    const query = next.toString();
+    const href = query ? `${pathname}?${query}` : pathname;
+    if (mode === "push") router.push(href);
+    else router.replace(href);
+  }
+
+  // Back/forward change the URL under us: show the search the URL now holds. URL changes we
+  // made ourselves are skipped, so a navigation landing mid-typing doesn't undo keystrokes.
+  const urlSearch = params.get("search") ?? "";
+  const lastSent = useRef(urlSearch);
+  useEffect(() => {
+    if (urlSearch !== lastSent.current) {
+      lastSent.current = urlSearch;
+      setSearch(urlSearch);
+    }
+  }, [urlSearch]);
+
+  useEffect(() => {
+    const term = search.trim();
+    if (term === lastSent.current) return;
+    const timer = setTimeout(() => {
+      const mode = lastSent.current && term ? "replace" : "push";
+      lastSent.current = term;
+      navigate({ search: term }, mode);
+    }, 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+
+  const select = (name: string, label: string, options: Option[]) => (
+    <label className="flex items-center gap-2 text-sm text-slate-700">
+      <span>{label}</span>
+      <select
+        name={name}
+        className={selectClass}
+        value={params.get(name) ?? ""}
+        onChange={(e) => navigate({ [name]: e.target.value })}
+      >
+        <option value="">All</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <form
+      role="search"
+      className="mb-4 flex flex-wrap items-center gap-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        navigate({ search: search.trim() });
+      }}
+    >
+      <label className="sr-only" htmlFor="users-search">
+        Search users
+      </label>
+      <input
+        id="users-search"
+        name="search"
+        type="search"
+        placeholder="Search by name, email or role"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        className="w-72 rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
+      />
+      {select("status", "Status", statuses)}
+      {select("role", "Role", roles)}
+      {groups.length > 0 && select("group", "Group", groups)}
+    </form>
+  );
+}

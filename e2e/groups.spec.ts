@@ -1,0 +1,142 @@
+/**
+ * Team → Groups in the browser: the owner creates, renames and deletes a
+ * group through the dialogs, sees refused names explained with what they
+ * typed kept, and opens a group's page with its members.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { bearer, call } from "./support/api";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+
+const instance = useInstance();
+
+test.describe.configure({ mode: "serial" });
+
+let owner: Awaited<ReturnType<typeof setUpOwner>>;
+
+test.beforeAll(async () => {
+  owner = await setUpOwner(instance);
+});
+
+async function signIn(page: Page) {
+  await page.goto(instance.url("/login"));
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/team\/users$/);
+}
+
+test("the owner creates, renames and deletes a group", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Groups" }).click();
+  await expect(page).toHaveURL(/\/team\/groups$/);
+  await expect(page.getByRole("heading", { name: "Groups", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "No groups yet" })).toBeVisible();
+
+  // Create: an empty name is refused in the dialog.
+  await page.getByRole("button", { name: "Create Group" }).click();
+  const create = page.getByRole("dialog", { name: "Create Group" });
+  await expect(create).toBeVisible();
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(create.getByText("Name is required")).toBeVisible();
+
+  await create.getByLabel("Name").fill("  Engineering ");
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(create).toBeHidden();
+  const row = page.getByRole("row", { name: /Engineering/ });
+  await expect(row).toBeVisible();
+  await expect(row.getByRole("cell").nth(1)).toHaveText("0");
+  await expect(page.getByRole("heading", { name: "No groups yet" })).toBeHidden();
+
+  // A duplicate in another case is refused, and what was typed stays.
+  await page.getByRole("button", { name: "Create Group" }).click();
+  await create.getByLabel("Name").fill("ENGINEERING");
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(create.getByText("A group with this name already exists")).toBeVisible();
+  await expect(create.getByLabel("Name")).toHaveValue("ENGINEERING");
+  await expect(create.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+  await create.getByRole("button", { name: "Cancel" }).click();
+  await expect(create).toBeHidden();
+
+  // Rename from the row.
+  await row.getByRole("button", { name: "Rename" }).click();
+  const rename = page.getByRole("dialog", { name: "Rename group Engineering" });
+  await expect(rename.getByLabel("Name")).toHaveValue("Engineering");
+  await rename.getByLabel("Name").fill("Platform Engineering");
+  await rename.getByRole("button", { name: "Rename" }).click();
+  await expect(rename).toBeHidden();
+  const renamedRow = page.getByRole("row", { name: /Platform Engineering/ });
+  await expect(renamedRow).toBeVisible();
+
+  // The group's own page.
+  await renamedRow.getByRole("link", { name: "Platform Engineering" }).click();
+  await expect(page).toHaveURL(/\/team\/groups\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { name: "Platform Engineering", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "No members" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Groups" }).click();
+  await expect(page).toHaveURL(/\/team\/groups$/);
+
+  // Delete, with a confirmation naming the group; Cancel first changes nothing.
+  await renamedRow.getByRole("button", { name: "Delete" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete Group" });
+  await expect(confirm).toContainText(
+    "Delete group Platform Engineering? Members are not deleted, only removed from the group.",
+  );
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(renamedRow).toBeVisible();
+
+  await renamedRow.getByRole("button", { name: "Delete" }).click();
+  await confirm.getByRole("button", { name: "Delete Group" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(renamedRow).toBeHidden();
+  await expect(page.getByRole("heading", { name: "No groups yet" })).toBeVisible();
+
+  const api = await call<unknown[]>(instance, "/api/groups", { headers: bearer(owner.personal_access_token) });
+  expect(api.body).toEqual([]);
+});
+
+test("a group's page lists its members and deletes the group from there", async ({ page }) => {
+  const auth = bearer(owner.personal_access_token);
+  const created = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Support" } });
+  expect(created.status, created.text).toBe(200);
+  const groupId = created.body.id;
+  const member = await call<{ id: string }>(instance, "/api/users", {
+    method: "POST",
+    headers: auth,
+    json: { email: "sue@example.com", name: "Sue Support", role: "user", auto_groups: [groupId] },
+  });
+  expect(member.status, member.text).toBe(200);
+
+  await signIn(page);
+  await page.goto(instance.url("/team/groups"));
+  await expect(page.getByRole("row", { name: /Support/ }).getByRole("cell").nth(1)).toHaveText("1");
+  await page.getByRole("link", { name: "Support", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Support", level: 1 })).toBeVisible();
+  await expect(page.getByText("1 member")).toBeVisible();
+  const memberRow = page.getByRole("row", { name: /Sue Support/ });
+  await expect(memberRow).toContainText("sue@example.com");
+  await expect(memberRow.getByRole("link", { name: "Sue Support" })).toHaveAttribute("href", `/team/users/${member.body.id}`);
+
+  await page.getByRole("button", { name: "Rename" }).click();
+  const rename = page.getByRole("dialog", { name: "Rename group Support" });
+  await rename.getByLabel("Name").fill("Customer Support");
+  await rename.getByRole("button", { name: "Rename" }).click();
+  await expect(rename).toBeHidden();
+  await expect(page.getByRole("heading", { name: "Customer Support", level: 1 })).toBeVisible();
+
+  await page.getByRole("button", { name: "Delete" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete Group" });
+  await expect(confirm).toContainText("Delete group Customer Support?");
+  await confirm.getByRole("button", { name: "Delete Group" }).click();
+  await expect(page).toHaveURL(/\/team\/groups$/);
+  await expect(page.getByRole("heading", { name: "No groups yet" })).toBeVisible();
+
+  // The member is still there, in no group.
+  const user = await call<{ auto_groups: string[] }>(instance, `/api/users/${member.body.id}`, { headers: auth });
+  expect(user.status).toBe(200);
+  expect(user.body.auto_groups).toEqual([]);
+
+  // A deleted group's page is a 404.
+  const gone = await page.goto(instance.url(`/team/groups/${groupId}`));
+  expect(gone?.status()).toBe(404);
+});

@@ -1,0 +1,163 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./support/browser";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+
+const bob = { email: "bob@example.com", name: "Bob Builder" };
+
+async function createUser(page: Page, user: { email: string; name: string }, role: string): Promise<string> {
+  await page.goto(instance.url("/team/users"));
+  await page.getByRole("button", { name: "Add User" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add User" });
+  await expect(dialog.getByRole("tab", { name: "Create User" })).toHaveAttribute("aria-selected", "true");
+  await dialog.getByLabel("Email").fill(user.email);
+  await dialog.getByLabel("Name").fill(user.name);
+  await dialog.getByLabel("Role").selectOption(role);
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(dialog.getByText("This password will only be shown once. Please copy it now.")).toBeVisible();
+  const password = await dialog.getByLabel(`Password for ${user.name}`).inputValue();
+  expect(password).toMatch(/^[0-9A-Za-z]{24}$/);
+  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await expect(dialog).toBeHidden();
+  return password;
+}
+
+async function openUser(page: Page, name: string) {
+  await page.goto(instance.url("/team/users"));
+  await page.getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { level: 1, name: new RegExp(name) })).toBeVisible();
+}
+
+async function confirm(page: Page, button: string, dialogTitle: RegExp, confirmLabel: string) {
+  await page.getByRole("button", { name: button, exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: dialogTitle });
+  await dialog.getByRole("button", { name: confirmLabel }).click();
+  return dialog;
+}
+
+test("the owner manages a person's whole lifecycle", async ({ browser }) => {
+  await setUpOwner(instance);
+  const ownerContext = await browser.newContext();
+  const admin = await ownerContext.newPage();
+  await signIn(admin, instance.baseURL, OWNER.email, OWNER.password);
+
+  // Create with a generated password, shown once.
+  const generated = await createUser(admin, bob, "user");
+  await admin.goto(instance.url("/team/users"));
+  await expect(admin.getByRole("row", { name: /Bob Builder/ })).toContainText("Never");
+
+  // Bob's first sign-in asks for his own password before anything else.
+  const bobContext = await browser.newContext();
+  const bobPage = await bobContext.newPage();
+  await signIn(bobPage, instance.baseURL, bob.email, generated);
+  await expect(bobPage).toHaveURL(/\/change-password$/);
+  await bobPage.goto(instance.url("/team/users"));
+  await expect(bobPage).toHaveURL(/\/change-password$/);
+  const bobPassword = "bobs very own passphrase";
+  await bobPage.getByLabel("Current password").fill(generated);
+  await bobPage.getByLabel("New password", { exact: true }).fill(bobPassword);
+  await bobPage.getByLabel("Confirm new password").fill(bobPassword);
+  await bobPage.getByRole("button", { name: "Change Password" }).click();
+  await expect(bobPage).toHaveURL(/\/team\/users$/);
+  // A plain user sees only themselves and can't add users.
+  await expect(bobPage.getByRole("row")).toHaveCount(2);
+  await expect(bobPage.getByRole("button", { name: "Add User" })).toHaveCount(0);
+
+  // Edit name and role.
+  await openUser(admin, "Bob Builder");
+  await admin.getByLabel("Name").fill("Bob B. Builder");
+  await admin.getByLabel("Role").selectOption("auditor");
+  await admin.getByRole("button", { name: "Save changes" }).click();
+  await expect(admin.getByText("Changes saved")).toBeVisible();
+  await expect(admin.getByRole("heading", { level: 1 })).toContainText("Bob B. Builder");
+
+  // Block: Bob's open session is refused at once.
+  let dialog = await confirm(admin, "Block", /Block Bob B\. Builder\?/, "Block");
+  await expect(dialog.getByText("User blocked")).toBeVisible();
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await bobPage.reload();
+  await expect(bobPage).toHaveURL(/\/login/);
+  const refused = await bobContext.request.get(instance.url("/api/users"));
+  expect(refused.status()).toBe(401);
+
+  // A blocked user can't sign in.
+  await bobPage.getByLabel("Email").fill(bob.email);
+  await bobPage.getByLabel("Password").fill(bobPassword);
+  await bobPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(bobPage.getByText("Invalid email or password")).toBeVisible();
+
+  await admin.reload();
+  dialog = await confirm(admin, "Unblock", /Unblock Bob B\. Builder\?/, "Unblock");
+  await expect(dialog.getByText("User unblocked")).toBeVisible();
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  // Reset password (generated): shown once; Bob must change it at next sign-in.
+  await admin.reload();
+  await admin.getByRole("button", { name: "Reset password" }).click();
+  dialog = admin.getByRole("dialog", { name: "Reset password" });
+  await dialog.getByRole("button", { name: "Reset password" }).click();
+  await expect(dialog.getByText("This password will only be shown once.")).toBeVisible();
+  const reset = await dialog.getByLabel("New password").inputValue();
+  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await signIn(bobPage, instance.baseURL, bob.email, reset);
+  await expect(bobPage).toHaveURL(/\/change-password$/);
+
+  // Transfer ownership to Bob, after a confirmation.
+  await admin.reload();
+  await admin.getByLabel("Role").selectOption("owner");
+  await admin.getByRole("button", { name: "Save changes" }).click();
+  const transfer = admin.getByRole("dialog", { name: "Transfer ownership?" });
+  await transfer.getByRole("button", { name: "Transfer ownership" }).click();
+  await expect(admin.getByText("Ownership transferred.")).toBeVisible();
+  await admin.goto(instance.url("/team/users"));
+  await expect(admin.getByRole("row", { name: /Bob B\. Builder/ })).toContainText("Owner");
+  await expect(admin.getByRole("row", { name: /Olive Owner/ })).toContainText("Admin");
+
+  // Now an admin: the owner can't be deleted or blocked from here.
+  await openUser(admin, "Bob B. Builder");
+  await expect(admin.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  await expect(admin.getByRole("button", { name: "Block" })).toHaveCount(0);
+
+  // Delete another user, after a confirmation naming them.
+  await createUser(admin, { email: "carol@example.com", name: "Carol Jones" }, "user");
+  await openUser(admin, "Carol Jones");
+  await confirm(admin, "Delete", /Delete Carol Jones\?/, "Delete user");
+  await expect(admin).toHaveURL(/\/team\/users\?deleted=1/);
+  await expect(admin.getByText("User deleted")).toBeVisible();
+  await expect(admin.getByRole("link", { name: "Carol Jones" })).toHaveCount(0);
+
+  await ownerContext.close();
+  await bobContext.close();
+});
+
+test("search, filters and pagination live in the URL", async ({ page }) => {
+  // The instance from the first test: Olive is an admin now, with Bob as the owner.
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  // 30 more users so the list has two pages.
+  for (let i = 0; i < 30; i++) {
+    const res = await page.request.post(instance.url("/api/users"), {
+      headers: { origin: instance.baseURL },
+      data: { email: `person${i}@example.com`, name: `Person ${String(i).padStart(2, "0")}`, role: i % 3 === 0 ? "admin" : "user" },
+    });
+    expect(res.status()).toBe(200);
+  }
+  await page.goto(instance.url("/team/users"));
+  await expect(page.getByText(/Showing 1–25 of 32/)).toBeVisible();
+  await page.getByRole("link", { name: "Next" }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.getByText(/Showing 26–32 of 32/)).toBeVisible();
+
+  await page.getByLabel("Search users").fill("person 1");
+  await expect(page).toHaveURL(/search=person\+1/);
+  await expect(page.getByText(/Showing 1–10 of 10$/)).toBeVisible(); // Person 10–19
+  await page.getByLabel("Role").selectOption("admin");
+  await expect(page).toHaveURL(/role=admin/);
+  await expect(page.getByText(/Showing 1–3 of 3$/)).toBeVisible(); // Person 12, 15, 18
+
+  await page.goBack();
+  await expect(page).not.toHaveURL(/role=admin/);
+  await page.reload();
+  await expect(page.getByLabel("Search users")).toHaveValue("person 1");
+});

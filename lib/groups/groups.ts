@@ -1,0 +1,94 @@
+/**
+ * Creating, renaming and deleting groups. Only the owner and admins change
+ * groups; each change checks its rules on fresh data inside its write
+ * transaction and records its activity event in that same transaction.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { assertCan } from "@/lib/auth/policy";
+import { writeTransaction } from "@/lib/db/client";
+import { groups } from "@/lib/db/schema";
+import { parseOrThrow } from "@/lib/http/validation";
+import { forgetGroupInDirectory } from "@/lib/users/directory";
+import { assertGroupNameFree, countMembers, loadGroupRow, toGroupRecord, type GroupRecord } from "./records";
+import { groupInputSchema, type GroupInput } from "./schemas";
+
+const MANAGE_DENIED = "Only admins and the owner can manage groups";
+
+function assertManagesGroups(actor: Actor): void {
+  assertCan(actor, "users:manage", MANAGE_DENIED);
+}
+
+export function createGroup(actor: Actor, input: GroupInput, meta: RequestMeta): GroupRecord {
+  assertManagesGroups(actor);
+  // Parsed again here so no caller can store an untrimmed, empty or overlong name.
+  const { name } = parseOrThrow(groupInputSchema, input);
+  return writeTransaction((tx) => {
+    assertGroupNameFree(tx, actor.accountId, name);
+    const row = tx
+      .insert(groups)
+      .values({ id: crypto.randomUUID(), accountId: actor.accountId, name })
+      .returning()
+      .get();
+    recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "group.created",
+      actor: actorParty(tx, actor),
+      target: { type: "group", id: row.id, label: row.name },
+      meta,
+    });
+    return toGroupRecord(row, 0);
+  });
+}
+
+export function renameGroup(actor: Actor, groupId: string, input: GroupInput, meta: RequestMeta): GroupRecord {
+  assertManagesGroups(actor);
+  const { name } = parseOrThrow(groupInputSchema, input);
+  return writeTransaction((tx) => {
+    const before = loadGroupRow(tx, actor.accountId, groupId);
+    const usersCount = countMembers(tx, actor.accountId, groupId);
+    if (before.name === name) return toGroupRecord(before, usersCount);
+    // The group's own name never blocks it, so "ops" can become "Ops".
+    assertGroupNameFree(tx, actor.accountId, name, groupId);
+    const after = tx
+      .update(groups)
+      .set({ name })
+      .where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)))
+      .returning()
+      .get();
+    recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "group.renamed",
+      actor: actorParty(tx, actor),
+      target: { type: "group", id: groupId, label: name },
+      details: { from: before.name, to: name },
+      meta,
+    });
+    return toGroupRecord(after, usersCount);
+  });
+}
+
+/** Deletes the group; its members stay, they only leave the group (memberships cascade). */
+export function deleteGroup(actor: Actor, groupId: string, meta: RequestMeta): void {
+  assertManagesGroups(actor);
+  writeTransaction((tx) => {
+    const target = loadGroupRow(tx, actor.accountId, groupId);
+    const usersCount = countMembers(tx, actor.accountId, groupId);
+    tx.delete(groups)
+      .where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)))
+      .run();
+    recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "group.deleted",
+      actor: actorParty(tx, actor),
+      target: { type: "group", id: groupId, label: target.name },
+      details: { users_removed: usersCount },
+      meta,
+    });
+  });
+  forgetGroupInDirectory(actor.accountId, groupId);
+}

@@ -1,0 +1,70 @@
+/**
+ * Reading groups, scoped to the actor's account and to what the actor's role
+ * may see: the owner, admins and auditors see every group and its members;
+ * users see only the groups they belong to, and among the members only
+ * themselves (they can't see other people anywhere else either).
+ */
+import "server-only";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Actor } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/policy";
+import { db } from "@/lib/db/client";
+import { groups, userGroups, users } from "@/lib/db/schema";
+import { NotFound } from "@/lib/errors";
+import { openIdentity } from "@/lib/users/records";
+import { groupIdsOfUser } from "./membership";
+import { countMembers, findGroupRow, groupNameKey, memberCountsByGroup, toGroupRecord, type GroupRecord } from "./records";
+import type { GroupFilters } from "./schemas";
+
+export type GroupMember = { id: string; name: string; email: string | null };
+export type GroupDetail = GroupRecord & { members: GroupMember[] };
+export type GroupList = { items: GroupRecord[]; total: number };
+
+const byName = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
+/** Groups matching the filters, sorted by name. */
+export function listGroups(actor: Actor, filters: GroupFilters): GroupList {
+  const seesAll = can(actor, "users:read-all");
+  const visibleIds = seesAll ? null : groupIdsOfUser(db(), actor.accountId, actor.userId);
+  if (visibleIds?.length === 0) return { items: [], total: 0 };
+  const rows = db()
+    .select()
+    .from(groups)
+    .where(and(eq(groups.accountId, actor.accountId), visibleIds ? inArray(groups.id, visibleIds) : undefined))
+    .orderBy(asc(groups.createdAt))
+    .all();
+  const needle = filters.search ? groupNameKey(filters.search) : null;
+  const counts = memberCountsByGroup(db(), actor.accountId);
+  const found = rows
+    .filter((row) => !needle || groupNameKey(row.name).includes(needle))
+    .sort((a, b) => byName.compare(a.name, b.name))
+    .map((row) => toGroupRecord(row, counts.get(row.id) ?? 0));
+  return { items: found.slice(filters.offset, filters.offset + filters.limit), total: found.length };
+}
+
+/** One group with its members (sorted by name); hidden groups and other accounts' ids are "not found". */
+export function getGroup(actor: Actor, groupId: string): GroupDetail {
+  const row = findGroupRow(db(), actor.accountId, groupId);
+  if (!row) throw new NotFound("Group");
+  const seesAll = can(actor, "users:read-all");
+  const memberRows = db()
+    .select({ user: users })
+    .from(userGroups)
+    .innerJoin(users, and(eq(users.id, userGroups.userId), eq(users.accountId, userGroups.accountId)))
+    .where(
+      and(
+        eq(userGroups.accountId, actor.accountId),
+        eq(userGroups.groupId, groupId),
+        seesAll ? undefined : eq(userGroups.userId, actor.userId),
+      ),
+    )
+    .all();
+  if (!seesAll && memberRows.length === 0) throw new NotFound("Group");
+  const members = memberRows
+    .map(({ user }) => {
+      const { id, name, email } = openIdentity(user);
+      return { id, name, email };
+    })
+    .sort((a, b) => byName.compare(a.name || a.email || "", b.name || b.email || ""));
+  return { ...toGroupRecord(row, countMembers(db(), actor.accountId, groupId)), members };
+}

@@ -1,0 +1,36 @@
+/** Listing a user's active sessions (for their page in Team → Users). */
+import "server-only";
+import { and, desc, eq, gt } from "drizzle-orm";
+import type { Actor } from "@/lib/auth/actor";
+import { db } from "@/lib/db/client";
+import { sessions } from "@/lib/db/schema";
+import { getUser } from "@/lib/users/queries";
+
+export type SessionInfo = {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+};
+
+export function listUserSessions(actor: Actor, userId: string, now = new Date()): SessionInfo[] {
+  getUser(actor, userId); // the same visibility as the user themselves (404 otherwise)
+  return db()
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.accountId, actor.accountId), eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.lastSeenAt))
+    .all()
+    .map((s) => ({
+      id: s.id,
+      createdAt: s.createdAt,
+      lastSeenAt: s.lastSeenAt,
+      expiresAt: s.expiresAt,
+      ip: s.ip,
+      userAgent: s.userAgent,
+      current: actor.kind === "session" && actor.sessionId === s.id,
+    }));
+}

@@ -1,0 +1,78 @@
+/**
+ * An admin's levers on someone's access: reset their password, end their
+ * sessions. Both end the person's sessions at once.
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { hashPassword } from "@/lib/crypto/passwords";
+import { db, writeTransaction } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { Invalid } from "@/lib/errors";
+import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { deleteUserSessions } from "@/lib/sessions/sessions";
+import { generatePassword } from "./generated-password";
+import { loadUser } from "./lifecycle";
+import { userLabel } from "./records";
+import { assertCanResetPassword, assertCanRevokeSessions } from "./rules";
+
+export const resetPasswordSchema = z.object({
+  /** Omit to have a password generated (returned once). */
+  password: newPasswordSchema.optional(),
+});
+export type ResetPasswordInput = z.output<typeof resetPasswordSchema>;
+
+/** Sets a new password (typed or generated) that the person must change at next sign-in. */
+export async function resetUserPassword(
+  actor: Actor,
+  userId: string,
+  input: ResetPasswordInput,
+  meta: RequestMeta,
+): Promise<{ password: string | null }> {
+  // Refuse before spending a hash; the transaction checks again on fresh data.
+  const target = db().transaction((tx) => loadUser(tx, actor.accountId, userId));
+  assertCanResetPassword(actor, target);
+  if (input.password && passwordMatchesIdentity(input.password, target)) {
+    throw new Invalid("Invalid input", { password: ["Password must not be the user's email or name"] });
+  }
+  const password = input.password ?? generatePassword();
+  const passwordHash = await hashPassword(password);
+  writeTransaction((tx) => {
+    const current = loadUser(tx, actor.accountId, userId);
+    assertCanResetPassword(actor, current);
+    tx.update(users)
+      .set({ passwordHash, mustChangePassword: true })
+      .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)))
+      .run();
+    const ended = deleteUserSessions(tx, actor.accountId, userId);
+    recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "user.password.reset",
+      actor: actorParty(tx, actor),
+      target: { type: "user", id: userId, label: userLabel(current) },
+      details: { generated: !input.password, sessions_ended: ended },
+      meta,
+    });
+  });
+  return { password: input.password ? null : password };
+}
+
+export function revokeUserSessions(actor: Actor, userId: string, meta: RequestMeta): { revoked: number } {
+  return writeTransaction((tx) => {
+    const target = loadUser(tx, actor.accountId, userId);
+    assertCanRevokeSessions(actor, target);
+    const revoked = deleteUserSessions(tx, actor.accountId, userId);
+    recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "user.sessions.revoked",
+      actor: actorParty(tx, actor),
+      target: { type: "user", id: userId, label: userLabel(target) },
+      details: { sessions_ended: revoked },
+      meta,
+    });
+    return { revoked };
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * The user directory: a per-process, decrypted index of each account's users,
+ * so the Users page and GET /api/users can search, filter and paginate 100,000
+ * users without decrypting the table on every request.
+ *
+ * Why this design: names and emails are encrypted with a random nonce, so SQL
+ * cannot search them, and blind indexes only answer exact matches, not "name
+ * contains 'ann'". Decrypting the whole table per request costs seconds at
+ * 100k users. Instead each account's users are decrypted once (lazily, on first
+ * use) and every write path in lib/ refreshes the changed users right after its
+ * transaction commits. Latchkey runs as one server process on one SQLite file,
+ * so this process sees every write. The plaintext lives only in this process's
+ * memory, as it would while rendering any page.
+ */
+import "server-only";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
+import { openUser, type UserRecord } from "./records";
+
+export type DirectoryEntry = UserRecord & { searchText: string };
+
+const globalForDirectory = globalThis as unknown as { latchkeyDirectories?: Map<string, Map<string, DirectoryEntry>> };
+const directories: Map<string, Map<string, DirectoryEntry>> = (globalForDirectory.latchkeyDirectories ??= new Map());
+
+function toEntry(user: UserRecord): DirectoryEntry {
+  return { ...user, searchText: `${user.name}\n${user.email ?? ""}\n${user.role}`.toLowerCase() };
+}
+
+function load(accountId: string): Map<string, DirectoryEntry> {
+  const groupsByUser = groupIdsByUser(db(), accountId);
+  const rows = db().select().from(users).where(eq(users.accountId, accountId)).orderBy(asc(users.createdAt)).all();
+  const entries = new Map<string, DirectoryEntry>();
+  for (const row of rows) entries.set(row.id, toEntry(openUser(row, groupsByUser.get(row.id) ?? [])));
+  return entries;
+}
+
+/** The account's users in creation order. */
+export function directoryEntries(accountId: string): Map<string, DirectoryEntry> {
+  let entries = directories.get(accountId);
+  if (!entries) {
+    entries = load(accountId);
+    directories.set(accountId, entries);
+  }
+  return entries;
+}
+
+/** Re-reads these users after a committed write (a deleted user drops out). */
+export function refreshDirectoryUsers(accountId: string, userIds: string[]): void {
+  const entries = directories.get(accountId);
+  if (!entries || userIds.length === 0) return; // not loaded yet: the first read loads fresh data
+  const rows = db()
+    .select()
+    .from(users)
+    .where(and(eq(users.accountId, accountId), inArray(users.id, userIds)))
+    .all();
+  const found = new Set<string>();
+  for (const row of rows) {
+    found.add(row.id);
+    // Map.set on an existing key keeps its position, so creation order holds.
+    entries.set(row.id, toEntry(openUser(row, groupIdsOfUser(db(), accountId, row.id))));
+  }
+  for (const id of userIds) if (!found.has(id)) entries.delete(id);
+}
+
+export function refreshDirectoryUser(accountId: string, userId: string): void {
+  refreshDirectoryUsers(accountId, [userId]);
+}
+
+/** After a group is deleted (its memberships cascade in the database), drops it from every entry. */
+export function forgetGroupInDirectory(accountId: string, groupId: string): void {
+  const entries = directories.get(accountId);
+  if (!entries) return;
+  for (const entry of entries.values()) {
+    if (entry.autoGroups.includes(groupId)) entry.autoGroups = entry.autoGroups.filter((id) => id !== groupId);
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Creating, editing and deleting users. Each change checks the rules
+ * (./rules.ts) on fresh data inside its write transaction, records its
+ * activity events in that same transaction, and then refreshes the directory.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { hashPassword } from "@/lib/crypto/passwords";
+import { db, writeTransaction, type Tx } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { Conflict, Invalid, NotFound } from "@/lib/errors";
+import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
+import { deleteUserSessions } from "@/lib/sessions/sessions";
+import { refreshDirectoryUsers } from "./directory";
+import { generatePassword } from "./generated-password";
+import { findUserRow, findUserRowsByEmail, openUser, sealEmail, sealName, userLabel, type UserRecord } from "./records";
+import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser } from "./rules";
+import type { CreateUserInput, UpdateUserInput } from "./schemas";
+
+const EMAIL_TAKEN = "A user with this email already exists";
+
+/** The user as it is now, inside a transaction; other accounts' users are "not found". */
+export function loadUser(tx: Tx, accountId: string, userId: string): UserRecord {
+  const row = findUserRow(tx, accountId, userId);
+  if (!row) throw new NotFound("User");
+  return openUser(row, groupIdsOfUser(tx, accountId, userId));
+}
+
+function assertEmailFree(tx: Tx, accountId: string, email: string, exceptUserId?: string): void {
+  const taken = findUserRowsByEmail(tx, email).some((r) => r.accountId === accountId && r.id !== exceptUserId);
+  if (taken) throw new Conflict(EMAIL_TAKEN);
+}
+
+export type CreatedUser = { user: UserRecord; password: string | null };
+
+/**
+ * Creates a person with a generated password (shown once, to be changed at
+ * first sign-in), or a service user with no email and no password.
+ * `hash` is a seam for the benchmark, which seeds users without paying argon2 each time.
+ */
+export async function createUser(
+  actor: Actor,
+  input: CreateUserInput,
+  meta: RequestMeta,
+  hash: (password: string) => Promise<string> = hashPassword,
+): Promise<CreatedUser> {
+  assertCanCreateUser(actor, input.role);
+  const password = input.is_service_user ? null : generatePassword();
+  const passwordHash = password ? await hash(password) : null;
+  const userId = crypto.randomUUID();
+  const user = writeTransaction((tx) => {
+    if (input.email) assertEmailFree(tx, actor.accountId, input.email);
+    tx.insert(users)
+      .values({
+        id: userId,
+        accountId: actor.accountId,
+        ...(input.email ? sealEmail(userId, input.email) : {}),
+        ...sealName(userId, input.name),
+        role: input.role,
+        isServiceUser: input.is_service_user,
+        passwordHash,
+        mustChangePassword: password !== null,
+      })
+      .run();
+    setUserGroups(tx, actor.accountId, userId, input.auto_groups);
+    const created = loadUser(tx, actor.accountId, userId);
+    recordEvent(tx, {
+      accountId: actor.accountId,
+      action: input.is_service_user ? "service_user.created" : "user.created",
+      actor: actorParty(tx, actor),
+      target: { type: "user", id: userId, label: userLabel(created) },
+      details: { role: input.role, auto_groups: created.autoGroups },
+      meta,
+    });
+    return created;
+  });
+  refreshDirectoryUsers(actor.accountId, [userId]);
+  return { user, password };
+}
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+export function updateUser(actor: Actor, userId: string, input: UpdateUserInput, meta: RequestMeta): UserRecord {
+  const touched = [userId];
+  const updated = writeTransaction((tx) => {
+    const before = loadUser(tx, actor.accountId, userId);
+    const nameChanges = input.name !== undefined && input.name !== before.name;
+    const emailChanges = input.email !== undefined && input.email.trim() !== before.email;
+    const groupsChange = !sameSet(input.auto_groups, before.autoGroups);
+    assertCanUpdateUser(actor, before, { profile: nameChanges || emailChanges || groupsChange, role: input.role, isBlocked: input.is_blocked });
+    if (emailChanges && (before.isServiceUser || before.idpId)) {
+      const why = before.isServiceUser ? "Service users have no email" : "The email of a user from an identity provider comes from the provider";
+      throw new Invalid(why, { email: [why] });
+    }
+    if (emailChanges) assertEmailFree(tx, actor.accountId, input.email!, userId);
+
+    const party = actorParty(tx, actor);
+    const target = { type: "user", id: userId, label: userLabel(before) };
+    const event = (action: string, details?: Record<string, unknown>, privateDetails?: Record<string, unknown>) =>
+      recordEvent(tx, { accountId: actor.accountId, action, actor: party, target, details, privateDetails, meta });
+
+    tx.update(users)
+      .set({
+        ...(nameChanges ? sealName(userId, input.name!) : {}),
+        ...(emailChanges ? sealEmail(userId, input.email!) : {}),
+        role: input.role,
+        isBlocked: input.is_blocked,
+      })
+      .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)))
+      .run();
+    if (groupsChange) setUserGroups(tx, actor.accountId, userId, input.auto_groups);
+
+    if (nameChanges || emailChanges || groupsChange) {
+      event(
+        "user.updated",
+        { changed: [nameChanges && "name", emailChanges && "email", groupsChange && "auto_groups"].filter(Boolean), ...(groupsChange ? { auto_groups: { from: before.autoGroups, to: input.auto_groups } } : {}) },
+        {
+          ...(nameChanges ? { name: { from: before.name, to: input.name } } : {}),
+          ...(emailChanges ? { email: { from: before.email, to: input.email!.trim() } } : {}),
+        },
+      );
+    }
+    if (input.role !== before.role) {
+      if (input.role === "owner") {
+        // Ownership moves: the actor (the owner, checked by the rules) steps down to admin.
+        tx.update(users).set({ role: "admin" }).where(and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId))).run();
+        touched.push(actor.userId);
+        event("account.ownership.transferred", { from_user_id: actor.userId, to_user_id: userId });
+      } else {
+        event("user.role.changed", { role: { from: before.role, to: input.role } });
+      }
+    }
+    if (input.is_blocked !== before.isBlocked) {
+      if (input.is_blocked) deleteUserSessions(tx, actor.accountId, userId);
+      event(input.is_blocked ? "user.blocked" : "user.unblocked");
+    }
+    return loadUser(tx, actor.accountId, userId);
+  });
+  refreshDirectoryUsers(actor.accountId, touched);
+  return updated;
+}
+
+export function deleteUser(actor: Actor, userId: string, meta: RequestMeta): void {
+  writeTransaction((tx) => {
+    const target = loadUser(tx, actor.accountId, userId);
+    assertCanDeleteUser(actor, target);
+    const party = actorParty(tx, actor);
+    // Sessions, tokens and memberships go with the row (foreign keys cascade); events stay.
+    tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId))).run();
+    recordEvent(tx, {
+      accountId: actor.accountId,
+      action: target.isServiceUser ? "service_user.deleted" : "user.deleted",
+      actor: party,
+      target: { type: "user", id: userId, label: userLabel(target) },
+      details: { role: target.role },
+      meta,
+    });
+  });
+  refreshDirectoryUsers(actor.accountId, [userId]);
+}
+
+/** Block or unblock, through the same rules and events as any other update. */
+export function setUserBlocked(actor: Actor, userId: string, isBlocked: boolean, meta: RequestMeta): UserRecord {
+  const current = db().transaction((tx) => loadUser(tx, actor.accountId, userId));
+  return updateUser(actor, userId, { role: current.role, auto_groups: current.autoGroups, is_blocked: isBlocked }, meta);
+}

@@ -1,0 +1,96 @@
+/**
+ * The rules for managing people, in one place. Each function throws the
+ * reason a change is refused; the service calls them before it writes.
+ *
+ * - Only the owner and admins manage users; auditors and users change nothing.
+ * - Nobody blocks, deletes or changes the role of themselves.
+ * - The owner can't be blocked, deleted or demoted, and only the owner changes
+ *   the owner's account. Only the owner gives the owner role, which transfers
+ *   ownership (the old owner becomes an admin).
+ */
+import type { Actor } from "@/lib/auth/actor";
+import { assertCan } from "@/lib/auth/policy";
+import type { Role } from "@/lib/db/schema";
+import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
+import type { UserRecord } from "./records";
+
+const MANAGE_DENIED = "Only admins and the owner can manage users";
+
+function assertManages(actor: Actor): void {
+  assertCan(actor, "users:manage", MANAGE_DENIED);
+}
+
+function assertNotOwnerUnlessOwner(actor: Actor, target: UserRecord): void {
+  if (target.role === "owner" && actor.role !== "owner") {
+    throw new Forbidden("Only the owner can change the owner's account");
+  }
+}
+
+export function assertCanCreateUser(actor: Actor, role: Role): void {
+  assertManages(actor);
+  if (role === "owner") {
+    throw new Invalid("The owner role can't be given to a new user", {
+      role: ["The owner role can't be given to a new user; transfer ownership to an existing user instead"],
+    });
+  }
+}
+
+export type UserChange = {
+  profile: boolean; // name, email or groups
+  role?: Role;
+  isBlocked?: boolean;
+};
+
+export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: UserChange): void {
+  assertManages(actor);
+  assertNotOwnerUnlessOwner(actor, target);
+  const self = actor.userId === target.id;
+  const roleChanges = change.role !== undefined && change.role !== target.role;
+  const blockChanges = change.isBlocked !== undefined && change.isBlocked !== target.isBlocked;
+  if (self && roleChanges) throw new Forbidden("You can't change your own role");
+  if (self && blockChanges) throw new Forbidden("You can't block yourself");
+  if (target.role === "owner" && blockChanges) throw new Forbidden("The owner can't be blocked");
+  if (target.role === "owner" && roleChanges) {
+    throw new Forbidden("The owner can't be demoted; transfer ownership to another user instead");
+  }
+  if (roleChanges && change.role === "owner") {
+    if (actor.role !== "owner") throw new Forbidden("Only the owner can give the owner role");
+    if (target.isServiceUser) throw new Invalid("A service user can't be the owner", { role: ["A service user can't be the owner"] });
+    if (target.isBlocked || change.isBlocked) {
+      throw new PreconditionFailed("Unblock this user before transferring ownership to them");
+    }
+  }
+}
+
+export function assertCanDeleteUser(actor: Actor, target: UserRecord): void {
+  assertManages(actor);
+  if (actor.userId === target.id) throw new Forbidden("You can't delete yourself");
+  if (target.role === "owner") throw new Forbidden("The owner can't be deleted");
+}
+
+export function assertCanResetPassword(actor: Actor, target: UserRecord): void {
+  assertManages(actor);
+  assertNotOwnerUnlessOwner(actor, target);
+  if (actor.userId === target.id) throw new Forbidden("Use Change Password to change your own password");
+  if (!target.hasLocalPassword || target.isServiceUser) {
+    throw new PreconditionFailed("This user has no local password; they sign in through an identity provider");
+  }
+}
+
+/** People may end their own sessions; ending someone else's is user management. */
+export function assertCanRevokeSessions(actor: Actor, target: UserRecord): void {
+  if (actor.userId === target.id) return;
+  assertManages(actor);
+  assertNotOwnerUnlessOwner(actor, target);
+}
+
+/** Whether a rule check passes, for showing only the actions that would succeed. */
+export function allows(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch (err) {
+    if (err instanceof Forbidden || err instanceof Invalid || err instanceof PreconditionFailed) return false;
+    throw err;
+  }
+}
