@@ -11,6 +11,10 @@ const PERMISSIONS = {
   "users:read-all": ["owner", "admin", "auditor"],
   /** Create, edit, block, delete users. */
   "users:manage": ["owner", "admin"],
+  /** See sign-in settings: identity providers, LDAP, trusted header (never their secrets). */
+  "settings:read": ["owner", "admin", "auditor"],
+  /** Change sign-in settings. */
+  "settings:manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,8 +1,11 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth/nextauth";
 import type { FormState } from "@/lib/forms/form-state";
+import { checkProviderReachable } from "@/lib/idp/discovery";
+import { signInOptions } from "@/lib/idp/sign-in-options";
+import { credentialsMessage } from "./messages";
 
 /** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
 function safeCallbackPath(value: FormDataEntryValue | null): string {
@@ -20,7 +23,31 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
   } catch (err) {
     // Success throws Next's redirect, which must propagate; only Auth.js errors are a failed sign-in.
     if (err instanceof AuthError) {
-      return { status: "error", message: "Invalid email or password", values: { email } };
+      const code = err instanceof CredentialsSignin ? err.code : undefined;
+      return { status: "error", message: credentialsMessage(code, signInOptions().ldapEnabled), values: { email } };
+    }
+    throw err;
+  }
+  return { status: "success" };
+}
+
+/**
+ * "Sign in with <provider>": checks that the provider answers before sending
+ * the person there, so a provider that is down gets a clear message here
+ * instead of an error page, and the rest of the sign-in page keeps working.
+ */
+export async function signInWithProviderAction(providerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const provider = signInOptions().providers.find((p) => p.id === String(providerId));
+  if (!provider) return { status: "error", message: "This sign-in option is not available any more. Reload the page." };
+  const reachable = await checkProviderReachable(provider.issuer);
+  if (!reachable.ok) {
+    return { status: "error", message: `${provider.name} is unavailable right now: ${reachable.message} Try again later, or sign in another way.` };
+  }
+  try {
+    await signIn(provider.id, { redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+  } catch (err) {
+    if (err instanceof AuthError) {
+      return { status: "error", message: `Sign-in with ${provider.name} could not start. Try again later, or sign in another way.` };
     }
     throw err;
   }
