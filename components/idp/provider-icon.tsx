@@ -1,5 +1,7 @@
 /** Small marks for where a person signs in; decorative (the name is always written beside them). */
-export type SourceKind = "local" | "google" | "microsoft" | "okta" | "oidc" | "ldap" | "header" | "unknown";
+import type { SourceKind } from "@/lib/idp/sources";
+
+export type { SourceKind };
 
 export function ProviderIcon({ kind, className = "h-4 w-4" }: { kind: SourceKind; className?: string }) {
   switch (kind) {

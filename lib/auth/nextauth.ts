@@ -20,9 +20,10 @@ import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { requestMeta } from "@/lib/http/request-meta";
 import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
-import { handleOidcSignIn, ProviderUnavailable, toAuthProvider, type OidcClaims } from "@/lib/idp/oidc";
+import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/idp/oidc";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { NoProxyIdentity, signInWithTrustedHeader } from "@/lib/idp/trusted-header";
+import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInUnavailable } from "./password-sign-in";
 
 declare module "next-auth" {

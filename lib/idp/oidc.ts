@@ -1,43 +1,15 @@
 /**
- * OpenID Connect sign-in through Auth.js: one Auth.js provider per enabled
- * provider row, built at request time (authorization code flow with PKCE,
- * state and nonce), and the step after the provider vouched for someone:
- * who they are in Latchkey, by the provider's rules (./external-sign-in.ts).
+ * The step after an OpenID Connect provider vouched for someone (through
+ * Auth.js, see lib/auth/oidc-providers.ts): who they are in Latchkey, by the
+ * provider's rules (./external-sign-in.ts).
  */
 import "server-only";
-import { customFetch } from "next-auth";
-import type { OIDCConfig } from "next-auth/providers";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import type { IdpType } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { signInExternal, type ExternalSignedIn } from "./external-sign-in";
 import { findProviderRow } from "./records";
-import type { SignInProvider } from "./sign-in-options";
-
-/** Calls to a provider during sign-in give up after this, so a dead provider fails fast with a message. */
-const PROVIDER_FETCH_TIMEOUT_MS = 10_000;
-
-export type OidcClaims = Record<string, unknown> & { sub?: unknown };
-
-export function toAuthProvider(p: SignInProvider): OIDCConfig<OidcClaims> {
-  return {
-    id: p.id,
-    name: p.name,
-    type: "oidc",
-    issuer: p.issuer,
-    clientId: p.clientId,
-    clientSecret: p.clientSecret,
-    checks: ["pkce", "state", "nonce"],
-    authorization: { params: { scope: p.scopes } },
-    profile(claims) {
-      // Auth.js wants a user; the real mapping happens in handleOidcSignIn with the full claims.
-      return { id: typeof claims.sub === "string" ? claims.sub : undefined };
-    },
-    [customFetch]: (input: RequestInfo | URL, init?: RequestInit) =>
-      fetch(input, { ...init, signal: AbortSignal.timeout(PROVIDER_FETCH_TIMEOUT_MS) }),
-  };
-}
 
 /**
  * Whether the provider vouches for the email. Only an explicit
@@ -55,6 +27,8 @@ function displayName(claims: OidcClaims): string | null {
   if (parts.length > 0) return parts.join(" ");
   return typeof claims.preferred_username === "string" ? claims.preferred_username : null;
 }
+
+export type OidcClaims = Record<string, unknown> & { sub?: unknown };
 
 export class ProviderUnavailable extends Error {}
 

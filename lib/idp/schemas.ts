@@ -170,7 +170,7 @@ export const ldapInputSchema = z.object({
     .string({ error: "Group search base must be text" })
     .trim()
     .max(1000, "Group search base must be at most 1000 characters")
-    .optional()
+    .nullish()
     .transform((v) => (v ? v : null)),
   group_filter: filterSchema("Group filter", "{dn}").default("(&(objectClass=groupOfNames)(member={dn}))"),
   group_name_attribute: attributeSchema("Group name attribute").default("cn"),
@@ -218,8 +218,8 @@ export const trustedHeaderInputSchema = z
     enabled: bool("enabled").default(false),
     trusted_ranges: z.array(cidrSchema, { error: "trusted_ranges must be a list of address ranges" }).max(50, "At most 50 ranges").default([]),
     user_header: headerNameSchema("User header").default("Remote-User"),
-    email_header: headerNameSchema("Email header").optional().transform((v) => (v ? v : null)),
-    name_header: headerNameSchema("Name header").optional().transform((v) => (v ? v : null)),
+    email_header: headerNameSchema("Email header").nullish().transform((v) => (v ? v : null)),
+    name_header: headerNameSchema("Name header").nullish().transform((v) => (v ? v : null)),
     auto_create: bool("auto_create").default(false),
     default_role: roleSchema.default("user"),
   })

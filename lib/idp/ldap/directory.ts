@@ -43,7 +43,14 @@ function first(entry: Entry, attribute: string): string | null {
 async function connect(config: LdapConfig): Promise<Client> {
   const url = new URL(config.url);
   const tlsOptions = { servername: url.hostname, minVersion: "TLSv1.2" as const };
-  const client = new Client({ url: config.url, timeout: TIMEOUT_MS, connectTimeout: TIMEOUT_MS, strictDN: false, tlsOptions });
+  // ldapts speaks TLS from the first byte whenever tlsOptions is given, so only ldaps:// gets them here.
+  const client = new Client({
+    url: config.url,
+    timeout: TIMEOUT_MS,
+    connectTimeout: TIMEOUT_MS,
+    strictDN: false,
+    ...(url.protocol === "ldaps:" ? { tlsOptions } : {}),
+  });
   if (config.startTls && url.protocol === "ldap:") await client.startTLS(tlsOptions);
   return client;
 }

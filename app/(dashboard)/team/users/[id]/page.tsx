@@ -14,6 +14,7 @@ import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
+import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { listUserSessions } from "@/lib/sessions/queries";
 import { getUser } from "@/lib/users/queries";
 import { userLabel } from "@/lib/users/records";
@@ -69,7 +70,7 @@ export default async function UserPage({
     ["Role", ROLE_LABELS[user.role]],
     ["Status", <StatusBadge key="s" status={userStatus(user)} />],
     ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
-    ["Identity provider", <IdentityProviderBadge key="i" idpId={user.idpId} />],
+    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(user.idpId, identitySources(actor.accountId))} />],
     ["Created", formatDateTime(user.createdAt)],
     ["Last login", formatDateTime(user.lastLoginAt)],
   ];
