@@ -66,15 +66,10 @@ export async function fetchDiscovery(issuer: string, timeoutMs = DISCOVERY_TIMEO
   }
 }
 
-/** A short-lived memo, so a burst of sign-in clicks doesn't turn into a burst of discovery requests. */
-const recent = new Map<string, { at: number; result: DiscoveryResult }>();
-const MEMO_MS = 30_000;
-
-export async function checkProviderReachable(issuer: string): Promise<DiscoveryResult> {
-  const hit = recent.get(issuer);
-  if (hit && Date.now() - hit.at < MEMO_MS && hit.result.ok) return hit.result;
-  const result = await fetchDiscovery(issuer);
-  recent.set(issuer, { at: Date.now(), result });
-  if (recent.size > 100) recent.delete(recent.keys().next().value!);
-  return result;
+/**
+ * Before sending a person to a provider: is it answering? Asked on every
+ * click (no memo), so a provider that just went down is reported as down.
+ */
+export function checkProviderReachable(issuer: string): Promise<DiscoveryResult> {
+  return fetchDiscovery(issuer);
 }

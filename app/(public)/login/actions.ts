@@ -1,6 +1,7 @@
 "use server";
 
 import { AuthError, CredentialsSignin } from "next-auth";
+import { redirect } from "next/navigation";
 import { signIn } from "@/lib/auth/nextauth";
 import type { FormState } from "@/lib/forms/form-state";
 import { checkProviderReachable } from "@/lib/idp/discovery";
@@ -43,13 +44,15 @@ export async function signInWithProviderAction(providerId: string, _prev: FormSt
   if (!reachable.ok) {
     return { status: "error", message: `${provider.name} is unavailable right now: ${reachable.message} Try again later, or sign in another way.` };
   }
+  const failed = { status: "error" as const, message: `Sign-in with ${provider.name} could not start: the provider may be unavailable or misconfigured. Try again later, or sign in another way.` };
+  let next: string;
   try {
-    await signIn(provider.id, { redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+    next = await signIn(provider.id, { redirectTo: safeCallbackPath(formData.get("callbackUrl")), redirect: false });
   } catch (err) {
-    if (err instanceof AuthError) {
-      return { status: "error", message: `Sign-in with ${provider.name} could not start. Try again later, or sign in another way.` };
-    }
+    if (err instanceof AuthError) return failed;
     throw err;
   }
-  return { status: "success" };
+  // Auth.js answers a failure with a link to our error page; say it here, beside the button.
+  if (/\/login\?(.*&)?error=/.test(next)) return failed;
+  redirect(next);
 }
