@@ -11,6 +11,7 @@ import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
 import { writeAs } from "@/lib/auth/fresh-actor";
+import { forgetGroupInInvites } from "@/lib/invites/invites";
 import { groups } from "@/lib/db/schema";
 import { parseOrThrow } from "@/lib/http/validation";
 import { forgetGroupInDirectory } from "@/lib/users/directory";
@@ -84,6 +85,7 @@ export function deleteGroup(actor: Actor, groupId: string, meta: RequestMeta): v
     tx.delete(groups)
       .where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)))
       .run();
+    forgetGroupInInvites(tx, actor.accountId, groupId);
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.deleted",

@@ -17,3 +17,5 @@ export const listParamsSchema = z.object({
     .min(0, "offset must be 0 or more")
     .default(0),
 });
+
+export type ListParams = z.output<typeof listParamsSchema>;

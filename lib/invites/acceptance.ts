@@ -18,8 +18,8 @@ import { consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { refreshDirectoryUsers } from "@/lib/users/directory";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { insertUser } from "@/lib/users/lifecycle";
-import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
-import { retireInviteToken } from "./invites";
+import { userLabel } from "@/lib/users/records";
+import { inviterLabel, retireInviteToken } from "./invites";
 import { isExpired, openInvite, type InviteRecord } from "./records";
 
 export type UnusableReason = "unknown" | "used" | "replaced" | "revoked" | "expired";
@@ -42,11 +42,6 @@ export class InviteUnusable extends DomainError {
 }
 
 export type InviteView = InviteRecord & { invitedBy: string; valid: boolean };
-
-function inviterLabel(invite: InviteRecord): string {
-  const row = findUserRow(db(), invite.accountId, invite.createdBy);
-  return row ? userLabel(openIdentity(row)) : "a former member of the team";
-}
 
 function findByToken(token: string): InviteRow | UnusableReason {
   // Format and checksum first: garbage never reaches the database.
@@ -82,7 +77,7 @@ function describeInvite(token: string, now: Date): InviteView {
   const found = findByToken(token);
   if (typeof found === "string") throw new InviteUnusable(found);
   const invite = openInvite(found);
-  return { ...invite, invitedBy: inviterLabel(invite), valid: !isExpired(invite, now) };
+  return { ...invite, invitedBy: inviterLabel(invite.accountId, invite.createdBy), valid: !isExpired(invite, now) };
 }
 
 export function inviteGroupNames(invite: InviteRecord): string[] {
@@ -106,7 +101,10 @@ export async function acceptInvite(
   const user = writeTransaction((tx) => {
     // Read again under the write lock: of many concurrent accepts, one finds the invite.
     const row = tx.select().from(invites).where(eq(invites.tokenDigest, digestToken(token))).get();
-    if (!row) throw new InviteUnusable("used");
+    if (!row) {
+      const retired = tx.select().from(retiredInviteTokens).where(eq(retiredInviteTokens.tokenDigest, digestToken(token))).get();
+      throw new InviteUnusable(retired?.reason ?? "used");
+    }
     const invite = openInvite(row);
     if (isExpired(invite, now)) throw new InviteUnusable("expired");
     assertEmailAvailable(tx, invite.accountId, invite.email, { inviteId: invite.id });

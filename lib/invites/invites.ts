@@ -5,7 +5,8 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { MAX_PAGE_SIZE, type ListParams } from "@/lib/http/list-params";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
@@ -79,11 +80,22 @@ export function createInvite(actor: Actor, input: CreateInviteInput, meta: Reque
 
 export type ListedInvite = InviteRecord & { invitedBy: string };
 
-/** Pending invites, expired ones included (they stay visible until deleted or regenerated). */
-export function listInvites(actor: Actor): ListedInvite[] {
+/** Who made an invite, by name; the inviter may have been deleted since. */
+export function inviterLabel(accountId: string, userId: string): string {
+  const inviter = directoryEntries(accountId).get(userId);
+  return inviter ? userLabel(inviter) : FORMER_MEMBER;
+}
+
+const FORMER_MEMBER = "a former member of the team";
+
+/**
+ * Pending invites, expired ones included (they stay visible until deleted or
+ * regenerated), oldest first. Invites are few, so search runs over the decrypted list.
+ */
+export function listInvites(actor: Actor, params: ListParams = { limit: MAX_PAGE_SIZE, offset: 0 }): { items: ListedInvite[]; total: number } {
   assertCan(actor, "users:read-all");
-  const people = directoryEntries(actor.accountId);
-  return db()
+  const needle = params.search?.toLowerCase();
+  const all = db()
     .select()
     .from(invites)
     .where(eq(invites.accountId, actor.accountId))
@@ -91,9 +103,19 @@ export function listInvites(actor: Actor): ListedInvite[] {
     .all()
     .map((row) => {
       const invite = openInvite(row);
-      const inviter = people.get(invite.createdBy);
-      return { ...invite, invitedBy: inviter ? userLabel(inviter) : "a former member" };
-    });
+      return { ...invite, invitedBy: inviterLabel(actor.accountId, invite.createdBy) };
+    })
+    .filter((i) => !needle || `${i.name}\n${i.email}\n${i.role}`.toLowerCase().includes(needle));
+  return { items: all.slice(params.offset, params.offset + params.limit), total: all.length };
+}
+
+/** After a group is deleted: pending invites no longer assign it. */
+export function forgetGroupInInvites(tx: Tx, accountId: string, groupId: string): void {
+  tx.run(sql`
+    UPDATE invites
+       SET auto_groups = (SELECT json_group_array(value) FROM json_each(invites.auto_groups) WHERE value != ${groupId})
+     WHERE account_id = ${accountId}
+       AND EXISTS (SELECT 1 FROM json_each(invites.auto_groups) WHERE value = ${groupId})`);
 }
 
 export function countValidInvites(accountId: string, now = new Date()): number {

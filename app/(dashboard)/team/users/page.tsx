@@ -120,7 +120,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
 }
 
 function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames: Map<string, string> }) {
-  const invites = listInvites(actor);
+  const { items: invites } = listInvites(actor);
   if (invites.length === 0) {
     return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
   }
