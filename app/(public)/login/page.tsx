@@ -34,7 +34,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const providerId = first(params.provider);
   const providerName = options.providers.find((p) => p.id === providerId)?.name ?? null;
   const problem = signInErrorMessage(error, providerName);
-  const notice = first(params.setup) === "done" ? "Owner account created. Sign in to continue." : null;
+  const notice =
+    first(params.setup) === "done"
+      ? "Owner account created. Sign in to continue."
+      : first(params.invited) === "1"
+        ? "Your account is ready. Sign in with your new password."
+        : null;
   const showForm = options.localLoginEnabled || options.ldapEnabled;
   const providers = options.providers.map((p) => ({ id: p.id, name: p.name, type: p.type }));
   return (
