@@ -125,7 +125,7 @@ export function ProviderForm({
             {[
               { value: "open", label: "Anyone the provider signs in (a user is created on first sign-in)" },
               { value: "domains", label: "Only verified emails of these domains (created on first sign-in)" },
-              { value: "existing", label: "Only users already in Latchkey, linked by verified email" },
+              { value: "existing", label: "Only people an admin created or invited, matched by verified email" },
             ].map((o) => (
               <label key={o.value} className="flex items-center gap-2">
                 <input type="radio" name="signup_policy" value={o.value} defaultChecked={(v?.signup_policy ?? initial.signupPolicy) === o.value} onChange={() => setPolicy(o.value)} disabled={readOnly} />

@@ -12,7 +12,10 @@ import { and, eq } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { writeTransaction, type Tx } from "@/lib/db/client";
-import { groups, users, type Role, type UserRow } from "@/lib/db/schema";
+import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { groups, invites, users, type Role, type UserRow } from "@/lib/db/schema";
+import { retireInviteToken } from "@/lib/invites/invites";
+import { isExpired, openInvite } from "@/lib/invites/records";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
 import { createSession } from "@/lib/sessions/sessions";
 import { refreshDirectoryUsers } from "@/lib/users/directory";
@@ -148,6 +151,10 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
     throw new ExternalSignInRefused("email_taken", policy.sourceName);
   }
 
+  // Someone an admin invited: the provider's verified email accepts the invite, with its role and groups.
+  const invited = acceptPendingInvite(tx, accountId, address, who, policy, meta, now);
+  if (invited) return { row: invited, created: true, linked: false };
+
   if (policy.signup === "existing") {
     throw new ExternalSignInRefused("not_invited", policy.sourceName);
   }
@@ -183,6 +190,54 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
   });
   const row = tx.select().from(users).where(eq(users.id, id)).get()!;
   return { row, created: true, linked: false };
+}
+
+function acceptPendingInvite(
+  tx: Tx,
+  accountId: string,
+  email: string,
+  who: ExternalIdentity,
+  policy: ExternalPolicy,
+  meta: RequestMeta,
+  now: Date,
+): UserRow | null {
+  const row = tx
+    .select()
+    .from(invites)
+    .where(and(eq(invites.accountId, accountId), eq(invites.emailIndex, emailBlindIndex(email))))
+    .get();
+  if (!row) return null;
+  const invite = openInvite(row);
+  if (isExpired(invite, now)) return null;
+  const id = crypto.randomUUID();
+  const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
+  tx.insert(users)
+    .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, name), role: invite.role, passwordHash: null, idpId: who.idpId, idpSubject: who.subject, createdAt: now })
+    .run();
+  const groupIds = existingGroupIds(tx, accountId, invite.autoGroups);
+  setUserGroups(tx, accountId, id, groupIds);
+  tx.delete(invites).where(eq(invites.id, invite.id)).run();
+  retireInviteToken(tx, accountId, row.tokenDigest, "used", now);
+  const self = { type: "user" as const, id, label: name };
+  recordEvent(tx, {
+    accountId,
+    action: "invite.accepted",
+    actor: self,
+    target: { type: "invite", id: invite.id, label: name },
+    details: { invited_by: invite.createdBy, method: policy.method, idp_id: who.idpId, provider: policy.sourceName },
+    meta,
+    at: now,
+  });
+  recordEvent(tx, {
+    accountId,
+    action: "user.created",
+    actor: self,
+    target: { type: "user", id, label: name },
+    details: { role: invite.role, auto_groups: groupIds, via: "invite", method: policy.method, idp_id: who.idpId, provider: policy.sourceName },
+    meta,
+    at: now,
+  });
+  return tx.select().from(users).where(eq(users.id, id)).get()!;
 }
 
 function syncMappedGroups(tx: Tx, accountId: string, userId: string, sync: NonNullable<ExternalPolicy["syncGroups"]>): void {

@@ -2,7 +2,9 @@ import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { activityEvents, identityProviders } from "@/lib/db/schema";
+import { activityEvents, identityProviders, invites } from "@/lib/db/schema";
+import { createInvite } from "@/lib/invites/invites";
+import { createInviteSchema } from "@/lib/invites/schemas";
 import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
 import { createGroup } from "@/lib/groups/groups";
 import { groupIdsOfUser } from "@/lib/groups/membership";
@@ -125,6 +127,16 @@ describe("OIDC sign-in (just in time)", () => {
     expect(signed).toMatchObject({ userId: local.id, linked: true, created: false });
     expect(userRow(local.id)).toMatchObject({ idpId: p.id, idpSubject: "L1", passwordHash: null });
     expect(refusal(() => handleOidcSignIn(p.id, { sub: "L2", email: "stranger@example.com", email_verified: true }, META)).reason).toBe("not_invited");
+  });
+
+  it("lets an invited person in through an existing-users-only provider, with the invite's role and groups", () => {
+    const group = createGroup(owner, { name: "Invited group" }, META);
+    createInvite(owner, createInviteSchema.parse({ email: "invited@example.com", name: "Ivy Invited", role: "admin", auto_groups: [group.id] }), META);
+    const p = createProvider(owner, input({ name: "Invite IdP", signup_policy: "existing", allow_linking: true }), META);
+    const signed = handleOidcSignIn(p.id, { sub: "inv-1", email: "invited@example.com", email_verified: true }, META);
+    expect(userRow(signed.userId)).toMatchObject({ role: "admin", idpId: p.id, passwordHash: null });
+    expect(groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
+    expect(db().select().from(invites).all().length).toBe(0);
   });
 
   it("refuses deleting a provider people sign in with", () => {
