@@ -5,9 +5,9 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
-import { db, type Tx } from "@/lib/db/client";
+import { db, type Db, type Tx } from "@/lib/db/client";
 import { accessTokens, users, type AccessTokenRow } from "@/lib/db/schema";
 import type { TokenActor } from "@/lib/auth/actor";
 
@@ -40,10 +40,8 @@ export function mintAccessToken(
   return { plain, row };
 }
 
-/** The actor a presented token acts as, or null if it is malformed, unknown, expired, or its owner is blocked. */
-export function authenticateAccessToken(presented: string, now = new Date()): TokenActor | null {
-  if (!isWellFormedToken(presented, TOKEN_PREFIXES.accessToken)) return null;
-  const found = db()
+function prepareLookup(database: Db) {
+  return database
     .select({
       tokenId: accessTokens.id,
       expiresAt: accessTokens.expiresAt,
@@ -55,8 +53,31 @@ export function authenticateAccessToken(presented: string, now = new Date()): To
     })
     .from(accessTokens)
     .innerJoin(users, and(eq(users.id, accessTokens.userId), eq(users.accountId, accessTokens.accountId)))
-    .where(eq(accessTokens.tokenDigest, digestToken(presented)))
-    .get();
+    .where(eq(accessTokens.tokenDigest, sql.placeholder("digest")))
+    .prepare();
+}
+
+// The lookup is prepared once per connection: building the SQL per request would cost more than running it.
+const lookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>();
+
+function lookupByDigest(digest: string) {
+  const database = db();
+  let lookup = lookups.get(database);
+  if (!lookup) {
+    lookup = prepareLookup(database);
+    lookups.set(database, lookup);
+  }
+  return lookup.get({ digest });
+}
+
+/**
+ * The actor a presented token acts as, or null if it is malformed, unknown,
+ * expired, or its owner is blocked. A malformed token is refused before any
+ * database access. `now` is the clock seam for expiry tests.
+ */
+export function authenticateAccessToken(presented: string, now = new Date()): TokenActor | null {
+  if (!isWellFormedToken(presented, TOKEN_PREFIXES.accessToken)) return null;
+  const found = lookupByDigest(digestToken(presented));
   if (!found || found.isBlocked || found.expiresAt.getTime() <= now.getTime()) return null;
   if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_INTERVAL_MS) {
     db().update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, found.tokenId)).run();
