@@ -1,9 +1,7 @@
 /** Input schema for creating an access token: one for the Create Token form and POST /api/users/{id}/tokens. */
 import { z } from "zod";
 import { textError } from "@/lib/users/fields";
-
-export const TOKEN_NAME_MAX_LENGTH = 100;
-export const TOKEN_EXPIRY_DAYS = { min: 1, max: 365, default: 30 } as const;
+import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "./limits";
 
 const expiryRange = `Expires in must be between ${TOKEN_EXPIRY_DAYS.min} and ${TOKEN_EXPIRY_DAYS.max} days`;
 
