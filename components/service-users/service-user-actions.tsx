@@ -28,7 +28,7 @@ export function ServiceUserActions({
       )}
       {allowed.delete && (
         <ConfirmAction
-          label="Delete"
+          label="Delete service user"
           variant="danger"
           title={`Delete ${user.name}?`}
           body="The service user and all its access tokens are removed; anything using them is refused at once. Its activity history stays readable. This can't be undone."

@@ -19,7 +19,11 @@ export function can(actor: Actor, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(actor.role);
 }
 
+/** Permissions that change things: a read-only token is told it is read-only rather than that its role falls short. */
+const WRITE_PERMISSIONS: ReadonlySet<Permission> = new Set(["users:manage"]);
+
 export function assertCan(actor: Actor, permission: Permission, message?: string): void {
+  if (WRITE_PERMISSIONS.has(permission)) assertMayWrite(actor);
   if (!can(actor, permission)) throw new Forbidden(message);
 }
 
