@@ -26,7 +26,7 @@ const envSchema = z.object({
     .number({ error: "TOKEN_RATE_LIMIT_PER_MINUTE must be a number" })
     .int("TOKEN_RATE_LIMIT_PER_MINUTE must be a whole number")
     .min(1, "TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1")
-    .max(10_000_000)
+    .max(10_000_000, "TOKEN_RATE_LIMIT_PER_MINUTE must be at most 10000000")
     .default(600),
 });
 
