@@ -294,7 +294,7 @@ function writeRoutes(): string[] {
 }
 
 /** Routes that take no access token at all, so a read-only token has nothing to be refused there. */
-const NOT_TOKEN_ROUTES = ["POST /api/instance/setup", "POST /api/auth/[...nextauth]"];
+const NOT_TOKEN_ROUTES = ["POST /api/instance/setup", "POST /api/auth/[...nextauth]", "POST /api/invites/[token]/accept"];
 
 test("a user-role service user's token is refused (403) on every write route, and nothing changes", async () => {
   const readOnly = await createServiceUser("Read Only", "user");
@@ -304,6 +304,12 @@ test("a user-role service user's token is refused (403) on every write route, an
   const otherToken = (await tokenFor(other.id)).personal_access_token;
   const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: ownerAuth, json: { name: "Ops" } });
   expect(group.status, group.text).toBe(200);
+  const invite = await call<{ id: string }>(instance, "/api/users/invites", {
+    method: "POST",
+    headers: ownerAuth,
+    json: { email: "invited@example.com", name: "Invited", role: "user" },
+  });
+  expect(invite.status, invite.text).toBe(200);
 
   // It reads what its owner may read: itself.
   const users = await call<ApiUser[]>(instance, "/api/users", { headers: auth });
@@ -334,6 +340,9 @@ test("a user-role service user's token is refused (403) on every write route, an
     "POST /api/groups": [{ path: "/api/groups", json: { name: "Sneaky" } }],
     "PUT /api/groups/[id]": [{ path: `/api/groups/${group.body.id}`, json: { name: "Renamed" } }],
     "DELETE /api/groups/[id]": [{ path: `/api/groups/${group.body.id}` }],
+    "POST /api/users/invites": [{ path: "/api/users/invites", json: { email: "sneaky@example.com", name: "Sneaky", role: "admin" } }],
+    "POST /api/users/invites/[id]/regenerate": [{ path: `/api/users/invites/${invite.body.id}/regenerate`, json: {} }],
+    "DELETE /api/users/invites/[id]": [{ path: `/api/users/invites/${invite.body.id}` }],
   };
   expect(Object.keys(attempts).sort(), "a write route has no read-only token check here").toEqual(
     writeRoutes().filter((r) => !NOT_TOKEN_ROUTES.includes(r)),
@@ -350,7 +359,7 @@ test("a user-role service user's token is refused (403) on every write route, an
     }
   }
   // The token's own routes and its own user's are 403 (it can see them), not 404.
-  for (const route of ["PUT /api/users/[id]", "DELETE /api/users/[id]", "POST /api/users", "POST /api/users/[id]/tokens"]) {
+  for (const route of ["PUT /api/users/[id]", "DELETE /api/users/[id]", "POST /api/users", "POST /api/users/[id]/tokens", "POST /api/users/invites"]) {
     const { path: p, json } = attempts[route][0];
     expectApiError(await call(instance, p, { method: route.split(" ")[0], headers: auth, json }), 403);
   }
@@ -359,6 +368,7 @@ test("a user-role service user's token is refused (403) on every write route, an
   expect(after.tokens.map((t) => t.id)).toEqual(before.tokens.map((t) => t.id));
   expect(after.events).toBe(before.events);
   expect(after.sessions).toBe(before.sessions);
+  expect(after.invites).toEqual(before.invites);
   const groups = await call<Array<{ name: string }>>(instance, "/api/groups", { headers: ownerAuth });
   expect(groups.body.map((g) => g.name)).toEqual(["Ops"]);
 });

@@ -22,5 +22,6 @@ export function snapshot(database: Database.Database) {
     events: (database.prepare("SELECT count(*) AS n FROM activity_events").get() as { n: number }).n,
     users: database.prepare("SELECT id, role, is_blocked FROM users ORDER BY id").all(),
     sessions: (database.prepare("SELECT count(*) AS n FROM sessions").get() as { n: number }).n,
+    invites: database.prepare("SELECT id, token_digest FROM invites ORDER BY id").all(),
   };
 }

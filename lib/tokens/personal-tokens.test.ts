@@ -7,7 +7,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { revokeUserSessions } from "@/lib/users/access-control";
 import { createUser as createUserAsAdmin, deleteUser, setUserBlocked, updateUser } from "@/lib/users/lifecycle";
 import { changeOwnPassword } from "@/lib/users/password";
-import { createAccount, createUser, lastEvent, META } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, startSession } from "@/test/factories";
 import { authenticateAccessToken, mintAccessToken } from "./access-tokens";
 import { createAccessToken, deleteAccessToken } from "./personal-tokens";
 import { getAccessToken, listAccessTokens, tokenCountsByUser } from "./queries";
@@ -15,8 +15,9 @@ import { createTokenSchema } from "./schemas";
 
 const DAY_MS = 86_400_000;
 
+/** A signed-in session of the user (writes re-check it under the write lock). */
 function actorFor(user: { id: string; accountId: string; role: Role }): SessionActor {
-  return { kind: "session", sessionId: "x", accountId: user.accountId, userId: user.id, role: user.role, mustChangePassword: false };
+  return { ...startSession(user), role: user.role };
 }
 
 let accountId: string;
@@ -270,6 +271,7 @@ describe("read-only tokens on self-service writes", () => {
     expect(() => revokeUserSessions(readOnly, person.id, META)).toThrow(Forbidden);
     // An auditor's token is read-only too; an admin's token is not.
     expect(() => revokeUserSessions(tokenActorFor(auditor), auditor.userId, META)).toThrow(Forbidden);
-    expect(revokeUserSessions(tokenActorFor(admin), admin.userId, META)).toEqual({ revoked: 0 });
+    const otherAdmin = actorFor(await createUser(accountId, { role: "admin" }));
+    expect(revokeUserSessions(tokenActorFor(otherAdmin), otherAdmin.userId, META)).toEqual({ revoked: 1 });
   });
 });

@@ -11,7 +11,8 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { can } from "@/lib/auth/policy";
-import { writeTransaction, type Tx } from "@/lib/db/client";
+import { writeAs } from "@/lib/auth/fresh-actor";
+import type { Tx } from "@/lib/db/client";
 import { accessTokens } from "@/lib/db/schema";
 import { Conflict, NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -33,9 +34,10 @@ export type CreatedToken = { plain: string; token: AccessTokenRecord };
 export function createAccessToken(actor: Actor, userId: string, input: CreateTokenInput, meta: RequestMeta): CreatedToken {
   // Parsed again here so no caller can store an untrimmed, empty or overlong name or an unbounded expiry.
   const { name, expires_in } = parseOrThrow(createTokenSchema, input);
-  return writeTransaction((tx) => {
-    const owner = loadTokenOwner(tx, actor, userId);
-    assertCanManageTokens(actor, owner);
+  // The rules run on the actor as it is under the write lock (a demotion or block in flight stops this).
+  return writeAs(actor, (tx, me) => {
+    const owner = loadTokenOwner(tx, me, userId);
+    assertCanManageTokens(me, owner);
     const taken = tx
       .select({ id: accessTokens.id })
       .from(accessTokens)
@@ -47,12 +49,12 @@ export function createAccessToken(actor: Actor, userId: string, input: CreateTok
       userId,
       name,
       expiresInDays: expires_in,
-      createdBy: actor.userId,
+      createdBy: me.userId,
     });
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "token.created",
-      actor: actorParty(tx, actor),
+      actor: actorParty(tx, me),
       target: { type: "token", id: row.id, label: row.name },
       details: { user_id: userId, service_user: owner.isServiceUser, expires_in_days: expires_in, expires_at: row.expiresAt.toISOString() },
       meta,
@@ -62,12 +64,12 @@ export function createAccessToken(actor: Actor, userId: string, input: CreateTok
 }
 
 export function deleteAccessToken(actor: Actor, userId: string, tokenId: string, meta: RequestMeta): void {
-  writeTransaction((tx) => {
-    const owner = loadTokenOwner(tx, actor, userId);
-    assertCanManageTokens(actor, owner);
+  writeAs(actor, (tx, me) => {
+    const owner = loadTokenOwner(tx, me, userId);
+    assertCanManageTokens(me, owner);
     const row = loadTokenRow(tx, actor.accountId, userId, tokenId);
     // The actor is described before the delete, so a token deleting itself is still named in its event.
-    const party = actorParty(tx, actor);
+    const party = actorParty(tx, me);
     tx.delete(accessTokens).where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.id, row.id))).run();
     recordEvent(tx, {
       accountId: actor.accountId,

@@ -16,7 +16,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   if (isSetupRequired()) redirect("/setup");
   if (await sessionActor()) redirect("/");
   const params = await searchParams;
-  const notice = first(params.setup) === "done" ? "Owner account created. Sign in to continue." : null;
+  const notice =
+    first(params.setup) === "done"
+      ? "Owner account created. Sign in to continue."
+      : first(params.invited) === "1"
+        ? "Your account is ready. Sign in with your new password."
+        : null;
   return (
     <AuthCard title="Sign in">
       <div className="space-y-4">
