@@ -21,6 +21,13 @@ const envSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** API requests per minute allowed to one access token; more get 429 with Retry-After. */
+  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: "TOKEN_RATE_LIMIT_PER_MINUTE must be a number" })
+    .int("TOKEN_RATE_LIMIT_PER_MINUTE must be a whole number")
+    .min(1, "TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1")
+    .max(10_000_000, "TOKEN_RATE_LIMIT_PER_MINUTE must be at most 10000000")
+    .default(600),
 });
 
 export type Config = {
@@ -31,6 +38,7 @@ export type Config = {
   authSecretFromEnv: string | undefined;
   sessionMaxAgeSeconds: number;
   trustProxy: boolean;
+  tokenRateLimitPerMinute: number;
 };
 
 function readConfig(): Config {
@@ -49,6 +57,7 @@ function readConfig(): Config {
     authSecretFromEnv: env.AUTH_SECRET || undefined,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_HOURS * 3600,
     trustProxy: env.TRUST_PROXY,
+    tokenRateLimitPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
   };
 }
 

@@ -49,6 +49,7 @@ export default async function UserPage({
   if (!actor) redirect("/login");
   const { id } = await params;
   const user = loadOr404(() => getUser(actor, id));
+  if (user.isServiceUser) redirect(`/team/service-users/${id}`);
   const sessions = listUserSessions(actor, id);
   const groupNames = groupNamesById(db(), actor.accountId);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
