@@ -310,6 +310,10 @@ test("a user-role service user's token is refused (403) on every write route, an
     json: { email: "invited@example.com", name: "Invited", role: "user" },
   });
   expect(invite.status, invite.text).toBe(200);
+  const providerBody = { type: "oidc", name: "Corp SSO", issuer: "http://127.0.0.1:9/", client_id: "latchkey", client_secret: "s3cret" };
+  const provider = await call<{ id: string }>(instance, "/api/identity-providers", { method: "POST", headers: ownerAuth, json: providerBody });
+  expect(provider.status, provider.text).toBe(200);
+  const ldapBody = { url: "ldap://127.0.0.1:9", bind_dn: "cn=admin,dc=example,dc=org", bind_password: "x", search_base: "dc=example,dc=org" };
 
   // It reads what its owner may read: itself.
   const users = await call<ApiUser[]>(instance, "/api/users", { headers: auth });
@@ -343,6 +347,14 @@ test("a user-role service user's token is refused (403) on every write route, an
     "POST /api/users/invites": [{ path: "/api/users/invites", json: { email: "sneaky@example.com", name: "Sneaky", role: "admin" } }],
     "POST /api/users/invites/[id]/regenerate": [{ path: `/api/users/invites/${invite.body.id}/regenerate`, json: {} }],
     "DELETE /api/users/invites/[id]": [{ path: `/api/users/invites/${invite.body.id}` }],
+    "POST /api/identity-providers": [{ path: "/api/identity-providers", json: { ...providerBody, name: "Sneaky SSO" } }],
+    "PUT /api/identity-providers/[id]": [{ path: `/api/identity-providers/${provider.body.id}`, json: { ...providerBody, enabled: false } }],
+    "DELETE /api/identity-providers/[id]": [{ path: `/api/identity-providers/${provider.body.id}` }],
+    "POST /api/identity-providers/[id]/test": [{ path: `/api/identity-providers/${provider.body.id}/test`, json: {} }],
+    "PUT /api/settings/sign-in": [{ path: "/api/settings/sign-in", json: { local_login_enabled: false } }],
+    "PUT /api/settings/ldap": [{ path: "/api/settings/ldap", json: ldapBody }],
+    "POST /api/settings/ldap/test": [{ path: "/api/settings/ldap/test", json: ldapBody }],
+    "PUT /api/settings/trusted-header": [{ path: "/api/settings/trusted-header", json: { enabled: false } }],
   };
   expect(Object.keys(attempts).sort(), "a write route has no read-only token check here").toEqual(
     writeRoutes().filter((r) => !NOT_TOKEN_ROUTES.includes(r)),

@@ -8,6 +8,7 @@ import { IdentityProviderBadge } from "@/components/users/badges";
 import { formatDateTime } from "@/components/users/format";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { sessionActor } from "@/lib/auth/session-actor";
+import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
 import { getUser } from "@/lib/users/queries";
 import { allows } from "@/lib/users/rules";
@@ -27,7 +28,7 @@ export default async function ProfilePage() {
     ["Name", me.name || "—"],
     ["Email", me.email ?? "—"],
     ["Role", ROLE_LABELS[me.role]],
-    ["Identity provider", <IdentityProviderBadge key="i" idpId={me.idpId} />],
+    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(me.idpId, identitySources(actor.accountId))} />],
     ["Member since", formatDateTime(me.createdAt)],
     ["Last login", formatDateTime(me.lastLoginAt)],
   ];
