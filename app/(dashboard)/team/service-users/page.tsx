@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { firstValues, type SearchParams } from "@/app/page-params";
 import { redirect } from "next/navigation";
 import { CreateServiceUserDialog } from "@/components/service-users/create-service-user-dialog";
 import { ServiceUsersTable } from "@/components/service-users/service-users-table";
@@ -20,17 +21,6 @@ export const metadata: Metadata = { title: "Service Users · Latchkey" };
 const PAGE_SIZE = 25;
 const SERVICE_ROLES: Role[] = ["user", "auditor", "admin"];
 const SERVICE_STATUSES: UserStatus[] = ["active", "blocked"];
-
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) {
-    const value = Array.isArray(v) ? v[0] : v;
-    if (value) out[k] = value;
-  }
-  return out;
-}
 
 export default async function ServiceUsersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await sessionActor();

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { firstValues, type SearchParams } from "@/app/page-params";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { InvitesTable } from "@/components/invites/invites-table";
@@ -25,17 +26,6 @@ import { USER_STATUSES } from "@/lib/users/status";
 export const metadata: Metadata = { title: "Users · Latchkey" };
 
 const PAGE_SIZE = 25;
-
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) {
-    const value = Array.isArray(v) ? v[0] : v;
-    if (value) out[k] = value;
-  }
-  return out;
-}
 
 export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await sessionActor();

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
+import { loadOr404 } from "@/app/page-params";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { redirect } from "next/navigation";
 import { ServiceUserActions } from "@/components/service-users/service-user-actions";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
 import { tokenRowsFor } from "@/components/tokens/token-rows";
@@ -13,7 +14,6 @@ import { ROLE_LABELS } from "@/components/users/role-label";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/db/schema";
-import { NotFound } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
 import { getUser } from "@/lib/users/queries";
@@ -27,15 +27,6 @@ const ROLE_MEANING: Partial<Record<Role, string>> = {
   auditor: "Its tokens read everything and change nothing.",
   admin: "Its tokens have write access.",
 };
-
-function loadOr404<T>(load: () => T): T {
-  try {
-    return load();
-  } catch (err) {
-    if (err instanceof NotFound) notFound();
-    throw err;
-  }
-}
 
 export default async function ServiceUserPage({
   params,

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
+import { loadOr404 } from "@/app/page-params";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { redirect } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { IdentityProviderBadge, StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
@@ -12,7 +13,6 @@ import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/db/schema";
-import { NotFound } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
 import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { listUserSessions } from "@/lib/sessions/queries";
@@ -28,15 +28,6 @@ import {
 import { userStatus } from "@/lib/users/status";
 
 export const metadata: Metadata = { title: "User · Latchkey" };
-
-function loadOr404<T>(load: () => T): T {
-  try {
-    return load();
-  } catch (err) {
-    if (err instanceof NotFound) notFound();
-    throw err;
-  }
-}
 
 export default async function UserPage({
   params,
