@@ -10,7 +10,7 @@ import Credentials from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { requestMeta } from "@/lib/http/request-meta";
-import { signInWithPassword, SignInFailed } from "./password-sign-in";
+import { signInWithPassword, SignInFailed, SignInThrottled } from "./password-sign-in";
 
 declare module "next-auth" {
   interface User {
@@ -29,6 +29,14 @@ declare module "@auth/core/jwt" {
 
 class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
+}
+
+/** Too many failures from this address for this email: the sign-in form says how long to wait. */
+export class SignInMustWait extends CredentialsSignin {
+  code = "rate_limited";
+  constructor(readonly retryAfterSeconds: number) {
+    super();
+  }
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
@@ -55,6 +63,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           return { id: signedIn.userId, sessionId: signedIn.sessionId };
         } catch (err) {
           if (err instanceof SignInFailed) throw new InvalidCredentials();
+          if (err instanceof SignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
           throw err;
         }
       },

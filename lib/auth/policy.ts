@@ -11,6 +11,8 @@ const PERMISSIONS = {
   "users:read-all": ["owner", "admin", "auditor"],
   /** Create, edit, block, delete users. */
   "users:manage": ["owner", "admin"],
+  /** Read the activity log, export it and verify its integrity. */
+  "activity:read": ["owner", "admin", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
