@@ -87,13 +87,13 @@ const inList = (column: string, values: string[]): Condition => ({
 export function distinctActions(accountId: string): string[] {
   return statement(
     `WITH RECURSIVE a(v) AS (
-       SELECT (SELECT min(action) FROM activity_events WHERE account_id = ?1)
+       SELECT (SELECT min(action) FROM activity_events WHERE account_id = @account)
        UNION ALL
-       SELECT (SELECT min(action) FROM activity_events WHERE account_id = ?1 AND action > a.v) FROM a WHERE a.v IS NOT NULL
+       SELECT (SELECT min(action) FROM activity_events WHERE account_id = @account AND action > a.v) FROM a WHERE a.v IS NOT NULL
      ) SELECT v FROM a WHERE v IS NOT NULL`,
   )
     .pluck()
-    .all(accountId) as string[];
+    .all({ account: accountId }) as string[];
 }
 
 /** Ids of actors or targets whose name, email or id matches the text. */

@@ -39,14 +39,14 @@ function load(accountId: string): Labels {
     const distinctIds = sqlite
       .prepare(
         `WITH RECURSIVE ids(v) AS (
-           SELECT (SELECT min(${column.id}) FROM activity_events WHERE account_id = ?1)
+           SELECT (SELECT min(${column.id}) FROM activity_events WHERE account_id = @account)
            UNION ALL
-           SELECT (SELECT min(${column.id}) FROM activity_events WHERE account_id = ?1 AND ${column.id} > ids.v)
+           SELECT (SELECT min(${column.id}) FROM activity_events WHERE account_id = @account AND ${column.id} > ids.v)
            FROM ids WHERE ids.v IS NOT NULL
          ) SELECT v FROM ids WHERE v IS NOT NULL`,
       )
       .pluck()
-      .all(accountId) as string[];
+      .all({ account: accountId }) as string[];
     const newest = sqlite.prepare(
       `SELECT id, ${column.label} AS label FROM activity_events
        WHERE account_id = ? AND ${column.id} = ? AND ${column.label} IS NOT NULL
