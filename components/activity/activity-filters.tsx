@@ -24,7 +24,7 @@ export function ActivityFilters({ values, actions }: { values: Record<string, st
   const known = actions.some((a) => a.value === selected);
   return (
     <form role="search" method="get" action="/activity" className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-6">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <div className="sm:col-span-2">
           <Field label="Search" name="search" type="search" value={values.search} placeholder="Name, email, action, reason, IP" />
         </div>
@@ -42,18 +42,16 @@ export function ActivityFilters({ values, actions }: { values: Record<string, st
         </label>
         <Field label="Actor" name="actor" value={values.actor} placeholder="Name, email or id" />
         <Field label="Target" name="target" value={values.target} placeholder="Name, email or id" />
-        <div className="grid grid-cols-2 gap-2">
-          <Field label="From (UTC)" name="from" type="date" value={values.from} />
-          <Field label="To (UTC)" name="to" type="date" value={values.to} />
+        <Field label="From (UTC)" name="from" type="date" value={values.from} />
+        <Field label="To (UTC)" name="to" type="date" value={values.to} />
+        <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-3">
+          <button type="submit" className={buttonClasses("primary")}>
+            Apply filters
+          </button>
+          <Link href="/activity" className={buttonClasses("secondary")}>
+            Clear
+          </Link>
         </div>
-      </div>
-      <div className="mt-3 flex gap-2">
-        <button type="submit" className={buttonClasses("primary")}>
-          Apply filters
-        </button>
-        <Link href="/activity" className={buttonClasses("secondary")}>
-          Clear
-        </Link>
       </div>
     </form>
   );

@@ -10,6 +10,8 @@ import { ConfirmAction } from "@/components/ui/confirm-action";
 import { ResetPasswordDialog } from "./reset-password-dialog";
 
 export type AllowedActions = {
+  /** Manages users at all (the Unlock dialog stays mounted while its outcome is shown). */
+  manage: boolean;
   block: boolean;
   unlock: boolean;
   resetPassword: boolean;
@@ -26,8 +28,9 @@ export function UserActions({
 }) {
   return (
     <div className="flex flex-wrap gap-2">
-      {allowed.unlock && (
+      {allowed.manage && (
         <ConfirmAction
+          hideTrigger={!allowed.unlock}
           label="Unlock"
           variant="primary"
           title={`Unlock ${user.label}?`}

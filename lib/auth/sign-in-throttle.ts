@@ -87,13 +87,15 @@ function countFailure(tx: Tx, key: string, emailIndex: string | null, row: Backo
 export function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string | null, now: Date, limits: SignInLimits): Admission {
   const pair = backoff(tx, keys.pairKey, limits.lockoutWindowSeconds * 1000, now);
   const address = backoff(tx, keys.ipKey, IP_MEMORY_MS, now);
-  const until = Math.max(waitUntil(pair, limits.freeAttempts, limits), waitUntil(address, limits.ipFreeAttempts, limits));
-  if (now.getTime() < until) {
+  const blocking = [
+    { row: pair, until: waitUntil(pair, limits.freeAttempts, limits) },
+    { row: address, until: waitUntil(address, limits.ipFreeAttempts, limits) },
+  ].filter((b): b is { row: Backoff; until: number } => b.row !== null && now.getTime() < b.until);
+  if (blocking.length > 0) {
     // One activity event per wait, however many requests arrive meanwhile.
-    const noted = [pair, address].some((r) => r?.lastThrottledAt && r.lastThrottledAt >= r.lastFailureAt);
-    for (const row of [pair, address]) {
-      if (row) tx.update(signInBackoffs).set({ lastThrottledAt: now }).where(eq(signInBackoffs.key, row.key)).run();
-    }
+    const noted = blocking.every((b) => b.row.lastThrottledAt && b.row.lastThrottledAt >= b.row.lastFailureAt);
+    for (const { row } of blocking) tx.update(signInBackoffs).set({ lastThrottledAt: now }).where(eq(signInBackoffs.key, row.key)).run();
+    const until = Math.max(...blocking.map((b) => b.until));
     return { kind: "wait", retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)), firstRefusal: !noted };
   }
   countFailure(tx, keys.pairKey, keys.emailIndex, pair, now);

@@ -60,6 +60,7 @@ export default async function UserPage({
   const roles = ROLES.filter((role: Role) => role === user.role || allows(() => assertCanUpdateUser(actor, user, { profile: false, role })));
   const locked = userStatus(user) === "locked";
   const allowed = {
+    manage: allows(() => assertCanUnlockUser(actor)),
     unlock: locked && allows(() => assertCanUnlockUser(actor)),
     block: allows(() => assertCanUpdateUser(actor, user, { profile: false, isBlocked: !user.isBlocked })),
     resetPassword: allows(() => assertCanResetPassword(actor, user)),
