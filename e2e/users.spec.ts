@@ -11,6 +11,7 @@ async function createUser(page: Page, user: { email: string; name: string }, rol
   await page.goto(instance.url("/team/users"));
   await page.getByRole("button", { name: "Add User" }).click();
   const dialog = page.getByRole("dialog", { name: "Add User" });
+  await dialog.getByRole("tab", { name: "Create User" }).click();
   await expect(dialog.getByRole("tab", { name: "Create User" })).toHaveAttribute("aria-selected", "true");
   await dialog.getByLabel("Email").fill(user.email);
   await dialog.getByLabel("Name").fill(user.name);

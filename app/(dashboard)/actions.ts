@@ -4,8 +4,8 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { signOut } from "@/lib/auth/nextauth";
-import { Invalid, Unauthenticated } from "@/lib/errors";
-import { formStateFromError } from "@/lib/forms/action-errors";
+import { Unauthenticated } from "@/lib/errors";
+import { assertConfirmed, formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -33,13 +33,11 @@ async function submitPasswordChange(formData: FormData): Promise<FormState> {
   try {
     const actor = await sessionActor();
     if (!actor) throw new Unauthenticated("Your session has ended. Sign in again.");
+    assertConfirmed(formData, "new_password");
     const input = parseOrThrow(changePasswordSchema, {
       old_password: formData.get("old_password"),
       new_password: formData.get("new_password"),
     });
-    if (input.new_password !== formData.get("confirm_password")) {
-      throw new Invalid("Please fix the highlighted fields", { confirm_password: ["Passwords do not match"] });
-    }
     await changeOwnPassword(actor, actor.userId, input, requestMeta(await headers()));
     return { status: "success", message: "Password changed. Your other sessions have been signed out." };
   } catch (err) {

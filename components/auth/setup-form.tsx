@@ -6,6 +6,7 @@ import { initialFormState } from "@/lib/forms/form-state";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { NewPasswordFields } from "./new-password-fields";
 
 export function SetupForm() {
   const [state, action] = useActionState(createOwnerAction, initialFormState);
@@ -22,25 +23,7 @@ export function SetupForm() {
         defaultValue={state.values?.email}
         errors={errors.email}
       />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={8}
-        maxLength={128}
-        hint="At least 8 characters."
-        errors={errors.password}
-      />
-      <TextField
-        label="Confirm password"
-        name="confirm_password"
-        type="password"
-        autoComplete="new-password"
-        required
-        errors={errors.confirm_password}
-      />
+      <NewPasswordFields errors={errors} />
       <TextField
         label="Name"
         name="name"

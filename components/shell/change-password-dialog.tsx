@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { initialFormState } from "@/lib/forms/form-state";
 
 /** Current, new and confirm; with onClose it is the avatar menu's dialog, without it the required first change. */
@@ -34,25 +35,7 @@ export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
         required
         errors={errors.old_password}
       />
-      <TextField
-        label="New password"
-        name="new_password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={8}
-        maxLength={128}
-        hint="8 to 128 characters."
-        errors={errors.new_password}
-      />
-      <TextField
-        label="Confirm new password"
-        name="confirm_password"
-        type="password"
-        autoComplete="new-password"
-        required
-        errors={errors.confirm_password}
-      />
+      <NewPasswordFields name="new_password" label="New password" confirmLabel="Confirm new password" errors={errors} />
       <div className="flex justify-end gap-2">
         {onClose && (
           <Button variant="secondary" onClick={onClose}>

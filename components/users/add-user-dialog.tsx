@@ -9,6 +9,7 @@ import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { initialFormState } from "@/lib/forms/form-state";
+import { InviteUserForm } from "@/components/invites/invite-user-form";
 import { GroupCheckboxes } from "./group-checkboxes";
 import { RoleSelect } from "./role-select";
 
@@ -47,25 +48,43 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
   );
 }
 
+const TABS = [
+  { id: "invite", label: "Invite User" },
+  { id: "create", label: "Create User" },
+] as const;
+
 export function AddUserDialog({ groups }: { groups: Group[] }) {
   const [open, setOpen] = useState(false);
-  const [tab] = useState<"create">("create");
+  const [tab, setTab] = useState<(typeof TABS)[number]["id"]>("invite");
+  const close = () => setOpen(false);
   return (
     <>
       <Button onClick={() => setOpen(true)}>Add User</Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title="Add User">
+      <Dialog open={open} onClose={close} title="Add User">
         <div role="tablist" aria-label="How to add the user" className="mb-4 flex gap-1 border-b border-slate-200">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === "create"}
-            className="-mb-px border-b-2 border-indigo-600 px-3 py-2 text-sm font-medium text-indigo-700"
-          >
-            Create User
-          </button>
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              id={`add-user-tab-${t.id}`}
+              aria-selected={tab === t.id}
+              aria-controls={`add-user-panel-${t.id}`}
+              onClick={() => setTab(t.id)}
+              className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
+                tab === t.id ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"
+              }`}
+            >
+              {t.label}
+            </button>
+          ))}
         </div>
-        <div role="tabpanel" aria-label="Create User">
-          <CreateUserForm groups={groups} onCancel={() => setOpen(false)} />
+        <div role="tabpanel" id={`add-user-panel-${tab}`} aria-labelledby={`add-user-tab-${tab}`}>
+          {tab === "invite" ? (
+            <InviteUserForm groups={groups} onCancel={close} />
+          ) : (
+            <CreateUserForm groups={groups} onCancel={close} />
+          )}
         </div>
       </Dialog>
     </>

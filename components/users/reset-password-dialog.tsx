@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { TextField } from "@/components/ui/text-field";
+import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { initialFormState } from "@/lib/forms/form-state";
 
 function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () => void }) {
@@ -46,17 +46,7 @@ function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () =>
         </label>
       </fieldset>
       {mode === "type" && (
-        <>
-          <TextField label="New password" name="password" type="password" autoComplete="new-password" required errors={errors.password} />
-          <TextField
-            label="Confirm new password"
-            name="confirm_password"
-            type="password"
-            autoComplete="new-password"
-            required
-            errors={errors.confirm_password}
-          />
-        </>
+        <NewPasswordFields label="New password" confirmLabel="Confirm new password" errors={errors} />
       )}
       <p className="text-sm text-slate-600">Their sessions end now, and they must choose a new password at next sign-in.</p>
       <div className="flex justify-end gap-2">

@@ -2,22 +2,13 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import { db, writeTransaction } from "@/lib/db/client";
-import { activityAnchors, activityEvents, users, type Role } from "@/lib/db/schema";
+import { activityAnchors, activityEvents, users } from "@/lib/db/schema";
 import { updateUser } from "@/lib/users/lifecycle";
-import { createAccount, createUser, META, sqlite, userRow } from "@/test/factories";
+import { createAccount, createUser, META, sqlite, startSession, userRow } from "@/test/factories";
 import { GENESIS_HASH } from "./chain";
 import { recordEvent } from "./record";
 import { pruneActivity } from "./retention";
 import { verifyChain } from "./verify";
-
-const actorFor = (u: { id: string; accountId: string; role: Role }): SessionActor => ({
-  kind: "session",
-  sessionId: "s",
-  accountId: u.accountId,
-  userId: u.id,
-  role: u.role,
-  mustChangePassword: false,
-});
 
 const DAY = 86_400_000;
 
@@ -49,7 +40,7 @@ describe("a change and its event", () => {
 
   beforeAll(async () => {
     const accountId = createAccount();
-    owner = actorFor(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
+    owner = startSession(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
     bobId = (await createUser(accountId, { role: "user", name: "Bob Builder" })).id;
   });
 

@@ -4,7 +4,7 @@ import { writeTransaction } from "@/lib/db/client";
 import type { Role } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
 import { deleteUser, updateUser } from "@/lib/users/lifecycle";
-import { createAccount, createUser, META } from "@/test/factories";
+import { createAccount, createUser, META, startSession } from "@/test/factories";
 import { eventFiltersSchema } from "./event-filters";
 import { listEvents, toApiEvent } from "./events";
 import { exportEvents } from "./export";
@@ -47,7 +47,7 @@ function record(action: string, day: number, extra: Partial<Parameters<typeof re
 
 beforeAll(async () => {
   accountId = createAccount();
-  admin = actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin", email: "ada@example.com" }));
+  admin = startSession(await createUser(accountId, { role: "admin", name: "Ada Admin", email: "ada@example.com" }));
   auditor = actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
   member = actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
   const carol = await createUser(accountId, { role: "user", name: "Carol Quit", email: "carol@example.com" });

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { SessionActor } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { activityEvents } from "@/lib/db/schema";
@@ -66,7 +67,8 @@ function reasonsFor(userId: string): string[] {
     .map((e) => String(e.details?.reason));
 }
 
-const owner = () => ({ kind: "session" as const, sessionId: "s", accountId, userId: ownerId, role: "owner" as const, mustChangePassword: false });
+let ownerActor: SessionActor | undefined;
+const owner = () => (ownerActor ??= startSession({ id: ownerId, accountId }));
 
 describe("growing delays", () => {
   it("computes no delay for the free attempts, then doubling up to the maximum", () => {

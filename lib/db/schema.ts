@@ -81,6 +81,43 @@ export const userGroups = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index("user_groups_group_idx").on(t.groupId)],
 );
 
+/** Pending invitations. The row goes when the invite is accepted or deleted. */
+export const invites = sqliteTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    emailCiphertext: text("email_ciphertext").notNull(),
+    emailIndex: text("email_index").notNull(),
+    nameCiphertext: text("name_ciphertext").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    autoGroups: text("auto_groups", { mode: "json" }).$type<string[]>().notNull(),
+    /** SHA-256 (hex) of the current link's token; regenerating replaces it. */
+    tokenDigest: text("token_digest").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** The inviting user's id (kept as text: the invite outlives a deleted inviter). */
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invites_account_email_unique").on(t.accountId, t.emailIndex),
+    uniqueIndex("invites_token_digest_unique").on(t.tokenDigest),
+  ],
+);
+
+/**
+ * Digests of invite links that no longer work, with why, so the /invite page
+ * can say "already used" or "replaced by a newer link" instead of "unknown".
+ */
+export const retiredInviteTokens = sqliteTable("retired_invite_tokens", {
+  tokenDigest: text("token_digest").primaryKey(),
+  accountId: text("account_id").notNull(),
+  reason: text("reason", { enum: ["replaced", "revoked", "used"] }).notNull(),
+  retiredAt: integer("retired_at", { mode: "timestamp_ms" }).notNull(),
+});
+
 export const sessions = sqliteTable(
   "sessions",
   {
@@ -126,7 +163,7 @@ export const accessTokens = sqliteTable(
 );
 
 /**
- * The activity log. Append-only: database triggers (drizzle/0003_activity_append_only.sql)
+ * The activity log. Append-only: database triggers (drizzle/0004_activity_append_only.sql)
  * refuse every UPDATE of a sealed row and every DELETE above the account's
  * retention anchor. Rows form a hash chain per account in `seq` order: `hash`
  * is an HMAC over the row's content and `prev_hash` (lib/audit/chain.ts).
@@ -220,5 +257,6 @@ export const signInBackoffs = sqliteTable(
 
 export type UserRow = typeof users.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
+export type InviteRow = typeof invites.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type AccessTokenRow = typeof accessTokens.$inferSelect;

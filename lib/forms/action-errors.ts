@@ -21,3 +21,10 @@ export function formValues(formData: FormData, keys: string[]): Record<string, s
   }
   return values;
 }
+
+/** Forms that set a password ask for it twice; a mismatch is a field error on the confirmation. */
+export function assertConfirmed(formData: FormData, field: string): void {
+  if (formData.get(field) !== formData.get("confirm_password")) {
+    throw new Invalid("Please fix the highlighted fields", { confirm_password: ["Passwords do not match"] });
+  }
+}

@@ -6,15 +6,16 @@ import { activityEvents, groups, userGroups, type Role } from "@/lib/db/schema";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { directoryEntries, refreshDirectoryUsers } from "@/lib/users/directory";
-import { createAccount, createUser, META } from "@/test/factories";
+import { createAccount, createUser, META, startSession } from "@/test/factories";
 import { createGroup, deleteGroup, renameGroup } from "./groups";
 import { groupIdsOfUser, setUserGroups } from "./membership";
 import { getGroup, listGroups } from "./queries";
 
 const ALL = { limit: 1000, offset: 0 };
 
+/** A signed-in actor with a real session row (writes re-check the session under the write lock). */
 function actorFor(user: { id: string; accountId: string; role: Role }): SessionActor {
-  return { kind: "session", sessionId: "x", accountId: user.accountId, userId: user.id, role: user.role, mustChangePassword: false };
+  return { ...startSession(user), role: user.role };
 }
 
 let accountId: string;

@@ -10,7 +10,8 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
-import { writeTransaction } from "@/lib/db/client";
+import { writeAs } from "@/lib/auth/fresh-actor";
+import { forgetGroupInInvites } from "@/lib/invites/invites";
 import { groups } from "@/lib/db/schema";
 import { parseOrThrow } from "@/lib/http/validation";
 import { forgetGroupInDirectory } from "@/lib/users/directory";
@@ -27,7 +28,8 @@ export function createGroup(actor: Actor, input: GroupInput, meta: RequestMeta):
   assertManagesGroups(actor);
   // Parsed again here so no caller can store an untrimmed, empty or overlong name.
   const { name } = parseOrThrow(groupInputSchema, input);
-  return writeTransaction((tx) => {
+  return writeAs(actor, (tx, me) => {
+    assertManagesGroups(me);
     assertGroupNameFree(tx, actor.accountId, name);
     const row = tx
       .insert(groups)
@@ -37,7 +39,7 @@ export function createGroup(actor: Actor, input: GroupInput, meta: RequestMeta):
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.created",
-      actor: actorParty(tx, actor),
+      actor: actorParty(tx, me),
       target: { type: "group", id: row.id, label: row.name },
       meta,
     });
@@ -48,7 +50,8 @@ export function createGroup(actor: Actor, input: GroupInput, meta: RequestMeta):
 export function renameGroup(actor: Actor, groupId: string, input: GroupInput, meta: RequestMeta): GroupRecord {
   assertManagesGroups(actor);
   const { name } = parseOrThrow(groupInputSchema, input);
-  return writeTransaction((tx) => {
+  return writeAs(actor, (tx, me) => {
+    assertManagesGroups(me);
     const before = loadGroupRow(tx, actor.accountId, groupId);
     const usersCount = countMembers(tx, actor.accountId, groupId);
     if (before.name === name) return toGroupRecord(before, usersCount);
@@ -63,7 +66,7 @@ export function renameGroup(actor: Actor, groupId: string, input: GroupInput, me
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.renamed",
-      actor: actorParty(tx, actor),
+      actor: actorParty(tx, me),
       target: { type: "group", id: groupId, label: name },
       details: { from: before.name, to: name },
       meta,
@@ -75,16 +78,18 @@ export function renameGroup(actor: Actor, groupId: string, input: GroupInput, me
 /** Deletes the group; its members stay, they only leave the group (memberships cascade). */
 export function deleteGroup(actor: Actor, groupId: string, meta: RequestMeta): void {
   assertManagesGroups(actor);
-  writeTransaction((tx) => {
+  writeAs(actor, (tx, me) => {
+    assertManagesGroups(me);
     const target = loadGroupRow(tx, actor.accountId, groupId);
     const usersCount = countMembers(tx, actor.accountId, groupId);
     tx.delete(groups)
       .where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)))
       .run();
+    forgetGroupInInvites(tx, actor.accountId, groupId);
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.deleted",
-      actor: actorParty(tx, actor),
+      actor: actorParty(tx, me),
       target: { type: "group", id: groupId, label: target.name },
       details: { users_removed: usersCount },
       meta,

@@ -11,13 +11,3 @@ export function apiRoute<Context>(handler: (request: Request, context: Context) 
     }
   };
 }
-
-/** Reads "limit" and "offset" list parameters with sane bounds. */
-export function pagination(url: URL, defaults = { limit: 100, max: 1000 }): { limit: number; offset: number } {
-  const limit = Number.parseInt(url.searchParams.get("limit") ?? "", 10);
-  const offset = Number.parseInt(url.searchParams.get("offset") ?? "", 10);
-  return {
-    limit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, defaults.max) : defaults.limit,
-    offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
-  };
-}

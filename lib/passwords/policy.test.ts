@@ -1,12 +1,13 @@
 /**
  * Every path that sets a password goes through this policy: setup, changing
- * one's own password, and an admin's reset with a typed password. (Generated
+ * one's own password, accepting an invite, and an admin's reset with a typed password. (Generated
  * passwords are 24 random characters.)
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import { Invalid } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
+import { acceptInviteSchema } from "@/lib/invites/schemas";
 import { setupInputSchema } from "@/lib/setup/setup";
 import { resetPasswordSchema, resetUserPassword } from "@/lib/users/access-control";
 import { changeOwnPassword, changePasswordSchema } from "@/lib/users/password";
@@ -59,6 +60,10 @@ describe("the password policy", () => {
       expect(err).toBeInstanceOf(Invalid);
       expect(JSON.stringify((err as Invalid).fieldErrors)).toMatch(/email or name/);
     }
+  });
+
+  it("is applied to accepting an invite (the identity check is in lib/invites/acceptance.ts)", () => {
+    expect(refusal(() => parseOrThrow(acceptInviteSchema, { password: "qwertyuiop" }))).toMatch(/too common/);
   });
 
   it("is applied to an admin's reset with a typed password", async () => {

@@ -7,9 +7,10 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
+import { writeAs } from "@/lib/auth/fresh-actor";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
-import { db, writeTransaction } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
@@ -40,9 +41,9 @@ export async function resetUserPassword(
   }
   const password = input.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
-  writeTransaction((tx) => {
+  writeAs(actor, (tx, me) => {
     const current = loadUser(tx, actor.accountId, userId);
-    assertCanResetPassword(actor, current);
+    assertCanResetPassword(me, current);
     tx.update(users)
       .set({ passwordHash, mustChangePassword: true })
       .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)))
@@ -51,7 +52,7 @@ export async function resetUserPassword(
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.reset",
-      actor: actorParty(tx, actor),
+      actor: actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(current) },
       details: { generated: !input.password, sessions_ended: ended },
       meta,
@@ -61,14 +62,14 @@ export async function resetUserPassword(
 }
 
 export function revokeUserSessions(actor: Actor, userId: string, meta: RequestMeta): { revoked: number } {
-  return writeTransaction((tx) => {
+  return writeAs(actor, (tx, me) => {
     const target = loadUser(tx, actor.accountId, userId);
-    assertCanRevokeSessions(actor, target);
+    assertCanRevokeSessions(me, target);
     const revoked = deleteUserSessions(tx, actor.accountId, userId);
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.sessions.revoked",
-      actor: actorParty(tx, actor),
+      actor: actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(target) },
       details: { sessions_ended: revoked },
       meta,

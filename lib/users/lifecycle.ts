@@ -8,20 +8,20 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
+import { writeAs } from "@/lib/auth/fresh-actor";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
-import { db, writeTransaction, type Tx } from "@/lib/db/client";
-import { users } from "@/lib/db/schema";
-import { Conflict, Invalid, NotFound } from "@/lib/errors";
+import { db, type Tx } from "@/lib/db/client";
+import { users, type Role } from "@/lib/db/schema";
+import { Invalid, NotFound } from "@/lib/errors";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
 import { deleteUserSessions } from "@/lib/sessions/sessions";
 import { refreshDirectoryUsers } from "./directory";
 import { generatePassword } from "./generated-password";
-import { findUserRow, findUserRowsByEmail, openUser, sealEmail, sealName, userLabel, type UserRecord } from "./records";
+import { assertEmailAvailable } from "./email-availability";
+import { findUserRow, openUser, sealEmail, sealName, userLabel, type UserRecord } from "./records";
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
-
-const EMAIL_TAKEN = "A user with this email already exists";
 
 /** The user as it is now, inside a transaction; other accounts' users are "not found". */
 export function loadUser(tx: Tx, accountId: string, userId: string): UserRecord {
@@ -30,9 +30,33 @@ export function loadUser(tx: Tx, accountId: string, userId: string): UserRecord 
   return openUser(row, groupIdsOfUser(tx, accountId, userId));
 }
 
-function assertEmailFree(tx: Tx, accountId: string, email: string, exceptUserId?: string): void {
-  const taken = findUserRowsByEmail(tx, email).some((r) => r.accountId === accountId && r.id !== exceptUserId);
-  if (taken) throw new Conflict(EMAIL_TAKEN);
+export type NewUser = {
+  email: string | null;
+  name: string;
+  role: Role;
+  isServiceUser: boolean;
+  passwordHash: string | null;
+  mustChangePassword: boolean;
+  autoGroups: string[];
+};
+
+/** Inserts a user and their groups (the email must be checked available first); returns the stored record. */
+export function insertUser(tx: Tx, accountId: string, user: NewUser): UserRecord {
+  const userId = crypto.randomUUID();
+  tx.insert(users)
+    .values({
+      id: userId,
+      accountId,
+      ...(user.email ? sealEmail(userId, user.email) : {}),
+      ...sealName(userId, user.name),
+      role: user.role,
+      isServiceUser: user.isServiceUser,
+      passwordHash: user.passwordHash,
+      mustChangePassword: user.mustChangePassword,
+    })
+    .run();
+  setUserGroups(tx, accountId, userId, user.autoGroups);
+  return loadUser(tx, accountId, userId);
 }
 
 export type CreatedUser = { user: UserRecord; password: string | null };
@@ -51,54 +75,53 @@ export async function createUser(
   assertCanCreateUser(actor, input.role);
   const password = input.is_service_user ? null : generatePassword();
   const passwordHash = password ? await hash(password) : null;
-  const userId = crypto.randomUUID();
-  const user = writeTransaction((tx) => {
-    if (input.email) assertEmailFree(tx, actor.accountId, input.email);
-    tx.insert(users)
-      .values({
-        id: userId,
-        accountId: actor.accountId,
-        ...(input.email ? sealEmail(userId, input.email) : {}),
-        ...sealName(userId, input.name),
-        role: input.role,
-        isServiceUser: input.is_service_user,
-        passwordHash,
-        mustChangePassword: password !== null,
-      })
-      .run();
-    setUserGroups(tx, actor.accountId, userId, input.auto_groups);
-    const created = loadUser(tx, actor.accountId, userId);
+  const user = writeAs(actor, (tx, me) => {
+    assertCanCreateUser(me, input.role);
+    if (input.email) assertEmailAvailable(tx, actor.accountId, input.email);
+    const created = insertUser(tx, actor.accountId, {
+      email: input.email ?? null,
+      name: input.name,
+      role: input.role,
+      isServiceUser: input.is_service_user,
+      passwordHash,
+      mustChangePassword: password !== null,
+      autoGroups: input.auto_groups,
+    });
     recordEvent(tx, {
       accountId: actor.accountId,
       action: input.is_service_user ? "service_user.created" : "user.created",
-      actor: actorParty(tx, actor),
-      target: { type: "user", id: userId, label: userLabel(created) },
+      actor: actorParty(tx, me),
+      target: { type: "user", id: created.id, label: userLabel(created) },
       details: { role: input.role, auto_groups: created.autoGroups },
       meta,
     });
     return created;
   });
-  refreshDirectoryUsers(actor.accountId, [userId]);
+  refreshDirectoryUsers(actor.accountId, [user.id]);
   return { user, password };
 }
 
-const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+function sameSet(a: string[], b: string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((x) => right.has(x));
+}
 
 export function updateUser(actor: Actor, userId: string, input: UpdateUserInput, meta: RequestMeta): UserRecord {
   const touched = [userId];
-  const updated = writeTransaction((tx) => {
+  const updated = writeAs(actor, (tx, me) => {
     const before = loadUser(tx, actor.accountId, userId);
     const nameChanges = input.name !== undefined && input.name !== before.name;
     const emailChanges = input.email !== undefined && input.email.trim() !== before.email;
     const groupsChange = !sameSet(input.auto_groups, before.autoGroups);
-    assertCanUpdateUser(actor, before, { profile: nameChanges || emailChanges || groupsChange, role: input.role, isBlocked: input.is_blocked });
+    assertCanUpdateUser(me, before, { profile: nameChanges || emailChanges || groupsChange, role: input.role, isBlocked: input.is_blocked });
     if (emailChanges && (before.isServiceUser || before.idpId)) {
       const why = before.isServiceUser ? "Service users have no email" : "The email of a user from an identity provider comes from the provider";
       throw new Invalid(why, { email: [why] });
     }
-    if (emailChanges) assertEmailFree(tx, actor.accountId, input.email!, userId);
+    if (emailChanges) assertEmailAvailable(tx, actor.accountId, input.email!, { userId });
 
-    const party = actorParty(tx, actor);
+    const party = actorParty(tx, me);
     const target = { type: "user", id: userId, label: userLabel(before) };
     const event = (action: string, details?: Record<string, unknown>, privateDetails?: Record<string, unknown>) =>
       recordEvent(tx, { accountId: actor.accountId, action, actor: party, target, details, privateDetails, meta });
@@ -145,10 +168,10 @@ export function updateUser(actor: Actor, userId: string, input: UpdateUserInput,
 }
 
 export function deleteUser(actor: Actor, userId: string, meta: RequestMeta): void {
-  writeTransaction((tx) => {
+  writeAs(actor, (tx, me) => {
     const target = loadUser(tx, actor.accountId, userId);
-    assertCanDeleteUser(actor, target);
-    const party = actorParty(tx, actor);
+    assertCanDeleteUser(me, target);
+    const party = actorParty(tx, me);
     // Sessions, tokens and memberships go with the row (foreign keys cascade); events stay.
     tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId))).run();
     recordEvent(tx, {

@@ -9,7 +9,8 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/crypto/passwords";
-import { db, writeTransaction } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { writeAs } from "@/lib/auth/fresh-actor";
 import { users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
@@ -44,7 +45,7 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
     throw new Invalid("Invalid input", { new_password: ["Password must not be your email or name"] });
   }
   const passwordHash = await hashPassword(input.new_password);
-  writeTransaction((tx) => {
+  writeAs(actor, (tx) => {
     tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
     const keep = actor.kind === "session" ? actor.sessionId : undefined;
     const ended = deleteUserSessions(tx, actor.accountId, userId, keep);

@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { z } from "zod";
+import { listParamsSchema } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/client";
@@ -15,11 +16,8 @@ import { directoryEntries, type DirectoryEntry } from "./directory";
 import { findUserRow, openUser, type UserRecord } from "./records";
 import { USER_STATUSES, userStatus } from "./status";
 
-export const MAX_PAGE_SIZE = 1000;
-
 /** List filters, shared by the Users page (URL) and GET /api/users (query string). */
-export const userFiltersSchema = z.object({
-  search: z.string().trim().max(200, "search must be at most 200 characters").optional(),
+export const userFiltersSchema = listParamsSchema.extend({
   role: z.enum(ROLES, { error: `role must be one of: ${ROLES.join(", ")}` }).optional(),
   status: z.enum(USER_STATUSES, { error: `status must be one of: ${USER_STATUSES.join(", ")}` }).optional(),
   group: z.string().max(100).optional(),
@@ -27,17 +25,6 @@ export const userFiltersSchema = z.object({
     .enum(["true", "false"], { error: "service_user must be true or false" })
     .transform((v) => v === "true")
     .optional(),
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int("limit must be a whole number")
-    .min(1, "limit must be at least 1")
-    .max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`)
-    .default(100),
-  offset: z.coerce
-    .number({ error: "offset must be a number" })
-    .int("offset must be a whole number")
-    .min(0, "offset must be 0 or more")
-    .default(0),
 });
 export type UserFilters = z.output<typeof userFiltersSchema>;
 

@@ -7,8 +7,8 @@ import "server-only";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
+import { writeAs } from "@/lib/auth/fresh-actor";
 import { clearSignInLimits, lockedUsers } from "@/lib/auth/sign-in-throttle";
-import { writeTransaction } from "@/lib/db/client";
 import { NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "./records";
 import { assertCanUnlockUser } from "./rules";
@@ -17,7 +17,8 @@ export type UnlockResult = { was_locked: boolean; delays_cleared: boolean };
 
 export function unlockUser(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): UnlockResult {
   assertCanUnlockUser(actor);
-  return writeTransaction((tx) => {
+  return writeAs(actor, (tx, me) => {
+    assertCanUnlockUser(me);
     const row = findUserRow(tx, actor.accountId, userId);
     if (!row) throw new NotFound("User");
     if (!row.emailIndex) return { was_locked: false, delays_cleared: false };
@@ -26,7 +27,7 @@ export function unlockUser(actor: Actor, userId: string, meta: RequestMeta, now 
       recordEvent(tx, {
         accountId: actor.accountId,
         action: "user.unlocked",
-        actor: actorParty(tx, actor),
+        actor: actorParty(tx, me),
         target: { type: "user", id: userId, label: userLabel(openIdentity(row)) },
         details: { was_locked: wasLocked, delays_cleared: hadDelays },
         meta,

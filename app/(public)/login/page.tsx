@@ -17,7 +17,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   if (isSetupRequired()) redirect("/setup");
   if (await sessionActor()) redirect("/");
   const params = await searchParams;
-  const notice = first(params.setup) === "done" ? "Owner account created. Sign in to continue." : null;
+  const notice =
+    first(params.setup) === "done"
+      ? "Owner account created. Sign in to continue."
+      : first(params.invited) === "1"
+        ? "Your account is ready. Sign in with your new password."
+        : null;
   // A sign-in posted straight to Auth.js (not through this form) comes back here with its outcome.
   const failure =
     first(params.error) === "CredentialsSignin"

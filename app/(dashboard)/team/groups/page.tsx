@@ -6,14 +6,14 @@ import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { can } from "@/lib/auth/policy";
 import { listGroups } from "@/lib/groups/queries";
-import { MAX_GROUP_PAGE_SIZE } from "@/lib/groups/schemas";
+import { MAX_PAGE_SIZE } from "@/lib/http/list-params";
 
 export const metadata: Metadata = { title: "Groups · Latchkey" };
 
 export default async function GroupsPage() {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
-  const { items, total } = listGroups(actor, { limit: MAX_GROUP_PAGE_SIZE, offset: 0 });
+  const { items, total } = listGroups(actor, { limit: MAX_PAGE_SIZE, offset: 0 });
   // Only decides which buttons to show; the service checks every change itself.
   const canManage = can(actor, "users:manage");
   const seesAll = can(actor, "users:read-all");

@@ -4,8 +4,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session-actor";
-import { Invalid } from "@/lib/errors";
-import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -73,11 +72,8 @@ export async function resetPasswordAction(userId: string, _prev: FormState, form
   try {
     const actor = await requireSessionActor();
     const mode = formData.get("mode");
-    const typed = formData.get("password");
-    if (mode === "type" && typed !== formData.get("confirm_password")) {
-      throw new Invalid("Please fix the highlighted fields", { confirm_password: ["Passwords do not match"] });
-    }
-    const input = parseOrThrow(resetPasswordSchema, mode === "type" ? { password: typed } : {});
+    if (mode === "type") assertConfirmed(formData, "password");
+    const input = parseOrThrow(resetPasswordSchema, mode === "type" ? { password: formData.get("password") } : {});
     const { password } = await resetUserPassword(actor, userId, input, await meta());
     refreshUserPages(userId);
     return {

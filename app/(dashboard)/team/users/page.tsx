@@ -1,5 +1,10 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
+import { InvitesTable } from "@/components/invites/invites-table";
+import { buttonClasses } from "@/components/ui/button";
+import type { Actor } from "@/lib/auth/actor";
+import { countValidInvites, listInvites } from "@/lib/invites/invites";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Pagination } from "@/components/ui/pagination";
@@ -51,6 +56,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const groupNames = groupNamesById(db(), actor.accountId);
   const groups = [...groupNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   const filtered = Boolean(filters.search || filters.role || filters.status || filters.group);
+  const showInvites = query.view === "invites" || query.status === "invited";
+  const canSeeInvites = can(actor, "users:read-all");
+  const pendingInvites = canSeeInvites ? countValidInvites(actor.accountId) : 0;
 
   const hrefForPage = (p: number) => {
     const next = new URLSearchParams(query);
@@ -63,10 +71,30 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   return (
     <>
       <PageHeader
-        title="Users"
-        description="People who can sign in to this account."
-        actions={can(actor, "users:manage") ? <AddUserDialog groups={groups} /> : undefined}
+        title={showInvites && canSeeInvites ? "Invites" : "Users"}
+        description={
+          showInvites && canSeeInvites ? "Pending invitations. Accepted invites become users." : "People who can sign in to this account."
+        }
+        actions={
+          <div className="flex items-center gap-2">
+            {canSeeInvites && (
+              <Link href={showInvites ? "/team/users" : "/team/users?view=invites"} className={buttonClasses("secondary")}>
+                {showInvites ? "Show Users" : "Show Invites"}
+                {!showInvites && pendingInvites > 0 && (
+                  <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs text-white" aria-label={`${pendingInvites} pending`}>
+                    {pendingInvites}
+                  </span>
+                )}
+              </Link>
+            )}
+            {can(actor, "users:manage") && <AddUserDialog groups={groups} />}
+          </div>
+        }
       />
+      {showInvites && canSeeInvites ? (
+        <InvitesSection actor={actor} groupNames={groupNames} />
+      ) : (
+        <>
       {query.deleted === "1" && (
         <div className="mb-4">
           <Alert tone="success">User deleted. Their activity history is kept.</Alert>
@@ -85,6 +113,16 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         <UsersTable users={items} currentUserId={actor.userId} groupNames={groupNames} />
       )}
       <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
+        </>
+      )}
     </>
   );
+}
+
+function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames: Map<string, string> }) {
+  const { items: invites } = listInvites(actor);
+  if (invites.length === 0) {
+    return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
+  }
+  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "users:manage")} />;
 }

@@ -1,0 +1,70 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { requireSessionActor } from "@/lib/auth/session-actor";
+import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { createInvite, deleteInvite, regenerateInvite } from "@/lib/invites/invites";
+import { createInviteSchema, regenerateInviteSchema } from "@/lib/invites/schemas";
+
+const DAY_SECONDS = 86400;
+
+/** The form asks for days; the service (like the API) takes seconds. */
+function daysToSeconds(value: FormDataEntryValue | null): number | undefined {
+  if (value === null || value === "") return undefined;
+  const days = Number(value);
+  return Number.isFinite(days) ? Math.round(days * DAY_SECONDS) : Number.NaN;
+}
+
+function issued(invite: { expiresAt: Date; name: string }, token: string): FormState {
+  revalidatePath("/team/users");
+  return { status: "success", result: { token, expiresAt: invite.expiresAt.toISOString(), name: invite.name } };
+}
+
+export async function createInviteAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["email", "name", "role", "expires_in_days"]);
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(createInviteSchema, {
+      email: values.email,
+      name: values.name,
+      role: values.role,
+      auto_groups: formData.getAll("auto_groups"),
+      expires_in: daysToSeconds(formData.get("expires_in_days")),
+    });
+    const { invite, token } = createInvite(actor, input, requestMeta(await headers()));
+    return issued(invite, token);
+  } catch (err) {
+    const state = formStateFromError(err, values);
+    // The form's field is in days: show the seconds-based message there.
+    if (state.fieldErrors?.expires_in) {
+      state.fieldErrors.expires_in_days = ["Expires in must be between 1 and 30 days"];
+    }
+    return state;
+  }
+}
+
+export async function regenerateInviteAction(inviteId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const { expires_in } = parseOrThrow(regenerateInviteSchema, { expires_in: daysToSeconds(formData.get("expires_in_days")) });
+    const { invite, token } = regenerateInvite(actor, inviteId, expires_in, requestMeta(await headers()));
+    return issued(invite, token);
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+export async function deleteInviteAction(inviteId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    deleteInvite(actor, inviteId, requestMeta(await headers()));
+    revalidatePath("/team/users");
+    return { status: "success", message: "Invite deleted. Its link no longer works." };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}

@@ -1,0 +1,16 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { toApiInvite } from "@/lib/invites/api-shape";
+import { regenerateInvite } from "@/lib/invites/invites";
+import { regenerateInviteSchema } from "@/lib/invites/schemas";
+
+type Context = { params: Promise<{ id: string }> };
+
+export const POST = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  const { expires_in } = await readJson(request, regenerateInviteSchema);
+  const { invite, token } = regenerateInvite(actor, (await params).id, expires_in, requestMeta(request.headers));
+  return Response.json(toApiInvite(invite, { token }));
+});

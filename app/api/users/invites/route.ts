@@ -1,0 +1,26 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { listParamsSchema } from "@/lib/http/list-params";
+import { apiRoute } from "@/lib/http/route";
+import { parseOrThrow } from "@/lib/http/validation";
+import { toApiInvite } from "@/lib/invites/api-shape";
+import { createInvite, listInvites } from "@/lib/invites/invites";
+import { createInviteSchema } from "@/lib/invites/schemas";
+
+export const GET = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const params = parseOrThrow(listParamsSchema, Object.fromEntries(new URL(request.url).searchParams));
+  const { items, total } = listInvites(actor, params);
+  return Response.json(
+    items.map((i) => toApiInvite(i, { invitedBy: i.invitedBy })),
+    { headers: { "x-total-count": String(total) } },
+  );
+});
+
+export const POST = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const input = await readJson(request, createInviteSchema);
+  const { invite, token } = createInvite(actor, input, requestMeta(request.headers));
+  return Response.json(toApiInvite(invite, { token }));
+});

@@ -1,0 +1,38 @@
+import { TextField } from "@/components/ui/text-field";
+
+/** A new password and its confirmation; the confirm field is always named "confirm_password". */
+export function NewPasswordFields({
+  name = "password",
+  label = "Password",
+  confirmLabel = "Confirm password",
+  errors = {},
+}: {
+  name?: string;
+  label?: string;
+  confirmLabel?: string;
+  errors?: Record<string, string[] | undefined>;
+}) {
+  return (
+    <>
+      <TextField
+        label={label}
+        name={name}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        maxLength={128}
+        hint="8 to 128 characters; not a common password."
+        errors={errors[name]}
+      />
+      <TextField
+        label={confirmLabel}
+        name="confirm_password"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={errors.confirm_password}
+      />
+    </>
+  );
+}

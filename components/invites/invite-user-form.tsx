@@ -1,0 +1,45 @@
+"use client";
+
+import { useActionState } from "react";
+import { createInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { GroupCheckboxes } from "@/components/users/group-checkboxes";
+import { RoleSelect } from "@/components/users/role-select";
+import { initialFormState } from "@/lib/forms/form-state";
+import { InviteLinkResult } from "./invite-link-result";
+
+export function InviteUserForm({ groups, onCancel }: { groups: { id: string; name: string }[]; onCancel: () => void }) {
+  const [state, action] = useActionState(createInviteAction, initialFormState);
+  if (state.status === "success" && state.result) {
+    return <InviteLinkResult token={state.result.token} expiresAt={state.result.expiresAt} onClose={onCancel} />;
+  }
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={action} className="space-y-4">
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      <TextField label="Name" name="name" required defaultValue={state.values?.name} errors={errors.name} />
+      <TextField label="Email" name="email" type="email" required defaultValue={state.values?.email} errors={errors.email} />
+      <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
+      <TextField
+        label="Expires in (days)"
+        name="expires_in_days"
+        type="number"
+        min={1}
+        max={30}
+        required
+        defaultValue={state.values?.expires_in_days ?? "3"}
+        errors={errors.expires_in_days}
+      />
+      <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend="Auto-assigned groups" />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <SubmitButton pendingLabel="Creating…">Create Invite Link</SubmitButton>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,83 @@
+import { deleteInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
+import { ConfirmAction } from "@/components/ui/confirm-action";
+import { formatDateTime } from "@/components/users/format";
+import { ROLE_LABELS } from "@/components/users/role-label";
+import type { InviteRecord } from "@/lib/invites/records";
+import { isExpired } from "@/lib/invites/records";
+import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
+
+export type InviteRow = InviteRecord & { invitedBy: string };
+
+export function InvitesTable({
+  invites,
+  groupNames,
+  canManage,
+}: {
+  invites: InviteRow[];
+  groupNames: Map<string, string>;
+  canManage: boolean;
+}) {
+  return (
+    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <tr>
+            <th scope="col" className="px-4 py-3">Name</th>
+            <th scope="col" className="px-4 py-3">Role</th>
+            <th scope="col" className="px-4 py-3">Groups</th>
+            <th scope="col" className="px-4 py-3">Status</th>
+            <th scope="col" className="px-4 py-3">Expires</th>
+            <th scope="col" className="px-4 py-3">Invited by</th>
+            {canManage && (
+              <th scope="col" className="px-4 py-3">
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {invites.map((invite) => {
+            const expired = isExpired(invite);
+            const label = invite.name || invite.email;
+            return (
+              <tr key={invite.id}>
+                <td className="px-4 py-3">
+                  <div className="font-medium text-slate-900">{invite.name}</div>
+                  <div className="text-slate-500">{invite.email}</div>
+                </td>
+                <td className="px-4 py-3 text-slate-700">{ROLE_LABELS[invite.role]}</td>
+                <td className="px-4 py-3 text-slate-700">
+                  {invite.autoGroups.map((id) => groupNames.get(id)).filter(Boolean).join(", ") || "—"}
+                </td>
+                <td className="px-4 py-3">
+                  {expired ? (
+                    <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">Expired</span>
+                  ) : (
+                    <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">Valid</span>
+                  )}
+                </td>
+                <td className="px-4 py-3 text-slate-700">{formatDateTime(invite.expiresAt)}</td>
+                <td className="px-4 py-3 text-slate-700">{invite.invitedBy}</td>
+                {canManage && (
+                  <td className="px-4 py-3">
+                    <div className="flex justify-end gap-2">
+                      <RegenerateInviteDialog inviteId={invite.id} label={label} />
+                      <ConfirmAction
+                        label="Delete"
+                        variant="danger"
+                        title={`Delete the invite for ${label}?`}
+                        body="The invite link stops working at once."
+                        confirmLabel="Delete invite"
+                        action={deleteInviteAction.bind(null, invite.id)}
+                      />
+                    </div>
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+import Database from "better-sqlite3";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./support/browser";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+
+let token: string;
+
+async function invite(page: Page, person: { name: string; email: string }, role = "user", group?: string): Promise<string> {
+  await page.goto(instance.url("/team/users"));
+  await page.getByRole("button", { name: "Add User" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add User" });
+  await dialog.getByRole("tab", { name: "Invite User" }).click();
+  await dialog.getByLabel("Name").fill(person.name);
+  await dialog.getByLabel("Email").fill(person.email);
+  await dialog.getByLabel("Role").selectOption(role);
+  await expect(dialog.getByLabel("Expires in (days)")).toHaveValue("3");
+  if (group) await dialog.getByLabel(group).check();
+  await dialog.getByRole("button", { name: "Create Invite Link" }).click();
+  const link = await dialog.getByLabel("Invite link").inputValue();
+  expect(link).toMatch(new RegExp(`^${instance.baseURL}/invite\\?token=lki_[0-9A-Za-z]{36}$`));
+  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  return link;
+}
+
+test.beforeAll(async () => {
+  token = (await setUpOwner(instance)).personal_access_token;
+});
+
+test("an invited person sets a password and signs in with the invite's role and groups", async ({ page, browser }) => {
+  const ops = await (
+    await fetch(instance.url("/api/groups"), {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Ops" }),
+    })
+  ).json();
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  const link = await invite(page, { name: "Ivy Invitee", email: "ivy@example.com" }, "auditor", "Ops");
+
+  // Inviting the same email again is a clear conflict.
+  await page.getByRole("button", { name: "Add User" }).click();
+  const again = page.getByRole("dialog", { name: "Add User" });
+  await again.getByRole("tab", { name: "Invite User" }).click();
+  await again.getByLabel("Name").fill("Ivy Again");
+  await again.getByLabel("Email").fill("IVY@example.com");
+  await again.getByRole("button", { name: "Create Invite Link" }).click();
+  await expect(again.getByText("A pending invite for this email already exists")).toBeVisible();
+  await expect(again.getByLabel("Name")).toHaveValue("Ivy Again");
+  await again.getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByRole("link", { name: /Show Invites/ }).click();
+  const row = page.getByRole("row", { name: /Ivy Invitee/ });
+  await expect(row).toContainText("Valid");
+  await expect(row).toContainText("Auditor");
+  await expect(row).toContainText("Ops");
+  await expect(row).toContainText("Olive Owner");
+
+  const guest = await browser.newContext();
+  const ivy = await guest.newPage();
+  await ivy.goto(link);
+  await expect(ivy.getByText("Olive Owner invited you")).toBeVisible();
+  await expect(ivy.getByLabel("Email")).toHaveValue("ivy@example.com");
+  await expect(ivy.getByLabel("Email")).toHaveAttribute("readonly", "");
+  await ivy.getByLabel("Password", { exact: true }).fill("ivys own passphrase");
+  await ivy.getByLabel("Confirm password").fill("something different");
+  await ivy.getByRole("button", { name: "Create Account" }).click();
+  await expect(ivy.getByText("Passwords do not match")).toBeVisible();
+  await ivy.getByLabel("Password", { exact: true }).fill("password123");
+  await ivy.getByLabel("Confirm password").fill("password123");
+  await ivy.getByRole("button", { name: "Create Account" }).click();
+  await expect(ivy.getByText("This password is too common")).toBeVisible();
+  await ivy.getByLabel("Password", { exact: true }).fill("ivys own passphrase");
+  await ivy.getByLabel("Confirm password").fill("ivys own passphrase");
+  await ivy.getByRole("button", { name: "Create Account" }).click();
+  await expect(ivy).toHaveURL(/\/login/);
+  await expect(ivy.getByLabel("Email")).toHaveValue("ivy@example.com");
+  await ivy.getByLabel("Password").fill("ivys own passphrase");
+  await ivy.getByRole("button", { name: "Sign in" }).click();
+  await expect(ivy).toHaveURL(/\/team\/users$/);
+  const me = await (await guest.request.get(instance.url("/api/users/current"))).json();
+  expect(me).toMatchObject({ email: "ivy@example.com", role: "auditor", auto_groups: [ops.id] });
+
+  // The link is spent, and the invite left the pending list.
+  await ivy.goto(link);
+  await expect(ivy.getByText("This invite link has already been used")).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("row", { name: /Ivy Invitee/ })).toHaveCount(0);
+  await guest.close();
+});
+
+test("regenerate replaces the link, delete revokes it, an expired link is refused", async ({ page }) => {
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  const first = await invite(page, { name: "Jay Jones", email: "jay@example.com" });
+  await page.goto(instance.url("/team/users?view=invites"));
+  const row = page.getByRole("row", { name: /Jay Jones/ });
+  await row.getByRole("button", { name: "Regenerate" }).click();
+  const regen = page.getByRole("dialog", { name: /Regenerate the invite for Jay Jones/ });
+  await regen.getByRole("button", { name: "Regenerate link" }).click();
+  const second = await regen.getByLabel("Invite link").inputValue();
+  expect(second).not.toBe(first);
+  await regen.getByRole("button", { name: "Copy & Close" }).click();
+
+  const visitor = await page.context().browser()!.newContext();
+  const jay = await visitor.newPage();
+  await jay.goto(first);
+  await expect(jay.getByText("This invite link was replaced by a newer one")).toBeVisible();
+  await jay.goto(second);
+  await expect(jay.getByRole("button", { name: "Create Account" })).toBeVisible();
+
+  await page.reload();
+  await page.getByRole("row", { name: /Jay Jones/ }).getByRole("button", { name: "Delete" }).click();
+  const del = page.getByRole("dialog", { name: /Delete the invite for Jay Jones/ });
+  await del.getByRole("button", { name: "Delete invite" }).click();
+  // The row (and with it the dialog) goes once the invite is deleted.
+  await expect(page.getByRole("row", { name: /Jay Jones/ })).toHaveCount(0);
+  await jay.goto(second);
+  await expect(jay.getByText("This invite was withdrawn")).toBeVisible();
+
+  // Expiry: move the invite's expiry into the past in the instance's database.
+  const kim = await invite(page, { name: "Kim Lee", email: "kim@example.com" });
+  const sqlite = new Database(path.join(instance.dataDir, "latchkey.db"));
+  sqlite.prepare("UPDATE invites SET expires_at = ?").run(Date.now() - 60_000);
+  sqlite.close();
+  await jay.goto(kim);
+  await expect(jay.getByRole("heading", { name: "This invite has expired" })).toBeVisible();
+  await expect(jay.getByText(/Ask Olive Owner or another admin to send you a new one/)).toBeVisible();
+  await page.goto(instance.url("/team/users?view=invites"));
+  await expect(page.getByRole("row", { name: /Kim Lee/ })).toContainText("Expired");
+  await visitor.close();
+});

@@ -1,0 +1,21 @@
+/** The list conventions of every collection endpoint: search, limit (≤ 1000, default 100), offset. */
+import { z } from "zod";
+
+export const MAX_PAGE_SIZE = 1000;
+
+export const listParamsSchema = z.object({
+  search: z.string().trim().max(200, "search must be at most 200 characters").optional(),
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`)
+    .default(100),
+  offset: z.coerce
+    .number({ error: "offset must be a number" })
+    .int("offset must be a whole number")
+    .min(0, "offset must be 0 or more")
+    .default(0),
+});
+
+export type ListParams = z.output<typeof listParamsSchema>;

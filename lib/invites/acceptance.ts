@@ -1,0 +1,147 @@
+/**
+ * The invited person's side: look an invite up by its link, and accept it by
+ * choosing a password. Accepting creates the user with the invite's role and
+ * groups and consumes the invite in one transaction, so one link makes one user.
+ */
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { RequestMeta } from "@/lib/auth/actor";
+import { recordEvent } from "@/lib/audit/record";
+import { hashPassword } from "@/lib/crypto/passwords";
+import { digestToken, isWellFormedToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
+import { db, writeTransaction } from "@/lib/db/client";
+import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
+import { DomainError, Invalid } from "@/lib/errors";
+import { groupNamesById } from "@/lib/groups/membership";
+import { passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
+import { refreshDirectoryUsers } from "@/lib/users/directory";
+import { assertEmailAvailable } from "@/lib/users/email-availability";
+import { insertUser } from "@/lib/users/lifecycle";
+import { userLabel } from "@/lib/users/records";
+import { inviterLabel, retireInviteToken } from "./invites";
+import { isExpired, openInvite, type InviteRecord } from "./records";
+
+export type UnusableReason = "unknown" | "used" | "replaced" | "revoked" | "expired";
+
+const MESSAGES: Record<UnusableReason, string> = {
+  unknown: "This invite link is not valid. Check that you copied the whole link, or ask an admin for a new one.",
+  used: "This invite link has already been used. Sign in instead, or ask an admin for a new invite.",
+  replaced: "This invite link was replaced by a newer one. Use the latest link you were sent, or ask an admin for a new one.",
+  revoked: "This invite was withdrawn. Ask an admin for a new invite if you still need access.",
+  expired: "This invite link has expired. Ask an admin to send you a new one.",
+};
+
+/** An invite link that can't be used, and why (404 for a link that doesn't work, 410 once expired). */
+export class InviteUnusable extends DomainError {
+  readonly status: number;
+  constructor(readonly reason: UnusableReason) {
+    super(MESSAGES[reason]);
+    this.status = reason === "expired" ? 410 : 404;
+  }
+}
+
+export type InviteView = InviteRecord & { invitedBy: string; valid: boolean };
+
+function findByToken(token: string): InviteRow | UnusableReason {
+  // Format and checksum first: garbage never reaches the database.
+  if (!isWellFormedToken(token, TOKEN_PREFIXES.invite)) return "unknown";
+  const digest = digestToken(token);
+  const row = db().select().from(invites).where(eq(invites.tokenDigest, digest)).get();
+  if (row) return row;
+  const retired = db().select().from(retiredInviteTokens).where(eq(retiredInviteTokens.tokenDigest, digest)).get();
+  return retired?.reason ?? "unknown";
+}
+
+/** Per client address: the links can't be guessed, but each accept costs a password hash. */
+export const INVITE_LOOKUP_LIMIT: RateLimit = {
+  name: "invite-lookup",
+  points: 60,
+  durationSeconds: 60,
+  message: "Too many invite requests from your address. Wait a minute and try again.",
+};
+export const INVITE_ACCEPT_LIMIT: RateLimit = {
+  name: "invite-accept",
+  points: 10,
+  durationSeconds: 300,
+  message: "Too many attempts to accept an invite from your address. Wait a few minutes and try again.",
+};
+
+/** What the /invite page shows. Expired invites are described (valid: false); other dead links throw. */
+export async function lookupInvite(token: string, meta: RequestMeta, now = new Date()): Promise<InviteView> {
+  await consumeRateLimit(INVITE_LOOKUP_LIMIT, meta.ip ?? "unknown");
+  return describeInvite(token, now);
+}
+
+function describeInvite(token: string, now: Date): InviteView {
+  const found = findByToken(token);
+  if (typeof found === "string") throw new InviteUnusable(found);
+  const invite = openInvite(found);
+  return { ...invite, invitedBy: inviterLabel(invite.accountId, invite.createdBy), valid: !isExpired(invite, now) };
+}
+
+export function inviteGroupNames(invite: InviteRecord): string[] {
+  const names = groupNamesById(db(), invite.accountId);
+  return invite.autoGroups.flatMap((id) => names.get(id) ?? []);
+}
+
+export async function acceptInvite(
+  token: string,
+  password: string,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<{ userId: string; email: string }> {
+  await consumeRateLimit(INVITE_ACCEPT_LIMIT, meta.ip ?? "unknown");
+  const view = describeInvite(token, now);
+  if (!view.valid) throw new InviteUnusable("expired");
+  if (passwordMatchesIdentity(password, view)) {
+    throw new Invalid("Invalid input", { password: ["Password must not be your email or name"] });
+  }
+  const passwordHash = await hashPassword(password);
+  const user = writeTransaction((tx) => {
+    // Read again under the write lock: of many concurrent accepts, one finds the invite.
+    const row = tx.select().from(invites).where(eq(invites.tokenDigest, digestToken(token))).get();
+    if (!row) {
+      const retired = tx.select().from(retiredInviteTokens).where(eq(retiredInviteTokens.tokenDigest, digestToken(token))).get();
+      throw new InviteUnusable(retired?.reason ?? "used");
+    }
+    const invite = openInvite(row);
+    if (isExpired(invite, now)) throw new InviteUnusable("expired");
+    assertEmailAvailable(tx, invite.accountId, invite.email, { inviteId: invite.id });
+    const existingGroups = groupNamesById(tx, invite.accountId);
+    const created = insertUser(tx, invite.accountId, {
+      email: invite.email,
+      name: invite.name,
+      role: invite.role,
+      isServiceUser: false,
+      passwordHash,
+      mustChangePassword: false,
+      // Groups deleted since the invite was made are dropped rather than failing the person.
+      autoGroups: invite.autoGroups.filter((id) => existingGroups.has(id)),
+    });
+    tx.delete(invites).where(eq(invites.id, invite.id)).run();
+    retireInviteToken(tx, invite.accountId, row.tokenDigest, "used", now);
+    const self = { type: "user" as const, id: created.id, label: userLabel(created) };
+    recordEvent(tx, {
+      accountId: invite.accountId,
+      action: "invite.accepted",
+      actor: self,
+      target: { type: "invite", id: invite.id, label: userLabel(created) },
+      details: { invited_by: invite.createdBy },
+      meta,
+      at: now,
+    });
+    recordEvent(tx, {
+      accountId: invite.accountId,
+      action: "user.created",
+      actor: self,
+      target: { type: "user", id: created.id, label: userLabel(created) },
+      details: { role: created.role, auto_groups: created.autoGroups, via: "invite" },
+      meta,
+      at: now,
+    });
+    return created;
+  });
+  refreshDirectoryUsers(user.accountId, [user.id]);
+  return { userId: user.id, email: user.email ?? view.email };
+}

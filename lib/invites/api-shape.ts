@@ -1,0 +1,19 @@
+/** Invites as the REST API returns them (NetBird's user-invite shape, snake_case). */
+import type { InviteRecord } from "./records";
+import { isExpired } from "./records";
+
+export function toApiInvite(invite: InviteRecord, extra: { invitedBy?: string; token?: string } = {}) {
+  return {
+    id: invite.id,
+    email: invite.email,
+    name: invite.name,
+    role: invite.role,
+    auto_groups: invite.autoGroups,
+    invite_expires_at: invite.expiresAt.toISOString(),
+    created_at: invite.createdAt.toISOString(),
+    expired: isExpired(invite),
+    ...(extra.invitedBy !== undefined ? { invited_by: extra.invitedBy } : {}),
+    // The plain token exists in the create/regenerate response only.
+    ...(extra.token ? { invite_link: extra.token } : {}),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * One email, one person per account: an email is taken by a user or by a
+ * pending invite. Checked inside the write transaction (the unique indexes on
+ * users and invites back it up).
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import type { Tx } from "@/lib/db/client";
+import { invites, users } from "@/lib/db/schema";
+import { Conflict } from "@/lib/errors";
+
+export function assertEmailAvailable(
+  tx: Tx,
+  accountId: string,
+  email: string,
+  except: { userId?: string; inviteId?: string } = {},
+): void {
+  const index = emailBlindIndex(email);
+  const user = tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.emailIndex, index)))
+    .get();
+  if (user && user.id !== except.userId) throw new Conflict("A user with this email already exists");
+  const invite = tx
+    .select({ id: invites.id })
+    .from(invites)
+    .where(and(eq(invites.accountId, accountId), eq(invites.emailIndex, index)))
+    .get();
+  if (invite && invite.id !== except.inviteId) throw new Conflict("A pending invite for this email already exists");
+}
