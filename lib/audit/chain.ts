@@ -12,10 +12,9 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import type Database from "better-sqlite3";
 import { keyRing } from "@/lib/crypto/keys";
 import { sqliteHandle, type Tx } from "@/lib/db/client";
-import { activityAnchors, activityEvents } from "@/lib/db/schema";
 
 const SEALED_FLAG = "activity_chain_sealed";
 
@@ -75,17 +74,31 @@ export type ChainHead = { seq: number; hash: string; occurredAtMs: number };
  * Called inside the write transaction that inserts, so two writers can't fork it.
  */
 export function chainHead(tx: Tx, accountId: string): ChainHead {
-  const last = tx
-    .select({ seq: activityEvents.seq, hash: activityEvents.hash, occurredAt: activityEvents.occurredAt })
-    .from(activityEvents)
-    .where(eq(activityEvents.accountId, accountId))
-    .orderBy(desc(activityEvents.seq))
-    .limit(1)
-    .get();
-  if (last?.seq != null && last.hash) return { seq: last.seq, hash: last.hash, occurredAtMs: last.occurredAt.getTime() };
-  const anchor = tx.select().from(activityAnchors).where(and(eq(activityAnchors.accountId, accountId))).get();
-  if (anchor) return { seq: anchor.firstSeq - 1, hash: anchor.prevHash, occurredAtMs: 0 };
+  void tx; // the caller's transaction is the connection's; prepared statements run inside it
+  const { last, anchor } = headStatements();
+  const row = last.get(accountId) as { seq: number | null; hash: string | null; occurredAt: number } | undefined;
+  if (row?.seq != null && row.hash) return { seq: row.seq, hash: row.hash, occurredAtMs: row.occurredAt };
+  const a = anchor.get(accountId) as { firstSeq: number; prevHash: string } | undefined;
+  if (a) return { seq: a.firstSeq - 1, hash: a.prevHash, occurredAtMs: 0 };
   return { seq: 0, hash: GENESIS_HASH, occurredAtMs: 0 };
+}
+
+type HeadStatements = { db: Database.Database; last: Database.Statement; anchor: Database.Statement };
+let head: HeadStatements | undefined;
+
+/** Prepared once per connection: recording an event is on every sign-in's path, so no query building per call. */
+function headStatements(): HeadStatements {
+  const db = sqliteHandle();
+  if (head?.db !== db) {
+    head = {
+      db,
+      last: db.prepare(
+        "SELECT seq, hash, occurred_at AS occurredAt FROM activity_events WHERE account_id = ? ORDER BY seq DESC LIMIT 1",
+      ),
+      anchor: db.prepare("SELECT first_seq AS firstSeq, prev_hash AS prevHash FROM activity_anchors WHERE account_id = ?"),
+    };
+  }
+  return head;
 }
 
 /**
