@@ -6,7 +6,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 
 /**
  * The activity log, newest first, with the Activity page's filters. Total in
- * X-Total-Count (exact up to 10,000; beyond, X-Total-Count-Exact: false), and
+ * X-Total-Count (exact up to 1,000 matches and for any plain date range; beyond, X-Total-Count-Exact: false), and
  * the next page (older events) in a Link header using the `before` cursor.
  */
 export const GET = apiRoute(async (request) => {
