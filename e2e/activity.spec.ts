@@ -67,6 +67,7 @@ test("wrong passwords lead to the waiting message; the admin sees why, unlocks, 
   await signIn(admin, instance.baseURL, OWNER.email, OWNER.password);
   await admin.goto(instance.url("/team/users"));
   await expect(admin.getByRole("row", { name: /Bob Builder/ })).toContainText("Locked");
+  await admin.screenshot({ path: test.info().outputPath("users-locked.png") });
 
   // Activity shows the failures with their real reasons.
   await admin.getByRole("link", { name: "Activity" }).click();
@@ -86,6 +87,7 @@ test("wrong passwords lead to the waiting message; the admin sees why, unlocks, 
   // Unlock from Bob's page (capturing the server action request for the origin check below).
   await admin.goto(instance.url(`/team/users/${bob.id}`));
   await expect(admin.getByText(/Sign-in is locked after too many failed attempts/)).toBeVisible();
+  await admin.screenshot({ path: test.info().outputPath("user-locked.png") });
   await admin.getByRole("button", { name: "Unlock", exact: true }).click();
   const dialog = admin.getByRole("dialog", { name: "Unlock Bob Builder?" });
   const actionRequest = admin.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]);

@@ -188,3 +188,25 @@ describe("retention", () => {
     expect(report.pruned).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe("events from before the chain", () => {
+  it("are sealed into it once, at start-up, and then verify", async () => {
+    const { sealUnchainedEvents } = await import("./chain");
+    const accountId = createAccount();
+    // Rows as the old schema wrote them: a seq from the migration, no hashes.
+    tamper(
+      `INSERT INTO activity_events (id, account_id, seq, occurred_at, action, actor_type, details)
+       VALUES ('legacy-1', ?, 1, 1000, 'user.login', 'user', '{"a":1}'), ('legacy-2', ?, 2, 2000, 'user.logout', 'user', NULL)`,
+      accountId,
+      accountId,
+    );
+    expect(await verifyChain(accountId)).toMatchObject({ ok: false, broken: { seq: 1, problem: "unsealed" } });
+    sqlite().prepare("DELETE FROM meta WHERE key = 'activity_chain_sealed'").run();
+
+    expect(sealUnchainedEvents()).toBeGreaterThanOrEqual(2);
+    expect(sealUnchainedEvents()).toBe(0);
+    expect(await verifyChain(accountId)).toMatchObject({ ok: true, checked: 2 });
+    record(accountId, "test.after");
+    expect(await verifyChain(accountId)).toMatchObject({ ok: true, checked: 3 });
+  });
+});
