@@ -39,6 +39,13 @@ const envSchema = z.object({
   SETUP_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(100000).default(60),
   /** Password change attempts per user per 15 minutes. */
   PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(100000).default(10),
+  /** API requests per minute allowed to one access token; more get 429 with Retry-After. */
+  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: "TOKEN_RATE_LIMIT_PER_MINUTE must be a number" })
+    .int("TOKEN_RATE_LIMIT_PER_MINUTE must be a whole number")
+    .min(1, "TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1")
+    .max(10_000_000, "TOKEN_RATE_LIMIT_PER_MINUTE must be at most 10000000")
+    .default(600),
 });
 
 export type Config = {
@@ -54,6 +61,7 @@ export type Config = {
   signIn: SignInLimits;
   setupAttemptsPer15Min: number;
   passwordChangeAttemptsPer15Min: number;
+  tokenRateLimitPerMinute: number;
 };
 
 /** The sign-in protection settings (see lib/auth/sign-in-throttle.ts). */
@@ -93,6 +101,7 @@ function readConfig(): Config {
     },
     setupAttemptsPer15Min: env.SETUP_ATTEMPTS_PER_15_MIN,
     passwordChangeAttemptsPer15Min: env.PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN,
+    tokenRateLimitPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
   };
 }
 

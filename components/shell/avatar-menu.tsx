@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { signOutAction } from "@/app/(dashboard)/actions";
 import { ChangePasswordDialog } from "./change-password-dialog";
@@ -9,7 +10,7 @@ function initials(label: string): string {
   return (parts[0]?.[0] ?? "?").toUpperCase() + (parts[1]?.[0] ?? "").toUpperCase();
 }
 
-/** The signed-in person's menu: who they are, Change Password (local users only), Sign out. */
+/** The signed-in person's menu: who they are, Profile (their tokens), Change Password (local users only), Sign out. */
 export function AvatarMenu({ name, email, canChangePassword }: { name: string; email: string; canChangePassword: boolean }) {
   const [open, setOpen] = useState(false);
   const [changingPassword, setChangingPassword] = useState(false);
@@ -50,6 +51,15 @@ export function AvatarMenu({ name, email, canChangePassword }: { name: string; e
             <p className="truncate text-sm text-slate-500">{email}</p>
           </div>
           <ul className="pt-1">
+            <li>
+              <Link
+                href="/profile"
+                className="block w-full px-4 py-2 text-left text-sm text-slate-700 hover:bg-slate-50"
+                onClick={() => setOpen(false)}
+              >
+                Profile
+              </Link>
+            </li>
             {canChangePassword && (
               <li>
                 <button

@@ -1,3 +1,5 @@
+import { ProviderIcon } from "@/components/idp/provider-icon";
+import type { IdentitySource } from "@/lib/idp/sources";
 import type { UserStatus } from "@/lib/users/status";
 
 const statusStyles: Record<UserStatus, string> = {
@@ -20,14 +22,12 @@ export function StatusBadge({ status }: { status: UserStatus }) {
   );
 }
 
-/** Where the user signs in: "Local" (password here) or their identity provider. */
-export function IdentityProviderBadge({ idpId }: { idpId: string | null }) {
+/** Where the user signs in: "Local" (password here) or their identity provider, with its mark. */
+export function IdentityProviderBadge({ source }: { source: IdentitySource }) {
   return (
     <span className="inline-flex items-center gap-1 rounded bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
-      <svg aria-hidden viewBox="0 0 16 16" className="h-3 w-3" fill="currentColor">
-        <path d="M8 1a3 3 0 0 0-3 3v2H4a1 1 0 0 0-1 1v7a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V7a1 1 0 0 0-1-1h-1V4a3 3 0 0 0-3-3Zm-1.5 5V4a1.5 1.5 0 1 1 3 0v2h-3Z" />
-      </svg>
-      {idpId ?? "Local"}
+      <ProviderIcon kind={source.kind} className="h-3 w-3" />
+      {source.name}
     </span>
   );
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { sourceOf, type IdentitySource } from "@/lib/idp/sources";
 import type { UserRecord } from "@/lib/users/records";
 import { userStatus } from "@/lib/users/status";
 import { IdentityProviderBadge, StatusBadge } from "./badges";
@@ -9,10 +10,12 @@ export function UsersTable({
   users,
   currentUserId,
   groupNames,
+  sources,
 }: {
   users: UserRecord[];
   currentUserId: string;
   groupNames: Map<string, string>;
+  sources: Map<string, IdentitySource>;
 }) {
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
@@ -51,7 +54,7 @@ export function UsersTable({
                 )}
               </td>
               <td className="px-4 py-3">
-                <IdentityProviderBadge idpId={user.idpId} />
+                <IdentityProviderBadge source={sourceOf(user.idpId, sources)} />
               </td>
               <td className="px-4 py-3 text-slate-700">{formatDateTime(user.lastLoginAt)}</td>
             </tr>

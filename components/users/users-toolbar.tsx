@@ -12,7 +12,19 @@ const selectClass =
  * Search and filters kept in the URL, so a view can be shared and the back
  * button works. Works as a plain GET form without JavaScript too.
  */
-export function UsersToolbar({ roles, statuses, groups }: { roles: Option[]; statuses: Option[]; groups: Option[] }) {
+export function UsersToolbar({
+  roles,
+  statuses,
+  groups,
+  searchLabel = "Search users",
+  placeholder = "Search by name, email or role",
+}: {
+  roles: Option[];
+  statuses: Option[];
+  groups: Option[];
+  searchLabel?: string;
+  placeholder?: string;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -84,13 +96,13 @@ export function UsersToolbar({ roles, statuses, groups }: { roles: Option[]; sta
       }}
     >
       <label className="sr-only" htmlFor="users-search">
-        Search users
+        {searchLabel}
       </label>
       <input
         id="users-search"
         name="search"
         type="search"
-        placeholder="Search by name, email or role"
+        placeholder={placeholder}
         value={search}
         onChange={(e) => setSearch(e.target.value)}
         className="w-72 rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"

@@ -5,6 +5,6 @@ export async function signIn(page: Page, baseURL: string, email: string, passwor
   await page.goto(`${baseURL}/login`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).not.toHaveURL(/\/login/);
 }

@@ -31,9 +31,17 @@ export const ACTION_LABELS: Record<string, string> = {
   "group.created": "Group created",
   "group.renamed": "Group renamed",
   "group.deleted": "Group deleted",
-  "idp.created": "Identity provider added",
-  "idp.updated": "Identity provider changed",
-  "idp.deleted": "Identity provider deleted",
+  "identity_provider.created": "Identity provider added",
+  "identity_provider.updated": "Identity provider changed",
+  "identity_provider.enabled": "Identity provider enabled",
+  "identity_provider.disabled": "Identity provider disabled",
+  "identity_provider.deleted": "Identity provider deleted",
+  "ldap.created": "LDAP directory added",
+  "ldap.updated": "LDAP directory changed",
+  "sign_in.local.enabled": "Password sign-in enabled",
+  "sign_in.local.disabled": "Password sign-in disabled",
+  "sign_in.trusted_header.updated": "Trusted header sign-in changed",
+  "user.idp.linked": "Linked to identity provider",
   "activity.pruned": "Old activity pruned",
 };
 
@@ -44,6 +52,9 @@ export const FAILURE_REASON_LABELS: Record<string, string> = {
   no_local_password: "No local password",
   rate_limited: "Rate limited (must wait)",
   locked: "Locked (too many failures)",
+  local_sign_in_disabled: "Password sign-in disabled",
+  unknown_user: "Unknown directory user",
+  directory_unavailable: "Directory unavailable",
 };
 
 export function actionLabel(action: string): string {

@@ -1,8 +1,17 @@
 /**
- * Auth.js (next-auth) wiring. Auth.js handles the sign-in flow and the
+ * Auth.js (next-auth) wiring. Auth.js handles the sign-in flows and the
  * encrypted, signed session cookie; the cookie carries only our session id,
  * and lib/auth/session-actor.ts checks that id against the database on every
- * request. The config is built lazily so nothing reads secrets at build time.
+ * request. The config is built lazily, per request: nothing reads secrets at
+ * build time, and the OIDC providers come from the database as they are now
+ * (lib/idp/sign-in-options.ts), so adding one in Settings needs no restart.
+ *
+ * Providers:
+ * - "credentials": the sign-in form (local password, or LDAP);
+ * - "trusted-header": a trusted reverse proxy's user header (/auth/proxy);
+ * - one "oidc" provider per enabled identity provider, id = its row id
+ *   (authorization code flow with PKCE, state and nonce).
+ * Every one of them ends in a server-side session row created by lib/.
  */
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
@@ -10,7 +19,12 @@ import Credentials from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { requestMeta } from "@/lib/http/request-meta";
-import { signInWithPassword, SignInFailed, SignInThrottled } from "./password-sign-in";
+import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
+import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/idp/oidc";
+import { signInOptions } from "@/lib/idp/sign-in-options";
+import { NoProxyIdentity, signInWithTrustedHeader } from "@/lib/idp/trusted-header";
+import { toAuthProvider } from "./oidc-providers";
+import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "./password-sign-in";
 
 declare module "next-auth" {
   interface User {
@@ -27,8 +41,12 @@ declare module "@auth/core/jwt" {
   }
 }
 
-class InvalidCredentials extends CredentialsSignin {
-  code = "invalid_credentials";
+/** A refused sign-in; `code` says why (it reaches the sign-in page, never a secret). */
+class SignInDenied extends CredentialsSignin {
+  constructor(code: string) {
+    super();
+    this.code = code;
+  }
 }
 
 /** Too many failures from this address for this email: the sign-in form says how long to wait. */
@@ -39,44 +57,91 @@ export class SignInMustWait extends CredentialsSignin {
   }
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
-  secret: sessionSecret(),
-  // Self-hosted: the app is reached under whatever host the operator gives it.
-  trustHost: true,
-  session: { strategy: "jwt", maxAge: config().sessionMaxAgeSeconds },
-  pages: { signIn: "/login", error: "/login" },
-  logger: {
-    // A wrong password is an expected outcome (recorded in the activity log), not a server error.
-    error(error) {
-      if (error instanceof CredentialsSignin) return;
-      console.error(error);
+/** The code a sign-in form shows a message for (see app/(public)/login/messages.ts). */
+function denialCode(err: SignInFailed): string {
+  if (err instanceof SignInRefused) return `refused_${err.reason}`;
+  if (err instanceof SignInUnavailable) return "directory_unavailable";
+  return "invalid_credentials";
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
+  const options = signInOptions();
+  return {
+    secret: sessionSecret(),
+    // Self-hosted: the app is reached under whatever host the operator gives it.
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: config().sessionMaxAgeSeconds },
+    pages: { signIn: "/login", error: "/login" },
+    logger: {
+      // Refused sign-ins are expected outcomes (recorded in the activity log), not server errors.
+      error(error) {
+        if (error instanceof CredentialsSignin) return;
+        const cause = (error as { cause?: { err?: unknown } }).cause?.err;
+        if (cause instanceof ExternalSignInRefused) return;
+        console.error(error);
+      },
     },
-  },
-  providers: [
-    Credentials({
-      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials, request) {
-        const email = typeof credentials.email === "string" ? credentials.email.slice(0, 254) : "";
-        const password = typeof credentials.password === "string" ? credentials.password.slice(0, 1024) : "";
+    providers: [
+      Credentials({
+        id: "credentials",
+        credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          const identifier = typeof credentials.email === "string" ? credentials.email.slice(0, 254) : "";
+          const password = typeof credentials.password === "string" ? credentials.password.slice(0, 1024) : "";
+          try {
+            const signedIn = await signInWithPassword(identifier, password, requestMeta(req.headers));
+            return { id: signedIn.userId, sessionId: signedIn.sessionId };
+          } catch (err) {
+            if (err instanceof SignInFailed) throw new SignInDenied(denialCode(err));
+            if (err instanceof SignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
+            throw err;
+          }
+        },
+      }),
+      Credentials({
+        id: "trusted-header",
+        name: "Trusted proxy header",
+        credentials: {},
+        async authorize(_credentials, req) {
+          try {
+            const signedIn = signInWithTrustedHeader(req.headers, requestMeta(req.headers));
+            return { id: signedIn.userId, sessionId: signedIn.sessionId };
+          } catch (err) {
+            if (err instanceof NoProxyIdentity) throw new SignInDenied("proxy_header_missing");
+            if (err instanceof ExternalSignInRefused) throw new SignInDenied(`refused_${err.reason}`);
+            throw err;
+          }
+        },
+      }),
+      ...options.providers.map(toAuthProvider),
+    ],
+    callbacks: {
+      signIn({ user, account, profile }) {
+        if (account?.type !== "oidc") return true; // the credentials providers did their work in authorize()
+        // The callback route always has the request: the session row records where the person came from.
+        const meta = request ? requestMeta(request.headers) : { ip: null, userAgent: null };
         try {
-          const signedIn = await signInWithPassword(email, password, requestMeta(request.headers));
-          return { id: signedIn.userId, sessionId: signedIn.sessionId };
+          const signedIn = handleOidcSignIn(account.provider, (profile ?? {}) as OidcClaims, meta);
+          // Auth.js hands this same user object to the jwt callback below.
+          user.id = signedIn.userId;
+          user.sessionId = signedIn.sessionId;
+          return true;
         } catch (err) {
-          if (err instanceof SignInFailed) throw new InvalidCredentials();
-          if (err instanceof SignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
-          throw err;
+          const params = new URLSearchParams({ provider: account.provider });
+          if (err instanceof ExternalSignInRefused) params.set("error", `refused_${err.reason}`);
+          else if (err instanceof ProviderUnavailable) params.set("error", "provider_disabled");
+          else throw err;
+          return `/login?${params}`;
         }
       },
-    }),
-  ],
-  callbacks: {
-    jwt({ token, user }) {
-      // Only the session id goes into the cookie: no name, email or role.
-      if (user?.sessionId) return { sid: user.sessionId, sub: user.id };
-      return token;
+      jwt({ token, user }) {
+        // Only the session id goes into the cookie: no name, email or role.
+        if (user?.sessionId) return { sid: user.sessionId, sub: user.id };
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, sessionId: token.sid };
+      },
     },
-    session({ session, token }) {
-      return { ...session, sessionId: token.sid };
-    },
-  },
-}));
+  };
+});

@@ -1,10 +1,17 @@
 /**
- * Email and password sign-in. Every failure gives the caller the same error
- * and costs the same hashing time, whether the email is unknown, the password
- * wrong, the user blocked or the email locked; the activity log records the
- * real reason. The one different answer is "wait": too many failures from
- * this address for this email (./sign-in-throttle.ts), which happens to
- * unknown and known emails alike.
+ * Sign-in on the form: a local user's email and password, or, with LDAP on,
+ * a directory user's username (or email) and password. Every failure gives
+ * the caller the same error and costs the same work: one argon2 verify (real
+ * or dummy) and, with LDAP on, one directory lookup, whichever path the
+ * identifier takes, whether the email is unknown, the password wrong, the
+ * user blocked or the email locked. The activity log records the real reason.
+ * The one different answer is "wait": too many failures from this address for
+ * this identifier (./sign-in-throttle.ts), which happens to unknown and known
+ * emails alike.
+ *
+ * Which path: an identifier that is the email of a local user with a
+ * password is checked here; one that belongs to a directory user, or to
+ * nobody, goes to the directory when LDAP is on. Both paths are throttled.
  */
 import "server-only";
 import { eq } from "drizzle-orm";
@@ -12,13 +19,18 @@ import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "@/lib/crypto/passwords";
 import { db, writeTransaction, type Tx } from "@/lib/db/client";
-import { users } from "@/lib/db/schema";
+import { users, type UserRow } from "@/lib/db/schema";
+import { ExternalSignInRefused, type RefusalReason } from "@/lib/idp/external-sign-in";
+import { DirectoryUnavailable } from "@/lib/idp/ldap/directory";
+import { DirectoryCredentialsRejected, directoryLookupCover, signInWithDirectory } from "@/lib/idp/ldap/sign-in";
+import { ldapSourceRow } from "@/lib/idp/records";
+import { signInOptions } from "@/lib/idp/sign-in-options";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { refreshDirectoryUser } from "@/lib/users/directory";
 import { findUserRowsByEmail, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "./actor";
-import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission } from "./sign-in-throttle";
+import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "./sign-in-throttle";
 
 export const SIGN_IN_FAILED = "Invalid email or password";
 
@@ -27,6 +39,16 @@ export class SignInFailed extends Error {
     super(SIGN_IN_FAILED);
   }
 }
+
+/** The directory vouched for the password, but Latchkey won't let the person in (and may say why). */
+export class SignInRefused extends SignInFailed {
+  constructor(readonly reason: RefusalReason) {
+    super();
+  }
+}
+
+/** The LDAP directory could not be asked; local users are unaffected. */
+export class SignInUnavailable extends SignInFailed {}
 
 /** "Too many attempts. Try again in 3 minutes." */
 export function waitMessage(retryAfterSeconds: number): string {
@@ -44,15 +66,11 @@ export type SignedIn = { userId: string; sessionId: string; mustChangePassword: 
 
 type Who = { id: string; label: string };
 
-function recordFailure(
-  tx: Tx,
-  accountId: string | null,
-  reason: string,
-  meta: RequestMeta,
-  now: Date,
-  who?: Who,
-  extra?: Record<string, unknown>,
-): void {
+/** One attempt's context: who it is about, its throttle keys and what the throttle decided. */
+type Attempt = { accountId: string | null; who?: Who; keys: AttemptKeys; admission: Admission; meta: RequestMeta; now: Date };
+
+function recordFailure(tx: Tx, attempt: Omit<Attempt, "keys" | "admission">, reason: string, extra?: Record<string, unknown>): void {
+  const { accountId, who, meta, now } = attempt;
   if (!accountId) return;
   recordEvent(tx, {
     accountId,
@@ -65,10 +83,11 @@ function recordFailure(
   });
 }
 
-/** A counted failure; when it reached the daily cap, the lock is on record too. */
-function failed(accountId: string | null, reason: string, meta: RequestMeta, now: Date, admission: Admission, who?: Who): never {
+/** A counted failure, on record with its reason; when it reached the daily cap, the lock is on record too. */
+function failed(attempt: Attempt, reason: string, extra?: Record<string, unknown>, error: SignInFailed = new SignInFailed()): never {
+  const { accountId, who, admission, meta, now } = attempt;
   writeTransaction((tx) => {
-    recordFailure(tx, accountId, reason, meta, now, who);
+    recordFailure(tx, attempt, reason, extra);
     if (accountId && who && admission.kind === "proceed" && admission.lockEngaged) {
       recordEvent(tx, {
         accountId,
@@ -81,52 +100,98 @@ function failed(accountId: string | null, reason: string, meta: RequestMeta, now
       });
     }
   });
-  throw new SignInFailed();
+  throw error;
 }
 
 export async function signInWithPassword(
-  email: string,
+  identifier: string,
   password: string,
   meta: RequestMeta,
   now = new Date(),
   limits: SignInLimits = config().signIn,
 ): Promise<SignedIn> {
-  const candidates = findUserRowsByEmail(db(), email);
+  const options = signInOptions();
+  const source = options.ldapEnabled && options.accountId ? ldapSourceRow(db(), options.accountId) : undefined;
+  const ldap = source?.enabled ? source : undefined;
+  const candidates = findUserRowsByEmail(db(), identifier);
   const row = candidates.length === 1 ? candidates[0] : undefined;
   const accountId = row?.accountId ?? instanceAccountId();
-  const identity = row ? openIdentity(row) : null;
-  const who = identity ? { id: identity.id, label: userLabel(identity) } : undefined;
-  const keys = attemptKeys(email, meta.ip);
+  const who = row ? { id: row.id, label: userLabel(openIdentity(row)) } : undefined;
+  const keys = attemptKeys(identifier, meta.ip);
 
   const admission = writeTransaction((tx) => {
     const decision = admitAttempt(tx, keys, accountId, now, limits);
     if (decision.kind === "wait" && decision.firstRefusal) {
-      recordFailure(tx, accountId, "rate_limited", meta, now, who, { retry_after_seconds: decision.retryAfterSeconds });
+      recordFailure(tx, { accountId, who, meta, now }, "rate_limited", { retry_after_seconds: decision.retryAfterSeconds });
     }
     return decision;
   });
   if (admission.kind === "wait") throw new SignInThrottled(admission.retryAfterSeconds);
+  const attempt: Attempt = { accountId, who, keys, admission, meta, now };
   if (admission.kind === "locked") {
     // Not even a right password gets in, and checking it would tell the caller whether it was right.
-    await verifyAgainstDummy(password);
-    failed(accountId, "locked", meta, now, admission, who);
+    const cover = ldap ? directoryLookupCover(ldap, identifier.trim()) : Promise.resolve();
+    await Promise.all([verifyAgainstDummy(password), cover]);
+    failed(attempt, "locked");
   }
 
-  if (!row?.passwordHash || !who) {
-    await verifyAgainstDummy(password);
-    failed(accountId, row ? "no_local_password" : "unknown_email", meta, now, admission, who);
+  if (ldap && (!row || row.idpId === ldap.id)) {
+    return signInThroughDirectory(ldap, row, identifier, password, attempt);
   }
-  if (!(await verifyPassword(row.passwordHash, password))) failed(row.accountId, "wrong_password", meta, now, admission, who);
-  if (row.isBlocked) failed(row.accountId, "blocked_user", meta, now, admission, who);
+  const cover = ldap ? directoryLookupCover(ldap, identifier.trim()) : Promise.resolve();
+  try {
+    return await signInLocally(row, password, options.localLoginEnabled, attempt);
+  } finally {
+    await cover;
+  }
+}
+
+async function signInThroughDirectory(
+  ldap: NonNullable<ReturnType<typeof ldapSourceRow>>,
+  row: UserRow | undefined,
+  identifier: string,
+  password: string,
+  attempt: Attempt,
+): Promise<SignedIn> {
+  // A directory user may type their email; the directory knows them by username.
+  const username = row?.idpSubject ?? identifier.trim();
+  const [result] = await Promise.allSettled([signInWithDirectory(ldap, username, password, attempt.meta), verifyAgainstDummy(password)]);
+  const directoryAttempt = { ...attempt, accountId: ldap.accountId };
+  if (result.status === "fulfilled") {
+    writeTransaction((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));
+    return { userId: result.value.userId, sessionId: result.value.sessionId, mustChangePassword: false };
+  }
+  const err = result.reason;
+  if (err instanceof DirectoryCredentialsRejected) failed(directoryAttempt, err.reason, { method: "ldap" });
+  if (err instanceof DirectoryUnavailable) {
+    console.error(`LDAP sign-in failed: ${err.message}`);
+    failed(directoryAttempt, "directory_unavailable", { method: "ldap" }, new SignInUnavailable());
+  }
+  // Recorded by signInExternal. A blocked user hears what everyone else hears.
+  if (err instanceof ExternalSignInRefused) throw err.reason === "blocked_user" ? new SignInFailed() : new SignInRefused(err.reason);
+  throw err;
+}
+
+async function signInLocally(row: UserRow | undefined, password: string, localLoginEnabled: boolean, attempt: Attempt): Promise<SignedIn> {
+  if (!row?.passwordHash || !localLoginEnabled || !attempt.who) {
+    await verifyAgainstDummy(password);
+    const reason = !row ? "unknown_email" : !row.passwordHash ? "no_local_password" : "local_sign_in_disabled";
+    // An unknown email is nobody's: its failure names no user.
+    failed({ ...attempt, who: row ? attempt.who : undefined }, reason);
+  }
+  const who = attempt.who;
+  if (!(await verifyPassword(row.passwordHash, password))) failed(attempt, "wrong_password");
+  if (row.isBlocked) failed(attempt, "blocked_user");
 
   const upgradedHash = needsRehash(row.passwordHash) ? await hashPassword(password) : null;
+  const now = attempt.now;
   const sessionId = writeTransaction((tx) => {
-    recordSignInSuccess(tx, keys, row.accountId);
+    recordSignInSuccess(tx, attempt.keys, row.accountId);
     tx.update(users)
       .set({ lastLoginAt: now, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) })
       .where(eq(users.id, row.id))
       .run();
-    const id = createSession(tx, row, meta, now);
+    const id = createSession(tx, row, attempt.meta, now);
     const details = {
       ...(upgradedHash ? { password_hash_upgraded: true } : {}),
       ...(row.mustChangePassword ? { must_change_password: true } : {}),
@@ -137,7 +202,7 @@ export async function signInWithPassword(
       actor: { type: "user", id: who.id, label: who.label },
       target: { type: "user", id: who.id, label: who.label },
       details: Object.keys(details).length > 0 ? details : undefined,
-      meta,
+      meta: attempt.meta,
       at: now,
     });
     return id;

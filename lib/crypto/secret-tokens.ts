@@ -43,7 +43,11 @@ function checksum(secret: string): string {
 }
 
 export function digestToken(plain: string): string {
-  return crypto.createHash("sha256").update(plain, "utf8").digest("hex");
+  // The one-shot crypto.hash (Node ≥ 20.12) is several times faster than createHash for a short input;
+  // this runs on every API request that carries a token.
+  return typeof crypto.hash === "function"
+    ? crypto.hash("sha256", plain, "hex")
+    : crypto.createHash("sha256").update(plain, "utf8").digest("hex");
 }
 
 export function mintSecretToken(prefix: TokenPrefix): { plain: string; digest: string } {

@@ -13,7 +13,8 @@ import { config } from "@/lib/config";
 import { verifyEncryptionKey } from "./key-check";
 import * as schema from "./schema";
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** The Drizzle database, with its better-sqlite3 handle ($client) for the few hot paths that prepare raw statements. */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** A transaction handle; services that write take it so the change and its activity event commit together. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 

@@ -42,14 +42,17 @@ export const users = sqliteTable(
     /** Null for users without a local password (service users, external identity providers). */
     passwordHash: text("password_hash"),
     mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
-    /** Null for local users; the identity provider's id otherwise. */
+    /** Null for local users; the identity provider's id otherwise (an OIDC provider or LDAP source id, or "header"). */
     idpId: text("idp_id"),
+    /** The user's stable id at that provider (OIDC "sub", LDAP username, proxy user name); null until first sign-in. */
+    idpSubject: text("idp_subject"),
     createdAt: createdAt(),
     lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
+    uniqueIndex("users_account_idp_subject_unique").on(t.accountId, t.idpId, t.idpSubject),
   ],
 );
 
@@ -163,7 +166,7 @@ export const accessTokens = sqliteTable(
 );
 
 /**
- * The activity log. Append-only: database triggers (drizzle/0004_activity_append_only.sql)
+ * The activity log. Append-only: database triggers (drizzle/0005_activity_append_only.sql)
  * refuse every UPDATE of a sealed row and every DELETE above the account's
  * retention anchor. Rows form a hash chain per account in `seq` order: `hash`
  * is an HMAC over the row's content and `prev_hash` (lib/audit/chain.ts).
@@ -255,8 +258,95 @@ export const signInBackoffs = sqliteTable(
   (t) => [index("sign_in_backoffs_email_idx").on(t.emailIndex), index("sign_in_backoffs_last_idx").on(t.lastFailureAt)],
 );
 
+export const IDP_TYPES = ["google", "microsoft", "okta", "oidc"] as const;
+export type IdpType = (typeof IDP_TYPES)[number];
+
+/** Who may come in through a provider the first time: anyone, verified emails of allowed domains, or only existing users. */
+export const SIGNUP_POLICIES = ["open", "domains", "existing"] as const;
+export type SignupPolicy = (typeof SIGNUP_POLICIES)[number];
+
+/** OpenID Connect providers, configured in Settings → Identity Providers. */
+export const identityProviders = sqliteTable(
+  "identity_providers",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    type: text("type", { enum: IDP_TYPES }).notNull(),
+    name: text("name").notNull(),
+    issuer: text("issuer").notNull(),
+    clientId: text("client_id").notNull(),
+    /** AEAD-sealed (bound to this row); never returned by any API. */
+    clientSecretCiphertext: text("client_secret_ciphertext").notNull(),
+    scopes: text("scopes").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    signupPolicy: text("signup_policy", { enum: SIGNUP_POLICIES }).notNull().default("open"),
+    allowedDomains: text("allowed_domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    defaultRole: text("default_role", { enum: ROLES }).notNull().default("user"),
+    defaultGroups: text("default_groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    allowLinking: integer("allow_linking", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("identity_providers_account_name_unique").on(t.accountId, t.name)],
+);
+
+export type LdapGroupMapping = { ldap_group: string; group_id: string };
+
+/** The account's LDAP / Active Directory source (at most one per account). */
+export const ldapSources = sqliteTable(
+  "ldap_sources",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+    url: text("url").notNull(),
+    startTls: integer("start_tls", { mode: "boolean" }).notNull().default(false),
+    bindDn: text("bind_dn").notNull(),
+    /** AEAD-sealed (bound to this row); never returned by any API. */
+    bindPasswordCiphertext: text("bind_password_ciphertext"),
+    searchBase: text("search_base").notNull(),
+    userFilter: text("user_filter").notNull(),
+    usernameAttribute: text("username_attribute").notNull(),
+    emailAttribute: text("email_attribute").notNull(),
+    nameAttribute: text("name_attribute").notNull(),
+    groupSearchBase: text("group_search_base"),
+    groupFilter: text("group_filter").notNull(),
+    groupNameAttribute: text("group_name_attribute").notNull(),
+    groupMapping: text("group_mapping", { mode: "json" }).$type<LdapGroupMapping[]>().notNull().default(sql`'[]'`),
+    autoCreate: integer("auto_create", { mode: "boolean" }).notNull().default(true),
+    defaultRole: text("default_role", { enum: ROLES }).notNull().default("user"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("ldap_sources_account_unique").on(t.accountId)],
+);
+
+/** Per-account sign-in settings: the local password form and trusted proxy header authentication. */
+export const signInSettings = sqliteTable("sign_in_settings", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  localLoginEnabled: integer("local_login_enabled", { mode: "boolean" }).notNull().default(true),
+  headerEnabled: integer("header_enabled", { mode: "boolean" }).notNull().default(false),
+  headerTrustedRanges: text("header_trusted_ranges", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  headerUser: text("header_user").notNull().default("Remote-User"),
+  headerEmail: text("header_email"),
+  headerName: text("header_name"),
+  headerAutoCreate: integer("header_auto_create", { mode: "boolean" }).notNull().default(false),
+  headerDefaultRole: text("header_default_role", { enum: ROLES }).notNull().default("user"),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
 export type UserRow = typeof users.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type InviteRow = typeof invites.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type AccessTokenRow = typeof accessTokens.$inferSelect;
+export type IdentityProviderRow = typeof identityProviders.$inferSelect;
+export type LdapSourceRow = typeof ldapSources.$inferSelect;
+export type SignInSettingsRow = typeof signInSettings.$inferSelect;

@@ -6,6 +6,7 @@
  */
 import "server-only";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { config } from "@/lib/config";
 import { RateLimited } from "@/lib/errors";
 
 export type RateLimit = {
@@ -40,6 +41,16 @@ export async function consumeRateLimit(limit: RateLimit, key: string): Promise<v
     }
     throw err;
   }
+}
+
+/** API requests per access token per minute (TOKEN_RATE_LIMIT_PER_MINUTE), keyed by the token's id. */
+export function accessTokenLimit(): RateLimit {
+  return {
+    name: "access-token",
+    points: config().tokenRateLimitPerMinute,
+    durationSeconds: 60,
+    message: "Too many requests with this access token. Try again later.",
+  };
 }
 
 /** Forgets every counter (tests start from a clean slate). */

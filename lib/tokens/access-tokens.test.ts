@@ -1,12 +1,21 @@
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { mintSecretToken } from "@/lib/crypto/secret-tokens";
 import { db, writeTransaction } from "@/lib/db/client";
 import { accessTokens } from "@/lib/db/schema";
-import { createAccount, createUser, updateUserRow, type TestUser } from "@/test/factories";
+import { createAccount, createUser, sqlite, updateUserRow, type TestUser } from "@/test/factories";
 import { authenticateAccessToken, mintAccessToken } from "./access-tokens";
 
+// db() is wrapped so the tests can see whether a refused token reached the database at all.
+vi.mock("@/lib/db/client", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/db/client")>();
+  return { ...actual, db: vi.fn(actual.db) };
+});
+
 const DAY_MS = 86_400_000;
+
+/** Rows written by this connection so far (SQLite's own counter). */
+const totalChanges = () => (sqlite().prepare("SELECT total_changes() AS n").get() as { n: number }).n;
 
 let accountId: string;
 let owner: TestUser;
@@ -96,5 +105,55 @@ describe("authenticateAccessToken", () => {
     const now = new Date();
     authenticateAccessToken(plain, now);
     expect(db().select().from(accessTokens).where(eq(accessTokens.id, row.id)).get()!.lastUsedAt).toEqual(now);
+  });
+});
+
+describe("the verification path", () => {
+  beforeEach(() => vi.mocked(db).mockClear());
+
+  it.each([
+    ["garbage", "garbage"],
+    ["a broken checksum", () => {
+      const { plain } = mint();
+      return plain.slice(0, -1) + (plain.endsWith("0") ? "1" : "0");
+    }],
+    ["the wrong prefix", () => "lki_" + mint().plain.slice(4)],
+    ["an over-long value", () => mint().plain + "x".repeat(10_000)],
+  ])("refuses %s without touching the database", (_what, make) => {
+    const presented = typeof make === "function" ? make() : make;
+    vi.mocked(db).mockClear();
+    expect(authenticateAccessToken(presented)).toBeNull();
+    expect(db).not.toHaveBeenCalled();
+  });
+
+  it("refuses a well-formed unknown token with one read and no write", () => {
+    const writes = totalChanges();
+    vi.mocked(db).mockClear();
+    expect(authenticateAccessToken(mintSecretToken("lkp").plain)).toBeNull();
+    expect(db).toHaveBeenCalledTimes(1);
+    expect(totalChanges()).toBe(writes);
+  });
+
+  it("refuses an expired token without recording a use", () => {
+    const { plain, row } = mint(owner, 1);
+    const writes = totalChanges();
+    expect(authenticateAccessToken(plain, new Date(row.expiresAt.getTime() + 1))).toBeNull();
+    expect(totalChanges()).toBe(writes);
+    expect(db().select().from(accessTokens).where(eq(accessTokens.id, row.id)).get()!.lastUsedAt).toBeNull();
+  });
+
+  it("writes last_used_at at most once a minute per token", () => {
+    const { plain, row } = mint();
+    const t0 = new Date();
+    const lastUsed = () => db().select().from(accessTokens).where(eq(accessTokens.id, row.id)).get()!.lastUsedAt;
+    authenticateAccessToken(plain, t0);
+    const writes = totalChanges();
+    for (let s = 1; s <= 60; s += 10) authenticateAccessToken(plain, new Date(t0.getTime() + s * 1000));
+    expect(totalChanges()).toBe(writes);
+    expect(lastUsed()).toEqual(t0);
+    const later = new Date(t0.getTime() + 61_000);
+    authenticateAccessToken(plain, later);
+    expect(totalChanges()).toBe(writes + 1);
+    expect(lastUsed()).toEqual(later);
   });
 });

@@ -5,10 +5,11 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import type { Statement } from "better-sqlite3";
+import { and, eq, sql } from "drizzle-orm";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
-import { db, type Tx } from "@/lib/db/client";
-import { accessTokens, users, type AccessTokenRow } from "@/lib/db/schema";
+import { db, type Db, type Tx } from "@/lib/db/client";
+import { accessTokens, users, type AccessTokenRow, type Role } from "@/lib/db/schema";
 import type { TokenActor } from "@/lib/auth/actor";
 
 const DAY_MS = 86_400_000;
@@ -40,10 +41,16 @@ export function mintAccessToken(
   return { plain, row };
 }
 
-/** The actor a presented token acts as, or null if it is malformed, unknown, expired, or its owner is blocked. */
-export function authenticateAccessToken(presented: string, now = new Date()): TokenActor | null {
-  if (!isWellFormedToken(presented, TOKEN_PREFIXES.accessToken)) return null;
-  const found = db()
+type LookupRow = [tokenId: string, expiresAtMs: number, lastUsedAtMs: number | null, accountId: string, userId: string, role: Role, isBlocked: number];
+
+/**
+ * The lookup, prepared once per connection. Drizzle writes the SQL from the
+ * schema; better-sqlite3 runs it in raw (array) mode, because on this path
+ * building the query or mapping the row into objects and Dates per request
+ * would cost more than SQLite's indexed lookup itself (see docs/benchmarks.md).
+ */
+function prepareLookup(database: Db): Statement<[string], LookupRow> {
+  const query = database
     .select({
       tokenId: accessTokens.id,
       expiresAt: accessTokens.expiresAt,
@@ -55,12 +62,38 @@ export function authenticateAccessToken(presented: string, now = new Date()): To
     })
     .from(accessTokens)
     .innerJoin(users, and(eq(users.id, accessTokens.userId), eq(users.accountId, accessTokens.accountId)))
-    .where(eq(accessTokens.tokenDigest, digestToken(presented)))
-    .get();
-  if (!found || found.isBlocked || found.expiresAt.getTime() <= now.getTime()) return null;
-  if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_INTERVAL_MS) {
-    db().update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, found.tokenId)).run();
+    .where(eq(accessTokens.tokenDigest, sql.placeholder("digest")))
+    .toSQL();
+  return database.$client.prepare<[string], LookupRow>(query.sql).raw(true);
+}
+
+const lookups = new WeakMap<Db, Statement<[string], LookupRow>>();
+
+function lookupByDigest(digest: string): LookupRow | undefined {
+  const database = db();
+  let lookup = lookups.get(database);
+  if (!lookup) {
+    lookup = prepareLookup(database);
+    lookups.set(database, lookup);
+  }
+  return lookup.get(digest);
+}
+
+/**
+ * The actor a presented token acts as, or null if it is malformed, unknown,
+ * expired, or its owner is blocked. A malformed token is refused before any
+ * database access. `now` is the clock seam for expiry tests.
+ */
+export function authenticateAccessToken(presented: string, now = new Date()): TokenActor | null {
+  if (!isWellFormedToken(presented, TOKEN_PREFIXES.accessToken)) return null;
+  const found = lookupByDigest(digestToken(presented));
+  if (!found) return null;
+  const [tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked] = found;
+  const nowMs = now.getTime();
+  if (isBlocked || expiresAtMs <= nowMs) return null;
+  if (lastUsedAtMs === null || nowMs - lastUsedAtMs > LAST_USED_INTERVAL_MS) {
+    db().update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, tokenId)).run();
   }
   // The role is read from the owner now, so a demotion applies to the very next request.
-  return { kind: "token", tokenId: found.tokenId, accountId: found.accountId, userId: found.userId, role: found.role };
+  return { kind: "token", tokenId, accountId, userId, role };
 }

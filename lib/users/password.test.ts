@@ -72,16 +72,31 @@ describe("changeOwnPassword", () => {
     });
   });
 
-  it("ends every session when the change is made with an access token", async () => {
+  it("ends every session when an admin's access token makes the change", async () => {
+    const ada = await createUser(accountId, { password: OLD, role: "admin" });
+    const session = startSession(ada);
+    const { plain } = writeTransaction((tx) =>
+      mintAccessToken(tx, { accountId, userId: ada.id, name: "cli", expiresInDays: 1, createdBy: ada.id }),
+    );
+    const tokenActor = authenticateAccessToken(plain)!;
+
+    await changeOwnPassword(tokenActor, ada.id, { old_password: OLD, new_password: NEW }, META);
+
+    expect(resolveSession(session.sessionId)).toBeNull();
+  });
+
+  it("refuses the change through a user-role access token (read-only), changing nothing", async () => {
     const session = startSession(alice);
+    const hash = userRow(alice.id)!.passwordHash;
     const { plain } = writeTransaction((tx) =>
       mintAccessToken(tx, { accountId, userId: alice.id, name: "cli", expiresInDays: 1, createdBy: alice.id }),
     );
     const tokenActor = authenticateAccessToken(plain)!;
 
-    await changeOwnPassword(tokenActor, alice.id, { old_password: OLD, new_password: NEW }, META);
+    await expect(changeOwnPassword(tokenActor, alice.id, { old_password: OLD, new_password: NEW }, META)).rejects.toThrow(Forbidden);
 
-    expect(resolveSession(session.sessionId)).toBeNull();
+    expect(userRow(alice.id)!.passwordHash).toBe(hash);
+    expect(resolveSession(session.sessionId)).not.toBeNull();
   });
 
   it("refuses a new password equal to the old one", async () => {

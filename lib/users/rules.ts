@@ -9,7 +9,7 @@
  *   ownership (the old owner becomes an admin).
  */
 import type { Actor } from "@/lib/auth/actor";
-import { assertCan } from "@/lib/auth/policy";
+import { assertCan, assertMayWrite } from "@/lib/auth/policy";
 import type { Role } from "@/lib/db/schema";
 import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
 import type { UserRecord } from "./records";
@@ -79,6 +79,7 @@ export function assertCanResetPassword(actor: Actor, target: UserRecord): void {
 
 /** People may end their own sessions; ending someone else's is user management. */
 export function assertCanRevokeSessions(actor: Actor, target: UserRecord): void {
+  assertMayWrite(actor);
   if (actor.userId === target.id) return;
   assertManages(actor);
   assertNotOwnerUnlessOwner(actor, target);

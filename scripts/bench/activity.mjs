@@ -4,7 +4,8 @@
 // sequential requests on localhost (so the time is the server's):
 // GET /api/events p50/p95 with each filter, and the Activity page's server
 // time; then one integrity check over the whole chain and one export.
-// Usage: node scripts/bench/activity.mjs [--events N] [--requests N] [--json file]
+// Usage: node scripts/bench/activity.mjs [--events N] [--requests N] [--json file],
+// or as part of the main bench: npm run bench -- --events 1000000.
 // Needs a production build (npm run build). Takes a few minutes, most of it seeding.
 // A benchmark, not a test: exit code 0 whenever the run completes.
 import { spawn, spawnSync } from "node:child_process";
@@ -88,8 +89,8 @@ async function signIn(base, email, password) {
   return header();
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
+/** Runs the whole activity benchmark; prints as it goes and returns the summary. */
+export async function runActivityBench(args) {
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("No production build: run `npm run build` first.");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-bench-activity-"));
   const env = {
@@ -194,8 +195,7 @@ async function main() {
       export: { rows: exportedRows, seconds: +exportSeconds.toFixed(1) },
       rssMiB: Math.round(rssMiB),
     };
-    if (args.json) fs.writeFileSync(args.json, JSON.stringify(summary, null, 2));
-    else console.log(JSON.stringify(summary));
+    return summary;
   } finally {
     if (server && server.exitCode === null) {
       const exited = new Promise((r) => server.once("exit", r));
@@ -206,7 +206,16 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const summary = await runActivityBench(args);
+  if (args.json) fs.writeFileSync(args.json, JSON.stringify(summary, null, 2));
+  else console.log(JSON.stringify(summary));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,9 +1,13 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
+import { redirect } from "next/navigation";
 import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
-import { SIGN_IN_FAILED, waitMessage } from "@/lib/auth/password-sign-in";
+import { waitMessage } from "@/lib/auth/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
+import { checkProviderReachable } from "@/lib/idp/discovery";
+import { signInOptions } from "@/lib/idp/sign-in-options";
+import { credentialsMessage } from "./messages";
 
 /** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
 function safeCallbackPath(value: FormDataEntryValue | null): string {
@@ -24,9 +28,35 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
       return { status: "error", message: waitMessage(err.retryAfterSeconds), values: { email } };
     }
     if (err instanceof AuthError) {
-      return { status: "error", message: SIGN_IN_FAILED, values: { email } };
+      const code = err instanceof CredentialsSignin ? err.code : undefined;
+      return { status: "error", message: credentialsMessage(code, signInOptions().ldapEnabled), values: { email } };
     }
     throw err;
   }
   return { status: "success" };
+}
+
+/**
+ * "Sign in with <provider>": checks that the provider answers before sending
+ * the person there, so a provider that is down gets a clear message here
+ * instead of an error page, and the rest of the sign-in page keeps working.
+ */
+export async function signInWithProviderAction(providerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const provider = signInOptions().providers.find((p) => p.id === String(providerId));
+  if (!provider) return { status: "error", message: "This sign-in option is not available any more. Reload the page." };
+  const reachable = await checkProviderReachable(provider.issuer);
+  if (!reachable.ok) {
+    return { status: "error", message: `${provider.name} is unavailable right now: ${reachable.message} Try again later, or sign in another way.` };
+  }
+  const failed = { status: "error" as const, message: `Sign-in with ${provider.name} could not start: the provider may be unavailable or misconfigured. Try again later, or sign in another way.` };
+  let next: string;
+  try {
+    next = await signIn(provider.id, { redirectTo: safeCallbackPath(formData.get("callbackUrl")), redirect: false });
+  } catch (err) {
+    if (err instanceof AuthError) return failed;
+    throw err;
+  }
+  // Auth.js answers a failure with a link to our error page; say it here, beside the button.
+  if (/\/login\?(.*&)?error=/.test(next)) return failed;
+  redirect(next);
 }

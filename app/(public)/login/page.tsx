@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
+import { ProviderButtons } from "@/components/auth/provider-buttons";
 import { Alert } from "@/components/ui/alert";
-import { SIGN_IN_FAILED } from "@/lib/auth/password-sign-in";
 import { sessionActor } from "@/lib/auth/session-actor";
+import { signInOptions } from "@/lib/idp/sign-in-options";
+import { proxySignInAvailable } from "@/lib/idp/trusted-header";
 import { isSetupRequired } from "@/lib/setup/instance";
+import { credentialsMessage, signInErrorMessage } from "./messages";
 
 export const metadata: Metadata = { title: "Sign in · Latchkey" };
 
@@ -13,29 +17,52 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
+/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
+const localPath = (v: string | undefined) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
+
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   if (isSetupRequired()) redirect("/setup");
   if (await sessionActor()) redirect("/");
   const params = await searchParams;
+  const callbackUrl = localPath(first(params.callbackUrl));
+  const error = first(params.error);
+  // Behind a trusted proxy that names the person, go straight through, unless that just failed or they signed out.
+  if (!error && first(params.signed_out) !== "1" && proxySignInAvailable(await headers())) {
+    redirect(`/auth/proxy?${new URLSearchParams({ callbackUrl })}`);
+  }
+  const options = signInOptions();
+  const providerId = first(params.provider);
+  const providerName = options.providers.find((p) => p.id === providerId)?.name ?? null;
+  // A sign-in posted straight to Auth.js (not through the form's action) comes back here with its code.
+  const problem =
+    error === "CredentialsSignin"
+      ? credentialsMessage(first(params.code), options.ldapEnabled)
+      : signInErrorMessage(error, providerName);
   const notice =
     first(params.setup) === "done"
       ? "Owner account created. Sign in to continue."
       : first(params.invited) === "1"
         ? "Your account is ready. Sign in with your new password."
         : null;
-  // A sign-in posted straight to Auth.js (not through this form) comes back here with its outcome.
-  const failure =
-    first(params.error) === "CredentialsSignin"
-      ? first(params.code) === "rate_limited"
-        ? "Too many attempts. Try again in a few minutes."
-        : SIGN_IN_FAILED
-      : null;
+  const showForm = options.localLoginEnabled || options.ldapEnabled;
+  const providers = options.providers.map((p) => ({ id: p.id, name: p.name, type: p.type }));
   return (
     <AuthCard title="Sign in">
       <div className="space-y-4">
         {notice && <Alert tone="success">{notice}</Alert>}
-        {failure && <Alert tone="error">{failure}</Alert>}
-        <LoginForm email={first(params.email)} callbackUrl={first(params.callbackUrl)} />
+        {problem && <Alert tone="error">{problem}</Alert>}
+        {providers.length > 0 && <ProviderButtons providers={providers} callbackUrl={callbackUrl} />}
+        {providers.length > 0 && showForm && (
+          <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-400" role="separator">
+            <span className="h-px flex-1 bg-slate-200" />
+            or
+            <span className="h-px flex-1 bg-slate-200" />
+          </div>
+        )}
+        {showForm && <LoginForm email={first(params.email)} callbackUrl={callbackUrl} usernames={options.ldapEnabled} />}
+        {!showForm && providers.length === 0 && (
+          <Alert tone="info">No sign-in method is available. The owner can sign in through the configured identity provider.</Alert>
+        )}
       </div>
     </AuthCard>
   );

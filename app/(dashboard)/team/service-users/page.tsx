@@ -1,13 +1,103 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { CreateServiceUserDialog } from "@/components/service-users/create-service-user-dialog";
+import { ServiceUsersTable } from "@/components/service-users/service-users-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { Alert } from "@/components/ui/alert";
+import { Pagination } from "@/components/ui/pagination";
+import { STATUS_LABELS } from "@/components/users/badges";
+import { ROLE_LABELS } from "@/components/users/role-label";
+import { UsersToolbar } from "@/components/users/users-toolbar";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+import type { Role } from "@/lib/db/schema";
+import { tokenCountsByUser } from "@/lib/tokens/queries";
+import { listUsers, userFiltersSchema } from "@/lib/users/queries";
+import type { UserStatus } from "@/lib/users/status";
 
 export const metadata: Metadata = { title: "Service Users · Latchkey" };
 
-export default function Page() {
+const PAGE_SIZE = 25;
+const SERVICE_ROLES: Role[] = ["user", "auditor", "admin"];
+const SERVICE_STATUSES: UserStatus[] = ["active", "blocked"];
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value) out[k] = value;
+  }
+  return out;
+}
+
+export default async function ServiceUsersPage({ searchParams }: { searchParams: SearchParams }) {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  const description = "Non-interactive users for automation: they reach the API with access tokens and never sign in.";
+  if (!can(actor, "users:read-all")) {
+    return (
+      <>
+        <PageHeader title="Service Users" description={description} />
+        <EmptyState title="Not available to your role">Only admins, auditors and the owner see service users.</EmptyState>
+      </>
+    );
+  }
+  const query = firstValues(await searchParams);
+  const page = Math.max(1, Number.parseInt(query.page ?? "1", 10) || 1);
+  const parsed = userFiltersSchema.safeParse({
+    search: query.search,
+    role: query.role,
+    status: query.status,
+    service_user: "true",
+    limit: PAGE_SIZE,
+    offset: (page - 1) * PAGE_SIZE,
+  });
+  // A hand-edited URL with an unknown filter value shows everything rather than an error page.
+  const filters = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "true", limit: PAGE_SIZE });
+  const { items, total } = listUsers(actor, filters);
+  const tokenCounts = tokenCountsByUser(actor, items.map((u) => u.id));
+  const filtered = Boolean(filters.search || filters.role || filters.status);
+
+  const hrefForPage = (p: number) => {
+    const next = new URLSearchParams(query);
+    next.delete("deleted");
+    if (p > 1) next.set("page", String(p));
+    else next.delete("page");
+    const qs = next.toString();
+    return qs ? `/team/service-users?${qs}` : "/team/service-users";
+  };
+
   return (
     <>
-      <PageHeader title="Service Users" />
-      <EmptyState title="No service users yet">Service users let automation reach the API with access tokens that don't belong to a person.</EmptyState>
+      <PageHeader
+        title="Service Users"
+        description={description}
+        actions={can(actor, "users:manage") ? <CreateServiceUserDialog /> : undefined}
+      />
+      {query.deleted === "1" && (
+        <div className="mb-4">
+          <Alert tone="success">Service user deleted, with all its tokens. Its activity history is kept.</Alert>
+        </div>
+      )}
+      <UsersToolbar
+        searchLabel="Search service users"
+        placeholder="Search by name or role"
+        roles={SERVICE_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        statuses={SERVICE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+        groups={[]}
+      />
+      {items.length === 0 ? (
+        <EmptyState title={filtered ? "No service users match" : "No service users yet"}>
+          {filtered
+            ? "Try another search or clear the filters."
+            : "Service users let automation (Terraform, Ansible, scripts) reach the API with tokens that don't belong to a person."}
+        </EmptyState>
+      ) : (
+        <ServiceUsersTable users={items} tokenCounts={tokenCounts} />
+      )}
+      <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
     </>
   );
 }

@@ -18,7 +18,12 @@ const meta = async () => requestMeta(await headers());
 
 function refreshUserPages(userId?: string) {
   revalidatePath("/team/users");
-  if (userId) revalidatePath(`/team/users/${userId}`);
+  // The edit form is also on a service user's page.
+  revalidatePath("/team/service-users");
+  if (userId) {
+    revalidatePath(`/team/users/${userId}`);
+    revalidatePath(`/team/service-users/${userId}`);
+  }
 }
 
 export async function createUserAction(_prev: FormState, formData: FormData): Promise<FormState> {

@@ -18,6 +18,7 @@ import { sessionActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/client";
 import { ROLES } from "@/lib/db/schema";
 import { groupNamesById } from "@/lib/groups/membership";
+import { identitySources } from "@/lib/idp/sources";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { USER_STATUSES } from "@/lib/users/status";
 
@@ -110,7 +111,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           {filtered ? "Try another search or clear the filters." : null}
         </EmptyState>
       ) : (
-        <UsersTable users={items} currentUserId={actor.userId} groupNames={groupNames} />
+        <UsersTable users={items} currentUserId={actor.userId} groupNames={groupNames} sources={identitySources(actor.accountId)} />
       )}
       <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
         </>

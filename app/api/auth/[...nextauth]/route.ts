@@ -1,3 +1,24 @@
+import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth/nextauth";
+import { publicOrigin } from "@/lib/idp/api-shape";
 
-export const { GET, POST } = handlers;
+/**
+ * Next hands route handlers a URL on the server's configured hostname, while
+ * Auth.js's server-side signIn() builds URLs from the Host header. An OIDC
+ * redirect_uri must be the same in both steps of the flow, so the handlers
+ * see the request under the origin the browser used.
+ */
+function withPublicOrigin(handler: (req: NextRequest) => Promise<Response>) {
+  return (req: NextRequest) => {
+    const origin = publicOrigin(req.headers);
+    const url = new URL(req.url);
+    if (url.origin === origin) return handler(req);
+    const body = req.method === "GET" || req.method === "HEAD" ? undefined : req.body;
+    // A plain Request: NextRequest would put its configured hostname back.
+    const rebased = new Request(new URL(`${url.pathname}${url.search}`, origin), { method: req.method, headers: req.headers, body, duplex: "half" } as RequestInit);
+    return handler(rebased as NextRequest);
+  };
+}
+
+export const GET = withPublicOrigin(handlers.GET);
+export const POST = withPublicOrigin(handlers.POST);

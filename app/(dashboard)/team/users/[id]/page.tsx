@@ -14,6 +14,7 @@ import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
+import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { listUserSessions } from "@/lib/sessions/queries";
 import { getUser } from "@/lib/users/queries";
 import { userLabel } from "@/lib/users/records";
@@ -49,6 +50,7 @@ export default async function UserPage({
   if (!actor) redirect("/login");
   const { id } = await params;
   const user = loadOr404(() => getUser(actor, id));
+  if (user.isServiceUser) redirect(`/team/service-users/${id}`);
   const sessions = listUserSessions(actor, id);
   const groupNames = groupNamesById(db(), actor.accountId);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
@@ -73,7 +75,7 @@ export default async function UserPage({
     ["Role", ROLE_LABELS[user.role]],
     ["Status", <StatusBadge key="s" status={userStatus(user)} />],
     ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
-    ["Identity provider", <IdentityProviderBadge key="i" idpId={user.idpId} />],
+    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(user.idpId, identitySources(actor.accountId))} />],
     ["Created", formatDateTime(user.createdAt)],
     ["Last login", formatDateTime(user.lastLoginAt)],
   ];

@@ -1,0 +1,73 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { PageHeader } from "@/components/shell/page-header";
+import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
+import { tokenRowsFor } from "@/components/tokens/token-rows";
+import { TokensTable } from "@/components/tokens/tokens-table";
+import { IdentityProviderBadge } from "@/components/users/badges";
+import { formatDateTime } from "@/components/users/format";
+import { ROLE_LABELS } from "@/components/users/role-label";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { identitySources, sourceOf } from "@/lib/idp/sources";
+import { assertCanManageTokens } from "@/lib/tokens/rules";
+import { getUser } from "@/lib/users/queries";
+import { allows } from "@/lib/users/rules";
+
+export const metadata: Metadata = { title: "Profile · Latchkey" };
+
+/** The signed-in person's own account and their personal access tokens (nobody else manages these). */
+export default async function ProfilePage() {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  const me = getUser(actor, actor.userId);
+  const tokens = tokenRowsFor(actor, me.id);
+  const canManageTokens = allows(() => assertCanManageTokens(actor, me));
+  const writes = me.role === "owner" || me.role === "admin";
+
+  const facts: [string, React.ReactNode][] = [
+    ["Name", me.name || "—"],
+    ["Email", me.email ?? "—"],
+    ["Role", ROLE_LABELS[me.role]],
+    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(me.idpId, identitySources(actor.accountId))} />],
+    ["Member since", formatDateTime(me.createdAt)],
+    ["Last login", formatDateTime(me.lastLoginAt)],
+  ];
+
+  return (
+    <div className="max-w-5xl space-y-8">
+      <PageHeader title="Profile" description="Your account and your personal access tokens." />
+
+      <section aria-labelledby="details-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <h2 id="details-heading" className="text-base font-semibold text-slate-900">
+          Details
+        </h2>
+        <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          {facts.map(([term, value]) => (
+            <div key={term}>
+              <dt className="text-slate-500">{term}</dt>
+              <dd className="mt-0.5 text-slate-900">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <div className="flex flex-wrap items-center justify-between gap-4">
+          <div>
+            <h2 id="tokens-heading" className="text-base font-semibold text-slate-900">
+              Personal access tokens
+            </h2>
+            <p className="mt-1 max-w-2xl text-sm text-slate-600">
+              Tokens let scripts call the API as you, with your role at the time of each request.{" "}
+              {writes
+                ? "Treat them like your password."
+                : `Your role is ${ROLE_LABELS[me.role]}, so your tokens can read but not change anything.`}
+            </p>
+          </div>
+          {canManageTokens && <CreateTokenDialog userId={me.id} />}
+        </div>
+        <TokensTable tokens={tokens} canManage={canManageTokens} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { requireSessionActor } from "@/lib/auth/session-actor";
+import { assertCan } from "@/lib/auth/policy";
+import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { fetchDiscovery } from "@/lib/idp/discovery";
+import { saveLdapSource, testLdapSource } from "@/lib/idp/ldap/source";
+import { createProvider, deleteProvider, setProviderEnabled, updateProvider } from "@/lib/idp/providers";
+import { discoveryTestSchema, ldapInputSchema, providerInputSchema, splitList, trustedHeaderInputSchema } from "@/lib/idp/schemas";
+import { setLocalSignIn, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
+
+const meta = async () => requestMeta(await headers());
+const checked = (formData: FormData, name: string) => formData.get(name) === "on" || formData.get(name) === "true";
+
+function refreshSettings() {
+  revalidatePath("/settings", "layout");
+  revalidatePath("/login");
+}
+
+// ------------------------------------------------------------ OIDC providers
+
+const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking"];
+
+function providerInput(formData: FormData) {
+  return {
+    type: formData.get("type"),
+    name: formData.get("name"),
+    issuer: formData.get("issuer"),
+    client_id: formData.get("client_id"),
+    client_secret: formData.get("client_secret") ?? undefined,
+    scopes: formData.get("scopes") ?? undefined,
+    enabled: checked(formData, "enabled"),
+    signup_policy: formData.get("signup_policy") ?? undefined,
+    allowed_domains: splitList(formData.get("allowed_domains")),
+    default_role: formData.get("default_role") ?? undefined,
+    auto_groups: formData.getAll("auto_groups"),
+    allow_linking: checked(formData, "allow_linking"),
+  };
+}
+
+export async function createProviderAction(providerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, PROVIDER_TEXT);
+  let created: string;
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(providerInputSchema, providerInput(formData));
+    created = createProvider(actor, input, await meta(), String(providerId)).id;
+    refreshSettings();
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+  redirect(`/settings/identity-providers/${created}?created=1`);
+}
+
+export async function updateProviderAction(providerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, PROVIDER_TEXT);
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(providerInputSchema, providerInput(formData));
+    const saved = updateProvider(actor, String(providerId), input, await meta());
+    refreshSettings();
+    return { status: "success", message: `${saved.name} saved.`, values };
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+}
+
+/** "Test connection" on the form: the issuer as typed, saved or not. */
+export async function testDiscoveryAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    assertCan(actor, "settings:manage", "Only admins and the owner can test identity providers");
+    const { issuer } = parseOrThrow(discoveryTestSchema, { issuer: formData.get("issuer") });
+    const result = await fetchDiscovery(issuer);
+    if (!result.ok) return { status: "error", message: result.message };
+    const pkce = result.pkce ? "" : " Warning: it does not announce PKCE (S256) support.";
+    return { status: "success", message: `Connected: ${result.issuer} answered with its discovery document (authorization endpoint ${result.authorizationEndpoint}).${pkce}` };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+export async function setProviderEnabledAction(providerId: string, enabled: boolean, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const p = setProviderEnabled(actor, String(providerId), enabled === true, await meta());
+    refreshSettings();
+    return { status: "success", message: `${p.name} ${p.enabled ? "enabled: its button is on the sign-in page" : "disabled: nobody can sign in with it"}.` };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+export async function deleteProviderAction(providerId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    deleteProvider(actor, String(providerId), await meta());
+    refreshSettings();
+  } catch (err) {
+    return formStateFromError(err);
+  }
+  redirect("/settings/identity-providers?deleted=1");
+}
+
+// ------------------------------------------------------------ local sign-in
+
+export async function setLocalSignInAction(enabled: boolean, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    setLocalSignIn(actor, { local_login_enabled: enabled === true }, await meta());
+    refreshSettings();
+    return { status: "success", message: enabled ? "Email and password sign-in is on." : "Email and password sign-in is off." };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+// ------------------------------------------------------------ LDAP
+
+const LDAP_TEXT = [
+  "name",
+  "url",
+  "bind_dn",
+  "search_base",
+  "user_filter",
+  "username_attribute",
+  "email_attribute",
+  "name_attribute",
+  "group_search_base",
+  "group_filter",
+  "group_name_attribute",
+  "group_mapping",
+  "default_role",
+];
+
+/** "ldap group = group id" lines, from the mapping editor's rows. */
+function ldapInput(formData: FormData) {
+  const ldapGroups = formData.getAll("map_ldap_group").map(String);
+  const groupIds = formData.getAll("map_group_id").map(String);
+  const mapping = ldapGroups
+    .map((ldap_group, i) => ({ ldap_group: ldap_group.trim(), group_id: groupIds[i] ?? "" }))
+    .filter((m) => m.ldap_group !== "" || m.group_id !== "");
+  const text = (name: string) => {
+    const v = formData.get(name);
+    return typeof v === "string" ? v : undefined;
+  };
+  return {
+    name: text("name"),
+    enabled: checked(formData, "enabled"),
+    url: text("url"),
+    start_tls: checked(formData, "start_tls"),
+    bind_dn: text("bind_dn"),
+    bind_password: text("bind_password"),
+    search_base: text("search_base"),
+    user_filter: text("user_filter"),
+    username_attribute: text("username_attribute"),
+    email_attribute: text("email_attribute"),
+    name_attribute: text("name_attribute"),
+    group_search_base: text("group_search_base"),
+    group_filter: text("group_filter"),
+    group_name_attribute: text("group_name_attribute"),
+    group_mapping: mapping,
+    auto_create: checked(formData, "auto_create"),
+    default_role: text("default_role"),
+  };
+}
+
+export async function saveLdapAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, LDAP_TEXT);
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(ldapInputSchema, ldapInput(formData));
+    const saved = saveLdapSource(actor, input, await meta());
+    refreshSettings();
+    return { status: "success", message: saved.enabled ? "LDAP settings saved. Directory users can sign in on the sign-in form." : "LDAP settings saved (sign-in through LDAP is off).", values };
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+}
+
+export async function testLdapAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(ldapInputSchema, ldapInput(formData));
+    const result = await testLdapSource(actor, input);
+    return { status: result.ok ? "success" : "error", message: result.message };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+// ------------------------------------------------------------ trusted header
+
+export async function saveTrustedHeaderAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["trusted_ranges", "user_header", "email_header", "name_header", "default_role"]);
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(trustedHeaderInputSchema, {
+      enabled: checked(formData, "enabled"),
+      trusted_ranges: splitList(formData.get("trusted_ranges")),
+      user_header: formData.get("user_header") ?? undefined,
+      email_header: formData.get("email_header") ?? undefined,
+      name_header: formData.get("name_header") ?? undefined,
+      auto_create: checked(formData, "auto_create"),
+      default_role: formData.get("default_role") ?? undefined,
+    });
+    const saved = updateTrustedHeader(actor, input, await meta());
+    refreshSettings();
+    return { status: "success", message: saved.headerEnabled ? "Saved. Requests from the trusted ranges that carry the user header now sign people in." : "Saved. Header sign-in is off.", values };
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+}

@@ -1,0 +1,80 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { DeleteProviderButton, ToggleProviderButton } from "@/components/idp/provider-actions";
+import { ProviderForm } from "@/components/idp/provider-form";
+import { Alert } from "@/components/ui/alert";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { db } from "@/lib/db/client";
+import { NotFound } from "@/lib/errors";
+import { groupNamesById } from "@/lib/groups/membership";
+import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";
+import { getProvider, type ProviderRecord } from "@/lib/idp/providers";
+
+export const metadata: Metadata = { title: "Identity Provider · Settings · Latchkey" };
+
+export default async function ProviderPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  if (!can(actor, "settings:read")) return null;
+  const { id } = await params;
+  let provider: ProviderRecord;
+  try {
+    provider = getProvider(actor, id);
+  } catch (err) {
+    if (err instanceof NotFound) notFound();
+    throw err;
+  }
+  const created = (await searchParams).created === "1";
+  const canManage = can(actor, "settings:manage");
+  const groups = [...groupNamesById(db(), actor.accountId)].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <div className="space-y-4">
+      <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
+        ← Identity Providers
+      </Link>
+      <div className="flex flex-wrap items-center justify-between gap-4">
+        <h2 className="text-xl font-semibold text-slate-900">{provider.name}</h2>
+        {canManage && (
+          <div className="flex gap-2">
+            <ToggleProviderButton provider={provider} />
+            <DeleteProviderButton provider={provider} />
+          </div>
+        )}
+      </div>
+      {created && (
+        <Alert tone="success">
+          Provider added. Register the redirect URL below at {provider.name} if you haven&apos;t yet{provider.enabled ? "; its button is on the sign-in page." : "."}
+        </Alert>
+      )}
+      <ProviderForm
+        providerId={provider.id}
+        isNew={false}
+        readOnly={!canManage}
+        redirectUrl={redirectUrl(publicOrigin(await headers()), provider.id)}
+        groups={groups}
+        initial={{
+          type: provider.type,
+          name: provider.name,
+          issuer: provider.issuer,
+          clientId: provider.clientId,
+          scopes: provider.scopes,
+          enabled: provider.enabled,
+          signupPolicy: provider.signupPolicy,
+          allowedDomains: provider.allowedDomains,
+          defaultRole: provider.defaultRole,
+          autoGroups: provider.autoGroups,
+          allowLinking: provider.allowLinking,
+        }}
+      />
+    </div>
+  );
+}

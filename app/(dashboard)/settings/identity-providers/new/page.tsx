@@ -1,0 +1,50 @@
+import crypto from "node:crypto";
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { ProviderForm } from "@/components/idp/provider-form";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { db } from "@/lib/db/client";
+import { groupNamesById } from "@/lib/groups/membership";
+import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";
+
+export const metadata: Metadata = { title: "Add Provider · Settings · Latchkey" };
+
+export default async function NewProviderPage() {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  if (!can(actor, "settings:manage")) redirect("/settings/identity-providers");
+  // The id is chosen now so the redirect URL can be registered at the provider before saving.
+  const id = crypto.randomUUID();
+  const groups = [...groupNamesById(db(), actor.accountId)].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <div className="space-y-4">
+      <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
+        ← Identity Providers
+      </Link>
+      <h2 className="text-xl font-semibold text-slate-900">Add Provider</h2>
+      <ProviderForm
+        providerId={id}
+        isNew
+        readOnly={false}
+        redirectUrl={redirectUrl(publicOrigin(await headers()), id)}
+        groups={groups}
+        initial={{
+          type: "google",
+          name: "",
+          issuer: "",
+          clientId: "",
+          scopes: "openid email profile",
+          enabled: true,
+          signupPolicy: "open",
+          allowedDomains: [],
+          defaultRole: "user",
+          autoGroups: [],
+          allowLinking: false,
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { ProviderIcon } from "@/components/idp/provider-icon";
+import { DeleteProviderButton, LocalSignInToggle, ToggleProviderButton } from "@/components/idp/provider-actions";
+import { EmptyState } from "@/components/shell/page-header";
+import { Alert } from "@/components/ui/alert";
+import { buttonClasses } from "@/components/ui/button";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { IDP_TYPE_LABELS, listProviders } from "@/lib/idp/providers";
+import { getSignInSettings } from "@/lib/idp/sign-in-settings";
+
+export const metadata: Metadata = { title: "Identity Providers · Settings · Latchkey" };
+
+export default async function IdentityProvidersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  if (!can(actor, "settings:read")) return null;
+  const providers = listProviders(actor);
+  const settings = getSignInSettings(actor);
+  const canManage = can(actor, "settings:manage");
+  const deleted = (await searchParams).deleted === "1";
+  return (
+    <div className="space-y-8">
+      {deleted && <Alert tone="success">Identity provider deleted.</Alert>}
+      <section aria-labelledby="local-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <div className="flex flex-wrap items-center justify-between gap-4">
+          <div>
+            <h2 id="local-heading" className="text-base font-semibold text-slate-900">
+              Email and password
+            </h2>
+            <p className="mt-1 text-sm text-slate-600">
+              {settings.localLoginEnabled
+                ? "On: local users sign in with their email and password, beside the providers below."
+                : "Off: the sign-in page shows only the identity providers (and LDAP, when on)."}
+            </p>
+          </div>
+          {canManage && <LocalSignInToggle enabled={settings.localLoginEnabled} />}
+        </div>
+      </section>
+
+      <section aria-labelledby="providers-heading" className="space-y-4">
+        <div className="flex flex-wrap items-end justify-between gap-4">
+          <div>
+            <h2 id="providers-heading" className="text-base font-semibold text-slate-900">
+              OpenID Connect providers
+            </h2>
+            <p className="mt-1 text-sm text-slate-600">Google, Microsoft Entra ID, Okta or any OpenID Connect provider. Each enabled one gets a button on the sign-in page.</p>
+          </div>
+          {canManage && (
+            <Link href="/settings/identity-providers/new" className={buttonClasses("primary")}>
+              Add Provider
+            </Link>
+          )}
+        </div>
+        {providers.length === 0 ? (
+          <EmptyState title="No identity providers yet">{canManage ? "Add one with Add Provider." : "The owner or an admin can add them."}</EmptyState>
+        ) : (
+          <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th scope="col" className="px-4 py-3">Provider</th>
+                  <th scope="col" className="px-4 py-3">Status</th>
+                  <th scope="col" className="px-4 py-3">Users</th>
+                  <th scope="col" className="px-4 py-3">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {providers.map((p) => (
+                  <tr key={p.id}>
+                    <td className="px-4 py-3">
+                      <Link href={`/settings/identity-providers/${p.id}`} className="inline-flex items-center gap-2 font-medium text-slate-900 hover:text-indigo-600">
+                        <ProviderIcon kind={p.type} />
+                        {p.name}
+                      </Link>
+                      <div className="text-slate-500">
+                        {IDP_TYPE_LABELS[p.type]} · {p.issuer}
+                      </div>
+                    </td>
+                    <td className="px-4 py-3">
+                      <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${p.enabled ? "bg-green-50 text-green-700 ring-green-200" : "bg-slate-50 text-slate-600 ring-slate-200"}`}>
+                        {p.enabled ? "Enabled" : "Disabled"}
+                      </span>
+                    </td>
+                    <td className="px-4 py-3 text-slate-700">{p.usersCount}</td>
+                    <td className="px-4 py-3 text-right">
+                      {canManage && (
+                        <div className="flex justify-end gap-2">
+                          <ToggleProviderButton provider={p} />
+                          <DeleteProviderButton provider={p} />
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

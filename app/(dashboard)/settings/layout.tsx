@@ -1,0 +1,23 @@
+import { redirect } from "next/navigation";
+import { SettingsNav } from "@/components/idp/settings-nav";
+import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+
+export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  return (
+    <div className="max-w-4xl">
+      <PageHeader title="Settings" description="How people sign in to this account." />
+      {can(actor, "settings:read") ? (
+        <>
+          <SettingsNav />
+          {children}
+        </>
+      ) : (
+        <EmptyState title="Settings are for admins">The owner and admins manage how people sign in.</EmptyState>
+      )}
+    </div>
+  );
+}

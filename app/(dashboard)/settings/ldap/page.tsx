@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { LdapForm } from "@/components/idp/ldap-form";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { db } from "@/lib/db/client";
+import { groupNamesById } from "@/lib/groups/membership";
+import { getLdapSource } from "@/lib/idp/ldap/source";
+
+export const metadata: Metadata = { title: "LDAP · Settings · Latchkey" };
+
+export default async function LdapPage() {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  if (!can(actor, "settings:read")) return null;
+  const source = getLdapSource(actor);
+  const groups = [...groupNamesById(db(), actor.accountId)].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <div className="space-y-4">
+      <p className="text-sm text-slate-600">
+        Let people from an LDAP or Active Directory server sign in with their directory username and password on the normal sign-in form.
+      </p>
+      <LdapForm
+        readOnly={!can(actor, "settings:manage")}
+        groups={groups}
+        initial={{
+          name: source?.name ?? "LDAP",
+          enabled: source?.enabled ?? false,
+          url: source?.url ?? "",
+          startTls: source?.startTls ?? false,
+          bindDn: source?.bindDn ?? "",
+          bindPasswordSet: source?.bindPasswordSet ?? false,
+          searchBase: source?.searchBase ?? "",
+          userFilter: source?.userFilter ?? "(&(objectClass=inetOrgPerson)(uid={username}))",
+          usernameAttribute: source?.usernameAttribute ?? "uid",
+          emailAttribute: source?.emailAttribute ?? "mail",
+          nameAttribute: source?.nameAttribute ?? "cn",
+          groupSearchBase: source?.groupSearchBase ?? "",
+          groupFilter: source?.groupFilter ?? "(&(objectClass=groupOfNames)(member={dn}))",
+          groupNameAttribute: source?.groupNameAttribute ?? "cn",
+          groupMapping: source?.groupMapping ?? [],
+          autoCreate: source?.autoCreate ?? true,
+          defaultRole: source?.defaultRole ?? "user",
+        }}
+      />
+    </div>
+  );
+}

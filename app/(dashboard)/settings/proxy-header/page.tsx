@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { TrustedHeaderForm } from "@/components/idp/trusted-header-form";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { PEER_HEADER } from "@/lib/http/request-meta";
+import { getSignInSettings } from "@/lib/idp/sign-in-settings";
+
+export const metadata: Metadata = { title: "Proxy Header · Settings · Latchkey" };
+
+export default async function ProxyHeaderPage() {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  if (!can(actor, "settings:read")) return null;
+  const s = getSignInSettings(actor);
+  const peer = (await headers()).get(PEER_HEADER);
+  return (
+    <div className="space-y-4">
+      <p className="text-sm text-slate-600">
+        Behind a reverse proxy that signs people in itself (Authelia, oauth2-proxy, Authentik…), Latchkey can trust the user name the proxy passes in a header.
+      </p>
+      <TrustedHeaderForm
+        readOnly={!can(actor, "settings:manage")}
+        yourAddress={peer ? peer.replace(/^::ffff:/, "") : null}
+        initial={{
+          enabled: s.headerEnabled,
+          trustedRanges: s.headerTrustedRanges,
+          userHeader: s.headerUser,
+          emailHeader: s.headerEmail ?? "",
+          nameHeader: s.headerName ?? "",
+          autoCreate: s.headerAutoCreate,
+          defaultRole: s.headerDefaultRole,
+        }}
+      />
+    </div>
+  );
+}

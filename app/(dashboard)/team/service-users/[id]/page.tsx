@@ -1,0 +1,142 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { ServiceUserActions } from "@/components/service-users/service-user-actions";
+import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
+import { tokenRowsFor } from "@/components/tokens/token-rows";
+import { TokensTable } from "@/components/tokens/tokens-table";
+import { Alert } from "@/components/ui/alert";
+import { StatusBadge } from "@/components/users/badges";
+import { EditUserForm } from "@/components/users/edit-user-form";
+import { formatDateTime } from "@/components/users/format";
+import { ROLE_LABELS } from "@/components/users/role-label";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { db } from "@/lib/db/client";
+import { ROLES, type Role } from "@/lib/db/schema";
+import { NotFound } from "@/lib/errors";
+import { groupNamesById } from "@/lib/groups/membership";
+import { assertCanManageTokens } from "@/lib/tokens/rules";
+import { getUser } from "@/lib/users/queries";
+import { allows, assertCanDeleteUser, assertCanUpdateUser } from "@/lib/users/rules";
+import { userStatus } from "@/lib/users/status";
+
+export const metadata: Metadata = { title: "Service User · Latchkey" };
+
+const ROLE_MEANING: Partial<Record<Role, string>> = {
+  user: "Its tokens have read-only API access.",
+  auditor: "Its tokens read everything and change nothing.",
+  admin: "Its tokens have write access.",
+};
+
+function loadOr404<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof NotFound) notFound();
+    throw err;
+  }
+}
+
+export default async function ServiceUserPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  const { id } = await params;
+  const user = loadOr404(() => getUser(actor, id));
+  if (!user.isServiceUser) redirect(`/team/users/${id}`);
+  // Visible to this actor (getUser passed), so the rules decide between seeing tokens and not.
+  const tokens = tokenRowsFor(actor, id);
+  const created = (await searchParams).created === "1";
+  const groupNames = groupNamesById(db(), actor.accountId);
+  const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
+
+  const canManageTokens = allows(() => assertCanManageTokens(actor, user));
+  const canEdit = allows(() => assertCanUpdateUser(actor, user, { profile: true }));
+  const roles = ROLES.filter((role) => role === user.role || allows(() => assertCanUpdateUser(actor, user, { profile: false, role })));
+  const allowed = {
+    block: allows(() => assertCanUpdateUser(actor, user, { profile: false, isBlocked: !user.isBlocked })),
+    delete: allows(() => assertCanDeleteUser(actor, user)),
+  };
+
+  const facts: [string, React.ReactNode][] = [
+    ["Role", `${ROLE_LABELS[user.role]} — ${ROLE_MEANING[user.role] ?? ""}`],
+    ["Status", <StatusBadge key="s" status={userStatus(user)} />],
+    ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
+    ["Created", formatDateTime(user.createdAt)],
+  ];
+
+  return (
+    <div className="max-w-5xl space-y-8">
+      <div>
+        <Link href="/team/service-users" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
+          ← Service Users
+        </Link>
+        <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
+          <h1 className="text-2xl font-bold text-slate-900">
+            {user.name}
+            <span className="ml-2 align-middle rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">Service user</span>
+          </h1>
+          <ServiceUserActions user={{ id: user.id, name: user.name, isBlocked: user.isBlocked }} allowed={allowed} />
+        </div>
+      </div>
+
+      {created && <Alert tone="success">Service user created. Create a token for it below.</Alert>}
+      {user.isBlocked && <Alert tone="info">This service user is blocked: every one of its tokens is refused until it is unblocked.</Alert>}
+
+      <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <div className="flex flex-wrap items-center justify-between gap-4">
+          <div>
+            <h2 id="tokens-heading" className="text-base font-semibold text-slate-900">
+              Access tokens
+            </h2>
+            <p className="mt-1 text-sm text-slate-600">
+              Use one as <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code>. {ROLE_MEANING[user.role]}
+            </p>
+          </div>
+          {canManageTokens && <CreateTokenDialog userId={user.id} />}
+        </div>
+        <TokensTable tokens={tokens} canManage={canManageTokens} />
+      </section>
+
+      <section aria-labelledby="details-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <h2 id="details-heading" className="text-base font-semibold text-slate-900">
+          Details
+        </h2>
+        <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          {facts.map(([term, value]) => (
+            <div key={term}>
+              <dt className="text-slate-500">{term}</dt>
+              <dd className="mt-0.5 text-slate-900">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      {canEdit && (
+        <section aria-labelledby="edit-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <h2 id="edit-heading" className="mb-4 text-base font-semibold text-slate-900">
+            Edit service user
+          </h2>
+          <EditUserForm
+            user={{
+              id: user.id,
+              name: user.name,
+              email: null,
+              role: user.role,
+              isBlocked: user.isBlocked,
+              autoGroups: user.autoGroups,
+              emailEditable: false,
+            }}
+            roles={roles}
+            groups={groups}
+          />
+        </section>
+      )}
+    </div>
+  );
+}

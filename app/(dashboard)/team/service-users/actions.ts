@@ -1,0 +1,60 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { requireSessionActor } from "@/lib/auth/session-actor";
+import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { createUser, deleteUser, setUserBlocked } from "@/lib/users/lifecycle";
+import { createUserSchema } from "@/lib/users/schemas";
+
+const meta = async () => requestMeta(await headers());
+
+function refreshServiceUserPages(userId?: string) {
+  revalidatePath("/team/service-users");
+  if (userId) revalidatePath(`/team/service-users/${userId}`);
+}
+
+/** Creates the service user and opens its page, where its tokens are made. */
+export async function createServiceUserAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["name", "role"]);
+  let userId: string;
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(createUserSchema, { ...values, is_service_user: true, auto_groups: [] });
+    const { user } = await createUser(actor, input, await meta());
+    userId = user.id;
+    refreshServiceUserPages();
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+  redirect(`/team/service-users/${userId}?created=1`);
+}
+
+export async function setServiceUserBlockedAction(userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    setUserBlocked(actor, userId, isBlocked, await meta());
+    refreshServiceUserPages(userId);
+    return {
+      status: "success",
+      message: isBlocked ? "Service user blocked; its tokens are refused from now on" : "Service user unblocked; its tokens work again",
+    };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+export async function deleteServiceUserAction(userId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    deleteUser(actor, userId, await meta());
+  } catch (err) {
+    return formStateFromError(err);
+  }
+  refreshServiceUserPages();
+  redirect("/team/service-users?deleted=1");
+}

@@ -1,0 +1,50 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { requireSessionActor } from "@/lib/auth/session-actor";
+import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { createAccessToken, deleteAccessToken } from "@/lib/tokens/personal-tokens";
+import { createTokenSchema } from "@/lib/tokens/schemas";
+
+/** Tokens are shown on the owner's profile and, for service users, on their page and in the Service Users table. */
+function refreshTokenPages(userId: string) {
+  revalidatePath("/profile");
+  revalidatePath("/team/service-users");
+  revalidatePath(`/team/service-users/${userId}`);
+}
+
+/** The form's text as the API's JSON: a number of days, or nothing for the default. */
+function expiresInFrom(value: string | undefined): unknown {
+  if (value === undefined || value.trim() === "") return undefined;
+  const days = Number(value);
+  return Number.isFinite(days) ? days : value;
+}
+
+export async function createTokenAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["name", "expires_in"]);
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(createTokenSchema, { name: values.name, expires_in: expiresInFrom(values.expires_in) });
+    const { plain, token } = createAccessToken(actor, userId, input, requestMeta(await headers()));
+    refreshTokenPages(userId);
+    // The plain token goes to this one response and is never kept in form values.
+    return { status: "success", result: { token: plain, name: token.name, expiresAt: token.expiresAt.toISOString() } };
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+}
+
+export async function deleteTokenAction(userId: string, tokenId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    deleteAccessToken(actor, userId, tokenId, requestMeta(await headers()));
+    refreshTokenPages(userId);
+    return { status: "success", message: "Token deleted. It stopped working at once." };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}

@@ -1,0 +1,28 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { publicOrigin, toApiProvider } from "@/lib/idp/api-shape";
+import { deleteProvider, getProvider, updateProvider } from "@/lib/idp/providers";
+import { providerInputSchema } from "@/lib/idp/schemas";
+
+type Context = { params: Promise<{ id: string }> };
+
+export const GET = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  return Response.json(toApiProvider(getProvider(actor, (await params).id), publicOrigin(request.headers)));
+});
+
+/** The whole configuration; leave client_secret out to keep the stored one. */
+export const PUT = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  const { id } = await params;
+  const input = await readJson(request, providerInputSchema);
+  return Response.json(toApiProvider(updateProvider(actor, id, input, requestMeta(request.headers)), publicOrigin(request.headers)));
+});
+
+export const DELETE = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  deleteProvider(actor, (await params).id, requestMeta(request.headers));
+  return Response.json({});
+});

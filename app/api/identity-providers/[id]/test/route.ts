@@ -1,0 +1,20 @@
+import { assertCan } from "@/lib/auth/policy";
+import { apiActor } from "@/lib/http/api-actor";
+import { apiRoute } from "@/lib/http/route";
+import { fetchDiscovery } from "@/lib/idp/discovery";
+import { getProvider } from "@/lib/idp/providers";
+
+type Context = { params: Promise<{ id: string }> };
+
+/** "Test connection": fetches the provider's discovery document; 200 with ok true/false and a message. */
+export const POST = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  assertCan(actor, "settings:manage", "Only admins and the owner can test identity providers");
+  const provider = getProvider(actor, (await params).id);
+  const result = await fetchDiscovery(provider.issuer);
+  return Response.json(
+    result.ok
+      ? { ok: true, message: `Found ${result.issuer}`, issuer: result.issuer, authorization_endpoint: result.authorizationEndpoint, token_endpoint: result.tokenEndpoint, pkce_s256: result.pkce }
+      : { ok: false, message: result.message },
+  );
+});

@@ -1,0 +1,20 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { publicOrigin, toApiProvider } from "@/lib/idp/api-shape";
+import { createProvider, listProviders } from "@/lib/idp/providers";
+import { providerInputSchema } from "@/lib/idp/schemas";
+
+export const GET = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const origin = publicOrigin(request.headers);
+  return Response.json(listProviders(actor).map((p) => toApiProvider(p, origin)));
+});
+
+export const POST = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const input = await readJson(request, providerInputSchema);
+  const created = createProvider(actor, input, requestMeta(request.headers));
+  return Response.json(toApiProvider(created, publicOrigin(request.headers)));
+});

@@ -1,0 +1,21 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { toApiToken } from "@/lib/tokens/api-shape";
+import { deleteAccessToken } from "@/lib/tokens/personal-tokens";
+import { getAccessToken } from "@/lib/tokens/queries";
+
+type Context = { params: Promise<{ id: string; tokenId: string }> };
+
+export const GET = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  const { id, tokenId } = await params;
+  return Response.json(toApiToken(getAccessToken(actor, id, tokenId)));
+});
+
+export const DELETE = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  const { id, tokenId } = await params;
+  deleteAccessToken(actor, id, tokenId, requestMeta(request.headers));
+  return Response.json({});
+});

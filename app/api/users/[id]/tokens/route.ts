@@ -1,0 +1,24 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { toApiToken } from "@/lib/tokens/api-shape";
+import { createAccessToken } from "@/lib/tokens/personal-tokens";
+import { listAccessTokens } from "@/lib/tokens/queries";
+import { createTokenSchema } from "@/lib/tokens/schemas";
+
+type Context = { params: Promise<{ id: string }> };
+
+export const GET = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  return Response.json(listAccessTokens(actor, (await params).id).map(toApiToken));
+});
+
+/** {"name", "expires_in" (days, 1–365, default 30)} → the plain token, in this response only. */
+export const POST = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  const { id } = await params;
+  const input = await readJson(request, createTokenSchema);
+  const { plain, token } = createAccessToken(actor, id, input, requestMeta(request.headers));
+  return Response.json({ plain_token: plain, personal_access_token: toApiToken(token) });
+});

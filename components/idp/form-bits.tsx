@@ -1,0 +1,162 @@
+"use client";
+
+import { useState } from "react";
+import type { FieldErrors } from "@/lib/errors";
+import { Button } from "@/components/ui/button";
+
+/** Errors of a field and of its list items ("allowed_domains.0"), for one message list. */
+export function errorsFor(errors: FieldErrors | undefined, name: string): string[] | undefined {
+  if (!errors) return undefined;
+  const found = Object.entries(errors)
+    .filter(([k]) => k === name || k.startsWith(`${name}.`))
+    .flatMap(([, v]) => v);
+  return found.length ? [...new Set(found)] : undefined;
+}
+
+export function Checkbox({ name, label, hint, defaultChecked, disabled }: { name: string; label: string; hint?: string; defaultChecked?: boolean; disabled?: boolean }) {
+  return (
+    <label className="flex items-start gap-2 text-sm text-slate-900">
+      <input type="checkbox" name={name} defaultChecked={defaultChecked} disabled={disabled} className="mt-0.5" />
+      <span>
+        <span className="font-medium">{label}</span>
+        {hint && <span className="block text-xs text-slate-500">{hint}</span>}
+      </span>
+    </label>
+  );
+}
+
+export function TextArea({
+  label,
+  name,
+  defaultValue,
+  hint,
+  errors,
+  rows = 3,
+  disabled,
+}: {
+  label: string;
+  name: string;
+  defaultValue?: string;
+  hint?: string;
+  errors?: string[];
+  rows?: number;
+  disabled?: boolean;
+}) {
+  const id = `field-${name}`;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        defaultValue={defaultValue}
+        disabled={disabled}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={[hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ") || undefined}
+        className="mt-1 block w-full rounded-md border-0 px-3 py-2 font-mono text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-indigo-600 aria-[invalid=true]:ring-red-500"
+      />
+      {hint && (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
+      {errors?.length ? (
+        <ul id={`${id}-error`} className="mt-1 text-sm text-red-600">
+          {errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function Select({
+  id: givenId,
+  label,
+  name,
+  options,
+  defaultValue,
+  errors,
+  disabled,
+  onChange,
+}: {
+  id?: string;
+  label: string;
+  name: string;
+  options: { value: string; label: string }[];
+  defaultValue?: string;
+  errors?: string[];
+  disabled?: boolean;
+  onChange?: (value: string) => void;
+}) {
+  const id = givenId ?? `field-${name}`;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
+        {label}
+      </label>
+      <select
+        id={id}
+        name={name}
+        defaultValue={defaultValue}
+        disabled={disabled}
+        onChange={onChange ? (e) => onChange(e.target.value) : undefined}
+        aria-invalid={errors?.length ? true : undefined}
+        className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {errors?.length ? <p className="mt-1 text-sm text-red-600">{errors.join(" ")}</p> : null}
+    </div>
+  );
+}
+
+/** A read-only value with a Copy button (the redirect URL to register at the provider). */
+export function CopyField({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  const [copied, setCopied] = useState(false);
+  const id = `copy-${label.toLowerCase().replace(/\W+/g, "-")}`;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
+        {label}
+      </label>
+      <div className="mt-1 flex gap-2">
+        <input
+          id={id}
+          readOnly
+          value={value}
+          onFocus={(e) => e.currentTarget.select()}
+          className="block w-full rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
+        />
+        <Button
+          variant="secondary"
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(value);
+              setCopied(true);
+            } catch {
+              setCopied(false); // no clipboard permission (plain http): the value stays selectable
+            }
+          }}
+        >
+          {copied ? "Copied" : "Copy"}
+        </Button>
+      </div>
+      {hint && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
+    </div>
+  );
+}
+
+export const ROLE_OPTIONS = [
+  { value: "user", label: "User — sees only themselves" },
+  { value: "auditor", label: "Auditor — sees everything, changes nothing" },
+  { value: "admin", label: "Admin — manages users and settings" },
+];

@@ -1,0 +1,53 @@
+import { formatDateTime } from "@/components/users/format";
+import { isExpired, type AccessTokenRecord } from "@/lib/tokens/records";
+import { DeleteTokenButton } from "./delete-token-button";
+
+export type TokenRow = AccessTokenRecord & { createdByLabel: string };
+
+function ValidityBadge({ expired }: { expired: boolean }) {
+  const style = expired ? "bg-red-50 text-red-700 ring-red-200" : "bg-green-50 text-green-700 ring-green-200";
+  return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${style}`}>{expired ? "Expired" : "Valid"}</span>;
+}
+
+export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: TokenRow[]; canManage: boolean; now?: Date }) {
+  if (tokens.length === 0) return <p className="mt-3 text-sm text-slate-600">No tokens yet.</p>;
+  return (
+    <div className="mt-3 overflow-x-auto">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <tr>
+            <th scope="col" className="py-2 pr-4">Name</th>
+            <th scope="col" className="py-2 pr-4">Created</th>
+            <th scope="col" className="py-2 pr-4">Created by</th>
+            <th scope="col" className="py-2 pr-4">Expires</th>
+            <th scope="col" className="py-2 pr-4">Last used</th>
+            {canManage && (
+              <th scope="col" className="py-2">
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <td className="py-2 pr-4 font-medium text-slate-900">{t.name}</td>
+              <td className="py-2 pr-4 text-slate-700">{formatDateTime(t.createdAt)}</td>
+              <td className="py-2 pr-4 text-slate-700">{t.createdByLabel}</td>
+              <td className="py-2 pr-4 text-slate-700">
+                <span className="mr-2">{formatDateTime(t.expiresAt)}</span>
+                <ValidityBadge expired={isExpired(t, now)} />
+              </td>
+              <td className="py-2 pr-4 text-slate-700">{formatDateTime(t.lastUsedAt)}</td>
+              {canManage && (
+                <td className="py-2 text-right">
+                  <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * Trusted header authentication through the API: off by default, believed
+ * only from a trusted peer address (the socket's, never X-Forwarded-For), and
+ * the configuration refuses bad input and lock-outs.
+ */
+import http from "node:http";
+import { expect, test } from "@playwright/test";
+import { bearer, call, CookieJar, expectApiError, expectFieldErrors, SESSION_COOKIE } from "../support/api";
+import { OWNER, setUpOwner, useInstance } from "../support/instance";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+
+let token: string;
+
+type Answer = { status: number; location: string | null; cookie: string; signedIn: boolean };
+
+/** GET /auth/proxy from a chosen local source address, on a connection of its own. */
+function proxySignIn(fromAddress: string, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(instance.url("/auth/proxy?callbackUrl=%2Fteam%2Fusers"), { localAddress: fromAddress, headers, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => {
+        const jar = new CookieJar();
+        const h = new Headers();
+        for (const c of res.headers["set-cookie"] ?? []) h.append("set-cookie", c);
+        jar.update(h);
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null, cookie: jar.header, signedIn: jar.has(SESSION_COOKIE) });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const asOwner = { "remote-user": "olive", "remote-email": OWNER.email };
+
+test.beforeAll(async () => {
+  token = (await setUpOwner(instance)).personal_access_token;
+});
+
+test("the header is ignored while header sign-in is off (the default)", async () => {
+  const settings = await call(instance, "/api/settings/trusted-header", { headers: bearer(token) });
+  expect(settings.body).toMatchObject({ enabled: false, user_header: "Remote-User", trusted_ranges: [] });
+  const answer = await proxySignIn("127.0.0.1", asOwner);
+  expect(answer.signedIn).toBe(false);
+  expect(answer.location).toContain("/login?error=proxy_header_missing");
+});
+
+test("local sign-in can't be turned off while it is the owner's only way in", async () => {
+  const res = await call(instance, "/api/settings/sign-in", { method: "PUT", headers: bearer(token), json: { local_login_enabled: false } });
+  expect(expectApiError(res, 412).message).toContain("no way to sign in");
+  expect((await call(instance, "/api/settings/sign-in", { headers: bearer(token) })).body).toMatchObject({ local_login_enabled: true });
+});
+
+test("bad settings get field messages", async () => {
+  const bad = await call(instance, "/api/settings/trusted-header", {
+    method: "PUT",
+    headers: bearer(token),
+    json: { enabled: true, trusted_ranges: ["10.0.0.0/33", "not an address"], user_header: "Remote User" },
+  });
+  expectFieldErrors(bad, "trusted_ranges.0", "trusted_ranges.1", "user_header");
+  const empty = await call(instance, "/api/settings/trusted-header", { method: "PUT", headers: bearer(token), json: { enabled: true } });
+  expectFieldErrors(empty, "trusted_ranges");
+});
+
+test("a trusted peer's header signs the user in; the same header from another address is ignored", async () => {
+  const saved = await call(instance, "/api/settings/trusted-header", {
+    method: "PUT",
+    headers: bearer(token),
+    json: { enabled: true, trusted_ranges: ["127.0.0.1/32"], email_header: "Remote-Email" },
+  });
+  expect(saved.status, saved.text).toBe(200);
+  expect(saved.body).toMatchObject({ enabled: true, trusted_ranges: ["127.0.0.1/32"], user_header: "Remote-User", email_header: "Remote-Email" });
+
+  // 127.0.0.2 is not trusted, whatever it claims about itself.
+  const spoofed = await proxySignIn("127.0.0.2", { ...asOwner, "x-forwarded-for": "127.0.0.1", "x-latchkey-peer": "127.0.0.1", "x-real-ip": "127.0.0.1" });
+  expect(spoofed.signedIn).toBe(false);
+  expect(spoofed.location).toContain("/login?error=proxy_header_missing");
+
+  const trusted = await proxySignIn("127.0.0.1", asOwner);
+  expect(trusted.signedIn, `status ${trusted.status}, location ${trusted.location}`).toBe(true);
+  expect(trusted.location).toMatch(/\/team\/users$/);
+  const me = await call<{ email: string; role: string }>(instance, "/api/users/current", { headers: { cookie: trusted.cookie } });
+  expect(me.status).toBe(200);
+  expect(me.body).toMatchObject({ email: OWNER.email, role: "owner" });
+
+  // Someone the proxy vouches for but Latchkey doesn't know: refused while auto-create is off.
+  const stranger = await proxySignIn("127.0.0.1", { "remote-user": "sam", "remote-email": "sam@example.com" });
+  expect(stranger.signedIn).toBe(false);
+  expect(stranger.location).toContain("error=refused_not_invited");
+});

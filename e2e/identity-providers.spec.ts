@@ -1,0 +1,132 @@
+/**
+ * External identity providers end to end: an admin adds a real OpenID
+ * Connect provider (oidc-provider, run locally) in Settings, a new person
+ * signs in through it and appears in Team → Users with its badge; a provider
+ * that is down gets a clear message while local sign-in keeps working; a
+ * directory user signs in on the normal form against a real OpenLDAP.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./support/browser";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
+import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+
+let idp: TestOidcProvider | undefined;
+let slapd: Slapd | undefined;
+
+test.afterAll(async () => {
+  await idp?.stop();
+  await slapd?.stop();
+});
+
+async function signOut(page: Page, name: string) {
+  await page.getByRole("button", { name }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+test("an admin adds an OIDC provider and a new person signs in through it", async ({ page }) => {
+  await setUpOwner(instance);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "OpenID Connect providers" })).toBeVisible();
+  await page.getByRole("link", { name: "Add Provider" }).click();
+
+  // Register the redirect URL at the provider first, as an admin would.
+  const redirectUrl = await page.getByLabel("Redirect URL").inputValue();
+  expect(redirectUrl).toMatch(new RegExp(`^${instance.baseURL}/api/auth/callback/[0-9a-f-]{36}$`));
+  idp = await startOidcProvider(redirectUrl);
+
+  await page.getByLabel("Type").selectOption("oidc");
+  await page.getByLabel("Display name").fill("Test IdP");
+  await page.getByLabel("Issuer URL").fill(`${idp.issuer}/nope`);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "openid-configuration" })).toBeVisible();
+  await page.getByLabel("Issuer URL").fill(idp.issuer);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText(`Connected: ${idp.issuer} answered`)).toBeVisible();
+  await page.getByLabel("Client ID").fill(idp.clientId);
+  await page.getByLabel("Client secret").fill(idp.clientSecret);
+  await page.getByRole("button", { name: "Add Provider" }).click();
+  await expect(page.getByText("Provider added.")).toBeVisible();
+  // The secret is never shown again.
+  expect(await page.content()).not.toContain(idp.clientSecret);
+  await signOut(page, OWNER.name);
+
+  // A new person signs in through the provider.
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await expect(page.getByRole("heading", { name: "Test IdP sign-in" })).toBeVisible();
+  await page.getByLabel("Username").fill(TEST_IDP_USER.login);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in to Test IdP" }).click();
+  await expect(page.getByText("Wrong username or password")).toBeVisible();
+  await page.getByLabel("Username").fill(TEST_IDP_USER.login);
+  await page.getByLabel("Password").fill(TEST_IDP_USER.password);
+  await page.getByRole("button", { name: "Sign in to Test IdP" }).click();
+  await expect(page).toHaveURL(/\/team\/users/);
+  // Signed in as Pat, who has no password here: no Change Password.
+  await page.getByRole("button", { name: TEST_IDP_USER.name }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Change Password" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+
+  // The owner sees Pat as a user with the provider's badge.
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  const row = page.getByRole("row", { name: new RegExp(TEST_IDP_USER.name) });
+  await expect(row).toContainText(TEST_IDP_USER.email);
+  await expect(row).toContainText("Test IdP");
+  await expect(page.getByRole("row", { name: new RegExp(OWNER.name) })).toContainText("Local");
+  await page.screenshot({ path: test.info().outputPath("users-with-idp-badge.png"), fullPage: true });
+});
+
+test("a provider that is down gets a clear message and never blocks local sign-in", async ({ page }) => {
+  await idp!.stop();
+  await page.goto(instance.url("/login"));
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await expect(page.getByText("Test IdP is unavailable right now")).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+  await page.screenshot({ path: test.info().outputPath("provider-down.png"), fullPage: true });
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/team\/users/);
+});
+
+test("an admin connects LDAP and a directory user signs in on the form and is created", async ({ page }) => {
+  slapd = await startSlapd();
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/settings/ldap"));
+  await page.getByLabel("Name", { exact: true }).fill("Corp Directory");
+  await page.getByLabel("Server URL").fill(slapd.url);
+  await page.getByLabel("Bind DN").fill(LDAP_ADMIN.dn);
+  await page.getByLabel("Bind password").fill(LDAP_ADMIN.password);
+  await page.getByLabel("User search base").fill(`ou=people,${LDAP_BASE}`);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText(`Connected to ${slapd.url}`)).toBeVisible();
+  await page.getByLabel("Enabled").check();
+  await page.getByRole("button", { name: "Save LDAP settings" }).click();
+  await expect(page.getByText("LDAP settings saved. Directory users can sign in")).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("ldap-settings.png"), fullPage: true });
+  await signOut(page, OWNER.name);
+
+  await page.getByLabel("Email or username").fill("dora");
+  await page.getByLabel("Password").fill("wrong password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByText("Invalid username or password")).toBeVisible();
+  await page.getByLabel("Email or username").fill("dora");
+  await page.getByLabel("Password").fill(LDAP_PEOPLE.dora.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/team\/users/);
+  await expect(page.getByRole("button", { name: LDAP_PEOPLE.dora.name })).toBeVisible();
+  await signOut(page, LDAP_PEOPLE.dora.name);
+
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  const row = page.getByRole("row", { name: new RegExp(LDAP_PEOPLE.dora.name) });
+  await expect(row).toContainText(LDAP_PEOPLE.dora.email);
+  await expect(row).toContainText("Corp Directory");
+});

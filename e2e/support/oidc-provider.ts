@@ -1,0 +1,61 @@
+/**
+ * Starts the local OpenID Connect provider (./oidc-provider-server.mjs, the
+ * `oidc-provider` package) on a free loopback port for one test, with one
+ * client and one test user.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+
+export const TEST_IDP_USER = { login: "pat", password: "pat's idp passphrase", sub: "pat-0001", email: "pat@idp.example", name: "Pat Provider" };
+
+export type TestOidcProvider = { issuer: string; clientId: string; clientSecret: string; stop: () => Promise<void> };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startOidcProvider(redirectUri: string): Promise<TestOidcProvider> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const clientId = "latchkey-e2e";
+  const clientSecret = "e2e-client-secret-7c1f0b";
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, "oidc-provider-server.mjs")], {
+    env: { ...process.env, PORT: String(port), CLIENT_ID: clientId, CLIENT_SECRET: clientSecret, REDIRECT_URI: redirectUri, USER_JSON: JSON.stringify(TEST_IDP_USER) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`oidc-provider exited early (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(`${issuer}/.well-known/openid-configuration`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`oidc-provider did not start within 15 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * A real OpenLDAP server for tests: Debian's slapd, run as the current user
+ * on a free loopback port, with a throwaway slapd.conf and MDB database in a
+ * temp dir loaded from a small fixture directory (slapadd). It never touches
+ * a system slapd instance. Used by the unit tests of lib/idp/ldap and by the
+ * browser test of LDAP sign-in.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export const LDAP_BASE = "dc=example,dc=org";
+export const LDAP_ADMIN = { dn: `cn=admin,${LDAP_BASE}`, password: "admin-secret-for-tests" };
+
+/** People in the fixture directory (passwords are test fixtures only). */
+export const LDAP_PEOPLE = {
+  dora: { uid: "dora", password: "dora directory passphrase", email: "dora@example.org", name: "Dora Directory" },
+  eve: { uid: "eve", password: "eve directory passphrase", email: "eve@example.org", name: "Eve Engineer" },
+  nomail: { uid: "nomail", password: "no mail passphrase", email: null, name: "No Mail" },
+};
+
+const SLAPD_CANDIDATES = ["/usr/sbin/slapd", "/usr/local/libexec/slapd", "/usr/libexec/slapd"];
+const SLAPADD_CANDIDATES = ["/usr/sbin/slapadd", "/usr/local/sbin/slapadd"];
+const SCHEMA_DIR = "/etc/ldap/schema";
+const MODULE_DIR = "/usr/lib/ldap";
+
+function findBinary(candidates: string[]): string | undefined {
+  return candidates.find((p) => fs.existsSync(p));
+}
+
+/** Throws (never skips) with what to install when OpenLDAP isn't there. */
+export function requireSlapd(): { slapd: string; slapadd: string } {
+  const slapd = findBinary(SLAPD_CANDIDATES);
+  const slapadd = findBinary(SLAPADD_CANDIDATES);
+  if (!slapd || !slapadd || !fs.existsSync(path.join(SCHEMA_DIR, "inetorgperson.schema"))) {
+    throw new Error(
+      "The LDAP tests need a real OpenLDAP server, and slapd is not installed. " +
+        "Install it with: DEBIAN_FRONTEND=noninteractive apt-get install -y slapd ldap-utils (.ci/run does this).",
+    );
+  }
+  return { slapd, slapadd };
+}
+
+function fixture(): string {
+  const person = (p: { uid: string; password: string; email: string | null; name: string }) =>
+    [
+      `dn: uid=${p.uid},ou=people,${LDAP_BASE}`,
+      "objectClass: inetOrgPerson",
+      `uid: ${p.uid}`,
+      `cn: ${p.name}`,
+      `sn: ${p.name.split(" ").at(-1)}`,
+      ...(p.email ? [`mail: ${p.email}`] : []),
+      `userPassword: ${p.password}`,
+      "",
+    ].join("\n");
+  return [
+    `dn: ${LDAP_BASE}\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n`,
+    `dn: ou=people,${LDAP_BASE}\nobjectClass: organizationalUnit\nou: people\n`,
+    `dn: ou=groups,${LDAP_BASE}\nobjectClass: organizationalUnit\nou: groups\n`,
+    person(LDAP_PEOPLE.dora),
+    person(LDAP_PEOPLE.eve),
+    person(LDAP_PEOPLE.nomail),
+    `dn: cn=engineers,ou=groups,${LDAP_BASE}\nobjectClass: groupOfNames\ncn: engineers\nmember: uid=eve,ou=people,${LDAP_BASE}\n`,
+  ].join("\n");
+}
+
+function config(dir: string): string {
+  return [
+    ...["core", "cosine", "inetorgperson", "nis"].map((s) => `include ${SCHEMA_DIR}/${s}.schema`),
+    fs.existsSync(path.join(MODULE_DIR, "back_mdb.la")) || fs.existsSync(path.join(MODULE_DIR, "back_mdb.so")) ? `modulepath ${MODULE_DIR}\nmoduleload back_mdb` : "",
+    `pidfile ${dir}/slapd.pid`,
+    `argsfile ${dir}/slapd.args`,
+    "database mdb",
+    "maxsize 16777216",
+    `suffix "${LDAP_BASE}"`,
+    `rootdn "${LDAP_ADMIN.dn}"`,
+    `rootpw ${LDAP_ADMIN.password}`,
+    `directory ${dir}/data`,
+    "access to attrs=userPassword by anonymous auth by * none",
+    "access to * by * read",
+    "",
+  ].join("\n");
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export type Slapd = { url: string; port: number; stop: () => Promise<void> };
+
+export async function startSlapd(): Promise<Slapd> {
+  const { slapd, slapadd } = requireSlapd();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-slapd-"));
+  fs.mkdirSync(path.join(dir, "data"));
+  fs.writeFileSync(path.join(dir, "slapd.conf"), config(dir));
+  fs.writeFileSync(path.join(dir, "fixture.ldif"), fixture());
+  const load = spawnSync(slapadd, ["-f", path.join(dir, "slapd.conf"), "-l", path.join(dir, "fixture.ldif")], { encoding: "utf8" });
+  if (load.status !== 0) throw new Error(`slapadd failed (${load.status}):\n${load.stderr}`);
+  const port = await freePort();
+  let output = "";
+  // -d 0: stay in the foreground (so the test owns the process) without debug output.
+  const child: ChildProcess = spawn(slapd, ["-f", path.join(dir, "slapd.conf"), "-h", `ldap://127.0.0.1:${port}/`, "-d", "0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const deadline = Date.now() + 15_000;
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null) throw new Error(`slapd exited early (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`slapd did not listen on ${port} within 15 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `ldap://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

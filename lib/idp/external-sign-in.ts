@@ -1,0 +1,300 @@
+/**
+ * Signing in someone an external source vouched for (an OIDC provider, the
+ * LDAP directory, a trusted proxy): find their user by (source, subject),
+ * or claim/link/create one by the rules of that source, refuse blocked users,
+ * and create our server-side session row, all in one write transaction with
+ * its activity events. Refusals are recorded with their reason and thrown as
+ * ExternalSignInRefused, whose message is safe to show the person.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { RequestMeta } from "@/lib/auth/actor";
+import { recordEvent } from "@/lib/audit/record";
+import { writeTransaction, type Tx } from "@/lib/db/client";
+import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { groups, invites, users, type Role, type UserRow } from "@/lib/db/schema";
+import { retireInviteToken } from "@/lib/invites/invites";
+import { isExpired, openInvite } from "@/lib/invites/records";
+import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
+import { createSession } from "@/lib/sessions/sessions";
+import { refreshDirectoryUsers } from "@/lib/users/directory";
+import { emailSchema } from "@/lib/users/fields";
+import { findUserRowsByEmail, openIdentity, sealEmail, sealName, userLabel } from "@/lib/users/records";
+
+export type ExternalIdentity = {
+  /** The source: an OIDC provider id, the LDAP source id, or "header". */
+  idpId: string;
+  /** The person's stable id at that source. */
+  subject: string;
+  email: string | null;
+  /** Whether the source vouches for the email (OIDC email_verified; directories and proxies are trusted). */
+  emailVerified: boolean;
+  name: string | null;
+};
+
+export type ExternalPolicy = {
+  method: "oidc" | "ldap" | "header";
+  /** The source's display name, for events and messages. */
+  sourceName: string;
+  /** Who may come in the first time: anyone, verified emails of allowed domains, or nobody new. */
+  signup: "open" | "domains" | "existing";
+  allowedDomains: string[];
+  /** Link an existing local user with the same verified email (turning them into a user of this source). */
+  allowLinking: boolean;
+  /** Sign in an existing user with the same email as they are, without linking (the trusted proxy). */
+  matchByEmail: boolean;
+  defaultRole: Role;
+  defaultGroups: string[];
+  /** Keep these groups in step with the source on every sign-in: [all mapped ids, ids the person should have]. */
+  syncGroups?: { managed: string[]; member: string[] };
+};
+
+export const REFUSAL_REASONS = [
+  "no_email",
+  "email_not_verified",
+  "email_taken",
+  "not_invited",
+  "domain_not_allowed",
+  "blocked_user",
+  "service_user",
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** What the person is told; the activity log keeps the reason code. */
+export function refusalMessage(reason: RefusalReason, sourceName: string): string {
+  switch (reason) {
+    case "no_email":
+      return `${sourceName} did not share a usable email address, which Latchkey needs to set up your account.`;
+    case "email_not_verified":
+      return `${sourceName} did not confirm that your email address is verified.`;
+    case "email_taken":
+      return `An account with your email already exists in Latchkey, and ${sourceName} is not allowed to link to it. Ask an admin.`;
+    case "not_invited":
+      return `You don't have a Latchkey account yet. Ask an admin to add you before signing in with ${sourceName}.`;
+    case "domain_not_allowed":
+      return `Accounts of your email domain can't sign in with ${sourceName}.`;
+    case "blocked_user":
+      return "Your account is blocked. Ask an admin.";
+    case "service_user":
+      return "Service users can't sign in.";
+  }
+}
+
+export class ExternalSignInRefused extends Error {
+  constructor(
+    readonly reason: RefusalReason,
+    sourceName: string,
+  ) {
+    super(refusalMessage(reason, sourceName));
+  }
+}
+
+export type ExternalSignedIn = { userId: string; sessionId: string; created: boolean; linked: boolean };
+
+function findBySubject(tx: Tx, accountId: string, idpId: string, subject: string): UserRow | undefined {
+  return tx
+    .select()
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.idpId, idpId), eq(users.idpSubject, subject)))
+    .get();
+}
+
+function existingGroupIds(tx: Tx, accountId: string, ids: string[]): string[] {
+  if (ids.length === 0) return [];
+  const known = new Set(tx.select({ id: groups.id }).from(groups).where(eq(groups.accountId, accountId)).all().map((g) => g.id));
+  return [...new Set(ids)].filter((id) => known.has(id));
+}
+
+function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+}
+
+type Found = { row: UserRow; created: boolean; linked: boolean };
+
+/** Finds, claims, links or creates the user; throws ExternalSignInRefused with the reason otherwise. */
+function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Found {
+  const known = findBySubject(tx, accountId, who.idpId, who.subject);
+  if (known) return { row: known, created: false, linked: false };
+
+  const email = who.email ? emailSchema.safeParse(who.email) : null;
+  if (!email?.success) {
+    throw new ExternalSignInRefused("no_email", policy.sourceName);
+  }
+  if (!who.emailVerified) {
+    throw new ExternalSignInRefused("email_not_verified", policy.sourceName);
+  }
+  const address = email.data;
+  const sameEmail = findUserRowsByEmail(tx, address).find((r) => r.accountId === accountId);
+  if (sameEmail) {
+    if (sameEmail.isServiceUser) throw new ExternalSignInRefused("email_taken", policy.sourceName);
+    // Someone an admin created for this source ahead of time: their first sign-in claims the row.
+    const preCreated = sameEmail.idpId === who.idpId && sameEmail.idpSubject === null;
+    if (preCreated || (policy.allowLinking && sameEmail.idpId === null)) {
+      tx.update(users)
+        .set({ idpId: who.idpId, idpSubject: who.subject, passwordHash: null, mustChangePassword: false })
+        .where(and(eq(users.accountId, accountId), eq(users.id, sameEmail.id)))
+        .run();
+      const label = userLabel(openIdentity(sameEmail));
+      recordEvent(tx, {
+        accountId,
+        action: "user.idp.linked",
+        actor: { type: "user", id: sameEmail.id, label },
+        target: { type: "user", id: sameEmail.id, label },
+        details: { method: policy.method, idp_id: who.idpId, provider: policy.sourceName, had_local_password: sameEmail.passwordHash !== null },
+        meta,
+        at: now,
+      });
+      return { row: { ...sameEmail, idpId: who.idpId, idpSubject: who.subject, passwordHash: null }, created: false, linked: true };
+    }
+    if (policy.matchByEmail) return { row: sameEmail, created: false, linked: false };
+    throw new ExternalSignInRefused("email_taken", policy.sourceName);
+  }
+
+  // Someone an admin invited: the provider's verified email accepts the invite, with its role and groups.
+  const invited = acceptPendingInvite(tx, accountId, address, who, policy, meta, now);
+  if (invited) return { row: invited, created: true, linked: false };
+
+  if (policy.signup === "existing") {
+    throw new ExternalSignInRefused("not_invited", policy.sourceName);
+  }
+  if (policy.signup === "domains" && !policy.allowedDomains.includes(domainOf(address))) {
+    throw new ExternalSignInRefused("domain_not_allowed", policy.sourceName);
+  }
+
+  const id = crypto.randomUUID();
+  const name = (who.name ?? "").trim().slice(0, 100) || address;
+  tx.insert(users)
+    .values({
+      id,
+      accountId,
+      ...sealEmail(id, address),
+      ...sealName(id, name),
+      role: policy.defaultRole,
+      passwordHash: null,
+      idpId: who.idpId,
+      idpSubject: who.subject,
+      createdAt: now,
+    })
+    .run();
+  const groupIds = existingGroupIds(tx, accountId, policy.defaultGroups);
+  setUserGroups(tx, accountId, id, groupIds);
+  recordEvent(tx, {
+    accountId,
+    action: "user.created",
+    actor: { type: "user", id, label: name },
+    target: { type: "user", id, label: name },
+    details: { role: policy.defaultRole, auto_groups: groupIds, method: policy.method, idp_id: who.idpId, provider: policy.sourceName, just_in_time: true },
+    meta,
+    at: now,
+  });
+  const row = tx.select().from(users).where(eq(users.id, id)).get()!;
+  return { row, created: true, linked: false };
+}
+
+function acceptPendingInvite(
+  tx: Tx,
+  accountId: string,
+  email: string,
+  who: ExternalIdentity,
+  policy: ExternalPolicy,
+  meta: RequestMeta,
+  now: Date,
+): UserRow | null {
+  const row = tx
+    .select()
+    .from(invites)
+    .where(and(eq(invites.accountId, accountId), eq(invites.emailIndex, emailBlindIndex(email))))
+    .get();
+  if (!row) return null;
+  const invite = openInvite(row);
+  if (isExpired(invite, now)) return null;
+  const id = crypto.randomUUID();
+  const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
+  tx.insert(users)
+    .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, name), role: invite.role, passwordHash: null, idpId: who.idpId, idpSubject: who.subject, createdAt: now })
+    .run();
+  const groupIds = existingGroupIds(tx, accountId, invite.autoGroups);
+  setUserGroups(tx, accountId, id, groupIds);
+  tx.delete(invites).where(eq(invites.id, invite.id)).run();
+  retireInviteToken(tx, accountId, row.tokenDigest, "used", now);
+  const self = { type: "user" as const, id, label: name };
+  recordEvent(tx, {
+    accountId,
+    action: "invite.accepted",
+    actor: self,
+    target: { type: "invite", id: invite.id, label: name },
+    details: { invited_by: invite.createdBy, method: policy.method, idp_id: who.idpId, provider: policy.sourceName },
+    meta,
+    at: now,
+  });
+  recordEvent(tx, {
+    accountId,
+    action: "user.created",
+    actor: self,
+    target: { type: "user", id, label: name },
+    details: { role: invite.role, auto_groups: groupIds, via: "invite", method: policy.method, idp_id: who.idpId, provider: policy.sourceName },
+    meta,
+    at: now,
+  });
+  return tx.select().from(users).where(eq(users.id, id)).get()!;
+}
+
+function syncMappedGroups(tx: Tx, accountId: string, userId: string, sync: NonNullable<ExternalPolicy["syncGroups"]>): void {
+  const managed = new Set(existingGroupIds(tx, accountId, sync.managed));
+  if (managed.size === 0) return;
+  const mine = new Set(groupIdsOfUser(tx, accountId, userId));
+  // Groups the mapping doesn't mention are the admins' business and stay as they are.
+  const wanted = new Set([...mine].filter((g) => !managed.has(g)));
+  for (const g of sync.member) if (managed.has(g)) wanted.add(g);
+  const same = wanted.size === mine.size && [...wanted].every((g) => mine.has(g));
+  if (!same) setUserGroups(tx, accountId, userId, [...wanted]);
+}
+
+function recordRefusal(accountId: string, err: ExternalSignInRefused, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, user?: { id: string; label: string }) {
+  writeTransaction((tx) =>
+    recordEvent(tx, {
+      accountId,
+      action: "user.login.failed",
+      actor: user ? { type: "user", id: user.id, label: user.label } : { type: "anonymous", id: null },
+      target: user ? { type: "user", id: user.id, label: user.label } : undefined,
+      details: { reason: err.reason, method: policy.method, idp_id: who.idpId, provider: policy.sourceName },
+      meta,
+    }),
+  );
+}
+
+export function signInExternal(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): ExternalSignedIn {
+  const now = new Date();
+  let blocked: { id: string; label: string } | undefined;
+  try {
+    const result = writeTransaction((tx) => {
+      const found = identify(tx, accountId, who, policy, meta, now);
+      const label = userLabel(openIdentity(found.row));
+      if (found.row.isBlocked) {
+        blocked = { id: found.row.id, label };
+        throw new ExternalSignInRefused("blocked_user", policy.sourceName);
+      }
+      if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);
+      if (policy.syncGroups) syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);
+      tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, found.row.id)).run();
+      const sessionId = createSession(tx, found.row, meta, now);
+      recordEvent(tx, {
+        accountId,
+        action: "user.login",
+        actor: { type: "user", id: found.row.id, label },
+        target: { type: "user", id: found.row.id, label },
+        details: { method: policy.method, idp_id: who.idpId, provider: policy.sourceName },
+        meta,
+        at: now,
+      });
+      return { userId: found.row.id, sessionId, created: found.created, linked: found.linked };
+    });
+    refreshDirectoryUsers(accountId, [result.userId]);
+    return result;
+  } catch (err) {
+    // The transaction rolled back (nothing was created or linked); the refusal is recorded on its own.
+    if (err instanceof ExternalSignInRefused) recordRefusal(accountId, err, who, policy, meta, blocked);
+    throw err;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * LDAP against a real OpenLDAP server (Debian's slapd, started here on a
+ * loopback port with a small fixture directory). Without slapd installed
+ * these tests fail and say what to install.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "@/e2e/support/slapd";
+import { SignInFailed, SignInRefused, SignInUnavailable, signInWithPassword } from "@/lib/auth/password-sign-in";
+import { db } from "@/lib/db/client";
+import { createGroup } from "@/lib/groups/groups";
+import { groupIdsOfUser } from "@/lib/groups/membership";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { createAccount, createUser, lastEvent, META, startSession, userRow } from "@/test/factories";
+import { ldapInputSchema } from "../schemas";
+import { saveLdapSource, testLdapSource } from "./source";
+
+let slapd: Slapd;
+let accountId: string;
+let owner: ReturnType<typeof startSession>;
+
+const settings = (over: Record<string, unknown> = {}) =>
+  ldapInputSchema.parse({
+    name: "Corp Directory",
+    enabled: true,
+    url: slapd.url,
+    bind_dn: LDAP_ADMIN.dn,
+    bind_password: LDAP_ADMIN.password,
+    search_base: `ou=people,${LDAP_BASE}`,
+    ...over,
+  });
+
+beforeAll(async () => {
+  slapd = await startSlapd();
+  accountId = createAccount();
+  owner = startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
+}, 30_000);
+
+afterAll(async () => {
+  await slapd?.stop();
+});
+
+async function refused(identifier: string, password: string): Promise<SignInFailed> {
+  const err = await signInWithPassword(identifier, password, META).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(SignInFailed);
+  return err as SignInFailed;
+}
+
+describe("LDAP source", () => {
+  it("tests the connection with a clear message either way", async () => {
+    expect(await testLdapSource(owner, settings())).toMatchObject({ ok: true, message: expect.stringContaining("finds 3 users") });
+    const wrong = await testLdapSource(owner, settings({ bind_password: "not the password" }));
+    expect(wrong).toMatchObject({ ok: false, message: expect.stringContaining("refused the bind DN") });
+    const down = await testLdapSource(owner, settings({ url: "ldap://127.0.0.1:1" }));
+    expect(down).toMatchObject({ ok: false, message: expect.stringContaining("refused") });
+  });
+
+  it("stores the bind password sealed and keeps it when left empty", () => {
+    const saved = saveLdapSource(owner, settings({ enabled: false }), META);
+    expect(saved).toMatchObject({ bindPasswordSet: true });
+    expect(JSON.stringify(saved)).not.toContain(LDAP_ADMIN.password);
+    expect(JSON.stringify(lastEvent())).not.toContain(LDAP_ADMIN.password);
+    saveLdapSource(owner, settings({ enabled: false, bind_password: undefined }), META);
+    expect(lastEvent()).toMatchObject({ action: "ldap.created" }); // nothing changed: no new event
+  });
+});
+
+describe("directory sign-in on the normal form", () => {
+  it("creates a directory user at the first sign-in, with no local password, and signs them in again", async () => {
+    saveLdapSource(owner, settings(), META);
+    const first = await signInWithPassword("dora", LDAP_PEOPLE.dora.password, META);
+    const row = userRow(first.userId)!;
+    expect(row).toMatchObject({ idpSubject: "dora", passwordHash: null, role: "user" });
+    expect(resolveSession(first.sessionId)).toMatchObject({ userId: first.userId });
+    expect(lastEvent()).toMatchObject({ action: "user.login", details: expect.objectContaining({ method: "ldap" }) });
+    // Again by username, and by email.
+    expect((await signInWithPassword("Dora", LDAP_PEOPLE.dora.password, META)).userId).toBe(first.userId);
+    expect((await signInWithPassword(LDAP_PEOPLE.dora.email, LDAP_PEOPLE.dora.password, META)).userId).toBe(first.userId);
+  });
+
+  it("gives a wrong directory password, an unknown name and a wrong local password the same message", async () => {
+    await createUser(accountId, { email: "local@example.com", password: "local user passphrase" });
+    const wrong = await refused("dora", "not dora's password");
+    const unknown = await refused("nobody-here", "whatever password");
+    const local = await refused("local@example.com", "wrong local password");
+    expect(wrong.message).toBe(unknown.message);
+    expect(local.message).toBe(unknown.message);
+    expect(lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "wrong_password" }) });
+    // Local users still sign in with LDAP on.
+    await expect(signInWithPassword("local@example.com", "local user passphrase", META)).resolves.toMatchObject({ mustChangePassword: false });
+  });
+
+  it("maps directory groups and refuses new people when auto-create is off", async () => {
+    const engineering = createGroup(owner, { name: "Engineering" }, META);
+    saveLdapSource(owner, settings({ group_search_base: `ou=groups,${LDAP_BASE}`, group_mapping: [{ ldap_group: "engineers", group_id: engineering.id }] }), META);
+    const eve = await signInWithPassword("eve", LDAP_PEOPLE.eve.password, META);
+    expect(groupIdsOfUser(db(), accountId, eve.userId)).toEqual([engineering.id]);
+
+    saveLdapSource(owner, settings({ auto_create: false }), META);
+    const err = await refused("nomail", LDAP_PEOPLE.nomail.password);
+    expect(err).toBeInstanceOf(SignInRefused);
+    expect((err as SignInRefused).reason).toBe("no_email");
+  });
+
+  it("keeps local sign-in working while the directory is down", async () => {
+    saveLdapSource(owner, settings({ url: "ldap://127.0.0.1:1" }), META);
+    await expect(signInWithPassword("local@example.com", "local user passphrase", META)).resolves.toBeTruthy();
+    expect(await refused("dora", LDAP_PEOPLE.dora.password)).toBeInstanceOf(SignInUnavailable);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Signing in a directory user on the normal sign-in form: find them with the
+ * user filter, check the password by binding as them, then find or create
+ * their Latchkey user (./../external-sign-in.ts) and sync mapped groups.
+ */
+import "server-only";
+import type { RequestMeta } from "@/lib/auth/actor";
+import type { LdapSourceRow } from "@/lib/db/schema";
+import { signInExternal, type ExternalSignedIn } from "../external-sign-in";
+import { directoryGroupNames, findDirectoryUser, verifyDirectoryPassword } from "./directory";
+import { ldapConfigOf } from "./source";
+
+/** Unknown to the directory, or the wrong password: the caller answers both the same way. */
+export class DirectoryCredentialsRejected extends Error {
+  constructor(readonly reason: "unknown_user" | "wrong_password") {
+    super(reason);
+  }
+}
+
+export async function signInWithDirectory(source: LdapSourceRow, username: string, password: string, meta: RequestMeta): Promise<ExternalSignedIn> {
+  const config = ldapConfigOf(source);
+  const entry = await findDirectoryUser(config, username);
+  if (!entry) throw new DirectoryCredentialsRejected("unknown_user");
+  if (!(await verifyDirectoryPassword(config, entry.dn, password))) throw new DirectoryCredentialsRejected("wrong_password");
+
+  let syncGroups: { managed: string[]; member: string[] } | undefined;
+  if (config.groupMapping.length > 0 && config.groupSearchBase) {
+    const names = new Set((await directoryGroupNames(config, entry.dn)).map((n) => n.toLowerCase()));
+    syncGroups = {
+      managed: config.groupMapping.map((m) => m.group_id),
+      member: config.groupMapping.filter((m) => names.has(m.ldap_group.toLowerCase())).map((m) => m.group_id),
+    };
+  }
+  return signInExternal(
+    source.accountId,
+    { idpId: source.id, subject: entry.username.toLowerCase(), email: entry.email, emailVerified: true, name: entry.name },
+    {
+      method: "ldap",
+      sourceName: source.name,
+      signup: source.autoCreate ? "open" : "existing",
+      allowedDomains: [],
+      allowLinking: false,
+      matchByEmail: false,
+      defaultRole: source.defaultRole === "owner" ? "user" : source.defaultRole,
+      defaultGroups: syncGroups?.member ?? [],
+      syncGroups,
+    },
+    meta,
+  );
+}
+
+/**
+ * The same directory lookup a directory sign-in makes, for attempts that end
+ * up elsewhere, so that whether an identifier is a local user doesn't show in
+ * the time an attempt takes. Its answer and errors are ignored.
+ */
+export async function directoryLookupCover(source: LdapSourceRow, username: string): Promise<void> {
+  await findDirectoryUser(ldapConfigOf(source), username).catch(() => null);
+}

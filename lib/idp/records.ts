@@ -1,0 +1,87 @@
+/**
+ * Reading sign-in configuration rows: OIDC providers (secrets sealed with
+ * AEAD, bound to their row), the LDAP source and the per-account sign-in
+ * settings, with the defaults an account has before anyone changed them.
+ */
+import "server-only";
+import { and, asc, eq } from "drizzle-orm";
+import { decryptField, encryptField } from "@/lib/crypto/aead";
+import type { Db, Tx } from "@/lib/db/client";
+import {
+  identityProviders,
+  ldapSources,
+  signInSettings,
+  type IdentityProviderRow,
+  type LdapSourceRow,
+  type SignInSettingsRow,
+} from "@/lib/db/schema";
+import { NotFound } from "@/lib/errors";
+
+/** The idp_id of users who came in through the trusted proxy header. */
+export const HEADER_IDP_ID = "header";
+
+export function sealProviderSecret(providerId: string, secret: string): string {
+  return encryptField(secret, { table: "identity_providers", column: "client_secret", rowId: providerId });
+}
+
+export function openProviderSecret(row: IdentityProviderRow): string {
+  return decryptField(row.clientSecretCiphertext, { table: "identity_providers", column: "client_secret", rowId: row.id });
+}
+
+export function sealLdapPassword(sourceId: string, password: string): string {
+  return encryptField(password, { table: "ldap_sources", column: "bind_password", rowId: sourceId });
+}
+
+export function openLdapPassword(row: LdapSourceRow): string | null {
+  return row.bindPasswordCiphertext
+    ? decryptField(row.bindPasswordCiphertext, { table: "ldap_sources", column: "bind_password", rowId: row.id })
+    : null;
+}
+
+export function providerRows(q: Db | Tx, accountId: string): IdentityProviderRow[] {
+  return q.select().from(identityProviders).where(eq(identityProviders.accountId, accountId)).orderBy(asc(identityProviders.createdAt)).all();
+}
+
+export function findProviderRow(q: Db | Tx, accountId: string, id: string): IdentityProviderRow | undefined {
+  return q
+    .select()
+    .from(identityProviders)
+    .where(and(eq(identityProviders.accountId, accountId), eq(identityProviders.id, id)))
+    .get();
+}
+
+export function loadProviderRow(q: Db | Tx, accountId: string, id: string): IdentityProviderRow {
+  const row = findProviderRow(q, accountId, id);
+  if (!row) throw new NotFound("Identity provider");
+  return row;
+}
+
+export function ldapSourceRow(q: Db | Tx, accountId: string): LdapSourceRow | undefined {
+  return q.select().from(ldapSources).where(eq(ldapSources.accountId, accountId)).get();
+}
+
+export type SignInSettings = Omit<SignInSettingsRow, "updatedAt">;
+
+export function defaultSignInSettings(accountId: string): SignInSettings {
+  return {
+    accountId,
+    localLoginEnabled: true,
+    headerEnabled: false,
+    headerTrustedRanges: [],
+    headerUser: "Remote-User",
+    headerEmail: null,
+    headerName: null,
+    headerAutoCreate: false,
+    headerDefaultRole: "user",
+  };
+}
+
+export function loadSignInSettings(q: Db | Tx, accountId: string): SignInSettings {
+  const row = q.select().from(signInSettings).where(eq(signInSettings.accountId, accountId)).get();
+  return row ?? defaultSignInSettings(accountId);
+}
+
+export function saveSignInSettings(tx: Tx, settings: SignInSettings): void {
+  const values = { ...settings, updatedAt: new Date() };
+  tx.insert(signInSettings).values(values).onConflictDoUpdate({ target: signInSettings.accountId, set: values }).run();
+}

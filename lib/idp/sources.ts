@@ -1,0 +1,27 @@
+/**
+ * Where each user signs in, for badges: an idp_id resolved to the
+ * provider's display name and kind ("Local" for users with none).
+ */
+import "server-only";
+import { db } from "@/lib/db/client";
+import { HEADER_IDP_ID, ldapSourceRow, providerRows } from "./records";
+
+export type SourceKind = "local" | "google" | "microsoft" | "okta" | "oidc" | "ldap" | "header" | "unknown";
+export type IdentitySource = { name: string; kind: SourceKind };
+
+export const LOCAL_SOURCE: IdentitySource = { name: "Local", kind: "local" };
+
+/** idp_id → display name and kind, for one account. */
+export function identitySources(accountId: string): Map<string, IdentitySource> {
+  const map = new Map<string, IdentitySource>();
+  for (const p of providerRows(db(), accountId)) map.set(p.id, { name: p.name, kind: p.type });
+  const ldap = ldapSourceRow(db(), accountId);
+  if (ldap) map.set(ldap.id, { name: ldap.name, kind: "ldap" });
+  map.set(HEADER_IDP_ID, { name: "Proxy header", kind: "header" });
+  return map;
+}
+
+export function sourceOf(idpId: string | null, sources: Map<string, IdentitySource>): IdentitySource {
+  if (!idpId) return LOCAL_SOURCE;
+  return sources.get(idpId) ?? { name: "Removed provider", kind: "unknown" };
+}

@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { PEER_HEADER } from "@/lib/http/request-meta";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
+import { ExternalSignInRefused } from "./external-sign-in";
+import { updateTrustedHeader } from "./sign-in-settings";
+import { isTrustedAddress, NoProxyIdentity, signInWithTrustedHeader } from "./trusted-header";
+
+const settings = (over: Record<string, unknown> = {}) => ({
+  enabled: true,
+  trusted_ranges: ["10.1.0.0/16", "127.0.0.1"],
+  user_header: "Remote-User",
+  email_header: "Remote-Email",
+  name_header: "Remote-Name",
+  auto_create: false,
+  default_role: "user" as const,
+  ...over,
+});
+
+let alice: Awaited<ReturnType<typeof createUser>>;
+let owner: ReturnType<typeof startSession>;
+
+beforeAll(async () => {
+  const accountId = createAccount();
+  owner = startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
+  alice = await createUser(accountId, { email: "alice@example.com", password: "alice passphrase" });
+});
+
+const request = (peer: string, extra: Record<string, string>) => new Headers({ [PEER_HEADER]: peer, ...extra });
+
+describe("isTrustedAddress", () => {
+  it("matches ranges and single addresses, IPv4-mapped IPv6 as IPv4, and nothing unparseable", () => {
+    expect(isTrustedAddress("10.1.2.3", ["10.1.0.0/16"])).toBe(true);
+    expect(isTrustedAddress("::ffff:10.1.2.3", ["10.1.0.0/16"])).toBe(true);
+    expect(isTrustedAddress("10.2.0.1", ["10.1.0.0/16"])).toBe(false);
+    expect(isTrustedAddress("127.0.0.1", ["127.0.0.1"])).toBe(true);
+    expect(isTrustedAddress("127.0.0.2", ["127.0.0.1"])).toBe(false);
+    expect(isTrustedAddress("fd00::5", ["fd00::/8"])).toBe(true);
+    expect(isTrustedAddress("fd00::5", ["10.0.0.0/8"])).toBe(false);
+    expect(isTrustedAddress("not an address", ["0.0.0.0/0"])).toBe(false);
+    expect(isTrustedAddress(null, ["0.0.0.0/0"])).toBe(false);
+  });
+});
+
+describe("signInWithTrustedHeader", () => {
+  it("ignores the header when off, from an untrusted peer, or with a spoofed forwarded address", () => {
+    const headers = request("10.1.0.9", { "remote-user": "alice", "remote-email": "alice@example.com" });
+    expect(() => signInWithTrustedHeader(headers, META)).toThrow(NoProxyIdentity); // off by default
+    updateTrustedHeader(owner, settings(), META);
+    expect(() => signInWithTrustedHeader(request("192.0.2.7", { "remote-user": "alice", "x-forwarded-for": "10.1.0.9" }), META)).toThrow(NoProxyIdentity);
+    expect(() => signInWithTrustedHeader(request("10.1.0.9", {}), META)).toThrow(NoProxyIdentity);
+  });
+
+  it("signs in the existing user with the proxy's email, and creates others only with auto-create on", () => {
+    updateTrustedHeader(owner, settings(), META);
+    const signed = signInWithTrustedHeader(request("10.1.0.9", { "remote-user": "alice", "remote-email": "alice@example.com" }), META);
+    expect(signed.userId).toBe(alice.id);
+    expect(resolveSession(signed.sessionId)).toMatchObject({ userId: alice.id });
+
+    const stranger = request("10.1.0.9", { "remote-user": "bob", "remote-email": "bob@example.com", "remote-name": "Bob Proxy" });
+    expect(() => signInWithTrustedHeader(stranger, META)).toThrow(ExternalSignInRefused);
+    updateTrustedHeader(owner, settings({ auto_create: true, default_role: "auditor" }), META);
+    const created = signInWithTrustedHeader(stranger, META);
+    expect(userRow(created.userId)).toMatchObject({ role: "auditor", idpId: "header", idpSubject: "bob", passwordHash: null });
+  });
+});

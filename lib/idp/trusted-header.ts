@@ -1,0 +1,95 @@
+/**
+ * Trusted header (reverse proxy) authentication. Off by default. When on, a
+ * request whose socket peer address (never X-Forwarded-For: the client
+ * writes that) is in a trusted range and which carries the user header signs
+ * that user in. The same header from any other address is ignored.
+ *
+ * Who the header names: a user who came in through the proxy before (by the
+ * header's user name), else an existing user with the proxy's email (email
+ * header, or the user name when it is an email address). With auto-create on,
+ * anyone else with an email gets a new user with the default role.
+ */
+import "server-only";
+import ipaddr from "ipaddr.js";
+import type { RequestMeta } from "@/lib/auth/actor";
+import { db } from "@/lib/db/client";
+import { PEER_HEADER } from "@/lib/http/request-meta";
+import { instanceAccountId } from "@/lib/setup/instance";
+import { signInExternal, type ExternalSignedIn } from "./external-sign-in";
+import { HEADER_IDP_ID, loadSignInSettings, type SignInSettings } from "./records";
+
+export const PROXY_SOURCE_NAME = "Your sign-in proxy";
+
+/** Whether the socket address is inside one of the ranges. Unparseable input is never trusted. */
+export function isTrustedAddress(address: string | null, ranges: string[]): boolean {
+  if (!address) return false;
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    // "::ffff:10.0.0.5" (IPv4 on a dual-stack socket) is compared as 10.0.0.5.
+    addr = ipaddr.process(address);
+  } catch {
+    return false;
+  }
+  for (const range of ranges) {
+    try {
+      const [net, bits] = range.includes("/") ? ipaddr.parseCIDR(range) : ([ipaddr.process(range), -1] as const);
+      const candidate = net.kind() === "ipv4" ? ipaddr.process(net.toString()) : net;
+      if (candidate.kind() !== addr.kind()) continue;
+      if (bits === -1 ? candidate.toString() === addr.toString() : addr.match(candidate, bits)) return true;
+    } catch {
+      // a stored range that no longer parses trusts nobody
+    }
+  }
+  return false;
+}
+
+/** A header value fit to identify someone: trimmed, bounded, no control characters. */
+function headerValue(headers: Headers, name: string | null): string | null {
+  if (!name) return null;
+  const value = headers.get(name)?.trim();
+  if (!value || value.length > 256 || /[\u0000-\u001f\u007f]/.test(value)) return null;
+  return value;
+}
+
+export type ProxyIdentity = { user: string; email: string | null; name: string | null };
+
+/** The identity the proxy asserts, or null when header sign-in is off, the peer is untrusted, or there's no header. */
+export function proxyIdentity(headers: Headers, settings: SignInSettings): ProxyIdentity | null {
+  if (!settings.headerEnabled || settings.headerTrustedRanges.length === 0) return null;
+  if (!isTrustedAddress(headers.get(PEER_HEADER), settings.headerTrustedRanges)) return null;
+  const user = headerValue(headers, settings.headerUser);
+  if (!user) return null;
+  const email = headerValue(headers, settings.headerEmail) ?? (user.includes("@") ? user : null);
+  return { user, email, name: headerValue(headers, settings.headerName) };
+}
+
+/** For the sign-in page: whether this request could be signed in by its proxy. */
+export function proxySignInAvailable(headers: Headers): boolean {
+  const accountId = instanceAccountId();
+  return accountId !== null && proxyIdentity(headers, loadSignInSettings(db(), accountId)) !== null;
+}
+
+export class NoProxyIdentity extends Error {}
+
+export function signInWithTrustedHeader(headers: Headers, meta: RequestMeta): ExternalSignedIn {
+  const accountId = instanceAccountId();
+  if (!accountId) throw new NoProxyIdentity("Setup is not complete");
+  const settings = loadSignInSettings(db(), accountId);
+  const who = proxyIdentity(headers, settings);
+  if (!who) throw new NoProxyIdentity("No trusted proxy header on this request");
+  return signInExternal(
+    accountId,
+    { idpId: HEADER_IDP_ID, subject: who.user.toLowerCase(), email: who.email, emailVerified: true, name: who.name ?? who.user },
+    {
+      method: "header",
+      sourceName: PROXY_SOURCE_NAME,
+      signup: settings.headerAutoCreate ? "open" : "existing",
+      allowedDomains: [],
+      allowLinking: false,
+      matchByEmail: true,
+      defaultRole: settings.headerDefaultRole === "owner" ? "user" : settings.headerDefaultRole,
+      defaultGroups: [],
+    },
+    meta,
+  );
+}

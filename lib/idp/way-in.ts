@@ -1,0 +1,66 @@
+/**
+ * The lock-out rule: no sign-in configuration change may leave the owner
+ * without a working way in. Every change that could (turning the local form
+ * off, disabling or deleting a provider, turning LDAP or the proxy header
+ * off) asks this on fresh data inside its write transaction, describing the
+ * state it is about to create.
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Tx } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { PreconditionFailed } from "@/lib/errors";
+import { HEADER_IDP_ID, ldapSourceRow, loadSignInSettings, providerRows } from "./records";
+
+export type SignInState = {
+  localLoginEnabled: boolean;
+  headerEnabled: boolean;
+  /** Ids of enabled OIDC providers. */
+  enabledProviderIds: Set<string>;
+  /** The LDAP source's id when it is enabled. */
+  enabledLdapSourceId: string | null;
+};
+
+export function currentSignInState(tx: Tx, accountId: string): SignInState {
+  const settings = loadSignInSettings(tx, accountId);
+  const ldap = ldapSourceRow(tx, accountId);
+  return {
+    localLoginEnabled: settings.localLoginEnabled,
+    headerEnabled: settings.headerEnabled && settings.headerTrustedRanges.length > 0,
+    enabledProviderIds: new Set(providerRows(tx, accountId).filter((p) => p.enabled).map((p) => p.id)),
+    enabledLdapSourceId: ldap?.enabled ? ldap.id : null,
+  };
+}
+
+export type OwnerSignInFacts = { passwordHash: string | null; idpId: string | null; idpSubject: string | null; emailIndex: string | null };
+
+/** The ways the owner could sign in under this state: "local", "oidc", "ldap", "header". */
+export function ownerWaysIn(owner: OwnerSignInFacts, state: SignInState): string[] {
+  const ways: string[] = [];
+  if (state.localLoginEnabled && owner.passwordHash && !owner.idpId) ways.push("local");
+  if (owner.idpId && owner.idpSubject && state.enabledProviderIds.has(owner.idpId)) ways.push("oidc");
+  if (owner.idpId && state.enabledLdapSourceId === owner.idpId) ways.push("ldap");
+  // Proxy sign-in finds people by their proxy user name, or by email (see ./trusted-header.ts).
+  if (state.headerEnabled && (owner.idpId === HEADER_IDP_ID || owner.emailIndex)) ways.push("header");
+  return ways;
+}
+
+/**
+ * Throws PreconditionFailed when, after applying `change` to the current
+ * state, the owner would have no way to sign in.
+ */
+export function assertOwnerKeepsWayIn(tx: Tx, accountId: string, change: (state: SignInState) => SignInState): void {
+  const owner = tx
+    .select({ passwordHash: users.passwordHash, idpId: users.idpId, idpSubject: users.idpSubject, emailIndex: users.emailIndex })
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.role, "owner")))
+    .get();
+  if (!owner) return;
+  const before = currentSignInState(tx, accountId);
+  const after = change({ ...before, enabledProviderIds: new Set(before.enabledProviderIds) });
+  if (ownerWaysIn(owner, after).length === 0) {
+    throw new PreconditionFailed(
+      "This would leave the owner with no way to sign in. Keep local sign-in on, or have the owner sign in once through an enabled identity provider first.",
+    );
+  }
+}

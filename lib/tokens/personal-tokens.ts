@@ -1,0 +1,83 @@
+/**
+ * Creating and deleting access tokens for a user: a person's own tokens, or a
+ * service user's tokens managed by admins (./rules.ts). Each change checks the
+ * rules on fresh data inside its write transaction and records its activity
+ * event there; the plain token leaves in the return value only, and neither
+ * it nor its digest goes into the event.
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { can } from "@/lib/auth/policy";
+import { writeAs } from "@/lib/auth/fresh-actor";
+import type { Tx } from "@/lib/db/client";
+import { accessTokens } from "@/lib/db/schema";
+import { Conflict, NotFound } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+import { loadUser } from "@/lib/users/lifecycle";
+import type { UserRecord } from "@/lib/users/records";
+import { mintAccessToken } from "./access-tokens";
+import { loadTokenRow, toTokenRecord, type AccessTokenRecord } from "./records";
+import { assertCanManageTokens } from "./rules";
+import { createTokenSchema, type CreateTokenInput } from "./schemas";
+
+/** The token's user as it is now; a user the actor can't see is "not found", as in the queries. */
+function loadTokenOwner(tx: Tx, actor: Actor, userId: string): UserRecord {
+  if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
+  return loadUser(tx, actor.accountId, userId);
+}
+
+export type CreatedToken = { plain: string; token: AccessTokenRecord };
+
+export function createAccessToken(actor: Actor, userId: string, input: CreateTokenInput, meta: RequestMeta): CreatedToken {
+  // Parsed again here so no caller can store an untrimmed, empty or overlong name or an unbounded expiry.
+  const { name, expires_in } = parseOrThrow(createTokenSchema, input);
+  // The rules run on the actor as it is under the write lock (a demotion or block in flight stops this).
+  return writeAs(actor, (tx, me) => {
+    const owner = loadTokenOwner(tx, me, userId);
+    assertCanManageTokens(me, owner);
+    const taken = tx
+      .select({ id: accessTokens.id })
+      .from(accessTokens)
+      .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.userId, userId), eq(accessTokens.name, name)))
+      .get();
+    if (taken) throw new Conflict(`A token named "${name}" already exists for this user`);
+    const { plain, row } = mintAccessToken(tx, {
+      accountId: actor.accountId,
+      userId,
+      name,
+      expiresInDays: expires_in,
+      createdBy: me.userId,
+    });
+    recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "token.created",
+      actor: actorParty(tx, me),
+      target: { type: "token", id: row.id, label: row.name },
+      details: { user_id: userId, service_user: owner.isServiceUser, expires_in_days: expires_in, expires_at: row.expiresAt.toISOString() },
+      meta,
+    });
+    return { plain, token: toTokenRecord(row) };
+  });
+}
+
+export function deleteAccessToken(actor: Actor, userId: string, tokenId: string, meta: RequestMeta): void {
+  writeAs(actor, (tx, me) => {
+    const owner = loadTokenOwner(tx, me, userId);
+    assertCanManageTokens(me, owner);
+    const row = loadTokenRow(tx, actor.accountId, userId, tokenId);
+    // The actor is described before the delete, so a token deleting itself is still named in its event.
+    const party = actorParty(tx, me);
+    tx.delete(accessTokens).where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.id, row.id))).run();
+    recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "token.deleted",
+      actor: party,
+      target: { type: "token", id: row.id, label: row.name },
+      details: { user_id: userId, service_user: owner.isServiceUser },
+      meta,
+    });
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * Reading access tokens (metadata only), scoped to the actor's account and to
+ * whose tokens the actor may see (./rules.ts). A user the actor can't see is
+ * "not found", as everywhere; so is a token of anyone but the named user.
+ */
+import "server-only";
+import { and, count, desc, eq, inArray } from "drizzle-orm";
+import type { Actor } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/policy";
+import { db } from "@/lib/db/client";
+import { accessTokens } from "@/lib/db/schema";
+import { getUser } from "@/lib/users/queries";
+import { loadTokenRow, toTokenRecord, type AccessTokenRecord } from "./records";
+import { assertCanSeeTokens } from "./rules";
+
+/** The user's tokens, newest first, expired ones included (shown as Expired until deleted). */
+export function listAccessTokens(actor: Actor, userId: string): AccessTokenRecord[] {
+  assertCanSeeTokens(actor, getUser(actor, userId));
+  return db()
+    .select()
+    .from(accessTokens)
+    .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.userId, userId)))
+    .orderBy(desc(accessTokens.createdAt))
+    .all()
+    .map(toTokenRecord);
+}
+
+export function getAccessToken(actor: Actor, userId: string, tokenId: string): AccessTokenRecord {
+  assertCanSeeTokens(actor, getUser(actor, userId));
+  return toTokenRecord(loadTokenRow(db(), actor.accountId, userId, tokenId));
+}
+
+/** How many tokens each of these users has (for the Service Users table); users the actor can't see count as 0. */
+export function tokenCountsByUser(actor: Actor, userIds: string[]): Map<string, number> {
+  const visible = can(actor, "users:read-all") ? userIds : userIds.filter((id) => id === actor.userId);
+  const counts = new Map<string, number>();
+  if (visible.length === 0) return counts;
+  const rows = db()
+    .select({ userId: accessTokens.userId, tokens: count() })
+    .from(accessTokens)
+    .where(and(eq(accessTokens.accountId, actor.accountId), inArray(accessTokens.userId, visible)))
+    .groupBy(accessTokens.userId)
+    .all();
+  for (const row of rows) counts.set(row.userId, row.tokens);
+  return counts;
+}

@@ -1,0 +1,46 @@
+/** Access token rows as the rest of the app sees them: never the digest, never the plain token. */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Db, Tx } from "@/lib/db/client";
+import { accessTokens, type AccessTokenRow } from "@/lib/db/schema";
+import { NotFound } from "@/lib/errors";
+
+export type AccessTokenRecord = {
+  id: string;
+  accountId: string;
+  userId: string;
+  name: string;
+  expiresAt: Date;
+  /** The id of the user who created it (their row may be gone). */
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+};
+
+export function toTokenRecord(row: AccessTokenRow): AccessTokenRecord {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    userId: row.userId,
+    name: row.name,
+    expiresAt: row.expiresAt,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+  };
+}
+
+export function isExpired(token: Pick<AccessTokenRecord, "expiresAt">, now = new Date()): boolean {
+  return token.expiresAt.getTime() <= now.getTime();
+}
+
+/** One token of one user; a token of anyone else (or another account) is "not found". */
+export function loadTokenRow(q: Db | Tx, accountId: string, userId: string, tokenId: string): AccessTokenRow {
+  const row = q
+    .select()
+    .from(accessTokens)
+    .where(and(eq(accessTokens.accountId, accountId), eq(accessTokens.userId, userId), eq(accessTokens.id, tokenId)))
+    .get();
+  if (!row) throw new NotFound("Token");
+  return row;
+}

@@ -1,0 +1,25 @@
+/**
+ * Who may see and manage whose access tokens, in one place:
+ * - Everyone sees and manages their own tokens (a read-only token changes nothing, see policy).
+ * - The owner and admins manage service users' tokens; auditors see them.
+ * - Nobody sees or manages another person's tokens, whatever their role.
+ */
+import type { Actor } from "@/lib/auth/actor";
+import { assertCan, assertMayWrite } from "@/lib/auth/policy";
+import { Forbidden } from "@/lib/errors";
+import type { UserRecord } from "@/lib/users/records";
+
+const ANOTHER_PERSON = "Only the person who owns these tokens can see or manage them, from their profile";
+
+export function assertCanSeeTokens(actor: Actor, owner: UserRecord): void {
+  if (owner.id === actor.userId) return;
+  if (!owner.isServiceUser) throw new Forbidden(ANOTHER_PERSON);
+  assertCan(actor, "users:read-all", "Only admins, auditors and the owner can see service users' tokens");
+}
+
+export function assertCanManageTokens(actor: Actor, owner: UserRecord): void {
+  assertMayWrite(actor);
+  if (owner.id === actor.userId) return;
+  if (!owner.isServiceUser) throw new Forbidden(ANOTHER_PERSON);
+  assertCan(actor, "users:manage", "Only admins and the owner can manage service users' tokens");
+}

@@ -1,0 +1,23 @@
+/** Input schema for creating an access token: one for the Create Token form and POST /api/users/{id}/tokens. */
+import { z } from "zod";
+import { textError } from "@/lib/users/fields";
+import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "./limits";
+
+const expiryRange = `Expires in must be between ${TOKEN_EXPIRY_DAYS.min} and ${TOKEN_EXPIRY_DAYS.max} days`;
+
+export const createTokenSchema = z.object({
+  name: z
+    .string({ error: textError("Name") })
+    .trim()
+    .min(1, "Name is required")
+    .max(TOKEN_NAME_MAX_LENGTH, `Name must be at most ${TOKEN_NAME_MAX_LENGTH} characters`)
+    .regex(/^[^\p{Cc}]*$/u, "Name must not contain control characters"),
+  /** Days until the token expires. */
+  expires_in: z
+    .number({ error: "Expires in must be a number of days" })
+    .int("Expires in must be a whole number of days")
+    .min(TOKEN_EXPIRY_DAYS.min, expiryRange)
+    .max(TOKEN_EXPIRY_DAYS.max, expiryRange)
+    .default(TOKEN_EXPIRY_DAYS.default),
+});
+export type CreateTokenInput = z.output<typeof createTokenSchema>;

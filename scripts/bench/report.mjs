@@ -1,0 +1,26 @@
+// The printed form of the bench's results: one table row per metric.
+
+export const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+export function printTable(report) {
+  const m = report.machine;
+  const rows = [
+    ["Metric", "Value", "Target", "Result"],
+    ...report.metrics.map((x) => [x.metric, x.display, x.target, x.pass === null ? "info" : x.pass ? "PASS" : "FAIL"]),
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(" | ")} |`;
+  console.log(
+    `\nLatchkey benchmark — ${report.date}\n` +
+      `${m.cpus} CPUs (${m.cpu_model}), ${m.memory_gib} GiB RAM, Node ${m.node}, UV_THREADPOOL_SIZE ${m.uv_threadpool_size}\n` +
+      `CPU used by other processes: ${fmt(report.background_cpu_cores.before_start, 2)} cores just before, ` +
+      `${fmt(report.background_cpu_cores.during_bench, 2)} cores on average during the bench\n` +
+      `build ${report.build.build_id}${report.build.built_now ? " (built by this run)" : ""}` +
+      `${report.build.stale_sources?.length ? " (STALE: sources changed since)" : ""}; ` +
+      `bench took ${fmt(report.bench_seconds)} s\n`,
+  );
+  console.log(line(rows[0]));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const r of rows.slice(1)) console.log(line(r));
+  for (const w of report.warnings) console.log(w);
+}
