@@ -21,6 +21,24 @@ const envSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Activity events older than this many days are pruned by a background job; 0 keeps them forever. */
+  ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
+  /** Failed sign-ins in a row (per email and client address) before each next attempt must wait. */
+  SIGNIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+  /** The first wait after those failures; each further failure doubles it. */
+  SIGNIN_DELAY_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  /** The longest wait between attempts. */
+  SIGNIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+  /** Failed sign-ins from one client address, for any emails, before its attempts must wait too. */
+  SIGNIN_IP_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100000).default(50),
+  /** Failed sign-ins for one email within the lockout window before it is locked (until the window ends or an admin unlocks). */
+  SIGNIN_LOCKOUT_FAILURES: z.coerce.number().int().min(1).max(100000).default(100),
+  /** The lockout window in hours: failures are counted per window, and a lock ends with it. */
+  SIGNIN_LOCKOUT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  /** First-run setup attempts per client address per 15 minutes. */
+  SETUP_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(100000).default(60),
+  /** Password change attempts per user per 15 minutes. */
+  PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(100000).default(10),
   /** API requests per minute allowed to one access token; more get 429 with Retry-After. */
   TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ error: "TOKEN_RATE_LIMIT_PER_MINUTE must be a number" })
@@ -38,7 +56,22 @@ export type Config = {
   authSecretFromEnv: string | undefined;
   sessionMaxAgeSeconds: number;
   trustProxy: boolean;
+  /** Days of activity to keep; null keeps everything. */
+  activityRetentionDays: number | null;
+  signIn: SignInLimits;
+  setupAttemptsPer15Min: number;
+  passwordChangeAttemptsPer15Min: number;
   tokenRateLimitPerMinute: number;
+};
+
+/** The sign-in protection settings (see lib/auth/sign-in-throttle.ts). */
+export type SignInLimits = {
+  freeAttempts: number;
+  delaySeconds: number;
+  maxDelaySeconds: number;
+  ipFreeAttempts: number;
+  lockoutFailures: number;
+  lockoutWindowSeconds: number;
 };
 
 function readConfig(): Config {
@@ -57,6 +90,17 @@ function readConfig(): Config {
     authSecretFromEnv: env.AUTH_SECRET || undefined,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_HOURS * 3600,
     trustProxy: env.TRUST_PROXY,
+    activityRetentionDays: env.ACTIVITY_RETENTION_DAYS === 0 ? null : env.ACTIVITY_RETENTION_DAYS,
+    signIn: {
+      freeAttempts: env.SIGNIN_FREE_ATTEMPTS,
+      delaySeconds: env.SIGNIN_DELAY_SECONDS,
+      maxDelaySeconds: Math.max(env.SIGNIN_MAX_DELAY_SECONDS, env.SIGNIN_DELAY_SECONDS),
+      ipFreeAttempts: env.SIGNIN_IP_FREE_ATTEMPTS,
+      lockoutFailures: env.SIGNIN_LOCKOUT_FAILURES,
+      lockoutWindowSeconds: env.SIGNIN_LOCKOUT_WINDOW_HOURS * 3600,
+    },
+    setupAttemptsPer15Min: env.SETUP_ATTEMPTS_PER_15_MIN,
+    passwordChangeAttemptsPer15Min: env.PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN,
     tokenRateLimitPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { ensureBuild } from "./bench/build.mjs";
 import { allOk, loadRun } from "./bench/http-load.mjs";
 import { rawVerifyRate, signInLoad, summariseRawVerify } from "./bench/password-load.mjs";
+import { runActivityBench } from "./bench/activity.mjs";
 import { cpuCounters, machineInfo, otherCores } from "./bench/machine.mjs";
 import { fmt, printTable } from "./bench/report.mjs";
 import { cpuSeconds, killAllNow, rssMiB, startServer } from "./bench/server.mjs";
@@ -30,7 +31,7 @@ const OWNER = { email: "bench-owner@example.com", password: "a long bench passwo
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const args = { json: undefined, build: false, users: 0 };
+  const args = { json: undefined, build: false, users: 0, events: 0 };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--json") {
       args.json = argv[++i];
@@ -38,14 +39,19 @@ function parseArgs(argv) {
     } else if (argv[i] === "--users") {
       args.users = Number.parseInt(argv[++i] ?? "", 10);
       if (!Number.isInteger(args.users) || args.users < 0 || args.users > 1000) throw new UsageError("--users needs a number from 0 to 1000");
+    } else if (argv[i] === "--events") {
+      args.events = Number.parseInt(argv[++i] ?? "", 10);
+      if (!Number.isInteger(args.events) || args.events < 1 || args.events > 10_000_000) throw new UsageError("--events needs a number from 1 to 10000000");
     } else if (argv[i] === "--build") {
       args.build = true;
     } else if (argv[i] === "--help" || argv[i] === "-h") {
       console.log(
-        "Usage: node scripts/bench.mjs [--json <file>] [--build] [--users <n>]\n" +
+        "Usage: node scripts/bench.mjs [--json <file>] [--build] [--users <n>] [--events <n>]\n" +
           "  --json <file>  write the results there instead of printing them as JSON\n" +
           "  --build        run next build first even if .next/BUILD_ID exists\n" +
-          "  --users <n>    create n more users (POST /api/users) before measuring, so lists have rows",
+          "  --users <n>    create n more users (POST /api/users) before measuring, so lists have rows\n" +
+          "  --events <n>   then the activity log bench: seed n events (1000000 for the target) and measure\n" +
+          "                 GET /api/events and /activity p50/p95 per filter (scripts/bench/activity.mjs)",
       );
       process.exit(0);
     } else {
@@ -374,6 +380,10 @@ async function main() {
       `WARNING: other processes used ${report.background_cpu_cores.during_bench.toFixed(2)} of ` +
         `${report.machine.cpus} cores on average during the bench; treat the figures as noisy.`,
     );
+  }
+  if (args.events > 0) {
+    step(`activity log: ${args.events} events`);
+    report.activity = await runActivityBench({ events: args.events, requests: 40 });
   }
   report.warnings = warnings;
   report.bench_seconds = (performance.now() - benchStarted) / 1000;

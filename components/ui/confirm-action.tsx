@@ -21,6 +21,7 @@ export function ConfirmAction({
   action,
   variant = "secondary",
   confirmVariant = "danger",
+  hideTrigger = false,
 }: {
   label: string;
   title: string;
@@ -29,6 +30,8 @@ export function ConfirmAction({
   action: (prev: FormState) => Promise<FormState>;
   variant?: ButtonVariant;
   confirmVariant?: ButtonVariant;
+  /** Hides the button but keeps the dialog, so an outcome stays readable after the action made the button moot. */
+  hideTrigger?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   const [state, run] = useActionState(action, initialFormState);
@@ -39,16 +42,18 @@ export function ConfirmAction({
   const shown = state.status !== "idle" && runId > 0;
   return (
     <>
-      <Button
-        variant={variant}
-        onClick={() => {
-          setRunId(0);
-          setShownTitle(title);
-          setOpen(true);
-        }}
-      >
-        {label}
-      </Button>
+      {!hideTrigger && (
+        <Button
+          variant={variant}
+          onClick={() => {
+            setRunId(0);
+            setShownTitle(title);
+            setOpen(true);
+          }}
+        >
+          {label}
+        </Button>
+      )}
       <Dialog open={open} onClose={() => setOpen(false)} title={shownTitle}>
         {shown && state.message ? (
           <div className="space-y-4">

@@ -1,10 +1,23 @@
 "use client";
 
-import { deleteUserAction, revokeSessionsAction, setBlockedAction } from "@/app/(dashboard)/team/users/actions";
+import {
+  deleteUserAction,
+  revokeSessionsAction,
+  setBlockedAction,
+  unlockUserAction,
+} from "@/app/(dashboard)/team/users/actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { ResetPasswordDialog } from "./reset-password-dialog";
 
-export type AllowedActions = { block: boolean; resetPassword: boolean; revokeSessions: boolean; delete: boolean };
+export type AllowedActions = {
+  /** Manages users at all (the Unlock dialog stays mounted while its outcome is shown). */
+  manage: boolean;
+  block: boolean;
+  unlock: boolean;
+  resetPassword: boolean;
+  revokeSessions: boolean;
+  delete: boolean;
+};
 
 export function UserActions({
   user,
@@ -15,6 +28,18 @@ export function UserActions({
 }) {
   return (
     <div className="flex flex-wrap gap-2">
+      {allowed.manage && (
+        <ConfirmAction
+          hideTrigger={!allowed.unlock}
+          label="Unlock"
+          variant="primary"
+          title={`Unlock ${user.label}?`}
+          body="Sign-in was locked after too many failed attempts. Unlocking lets them try again now; their waiting delays end too."
+          confirmLabel="Unlock"
+          confirmVariant="primary"
+          action={unlockUserAction.bind(null, user.id)}
+        />
+      )}
       {allowed.block && (
         <ConfirmAction
           label={user.isBlocked ? "Unblock" : "Block"}

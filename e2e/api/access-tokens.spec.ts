@@ -332,6 +332,7 @@ test("a user-role service user's token is refused (403) on every write route, an
     "DELETE /api/users/[id]": [{ path: `/api/users/${other.id}` }, { path: `/api/users/${readOnly.id}` }],
     "PUT /api/users/[id]/password": [{ path: `/api/users/${readOnly.id}/password`, json: { old_password: "x", new_password: "a new long passphrase" } }],
     "POST /api/users/[id]/password-reset": [{ path: `/api/users/${owner.user_id}/password-reset`, json: {} }],
+    "POST /api/users/[id]/unlock": [{ path: `/api/users/${owner.user_id}/unlock` }, { path: `/api/users/${readOnly.id}/unlock` }],
     "DELETE /api/users/[id]/sessions": [{ path: `/api/users/${readOnly.id}/sessions` }, { path: `/api/users/${owner.user_id}/sessions` }],
     "POST /api/users/[id]/tokens": [
       { path: `/api/users/${readOnly.id}/tokens`, json: { name: "more" } },

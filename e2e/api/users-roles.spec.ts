@@ -77,9 +77,9 @@ async function snapshot() {
 
 test("GET /api/users/current reports each role and its permissions", async () => {
   const expected: Array<[Client, string, string[]]> = [
-    [ownerApi, "owner", ["settings:manage", "settings:read", "users:manage", "users:read-all"]],
-    [admin.client, "admin", ["settings:manage", "settings:read", "users:manage", "users:read-all"]],
-    [auditor.client, "auditor", ["settings:read", "users:read-all"]],
+    [ownerApi, "owner", ["activity:read", "settings:manage", "settings:read", "users:manage", "users:read-all"]],
+    [admin.client, "admin", ["activity:read", "settings:manage", "settings:read", "users:manage", "users:read-all"]],
+    [auditor.client, "auditor", ["activity:read", "settings:read", "users:read-all"]],
     [member.client, "user", []],
   ];
   for (const [client, role, permissions] of expected) {

@@ -24,7 +24,7 @@ import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/id
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { NoProxyIdentity, signInWithTrustedHeader } from "@/lib/idp/trusted-header";
 import { toAuthProvider } from "./oidc-providers";
-import { signInWithPassword, SignInFailed, SignInRefused, SignInUnavailable } from "./password-sign-in";
+import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "./password-sign-in";
 
 declare module "next-auth" {
   interface User {
@@ -46,6 +46,14 @@ class SignInDenied extends CredentialsSignin {
   constructor(code: string) {
     super();
     this.code = code;
+  }
+}
+
+/** Too many failures from this address for this email: the sign-in form says how long to wait. */
+export class SignInMustWait extends CredentialsSignin {
+  code = "rate_limited";
+  constructor(readonly retryAfterSeconds: number) {
+    super();
   }
 }
 
@@ -85,6 +93,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
             if (err instanceof SignInFailed) throw new SignInDenied(denialCode(err));
+            if (err instanceof SignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
             throw err;
           }
         },

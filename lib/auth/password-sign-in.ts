@@ -3,17 +3,22 @@
  * a directory user's username (or email) and password. Every failure gives
  * the caller the same error and costs the same work: one argon2 verify (real
  * or dummy) and, with LDAP on, one directory lookup, whichever path the
- * identifier takes. The activity log records the real reason.
+ * identifier takes, whether the email is unknown, the password wrong, the
+ * user blocked or the email locked. The activity log records the real reason.
+ * The one different answer is "wait": too many failures from this address for
+ * this identifier (./sign-in-throttle.ts), which happens to unknown and known
+ * emails alike.
  *
  * Which path: an identifier that is the email of a local user with a
  * password is checked here; one that belongs to a directory user, or to
- * nobody, goes to the directory when LDAP is on.
+ * nobody, goes to the directory when LDAP is on. Both paths are throttled.
  */
 import "server-only";
 import { eq } from "drizzle-orm";
 import { recordEvent } from "@/lib/audit/record";
+import { config, type SignInLimits } from "@/lib/config";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "@/lib/crypto/passwords";
-import { db, writeTransaction } from "@/lib/db/client";
+import { db, writeTransaction, type Tx } from "@/lib/db/client";
 import { users, type UserRow } from "@/lib/db/schema";
 import { ExternalSignInRefused, type RefusalReason } from "@/lib/idp/external-sign-in";
 import { DirectoryUnavailable } from "@/lib/idp/ldap/directory";
@@ -25,10 +30,13 @@ import { instanceAccountId } from "@/lib/setup/instance";
 import { refreshDirectoryUser } from "@/lib/users/directory";
 import { findUserRowsByEmail, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "./actor";
+import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "./sign-in-throttle";
+
+export const SIGN_IN_FAILED = "Invalid email or password";
 
 export class SignInFailed extends Error {
   constructor() {
-    super("Invalid email or password");
+    super(SIGN_IN_FAILED);
   }
 }
 
@@ -42,40 +50,97 @@ export class SignInRefused extends SignInFailed {
 /** The LDAP directory could not be asked; local users are unaffected. */
 export class SignInUnavailable extends SignInFailed {}
 
-export type SignedIn = { userId: string; sessionId: string; mustChangePassword: boolean };
-
-function recordFailure(
-  accountId: string | null,
-  reason: string,
-  meta: RequestMeta,
-  user?: { id: string; label: string },
-  extra?: Record<string, unknown>,
-) {
-  if (!accountId) return;
-  writeTransaction((tx) =>
-    recordEvent(tx, {
-      accountId,
-      action: "user.login.failed",
-      actor: user ? { type: "user", id: user.id, label: user.label } : { type: "anonymous", id: null },
-      target: user ? { type: "user", id: user.id, label: user.label } : undefined,
-      details: { reason, ...extra },
-      meta,
-    }),
-  );
+/** "Too many attempts. Try again in 3 minutes." */
+export function waitMessage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Too many attempts. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
 }
 
-export async function signInWithPassword(identifier: string, password: string, meta: RequestMeta): Promise<SignedIn> {
+export class SignInThrottled extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(waitMessage(retryAfterSeconds));
+  }
+}
+
+export type SignedIn = { userId: string; sessionId: string; mustChangePassword: boolean };
+
+type Who = { id: string; label: string };
+
+/** One attempt's context: who it is about, its throttle keys and what the throttle decided. */
+type Attempt = { accountId: string | null; who?: Who; keys: AttemptKeys; admission: Admission; meta: RequestMeta; now: Date };
+
+function recordFailure(tx: Tx, attempt: Omit<Attempt, "keys" | "admission">, reason: string, extra?: Record<string, unknown>): void {
+  const { accountId, who, meta, now } = attempt;
+  if (!accountId) return;
+  recordEvent(tx, {
+    accountId,
+    action: "user.login.failed",
+    actor: who ? { type: "user", id: who.id, label: who.label } : { type: "anonymous", id: null },
+    target: who ? { type: "user", id: who.id, label: who.label } : undefined,
+    details: { reason, ...extra },
+    meta,
+    at: now,
+  });
+}
+
+/** A counted failure, on record with its reason; when it reached the daily cap, the lock is on record too. */
+function failed(attempt: Attempt, reason: string, extra?: Record<string, unknown>, error: SignInFailed = new SignInFailed()): never {
+  const { accountId, who, admission, meta, now } = attempt;
+  writeTransaction((tx) => {
+    recordFailure(tx, attempt, reason, extra);
+    if (accountId && who && admission.kind === "proceed" && admission.lockEngaged) {
+      recordEvent(tx, {
+        accountId,
+        action: "user.locked",
+        actor: { type: "system", id: null, label: "Sign-in protection" },
+        target: { type: "user", id: who.id, label: who.label },
+        details: { failures: admission.failuresInWindow, locked_until: admission.lockedUntil?.toISOString() },
+        meta,
+        at: now,
+      });
+    }
+  });
+  throw error;
+}
+
+export async function signInWithPassword(
+  identifier: string,
+  password: string,
+  meta: RequestMeta,
+  now = new Date(),
+  limits: SignInLimits = config().signIn,
+): Promise<SignedIn> {
   const options = signInOptions();
   const source = options.ldapEnabled && options.accountId ? ldapSourceRow(db(), options.accountId) : undefined;
   const ldap = source?.enabled ? source : undefined;
   const candidates = findUserRowsByEmail(db(), identifier);
   const row = candidates.length === 1 ? candidates[0] : undefined;
+  const accountId = row?.accountId ?? instanceAccountId();
+  const who = row ? { id: row.id, label: userLabel(openIdentity(row)) } : undefined;
+  const keys = attemptKeys(identifier, meta.ip);
+
+  const admission = writeTransaction((tx) => {
+    const decision = admitAttempt(tx, keys, accountId, now, limits);
+    if (decision.kind === "wait" && decision.firstRefusal) {
+      recordFailure(tx, { accountId, who, meta, now }, "rate_limited", { retry_after_seconds: decision.retryAfterSeconds });
+    }
+    return decision;
+  });
+  if (admission.kind === "wait") throw new SignInThrottled(admission.retryAfterSeconds);
+  const attempt: Attempt = { accountId, who, keys, admission, meta, now };
+  if (admission.kind === "locked") {
+    // Not even a right password gets in, and checking it would tell the caller whether it was right.
+    const cover = ldap ? directoryLookupCover(ldap, identifier.trim()) : Promise.resolve();
+    await Promise.all([verifyAgainstDummy(password), cover]);
+    failed(attempt, "locked");
+  }
+
   if (ldap && (!row || row.idpId === ldap.id)) {
-    return signInThroughDirectory(ldap, row, identifier, password, meta);
+    return signInThroughDirectory(ldap, row, identifier, password, attempt);
   }
   const cover = ldap ? directoryLookupCover(ldap, identifier.trim()) : Promise.resolve();
   try {
-    return await signInLocally(row, password, options.localLoginEnabled, meta);
+    return await signInLocally(row, password, options.localLoginEnabled, attempt);
   } finally {
     await cover;
   }
@@ -86,64 +151,62 @@ async function signInThroughDirectory(
   row: UserRow | undefined,
   identifier: string,
   password: string,
-  meta: RequestMeta,
+  attempt: Attempt,
 ): Promise<SignedIn> {
   // A directory user may type their email; the directory knows them by username.
   const username = row?.idpSubject ?? identifier.trim();
-  const [attempt] = await Promise.allSettled([signInWithDirectory(ldap, username, password, meta), verifyAgainstDummy(password)]);
-  if (attempt.status === "fulfilled") return { userId: attempt.value.userId, sessionId: attempt.value.sessionId, mustChangePassword: false };
-  const err = attempt.reason;
-  const who = row ? { id: row.id, label: userLabel(openIdentity(row)) } : undefined;
-  if (err instanceof DirectoryCredentialsRejected) {
-    recordFailure(ldap.accountId, err.reason, meta, who, { method: "ldap" });
-    throw new SignInFailed();
+  const [result] = await Promise.allSettled([signInWithDirectory(ldap, username, password, attempt.meta), verifyAgainstDummy(password)]);
+  const directoryAttempt = { ...attempt, accountId: ldap.accountId };
+  if (result.status === "fulfilled") {
+    writeTransaction((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));
+    return { userId: result.value.userId, sessionId: result.value.sessionId, mustChangePassword: false };
   }
+  const err = result.reason;
+  if (err instanceof DirectoryCredentialsRejected) failed(directoryAttempt, err.reason, { method: "ldap" });
   if (err instanceof DirectoryUnavailable) {
     console.error(`LDAP sign-in failed: ${err.message}`);
-    recordFailure(ldap.accountId, "directory_unavailable", meta, who, { method: "ldap" });
-    throw new SignInUnavailable();
+    failed(directoryAttempt, "directory_unavailable", { method: "ldap" }, new SignInUnavailable());
   }
   // Recorded by signInExternal. A blocked user hears what everyone else hears.
   if (err instanceof ExternalSignInRefused) throw err.reason === "blocked_user" ? new SignInFailed() : new SignInRefused(err.reason);
   throw err;
 }
 
-async function signInLocally(row: UserRow | undefined, password: string, localLoginEnabled: boolean, meta: RequestMeta): Promise<SignedIn> {
-  if (!row?.passwordHash || !localLoginEnabled) {
+async function signInLocally(row: UserRow | undefined, password: string, localLoginEnabled: boolean, attempt: Attempt): Promise<SignedIn> {
+  if (!row?.passwordHash || !localLoginEnabled || !attempt.who) {
     await verifyAgainstDummy(password);
     const reason = !row ? "unknown_email" : !row.passwordHash ? "no_local_password" : "local_sign_in_disabled";
-    recordFailure(row?.accountId ?? instanceAccountId(), reason, meta);
-    throw new SignInFailed();
+    // An unknown email is nobody's: its failure names no user.
+    failed({ ...attempt, who: row ? attempt.who : undefined }, reason);
   }
-  const user = { ...openIdentity(row), isBlocked: row.isBlocked, mustChangePassword: row.mustChangePassword };
-  const who = { id: user.id, label: userLabel(user) };
-  if (!(await verifyPassword(row.passwordHash, password))) {
-    recordFailure(user.accountId, "wrong_password", meta, who);
-    throw new SignInFailed();
-  }
-  if (user.isBlocked) {
-    recordFailure(user.accountId, "blocked_user", meta, who);
-    throw new SignInFailed();
-  }
+  const who = attempt.who;
+  if (!(await verifyPassword(row.passwordHash, password))) failed(attempt, "wrong_password");
+  if (row.isBlocked) failed(attempt, "blocked_user");
+
   const upgradedHash = needsRehash(row.passwordHash) ? await hashPassword(password) : null;
-  const now = new Date();
+  const now = attempt.now;
   const sessionId = writeTransaction((tx) => {
+    recordSignInSuccess(tx, attempt.keys, row.accountId);
     tx.update(users)
       .set({ lastLoginAt: now, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) })
-      .where(eq(users.id, user.id))
+      .where(eq(users.id, row.id))
       .run();
-    const id = createSession(tx, user, meta, now);
+    const id = createSession(tx, row, attempt.meta, now);
+    const details = {
+      ...(upgradedHash ? { password_hash_upgraded: true } : {}),
+      ...(row.mustChangePassword ? { must_change_password: true } : {}),
+    };
     recordEvent(tx, {
-      accountId: user.accountId,
+      accountId: row.accountId,
       action: "user.login",
-      actor: { type: "user", id: user.id, label: who.label },
-      target: { type: "user", id: user.id, label: who.label },
-      details: upgradedHash ? { password_hash_upgraded: true } : undefined,
-      meta,
+      actor: { type: "user", id: who.id, label: who.label },
+      target: { type: "user", id: who.id, label: who.label },
+      details: Object.keys(details).length > 0 ? details : undefined,
+      meta: attempt.meta,
       at: now,
     });
     return id;
   });
-  refreshDirectoryUser(user.accountId, user.id);
-  return { userId: user.id, sessionId, mustChangePassword: user.mustChangePassword };
+  refreshDirectoryUser(row.accountId, row.id);
+  return { userId: row.id, sessionId, mustChangePassword: row.mustChangePassword };
 }

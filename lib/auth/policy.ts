@@ -11,6 +11,8 @@ const PERMISSIONS = {
   "users:read-all": ["owner", "admin", "auditor"],
   /** Create, edit, block, delete users. */
   "users:manage": ["owner", "admin"],
+  /** Read the activity log, export it and verify its integrity. */
+  "activity:read": ["owner", "admin", "auditor"],
   /** See sign-in settings: identity providers, LDAP, trusted header (never their secrets). */
   "settings:read": ["owner", "admin", "auditor"],
   /** Change sign-in settings. */

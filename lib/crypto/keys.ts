@@ -17,6 +17,10 @@ export type KeyRing = {
   keyId: string;
   piiKey: Buffer;
   emailIndexKey: Buffer;
+  /** HMAC key of the activity log's hash chain: without it a rewritten row can't be re-sealed. */
+  activityChainKey: Buffer;
+  /** HMAC key for sign-in throttle keys (email and client address pairs). */
+  throttleKey: Buffer;
 };
 
 function decodeMasterKey(value: string, source: string): Buffer {
@@ -80,6 +84,8 @@ export function keyRing(): KeyRing {
       keyId: derive(master, "key-id").subarray(0, 4).toString("hex"),
       piiKey: derive(master, "pii-aead"),
       emailIndexKey: derive(master, "email-index"),
+      activityChainKey: derive(master, "activity-chain"),
+      throttleKey: derive(master, "sign-in-throttle"),
     };
   }
   return ring;

@@ -49,6 +49,11 @@ export function db(): Db {
   return globalForDb.latchkeyDb;
 }
 
+/** The better-sqlite3 handle under drizzle, for hot paths that use prepared statements directly. */
+export function sqliteHandle(): Database.Database {
+  return (db() as unknown as { $client: Database.Database }).$client;
+}
+
 /**
  * Runs fn in a BEGIN IMMEDIATE transaction: the write lock is taken up front,
  * so a read-then-write cannot interleave with another writer.

@@ -165,11 +165,20 @@ export const accessTokens = sqliteTable(
   ],
 );
 
+/**
+ * The activity log. Append-only: database triggers (drizzle/0005_activity_append_only.sql)
+ * refuse every UPDATE of a sealed row and every DELETE above the account's
+ * retention anchor. Rows form a hash chain per account in `seq` order: `hash`
+ * is an HMAC over the row's content and `prev_hash` (lib/audit/chain.ts).
+ */
 export const activityEvents = sqliteTable(
   "activity_events",
   {
     id: text("id").primaryKey(),
     accountId: text("account_id").notNull(),
+    /** Position in the account's chain: 1, 2, 3… with no gaps (retention removes only the oldest). */
+    seq: integer("seq"),
+    /** Never earlier than the previous event's time, so seq order is time order. */
     occurredAt: integer("occurred_at", { mode: "timestamp_ms" }).notNull(),
     action: text("action").notNull(),
     actorType: text("actor_type", { enum: ["user", "token", "system", "anonymous"] }).notNull(),
@@ -185,11 +194,68 @@ export const activityEvents = sqliteTable(
     privateDetailsCiphertext: text("private_details_ciphertext"),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** The previous event's hash (or the retention anchor's, or the genesis value). */
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
   },
   (t) => [
-    index("activity_account_time_idx").on(t.accountId, t.occurredAt),
-    index("activity_account_action_idx").on(t.accountId, t.action, t.occurredAt),
+    uniqueIndex("activity_account_seq_unique").on(t.accountId, t.seq),
+    index("activity_account_time_idx").on(t.accountId, t.occurredAt, t.seq),
+    index("activity_account_action_idx").on(t.accountId, t.action, t.seq),
+    index("activity_account_actor_idx").on(t.accountId, t.actorId, t.seq),
+    index("activity_account_target_idx").on(t.accountId, t.targetId, t.seq),
+    index("activity_account_ip_idx").on(t.accountId, t.ip, t.seq),
   ],
+);
+
+/**
+ * Where an account's chain starts after retention pruned its oldest events:
+ * the first seq still kept and the hash it chains to. Events below first_seq
+ * may be deleted; nothing else may (see the triggers).
+ */
+export const activityAnchors = sqliteTable("activity_anchors", {
+  accountId: text("account_id").primaryKey(),
+  firstSeq: integer("first_seq").notNull(),
+  prevHash: text("prev_hash").notNull(),
+  prunedCount: integer("pruned_count").notNull().default(0),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * The per-email daily cap on failed sign-ins (lib/auth/sign-in-throttle.ts).
+ * Keyed by the email's blind index, for unknown emails too, so a lock looks
+ * the same whether or not the email belongs to someone.
+ */
+export const signInLockouts = sqliteTable(
+  "sign_in_lockouts",
+  {
+    accountId: text("account_id").notNull(),
+    emailIndex: text("email_index").notNull(),
+    windowStartedAt: integer("window_started_at", { mode: "timestamp_ms" }).notNull(),
+    failures: integer("failures").notNull(),
+    /** Set when failures reach the cap; the lock ends then, or when an admin unlocks. */
+    lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.emailIndex] }), index("sign_in_lockouts_locked_idx").on(t.accountId, t.lockedUntil)],
+);
+
+/**
+ * Growing delays between failed sign-ins, per (email, client address) pair and
+ * per client address. Instance-wide rather than per account: they guard the
+ * sign-in form before anyone is known. Keys are HMACs, never the raw email.
+ */
+export const signInBackoffs = sqliteTable(
+  "sign_in_backoffs",
+  {
+    key: text("key").primaryKey(),
+    /** The email's blind index for pair keys (so an unlock can clear them), null for address keys. */
+    emailIndex: text("email_index"),
+    failures: integer("failures").notNull(),
+    lastFailureAt: integer("last_failure_at", { mode: "timestamp_ms" }).notNull(),
+    /** When a refused (must wait) attempt was last written to the activity log: once per wait, not once per request. */
+    lastThrottledAt: integer("last_throttled_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("sign_in_backoffs_email_idx").on(t.emailIndex), index("sign_in_backoffs_last_idx").on(t.lastFailureAt)],
 );
 
 export const IDP_TYPES = ["google", "microsoft", "okta", "oidc"] as const;

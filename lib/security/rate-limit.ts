@@ -9,7 +9,14 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { config } from "@/lib/config";
 import { RateLimited } from "@/lib/errors";
 
-export type RateLimit = { name: string; points: number; durationSeconds: number; message: string };
+export type RateLimit = {
+  name: string;
+  points: number;
+  durationSeconds: number;
+  message: string;
+  /** When set, the refusal's message says how long to wait (forms show it; the API also sends Retry-After). */
+  messageFor?: (retryAfterSeconds: number) => string;
+};
 
 const globalForLimiters = globalThis as unknown as { latchkeyLimiters?: Map<string, RateLimiterMemory> };
 const limiters: Map<string, RateLimiterMemory> = (globalForLimiters.latchkeyLimiters ??= new Map());
@@ -29,7 +36,8 @@ export async function consumeRateLimit(limit: RateLimit, key: string): Promise<v
     await limiterFor(limit).consume(key);
   } catch (err) {
     if (err instanceof RateLimiterRes) {
-      throw new RateLimited(limit.message, Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+      const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
     }
     throw err;
   }

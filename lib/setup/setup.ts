@@ -13,6 +13,8 @@ import { writeTransaction } from "@/lib/db/client";
 import { accounts, users } from "@/lib/db/schema";
 import { Invalid, PreconditionFailed } from "@/lib/errors";
 import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { setupLimit } from "@/lib/security/limits";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { mintAccessToken } from "@/lib/tokens/access-tokens";
 import { emailSchema, nameSchema } from "@/lib/users/fields";
 import { sealEmail, sealName } from "@/lib/users/records";
@@ -43,6 +45,7 @@ export function assertSetupRequired(): void {
 export async function completeSetup(input: SetupInput, meta: RequestMeta): Promise<SetupResult> {
   // Cheap refusal before spending a password hash; the transaction below is the real guard.
   assertSetupRequired();
+  await consumeRateLimit(setupLimit(), meta.ip ?? "unknown");
   if (passwordMatchesIdentity(input.password, input)) {
     throw new Invalid("Invalid input", { password: ["Password must not be your email or name"] });
   }

@@ -16,6 +16,9 @@ export function toApiUser(user: UserRecord, actor: Actor) {
     is_current: user.id === actor.userId,
     is_service_user: user.isServiceUser,
     is_blocked: user.isBlocked,
+    /** Sign-in locked after too many failed attempts, until locked_until or an admin's unlock. */
+    is_locked: !!user.lockedUntil && user.lockedUntil > new Date(),
+    locked_until: user.lockedUntil && user.lockedUntil > new Date() ? user.lockedUntil.toISOString() : null,
     idp_id: user.idpId ?? "",
     created_at: user.createdAt.toISOString(),
   };

@@ -14,6 +14,8 @@ import { writeAs } from "@/lib/auth/fresh-actor";
 import { users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { passwordChangeLimit } from "@/lib/security/limits";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { deleteUserSessions } from "@/lib/sessions/sessions";
 import { findUserRow, openIdentity, userLabel } from "./records";
 
@@ -25,6 +27,8 @@ export type ChangePasswordInput = z.output<typeof changePasswordSchema>;
 
 export async function changeOwnPassword(actor: Actor, userId: string, input: ChangePasswordInput, meta: RequestMeta) {
   assertSelf(actor, userId, "You can only change your own password");
+  // Counted before the current password is checked: this is also a limit on guessing it.
+  await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${userId}`);
   const row = findUserRow(db(), actor.accountId, userId);
   if (!row) throw new NotFound("User");
   if (!row.passwordHash) {

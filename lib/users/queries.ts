@@ -11,6 +11,7 @@ import { db } from "@/lib/db/client";
 import { ROLES } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupIdsOfUser } from "@/lib/groups/membership";
+import { lockedUsers } from "@/lib/auth/sign-in-throttle";
 import { directoryEntries, type DirectoryEntry } from "./directory";
 import { findUserRow, openUser, type UserRecord } from "./records";
 import { USER_STATUSES, userStatus } from "./status";
@@ -29,12 +30,12 @@ export type UserFilters = z.output<typeof userFiltersSchema>;
 
 export type UserList = { items: UserRecord[]; total: number };
 
-function matcher(filters: UserFilters): (u: DirectoryEntry) => boolean {
+function matcher(filters: UserFilters, locks: Map<string, Date>): (u: DirectoryEntry) => boolean {
   const needle = filters.search?.toLowerCase();
   return (u) =>
     (!needle || u.searchText.includes(needle)) &&
     (!filters.role || u.role === filters.role) &&
-    (!filters.status || userStatus(u) === filters.status) &&
+    (!filters.status || userStatus({ isBlocked: u.isBlocked, lockedUntil: locks.get(u.id) }) === filters.status) &&
     (!filters.group || u.autoGroups.includes(filters.group)) &&
     (filters.service_user === undefined || u.isServiceUser === filters.service_user);
 }
@@ -42,13 +43,16 @@ function matcher(filters: UserFilters): (u: DirectoryEntry) => boolean {
 /** Users matching the filters: the caller first, then in creation order. */
 export function listUsers(actor: Actor, filters: UserFilters): UserList {
   const entries = directoryEntries(actor.accountId);
-  const matches = matcher(filters);
+  // Locks change with every failed sign-in, so they are read fresh (the few locked rows), not cached.
+  const locks = lockedUsers(actor.accountId);
+  const matches = matcher(filters, locks);
   const me = entries.get(actor.userId);
   const found: UserRecord[] = me && matches(me) ? [me] : [];
   if (can(actor, "users:read-all")) {
     for (const entry of entries.values()) if (entry !== me && matches(entry)) found.push(entry);
   }
-  return { items: found.slice(filters.offset, filters.offset + filters.limit), total: found.length };
+  const items = found.slice(filters.offset, filters.offset + filters.limit).map((u) => ({ ...u, lockedUntil: locks.get(u.id) ?? null }));
+  return { items, total: found.length };
 }
 
 /** One user, read fresh from the database; other accounts' ids and hidden users are "not found". */
@@ -56,5 +60,5 @@ export function getUser(actor: Actor, userId: string): UserRecord {
   if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
   const row = findUserRow(db(), actor.accountId, userId);
   if (!row) throw new NotFound("User");
-  return openUser(row, groupIdsOfUser(db(), actor.accountId, userId));
+  return { ...openUser(row, groupIdsOfUser(db(), actor.accountId, userId)), lockedUntil: lockedUsers(actor.accountId).get(userId) ?? null };
 }

@@ -25,6 +25,8 @@ export type UserRecord = {
   autoGroups: string[];
   createdAt: Date;
   lastLoginAt: Date | null;
+  /** Set by the queries when sign-in is locked after too many failures (lib/auth/sign-in-throttle.ts). */
+  lockedUntil?: Date | null;
 };
 
 const field = (rowId: string, column: string) => ({ table: "users", column, rowId });

@@ -85,6 +85,11 @@ export function assertCanRevokeSessions(actor: Actor, target: UserRecord): void 
   assertNotOwnerUnlessOwner(actor, target);
 }
 
+/** Unlocking sign-in (after too many failures) is user management; it is allowed for anyone's account, the owner's too. */
+export function assertCanUnlockUser(actor: Actor): void {
+  assertManages(actor);
+}
+
 /** Whether a rule check passes, for showing only the actions that would succeed. */
 export function allows(check: () => void): boolean {
   try {

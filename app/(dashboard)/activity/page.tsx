@@ -1,13 +1,118 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { ActivityFilters } from "@/components/activity/activity-filters";
+import { EventsTable } from "@/components/activity/events-table";
+import { VerifyIntegrity } from "@/components/activity/verify-integrity";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { Alert } from "@/components/ui/alert";
+import { buttonClasses } from "@/components/ui/button";
+import { eventFiltersSchema, FILTER_KEYS, filtersInput } from "@/lib/audit/event-filters";
+import { actionOptions, listEvents } from "@/lib/audit/events";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { db } from "@/lib/db/client";
+import { groupNamesById } from "@/lib/groups/membership";
+import { fieldErrorsOf } from "@/lib/http/validation";
 
 export const metadata: Metadata = { title: "Activity · Latchkey" };
 
-export default function Page() {
+const PAGE_SIZE = 50;
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function ActivityPage({ searchParams }: { searchParams: SearchParams }) {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  if (!can(actor, "activity:read")) {
+    return (
+      <>
+        <PageHeader title="Activity" />
+        <EmptyState title="Not available">Only admins and auditors can read the activity log.</EmptyState>
+      </>
+    );
+  }
+
+  const input = filtersInput(await searchParams);
+  const parsed = eventFiltersSchema.safeParse({ ...input, limit: PAGE_SIZE, offset: undefined });
+  const errors = parsed.success ? null : Object.values(fieldErrorsOf(parsed.error)).flat();
+  const filters = parsed.success ? parsed.data : eventFiltersSchema.parse({ limit: PAGE_SIZE });
+  const page = listEvents(actor, filters);
+  const filterValues: Record<string, string> = {};
+  for (const key of FILTER_KEYS) if (input[key]) filterValues[key] = input[key];
+  const filtered = Object.keys(filterValues).length > 0;
+
+  const link = (extra: Record<string, string>) => `/activity?${new URLSearchParams({ ...filterValues, ...extra })}`;
+  const exportHref = (format: string) => `/api/events/export?${new URLSearchParams({ ...filterValues, format })}`;
+  const first = page.events[0];
+  const last = page.events.at(-1);
+  const total = page.totalExact ? page.total.toLocaleString("en") : `more than ${page.total.toLocaleString("en")}`;
+  const navLink = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50";
+  const navOff = "rounded-md px-3 py-1.5 text-sm font-medium text-slate-400 ring-1 ring-inset ring-slate-200";
+
   return (
     <>
-      <PageHeader title="Activity" />
-      <EmptyState title="Activity log">Every change and sign-in is being recorded; browsing the log arrives with the activity log feature.</EmptyState>
+      <PageHeader
+        title="Activity"
+        description="Who did what, when and from where. Newest first; times in UTC."
+        actions={
+          <div className="flex flex-wrap items-center gap-2">
+            <a href={exportHref("csv")} className={buttonClasses("secondary")} download>
+              Export CSV
+            </a>
+            <a href={exportHref("jsonl")} className={buttonClasses("secondary")} download>
+              Export JSON Lines
+            </a>
+          </div>
+        }
+      />
+      <div className="mb-4">
+        <VerifyIntegrity />
+      </div>
+      <ActivityFilters values={filterValues} actions={actionOptions(actor)} />
+      {errors && (
+        <div className="mb-4">
+          <Alert tone="error">{errors.join(" ")}</Alert>
+        </div>
+      )}
+      {page.events.length === 0 ? (
+        <EmptyState title={filtered ? "No events match" : "No activity yet"}>
+          {filtered ? "Try other filters, or clear them." : null}
+        </EmptyState>
+      ) : (
+        <EventsTable events={page.events} groupNames={groupNamesById(db(), actor.accountId)} />
+      )}
+      <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+        <p>
+          {page.events.length > 0 ? `Showing ${page.events.length} of ${total} events` : `${total} events`}
+          {filtered ? " matching the filters" : ""}
+        </p>
+        <div className="flex items-center gap-2">
+          {page.hasNewer && first ? (
+            <>
+              <Link className={navLink} href={link({})}>
+                Newest
+              </Link>
+              <Link className={navLink} href={link({ after: String(first.seq) })} rel="prev">
+                Newer
+              </Link>
+            </>
+          ) : (
+            <span className={navOff} aria-disabled>
+              Newer
+            </span>
+          )}
+          {page.hasOlder && last ? (
+            <Link className={navLink} href={link({ before: String(last.seq) })} rel="next">
+              Older
+            </Link>
+          ) : (
+            <span className={navOff} aria-disabled>
+              Older
+            </span>
+          )}
+        </div>
+      </nav>
     </>
   );
 }

@@ -2,7 +2,8 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
-import { signIn } from "@/lib/auth/nextauth";
+import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
+import { waitMessage } from "@/lib/auth/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
 import { checkProviderReachable } from "@/lib/idp/discovery";
 import { signInOptions } from "@/lib/idp/sign-in-options";
@@ -23,6 +24,9 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     });
   } catch (err) {
     // Success throws Next's redirect, which must propagate; only Auth.js errors are a failed sign-in.
+    if (err instanceof SignInMustWait) {
+      return { status: "error", message: waitMessage(err.retryAfterSeconds), values: { email } };
+    }
     if (err instanceof AuthError) {
       const code = err instanceof CredentialsSignin ? err.code : undefined;
       return { status: "error", message: credentialsMessage(code, signInOptions().ldapEnabled), values: { email } };

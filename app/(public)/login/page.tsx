@@ -9,7 +9,7 @@ import { sessionActor } from "@/lib/auth/session-actor";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";
 import { isSetupRequired } from "@/lib/setup/instance";
-import { signInErrorMessage } from "./messages";
+import { credentialsMessage, signInErrorMessage } from "./messages";
 
 export const metadata: Metadata = { title: "Sign in · Latchkey" };
 
@@ -33,7 +33,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const options = signInOptions();
   const providerId = first(params.provider);
   const providerName = options.providers.find((p) => p.id === providerId)?.name ?? null;
-  const problem = signInErrorMessage(error, providerName);
+  // A sign-in posted straight to Auth.js (not through the form's action) comes back here with its code.
+  const problem =
+    error === "CredentialsSignin"
+      ? credentialsMessage(first(params.code), options.ldapEnabled)
+      : signInErrorMessage(error, providerName);
   const notice =
     first(params.setup) === "done"
       ? "Owner account created. Sign in to continue."

@@ -11,6 +11,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { resetPasswordSchema, resetUserPassword, revokeUserSessions } from "@/lib/users/access-control";
 import { createUser, deleteUser, setUserBlocked, updateUser } from "@/lib/users/lifecycle";
 import { userLabel } from "@/lib/users/records";
+import { unlockUser } from "@/lib/users/sign-in-lock";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 
 const meta = async () => requestMeta(await headers());
@@ -110,4 +111,15 @@ export async function deleteUserAction(userId: string, _prev: FormState): Promis
   }
   refreshUserPages();
   redirect("/team/users?deleted=1");
+}
+
+export async function unlockUserAction(userId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const { was_locked } = unlockUser(actor, userId, await meta());
+    refreshUserPages(userId);
+    return { status: "success", message: was_locked ? "User unlocked. They can sign in again now." : "User was not locked; any waiting delays were cleared." };
+  } catch (err) {
+    return formStateFromError(err);
+  }
 }

@@ -23,6 +23,7 @@ import {
   assertCanDeleteUser,
   assertCanResetPassword,
   assertCanRevokeSessions,
+  assertCanUnlockUser,
   assertCanUpdateUser,
 } from "@/lib/users/rules";
 import { userStatus } from "@/lib/users/status";
@@ -50,7 +51,10 @@ export default async function UserPage({
   const canEdit = allows(() => assertCanUpdateUser(actor, user, { profile: true }));
   // Roles the actor may set here: the rules decide, the form only offers what would pass.
   const roles = ROLES.filter((role: Role) => role === user.role || allows(() => assertCanUpdateUser(actor, user, { profile: false, role })));
+  const locked = userStatus(user) === "locked";
   const allowed = {
+    manage: allows(() => assertCanUnlockUser(actor)),
+    unlock: locked && allows(() => assertCanUnlockUser(actor)),
     block: allows(() => assertCanUpdateUser(actor, user, { profile: false, isBlocked: !user.isBlocked })),
     resetPassword: allows(() => assertCanResetPassword(actor, user)),
     revokeSessions: sessions.length > 0 && allows(() => assertCanRevokeSessions(actor, user)),
@@ -83,6 +87,13 @@ export default async function UserPage({
           <UserActions user={{ id: user.id, label, isBlocked: user.isBlocked }} allowed={allowed} />
         </div>
       </div>
+
+      {locked && (
+        <Alert tone="info">
+          Sign-in is locked after too many failed attempts, until {formatDateTime(user.lockedUntil ?? null)} unless
+          unlocked. The Activity log shows the attempts.
+        </Alert>
+      )}
 
       {transferred && (
         <Alert tone="success">Ownership transferred. {label} is now the owner; you are an admin.</Alert>

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { eventFiltersSchema, filtersInput } from "@/lib/audit/event-filters";
+import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportEvents, exportFileName } from "@/lib/audit/export";
+import { apiActor } from "@/lib/http/api-actor";
+import { apiRoute } from "@/lib/http/route";
+import { parseOrThrow } from "@/lib/http/validation";
+
+const formatSchema = z.object({
+  format: z.enum(EXPORT_FORMATS, { error: `format must be one of: ${EXPORT_FORMATS.join(", ")}` }).default("csv"),
+});
+
+/** Every event matching the filters (not just one page), as a CSV or JSON Lines download. */
+export const GET = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const input = filtersInput(new URL(request.url).searchParams);
+  const { format } = parseOrThrow(formatSchema, { format: input.format });
+  // Paging does not apply to an export: it is the whole filtered view.
+  const filters = parseOrThrow(eventFiltersSchema, { ...input, limit: undefined, offset: undefined, before: undefined, after: undefined });
+  return new Response(exportEvents(actor, filters, format), {
+    headers: {
+      "content-type": EXPORT_CONTENT_TYPES[format],
+      "content-disposition": `attachment; filename="${exportFileName(format)}"`,
+      "cache-control": "no-store",
+    },
+  });
+});

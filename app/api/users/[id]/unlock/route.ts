@@ -1,0 +1,12 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { unlockUser } from "@/lib/users/sign-in-lock";
+
+type Context = { params: Promise<{ id: string }> };
+
+/** Ends a sign-in lock (too many failed attempts) and the waiting delays on the user's email. */
+export const POST = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  return Response.json(unlockUser(actor, (await params).id, requestMeta(request.headers)));
+});

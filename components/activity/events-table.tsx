@@ -1,0 +1,81 @@
+import Link from "next/link";
+import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
+import { detailLines, formatEventTime } from "./format";
+
+function Party({ party, filterKey }: { party: ActivityParty | null; filterKey: "actor" | "target" }) {
+  if (!party) return <span className="text-slate-400">—</span>;
+  if (party.type === "anonymous") return <span className="text-slate-500">Anonymous</span>;
+  const label = party.label || party.id || party.type;
+  return (
+    <div>
+      {party.id ? (
+        <Link
+          href={`/activity?${new URLSearchParams({ [filterKey]: party.id })}`}
+          className="font-medium text-slate-900 hover:text-indigo-600"
+          title={`Only events with this ${filterKey}`}
+        >
+          {label}
+        </Link>
+      ) : (
+        <span className="font-medium text-slate-900">{label}</span>
+      )}
+      <div className="text-xs text-slate-500">{party.type}</div>
+    </div>
+  );
+}
+
+export function EventsTable({ events, groupNames }: { events: ActivityEvent[]; groupNames: Map<string, string> }) {
+  return (
+    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <tr>
+            <th scope="col" className="px-4 py-3">Time</th>
+            <th scope="col" className="px-4 py-3">Actor</th>
+            <th scope="col" className="px-4 py-3">Action</th>
+            <th scope="col" className="px-4 py-3">Target</th>
+            <th scope="col" className="px-4 py-3">Details</th>
+            <th scope="col" className="px-4 py-3">Client</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100 align-top">
+          {events.map((event) => (
+            <tr key={event.id}>
+              <td className="whitespace-nowrap px-4 py-3 text-slate-700">
+                <time dateTime={event.occurredAt.toISOString()}>{formatEventTime(event.occurredAt)}</time>
+                <div className="text-xs text-slate-400">#{event.seq}</div>
+              </td>
+              <td className="px-4 py-3">
+                <Party party={event.actor} filterKey="actor" />
+              </td>
+              <td className="px-4 py-3">
+                <div className="font-medium text-slate-900">{event.actionLabel}</div>
+                <div className="font-mono text-xs text-slate-500">{event.action}</div>
+              </td>
+              <td className="px-4 py-3">
+                <Party party={event.target} filterKey="target" />
+              </td>
+              <td className="px-4 py-3 text-slate-700">
+                <ul className="space-y-0.5">
+                  {detailLines(event, groupNames).map((line, i) => (
+                    <li key={i} className="break-words">
+                      {line}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td className="px-4 py-3 text-slate-700">
+                <div className="font-mono text-xs">{event.ip ?? "—"}</div>
+                {event.userAgent && (
+                  <div className="max-w-56 truncate text-xs text-slate-500" title={event.userAgent}>
+                    {event.userAgent}
+                  </div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Human names for activity codes and sign-in failure reasons. Codes not listed
+ * here (added by a newer feature) are shown as they are, never hidden.
+ */
+export const ACTION_LABELS: Record<string, string> = {
+  "setup.completed": "Setup completed",
+  "user.login": "Signed in",
+  "user.login.failed": "Sign-in failed",
+  "user.logout": "Signed out",
+  "user.locked": "Sign-in locked",
+  "user.unlocked": "Sign-in unlocked",
+  "user.password.changed": "Password changed",
+  "user.password.reset": "Password reset",
+  "user.sessions.revoked": "Sessions revoked",
+  "session.revoked": "Session revoked",
+  "user.created": "User created",
+  "user.updated": "User updated",
+  "user.role.changed": "Role changed",
+  "user.blocked": "User blocked",
+  "user.unblocked": "User unblocked",
+  "user.deleted": "User deleted",
+  "account.ownership.transferred": "Ownership transferred",
+  "service_user.created": "Service user created",
+  "service_user.deleted": "Service user deleted",
+  "token.created": "Access token created",
+  "token.deleted": "Access token deleted",
+  "invite.created": "Invite created",
+  "invite.regenerated": "Invite regenerated",
+  "invite.deleted": "Invite deleted",
+  "invite.accepted": "Invite accepted",
+  "group.created": "Group created",
+  "group.renamed": "Group renamed",
+  "group.deleted": "Group deleted",
+  "identity_provider.created": "Identity provider added",
+  "identity_provider.updated": "Identity provider changed",
+  "identity_provider.enabled": "Identity provider enabled",
+  "identity_provider.disabled": "Identity provider disabled",
+  "identity_provider.deleted": "Identity provider deleted",
+  "ldap.created": "LDAP directory added",
+  "ldap.updated": "LDAP directory changed",
+  "sign_in.local.enabled": "Password sign-in enabled",
+  "sign_in.local.disabled": "Password sign-in disabled",
+  "sign_in.trusted_header.updated": "Trusted header sign-in changed",
+  "user.idp.linked": "Linked to identity provider",
+  "activity.pruned": "Old activity pruned",
+};
+
+export const FAILURE_REASON_LABELS: Record<string, string> = {
+  wrong_password: "Wrong password",
+  unknown_email: "Unknown email",
+  blocked_user: "Blocked user",
+  no_local_password: "No local password",
+  rate_limited: "Rate limited (must wait)",
+  locked: "Locked (too many failures)",
+  local_sign_in_disabled: "Password sign-in disabled",
+  unknown_user: "Unknown directory user",
+  directory_unavailable: "Directory unavailable",
+};
+
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
+export function failureReasonLabel(reason: string): string {
+  return FAILURE_REASON_LABELS[reason] ?? reason;
+}

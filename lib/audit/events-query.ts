@@ -1,0 +1,283 @@
+/**
+ * Finding events fast in a log of millions, newest first.
+ *
+ * Every filter becomes an indexed lookup; nothing is decrypted to filter:
+ * - seq is the order (events are chained in seq order and their time never
+ *   runs backwards), so a date range becomes a seq range found with two seeks
+ *   on (account_id, occurred_at, seq), and a page is a keyset range of seq.
+ * - Actor/Target text and free-text search are resolved first to sets of ids
+ *   (the label index in ./party-labels.ts and the user directory), action
+ *   codes (their names), failure reasons and an exact IP address. Each of
+ *   those is a "branch": an equality on an indexed column, read newest first
+ *   with LIMIT from its own (account_id, column, seq) index. The branches'
+ *   seqs are merged, and only the rows of the final page are read in full.
+ * - When a search matches very many parties, its matches are dense, so one
+ *   scan down the seq index with the conditions as filters ends quickly.
+ * Totals are exact up to COUNT_CAP matching events (and always for a plain
+ * date range, which is seq arithmetic); beyond that they are reported as
+ * "more than COUNT_CAP" rather than walking a million index entries: a count
+ * costs at most about COUNT_CAP index steps, like the page itself.
+ */
+import "server-only";
+import type Database from "better-sqlite3";
+import { sqliteHandle } from "@/lib/db/client";
+import { directoryEntries } from "@/lib/users/directory";
+import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./actions";
+import type { EventFilters } from "./event-filters";
+import { partyIdsMatching } from "./party-labels";
+
+export const COUNT_CAP = 1_000;
+/** Above this many branches a search scans the seq index instead (its matches are dense). */
+const MAX_BRANCHES = 48;
+
+export type EventRow = {
+  id: string;
+  seq: number;
+  occurred_at: number;
+  action: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label_ciphertext: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  target_label_ciphertext: string | null;
+  details: string | null;
+  private_details_ciphertext: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  hash: string | null;
+};
+
+export type EventPage = {
+  rows: EventRow[];
+  total: number;
+  /** False when there are more than COUNT_CAP matches and `total` is that cap. */
+  totalExact: boolean;
+  hasOlder: boolean;
+  hasNewer: boolean;
+};
+
+type Condition = { sql: string; params: unknown[] };
+
+type Plan = { empty: true } | { empty: false; shared: Condition[]; branches: Condition[]; plainRange: boolean };
+
+const ROW_COLUMNS =
+  "id, seq, occurred_at, action, actor_type, actor_id, actor_label_ciphertext, target_type, target_id, " +
+  "target_label_ciphertext, details, private_details_ciphertext, ip, user_agent, hash";
+
+const statements = new Map<string, Database.Statement>();
+
+/** Prepared statements are cached by their text; the shapes are few (filters vary only in list lengths). */
+function statement(sql: string): Database.Statement {
+  let stmt = statements.get(sql);
+  if (!stmt) {
+    if (statements.size > 500) statements.clear();
+    stmt = sqliteHandle().prepare(sql);
+    statements.set(sql, stmt);
+  }
+  return stmt;
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+const inList = (column: string, values: string[]): Condition => ({
+  sql: `${column} IN (${placeholders(values.length)})`,
+  params: values,
+});
+
+/** Action codes present in the account's log: one index seek per distinct code. */
+export function distinctActions(accountId: string): string[] {
+  return statement(
+    `WITH RECURSIVE a(v) AS (
+       SELECT (SELECT min(action) FROM activity_events WHERE account_id = @account)
+       UNION ALL
+       SELECT (SELECT min(action) FROM activity_events WHERE account_id = @account AND action > a.v) FROM a WHERE a.v IS NOT NULL
+     ) SELECT v FROM a WHERE v IS NOT NULL`,
+  )
+    .pluck()
+    .all({ account: accountId }) as string[];
+}
+
+/** Ids of actors or targets whose name, email or id matches the text. */
+export function partiesMatching(accountId: string, text: string): string[] {
+  const needle = text.toLowerCase();
+  const ids = new Set(partyIdsMatching(accountId, text));
+  for (const entry of directoryEntries(accountId).values()) {
+    if (entry.name.toLowerCase().includes(needle) || (entry.email ?? "").toLowerCase().includes(needle)) ids.add(entry.id);
+  }
+  // An exact id (from a link or a script) always counts, even if nothing is labelled with it.
+  if (/^[0-9A-Za-z_-]{8,}$/.test(text)) ids.add(text);
+  return [...ids];
+}
+
+function searchBranches(accountId: string, text: string): Condition[] {
+  const needle = text.toLowerCase();
+  const branches: Condition[] = [];
+  for (const id of partiesMatching(accountId, text)) {
+    branches.push({ sql: "actor_id = ?", params: [id] }, { sql: "target_id = ?", params: [id] });
+  }
+  const actions = new Set([...Object.keys(ACTION_LABELS), ...distinctActions(accountId)]);
+  for (const action of actions) {
+    if (action.includes(needle) || (ACTION_LABELS[action] ?? "").toLowerCase().includes(needle)) {
+      branches.push({ sql: "action = ?", params: [action] });
+    }
+  }
+  for (const [reason, label] of Object.entries(FAILURE_REASON_LABELS)) {
+    if (reason.includes(needle.replaceAll(" ", "_")) || label.toLowerCase().includes(needle)) {
+      branches.push({ sql: "action = 'user.login.failed' AND json_extract(details, '$.reason') = ?", params: [reason] });
+    }
+  }
+  if (/^[0-9a-f.:]+$/i.test(text) && /[.:]/.test(text)) branches.push({ sql: "ip = ?", params: [text] });
+  return branches;
+}
+
+/** One seq bound from a time: the first event at/after it, or the last one before it. */
+function seqAtTime(accountId: string, at: Date, side: "from" | "to"): number | null {
+  const sql =
+    side === "from"
+      ? "SELECT seq FROM activity_events WHERE account_id = ? AND occurred_at >= ? ORDER BY occurred_at, seq LIMIT 1"
+      : "SELECT seq FROM activity_events WHERE account_id = ? AND occurred_at < ? ORDER BY occurred_at DESC, seq DESC LIMIT 1";
+  return (statement(sql).pluck().get(accountId, at.getTime()) as number | undefined) ?? null;
+}
+
+function plan(accountId: string, filters: EventFilters): Plan {
+  const shared: Condition[] = [{ sql: "account_id = ?", params: [accountId] }];
+  let lo: number | null = null;
+  let hi: number | null = null;
+  if (filters.from) {
+    lo = seqAtTime(accountId, filters.from, "from");
+    if (lo === null) return { empty: true };
+  }
+  if (filters.to) {
+    hi = seqAtTime(accountId, filters.to, "to");
+    if (hi === null) return { empty: true };
+  }
+  if (filters.before !== undefined) hi = hi === null ? filters.before - 1 : Math.min(hi, filters.before - 1);
+  if (filters.after !== undefined) lo = lo === null ? filters.after + 1 : Math.max(lo, filters.after + 1);
+  if (lo !== null && hi !== null && lo > hi) return { empty: true };
+  if (lo !== null) shared.push({ sql: "seq >= ?", params: [lo] });
+  if (hi !== null) shared.push({ sql: "seq <= ?", params: [hi] });
+
+  let branches: Condition[] = [];
+  let narrowed = false;
+  if (filters.action) {
+    shared.push(inList("action", filters.action));
+    narrowed = true;
+  }
+  for (const [filter, column] of [
+    [filters.actor, "actor_id"],
+    [filters.target, "target_id"],
+  ] as const) {
+    if (!filter) continue;
+    const ids = partiesMatching(accountId, filter);
+    if (ids.length === 0) return { empty: true };
+    shared.push(inList(column, ids));
+    if (branches.length === 0 && ids.length <= MAX_BRANCHES) {
+      branches = ids.map((id) => ({ sql: `${column} = ?`, params: [id] }));
+    }
+    narrowed = true;
+  }
+  if (filters.search) {
+    const found = searchBranches(accountId, filters.search);
+    if (found.length === 0) return { empty: true };
+    if (found.length <= MAX_BRANCHES) {
+      branches = found;
+    } else {
+      // Unary + keeps SQLite from using those columns' indexes, so it walks the seq index in order.
+      const any = found.map((b) => b.sql.replace(/^(actor_id|target_id|action|ip) /, "+$1 ")).join(") OR (");
+      branches = [{ sql: `((${any}))`, params: found.flatMap((b) => b.params) }];
+    }
+    narrowed = true;
+  }
+  if (branches.length === 0) branches = [{ sql: "1", params: [] }];
+  return { empty: false, shared, branches, plainRange: !narrowed };
+}
+
+function where(plan: Extract<Plan, { empty: false }>, branch: Condition): Condition {
+  const parts = [...plan.shared, branch];
+  return { sql: parts.map((p) => p.sql).join(" AND "), params: parts.flatMap((p) => p.params) };
+}
+
+/** Seqs matching the plan, from every branch, newest first (or oldest first), at most `n` per branch. */
+function matchingSeqs(p: Extract<Plan, { empty: false }>, n: number, order: "DESC" | "ASC"): number[] {
+  const seen = new Set<number>();
+  for (const branch of p.branches) {
+    const w = where(p, branch);
+    const seqs = statement(`SELECT seq FROM activity_events WHERE ${w.sql} ORDER BY seq ${order} LIMIT ?`)
+      .pluck()
+      .all(...w.params, n) as number[];
+    for (const s of seqs) seen.add(s);
+  }
+  return [...seen].sort((a, b) => (order === "DESC" ? b - a : a - b));
+}
+
+function count(p: Extract<Plan, { empty: false }>): { total: number; exact: boolean } {
+  if (p.plainRange) {
+    // seq has no gaps, so a plain range is counted from its ends.
+    // Two seeks (SQLite's min/max shortcut takes one aggregate per query, not both).
+    const w = where(p, p.branches[0]);
+    const end = (order: "ASC" | "DESC") =>
+      statement(`SELECT seq FROM activity_events WHERE ${w.sql} ORDER BY seq ${order} LIMIT 1`).pluck().get(...w.params) as
+        | number
+        | undefined;
+    const lo = end("ASC");
+    const hi = end("DESC");
+    return { total: lo === undefined || hi === undefined ? 0 : hi - lo + 1, exact: true };
+  }
+  const seen = new Set<number>();
+  for (const branch of p.branches) {
+    const w = where(p, branch);
+    const seqs = statement(`SELECT seq FROM activity_events WHERE ${w.sql} LIMIT ?`)
+      .pluck()
+      .all(...w.params, COUNT_CAP + 1) as number[];
+    for (const s of seqs) seen.add(s);
+    if (seen.size > COUNT_CAP) return { total: COUNT_CAP, exact: false };
+  }
+  return { total: seen.size, exact: true };
+}
+
+export function rowsBySeq(accountId: string, seqs: number[]): EventRow[] {
+  if (seqs.length === 0) return [];
+  const rows = statement(
+    `SELECT ${ROW_COLUMNS} FROM activity_events WHERE account_id = ? AND seq IN (${placeholders(seqs.length)})`,
+  ).all(accountId, ...seqs) as EventRow[];
+  const bySeq = new Map(rows.map((r) => [r.seq, r]));
+  return seqs.flatMap((s) => bySeq.get(s) ?? []);
+}
+
+/** One page of events matching the filters, newest first. Callers check permission (./events.ts). */
+export function queryEvents(accountId: string, filters: EventFilters, options: { withTotal?: boolean } = {}): EventPage {
+  const p = plan(accountId, filters);
+  if (p.empty) return { rows: [], total: 0, totalExact: true, hasOlder: false, hasNewer: false };
+  const newerPage = filters.after !== undefined;
+  const wanted = filters.offset + filters.limit;
+  const seqs = matchingSeqs(p, wanted + 1, newerPage ? "ASC" : "DESC");
+  let page = seqs.slice(filters.offset, wanted);
+  const more = seqs.length > wanted;
+  if (newerPage) page = page.reverse();
+  const { total, exact } = options.withTotal === false ? { total: 0, exact: false } : count(p);
+  return {
+    rows: rowsBySeq(accountId, page),
+    total,
+    totalExact: exact,
+    hasOlder: newerPage ? true : more,
+    hasNewer: newerPage ? more : filters.before !== undefined || filters.offset > 0,
+  };
+}
+
+/**
+ * Every event matching the filters, newest first, in batches (for exports).
+ * Keyset paging, so a million events cost a million index steps, not a
+ * million squared.
+ */
+export function* eachEvent(accountId: string, filters: EventFilters, batchSize = 1000): Generator<EventRow[]> {
+  let before = filters.before;
+  for (;;) {
+    const p = plan(accountId, { ...filters, before, after: undefined, offset: 0, limit: batchSize });
+    if (p.empty) return;
+    const seqs = matchingSeqs(p, batchSize, "DESC").slice(0, batchSize);
+    if (seqs.length === 0) return;
+    yield rowsBySeq(accountId, seqs);
+    if (seqs.length < batchSize) return;
+    before = seqs[seqs.length - 1];
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Sign-in protection: growing delays between failed attempts, and a daily cap
+ * per email after which only the end of the window or an admin unlocks it.
+ *
+ * The design, and why a third party can't keep someone out:
+ * - The growing delay is kept per (email, client address) pair: after
+ *   SIGNIN_FREE_ATTEMPTS failures in a row from one address for one email,
+ *   each next attempt from there must wait SIGNIN_DELAY_SECONDS, doubling per
+ *   further failure up to SIGNIN_MAX_DELAY_SECONDS. Someone guessing a
+ *   victim's password from elsewhere never delays the victim's own attempts.
+ * - Per client address, across all emails, the same growing delay starts after
+ *   SIGNIN_IP_FREE_ATTEMPTS failures (password spraying from one address).
+ *   Only people behind that same address share it; its memory is one hour.
+ * - Per email, from anywhere, at most SIGNIN_LOCKOUT_FAILURES failures count
+ *   per window (SIGNIN_LOCKOUT_WINDOW_HOURS, from the first failure). At the
+ *   cap the email is locked until that window ends, or until an admin unlocks
+ *   it (Team → Users). Attempts while locked aren't counted, so they can't
+ *   stretch it: a third party can keep someone out for at most one window.
+ *   This cap is the only per-email lever, and the only one anyone else can pull.
+ * - Every state is keyed by the email's blind index whether or not the email
+ *   belongs to anyone, so unknown and known emails are throttled and locked
+ *   exactly alike. Keys are HMACs; no email or address is stored here.
+ * - An attempt is counted as a failure before the password is checked and
+ *   forgiven on success, so parallel requests can't slip past the limit.
+ * Every function takes `now`, so tests move the clock instead of sleeping.
+ * Rows are small and pruned by the maintenance job once they no longer matter.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq, gt, lt } from "drizzle-orm";
+import type { SignInLimits } from "@/lib/config";
+import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { keyRing } from "@/lib/crypto/keys";
+import { db, type Tx } from "@/lib/db/client";
+import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
+
+/** A run of address-wide failures is forgotten after an hour without one. */
+const IP_MEMORY_MS = 3_600_000;
+
+export type AttemptKeys = { emailIndex: string; pairKey: string; ipKey: string };
+
+export type Admission =
+  | { kind: "wait"; retryAfterSeconds: number; firstRefusal: boolean }
+  | { kind: "locked"; lockedUntil: Date }
+  | { kind: "proceed"; lockEngaged: boolean; failuresInWindow: number; lockedUntil: Date | null };
+
+function hmac(value: string): string {
+  return crypto.createHmac("sha256", keyRing().throttleKey).update(value, "utf8").digest("base64url");
+}
+
+export function attemptKeys(email: string, ip: string | null): AttemptKeys {
+  const emailIndex = emailBlindIndex(email);
+  const address = ip ?? "unknown";
+  return { emailIndex, pairKey: `pair:${hmac(`${emailIndex}\u0000${address}`)}`, ipKey: `ip:${hmac(address)}` };
+}
+
+/** The wait after `failures` failures in a row: none for the free ones, then doubling up to the maximum. */
+export function delaySeconds(failures: number, free: number, limits: SignInLimits): number {
+  if (failures < free) return 0;
+  return Math.min(limits.maxDelaySeconds, limits.delaySeconds * 2 ** Math.min(failures - free, 30));
+}
+
+type Backoff = typeof signInBackoffs.$inferSelect;
+
+function backoff(tx: Tx, key: string, memoryMs: number, now: Date): Backoff | null {
+  const row = tx.select().from(signInBackoffs).where(eq(signInBackoffs.key, key)).get();
+  return row && now.getTime() - row.lastFailureAt.getTime() < memoryMs ? row : null;
+}
+
+function waitUntil(row: Backoff | null, free: number, limits: SignInLimits): number {
+  return row ? row.lastFailureAt.getTime() + delaySeconds(row.failures, free, limits) * 1000 : 0;
+}
+
+function countFailure(tx: Tx, key: string, emailIndex: string | null, row: Backoff | null, now: Date): void {
+  const failures = (row?.failures ?? 0) + 1;
+  tx.insert(signInBackoffs)
+    .values({ key, emailIndex, failures, lastFailureAt: now, lastThrottledAt: null })
+    .onConflictDoUpdate({ target: signInBackoffs.key, set: { failures, lastFailureAt: now, lastThrottledAt: null } })
+    .run();
+}
+
+/**
+ * Decides whether this attempt may check a password, inside the caller's
+ * write transaction. "proceed" and "locked" count the attempt as a failure
+ * (forgiven by recordSignInSuccess); "wait" counts nothing.
+ */
+export function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string | null, now: Date, limits: SignInLimits): Admission {
+  const pair = backoff(tx, keys.pairKey, limits.lockoutWindowSeconds * 1000, now);
+  const address = backoff(tx, keys.ipKey, IP_MEMORY_MS, now);
+  const blocking = [
+    { row: pair, until: waitUntil(pair, limits.freeAttempts, limits) },
+    { row: address, until: waitUntil(address, limits.ipFreeAttempts, limits) },
+  ].filter((b): b is { row: Backoff; until: number } => b.row !== null && now.getTime() < b.until);
+  if (blocking.length > 0) {
+    // One activity event per wait, however many requests arrive meanwhile.
+    const noted = blocking.every((b) => b.row.lastThrottledAt && b.row.lastThrottledAt >= b.row.lastFailureAt);
+    for (const { row } of blocking) tx.update(signInBackoffs).set({ lastThrottledAt: now }).where(eq(signInBackoffs.key, row.key)).run();
+    const until = Math.max(...blocking.map((b) => b.until));
+    return { kind: "wait", retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)), firstRefusal: !noted };
+  }
+  countFailure(tx, keys.pairKey, keys.emailIndex, pair, now);
+  countFailure(tx, keys.ipKey, null, address, now);
+  if (!accountId) return { kind: "proceed", lockEngaged: false, failuresInWindow: 0, lockedUntil: null };
+
+  const windowMs = limits.lockoutWindowSeconds * 1000;
+  const lock = tx
+    .select()
+    .from(signInLockouts)
+    .where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, keys.emailIndex)))
+    .get();
+  const current = lock && now.getTime() < lock.windowStartedAt.getTime() + windowMs ? lock : null;
+  if (current?.lockedUntil && current.lockedUntil > now) return { kind: "locked", lockedUntil: current.lockedUntil };
+
+  const windowStartedAt = current?.windowStartedAt ?? now;
+  const failures = (current?.failures ?? 0) + 1;
+  const lockedUntil = failures >= limits.lockoutFailures ? new Date(windowStartedAt.getTime() + windowMs) : null;
+  tx.insert(signInLockouts)
+    .values({ accountId, emailIndex: keys.emailIndex, windowStartedAt, failures, lockedUntil })
+    .onConflictDoUpdate({
+      target: [signInLockouts.accountId, signInLockouts.emailIndex],
+      set: { windowStartedAt, failures, lockedUntil },
+    })
+    .run();
+  return { kind: "proceed", lockEngaged: lockedUntil !== null, failuresInWindow: failures, lockedUntil };
+}
+
+/** A correct password: this email's counts and this pair's delay start over; the address forgets this one attempt. */
+export function recordSignInSuccess(tx: Tx, keys: AttemptKeys, accountId: string): void {
+  tx.delete(signInBackoffs).where(eq(signInBackoffs.key, keys.pairKey)).run();
+  tx.delete(signInLockouts)
+    .where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, keys.emailIndex)))
+    .run();
+  const address = tx.select().from(signInBackoffs).where(eq(signInBackoffs.key, keys.ipKey)).get();
+  if (address && address.failures <= 1) tx.delete(signInBackoffs).where(eq(signInBackoffs.key, keys.ipKey)).run();
+  else if (address) tx.update(signInBackoffs).set({ failures: address.failures - 1 }).where(eq(signInBackoffs.key, keys.ipKey)).run();
+}
+
+/** Ends a lock and every delay of one email (an admin's Unlock). Returns whether it was locked. */
+export function clearSignInLimits(tx: Tx, accountId: string, emailIndex: string, now: Date): { wasLocked: boolean; hadDelays: boolean } {
+  const lock = tx
+    .select()
+    .from(signInLockouts)
+    .where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, emailIndex)))
+    .get();
+  tx.delete(signInLockouts).where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, emailIndex))).run();
+  const delays = tx.delete(signInBackoffs).where(eq(signInBackoffs.emailIndex, emailIndex)).run().changes;
+  return { wasLocked: !!lock?.lockedUntil && lock.lockedUntil > now, hadDelays: delays > 0 };
+}
+
+/** Users of the account whose sign-in is locked now, with when the lock ends. */
+export function lockedUsers(accountId: string, now = new Date()): Map<string, Date> {
+  const rows = db()
+    .select({ userId: users.id, lockedUntil: signInLockouts.lockedUntil })
+    .from(signInLockouts)
+    .innerJoin(users, and(eq(users.accountId, signInLockouts.accountId), eq(users.emailIndex, signInLockouts.emailIndex)))
+    .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)))
+    .all();
+  return new Map(rows.map((r) => [r.userId, r.lockedUntil!]));
+}
+
+/** Drops rows that no longer change any decision (run by the maintenance job). */
+export function pruneSignInThrottles(now: Date, limits: SignInLimits): number {
+  const windowAgo = new Date(now.getTime() - limits.lockoutWindowSeconds * 1000);
+  const backoffs = db()
+    .delete(signInBackoffs)
+    .where(lt(signInBackoffs.lastFailureAt, windowAgo))
+    .run().changes;
+  // A window that ended took its lock with it (a lock ends with its window).
+  const lockouts = db().delete(signInLockouts).where(lt(signInLockouts.windowStartedAt, windowAgo)).run().changes;
+  return backoffs + lockouts;
+}

@@ -1,0 +1,75 @@
+/**
+ * Every path that sets a password goes through this policy: setup, changing
+ * one's own password, accepting an invite, and an admin's reset with a typed password. (Generated
+ * passwords are 24 random characters.)
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SessionActor } from "@/lib/auth/actor";
+import { Invalid } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+import { acceptInviteSchema } from "@/lib/invites/schemas";
+import { setupInputSchema } from "@/lib/setup/setup";
+import { resetPasswordSchema, resetUserPassword } from "@/lib/users/access-control";
+import { changeOwnPassword, changePasswordSchema } from "@/lib/users/password";
+import { createAccount, createUser, META } from "@/test/factories";
+import { isCommonPassword, newPasswordSchema, passwordMatchesIdentity } from "./policy";
+
+const PASSWORD = "a long and unusual passphrase";
+let admin: SessionActor;
+let bob: SessionActor & { email: string };
+
+beforeAll(async () => {
+  const accountId = createAccount();
+  const a = await createUser(accountId, { role: "admin", name: "Ada Admin" });
+  const b = await createUser(accountId, { role: "user", name: "Bob Builder Longname", email: "bob.builder@example.com", password: PASSWORD });
+  admin = { kind: "session", sessionId: "a", accountId, userId: a.id, role: "admin", mustChangePassword: false };
+  bob = { kind: "session", sessionId: "b", accountId, userId: b.id, role: "user", mustChangePassword: false, email: b.email };
+});
+
+/** The field messages of the Invalid a parse throws. */
+function refusal(run: () => unknown): string {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof Invalid) return JSON.stringify(err.fieldErrors);
+    throw err;
+  }
+  return "accepted";
+}
+
+describe("the password policy", () => {
+  it("knows the 10,000 common passwords, in any case", () => {
+    expect(isCommonPassword("password1")).toBe(true);
+    expect(isCommonPassword("PassWord1")).toBe(true);
+    expect(isCommonPassword(PASSWORD)).toBe(false);
+    expect(newPasswordSchema.safeParse("iloveyou").success).toBe(false);
+    expect(passwordMatchesIdentity(" Bob.Builder@Example.com ", { email: "bob.builder@example.com", name: "x" })).toBe(true);
+  });
+
+  it("is applied by setup", () => {
+    expect(refusal(() => parseOrThrow(setupInputSchema, { email: "o@example.com", password: "qwertyuiop" }))).toMatch(/too common/);
+  });
+
+  it("is applied to changing one's own password: common, own email, own name", async () => {
+    for (const candidate of ["qwertyuiop", "1234567890"]) {
+      expect(refusal(() => parseOrThrow(changePasswordSchema, { old_password: PASSWORD, new_password: candidate }))).toMatch(/too common/);
+    }
+    for (const candidate of [bob.email, "bob builder longname"]) {
+      const input = parseOrThrow(changePasswordSchema, { old_password: PASSWORD, new_password: candidate });
+      const err = await changeOwnPassword(bob, bob.userId, input, META).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Invalid);
+      expect(JSON.stringify((err as Invalid).fieldErrors)).toMatch(/email or name/);
+    }
+  });
+
+  it("is applied to accepting an invite (the identity check is in lib/invites/acceptance.ts)", () => {
+    expect(refusal(() => parseOrThrow(acceptInviteSchema, { password: "qwertyuiop" }))).toMatch(/too common/);
+  });
+
+  it("is applied to an admin's reset with a typed password", async () => {
+    expect(refusal(() => parseOrThrow(resetPasswordSchema, { password: "football1" }))).toMatch(/too common/);
+    const err = await resetUserPassword(admin, bob.userId, { password: "Bob Builder Longname" }, META).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Invalid);
+    expect(JSON.stringify((err as Invalid).fieldErrors)).toMatch(/email or name/);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * The request limits of the sign-in-adjacent forms and endpoints, each in one
+ * place with its setting (lib/config.ts). Sign-in itself has its own growing
+ * delays (lib/auth/sign-in-throttle.ts).
+ */
+import "server-only";
+import { config } from "@/lib/config";
+import type { RateLimit } from "./rate-limit";
+
+const FIFTEEN_MINUTES = 15 * 60;
+
+function waitFor(what: string) {
+  return (seconds: number) => {
+    const minutes = Math.max(1, Math.ceil(seconds / 60));
+    return `Too many ${what}. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
+  };
+}
+
+/** First-run setup, per client address: each attempt costs a password hash. */
+export function setupLimit(): RateLimit {
+  return {
+    name: "setup",
+    points: config().setupAttemptsPer15Min,
+    durationSeconds: FIFTEEN_MINUTES,
+    message: "Too many setup attempts",
+    messageFor: waitFor("setup attempts"),
+  };
+}
+
+/** Password changes, per user: the current password is checked, so this is also a guessing limit. */
+export function passwordChangeLimit(): RateLimit {
+  return {
+    name: "password-change",
+    points: config().passwordChangeAttemptsPer15Min,
+    durationSeconds: FIFTEEN_MINUTES,
+    message: "Too many password change attempts",
+    messageFor: waitFor("password change attempts"),
+  };
+}

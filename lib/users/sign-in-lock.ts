@@ -1,0 +1,44 @@
+/**
+ * An admin's side of sign-in protection: which users are locked (too many
+ * failed sign-ins; see lib/auth/sign-in-throttle.ts), and unlocking one, which
+ * also ends the waiting delays on their email.
+ */
+import "server-only";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { writeAs } from "@/lib/auth/fresh-actor";
+import { clearSignInLimits, lockedUsers } from "@/lib/auth/sign-in-throttle";
+import { NotFound } from "@/lib/errors";
+import { findUserRow, openIdentity, userLabel } from "./records";
+import { assertCanUnlockUser } from "./rules";
+
+export type UnlockResult = { was_locked: boolean; delays_cleared: boolean };
+
+export function unlockUser(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): UnlockResult {
+  assertCanUnlockUser(actor);
+  return writeAs(actor, (tx, me) => {
+    assertCanUnlockUser(me);
+    const row = findUserRow(tx, actor.accountId, userId);
+    if (!row) throw new NotFound("User");
+    if (!row.emailIndex) return { was_locked: false, delays_cleared: false };
+    const { wasLocked, hadDelays } = clearSignInLimits(tx, actor.accountId, row.emailIndex, now);
+    if (wasLocked || hadDelays) {
+      recordEvent(tx, {
+        accountId: actor.accountId,
+        action: "user.unlocked",
+        actor: actorParty(tx, me),
+        target: { type: "user", id: userId, label: userLabel(openIdentity(row)) },
+        details: { was_locked: wasLocked, delays_cleared: hadDelays },
+        meta,
+        at: now,
+      });
+    }
+    return { was_locked: wasLocked, delays_cleared: hadDelays };
+  });
+}
+
+/** When each locked user of the account is unlocked by itself (the end of the window). */
+export function lockedUntilByUser(actor: Actor, now = new Date()): Map<string, Date> {
+  return lockedUsers(actor.accountId, now);
+}

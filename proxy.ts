@@ -1,0 +1,58 @@
+/**
+ * Content-Security-Policy with a fresh nonce per page request.
+ *
+ * Why nonces: the App Router bootstraps with inline scripts, so a static CSP
+ * would need 'unsafe-inline' for scripts, which lets any injected script run.
+ * With a nonce (and 'strict-dynamic' for the chunks those scripts load), only
+ * scripts Next.js rendered for this response run. Next.js reads the policy
+ * from the request header set here and puts the nonce on its own scripts;
+ * every page is rendered per request anyway (they all depend on the session).
+ * 'unsafe-eval' is allowed only in development (React's dev tooling needs it).
+ * Styles allow 'unsafe-inline' (style attributes), which can't run code.
+ * The other security headers, the same for every response including static
+ * files, are in next.config.ts.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+
+const dev = process.env.NODE_ENV === "development";
+
+/** API responses are JSON, never documents: nothing may load or frame them. */
+const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+function pagePolicy(nonce: string, https: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${dev ? " ws:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(https ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+}
+
+export function proxy(request: NextRequest) {
+  if (request.nextUrl.pathname.startsWith("/api/")) {
+    const response = NextResponse.next();
+    response.headers.set("content-security-policy", API_POLICY);
+    return response;
+  }
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const https = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  const policy = pagePolicy(nonce, https);
+  const headers = new Headers(request.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("content-security-policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", policy);
+  return response;
+}
+
+export const config = {
+  // Static build files get the other headers (next.config.ts) but need no policy of their own.
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|icon.svg).*)" }],
+};

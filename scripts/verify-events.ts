@@ -1,0 +1,51 @@
+// `npm run verify-events`: checks the activity log's hash chain of every
+// account in DATA_DIR (default ./data) with the app's key (ENCRYPTION_KEY or
+// DATA_DIR/encryption.key), and reports the first broken link. Exit code 0 when
+// every chain is intact, 1 when one is broken, 2 when it can't check.
+// Safe while the server runs (it only reads; SQLite WAL lets both work).
+import fs from "node:fs";
+import path from "node:path";
+
+async function main(): Promise<number> {
+  const dataDir = path.resolve(process.env.DATA_DIR || "./data");
+  if (!fs.existsSync(path.join(dataDir, "latchkey.db"))) {
+    console.error(`No Latchkey database in ${dataDir} (set DATA_DIR to the data directory).`);
+    return 2;
+  }
+  if (!process.env.ENCRYPTION_KEY && !fs.existsSync(path.join(dataDir, "encryption.key"))) {
+    console.error(`No encryption key: set ENCRYPTION_KEY, or put the key file at ${path.join(dataDir, "encryption.key")}.`);
+    return 2;
+  }
+  process.env.DATA_DIR = dataDir;
+  const { db } = await import("../lib/db/client");
+  const { accountsWithEvents, verifyChain } = await import("../lib/audit/verify");
+  db();
+  const accounts = accountsWithEvents();
+  if (accounts.length === 0) {
+    console.log("No activity events to verify.");
+    return 0;
+  }
+  let broken = false;
+  for (const accountId of accounts) {
+    const report = await verifyChain(accountId);
+    const pruned = report.pruned > 0 ? `, ${report.pruned} older pruned by retention` : "";
+    if (report.ok) {
+      const range = report.firstSeq === null ? "" : ` (#${report.firstSeq}–#${report.lastSeq})`;
+      console.log(`Account ${accountId}: OK, ${report.checked} events verified${range}${pruned}.`);
+    } else {
+      broken = true;
+      const b = report.broken!;
+      console.log(`Account ${accountId}: BROKEN at event #${b.seq}${b.eventId ? ` (id ${b.eventId})` : ""}: ${b.message}.`);
+      console.log(`  ${report.checked} events before it verified${pruned}.`);
+    }
+  }
+  return broken ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`verify-events failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);
