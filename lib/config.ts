@@ -14,13 +14,19 @@ const envSchema = z.object({
   /** Session lifetime in hours (sliding: a used session is extended up to this). */
   SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   /**
-   * Trust X-Forwarded-For for the client address. Only turn this on behind a
-   * reverse proxy that overwrites the header, or clients can claim any address.
+   * Which peers are reverse proxies whose X-Forwarded-For / X-Forwarded-Host
+   * we believe: "false" (default: none), "true" (loopback only: a proxy on this
+   * machine), or a comma-separated list of addresses and CIDR ranges.
    */
   TRUST_PROXY: z
-    .enum(["true", "false", "1", "0"])
+    .string()
     .default("false")
-    .transform((v) => v === "true" || v === "1"),
+    .transform((v) => {
+      const value = v.trim().toLowerCase();
+      if (value === "false" || value === "0" || value === "") return [];
+      if (value === "true" || value === "1") return ["127.0.0.0/8", "::1"];
+      return value.split(",").map((r) => r.trim()).filter(Boolean);
+    }),
   /** Activity events older than this many days are pruned by a background job; 0 keeps them forever. */
   ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
   /** Failed sign-ins in a row (per email and client address) before each next attempt must wait. */
@@ -55,7 +61,8 @@ export type Config = {
   encryptionKeyFromEnv: string | undefined;
   authSecretFromEnv: string | undefined;
   sessionMaxAgeSeconds: number;
-  trustProxy: boolean;
+  /** Address ranges of trusted reverse proxies (empty: trust none). */
+  trustedProxies: string[];
   /** Days of activity to keep; null keeps everything. */
   activityRetentionDays: number | null;
   signIn: SignInLimits;
@@ -89,7 +96,7 @@ function readConfig(): Config {
     encryptionKeyFromEnv: env.ENCRYPTION_KEY || undefined,
     authSecretFromEnv: env.AUTH_SECRET || undefined,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_HOURS * 3600,
-    trustProxy: env.TRUST_PROXY,
+    trustedProxies: env.TRUST_PROXY,
     activityRetentionDays: env.ACTIVITY_RETENTION_DAYS === 0 ? null : env.ACTIVITY_RETENTION_DAYS,
     signIn: {
       freeAttempts: env.SIGNIN_FREE_ATTEMPTS,

@@ -6,9 +6,9 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/auth/session-actor";
-import { config } from "@/lib/config";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { accessTokenLimit, consumeRateLimit } from "@/lib/security/rate-limit";
+import { fromTrustedProxy } from "./request-meta";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -16,7 +16,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 function isSameOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return false;
-  const host = (config().trustProxy && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+  const host = (fromTrustedProxy(request.headers) && request.headers.get("x-forwarded-host")) || request.headers.get("host");
   try {
     return new URL(origin).host === host;
   } catch {

@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+async function metaWith(trustProxy: string | undefined) {
+  vi.resetModules();
+  if (trustProxy === undefined) delete process.env.TRUST_PROXY;
+  else process.env.TRUST_PROXY = trustProxy;
+  return import("./request-meta");
+}
+
+const headers = (peer: string, forwarded?: string) =>
+  new Headers({ "x-latchkey-peer": peer, ...(forwarded ? { "x-forwarded-for": forwarded } : {}) });
+
+afterEach(() => {
+  delete process.env.TRUST_PROXY;
+});
+
+describe("clientAddress", () => {
+  it("uses the socket peer and ignores X-Forwarded-For by default", async () => {
+    const { clientAddress } = await metaWith(undefined);
+    expect(clientAddress(headers("::ffff:203.0.113.9", "198.51.100.1"))).toBe("203.0.113.9");
+  });
+
+  it("ignores X-Forwarded-For from a peer that isn't a trusted proxy", async () => {
+    const { clientAddress } = await metaWith("10.0.0.2");
+    expect(clientAddress(headers("203.0.113.9", "198.51.100.1"))).toBe("203.0.113.9");
+  });
+
+  it("reads the nearest untrusted hop, so a client-sent X-Forwarded-For prefix changes nothing", async () => {
+    const { clientAddress } = await metaWith("10.0.0.0/8");
+    // The client sent "1.1.1.1"; the outer proxy appended the real client, the inner proxy the outer one.
+    expect(clientAddress(headers("10.0.0.2", "1.1.1.1, 198.51.100.7, 10.0.0.9"))).toBe("198.51.100.7");
+  });
+
+  it("true trusts a proxy on loopback only", async () => {
+    const { clientAddress, fromTrustedProxy } = await metaWith("true");
+    expect(clientAddress(headers("127.0.0.1", "198.51.100.7"))).toBe("198.51.100.7");
+    expect(fromTrustedProxy(headers("192.0.2.1"))).toBe(false);
+    expect(clientAddress(headers("192.0.2.1", "198.51.100.7"))).toBe("192.0.2.1");
+  });
+});
