@@ -2,16 +2,14 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AvatarMenu } from "@/components/shell/avatar-menu";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/auth/session-actor";
 import { isSetupRequired } from "@/lib/setup/instance";
 import { getUser } from "@/lib/users/queries";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   // Convenience redirects only: every service checks the actor itself.
   if (isSetupRequired()) redirect("/setup");
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
-  if (actor.mustChangePassword) redirect("/change-password");
+  const actor = await pageActor();
   const me = getUser(actor, actor.userId);
   return (
     <div className="flex min-h-screen bg-slate-50">

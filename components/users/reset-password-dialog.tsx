@@ -48,7 +48,7 @@ function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () =>
       {mode === "type" && (
         <NewPasswordFields label="New password" confirmLabel="Confirm new password" errors={errors} />
       )}
-      <p className="text-sm text-slate-600">Their sessions end now, and they must choose a new password at next sign-in.</p>
+      <p className="text-sm text-slate-600">Their sessions and access tokens end now, and they must choose a new password at next sign-in.</p>
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
           Cancel

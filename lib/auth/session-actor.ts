@@ -3,6 +3,7 @@
  * session row on every call (see lib/sessions/sessions.ts).
  */
 import "server-only";
+import { redirect } from "next/navigation";
 import { cache } from "react";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
@@ -22,5 +23,17 @@ export async function requireSessionActor(): Promise<SessionActor> {
   const actor = await sessionActor();
   if (!actor) throw new Unauthenticated("Your session has ended. Sign in again.");
   if (actor.mustChangePassword) throw new Forbidden(MUST_CHANGE_PASSWORD);
+  return actor;
+}
+
+/**
+ * For dashboard pages: the signed-in actor, or a redirect to sign in, or to
+ * choose a new password first. Every page calls it, not only the layout:
+ * client navigation can render a page without re-running its layout.
+ */
+export async function pageActor(): Promise<SessionActor> {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  if (actor.mustChangePassword) redirect("/change-password");
   return actor;
 }

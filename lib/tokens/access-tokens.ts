@@ -97,3 +97,11 @@ export function authenticateAccessToken(presented: string, now = new Date()): To
   // The role is read from the owner now, so a demotion applies to the very next request.
   return { kind: "token", tokenId, accountId, userId, role };
 }
+
+/** Ends every access token of a user (an admin reset means the account may be in the wrong hands). */
+export function deleteUserAccessTokens(tx: Tx, accountId: string, userId: string): number {
+  return tx
+    .delete(accessTokens)
+    .where(and(eq(accessTokens.accountId, accountId), eq(accessTokens.userId, userId)))
+    .run().changes;
+}

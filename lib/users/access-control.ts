@@ -1,6 +1,7 @@
 /**
- * An admin's levers on someone's access: reset their password, end their
- * sessions. Both end the person's sessions at once.
+ * An admin's levers on someone's access: reset their password (which also
+ * deletes their access tokens), end their sessions. Both end the person's
+ * sessions at once.
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
@@ -15,6 +16,7 @@ import { users } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
 import { deleteUserSessions } from "@/lib/sessions/sessions";
+import { deleteUserAccessTokens } from "@/lib/tokens/access-tokens";
 import { generatePassword } from "./generated-password";
 import { loadUser } from "./lifecycle";
 import { userLabel } from "./records";
@@ -49,12 +51,14 @@ export async function resetUserPassword(
       .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)))
       .run();
     const ended = deleteUserSessions(tx, actor.accountId, userId);
+    // A reset is how an admin takes an account back: tokens made with it end too.
+    const tokensEnded = deleteUserAccessTokens(tx, actor.accountId, userId);
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.reset",
       actor: actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(current) },
-      details: { generated: !input.password, sessions_ended: ended },
+      details: { generated: !input.password, sessions_ended: ended, tokens_deleted: tokensEnded },
       meta,
     });
   });

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { ActivityFilters } from "@/components/activity/activity-filters";
 import { EventsTable } from "@/components/activity/events-table";
 import { VerifyIntegrity } from "@/components/activity/verify-integrity";
@@ -10,7 +9,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { eventFiltersSchema, FILTER_KEYS, filtersInput } from "@/lib/audit/event-filters";
 import { actionOptions, listEvents } from "@/lib/audit/events";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/client";
 import { groupNamesById } from "@/lib/groups/membership";
 import { fieldErrorsOf } from "@/lib/http/validation";
@@ -22,8 +21,7 @@ const PAGE_SIZE = 50;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ActivityPage({ searchParams }: { searchParams: SearchParams }) {
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
+  const actor = await pageActor();
   if (!can(actor, "activity:read")) {
     return (
       <>

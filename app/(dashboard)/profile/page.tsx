@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { PageHeader } from "@/components/shell/page-header";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
 import { tokenRowsFor } from "@/components/tokens/token-rows";
@@ -7,7 +6,7 @@ import { TokensTable } from "@/components/tokens/tokens-table";
 import { IdentityProviderBadge } from "@/components/users/badges";
 import { formatDateTime } from "@/components/users/format";
 import { ROLE_LABELS } from "@/components/users/role-label";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/auth/session-actor";
 import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
 import { getUser } from "@/lib/users/queries";
@@ -17,8 +16,7 @@ export const metadata: Metadata = { title: "Profile · Latchkey" };
 
 /** The signed-in person's own account and their personal access tokens (nobody else manages these). */
 export default async function ProfilePage() {
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
+  const actor = await pageActor();
   const me = getUser(actor, actor.userId);
   const tokens = tokenRowsFor(actor, me.id);
   const canManageTokens = allows(() => assertCanManageTokens(actor, me));

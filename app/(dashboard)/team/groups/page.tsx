@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { CreateGroupButton } from "@/components/groups/group-dialogs";
 import { GroupsTable } from "@/components/groups/groups-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/auth/session-actor";
 import { can } from "@/lib/auth/policy";
 import { listGroups } from "@/lib/groups/queries";
 import { MAX_PAGE_SIZE } from "@/lib/http/list-params";
@@ -11,8 +10,7 @@ import { MAX_PAGE_SIZE } from "@/lib/http/list-params";
 export const metadata: Metadata = { title: "Groups · Latchkey" };
 
 export default async function GroupsPage() {
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
+  const actor = await pageActor();
   const { items, total } = listGroups(actor, { limit: MAX_PAGE_SIZE, offset: 0 });
   // Only decides which buttons to show; the service checks every change itself.
   const canManage = can(actor, "users:manage");

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { firstValues, type SearchParams } from "@/app/page-params";
-import { redirect } from "next/navigation";
 import { CreateServiceUserDialog } from "@/components/service-users/create-service-user-dialog";
 import { ServiceUsersTable } from "@/components/service-users/service-users-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
@@ -10,7 +9,7 @@ import { STATUS_LABELS } from "@/components/users/badges";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/auth/session-actor";
 import type { Role } from "@/lib/db/schema";
 import { tokenCountsByUser } from "@/lib/tokens/queries";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
@@ -23,8 +22,7 @@ const SERVICE_ROLES: Role[] = ["user", "auditor", "admin"];
 const SERVICE_STATUSES: UserStatus[] = ["active", "blocked"];
 
 export default async function ServiceUsersPage({ searchParams }: { searchParams: SearchParams }) {
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
+  const actor = await pageActor();
   const description = "Non-interactive users for automation: they reach the API with access tokens and never sign in.";
   if (!can(actor, "users:read-all")) {
     return (

@@ -83,7 +83,7 @@ export async function resetPasswordAction(userId: string, _prev: FormState, form
     refreshUserPages(userId);
     return {
       status: "success",
-      message: "Password reset. Their sessions ended; they must choose a new password at next sign-in.",
+      message: "Password reset. Their sessions and access tokens ended; they must choose a new password at next sign-in.",
       result: password ? { password } : undefined,
     };
   } catch (err) {

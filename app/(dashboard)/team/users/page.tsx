@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { firstValues, type SearchParams } from "@/app/page-params";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { InvitesTable } from "@/components/invites/invites-table";
 import { buttonClasses } from "@/components/ui/button";
 import type { Actor } from "@/lib/auth/actor";
@@ -15,7 +14,7 @@ import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersTable } from "@/components/users/users-table";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/client";
 import { ROLES } from "@/lib/db/schema";
 import { groupNamesById } from "@/lib/groups/membership";
@@ -28,8 +27,7 @@ export const metadata: Metadata = { title: "Users · Latchkey" };
 const PAGE_SIZE = 25;
 
 export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
+  const actor = await pageActor();
   const query = firstValues(await searchParams);
   const page = Math.max(1, Number.parseInt(query.page ?? "1", 10) || 1);
   const parsed = userFiltersSchema.safeParse({

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { cache } from "react";
 import { DeleteGroupButton, RenameGroupButton } from "@/components/groups/group-dialogs";
 import { GroupMembersTable } from "@/components/groups/group-members-table";
 import { formatCreated, membersLabel } from "@/components/groups/format";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/auth/session-actor";
 import { can } from "@/lib/auth/policy";
 import { NotFound } from "@/lib/errors";
 import { getGroup } from "@/lib/groups/queries";
@@ -15,8 +15,7 @@ type Props = { params: Promise<{ id: string }> };
 
 /** The group as this request's actor may see it, or Next's 404 page; shared by the metadata and the page. */
 const loadGroup = cache(async (id: string) => {
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
+  const actor = await pageActor();
   try {
     return { actor, group: getGroup(actor, id) };
   } catch (err) {

@@ -11,7 +11,7 @@ import { StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { formatDateTime } from "@/components/users/format";
 import { ROLE_LABELS } from "@/components/users/role-label";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { groupNamesById } from "@/lib/groups/membership";
@@ -35,8 +35,7 @@ export default async function ServiceUserPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
+  const actor = await pageActor();
   const { id } = await params;
   const user = loadOr404(() => getUser(actor, id));
   if (!user.isServiceUser) redirect(`/team/users/${id}`);

@@ -10,7 +10,7 @@ import { ROLE_LABELS } from "@/components/users/role-label";
 import { SessionsTable } from "@/components/users/sessions-table";
 import { UserActions } from "@/components/users/user-actions";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { groupNamesById } from "@/lib/groups/membership";
@@ -37,8 +37,7 @@ export default async function UserPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
+  const actor = await pageActor();
   const { id } = await params;
   const user = loadOr404(() => getUser(actor, id));
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
