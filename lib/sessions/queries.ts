@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { sessions } from "@/lib/db/schema";
 import { getUser } from "@/lib/users/queries";
+import { publicSessionId } from "./sessions";
 
 export type SessionInfo = {
   id: string;
@@ -25,7 +26,7 @@ export function listUserSessions(actor: Actor, userId: string, now = new Date())
     .orderBy(desc(sessions.lastSeenAt))
     .all()
     .map((s) => ({
-      id: s.id,
+      id: publicSessionId(s.id),
       createdAt: s.createdAt,
       lastSeenAt: s.lastSeenAt,
       expiresAt: s.expiresAt,

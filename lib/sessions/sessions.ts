@@ -85,3 +85,11 @@ export function deleteUserSessions(tx: Tx, accountId: string, userId: string, ke
     .where(and(...conditions))
     .run().changes;
 }
+
+/**
+ * A session's name in lists and the activity log: a digest of its id. The id
+ * itself (what the cookie carries) never leaves the server.
+ */
+export function publicSessionId(sessionId: string): string {
+  return crypto.createHash("sha256").update(sessionId).digest("base64url").slice(0, 16);
+}

@@ -3,7 +3,7 @@ import "server-only";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { writeTransaction } from "@/lib/db/client";
-import { deleteSession } from "./sessions";
+import { deleteSession, publicSessionId } from "./sessions";
 
 export function signOutSession(actor: SessionActor, meta: RequestMeta): void {
   writeTransaction((tx) => {
@@ -12,7 +12,7 @@ export function signOutSession(actor: SessionActor, meta: RequestMeta): void {
       accountId: actor.accountId,
       action: "user.logout",
       actor: { type: "user", id: actor.userId },
-      target: { type: "session", id: actor.sessionId },
+      target: { type: "session", id: publicSessionId(actor.sessionId) },
       meta,
     });
   });
