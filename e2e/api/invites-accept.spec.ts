@@ -103,17 +103,21 @@ test.describe("GET /api/invites/{token}", () => {
     expect(Date.parse(res.body.expires_at)).toBeLessThan(Date.now());
   });
 
-  test("an invite whose inviter has since been deleted still works and names no one who is gone", async () => {
-    const inviter = await personWithRole(ownerApi, "admin", { name: "Gone Admin" });
-    const invite = await createInvite(inviter.client, invitee("orphan"));
-    expect((await ownerApi.delete(`/api/users/${inviter.user.id}`)).status).toBe(200);
-    const res = await lookup(invite.invite_link);
-    expect(res.status, res.text).toBe(200);
-    expect(res.body.valid).toBe(true);
-    expect(res.body.invited_by.length).toBeGreaterThan(0);
-    expect(res.body.invited_by).not.toContain("Gone Admin");
-    const accepted = await accept(invite.invite_link, choosePassword("orphan"));
-    expect(accepted.status, accepted.text).toBe(200);
+  test("an invite stops working when its inviter is deleted, blocked or demoted", async () => {
+    for (const [how, change] of [
+      ["deleted", (id: string) => ownerApi.delete(`/api/users/${id}`)],
+      ["blocked", (id: string) => ownerApi.put(`/api/users/${id}`, { role: "admin", auto_groups: [], is_blocked: true })],
+      ["demoted", (id: string) => ownerApi.put(`/api/users/${id}`, { role: "auditor", auto_groups: [], is_blocked: false })],
+    ] as const) {
+      const inviter = await personWithRole(ownerApi, "admin", { name: `Inviter ${how}` });
+      const invite = await createInvite(inviter.client, invitee(`orphan-${how}`));
+      expect((await change(inviter.user.id)).status, how).toBe(200);
+      const res = await lookup(invite.invite_link);
+      expect(res.status, `${how}: ${res.text}`).toBe(404);
+      expect(res.text).toContain("withdrawn");
+      const accepted = await accept(invite.invite_link, choosePassword(`orphan-${how}`));
+      expect(accepted.status, accepted.text).toBe(404);
+    }
   });
 });
 

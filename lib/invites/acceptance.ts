@@ -9,7 +9,8 @@ import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
-import { db, writeTransaction } from "@/lib/db/client";
+import { db, writeTransaction, type Db, type Tx } from "@/lib/db/client";
+import { permissionsOf } from "@/lib/auth/policy";
 import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
 import { DomainError, Invalid } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
@@ -18,7 +19,7 @@ import { consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { refreshDirectoryUsers } from "@/lib/users/directory";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { insertUser } from "@/lib/users/lifecycle";
-import { userLabel } from "@/lib/users/records";
+import { findUserRow, userLabel } from "@/lib/users/records";
 import { inviterLabel, retireInviteToken } from "./invites";
 import { isExpired, openInvite, type InviteRecord } from "./records";
 
@@ -73,10 +74,22 @@ export async function lookupInvite(token: string, meta: RequestMeta, now = new D
   return describeInvite(token, now);
 }
 
+/**
+ * An invite is only as good as its inviter: if they were deleted, blocked or
+ * lost the right to invite, their pending invites stop working too.
+ */
+function assertInviterStillMayInvite(q: Db | Tx, invite: InviteRecord): void {
+  const inviter = findUserRow(q, invite.accountId, invite.createdBy);
+  if (!inviter || inviter.isBlocked || !permissionsOf(inviter.role).includes("users:manage")) {
+    throw new InviteUnusable("revoked");
+  }
+}
+
 function describeInvite(token: string, now: Date): InviteView {
   const found = findByToken(token);
   if (typeof found === "string") throw new InviteUnusable(found);
   const invite = openInvite(found);
+  assertInviterStillMayInvite(db(), invite);
   return { ...invite, invitedBy: inviterLabel(invite.accountId, invite.createdBy), valid: !isExpired(invite, now) };
 }
 
@@ -106,6 +119,7 @@ export async function acceptInvite(
       throw new InviteUnusable(retired?.reason ?? "used");
     }
     const invite = openInvite(row);
+    assertInviterStillMayInvite(tx, invite);
     if (isExpired(invite, now)) throw new InviteUnusable("expired");
     assertEmailAvailable(tx, invite.accountId, invite.email, { inviteId: invite.id });
     const existingGroups = groupNamesById(tx, invite.accountId);

@@ -174,3 +174,21 @@ export function deleteInvite(actor: Actor, inviteId: string, meta: RequestMeta, 
     });
   });
 }
+
+/**
+ * Withdraws every pending invite a user made (their links stop at once). Called
+ * when that user is deleted, blocked or loses the right to invite, so an
+ * invite never outlives its inviter's authority.
+ */
+export function withdrawInvitesBy(tx: Tx, accountId: string, userId: string, now = new Date()): number {
+  const rows = tx
+    .select({ id: invites.id, tokenDigest: invites.tokenDigest })
+    .from(invites)
+    .where(and(eq(invites.accountId, accountId), eq(invites.createdBy, userId)))
+    .all();
+  for (const row of rows) {
+    retireInviteToken(tx, accountId, row.tokenDigest, "revoked", now);
+    tx.delete(invites).where(eq(invites.id, row.id)).run();
+  }
+  return rows.length;
+}

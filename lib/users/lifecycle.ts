@@ -9,6 +9,8 @@ import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { writeAs } from "@/lib/auth/fresh-actor";
+import { permissionsOf } from "@/lib/auth/policy";
+import { withdrawInvitesBy } from "@/lib/invites/invites";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { db, type Tx } from "@/lib/db/client";
@@ -161,6 +163,11 @@ export function updateUser(actor: Actor, userId: string, input: UpdateUserInput,
       if (input.is_blocked) deleteUserSessions(tx, actor.accountId, userId);
       event(input.is_blocked ? "user.blocked" : "user.unblocked");
     }
+    // Blocked, or no longer allowed to invite: their pending invites stop working too.
+    if (input.is_blocked || !permissionsOf(input.role).includes("users:manage")) {
+      const withdrawn = withdrawInvitesBy(tx, actor.accountId, userId);
+      if (withdrawn > 0) event("invite.withdrawn", { invites: withdrawn, reason: input.is_blocked ? "inviter_blocked" : "inviter_role_changed" });
+    }
     return loadUser(tx, actor.accountId, userId);
   });
   refreshDirectoryUsers(actor.accountId, touched);
@@ -173,13 +180,14 @@ export function deleteUser(actor: Actor, userId: string, meta: RequestMeta): voi
     assertCanDeleteUser(me, target);
     const party = actorParty(tx, me);
     // Sessions, tokens and memberships go with the row (foreign keys cascade); events stay.
+    const withdrawn = withdrawInvitesBy(tx, actor.accountId, userId);
     tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId))).run();
     recordEvent(tx, {
       accountId: actor.accountId,
       action: target.isServiceUser ? "service_user.deleted" : "user.deleted",
       actor: party,
       target: { type: "user", id: userId, label: userLabel(target) },
-      details: { role: target.role },
+      details: { role: target.role, invites_withdrawn: withdrawn },
       meta,
     });
   });
