@@ -1,13 +1,15 @@
 /**
- * External identity providers end to end: an admin adds a real OpenID
+ * External identity providers end to end: the owner adds a real OpenID
  * Connect provider (oidc-provider, run locally) in Settings, a new person
  * signs in through it and appears in Team → Users with its badge; a provider
  * that is down gets a clear message while local sign-in keeps working; a
- * directory user signs in on the normal form against a real OpenLDAP.
+ * directory user signs in on the normal form against a real OpenLDAP; an
+ * admin sees the sign-in settings read-only.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { personWithRole, tokenClient } from "./support/users-api";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
 
@@ -16,6 +18,7 @@ test.describe.configure({ mode: "serial" });
 
 let idp: TestOidcProvider | undefined;
 let slapd: Slapd | undefined;
+let ownerToken: string;
 
 test.afterAll(async () => {
   await idp?.stop();
@@ -28,15 +31,15 @@ async function signOut(page: Page, name: string) {
   await expect(page).toHaveURL(/\/login/);
 }
 
-test("an admin adds an OIDC provider and a new person signs in through it", async ({ page }) => {
-  await setUpOwner(instance);
+test("the owner adds an OIDC provider and a new person signs in through it", async ({ page }) => {
+  ownerToken = (await setUpOwner(instance)).personal_access_token;
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
 
   await page.getByRole("link", { name: "Settings" }).click();
   await expect(page.getByRole("heading", { name: "OpenID Connect providers" })).toBeVisible();
   await page.getByRole("link", { name: "Add Provider" }).click();
 
-  // Register the redirect URL at the provider first, as an admin would.
+  // Register the redirect URL at the provider first, as the owner would.
   const redirectUrl = await page.getByLabel("Redirect URL").inputValue();
   expect(redirectUrl).toMatch(new RegExp(`^${instance.baseURL}/api/auth/callback/[0-9a-f-]{36}$`));
   idp = await startOidcProvider(redirectUrl);
@@ -55,6 +58,12 @@ test("an admin adds an OIDC provider and a new person signs in through it", asyn
   await expect(page.getByText("Provider added.")).toBeVisible();
   // The secret is never shown again.
   expect(await page.content()).not.toContain(idp.clientSecret);
+  // Pointing the provider elsewhere needs the secret again: the stored one only goes where it was entered.
+  await page.getByLabel("Issuer URL").fill("https://elsewhere.example.net");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Enter the client secret again").first()).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Issuer URL")).toHaveValue(idp.issuer);
   await signOut(page, OWNER.name);
 
   // A new person signs in through the provider.
@@ -97,7 +106,7 @@ test("a provider that is down gets a clear message and never blocks local sign-i
   await expect(page).toHaveURL(/\/team\/users/);
 });
 
-test("an admin connects LDAP and a directory user signs in on the form and is created", async ({ page }) => {
+test("the owner connects LDAP and a directory user signs in on the form and is created", async ({ page }) => {
   slapd = await startSlapd();
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url("/settings/ldap"));
@@ -112,6 +121,11 @@ test("an admin connects LDAP and a directory user signs in on the form and is cr
   await page.getByRole("button", { name: "Save LDAP settings" }).click();
   await expect(page.getByText("LDAP settings saved. Directory users can sign in")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("ldap-settings.png"), fullPage: true });
+  // Another server with the stored password left empty: it must be typed again, even just to test.
+  await page.getByLabel("Server URL").fill("ldap://127.0.0.1:9");
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText("Enter the bind password again").first()).toBeVisible();
+  await page.reload();
   await signOut(page, OWNER.name);
 
   await page.getByLabel("Email or username").fill("dora");
@@ -129,4 +143,34 @@ test("an admin connects LDAP and a directory user signs in on the form and is cr
   const row = page.getByRole("row", { name: new RegExp(LDAP_PEOPLE.dora.name) });
   await expect(row).toContainText(LDAP_PEOPLE.dora.email);
   await expect(row).toContainText("Corp Directory");
+});
+
+test("an admin sees the sign-in settings read-only, with no buttons that would be refused", async ({ page }) => {
+  const admin = await personWithRole(tokenClient(instance, ownerToken), "admin");
+  await signIn(page, instance.baseURL, admin.email, admin.password);
+  await page.goto(instance.url("/settings/identity-providers"));
+  await expect(page.getByText("Read-only: only the owner can change how people sign in.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Test IdP" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Add Provider" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Turn (off|on) email and password/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Disable Test IdP" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Delete Test IdP" })).toHaveCount(0);
+
+  await page.getByRole("link", { name: "Test IdP" }).click();
+  await expect(page.getByLabel("Issuer URL")).toBeDisabled();
+  await expect(page.getByLabel("Client secret")).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Save changes" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Test connection" })).toHaveCount(0);
+
+  await page.goto(instance.url("/settings/identity-providers/new"));
+  await expect(page).toHaveURL(/\/settings\/identity-providers$/);
+
+  await page.goto(instance.url("/settings/ldap"));
+  await expect(page.getByLabel("Server URL")).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Save LDAP settings" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Test connection" })).toHaveCount(0);
+
+  await page.goto(instance.url("/settings/proxy-header"));
+  await expect(page.getByLabel("Trusted proxy addresses")).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Save proxy header settings" })).toHaveCount(0);
 });

@@ -51,7 +51,11 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           name="bind_password"
           type="password"
           autoComplete="new-password"
-          hint={initial.bindPasswordSet ? "Stored encrypted and never shown. Leave empty to keep it; type a new one to replace it." : "Stored encrypted and never shown again."}
+          hint={
+            initial.bindPasswordSet
+              ? "Stored encrypted and never shown. Leave empty to keep it; type a new one to replace it. Changing the server URL, StartTLS or bind DN needs it again."
+              : "Stored encrypted and never shown again."
+          }
           errors={errors.bind_password}
           disabled={readOnly}
         />

@@ -91,7 +91,11 @@ export function ProviderForm({
           type="password"
           autoComplete="new-password"
           required={isNew}
-          hint={isNew ? "Stored encrypted and never shown again." : "Stored encrypted and never shown. Leave empty to keep the current secret; type a new one to replace it."}
+          hint={
+            isNew
+              ? "Stored encrypted and never shown again."
+              : "Stored encrypted and never shown. Leave empty to keep the current secret; type a new one to replace it. Changing the issuer URL or client ID needs it again."
+          }
           errors={errors.client_secret}
           disabled={readOnly}
         />
@@ -146,11 +150,11 @@ export function ProviderForm({
           />
         )}
         <Select label="Default role" name="default_role" options={ROLE_OPTIONS} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
-        <GroupCheckboxes groups={groups} selected={initial.autoGroups} errors={errors.auto_groups} legend="Default groups" />
+        <GroupCheckboxes groups={groups} selected={initial.autoGroups} errors={errors.auto_groups} legend="Default groups" disabled={readOnly} />
         <Checkbox
           name="allow_linking"
           label="Link existing users by verified email"
-          hint="A local user whose email the provider confirms is linked to it on first sign-in, and from then on signs in only through it (their password is removed)."
+          hint="A local user or auditor whose email the provider confirms is linked to it on first sign-in, and keeps their password. Owners and admins are never linked by email."
           defaultChecked={v ? v.allow_linking === "on" : initial.allowLinking}
           disabled={readOnly}
         />

@@ -51,7 +51,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
         <Checkbox
           name="auto_create"
           label="Create users the proxy vouches for"
-          hint="Off: only people who already have a Latchkey user with the proxy's email (or came in through the proxy before) get in. On: anyone else with an email gets a new user."
+          hint="Off: only people who came in through the proxy before, or users and auditors with the proxy's email, get in (owners and admins are never matched by email). On: anyone else with an email gets a new user."
           defaultChecked={v ? v.auto_create === "on" : initial.autoCreate}
           disabled={readOnly}
         />

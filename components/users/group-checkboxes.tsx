@@ -4,11 +4,13 @@ export function GroupCheckboxes({
   selected = [],
   errors,
   legend = "Groups",
+  disabled = false,
 }: {
   groups: { id: string; name: string }[];
   selected?: string[];
   errors?: string[];
   legend?: string;
+  disabled?: boolean;
 }) {
   return (
     <fieldset>
@@ -19,7 +21,7 @@ export function GroupCheckboxes({
         <div className="mt-1 flex max-h-40 flex-wrap gap-x-4 gap-y-1 overflow-y-auto">
           {groups.map((g) => (
             <label key={g.id} className="flex items-center gap-2 text-sm text-slate-700">
-              <input type="checkbox" name="auto_groups" value={g.id} defaultChecked={selected.includes(g.id)} />
+              <input type="checkbox" name="auto_groups" value={g.id} defaultChecked={selected.includes(g.id)} disabled={disabled} />
               {g.name}
             </label>
           ))}

@@ -1,17 +1,20 @@
 /**
  * Trusted header authentication through the API: off by default, believed
- * only from a trusted peer address (the socket's, never X-Forwarded-For), and
- * the configuration refuses bad input and lock-outs.
+ * only from a trusted peer address (the socket's, never X-Forwarded-For),
+ * never signing in the owner or an admin by email, and the configuration
+ * refuses bad input and lock-outs.
  */
 import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { bearer, call, CookieJar, expectApiError, expectFieldErrors, SESSION_COOKIE } from "../support/api";
 import { OWNER, setUpOwner, useInstance } from "../support/instance";
+import { personWithSession } from "../support/people";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
 
 let token: string;
+let member: { id: string; email: string };
 
 type Answer = { status: number; location: string | null; cookie: string; signedIn: boolean };
 
@@ -34,9 +37,13 @@ function proxySignIn(fromAddress: string, headers: Record<string, string>): Prom
 }
 
 const asOwner = { "remote-user": "olive", "remote-email": OWNER.email };
+const MEMBER_EMAIL = "mia@example.com";
+const asMember = { "remote-user": "mia", "remote-email": MEMBER_EMAIL };
 
 test.beforeAll(async () => {
   token = (await setUpOwner(instance)).personal_access_token;
+  // A member past their first password change, so their sessions are ordinary ones.
+  member = await personWithSession(instance, bearer(token), "user", MEMBER_EMAIL);
 });
 
 test("the header is ignored while header sign-in is off (the default)", async () => {
@@ -74,19 +81,30 @@ test("a trusted peer's header signs the user in; the same header from another ad
   expect(saved.body).toMatchObject({ enabled: true, trusted_ranges: ["127.0.0.1/32"], user_header: "Remote-User", email_header: "Remote-Email" });
 
   // 127.0.0.2 is not trusted, whatever it claims about itself.
-  const spoofed = await proxySignIn("127.0.0.2", { ...asOwner, "x-forwarded-for": "127.0.0.1", "x-latchkey-peer": "127.0.0.1", "x-real-ip": "127.0.0.1" });
+  const spoofed = await proxySignIn("127.0.0.2", { ...asMember, "x-forwarded-for": "127.0.0.1", "x-latchkey-peer": "127.0.0.1", "x-real-ip": "127.0.0.1" });
   expect(spoofed.signedIn).toBe(false);
   expect(spoofed.location).toContain("/login?error=proxy_header_missing");
 
-  const trusted = await proxySignIn("127.0.0.1", asOwner);
+  const trusted = await proxySignIn("127.0.0.1", asMember);
   expect(trusted.signedIn, `status ${trusted.status}, location ${trusted.location}`).toBe(true);
   expect(trusted.location).toMatch(/\/team\/users$/);
-  const me = await call<{ email: string; role: string }>(instance, "/api/users/current", { headers: { cookie: trusted.cookie } });
+  const me = await call<{ id: string; email: string; role: string }>(instance, "/api/users/current", { headers: { cookie: trusted.cookie } });
   expect(me.status).toBe(200);
-  expect(me.body).toMatchObject({ email: OWNER.email, role: "owner" });
+  expect(me.body).toMatchObject({ id: member.id, email: MEMBER_EMAIL, role: "user" });
 
   // Someone the proxy vouches for but Latchkey doesn't know: refused while auto-create is off.
   const stranger = await proxySignIn("127.0.0.1", { "remote-user": "sam", "remote-email": "sam@example.com" });
   expect(stranger.signedIn).toBe(false);
   expect(stranger.location).toContain("error=refused_not_invited");
+});
+
+test("the header never signs in the owner by email, even from a trusted peer", async () => {
+  for (const headers of [asOwner, { "remote-user": OWNER.email }]) {
+    const answer = await proxySignIn("127.0.0.1", headers);
+    expect(answer.signedIn, `status ${answer.status}, location ${answer.location}`).toBe(false);
+    expect(answer.location).toContain("error=refused_privileged_account");
+  }
+  const refusals = await call(instance, "/api/events?action=user.login.failed", { headers: bearer(token) });
+  expect(refusals.status, refusals.text).toBe(200);
+  expect(refusals.text).toContain("privileged_account");
 });

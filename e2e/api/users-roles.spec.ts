@@ -77,8 +77,8 @@ async function snapshot() {
 
 test("GET /api/users/current reports each role and its permissions", async () => {
   const expected: Array<[Client, string, string[]]> = [
-    [ownerApi, "owner", ["activity:read", "settings:manage", "settings:read", "users:manage", "users:read-all"]],
-    [admin.client, "admin", ["activity:read", "settings:manage", "settings:read", "users:manage", "users:read-all"]],
+    [ownerApi, "owner", ["activity:read", "settings:manage-sign-in", "settings:read", "users:manage", "users:read-all"]],
+    [admin.client, "admin", ["activity:read", "settings:read", "users:manage", "users:read-all"]],
     [auditor.client, "auditor", ["activity:read", "settings:read", "users:read-all"]],
     [member.client, "user", []],
   ];

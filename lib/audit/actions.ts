@@ -55,6 +55,7 @@ export const FAILURE_REASON_LABELS: Record<string, string> = {
   local_sign_in_disabled: "Password sign-in disabled",
   unknown_user: "Unknown directory user",
   directory_unavailable: "Directory unavailable",
+  privileged_account: "Owner or admin matched by email (refused)",
 };
 
 export function actionLabel(action: string): string {

@@ -15,8 +15,13 @@ const PERMISSIONS = {
   "activity:read": ["owner", "admin", "auditor"],
   /** See sign-in settings: identity providers, LDAP, trusted header (never their secrets). */
   "settings:read": ["owner", "admin", "auditor"],
-  /** Change sign-in settings. */
-  "settings:manage": ["owner", "admin"],
+  /**
+   * Change how people sign in: identity providers, LDAP, the trusted proxy
+   * header, the local password form. Owner only: whoever decides who a sign-in
+   * source may vouch for can make it vouch for anyone, so an admin who could
+   * configure one could sign in as the owner.
+   */
+  "settings:manage-sign-in": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -26,7 +31,7 @@ export function can(actor: Actor, permission: Permission): boolean {
 }
 
 /** Permissions that change things: a read-only token is told it is read-only rather than that its role falls short. */
-const WRITE_PERMISSIONS: ReadonlySet<Permission> = new Set(["users:manage"]);
+const WRITE_PERMISSIONS: ReadonlySet<Permission> = new Set(["users:manage", "settings:manage-sign-in"]);
 
 export function assertCan(actor: Actor, permission: Permission, message?: string): void {
   if (WRITE_PERMISSIONS.has(permission)) assertMayWrite(actor);

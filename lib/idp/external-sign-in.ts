@@ -5,6 +5,16 @@
  * and create our server-side session row, all in one write transaction with
  * its activity events. Refusals are recorded with their reason and thrown as
  * ExternalSignInRefused, whose message is safe to show the person.
+ *
+ * The rule for owners and admins: an external source never reaches an owner
+ * or admin account by email, whatever its settings (linking, the proxy's
+ * match by email, a user set up ahead of time for the source). Such an
+ * account is only signed in through an identity already bound to it: the same
+ * source (idp_id) and the same subject. An email is only as trustworthy as
+ * the weakest source that may assert it, and whoever controls a source (its
+ * configuration, or the directory or proxy behind it) could otherwise take
+ * over the accounts that run Latchkey. Users and auditors may still be linked
+ * or matched by email where the source allows it.
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -40,9 +50,9 @@ export type ExternalPolicy = {
   /** Who may come in the first time: anyone, verified emails of allowed domains, or nobody new. */
   signup: "open" | "domains" | "existing";
   allowedDomains: string[];
-  /** Link an existing local user with the same verified email (turning them into a user of this source). */
+  /** Link an existing local user (user or auditor) with the same verified email to this source; they keep their password. */
   allowLinking: boolean;
-  /** Sign in an existing user with the same email as they are, without linking (the trusted proxy). */
+  /** Sign in an existing user (user or auditor) with the same email as they are, without linking (the trusted proxy). */
   matchByEmail: boolean;
   defaultRole: Role;
   defaultGroups: string[];
@@ -58,6 +68,7 @@ export const REFUSAL_REASONS = [
   "domain_not_allowed",
   "blocked_user",
   "service_user",
+  "privileged_account",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -78,6 +89,8 @@ export function refusalMessage(reason: RefusalReason, sourceName: string): strin
       return "Your account is blocked. Ask an admin.";
     case "service_user":
       return "Service users can't sign in.";
+    case "privileged_account":
+      return `${sourceName} can't sign you in: your email belongs to an owner or admin account here, and those are never signed in by email. Sign in the way you usually do.`;
   }
 }
 
@@ -85,6 +98,8 @@ export class ExternalSignInRefused extends Error {
   constructor(
     readonly reason: RefusalReason,
     sourceName: string,
+    /** The existing user the attempt was about, for the activity log (never shown to the person). */
+    readonly user?: { id: string; label: string },
   ) {
     super(refusalMessage(reason, sourceName));
   }
@@ -112,6 +127,9 @@ function domainOf(email: string): string {
 
 type Found = { row: UserRow; created: boolean; linked: boolean };
 
+/** Roles an email match never reaches (see the rule at the top). */
+const BOUND_ONLY_ROLES: readonly Role[] = ["owner", "admin"];
+
 /** Finds, claims, links or creates the user; throws ExternalSignInRefused with the reason otherwise. */
 function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Found {
   const known = findBySubject(tx, accountId, who.idpId, who.subject);
@@ -128,11 +146,17 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
   const sameEmail = findUserRowsByEmail(tx, address).find((r) => r.accountId === accountId);
   if (sameEmail) {
     if (sameEmail.isServiceUser) throw new ExternalSignInRefused("email_taken", policy.sourceName);
+    if (BOUND_ONLY_ROLES.includes(sameEmail.role)) {
+      throw new ExternalSignInRefused("privileged_account", policy.sourceName, { id: sameEmail.id, label: userLabel(openIdentity(sameEmail)) });
+    }
     // Someone an admin created for this source ahead of time: their first sign-in claims the row.
     const preCreated = sameEmail.idpId === who.idpId && sameEmail.idpSubject === null;
     if (preCreated || (policy.allowLinking && sameEmail.idpId === null)) {
+      // Their own password stays theirs. A temporary one an admin set (must be
+      // changed) was never chosen by them: it goes, now that they have a way in.
+      const passwordHash = sameEmail.mustChangePassword ? null : sameEmail.passwordHash;
       tx.update(users)
-        .set({ idpId: who.idpId, idpSubject: who.subject, passwordHash: null, mustChangePassword: false })
+        .set({ idpId: who.idpId, idpSubject: who.subject, passwordHash, mustChangePassword: false })
         .where(and(eq(users.accountId, accountId), eq(users.id, sameEmail.id)))
         .run();
       const label = userLabel(openIdentity(sameEmail));
@@ -141,11 +165,17 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
         action: "user.idp.linked",
         actor: { type: "user", id: sameEmail.id, label },
         target: { type: "user", id: sameEmail.id, label },
-        details: { method: policy.method, idp_id: who.idpId, provider: policy.sourceName, had_local_password: sameEmail.passwordHash !== null },
+        details: {
+          method: policy.method,
+          idp_id: who.idpId,
+          provider: policy.sourceName,
+          had_local_password: sameEmail.passwordHash !== null,
+          kept_local_password: passwordHash !== null,
+        },
         meta,
         at: now,
       });
-      return { row: { ...sameEmail, idpId: who.idpId, idpSubject: who.subject, passwordHash: null }, created: false, linked: true };
+      return { row: { ...sameEmail, idpId: who.idpId, idpSubject: who.subject, passwordHash, mustChangePassword: false }, created: false, linked: true };
     }
     if (policy.matchByEmail) return { row: sameEmail, created: false, linked: false };
     throw new ExternalSignInRefused("email_taken", policy.sourceName);
@@ -266,15 +296,11 @@ function recordRefusal(accountId: string, err: ExternalSignInRefused, who: Exter
 
 export function signInExternal(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): ExternalSignedIn {
   const now = new Date();
-  let blocked: { id: string; label: string } | undefined;
   try {
     const result = writeTransaction((tx) => {
       const found = identify(tx, accountId, who, policy, meta, now);
       const label = userLabel(openIdentity(found.row));
-      if (found.row.isBlocked) {
-        blocked = { id: found.row.id, label };
-        throw new ExternalSignInRefused("blocked_user", policy.sourceName);
-      }
+      if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });
       if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);
       if (policy.syncGroups) syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);
       tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, found.row.id)).run();
@@ -294,7 +320,7 @@ export function signInExternal(accountId: string, who: ExternalIdentity, policy:
     return result;
   } catch (err) {
     // The transaction rolled back (nothing was created or linked); the refusal is recorded on its own.
-    if (err instanceof ExternalSignInRefused) recordRefusal(accountId, err, who, policy, meta, blocked);
+    if (err instanceof ExternalSignInRefused) recordRefusal(accountId, err, who, policy, meta, err.user);
     throw err;
   }
 }

@@ -125,7 +125,9 @@ describe("OIDC sign-in (just in time)", () => {
     const local = await createUser(accountId, { email: "linkme@example.com", password: "local passphrase" });
     const signed = handleOidcSignIn(p.id, { sub: "L1", email: "LinkMe@example.com", email_verified: true }, META);
     expect(signed).toMatchObject({ userId: local.id, linked: true, created: false });
-    expect(userRow(local.id)).toMatchObject({ idpId: p.id, idpSubject: "L1", passwordHash: null });
+    // Linked, and still with their own password.
+    expect(userRow(local.id)).toMatchObject({ idpId: p.id, idpSubject: "L1" });
+    expect(userRow(local.id)!.passwordHash).not.toBeNull();
     expect(refusal(() => handleOidcSignIn(p.id, { sub: "L2", email: "stranger@example.com", email_verified: true }, META)).reason).toBe("not_invited");
   });
 

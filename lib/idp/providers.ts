@@ -1,6 +1,8 @@
 /**
  * Managing OIDC identity providers (Settings → Identity Providers and
- * /api/identity-providers). Client secrets are sealed before they reach the
+ * /api/identity-providers). Everyone who may see settings reads them; only
+ * the owner changes them, checked on the caller as they are inside the write
+ * transaction. Client secrets are sealed before they reach the
  * database, never returned, and never written to the activity log: events
  * only say that the secret was replaced.
  */
@@ -10,8 +12,9 @@ import { and, count, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
+import { writeAs } from "@/lib/auth/fresh-actor";
 import { assertCan } from "@/lib/auth/policy";
-import { db, writeTransaction, type Tx } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { identityProviders, users, type IdentityProviderRow, type IdpType, type Role, type SignupPolicy } from "@/lib/db/schema";
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
@@ -21,7 +24,7 @@ import { findProviderRow, loadProviderRow, providerRows, sealProviderSecret } fr
 import { providerInputSchema, type ProviderInput } from "./schemas";
 import { assertOwnerKeepsWayIn } from "./way-in";
 
-const MANAGE_DENIED = "Only admins and the owner can change identity providers";
+const MANAGE_DENIED = "Only the owner can change identity providers";
 const READ_DENIED = "Only admins, auditors and the owner can see identity providers";
 
 export const IDP_TYPE_LABELS: Record<IdpType, string> = {
@@ -78,6 +81,10 @@ function toRecord(row: IdentityProviderRow, usersCount: number): ProviderRecord 
   };
 }
 
+function assertManagesSignIn(actor: Actor): void {
+  assertCan(actor, "settings:manage-sign-in", MANAGE_DENIED);
+}
+
 export function listProviders(actor: Actor): ProviderRecord[] {
   assertCan(actor, "settings:read", READ_DENIED);
   return providerRows(db(), actor.accountId).map((row) => toRecord(row, usersOf(db(), actor.accountId, row.id)));
@@ -110,6 +117,39 @@ function publicConfig(input: ProviderInput) {
   };
 }
 
+/** A stored provider as input that keeps it as it is (the secret left out, so kept). */
+function storedConfig(row: IdentityProviderRow): ProviderInput {
+  return {
+    type: row.type,
+    name: row.name,
+    issuer: row.issuer,
+    client_id: row.clientId,
+    client_secret: undefined,
+    scopes: row.scopes,
+    enabled: row.enabled,
+    signup_policy: row.signupPolicy,
+    allowed_domains: row.allowedDomains,
+    default_role: row.defaultRole === "owner" ? "user" : row.defaultRole,
+    auto_groups: row.defaultGroups,
+    allow_linking: row.allowLinking,
+  };
+}
+
+/**
+ * The stored client secret is only ever sent to the issuer it was entered
+ * for, with the client ID it belongs to: pointing the provider elsewhere
+ * needs the secret typed again, or it could be handed to a server of the
+ * editor's choosing. (A new issuer also gives subjects a new meaning, so
+ * re-entering it is a deliberate act by the owner, not a side effect.)
+ */
+function assertSecretFollowsEndpoint(before: IdentityProviderRow, input: ProviderInput): void {
+  if (input.client_secret) return;
+  const moved = [before.issuer !== input.issuer && "issuer URL", before.clientId !== input.client_id && "client ID"].filter((m): m is string => Boolean(m));
+  if (moved.length === 0) return;
+  const message = `Enter the client secret again: the ${moved.join(" and ")} changed, and the stored secret is only sent where it was entered`;
+  throw new Invalid(message, { client_secret: [message] });
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -117,20 +157,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * provider is saved; it must be a fresh UUID.
  */
 export function createProvider(actor: Actor, rawInput: ProviderInput, meta: RequestMeta, id: string = crypto.randomUUID()): ProviderRecord {
-  assertCan(actor, "settings:manage", MANAGE_DENIED);
+  assertManagesSignIn(actor);
   const input = parseOrThrow(providerInputSchema, rawInput);
   if (!UUID.test(id)) throw new Invalid("Invalid provider id");
   if (!input.client_secret) throw new Invalid("Client secret is required", { client_secret: ["Client secret is required"] });
   const secret = input.client_secret;
-  const record = writeTransaction((tx) => {
-    if (findProviderRow(tx, actor.accountId, id)) throw new Conflict("This provider was already added; reload the page");
-    assertNameFree(tx, actor.accountId, input.name);
-    assertGroupsExist(tx, actor.accountId, input.auto_groups);
+  const record = writeAs(actor, (tx, me) => {
+    assertManagesSignIn(me);
+    if (findProviderRow(tx, me.accountId, id)) throw new Conflict("This provider was already added; reload the page");
+    assertNameFree(tx, me.accountId, input.name);
+    assertGroupsExist(tx, me.accountId, input.auto_groups);
     const row = tx
       .insert(identityProviders)
       .values({
         id,
-        accountId: actor.accountId,
+        accountId: me.accountId,
         type: input.type,
         name: input.name,
         issuer: input.issuer,
@@ -148,9 +189,9 @@ export function createProvider(actor: Actor, rawInput: ProviderInput, meta: Requ
       .returning()
       .get();
     recordEvent(tx, {
-      accountId: actor.accountId,
+      accountId: me.accountId,
       action: "identity_provider.created",
-      actor: actorParty(tx, actor),
+      actor: actorParty(tx, me),
       target: { type: "identity_provider", id, label: input.name },
       details: publicConfig(input),
       meta,
@@ -161,115 +202,98 @@ export function createProvider(actor: Actor, rawInput: ProviderInput, meta: Requ
   return record;
 }
 
+/** Writes a provider's new configuration and its activity event; the caller checked the actor inside `tx`. */
+function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, input: ProviderInput, meta: RequestMeta): ProviderRecord {
+  const id = before.id;
+  assertNameFree(tx, me.accountId, input.name, id);
+  assertGroupsExist(tx, me.accountId, input.auto_groups);
+  assertSecretFollowsEndpoint(before, input);
+  if (before.enabled && !input.enabled) {
+    assertOwnerKeepsWayIn(tx, me.accountId, (s) => {
+      s.enabledProviderIds.delete(id);
+      return s;
+    });
+  }
+  const next = publicConfig(input);
+  const prev: Record<string, unknown> = publicConfig(storedConfig(before));
+  const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k as keyof typeof next]));
+  const row = tx
+    .update(identityProviders)
+    .set({
+      type: input.type,
+      name: input.name,
+      issuer: input.issuer,
+      clientId: input.client_id,
+      ...(input.client_secret ? { clientSecretCiphertext: sealProviderSecret(id, input.client_secret) } : {}),
+      scopes: input.scopes,
+      enabled: input.enabled,
+      signupPolicy: input.signup_policy,
+      allowedDomains: input.allowed_domains,
+      defaultRole: input.default_role,
+      defaultGroups: [...new Set(input.auto_groups)],
+      allowLinking: input.allow_linking,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)))
+    .returning()
+    .get();
+  if (input.client_secret) changed.push("client_secret");
+  if (changed.length > 0) {
+    const changes: Record<string, unknown> = {};
+    // The secret is named as changed, never shown, not even as before/after.
+    for (const k of changed) if (k !== "client_secret") changes[k] = { from: prev[k], to: next[k as keyof typeof next] };
+    const enabledChanged = before.enabled !== input.enabled;
+    recordEvent(tx, {
+      accountId: me.accountId,
+      action: enabledChanged && changed.length === 1 ? (input.enabled ? "identity_provider.enabled" : "identity_provider.disabled") : "identity_provider.updated",
+      actor: actorParty(tx, me),
+      target: { type: "identity_provider", id, label: input.name },
+      details: { changed, changes },
+      meta,
+    });
+  }
+  return toRecord(row, usersOf(tx, me.accountId, id));
+}
+
 export function updateProvider(actor: Actor, id: string, rawInput: ProviderInput, meta: RequestMeta): ProviderRecord {
-  assertCan(actor, "settings:manage", MANAGE_DENIED);
+  assertManagesSignIn(actor);
   const input = parseOrThrow(providerInputSchema, rawInput);
-  const record = writeTransaction((tx) => {
-    const before = loadProviderRow(tx, actor.accountId, id);
-    assertNameFree(tx, actor.accountId, input.name, id);
-    assertGroupsExist(tx, actor.accountId, input.auto_groups);
-    if (before.enabled && !input.enabled) {
-      assertOwnerKeepsWayIn(tx, actor.accountId, (s) => {
-        s.enabledProviderIds.delete(id);
-        return s;
-      });
-    }
-    const next = publicConfig(input);
-    const prev: Record<string, unknown> = {
-      type: before.type,
-      name: before.name,
-      issuer: before.issuer,
-      client_id: before.clientId,
-      scopes: before.scopes,
-      enabled: before.enabled,
-      signup_policy: before.signupPolicy,
-      allowed_domains: before.allowedDomains,
-      default_role: before.defaultRole,
-      auto_groups: before.defaultGroups,
-      allow_linking: before.allowLinking,
-    };
-    const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k as keyof typeof next]));
-    const row = tx
-      .update(identityProviders)
-      .set({
-        type: input.type,
-        name: input.name,
-        issuer: input.issuer,
-        clientId: input.client_id,
-        ...(input.client_secret ? { clientSecretCiphertext: sealProviderSecret(id, input.client_secret) } : {}),
-        scopes: input.scopes,
-        enabled: input.enabled,
-        signupPolicy: input.signup_policy,
-        allowedDomains: input.allowed_domains,
-        defaultRole: input.default_role,
-        defaultGroups: [...new Set(input.auto_groups)],
-        allowLinking: input.allow_linking,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(identityProviders.accountId, actor.accountId), eq(identityProviders.id, id)))
-      .returning()
-      .get();
-    if (input.client_secret) changed.push("client_secret");
-    if (changed.length > 0) {
-      const changes: Record<string, unknown> = {};
-      // The secret is named as changed, never shown, not even as before/after.
-      for (const k of changed) if (k !== "client_secret") changes[k] = { from: prev[k], to: next[k as keyof typeof next] };
-      const enabledChanged = before.enabled !== input.enabled;
-      recordEvent(tx, {
-        accountId: actor.accountId,
-        action: enabledChanged && changed.length === 1 ? (input.enabled ? "identity_provider.enabled" : "identity_provider.disabled") : "identity_provider.updated",
-        actor: actorParty(tx, actor),
-        target: { type: "identity_provider", id, label: input.name },
-        details: { changed, changes },
-        meta,
-      });
-    }
-    return toRecord(row, usersOf(tx, actor.accountId, id));
+  const record = writeAs(actor, (tx, me) => {
+    assertManagesSignIn(me);
+    return writeProviderUpdate(tx, me, loadProviderRow(tx, me.accountId, id), input, meta);
   });
   forgetSignInOptions();
   return record;
 }
 
 export function setProviderEnabled(actor: Actor, id: string, enabled: boolean, meta: RequestMeta): ProviderRecord {
-  assertCan(actor, "settings:manage", MANAGE_DENIED);
-  const current = loadProviderRow(db(), actor.accountId, id);
-  return updateProvider(
-    actor,
-    id,
-    {
-      type: current.type,
-      name: current.name,
-      issuer: current.issuer,
-      client_id: current.clientId,
-      client_secret: undefined,
-      scopes: current.scopes,
-      enabled,
-      signup_policy: current.signupPolicy,
-      allowed_domains: current.allowedDomains,
-      default_role: current.defaultRole === "owner" ? "user" : current.defaultRole,
-      auto_groups: current.defaultGroups,
-      allow_linking: current.allowLinking,
-    },
-    meta,
-  );
+  assertManagesSignIn(actor);
+  const record = writeAs(actor, (tx, me) => {
+    assertManagesSignIn(me);
+    const current = loadProviderRow(tx, me.accountId, id);
+    return writeProviderUpdate(tx, me, current, { ...storedConfig(current), enabled }, meta);
+  });
+  forgetSignInOptions();
+  return record;
 }
 
 /** Deletes a provider nobody signs in with any more; with users left, disable it instead. */
 export function deleteProvider(actor: Actor, id: string, meta: RequestMeta): void {
-  assertCan(actor, "settings:manage", MANAGE_DENIED);
-  writeTransaction((tx) => {
-    const row = loadProviderRow(tx, actor.accountId, id);
-    const n = usersOf(tx, actor.accountId, id);
+  assertManagesSignIn(actor);
+  writeAs(actor, (tx, me) => {
+    assertManagesSignIn(me);
+    const row = loadProviderRow(tx, me.accountId, id);
+    const n = usersOf(tx, me.accountId, id);
     if (n > 0) {
       throw new PreconditionFailed(
         `${n} ${n === 1 ? "user signs" : "users sign"} in with ${row.name}. Disable the provider instead, or delete ${n === 1 ? "that user" : "those users"} first.`,
       );
     }
-    tx.delete(identityProviders).where(and(eq(identityProviders.accountId, actor.accountId), eq(identityProviders.id, id))).run();
+    tx.delete(identityProviders).where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id))).run();
     recordEvent(tx, {
-      accountId: actor.accountId,
+      accountId: me.accountId,
       action: "identity_provider.deleted",
-      actor: actorParty(tx, actor),
+      actor: actorParty(tx, me),
       target: { type: "identity_provider", id, label: row.name },
       details: { type: row.type, issuer: row.issuer },
       meta,

@@ -1,22 +1,30 @@
 /**
  * The account's sign-in switches: the local password form, and trusted
  * proxy header authentication (Settings → Sign-in and /api/settings/…).
- * Both changes are activity events and both keep the owner a way in.
+ * Both changes are activity events and both keep the owner a way in. Only
+ * the owner changes them (checked again inside the write transaction): the
+ * proxy header in particular decides who a request is, so whoever sets it
+ * could otherwise sign in as anyone.
  */
 import "server-only";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
+import { writeAs } from "@/lib/auth/fresh-actor";
 import { assertCan } from "@/lib/auth/policy";
-import { db, writeTransaction } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { parseOrThrow } from "@/lib/http/validation";
 import { loadSignInSettings, saveSignInSettings, type SignInSettings } from "./records";
 import { localSignInSchema, trustedHeaderInputSchema, type LocalSignInInput, type TrustedHeaderInput } from "./schemas";
 import { forgetSignInOptions } from "./sign-in-options";
 import { assertOwnerKeepsWayIn } from "./way-in";
 
-const MANAGE_DENIED = "Only admins and the owner can change sign-in settings";
+const MANAGE_DENIED = "Only the owner can change how people sign in";
 const READ_DENIED = "Only admins, auditors and the owner can see sign-in settings";
+
+function assertManagesSignIn(actor: Actor): void {
+  assertCan(actor, "settings:manage-sign-in", MANAGE_DENIED);
+}
 
 export function getSignInSettings(actor: Actor): SignInSettings {
   assertCan(actor, "settings:read", READ_DENIED);
@@ -25,19 +33,20 @@ export function getSignInSettings(actor: Actor): SignInSettings {
 
 /** Turns the local email/password form on or off; never off while it is the owner's only way in. */
 export function setLocalSignIn(actor: Actor, rawInput: LocalSignInInput, meta: RequestMeta): SignInSettings {
-  assertCan(actor, "settings:manage", MANAGE_DENIED);
+  assertManagesSignIn(actor);
   const { local_login_enabled: enabled } = parseOrThrow(localSignInSchema, rawInput);
-  const result = writeTransaction((tx) => {
-    const before = loadSignInSettings(tx, actor.accountId);
+  const result = writeAs(actor, (tx, me) => {
+    assertManagesSignIn(me);
+    const before = loadSignInSettings(tx, me.accountId);
     if (before.localLoginEnabled === enabled) return before;
-    if (!enabled) assertOwnerKeepsWayIn(tx, actor.accountId, (s) => ({ ...s, localLoginEnabled: false }));
+    if (!enabled) assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, localLoginEnabled: false }));
     const after = { ...before, localLoginEnabled: enabled };
     saveSignInSettings(tx, after);
     recordEvent(tx, {
-      accountId: actor.accountId,
+      accountId: me.accountId,
       action: enabled ? "sign_in.local.enabled" : "sign_in.local.disabled",
-      actor: actorParty(tx, actor),
-      target: { type: "account", id: actor.accountId },
+      actor: actorParty(tx, me),
+      target: { type: "account", id: me.accountId },
       meta,
     });
     return after;
@@ -47,10 +56,11 @@ export function setLocalSignIn(actor: Actor, rawInput: LocalSignInInput, meta: R
 }
 
 export function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderInput, meta: RequestMeta): SignInSettings {
-  assertCan(actor, "settings:manage", MANAGE_DENIED);
+  assertManagesSignIn(actor);
   const input = parseOrThrow(trustedHeaderInputSchema, rawInput);
-  const result = writeTransaction((tx) => {
-    const before = loadSignInSettings(tx, actor.accountId);
+  const result = writeAs(actor, (tx, me) => {
+    assertManagesSignIn(me);
+    const before = loadSignInSettings(tx, me.accountId);
     const after: SignInSettings = {
       ...before,
       headerEnabled: input.enabled,
@@ -62,7 +72,7 @@ export function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderInput, 
       headerDefaultRole: input.default_role,
     };
     const wasOn = before.headerEnabled && before.headerTrustedRanges.length > 0;
-    if (wasOn && !after.headerEnabled) assertOwnerKeepsWayIn(tx, actor.accountId, (s) => ({ ...s, headerEnabled: false }));
+    if (wasOn && !after.headerEnabled) assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));
     const view = (s: SignInSettings) => ({
       enabled: s.headerEnabled,
       trusted_ranges: s.headerTrustedRanges,
@@ -78,10 +88,10 @@ export function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderInput, 
     if (changed.length === 0) return before;
     saveSignInSettings(tx, after);
     recordEvent(tx, {
-      accountId: actor.accountId,
+      accountId: me.accountId,
       action: "sign_in.trusted_header.updated",
-      actor: actorParty(tx, actor),
-      target: { type: "account", id: actor.accountId },
+      actor: actorParty(tx, me),
+      target: { type: "account", id: me.accountId },
       details: { changed, changes: Object.fromEntries(changed.map((k) => [k, { from: prev[k], to: next[k] }])) },
       meta,
     });

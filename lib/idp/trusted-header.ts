@@ -5,9 +5,11 @@
  * that user in. The same header from any other address is ignored.
  *
  * Who the header names: a user who came in through the proxy before (by the
- * header's user name), else an existing user with the proxy's email (email
- * header, or the user name when it is an email address). With auto-create on,
- * anyone else with an email gets a new user with the default role.
+ * header's user name), else an existing user or auditor with the proxy's
+ * email (email header, or the user name when it is an email address); never
+ * an owner or admin by email (./external-sign-in.ts). With auto-create on,
+ * anyone else with an email gets a new user with the default role. Only the
+ * owner configures it.
  */
 import "server-only";
 import ipaddr from "ipaddr.js";

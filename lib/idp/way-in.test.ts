@@ -2,21 +2,33 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { activityEvents } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
-import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { createAccount, createUser, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
 import { handleOidcSignIn } from "./oidc";
 import { createProvider, setProviderEnabled } from "./providers";
 import { providerInputSchema } from "./schemas";
 import { getSignInSettings, setLocalSignIn, updateTrustedHeader } from "./sign-in-settings";
 import { signInOptions } from "./sign-in-options";
+import { ownerWaysIn, type SignInState } from "./way-in";
 
+let ownerUser: TestUser;
 let owner: ReturnType<typeof startSession>;
 
 beforeAll(async () => {
   const accountId = createAccount();
-  owner = startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
+  ownerUser = await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" });
+  owner = startSession(ownerUser);
 });
 
 const events = () => db().select().from(activityEvents).all().length;
+const header = (enabled: boolean) => ({
+  enabled,
+  trusted_ranges: enabled ? ["10.0.0.0/8"] : [],
+  user_header: "Remote-User",
+  email_header: null,
+  name_header: null,
+  auto_create: false,
+  default_role: "user" as const,
+});
 
 describe("the owner always keeps a way in", () => {
   it("refuses turning the local form off while it is the owner's only way in, and changes nothing", () => {
@@ -33,20 +45,37 @@ describe("the owner always keeps a way in", () => {
       providerInputSchema.parse({ type: "oidc", name: "Owner IdP", issuer: "https://idp.example.com", client_id: "c", client_secret: "s", signup_policy: "existing", allow_linking: true }),
       META,
     );
-    handleOidcSignIn(p.id, { sub: "owner-sub", email: "owner@example.com", email_verified: true }, META);
+    // The owner is never linked by email; an owner bound to the provider (say, after ownership moved to a provider user) signs in through it.
+    updateUserRow(ownerUser.id, { idpId: p.id, idpSubject: "owner-sub", passwordHash: null });
+    expect(handleOidcSignIn(p.id, { sub: "owner-sub", email: "owner@example.com", email_verified: true }, META).userId).toBe(ownerUser.id);
     setLocalSignIn(owner, { local_login_enabled: false }, META);
     expect(getSignInSettings(owner).localLoginEnabled).toBe(false);
     expect(signInOptions().localLoginEnabled).toBe(false);
     expect(() => setProviderEnabled(owner, p.id, false, META)).toThrow(PreconditionFailed);
 
-    // With the proxy header on (the owner has an email it can match), the provider may go.
-    updateTrustedHeader(owner, { enabled: true, trusted_ranges: ["10.0.0.0/8"], user_header: "Remote-User", email_header: null, name_header: null, auto_create: false, default_role: "user" }, META);
-    setProviderEnabled(owner, p.id, false, META);
-    expect(() =>
-      updateTrustedHeader(owner, { enabled: false, trusted_ranges: ["10.0.0.0/8"], user_header: "Remote-User", email_header: null, name_header: null, auto_create: false, default_role: "user" }, META),
-    ).toThrow(PreconditionFailed);
-    setProviderEnabled(owner, p.id, true, META);
-    updateTrustedHeader(owner, { enabled: false, trusted_ranges: [], user_header: "Remote-User", email_header: null, name_header: null, auto_create: false, default_role: "user" }, META);
+    // The proxy header is no way in for an owner it would only know by email.
+    updateTrustedHeader(owner, header(true), META);
+    expect(() => setProviderEnabled(owner, p.id, false, META)).toThrow(PreconditionFailed);
+    updateTrustedHeader(owner, header(false), META);
     expect(getSignInSettings(owner).headerEnabled).toBe(false);
+  });
+});
+
+describe("ownerWaysIn", () => {
+  const state = (over: Partial<SignInState>): SignInState => ({
+    localLoginEnabled: false,
+    headerEnabled: false,
+    enabledProviderIds: new Set(),
+    enabledLdapSourceId: null,
+    ...over,
+  });
+
+  it("counts the proxy header only for an owner who came in through it", () => {
+    // A local owner (whose row, like every user's, has an email index).
+    const local = { passwordHash: "hash", idpId: null, idpSubject: null, emailIndex: "blind index of the owner's email" };
+    expect(ownerWaysIn(local, state({ headerEnabled: true }))).toEqual([]);
+    expect(ownerWaysIn(local, state({ headerEnabled: true, localLoginEnabled: true }))).toEqual(["local"]);
+    expect(ownerWaysIn({ passwordHash: null, idpId: "header", idpSubject: "olive" }, state({ headerEnabled: true }))).toEqual(["header"]);
+    expect(ownerWaysIn({ passwordHash: null, idpId: "header", idpSubject: "olive" }, state({ headerEnabled: false }))).toEqual([]);
   });
 });

@@ -32,16 +32,16 @@ export function currentSignInState(tx: Tx, accountId: string): SignInState {
   };
 }
 
-export type OwnerSignInFacts = { passwordHash: string | null; idpId: string | null; idpSubject: string | null; emailIndex: string | null };
+export type OwnerSignInFacts = { passwordHash: string | null; idpId: string | null; idpSubject: string | null };
 
 /** The ways the owner could sign in under this state: "local", "oidc", "ldap", "header". */
 export function ownerWaysIn(owner: OwnerSignInFacts, state: SignInState): string[] {
   const ways: string[] = [];
   if (state.localLoginEnabled && owner.passwordHash && !owner.idpId) ways.push("local");
   if (owner.idpId && owner.idpSubject && state.enabledProviderIds.has(owner.idpId)) ways.push("oidc");
-  if (owner.idpId && state.enabledLdapSourceId === owner.idpId) ways.push("ldap");
-  // Proxy sign-in finds people by their proxy user name, or by email (see ./trusted-header.ts).
-  if (state.headerEnabled && (owner.idpId === HEADER_IDP_ID || owner.emailIndex)) ways.push("header");
+  if (owner.idpId && owner.idpSubject && state.enabledLdapSourceId === owner.idpId) ways.push("ldap");
+  // The proxy reaches the owner only by the proxy user name they came in with, never by email (./external-sign-in.ts).
+  if (state.headerEnabled && owner.idpId === HEADER_IDP_ID && owner.idpSubject) ways.push("header");
   return ways;
 }
 
@@ -51,7 +51,7 @@ export function ownerWaysIn(owner: OwnerSignInFacts, state: SignInState): string
  */
 export function assertOwnerKeepsWayIn(tx: Tx, accountId: string, change: (state: SignInState) => SignInState): void {
   const owner = tx
-    .select({ passwordHash: users.passwordHash, idpId: users.idpId, idpSubject: users.idpSubject, emailIndex: users.emailIndex })
+    .select({ passwordHash: users.passwordHash, idpId: users.idpId, idpSubject: users.idpSubject })
     .from(users)
     .where(and(eq(users.accountId, accountId), eq(users.role, "owner")))
     .get();

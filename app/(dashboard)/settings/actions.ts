@@ -75,7 +75,7 @@ export async function updateProviderAction(providerId: string, _prev: FormState,
 export async function testDiscoveryAction(_prev: FormState, formData: FormData): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    assertCan(actor, "settings:manage", "Only admins and the owner can test identity providers");
+    assertCan(actor, "settings:manage-sign-in", "Only the owner can test identity providers");
     const { issuer } = parseOrThrow(discoveryTestSchema, { issuer: formData.get("issuer") });
     const result = await fetchDiscovery(issuer);
     if (!result.ok) return { status: "error", message: result.message };

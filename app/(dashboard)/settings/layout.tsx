@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { SettingsNav } from "@/components/idp/settings-nav";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
 
@@ -13,10 +14,15 @@ export default async function SettingsLayout({ children }: { children: React.Rea
       {can(actor, "settings:read") ? (
         <>
           <SettingsNav />
+          {!can(actor, "settings:manage-sign-in") && (
+            <div className="mb-6">
+              <Alert tone="info">Read-only: only the owner can change how people sign in.</Alert>
+            </div>
+          )}
           {children}
         </>
       ) : (
-        <EmptyState title="Settings are for admins">The owner and admins manage how people sign in.</EmptyState>
+        <EmptyState title="Settings are for admins">The owner configures how people sign in; admins and auditors can see it.</EmptyState>
       )}
     </div>
   );

@@ -1,7 +1,9 @@
 /**
  * The account's LDAP source (Settings → LDAP and /api/settings/ldap): read,
  * save (the bind password sealed, kept when left empty, never returned or
- * logged) and test. One source per account.
+ * logged) and test. One source per account. Only the owner saves or tests
+ * it, checked on the caller as they are inside a transaction; the stored
+ * bind password is only sent to the server and bind DN it was entered for.
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -9,8 +11,9 @@ import { eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
+import { writeAs } from "@/lib/auth/fresh-actor";
 import { assertCan } from "@/lib/auth/policy";
-import { db, writeTransaction } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { ldapSources, type LdapSourceRow } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
@@ -21,7 +24,7 @@ import { forgetSignInOptions } from "../sign-in-options";
 import { assertOwnerKeepsWayIn } from "../way-in";
 import { testDirectory, type LdapConfig, type LdapTestResult } from "./directory";
 
-const MANAGE_DENIED = "Only admins and the owner can change the LDAP settings";
+const MANAGE_DENIED = "Only the owner can change or test the LDAP settings";
 const READ_DENIED = "Only admins, auditors and the owner can see the LDAP settings";
 
 export type LdapSourceRecord = Omit<LdapSourceRow, "bindPasswordCiphertext" | "accountId"> & { bindPasswordSet: boolean };
@@ -49,6 +52,28 @@ export function ldapConfigOf(row: LdapSourceRow): LdapConfig {
   };
 }
 
+function assertManagesSignIn(actor: Actor): void {
+  assertCan(actor, "settings:manage-sign-in", MANAGE_DENIED);
+}
+
+/**
+ * An empty bind password means "the stored one", but only while the input
+ * still points where it was entered: with another server URL, StartTLS
+ * setting or bind DN, keeping it would send the secret to a server (or in the
+ * clear, or for an identity) of the editor's choosing.
+ */
+function assertPasswordFollowsEndpoint(saved: LdapSourceRow, input: LdapInput): void {
+  if (input.bind_password || saved.bindPasswordCiphertext === null) return;
+  const moved = [
+    saved.url !== input.url && "server URL",
+    saved.startTls !== input.start_tls && "StartTLS setting",
+    saved.bindDn !== input.bind_dn && "bind DN",
+  ].filter((m): m is string => Boolean(m));
+  if (moved.length === 0) return;
+  const message = `Enter the bind password again: the ${moved.join(", ").replace(/, ([^,]*)$/, " and $1")} changed, and the stored password is only sent where it was entered`;
+  throw new Invalid(message, { bind_password: [message] });
+}
+
 /** The saved source, or null when LDAP was never configured. */
 export function getLdapSource(actor: Actor): LdapSourceRecord | null {
   assertCan(actor, "settings:read", READ_DENIED);
@@ -62,16 +87,18 @@ function publicConfig(input: LdapInput) {
 }
 
 export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestMeta): LdapSourceRecord {
-  assertCan(actor, "settings:manage", MANAGE_DENIED);
+  assertManagesSignIn(actor);
   const input = parseOrThrow(ldapInputSchema, rawInput);
-  const record = writeTransaction((tx) => {
-    const before = ldapSourceRow(tx, actor.accountId);
-    assertGroupsExist(tx, actor.accountId, input.group_mapping.map((m) => m.group_id), "group_mapping");
+  const record = writeAs(actor, (tx, me) => {
+    assertManagesSignIn(me);
+    const before = ldapSourceRow(tx, me.accountId);
+    assertGroupsExist(tx, me.accountId, input.group_mapping.map((m) => m.group_id), "group_mapping");
     if (!before && !input.bind_password && input.bind_dn && input.enabled) {
       throw new Invalid("Bind password is required", { bind_password: ["Enter the bind password of the service account"] });
     }
+    if (before) assertPasswordFollowsEndpoint(before, input);
     if (before?.enabled && !input.enabled) {
-      assertOwnerKeepsWayIn(tx, actor.accountId, (s) => ({ ...s, enabledLdapSourceId: null }));
+      assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, enabledLdapSourceId: null }));
     }
     const id = before?.id ?? crypto.randomUUID();
     const values = {
@@ -96,7 +123,7 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
     };
     const row = before
       ? tx.update(ldapSources).set(values).where(eq(ldapSources.id, before.id)).returning().get()
-      : tx.insert(ldapSources).values({ id, accountId: actor.accountId, ...values }).returning().get();
+      : tx.insert(ldapSources).values({ id, accountId: me.accountId, ...values }).returning().get();
     const next = publicConfig(input) as Record<string, unknown>;
     const prev: Record<string, unknown> | null = before
       ? {
@@ -122,9 +149,9 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
     if (input.bind_password) changed.push("bind_password");
     if (changed.length > 0) {
       recordEvent(tx, {
-        accountId: actor.accountId,
+        accountId: me.accountId,
         action: before ? "ldap.updated" : "ldap.created",
-        actor: actorParty(tx, actor),
+        actor: actorParty(tx, me),
         target: { type: "ldap_source", id, label: input.name },
         // The bind password is named as changed, never shown.
         details: { changed, config: next },
@@ -139,29 +166,33 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
 
 /**
  * Tests the submitted settings, or the saved ones when none are given; an
- * empty bind password means "the saved one".
+ * empty bind password means "the saved one" (for the same server and bind DN).
  */
 export async function testLdapSource(actor: Actor, rawInput?: LdapInput): Promise<LdapTestResult> {
-  assertCan(actor, "settings:manage", MANAGE_DENIED);
-  const saved = ldapSourceRow(db(), actor.accountId);
-  if (!rawInput) {
-    if (!saved) return { ok: false, message: "LDAP is not configured yet." };
-    return testDirectory(ldapConfigOf(saved));
-  }
-  const input = parseOrThrow(ldapInputSchema, rawInput);
-  return testDirectory({
-    url: input.url,
-    startTls: input.start_tls,
-    bindDn: input.bind_dn,
-    bindPassword: input.bind_password ?? (saved ? openLdapPassword(saved) : null),
-    searchBase: input.search_base,
-    userFilter: input.user_filter,
-    usernameAttribute: input.username_attribute,
-    emailAttribute: input.email_attribute,
-    nameAttribute: input.name_attribute,
-    groupSearchBase: input.group_search_base,
-    groupFilter: input.group_filter,
-    groupNameAttribute: input.group_name_attribute,
-    groupMapping: input.group_mapping,
+  assertManagesSignIn(actor);
+  const input = rawInput ? parseOrThrow(ldapInputSchema, rawInput) : undefined;
+  // The caller is checked as they are now, before the stored password is opened.
+  const config = writeAs(actor, (tx, me): LdapConfig | null => {
+    assertManagesSignIn(me);
+    const saved = ldapSourceRow(tx, me.accountId);
+    if (!input) return saved ? ldapConfigOf(saved) : null;
+    if (saved) assertPasswordFollowsEndpoint(saved, input);
+    return {
+      url: input.url,
+      startTls: input.start_tls,
+      bindDn: input.bind_dn,
+      bindPassword: input.bind_password ?? (saved ? openLdapPassword(saved) : null),
+      searchBase: input.search_base,
+      userFilter: input.user_filter,
+      usernameAttribute: input.username_attribute,
+      emailAttribute: input.email_attribute,
+      nameAttribute: input.name_attribute,
+      groupSearchBase: input.group_search_base,
+      groupFilter: input.group_filter,
+      groupNameAttribute: input.group_name_attribute,
+      groupMapping: input.group_mapping,
+    };
   });
+  if (!config) return { ok: false, message: "LDAP is not configured yet." };
+  return testDirectory(config);
 }

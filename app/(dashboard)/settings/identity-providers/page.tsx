@@ -19,7 +19,7 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
   if (!can(actor, "settings:read")) return null;
   const providers = listProviders(actor);
   const settings = getSignInSettings(actor);
-  const canManage = can(actor, "settings:manage");
+  const canManage = can(actor, "settings:manage-sign-in");
   const deleted = (await searchParams).deleted === "1";
   return (
     <div className="space-y-8">
@@ -55,7 +55,7 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
           )}
         </div>
         {providers.length === 0 ? (
-          <EmptyState title="No identity providers yet">{canManage ? "Add one with Add Provider." : "The owner or an admin can add them."}</EmptyState>
+          <EmptyState title="No identity providers yet">{canManage ? "Add one with Add Provider." : "The owner can add them."}</EmptyState>
         ) : (
           <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
             <table className="min-w-full divide-y divide-slate-200 text-sm">

@@ -21,7 +21,7 @@ export default async function LdapPage() {
         Let people from an LDAP or Active Directory server sign in with their directory username and password on the normal sign-in form.
       </p>
       <LdapForm
-        readOnly={!can(actor, "settings:manage")}
+        readOnly={!can(actor, "settings:manage-sign-in")}
         groups={groups}
         initial={{
           name: source?.name ?? "LDAP",

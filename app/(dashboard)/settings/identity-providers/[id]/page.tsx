@@ -34,7 +34,7 @@ export default async function ProviderPage({
     throw err;
   }
   const created = (await searchParams).created === "1";
-  const canManage = can(actor, "settings:manage");
+  const canManage = can(actor, "settings:manage-sign-in");
   const groups = [...groupNamesById(db(), actor.accountId)].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">

@@ -9,7 +9,7 @@ type Context = { params: Promise<{ id: string }> };
 /** "Test connection": fetches the provider's discovery document; 200 with ok true/false and a message. */
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  assertCan(actor, "settings:manage", "Only admins and the owner can test identity providers");
+  assertCan(actor, "settings:manage-sign-in", "Only the owner can test identity providers");
   const provider = getProvider(actor, (await params).id);
   const result = await fetchDiscovery(provider.issuer);
   return Response.json(

@@ -1,0 +1,137 @@
+/**
+ * The rule every external source obeys (OIDC, LDAP, the proxy header): an
+ * owner or admin is reached only through an identity already bound to them,
+ * never by matching an email; linking a regular user keeps their password.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { signInWithPassword } from "@/lib/auth/password-sign-in";
+import { db } from "@/lib/db/client";
+import { activityEvents, sessions } from "@/lib/db/schema";
+import { PEER_HEADER } from "@/lib/http/request-meta";
+import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { ExternalSignInRefused, signInExternal, type ExternalPolicy } from "./external-sign-in";
+import { handleOidcSignIn } from "./oidc";
+import { createProvider } from "./providers";
+import { providerInputSchema } from "./schemas";
+import { updateTrustedHeader } from "./sign-in-settings";
+import { signInWithTrustedHeader } from "./trusted-header";
+
+let accountId: string;
+let owner: TestUser;
+let admin: TestUser;
+let ownerActor: ReturnType<typeof startSession>;
+
+beforeAll(async () => {
+  accountId = createAccount();
+  owner = await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" });
+  admin = await createUser(accountId, { email: "admin@example.com", role: "admin", password: "admin passphrase" });
+  ownerActor = startSession(owner);
+});
+
+function refusal(fn: () => unknown): ExternalSignInRefused {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ExternalSignInRefused);
+    return err as ExternalSignInRefused;
+  }
+  throw new Error("expected a refusal");
+}
+
+const sessionsOf = (userId: string) => db().select().from(sessions).all().filter((s) => s.userId === userId).length;
+
+const linkingProvider = (name: string) =>
+  createProvider(
+    ownerActor,
+    providerInputSchema.parse({ type: "oidc", name, issuer: "https://idp.example.com", client_id: "c", client_secret: "s", signup_policy: "existing", allow_linking: true }),
+    META,
+  );
+
+describe("owners and admins are never claimed by email", () => {
+  it("an OIDC provider that links by verified email refuses the owner and admins, and leaves their accounts alone", () => {
+    const p = linkingProvider("Linking IdP");
+    for (const who of [owner, admin]) {
+      const before = userRow(who.id)!;
+      const sessionsBefore = sessionsOf(who.id);
+      const err = refusal(() => handleOidcSignIn(p.id, { sub: `attacker-${who.role}`, email: who.email, email_verified: true }, META));
+      expect(err.reason).toBe("privileged_account");
+      expect(lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "privileged_account" }) });
+      expect(userRow(who.id)).toEqual(before);
+      expect(userRow(who.id)!.passwordHash).not.toBeNull();
+      expect(sessionsOf(who.id)).toBe(sessionsBefore);
+    }
+  });
+
+  it("the proxy header refuses the owner and admins by email, and still signs in users and auditors", async () => {
+    const member = await createUser(accountId, { email: "member@example.com" });
+    const auditor = await createUser(accountId, { email: "auditor@example.com", role: "auditor" });
+    updateTrustedHeader(
+      ownerActor,
+      { enabled: true, trusted_ranges: ["10.1.0.0/16"], user_header: "Remote-User", email_header: "Remote-Email", name_header: null, auto_create: false, default_role: "user" },
+      META,
+    );
+    const asProxy = (user: string, email: string) => new Headers({ [PEER_HEADER]: "10.1.0.9", "remote-user": user, "remote-email": email });
+    for (const who of [owner, admin]) {
+      const sessionsBefore = sessionsOf(who.id);
+      expect(refusal(() => signInWithTrustedHeader(asProxy("mallory", who.email), META)).reason).toBe("privileged_account");
+      // Nor with the email in the user header itself.
+      expect(refusal(() => signInWithTrustedHeader(asProxy(who.email, who.email), META)).reason).toBe("privileged_account");
+      expect(sessionsOf(who.id)).toBe(sessionsBefore);
+      expect(userRow(who.id)).toMatchObject({ idpId: null, idpSubject: null });
+    }
+    expect(signInWithTrustedHeader(asProxy("mem", member.email), META).userId).toBe(member.id);
+    expect(signInWithTrustedHeader(asProxy("aud", auditor.email), META).userId).toBe(auditor.id);
+  });
+
+  it("no source claims an admin set up ahead of time for it by email", async () => {
+    const waiting = await createUser(accountId, { email: "waiting-admin@example.com", role: "admin" });
+    updateUserRow(waiting.id, { idpId: "ldap-source-id", idpSubject: null });
+    const policy: ExternalPolicy = {
+      method: "ldap",
+      sourceName: "Corp Directory",
+      signup: "open",
+      allowedDomains: [],
+      allowLinking: false,
+      matchByEmail: false,
+      defaultRole: "user",
+      defaultGroups: [],
+    };
+    const who = { idpId: "ldap-source-id", subject: "wadmin", email: waiting.email, emailVerified: true, name: null };
+    expect(refusal(() => signInExternal(accountId, who, policy, META)).reason).toBe("privileged_account");
+    expect(userRow(waiting.id)).toMatchObject({ idpId: "ldap-source-id", idpSubject: null });
+  });
+
+  it("an owner or admin already bound to a source signs in through it", () => {
+    const p = linkingProvider("Bound IdP");
+    updateUserRow(admin.id, { idpId: p.id, idpSubject: "admin-at-idp" });
+    const signed = handleOidcSignIn(p.id, { sub: "admin-at-idp", email: "whatever@example.net", email_verified: true }, META);
+    expect(signed).toMatchObject({ userId: admin.id, created: false, linked: false });
+    updateUserRow(admin.id, { idpId: null, idpSubject: null });
+  });
+});
+
+describe("linking a regular user", () => {
+  it("keeps their own password, so local sign-in keeps working", async () => {
+    const p = linkingProvider("Keeps Passwords");
+    const local = await createUser(accountId, { email: "keeper@example.com", password: "keeper passphrase" });
+    const hash = userRow(local.id)!.passwordHash;
+    const signed = handleOidcSignIn(p.id, { sub: "K1", email: local.email, email_verified: true }, META);
+    expect(signed).toMatchObject({ userId: local.id, linked: true });
+    expect(userRow(local.id)).toMatchObject({ idpId: p.id, idpSubject: "K1", passwordHash: hash });
+    const linked = db()
+      .select()
+      .from(activityEvents)
+      .all()
+      .find((e) => e.action === "user.idp.linked" && e.targetId === local.id);
+    expect(linked?.details).toMatchObject({ had_local_password: true, kept_local_password: true });
+    await expect(signInWithPassword(local.email, "keeper passphrase", META)).resolves.toMatchObject({ userId: local.id });
+  });
+
+  it("drops a temporary password an admin set (never chosen by the person), with its forced change", async () => {
+    const p = linkingProvider("Drops Temporary");
+    const temp = await createUser(accountId, { email: "temp@example.com", password: "generated by an admin" });
+    updateUserRow(temp.id, { mustChangePassword: true });
+    handleOidcSignIn(p.id, { sub: "T1", email: temp.email, email_verified: true }, META);
+    expect(userRow(temp.id)).toMatchObject({ idpId: p.id, passwordHash: null, mustChangePassword: false });
+  });
+});
