@@ -1,119 +1,126 @@
-// `npm run bench`: measures a production Latchkey on this machine and prints a
-// table of figures against their targets (then the same as JSON, or into the
-// file given by `--json <file>`). Builds only when .next/BUILD_ID is missing
-// (or `--build` forces one), and warns when sources are newer than the build.
-// Takes about a minute; docs/benchmarks.md explains the figures.
+// `npm run bench`: measures a production Latchkey on this machine, section by
+// section (scripts/bench/sections.mjs: foundation, tokens, users-100k, and the
+// opt-in activity-1m), and prints one table of figures against their targets,
+// then the same as JSON (or into the file given by `--json <file>`).
+// `--only <section,...>` runs a subset. Builds only when .next/BUILD_ID is
+// missing (or `--build` forces one), and warns when sources are newer than the
+// build. The default run takes about 5 minutes; docs/benchmarks.md explains
+// the figures.
 // Benchmarks are not tests: the exit code is 0 whenever the run completes,
-// whatever the figures say; it is non-zero only when the run itself fails.
+// whatever the figures say; it is non-zero only when the run itself (or a
+// section) fails.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { ensureBuild } from "./bench/build.mjs";
-import { allOk, loadRun } from "./bench/http-load.mjs";
-import { rawVerifyRate, signInLoad, summariseRawVerify } from "./bench/password-load.mjs";
-import { runActivityBench } from "./bench/activity.mjs";
+import { allOk } from "./bench/http-load.mjs";
 import { cpuCounters, machineInfo, otherCores } from "./bench/machine.mjs";
-import { fmt, printTable } from "./bench/report.mjs";
-import { cpuSeconds, killAllNow, rssMiB, startServer } from "./bench/server.mjs";
+import { printTable } from "./bench/report.mjs";
+import { SECTIONS } from "./bench/sections.mjs";
+import { killAllNow } from "./bench/server.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-const COLD_STARTS = 3;
-const CONNECTIONS = 8;
-const HIGH_CONNECTIONS = 32;
-const LOAD_SECONDS = 5;
-const RAW_VERIFY_SECONDS = 5;
-const SIGN_IN_SECONDS = 10;
-const WARM_UP_REQUESTS = 20;
-const OWNER = { email: "bench-owner@example.com", password: "a long bench password 7f3c", name: "Bench Owner" };
-
 class UsageError extends Error {}
 
+function usage() {
+  const ids = SECTIONS.map((s) => s.id).join(",");
+  const optIn = SECTIONS.filter((s) => s.optIn).map((s) => s.id).join(", ");
+  const row = (flag, text) => `  ${flag.padEnd(22)}${text}`;
+  const lines = [
+    "Usage: node scripts/bench.mjs [--only <section,...>] [--json <file>] [--build] [section options]",
+    row("--only <list>", `run only these sections (of ${ids});`),
+    row("", `without it, every section but the opt-in ${optIn}`),
+    row("--json <file>", "write the results there instead of printing them as JSON"),
+    row("--build", "run next build first even if .next/BUILD_ID exists"),
+    row("--list", "list the sections and exit"),
+  ];
+  for (const s of SECTIONS) {
+    for (const o of Object.values(s.options)) lines.push(row(`${o.flag} ${o.value}`, o.help));
+  }
+  return lines.join("\n");
+}
+
 function parseArgs(argv) {
-  const args = { json: undefined, build: false, users: 0, events: 0 };
+  const args = { json: undefined, build: false, only: undefined, sectionOptions: {}, optionsGiven: new Set() };
+  const byFlag = new Map();
+  for (const s of SECTIONS) {
+    args.sectionOptions[s.id] = {};
+    for (const [key, o] of Object.entries(s.options)) {
+      args.sectionOptions[s.id][key] = o.default;
+      byFlag.set(o.flag, { section: s.id, key, option: o });
+    }
+  }
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--json") {
+    const arg = argv[i];
+    if (arg === "--json") {
       args.json = argv[++i];
       if (!args.json) throw new UsageError("--json needs a file path");
-    } else if (argv[i] === "--users") {
-      args.users = Number.parseInt(argv[++i] ?? "", 10);
-      if (!Number.isInteger(args.users) || args.users < 0 || args.users > 1000) throw new UsageError("--users needs a number from 0 to 1000");
-    } else if (argv[i] === "--events") {
-      args.events = Number.parseInt(argv[++i] ?? "", 10);
-      if (!Number.isInteger(args.events) || args.events < 1 || args.events > 10_000_000) throw new UsageError("--events needs a number from 1 to 10000000");
-    } else if (argv[i] === "--build") {
+    } else if (arg === "--only") {
+      const list = (argv[++i] ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+      const unknown = list.filter((id) => !SECTIONS.some((s) => s.id === id));
+      if (list.length === 0 || unknown.length > 0) {
+        throw new UsageError(`--only takes a comma-separated list of: ${SECTIONS.map((s) => s.id).join(", ")}${unknown.length ? ` (unknown: ${unknown.join(", ")})` : ""}`);
+      }
+      args.only = new Set(list);
+    } else if (arg === "--build") {
       args.build = true;
-    } else if (argv[i] === "--help" || argv[i] === "-h") {
-      console.log(
-        "Usage: node scripts/bench.mjs [--json <file>] [--build] [--users <n>] [--events <n>]\n" +
-          "  --json <file>  write the results there instead of printing them as JSON\n" +
-          "  --build        run next build first even if .next/BUILD_ID exists\n" +
-          "  --users <n>    create n more users (POST /api/users) before measuring, so lists have rows\n" +
-          "  --events <n>   then the activity log bench: seed n events (1000000 for the target) and measure\n" +
-          "                 GET /api/events and /activity p50/p95 per filter (scripts/bench/activity.mjs)",
-      );
+    } else if (arg === "--list") {
+      for (const s of SECTIONS) console.log(`${s.id.padEnd(12)} ${s.title}, about ${s.seconds} s${s.optIn ? " (opt-in)" : ""}`);
       process.exit(0);
+    } else if (arg === "--help" || arg === "-h") {
+      console.log(usage());
+      process.exit(0);
+    } else if (byFlag.has(arg)) {
+      const { section, key, option } = byFlag.get(arg);
+      try {
+        args.sectionOptions[section][key] = option.parse(argv[++i]);
+        args.optionsGiven.add(section);
+      } catch (err) {
+        throw new UsageError(err.message);
+      }
     } else {
-      throw new UsageError(`Unknown argument: ${argv[i]} (try --help)`);
+      throw new UsageError(`Unknown argument: ${arg} (try --help)`);
     }
   }
   return args;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const step = (text) => console.log(`· ${text}`);
 
-async function setUpOwner(baseURL, logs) {
-  const started = performance.now();
-  const res = await fetch(`${baseURL}/api/instance/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...OWNER, create_pat: true, pat_expire_in: 1 }),
-  });
-  const ms = performance.now() - started;
-  const body = await res.text();
-  if (res.status !== 200) {
-    throw new Error(`POST /api/instance/setup answered ${res.status}: ${body}\nServer output:\n${logs().slice(-4000)}`);
+/** The production build's id, or null while there is none (e.g. during a rebuild). */
+function readBuildId() {
+  try {
+    return fs.readFileSync(path.join(root, ".next", "BUILD_ID"), "utf8").trim();
+  } catch {
+    return null;
   }
-  const token = JSON.parse(body).personal_access_token;
-  if (typeof token !== "string" || !token) throw new Error(`setup returned no personal_access_token: ${body}`);
-  return { status: res.status, ms, token };
 }
 
-/** Creates `count` members through the API, a few at a time (each costs one password hash). */
-async function seedUsers(endpoint, bearer, count, logs) {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const n = ++next;
-      const res = await fetch(endpoint, {
-        method: "POST",
-        headers: { ...bearer, "content-type": "application/json" },
-        body: JSON.stringify({ email: `member-${n}@example.com`, name: `Member ${n}`, role: "user" }),
-      });
-      const body = await res.text();
-      if (res.status !== 200) {
-        throw new Error(`POST /api/users answered ${res.status}: ${body}\nServer output:\n${logs().slice(-4000)}`);
-      }
+/** Waits (up to 5 minutes) until .next/BUILD_ID exists and has not changed for 15 s. */
+async function waitForStableBuild() {
+  const deadline = performance.now() + 5 * 60_000;
+  let last = readBuildId();
+  let stableSince = performance.now();
+  while (performance.now() < deadline) {
+    await sleep(1000);
+    const now = readBuildId();
+    if (now !== last) {
+      last = now;
+      stableSince = performance.now();
+    } else if (now && performance.now() - stableSince >= 15_000) {
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
+  }
+  throw new Error("no stable production build in .next after 5 minutes");
 }
-
-/** How many rows a list request returns, and the total the server reports. */
-async function listShape(endpoint, headers) {
-  const res = await fetch(endpoint, { headers });
-  const items = await res.json();
-  return { rows: Array.isArray(items) ? items.length : NaN, total: Number(res.headers.get("x-total-count")) };
-}
+const loadAverage = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  const sections = SECTIONS.filter((s) => (args.only ? args.only.has(s.id) : !s.optIn || args.optionsGiven.has(s.id)));
   const benchStarted = performance.now();
   const warnings = [];
   const warn = (text) => {
@@ -133,9 +140,11 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     machine: machineInfo(),
+    load_average: { start: loadAverage() },
     build: ensureBuild(root, { force: args.build }),
+    sections_run: sections.map((s) => s.id),
+    sections: {},
     metrics: [],
-    runs: {},
   };
   const stale = report.build.stale_sources ?? [];
   if (stale.length > 0) {
@@ -144,247 +153,66 @@ async function main() {
         "the figures describe the old build. Run `npm run build` first, or pass --build.",
     );
   }
-  const metric = (m) => report.metrics.push(m);
-  const checkLoad = (run) => {
-    const check = allOk(run);
-    if (!check.ok) warn(check.warning);
-    return check.ok;
-  };
+  console.log(
+    `Sections: ${sections.map((s) => `${s.id} (~${s.seconds} s)`).join(", ")}; ` +
+      `load average ${report.load_average.start.join(" ")}`,
+  );
 
-  // 1. Cold starts: each a fresh server with its own empty data directory.
-  const coldMs = [];
-  for (let i = 1; i <= COLD_STARTS; i++) {
-    const server = await startServer(root);
-    coldMs.push(server.startupMs);
-    await server.stop();
-    step(`cold start ${i}/${COLD_STARTS}: ${fmt(server.startupMs)} ms to first 200 on /api/health`);
-  }
-  const coldMedian = median(coldMs);
-  report.runs.cold_starts_ms = coldMs;
-  metric({
-    id: "cold_start_ms",
-    metric: `Spawn → first 200 on /api/health (median of ${COLD_STARTS})`,
-    value: coldMedian,
-    display: `${fmt(coldMedian / 1000, 2)} s  [${coldMs.map((ms) => fmt(ms / 1000, 2)).join(", ")}]`,
-    target: "≤ 3 s",
-    pass: coldMedian <= 3000,
-  });
-
-  // The server every later measurement runs against.
-  const server = await startServer(root);
-  try {
-    const startRss = rssMiB(server.pid);
-    step(`bench server pid ${server.pid} on ${server.baseURL} (up in ${fmt(server.startupMs)} ms)`);
-
-    // 2. First-run setup through the API, with a personal access token.
-    const setup = await setUpOwner(server.baseURL, server.logs);
-    step(`setup: ${setup.status} in ${fmt(setup.ms)} ms, token ${setup.token.slice(0, 8)}…`);
-    metric({
-      id: "setup",
-      metric: "POST /api/instance/setup (create_pat)",
-      value: setup.ms,
-      display: `${setup.status}, token ${setup.token.slice(0, 4)}…, ${fmt(setup.ms)} ms`,
-      target: "200 + token",
-      pass: setup.status === 200 && setup.token.startsWith("lkp_"),
-    });
-    const bearer = { authorization: `Bearer ${setup.token}` };
-    // A load run plus the server's own CPU time per request, which, unlike
-    // requests/s, barely moves when something else shares the machine.
-    const serverLoadRun = async (options) => {
-      const before = cpuSeconds(server.pid);
-      const run = await loadRun(options);
-      run.server_cpu_us_per_request = ((cpuSeconds(server.pid) - before) * 1e6) / run.requests;
-      return run;
-    };
-    const url = (p) => `${server.baseURL}${p}`;
-
-    if (args.users > 0) {
-      step(`creating ${args.users} users through POST /api/users`);
-      await seedUsers(url("/api/users"), bearer, args.users, server.logs);
-    }
-    report.users_in_instance = 1 + args.users;
-
-    // 3. Idle memory. The warm-up sends every route the bench uses (and a
-    // sign-in) a few requests, so their code is loaded, but is not a load run:
-    // the RSS after load is reported separately at the end.
-    const routes = [
-      ["/api/health", {}],
-      ["/api/instance", {}],
-      ["/api/users", bearer],
-      ["/api/users?limit=25", bearer],
-      ["/api/auth/csrf", {}],
-    ];
-    step(`warm-up: ${WARM_UP_REQUESTS} sequential requests per route, sign-ins for 0.5 s, then 3 s idle`);
-    for (const [p, headers] of routes) {
-      for (let i = 0; i < WARM_UP_REQUESTS; i++) {
-        const res = await fetch(url(p), { headers });
-        await res.arrayBuffer();
-        if (!res.ok) throw new Error(`warm-up GET ${p} answered ${res.status}\n${server.logs().slice(-4000)}`);
+  let failed = 0;
+  for (const section of sections) {
+    console.log(`\n== ${section.title} [${section.id}] ==`);
+    const started = performance.now();
+    const cpuBefore = cpuCounters();
+    const entry = { title: section.title, options: args.sectionOptions[section.id] };
+    report.sections[section.id] = entry;
+    for (let attempt = 1; ; attempt++) {
+      entry.runs = {};
+      entry.build_id = readBuildId();
+      const ctx = {
+        root,
+        options: args.sectionOptions[section.id],
+        runs: entry.runs,
+        metric: (m) => report.metrics.push({ section: section.id, ...m, id: `${section.id}.${m.id}` }),
+        step: (text) => console.log(`· ${text}`),
+        warn,
+        checkLoad: (run) => {
+          const check = allOk(run);
+          if (!check.ok) warn(check.warning);
+          return check.ok;
+        },
+      };
+      try {
+        await section.run(ctx);
+        if (readBuildId() !== entry.build_id) warn(`WARNING: .next was rebuilt while ${section.id} ran; its figures may mix two builds.`);
+        break;
+      } catch (err) {
+        killAllNow(); // whatever the section left running
+        // On a shared machine someone may rebuild .next mid-run: wait for their build and run the section again, once.
+        if (attempt === 1 && readBuildId() !== entry.build_id) {
+          warn(`WARNING: the production build changed during ${section.id} (.next was rebuilt by another process); running the section again.`);
+          report.metrics = report.metrics.filter((m) => m.section !== section.id);
+          await waitForStableBuild();
+          continue;
+        }
+        failed += 1;
+        entry.error = String(err?.stack ?? err);
+        console.error(`\nSection ${section.id} failed: ${err?.stack ?? err}`);
+        ctx.metric({ id: "error", metric: "Section failed (see error in the JSON)", value: NaN, display: String(err?.message ?? err).split("\n")[0].slice(0, 80), target: "runs", pass: false });
+        break;
       }
     }
-    const warmSignIns = await signInLoad({ baseURL: server.baseURL, ...OWNER, concurrency: 2, seconds: 0.5 });
-    if (warmSignIns.successes === 0) {
-      throw new Error(`warm-up sign-ins all failed: ${JSON.stringify(warmSignIns.failure_kinds)}\n${server.logs()}`);
+    // The section's servers and helper processes are stopped and reaped by now, so their CPU counts as ours.
+    entry.seconds = (performance.now() - started) / 1000;
+    entry.background_cpu_cores = otherCores(cpuBefore, cpuCounters());
+    entry.load_average_end = loadAverage();
+    if (entry.background_cpu_cores > 0.2) {
+      warn(`WARNING: other processes used ${entry.background_cpu_cores.toFixed(2)} cores on average during ${section.id}; treat its figures as noisy.`);
     }
-    await sleep(3000);
-    const idleRss = rssMiB(server.pid);
-    step(`idle RSS: ${fmt(idleRss)} MiB (${fmt(startRss)} MiB right after start)`);
-    metric({
-      id: "rss_at_start_mib",
-      metric: "  RSS right after start (first 200)",
-      value: startRss,
-      display: `${fmt(startRss)} MiB`,
-      target: "(info)",
-      pass: null,
-    });
-    metric({
-      id: "idle_rss_mib",
-      metric: "Idle server RSS after warm-up (VmRSS)",
-      value: idleRss,
-      display: `${fmt(idleRss)} MiB`,
-      target: "≤ 250 MiB",
-      pass: Number.isFinite(idleRss) ? idleRss <= 250 : null,
-    });
-
-    // JIT warm-up before the measured load runs, so the first of them is not penalised.
-    for (const [p, headers] of routes.slice(0, 4)) {
-      checkLoad(await loadRun({ url: url(p), connections: CONNECTIONS, seconds: 1, headers }));
-    }
-
-    // 4. Password work, one after the other (both need the same two cores and
-    // thread pool). The raw rate is measured in two halves, before and after
-    // the sign-in run, so a change in background load hits both sides alike.
-    const rawHalf = () => rawVerifyRate({ root, concurrency: CONNECTIONS, seconds: RAW_VERIFY_SECONDS / 2 });
-    step(`argon2id raw verify: ${CONNECTIONS} in flight, ${RAW_VERIFY_SECONDS / 2} s before and after the sign-in run`);
-    const rawBefore = await rawHalf();
-    step(`sign-in: ${CONNECTIONS} clients for ${SIGN_IN_SECONDS} s through /api/auth/callback/credentials`);
-    const signInCpuBefore = cpuSeconds(server.pid);
-    const signIn = await signInLoad({
-      baseURL: server.baseURL,
-      ...OWNER,
-      concurrency: CONNECTIONS,
-      seconds: SIGN_IN_SECONDS,
-    });
-    signIn.server_cpu_ms_per_sign_in =
-      ((cpuSeconds(server.pid) - signInCpuBefore) * 1000) / (signIn.successes + signIn.failures);
-    const raw = summariseRawVerify([rawBefore, await rawHalf()]);
-    report.runs.raw_verify = raw;
-    metric({
-      id: "argon2_raw_verify_per_s",
-      metric: `argon2id verify, bench process (${CONNECTIONS} in flight)`,
-      value: raw.per_second,
-      display:
-        `${fmt(raw.per_second, 1)}/s  p50 ${fmt(raw.p50_ms)} ms  [${raw.parts_per_second.map((r) => fmt(r, 1)).join(", ")}]` +
-        `  CPU ${fmt(raw.cpu_ms_per_verify, 1)} ms/verify`,
-      target: "(baseline)",
-      pass: raw.failures === 0 ? null : false,
-    });
-    report.runs.sign_in = signIn;
-    const signInShare = (signIn.per_second / raw.per_second) * 100;
-    metric({
-      id: "sign_in_per_s",
-      metric: `Sign-in (Auth.js credentials, ${CONNECTIONS} clients)`,
-      value: signIn.per_second,
-      display:
-        `${fmt(signIn.per_second, 1)}/s  p50 ${fmt(signIn.p50_ms)} ms  p95 ${fmt(signIn.p95_ms)} ms` +
-        `  server CPU ${fmt(signIn.server_cpu_ms_per_sign_in, 1)} ms/sign-in`,
-      target: "—",
-      pass: null,
-    });
-    metric({
-      id: "sign_in_pct_of_raw",
-      metric: "Sign-in rate as % of raw argon2id verify rate",
-      value: signInShare,
-      display: `${fmt(signInShare, 1)} %`,
-      target: "≥ 85 %",
-      pass: signInShare >= 85,
-    });
-    if (signIn.failures > 0) warn(`WARNING: ${signIn.failures} sign-ins failed: ${JSON.stringify(signIn.failure_kinds)}`);
-    metric({
-      id: "sign_in_failures",
-      metric: "Sign-in failures",
-      value: signIn.failures,
-      display: `${signIn.failures} of ${signIn.failures + signIn.successes}`,
-      target: "0",
-      pass: signIn.failures === 0,
-    });
-
-    // 5. The unauthenticated instance status route.
-    step(`GET /api/instance: ${CONNECTIONS} connections for ${LOAD_SECONDS} s`);
-    const instance = await serverLoadRun({ url: url("/api/instance"), connections: CONNECTIONS, seconds: LOAD_SECONDS });
-    report.runs.instance = instance;
-    metric({
-      id: "instance_rps",
-      metric: `GET /api/instance (${CONNECTIONS} conns)`,
-      value: instance.rps,
-      display: `${fmt(instance.rps)} req/s  p95 ${fmt(instance.p95_ms, 1)} ms  CPU ${fmt(instance.server_cpu_us_per_request)} µs/req`,
-      target: "all 2xx",
-      pass: checkLoad(instance),
-    });
-
-    // 6. Token-authenticated list vs the trivial health route, same server, same settings.
-    for (const [connections, usersPath, target] of [
-      [CONNECTIONS, "/api/users", "≥ 80 %"],
-      [HIGH_CONNECTIONS, "/api/users?limit=25", "≥ 80 % (later issue)"],
-    ]) {
-      step(`GET /api/health then ${usersPath} (Bearer): ${connections} connections for ${LOAD_SECONDS} s each`);
-      const shape = await listShape(url(usersPath), bearer);
-      const health = await serverLoadRun({ url: url("/api/health"), connections, seconds: LOAD_SECONDS });
-      const users = await serverLoadRun({ url: url(usersPath), connections, seconds: LOAD_SECONDS, headers: bearer });
-      report.runs[`health_${connections}c`] = health;
-      report.runs[`users_${connections}c`] = { ...users, rows: shape.rows, total: shape.total };
-      const ratio = (users.rps / health.rps) * 100;
-      metric({
-        id: `health_rps_${connections}c`,
-        metric: `GET /api/health (${connections} conns)`,
-        value: health.rps,
-        display: `${fmt(health.rps)} req/s  p95 ${fmt(health.p95_ms, 1)} ms  CPU ${fmt(health.server_cpu_us_per_request)} µs/req`,
-        target: "all 2xx",
-        pass: checkLoad(health),
-      });
-      metric({
-        id: `users_rps_${connections}c`,
-        metric: `GET ${usersPath} Bearer (${connections} conns, ${shape.rows}/${shape.total} rows)`,
-        value: users.rps,
-        display: `${fmt(users.rps)} req/s  p95 ${fmt(users.p95_ms, 1)} ms  CPU ${fmt(users.server_cpu_us_per_request)} µs/req`,
-        target: "all 2xx",
-        pass: checkLoad(users),
-      });
-      metric({
-        id: `users_vs_health_pct_${connections}c`,
-        metric: `  users ÷ health throughput (${connections} conns)`,
-        value: ratio,
-        display: `${fmt(ratio, 1)} %`,
-        target,
-        pass: ratio >= 80,
-      });
-    }
-
-    const loadedRss = rssMiB(server.pid);
-    metric({
-      id: "rss_after_load_mib",
-      metric: "Server RSS after all load runs (not idle)",
-      value: loadedRss,
-      display: `${fmt(loadedRss)} MiB`,
-      target: "(info)",
-      pass: null,
-    });
-  } finally {
-    await server.stop();
+    if (entry.build_id !== report.build.build_id) warn(`WARNING: ${section.id} measured build ${entry.build_id}, not ${report.build.build_id} (.next was rebuilt during the bench).`);
   }
 
-  // All servers are stopped and reaped by now, so their CPU counts as ours.
   report.background_cpu_cores = { before_start: backgroundBefore, during_bench: otherCores(cpuStart, cpuCounters()) };
-  if (report.background_cpu_cores.during_bench > 0.2) {
-    warn(
-      `WARNING: other processes used ${report.background_cpu_cores.during_bench.toFixed(2)} of ` +
-        `${report.machine.cpus} cores on average during the bench; treat the figures as noisy.`,
-    );
-  }
-  if (args.events > 0) {
-    step(`activity log: ${args.events} events`);
-    report.activity = await runActivityBench({ events: args.events, requests: 40 });
-  }
+  report.load_average.end = loadAverage();
   report.warnings = warnings;
   report.bench_seconds = (performance.now() - benchStarted) / 1000;
   printTable(report);
@@ -393,6 +221,10 @@ async function main() {
     console.log(`\nJSON written to ${args.json}`);
   } else {
     console.log(`\n${JSON.stringify(report, null, 2)}`);
+  }
+  if (failed > 0) {
+    console.error(`\n${failed} section(s) failed.`);
+    process.exitCode = 1;
   }
 }
 

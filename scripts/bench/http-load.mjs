@@ -1,6 +1,9 @@
-// Fixed-duration HTTP load with autocannon. autocannon's own histogram has no
-// p95, so every response time is also collected here and p50/p95/p99 come from
-// the full set of samples.
+// HTTP load for the bench: fixed-duration concurrent load with autocannon
+// (its own histogram has no p95, so every response time is also collected here
+// and p50/p95/p99 come from the full set of samples), and timed sequential
+// requests for page and query latency.
+import http from "node:http";
+import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 
 export function percentile(sorted, p) {
@@ -47,4 +50,54 @@ export function allOk(run) {
       `WARNING: ${run.url} (${run.connections} connections): ${run.non2xx} non-2xx, ` +
       `${run.errors} errors, ${run.timeouts} timeouts out of ${run.requests} (status codes: ${codes || "none"})`,
   };
+}
+
+/**
+ * `count` GET requests one after the other over one keep-alive connection,
+ * after `warmUp` unmeasured ones; each timed from sending to the last byte of
+ * the body. With the server's pid (and a cpuSeconds reader), also the server's
+ * CPU time per request, which on a shared machine moves less than wall time.
+ * `check(response)` may throw to reject a wrong answer (e.g. a redirect to /login).
+ */
+export async function sequentialRun({ url, headers = {}, count, warmUp = 0, check = () => {}, serverCpu }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const req = http.get(url, { headers, agent }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ ms: performance.now() - t0, status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+    });
+  try {
+    let last;
+    for (let i = 0; i < warmUp; i++) check((last = await get()));
+    const cpuBefore = serverCpu?.();
+    const latencies = [];
+    for (let i = 0; i < count; i++) {
+      last = await get();
+      check(last);
+      latencies.push(last.ms);
+    }
+    const cpuAfter = serverCpu?.();
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      url,
+      count,
+      warm_up: warmUp,
+      p50_ms: percentile(sorted, 50),
+      p95_ms: percentile(sorted, 95),
+      max_ms: sorted[sorted.length - 1],
+      server_cpu_ms_per_request: cpuBefore === undefined ? NaN : ((cpuAfter - cpuBefore) * 1000) / count,
+      latencies_ms: latencies,
+      last,
+    };
+  } finally {
+    agent.destroy();
+  }
 }

@@ -165,3 +165,23 @@ export async function signInLoad({ baseURL, email, password, concurrency, second
     p95_ms: percentile(latencies, 95),
   };
 }
+
+/**
+ * Signs in through Auth.js's credentials callback (one argon2id verification)
+ * and returns the session cookie ("name=value") for pages that need a session.
+ */
+export async function signInCookie({ baseURL, email, password }) {
+  const { csrfToken, cookie } = await csrf(baseURL);
+  const agent = new http.Agent({ keepAlive: false });
+  const body = new URLSearchParams({ csrfToken, email, password }).toString();
+  const res = await request(agent, `${baseURL}/api/auth/callback/credentials`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body), cookie },
+    body,
+  });
+  if (!signInSucceeded(res)) {
+    throw new Error(`sign-in as ${email} failed: ${res.status} ${res.headers.location ?? ""} ${res.body.slice(0, 300)}`);
+  }
+  const session = (res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).find((c) => /^(__Secure-)?authjs\.session-token=/.test(c));
+  return session;
+}

@@ -1,7 +1,8 @@
 // Starts and stops real Latchkey production servers for the benchmark: a free
-// port, a fresh temp DATA_DIR and a random ENCRYPTION_KEY per server, and the
-// time from spawn to the first 200 on /api/health. Every server started here is
-// remembered, so an error or Ctrl-C never leaves one running.
+// port, a fresh temp DATA_DIR (or one a section prepared, e.g. seeded) and an
+// ENCRYPTION_KEY per server, and the time from spawn to the first 200 on
+// /api/health. Every server, helper process and temp directory started here is
+// remembered, so an error or Ctrl-C never leaves one behind.
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -12,6 +13,36 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 
 const live = new Set();
+const liveChildren = new Set();
+const tempDirs = new Set();
+
+/**
+ * Defaults for every bench server: limits raised so that they stay in the
+ * request path and count, but never refuse the load. The per-token API limit
+ * (600/min by default) would answer load runs with 429s; the sign-in throttle
+ * counts each attempt as a failure until its password checks out, so 8
+ * concurrent sign-ins to one account would pass its 5 free attempts.
+ */
+const BENCH_SERVER_ENV = {
+  TOKEN_RATE_LIMIT_PER_MINUTE: "10000000",
+  SIGNIN_FREE_ATTEMPTS: "1000",
+  SIGNIN_IP_FREE_ATTEMPTS: "100000",
+  SIGNIN_LOCKOUT_FAILURES: "100000",
+};
+
+/** A fresh temp directory, removed when its server stops (or at exit). */
+export function tempDataDir(prefix = "latchkey-bench-") {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+export const randomEncryptionKey = () => crypto.randomBytes(32).toString("base64");
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -39,9 +70,14 @@ function probe(url) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startServer(root, { timeoutMs = 30_000 } = {}) {
+/**
+ * Spawns `node scripts/server.mjs` in production mode and waits for the first
+ * 200 on /api/health. `dataDir`/`encryptionKey` reuse a prepared directory (it
+ * is still removed at stop); `env` adds or overrides environment variables.
+ */
+export async function startServer(root, { timeoutMs = 30_000, dataDir = tempDataDir(), encryptionKey = randomEncryptionKey(), env = {} } = {}) {
+  tempDirs.add(dataDir);
   const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-bench-"));
   let output = "";
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
@@ -53,7 +89,9 @@ export async function startServer(root, { timeoutMs = 30_000 } = {}) {
       PORT: String(port),
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
-      ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
+      ENCRYPTION_KEY: encryptionKey,
+      ...BENCH_SERVER_ENV,
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -98,16 +136,62 @@ async function stopServer(server) {
     clearTimeout(forced);
   }
   live.delete(server);
-  fs.rmSync(server.dataDir, { recursive: true, force: true });
+  removeTempDir(server.dataDir);
+}
+
+/**
+ * Runs a Node script (e.g. a TypeScript one through tsx) to completion and
+ * resolves to its stdout; its stderr lines are passed to `onStderr` as they
+ * come. Rejects with the script's stderr when it exits non-zero. Killed on
+ * Ctrl-C like the servers.
+ */
+export function runNode(root, nodeArgs, { env = {}, onStderr = () => {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, nodeArgs, {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    liveChildren.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      for (const line of String(d).split("\n")) if (line.trim()) onStderr(line);
+    });
+    child.on("error", (err) => {
+      liveChildren.delete(child);
+      reject(err);
+    });
+    child.on("close", (code, signal) => {
+      liveChildren.delete(child);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`node ${nodeArgs.join(" ")} exited with ${code ?? signal}:\n${stderr.slice(-4000)}`));
+    });
+  });
+}
+
+/** The last line of a script's stdout, parsed as JSON (the bench scripts print their result there). */
+export function lastJsonLine(stdout) {
+  const line = stdout.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`expected JSON on the last line of output, got: ${line.slice(0, 500)}`);
+  }
 }
 
 /** Last-resort cleanup for process exit: synchronous, so it works in an "exit" handler. */
 export function killAllNow() {
   for (const server of live) {
     if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
   }
+  for (const child of liveChildren) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   live.clear();
+  liveChildren.clear();
+  tempDirs.clear();
 }
 
 /** Resident set size of one process in MiB, from /proc/<pid>/status (Linux only). */

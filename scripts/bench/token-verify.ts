@@ -2,7 +2,7 @@
  * Access-token verification alone, in process, on one core: the real
  * authenticateAccessToken (format and CRC32 check, SHA-256, one prepared
  * indexed lookup joined to the owner, expiry and status) against a database
- * holding 10,000 tokens. Prints one JSON line; scripts/bench.mjs runs it as
+ * holding 10,000 tokens. Prints one JSON line; scripts/bench/tokens.mjs runs it as
  *   node --conditions=react-server --import tsx scripts/bench/token-verify.ts
  * (react-server makes "server-only" importable outside Next.js).
  */
