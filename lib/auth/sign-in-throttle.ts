@@ -27,11 +27,11 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { SignInLimits } from "@/lib/config";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
-import { db, type Tx } from "@/lib/db/client";
+import { db, type Db, type Tx } from "@/lib/db/client";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
 
 /** A run of address-wide failures is forgotten after an hour without one. */
@@ -148,13 +148,25 @@ export function clearSignInLimits(tx: Tx, accountId: string, emailIndex: string,
 }
 
 /** Users of the account whose sign-in is locked now, with when the lock ends. */
-export function lockedUsers(accountId: string, now = new Date()): Map<string, Date> {
-  const rows = db()
+// Prepared once: every user list asks (it shows the Locked badge).
+let lockedUsersQuery: ReturnType<typeof prepareLockedUsers> | undefined;
+let lockedUsersDb: Db | undefined;
+
+function prepareLockedUsers(q: Db) {
+  return q
     .select({ userId: users.id, lockedUntil: signInLockouts.lockedUntil })
     .from(signInLockouts)
     .innerJoin(users, and(eq(users.accountId, signInLockouts.accountId), eq(users.emailIndex, signInLockouts.emailIndex)))
-    .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)))
-    .all();
+    .where(and(eq(signInLockouts.accountId, sql.placeholder("accountId")), sql`${signInLockouts.lockedUntil} > ${sql.placeholder("now")}`))
+    .prepare();
+}
+
+export function lockedUsers(accountId: string, now = new Date()): Map<string, Date> {
+  if (lockedUsersDb !== db()) {
+    lockedUsersDb = db();
+    lockedUsersQuery = prepareLockedUsers(lockedUsersDb);
+  }
+  const rows = lockedUsersQuery!.all({ accountId, now: now.getTime() });
   return new Map(rows.map((r) => [r.userId, r.lockedUntil!]));
 }
 
