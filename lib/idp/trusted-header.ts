@@ -12,7 +12,7 @@
  * owner configures it.
  */
 import "server-only";
-import ipaddr from "ipaddr.js";
+import { isAddressInRanges } from "@/lib/http/address-ranges";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { PEER_HEADER } from "@/lib/http/request-meta";
@@ -22,28 +22,6 @@ import { HEADER_IDP_ID, loadSignInSettings, type SignInSettings } from "./record
 
 export const PROXY_SOURCE_NAME = "Your sign-in proxy";
 
-/** Whether the socket address is inside one of the ranges. Unparseable input is never trusted. */
-export function isTrustedAddress(address: string | null, ranges: string[]): boolean {
-  if (!address) return false;
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    // "::ffff:10.0.0.5" (IPv4 on a dual-stack socket) is compared as 10.0.0.5.
-    addr = ipaddr.process(address);
-  } catch {
-    return false;
-  }
-  for (const range of ranges) {
-    try {
-      const [net, bits] = range.includes("/") ? ipaddr.parseCIDR(range) : ([ipaddr.process(range), -1] as const);
-      const candidate = net.kind() === "ipv4" ? ipaddr.process(net.toString()) : net;
-      if (candidate.kind() !== addr.kind()) continue;
-      if (bits === -1 ? candidate.toString() === addr.toString() : addr.match(candidate, bits)) return true;
-    } catch {
-      // a stored range that no longer parses trusts nobody
-    }
-  }
-  return false;
-}
 
 /** A header value fit to identify someone: trimmed, bounded, no control characters. */
 function headerValue(headers: Headers, name: string | null): string | null {
@@ -58,7 +36,7 @@ export type ProxyIdentity = { user: string; email: string | null; name: string |
 /** The identity the proxy asserts, or null when header sign-in is off, the peer is untrusted, or there's no header. */
 export function proxyIdentity(headers: Headers, settings: SignInSettings): ProxyIdentity | null {
   if (!settings.headerEnabled || settings.headerTrustedRanges.length === 0) return null;
-  if (!isTrustedAddress(headers.get(PEER_HEADER), settings.headerTrustedRanges)) return null;
+  if (!isAddressInRanges(headers.get(PEER_HEADER), settings.headerTrustedRanges)) return null;
   const user = headerValue(headers, settings.headerUser);
   if (!user) return null;
   const email = headerValue(headers, settings.headerEmail) ?? (user.includes("@") ? user : null);

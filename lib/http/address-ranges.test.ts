@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { isAddressInRanges } from "./address-ranges";
+
+describe("isAddressInRanges", () => {
+  it("matches ranges and single addresses, IPv4-mapped IPv6 as IPv4, and nothing unparseable", () => {
+    expect(isAddressInRanges("10.1.2.3", ["10.1.0.0/16"])).toBe(true);
+    expect(isAddressInRanges("::ffff:10.1.2.3", ["10.1.0.0/16"])).toBe(true);
+    expect(isAddressInRanges("10.2.0.1", ["10.1.0.0/16"])).toBe(false);
+    expect(isAddressInRanges("127.0.0.1", ["127.0.0.1"])).toBe(true);
+    expect(isAddressInRanges("127.0.0.2", ["127.0.0.1"])).toBe(false);
+    expect(isAddressInRanges("fd00::5", ["fd00::/8"])).toBe(true);
+    expect(isAddressInRanges("fd00::5", ["10.0.0.0/8"])).toBe(false);
+    expect(isAddressInRanges("not an address", ["0.0.0.0/0"])).toBe(false);
+    expect(isAddressInRanges(null, ["0.0.0.0/0"])).toBe(false);
+  });
+});
+
