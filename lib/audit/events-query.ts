@@ -23,6 +23,7 @@ import type Database from "better-sqlite3";
 import { sqliteHandle } from "@/lib/db/client";
 import { directoryEntries } from "@/lib/users/directory";
 import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./actions";
+import type { RawEventRow } from "./chain";
 import type { EventFilters } from "./event-filters";
 import { partyIdsMatching } from "./party-labels";
 
@@ -30,23 +31,8 @@ export const COUNT_CAP = 1_000;
 /** Above this many branches a search scans the seq index instead (its matches are dense). */
 const MAX_BRANCHES = 48;
 
-export type EventRow = {
-  id: string;
-  seq: number;
-  occurred_at: number;
-  action: string;
-  actor_type: string;
-  actor_id: string | null;
-  actor_label_ciphertext: string | null;
-  target_type: string | null;
-  target_id: string | null;
-  target_label_ciphertext: string | null;
-  details: string | null;
-  private_details_ciphertext: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  hash: string | null;
-};
+/** An event as list queries read it (everything but the chain link and the account). */
+export type EventRow = Omit<RawEventRow, "account_id" | "prev_hash">;
 
 export type EventPage = {
   rows: EventRow[];

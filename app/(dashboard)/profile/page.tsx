@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DetailsSection } from "@/components/shell/details-section";
 import { PageHeader } from "@/components/shell/page-header";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
 import { tokenRowsFor } from "@/components/tokens/token-rows";
@@ -35,19 +36,7 @@ export default async function ProfilePage() {
     <div className="max-w-5xl space-y-8">
       <PageHeader title="Profile" description="Your account and your personal access tokens." />
 
-      <section aria-labelledby="details-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 id="details-heading" className="text-base font-semibold text-slate-900">
-          Details
-        </h2>
-        <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
-          {facts.map(([term, value]) => (
-            <div key={term}>
-              <dt className="text-slate-500">{term}</dt>
-              <dd className="mt-0.5 text-slate-900">{value}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
+      <DetailsSection facts={facts} />
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-4">

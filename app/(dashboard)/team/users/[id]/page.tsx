@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DetailsSection } from "@/components/shell/details-section";
 import { loadOr404 } from "@/app/page-params";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -98,19 +99,7 @@ export default async function UserPage({
         <Alert tone="success">Ownership transferred. {label} is now the owner; you are an admin.</Alert>
       )}
 
-      <section aria-labelledby="details-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 id="details-heading" className="text-base font-semibold text-slate-900">
-          Details
-        </h2>
-        <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
-          {facts.map(([term, value]) => (
-            <div key={term}>
-              <dt className="text-slate-500">{term}</dt>
-              <dd className="mt-0.5 text-slate-900">{value}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
+      <DetailsSection facts={facts} />
 
       {canEdit && (
         <section aria-labelledby="edit-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
