@@ -59,11 +59,16 @@ export class RateLimited extends DomainError {
 
 /** The request itself is unusable: malformed JSON, a body over the size limit. */
 export class MalformedRequest extends DomainError {
-  readonly status = 400;
+  readonly status: number = 400;
 }
 
-/** A body over the limit: refused unread, so the connection can't be reused for another request. */
-export class BodyTooLarge extends MalformedRequest {}
+/**
+ * A body over the limit (413, like the server's own cap in scripts/body-limit.mjs): refused
+ * unread, so the connection can't be reused for another request.
+ */
+export class BodyTooLarge extends MalformedRequest {
+  readonly status: number = 413;
+}
 
 export class UnsupportedMediaType extends DomainError {
   readonly status = 415;

@@ -5,6 +5,7 @@
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { withBodyLimit } from "./body-limit.mjs";
 
 const dev = process.argv.includes("--dev");
 process.env.NODE_ENV ??= dev ? "development" : "production";
@@ -20,7 +21,7 @@ await app.prepare();
 
 const server = http.createServer((req, res) => {
   req.headers["x-latchkey-peer"] = req.socket.remoteAddress ?? "";
-  handle(req, res);
+  withBodyLimit(req, res, handle);
 });
 server.listen(port, host, () => {
   console.log(`Latchkey is listening on http://localhost:${port}`);

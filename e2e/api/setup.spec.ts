@@ -113,17 +113,17 @@ test.describe("before setup", () => {
     await expectStillUnset();
   });
 
-  test("a 200 KB body is a 400, with or without a Content-Length", async () => {
+  test("a 200 KB body is a 413, with or without a Content-Length", async () => {
     // Valid setup input padded out: without the size cap this would complete setup.
     const padded = JSON.stringify({ ...validInput, padding: "x".repeat(200 * 1024) });
     expect(padded.length).toBeGreaterThan(200 * 1024);
 
     const declared = await setup({ headers: { "content-type": "application/json" }, body: padded });
-    expect(expectApiError(declared, 400).message).toMatch(/too large/i);
+    expect(expectApiError(declared, 413).message).toMatch(/too large/i);
 
     // Streamed in chunks with no Content-Length: the cap applies while reading.
     const chunked = await postChunked(instance, "/api/instance/setup", padded, { "content-type": "application/json" });
-    expect(expectApiError(chunked, 400).message).toMatch(/too large/i);
+    expect(expectApiError(chunked, 413).message).toMatch(/too large/i);
 
     await expectStillUnset();
   });

@@ -24,6 +24,9 @@ export function useInstance(env?: Record<string, string>): Instance {
     get dataDir() {
       return get().dataDir;
     },
+    get pid() {
+      return get().pid;
+    },
     url: (p) => get().url(p),
     logs: () => get().logs(),
     stop: () => get().stop(),

@@ -12,6 +12,8 @@ import path from "node:path";
 export type Instance = {
   baseURL: string;
   dataDir: string;
+  /** The server process's id (tests read its memory use from /proc). */
+  pid: number;
   url: (p: string) => string;
   logs: () => string;
   stop: () => Promise<void>;
@@ -69,6 +71,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ins
   return {
     baseURL,
     dataDir,
+    pid: child.pid!,
     url: (p) => `${baseURL}${p}`,
     logs: () => output,
     stop: async () => {

@@ -1,0 +1,88 @@
+// Caps the request body of every request before Next.js sees it, so no route
+// (API, Auth.js, server action, page) can be made to buffer an unbounded body.
+//
+// - A declared Content-Length over the cap is answered 413 at once, unread.
+// - A chunked body (no length up front) is held back here, counted as it
+//   arrives, and handed to Next.js only once it is complete and within the cap;
+//   past the cap the request is answered 413 and the connection closed, so at
+//   most `cap` bytes of it are ever held in memory.
+// Routes keep their own, smaller limits (lib/http/body.ts caps JSON at 64 KiB
+// with the API's error); these caps are the backstop above them.
+
+/** API routes: above lib/http/body.ts's 64 KiB JSON limit, so that limit answers first with its own message. */
+export const API_BODY_LIMIT = 1024 * 1024;
+/** Auth.js forms carry an email, a password and a CSRF token. */
+export const AUTH_BODY_LIMIT = 64 * 1024;
+/** Pages and server actions: equal to experimental.serverActions.bodySizeLimit in next.config.ts (keep the two in step). */
+export const PAGE_BODY_LIMIT = 64 * 1024;
+
+/** How long a refused client gets to read the 413 before its connection is closed under it. */
+const CLOSE_GRACE_MS = 1000;
+
+/** The body cap for a request, by the kind of route it goes to. */
+export function bodyLimitFor(url = "/") {
+  const pathname = url.split("?", 1)[0];
+  if (pathname === "/api/auth" || pathname.startsWith("/api/auth/")) return AUTH_BODY_LIMIT;
+  if (pathname === "/api" || pathname.startsWith("/api/")) return API_BODY_LIMIT;
+  return PAGE_BODY_LIMIT;
+}
+
+function refuse(req, res, limit) {
+  const body = JSON.stringify({ message: `Request body is too large (limit ${limit / 1024} KiB)`, code: 413 });
+  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+  // A lingering close (as nginx does): after the answer, Node would close the socket at once while
+  // the client is still sending, and the client's kernel would drop the unread answer on the reset.
+  // Instead only our side is shut; Node discards what still arrives, and a client that is still
+  // sending after a grace period has its connection destroyed.
+  const socket = req.socket;
+  socket.destroySoon = function lingeringClose() {
+    if (this.writable) this.end();
+  };
+  res.end(body);
+  const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+  console.warn(`Refused ${req.method} ${req.url?.split("?", 1)[0]}: request body over ${limit} bytes (413)`);
+}
+
+/**
+ * Calls `next(req, res)` once the request's body is known to be within its
+ * cap, or answers 413 itself. Bodies are counted where the HTTP parser hands
+ * them to the request stream (its push), before anything buffers them.
+ */
+export function withBodyLimit(req, res, next) {
+  const limit = bodyLimitFor(req.url);
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > limit) {
+    refuse(req, res, limit);
+    return;
+  }
+  if (req.headers["transfer-encoding"] === undefined) {
+    // No body, or one of a declared length within the cap (the parser reads no more than declared).
+    next(req, res);
+    return;
+  }
+  const push = req.push;
+  const held = [];
+  let size = 0;
+  req.push = function countingPush(chunk, encoding) {
+    if (chunk === null) {
+      req.push = push;
+      for (const c of held) push.call(req, c);
+      held.length = 0;
+      const result = push.call(req, null);
+      setImmediate(() => next(req, res));
+      return result;
+    }
+    size += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
+    if (size > limit) {
+      held.length = 0;
+      // Drop whatever else arrives, and tell the parser to stop reading the socket.
+      req.push = () => false;
+      refuse(req, res, limit);
+      return false;
+    }
+    held.push(chunk);
+    return true;
+  };
+}
