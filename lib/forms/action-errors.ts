@@ -1,8 +1,10 @@
 /** Domain errors as form state; anything else is a bug and propagates. */
+import { conflictFromConstraint } from "@/lib/db/constraint-errors";
 import { DomainError, Invalid } from "@/lib/errors";
 import type { FormState } from "./form-state";
 
-export function formStateFromError(err: unknown, values?: Record<string, string>): FormState {
+export function formStateFromError(thrown: unknown, values?: Record<string, string>): FormState {
+  const err = conflictFromConstraint(thrown) ?? thrown;
   if (!(err instanceof DomainError)) throw err;
   return {
     status: "error",

@@ -1,12 +1,14 @@
 /**
  * Reading a JSON request body safely: the content type must be JSON, the size
- * is capped while streaming (a lying Content-Length doesn't help), and the
- * parsed value is validated by the route's zod schema.
+ * is capped while streaming (a lying Content-Length doesn't help), its text
+ * must be well-formed Unicode, and the parsed value is validated by the
+ * route's zod schema.
  */
 import "server-only";
 import type { z } from "zod";
 import { BodyTooLarge, MalformedRequest, UnsupportedMediaType } from "@/lib/errors";
 import { parseOrThrow } from "./validation";
+import { assertWellFormedText } from "./well-formed-text";
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
@@ -45,5 +47,6 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
       throw new MalformedRequest("Request body is not valid JSON");
     }
   }
+  assertWellFormedText(value);
   return parseOrThrow(schema, value);
 }

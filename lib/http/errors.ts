@@ -4,9 +4,11 @@
  * logged and answered with a bare 500, never with a stack trace.
  */
 import "server-only";
+import { conflictFromConstraint } from "@/lib/db/constraint-errors";
 import { BodyTooLarge, DomainError, Invalid, RateLimited } from "@/lib/errors";
 
-export function errorResponse(err: unknown): Response {
+export function errorResponse(thrown: unknown): Response {
+  const err = conflictFromConstraint(thrown) ?? thrown;
   if (err instanceof DomainError) {
     const body: Record<string, unknown> = { message: err.message, code: err.status };
     if (err instanceof Invalid && Object.keys(err.fieldErrors).length > 0) body.errors = err.fieldErrors;

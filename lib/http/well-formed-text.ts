@@ -1,0 +1,32 @@
+/**
+ * Finds text that is not well-formed Unicode (a lone UTF-16 surrogate, which
+ * only a JSON "\ud800" escape can produce: UTF-8 form posts can't carry one).
+ * Such a string can't be stored faithfully (SQLite turns it into U+FFFD), so a
+ * uniqueness check in JS and the database's would disagree; it is refused at
+ * the edge with a message for the field it came in.
+ */
+import { Invalid, type FieldErrors } from "@/lib/errors";
+
+export const MALFORMED_TEXT_MESSAGE = "Must be valid Unicode text (it contains an unpaired surrogate)";
+
+function collect(value: unknown, path: string[], out: FieldErrors): void {
+  if (typeof value === "string") {
+    if (!value.isWellFormed()) out[path.length > 0 ? path.join(".") : "_"] = [MALFORMED_TEXT_MESSAGE];
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => collect(item, [...path, String(i)], out));
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      // A malformed key can't name a field the client would recognise; it is reported where it sits.
+      if (!key.isWellFormed()) out[path.length > 0 ? path.join(".") : "_"] = [MALFORMED_TEXT_MESSAGE];
+      else collect(item, [...path, key], out);
+    }
+  }
+}
+
+/** Throws Invalid (422) naming every field whose text is not well-formed Unicode. */
+export function assertWellFormedText(value: unknown): void {
+  const fields: FieldErrors = {};
+  collect(value, [], fields);
+  if (Object.keys(fields).length === 0) return;
+  throw new Invalid(fields._ ? fields._.join("; ") : "Text must be valid Unicode", fields);
+}
