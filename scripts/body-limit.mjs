@@ -8,6 +8,8 @@
 //   most `cap` bytes of it are ever held in memory.
 // Routes keep their own, smaller limits (lib/http/body.ts caps JSON at 64 KiB
 // with the API's error); these caps are the backstop above them.
+// A guard may also ask to see the whole (capped) body before Next.js does
+// (scripts/action-guard.mjs checks server-action payloads this way).
 
 /** API routes: above lib/http/body.ts's 64 KiB JSON limit, so that limit answers first with its own message. */
 export const API_BODY_LIMIT = 1024 * 1024;
@@ -16,7 +18,7 @@ export const AUTH_BODY_LIMIT = 64 * 1024;
 /** Pages and server actions: equal to experimental.serverActions.bodySizeLimit in next.config.ts (keep the two in step). */
 export const PAGE_BODY_LIMIT = 64 * 1024;
 
-/** How long a refused client gets to read the 413 before its connection is closed under it. */
+/** How long a refused client gets to read the answer before its connection is closed under it. */
 const CLOSE_GRACE_MS = 1000;
 
 /** The body cap for a request, by the kind of route it goes to. */
@@ -27,13 +29,22 @@ export function bodyLimitFor(url = "/") {
   return PAGE_BODY_LIMIT;
 }
 
-function refuse(req, res, limit) {
-  const body = JSON.stringify({ message: `Request body is too large (limit ${limit / 1024} KiB)`, code: 413 });
-  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+/**
+ * Answers a request itself with the API's error shape ({"message","code"}),
+ * logs one line, and closes the connection without reading the rest of the body.
+ */
+export function refuse(req, res, status, message, headers = {}) {
+  const body = JSON.stringify({ message, code: status });
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    connection: "close",
+  });
   // A lingering close (as nginx does): after the answer, Node would close the socket at once while
-  // the client is still sending, and the client's kernel would drop the unread answer on the reset.
-  // Instead only our side is shut; Node discards what still arrives, and a client that is still
-  // sending after a grace period has its connection destroyed.
+  // the client may still be sending, and the client's kernel would drop the unread answer on the
+  // reset. Instead only our side is shut; Node discards what still arrives, and a client that is
+  // still sending after a grace period has its connection destroyed.
   const socket = req.socket;
   socket.destroySoon = function lingeringClose() {
     if (this.writable) this.end();
@@ -42,22 +53,29 @@ function refuse(req, res, limit) {
   const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
   timer.unref();
   socket.once("close", () => clearTimeout(timer));
-  console.warn(`Refused ${req.method} ${req.url?.split("?", 1)[0]}: request body over ${limit} bytes (413)`);
+  console.warn(`Refused ${req.method} ${req.url?.split("?", 1)[0]}: ${message} (${status})`);
+}
+
+function tooLarge(req, res, limit) {
+  refuse(req, res, 413, `Request body is too large (limit ${limit / 1024} KiB)`);
 }
 
 /**
  * Calls `next(req, res)` once the request's body is known to be within its
  * cap, or answers 413 itself. Bodies are counted where the HTTP parser hands
  * them to the request stream (its push), before anything buffers them.
+ *
+ * `inspect`, when given, receives the complete body first and may refuse the
+ * request (it answers it and returns true); then Next.js never sees it.
  */
-export function withBodyLimit(req, res, next) {
+export function withBodyLimit(req, res, next, inspect) {
   const limit = bodyLimitFor(req.url);
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) {
-    refuse(req, res, limit);
+    tooLarge(req, res, limit);
     return;
   }
-  if (req.headers["transfer-encoding"] === undefined) {
+  if (req.headers["transfer-encoding"] === undefined && (inspect === undefined || declared === undefined)) {
     // No body, or one of a declared length within the cap (the parser reads no more than declared).
     next(req, res);
     return;
@@ -67,22 +85,32 @@ export function withBodyLimit(req, res, next) {
   let size = 0;
   req.push = function countingPush(chunk, encoding) {
     if (chunk === null) {
-      req.push = push;
-      for (const c of held) push.call(req, c);
-      held.length = 0;
-      const result = push.call(req, null);
-      setImmediate(() => next(req, res));
-      return result;
+      req.push = () => false;
+      setImmediate(async () => {
+        try {
+          if (inspect && (await inspect(req, res, Buffer.concat(held)))) return;
+        } catch (err) {
+          console.error("Request guard failed:", err);
+          refuse(req, res, 500, "Internal server error");
+          return;
+        }
+        req.push = push;
+        for (const c of held) push.call(req, c);
+        held.length = 0;
+        push.call(req, null);
+        next(req, res);
+      });
+      return false;
     }
     size += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
     if (size > limit) {
       held.length = 0;
       // Drop whatever else arrives, and tell the parser to stop reading the socket.
       req.push = () => false;
-      refuse(req, res, limit);
+      tooLarge(req, res, limit);
       return false;
     }
-    held.push(chunk);
+    held.push(typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk);
     return true;
   };
 }

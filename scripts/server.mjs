@@ -5,7 +5,7 @@
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { withBodyLimit } from "./body-limit.mjs";
+import { requestGuards } from "./request-guards.mjs";
 
 const dev = process.argv.includes("--dev");
 process.env.NODE_ENV ??= dev ? "development" : "production";
@@ -18,10 +18,12 @@ const host = process.env.HOST || undefined; // all interfaces unless told otherw
 const app = next({ dev, dir: root, port, hostname: host ?? "localhost" });
 const handle = app.getRequestHandler();
 await app.prepare();
+// Body caps and server-action checks, before Next.js reads anything (`next dev` builds into .next/dev).
+const guard = requestGuards(path.join(root, ".next", dev ? "dev" : ""));
 
 const server = http.createServer((req, res) => {
   req.headers["x-latchkey-peer"] = req.socket.remoteAddress ?? "";
-  withBodyLimit(req, res, handle);
+  guard(req, res, handle);
 });
 server.listen(port, host, () => {
   console.log(`Latchkey is listening on http://localhost:${port}`);

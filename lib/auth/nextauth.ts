@@ -64,6 +64,9 @@ function denialCode(err: SignInFailed): string {
   return "invalid_credentials";
 }
 
+/** Auth.js errors that mean a bad request, not a fault of the server. */
+const REFUSED_REQUEST_TYPES = new Set<string>(["MissingCSRF", "UnknownAction"]);
+
 export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
   const options = signInOptions();
   return {
@@ -76,6 +79,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
       // Refused sign-ins are expected outcomes (recorded in the activity log), not server errors.
       error(error) {
         if (error instanceof CredentialsSignin) return;
+        // Refused requests (a form post without its CSRF token, an unknown Auth.js path) are the
+        // client's fault: one line each, no stack trace.
+        const type = (error as { type?: unknown }).type;
+        if (typeof type === "string" && REFUSED_REQUEST_TYPES.has(type)) {
+          console.warn(`Auth.js refused a request: ${type}`);
+          return;
+        }
         const cause = (error as { cause?: { err?: unknown } }).cause?.err;
         if (cause instanceof ExternalSignInRefused) return;
         console.error(error);
