@@ -72,7 +72,6 @@ export function actionGuard(distDir) {
   const manifestFile = path.join(distDir, "server", "server-reference-manifest.json");
   let cached = { mtimeMs: -1, ids: new Set() };
 
-
   /**
    * The action ids of the current build, re-read when the file changes (as in development);
    * undefined when there is no manifest to go by, and then Next.js alone judges the id.
