@@ -18,7 +18,18 @@ const app = next({ dev, dir: root, port, hostname: host ?? "localhost" });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// Forwarding headers (X-Forwarded-Host/-Proto/-For, Forwarded) count only from
+// a TRUST_PROXY peer: lib/startup.ts hands over the rule (lib/http/request-meta.ts)
+// during prepare. Until it has (dev mode), none are believed.
+const FORWARDING = /^(forwarded|x-forwarded-.*|x-real-ip)$/;
+function dropForwarding(headers, peer) {
+  const rule = globalThis[Symbol.for("latchkey.dropUntrustedForwarding")];
+  if (rule) return rule(headers, peer);
+  for (const name of Object.keys(headers)) if (FORWARDING.test(name)) delete headers[name];
+}
+
 const server = http.createServer((req, res) => {
+  dropForwarding(req.headers, req.socket.remoteAddress);
   req.headers["x-latchkey-peer"] = req.socket.remoteAddress ?? "";
   handle(req, res);
 });
