@@ -13,7 +13,6 @@ import { OWNER, setUpOwner, useInstance } from "../support/instance";
 const PROXY = "127.0.0.2";
 const CLIENT = "127.0.0.1";
 const instance = useInstance({ TRUST_PROXY: PROXY });
-test.describe.configure({ mode: "serial" });
 
 const SPOOFED = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", forwarded: "host=evil.example;proto=https" };
 const PUBLIC = { "x-forwarded-host": "latchkey.example.com", "x-forwarded-proto": "https" };
@@ -85,7 +84,7 @@ test("a provider's redirect URL ignores a client's X-Forwarded-Host, and follows
 test("the provider page in the dashboard shows the real redirect URL to a client that forwards another host", async () => {
   const signedIn = await signInFrom(CLIENT, {}, "/");
   const cookie = signedIn.setCookies.map((c) => c.split(";")[0]).join("; ");
-  const page = await from(CLIENT, `/settings/identity-providers/${providerId}`, { headers: { cookie, ...SPOOFED } });
+  const page = await from(CLIENT, `/settings/identity-providers/${providerId}`, { headers: { cookie, "x-forwarded-host": "evil.example" } });
   expect(page.status).toBe(200);
   expect(page.text).toContain(`${instance.baseURL}/api/auth/callback/${providerId}`);
   expect(page.text).not.toContain("evil.example");

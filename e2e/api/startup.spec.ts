@@ -11,7 +11,6 @@ import { expect, test } from "@playwright/test";
 import { setUpOwner } from "../support/instance";
 import { startExpectingExit, startServer } from "../support/server";
 
-test.describe.configure({ mode: "serial" });
 
 const newDataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-startup-"));
 const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
