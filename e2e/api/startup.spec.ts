@@ -12,6 +12,9 @@ import { setUpOwner } from "../support/instance";
 import { startExpectingExit, startServer } from "../support/server";
 
 
+// Each test starts several servers; on a shared machine a start takes a few seconds.
+test.setTimeout(180_000);
+
 const newDataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-startup-"));
 const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
 
