@@ -3,16 +3,55 @@
  * module, never process.env, so the set of knobs is written down in one place.
  */
 import "server-only";
+import os from "node:os";
 import path from "node:path";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
+/** Raised when the environment holds a value Latchkey cannot run with; its message is one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** A whole-number setting; every way of getting it wrong gets the same message, naming the allowed range. */
+function wholeNumber(min: number, max: number, fallback: number) {
+  const rule = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule).default(fallback);
+}
+
+/** Values never echoed back in a start-up error (they are secrets). */
+const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET"]);
+
+function isAddressOrRange(entry: string): boolean {
+  try {
+    if (entry.includes("/")) ipaddr.parseCIDR(entry);
+    else ipaddr.process(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function defaultHashConcurrency(): number {
+  const threadPool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? "", 10) || 4;
+  return Math.max(1, Math.min(os.availableParallelism() - 1, threadPool - 2));
+}
+
 const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATA_DIR: z.string().min(1).default("./data"),
-  ENCRYPTION_KEY: z.string().optional(),
-  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("development"),
+  /** The port scripts/server.mjs listens on; validated here so a bad one stops the start like any other. */
+  PORT: wholeNumber(1, 65535, 3000),
+  DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
+  ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((v) => !v || Buffer.from(v.trim(), "base64").length === 32, "must be the base64 encoding of exactly 32 bytes"),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Session lifetime in hours (sliding: a used session is extended up to this). */
-  SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  SESSION_MAX_AGE_HOURS: wholeNumber(1, 24 * 90, 24 * 7),
   /**
    * Which peers are reverse proxies whose X-Forwarded-For / X-Forwarded-Host
    * we believe: "false" (default: none), "true" (loopback only: a proxy on this
@@ -26,32 +65,39 @@ const envSchema = z.object({
       if (value === "false" || value === "0" || value === "") return [];
       if (value === "true" || value === "1") return ["127.0.0.0/8", "::1"];
       return value.split(",").map((r) => r.trim()).filter(Boolean);
-    }),
+    })
+    .refine(
+      (ranges) => ranges.every(isAddressOrRange),
+      "must be false, true, or a comma-separated list of IP addresses and CIDR ranges (e.g. 10.0.0.0/8,::1)",
+    ),
   /** Activity events older than this many days are pruned by a background job; 0 keeps them forever. */
-  ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
+  ACTIVITY_RETENTION_DAYS: wholeNumber(0, 36500, 0),
   /** Failed sign-ins in a row (per email and client address) before each next attempt must wait. */
-  SIGNIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGNIN_FREE_ATTEMPTS: wholeNumber(1, 1000, 5),
   /** The first wait after those failures; each further failure doubles it. */
-  SIGNIN_DELAY_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  SIGNIN_DELAY_SECONDS: wholeNumber(1, 86400, 60),
   /** The longest wait between attempts. */
-  SIGNIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+  SIGNIN_MAX_DELAY_SECONDS: wholeNumber(1, 86400, 900),
   /** Failed sign-ins from one client address, for any emails, before its attempts must wait too. */
-  SIGNIN_IP_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100000).default(50),
+  SIGNIN_IP_FREE_ATTEMPTS: wholeNumber(1, 100000, 50),
   /** Failed sign-ins for one email within the lockout window before it is locked (until the window ends or an admin unlocks). */
-  SIGNIN_LOCKOUT_FAILURES: z.coerce.number().int().min(1).max(100000).default(100),
+  SIGNIN_LOCKOUT_FAILURES: wholeNumber(1, 100000, 100),
   /** The lockout window in hours: failures are counted per window, and a lock ends with it. */
-  SIGNIN_LOCKOUT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  SIGNIN_LOCKOUT_WINDOW_HOURS: wholeNumber(1, 24 * 30, 24),
   /** First-run setup attempts per client address per 15 minutes. */
-  SETUP_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(100000).default(60),
+  SETUP_ATTEMPTS_PER_15_MIN: wholeNumber(1, 100000, 60),
   /** Password change attempts per user per 15 minutes. */
-  PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(100000).default(10),
+  PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN: wholeNumber(1, 100000, 10),
   /** API requests per minute allowed to one access token; more get 429 with Retry-After. */
-  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce
-    .number({ error: "TOKEN_RATE_LIMIT_PER_MINUTE must be a number" })
-    .int("TOKEN_RATE_LIMIT_PER_MINUTE must be a whole number")
-    .min(1, "TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1")
-    .max(10_000_000, "TOKEN_RATE_LIMIT_PER_MINUTE must be at most 10000000")
-    .default(600),
+  TOKEN_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 10_000_000, 600),
+  /**
+   * Password hashes (argon2id) computed at once; the rest wait their turn.
+   * They run on libuv's thread pool (UV_THREADPOOL_SIZE, 4 by default), which
+   * compression and file reads share. Left unset: one fewer than the cores,
+   * and two pool threads always left free, so hashing never takes every core
+   * and thread from the requests served meanwhile (at least 1).
+   */
+  PASSWORD_HASH_CONCURRENCY: wholeNumber(1, 256, defaultHashConcurrency()),
 });
 
 export type Config = {
@@ -69,6 +115,7 @@ export type Config = {
   setupAttemptsPer15Min: number;
   passwordChangeAttemptsPer15Min: number;
   tokenRateLimitPerMinute: number;
+  passwordHashConcurrency: number;
 };
 
 /** The sign-in protection settings (see lib/auth/sign-in-throttle.ts). */
@@ -81,11 +128,22 @@ export type SignInLimits = {
   lockoutWindowSeconds: number;
 };
 
-function readConfig(): Config {
-  const parsed = envSchema.safeParse(process.env);
+/** Parses an environment (the process's by default); throws ConfigError naming each bad variable. */
+export function readConfig(environment: Record<string, string | undefined> = process.env): Config {
+  // An empty value (PORT= in an env file) means "not set", so the default applies.
+  const present = Object.fromEntries(Object.entries(environment).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+    // One line per variable (a value can break several rules; the first says it all).
+    const byVariable = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "environment");
+      if (byVariable.has(name)) continue;
+      const raw = present[name];
+      const shown = raw === undefined || SECRET_VARIABLES.has(name) ? "" : `=${JSON.stringify(raw.slice(0, 80))}`;
+      byVariable.set(name, `${name}${shown} is not valid: it ${issue.message}.`);
+    }
+    throw new ConfigError([...byVariable.values()]);
   }
   const env = parsed.data;
   const dataDir = path.resolve(env.DATA_DIR);
@@ -109,6 +167,7 @@ function readConfig(): Config {
     setupAttemptsPer15Min: env.SETUP_ATTEMPTS_PER_15_MIN,
     passwordChangeAttemptsPer15Min: env.PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN,
     tokenRateLimitPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
+    passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
   };
 }
 

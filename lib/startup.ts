@@ -1,23 +1,37 @@
-/** Start-up checks: keys present (or generated), database migrated, key matches the data; then the background jobs. */
+/**
+ * Start-up checks, before the server listens (instrumentation.ts runs this
+ * during Next's prepare, which scripts/server.mjs awaits before listen): the
+ * configuration is valid, the key matches the data (checked before anything in
+ * DATA_DIR is written), the database is migrated; then the background jobs.
+ * A start that cannot succeed ends here with one clear line and exit code 1.
+ */
 import "server-only";
 import { sealUnchainedEvents } from "@/lib/audit/chain";
-import { sessionSecret } from "@/lib/crypto/keys";
+import { ConfigError, config } from "@/lib/config";
+import { MissingEncryptionKeyError, sessionSecret } from "@/lib/crypto/keys";
 import { db } from "@/lib/db/client";
+import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
 
+function refuseToStart(lines: string[]): never {
+  for (const line of lines) console.error(`Latchkey cannot start: ${line}`);
+  process.exit(1);
+}
+
 export function startUp(): void {
   try {
-    sessionSecret();
+    config();
     db();
+    sessionSecret();
     const sealed = sealUnchainedEvents();
     if (sealed > 0) console.log(`Sealed ${sealed} activity events from before the hash chain into it`);
   } catch (err) {
-    if (err instanceof EncryptionKeyMismatchError) {
-      console.error(`\nLatchkey cannot start: ${err.message}\n`);
-      process.exit(1);
-    }
+    if (err instanceof ConfigError) refuseToStart(err.problems);
+    if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError) refuseToStart([err.message]);
     throw err;
   }
+  // scripts/server.mjs applies this to every request before Next.js sees it (it can't import lib/ itself).
+  (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.dropUntrustedForwarding")] = dropUntrustedForwarding;
   startBackgroundJobs();
 }

@@ -21,7 +21,18 @@ await app.prepare();
 // Body caps and server-action checks, before Next.js reads anything (`next dev` builds into .next/dev).
 const guard = requestGuards(path.join(root, ".next", dev ? "dev" : ""));
 
+// Forwarding headers (X-Forwarded-Host/-Proto/-For, Forwarded) count only from
+// a TRUST_PROXY peer: lib/startup.ts hands over the rule (lib/http/request-meta.ts)
+// during prepare. Until it has (dev mode), none are believed.
+const FORWARDING = /^(forwarded|x-forwarded-.*|x-real-ip)$/;
+function dropForwarding(headers, peer) {
+  const rule = globalThis[Symbol.for("latchkey.dropUntrustedForwarding")];
+  if (rule) return rule(headers, peer);
+  for (const name of Object.keys(headers)) if (FORWARDING.test(name)) delete headers[name];
+}
+
 const server = http.createServer((req, res) => {
+  dropForwarding(req.headers, req.socket.remoteAddress);
   req.headers["x-latchkey-peer"] = req.socket.remoteAddress ?? "";
   guard(req, res, handle);
 });

@@ -31,15 +31,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<Instance> {
-  const root = path.resolve(__dirname, "..", "..");
+const root = path.resolve(__dirname, "..", "..");
+
+/** Spawns `node scripts/server.mjs` (production build) on `port` with a fresh key unless env gives one. */
+function spawnServer(port: number, dataDir: string, env: Record<string, string>): ChildProcess {
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("No production build: run `npm run build` first (npm test does this for you).");
   }
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-"));
-  let output = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
+  return spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
     cwd: root,
     env: {
       ...process.env,
@@ -53,6 +52,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ins
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+/**
+ * Starts a server and waits until it answers. `options.dataDir` starts it on an
+ * existing directory, which stop() then leaves in place (the caller owns it).
+ */
+export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<Instance> {
+  const port = await freePort();
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-"));
+  let output = "";
+  const child = spawnServer(port, dataDir, env);
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   const baseURL = `http://127.0.0.1:${port}`;
@@ -80,7 +90,40 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ins
         child.kill("SIGTERM");
         await exited;
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export type RefusedStart = { exitCode: number | null; stdout: string; stderr: string; answered: boolean };
+
+/**
+ * Starts a server that is expected to refuse to start: waits for it to exit
+ * (at most 30 s, then kills it) while trying its port every 50 ms, and says
+ * whether anything ever answered there.
+ */
+export async function startExpectingExit(env: Record<string, string>, dataDir: string): Promise<RefusedStart> {
+  const port = await freePort();
+  const child = spawnServer(port, dataDir, env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d) => (stdout += d));
+  child.stderr?.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code))); // after stdio drained
+  let answered = false;
+  let done = false;
+  const deadline = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  void exited.then(() => (done = true));
+  while (!done) {
+    answered ||= await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  clearTimeout(deadline);
+  return { exitCode: await exited, stdout, stderr, answered };
 }

@@ -23,6 +23,17 @@ export type KeyRing = {
   throttleKey: Buffer;
 };
 
+/** A database exists but its key does not: generating a new one would make its data unreadable. */
+export class MissingEncryptionKeyError extends Error {
+  constructor(databaseFile: string, keyFile: string) {
+    super(
+      `The database ${databaseFile} exists, but there is no encryption key for it: set ENCRYPTION_KEY, ` +
+        `or put back the key file ${keyFile}. Nothing was changed.`,
+    );
+    this.name = "MissingEncryptionKeyError";
+  }
+}
+
 function decodeMasterKey(value: string, source: string): Buffer {
   const key = Buffer.from(value.trim(), "base64");
   if (key.length !== 32) {
@@ -56,6 +67,10 @@ function derive(master: Buffer, purpose: string): Buffer {
 function loadMasterKey(): Buffer {
   const fromEnv = config().encryptionKeyFromEnv;
   if (fromEnv) return decodeMasterKey(fromEnv, "ENCRYPTION_KEY");
+  const keyFile = path.join(config().dataDir, KEY_FILE);
+  if (!fs.existsSync(keyFile) && fs.existsSync(config().databaseFile)) {
+    throw new MissingEncryptionKeyError(config().databaseFile, keyFile);
+  }
   const { value, created } = readOrCreateSecretFile(KEY_FILE, () => crypto.randomBytes(32).toString("base64"));
   const file = path.join(config().dataDir, KEY_FILE);
   if (created) {

@@ -1,5 +1,5 @@
 import argon2 from "argon2";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "./passwords";
 
 /**
@@ -96,5 +96,48 @@ describe("needsRehash", () => {
 describe("verifyAgainstDummy", () => {
   it("always fails", async () => {
     await expect(verifyAgainstDummy("latchkey-dummy-password-for-timing")).resolves.toBe(false);
+  });
+});
+
+describe("the hashing slots", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    delete process.env.PASSWORD_HASH_CONCURRENCY;
+  });
+
+  /** Wraps an argon2 function so the test sees how many calls run at the same time. */
+  function countInFlight<A extends unknown[], R>(fn: (...args: A) => Promise<R>, counter: { now: number; peak: number }) {
+    return async (...args: A): Promise<R> => {
+      counter.now += 1;
+      counter.peak = Math.max(counter.peak, counter.now);
+      try {
+        return await fn(...args);
+      } finally {
+        counter.now -= 1;
+      }
+    };
+  }
+
+  it("runs at most PASSWORD_HASH_CONCURRENCY hashes and verifications at once, and all of them", async () => {
+    process.env.PASSWORD_HASH_CONCURRENCY = "2";
+    vi.resetModules(); // a fresh config and limiter read the setting
+    const passwords = await import("./passwords");
+    const hash = await passwords.hashPassword("correct horse");
+
+    const counter = { now: 0, peak: 0 };
+    const realHash = argon2.hash.bind(argon2);
+    const realVerify = argon2.verify.bind(argon2);
+    vi.spyOn(argon2, "hash").mockImplementation(countInFlight(realHash, counter) as typeof argon2.hash);
+    vi.spyOn(argon2, "verify").mockImplementation(countInFlight(realVerify, counter));
+
+    const results = await Promise.all([
+      ...Array.from({ length: 4 }, () => passwords.hashPassword("another password")),
+      ...Array.from({ length: 4 }, () => passwords.verifyPassword(hash, "correct horse")),
+      ...Array.from({ length: 4 }, () => passwords.verifyAgainstDummy("wrong")),
+    ]);
+
+    expect(counter.peak).toBe(2);
+    expect(results.slice(4, 8)).toEqual([true, true, true, true]);
+    expect(results.slice(8)).toEqual([false, false, false, false]);
   });
 });

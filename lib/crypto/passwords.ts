@@ -1,16 +1,30 @@
 /**
  * Password hashing. New hashes are argon2id at OWASP's parameters; bcrypt
  * hashes imported from other systems still verify and are flagged for rehash.
+ * Every hash and verification waits for a slot (PASSWORD_HASH_CONCURRENCY):
+ * they run on libuv's thread pool, which compression and file reads share, so
+ * a burst of sign-ins would otherwise take every thread and core and make each
+ * other response wait behind the hash queue.
  */
 import "server-only";
 import argon2 from "argon2";
 import bcrypt from "@node-rs/bcrypt";
+import pLimit, { type LimitFunction } from "p-limit";
+import { config } from "@/lib/config";
+
+let limiter: LimitFunction | undefined;
+
+/** Runs one password computation when a slot is free (at most PASSWORD_HASH_CONCURRENCY at once). */
+function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  limiter ??= pLimit(config().passwordHashConcurrency);
+  return limiter(work);
+}
 
 // OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+  return inHashSlot(() => argon2.hash(password, ARGON2_OPTIONS));
 }
 
 function isBcryptHash(hash: string): boolean {
@@ -19,8 +33,8 @@ function isBcryptHash(hash: string): boolean {
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    if (isBcryptHash(hash)) return await bcrypt.verify(password, hash);
-    return await argon2.verify(hash, password);
+    if (isBcryptHash(hash)) return await inHashSlot(() => bcrypt.verify(password, hash));
+    return await inHashSlot(() => argon2.verify(hash, password));
   } catch {
     // A malformed stored hash is a failed verification, never a crash.
     return false;
@@ -46,6 +60,7 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
   dummyHash ??= hashPassword("latchkey-dummy-password-for-timing");
-  await argon2.verify(await dummyHash, password);
+  const hash = await dummyHash;
+  await inHashSlot(() => argon2.verify(hash, password));
   return false;
 }

@@ -4,13 +4,16 @@
  * key checked against the database before anything else can read or write.
  */
 import "server-only";
+// Before better-sqlite3 loads: the read-only key check opens the database by URI (see key-check.ts).
+import "./sqlite-uri";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { config } from "@/lib/config";
-import { verifyEncryptionKey } from "./key-check";
+import { keyRing } from "@/lib/crypto/keys";
+import { checkKeyReadOnly, verifyEncryptionKey } from "./key-check";
 import * as schema from "./schema";
 
 /** The Drizzle database, with its better-sqlite3 handle ($client) for the few hot paths that prepare raw statements. */
@@ -22,6 +25,11 @@ const globalForDb = globalThis as unknown as { latchkeyDb?: Db };
 
 function open(): Db {
   const { dataDir, databaseFile } = config();
+  // An existing database is checked read-only first: a wrong key must not change a byte of DATA_DIR
+  // (no chmod, no WAL checkpoint on close, no migration).
+  if (fs.existsSync(databaseFile)) checkKeyReadOnly(databaseFile);
+  // A new database: the key (generated into DATA_DIR when not given) exists before the database does.
+  else keyRing();
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const sqlite = new Database(databaseFile);
   fs.chmodSync(databaseFile, 0o600);
@@ -31,9 +39,6 @@ function open(): Db {
   sqlite.pragma("synchronous = NORMAL");
   const db = drizzle(sqlite, { schema });
   try {
-    // An existing database is checked before migrations run, so a wrong key changes nothing.
-    const initialised = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-    if (initialised) verifyEncryptionKey(db);
     migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
     verifyEncryptionKey(db);
   } catch (err) {

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -73,5 +74,24 @@ describe("verifyEncryptionKey", () => {
     expect(() => restarted.db()).toThrow(restarted.EncryptionKeyMismatchError);
     expect(() => restarted.db()).toThrow(/key check value is missing/);
     expect(readRaw("select * from meta")).toEqual([]);
+  });
+
+  it("refuses a database whose key file is gone without generating a new key or writing anything", async () => {
+    delete process.env.ENCRYPTION_KEY;
+    restartWith({});
+    const first = await import("./client");
+    first.db(); // generates DATA_DIR/encryption.key and the database
+    const keyFile = path.join(process.env.DATA_DIR!, "encryption.key");
+    expect(fs.existsSync(keyFile)).toBe(true);
+    fs.rmSync(keyFile);
+    restartWith({}); // closes the first connection
+    const before = fs.readdirSync(process.env.DATA_DIR!).sort();
+
+    const [client, keys] = await Promise.all([import("./client"), import("@/lib/crypto/keys")]);
+    expect(() => client.db()).toThrow(keys.MissingEncryptionKeyError);
+    expect(() => client.db()).toThrow(/exists, but there is no encryption key for it: set ENCRYPTION_KEY/);
+    expect(fs.existsSync(keyFile)).toBe(false);
+    expect(fs.readdirSync(process.env.DATA_DIR!).sort()).toEqual(before);
+    process.env.ENCRYPTION_KEY = ORIGINAL_KEY;
   });
 });

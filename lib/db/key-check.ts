@@ -4,8 +4,12 @@
  * decrypt it, or stop before any data is read or written.
  */
 import "server-only";
+import "./sqlite-uri";
+import fs from "node:fs";
+import { pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
-import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { DecryptionError, decryptField, encryptField } from "@/lib/crypto/aead";
 import { config } from "@/lib/config";
 import * as schema from "./schema";
@@ -25,21 +29,59 @@ export class EncryptionKeyMismatchError extends Error {
   }
 }
 
-export function verifyEncryptionKey(db: BetterSQLite3Database<typeof schema>): void {
+/**
+ * Opens an existing database file strictly read-only, so that a refused start
+ * leaves every byte of DATA_DIR as it was. Without a -wal file the database
+ * file is the whole truth and is opened immutable (no locks, no -shm, no -wal
+ * created). With one, the -shm is opened read-only too: a plain read-only
+ * connection still writes its read marks there. A -wal without its -shm (rare)
+ * falls back to a plain read-only connection, which still never checkpoints.
+ */
+function openReadOnly(databaseFile: string): Database.Database {
+  const uri = pathToFileURL(databaseFile).href;
+  const options = { readonly: true, fileMustExist: true };
+  if (!fs.existsSync(`${databaseFile}-wal`)) return new Database(`${uri}?mode=ro&immutable=1`, options);
+  try {
+    return new Database(`${uri}?mode=ro&readonly_shm=1`, options);
+  } catch {
+    return new Database(databaseFile, options);
+  }
+}
+
+/** The key check of an existing database, before anything opens it for writing. */
+export function checkKeyReadOnly(databaseFile: string): void {
+  const sqlite = openReadOnly(databaseFile);
+  try {
+    const initialised = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+    if (initialised) compareCheckValue(drizzle(sqlite, { schema }));
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** Throws unless the stored check value decrypts under our key; false when there is none yet (a fresh database). */
+function compareCheckValue(db: BetterSQLite3Database<typeof schema>): boolean {
   const row = db.select().from(schema.meta).where(eq(schema.meta.key, CHECK_KEY)).get();
   if (!row) {
     const hasData = db.select({ id: schema.accounts.id }).from(schema.accounts).limit(1).get();
     if (hasData) throw new EncryptionKeyMismatchError("the key check value is missing");
-    db.insert(schema.meta)
-      .values({ key: CHECK_KEY, value: encryptField(CHECK_PLAINTEXT, CONTEXT) })
-      .onConflictDoNothing()
-      .run();
-    return;
+    return false;
   }
   try {
     if (decryptField(row.value, CONTEXT) !== CHECK_PLAINTEXT) throw new DecryptionError("unexpected check value");
   } catch (err) {
     if (err instanceof DecryptionError) throw new EncryptionKeyMismatchError(err.message);
     throw err;
+  }
+  return true;
+}
+
+/** After migrations, on the writable connection: checks the key again, or stores the check value on first start. */
+export function verifyEncryptionKey(db: BetterSQLite3Database<typeof schema>): void {
+  if (!compareCheckValue(db)) {
+    db.insert(schema.meta)
+      .values({ key: CHECK_KEY, value: encryptField(CHECK_PLAINTEXT, CONTEXT) })
+      .onConflictDoNothing()
+      .run();
   }
 }

@@ -8,7 +8,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/auth/session-actor";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { accessTokenLimit, consumeRateLimit } from "@/lib/security/rate-limit";
-import { fromTrustedProxy } from "./request-meta";
+import { publicOrigin } from "./request-meta";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -16,9 +16,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 function isSameOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return false;
-  const host = (fromTrustedProxy(request.headers) && request.headers.get("x-forwarded-host")) || request.headers.get("host");
   try {
-    return new URL(origin).host === host;
+    // Hosts, not origins: a TLS proxy that doesn't say X-Forwarded-Proto still serves our own pages.
+    return new URL(origin).host === new URL(publicOrigin(request.headers)).host;
   } catch {
     return false;
   }

@@ -38,3 +38,44 @@ describe("clientAddress", () => {
     expect(clientAddress(headers("192.0.2.1", "198.51.100.7"))).toBe("192.0.2.1");
   });
 });
+
+describe("publicOrigin", () => {
+  const forwarded = (peer: string) =>
+    new Headers({ "x-latchkey-peer": peer, host: "latchkey.internal:3000", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" });
+
+  it("is the Host header over plain HTTP when the peer isn't a trusted proxy, whatever it forwards", async () => {
+    const { publicOrigin } = await metaWith("10.0.0.2");
+    expect(publicOrigin(forwarded("203.0.113.9"))).toBe("http://latchkey.internal:3000");
+  });
+
+  it("believes X-Forwarded-Host and -Proto from a trusted proxy", async () => {
+    const { publicOrigin } = await metaWith("10.0.0.2");
+    expect(publicOrigin(forwarded("10.0.0.2"))).toBe("https://evil.example");
+  });
+});
+
+describe("dropUntrustedForwarding", () => {
+  const incoming = () => ({
+    host: "latchkey.example",
+    forwarded: "host=evil.example;proto=https",
+    "x-forwarded-host": "evil.example",
+    "x-forwarded-proto": "https",
+    "x-forwarded-for": "198.51.100.1",
+    "x-real-ip": "198.51.100.1",
+    cookie: "a=b",
+  });
+
+  it("removes every forwarding header a client sent itself, and nothing else", async () => {
+    const { dropUntrustedForwarding } = await metaWith("10.0.0.2");
+    const headers: Record<string, string> = incoming();
+    dropUntrustedForwarding(headers, "::ffff:203.0.113.9");
+    expect(headers).toEqual({ host: "latchkey.example", cookie: "a=b" });
+  });
+
+  it("keeps them from a trusted proxy", async () => {
+    const { dropUntrustedForwarding } = await metaWith("10.0.0.2");
+    const headers: Record<string, string> = incoming();
+    dropUntrustedForwarding(headers, "::ffff:10.0.0.2");
+    expect(headers).toEqual(incoming());
+  });
+});

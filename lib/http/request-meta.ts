@@ -4,6 +4,9 @@
  * client sent). Forwarding headers are believed only when that socket peer is
  * a trusted proxy (TRUST_PROXY), and then X-Forwarded-For is read from the
  * right: proxies append, so the leftmost entries are whatever the client sent.
+ * The same rule decides the request's public origin (X-Forwarded-Host/-Proto),
+ * and scripts/server.mjs drops forwarding headers from untrusted peers before
+ * Next.js sees them (its server-action Origin check, Auth.js, HSTS).
  */
 import "server-only";
 import { config } from "@/lib/config";
@@ -38,6 +41,37 @@ export function clientAddress(headers: Headers): string | null {
     if (!isAddressInRanges(hops[i], config().trustedProxies)) return hops[i].slice(0, 64);
   }
   return hops[0]?.slice(0, 64) ?? peer;
+}
+
+/** Headers a reverse proxy sets to say what the client asked for (Forwarded, X-Forwarded-*, X-Real-IP); only a trusted proxy may. */
+export function isForwardingHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === "forwarded" || lower === "x-real-ip" || lower.startsWith("x-forwarded-");
+}
+
+/**
+ * Removes the forwarding headers of a request whose socket peer is not a
+ * trusted proxy (Node's incoming headers, as scripts/server.mjs has them).
+ */
+export function dropUntrustedForwarding(headers: Record<string, string | string[] | undefined>, peer: string | undefined): void {
+  if (isAddressInRanges(peer ? stripIpv4Mapping(peer) : null, config().trustedProxies)) return;
+  for (const name of Object.keys(headers)) if (isForwardingHeader(name)) delete headers[name];
+}
+
+function firstValue(header: string | null): string | undefined {
+  return header?.split(",")[0]?.trim() || undefined;
+}
+
+/**
+ * The origin people reach this instance at: the Host header, or what a trusted
+ * proxy says in X-Forwarded-Host/-Proto. Provider redirect URLs, Auth.js's
+ * URLs and the API's same-origin check all use this.
+ */
+export function publicOrigin(headers: Headers): string {
+  const trusted = fromTrustedProxy(headers);
+  const host = (trusted && firstValue(headers.get("x-forwarded-host"))) || headers.get("host") || "localhost";
+  const proto = trusted ? firstValue(headers.get("x-forwarded-proto")) : undefined;
+  return `${proto === "https" ? "https" : "http"}://${host}`;
 }
 
 export function requestMeta(headers: Headers): RequestMeta {

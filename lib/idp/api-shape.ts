@@ -3,15 +3,8 @@ import type { LdapSourceRecord } from "./ldap/source";
 import type { ProviderRecord } from "./providers";
 import type { SignInSettings } from "./records";
 
-/**
- * The origin people reach this instance at, as Auth.js computes it for the
- * redirect_uri it sends (it honours X-Forwarded-Host/-Proto with trustHost).
- */
-export function publicOrigin(headers: Headers): string {
-  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host") || "localhost";
-  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
-  return `${proto === "https" ? "https" : "http"}://${host}`;
-}
+/** The origin people reach this instance at (forwarded headers believed only from TRUST_PROXY peers). */
+export { publicOrigin } from "@/lib/http/request-meta";
 
 /** The redirect (callback) URL to register at the provider. */
 export function redirectUrl(origin: string, providerId: string): string {

@@ -1,0 +1,110 @@
+/**
+ * Start-up refusals: an invalid environment variable or the wrong encryption
+ * key stops the server before it listens, with one clear line and exit code 1,
+ * and a refused start changes no byte of the data directory.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { setUpOwner } from "../support/instance";
+import { startExpectingExit, startServer } from "../support/server";
+
+
+// Each test starts several servers; on a shared machine a start takes a few seconds.
+test.setTimeout(180_000);
+
+const newDataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-startup-"));
+const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
+
+/** Every file in the directory (recursively) with its mode and a digest of its content. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    out[path.relative(dir, file)] = `${(fs.statSync(file).mode & 0o777).toString(8)} ${digest}`;
+  }
+  return out;
+}
+
+test("an invalid variable stops the start with one line naming it and its range, before listening", async () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ TOKEN_RATE_LIMIT_PER_MINUTE: "100000000" }, /^Latchkey cannot start: TOKEN_RATE_LIMIT_PER_MINUTE="100000000" is not valid: it must be a whole number from 1 to 10000000\.$/],
+    [{ SIGNIN_FREE_ATTEMPTS: "0" }, /^Latchkey cannot start: SIGNIN_FREE_ATTEMPTS="0" is not valid: it must be a whole number from 1 to 1000\.$/],
+    [{ SESSION_MAX_AGE_HOURS: "a week" }, /^Latchkey cannot start: SESSION_MAX_AGE_HOURS="a week" is not valid: it must be a whole number from 1 to 2160\.$/],
+    [{ TRUST_PROXY: "my-proxy" }, /^Latchkey cannot start: TRUST_PROXY="my-proxy" is not valid: it must be false, true, or a comma-separated list/],
+    [{ ENCRYPTION_KEY: "too-short" }, /^Latchkey cannot start: ENCRYPTION_KEY is not valid: it must be the base64 encoding of exactly 32 bytes\.$/],
+  ];
+  for (const [env, line] of cases) {
+    const dataDir = newDataDir();
+    try {
+      const run = await startExpectingExit(env, dataDir);
+      const name = Object.keys(env)[0];
+      expect(run.exitCode, `${name}: ${run.stderr}`).toBe(1);
+      expect(run.answered, `${name}: something listened`).toBe(false);
+      expect(lines(run.stderr), name).toHaveLength(1);
+      expect(lines(run.stderr)[0]).toMatch(line);
+      expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      // Nothing was created for a configuration that can't run.
+      expect(fs.readdirSync(dataDir), name).toEqual([]);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+});
+
+test("two invalid variables: one line each", async () => {
+  const dataDir = newDataDir();
+  try {
+    const run = await startExpectingExit({ SIGNIN_DELAY_SECONDS: "-5", PORT: "99999" }, dataDir);
+    expect(run.exitCode).toBe(1);
+    expect(run.answered).toBe(false);
+    expect(lines(run.stderr).sort()).toEqual([
+      'Latchkey cannot start: PORT="99999" is not valid: it must be a whole number from 1 to 65535.',
+      'Latchkey cannot start: SIGNIN_DELAY_SECONDS="-5" is not valid: it must be a whole number from 1 to 86400.',
+    ]);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("the wrong key, or no key, is refused without changing a byte of the data directory", async () => {
+  const dataDir = newDataDir();
+  const key = crypto.randomBytes(32).toString("base64");
+  try {
+    // A server that wrote data and was stopped leaves its WAL (and -shm) behind, as after any stop.
+    const first = await startServer({ ENCRYPTION_KEY: key }, { dataDir });
+    await setUpOwner(first);
+    await first.stop();
+    const before = snapshot(dataDir);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(["latchkey.db", "latchkey.db-wal", "latchkey.db-shm"]));
+
+    const wrongKey = await startExpectingExit({ ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") }, dataDir);
+    expect(wrongKey.exitCode, wrongKey.stderr).toBe(1);
+    expect(wrongKey.answered).toBe(false);
+    expect(lines(wrongKey.stderr)).toHaveLength(1);
+    expect(wrongKey.stderr).toContain("Latchkey cannot start: The encryption key does not match this database");
+    expect(snapshot(dataDir)).toEqual(before);
+
+    // No ENCRYPTION_KEY and no key file: no new key is generated for data that has one.
+    const noKey = await startExpectingExit({ ENCRYPTION_KEY: "" }, dataDir);
+    expect(noKey.exitCode, noKey.stderr).toBe(1);
+    expect(noKey.answered).toBe(false);
+    expect(noKey.stderr).toContain("exists, but there is no encryption key for it");
+    expect(snapshot(dataDir)).toEqual(before);
+
+    // The right key still opens it, with the owner in place.
+    const again = await startServer({ ENCRYPTION_KEY: key }, { dataDir });
+    try {
+      const instance = await (await fetch(again.url("/api/instance"))).json();
+      expect(instance).toMatchObject({ setup_required: false });
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

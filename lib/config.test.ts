@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, readConfig } from "./config";
+
+/** The problems readConfig reports for an environment, or [] when it is valid. */
+function problems(env: Record<string, string>): string[] {
+  try {
+    readConfig(env);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+}
+
+describe("readConfig", () => {
+  it("names the variable, its value and the allowed range in one line", () => {
+    expect(problems({ TOKEN_RATE_LIMIT_PER_MINUTE: "100000000" })).toEqual([
+      'TOKEN_RATE_LIMIT_PER_MINUTE="100000000" is not valid: it must be a whole number from 1 to 10000000.',
+    ]);
+  });
+
+  it.each([
+    ["SIGNIN_FREE_ATTEMPTS", "0", "from 1 to 1000"],
+    ["SESSION_MAX_AGE_HOURS", "twelve", "from 1 to 2160"],
+    ["ACTIVITY_RETENTION_DAYS", "1.5", "from 0 to 36500"],
+    ["PORT", "70000", "from 1 to 65535"],
+    ["PASSWORD_HASH_CONCURRENCY", "0", "from 1 to 256"],
+  ])("refuses %s=%s with one line (%s)", (name, value, range) => {
+    const lines = problems({ [name]: value });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(name);
+    expect(lines[0]).toContain(range);
+  });
+
+  it("refuses a TRUST_PROXY entry that is not an address or range", () => {
+    expect(problems({ TRUST_PROXY: "10.0.0.0/8,proxy.local" })[0]).toMatch(/^TRUST_PROXY="10\.0\.0\.0\/8,proxy\.local" is not valid: it must be false, true, or/);
+  });
+
+  it("refuses a malformed ENCRYPTION_KEY without echoing it", () => {
+    const lines = problems({ ENCRYPTION_KEY: "c2hvcnQ=" });
+    expect(lines).toEqual(["ENCRYPTION_KEY is not valid: it must be the base64 encoding of exactly 32 bytes."]);
+  });
+
+  it("reports each bad variable once", () => {
+    expect(problems({ SIGNIN_DELAY_SECONDS: "-1.5", SETUP_ATTEMPTS_PER_15_MIN: "lots" })).toHaveLength(2);
+  });
+
+  it("takes an empty value as unset", () => {
+    expect(readConfig({ PORT: "", TOKEN_RATE_LIMIT_PER_MINUTE: "" }).tokenRateLimitPerMinute).toBe(600);
+  });
+});
