@@ -59,7 +59,15 @@ export function UserActions({
         <ConfirmAction
           label="Revoke sessions"
           title={`Revoke all sessions of ${user.label}?`}
-          body="Every browser where they are signed in is signed out now."
+          body={
+            <div className="space-y-3">
+              <p>Every browser where they are signed in is signed out now.</p>
+              <label className="flex items-start gap-2">
+                <input type="checkbox" name="revoke_tokens" className="mt-0.5" />
+                <span>Also revoke their access tokens (scripts using them stop working)</span>
+              </label>
+            </div>
+          }
           confirmLabel="Revoke sessions"
           action={revokeSessionsAction.bind(null, user.id)}
         />

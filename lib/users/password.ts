@@ -1,6 +1,8 @@
 /**
  * A person changing their own password. The other sessions of the user end;
- * the session that made the change stays signed in.
+ * the session that made the change stays signed in. Their access tokens end
+ * only when they ask (`revoke_tokens`): automation keeps working by default,
+ * and either way the choice is in the activity log.
  */
 import "server-only";
 import { eq } from "drizzle-orm";
@@ -17,13 +19,17 @@ import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/poli
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { deleteUserSessions } from "@/lib/sessions/sessions";
+import { deleteUserAccessTokens } from "@/lib/tokens/access-tokens";
 import { findUserRow, openIdentity, userLabel } from "./records";
 
 export const changePasswordSchema = z.object({
   old_password: z.string({ error: "Current password is required" }).min(1, "Current password is required").max(1024),
   new_password: newPasswordSchema,
+  /** Also delete the person's own access tokens. */
+  revoke_tokens: z.boolean({ error: "Must be true or false" }).default(false),
 });
-export type ChangePasswordInput = z.output<typeof changePasswordSchema>;
+/** Input form: callers in code may leave revoke_tokens out (false). */
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
 export async function changeOwnPassword(actor: Actor, userId: string, input: ChangePasswordInput, meta: RequestMeta) {
   assertSelf(actor, userId, "You can only change your own password");
@@ -45,17 +51,19 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
     throw new Invalid("Invalid input", { new_password: ["Password must not be your email or name"] });
   }
   const passwordHash = await hashPassword(input.new_password);
+  const revokeTokens = input.revoke_tokens === true;
   writeAs(actor, (tx) => {
     tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
     const keep = actor.kind === "session" ? actor.sessionId : undefined;
     const ended = deleteUserSessions(tx, actor.accountId, userId, keep);
+    const tokensDeleted = revokeTokens ? deleteUserAccessTokens(tx, actor.accountId, userId) : 0;
     const label = userLabel(user);
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.changed",
       actor: { type: "user", id: userId, label },
       target: { type: "user", id: userId, label },
-      details: { other_sessions_ended: ended },
+      details: { other_sessions_ended: ended, revoke_tokens: revokeTokens, tokens_deleted: tokensDeleted },
       meta,
     });
   });
