@@ -13,8 +13,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
-import { Invalid } from "@/lib/errors";
-import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { deleteUserSessions } from "@/lib/sessions/sessions";
 import { deleteUserAccessTokens } from "@/lib/tokens/access-tokens";
 import { generatePassword } from "./generated-password";
@@ -38,9 +37,7 @@ export async function resetUserPassword(
   // Refuse before spending a hash; the transaction checks again on fresh data.
   const target = db().transaction((tx) => loadUser(tx, actor.accountId, userId));
   assertCanResetPassword(actor, target);
-  if (input.password && passwordMatchesIdentity(input.password, target)) {
-    throw new Invalid("Invalid input", { password: ["Password must not be the user's email or name"] });
-  }
+  if (input.password) await assertPasswordAllowed(input.password, target, "password");
   const password = input.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   writeAs(actor, (tx, me) => {

@@ -15,7 +15,7 @@ import { db } from "@/lib/db/client";
 import { writeAs } from "@/lib/auth/fresh-actor";
 import { users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
-import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { deleteUserSessions } from "@/lib/sessions/sessions";
@@ -47,9 +47,7 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
     throw new Invalid("Invalid input", { new_password: ["New password must differ from the current one"] });
   }
   const user = openIdentity(row);
-  if (passwordMatchesIdentity(input.new_password, user)) {
-    throw new Invalid("Invalid input", { new_password: ["Password must not be your email or name"] });
-  }
+  await assertPasswordAllowed(input.new_password, user, "new_password");
   const passwordHash = await hashPassword(input.new_password);
   const revokeTokens = input.revoke_tokens === true;
   writeAs(actor, (tx) => {
