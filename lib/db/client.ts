@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { config } from "@/lib/config";
+import { sealPlaintextIdpSubjects } from "./idp-subject";
 import { verifyEncryptionKey } from "./key-check";
 import * as schema from "./schema";
 
@@ -36,6 +37,9 @@ function open(): Db {
     if (initialised) verifyEncryptionKey(db);
     migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
     verifyEncryptionKey(db);
+    // Data migrations SQL can't do (encryption), right after the schema's, before any read.
+    const sealed = sealPlaintextIdpSubjects(sqlite);
+    if (sealed > 0) console.log(`Encrypted the identity-provider subjects of ${sealed} users`);
   } catch (err) {
     sqlite.close();
     throw err;
