@@ -55,8 +55,10 @@ export function UserActions({
         />
       )}
       {allowed.resetPassword && <ResetPasswordDialog userId={user.id} />}
-      {allowed.revokeSessions && (
+      {(allowed.revokeSessions || allowed.manage) && (
         <ConfirmAction
+          // Stays mounted once the sessions are gone, so the outcome stays readable.
+          hideTrigger={!allowed.revokeSessions}
           label="Revoke sessions"
           title={`Revoke all sessions of ${user.label}?`}
           body={
