@@ -98,8 +98,7 @@ test("a blocked admin's page lists the service-user tokens they made, with Delet
   await row.getByRole("button", { name: "Delete" }).click();
   const dialog = page.getByRole("dialog", { name: /Delete token "backup-cron"/ });
   await dialog.getByRole("button", { name: "Delete token" }).click();
-  await expect(dialog.getByText("Token deleted")).toBeVisible();
-  expect(await tokenWorks(plain)).toBe(false);
-  await dialog.getByRole("button", { name: "Close" }).click();
+  // The page re-renders without the token (and without the section, now empty).
   await expect(page.getByRole("region", { name: "Service-user tokens they created" })).toHaveCount(0);
+  expect(await tokenWorks(plain)).toBe(false);
 });
