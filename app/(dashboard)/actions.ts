@@ -38,9 +38,11 @@ async function submitPasswordChange(formData: FormData): Promise<FormState> {
     const input = parseOrThrow(changePasswordSchema, {
       old_password: formData.get("old_password"),
       new_password: formData.get("new_password"),
+      revoke_tokens: formData.get("revoke_tokens") === "on",
     });
     await changeOwnPassword(actor, actor.userId, input, requestMeta(await headers()));
-    return { status: "success", message: "Password changed. Your other sessions have been signed out." };
+    const tokens = input.revoke_tokens ? " and your access tokens revoked" : "";
+    return { status: "success", message: `Password changed. Your other sessions have been signed out${tokens}.` };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -15,6 +15,8 @@ function refreshTokenPages(userId: string) {
   revalidatePath("/profile");
   revalidatePath("/team/service-users");
   revalidatePath(`/team/service-users/${userId}`);
+  // A person's page lists the service-user tokens they created.
+  revalidatePath("/team/users/[id]", "page");
 }
 
 /** The form's text as the API's JSON: a number of days, or nothing for the default. */

@@ -22,7 +22,7 @@ export function NewPasswordFields({
         required
         minLength={8}
         maxLength={128}
-        hint="8 to 128 characters; not a common password."
+        hint="8 to 128 characters, hard to guess: a few uncommon words work well."
         errors={errors[name]}
       />
       <TextField

@@ -5,7 +5,16 @@ import { ROLE_LABELS } from "@/components/users/role-label";
 import type { UserRecord } from "@/lib/users/records";
 import { userStatus } from "@/lib/users/status";
 
-export function ServiceUsersTable({ users, tokenCounts }: { users: UserRecord[]; tokenCounts: Map<string, number> }) {
+export function ServiceUsersTable({
+  users,
+  tokenCounts,
+  orphaned = new Set(),
+}: {
+  users: UserRecord[];
+  tokenCounts: Map<string, number>;
+  /** Service users with a token whose creator is now blocked or deleted (lib/tokens/creators.ts). */
+  orphaned?: Set<string>;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -30,7 +39,14 @@ export function ServiceUsersTable({ users, tokenCounts }: { users: UserRecord[];
               <td className="px-4 py-3">
                 <StatusBadge status={userStatus(user)} />
               </td>
-              <td className="px-4 py-3 tabular-nums text-slate-700">{tokenCounts.get(user.id) ?? 0}</td>
+              <td className="px-4 py-3 tabular-nums text-slate-700">
+                {tokenCounts.get(user.id) ?? 0}
+                {orphaned.has(user.id) && (
+                  <span className="ml-2 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">
+                    Created by a blocked or deleted user
+                  </span>
+                )}
+              </td>
               <td className="px-4 py-3 text-slate-700">{formatDateTime(user.createdAt)}</td>
             </tr>
           ))}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { changePasswordAction, requiredPasswordChangeAction } from "@/app/(dashboard)/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -13,6 +13,8 @@ import { initialFormState } from "@/lib/forms/form-state";
 /** Current, new and confirm; with onClose it is the avatar menu's dialog, without it the required first change. */
 export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
   const [state, action] = useActionState(onClose ? changePasswordAction : requiredPasswordChangeAction, initialFormState);
+  // Controlled, so a refused submit keeps the choice the person made.
+  const [revokeTokens, setRevokeTokens] = useState(false);
   if (state.status === "success") {
     return (
       <div className="space-y-4">
@@ -36,6 +38,18 @@ export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
         errors={errors.old_password}
       />
       <NewPasswordFields name="new_password" label="New password" confirmLabel="Confirm new password" errors={errors} />
+      {onClose && (
+        <label className="flex items-start gap-2 text-sm text-slate-700">
+          <input
+            type="checkbox"
+            name="revoke_tokens"
+            checked={revokeTokens}
+            onChange={(e) => setRevokeTokens(e.target.checked)}
+            className="mt-0.5"
+          />
+          <span>Also revoke my access tokens (your other devices are signed out either way)</span>
+        </label>
+      )}
       <div className="flex justify-end gap-2">
         {onClose && (
           <Button variant="secondary" onClick={onClose}>

@@ -1,15 +1,17 @@
-/** A user's tokens for the tokens table, with the creator's name (or a note that they were deleted). */
+/** A user's tokens for the tokens table, with the creator's name and standing (lib/tokens/creators.ts). */
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
+import { withCreators } from "@/lib/tokens/creators";
 import { listAccessTokens } from "@/lib/tokens/queries";
-import { directoryEntries } from "@/lib/users/directory";
-import { userLabel } from "@/lib/users/records";
 import type { TokenRow } from "./tokens-table";
 
 export function tokenRowsFor(actor: Actor, userId: string): TokenRow[] {
-  const users = directoryEntries(actor.accountId);
-  return listAccessTokens(actor, userId).map((token) => {
-    const creator = users.get(token.createdBy);
-    return { ...token, createdByLabel: creator ? userLabel(creator) : "Deleted user" };
-  });
+  return withCreators(actor.accountId, listAccessTokens(actor, userId)).map((token) => ({ ...token, createdByLabel: creatorLabel(token.creator) }));
+}
+
+export function creatorLabel(creator: { name: string | null; status: "active" | "blocked" | "deleted" }): string {
+  const name = creator.name ?? "Unknown user";
+  if (creator.status === "deleted") return `${name} (deleted)`;
+  if (creator.status === "blocked") return `${name} (blocked)`;
+  return name;
 }

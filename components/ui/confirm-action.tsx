@@ -27,7 +27,7 @@ export function ConfirmAction({
   title: string;
   body: React.ReactNode;
   confirmLabel: string;
-  action: (prev: FormState) => Promise<FormState>;
+  action: (prev: FormState, formData: FormData) => Promise<FormState>;
   variant?: ButtonVariant;
   confirmVariant?: ButtonVariant;
   /** Hides the button but keeps the dialog, so an outcome stays readable after the action made the button moot. */

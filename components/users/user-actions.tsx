@@ -55,11 +55,21 @@ export function UserActions({
         />
       )}
       {allowed.resetPassword && <ResetPasswordDialog userId={user.id} />}
-      {allowed.revokeSessions && (
+      {(allowed.revokeSessions || allowed.manage) && (
         <ConfirmAction
+          // Stays mounted once the sessions are gone, so the outcome stays readable.
+          hideTrigger={!allowed.revokeSessions}
           label="Revoke sessions"
           title={`Revoke all sessions of ${user.label}?`}
-          body="Every browser where they are signed in is signed out now."
+          body={
+            <div className="space-y-3">
+              <p>Every browser where they are signed in is signed out now.</p>
+              <label className="flex items-start gap-2">
+                <input type="checkbox" name="revoke_tokens" className="mt-0.5" />
+                <span>Also revoke their access tokens (scripts using them stop working)</span>
+              </label>
+            </div>
+          }
           confirmLabel="Revoke sessions"
           action={revokeSessionsAction.bind(null, user.id)}
         />

@@ -23,14 +23,12 @@ import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
 import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/idp/oidc";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { NoProxyIdentity, signInWithTrustedHeader } from "@/lib/idp/trusted-header";
+import { resolveSession } from "@/lib/sessions/sessions";
 import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "./password-sign-in";
 
 declare module "next-auth" {
   interface User {
-    sessionId?: string;
-  }
-  interface Session {
     sessionId?: string;
   }
 }
@@ -147,10 +145,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
       jwt({ token, user }) {
         // Only the session id goes into the cookie: no name, email or role.
         if (user?.sessionId) return { sid: user.sessionId, sub: user.id };
+        // A cookie whose session row is gone, expired, or whose user is blocked
+        // or deleted is no session: null makes Auth.js answer "no session" and
+        // clear the cookie instead of re-issuing it with a fresh expiry.
+        if (!token.sid || !resolveSession(token.sid)) return null;
         return token;
       },
-      session({ session, token }) {
-        return { ...session, sessionId: token.sid };
+      session({ session }) {
+        // What /api/auth/session answers: only the expiry. The session id is
+        // a bearer credential and never leaves the server in a body; the
+        // server-side auth() still sees the token (next-auth passes it as
+        // `user` when this callback sets none), see lib/auth/session-actor.ts.
+        return { expires: session.expires } as typeof session;
       },
     },
   };

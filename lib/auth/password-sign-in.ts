@@ -20,6 +20,7 @@ import { config, type SignInLimits } from "@/lib/config";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "@/lib/crypto/passwords";
 import { db, writeTransaction, type Tx } from "@/lib/db/client";
 import { users, type UserRow } from "@/lib/db/schema";
+import { openIdpSubject } from "@/lib/db/idp-subject";
 import { ExternalSignInRefused, type RefusalReason } from "@/lib/idp/external-sign-in";
 import { DirectoryUnavailable } from "@/lib/idp/ldap/directory";
 import { DirectoryCredentialsRejected, directoryLookupCover, signInWithDirectory } from "@/lib/idp/ldap/sign-in";
@@ -154,7 +155,7 @@ async function signInThroughDirectory(
   attempt: Attempt,
 ): Promise<SignedIn> {
   // A directory user may type their email; the directory knows them by username.
-  const username = row?.idpSubject ?? identifier.trim();
+  const username = (row ? openIdpSubject(row) : null) ?? identifier.trim();
   const [result] = await Promise.allSettled([signInWithDirectory(ldap, username, password, attempt.meta), verifyAgainstDummy(password)]);
   const directoryAttempt = { ...attempt, accountId: ldap.accountId };
   if (result.status === "fulfilled") {

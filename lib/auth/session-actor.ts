@@ -13,7 +13,10 @@ import { auth } from "./nextauth";
 /** Cached per request, so a page and its layout share one lookup. */
 export const sessionActor = cache(async (): Promise<SessionActor | null> => {
   const session = await auth();
-  return session?.sessionId ? resolveSession(session.sessionId) : null;
+  // Server-side, next-auth hands back the decoded token as `user` (see the
+  // session callback in ./nextauth.ts): its `sid` is the session row's id.
+  const sid = (session?.user as { sid?: unknown } | undefined)?.sid;
+  return typeof sid === "string" ? resolveSession(sid) : null;
 });
 
 export const MUST_CHANGE_PASSWORD = "Choose a new password before continuing";

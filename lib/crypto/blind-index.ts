@@ -11,6 +11,15 @@ export function normaliseEmail(email: string): string {
   return email.trim().normalize("NFKC").toLowerCase();
 }
 
+/**
+ * Lookup of a user by their identity provider's subject (OIDC "sub", LDAP
+ * username, proxy header value): an HMAC of the provider id and the exact
+ * subject, so equal subjects at two providers give unrelated indexes.
+ */
+export function idpSubjectBlindIndex(idpId: string, subject: string): string {
+  return crypto.createHmac("sha256", keyRing().idpSubjectIndexKey).update(`${idpId}\u0000${subject}`, "utf8").digest("base64url");
+}
+
 export function emailBlindIndex(email: string): string {
   return crypto.createHmac("sha256", keyRing().emailIndexKey).update(normaliseEmail(email), "utf8").digest("base64url");
 }

@@ -17,6 +17,8 @@ export type KeyRing = {
   keyId: string;
   piiKey: Buffer;
   emailIndexKey: Buffer;
+  /** HMAC key of the identity-provider subject index (users.idp_subject_index). */
+  idpSubjectIndexKey: Buffer;
   /** HMAC key of the activity log's hash chain: without it a rewritten row can't be re-sealed. */
   activityChainKey: Buffer;
   /** HMAC key for sign-in throttle keys (email and client address pairs). */
@@ -99,6 +101,7 @@ export function keyRing(): KeyRing {
       keyId: derive(master, "key-id").subarray(0, 4).toString("hex"),
       piiKey: derive(master, "pii-aead"),
       emailIndexKey: derive(master, "email-index"),
+      idpSubjectIndexKey: derive(master, "idp-subject-index"),
       activityChainKey: derive(master, "activity-chain"),
       throttleKey: derive(master, "sign-in-throttle"),
     };

@@ -13,6 +13,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { config } from "@/lib/config";
 import { keyRing } from "@/lib/crypto/keys";
+import { sealPlaintextIdpSubjects } from "./idp-subject";
 import { checkKeyReadOnly, verifyEncryptionKey } from "./key-check";
 import * as schema from "./schema";
 
@@ -41,6 +42,9 @@ function open(): Db {
   try {
     migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
     verifyEncryptionKey(db);
+    // Data migrations SQL can't do (encryption), right after the schema's, before any read.
+    const sealed = sealPlaintextIdpSubjects(sqlite);
+    if (sealed > 0) console.log(`Encrypted the identity-provider subjects of ${sealed} users`);
   } catch (err) {
     sqlite.close();
     throw err;

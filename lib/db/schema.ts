@@ -44,15 +44,26 @@ export const users = sqliteTable(
     mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
     /** Null for local users; the identity provider's id otherwise (an OIDC provider or LDAP source id, or "header"). */
     idpId: text("idp_id"),
-    /** The user's stable id at that provider (OIDC "sub", LDAP username, proxy user name); null until first sign-in. */
-    idpSubject: text("idp_subject"),
+    /**
+     * The user's stable id at that provider (OIDC "sub", LDAP username, proxy
+     * user name; often an email), sealed like email; null until first sign-in.
+     * Looked up through idp_subject_index (lib/db/idp-subject.ts).
+     */
+    idpSubjectCiphertext: text("idp_subject_ciphertext"),
+    idpSubjectIndex: text("idp_subject_index"),
+    /**
+     * Where the subject was kept in plaintext before it was encrypted. Never
+     * written: start-up moves any value into the two columns above and
+     * empties it (sealPlaintextIdpSubjects).
+     */
+    idpSubjectPlaintext: text("idp_subject"),
     createdAt: createdAt(),
     lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
-    uniqueIndex("users_account_idp_subject_unique").on(t.accountId, t.idpId, t.idpSubject),
+    uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
   ],
 );
 

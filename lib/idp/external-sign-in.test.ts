@@ -3,6 +3,7 @@
  * owner or admin is reached only through an identity already bound to them,
  * never by matching an email; linking a regular user keeps their password.
  */
+import { openIdpSubject, sealIdpSubject } from "@/lib/db/idp-subject";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signInWithPassword } from "@/lib/auth/password-sign-in";
 import { db } from "@/lib/db/client";
@@ -77,7 +78,8 @@ describe("owners and admins are never claimed by email", () => {
       // Nor with the email in the user header itself.
       expect(refusal(() => signInWithTrustedHeader(asProxy(who.email, who.email), META)).reason).toBe("privileged_account");
       expect(sessionsOf(who.id)).toBe(sessionsBefore);
-      expect(userRow(who.id)).toMatchObject({ idpId: null, idpSubject: null });
+      expect(userRow(who.id)).toMatchObject({ idpId: null });
+      expect(openIdpSubject(userRow(who.id)!)).toBe(null);
     }
     expect(signInWithTrustedHeader(asProxy("mem", member.email), META).userId).toBe(member.id);
     expect(signInWithTrustedHeader(asProxy("aud", auditor.email), META).userId).toBe(auditor.id);
@@ -85,7 +87,7 @@ describe("owners and admins are never claimed by email", () => {
 
   it("no source claims an admin set up ahead of time for it by email", async () => {
     const waiting = await createUser(accountId, { email: "waiting-admin@example.com", role: "admin" });
-    updateUserRow(waiting.id, { idpId: "ldap-source-id", idpSubject: null });
+    updateUserRow(waiting.id, { idpId: "ldap-source-id", idpSubjectCiphertext: null, idpSubjectIndex: null });
     const policy: ExternalPolicy = {
       method: "ldap",
       sourceName: "Corp Directory",
@@ -98,15 +100,16 @@ describe("owners and admins are never claimed by email", () => {
     };
     const who = { idpId: "ldap-source-id", subject: "wadmin", email: waiting.email, emailVerified: true, name: null };
     expect(refusal(() => signInExternal(accountId, who, policy, META)).reason).toBe("privileged_account");
-    expect(userRow(waiting.id)).toMatchObject({ idpId: "ldap-source-id", idpSubject: null });
+    expect(userRow(waiting.id)).toMatchObject({ idpId: "ldap-source-id" });
+    expect(openIdpSubject(userRow(waiting.id)!)).toBe(null);
   });
 
   it("an owner or admin already bound to a source signs in through it", () => {
     const p = linkingProvider("Bound IdP");
-    updateUserRow(admin.id, { idpId: p.id, idpSubject: "admin-at-idp" });
+    updateUserRow(admin.id, { ...sealIdpSubject(admin.id, p.id, "admin-at-idp") });
     const signed = handleOidcSignIn(p.id, { sub: "admin-at-idp", email: "whatever@example.net", email_verified: true }, META);
     expect(signed).toMatchObject({ userId: admin.id, created: false, linked: false });
-    updateUserRow(admin.id, { idpId: null, idpSubject: null });
+    updateUserRow(admin.id, { idpId: null, idpSubjectCiphertext: null, idpSubjectIndex: null });
   });
 });
 
@@ -117,7 +120,8 @@ describe("linking a regular user", () => {
     const hash = userRow(local.id)!.passwordHash;
     const signed = handleOidcSignIn(p.id, { sub: "K1", email: local.email, email_verified: true }, META);
     expect(signed).toMatchObject({ userId: local.id, linked: true });
-    expect(userRow(local.id)).toMatchObject({ idpId: p.id, idpSubject: "K1", passwordHash: hash });
+    expect(userRow(local.id)).toMatchObject({ idpId: p.id, passwordHash: hash });
+    expect(openIdpSubject(userRow(local.id)!)).toBe("K1");
     const linked = db()
       .select()
       .from(activityEvents)

@@ -22,7 +22,8 @@ import { and, eq } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { writeTransaction, type Tx } from "@/lib/db/client";
-import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { emailBlindIndex, idpSubjectBlindIndex } from "@/lib/crypto/blind-index";
+import { sealIdpSubject } from "@/lib/db/idp-subject";
 import { groups, invites, users, type Role, type UserRow } from "@/lib/db/schema";
 import { retireInviteToken } from "@/lib/invites/invites";
 import { isExpired, openInvite } from "@/lib/invites/records";
@@ -111,7 +112,7 @@ function findBySubject(tx: Tx, accountId: string, idpId: string, subject: string
   return tx
     .select()
     .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.idpId, idpId), eq(users.idpSubject, subject)))
+    .where(and(eq(users.accountId, accountId), eq(users.idpId, idpId), eq(users.idpSubjectIndex, idpSubjectBlindIndex(idpId, subject))))
     .get();
 }
 
@@ -150,13 +151,13 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
       throw new ExternalSignInRefused("privileged_account", policy.sourceName, { id: sameEmail.id, label: userLabel(openIdentity(sameEmail)) });
     }
     // Someone an admin created for this source ahead of time: their first sign-in claims the row.
-    const preCreated = sameEmail.idpId === who.idpId && sameEmail.idpSubject === null;
+    const preCreated = sameEmail.idpId === who.idpId && sameEmail.idpSubjectIndex === null;
     if (preCreated || (policy.allowLinking && sameEmail.idpId === null)) {
       // Their own password stays theirs. A temporary one an admin set (must be
       // changed) was never chosen by them: it goes, now that they have a way in.
       const passwordHash = sameEmail.mustChangePassword ? null : sameEmail.passwordHash;
       tx.update(users)
-        .set({ idpId: who.idpId, idpSubject: who.subject, passwordHash, mustChangePassword: false })
+        .set({ ...sealIdpSubject(sameEmail.id, who.idpId, who.subject), passwordHash, mustChangePassword: false })
         .where(and(eq(users.accountId, accountId), eq(users.id, sameEmail.id)))
         .run();
       const label = userLabel(openIdentity(sameEmail));
@@ -175,7 +176,7 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
         meta,
         at: now,
       });
-      return { row: { ...sameEmail, idpId: who.idpId, idpSubject: who.subject, passwordHash, mustChangePassword: false }, created: false, linked: true };
+      return { row: { ...sameEmail, ...sealIdpSubject(sameEmail.id, who.idpId, who.subject), passwordHash, mustChangePassword: false }, created: false, linked: true };
     }
     if (policy.matchByEmail) return { row: sameEmail, created: false, linked: false };
     throw new ExternalSignInRefused("email_taken", policy.sourceName);
@@ -202,8 +203,7 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
       ...sealName(id, name),
       role: policy.defaultRole,
       passwordHash: null,
-      idpId: who.idpId,
-      idpSubject: who.subject,
+      ...sealIdpSubject(id, who.idpId, who.subject),
       createdAt: now,
     })
     .run();
@@ -242,7 +242,7 @@ function acceptPendingInvite(
   const id = crypto.randomUUID();
   const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
   tx.insert(users)
-    .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, name), role: invite.role, passwordHash: null, idpId: who.idpId, idpSubject: who.subject, createdAt: now })
+    .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, name), role: invite.role, passwordHash: null, ...sealIdpSubject(id, who.idpId, who.subject), createdAt: now })
     .run();
   const groupIds = existingGroupIds(tx, accountId, invite.autoGroups);
   setUserGroups(tx, accountId, id, groupIds);

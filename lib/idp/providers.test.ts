@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { openIdpSubject } from "@/lib/db/idp-subject";
 import { beforeAll, describe, expect, it } from "vitest";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
@@ -94,7 +95,8 @@ describe("OIDC sign-in (just in time)", () => {
     const signed = handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true, name: "New Person" }, META);
     expect(signed.created).toBe(true);
     const row = userRow(signed.userId)!;
-    expect(row).toMatchObject({ role: "auditor", idpId: p.id, idpSubject: "abc-1", passwordHash: null });
+    expect(row).toMatchObject({ role: "auditor", idpId: p.id, passwordHash: null });
+    expect(openIdpSubject(row!)).toBe("abc-1");
     expect(groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
     expect(resolveSession(signed.sessionId)).toMatchObject({ userId: signed.userId });
     expect(lastEvent()).toMatchObject({ action: "user.login", actorId: signed.userId });
@@ -126,7 +128,8 @@ describe("OIDC sign-in (just in time)", () => {
     const signed = handleOidcSignIn(p.id, { sub: "L1", email: "LinkMe@example.com", email_verified: true }, META);
     expect(signed).toMatchObject({ userId: local.id, linked: true, created: false });
     // Linked, and still with their own password.
-    expect(userRow(local.id)).toMatchObject({ idpId: p.id, idpSubject: "L1" });
+    expect(userRow(local.id)).toMatchObject({ idpId: p.id });
+    expect(openIdpSubject(userRow(local.id)!)).toBe("L1");
     expect(userRow(local.id)!.passwordHash).not.toBeNull();
     expect(refusal(() => handleOidcSignIn(p.id, { sub: "L2", email: "stranger@example.com", email_verified: true }, META)).reason).toBe("not_invited");
   });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { openIdpSubject } from "@/lib/db/idp-subject";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
@@ -47,6 +48,7 @@ describe("signInWithTrustedHeader", () => {
     expect(() => signInWithTrustedHeader(stranger, META)).toThrow(ExternalSignInRefused);
     updateTrustedHeader(owner, settings({ auto_create: true, default_role: "auditor" }), META);
     const created = signInWithTrustedHeader(stranger, META);
-    expect(userRow(created.userId)).toMatchObject({ role: "auditor", idpId: "header", idpSubject: "bob", passwordHash: null });
+    expect(userRow(created.userId)).toMatchObject({ role: "auditor", idpId: "header", passwordHash: null });
+    expect(openIdpSubject(userRow(created.userId)!)).toBe("bob");
   });
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { sealIdpSubject } from "@/lib/db/idp-subject";
 import { db } from "@/lib/db/client";
 import { activityEvents } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
@@ -46,7 +47,7 @@ describe("the owner always keeps a way in", () => {
       META,
     );
     // The owner is never linked by email; an owner bound to the provider (say, after ownership moved to a provider user) signs in through it.
-    updateUserRow(ownerUser.id, { idpId: p.id, idpSubject: "owner-sub", passwordHash: null });
+    updateUserRow(ownerUser.id, { ...sealIdpSubject(ownerUser.id, p.id, "owner-sub"), passwordHash: null });
     expect(handleOidcSignIn(p.id, { sub: "owner-sub", email: "owner@example.com", email_verified: true }, META).userId).toBe(ownerUser.id);
     setLocalSignIn(owner, { local_login_enabled: false }, META);
     expect(getSignInSettings(owner).localLoginEnabled).toBe(false);

@@ -12,9 +12,9 @@ import { digestToken, isWellFormedToken, TOKEN_PREFIXES } from "@/lib/crypto/sec
 import { db, writeTransaction, type Db, type Tx } from "@/lib/db/client";
 import { permissionsOf } from "@/lib/auth/policy";
 import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
-import { DomainError, Invalid } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
-import { passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { refreshDirectoryUsers } from "@/lib/users/directory";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
@@ -107,9 +107,7 @@ export async function acceptInvite(
   await consumeRateLimit(INVITE_ACCEPT_LIMIT, meta.ip ?? "unknown");
   const view = describeInvite(token, now);
   if (!view.valid) throw new InviteUnusable("expired");
-  if (passwordMatchesIdentity(password, view)) {
-    throw new Invalid("Invalid input", { password: ["Password must not be your email or name"] });
-  }
+  await assertPasswordAllowed(password, view, "password");
   const passwordHash = await hashPassword(password);
   const user = writeTransaction((tx) => {
     // Read again under the write lock: of many concurrent accepts, one finds the invite.

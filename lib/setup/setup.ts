@@ -11,8 +11,8 @@ import type { RequestMeta } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { writeTransaction } from "@/lib/db/client";
 import { accounts, users } from "@/lib/db/schema";
-import { Invalid, PreconditionFailed } from "@/lib/errors";
-import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { PreconditionFailed } from "@/lib/errors";
+import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { setupLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { mintAccessToken } from "@/lib/tokens/access-tokens";
@@ -46,9 +46,7 @@ export async function completeSetup(input: SetupInput, meta: RequestMeta): Promi
   // Cheap refusal before spending a password hash; the transaction below is the real guard.
   assertSetupRequired();
   await consumeRateLimit(setupLimit(), meta.ip ?? "unknown");
-  if (passwordMatchesIdentity(input.password, input)) {
-    throw new Invalid("Invalid input", { password: ["Password must not be your email or name"] });
-  }
+  await assertPasswordAllowed(input.password, input, "password");
   const passwordHash = await hashPassword(input.password);
   return writeTransaction((tx) => {
     if (tx.select({ id: accounts.id }).from(accounts).limit(1).get()) throw new PreconditionFailed(ALREADY_DONE);

@@ -1,12 +1,15 @@
-/** The access token resource as the REST API returns it (NetBird's PersonalAccessToken shape). */
+/** The access token resource as the REST API returns it (NetBird's PersonalAccessToken shape, plus who created it). */
+import type { TokenCreator } from "./creators";
 import type { AccessTokenRecord } from "./records";
 
-export function toApiToken(token: AccessTokenRecord) {
+export function toApiToken(token: AccessTokenRecord & { creator?: TokenCreator }) {
   return {
     id: token.id,
     name: token.name,
     expiration_date: token.expiresAt.toISOString(),
     created_by: token.createdBy,
+    // The creator's name (a deleted one's as last recorded) and whether they are active, blocked or deleted.
+    ...(token.creator && { created_by_name: token.creator.name, created_by_status: token.creator.status }),
     created_at: token.createdAt.toISOString(),
     last_used: token.lastUsedAt?.toISOString() ?? null,
   };

@@ -268,10 +268,10 @@ describe("read-only tokens on self-service writes", () => {
     await expect(
       changeOwnPassword(readOnly, person.id, { old_password: "a long and unusual passphrase", new_password: "another unusual passphrase" }, META),
     ).rejects.toThrow(Forbidden);
-    expect(() => revokeUserSessions(readOnly, person.id, META)).toThrow(Forbidden);
+    expect(() => revokeUserSessions(readOnly, person.id, {}, META)).toThrow(Forbidden);
     // An auditor's token is read-only too; an admin's token is not.
-    expect(() => revokeUserSessions(tokenActorFor(auditor), auditor.userId, META)).toThrow(Forbidden);
+    expect(() => revokeUserSessions(tokenActorFor(auditor), auditor.userId, {}, META)).toThrow(Forbidden);
     const otherAdmin = actorFor(await createUser(accountId, { role: "admin" }));
-    expect(revokeUserSessions(tokenActorFor(otherAdmin), otherAdmin.userId, META)).toEqual({ revoked: 1 });
+    expect(revokeUserSessions(tokenActorFor(otherAdmin), otherAdmin.userId, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
   });
 });

@@ -3,7 +3,7 @@ import { writeTransaction } from "@/lib/db/client";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser, lastEvent, META, startSession } from "@/test/factories";
-import { resetUserPassword } from "./access-control";
+import { resetUserPassword, revokeUserSessions } from "./access-control";
 
 describe("resetUserPassword", () => {
   it("ends the person's sessions and access tokens and asks for a new password", async () => {
@@ -24,6 +24,45 @@ describe("resetUserPassword", () => {
     expect(lastEvent()).toMatchObject({
       action: "user.password.reset",
       details: { generated: true, sessions_ended: 1, tokens_deleted: 1 },
+    });
+  });
+});
+
+describe("revokeUserSessions", () => {
+  async function bobWithSessionAndToken() {
+    const accountId = createAccount();
+    const owner = { ...startSession(await createUser(accountId, { role: "owner", name: "Olive" })), role: "owner" as const };
+    const bob = await createUser(accountId, { role: "admin", name: "Bob" });
+    const session = startSession(bob);
+    const token = writeTransaction((tx) =>
+      mintAccessToken(tx, { accountId, userId: bob.id, name: "ci", expiresInDays: 30, createdBy: bob.id }),
+    );
+    return { owner, bob, session, token };
+  }
+
+  it("by default ends the sessions, keeps the access tokens, and says so in the activity log", async () => {
+    const { owner, bob, session, token } = await bobWithSessionAndToken();
+
+    expect(revokeUserSessions(owner, bob.id, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
+
+    expect(resolveSession(session.sessionId)).toBeNull();
+    expect(authenticateAccessToken(token.plain)).not.toBeNull();
+    expect(lastEvent()).toMatchObject({
+      action: "user.sessions.revoked",
+      details: { sessions_ended: 1, revoke_tokens: false, tokens_deleted: 0 },
+    });
+  });
+
+  it("with revoke_tokens also ends the access tokens, recorded as that choice", async () => {
+    const { owner, bob, session, token } = await bobWithSessionAndToken();
+
+    expect(revokeUserSessions(owner, bob.id, { revoke_tokens: true }, META)).toEqual({ revoked: 1, tokens_deleted: 1 });
+
+    expect(resolveSession(session.sessionId)).toBeNull();
+    expect(authenticateAccessToken(token.plain)).toBeNull();
+    expect(lastEvent()).toMatchObject({
+      action: "user.sessions.revoked",
+      details: { sessions_ended: 1, revoke_tokens: true, tokens_deleted: 1 },
     });
   });
 });

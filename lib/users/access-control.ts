@@ -1,7 +1,7 @@
 /**
  * An admin's levers on someone's access: reset their password (which also
- * deletes their access tokens), end their sessions. Both end the person's
- * sessions at once.
+ * deletes their access tokens), end their sessions (and, when the admin
+ * chooses, their access tokens). Both end the person's sessions at once.
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
@@ -13,8 +13,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
-import { Invalid } from "@/lib/errors";
-import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { deleteUserSessions } from "@/lib/sessions/sessions";
 import { deleteUserAccessTokens } from "@/lib/tokens/access-tokens";
 import { generatePassword } from "./generated-password";
@@ -38,9 +37,7 @@ export async function resetUserPassword(
   // Refuse before spending a hash; the transaction checks again on fresh data.
   const target = db().transaction((tx) => loadUser(tx, actor.accountId, userId));
   assertCanResetPassword(actor, target);
-  if (input.password && passwordMatchesIdentity(input.password, target)) {
-    throw new Invalid("Invalid input", { password: ["Password must not be the user's email or name"] });
-  }
+  if (input.password) await assertPasswordAllowed(input.password, target, "password");
   const password = input.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   writeAs(actor, (tx, me) => {
@@ -65,19 +62,32 @@ export async function resetUserPassword(
   return { password: input.password ? null : password };
 }
 
-export function revokeUserSessions(actor: Actor, userId: string, meta: RequestMeta): { revoked: number } {
+export const revokeSessionsSchema = z.object({
+  /** Also delete the person's access tokens: an explicit choice, recorded in the activity log. */
+  revoke_tokens: z.boolean({ error: "Must be true or false" }).default(false),
+});
+export type RevokeSessionsInput = z.input<typeof revokeSessionsSchema>;
+
+export function revokeUserSessions(
+  actor: Actor,
+  userId: string,
+  input: RevokeSessionsInput,
+  meta: RequestMeta,
+): { revoked: number; tokens_deleted: number } {
   return writeAs(actor, (tx, me) => {
     const target = loadUser(tx, actor.accountId, userId);
     assertCanRevokeSessions(me, target);
     const revoked = deleteUserSessions(tx, actor.accountId, userId);
+    const revokeTokens = input.revoke_tokens === true;
+    const tokensDeleted = revokeTokens ? deleteUserAccessTokens(tx, actor.accountId, userId) : 0;
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.sessions.revoked",
       actor: actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(target) },
-      details: { sessions_ended: revoked },
+      details: { sessions_ended: revoked, revoke_tokens: revokeTokens, tokens_deleted: tokensDeleted },
       meta,
     });
-    return { revoked };
+    return { revoked, tokens_deleted: tokensDeleted };
   });
 }

@@ -72,6 +72,27 @@ describe("changeOwnPassword", () => {
     });
   });
 
+  it("with revoke_tokens also ends the person's access tokens, and the log records the choice", async () => {
+    const acting = startSession(alice);
+    const token = writeTransaction((tx) =>
+      mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
+    );
+
+    await changeOwnPassword(acting, alice.id, { old_password: OLD, new_password: NEW, revoke_tokens: true }, META);
+
+    expect(resolveSession(acting.sessionId)).not.toBeNull();
+    expect(authenticateAccessToken(token.plain)).toBeNull();
+    expect(lastEvent()).toMatchObject({
+      action: "user.password.changed",
+      details: { other_sessions_ended: 0, revoke_tokens: true, tokens_deleted: 1 },
+    });
+  });
+
+  it("without revoke_tokens records that the access tokens were kept", async () => {
+    await changeOwnPassword(startSession(alice), alice.id, { old_password: OLD, new_password: NEW }, META);
+    expect(lastEvent()).toMatchObject({ details: { revoke_tokens: false, tokens_deleted: 0 } });
+  });
+
   it("ends every session when an admin's access token makes the change", async () => {
     const ada = await createUser(accountId, { password: OLD, role: "admin" });
     const session = startSession(ada);

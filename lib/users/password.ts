@@ -1,6 +1,8 @@
 /**
  * A person changing their own password. The other sessions of the user end;
- * the session that made the change stays signed in.
+ * the session that made the change stays signed in. Their access tokens end
+ * only when they ask (`revoke_tokens`): automation keeps working by default,
+ * and either way the choice is in the activity log.
  */
 import "server-only";
 import { eq } from "drizzle-orm";
@@ -13,17 +15,21 @@ import { db } from "@/lib/db/client";
 import { writeAs } from "@/lib/auth/fresh-actor";
 import { users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
-import { newPasswordSchema, passwordMatchesIdentity } from "@/lib/passwords/policy";
+import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { deleteUserSessions } from "@/lib/sessions/sessions";
+import { deleteUserAccessTokens } from "@/lib/tokens/access-tokens";
 import { findUserRow, openIdentity, userLabel } from "./records";
 
 export const changePasswordSchema = z.object({
   old_password: z.string({ error: "Current password is required" }).min(1, "Current password is required").max(1024),
   new_password: newPasswordSchema,
+  /** Also delete the person's own access tokens. */
+  revoke_tokens: z.boolean({ error: "Must be true or false" }).default(false),
 });
-export type ChangePasswordInput = z.output<typeof changePasswordSchema>;
+/** Input form: callers in code may leave revoke_tokens out (false). */
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
 export async function changeOwnPassword(actor: Actor, userId: string, input: ChangePasswordInput, meta: RequestMeta) {
   assertSelf(actor, userId, "You can only change your own password");
@@ -41,21 +47,21 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
     throw new Invalid("Invalid input", { new_password: ["New password must differ from the current one"] });
   }
   const user = openIdentity(row);
-  if (passwordMatchesIdentity(input.new_password, user)) {
-    throw new Invalid("Invalid input", { new_password: ["Password must not be your email or name"] });
-  }
+  await assertPasswordAllowed(input.new_password, user, "new_password");
   const passwordHash = await hashPassword(input.new_password);
+  const revokeTokens = input.revoke_tokens === true;
   writeAs(actor, (tx) => {
     tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
     const keep = actor.kind === "session" ? actor.sessionId : undefined;
     const ended = deleteUserSessions(tx, actor.accountId, userId, keep);
+    const tokensDeleted = revokeTokens ? deleteUserAccessTokens(tx, actor.accountId, userId) : 0;
     const label = userLabel(user);
     recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.changed",
       actor: { type: "user", id: userId, label },
       target: { type: "user", id: userId, label },
-      details: { other_sessions_ended: ended },
+      details: { other_sessions_ended: ended, revoke_tokens: revokeTokens, tokens_deleted: tokensDeleted },
       meta,
     });
   });

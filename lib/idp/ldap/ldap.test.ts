@@ -3,6 +3,7 @@
  * loopback port with a small fixture directory). Without slapd installed
  * these tests fail and say what to install.
  */
+import { openIdpSubject } from "@/lib/db/idp-subject";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "@/e2e/support/slapd";
 import { SignInFailed, SignInRefused, SignInUnavailable, signInWithPassword } from "@/lib/auth/password-sign-in";
@@ -69,7 +70,8 @@ describe("directory sign-in on the normal form", () => {
     saveLdapSource(owner, settings(), META);
     const first = await signInWithPassword("dora", LDAP_PEOPLE.dora.password, META);
     const row = userRow(first.userId)!;
-    expect(row).toMatchObject({ idpSubject: "dora", passwordHash: null, role: "user" });
+    expect(row).toMatchObject({ passwordHash: null, role: "user" });
+    expect(openIdpSubject(row!)).toBe("dora");
     expect(resolveSession(first.sessionId)).toMatchObject({ userId: first.userId });
     expect(lastEvent()).toMatchObject({ action: "user.login", details: expect.objectContaining({ method: "ldap" }) });
     // Again by username, and by email.

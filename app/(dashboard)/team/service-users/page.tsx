@@ -11,6 +11,7 @@ import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
 import type { Role } from "@/lib/db/schema";
+import { serviceUsersWithOrphanedTokens } from "@/lib/tokens/creators";
 import { tokenCountsByUser } from "@/lib/tokens/queries";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
 import type { UserStatus } from "@/lib/users/status";
@@ -46,6 +47,7 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
   const filters = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "true", limit: PAGE_SIZE });
   const { items, total } = listUsers(actor, filters);
   const tokenCounts = tokenCountsByUser(actor, items.map((u) => u.id));
+  const orphaned = serviceUsersWithOrphanedTokens(actor, items.map((u) => u.id));
   const filtered = Boolean(filters.search || filters.role || filters.status);
 
   const hrefForPage = (p: number) => {
@@ -83,7 +85,7 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
             : "Service users let automation (Terraform, Ansible, scripts) reach the API with tokens that don't belong to a person."}
         </EmptyState>
       ) : (
-        <ServiceUsersTable users={items} tokenCounts={tokenCounts} />
+        <ServiceUsersTable users={items} tokenCounts={tokenCounts} orphaned={orphaned} />
       )}
       <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
     </>

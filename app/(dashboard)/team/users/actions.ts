@@ -91,12 +91,14 @@ export async function resetPasswordAction(userId: string, _prev: FormState, form
   }
 }
 
-export async function revokeSessionsAction(userId: string, _prev: FormState): Promise<FormState> {
+export async function revokeSessionsAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    const { revoked } = revokeUserSessions(actor, userId, await meta());
+    const { revoked, tokens_deleted } = revokeUserSessions(actor, userId, { revoke_tokens: formData.get("revoke_tokens") === "on" }, await meta());
     refreshUserPages(userId);
-    return { status: "success", message: `${revoked} ${revoked === 1 ? "session" : "sessions"} ended` };
+    const sessions = `${revoked} ${revoked === 1 ? "session" : "sessions"} ended`;
+    const tokens = formData.get("revoke_tokens") === "on" ? `, ${tokens_deleted} ${tokens_deleted === 1 ? "access token" : "access tokens"} revoked` : "";
+    return { status: "success", message: `${sessions}${tokens}` };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -3,6 +3,7 @@ import { DetailsSection } from "@/components/shell/details-section";
 import { loadOr404 } from "@/app/page-params";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { CreatedServiceTokens } from "@/components/tokens/created-service-tokens";
 import { Alert } from "@/components/ui/alert";
 import { IdentityProviderBadge, StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
@@ -17,6 +18,7 @@ import { ROLES, type Role } from "@/lib/db/schema";
 import { groupNamesById } from "@/lib/groups/membership";
 import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { listUserSessions } from "@/lib/sessions/queries";
+import { serviceTokensCreatedBy } from "@/lib/tokens/creators";
 import { getUser } from "@/lib/users/queries";
 import { userLabel } from "@/lib/users/records";
 import {
@@ -43,6 +45,7 @@ export default async function UserPage({
   const user = loadOr404(() => getUser(actor, id));
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
   const sessions = listUserSessions(actor, id);
+  const serviceTokens = can(actor, "users:read-all") ? serviceTokensCreatedBy(actor, id) : [];
   const groupNames = groupNamesById(db(), actor.accountId);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   const label = userLabel(user);
@@ -131,6 +134,8 @@ export default async function UserPage({
         </h2>
         <SessionsTable sessions={sessions} />
       </section>
+
+      {serviceTokens.length > 0 && <CreatedServiceTokens tokens={serviceTokens} personBlocked={user.isBlocked} />}
     </div>
   );
 }

@@ -2,7 +2,8 @@ import { apiActor } from "@/lib/http/api-actor";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { listUserSessions } from "@/lib/sessions/queries";
-import { revokeUserSessions } from "@/lib/users/access-control";
+import { parseOrThrow } from "@/lib/http/validation";
+import { revokeSessionsSchema, revokeUserSessions } from "@/lib/users/access-control";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -23,5 +24,8 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  return Response.json(revokeUserSessions(actor, (await params).id, requestMeta(request.headers)));
+  // DELETE carries no body: the choice to end the person's access tokens too is `?revoke_tokens=true`.
+  const flag = new URL(request.url).searchParams.get("revoke_tokens");
+  const input = parseOrThrow(revokeSessionsSchema, { revoke_tokens: flag === null ? undefined : flag === "true" ? true : flag === "false" ? false : flag });
+  return Response.json(revokeUserSessions(actor, (await params).id, input, requestMeta(request.headers)));
 });

@@ -4,6 +4,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { toApiToken } from "@/lib/tokens/api-shape";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
+import { withCreators } from "@/lib/tokens/creators";
 import { listAccessTokens } from "@/lib/tokens/queries";
 import { createTokenSchema } from "@/lib/tokens/schemas";
 
@@ -11,7 +12,7 @@ type Context = { params: Promise<{ id: string }> };
 
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  return Response.json(listAccessTokens(actor, (await params).id).map(toApiToken));
+  return Response.json(withCreators(actor.accountId, listAccessTokens(actor, (await params).id)).map(toApiToken));
 });
 
 /** {"name", "expires_in" (days, 1–365, default 30)} → the plain token, in this response only. */

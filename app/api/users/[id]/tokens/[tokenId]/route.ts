@@ -2,6 +2,7 @@ import { apiActor } from "@/lib/http/api-actor";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { toApiToken } from "@/lib/tokens/api-shape";
+import { withCreators } from "@/lib/tokens/creators";
 import { deleteAccessToken } from "@/lib/tokens/personal-tokens";
 import { getAccessToken } from "@/lib/tokens/queries";
 
@@ -10,7 +11,7 @@ type Context = { params: Promise<{ id: string; tokenId: string }> };
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id, tokenId } = await params;
-  return Response.json(toApiToken(getAccessToken(actor, id, tokenId)));
+  return Response.json(toApiToken(withCreators(actor.accountId, [getAccessToken(actor, id, tokenId)])[0]));
 });
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {

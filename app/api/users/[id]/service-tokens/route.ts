@@ -1,0 +1,17 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { apiRoute } from "@/lib/http/route";
+import { toApiToken } from "@/lib/tokens/api-shape";
+import { serviceTokensCreatedBy } from "@/lib/tokens/creators";
+
+type Context = { params: Promise<{ id: string }> };
+
+/**
+ * The service users' tokens this user created (also after the user is
+ * deleted: the id is enough). Each has user_id, for
+ * DELETE /api/users/{user_id}/tokens/{id}.
+ */
+export const GET = apiRoute<Context>(async (request, { params }) => {
+  const actor = await apiActor(request);
+  const tokens = serviceTokensCreatedBy(actor, (await params).id);
+  return Response.json(tokens.map((t) => ({ ...toApiToken(t), user_id: t.userId, user_name: t.serviceUserName })));
+});

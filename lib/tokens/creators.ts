@@ -1,0 +1,75 @@
+/**
+ * Who created each access token, by name and standing. Service-user tokens
+ * deliberately outlive the admin who made them; when that admin is blocked or
+ * deleted, these are what let another admin find such tokens and decide:
+ * the tokens list names each creator and flags a blocked or deleted one, and
+ * serviceTokensCreatedBy lists a person's service-user tokens for their page
+ * (and GET /api/users/{id}/service-tokens).
+ */
+import "server-only";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Actor } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/policy";
+import { recordedLabel } from "@/lib/audit/recorded-label";
+import { db } from "@/lib/db/client";
+import { accessTokens } from "@/lib/db/schema";
+import { Forbidden } from "@/lib/errors";
+import { directoryEntries } from "@/lib/users/directory";
+import { userLabel } from "@/lib/users/records";
+import { toTokenRecord, type AccessTokenRecord } from "./records";
+
+export type CreatorStatus = "active" | "blocked" | "deleted";
+export type TokenCreator = { id: string; name: string | null; status: CreatorStatus };
+export type TokenWithCreator = AccessTokenRecord & { creator: TokenCreator };
+
+/** The creators of these tokens (one lookup per distinct creator). */
+export function withCreators(accountId: string, tokens: AccessTokenRecord[]): TokenWithCreator[] {
+  const directory = directoryEntries(accountId);
+  const creators = new Map<string, TokenCreator>();
+  const creatorOf = (id: string): TokenCreator => {
+    let creator = creators.get(id);
+    if (!creator) {
+      const user = directory.get(id);
+      creator = user
+        ? { id, name: userLabel(user), status: user.isBlocked ? "blocked" : "active" }
+        : { id, name: recordedLabel(accountId, id), status: "deleted" };
+      creators.set(id, creator);
+    }
+    return creator;
+  };
+  return tokens.map((token) => ({ ...token, creator: creatorOf(token.createdBy) }));
+}
+
+export type ServiceTokenOfCreator = TokenWithCreator & { serviceUserName: string };
+
+/**
+ * The tokens of service users that this person created, newest first. Seeing
+ * service users' tokens needs read access to every user (admins, auditors).
+ */
+export function serviceTokensCreatedBy(actor: Actor, creatorId: string): ServiceTokenOfCreator[] {
+  if (!can(actor, "users:read-all")) throw new Forbidden("You can't see other users' tokens");
+  const directory = directoryEntries(actor.accountId);
+  const rows = db()
+    .select()
+    .from(accessTokens)
+    .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.createdBy, creatorId)))
+    .orderBy(desc(accessTokens.createdAt))
+    .all()
+    .filter((row) => directory.get(row.userId)?.isServiceUser === true);
+  return withCreators(actor.accountId, rows.map(toTokenRecord)).map((t) => ({ ...t, serviceUserName: directory.get(t.userId)?.name ?? "" }));
+}
+
+/** Service users (of these) with at least one token whose creator is now blocked or deleted: the Service Users list flags them. */
+export function serviceUsersWithOrphanedTokens(actor: Actor, serviceUserIds: string[]): Set<string> {
+  const flagged = new Set<string>();
+  if (!can(actor, "users:read-all") || serviceUserIds.length === 0) return flagged;
+  const rows = db()
+    .select()
+    .from(accessTokens)
+    .where(and(eq(accessTokens.accountId, actor.accountId), inArray(accessTokens.userId, serviceUserIds)))
+    .all();
+  for (const token of withCreators(actor.accountId, rows.map(toTokenRecord))) {
+    if (token.creator.status !== "active") flagged.add(token.userId);
+  }
+  return flagged;
+}
