@@ -33,6 +33,7 @@ export function toApiProvider(p: ProviderRecord, origin: string) {
     default_role: p.defaultRole,
     auto_groups: p.autoGroups,
     allow_linking: p.allowLinking,
+    allow_internal_addresses: p.allowInternalAddresses,
     redirect_url: redirectUrl(origin, p.id),
     users_count: p.usersCount,
     created_at: p.createdAt.toISOString(),
@@ -62,6 +63,8 @@ export function toApiLdap(s: LdapSourceRecord | null) {
     group_mapping: s.groupMapping,
     auto_create: s.autoCreate,
     default_role: s.defaultRole,
+    allow_unencrypted: s.allowUnencrypted,
+    allow_internal_addresses: s.allowInternalAddresses,
     updated_at: s.updatedAt.toISOString(),
   };
 }

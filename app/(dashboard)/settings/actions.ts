@@ -41,6 +41,7 @@ function providerInput(formData: FormData) {
     default_role: formData.get("default_role") ?? undefined,
     auto_groups: formData.getAll("auto_groups"),
     allow_linking: checked(formData, "allow_linking"),
+    allow_internal_addresses: checked(formData, "allow_internal_addresses"),
   };
 }
 
@@ -76,8 +77,11 @@ export async function testDiscoveryAction(_prev: FormState, formData: FormData):
   try {
     const actor = await requireSessionActor();
     assertCan(actor, "settings:manage-sign-in", "Only the owner can test identity providers");
-    const { issuer } = parseOrThrow(discoveryTestSchema, { issuer: formData.get("issuer") });
-    const result = await fetchDiscovery(issuer);
+    const { issuer, allow_internal_addresses } = parseOrThrow(discoveryTestSchema, {
+      issuer: formData.get("issuer"),
+      allow_internal_addresses: checked(formData, "allow_internal_addresses"),
+    });
+    const result = await fetchDiscovery(issuer, { allowInternal: allow_internal_addresses });
     if (!result.ok) return { status: "error", message: result.message };
     const pkce = result.pkce ? "" : " Warning: it does not announce PKCE (S256) support.";
     return { status: "success", message: `Connected: ${result.issuer} answered with its discovery document (authorization endpoint ${result.authorizationEndpoint}).${pkce}` };
@@ -168,6 +172,8 @@ function ldapInput(formData: FormData) {
     group_mapping: mapping,
     auto_create: checked(formData, "auto_create"),
     default_role: text("default_role"),
+    allow_unencrypted: checked(formData, "allow_unencrypted"),
+    allow_internal_addresses: checked(formData, "allow_internal_addresses"),
   };
 }
 
