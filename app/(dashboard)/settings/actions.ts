@@ -25,7 +25,7 @@ function refreshSettings() {
 
 // ------------------------------------------------------------ OIDC providers
 
-const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking"];
+const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "allow_internal_addresses"];
 
 function providerInput(formData: FormData) {
   return {
@@ -141,6 +141,8 @@ const LDAP_TEXT = [
   "group_name_attribute",
   "group_mapping",
   "default_role",
+  "allow_unencrypted",
+  "allow_internal_addresses",
 ];
 
 /** "ldap group = group id" lines, from the mapping editor's rows. */
