@@ -199,7 +199,10 @@ export async function testLdapAction(_prev: FormState, formData: FormData): Prom
     const result = await testLdapSource(actor, input);
     return { status: result.ok ? "success" : "error", message: result.message };
   } catch (err) {
-    return formStateFromError(err);
+    // The test's message is shown beside its button, away from the fields: say what to fix there.
+    const state = formStateFromError(err);
+    const fields = Object.values(state.fieldErrors ?? {}).flat();
+    return fields.length > 0 ? { ...state, message: fields.join(" ") } : state;
   }
 }
 
