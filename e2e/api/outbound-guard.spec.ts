@@ -61,7 +61,7 @@ test("Test connection refuses loopback unless allowed and metadata addresses alw
   expect(refused.body).toMatchObject({ ok: false, category: "address_refused", message: expect.stringContaining("Allow internal addresses") });
   expect(discoveryHits + otherHits).toBe(0);
 
-  const metadata = await ownerApi.post<{ id: string }>("/api/identity-providers", providerBody({ name: "Metadata", issuer: "http://169.254.169.254", allow_internal_addresses: true }));
+  const metadata = await ownerApi.post<{ id: string }>("/api/identity-providers", providerBody({ name: "Metadata", issuer: "https://169.254.169.254", allow_internal_addresses: true }));
   expect(metadata.status, metadata.text).toBe(200);
   expect((await ownerApi.post(`/api/identity-providers/${metadata.body.id}/test`, {})).body).toMatchObject({ ok: false, category: "address_refused" });
 
