@@ -32,6 +32,8 @@ async function signOut(page: Page, name: string) {
 }
 
 test("the owner adds an OIDC provider and a new person signs in through it", async ({ page }) => {
+  // A long journey (three connection tests, a sign-in at the provider, two of ours): over a minute on a busy machine.
+  test.slow();
   ownerToken = (await setUpOwner(instance)).personal_access_token;
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
 

@@ -50,7 +50,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
         <Checkbox
           name="allow_unencrypted"
           label="Allow unencrypted connections"
-          hint="Warning: with ldap:// and no StartTLS, the bind password and every person's password cross the network in the clear. Only for a directory on this machine or a trusted network."
+          hint="Warning: with ldap:// and no StartTLS, the service account's password and every person's password cross the network in the clear. Only for a directory on this machine or a trusted network."
           defaultChecked={v ? v.allow_unencrypted === "on" : initial.allowUnencrypted}
           disabled={readOnly}
         />
