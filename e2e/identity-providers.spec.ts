@@ -32,6 +32,8 @@ async function signOut(page: Page, name: string) {
 }
 
 test("the owner adds an OIDC provider and a new person signs in through it", async ({ page }) => {
+  // A long journey (three connection tests, a sign-in at the provider, two of ours): over a minute on a busy machine.
+  test.slow();
   ownerToken = (await setUpOwner(instance)).personal_access_token;
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
 
@@ -46,14 +48,22 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
 
   await page.getByLabel("Type").selectOption("oidc");
   await page.getByLabel("Display name").fill("Test IdP");
+  // The provider runs on this machine: refused until the owner allows internal addresses.
+  await page.getByLabel("Issuer URL").fill(idp.issuer);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Allow internal addresses" })).toBeVisible();
+  await page.getByLabel("Allow internal addresses").check();
   await page.getByLabel("Issuer URL").fill(`${idp.issuer}/nope`);
   await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "openid-configuration" })).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "did not answer with an OpenID Connect discovery document" })).toBeVisible();
   await page.getByLabel("Issuer URL").fill(idp.issuer);
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByText(`Connected: ${idp.issuer} answered`)).toBeVisible();
   await page.getByLabel("Client ID").fill(idp.clientId);
   await page.getByLabel("Client secret").fill(idp.clientSecret);
+  // A new provider lets in only existing users until the owner opens it up.
+  await expect(page.getByLabel("Only people an admin created or invited, matched by verified email")).toBeChecked();
+  await page.getByLabel("Anyone the provider signs in (a user is created on first sign-in)").check();
   await page.getByRole("button", { name: "Add Provider" }).click();
   await expect(page.getByText("Provider added.")).toBeVisible();
   // The secret is never shown again.
@@ -95,9 +105,20 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
 
 test("a provider that is down gets a clear message and never blocks local sign-in", async ({ page }) => {
   await idp!.stop();
+  // Discovery is cached (anonymous clicks must not make Latchkey call out at will), so a provider
+  // that was never reachable stands in for one that is down.
+  const down = await tokenClient(instance, ownerToken).post("/api/identity-providers", {
+    type: "oidc",
+    name: "Down IdP",
+    issuer: "http://127.0.0.1:9",
+    client_id: "latchkey",
+    client_secret: "down-idp-secret",
+    allow_internal_addresses: true,
+  });
+  expect(down.status, down.text).toBe(200);
   await page.goto(instance.url("/login"));
-  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
-  await expect(page.getByText("Test IdP is unavailable right now")).toBeVisible();
+  await page.getByRole("button", { name: "Sign in with Down IdP" }).click();
+  await expect(page.getByText("Down IdP is unavailable right now")).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
   await page.screenshot({ path: test.info().outputPath("provider-down.png"), fullPage: true });
   await page.getByLabel("Email").fill(OWNER.email);
@@ -115,6 +136,13 @@ test("the owner connects LDAP and a directory user signs in on the form and is c
   await page.getByLabel("Bind DN").fill(LDAP_ADMIN.dn);
   await page.getByLabel("Bind password").fill(LDAP_ADMIN.password);
   await page.getByLabel("User search base").fill(`ou=people,${LDAP_BASE}`);
+  // slapd runs on this machine without TLS: both take the owner's explicit choice.
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "ldap:// without StartTLS" })).toBeVisible();
+  await page.getByLabel("Allow unencrypted connections").check();
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Allow internal addresses" })).toBeVisible();
+  await page.getByLabel("Allow internal addresses").check();
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByText(`Connected to ${slapd.url}`)).toBeVisible();
   await page.getByLabel("Enabled").check();

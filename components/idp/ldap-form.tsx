@@ -27,6 +27,8 @@ export type LdapFormValues = {
   groupMapping: { ldap_group: string; group_id: string }[];
   autoCreate: boolean;
   defaultRole: string;
+  allowUnencrypted: boolean;
+  allowInternalAddresses: boolean;
 };
 
 export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValues; groups: { id: string; name: string }[]; readOnly: boolean }) {
@@ -45,6 +47,21 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
         <TextField label="Name" name="name" hint="Shown as the badge of directory users in Team → Users." defaultValue={text("name", initial.name)} errors={errors.name} disabled={readOnly} />
         <TextField label="Server URL" name="url" placeholder="ldaps://ldap.example.com:636" hint="ldap://host:389 or ldaps://host:636." defaultValue={text("url", initial.url)} errors={errors.url} disabled={readOnly} />
         <Checkbox name="start_tls" label="Use StartTLS" hint="Upgrade an ldap:// connection to TLS before binding." defaultChecked={v ? v.start_tls === "on" : initial.startTls} disabled={readOnly} />
+        <Checkbox
+          name="allow_unencrypted"
+          label="Allow unencrypted connections"
+          hint="Warning: with ldap:// and no StartTLS, the service account's password and every person's password cross the network in the clear. Only for a directory on this machine or a trusted network."
+          defaultChecked={v ? v.allow_unencrypted === "on" : initial.allowUnencrypted}
+          disabled={readOnly}
+        />
+        {errors.allow_unencrypted && <p className="text-sm text-red-600">{errors.allow_unencrypted.join(" ")}</p>}
+        <Checkbox
+          name="allow_internal_addresses"
+          label="Allow internal addresses"
+          hint="Let Latchkey connect to a directory on this machine (localhost, 127.0.0.1, ::1). Private network addresses work without this; link-local and cloud metadata addresses never do."
+          defaultChecked={v ? v.allow_internal_addresses === "on" : initial.allowInternalAddresses}
+          disabled={readOnly}
+        />
         <TextField label="Bind DN" name="bind_dn" placeholder="cn=latchkey,ou=services,dc=example,dc=com" hint="The service account that searches for users." defaultValue={text("bind_dn", initial.bindDn)} errors={errors.bind_dn} disabled={readOnly} />
         <TextField
           label="Bind password"
@@ -53,7 +70,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           autoComplete="new-password"
           hint={
             initial.bindPasswordSet
-              ? "Stored encrypted and never shown. Leave empty to keep it; type a new one to replace it. Changing the server URL, StartTLS or bind DN needs it again."
+              ? "Stored encrypted and never shown. Leave empty to keep it; type a new one to replace it. Changing the server URL, StartTLS, bind DN, search bases or filters needs it again."
               : "Stored encrypted and never shown again."
           }
           errors={errors.bind_password}

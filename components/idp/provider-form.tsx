@@ -22,6 +22,7 @@ export type ProviderFormValues = {
   defaultRole: string;
   autoGroups: string[];
   allowLinking: boolean;
+  allowInternalAddresses: boolean;
 };
 
 const TYPES = [
@@ -100,6 +101,13 @@ export function ProviderForm({
           disabled={readOnly}
         />
         <TextField label="Scopes" name="scopes" hint="Separated by spaces; must include openid." defaultValue={v?.scopes ?? initial.scopes} errors={errors.scopes} disabled={readOnly} />
+        <Checkbox
+          name="allow_internal_addresses"
+          label="Allow internal addresses"
+          hint="Let Latchkey call a provider on this machine (localhost, 127.0.0.1, ::1). Private network addresses work without this; link-local and cloud metadata addresses never do."
+          defaultChecked={v ? v.allow_internal_addresses === "on" : initial.allowInternalAddresses}
+          disabled={readOnly}
+        />
         {!readOnly && (
           <div className="space-y-2">
             <Button
@@ -110,6 +118,8 @@ export function ProviderForm({
                 const issuer = e.currentTarget.form?.elements.namedItem("issuer") as HTMLInputElement | null;
                 const data = new FormData();
                 data.set("issuer", issuer?.value ?? "");
+                const internal = e.currentTarget.form?.elements.namedItem("allow_internal_addresses") as HTMLInputElement | null;
+                if (internal?.checked) data.set("allow_internal_addresses", "on");
                 startTransition(() => testAction(data));
               }}
             >

@@ -313,7 +313,7 @@ test("a user-role service user's token is refused (403) on every write route, an
   const providerBody = { type: "oidc", name: "Corp SSO", issuer: "http://127.0.0.1:9/", client_id: "latchkey", client_secret: "s3cret" };
   const provider = await call<{ id: string }>(instance, "/api/identity-providers", { method: "POST", headers: ownerAuth, json: providerBody });
   expect(provider.status, provider.text).toBe(200);
-  const ldapBody = { url: "ldap://127.0.0.1:9", bind_dn: "cn=admin,dc=example,dc=org", bind_password: "x", search_base: "dc=example,dc=org" };
+  const ldapBody = { url: "ldap://127.0.0.1:9", allow_unencrypted: true, allow_internal_addresses: true, bind_dn: "cn=admin,dc=example,dc=org", bind_password: "x", search_base: "dc=example,dc=org" };
 
   // It reads what its owner may read: itself.
   const users = await call<ApiUser[]>(instance, "/api/users", { headers: auth });

@@ -20,6 +20,7 @@ let providerId: string;
 const providerBody = { type: "oidc", name: "Corp SSO", issuer: "https://idp.example.com", client_id: "latchkey", client_secret: "corp-sso-secret" };
 const ldapBody = {
   url: "ldap://ldap.example.com:389",
+  allow_unencrypted: true,
   bind_dn: "cn=latchkey,dc=example,dc=com",
   bind_password: "stored bind password",
   search_base: "ou=people,dc=example,dc=com",
@@ -83,13 +84,23 @@ test("a provider's client secret must be entered again when its issuer or client
   expect(retyped.body).toMatchObject({ issuer: "https://idp2.example.com" });
 });
 
-test("the LDAP bind password must be entered again when the server, StartTLS or bind DN changes, to save or to test", async () => {
-  for (const change of [{ url: "ldap://attacker.example.net:389" }, { start_tls: true }, { bind_dn: "cn=other,dc=example,dc=com" }]) {
+test("the LDAP bind password must be entered again when the server, StartTLS, bind DN, search bases or filters change, to save or to test", async () => {
+  const changes = [
+    { url: "ldap://attacker.example.net:389" },
+    { start_tls: true },
+    { bind_dn: "cn=other,dc=example,dc=com" },
+    // Another search would let "Test connection" answer blind queries as the service account.
+    { search_base: "ou=staff,dc=example,dc=com" },
+    { user_filter: "(&(uid={username})(userPassword=a*))" },
+    { group_search_base: "ou=groups,dc=example,dc=com" },
+    { group_filter: "(&(member={dn})(description=a*))" },
+  ];
+  for (const change of changes) {
     const body = { ...ldapBody, ...change, bind_password: undefined };
     expect(expectFieldErrors(await ownerApi.put("/api/settings/ldap", body), "bind_password").bind_password[0]).toContain("again");
     expectFieldErrors(await ownerApi.post("/api/settings/ldap/test", body), "bind_password");
   }
   expect((await ownerApi.get("/api/settings/ldap")).body).toMatchObject({ url: ldapBody.url, start_tls: false, bind_dn: ldapBody.bind_dn });
-  const other = await ownerApi.put("/api/settings/ldap", { ...ldapBody, bind_password: undefined, search_base: "ou=staff,dc=example,dc=com" });
+  const other = await ownerApi.put("/api/settings/ldap", { ...ldapBody, bind_password: undefined, name: "Staff directory", email_attribute: "email" });
   expect(other.status, other.text).toBe(200);
 });

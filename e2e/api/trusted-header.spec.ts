@@ -69,6 +69,11 @@ test("bad settings get field messages", async () => {
   expectFieldErrors(bad, "trusted_ranges.0", "trusted_ranges.1", "user_header");
   const empty = await call(instance, "/api/settings/trusted-header", { method: "PUT", headers: bearer(token), json: { enabled: true } });
   expectFieldErrors(empty, "trusted_ranges");
+  // Trusting everyone, or any public address, would let anyone name themselves in the header.
+  for (const range of ["0.0.0.0/0", "::/0", "203.0.113.0/24"]) {
+    const open = await call(instance, "/api/settings/trusted-header", { method: "PUT", headers: bearer(token), json: { enabled: true, trusted_ranges: ["10.0.0.0/8", range] } });
+    expect(expectFieldErrors(open, "trusted_ranges").trusted_ranges.join(" ")).toContain(range);
+  }
 });
 
 test("a trusted peer's header signs the user in; the same header from another address is ignored", async () => {

@@ -297,6 +297,8 @@ export const identityProviders = sqliteTable(
     defaultRole: text("default_role", { enum: ROLES }).notNull().default("user"),
     defaultGroups: text("default_groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     allowLinking: integer("allow_linking", { mode: "boolean" }).notNull().default(false),
+    /** Whether discovery and token calls may go to loopback addresses (a provider on this machine). */
+    allowInternalAddresses: integer("allow_internal_addresses", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -331,6 +333,10 @@ export const ldapSources = sqliteTable(
     groupMapping: text("group_mapping", { mode: "json" }).$type<LdapGroupMapping[]>().notNull().default(sql`'[]'`),
     autoCreate: integer("auto_create", { mode: "boolean" }).notNull().default(true),
     defaultRole: text("default_role", { enum: ROLES }).notNull().default("user"),
+    /** The owner's explicit choice to send the bind password over plain ldap:// (no TLS, no StartTLS). */
+    allowUnencrypted: integer("allow_unencrypted", { mode: "boolean" }).notNull().default(false),
+    /** Whether the server may be on a loopback address (a directory on this machine). */
+    allowInternalAddresses: integer("allow_internal_addresses", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },

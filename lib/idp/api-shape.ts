@@ -26,6 +26,7 @@ export function toApiProvider(p: ProviderRecord, origin: string) {
     default_role: p.defaultRole,
     auto_groups: p.autoGroups,
     allow_linking: p.allowLinking,
+    allow_internal_addresses: p.allowInternalAddresses,
     redirect_url: redirectUrl(origin, p.id),
     users_count: p.usersCount,
     created_at: p.createdAt.toISOString(),
@@ -55,6 +56,8 @@ export function toApiLdap(s: LdapSourceRecord | null) {
     group_mapping: s.groupMapping,
     auto_create: s.autoCreate,
     default_role: s.defaultRole,
+    allow_unencrypted: s.allowUnencrypted,
+    allow_internal_addresses: s.allowInternalAddresses,
     updated_at: s.updatedAt.toISOString(),
   };
 }

@@ -1,15 +1,32 @@
 /**
  * OpenID Connect discovery, for "Test connection" and for checking a
  * provider before a person is sent to it: fetch
- * <issuer>/.well-known/openid-configuration with a timeout and explain what
- * went wrong in words an admin (or a person at the sign-in page) can act on.
- * oauth4webapi (the library under Auth.js) does the request and validates
- * the document, including that its issuer is the one configured.
+ * <issuer>/.well-known/openid-configuration with a timeout, through the
+ * outbound address guard (./outbound-guard.ts). oauth4webapi (the library
+ * under Auth.js) does the request and validates the document, including that
+ * its issuer is the one configured.
+ *
+ * A failure is reported as a category with a short message and never with
+ * the content of what answered: refused, timed out, TLS failure and "some
+ * other server answered" all read the same, so "Test connection" cannot be
+ * used to map which ports are open on the network Latchkey sits in.
+ *
+ * Sign-in uses providerDiscovery(): a per-process cache keyed by provider id,
+ * issuer and address policy (an edit changes the key), with a TTL and a
+ * back-off after failure, so anonymous clicks on "Sign in with …" cause at
+ * most one outbound request per provider per minute.
  */
 import "server-only";
 import * as oauth from "oauth4webapi";
+import { guardedFetch, OutboundAddressRefused, type AddressPolicy } from "./outbound-guard";
 
 export const DISCOVERY_TIMEOUT_MS = 5_000;
+/** A good document is reused this long. */
+export const DISCOVERY_TTL_MS = 10 * 60_000;
+/** After a failure nobody asks again for this long; it doubles per consecutive failure, up to the TTL. */
+export const DISCOVERY_BACKOFF_MS = 60_000;
+
+export type DiscoveryFailure = "address_refused" | "host_not_found" | "unreachable" | "invalid_response";
 
 export type DiscoveryResult =
   | {
@@ -19,39 +36,61 @@ export type DiscoveryResult =
       tokenEndpoint: string;
       userinfoEndpoint: string | null;
       pkce: boolean;
+      /** The validated document, for Auth.js (served from the cache instead of asked again). */
+      document: Record<string, unknown>;
     }
-  | { ok: false; message: string };
+  | { ok: false; category: DiscoveryFailure; message: string };
 
-function explain(err: unknown, issuer: string, timeoutMs: number): string {
-  const where = `${issuer}/.well-known/openid-configuration`;
-  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
-    return `No answer from ${where} within ${timeoutMs / 1000} s.`;
-  }
-  if (err instanceof oauth.ResponseBodyError || err instanceof oauth.OperationProcessingError) {
-    const detail = err.message.replace(/\.$/, "");
-    if (/issuer/i.test(detail)) return `The discovery document at ${where} names a different issuer. Check the issuer URL (${detail}).`;
-    if (/status code|HTTP/i.test(detail)) return `${where} answered with an error (${detail}). Check the issuer URL.`;
-    return `${where} did not return a valid OpenID Connect discovery document (${detail}).`;
-  }
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `The host of ${issuer} could not be found (DNS). Check the issuer URL.`;
-  if (code === "ECONNREFUSED") return `Connection to ${issuer} was refused: nothing is listening there.`;
-  if (code && /CERT|SSL|TLS/.test(code)) return `The TLS certificate of ${issuer} was not accepted (${code}).`;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return `Could not reach ${where}: ${message}`;
+/** Where a provider's discovery document is, as oauth4webapi computes it. */
+export function discoveryUrl(issuer: string): string {
+  const url = new URL(issuer);
+  url.pathname = `${url.pathname.replace(/\/$/, "")}/.well-known/openid-configuration`;
+  return url.href;
 }
 
-export async function fetchDiscovery(issuer: string, timeoutMs = DISCOVERY_TIMEOUT_MS): Promise<DiscoveryResult> {
+function causes(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; e && chain.length < 6; e = (e as { cause?: unknown }).cause) chain.push(e);
+  return chain;
+}
+
+function failure(err: unknown, issuer: string): DiscoveryResult & { ok: false } {
+  const host = new URL(issuer).host;
+  const chain = causes(err);
+  const refused = chain.find((e): e is OutboundAddressRefused => e instanceof OutboundAddressRefused);
+  if (refused) {
+    return {
+      ok: false,
+      category: "address_refused",
+      message:
+        refused.reason === "internal"
+          ? `${host} is on this machine (a loopback address). Turn on "Allow internal addresses" for this provider to use it.`
+          : `${host} is a link-local or cloud metadata address, which Latchkey never contacts.`,
+    };
+  }
+  if (err instanceof oauth.OperationProcessingError || err instanceof oauth.ResponseBodyError) {
+    if (err instanceof oauth.OperationProcessingError && err.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
+      return { ok: false, category: "invalid_response", message: `The discovery document at ${host} names a different issuer. Check the issuer URL (exact spelling, trailing slash, tenant).` };
+    }
+    return { ok: false, category: "invalid_response", message: `${host} did not answer with an OpenID Connect discovery document. Check the issuer URL.` };
+  }
+  const code = chain.map((e) => (e as NodeJS.ErrnoException | undefined)?.code).find((c) => c === "ENOTFOUND" || c === "EAI_AGAIN");
+  if (code) return { ok: false, category: "host_not_found", message: `The host ${host} could not be found (DNS). Check the issuer URL.` };
+  return { ok: false, category: "unreachable", message: `Could not get a discovery document from ${host}: no answer, connection refused or TLS not accepted.` };
+}
+
+/** One uncached discovery request ("Test connection" wants the provider as it is now). */
+export async function fetchDiscovery(issuer: string, policy: AddressPolicy, timeoutMs = DISCOVERY_TIMEOUT_MS): Promise<DiscoveryResult> {
   try {
     const url = new URL(issuer);
     const response = await oauth.discoveryRequest(url, {
       signal: AbortSignal.timeout(timeoutMs),
       [oauth.allowInsecureRequests]: url.protocol === "http:",
+      [oauth.customFetch]: guardedFetch(policy),
     });
     const as = await oauth.processDiscoveryResponse(url, response);
     if (!as.authorization_endpoint || !as.token_endpoint) {
-      return { ok: false, message: `The discovery document of ${issuer} has no authorization or token endpoint.` };
+      return { ok: false, category: "invalid_response", message: `The discovery document at ${url.host} has no authorization or token endpoint.` };
     }
     return {
       ok: true,
@@ -60,16 +99,48 @@ export async function fetchDiscovery(issuer: string, timeoutMs = DISCOVERY_TIMEO
       tokenEndpoint: as.token_endpoint,
       userinfoEndpoint: as.userinfo_endpoint ?? null,
       pkce: (as.code_challenge_methods_supported ?? ["S256"]).includes("S256"),
+      document: { ...as },
     };
   } catch (err) {
-    return { ok: false, message: explain(err, issuer, timeoutMs) };
+    return failure(err, issuer);
   }
 }
 
+export type DiscoverableProvider = { id: string; issuer: string; allowInternalAddresses: boolean };
+
+type Entry = { result: DiscoveryResult; expiresAt: number; failures: number };
+const holder = globalThis as unknown as { latchkeyDiscovery?: { entries: Map<string, Entry>; inflight: Map<string, Promise<DiscoveryResult>> } };
+function store() {
+  return (holder.latchkeyDiscovery ??= { entries: new Map(), inflight: new Map() });
+}
+const keyOf = (p: DiscoverableProvider) => JSON.stringify([p.id, p.issuer, p.allowInternalAddresses]);
+
 /**
- * Before sending a person to a provider: is it answering? Asked on every
- * click (no memo), so a provider that just went down is reported as down.
+ * The provider's discovery result, from the cache while it is fresh (or in
+ * back-off after a failure); concurrent callers share one request.
  */
-export function checkProviderReachable(issuer: string): Promise<DiscoveryResult> {
-  return fetchDiscovery(issuer);
+export async function providerDiscovery(p: DiscoverableProvider): Promise<DiscoveryResult> {
+  const { entries, inflight } = store();
+  const key = keyOf(p);
+  const cached = entries.get(key);
+  if (cached && cached.expiresAt > Date.now()) return cached.result;
+  const running = inflight.get(key);
+  if (running) return running;
+  const request = fetchDiscovery(p.issuer, { allowInternal: p.allowInternalAddresses })
+    .then((result) => {
+      const now = Date.now();
+      const failures = result.ok ? 0 : (cached?.failures ?? 0) + 1;
+      const ttl = result.ok ? DISCOVERY_TTL_MS : Math.min(DISCOVERY_BACKOFF_MS * 2 ** (failures - 1), DISCOVERY_TTL_MS);
+      for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
+      entries.set(key, { result, expiresAt: now + ttl, failures });
+      return result;
+    })
+    .finally(() => inflight.delete(key));
+  inflight.set(key, request);
+  return request;
+}
+
+/** Forgets every cached document (tests, and nothing else needs it: edits change the key). */
+export function forgetDiscoveryCache(): void {
+  store().entries.clear();
 }

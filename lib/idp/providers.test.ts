@@ -76,6 +76,14 @@ describe("identity provider configuration", () => {
     expect(openProviderSecret(after)).toBe("a-brand-new-secret-value");
   });
 
+  it("lets a new provider in only people an admin created or invited, unless the owner chooses otherwise", () => {
+    const p = createProvider(owner, input({ name: "Default policy" }), META);
+    expect(p).toMatchObject({ signupPolicy: "existing", allowLinking: true, allowInternalAddresses: false });
+    expect(refusal(() => handleOidcSignIn(p.id, { sub: "s1", email: "stranger@corp.example", email_verified: true }, META)).reason).toBe("not_invited");
+    // Open sign-up is an explicit choice, and then linking stays off unless asked for.
+    expect(createProvider(owner, input({ name: "Chosen open", signup_policy: "open" }), META)).toMatchObject({ signupPolicy: "open", allowLinking: false });
+  });
+
   it("refuses members, a missing secret, a taken name and bad input", () => {
     expect(() => createProvider(member, input({ name: "Nope" }), META)).toThrow(Forbidden);
     expect(() => listProviders(member)).toThrow(Forbidden);
@@ -91,7 +99,7 @@ describe("identity provider configuration", () => {
 describe("OIDC sign-in (just in time)", () => {
   it("creates a user with the provider's default role and groups, with no password, and a session", () => {
     const group = createGroup(owner, { name: "From IdP" }, META);
-    const p = createProvider(owner, input({ name: "Open IdP", default_role: "auditor", auto_groups: [group.id] }), META);
+    const p = createProvider(owner, input({ name: "Open IdP", signup_policy: "open", default_role: "auditor", auto_groups: [group.id] }), META);
     const signed = handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true, name: "New Person" }, META);
     expect(signed.created).toBe(true);
     const row = userRow(signed.userId)!;
@@ -145,7 +153,7 @@ describe("OIDC sign-in (just in time)", () => {
   });
 
   it("refuses deleting a provider people sign in with", () => {
-    const p = createProvider(owner, input({ name: "Has users" }), META);
+    const p = createProvider(owner, input({ name: "Has users", signup_policy: "open" }), META);
     handleOidcSignIn(p.id, { sub: "u1", email: "hasusers@example.com", email_verified: true }, META);
     expect(() => deleteProvider(owner, p.id, META)).toThrow(PreconditionFailed);
     const empty = createProvider(owner, input({ name: "Empty" }), META);

@@ -6,6 +6,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
+import { publicRangeProblem } from "./proxy-ranges";
 
 /** Roles a provider may give new users: never the owner. */
 export const GRANTABLE_ROLES = ["admin", "auditor", "user"] as const;
@@ -81,15 +82,20 @@ const providerFields = {
     .transform((v) => (v ? v : undefined)),
   scopes: scopesSchema,
   enabled: bool("enabled").default(true),
-  signup_policy: z.enum(SIGNUP_POLICIES, { error: `signup_policy must be one of: ${SIGNUP_POLICIES.join(", ")}` }).default("open"),
+  // A new provider lets in only people an admin created or invited, until the owner opens it up.
+  signup_policy: z.enum(SIGNUP_POLICIES, { error: `signup_policy must be one of: ${SIGNUP_POLICIES.join(", ")}` }).default("existing"),
   allowed_domains: z.array(domainSchema, { error: "allowed_domains must be a list of domains" }).max(50, "At most 50 domains").default([]),
   default_role: roleSchema.default("user"),
   auto_groups: groupIdsSchema.default([]),
-  allow_linking: bool("allow_linking").default(false),
+  /** Left out: on for "existing" (the only way those users get in), off otherwise. */
+  allow_linking: bool("allow_linking").optional(),
+  /** Discovery and token calls may go to loopback (a provider on this machine); link-local and metadata never. */
+  allow_internal_addresses: bool("allow_internal_addresses").default(false),
 };
 
 export const providerInputSchema = z
   .object(providerFields)
+  .transform((v) => ({ ...v, allow_linking: v.allow_linking ?? v.signup_policy === "existing" }))
   .superRefine((v, ctx) => {
     if (v.signup_policy === "domains" && v.allowed_domains.length === 0) {
       ctx.addIssue({ code: "custom", path: ["allowed_domains"], message: "List at least one domain, or let anyone in" });
@@ -106,7 +112,7 @@ export const providerInputSchema = z
 export type ProviderInput = z.output<typeof providerInputSchema>;
 
 /** Only the issuer, for "Test connection" on a form that hasn't been saved yet. */
-export const discoveryTestSchema = z.object({ issuer: issuerSchema });
+export const discoveryTestSchema = z.object({ issuer: issuerSchema, allow_internal_addresses: bool("allow_internal_addresses").default(false) });
 
 // ---------------------------------------------------------------- LDAP
 
@@ -186,6 +192,18 @@ export const ldapInputSchema = z.object({
     .default([]),
   auto_create: bool("auto_create").default(true),
   default_role: roleSchema.default("user"),
+  /** The owner's explicit choice to use ldap:// without StartTLS, where passwords cross the network in the clear. */
+  allow_unencrypted: bool("allow_unencrypted").default(false),
+  /** The server may be on a loopback address (a directory on this machine); link-local and metadata never. */
+  allow_internal_addresses: bool("allow_internal_addresses").default(false),
+}).superRefine((v, ctx) => {
+  if (v.url.toLowerCase().startsWith("ldap://") && !v.start_tls && !v.allow_unencrypted) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["allow_unencrypted"],
+      message: "ldap:// without StartTLS sends the bind password and every person's password unencrypted: use ldaps:// or StartTLS, or allow unencrypted connections explicitly",
+    });
+  }
 });
 export type LdapInput = z.output<typeof ldapInputSchema>;
 
@@ -225,6 +243,10 @@ export const trustedHeaderInputSchema = z
   })
   .superRefine((v, ctx) => {
     if (!v.user_header) ctx.addIssue({ code: "custom", path: ["user_header"], message: "User header is required" });
+    for (const range of v.trusted_ranges) {
+      const problem = publicRangeProblem(range);
+      if (problem) ctx.addIssue({ code: "custom", path: ["trusted_ranges"], message: problem });
+    }
     if (v.enabled && v.trusted_ranges.length === 0) {
       ctx.addIssue({ code: "custom", path: ["trusted_ranges"], message: "List the address ranges of your proxy before turning this on" });
     }

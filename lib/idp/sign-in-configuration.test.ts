@@ -31,13 +31,14 @@ const ldap = (over: Record<string, unknown> = {}) =>
   ldapInputSchema.parse({
     enabled: false,
     url: "ldap://ldap.example.com:389",
+    allow_unencrypted: true,
     bind_dn: "cn=latchkey,dc=example,dc=com",
     bind_password: BIND_PASSWORD,
     search_base: "ou=people,dc=example,dc=com",
     ...over,
   });
 
-const header = { enabled: true, trusted_ranges: ["198.51.100.7"], user_header: "X-Who", email_header: null, name_header: null, auto_create: false, default_role: "user" as const };
+const header = { enabled: true, trusted_ranges: ["10.0.0.7"], user_header: "X-Who", email_header: null, name_header: null, auto_create: false, default_role: "user" as const };
 
 /** A plain TCP server that records whatever a client sends it and hangs up. */
 let catcher: net.Server;
@@ -126,9 +127,19 @@ function invalid(fn: () => unknown): Invalid {
 }
 
 describe("a stored secret only goes where it was saved for", () => {
-  it("asks for the bind password again when the LDAP server, StartTLS or bind DN changes, to save or to test", async () => {
+  it("asks for the bind password again when the LDAP server, StartTLS, bind DN, search bases or filters change, to save or to test", async () => {
     saveLdapSource(owner, ldap(), META);
-    for (const change of [{ url: catcherUrl }, { start_tls: true }, { bind_dn: "cn=someone-else,dc=example,dc=com" }]) {
+    const changes = [
+      { url: catcherUrl, allow_internal_addresses: true },
+      { start_tls: true },
+      { bind_dn: "cn=someone-else,dc=example,dc=com" },
+      // Other searches would let the editor run blind queries as the service account through "Test connection".
+      { search_base: "ou=staff,dc=example,dc=com" },
+      { user_filter: "(&(uid={username})(userPassword=a*))" },
+      { group_search_base: "ou=groups,dc=example,dc=com" },
+      { group_filter: "(&(member={dn})(description=secret*))" },
+    ];
+    for (const change of changes) {
       const err = invalid(() => saveLdapSource(owner, ldap({ ...change, bind_password: undefined }), META));
       expect(err.fieldErrors.bind_password?.[0]).toContain("again");
       const tested = await testLdapSource(owner, ldap({ ...change, bind_password: undefined })).catch((e: unknown) => e);
@@ -140,7 +151,7 @@ describe("a stored secret only goes where it was saved for", () => {
     expect(getLdapSource(owner)).toMatchObject({ url: "ldap://ldap.example.com:389", startTls: false });
 
     // Other fields can change without it, and a new password with the new server is fine.
-    expect(saveLdapSource(owner, ldap({ bind_password: undefined, search_base: "ou=staff,dc=example,dc=com" }), META)).toMatchObject({ bindPasswordSet: true });
+    expect(saveLdapSource(owner, ldap({ bind_password: undefined, name: "Staff directory", email_attribute: "email" }), META)).toMatchObject({ bindPasswordSet: true });
     expect(saveLdapSource(owner, ldap({ url: "ldaps://ldap2.example.com:636", bind_password: "the new one" }), META)).toMatchObject({ url: "ldaps://ldap2.example.com:636" });
   });
 

@@ -19,6 +19,8 @@ export type SignInProvider = {
   clientId: string;
   clientSecret: string;
   scopes: string;
+  /** Whether calls to it may go to loopback addresses (lib/idp/outbound-guard.ts). */
+  allowInternalAddresses: boolean;
 };
 
 export type SignInOptions = {
@@ -46,6 +48,7 @@ function load(): SignInOptions {
         clientId: row.clientId,
         clientSecret: openProviderSecret(row),
         scopes: row.scopes,
+        allowInternalAddresses: row.allowInternalAddresses,
       });
     } catch (err) {
       // One unreadable secret must not take every other way of signing in down with it.

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { openIdpSubject } from "@/lib/db/idp-subject";
 import { PEER_HEADER } from "@/lib/http/request-meta";
+import { Invalid } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
 import { ExternalSignInRefused } from "./external-sign-in";
@@ -52,3 +53,24 @@ describe("signInWithTrustedHeader", () => {
     expect(openIdpSubject(userRow(created.userId)!)).toBe("bob");
   });
 });
+
+describe("trusted ranges", () => {
+  it("refuses ranges that cover everything or reach public addresses, with an explanation on the field", () => {
+    for (const range of ["0.0.0.0/0", "::/0", "8.8.8.0/24", "192.168.0.0/15", "10.0.0.0/7", "203.0.113.9", "2001:db8::/32", "::ffff:0.0.0.0/96"]) {
+      let err: unknown;
+      try {
+        updateTrustedHeader(owner, settings({ trusted_ranges: ["10.1.0.0/16", range] }), META);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, range).toBeInstanceOf(Invalid);
+      const message = (err as Invalid).fieldErrors.trusted_ranges?.join(" ") ?? "";
+      expect(message, range).toContain(range);
+      expect(message, range).toMatch(/every address|public/);
+    }
+    // A proxy on this machine, the LAN, a Tailscale address or IPv6 unique-local stays fine.
+    const ok = ["127.0.0.1", "10.0.0.0/8", "172.16.0.0/12", "192.168.1.0/24", "100.64.0.0/10", "fd00::/8", "::1", "::ffff:10.0.0.0/104"];
+    expect(updateTrustedHeader(owner, settings({ trusted_ranges: ok }), META).headerTrustedRanges).toEqual(ok);
+  });
+});
+

@@ -25,7 +25,7 @@ function refreshSettings() {
 
 // ------------------------------------------------------------ OIDC providers
 
-const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking"];
+const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "allow_internal_addresses"];
 
 function providerInput(formData: FormData) {
   return {
@@ -41,6 +41,7 @@ function providerInput(formData: FormData) {
     default_role: formData.get("default_role") ?? undefined,
     auto_groups: formData.getAll("auto_groups"),
     allow_linking: checked(formData, "allow_linking"),
+    allow_internal_addresses: checked(formData, "allow_internal_addresses"),
   };
 }
 
@@ -76,8 +77,11 @@ export async function testDiscoveryAction(_prev: FormState, formData: FormData):
   try {
     const actor = await requireSessionActor();
     assertCan(actor, "settings:manage-sign-in", "Only the owner can test identity providers");
-    const { issuer } = parseOrThrow(discoveryTestSchema, { issuer: formData.get("issuer") });
-    const result = await fetchDiscovery(issuer);
+    const { issuer, allow_internal_addresses } = parseOrThrow(discoveryTestSchema, {
+      issuer: formData.get("issuer"),
+      allow_internal_addresses: checked(formData, "allow_internal_addresses"),
+    });
+    const result = await fetchDiscovery(issuer, { allowInternal: allow_internal_addresses });
     if (!result.ok) return { status: "error", message: result.message };
     const pkce = result.pkce ? "" : " Warning: it does not announce PKCE (S256) support.";
     return { status: "success", message: `Connected: ${result.issuer} answered with its discovery document (authorization endpoint ${result.authorizationEndpoint}).${pkce}` };
@@ -137,6 +141,8 @@ const LDAP_TEXT = [
   "group_name_attribute",
   "group_mapping",
   "default_role",
+  "allow_unencrypted",
+  "allow_internal_addresses",
 ];
 
 /** "ldap group = group id" lines, from the mapping editor's rows. */
@@ -168,6 +174,8 @@ function ldapInput(formData: FormData) {
     group_mapping: mapping,
     auto_create: checked(formData, "auto_create"),
     default_role: text("default_role"),
+    allow_unencrypted: checked(formData, "allow_unencrypted"),
+    allow_internal_addresses: checked(formData, "allow_internal_addresses"),
   };
 }
 
@@ -191,7 +199,10 @@ export async function testLdapAction(_prev: FormState, formData: FormData): Prom
     const result = await testLdapSource(actor, input);
     return { status: result.ok ? "success" : "error", message: result.message };
   } catch (err) {
-    return formStateFromError(err);
+    // The test's message is shown beside its button, away from the fields: say what to fix there.
+    const state = formStateFromError(err);
+    const fields = Object.values(state.fieldErrors ?? {}).flat();
+    return fields.length > 0 ? { ...state, message: fields.join(" ") } : state;
   }
 }
 

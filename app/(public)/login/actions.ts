@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
 import { waitMessage } from "@/lib/auth/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
-import { checkProviderReachable } from "@/lib/idp/discovery";
+import { providerDiscovery } from "@/lib/idp/discovery";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { credentialsMessage } from "./messages";
 
@@ -44,7 +44,8 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
 export async function signInWithProviderAction(providerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   const provider = signInOptions().providers.find((p) => p.id === String(providerId));
   if (!provider) return { status: "error", message: "This sign-in option is not available any more. Reload the page." };
-  const reachable = await checkProviderReachable(provider.issuer);
+  // Cached (with a back-off after failure): anonymous clicks never make Latchkey call the provider at will.
+  const reachable = await providerDiscovery(provider);
   if (!reachable.ok) {
     return { status: "error", message: `${provider.name} is unavailable right now: ${reachable.message} Try again later, or sign in another way.` };
   }

@@ -5,8 +5,9 @@
  * operation has a timeout, and each call uses its own short connection.
  */
 import "server-only";
-import { Client, Filter, InvalidCredentialsError, NoSuchObjectError, type Entry } from "ldapts";
+import { Client, Filter, InvalidCredentialsError, NoSuchObjectError, ResultCodeError, type Entry } from "ldapts";
 import type { LdapGroupMapping } from "@/lib/db/schema";
+import { checkedAddress, OutboundAddressRefused } from "../outbound-guard";
 
 const TIMEOUT_MS = 5_000;
 
@@ -24,6 +25,8 @@ export type LdapConfig = {
   groupFilter: string;
   groupNameAttribute: string;
   groupMapping: LdapGroupMapping[];
+  /** Whether the server may be on a loopback address (lib/idp/outbound-guard.ts). */
+  allowInternalAddresses: boolean;
 };
 
 export type DirectoryUser = { dn: string; username: string; email: string | null; name: string | null };
@@ -42,10 +45,15 @@ function first(entry: Entry, attribute: string): string | null {
 
 async function connect(config: LdapConfig): Promise<Client> {
   const url = new URL(config.url);
-  const tlsOptions = { servername: url.hostname, minVersion: "TLSv1.2" as const };
+  const tlsOptions = { servername: url.hostname.replace(/^\[|\]$/g, ""), minVersion: "TLSv1.2" as const };
+  // Connect to the address that was checked, not the name (which could resolve elsewhere the second time);
+  // TLS still verifies the certificate against the name.
+  const address = await checkedAddress(url.hostname, { allowInternal: config.allowInternalAddresses });
+  const target = new URL(config.url);
+  target.hostname = address.includes(":") ? `[${address}]` : address;
   // ldapts speaks TLS from the first byte whenever tlsOptions is given, so only ldaps:// gets them here.
   const client = new Client({
-    url: config.url,
+    url: target.href.replace(/\/$/, ""),
     timeout: TIMEOUT_MS,
     connectTimeout: TIMEOUT_MS,
     strictDN: false,
@@ -73,13 +81,17 @@ async function withServiceBind<T>(config: LdapConfig, run: (client: Client) => P
 export function describeLdapError(err: unknown, config: Pick<LdapConfig, "url" | "bindDn" | "searchBase">): string {
   if (err instanceof InvalidCredentialsError) return `The server refused the bind DN ${config.bindDn} with this password.`;
   if (err instanceof NoSuchObjectError) return `The search base ${config.searchBase} does not exist on the server.`;
+  if (err instanceof OutboundAddressRefused) {
+    return err.reason === "internal"
+      ? `${config.url} is on this machine (a loopback address). Turn on "Allow internal addresses" to use it.`
+      : `${config.url} is a link-local or cloud metadata address, which Latchkey never contacts.`;
+  }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ECONNREFUSED") return `Connection to ${config.url} was refused: nothing is listening there.`;
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `The host of ${config.url} could not be found (DNS).`;
-  if (code && /CERT|SSL|TLS/.test(code)) return `The TLS certificate of ${config.url} was not accepted (${code}).`;
-  const message = err instanceof Error ? err.message : String(err);
-  if (/timeout|timed out/i.test(message)) return `No answer from ${config.url} within ${TIMEOUT_MS / 1000} s.`;
-  return `LDAP error from ${config.url}: ${message}`;
+  // An LDAP server's own answer is worth showing; anything else (refused, timeout, TLS, a server
+  // that is not LDAP) reads the same, so the test cannot be used to map which ports are open.
+  if (err instanceof ResultCodeError) return `LDAP error from ${config.url}: ${err.message}`;
+  return `Could not connect to ${config.url} within ${TIMEOUT_MS / 1000} s: no answer, connection refused, TLS not accepted, or not an LDAP server.`;
 }
 
 /** The one entry the user filter finds for this username, or null (none, or ambiguous). */

@@ -3,6 +3,7 @@
  * loopback port with a small fixture directory). Without slapd installed
  * these tests fail and say what to install.
  */
+import net from "node:net";
 import { openIdpSubject } from "@/lib/db/idp-subject";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "@/e2e/support/slapd";
@@ -24,6 +25,9 @@ const settings = (over: Record<string, unknown> = {}) =>
     name: "Corp Directory",
     enabled: true,
     url: slapd.url,
+    // slapd runs on loopback without TLS in tests: both are the owner's explicit choices.
+    allow_unencrypted: true,
+    allow_internal_addresses: true,
     bind_dn: LDAP_ADMIN.dn,
     bind_password: LDAP_ADMIN.password,
     search_base: `ou=people,${LDAP_BASE}`,
@@ -52,7 +56,31 @@ describe("LDAP source", () => {
     const wrong = await testLdapSource(owner, settings({ bind_password: "not the password" }));
     expect(wrong).toMatchObject({ ok: false, message: expect.stringContaining("refused the bind DN") });
     const down = await testLdapSource(owner, settings({ url: "ldap://127.0.0.1:1" }));
-    expect(down).toMatchObject({ ok: false, message: expect.stringContaining("refused") });
+    // Refused, timed out or not LDAP all read the same: the test is no port scanner.
+    expect(down).toMatchObject({ ok: false, message: expect.stringContaining("Could not connect") });
+    // A port where something else answers reads like a closed one, and none of its answer is shown.
+    const other = net.createServer((socket) => socket.end("HTTP/1.1 400 Bad Request\r\n\r\ninternal-service-banner"));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const otherUrl = `ldap://127.0.0.1:${(other.address() as net.AddressInfo).port}`;
+    const answered = await testLdapSource(owner, settings({ url: otherUrl })).finally(() => other.close());
+    expect(answered.ok).toBe(false);
+    expect(answered.message).toBe(down.message.replace("ldap://127.0.0.1:1", otherUrl));
+  });
+
+  it("connects to loopback only when internal addresses are allowed, and never to link-local or metadata addresses", async () => {
+    const loopback = await testLdapSource(owner, settings({ allow_internal_addresses: false }));
+    expect(loopback).toMatchObject({ ok: false, message: expect.stringContaining("Allow internal addresses") });
+    for (const url of ["ldap://169.254.169.254:389", "ldap://[fd00:ec2::254]:389", "ldap://100.100.100.200:389"]) {
+      expect(await testLdapSource(owner, settings({ url }))).toMatchObject({ ok: false, message: expect.stringContaining("never contacts") });
+    }
+  });
+
+  it("needs an explicit choice for ldap:// without StartTLS", () => {
+    const parsed = ldapInputSchema.safeParse({ url: slapd.url, bind_dn: LDAP_ADMIN.dn, bind_password: "x", search_base: LDAP_BASE });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]).toMatchObject({ path: ["allow_unencrypted"] });
+    expect(ldapInputSchema.safeParse({ url: slapd.url, start_tls: true, bind_dn: LDAP_ADMIN.dn, search_base: LDAP_BASE }).success).toBe(true);
+    expect(ldapInputSchema.safeParse({ url: "ldaps://ldap.example.com", bind_dn: LDAP_ADMIN.dn, search_base: LDAP_BASE }).success).toBe(true);
   });
 
   it("stores the bind password sealed and keeps it when left empty", () => {

@@ -3,7 +3,8 @@
  * save (the bind password sealed, kept when left empty, never returned or
  * logged) and test. One source per account. Only the owner saves or tests
  * it, checked on the caller as they are inside a transaction; the stored
- * bind password is only sent to the server and bind DN it was entered for.
+ * bind password is only used for the server, bind DN and searches it was
+ * entered for.
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -49,6 +50,7 @@ export function ldapConfigOf(row: LdapSourceRow): LdapConfig {
     groupFilter: row.groupFilter,
     groupNameAttribute: row.groupNameAttribute,
     groupMapping: row.groupMapping,
+    allowInternalAddresses: row.allowInternalAddresses,
   };
 }
 
@@ -60,7 +62,9 @@ function assertManagesSignIn(actor: Actor): void {
  * An empty bind password means "the stored one", but only while the input
  * still points where it was entered: with another server URL, StartTLS
  * setting or bind DN, keeping it would send the secret to a server (or in the
- * clear, or for an identity) of the editor's choosing.
+ * clear, or for an identity) of the editor's choosing; with other search
+ * bases or filters, "Test connection" would run the editor's own queries as
+ * the service account (blind queries, one count at a time).
  */
 function assertPasswordFollowsEndpoint(saved: LdapSourceRow, input: LdapInput): void {
   if (input.bind_password || saved.bindPasswordCiphertext === null) return;
@@ -68,6 +72,10 @@ function assertPasswordFollowsEndpoint(saved: LdapSourceRow, input: LdapInput): 
     saved.url !== input.url && "server URL",
     saved.startTls !== input.start_tls && "StartTLS setting",
     saved.bindDn !== input.bind_dn && "bind DN",
+    saved.searchBase !== input.search_base && "user search base",
+    saved.userFilter !== input.user_filter && "user filter",
+    (saved.groupSearchBase ?? null) !== input.group_search_base && "group search base",
+    saved.groupFilter !== input.group_filter && "group filter",
   ].filter((m): m is string => Boolean(m));
   if (moved.length === 0) return;
   const message = `Enter the bind password again: the ${moved.join(", ").replace(/, ([^,]*)$/, " and $1")} changed, and the stored password is only sent where it was entered`;
@@ -119,6 +127,8 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
       groupMapping: input.group_mapping,
       autoCreate: input.auto_create,
       defaultRole: input.default_role,
+      allowUnencrypted: input.allow_unencrypted,
+      allowInternalAddresses: input.allow_internal_addresses,
       updatedAt: new Date(),
     };
     const row = before
@@ -143,6 +153,8 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
           group_mapping: before.groupMapping,
           auto_create: before.autoCreate,
           default_role: before.defaultRole,
+          allow_unencrypted: before.allowUnencrypted,
+          allow_internal_addresses: before.allowInternalAddresses,
         }
       : null;
     const changed = prev ? Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k])) : Object.keys(next);
@@ -166,7 +178,7 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
 
 /**
  * Tests the submitted settings, or the saved ones when none are given; an
- * empty bind password means "the saved one" (for the same server and bind DN).
+ * empty bind password means "the saved one" (for the same server, bind DN and searches).
  */
 export async function testLdapSource(actor: Actor, rawInput?: LdapInput): Promise<LdapTestResult> {
   assertManagesSignIn(actor);
@@ -191,6 +203,7 @@ export async function testLdapSource(actor: Actor, rawInput?: LdapInput): Promis
       groupFilter: input.group_filter,
       groupNameAttribute: input.group_name_attribute,
       groupMapping: input.group_mapping,
+      allowInternalAddresses: input.allow_internal_addresses,
     };
   });
   if (!config) return { ok: false, message: "LDAP is not configured yet." };

@@ -41,6 +41,8 @@ export default async function LdapPage() {
           groupMapping: source?.groupMapping ?? [],
           autoCreate: source?.autoCreate ?? true,
           defaultRole: source?.defaultRole ?? "user",
+          allowUnencrypted: source?.allowUnencrypted ?? false,
+          allowInternalAddresses: source?.allowInternalAddresses ?? false,
         }}
       />
     </div>

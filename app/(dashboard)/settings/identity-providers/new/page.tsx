@@ -38,11 +38,13 @@ export default async function NewProviderPage() {
           clientId: "",
           scopes: "openid email profile",
           enabled: true,
-          signupPolicy: "open",
+          // Only people an admin created or invited, until the owner opens it up.
+          signupPolicy: "existing",
           allowedDomains: [],
           defaultRole: "user",
           autoGroups: [],
-          allowLinking: false,
+          allowLinking: true,
+          allowInternalAddresses: false,
         }}
       />
     </div>

@@ -6,15 +6,18 @@ import { getProvider } from "@/lib/idp/providers";
 
 type Context = { params: Promise<{ id: string }> };
 
-/** "Test connection": fetches the provider's discovery document; 200 with ok true/false and a message. */
+/**
+ * "Test connection": fetches the provider's discovery document; 200 with ok
+ * true/false and a message (on failure a category, never what answered).
+ */
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   assertCan(actor, "settings:manage-sign-in", "Only the owner can test identity providers");
   const provider = getProvider(actor, (await params).id);
-  const result = await fetchDiscovery(provider.issuer);
+  const result = await fetchDiscovery(provider.issuer, { allowInternal: provider.allowInternalAddresses });
   return Response.json(
     result.ok
       ? { ok: true, message: `Found ${result.issuer}`, issuer: result.issuer, authorization_endpoint: result.authorizationEndpoint, token_endpoint: result.tokenEndpoint, pkce_s256: result.pkce }
-      : { ok: false, message: result.message },
+      : { ok: false, category: result.category, message: result.message },
   );
 });

@@ -1,0 +1,47 @@
+/**
+ * Which address ranges may be trusted to send the proxy's user header: only
+ * ranges a reverse proxy in front of Latchkey can live in (loopback, private
+ * LAN, carrier-grade NAT as Tailscale uses, IPv6 unique-local and link-local).
+ * A range that reaches into public addresses would let anyone on the internet
+ * who can reach the server name themselves in the header.
+ */
+import ipaddr from "ipaddr.js";
+
+const NON_PUBLIC: ReadonlyArray<readonly [string, number]> = [
+  ["127.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["172.16.0.0", 12],
+  ["192.168.0.0", 16],
+  ["100.64.0.0", 10],
+  ["169.254.0.0", 16],
+  ["::1", 128],
+  ["fc00::", 7],
+  ["fe80::", 10],
+];
+
+/** A reason the range may not be trusted, or null when it holds only non-public addresses. Unparseable input gets null (the syntax check reports it). */
+export function publicRangeProblem(range: string): string | null {
+  let net: ipaddr.IPv4 | ipaddr.IPv6;
+  let bits: number;
+  try {
+    if (range.includes("/")) [net, bits] = ipaddr.parseCIDR(range);
+    else {
+      net = ipaddr.parse(range);
+      bits = net.kind() === "ipv4" ? 32 : 128;
+    }
+  } catch {
+    return null;
+  }
+  // ::ffff:10.0.0.0/104 is the IPv4 range 10.0.0.0/8.
+  if (net.kind() === "ipv6" && (net as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
+    net = (net as ipaddr.IPv6).toIPv4Address();
+    bits -= 96;
+  }
+  if (bits === 0) return `${range} covers every address: anyone who can reach Latchkey could send the user header. List only your proxy's addresses.`;
+  const contained = NON_PUBLIC.some(([base, baseBits]) => {
+    const container = ipaddr.parse(base);
+    return container.kind() === net.kind() && bits >= baseBits && net.match(container, baseBits);
+  });
+  if (contained) return null;
+  return `${range} includes public internet addresses: only a proxy on your own network (loopback, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) may be trusted to name the user.`;
+}
