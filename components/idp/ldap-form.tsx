@@ -1,11 +1,12 @@
 "use client";
 
-import { startTransition, useActionState, useState } from "react";
+import { Fragment, startTransition, useActionState, useState } from "react";
 import { saveLdapAction, testLdapAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
 import { Checkbox, errorsFor, ROLE_OPTIONS, Select } from "./form-bits";
 
@@ -31,17 +32,29 @@ export type LdapFormValues = {
   allowInternalAddresses: boolean;
 };
 
+let nextRowKey = 0;
+
 export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValues; groups: { id: string; name: string }[]; readOnly: boolean }) {
-  const [state, formAction] = useActionState(saveLdapAction, initialFormState);
+  const form = useServerForm(saveLdapAction);
+  const state = form.state;
   const [test, testAction, testing] = useActionState(testLdapAction, initialFormState);
-  const [mapping, setMapping] = useState(initial.groupMapping.length ? initial.groupMapping : []);
+  // Rows carry their own key: with the index as key, removing a row showed the removed row's values in the next one.
+  const rows = (list: LdapFormValues["groupMapping"]) => list.map((m) => ({ ...m, key: nextRowKey++ }));
+  const [mapping, setMapping] = useState(() => rows(initial.groupMapping));
+  // After a save the rows show the stored mapping again (blank rows dropped, as the server did).
+  const [mappingVersion, setMappingVersion] = useState(form.version);
+  if (mappingVersion !== form.version) {
+    setMappingVersion(form.version);
+    setMapping(rows(initial.groupMapping));
+  }
   const errors = state.fieldErrors ?? {};
-  const v = state.values;
+  const v = form.values;
   const text = (name: string, fallback: string) => v?.[name] ?? fallback;
   return (
-    <form action={formAction} className="space-y-6" noValidate>
+    <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       {state.status === "success" && state.message && <Alert tone="success">{state.message}</Alert>}
+      <Fragment key={form.version}>
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 className="text-base font-semibold text-slate-900">Server</h2>
         <TextField label="Name" name="name" hint="Shown as the badge of directory users in Team → Users." defaultValue={text("name", initial.name)} errors={errors.name} disabled={readOnly} />
@@ -101,7 +114,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           <legend className="text-sm font-medium text-slate-900">Mappings</legend>
           {mapping.length === 0 && <p className="text-sm text-slate-500">No mappings.</p>}
           {mapping.map((m, i) => (
-            <div key={i} className="flex items-end gap-2">
+            <div key={m.key} className="flex items-end gap-2">
               <TextField id={`map-ldap-group-${i}`} label={`Directory group ${i + 1}`} name="map_ldap_group" defaultValue={m.ldap_group} className="flex-1" disabled={readOnly} />
               <div className="flex-1">
                 <Select id={`map-group-id-${i}`} label={`Latchkey group ${i + 1}`} name="map_group_id" options={[{ value: "", label: "Choose a group" }, ...groups.map((g) => ({ value: g.id, label: g.name }))]} defaultValue={m.group_id} disabled={readOnly} />
@@ -115,7 +128,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           ))}
           {errorsFor(errors, "group_mapping") && <p className="text-sm text-red-600">{errorsFor(errors, "group_mapping")!.join(" ")}</p>}
           {!readOnly && (
-            <Button variant="secondary" onClick={() => setMapping([...mapping, { ldap_group: "", group_id: "" }])} disabled={groups.length === 0}>
+            <Button variant="secondary" onClick={() => setMapping([...mapping, ...rows([{ ldap_group: "", group_id: "" }])])} disabled={groups.length === 0}>
               Add mapping
             </Button>
           )}
@@ -123,6 +136,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
         </fieldset>
       </section>
       <Checkbox name="enabled" label="Enabled" hint="Directory users sign in on the normal sign-in form with their username (or email) and password." defaultChecked={v ? v.enabled === "on" : initial.enabled} disabled={readOnly} />
+      </Fragment>
       {!readOnly && (
         <div className="flex flex-wrap items-center justify-end gap-2">
           <Button
@@ -135,7 +149,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           >
             {testing ? "Testing…" : "Test connection"}
           </Button>
-          <SubmitButton pendingLabel="Saving…">Save LDAP settings</SubmitButton>
+          <SubmitButton pendingLabel="Saving…" pending={form.pending}>Save LDAP settings</SubmitButton>
         </div>
       )}
       {test.status !== "idle" && test.message && <Alert tone={test.status === "error" ? "error" : "success"}>{test.message}</Alert>}

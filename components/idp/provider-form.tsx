@@ -1,12 +1,13 @@
 "use client";
 
-import { startTransition, useActionState, useState } from "react";
+import { Fragment, startTransition, useActionState, useState } from "react";
 import { createProviderAction, testDiscoveryAction, updateProviderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
 import { Checkbox, CopyField, errorsFor, ROLE_OPTIONS, Select, TextArea } from "./form-bits";
 
@@ -48,18 +49,20 @@ export function ProviderForm({
   readOnly: boolean;
 }) {
   const action = isNew ? createProviderAction.bind(null, providerId) : updateProviderAction.bind(null, providerId);
-  const [state, formAction] = useActionState(action, initialFormState);
+  const form = useServerForm(action);
+  const state = form.state;
   const [test, testAction, testing] = useActionState(testDiscoveryAction, initialFormState);
   const [type, setType] = useState(initial.type);
   const [policy, setPolicy] = useState(initial.signupPolicy);
   const errors = state.fieldErrors ?? {};
-  const v = state.values;
+  const v = form.values;
   const typeInfo = TYPES.find((t) => t.value === type) ?? TYPES[3];
   return (
-    <form action={formAction} className="space-y-6" noValidate>
+    <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       {state.status === "success" && state.message && <Alert tone="success">{state.message}</Alert>}
 
+      <Fragment key={form.version}>
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 className="text-base font-semibold text-slate-900">Connection</h2>
         <Select
@@ -170,10 +173,11 @@ export function ProviderForm({
         />
         {errors.allow_linking && <p className="text-sm text-red-600">{errors.allow_linking.join(" ")}</p>}
       </section>
+      </Fragment>
 
       {!readOnly && (
         <div className="flex justify-end">
-          <SubmitButton pendingLabel="Saving…">{isNew ? "Add Provider" : "Save changes"}</SubmitButton>
+          <SubmitButton pendingLabel="Saving…" pending={form.pending}>{isNew ? "Add Provider" : "Save changes"}</SubmitButton>
         </div>
       )}
     </form>

@@ -1,11 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
 import { saveTrustedHeaderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { Checkbox, errorsFor, ROLE_OPTIONS, Select, TextArea } from "./form-bits";
 
 export type TrustedHeaderFormValues = {
@@ -19,14 +18,15 @@ export type TrustedHeaderFormValues = {
 };
 
 export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial: TrustedHeaderFormValues; readOnly: boolean; yourAddress: string | null }) {
-  const [state, formAction] = useActionState(saveTrustedHeaderAction, initialFormState);
+  const form = useServerForm(saveTrustedHeaderAction);
+  const state = form.state;
   const errors = state.fieldErrors ?? {};
-  const v = state.values;
+  const v = form.values;
   return (
-    <form action={formAction} className="space-y-6" noValidate>
+    <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       {state.status === "success" && state.message && <Alert tone="success">{state.message}</Alert>}
-      <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <section key={form.version} className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <Checkbox
           name="enabled"
           label="Sign people in from a trusted proxy's header"
@@ -59,7 +59,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
       </section>
       {!readOnly && (
         <div className="flex justify-end">
-          <SubmitButton pendingLabel="Saving…">Save proxy header settings</SubmitButton>
+          <SubmitButton pendingLabel="Saving…" pending={form.pending}>Save proxy header settings</SubmitButton>
         </div>
       )}
     </form>

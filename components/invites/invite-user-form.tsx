@@ -1,24 +1,24 @@
 "use client";
 
-import { useActionState } from "react";
 import { createInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { RoleSelect } from "@/components/users/role-select";
-import { initialFormState } from "@/lib/forms/form-state";
 import { InviteLinkResult } from "./invite-link-result";
 
 export function InviteUserForm({ groups, onCancel }: { groups: { id: string; name: string }[]; onCancel: () => void }) {
-  const [state, action] = useActionState(createInviteAction, initialFormState);
+  const form = useServerForm(createInviteAction);
+  const state = form.state;
   if (state.status === "success" && state.result) {
     return <InviteLinkResult token={state.result.token} expiresAt={state.result.expiresAt} onClose={onCancel} />;
   }
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-4">
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField label="Name" name="name" required defaultValue={state.values?.name} errors={errors.name} />
       <TextField label="Email" name="email" type="email" required defaultValue={state.values?.email} errors={errors.email} />
@@ -38,7 +38,7 @@ export function InviteUserForm({ groups, onCancel }: { groups: { id: string; nam
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
-        <SubmitButton pendingLabel="Creating…">Create Invite Link</SubmitButton>
+        <SubmitButton pending={form.pending} pendingLabel="Creating…">Create Invite Link</SubmitButton>
       </div>
     </form>
   );

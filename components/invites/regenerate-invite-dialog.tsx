@@ -1,22 +1,23 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { regenerateInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { InviteLinkResult } from "./invite-link-result";
 
 function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () => void }) {
-  const [state, action] = useActionState(regenerateInviteAction.bind(null, inviteId), initialFormState);
+  const form = useServerForm(regenerateInviteAction.bind(null, inviteId));
+  const state = form.state;
   if (state.status === "success" && state.result) {
     return <InviteLinkResult token={state.result.token} expiresAt={state.result.expiresAt} onClose={onClose} />;
   }
   return (
-    <form action={action} className="space-y-4">
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <p className="text-sm text-slate-700">The current link stops working at once; a new one is made.</p>
       <TextField
@@ -33,7 +34,7 @@ function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () =
         <Button variant="secondary" onClick={onClose}>
           Cancel
         </Button>
-        <SubmitButton pendingLabel="Regenerating…">Regenerate link</SubmitButton>
+        <SubmitButton pendingLabel="Regenerating…" pending={form.pending}>Regenerate link</SubmitButton>
       </div>
     </form>
   );

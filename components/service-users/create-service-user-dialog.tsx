@@ -1,14 +1,14 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { createServiceUserAction } from "@/app/(dashboard)/team/service-users/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { useServerForm } from "@/components/ui/use-server-form";
 import type { Role } from "@/lib/db/schema";
-import { initialFormState } from "@/lib/forms/form-state";
 import { ROLE_LABELS } from "@/components/users/role-label";
 
 /** What each role means for a service user, whose only way in is the API. */
@@ -19,10 +19,11 @@ const SERVICE_ROLES: { role: Role; description: string }[] = [
 ];
 
 function CreateServiceUserForm({ onCancel }: { onCancel: () => void }) {
-  const [state, action] = useActionState(createServiceUserAction, initialFormState);
+  const form = useServerForm(createServiceUserAction);
+  const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-4">
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField label="Name" name="name" required maxLength={100} placeholder="e.g. Terraform" defaultValue={state.values?.name} errors={errors.name} />
       <div>
@@ -51,7 +52,7 @@ function CreateServiceUserForm({ onCancel }: { onCancel: () => void }) {
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
-        <SubmitButton pendingLabel="Creating…">Create</SubmitButton>
+        <SubmitButton pending={form.pending} pendingLabel="Creating…">Create</SubmitButton>
       </div>
     </form>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { createTokenAction } from "@/app/(dashboard)/token-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -8,11 +8,12 @@ import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "@/lib/tokens/limits";
 
 function CreateTokenForm({ userId, onClose }: { userId: string; onClose: () => void }) {
-  const [state, action] = useActionState(createTokenAction.bind(null, userId), initialFormState);
+  const form = useServerForm(createTokenAction.bind(null, userId));
+  const state = form.state;
   if (state.status === "success" && state.result?.token) {
     return (
       <ShownOnceSecret
@@ -25,7 +26,7 @@ function CreateTokenForm({ userId, onClose }: { userId: string; onClose: () => v
   }
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-4">
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField
         label="Name"
@@ -54,7 +55,7 @@ function CreateTokenForm({ userId, onClose }: { userId: string; onClose: () => v
         <Button variant="secondary" onClick={onClose}>
           Cancel
         </Button>
-        <SubmitButton pendingLabel="Creating…">Create Token</SubmitButton>
+        <SubmitButton pending={form.pending} pendingLabel="Creating…">Create Token</SubmitButton>
       </div>
     </form>
   );

@@ -9,13 +9,17 @@ export function SubmitButton({
   pendingLabel,
   variant = "primary",
   className = "",
+  pending: given,
 }: {
   children: React.ReactNode;
   pendingLabel?: string;
   variant?: ButtonVariant;
   className?: string;
+  /** From useServerForm, whose hand-dispatched submissions useFormStatus does not see. */
+  pending?: boolean;
 }) {
-  const { pending } = useFormStatus();
+  const status = useFormStatus();
+  const pending = given ?? status.pending;
   return (
     <Button type="submit" variant={variant} disabled={pending} aria-disabled={pending} className={className}>
       {pending && pendingLabel ? pendingLabel : children}

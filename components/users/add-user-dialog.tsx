@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { createUserAction } from "@/app/(dashboard)/team/users/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -8,7 +8,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { InviteUserForm } from "@/components/invites/invite-user-form";
 import { GroupCheckboxes } from "./group-checkboxes";
 import { RoleSelect } from "./role-select";
@@ -16,7 +16,8 @@ import { RoleSelect } from "./role-select";
 type Group = { id: string; name: string };
 
 function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () => void }) {
-  const [state, action] = useActionState(createUserAction, initialFormState);
+  const form = useServerForm(createUserAction);
+  const state = form.state;
   if (state.status === "success" && state.result) {
     return (
       <ShownOnceSecret
@@ -29,7 +30,7 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
   }
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-4">
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField label="Email" name="email" type="email" required defaultValue={state.values?.email} errors={errors.email} />
       <TextField label="Name" name="name" required defaultValue={state.values?.name} errors={errors.name} />
@@ -42,7 +43,7 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
-        <SubmitButton pendingLabel="Creating…">Create</SubmitButton>
+        <SubmitButton pending={form.pending} pendingLabel="Creating…">Create</SubmitButton>
       </div>
     </form>
   );

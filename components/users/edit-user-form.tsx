@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useRef, useState } from "react";
+import { Fragment, useRef, useState } from "react";
 import { updateUserAction } from "@/app/(dashboard)/team/users/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -8,7 +8,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import type { Role } from "@/lib/db/schema";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { GroupCheckboxes } from "./group-checkboxes";
 import { RoleSelect } from "./role-select";
 
@@ -32,30 +32,26 @@ export function EditUserForm({
   roles: Role[];
   groups: { id: string; name: string }[];
 }) {
-  const [state, action] = useActionState(updateUserAction.bind(null, user.id), initialFormState);
   const [confirming, setConfirming] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
   const confirmed = useRef(false);
+  const form = useServerForm(updateUserAction.bind(null, user.id), {
+    onSubmit: (e) => {
+      const role = new FormData(e.currentTarget).get("role");
+      if (role === "owner" && user.role !== "owner" && !confirmed.current) {
+        e.preventDefault();
+        setConfirming(true);
+      }
+      confirmed.current = false;
+    },
+  });
+  const { state, values } = form;
   const errors = state.fieldErrors ?? {};
-  const values = state.status === "error" ? state.values : undefined;
 
   return (
-    <form
-      ref={formRef}
-      action={action}
-      onSubmit={(e) => {
-        const role = new FormData(e.currentTarget).get("role");
-        if (role === "owner" && user.role !== "owner" && !confirmed.current) {
-          e.preventDefault();
-          setConfirming(true);
-        }
-        confirmed.current = false;
-      }}
-      className="space-y-4"
-    >
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       {state.status === "success" && state.message && <Alert tone="success">{state.message}</Alert>}
-      <input type="hidden" name="is_blocked" value={String(user.isBlocked)} />
+      <Fragment key={form.version}>
       <TextField label="Name" name="name" required defaultValue={values?.name ?? user.name} errors={errors.name} />
       {user.emailEditable ? (
         <TextField label="Email" name="email" type="email" required defaultValue={values?.email ?? user.email ?? ""} errors={errors.email} />
@@ -68,8 +64,9 @@ export function EditUserForm({
         <input type="hidden" name="role" value={user.role} />
       )}
       <GroupCheckboxes groups={groups} selected={user.autoGroups} errors={errors.auto_groups} />
+      </Fragment>
       <div className="flex justify-end">
-        <SubmitButton pendingLabel="Saving…">Save changes</SubmitButton>
+        <SubmitButton pendingLabel="Saving…" pending={form.pending}>Save changes</SubmitButton>
       </div>
       <Dialog open={confirming} onClose={() => setConfirming(false)} title="Transfer ownership?">
         <div className="space-y-4 text-sm text-slate-700">
@@ -86,7 +83,7 @@ export function EditUserForm({
               onClick={() => {
                 setConfirming(false);
                 confirmed.current = true;
-                formRef.current?.requestSubmit();
+                form.formProps.ref.current?.requestSubmit();
               }}
             >
               Transfer ownership

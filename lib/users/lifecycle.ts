@@ -109,10 +109,17 @@ function sameSet(a: string[], b: string[]): boolean {
   return left.size === right.size && [...left].every((x) => right.has(x));
 }
 
-export function updateUser(actor: Actor, userId: string, input: UpdateUserInput, meta: RequestMeta): UserRecord {
+/** Applies the fields given; a field left out keeps its stored value (forms send only what the person changed). */
+export function updateUser(actor: Actor, userId: string, changes: Partial<UpdateUserInput>, meta: RequestMeta): UserRecord {
   const touched = [userId];
   const updated = writeAs(actor, (tx, me) => {
     const before = loadUser(tx, actor.accountId, userId);
+    const input: UpdateUserInput = {
+      ...changes,
+      role: changes.role ?? before.role,
+      auto_groups: changes.auto_groups ?? before.autoGroups,
+      is_blocked: changes.is_blocked ?? before.isBlocked,
+    };
     const nameChanges = input.name !== undefined && input.name !== before.name;
     const emailChanges = input.email !== undefined && input.email.trim() !== before.email;
     const groupsChange = !sameSet(input.auto_groups, before.autoGroups);
@@ -196,6 +203,5 @@ export function deleteUser(actor: Actor, userId: string, meta: RequestMeta): voi
 
 /** Block or unblock, through the same rules and events as any other update. */
 export function setUserBlocked(actor: Actor, userId: string, isBlocked: boolean, meta: RequestMeta): UserRecord {
-  const current = db().transaction((tx) => loadUser(tx, actor.accountId, userId));
-  return updateUser(actor, userId, { role: current.role, auto_groups: current.autoGroups, is_blocked: isBlocked }, meta);
+  return updateUser(actor, userId, { is_blocked: isBlocked }, meta);
 }

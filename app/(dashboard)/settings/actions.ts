@@ -66,7 +66,7 @@ export async function updateProviderAction(providerId: string, _prev: FormState,
     const input = parseOrThrow(providerInputSchema, providerInput(formData));
     const saved = updateProvider(actor, String(providerId), input, await meta());
     refreshSettings();
-    return { status: "success", message: `${saved.name} saved.`, values };
+    return { status: "success", message: `${saved.name} saved.` };
   } catch (err) {
     return formStateFromError(err, values);
   }
@@ -141,6 +141,10 @@ const LDAP_TEXT = [
   "group_name_attribute",
   "group_mapping",
   "default_role",
+  // Checkboxes: absent when unticked, which the form reads as unticked.
+  "enabled",
+  "start_tls",
+  "auto_create",
   "allow_unencrypted",
   "allow_internal_addresses",
 ];
@@ -186,7 +190,7 @@ export async function saveLdapAction(_prev: FormState, formData: FormData): Prom
     const input = parseOrThrow(ldapInputSchema, ldapInput(formData));
     const saved = saveLdapSource(actor, input, await meta());
     refreshSettings();
-    return { status: "success", message: saved.enabled ? "LDAP settings saved. Directory users can sign in on the sign-in form." : "LDAP settings saved (sign-in through LDAP is off).", values };
+    return { status: "success", message: saved.enabled ? "LDAP settings saved. Directory users can sign in on the sign-in form." : "LDAP settings saved (sign-in through LDAP is off)." };
   } catch (err) {
     return formStateFromError(err, values);
   }
@@ -209,7 +213,7 @@ export async function testLdapAction(_prev: FormState, formData: FormData): Prom
 // ------------------------------------------------------------ trusted header
 
 export async function saveTrustedHeaderAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["trusted_ranges", "user_header", "email_header", "name_header", "default_role"]);
+  const values = formValues(formData, ["enabled", "trusted_ranges", "user_header", "email_header", "name_header", "auto_create", "default_role"]);
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(trustedHeaderInputSchema, {
@@ -223,7 +227,7 @@ export async function saveTrustedHeaderAction(_prev: FormState, formData: FormDa
     });
     const saved = updateTrustedHeader(actor, input, await meta());
     refreshSettings();
-    return { status: "success", message: saved.headerEnabled ? "Saved. Requests from the trusted ranges that carry the user header now sign people in." : "Saved. Header sign-in is off.", values };
+    return { status: "success", message: saved.headerEnabled ? "Saved. Requests from the trusted ranges that carry the user header now sign people in." : "Saved. Header sign-in is off." };
   } catch (err) {
     return formStateFromError(err, values);
   }

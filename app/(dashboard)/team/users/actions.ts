@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { requireSessionActor } from "@/lib/auth/session-actor";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { changedIn } from "@/lib/forms/changed-fields";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -39,16 +40,18 @@ export async function createUserAction(_prev: FormState, formData: FormData): Pr
   }
 }
 
+/** Applies only the fields the person changed (see lib/forms/changed-fields), so a stale form reverts nothing. */
 export async function updateUserAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   const values = formValues(formData, ["email", "name", "role"]);
+  const changed = changedIn(formData);
   let transferred = false;
   try {
     const actor = await requireSessionActor();
-    const input = parseOrThrow(updateUserSchema, {
-      ...values,
-      email: values.email === undefined ? undefined : values.email,
-      auto_groups: formData.getAll("auto_groups"),
-      is_blocked: formData.get("is_blocked") === "true",
+    const input = parseOrThrow(updateUserSchema.partial(), {
+      name: changed("name") ? values.name : undefined,
+      email: changed("email") ? values.email : undefined,
+      role: changed("role") ? values.role : undefined,
+      auto_groups: changed("auto_groups") ? formData.getAll("auto_groups") : undefined,
     });
     const wasOwner = actor.role === "owner";
     const updated = updateUser(actor, userId, input, await meta());
@@ -59,7 +62,7 @@ export async function updateUserAction(userId: string, _prev: FormState, formDat
   }
   // After a transfer the actor is an admin and the form is gone: say so on the page itself.
   if (transferred) redirect(`/team/users/${userId}?transferred=1`);
-  return { status: "success", message: "Changes saved", values };
+  return { status: "success", message: "Changes saved" };
 }
 
 export async function setBlockedAction(userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> {

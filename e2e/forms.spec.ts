@@ -1,0 +1,172 @@
+/**
+ * Forms never silently undo changes: after a save the controls show what the
+ * server holds, after a refused submit they keep what the person chose
+ * (selects and checkboxes too), and a second save (a rename only) changes
+ * nothing else. Each case saves twice and reads the stored value through the API.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { bearer, call } from "./support/api";
+import { signIn } from "./support/browser";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { tokenClient } from "./support/users-api";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+
+let token: string;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  token = (await setUpOwner(instance)).personal_access_token;
+  page = await browser.newPage();
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+async function roleChanges(userId: string): Promise<unknown[]> {
+  const res = await call<Array<{ target?: { id?: string } }>>(instance, "/api/events?action=user.role.changed&from=2020-01-01", { headers: bearer(token) });
+  expect(res.status, res.text).toBe(200);
+  return res.body.filter((e) => JSON.stringify(e).includes(userId));
+}
+
+for (const kind of ["user", "service user"] as const) {
+  test(`a ${kind}'s role stays what was saved when only the name changes next`, async () => {
+    const client = tokenClient(instance, token);
+    const created = await client.createUser(
+      kind === "user"
+        ? { email: "aud@example.com", name: "Audrey Auditor", role: "auditor" }
+        : { name: "Terraform", role: "auditor", is_service_user: true },
+    );
+    await page.goto(instance.url(kind === "user" ? `/team/users/${created.id}` : `/team/service-users/${created.id}`));
+
+    await page.getByLabel("Role").selectOption("admin");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText("Changes saved")).toBeVisible();
+    await expect(page.getByLabel("Role")).toHaveValue("admin");
+    expect((await client.user(created.id)).role).toBe("admin");
+
+    await page.getByLabel("Name").fill(`${created.name} Renamed`);
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByLabel("Name")).toHaveValue(`${created.name} Renamed`);
+    await expect(page.getByLabel("Role")).toHaveValue("admin");
+    const stored = await client.user(created.id);
+    expect(stored).toMatchObject({ role: "admin", name: `${created.name} Renamed` });
+    expect(await roleChanges(created.id)).toHaveLength(1);
+  });
+}
+
+test("a form left open does not revert a role changed elsewhere", async () => {
+  const client = tokenClient(instance, token);
+  const created = await client.createUser({ email: "stale@example.com", name: "Stale Form", role: "user" });
+  await page.goto(instance.url(`/team/users/${created.id}`));
+  // Meanwhile someone else makes them an auditor and blocks them.
+  expect((await client.updateUser(created.id, { role: "auditor", is_blocked: true })).status).toBe(200);
+
+  await page.getByLabel("Name").fill("Fresh Name");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  expect(await client.user(created.id)).toMatchObject({ name: "Fresh Name", role: "auditor", is_blocked: true });
+});
+
+test("adding a provider keeps Type, Default role and the secret after a refused submit", async () => {
+  await page.goto(instance.url("/settings/identity-providers/new"));
+  await page.getByLabel("Type").selectOption("okta");
+  await page.getByLabel("Display name").fill("Okta");
+  await page.getByLabel("Issuer URL").fill("https://latchkey-test.okta.com");
+  await page.getByLabel("Client secret").fill("okta client secret");
+  await page.getByLabel("Default role").selectOption("auditor");
+  // Client ID left empty: refused.
+  await page.getByRole("button", { name: "Add Provider" }).click();
+  await expect(page.locator("form [role=alert]").first()).toBeVisible();
+  await expect(page.getByLabel("Type")).toHaveValue("okta");
+  await expect(page.getByLabel("Default role")).toHaveValue("auditor");
+  await expect(page.getByLabel("Issuer URL")).toHaveValue("https://latchkey-test.okta.com");
+  await expect(page.getByLabel("Client secret")).toHaveValue("okta client secret");
+
+  await page.getByLabel("Client ID").fill("okta-client");
+  await page.getByRole("button", { name: "Add Provider" }).click();
+  await expect(page.getByText("Provider added.")).toBeVisible();
+  const list = await call<Array<Record<string, unknown>>>(instance, "/api/identity-providers", { headers: bearer(token) });
+  expect(list.status, list.text).toBe(200);
+  expect(list.body).toHaveLength(1);
+  expect(list.body[0]).toMatchObject({ type: "okta", default_role: "auditor", client_id: "okta-client", enabled: true });
+
+  // Save again with a rename only: nothing else moves.
+  await expect(page.getByLabel("Type")).toHaveValue("okta");
+  await page.getByLabel("Display name").fill("Okta Renamed");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Okta Renamed saved.")).toBeVisible();
+  await expect(page.getByLabel("Enabled")).toBeChecked();
+  await expect(page.getByLabel("Default role")).toHaveValue("auditor");
+  const again = await call<Array<Record<string, unknown>>>(instance, "/api/identity-providers", { headers: bearer(token) });
+  expect(again.body[0]).toMatchObject({ type: "okta", name: "Okta Renamed", default_role: "auditor", enabled: true });
+});
+
+test("LDAP stays enabled through a save, a refused save and a rename", async () => {
+  const put = await call(instance, "/api/settings/ldap", {
+    method: "PUT",
+    headers: bearer(token),
+    json: { enabled: true, url: "ldaps://ldap.example.com:636", bind_dn: "cn=svc,dc=example,dc=com", bind_password: "svc secret", search_base: "ou=people,dc=example,dc=com", default_role: "auditor" },
+  });
+  expect(put.status, put.text).toBe(200);
+  await page.goto(instance.url("/settings/ldap"));
+  const enabled = page.getByRole("checkbox", { name: "Enabled" });
+  await expect(enabled).toBeChecked();
+
+  await page.getByLabel("Name", { exact: true }).fill("Directory");
+  await page.getByRole("button", { name: "Save LDAP settings" }).click();
+  await expect(page.getByText("LDAP settings saved. Directory users can sign in")).toBeVisible();
+  await expect(enabled).toBeChecked();
+  await expect(page.getByLabel("Default role")).toHaveValue("auditor");
+
+  await page.getByLabel("Server URL").fill("not a url");
+  await page.getByRole("button", { name: "Save LDAP settings" }).click();
+  await expect(page.locator("form [role=alert]").first()).toBeVisible();
+  await expect(enabled).toBeChecked();
+  await expect(page.getByLabel("Server URL")).toHaveValue("not a url");
+
+  await page.getByLabel("Server URL").fill("ldaps://ldap.example.com:636");
+  await page.getByLabel("Name", { exact: true }).fill("Directory 2");
+  await page.getByRole("button", { name: "Save LDAP settings" }).click();
+  await expect(page.getByText("LDAP settings saved. Directory users can sign in")).toBeVisible();
+  await expect(enabled).toBeChecked();
+  const stored = await call<Record<string, unknown>>(instance, "/api/settings/ldap", { headers: bearer(token) });
+  expect(stored.body).toMatchObject({ name: "Directory 2", enabled: true, default_role: "auditor" });
+});
+
+test("Proxy header sign-in stays on through a save, a refused save and a rename", async () => {
+  const put = await call(instance, "/api/settings/trusted-header", {
+    method: "PUT",
+    headers: bearer(token),
+    json: { enabled: true, trusted_ranges: ["127.0.0.1/32"], user_header: "Remote-User", auto_create: true, default_role: "auditor" },
+  });
+  expect(put.status, put.text).toBe(200);
+  await page.goto(instance.url("/settings/proxy-header"));
+  const enabled = page.getByRole("checkbox", { name: /Sign people in from a trusted proxy/ });
+  const autoCreate = page.getByRole("checkbox", { name: /Create users the proxy vouches for/ });
+  await expect(enabled).toBeChecked();
+
+  await page.getByLabel("Email header").fill("Remote-Email");
+  await page.getByRole("button", { name: "Save proxy header settings" }).click();
+  await expect(page.getByText("Saved. Requests from the trusted ranges")).toBeVisible();
+  await expect(enabled).toBeChecked();
+  await expect(autoCreate).toBeChecked();
+
+  await page.getByLabel("Trusted proxy addresses").fill("not an address");
+  await page.getByRole("button", { name: "Save proxy header settings" }).click();
+  await expect(page.locator("form [role=alert]").first()).toBeVisible();
+  await expect(enabled).toBeChecked();
+  await expect(autoCreate).toBeChecked();
+  await expect(page.getByLabel("Default role")).toHaveValue("auditor");
+
+  await page.getByLabel("Trusted proxy addresses").fill("127.0.0.1/32");
+  await page.getByLabel("Name header").fill("Remote-Name");
+  await page.getByRole("button", { name: "Save proxy header settings" }).click();
+  await expect(page.getByText("Saved. Requests from the trusted ranges")).toBeVisible();
+  await expect(enabled).toBeChecked();
+  const stored = await call<Record<string, unknown>>(instance, "/api/settings/trusted-header", { headers: bearer(token) });
+  expect(stored.body).toMatchObject({ enabled: true, auto_create: true, default_role: "auditor", name_header: "Remote-Name", email_header: "Remote-Email" });
+});
