@@ -4,11 +4,12 @@
 // subset, still in this order. An opt-in section (too long for every run)
 // runs only when named in --only or when one of its options is given.
 import activity1m from "./activity-1m.mjs";
+import activitySearch from "./activity-search.mjs";
 import foundation from "./foundation.mjs";
 import tokens from "./tokens.mjs";
 import users100k from "./users-100k.mjs";
 
-export const SECTIONS = [foundation, tokens, users100k, activity1m];
+export const SECTIONS = [foundation, tokens, users100k, activity1m, activitySearch];
 
 /**
  * @typedef {object} Metric  One row of the results table.
