@@ -27,7 +27,7 @@
 import "server-only";
 import type Database from "better-sqlite3";
 import { sqliteHandle } from "@/lib/db/client";
-import { directoryEntries } from "@/lib/users/directory";
+import { directoryEntries, directoryNameOrEmailIncludes } from "@/lib/users/directory";
 import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./actions";
 import type { RawEventRow } from "./chain";
 import type { EventFilters } from "./event-filters";
@@ -121,21 +121,18 @@ export function distinctActions(accountId: string): string[] {
     .all({ account: accountId }) as string[];
 }
 
-/**
- * Ids of actors or targets whose name, email or id matches the text. An id
- * can appear twice (in the labels and the directory): deduplicating tens of
- * thousands of ids in a Set costs more than letting the temp table's key do
- * it, so only short lists are deduplicated here.
- */
+/** Ids of actors or targets whose name, email or id matches the text, each once. */
 export function partiesMatching(accountId: string, text: string): string[] {
   const needle = text.toLowerCase();
   const ids = partyIdsMatching(accountId, text);
+  const seen = new Set(ids);
   for (const entry of directoryEntries(accountId).values()) {
-    if (entry.name.toLowerCase().includes(needle) || (entry.email !== null && entry.email.toLowerCase().includes(needle))) ids.push(entry.id);
+    // The cheap text test first: most entries fail it, and only matches pay for the Set lookup.
+    if (directoryNameOrEmailIncludes(entry, needle) && !seen.has(entry.id)) ids.push(entry.id);
   }
   // An exact id (from a link or a script) always counts, even if nothing is labelled with it.
-  if (/^[0-9A-Za-z_-]{8,}$/.test(text)) ids.push(text);
-  return ids.length <= 4 * MAX_BRANCHES ? [...new Set(ids)] : ids;
+  if (/^[0-9A-Za-z_-]{8,}$/.test(text) && !seen.has(text) && !ids.includes(text)) ids.push(text);
+  return ids;
 }
 
 /** Conditions for free text other than party names: actions, failure reasons, an exact IP. Their number is bounded by the code. */
