@@ -13,6 +13,12 @@
  *   seqs are merged, and only the rows of the final page are read in full.
  * - When a search matches very many parties, its matches are dense, so one
  *   scan down the seq index with the conditions as filters ends quickly.
+ * - No statement grows with the number of matched parties: more than
+ *   MAX_BRANCHES ids go into a per-connection temp table and the query reads
+ *   them as `IN (SELECT id FROM temp.…)` (SQLite refuses more than 32,766 bound
+ *   values and expressions deeper than 1,000, so a name matching thousands of
+ *   users failed). The searchable encrypted index planned for the data layer
+ *   (issue 11) will take the temp table's place as that subquery.
  * Totals are exact up to COUNT_CAP matching events (and always for a plain
  * date range, which is seq arithmetic); beyond that they are reported as
  * "more than COUNT_CAP" rather than walking a million index entries: a count
@@ -21,7 +27,7 @@
 import "server-only";
 import type Database from "better-sqlite3";
 import { sqliteHandle } from "@/lib/db/client";
-import { directoryEntries } from "@/lib/users/directory";
+import { directoryEntries, directoryNameOrEmailIncludes } from "@/lib/users/directory";
 import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./actions";
 import type { RawEventRow } from "./chain";
 import type { EventFilters } from "./event-filters";
@@ -70,6 +76,38 @@ const inList = (column: string, values: string[]): Condition => ({
   params: values,
 });
 
+/** One temp table per filter that can hold a large set, so the sets of one query don't overwrite each other. */
+const MATCH_TABLES = { actor: "lk_match_actor", target: "lk_match_target", search: "lk_match_search" } as const;
+type MatchSlot = keyof typeof MATCH_TABLES;
+
+/**
+ * Puts a set of party ids where SQL can read it as a subquery, and returns that
+ * subquery. The ids travel as one JSON value, so the statements' text and
+ * parameter count are the same for 50 ids or 50,000. The table lives in this
+ * connection's temp schema (no other connection sees it); it is refilled
+ * synchronously right before the statements that read it, and better-sqlite3
+ * runs one statement at a time, so no other request's set can slip in between.
+ */
+function matchSet(slot: MatchSlot, ids: string[]): string {
+  const table = `temp.${MATCH_TABLES[slot]}`;
+  sqliteHandle().exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
+  statement(`DELETE FROM ${table}`).run();
+  statement(`INSERT OR IGNORE INTO ${table} (id) SELECT value FROM json_each(?)`).run(JSON.stringify(ids));
+  return `SELECT id FROM ${table}`;
+}
+
+/**
+ * `column` is one of the ids: a plain IN list for a few ids (each can also be
+ * its own indexed branch), the temp table for many. Unary + keeps SQLite from
+ * reading that column's index for a large set (a seek per id, then a sort of
+ * all their events); it walks the seq index newest first instead, where many
+ * matching parties mean dense matches.
+ */
+function idCondition(slot: MatchSlot, column: string, ids: string[]): Condition {
+  if (ids.length <= MAX_BRANCHES) return inList(column, ids);
+  return { sql: `+${column} IN (${matchSet(slot, ids)})`, params: [] };
+}
+
 /** Action codes present in the account's log: one index seek per distinct code. */
 export function distinctActions(accountId: string): string[] {
   return statement(
@@ -83,24 +121,24 @@ export function distinctActions(accountId: string): string[] {
     .all({ account: accountId }) as string[];
 }
 
-/** Ids of actors or targets whose name, email or id matches the text. */
+/** Ids of actors or targets whose name, email or id matches the text, each once. */
 export function partiesMatching(accountId: string, text: string): string[] {
   const needle = text.toLowerCase();
-  const ids = new Set(partyIdsMatching(accountId, text));
+  const ids = partyIdsMatching(accountId, text);
+  const seen = new Set(ids);
   for (const entry of directoryEntries(accountId).values()) {
-    if (entry.name.toLowerCase().includes(needle) || (entry.email ?? "").toLowerCase().includes(needle)) ids.add(entry.id);
+    // The cheap text test first: most entries fail it, and only matches pay for the Set lookup.
+    if (directoryNameOrEmailIncludes(entry, needle) && !seen.has(entry.id)) ids.push(entry.id);
   }
   // An exact id (from a link or a script) always counts, even if nothing is labelled with it.
-  if (/^[0-9A-Za-z_-]{8,}$/.test(text)) ids.add(text);
-  return [...ids];
+  if (/^[0-9A-Za-z_-]{8,}$/.test(text) && !seen.has(text) && !ids.includes(text)) ids.push(text);
+  return ids;
 }
 
-function searchBranches(accountId: string, text: string): Condition[] {
+/** Conditions for free text other than party names: actions, failure reasons, an exact IP. Their number is bounded by the code. */
+function searchOtherBranches(accountId: string, text: string): Condition[] {
   const needle = text.toLowerCase();
   const branches: Condition[] = [];
-  for (const id of partiesMatching(accountId, text)) {
-    branches.push({ sql: "actor_id = ?", params: [id] }, { sql: "target_id = ?", params: [id] });
-  }
   const actions = new Set([...Object.keys(ACTION_LABELS), ...distinctActions(accountId)]);
   for (const action of actions) {
     if (action.includes(needle) || (ACTION_LABELS[action] ?? "").toLowerCase().includes(needle)) {
@@ -114,6 +152,30 @@ function searchBranches(accountId: string, text: string): Condition[] {
   }
   if (/^[0-9a-f.:]+$/i.test(text) && /[.:]/.test(text)) branches.push({ sql: "ip = ?", params: [text] });
   return branches;
+}
+
+/**
+ * Free-text search as branches: with few matches, one indexed branch per
+ * party id, action, reason or IP; with many, a single condition that reads the
+ * parties from a temp table, for a scan down the seq index.
+ */
+function searchBranches(accountId: string, text: string): Condition[] {
+  const ids = partiesMatching(accountId, text);
+  const others = searchOtherBranches(accountId, text);
+  if (ids.length * 2 + others.length <= MAX_BRANCHES) {
+    const byParty = ids.flatMap((id) => [
+      { sql: "actor_id = ?", params: [id] },
+      { sql: "target_id = ?", params: [id] },
+    ]);
+    return [...byParty, ...others];
+  }
+  const parties = matchSet("search", ids);
+  // Unary + keeps SQLite from using those columns' indexes, so it walks the seq index in order.
+  const any = [
+    { sql: `+actor_id IN (${parties}) OR +target_id IN (${parties})`, params: [] },
+    ...others.map((b) => ({ sql: b.sql.replace(/^(action|ip) /, "+$1 "), params: b.params })),
+  ];
+  return [{ sql: `((${any.map((b) => b.sql).join(") OR (")}))`, params: any.flatMap((b) => b.params) }];
 }
 
 /** One seq bound from a time: the first event at/after it, or the last one before it. */
@@ -156,7 +218,7 @@ function plan(accountId: string, filters: EventFilters): Plan {
     if (!filter) continue;
     const ids = partiesMatching(accountId, filter);
     if (ids.length === 0) return { empty: true };
-    shared.push(inList(column, ids));
+    shared.push(idCondition(column === "actor_id" ? "actor" : "target", column, ids));
     if (branches.length === 0 && ids.length <= MAX_BRANCHES) {
       branches = ids.map((id) => ({ sql: `${column} = ?`, params: [id] }));
     }
@@ -165,13 +227,7 @@ function plan(accountId: string, filters: EventFilters): Plan {
   if (filters.search) {
     const found = searchBranches(accountId, filters.search);
     if (found.length === 0) return { empty: true };
-    if (found.length <= MAX_BRANCHES) {
-      branches = found;
-    } else {
-      // Unary + keeps SQLite from using those columns' indexes, so it walks the seq index in order.
-      const any = found.map((b) => b.sql.replace(/^(actor_id|target_id|action|ip) /, "+$1 ")).join(") OR (");
-      branches = [{ sql: `((${any}))`, params: found.flatMap((b) => b.params) }];
-    }
+    branches = found;
     narrowed = true;
   }
   if (branches.length === 0) branches = [{ sql: "1", params: [] }];

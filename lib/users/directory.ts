@@ -36,6 +36,19 @@ function load(accountId: string): Map<string, DirectoryEntry> {
   return entries;
 }
 
+/**
+ * Whether the user's name or email contains `needle` (already lowercased).
+ * Reads the entry's lowercased searchText ("name\nemail\nrole") in place,
+ * without allocating, because the activity log's name search asks this of
+ * every user per request. The first hit decides: if it lies in the role
+ * line, the name and email before it have none.
+ */
+export function directoryNameOrEmailIncludes(entry: DirectoryEntry, needle: string): boolean {
+  if (needle.includes("\n")) return entry.name.toLowerCase().includes(needle) || (entry.email ?? "").toLowerCase().includes(needle);
+  const at = entry.searchText.indexOf(needle);
+  return at !== -1 && at + needle.length <= entry.searchText.lastIndexOf("\n");
+}
+
 /** The account's users in creation order. */
 export function directoryEntries(accountId: string): Map<string, DirectoryEntry> {
   let entries = directories.get(accountId);

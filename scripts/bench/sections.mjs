@@ -4,13 +4,14 @@
 // subset, still in this order. An opt-in section (too long for every run)
 // runs only when named in --only or when one of its options is given.
 import activity1m from "./activity-1m.mjs";
+import activitySearch from "./activity-search.mjs";
 import foundation from "./foundation.mjs";
 import passwords from "./passwords.mjs";
 import signInStorm from "./sign-in-storm.mjs";
 import tokens from "./tokens.mjs";
 import users100k from "./users-100k.mjs";
 
-export const SECTIONS = [foundation, tokens, users100k, passwords, signInStorm, activity1m];
+export const SECTIONS = [foundation, tokens, users100k, passwords, signInStorm, activity1m, activitySearch];
 
 /**
  * @typedef {object} Metric  One row of the results table.
