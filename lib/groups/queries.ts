@@ -14,6 +14,7 @@ import { NotFound } from "@/lib/errors";
 import { openIdentity } from "@/lib/users/records";
 import { groupIdsOfUser } from "./membership";
 import { countMembers, findGroupRow, groupNameKey, memberCountsByGroup, toGroupRecord, type GroupRecord } from "./records";
+import { pageOf } from "@/lib/http/list-params";
 import type { GroupFilters } from "./schemas";
 
 export type GroupMember = { id: string; name: string; email: string | null };
@@ -39,7 +40,7 @@ export function listGroups(actor: Actor, filters: GroupFilters): GroupList {
     .filter((row) => !needle || groupNameKey(row.name).includes(needle))
     .sort((a, b) => byName.compare(a.name, b.name))
     .map((row) => toGroupRecord(row, counts.get(row.id) ?? 0));
-  return { items: found.slice(filters.offset, filters.offset + filters.limit), total: found.length };
+  return { items: pageOf(found, filters), total: found.length };
 }
 
 /** One group with its members (sorted by name); hidden groups and other accounts' ids are "not found". */

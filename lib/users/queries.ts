@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { z } from "zod";
-import { listParamsSchema } from "@/lib/http/list-params";
+import { listParamsSchema, pageOf } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/client";
@@ -51,7 +51,7 @@ export function listUsers(actor: Actor, filters: UserFilters): UserList {
   if (can(actor, "users:read-all")) {
     for (const entry of entries.values()) if (entry !== me && matches(entry)) found.push(entry);
   }
-  const items = found.slice(filters.offset, filters.offset + filters.limit).map((u) => ({ ...u, lockedUntil: locks.get(u.id) ?? null }));
+  const items = pageOf(found, filters).map((u) => ({ ...u, lockedUntil: locks.get(u.id) ?? null }));
   return { items, total: found.length };
 }
 
