@@ -7,6 +7,7 @@ import { toApiUser } from "@/lib/users/api-shape";
 import { createUser } from "@/lib/users/lifecycle";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { createUserSchema } from "@/lib/users/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -25,3 +26,5 @@ export const POST = apiRoute(async (request) => {
   // The generated password exists in this response only.
   return Response.json({ ...toApiUser(user, actor), ...(password ? { password } : {}) });
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -7,6 +7,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { toApiInvite } from "@/lib/invites/api-shape";
 import { createInvite, listInvites } from "@/lib/invites/invites";
 import { createInviteSchema } from "@/lib/invites/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -24,3 +25,5 @@ export const POST = apiRoute(async (request) => {
   const { invite, token } = createInvite(actor, input, requestMeta(request.headers));
   return Response.json(toApiInvite(invite, { token }));
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -3,6 +3,7 @@ import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { resetPasswordSchema, resetUserPassword } from "@/lib/users/access-control";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -13,3 +14,5 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   const { password } = await resetUserPassword(actor, (await params).id, input, requestMeta(request.headers));
   return Response.json(password ? { password } : {});
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -3,6 +3,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { listUserSessions } from "@/lib/sessions/queries";
 import { revokeUserSessions } from "@/lib/users/access-control";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -25,3 +26,5 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   return Response.json(revokeUserSessions(actor, (await params).id, requestMeta(request.headers)));
 });
+
+export const { POST, PUT, PATCH } = otherMethods("GET", "DELETE");

@@ -6,6 +6,7 @@ import { toApiToken } from "@/lib/tokens/api-shape";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
 import { listAccessTokens } from "@/lib/tokens/queries";
 import { createTokenSchema } from "@/lib/tokens/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -22,3 +23,5 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   const { plain, token } = createAccessToken(actor, id, input, requestMeta(request.headers));
   return Response.json({ plain_token: plain, personal_access_token: toApiToken(token) });
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -4,6 +4,7 @@ import { apiRoute } from "@/lib/http/route";
 import { toApiToken } from "@/lib/tokens/api-shape";
 import { deleteAccessToken } from "@/lib/tokens/personal-tokens";
 import { getAccessToken } from "@/lib/tokens/queries";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string; tokenId: string }> };
 
@@ -19,3 +20,5 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   deleteAccessToken(actor, id, tokenId, requestMeta(request.headers));
   return Response.json({});
 });
+
+export const { POST, PUT, PATCH } = otherMethods("GET", "DELETE");

@@ -5,6 +5,7 @@ import { apiRoute } from "@/lib/http/route";
 import { toApiInvite } from "@/lib/invites/api-shape";
 import { regenerateInvite } from "@/lib/invites/invites";
 import { regenerateInviteSchema } from "@/lib/invites/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -14,3 +15,5 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   const { invite, token } = regenerateInvite(actor, (await params).id, expires_in, requestMeta(request.headers));
   return Response.json(toApiInvite(invite, { token }));
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
