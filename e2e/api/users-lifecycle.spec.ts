@@ -52,7 +52,8 @@ test.describe("creating", () => {
       is_current: false,
       is_service_user: false,
       is_blocked: false,
-      last_login: null,
+      // NetBird's "never": Go's zero time, so its clients can always parse last_login.
+      last_login: "0001-01-01T00:00:00Z",
     });
     expect(created.id).toMatch(UUID_PATTERN);
     expect(created.password).toMatch(GENERATED_PASSWORD);
