@@ -8,6 +8,7 @@ export function toApiToken(token: AccessTokenRecord) {
     expiration_date: token.expiresAt.toISOString(),
     created_by: token.createdBy,
     created_at: token.createdAt.toISOString(),
-    last_used: token.lastUsedAt?.toISOString() ?? null,
+    // Omitted when never used, as NetBird does (its clients read a present value as a date).
+    ...(token.lastUsedAt ? { last_used: token.lastUsedAt.toISOString() } : {}),
   };
 }

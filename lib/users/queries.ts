@@ -16,14 +16,18 @@ import { directoryEntries, type DirectoryEntry } from "./directory";
 import { findUserRow, openUser, type UserRecord } from "./records";
 import { USER_STATUSES, userStatus } from "./status";
 
+const GO_TRUE = ["1", "t", "T", "true", "TRUE", "True"] as const;
+const GO_FALSE = ["0", "f", "F", "false", "FALSE", "False"] as const;
+
 /** List filters, shared by the Users page (URL) and GET /api/users (query string). */
 export const userFiltersSchema = listParamsSchema.extend({
   role: z.enum(ROLES, { error: `role must be one of: ${ROLES.join(", ")}` }).optional(),
   status: z.enum(USER_STATUSES, { error: `status must be one of: ${USER_STATUSES.join(", ")}` }).optional(),
   group: z.string().max(100).optional(),
+  /** Read as Go's strconv.ParseBool does, since NetBird's clients send it that way. */
   service_user: z
-    .enum(["true", "false"], { error: "service_user must be true or false" })
-    .transform((v) => v === "true")
+    .enum([...GO_TRUE, ...GO_FALSE], { error: "service_user must be true or false" })
+    .transform((v) => (GO_TRUE as readonly string[]).includes(v))
     .optional(),
 });
 export type UserFilters = z.output<typeof userFiltersSchema>;
