@@ -38,8 +38,11 @@ export function listGroups(actor: Actor, filters: GroupFilters): GroupList {
   const counts = memberCountsByGroup(db(), actor.accountId);
   const found = rows
     .filter((row) => !needle || groupNameKey(row.name).includes(needle))
+    .filter((row) => filters.name === undefined || row.name === filters.name)
     .sort((a, b) => byName.compare(a.name, b.name))
     .map((row) => toGroupRecord(row, counts.get(row.id) ?? 0));
+  // Asking for a name is asking for one group: none is "not found", as in NetBird.
+  if (filters.name !== undefined && found.length === 0) throw new NotFound("Group");
   return { items: pageOf(found, filters), total: found.length };
 }
 
