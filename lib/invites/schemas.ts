@@ -22,7 +22,9 @@ export const createInviteSchema = z.object({
   auto_groups: z
     .array(z.string({ error: "Group ids must be strings" }).max(100), { error: "auto_groups must be a list of group ids" })
     .max(200)
-    .default([]),
+    // NetBird's Go client sends a nil list as null: no groups.
+    .nullish()
+    .transform((v) => v ?? []),
   expires_in: expiresInSchema,
 });
 export type CreateInviteInput = z.output<typeof createInviteSchema>;
