@@ -22,6 +22,7 @@ export type ProviderFormValues = {
   defaultRole: string;
   autoGroups: string[];
   allowLinking: boolean;
+  requireApproval: boolean;
 };
 
 const TYPES = [
@@ -159,6 +160,13 @@ export function ProviderForm({
           disabled={readOnly}
         />
         {errors.allow_linking && <p className="text-sm text-red-600">{errors.allow_linking.join(" ")}</p>}
+        <Checkbox
+          name="require_approval"
+          label="New users wait for an admin's approval"
+          hint="People signing in for the first time are added as Pending approval and can't use Latchkey until an admin approves them in Team → Users."
+          defaultChecked={v ? v.require_approval === "on" : initial.requireApproval}
+          disabled={readOnly}
+        />
       </section>
 
       {!readOnly && (

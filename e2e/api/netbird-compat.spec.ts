@@ -190,6 +190,24 @@ test.describe("each NetBird operation", () => {
     expect((await netbird<Invite[]>("GET", "/api/users/invites")).body.map((i) => i.id)).not.toContain(zero.id);
   });
 
+  test("POST /api/users/{id}/invite resends a pending invite: a fresh link, the old one dead", async () => {
+    const invite = expectOk(await netbird<Invite>("POST", "/api/users/invites", { email: "rae@example.com", name: "Rae", role: "user", auto_groups: null }), "UserInvite");
+    const res = await netbird<Invite>("POST", `/api/users/${invite.id}/invite`);
+    expect(res.status, res.text).toBe(200);
+    expectNoStore(res);
+    expect(res.body.invite_token).toMatch(/^lki_/);
+    expect(res.body.invite_token).not.toBe(invite.invite_token);
+    expect((await netbird("GET", `/api/users/invites/${invite.invite_token}`, undefined, false)).status).toBe(404);
+    expectOk(await netbird("GET", `/api/users/invites/${res.body.invite_token}`, undefined, false), "UserInviteInfo");
+    expectError(await netbird("POST", `/api/users/${ownerId}/invite`), 404);
+  });
+
+  test("POST /api/users/{id}/approve and DELETE /api/users/{id}/reject refuse a user who isn't waiting", async () => {
+    expectError(await netbird("POST", `/api/users/${ownerId}/approve`), 412);
+    expectError(await netbird("DELETE", `/api/users/${ownerId}/reject`), 412);
+    expectError(await netbird("POST", "/api/users/no-such-user/approve"), 404);
+  });
+
   test("GET /api/events/audit in NetBird's Event shape with NetBird's activity codes", async () => {
     const events = expectOk(await netbird<Event[]>("GET", "/api/events/audit"), "Event", true);
     const codes = new Set(events.map((e) => e.activity_code));

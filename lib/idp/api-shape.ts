@@ -33,6 +33,7 @@ export function toApiProvider(p: ProviderRecord, origin: string) {
     default_role: p.defaultRole,
     auto_groups: p.autoGroups,
     allow_linking: p.allowLinking,
+    require_approval: p.requireApproval,
     redirect_url: redirectUrl(origin, p.id),
     users_count: p.usersCount,
     created_at: p.createdAt.toISOString(),

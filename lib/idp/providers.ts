@@ -47,6 +47,7 @@ export type ProviderRecord = {
   defaultRole: Role;
   autoGroups: string[];
   allowLinking: boolean;
+  requireApproval: boolean;
   /** How many users sign in through it. */
   usersCount: number;
   createdAt: Date;
@@ -75,6 +76,7 @@ function toRecord(row: IdentityProviderRow, usersCount: number): ProviderRecord 
     defaultRole: row.defaultRole,
     autoGroups: row.defaultGroups,
     allowLinking: row.allowLinking,
+    requireApproval: row.requireApproval,
     usersCount,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -114,6 +116,7 @@ function publicConfig(input: ProviderInput) {
     default_role: input.default_role,
     auto_groups: input.auto_groups,
     allow_linking: input.allow_linking,
+    require_approval: input.require_approval,
   };
 }
 
@@ -132,6 +135,7 @@ function storedConfig(row: IdentityProviderRow): ProviderInput {
     default_role: row.defaultRole === "owner" ? "user" : row.defaultRole,
     auto_groups: row.defaultGroups,
     allow_linking: row.allowLinking,
+    require_approval: row.requireApproval,
   };
 }
 
@@ -184,6 +188,7 @@ export function createProvider(actor: Actor, rawInput: ProviderInput, meta: Requ
         defaultRole: input.default_role,
         defaultGroups: [...new Set(input.auto_groups)],
         allowLinking: input.allow_linking,
+        requireApproval: input.require_approval,
         updatedAt: new Date(),
       })
       .returning()
@@ -232,6 +237,7 @@ function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, inp
       defaultRole: input.default_role,
       defaultGroups: [...new Set(input.auto_groups)],
       allowLinking: input.allow_linking,
+      requireApproval: input.require_approval,
       updatedAt: new Date(),
     })
     .where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)))

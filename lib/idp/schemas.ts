@@ -86,6 +86,8 @@ const providerFields = {
   default_role: roleSchema.default("user"),
   auto_groups: groupIdsSchema.default([]),
   allow_linking: bool("allow_linking").default(false),
+  /** New users wait for an admin's approval (NetBird's user approval). */
+  require_approval: bool("require_approval").default(false),
 };
 
 export const providerInputSchema = z

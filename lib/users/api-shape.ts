@@ -10,10 +10,9 @@ export const NEVER = "0001-01-01T00:00:00Z";
 /** NetBird's status enum: our sign-in lock is not a status there, so it shows as is_locked. */
 export type ApiUserStatus = "active" | "invited" | "blocked";
 
+/** As in NetBird, someone waiting for approval is blocked until approved (and says so in pending_approval). */
 function apiStatus(user: Pick<UserRecord, "isBlocked" | "pendingApproval">): ApiUserStatus {
-  if (user.isBlocked) return "blocked";
-  if (user.pendingApproval) return "invited";
-  return "active";
+  return user.isBlocked || user.pendingApproval ? "blocked" : "active";
 }
 
 export function toApiUser(user: UserRecord, actor: Actor) {
@@ -29,7 +28,7 @@ export function toApiUser(user: UserRecord, actor: Actor) {
     auto_groups: user.autoGroups,
     is_current: user.id === actor.userId,
     is_service_user: user.isServiceUser,
-    is_blocked: user.isBlocked,
+    is_blocked: user.isBlocked || !!user.pendingApproval,
     /** Sign-in locked after too many failed attempts, until locked_until or an admin's unlock. */
     is_locked: locked,
     locked_until: locked ? user.lockedUntil!.toISOString() : null,

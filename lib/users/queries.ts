@@ -39,7 +39,7 @@ function matcher(filters: UserFilters, locks: Map<string, Date>): (u: DirectoryE
   return (u) =>
     (!needle || u.searchText.includes(needle)) &&
     (!filters.role || u.role === filters.role) &&
-    (!filters.status || userStatus({ isBlocked: u.isBlocked, lockedUntil: locks.get(u.id) }) === filters.status) &&
+    (!filters.status || userStatus({ isBlocked: u.isBlocked, pendingApproval: u.pendingApproval, lockedUntil: locks.get(u.id) }) === filters.status) &&
     (!filters.group || u.autoGroups.includes(filters.group)) &&
     (filters.service_user === undefined || u.isServiceUser === filters.service_user);
 }

@@ -66,6 +66,7 @@ export function openUser(row: UserRow, autoGroups: string[]): UserRecord {
     autoGroups,
     createdAt: row.createdAt,
     lastLoginAt: row.lastLoginAt,
+    pendingApproval: row.pendingApproval,
   };
 }
 

@@ -25,7 +25,7 @@ function refreshSettings() {
 
 // ------------------------------------------------------------ OIDC providers
 
-const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking"];
+const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "require_approval"];
 
 function providerInput(formData: FormData) {
   return {
@@ -41,6 +41,7 @@ function providerInput(formData: FormData) {
     default_role: formData.get("default_role") ?? undefined,
     auto_groups: formData.getAll("auto_groups"),
     allow_linking: checked(formData, "allow_linking"),
+    require_approval: checked(formData, "require_approval"),
   };
 }
 

@@ -73,6 +73,7 @@ export default async function ProviderPage({
           defaultRole: provider.defaultRole,
           autoGroups: provider.autoGroups,
           allowLinking: provider.allowLinking,
+          requireApproval: provider.requireApproval,
         }}
       />
     </div>

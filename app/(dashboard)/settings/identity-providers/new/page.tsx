@@ -43,6 +43,7 @@ export default async function NewProviderPage() {
           defaultRole: "user",
           autoGroups: [],
           allowLinking: false,
+          requireApproval: false,
         }}
       />
     </div>
