@@ -34,7 +34,7 @@ export function toApiUser(user: UserRecord, actor: Actor) {
     locked_until: locked ? user.lockedUntil!.toISOString() : null,
     pending_approval: !!user.pendingApproval,
     /** How the user came to be: through the API or dashboard ("api"), or an external sign-in ("integration"). */
-    issued: user.idpId ? "integration" : "api",
+    issued: user.idpId ? ("integration" as const) : ("api" as const),
     idp_id: user.idpId ?? "",
     created_at: user.createdAt.toISOString(),
   };
