@@ -60,7 +60,7 @@ function pathParameters(path: string) {
 function operation(route: ApiRoute, components: Record<string, JsonSchema>) {
   const ok =
     route.response === "file"
-      ? { description: "A file", content: { "text/csv": { schema: { type: "string" } }, "application/x-ndjson": { schema: { type: "string" } } } }
+      ? { description: "A file or page", content: { "*/*": { schema: { type: "string" } } } }
       : {
           description: "OK",
           ...(route.secret ? { headers: { "Cache-Control": { description: "no-store: carries a secret shown once", schema: { type: "string", const: "no-store" } } } } : {}),

@@ -44,6 +44,8 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/instance/version", summary: "This server's version", tag: "Instance", response: R.versionSchema },
   { method: "post", path: "/api/instance/setup", summary: "First-run setup: create the owner (once)", tag: "Instance", public: true, body: setupInputSchema, response: R.setupResponseSchema, secret: true },
   { method: "post", path: "/api/setup", summary: "First-run setup at NetBird's path", tag: "Instance", public: true, body: setupInputSchema, response: R.setupResponseSchema, secret: true },
+  { method: "get", path: "/api/docs", summary: "The API reference page (HTML)", tag: "Instance", public: true, response: "file" },
+  { method: "get", path: "/api/docs/assets/{file}", summary: "The reference page's script and style files", tag: "Instance", public: true, response: "file" },
   { method: "get", path: "/api/openapi.json", summary: "This document", tag: "Instance", public: true, response: R.objectSchema },
 
   { method: "get", path: "/api/users", summary: "List users (the caller first); everything without limit", tag: "Users", query: userFiltersSchema, response: R.userSchema, list: true },
