@@ -55,6 +55,8 @@ export type NetbirdEvent = {
 
 /** A person as they are now, for the initiator's name and email (undefined once deleted). */
 export type PersonLookup = (userId: string) => { name: string; email: string | null } | undefined;
+/** The user a token belongs to (undefined once the token is deleted). */
+export type TokenOwnerLookup = (tokenId: string) => string | undefined;
 
 function metaStrings(...parts: Array<Record<string, unknown> | null>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -67,20 +69,25 @@ function metaStrings(...parts: Array<Record<string, unknown> | null>): Record<st
   return out;
 }
 
-export function toNetbirdEvent(event: ActivityEvent, person: PersonLookup): NetbirdEvent {
-  const known = event.actor.type === "user" && event.actor.id ? person(event.actor.id) : undefined;
-  const label = event.actor.label ?? "";
+export function toNetbirdEvent(event: ActivityEvent, person: PersonLookup, tokenOwner: TokenOwnerLookup = () => undefined): NetbirdEvent {
+  // NetBird's initiator is a person: a token's actions are its owner's.
+  const viaToken = event.actor.type === "token";
+  const initiatorId = (viaToken && event.actor.id ? tokenOwner(event.actor.id) : undefined) ?? event.actor.id ?? "";
+  const known = (event.actor.type === "user" || viaToken) && initiatorId ? person(initiatorId) : undefined;
+  // The label of a token's action reads 'Name (token "ci")': the person is the part before.
+  const label = (event.actor.label ?? "").replace(/ \(token ".*"\)$/, "");
   // A deleted person's label is their name or their email: put it where it belongs.
   const labelIsEmail = label.includes("@");
   const meta = metaStrings(event.details, event.privateDetails);
   if (event.target?.label) meta.target_name ??= event.target.label;
   if (event.target?.type) meta.target_type ??= event.target.type;
+  if (viaToken && event.actor.id) meta.token_id ??= event.actor.id;
   return {
     id: event.id,
     timestamp: event.occurredAt.toISOString(),
     activity: event.actionLabel,
     activity_code: netbirdActivityCode(event.action),
-    initiator_id: event.actor.id ?? "",
+    initiator_id: initiatorId,
     initiator_name: known ? known.name || label : labelIsEmail ? "" : label,
     initiator_email: known ? (known.email ?? "") : labelIsEmail ? label : "",
     target_id: event.target?.id ?? "",

@@ -10,6 +10,7 @@ import { apiActor } from "@/lib/http/api-actor";
 import { otherMethods } from "@/lib/http/methods";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
+import { tokenOwners } from "@/lib/tokens/queries";
 import { directoryEntries } from "@/lib/users/directory";
 
 export const GET = apiRoute(async (request) => {
@@ -18,15 +19,17 @@ export const GET = apiRoute(async (request) => {
   const filters = parseOrThrow(eventFiltersSchema, params);
   const people = directoryEntries(actor.accountId);
   const person: PersonLookup = (id) => people.get(id);
+  const owners = tokenOwners(actor);
+  const tokenOwner = (id: string) => owners.get(id);
   if (params.limit !== undefined) {
     const page = listEvents(actor, filters);
     return Response.json(
-      page.events.map((e) => toNetbirdEvent(e, person)),
+      page.events.map((e) => toNetbirdEvent(e, person, tokenOwner)),
       { headers: { "x-total-count": String(page.total) } },
     );
   }
   const events = [];
-  for (const batch of eachActivityEvent(actor, filters)) for (const e of batch) events.push(toNetbirdEvent(e, person));
+  for (const batch of eachActivityEvent(actor, filters)) for (const e of batch) events.push(toNetbirdEvent(e, person, tokenOwner));
   return Response.json(events.slice(filters.offset), { headers: { "x-total-count": String(events.length) } });
 });
 
