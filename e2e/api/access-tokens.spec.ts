@@ -295,7 +295,12 @@ function writeRoutes(): string[] {
 }
 
 /** Routes that take no access token at all, so a read-only token has nothing to be refused there. */
-const NOT_TOKEN_ROUTES = ["POST /api/instance/setup", "POST /api/auth/[...nextauth]", "POST /api/invites/[token]/accept"];
+const NOT_TOKEN_ROUTES = [
+  "POST /api/instance/setup",
+  "POST /api/auth/[...nextauth]",
+  "POST /api/invites/[token]/accept",
+  "POST /api/users/invites/[id]/accept",
+];
 
 test("a user-role service user's token is refused (403) on every write route, and nothing changes", async () => {
   const readOnly = await createServiceUser("Read Only", "user");
@@ -333,6 +338,9 @@ test("a user-role service user's token is refused (403) on every write route, an
     "DELETE /api/users/[id]": [{ path: `/api/users/${other.id}` }, { path: `/api/users/${readOnly.id}` }],
     "PUT /api/users/[id]/password": [{ path: `/api/users/${readOnly.id}/password`, json: { old_password: "x", new_password: "a new long passphrase" } }],
     "POST /api/users/[id]/password-reset": [{ path: `/api/users/${owner.user_id}/password-reset`, json: {} }],
+    "POST /api/users/[id]/approve": [{ path: `/api/users/${other.id}/approve` }],
+    "DELETE /api/users/[id]/reject": [{ path: `/api/users/${other.id}/reject` }],
+    "POST /api/users/[id]/invite": [{ path: `/api/users/${invite.body.id}/invite` }],
     "POST /api/users/[id]/unlock": [{ path: `/api/users/${owner.user_id}/unlock` }, { path: `/api/users/${readOnly.id}/unlock` }],
     "DELETE /api/users/[id]/sessions": [{ path: `/api/users/${readOnly.id}/sessions` }, { path: `/api/users/${owner.user_id}/sessions` }],
     "POST /api/users/[id]/tokens": [
