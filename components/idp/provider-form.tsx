@@ -24,6 +24,7 @@ export type ProviderFormValues = {
   autoGroups: string[];
   allowLinking: boolean;
   allowInternalAddresses: boolean;
+  requireApproval: boolean;
 };
 
 const TYPES = [
@@ -172,6 +173,13 @@ export function ProviderForm({
           disabled={readOnly}
         />
         {errors.allow_linking && <p className="text-sm text-red-600">{errors.allow_linking.join(" ")}</p>}
+        <Checkbox
+          name="require_approval"
+          label="New users wait for an admin's approval"
+          hint="People signing in for the first time are added as Pending approval and can't use Latchkey until an admin approves them in Team → Users."
+          defaultChecked={v ? v.require_approval === "on" : initial.requireApproval}
+          disabled={readOnly}
+        />
       </section>
       </Fragment>
 

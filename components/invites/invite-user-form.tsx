@@ -28,7 +28,7 @@ export function InviteUserForm({ groups, onCancel }: { groups: { id: string; nam
         name="expires_in_days"
         type="number"
         min={1}
-        max={30}
+        max={365}
         required
         defaultValue={state.values?.expires_in_days ?? "3"}
         errors={errors.expires_in_days}

@@ -25,7 +25,7 @@ function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () =
         name="expires_in_days"
         type="number"
         min={1}
-        max={30}
+        max={365}
         required
         defaultValue="3"
         errors={state.fieldErrors?.expires_in}

@@ -6,6 +6,7 @@ const statusStyles: Record<UserStatus, string> = {
   active: "bg-green-50 text-green-700 ring-green-200",
   invited: "bg-amber-50 text-amber-700 ring-amber-200",
   blocked: "bg-red-50 text-red-700 ring-red-200",
+  pending_approval: "bg-sky-50 text-sky-800 ring-sky-200",
   locked: "bg-orange-50 text-orange-800 ring-orange-200",
 };
 
@@ -13,6 +14,7 @@ export const STATUS_LABELS: Record<UserStatus, string> = {
   active: "Active",
   invited: "Invited",
   blocked: "Blocked",
+  pending_approval: "Pending approval",
   locked: "Locked",
 };
 

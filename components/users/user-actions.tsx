@@ -1,7 +1,9 @@
 "use client";
 
 import {
+  approveUserAction,
   deleteUserAction,
+  rejectUserAction,
   revokeSessionsAction,
   setBlockedAction,
   unlockUserAction,
@@ -12,6 +14,8 @@ import { ResetPasswordDialog } from "./reset-password-dialog";
 export type AllowedActions = {
   /** Manages users at all (the Unlock dialog stays mounted while its outcome is shown). */
   manage: boolean;
+  /** The user waits for an admin's approval, and the actor may approve or reject them. */
+  approve: boolean;
   block: boolean;
   unlock: boolean;
   resetPassword: boolean;
@@ -28,6 +32,27 @@ export function UserActions({
 }) {
   return (
     <div className="flex flex-wrap gap-2">
+      {allowed.approve && (
+        <>
+          <ConfirmAction
+            label="Approve"
+            variant="primary"
+            title={`Approve ${user.label}?`}
+            body="They signed in through an identity provider whose new users wait for approval. Once approved they can sign in."
+            confirmLabel="Approve"
+            confirmVariant="primary"
+            action={approveUserAction.bind(null, user.id)}
+          />
+          <ConfirmAction
+            label="Reject"
+            variant="danger"
+            title={`Reject ${user.label}?`}
+            body="They are removed from Latchkey. Their activity history stays readable."
+            confirmLabel="Reject"
+            action={rejectUserAction.bind(null, user.id)}
+          />
+        </>
+      )}
       {allowed.manage && (
         <ConfirmAction
           hideTrigger={!allowed.unlock}

@@ -180,7 +180,8 @@ test.describe("POST /api/invites/{token}/accept", () => {
 
     const res = await accept(invite.invite_link, password);
     expect(res.status, res.text).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(["email", "user_id"]);
+    // NetBird's {"success": true}, plus the new user's id and email.
+    expect(Object.keys(res.body).sort()).toEqual(["email", "success", "user_id"]);
     expect(res.body.user_id).toMatch(UUID_PATTERN);
     expect(res.body.email).toBe(person.email);
     expect(res.text).not.toContain(password);

@@ -65,9 +65,9 @@ test("admins and auditors read the sign-in configuration and are refused every c
   expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
 
   // What the dashboard is told: admins may read settings, only the owner manages sign-in.
-  const me = await admin.client.get<{ permissions: string[] }>("/api/users/current");
-  expect(me.body.permissions).toContain("settings:read");
-  expect(me.body.permissions).not.toContain("settings:manage-sign-in");
+  const me = await admin.client.get<{ permissions: { modules: Record<string, Record<string, boolean>> } }>("/api/users/current");
+  expect(me.body.permissions.modules.settings).toMatchObject({ read: true, update: false });
+  expect(me.body.permissions.modules.identity_providers).toMatchObject({ read: true, create: false });
 });
 
 test("a provider's client secret must be entered again when its issuer or client ID changes", async () => {

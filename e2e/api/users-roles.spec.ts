@@ -76,18 +76,20 @@ async function snapshot() {
 }
 
 test("GET /api/users/current reports each role and its permissions", async () => {
-  const expected: Array<[Client, string, string[]]> = [
-    [ownerApi, "owner", ["activity:read", "settings:manage-sign-in", "settings:read", "users:manage", "users:read-all"]],
-    [admin.client, "admin", ["activity:read", "settings:read", "users:manage", "users:read-all"]],
-    [auditor.client, "auditor", ["activity:read", "settings:read", "users:read-all"]],
-    [member.client, "user", []],
+  // NetBird's permissions object: [is_restricted, users, events, settings] per role.
+  const crud = (read: boolean, write: boolean) => ({ read, create: write, update: write, delete: write });
+  const expected: Array<[Client, string, boolean, object, object, object]> = [
+    [ownerApi, "owner", false, crud(true, true), crud(true, false), { read: true, create: false, update: true, delete: false }],
+    [admin.client, "admin", false, crud(true, true), crud(true, false), { read: true, create: false, update: false, delete: false }],
+    [auditor.client, "auditor", false, crud(true, false), crud(true, false), { read: true, create: false, update: false, delete: false }],
+    [member.client, "user", true, crud(false, false), crud(false, false), { read: false, create: false, update: false, delete: false }],
   ];
-  for (const [client, role, permissions] of expected) {
-    const res = await client.get<ApiUser & { permissions: string[] }>("/api/users/current");
+  for (const [client, role, restricted, users, events, settings] of expected) {
+    const res = await client.get<ApiUser & { permissions: unknown }>("/api/users/current");
     expect(res.status, res.text).toBe(200);
     expect(res.body.role).toBe(role);
     expect(res.body.is_current).toBe(true);
-    expect([...res.body.permissions].sort()).toEqual(permissions);
+    expect(res.body.permissions).toMatchObject({ is_restricted: restricted, modules: { users, events, settings } });
   }
 });
 

@@ -6,6 +6,7 @@
 import http from "node:http";
 import zlib from "node:zlib";
 import { expect } from "@playwright/test";
+import { checkAgainstOpenApi } from "./openapi-check";
 import type { Instance } from "./server";
 
 export const ACCESS_TOKEN_PATTERN = /^lkp_[0-9A-Za-z]{36}$/;
@@ -61,6 +62,8 @@ export async function call<T = unknown>(
   } catch {
     parsed = undefined;
   }
+  // Every response is held to the server's OpenAPI document.
+  await checkAgainstOpenApi(instance.baseURL, rest.method ?? "GET", path, res.status, res.headers.get("content-type") ?? "", parsed);
   return { status: res.status, headers: res.headers, text, body: parsed as T };
 }
 

@@ -19,6 +19,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.blocked": "User blocked",
   "user.unblocked": "User unblocked",
   "user.deleted": "User deleted",
+  "user.approved": "User approved",
+  "user.rejected": "User rejected",
   "account.ownership.transferred": "Ownership transferred",
   "service_user.created": "Service user created",
   "service_user.deleted": "Service user deleted",

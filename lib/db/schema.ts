@@ -59,6 +59,8 @@ export const users = sqliteTable(
     idpSubjectPlaintext: text("idp_subject"),
     createdAt: createdAt(),
     lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
+    /** Came in through a provider whose new users wait for an admin's approval, and not approved yet. */
+    pendingApproval: integer("pending_approval", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
@@ -299,6 +301,8 @@ export const identityProviders = sqliteTable(
     allowLinking: integer("allow_linking", { mode: "boolean" }).notNull().default(false),
     /** Whether discovery and token calls may go to loopback addresses (a provider on this machine). */
     allowInternalAddresses: integer("allow_internal_addresses", { mode: "boolean" }).notNull().default(false),
+    /** New people signing in through it wait for an admin's approval before they can use Latchkey. */
+    requireApproval: integer("require_approval", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },

@@ -8,6 +8,12 @@ export function toApiGroup(group: GroupRecord) {
     name: group.name,
     users_count: group.usersCount,
     created_at: group.createdAt.toISOString(),
+    // NetBird's fields: Latchkey has no peers or network resources, and its clients expect the fields.
+    peers: [] as Array<{ id: string; name: string }>,
+    peers_count: 0,
+    resources: [] as Array<{ id: string; type: string }>,
+    resources_count: 0,
+    issued: "api" as const,
   };
 }
 

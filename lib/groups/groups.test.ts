@@ -278,6 +278,30 @@ describe("listGroups and getGroup", () => {
     expect(page).toMatchObject({ total: 2, items: [expect.objectContaining({ name: "zz Shared" })] });
   });
 
+  it("finds one group by its exact name (NetBird's GetByName), and none is not found", () => {
+    const found = listGroups(owner, { offset: 0, name: "zz Shared" });
+    expect(found.items.map((g) => g.name)).toEqual(["zz Shared"]);
+    // Exact: not a substring, not another case.
+    expect(() => listGroups(owner, { offset: 0, name: "zz" })).toThrow(NotFound);
+    expect(() => listGroups(owner, { offset: 0, name: "ZZ SHARED" })).toThrow(NotFound);
+  });
+
+  it("without a limit returns every group, not a first page", () => {
+    const before = listGroups(owner, { offset: 0 }).total;
+    for (let i = 0; i < 105; i++) createGroup(owner, { name: `bulk ${String(i).padStart(3, "0")}` }, META);
+    const all = listGroups(owner, { offset: 0 });
+    expect(all.total).toBe(before + 105);
+    expect(all.items).toHaveLength(before + 105);
+    for (let i = 0; i < 105; i++) deleteGroup(owner, all.items.find((g) => g.name === `bulk ${String(i).padStart(3, "0")}`)!.id, META);
+  });
+
+  it("accepts NetBird's empty peers and resources, and refuses peers it can't keep", () => {
+    const g = createGroup(owner, { name: "with peers field", peers: [], resources: null }, META);
+    expect(g.name).toBe("with peers field");
+    expect(() => createGroup(owner, { name: "peer group", peers: ["peer-1"] }, META)).toThrow(Invalid);
+    deleteGroup(owner, g.id, META);
+  });
+
   it("returns members with decrypted names and emails", () => {
     const group = getGroup(auditor, shared.id);
     expect(group.usersCount).toBe(2);

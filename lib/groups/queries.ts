@@ -14,6 +14,7 @@ import { NotFound } from "@/lib/errors";
 import { openIdentity } from "@/lib/users/records";
 import { groupIdsOfUser } from "./membership";
 import { countMembers, findGroupRow, groupNameKey, memberCountsByGroup, toGroupRecord, type GroupRecord } from "./records";
+import { pageOf } from "@/lib/http/list-params";
 import type { GroupFilters } from "./schemas";
 
 export type GroupMember = { id: string; name: string; email: string | null };
@@ -37,9 +38,12 @@ export function listGroups(actor: Actor, filters: GroupFilters): GroupList {
   const counts = memberCountsByGroup(db(), actor.accountId);
   const found = rows
     .filter((row) => !needle || groupNameKey(row.name).includes(needle))
+    .filter((row) => filters.name === undefined || row.name === filters.name)
     .sort((a, b) => byName.compare(a.name, b.name))
     .map((row) => toGroupRecord(row, counts.get(row.id) ?? 0));
-  return { items: found.slice(filters.offset, filters.offset + filters.limit), total: found.length };
+  // Asking for a name is asking for one group: none is "not found", as in NetBird.
+  if (filters.name !== undefined && found.length === 0) throw new NotFound("Group");
+  return { items: pageOf(found, filters), total: found.length };
 }
 
 /** One group with its members (sorted by name); hidden groups and other accounts' ids are "not found". */

@@ -1,4 +1,8 @@
-/** The list conventions of every collection endpoint: search, limit (≤ 1000, default 100), offset. */
+/**
+ * The list conventions of every collection endpoint: search, limit (≤ 1000),
+ * offset. Without a limit a list is whole, as NetBird answers: a client that
+ * doesn't page (NetBird's Terraform provider) must not silently lose rows.
+ */
 import { z } from "zod";
 
 export const MAX_PAGE_SIZE = 1000;
@@ -10,7 +14,7 @@ export const listParamsSchema = z.object({
     .int("limit must be a whole number")
     .min(1, "limit must be at least 1")
     .max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`)
-    .default(100),
+    .optional(),
   offset: z.coerce
     .number({ error: "offset must be a number" })
     .int("offset must be a whole number")
@@ -19,3 +23,8 @@ export const listParamsSchema = z.object({
 });
 
 export type ListParams = z.output<typeof listParamsSchema>;
+
+/** One page of a list: from offset, up to limit items (all of the rest without a limit). */
+export function pageOf<T>(items: T[], params: Pick<ListParams, "limit" | "offset">): T[] {
+  return items.slice(params.offset, params.limit === undefined ? undefined : params.offset + params.limit);
+}

@@ -27,6 +27,7 @@ export function toApiProvider(p: ProviderRecord, origin: string) {
     auto_groups: p.autoGroups,
     allow_linking: p.allowLinking,
     allow_internal_addresses: p.allowInternalAddresses,
+    require_approval: p.requireApproval,
     redirect_url: redirectUrl(origin, p.id),
     users_count: p.usersCount,
     created_at: p.createdAt.toISOString(),

@@ -57,6 +57,8 @@ export type ExternalPolicy = {
   matchByEmail: boolean;
   defaultRole: Role;
   defaultGroups: string[];
+  /** New people created here wait for an admin's approval before they may sign in. */
+  requireApproval?: boolean;
   /** Keep these groups in step with the source on every sign-in: [all mapped ids, ids the person should have]. */
   syncGroups?: { managed: string[]; member: string[] };
 };
@@ -70,6 +72,7 @@ export const REFUSAL_REASONS = [
   "blocked_user",
   "service_user",
   "privileged_account",
+  "pending_approval",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -90,6 +93,8 @@ export function refusalMessage(reason: RefusalReason, sourceName: string): strin
       return "Your account is blocked. Ask an admin.";
     case "service_user":
       return "Service users can't sign in.";
+    case "pending_approval":
+      return "Your account is waiting for an admin's approval. Try again once an admin has approved it.";
     case "privileged_account":
       return `${sourceName} can't sign you in: your email belongs to an owner or admin account here, and those are never signed in by email. Sign in the way you usually do.`;
   }
@@ -205,6 +210,7 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
       passwordHash: null,
       ...sealIdpSubject(id, who.idpId, who.subject),
       createdAt: now,
+      pendingApproval: !!policy.requireApproval,
     })
     .run();
   const groupIds = existingGroupIds(tx, accountId, policy.defaultGroups);
@@ -214,7 +220,15 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
     action: "user.created",
     actor: { type: "user", id, label: name },
     target: { type: "user", id, label: name },
-    details: { role: policy.defaultRole, auto_groups: groupIds, method: policy.method, idp_id: who.idpId, provider: policy.sourceName, just_in_time: true },
+    details: {
+      role: policy.defaultRole,
+      auto_groups: groupIds,
+      method: policy.method,
+      idp_id: who.idpId,
+      provider: policy.sourceName,
+      just_in_time: true,
+      ...(policy.requireApproval ? { pending_approval: true } : {}),
+    },
     meta,
     at: now,
   });
@@ -297,11 +311,13 @@ function recordRefusal(accountId: string, err: ExternalSignInRefused, who: Exter
 export function signInExternal(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): ExternalSignedIn {
   const now = new Date();
   try {
-    const result = writeTransaction((tx) => {
+    const result = writeTransaction((tx): ExternalSignedIn | { pending: { id: string; label: string } } => {
       const found = identify(tx, accountId, who, policy, meta, now);
       const label = userLabel(openIdentity(found.row));
       if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });
       if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);
+      // Created (and kept) but not let in: the refusal is thrown after this transaction commits.
+      if (found.row.pendingApproval) return { pending: { id: found.row.id, label } };
       if (policy.syncGroups) syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);
       tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, found.row.id)).run();
       const sessionId = createSession(tx, found.row, meta, now);
@@ -316,6 +332,10 @@ export function signInExternal(accountId: string, who: ExternalIdentity, policy:
       });
       return { userId: found.row.id, sessionId, created: found.created, linked: found.linked };
     });
+    if ("pending" in result) {
+      refreshDirectoryUsers(accountId, [result.pending.id]);
+      throw new ExternalSignInRefused("pending_approval", policy.sourceName, result.pending);
+    }
     refreshDirectoryUsers(accountId, [result.userId]);
     return result;
   } catch (err) {

@@ -54,6 +54,7 @@ export function handleOidcSignIn(providerId: string, claims: OidcClaims, meta: R
       signup: row.signupPolicy,
       allowedDomains: row.allowedDomains,
       allowLinking: row.allowLinking,
+      requireApproval: row.requireApproval,
       matchByEmail: false,
       defaultRole: row.defaultRole === "owner" ? "user" : row.defaultRole,
       defaultGroups: row.defaultGroups,

@@ -48,6 +48,7 @@ export type ProviderRecord = {
   autoGroups: string[];
   allowLinking: boolean;
   allowInternalAddresses: boolean;
+  requireApproval: boolean;
   /** How many users sign in through it. */
   usersCount: number;
   createdAt: Date;
@@ -77,6 +78,7 @@ function toRecord(row: IdentityProviderRow, usersCount: number): ProviderRecord 
     autoGroups: row.defaultGroups,
     allowLinking: row.allowLinking,
     allowInternalAddresses: row.allowInternalAddresses,
+    requireApproval: row.requireApproval,
     usersCount,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -117,6 +119,7 @@ function publicConfig(input: ProviderInput) {
     auto_groups: input.auto_groups,
     allow_linking: input.allow_linking,
     allow_internal_addresses: input.allow_internal_addresses,
+    require_approval: input.require_approval,
   };
 }
 
@@ -136,6 +139,7 @@ function storedConfig(row: IdentityProviderRow): ProviderInput {
     auto_groups: row.defaultGroups,
     allow_linking: row.allowLinking,
     allow_internal_addresses: row.allowInternalAddresses,
+    require_approval: row.requireApproval,
   };
 }
 
@@ -189,6 +193,7 @@ export function createProvider(actor: Actor, rawInput: ProviderInput, meta: Requ
         defaultGroups: [...new Set(input.auto_groups)],
         allowLinking: input.allow_linking,
         allowInternalAddresses: input.allow_internal_addresses,
+        requireApproval: input.require_approval,
         updatedAt: new Date(),
       })
       .returning()
@@ -238,6 +243,7 @@ function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, inp
       defaultGroups: [...new Set(input.auto_groups)],
       allowLinking: input.allow_linking,
       allowInternalAddresses: input.allow_internal_addresses,
+      requireApproval: input.require_approval,
       updatedAt: new Date(),
     })
     .where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)))

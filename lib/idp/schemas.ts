@@ -91,6 +91,8 @@ const providerFields = {
   allow_linking: bool("allow_linking").optional(),
   /** Discovery and token calls may go to loopback (a provider on this machine); link-local and metadata never. */
   allow_internal_addresses: bool("allow_internal_addresses").default(false),
+  /** New users wait for an admin's approval (NetBird's user approval). */
+  require_approval: bool("require_approval").default(false),
 };
 
 export const providerInputSchema = z

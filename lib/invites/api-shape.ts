@@ -10,10 +10,13 @@ export function toApiInvite(invite: InviteRecord, extra: { invitedBy?: string; t
     role: invite.role,
     auto_groups: invite.autoGroups,
     invite_expires_at: invite.expiresAt.toISOString(),
+    // NetBird's current name for the same instant.
+    expires_at: invite.expiresAt.toISOString(),
     created_at: invite.createdAt.toISOString(),
     expired: isExpired(invite),
     ...(extra.invitedBy !== undefined ? { invited_by: extra.invitedBy } : {}),
     // The plain token exists in the create/regenerate response only.
-    ...(extra.token ? { invite_link: extra.token } : {}),
+    // invite_link is ours, invite_token NetBird's: the same value.
+    ...(extra.token ? { invite_link: extra.token, invite_token: extra.token } : {}),
   };
 }

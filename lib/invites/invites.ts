@@ -6,7 +6,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
-import { MAX_PAGE_SIZE, type ListParams } from "@/lib/http/list-params";
+import { MAX_PAGE_SIZE, pageOf, type ListParams } from "@/lib/http/list-params";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
@@ -106,7 +106,7 @@ export function listInvites(actor: Actor, params: ListParams = { limit: MAX_PAGE
       return { ...invite, invitedBy: inviterLabel(actor.accountId, invite.createdBy) };
     })
     .filter((i) => !needle || `${i.name}\n${i.email}\n${i.role}`.toLowerCase().includes(needle));
-  return { items: all.slice(params.offset, params.offset + params.limit), total: all.length };
+  return { items: pageOf(all, params), total: all.length };
 }
 
 /** After a group is deleted: pending invites no longer assign it. */

@@ -4,13 +4,16 @@ import { ROLES } from "@/lib/db/schema";
 import { newPasswordSchema } from "@/lib/passwords/policy";
 import { emailSchema, nameSchema } from "@/lib/users/fields";
 
-export const INVITE_EXPIRY = { minSeconds: 3600, maxSeconds: 30 * 86400, defaultSeconds: 3 * 86400 } as const;
+export const INVITE_EXPIRY = { minSeconds: 3600, maxSeconds: 365 * 86400, defaultSeconds: 3 * 86400 } as const;
 
+/** Seconds; 0 or absent means the default (72 hours), as in NetBird. */
 const expiresInSchema = z
   .number({ error: "expires_in must be a number of seconds" })
   .int("expires_in must be a whole number of seconds")
-  .min(INVITE_EXPIRY.minSeconds, "expires_in must be at least 3600 seconds (1 hour)")
-  .max(INVITE_EXPIRY.maxSeconds, "expires_in must be at most 2592000 seconds (30 days)");
+  .refine((v) => v === 0 || v >= INVITE_EXPIRY.minSeconds, "expires_in must be at least 3600 seconds (1 hour), or 0 for the default")
+  .refine((v) => v <= INVITE_EXPIRY.maxSeconds, "expires_in must be at most 31536000 seconds (365 days)")
+  .optional()
+  .transform((v) => (v ? v : INVITE_EXPIRY.defaultSeconds));
 
 export const createInviteSchema = z.object({
   email: emailSchema,
@@ -19,13 +22,15 @@ export const createInviteSchema = z.object({
   auto_groups: z
     .array(z.string({ error: "Group ids must be strings" }).max(100), { error: "auto_groups must be a list of group ids" })
     .max(200)
-    .default([]),
-  expires_in: expiresInSchema.default(INVITE_EXPIRY.defaultSeconds),
+    // NetBird's Go client sends a nil list as null: no groups.
+    .nullish()
+    .transform((v) => v ?? []),
+  expires_in: expiresInSchema,
 });
 export type CreateInviteInput = z.output<typeof createInviteSchema>;
 
 export const regenerateInviteSchema = z.object({
-  expires_in: expiresInSchema.default(INVITE_EXPIRY.defaultSeconds),
+  expires_in: expiresInSchema,
 });
 
 export const acceptInviteSchema = z.object({ password: newPasswordSchema });

@@ -34,7 +34,7 @@ export const setupInputSchema = z.object({
 });
 export type SetupInput = z.output<typeof setupInputSchema>;
 
-export type SetupResult = { user_id: string; account_id: string; personal_access_token?: string };
+export type SetupResult = { user_id: string; email: string; account_id: string; personal_access_token?: string };
 
 const ALREADY_DONE = "Setup has already been completed. Sign in instead.";
 
@@ -66,7 +66,7 @@ export async function completeSetup(input: SetupInput, meta: RequestMeta): Promi
     const label = input.name || input.email;
     const owner = { type: "user" as const, id: userId, label };
     recordEvent(tx, { accountId, action: "setup.completed", actor: owner, target: { type: "account", id: accountId }, meta });
-    const result: SetupResult = { user_id: userId, account_id: accountId };
+    const result: SetupResult = { user_id: userId, email: input.email, account_id: accountId };
     if (input.create_pat) {
       const token = mintAccessToken(tx, {
         accountId,

@@ -11,6 +11,7 @@ export function toApiToken(token: AccessTokenRecord & { creator?: TokenCreator }
     // The creator's name (a deleted one's as last recorded) and whether they are active, blocked or deleted.
     ...(token.creator && { created_by_name: token.creator.name, created_by_status: token.creator.status }),
     created_at: token.createdAt.toISOString(),
-    last_used: token.lastUsedAt?.toISOString() ?? null,
+    // Omitted when never used, as NetBird does (its clients read a present value as a date).
+    ...(token.lastUsedAt ? { last_used: token.lastUsedAt.toISOString() } : {}),
   };
 }

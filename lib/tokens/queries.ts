@@ -44,3 +44,18 @@ export function tokenCountsByUser(actor: Actor, userIds: string[]): Map<string, 
   for (const row of rows) counts.set(row.userId, row.tokens);
   return counts;
 }
+
+/**
+ * Whose each of the account's tokens is (token id → user id), for showing who
+ * acted in NetBird's audit events, where the initiator is the person, not the
+ * token. Only for callers who may read the activity log.
+ */
+export function tokenOwners(actor: Actor): Map<string, string> {
+  if (!can(actor, "activity:read")) return new Map();
+  const rows = db()
+    .select({ id: accessTokens.id, userId: accessTokens.userId })
+    .from(accessTokens)
+    .where(eq(accessTokens.accountId, actor.accountId))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.userId]));
+}

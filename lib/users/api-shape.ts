@@ -1,29 +1,69 @@
 /** The user resource as the REST API returns it (NetBird's shape, snake_case). */
 import type { Actor } from "@/lib/auth/actor";
-import { permissionsOf } from "@/lib/auth/policy";
+import { permissionsOf, type Permission } from "@/lib/auth/policy";
+import type { Role } from "@/lib/db/schema";
 import type { UserRecord } from "./records";
-import { userStatus } from "./status";
+
+/** NetBird sends Go's zero time for "never"; its clients parse last_login unconditionally. */
+export const NEVER = "0001-01-01T00:00:00Z";
+
+/** NetBird's status enum: our sign-in lock is not a status there, so it shows as is_locked. */
+export type ApiUserStatus = "active" | "invited" | "blocked";
+
+/** As in NetBird, someone waiting for approval is blocked until approved (and says so in pending_approval). */
+function apiStatus(user: Pick<UserRecord, "isBlocked" | "pendingApproval">): ApiUserStatus {
+  return user.isBlocked || user.pendingApproval ? "blocked" : "active";
+}
 
 export function toApiUser(user: UserRecord, actor: Actor) {
+  const now = new Date();
+  const locked = !!user.lockedUntil && user.lockedUntil > now;
   return {
     id: user.id,
     email: user.email ?? "",
     name: user.name,
     role: user.role,
-    status: userStatus(user),
-    last_login: user.lastLoginAt?.toISOString() ?? null,
+    status: apiStatus(user),
+    last_login: user.lastLoginAt?.toISOString() ?? NEVER,
     auto_groups: user.autoGroups,
     is_current: user.id === actor.userId,
     is_service_user: user.isServiceUser,
-    is_blocked: user.isBlocked,
+    is_blocked: user.isBlocked || !!user.pendingApproval,
     /** Sign-in locked after too many failed attempts, until locked_until or an admin's unlock. */
-    is_locked: !!user.lockedUntil && user.lockedUntil > new Date(),
-    locked_until: user.lockedUntil && user.lockedUntil > new Date() ? user.lockedUntil.toISOString() : null,
+    is_locked: locked,
+    locked_until: locked ? user.lockedUntil!.toISOString() : null,
+    pending_approval: !!user.pendingApproval,
+    /** How the user came to be: through the API or dashboard ("api"), or an external sign-in ("integration"). */
+    issued: user.idpId ? ("integration" as const) : ("api" as const),
     idp_id: user.idpId ?? "",
     created_at: user.createdAt.toISOString(),
   };
 }
 
+type Operations = { read: boolean; create: boolean; update: boolean; delete: boolean };
+
+/**
+ * NetBird's permissions object: per module, what the role may do. Derived
+ * from the one permission table (lib/auth/policy.ts), never decided here.
+ */
+export function apiPermissions(role: Role): { is_restricted: boolean; modules: Record<string, Operations> } {
+  const held = new Set<Permission>(permissionsOf(role));
+  const has = (p: Permission) => held.has(p);
+  const crud = (read: boolean, write: boolean): Operations => ({ read, create: write, update: write, delete: write });
+  return {
+    // Restricted: sees only themselves (NetBird: only their own peers).
+    is_restricted: !has("users:read-all"),
+    modules: {
+      users: crud(has("users:read-all"), has("users:manage")),
+      groups: crud(has("users:read-all"), has("users:manage")),
+      pats: crud(true, has("users:manage")),
+      events: crud(has("activity:read"), false),
+      settings: { read: has("settings:read"), create: false, update: has("settings:manage-sign-in"), delete: false },
+      identity_providers: crud(has("settings:read"), has("settings:manage-sign-in")),
+    },
+  };
+}
+
 export function toApiCurrentUser(user: UserRecord, actor: Actor) {
-  return { ...toApiUser(user, actor), permissions: permissionsOf(user.role) };
+  return { ...toApiUser(user, actor), permissions: apiPermissions(user.role) };
 }

@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { z } from "zod";
-import { listParamsSchema } from "@/lib/http/list-params";
+import { listParamsSchema, pageOf } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/client";
@@ -16,14 +16,18 @@ import { directoryEntries, type DirectoryEntry } from "./directory";
 import { findUserRow, openUser, type UserRecord } from "./records";
 import { USER_STATUSES, userStatus } from "./status";
 
+const GO_TRUE = ["1", "t", "T", "true", "TRUE", "True"] as const;
+const GO_FALSE = ["0", "f", "F", "false", "FALSE", "False"] as const;
+
 /** List filters, shared by the Users page (URL) and GET /api/users (query string). */
 export const userFiltersSchema = listParamsSchema.extend({
   role: z.enum(ROLES, { error: `role must be one of: ${ROLES.join(", ")}` }).optional(),
   status: z.enum(USER_STATUSES, { error: `status must be one of: ${USER_STATUSES.join(", ")}` }).optional(),
   group: z.string().max(100).optional(),
+  /** Read as Go's strconv.ParseBool does, since NetBird's clients send it that way. */
   service_user: z
-    .enum(["true", "false"], { error: "service_user must be true or false" })
-    .transform((v) => v === "true")
+    .enum([...GO_TRUE, ...GO_FALSE], { error: "service_user must be true or false" })
+    .transform((v) => (GO_TRUE as readonly string[]).includes(v))
     .optional(),
 });
 export type UserFilters = z.output<typeof userFiltersSchema>;
@@ -35,7 +39,7 @@ function matcher(filters: UserFilters, locks: Map<string, Date>): (u: DirectoryE
   return (u) =>
     (!needle || u.searchText.includes(needle)) &&
     (!filters.role || u.role === filters.role) &&
-    (!filters.status || userStatus({ isBlocked: u.isBlocked, lockedUntil: locks.get(u.id) }) === filters.status) &&
+    (!filters.status || userStatus({ isBlocked: u.isBlocked, pendingApproval: u.pendingApproval, lockedUntil: locks.get(u.id) }) === filters.status) &&
     (!filters.group || u.autoGroups.includes(filters.group)) &&
     (filters.service_user === undefined || u.isServiceUser === filters.service_user);
 }
@@ -51,7 +55,7 @@ export function listUsers(actor: Actor, filters: UserFilters): UserList {
   if (can(actor, "users:read-all")) {
     for (const entry of entries.values()) if (entry !== me && matches(entry)) found.push(entry);
   }
-  const items = found.slice(filters.offset, filters.offset + filters.limit).map((u) => ({ ...u, lockedUntil: locks.get(u.id) ?? null }));
+  const items = pageOf(found, filters).map((u) => ({ ...u, lockedUntil: locks.get(u.id) ?? null }));
   return { items, total: found.length };
 }
 

@@ -25,6 +25,8 @@ export type UserRecord = {
   autoGroups: string[];
   createdAt: Date;
   lastLoginAt: Date | null;
+  /** Signed in through an external provider that makes new people wait for an admin's approval. */
+  pendingApproval?: boolean;
   /** Set by the queries when sign-in is locked after too many failures (lib/auth/sign-in-throttle.ts). */
   lockedUntil?: Date | null;
 };
@@ -64,6 +66,7 @@ export function openUser(row: UserRow, autoGroups: string[]): UserRecord {
     autoGroups,
     createdAt: row.createdAt,
     lastLoginAt: row.lastLoginAt,
+    pendingApproval: row.pendingApproval,
   };
 }
 

@@ -3,10 +3,21 @@ import { z } from "zod";
 import { ROLES } from "@/lib/db/schema";
 import { emailSchema, nameSchema } from "./fields";
 
-const roleSchema = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}` });
+/** NetBird's roles that Latchkey doesn't have yet (custom roles will bring them). */
+const NETBIRD_ONLY_ROLES = ["network_admin", "billing_admin"];
+
+const roleSchema = z.enum(ROLES, {
+  error: (issue) =>
+    typeof issue.input === "string" && NETBIRD_ONLY_ROLES.includes(issue.input)
+      ? `The ${issue.input} role doesn't exist in Latchkey; roles are: ${ROLES.join(", ")}`
+      : `Role must be one of: ${ROLES.join(", ")}`,
+});
+/** NetBird's Go client sends a nil list as null: that means no groups. */
 const groupIdsSchema = z
   .array(z.string({ error: "Group ids must be strings" }).max(100), { error: "auto_groups must be a list of group ids" })
-  .max(200, "At most 200 groups");
+  .max(200, "At most 200 groups")
+  .nullable()
+  .transform((v) => v ?? []);
 const requiredName = nameSchema.min(1, "Name is required");
 
 export const createUserSchema = z.discriminatedUnion(
@@ -15,7 +26,8 @@ export const createUserSchema = z.discriminatedUnion(
     z.object({
       is_service_user: z.literal(false).default(false),
       email: emailSchema,
-      name: requiredName,
+      // Optional for people, as in NetBird (its client leaves it out): they are known by their email.
+      name: nameSchema.optional().transform((v) => v ?? ""),
       role: roleSchema,
       auto_groups: groupIdsSchema.default([]),
     }),

@@ -25,7 +25,7 @@ function refreshSettings() {
 
 // ------------------------------------------------------------ OIDC providers
 
-const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "allow_internal_addresses"];
+const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "allow_internal_addresses", "require_approval"];
 
 function providerInput(formData: FormData) {
   return {
@@ -42,6 +42,7 @@ function providerInput(formData: FormData) {
     auto_groups: formData.getAll("auto_groups"),
     allow_linking: checked(formData, "allow_linking"),
     allow_internal_addresses: checked(formData, "allow_internal_addresses"),
+    require_approval: checked(formData, "require_approval"),
   };
 }
 

@@ -3,6 +3,7 @@ import { listEvents, toApiEvent } from "@/lib/audit/events";
 import { apiActor } from "@/lib/http/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
+import { otherMethods } from "@/lib/http/methods";
 
 /**
  * The activity log, newest first, with the Activity page's filters. Total in
@@ -28,3 +29,5 @@ export const GET = apiRoute(async (request) => {
   }
   return Response.json(page.events.map(toApiEvent), { headers });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -7,6 +7,7 @@ import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
+import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -20,3 +21,5 @@ export const POST = apiRoute(async (request) => {
   const input = await readJson(request, groupInputSchema);
   return Response.json(toApiGroup(createGroup(actor, input, requestMeta(request.headers))));
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

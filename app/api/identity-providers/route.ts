@@ -5,6 +5,7 @@ import { apiRoute } from "@/lib/http/route";
 import { publicOrigin, toApiProvider } from "@/lib/idp/api-shape";
 import { createProvider, listProviders } from "@/lib/idp/providers";
 import { providerInputSchema } from "@/lib/idp/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -18,3 +19,5 @@ export const POST = apiRoute(async (request) => {
   const created = createProvider(actor, input, requestMeta(request.headers));
   return Response.json(toApiProvider(created, publicOrigin(request.headers)));
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -1,6 +1,9 @@
 import { apiRoute } from "@/lib/http/route";
 import { isSetupRequired } from "@/lib/setup/instance";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
 export const GET = apiRoute(async () => Response.json({ setup_required: isSetupRequired() }));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

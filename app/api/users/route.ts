@@ -2,11 +2,13 @@ import { apiActor } from "@/lib/http/api-actor";
 import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
+import { secretResponse } from "@/lib/http/secret-response";
 import { parseOrThrow } from "@/lib/http/validation";
 import { toApiUser } from "@/lib/users/api-shape";
 import { createUser } from "@/lib/users/lifecycle";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { createUserSchema } from "@/lib/users/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -23,5 +25,7 @@ export const POST = apiRoute(async (request) => {
   const input = await readJson(request, createUserSchema);
   const { user, password } = await createUser(actor, input, requestMeta(request.headers));
   // The generated password exists in this response only.
-  return Response.json({ ...toApiUser(user, actor), ...(password ? { password } : {}) });
+  return secretResponse({ ...toApiUser(user, actor), ...(password ? { password } : {}) });
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

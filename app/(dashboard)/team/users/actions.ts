@@ -13,6 +13,7 @@ import { resetPasswordSchema, resetUserPassword, revokeUserSessions } from "@/li
 import { createUser, deleteUser, setUserBlocked, updateUser } from "@/lib/users/lifecycle";
 import { userLabel } from "@/lib/users/records";
 import { unlockUser } from "@/lib/users/sign-in-lock";
+import { approveUser, rejectUser } from "@/lib/users/approval";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 
 const meta = async () => requestMeta(await headers());
@@ -127,4 +128,26 @@ export async function unlockUserAction(userId: string, _prev: FormState): Promis
   } catch (err) {
     return formStateFromError(err);
   }
+}
+
+export async function approveUserAction(userId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    approveUser(actor, userId, await meta());
+    refreshUserPages(userId);
+    return { status: "success", message: "User approved. They can sign in now." };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+export async function rejectUserAction(userId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    rejectUser(actor, userId, await meta());
+  } catch (err) {
+    return formStateFromError(err);
+  }
+  refreshUserPages();
+  redirect("/team/users?rejected=1");
 }

@@ -89,6 +89,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           <Alert tone="success">User deleted. Their activity history is kept.</Alert>
         </div>
       )}
+      {query.rejected === "1" && (
+        <div className="mb-4">
+          <Alert tone="success">User rejected and removed. Their activity history is kept.</Alert>
+        </div>
+      )}
       <UsersToolbar
         roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
         statuses={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}

@@ -4,6 +4,7 @@ import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportEvents, exportFileName } fr
 import { apiActor } from "@/lib/http/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
+import { otherMethods } from "@/lib/http/methods";
 
 const formatSchema = z.object({
   format: z.enum(EXPORT_FORMATS, { error: `format must be one of: ${EXPORT_FORMATS.join(", ")}` }).default("csv"),
@@ -24,3 +25,5 @@ export const GET = apiRoute(async (request) => {
     },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

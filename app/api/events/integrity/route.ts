@@ -1,6 +1,7 @@
 import { verifyActivityIntegrity } from "@/lib/audit/verify";
 import { apiActor } from "@/lib/http/api-actor";
 import { apiRoute } from "@/lib/http/route";
+import { otherMethods } from "@/lib/http/methods";
 
 /** Re-checks the activity log's hash chain; reports the first broken link, if any. */
 export const GET = apiRoute(async (request) => {
@@ -23,3 +24,5 @@ export const GET = apiRoute(async (request) => {
       : null,
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

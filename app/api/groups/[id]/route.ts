@@ -6,6 +6,7 @@ import { apiActor } from "@/lib/http/api-actor";
 import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -26,3 +27,5 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   deleteGroup(actor, (await params).id, requestMeta(request.headers));
   return Response.json({});
 });
+
+export const { POST, PATCH } = otherMethods("GET", "PUT", "DELETE");

@@ -5,6 +5,7 @@ import { apiRoute } from "@/lib/http/route";
 import { publicOrigin, toApiProvider } from "@/lib/idp/api-shape";
 import { deleteProvider, getProvider, updateProvider } from "@/lib/idp/providers";
 import { providerInputSchema } from "@/lib/idp/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -26,3 +27,5 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   deleteProvider(actor, (await params).id, requestMeta(request.headers));
   return Response.json({});
 });
+
+export const { POST, PATCH } = otherMethods("GET", "PUT", "DELETE");

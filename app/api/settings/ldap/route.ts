@@ -5,6 +5,7 @@ import { apiRoute } from "@/lib/http/route";
 import { toApiLdap } from "@/lib/idp/api-shape";
 import { getLdapSource, saveLdapSource } from "@/lib/idp/ldap/source";
 import { ldapInputSchema } from "@/lib/idp/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -17,3 +18,5 @@ export const PUT = apiRoute(async (request) => {
   const input = await readJson(request, ldapInputSchema);
   return Response.json(toApiLdap(saveLdapSource(actor, input, requestMeta(request.headers))));
 });
+
+export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

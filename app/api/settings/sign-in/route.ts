@@ -5,6 +5,7 @@ import { apiRoute } from "@/lib/http/route";
 import { toApiSignInSettings } from "@/lib/idp/api-shape";
 import { localSignInSchema } from "@/lib/idp/schemas";
 import { getSignInSettings, setLocalSignIn } from "@/lib/idp/sign-in-settings";
+import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -17,3 +18,5 @@ export const PUT = apiRoute(async (request) => {
   const input = await readJson(request, localSignInSchema);
   return Response.json(toApiSignInSettings(setLocalSignIn(actor, input, requestMeta(request.headers))));
 });
+
+export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

@@ -5,6 +5,7 @@ import { apiRoute } from "@/lib/http/route";
 import { toApiSignInSettings } from "@/lib/idp/api-shape";
 import { trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { getSignInSettings, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
+import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -16,3 +17,5 @@ export const PUT = apiRoute(async (request) => {
   const input = await readJson(request, trustedHeaderInputSchema);
   return Response.json(toApiSignInSettings(updateTrustedHeader(actor, input, requestMeta(request.headers))).trusted_header);
 });
+
+export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

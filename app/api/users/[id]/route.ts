@@ -6,6 +6,7 @@ import { toApiUser } from "@/lib/users/api-shape";
 import { deleteUser, updateUser } from "@/lib/users/lifecycle";
 import { getUser } from "@/lib/users/queries";
 import { updateUserSchema } from "@/lib/users/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -26,3 +27,5 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   deleteUser(actor, (await params).id, requestMeta(request.headers));
   return Response.json({});
 });
+
+export const { POST, PATCH } = otherMethods("GET", "PUT", "DELETE");

@@ -3,10 +3,12 @@ import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { apiRoute } from "@/lib/http/route";
+import { secretResponse } from "@/lib/http/secret-response";
 import { parseOrThrow } from "@/lib/http/validation";
 import { toApiInvite } from "@/lib/invites/api-shape";
 import { createInvite, listInvites } from "@/lib/invites/invites";
 import { createInviteSchema } from "@/lib/invites/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -22,5 +24,7 @@ export const POST = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, createInviteSchema);
   const { invite, token } = createInvite(actor, input, requestMeta(request.headers));
-  return Response.json(toApiInvite(invite, { token }));
+  return secretResponse(toApiInvite(invite, { token }));
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

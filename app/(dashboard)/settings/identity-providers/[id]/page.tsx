@@ -74,6 +74,7 @@ export default async function ProviderPage({
           autoGroups: provider.autoGroups,
           allowLinking: provider.allowLinking,
           allowInternalAddresses: provider.allowInternalAddresses,
+          requireApproval: provider.requireApproval,
         }}
       />
     </div>

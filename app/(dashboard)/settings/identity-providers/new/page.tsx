@@ -45,6 +45,7 @@ export default async function NewProviderPage() {
           autoGroups: [],
           allowLinking: true,
           allowInternalAddresses: false,
+          requireApproval: false,
         }}
       />
     </div>

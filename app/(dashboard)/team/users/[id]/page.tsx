@@ -57,6 +57,7 @@ export default async function UserPage({
   const locked = userStatus(user) === "locked";
   const allowed = {
     manage: allows(() => assertCanUnlockUser(actor)),
+    approve: !!user.pendingApproval && can(actor, "users:manage"),
     unlock: locked && allows(() => assertCanUnlockUser(actor)),
     block: allows(() => assertCanUpdateUser(actor, user, { profile: false, isBlocked: !user.isBlocked })),
     resetPassword: allows(() => assertCanResetPassword(actor, user)),

@@ -3,6 +3,7 @@ import { apiActor } from "@/lib/http/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { fetchDiscovery } from "@/lib/idp/discovery";
 import { getProvider } from "@/lib/idp/providers";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -21,3 +22,5 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
       : { ok: false, category: result.category, message: result.message },
   );
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

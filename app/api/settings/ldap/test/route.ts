@@ -5,6 +5,7 @@ import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { testLdapSource } from "@/lib/idp/ldap/source";
 import { ldapInputSchema } from "@/lib/idp/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 /** Tests the saved settings (empty body) or the ones sent; 200 with ok true/false and a message. */
 export const POST = apiRoute(async (request) => {
@@ -13,3 +14,5 @@ export const POST = apiRoute(async (request) => {
   const empty = typeof body === "object" && body !== null && Object.keys(body).length === 0;
   return Response.json(await testLdapSource(actor, empty ? undefined : parseOrThrow(ldapInputSchema, body)));
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

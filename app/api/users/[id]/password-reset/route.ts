@@ -2,7 +2,9 @@ import { apiActor } from "@/lib/http/api-actor";
 import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
+import { secretResponse } from "@/lib/http/secret-response";
 import { resetPasswordSchema, resetUserPassword } from "@/lib/users/access-control";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -11,5 +13,7 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const input = await readJson(request, resetPasswordSchema);
   const { password } = await resetUserPassword(actor, (await params).id, input, requestMeta(request.headers));
-  return Response.json(password ? { password } : {});
+  return secretResponse(password ? { password } : {});
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

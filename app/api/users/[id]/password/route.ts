@@ -3,6 +3,7 @@ import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { changeOwnPassword, changePasswordSchema } from "@/lib/users/password";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -13,3 +14,5 @@ export const PUT = apiRoute<Context>(async (request, { params }) => {
   await changeOwnPassword(actor, id, input, requestMeta(request.headers));
   return Response.json({ message: "Password changed" });
 });
+
+export const { GET, POST, PATCH, DELETE } = otherMethods("PUT");

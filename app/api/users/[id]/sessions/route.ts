@@ -4,6 +4,8 @@ import { apiRoute } from "@/lib/http/route";
 import { listUserSessions } from "@/lib/sessions/queries";
 import { parseOrThrow } from "@/lib/http/validation";
 import { revokeSessionsSchema, revokeUserSessions } from "@/lib/users/access-control";
+import { revokeUserSessions } from "@/lib/users/access-control";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -29,3 +31,5 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const input = parseOrThrow(revokeSessionsSchema, { revoke_tokens: flag === null ? undefined : flag === "true" ? true : flag === "false" ? false : flag });
   return Response.json(revokeUserSessions(actor, (await params).id, input, requestMeta(request.headers)));
 });
+
+export const { POST, PUT, PATCH } = otherMethods("GET", "DELETE");

@@ -2,11 +2,13 @@ import { apiActor } from "@/lib/http/api-actor";
 import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
+import { secretResponse } from "@/lib/http/secret-response";
 import { toApiToken } from "@/lib/tokens/api-shape";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
 import { withCreators } from "@/lib/tokens/creators";
 import { listAccessTokens } from "@/lib/tokens/queries";
 import { createTokenSchema } from "@/lib/tokens/schemas";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -21,5 +23,7 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   const { id } = await params;
   const input = await readJson(request, createTokenSchema);
   const { plain, token } = createAccessToken(actor, id, input, requestMeta(request.headers));
-  return Response.json({ plain_token: plain, personal_access_token: toApiToken(token) });
+  return secretResponse({ plain_token: plain, personal_access_token: toApiToken(token) });
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

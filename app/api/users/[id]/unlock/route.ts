@@ -2,6 +2,7 @@ import { apiActor } from "@/lib/http/api-actor";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { unlockUser } from "@/lib/users/sign-in-lock";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -10,3 +11,5 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   return Response.json(unlockUser(actor, (await params).id, requestMeta(request.headers)));
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -5,6 +5,7 @@ import { toApiToken } from "@/lib/tokens/api-shape";
 import { withCreators } from "@/lib/tokens/creators";
 import { deleteAccessToken } from "@/lib/tokens/personal-tokens";
 import { getAccessToken } from "@/lib/tokens/queries";
+import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string; tokenId: string }> };
 
@@ -20,3 +21,5 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   deleteAccessToken(actor, id, tokenId, requestMeta(request.headers));
   return Response.json({});
 });
+
+export const { POST, PUT, PATCH } = otherMethods("GET", "DELETE");

@@ -1,0 +1,36 @@
+/**
+ * NetBird's audit events: the activity log in NetBird's Event shape, newest
+ * first. Without `limit`, every event (as NetBird answers); with
+ * `limit`/`offset`, one page. Total in X-Total-Count when paging.
+ */
+import { eventFiltersSchema, filtersInput } from "@/lib/audit/event-filters";
+import { eachActivityEvent, listEvents } from "@/lib/audit/events";
+import { toNetbirdEvent, type PersonLookup } from "@/lib/audit/netbird-events";
+import { apiActor } from "@/lib/http/api-actor";
+import { otherMethods } from "@/lib/http/methods";
+import { apiRoute } from "@/lib/http/route";
+import { parseOrThrow } from "@/lib/http/validation";
+import { tokenOwners } from "@/lib/tokens/queries";
+import { directoryEntries } from "@/lib/users/directory";
+
+export const GET = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const params = filtersInput(new URL(request.url).searchParams);
+  const filters = parseOrThrow(eventFiltersSchema, params);
+  const people = directoryEntries(actor.accountId);
+  const person: PersonLookup = (id) => people.get(id);
+  const owners = tokenOwners(actor);
+  const tokenOwner = (id: string) => owners.get(id);
+  if (params.limit !== undefined) {
+    const page = listEvents(actor, filters);
+    return Response.json(
+      page.events.map((e) => toNetbirdEvent(e, person, tokenOwner)),
+      { headers: { "x-total-count": String(page.total) } },
+    );
+  }
+  const events = [];
+  for (const batch of eachActivityEvent(actor, filters)) for (const e of batch) events.push(toNetbirdEvent(e, person, tokenOwner));
+  return Response.json(events.slice(filters.offset), { headers: { "x-total-count": String(events.length) } });
+});
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,18 @@
+/**
+ * NetBird's version endpoint, for clients that check it: this server's
+ * version. We never look for newer releases (no outbound calls), so no update
+ * is ever reported as available.
+ */
+import { apiActor } from "@/lib/http/api-actor";
+import { otherMethods } from "@/lib/http/methods";
+import { apiRoute } from "@/lib/http/route";
+import { instanceVersion } from "@/lib/setup/version";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute(async (request) => {
+  await apiActor(request);
+  return Response.json({ management_current_version: instanceVersion(), management_update_available: false });
+});
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,30 @@
+/**
+ * The public invite endpoints, served at our paths (/api/invites/{token}…) and
+ * at NetBird's (/api/users/invites/{token}…): one handler each, whatever the
+ * path parameter is called.
+ */
+import { readJson } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/request-meta";
+import { acceptInvite, lookupInvite } from "@/lib/invites/acceptance";
+import { acceptInviteSchema } from "@/lib/invites/schemas";
+
+/** What an invite link is for. Rate limited per client address. */
+export async function inviteInfoResponse(request: Request, token: string): Promise<Response> {
+  const invite = await lookupInvite(token, requestMeta(request.headers));
+  return Response.json({
+    email: invite.email,
+    name: invite.name,
+    role: invite.role,
+    expires_at: invite.expiresAt.toISOString(),
+    valid: invite.valid,
+    invited_by: invite.invitedBy,
+  });
+}
+
+/** Accept an invite by choosing a password. Rate limited per client address. */
+export async function acceptInviteResponse(request: Request, token: string): Promise<Response> {
+  const { password } = await readJson(request, acceptInviteSchema);
+  const { userId, email } = await acceptInvite(token, password, requestMeta(request.headers));
+  // NetBird's clients read `success`; ours read the new user's id and email.
+  return Response.json({ success: true, user_id: userId, email });
+}

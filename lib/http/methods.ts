@@ -1,0 +1,32 @@
+/**
+ * JSON answers for requests no route handler serves: an unknown /api path
+ * (404) and a method a route doesn't offer (405 with Allow). Next would answer
+ * these with an HTML page or an empty body, which API clients such as
+ * NetBird's REST client can't parse.
+ */
+import "server-only";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+type Handler = (request: Request) => Promise<Response>;
+
+function jsonError(message: string, status: number, headers: Record<string, string> = {}): Response {
+  return Response.json({ message, code: status }, { status, headers: { ...headers, "cache-control": "no-store" } });
+}
+
+/**
+ * Handlers for every method a route does not export, answering 405 with the
+ * route's methods in Allow. Spread the ones the route lacks into its exports:
+ * `export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");`
+ */
+export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
+  const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : [])].join(", ");
+  const refuse: Handler = async (request) => jsonError(`Method ${request.method} is not allowed here`, 405, { allow });
+  return Object.fromEntries(METHODS.map((m) => [m, refuse])) as Record<Method, Handler>;
+}
+
+/** Every method of an unknown /api path: a JSON 404. */
+export function unknownPath(): Record<Method, Handler> {
+  const notFound: Handler = async () => jsonError("No such API endpoint", 404);
+  return Object.fromEntries(METHODS.map((m) => [m, notFound])) as Record<Method, Handler>;
+}

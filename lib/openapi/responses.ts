@@ -1,0 +1,166 @@
+/**
+ * The REST API's response shapes as zod schemas, for the OpenAPI document.
+ * Each is tied to the function that builds the response by a compile-time
+ * check at the bottom, so a field added to a shape without its schema (or the
+ * reverse) fails the typecheck; the API tests validate live responses too.
+ */
+import { z } from "zod";
+
+const dateTime = z.iso.datetime({ offset: true });
+const operations = z.object({ read: z.boolean(), create: z.boolean(), update: z.boolean(), delete: z.boolean() });
+
+export const errorSchema = z
+  .object({
+    message: z.string(),
+    code: z.number().int(),
+    errors: z.record(z.string(), z.array(z.string())).optional().describe("Per field, for 422"),
+  })
+  .meta({ id: "Error" });
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.string(),
+    status: z.enum(["active", "invited", "blocked"]),
+    last_login: z.string().describe("Date-time; 0001-01-01T00:00:00Z when never"),
+    auto_groups: z.array(z.string()),
+    is_current: z.boolean(),
+    is_service_user: z.boolean(),
+    is_blocked: z.boolean(),
+    is_locked: z.boolean(),
+    locked_until: dateTime.nullable(),
+    pending_approval: z.boolean(),
+    issued: z.enum(["api", "integration"]),
+    idp_id: z.string(),
+    created_at: dateTime,
+    password: z.string().optional().describe("Generated password: in the create response only"),
+  })
+  .meta({ id: "User" });
+
+export const currentUserSchema = userSchema
+  .extend({
+    permissions: z.object({ is_restricted: z.boolean(), modules: z.record(z.string(), operations) }),
+  })
+  .meta({ id: "CurrentUser" });
+
+export const tokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    expiration_date: dateTime,
+    created_by: z.string(),
+    created_at: dateTime,
+    last_used: dateTime.optional().describe("Absent until first used"),
+  })
+  .meta({ id: "PersonalAccessToken" });
+
+export const tokenGeneratedSchema = z
+  .object({ plain_token: z.string(), personal_access_token: tokenSchema })
+  .meta({ id: "PersonalAccessTokenGenerated" });
+
+export const groupSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    users_count: z.number().int(),
+    created_at: dateTime,
+    peers: z.array(z.object({ id: z.string(), name: z.string() })),
+    peers_count: z.number().int(),
+    resources: z.array(z.object({ id: z.string(), type: z.string() })),
+    resources_count: z.number().int(),
+    issued: z.literal("api"),
+  })
+  .meta({ id: "Group" });
+
+export const groupDetailSchema = groupSchema
+  .extend({ users: z.array(z.object({ id: z.string(), name: z.string(), email: z.string() })) })
+  .meta({ id: "GroupDetail" });
+
+export const inviteSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.string(),
+    auto_groups: z.array(z.string()),
+    invite_expires_at: dateTime,
+    expires_at: dateTime,
+    created_at: dateTime,
+    expired: z.boolean(),
+    invited_by: z.string().optional(),
+    invite_link: z.string().optional().describe("The invite token: in the create, regenerate and resend responses only"),
+    invite_token: z.string().optional().describe("Same as invite_link (NetBird's name)"),
+  })
+  .meta({ id: "UserInvite" });
+
+export const inviteInfoSchema = z
+  .object({ email: z.string(), name: z.string(), role: z.string(), expires_at: dateTime, valid: z.boolean(), invited_by: z.string() })
+  .meta({ id: "UserInviteInfo" });
+
+export const inviteAcceptedSchema = z
+  .object({ success: z.literal(true), user_id: z.string(), email: z.string() })
+  .meta({ id: "UserInviteAcceptResponse" });
+
+export const setupResponseSchema = z
+  .object({ user_id: z.string(), email: z.string(), account_id: z.string(), personal_access_token: z.string().optional() })
+  .meta({ id: "SetupResponse" });
+
+export const instanceStatusSchema = z.object({ setup_required: z.boolean() }).meta({ id: "InstanceStatus" });
+
+export const versionSchema = z
+  .object({ management_current_version: z.string(), management_update_available: z.boolean() })
+  .meta({ id: "InstanceVersionInfo" });
+
+export const eventSchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    timestamp: dateTime,
+    activity: z.string(),
+    activity_code: z.string(),
+    initiator_type: z.string(),
+    initiator_id: z.string(),
+    initiator_name: z.string(),
+    target_type: z.string(),
+    target_id: z.string(),
+    target_name: z.string(),
+    meta: z.record(z.string(), z.unknown()),
+    ip: z.string(),
+    user_agent: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: "ActivityEvent" });
+
+export const netbirdEventSchema = z
+  .object({
+    id: z.string(),
+    timestamp: dateTime,
+    activity: z.string(),
+    activity_code: z.string(),
+    initiator_id: z.string(),
+    initiator_name: z.string(),
+    initiator_email: z.string(),
+    target_id: z.string(),
+    meta: z.record(z.string(), z.string()),
+  })
+  .meta({ id: "Event" });
+
+export const sessionSchema = z
+  .object({
+    created_at: dateTime,
+    last_seen_at: dateTime,
+    expires_at: dateTime,
+    ip: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    is_current: z.boolean(),
+  })
+  .meta({ id: "Session" });
+
+/** Settings and results whose fields are described where they are built; kept open here. */
+export const objectSchema = z.looseObject({});
+export const emptySchema = z.object({}).meta({ id: "Empty" });
+export const messageSchema = z.object({ message: z.string() }).meta({ id: "Message" });
+export const healthSchema = z.object({ status: z.literal("ok") });
+

@@ -1,0 +1,76 @@
+/**
+ * User approval (NetBird's): a provider whose new users wait for an admin's
+ * approval creates them as pending and doesn't let them in; an admin approves
+ * (then they sign in) or rejects (then they are gone); nobody else may.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
+import { handleOidcSignIn } from "@/lib/idp/oidc";
+import { createProvider } from "@/lib/idp/providers";
+import { providerInputSchema } from "@/lib/idp/schemas";
+import { Forbidden, PreconditionFailed } from "@/lib/errors";
+import { createAccount, createUser, lastEvent, META, startSession, userRow, type TestUser } from "@/test/factories";
+import { approveUser, rejectUser } from "./approval";
+import { listUsers, userFiltersSchema } from "./queries";
+
+let accountId: string;
+let owner: TestUser;
+let ownerActor: ReturnType<typeof startSession>;
+let auditorActor: ReturnType<typeof startSession>;
+let providerId: string;
+
+function refusedReason(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ExternalSignInRefused);
+    return (err as ExternalSignInRefused).reason;
+  }
+  throw new Error("expected a refusal");
+}
+
+beforeAll(async () => {
+  accountId = createAccount();
+  owner = await createUser(accountId, { email: "owner@approval.example", role: "owner", password: "owner passphrase" });
+  ownerActor = startSession(owner);
+  auditorActor = startSession(await createUser(accountId, { email: "aud@approval.example", role: "auditor" }));
+  providerId = createProvider(
+    ownerActor,
+    providerInputSchema.parse({ type: "oidc", name: "Gated IdP", issuer: "https://idp.example.com", client_id: "c", client_secret: "s", require_approval: true }),
+    META,
+  ).id;
+});
+
+const pendingIds = () => listUsers(ownerActor, userFiltersSchema.parse({ status: "pending_approval" })).items.map((u) => u.id);
+
+describe("a provider whose new users wait for approval", () => {
+  it("creates a new person as pending and refuses their sign-in until approved", () => {
+    const claims = { sub: "p-1", email: "pat@approval.example", email_verified: true };
+    expect(refusedReason(() => handleOidcSignIn(providerId, claims, META))).toBe("pending_approval");
+    const [id] = pendingIds();
+    expect(userRow(id)).toMatchObject({ pendingApproval: true, idpId: providerId, idpSubject: "p-1" });
+    // Still waiting on the second try; still one user.
+    expect(refusedReason(() => handleOidcSignIn(providerId, claims, META))).toBe("pending_approval");
+    expect(pendingIds()).toEqual([id]);
+
+    expect(() => approveUser(auditorActor, id, META)).toThrow(Forbidden);
+    const approved = approveUser(ownerActor, id, META);
+    expect(approved.pendingApproval).toBe(false);
+    expect(lastEvent()).toMatchObject({ action: "user.approved", targetId: id });
+    expect(pendingIds()).toEqual([]);
+    expect(handleOidcSignIn(providerId, claims, META)).toMatchObject({ userId: id, created: false });
+    // Approving twice: not waiting any more.
+    expect(() => approveUser(ownerActor, id, META)).toThrow(PreconditionFailed);
+  });
+
+  it("rejecting removes the pending person; others can't be rejected", () => {
+    expect(refusedReason(() => handleOidcSignIn(providerId, { sub: "r-1", email: "rex@approval.example", email_verified: true }, META))).toBe("pending_approval");
+    const [id] = pendingIds();
+    expect(() => rejectUser(auditorActor, id, META)).toThrow(Forbidden);
+    rejectUser(ownerActor, id, META);
+    expect(userRow(id)).toBeUndefined();
+    expect(lastEvent()).toMatchObject({ action: "user.rejected", targetId: id });
+    expect(() => rejectUser(ownerActor, owner.id, META)).toThrow(PreconditionFailed);
+    expect(userRow(owner.id)).toBeDefined();
+  });
+});
