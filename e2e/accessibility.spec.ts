@@ -1,11 +1,8 @@
 /**
  * Accessibility as a test: axe runs on every page and the main dialogs, in
  * the light and the dark theme, and any violation fails (WCAG 2.x A and AA,
- * colour contrast included). With UPDATE_SCREENSHOTS=1 the same walk saves the
- * screenshots in docs/screenshots/ (main pages in both themes, and the mobile
- * drawer).
+ * colour contrast included).
  */
-import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { dashboardPages, ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
@@ -25,8 +22,6 @@ async function ensureSeeded(): Promise<Seeded> {
 }
 
 const THEMES = ["light", "dark"] as const;
-const SCREENSHOT_DIR = path.resolve(__dirname, "..", "docs", "screenshots");
-const SCREENSHOT_PAGES = new Set(["users", "user", "groups", "activity", "profile", "identity-providers"]);
 
 async function expectNoViolations(page: Page, what: string) {
   // The page settles first (client components mounted, fonts applied).
@@ -36,11 +31,6 @@ async function expectNoViolations(page: Page, what: string) {
     (v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")} ${n.failureSummary ?? ""}`).join("\n")}`,
   );
   expect.soft(summary, `axe violations on ${what}`).toEqual([]);
-}
-
-async function screenshot(page: Page, name: string) {
-  if (!process.env.UPDATE_SCREENSHOTS) return;
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
 test("the setup page has no violations in either theme", async ({ browser }) => {
@@ -63,7 +53,6 @@ test("the signed-out pages have no violations in either theme", async ({ browser
     const page = await context.newPage();
     await page.goto(instance.url("/login"));
     await expectNoViolations(page, `/login (${theme})`);
-    await screenshot(page, `login-${theme}`);
     await page.goto(instance.url(`/invite?token=${seeded.inviteToken}`));
     await expectNoViolations(page, `/invite (${theme})`);
     await page.goto(instance.url("/no/such/page"));
@@ -79,11 +68,10 @@ for (const theme of THEMES) {
   test(`every dashboard page has no violations (${theme})`, async ({ browser }) => {
     const seeded = await ensureSeeded();
     const { context, page } = await ownerPage(browser, instance, { theme });
-    for (const [name, pagePath] of dashboardPages(seeded)) {
+    for (const [, pagePath] of dashboardPages(seeded)) {
       await page.goto(instance.url(pagePath));
       await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
       await expectNoViolations(page, `${pagePath} (${theme})`);
-      if (SCREENSHOT_PAGES.has(name)) await screenshot(page, `${name}-${theme}`);
     }
     await page.goto(instance.url("/team/users/00000000-0000-4000-8000-000000000000"));
     await expectNoViolations(page, `user not found (${theme})`);
@@ -100,7 +88,6 @@ for (const theme of THEMES) {
     await expectNoViolations(page, `Add User: Invite (${theme})`);
     await dialog.getByRole("tab", { name: "Create User" }).click();
     await expectNoViolations(page, `Add User: Create (${theme})`);
-    await screenshot(page, `add-user-dialog-${theme}`);
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
 
@@ -135,7 +122,6 @@ for (const theme of THEMES) {
     await page.getByRole("button", { name: "Open navigation" }).click();
     await expect(page.getByRole("dialog", { name: "Navigation" })).toBeVisible();
     await expectNoViolations(page, `navigation drawer (${theme})`);
-    await screenshot(page, `mobile-drawer-${theme}`);
     await context.close();
   });
 }

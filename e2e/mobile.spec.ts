@@ -9,7 +9,15 @@ import { useInstance } from "./support/instance";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
-let seeded: Seeded;
+// The first test walks every page on a busy machine.
+test.setTimeout(180_000);
+let seeded: Seeded | undefined;
+
+/** The populated instance, made on first use (the first test checks /setup before it). */
+async function ensureSeeded(): Promise<Seeded> {
+  seeded ??= await seedDashboard(instance);
+  return seeded;
+}
 
 async function expectNoSidewaysScroll(page: Page, what: string) {
   const { scrollWidth, innerWidth, culprits } = await page.evaluate(() => {
@@ -37,7 +45,7 @@ test("no page scrolls sideways at 360 px, signed out or in", async ({ browser })
   await expect(visitor.getByRole("heading", { level: 1 })).toBeVisible();
   await expectNoSidewaysScroll(visitor, "/setup");
 
-  seeded = await seedDashboard(instance);
+  const seeded = await ensureSeeded();
   for (const path of ["/login", `/invite?token=${seeded.inviteToken}`]) {
     await visitor.goto(instance.url(path));
     await expect(visitor.getByRole("heading", { level: 1 }).first()).toBeVisible();
@@ -58,6 +66,7 @@ test("no page scrolls sideways at 360 px, signed out or in", async ({ browser })
 });
 
 test("on a phone the menu button opens the navigation as a drawer", async ({ browser }) => {
+  await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { viewport: { width: 390, height: 844 } });
   await page.goto(instance.url("/team/users"));
   // The sidebar is hidden; the menu button is the way in.
@@ -66,12 +75,12 @@ test("on a phone the menu button opens the navigation as a drawer", async ({ bro
   await menuButton.click();
   const drawer = page.getByRole("dialog", { name: "Navigation" });
   await expect(drawer).toBeVisible();
-  await expect(drawer.getByRole("link", { name: "Users" })).toHaveAttribute("aria-current", "page");
+  await expect(drawer.getByRole("link", { name: "Users", exact: true })).toHaveAttribute("aria-current", "page");
 
   // Focus stays inside the drawer however far one tabs.
-  for (let i = 0; i < 10; i++) {
-    await page.keyboard.press("Tab");
-    expect(await drawer.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+  for (const key of [...Array(10).fill("Tab"), ...Array(10).fill("Shift+Tab")]) {
+    await page.keyboard.press(key);
+    expect(await drawer.evaluate((el) => el.contains(document.activeElement)), `focus left the drawer on ${key}`).toBe(true);
   }
 
   // Escape closes it.
@@ -98,6 +107,7 @@ test("on a phone the menu button opens the navigation as a drawer", async ({ bro
 });
 
 test("a wide table scrolls inside its own box on a phone", async ({ browser }) => {
+  await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { viewport: { width: 360, height: 740 } });
   await page.goto(instance.url("/activity"));
   const table = page.getByRole("table");

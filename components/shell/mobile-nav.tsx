@@ -7,8 +7,10 @@ import { SidebarNav } from "./sidebar-nav";
 
 /**
  * The navigation on small screens: a menu button that opens the sidebar as a
- * drawer. The drawer is a modal <dialog>, so the browser traps focus in it and
- * closes it on Escape; it also closes when the route changes (a link was followed).
+ * drawer. The drawer is a modal <dialog>: the rest of the page is inert and
+ * Escape closes it. Tab and Shift+Tab wrap around inside it (a modal dialog
+ * alone lets focus leave for the browser's toolbar). It closes when a link is
+ * followed.
  */
 export function MobileNav() {
   const [open, setOpen] = useState(false);
@@ -42,6 +44,19 @@ export function MobileNav() {
         ref={ref}
         aria-label="Navigation"
         onClose={() => setOpen(false)}
+        onKeyDown={(e) => {
+          if (e.key !== "Tab") return;
+          const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>("a[href], button")];
+          const first = focusable[0];
+          const last = focusable[focusable.length - 1];
+          if (e.shiftKey && document.activeElement === first) {
+            e.preventDefault();
+            last?.focus();
+          } else if (!e.shiftKey && document.activeElement === last) {
+            e.preventDefault();
+            first?.focus();
+          }
+        }}
         onClick={(e) => {
           // A click on the backdrop (the dialog box itself, outside the panel) closes it.
           if (e.target === e.currentTarget) setOpen(false);
