@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { THEME_COOKIE, parseTheme, themeClass } from "@/components/shell/theme";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Latchkey", description: "Self-hosted team and identity dashboard" };
@@ -6,9 +8,11 @@ export const metadata: Metadata = { title: "Latchkey", description: "Self-hosted
 // Every page depends on the database and the session; nothing is prerendered at build time.
 export const dynamic = "force-dynamic";
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
-    <html lang="en">
+    // The class changes in the browser when the person picks a theme; React needn't warn about it.
+    <html lang="en" className={themeClass(theme)} suppressHydrationWarning>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">{children}</body>
     </html>
   );

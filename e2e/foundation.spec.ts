@@ -45,7 +45,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
 
   // Change password: a wrong current password is refused with a clear message.
   await page.getByRole("button", { name: owner.name }).click();
-  await page.getByRole("button", { name: "Change Password" }).click();
+  await page.getByRole("menuitem", { name: "Change Password" }).click();
   const dialog = page.getByRole("dialog", { name: "Change Password" });
   await dialog.getByLabel("Current password").fill("not my password");
   await dialog.getByLabel("New password", { exact: true }).fill(newPassword);
@@ -71,7 +71,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await expect(page).toHaveURL(/\/team\/users$/);
 
   await page.getByRole("button", { name: owner.name }).click();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto(instance.url("/team/users"));
   await expect(page).toHaveURL(/\/login/);

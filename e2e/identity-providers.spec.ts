@@ -27,7 +27,7 @@ test.afterAll(async () => {
 
 async function signOut(page: Page, name: string) {
   await page.getByRole("button", { name }).click();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
 }
 
@@ -89,9 +89,9 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
   await expect(page).toHaveURL(/\/team\/users/);
   // Signed in as Pat, who has no password here: no Change Password.
   await page.getByRole("button", { name: TEST_IDP_USER.name }).click();
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Change Password" })).toHaveCount(0);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: "Change Password" })).toHaveCount(0);
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
 
   // The owner sees Pat as a user with the provider's badge.

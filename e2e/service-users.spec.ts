@@ -172,7 +172,7 @@ test("an admin creates service users and tokens; tokens stop when deleted or whe
 test("a person creates and deletes their own token from their profile", async ({ browser }) => {
   const page = await ownerPage(browser);
   await page.getByRole("button", { name: OWNER.name }).click();
-  await page.getByRole("link", { name: "Profile" }).click();
+  await page.getByRole("menuitem", { name: "Profile" }).click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByRole("heading", { level: 1, name: "Profile" })).toBeVisible();
   await expect(page.getByText(OWNER.email)).toBeVisible();

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AvatarMenu } from "@/components/shell/avatar-menu";
+import { MobileNav } from "@/components/shell/mobile-nav";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { pageActor } from "@/lib/auth/session-actor";
 import { isSetupRequired } from "@/lib/setup/instance";
@@ -13,22 +14,33 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const me = getUser(actor, actor.userId);
   return (
     <div className="flex min-h-screen bg-slate-50">
-      <aside className="hidden w-60 shrink-0 flex-col bg-slate-900 px-3 py-6 md:flex">
-        <Link href="/team/users" className="mb-8 px-3 text-lg font-bold text-white">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-4 py-2 text-sm font-semibold text-indigo-700 shadow focus:not-sr-only focus:fixed focus:left-4 focus:top-4"
+      >
+        Skip to content
+      </a>
+      <aside className="hidden w-60 shrink-0 flex-col bg-nav px-3 py-6 md:flex">
+        <Link href="/team/users" className="mb-8 px-3 text-lg font-bold text-nav-fg">
           Latchkey
         </Link>
         <SidebarNav />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex h-16 items-center justify-between border-b border-slate-200 bg-white px-6">
-          <Link href="/team/users" className="text-lg font-bold text-slate-900 md:hidden">
-            Latchkey
-          </Link>
-          <div className="ml-auto">
+        <header className="flex h-16 items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 sm:px-6">
+          <div className="flex items-center gap-2 md:hidden">
+            <MobileNav />
+            <Link href="/team/users" className="text-lg font-bold text-slate-900">
+              Latchkey
+            </Link>
+          </div>
+          <div className="ml-auto min-w-0">
             <AvatarMenu name={me.name} email={me.email ?? ""} canChangePassword={me.hasLocalPassword} />
           </div>
         </header>
-        <main className="flex-1 px-6 py-8">{children}</main>
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
+          {children}
+        </main>
       </div>
     </div>
   );

@@ -1,9 +1,11 @@
 import Link from "next/link";
 import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
-import { detailLines, formatEventTime } from "./format";
+import { detailLines } from "./format";
+import { UserAgent } from "@/components/ui/user-agent";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 function Party({ party, filterKey }: { party: ActivityParty | null; filterKey: "actor" | "target" }) {
-  if (!party) return <span className="text-slate-400">—</span>;
+  if (!party) return <span className="text-slate-500">—</span>;
   if (party.type === "anonymous") return <span className="text-slate-500">Anonymous</span>;
   const label = party.label || party.id || party.type;
   return (
@@ -42,8 +44,8 @@ export function EventsTable({ events, groupNames }: { events: ActivityEvent[]; g
           {events.map((event) => (
             <tr key={event.id}>
               <td className="whitespace-nowrap px-4 py-3 text-slate-700">
-                <time dateTime={event.occurredAt.toISOString()}>{formatEventTime(event.occurredAt)}</time>
-                <div className="text-xs text-slate-400">#{event.seq}</div>
+                <RelativeTime date={event.occurredAt} />
+                <div className="text-xs text-slate-500">#{event.seq}</div>
               </td>
               <td className="px-4 py-3">
                 <Party party={event.actor} filterKey="actor" />
@@ -67,8 +69,8 @@ export function EventsTable({ events, groupNames }: { events: ActivityEvent[]; g
               <td className="px-4 py-3 text-slate-700">
                 <div className="font-mono text-xs">{event.ip ?? "—"}</div>
                 {event.userAgent && (
-                  <div className="max-w-56 truncate text-xs text-slate-500" title={event.userAgent}>
-                    {event.userAgent}
+                  <div className="max-w-56 truncate text-xs text-slate-500">
+                    <UserAgent ua={event.userAgent} />
                   </div>
                 )}
               </td>

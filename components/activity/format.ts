@@ -45,18 +45,3 @@ export function detailLines(event: ActivityEvent, groupNames?: Map<string, strin
   }
   return lines;
 }
-
-const dateTime = new Intl.DateTimeFormat("en", {
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hour12: false,
-  timeZone: "UTC",
-});
-
-export function formatEventTime(date: Date): string {
-  return `${dateTime.format(date)} UTC`;
-}

@@ -19,7 +19,7 @@ export function GroupMembersTable({ members }: { members: GroupMember[] }) {
                   {member.name || member.email || "Unnamed user"}
                 </Link>
               </td>
-              <td className="px-4 py-3 text-slate-700">{member.email ?? <span className="text-slate-400">No email</span>}</td>
+              <td className="px-4 py-3 text-slate-700">{member.email ?? <span className="text-slate-500">No email</span>}</td>
             </tr>
           ))}
         </tbody>

@@ -1,10 +1,10 @@
 import { deleteInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
-import { formatDateTime } from "@/components/users/format";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import type { InviteRecord } from "@/lib/invites/records";
 import { isExpired } from "@/lib/invites/records";
 import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 export type InviteRow = InviteRecord & { invitedBy: string };
 
@@ -56,7 +56,7 @@ export function InvitesTable({
                     <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">Valid</span>
                   )}
                 </td>
-                <td className="px-4 py-3 text-slate-700">{formatDateTime(invite.expiresAt)}</td>
+                <td className="px-4 py-3 text-slate-700"><RelativeTime date={invite.expiresAt} /></td>
                 <td className="px-4 py-3 text-slate-700">{invite.invitedBy}</td>
                 {canManage && (
                   <td className="px-4 py-3">

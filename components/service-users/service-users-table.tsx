@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/users/badges";
-import { formatDateTime } from "@/components/users/format";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import type { UserRecord } from "@/lib/users/records";
 import { userStatus } from "@/lib/users/status";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 export function ServiceUsersTable({
   users,
@@ -47,7 +47,7 @@ export function ServiceUsersTable({
                   </span>
                 )}
               </td>
-              <td className="px-4 py-3 text-slate-700">{formatDateTime(user.createdAt)}</td>
+              <td className="px-4 py-3 text-slate-700"><RelativeTime date={user.createdAt} /></td>
             </tr>
           ))}
         </tbody>

@@ -16,14 +16,15 @@ const sections = [
   { heading: null, links: [{ href: "/settings", label: "Settings" }] },
 ];
 
-export function SidebarNav() {
+/** `onNavigate` lets the mobile drawer close when a link is followed, also to the page already shown. */
+export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="space-y-6">
       {sections.map((section, i) => (
         <div key={section.heading ?? i}>
           {section.heading && (
-            <p className="px-3 text-xs font-semibold uppercase tracking-wider text-slate-400">{section.heading}</p>
+            <p className="px-3 text-xs font-semibold uppercase tracking-wider text-nav-heading">{section.heading}</p>
           )}
           <ul className="mt-2 space-y-1">
             {section.links.map((link) => {
@@ -33,8 +34,9 @@ export function SidebarNav() {
                   <Link
                     href={link.href}
                     aria-current={active ? "page" : undefined}
+                    onClick={onNavigate}
                     className={`block rounded-md px-3 py-2 text-sm font-medium ${
-                      active ? "bg-slate-800 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white"
+                      active ? "bg-nav-active text-nav-fg" : "text-nav-muted hover:bg-nav-active hover:text-nav-fg"
                     }`}
                   >
                     {link.label}

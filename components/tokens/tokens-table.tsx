@@ -1,6 +1,6 @@
-import { formatDateTime } from "@/components/users/format";
 import { isExpired, type AccessTokenRecord } from "@/lib/tokens/records";
 import { DeleteTokenButton } from "./delete-token-button";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 export type TokenRow = AccessTokenRecord & { createdByLabel: string };
 
@@ -32,13 +32,13 @@ export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: T
           {tokens.map((t) => (
             <tr key={t.id}>
               <td className="py-2 pr-4 font-medium text-slate-900">{t.name}</td>
-              <td className="py-2 pr-4 text-slate-700">{formatDateTime(t.createdAt)}</td>
+              <td className="py-2 pr-4 text-slate-700"><RelativeTime date={t.createdAt} /></td>
               <td className="py-2 pr-4 text-slate-700">{t.createdByLabel}</td>
               <td className="py-2 pr-4 text-slate-700">
-                <span className="mr-2">{formatDateTime(t.expiresAt)}</span>
+                <span className="mr-2"><RelativeTime date={t.expiresAt} /></span>
                 <ValidityBadge expired={isExpired(t, now)} />
               </td>
-              <td className="py-2 pr-4 text-slate-700">{formatDateTime(t.lastUsedAt)}</td>
+              <td className="py-2 pr-4 text-slate-700"><RelativeTime date={t.lastUsedAt} /></td>
               {canManage && (
                 <td className="py-2 text-right">
                   <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />

@@ -62,7 +62,25 @@ export function AddUserDialog({ groups }: { groups: Group[] }) {
     <>
       <Button onClick={() => setOpen(true)}>Add User</Button>
       <Dialog open={open} onClose={close} title="Add User">
-        <div role="tablist" aria-label="How to add the user" className="mb-4 flex gap-1 border-b border-slate-200">
+        <div
+          role="tablist"
+          aria-label="How to add the user"
+          className="mb-4 flex gap-1 border-b border-slate-200"
+          onKeyDown={(e) => {
+            // Tabs are one stop for Tab; the arrow keys (and Home/End) move between them and select.
+            const at = TABS.findIndex((t) => t.id === tab);
+            const next =
+              e.key === "ArrowRight" ? (at + 1) % TABS.length
+              : e.key === "ArrowLeft" ? (at - 1 + TABS.length) % TABS.length
+              : e.key === "Home" ? 0
+              : e.key === "End" ? TABS.length - 1
+              : -1;
+            if (next < 0) return;
+            e.preventDefault();
+            setTab(TABS[next].id);
+            document.getElementById(`add-user-tab-${TABS[next].id}`)?.focus();
+          }}
+        >
           {TABS.map((t) => (
             <button
               key={t.id}
@@ -70,6 +88,7 @@ export function AddUserDialog({ groups }: { groups: Group[] }) {
               role="tab"
               id={`add-user-tab-${t.id}`}
               aria-selected={tab === t.id}
+              tabIndex={tab === t.id ? 0 : -1}
               aria-controls={`add-user-panel-${t.id}`}
               onClick={() => setTab(t.id)}
               className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${

@@ -3,8 +3,8 @@ import { sourceOf, type IdentitySource } from "@/lib/idp/sources";
 import type { UserRecord } from "@/lib/users/records";
 import { userStatus } from "@/lib/users/status";
 import { IdentityProviderBadge, StatusBadge } from "./badges";
-import { formatDateTime } from "./format";
 import { ROLE_LABELS } from "./role-label";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 export function UsersTable({
   users,
@@ -48,7 +48,7 @@ export function UsersTable({
               </td>
               <td className="px-4 py-3 text-slate-700">
                 {user.autoGroups.length === 0 ? (
-                  <span className="text-slate-400">—</span>
+                  <span className="text-slate-500">—</span>
                 ) : (
                   user.autoGroups.map((id) => groupNames.get(id) ?? id).join(", ")
                 )}
@@ -56,7 +56,7 @@ export function UsersTable({
               <td className="px-4 py-3">
                 <IdentityProviderBadge source={sourceOf(user.idpId, sources)} />
               </td>
-              <td className="px-4 py-3 text-slate-700">{formatDateTime(user.lastLoginAt)}</td>
+              <td className="px-4 py-3 text-slate-700"><RelativeTime date={user.lastLoginAt} /></td>
             </tr>
           ))}
         </tbody>

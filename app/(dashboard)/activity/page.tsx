@@ -46,7 +46,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
   const last = page.events.at(-1);
   const total = page.totalExact ? page.total.toLocaleString("en") : `more than ${page.total.toLocaleString("en")}`;
   const navLink = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50";
-  const navOff = "rounded-md px-3 py-1.5 text-sm font-medium text-slate-400 ring-1 ring-inset ring-slate-200";
+  const navOff = "rounded-md px-3 py-1.5 text-sm font-medium text-slate-500 ring-1 ring-inset ring-slate-200";
 
   return (
     <>

@@ -5,13 +5,13 @@ import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
 import { tokenRowsFor } from "@/components/tokens/token-rows";
 import { TokensTable } from "@/components/tokens/tokens-table";
 import { IdentityProviderBadge } from "@/components/users/badges";
-import { formatDateTime } from "@/components/users/format";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { pageActor } from "@/lib/auth/session-actor";
 import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
 import { getUser } from "@/lib/users/queries";
 import { allows } from "@/lib/users/rules";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 export const metadata: Metadata = { title: "Profile · Latchkey" };
 
@@ -28,8 +28,8 @@ export default async function ProfilePage() {
     ["Email", me.email ?? "—"],
     ["Role", ROLE_LABELS[me.role]],
     ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(me.idpId, identitySources(actor.accountId))} />],
-    ["Member since", formatDateTime(me.createdAt)],
-    ["Last login", formatDateTime(me.lastLoginAt)],
+    ["Member since", <RelativeTime key="c" date={me.createdAt} />],
+    ["Last login", <RelativeTime key="l" date={me.lastLoginAt} />],
   ];
 
   return (

@@ -53,7 +53,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         {problem && <Alert tone="error">{problem}</Alert>}
         {providers.length > 0 && <ProviderButtons providers={providers} callbackUrl={callbackUrl} />}
         {providers.length > 0 && showForm && (
-          <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-400" role="separator">
+          <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500" role="separator">
             <span className="h-px flex-1 bg-slate-200" />
             or
             <span className="h-px flex-1 bg-slate-200" />

@@ -38,10 +38,10 @@ export default async function GroupPage({ params }: Props) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/team/groups" className="text-slate-600 hover:text-slate-900 hover:underline">
+        <Link href="/team/groups" className="text-slate-600 underline hover:text-slate-900">
           Groups
         </Link>
-        <span aria-hidden className="px-2 text-slate-400">
+        <span aria-hidden className="px-2 text-slate-500">
           /
         </span>
         <span aria-current="page" className="text-slate-900">

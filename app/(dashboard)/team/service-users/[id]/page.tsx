@@ -10,7 +10,6 @@ import { TokensTable } from "@/components/tokens/tokens-table";
 import { Alert } from "@/components/ui/alert";
 import { StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
-import { formatDateTime } from "@/components/users/format";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { pageActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/client";
@@ -20,6 +19,7 @@ import { assertCanManageTokens } from "@/lib/tokens/rules";
 import { getUser } from "@/lib/users/queries";
 import { allows, assertCanDeleteUser, assertCanUpdateUser } from "@/lib/users/rules";
 import { userStatus } from "@/lib/users/status";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 export const metadata: Metadata = { title: "Service User · Latchkey" };
 
@@ -58,7 +58,7 @@ export default async function ServiceUserPage({
     ["Role", `${ROLE_LABELS[user.role]} — ${ROLE_MEANING[user.role] ?? ""}`],
     ["Status", <StatusBadge key="s" status={userStatus(user)} />],
     ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
-    ["Created", formatDateTime(user.createdAt)],
+    ["Created", <RelativeTime key="c" date={user.createdAt} />],
   ];
 
   return (
@@ -68,7 +68,7 @@ export default async function ServiceUserPage({
           ← Service Users
         </Link>
         <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
-          <h1 className="text-2xl font-bold text-slate-900">
+          <h1 className="min-w-0 break-words text-2xl font-bold text-slate-900">
             {user.name}
             <span className="ml-2 align-middle rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">Service user</span>
           </h1>

@@ -30,6 +30,7 @@ import {
   assertCanUpdateUser,
 } from "@/lib/users/rules";
 import { userStatus } from "@/lib/users/status";
+import { RelativeTime } from "@/components/ui/relative-time";
 
 export const metadata: Metadata = { title: "User · Latchkey" };
 
@@ -71,8 +72,8 @@ export default async function UserPage({
     ["Status", <StatusBadge key="s" status={userStatus(user)} />],
     ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
     ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(user.idpId, identitySources(actor.accountId))} />],
-    ["Created", formatDateTime(user.createdAt)],
-    ["Last login", formatDateTime(user.lastLoginAt)],
+    ["Created", <RelativeTime key="c" date={user.createdAt} />],
+    ["Last login", <RelativeTime key="l" date={user.lastLoginAt} />],
   ];
 
   return (
@@ -82,7 +83,7 @@ export default async function UserPage({
           ← Users
         </Link>
         <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
-          <h1 className="text-2xl font-bold text-slate-900">
+          <h1 className="min-w-0 break-words text-2xl font-bold text-slate-900">
             {label}
             {user.id === actor.userId && (
               <span className="ml-2 align-middle rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>

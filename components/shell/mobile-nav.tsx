@@ -1,0 +1,89 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { SidebarNav } from "./sidebar-nav";
+
+/**
+ * The navigation on small screens: a menu button that opens the sidebar as a
+ * drawer. The drawer is a modal <dialog>: the rest of the page is inert and
+ * Escape closes it. Tab and Shift+Tab wrap around inside it (a modal dialog
+ * alone lets focus leave for the browser's toolbar). It closes when a link is
+ * followed.
+ */
+export function MobileNav() {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDialogElement>(null);
+  const pathname = usePathname();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  // Following a link to another page closes the drawer.
+  useEffect(() => setOpen(false), [pathname]);
+
+  return (
+    <>
+      <button
+        type="button"
+        aria-label="Open navigation"
+        aria-expanded={open}
+        onClick={() => setOpen(true)}
+        className="-ml-2 rounded-md p-2 text-slate-700 hover:bg-slate-100 md:hidden"
+      >
+        <svg aria-hidden viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="2">
+          <path strokeLinecap="round" d="M4 6h16M4 12h16M4 18h16" />
+        </svg>
+      </button>
+      <dialog
+        ref={ref}
+        aria-label="Navigation"
+        onClose={() => setOpen(false)}
+        onKeyDown={(e) => {
+          if (e.key !== "Tab") return;
+          const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>("a[href], button")];
+          const first = focusable[0];
+          const last = focusable[focusable.length - 1];
+          if (e.shiftKey && document.activeElement === first) {
+            e.preventDefault();
+            last?.focus();
+          } else if (!e.shiftKey && document.activeElement === last) {
+            e.preventDefault();
+            first?.focus();
+          }
+        }}
+        onClick={(e) => {
+          // A click on the backdrop (the dialog box itself, outside the panel) closes it.
+          if (e.target === e.currentTarget) setOpen(false);
+        }}
+        className="m-0 h-full max-h-none w-72 max-w-[85vw] bg-nav p-0 backdrop:bg-black/50 md:hidden"
+      >
+        {open && (
+          <div className="flex h-full flex-col px-3 py-4">
+            <div className="mb-6 flex items-center justify-between px-3">
+              <Link href="/team/users" className="text-lg font-bold text-nav-fg" onClick={() => setOpen(false)}>
+                Latchkey
+              </Link>
+              <button
+                type="button"
+                aria-label="Close navigation"
+                onClick={() => setOpen(false)}
+                className="rounded-md p-2 text-nav-muted hover:bg-nav-active hover:text-nav-fg"
+              >
+                <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2">
+                  <path strokeLinecap="round" d="M6 6l12 12M18 6L6 18" />
+                </svg>
+              </button>
+            </div>
+            <SidebarNav onNavigate={() => setOpen(false)} />
+          </div>
+        )}
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { exactTime, relativeTime } from "@/lib/format/relative-time";
+
+/**
+ * A moment as "2 hours ago", with the exact time on hover in the viewer's own
+ * time zone. The server doesn't know that zone, so it renders UTC and the
+ * browser replaces it once mounted; the words refresh every minute.
+ */
+export function RelativeTime({ date, empty = "Never" }: { date: Date | string | null; empty?: string }) {
+  const [now, setNow] = useState(() => new Date());
+  const [zone, setZone] = useState<string>("UTC");
+  useEffect(() => {
+    setZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    setNow(new Date());
+    const timer = setInterval(() => setNow(new Date()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (!date) return <>{empty}</>;
+  const moment = typeof date === "string" ? new Date(date) : date;
+  return (
+    <time dateTime={moment.toISOString()} title={exactTime(moment, zone)} suppressHydrationWarning>
+      {relativeTime(moment, now)}
+    </time>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * Phones: the navigation is a drawer behind a menu button, and no page
+ * scrolls sideways at 360 px (wide tables scroll inside their own box).
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./support/browser";
+import { dashboardPages, ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
+import { useInstance } from "./support/instance";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+// The first test walks every page on a busy machine.
+test.setTimeout(180_000);
+let seeded: Seeded | undefined;
+
+/** The populated instance, made on first use (the first test checks /setup before it). */
+async function ensureSeeded(): Promise<Seeded> {
+  seeded ??= await seedDashboard(instance);
+  return seeded;
+}
+
+async function expectNoSidewaysScroll(page: Page, what: string) {
+  const { scrollWidth, innerWidth, culprits } = await page.evaluate(() => {
+    // The outermost elements that stick out on the right, to say what to fix.
+    const out = [...document.body.querySelectorAll<HTMLElement>("*")].filter((el) => {
+      const sticksOut = (e: Element) => e.getBoundingClientRect().right > window.innerWidth + 1;
+      return sticksOut(el) && el.parentElement && !sticksOut(el.parentElement);
+    });
+    return {
+      scrollWidth: document.scrollingElement!.scrollWidth,
+      innerWidth: window.innerWidth,
+      culprits: out.slice(0, 5).map((el) => `<${el.tagName.toLowerCase()} class="${el.className}">`),
+    };
+  });
+  expect.soft(scrollWidth, `${what} scrolls sideways (${scrollWidth} > ${innerWidth}): ${culprits.join(", ")}`).toBeLessThanOrEqual(
+    innerWidth,
+  );
+}
+
+test("no page scrolls sideways at 360 px, signed out or in", async ({ browser }) => {
+  const phone = { width: 360, height: 740 };
+  const anonymous = await browser.newContext({ viewport: phone });
+  const visitor = await anonymous.newPage();
+  await visitor.goto(instance.url("/setup"));
+  await expect(visitor.getByRole("heading", { level: 1 })).toBeVisible();
+  await expectNoSidewaysScroll(visitor, "/setup");
+
+  const seeded = await ensureSeeded();
+  for (const path of ["/login", `/invite?token=${seeded.inviteToken}`]) {
+    await visitor.goto(instance.url(path));
+    await expect(visitor.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    await expectNoSidewaysScroll(visitor, path);
+  }
+  await signIn(visitor, instance.baseURL, seeded.newcomer.email, seeded.newcomer.password);
+  await expect(visitor).toHaveURL(/\/change-password$/);
+  await expectNoSidewaysScroll(visitor, "/change-password");
+  await anonymous.close();
+
+  const { context, page } = await ownerPage(browser, instance, { viewport: phone });
+  for (const [name, path] of dashboardPages(seeded)) {
+    await page.goto(instance.url(path));
+    await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    await expectNoSidewaysScroll(page, `${name} (${path})`);
+  }
+  await context.close();
+});
+
+test("on a phone the menu button opens the navigation as a drawer", async ({ browser }) => {
+  await ensureSeeded();
+  const { context, page } = await ownerPage(browser, instance, { viewport: { width: 390, height: 844 } });
+  await page.goto(instance.url("/team/users"));
+  // The sidebar is hidden; the menu button is the way in.
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+  const menuButton = page.getByRole("button", { name: "Open navigation" });
+  await menuButton.click();
+  const drawer = page.getByRole("dialog", { name: "Navigation" });
+  await expect(drawer).toBeVisible();
+  await expect(drawer.getByRole("link", { name: "Users", exact: true })).toHaveAttribute("aria-current", "page");
+
+  // Focus stays inside the drawer however far one tabs.
+  for (const key of [...Array(10).fill("Tab"), ...Array(10).fill("Shift+Tab")]) {
+    await page.keyboard.press(key);
+    expect(await drawer.evaluate((el) => el.contains(document.activeElement)), `focus left the drawer on ${key}`).toBe(true);
+  }
+
+  // Escape closes it.
+  await page.keyboard.press("Escape");
+  await expect(drawer).toBeHidden();
+
+  // Following a link goes there and closes the drawer.
+  await menuButton.click();
+  await drawer.getByRole("link", { name: "Groups" }).click();
+  await expect(page).toHaveURL(/\/team\/groups$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Groups" })).toBeVisible();
+  await expect(drawer).toBeHidden();
+
+  // The close button closes it too.
+  await menuButton.click();
+  await drawer.getByRole("button", { name: "Close navigation" }).click();
+  await expect(drawer).toBeHidden();
+
+  // On a laptop the sidebar is there and the menu button is not.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await expect(menuButton).toBeHidden();
+  await context.close();
+});
+
+test("a wide table scrolls inside its own box on a phone", async ({ browser }) => {
+  await ensureSeeded();
+  const { context, page } = await ownerPage(browser, instance, { viewport: { width: 360, height: 740 } });
+  await page.goto(instance.url("/activity"));
+  const table = page.getByRole("table");
+  const box = table.locator("xpath=..");
+  const sizes = await box.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, overflow: getComputedStyle(el).overflowX }));
+  expect(sizes.scroll).toBeGreaterThan(sizes.client);
+  expect(sizes.overflow).toBe("auto");
+  await expectNoSidewaysScroll(page, "/activity");
+  await context.close();
+});

@@ -1,0 +1,56 @@
+/**
+ * The screenshots in docs/screenshots/: the main pages in the light and the
+ * dark theme at laptop size, and the navigation drawer on a phone, taken from
+ * a populated instance. Each is checked to really be in its theme first.
+ */
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
+import { useInstance } from "./support/instance";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+let seeded: Seeded;
+
+const DIR = path.resolve(__dirname, "..", "docs", "screenshots");
+
+test.beforeAll(async () => {
+  seeded = await seedDashboard(instance);
+});
+
+async function expectTheme(page: Page, theme: "light" | "dark") {
+  const lightness = await page.evaluate(() => {
+    const canvas = document.createElement("canvas").getContext("2d")!;
+    canvas.fillStyle = getComputedStyle(document.body).backgroundColor;
+    canvas.fillRect(0, 0, 1, 1);
+    const [r, g, b] = canvas.getImageData(0, 0, 1, 1).data;
+    return (r + g + b) / 3;
+  });
+  if (theme === "dark") expect(lightness).toBeLessThan(60);
+  else expect(lightness).toBeGreaterThan(200);
+}
+
+for (const theme of ["light", "dark"] as const) {
+  test(`main pages (${theme})`, async ({ browser }) => {
+    const { context, page } = await ownerPage(browser, instance, { theme });
+    const pages: [string, string][] = [
+      ["users", "/team/users"],
+      ["user", `/team/users/${seeded.userId}`],
+      ["groups", "/team/groups"],
+      ["activity", "/activity"],
+      ["settings", "/settings/identity-providers"],
+    ];
+    for (const [name, where] of pages) {
+      await page.goto(instance.url(where));
+      await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+      await expectTheme(page, theme);
+      await page.screenshot({ path: path.join(DIR, `${name}-${theme}.png`) });
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(instance.url("/team/users"));
+    await page.getByRole("button", { name: "Open navigation" }).click();
+    await expect(page.getByRole("dialog", { name: "Navigation" })).toBeVisible();
+    await page.screenshot({ path: path.join(DIR, `mobile-drawer-${theme}.png`) });
+    await context.close();
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * A populated instance for the dashboard-wide specs (mobile, themes, axe,
+ * screenshots): the owner, a group with a member, a person with a long name
+ * and email (the usual cause of sideways scrolling), a service user, a pending
+ * invite and a user who still has to choose a password. Also lists every main
+ * page, so each spec walks the same set.
+ */
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { signIn } from "./browser";
+import { OWNER, setUpOwner } from "./instance";
+import type { Instance } from "./server";
+
+export type Seeded = {
+  ownerId: string;
+  groupId: string;
+  userId: string;
+  serviceUserId: string;
+  inviteToken: string;
+  newcomer: { email: string; password: string };
+};
+
+async function post<T>(instance: Instance, token: string, path: string, json: unknown): Promise<T> {
+  const res = await fetch(instance.url(path), {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(json),
+  });
+  const text = await res.text();
+  expect(res.status, `POST ${path}: ${text}`).toBe(200);
+  return JSON.parse(text) as T;
+}
+
+export async function seedDashboard(instance: Instance): Promise<Seeded> {
+  const { personal_access_token: token, user_id: ownerId } = await setUpOwner(instance);
+  const group = await post<{ id: string }>(instance, token, "/api/groups", { name: "Platform engineering" });
+  const user = await post<{ id: string }>(instance, token, "/api/users", {
+    email: "maximiliane.wolfeschlegelsteinhausen-bergerdorff@subdivision.example.com",
+    name: "Maximiliane Wolfeschlegelsteinhausenbergerdorff",
+    role: "admin",
+    auto_groups: [group.id],
+  });
+  const bot = await post<{ id: string }>(instance, token, "/api/users", {
+    name: "deploy bot",
+    role: "user",
+    is_service_user: true,
+    auto_groups: [group.id],
+  });
+  await post(instance, token, `/api/users/${bot.id}/tokens`, { name: "terraform", expires_in: 30 });
+  const invite = await post<{ invite_link: string }>(instance, token, "/api/users/invites", {
+    email: "invited.person@example.com",
+    name: "Ivy Invited",
+    role: "user",
+  });
+  const newcomer = await post<{ password: string }>(instance, token, "/api/users", {
+    email: "newcomer@example.com",
+    name: "Nina Newcomer",
+    role: "user",
+  });
+  return {
+    ownerId,
+    groupId: group.id,
+    userId: user.id,
+    serviceUserId: bot.id,
+    inviteToken: invite.invite_link,
+    newcomer: { email: "newcomer@example.com", password: newcomer.password },
+  };
+}
+
+/** The signed-in pages a person walks through, by name. */
+export function dashboardPages(seeded: Seeded): [string, string][] {
+  return [
+    ["users", "/team/users"],
+    ["user", `/team/users/${seeded.userId}`],
+    ["invites", "/team/users?view=invites"],
+    ["service-users", "/team/service-users"],
+    ["service-user", `/team/service-users/${seeded.serviceUserId}`],
+    ["groups", "/team/groups"],
+    ["group", `/team/groups/${seeded.groupId}`],
+    ["activity", "/activity"],
+    ["profile", "/profile"],
+    ["identity-providers", "/settings/identity-providers"],
+    ["new-identity-provider", "/settings/identity-providers/new"],
+    ["ldap", "/settings/ldap"],
+    ["proxy-header", "/settings/proxy-header"],
+  ];
+}
+
+/** A context with the theme cookie set (as the avatar menu would), and its page signed in as the owner. */
+export async function ownerPage(
+  browser: Browser,
+  instance: Instance,
+  options: { theme?: "light" | "dark"; viewport?: { width: number; height: number }; timezoneId?: string; userAgent?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const { theme, viewport = { width: 1280, height: 800 }, ...rest } = options;
+  const context = await browser.newContext({ viewport, ...rest });
+  if (theme) await context.addCookies([{ name: "theme", value: theme, url: instance.baseURL }]);
+  const page = await context.newPage();
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  return { context, page };
+}

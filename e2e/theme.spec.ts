@@ -1,0 +1,133 @@
+/**
+ * Themes and keyboard use of the shell: Light / Dark / System from the avatar
+ * menu, remembered and rendered by the server; the avatar menu as a real menu;
+ * the skip link; the Add User tabs with arrow keys.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { ownerPage } from "./support/dashboard";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  await setUpOwner(instance);
+});
+
+/** The page's background brightness (0 black … 255 white), from the body's computed colour. */
+async function backgroundLightness(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.createElement("canvas").getContext("2d")!;
+    canvas.fillStyle = getComputedStyle(document.body).backgroundColor;
+    canvas.fillRect(0, 0, 1, 1);
+    const [r, g, b] = canvas.getImageData(0, 0, 1, 1).data;
+    return (r + g + b) / 3;
+  });
+}
+
+async function chooseTheme(page: Page, label: "Light" | "Dark" | "System") {
+  await page.getByRole("button", { name: OWNER.name }).click();
+  await page.getByRole("menuitemradio", { name: label }).click();
+  await expect(page.getByRole("menuitemradio", { name: label })).toHaveAttribute("aria-checked", "true");
+  await page.keyboard.press("Escape");
+}
+
+test("the theme follows the system until the person picks one, and is remembered", async ({ browser }) => {
+  const { context, page } = await ownerPage(browser, instance);
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto(instance.url("/team/users"));
+  expect(await backgroundLightness(page)).toBeGreaterThan(200);
+
+  // System: follows prefers-color-scheme, with no class on <html>.
+  await page.emulateMedia({ colorScheme: "dark" });
+  expect(await backgroundLightness(page)).toBeLessThan(60);
+
+  // Light wins over a dark system, at once.
+  await chooseTheme(page, "Light");
+  expect(await backgroundLightness(page)).toBeGreaterThan(200);
+
+  // Dark, at once and after a reload, rendered by the server (no flash).
+  await page.emulateMedia({ colorScheme: "light" });
+  await chooseTheme(page, "Dark");
+  expect(await backgroundLightness(page)).toBeLessThan(60);
+  const html = await (await context.request.get(instance.url("/team/users"))).text();
+  expect(html).toMatch(/<html[^>]*class="dark"/);
+  await page.reload();
+  expect(await backgroundLightness(page)).toBeLessThan(60);
+  // Public pages too.
+  await page.goto(instance.url("/login"));
+  expect(await backgroundLightness(page)).toBeLessThan(60);
+
+  // Back to System.
+  await page.goto(instance.url("/team/users"));
+  await chooseTheme(page, "System");
+  expect(await backgroundLightness(page)).toBeGreaterThan(200);
+  const plain = await (await context.request.get(instance.url("/team/users"))).text();
+  expect(plain).not.toMatch(/<html[^>]*class="(dark|light)"/);
+  await context.close();
+});
+
+test("the avatar menu is a menu: arrow keys, Home, End, Escape", async ({ browser }) => {
+  const { context, page } = await ownerPage(browser, instance);
+  await page.goto(instance.url("/team/users"));
+  const button = page.getByRole("button", { name: OWNER.name });
+  await expect(button).toHaveAttribute("aria-haspopup", "menu");
+  await button.focus();
+  await page.keyboard.press("Enter");
+  const menu = page.getByRole("menu");
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole("menuitem", { name: "Profile" })).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(menu.getByRole("menuitem", { name: "Change Password" })).toBeFocused();
+  await page.keyboard.press("End");
+  await expect(menu.getByRole("menuitem", { name: "Sign out" })).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(menu.getByRole("menuitem", { name: "Profile" })).toBeFocused();
+  await page.keyboard.press("ArrowUp");
+  await expect(menu.getByRole("menuitem", { name: "Sign out" })).toBeFocused();
+  await page.keyboard.press("Home");
+  await expect(menu.getByRole("menuitem", { name: "Profile" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(menu).toBeHidden();
+  await expect(button).toBeFocused();
+  // ArrowDown on the button opens it too; Enter on an item follows it.
+  await page.keyboard.press("ArrowDown");
+  await expect(menu.getByRole("menuitem", { name: "Profile" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/profile$/);
+  await context.close();
+});
+
+test("the skip link jumps past the navigation to the page's content", async ({ browser }) => {
+  const { context, page } = await ownerPage(browser, instance);
+  await page.goto(instance.url("/team/groups"));
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("main")).toBeFocused();
+  await context.close();
+});
+
+test("the Add User tabs move with the arrow keys", async ({ browser }) => {
+  const { context, page } = await ownerPage(browser, instance);
+  await page.goto(instance.url("/team/users"));
+  await page.getByRole("button", { name: "Add User" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add User" });
+  const invite = dialog.getByRole("tab", { name: "Invite User" });
+  const create = dialog.getByRole("tab", { name: "Create User" });
+  await invite.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(create).toBeFocused();
+  await expect(create).toHaveAttribute("aria-selected", "true");
+  await expect(dialog.getByRole("tabpanel")).toContainText("A password is generated");
+  await page.keyboard.press("ArrowRight");
+  await expect(invite).toBeFocused();
+  await expect(invite).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("ArrowLeft");
+  await expect(create).toHaveAttribute("aria-selected", "true");
+  // One Tab stop for the whole tab list: the unselected tab is skipped.
+  await expect(invite).toHaveAttribute("tabindex", "-1");
+  await context.close();
+});
