@@ -4,7 +4,6 @@ import { apiRoute } from "@/lib/http/route";
 import { listUserSessions } from "@/lib/sessions/queries";
 import { parseOrThrow } from "@/lib/http/validation";
 import { revokeSessionsSchema, revokeUserSessions } from "@/lib/users/access-control";
-import { revokeUserSessions } from "@/lib/users/access-control";
 import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
