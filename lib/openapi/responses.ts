@@ -51,10 +51,16 @@ export const tokenSchema = z
     name: z.string(),
     expiration_date: dateTime,
     created_by: z.string(),
+    created_by_name: z.string().nullable().optional().describe("The creator's name (a deleted creator's as last recorded)"),
+    created_by_status: z.enum(["active", "blocked", "deleted"]).optional(),
     created_at: dateTime,
     last_used: dateTime.optional().describe("Absent until first used"),
   })
   .meta({ id: "PersonalAccessToken" });
+
+export const createdServiceTokenSchema = tokenSchema
+  .extend({ user_id: z.string(), user_name: z.string() })
+  .meta({ id: "CreatedServiceUserToken" });
 
 export const tokenGeneratedSchema = z
   .object({ plain_token: z.string(), personal_access_token: tokenSchema })

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
 import { handleOidcSignIn } from "@/lib/idp/oidc";
+import { openIdpSubject } from "@/lib/db/idp-subject";
 import { createProvider } from "@/lib/idp/providers";
 import { providerInputSchema } from "@/lib/idp/schemas";
 import { Forbidden, PreconditionFailed } from "@/lib/errors";
@@ -36,7 +37,7 @@ beforeAll(async () => {
   auditorActor = startSession(await createUser(accountId, { email: "aud@approval.example", role: "auditor" }));
   providerId = createProvider(
     ownerActor,
-    providerInputSchema.parse({ type: "oidc", name: "Gated IdP", issuer: "https://idp.example.com", client_id: "c", client_secret: "s", require_approval: true }),
+    providerInputSchema.parse({ type: "oidc", name: "Gated IdP", issuer: "https://idp.example.com", client_id: "c", client_secret: "s", signup_policy: "open", require_approval: true }),
     META,
   ).id;
 });
@@ -48,7 +49,8 @@ describe("a provider whose new users wait for approval", () => {
     const claims = { sub: "p-1", email: "pat@approval.example", email_verified: true };
     expect(refusedReason(() => handleOidcSignIn(providerId, claims, META))).toBe("pending_approval");
     const [id] = pendingIds();
-    expect(userRow(id)).toMatchObject({ pendingApproval: true, idpId: providerId, idpSubject: "p-1" });
+    expect(userRow(id)).toMatchObject({ pendingApproval: true, idpId: providerId });
+    expect(openIdpSubject(userRow(id)!)).toBe("p-1");
     // Still waiting on the second try; still one user.
     expect(refusedReason(() => handleOidcSignIn(providerId, claims, META))).toBe("pending_approval");
     expect(pendingIds()).toEqual([id]);
