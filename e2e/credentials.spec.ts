@@ -40,7 +40,7 @@ test("changing my password revokes my access tokens only when I tick the box", a
 
   const change = async (from: string, to: string, revoke: boolean) => {
     await page.getByRole("button", { name: "Tess Tokens" }).click();
-    await page.getByRole("button", { name: "Change Password" }).click();
+    await page.getByRole("menuitem", { name: "Change Password" }).click();
     const dialog = page.getByRole("dialog", { name: "Change Password" });
     await dialog.getByLabel("Current password").fill(from);
     await dialog.getByLabel("New password", { exact: true }).fill(to);

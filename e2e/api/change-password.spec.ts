@@ -81,7 +81,7 @@ test("missing fields, wrong types and bad bodies are refused cleanly", async () 
     headers: { ...bearer(owner.personal_access_token), "content-type": "application/json" },
     body: JSON.stringify({ old_password: OWNER.password, new_password: newPassword, pad: "z".repeat(200 * 1024) }),
   });
-  expectApiError(huge, 400);
+  expectApiError(huge, 413);
 });
 
 test("someone else's id is a 403, and no credentials a 401", async () => {

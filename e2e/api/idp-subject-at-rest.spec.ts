@@ -77,6 +77,7 @@ test("LDAP and proxy-header identifiers are not stored in plaintext, and still f
       bind_dn: LDAP_ADMIN.dn,
       bind_password: LDAP_ADMIN.password,
       allow_unencrypted: true,
+      allow_internal_addresses: true,
       search_base: `ou=people,${LDAP_BASE}`,
       // People sign in with their email, which becomes their subject: the identifier is an email here.
       user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))",

@@ -172,7 +172,7 @@ test.describe("admin", () => {
     expect(typeof reset.body.password).toBe("string");
     const revoked = await admin.client.delete<{ revoked: number }>(`/api/users/${made.id}/sessions`);
     expect(revoked.status, revoked.text).toBe(200);
-    expect(revoked.body).toEqual({ revoked: 0 });
+    expect(revoked.body).toEqual({ revoked: 0, tokens_deleted: 0 });
     expect((await admin.client.delete(`/api/users/${made.id}`)).status).toBe(200);
     expectApiError(await ownerApi.get(`/api/users/${made.id}`), 404);
   });
