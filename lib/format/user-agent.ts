@@ -5,8 +5,24 @@
  */
 import { UAParser } from "ua-parser-js";
 
+// A parse runs ua-parser-js's whole regex list (up to ~0.7 ms for an agent it
+// doesn't know, such as curl), and a table repeats the same few agents: keep
+// the last answers, bounded so odd headers can't grow it without limit.
+const described = new Map<string, string>();
+const MAX_REMEMBERED = 500;
+
 export function describeUserAgent(ua: string | null | undefined): string | null {
   if (!ua) return null;
+  const known = described.get(ua);
+  if (known !== undefined) return known;
+  const answer = describe(ua);
+  if (ua.length > 512) return answer;
+  if (described.size >= MAX_REMEMBERED) described.clear();
+  described.set(ua, answer);
+  return answer;
+}
+
+function describe(ua: string): string {
   const { browser, os } = new UAParser(ua).getResult();
   const name = browser.name ? [browser.name, browser.major].filter(Boolean).join(" ") : null;
   const system = os.name ? [os.name, os.version].filter(Boolean).join(" ") : null;
