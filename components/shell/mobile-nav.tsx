@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
+import { useModalDialog } from "@/components/ui/use-modal-dialog";
 import { SidebarNav } from "./sidebar-nav";
 
 /**
@@ -14,15 +15,8 @@ import { SidebarNav } from "./sidebar-nav";
  */
 export function MobileNav() {
   const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const pathname = usePathname();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   // Following a link to another page closes the drawer.
   useEffect(() => setOpen(false), [pathname]);
