@@ -23,7 +23,7 @@ function wholeNumber(min: number, max: number, fallback: number) {
 }
 
 /** Values never echoed back in a start-up error (they are secrets). */
-const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET"]);
+const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET", "DATABASE_URL"]);
 
 function isAddressOrRange(entry: string): boolean {
   try {
@@ -45,6 +45,11 @@ const envSchema = z.object({
   /** The port scripts/server.mjs listens on; validated here so a bad one stops the start like any other. */
   PORT: wholeNumber(1, 65535, 3000),
   DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
+  /** Unset: SQLite in DATA_DIR. postgres://… or postgresql://…: that PostgreSQL (15 or newer) database. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^postgres(ql)?:\/\/[^\s]+$/.test(v), "must be a postgres:// or postgresql:// URL (or unset for SQLite)"),
   ENCRYPTION_KEY: z
     .string()
     .optional()
@@ -104,6 +109,8 @@ export type Config = {
   nodeEnv: "development" | "production" | "test";
   dataDir: string;
   databaseFile: string;
+  /** PostgreSQL's connection URL; null means SQLite in dataDir. */
+  databaseUrl: string | null;
   encryptionKeyFromEnv: string | undefined;
   authSecretFromEnv: string | undefined;
   sessionMaxAgeSeconds: number;
@@ -151,6 +158,7 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     nodeEnv: env.NODE_ENV,
     dataDir,
     databaseFile: path.join(dataDir, "latchkey.db"),
+    databaseUrl: env.DATABASE_URL || null,
     encryptionKeyFromEnv: env.ENCRYPTION_KEY || undefined,
     authSecretFromEnv: env.AUTH_SECRET || undefined,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_HOURS * 3600,

@@ -13,6 +13,7 @@ import { db } from "@/lib/db/client";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
+import "@/lib/reactions";
 
 function refuseToStart(lines: string[]): never {
   for (const line of lines) console.error(`Latchkey cannot start: ${line}`);

@@ -10,3 +10,6 @@ process.env.ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = crypto.randomBytes(32).toString("base64url");
 // As lib/db/sqlite-uri.ts does for the server; here better-sqlite3 may load before any lib module.
 process.env.SQLITE_USE_URI = "1";
+
+// Domain-effect reactions, as lib/startup.ts registers them for the server.
+await import("@/lib/reactions");

@@ -3,15 +3,41 @@
  * authenticated when it arrives, but its writes must obey who the caller is at
  * commit time: a demotion, block, deletion, sign-out or token deletion that
  * commits while the request is in flight stops the write.
+ * lib/data/unit-of-work.ts's write() calls this under the write lock.
  */
 import "server-only";
 import { and, eq, gt } from "drizzle-orm";
-import { writeTransaction, type Tx } from "@/lib/db/client";
+import { writeTransaction, type Tx as SyncTx } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/database";
 import { accessTokens, sessions, users } from "@/lib/db/schema";
 import { Unauthenticated } from "@/lib/errors";
 import type { Actor } from "./actor";
 
-export function freshActor(tx: Tx, actor: Actor, now = new Date()): Actor {
+export async function freshActor(tx: Tx, actor: Actor, now = new Date()): Promise<Actor> {
+  const [user] = await tx
+    .select({ role: users.role, isBlocked: users.isBlocked })
+    .from(users)
+    .where(and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId)))
+    .limit(1);
+  if (!user || user.isBlocked) throw new Unauthenticated("Your account is no longer active");
+  const [credentialAlive] =
+    actor.kind === "session"
+      ? await tx
+          .select({ id: sessions.id })
+          .from(sessions)
+          .where(and(eq(sessions.id, actor.sessionId), gt(sessions.expiresAt, now)))
+          .limit(1)
+      : await tx
+          .select({ id: accessTokens.id })
+          .from(accessTokens)
+          .where(and(eq(accessTokens.id, actor.tokenId), gt(accessTokens.expiresAt, now)))
+          .limit(1);
+  if (!credentialAlive) throw new Unauthenticated(actor.kind === "session" ? "Your session has ended" : "Invalid or expired token");
+  return { ...actor, role: user.role };
+}
+
+/** OLD SYNCHRONOUS PATH (issue 11 removes it with lib/db/client.ts). */
+function freshActorSync(tx: SyncTx, actor: Actor, now = new Date()): Actor {
   const user = tx
     .select({ role: users.role, isBlocked: users.isBlocked })
     .from(users)
@@ -20,21 +46,13 @@ export function freshActor(tx: Tx, actor: Actor, now = new Date()): Actor {
   if (!user || user.isBlocked) throw new Unauthenticated("Your account is no longer active");
   const credentialAlive =
     actor.kind === "session"
-      ? tx
-          .select({ id: sessions.id })
-          .from(sessions)
-          .where(and(eq(sessions.id, actor.sessionId), gt(sessions.expiresAt, now)))
-          .get()
-      : tx
-          .select({ id: accessTokens.id })
-          .from(accessTokens)
-          .where(and(eq(accessTokens.id, actor.tokenId), gt(accessTokens.expiresAt, now)))
-          .get();
+      ? tx.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, actor.sessionId), gt(sessions.expiresAt, now))).get()
+      : tx.select({ id: accessTokens.id }).from(accessTokens).where(and(eq(accessTokens.id, actor.tokenId), gt(accessTokens.expiresAt, now))).get();
   if (!credentialAlive) throw new Unauthenticated(actor.kind === "session" ? "Your session has ended" : "Invalid or expired token");
   return { ...actor, role: user.role };
 }
 
-/** A write transaction on behalf of an actor: `me` is the actor re-read under the write lock. */
-export function writeAs<T>(actor: Actor, fn: (tx: Tx, me: Actor) => T): T {
-  return writeTransaction((tx) => fn(tx, freshActor(tx, actor)));
+/** OLD SYNCHRONOUS PATH: a write transaction on behalf of an actor (replaced by lib/data/unit-of-work.ts write()). */
+export function writeAs<T>(actor: Actor, fn: (tx: SyncTx, me: Actor) => T): T {
+  return writeTransaction((tx) => fn(tx, freshActorSync(tx, actor)));
 }

@@ -1,4 +1,7 @@
 /**
+ * OLD SYNCHRONOUS API, being replaced by ./database.ts and lib/data/unit-of-work.ts
+ * (issue 11); deleted once every caller has moved.
+ *
  * The one database connection of the process: SQLite in WAL mode with a busy
  * timeout, migrations from drizzle/ applied on first use, and the encryption
  * key checked against the database before anything else can read or write.
@@ -40,7 +43,7 @@ function open(): Db {
   sqlite.pragma("synchronous = NORMAL");
   const db = drizzle(sqlite, { schema });
   try {
-    migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
+    migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle", "sqlite") });
     verifyEncryptionKey(db);
     // Data migrations SQL can't do (encryption), right after the schema's, before any read.
     const sealed = sealPlaintextIdpSubjects(sqlite);

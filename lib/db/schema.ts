@@ -179,7 +179,7 @@ export const accessTokens = sqliteTable(
 );
 
 /**
- * The activity log. Append-only: database triggers (drizzle/0005_activity_append_only.sql)
+ * The activity log. Append-only: database triggers (drizzle/sqlite/0005_activity_append_only.sql)
  * refuse every UPDATE of a sealed row and every DELETE above the account's
  * retention anchor. Rows form a hash chain per account in `seq` order: `hash`
  * is an HMAC over the row's content and `prev_hash` (lib/audit/chain.ts).

@@ -1,0 +1,38 @@
+/**
+ * What the rest of lib/ gets from a database, whichever it is: a reader for
+ * committed data and one way to write. Both dialects (./sqlite.ts,
+ * ./postgres.ts) provide this shape; nothing above lib/db and lib/data knows
+ * which one runs.
+ */
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import type * as schema from "./schema";
+
+export type Dialect = "sqlite" | "postgres";
+
+/**
+ * A Drizzle database or transaction. Typed with SQLite's builders (the schema's
+ * source of types); on PostgreSQL the object is node-postgres's Drizzle database
+ * with tables of the same names, columns and JavaScript values. Use only what
+ * both dialects share: `await` a query (rows as an array), `.returning()`,
+ * `.onConflictDoNothing()/.onConflictDoUpdate()`, `db.query.*` and the helpers in
+ * ./raw.ts. Never the SQLite-only `.get()`, `.all()`, `.run()`, `.values()`, and
+ * never `.transaction()` (writes go through lib/data/unit-of-work.ts).
+ */
+export type Db = BetterSQLite3Database<typeof schema>;
+/** The same type inside a unit of work; the name says "this reads and writes the open transaction". */
+export type Tx = Db;
+
+export type Engine = {
+  dialect: Dialect;
+  /** Committed data, outside any transaction. Read-only on SQLite (a stray write fails loudly). */
+  reader: Db;
+  /**
+   * Runs fn in one transaction holding the instance's write lock, so a
+   * read-then-write can't interleave with another writer in this or any other
+   * process (SQLite: BEGIN IMMEDIATE on the one writer connection; PostgreSQL:
+   * a transaction-scoped advisory lock). Commits when fn resolves, rolls back
+   * when it throws.
+   */
+  transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};

@@ -1,0 +1,83 @@
+/**
+ * The SQLite engine: one file in DATA_DIR, WAL mode, two connections. The
+ * writer runs every transaction, one at a time (an in-process queue, then
+ * BEGIN IMMEDIATE against other processes); the reader is query_only and sees
+ * committed data, so a request never reads another's half-done transaction.
+ */
+import "server-only";
+// Before better-sqlite3 loads: the read-only key check opens the database by URI (see key-check.ts).
+import "./sqlite-uri";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import pLimit from "p-limit";
+import { config } from "@/lib/config";
+import { keyRing } from "@/lib/crypto/keys";
+import type { Db, Engine } from "./engine";
+import { sealPlaintextIdpSubjects } from "./idp-subject";
+import { checkKeyReadOnly, verifyEncryptionKey } from "./key-check";
+import * as schema from "./schema";
+
+export const SQLITE_MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
+
+function connect(file: string, options: { queryOnly: boolean }): Database.Database {
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("synchronous = NORMAL");
+  if (options.queryOnly) sqlite.pragma("query_only = ON");
+  return sqlite;
+}
+
+/** Opens (creating and migrating when new) the instance's SQLite database. Synchronous: SQLite is a file. */
+export function openSqlite(): Engine & { writerHandle: Database.Database; readerHandle: Database.Database } {
+  const { dataDir, databaseFile } = config();
+  // An existing database is checked read-only first: a wrong key must not change a byte of DATA_DIR
+  // (no chmod, no WAL checkpoint on close, no migration).
+  if (fs.existsSync(databaseFile)) checkKeyReadOnly(databaseFile);
+  // A new database: the key (generated into DATA_DIR when not given) exists before the database does.
+  else keyRing();
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const writer = connect(databaseFile, { queryOnly: false });
+  fs.chmodSync(databaseFile, 0o600);
+  const writerDb = drizzle(writer, { schema }) as Db;
+  try {
+    migrate(writerDb, { migrationsFolder: SQLITE_MIGRATIONS });
+    verifyEncryptionKey(writerDb);
+    // Data migrations SQL can't do (encryption), right after the schema's, before any read.
+    const sealed = sealPlaintextIdpSubjects(writer);
+    if (sealed > 0) console.log(`Encrypted the identity-provider subjects of ${sealed} users`);
+  } catch (err) {
+    writer.close();
+    throw err;
+  }
+  const reader = connect(databaseFile, { queryOnly: true });
+  // One transaction at a time on the one writer connection; BEGIN IMMEDIATE orders us against other processes.
+  const queue = pLimit(1);
+  return {
+    dialect: "sqlite",
+    reader: drizzle(reader, { schema }) as Db,
+    writerHandle: writer,
+    readerHandle: reader,
+    transact: (fn) =>
+      queue(async () => {
+        writer.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(writerDb);
+          writer.exec("COMMIT");
+          return result;
+        } catch (err) {
+          if (writer.inTransaction) writer.exec("ROLLBACK");
+          throw err;
+        }
+      }),
+    close: async () => {
+      await queue(async () => undefined);
+      reader.close();
+      writer.close();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * The wiring of domain effects (lib/data/effects.ts): imports each
+ * capability's reactions so they are registered before the first write.
+ * Loaded by lib/startup.ts (the server) and test/unit-env.ts (unit tests).
+ * It sits above the capabilities, so none of them imports another.
+ */
+import "server-only";
