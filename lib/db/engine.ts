@@ -34,5 +34,13 @@ export type Engine = {
    * when it throws.
    */
   transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn when no transaction is open on the writing connection (SQLite: in
+   * the writer's queue; PostgreSQL: at once). For libraries that write through
+   * the native handle themselves (rate-limiter-flexible's stores).
+   */
+  withWriter<T>(fn: () => Promise<T>): Promise<T>;
+  /** The driver's own handle, for such libraries: better-sqlite3's writer connection, or node-postgres's pool. */
+  native: { kind: "sqlite"; writer: import("better-sqlite3").Database } | { kind: "postgres"; pool: unknown };
   close(): Promise<void>;
 };

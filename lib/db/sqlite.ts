@@ -33,7 +33,7 @@ function connect(file: string, options: { queryOnly: boolean }): Database.Databa
 }
 
 /** Opens (creating and migrating when new) the instance's SQLite database. Synchronous: SQLite is a file. */
-export function openSqlite(): Engine & { writerHandle: Database.Database; readerHandle: Database.Database } {
+export function openSqlite(): Engine {
   const { dataDir, databaseFile } = config();
   // An existing database is checked read-only first: a wrong key must not change a byte of DATA_DIR
   // (no chmod, no WAL checkpoint on close, no migration).
@@ -60,8 +60,8 @@ export function openSqlite(): Engine & { writerHandle: Database.Database; reader
   return {
     dialect: "sqlite",
     reader: drizzle(reader, { schema }) as Db,
-    writerHandle: writer,
-    readerHandle: reader,
+    native: { kind: "sqlite", writer },
+    withWriter: (fn) => queue(fn),
     transact: (fn) =>
       queue(async () => {
         writer.exec("BEGIN IMMEDIATE");
