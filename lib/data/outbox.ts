@@ -81,6 +81,11 @@ export function handleOutbox<K extends OutboxTopic>(topic: K, name: string, hand
   state().handlers.set(topic, { name, handler: handler as unknown as Handler<OutboxTopic> });
 }
 
+/** Whether this process handles any topic (no handler: a pass has nothing to do here). */
+export function handlesOutbox(): boolean {
+  return state().handlers.size > 0;
+}
+
 /**
  * Queues a message in the unit of work tx belongs to. It is delivered after
  * the commit (never when the unit rolls back). Returns the message id.
