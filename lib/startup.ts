@@ -20,12 +20,12 @@ function refuseToStart(lines: string[]): never {
   process.exit(1);
 }
 
-export function startUp(): void {
+export async function startUp(): Promise<void> {
   try {
     config();
     db();
     sessionSecret();
-    const sealed = sealUnchainedEvents();
+    const sealed = await sealUnchainedEvents();
     if (sealed > 0) console.log(`Sealed ${sealed} activity events from before the hash chain into it`);
   } catch (err) {
     if (err instanceof ConfigError) refuseToStart(err.problems);
