@@ -11,11 +11,15 @@ import path from "node:path";
 import { vi } from "vitest";
 
 type CachedConnection = { $client: { open: boolean; close(): void } };
+type CachedEngine = { close(): Promise<void> };
 
 export function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string }): void {
-  const holder = globalThis as unknown as { latchkeyDb?: CachedConnection };
+  const holder = globalThis as unknown as { latchkeyDb?: CachedConnection; latchkeyEngine?: CachedEngine };
   if (holder.latchkeyDb?.$client.open) holder.latchkeyDb.$client.close();
   delete holder.latchkeyDb;
+  // The engine (lib/db/database.ts) too; its close only waits for an empty write queue.
+  holder.latchkeyEngine?.close().catch(() => undefined);
+  delete holder.latchkeyEngine;
   Object.assign(process.env, env);
   vi.resetModules();
 }
