@@ -15,14 +15,14 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { engine } from "./database";
 import * as schema from "./schema";
 
-/** The Drizzle database, with its better-sqlite3 handle ($client) for the few hot paths that prepare raw statements. */
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-/** A transaction handle; services that write take it so the change and its activity event commit together. */
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type SyncDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The engine's transaction type, so converted code can hand its tx (or db()) to functions not yet converted. */
+export type Tx = import("./engine").Tx;
+export type Db = SyncDb;
 
-const globalForDb = globalThis as unknown as { latchkeyDb?: Db };
+const globalForDb = globalThis as unknown as { latchkeyDb?: SyncDb };
 
-export function db(): Db {
+function syncDb(): SyncDb {
   const native = engine().native;
   if (native.kind !== "sqlite") throw new Error("The old synchronous database API (lib/db/client.ts) works on SQLite only");
   // Rebuilt when the engine was reopened (tests that restart with another data directory).
@@ -30,9 +30,13 @@ export function db(): Db {
   return globalForDb.latchkeyDb;
 }
 
+export function db(): Db {
+  return syncDb();
+}
+
 /** The better-sqlite3 handle under drizzle, for hot paths that use prepared statements directly. */
 export function sqliteHandle(): Database.Database {
-  return db().$client;
+  return syncDb().$client;
 }
 
 /**
@@ -41,5 +45,5 @@ export function sqliteHandle(): Database.Database {
  * work (same connection) it is a savepoint of that unit's transaction.
  */
 export function writeTransaction<T>(fn: (tx: Tx) => T): T {
-  return db().transaction(fn, { behavior: "immediate" });
+  return syncDb().transaction((tx) => fn(tx as unknown as Tx), { behavior: "immediate" });
 }
