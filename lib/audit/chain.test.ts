@@ -40,7 +40,7 @@ describe("a change and its event", () => {
 
   beforeAll(async () => {
     const accountId = createAccount();
-    owner = startSession(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
+    owner = await startSession(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
     bobId = (await createUser(accountId, { role: "user", name: "Bob Builder" })).id;
   });
 

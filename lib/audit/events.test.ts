@@ -47,7 +47,7 @@ function record(action: string, day: number, extra: Partial<Parameters<typeof re
 
 beforeAll(async () => {
   accountId = createAccount();
-  admin = startSession(await createUser(accountId, { role: "admin", name: "Ada Admin", email: "ada@example.com" }));
+  admin = await startSession(await createUser(accountId, { role: "admin", name: "Ada Admin", email: "ada@example.com" }));
   auditor = actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
   member = actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
   const carol = await createUser(accountId, { role: "user", name: "Carol Quit", email: "carol@example.com" });
