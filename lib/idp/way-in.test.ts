@@ -34,7 +34,7 @@ const header = (enabled: boolean) => ({
 describe("the owner always keeps a way in", () => {
   it("refuses turning the local form off while it is the owner's only way in, and changes nothing", async () => {
     const before = await events();
-    await expect(await setLocalSignIn(owner, { local_login_enabled: false }, META)).rejects.toThrow(PreconditionFailed);
+    await expect(setLocalSignIn(owner, { local_login_enabled: false }, META)).rejects.toThrow(PreconditionFailed);
     expect((await getSignInSettings(owner)).localLoginEnabled).toBe(true);
     expect((await signInOptions()).localLoginEnabled).toBe(true);
     expect(await events()).toBe(before);
@@ -52,11 +52,11 @@ describe("the owner always keeps a way in", () => {
     await setLocalSignIn(owner, { local_login_enabled: false }, META);
     expect((await getSignInSettings(owner)).localLoginEnabled).toBe(false);
     expect((await signInOptions()).localLoginEnabled).toBe(false);
-    await expect(await setProviderEnabled(owner, p.id, false, META)).rejects.toThrow(PreconditionFailed);
+    await expect(setProviderEnabled(owner, p.id, false, META)).rejects.toThrow(PreconditionFailed);
 
     // The proxy header is no way in for an owner it would only know by email.
     await updateTrustedHeader(owner, header(true), META);
-    await expect(await setProviderEnabled(owner, p.id, false, META)).rejects.toThrow(PreconditionFailed);
+    await expect(setProviderEnabled(owner, p.id, false, META)).rejects.toThrow(PreconditionFailed);
     await updateTrustedHeader(owner, header(false), META);
     expect((await getSignInSettings(owner)).headerEnabled).toBe(false);
   });
