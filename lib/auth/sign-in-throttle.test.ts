@@ -168,8 +168,8 @@ describe("a third party", () => {
 
     // Team → Users shows the lock (status "locked", filterable).
     const actor = await owner();
-    expect(getUser(actor, v.id).lockedUntil?.getTime()).toBe(T0 + LIMITS.lockoutWindowSeconds * 1000);
-    const locked = listUsers(actor, userFiltersSchema.parse({ status: "locked" }));
+    expect((await getUser(actor, v.id)).lockedUntil?.getTime()).toBe(T0 + LIMITS.lockoutWindowSeconds * 1000);
+    const locked = await listUsers(actor, userFiltersSchema.parse({ status: "locked" }));
     expect(locked.items.map((u) => u.id)).toContain(v.id);
 
     // The attacker keeps going all day; attempts while locked don't extend it.
