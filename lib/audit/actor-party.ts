@@ -2,13 +2,14 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
-import type { Tx } from "@/lib/db/client";
-import { accessTokens } from "@/lib/db/schema";
-import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import type { Tx } from "@/lib/db/database";
+import { accessTokens, users } from "@/lib/db/schema";
+import { openIdentity, userLabel } from "@/lib/users/records";
 import type { EventParty } from "./record";
 
 export function actorParty(tx: Tx, actor: Actor): EventParty {
-  const row = findUserRow(tx, actor.accountId, actor.userId);
+  // Still synchronous (lib/users/records' findUserRow is async now): the audit conversion replaces this.
+  const row = tx.select().from(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId))).get();
   const label = row ? userLabel(openIdentity(row)) : actor.userId;
   if (actor.kind === "session") return { type: "user", id: actor.userId, label };
   const token = tx

@@ -14,7 +14,8 @@ import "server-only";
 import crypto from "node:crypto";
 import type Database from "better-sqlite3";
 import { keyRing } from "@/lib/crypto/keys";
-import { sqliteHandle, type Tx } from "@/lib/db/client";
+import { sqliteHandle } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/database";
 
 const SEALED_FLAG = "activity_chain_sealed";
 

@@ -31,7 +31,8 @@ import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { SignInLimits } from "@/lib/config";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
-import { db, type Db, type Tx } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/database";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
 
 /** A run of address-wide failures is forgotten after an hour without one. */

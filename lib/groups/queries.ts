@@ -8,7 +8,7 @@ import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { groups, userGroups, users } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { openIdentity } from "@/lib/users/records";
@@ -24,18 +24,19 @@ export type GroupList = { items: GroupRecord[]; total: number };
 const byName = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 
 /** Groups matching the filters, sorted by name. */
-export function listGroups(actor: Actor, filters: GroupFilters): GroupList {
+export async function listGroups(actor: Actor, filters: GroupFilters): Promise<GroupList> {
   const seesAll = can(actor, "users:read-all");
-  const visibleIds = seesAll ? null : groupIdsOfUser(db(), actor.accountId, actor.userId);
+  const visibleIds = seesAll ? null : await groupIdsOfUser(db(), actor.accountId, actor.userId);
   if (visibleIds?.length === 0) return { items: [], total: 0 };
-  const rows = db()
-    .select()
-    .from(groups)
-    .where(and(eq(groups.accountId, actor.accountId), visibleIds ? inArray(groups.id, visibleIds) : undefined))
-    .orderBy(asc(groups.createdAt))
-    .all();
+  const [rows, counts] = await Promise.all([
+    db()
+      .select()
+      .from(groups)
+      .where(and(eq(groups.accountId, actor.accountId), visibleIds ? inArray(groups.id, visibleIds) : undefined))
+      .orderBy(asc(groups.createdAt)),
+    memberCountsByGroup(db(), actor.accountId),
+  ]);
   const needle = filters.search ? groupNameKey(filters.search) : null;
-  const counts = memberCountsByGroup(db(), actor.accountId);
   const found = rows
     .filter((row) => !needle || groupNameKey(row.name).includes(needle))
     .filter((row) => filters.name === undefined || row.name === filters.name)
@@ -47,11 +48,11 @@ export function listGroups(actor: Actor, filters: GroupFilters): GroupList {
 }
 
 /** One group with its members (sorted by name); hidden groups and other accounts' ids are "not found". */
-export function getGroup(actor: Actor, groupId: string): GroupDetail {
-  const row = findGroupRow(db(), actor.accountId, groupId);
+export async function getGroup(actor: Actor, groupId: string): Promise<GroupDetail> {
+  const row = await findGroupRow(db(), actor.accountId, groupId);
   if (!row) throw new NotFound("Group");
   const seesAll = can(actor, "users:read-all");
-  const memberRows = db()
+  const memberRows = await db()
     .select({ user: users })
     .from(userGroups)
     .innerJoin(users, and(eq(users.id, userGroups.userId), eq(users.accountId, userGroups.accountId)))
@@ -61,8 +62,7 @@ export function getGroup(actor: Actor, groupId: string): GroupDetail {
         eq(userGroups.groupId, groupId),
         seesAll ? undefined : eq(userGroups.userId, actor.userId),
       ),
-    )
-    .all();
+    );
   if (!seesAll && memberRows.length === 0) throw new NotFound("Group");
   const members = memberRows
     .map(({ user }) => {
@@ -70,5 +70,5 @@ export function getGroup(actor: Actor, groupId: string): GroupDetail {
       return { id, name, email };
     })
     .sort((a, b) => byName.compare(a.name || a.email || "", b.name || b.email || ""));
-  return { ...toGroupRecord(row, countMembers(db(), actor.accountId, groupId)), members };
+  return { ...toGroupRecord(row, await countMembers(db(), actor.accountId, groupId)), members };
 }

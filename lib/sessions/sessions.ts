@@ -7,7 +7,8 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq, gt, ne } from "drizzle-orm";
 import { config } from "@/lib/config";
-import { db, type Tx } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/database";
 import { sessions, users } from "@/lib/db/schema";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 
