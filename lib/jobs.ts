@@ -34,9 +34,9 @@ export function startBackgroundJobs(): void {
   if (globalForJobs.latchkeyJobsStarted) return;
   globalForJobs.latchkeyJobsStarted = true;
   // Shortly after start (not in the way of the first requests), then hourly. unref: never keeps the process alive.
-  setTimeout(() => {
+  setTimeout(async () => {
     runLogged();
-    const account = instanceAccountId();
+    const account = await instanceAccountId();
     if (account) warmPartyLabels(account);
   }, 5_000).unref();
   setInterval(runLogged, HOUR_MS).unref();

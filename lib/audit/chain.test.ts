@@ -47,7 +47,7 @@ describe("a change and its event", () => {
   const bobEvents = () => db().select().from(activityEvents).where(eq(activityEvents.targetId, bobId)).all();
 
   it("commit together", () => {
-    updateUser(owner, bobId, { name: "Bob B.", role: "user", auto_groups: [], is_blocked: false }, META);
+    await updateUser(owner, bobId, { name: "Bob B.", role: "user", auto_groups: [], is_blocked: false }, META);
     expect(userRow(bobId)!.nameCiphertext).toBeTruthy();
     expect(bobEvents().map((e) => e.action)).toEqual(["user.updated"]);
   });
@@ -56,7 +56,7 @@ describe("a change and its event", () => {
     sqlite().exec("CREATE TEMP TRIGGER refuse_events BEFORE INSERT ON activity_events BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     const before = userRow(bobId)!;
     try {
-      expect(() => updateUser(owner, bobId, { name: "Robert", role: "admin", auto_groups: [], is_blocked: true }, META)).toThrow(
+      expect(() => await updateUser(owner, bobId, { name: "Robert", role: "admin", auto_groups: [], is_blocked: true }, META)).toThrow(
         /disk full/,
       );
     } finally {
@@ -73,7 +73,7 @@ describe("a change and its event", () => {
     );
     const before = userRow(bobId)!;
     try {
-      expect(() => updateUser(owner, bobId, { name: "Robert", role: "owner", auto_groups: [], is_blocked: false }, META)).toThrow(/no/);
+      expect(() => await updateUser(owner, bobId, { name: "Robert", role: "owner", auto_groups: [], is_blocked: false }, META)).toThrow(/no/);
     } finally {
       sqlite().exec("DROP TRIGGER temp.refuse_demotion");
     }

@@ -126,7 +126,7 @@ export function partiesMatching(accountId: string, text: string): string[] {
   const needle = text.toLowerCase();
   const ids = partyIdsMatching(accountId, text);
   const seen = new Set(ids);
-  for (const entry of directoryEntries(accountId).values()) {
+  for (const entry of await directoryEntries(accountId).values()) {
     // The cheap text test first: most entries fail it, and only matches pay for the Set lookup.
     if (directoryNameOrEmailIncludes(entry, needle) && !seen.has(entry.id)) ids.push(entry.id);
   }

@@ -64,8 +64,8 @@ beforeAll(async () => {
   record("user.login", 2, { actor: { type: "user", id: carolId, label: "Carol Quit" }, target: { type: "user", id: carolId, label: "Carol Quit" } });
   record("user.login.failed", 3, { actor: { type: "anonymous", id: null }, details: { reason: "unknown_email" } });
   // Carol renamed and then deleted: her events stay readable and findable.
-  updateUser(admin, carolId, { name: "Carol Q. Left", role: "user", auto_groups: [], is_blocked: false }, META);
-  deleteUser(admin, carolId, META);
+  await updateUser(admin, carolId, { name: "Carol Q. Left", role: "user", auto_groups: [], is_blocked: false }, META);
+  await deleteUser(admin, carolId, META);
   writeTransaction((tx) =>
     recordEvent(tx, { accountId: other, action: "user.login", actor: { type: "user", id: "x", label: "Carol Quit" }, meta: META }),
   );

@@ -112,7 +112,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
         credentials: {},
         async authorize(_credentials, req) {
           try {
-            const signedIn = signInWithTrustedHeader(req.headers, requestMeta(req.headers));
+            const signedIn = await signInWithTrustedHeader(req.headers, requestMeta(req.headers));
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
             if (err instanceof NoProxyIdentity) throw new SignInDenied("proxy_header_missing");
@@ -124,12 +124,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
       ...options.providers.map(toAuthProvider),
     ],
     callbacks: {
-      signIn({ user, account, profile }) {
+      async signIn({ user, account, profile }) {
         if (account?.type !== "oidc") return true; // the credentials providers did their work in authorize()
         // The callback route always has the request: the session row records where the person came from.
         const meta = request ? requestMeta(request.headers) : { ip: null, userAgent: null };
         try {
-          const signedIn = handleOidcSignIn(account.provider, (profile ?? {}) as OidcClaims, meta);
+          const signedIn = await handleOidcSignIn(account.provider, (profile ?? {}) as OidcClaims, meta);
           // Auth.js hands this same user object to the jwt callback below.
           user.id = signedIn.userId;
           user.sessionId = signedIn.sessionId;

@@ -114,9 +114,9 @@ export async function signInWithPassword(
   const options = signInOptions();
   const source = options.ldapEnabled && options.accountId ? ldapSourceRow(db(), options.accountId) : undefined;
   const ldap = source?.enabled ? source : undefined;
-  const candidates = findUserRowsByEmail(db(), identifier);
+  const candidates = await findUserRowsByEmail(db(), identifier);
   const row = candidates.length === 1 ? candidates[0] : undefined;
-  const accountId = row?.accountId ?? instanceAccountId();
+  const accountId = row?.accountId ?? await instanceAccountId();
   const who = row ? { id: row.id, label: userLabel(openIdentity(row)) } : undefined;
   const keys = attemptKeys(identifier, meta.ip);
 
@@ -208,6 +208,6 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
     });
     return id;
   });
-  refreshDirectoryUser(row.accountId, row.id);
+  await refreshDirectoryUser(row.accountId, row.id);
   return { userId: row.id, sessionId, mustChangePassword: row.mustChangePassword };
 }

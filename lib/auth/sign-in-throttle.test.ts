@@ -169,8 +169,8 @@ describe("a third party", () => {
 
     // Team → Users shows the lock (status "locked", filterable).
     const actor = owner();
-    expect(getUser(actor, v.id).lockedUntil?.getTime()).toBe(T0 + LIMITS.lockoutWindowSeconds * 1000);
-    const locked = listUsers(actor, userFiltersSchema.parse({ status: "locked" }));
+    expect(await getUser(actor, v.id).lockedUntil?.getTime()).toBe(T0 + LIMITS.lockoutWindowSeconds * 1000);
+    const locked = await listUsers(actor, userFiltersSchema.parse({ status: "locked" }));
     expect(locked.items.map((u) => u.id)).toContain(v.id);
 
     // The attacker keeps going all day; attempts while locked don't extend it.
@@ -191,7 +191,7 @@ describe("a third party", () => {
     expect(await attempt(v.email, PASSWORD, "192.0.2.30", at(13 * MINUTE))).toBe("failed");
 
     // Sign-in locks are real time, not the test clock: unlock judges "locked" at the lock's own time.
-    const result = unlockUser(owner(), v.id, META, at(14 * MINUTE));
+    const result = await unlockUser(owner(), v.id, META, at(14 * MINUTE));
     expect(result).toEqual({ was_locked: true, delays_cleared: true });
     const unlocked = db().select().from(activityEvents).where(and(eq(activityEvents.targetId, v.id), eq(activityEvents.action, "user.unlocked"))).get();
     expect(unlocked).toMatchObject({ actorId: ownerId, details: { was_locked: true, delays_cleared: true } });
@@ -201,7 +201,7 @@ describe("a third party", () => {
   it("can't unlock unless they manage users", async () => {
     const v = await newVictim();
     const member = startSession(await newVictim());
-    expect(() => unlockUser(member, v.id, META)).toThrow(/admins/);
+    expect(() => await unlockUser(member, v.id, META)).toThrow(/admins/);
   });
 });
 

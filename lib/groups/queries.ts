@@ -12,7 +12,7 @@ import { db } from "@/lib/db/database";
 import { groups, userGroups, users } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { openIdentity } from "@/lib/users/records";
-import { groupIdsOfUser } from "./membership";
+import { groupIdsOfUser, groupNamesById } from "./membership";
 import { countMembers, findGroupRow, groupNameKey, memberCountsByGroup, toGroupRecord, type GroupRecord } from "./records";
 import { pageOf } from "@/lib/http/list-params";
 import type { GroupFilters } from "./schemas";
@@ -22,6 +22,18 @@ export type GroupDetail = GroupRecord & { members: GroupMember[] };
 export type GroupList = { items: GroupRecord[]; total: number };
 
 const byName = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
+/**
+ * Group names by id, for showing names beside a user's or an invite's group
+ * ids: every group of the account for those who see all groups, otherwise the
+ * groups the actor belongs to.
+ */
+export async function groupNamesFor(actor: Actor): Promise<Map<string, string>> {
+  const names = await groupNamesById(db(), actor.accountId);
+  if (can(actor, "users:read-all")) return names;
+  const mine = new Set(await groupIdsOfUser(db(), actor.accountId, actor.userId));
+  return new Map([...names].filter(([id]) => mine.has(id)));
+}
 
 /** Groups matching the filters, sorted by name. */
 export async function listGroups(actor: Actor, filters: GroupFilters): Promise<GroupList> {

@@ -21,7 +21,9 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
-import { writeTransaction, type Tx } from "@/lib/db/client";
+import { writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import type { Tx } from "@/lib/db/database";
 import { emailBlindIndex, idpSubjectBlindIndex } from "@/lib/crypto/blind-index";
 import { sealIdpSubject } from "@/lib/db/idp-subject";
 import { groups, invites, users, type Role, type UserRow } from "@/lib/db/schema";
@@ -137,7 +139,7 @@ type Found = { row: UserRow; created: boolean; linked: boolean };
 const BOUND_ONLY_ROLES: readonly Role[] = ["owner", "admin"];
 
 /** Finds, claims, links or creates the user; throws ExternalSignInRefused with the reason otherwise. */
-function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Found {
+async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Promise<Found> {
   const known = findBySubject(tx, accountId, who.idpId, who.subject);
   if (known) return { row: known, created: false, linked: false };
 
@@ -149,7 +151,7 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
     throw new ExternalSignInRefused("email_not_verified", policy.sourceName);
   }
   const address = email.data;
-  const sameEmail = findUserRowsByEmail(tx, address).find((r) => r.accountId === accountId);
+  const sameEmail = (await findUserRowsByEmail(tx, address)).find((r) => r.accountId === accountId);
   if (sameEmail) {
     if (sameEmail.isServiceUser) throw new ExternalSignInRefused("email_taken", policy.sourceName);
     if (BOUND_ONLY_ROLES.includes(sameEmail.role)) {
@@ -188,7 +190,7 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
   }
 
   // Someone an admin invited: the provider's verified email accepts the invite, with its role and groups.
-  const invited = acceptPendingInvite(tx, accountId, address, who, policy, meta, now);
+  const invited = await acceptPendingInvite(tx, accountId, address, who, policy, meta, now);
   if (invited) return { row: invited, created: true, linked: false };
 
   if (policy.signup === "existing") {
@@ -214,7 +216,7 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
     })
     .run();
   const groupIds = existingGroupIds(tx, accountId, policy.defaultGroups);
-  setUserGroups(tx, accountId, id, groupIds);
+  await setUserGroups(tx, accountId, id, groupIds);
   recordEvent(tx, {
     accountId,
     action: "user.created",
@@ -236,7 +238,7 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
   return { row, created: true, linked: false };
 }
 
-function acceptPendingInvite(
+async function acceptPendingInvite(
   tx: Tx,
   accountId: string,
   email: string,
@@ -244,7 +246,7 @@ function acceptPendingInvite(
   policy: ExternalPolicy,
   meta: RequestMeta,
   now: Date,
-): UserRow | null {
+): Promise<UserRow | null> {
   const row = tx
     .select()
     .from(invites)
@@ -259,9 +261,9 @@ function acceptPendingInvite(
     .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, name), role: invite.role, passwordHash: null, ...sealIdpSubject(id, who.idpId, who.subject), createdAt: now })
     .run();
   const groupIds = existingGroupIds(tx, accountId, invite.autoGroups);
-  setUserGroups(tx, accountId, id, groupIds);
+  await setUserGroups(tx, accountId, id, groupIds);
   tx.delete(invites).where(eq(invites.id, invite.id)).run();
-  retireInviteToken(tx, accountId, row.tokenDigest, "used", now);
+  await retireInviteToken(tx, accountId, row.tokenDigest, "used", now);
   const self = { type: "user" as const, id, label: name };
   recordEvent(tx, {
     accountId,
@@ -284,15 +286,15 @@ function acceptPendingInvite(
   return tx.select().from(users).where(eq(users.id, id)).get()!;
 }
 
-function syncMappedGroups(tx: Tx, accountId: string, userId: string, sync: NonNullable<ExternalPolicy["syncGroups"]>): void {
+async function syncMappedGroups(tx: Tx, accountId: string, userId: string, sync: NonNullable<ExternalPolicy["syncGroups"]>): Promise<void> {
   const managed = new Set(existingGroupIds(tx, accountId, sync.managed));
   if (managed.size === 0) return;
-  const mine = new Set(groupIdsOfUser(tx, accountId, userId));
+  const mine = new Set(await groupIdsOfUser(tx, accountId, userId));
   // Groups the mapping doesn't mention are the admins' business and stay as they are.
   const wanted = new Set([...mine].filter((g) => !managed.has(g)));
   for (const g of sync.member) if (managed.has(g)) wanted.add(g);
   const same = wanted.size === mine.size && [...wanted].every((g) => mine.has(g));
-  if (!same) setUserGroups(tx, accountId, userId, [...wanted]);
+  if (!same) await setUserGroups(tx, accountId, userId, [...wanted]);
 }
 
 function recordRefusal(accountId: string, err: ExternalSignInRefused, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, user?: { id: string; label: string }) {
@@ -308,17 +310,17 @@ function recordRefusal(accountId: string, err: ExternalSignInRefused, who: Exter
   );
 }
 
-export function signInExternal(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): ExternalSignedIn {
+export async function signInExternal(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): Promise<ExternalSignedIn> {
   const now = new Date();
   try {
-    const result = writeTransaction((tx): ExternalSignedIn | { pending: { id: string; label: string } } => {
-      const found = identify(tx, accountId, who, policy, meta, now);
+    const result = await writeSystem(async (tx): Promise<ExternalSignedIn | { pending: { id: string; label: string } }> => {
+      const found = await identify(tx, accountId, who, policy, meta, now);
       const label = userLabel(openIdentity(found.row));
       if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });
       if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);
       // Created (and kept) but not let in: the refusal is thrown after this transaction commits.
       if (found.row.pendingApproval) return { pending: { id: found.row.id, label } };
-      if (policy.syncGroups) syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);
+      if (policy.syncGroups) await syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);
       tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, found.row.id)).run();
       const sessionId = createSession(tx, found.row, meta, now);
       recordEvent(tx, {
@@ -333,10 +335,10 @@ export function signInExternal(accountId: string, who: ExternalIdentity, policy:
       return { userId: found.row.id, sessionId, created: found.created, linked: found.linked };
     });
     if ("pending" in result) {
-      refreshDirectoryUsers(accountId, [result.pending.id]);
+      await refreshDirectoryUsers(accountId, [result.pending.id]);
       throw new ExternalSignInRefused("pending_approval", policy.sourceName, result.pending);
     }
-    refreshDirectoryUsers(accountId, [result.userId]);
+    await refreshDirectoryUsers(accountId, [result.userId]);
     return result;
   } catch (err) {
     // The transaction rolled back (nothing was created or linked); the refusal is recorded on its own.

@@ -33,8 +33,8 @@ export type OidcClaims = Record<string, unknown> & { sub?: unknown };
 export class ProviderUnavailable extends Error {}
 
 /** After the provider's callback: find, link or create the Latchkey user and open a session. */
-export function handleOidcSignIn(providerId: string, claims: OidcClaims, meta: RequestMeta): ExternalSignedIn {
-  const accountId = instanceAccountId();
+export async function handleOidcSignIn(providerId: string, claims: OidcClaims, meta: RequestMeta): Promise<ExternalSignedIn> {
+  const accountId = await instanceAccountId();
   const row = accountId ? findProviderRow(db(), accountId, providerId) : undefined;
   // Disabled or deleted between the click and the callback: nobody comes in through it.
   if (!accountId || !row || !row.enabled) throw new ProviderUnavailable("This identity provider is no longer enabled");

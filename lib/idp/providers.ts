@@ -17,10 +17,9 @@ import { assertCan } from "@/lib/auth/policy";
 import { db, type Tx } from "@/lib/db/client";
 import { identityProviders, users, type IdentityProviderRow, type IdpType, type Role, type SignupPolicy } from "@/lib/db/schema";
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
-import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
 import { forgetSignInOptions } from "./sign-in-options";
-import { findProviderRow, loadProviderRow, providerRows, sealProviderSecret } from "./records";
+import { assertGroupsExistSync, findProviderRow, loadProviderRow, providerRows, sealProviderSecret } from "./records";
 import { providerInputSchema, type ProviderInput } from "./schemas";
 import { assertOwnerKeepsWayIn } from "./way-in";
 
@@ -174,7 +173,7 @@ export function createProvider(actor: Actor, rawInput: ProviderInput, meta: Requ
     assertManagesSignIn(me);
     if (findProviderRow(tx, me.accountId, id)) throw new Conflict("This provider was already added; reload the page");
     assertNameFree(tx, me.accountId, input.name);
-    assertGroupsExist(tx, me.accountId, input.auto_groups);
+    assertGroupsExistSync(tx, me.accountId, input.auto_groups);
     const row = tx
       .insert(identityProviders)
       .values({
@@ -216,7 +215,7 @@ export function createProvider(actor: Actor, rawInput: ProviderInput, meta: Requ
 function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, input: ProviderInput, meta: RequestMeta): ProviderRecord {
   const id = before.id;
   assertNameFree(tx, me.accountId, input.name, id);
-  assertGroupsExist(tx, me.accountId, input.auto_groups);
+  assertGroupsExistSync(tx, me.accountId, input.auto_groups);
   assertSecretFollowsEndpoint(before, input);
   if (before.enabled && !input.enabled) {
     assertOwnerKeepsWayIn(tx, me.accountId, (s) => {

@@ -7,8 +7,7 @@
  */
 import "server-only";
 import { db } from "@/lib/db/client";
-import type { IdpType } from "@/lib/db/schema";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { accounts, type IdpType } from "@/lib/db/schema";
 import { ldapSourceRow, loadSignInSettings, openProviderSecret, providerRows } from "./records";
 
 export type SignInProvider = {
@@ -33,7 +32,8 @@ export type SignInOptions = {
 const holder = globalThis as unknown as { latchkeySignInOptions?: SignInOptions };
 
 function load(): SignInOptions {
-  const accountId = instanceAccountId();
+  // Still synchronous (Auth.js's config is built synchronously); lib/setup/instance.ts's instanceAccountId is async now.
+  const accountId = db().select({ id: accounts.id }).from(accounts).limit(1).get()?.id ?? null;
   if (!accountId) return { accountId: null, localLoginEnabled: true, ldapEnabled: false, providers: [] };
   const settings = loadSignInSettings(db(), accountId);
   const providers: SignInProvider[] = [];

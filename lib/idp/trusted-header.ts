@@ -44,15 +44,15 @@ export function proxyIdentity(headers: Headers, settings: SignInSettings): Proxy
 }
 
 /** For the sign-in page: whether this request could be signed in by its proxy. */
-export function proxySignInAvailable(headers: Headers): boolean {
-  const accountId = instanceAccountId();
+export async function proxySignInAvailable(headers: Headers): Promise<boolean> {
+  const accountId = await instanceAccountId();
   return accountId !== null && proxyIdentity(headers, loadSignInSettings(db(), accountId)) !== null;
 }
 
 export class NoProxyIdentity extends Error {}
 
-export function signInWithTrustedHeader(headers: Headers, meta: RequestMeta): ExternalSignedIn {
-  const accountId = instanceAccountId();
+export async function signInWithTrustedHeader(headers: Headers, meta: RequestMeta): Promise<ExternalSignedIn> {
+  const accountId = await instanceAccountId();
   if (!accountId) throw new NoProxyIdentity("Setup is not complete");
   const settings = loadSignInSettings(db(), accountId);
   const who = proxyIdentity(headers, settings);

@@ -17,8 +17,8 @@ export type SessionInfo = {
   current: boolean;
 };
 
-export function listUserSessions(actor: Actor, userId: string, now = new Date()): SessionInfo[] {
-  getUser(actor, userId); // the same visibility as the user themselves (404 otherwise)
+export async function listUserSessions(actor: Actor, userId: string, now = new Date()): Promise<SessionInfo[]> {
+  await getUser(actor, userId); // the same visibility as the user themselves (404 otherwise)
   return db()
     .select()
     .from(sessions)

@@ -72,7 +72,7 @@ async function main() {
     meta,
   );
   const setupToken = setup.personal_access_token!;
-  const actor = authenticateAccessToken(setupToken, new Date(fakeNow));
+  const actor = await authenticateAccessToken(setupToken, new Date(fakeNow));
   if (!actor) throw new Error("seed: the setup token does not authenticate");
   const precomputed = await hashPassword("not used by the benchmark");
   const people: { id: string; label: string }[] = [];
@@ -89,7 +89,7 @@ async function main() {
   fakeNow = null;
   // The setup token expired with the fake clock; the benchmark gets a fresh one.
   const token = writeTransaction(
-    (tx) => mintAccessToken(tx, { accountId: actor.accountId, userId: actor.userId, name: "bench", expiresInDays: 7, createdBy: actor.userId }).plain,
+    (tx) => await mintAccessToken(tx, { accountId: actor.accountId, userId: actor.userId, name: "bench", expiresInDays: 7, createdBy: actor.userId }).plain,
   );
   const ips = Array.from({ length: 500 }, (_, i) => `10.${Math.floor(i / 250)}.${i % 250}.${(i * 7) % 250}`);
 

@@ -33,7 +33,7 @@ async function main() {
       const userId = crypto.randomUUID();
       tx.insert(users).values({ id: userId, accountId, ...sealName(userId, `Robot ${u}`), role: "admin", isServiceUser: true }).run();
       for (let t = 0; t < TOKENS / 10; t++) {
-        plains.push(mintAccessToken(tx, { accountId, userId, name: `t${t}`, expiresInDays: 30, createdBy: userId }).plain);
+        plains.push(await mintAccessToken(tx, { accountId, userId, name: `t${t}`, expiresInDays: 30, createdBy: userId }).plain);
       }
     }
   });
@@ -67,16 +67,16 @@ async function main() {
   const pick = (i: number) => plains[(i * 7919) % plains.length];
   const now = new Date();
   // Every token is used once first, so last_used_at (written at most once a minute) is not rewritten during the run.
-  for (const p of plains) if (!authenticateAccessToken(p, now)) throw new Error("a minted token does not verify");
+  for (const p of plains) if (!await authenticateAccessToken(p, now)) throw new Error("a minted token does not verify");
   // Rates are calls per second: { wall, cpu } (see rate()).
   const result = {
     tokens_in_database: plains.length,
     seconds_per_measure: SECONDS,
     format_and_checksum: rate((i) => isWellFormedToken(pick(i), "lkp")),
     sha256_digest: rate((i) => digestToken(pick(i))),
-    verify_valid: rate((i) => authenticateAccessToken(pick(i), now)),
-    reject_malformed: rate((i) => authenticateAccessToken(pick(i).slice(0, -1) + "!", now)),
-    reject_unknown: rate(() => authenticateAccessToken(unknown, now)),
+    verify_valid: rate((i) => await authenticateAccessToken(pick(i), now)),
+    reject_malformed: rate((i) => await authenticateAccessToken(pick(i).slice(0, -1) + "!", now)),
+    reject_unknown: rate(() => await authenticateAccessToken(unknown, now)),
   };
   (db() as unknown as { $client: { close(): void } }).$client.close();
   fs.rmSync(dataDir, { recursive: true, force: true });

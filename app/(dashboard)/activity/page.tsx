@@ -78,7 +78,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
           {filtered ? "Try other filters, or clear them." : null}
         </EmptyState>
       ) : (
-        <EventsTable events={page.events} groupNames={groupNamesById(db(), actor.accountId)} />
+        <EventsTable events={page.events} groupNames={await groupNamesById(db(), actor.accountId)} />
       )}
       <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
         <p>

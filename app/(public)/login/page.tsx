@@ -21,13 +21,13 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 const localPath = (v: string | undefined) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
-  if (isSetupRequired()) redirect("/setup");
+  if (await isSetupRequired()) redirect("/setup");
   if (await sessionActor()) redirect("/");
   const params = await searchParams;
   const callbackUrl = localPath(first(params.callbackUrl));
   const error = first(params.error);
   // Behind a trusted proxy that names the person, go straight through, unless that just failed or they signed out.
-  if (!error && first(params.signed_out) !== "1" && proxySignInAvailable(await headers())) {
+  if (!error && first(params.signed_out) !== "1" && (await proxySignInAvailable(await headers()))) {
     redirect(`/auth/proxy?${new URLSearchParams({ callbackUrl })}`);
   }
   const options = signInOptions();

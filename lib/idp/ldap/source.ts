@@ -17,9 +17,8 @@ import { assertCan } from "@/lib/auth/policy";
 import { db } from "@/lib/db/client";
 import { ldapSources, type LdapSourceRow } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
-import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
-import { ldapSourceRow, openLdapPassword, sealLdapPassword } from "../records";
+import { assertGroupsExistSync, ldapSourceRow, openLdapPassword, sealLdapPassword } from "../records";
 import { ldapInputSchema, type LdapInput } from "../schemas";
 import { forgetSignInOptions } from "../sign-in-options";
 import { assertOwnerKeepsWayIn } from "../way-in";
@@ -100,7 +99,7 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
   const record = writeAs(actor, (tx, me) => {
     assertManagesSignIn(me);
     const before = ldapSourceRow(tx, me.accountId);
-    assertGroupsExist(tx, me.accountId, input.group_mapping.map((m) => m.group_id), "group_mapping");
+    assertGroupsExistSync(tx, me.accountId, input.group_mapping.map((m) => m.group_id), "group_mapping");
     if (!before && !input.bind_password && input.bind_dn && input.enabled) {
       throw new Invalid("Bind password is required", { bind_password: ["Enter the bind password of the service account"] });
     }

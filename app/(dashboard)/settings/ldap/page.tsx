@@ -14,7 +14,7 @@ export default async function LdapPage() {
   if (!actor) redirect("/login");
   if (!can(actor, "settings:read")) return null;
   const source = getLdapSource(actor);
-  const groups = [...groupNamesById(db(), actor.accountId)].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const groups = [...(await groupNamesById(db(), actor.accountId))].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">

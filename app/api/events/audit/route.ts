@@ -17,9 +17,9 @@ export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const params = filtersInput(new URL(request.url).searchParams);
   const filters = parseOrThrow(eventFiltersSchema, params);
-  const people = directoryEntries(actor.accountId);
+  const people = await directoryEntries(actor.accountId);
   const person: PersonLookup = (id) => people.get(id);
-  const owners = tokenOwners(actor);
+  const owners = await tokenOwners(actor);
   const tokenOwner = (id: string) => owners.get(id);
   if (params.limit !== undefined) {
     const page = listEvents(actor, filters);

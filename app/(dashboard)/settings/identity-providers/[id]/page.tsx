@@ -35,7 +35,7 @@ export default async function ProviderPage({
   }
   const created = (await searchParams).created === "1";
   const canManage = can(actor, "settings:manage-sign-in");
-  const groups = [...groupNamesById(db(), actor.accountId)].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">
       <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
