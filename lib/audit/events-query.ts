@@ -27,7 +27,7 @@
 import "server-only";
 import type Database from "better-sqlite3";
 import { sqliteHandle } from "@/lib/db/client";
-import { directoryEntries, directoryNameOrEmailIncludes } from "@/lib/users/directory";
+import { directoryNameOrEmailIncludes, loadedDirectoryEntries } from "@/lib/users/directory";
 import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./actions";
 import type { RawEventRow } from "./chain";
 import type { EventFilters } from "./event-filters";
@@ -126,7 +126,7 @@ export function partiesMatching(accountId: string, text: string): string[] {
   const needle = text.toLowerCase();
   const ids = partyIdsMatching(accountId, text);
   const seen = new Set(ids);
-  for (const entry of await directoryEntries(accountId).values()) {
+  for (const entry of loadedDirectoryEntries(accountId)?.values() ?? []) {
     // The cheap text test first: most entries fail it, and only matches pay for the Set lookup.
     if (directoryNameOrEmailIncludes(entry, needle) && !seen.has(entry.id)) ids.push(entry.id);
   }

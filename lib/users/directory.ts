@@ -71,6 +71,15 @@ export async function directoryEntries(accountId: string): Promise<Map<string, D
   return pending;
 }
 
+/**
+ * The account's directory if this process has loaded it, else undefined. For
+ * code that can't await yet (the activity search, lib/audit/events-query.ts);
+ * its callers load it first with directoryEntries.
+ */
+export function loadedDirectoryEntries(accountId: string): Map<string, DirectoryEntry> | undefined {
+  return directories.get(accountId);
+}
+
 /** Re-reads these users after a committed write (a deleted user drops out). */
 export async function refreshDirectoryUsers(accountId: string, userIds: string[]): Promise<void> {
   const entries = directories.get(accountId);

@@ -12,6 +12,7 @@
 import { recordEvent, type NewEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { createUser } from "@/lib/users/lifecycle";
@@ -88,9 +89,9 @@ async function main() {
   }
   fakeNow = null;
   // The setup token expired with the fake clock; the benchmark gets a fresh one.
-  const token = writeTransaction(
-    (tx) => await mintAccessToken(tx, { accountId: actor.accountId, userId: actor.userId, name: "bench", expiresInDays: 7, createdBy: actor.userId }).plain,
-  );
+  const token = (
+    await writeSystem((tx) => mintAccessToken(tx, { accountId: actor.accountId, userId: actor.userId, name: "bench", expiresInDays: 7, createdBy: actor.userId }))
+  ).plain;
   const ips = Array.from({ length: 500 }, (_, i) => `10.${Math.floor(i / 250)}.${i % 250}.${(i * 7) % 250}`);
 
   const step = YEAR_MS / total;

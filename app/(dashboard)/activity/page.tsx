@@ -13,6 +13,7 @@ import { pageActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/client";
 import { groupNamesById } from "@/lib/groups/membership";
 import { fieldErrorsOf } from "@/lib/http/validation";
+import { directoryEntries } from "@/lib/users/directory";
 
 export const metadata: Metadata = { title: "Activity · Latchkey" };
 
@@ -35,6 +36,8 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
   const parsed = eventFiltersSchema.safeParse({ ...input, limit: PAGE_SIZE, offset: undefined });
   const errors = parsed.success ? null : Object.values(fieldErrorsOf(parsed.error)).flat();
   const filters = parsed.success ? parsed.data : eventFiltersSchema.parse({ limit: PAGE_SIZE });
+  // Loads the user directory first: the activity search reads it synchronously until lib/audit is async (issue 11).
+  await directoryEntries(actor.accountId);
   const page = listEvents(actor, filters);
   const filterValues: Record<string, string> = {};
   for (const key of FILTER_KEYS) if (input[key]) filterValues[key] = input[key];

@@ -4,6 +4,7 @@ import { apiActor } from "@/lib/http/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { otherMethods } from "@/lib/http/methods";
+import { directoryEntries } from "@/lib/users/directory";
 
 /**
  * The activity log, newest first, with the Activity page's filters. Total in
@@ -14,6 +15,8 @@ export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const url = new URL(request.url);
   const filters = parseOrThrow(eventFiltersSchema, filtersInput(url.searchParams));
+  // Loads the user directory first: the activity search reads it synchronously until lib/audit is async (issue 11).
+  await directoryEntries(actor.accountId);
   const page = listEvents(actor, filters);
   const headers = new Headers({
     "x-total-count": String(page.total),
