@@ -4,7 +4,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DecryptionError } from "@/lib/crypto/aead";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { createAccount, createUser, META, sqlite, userRow } from "@/test/factories";
@@ -33,7 +33,7 @@ function databaseBytes(): Buffer {
 }
 
 describe("personal data at rest", () => {
-  it("never writes a user's email or name in plaintext to the database files", () => {
+  it("never writes a user's email or name in plaintext to the database files", async () => {
     const beforeCheckpoint = databaseBytes();
     sqlite().pragma("wal_checkpoint(TRUNCATE)");
     const afterCheckpoint = databaseBytes();
@@ -48,8 +48,8 @@ describe("personal data at rest", () => {
     }
   });
 
-  it("reads users back decrypted, with the email as entered (trimmed) and findable in any case", () => {
-    const rows = findUserRowsByEmail(db(), "  OTTOLINE.plaintext@example.COM ");
+  it("reads users back decrypted, with the email as entered (trimmed) and findable in any case", async () => {
+    const rows = await findUserRowsByEmail(db(), "  OTTOLINE.plaintext@example.COM ");
     expect(rows).toHaveLength(1);
     expect(openUser(rows[0], [])).toMatchObject({ email: OWNER.email, name: OWNER.name, role: "owner", accountId });
   });
@@ -71,12 +71,12 @@ describe("email uniqueness", () => {
     },
   );
 
-  it("allows a different email in the same account", () => {
+  it("allows a different email in the same account", async () => {
     expect(() => insertUserWithEmail("zebedee.other@example.org")).not.toThrow();
   });
 
   it("lets another account use the same email", async () => {
-    const other = createAccount();
+    const other = await createAccount();
     await expect(createUser(other, { email: MEMBER.email })).resolves.toBeDefined();
   });
 });
@@ -87,12 +87,12 @@ describe("openUser", () => {
     const owner = db().select().from(users).where(eq(users.role, "owner")).get()!;
     db().update(users).set({ nameCiphertext: owner.nameCiphertext }).where(eq(users.id, victim.id)).run();
 
-    expect(() => openUser(userRow(victim.id)!, [])).toThrow(DecryptionError);
+    expect(() => openUser(await userRow(victim.id)!, [])).toThrow(DecryptionError);
     expect(openUser(owner, []).name).toBe(OWNER.name);
   });
 
-  it("refuses an email ciphertext moved into the name column of the same row", () => {
-    const row = userRow(memberId)!;
+  it("refuses an email ciphertext moved into the name column of the same row", async () => {
+    const row = await userRow(memberId)!;
     expect(() => openUser({ ...row, nameCiphertext: row.emailCiphertext! }, [])).toThrow(DecryptionError);
   });
 });
