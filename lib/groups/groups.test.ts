@@ -16,7 +16,7 @@ const ALL = { limit: 1000, offset: 0 };
 
 /** A signed-in actor with a real session row (writes re-check the session under the write lock). */
 function actorFor(user: { id: string; accountId: string; role: Role }): SessionActor {
-  return { ...startSession(user), role: user.role };
+  return { ...await startSession(user), role: user.role };
 }
 
 let accountId: string;
@@ -75,7 +75,7 @@ describe("createGroup", () => {
   });
 
   it("lets admins create groups", async () => {
-    expect(await createGroup(admin, { name: uniqueName() }, META).id).toBeTruthy();
+    expect((await createGroup(admin, { name: uniqueName() }, META)).id).toBeTruthy();
   });
 
   it.each([
@@ -83,7 +83,7 @@ describe("createGroup", () => {
     ["a user", () => member],
   ])("refuses %s and writes nothing", (_, who) => {
     const name = uniqueName("Refused");
-    await expect(await createGroup(who(), { name }, META)).rejects.toThrow(Forbidden);
+    (await expect(createGroup(who(), { name }, META))).rejects.toThrow(Forbidden);
     expect(db().select().from(groups).where(eq(groups.name, name)).all()).toEqual([]);
   });
 
@@ -106,12 +106,12 @@ describe("createGroup", () => {
 
   it("compares non-ASCII names regardless of case too", async () => {
     await createGroup(owner, { name: "Équipe" }, META);
-    await expect(await createGroup(owner, { name: "ÉQUIPE" }, META)).rejects.toThrow(Conflict);
-    await expect(await createGroup(owner, { name: "équipe" }, META)).rejects.toThrow(Conflict);
+    (await expect(createGroup(owner, { name: "ÉQUIPE" }, META))).rejects.toThrow(Conflict);
+    (await expect(createGroup(owner, { name: "équipe" }, META))).rejects.toThrow(Conflict);
   });
 
   it("allows the same name in another account", async () => {
-    expect(await createGroup(stranger, { name: "Engineering" }, META).accountId).toBe(stranger.accountId);
+    expect((await createGroup(stranger, { name: "Engineering" }, META)).accountId).toBe(stranger.accountId);
   });
 
   it.each([
@@ -131,7 +131,7 @@ describe("createGroup", () => {
   });
 
   it("accepts a name of exactly 64 characters", async () => {
-    expect(await createGroup(owner, { name: "y".repeat(64) }, META).name).toHaveLength(64);
+    expect((await createGroup(owner, { name: "y".repeat(64) }, META)).name).toHaveLength(64);
   });
 });
 
@@ -141,21 +141,21 @@ describe("renameGroup", () => {
     const renamed = await renameGroup(admin, group.id, { name: " Customer Support " }, META);
 
     expect(renamed).toMatchObject({ id: group.id, name: "Customer Support" });
-    expect(await getGroup(owner, group.id).name).toBe("Customer Support");
+    expect((await getGroup(owner, group.id)).name).toBe("Customer Support");
     const event = eventsFor(group.id).find((e) => e.action === "group.renamed");
     expect(event).toMatchObject({ actorId: admin.userId, details: { from: "Support", to: "Customer Support" } });
   });
 
   it("lets a group change only the case of its own name", async () => {
     const group = await createGroup(owner, { name: "ops team" }, META);
-    expect(await renameGroup(owner, group.id, { name: "Ops Team" }, META).name).toBe("Ops Team");
+    expect((await renameGroup(owner, group.id, { name: "Ops Team" }, META)).name).toBe("Ops Team");
   });
 
   it("refuses a name another group has, in any case", async () => {
     const a = await createGroup(owner, { name: uniqueName("Alpha") }, META);
     const b = await createGroup(owner, { name: uniqueName("Beta") }, META);
-    await expect(await renameGroup(owner, b.id, { name: a.name.toUpperCase() }, META)).rejects.toThrow(Conflict);
-    expect(await getGroup(owner, b.id).name).toBe(b.name);
+    (await expect(renameGroup(owner, b.id, { name: a.name.toUpperCase() }, META))).rejects.toThrow(Conflict);
+    expect((await getGroup(owner, b.id)).name).toBe(b.name);
   });
 
   it("records nothing when the name does not change", async () => {
@@ -166,22 +166,22 @@ describe("renameGroup", () => {
 
   it("is not found for unknown ids and other accounts' groups", async () => {
     const theirs = await createGroup(stranger, { name: uniqueName("Theirs") }, META);
-    await expect(await renameGroup(owner, "no-such-group", { name: "X" }, META)).rejects.toThrow(NotFound);
-    await expect(await renameGroup(owner, theirs.id, { name: "Hijacked" }, META)).rejects.toThrow(NotFound);
-    expect(await getGroup(stranger, theirs.id).name).toBe(theirs.name);
+    (await expect(renameGroup(owner, "no-such-group", { name: "X" }, META))).rejects.toThrow(NotFound);
+    (await expect(renameGroup(owner, theirs.id, { name: "Hijacked" }, META))).rejects.toThrow(NotFound);
+    expect((await getGroup(stranger, theirs.id)).name).toBe(theirs.name);
   });
 
   it("refuses auditors and users, even for a group they are in", async () => {
     const group = await createGroup(owner, { name: uniqueName() }, META);
     join(member.userId, group.id);
-    await expect(await renameGroup(auditor, group.id, { name: uniqueName() }, META)).rejects.toThrow(Forbidden);
-    await expect(await renameGroup(member, group.id, { name: uniqueName() }, META)).rejects.toThrow(Forbidden);
+    (await expect(renameGroup(auditor, group.id, { name: uniqueName() }, META))).rejects.toThrow(Forbidden);
+    (await expect(renameGroup(member, group.id, { name: uniqueName() }, META))).rejects.toThrow(Forbidden);
   });
 
   it("refuses an empty or overlong name", async () => {
     const group = await createGroup(owner, { name: uniqueName() }, META);
-    await expect(await renameGroup(owner, group.id, { name: " " }, META)).rejects.toThrow(Invalid);
-    await expect(await renameGroup(owner, group.id, { name: "z".repeat(65) }, META)).rejects.toThrow(Invalid);
+    (await expect(renameGroup(owner, group.id, { name: " " }, META))).rejects.toThrow(Invalid);
+    (await expect(renameGroup(owner, group.id, { name: "z".repeat(65) }, META))).rejects.toThrow(Invalid);
   });
 });
 
@@ -203,7 +203,7 @@ describe("deleteGroup", () => {
       actorId: owner.userId,
       details: { users_removed: 2 },
     });
-    await expect(await getGroup(owner, group.id)).rejects.toThrow(NotFound);
+    (await expect(getGroup(owner, group.id))).rejects.toThrow(NotFound);
   });
 
   it("drops the group from the loaded user directory", async () => {
@@ -212,25 +212,25 @@ describe("deleteGroup", () => {
     // The directory is loaded, and knows about the membership (join() wrote it behind the directory's back).
     await directoryEntries(accountId);
     await refreshDirectoryUsers(accountId, [member.userId]);
-    expect(await directoryEntries(accountId).get(member.userId)?.autoGroups).toContain(group.id);
+    expect((await directoryEntries(accountId)).get(member.userId)?.autoGroups).toContain(group.id);
 
     await deleteGroup(admin, group.id, META);
 
-    expect(await directoryEntries(accountId).get(member.userId)?.autoGroups).not.toContain(group.id);
+    expect((await directoryEntries(accountId)).get(member.userId)?.autoGroups).not.toContain(group.id);
   });
 
   it("is not found for unknown ids and other accounts' groups, which stay", async () => {
     const theirs = await createGroup(stranger, { name: uniqueName("Theirs") }, META);
-    await expect(await deleteGroup(owner, "no-such-group", META)).rejects.toThrow(NotFound);
-    await expect(await deleteGroup(owner, theirs.id, META)).rejects.toThrow(NotFound);
-    expect(await getGroup(stranger, theirs.id).id).toBe(theirs.id);
+    (await expect(deleteGroup(owner, "no-such-group", META))).rejects.toThrow(NotFound);
+    (await expect(deleteGroup(owner, theirs.id, META))).rejects.toThrow(NotFound);
+    expect((await getGroup(stranger, theirs.id)).id).toBe(theirs.id);
   });
 
   it("refuses auditors and users", async () => {
     const group = await createGroup(owner, { name: uniqueName() }, META);
-    await expect(await deleteGroup(auditor, group.id, META)).rejects.toThrow(Forbidden);
-    await expect(await deleteGroup(member, group.id, META)).rejects.toThrow(Forbidden);
-    expect(await getGroup(owner, group.id).id).toBe(group.id);
+    (await expect(deleteGroup(auditor, group.id, META))).rejects.toThrow(Forbidden);
+    (await expect(deleteGroup(member, group.id, META))).rejects.toThrow(Forbidden);
+    expect((await getGroup(owner, group.id)).id).toBe(group.id);
   });
 });
 
@@ -260,7 +260,7 @@ describe("listGroups and getGroup", () => {
 
   it("shows users only the groups they belong to", async () => {
     const { items, total } = await listGroups(member, ALL);
-    expect(items.map((g) => g.id).sort()).toEqual(await groupIdsOfUser(db(), accountId, member.userId).sort());
+    expect(items.map((g) => g.id).sort()).toEqual((await groupIdsOfUser(db(), accountId, member.userId)).sort());
     expect(items.map((g) => g.id)).toContain(shared.id);
     expect(items.map((g) => g.id)).not.toContain(adminsOnly.id);
     expect(total).toBe(items.length);
@@ -268,8 +268,8 @@ describe("listGroups and getGroup", () => {
 
   it("never lists another account's groups", async () => {
     const theirs = await createGroup(stranger, { name: uniqueName("Elsewhere") }, META);
-    expect(await listGroups(owner, ALL).items.map((g) => g.id)).not.toContain(theirs.id);
-    expect(await listGroups(stranger, ALL).items.every((g) => g.accountId === stranger.accountId)).toBe(true);
+    expect((await listGroups(owner, ALL)).items.map((g) => g.id)).not.toContain(theirs.id);
+    expect((await listGroups(stranger, ALL)).items.every((g) => g.accountId === stranger.accountId)).toBe(true);
   });
 
   it("searches names regardless of case and pages with limit and offset", async () => {
@@ -283,12 +283,12 @@ describe("listGroups and getGroup", () => {
     const found = await listGroups(owner, { offset: 0, name: "zz Shared" });
     expect(found.items.map((g) => g.name)).toEqual(["zz Shared"]);
     // Exact: not a substring, not another case.
-    await expect(await listGroups(owner, { offset: 0, name: "zz" })).rejects.toThrow(NotFound);
-    await expect(await listGroups(owner, { offset: 0, name: "ZZ SHARED" })).rejects.toThrow(NotFound);
+    (await expect(listGroups(owner, { offset: 0, name: "zz" }))).rejects.toThrow(NotFound);
+    (await expect(listGroups(owner, { offset: 0, name: "ZZ SHARED" }))).rejects.toThrow(NotFound);
   });
 
   it("without a limit returns every group, not a first page", async () => {
-    const before = await listGroups(owner, { offset: 0 }).total;
+    const before = (await listGroups(owner, { offset: 0 })).total;
     for (let i = 0; i < 105; i++) await createGroup(owner, { name: `bulk ${String(i).padStart(3, "0")}` }, META);
     const all = await listGroups(owner, { offset: 0 });
     expect(all.total).toBe(before + 105);
@@ -299,7 +299,7 @@ describe("listGroups and getGroup", () => {
   it("accepts NetBird's empty peers and resources, and refuses peers it can't keep", async () => {
     const g = await createGroup(owner, { name: "with peers field", peers: [], resources: null }, META);
     expect(g.name).toBe("with peers field");
-    await expect(await createGroup(owner, { name: "peer group", peers: ["peer-1"] }, META)).rejects.toThrow(Invalid);
+    (await expect(createGroup(owner, { name: "peer group", peers: ["peer-1"] }, META))).rejects.toThrow(Invalid);
     await deleteGroup(owner, g.id, META);
   });
 
@@ -318,12 +318,12 @@ describe("listGroups and getGroup", () => {
   it("shows a user only themselves among a group's members, and hides groups they are not in", async () => {
     const group = await getGroup(member, shared.id);
     expect(group.members).toEqual([{ id: member.userId, name: "Mia Member", email: memberEmail }]);
-    await expect(await getGroup(member, adminsOnly.id)).rejects.toThrow(NotFound);
+    (await expect(getGroup(member, adminsOnly.id))).rejects.toThrow(NotFound);
   });
 
   it("is not found for unknown ids and other accounts' groups", async () => {
     const theirs = await createGroup(stranger, { name: uniqueName("Private") }, META);
-    await expect(await getGroup(owner, theirs.id)).rejects.toThrow(NotFound);
-    await expect(await getGroup(owner, "no-such-group")).rejects.toThrow(NotFound);
+    (await expect(getGroup(owner, theirs.id))).rejects.toThrow(NotFound);
+    (await expect(getGroup(owner, "no-such-group"))).rejects.toThrow(NotFound);
   });
 });

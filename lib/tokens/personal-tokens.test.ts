@@ -17,8 +17,8 @@ import { createTokenSchema } from "./schemas";
 const DAY_MS = 86_400_000;
 
 /** A signed-in session of the user (writes re-check it under the write lock). */
-function actorFor(user: { id: string; accountId: string; role: Role }): SessionActor {
-  return { ...startSession(user), role: user.role };
+async function actorFor(user: { id: string; accountId: string; role: Role }): Promise<SessionActor> {
+  return { ...(await startSession(user)), role: user.role };
 }
 
 let accountId: string;
@@ -40,7 +40,7 @@ async function serviceUser(role: Role = "admin", name = uniqueName("robot")) {
 }
 
 /** A token actor for the user, as a request with a fresh token of theirs would get. */
-function tokenActorFor(who: { id: string; accountId: string } | SessionActor): TokenActor {
+async function tokenActorFor(who: { id: string; accountId: string } | SessionActor): Promise<TokenActor> {
   const user = "kind" in who ? { id: who.userId, accountId: who.accountId } : who;
   const { plain } = await writeSystem(async (tx) =>
     await mintAccessToken(tx, { accountId: user.accountId, userId: user.id, name: uniqueName("actor"), expiresInDays: 1, createdBy: user.id }),
@@ -50,19 +50,20 @@ function tokenActorFor(who: { id: string; accountId: string } | SessionActor): T
   return actor;
 }
 
-function tokenRow(id: string) {
-  return db().select().from(accessTokens).where(eq(accessTokens.id, id)).get();
+async function tokenRow(id: string) {
+  const [row] = await db().select().from(accessTokens).where(eq(accessTokens.id, id));
+  return row;
 }
 
 beforeAll(async () => {
   accountId = await createAccount();
-  owner = actorFor(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
-  admin = actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
-  auditor = actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
-  member = actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
-  otherMember = actorFor(await createUser(accountId, { role: "user", name: "Max Member" }));
+  owner = await actorFor(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
+  admin = await actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
+  auditor = await actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
+  member = await actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
+  otherMember = await actorFor(await createUser(accountId, { role: "user", name: "Max Member" }));
   robot = await serviceUser("admin", "Terraform");
-  stranger = actorFor(await createUser(await createAccount(), { role: "owner", name: "Sam Stranger" }));
+  stranger = await actorFor(await createUser(await createAccount(), { role: "owner", name: "Sam Stranger" }));
 });
 
 describe("createAccessToken", () => {
@@ -77,22 +78,22 @@ describe("createAccessToken", () => {
     expect(JSON.stringify(token)).not.toContain(plain);
     expect(await authenticateAccessToken(plain)).toMatchObject({ kind: "token", tokenId: token.id, userId: member.userId, role: "user" });
 
-    const event = await lastEvent()!;
+    const event = (await lastEvent())!;
     expect(event).toMatchObject({ action: "token.created", accountId, actorType: "user", actorId: member.userId, targetType: "token", targetId: token.id });
     expect(event.details).toMatchObject({ user_id: member.userId, service_user: false, expires_in_days: 7 });
     const stored = JSON.stringify(event);
     expect(stored).not.toContain(plain);
     expect(stored).not.toContain(plain.slice(4, 34));
-    expect(stored).not.toContain(tokenRow(token.id)!.tokenDigest);
+    expect(stored).not.toContain((await tokenRow(token.id))!.tokenDigest);
   });
 
   it("defaults to 30 days and bounds the expiry to 1–365 whole days", async () => {
     expect(createTokenSchema.parse({ name: "x" }).expires_in).toBe(30);
     for (const expires_in of [0, 366, 1.5, -1, "30", null]) {
-      await expect(await createAccessToken(member, member.userId, { name: uniqueName(), expires_in } as never, META)).rejects.toThrow(Invalid);
+      (await expect(createAccessToken(member, member.userId, { name: uniqueName(), expires_in } as never, META))).rejects.toThrow(Invalid);
     }
     for (const name of ["", "   ", "x".repeat(101), "line\nbreak", 42, undefined]) {
-      await expect(await createAccessToken(member, member.userId, { name, expires_in: 30 } as never, META)).rejects.toThrow(Invalid);
+      (await expect(createAccessToken(member, member.userId, { name, expires_in: 30 } as never, META))).rejects.toThrow(Invalid);
     }
     const { token } = await createAccessToken(member, member.userId, input(uniqueName(), 365), META);
     expect(token.expiresAt.getTime() - token.createdAt.getTime()).toBe(365 * DAY_MS);
@@ -101,57 +102,57 @@ describe("createAccessToken", () => {
   it("refuses a second token with the same name for the same user (409), and allows it for another user", async () => {
     const name = uniqueName("ci");
     await createAccessToken(member, member.userId, input(name), META);
-    await expect(await createAccessToken(member, member.userId, input(name), META)).rejects.toThrow(Conflict);
-    await expect(await createAccessToken(member, member.userId, input(`  ${name} `), META)).rejects.toThrow(Conflict);
-    expect(await createAccessToken(otherMember, otherMember.userId, input(name), META).token.name).toBe(name);
+    (await expect(createAccessToken(member, member.userId, input(name), META))).rejects.toThrow(Conflict);
+    (await expect(createAccessToken(member, member.userId, input(`  ${name} `), META))).rejects.toThrow(Conflict);
+    expect((await createAccessToken(otherMember, otherMember.userId, input(name), META)).token.name).toBe(name);
   });
 
   it("lets the owner and admins manage a service user's tokens, recording who created them", async () => {
     for (const actor of [owner, admin]) {
       const { token } = await createAccessToken(actor, robot.id, input(), META);
       expect(token).toMatchObject({ userId: robot.id, createdBy: actor.userId });
-      expect(await lastEvent()!.details).toMatchObject({ user_id: robot.id, service_user: true });
+      expect((await lastEvent())!.details).toMatchObject({ user_id: robot.id, service_user: true });
     }
   });
 
   it("lets nobody create tokens for another person, whatever their role", async () => {
     for (const actor of [owner, admin]) {
-      await expect(await createAccessToken(actor, member.userId, input(), META)).rejects.toThrow(Forbidden);
+      (await expect(createAccessToken(actor, member.userId, input(), META))).rejects.toThrow(Forbidden);
     }
-    await expect(await createAccessToken(admin, owner.userId, input(), META)).rejects.toThrow(Forbidden);
-    await expect(await createAccessToken(owner, admin.userId, input(), META)).rejects.toThrow(Forbidden);
+    (await expect(createAccessToken(admin, owner.userId, input(), META))).rejects.toThrow(Forbidden);
+    (await expect(createAccessToken(owner, admin.userId, input(), META))).rejects.toThrow(Forbidden);
   });
 
   it("refuses auditors on service users (403), and hides other users from users (404)", async () => {
-    await expect(await createAccessToken(auditor, robot.id, input(), META)).rejects.toThrow(Forbidden);
-    await expect(await createAccessToken(member, robot.id, input(), META)).rejects.toThrow(NotFound);
-    await expect(await createAccessToken(member, otherMember.userId, input(), META)).rejects.toThrow(NotFound);
+    (await expect(createAccessToken(auditor, robot.id, input(), META))).rejects.toThrow(Forbidden);
+    (await expect(createAccessToken(member, robot.id, input(), META))).rejects.toThrow(NotFound);
+    (await expect(createAccessToken(member, otherMember.userId, input(), META))).rejects.toThrow(NotFound);
   });
 
   it("treats another account's users and unknown ids as not found", async () => {
-    await expect(await createAccessToken(stranger, robot.id, input(), META)).rejects.toThrow(NotFound);
-    await expect(await createAccessToken(owner, stranger.userId, input(), META)).rejects.toThrow(NotFound);
-    await expect(await createAccessToken(owner, "no-such-user", input(), META)).rejects.toThrow(NotFound);
+    (await expect(createAccessToken(stranger, robot.id, input(), META))).rejects.toThrow(NotFound);
+    (await expect(createAccessToken(owner, stranger.userId, input(), META))).rejects.toThrow(NotFound);
+    (await expect(createAccessToken(owner, "no-such-user", input(), META))).rejects.toThrow(NotFound);
   });
 
   it("lets an admin's token manage tokens, but not a user's or an auditor's token (read-only)", async () => {
-    const adminRobot = tokenActorFor(robot);
-    expect(await createAccessToken(adminRobot, robot.id, input(), META).token.createdBy).toBe(robot.id);
+    const adminRobot = await tokenActorFor(robot);
+    expect((await createAccessToken(adminRobot, robot.id, input(), META)).token.createdBy).toBe(robot.id);
     const other = await serviceUser("user");
-    expect(await createAccessToken(adminRobot, other.id, input(), META).token.userId).toBe(other.id);
+    expect((await createAccessToken(adminRobot, other.id, input(), META)).token.userId).toBe(other.id);
 
-    const readOnly = tokenActorFor(other);
-    await expect(await createAccessToken(readOnly, other.id, input(), META)).rejects.toThrow(Forbidden);
-    await expect(await createAccessToken(tokenActorFor(member), member.userId, input(), META)).rejects.toThrow(Forbidden);
-    await expect(await createAccessToken(tokenActorFor(auditor), auditor.userId, input(), META)).rejects.toThrow(Forbidden);
+    const readOnly = await tokenActorFor(other);
+    (await expect(createAccessToken(readOnly, other.id, input(), META))).rejects.toThrow(Forbidden);
+    (await expect(createAccessToken(await tokenActorFor(member), member.userId, input(), META))).rejects.toThrow(Forbidden);
+    (await expect(createAccessToken(await tokenActorFor(auditor), auditor.userId, input(), META))).rejects.toThrow(Forbidden);
     // The same people in the dashboard (session) manage their own tokens.
-    expect(await createAccessToken(auditor, auditor.userId, input(), META).token.userId).toBe(auditor.userId);
+    expect((await createAccessToken(auditor, auditor.userId, input(), META)).token.userId).toBe(auditor.userId);
   });
 
   it("writes nothing when refused", async () => {
     const before = db().select().from(accessTokens).all().length;
     const events = db().select().from(activityEvents).all().length;
-    await expect(await createAccessToken(admin, member.userId, input(), META)).rejects.toThrow(Forbidden);
+    (await expect(createAccessToken(admin, member.userId, input(), META))).rejects.toThrow(Forbidden);
     expect(db().select().from(accessTokens).all().length).toBe(before);
     expect(db().select().from(activityEvents).all().length).toBe(events);
   });
@@ -159,10 +160,10 @@ describe("createAccessToken", () => {
 
 describe("listing and reading tokens", () => {
   it("lists a user's tokens newest first, with metadata only", async () => {
-    const user = actorFor(await createUser(accountId, { role: "user" }));
-    const first = await createAccessToken(user, user.userId, input("first"), META).token;
+    const user = await actorFor(await createUser(accountId, { role: "user" }));
+    const first = (await createAccessToken(user, user.userId, input("first"), META)).token;
     await new Promise((r) => setTimeout(r, 5));
-    const second = await createAccessToken(user, user.userId, input("second"), META).token;
+    const second = (await createAccessToken(user, user.userId, input("second"), META)).token;
     const list = await listAccessTokens(user, user.userId);
     expect(list.map((t) => t.id)).toEqual([second.id, first.id]);
     expect(Object.keys(list[0]).sort()).toEqual(["accountId", "createdAt", "createdBy", "expiresAt", "id", "lastUsedAt", "name", "userId"]);
@@ -171,22 +172,22 @@ describe("listing and reading tokens", () => {
 
   it("shows service users' tokens to auditors too, and nobody another person's tokens", async () => {
     await createAccessToken(admin, robot.id, input(), META);
-    expect(await listAccessTokens(auditor, robot.id).length).toBeGreaterThan(0);
-    expect(await listAccessTokens(owner, robot.id).length).toBeGreaterThan(0);
-    for (const actor of [owner, admin, auditor]) await expect(await listAccessTokens(actor, member.userId)).rejects.toThrow(Forbidden);
-    await expect(await listAccessTokens(member, robot.id)).rejects.toThrow(NotFound);
-    await expect(await listAccessTokens(member, otherMember.userId)).rejects.toThrow(NotFound);
-    await expect(await listAccessTokens(stranger, robot.id)).rejects.toThrow(NotFound);
+    expect((await listAccessTokens(auditor, robot.id)).length).toBeGreaterThan(0);
+    expect((await listAccessTokens(owner, robot.id)).length).toBeGreaterThan(0);
+    for (const actor of [owner, admin, auditor]) (await expect(listAccessTokens(actor, member.userId))).rejects.toThrow(Forbidden);
+    (await expect(listAccessTokens(member, robot.id))).rejects.toThrow(NotFound);
+    (await expect(listAccessTokens(member, otherMember.userId))).rejects.toThrow(NotFound);
+    (await expect(listAccessTokens(stranger, robot.id))).rejects.toThrow(NotFound);
   });
 
   it("finds a token only under its own user's id", async () => {
-    const mine = await createAccessToken(member, member.userId, input(), META).token;
-    const robots = await createAccessToken(admin, robot.id, input(), META).token;
-    await expect(await getAccessToken(otherMember, otherMember.userId, mine.id)).rejects.toThrow(NotFound);
-    await expect(await getAccessToken(admin, robot.id, mine.id)).rejects.toThrow(NotFound);
-    await expect(await getAccessToken(member, member.userId, robots.id)).rejects.toThrow(NotFound);
-    await expect(await getAccessToken(member, member.userId, "no-such-token")).rejects.toThrow(NotFound);
-    await expect(await getAccessToken(stranger, stranger.userId, mine.id)).rejects.toThrow(NotFound);
+    const mine = (await createAccessToken(member, member.userId, input(), META)).token;
+    const robots = (await createAccessToken(admin, robot.id, input(), META)).token;
+    (await expect(getAccessToken(otherMember, otherMember.userId, mine.id))).rejects.toThrow(NotFound);
+    (await expect(getAccessToken(admin, robot.id, mine.id))).rejects.toThrow(NotFound);
+    (await expect(getAccessToken(member, member.userId, robots.id))).rejects.toThrow(NotFound);
+    (await expect(getAccessToken(member, member.userId, "no-such-token"))).rejects.toThrow(NotFound);
+    (await expect(getAccessToken(stranger, stranger.userId, mine.id))).rejects.toThrow(NotFound);
   });
 
   it("counts tokens per user for those allowed to see them", async () => {
@@ -195,8 +196,8 @@ describe("listing and reading tokens", () => {
     await createAccessToken(admin, counted.id, input(), META);
     const empty = await serviceUser("user");
     expect(await tokenCountsByUser(admin, [counted.id, empty.id])).toEqual(new Map([[counted.id, 2]]));
-    expect(await tokenCountsByUser(member, [counted.id]).size).toBe(0);
-    expect(await tokenCountsByUser(stranger, [counted.id]).size).toBe(0);
+    expect((await tokenCountsByUser(member, [counted.id])).size).toBe(0);
+    expect((await tokenCountsByUser(stranger, [counted.id])).size).toBe(0);
   });
 });
 
@@ -205,36 +206,36 @@ describe("deleteAccessToken", () => {
     const { plain, token } = await createAccessToken(member, member.userId, input(), META);
     expect(await authenticateAccessToken(plain)).not.toBeNull();
     await deleteAccessToken(member, member.userId, token.id, META);
-    expect(tokenRow(token.id)).toBeUndefined();
+    expect(await tokenRow(token.id)).toBeUndefined();
     expect(await authenticateAccessToken(plain)).toBeNull();
     expect(await lastEvent()).toMatchObject({ action: "token.deleted", actorId: member.userId, targetType: "token", targetId: token.id });
     expect(JSON.stringify(await lastEvent())).not.toContain(plain);
   });
 
   it("refuses another user's token ids as not found, leaving the token alone", async () => {
-    const theirs = await createAccessToken(otherMember, otherMember.userId, input(), META).token;
-    const robots = await createAccessToken(admin, robot.id, input(), META).token;
-    await expect(await deleteAccessToken(member, member.userId, theirs.id, META)).rejects.toThrow(NotFound);
-    await expect(await deleteAccessToken(admin, robot.id, theirs.id, META)).rejects.toThrow(NotFound);
-    await expect(await deleteAccessToken(admin, admin.userId, robots.id, META)).rejects.toThrow(NotFound);
-    await expect(await deleteAccessToken(stranger, stranger.userId, theirs.id, META)).rejects.toThrow(NotFound);
-    await expect(await deleteAccessToken(admin, otherMember.userId, theirs.id, META)).rejects.toThrow(Forbidden);
-    expect(tokenRow(theirs.id)).toBeDefined();
-    expect(tokenRow(robots.id)).toBeDefined();
+    const theirs = (await createAccessToken(otherMember, otherMember.userId, input(), META)).token;
+    const robots = (await createAccessToken(admin, robot.id, input(), META)).token;
+    (await expect(deleteAccessToken(member, member.userId, theirs.id, META))).rejects.toThrow(NotFound);
+    (await expect(deleteAccessToken(admin, robot.id, theirs.id, META))).rejects.toThrow(NotFound);
+    (await expect(deleteAccessToken(admin, admin.userId, robots.id, META))).rejects.toThrow(NotFound);
+    (await expect(deleteAccessToken(stranger, stranger.userId, theirs.id, META))).rejects.toThrow(NotFound);
+    (await expect(deleteAccessToken(admin, otherMember.userId, theirs.id, META))).rejects.toThrow(Forbidden);
+    expect(await tokenRow(theirs.id)).toBeDefined();
+    expect(await tokenRow(robots.id)).toBeDefined();
   });
 
   it("lets admins delete service users' tokens but not auditors or read-only tokens", async () => {
     const target = await serviceUser("user");
     const { token } = await createAccessToken(admin, target.id, input(), META);
-    await expect(await deleteAccessToken(auditor, target.id, token.id, META)).rejects.toThrow(Forbidden);
-    const readOnly = tokenActorFor(target);
-    await expect(await deleteAccessToken(readOnly, target.id, token.id, META)).rejects.toThrow(Forbidden);
+    (await expect(deleteAccessToken(auditor, target.id, token.id, META))).rejects.toThrow(Forbidden);
+    const readOnly = await tokenActorFor(target);
+    (await expect(deleteAccessToken(readOnly, target.id, token.id, META))).rejects.toThrow(Forbidden);
     await deleteAccessToken(owner, target.id, token.id, META);
-    expect(tokenRow(token.id)).toBeUndefined();
+    expect(await tokenRow(token.id)).toBeUndefined();
   });
 
   it("lets an admin token delete itself, naming itself in the event", async () => {
-    const self = tokenActorFor(robot);
+    const self = await tokenActorFor(robot);
     await deleteAccessToken(self, robot.id, self.tokenId, META);
     expect(await lastEvent()).toMatchObject({ action: "token.deleted", actorType: "token", actorId: self.tokenId });
   });
@@ -244,12 +245,12 @@ describe("a token acts with its owner's role and status at the moment of the req
   it("demoting, blocking and deleting the service user take effect on the next request", async () => {
     const target = await serviceUser("admin");
     const { plain } = await createAccessToken(admin, target.id, input(), META);
-    expect(await authenticateAccessToken(plain)?.role).toBe("admin");
+    expect((await authenticateAccessToken(plain))?.role).toBe("admin");
 
     await updateUser(admin, target.id, { role: "user", auto_groups: [], is_blocked: false }, META);
-    const demoted = await authenticateAccessToken(plain)!;
+    const demoted = (await authenticateAccessToken(plain))!;
     expect(demoted.role).toBe("user");
-    await expect(await createAccessToken(demoted, target.id, input(), META)).rejects.toThrow(Forbidden);
+    (await expect(createAccessToken(demoted, target.id, input(), META))).rejects.toThrow(Forbidden);
 
     await setUserBlocked(admin, target.id, true, META);
     expect(await authenticateAccessToken(plain)).toBeNull();
@@ -265,14 +266,14 @@ describe("a token acts with its owner's role and status at the moment of the req
 describe("read-only tokens on self-service writes", () => {
   it("refuse changing the owner's own password or ending their sessions", async () => {
     const person = await createUser(accountId, { role: "user", password: "a long and unusual passphrase" });
-    const readOnly: Actor = tokenActorFor(person);
+    const readOnly: Actor = await tokenActorFor(person);
     await expect(
       await changeOwnPassword(readOnly, person.id, { old_password: "a long and unusual passphrase", new_password: "another unusual passphrase" }, META),
     ).rejects.toThrow(Forbidden);
-    await expect(await revokeUserSessions(readOnly, person.id, {}, META)).rejects.toThrow(Forbidden);
+    (await expect(revokeUserSessions(readOnly, person.id, {}, META))).rejects.toThrow(Forbidden);
     // An auditor's token is read-only too; an admin's token is not.
-    await expect(await revokeUserSessions(tokenActorFor(auditor), auditor.userId, {}, META)).rejects.toThrow(Forbidden);
-    const otherAdmin = actorFor(await createUser(accountId, { role: "admin" }));
-    expect(await revokeUserSessions(tokenActorFor(otherAdmin), otherAdmin.userId, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
+    (await expect(revokeUserSessions(await tokenActorFor(auditor), auditor.userId, {}, META))).rejects.toThrow(Forbidden);
+    const otherAdmin = await actorFor(await createUser(accountId, { role: "admin" }));
+    expect(await revokeUserSessions(await tokenActorFor(otherAdmin), otherAdmin.userId, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
   });
 });

@@ -31,7 +31,7 @@ describe("resetUserPassword", () => {
 describe("revokeUserSessions", () => {
   async function bobWithSessionAndToken() {
     const accountId = await createAccount();
-    const owner = { ...startSession(await createUser(accountId, { role: "owner", name: "Olive" })), role: "owner" as const };
+    const owner = { ...await startSession(await createUser(accountId, { role: "owner", name: "Olive" })), role: "owner" as const };
     const bob = await createUser(accountId, { role: "admin", name: "Bob" });
     const session = await startSession(bob);
     const token = await writeSystem(async (tx) =>

@@ -28,24 +28,24 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 describe("changeOwnPassword", () => {
   it("refuses a wrong current password with a field error on old_password, changing nothing", async () => {
     const actor = await startSession(alice);
-    const hash = await userRow(alice.id)!.passwordHash;
+    const hash = (await userRow(alice.id))!.passwordHash;
 
-    const error = await rejection(await changeOwnPassword(actor, alice.id, { old_password: "wrong", new_password: NEW }, META));
+    const error = await rejection(changeOwnPassword(actor, alice.id, { old_password: "wrong", new_password: NEW }, META));
 
     expect(error).toBeInstanceOf(Invalid);
     expect((error as Invalid).fieldErrors.old_password).toEqual(["Current password is incorrect"]);
-    expect(await userRow(alice.id)!.passwordHash).toBe(hash);
+    expect((await userRow(alice.id))!.passwordHash).toBe(hash);
   });
 
   it("refuses to change another user's password", async () => {
     const mallory = await createUser(accountId, { role: "admin" });
     const actor = await startSession(mallory);
-    const hash = await userRow(alice.id)!.passwordHash;
+    const hash = (await userRow(alice.id))!.passwordHash;
 
-    await expect(await changeOwnPassword(actor, alice.id, { old_password: OLD, new_password: NEW }, META)).rejects.toThrow(
+    (await expect(changeOwnPassword(actor, alice.id, { old_password: OLD, new_password: NEW }, META))).rejects.toThrow(
       Forbidden,
     );
-    expect(await userRow(alice.id)!.passwordHash).toBe(hash);
+    expect((await userRow(alice.id))!.passwordHash).toBe(hash);
   });
 
   it("sets the new password, ends the other sessions and keeps the acting one", async () => {
@@ -57,7 +57,7 @@ describe("changeOwnPassword", () => {
 
     await changeOwnPassword(acting, alice.id, { old_password: OLD, new_password: NEW }, META);
 
-    const hash = await userRow(alice.id)!.passwordHash!;
+    const hash = (await userRow(alice.id))!.passwordHash!;
     expect(await verifyPassword(hash, NEW)).toBe(true);
     expect(await verifyPassword(hash, OLD)).toBe(false);
     expect(resolveSession(acting.sessionId)).not.toBeNull();
@@ -99,7 +99,7 @@ describe("changeOwnPassword", () => {
     const { plain } = await writeSystem(async (tx) =>
       await mintAccessToken(tx, { accountId, userId: ada.id, name: "cli", expiresInDays: 1, createdBy: ada.id }),
     );
-    const tokenActor = await authenticateAccessToken(plain)!;
+    const tokenActor = (await authenticateAccessToken(plain))!;
 
     await changeOwnPassword(tokenActor, ada.id, { old_password: OLD, new_password: NEW }, META);
 
@@ -108,20 +108,20 @@ describe("changeOwnPassword", () => {
 
   it("refuses the change through a user-role access token (read-only), changing nothing", async () => {
     const session = await startSession(alice);
-    const hash = await userRow(alice.id)!.passwordHash;
+    const hash = (await userRow(alice.id))!.passwordHash;
     const { plain } = await writeSystem(async (tx) =>
       await mintAccessToken(tx, { accountId, userId: alice.id, name: "cli", expiresInDays: 1, createdBy: alice.id }),
     );
-    const tokenActor = await authenticateAccessToken(plain)!;
+    const tokenActor = (await authenticateAccessToken(plain))!;
 
-    await expect(await changeOwnPassword(tokenActor, alice.id, { old_password: OLD, new_password: NEW }, META)).rejects.toThrow(Forbidden);
+    (await expect(changeOwnPassword(tokenActor, alice.id, { old_password: OLD, new_password: NEW }, META))).rejects.toThrow(Forbidden);
 
-    expect(await userRow(alice.id)!.passwordHash).toBe(hash);
+    expect((await userRow(alice.id))!.passwordHash).toBe(hash);
     expect(resolveSession(session.sessionId)).not.toBeNull();
   });
 
   it("refuses a new password equal to the old one", async () => {
-    const error = await rejection(await changeOwnPassword(await startSession(alice), alice.id, { old_password: OLD, new_password: OLD }, META));
+    const error = await rejection(changeOwnPassword(await startSession(alice), alice.id, { old_password: OLD, new_password: OLD }, META));
     expect(error).toBeInstanceOf(Invalid);
     expect((error as Invalid).fieldErrors).toHaveProperty("new_password");
   });
@@ -131,6 +131,6 @@ describe("changeOwnPassword", () => {
     await expect(
       await changeOwnPassword(await startSession(external), external.id, { old_password: OLD, new_password: NEW }, META),
     ).rejects.toThrow(PreconditionFailed);
-    expect(await userRow(external.id)!.passwordHash).toBeNull();
+    expect((await userRow(external.id))!.passwordHash).toBeNull();
   });
 });
