@@ -83,7 +83,7 @@ describe("createGroup", () => {
     ["a user", () => member],
   ])("refuses %s and writes nothing", (_, who) => {
     const name = uniqueName("Refused");
-    (await expect(createGroup(who(), { name }, META))).rejects.toThrow(Forbidden);
+    await expect(createGroup(who(), { name }, META)).rejects.toThrow(Forbidden);
     expect(db().select().from(groups).where(eq(groups.name, name)).all()).toEqual([]);
   });
 
@@ -106,8 +106,8 @@ describe("createGroup", () => {
 
   it("compares non-ASCII names regardless of case too", async () => {
     await createGroup(owner, { name: "Équipe" }, META);
-    (await expect(createGroup(owner, { name: "ÉQUIPE" }, META))).rejects.toThrow(Conflict);
-    (await expect(createGroup(owner, { name: "équipe" }, META))).rejects.toThrow(Conflict);
+    await expect(createGroup(owner, { name: "ÉQUIPE" }, META)).rejects.toThrow(Conflict);
+    await expect(createGroup(owner, { name: "équipe" }, META)).rejects.toThrow(Conflict);
   });
 
   it("allows the same name in another account", async () => {
@@ -154,7 +154,7 @@ describe("renameGroup", () => {
   it("refuses a name another group has, in any case", async () => {
     const a = await createGroup(owner, { name: uniqueName("Alpha") }, META);
     const b = await createGroup(owner, { name: uniqueName("Beta") }, META);
-    (await expect(renameGroup(owner, b.id, { name: a.name.toUpperCase() }, META))).rejects.toThrow(Conflict);
+    await expect(renameGroup(owner, b.id, { name: a.name.toUpperCase() }, META)).rejects.toThrow(Conflict);
     expect((await getGroup(owner, b.id)).name).toBe(b.name);
   });
 
@@ -166,22 +166,22 @@ describe("renameGroup", () => {
 
   it("is not found for unknown ids and other accounts' groups", async () => {
     const theirs = await createGroup(stranger, { name: uniqueName("Theirs") }, META);
-    (await expect(renameGroup(owner, "no-such-group", { name: "X" }, META))).rejects.toThrow(NotFound);
-    (await expect(renameGroup(owner, theirs.id, { name: "Hijacked" }, META))).rejects.toThrow(NotFound);
+    await expect(renameGroup(owner, "no-such-group", { name: "X" }, META)).rejects.toThrow(NotFound);
+    await expect(renameGroup(owner, theirs.id, { name: "Hijacked" }, META)).rejects.toThrow(NotFound);
     expect((await getGroup(stranger, theirs.id)).name).toBe(theirs.name);
   });
 
   it("refuses auditors and users, even for a group they are in", async () => {
     const group = await createGroup(owner, { name: uniqueName() }, META);
     join(member.userId, group.id);
-    (await expect(renameGroup(auditor, group.id, { name: uniqueName() }, META))).rejects.toThrow(Forbidden);
-    (await expect(renameGroup(member, group.id, { name: uniqueName() }, META))).rejects.toThrow(Forbidden);
+    await expect(renameGroup(auditor, group.id, { name: uniqueName() }, META)).rejects.toThrow(Forbidden);
+    await expect(renameGroup(member, group.id, { name: uniqueName() }, META)).rejects.toThrow(Forbidden);
   });
 
   it("refuses an empty or overlong name", async () => {
     const group = await createGroup(owner, { name: uniqueName() }, META);
-    (await expect(renameGroup(owner, group.id, { name: " " }, META))).rejects.toThrow(Invalid);
-    (await expect(renameGroup(owner, group.id, { name: "z".repeat(65) }, META))).rejects.toThrow(Invalid);
+    await expect(renameGroup(owner, group.id, { name: " " }, META)).rejects.toThrow(Invalid);
+    await expect(renameGroup(owner, group.id, { name: "z".repeat(65) }, META)).rejects.toThrow(Invalid);
   });
 });
 
@@ -203,7 +203,7 @@ describe("deleteGroup", () => {
       actorId: owner.userId,
       details: { users_removed: 2 },
     });
-    (await expect(getGroup(owner, group.id))).rejects.toThrow(NotFound);
+    await expect(getGroup(owner, group.id)).rejects.toThrow(NotFound);
   });
 
   it("drops the group from the loaded user directory", async () => {
@@ -221,15 +221,15 @@ describe("deleteGroup", () => {
 
   it("is not found for unknown ids and other accounts' groups, which stay", async () => {
     const theirs = await createGroup(stranger, { name: uniqueName("Theirs") }, META);
-    (await expect(deleteGroup(owner, "no-such-group", META))).rejects.toThrow(NotFound);
-    (await expect(deleteGroup(owner, theirs.id, META))).rejects.toThrow(NotFound);
+    await expect(deleteGroup(owner, "no-such-group", META)).rejects.toThrow(NotFound);
+    await expect(deleteGroup(owner, theirs.id, META)).rejects.toThrow(NotFound);
     expect((await getGroup(stranger, theirs.id)).id).toBe(theirs.id);
   });
 
   it("refuses auditors and users", async () => {
     const group = await createGroup(owner, { name: uniqueName() }, META);
-    (await expect(deleteGroup(auditor, group.id, META))).rejects.toThrow(Forbidden);
-    (await expect(deleteGroup(member, group.id, META))).rejects.toThrow(Forbidden);
+    await expect(deleteGroup(auditor, group.id, META)).rejects.toThrow(Forbidden);
+    await expect(deleteGroup(member, group.id, META)).rejects.toThrow(Forbidden);
     expect((await getGroup(owner, group.id)).id).toBe(group.id);
   });
 });
@@ -283,8 +283,8 @@ describe("listGroups and getGroup", () => {
     const found = await listGroups(owner, { offset: 0, name: "zz Shared" });
     expect(found.items.map((g) => g.name)).toEqual(["zz Shared"]);
     // Exact: not a substring, not another case.
-    (await expect(listGroups(owner, { offset: 0, name: "zz" }))).rejects.toThrow(NotFound);
-    (await expect(listGroups(owner, { offset: 0, name: "ZZ SHARED" }))).rejects.toThrow(NotFound);
+    await expect(listGroups(owner, { offset: 0, name: "zz" })).rejects.toThrow(NotFound);
+    await expect(listGroups(owner, { offset: 0, name: "ZZ SHARED" })).rejects.toThrow(NotFound);
   });
 
   it("without a limit returns every group, not a first page", async () => {
@@ -299,7 +299,7 @@ describe("listGroups and getGroup", () => {
   it("accepts NetBird's empty peers and resources, and refuses peers it can't keep", async () => {
     const g = await createGroup(owner, { name: "with peers field", peers: [], resources: null }, META);
     expect(g.name).toBe("with peers field");
-    (await expect(createGroup(owner, { name: "peer group", peers: ["peer-1"] }, META))).rejects.toThrow(Invalid);
+    await expect(createGroup(owner, { name: "peer group", peers: ["peer-1"] }, META)).rejects.toThrow(Invalid);
     await deleteGroup(owner, g.id, META);
   });
 
@@ -318,12 +318,12 @@ describe("listGroups and getGroup", () => {
   it("shows a user only themselves among a group's members, and hides groups they are not in", async () => {
     const group = await getGroup(member, shared.id);
     expect(group.members).toEqual([{ id: member.userId, name: "Mia Member", email: memberEmail }]);
-    (await expect(getGroup(member, adminsOnly.id))).rejects.toThrow(NotFound);
+    await expect(getGroup(member, adminsOnly.id)).rejects.toThrow(NotFound);
   });
 
   it("is not found for unknown ids and other accounts' groups", async () => {
     const theirs = await createGroup(stranger, { name: uniqueName("Private") }, META);
-    (await expect(getGroup(owner, theirs.id))).rejects.toThrow(NotFound);
-    (await expect(getGroup(owner, "no-such-group"))).rejects.toThrow(NotFound);
+    await expect(getGroup(owner, theirs.id)).rejects.toThrow(NotFound);
+    await expect(getGroup(owner, "no-such-group")).rejects.toThrow(NotFound);
   });
 });

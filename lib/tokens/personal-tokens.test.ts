@@ -90,10 +90,10 @@ describe("createAccessToken", () => {
   it("defaults to 30 days and bounds the expiry to 1–365 whole days", async () => {
     expect(createTokenSchema.parse({ name: "x" }).expires_in).toBe(30);
     for (const expires_in of [0, 366, 1.5, -1, "30", null]) {
-      (await expect(createAccessToken(member, member.userId, { name: uniqueName(), expires_in } as never, META))).rejects.toThrow(Invalid);
+      await expect(createAccessToken(member, member.userId, { name: uniqueName(), expires_in } as never, META)).rejects.toThrow(Invalid);
     }
     for (const name of ["", "   ", "x".repeat(101), "line\nbreak", 42, undefined]) {
-      (await expect(createAccessToken(member, member.userId, { name, expires_in: 30 } as never, META))).rejects.toThrow(Invalid);
+      await expect(createAccessToken(member, member.userId, { name, expires_in: 30 } as never, META)).rejects.toThrow(Invalid);
     }
     const { token } = await createAccessToken(member, member.userId, input(uniqueName(), 365), META);
     expect(token.expiresAt.getTime() - token.createdAt.getTime()).toBe(365 * DAY_MS);
@@ -102,8 +102,8 @@ describe("createAccessToken", () => {
   it("refuses a second token with the same name for the same user (409), and allows it for another user", async () => {
     const name = uniqueName("ci");
     await createAccessToken(member, member.userId, input(name), META);
-    (await expect(createAccessToken(member, member.userId, input(name), META))).rejects.toThrow(Conflict);
-    (await expect(createAccessToken(member, member.userId, input(`  ${name} `), META))).rejects.toThrow(Conflict);
+    await expect(createAccessToken(member, member.userId, input(name), META)).rejects.toThrow(Conflict);
+    await expect(createAccessToken(member, member.userId, input(`  ${name} `), META)).rejects.toThrow(Conflict);
     expect((await createAccessToken(otherMember, otherMember.userId, input(name), META)).token.name).toBe(name);
   });
 
@@ -117,22 +117,22 @@ describe("createAccessToken", () => {
 
   it("lets nobody create tokens for another person, whatever their role", async () => {
     for (const actor of [owner, admin]) {
-      (await expect(createAccessToken(actor, member.userId, input(), META))).rejects.toThrow(Forbidden);
+      await expect(createAccessToken(actor, member.userId, input(), META)).rejects.toThrow(Forbidden);
     }
-    (await expect(createAccessToken(admin, owner.userId, input(), META))).rejects.toThrow(Forbidden);
-    (await expect(createAccessToken(owner, admin.userId, input(), META))).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(admin, owner.userId, input(), META)).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(owner, admin.userId, input(), META)).rejects.toThrow(Forbidden);
   });
 
   it("refuses auditors on service users (403), and hides other users from users (404)", async () => {
-    (await expect(createAccessToken(auditor, robot.id, input(), META))).rejects.toThrow(Forbidden);
-    (await expect(createAccessToken(member, robot.id, input(), META))).rejects.toThrow(NotFound);
-    (await expect(createAccessToken(member, otherMember.userId, input(), META))).rejects.toThrow(NotFound);
+    await expect(createAccessToken(auditor, robot.id, input(), META)).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(member, robot.id, input(), META)).rejects.toThrow(NotFound);
+    await expect(createAccessToken(member, otherMember.userId, input(), META)).rejects.toThrow(NotFound);
   });
 
   it("treats another account's users and unknown ids as not found", async () => {
-    (await expect(createAccessToken(stranger, robot.id, input(), META))).rejects.toThrow(NotFound);
-    (await expect(createAccessToken(owner, stranger.userId, input(), META))).rejects.toThrow(NotFound);
-    (await expect(createAccessToken(owner, "no-such-user", input(), META))).rejects.toThrow(NotFound);
+    await expect(createAccessToken(stranger, robot.id, input(), META)).rejects.toThrow(NotFound);
+    await expect(createAccessToken(owner, stranger.userId, input(), META)).rejects.toThrow(NotFound);
+    await expect(createAccessToken(owner, "no-such-user", input(), META)).rejects.toThrow(NotFound);
   });
 
   it("lets an admin's token manage tokens, but not a user's or an auditor's token (read-only)", async () => {
@@ -142,19 +142,19 @@ describe("createAccessToken", () => {
     expect((await createAccessToken(adminRobot, other.id, input(), META)).token.userId).toBe(other.id);
 
     const readOnly = await tokenActorFor(other);
-    (await expect(createAccessToken(readOnly, other.id, input(), META))).rejects.toThrow(Forbidden);
-    (await expect(createAccessToken(await tokenActorFor(member), member.userId, input(), META))).rejects.toThrow(Forbidden);
-    (await expect(createAccessToken(await tokenActorFor(auditor), auditor.userId, input(), META))).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(readOnly, other.id, input(), META)).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(await tokenActorFor(member), member.userId, input(), META)).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(await tokenActorFor(auditor), auditor.userId, input(), META)).rejects.toThrow(Forbidden);
     // The same people in the dashboard (session) manage their own tokens.
     expect((await createAccessToken(auditor, auditor.userId, input(), META)).token.userId).toBe(auditor.userId);
   });
 
   it("writes nothing when refused", async () => {
-    const before = db().select().from(accessTokens).all().length;
-    const events = db().select().from(activityEvents).all().length;
-    (await expect(createAccessToken(admin, member.userId, input(), META))).rejects.toThrow(Forbidden);
-    expect(db().select().from(accessTokens).all().length).toBe(before);
-    expect(db().select().from(activityEvents).all().length).toBe(events);
+    const before = (await db().select().from(accessTokens)).length;
+    const events = (await db().select().from(activityEvents)).length;
+    await expect(createAccessToken(admin, member.userId, input(), META)).rejects.toThrow(Forbidden);
+    expect((await db().select().from(accessTokens)).length).toBe(before);
+    expect((await db().select().from(activityEvents)).length).toBe(events);
   });
 });
 
@@ -174,20 +174,20 @@ describe("listing and reading tokens", () => {
     await createAccessToken(admin, robot.id, input(), META);
     expect((await listAccessTokens(auditor, robot.id)).length).toBeGreaterThan(0);
     expect((await listAccessTokens(owner, robot.id)).length).toBeGreaterThan(0);
-    for (const actor of [owner, admin, auditor]) (await expect(listAccessTokens(actor, member.userId))).rejects.toThrow(Forbidden);
-    (await expect(listAccessTokens(member, robot.id))).rejects.toThrow(NotFound);
-    (await expect(listAccessTokens(member, otherMember.userId))).rejects.toThrow(NotFound);
-    (await expect(listAccessTokens(stranger, robot.id))).rejects.toThrow(NotFound);
+    for (const actor of [owner, admin, auditor]) await expect(listAccessTokens(actor, member.userId)).rejects.toThrow(Forbidden);
+    await expect(listAccessTokens(member, robot.id)).rejects.toThrow(NotFound);
+    await expect(listAccessTokens(member, otherMember.userId)).rejects.toThrow(NotFound);
+    await expect(listAccessTokens(stranger, robot.id)).rejects.toThrow(NotFound);
   });
 
   it("finds a token only under its own user's id", async () => {
     const mine = (await createAccessToken(member, member.userId, input(), META)).token;
     const robots = (await createAccessToken(admin, robot.id, input(), META)).token;
-    (await expect(getAccessToken(otherMember, otherMember.userId, mine.id))).rejects.toThrow(NotFound);
-    (await expect(getAccessToken(admin, robot.id, mine.id))).rejects.toThrow(NotFound);
-    (await expect(getAccessToken(member, member.userId, robots.id))).rejects.toThrow(NotFound);
-    (await expect(getAccessToken(member, member.userId, "no-such-token"))).rejects.toThrow(NotFound);
-    (await expect(getAccessToken(stranger, stranger.userId, mine.id))).rejects.toThrow(NotFound);
+    await expect(getAccessToken(otherMember, otherMember.userId, mine.id)).rejects.toThrow(NotFound);
+    await expect(getAccessToken(admin, robot.id, mine.id)).rejects.toThrow(NotFound);
+    await expect(getAccessToken(member, member.userId, robots.id)).rejects.toThrow(NotFound);
+    await expect(getAccessToken(member, member.userId, "no-such-token")).rejects.toThrow(NotFound);
+    await expect(getAccessToken(stranger, stranger.userId, mine.id)).rejects.toThrow(NotFound);
   });
 
   it("counts tokens per user for those allowed to see them", async () => {
@@ -215,11 +215,11 @@ describe("deleteAccessToken", () => {
   it("refuses another user's token ids as not found, leaving the token alone", async () => {
     const theirs = (await createAccessToken(otherMember, otherMember.userId, input(), META)).token;
     const robots = (await createAccessToken(admin, robot.id, input(), META)).token;
-    (await expect(deleteAccessToken(member, member.userId, theirs.id, META))).rejects.toThrow(NotFound);
-    (await expect(deleteAccessToken(admin, robot.id, theirs.id, META))).rejects.toThrow(NotFound);
-    (await expect(deleteAccessToken(admin, admin.userId, robots.id, META))).rejects.toThrow(NotFound);
-    (await expect(deleteAccessToken(stranger, stranger.userId, theirs.id, META))).rejects.toThrow(NotFound);
-    (await expect(deleteAccessToken(admin, otherMember.userId, theirs.id, META))).rejects.toThrow(Forbidden);
+    await expect(deleteAccessToken(member, member.userId, theirs.id, META)).rejects.toThrow(NotFound);
+    await expect(deleteAccessToken(admin, robot.id, theirs.id, META)).rejects.toThrow(NotFound);
+    await expect(deleteAccessToken(admin, admin.userId, robots.id, META)).rejects.toThrow(NotFound);
+    await expect(deleteAccessToken(stranger, stranger.userId, theirs.id, META)).rejects.toThrow(NotFound);
+    await expect(deleteAccessToken(admin, otherMember.userId, theirs.id, META)).rejects.toThrow(Forbidden);
     expect(await tokenRow(theirs.id)).toBeDefined();
     expect(await tokenRow(robots.id)).toBeDefined();
   });
@@ -227,9 +227,9 @@ describe("deleteAccessToken", () => {
   it("lets admins delete service users' tokens but not auditors or read-only tokens", async () => {
     const target = await serviceUser("user");
     const { token } = await createAccessToken(admin, target.id, input(), META);
-    (await expect(deleteAccessToken(auditor, target.id, token.id, META))).rejects.toThrow(Forbidden);
+    await expect(deleteAccessToken(auditor, target.id, token.id, META)).rejects.toThrow(Forbidden);
     const readOnly = await tokenActorFor(target);
-    (await expect(deleteAccessToken(readOnly, target.id, token.id, META))).rejects.toThrow(Forbidden);
+    await expect(deleteAccessToken(readOnly, target.id, token.id, META)).rejects.toThrow(Forbidden);
     await deleteAccessToken(owner, target.id, token.id, META);
     expect(await tokenRow(token.id)).toBeUndefined();
   });
@@ -250,7 +250,7 @@ describe("a token acts with its owner's role and status at the moment of the req
     await updateUser(admin, target.id, { role: "user", auto_groups: [], is_blocked: false }, META);
     const demoted = (await authenticateAccessToken(plain))!;
     expect(demoted.role).toBe("user");
-    (await expect(createAccessToken(demoted, target.id, input(), META))).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(demoted, target.id, input(), META)).rejects.toThrow(Forbidden);
 
     await setUserBlocked(admin, target.id, true, META);
     expect(await authenticateAccessToken(plain)).toBeNull();
@@ -259,7 +259,7 @@ describe("a token acts with its owner's role and status at the moment of the req
 
     await deleteUser(admin, target.id, META);
     expect(await authenticateAccessToken(plain)).toBeNull();
-    expect(db().select().from(accessTokens).where(eq(accessTokens.userId, target.id)).all()).toEqual([]);
+    expect(await db().select().from(accessTokens).where(eq(accessTokens.userId, target.id))).toEqual([]);
   });
 });
 
@@ -268,11 +268,11 @@ describe("read-only tokens on self-service writes", () => {
     const person = await createUser(accountId, { role: "user", password: "a long and unusual passphrase" });
     const readOnly: Actor = await tokenActorFor(person);
     await expect(
-      await changeOwnPassword(readOnly, person.id, { old_password: "a long and unusual passphrase", new_password: "another unusual passphrase" }, META),
+      changeOwnPassword(readOnly, person.id, { old_password: "a long and unusual passphrase", new_password: "another unusual passphrase" }, META),
     ).rejects.toThrow(Forbidden);
-    (await expect(revokeUserSessions(readOnly, person.id, {}, META))).rejects.toThrow(Forbidden);
+    await expect(revokeUserSessions(readOnly, person.id, {}, META)).rejects.toThrow(Forbidden);
     // An auditor's token is read-only too; an admin's token is not.
-    (await expect(revokeUserSessions(await tokenActorFor(auditor), auditor.userId, {}, META))).rejects.toThrow(Forbidden);
+    await expect(revokeUserSessions(await tokenActorFor(auditor), auditor.userId, {}, META)).rejects.toThrow(Forbidden);
     const otherAdmin = await actorFor(await createUser(accountId, { role: "admin" }));
     expect(await revokeUserSessions(await tokenActorFor(otherAdmin), otherAdmin.userId, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
   });

@@ -57,24 +57,24 @@ describe("a provider whose new users wait for approval", () => {
     expect(await refusedReason(() => handleOidcSignIn(providerId, claims, META))).toBe("pending_approval");
     expect(await pendingIds()).toEqual([id]);
 
-    (await expect(approveUser(auditorActor, id, META))).rejects.toThrow(Forbidden);
+    await expect(approveUser(auditorActor, id, META)).rejects.toThrow(Forbidden);
     const approved = await approveUser(ownerActor, id, META);
     expect(approved.pendingApproval).toBe(false);
     expect(await lastEvent()).toMatchObject({ action: "user.approved", targetId: id });
     expect(await pendingIds()).toEqual([]);
     expect(await handleOidcSignIn(providerId, claims, META)).toMatchObject({ userId: id, created: false });
     // Approving twice: not waiting any more.
-    (await expect(approveUser(ownerActor, id, META))).rejects.toThrow(PreconditionFailed);
+    await expect(approveUser(ownerActor, id, META)).rejects.toThrow(PreconditionFailed);
   });
 
   it("rejecting removes the pending person; others can't be rejected", async () => {
     expect(await refusedReason(() => handleOidcSignIn(providerId, { sub: "r-1", email: "rex@approval.example", email_verified: true }, META))).toBe("pending_approval");
     const [id] = await pendingIds();
-    (await expect(rejectUser(auditorActor, id, META))).rejects.toThrow(Forbidden);
+    await expect(rejectUser(auditorActor, id, META)).rejects.toThrow(Forbidden);
     await rejectUser(ownerActor, id, META);
     expect(await userRow(id)).toBeUndefined();
     expect(await lastEvent()).toMatchObject({ action: "user.rejected", targetId: id });
-    (await expect(rejectUser(ownerActor, owner.id, META))).rejects.toThrow(PreconditionFailed);
+    await expect(rejectUser(ownerActor, owner.id, META)).rejects.toThrow(PreconditionFailed);
     expect(await userRow(owner.id)).toBeDefined();
   });
 });

@@ -42,7 +42,7 @@ describe("changeOwnPassword", () => {
     const actor = await startSession(mallory);
     const hash = (await userRow(alice.id))!.passwordHash;
 
-    (await expect(changeOwnPassword(actor, alice.id, { old_password: OLD, new_password: NEW }, META))).rejects.toThrow(
+    await expect(changeOwnPassword(actor, alice.id, { old_password: OLD, new_password: NEW }, META)).rejects.toThrow(
       Forbidden,
     );
     expect((await userRow(alice.id))!.passwordHash).toBe(hash);
@@ -114,7 +114,7 @@ describe("changeOwnPassword", () => {
     );
     const tokenActor = (await authenticateAccessToken(plain))!;
 
-    (await expect(changeOwnPassword(tokenActor, alice.id, { old_password: OLD, new_password: NEW }, META))).rejects.toThrow(Forbidden);
+    await expect(changeOwnPassword(tokenActor, alice.id, { old_password: OLD, new_password: NEW }, META)).rejects.toThrow(Forbidden);
 
     expect((await userRow(alice.id))!.passwordHash).toBe(hash);
     expect(resolveSession(session.sessionId)).not.toBeNull();
@@ -129,7 +129,7 @@ describe("changeOwnPassword", () => {
   it("refuses a user without a local password", async () => {
     const external = await createUser(accountId);
     await expect(
-      await changeOwnPassword(await startSession(external), external.id, { old_password: OLD, new_password: NEW }, META),
+      changeOwnPassword(await startSession(external), external.id, { old_password: OLD, new_password: NEW }, META),
     ).rejects.toThrow(PreconditionFailed);
     expect((await userRow(external.id))!.passwordHash).toBeNull();
   });

@@ -67,7 +67,7 @@ describe("email uniqueness", () => {
   it.each([MEMBER.email, MEMBER.email.toUpperCase(), `  ${MEMBER.email}\t`, "Zebedee.Cleartext@Example.ORG "])(
     "refuses a second user in the account with the email %j",
     async (email) => {
-      (await expect(insertUserWithEmail(email))).rejects.toThrow(/UNIQUE constraint failed: users\.account_id, users\.email_index/);
+      await expect(insertUserWithEmail(email)).rejects.toThrow(/UNIQUE constraint failed: users\.account_id, users\.email_index/);
     },
   );
 
