@@ -15,8 +15,8 @@ import { getGroup, listGroups } from "./queries";
 const ALL = { limit: 1000, offset: 0 };
 
 /** A signed-in actor with a real session row (writes re-check the session under the write lock). */
-function actorFor(user: { id: string; accountId: string; role: Role }): SessionActor {
-  return { ...await startSession(user), role: user.role };
+async function actorFor(user: { id: string; accountId: string; role: Role }): Promise<SessionActor> {
+  return { ...(await startSession(user)), role: user.role };
 }
 
 let accountId: string;
@@ -34,22 +34,22 @@ beforeAll(async () => {
     META,
   );
   accountId = setup.account_id;
-  owner = actorFor({ id: setup.user_id, accountId, role: "owner" });
-  admin = actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
-  auditor = actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
+  owner = await actorFor({ id: setup.user_id, accountId, role: "owner" });
+  admin = await actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
+  auditor = await actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
   const m = await createUser(accountId, { role: "user", name: "Mia Member", email: "mia@example.com" });
   memberEmail = m.email;
-  member = actorFor(m);
+  member = await actorFor(m);
   const otherAccount = await createAccount();
-  stranger = actorFor(await createUser(otherAccount, { role: "owner", name: "Sam Stranger" }));
+  stranger = await actorFor(await createUser(otherAccount, { role: "owner", name: "Sam Stranger" }));
 });
 
-function join(userId: string, ...groupIds: string[]) {
-  await writeSystem(async (tx) => await setUserGroups(tx, accountId, userId, [...groupIdsOfUser(tx, accountId, userId), ...groupIds]));
+async function join(userId: string, ...groupIds: string[]) {
+  await writeSystem(async (tx) => setUserGroups(tx, accountId, userId, [...(await groupIdsOfUser(tx, accountId, userId)), ...groupIds]));
 }
 
-function eventsFor(groupId: string) {
-  return db().select().from(activityEvents).where(eq(activityEvents.targetId, groupId)).all();
+async function eventsFor(groupId: string) {
+  return db().select().from(activityEvents).where(eq(activityEvents.targetId, groupId));
 }
 
 let nameCounter = 0;
@@ -60,9 +60,9 @@ describe("createGroup", () => {
     const group = await createGroup(owner, { name: "  Engineering  " }, META);
 
     expect(group).toMatchObject({ name: "Engineering", accountId, usersCount: 0 });
-    const row = db().select().from(groups).where(eq(groups.id, group.id)).get();
+    const row = (await db().select().from(groups).where(eq(groups.id, group.id)).limit(1))[0];
     expect(row).toMatchObject({ name: "Engineering", accountId });
-    expect(eventsFor(group.id)).toEqual([
+    expect(await eventsFor(group.id)).toEqual([
       expect.objectContaining({
         accountId,
         action: "group.created",
@@ -81,17 +81,17 @@ describe("createGroup", () => {
   it.each([
     ["an auditor", () => auditor],
     ["a user", () => member],
-  ])("refuses %s and writes nothing", (_, who) => {
+  ])("refuses %s and writes nothing", async (_, who) => {
     const name = uniqueName("Refused");
     await expect(createGroup(who(), { name }, META)).rejects.toThrow(Forbidden);
-    expect(db().select().from(groups).where(eq(groups.name, name)).all()).toEqual([]);
+    expect((await db().select().from(groups).where(eq(groups.name, name)))).toEqual([]);
   });
 
   it.each(["engineering", "ENGINEERING", " Engineering ", "EnGiNeErInG"])(
     "refuses %j when Engineering exists (names are unique regardless of case)",
-    (name) => {
-      const before = db().select().from(groups).where(eq(groups.accountId, accountId)).all().length;
-      const error = (() => {
+    async (name) => {
+      const before = (await db().select().from(groups).where(eq(groups.accountId, accountId))).length;
+      const error = await (async () => {
         try {
           await createGroup(owner, { name }, META);
         } catch (e) {
@@ -100,7 +100,7 @@ describe("createGroup", () => {
       })();
       expect(error).toBeInstanceOf(Conflict);
       expect((error as Conflict).message).toBe("A group with this name already exists");
-      expect(db().select().from(groups).where(eq(groups.accountId, accountId)).all()).toHaveLength(before);
+      expect((await db().select().from(groups).where(eq(groups.accountId, accountId)))).toHaveLength(before);
     },
   );
 
@@ -118,8 +118,8 @@ describe("createGroup", () => {
     ["empty", ""],
     ["only spaces", "   "],
     ["65 characters", "x".repeat(65)],
-  ])("refuses a name that is %s with a field error on name", (_, name) => {
-    const error = (() => {
+  ])("refuses a name that is %s with a field error on name", async (_, name) => {
+    const error = await (async () => {
       try {
         await createGroup(owner, { name }, META);
       } catch (e) {
@@ -142,7 +142,7 @@ describe("renameGroup", () => {
 
     expect(renamed).toMatchObject({ id: group.id, name: "Customer Support" });
     expect((await getGroup(owner, group.id)).name).toBe("Customer Support");
-    const event = eventsFor(group.id).find((e) => e.action === "group.renamed");
+    const event = (await eventsFor(group.id)).find((e) => e.action === "group.renamed");
     expect(event).toMatchObject({ actorId: admin.userId, details: { from: "Support", to: "Customer Support" } });
   });
 
@@ -161,7 +161,7 @@ describe("renameGroup", () => {
   it("records nothing when the name does not change", async () => {
     const group = await createGroup(owner, { name: uniqueName() }, META);
     await renameGroup(owner, group.id, { name: `  ${group.name}` }, META);
-    expect(eventsFor(group.id).map((e) => e.action)).toEqual(["group.created"]);
+    expect((await eventsFor(group.id)).map((e) => e.action)).toEqual(["group.created"]);
   });
 
   it("is not found for unknown ids and other accounts' groups", async () => {
@@ -173,7 +173,7 @@ describe("renameGroup", () => {
 
   it("refuses auditors and users, even for a group they are in", async () => {
     const group = await createGroup(owner, { name: uniqueName() }, META);
-    join(member.userId, group.id);
+    await join(member.userId, group.id);
     await expect(renameGroup(auditor, group.id, { name: uniqueName() }, META)).rejects.toThrow(Forbidden);
     await expect(renameGroup(member, group.id, { name: uniqueName() }, META)).rejects.toThrow(Forbidden);
   });
@@ -189,16 +189,16 @@ describe("deleteGroup", () => {
   it("removes the group and its memberships, keeps the users, and records group.deleted", async () => {
     const group = await createGroup(owner, { name: uniqueName("Doomed") }, META);
     const keep = await createGroup(owner, { name: uniqueName("Kept") }, META);
-    join(member.userId, group.id, keep.id);
-    join(admin.userId, group.id);
+    await join(member.userId, group.id, keep.id);
+    await join(admin.userId, group.id);
 
     await deleteGroup(owner, group.id, META);
 
-    expect(db().select().from(groups).where(eq(groups.id, group.id)).get()).toBeUndefined();
-    expect(db().select().from(userGroups).where(eq(userGroups.groupId, group.id)).all()).toEqual([]);
+    expect((await db().select().from(groups).where(eq(groups.id, group.id)).limit(1))[0]).toBeUndefined();
+    expect((await db().select().from(userGroups).where(eq(userGroups.groupId, group.id)))).toEqual([]);
     expect(await groupIdsOfUser(db(), accountId, member.userId)).toContain(keep.id);
     expect(await groupIdsOfUser(db(), accountId, member.userId)).not.toContain(group.id);
-    expect(eventsFor(group.id).at(-1)).toMatchObject({
+    expect((await eventsFor(group.id)).at(-1)).toMatchObject({
       action: "group.deleted",
       actorId: owner.userId,
       details: { users_removed: 2 },
@@ -208,8 +208,8 @@ describe("deleteGroup", () => {
 
   it("drops the group from the loaded user directory", async () => {
     const group = await createGroup(owner, { name: uniqueName("Directory") }, META);
-    join(member.userId, group.id);
-    // The directory is loaded, and knows about the membership (join() wrote it behind the directory's back).
+    await join(member.userId, group.id);
+    // The directory is loaded, and knows about the membership (await join() wrote it behind the directory's back).
     await directoryEntries(accountId);
     await refreshDirectoryUsers(accountId, [member.userId]);
     expect((await directoryEntries(accountId)).get(member.userId)?.autoGroups).toContain(group.id);
@@ -241,14 +241,14 @@ describe("listGroups and getGroup", () => {
   beforeAll(async () => {
     shared = await createGroup(owner, { name: "zz Shared" }, META);
     adminsOnly = await createGroup(owner, { name: "zz Admins only" }, META);
-    join(member.userId, shared.id);
-    join(admin.userId, shared.id, adminsOnly.id);
+    await join(member.userId, shared.id);
+    await join(admin.userId, shared.id, adminsOnly.id);
   });
 
   it("shows the owner, admins and auditors every group of the account with member counts, sorted by name", async () => {
     for (const actor of [owner, admin, auditor]) {
       const { items, total } = await listGroups(actor, ALL);
-      const all = db().select().from(groups).where(eq(groups.accountId, accountId)).all();
+      const all = (await db().select().from(groups).where(eq(groups.accountId, accountId)));
       expect(total).toBe(all.length);
       expect(items.every((g) => g.accountId === accountId)).toBe(true);
       const names = items.map((g) => g.name);
