@@ -39,45 +39,45 @@ describe("a change and its event", () => {
   let bobId: string;
 
   beforeAll(async () => {
-    const accountId = createAccount();
-    owner = startSession(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
+    const accountId = await createAccount();
+    owner = await startSession(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
     bobId = (await createUser(accountId, { role: "user", name: "Bob Builder" })).id;
   });
 
   const bobEvents = () => db().select().from(activityEvents).where(eq(activityEvents.targetId, bobId)).all();
 
-  it("commit together", () => {
+  it("commit together", async () => {
     await updateUser(owner, bobId, { name: "Bob B.", role: "user", auto_groups: [], is_blocked: false }, META);
-    expect(userRow(bobId)!.nameCiphertext).toBeTruthy();
+    expect((await userRow(bobId))!.nameCiphertext).toBeTruthy();
     expect(bobEvents().map((e) => e.action)).toEqual(["user.updated"]);
   });
 
-  it("roll back together when the event can't be written", () => {
+  it("roll back together when the event can't be written", async () => {
     sqlite().exec("CREATE TEMP TRIGGER refuse_events BEFORE INSERT ON activity_events BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-    const before = userRow(bobId)!;
+    const before = (await userRow(bobId))!;
     try {
-      expect(() => await updateUser(owner, bobId, { name: "Robert", role: "admin", auto_groups: [], is_blocked: true }, META)).toThrow(
+      (await expect(await updateUser(owner, bobId, { name: "Robert", role: "admin", auto_groups: [], is_blocked: true }, META))).rejects.toThrow(
         /disk full/,
       );
     } finally {
       sqlite().exec("DROP TRIGGER temp.refuse_events");
     }
-    expect(userRow(bobId)).toEqual(before);
+    expect(await userRow(bobId)).toEqual(before);
     expect(bobEvents()).toHaveLength(1);
   });
 
-  it("roll back together when the change fails after its event was written", () => {
+  it("roll back together when the change fails after its event was written", async () => {
     // Transferring ownership renames Bob and records user.updated, then demotes the owner: make that last step fail.
     sqlite().exec(
       "CREATE TEMP TRIGGER refuse_demotion BEFORE UPDATE OF role ON users WHEN OLD.role = 'owner' BEGIN SELECT RAISE(ABORT, 'no'); END",
     );
-    const before = userRow(bobId)!;
+    const before = (await userRow(bobId))!;
     try {
-      expect(() => await updateUser(owner, bobId, { name: "Robert", role: "owner", auto_groups: [], is_blocked: false }, META)).toThrow(/no/);
+      (await expect(await updateUser(owner, bobId, { name: "Robert", role: "owner", auto_groups: [], is_blocked: false }, META))).rejects.toThrow(/no/);
     } finally {
       sqlite().exec("DROP TRIGGER temp.refuse_demotion");
     }
-    expect(userRow(bobId)).toEqual(before);
+    expect(await userRow(bobId)).toEqual(before);
     expect(bobEvents()).toHaveLength(1);
     expect(db().select().from(users).where(eq(users.id, owner.userId)).get()!.role).toBe("owner");
   });
@@ -86,8 +86,8 @@ describe("a change and its event", () => {
 describe("the hash chain", () => {
   let accountId: string;
 
-  beforeAll(() => {
-    accountId = createAccount();
+  beforeAll(async () => {
+    accountId = await createAccount();
     for (let i = 1; i <= 6; i++) record(accountId, "test.event", undefined, { n: i, nested: { list: [i, "x"] } });
   });
 
@@ -99,14 +99,14 @@ describe("the hash chain", () => {
     expect(await verifyChain(accountId)).toMatchObject({ ok: true, checked: 6, firstSeq: 1, lastSeq: 6, broken: null });
   });
 
-  it("never lets time run backwards, so seq order is time order", () => {
+  it("never lets time run backwards, so seq order is time order", async () => {
     record(accountId, "test.late", new Date(Date.now() - 10 * DAY));
     const events = eventsOf(accountId);
     const times = events.map((e) => e.occurredAt.getTime());
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 
-  it("refuses updates and deletes from the application (database triggers)", () => {
+  it("refuses updates and deletes from the application (database triggers)", async () => {
     expect(() => sqlite().prepare("UPDATE activity_events SET action = 'x' WHERE account_id = ?").run(accountId)).toThrow(/append-only/);
     expect(() => sqlite().prepare("DELETE FROM activity_events WHERE account_id = ?").run(accountId)).toThrow(/append-only/);
     expect(() =>
@@ -118,7 +118,7 @@ describe("the hash chain", () => {
   });
 
   it("reports the first broken link at the row that was altered", async () => {
-    const other = createAccount();
+    const other = await createAccount();
     for (let i = 1; i <= 5; i++) record(other, "test.event", undefined, { n: i });
     tamper("UPDATE activity_events SET details = '{\"n\":99}' WHERE account_id = ? AND seq = 3", other);
 
@@ -130,7 +130,7 @@ describe("the hash chain", () => {
   });
 
   it("reports a re-sealed row (hash copied along) as not chaining to the next", async () => {
-    const other = createAccount();
+    const other = await createAccount();
     for (let i = 1; i <= 4; i++) record(other, "test.event", undefined, { n: i });
     const row2 = eventsOf(other)[1];
     // Replace row 2's hash with a made-up one: row 2 no longer matches, whatever else is done.
@@ -139,7 +139,7 @@ describe("the hash chain", () => {
   });
 
   it("reports deleted rows in the middle as missing", async () => {
-    const other = createAccount();
+    const other = await createAccount();
     for (let i = 1; i <= 5; i++) record(other, "test.event");
     tamper("DELETE FROM activity_events WHERE account_id = ? AND seq = 4", other);
     expect(await verifyChain(other)).toMatchObject({ ok: false, checked: 3, broken: { seq: 5, problem: "missing" } });
@@ -148,7 +148,7 @@ describe("the hash chain", () => {
 
 describe("retention", () => {
   it("prunes only events older than the window, keeps the chain verifiable, and records the pruning", async () => {
-    const accountId = createAccount();
+    const accountId = await createAccount();
     const now = new Date();
     for (let i = 0; i < 7; i++) record(accountId, "test.old", new Date(now.getTime() - (40 - i) * DAY));
     for (let i = 0; i < 3; i++) record(accountId, "test.recent", new Date(now.getTime() - (5 - i) * DAY));
@@ -175,7 +175,7 @@ describe("retention", () => {
   });
 
   it("chains on from the anchor when every event was pruned", async () => {
-    const accountId = createAccount();
+    const accountId = await createAccount();
     const now = new Date();
     record(accountId, "test.old", new Date(now.getTime() - 50 * DAY));
     record(accountId, "test.old", new Date(now.getTime() - 49 * DAY));
@@ -192,7 +192,7 @@ describe("retention", () => {
 describe("events from before the chain", () => {
   it("are sealed into it once, at start-up, and then verify", async () => {
     const { sealUnchainedEvents } = await import("./chain");
-    const accountId = createAccount();
+    const accountId = await createAccount();
     // Rows as the old schema wrote them: a seq from the migration, no hashes.
     tamper(
       `INSERT INTO activity_events (id, account_id, seq, occurred_at, action, actor_type, details)

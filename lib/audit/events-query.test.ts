@@ -39,7 +39,7 @@ function seedUsers(prefix: string, count: number, into: string[]): void {
 }
 
 beforeAll(async () => {
-  accountId = createAccount();
+  accountId = await createAccount();
   const admin = await createUser(accountId, { role: "admin", name: "Ada Admin" });
   seedUsers("Quinn Many", MATCHING, matching);
   seedUsers("Other Person", OTHERS, others);
@@ -70,7 +70,7 @@ const newestFirst = (seqs: number[]) => [...seqs].sort((a, b) => b - a);
 
 // The first query decrypts the directory of 35,000 users once; on a busy shared machine that takes a while.
 describe("name filters matching 34,000 users", { timeout: 60_000 }, () => {
-  it("actor= finds exactly the events of the matching actors", () => {
+  it("actor= finds exactly the events of the matching actors", async () => {
     const set = matchSet();
     const expected = newestFirst(written.filter((e) => set.has(e.actor)).map((e) => e.seq));
     const page = queryEvents(accountId, filters({ actor: "quinn many", limit: 1000 }));
@@ -78,7 +78,7 @@ describe("name filters matching 34,000 users", { timeout: 60_000 }, () => {
     expect(page).toMatchObject({ total: expected.length, totalExact: true, hasOlder: false });
   });
 
-  it("target= finds exactly the events with a matching target", () => {
+  it("target= finds exactly the events with a matching target", async () => {
     const set = matchSet();
     const expected = newestFirst(written.filter((e) => e.target && set.has(e.target)).map((e) => e.seq));
     const page = queryEvents(accountId, filters({ target: "QUINN", limit: 1000 }));
@@ -86,7 +86,7 @@ describe("name filters matching 34,000 users", { timeout: 60_000 }, () => {
     expect(page.total).toBe(expected.length);
   });
 
-  it("search= finds events whose actor or target matches, paged and counted exactly", () => {
+  it("search= finds events whose actor or target matches, paged and counted exactly", async () => {
     const set = matchSet();
     const expected = newestFirst(written.filter((e) => set.has(e.actor) || (e.target && set.has(e.target))).map((e) => e.seq));
     const first = queryEvents(accountId, filters({ search: "quinn", limit: 50 }));
@@ -96,7 +96,7 @@ describe("name filters matching 34,000 users", { timeout: 60_000 }, () => {
     expect(next.rows.map((r) => r.seq)).toEqual(expected.slice(50, 100));
   });
 
-  it("search and actor together, with an action filter", () => {
+  it("search and actor together, with an action filter", async () => {
     const set = matchSet();
     const expected = newestFirst(
       written.filter((e) => set.has(e.actor) && e.action === "user.updated" && e.target && set.has(e.target)).map((e) => e.seq),
@@ -110,7 +110,7 @@ describe("name filters matching 34,000 users", { timeout: 60_000 }, () => {
     );
   });
 
-  it("the export walks every matching event", () => {
+  it("the export walks every matching event", async () => {
     const set = matchSet();
     const expected = newestFirst(written.filter((e) => set.has(e.actor) || (e.target && set.has(e.target))).map((e) => e.seq));
     const seqs = [...eachEvent(accountId, filters({ search: "quinn" }), 64)].flat().map((r) => r.seq);

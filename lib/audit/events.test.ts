@@ -46,13 +46,13 @@ function record(action: string, day: number, extra: Partial<Parameters<typeof re
 }
 
 beforeAll(async () => {
-  accountId = createAccount();
-  admin = startSession(await createUser(accountId, { role: "admin", name: "Ada Admin", email: "ada@example.com" }));
+  accountId = await createAccount();
+  admin = await startSession(await createUser(accountId, { role: "admin", name: "Ada Admin", email: "ada@example.com" }));
   auditor = actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
   member = actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
   const carol = await createUser(accountId, { role: "user", name: "Carol Quit", email: "carol@example.com" });
   carolId = carol.id;
-  const other = createAccount();
+  const other = await createAccount();
 
   record("group.created", 0, { target: { type: "group", id: "g-1", label: "Engineering" } });
   record("user.login.failed", 1, {
@@ -72,12 +72,12 @@ beforeAll(async () => {
 });
 
 describe("listEvents", () => {
-  it("is for admins and auditors only", () => {
+  it("is for admins and auditors only", async () => {
     expect(listEvents(auditor, filters()).events.length).toBeGreaterThan(0);
     expect(() => listEvents(member, filters())).toThrow(Forbidden);
   });
 
-  it("lists the account's events newest first, with labels and details readable", () => {
+  it("lists the account's events newest first, with labels and details readable", async () => {
     const { events, total, totalExact } = listEvents(admin, filters());
     expect(events.map((e) => e.action)).toEqual(["user.deleted", "user.updated", "user.login.failed", "user.login", "user.login.failed", "group.created"]);
     expect(total).toBe(6);
@@ -89,7 +89,7 @@ describe("listEvents", () => {
     expect(api).toMatchObject({ activity_code: "user.updated", activity: "User updated", initiator_name: "Ada Admin", meta: { changed: ["name"], name: { from: "Carol Quit", to: "Carol Q. Left" } } });
   });
 
-  it("filters by action, actor, target and date range", () => {
+  it("filters by action, actor, target and date range", async () => {
     expect(actionsOf({ action: "user.login.failed" })).toEqual(["user.login.failed", "user.login.failed"]);
     expect(actionsOf({ action: "user.login,group.created" })).toEqual(["user.login", "group.created"]);
     // The deleted user's events, by a name she had, by her email (from the log labels), by id.
@@ -105,7 +105,7 @@ describe("listEvents", () => {
     expect(actionsOf({ to: "2031-03-01" })).toEqual(["group.created"]);
   });
 
-  it("searches names, emails, actions, failure reasons and exact IPs, without another account's events", () => {
+  it("searches names, emails, actions, failure reasons and exact IPs, without another account's events", async () => {
     expect(actionsOf({ search: "carol" })).toEqual(["user.deleted", "user.updated", "user.login", "user.login.failed"]);
     expect(actionsOf({ search: "ada@example" })).toEqual(["user.deleted", "user.updated", "group.created"]);
     expect(actionsOf({ search: "sign-in failed" })).toEqual(["user.login.failed", "user.login.failed"]);
@@ -116,7 +116,7 @@ describe("listEvents", () => {
     expect(actionsOf({ search: "zzz-nothing" })).toEqual([]);
   });
 
-  it("pages with keyset cursors in both directions", () => {
+  it("pages with keyset cursors in both directions", async () => {
     const first = listEvents(admin, filters({ limit: 4 }));
     expect(first.events.map((e) => e.seq)).toEqual([6, 5, 4, 3]);
     expect(first).toMatchObject({ hasOlder: true, hasNewer: false, total: 6 });
@@ -134,7 +134,7 @@ describe("listEvents", () => {
 });
 
 describe("eventFiltersSchema", () => {
-  it("refuses bad input with field messages", () => {
+  it("refuses bad input with field messages", async () => {
     const bad = eventFiltersSchema.safeParse({ from: "yesterday", action: "DROP TABLE", limit: "5000", before: "-1" });
     expect(bad.success).toBe(false);
     const fields = bad.error!.issues.map((i) => i.path.join("."));

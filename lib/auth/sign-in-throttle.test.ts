@@ -68,10 +68,10 @@ function reasonsFor(userId: string): string[] {
 }
 
 let ownerActor: SessionActor | undefined;
-const owner = () => (ownerActor ??= startSession({ id: ownerId, accountId }));
+const owner = async () => (ownerActor ??= await startSession({ id: ownerId, accountId }));
 
 describe("growing delays", () => {
-  it("computes no delay for the free attempts, then doubling up to the maximum", () => {
+  it("computes no delay for the free attempts, then doubling up to the maximum", async () => {
     expect([0, 4, 5, 6, 7, 8, 9, 10, 50].map((f) => delaySeconds(f, 5, LIMITS))).toEqual([0, 0, 60, 120, 240, 480, 900, 900, 900]);
     expect(waitMessage(60)).toBe("Too many attempts. Try again in 1 minute.");
     expect(waitMessage(61)).toBe("Too many attempts. Try again in 2 minutes.");
@@ -168,8 +168,8 @@ describe("a third party", () => {
     expect(lockEvent).toHaveLength(1);
 
     // Team → Users shows the lock (status "locked", filterable).
-    const actor = owner();
-    expect(await getUser(actor, v.id).lockedUntil?.getTime()).toBe(T0 + LIMITS.lockoutWindowSeconds * 1000);
+    const actor = (await owner());
+    expect((await getUser(actor, v.id)).lockedUntil?.getTime()).toBe(T0 + LIMITS.lockoutWindowSeconds * 1000);
     const locked = await listUsers(actor, userFiltersSchema.parse({ status: "locked" }));
     expect(locked.items.map((u) => u.id)).toContain(v.id);
 
@@ -191,7 +191,7 @@ describe("a third party", () => {
     expect(await attempt(v.email, PASSWORD, "192.0.2.30", at(13 * MINUTE))).toBe("failed");
 
     // Sign-in locks are real time, not the test clock: unlock judges "locked" at the lock's own time.
-    const result = await unlockUser(owner(), v.id, META, at(14 * MINUTE));
+    const result = await unlockUser((await owner()), v.id, META, at(14 * MINUTE));
     expect(result).toEqual({ was_locked: true, delays_cleared: true });
     const unlocked = db().select().from(activityEvents).where(and(eq(activityEvents.targetId, v.id), eq(activityEvents.action, "user.unlocked"))).get();
     expect(unlocked).toMatchObject({ actorId: ownerId, details: { was_locked: true, delays_cleared: true } });
@@ -200,8 +200,8 @@ describe("a third party", () => {
 
   it("can't unlock unless they manage users", async () => {
     const v = await newVictim();
-    const member = startSession(await newVictim());
-    expect(() => await unlockUser(member, v.id, META)).toThrow(/admins/);
+    const member = await startSession(await newVictim());
+    (await expect(await unlockUser(member, v.id, META))).rejects.toThrow(/admins/);
   });
 });
 

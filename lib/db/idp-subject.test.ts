@@ -16,7 +16,7 @@ function databaseBytes(): Buffer {
 
 describe("sealPlaintextIdpSubjects (the start-up data migration)", () => {
   it("encrypts subjects an earlier version stored in plaintext, leaves none readable on disk, and is idempotent", async () => {
-    const accountId = createAccount();
+    const accountId = await createAccount();
     const ldapUser = await createUser(accountId);
     const headerUser = await createUser(accountId);
     const plain = { [ldapUser.id]: ["ldap-source", "uid-plaintext-dora"], [headerUser.id]: ["header", "proxy.person@plaintext.example"] };
@@ -29,7 +29,7 @@ describe("sealPlaintextIdpSubjects (the start-up data migration)", () => {
     expect(sealPlaintextIdpSubjects(sqlite())).toBe(2);
 
     for (const [id, [idpId, subject]] of Object.entries(plain)) {
-      const row = userRow(id)!;
+      const row = (await userRow(id))!;
       expect(row.idpSubjectPlaintext).toBeNull();
       expect(row.idpSubjectCiphertext).not.toContain(subject);
       expect(openIdpSubject(row)).toBe(subject);
@@ -45,12 +45,12 @@ describe("sealPlaintextIdpSubjects (the start-up data migration)", () => {
     expect(bytes.includes("uid-plaintext-dora")).toBe(false);
     expect(bytes.includes("proxy.person@plaintext.example")).toBe(false);
 
-    const before = userRow(ldapUser.id)!.idpSubjectCiphertext;
+    const before = (await userRow(ldapUser.id))!.idpSubjectCiphertext;
     expect(sealPlaintextIdpSubjects(sqlite())).toBe(0);
-    expect(userRow(ldapUser.id)!.idpSubjectCiphertext).toBe(before);
+    expect((await userRow(ldapUser.id))!.idpSubjectCiphertext).toBe(before);
   });
 
-  it("gives equal subjects at two providers unrelated indexes", () => {
+  it("gives equal subjects at two providers unrelated indexes", async () => {
     expect(idpSubjectBlindIndex("a", "sam")).not.toBe(idpSubjectBlindIndex("b", "sam"));
     expect(idpSubjectBlindIndex("a", "sam")).toBe(idpSubjectBlindIndex("a", "sam"));
   });

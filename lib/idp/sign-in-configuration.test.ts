@@ -46,10 +46,10 @@ let caught = "";
 let catcherUrl: string;
 
 beforeAll(async () => {
-  const accountId = createAccount();
-  owner = startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
-  admin = startSession(await createUser(accountId, { email: "admin@example.com", role: "admin", password: "admin passphrase" }));
-  auditor = startSession(await createUser(accountId, { email: "auditor@example.com", role: "auditor" }));
+  const accountId = await createAccount();
+  owner = await startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
+  admin = await startSession(await createUser(accountId, { email: "admin@example.com", role: "admin", password: "admin passphrase" }));
+  auditor = await startSession(await createUser(accountId, { email: "auditor@example.com", role: "auditor" }));
   catcher = net.createServer((socket) => {
     socket.on("data", (chunk) => {
       caught += chunk.toString("latin1");
@@ -88,8 +88,8 @@ describe("only the owner configures sign-in", () => {
     // The attack this stops: an admin trusting their own address and naming the header.
     expect(() => updateTrustedHeader(admin, header, META)).toThrow(Forbidden);
     expect(() => saveLdapSource(admin, ldap({ url: catcherUrl }), META)).toThrow(Forbidden);
-    await expect(testLdapSource(admin)).rejects.toThrow(Forbidden);
-    await expect(testLdapSource(admin, ldap({ url: catcherUrl, bind_password: undefined }))).rejects.toThrow(Forbidden);
+    (await expect(testLdapSource(admin))).rejects.toThrow(Forbidden);
+    (await expect(testLdapSource(admin, ldap({ url: catcherUrl, bind_password: undefined })))).rejects.toThrow(Forbidden);
     expect(caught).toBe("");
     expect(events()).toBe(before);
     expect(getSignInSettings(owner).headerEnabled).toBe(false);
@@ -97,11 +97,11 @@ describe("only the owner configures sign-in", () => {
   });
 
   it("checks the caller as they are when the change commits, not as they were when the request came in", async () => {
-    const otherAccount = createAccount();
+    const otherAccount = await createAccount();
     const former = await createUser(otherAccount, { email: "former-owner@example.com", role: "owner" });
-    const stale = startSession(former);
+    const stale = await startSession(former);
     // Ownership moved on while the request was in flight.
-    updateUserRow(former.id, { role: "admin" });
+    await updateUserRow(former.id, { role: "admin" });
     expect(stale.role).toBe("owner");
 
     const before = events();
@@ -109,7 +109,7 @@ describe("only the owner configures sign-in", () => {
     expect(() => setLocalSignIn(stale, { local_login_enabled: false }, META)).toThrow(Forbidden);
     expect(() => updateTrustedHeader(stale, header, META)).toThrow(Forbidden);
     expect(() => saveLdapSource(stale, ldap(), META)).toThrow(Forbidden);
-    await expect(testLdapSource(stale, ldap({ url: catcherUrl }))).rejects.toThrow(Forbidden);
+    (await expect(testLdapSource(stale, ldap({ url: catcherUrl })))).rejects.toThrow(Forbidden);
     expect(caught).toBe("");
     expect(events()).toBe(before);
     expect(db().select().from(identityProviders).all().filter((r) => r.accountId === otherAccount)).toEqual([]);
@@ -155,7 +155,7 @@ describe("a stored secret only goes where it was saved for", () => {
     expect(saveLdapSource(owner, ldap({ url: "ldaps://ldap2.example.com:636", bind_password: "the new one" }), META)).toMatchObject({ url: "ldaps://ldap2.example.com:636" });
   });
 
-  it("asks for the client secret again when the issuer or client ID changes", () => {
+  it("asks for the client secret again when the issuer or client ID changes", async () => {
     const p = createProvider(owner, provider({ name: "Moving SSO" }), META);
     for (const change of [{ issuer: "https://evil.example.net" }, { client_id: "someone-else" }]) {
       const err = invalid(() => updateProvider(owner, p.id, provider({ name: "Moving SSO", ...change, client_secret: undefined }), META));

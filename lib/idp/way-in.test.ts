@@ -12,12 +12,12 @@ import { signInOptions } from "./sign-in-options";
 import { ownerWaysIn, type SignInState } from "./way-in";
 
 let ownerUser: TestUser;
-let owner: ReturnType<typeof startSession>;
+let owner: Awaited<ReturnType<typeof startSession>>;
 
 beforeAll(async () => {
-  const accountId = createAccount();
+  const accountId = await createAccount();
   ownerUser = await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" });
-  owner = startSession(ownerUser);
+  owner = await startSession(ownerUser);
 });
 
 const events = () => db().select().from(activityEvents).all().length;
@@ -32,7 +32,7 @@ const header = (enabled: boolean) => ({
 });
 
 describe("the owner always keeps a way in", () => {
-  it("refuses turning the local form off while it is the owner's only way in, and changes nothing", () => {
+  it("refuses turning the local form off while it is the owner's only way in, and changes nothing", async () => {
     const before = events();
     expect(() => setLocalSignIn(owner, { local_login_enabled: false }, META)).toThrow(PreconditionFailed);
     expect(getSignInSettings(owner).localLoginEnabled).toBe(true);
@@ -40,15 +40,15 @@ describe("the owner always keeps a way in", () => {
     expect(events()).toBe(before);
   });
 
-  it("allows it once the owner signs in through an enabled provider, then refuses disabling that provider", () => {
+  it("allows it once the owner signs in through an enabled provider, then refuses disabling that provider", async () => {
     const p = createProvider(
       owner,
       providerInputSchema.parse({ type: "oidc", name: "Owner IdP", issuer: "https://idp.example.com", client_id: "c", client_secret: "s", signup_policy: "existing", allow_linking: true }),
       META,
     );
     // The owner is never linked by email; an owner bound to the provider (say, after ownership moved to a provider user) signs in through it.
-    updateUserRow(ownerUser.id, { ...sealIdpSubject(ownerUser.id, p.id, "owner-sub"), passwordHash: null });
-    expect(handleOidcSignIn(p.id, { sub: "owner-sub", email: "owner@example.com", email_verified: true }, META).userId).toBe(ownerUser.id);
+    await updateUserRow(ownerUser.id, { ...sealIdpSubject(ownerUser.id, p.id, "owner-sub"), passwordHash: null });
+    expect((await handleOidcSignIn(p.id, { sub: "owner-sub", email: "owner@example.com", email_verified: true }, META)).userId).toBe(ownerUser.id);
     setLocalSignIn(owner, { local_login_enabled: false }, META);
     expect(getSignInSettings(owner).localLoginEnabled).toBe(false);
     expect(signInOptions().localLoginEnabled).toBe(false);
@@ -71,7 +71,7 @@ describe("ownerWaysIn", () => {
     ...over,
   });
 
-  it("counts the proxy header only for an owner who came in through it", () => {
+  it("counts the proxy header only for an owner who came in through it", async () => {
     // A local owner (whose row, like every user's, has an email index).
     const local = { passwordHash: "hash", idpId: null, idpSubject: null, emailIndex: "blind index of the owner's email" };
     expect(ownerWaysIn(local, state({ headerEnabled: true }))).toEqual([]);

@@ -11,25 +11,25 @@ let accountId: string;
 let alice: TestUser;
 
 beforeAll(async () => {
-  accountId = createAccount();
+  accountId = await createAccount();
   alice = await createUser(accountId, { role: "auditor" });
 });
 
 const sessionRow = (id: string) => db().select().from(sessions).where(eq(sessions.id, id)).get();
 
 describe("resolveSession", () => {
-  it("returns the actor, with the role read from the user row", () => {
-    const { sessionId } = startSession(alice);
+  it("returns the actor, with the role read from the user row", async () => {
+    const { sessionId } = await startSession(alice);
     expect(resolveSession(sessionId)).toMatchObject({ kind: "session", sessionId, accountId, userId: alice.id, role: "auditor" });
   });
 
-  it("returns null for an unknown session id", () => {
+  it("returns null for an unknown session id", async () => {
     expect(resolveSession("no-such-session")).toBeNull();
     expect(resolveSession("")).toBeNull();
   });
 
-  it("returns null from the moment the session expires", () => {
-    const { sessionId } = startSession(alice);
+  it("returns null from the moment the session expires", async () => {
+    const { sessionId } = await startSession(alice);
     const { expiresAt } = sessionRow(sessionId)!;
     expect(expiresAt.getTime()).toBeGreaterThan(Date.now() + 23 * HOUR_MS);
 
@@ -38,8 +38,8 @@ describe("resolveSession", () => {
     expect(resolveSession(sessionId, new Date(expiresAt.getTime() - 1))).not.toBeNull();
   });
 
-  it("extends a session that is in use", () => {
-    const { sessionId } = startSession(alice);
+  it("extends a session that is in use", async () => {
+    const { sessionId } = await startSession(alice);
     const { expiresAt } = sessionRow(sessionId)!;
     const later = new Date(Date.now() + 2 * HOUR_MS);
     resolveSession(sessionId, later);
@@ -47,29 +47,30 @@ describe("resolveSession", () => {
     expect(sessionRow(sessionId)!.lastSeenAt).toEqual(later);
   });
 
-  it("returns null once the session is deleted", () => {
-    const { sessionId } = startSession(alice);
+  it("returns null once the session is deleted", async () => {
+    const { sessionId } = await startSession(alice);
     expect(writeTransaction((tx) => deleteSession(tx, accountId, sessionId))).toBe(true);
     expect(resolveSession(sessionId)).toBeNull();
   });
 
-  it("does not delete a session through another account", () => {
-    const { sessionId } = startSession(alice);
-    expect(writeTransaction((tx) => deleteSession(tx, createAccount(), sessionId))).toBe(false);
+  it("does not delete a session through another account", async () => {
+    const { sessionId } = await startSession(alice);
+    const otherAccount = await createAccount();
+    expect(writeTransaction((tx) => deleteSession(tx, otherAccount, sessionId))).toBe(false);
     expect(resolveSession(sessionId)).not.toBeNull();
   });
 
   it("returns null once the user is deleted or blocked", async () => {
     const doomed = await createUser(accountId);
-    const doomedSession = startSession(doomed);
+    const doomedSession = await startSession(doomed);
     db().delete(users).where(eq(users.id, doomed.id)).run();
     expect(resolveSession(doomedSession.sessionId)).toBeNull();
 
     const blocked = await createUser(accountId);
-    const blockedSession = startSession(blocked);
-    updateUserRow(blocked.id, { isBlocked: true });
+    const blockedSession = await startSession(blocked);
+    await updateUserRow(blocked.id, { isBlocked: true });
     expect(resolveSession(blockedSession.sessionId)).toBeNull();
-    updateUserRow(blocked.id, { isBlocked: false });
+    await updateUserRow(blocked.id, { isBlocked: false });
     expect(resolveSession(blockedSession.sessionId)).not.toBeNull();
   });
 });
@@ -78,8 +79,8 @@ describe("deleteUserSessions", () => {
   it("ends every session of the user except the one to keep, and no one else's", async () => {
     const user = await createUser(accountId);
     const bystander = await createUser(accountId);
-    const [keep, other1, other2] = [startSession(user), startSession(user), startSession(user)];
-    const theirs = startSession(bystander);
+    const [keep, other1, other2] = [await startSession(user), await startSession(user), await startSession(user)];
+    const theirs = await startSession(bystander);
 
     const ended = writeTransaction((tx) => deleteUserSessions(tx, accountId, user.id, keep.sessionId));
 
@@ -92,7 +93,7 @@ describe("deleteUserSessions", () => {
 
   it("ends all of them when nothing is kept", async () => {
     const user = await createUser(accountId);
-    const [a, b] = [startSession(user), startSession(user)];
+    const [a, b] = [await startSession(user), await startSession(user)];
     expect(writeTransaction((tx) => deleteUserSessions(tx, accountId, user.id))).toBe(2);
     expect(resolveSession(a.sessionId)).toBeNull();
     expect(resolveSession(b.sessionId)).toBeNull();
