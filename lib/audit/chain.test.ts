@@ -56,7 +56,7 @@ describe("a change and its event", () => {
     sqlite().exec("CREATE TEMP TRIGGER refuse_events BEFORE INSERT ON activity_events BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     const before = (await userRow(bobId))!;
     try {
-      (await expect(await updateUser(owner, bobId, { name: "Robert", role: "admin", auto_groups: [], is_blocked: true }, META))).rejects.toThrow(
+      await expect(updateUser(owner, bobId, { name: "Robert", role: "admin", auto_groups: [], is_blocked: true }, META)).rejects.toThrow(
         /disk full/,
       );
     } finally {
@@ -73,7 +73,7 @@ describe("a change and its event", () => {
     );
     const before = (await userRow(bobId))!;
     try {
-      (await expect(await updateUser(owner, bobId, { name: "Robert", role: "owner", auto_groups: [], is_blocked: false }, META))).rejects.toThrow(/no/);
+      await expect(updateUser(owner, bobId, { name: "Robert", role: "owner", auto_groups: [], is_blocked: false }, META)).rejects.toThrow(/no/);
     } finally {
       sqlite().exec("DROP TRIGGER temp.refuse_demotion");
     }

@@ -110,7 +110,7 @@ describe("signInWithPassword", () => {
     expect(await verifyPassword(upgraded, "U*U")).toBe(true);
     expect(await lastEvent()).toMatchObject({ action: "user.login", details: { password_hash_upgraded: true } });
     // And the upgraded hash keeps working.
-    (await expect(signInWithPassword(carol.email, "U*U", META))).resolves.toMatchObject({ userId: carol.id });
+    await expect(signInWithPassword(carol.email, "U*U", META)).resolves.toMatchObject({ userId: carol.id });
   });
 
   it("keeps an argon2id hash at current parameters as it is", async () => {

@@ -128,7 +128,7 @@ describe("linking a regular user", () => {
       .all()
       .find((e) => e.action === "user.idp.linked" && e.targetId === local.id);
     expect(linked?.details).toMatchObject({ had_local_password: true, kept_local_password: true });
-    (await expect(signInWithPassword(local.email, "keeper passphrase", META))).resolves.toMatchObject({ userId: local.id });
+    await expect(signInWithPassword(local.email, "keeper passphrase", META)).resolves.toMatchObject({ userId: local.id });
   });
 
   it("drops a temporary password an admin set (never chosen by the person), with its forced change", async () => {

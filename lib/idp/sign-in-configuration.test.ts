@@ -88,8 +88,8 @@ describe("only the owner configures sign-in", () => {
     // The attack this stops: an admin trusting their own address and naming the header.
     expect(() => updateTrustedHeader(admin, header, META)).toThrow(Forbidden);
     expect(() => saveLdapSource(admin, ldap({ url: catcherUrl }), META)).toThrow(Forbidden);
-    (await expect(testLdapSource(admin))).rejects.toThrow(Forbidden);
-    (await expect(testLdapSource(admin, ldap({ url: catcherUrl, bind_password: undefined })))).rejects.toThrow(Forbidden);
+    await expect(testLdapSource(admin)).rejects.toThrow(Forbidden);
+    await expect(testLdapSource(admin, ldap({ url: catcherUrl, bind_password: undefined }))).rejects.toThrow(Forbidden);
     expect(caught).toBe("");
     expect(events()).toBe(before);
     expect(getSignInSettings(owner).headerEnabled).toBe(false);
@@ -109,7 +109,7 @@ describe("only the owner configures sign-in", () => {
     expect(() => setLocalSignIn(stale, { local_login_enabled: false }, META)).toThrow(Forbidden);
     expect(() => updateTrustedHeader(stale, header, META)).toThrow(Forbidden);
     expect(() => saveLdapSource(stale, ldap(), META)).toThrow(Forbidden);
-    (await expect(testLdapSource(stale, ldap({ url: catcherUrl })))).rejects.toThrow(Forbidden);
+    await expect(testLdapSource(stale, ldap({ url: catcherUrl }))).rejects.toThrow(Forbidden);
     expect(caught).toBe("");
     expect(events()).toBe(before);
     expect(db().select().from(identityProviders).all().filter((r) => r.accountId === otherAccount)).toEqual([]);

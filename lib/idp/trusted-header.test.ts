@@ -33,10 +33,10 @@ const request = (peer: string, extra: Record<string, string>) => new Headers({ [
 describe("signInWithTrustedHeader", () => {
   it("ignores the header when off, from an untrusted peer, or with a spoofed forwarded address", async () => {
     const headers = request("10.1.0.9", { "remote-user": "alice", "remote-email": "alice@example.com" });
-    (await expect(await signInWithTrustedHeader(headers, META))).rejects.toThrow(NoProxyIdentity); // off by default
+    await expect(signInWithTrustedHeader(headers, META)).rejects.toThrow(NoProxyIdentity); // off by default
     updateTrustedHeader(owner, settings(), META);
-    (await expect(await signInWithTrustedHeader(request("192.0.2.7", { "remote-user": "alice", "x-forwarded-for": "10.1.0.9" }), META))).rejects.toThrow(NoProxyIdentity);
-    (await expect(await signInWithTrustedHeader(request("10.1.0.9", {}), META))).rejects.toThrow(NoProxyIdentity);
+    await expect(signInWithTrustedHeader(request("192.0.2.7", { "remote-user": "alice", "x-forwarded-for": "10.1.0.9" }), META)).rejects.toThrow(NoProxyIdentity);
+    await expect(signInWithTrustedHeader(request("10.1.0.9", {}), META)).rejects.toThrow(NoProxyIdentity);
   });
 
   it("signs in the existing user with the proxy's email, and creates others only with auto-create on", async () => {
@@ -46,7 +46,7 @@ describe("signInWithTrustedHeader", () => {
     expect(resolveSession(signed.sessionId)).toMatchObject({ userId: alice.id });
 
     const stranger = request("10.1.0.9", { "remote-user": "bob", "remote-email": "bob@example.com", "remote-name": "Bob Proxy" });
-    (await expect(await signInWithTrustedHeader(stranger, META))).rejects.toThrow(ExternalSignInRefused);
+    await expect(signInWithTrustedHeader(stranger, META)).rejects.toThrow(ExternalSignInRefused);
     updateTrustedHeader(owner, settings({ auto_create: true, default_role: "auditor" }), META);
     const created = await signInWithTrustedHeader(stranger, META);
     expect(await userRow(created.userId)).toMatchObject({ role: "auditor", idpId: "header", passwordHash: null });

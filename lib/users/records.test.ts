@@ -72,12 +72,12 @@ describe("email uniqueness", () => {
   );
 
   it("allows a different email in the same account", async () => {
-    (await expect(insertUserWithEmail("zebedee.other@example.org"))).resolves.toBeUndefined();
+    await expect(insertUserWithEmail("zebedee.other@example.org")).resolves.toBeUndefined();
   });
 
   it("lets another account use the same email", async () => {
     const other = await createAccount();
-    (await expect(createUser(other, { email: MEMBER.email }))).resolves.toBeDefined();
+    await expect(createUser(other, { email: MEMBER.email })).resolves.toBeDefined();
   });
 });
 

@@ -116,7 +116,7 @@ describe("directory sign-in on the normal form", () => {
     expect(local.message).toBe(unknown.message);
     expect(await lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "wrong_password" }) });
     // Local users still sign in with LDAP on.
-    (await expect(signInWithPassword("local@example.com", "local user passphrase", META))).resolves.toMatchObject({ mustChangePassword: false });
+    await expect(signInWithPassword("local@example.com", "local user passphrase", META)).resolves.toMatchObject({ mustChangePassword: false });
   });
 
   it("maps directory groups and refuses new people when auto-create is off", async () => {
@@ -133,7 +133,7 @@ describe("directory sign-in on the normal form", () => {
 
   it("keeps local sign-in working while the directory is down", async () => {
     saveLdapSource(owner, settings({ url: "ldap://127.0.0.1:1" }), META);
-    (await expect(signInWithPassword("local@example.com", "local user passphrase", META))).resolves.toBeTruthy();
+    await expect(signInWithPassword("local@example.com", "local user passphrase", META)).resolves.toBeTruthy();
     expect(await refused("dora", LDAP_PEOPLE.dora.password)).toBeInstanceOf(SignInUnavailable);
   });
 });
