@@ -2,11 +2,9 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
-import { inUnitOfWork } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
-import { actorPartyInOldTransaction, type OldTx } from "./legacy-sync";
 import type { EventParty } from "./record";
 
 /** The name of the token the actor uses (read only for token actors). */
@@ -24,20 +22,8 @@ export function partyOf(actor: Actor, label: string, tokenName: string | undefin
   return { type: "token", id: actor.tokenId, label: `${label} (token "${tokenName ?? "deleted"}")` };
 }
 
-/**
- * OLD SYNCHRONOUS PATH (issue 11): callers not yet converted pass the old
- * client's transaction and use the result at once. Delete this overload with
- * lib/db/client.ts and ./legacy-sync.ts.
- */
-export function actorParty(tx: OldTx, actor: Actor): EventParty;
-export function actorParty(tx: Tx, actor: Actor): Promise<EventParty>;
-export function actorParty(tx: Tx, actor: Actor): EventParty | Promise<EventParty> {
-  // Only the old client's transactions run outside a unit of work.
-  if (!inUnitOfWork()) return actorPartyInOldTransaction(tx as OldTx, actor);
-  return actorPartyOf(tx, actor);
-}
-
-async function actorPartyOf(tx: Tx, actor: Actor): Promise<EventParty> {
+/** The actor as an activity party, read through the unit of work's tx (the name as it is now). */
+export async function actorParty(tx: Tx, actor: Actor): Promise<EventParty> {
   const row = await findUserRow(tx, actor.accountId, actor.userId);
   const label = row ? userLabel(openIdentity(row)) : actor.userId;
   const [token] = actor.kind === "token" ? await tokenNameQuery(tx, actor) : [];

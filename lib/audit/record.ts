@@ -10,11 +10,10 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { encryptField } from "@/lib/crypto/aead";
-import { afterCommit, inUnitOfWork } from "@/lib/data/unit-of-work";
+import { afterCommit } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
 import { activityEvents } from "@/lib/db/schema";
 import { chainHead, eventHash, type ChainedFields, type ChainHead } from "./chain";
-import { recordEventInOldTransaction, type OldTx } from "./legacy-sync";
 import { notePartyLabel } from "./party-labels";
 
 export type EventParty = {
@@ -96,21 +95,8 @@ export function noteLabels(event: NewEvent): void {
   if (event.target?.id && event.target.label) notePartyLabel(event.accountId, event.target.id, event.target.label);
 }
 
-/**
- * OLD SYNCHRONOUS PATH (issue 11): callers not yet converted pass the old
- * client's transaction (lib/db/client.ts) and don't await. Delete this
- * overload with lib/db/client.ts and ./legacy-sync.ts.
- */
-export function recordEvent(tx: OldTx, event: NewEvent): void;
 /** Records the event in the unit of work's tx: one indexed read of the chain head, one insert. */
-export function recordEvent(tx: Tx, event: NewEvent): Promise<void>;
-export function recordEvent(tx: Tx, event: NewEvent): Promise<void> | void {
-  // Only the old client's transactions run outside a unit of work (the new path needs one: afterCommit).
-  if (!inUnitOfWork()) return recordEventInOldTransaction(tx as OldTx, event);
-  return recordInUnitOfWork(tx, event);
-}
-
-async function recordInUnitOfWork(tx: Tx, event: NewEvent): Promise<void> {
+export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
   const row = sealedRow(event, await chainHead(tx, event.accountId));
   await insertQuery(tx, row);
   // Only once the event is committed: a rolled-back label must not widen searches.

@@ -98,14 +98,14 @@ describe("identity provider configuration", () => {
 
 describe("OIDC sign-in (just in time)", () => {
   it("creates a user with the provider's default role and groups, with no password, and a session", async () => {
-    const group = createGroup(owner, { name: "From IdP" }, META);
+    const group = await createGroup(owner, { name: "From IdP" }, META);
     const p = await createProvider(owner, input({ name: "Open IdP", signup_policy: "open", default_role: "auditor", auto_groups: [group.id] }), META);
     const signed = await handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true, name: "New Person" }, META);
     expect(signed.created).toBe(true);
     const row = (await userRow(signed.userId))!;
     expect(row).toMatchObject({ role: "auditor", idpId: p.id, passwordHash: null });
     expect(openIdpSubject(row!)).toBe("abc-1");
-    expect(groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
+    expect(await groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
     expect(await resolveSession(signed.sessionId)).toMatchObject({ userId: signed.userId });
     expect(await lastEvent()).toMatchObject({ action: "user.login", actorId: signed.userId });
 
@@ -143,12 +143,12 @@ describe("OIDC sign-in (just in time)", () => {
   });
 
   it("lets an invited person in through an existing-users-only provider, with the invite's role and groups", async () => {
-    const group = createGroup(owner, { name: "Invited group" }, META);
-    createInvite(owner, createInviteSchema.parse({ email: "invited@example.com", name: "Ivy Invited", role: "admin", auto_groups: [group.id] }), META);
+    const group = await createGroup(owner, { name: "Invited group" }, META);
+    await createInvite(owner, createInviteSchema.parse({ email: "invited@example.com", name: "Ivy Invited", role: "admin", auto_groups: [group.id] }), META);
     const p = await createProvider(owner, input({ name: "Invite IdP", signup_policy: "existing", allow_linking: true }), META);
     const signed = await handleOidcSignIn(p.id, { sub: "inv-1", email: "invited@example.com", email_verified: true }, META);
     expect(await userRow(signed.userId)).toMatchObject({ role: "admin", idpId: p.id, passwordHash: null });
-    expect(groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
+    expect(await groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
     expect((await db().select().from(invites)).length).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser, lastEvent, META, startSession } from "@/test/factories";
@@ -11,16 +11,16 @@ describe("resetUserPassword", () => {
     const owner = await startSession(await createUser(accountId, { role: "owner", name: "Olive" }));
     const bob = await createUser(accountId, { role: "admin", name: "Bob", password: "bobs old passphrase" });
     const bobSession = await startSession(bob);
-    const token = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: bob.id, name: "laptop", expiresInDays: 30, createdBy: bob.id }),
+    const token = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: bob.id, name: "laptop", expiresInDays: 30, createdBy: bob.id }),
     );
-    expect(authenticateAccessToken(token.plain)).not.toBeNull();
+    expect(await authenticateAccessToken(token.plain)).not.toBeNull();
 
     const { password } = await resetUserPassword({ ...owner, role: "owner" }, bob.id, {}, META);
 
     expect(password).toMatch(/^[0-9A-Za-z]{24}$/);
     expect(await resolveSession(bobSession.sessionId)).toBeNull();
-    expect(authenticateAccessToken(token.plain)).toBeNull();
+    expect(await authenticateAccessToken(token.plain)).toBeNull();
     expect(await lastEvent()).toMatchObject({
       action: "user.password.reset",
       details: { generated: true, sessions_ended: 1, tokens_deleted: 1 },
@@ -31,11 +31,11 @@ describe("resetUserPassword", () => {
 describe("revokeUserSessions", () => {
   async function bobWithSessionAndToken() {
     const accountId = await createAccount();
-    const owner = { ...(await startSession(await createUser(accountId, { role: "owner", name: "Olive" }))), role: "owner" as const };
+    const owner = { ...await startSession(await createUser(accountId, { role: "owner", name: "Olive" })), role: "owner" as const };
     const bob = await createUser(accountId, { role: "admin", name: "Bob" });
     const session = await startSession(bob);
-    const token = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: bob.id, name: "ci", expiresInDays: 30, createdBy: bob.id }),
+    const token = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: bob.id, name: "ci", expiresInDays: 30, createdBy: bob.id }),
     );
     return { owner, bob, session, token };
   }
@@ -46,7 +46,7 @@ describe("revokeUserSessions", () => {
     expect(await revokeUserSessions(owner, bob.id, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
 
     expect(await resolveSession(session.sessionId)).toBeNull();
-    expect(authenticateAccessToken(token.plain)).not.toBeNull();
+    expect(await authenticateAccessToken(token.plain)).not.toBeNull();
     expect(await lastEvent()).toMatchObject({
       action: "user.sessions.revoked",
       details: { sessions_ended: 1, revoke_tokens: false, tokens_deleted: 0 },
@@ -59,7 +59,7 @@ describe("revokeUserSessions", () => {
     expect(await revokeUserSessions(owner, bob.id, { revoke_tokens: true }, META)).toEqual({ revoked: 1, tokens_deleted: 1 });
 
     expect(await resolveSession(session.sessionId)).toBeNull();
-    expect(authenticateAccessToken(token.plain)).toBeNull();
+    expect(await authenticateAccessToken(token.plain)).toBeNull();
     expect(await lastEvent()).toMatchObject({
       action: "user.sessions.revoked",
       details: { sessions_ended: 1, revoke_tokens: true, tokens_deleted: 1 },

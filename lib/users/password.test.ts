@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
-import { writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { mintAccessToken, authenticateAccessToken } from "@/lib/tokens/access-tokens";
@@ -51,8 +51,8 @@ describe("changeOwnPassword", () => {
   it("sets the new password, ends the other sessions and keeps the acting one", async () => {
     const acting = await startSession(alice);
     const otherBrowser = await startSession(alice);
-    const token = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
+    const token = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
     );
 
     await changeOwnPassword(acting, alice.id, { old_password: OLD, new_password: NEW }, META);
@@ -63,7 +63,7 @@ describe("changeOwnPassword", () => {
     expect(await resolveSession(acting.sessionId)).not.toBeNull();
     expect(await resolveSession(otherBrowser.sessionId)).toBeNull();
     // Access tokens are separate credentials and keep working.
-    expect(authenticateAccessToken(token.plain)).not.toBeNull();
+    expect(await authenticateAccessToken(token.plain)).not.toBeNull();
     expect(await lastEvent()).toMatchObject({
       action: "user.password.changed",
       actorId: alice.id,
@@ -74,14 +74,14 @@ describe("changeOwnPassword", () => {
 
   it("with revoke_tokens also ends the person's access tokens, and the log records the choice", async () => {
     const acting = await startSession(alice);
-    const token = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
+    const token = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
     );
 
     await changeOwnPassword(acting, alice.id, { old_password: OLD, new_password: NEW, revoke_tokens: true }, META);
 
     expect(await resolveSession(acting.sessionId)).not.toBeNull();
-    expect(authenticateAccessToken(token.plain)).toBeNull();
+    expect(await authenticateAccessToken(token.plain)).toBeNull();
     expect(await lastEvent()).toMatchObject({
       action: "user.password.changed",
       details: { other_sessions_ended: 0, revoke_tokens: true, tokens_deleted: 1 },
@@ -96,10 +96,10 @@ describe("changeOwnPassword", () => {
   it("ends every session when an admin's access token makes the change", async () => {
     const ada = await createUser(accountId, { password: OLD, role: "admin" });
     const session = await startSession(ada);
-    const { plain } = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: ada.id, name: "cli", expiresInDays: 1, createdBy: ada.id }),
+    const { plain } = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: ada.id, name: "cli", expiresInDays: 1, createdBy: ada.id }),
     );
-    const tokenActor = authenticateAccessToken(plain)!;
+    const tokenActor = (await authenticateAccessToken(plain))!;
 
     await changeOwnPassword(tokenActor, ada.id, { old_password: OLD, new_password: NEW }, META);
 
@@ -109,10 +109,10 @@ describe("changeOwnPassword", () => {
   it("refuses the change through a user-role access token (read-only), changing nothing", async () => {
     const session = await startSession(alice);
     const hash = (await userRow(alice.id))!.passwordHash;
-    const { plain } = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: alice.id, name: "cli", expiresInDays: 1, createdBy: alice.id }),
+    const { plain } = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: alice.id, name: "cli", expiresInDays: 1, createdBy: alice.id }),
     );
-    const tokenActor = authenticateAccessToken(plain)!;
+    const tokenActor = (await authenticateAccessToken(plain))!;
 
     await expect(changeOwnPassword(tokenActor, alice.id, { old_password: OLD, new_password: NEW }, META)).rejects.toThrow(Forbidden);
 

@@ -7,11 +7,11 @@ import { z } from "zod";
 import { listParamsSchema, pageOf } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
-import { db } from "@/lib/db/client";
-import { and, eq, gt } from "drizzle-orm";
-import { ROLES, signInLockouts, users } from "@/lib/db/schema";
+import { db } from "@/lib/db/database";
+import { ROLES } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupIdsOfUser } from "@/lib/groups/membership";
+import { lockedUsers } from "@/lib/auth/sign-in-throttle";
 import { directoryEntries, type DirectoryEntry } from "./directory";
 import { findUserRow, openUser, type UserRecord } from "./records";
 import { USER_STATUSES, userStatus } from "./status";
@@ -44,25 +44,10 @@ function matcher(filters: UserFilters, locks: Map<string, Date>): (u: DirectoryE
     (filters.service_user === undefined || u.isServiceUser === filters.service_user);
 }
 
-/**
- * TRANSITIONAL (signin branch, issue 11): lib/auth/sign-in-throttle.ts's lockedUsers is async now and
- * this module is still synchronous; the same query through the old client until lib/users is converted.
- */
-function lockedUsers(accountId: string, now = new Date()): Map<string, Date> {
-  const rows = db()
-    .select({ userId: users.id, lockedUntil: signInLockouts.lockedUntil })
-    .from(signInLockouts)
-    .innerJoin(users, and(eq(users.accountId, signInLockouts.accountId), eq(users.emailIndex, signInLockouts.emailIndex)))
-    .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)))
-    .all();
-  return new Map(rows.map((r) => [r.userId, r.lockedUntil!]));
-}
-
 /** Users matching the filters: the caller first, then in creation order. */
-export function listUsers(actor: Actor, filters: UserFilters): UserList {
-  const entries = directoryEntries(actor.accountId);
+export async function listUsers(actor: Actor, filters: UserFilters): Promise<UserList> {
   // Locks change with every failed sign-in, so they are read fresh (the few locked rows), not cached.
-  const locks = lockedUsers(actor.accountId);
+  const [entries, locks] = await Promise.all([directoryEntries(actor.accountId), lockedUsers(actor.accountId)]);
   const matches = matcher(filters, locks);
   const me = entries.get(actor.userId);
   const found: UserRecord[] = me && matches(me) ? [me] : [];
@@ -74,9 +59,13 @@ export function listUsers(actor: Actor, filters: UserFilters): UserList {
 }
 
 /** One user, read fresh from the database; other accounts' ids and hidden users are "not found". */
-export function getUser(actor: Actor, userId: string): UserRecord {
+export async function getUser(actor: Actor, userId: string): Promise<UserRecord> {
   if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
-  const row = findUserRow(db(), actor.accountId, userId);
+  const [row, groupIds, locks] = await Promise.all([
+    findUserRow(db(), actor.accountId, userId),
+    groupIdsOfUser(db(), actor.accountId, userId),
+    lockedUsers(actor.accountId),
+  ]);
   if (!row) throw new NotFound("User");
-  return { ...openUser(row, groupIdsOfUser(db(), actor.accountId, userId)), lockedUntil: lockedUsers(actor.accountId).get(userId) ?? null };
+  return { ...openUser(row, groupIds), lockedUntil: locks.get(userId) ?? null };
 }

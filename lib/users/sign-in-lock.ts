@@ -7,8 +7,8 @@ import "server-only";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { clearSignInLimits, lockedUsers } from "@/lib/auth/sign-in-throttle";
 import { write } from "@/lib/data/unit-of-work";
+import { clearSignInLimits, lockedUsers } from "@/lib/auth/sign-in-throttle";
 import { NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "./records";
 import { assertCanUnlockUser } from "./rules";
@@ -19,7 +19,7 @@ export async function unlockUser(actor: Actor, userId: string, meta: RequestMeta
   assertCanUnlockUser(actor);
   return write(actor, async (tx, me) => {
     assertCanUnlockUser(me);
-    const row = findUserRow(tx, actor.accountId, userId);
+    const row = await findUserRow(tx, actor.accountId, userId);
     if (!row) throw new NotFound("User");
     if (!row.emailIndex) return { was_locked: false, delays_cleared: false };
     const { wasLocked, hadDelays } = await clearSignInLimits(tx, actor.accountId, row.emailIndex, now);

@@ -18,8 +18,8 @@ export const metadata: Metadata = { title: "Profile · Latchkey" };
 /** The signed-in person's own account and their personal access tokens (nobody else manages these). */
 export default async function ProfilePage() {
   const actor = await pageActor();
-  const me = getUser(actor, actor.userId);
-  const tokens = tokenRowsFor(actor, me.id);
+  const me = await getUser(actor, actor.userId);
+  const tokens = await tokenRowsFor(actor, me.id);
   const canManageTokens = allows(() => assertCanManageTokens(actor, me));
   const writes = me.role === "owner" || me.role === "admin";
 

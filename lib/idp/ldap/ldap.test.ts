@@ -120,10 +120,10 @@ describe("directory sign-in on the normal form", () => {
   });
 
   it("maps directory groups and refuses new people when auto-create is off", async () => {
-    const engineering = createGroup(owner, { name: "Engineering" }, META);
+    const engineering = await createGroup(owner, { name: "Engineering" }, META);
     await saveLdapSource(owner, settings({ group_search_base: `ou=groups,${LDAP_BASE}`, group_mapping: [{ ldap_group: "engineers", group_id: engineering.id }] }), META);
     const eve = await signInWithPassword("eve", LDAP_PEOPLE.eve.password, META);
-    expect(groupIdsOfUser(db(), accountId, eve.userId)).toEqual([engineering.id]);
+    expect(await groupIdsOfUser(db(), accountId, eve.userId)).toEqual([engineering.id]);
 
     await saveLdapSource(owner, settings({ auto_create: false }), META);
     const err = await refused("nomail", LDAP_PEOPLE.nomail.password);
