@@ -34,7 +34,7 @@ export async function runMaintenance(
   now = new Date(),
 ): Promise<{ eventsPruned: number; throttleRowsPruned: number; rateLimitRowsPruned: number; outboxRowsPruned: number }> {
   const pruned = await pruneActivity(now);
-  const throttleRowsPruned = pruneSignInThrottles(now, config().signIn);
+  const throttleRowsPruned = await pruneSignInThrottles(now, config().signIn);
   const rateLimitRowsPruned = await pruneRateLimits(now);
   const outboxRowsPruned = await pruneDeliveredOutbox(now);
   return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, outboxRowsPruned };
@@ -67,14 +67,18 @@ function deliverLogged(): void {
   outboxPass().catch((err: unknown) => console.error("Outbox pass failed:", err));
 }
 
+async function warmLabels(): Promise<void> {
+  const account = await instanceAccountId();
+  if (account) await warmPartyLabels(account);
+}
+
 export function startBackgroundJobs(): void {
   if (globalForJobs.latchkeyJobsStarted) return;
   globalForJobs.latchkeyJobsStarted = true;
   // Shortly after start (not in the way of the first requests), then hourly. unref: never keeps the process alive.
   setTimeout(() => {
     runLogged();
-    const account = instanceAccountId();
-    if (account) warmPartyLabels(account);
+    warmLabels().catch((err: unknown) => console.error("Warming the activity labels failed:", err));
   }, 5_000).unref();
   setInterval(runLogged, HOUR_MS).unref();
   setInterval(deliverLogged, OUTBOX_PASS_MS).unref();
