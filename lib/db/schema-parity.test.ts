@@ -44,7 +44,7 @@ function shapeOf(columns: Array<{ name: string; notNull: boolean; hasDefault: bo
 
 function sqliteTables(): Record<string, Shape> {
   return Object.fromEntries(
-    Object.values(sqlite)
+    (Object.values(sqlite) as unknown[])
       .filter((v): v is SQLiteTable => is(v, SQLiteTable))
       .map((t) => {
         const c = sqliteTableConfig(t);
@@ -55,7 +55,7 @@ function sqliteTables(): Record<string, Shape> {
 
 function pgTables(): Record<string, Shape> {
   return Object.fromEntries(
-    Object.values(pg)
+    (Object.values(pg) as unknown[])
       .filter((v): v is PgTable => is(v, PgTable))
       .map((t) => {
         const c = pgTableConfig(t);
