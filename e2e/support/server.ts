@@ -2,8 +2,8 @@
  * Starts a real Latchkey server (the production build) on a free port with a
  * temporary data directory, for API and browser tests. With
  * TEST_DATABASE=postgres each data directory also gets its own database on the
- * run's PostgreSQL server (e2e/support/global-setup.ts), named in a file in the
- * directory, so a restart on the same directory finds the same data.
+ * run's PostgreSQL server (e2e/support/global-setup.ts); a restart on the same
+ * directory finds the same database.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -39,19 +39,18 @@ async function freePort(): Promise<number> {
 
 const root = path.resolve(__dirname, "..", "..");
 
-/** Where a data directory records its PostgreSQL database (not a file Latchkey reads). */
-const DATABASE_URL_FILE = "test-database-url";
+/** Each data directory's PostgreSQL database, so a restart on the same directory finds the same data. */
+const databases = new Map<string, string>();
 
 /** The PostgreSQL database of a data directory (made on first use), or null when the tests run on SQLite. */
 async function databaseFor(dataDir: string): Promise<string | null> {
-  const server = process.env.LATCHKEY_TEST_POSTGRES_URL;
   if (process.env.TEST_DATABASE !== "postgres") return null;
+  const server = process.env.LATCHKEY_TEST_POSTGRES_URL;
   if (!server) throw new Error("TEST_DATABASE=postgres, but no PostgreSQL server was started (e2e/support/global-setup.ts)");
-  const file = path.join(dataDir, DATABASE_URL_FILE);
-  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const known = databases.get(path.resolve(dataDir));
+  if (known) return known;
   const url = await createDatabaseOn(server, "e2e");
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, url);
+  databases.set(path.resolve(dataDir), url);
   return url;
 }
 

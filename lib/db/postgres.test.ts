@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import pg from "pg";
@@ -113,6 +114,31 @@ describe.runIf(onPostgres)("PostgreSQL engine", () => {
     });
     const again = await freshProcess();
     await expect(again.openPostgres(url)).rejects.toThrow(/key check value is missing/);
+  });
+
+  it("refuses a database with data when no key is given, and generates none", async () => {
+    const url = await createDatabaseOn(inject("postgresServerUrl"), "nokey");
+    const first = await open(url);
+    const { schema } = await freshProcess();
+    await first.transact(async (tx) => {
+      await tx.insert(schema.accounts).values({ id: "account-1" });
+    });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-unit-nokey-"));
+    const originalDataDir = process.env.DATA_DIR;
+    process.env.DATA_DIR = dataDir;
+    try {
+      const again = await freshProcess("", url);
+      const { MissingEncryptionKeyError } = await import("@/lib/crypto/keys");
+      const refused = await again.openPostgres(url).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(MissingEncryptionKeyError);
+      expect((refused as Error).message).toMatch(/The database PostgreSQL 127\.0\.0\.1:\d+\/nokey_\w+ exists, but there is no encryption key for it/);
+      expect(fs.readdirSync(dataDir)).toEqual([]);
+    } finally {
+      process.env.DATA_DIR = originalDataDir;
+    }
   });
 
   it("says which database it could not reach", async () => {

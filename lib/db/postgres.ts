@@ -81,8 +81,12 @@ async function prepare(pool: pg.Pool, url: string): Promise<void> {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
       const db = drizzle(client, { schema: pgSchema }) as unknown as NodePgDatabase<typeof pgSchema>;
-      // A database that already holds data refuses a wrong key before the migrations touch it.
       const { rows: existing } = await client.query<{ present: boolean }>("SELECT to_regclass('meta') IS NOT NULL AS present");
+      const initialised = existing[0].present && (await client.query("SELECT 1 FROM meta UNION ALL SELECT 1 FROM accounts LIMIT 1")).rowCount! > 0;
+      // As on SQLite: a database with data and no key for it is refused (no new key is generated for
+      // it); a new one gets the key (generated into DATA_DIR when not given) before anything is stored.
+      keyRing(initialised ? `PostgreSQL ${describe(url)}` : undefined);
+      // A database that already holds data refuses a wrong key before the migrations touch it.
       if (existing[0].present) await verifyEncryptionKeyPostgres(db, { store: false });
       await migrate(db, { migrationsFolder: POSTGRES_MIGRATIONS });
       await verifyEncryptionKeyPostgres(db, { store: true });
@@ -96,8 +100,6 @@ async function prepare(pool: pg.Pool, url: string): Promise<void> {
 
 /** Opens the PostgreSQL database at url: checks the server and the key, applies the migrations, then serves. */
 export async function openPostgres(url: string): Promise<Engine> {
-  // As on SQLite: the key (generated into DATA_DIR when not given) exists before anything is stored under it.
-  keyRing();
   parseInt8AsNumber();
   const size = config().databasePoolSize;
   const writers = newPool(url, size);
