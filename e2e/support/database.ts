@@ -9,10 +9,16 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { findPostgresBin } from "../../scripts/test-support/postgres.mjs";
 import type { Instance } from "./server";
 
 type Param = string | number | boolean | null;
+
+/** Where the harness found PostgreSQL's programs (e2e/support/global-setup.ts). */
+function postgresProgram(name: "psql" | "pg_dump"): string {
+  const bin = process.env.LATCHKEY_TEST_POSTGRES_BIN;
+  if (!bin) throw new Error("No PostgreSQL harness in this run (TEST_DATABASE=postgres starts one)");
+  return path.join(bin, name);
+}
 
 /** The part of better-sqlite3's API the tests use, for either database. */
 export type InstanceDatabase = {
@@ -41,7 +47,7 @@ function psqlArgs(sql: string, params: Param[]): { text: string; variables: stri
 function psql(url: string, sql: string, params: Param[]): string {
   const { text, variables } = psqlArgs(sql, params);
   const result = spawnSync(
-    path.join(findPostgresBin(), "psql"),
+    postgresProgram("psql"),
     ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", ...variables, "-d", url],
     { input: text, encoding: "utf8" },
   );
@@ -107,7 +113,7 @@ export function tamperWithActivity(instance: Pick<Instance, "dataDir" | "databas
 /** PostgreSQL's rows as stored, for "no plaintext at rest" checks (pg_dump of the instance's database); null on SQLite. */
 export function postgresDump(instance: Pick<Instance, "databaseUrl">): Buffer | null {
   if (!instance.databaseUrl) return null;
-  const dump = spawnSync(path.join(findPostgresBin(), "pg_dump"), ["--data-only", "-d", instance.databaseUrl], { maxBuffer: 1 << 28 });
+  const dump = spawnSync(postgresProgram("pg_dump"), ["--data-only", "-d", instance.databaseUrl], { maxBuffer: 1 << 28 });
   if (dump.status !== 0) throw new Error(`pg_dump: ${dump.stderr.toString().trim()}`);
   return dump.stdout;
 }

@@ -11,7 +11,6 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createDatabaseOn } from "../../scripts/test-support/postgres.mjs";
 
 export type Instance = {
   baseURL: string;
@@ -49,6 +48,8 @@ async function databaseFor(dataDir: string): Promise<string | null> {
   if (!server) throw new Error("TEST_DATABASE=postgres, but no PostgreSQL server was started (e2e/support/global-setup.ts)");
   const known = databases.get(path.resolve(dataDir));
   if (known) return known;
+  // Loaded as ESM at run time: Playwright's TypeScript loader can't require() this plain-Node module.
+  const { createDatabaseOn } = await import("../../scripts/test-support/postgres.mjs");
   const url = await createDatabaseOn(server, "e2e");
   databases.set(path.resolve(dataDir), url);
   return url;

@@ -148,12 +148,14 @@ export async function startPostgres() {
 }
 
 // `node scripts/test-support/postgres.mjs` starts a server and prints its URL until Ctrl-C (for trying things by hand).
+// (No top-level await: Playwright's TypeScript loader require()s this module.)
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const server = await startPostgres();
-  console.log(server.url());
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  process.on("SIGINT", () => {
-    clearInterval(keepAlive);
-    void server.stop();
+  void startPostgres().then((server) => {
+    console.log(server.url());
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    process.on("SIGINT", () => {
+      clearInterval(keepAlive);
+      void server.stop();
+    });
   });
 }
