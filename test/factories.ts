@@ -7,7 +7,8 @@ import type BetterSqlite3 from "better-sqlite3";
 import { desc, eq, sql } from "drizzle-orm";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/crypto/passwords";
-import { db, writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/client";
 import { accounts, activityEvents, users, type Role } from "@/lib/db/schema";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
 import { sealEmail, sealName } from "@/lib/users/records";
@@ -69,9 +70,9 @@ export function userRow(userId: string) {
 }
 
 /** Signs the user in without a password: a session row, and the actor a request with its cookie would get. */
-export function startSession(user: { id: string; accountId: string }, now?: Date): SessionActor {
-  const sessionId = writeTransaction((tx) => createSession(tx, user, META, now));
-  const actor = resolveSession(sessionId, now);
+export async function startSession(user: { id: string; accountId: string }, now?: Date): Promise<SessionActor> {
+  const sessionId = await writeSystem((tx) => createSession(tx, user, META, now));
+  const actor = await resolveSession(sessionId, now);
   if (!actor) throw new Error(`new session of user ${user.id} does not resolve`);
   return actor;
 }

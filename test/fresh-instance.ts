@@ -11,11 +11,18 @@ import path from "node:path";
 import { vi } from "vitest";
 
 type CachedConnection = { $client: { open: boolean; close(): void } };
+type CachedEngine = { reader: { $client?: { close(): void } }; native: { writer?: { open: boolean; close(): void } } };
 
 export function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string }): void {
-  const holder = globalThis as unknown as { latchkeyDb?: CachedConnection };
+  const holder = globalThis as unknown as { latchkeyDb?: CachedConnection; latchkeyEngine?: CachedEngine };
   if (holder.latchkeyDb?.$client.open) holder.latchkeyDb.$client.close();
   delete holder.latchkeyDb;
+  // The engine's connections too (lib/db/database.ts), synchronously like the one above: the last
+  // connection to close checkpoints and removes the WAL files, which callers compare right after.
+  const open = holder.latchkeyEngine;
+  delete holder.latchkeyEngine;
+  open?.reader.$client?.close();
+  if (open?.native.writer?.open) open.native.writer.close();
   Object.assign(process.env, env);
   vi.resetModules();
 }

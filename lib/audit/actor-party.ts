@@ -2,19 +2,44 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
-import type { Tx } from "@/lib/db/client";
+import { inUnitOfWork } from "@/lib/data/unit-of-work";
+import type { Db, Tx } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import { actorPartyInOldTransaction, type OldTx } from "./legacy-sync";
 import type { EventParty } from "./record";
 
-export function actorParty(tx: Tx, actor: Actor): EventParty {
-  const row = findUserRow(tx, actor.accountId, actor.userId);
-  const label = row ? userLabel(openIdentity(row)) : actor.userId;
-  if (actor.kind === "session") return { type: "user", id: actor.userId, label };
-  const token = tx
+/** The name of the token the actor uses (read only for token actors). */
+export function tokenNameQuery(q: Db, actor: Actor & { kind: "token" }) {
+  return q
     .select({ name: accessTokens.name })
     .from(accessTokens)
     .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.id, actor.tokenId)))
-    .get();
-  return { type: "token", id: actor.tokenId, label: `${label} (token "${token?.name ?? "deleted"}")` };
+    .limit(1);
+}
+
+/** The party from the actor's label (name or email, else the id) and, for a token, its name. */
+export function partyOf(actor: Actor, label: string, tokenName: string | undefined): EventParty {
+  if (actor.kind === "session") return { type: "user", id: actor.userId, label };
+  return { type: "token", id: actor.tokenId, label: `${label} (token "${tokenName ?? "deleted"}")` };
+}
+
+/**
+ * OLD SYNCHRONOUS PATH (issue 11): callers not yet converted pass the old
+ * client's transaction and use the result at once. Delete this overload with
+ * lib/db/client.ts and ./legacy-sync.ts.
+ */
+export function actorParty(tx: OldTx, actor: Actor): EventParty;
+export function actorParty(tx: Tx, actor: Actor): Promise<EventParty>;
+export function actorParty(tx: Tx, actor: Actor): EventParty | Promise<EventParty> {
+  // Only the old client's transactions run outside a unit of work.
+  if (!inUnitOfWork()) return actorPartyInOldTransaction(tx as OldTx, actor);
+  return actorPartyOf(tx, actor);
+}
+
+async function actorPartyOf(tx: Tx, actor: Actor): Promise<EventParty> {
+  const row = await findUserRow(tx, actor.accountId, actor.userId);
+  const label = row ? userLabel(openIdentity(row)) : actor.userId;
+  const [token] = actor.kind === "token" ? await tokenNameQuery(tx, actor) : [];
+  return partyOf(actor, label, token?.name);
 }

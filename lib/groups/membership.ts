@@ -5,6 +5,7 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "@/lib/db/client";
+import type { Db as AsyncDb } from "@/lib/db/database";
 import { groups, userGroups } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 
@@ -62,7 +63,7 @@ export function groupIdsByUser(q: Db | Tx, accountId: string): Map<string, strin
 }
 
 /** Every group of the account as id → name, for showing names beside ids. */
-export function groupNamesById(q: Db | Tx, accountId: string): Map<string, string> {
+export function groupNamesById(q: Db | Tx | AsyncDb, accountId: string): Map<string, string> {
   const rows = q.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.accountId, accountId)).all();
   return new Map(rows.map((g) => [g.id, g.name]));
 }

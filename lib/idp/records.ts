@@ -6,7 +6,7 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
-import type { Db, Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/database";
 import {
   identityProviders,
   ldapSources,
@@ -38,26 +38,28 @@ export function openLdapPassword(row: LdapSourceRow): string | null {
     : null;
 }
 
-export function providerRows(q: Db | Tx, accountId: string): IdentityProviderRow[] {
-  return q.select().from(identityProviders).where(eq(identityProviders.accountId, accountId)).orderBy(asc(identityProviders.createdAt)).all();
+export async function providerRows(q: Db | Tx, accountId: string): Promise<IdentityProviderRow[]> {
+  return q.select().from(identityProviders).where(eq(identityProviders.accountId, accountId)).orderBy(asc(identityProviders.createdAt));
 }
 
-export function findProviderRow(q: Db | Tx, accountId: string, id: string): IdentityProviderRow | undefined {
-  return q
+export async function findProviderRow(q: Db | Tx, accountId: string, id: string): Promise<IdentityProviderRow | undefined> {
+  const [row] = await q
     .select()
     .from(identityProviders)
     .where(and(eq(identityProviders.accountId, accountId), eq(identityProviders.id, id)))
-    .get();
+    .limit(1);
+  return row;
 }
 
-export function loadProviderRow(q: Db | Tx, accountId: string, id: string): IdentityProviderRow {
-  const row = findProviderRow(q, accountId, id);
+export async function loadProviderRow(q: Db | Tx, accountId: string, id: string): Promise<IdentityProviderRow> {
+  const row = await findProviderRow(q, accountId, id);
   if (!row) throw new NotFound("Identity provider");
   return row;
 }
 
-export function ldapSourceRow(q: Db | Tx, accountId: string): LdapSourceRow | undefined {
-  return q.select().from(ldapSources).where(eq(ldapSources.accountId, accountId)).get();
+export async function ldapSourceRow(q: Db | Tx, accountId: string): Promise<LdapSourceRow | undefined> {
+  const [row] = await q.select().from(ldapSources).where(eq(ldapSources.accountId, accountId)).limit(1);
+  return row;
 }
 
 export type SignInSettings = Omit<SignInSettingsRow, "updatedAt">;
@@ -76,12 +78,12 @@ export function defaultSignInSettings(accountId: string): SignInSettings {
   };
 }
 
-export function loadSignInSettings(q: Db | Tx, accountId: string): SignInSettings {
-  const row = q.select().from(signInSettings).where(eq(signInSettings.accountId, accountId)).get();
+export async function loadSignInSettings(q: Db | Tx, accountId: string): Promise<SignInSettings> {
+  const [row] = await q.select().from(signInSettings).where(eq(signInSettings.accountId, accountId)).limit(1);
   return row ?? defaultSignInSettings(accountId);
 }
 
-export function saveSignInSettings(tx: Tx, settings: SignInSettings): void {
+export async function saveSignInSettings(tx: Tx, settings: SignInSettings): Promise<void> {
   const values = { ...settings, updatedAt: new Date() };
-  tx.insert(signInSettings).values(values).onConflictDoUpdate({ target: signInSettings.accountId, set: values }).run();
+  await tx.insert(signInSettings).values(values).onConflictDoUpdate({ target: signInSettings.accountId, set: values });
 }

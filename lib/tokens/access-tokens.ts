@@ -9,6 +9,7 @@ import type { Statement } from "better-sqlite3";
 import { and, eq, sql } from "drizzle-orm";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { db, type Db, type Tx } from "@/lib/db/client";
+import type { Db as AsyncDb } from "@/lib/db/database";
 import { accessTokens, users, type AccessTokenRow, type Role } from "@/lib/db/schema";
 import type { TokenActor } from "@/lib/auth/actor";
 
@@ -19,7 +20,7 @@ const LAST_USED_INTERVAL_MS = 60_000;
 export type MintedToken = { plain: string; row: AccessTokenRow };
 
 export function mintAccessToken(
-  tx: Tx,
+  tx: Tx | AsyncDb,
   input: { accountId: string; userId: string; name: string; expiresInDays: number; createdBy: string },
   now = new Date(),
 ): MintedToken {

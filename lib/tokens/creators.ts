@@ -10,7 +10,7 @@ import "server-only";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
-import { recordedLabel } from "@/lib/audit/recorded-label";
+import { recordedLabelNow } from "@/lib/audit/legacy-sync";
 import { db } from "@/lib/db/client";
 import { accessTokens } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
@@ -32,7 +32,7 @@ export function withCreators(accountId: string, tokens: AccessTokenRecord[]): To
       const user = directory.get(id);
       creator = user
         ? { id, name: userLabel(user), status: user.isBlocked ? "blocked" : "active" }
-        : { id, name: recordedLabel(accountId, id), status: "deleted" };
+        : { id, name: recordedLabelNow(accountId, id), status: "deleted" };
       creators.set(id, creator);
     }
     return creator;

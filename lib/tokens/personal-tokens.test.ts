@@ -16,8 +16,8 @@ import { createTokenSchema } from "./schemas";
 const DAY_MS = 86_400_000;
 
 /** A signed-in session of the user (writes re-check it under the write lock). */
-function actorFor(user: { id: string; accountId: string; role: Role }): SessionActor {
-  return { ...startSession(user), role: user.role };
+async function actorFor(user: { id: string; accountId: string; role: Role }): Promise<SessionActor> {
+  return { ...(await startSession(user)), role: user.role };
 }
 
 let accountId: string;
@@ -54,18 +54,18 @@ function tokenRow(id: string) {
 }
 
 beforeAll(async () => {
-  accountId = createAccount();
-  owner = actorFor(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
-  admin = actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
-  auditor = actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
-  member = actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
-  otherMember = actorFor(await createUser(accountId, { role: "user", name: "Max Member" }));
+  accountId = await createAccount();
+  owner = await actorFor(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
+  admin = await actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
+  auditor = await actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
+  member = await actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
+  otherMember = await actorFor(await createUser(accountId, { role: "user", name: "Max Member" }));
   robot = await serviceUser("admin", "Terraform");
-  stranger = actorFor(await createUser(createAccount(), { role: "owner", name: "Sam Stranger" }));
+  stranger = await actorFor(await createUser(await createAccount(), { role: "owner", name: "Sam Stranger" }));
 });
 
 describe("createAccessToken", () => {
-  it("returns the plain token once, stores its digest, and records token.created without the token", () => {
+  it("returns the plain token once, stores its digest, and records token.created without the token", async () => {
     const before = Date.now();
     const { plain, token } = createAccessToken(member, member.userId, input("  laptop  ", 7), META);
 
@@ -76,7 +76,7 @@ describe("createAccessToken", () => {
     expect(JSON.stringify(token)).not.toContain(plain);
     expect(authenticateAccessToken(plain)).toMatchObject({ kind: "token", tokenId: token.id, userId: member.userId, role: "user" });
 
-    const event = lastEvent()!;
+    const event = (await lastEvent())!;
     expect(event).toMatchObject({ action: "token.created", accountId, actorType: "user", actorId: member.userId, targetType: "token", targetId: token.id });
     expect(event.details).toMatchObject({ user_id: member.userId, service_user: false, expires_in_days: 7 });
     const stored = JSON.stringify(event);
@@ -85,7 +85,7 @@ describe("createAccessToken", () => {
     expect(stored).not.toContain(tokenRow(token.id)!.tokenDigest);
   });
 
-  it("defaults to 30 days and bounds the expiry to 1–365 whole days", () => {
+  it("defaults to 30 days and bounds the expiry to 1–365 whole days", async () => {
     expect(createTokenSchema.parse({ name: "x" }).expires_in).toBe(30);
     for (const expires_in of [0, 366, 1.5, -1, "30", null]) {
       expect(() => createAccessToken(member, member.userId, { name: uniqueName(), expires_in } as never, META)).toThrow(Invalid);
@@ -97,7 +97,7 @@ describe("createAccessToken", () => {
     expect(token.expiresAt.getTime() - token.createdAt.getTime()).toBe(365 * DAY_MS);
   });
 
-  it("refuses a second token with the same name for the same user (409), and allows it for another user", () => {
+  it("refuses a second token with the same name for the same user (409), and allows it for another user", async () => {
     const name = uniqueName("ci");
     createAccessToken(member, member.userId, input(name), META);
     expect(() => createAccessToken(member, member.userId, input(name), META)).toThrow(Conflict);
@@ -105,15 +105,15 @@ describe("createAccessToken", () => {
     expect(createAccessToken(otherMember, otherMember.userId, input(name), META).token.name).toBe(name);
   });
 
-  it("lets the owner and admins manage a service user's tokens, recording who created them", () => {
+  it("lets the owner and admins manage a service user's tokens, recording who created them", async () => {
     for (const actor of [owner, admin]) {
       const { token } = createAccessToken(actor, robot.id, input(), META);
       expect(token).toMatchObject({ userId: robot.id, createdBy: actor.userId });
-      expect(lastEvent()!.details).toMatchObject({ user_id: robot.id, service_user: true });
+      expect((await lastEvent())!.details).toMatchObject({ user_id: robot.id, service_user: true });
     }
   });
 
-  it("lets nobody create tokens for another person, whatever their role", () => {
+  it("lets nobody create tokens for another person, whatever their role", async () => {
     for (const actor of [owner, admin]) {
       expect(() => createAccessToken(actor, member.userId, input(), META)).toThrow(Forbidden);
     }
@@ -121,13 +121,13 @@ describe("createAccessToken", () => {
     expect(() => createAccessToken(owner, admin.userId, input(), META)).toThrow(Forbidden);
   });
 
-  it("refuses auditors on service users (403), and hides other users from users (404)", () => {
+  it("refuses auditors on service users (403), and hides other users from users (404)", async () => {
     expect(() => createAccessToken(auditor, robot.id, input(), META)).toThrow(Forbidden);
     expect(() => createAccessToken(member, robot.id, input(), META)).toThrow(NotFound);
     expect(() => createAccessToken(member, otherMember.userId, input(), META)).toThrow(NotFound);
   });
 
-  it("treats another account's users and unknown ids as not found", () => {
+  it("treats another account's users and unknown ids as not found", async () => {
     expect(() => createAccessToken(stranger, robot.id, input(), META)).toThrow(NotFound);
     expect(() => createAccessToken(owner, stranger.userId, input(), META)).toThrow(NotFound);
     expect(() => createAccessToken(owner, "no-such-user", input(), META)).toThrow(NotFound);
@@ -147,7 +147,7 @@ describe("createAccessToken", () => {
     expect(createAccessToken(auditor, auditor.userId, input(), META).token.userId).toBe(auditor.userId);
   });
 
-  it("writes nothing when refused", () => {
+  it("writes nothing when refused", async () => {
     const before = db().select().from(accessTokens).all().length;
     const events = db().select().from(activityEvents).all().length;
     expect(() => createAccessToken(admin, member.userId, input(), META)).toThrow(Forbidden);
@@ -158,7 +158,7 @@ describe("createAccessToken", () => {
 
 describe("listing and reading tokens", () => {
   it("lists a user's tokens newest first, with metadata only", async () => {
-    const user = actorFor(await createUser(accountId, { role: "user" }));
+    const user = await actorFor(await createUser(accountId, { role: "user" }));
     const first = createAccessToken(user, user.userId, input("first"), META).token;
     await new Promise((r) => setTimeout(r, 5));
     const second = createAccessToken(user, user.userId, input("second"), META).token;
@@ -168,7 +168,7 @@ describe("listing and reading tokens", () => {
     expect(getAccessToken(user, user.userId, first.id)).toEqual(first);
   });
 
-  it("shows service users' tokens to auditors too, and nobody another person's tokens", () => {
+  it("shows service users' tokens to auditors too, and nobody another person's tokens", async () => {
     createAccessToken(admin, robot.id, input(), META);
     expect(listAccessTokens(auditor, robot.id).length).toBeGreaterThan(0);
     expect(listAccessTokens(owner, robot.id).length).toBeGreaterThan(0);
@@ -178,7 +178,7 @@ describe("listing and reading tokens", () => {
     expect(() => listAccessTokens(stranger, robot.id)).toThrow(NotFound);
   });
 
-  it("finds a token only under its own user's id", () => {
+  it("finds a token only under its own user's id", async () => {
     const mine = createAccessToken(member, member.userId, input(), META).token;
     const robots = createAccessToken(admin, robot.id, input(), META).token;
     expect(() => getAccessToken(otherMember, otherMember.userId, mine.id)).toThrow(NotFound);
@@ -200,17 +200,17 @@ describe("listing and reading tokens", () => {
 });
 
 describe("deleteAccessToken", () => {
-  it("deletes the token, which stops authenticating at once, and records token.deleted", () => {
+  it("deletes the token, which stops authenticating at once, and records token.deleted", async () => {
     const { plain, token } = createAccessToken(member, member.userId, input(), META);
     expect(authenticateAccessToken(plain)).not.toBeNull();
     deleteAccessToken(member, member.userId, token.id, META);
     expect(tokenRow(token.id)).toBeUndefined();
     expect(authenticateAccessToken(plain)).toBeNull();
-    expect(lastEvent()).toMatchObject({ action: "token.deleted", actorId: member.userId, targetType: "token", targetId: token.id });
-    expect(JSON.stringify(lastEvent())).not.toContain(plain);
+    expect(await lastEvent()).toMatchObject({ action: "token.deleted", actorId: member.userId, targetType: "token", targetId: token.id });
+    expect(JSON.stringify(await lastEvent())).not.toContain(plain);
   });
 
-  it("refuses another user's token ids as not found, leaving the token alone", () => {
+  it("refuses another user's token ids as not found, leaving the token alone", async () => {
     const theirs = createAccessToken(otherMember, otherMember.userId, input(), META).token;
     const robots = createAccessToken(admin, robot.id, input(), META).token;
     expect(() => deleteAccessToken(member, member.userId, theirs.id, META)).toThrow(NotFound);
@@ -232,10 +232,10 @@ describe("deleteAccessToken", () => {
     expect(tokenRow(token.id)).toBeUndefined();
   });
 
-  it("lets an admin token delete itself, naming itself in the event", () => {
+  it("lets an admin token delete itself, naming itself in the event", async () => {
     const self = tokenActorFor(robot);
     deleteAccessToken(self, robot.id, self.tokenId, META);
-    expect(lastEvent()).toMatchObject({ action: "token.deleted", actorType: "token", actorId: self.tokenId });
+    expect(await lastEvent()).toMatchObject({ action: "token.deleted", actorType: "token", actorId: self.tokenId });
   });
 });
 
@@ -268,10 +268,10 @@ describe("read-only tokens on self-service writes", () => {
     await expect(
       changeOwnPassword(readOnly, person.id, { old_password: "a long and unusual passphrase", new_password: "another unusual passphrase" }, META),
     ).rejects.toThrow(Forbidden);
-    expect(() => revokeUserSessions(readOnly, person.id, {}, META)).toThrow(Forbidden);
+    await expect(revokeUserSessions(readOnly, person.id, {}, META)).rejects.toThrow(Forbidden);
     // An auditor's token is read-only too; an admin's token is not.
-    expect(() => revokeUserSessions(tokenActorFor(auditor), auditor.userId, {}, META)).toThrow(Forbidden);
-    const otherAdmin = actorFor(await createUser(accountId, { role: "admin" }));
-    expect(revokeUserSessions(tokenActorFor(otherAdmin), otherAdmin.userId, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
+    await expect(revokeUserSessions(tokenActorFor(auditor), auditor.userId, {}, META)).rejects.toThrow(Forbidden);
+    const otherAdmin = await actorFor(await createUser(accountId, { role: "admin" }));
+    expect(await revokeUserSessions(tokenActorFor(otherAdmin), otherAdmin.userId, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
   });
 });

@@ -8,9 +8,9 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
-import { writeAs } from "@/lib/auth/fresh-actor";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
+import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
@@ -40,14 +40,14 @@ export async function resetUserPassword(
   if (input.password) await assertPasswordAllowed(input.password, target, "password");
   const password = input.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
-  writeAs(actor, (tx, me) => {
+  await write(actor, async (tx, me) => {
     const current = loadUser(tx, actor.accountId, userId);
     assertCanResetPassword(me, current);
     tx.update(users)
       .set({ passwordHash, mustChangePassword: true })
       .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)))
       .run();
-    const ended = deleteUserSessions(tx, actor.accountId, userId);
+    const ended = await deleteUserSessions(tx, actor.accountId, userId);
     // A reset is how an admin takes an account back: tokens made with it end too.
     const tokensEnded = deleteUserAccessTokens(tx, actor.accountId, userId);
     recordEvent(tx, {
@@ -68,16 +68,16 @@ export const revokeSessionsSchema = z.object({
 });
 export type RevokeSessionsInput = z.input<typeof revokeSessionsSchema>;
 
-export function revokeUserSessions(
+export async function revokeUserSessions(
   actor: Actor,
   userId: string,
   input: RevokeSessionsInput,
   meta: RequestMeta,
-): { revoked: number; tokens_deleted: number } {
-  return writeAs(actor, (tx, me) => {
+): Promise<{ revoked: number; tokens_deleted: number }> {
+  return write(actor, async (tx, me) => {
     const target = loadUser(tx, actor.accountId, userId);
     assertCanRevokeSessions(me, target);
-    const revoked = deleteUserSessions(tx, actor.accountId, userId);
+    const revoked = await deleteUserSessions(tx, actor.accountId, userId);
     const revokeTokens = input.revoke_tokens === true;
     const tokensDeleted = revokeTokens ? deleteUserAccessTokens(tx, actor.accountId, userId) : 0;
     recordEvent(tx, {

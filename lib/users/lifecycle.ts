@@ -167,7 +167,8 @@ export function updateUser(actor: Actor, userId: string, changes: Partial<Update
       }
     }
     if (input.is_blocked !== before.isBlocked) {
-      if (input.is_blocked) deleteUserSessions(tx, actor.accountId, userId);
+      // TRANSITIONAL (signin branch): deleteUserSessions is async; its statement runs on the same connection.
+      if (input.is_blocked) void deleteUserSessions(tx, actor.accountId, userId);
       event(input.is_blocked ? "user.blocked" : "user.unblocked");
     }
     // Blocked, or no longer allowed to invite: their pending invites stop working too.

@@ -12,7 +12,7 @@ import { assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/crypto/passwords";
 import { db } from "@/lib/db/client";
-import { writeAs } from "@/lib/auth/fresh-actor";
+import { write } from "@/lib/data/unit-of-work";
 import { users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
@@ -50,10 +50,10 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
   await assertPasswordAllowed(input.new_password, user, "new_password");
   const passwordHash = await hashPassword(input.new_password);
   const revokeTokens = input.revoke_tokens === true;
-  writeAs(actor, (tx) => {
+  await write(actor, async (tx) => {
     tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
     const keep = actor.kind === "session" ? actor.sessionId : undefined;
-    const ended = deleteUserSessions(tx, actor.accountId, userId, keep);
+    const ended = await deleteUserSessions(tx, actor.accountId, userId, keep);
     const tokensDeleted = revokeTokens ? deleteUserAccessTokens(tx, actor.accountId, userId) : 0;
     const label = userLabel(user);
     recordEvent(tx, {

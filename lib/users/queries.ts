@@ -8,10 +8,10 @@ import { listParamsSchema, pageOf } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/client";
-import { ROLES } from "@/lib/db/schema";
+import { and, eq, gt } from "drizzle-orm";
+import { ROLES, signInLockouts, users } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupIdsOfUser } from "@/lib/groups/membership";
-import { lockedUsers } from "@/lib/auth/sign-in-throttle";
 import { directoryEntries, type DirectoryEntry } from "./directory";
 import { findUserRow, openUser, type UserRecord } from "./records";
 import { USER_STATUSES, userStatus } from "./status";
@@ -42,6 +42,20 @@ function matcher(filters: UserFilters, locks: Map<string, Date>): (u: DirectoryE
     (!filters.status || userStatus({ isBlocked: u.isBlocked, pendingApproval: u.pendingApproval, lockedUntil: locks.get(u.id) }) === filters.status) &&
     (!filters.group || u.autoGroups.includes(filters.group)) &&
     (filters.service_user === undefined || u.isServiceUser === filters.service_user);
+}
+
+/**
+ * TRANSITIONAL (signin branch, issue 11): lib/auth/sign-in-throttle.ts's lockedUsers is async now and
+ * this module is still synchronous; the same query through the old client until lib/users is converted.
+ */
+function lockedUsers(accountId: string, now = new Date()): Map<string, Date> {
+  const rows = db()
+    .select({ userId: users.id, lockedUntil: signInLockouts.lockedUntil })
+    .from(signInLockouts)
+    .innerJoin(users, and(eq(users.accountId, signInLockouts.accountId), eq(users.emailIndex, signInLockouts.emailIndex)))
+    .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)))
+    .all();
+  return new Map(rows.map((r) => [r.userId, r.lockedUntil!]));
 }
 
 /** Users matching the filters: the caller first, then in creation order. */

@@ -8,6 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/client";
+import type { Db as AsyncDb } from "@/lib/db/database";
 import { users, type Role, type UserRow } from "@/lib/db/schema";
 
 export type UserRecord = {
@@ -70,7 +71,7 @@ export function openUser(row: UserRow, autoGroups: string[]): UserRecord {
   };
 }
 
-export function findUserRow(q: Db | Tx, accountId: string, userId: string): UserRow | undefined {
+export function findUserRow(q: Db | Tx | AsyncDb, accountId: string, userId: string): UserRow | undefined {
   return q
     .select()
     .from(users)

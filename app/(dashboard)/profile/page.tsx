@@ -27,7 +27,7 @@ export default async function ProfilePage() {
     ["Name", me.name || "—"],
     ["Email", me.email ?? "—"],
     ["Role", ROLE_LABELS[me.role]],
-    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(me.idpId, identitySources(actor.accountId))} />],
+    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(me.idpId, await identitySources(actor.accountId))} />],
     ["Member since", <RelativeTime key="c" date={me.createdAt} />],
     ["Last login", <RelativeTime key="l" date={me.lastLoginAt} />],
   ];

@@ -98,7 +98,7 @@ export async function resetPasswordAction(userId: string, _prev: FormState, form
 export async function revokeSessionsAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    const { revoked, tokens_deleted } = revokeUserSessions(actor, userId, { revoke_tokens: formData.get("revoke_tokens") === "on" }, await meta());
+    const { revoked, tokens_deleted } = await revokeUserSessions(actor, userId, { revoke_tokens: formData.get("revoke_tokens") === "on" }, await meta());
     refreshUserPages(userId);
     const sessions = `${revoked} ${revoked === 1 ? "session" : "sessions"} ended`;
     const tokens = formData.get("revoke_tokens") === "on" ? `, ${tokens_deleted} ${tokens_deleted === 1 ? "access token" : "access tokens"} revoked` : "";
@@ -122,7 +122,7 @@ export async function deleteUserAction(userId: string, _prev: FormState): Promis
 export async function unlockUserAction(userId: string, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    const { was_locked } = unlockUser(actor, userId, await meta());
+    const { was_locked } = await unlockUser(actor, userId, await meta());
     refreshUserPages(userId);
     return { status: "success", message: was_locked ? "User unlocked. They can sign in again now." : "User was not locked; any waiting delays were cleared." };
   } catch (err) {

@@ -104,7 +104,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           {filtered ? "Try another search or clear the filters." : null}
         </EmptyState>
       ) : (
-        <UsersTable users={items} currentUserId={actor.userId} groupNames={groupNames} sources={identitySources(actor.accountId)} />
+        <UsersTable users={items} currentUserId={actor.userId} groupNames={groupNames} sources={await identitySources(actor.accountId)} />
       )}
       <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
         </>

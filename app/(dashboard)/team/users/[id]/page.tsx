@@ -45,7 +45,7 @@ export default async function UserPage({
   const { id } = await params;
   const user = loadOr404(() => getUser(actor, id));
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
-  const sessions = listUserSessions(actor, id);
+  const sessions = await listUserSessions(actor, id);
   const serviceTokens = can(actor, "users:read-all") ? serviceTokensCreatedBy(actor, id) : [];
   const groupNames = groupNamesById(db(), actor.accountId);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
@@ -71,7 +71,7 @@ export default async function UserPage({
     ["Role", ROLE_LABELS[user.role]],
     ["Status", <StatusBadge key="s" status={userStatus(user)} />],
     ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
-    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(user.idpId, identitySources(actor.accountId))} />],
+    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(user.idpId, await identitySources(actor.accountId))} />],
     ["Created", <RelativeTime key="c" date={user.createdAt} />],
     ["Last login", <RelativeTime key="l" date={user.lastLoginAt} />],
   ];
