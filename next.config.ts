@@ -13,7 +13,7 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   // Native modules stay outside the bundle and load from node_modules.
-  serverExternalPackages: ["better-sqlite3", "argon2", "@node-rs/bcrypt"],
+  serverExternalPackages: ["better-sqlite3", "pg", "argon2", "@node-rs/bcrypt"],
   poweredByHeader: false,
   experimental: {
     serverActions: { bodySizeLimit: "64kb" },

@@ -20,6 +20,8 @@ if (!executablePath && !process.env.PLAYWRIGHT_USE_BUNDLED_BROWSER) {
 
 export default defineConfig({
   testDir: "e2e",
+  // TEST_DATABASE=postgres: one PostgreSQL server for the run, a database per Latchkey server.
+  globalSetup: "./e2e/support/global-setup.ts",
   // Each spec file starts its own server on a free port with its own data directory.
   fullyParallel: false,
   workers: process.env.CI ? 2 : 2,

@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts"],
     setupFiles: ["test/unit-env.ts"],
+    // TEST_DATABASE=postgres: one throwaway PostgreSQL server for the run, a database per test file.
+    globalSetup: ["test/global-setup.ts"],
     // Each test file gets its own process, data directory and database.
     pool: "forks",
     testTimeout: 20_000,

@@ -50,6 +50,8 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((v) => !v || /^postgres(ql)?:\/\/[^\s]+$/.test(v), "must be a postgres:// or postgresql:// URL (or unset for SQLite)"),
+  /** PostgreSQL connections per pool (one pool reads, one writes); unused on SQLite. */
+  DATABASE_POOL_SIZE: wholeNumber(1, 1000, 10),
   ENCRYPTION_KEY: z
     .string()
     .optional()
@@ -111,6 +113,8 @@ export type Config = {
   databaseFile: string;
   /** PostgreSQL's connection URL; null means SQLite in dataDir. */
   databaseUrl: string | null;
+  /** Connections in each of PostgreSQL's two pools (reads, writes). */
+  databasePoolSize: number;
   encryptionKeyFromEnv: string | undefined;
   authSecretFromEnv: string | undefined;
   sessionMaxAgeSeconds: number;
@@ -159,6 +163,7 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     dataDir,
     databaseFile: path.join(dataDir, "latchkey.db"),
     databaseUrl: env.DATABASE_URL || null,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     encryptionKeyFromEnv: env.ENCRYPTION_KEY || undefined,
     authSecretFromEnv: env.AUTH_SECRET || undefined,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_HOURS * 3600,

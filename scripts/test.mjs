@@ -1,5 +1,8 @@
-// `npm test`: production build, then unit tests (vitest), then API and browser
-// tests (Playwright against real servers on free ports). Stops at the first failing stage.
+// `npm test`: production build, then unit tests (vitest) on SQLite and on
+// PostgreSQL, then API and browser tests (Playwright against real servers on
+// free ports) on SQLite, and the API tests again on PostgreSQL. The PostgreSQL
+// stages start a throwaway server (scripts/test-support/postgres.mjs).
+// Stops at the first failing stage.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,16 +11,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 
+const sqlite = { TEST_DATABASE: "sqlite" };
+const postgres = { TEST_DATABASE: "postgres" };
 const stages = [
-  ["Build", [bin("next", "dist/bin/next"), "build"]],
-  ["Unit tests", [bin("vitest", "vitest.mjs"), "run"]],
-  ["API and browser tests", [bin("@playwright/test", "cli.js"), "test"]],
+  ["Build", [bin("next", "dist/bin/next"), "build"], {}],
+  ["Unit tests (SQLite)", [bin("vitest", "vitest.mjs"), "run"], sqlite],
+  ["Unit tests (PostgreSQL)", [bin("vitest", "vitest.mjs"), "run"], postgres],
+  ["API and browser tests (SQLite)", [bin("@playwright/test", "cli.js"), "test"], sqlite],
+  ["API tests (PostgreSQL)", [bin("@playwright/test", "cli.js"), "test", "--project=api"], postgres],
 ];
 
-for (const [name, args] of stages) {
+for (const [name, args, stageEnv] of stages) {
   if (name === "Build" && process.env.SKIP_BUILD === "1") continue;
   console.log(`\n=== ${name} ===`);
-  const { status } = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env });
+  const { status } = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...env, ...stageEnv } });
   if (status !== 0) {
     console.error(`\n${name} failed.`);
     process.exit(status ?? 1);

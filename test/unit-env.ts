@@ -1,15 +1,34 @@
-// Unit tests run against a real SQLite database with the real migrations, in a
-// fresh temporary data directory per test file, with a random encryption key.
+// Unit tests run against a real database with the real migrations, with a
+// random encryption key: per test file, a fresh temporary data directory with
+// its SQLite file, or (TEST_DATABASE=postgres) a fresh database on the harness's
+// PostgreSQL server (test/global-setup.ts).
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterAll, inject } from "vitest";
+import { createDatabaseOn } from "../scripts/test-support/postgres.mjs";
+import { testDatabase } from "./test-database";
 
 process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-unit-"));
 process.env.ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = crypto.randomBytes(32).toString("base64url");
 // As lib/db/sqlite-uri.ts does for the server; here better-sqlite3 may load before any lib module.
 process.env.SQLITE_USE_URI = "1";
+if (testDatabase() === "postgres") {
+  process.env.DATABASE_URL = await createDatabaseOn(inject("postgresServerUrl"), "unit");
+  // Test files run two at a time; small pools keep the server's connection count low.
+  process.env.DATABASE_POOL_SIZE = "4";
+} else {
+  delete process.env.DATABASE_URL;
+}
 
 // Domain-effect reactions, as lib/startup.ts registers them for the server.
 await import("@/lib/reactions");
+
+if (testDatabase() === "postgres") {
+  const { closeDatabase, openDatabase } = await import("@/lib/db/database");
+  await openDatabase();
+  // The pools' open connections would otherwise keep the worker alive after its tests.
+  afterAll(() => closeDatabase());
+}

@@ -8,7 +8,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
-import type Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
 import {
   ACCESS_TOKEN_PATTERN,
@@ -20,7 +19,7 @@ import {
   wellFormedUnknownToken,
   withBrokenChecksum,
 } from "../support/api";
-import { openInstanceDatabase, snapshot } from "../support/database";
+import { openInstanceDatabase, snapshot, type InstanceDatabase } from "../support/database";
 import { setUpOwner, useInstance } from "../support/instance";
 import { personWithSession, type Person } from "../support/people";
 
@@ -35,7 +34,7 @@ type ApiUser = { id: string; name: string; role: string; is_service_user: boolea
 
 let owner: Awaited<ReturnType<typeof setUpOwner>>;
 let ownerAuth: Record<string, string>;
-let database: Database.Database;
+let database: InstanceDatabase;
 /** Every plain token this spec saw, to prove none reaches the logs or the activity events. */
 const plainTokens: string[] = [];
 

@@ -7,9 +7,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
 import { bearer, call, expectApiError, expectFieldErrors, signInOrFail } from "../support/api";
+import { tamperWithActivity } from "../support/database";
 import { OWNER, setUpOwner, useInstance } from "../support/instance";
 
 const ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");
@@ -137,6 +137,11 @@ test("exports stream the whole filtered view as CSV or JSON Lines", async () => 
   expectFieldErrors(await call(instance, "/api/events/export?format=xlsx", { headers: bearer(token) }), "format");
 });
 
+/** The instance's database for scripts run beside it (PostgreSQL's URL; SQLite needs only DATA_DIR). */
+function databaseEnv(): Record<string, string> {
+  return instance.databaseUrl ? { DATABASE_URL: instance.databaseUrl } : {};
+}
+
 /**
  * Runs the command without blocking this process: while a synchronous run took
  * more than the server's keep-alive time, the pooled connection of the request
@@ -146,7 +151,7 @@ function verifyEvents(): Promise<{ code: number | null; output: string }> {
   const root = path.resolve(__dirname, "..", "..");
   const child = spawn("npm", ["run", "--silent", "verify-events"], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: instance.dataDir, ENCRYPTION_KEY },
+    env: { ...process.env, DATA_DIR: instance.dataDir, ...databaseEnv(), ENCRYPTION_KEY },
   });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
@@ -167,13 +172,8 @@ test("the integrity check and npm run verify-events find the first altered row",
   expect(clean.code, clean.output).toBe(0);
   expect(clean.output).toContain(`OK, ${total} events verified`);
 
-  // Someone with the database file changes event #3 (dropping the append-only triggers first).
-  const sqlite = new Database(path.join(instance.dataDir, "latchkey.db"));
-  const triggers = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[];
-  for (const t of triggers) sqlite.exec(`DROP TRIGGER ${t.name}`);
-  sqlite.prepare("UPDATE activity_events SET ip = '10.9.9.9' WHERE seq = 3").run();
-  for (const t of triggers) sqlite.exec(t.sql);
-  sqlite.close();
+  // Someone with the database changes event #3 (switching the append-only triggers off first).
+  tamperWithActivity(instance, "UPDATE activity_events SET ip = '10.9.9.9' WHERE seq = 3");
 
   const broken = await call(instance, "/api/events/integrity", { headers: bearer(token) });
   expect(broken.body).toMatchObject({ ok: false, checked: 2, broken: { seq: 3, problem: "altered" } });
@@ -183,7 +183,7 @@ test("the integrity check and npm run verify-events find the first altered row",
 
   const wrongKey = spawnSync("npm", ["run", "--silent", "verify-events"], {
     cwd: path.resolve(__dirname, "..", ".."),
-    env: { ...process.env, DATA_DIR: instance.dataDir, ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") },
+    env: { ...process.env, DATA_DIR: instance.dataDir, ...databaseEnv(), ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") },
     encoding: "utf8",
   });
   expect(wrongKey.status).toBe(2);

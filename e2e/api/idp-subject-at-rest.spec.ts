@@ -10,6 +10,7 @@ import http from "node:http";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { bearer, call, CookieJar, SESSION_COOKIE, signInOrFail } from "../support/api";
+import { postgresDump } from "../support/database";
 import { setUpOwner, useInstance } from "../support/instance";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "../support/slapd";
 
@@ -44,9 +45,10 @@ function proxySignIn(headers: Record<string, string>): Promise<string | null> {
   });
 }
 
-/** Every file in the data directory, read raw. */
+/** Every file in the data directory, read raw, and on PostgreSQL every row of the database as stored. */
 function dataDirectoryBytes(): Array<{ file: string; bytes: Buffer }> {
-  const out: Array<{ file: string; bytes: Buffer }> = [];
+  const dump = postgresDump(instance);
+  const out: Array<{ file: string; bytes: Buffer }> = dump ? [{ file: "the PostgreSQL database (pg_dump)", bytes: dump }] : [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { setUpOwner } from "../support/instance";
+import { postgresDump } from "../support/database";
 import { startExpectingExit, startServer } from "../support/server";
 
 
@@ -71,7 +72,10 @@ test("two invalid variables: one line each", async () => {
   }
 });
 
-test("the wrong key, or no key, is refused without changing a byte of the data directory", async () => {
+const onPostgres = process.env.TEST_DATABASE === "postgres";
+
+test("SQLite file: the wrong key, or no key, is refused without changing a byte of the data directory", async () => {
+  test.skip(onPostgres, "about the SQLite file; PostgreSQL's refusals are the next test");
   const dataDir = newDataDir();
   const key = crypto.randomBytes(32).toString("base64");
   try {
@@ -104,6 +108,64 @@ test("the wrong key, or no key, is refused without changing a byte of the data d
     } finally {
       await again.stop();
     }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("PostgreSQL: the wrong key, or no key, is refused with one line, changing no row and no file", async () => {
+  test.skip(!onPostgres, "runs with TEST_DATABASE=postgres; SQLite's refusals are the previous test");
+  const dataDir = newDataDir();
+  const key = crypto.randomBytes(32).toString("base64");
+  try {
+    const first = await startServer({ ENCRYPTION_KEY: key }, { dataDir });
+    await setUpOwner(first);
+    await first.stop();
+    const rows = () => postgresDump(first)!.toString("utf8");
+    const before = { rows: rows(), files: snapshot(dataDir) };
+    expect(before.rows).toContain("encryption_key_check");
+
+    const wrongKey = await startExpectingExit({ ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") }, dataDir);
+    expect(wrongKey.exitCode, wrongKey.stderr).toBe(1);
+    expect(wrongKey.answered).toBe(false);
+    expect(lines(wrongKey.stderr)).toHaveLength(1);
+    expect(wrongKey.stderr).toMatch(/Latchkey cannot start: The encryption key does not match this database \(PostgreSQL 127\.0\.0\.1:\d+\//);
+    expect(wrongKey.stderr).not.toContain("postgres://");
+    expect({ rows: rows(), files: snapshot(dataDir) }).toEqual(before);
+
+    // No ENCRYPTION_KEY and no key file: no new key is generated for data that has one.
+    const noKey = await startExpectingExit({ ENCRYPTION_KEY: "" }, dataDir);
+    expect(noKey.exitCode, noKey.stderr).toBe(1);
+    expect(noKey.answered).toBe(false);
+    expect(noKey.stderr).toContain("exists, but there is no encryption key for it");
+    expect({ rows: rows(), files: snapshot(dataDir) }).toEqual(before);
+
+    const again = await startServer({ ENCRYPTION_KEY: key }, { dataDir });
+    try {
+      const instance = await (await fetch(again.url("/api/instance"))).json();
+      expect(instance).toMatchObject({ setup_required: false });
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("PostgreSQL: an unreachable database stops the start with one line naming it, never its password", async () => {
+  test.skip(!onPostgres, "runs with TEST_DATABASE=postgres");
+  const dataDir = newDataDir();
+  try {
+    const url = new URL(process.env.LATCHKEY_TEST_POSTGRES_URL!);
+    url.username = "latchkey";
+    url.password = "s3cret-password";
+    url.pathname = "/no_such_database";
+    const run = await startExpectingExit({ DATABASE_URL: url.href }, dataDir);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.answered).toBe(false);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/Latchkey cannot start: cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/no_such_database: /);
+    expect(run.stderr).not.toContain("s3cret-password");
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -24,6 +24,9 @@ export function useInstance(env?: Record<string, string>): Instance {
     get dataDir() {
       return get().dataDir;
     },
+    get databaseUrl() {
+      return get().databaseUrl;
+    },
     get pid() {
       return get().pid;
     },

@@ -4,11 +4,10 @@
  * calls, and moving an invite's expiry into the past in the test server's
  * database (there is no clock seam over HTTP).
  */
-import Database from "better-sqlite3";
 import crypto from "node:crypto";
-import path from "node:path";
 import { expect } from "@playwright/test";
 import { call, tokenChecksum, type JsonResponse } from "./api";
+import { openInstanceDatabase } from "./database";
 import type { Instance } from "./server";
 import { uniqueEmail, type Client, type Role } from "./users-api";
 
@@ -104,13 +103,12 @@ export function acceptInvite(
 
 /** Moves an invite's expiry into the past, straight in the server's database. */
 export function expireInvite(instance: Instance, inviteId: string, agoMs = 60_000): void {
-  const sqlite = new Database(path.join(instance.dataDir, "latchkey.db"));
+  const database = openInstanceDatabase(instance);
   try {
-    sqlite.pragma("busy_timeout = 5000");
-    const changed = sqlite.prepare("UPDATE invites SET expires_at = ? WHERE id = ?").run(Date.now() - agoMs, inviteId).changes;
+    const changed = database.prepare("UPDATE invites SET expires_at = ? WHERE id = ?").run(Date.now() - agoMs, inviteId).changes;
     expect(changed, `no invite row ${inviteId} to expire`).toBe(1);
   } finally {
-    sqlite.close();
+    database.close();
   }
 }
 

@@ -1,6 +1,9 @@
 /**
  * Starts a real Latchkey server (the production build) on a free port with a
- * temporary data directory, for API and browser tests.
+ * temporary data directory, for API and browser tests. With
+ * TEST_DATABASE=postgres each data directory also gets its own database on the
+ * run's PostgreSQL server (e2e/support/global-setup.ts); a restart on the same
+ * directory finds the same database.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -12,6 +15,8 @@ import path from "node:path";
 export type Instance = {
   baseURL: string;
   dataDir: string;
+  /** PostgreSQL's URL of this instance's database, or null on SQLite. */
+  databaseUrl: string | null;
   /** The server process's id (tests read its memory use from /proc). */
   pid: number;
   url: (p: string) => string;
@@ -33,8 +38,25 @@ async function freePort(): Promise<number> {
 
 const root = path.resolve(__dirname, "..", "..");
 
+/** Each data directory's PostgreSQL database, so a restart on the same directory finds the same data. */
+const databases = new Map<string, string>();
+
+/** The PostgreSQL database of a data directory (made on first use), or null when the tests run on SQLite. */
+async function databaseFor(dataDir: string): Promise<string | null> {
+  if (process.env.TEST_DATABASE !== "postgres") return null;
+  const server = process.env.LATCHKEY_TEST_POSTGRES_URL;
+  if (!server) throw new Error("TEST_DATABASE=postgres, but no PostgreSQL server was started (e2e/support/global-setup.ts)");
+  const known = databases.get(path.resolve(dataDir));
+  if (known) return known;
+  // Loaded as ESM at run time: Playwright's TypeScript loader can't require() this plain-Node module.
+  const { createDatabaseOn } = await import("../../scripts/test-support/postgres.mjs");
+  const url = await createDatabaseOn(server, "e2e");
+  databases.set(path.resolve(dataDir), url);
+  return url;
+}
+
 /** Spawns `node scripts/server.mjs` (production build) on `port` with a fresh key unless env gives one. */
-function spawnServer(port: number, dataDir: string, env: Record<string, string>): ChildProcess {
+function spawnServer(port: number, dataDir: string, databaseUrl: string | null, env: Record<string, string>): ChildProcess {
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("No production build: run `npm run build` first (npm test does this for you).");
   }
@@ -48,6 +70,7 @@ function spawnServer(port: number, dataDir: string, env: Record<string, string>)
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
       ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "4" } : {}),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -61,8 +84,9 @@ function spawnServer(port: number, dataDir: string, env: Record<string, string>)
 export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<Instance> {
   const port = await freePort();
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-"));
+  const databaseUrl = env.DATABASE_URL ?? (await databaseFor(dataDir));
   let output = "";
-  const child = spawnServer(port, dataDir, env);
+  const child = spawnServer(port, dataDir, databaseUrl, env);
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   const baseURL = `http://127.0.0.1:${port}`;
@@ -81,6 +105,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
   return {
     baseURL,
     dataDir,
+    databaseUrl,
     pid: child.pid!,
     url: (p) => `${baseURL}${p}`,
     logs: () => output,
@@ -104,7 +129,7 @@ export type RefusedStart = { exitCode: number | null; stdout: string; stderr: st
  */
 export async function startExpectingExit(env: Record<string, string>, dataDir: string): Promise<RefusedStart> {
   const port = await freePort();
-  const child = spawnServer(port, dataDir, env);
+  const child = spawnServer(port, dataDir, env.DATABASE_URL ?? (await databaseFor(dataDir)), env);
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d) => (stdout += d));

@@ -66,12 +66,13 @@ function derive(master: Buffer, purpose: string): Buffer {
   return Buffer.from(crypto.hkdfSync("sha256", master, Buffer.alloc(0), `latchkey/${purpose}/v1`, 32));
 }
 
-function loadMasterKey(): Buffer {
+function loadMasterKey(existingDatabase: string | undefined): Buffer {
   const fromEnv = config().encryptionKeyFromEnv;
   if (fromEnv) return decodeMasterKey(fromEnv, "ENCRYPTION_KEY");
   const keyFile = path.join(config().dataDir, KEY_FILE);
-  if (!fs.existsSync(keyFile) && fs.existsSync(config().databaseFile)) {
-    throw new MissingEncryptionKeyError(config().databaseFile, keyFile);
+  const existing = existingDatabase ?? (fs.existsSync(config().databaseFile) ? config().databaseFile : undefined);
+  if (!fs.existsSync(keyFile) && existing) {
+    throw new MissingEncryptionKeyError(existing, keyFile);
   }
   const { value, created } = readOrCreateSecretFile(KEY_FILE, () => crypto.randomBytes(32).toString("base64"));
   const file = path.join(config().dataDir, KEY_FILE);
@@ -94,9 +95,14 @@ function loadMasterKey(): Buffer {
 
 let ring: KeyRing | undefined;
 
-export function keyRing(): KeyRing {
+/**
+ * The keys. `existingDatabase` names a database that already holds data (on
+ * PostgreSQL; a SQLite file in DATA_DIR is found by itself): without a key for
+ * it, this refuses rather than generate a new one.
+ */
+export function keyRing(existingDatabase?: string): KeyRing {
   if (!ring) {
-    const master = loadMasterKey();
+    const master = loadMasterKey(existingDatabase);
     ring = {
       keyId: derive(master, "key-id").subarray(0, 4).toString("hex"),
       piiKey: derive(master, "pii-aead"),

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/database";
+import { execute } from "@/lib/db/raw";
 import { meta } from "@/lib/db/schema";
 import { Unauthenticated } from "@/lib/errors";
 import { emit, react } from "./effects";
@@ -66,7 +67,13 @@ describe("unit of work", () => {
   });
 
   it("refuses writes through the reader", async () => {
-    expect(() => db().run(sql`INSERT INTO meta (key, value) VALUES (${"uow-stray"}, ${"1"})`)).toThrow(/query/i);
+    // SQLite: a query_only connection; PostgreSQL: connections whose transactions are read-only.
+    const refused = await execute(db(), sql`INSERT INTO meta (key, value) VALUES (${"uow-stray"}, ${"1"})`).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    // Drizzle wraps the driver's error ("Failed to run the query …") with the driver's as the cause.
+    expect(String(refused?.cause ?? refused)).toMatch(/read-?only/i);
     expect(await metaValue("uow-stray")).toBeUndefined();
   });
 

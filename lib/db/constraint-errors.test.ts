@@ -1,33 +1,38 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db/database";
-import { groups } from "@/lib/db/schema";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { accounts, groups } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import { errorResponse } from "@/lib/http/errors";
-import { createAccount } from "@/test/factories";
 import { conflictFromConstraint } from "./constraint-errors";
 
-/** The error a real duplicate insert throws (through drizzle, as services see it). */
-async function duplicateGroupError(): Promise<unknown> {
-  const accountId = await createAccount();
-  const insert = () => db().insert(groups).values({ id: crypto.randomUUID(), accountId, name: "dup\ufffd" }).run();
-  insert();
+/** The error a statement throws (through drizzle, as services see it), in either dialect. */
+async function errorOf(statement: () => Promise<unknown>, what: string): Promise<unknown> {
   try {
-    insert();
+    await statement();
   } catch (err) {
     return err;
   }
-  throw new Error("the unique index on group names let a duplicate in");
+  throw new Error(what);
 }
 
-function foreignKeyError(): unknown {
-  try {
-    db().insert(groups).values({ id: crypto.randomUUID(), accountId: crypto.randomUUID(), name: "orphan" }).run();
-  } catch (err) {
-    return err;
-  }
-  throw new Error("the foreign key to accounts let an orphan in");
+/** The error a real duplicate insert throws. */
+async function duplicateGroupError(): Promise<unknown> {
+  const accountId = crypto.randomUUID();
+  const group = () => ({ id: crypto.randomUUID(), accountId, name: "dup\ufffd" });
+  await writeSystem(async (tx) => {
+    await tx.insert(accounts).values({ id: accountId });
+    await tx.insert(groups).values(group());
+  });
+  return errorOf(() => writeSystem(async (tx) => tx.insert(groups).values(group())), "the unique index on group names let a duplicate in");
+}
+
+async function foreignKeyError(): Promise<unknown> {
+  return errorOf(
+    () => writeSystem(async (tx) => tx.insert(groups).values({ id: crypto.randomUUID(), accountId: crypto.randomUUID(), name: "orphan" })),
+    "the foreign key to accounts let an orphan in",
+  );
 }
 
 describe("database constraint violations", () => {
@@ -39,7 +44,7 @@ describe("database constraint violations", () => {
     const body = (await res.json()) as { message: string; code: number };
     expect(body.code).toBe(409);
     expect(body.message).toMatch(/already exists/);
-    expect(body.message).not.toMatch(/SQLITE|constraint|groups\./i);
+    expect(body.message).not.toMatch(/SQLITE|constraint|groups\.|duplicate key|violates/i);
   });
 
   it("a unique violation is an error message in form state, not a thrown 500", async () => {
@@ -49,10 +54,10 @@ describe("database constraint violations", () => {
   });
 
   it("a foreign key violation is a 409 too", async () => {
-    expect(errorResponse(foreignKeyError()).status).toBe(409);
+    expect(errorResponse(await foreignKeyError()).status).toBe(409);
   });
 
-  it("other errors are left alone", async () => {
+  it("other errors are left alone", () => {
     expect(conflictFromConstraint(new Error("boom"))).toBeUndefined();
     expect(conflictFromConstraint(undefined)).toBeUndefined();
     expect(() => formStateFromError(new Error("boom"))).toThrow("boom");

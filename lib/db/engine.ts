@@ -44,3 +44,11 @@ export type Engine = {
   native: { kind: "sqlite"; writer: import("better-sqlite3").Database } | { kind: "postgres"; pool: unknown };
   close(): Promise<void>;
 };
+
+/** The database can't be opened (unreachable, or a version Latchkey doesn't support): start-up refuses with this message. */
+export class DatabaseStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DatabaseStartError";
+  }
+}

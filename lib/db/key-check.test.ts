@@ -4,6 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { beforeEach, describe, expect, it } from "vitest";
 import { newDataDir, restartWith } from "@/test/fresh-instance";
+import { onSqlite } from "@/test/test-database";
 
 const ORIGINAL_KEY = process.env.ENCRYPTION_KEY!;
 const OTHER_KEY = crypto.randomBytes(32).toString("base64");
@@ -30,7 +31,8 @@ async function startWithKey(key: string) {
   return { ...client, ...keyCheck, schema };
 }
 
-describe("verifyEncryptionKey", () => {
+// PostgreSQL's key check: lib/db/postgres.test.ts.
+describe.runIf(onSqlite)("SQLite file: verifyEncryptionKey", () => {
   it("stores an encrypted check value on first start", async () => {
     const app = await startWithKey(ORIGINAL_KEY);
     app.db();

@@ -10,18 +10,32 @@ import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { DecryptionError, decryptField, encryptField } from "@/lib/crypto/aead";
 import { config } from "@/lib/config";
-import * as schema from "./schema";
+import * as pgSchema from "./schema.pg";
+import * as schema from "./schema.sqlite";
 
 const CHECK_KEY = "encryption_key_check";
 const CHECK_PLAINTEXT = "latchkey-key-check";
 const CONTEXT = { table: "meta", column: "value", rowId: CHECK_KEY };
 
+/** The database a refusal is about: the SQLite file, or PostgreSQL's host and database (never its password). */
+function databaseName(): string {
+  const url = config().databaseUrl;
+  if (!url) return config().databaseFile;
+  try {
+    const parsed = new URL(url);
+    return `PostgreSQL ${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "PostgreSQL";
+  }
+}
+
 export class EncryptionKeyMismatchError extends Error {
   constructor(detail: string) {
     super(
-      `The encryption key does not match this database (${config().databaseFile}): ${detail}. ` +
+      `The encryption key does not match this database (${databaseName()}): ${detail}. ` +
         "Start Latchkey with the key this database was created with (ENCRYPTION_KEY, or the " +
         "encryption.key file in DATA_DIR). Nothing was changed.",
     );
@@ -62,13 +76,18 @@ export function checkKeyReadOnly(databaseFile: string): void {
 /** Throws unless the stored check value decrypts under our key; false when there is none yet (a fresh database). */
 function compareCheckValue(db: BetterSQLite3Database<typeof schema>): boolean {
   const row = db.select().from(schema.meta).where(eq(schema.meta.key, CHECK_KEY)).get();
-  if (!row) {
-    const hasData = db.select({ id: schema.accounts.id }).from(schema.accounts).limit(1).get();
+  const hasData = row ? false : db.select({ id: schema.accounts.id }).from(schema.accounts).limit(1).get() !== undefined;
+  return judgeCheckValue(row?.value, hasData);
+}
+
+/** The rule, whichever database the stored value came from. */
+function judgeCheckValue(stored: string | undefined, hasData: boolean): boolean {
+  if (stored === undefined) {
     if (hasData) throw new EncryptionKeyMismatchError("the key check value is missing");
     return false;
   }
   try {
-    if (decryptField(row.value, CONTEXT) !== CHECK_PLAINTEXT) throw new DecryptionError("unexpected check value");
+    if (decryptField(stored, CONTEXT) !== CHECK_PLAINTEXT) throw new DecryptionError("unexpected check value");
   } catch (err) {
     if (err instanceof DecryptionError) throw new EncryptionKeyMismatchError(err.message);
     throw err;
@@ -83,5 +102,23 @@ export function verifyEncryptionKey(db: BetterSQLite3Database<typeof schema>): v
       .values({ key: CHECK_KEY, value: encryptField(CHECK_PLAINTEXT, CONTEXT) })
       .onConflictDoNothing()
       .run();
+  }
+}
+
+/**
+ * PostgreSQL's key check (lib/db/postgres.ts), under the migration advisory
+ * lock so replicas starting together store one check value. Called before the
+ * migrations with store=false (a database that has a check value refuses a
+ * wrong key before anything in it changes), then after them with store=true
+ * (a fresh database gets its check value).
+ */
+export async function verifyEncryptionKeyPostgres(db: NodePgDatabase<typeof pgSchema>, options: { store: boolean }): Promise<void> {
+  const [row] = await db.select().from(pgSchema.meta).where(eq(pgSchema.meta.key, CHECK_KEY)).limit(1);
+  const hasData = row ? false : (await db.select({ id: pgSchema.accounts.id }).from(pgSchema.accounts).limit(1)).length > 0;
+  if (!judgeCheckValue(row?.value, hasData) && options.store) {
+    await db
+      .insert(pgSchema.meta)
+      .values({ key: CHECK_KEY, value: encryptField(CHECK_PLAINTEXT, CONTEXT) })
+      .onConflictDoNothing();
   }
 }

@@ -1,12 +1,133 @@
 /**
- * The PostgreSQL engine (DATABASE_URL=postgres://…). Not built yet: issue 11
- * adds it (node-postgres pool, migrations from drizzle/postgres under an
- * advisory lock, a transaction-scoped advisory lock per write).
+ * The PostgreSQL engine (DATABASE_URL=postgres://…, PostgreSQL 15 or newer).
+ * Two node-postgres pools: readers, whose connections are read-only (a stray
+ * write outside a unit of work fails loudly, as on SQLite), and writers, for
+ * units of work and for libraries that write through the driver themselves.
+ * Every unit of work takes one transaction-scoped advisory lock first: the
+ * instance-wide write lock, shared by every replica on the database, which
+ * serialises writers exactly as SQLite's BEGIN IMMEDIATE does. Migrations
+ * (drizzle/postgres) and the encryption-key check run under a session advisory
+ * lock, so replicas starting together migrate once.
  */
 import "server-only";
-import type { Engine } from "./engine";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pLimit from "p-limit";
+import pg from "pg";
+import { config } from "@/lib/config";
+import { keyRing } from "@/lib/crypto/keys";
+import { DatabaseStartError, type Db, type Engine, type Tx } from "./engine";
+import { verifyEncryptionKeyPostgres } from "./key-check";
+import * as pgSchema from "./schema.pg";
 
+export const POSTGRES_MIGRATIONS = path.join(process.cwd(), "drizzle", "postgres");
+export const OLDEST_SUPPORTED_VERSION = 15;
+
+/** Advisory lock keys (any bigint; these spell "Latch" + a number, so they're recognisable in pg_locks). */
+const MIGRATION_LOCK = "327637070696801";
+const WRITE_LOCK = "327637070696802";
+
+/**
+ * int8 as a JavaScript number: every bigint column holds epoch milliseconds or
+ * a count, far below 2^53, and lib/ compares them as numbers in both dialects
+ * (count(*) too). This is pg's process-wide parser because Drizzle's
+ * node-postgres session gives each query its own type map that falls back to
+ * the global parsers, so a pool's `types` option never reaches Drizzle queries.
+ * Set only when a PostgreSQL engine opens: nothing else in the process uses pg.
+ */
+function parseInt8AsNumber(): void {
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`A bigint from PostgreSQL is beyond JavaScript's safe integers: ${value}`);
+    return n;
+  });
+}
+
+/** host:port/database, for messages (never the password). */
+function describe(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "the DATABASE_URL";
+  }
+}
+
+function newPool(url: string, size: number, options?: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: size, ...(options ? { options } : {}) });
+  // An idle connection that breaks (a server restart) must not crash the process; the pool replaces it.
+  pool.on("error", (err) => console.error("A PostgreSQL connection failed:", err.message));
+  return pool;
+}
+
+/** Migrates and checks the key on one connection, holding the migration lock (other replicas wait, then find nothing to do). */
+async function prepare(pool: pg.Pool, url: string): Promise<void> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw new DatabaseStartError(`cannot connect to PostgreSQL at ${describe(url)}: ${(err as Error).message}`);
+  }
+  try {
+    const { rows } = await client.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
+    const version = Number(rows[0].version);
+    if (Math.floor(version / 10000) < OLDEST_SUPPORTED_VERSION) {
+      throw new DatabaseStartError(
+        `PostgreSQL ${OLDEST_SUPPORTED_VERSION} or newer is needed; ${describe(url)} runs ${Math.floor(version / 10000)}.${version % 10000}`,
+      );
+    }
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      const db = drizzle(client, { schema: pgSchema }) as unknown as NodePgDatabase<typeof pgSchema>;
+      const { rows: existing } = await client.query<{ present: boolean }>("SELECT to_regclass('meta') IS NOT NULL AS present");
+      const initialised = existing[0].present && (await client.query("SELECT 1 FROM meta UNION ALL SELECT 1 FROM accounts LIMIT 1")).rowCount! > 0;
+      // As on SQLite: a database with data and no key for it is refused (no new key is generated for
+      // it); a new one gets the key (generated into DATA_DIR when not given) before anything is stored.
+      keyRing(initialised ? `PostgreSQL ${describe(url)}` : undefined);
+      // A database that already holds data refuses a wrong key before the migrations touch it.
+      if (existing[0].present) await verifyEncryptionKeyPostgres(db, { store: false });
+      await migrate(db, { migrationsFolder: POSTGRES_MIGRATIONS });
+      await verifyEncryptionKeyPostgres(db, { store: true });
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Opens the PostgreSQL database at url: checks the server and the key, applies the migrations, then serves. */
 export async function openPostgres(url: string): Promise<Engine> {
-  void url;
-  throw new Error("PostgreSQL is not supported by this build yet");
+  parseInt8AsNumber();
+  const size = config().databasePoolSize;
+  const writers = newPool(url, size);
+  try {
+    await prepare(writers, url);
+  } catch (err) {
+    await writers.end();
+    throw err;
+  }
+  const readers = newPool(url, size, "-c default_transaction_read_only=on");
+  const writerDb = drizzle(writers, { schema: pgSchema });
+  // One unit of work at a time per process: waiting for the lock holds one connection, not the whole pool.
+  const queue = pLimit(1);
+  return {
+    dialect: "postgres",
+    reader: drizzle(readers, { schema: pgSchema }) as unknown as Db,
+    native: { kind: "postgres", pool: writers },
+    withWriter: (fn) => fn(),
+    transact: (fn) =>
+      queue(() =>
+        writerDb.transaction(async (tx) => {
+          await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+          return fn(tx as unknown as Tx);
+        }),
+      ),
+    close: async () => {
+      await queue(async () => undefined);
+      await Promise.all([readers.end(), writers.end()]);
+    },
+  };
 }

@@ -1,0 +1,354 @@
+/**
+ * The PostgreSQL mirror of ./schema.sqlite.ts: the same tables, column names,
+ * nullability, defaults, indexes and foreign keys, and the same JavaScript
+ * values, so lib/ code (typed with the SQLite tables through ./schema.ts) runs
+ * unchanged on either. Times are bigint epoch milliseconds read as Date (so
+ * hand-written SQL compares numbers in both dialects); JSON stays text (the
+ * activity hash covers the exact text). ./schema-parity.test.ts holds the two
+ * files together. Migrations: `npm run db:generate` (drizzle/postgres).
+ */
+import { sql } from "drizzle-orm";
+import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { IDP_TYPES, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+
+/** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
+const epochMs = customType<{ data: Date; driverData: number | string }>({
+  dataType: () => "bigint",
+  toDriver: (value) => value.getTime(),
+  // The engine parses int8 as a number; a string only if a value came through another path.
+  fromDriver: (value) => new Date(Number(value)),
+});
+
+/** JSON kept as its exact text (SQLite's text json mode). */
+const jsonText = <T>(name: string) =>
+  customType<{ data: T; driverData: string }>({
+    dataType: () => "text",
+    toDriver: (value) => JSON.stringify(value),
+    fromDriver: (value) => JSON.parse(value) as T,
+  })(name);
+
+/** A whole number that may outgrow 32 bits (positions in the activity chain). */
+const count = (name: string) => bigint(name, { mode: "number" });
+
+const createdAt = () =>
+  epochMs("created_at")
+    .notNull()
+    .default(sql`(floor(extract(epoch from now()) * 1000)::bigint)`);
+
+export const meta = pgTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export const accounts = pgTable("accounts", {
+  id: text("id").primaryKey(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    emailCiphertext: text("email_ciphertext"),
+    emailIndex: text("email_index"),
+    nameCiphertext: text("name_ciphertext").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    isBlocked: boolean("is_blocked").notNull().default(false),
+    isServiceUser: boolean("is_service_user").notNull().default(false),
+    passwordHash: text("password_hash"),
+    mustChangePassword: boolean("must_change_password").notNull().default(false),
+    idpId: text("idp_id"),
+    idpSubjectCiphertext: text("idp_subject_ciphertext"),
+    idpSubjectIndex: text("idp_subject_index"),
+    idpSubjectPlaintext: text("idp_subject"),
+    createdAt: createdAt(),
+    lastLoginAt: epochMs("last_login_at"),
+    pendingApproval: boolean("pending_approval").notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
+    index("users_account_role_idx").on(t.accountId, t.role),
+    uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
+  ],
+);
+
+export const groups = pgTable(
+  "groups",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("groups_account_name_unique").on(t.accountId, t.name)],
+);
+
+export const userGroups = pgTable(
+  "user_groups",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index("user_groups_group_idx").on(t.groupId)],
+);
+
+export const invites = pgTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    emailCiphertext: text("email_ciphertext").notNull(),
+    emailIndex: text("email_index").notNull(),
+    nameCiphertext: text("name_ciphertext").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    autoGroups: jsonText<string[]>("auto_groups").notNull(),
+    tokenDigest: text("token_digest").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invites_account_email_unique").on(t.accountId, t.emailIndex),
+    uniqueIndex("invites_token_digest_unique").on(t.tokenDigest),
+  ],
+);
+
+export const retiredInviteTokens = pgTable("retired_invite_tokens", {
+  tokenDigest: text("token_digest").primaryKey(),
+  accountId: text("account_id").notNull(),
+  reason: text("reason", { enum: ["replaced", "revoked", "used"] }).notNull(),
+  retiredAt: epochMs("retired_at").notNull(),
+});
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: epochMs("last_seen_at").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+export const accessTokens = pgTable(
+  "access_tokens",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenDigest: text("token_digest").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: epochMs("last_used_at"),
+  },
+  (t) => [
+    uniqueIndex("access_tokens_digest_unique").on(t.tokenDigest),
+    uniqueIndex("access_tokens_user_name_unique").on(t.userId, t.name),
+  ],
+);
+
+/** Append-only through triggers too (drizzle/postgres: the activity_append_only migration). */
+export const activityEvents = pgTable(
+  "activity_events",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    seq: count("seq"),
+    occurredAt: epochMs("occurred_at").notNull(),
+    action: text("action").notNull(),
+    actorType: text("actor_type", { enum: ["user", "token", "system", "anonymous"] }).notNull(),
+    actorId: text("actor_id"),
+    actorLabelCiphertext: text("actor_label_ciphertext"),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    targetLabelCiphertext: text("target_label_ciphertext"),
+    details: jsonText<Record<string, unknown>>("details"),
+    privateDetailsCiphertext: text("private_details_ciphertext"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
+  },
+  (t) => [
+    uniqueIndex("activity_account_seq_unique").on(t.accountId, t.seq),
+    index("activity_account_time_idx").on(t.accountId, t.occurredAt, t.seq),
+    index("activity_account_action_idx").on(t.accountId, t.action, t.seq),
+    index("activity_account_actor_idx").on(t.accountId, t.actorId, t.seq),
+    index("activity_account_target_idx").on(t.accountId, t.targetId, t.seq),
+    index("activity_account_ip_idx").on(t.accountId, t.ip, t.seq),
+  ],
+);
+
+export const activityAnchors = pgTable("activity_anchors", {
+  accountId: text("account_id").primaryKey(),
+  firstSeq: count("first_seq").notNull(),
+  prevHash: text("prev_hash").notNull(),
+  prunedCount: count("pruned_count").notNull().default(0),
+  updatedAt: epochMs("updated_at").notNull(),
+});
+
+export const signInLockouts = pgTable(
+  "sign_in_lockouts",
+  {
+    accountId: text("account_id").notNull(),
+    emailIndex: text("email_index").notNull(),
+    windowStartedAt: epochMs("window_started_at").notNull(),
+    failures: integer("failures").notNull(),
+    lockedUntil: epochMs("locked_until"),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.emailIndex] }), index("sign_in_lockouts_locked_idx").on(t.accountId, t.lockedUntil)],
+);
+
+export const signInBackoffs = pgTable(
+  "sign_in_backoffs",
+  {
+    key: text("key").primaryKey(),
+    emailIndex: text("email_index"),
+    failures: integer("failures").notNull(),
+    lastFailureAt: epochMs("last_failure_at").notNull(),
+    lastThrottledAt: epochMs("last_throttled_at"),
+  },
+  (t) => [index("sign_in_backoffs_email_idx").on(t.emailIndex), index("sign_in_backoffs_last_idx").on(t.lastFailureAt)],
+);
+
+export const identityProviders = pgTable(
+  "identity_providers",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    type: text("type", { enum: IDP_TYPES }).notNull(),
+    name: text("name").notNull(),
+    issuer: text("issuer").notNull(),
+    clientId: text("client_id").notNull(),
+    clientSecretCiphertext: text("client_secret_ciphertext").notNull(),
+    scopes: text("scopes").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    signupPolicy: text("signup_policy", { enum: SIGNUP_POLICIES }).notNull().default("open"),
+    allowedDomains: jsonText<string[]>("allowed_domains").notNull().default(sql`'[]'`),
+    defaultRole: text("default_role", { enum: ROLES }).notNull().default("user"),
+    defaultGroups: jsonText<string[]>("default_groups").notNull().default(sql`'[]'`),
+    allowLinking: boolean("allow_linking").notNull().default(false),
+    allowInternalAddresses: boolean("allow_internal_addresses").notNull().default(false),
+    requireApproval: boolean("require_approval").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: epochMs("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("identity_providers_account_name_unique").on(t.accountId, t.name)],
+);
+
+export const ldapSources = pgTable(
+  "ldap_sources",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    enabled: boolean("enabled").notNull().default(false),
+    url: text("url").notNull(),
+    startTls: boolean("start_tls").notNull().default(false),
+    bindDn: text("bind_dn").notNull(),
+    bindPasswordCiphertext: text("bind_password_ciphertext"),
+    searchBase: text("search_base").notNull(),
+    userFilter: text("user_filter").notNull(),
+    usernameAttribute: text("username_attribute").notNull(),
+    emailAttribute: text("email_attribute").notNull(),
+    nameAttribute: text("name_attribute").notNull(),
+    groupSearchBase: text("group_search_base"),
+    groupFilter: text("group_filter").notNull(),
+    groupNameAttribute: text("group_name_attribute").notNull(),
+    groupMapping: jsonText<LdapGroupMapping[]>("group_mapping").notNull().default(sql`'[]'`),
+    autoCreate: boolean("auto_create").notNull().default(true),
+    defaultRole: text("default_role", { enum: ROLES }).notNull().default("user"),
+    allowUnencrypted: boolean("allow_unencrypted").notNull().default(false),
+    allowInternalAddresses: boolean("allow_internal_addresses").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: epochMs("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("ldap_sources_account_unique").on(t.accountId)],
+);
+
+export const signInSettings = pgTable("sign_in_settings", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  localLoginEnabled: boolean("local_login_enabled").notNull().default(true),
+  headerEnabled: boolean("header_enabled").notNull().default(false),
+  headerTrustedRanges: jsonText<string[]>("header_trusted_ranges").notNull().default(sql`'[]'`),
+  headerUser: text("header_user").notNull().default("Remote-User"),
+  headerEmail: text("header_email"),
+  headerName: text("header_name"),
+  headerAutoCreate: boolean("header_auto_create").notNull().default(false),
+  headerDefaultRole: text("header_default_role", { enum: ROLES }).notNull().default("user"),
+  updatedAt: epochMs("updated_at").notNull(),
+});
+
+// infra: outbox, leases, cache versions, rate limits (lib/data/*, lib/security/rate-limit.ts)
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    payload: jsonText<unknown>("payload").notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    availableAt: epochMs("available_at").notNull(),
+    claimedUntil: epochMs("claimed_until"),
+    claimId: text("claim_id"),
+    lastError: text("last_error"),
+    createdAt: epochMs("created_at").notNull(),
+    deliveredAt: epochMs("delivered_at"),
+  },
+  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+);
+
+export const leases = pgTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: epochMs("expires_at").notNull(),
+});
+
+export const cacheVersions = pgTable("cache_versions", {
+  name: text("name").primaryKey(),
+  version: integer("version").notNull(),
+});
+
+/** rate-limiter-flexible's columns in its order (its upsert inserts by position); expire is epoch ms as a number. */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: count("expire"),
+});

@@ -1,0 +1,431 @@
+/**
+ * The database schema. Every row that belongs to an account carries
+ * account_id, and every query filters on it. Personal data (email, name) is
+ * stored only as ciphertext (see lib/crypto/aead.ts); email lookups use the
+ * blind index column.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+/** Instance-wide key/value facts, such as the encryption key check value. */
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export const accounts = sqliteTable("accounts", {
+  id: text("id").primaryKey(),
+  createdAt: createdAt(),
+});
+
+export const ROLES = ["owner", "admin", "auditor", "user"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    emailCiphertext: text("email_ciphertext"),
+    emailIndex: text("email_index"),
+    nameCiphertext: text("name_ciphertext").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    isBlocked: integer("is_blocked", { mode: "boolean" }).notNull().default(false),
+    isServiceUser: integer("is_service_user", { mode: "boolean" }).notNull().default(false),
+    /** Null for users without a local password (service users, external identity providers). */
+    passwordHash: text("password_hash"),
+    mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
+    /** Null for local users; the identity provider's id otherwise (an OIDC provider or LDAP source id, or "header"). */
+    idpId: text("idp_id"),
+    /**
+     * The user's stable id at that provider (OIDC "sub", LDAP username, proxy
+     * user name; often an email), sealed like email; null until first sign-in.
+     * Looked up through idp_subject_index (lib/db/idp-subject.ts).
+     */
+    idpSubjectCiphertext: text("idp_subject_ciphertext"),
+    idpSubjectIndex: text("idp_subject_index"),
+    /**
+     * Where the subject was kept in plaintext before it was encrypted. Never
+     * written: start-up moves any value into the two columns above and
+     * empties it (sealPlaintextIdpSubjects).
+     */
+    idpSubjectPlaintext: text("idp_subject"),
+    createdAt: createdAt(),
+    lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
+    /** Came in through a provider whose new users wait for an admin's approval, and not approved yet. */
+    pendingApproval: integer("pending_approval", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
+    index("users_account_role_idx").on(t.accountId, t.role),
+    uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
+  ],
+);
+
+export const groups = sqliteTable(
+  "groups",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("groups_account_name_unique").on(t.accountId, t.name)],
+);
+
+/** Group membership: a user's "auto_groups" in the API. */
+export const userGroups = sqliteTable(
+  "user_groups",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index("user_groups_group_idx").on(t.groupId)],
+);
+
+/** Pending invitations. The row goes when the invite is accepted or deleted. */
+export const invites = sqliteTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    emailCiphertext: text("email_ciphertext").notNull(),
+    emailIndex: text("email_index").notNull(),
+    nameCiphertext: text("name_ciphertext").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    autoGroups: text("auto_groups", { mode: "json" }).$type<string[]>().notNull(),
+    /** SHA-256 (hex) of the current link's token; regenerating replaces it. */
+    tokenDigest: text("token_digest").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** The inviting user's id (kept as text: the invite outlives a deleted inviter). */
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invites_account_email_unique").on(t.accountId, t.emailIndex),
+    uniqueIndex("invites_token_digest_unique").on(t.tokenDigest),
+  ],
+);
+
+/**
+ * Digests of invite links that no longer work, with why, so the /invite page
+ * can say "already used" or "replaced by a newer link" instead of "unknown".
+ */
+export const retiredInviteTokens = sqliteTable("retired_invite_tokens", {
+  tokenDigest: text("token_digest").primaryKey(),
+  accountId: text("account_id").notNull(),
+  reason: text("reason", { enum: ["replaced", "revoked", "used"] }).notNull(),
+  retiredAt: integer("retired_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+export const accessTokens = sqliteTable(
+  "access_tokens",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** SHA-256 (hex) of the plain token; the plain token is never stored. */
+    tokenDigest: text("token_digest").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Who created it: a user id (kept as text so the token outlives its creator's row). */
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("access_tokens_digest_unique").on(t.tokenDigest),
+    uniqueIndex("access_tokens_user_name_unique").on(t.userId, t.name),
+  ],
+);
+
+/**
+ * The activity log. Append-only: database triggers (drizzle/sqlite/0005_activity_append_only.sql)
+ * refuse every UPDATE of a sealed row and every DELETE above the account's
+ * retention anchor. Rows form a hash chain per account in `seq` order: `hash`
+ * is an HMAC over the row's content and `prev_hash` (lib/audit/chain.ts).
+ */
+export const activityEvents = sqliteTable(
+  "activity_events",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    /** Position in the account's chain: 1, 2, 3… with no gaps (retention removes only the oldest). */
+    seq: integer("seq"),
+    /** Never earlier than the previous event's time, so seq order is time order. */
+    occurredAt: integer("occurred_at", { mode: "timestamp_ms" }).notNull(),
+    action: text("action").notNull(),
+    actorType: text("actor_type", { enum: ["user", "token", "system", "anonymous"] }).notNull(),
+    actorId: text("actor_id"),
+    /** Encrypted display label (name or email), so the event stays readable after the actor is deleted. */
+    actorLabelCiphertext: text("actor_label_ciphertext"),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    targetLabelCiphertext: text("target_label_ciphertext"),
+    /** Non-personal detail (reason codes, changed field names), as JSON. */
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Detail that contains personal data (an old and new email, say), as encrypted JSON. */
+    privateDetailsCiphertext: text("private_details_ciphertext"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** The previous event's hash (or the retention anchor's, or the genesis value). */
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
+  },
+  (t) => [
+    uniqueIndex("activity_account_seq_unique").on(t.accountId, t.seq),
+    index("activity_account_time_idx").on(t.accountId, t.occurredAt, t.seq),
+    index("activity_account_action_idx").on(t.accountId, t.action, t.seq),
+    index("activity_account_actor_idx").on(t.accountId, t.actorId, t.seq),
+    index("activity_account_target_idx").on(t.accountId, t.targetId, t.seq),
+    index("activity_account_ip_idx").on(t.accountId, t.ip, t.seq),
+  ],
+);
+
+/**
+ * Where an account's chain starts after retention pruned its oldest events:
+ * the first seq still kept and the hash it chains to. Events below first_seq
+ * may be deleted; nothing else may (see the triggers).
+ */
+export const activityAnchors = sqliteTable("activity_anchors", {
+  accountId: text("account_id").primaryKey(),
+  firstSeq: integer("first_seq").notNull(),
+  prevHash: text("prev_hash").notNull(),
+  prunedCount: integer("pruned_count").notNull().default(0),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * The per-email daily cap on failed sign-ins (lib/auth/sign-in-throttle.ts).
+ * Keyed by the email's blind index, for unknown emails too, so a lock looks
+ * the same whether or not the email belongs to someone.
+ */
+export const signInLockouts = sqliteTable(
+  "sign_in_lockouts",
+  {
+    accountId: text("account_id").notNull(),
+    emailIndex: text("email_index").notNull(),
+    windowStartedAt: integer("window_started_at", { mode: "timestamp_ms" }).notNull(),
+    failures: integer("failures").notNull(),
+    /** Set when failures reach the cap; the lock ends then, or when an admin unlocks. */
+    lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.emailIndex] }), index("sign_in_lockouts_locked_idx").on(t.accountId, t.lockedUntil)],
+);
+
+/**
+ * Growing delays between failed sign-ins, per (email, client address) pair and
+ * per client address. Instance-wide rather than per account: they guard the
+ * sign-in form before anyone is known. Keys are HMACs, never the raw email.
+ */
+export const signInBackoffs = sqliteTable(
+  "sign_in_backoffs",
+  {
+    key: text("key").primaryKey(),
+    /** The email's blind index for pair keys (so an unlock can clear them), null for address keys. */
+    emailIndex: text("email_index"),
+    failures: integer("failures").notNull(),
+    lastFailureAt: integer("last_failure_at", { mode: "timestamp_ms" }).notNull(),
+    /** When a refused (must wait) attempt was last written to the activity log: once per wait, not once per request. */
+    lastThrottledAt: integer("last_throttled_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("sign_in_backoffs_email_idx").on(t.emailIndex), index("sign_in_backoffs_last_idx").on(t.lastFailureAt)],
+);
+
+export const IDP_TYPES = ["google", "microsoft", "okta", "oidc"] as const;
+export type IdpType = (typeof IDP_TYPES)[number];
+
+/** Who may come in through a provider the first time: anyone, verified emails of allowed domains, or only existing users. */
+export const SIGNUP_POLICIES = ["open", "domains", "existing"] as const;
+export type SignupPolicy = (typeof SIGNUP_POLICIES)[number];
+
+/** OpenID Connect providers, configured in Settings → Identity Providers. */
+export const identityProviders = sqliteTable(
+  "identity_providers",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    type: text("type", { enum: IDP_TYPES }).notNull(),
+    name: text("name").notNull(),
+    issuer: text("issuer").notNull(),
+    clientId: text("client_id").notNull(),
+    /** AEAD-sealed (bound to this row); never returned by any API. */
+    clientSecretCiphertext: text("client_secret_ciphertext").notNull(),
+    scopes: text("scopes").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    signupPolicy: text("signup_policy", { enum: SIGNUP_POLICIES }).notNull().default("open"),
+    allowedDomains: text("allowed_domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    defaultRole: text("default_role", { enum: ROLES }).notNull().default("user"),
+    defaultGroups: text("default_groups", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    allowLinking: integer("allow_linking", { mode: "boolean" }).notNull().default(false),
+    /** Whether discovery and token calls may go to loopback addresses (a provider on this machine). */
+    allowInternalAddresses: integer("allow_internal_addresses", { mode: "boolean" }).notNull().default(false),
+    /** New people signing in through it wait for an admin's approval before they can use Latchkey. */
+    requireApproval: integer("require_approval", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("identity_providers_account_name_unique").on(t.accountId, t.name)],
+);
+
+export type LdapGroupMapping = { ldap_group: string; group_id: string };
+
+/** The account's LDAP / Active Directory source (at most one per account). */
+export const ldapSources = sqliteTable(
+  "ldap_sources",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+    url: text("url").notNull(),
+    startTls: integer("start_tls", { mode: "boolean" }).notNull().default(false),
+    bindDn: text("bind_dn").notNull(),
+    /** AEAD-sealed (bound to this row); never returned by any API. */
+    bindPasswordCiphertext: text("bind_password_ciphertext"),
+    searchBase: text("search_base").notNull(),
+    userFilter: text("user_filter").notNull(),
+    usernameAttribute: text("username_attribute").notNull(),
+    emailAttribute: text("email_attribute").notNull(),
+    nameAttribute: text("name_attribute").notNull(),
+    groupSearchBase: text("group_search_base"),
+    groupFilter: text("group_filter").notNull(),
+    groupNameAttribute: text("group_name_attribute").notNull(),
+    groupMapping: text("group_mapping", { mode: "json" }).$type<LdapGroupMapping[]>().notNull().default(sql`'[]'`),
+    autoCreate: integer("auto_create", { mode: "boolean" }).notNull().default(true),
+    defaultRole: text("default_role", { enum: ROLES }).notNull().default("user"),
+    /** The owner's explicit choice to send the bind password over plain ldap:// (no TLS, no StartTLS). */
+    allowUnencrypted: integer("allow_unencrypted", { mode: "boolean" }).notNull().default(false),
+    /** Whether the server may be on a loopback address (a directory on this machine). */
+    allowInternalAddresses: integer("allow_internal_addresses", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("ldap_sources_account_unique").on(t.accountId)],
+);
+
+/** Per-account sign-in settings: the local password form and trusted proxy header authentication. */
+export const signInSettings = sqliteTable("sign_in_settings", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  localLoginEnabled: integer("local_login_enabled", { mode: "boolean" }).notNull().default(true),
+  headerEnabled: integer("header_enabled", { mode: "boolean" }).notNull().default(false),
+  headerTrustedRanges: text("header_trusted_ranges", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  headerUser: text("header_user").notNull().default("Remote-User"),
+  headerEmail: text("header_email"),
+  headerName: text("header_name"),
+  headerAutoCreate: integer("header_auto_create", { mode: "boolean" }).notNull().default(false),
+  headerDefaultRole: text("header_default_role", { enum: ROLES }).notNull().default("user"),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+// infra: outbox, leases, cache versions, rate limits (lib/data/*, lib/security/rate-limit.ts)
+
+export const OUTBOX_STATUSES = ["pending", "delivered", "failed"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/**
+ * Work that leaves the process (mail, webhooks), written in the unit of work
+ * that causes it and delivered after commit by lib/data/outbox.ts. A row is
+ * claimed (claimed_until, claim_id) while one process delivers it; a claim
+ * that expires is picked up again, so a crash loses nothing.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    payload: text("payload", { mode: "json" }).$type<unknown>().notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    /** Tries so far (a claim counts as a try: a process that dies mid-delivery used one). */
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next try is due (now at enqueue, later after a failure: back-off). */
+    availableAt: integer("available_at", { mode: "timestamp_ms" }).notNull(),
+    claimedUntil: integer("claimed_until", { mode: "timestamp_ms" }),
+    claimId: text("claim_id"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+);
+
+/** Named leases: which process may run a background job now, until when (lib/data/lease.ts). */
+export const leases = sqliteTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** A counter per cached thing, bumped in the unit of work that changes it (lib/data/cache-version.ts). */
+export const cacheVersions = sqliteTable("cache_versions", {
+  name: text("name").primaryKey(),
+  version: integer("version").notNull(),
+});
+
+/**
+ * rate-limiter-flexible's store (RateLimiterSQLite / RateLimiterPostgres with
+ * tableCreated): its own columns, in its order (its PostgreSQL upsert inserts
+ * by position). key is "<limit name>:<key>"; expire in epoch milliseconds.
+ */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: integer("expire"),
+});
+
+export type UserRow = typeof users.$inferSelect;
+export type GroupRow = typeof groups.$inferSelect;
+export type InviteRow = typeof invites.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type AccessTokenRow = typeof accessTokens.$inferSelect;
+export type IdentityProviderRow = typeof identityProviders.$inferSelect;
+export type LdapSourceRow = typeof ldapSources.$inferSelect;
+export type SignInSettingsRow = typeof signInSettings.$inferSelect;

@@ -1,0 +1,13 @@
+// Types of ./postgres.mjs for the TypeScript callers (vitest set-up, Playwright support).
+export type PostgresServer = {
+  port: number;
+  /** The URL of a database on the server (its `postgres` database by default). */
+  url(dbName?: string): string;
+  /** A new, empty database; resolves to its URL. */
+  createDatabase(prefix?: string): Promise<string>;
+  stop(): Promise<void>;
+};
+export function findPostgresBin(): string;
+export function databaseUrl(serverUrl: string, dbName: string): string;
+export function createDatabaseOn(serverUrl: string, prefix?: string): Promise<string>;
+export function startPostgres(): Promise<PostgresServer>;

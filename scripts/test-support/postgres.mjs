@@ -1,0 +1,161 @@
+// A throwaway PostgreSQL server for the tests and the bench: initdb into a
+// temporary directory, trust authentication on 127.0.0.1 only, a free port,
+// unix sockets inside the directory, and durability switched off (fsync,
+// synchronous_commit, full_page_writes: test data is disposable). stop()
+// shuts it down and removes the directory. Plain Node, so vitest, Playwright
+// and scripts/bench can all use it. Never for production data.
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+const MISSING = "PostgreSQL is needed for this suite: sudo apt-get install postgresql";
+const TOOLS = ["initdb", "pg_ctl", "postgres"];
+
+/** The directory holding initdb, pg_ctl and postgres: Debian's newest /usr/lib/postgresql/<version>/bin, else PATH. */
+export function findPostgresBin() {
+  const root = "/usr/lib/postgresql";
+  const versions = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  for (const version of versions) {
+    const bin = path.join(root, version, "bin");
+    if (TOOLS.every((tool) => fs.existsSync(path.join(bin, tool)))) return bin;
+  }
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (dir && TOOLS.every((tool) => fs.existsSync(path.join(dir, tool)))) return dir;
+  }
+  throw new Error(MISSING);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** initdb refuses to run as root: as root, the server's files and processes belong to the `postgres` user. */
+function runAs() {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return null;
+  const found = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
+  if (found.status !== 0) throw new Error("Running as root needs a `postgres` user for the test server (the postgresql package creates it)");
+  const uid = Number(found.stdout.trim());
+  const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
+  return { uid, gid };
+}
+
+function run(owner, file, args) {
+  const [command, commandArgs] = owner ? ["runuser", ["-u", "postgres", "--", file, ...args]] : [file, args];
+  const result = spawnSync(command, commandArgs, { encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(`${path.basename(file)} failed (exit ${result.status}): ${(result.stderr || result.stdout).trim()}`);
+  }
+  return result.stdout;
+}
+
+/** The URL of one database on a server, for the trusted `postgres` superuser. */
+export function databaseUrl(serverUrl, dbName) {
+  const url = new URL(serverUrl);
+  url.pathname = `/${dbName}`;
+  return url.href;
+}
+
+/** A new, empty database on the server at serverUrl (any database URL on it); returns its URL. */
+export async function createDatabaseOn(serverUrl, prefix = "latchkey") {
+  const name = `${prefix}_${Date.now().toString(36)}_${crypto.randomBytes(4).toString("hex")}`;
+  const client = new pg.Client({ connectionString: databaseUrl(serverUrl, "postgres") });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  return databaseUrl(serverUrl, name);
+}
+
+/**
+ * Starts a server; resolves to { url(dbName), createDatabase(), stop() }.
+ * Throws MISSING's message when PostgreSQL isn't installed.
+ */
+export async function startPostgres() {
+  const bin = findPostgresBin();
+  const owner = runAs();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-pg-"));
+  if (owner) fs.chownSync(dir, owner.uid, owner.gid);
+  const dataDir = path.join(dir, "data");
+  const port = await freePort();
+  let stopped = false;
+  const stopNow = () => {
+    if (stopped) return;
+    stopped = true;
+    spawnSync(owner ? "runuser" : path.join(bin, "pg_ctl"), [
+      ...(owner ? ["-u", "postgres", "--", path.join(bin, "pg_ctl")] : []),
+      "stop", "-D", dataDir, "-m", "immediate", "-w",
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  // A test run that dies still takes its server with it.
+  process.once("exit", stopNow);
+  try {
+    run(owner, path.join(bin, "initdb"), [
+      "-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
+    ]);
+    // Trust only loopback TCP and the socket directory (which only the owner can enter).
+    fs.writeFileSync(
+      path.join(dataDir, "pg_hba.conf"),
+      "local all all trust\nhost all all 127.0.0.1/32 trust\n",
+    );
+    const settings = [
+      `listen_addresses='127.0.0.1'`,
+      `port=${port}`,
+      `unix_socket_directories='${dir}'`,
+      "fsync=off",
+      "synchronous_commit=off",
+      "full_page_writes=off",
+      "max_connections=300",
+      "shared_buffers=32MB",
+    ];
+    fs.appendFileSync(path.join(dataDir, "postgresql.conf"), `\n# Latchkey test server\n${settings.join("\n")}\n`);
+    run(owner, path.join(bin, "pg_ctl"), ["start", "-D", dataDir, "-l", path.join(dir, "server.log"), "-w", "-t", "60"]);
+  } catch (err) {
+    const log = path.join(dir, "server.log");
+    const tail = fs.existsSync(log) ? `\n${fs.readFileSync(log, "utf8").slice(-2000)}` : "";
+    stopNow();
+    throw new Error(`${err.message}${tail}`);
+  }
+  const serverUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return {
+    port,
+    url: (dbName = "postgres") => databaseUrl(serverUrl, dbName),
+    createDatabase: (prefix) => createDatabaseOn(serverUrl, prefix),
+    stop: async () => {
+      process.removeListener("exit", stopNow);
+      stopNow();
+    },
+  };
+}
+
+// `node scripts/test-support/postgres.mjs` starts a server and prints its URL until Ctrl-C (for trying things by hand).
+// (No top-level await: Playwright's TypeScript loader require()s this module.)
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void startPostgres().then((server) => {
+    console.log(server.url());
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    process.on("SIGINT", () => {
+      clearInterval(keepAlive);
+      void server.stop();
+    });
+  });
+}
