@@ -139,6 +139,7 @@ test("leaving a form with unsaved changes asks first, by link and by closing the
 });
 
 test("each section shows a loading state while it loads, and a missing id still answers 404", async ({ browser }) => {
+  test.slow(); // five sections, each held back on purpose
   const { context, page } = await ownerPage(browser, instance);
   await page.goto(instance.url("/activity"));
   await page.waitForLoadState("networkidle");
@@ -159,6 +160,9 @@ test("each section shows a loading state while it loads, and a missing id still 
     ["Groups", "Groups", "Groups"],
     ["Activity", "Activity", "Activity"],
   ] as const) {
+    // Pointing at a link prefetches its section's loading state, as it does for a person.
+    await nav.getByRole("link", { name: link, exact: true }).hover();
+    await page.waitForTimeout(1500);
     await nav.getByRole("link", { name: link, exact: true }).click();
     await expect(page.getByRole("status").filter({ hasText: `Loading ${label}…` })).toBeVisible();
     await expect(page.getByRole("heading", { level: 1, name: heading, exact: true })).toBeVisible();
@@ -213,7 +217,7 @@ test("a page past the end of a list shows the last page", async ({ browser }) =>
 });
 
 test("password fields show and hide, measure a new password, and clear after a refusal", async ({ page }) => {
-  await page.goto(seeded.inviteToken);
+  await page.goto(instance.url(`/invite?token=${seeded.inviteToken}`));
   const password = page.getByLabel("Password", { exact: true });
   const confirm = page.getByLabel("Confirm password");
   await expect(password).toHaveAttribute("type", "password");
