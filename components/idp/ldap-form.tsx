@@ -78,6 +78,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
         <TextField label="Bind DN" name="bind_dn" placeholder="cn=latchkey,ou=services,dc=example,dc=com" hint="The service account that searches for users." defaultValue={text("bind_dn", initial.bindDn)} errors={errors.bind_dn} disabled={readOnly} />
         <PasswordField
           label="Bind password"
+          keepAfterError
           name="bind_password"
           autoComplete="new-password"
           hint={

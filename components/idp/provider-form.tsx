@@ -92,6 +92,7 @@ export function ProviderForm({
         <TextField label="Client ID" name="client_id" required autoComplete="off" defaultValue={v?.client_id ?? initial.clientId} errors={errors.client_id} disabled={readOnly} />
         <PasswordField
           label="Client secret"
+          keepAfterError
           name="client_secret"
           autoComplete="new-password"
           required={isNew}

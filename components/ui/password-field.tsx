@@ -8,7 +8,9 @@
  *
  * After a refused submission the form asks secret fields to empty themselves
  * (CLEAR_SECRETS_EVENT from useServerForm); the field says so, so nobody
- * wonders where their typing went.
+ * wonders where their typing went. A person's password is cleared; a
+ * service's credential an admin is configuring (a client secret, a bind
+ * password) may stay (`keepAfterError`), as retyping it gains nothing.
  */
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes } from "react";
 import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
@@ -68,6 +70,7 @@ export function PasswordField({
   errors,
   hint,
   strength: measure = false,
+  keepAfterError = false,
   className = "",
   ...input
 }: Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "value" | "defaultValue"> & {
@@ -77,6 +80,8 @@ export function PasswordField({
   hint?: string;
   /** Show the strength meter (fields where a new password is chosen). */
   strength?: boolean;
+  /** Keep the value after a refused submission (configuration secrets, not people's passwords). */
+  keepAfterError?: boolean;
 }) {
   const id = input.id ?? `field-${name}`;
   const errorId = `${id}-error`;
@@ -90,7 +95,7 @@ export function PasswordField({
 
   useEffect(() => {
     const form = ref.current?.form;
-    if (!form) return;
+    if (!form || keepAfterError) return;
     const clear = () => {
       setValue((v) => {
         if (v) setCleared(true);
@@ -100,7 +105,7 @@ export function PasswordField({
     };
     form.addEventListener(CLEAR_SECRETS_EVENT, clear);
     return () => form.removeEventListener(CLEAR_SECRETS_EVENT, clear);
-  }, []);
+  }, [keepAfterError]);
 
   const note = cleared && !value ? "Cleared after the error: please type it again." : null;
   const describedBy =
