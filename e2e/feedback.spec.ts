@@ -52,6 +52,7 @@ test("a confirmation's outcome is a toast; its button shows it is working and po
 
   await expect(toasts(page).getByText("User blocked")).toBeVisible();
   await expect(dialog).toBeHidden();
+  await page.screenshot({ path: test.info().outputPath("toast.png") });
   await expect(page.getByRole("button", { name: "Unblock", exact: true })).toBeVisible();
   expect(posted).toHaveLength(1);
 
@@ -217,6 +218,7 @@ test("a page past the end of a list shows the last page", async ({ browser }) =>
 });
 
 test("password fields show and hide, measure a new password, and clear after a refusal", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(instance.url(`/invite?token=${seeded.inviteToken}`));
   const password = page.getByLabel("Password", { exact: true });
   const confirm = page.getByLabel("Confirm password");
@@ -225,6 +227,7 @@ test("password fields show and hide, measure a new password, and clear after a r
   // The meter says why a weak password is weak (the same words the server uses).
   await password.fill("aaaaaaaaaaaa");
   await expect(page.getByText(/Strength: (Very weak|Weak) \(too weak\)\. Repeated characters like "aaa" are easy to guess\./)).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("password-weak-phone.png"), fullPage: true });
   await password.fill("quiet lantern orbit marmalade");
   await expect(page.getByText(/Strength: (Strong|Very strong)\./)).toBeVisible();
 
@@ -242,6 +245,7 @@ test("password fields show and hide, measure a new password, and clear after a r
   await expect(confirm).toHaveValue("");
   await expect(page.getByText("Cleared after the error: please type it again.")).toHaveCount(2);
   await expect(confirm).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath("password-refused-phone.png"), fullPage: true });
 });
 
 test("the forced password change keeps what wasn't secret, focuses the error and offers Sign out", async ({ page }) => {
