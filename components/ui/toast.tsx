@@ -4,8 +4,12 @@
  * or form that asked for it. Two live regions exist from the first render (a
  * region added together with its text is often not read out): outcomes are
  * polite (role=status), failures interrupt (role=alert). Successes leave by
- * themselves after a while (not while hovered or focused); failures stay
+ * themselves after a while (not while Dismiss is pointed at or focused); failures stay
  * until dismissed, so nobody has to read against a clock.
+ *
+ * They sit bottom left (over the sidebar's empty end on a laptop), and only
+ * their Dismiss button takes the pointer: a click on a toast's text reaches
+ * the Save button or row beneath it.
  *
  * The provider sits in the root layout, so a toast outlives the component
  * that raised it (a table row whose token was just deleted, say).
@@ -44,14 +48,14 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
       {children}
       <section
         aria-label="Notifications"
-        className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end"
+        className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-start"
       >
-        <div role="alert" className="flex w-full flex-col items-center gap-2 sm:items-end">
+        <div role="alert" className="flex w-full flex-col items-center gap-2 sm:items-start">
           {urgent.map((t) => (
             <ToastItem key={t.id} toast={t} onDismiss={dismiss} />
           ))}
         </div>
-        <div role="status" className="flex w-full flex-col items-center gap-2 sm:items-end">
+        <div role="status" className="flex w-full flex-col items-center gap-2 sm:items-start">
           {polite.map((t) => (
             <ToastItem key={t.id} toast={t} onDismiss={dismiss} />
           ))}
@@ -78,9 +82,7 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
   }, [toast, held, onDismiss]);
   return (
     <div
-      className={`pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-lg px-4 py-3 text-sm shadow-lg ring-1 ${TONES[toast.tone]}`}
-      onMouseEnter={() => setHeld(true)}
-      onMouseLeave={() => setHeld(false)}
+      className={`flex w-full max-w-sm items-start gap-3 rounded-lg px-4 py-3 text-sm shadow-lg ring-1 ${TONES[toast.tone]}`}
       onFocus={() => setHeld(true)}
       onBlur={() => setHeld(false)}
     >
@@ -89,7 +91,9 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
       <button
         type="button"
         onClick={() => onDismiss(toast.id)}
-        className="-my-1 rounded px-1.5 py-1 text-xs font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+        onMouseEnter={() => setHeld(true)}
+        onMouseLeave={() => setHeld(false)}
+        className="pointer-events-auto -my-1 rounded px-1.5 py-1 text-xs font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
         Dismiss
       </button>
