@@ -6,6 +6,7 @@
  * measure and clear themselves after a refusal, and an Activity filter that
  * refuses an inverted date range instead of showing everything.
  */
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type Route } from "@playwright/test";
 import { ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
 import { signIn } from "./support/browser";
@@ -279,4 +280,26 @@ test("an inverted date range on Activity shows the error and no events", async (
   await expect(page.getByRole("table")).toHaveCount(0);
   await expect(page.getByRole("navigation", { name: "Pagination" })).toHaveCount(0);
   await context.close();
+});
+
+test("a toast and a measured password field pass axe in both themes", async ({ browser }) => {
+  test.slow(); // axe is slow on a busy machine
+  for (const theme of ["light", "dark"] as const) {
+    const { context, page } = await ownerPage(browser, instance, { theme });
+    await page.goto(instance.url(`/team/users/${seeded.userId}`));
+    // Block in the light theme, Unblock in the dark one: the person ends as they started.
+    const verb = theme === "light" ? "Block" : "Unblock";
+    await page.getByRole("button", { name: verb, exact: true }).click();
+    await page.getByRole("dialog", { name: new RegExp(`^${verb} Maximiliane`) }).getByRole("button", { name: verb, exact: true }).click();
+    await expect(toasts(page).getByRole("button", { name: "Dismiss" })).toBeVisible();
+    const withToast = await new AxeBuilder({ page }).include("section[aria-label=Notifications]").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+    expect(withToast.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `toast (${theme})`).toEqual([]);
+
+    await page.goto(instance.url(`/invite?token=${seeded.inviteToken}`));
+    await page.getByLabel("Password", { exact: true }).fill("aaaaaaaaaaaa");
+    await expect(page.getByText(/too weak/)).toBeVisible();
+    const withMeter = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+    expect(withMeter.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `password meter (${theme})`).toEqual([]);
+    await context.close();
+  }
 });
