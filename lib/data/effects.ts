@@ -1,0 +1,47 @@
+/**
+ * Domain effects: how one capability tells the others what happened, inside
+ * the same transaction, without importing them (DESIGN.md: imports run
+ * downward). The capability that owns the data reacts: e.g. lib/users emits
+ * "user.deleted" and lib/tokens deletes that user's tokens, in the same tx.
+ *
+ * Reactions are registered by lib/reactions.ts (the one wiring module, loaded
+ * at start-up and in test set-up). Emitting an effect nobody reacts to throws:
+ * a clean-up that silently doesn't happen is worse than an error.
+ */
+import "server-only";
+import type { Tx } from "@/lib/db/database";
+import { unitOf } from "./unit-of-work";
+
+/** Every effect and its payload, in one place. */
+export interface DomainEffects {
+  /** A user row is about to be deleted (or was deleted) in this tx. */
+  "user.deleted": { accountId: string; userId: string };
+}
+
+export type EffectType = keyof DomainEffects;
+type Reaction<K extends EffectType> = (tx: Tx, payload: DomainEffects[K]) => Promise<void>;
+
+// On globalThis: Next.js bundles instrumentation and routes separately; the registry must be one.
+const holder = globalThis as unknown as { latchkeyReactions?: Map<EffectType, Array<Reaction<EffectType>>> };
+function registry(): Map<EffectType, Array<Reaction<EffectType>>> {
+  holder.latchkeyReactions ??= new Map();
+  return holder.latchkeyReactions;
+}
+
+/** Registers a reaction (idempotent per name, so a module loaded twice registers once). */
+export function react<K extends EffectType>(type: K, name: string, reaction: Reaction<K>): void {
+  const list = registry().get(type) ?? [];
+  const named = Object.assign(reaction as Reaction<EffectType>, { reactionName: name });
+  const at = list.findIndex((r) => (r as { reactionName?: string }).reactionName === name);
+  if (at >= 0) list[at] = named;
+  else list.push(named);
+  registry().set(type, list);
+}
+
+/** Runs every reaction to the effect, in this unit of work's transaction, in registration order. */
+export async function emit<K extends EffectType>(tx: Tx, type: K, payload: DomainEffects[K]): Promise<void> {
+  unitOf(tx);
+  const reactions = registry().get(type);
+  if (!reactions?.length) throw new Error(`No reaction is registered for "${type}": is lib/reactions.ts loaded?`);
+  for (const reaction of reactions) await reaction(tx, payload);
+}
