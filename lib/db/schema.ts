@@ -363,6 +363,59 @@ export const signInSettings = sqliteTable("sign_in_settings", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
 
+// search: the searchable encrypted index of names and emails (lib/data/search-index.ts,
+// lib/crypto/search-terms.ts). No plaintext: an entry says which entity of which account
+// and scope; its terms are truncated HMACs of the normalised n-grams of its fields.
+
+/** One indexed entity (a user, an activity party) of an account, in one scope ("users", "parties"). */
+export const searchEntries = sqliteTable(
+  "search_entries",
+  {
+    /** A small integer, so each of the many term rows stores a few bytes, not the entity's UUID. */
+    id: integer("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    entityId: text("entity_id").notNull(),
+  },
+  (t) => [uniqueIndex("search_entries_entity_unique").on(t.accountId, t.scope, t.entityId)],
+);
+
+/**
+ * Posting list of the index: (term, entry) pairs. The primary key answers
+ * "entries holding term T" (and "does entry E hold T" for the other terms of a
+ * query) with one index seek each; the entry index serves re-indexing and removal.
+ */
+export const searchTerms = sqliteTable(
+  "search_terms",
+  {
+    term: integer("term").notNull(),
+    entryId: integer("entry_id")
+      .notNull()
+      .references(() => searchEntries.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
+);
+
+/**
+ * Scopes of an account whose existing data is still being indexed (the
+ * start-up backfill): the entity id it reached. No row: the scope is complete,
+ * and searches use the index.
+ */
+export const searchBackfills = sqliteTable(
+  "search_backfills",
+  {
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    /** The last entity id indexed, in the source's order; "" before the first batch. */
+    cursor: text("cursor").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.scope] })],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type InviteRow = typeof invites.$inferSelect;

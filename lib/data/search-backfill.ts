@@ -1,0 +1,115 @@
+/**
+ * Indexing what existed before the search index did: on the first start with
+ * a scope ("users", "parties"), every account that already exists is marked
+ * pending for it (search_backfills); a background pass then indexes each
+ * pending account in small batches, one transaction per batch, yielding to
+ * requests between batches, and records how far it got, so a restart resumes
+ * where it stopped. When an account's scope is done its row goes, and searches
+ * switch from the old way (decrypt and filter, see scopeComplete) to the index.
+ *
+ * Accounts created later have no row: their entities are indexed as they are
+ * written. Writes during the backfill are safe: each batch reads and indexes
+ * under the write lock, and every write path indexes its own change, so an
+ * entity is never left with terms of an older value.
+ *
+ * Several replicas may run the pass at once: each batch re-reads the cursor
+ * under the lock, so they share the work instead of repeating it.
+ */
+import "server-only";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { and, eq, sql } from "drizzle-orm";
+import { db, type Tx } from "@/lib/db/database";
+import { execute } from "@/lib/db/raw";
+import { meta, searchBackfills } from "@/lib/db/schema";
+import { addToEntity, indexEntity, type SearchScope } from "./search-index";
+import { writeSystem } from "./unit-of-work";
+
+export type SearchSourceItem = { entityId: string; fields: Array<string | null | undefined> };
+
+/** How a capability's existing rows are read for the backfill (registered by the capability, wired in lib/reactions.ts). */
+export type SearchSource = {
+  scope: SearchScope;
+  /** replace: the fields are all the entity is found by (users); add: they join what it had (parties' labels). */
+  mode: "replace" | "add";
+  /** The account's entities with ids above `after` (ordered by id), at most `limit`, with their decrypted fields. */
+  batch(tx: Tx, accountId: string, after: string, limit: number): Promise<SearchSourceItem[]>;
+};
+
+/** Entities per transaction: about 20–40 ms of hashing and writing each, so no request waits long behind one. */
+export const BACKFILL_BATCH = 200;
+
+// On globalThis: Next.js bundles instrumentation and routes separately; the registry must be one.
+const holder = globalThis as unknown as { latchkeySearchSources?: Map<SearchScope, SearchSource> };
+function sources(): Map<SearchScope, SearchSource> {
+  holder.latchkeySearchSources ??= new Map();
+  return holder.latchkeySearchSources;
+}
+
+export function registerSearchSource(source: SearchSource): void {
+  sources().set(source.scope, source);
+}
+
+const plannedKey = (scope: SearchScope) => `search_backfill_planned:${scope}`;
+
+/**
+ * Once per scope (the first start that knows it): marks every existing
+ * account pending. Idempotent, and safe when replicas start together (the
+ * check and the marking run under the write lock).
+ */
+export async function planSearchBackfill(): Promise<void> {
+  for (const scope of sources().keys()) {
+    await writeSystem(async (tx) => {
+      const [planned] = await tx.select({ key: meta.key }).from(meta).where(eq(meta.key, plannedKey(scope)));
+      if (planned) return;
+      await execute(
+        tx,
+        // "WHERE" before ON CONFLICT: without it SQLite reads ON as a join constraint of the SELECT.
+        sql`INSERT INTO search_backfills (account_id, scope, cursor) SELECT id, ${scope}, '' FROM accounts WHERE id IS NOT NULL ON CONFLICT DO NOTHING`,
+      );
+      await tx.insert(meta).values({ key: plannedKey(scope), value: String(Date.now()) });
+    });
+  }
+}
+
+/** One batch of one account's scope; false when that account's scope is done (or another replica finished it). */
+async function backfillBatch(source: SearchSource, accountId: string, batchSize: number): Promise<{ more: boolean; indexed: number }> {
+  return writeSystem(async (tx) => {
+    const where = and(eq(searchBackfills.accountId, accountId), eq(searchBackfills.scope, source.scope));
+    const [state] = await tx.select({ cursor: searchBackfills.cursor }).from(searchBackfills).where(where);
+    if (!state) return { more: false, indexed: 0 };
+    const items = await source.batch(tx, accountId, state.cursor, batchSize);
+    for (const item of items) {
+      const ref = { accountId, scope: source.scope, entityId: item.entityId, fields: item.fields };
+      if (source.mode === "replace") await indexEntity(tx, ref);
+      else await addToEntity(tx, ref);
+    }
+    if (items.length < batchSize) {
+      await tx.delete(searchBackfills).where(where);
+      return { more: false, indexed: items.length };
+    }
+    await tx.update(searchBackfills).set({ cursor: items[items.length - 1].entityId }).where(where);
+    return { more: true, indexed: items.length };
+  });
+}
+
+/**
+ * Indexes every pending account's existing entities, a batch at a time, and
+ * returns how many it indexed. Runs in the background after start (it never
+ * holds the write lock or the event loop for more than one batch).
+ */
+export async function runSearchBackfill(options: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? BACKFILL_BATCH;
+  const pending = await db().select().from(searchBackfills);
+  let indexed = 0;
+  for (const { accountId, scope } of pending) {
+    const source = sources().get(scope as SearchScope);
+    if (!source) continue; // a scope this version doesn't index (a newer replica planned it)
+    for (;;) {
+      const step = await backfillBatch(source, accountId, batchSize);
+      indexed += step.indexed;
+      if (!step.more) break;
+      await nextTurn(); // let waiting requests run between batches
+    }
+  }
+  return indexed;
+}
