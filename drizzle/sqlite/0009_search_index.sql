@@ -1,24 +1,25 @@
-CREATE TABLE `search_backfills` (
-	`account_id` text NOT NULL,
-	`scope` text NOT NULL,
-	`cursor` text DEFAULT '' NOT NULL,
-	PRIMARY KEY(`account_id`, `scope`),
-	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE cascade
+CREATE TABLE `search_entries` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`scope_id` integer NOT NULL,
+	`entity_id` text NOT NULL,
+	FOREIGN KEY (`scope_id`) REFERENCES `search_scopes`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE TABLE `search_entries` (
+CREATE UNIQUE INDEX `search_entries_entity_unique` ON `search_entries` (`scope_id`,`entity_id`);--> statement-breakpoint
+CREATE TABLE `search_scopes` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`account_id` text NOT NULL,
 	`scope` text NOT NULL,
-	`entity_id` text NOT NULL,
+	`backfill_cursor` text,
 	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `search_entries_entity_unique` ON `search_entries` (`account_id`,`scope`,`entity_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `search_scopes_account_scope_unique` ON `search_scopes` (`account_id`,`scope`);--> statement-breakpoint
 CREATE TABLE `search_terms` (
+	`scope_id` integer NOT NULL,
 	`term` integer NOT NULL,
 	`entry_id` integer NOT NULL,
-	PRIMARY KEY(`term`, `entry_id`),
+	PRIMARY KEY(`scope_id`, `term`, `entry_id`),
 	FOREIGN KEY (`entry_id`) REFERENCES `search_entries`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint

@@ -40,7 +40,7 @@ describe("the start-up backfill", () => {
     failAfter = 3; // three batches, then the "process" dies
     await expect(runSearchBackfill({ batchSize: 10 })).rejects.toThrow("the process stopped");
     expect(await scopeComplete(db(), old, scope)).toBe(false);
-    const partly = await rows<{ n: number }>(db(), sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM search_entries WHERE account_id = ${old}`);
+    const partly = await rows<{ n: number }>(db(), sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM search_entries e JOIN search_scopes s ON s.id = e.scope_id WHERE s.account_id = ${old}`);
     expect(partly[0].n).toBe(30);
 
     failAfter = Infinity;

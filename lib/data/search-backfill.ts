@@ -1,13 +1,13 @@
 /**
  * Indexing what existed before the search index did: on the first start with
  * a scope ("users", "parties"), every account that already exists is marked
- * pending for it (search_backfills); a background pass then indexes each
+ * pending for it (search_scopes.backfill_cursor); a background pass then indexes each
  * pending account in small batches, one transaction per batch, yielding to
  * requests between batches, and records how far it got, so a restart resumes
- * where it stopped. When an account's scope is done its row goes, and searches
+ * where it stopped. When an account's scope is done its cursor is cleared, and searches
  * switch from the old way (decrypt and filter, see scopeComplete) to the index.
  *
- * Accounts created later have no row: their entities are indexed as they are
+ * Accounts created later are never pending: their entities are indexed as they are
  * written. Writes during the backfill are safe: each batch reads and indexes
  * under the write lock, and every write path indexes its own change, so an
  * entity is never left with terms of an older value.
@@ -17,10 +17,10 @@
  */
 import "server-only";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
-import { meta, searchBackfills } from "@/lib/db/schema";
+import { meta, searchScopes } from "@/lib/db/schema";
 import { addToEntity, indexEntity, type SearchScope } from "./search-index";
 import { writeSystem } from "./unit-of-work";
 
@@ -61,10 +61,12 @@ export async function planSearchBackfill(): Promise<void> {
     await writeSystem(async (tx) => {
       const [planned] = await tx.select({ key: meta.key }).from(meta).where(eq(meta.key, plannedKey(scope)));
       if (planned) return;
+      // "WHERE" before ON CONFLICT: without it SQLite reads ON as a join constraint of the SELECT.
+      // An account whose scope exists already is backfilled too: re-indexing is idempotent, a gap is not.
       await execute(
         tx,
-        // "WHERE" before ON CONFLICT: without it SQLite reads ON as a join constraint of the SELECT.
-        sql`INSERT INTO search_backfills (account_id, scope, cursor) SELECT id, ${scope}, '' FROM accounts WHERE id IS NOT NULL ON CONFLICT DO NOTHING`,
+        sql`INSERT INTO search_scopes (account_id, scope, backfill_cursor) SELECT id, ${scope}, '' FROM accounts WHERE id IS NOT NULL
+            ON CONFLICT (account_id, scope) DO UPDATE SET backfill_cursor = ''`,
       );
       await tx.insert(meta).values({ key: plannedKey(scope), value: String(Date.now()) });
     });
@@ -74,9 +76,9 @@ export async function planSearchBackfill(): Promise<void> {
 /** One batch of one account's scope; false when that account's scope is done (or another replica finished it). */
 async function backfillBatch(source: SearchSource, accountId: string, batchSize: number): Promise<{ more: boolean; indexed: number }> {
   return writeSystem(async (tx) => {
-    const where = and(eq(searchBackfills.accountId, accountId), eq(searchBackfills.scope, source.scope));
-    const [state] = await tx.select({ cursor: searchBackfills.cursor }).from(searchBackfills).where(where);
-    if (!state) return { more: false, indexed: 0 };
+    const where = and(eq(searchScopes.accountId, accountId), eq(searchScopes.scope, source.scope));
+    const [state] = await tx.select({ cursor: searchScopes.backfillCursor }).from(searchScopes).where(where);
+    if (state?.cursor == null) return { more: false, indexed: 0 };
     const items = await source.batch(tx, accountId, state.cursor, batchSize);
     for (const item of items) {
       const ref = { accountId, scope: source.scope, entityId: item.entityId, fields: item.fields };
@@ -84,10 +86,10 @@ async function backfillBatch(source: SearchSource, accountId: string, batchSize:
       else await addToEntity(tx, ref);
     }
     if (items.length < batchSize) {
-      await tx.delete(searchBackfills).where(where);
+      await tx.update(searchScopes).set({ backfillCursor: null }).where(where);
       return { more: false, indexed: items.length };
     }
-    await tx.update(searchBackfills).set({ cursor: items[items.length - 1].entityId }).where(where);
+    await tx.update(searchScopes).set({ backfillCursor: items[items.length - 1].entityId }).where(where);
     return { more: true, indexed: items.length };
   });
 }
@@ -99,7 +101,7 @@ async function backfillBatch(source: SearchSource, accountId: string, batchSize:
  */
 export async function runSearchBackfill(options: { batchSize?: number } = {}): Promise<number> {
   const batchSize = options.batchSize ?? BACKFILL_BATCH;
-  const pending = await db().select().from(searchBackfills);
+  const pending = await db().select({ accountId: searchScopes.accountId, scope: searchScopes.scope }).from(searchScopes).where(isNotNull(searchScopes.backfillCursor));
   let indexed = 0;
   for (const { accountId, scope } of pending) {
     const source = sources().get(scope as SearchScope);

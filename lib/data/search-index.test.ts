@@ -15,14 +15,15 @@ describe("the searchable encrypted index", () => {
       { name: "Ann Smith", email: "ann.smith@leak.example" },
     ]);
     const entries = await rows<Record<string, unknown>>(db(), sql`SELECT * FROM search_entries`);
+    const scopes = await rows<Record<string, unknown>>(db(), sql`SELECT * FROM search_scopes`);
     const terms = await rows<Record<string, unknown>>(db(), sql`SELECT * FROM search_terms`);
     expect(terms.length).toBeGreaterThan(20);
     for (const t of terms) {
-      expect(Object.keys(t).sort()).toEqual(["entry_id", "term"]);
+      expect(Object.keys(t).sort()).toEqual(["entry_id", "scope_id", "term"]);
       expect(Number.isSafeInteger(t.term)).toBe(true);
       expect(t.term as number).toBeLessThan(2 ** 48);
     }
-    const stored = JSON.stringify([entries, terms]).toLowerCase();
+    const stored = JSON.stringify([scopes, entries, terms]).toLowerCase();
     for (const fragment of ["plain", "quock", "ann", "smith", "leak", "example"]) expect(stored).not.toContain(fragment);
   });
 

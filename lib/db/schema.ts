@@ -364,56 +364,61 @@ export const signInSettings = sqliteTable("sign_in_settings", {
 });
 
 // search: the searchable encrypted index of names and emails (lib/data/search-index.ts,
-// lib/crypto/search-terms.ts). No plaintext: an entry says which entity of which account
-// and scope; its terms are truncated HMACs of the normalised n-grams of its fields.
+// lib/crypto/search-terms.ts). No plaintext: scopes and entries say which entity of which
+// account; terms are truncated HMACs of the normalised n-grams of its fields.
 
-/** One indexed entity (a user, an activity party) of an account, in one scope ("users", "parties"). */
-export const searchEntries = sqliteTable(
-  "search_entries",
+/**
+ * One account's index of one kind of entity ("users", "parties"). The small
+ * integer id goes into every term row, so a lookup is one range of the terms'
+ * primary key that holds only this account's postings.
+ */
+export const searchScopes = sqliteTable(
+  "search_scopes",
   {
-    /** A small integer, so each of the many term rows stores a few bytes, not the entity's UUID. */
     id: integer("id").primaryKey(),
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
     scope: text("scope").notNull(),
+    /**
+     * Non-null while the start-up backfill is still indexing the entities that
+     * existed before the index (lib/data/search-backfill.ts): the last entity id
+     * it indexed, "" before the first batch. Searches fall back until it is null.
+     */
+    backfillCursor: text("backfill_cursor"),
+  },
+  (t) => [uniqueIndex("search_scopes_account_scope_unique").on(t.accountId, t.scope)],
+);
+
+/** One indexed entity (a user, an activity party). */
+export const searchEntries = sqliteTable(
+  "search_entries",
+  {
+    /** A small integer, so each of the many term rows stores a few bytes, not the entity's UUID. */
+    id: integer("id").primaryKey(),
+    scopeId: integer("scope_id")
+      .notNull()
+      .references(() => searchScopes.id, { onDelete: "cascade" }),
     entityId: text("entity_id").notNull(),
   },
-  (t) => [uniqueIndex("search_entries_entity_unique").on(t.accountId, t.scope, t.entityId)],
+  (t) => [uniqueIndex("search_entries_entity_unique").on(t.scopeId, t.entityId)],
 );
 
 /**
- * Posting list of the index: (term, entry) pairs. The primary key answers
- * "entries holding term T" (and "does entry E hold T" for the other terms of a
- * query) with one index seek each; the entry index serves re-indexing and removal.
+ * The postings: (scope, term, entry). The primary key answers "entries of this
+ * scope holding term T" with one range, and "does entry E hold T" with one
+ * seek; the entry index serves re-indexing and removal.
  */
 export const searchTerms = sqliteTable(
   "search_terms",
   {
+    scopeId: integer("scope_id").notNull(),
     term: integer("term").notNull(),
     entryId: integer("entry_id")
       .notNull()
       .references(() => searchEntries.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
-);
-
-/**
- * Scopes of an account whose existing data is still being indexed (the
- * start-up backfill): the entity id it reached. No row: the scope is complete,
- * and searches use the index.
- */
-export const searchBackfills = sqliteTable(
-  "search_backfills",
-  {
-    accountId: text("account_id")
-      .notNull()
-      .references(() => accounts.id, { onDelete: "cascade" }),
-    scope: text("scope").notNull(),
-    /** The last entity id indexed, in the source's order; "" before the first batch. */
-    cursor: text("cursor").notNull().default(""),
-  },
-  (t) => [primaryKey({ columns: [t.accountId, t.scope] })],
+  (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
 );
 
 export type UserRow = typeof users.$inferSelect;
