@@ -23,4 +23,5 @@ CREATE TABLE `search_terms` (
 	FOREIGN KEY (`entry_id`) REFERENCES `search_entries`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `search_terms_entry_idx` ON `search_terms` (`entry_id`);
+CREATE INDEX `search_terms_entry_idx` ON `search_terms` (`entry_id`);--> statement-breakpoint
+CREATE INDEX `users_account_created_idx` ON `users` (`account_id`,`created_at`,`id`);

@@ -18,9 +18,10 @@
 import "server-only";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
-import { db, type Tx } from "@/lib/db/database";
+import { db, type Db, type Tx } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
 import { meta, searchScopes } from "@/lib/db/schema";
+import { matchesSearch } from "@/lib/crypto/search-terms";
 import { addToEntity, indexEntity, type SearchScope } from "./search-index";
 import { writeSystem } from "./unit-of-work";
 
@@ -31,8 +32,12 @@ export type SearchSource = {
   scope: SearchScope;
   /** replace: the fields are all the entity is found by (users); add: they join what it had (parties' labels). */
   mode: "replace" | "add";
-  /** The account's entities with ids above `after` (ordered by id), at most `limit`, with their decrypted fields. */
-  batch(tx: Tx, accountId: string, after: string, limit: number): Promise<SearchSourceItem[]>;
+  /**
+   * The account's entities with ids above `after` (ordered by id), at most
+   * `limit`, with their decrypted fields. Called with the backfill's tx, or
+   * with db() to search what the backfill has not reached yet (scanMatches).
+   */
+  batch(q: Db | Tx, accountId: string, after: string, limit: number): Promise<SearchSourceItem[]>;
 };
 
 /** Entities per transaction: about 20–40 ms of hashing and writing each, so no request waits long behind one. */
@@ -114,4 +119,42 @@ export async function runSearchBackfill(options: { batchSize?: number } = {}): P
     }
   }
   return indexed;
+}
+
+/**
+ * How far the backfill of an account's scope got: null when the scope is
+ * complete (every entity is in the index), else the last entity id it indexed
+ * ("" before the first batch). Entities above it may be missing from the index.
+ */
+export async function backfillCursor(q: Db, accountId: string, scope: SearchScope): Promise<string | null> {
+  const [found] = await q
+    .select({ cursor: searchScopes.backfillCursor })
+    .from(searchScopes)
+    .where(and(eq(searchScopes.accountId, accountId), eq(searchScopes.scope, scope)))
+    .limit(1);
+  return found?.cursor ?? null;
+}
+
+/** Entities read per batch by scanMatches; it yields to requests between batches. */
+const SCAN_BATCH = 1_000;
+
+/**
+ * The search of a scope the backfill has not finished: reads the entities
+ * above `after` through the source, decrypting them, and returns the ids of
+ * those matching the query. As slow as the old decrypt-and-filter (it is that),
+ * so only for the first minutes after an upgrade; it never holds the event
+ * loop for more than one batch.
+ */
+export async function scanMatches(q: Db, accountId: string, scope: SearchScope, query: string, after: string): Promise<string[]> {
+  const source = sources().get(scope);
+  if (!source) throw new Error(`No search source is registered for "${scope}": is lib/reactions.ts loaded?`);
+  const found: string[] = [];
+  let cursor = after;
+  for (;;) {
+    const items = await source.batch(q, accountId, cursor, SCAN_BATCH);
+    for (const item of items) if (matchesSearch(query, item.fields)) found.push(item.entityId);
+    if (items.length < SCAN_BATCH) return found;
+    cursor = items[items.length - 1].entityId;
+    await nextTurn();
+  }
 }

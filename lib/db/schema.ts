@@ -66,6 +66,8 @@ export const users = sqliteTable(
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
+    // search: lists page in creation order (lib/users/list-query.ts) without sorting the account's users.
+    index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
   ],
 );
 
