@@ -22,10 +22,11 @@ describe("the start-up backfill", () => {
         .where(and(eq(users.accountId, accountId), gt(users.id, after)))
         .orderBy(asc(users.id))
         .limit(limit);
-      return found.map((row) => {
+      const items = found.map((row) => {
         const { name, email } = openIdentity(row);
         return { entityId: row.id, fields: [name, email] };
       });
+      return { items, next: items.length < limit ? null : items[items.length - 1].entityId };
     },
   });
 

@@ -22,10 +22,12 @@ import { db, type Db, type Tx } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
 import { meta, searchScopes } from "@/lib/db/schema";
 import { matchesSearch } from "@/lib/crypto/search-terms";
-import { addToEntity, indexEntity, type SearchScope } from "./search-index";
+import { addToEntity, findCandidates, indexEntity, type SearchScope } from "./search-index";
 import { writeSystem } from "./unit-of-work";
 
 export type SearchSourceItem = { entityId: string; fields: Array<string | null | undefined> };
+/** A batch of a source, and where the next one starts (null: this was the last). */
+export type SearchSourceBatch = { items: SearchSourceItem[]; next: string | null };
 
 /** How a capability's existing rows are read for the backfill (registered by the capability, wired in lib/reactions.ts). */
 export type SearchSource = {
@@ -33,11 +35,12 @@ export type SearchSource = {
   /** replace: the fields are all the entity is found by (users); add: they join what it had (parties' labels). */
   mode: "replace" | "add";
   /**
-   * The account's entities with ids above `after` (ordered by id), at most
-   * `limit`, with their decrypted fields. Called with the backfill's tx, or
-   * with db() to search what the backfill has not reached yet (scanMatches).
+   * Up to `limit` of the account's entities from the position `after` (a
+   * cursor the source defines: "" is the start), with their decrypted fields,
+   * and the position after them. Called with the backfill's tx, or with db()
+   * to search what the backfill has not reached yet (scanMatches).
    */
-  batch(q: Db | Tx, accountId: string, after: string, limit: number): Promise<SearchSourceItem[]>;
+  batch(q: Db | Tx, accountId: string, after: string, limit: number): Promise<SearchSourceBatch>;
 };
 
 /** Entities per transaction: about 20–40 ms of hashing and writing each, so no request waits long behind one. */
@@ -84,17 +87,14 @@ async function backfillBatch(source: SearchSource, accountId: string, batchSize:
     const where = and(eq(searchScopes.accountId, accountId), eq(searchScopes.scope, source.scope));
     const [state] = await tx.select({ cursor: searchScopes.backfillCursor }).from(searchScopes).where(where);
     if (state?.cursor == null) return { more: false, indexed: 0 };
-    const items = await source.batch(tx, accountId, state.cursor, batchSize);
+    const { items, next } = await source.batch(tx, accountId, state.cursor, batchSize);
     for (const item of items) {
       const ref = { accountId, scope: source.scope, entityId: item.entityId, fields: item.fields };
       if (source.mode === "replace") await indexEntity(tx, ref);
       else await addToEntity(tx, ref);
     }
-    if (items.length < batchSize) {
-      await tx.update(searchScopes).set({ backfillCursor: null }).where(where);
-      return { more: false, indexed: items.length };
-    }
-    await tx.update(searchScopes).set({ backfillCursor: items[items.length - 1].entityId }).where(where);
+    await tx.update(searchScopes).set({ backfillCursor: next }).where(where);
+    if (next === null) return { more: false, indexed: items.length };
     return { more: true, indexed: items.length };
   });
 }
@@ -123,8 +123,9 @@ export async function runSearchBackfill(options: { batchSize?: number } = {}): P
 
 /**
  * How far the backfill of an account's scope got: null when the scope is
- * complete (every entity is in the index), else the last entity id it indexed
- * ("" before the first batch). Entities above it may be missing from the index.
+ * complete (every entity is in the index), else the source's position after
+ * the last batch it indexed ("" before the first). Entities from there on may
+ * be missing from the index.
  */
 export async function backfillCursor(q: Db, accountId: string, scope: SearchScope): Promise<string | null> {
   const [found] = await q
@@ -140,7 +141,7 @@ const SCAN_BATCH = 1_000;
 
 /**
  * The search of a scope the backfill has not finished: reads the entities
- * above `after` through the source, decrypting them, and returns the ids of
+ * from `after` on through the source, decrypting them, and returns the ids of
  * those matching the query. As slow as the old decrypt-and-filter (it is that),
  * so only for the first minutes after an upgrade; it never holds the event
  * loop for more than one batch.
@@ -149,12 +150,32 @@ export async function scanMatches(q: Db, accountId: string, scope: SearchScope, 
   const source = sources().get(scope);
   if (!source) throw new Error(`No search source is registered for "${scope}": is lib/reactions.ts loaded?`);
   const found: string[] = [];
-  let cursor = after;
-  for (;;) {
-    const items = await source.batch(q, accountId, cursor, SCAN_BATCH);
-    for (const item of items) if (matchesSearch(query, item.fields)) found.push(item.entityId);
-    if (items.length < SCAN_BATCH) return found;
-    cursor = items[items.length - 1].entityId;
-    await nextTurn();
+  let cursor: string | null = after;
+  while (cursor !== null) {
+    const batch: SearchSourceBatch = await source.batch(q, accountId, cursor, SCAN_BATCH);
+    for (const item of batch.items) if (matchesSearch(query, item.fields)) found.push(item.entityId);
+    cursor = batch.next;
+    if (cursor !== null) await nextTurn();
   }
+  return found;
+}
+
+/**
+ * Ids of a scope's entities that match a query, for callers that take the
+ * index's candidates as they are (the activity log: a party is found by any
+ * label it was recorded under, and confirming would mean decrypting every
+ * label of every candidate). For a query of 4 or more characters a candidate
+ * holds all of the query's trigrams but may not contain the query itself.
+ * While the backfill runs, the entities it has not reached are read,
+ * decrypted and tested (scanMatches), so nothing is missed. Null: an empty
+ * query (no restriction).
+ */
+export async function entityIdsMatching(q: Db, ref: { accountId: string; scope: SearchScope; query: string }): Promise<string[] | null> {
+  const found = await findCandidates(q, ref);
+  if (!found) return null;
+  const cursor = await backfillCursor(q, ref.accountId, ref.scope);
+  if (cursor === null) return found.entityIds;
+  const ids = new Set(found.entityIds);
+  for (const id of await scanMatches(q, ref.accountId, ref.scope, ref.query, cursor)) ids.add(id);
+  return [...ids];
 }

@@ -36,10 +36,12 @@ export const usersSearchSource: SearchSource = {
       .where(and(eq(users.accountId, accountId), gt(users.id, after)))
       .orderBy(asc(users.id))
       .limit(limit);
-    return found.map((row) => {
+    const items = found.map((row) => {
       const { name, email } = openIdentity(row);
       return { entityId: row.id, fields: [name, email] };
     });
+    // The cursor is the last id: users are read in id order.
+    return { items, next: items.length < limit ? null : items[items.length - 1].entityId };
   },
 };
 
