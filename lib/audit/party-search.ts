@@ -88,6 +88,10 @@ async function newestLabel(q: Db, accountId: string, column: (typeof COLUMNS)[nu
 export const partiesSearchSource: SearchSource = {
   scope: PARTIES_SCOPE,
   mode: "add",
+  // Accounts with events but no parties index yet (counting distinct parties at every start would cost too much).
+  unindexedAccounts: sql`SELECT a.id FROM accounts a
+    WHERE EXISTS (SELECT 1 FROM activity_events ev WHERE ev.account_id = a.id)
+      AND NOT EXISTS (SELECT 1 FROM search_scopes s WHERE s.account_id = a.id AND s.scope = ${PARTIES_SCOPE})`,
   async batch(q: Db | Tx, accountId: string, after: string, limit: number): Promise<SearchSourceBatch> {
     const at = after.indexOf(":");
     let index = at < 0 ? 0 : Math.max(0, COLUMNS.findIndex((c) => c.id === after.slice(0, at)));

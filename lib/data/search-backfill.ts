@@ -1,26 +1,28 @@
 /**
- * Indexing what existed before the search index did: on the first start with
- * a scope ("users", "parties"), every account that already exists is marked
- * pending for it (search_scopes.backfill_cursor); a background pass then indexes each
- * pending account in small batches, one transaction per batch, yielding to
- * requests between batches, and records how far it got, so a restart resumes
- * where it stopped. When an account's scope is done its cursor is cleared, and searches
- * switch from the old way (decrypt and filter, see scopeComplete) to the index.
+ * Indexing what was written before the search index existed (an upgrade), or
+ * by code that ran without it. At every start, each source names the
+ * accounts whose index of its scope is missing or incomplete, and they are
+ * marked pending (search_scopes.backfill_cursor). A background pass then
+ * indexes each pending account in small batches, one transaction per batch,
+ * yielding to requests between batches, and records how far it got, so a
+ * restart resumes where it stopped. When an account's scope is done its
+ * cursor is cleared, and searches switch from decrypt-and-filter (see
+ * backfillCursor, scanMatches) to the index.
  *
- * Accounts created later are never pending: their entities are indexed as they are
- * written. Writes during the backfill are safe: each batch reads and indexes
- * under the write lock, and every write path indexes its own change, so an
- * entity is never left with terms of an older value.
+ * Accounts created with the index are never pending: their entities are
+ * indexed as they are written. Writes during the backfill are safe: each batch
+ * reads and indexes under the write lock, and every write path indexes its own
+ * change, so an entity is never left with terms of an older value.
  *
  * Several replicas may run the pass at once: each batch re-reads the cursor
  * under the lock, so they share the work instead of repeating it.
  */
 import "server-only";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { and, eq, isNotNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
-import { meta, searchScopes } from "@/lib/db/schema";
+import { searchScopes } from "@/lib/db/schema";
 import { matchesSearch } from "@/lib/crypto/search-terms";
 import { addToEntity, findCandidates, indexEntity, type SearchScope } from "./search-index";
 import { writeSystem } from "./unit-of-work";
@@ -34,6 +36,14 @@ export type SearchSource = {
   scope: SearchScope;
   /** replace: the fields are all the entity is found by (users); add: they join what it had (parties' labels). */
   mode: "replace" | "add";
+  /**
+   * SELECT of the ids of accounts whose entities of this scope may be missing
+   * from the index (compared with the index's tables: search_scopes,
+   * search_entries). Run at every start, so it must be cheap.
+   */
+  unindexedAccounts: SQL;
+  /** After a backfill of an account: removes entries whose entity is gone (their count must match the table's). */
+  prune?(tx: Tx, accountId: string): Promise<void>;
   /**
    * Up to `limit` of the account's entities from the position `after` (a
    * cursor the source defines: "" is the start), with their decrypted fields,
@@ -57,28 +67,28 @@ export function registerSearchSource(source: SearchSource): void {
   sources().set(source.scope, source);
 }
 
-const plannedKey = (scope: SearchScope) => `search_backfill_planned:${scope}`;
-
 /**
- * Once per scope (the first start that knows it): marks every existing
- * account pending. Idempotent, and safe when replicas start together (the
- * check and the marking run under the write lock).
+ * At every start, before requests are served: marks the accounts whose index
+ * of a scope is missing or incomplete (each source says which: see
+ * SearchSource.unindexedAccounts). Stateless, so it also catches an account
+ * written by code that ran without the index (a script on an old instance).
+ * A backfill already under way keeps its cursor. Safe when replicas start
+ * together (under the write lock, and idempotent).
  */
-export async function planSearchBackfill(): Promise<void> {
-  for (const scope of sources().keys()) {
-    await writeSystem(async (tx) => {
-      const [planned] = await tx.select({ key: meta.key }).from(meta).where(eq(meta.key, plannedKey(scope)));
-      if (planned) return;
-      // "WHERE" before ON CONFLICT: without it SQLite reads ON as a join constraint of the SELECT.
-      // An account whose scope exists already is backfilled too: re-indexing is idempotent, a gap is not.
-      await execute(
+export async function planSearchBackfill(): Promise<number> {
+  let planned = 0;
+  for (const source of sources().values()) {
+    planned += await writeSystem((tx) =>
+      execute(
         tx,
-        sql`INSERT INTO search_scopes (account_id, scope, backfill_cursor) SELECT id, ${scope}, '' FROM accounts WHERE id IS NOT NULL
-            ON CONFLICT (account_id, scope) DO UPDATE SET backfill_cursor = ''`,
-      );
-      await tx.insert(meta).values({ key: plannedKey(scope), value: String(Date.now()) });
-    });
+        // "WHERE" before ON CONFLICT: without it SQLite reads ON as a join constraint of the SELECT.
+        sql`INSERT INTO search_scopes (account_id, scope, backfill_cursor)
+            SELECT a.id, ${source.scope}, '' FROM accounts a WHERE a.id IN (${source.unindexedAccounts})
+            ON CONFLICT (account_id, scope) DO UPDATE SET backfill_cursor = COALESCE(search_scopes.backfill_cursor, '')`,
+      ),
+    );
   }
+  return planned;
 }
 
 /** One batch of one account's scope; false when that account's scope is done (or another replica finished it). */
@@ -94,8 +104,9 @@ async function backfillBatch(source: SearchSource, accountId: string, batchSize:
       else await addToEntity(tx, ref);
     }
     await tx.update(searchScopes).set({ backfillCursor: next }).where(where);
-    if (next === null) return { more: false, indexed: items.length };
-    return { more: true, indexed: items.length };
+    if (next !== null) return { more: true, indexed: items.length };
+    await source.prune?.(tx, accountId);
+    return { more: false, indexed: items.length };
   });
 }
 
@@ -178,4 +189,18 @@ export async function entityIdsMatching(q: Db, ref: { accountId: string; scope: 
   const ids = new Set(found.entityIds);
   for (const id of await scanMatches(q, ref.accountId, ref.scope, ref.query, cursor)) ids.add(id);
   return [...ids];
+}
+
+/**
+ * At start-up: plans before the server answers (a few counting queries), then
+ * backfills in the background. A failure is logged; the next start resumes.
+ */
+export async function startSearchBackfill(): Promise<void> {
+  const planned = await planSearchBackfill();
+  if (planned === 0) return;
+  console.log(`Search index: indexing the existing names of ${planned} account scope(s) in the background`);
+  void runSearchBackfill().then(
+    (indexed) => console.log(`Search index: indexed ${indexed} existing entities`),
+    (err) => console.error("Search index: the backfill stopped (the next start resumes it):", err),
+  );
 }

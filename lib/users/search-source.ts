@@ -7,11 +7,12 @@
  * Registered by lib/reactions.ts (the wiring module).
  */
 import "server-only";
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { registerSearchSource, type SearchSource } from "@/lib/data/search-backfill";
 import { indexEntity, removeEntity } from "@/lib/data/search-index";
 import type { Db, Tx } from "@/lib/db/database";
-import { users } from "@/lib/db/schema";
+import { searchEntries, searchScopes, users } from "@/lib/db/schema";
+import { execute } from "@/lib/db/raw";
 import { openIdentity } from "./records";
 
 export const USERS_SCOPE = "users" as const;
@@ -29,6 +30,19 @@ export async function unindexUser(tx: Tx, accountId: string, userId: string): Pr
 export const usersSearchSource: SearchSource = {
   scope: USERS_SCOPE,
   mode: "replace",
+  // Accounts whose users and index entries differ in number: never indexed (an upgrade), or drifted.
+  // (A missing and a stale entry that cancel out go unseen: the write paths keep the two in step;
+  // this is the safety net, cheap enough to run at every start.)
+  unindexedAccounts: sql`SELECT u.account_id FROM ${users} u GROUP BY u.account_id
+    HAVING count(*) <> (SELECT count(*) FROM ${searchEntries} e JOIN ${searchScopes} s ON s.id = e.scope_id
+                        WHERE s.account_id = u.account_id AND s.scope = ${USERS_SCOPE})`,
+  async prune(tx: Tx, accountId: string) {
+    await execute(
+      tx,
+      sql`DELETE FROM ${searchEntries} WHERE scope_id IN (SELECT id FROM ${searchScopes} WHERE account_id = ${accountId} AND scope = ${USERS_SCOPE})
+          AND entity_id NOT IN (SELECT id FROM ${users} WHERE account_id = ${accountId})`,
+    );
+  },
   async batch(q: Db | Tx, accountId: string, after: string, limit: number) {
     const found = await q
       .select()
