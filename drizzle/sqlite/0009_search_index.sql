@@ -24,4 +24,5 @@ CREATE TABLE `search_terms` (
 );
 --> statement-breakpoint
 CREATE INDEX `search_terms_entry_idx` ON `search_terms` (`entry_id`);--> statement-breakpoint
-CREATE INDEX `users_account_created_idx` ON `users` (`account_id`,`created_at`,`id`);
+CREATE INDEX `users_account_created_idx` ON `users` (`account_id`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `users_account_service_created_idx` ON `users` (`account_id`,`is_service_user`,`created_at`,`id`);

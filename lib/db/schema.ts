@@ -66,8 +66,10 @@ export const users = sqliteTable(
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
-    // search: lists page in creation order (lib/users/list-query.ts) without sorting the account's users.
+    // search: lists page in creation order (lib/users/list-query.ts) without sorting the account's users,
+    // and count people or service users (Team → Users, Service Users) from the index alone.
     index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
+    index("users_account_service_created_idx").on(t.accountId, t.isServiceUser, t.createdAt, t.id),
   ],
 );
 

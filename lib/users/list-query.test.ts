@@ -137,4 +137,20 @@ describe("listing users in the database (queryUserRows)", () => {
       expect({ q, got: await listed(q) }).toEqual({ q, got: await bruteForce(q) });
     }
   });
+
+  it("walks users in creation order when a short query has thousands of candidates", async () => {
+    const accountId = await newAccount();
+    const many = Array.from({ length: 2_050 }, (_, i) => ({ name: `Ann Walker ${i}`, email: `walker${i}@example.com` }));
+    const people = await addPeople(accountId, [...many, { name: "Bob Other", email: "bob@example.com" }]);
+    await writeSystem(async (tx) => {
+      for (const [i, p] of people.entries()) {
+        if (i % 4 === 0) await tx.update(users).set({ isServiceUser: true }).where(eq(users.id, p.id));
+      }
+    });
+    const me = people[1_000].id;
+    for (const extra of [{}, { serviceUser: false }, { offset: 2_000, limit: 25 }, { serviceUser: true, offset: 40, limit: 25 }]) {
+      const q: UserListQuery = { accountId, meId: me, everyone: true, search: "ann", offset: 0, limit: 25, ...extra };
+      expect({ extra, got: await listed(q) }).toEqual({ extra, got: await bruteForce(q) });
+    }
+  });
 });

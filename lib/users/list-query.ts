@@ -22,6 +22,7 @@ import { matchesSearch, normaliseSearchText } from "@/lib/crypto/search-terms";
 import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
 import { db } from "@/lib/db/database";
+import { rows } from "@/lib/db/raw";
 import { ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
 import { openIdentity } from "./records";
 import { USERS_SCOPE } from "./search-source";
@@ -130,16 +131,57 @@ async function rowsById(accountId: string, ids: string[]): Promise<UserRow[]> {
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-type Match = { id: string; createdAt: Date };
+type Match = { id: string; createdAt: number };
 
 /** The page when the matches were confirmed here: order them (the caller first), count, read the page's rows. */
 async function pageOfMatches(q: UserListQuery, matches: Match[]): Promise<UserRowPage> {
   matches.sort((a, b) => {
     if (a.id === q.meId || b.id === q.meId) return a.id === q.meId ? -1 : 1;
-    return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   });
   const page = matches.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
   return { rows: await rowsById(q.accountId, page.map((m) => m.id)), total: matches.length };
+}
+
+type ConfirmRow = { id: string; accountId: string; role: Role; createdAt: number | string; nameCiphertext: string; emailCiphertext: string | null };
+
+/**
+ * Users among the candidates that pass `where`, read by driving from the
+ * candidates (one primary-key seek each) rather than from the account's users:
+ * CROSS JOIN keeps SQLite's planner from scanning the account (PostgreSQL
+ * plans the join on its statistics either way).
+ */
+async function candidateRows(set: CandidateSet, where: SQL | undefined): Promise<ConfirmRow[]> {
+  return rows<ConfirmRow>(
+    db(),
+    sql`SELECT ${users.id} AS "id", ${users.accountId} AS "accountId", ${users.role} AS "role", ${users.createdAt} AS "createdAt",
+               ${users.nameCiphertext} AS "nameCiphertext", ${users.emailCiphertext} AS "emailCiphertext"
+        FROM (${set.entityIds}) AS c CROSS JOIN ${users} WHERE ${users.id} = c.entity_id AND ${where}`,
+  );
+}
+
+/** Whether a row's role or decrypted name or email matches (the definition in lib/crypto/search-terms.ts). */
+function confirms(text: string, roleHits: Role[], row: { id: string; accountId: string; role: Role; nameCiphertext: string; emailCiphertext: string | null }) {
+  if (roleHits.includes(row.role)) return true;
+  const { name, email } = openIdentity(row as UserRow);
+  return matchesSearch(text, [name, email]);
+}
+
+const asMatch = (row: { id: string; createdAt: number | string | Date }): Match => ({ id: row.id, createdAt: Number(row.createdAt instanceof Date ? row.createdAt.getTime() : row.createdAt) });
+
+/**
+ * The matches gathered here: the index's candidates that pass the filters
+ * (confirmed by decrypting them when the index can't decide), and the users
+ * whose role matches the query.
+ */
+async function gatheredMatches(q: UserListQuery, where: SQL | undefined, set: CandidateSet, text: string, roleHits: Role[]): Promise<UserRowPage> {
+  const found = new Map<string, Match>();
+  for (const row of await candidateRows(set, where)) if (set.exact || confirms(text, [], row)) found.set(row.id, asMatch(row));
+  if (roleHits.length > 0) {
+    const byRole = await db().select({ id: users.id, createdAt: users.createdAt }).from(users).where(and(where, inArray(users.role, roleHits)));
+    for (const row of byRole) found.set(row.id, asMatch(row));
+  }
+  return pageOfMatches(q, [...found.values()]);
 }
 
 const confirmColumns = {
@@ -150,23 +192,6 @@ const confirmColumns = {
   nameCiphertext: users.nameCiphertext,
   emailCiphertext: users.emailCiphertext,
 };
-
-/** Whether a row's role or decrypted name or email matches (the definition in lib/crypto/search-terms.ts). */
-function confirms(text: string, roleHits: Role[], row: { id: string; accountId: string; role: Role; nameCiphertext: string; emailCiphertext: string | null }) {
-  if (roleHits.includes(row.role)) return true;
-  const { name, email } = openIdentity(row as UserRow);
-  return matchesSearch(text, [name, email]);
-}
-
-/** A long query: the index's candidates (and role matches), confirmed by decrypting only them. */
-async function confirmedCandidates(q: UserListQuery, where: SQL | undefined, set: CandidateSet, text: string, roleHits: Role[]): Promise<UserRowPage> {
-  const inSet = sql`${users.id} IN (${set.entityIds})`;
-  const rows = await db()
-    .select(confirmColumns)
-    .from(users)
-    .where(and(where, roleHits.length > 0 ? or(inSet, inArray(users.role, roleHits)) : inSet));
-  return pageOfMatches(q, rows.filter((row) => confirms(text, roleHits, row)));
-}
 
 /** Before the backfill finished: every user matching the filters is decrypted and tested, a batch at a time. */
 async function scanEveryone(q: UserListQuery, where: SQL | undefined, text: string, roleHits: Role[]): Promise<UserRowPage> {
@@ -179,7 +204,7 @@ async function scanEveryone(q: UserListQuery, where: SQL | undefined, text: stri
       .where(and(where, gt(users.id, after)))
       .orderBy(asc(users.id))
       .limit(ID_CHUNK * 2);
-    for (const row of rows) if (confirms(text, roleHits, row)) matches.push(row);
+    for (const row of rows) if (confirms(text, roleHits, row)) matches.push(asMatch(row));
     if (rows.length < ID_CHUNK * 2) break;
     after = rows[rows.length - 1].id;
     await new Promise((resolve) => setImmediate(resolve)); // let other requests run between batches
@@ -197,13 +222,20 @@ export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
   const roleHits = ROLES.filter((role) => matchesSearch(text, [role]));
   if ((await backfillCursor(db(), q.accountId, USERS_SCOPE)) !== null) return scanEveryone(q, where, text, roleHits);
   const set = (await candidateSet(db(), { accountId: q.accountId, scope: USERS_SCOPE, query: text })) as CandidateSet;
-  if (!set.exact) return confirmedCandidates(q, where, set, text, roleHits);
-
+  // A long query (its candidates are confirmed here), a role name, or few candidates: gathered and ordered here.
+  if (!set.exact || roleHits.length > 0) return gatheredMatches(q, where, set, text, roleHits);
   const candidates = await countCandidates(db(), set);
-  // Many candidates: walk users in creation order and test each (a page stops early); few: collect them first.
-  const inSet = candidates > WALK_ABOVE ? set.holds(sql`${users.id}`) : sql`${users.id} IN (${set.entityIds})`;
-  const matching = roleHits.length > 0 ? or(inSet, inArray(users.role, roleHits)) : inSet;
-  // With no other condition than the account, the index's count is the total (the caller among them).
-  const plain = conditions.length === 1 && roleHits.length === 0;
-  return pageInSql(q, and(where, matching), plain ? candidates : undefined);
+  if (candidates <= WALK_ABOVE) return gatheredMatches(q, where, set, text, roleHits);
+  // Many candidates: the page walks users in creation order testing each (it stops at the page's end);
+  // the total counts from the candidates (the index alone when no other filter applies).
+  const total = conditions.length === 1 ? candidates : await countCandidatesWhere(set, where);
+  return pageInSql(q, and(where, set.holds(sql`${users.id}`)), total);
+}
+
+async function countCandidatesWhere(set: CandidateSet, where: SQL | undefined): Promise<number> {
+  const [row] = await rows<{ n: number | string }>(
+    db(),
+    sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM (${set.entityIds}) AS c CROSS JOIN ${users} WHERE ${users.id} = c.entity_id AND ${where}`,
+  );
+  return Number(row?.n ?? 0);
 }
