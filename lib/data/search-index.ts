@@ -34,8 +34,12 @@ export type SearchScope = "users" | "parties";
 export type EntityRef = { accountId: string; scope: SearchScope; entityId: string };
 export type EntityFields = EntityRef & { fields: ReadonlyArray<string | null | undefined> };
 
-/** Counting a term's postings stops here: enough to tell a rare term (the lookup's lead) from a common one. */
-const FREQUENCY_PROBE = 256;
+/**
+ * Counting a term's postings stops here. Counting is cheap (an index range) and
+ * choosing the rarest term as the lookup's lead saves one probe per other term
+ * for every posting of a commoner one, so it counts far enough to tell them apart.
+ */
+const FREQUENCY_PROBE = 20_000;
 
 async function scopeIdOf(q: Db, accountId: string, scope: SearchScope): Promise<number | undefined> {
   const [found] = await q
