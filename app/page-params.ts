@@ -15,9 +15,9 @@ export function firstValues(params: Record<string, string | string[] | undefined
 }
 
 /** Runs a service read; its NotFound becomes the 404 page. */
-export function loadOr404<T>(load: () => T): T {
+export async function loadOr404<T>(load: () => Promise<T>): Promise<T> {
   try {
-    return load();
+    return await load();
   } catch (err) {
     if (err instanceof NotFound) notFound();
     throw err;

@@ -17,7 +17,7 @@ const globalForJobs = globalThis as unknown as { latchkeyJobsStarted?: boolean }
 /** One maintenance pass; exported for tests and for `now`-driven runs. */
 export async function runMaintenance(now = new Date()): Promise<{ eventsPruned: number; throttleRowsPruned: number }> {
   const pruned = await pruneActivity(now);
-  const throttleRowsPruned = pruneSignInThrottles(now, config().signIn);
+  const throttleRowsPruned = await pruneSignInThrottles(now, config().signIn);
   return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned };
 }
 
@@ -30,14 +30,18 @@ function runLogged(): void {
   );
 }
 
+async function warmLabels(): Promise<void> {
+  const account = await instanceAccountId();
+  if (account) await warmPartyLabels(account);
+}
+
 export function startBackgroundJobs(): void {
   if (globalForJobs.latchkeyJobsStarted) return;
   globalForJobs.latchkeyJobsStarted = true;
   // Shortly after start (not in the way of the first requests), then hourly. unref: never keeps the process alive.
   setTimeout(() => {
     runLogged();
-    const account = instanceAccountId();
-    if (account) warmPartyLabels(account);
+    warmLabels().catch((err: unknown) => console.error("Warming the activity labels failed:", err));
   }, 5_000).unref();
   setInterval(runLogged, HOUR_MS).unref();
 }

@@ -5,3 +5,6 @@
  * It sits above the capabilities, so none of them imports another.
  */
 import "server-only";
+import "@/lib/invites/reactions";
+import "@/lib/sessions/reactions";
+import "@/lib/tokens/reactions";

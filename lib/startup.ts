@@ -9,7 +9,7 @@ import "server-only";
 import { sealUnchainedEvents } from "@/lib/audit/chain";
 import { ConfigError, config } from "@/lib/config";
 import { MissingEncryptionKeyError, sessionSecret } from "@/lib/crypto/keys";
-import { db } from "@/lib/db/client";
+import { openDatabase } from "@/lib/db/database";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
@@ -20,12 +20,12 @@ function refuseToStart(lines: string[]): never {
   process.exit(1);
 }
 
-export function startUp(): void {
+export async function startUp(): Promise<void> {
   try {
     config();
-    db();
+    await openDatabase();
     sessionSecret();
-    const sealed = sealUnchainedEvents();
+    const sealed = await sealUnchainedEvents();
     if (sealed > 0) console.log(`Sealed ${sealed} activity events from before the hash chain into it`);
   } catch (err) {
     if (err instanceof ConfigError) refuseToStart(err.problems);

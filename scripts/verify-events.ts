@@ -17,10 +17,20 @@ async function main(): Promise<number> {
     return 2;
   }
   process.env.DATA_DIR = dataDir;
-  const { db } = await import("../lib/db/client");
+  const { closeDatabase, openDatabase } = await import("../lib/db/database");
   const { accountsWithEvents, verifyChain } = await import("../lib/audit/verify");
-  db();
-  const accounts = accountsWithEvents();
+  await openDatabase();
+  try {
+    return await verifyAll(await accountsWithEvents(), verifyChain);
+  } finally {
+    await closeDatabase();
+  }
+}
+
+async function verifyAll(
+  accounts: string[],
+  verifyChain: typeof import("../lib/audit/verify").verifyChain,
+): Promise<number> {
   if (accounts.length === 0) {
     console.log("No activity events to verify.");
     return 0;

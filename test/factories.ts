@@ -7,21 +7,26 @@ import type BetterSqlite3 from "better-sqlite3";
 import { desc, eq, sql } from "drizzle-orm";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/crypto/passwords";
-import { db, writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db, engine } from "@/lib/db/database";
 import { accounts, activityEvents, users, type Role } from "@/lib/db/schema";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
 import { sealEmail, sealName } from "@/lib/users/records";
 
 export const META: RequestMeta = { ip: "203.0.113.7", userAgent: "vitest" };
 
-/** The better-sqlite3 handle under drizzle (the Db type does not expose it). */
+/** The better-sqlite3 writer connection (for pragmas such as a WAL checkpoint); SQLite only. */
 export function sqlite(): BetterSqlite3.Database {
-  return (db() as unknown as { $client: BetterSqlite3.Database }).$client;
+  const native = engine().native;
+  if (native.kind !== "sqlite") throw new Error("sqlite() needs the SQLite engine");
+  return native.writer;
 }
 
-export function createAccount(): string {
+export async function createAccount(): Promise<string> {
   const id = crypto.randomUUID();
-  db().insert(accounts).values({ id }).run();
+  await writeSystem(async (tx) => {
+    await tx.insert(accounts).values({ id });
+  });
   return id;
 }
 
@@ -45,38 +50,42 @@ export async function createUser(
   const email = options.email ?? `user${counter}@example.com`;
   const name = options.name ?? `Test User ${counter}`;
   const role = options.role ?? "user";
-  db()
-    .insert(users)
-    .values({
+  const passwordHash = options.password === undefined ? null : await hashPassword(options.password);
+  await writeSystem(async (tx) => {
+    await tx.insert(users).values({
       id,
       accountId,
       ...sealEmail(id, email),
       ...sealName(id, name),
       role,
-      passwordHash: options.password === undefined ? null : await hashPassword(options.password),
+      passwordHash,
       isBlocked: options.isBlocked ?? false,
-    })
-    .run();
+    });
+  });
   return { id, accountId, email, name, role };
 }
 
-export function updateUserRow(userId: string, values: Partial<typeof users.$inferInsert>): void {
-  db().update(users).set(values).where(eq(users.id, userId)).run();
+export async function updateUserRow(userId: string, values: Partial<typeof users.$inferInsert>): Promise<void> {
+  await writeSystem(async (tx) => {
+    await tx.update(users).set(values).where(eq(users.id, userId));
+  });
 }
 
-export function userRow(userId: string) {
-  return db().select().from(users).where(eq(users.id, userId)).get();
+export async function userRow(userId: string) {
+  const [row] = await db().select().from(users).where(eq(users.id, userId)).limit(1);
+  return row;
 }
 
 /** Signs the user in without a password: a session row, and the actor a request with its cookie would get. */
-export function startSession(user: { id: string; accountId: string }, now?: Date): SessionActor {
-  const sessionId = writeTransaction((tx) => createSession(tx, user, META, now));
-  const actor = resolveSession(sessionId, now);
+export async function startSession(user: { id: string; accountId: string }, now?: Date): Promise<SessionActor> {
+  const sessionId = await writeSystem(async (tx) => createSession(tx, user, META, now));
+  const actor = await resolveSession(sessionId, now);
   if (!actor) throw new Error(`new session of user ${user.id} does not resolve`);
   return actor;
 }
 
 /** The most recently written activity event. */
-export function lastEvent() {
-  return db().select().from(activityEvents).orderBy(desc(sql`rowid`)).limit(1).get();
+export async function lastEvent() {
+  const [row] = await db().select().from(activityEvents).orderBy(desc(sql`rowid`)).limit(1);
+  return row;
 }

@@ -1,21 +1,19 @@
 /**
- * Starting over inside one test file: closes the process's database connection
- * (lib/db/client.ts keeps it on globalThis) and forgets every loaded module, so
- * modules imported afterwards read the environment again and reopen DATA_DIR.
- * Import lib/ modules dynamically after calling this, errors included: classes
- * from before the reset are different objects.
+ * Starting over inside one test file: closes the process's database (the
+ * engine lib/db/database.ts keeps on globalThis) and forgets every loaded
+ * module, so modules imported afterwards read the environment again and
+ * reopen DATA_DIR. Import lib/ modules dynamically after calling this, errors
+ * included: classes from before the reset are different objects.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { vi } from "vitest";
 
-type CachedConnection = { $client: { open: boolean; close(): void } };
-
-export function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string }): void {
-  const holder = globalThis as unknown as { latchkeyDb?: CachedConnection };
-  if (holder.latchkeyDb?.$client.open) holder.latchkeyDb.$client.close();
-  delete holder.latchkeyDb;
+export async function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string }): Promise<void> {
+  // The engine opened by the modules loaded so far (after a reset, the fresh module of the same name).
+  const { closeDatabase } = await import("@/lib/db/database");
+  await closeDatabase();
   Object.assign(process.env, env);
   vi.resetModules();
 }

@@ -14,7 +14,7 @@ import { changeOwnPassword, changePasswordSchema } from "@/lib/users/password";
 
 export async function signOutAction(): Promise<void> {
   const actor = await sessionActor();
-  if (actor) signOutSession(actor, requestMeta(await headers()));
+  if (actor) await signOutSession(actor, requestMeta(await headers()));
   // signed_out=1: behind a trusted proxy, the sign-in page must not sign the person straight back in.
   await signOut({ redirectTo: "/login?signed_out=1" });
 }

@@ -9,9 +9,9 @@ import { getUser } from "@/lib/users/queries";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   // Convenience redirects only: every service checks the actor itself.
-  if (isSetupRequired()) redirect("/setup");
+  if (await isSetupRequired()) redirect("/setup");
   const actor = await pageActor();
-  const me = getUser(actor, actor.userId);
+  const me = await getUser(actor, actor.userId);
   return (
     <div className="flex min-h-screen bg-slate-50">
       <a

@@ -31,7 +31,7 @@ export async function createTokenAction(userId: string, _prev: FormState, formDa
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(createTokenSchema, { name: values.name, expires_in: expiresInFrom(values.expires_in) });
-    const { plain, token } = createAccessToken(actor, userId, input, requestMeta(await headers()));
+    const { plain, token } = await createAccessToken(actor, userId, input, requestMeta(await headers()));
     refreshTokenPages(userId);
     // The plain token goes to this one response and is never kept in form values.
     return { status: "success", result: { token: plain, name: token.name, expiresAt: token.expiresAt.toISOString() } };
@@ -43,7 +43,7 @@ export async function createTokenAction(userId: string, _prev: FormState, formDa
 export async function deleteTokenAction(userId: string, tokenId: string, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    deleteAccessToken(actor, userId, tokenId, requestMeta(await headers()));
+    await deleteAccessToken(actor, userId, tokenId, requestMeta(await headers()));
     refreshTokenPages(userId);
     return { status: "success", message: "Token deleted. It stopped working at once." };
   } catch (err) {

@@ -5,8 +5,9 @@ import { withCreators } from "@/lib/tokens/creators";
 import { listAccessTokens } from "@/lib/tokens/queries";
 import type { TokenRow } from "./tokens-table";
 
-export function tokenRowsFor(actor: Actor, userId: string): TokenRow[] {
-  return withCreators(actor.accountId, listAccessTokens(actor, userId)).map((token) => ({ ...token, createdByLabel: creatorLabel(token.creator) }));
+export async function tokenRowsFor(actor: Actor, userId: string): Promise<TokenRow[]> {
+  const tokens = await withCreators(actor.accountId, await listAccessTokens(actor, userId));
+  return tokens.map((token) => ({ ...token, createdByLabel: creatorLabel(token.creator) }));
 }
 
 export function creatorLabel(creator: { name: string | null; status: "active" | "blocked" | "deleted" }): string {

@@ -4,7 +4,7 @@
  * limits on setup and password change (429 + Retry-After), and the security
  * headers on every kind of response.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -137,14 +137,24 @@ test("exports stream the whole filtered view as CSV or JSON Lines", async () => 
   expectFieldErrors(await call(instance, "/api/events/export?format=xlsx", { headers: bearer(token) }), "format");
 });
 
-function verifyEvents() {
+/**
+ * Runs the command without blocking this process: while a synchronous run took
+ * more than the server's keep-alive time, the pooled connection of the request
+ * before it closed unnoticed, and the next request failed on it ("other side closed").
+ */
+function verifyEvents(): Promise<{ code: number | null; output: string }> {
   const root = path.resolve(__dirname, "..", "..");
-  const run = spawnSync("npm", ["run", "--silent", "verify-events"], {
+  const child = spawn("npm", ["run", "--silent", "verify-events"], {
     cwd: root,
     env: { ...process.env, DATA_DIR: instance.dataDir, ENCRYPTION_KEY },
-    encoding: "utf8",
   });
-  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
 }
 
 test("the integrity check and npm run verify-events find the first altered row", async () => {
@@ -153,7 +163,7 @@ test("the integrity check and npm run verify-events find the first altered row",
   expect(ok.body).toMatchObject({ ok: true, first_seq: 1, broken: null });
   const total = (ok.body as { checked: number }).checked;
   expect(total).toBeGreaterThan(5);
-  const clean = verifyEvents();
+  const clean = await verifyEvents();
   expect(clean.code, clean.output).toBe(0);
   expect(clean.output).toContain(`OK, ${total} events verified`);
 
@@ -167,7 +177,7 @@ test("the integrity check and npm run verify-events find the first altered row",
 
   const broken = await call(instance, "/api/events/integrity", { headers: bearer(token) });
   expect(broken.body).toMatchObject({ ok: false, checked: 2, broken: { seq: 3, problem: "altered" } });
-  const cli = verifyEvents();
+  const cli = await verifyEvents();
   expect(cli.code, cli.output).toBe(1);
   expect(cli.output).toMatch(/BROKEN at event #3 \(id [0-9a-f-]{36}\): .*changed/);
 

@@ -2,19 +2,30 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
-import type { Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import type { EventParty } from "./record";
 
-export function actorParty(tx: Tx, actor: Actor): EventParty {
-  const row = findUserRow(tx, actor.accountId, actor.userId);
-  const label = row ? userLabel(openIdentity(row)) : actor.userId;
-  if (actor.kind === "session") return { type: "user", id: actor.userId, label };
-  const token = tx
+/** The name of the token the actor uses (read only for token actors). */
+export function tokenNameQuery(q: Db, actor: Actor & { kind: "token" }) {
+  return q
     .select({ name: accessTokens.name })
     .from(accessTokens)
     .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.id, actor.tokenId)))
-    .get();
-  return { type: "token", id: actor.tokenId, label: `${label} (token "${token?.name ?? "deleted"}")` };
+    .limit(1);
+}
+
+/** The party from the actor's label (name or email, else the id) and, for a token, its name. */
+export function partyOf(actor: Actor, label: string, tokenName: string | undefined): EventParty {
+  if (actor.kind === "session") return { type: "user", id: actor.userId, label };
+  return { type: "token", id: actor.tokenId, label: `${label} (token "${tokenName ?? "deleted"}")` };
+}
+
+/** The actor as an activity party, read through the unit of work's tx (the name as it is now). */
+export async function actorParty(tx: Tx, actor: Actor): Promise<EventParty> {
+  const row = await findUserRow(tx, actor.accountId, actor.userId);
+  const label = row ? userLabel(openIdentity(row)) : actor.userId;
+  const [token] = actor.kind === "token" ? await tokenNameQuery(tx, actor) : [];
+  return partyOf(actor, label, token?.name);
 }

@@ -12,9 +12,12 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import type Database from "better-sqlite3";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { keyRing } from "@/lib/crypto/keys";
-import { sqliteHandle, type Tx } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Db, type Tx } from "@/lib/db/database";
+import { rows } from "@/lib/db/raw";
+import { activityAnchors, activityEvents, meta } from "@/lib/db/schema";
 
 const SEALED_FLAG = "activity_chain_sealed";
 
@@ -68,62 +71,96 @@ export function eventHash(fields: ChainedFields, key: Buffer = keyRing().activit
 
 export type ChainHead = { seq: number; hash: string; occurredAtMs: number };
 
-/**
- * Where the next event of the account attaches: after its newest event, or
- * after the retention anchor when everything older was pruned, or at genesis.
- * Called inside the write transaction that inserts, so two writers can't fork it.
- */
-export function chainHead(tx: Tx, accountId: string): ChainHead {
-  void tx; // the caller's transaction is the connection's; prepared statements run inside it
-  const { last, anchor } = headStatements();
-  const row = last.get(accountId) as { seq: number | null; hash: string | null; occurredAt: number } | undefined;
-  if (row?.seq != null && row.hash) return { seq: row.seq, hash: row.hash, occurredAtMs: row.occurredAt };
-  const a = anchor.get(accountId) as { firstSeq: number; prevHash: string } | undefined;
-  if (a) return { seq: a.firstSeq - 1, hash: a.prevHash, occurredAtMs: 0 };
+/** The account's newest event (seq order). Built once per call: recording an event is on every sign-in's path, so it stays one indexed seek. */
+export function newestEventQuery(q: Db, accountId: string) {
+  return q
+    .select({ seq: activityEvents.seq, hash: activityEvents.hash, occurredAt: activityEvents.occurredAt })
+    .from(activityEvents)
+    .where(eq(activityEvents.accountId, accountId))
+    .orderBy(desc(activityEvents.seq))
+    .limit(1);
+}
+
+/** The account's retention anchor, if its oldest events were pruned. */
+export function anchorQuery(q: Db, accountId: string) {
+  return q
+    .select({ firstSeq: activityAnchors.firstSeq, prevHash: activityAnchors.prevHash })
+    .from(activityAnchors)
+    .where(eq(activityAnchors.accountId, accountId))
+    .limit(1);
+}
+
+/** Where the chain goes on from, given the newest event and the anchor (read in that order; the anchor only when there is no event). */
+export function headFrom(
+  newest: { seq: number | null; hash: string | null; occurredAt: Date } | undefined,
+  anchor: { firstSeq: number; prevHash: string } | undefined,
+): ChainHead {
+  if (newest?.seq != null && newest.hash) return { seq: newest.seq, hash: newest.hash, occurredAtMs: newest.occurredAt.getTime() };
+  if (anchor) return { seq: anchor.firstSeq - 1, hash: anchor.prevHash, occurredAtMs: 0 };
   return { seq: 0, hash: GENESIS_HASH, occurredAtMs: 0 };
 }
 
-type HeadStatements = { db: Database.Database; last: Database.Statement; anchor: Database.Statement };
-let head: HeadStatements | undefined;
+/**
+ * Where the next event of the account attaches: after its newest event, or
+ * after the retention anchor when everything older was pruned, or at genesis.
+ * Read through the unit of work's tx, which holds the instance's write lock:
+ * two writers (in this process or another replica) can't fork the chain.
+ */
+export async function chainHead(tx: Tx, accountId: string): Promise<ChainHead> {
+  const [newest] = await newestEventQuery(tx, accountId);
+  if (newest?.seq != null && newest.hash) return headFrom(newest, undefined);
+  const [anchor] = await anchorQuery(tx, accountId);
+  return headFrom(newest, anchor);
+}
 
-/** Prepared once per connection: recording an event is on every sign-in's path, so no query building per call. */
-function headStatements(): HeadStatements {
-  const db = sqliteHandle();
-  if (head?.db !== db) {
-    head = {
-      db,
-      last: db.prepare(
-        "SELECT seq, hash, occurred_at AS occurredAt FROM activity_events WHERE account_id = ? ORDER BY seq DESC LIMIT 1",
-      ),
-      anchor: db.prepare("SELECT first_seq AS firstSeq, prev_hash AS prevHash FROM activity_anchors WHERE account_id = ?"),
-    };
-  }
-  return head;
+/** The columns of an activity_events row, in the order RawEventRow lists them (no SELECT *: a dialect's table may have more). */
+export const RAW_EVENT_COLUMNS = sql.raw(
+  "id, account_id, seq, occurred_at, action, actor_type, actor_id, actor_label_ciphertext, target_type, target_id, " +
+    "target_label_ciphertext, details, private_details_ciphertext, ip, user_agent, prev_hash, hash",
+);
+
+/**
+ * A row as the driver returned it, with numbers as numbers: PostgreSQL's
+ * bigint (occurred_at) arrives as a string from hand-written SQL.
+ */
+export function rawEventRow<T extends { seq: unknown; occurred_at: unknown }>(row: T): Omit<T, "seq" | "occurred_at"> & { seq: number; occurred_at: number } {
+  return { ...row, seq: Number(row.seq), occurred_at: Number(row.occurred_at) };
 }
 
 /**
  * Seals events recorded before the chain existed (the migration gave them a
- * seq; the key needed for the hash is only here). Runs at start-up; a no-op
- * once every row is sealed.
+ * seq; the key needed for the hash is only here). Runs at start-up, in one
+ * unit of work; a no-op once every row is sealed.
  */
-export function sealUnchainedEvents(): number {
-  const sqlite = sqliteHandle();
+export async function sealUnchainedEvents(): Promise<number> {
   // Rows written since the chain existed are sealed on insert (a trigger insists), so one pass ever is enough.
-  if (sqlite.prepare("SELECT 1 FROM meta WHERE key = ?").get(SEALED_FLAG)) return 0;
-  const rows = sqlite.prepare("SELECT * FROM activity_events WHERE hash IS NULL ORDER BY account_id, seq").all() as RawEventRow[];
-  const previous = sqlite.prepare("SELECT hash FROM activity_events WHERE account_id = ? AND seq = ?").pluck();
-  const seal = sqlite.prepare("UPDATE activity_events SET prev_hash = ?, hash = ? WHERE id = ?");
-  sqlite.transaction(() => {
-    for (const row of rows) {
-      const prevHash = (previous.get(row.account_id, row.seq - 1) as string | null | undefined) ?? GENESIS_HASH;
-      seal.run(prevHash, eventHash(chainedFields(row, prevHash)), row.id);
+  const sealedFlag = (q: Db) => q.select({ key: meta.key }).from(meta).where(eq(meta.key, SEALED_FLAG)).limit(1);
+  if ((await sealedFlag(db())).length > 0) return 0;
+  return writeSystem(async (tx) => {
+    // Checked again under the write lock: another replica may have sealed them meanwhile.
+    if ((await sealedFlag(tx)).length > 0) return 0;
+    const unsealed = (
+      await rows<RawEventRow>(tx, sql`SELECT ${RAW_EVENT_COLUMNS} FROM activity_events WHERE hash IS NULL ORDER BY account_id, seq`)
+    ).map(rawEventRow);
+    for (const row of unsealed) {
+      // Read through tx: the row before may have been sealed a moment ago in this same pass.
+      const [previous] = await tx
+        .select({ hash: activityEvents.hash })
+        .from(activityEvents)
+        .where(and(eq(activityEvents.accountId, row.account_id), eq(activityEvents.seq, row.seq - 1)))
+        .limit(1);
+      const prevHash = previous?.hash ?? GENESIS_HASH;
+      await tx
+        .update(activityEvents)
+        .set({ prevHash, hash: eventHash(chainedFields(row, prevHash)) })
+        .where(eq(activityEvents.id, row.id));
     }
-    sqlite.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')").run(SEALED_FLAG);
-  }).immediate();
-  return rows.length;
+    await tx.insert(meta).values({ key: SEALED_FLAG, value: "1" }).onConflictDoNothing();
+    return unsealed.length;
+  });
 }
 
-/** An activity_events row exactly as SQLite returns it. */
+/** An activity_events row as stored (numbers normalised by rawEventRow). */
 export type RawEventRow = {
   id: string;
   account_id: string;

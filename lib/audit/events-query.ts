@@ -14,19 +14,21 @@
  * - When a search matches very many parties, its matches are dense, so one
  *   scan down the seq index with the conditions as filters ends quickly.
  * - No statement grows with the number of matched parties: more than
- *   MAX_BRANCHES ids go into a per-connection temp table and the query reads
- *   them as `IN (SELECT id FROM temp.…)` (SQLite refuses more than 32,766 bound
- *   values and expressions deeper than 1,000, so a name matching thousands of
- *   users failed). The searchable encrypted index planned for the data layer
- *   (issue 11) will take the temp table's place as that subquery.
+ *   MAX_BRANCHES ids travel as ONE bound value (SQLite: a JSON array read with
+ *   json_each; PostgreSQL: a text[] compared with = ANY), so the statement's
+ *   text and parameter count are the same for 50 ids or 50,000 (SQLite
+ *   refuses more than 32,766 bound values, PostgreSQL 65,535). The searchable
+ *   encrypted index planned for the data layer (issue 11) will take that
+ *   set's place as a subquery.
  * Totals are exact up to COUNT_CAP matching events (and always for a plain
  * date range, which is seq arithmetic); beyond that they are reported as
  * "more than COUNT_CAP" rather than walking a million index entries: a count
  * costs at most about COUNT_CAP index steps, like the page itself.
  */
 import "server-only";
-import type Database from "better-sqlite3";
-import { sqliteHandle } from "@/lib/db/client";
+import { sql, type SQL } from "drizzle-orm";
+import { db, dialect } from "@/lib/db/database";
+import { rows } from "@/lib/db/raw";
 import { directoryEntries, directoryNameOrEmailIncludes } from "@/lib/users/directory";
 import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./actions";
 import type { RawEventRow } from "./chain";
@@ -49,84 +51,65 @@ export type EventPage = {
   hasNewer: boolean;
 };
 
-type Condition = { sql: string; params: unknown[] };
+/** A branch of null is "every event the shared conditions allow". */
+type Plan = { empty: true } | { empty: false; shared: SQL[]; branches: Array<SQL | null>; plainRange: boolean };
 
-type Plan = { empty: true } | { empty: false; shared: Condition[]; branches: Condition[]; plainRange: boolean };
-
-const ROW_COLUMNS =
+const ROW_COLUMNS = sql.raw(
   "id, seq, occurred_at, action, actor_type, actor_id, actor_label_ciphertext, target_type, target_id, " +
-  "target_label_ciphertext, details, private_details_ciphertext, ip, user_agent, hash";
-
-const statements = new Map<string, Database.Statement>();
-
-/** Prepared statements are cached by their text; the shapes are few (filters vary only in list lengths). */
-function statement(sql: string): Database.Statement {
-  let stmt = statements.get(sql);
-  if (!stmt) {
-    if (statements.size > 500) statements.clear();
-    stmt = sqliteHandle().prepare(sql);
-    statements.set(sql, stmt);
-  }
-  return stmt;
-}
-
-const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
-const inList = (column: string, values: string[]): Condition => ({
-  sql: `${column} IN (${placeholders(values.length)})`,
-  params: values,
-});
-
-/** One temp table per filter that can hold a large set, so the sets of one query don't overwrite each other. */
-const MATCH_TABLES = { actor: "lk_match_actor", target: "lk_match_target", search: "lk_match_search" } as const;
-type MatchSlot = keyof typeof MATCH_TABLES;
+    "target_label_ciphertext, details, private_details_ciphertext, ip, user_agent, hash",
+);
 
 /**
- * Puts a set of party ids where SQL can read it as a subquery, and returns that
- * subquery. The ids travel as one JSON value, so the statements' text and
- * parameter count are the same for 50 ids or 50,000. The table lives in this
- * connection's temp schema (no other connection sees it); it is refilled
- * synchronously right before the statements that read it, and better-sqlite3
- * runs one statement at a time, so no other request's set can slip in between.
+ * A column the planner should not read through its own index: SQLite's unary
+ * + (for a large set, a seek per id and a sort of all their events is slower
+ * than walking the seq index newest first, where many matches are dense).
+ * PostgreSQL's planner weighs that itself (and has no unary + on text).
  */
-function matchSet(slot: MatchSlot, ids: string[]): string {
-  const table = `temp.${MATCH_TABLES[slot]}`;
-  sqliteHandle().exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
-  statement(`DELETE FROM ${table}`).run();
-  statement(`INSERT OR IGNORE INTO ${table} (id) SELECT value FROM json_each(?)`).run(JSON.stringify(ids));
-  return `SELECT id FROM ${table}`;
+function unindexed(column: string): SQL {
+  return sql.raw(dialect() === "sqlite" ? `+${column}` : column);
+}
+
+/** `column` is one of many ids, bound as one value whatever their number. */
+function inIdSet(column: SQL, ids: string[]): SQL {
+  if (dialect() === "postgres") return sql`${column} = ANY(${sql.param(ids)}::text[])`;
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+}
+
+/** A top-level text field of the details JSON (stored as JSON text in both dialects). */
+function detailsField(key: string): SQL {
+  if (dialect() === "postgres") return sql`(details::jsonb ->> ${key})`;
+  return sql`json_extract(details, ${`$.${key}`})`;
 }
 
 /**
  * `column` is one of the ids: a plain IN list for a few ids (each can also be
- * its own indexed branch), the temp table for many. Unary + keeps SQLite from
- * reading that column's index for a large set (a seek per id, then a sort of
- * all their events); it walks the seq index newest first instead, where many
- * matching parties mean dense matches.
+ * its own indexed branch), one bound set for many, read without the column's
+ * index (see unindexed).
  */
-function idCondition(slot: MatchSlot, column: string, ids: string[]): Condition {
-  if (ids.length <= MAX_BRANCHES) return inList(column, ids);
-  return { sql: `+${column} IN (${matchSet(slot, ids)})`, params: [] };
+function idCondition(column: string, ids: string[]): SQL {
+  if (ids.length <= MAX_BRANCHES) return sql`${sql.raw(column)} IN ${ids}`;
+  return inIdSet(unindexed(column), ids);
 }
 
 /** Action codes present in the account's log: one index seek per distinct code. */
-export function distinctActions(accountId: string): string[] {
-  return statement(
-    `WITH RECURSIVE a(v) AS (
-       SELECT (SELECT min(action) FROM activity_events WHERE account_id = @account)
-       UNION ALL
-       SELECT (SELECT min(action) FROM activity_events WHERE account_id = @account AND action > a.v) FROM a WHERE a.v IS NOT NULL
-     ) SELECT v FROM a WHERE v IS NOT NULL`,
-  )
-    .pluck()
-    .all({ account: accountId }) as string[];
+export async function distinctActions(accountId: string): Promise<string[]> {
+  const found = await rows<{ v: string }>(
+    db(),
+    sql`WITH RECURSIVE a(v) AS (
+          SELECT (SELECT min(action) FROM activity_events WHERE account_id = ${accountId})
+          UNION ALL
+          SELECT (SELECT min(action) FROM activity_events WHERE account_id = ${accountId} AND action > a.v) FROM a WHERE a.v IS NOT NULL
+        ) SELECT v FROM a WHERE v IS NOT NULL`,
+  );
+  return found.map((r) => r.v);
 }
 
 /** Ids of actors or targets whose name, email or id matches the text, each once. */
-export function partiesMatching(accountId: string, text: string): string[] {
+export async function partiesMatching(accountId: string, text: string): Promise<string[]> {
   const needle = text.toLowerCase();
-  const ids = partyIdsMatching(accountId, text);
+  const ids = await partyIdsMatching(accountId, text);
   const seen = new Set(ids);
-  for (const entry of directoryEntries(accountId).values()) {
+  for (const entry of (await directoryEntries(accountId)).values()) {
     // The cheap text test first: most entries fail it, and only matches pay for the Set lookup.
     if (directoryNameOrEmailIncludes(entry, needle) && !seen.has(entry.id)) ids.push(entry.id);
   }
@@ -135,80 +118,82 @@ export function partiesMatching(accountId: string, text: string): string[] {
   return ids;
 }
 
-/** Conditions for free text other than party names: actions, failure reasons, an exact IP. Their number is bounded by the code. */
-function searchOtherBranches(accountId: string, text: string): Condition[] {
+/** Branches for free text other than party names: actions, failure reasons, an exact IP, by column. Their number is bounded by the code. */
+async function searchOtherBranches(accountId: string, text: string): Promise<Array<{ column: "action" | "ip"; sql: SQL }>> {
   const needle = text.toLowerCase();
-  const branches: Condition[] = [];
-  const actions = new Set([...Object.keys(ACTION_LABELS), ...distinctActions(accountId)]);
+  const branches: Array<{ column: "action" | "ip"; sql: SQL }> = [];
+  const actions = new Set([...Object.keys(ACTION_LABELS), ...(await distinctActions(accountId))]);
   for (const action of actions) {
     if (action.includes(needle) || (ACTION_LABELS[action] ?? "").toLowerCase().includes(needle)) {
-      branches.push({ sql: "action = ?", params: [action] });
+      branches.push({ column: "action", sql: sql`= ${action}` });
     }
   }
   for (const [reason, label] of Object.entries(FAILURE_REASON_LABELS)) {
     if (reason.includes(needle.replaceAll(" ", "_")) || label.toLowerCase().includes(needle)) {
-      branches.push({ sql: "action = 'user.login.failed' AND json_extract(details, '$.reason') = ?", params: [reason] });
+      branches.push({ column: "action", sql: sql`= ${"user.login.failed"} AND ${detailsField("reason")} = ${reason}` });
     }
   }
-  if (/^[0-9a-f.:]+$/i.test(text) && /[.:]/.test(text)) branches.push({ sql: "ip = ?", params: [text] });
+  if (/^[0-9a-f.:]+$/i.test(text) && /[.:]/.test(text)) branches.push({ column: "ip", sql: sql`= ${text}` });
   return branches;
 }
 
 /**
  * Free-text search as branches: with few matches, one indexed branch per
- * party id, action, reason or IP; with many, a single condition that reads the
- * parties from a temp table, for a scan down the seq index.
+ * party id, action, reason or IP; with many, a single condition with the
+ * parties as one bound set, for a scan down the seq index.
  */
-function searchBranches(accountId: string, text: string): Condition[] {
-  const ids = partiesMatching(accountId, text);
-  const others = searchOtherBranches(accountId, text);
+async function searchBranches(accountId: string, text: string): Promise<SQL[]> {
+  const ids = await partiesMatching(accountId, text);
+  const others = await searchOtherBranches(accountId, text);
   if (ids.length * 2 + others.length <= MAX_BRANCHES) {
-    const byParty = ids.flatMap((id) => [
-      { sql: "actor_id = ?", params: [id] },
-      { sql: "target_id = ?", params: [id] },
-    ]);
-    return [...byParty, ...others];
+    const byParty = ids.flatMap((id) => [sql`actor_id = ${id}`, sql`target_id = ${id}`]);
+    return [...byParty, ...others.map((b) => sql`${sql.raw(b.column)} ${b.sql}`)];
   }
-  const parties = matchSet("search", ids);
-  // Unary + keeps SQLite from using those columns' indexes, so it walks the seq index in order.
+  // Without those columns' indexes, so the scan walks the seq index in order.
   const any = [
-    { sql: `+actor_id IN (${parties}) OR +target_id IN (${parties})`, params: [] },
-    ...others.map((b) => ({ sql: b.sql.replace(/^(action|ip) /, "+$1 "), params: b.params })),
+    sql`${inIdSet(unindexed("actor_id"), ids)} OR ${inIdSet(unindexed("target_id"), ids)}`,
+    ...others.map((b) => sql`${unindexed(b.column)} ${b.sql}`),
   ];
-  return [{ sql: `((${any.map((b) => b.sql).join(") OR (")}))`, params: any.flatMap((b) => b.params) }];
+  return [sql`((${sql.join(any, sql`) OR (`)}))`];
+}
+
+/** The seqs a query returns, as numbers. */
+async function seqs(query: SQL): Promise<number[]> {
+  return (await rows<{ seq: number | string }>(db(), query)).map((r) => Number(r.seq));
 }
 
 /** One seq bound from a time: the first event at/after it, or the last one before it. */
-function seqAtTime(accountId: string, at: Date, side: "from" | "to"): number | null {
-  const sql =
+async function seqAtTime(accountId: string, at: Date, side: "from" | "to"): Promise<number | null> {
+  const [seq] = await seqs(
     side === "from"
-      ? "SELECT seq FROM activity_events WHERE account_id = ? AND occurred_at >= ? ORDER BY occurred_at, seq LIMIT 1"
-      : "SELECT seq FROM activity_events WHERE account_id = ? AND occurred_at < ? ORDER BY occurred_at DESC, seq DESC LIMIT 1";
-  return (statement(sql).pluck().get(accountId, at.getTime()) as number | undefined) ?? null;
+      ? sql`SELECT seq FROM activity_events WHERE account_id = ${accountId} AND occurred_at >= ${at.getTime()} ORDER BY occurred_at, seq LIMIT 1`
+      : sql`SELECT seq FROM activity_events WHERE account_id = ${accountId} AND occurred_at < ${at.getTime()} ORDER BY occurred_at DESC, seq DESC LIMIT 1`,
+  );
+  return seq ?? null;
 }
 
-function plan(accountId: string, filters: EventFilters): Plan {
-  const shared: Condition[] = [{ sql: "account_id = ?", params: [accountId] }];
+async function plan(accountId: string, filters: EventFilters): Promise<Plan> {
+  const shared: SQL[] = [sql`account_id = ${accountId}`];
   let lo: number | null = null;
   let hi: number | null = null;
   if (filters.from) {
-    lo = seqAtTime(accountId, filters.from, "from");
+    lo = await seqAtTime(accountId, filters.from, "from");
     if (lo === null) return { empty: true };
   }
   if (filters.to) {
-    hi = seqAtTime(accountId, filters.to, "to");
+    hi = await seqAtTime(accountId, filters.to, "to");
     if (hi === null) return { empty: true };
   }
   if (filters.before !== undefined) hi = hi === null ? filters.before - 1 : Math.min(hi, filters.before - 1);
   if (filters.after !== undefined) lo = lo === null ? filters.after + 1 : Math.max(lo, filters.after + 1);
   if (lo !== null && hi !== null && lo > hi) return { empty: true };
-  if (lo !== null) shared.push({ sql: "seq >= ?", params: [lo] });
-  if (hi !== null) shared.push({ sql: "seq <= ?", params: [hi] });
+  if (lo !== null) shared.push(sql`seq >= ${lo}`);
+  if (hi !== null) shared.push(sql`seq <= ${hi}`);
 
-  let branches: Condition[] = [];
+  let branches: Array<SQL | null> = [];
   let narrowed = false;
   if (filters.action) {
-    shared.push(inList("action", filters.action));
+    shared.push(sql`action IN ${filters.action}`);
     narrowed = true;
   }
   for (const [filter, column] of [
@@ -216,89 +201,82 @@ function plan(accountId: string, filters: EventFilters): Plan {
     [filters.target, "target_id"],
   ] as const) {
     if (!filter) continue;
-    const ids = partiesMatching(accountId, filter);
+    const ids = await partiesMatching(accountId, filter);
     if (ids.length === 0) return { empty: true };
-    shared.push(idCondition(column === "actor_id" ? "actor" : "target", column, ids));
+    shared.push(idCondition(column, ids));
     if (branches.length === 0 && ids.length <= MAX_BRANCHES) {
-      branches = ids.map((id) => ({ sql: `${column} = ?`, params: [id] }));
+      branches = ids.map((id) => sql`${sql.raw(column)} = ${id}`);
     }
     narrowed = true;
   }
   if (filters.search) {
-    const found = searchBranches(accountId, filters.search);
+    const found = await searchBranches(accountId, filters.search);
     if (found.length === 0) return { empty: true };
     branches = found;
     narrowed = true;
   }
-  if (branches.length === 0) branches = [{ sql: "1", params: [] }];
+  if (branches.length === 0) branches = [null];
   return { empty: false, shared, branches, plainRange: !narrowed };
 }
 
-function where(plan: Extract<Plan, { empty: false }>, branch: Condition): Condition {
-  const parts = [...plan.shared, branch];
-  return { sql: parts.map((p) => p.sql).join(" AND "), params: parts.flatMap((p) => p.params) };
+function where(plan: Extract<Plan, { empty: false }>, branch: SQL | null): SQL {
+  return sql.join(branch ? [...plan.shared, branch] : plan.shared, sql` AND `);
 }
 
 /** Seqs matching the plan, from every branch, newest first (or oldest first), at most `n` per branch. */
-function matchingSeqs(p: Extract<Plan, { empty: false }>, n: number, order: "DESC" | "ASC"): number[] {
+async function matchingSeqs(p: Extract<Plan, { empty: false }>, n: number, order: "DESC" | "ASC"): Promise<number[]> {
   const seen = new Set<number>();
   for (const branch of p.branches) {
-    const w = where(p, branch);
-    const seqs = statement(`SELECT seq FROM activity_events WHERE ${w.sql} ORDER BY seq ${order} LIMIT ?`)
-      .pluck()
-      .all(...w.params, n) as number[];
-    for (const s of seqs) seen.add(s);
+    for (const s of await seqs(sql`SELECT seq FROM activity_events WHERE ${where(p, branch)} ORDER BY seq ${sql.raw(order)} LIMIT ${n}`)) {
+      seen.add(s);
+    }
   }
   return [...seen].sort((a, b) => (order === "DESC" ? b - a : a - b));
 }
 
-function count(p: Extract<Plan, { empty: false }>): { total: number; exact: boolean } {
+async function count(p: Extract<Plan, { empty: false }>): Promise<{ total: number; exact: boolean }> {
   if (p.plainRange) {
     // seq has no gaps, so a plain range is counted from its ends.
     // Two seeks (SQLite's min/max shortcut takes one aggregate per query, not both).
     const w = where(p, p.branches[0]);
-    const end = (order: "ASC" | "DESC") =>
-      statement(`SELECT seq FROM activity_events WHERE ${w.sql} ORDER BY seq ${order} LIMIT 1`).pluck().get(...w.params) as
-        | number
-        | undefined;
-    const lo = end("ASC");
-    const hi = end("DESC");
+    const end = async (order: "ASC" | "DESC") =>
+      (await seqs(sql`SELECT seq FROM activity_events WHERE ${w} ORDER BY seq ${sql.raw(order)} LIMIT 1`))[0];
+    const lo = await end("ASC");
+    const hi = await end("DESC");
     return { total: lo === undefined || hi === undefined ? 0 : hi - lo + 1, exact: true };
   }
   const seen = new Set<number>();
   for (const branch of p.branches) {
-    const w = where(p, branch);
-    const seqs = statement(`SELECT seq FROM activity_events WHERE ${w.sql} LIMIT ?`)
-      .pluck()
-      .all(...w.params, COUNT_CAP + 1) as number[];
-    for (const s of seqs) seen.add(s);
+    for (const s of await seqs(sql`SELECT seq FROM activity_events WHERE ${where(p, branch)} LIMIT ${COUNT_CAP + 1}`)) seen.add(s);
     if (seen.size > COUNT_CAP) return { total: COUNT_CAP, exact: false };
   }
   return { total: seen.size, exact: true };
 }
 
-export function rowsBySeq(accountId: string, seqs: number[]): EventRow[] {
-  if (seqs.length === 0) return [];
-  const rows = statement(
-    `SELECT ${ROW_COLUMNS} FROM activity_events WHERE account_id = ? AND seq IN (${placeholders(seqs.length)})`,
-  ).all(accountId, ...seqs) as EventRow[];
-  const bySeq = new Map(rows.map((r) => [r.seq, r]));
-  return seqs.flatMap((s) => bySeq.get(s) ?? []);
+export async function rowsBySeq(accountId: string, seqList: number[]): Promise<EventRow[]> {
+  if (seqList.length === 0) return [];
+  const found = await rows<EventRow>(
+    db(),
+    sql`SELECT ${ROW_COLUMNS} FROM activity_events WHERE account_id = ${accountId} AND seq IN ${seqList}`,
+  );
+  // PostgreSQL's bigint time arrives as a string from hand-written SQL.
+  const bySeq = new Map(found.map((r) => [Number(r.seq), { ...r, seq: Number(r.seq), occurred_at: Number(r.occurred_at) }]));
+  return seqList.flatMap((s) => bySeq.get(s) ?? []);
 }
 
 /** One page of events matching the filters, newest first. Callers check permission (./events.ts). */
-export function queryEvents(accountId: string, filters: EventFilters, options: { withTotal?: boolean } = {}): EventPage {
-  const p = plan(accountId, filters);
+export async function queryEvents(accountId: string, filters: EventFilters, options: { withTotal?: boolean } = {}): Promise<EventPage> {
+  const p = await plan(accountId, filters);
   if (p.empty) return { rows: [], total: 0, totalExact: true, hasOlder: false, hasNewer: false };
   const newerPage = filters.after !== undefined;
   const wanted = filters.offset + filters.limit;
-  const seqs = matchingSeqs(p, wanted + 1, newerPage ? "ASC" : "DESC");
-  let page = seqs.slice(filters.offset, wanted);
-  const more = seqs.length > wanted;
+  const found = await matchingSeqs(p, wanted + 1, newerPage ? "ASC" : "DESC");
+  let page = found.slice(filters.offset, wanted);
+  const more = found.length > wanted;
   if (newerPage) page = page.reverse();
-  const { total, exact } = options.withTotal === false ? { total: 0, exact: false } : count(p);
+  const { total, exact } = options.withTotal === false ? { total: 0, exact: false } : await count(p);
   return {
-    rows: rowsBySeq(accountId, page),
+    rows: await rowsBySeq(accountId, page),
     total,
     totalExact: exact,
     hasOlder: newerPage ? true : more,
@@ -311,15 +289,15 @@ export function queryEvents(accountId: string, filters: EventFilters, options: {
  * Keyset paging, so a million events cost a million index steps, not a
  * million squared.
  */
-export function* eachEvent(accountId: string, filters: EventFilters, batchSize = 1000): Generator<EventRow[]> {
+export async function* eachEvent(accountId: string, filters: EventFilters, batchSize = 1000): AsyncGenerator<EventRow[]> {
   let before = filters.before;
   for (;;) {
-    const p = plan(accountId, { ...filters, before, after: undefined, offset: 0, limit: batchSize });
+    const p = await plan(accountId, { ...filters, before, after: undefined, offset: 0, limit: batchSize });
     if (p.empty) return;
-    const seqs = matchingSeqs(p, batchSize, "DESC").slice(0, batchSize);
-    if (seqs.length === 0) return;
-    yield rowsBySeq(accountId, seqs);
-    if (seqs.length < batchSize) return;
-    before = seqs[seqs.length - 1];
+    const found = (await matchingSeqs(p, batchSize, "DESC")).slice(0, batchSize);
+    if (found.length === 0) return;
+    yield await rowsBySeq(accountId, found);
+    if (found.length < batchSize) return;
+    before = found[found.length - 1];
   }
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
-import { writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import type { Role } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
 import { deleteUser, updateUser } from "@/lib/users/lifecycle";
@@ -29,11 +29,11 @@ let member: SessionActor;
 let carolId: string;
 
 const filters = (input: Record<string, unknown> = {}) => eventFiltersSchema.parse(input);
-const actionsOf = (input: Record<string, unknown>, actor: SessionActor = admin) =>
-  listEvents(actor, filters(input)).events.map((e) => e.action);
+const actionsOf = async (input: Record<string, unknown>, actor: SessionActor = admin) =>
+  (await listEvents(actor, filters(input))).events.map((e) => e.action);
 
-function record(action: string, day: number, extra: Partial<Parameters<typeof recordEvent>[1]> = {}) {
-  writeTransaction((tx) =>
+async function record(action: string, day: number, extra: Partial<Parameters<typeof recordEvent>[1]> = {}) {
+  await writeSystem((tx) =>
     recordEvent(tx, {
       accountId,
       action,
@@ -46,39 +46,39 @@ function record(action: string, day: number, extra: Partial<Parameters<typeof re
 }
 
 beforeAll(async () => {
-  accountId = createAccount();
-  admin = startSession(await createUser(accountId, { role: "admin", name: "Ada Admin", email: "ada@example.com" }));
+  accountId = await createAccount();
+  admin = await startSession(await createUser(accountId, { role: "admin", name: "Ada Admin", email: "ada@example.com" }));
   auditor = actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
   member = actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
   const carol = await createUser(accountId, { role: "user", name: "Carol Quit", email: "carol@example.com" });
   carolId = carol.id;
-  const other = createAccount();
+  const other = await createAccount();
 
-  record("group.created", 0, { target: { type: "group", id: "g-1", label: "Engineering" } });
-  record("user.login.failed", 1, {
+  await record("group.created", 0, { target: { type: "group", id: "g-1", label: "Engineering" } });
+  await record("user.login.failed", 1, {
     actor: { type: "user", id: carolId, label: "Carol Quit" },
     target: { type: "user", id: carolId, label: "Carol Quit" },
     details: { reason: "wrong_password" },
     meta: { ip: "192.0.2.44", userAgent: "=HYPERLINK(\"http://evil\")" },
   });
-  record("user.login", 2, { actor: { type: "user", id: carolId, label: "Carol Quit" }, target: { type: "user", id: carolId, label: "Carol Quit" } });
-  record("user.login.failed", 3, { actor: { type: "anonymous", id: null }, details: { reason: "unknown_email" } });
+  await record("user.login", 2, { actor: { type: "user", id: carolId, label: "Carol Quit" }, target: { type: "user", id: carolId, label: "Carol Quit" } });
+  await record("user.login.failed", 3, { actor: { type: "anonymous", id: null }, details: { reason: "unknown_email" } });
   // Carol renamed and then deleted: her events stay readable and findable.
-  updateUser(admin, carolId, { name: "Carol Q. Left", role: "user", auto_groups: [], is_blocked: false }, META);
-  deleteUser(admin, carolId, META);
-  writeTransaction((tx) =>
+  await updateUser(admin, carolId, { name: "Carol Q. Left", role: "user", auto_groups: [], is_blocked: false }, META);
+  await deleteUser(admin, carolId, META);
+  await writeSystem((tx) =>
     recordEvent(tx, { accountId: other, action: "user.login", actor: { type: "user", id: "x", label: "Carol Quit" }, meta: META }),
   );
 });
 
 describe("listEvents", () => {
-  it("is for admins and auditors only", () => {
-    expect(listEvents(auditor, filters()).events.length).toBeGreaterThan(0);
-    expect(() => listEvents(member, filters())).toThrow(Forbidden);
+  it("is for admins and auditors only", async () => {
+    expect((await listEvents(auditor, filters())).events.length).toBeGreaterThan(0);
+    await expect(listEvents(member, filters())).rejects.toThrow(Forbidden);
   });
 
-  it("lists the account's events newest first, with labels and details readable", () => {
-    const { events, total, totalExact } = listEvents(admin, filters());
+  it("lists the account's events newest first, with labels and details readable", async () => {
+    const { events, total, totalExact } = await listEvents(admin, filters());
     expect(events.map((e) => e.action)).toEqual(["user.deleted", "user.updated", "user.login.failed", "user.login", "user.login.failed", "group.created"]);
     expect(total).toBe(6);
     expect(totalExact).toBe(true);
@@ -89,46 +89,46 @@ describe("listEvents", () => {
     expect(api).toMatchObject({ activity_code: "user.updated", activity: "User updated", initiator_name: "Ada Admin", meta: { changed: ["name"], name: { from: "Carol Quit", to: "Carol Q. Left" } } });
   });
 
-  it("filters by action, actor, target and date range", () => {
-    expect(actionsOf({ action: "user.login.failed" })).toEqual(["user.login.failed", "user.login.failed"]);
-    expect(actionsOf({ action: "user.login,group.created" })).toEqual(["user.login", "group.created"]);
+  it("filters by action, actor, target and date range", async () => {
+    expect(await actionsOf({ action: "user.login.failed" })).toEqual(["user.login.failed", "user.login.failed"]);
+    expect(await actionsOf({ action: "user.login,group.created" })).toEqual(["user.login", "group.created"]);
     // The deleted user's events, by a name she had, by her email (from the log labels), by id.
-    expect(actionsOf({ actor: "carol quit" })).toEqual(["user.login", "user.login.failed"]);
-    expect(actionsOf({ actor: carolId })).toEqual(["user.login", "user.login.failed"]);
-    expect(actionsOf({ target: "Q. Left" })).toEqual(["user.deleted", "user.updated", "user.login", "user.login.failed"]);
-    expect(actionsOf({ target: "engineering" })).toEqual(["group.created"]);
-    expect(actionsOf({ actor: "nobody at all" })).toEqual([]);
-    expect(actionsOf({ from: "2031-03-02", to: "2031-03-03" })).toEqual(["user.login", "user.login.failed"]);
+    expect(await actionsOf({ actor: "carol quit" })).toEqual(["user.login", "user.login.failed"]);
+    expect(await actionsOf({ actor: carolId })).toEqual(["user.login", "user.login.failed"]);
+    expect(await actionsOf({ target: "Q. Left" })).toEqual(["user.deleted", "user.updated", "user.login", "user.login.failed"]);
+    expect(await actionsOf({ target: "engineering" })).toEqual(["group.created"]);
+    expect(await actionsOf({ actor: "nobody at all" })).toEqual([]);
+    expect(await actionsOf({ from: "2031-03-02", to: "2031-03-03" })).toEqual(["user.login", "user.login.failed"]);
     // The changes made "now" are clamped to the newest event's time (the log's clock never runs backwards).
-    expect(actionsOf({ from: "2031-03-04" })).toEqual(["user.deleted", "user.updated", "user.login.failed"]);
-    expect(actionsOf({ from: "2031-03-04T12:00:00.001Z" })).toEqual([]);
-    expect(actionsOf({ to: "2031-03-01" })).toEqual(["group.created"]);
+    expect(await actionsOf({ from: "2031-03-04" })).toEqual(["user.deleted", "user.updated", "user.login.failed"]);
+    expect(await actionsOf({ from: "2031-03-04T12:00:00.001Z" })).toEqual([]);
+    expect(await actionsOf({ to: "2031-03-01" })).toEqual(["group.created"]);
   });
 
-  it("searches names, emails, actions, failure reasons and exact IPs, without another account's events", () => {
-    expect(actionsOf({ search: "carol" })).toEqual(["user.deleted", "user.updated", "user.login", "user.login.failed"]);
-    expect(actionsOf({ search: "ada@example" })).toEqual(["user.deleted", "user.updated", "group.created"]);
-    expect(actionsOf({ search: "sign-in failed" })).toEqual(["user.login.failed", "user.login.failed"]);
-    expect(actionsOf({ search: "wrong password" })).toEqual(["user.login.failed"]);
-    expect(actionsOf({ search: "unknown_email" })).toEqual(["user.login.failed"]);
-    expect(actionsOf({ search: "192.0.2.44" })).toEqual(["user.login.failed"]);
-    expect(actionsOf({ search: "carol", action: "user.login" })).toEqual(["user.login"]);
-    expect(actionsOf({ search: "zzz-nothing" })).toEqual([]);
+  it("searches names, emails, actions, failure reasons and exact IPs, without another account's events", async () => {
+    expect(await actionsOf({ search: "carol" })).toEqual(["user.deleted", "user.updated", "user.login", "user.login.failed"]);
+    expect(await actionsOf({ search: "ada@example" })).toEqual(["user.deleted", "user.updated", "group.created"]);
+    expect(await actionsOf({ search: "sign-in failed" })).toEqual(["user.login.failed", "user.login.failed"]);
+    expect(await actionsOf({ search: "wrong password" })).toEqual(["user.login.failed"]);
+    expect(await actionsOf({ search: "unknown_email" })).toEqual(["user.login.failed"]);
+    expect(await actionsOf({ search: "192.0.2.44" })).toEqual(["user.login.failed"]);
+    expect(await actionsOf({ search: "carol", action: "user.login" })).toEqual(["user.login"]);
+    expect(await actionsOf({ search: "zzz-nothing" })).toEqual([]);
   });
 
-  it("pages with keyset cursors in both directions", () => {
-    const first = listEvents(admin, filters({ limit: 4 }));
+  it("pages with keyset cursors in both directions", async () => {
+    const first = await listEvents(admin, filters({ limit: 4 }));
     expect(first.events.map((e) => e.seq)).toEqual([6, 5, 4, 3]);
     expect(first).toMatchObject({ hasOlder: true, hasNewer: false, total: 6 });
-    const second = listEvents(admin, filters({ limit: 4, before: 3 }));
+    const second = await listEvents(admin, filters({ limit: 4, before: 3 }));
     expect(second.events.map((e) => e.seq)).toEqual([2, 1]);
     expect(second).toMatchObject({ hasOlder: false, hasNewer: true });
-    const back = listEvents(admin, filters({ limit: 4, after: 2 }));
+    const back = await listEvents(admin, filters({ limit: 4, after: 2 }));
     expect(back.events.map((e) => e.seq)).toEqual([6, 5, 4, 3]);
-    expect(listEvents(admin, filters({ limit: 2, offset: 2 })).events.map((e) => e.seq)).toEqual([4, 3]);
-    const filtered = listEvents(admin, filters({ limit: 1, search: "carol" }));
+    expect((await listEvents(admin, filters({ limit: 2, offset: 2 }))).events.map((e) => e.seq)).toEqual([4, 3]);
+    const filtered = await listEvents(admin, filters({ limit: 1, search: "carol" }));
     expect(filtered.events.map((e) => e.seq)).toEqual([6]);
-    expect(listEvents(admin, filters({ limit: 2, search: "carol", before: 6 })).events.map((e) => e.seq)).toEqual([5, 3]);
+    expect((await listEvents(admin, filters({ limit: 2, search: "carol", before: 6 }))).events.map((e) => e.seq)).toEqual([5, 3]);
     expect(filtered.total).toBe(4);
   });
 });

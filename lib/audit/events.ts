@@ -82,9 +82,9 @@ export function openEvent(row: EventRow): ActivityEvent {
   };
 }
 
-export function listEvents(actor: Actor, filters: EventFilters): ActivityPage {
+export async function listEvents(actor: Actor, filters: EventFilters): Promise<ActivityPage> {
   assertCan(actor, "activity:read", DENIED);
-  const page = queryEvents(actor.accountId, filters);
+  const page = await queryEvents(actor.accountId, filters);
   return {
     events: page.rows.map(openEvent),
     total: page.total,
@@ -95,15 +95,15 @@ export function listEvents(actor: Actor, filters: EventFilters): ActivityPage {
 }
 
 /** Every matching event, newest first, in batches; the caller streams them out. */
-export function* eachActivityEvent(actor: Actor, filters: EventFilters): Generator<ActivityEvent[]> {
+export async function* eachActivityEvent(actor: Actor, filters: EventFilters): AsyncGenerator<ActivityEvent[]> {
   assertCan(actor, "activity:read", DENIED);
-  for (const rows of eachEvent(actor.accountId, filters)) yield rows.map(openEvent);
+  for await (const rows of eachEvent(actor.accountId, filters)) yield rows.map(openEvent);
 }
 
 /** Action codes to offer in the filter: those in the log, with their names. */
-export function actionOptions(actor: Actor): { value: string; label: string }[] {
+export async function actionOptions(actor: Actor): Promise<{ value: string; label: string }[]> {
   assertCan(actor, "activity:read", DENIED);
-  return distinctActions(actor.accountId)
+  return (await distinctActions(actor.accountId))
     .map((value) => ({ value, label: actionLabel(value) }))
     .sort((a, b) => a.label.localeCompare(b.label));
 }

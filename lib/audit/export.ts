@@ -49,8 +49,8 @@ export function exportEvents(actor: Actor, filters: EventFilters, format: Export
   const encoder = new TextEncoder();
   let first = true;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = batches.next();
+    async pull(controller) {
+      const next = await batches.next();
       const events = next.done ? [] : next.value.map(toApiEvent);
       let text = "";
       if (format === "csv") {
@@ -65,8 +65,8 @@ export function exportEvents(actor: Actor, filters: EventFilters, format: Export
       if (text) controller.enqueue(encoder.encode(text));
       if (next.done) controller.close();
     },
-    cancel() {
-      batches.return(undefined);
+    async cancel() {
+      await batches.return(undefined);
     },
   });
 }

@@ -10,16 +10,17 @@
  * question. The set of distinct parties is small (the people, tokens and
  * groups of one account), so each account's parties are loaded once per
  * process: a loose index scan finds the distinct ids, and one label per id
- * (its newest event's) is decrypted. recordEvent adds new labels as it writes;
- * Latchkey is one process, so this index sees every write. A label from an
- * event whose transaction rolled back may linger; it can only widen a search
- * by an id that then matches no rows. An old name of a renamed party is found
+ * (its newest event's) is decrypted. recordEvent adds new labels after its
+ * unit of work commits, so this index sees this process's writes only (being
+ * replaced by a searchable index in the database, issue 11). An old name of a renamed party is found
  * only through its newest label or the current directory name, which both
  * lead to all of that party's events anyway.
  */
 import "server-only";
 import { decryptField } from "@/lib/crypto/aead";
-import { sqliteHandle } from "@/lib/db/client";
+import { sql } from "drizzle-orm";
+import { db } from "@/lib/db/database";
+import { rows } from "@/lib/db/raw";
 
 /**
  * Party id → every label it was recorded under, lowercased and joined by
@@ -37,35 +38,30 @@ const COLUMNS = [
   { id: "target_id", label: "target_label_ciphertext", aad: "target_label" },
 ] as const;
 
-function load(accountId: string): Labels {
-  const sqlite = sqliteHandle();
-  const labels: Labels = new Map();
+/** Fills labels with the account's parties (called with the map already in place, so labels noted meanwhile aren't lost). */
+async function load(accountId: string, labels: Labels): Promise<void> {
   for (const column of COLUMNS) {
     // Loose index scan: one index seek per distinct id instead of reading every event.
-    const distinctIds = sqlite
-      .prepare(
-        `WITH RECURSIVE ids(v) AS (
-           SELECT (SELECT min(${column.id}) FROM activity_events WHERE account_id = @account)
-           UNION ALL
-           SELECT (SELECT min(${column.id}) FROM activity_events WHERE account_id = @account AND ${column.id} > ids.v)
-           FROM ids WHERE ids.v IS NOT NULL
-         ) SELECT v FROM ids WHERE v IS NOT NULL`,
-      )
-      .pluck()
-      .all({ account: accountId }) as string[];
-    const newest = sqlite.prepare(
-      `SELECT id, ${column.label} AS label FROM activity_events
-       WHERE account_id = ? AND ${column.id} = ? AND ${column.label} IS NOT NULL
-       ORDER BY seq DESC LIMIT 1`,
+    const distinctIds = await rows<{ v: string }>(
+      db(),
+      sql`WITH RECURSIVE ids(v) AS (
+            SELECT (SELECT min(${sql.raw(column.id)}) FROM activity_events WHERE account_id = ${accountId})
+            UNION ALL
+            SELECT (SELECT min(${sql.raw(column.id)}) FROM activity_events WHERE account_id = ${accountId} AND ${sql.raw(column.id)} > ids.v)
+            FROM ids WHERE ids.v IS NOT NULL
+          ) SELECT v FROM ids WHERE v IS NOT NULL`,
     );
-    for (const partyId of distinctIds) {
-      const row = newest.get(accountId, partyId) as { id: string; label: string } | undefined;
+    for (const { v: partyId } of distinctIds) {
+      const [row] = await rows<{ id: string; label: string }>(
+        db(),
+        sql`SELECT id, ${sql.raw(column.label)} AS label FROM activity_events
+            WHERE account_id = ${accountId} AND ${sql.raw(column.id)} = ${partyId} AND ${sql.raw(column.label)} IS NOT NULL
+            ORDER BY seq DESC LIMIT 1`,
+      );
       if (!row) continue;
-      const label = decryptField(row.label, { table: "activity_events", column: column.aad, rowId: row.id });
-      add(labels, partyId, label);
+      add(labels, partyId, decryptField(row.label, { table: "activity_events", column: column.aad, rowId: row.id }));
     }
   }
-  return labels;
 }
 
 function add(labels: Labels, partyId: string, label: string): void {
@@ -75,13 +71,31 @@ function add(labels: Labels, partyId: string, label: string): void {
   else if (!known.split(SEPARATOR).includes(lower)) labels.set(partyId, `${known}${SEPARATOR}${lower}`);
 }
 
-function labelsOf(accountId: string): Labels {
-  let labels = indexes.get(accountId);
-  if (!labels) {
-    labels = load(accountId);
+const globalForLoading = globalThis as unknown as { latchkeyPartyLabelsLoading?: Map<string, Promise<Labels>> };
+const loading: Map<string, Promise<Labels>> = (globalForLoading.latchkeyPartyLabelsLoading ??= new Map());
+
+/** The account's index, loaded once; concurrent first callers share one load. */
+async function labelsOf(accountId: string): Promise<Labels> {
+  const loaded = indexes.get(accountId);
+  if (loaded && !loading.has(accountId)) return loaded;
+  let pending = loading.get(accountId);
+  if (!pending) {
+    const labels: Labels = new Map();
     indexes.set(accountId, labels);
+    pending = load(accountId, labels).then(
+      () => {
+        loading.delete(accountId);
+        return labels;
+      },
+      (err: unknown) => {
+        loading.delete(accountId);
+        indexes.delete(accountId);
+        throw err;
+      },
+    );
+    loading.set(accountId, pending);
   }
-  return labels;
+  return pending;
 }
 
 /** Called by recordEvent for each labelled party it writes (no-op until the index is loaded). */
@@ -91,23 +105,28 @@ export function notePartyLabel(accountId: string, partyId: string, label: string
 }
 
 /** Ids whose recorded label contains the text (case-insensitive). */
-export function partyIdsMatching(accountId: string, needle: string): string[] {
+export async function partyIdsMatching(accountId: string, needle: string): Promise<string[]> {
   const lower = needle.toLowerCase();
   const found: string[] = [];
   // A needle with a newline could span two labels in the joined string: those are checked one by one.
   const spans = lower.includes(SEPARATOR);
-  for (const [partyId, joined] of labelsOf(accountId)) {
+  for (const [partyId, joined] of await labelsOf(accountId)) {
     if (spans ? joined.split(SEPARATOR).some((label) => label.includes(lower)) : joined.includes(lower)) found.push(partyId);
   }
   return found;
 }
 
-/** Loads the account's label index now (at start-up), so the first search doesn't pay for it. */
-export function warmPartyLabels(accountId: string): void {
-  labelsOf(accountId);
+/** Loads the account's label index now (at start-up), so the first search doesn't pay for it. Never rejects: a failure is logged and the first search loads it. */
+export async function warmPartyLabels(accountId: string): Promise<void> {
+  try {
+    await labelsOf(accountId);
+  } catch (err) {
+    console.error("Loading the activity label index failed:", err);
+  }
 }
 
 /** Forgets every loaded index (tests that restart the database). */
 export function resetPartyLabels(): void {
   indexes.clear();
+  loading.clear();
 }

@@ -1,15 +1,19 @@
 /**
  * Writes activity events. Always called with the transaction of the change it
- * describes, so a change and its event commit or roll back together. Each
- * event is sealed into the account's hash chain (./chain.ts) as it is written.
+ * describes (the unit of work's tx), so a change and its event commit or roll
+ * back together. Each event is sealed into the account's hash chain
+ * (./chain.ts) as it is written: the chain head is read through the same tx,
+ * which holds the instance's write lock, so appends are serialised.
  */
 import "server-only";
 import crypto from "node:crypto";
-import { encryptField } from "@/lib/crypto/aead";
-import type Database from "better-sqlite3";
-import { sqliteHandle, type Tx } from "@/lib/db/client";
+import { sql } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { chainHead, eventHash } from "./chain";
+import { encryptField } from "@/lib/crypto/aead";
+import { afterCommit } from "@/lib/data/unit-of-work";
+import type { Db, Tx } from "@/lib/db/database";
+import { activityEvents } from "@/lib/db/schema";
+import { chainHead, eventHash, type ChainedFields, type ChainHead } from "./chain";
 import { notePartyLabel } from "./party-labels";
 
 export type EventParty = {
@@ -32,35 +36,15 @@ export type NewEvent = {
   at?: Date;
 };
 
-let insert: { db: Database.Database; stmt: Database.Statement } | undefined;
-
-/** Prepared once per connection; it runs inside the caller's transaction (one connection, one transaction). */
-function insertStatement(): Database.Statement {
-  const db = sqliteHandle();
-  if (insert?.db !== db) {
-    insert = {
-      db,
-      stmt: db.prepare(
-        `INSERT INTO activity_events (id, account_id, seq, occurred_at, action, actor_type, actor_id, actor_label_ciphertext,
-           target_type, target_id, target_label_ciphertext, details, private_details_ciphertext, ip, user_agent, prev_hash, hash)
-         VALUES (@id, @accountId, @seq, @occurredAtMs, @action, @actorType, @actorId, @actorLabelCiphertext,
-           @targetType, @targetId, @targetLabelCiphertext, @detailsJson, @privateDetailsCiphertext, @ip, @userAgent, @prevHash, @hash)`,
-      ),
-    };
-  }
-  return insert.stmt;
-}
-
-export function recordEvent(tx: Tx, event: NewEvent): void {
-  void tx; // the change's transaction: this connection's, which the statement below joins
+/** The row of a new event after head, with its hash: exactly the values stored and hashed. */
+export function sealedRow(event: NewEvent, head: ChainHead): ChainedFields & { hash: string } {
   const id = crypto.randomUUID();
   const seal = (column: string, label: string | null | undefined) =>
     label ? encryptField(label, { table: "activity_events", column, rowId: id }) : null;
-  const head = chainHead(tx, event.accountId);
   // Time never runs backwards within the log, so seq order and time order agree
   // (date filters become seq ranges; see ./events-query.ts).
   const occurredAtMs = Math.max((event.at ?? new Date()).getTime(), head.occurredAtMs);
-  const row = {
+  const row: ChainedFields = {
     id,
     accountId: event.accountId,
     seq: head.seq + 1,
@@ -79,7 +63,42 @@ export function recordEvent(tx: Tx, event: NewEvent): void {
     userAgent: event.meta.userAgent?.slice(0, 512) ?? null,
     prevHash: head.hash,
   };
-  insertStatement().run({ ...row, hash: eventHash(row) });
+  return { ...row, hash: eventHash(row) };
+}
+
+/** The insert of a sealed row. details goes in as the exact JSON text hashed (not re-serialised by the JSON column). */
+export function insertQuery(q: Db, row: ChainedFields & { hash: string }) {
+  return q.insert(activityEvents).values({
+    id: row.id,
+    accountId: row.accountId,
+    seq: row.seq,
+    occurredAt: new Date(row.occurredAtMs),
+    action: row.action,
+    actorType: row.actorType as EventParty["type"],
+    actorId: row.actorId,
+    actorLabelCiphertext: row.actorLabelCiphertext,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    targetLabelCiphertext: row.targetLabelCiphertext,
+    details: row.detailsJson === null ? null : sql`${row.detailsJson}`,
+    privateDetailsCiphertext: row.privateDetailsCiphertext,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  });
+}
+
+/** Adds the event's labels to the in-process search index (./party-labels.ts). */
+export function noteLabels(event: NewEvent): void {
   if (event.actor.id && event.actor.label) notePartyLabel(event.accountId, event.actor.id, event.actor.label);
   if (event.target?.id && event.target.label) notePartyLabel(event.accountId, event.target.id, event.target.label);
+}
+
+/** Records the event in the unit of work's tx: one indexed read of the chain head, one insert. */
+export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
+  const row = sealedRow(event, await chainHead(tx, event.accountId));
+  await insertQuery(tx, row);
+  // Only once the event is committed: a rolled-back label must not widen searches.
+  afterCommit(tx, () => noteLabels(event));
 }

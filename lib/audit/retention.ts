@@ -8,9 +8,11 @@
  * removes something records an "activity.pruned" event.
  */
 import "server-only";
+import { and, count, desc, eq, lt, lte, min, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
-import { sqliteHandle, writeTransaction } from "@/lib/db/client";
-import { activityAnchors } from "@/lib/db/schema";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { execute } from "@/lib/db/raw";
+import { activityAnchors, activityEvents } from "@/lib/db/schema";
 import { recordEvent } from "./record";
 import { accountsWithEvents } from "./verify";
 
@@ -18,46 +20,48 @@ const DAY_MS = 86_400_000;
 
 export type PruneResult = { accountId: string; pruned: number }[];
 
-/** Removes one batch of the account's events older than cutoff; returns how many went. */
-function pruneBatch(accountId: string, cutoff: Date, batchSize: number, now: Date): number {
-  return writeTransaction((tx) => {
-    const sqlite = sqliteHandle();
+/** Removes one batch of the account's events older than cutoff, in its own unit of work; returns how many went. */
+async function pruneBatch(accountId: string, cutoff: Date, batchSize: number, now: Date): Promise<number> {
+  return writeSystem(async (tx) => {
+    const ofAccount = eq(activityEvents.accountId, accountId);
     // Time never runs backwards in the log, so "older than cutoff" is a prefix of the seq order.
-    const lastOld = sqlite
-      .prepare(
-        "SELECT seq FROM activity_events WHERE account_id = ? AND occurred_at < ? ORDER BY occurred_at DESC, seq DESC LIMIT 1",
-      )
-      .pluck()
-      .get(accountId, cutoff.getTime()) as number | undefined;
-    if (lastOld === undefined) return 0;
-    const first = sqlite.prepare("SELECT min(seq) FROM activity_events WHERE account_id = ?").pluck().get(accountId) as number;
-    const upto = Math.min(lastOld, first + batchSize - 1);
-    const boundary = sqlite.prepare("SELECT hash FROM activity_events WHERE account_id = ? AND seq = ?").pluck().get(accountId, upto) as
-      | string
-      | null;
-    if (!boundary) throw new Error(`activity event #${upto} of account ${accountId} has no hash; run npm run verify-events`);
-    const existing = sqlite.prepare("SELECT pruned_count FROM activity_anchors WHERE account_id = ?").pluck().get(accountId) as
-      | number
-      | undefined;
-    const count = sqlite
-      .prepare("SELECT count(*) FROM activity_events WHERE account_id = ? AND seq <= ?")
-      .pluck()
-      .get(accountId, upto) as number;
+    const [lastOld] = await tx
+      .select({ seq: activityEvents.seq })
+      .from(activityEvents)
+      .where(and(ofAccount, lt(activityEvents.occurredAt, cutoff)))
+      .orderBy(desc(activityEvents.occurredAt), desc(activityEvents.seq))
+      .limit(1);
+    if (lastOld?.seq == null) return 0;
+    const [{ first }] = await tx.select({ first: min(activityEvents.seq) }).from(activityEvents).where(ofAccount);
+    const upto = Math.min(lastOld.seq, (first ?? lastOld.seq) + batchSize - 1);
+    const [boundary] = await tx
+      .select({ hash: activityEvents.hash })
+      .from(activityEvents)
+      .where(and(ofAccount, eq(activityEvents.seq, upto)))
+      .limit(1);
+    if (!boundary?.hash) throw new Error(`activity event #${upto} of account ${accountId} has no hash; run npm run verify-events`);
+    const [existing] = await tx
+      .select({ pruned: activityAnchors.prunedCount })
+      .from(activityAnchors)
+      .where(eq(activityAnchors.accountId, accountId))
+      .limit(1);
+    const [{ n }] = await tx
+      .select({ n: count() })
+      .from(activityEvents)
+      .where(and(ofAccount, lte(activityEvents.seq, upto)));
+    const anchor = { firstSeq: upto + 1, prevHash: boundary.hash, prunedCount: (existing?.pruned ?? 0) + n, updatedAt: now };
     // The anchor moves first: the delete trigger allows only rows below it.
-    tx.insert(activityAnchors)
-      .values({ accountId, firstSeq: upto + 1, prevHash: boundary, prunedCount: (existing ?? 0) + count, updatedAt: now })
-      .onConflictDoUpdate({
-        target: activityAnchors.accountId,
-        set: { firstSeq: upto + 1, prevHash: boundary, prunedCount: (existing ?? 0) + count, updatedAt: now },
-      })
-      .run();
-    return sqlite.prepare("DELETE FROM activity_events WHERE account_id = ? AND seq <= ?").run(accountId, upto).changes;
+    await tx
+      .insert(activityAnchors)
+      .values({ accountId, ...anchor })
+      .onConflictDoUpdate({ target: activityAnchors.accountId, set: anchor });
+    return execute(tx, sql`DELETE FROM activity_events WHERE account_id = ${accountId} AND seq <= ${upto}`);
   });
 }
 
 /**
  * Prunes every account's events older than `days` before `now`. Works in
- * batches, each its own short transaction, yielding between them so sign-ins
+ * batches, each its own short unit of work, yielding between them so sign-ins
  * and pages aren't held up by a large first run.
  */
 export async function pruneActivity(
@@ -68,16 +72,16 @@ export async function pruneActivity(
   if (days === null) return [];
   const cutoff = new Date(now.getTime() - days * DAY_MS);
   const result: PruneResult = [];
-  for (const accountId of accountsWithEvents()) {
+  for (const accountId of await accountsWithEvents()) {
     let pruned = 0;
     for (;;) {
-      const n = pruneBatch(accountId, cutoff, batchSize, now);
+      const n = await pruneBatch(accountId, cutoff, batchSize, now);
       pruned += n;
       if (n < batchSize) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (pruned > 0) {
-      writeTransaction((tx) =>
+      await writeSystem((tx) =>
         recordEvent(tx, {
           accountId,
           action: "activity.pruned",

@@ -7,7 +7,6 @@
  */
 import "server-only";
 import { and, eq, gt } from "drizzle-orm";
-import { writeTransaction, type Tx as SyncTx } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/database";
 import { accessTokens, sessions, users } from "@/lib/db/schema";
 import { Unauthenticated } from "@/lib/errors";
@@ -34,25 +33,4 @@ export async function freshActor(tx: Tx, actor: Actor, now = new Date()): Promis
           .limit(1);
   if (!credentialAlive) throw new Unauthenticated(actor.kind === "session" ? "Your session has ended" : "Invalid or expired token");
   return { ...actor, role: user.role };
-}
-
-/** OLD SYNCHRONOUS PATH (issue 11 removes it with lib/db/client.ts). */
-function freshActorSync(tx: SyncTx, actor: Actor, now = new Date()): Actor {
-  const user = tx
-    .select({ role: users.role, isBlocked: users.isBlocked })
-    .from(users)
-    .where(and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId)))
-    .get();
-  if (!user || user.isBlocked) throw new Unauthenticated("Your account is no longer active");
-  const credentialAlive =
-    actor.kind === "session"
-      ? tx.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, actor.sessionId), gt(sessions.expiresAt, now))).get()
-      : tx.select({ id: accessTokens.id }).from(accessTokens).where(and(eq(accessTokens.id, actor.tokenId), gt(accessTokens.expiresAt, now))).get();
-  if (!credentialAlive) throw new Unauthenticated(actor.kind === "session" ? "Your session has ended" : "Invalid or expired token");
-  return { ...actor, role: user.role };
-}
-
-/** OLD SYNCHRONOUS PATH: a write transaction on behalf of an actor (replaced by lib/data/unit-of-work.ts write()). */
-export function writeAs<T>(actor: Actor, fn: (tx: SyncTx, me: Actor) => T): T {
-  return writeTransaction((tx) => fn(tx, freshActorSync(tx, actor)));
 }

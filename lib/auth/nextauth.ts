@@ -65,8 +65,8 @@ function denialCode(err: SignInFailed): string {
 /** Auth.js errors that mean a bad request, not a fault of the server. */
 const REFUSED_REQUEST_TYPES = new Set<string>(["MissingCSRF", "UnknownAction"]);
 
-export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
-  const options = signInOptions();
+export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
+  const options = await signInOptions();
   return {
     secret: sessionSecret(),
     // Self-hosted: the app is reached under whatever host the operator gives it.
@@ -112,7 +112,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
         credentials: {},
         async authorize(_credentials, req) {
           try {
-            const signedIn = signInWithTrustedHeader(req.headers, requestMeta(req.headers));
+            const signedIn = await signInWithTrustedHeader(req.headers, requestMeta(req.headers));
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
             if (err instanceof NoProxyIdentity) throw new SignInDenied("proxy_header_missing");
@@ -124,12 +124,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
       ...options.providers.map(toAuthProvider),
     ],
     callbacks: {
-      signIn({ user, account, profile }) {
+      async signIn({ user, account, profile }) {
         if (account?.type !== "oidc") return true; // the credentials providers did their work in authorize()
         // The callback route always has the request: the session row records where the person came from.
         const meta = request ? requestMeta(request.headers) : { ip: null, userAgent: null };
         try {
-          const signedIn = handleOidcSignIn(account.provider, (profile ?? {}) as OidcClaims, meta);
+          const signedIn = await handleOidcSignIn(account.provider, (profile ?? {}) as OidcClaims, meta);
           // Auth.js hands this same user object to the jwt callback below.
           user.id = signedIn.userId;
           user.sessionId = signedIn.sessionId;
@@ -142,13 +142,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
           return `/login?${params}`;
         }
       },
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         // Only the session id goes into the cookie: no name, email or role.
         if (user?.sessionId) return { sid: user.sessionId, sub: user.id };
         // A cookie whose session row is gone, expired, or whose user is blocked
         // or deleted is no session: null makes Auth.js answer "no session" and
         // clear the cookie instead of re-issuing it with a fresh expiry.
-        if (!token.sid || !resolveSession(token.sid)) return null;
+        if (!token.sid || !(await resolveSession(token.sid))) return null;
         return token;
       },
       session({ session }) {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { activityEvents, sessions } from "@/lib/db/schema";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
@@ -12,11 +12,11 @@ let accountId: string;
 let alice: TestUser;
 
 beforeAll(async () => {
-  accountId = createAccount();
+  accountId = await createAccount();
   alice = await createUser(accountId, { email: "alice@example.com", role: "admin", password: PASSWORD });
 });
 
-const sessionCount = () => db().select().from(sessions).all().length;
+const sessionCount = async () => (await db().select().from(sessions)).length;
 
 async function failure(email: string, password: string): Promise<SignInFailed> {
   const error = await signInWithPassword(email, password, META).catch((e: unknown) => e);
@@ -29,30 +29,30 @@ describe("signInWithPassword", () => {
     const signedIn = await signInWithPassword("  Alice@EXAMPLE.com ", PASSWORD, META);
 
     expect(signedIn).toMatchObject({ userId: alice.id, mustChangePassword: false });
-    expect(resolveSession(signedIn.sessionId)).toMatchObject({
+    expect(await resolveSession(signedIn.sessionId)).toMatchObject({
       kind: "session",
       sessionId: signedIn.sessionId,
       accountId,
       userId: alice.id,
       role: "admin",
     });
-    expect(userRow(alice.id)!.lastLoginAt).toBeInstanceOf(Date);
-    expect(lastEvent()).toMatchObject({ action: "user.login", actorId: alice.id, ip: META.ip, userAgent: META.userAgent });
+    expect((await userRow(alice.id))!.lastLoginAt).toBeInstanceOf(Date);
+    expect(await lastEvent()).toMatchObject({ action: "user.login", actorId: alice.id, ip: META.ip, userAgent: META.userAgent });
   });
 
   it("gives a wrong password and an unknown email the same error, and no session", async () => {
-    const before = sessionCount();
+    const before = await sessionCount();
     const wrongPassword = await failure(alice.email, `${PASSWORD}!`);
     const unknownEmail = await failure("nobody@example.com", PASSWORD);
 
     expect(wrongPassword.message).toBe(unknownEmail.message);
     expect(wrongPassword.message).toBe("Invalid email or password");
-    expect(sessionCount()).toBe(before);
+    expect(await sessionCount()).toBe(before);
   });
 
   it("records the real reason of each failure in the activity log", async () => {
     await failure(alice.email, "not the password");
-    expect(lastEvent()).toMatchObject({
+    expect(await lastEvent()).toMatchObject({
       accountId,
       action: "user.login.failed",
       actorType: "user",
@@ -63,7 +63,7 @@ describe("signInWithPassword", () => {
     });
 
     await failure("stranger@example.com", PASSWORD);
-    expect(lastEvent()).toMatchObject({
+    expect(await lastEvent()).toMatchObject({
       accountId,
       action: "user.login.failed",
       actorType: "anonymous",
@@ -71,52 +71,52 @@ describe("signInWithPassword", () => {
       details: { reason: "unknown_email" },
     });
     // The event must not carry the password or the unknown email.
-    const raw = JSON.stringify(db().select().from(activityEvents).all());
+    const raw = JSON.stringify((await db().select().from(activityEvents)));
     expect(raw).not.toContain("stranger");
     expect(raw).not.toContain("not the password");
   });
 
   it("refuses a blocked user with the right password and ends their existing session", async () => {
     const bob = await createUser(accountId, { email: "bob@example.com", password: PASSWORD });
-    const existing = startSession(bob);
-    expect(resolveSession(existing.sessionId)).not.toBeNull();
+    const existing = await startSession(bob);
+    expect(await resolveSession(existing.sessionId)).not.toBeNull();
 
-    updateUserRow(bob.id, { isBlocked: true });
-    const before = sessionCount();
+    await updateUserRow(bob.id, { isBlocked: true });
+    const before = await sessionCount();
     const error = await failure(bob.email, PASSWORD);
 
     expect(error.message).toBe("Invalid email or password");
-    expect(lastEvent()).toMatchObject({ action: "user.login.failed", actorId: bob.id, details: { reason: "blocked_user" } });
-    expect(sessionCount()).toBe(before);
-    expect(resolveSession(existing.sessionId)).toBeNull();
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", actorId: bob.id, details: { reason: "blocked_user" } });
+    expect(await sessionCount()).toBe(before);
+    expect(await resolveSession(existing.sessionId)).toBeNull();
   });
 
   it("refuses a user without a local password", async () => {
     const sam = await createUser(accountId, { email: "sam@example.com" });
     await failure(sam.email, PASSWORD);
-    expect(lastEvent()).toMatchObject({ action: "user.login.failed", details: { reason: "no_local_password" } });
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", details: { reason: "no_local_password" } });
   });
 
   it("signs in a user with an imported bcrypt hash and upgrades it to argon2id", async () => {
     const carol = await createUser(accountId, { email: "carol@example.com" });
     // Openwall crypt_blowfish test vector for the password "U*U".
-    updateUserRow(carol.id, { passwordHash: "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW" });
+    await updateUserRow(carol.id, { passwordHash: "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW" });
 
     const signedIn = await signInWithPassword(carol.email, "U*U", META);
 
-    expect(resolveSession(signedIn.sessionId)).toMatchObject({ userId: carol.id });
-    const upgraded = userRow(carol.id)!.passwordHash!;
+    expect(await resolveSession(signedIn.sessionId)).toMatchObject({ userId: carol.id });
+    const upgraded = (await userRow(carol.id))!.passwordHash!;
     expect(upgraded).toMatch(/^\$argon2id\$v=19\$/);
     expect(await verifyPassword(upgraded, "U*U")).toBe(true);
-    expect(lastEvent()).toMatchObject({ action: "user.login", details: { password_hash_upgraded: true } });
+    expect(await lastEvent()).toMatchObject({ action: "user.login", details: { password_hash_upgraded: true } });
     // And the upgraded hash keeps working.
     await expect(signInWithPassword(carol.email, "U*U", META)).resolves.toMatchObject({ userId: carol.id });
   });
 
   it("keeps an argon2id hash at current parameters as it is", async () => {
-    const hash = userRow(alice.id)!.passwordHash;
+    const hash = (await userRow(alice.id))!.passwordHash;
     await signInWithPassword(alice.email, PASSWORD, META);
-    expect(userRow(alice.id)!.passwordHash).toBe(hash);
-    expect(lastEvent()).toMatchObject({ action: "user.login", details: null });
+    expect((await userRow(alice.id))!.passwordHash).toBe(hash);
+    expect(await lastEvent()).toMatchObject({ action: "user.login", details: null });
   });
 });

@@ -18,7 +18,8 @@ import { eq } from "drizzle-orm";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "@/lib/crypto/passwords";
-import { db, writeTransaction, type Tx } from "@/lib/db/client";
+import { afterCommit, writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Tx } from "@/lib/db/database";
 import { users, type UserRow } from "@/lib/db/schema";
 import { openIdpSubject } from "@/lib/db/idp-subject";
 import { ExternalSignInRefused, type RefusalReason } from "@/lib/idp/external-sign-in";
@@ -70,10 +71,10 @@ type Who = { id: string; label: string };
 /** One attempt's context: who it is about, its throttle keys and what the throttle decided. */
 type Attempt = { accountId: string | null; who?: Who; keys: AttemptKeys; admission: Admission; meta: RequestMeta; now: Date };
 
-function recordFailure(tx: Tx, attempt: Omit<Attempt, "keys" | "admission">, reason: string, extra?: Record<string, unknown>): void {
+async function recordFailure(tx: Tx, attempt: Omit<Attempt, "keys" | "admission">, reason: string, extra?: Record<string, unknown>): Promise<void> {
   const { accountId, who, meta, now } = attempt;
   if (!accountId) return;
-  recordEvent(tx, {
+  await recordEvent(tx, {
     accountId,
     action: "user.login.failed",
     actor: who ? { type: "user", id: who.id, label: who.label } : { type: "anonymous", id: null },
@@ -84,13 +85,16 @@ function recordFailure(tx: Tx, attempt: Omit<Attempt, "keys" | "admission">, rea
   });
 }
 
-/** A counted failure, on record with its reason; when it reached the daily cap, the lock is on record too. */
-function failed(attempt: Attempt, reason: string, extra?: Record<string, unknown>, error: SignInFailed = new SignInFailed()): never {
+/**
+ * A counted failure, on record with its reason; when it reached the daily cap, the lock is on record too.
+ * Returns the error for the caller to throw (`throw await failed(…)`), so the compiler sees the path end.
+ */
+async function failed(attempt: Attempt, reason: string, extra?: Record<string, unknown>, error: SignInFailed = new SignInFailed()): Promise<SignInFailed> {
   const { accountId, who, admission, meta, now } = attempt;
-  writeTransaction((tx) => {
-    recordFailure(tx, attempt, reason, extra);
+  await writeSystem(async (tx) => {
+    await recordFailure(tx, attempt, reason, extra);
     if (accountId && who && admission.kind === "proceed" && admission.lockEngaged) {
-      recordEvent(tx, {
+      await recordEvent(tx, {
         accountId,
         action: "user.locked",
         actor: { type: "system", id: null, label: "Sign-in protection" },
@@ -101,7 +105,7 @@ function failed(attempt: Attempt, reason: string, extra?: Record<string, unknown
       });
     }
   });
-  throw error;
+  return error;
 }
 
 export async function signInWithPassword(
@@ -111,19 +115,19 @@ export async function signInWithPassword(
   now = new Date(),
   limits: SignInLimits = config().signIn,
 ): Promise<SignedIn> {
-  const options = signInOptions();
-  const source = options.ldapEnabled && options.accountId ? ldapSourceRow(db(), options.accountId) : undefined;
+  const options = await signInOptions();
+  const source = options.ldapEnabled && options.accountId ? await ldapSourceRow(db(), options.accountId) : undefined;
   const ldap = source?.enabled ? source : undefined;
-  const candidates = findUserRowsByEmail(db(), identifier);
+  const candidates = await findUserRowsByEmail(db(), identifier);
   const row = candidates.length === 1 ? candidates[0] : undefined;
-  const accountId = row?.accountId ?? instanceAccountId();
+  const accountId = row?.accountId ?? (await instanceAccountId());
   const who = row ? { id: row.id, label: userLabel(openIdentity(row)) } : undefined;
   const keys = attemptKeys(identifier, meta.ip);
 
-  const admission = writeTransaction((tx) => {
-    const decision = admitAttempt(tx, keys, accountId, now, limits);
+  const admission = await writeSystem(async (tx) => {
+    const decision = await admitAttempt(tx, keys, accountId, now, limits);
     if (decision.kind === "wait" && decision.firstRefusal) {
-      recordFailure(tx, { accountId, who, meta, now }, "rate_limited", { retry_after_seconds: decision.retryAfterSeconds });
+      await recordFailure(tx, { accountId, who, meta, now }, "rate_limited", { retry_after_seconds: decision.retryAfterSeconds });
     }
     return decision;
   });
@@ -133,7 +137,7 @@ export async function signInWithPassword(
     // Not even a right password gets in, and checking it would tell the caller whether it was right.
     const cover = ldap ? directoryLookupCover(ldap, identifier.trim()) : Promise.resolve();
     await Promise.all([verifyAgainstDummy(password), cover]);
-    failed(attempt, "locked");
+    throw await failed(attempt, "locked");
   }
 
   if (ldap && (!row || row.idpId === ldap.id)) {
@@ -148,7 +152,7 @@ export async function signInWithPassword(
 }
 
 async function signInThroughDirectory(
-  ldap: NonNullable<ReturnType<typeof ldapSourceRow>>,
+  ldap: NonNullable<Awaited<ReturnType<typeof ldapSourceRow>>>,
   row: UserRow | undefined,
   identifier: string,
   password: string,
@@ -159,14 +163,14 @@ async function signInThroughDirectory(
   const [result] = await Promise.allSettled([signInWithDirectory(ldap, username, password, attempt.meta), verifyAgainstDummy(password)]);
   const directoryAttempt = { ...attempt, accountId: ldap.accountId };
   if (result.status === "fulfilled") {
-    writeTransaction((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));
+    await writeSystem((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));
     return { userId: result.value.userId, sessionId: result.value.sessionId, mustChangePassword: false };
   }
   const err = result.reason;
-  if (err instanceof DirectoryCredentialsRejected) failed(directoryAttempt, err.reason, { method: "ldap" });
+  if (err instanceof DirectoryCredentialsRejected) throw await failed(directoryAttempt, err.reason, { method: "ldap" });
   if (err instanceof DirectoryUnavailable) {
     console.error(`LDAP sign-in failed: ${err.message}`);
-    failed(directoryAttempt, "directory_unavailable", { method: "ldap" }, new SignInUnavailable());
+    throw await failed(directoryAttempt, "directory_unavailable", { method: "ldap" }, new SignInUnavailable());
   }
   // Recorded by signInExternal. A blocked user hears what everyone else hears.
   if (err instanceof ExternalSignInRefused) throw err.reason === "blocked_user" ? new SignInFailed() : new SignInRefused(err.reason);
@@ -178,26 +182,26 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
     await verifyAgainstDummy(password);
     const reason = !row ? "unknown_email" : !row.passwordHash ? "no_local_password" : "local_sign_in_disabled";
     // An unknown email is nobody's: its failure names no user.
-    failed({ ...attempt, who: row ? attempt.who : undefined }, reason);
+    throw await failed({ ...attempt, who: row ? attempt.who : undefined }, reason);
   }
   const who = attempt.who;
-  if (!(await verifyPassword(row.passwordHash, password))) failed(attempt, "wrong_password");
-  if (row.isBlocked) failed(attempt, "blocked_user");
+  if (!(await verifyPassword(row.passwordHash, password))) throw await failed(attempt, "wrong_password");
+  if (row.isBlocked) throw await failed(attempt, "blocked_user");
 
   const upgradedHash = needsRehash(row.passwordHash) ? await hashPassword(password) : null;
   const now = attempt.now;
-  const sessionId = writeTransaction((tx) => {
-    recordSignInSuccess(tx, attempt.keys, row.accountId);
-    tx.update(users)
+  const sessionId = await writeSystem(async (tx) => {
+    await recordSignInSuccess(tx, attempt.keys, row.accountId);
+    await tx
+      .update(users)
       .set({ lastLoginAt: now, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) })
-      .where(eq(users.id, row.id))
-      .run();
-    const id = createSession(tx, row, attempt.meta, now);
+      .where(eq(users.id, row.id));
+    const id = await createSession(tx, row, attempt.meta, now);
     const details = {
       ...(upgradedHash ? { password_hash_upgraded: true } : {}),
       ...(row.mustChangePassword ? { must_change_password: true } : {}),
     };
-    recordEvent(tx, {
+    await recordEvent(tx, {
       accountId: row.accountId,
       action: "user.login",
       actor: { type: "user", id: who.id, label: who.label },
@@ -206,8 +210,8 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
       meta: attempt.meta,
       at: now,
     });
+    afterCommit(tx, () => refreshDirectoryUser(row.accountId, row.id));
     return id;
   });
-  refreshDirectoryUser(row.accountId, row.id);
   return { userId: row.id, sessionId, mustChangePassword: row.mustChangePassword };
 }

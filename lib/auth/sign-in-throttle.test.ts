@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { activityEvents } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
@@ -57,21 +57,20 @@ async function attempt(email: string, password: string, ip: string, now: Date): 
   }
 }
 
-function reasonsFor(userId: string): string[] {
-  return db()
+async function reasonsFor(userId: string): Promise<string[]> {
+  return (await db()
     .select()
     .from(activityEvents)
     .where(and(eq(activityEvents.targetId, userId), eq(activityEvents.action, "user.login.failed")))
-    .orderBy(activityEvents.seq)
-    .all()
+    .orderBy(activityEvents.seq))
     .map((e) => String(e.details?.reason));
 }
 
 let ownerActor: SessionActor | undefined;
-const owner = () => (ownerActor ??= startSession({ id: ownerId, accountId }));
+const owner = async () => (ownerActor ??= await startSession({ id: ownerId, accountId }));
 
 describe("growing delays", () => {
-  it("computes no delay for the free attempts, then doubling up to the maximum", () => {
+  it("computes no delay for the free attempts, then doubling up to the maximum", async () => {
     expect([0, 4, 5, 6, 7, 8, 9, 10, 50].map((f) => delaySeconds(f, 5, LIMITS))).toEqual([0, 0, 60, 120, 240, 480, 900, 900, 900]);
     expect(waitMessage(60)).toBe("Too many attempts. Try again in 1 minute.");
     expect(waitMessage(61)).toBe("Too many attempts. Try again in 2 minutes.");
@@ -89,7 +88,7 @@ describe("growing delays", () => {
     expect(await attempt(v.email, "wrong", "198.51.100.1", at(64_000 + 2 * MINUTE))).toBe("failed");
     expect(await attempt(v.email, "wrong", "198.51.100.1", at(64_000 + 2 * MINUTE + 1000))).toEqual({ wait: 239 });
     // The log has the real reasons, one rate_limited per wait (not per refused request).
-    expect(reasonsFor(v.id)).toEqual([
+    expect(await reasonsFor(v.id)).toEqual([
       ...Array(5).fill("wrong_password"),
       "rate_limited",
       "wrong_password",
@@ -123,7 +122,7 @@ describe("growing delays", () => {
     const outcomes = await Promise.all(Array.from({ length: 12 }, () => attempt(v.email, "wrong", "198.51.100.3", at(0))));
     expect(outcomes.filter((o) => o === "failed")).toHaveLength(5);
     expect(outcomes.filter((o) => typeof o === "object")).toHaveLength(7);
-    expect(reasonsFor(v.id).filter((r) => r === "wrong_password")).toHaveLength(5);
+    expect((await reasonsFor(v.id)).filter((r) => r === "wrong_password")).toHaveLength(5);
   });
 
   it("slows down one address spraying many emails", async () => {
@@ -163,14 +162,14 @@ describe("a third party", () => {
     const lockedAt = (LIMITS.lockoutFailures - 1) * MINUTE;
     // Now even the right password from the victim's own address fails, with the generic answer.
     expect(await attempt(v.email, PASSWORD, "192.0.2.20", at(lockedAt + MINUTE))).toBe("failed");
-    expect(reasonsFor(v.id).at(-1)).toBe("locked");
-    const lockEvent = db().select().from(activityEvents).where(and(eq(activityEvents.targetId, v.id), eq(activityEvents.action, "user.locked"))).all();
+    expect((await reasonsFor(v.id)).at(-1)).toBe("locked");
+    const lockEvent = (await db().select().from(activityEvents).where(and(eq(activityEvents.targetId, v.id), eq(activityEvents.action, "user.locked"))));
     expect(lockEvent).toHaveLength(1);
 
     // Team → Users shows the lock (status "locked", filterable).
-    const actor = owner();
-    expect(getUser(actor, v.id).lockedUntil?.getTime()).toBe(T0 + LIMITS.lockoutWindowSeconds * 1000);
-    const locked = listUsers(actor, userFiltersSchema.parse({ status: "locked" }));
+    const actor = await owner();
+    expect((await getUser(actor, v.id)).lockedUntil?.getTime()).toBe(T0 + LIMITS.lockoutWindowSeconds * 1000);
+    const locked = await listUsers(actor, userFiltersSchema.parse({ status: "locked" }));
     expect(locked.items.map((u) => u.id)).toContain(v.id);
 
     // The attacker keeps going all day; attempts while locked don't extend it.
@@ -191,17 +190,17 @@ describe("a third party", () => {
     expect(await attempt(v.email, PASSWORD, "192.0.2.30", at(13 * MINUTE))).toBe("failed");
 
     // Sign-in locks are real time, not the test clock: unlock judges "locked" at the lock's own time.
-    const result = unlockUser(owner(), v.id, META, at(14 * MINUTE));
+    const result = await unlockUser(await owner(), v.id, META, at(14 * MINUTE));
     expect(result).toEqual({ was_locked: true, delays_cleared: true });
-    const unlocked = db().select().from(activityEvents).where(and(eq(activityEvents.targetId, v.id), eq(activityEvents.action, "user.unlocked"))).get();
+    const unlocked = (await db().select().from(activityEvents).where(and(eq(activityEvents.targetId, v.id), eq(activityEvents.action, "user.unlocked"))).limit(1))[0];
     expect(unlocked).toMatchObject({ actorId: ownerId, details: { was_locked: true, delays_cleared: true } });
     expect(await attempt(v.email, PASSWORD, "192.0.2.30", at(15 * MINUTE))).toBe("ok");
   }, 30_000);
 
   it("can't unlock unless they manage users", async () => {
     const v = await newVictim();
-    const member = startSession(await newVictim());
-    expect(() => unlockUser(member, v.id, META)).toThrow(/admins/);
+    const member = await startSession(await newVictim());
+    await expect(unlockUser(member, v.id, META)).rejects.toThrow(/admins/);
   });
 });
 

@@ -31,7 +31,9 @@ import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { SignInLimits } from "@/lib/config";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
-import { db, type Db, type Tx } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Tx } from "@/lib/db/database";
+import { execute } from "@/lib/db/raw";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
 
 /** A run of address-wide failures is forgotten after an hour without one. */
@@ -62,8 +64,8 @@ export function delaySeconds(failures: number, free: number, limits: SignInLimit
 
 type Backoff = typeof signInBackoffs.$inferSelect;
 
-function backoff(tx: Tx, key: string, memoryMs: number, now: Date): Backoff | null {
-  const row = tx.select().from(signInBackoffs).where(eq(signInBackoffs.key, key)).get();
+async function backoff(tx: Tx, key: string, memoryMs: number, now: Date): Promise<Backoff | null> {
+  const [row] = await tx.select().from(signInBackoffs).where(eq(signInBackoffs.key, key)).limit(1);
   return row && now.getTime() - row.lastFailureAt.getTime() < memoryMs ? row : null;
 }
 
@@ -71,12 +73,12 @@ function waitUntil(row: Backoff | null, free: number, limits: SignInLimits): num
   return row ? row.lastFailureAt.getTime() + delaySeconds(row.failures, free, limits) * 1000 : 0;
 }
 
-function countFailure(tx: Tx, key: string, emailIndex: string | null, row: Backoff | null, now: Date): void {
+async function countFailure(tx: Tx, key: string, emailIndex: string | null, row: Backoff | null, now: Date): Promise<void> {
   const failures = (row?.failures ?? 0) + 1;
-  tx.insert(signInBackoffs)
+  await tx
+    .insert(signInBackoffs)
     .values({ key, emailIndex, failures, lastFailureAt: now, lastThrottledAt: null })
-    .onConflictDoUpdate({ target: signInBackoffs.key, set: { failures, lastFailureAt: now, lastThrottledAt: null } })
-    .run();
+    .onConflictDoUpdate({ target: signInBackoffs.key, set: { failures, lastFailureAt: now, lastThrottledAt: null } });
 }
 
 /**
@@ -84,9 +86,9 @@ function countFailure(tx: Tx, key: string, emailIndex: string | null, row: Backo
  * write transaction. "proceed" and "locked" count the attempt as a failure
  * (forgiven by recordSignInSuccess); "wait" counts nothing.
  */
-export function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string | null, now: Date, limits: SignInLimits): Admission {
-  const pair = backoff(tx, keys.pairKey, limits.lockoutWindowSeconds * 1000, now);
-  const address = backoff(tx, keys.ipKey, IP_MEMORY_MS, now);
+export async function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string | null, now: Date, limits: SignInLimits): Promise<Admission> {
+  const pair = await backoff(tx, keys.pairKey, limits.lockoutWindowSeconds * 1000, now);
+  const address = await backoff(tx, keys.ipKey, IP_MEMORY_MS, now);
   const blocking = [
     { row: pair, until: waitUntil(pair, limits.freeAttempts, limits) },
     { row: address, until: waitUntil(address, limits.ipFreeAttempts, limits) },
@@ -94,90 +96,77 @@ export function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string | null
   if (blocking.length > 0) {
     // One activity event per wait, however many requests arrive meanwhile.
     const noted = blocking.every((b) => b.row.lastThrottledAt && b.row.lastThrottledAt >= b.row.lastFailureAt);
-    for (const { row } of blocking) tx.update(signInBackoffs).set({ lastThrottledAt: now }).where(eq(signInBackoffs.key, row.key)).run();
+    for (const { row } of blocking) await tx.update(signInBackoffs).set({ lastThrottledAt: now }).where(eq(signInBackoffs.key, row.key));
     const until = Math.max(...blocking.map((b) => b.until));
     return { kind: "wait", retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)), firstRefusal: !noted };
   }
-  countFailure(tx, keys.pairKey, keys.emailIndex, pair, now);
-  countFailure(tx, keys.ipKey, null, address, now);
+  await countFailure(tx, keys.pairKey, keys.emailIndex, pair, now);
+  await countFailure(tx, keys.ipKey, null, address, now);
   if (!accountId) return { kind: "proceed", lockEngaged: false, failuresInWindow: 0, lockedUntil: null };
 
   const windowMs = limits.lockoutWindowSeconds * 1000;
-  const lock = tx
+  const [lock] = await tx
     .select()
     .from(signInLockouts)
     .where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, keys.emailIndex)))
-    .get();
+    .limit(1);
   const current = lock && now.getTime() < lock.windowStartedAt.getTime() + windowMs ? lock : null;
   if (current?.lockedUntil && current.lockedUntil > now) return { kind: "locked", lockedUntil: current.lockedUntil };
 
   const windowStartedAt = current?.windowStartedAt ?? now;
   const failures = (current?.failures ?? 0) + 1;
   const lockedUntil = failures >= limits.lockoutFailures ? new Date(windowStartedAt.getTime() + windowMs) : null;
-  tx.insert(signInLockouts)
+  await tx
+    .insert(signInLockouts)
     .values({ accountId, emailIndex: keys.emailIndex, windowStartedAt, failures, lockedUntil })
     .onConflictDoUpdate({
       target: [signInLockouts.accountId, signInLockouts.emailIndex],
       set: { windowStartedAt, failures, lockedUntil },
-    })
-    .run();
+    });
   return { kind: "proceed", lockEngaged: lockedUntil !== null, failuresInWindow: failures, lockedUntil };
 }
 
 /** A correct password: this email's counts and this pair's delay start over; the address forgets this one attempt. */
-export function recordSignInSuccess(tx: Tx, keys: AttemptKeys, accountId: string): void {
-  tx.delete(signInBackoffs).where(eq(signInBackoffs.key, keys.pairKey)).run();
-  tx.delete(signInLockouts)
-    .where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, keys.emailIndex)))
-    .run();
-  const address = tx.select().from(signInBackoffs).where(eq(signInBackoffs.key, keys.ipKey)).get();
-  if (address && address.failures <= 1) tx.delete(signInBackoffs).where(eq(signInBackoffs.key, keys.ipKey)).run();
-  else if (address) tx.update(signInBackoffs).set({ failures: address.failures - 1 }).where(eq(signInBackoffs.key, keys.ipKey)).run();
+export async function recordSignInSuccess(tx: Tx, keys: AttemptKeys, accountId: string): Promise<void> {
+  await tx.delete(signInBackoffs).where(eq(signInBackoffs.key, keys.pairKey));
+  await tx.delete(signInLockouts).where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, keys.emailIndex)));
+  const [address] = await tx.select().from(signInBackoffs).where(eq(signInBackoffs.key, keys.ipKey)).limit(1);
+  if (address && address.failures <= 1) await tx.delete(signInBackoffs).where(eq(signInBackoffs.key, keys.ipKey));
+  else if (address) await tx.update(signInBackoffs).set({ failures: address.failures - 1 }).where(eq(signInBackoffs.key, keys.ipKey));
 }
 
 /** Ends a lock and every delay of one email (an admin's Unlock). Returns whether it was locked. */
-export function clearSignInLimits(tx: Tx, accountId: string, emailIndex: string, now: Date): { wasLocked: boolean; hadDelays: boolean } {
-  const lock = tx
-    .select()
-    .from(signInLockouts)
+export async function clearSignInLimits(
+  tx: Tx,
+  accountId: string,
+  emailIndex: string,
+  now: Date,
+): Promise<{ wasLocked: boolean; hadDelays: boolean }> {
+  const [lock] = await tx
+    .delete(signInLockouts)
     .where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, emailIndex)))
-    .get();
-  tx.delete(signInLockouts).where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, emailIndex))).run();
-  const delays = tx.delete(signInBackoffs).where(eq(signInBackoffs.emailIndex, emailIndex)).run().changes;
-  return { wasLocked: !!lock?.lockedUntil && lock.lockedUntil > now, hadDelays: delays > 0 };
+    .returning({ lockedUntil: signInLockouts.lockedUntil });
+  const delays = await tx.delete(signInBackoffs).where(eq(signInBackoffs.emailIndex, emailIndex)).returning({ key: signInBackoffs.key });
+  return { wasLocked: !!lock?.lockedUntil && lock.lockedUntil > now, hadDelays: delays.length > 0 };
 }
 
-/** Users of the account whose sign-in is locked now, with when the lock ends. */
-// Prepared once: every user list asks (it shows the Locked badge).
-let lockedUsersQuery: ReturnType<typeof prepareLockedUsers> | undefined;
-let lockedUsersDb: Db | undefined;
-
-function prepareLockedUsers(q: Db) {
-  return q
+/** Users of the account whose sign-in is locked now, with when the lock ends (every user list asks: one query). */
+export async function lockedUsers(accountId: string, now = new Date()): Promise<Map<string, Date>> {
+  const rows = await db()
     .select({ userId: users.id, lockedUntil: signInLockouts.lockedUntil })
     .from(signInLockouts)
     .innerJoin(users, and(eq(users.accountId, signInLockouts.accountId), eq(users.emailIndex, signInLockouts.emailIndex)))
-    .where(and(eq(signInLockouts.accountId, sql.placeholder("accountId")), sql`${signInLockouts.lockedUntil} > ${sql.placeholder("now")}`))
-    .prepare();
-}
-
-export function lockedUsers(accountId: string, now = new Date()): Map<string, Date> {
-  if (lockedUsersDb !== db()) {
-    lockedUsersDb = db();
-    lockedUsersQuery = prepareLockedUsers(lockedUsersDb);
-  }
-  const rows = lockedUsersQuery!.all({ accountId, now: now.getTime() });
+    .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)));
   return new Map(rows.map((r) => [r.userId, r.lockedUntil!]));
 }
 
 /** Drops rows that no longer change any decision (run by the maintenance job). */
-export function pruneSignInThrottles(now: Date, limits: SignInLimits): number {
+export async function pruneSignInThrottles(now: Date, limits: SignInLimits): Promise<number> {
   const windowAgo = new Date(now.getTime() - limits.lockoutWindowSeconds * 1000);
-  const backoffs = db()
-    .delete(signInBackoffs)
-    .where(lt(signInBackoffs.lastFailureAt, windowAgo))
-    .run().changes;
-  // A window that ended took its lock with it (a lock ends with its window).
-  const lockouts = db().delete(signInLockouts).where(lt(signInLockouts.windowStartedAt, windowAgo)).run().changes;
-  return backoffs + lockouts;
+  return writeSystem(async (tx) => {
+    const backoffs = await execute(tx, sql`DELETE FROM ${signInBackoffs} WHERE ${lt(signInBackoffs.lastFailureAt, windowAgo)}`);
+    // A window that ended took its lock with it (a lock ends with its window).
+    const lockouts = await execute(tx, sql`DELETE FROM ${signInLockouts} WHERE ${lt(signInLockouts.windowStartedAt, windowAgo)}`);
+    return backoffs + lockouts;
+  });
 }

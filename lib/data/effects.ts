@@ -12,10 +12,29 @@ import "server-only";
 import type { Tx } from "@/lib/db/database";
 import { unitOf } from "./unit-of-work";
 
+/**
+ * What reactions ended, counted for the emitting change's activity event
+ * ("sessions_ended: 2"): reactions add to it, the emitter reads it after emit.
+ */
+export type EndedCounts = { sessions: number; tokens: number; invites: number };
+export const noneEnded = (): EndedCounts => ({ sessions: 0, tokens: 0, invites: 0 });
+
 /** Every effect and its payload, in one place. */
 export interface DomainEffects {
   /** A user row is about to be deleted (or was deleted) in this tx. */
-  "user.deleted": { accountId: string; userId: string };
+  "user.deleted": { accountId: string; userId: string; ended?: EndedCounts };
+  /** people: a user was blocked (their sessions end; invites they made are withdrawn). */
+  "user.blocked": { accountId: string; userId: string; ended: EndedCounts };
+  /** people: a user may no longer invite (their role lost users:manage, or they are blocked): their pending invites are withdrawn. */
+  "user.invite_right_lost": { accountId: string; userId: string; ended: EndedCounts };
+  /** people: an admin reset the user's password (their sessions and access tokens end). */
+  "user.password_reset": { accountId: string; userId: string; ended: EndedCounts };
+  /** people: the user changed their own password (their other sessions end; their tokens too when they asked). */
+  "user.password_changed": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; ended: EndedCounts };
+  /** people: the user's sessions were revoked (their access tokens too when asked). */
+  "user.sessions_revoked": { accountId: string; userId: string; revokeTokens: boolean; ended: EndedCounts };
+  /** people: a group was deleted (its memberships cascade; pending invites stop assigning it). */
+  "group.deleted": { accountId: string; groupId: string };
 }
 
 export type EffectType = keyof DomainEffects;

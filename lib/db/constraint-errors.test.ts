@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { groups } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
 import { formStateFromError } from "@/lib/forms/action-errors";
@@ -9,8 +9,8 @@ import { createAccount } from "@/test/factories";
 import { conflictFromConstraint } from "./constraint-errors";
 
 /** The error a real duplicate insert throws (through drizzle, as services see it). */
-function duplicateGroupError(): unknown {
-  const accountId = createAccount();
+async function duplicateGroupError(): Promise<unknown> {
+  const accountId = await createAccount();
   const insert = () => db().insert(groups).values({ id: crypto.randomUUID(), accountId, name: "dup\ufffd" }).run();
   insert();
   try {
@@ -32,7 +32,7 @@ function foreignKeyError(): unknown {
 
 describe("database constraint violations", () => {
   it("a unique violation is a Conflict, answered 409 by the API with a clear message", async () => {
-    const err = duplicateGroupError();
+    const err = await duplicateGroupError();
     expect(conflictFromConstraint(err)).toBeInstanceOf(Conflict);
     const res = errorResponse(err);
     expect(res.status).toBe(409);
@@ -42,17 +42,17 @@ describe("database constraint violations", () => {
     expect(body.message).not.toMatch(/SQLITE|constraint|groups\./i);
   });
 
-  it("a unique violation is an error message in form state, not a thrown 500", () => {
-    const state = formStateFromError(duplicateGroupError(), { name: "dup" });
+  it("a unique violation is an error message in form state, not a thrown 500", async () => {
+    const state = formStateFromError(await duplicateGroupError(), { name: "dup" });
     expect(state).toMatchObject({ status: "error", values: { name: "dup" } });
     expect(state.message).toMatch(/already exists/);
   });
 
-  it("a foreign key violation is a 409 too", () => {
+  it("a foreign key violation is a 409 too", async () => {
     expect(errorResponse(foreignKeyError()).status).toBe(409);
   });
 
-  it("other errors are left alone", () => {
+  it("other errors are left alone", async () => {
     expect(conflictFromConstraint(new Error("boom"))).toBeUndefined();
     expect(conflictFromConstraint(undefined)).toBeUndefined();
     expect(() => formStateFromError(new Error("boom"))).toThrow("boom");

@@ -19,14 +19,14 @@ function readRaw<T>(sql: string): T[] {
   }
 }
 
-beforeEach(() => {
-  restartWith({ DATA_DIR: newDataDir() });
+beforeEach(async () => {
+  await restartWith({ DATA_DIR: newDataDir() });
 });
 
 /** Opens DATA_DIR as a freshly started process would, with the given key. */
 async function startWithKey(key: string) {
-  restartWith({ ENCRYPTION_KEY: key });
-  const [client, keyCheck, schema] = await Promise.all([import("./client"), import("./key-check"), import("./schema")]);
+  await restartWith({ ENCRYPTION_KEY: key });
+  const [client, keyCheck, schema] = await Promise.all([import("./database"), import("./key-check"), import("./schema")]);
   return { ...client, ...keyCheck, schema };
 }
 
@@ -56,7 +56,7 @@ describe("verifyEncryptionKey", () => {
     expect(error).toBeInstanceOf(second.EncryptionKeyMismatchError);
     expect((error as Error).message).toContain("The encryption key does not match this database");
     expect((error as Error).message).toContain(databaseFile());
-    expect((globalThis as { latchkeyDb?: unknown }).latchkeyDb).toBeUndefined();
+    expect((globalThis as { latchkeyEngine?: unknown }).latchkeyEngine).toBeUndefined();
     expect(readRaw("select * from meta")).toEqual(metaBefore);
     expect(readRaw("select id from accounts")).toEqual([{ id: "account-1" }]);
 
@@ -78,16 +78,16 @@ describe("verifyEncryptionKey", () => {
 
   it("refuses a database whose key file is gone without generating a new key or writing anything", async () => {
     delete process.env.ENCRYPTION_KEY;
-    restartWith({});
-    const first = await import("./client");
+    await restartWith({});
+    const first = await import("./database");
     first.db(); // generates DATA_DIR/encryption.key and the database
     const keyFile = path.join(process.env.DATA_DIR!, "encryption.key");
     expect(fs.existsSync(keyFile)).toBe(true);
     fs.rmSync(keyFile);
-    restartWith({}); // closes the first connection
+    await restartWith({}); // closes the first connection
     const before = fs.readdirSync(process.env.DATA_DIR!).sort();
 
-    const [client, keys] = await Promise.all([import("./client"), import("@/lib/crypto/keys")]);
+    const [client, keys] = await Promise.all([import("./database"), import("@/lib/crypto/keys")]);
     expect(() => client.db()).toThrow(keys.MissingEncryptionKeyError);
     expect(() => client.db()).toThrow(/exists, but there is no encryption key for it: set ENCRYPTION_KEY/);
     expect(fs.existsSync(keyFile)).toBe(false);

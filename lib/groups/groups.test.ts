@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
-import { db, writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
 import { activityEvents, groups, userGroups, type Role } from "@/lib/db/schema";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
@@ -14,8 +15,8 @@ import { getGroup, listGroups } from "./queries";
 const ALL = { limit: 1000, offset: 0 };
 
 /** A signed-in actor with a real session row (writes re-check the session under the write lock). */
-function actorFor(user: { id: string; accountId: string; role: Role }): SessionActor {
-  return { ...startSession(user), role: user.role };
+async function actorFor(user: { id: string; accountId: string; role: Role }): Promise<SessionActor> {
+  return { ...(await startSession(user)), role: user.role };
 }
 
 let accountId: string;
@@ -33,35 +34,35 @@ beforeAll(async () => {
     META,
   );
   accountId = setup.account_id;
-  owner = actorFor({ id: setup.user_id, accountId, role: "owner" });
-  admin = actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
-  auditor = actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
+  owner = await actorFor({ id: setup.user_id, accountId, role: "owner" });
+  admin = await actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
+  auditor = await actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
   const m = await createUser(accountId, { role: "user", name: "Mia Member", email: "mia@example.com" });
   memberEmail = m.email;
-  member = actorFor(m);
-  const otherAccount = createAccount();
-  stranger = actorFor(await createUser(otherAccount, { role: "owner", name: "Sam Stranger" }));
+  member = await actorFor(m);
+  const otherAccount = await createAccount();
+  stranger = await actorFor(await createUser(otherAccount, { role: "owner", name: "Sam Stranger" }));
 });
 
-function join(userId: string, ...groupIds: string[]) {
-  writeTransaction((tx) => setUserGroups(tx, accountId, userId, [...groupIdsOfUser(tx, accountId, userId), ...groupIds]));
+async function join(userId: string, ...groupIds: string[]) {
+  await writeSystem(async (tx) => setUserGroups(tx, accountId, userId, [...(await groupIdsOfUser(tx, accountId, userId)), ...groupIds]));
 }
 
-function eventsFor(groupId: string) {
-  return db().select().from(activityEvents).where(eq(activityEvents.targetId, groupId)).all();
+async function eventsFor(groupId: string) {
+  return db().select().from(activityEvents).where(eq(activityEvents.targetId, groupId));
 }
 
 let nameCounter = 0;
 const uniqueName = (prefix = "Group") => `${prefix} ${++nameCounter}`;
 
 describe("createGroup", () => {
-  it("stores a trimmed name and records group.created with the actor, in the group's account", () => {
-    const group = createGroup(owner, { name: "  Engineering  " }, META);
+  it("stores a trimmed name and records group.created with the actor, in the group's account", async () => {
+    const group = await createGroup(owner, { name: "  Engineering  " }, META);
 
     expect(group).toMatchObject({ name: "Engineering", accountId, usersCount: 0 });
-    const row = db().select().from(groups).where(eq(groups.id, group.id)).get();
+    const row = (await db().select().from(groups).where(eq(groups.id, group.id)).limit(1))[0];
     expect(row).toMatchObject({ name: "Engineering", accountId });
-    expect(eventsFor(group.id)).toEqual([
+    expect(await eventsFor(group.id)).toEqual([
       expect.objectContaining({
         accountId,
         action: "group.created",
@@ -73,54 +74,54 @@ describe("createGroup", () => {
     ]);
   });
 
-  it("lets admins create groups", () => {
-    expect(createGroup(admin, { name: uniqueName() }, META).id).toBeTruthy();
+  it("lets admins create groups", async () => {
+    expect((await createGroup(admin, { name: uniqueName() }, META)).id).toBeTruthy();
   });
 
   it.each([
     ["an auditor", () => auditor],
     ["a user", () => member],
-  ])("refuses %s and writes nothing", (_, who) => {
+  ])("refuses %s and writes nothing", async (_, who) => {
     const name = uniqueName("Refused");
-    expect(() => createGroup(who(), { name }, META)).toThrow(Forbidden);
-    expect(db().select().from(groups).where(eq(groups.name, name)).all()).toEqual([]);
+    await expect(createGroup(who(), { name }, META)).rejects.toThrow(Forbidden);
+    expect((await db().select().from(groups).where(eq(groups.name, name)))).toEqual([]);
   });
 
   it.each(["engineering", "ENGINEERING", " Engineering ", "EnGiNeErInG"])(
     "refuses %j when Engineering exists (names are unique regardless of case)",
-    (name) => {
-      const before = db().select().from(groups).where(eq(groups.accountId, accountId)).all().length;
-      const error = (() => {
+    async (name) => {
+      const before = (await db().select().from(groups).where(eq(groups.accountId, accountId))).length;
+      const error = await (async () => {
         try {
-          createGroup(owner, { name }, META);
+          await createGroup(owner, { name }, META);
         } catch (e) {
           return e;
         }
       })();
       expect(error).toBeInstanceOf(Conflict);
       expect((error as Conflict).message).toBe("A group with this name already exists");
-      expect(db().select().from(groups).where(eq(groups.accountId, accountId)).all()).toHaveLength(before);
+      expect((await db().select().from(groups).where(eq(groups.accountId, accountId)))).toHaveLength(before);
     },
   );
 
-  it("compares non-ASCII names regardless of case too", () => {
-    createGroup(owner, { name: "Équipe" }, META);
-    expect(() => createGroup(owner, { name: "ÉQUIPE" }, META)).toThrow(Conflict);
-    expect(() => createGroup(owner, { name: "équipe" }, META)).toThrow(Conflict);
+  it("compares non-ASCII names regardless of case too", async () => {
+    await createGroup(owner, { name: "Équipe" }, META);
+    await expect(createGroup(owner, { name: "ÉQUIPE" }, META)).rejects.toThrow(Conflict);
+    await expect(createGroup(owner, { name: "équipe" }, META)).rejects.toThrow(Conflict);
   });
 
-  it("allows the same name in another account", () => {
-    expect(createGroup(stranger, { name: "Engineering" }, META).accountId).toBe(stranger.accountId);
+  it("allows the same name in another account", async () => {
+    expect((await createGroup(stranger, { name: "Engineering" }, META)).accountId).toBe(stranger.accountId);
   });
 
   it.each([
     ["empty", ""],
     ["only spaces", "   "],
     ["65 characters", "x".repeat(65)],
-  ])("refuses a name that is %s with a field error on name", (_, name) => {
-    const error = (() => {
+  ])("refuses a name that is %s with a field error on name", async (_, name) => {
+    const error = await (async () => {
       try {
-        createGroup(owner, { name }, META);
+        await createGroup(owner, { name }, META);
       } catch (e) {
         return e;
       }
@@ -129,107 +130,107 @@ describe("createGroup", () => {
     expect((error as Invalid).fieldErrors.name?.length).toBeGreaterThan(0);
   });
 
-  it("accepts a name of exactly 64 characters", () => {
-    expect(createGroup(owner, { name: "y".repeat(64) }, META).name).toHaveLength(64);
+  it("accepts a name of exactly 64 characters", async () => {
+    expect((await createGroup(owner, { name: "y".repeat(64) }, META)).name).toHaveLength(64);
   });
 });
 
 describe("renameGroup", () => {
-  it("renames and records group.renamed with from and to", () => {
-    const group = createGroup(owner, { name: "Support" }, META);
-    const renamed = renameGroup(admin, group.id, { name: " Customer Support " }, META);
+  it("renames and records group.renamed with from and to", async () => {
+    const group = await createGroup(owner, { name: "Support" }, META);
+    const renamed = await renameGroup(admin, group.id, { name: " Customer Support " }, META);
 
     expect(renamed).toMatchObject({ id: group.id, name: "Customer Support" });
-    expect(getGroup(owner, group.id).name).toBe("Customer Support");
-    const event = eventsFor(group.id).find((e) => e.action === "group.renamed");
+    expect((await getGroup(owner, group.id)).name).toBe("Customer Support");
+    const event = (await eventsFor(group.id)).find((e) => e.action === "group.renamed");
     expect(event).toMatchObject({ actorId: admin.userId, details: { from: "Support", to: "Customer Support" } });
   });
 
-  it("lets a group change only the case of its own name", () => {
-    const group = createGroup(owner, { name: "ops team" }, META);
-    expect(renameGroup(owner, group.id, { name: "Ops Team" }, META).name).toBe("Ops Team");
+  it("lets a group change only the case of its own name", async () => {
+    const group = await createGroup(owner, { name: "ops team" }, META);
+    expect((await renameGroup(owner, group.id, { name: "Ops Team" }, META)).name).toBe("Ops Team");
   });
 
-  it("refuses a name another group has, in any case", () => {
-    const a = createGroup(owner, { name: uniqueName("Alpha") }, META);
-    const b = createGroup(owner, { name: uniqueName("Beta") }, META);
-    expect(() => renameGroup(owner, b.id, { name: a.name.toUpperCase() }, META)).toThrow(Conflict);
-    expect(getGroup(owner, b.id).name).toBe(b.name);
+  it("refuses a name another group has, in any case", async () => {
+    const a = await createGroup(owner, { name: uniqueName("Alpha") }, META);
+    const b = await createGroup(owner, { name: uniqueName("Beta") }, META);
+    await expect(renameGroup(owner, b.id, { name: a.name.toUpperCase() }, META)).rejects.toThrow(Conflict);
+    expect((await getGroup(owner, b.id)).name).toBe(b.name);
   });
 
-  it("records nothing when the name does not change", () => {
-    const group = createGroup(owner, { name: uniqueName() }, META);
-    renameGroup(owner, group.id, { name: `  ${group.name}` }, META);
-    expect(eventsFor(group.id).map((e) => e.action)).toEqual(["group.created"]);
+  it("records nothing when the name does not change", async () => {
+    const group = await createGroup(owner, { name: uniqueName() }, META);
+    await renameGroup(owner, group.id, { name: `  ${group.name}` }, META);
+    expect((await eventsFor(group.id)).map((e) => e.action)).toEqual(["group.created"]);
   });
 
-  it("is not found for unknown ids and other accounts' groups", () => {
-    const theirs = createGroup(stranger, { name: uniqueName("Theirs") }, META);
-    expect(() => renameGroup(owner, "no-such-group", { name: "X" }, META)).toThrow(NotFound);
-    expect(() => renameGroup(owner, theirs.id, { name: "Hijacked" }, META)).toThrow(NotFound);
-    expect(getGroup(stranger, theirs.id).name).toBe(theirs.name);
+  it("is not found for unknown ids and other accounts' groups", async () => {
+    const theirs = await createGroup(stranger, { name: uniqueName("Theirs") }, META);
+    await expect(renameGroup(owner, "no-such-group", { name: "X" }, META)).rejects.toThrow(NotFound);
+    await expect(renameGroup(owner, theirs.id, { name: "Hijacked" }, META)).rejects.toThrow(NotFound);
+    expect((await getGroup(stranger, theirs.id)).name).toBe(theirs.name);
   });
 
-  it("refuses auditors and users, even for a group they are in", () => {
-    const group = createGroup(owner, { name: uniqueName() }, META);
-    join(member.userId, group.id);
-    expect(() => renameGroup(auditor, group.id, { name: uniqueName() }, META)).toThrow(Forbidden);
-    expect(() => renameGroup(member, group.id, { name: uniqueName() }, META)).toThrow(Forbidden);
+  it("refuses auditors and users, even for a group they are in", async () => {
+    const group = await createGroup(owner, { name: uniqueName() }, META);
+    await join(member.userId, group.id);
+    await expect(renameGroup(auditor, group.id, { name: uniqueName() }, META)).rejects.toThrow(Forbidden);
+    await expect(renameGroup(member, group.id, { name: uniqueName() }, META)).rejects.toThrow(Forbidden);
   });
 
-  it("refuses an empty or overlong name", () => {
-    const group = createGroup(owner, { name: uniqueName() }, META);
-    expect(() => renameGroup(owner, group.id, { name: " " }, META)).toThrow(Invalid);
-    expect(() => renameGroup(owner, group.id, { name: "z".repeat(65) }, META)).toThrow(Invalid);
+  it("refuses an empty or overlong name", async () => {
+    const group = await createGroup(owner, { name: uniqueName() }, META);
+    await expect(renameGroup(owner, group.id, { name: " " }, META)).rejects.toThrow(Invalid);
+    await expect(renameGroup(owner, group.id, { name: "z".repeat(65) }, META)).rejects.toThrow(Invalid);
   });
 });
 
 describe("deleteGroup", () => {
-  it("removes the group and its memberships, keeps the users, and records group.deleted", () => {
-    const group = createGroup(owner, { name: uniqueName("Doomed") }, META);
-    const keep = createGroup(owner, { name: uniqueName("Kept") }, META);
-    join(member.userId, group.id, keep.id);
-    join(admin.userId, group.id);
+  it("removes the group and its memberships, keeps the users, and records group.deleted", async () => {
+    const group = await createGroup(owner, { name: uniqueName("Doomed") }, META);
+    const keep = await createGroup(owner, { name: uniqueName("Kept") }, META);
+    await join(member.userId, group.id, keep.id);
+    await join(admin.userId, group.id);
 
-    deleteGroup(owner, group.id, META);
+    await deleteGroup(owner, group.id, META);
 
-    expect(db().select().from(groups).where(eq(groups.id, group.id)).get()).toBeUndefined();
-    expect(db().select().from(userGroups).where(eq(userGroups.groupId, group.id)).all()).toEqual([]);
-    expect(groupIdsOfUser(db(), accountId, member.userId)).toContain(keep.id);
-    expect(groupIdsOfUser(db(), accountId, member.userId)).not.toContain(group.id);
-    expect(eventsFor(group.id).at(-1)).toMatchObject({
+    expect((await db().select().from(groups).where(eq(groups.id, group.id)).limit(1))[0]).toBeUndefined();
+    expect((await db().select().from(userGroups).where(eq(userGroups.groupId, group.id)))).toEqual([]);
+    expect(await groupIdsOfUser(db(), accountId, member.userId)).toContain(keep.id);
+    expect(await groupIdsOfUser(db(), accountId, member.userId)).not.toContain(group.id);
+    expect((await eventsFor(group.id)).at(-1)).toMatchObject({
       action: "group.deleted",
       actorId: owner.userId,
       details: { users_removed: 2 },
     });
-    expect(() => getGroup(owner, group.id)).toThrow(NotFound);
+    await expect(getGroup(owner, group.id)).rejects.toThrow(NotFound);
   });
 
-  it("drops the group from the loaded user directory", () => {
-    const group = createGroup(owner, { name: uniqueName("Directory") }, META);
-    join(member.userId, group.id);
-    // The directory is loaded, and knows about the membership (join() wrote it behind the directory's back).
-    directoryEntries(accountId);
-    refreshDirectoryUsers(accountId, [member.userId]);
-    expect(directoryEntries(accountId).get(member.userId)?.autoGroups).toContain(group.id);
+  it("drops the group from the loaded user directory", async () => {
+    const group = await createGroup(owner, { name: uniqueName("Directory") }, META);
+    await join(member.userId, group.id);
+    // The directory is loaded, and knows about the membership (await join() wrote it behind the directory's back).
+    await directoryEntries(accountId);
+    await refreshDirectoryUsers(accountId, [member.userId]);
+    expect((await directoryEntries(accountId)).get(member.userId)?.autoGroups).toContain(group.id);
 
-    deleteGroup(admin, group.id, META);
+    await deleteGroup(admin, group.id, META);
 
-    expect(directoryEntries(accountId).get(member.userId)?.autoGroups).not.toContain(group.id);
+    expect((await directoryEntries(accountId)).get(member.userId)?.autoGroups).not.toContain(group.id);
   });
 
-  it("is not found for unknown ids and other accounts' groups, which stay", () => {
-    const theirs = createGroup(stranger, { name: uniqueName("Theirs") }, META);
-    expect(() => deleteGroup(owner, "no-such-group", META)).toThrow(NotFound);
-    expect(() => deleteGroup(owner, theirs.id, META)).toThrow(NotFound);
-    expect(getGroup(stranger, theirs.id).id).toBe(theirs.id);
+  it("is not found for unknown ids and other accounts' groups, which stay", async () => {
+    const theirs = await createGroup(stranger, { name: uniqueName("Theirs") }, META);
+    await expect(deleteGroup(owner, "no-such-group", META)).rejects.toThrow(NotFound);
+    await expect(deleteGroup(owner, theirs.id, META)).rejects.toThrow(NotFound);
+    expect((await getGroup(stranger, theirs.id)).id).toBe(theirs.id);
   });
 
-  it("refuses auditors and users", () => {
-    const group = createGroup(owner, { name: uniqueName() }, META);
-    expect(() => deleteGroup(auditor, group.id, META)).toThrow(Forbidden);
-    expect(() => deleteGroup(member, group.id, META)).toThrow(Forbidden);
-    expect(getGroup(owner, group.id).id).toBe(group.id);
+  it("refuses auditors and users", async () => {
+    const group = await createGroup(owner, { name: uniqueName() }, META);
+    await expect(deleteGroup(auditor, group.id, META)).rejects.toThrow(Forbidden);
+    await expect(deleteGroup(member, group.id, META)).rejects.toThrow(Forbidden);
+    expect((await getGroup(owner, group.id)).id).toBe(group.id);
   });
 });
 
@@ -237,17 +238,17 @@ describe("listGroups and getGroup", () => {
   let shared: { id: string; name: string };
   let adminsOnly: { id: string; name: string };
 
-  beforeAll(() => {
-    shared = createGroup(owner, { name: "zz Shared" }, META);
-    adminsOnly = createGroup(owner, { name: "zz Admins only" }, META);
-    join(member.userId, shared.id);
-    join(admin.userId, shared.id, adminsOnly.id);
+  beforeAll(async () => {
+    shared = await createGroup(owner, { name: "zz Shared" }, META);
+    adminsOnly = await createGroup(owner, { name: "zz Admins only" }, META);
+    await join(member.userId, shared.id);
+    await join(admin.userId, shared.id, adminsOnly.id);
   });
 
-  it("shows the owner, admins and auditors every group of the account with member counts, sorted by name", () => {
+  it("shows the owner, admins and auditors every group of the account with member counts, sorted by name", async () => {
     for (const actor of [owner, admin, auditor]) {
-      const { items, total } = listGroups(actor, ALL);
-      const all = db().select().from(groups).where(eq(groups.accountId, accountId)).all();
+      const { items, total } = await listGroups(actor, ALL);
+      const all = (await db().select().from(groups).where(eq(groups.accountId, accountId)));
       expect(total).toBe(all.length);
       expect(items.every((g) => g.accountId === accountId)).toBe(true);
       const names = items.map((g) => g.name);
@@ -257,53 +258,53 @@ describe("listGroups and getGroup", () => {
     }
   });
 
-  it("shows users only the groups they belong to", () => {
-    const { items, total } = listGroups(member, ALL);
-    expect(items.map((g) => g.id).sort()).toEqual(groupIdsOfUser(db(), accountId, member.userId).sort());
+  it("shows users only the groups they belong to", async () => {
+    const { items, total } = await listGroups(member, ALL);
+    expect(items.map((g) => g.id).sort()).toEqual((await groupIdsOfUser(db(), accountId, member.userId)).sort());
     expect(items.map((g) => g.id)).toContain(shared.id);
     expect(items.map((g) => g.id)).not.toContain(adminsOnly.id);
     expect(total).toBe(items.length);
   });
 
-  it("never lists another account's groups", () => {
-    const theirs = createGroup(stranger, { name: uniqueName("Elsewhere") }, META);
-    expect(listGroups(owner, ALL).items.map((g) => g.id)).not.toContain(theirs.id);
-    expect(listGroups(stranger, ALL).items.every((g) => g.accountId === stranger.accountId)).toBe(true);
+  it("never lists another account's groups", async () => {
+    const theirs = await createGroup(stranger, { name: uniqueName("Elsewhere") }, META);
+    expect((await listGroups(owner, ALL)).items.map((g) => g.id)).not.toContain(theirs.id);
+    expect((await listGroups(stranger, ALL)).items.every((g) => g.accountId === stranger.accountId)).toBe(true);
   });
 
-  it("searches names regardless of case and pages with limit and offset", () => {
-    const found = listGroups(owner, { ...ALL, search: "ZZ " });
+  it("searches names regardless of case and pages with limit and offset", async () => {
+    const found = await listGroups(owner, { ...ALL, search: "ZZ " });
     expect(found.items.map((g) => g.name)).toEqual(["zz Admins only", "zz Shared"]);
-    const page = listGroups(owner, { search: "zz", limit: 1, offset: 1 });
+    const page = await listGroups(owner, { search: "zz", limit: 1, offset: 1 });
     expect(page).toMatchObject({ total: 2, items: [expect.objectContaining({ name: "zz Shared" })] });
   });
 
-  it("finds one group by its exact name (NetBird's GetByName), and none is not found", () => {
-    const found = listGroups(owner, { offset: 0, name: "zz Shared" });
+  it("finds one group by its exact name (NetBird's GetByName), and none is not found", async () => {
+    const found = await listGroups(owner, { offset: 0, name: "zz Shared" });
     expect(found.items.map((g) => g.name)).toEqual(["zz Shared"]);
     // Exact: not a substring, not another case.
-    expect(() => listGroups(owner, { offset: 0, name: "zz" })).toThrow(NotFound);
-    expect(() => listGroups(owner, { offset: 0, name: "ZZ SHARED" })).toThrow(NotFound);
+    await expect(listGroups(owner, { offset: 0, name: "zz" })).rejects.toThrow(NotFound);
+    await expect(listGroups(owner, { offset: 0, name: "ZZ SHARED" })).rejects.toThrow(NotFound);
   });
 
-  it("without a limit returns every group, not a first page", () => {
-    const before = listGroups(owner, { offset: 0 }).total;
-    for (let i = 0; i < 105; i++) createGroup(owner, { name: `bulk ${String(i).padStart(3, "0")}` }, META);
-    const all = listGroups(owner, { offset: 0 });
+  it("without a limit returns every group, not a first page", async () => {
+    const before = (await listGroups(owner, { offset: 0 })).total;
+    for (let i = 0; i < 105; i++) await createGroup(owner, { name: `bulk ${String(i).padStart(3, "0")}` }, META);
+    const all = await listGroups(owner, { offset: 0 });
     expect(all.total).toBe(before + 105);
     expect(all.items).toHaveLength(before + 105);
-    for (let i = 0; i < 105; i++) deleteGroup(owner, all.items.find((g) => g.name === `bulk ${String(i).padStart(3, "0")}`)!.id, META);
+    for (let i = 0; i < 105; i++) await deleteGroup(owner, all.items.find((g) => g.name === `bulk ${String(i).padStart(3, "0")}`)!.id, META);
   });
 
-  it("accepts NetBird's empty peers and resources, and refuses peers it can't keep", () => {
-    const g = createGroup(owner, { name: "with peers field", peers: [], resources: null }, META);
+  it("accepts NetBird's empty peers and resources, and refuses peers it can't keep", async () => {
+    const g = await createGroup(owner, { name: "with peers field", peers: [], resources: null }, META);
     expect(g.name).toBe("with peers field");
-    expect(() => createGroup(owner, { name: "peer group", peers: ["peer-1"] }, META)).toThrow(Invalid);
-    deleteGroup(owner, g.id, META);
+    await expect(createGroup(owner, { name: "peer group", peers: ["peer-1"] }, META)).rejects.toThrow(Invalid);
+    await deleteGroup(owner, g.id, META);
   });
 
-  it("returns members with decrypted names and emails", () => {
-    const group = getGroup(auditor, shared.id);
+  it("returns members with decrypted names and emails", async () => {
+    const group = await getGroup(auditor, shared.id);
     expect(group.usersCount).toBe(2);
     expect(group.members).toEqual(
       expect.arrayContaining([
@@ -314,15 +315,15 @@ describe("listGroups and getGroup", () => {
     expect(group.members).toHaveLength(2);
   });
 
-  it("shows a user only themselves among a group's members, and hides groups they are not in", () => {
-    const group = getGroup(member, shared.id);
+  it("shows a user only themselves among a group's members, and hides groups they are not in", async () => {
+    const group = await getGroup(member, shared.id);
     expect(group.members).toEqual([{ id: member.userId, name: "Mia Member", email: memberEmail }]);
-    expect(() => getGroup(member, adminsOnly.id)).toThrow(NotFound);
+    await expect(getGroup(member, adminsOnly.id)).rejects.toThrow(NotFound);
   });
 
-  it("is not found for unknown ids and other accounts' groups", () => {
-    const theirs = createGroup(stranger, { name: uniqueName("Private") }, META);
-    expect(() => getGroup(owner, theirs.id)).toThrow(NotFound);
-    expect(() => getGroup(owner, "no-such-group")).toThrow(NotFound);
+  it("is not found for unknown ids and other accounts' groups", async () => {
+    const theirs = await createGroup(stranger, { name: uniqueName("Private") }, META);
+    await expect(getGroup(owner, theirs.id)).rejects.toThrow(NotFound);
+    await expect(getGroup(owner, "no-such-group")).rejects.toThrow(NotFound);
   });
 });

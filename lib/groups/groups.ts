@@ -10,8 +10,8 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
-import { writeAs } from "@/lib/auth/fresh-actor";
-import { forgetGroupInInvites } from "@/lib/invites/invites";
+import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { emit } from "@/lib/data/effects";
 import { groups } from "@/lib/db/schema";
 import { parseOrThrow } from "@/lib/http/validation";
 import { forgetGroupInDirectory } from "@/lib/users/directory";
@@ -24,22 +24,21 @@ function assertManagesGroups(actor: Actor): void {
   assertCan(actor, "users:manage", MANAGE_DENIED);
 }
 
-export function createGroup(actor: Actor, input: GroupInput, meta: RequestMeta): GroupRecord {
+export async function createGroup(actor: Actor, input: GroupInput, meta: RequestMeta): Promise<GroupRecord> {
   assertManagesGroups(actor);
   // Parsed again here so no caller can store an untrimmed, empty or overlong name.
   const { name } = parseOrThrow(groupInputSchema, input);
-  return writeAs(actor, (tx, me) => {
+  return write(actor, async (tx, me) => {
     assertManagesGroups(me);
-    assertGroupNameFree(tx, actor.accountId, name);
-    const row = tx
+    await assertGroupNameFree(tx, actor.accountId, name);
+    const [row] = await tx
       .insert(groups)
       .values({ id: crypto.randomUUID(), accountId: actor.accountId, name })
-      .returning()
-      .get();
-    recordEvent(tx, {
+      .returning();
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.created",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "group", id: row.id, label: row.name },
       meta,
     });
@@ -47,26 +46,25 @@ export function createGroup(actor: Actor, input: GroupInput, meta: RequestMeta):
   });
 }
 
-export function renameGroup(actor: Actor, groupId: string, input: GroupInput, meta: RequestMeta): GroupRecord {
+export async function renameGroup(actor: Actor, groupId: string, input: GroupInput, meta: RequestMeta): Promise<GroupRecord> {
   assertManagesGroups(actor);
   const { name } = parseOrThrow(groupInputSchema, input);
-  return writeAs(actor, (tx, me) => {
+  return write(actor, async (tx, me) => {
     assertManagesGroups(me);
-    const before = loadGroupRow(tx, actor.accountId, groupId);
-    const usersCount = countMembers(tx, actor.accountId, groupId);
+    const before = await loadGroupRow(tx, actor.accountId, groupId);
+    const usersCount = await countMembers(tx, actor.accountId, groupId);
     if (before.name === name) return toGroupRecord(before, usersCount);
     // The group's own name never blocks it, so "ops" can become "Ops".
-    assertGroupNameFree(tx, actor.accountId, name, groupId);
-    const after = tx
+    await assertGroupNameFree(tx, actor.accountId, name, groupId);
+    const [after] = await tx
       .update(groups)
       .set({ name })
       .where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)))
-      .returning()
-      .get();
-    recordEvent(tx, {
+      .returning();
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.renamed",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "group", id: groupId, label: name },
       details: { from: before.name, to: name },
       meta,
@@ -76,24 +74,23 @@ export function renameGroup(actor: Actor, groupId: string, input: GroupInput, me
 }
 
 /** Deletes the group; its members stay, they only leave the group (memberships cascade). */
-export function deleteGroup(actor: Actor, groupId: string, meta: RequestMeta): void {
+export async function deleteGroup(actor: Actor, groupId: string, meta: RequestMeta): Promise<void> {
   assertManagesGroups(actor);
-  writeAs(actor, (tx, me) => {
+  await write(actor, async (tx, me) => {
     assertManagesGroups(me);
-    const target = loadGroupRow(tx, actor.accountId, groupId);
-    const usersCount = countMembers(tx, actor.accountId, groupId);
-    tx.delete(groups)
-      .where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)))
-      .run();
-    forgetGroupInInvites(tx, actor.accountId, groupId);
-    recordEvent(tx, {
+    const target = await loadGroupRow(tx, actor.accountId, groupId);
+    const usersCount = await countMembers(tx, actor.accountId, groupId);
+    await tx.delete(groups).where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)));
+    // Pending invites stop assigning it (lib/invites reacts).
+    await emit(tx, "group.deleted", { accountId: actor.accountId, groupId });
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.deleted",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "group", id: groupId, label: target.name },
       details: { users_removed: usersCount },
       meta,
     });
+    afterCommit(tx, () => forgetGroupInDirectory(actor.accountId, groupId));
   });
-  forgetGroupInDirectory(actor.accountId, groupId);
 }

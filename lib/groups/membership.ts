@@ -4,19 +4,18 @@
  */
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
-import type { Db, Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/database";
 import { groups, userGroups } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 
 /** Throws Invalid (field auto_groups) unless every id is a group of this account. */
-export function assertGroupsExist(q: Db | Tx, accountId: string, groupIds: string[], field = "auto_groups"): void {
+export async function assertGroupsExist(q: Db | Tx, accountId: string, groupIds: string[], field = "auto_groups"): Promise<void> {
   const unique = [...new Set(groupIds)];
   if (unique.length === 0) return;
-  const found = q
+  const found = await q
     .select({ id: groups.id })
     .from(groups)
-    .where(and(eq(groups.accountId, accountId), inArray(groups.id, unique)))
-    .all();
+    .where(and(eq(groups.accountId, accountId), inArray(groups.id, unique)));
   if (found.length !== unique.length) {
     const known = new Set(found.map((g) => g.id));
     const missing = unique.filter((id) => !known.has(id));
@@ -25,34 +24,30 @@ export function assertGroupsExist(q: Db | Tx, accountId: string, groupIds: strin
 }
 
 /** Replaces a user's groups with exactly these (validated first). */
-export function setUserGroups(tx: Tx, accountId: string, userId: string, groupIds: string[]): void {
-  assertGroupsExist(tx, accountId, groupIds);
-  tx.delete(userGroups).where(and(eq(userGroups.accountId, accountId), eq(userGroups.userId, userId))).run();
+export async function setUserGroups(tx: Tx, accountId: string, userId: string, groupIds: string[]): Promise<void> {
+  await assertGroupsExist(tx, accountId, groupIds);
+  await tx.delete(userGroups).where(and(eq(userGroups.accountId, accountId), eq(userGroups.userId, userId)));
   const unique = [...new Set(groupIds)];
   if (unique.length > 0) {
-    tx.insert(userGroups)
-      .values(unique.map((groupId) => ({ userId, groupId, accountId })))
-      .run();
+    await tx.insert(userGroups).values(unique.map((groupId) => ({ userId, groupId, accountId })));
   }
 }
 
-export function groupIdsOfUser(q: Db | Tx, accountId: string, userId: string): string[] {
-  return q
+export async function groupIdsOfUser(q: Db | Tx, accountId: string, userId: string): Promise<string[]> {
+  const rows = await q
     .select({ groupId: userGroups.groupId })
     .from(userGroups)
-    .where(and(eq(userGroups.accountId, accountId), eq(userGroups.userId, userId)))
-    .all()
-    .map((r) => r.groupId);
+    .where(and(eq(userGroups.accountId, accountId), eq(userGroups.userId, userId)));
+  return rows.map((r) => r.groupId);
 }
 
 /** Every membership of the account, as userId → groupIds (for building the user directory). */
-export function groupIdsByUser(q: Db | Tx, accountId: string): Map<string, string[]> {
+export async function groupIdsByUser(q: Db | Tx, accountId: string): Promise<Map<string, string[]>> {
   const byUser = new Map<string, string[]>();
-  const rows = q
+  const rows = await q
     .select({ userId: userGroups.userId, groupId: userGroups.groupId })
     .from(userGroups)
-    .where(eq(userGroups.accountId, accountId))
-    .all();
+    .where(eq(userGroups.accountId, accountId));
   for (const { userId, groupId } of rows) {
     const list = byUser.get(userId);
     if (list) list.push(groupId);
@@ -62,7 +57,7 @@ export function groupIdsByUser(q: Db | Tx, accountId: string): Map<string, strin
 }
 
 /** Every group of the account as id → name, for showing names beside ids. */
-export function groupNamesById(q: Db | Tx, accountId: string): Map<string, string> {
-  const rows = q.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.accountId, accountId)).all();
+export async function groupNamesById(q: Db | Tx, accountId: string): Promise<Map<string, string>> {
+  const rows = await q.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.accountId, accountId));
   return new Map(rows.map((g) => [g.id, g.name]));
 }

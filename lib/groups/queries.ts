@@ -8,11 +8,11 @@ import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { groups, userGroups, users } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { openIdentity } from "@/lib/users/records";
-import { groupIdsOfUser } from "./membership";
+import { groupIdsOfUser, groupNamesById } from "./membership";
 import { countMembers, findGroupRow, groupNameKey, memberCountsByGroup, toGroupRecord, type GroupRecord } from "./records";
 import { pageOf } from "@/lib/http/list-params";
 import type { GroupFilters } from "./schemas";
@@ -23,19 +23,32 @@ export type GroupList = { items: GroupRecord[]; total: number };
 
 const byName = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 
+/**
+ * Group names by id, for showing names beside a user's or an invite's group
+ * ids: every group of the account for those who see all groups, otherwise the
+ * groups the actor belongs to.
+ */
+export async function groupNamesFor(actor: Actor): Promise<Map<string, string>> {
+  const names = await groupNamesById(db(), actor.accountId);
+  if (can(actor, "users:read-all")) return names;
+  const mine = new Set(await groupIdsOfUser(db(), actor.accountId, actor.userId));
+  return new Map([...names].filter(([id]) => mine.has(id)));
+}
+
 /** Groups matching the filters, sorted by name. */
-export function listGroups(actor: Actor, filters: GroupFilters): GroupList {
+export async function listGroups(actor: Actor, filters: GroupFilters): Promise<GroupList> {
   const seesAll = can(actor, "users:read-all");
-  const visibleIds = seesAll ? null : groupIdsOfUser(db(), actor.accountId, actor.userId);
+  const visibleIds = seesAll ? null : await groupIdsOfUser(db(), actor.accountId, actor.userId);
   if (visibleIds?.length === 0) return { items: [], total: 0 };
-  const rows = db()
-    .select()
-    .from(groups)
-    .where(and(eq(groups.accountId, actor.accountId), visibleIds ? inArray(groups.id, visibleIds) : undefined))
-    .orderBy(asc(groups.createdAt))
-    .all();
+  const [rows, counts] = await Promise.all([
+    db()
+      .select()
+      .from(groups)
+      .where(and(eq(groups.accountId, actor.accountId), visibleIds ? inArray(groups.id, visibleIds) : undefined))
+      .orderBy(asc(groups.createdAt)),
+    memberCountsByGroup(db(), actor.accountId),
+  ]);
   const needle = filters.search ? groupNameKey(filters.search) : null;
-  const counts = memberCountsByGroup(db(), actor.accountId);
   const found = rows
     .filter((row) => !needle || groupNameKey(row.name).includes(needle))
     .filter((row) => filters.name === undefined || row.name === filters.name)
@@ -47,11 +60,11 @@ export function listGroups(actor: Actor, filters: GroupFilters): GroupList {
 }
 
 /** One group with its members (sorted by name); hidden groups and other accounts' ids are "not found". */
-export function getGroup(actor: Actor, groupId: string): GroupDetail {
-  const row = findGroupRow(db(), actor.accountId, groupId);
+export async function getGroup(actor: Actor, groupId: string): Promise<GroupDetail> {
+  const row = await findGroupRow(db(), actor.accountId, groupId);
   if (!row) throw new NotFound("Group");
   const seesAll = can(actor, "users:read-all");
-  const memberRows = db()
+  const memberRows = await db()
     .select({ user: users })
     .from(userGroups)
     .innerJoin(users, and(eq(users.id, userGroups.userId), eq(users.accountId, userGroups.accountId)))
@@ -61,8 +74,7 @@ export function getGroup(actor: Actor, groupId: string): GroupDetail {
         eq(userGroups.groupId, groupId),
         seesAll ? undefined : eq(userGroups.userId, actor.userId),
       ),
-    )
-    .all();
+    );
   if (!seesAll && memberRows.length === 0) throw new NotFound("Group");
   const members = memberRows
     .map(({ user }) => {
@@ -70,5 +82,5 @@ export function getGroup(actor: Actor, groupId: string): GroupDetail {
       return { id, name, email };
     })
     .sort((a, b) => byName.compare(a.name || a.email || "", b.name || b.email || ""));
-  return { ...toGroupRecord(row, countMembers(db(), actor.accountId, groupId)), members };
+  return { ...toGroupRecord(row, await countMembers(db(), actor.accountId, groupId)), members };
 }

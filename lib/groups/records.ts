@@ -4,8 +4,8 @@
  * NOCASE is not, so the comparison happens here, inside the write transaction).
  */
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/lib/db/client";
+import { and, count, eq } from "drizzle-orm";
+import type { Db, Tx } from "@/lib/db/database";
 import { groups, userGroups, type GroupRow } from "@/lib/db/schema";
 import { Conflict, NotFound } from "@/lib/errors";
 
@@ -18,45 +18,45 @@ export function groupNameKey(name: string): string {
   return name.normalize("NFKC").toLocaleLowerCase("en");
 }
 
-export function findGroupRow(q: Db | Tx, accountId: string, groupId: string): GroupRow | undefined {
-  return q
+export async function findGroupRow(q: Db | Tx, accountId: string, groupId: string): Promise<GroupRow | undefined> {
+  const [row] = await q
     .select()
     .from(groups)
     .where(and(eq(groups.accountId, accountId), eq(groups.id, groupId)))
-    .get();
+    .limit(1);
+  return row;
 }
 
 /** The group or NotFound; another account's id is "not found" too. */
-export function loadGroupRow(q: Db | Tx, accountId: string, groupId: string): GroupRow {
-  const row = findGroupRow(q, accountId, groupId);
+export async function loadGroupRow(q: Db | Tx, accountId: string, groupId: string): Promise<GroupRow> {
+  const row = await findGroupRow(q, accountId, groupId);
   if (!row) throw new NotFound("Group");
   return row;
 }
 
-export function countMembers(q: Db | Tx, accountId: string, groupId: string): number {
-  const row = q
-    .select({ n: sql<number>`count(*)` })
+export async function countMembers(q: Db | Tx, accountId: string, groupId: string): Promise<number> {
+  // Drizzle's count() maps the result to a number (PostgreSQL's count is a bigint string otherwise).
+  const [row] = await q
+    .select({ n: count() })
     .from(userGroups)
-    .where(and(eq(userGroups.accountId, accountId), eq(userGroups.groupId, groupId)))
-    .get();
+    .where(and(eq(userGroups.accountId, accountId), eq(userGroups.groupId, groupId)));
   return row?.n ?? 0;
 }
 
 /** Member counts of every group of the account that has members. */
-export function memberCountsByGroup(q: Db | Tx, accountId: string): Map<string, number> {
-  const rows = q
-    .select({ groupId: userGroups.groupId, n: sql<number>`count(*)` })
+export async function memberCountsByGroup(q: Db | Tx, accountId: string): Promise<Map<string, number>> {
+  const rows = await q
+    .select({ groupId: userGroups.groupId, n: count() })
     .from(userGroups)
     .where(eq(userGroups.accountId, accountId))
-    .groupBy(userGroups.groupId)
-    .all();
+    .groupBy(userGroups.groupId);
   return new Map(rows.map((r) => [r.groupId, r.n]));
 }
 
 /** Throws Conflict if another group of the account already has this name in any case. */
-export function assertGroupNameFree(tx: Tx, accountId: string, name: string, exceptGroupId?: string): void {
+export async function assertGroupNameFree(tx: Tx, accountId: string, name: string, exceptGroupId?: string): Promise<void> {
   const key = groupNameKey(name);
-  const names = tx.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.accountId, accountId)).all();
+  const names = await tx.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.accountId, accountId));
   if (names.some((g) => g.id !== exceptGroupId && groupNameKey(g.name) === key)) throw new Conflict(GROUP_NAME_TAKEN);
 }
 

@@ -34,7 +34,7 @@ export async function apiActor(request: Request, options: ApiActorOptions = {}):
   if (authorization !== null) {
     const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw new Unauthenticated("Malformed Authorization header: use 'Bearer <token>' or 'Token <token>'");
-    const actor = authenticateAccessToken(match[1]);
+    const actor = await authenticateAccessToken(match[1]);
     if (!actor) throw new Unauthenticated("Invalid or expired token");
     // Per token, not per address: automation behind one NAT shares an address, and a token is one client.
     await consumeRateLimit(accessTokenLimit(), actor.tokenId);

@@ -6,7 +6,7 @@
 import { openIdpSubject, sealIdpSubject } from "@/lib/db/idp-subject";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signInWithPassword } from "@/lib/auth/password-sign-in";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { activityEvents, sessions } from "@/lib/db/schema";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
@@ -20,18 +20,18 @@ import { signInWithTrustedHeader } from "./trusted-header";
 let accountId: string;
 let owner: TestUser;
 let admin: TestUser;
-let ownerActor: ReturnType<typeof startSession>;
+let ownerActor: Awaited<ReturnType<typeof startSession>>;
 
 beforeAll(async () => {
-  accountId = createAccount();
+  accountId = await createAccount();
   owner = await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" });
   admin = await createUser(accountId, { email: "admin@example.com", role: "admin", password: "admin passphrase" });
-  ownerActor = startSession(owner);
+  ownerActor = await startSession(owner);
 });
 
-function refusal(fn: () => unknown): ExternalSignInRefused {
+async function refusal(fn: () => unknown): Promise<ExternalSignInRefused> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     expect(err).toBeInstanceOf(ExternalSignInRefused);
     return err as ExternalSignInRefused;
@@ -39,7 +39,7 @@ function refusal(fn: () => unknown): ExternalSignInRefused {
   throw new Error("expected a refusal");
 }
 
-const sessionsOf = (userId: string) => db().select().from(sessions).all().filter((s) => s.userId === userId).length;
+const sessionsOf = async (userId: string) => (await db().select().from(sessions)).filter((s) => s.userId === userId).length;
 
 const linkingProvider = (name: string) =>
   createProvider(
@@ -49,45 +49,45 @@ const linkingProvider = (name: string) =>
   );
 
 describe("owners and admins are never claimed by email", () => {
-  it("an OIDC provider that links by verified email refuses the owner and admins, and leaves their accounts alone", () => {
-    const p = linkingProvider("Linking IdP");
+  it("an OIDC provider that links by verified email refuses the owner and admins, and leaves their accounts alone", async () => {
+    const p = await linkingProvider("Linking IdP");
     for (const who of [owner, admin]) {
-      const before = userRow(who.id)!;
-      const sessionsBefore = sessionsOf(who.id);
-      const err = refusal(() => handleOidcSignIn(p.id, { sub: `attacker-${who.role}`, email: who.email, email_verified: true }, META));
+      const before = (await userRow(who.id))!;
+      const sessionsBefore = await sessionsOf(who.id);
+      const err = await refusal(() => handleOidcSignIn(p.id, { sub: `attacker-${who.role}`, email: who.email, email_verified: true }, META));
       expect(err.reason).toBe("privileged_account");
-      expect(lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "privileged_account" }) });
-      expect(userRow(who.id)).toEqual(before);
-      expect(userRow(who.id)!.passwordHash).not.toBeNull();
-      expect(sessionsOf(who.id)).toBe(sessionsBefore);
+      expect(await lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "privileged_account" }) });
+      expect(await userRow(who.id)).toEqual(before);
+      expect((await userRow(who.id))!.passwordHash).not.toBeNull();
+      expect(await sessionsOf(who.id)).toBe(sessionsBefore);
     }
   });
 
   it("the proxy header refuses the owner and admins by email, and still signs in users and auditors", async () => {
     const member = await createUser(accountId, { email: "member@example.com" });
     const auditor = await createUser(accountId, { email: "auditor@example.com", role: "auditor" });
-    updateTrustedHeader(
+    await updateTrustedHeader(
       ownerActor,
       { enabled: true, trusted_ranges: ["10.1.0.0/16"], user_header: "Remote-User", email_header: "Remote-Email", name_header: null, auto_create: false, default_role: "user" },
       META,
     );
     const asProxy = (user: string, email: string) => new Headers({ [PEER_HEADER]: "10.1.0.9", "remote-user": user, "remote-email": email });
     for (const who of [owner, admin]) {
-      const sessionsBefore = sessionsOf(who.id);
-      expect(refusal(() => signInWithTrustedHeader(asProxy("mallory", who.email), META)).reason).toBe("privileged_account");
+      const sessionsBefore = await sessionsOf(who.id);
+      expect((await refusal(() => signInWithTrustedHeader(asProxy("mallory", who.email), META))).reason).toBe("privileged_account");
       // Nor with the email in the user header itself.
-      expect(refusal(() => signInWithTrustedHeader(asProxy(who.email, who.email), META)).reason).toBe("privileged_account");
-      expect(sessionsOf(who.id)).toBe(sessionsBefore);
-      expect(userRow(who.id)).toMatchObject({ idpId: null });
-      expect(openIdpSubject(userRow(who.id)!)).toBe(null);
+      expect((await refusal(() => signInWithTrustedHeader(asProxy(who.email, who.email), META))).reason).toBe("privileged_account");
+      expect(await sessionsOf(who.id)).toBe(sessionsBefore);
+      expect(await userRow(who.id)).toMatchObject({ idpId: null });
+      expect(openIdpSubject((await userRow(who.id))!)).toBe(null);
     }
-    expect(signInWithTrustedHeader(asProxy("mem", member.email), META).userId).toBe(member.id);
-    expect(signInWithTrustedHeader(asProxy("aud", auditor.email), META).userId).toBe(auditor.id);
+    expect((await signInWithTrustedHeader(asProxy("mem", member.email), META)).userId).toBe(member.id);
+    expect((await signInWithTrustedHeader(asProxy("aud", auditor.email), META)).userId).toBe(auditor.id);
   });
 
   it("no source claims an admin set up ahead of time for it by email", async () => {
     const waiting = await createUser(accountId, { email: "waiting-admin@example.com", role: "admin" });
-    updateUserRow(waiting.id, { idpId: "ldap-source-id", idpSubjectCiphertext: null, idpSubjectIndex: null });
+    await updateUserRow(waiting.id, { idpId: "ldap-source-id", idpSubjectCiphertext: null, idpSubjectIndex: null });
     const policy: ExternalPolicy = {
       method: "ldap",
       sourceName: "Corp Directory",
@@ -99,43 +99,42 @@ describe("owners and admins are never claimed by email", () => {
       defaultGroups: [],
     };
     const who = { idpId: "ldap-source-id", subject: "wadmin", email: waiting.email, emailVerified: true, name: null };
-    expect(refusal(() => signInExternal(accountId, who, policy, META)).reason).toBe("privileged_account");
-    expect(userRow(waiting.id)).toMatchObject({ idpId: "ldap-source-id" });
-    expect(openIdpSubject(userRow(waiting.id)!)).toBe(null);
+    expect((await refusal(() => signInExternal(accountId, who, policy, META))).reason).toBe("privileged_account");
+    expect(await userRow(waiting.id)).toMatchObject({ idpId: "ldap-source-id" });
+    expect(openIdpSubject((await userRow(waiting.id))!)).toBe(null);
   });
 
-  it("an owner or admin already bound to a source signs in through it", () => {
-    const p = linkingProvider("Bound IdP");
-    updateUserRow(admin.id, { ...sealIdpSubject(admin.id, p.id, "admin-at-idp") });
-    const signed = handleOidcSignIn(p.id, { sub: "admin-at-idp", email: "whatever@example.net", email_verified: true }, META);
+  it("an owner or admin already bound to a source signs in through it", async () => {
+    const p = await linkingProvider("Bound IdP");
+    await updateUserRow(admin.id, { ...sealIdpSubject(admin.id, p.id, "admin-at-idp") });
+    const signed = await handleOidcSignIn(p.id, { sub: "admin-at-idp", email: "whatever@example.net", email_verified: true }, META);
     expect(signed).toMatchObject({ userId: admin.id, created: false, linked: false });
-    updateUserRow(admin.id, { idpId: null, idpSubjectCiphertext: null, idpSubjectIndex: null });
+    await updateUserRow(admin.id, { idpId: null, idpSubjectCiphertext: null, idpSubjectIndex: null });
   });
 });
 
 describe("linking a regular user", () => {
   it("keeps their own password, so local sign-in keeps working", async () => {
-    const p = linkingProvider("Keeps Passwords");
+    const p = await linkingProvider("Keeps Passwords");
     const local = await createUser(accountId, { email: "keeper@example.com", password: "keeper passphrase" });
-    const hash = userRow(local.id)!.passwordHash;
-    const signed = handleOidcSignIn(p.id, { sub: "K1", email: local.email, email_verified: true }, META);
+    const hash = (await userRow(local.id))!.passwordHash;
+    const signed = await handleOidcSignIn(p.id, { sub: "K1", email: local.email, email_verified: true }, META);
     expect(signed).toMatchObject({ userId: local.id, linked: true });
-    expect(userRow(local.id)).toMatchObject({ idpId: p.id, passwordHash: hash });
-    expect(openIdpSubject(userRow(local.id)!)).toBe("K1");
-    const linked = db()
+    expect(await userRow(local.id)).toMatchObject({ idpId: p.id, passwordHash: hash });
+    expect(openIdpSubject((await userRow(local.id))!)).toBe("K1");
+    const linked = (await db()
       .select()
-      .from(activityEvents)
-      .all()
+      .from(activityEvents))
       .find((e) => e.action === "user.idp.linked" && e.targetId === local.id);
     expect(linked?.details).toMatchObject({ had_local_password: true, kept_local_password: true });
     await expect(signInWithPassword(local.email, "keeper passphrase", META)).resolves.toMatchObject({ userId: local.id });
   });
 
   it("drops a temporary password an admin set (never chosen by the person), with its forced change", async () => {
-    const p = linkingProvider("Drops Temporary");
+    const p = await linkingProvider("Drops Temporary");
     const temp = await createUser(accountId, { email: "temp@example.com", password: "generated by an admin" });
-    updateUserRow(temp.id, { mustChangePassword: true });
-    handleOidcSignIn(p.id, { sub: "T1", email: temp.email, email_verified: true }, META);
-    expect(userRow(temp.id)).toMatchObject({ idpId: p.id, passwordHash: null, mustChangePassword: false });
+    await updateUserRow(temp.id, { mustChangePassword: true });
+    await handleOidcSignIn(p.id, { sub: "T1", email: temp.email, email_verified: true }, META);
+    expect(await userRow(temp.id)).toMatchObject({ idpId: p.id, passwordHash: null, mustChangePassword: false });
   });
 });

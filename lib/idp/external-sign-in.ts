@@ -18,10 +18,11 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
-import { writeTransaction, type Tx } from "@/lib/db/client";
+import { afterCommit, writeSystem } from "@/lib/data/unit-of-work";
+import type { Tx } from "@/lib/db/database";
 import { emailBlindIndex, idpSubjectBlindIndex } from "@/lib/crypto/blind-index";
 import { sealIdpSubject } from "@/lib/db/idp-subject";
 import { groups, invites, users, type Role, type UserRow } from "@/lib/db/schema";
@@ -113,18 +114,24 @@ export class ExternalSignInRefused extends Error {
 
 export type ExternalSignedIn = { userId: string; sessionId: string; created: boolean; linked: boolean };
 
-function findBySubject(tx: Tx, accountId: string, idpId: string, subject: string): UserRow | undefined {
-  return tx
+async function findBySubject(tx: Tx, accountId: string, idpId: string, subject: string): Promise<UserRow | undefined> {
+  const [row] = await tx
     .select()
     .from(users)
     .where(and(eq(users.accountId, accountId), eq(users.idpId, idpId), eq(users.idpSubjectIndex, idpSubjectBlindIndex(idpId, subject))))
-    .get();
+    .limit(1);
+  return row;
 }
 
-function existingGroupIds(tx: Tx, accountId: string, ids: string[]): string[] {
+async function existingGroupIds(tx: Tx, accountId: string, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const known = new Set(tx.select({ id: groups.id }).from(groups).where(eq(groups.accountId, accountId)).all().map((g) => g.id));
-  return [...new Set(ids)].filter((id) => known.has(id));
+  const wanted = [...new Set(ids)];
+  const found = await tx
+    .select({ id: groups.id })
+    .from(groups)
+    .where(and(eq(groups.accountId, accountId), inArray(groups.id, wanted)));
+  const known = new Set(found.map((g) => g.id));
+  return wanted.filter((id) => known.has(id));
 }
 
 function domainOf(email: string): string {
@@ -137,8 +144,8 @@ type Found = { row: UserRow; created: boolean; linked: boolean };
 const BOUND_ONLY_ROLES: readonly Role[] = ["owner", "admin"];
 
 /** Finds, claims, links or creates the user; throws ExternalSignInRefused with the reason otherwise. */
-function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Found {
-  const known = findBySubject(tx, accountId, who.idpId, who.subject);
+async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Promise<Found> {
+  const known = await findBySubject(tx, accountId, who.idpId, who.subject);
   if (known) return { row: known, created: false, linked: false };
 
   const email = who.email ? emailSchema.safeParse(who.email) : null;
@@ -149,7 +156,7 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
     throw new ExternalSignInRefused("email_not_verified", policy.sourceName);
   }
   const address = email.data;
-  const sameEmail = findUserRowsByEmail(tx, address).find((r) => r.accountId === accountId);
+  const sameEmail = (await findUserRowsByEmail(tx, address)).find((r) => r.accountId === accountId);
   if (sameEmail) {
     if (sameEmail.isServiceUser) throw new ExternalSignInRefused("email_taken", policy.sourceName);
     if (BOUND_ONLY_ROLES.includes(sameEmail.role)) {
@@ -161,12 +168,12 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
       // Their own password stays theirs. A temporary one an admin set (must be
       // changed) was never chosen by them: it goes, now that they have a way in.
       const passwordHash = sameEmail.mustChangePassword ? null : sameEmail.passwordHash;
-      tx.update(users)
+      await tx
+        .update(users)
         .set({ ...sealIdpSubject(sameEmail.id, who.idpId, who.subject), passwordHash, mustChangePassword: false })
-        .where(and(eq(users.accountId, accountId), eq(users.id, sameEmail.id)))
-        .run();
+        .where(and(eq(users.accountId, accountId), eq(users.id, sameEmail.id)));
       const label = userLabel(openIdentity(sameEmail));
-      recordEvent(tx, {
+      await recordEvent(tx, {
         accountId,
         action: "user.idp.linked",
         actor: { type: "user", id: sameEmail.id, label },
@@ -188,7 +195,7 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
   }
 
   // Someone an admin invited: the provider's verified email accepts the invite, with its role and groups.
-  const invited = acceptPendingInvite(tx, accountId, address, who, policy, meta, now);
+  const invited = await acceptPendingInvite(tx, accountId, address, who, policy, meta, now);
   if (invited) return { row: invited, created: true, linked: false };
 
   if (policy.signup === "existing") {
@@ -200,7 +207,8 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
 
   const id = crypto.randomUUID();
   const name = (who.name ?? "").trim().slice(0, 100) || address;
-  tx.insert(users)
+  const [row] = await tx
+    .insert(users)
     .values({
       id,
       accountId,
@@ -212,10 +220,10 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
       createdAt: now,
       pendingApproval: !!policy.requireApproval,
     })
-    .run();
-  const groupIds = existingGroupIds(tx, accountId, policy.defaultGroups);
-  setUserGroups(tx, accountId, id, groupIds);
-  recordEvent(tx, {
+    .returning();
+  const groupIds = await existingGroupIds(tx, accountId, policy.defaultGroups);
+  await setUserGroups(tx, accountId, id, groupIds);
+  await recordEvent(tx, {
     accountId,
     action: "user.created",
     actor: { type: "user", id, label: name },
@@ -232,11 +240,10 @@ function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: Exte
     meta,
     at: now,
   });
-  const row = tx.select().from(users).where(eq(users.id, id)).get()!;
   return { row, created: true, linked: false };
 }
 
-function acceptPendingInvite(
+async function acceptPendingInvite(
   tx: Tx,
   accountId: string,
   email: string,
@@ -244,26 +251,27 @@ function acceptPendingInvite(
   policy: ExternalPolicy,
   meta: RequestMeta,
   now: Date,
-): UserRow | null {
-  const row = tx
+): Promise<UserRow | null> {
+  const [row] = await tx
     .select()
     .from(invites)
     .where(and(eq(invites.accountId, accountId), eq(invites.emailIndex, emailBlindIndex(email))))
-    .get();
+    .limit(1);
   if (!row) return null;
   const invite = openInvite(row);
   if (isExpired(invite, now)) return null;
   const id = crypto.randomUUID();
   const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
-  tx.insert(users)
+  const [user] = await tx
+    .insert(users)
     .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, name), role: invite.role, passwordHash: null, ...sealIdpSubject(id, who.idpId, who.subject), createdAt: now })
-    .run();
-  const groupIds = existingGroupIds(tx, accountId, invite.autoGroups);
-  setUserGroups(tx, accountId, id, groupIds);
-  tx.delete(invites).where(eq(invites.id, invite.id)).run();
-  retireInviteToken(tx, accountId, row.tokenDigest, "used", now);
+    .returning();
+  const groupIds = await existingGroupIds(tx, accountId, invite.autoGroups);
+  await setUserGroups(tx, accountId, id, groupIds);
+  await tx.delete(invites).where(eq(invites.id, invite.id));
+  await retireInviteToken(tx, accountId, row.tokenDigest, "used", now);
   const self = { type: "user" as const, id, label: name };
-  recordEvent(tx, {
+  await recordEvent(tx, {
     accountId,
     action: "invite.accepted",
     actor: self,
@@ -272,7 +280,7 @@ function acceptPendingInvite(
     meta,
     at: now,
   });
-  recordEvent(tx, {
+  await recordEvent(tx, {
     accountId,
     action: "user.created",
     actor: self,
@@ -281,47 +289,55 @@ function acceptPendingInvite(
     meta,
     at: now,
   });
-  return tx.select().from(users).where(eq(users.id, id)).get()!;
+  return user;
 }
 
-function syncMappedGroups(tx: Tx, accountId: string, userId: string, sync: NonNullable<ExternalPolicy["syncGroups"]>): void {
-  const managed = new Set(existingGroupIds(tx, accountId, sync.managed));
+async function syncMappedGroups(tx: Tx, accountId: string, userId: string, sync: NonNullable<ExternalPolicy["syncGroups"]>): Promise<void> {
+  const managed = new Set(await existingGroupIds(tx, accountId, sync.managed));
   if (managed.size === 0) return;
-  const mine = new Set(groupIdsOfUser(tx, accountId, userId));
+  const mine = new Set(await groupIdsOfUser(tx, accountId, userId));
   // Groups the mapping doesn't mention are the admins' business and stay as they are.
   const wanted = new Set([...mine].filter((g) => !managed.has(g)));
   for (const g of sync.member) if (managed.has(g)) wanted.add(g);
   const same = wanted.size === mine.size && [...wanted].every((g) => mine.has(g));
-  if (!same) setUserGroups(tx, accountId, userId, [...wanted]);
+  if (!same) await setUserGroups(tx, accountId, userId, [...wanted]);
 }
 
-function recordRefusal(accountId: string, err: ExternalSignInRefused, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, user?: { id: string; label: string }) {
-  writeTransaction((tx) =>
-    recordEvent(tx, {
+async function recordRefusal(
+  accountId: string,
+  err: ExternalSignInRefused,
+  who: ExternalIdentity,
+  policy: ExternalPolicy,
+  meta: RequestMeta,
+  user?: { id: string; label: string },
+): Promise<void> {
+  await writeSystem(async (tx) => {
+    await recordEvent(tx, {
       accountId,
       action: "user.login.failed",
       actor: user ? { type: "user", id: user.id, label: user.label } : { type: "anonymous", id: null },
       target: user ? { type: "user", id: user.id, label: user.label } : undefined,
       details: { reason: err.reason, method: policy.method, idp_id: who.idpId, provider: policy.sourceName },
       meta,
-    }),
-  );
+    });
+  });
 }
 
-export function signInExternal(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): ExternalSignedIn {
+export async function signInExternal(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): Promise<ExternalSignedIn> {
   const now = new Date();
   try {
-    const result = writeTransaction((tx): ExternalSignedIn | { pending: { id: string; label: string } } => {
-      const found = identify(tx, accountId, who, policy, meta, now);
+    const result = await writeSystem(async (tx): Promise<ExternalSignedIn | { pending: { id: string; label: string } }> => {
+      const found = await identify(tx, accountId, who, policy, meta, now);
       const label = userLabel(openIdentity(found.row));
       if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });
       if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);
+      afterCommit(tx, () => refreshDirectoryUsers(accountId, [found.row.id]));
       // Created (and kept) but not let in: the refusal is thrown after this transaction commits.
       if (found.row.pendingApproval) return { pending: { id: found.row.id, label } };
-      if (policy.syncGroups) syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);
-      tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, found.row.id)).run();
-      const sessionId = createSession(tx, found.row, meta, now);
-      recordEvent(tx, {
+      if (policy.syncGroups) await syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);
+      await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, found.row.id));
+      const sessionId = await createSession(tx, found.row, meta, now);
+      await recordEvent(tx, {
         accountId,
         action: "user.login",
         actor: { type: "user", id: found.row.id, label },
@@ -332,15 +348,11 @@ export function signInExternal(accountId: string, who: ExternalIdentity, policy:
       });
       return { userId: found.row.id, sessionId, created: found.created, linked: found.linked };
     });
-    if ("pending" in result) {
-      refreshDirectoryUsers(accountId, [result.pending.id]);
-      throw new ExternalSignInRefused("pending_approval", policy.sourceName, result.pending);
-    }
-    refreshDirectoryUsers(accountId, [result.userId]);
+    if ("pending" in result) throw new ExternalSignInRefused("pending_approval", policy.sourceName, result.pending);
     return result;
   } catch (err) {
     // The transaction rolled back (nothing was created or linked); the refusal is recorded on its own.
-    if (err instanceof ExternalSignInRefused) recordRefusal(accountId, err, who, policy, meta, err.user);
+    if (err instanceof ExternalSignInRefused) await recordRefusal(accountId, err, who, policy, meta, err.user);
     throw err;
   }
 }

@@ -5,7 +5,7 @@
  */
 import "server-only";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import type { IdpType } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { signInExternal, type ExternalSignedIn } from "./external-sign-in";
@@ -33,9 +33,9 @@ export type OidcClaims = Record<string, unknown> & { sub?: unknown };
 export class ProviderUnavailable extends Error {}
 
 /** After the provider's callback: find, link or create the Latchkey user and open a session. */
-export function handleOidcSignIn(providerId: string, claims: OidcClaims, meta: RequestMeta): ExternalSignedIn {
-  const accountId = instanceAccountId();
-  const row = accountId ? findProviderRow(db(), accountId, providerId) : undefined;
+export async function handleOidcSignIn(providerId: string, claims: OidcClaims, meta: RequestMeta): Promise<ExternalSignedIn> {
+  const accountId = await instanceAccountId();
+  const row = accountId ? await findProviderRow(db(), accountId, providerId) : undefined;
   // Disabled or deleted between the click and the callback: nobody comes in through it.
   if (!accountId || !row || !row.enabled) throw new ProviderUnavailable("This identity provider is no longer enabled");
   if (typeof claims.sub !== "string" || claims.sub === "") throw new ProviderUnavailable("The provider sent no subject");

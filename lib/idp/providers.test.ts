@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { openIdpSubject } from "@/lib/db/idp-subject";
 import { beforeAll, describe, expect, it } from "vitest";
 import { config } from "@/lib/config";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { activityEvents, identityProviders, invites } from "@/lib/db/schema";
 import { createInvite } from "@/lib/invites/invites";
 import { createInviteSchema } from "@/lib/invites/schemas";
@@ -21,8 +21,8 @@ import { providerInputSchema } from "./schemas";
 const SECRET = "very-secret-client-secret-9f3c1a";
 
 let accountId: string;
-let owner: Awaited<ReturnType<typeof startSession>>;
-let member: Awaited<ReturnType<typeof startSession>>;
+let owner: Awaited<Awaited<ReturnType<typeof startSession>>>;
+let member: Awaited<Awaited<ReturnType<typeof startSession>>>;
 
 function input(overrides: Record<string, unknown> = {}) {
   return providerInputSchema.parse({
@@ -36,14 +36,14 @@ function input(overrides: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  accountId = createAccount();
-  owner = startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
-  member = startSession(await createUser(accountId, { email: "member@example.com", role: "user" }));
+  accountId = await createAccount();
+  owner = await startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
+  member = await startSession(await createUser(accountId, { email: "member@example.com", role: "user" }));
 });
 
-function refusal(fn: () => unknown): ExternalSignInRefused {
+async function refusal(fn: () => unknown): Promise<ExternalSignInRefused> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     expect(err).toBeInstanceOf(ExternalSignInRefused);
     return err as ExternalSignInRefused;
@@ -52,18 +52,18 @@ function refusal(fn: () => unknown): ExternalSignInRefused {
 }
 
 describe("identity provider configuration", () => {
-  it("stores the client secret sealed, never returns it and never logs it", () => {
-    const created = createProvider(owner, input({ name: "Sealed" }), META);
-    const row = db().select().from(identityProviders).all().find((r) => r.id === created.id)!;
+  it("stores the client secret sealed, never returns it and never logs it", async () => {
+    const created = await createProvider(owner, input({ name: "Sealed" }), META);
+    const row = (await db().select().from(identityProviders)).find((r) => r.id === created.id)!;
     expect(row.clientSecretCiphertext).not.toContain(SECRET);
     expect(openProviderSecret(row)).toBe(SECRET);
     expect(JSON.stringify(toApiProvider(created, "http://x"))).not.toContain(SECRET);
     expect(toApiProvider(created, "http://x").redirect_url).toBe(`http://x/api/auth/callback/${created.id}`);
 
-    updateProvider(owner, created.id, input({ name: "Sealed", client_secret: "a-brand-new-secret-value" }), META);
-    expect(lastEvent()).toMatchObject({ action: "identity_provider.updated" });
-    expect((lastEvent()!.details as { changed: string[] }).changed).toContain("client_secret");
-    const events = JSON.stringify(db().select().from(activityEvents).all());
+    await updateProvider(owner, created.id, input({ name: "Sealed", client_secret: "a-brand-new-secret-value" }), META);
+    expect(await lastEvent()).toMatchObject({ action: "identity_provider.updated" });
+    expect(((await lastEvent())!.details as { changed: string[] }).changed).toContain("client_secret");
+    const events = JSON.stringify((await db().select().from(activityEvents)));
     expect(events).not.toContain(SECRET);
     expect(events).not.toContain("a-brand-new-secret-value");
     sqlite().pragma("wal_checkpoint(TRUNCATE)");
@@ -71,25 +71,25 @@ describe("identity provider configuration", () => {
     expect(file.includes(Buffer.from(SECRET))).toBe(false);
 
     // Leaving the secret out keeps the stored one.
-    updateProvider(owner, created.id, input({ name: "Sealed", client_secret: undefined, scopes: "openid email" }), META);
-    const after = db().select().from(identityProviders).all().find((r) => r.id === created.id)!;
+    await updateProvider(owner, created.id, input({ name: "Sealed", client_secret: undefined, scopes: "openid email" }), META);
+    const after = (await db().select().from(identityProviders)).find((r) => r.id === created.id)!;
     expect(openProviderSecret(after)).toBe("a-brand-new-secret-value");
   });
 
-  it("lets a new provider in only people an admin created or invited, unless the owner chooses otherwise", () => {
-    const p = createProvider(owner, input({ name: "Default policy" }), META);
+  it("lets a new provider in only people an admin created or invited, unless the owner chooses otherwise", async () => {
+    const p = await createProvider(owner, input({ name: "Default policy" }), META);
     expect(p).toMatchObject({ signupPolicy: "existing", allowLinking: true, allowInternalAddresses: false });
-    expect(refusal(() => handleOidcSignIn(p.id, { sub: "s1", email: "stranger@corp.example", email_verified: true }, META)).reason).toBe("not_invited");
+    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "s1", email: "stranger@corp.example", email_verified: true }, META))).reason).toBe("not_invited");
     // Open sign-up is an explicit choice, and then linking stays off unless asked for.
-    expect(createProvider(owner, input({ name: "Chosen open", signup_policy: "open" }), META)).toMatchObject({ signupPolicy: "open", allowLinking: false });
+    expect(await createProvider(owner, input({ name: "Chosen open", signup_policy: "open" }), META)).toMatchObject({ signupPolicy: "open", allowLinking: false });
   });
 
-  it("refuses members, a missing secret, a taken name and bad input", () => {
-    expect(() => createProvider(member, input({ name: "Nope" }), META)).toThrow(Forbidden);
-    expect(() => listProviders(member)).toThrow(Forbidden);
-    expect(() => createProvider(owner, input({ name: "No secret", client_secret: undefined }), META)).toThrow(Invalid);
-    createProvider(owner, input({ name: "Unique" }), META);
-    expect(() => createProvider(owner, input({ name: "unique" }), META)).toThrow(Invalid);
+  it("refuses members, a missing secret, a taken name and bad input", async () => {
+    await expect(createProvider(member, input({ name: "Nope" }), META)).rejects.toThrow(Forbidden);
+    await expect(listProviders(member)).rejects.toThrow(Forbidden);
+    await expect(createProvider(owner, input({ name: "No secret", client_secret: undefined }), META)).rejects.toThrow(Invalid);
+    await createProvider(owner, input({ name: "Unique" }), META);
+    await expect(createProvider(owner, input({ name: "unique" }), META)).rejects.toThrow(Invalid);
     expect(providerInputSchema.safeParse({ type: "oidc", name: "x", issuer: "http://idp.example.com", client_id: "c" }).success).toBe(false);
     expect(providerInputSchema.safeParse({ type: "oidc", name: "x", issuer: "https://i.example", client_id: "c", scopes: "email" }).success).toBe(false);
     expect(providerInputSchema.safeParse({ type: "oidc", name: "x", issuer: "https://i.example", client_id: "c", signup_policy: "domains" }).success).toBe(false);
@@ -97,67 +97,67 @@ describe("identity provider configuration", () => {
 });
 
 describe("OIDC sign-in (just in time)", () => {
-  it("creates a user with the provider's default role and groups, with no password, and a session", () => {
-    const group = createGroup(owner, { name: "From IdP" }, META);
-    const p = createProvider(owner, input({ name: "Open IdP", signup_policy: "open", default_role: "auditor", auto_groups: [group.id] }), META);
-    const signed = handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true, name: "New Person" }, META);
+  it("creates a user with the provider's default role and groups, with no password, and a session", async () => {
+    const group = await createGroup(owner, { name: "From IdP" }, META);
+    const p = await createProvider(owner, input({ name: "Open IdP", signup_policy: "open", default_role: "auditor", auto_groups: [group.id] }), META);
+    const signed = await handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true, name: "New Person" }, META);
     expect(signed.created).toBe(true);
-    const row = userRow(signed.userId)!;
+    const row = (await userRow(signed.userId))!;
     expect(row).toMatchObject({ role: "auditor", idpId: p.id, passwordHash: null });
     expect(openIdpSubject(row!)).toBe("abc-1");
-    expect(groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
-    expect(resolveSession(signed.sessionId)).toMatchObject({ userId: signed.userId });
-    expect(lastEvent()).toMatchObject({ action: "user.login", actorId: signed.userId });
+    expect(await groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
+    expect(await resolveSession(signed.sessionId)).toMatchObject({ userId: signed.userId });
+    expect(await lastEvent()).toMatchObject({ action: "user.login", actorId: signed.userId });
 
     // The same subject signs in as the same user next time.
-    const again = handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true }, META);
+    const again = await handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true }, META);
     expect(again).toMatchObject({ userId: signed.userId, created: false });
 
     // Blocked users are refused, and no session is created.
-    updateUserRow(signed.userId, { isBlocked: true });
-    expect(refusal(() => handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true }, META)).reason).toBe("blocked_user");
-    expect(lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "blocked_user" }) });
+    await updateUserRow(signed.userId, { isBlocked: true });
+    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true }, META))).reason).toBe("blocked_user");
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "blocked_user" }) });
   });
 
   it("applies the allowed domains, needs a verified email, and never links without permission", async () => {
-    const p = createProvider(owner, input({ name: "Domains IdP", signup_policy: "domains", allowed_domains: ["corp.example"] }), META);
-    expect(refusal(() => handleOidcSignIn(p.id, { sub: "d1", email: "x@other.example", email_verified: true }, META)).reason).toBe("domain_not_allowed");
-    expect(refusal(() => handleOidcSignIn(p.id, { sub: "d2", email: "y@corp.example", email_verified: false }, META)).reason).toBe("email_not_verified");
+    const p = await createProvider(owner, input({ name: "Domains IdP", signup_policy: "domains", allowed_domains: ["corp.example"] }), META);
+    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "d1", email: "x@other.example", email_verified: true }, META))).reason).toBe("domain_not_allowed");
+    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "d2", email: "y@corp.example", email_verified: false }, META))).reason).toBe("email_not_verified");
 
     const local = await createUser(accountId, { email: "local@corp.example", password: "local passphrase" });
-    expect(refusal(() => handleOidcSignIn(p.id, { sub: "d3", email: "local@corp.example", email_verified: true }, META)).reason).toBe("email_taken");
-    expect(userRow(local.id)).toMatchObject({ idpId: null });
-    expect(userRow(local.id)!.passwordHash).not.toBeNull();
+    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "d3", email: "local@corp.example", email_verified: true }, META))).reason).toBe("email_taken");
+    expect(await userRow(local.id)).toMatchObject({ idpId: null });
+    expect((await userRow(local.id))!.passwordHash).not.toBeNull();
   });
 
   it("links an existing local user by verified email only where linking is allowed, and lets only existing users in", async () => {
-    const p = createProvider(owner, input({ name: "Linking IdP", signup_policy: "existing", allow_linking: true }), META);
+    const p = await createProvider(owner, input({ name: "Linking IdP", signup_policy: "existing", allow_linking: true }), META);
     const local = await createUser(accountId, { email: "linkme@example.com", password: "local passphrase" });
-    const signed = handleOidcSignIn(p.id, { sub: "L1", email: "LinkMe@example.com", email_verified: true }, META);
+    const signed = await handleOidcSignIn(p.id, { sub: "L1", email: "LinkMe@example.com", email_verified: true }, META);
     expect(signed).toMatchObject({ userId: local.id, linked: true, created: false });
     // Linked, and still with their own password.
-    expect(userRow(local.id)).toMatchObject({ idpId: p.id });
-    expect(openIdpSubject(userRow(local.id)!)).toBe("L1");
-    expect(userRow(local.id)!.passwordHash).not.toBeNull();
-    expect(refusal(() => handleOidcSignIn(p.id, { sub: "L2", email: "stranger@example.com", email_verified: true }, META)).reason).toBe("not_invited");
+    expect(await userRow(local.id)).toMatchObject({ idpId: p.id });
+    expect(openIdpSubject((await userRow(local.id))!)).toBe("L1");
+    expect((await userRow(local.id))!.passwordHash).not.toBeNull();
+    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "L2", email: "stranger@example.com", email_verified: true }, META))).reason).toBe("not_invited");
   });
 
-  it("lets an invited person in through an existing-users-only provider, with the invite's role and groups", () => {
-    const group = createGroup(owner, { name: "Invited group" }, META);
-    createInvite(owner, createInviteSchema.parse({ email: "invited@example.com", name: "Ivy Invited", role: "admin", auto_groups: [group.id] }), META);
-    const p = createProvider(owner, input({ name: "Invite IdP", signup_policy: "existing", allow_linking: true }), META);
-    const signed = handleOidcSignIn(p.id, { sub: "inv-1", email: "invited@example.com", email_verified: true }, META);
-    expect(userRow(signed.userId)).toMatchObject({ role: "admin", idpId: p.id, passwordHash: null });
-    expect(groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
-    expect(db().select().from(invites).all().length).toBe(0);
+  it("lets an invited person in through an existing-users-only provider, with the invite's role and groups", async () => {
+    const group = await createGroup(owner, { name: "Invited group" }, META);
+    await createInvite(owner, createInviteSchema.parse({ email: "invited@example.com", name: "Ivy Invited", role: "admin", auto_groups: [group.id] }), META);
+    const p = await createProvider(owner, input({ name: "Invite IdP", signup_policy: "existing", allow_linking: true }), META);
+    const signed = await handleOidcSignIn(p.id, { sub: "inv-1", email: "invited@example.com", email_verified: true }, META);
+    expect(await userRow(signed.userId)).toMatchObject({ role: "admin", idpId: p.id, passwordHash: null });
+    expect(await groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
+    expect((await db().select().from(invites)).length).toBe(0);
   });
 
-  it("refuses deleting a provider people sign in with", () => {
-    const p = createProvider(owner, input({ name: "Has users", signup_policy: "open" }), META);
-    handleOidcSignIn(p.id, { sub: "u1", email: "hasusers@example.com", email_verified: true }, META);
-    expect(() => deleteProvider(owner, p.id, META)).toThrow(PreconditionFailed);
-    const empty = createProvider(owner, input({ name: "Empty" }), META);
-    deleteProvider(owner, empty.id, META);
-    expect(lastEvent()).toMatchObject({ action: "identity_provider.deleted", targetId: empty.id });
+  it("refuses deleting a provider people sign in with", async () => {
+    const p = await createProvider(owner, input({ name: "Has users", signup_policy: "open" }), META);
+    await handleOidcSignIn(p.id, { sub: "u1", email: "hasusers@example.com", email_verified: true }, META);
+    await expect(deleteProvider(owner, p.id, META)).rejects.toThrow(PreconditionFailed);
+    const empty = await createProvider(owner, input({ name: "Empty" }), META);
+    await deleteProvider(owner, empty.id, META);
+    expect(await lastEvent()).toMatchObject({ action: "identity_provider.deleted", targetId: empty.id });
   });
 });

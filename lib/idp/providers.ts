@@ -8,13 +8,13 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, isNotNull } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { writeAs } from "@/lib/auth/fresh-actor";
 import { assertCan } from "@/lib/auth/policy";
-import { db, type Tx } from "@/lib/db/client";
+import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { db, type Db, type Tx } from "@/lib/db/database";
 import { identityProviders, users, type IdentityProviderRow, type IdpType, type Role, type SignupPolicy } from "@/lib/db/schema";
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
@@ -55,12 +55,22 @@ export type ProviderRecord = {
   updatedAt: Date;
 };
 
-function usersOf(q: Tx | ReturnType<typeof db>, accountId: string, providerId: string): number {
-  return q
+async function usersOf(q: Db | Tx, accountId: string, providerId: string): Promise<number> {
+  const [row] = await q
     .select({ n: count() })
     .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.idpId, providerId)))
-    .get()!.n;
+    .where(and(eq(users.accountId, accountId), eq(users.idpId, providerId)));
+  return Number(row?.n ?? 0);
+}
+
+/** How many users sign in through each source of the account, in one query (for the list). */
+async function usersPerSource(accountId: string): Promise<Map<string, number>> {
+  const rows = await db()
+    .select({ idpId: users.idpId, n: count() })
+    .from(users)
+    .where(and(eq(users.accountId, accountId), isNotNull(users.idpId)))
+    .groupBy(users.idpId);
+  return new Map(rows.map((r) => [r.idpId as string, Number(r.n)]));
 }
 
 function toRecord(row: IdentityProviderRow, usersCount: number): ProviderRecord {
@@ -89,18 +99,20 @@ function assertManagesSignIn(actor: Actor): void {
   assertCan(actor, "settings:manage-sign-in", MANAGE_DENIED);
 }
 
-export function listProviders(actor: Actor): ProviderRecord[] {
+export async function listProviders(actor: Actor): Promise<ProviderRecord[]> {
   assertCan(actor, "settings:read", READ_DENIED);
-  return providerRows(db(), actor.accountId).map((row) => toRecord(row, usersOf(db(), actor.accountId, row.id)));
+  const [rows, counts] = await Promise.all([providerRows(db(), actor.accountId), usersPerSource(actor.accountId)]);
+  return rows.map((row) => toRecord(row, counts.get(row.id) ?? 0));
 }
 
-export function getProvider(actor: Actor, id: string): ProviderRecord {
+export async function getProvider(actor: Actor, id: string): Promise<ProviderRecord> {
   assertCan(actor, "settings:read", READ_DENIED);
-  return toRecord(loadProviderRow(db(), actor.accountId, id), usersOf(db(), actor.accountId, id));
+  const row = await loadProviderRow(db(), actor.accountId, id);
+  return toRecord(row, await usersOf(db(), actor.accountId, id));
 }
 
-function assertNameFree(tx: Tx, accountId: string, name: string, exceptId?: string): void {
-  const taken = providerRows(tx, accountId).some((p) => p.id !== exceptId && p.name.toLowerCase() === name.toLowerCase());
+async function assertNameFree(tx: Tx, accountId: string, name: string, exceptId?: string): Promise<void> {
+  const taken = (await providerRows(tx, accountId)).some((p) => p.id !== exceptId && p.name.toLowerCase() === name.toLowerCase());
   if (taken) throw new Invalid("Display name is taken", { name: ["Another provider already has this display name"] });
 }
 
@@ -164,18 +176,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * Adds a provider. `id` lets the dashboard show the redirect URL before the
  * provider is saved; it must be a fresh UUID.
  */
-export function createProvider(actor: Actor, rawInput: ProviderInput, meta: RequestMeta, id: string = crypto.randomUUID()): ProviderRecord {
+export async function createProvider(actor: Actor, rawInput: ProviderInput, meta: RequestMeta, id: string = crypto.randomUUID()): Promise<ProviderRecord> {
   assertManagesSignIn(actor);
   const input = parseOrThrow(providerInputSchema, rawInput);
   if (!UUID.test(id)) throw new Invalid("Invalid provider id");
   if (!input.client_secret) throw new Invalid("Client secret is required", { client_secret: ["Client secret is required"] });
   const secret = input.client_secret;
-  const record = writeAs(actor, (tx, me) => {
+  return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
-    if (findProviderRow(tx, me.accountId, id)) throw new Conflict("This provider was already added; reload the page");
-    assertNameFree(tx, me.accountId, input.name);
-    assertGroupsExist(tx, me.accountId, input.auto_groups);
-    const row = tx
+    if (await findProviderRow(tx, me.accountId, id)) throw new Conflict("This provider was already added; reload the page");
+    await assertNameFree(tx, me.accountId, input.name);
+    await assertGroupsExist(tx, me.accountId, input.auto_groups);
+    const [row] = await tx
       .insert(identityProviders)
       .values({
         id,
@@ -196,30 +208,28 @@ export function createProvider(actor: Actor, rawInput: ProviderInput, meta: Requ
         requireApproval: input.require_approval,
         updatedAt: new Date(),
       })
-      .returning()
-      .get();
-    recordEvent(tx, {
+      .returning();
+    afterCommit(tx, forgetSignInOptions);
+    await recordEvent(tx, {
       accountId: me.accountId,
       action: "identity_provider.created",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "identity_provider", id, label: input.name },
       details: publicConfig(input),
       meta,
     });
     return toRecord(row, 0);
   });
-  forgetSignInOptions();
-  return record;
 }
 
 /** Writes a provider's new configuration and its activity event; the caller checked the actor inside `tx`. */
-function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, input: ProviderInput, meta: RequestMeta): ProviderRecord {
+async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, input: ProviderInput, meta: RequestMeta): Promise<ProviderRecord> {
   const id = before.id;
-  assertNameFree(tx, me.accountId, input.name, id);
-  assertGroupsExist(tx, me.accountId, input.auto_groups);
+  await assertNameFree(tx, me.accountId, input.name, id);
+  await assertGroupsExist(tx, me.accountId, input.auto_groups);
   assertSecretFollowsEndpoint(before, input);
   if (before.enabled && !input.enabled) {
-    assertOwnerKeepsWayIn(tx, me.accountId, (s) => {
+    await assertOwnerKeepsWayIn(tx, me.accountId, (s) => {
       s.enabledProviderIds.delete(id);
       return s;
     });
@@ -227,7 +237,7 @@ function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, inp
   const next = publicConfig(input);
   const prev: Record<string, unknown> = publicConfig(storedConfig(before));
   const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k as keyof typeof next]));
-  const row = tx
+  const [row] = await tx
     .update(identityProviders)
     .set({
       type: input.type,
@@ -247,69 +257,65 @@ function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, inp
       updatedAt: new Date(),
     })
     .where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)))
-    .returning()
-    .get();
+    .returning();
+  afterCommit(tx, forgetSignInOptions);
   if (input.client_secret) changed.push("client_secret");
   if (changed.length > 0) {
     const changes: Record<string, unknown> = {};
     // The secret is named as changed, never shown, not even as before/after.
     for (const k of changed) if (k !== "client_secret") changes[k] = { from: prev[k], to: next[k as keyof typeof next] };
     const enabledChanged = before.enabled !== input.enabled;
-    recordEvent(tx, {
+    await recordEvent(tx, {
       accountId: me.accountId,
       action: enabledChanged && changed.length === 1 ? (input.enabled ? "identity_provider.enabled" : "identity_provider.disabled") : "identity_provider.updated",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "identity_provider", id, label: input.name },
       details: { changed, changes },
       meta,
     });
   }
-  return toRecord(row, usersOf(tx, me.accountId, id));
+  return toRecord(row, await usersOf(tx, me.accountId, id));
 }
 
-export function updateProvider(actor: Actor, id: string, rawInput: ProviderInput, meta: RequestMeta): ProviderRecord {
+export async function updateProvider(actor: Actor, id: string, rawInput: ProviderInput, meta: RequestMeta): Promise<ProviderRecord> {
   assertManagesSignIn(actor);
   const input = parseOrThrow(providerInputSchema, rawInput);
-  const record = writeAs(actor, (tx, me) => {
+  return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
-    return writeProviderUpdate(tx, me, loadProviderRow(tx, me.accountId, id), input, meta);
+    return writeProviderUpdate(tx, me, await loadProviderRow(tx, me.accountId, id), input, meta);
   });
-  forgetSignInOptions();
-  return record;
 }
 
-export function setProviderEnabled(actor: Actor, id: string, enabled: boolean, meta: RequestMeta): ProviderRecord {
+export async function setProviderEnabled(actor: Actor, id: string, enabled: boolean, meta: RequestMeta): Promise<ProviderRecord> {
   assertManagesSignIn(actor);
-  const record = writeAs(actor, (tx, me) => {
+  return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
-    const current = loadProviderRow(tx, me.accountId, id);
+    const current = await loadProviderRow(tx, me.accountId, id);
     return writeProviderUpdate(tx, me, current, { ...storedConfig(current), enabled }, meta);
   });
-  forgetSignInOptions();
-  return record;
 }
 
 /** Deletes a provider nobody signs in with any more; with users left, disable it instead. */
-export function deleteProvider(actor: Actor, id: string, meta: RequestMeta): void {
+export async function deleteProvider(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
   assertManagesSignIn(actor);
-  writeAs(actor, (tx, me) => {
+  await write(actor, async (tx, me) => {
     assertManagesSignIn(me);
-    const row = loadProviderRow(tx, me.accountId, id);
-    const n = usersOf(tx, me.accountId, id);
+    const row = await loadProviderRow(tx, me.accountId, id);
+    const n = await usersOf(tx, me.accountId, id);
     if (n > 0) {
       throw new PreconditionFailed(
         `${n} ${n === 1 ? "user signs" : "users sign"} in with ${row.name}. Disable the provider instead, or delete ${n === 1 ? "that user" : "those users"} first.`,
       );
     }
-    tx.delete(identityProviders).where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id))).run();
-    recordEvent(tx, {
+    await tx.delete(identityProviders).where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)));
+    afterCommit(tx, forgetSignInOptions);
+    await recordEvent(tx, {
       accountId: me.accountId,
       action: "identity_provider.deleted",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "identity_provider", id, label: row.name },
       details: { type: row.type, issuer: row.issuer },
       meta,
     });
   });
-  forgetSignInOptions();
 }

@@ -4,10 +4,11 @@
  * settings, with the defaults an account has before anyone changed them.
  */
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
-import type { Db, Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/database";
 import {
+  groups,
   identityProviders,
   ldapSources,
   signInSettings,
@@ -15,7 +16,24 @@ import {
   type LdapSourceRow,
   type SignInSettingsRow,
 } from "@/lib/db/schema";
-import { NotFound } from "@/lib/errors";
+import { Invalid, NotFound } from "@/lib/errors";
+
+/**
+ * Throws Invalid unless every id is a group of this account. A synchronous
+ * copy of lib/groups/membership.ts's (async now) assertGroupsExist, for this
+ * area's writes that still run in the old synchronous transactions; it goes
+ * when they move to the async data layer.
+ */
+export function assertGroupsExistSync(tx: Tx, accountId: string, groupIds: string[], field = "auto_groups"): void {
+  const unique = [...new Set(groupIds)];
+  if (unique.length === 0) return;
+  const found = tx.select({ id: groups.id }).from(groups).where(and(eq(groups.accountId, accountId), inArray(groups.id, unique))).all();
+  if (found.length !== unique.length) {
+    const known = new Set(found.map((g) => g.id));
+    const missing = unique.filter((id) => !known.has(id));
+    throw new Invalid("Unknown group", { [field]: [`Unknown group id: ${missing.join(", ")}`] });
+  }
+}
 
 /** The idp_id of users who came in through the trusted proxy header. */
 export const HEADER_IDP_ID = "header";
@@ -38,26 +56,28 @@ export function openLdapPassword(row: LdapSourceRow): string | null {
     : null;
 }
 
-export function providerRows(q: Db | Tx, accountId: string): IdentityProviderRow[] {
-  return q.select().from(identityProviders).where(eq(identityProviders.accountId, accountId)).orderBy(asc(identityProviders.createdAt)).all();
+export async function providerRows(q: Db | Tx, accountId: string): Promise<IdentityProviderRow[]> {
+  return q.select().from(identityProviders).where(eq(identityProviders.accountId, accountId)).orderBy(asc(identityProviders.createdAt));
 }
 
-export function findProviderRow(q: Db | Tx, accountId: string, id: string): IdentityProviderRow | undefined {
-  return q
+export async function findProviderRow(q: Db | Tx, accountId: string, id: string): Promise<IdentityProviderRow | undefined> {
+  const [row] = await q
     .select()
     .from(identityProviders)
     .where(and(eq(identityProviders.accountId, accountId), eq(identityProviders.id, id)))
-    .get();
+    .limit(1);
+  return row;
 }
 
-export function loadProviderRow(q: Db | Tx, accountId: string, id: string): IdentityProviderRow {
-  const row = findProviderRow(q, accountId, id);
+export async function loadProviderRow(q: Db | Tx, accountId: string, id: string): Promise<IdentityProviderRow> {
+  const row = await findProviderRow(q, accountId, id);
   if (!row) throw new NotFound("Identity provider");
   return row;
 }
 
-export function ldapSourceRow(q: Db | Tx, accountId: string): LdapSourceRow | undefined {
-  return q.select().from(ldapSources).where(eq(ldapSources.accountId, accountId)).get();
+export async function ldapSourceRow(q: Db | Tx, accountId: string): Promise<LdapSourceRow | undefined> {
+  const [row] = await q.select().from(ldapSources).where(eq(ldapSources.accountId, accountId)).limit(1);
+  return row;
 }
 
 export type SignInSettings = Omit<SignInSettingsRow, "updatedAt">;
@@ -76,12 +96,12 @@ export function defaultSignInSettings(accountId: string): SignInSettings {
   };
 }
 
-export function loadSignInSettings(q: Db | Tx, accountId: string): SignInSettings {
-  const row = q.select().from(signInSettings).where(eq(signInSettings.accountId, accountId)).get();
+export async function loadSignInSettings(q: Db | Tx, accountId: string): Promise<SignInSettings> {
+  const [row] = await q.select().from(signInSettings).where(eq(signInSettings.accountId, accountId)).limit(1);
   return row ?? defaultSignInSettings(accountId);
 }
 
-export function saveSignInSettings(tx: Tx, settings: SignInSettings): void {
+export async function saveSignInSettings(tx: Tx, settings: SignInSettings): Promise<void> {
   const values = { ...settings, updatedAt: new Date() };
-  tx.insert(signInSettings).values(values).onConflictDoUpdate({ target: signInSettings.accountId, set: values }).run();
+  await tx.insert(signInSettings).values(values).onConflictDoUpdate({ target: signInSettings.accountId, set: values });
 }

@@ -7,7 +7,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { activityEvents, identityProviders } from "@/lib/db/schema";
 import { Forbidden, Invalid } from "@/lib/errors";
 import { createAccount, createUser, META, startSession, updateUserRow } from "@/test/factories";
@@ -46,10 +46,10 @@ let caught = "";
 let catcherUrl: string;
 
 beforeAll(async () => {
-  const accountId = createAccount();
-  owner = startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
-  admin = startSession(await createUser(accountId, { email: "admin@example.com", role: "admin", password: "admin passphrase" }));
-  auditor = startSession(await createUser(accountId, { email: "auditor@example.com", role: "auditor" }));
+  const accountId = await createAccount();
+  owner = await startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
+  admin = await startSession(await createUser(accountId, { email: "admin@example.com", role: "admin", password: "admin passphrase" }));
+  auditor = await startSession(await createUser(accountId, { email: "auditor@example.com", role: "auditor" }));
   catcher = net.createServer((socket) => {
     socket.on("data", (chunk) => {
       caught += chunk.toString("latin1");
@@ -60,65 +60,65 @@ beforeAll(async () => {
   catcherUrl = `ldap://127.0.0.1:${(catcher.address() as net.AddressInfo).port}`;
 });
 
-afterAll(() => {
+afterAll(async () => {
   catcher?.close();
 });
 
-const events = () => db().select().from(activityEvents).all().length;
+const events = async () => (await db().select().from(activityEvents)).length;
 
 describe("only the owner configures sign-in", () => {
   it("lets admins and auditors read the configuration but change nothing", async () => {
-    const p = createProvider(owner, provider(), META);
-    saveLdapSource(owner, ldap(), META);
+    const p = await createProvider(owner, provider(), META);
+    await saveLdapSource(owner, ldap(), META);
     expect(can(owner, "settings:manage-sign-in")).toBe(true);
     for (const reader of [admin, auditor]) {
       expect(can(reader, "settings:manage-sign-in")).toBe(false);
-      expect(listProviders(reader).map((x) => x.id)).toContain(p.id);
-      expect(getProvider(reader, p.id).name).toBe("Corp SSO");
-      expect(getSignInSettings(reader).headerEnabled).toBe(false);
-      expect(getLdapSource(reader)).toMatchObject({ url: "ldap://ldap.example.com:389", bindPasswordSet: true });
+      expect((await listProviders(reader)).map((x) => x.id)).toContain(p.id);
+      expect((await getProvider(reader, p.id)).name).toBe("Corp SSO");
+      expect((await getSignInSettings(reader)).headerEnabled).toBe(false);
+      expect(await getLdapSource(reader)).toMatchObject({ url: "ldap://ldap.example.com:389", bindPasswordSet: true });
     }
 
-    const before = events();
-    expect(() => createProvider(admin, provider({ name: "Admin's SSO" }), META)).toThrow(Forbidden);
-    expect(() => updateProvider(admin, p.id, provider({ client_secret: undefined, default_role: "admin" }), META)).toThrow(Forbidden);
-    expect(() => setProviderEnabled(admin, p.id, false, META)).toThrow(Forbidden);
-    expect(() => deleteProvider(admin, p.id, META)).toThrow(Forbidden);
-    expect(() => setLocalSignIn(admin, { local_login_enabled: false }, META)).toThrow(Forbidden);
+    const before = await events();
+    await expect(createProvider(admin, provider({ name: "Admin's SSO" }), META)).rejects.toThrow(Forbidden);
+    await expect(updateProvider(admin, p.id, provider({ client_secret: undefined, default_role: "admin" }), META)).rejects.toThrow(Forbidden);
+    await expect(setProviderEnabled(admin, p.id, false, META)).rejects.toThrow(Forbidden);
+    await expect(deleteProvider(admin, p.id, META)).rejects.toThrow(Forbidden);
+    await expect(setLocalSignIn(admin, { local_login_enabled: false }, META)).rejects.toThrow(Forbidden);
     // The attack this stops: an admin trusting their own address and naming the header.
-    expect(() => updateTrustedHeader(admin, header, META)).toThrow(Forbidden);
-    expect(() => saveLdapSource(admin, ldap({ url: catcherUrl }), META)).toThrow(Forbidden);
+    await expect(updateTrustedHeader(admin, header, META)).rejects.toThrow(Forbidden);
+    await expect(saveLdapSource(admin, ldap({ url: catcherUrl }), META)).rejects.toThrow(Forbidden);
     await expect(testLdapSource(admin)).rejects.toThrow(Forbidden);
     await expect(testLdapSource(admin, ldap({ url: catcherUrl, bind_password: undefined }))).rejects.toThrow(Forbidden);
     expect(caught).toBe("");
-    expect(events()).toBe(before);
-    expect(getSignInSettings(owner).headerEnabled).toBe(false);
-    expect(getProvider(owner, p.id)).toMatchObject({ enabled: true, defaultRole: "user" });
+    expect(await events()).toBe(before);
+    expect((await getSignInSettings(owner)).headerEnabled).toBe(false);
+    expect(await getProvider(owner, p.id)).toMatchObject({ enabled: true, defaultRole: "user" });
   });
 
   it("checks the caller as they are when the change commits, not as they were when the request came in", async () => {
-    const otherAccount = createAccount();
+    const otherAccount = await createAccount();
     const former = await createUser(otherAccount, { email: "former-owner@example.com", role: "owner" });
-    const stale = startSession(former);
+    const stale = await startSession(former);
     // Ownership moved on while the request was in flight.
-    updateUserRow(former.id, { role: "admin" });
+    await updateUserRow(former.id, { role: "admin" });
     expect(stale.role).toBe("owner");
 
-    const before = events();
-    expect(() => createProvider(stale, provider({ name: "Late SSO" }), META)).toThrow(Forbidden);
-    expect(() => setLocalSignIn(stale, { local_login_enabled: false }, META)).toThrow(Forbidden);
-    expect(() => updateTrustedHeader(stale, header, META)).toThrow(Forbidden);
-    expect(() => saveLdapSource(stale, ldap(), META)).toThrow(Forbidden);
+    const before = await events();
+    await expect(createProvider(stale, provider({ name: "Late SSO" }), META)).rejects.toThrow(Forbidden);
+    await expect(setLocalSignIn(stale, { local_login_enabled: false }, META)).rejects.toThrow(Forbidden);
+    await expect(updateTrustedHeader(stale, header, META)).rejects.toThrow(Forbidden);
+    await expect(saveLdapSource(stale, ldap(), META)).rejects.toThrow(Forbidden);
     await expect(testLdapSource(stale, ldap({ url: catcherUrl }))).rejects.toThrow(Forbidden);
     expect(caught).toBe("");
-    expect(events()).toBe(before);
-    expect(db().select().from(identityProviders).all().filter((r) => r.accountId === otherAccount)).toEqual([]);
+    expect(await events()).toBe(before);
+    expect((await db().select().from(identityProviders)).filter((r) => r.accountId === otherAccount)).toEqual([]);
   });
 });
 
-function invalid(fn: () => unknown): Invalid {
+async function invalid(fn: () => unknown): Promise<Invalid> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     expect(err).toBeInstanceOf(Invalid);
     return err as Invalid;
@@ -128,7 +128,7 @@ function invalid(fn: () => unknown): Invalid {
 
 describe("a stored secret only goes where it was saved for", () => {
   it("asks for the bind password again when the LDAP server, StartTLS, bind DN, search bases or filters change, to save or to test", async () => {
-    saveLdapSource(owner, ldap(), META);
+    await saveLdapSource(owner, ldap(), META);
     const changes = [
       { url: catcherUrl, allow_internal_addresses: true },
       { start_tls: true },
@@ -140,7 +140,7 @@ describe("a stored secret only goes where it was saved for", () => {
       { group_filter: "(&(member={dn})(description=secret*))" },
     ];
     for (const change of changes) {
-      const err = invalid(() => saveLdapSource(owner, ldap({ ...change, bind_password: undefined }), META));
+      const err = await invalid(() => saveLdapSource(owner, ldap({ ...change, bind_password: undefined }), META));
       expect(err.fieldErrors.bind_password?.[0]).toContain("again");
       const tested = await testLdapSource(owner, ldap({ ...change, bind_password: undefined })).catch((e: unknown) => e);
       expect(tested).toBeInstanceOf(Invalid);
@@ -148,26 +148,26 @@ describe("a stored secret only goes where it was saved for", () => {
     }
     expect(caught).not.toContain(BIND_PASSWORD);
     expect(caught).toBe("");
-    expect(getLdapSource(owner)).toMatchObject({ url: "ldap://ldap.example.com:389", startTls: false });
+    expect(await getLdapSource(owner)).toMatchObject({ url: "ldap://ldap.example.com:389", startTls: false });
 
     // Other fields can change without it, and a new password with the new server is fine.
-    expect(saveLdapSource(owner, ldap({ bind_password: undefined, name: "Staff directory", email_attribute: "email" }), META)).toMatchObject({ bindPasswordSet: true });
-    expect(saveLdapSource(owner, ldap({ url: "ldaps://ldap2.example.com:636", bind_password: "the new one" }), META)).toMatchObject({ url: "ldaps://ldap2.example.com:636" });
+    expect(await saveLdapSource(owner, ldap({ bind_password: undefined, name: "Staff directory", email_attribute: "email" }), META)).toMatchObject({ bindPasswordSet: true });
+    expect(await saveLdapSource(owner, ldap({ url: "ldaps://ldap2.example.com:636", bind_password: "the new one" }), META)).toMatchObject({ url: "ldaps://ldap2.example.com:636" });
   });
 
-  it("asks for the client secret again when the issuer or client ID changes", () => {
-    const p = createProvider(owner, provider({ name: "Moving SSO" }), META);
+  it("asks for the client secret again when the issuer or client ID changes", async () => {
+    const p = await createProvider(owner, provider({ name: "Moving SSO" }), META);
     for (const change of [{ issuer: "https://evil.example.net" }, { client_id: "someone-else" }]) {
-      const err = invalid(() => updateProvider(owner, p.id, provider({ name: "Moving SSO", ...change, client_secret: undefined }), META));
+      const err = await invalid(() => updateProvider(owner, p.id, provider({ name: "Moving SSO", ...change, client_secret: undefined }), META));
       expect(err.fieldErrors.client_secret?.[0]).toContain("again");
     }
-    expect(getProvider(owner, p.id)).toMatchObject({ issuer: "https://idp.example.com", clientId: "latchkey" });
+    expect(await getProvider(owner, p.id)).toMatchObject({ issuer: "https://idp.example.com", clientId: "latchkey" });
 
     // Unchanged endpoint: the stored secret stays; a moved one takes a new secret.
-    updateProvider(owner, p.id, provider({ name: "Moving SSO", client_secret: undefined, scopes: "openid email" }), META);
-    const moved = updateProvider(owner, p.id, provider({ name: "Moving SSO", issuer: "https://idp2.example.com", client_secret: "the new secret" }), META);
+    await updateProvider(owner, p.id, provider({ name: "Moving SSO", client_secret: undefined, scopes: "openid email" }), META);
+    const moved = await updateProvider(owner, p.id, provider({ name: "Moving SSO", issuer: "https://idp2.example.com", client_secret: "the new secret" }), META);
     expect(moved.issuer).toBe("https://idp2.example.com");
-    const row = db().select().from(identityProviders).all().find((r) => r.id === p.id)!;
+    const row = (await db().select().from(identityProviders)).find((r) => r.id === p.id)!;
     expect(openProviderSecret(row)).toBe("the new secret");
   });
 });

@@ -6,7 +6,7 @@
  * provider list: every write path in lib/idp calls forgetSignInOptions().
  */
 import "server-only";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import type { IdpType } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { ldapSourceRow, loadSignInSettings, openProviderSecret, providerRows } from "./records";
@@ -30,14 +30,14 @@ export type SignInOptions = {
   providers: SignInProvider[];
 };
 
-const holder = globalThis as unknown as { latchkeySignInOptions?: SignInOptions };
+const holder = globalThis as unknown as { latchkeySignInOptions?: SignInOptions; latchkeySignInOptionsGeneration?: number };
 
-function load(): SignInOptions {
-  const accountId = instanceAccountId();
+async function load(): Promise<SignInOptions> {
+  const accountId = await instanceAccountId();
   if (!accountId) return { accountId: null, localLoginEnabled: true, ldapEnabled: false, providers: [] };
-  const settings = loadSignInSettings(db(), accountId);
+  const [settings, rows, ldap] = await Promise.all([loadSignInSettings(db(), accountId), providerRows(db(), accountId), ldapSourceRow(db(), accountId)]);
   const providers: SignInProvider[] = [];
-  for (const row of providerRows(db(), accountId)) {
+  for (const row of rows) {
     if (!row.enabled) continue;
     try {
       providers.push({
@@ -55,17 +55,21 @@ function load(): SignInOptions {
       console.error(`Identity provider ${row.id} is skipped: its client secret can't be decrypted`, err);
     }
   }
-  return { accountId, localLoginEnabled: settings.localLoginEnabled, ldapEnabled: Boolean(ldapSourceRow(db(), accountId)?.enabled), providers };
+  return { accountId, localLoginEnabled: settings.localLoginEnabled, ldapEnabled: Boolean(ldap?.enabled), providers };
 }
 
-export function signInOptions(): SignInOptions {
+export async function signInOptions(): Promise<SignInOptions> {
   const cached = holder.latchkeySignInOptions;
   if (cached && cached.accountId !== null) return cached;
-  const fresh = load();
-  holder.latchkeySignInOptions = fresh;
+  const generation = holder.latchkeySignInOptionsGeneration ?? 0;
+  const fresh = await load();
+  // A change committed while this was loading may not be in it: keep it only if nothing was forgotten meanwhile.
+  if ((holder.latchkeySignInOptionsGeneration ?? 0) === generation) holder.latchkeySignInOptions = fresh;
   return fresh;
 }
 
+/** After a sign-in configuration change commits (lib/idp's write paths call it through afterCommit). */
 export function forgetSignInOptions(): void {
+  holder.latchkeySignInOptionsGeneration = (holder.latchkeySignInOptionsGeneration ?? 0) + 1;
   delete holder.latchkeySignInOptions;
 }

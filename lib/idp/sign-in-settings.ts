@@ -10,9 +10,9 @@ import "server-only";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { writeAs } from "@/lib/auth/fresh-actor";
 import { assertCan } from "@/lib/auth/policy";
-import { db } from "@/lib/db/client";
+import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
 import { parseOrThrow } from "@/lib/http/validation";
 import { loadSignInSettings, saveSignInSettings, type SignInSettings } from "./records";
 import { localSignInSchema, trustedHeaderInputSchema, type LocalSignInInput, type TrustedHeaderInput } from "./schemas";
@@ -26,41 +26,40 @@ function assertManagesSignIn(actor: Actor): void {
   assertCan(actor, "settings:manage-sign-in", MANAGE_DENIED);
 }
 
-export function getSignInSettings(actor: Actor): SignInSettings {
+export async function getSignInSettings(actor: Actor): Promise<SignInSettings> {
   assertCan(actor, "settings:read", READ_DENIED);
   return loadSignInSettings(db(), actor.accountId);
 }
 
 /** Turns the local email/password form on or off; never off while it is the owner's only way in. */
-export function setLocalSignIn(actor: Actor, rawInput: LocalSignInInput, meta: RequestMeta): SignInSettings {
+export async function setLocalSignIn(actor: Actor, rawInput: LocalSignInInput, meta: RequestMeta): Promise<SignInSettings> {
   assertManagesSignIn(actor);
   const { local_login_enabled: enabled } = parseOrThrow(localSignInSchema, rawInput);
-  const result = writeAs(actor, (tx, me) => {
+  return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
-    const before = loadSignInSettings(tx, me.accountId);
+    const before = await loadSignInSettings(tx, me.accountId);
     if (before.localLoginEnabled === enabled) return before;
-    if (!enabled) assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, localLoginEnabled: false }));
+    if (!enabled) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, localLoginEnabled: false }));
     const after = { ...before, localLoginEnabled: enabled };
-    saveSignInSettings(tx, after);
-    recordEvent(tx, {
+    await saveSignInSettings(tx, after);
+    afterCommit(tx, forgetSignInOptions);
+    await recordEvent(tx, {
       accountId: me.accountId,
       action: enabled ? "sign_in.local.enabled" : "sign_in.local.disabled",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "account", id: me.accountId },
       meta,
     });
     return after;
   });
-  forgetSignInOptions();
-  return result;
 }
 
-export function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderInput, meta: RequestMeta): SignInSettings {
+export async function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderInput, meta: RequestMeta): Promise<SignInSettings> {
   assertManagesSignIn(actor);
   const input = parseOrThrow(trustedHeaderInputSchema, rawInput);
-  const result = writeAs(actor, (tx, me) => {
+  return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
-    const before = loadSignInSettings(tx, me.accountId);
+    const before = await loadSignInSettings(tx, me.accountId);
     const after: SignInSettings = {
       ...before,
       headerEnabled: input.enabled,
@@ -72,7 +71,7 @@ export function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderInput, 
       headerDefaultRole: input.default_role,
     };
     const wasOn = before.headerEnabled && before.headerTrustedRanges.length > 0;
-    if (wasOn && !after.headerEnabled) assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));
+    if (wasOn && !after.headerEnabled) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));
     const view = (s: SignInSettings) => ({
       enabled: s.headerEnabled,
       trusted_ranges: s.headerTrustedRanges,
@@ -86,17 +85,16 @@ export function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderInput, 
     const next = view(after) as Record<string, unknown>;
     const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]));
     if (changed.length === 0) return before;
-    saveSignInSettings(tx, after);
-    recordEvent(tx, {
+    await saveSignInSettings(tx, after);
+    afterCommit(tx, forgetSignInOptions);
+    await recordEvent(tx, {
       accountId: me.accountId,
       action: "sign_in.trusted_header.updated",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "account", id: me.accountId },
       details: { changed, changes: Object.fromEntries(changed.map((k) => [k, { from: prev[k], to: next[k] }])) },
       meta,
     });
     return after;
   });
-  forgetSignInOptions();
-  return result;
 }

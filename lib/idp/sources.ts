@@ -3,7 +3,7 @@
  * provider's display name and kind ("Local" for users with none).
  */
 import "server-only";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { HEADER_IDP_ID, ldapSourceRow, providerRows } from "./records";
 
 export type SourceKind = "local" | "google" | "microsoft" | "okta" | "oidc" | "ldap" | "header" | "unknown";
@@ -12,10 +12,10 @@ export type IdentitySource = { name: string; kind: SourceKind };
 export const LOCAL_SOURCE: IdentitySource = { name: "Local", kind: "local" };
 
 /** idp_id → display name and kind, for one account. */
-export function identitySources(accountId: string): Map<string, IdentitySource> {
+export async function identitySources(accountId: string): Promise<Map<string, IdentitySource>> {
   const map = new Map<string, IdentitySource>();
-  for (const p of providerRows(db(), accountId)) map.set(p.id, { name: p.name, kind: p.type });
-  const ldap = ldapSourceRow(db(), accountId);
+  const [providers, ldap] = await Promise.all([providerRows(db(), accountId), ldapSourceRow(db(), accountId)]);
+  for (const p of providers) map.set(p.id, { name: p.name, kind: p.type });
   if (ldap) map.set(ldap.id, { name: ldap.name, kind: "ldap" });
   map.set(HEADER_IDP_ID, { name: "Proxy header", kind: "header" });
   return map;

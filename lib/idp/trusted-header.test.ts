@@ -20,46 +20,46 @@ const settings = (over: Record<string, unknown> = {}) => ({
 });
 
 let alice: Awaited<ReturnType<typeof createUser>>;
-let owner: ReturnType<typeof startSession>;
+let owner: Awaited<ReturnType<typeof startSession>>;
 
 beforeAll(async () => {
-  const accountId = createAccount();
-  owner = startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
+  const accountId = await createAccount();
+  owner = await startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
   alice = await createUser(accountId, { email: "alice@example.com", password: "alice passphrase" });
 });
 
 const request = (peer: string, extra: Record<string, string>) => new Headers({ [PEER_HEADER]: peer, ...extra });
 
 describe("signInWithTrustedHeader", () => {
-  it("ignores the header when off, from an untrusted peer, or with a spoofed forwarded address", () => {
+  it("ignores the header when off, from an untrusted peer, or with a spoofed forwarded address", async () => {
     const headers = request("10.1.0.9", { "remote-user": "alice", "remote-email": "alice@example.com" });
-    expect(() => signInWithTrustedHeader(headers, META)).toThrow(NoProxyIdentity); // off by default
-    updateTrustedHeader(owner, settings(), META);
-    expect(() => signInWithTrustedHeader(request("192.0.2.7", { "remote-user": "alice", "x-forwarded-for": "10.1.0.9" }), META)).toThrow(NoProxyIdentity);
-    expect(() => signInWithTrustedHeader(request("10.1.0.9", {}), META)).toThrow(NoProxyIdentity);
+    await expect(signInWithTrustedHeader(headers, META)).rejects.toThrow(NoProxyIdentity); // off by default
+    await updateTrustedHeader(owner, settings(), META);
+    await expect(signInWithTrustedHeader(request("192.0.2.7", { "remote-user": "alice", "x-forwarded-for": "10.1.0.9" }), META)).rejects.toThrow(NoProxyIdentity);
+    await expect(signInWithTrustedHeader(request("10.1.0.9", {}), META)).rejects.toThrow(NoProxyIdentity);
   });
 
-  it("signs in the existing user with the proxy's email, and creates others only with auto-create on", () => {
-    updateTrustedHeader(owner, settings(), META);
-    const signed = signInWithTrustedHeader(request("10.1.0.9", { "remote-user": "alice", "remote-email": "alice@example.com" }), META);
+  it("signs in the existing user with the proxy's email, and creates others only with auto-create on", async () => {
+    await updateTrustedHeader(owner, settings(), META);
+    const signed = await signInWithTrustedHeader(request("10.1.0.9", { "remote-user": "alice", "remote-email": "alice@example.com" }), META);
     expect(signed.userId).toBe(alice.id);
-    expect(resolveSession(signed.sessionId)).toMatchObject({ userId: alice.id });
+    expect(await resolveSession(signed.sessionId)).toMatchObject({ userId: alice.id });
 
     const stranger = request("10.1.0.9", { "remote-user": "bob", "remote-email": "bob@example.com", "remote-name": "Bob Proxy" });
-    expect(() => signInWithTrustedHeader(stranger, META)).toThrow(ExternalSignInRefused);
-    updateTrustedHeader(owner, settings({ auto_create: true, default_role: "auditor" }), META);
-    const created = signInWithTrustedHeader(stranger, META);
-    expect(userRow(created.userId)).toMatchObject({ role: "auditor", idpId: "header", passwordHash: null });
-    expect(openIdpSubject(userRow(created.userId)!)).toBe("bob");
+    await expect(signInWithTrustedHeader(stranger, META)).rejects.toThrow(ExternalSignInRefused);
+    await updateTrustedHeader(owner, settings({ auto_create: true, default_role: "auditor" }), META);
+    const created = await signInWithTrustedHeader(stranger, META);
+    expect(await userRow(created.userId)).toMatchObject({ role: "auditor", idpId: "header", passwordHash: null });
+    expect(openIdpSubject((await userRow(created.userId))!)).toBe("bob");
   });
 });
 
 describe("trusted ranges", () => {
-  it("refuses ranges that cover everything or reach public addresses, with an explanation on the field", () => {
+  it("refuses ranges that cover everything or reach public addresses, with an explanation on the field", async () => {
     for (const range of ["0.0.0.0/0", "::/0", "8.8.8.0/24", "192.168.0.0/15", "10.0.0.0/7", "203.0.113.9", "2001:db8::/32", "::ffff:0.0.0.0/96"]) {
       let err: unknown;
       try {
-        updateTrustedHeader(owner, settings({ trusted_ranges: ["10.1.0.0/16", range] }), META);
+        await updateTrustedHeader(owner, settings({ trusted_ranges: ["10.1.0.0/16", range] }), META);
       } catch (e) {
         err = e;
       }
@@ -70,7 +70,7 @@ describe("trusted ranges", () => {
     }
     // A proxy on this machine, the LAN, a Tailscale address or IPv6 unique-local stays fine.
     const ok = ["127.0.0.1", "10.0.0.0/8", "172.16.0.0/12", "192.168.1.0/24", "100.64.0.0/10", "fd00::/8", "::1", "::ffff:10.0.0.0/104"];
-    expect(updateTrustedHeader(owner, settings({ trusted_ranges: ok }), META).headerTrustedRanges).toEqual(ok);
+    expect((await updateTrustedHeader(owner, settings({ trusted_ranges: ok }), META)).headerTrustedRanges).toEqual(ok);
   });
 });
 

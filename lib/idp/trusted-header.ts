@@ -14,7 +14,7 @@
 import "server-only";
 import { isAddressInRanges } from "@/lib/http/address-ranges";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { signInExternal, type ExternalSignedIn } from "./external-sign-in";
@@ -44,17 +44,17 @@ export function proxyIdentity(headers: Headers, settings: SignInSettings): Proxy
 }
 
 /** For the sign-in page: whether this request could be signed in by its proxy. */
-export function proxySignInAvailable(headers: Headers): boolean {
-  const accountId = instanceAccountId();
-  return accountId !== null && proxyIdentity(headers, loadSignInSettings(db(), accountId)) !== null;
+export async function proxySignInAvailable(headers: Headers): Promise<boolean> {
+  const accountId = await instanceAccountId();
+  return accountId !== null && proxyIdentity(headers, await loadSignInSettings(db(), accountId)) !== null;
 }
 
 export class NoProxyIdentity extends Error {}
 
-export function signInWithTrustedHeader(headers: Headers, meta: RequestMeta): ExternalSignedIn {
-  const accountId = instanceAccountId();
+export async function signInWithTrustedHeader(headers: Headers, meta: RequestMeta): Promise<ExternalSignedIn> {
+  const accountId = await instanceAccountId();
   if (!accountId) throw new NoProxyIdentity("Setup is not complete");
-  const settings = loadSignInSettings(db(), accountId);
+  const settings = await loadSignInSettings(db(), accountId);
   const who = proxyIdentity(headers, settings);
   if (!who) throw new NoProxyIdentity("No trusted proxy header on this request");
   return signInExternal(

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sealIdpSubject } from "@/lib/db/idp-subject";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { activityEvents } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
 import { createAccount, createUser, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
@@ -12,15 +12,15 @@ import { signInOptions } from "./sign-in-options";
 import { ownerWaysIn, type SignInState } from "./way-in";
 
 let ownerUser: TestUser;
-let owner: ReturnType<typeof startSession>;
+let owner: Awaited<Awaited<ReturnType<typeof startSession>>>;
 
 beforeAll(async () => {
-  const accountId = createAccount();
+  const accountId = await createAccount();
   ownerUser = await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" });
-  owner = startSession(ownerUser);
+  owner = await startSession(ownerUser);
 });
 
-const events = () => db().select().from(activityEvents).all().length;
+const events = async () => (await db().select().from(activityEvents)).length;
 const header = (enabled: boolean) => ({
   enabled,
   trusted_ranges: enabled ? ["10.0.0.0/8"] : [],
@@ -32,33 +32,33 @@ const header = (enabled: boolean) => ({
 });
 
 describe("the owner always keeps a way in", () => {
-  it("refuses turning the local form off while it is the owner's only way in, and changes nothing", () => {
-    const before = events();
-    expect(() => setLocalSignIn(owner, { local_login_enabled: false }, META)).toThrow(PreconditionFailed);
-    expect(getSignInSettings(owner).localLoginEnabled).toBe(true);
-    expect(signInOptions().localLoginEnabled).toBe(true);
-    expect(events()).toBe(before);
+  it("refuses turning the local form off while it is the owner's only way in, and changes nothing", async () => {
+    const before = await events();
+    await expect(setLocalSignIn(owner, { local_login_enabled: false }, META)).rejects.toThrow(PreconditionFailed);
+    expect((await getSignInSettings(owner)).localLoginEnabled).toBe(true);
+    expect((await signInOptions()).localLoginEnabled).toBe(true);
+    expect(await events()).toBe(before);
   });
 
-  it("allows it once the owner signs in through an enabled provider, then refuses disabling that provider", () => {
-    const p = createProvider(
+  it("allows it once the owner signs in through an enabled provider, then refuses disabling that provider", async () => {
+    const p = await createProvider(
       owner,
       providerInputSchema.parse({ type: "oidc", name: "Owner IdP", issuer: "https://idp.example.com", client_id: "c", client_secret: "s", signup_policy: "existing", allow_linking: true }),
       META,
     );
     // The owner is never linked by email; an owner bound to the provider (say, after ownership moved to a provider user) signs in through it.
-    updateUserRow(ownerUser.id, { ...sealIdpSubject(ownerUser.id, p.id, "owner-sub"), passwordHash: null });
-    expect(handleOidcSignIn(p.id, { sub: "owner-sub", email: "owner@example.com", email_verified: true }, META).userId).toBe(ownerUser.id);
-    setLocalSignIn(owner, { local_login_enabled: false }, META);
-    expect(getSignInSettings(owner).localLoginEnabled).toBe(false);
-    expect(signInOptions().localLoginEnabled).toBe(false);
-    expect(() => setProviderEnabled(owner, p.id, false, META)).toThrow(PreconditionFailed);
+    await updateUserRow(ownerUser.id, { ...sealIdpSubject(ownerUser.id, p.id, "owner-sub"), passwordHash: null });
+    expect((await handleOidcSignIn(p.id, { sub: "owner-sub", email: "owner@example.com", email_verified: true }, META)).userId).toBe(ownerUser.id);
+    await setLocalSignIn(owner, { local_login_enabled: false }, META);
+    expect((await getSignInSettings(owner)).localLoginEnabled).toBe(false);
+    expect((await signInOptions()).localLoginEnabled).toBe(false);
+    await expect(setProviderEnabled(owner, p.id, false, META)).rejects.toThrow(PreconditionFailed);
 
     // The proxy header is no way in for an owner it would only know by email.
-    updateTrustedHeader(owner, header(true), META);
-    expect(() => setProviderEnabled(owner, p.id, false, META)).toThrow(PreconditionFailed);
-    updateTrustedHeader(owner, header(false), META);
-    expect(getSignInSettings(owner).headerEnabled).toBe(false);
+    await updateTrustedHeader(owner, header(true), META);
+    await expect(setProviderEnabled(owner, p.id, false, META)).rejects.toThrow(PreconditionFailed);
+    await updateTrustedHeader(owner, header(false), META);
+    expect((await getSignInSettings(owner)).headerEnabled).toBe(false);
   });
 });
 
@@ -71,7 +71,7 @@ describe("ownerWaysIn", () => {
     ...over,
   });
 
-  it("counts the proxy header only for an owner who came in through it", () => {
+  it("counts the proxy header only for an owner who came in through it", async () => {
     // A local owner (whose row, like every user's, has an email index).
     const local = { passwordHash: "hash", idpId: null, idpSubject: null, emailIndex: "blind index of the owner's email" };
     expect(ownerWaysIn(local, state({ headerEnabled: true }))).toEqual([]);

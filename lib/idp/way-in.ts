@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import type { Tx } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
 import { HEADER_IDP_ID, ldapSourceRow, loadSignInSettings, providerRows } from "./records";
@@ -21,13 +21,14 @@ export type SignInState = {
   enabledLdapSourceId: string | null;
 };
 
-export function currentSignInState(tx: Tx, accountId: string): SignInState {
-  const settings = loadSignInSettings(tx, accountId);
-  const ldap = ldapSourceRow(tx, accountId);
+export async function currentSignInState(tx: Tx, accountId: string): Promise<SignInState> {
+  const settings = await loadSignInSettings(tx, accountId);
+  const ldap = await ldapSourceRow(tx, accountId);
+  const providers = await providerRows(tx, accountId);
   return {
     localLoginEnabled: settings.localLoginEnabled,
     headerEnabled: settings.headerEnabled && settings.headerTrustedRanges.length > 0,
-    enabledProviderIds: new Set(providerRows(tx, accountId).filter((p) => p.enabled).map((p) => p.id)),
+    enabledProviderIds: new Set(providers.filter((p) => p.enabled).map((p) => p.id)),
     enabledLdapSourceId: ldap?.enabled ? ldap.id : null,
   };
 }
@@ -49,15 +50,15 @@ export function ownerWaysIn(owner: OwnerSignInFacts, state: SignInState): string
  * Throws PreconditionFailed when, after applying `change` to the current
  * state, the owner would have no way to sign in.
  */
-export function assertOwnerKeepsWayIn(tx: Tx, accountId: string, change: (state: SignInState) => SignInState): void {
-  const owner = tx
+export async function assertOwnerKeepsWayIn(tx: Tx, accountId: string, change: (state: SignInState) => SignInState): Promise<void> {
+  const [owner] = await tx
     // Whether the owner has a subject is all that matters here: its index says so without decrypting.
     .select({ passwordHash: users.passwordHash, idpId: users.idpId, idpSubject: users.idpSubjectIndex })
     .from(users)
     .where(and(eq(users.accountId, accountId), eq(users.role, "owner")))
-    .get();
+    .limit(1);
   if (!owner) return;
-  const before = currentSignInState(tx, accountId);
+  const before = await currentSignInState(tx, accountId);
   const after = change({ ...before, enabledProviderIds: new Set(before.enabledProviderIds) });
   if (ownerWaysIn(owner, after).length === 0) {
     throw new PreconditionFailed(

@@ -9,7 +9,8 @@ import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
-import { db, writeTransaction, type Db, type Tx } from "@/lib/db/client";
+import { afterCommit, writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Db, type Tx } from "@/lib/db/database";
 import { permissionsOf } from "@/lib/auth/policy";
 import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
 import { DomainError } from "@/lib/errors";
@@ -44,13 +45,13 @@ export class InviteUnusable extends DomainError {
 
 export type InviteView = InviteRecord & { invitedBy: string; valid: boolean };
 
-function findByToken(token: string): InviteRow | UnusableReason {
+async function findByToken(token: string): Promise<InviteRow | UnusableReason> {
   // Format and checksum first: garbage never reaches the database.
   if (!isWellFormedToken(token, TOKEN_PREFIXES.invite)) return "unknown";
   const digest = digestToken(token);
-  const row = db().select().from(invites).where(eq(invites.tokenDigest, digest)).get();
+  const [row] = await db().select().from(invites).where(eq(invites.tokenDigest, digest)).limit(1);
   if (row) return row;
-  const retired = db().select().from(retiredInviteTokens).where(eq(retiredInviteTokens.tokenDigest, digest)).get();
+  const [retired] = await db().select().from(retiredInviteTokens).where(eq(retiredInviteTokens.tokenDigest, digest)).limit(1);
   return retired?.reason ?? "unknown";
 }
 
@@ -78,23 +79,23 @@ export async function lookupInvite(token: string, meta: RequestMeta, now = new D
  * An invite is only as good as its inviter: if they were deleted, blocked or
  * lost the right to invite, their pending invites stop working too.
  */
-function assertInviterStillMayInvite(q: Db | Tx, invite: InviteRecord): void {
-  const inviter = findUserRow(q, invite.accountId, invite.createdBy);
+async function assertInviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<void> {
+  const inviter = await findUserRow(q, invite.accountId, invite.createdBy);
   if (!inviter || inviter.isBlocked || !permissionsOf(inviter.role).includes("users:manage")) {
     throw new InviteUnusable("revoked");
   }
 }
 
-function describeInvite(token: string, now: Date): InviteView {
-  const found = findByToken(token);
+async function describeInvite(token: string, now: Date): Promise<InviteView> {
+  const found = await findByToken(token);
   if (typeof found === "string") throw new InviteUnusable(found);
   const invite = openInvite(found);
-  assertInviterStillMayInvite(db(), invite);
-  return { ...invite, invitedBy: inviterLabel(invite.accountId, invite.createdBy), valid: !isExpired(invite, now) };
+  await assertInviterStillMayInvite(db(), invite);
+  return { ...invite, invitedBy: await inviterLabel(invite.accountId, invite.createdBy), valid: !isExpired(invite, now) };
 }
 
-export function inviteGroupNames(invite: InviteRecord): string[] {
-  const names = groupNamesById(db(), invite.accountId);
+export async function inviteGroupNames(invite: InviteRecord): Promise<string[]> {
+  const names = await groupNamesById(db(), invite.accountId);
   return invite.autoGroups.flatMap((id) => names.get(id) ?? []);
 }
 
@@ -105,23 +106,27 @@ export async function acceptInvite(
   now = new Date(),
 ): Promise<{ userId: string; email: string }> {
   await consumeRateLimit(INVITE_ACCEPT_LIMIT, meta.ip ?? "unknown");
-  const view = describeInvite(token, now);
+  const view = await describeInvite(token, now);
   if (!view.valid) throw new InviteUnusable("expired");
   await assertPasswordAllowed(password, view, "password");
   const passwordHash = await hashPassword(password);
-  const user = writeTransaction((tx) => {
+  return writeSystem(async (tx) => {
     // Read again under the write lock: of many concurrent accepts, one finds the invite.
-    const row = tx.select().from(invites).where(eq(invites.tokenDigest, digestToken(token))).get();
+    const [row] = await tx.select().from(invites).where(eq(invites.tokenDigest, digestToken(token))).limit(1);
     if (!row) {
-      const retired = tx.select().from(retiredInviteTokens).where(eq(retiredInviteTokens.tokenDigest, digestToken(token))).get();
+      const [retired] = await tx
+        .select()
+        .from(retiredInviteTokens)
+        .where(eq(retiredInviteTokens.tokenDigest, digestToken(token)))
+        .limit(1);
       throw new InviteUnusable(retired?.reason ?? "used");
     }
     const invite = openInvite(row);
-    assertInviterStillMayInvite(tx, invite);
+    await assertInviterStillMayInvite(tx, invite);
     if (isExpired(invite, now)) throw new InviteUnusable("expired");
-    assertEmailAvailable(tx, invite.accountId, invite.email, { inviteId: invite.id });
-    const existingGroups = groupNamesById(tx, invite.accountId);
-    const created = insertUser(tx, invite.accountId, {
+    await assertEmailAvailable(tx, invite.accountId, invite.email, { inviteId: invite.id });
+    const existingGroups = await groupNamesById(tx, invite.accountId);
+    const created = await insertUser(tx, invite.accountId, {
       email: invite.email,
       name: invite.name,
       role: invite.role,
@@ -131,10 +136,10 @@ export async function acceptInvite(
       // Groups deleted since the invite was made are dropped rather than failing the person.
       autoGroups: invite.autoGroups.filter((id) => existingGroups.has(id)),
     });
-    tx.delete(invites).where(eq(invites.id, invite.id)).run();
-    retireInviteToken(tx, invite.accountId, row.tokenDigest, "used", now);
+    await tx.delete(invites).where(eq(invites.id, invite.id));
+    await retireInviteToken(tx, invite.accountId, row.tokenDigest, "used", now);
     const self = { type: "user" as const, id: created.id, label: userLabel(created) };
-    recordEvent(tx, {
+    await recordEvent(tx, {
       accountId: invite.accountId,
       action: "invite.accepted",
       actor: self,
@@ -143,7 +148,7 @@ export async function acceptInvite(
       meta,
       at: now,
     });
-    recordEvent(tx, {
+    await recordEvent(tx, {
       accountId: invite.accountId,
       action: "user.created",
       actor: self,
@@ -152,8 +157,7 @@ export async function acceptInvite(
       meta,
       at: now,
     });
-    return created;
+    afterCommit(tx, () => refreshDirectoryUsers(created.accountId, [created.id]));
+    return { userId: created.id, email: created.email ?? view.email };
   });
-  refreshDirectoryUsers(user.accountId, [user.id]);
-  return { userId: user.id, email: user.email ?? view.email };
 }

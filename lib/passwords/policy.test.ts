@@ -19,7 +19,7 @@ let admin: SessionActor;
 let bob: SessionActor & { email: string };
 
 beforeAll(async () => {
-  const accountId = createAccount();
+  const accountId = await createAccount();
   const a = await createUser(accountId, { role: "admin", name: "Ada Admin" });
   const b = await createUser(accountId, { role: "user", name: "Bob Builder Longname", email: "bob.builder@example.com", password: PASSWORD });
   admin = { kind: "session", sessionId: "a", accountId, userId: a.id, role: "admin", mustChangePassword: false };
@@ -38,7 +38,7 @@ function refusal(run: () => unknown): string {
 }
 
 describe("the password policy", () => {
-  it("knows the 10,000 common passwords, in any case", () => {
+  it("knows the 10,000 common passwords, in any case", async () => {
     expect(isCommonPassword("password1")).toBe(true);
     expect(isCommonPassword("PassWord1")).toBe(true);
     expect(isCommonPassword(PASSWORD)).toBe(false);
@@ -48,7 +48,7 @@ describe("the password policy", () => {
     expect(isCommonPassword("ｐａｓｓｗｏｒｄ1")).toBe(true);
   });
 
-  it("knows the person's name and email parts, alone and together, and the app's name", () => {
+  it("knows the person's name and email parts, alone and together, and the app's name", async () => {
     expect(knownWords({ name: "Bob Builder", email: "bob.b@example.com" })).toEqual(
       expect.arrayContaining(["latchkey", "bob builder", "bob", "builder", "bobbuilder", "bob.b@example.com", "bob.b", "example"]),
     );
@@ -68,7 +68,7 @@ describe("the password policy", () => {
     }
   });
 
-  it("is applied by setup (the strength check through the API: e2e/api/password-strength.spec.ts)", () => {
+  it("is applied by setup (the strength check through the API: e2e/api/password-strength.spec.ts)", async () => {
     expect(refusal(() => parseOrThrow(setupInputSchema, { email: "o@example.com", password: "qwertyuiop" }))).toMatch(/too common/);
   });
 
@@ -90,7 +90,7 @@ describe("the password policy", () => {
     }
   });
 
-  it("is applied to accepting an invite (the strength check through the API: e2e/api/password-strength.spec.ts)", () => {
+  it("is applied to accepting an invite (the strength check through the API: e2e/api/password-strength.spec.ts)", async () => {
     expect(refusal(() => parseOrThrow(acceptInviteSchema, { password: "qwertyuiop" }))).toMatch(/too common/);
   });
 

@@ -2,7 +2,7 @@
 import "server-only";
 import { and, desc, eq, gt } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { sessions } from "@/lib/db/schema";
 import { getUser } from "@/lib/users/queries";
 import { publicSessionId } from "./sessions";
@@ -17,21 +17,20 @@ export type SessionInfo = {
   current: boolean;
 };
 
-export function listUserSessions(actor: Actor, userId: string, now = new Date()): SessionInfo[] {
-  getUser(actor, userId); // the same visibility as the user themselves (404 otherwise)
-  return db()
+export async function listUserSessions(actor: Actor, userId: string, now = new Date()): Promise<SessionInfo[]> {
+  await getUser(actor, userId); // the same visibility as the user themselves (404 otherwise)
+  const rows = await db()
     .select()
     .from(sessions)
     .where(and(eq(sessions.accountId, actor.accountId), eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
-    .orderBy(desc(sessions.lastSeenAt))
-    .all()
-    .map((s) => ({
-      id: publicSessionId(s.id),
-      createdAt: s.createdAt,
-      lastSeenAt: s.lastSeenAt,
-      expiresAt: s.expiresAt,
-      ip: s.ip,
-      userAgent: s.userAgent,
-      current: actor.kind === "session" && actor.sessionId === s.id,
-    }));
+    .orderBy(desc(sessions.lastSeenAt));
+  return rows.map((s) => ({
+    id: publicSessionId(s.id),
+    createdAt: s.createdAt,
+    lastSeenAt: s.lastSeenAt,
+    expiresAt: s.expiresAt,
+    ip: s.ip,
+    userAgent: s.userAgent,
+    current: actor.kind === "session" && actor.sessionId === s.id,
+  }));
 }

@@ -7,16 +7,18 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq, gt, ne } from "drizzle-orm";
 import { config } from "@/lib/config";
-import { db, type Tx } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/database";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { sessions, users } from "@/lib/db/schema";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 
 /** How often last_seen (and the sliding expiry) is written; reads in between cost no write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export function createSession(tx: Tx, user: { id: string; accountId: string }, meta: RequestMeta, now = new Date()): string {
+export async function createSession(tx: Tx, user: { id: string; accountId: string }, meta: RequestMeta, now = new Date()): Promise<string> {
   const id = crypto.randomBytes(24).toString("base64url");
-  tx.insert(sessions)
+  await tx
+    .insert(sessions)
     .values({
       id,
       accountId: user.accountId,
@@ -26,17 +28,17 @@ export function createSession(tx: Tx, user: { id: string; accountId: string }, m
       expiresAt: new Date(now.getTime() + config().sessionMaxAgeSeconds * 1000),
       userAgent: meta.userAgent?.slice(0, 512) ?? null,
       ip: meta.ip,
-    })
-    .run();
+    });
   return id;
 }
 
 /**
  * The actor for a session id, or null when the session is gone, expired, or
- * its user is blocked or deleted.
+ * its user is blocked or deleted. One read per request; a write (the sliding
+ * expiry) at most once a minute per session.
  */
-export function resolveSession(sessionId: string, now = new Date()): SessionActor | null {
-  const row = db()
+export async function resolveSession(sessionId: string, now = new Date()): Promise<SessionActor | null> {
+  const [row] = await db()
     .select({
       id: sessions.id,
       lastSeenAt: sessions.lastSeenAt,
@@ -49,14 +51,16 @@ export function resolveSession(sessionId: string, now = new Date()): SessionActo
     .from(sessions)
     .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.accountId, sessions.accountId)))
     .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, now)))
-    .get();
+    .limit(1);
   if (!row || row.isBlocked) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    db()
-      .update(sessions)
-      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + config().sessionMaxAgeSeconds * 1000) })
-      .where(eq(sessions.id, sessionId))
-      .run();
+    // Only a session still alive is extended: one deleted meanwhile stays deleted.
+    await writeSystem(async (tx) => {
+      await tx
+        .update(sessions)
+        .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + config().sessionMaxAgeSeconds * 1000) })
+        .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, now)));
+    });
   }
   return {
     kind: "session",
@@ -68,22 +72,23 @@ export function resolveSession(sessionId: string, now = new Date()): SessionActo
   };
 }
 
-export function deleteSession(tx: Tx, accountId: string, sessionId: string): boolean {
-  const result = tx
+export async function deleteSession(tx: Tx, accountId: string, sessionId: string): Promise<boolean> {
+  const deleted = await tx
     .delete(sessions)
     .where(and(eq(sessions.accountId, accountId), eq(sessions.id, sessionId)))
-    .run();
-  return result.changes > 0;
+    .returning({ id: sessions.id });
+  return deleted.length > 0;
 }
 
 /** Ends every session of a user except, optionally, the one to keep. Returns how many ended. */
-export function deleteUserSessions(tx: Tx, accountId: string, userId: string, keepSessionId?: string): number {
+export async function deleteUserSessions(tx: Tx, accountId: string, userId: string, keepSessionId?: string): Promise<number> {
   const conditions = [eq(sessions.accountId, accountId), eq(sessions.userId, userId)];
   if (keepSessionId) conditions.push(ne(sessions.id, keepSessionId));
-  return tx
+  const deleted = await tx
     .delete(sessions)
     .where(and(...conditions))
-    .run().changes;
+    .returning({ id: sessions.id });
+  return deleted.length;
 }
 
 /**

@@ -3,19 +3,19 @@
  * account; until then every dashboard page leads to /setup.
  */
 import "server-only";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { accounts } from "@/lib/db/schema";
 
 let setupDone = false;
 
 /** The account id, or null before setup. Once set up, an instance never goes back. */
-export function instanceAccountId(): string | null {
-  const row = db().select({ id: accounts.id }).from(accounts).limit(1).get();
+export async function instanceAccountId(): Promise<string | null> {
+  const [row] = await db().select({ id: accounts.id }).from(accounts).limit(1);
   if (row) setupDone = true;
   return row?.id ?? null;
 }
 
-export function isSetupRequired(): boolean {
+export async function isSetupRequired(): Promise<boolean> {
   if (setupDone) return false;
-  return instanceAccountId() === null;
+  return (await instanceAccountId()) === null;
 }

@@ -9,18 +9,18 @@ const OWNER = { email: "owner@example.com", name: "Olive Owner", password: "a lo
  * so every test gets an empty data directory and freshly loaded modules.
  */
 async function freshInstance() {
-  restartWith({ DATA_DIR: newDataDir() });
-  const [setup, errors, client, schema, tokens, records] = await Promise.all([
+  await restartWith({ DATA_DIR: newDataDir() });
+  const [setup, errors, database, schema, tokens, records] = await Promise.all([
     import("./setup"),
     import("@/lib/errors"),
-    import("@/lib/db/client"),
+    import("@/lib/db/database"),
     import("@/lib/db/schema"),
     import("@/lib/tokens/access-tokens"),
     import("@/lib/users/records"),
   ]);
   const input = (overrides: Record<string, unknown> = {}) => setup.setupInputSchema.parse({ ...OWNER, ...overrides });
-  const count = (table: typeof schema.accounts | typeof schema.users) => client.db().select().from(table).all().length;
-  return { ...setup, ...errors, ...tokens, ...records, db: client.db, schema, input, count };
+  const count = async (table: typeof schema.accounts | typeof schema.users) => (await database.db().select().from(table)).length;
+  return { ...setup, ...errors, ...tokens, ...records, db: database.db, schema, input, count };
 }
 
 let app: Awaited<ReturnType<typeof freshInstance>>;
@@ -32,8 +32,8 @@ describe("completeSetup", () => {
   it("creates the account and its owner and returns their ids", async () => {
     const result = await app.completeSetup(app.input(), META);
 
-    const accounts = app.db().select().from(app.schema.accounts).all();
-    const users = app.db().select().from(app.schema.users).all();
+    const accounts = await app.db().select().from(app.schema.accounts);
+    const users = await app.db().select().from(app.schema.users);
     expect(accounts.map((a) => a.id)).toEqual([result.account_id]);
     expect(users).toHaveLength(1);
     expect(app.openUser(users[0], [])).toMatchObject({
@@ -54,8 +54,8 @@ describe("completeSetup", () => {
     await expect(app.completeSetup(app.input({ email: "intruder@example.com" }), META)).rejects.toThrow(
       app.PreconditionFailed,
     );
-    expect(app.count(app.schema.accounts)).toBe(1);
-    expect(app.count(app.schema.users)).toBe(1);
+    expect(await app.count(app.schema.accounts)).toBe(1);
+    expect(await app.count(app.schema.users)).toBe(1);
   });
 
   it("creates exactly one account and one owner when 50 requests race", async () => {
@@ -67,25 +67,25 @@ describe("completeSetup", () => {
     const rejected = results.filter((r) => r.status === "rejected");
     expect(fulfilled).toHaveLength(1);
     for (const r of rejected) expect(r.reason).toBeInstanceOf(app.PreconditionFailed);
-    expect(app.count(app.schema.accounts)).toBe(1);
-    expect(app.count(app.schema.users)).toBe(1);
+    expect(await app.count(app.schema.accounts)).toBe(1);
+    expect(await app.count(app.schema.users)).toBe(1);
     const winner = fulfilled[0].value;
-    expect(app.db().select().from(app.schema.users).get()).toMatchObject({ id: winner.user_id, role: "owner" });
+    expect((await app.db().select().from(app.schema.users))[0]).toMatchObject({ id: winner.user_id, role: "owner" });
   });
 
   it("returns a personal access token for the owner when asked to", async () => {
     const result = await app.completeSetup(app.input({ create_pat: true, pat_expire_in: 30 }), META);
 
     expect(result.personal_access_token).toMatch(/^lkp_[0-9A-Za-z]{36}$/);
-    const actor = app.authenticateAccessToken(result.personal_access_token!);
+    const actor = await app.authenticateAccessToken(result.personal_access_token!);
     expect(actor).toMatchObject({ kind: "token", userId: result.user_id, accountId: result.account_id, role: "owner" });
-    const token = app.db().select().from(app.schema.accessTokens).get()!;
+    const [token] = await app.db().select().from(app.schema.accessTokens);
     expect(token.tokenDigest).not.toContain(result.personal_access_token!.slice(4));
     // Expires after the requested 30 days, not before.
     const in29Days = new Date(Date.now() + 29 * 86_400_000);
     const in31Days = new Date(Date.now() + 31 * 86_400_000);
-    expect(app.authenticateAccessToken(result.personal_access_token!, in29Days)).not.toBeNull();
-    expect(app.authenticateAccessToken(result.personal_access_token!, in31Days)).toBeNull();
+    expect(await app.authenticateAccessToken(result.personal_access_token!, in29Days)).not.toBeNull();
+    expect(await app.authenticateAccessToken(result.personal_access_token!, in31Days)).toBeNull();
   });
 
   it.each([
@@ -97,14 +97,14 @@ describe("completeSetup", () => {
 
     expect(error).toBeInstanceOf(app.Invalid);
     expect((error as InstanceType<typeof app.Invalid>).fieldErrors).toHaveProperty("password");
-    expect(app.count(app.schema.accounts)).toBe(0);
-    expect(app.count(app.schema.users)).toBe(0);
+    expect(await app.count(app.schema.accounts)).toBe(0);
+    expect(await app.count(app.schema.users)).toBe(0);
   });
 
   it("writes a setup.completed activity event with the owner as actor", async () => {
     const result = await app.completeSetup(app.input(), META);
     const { activityEvents } = app.schema;
-    const events = app.db().select().from(activityEvents).all();
+    const events = await app.db().select().from(activityEvents);
     expect(events).toEqual([
       expect.objectContaining({
         accountId: result.account_id,

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { recordEvent } from "@/lib/audit/record";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/crypto/passwords";
-import { writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { accounts, users } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
@@ -38,22 +38,24 @@ export type SetupResult = { user_id: string; email: string; account_id: string; 
 
 const ALREADY_DONE = "Setup has already been completed. Sign in instead.";
 
-export function assertSetupRequired(): void {
-  if (!isSetupRequired()) throw new PreconditionFailed(ALREADY_DONE);
+export async function assertSetupRequired(): Promise<void> {
+  if (!(await isSetupRequired())) throw new PreconditionFailed(ALREADY_DONE);
 }
 
 export async function completeSetup(input: SetupInput, meta: RequestMeta): Promise<SetupResult> {
   // Cheap refusal before spending a password hash; the transaction below is the real guard.
-  assertSetupRequired();
+  await assertSetupRequired();
   await consumeRateLimit(setupLimit(), meta.ip ?? "unknown");
   await assertPasswordAllowed(input.password, input, "password");
   const passwordHash = await hashPassword(input.password);
-  return writeTransaction((tx) => {
-    if (tx.select({ id: accounts.id }).from(accounts).limit(1).get()) throw new PreconditionFailed(ALREADY_DONE);
+  return writeSystem(async (tx) => {
+    const [existing] = await tx.select({ id: accounts.id }).from(accounts).limit(1);
+    if (existing) throw new PreconditionFailed(ALREADY_DONE);
     const accountId = crypto.randomUUID();
     const userId = crypto.randomUUID();
-    tx.insert(accounts).values({ id: accountId }).run();
-    tx.insert(users)
+    await tx.insert(accounts).values({ id: accountId });
+    await tx
+      .insert(users)
       .values({
         id: userId,
         accountId,
@@ -61,21 +63,20 @@ export async function completeSetup(input: SetupInput, meta: RequestMeta): Promi
         ...sealName(userId, input.name),
         role: "owner",
         passwordHash,
-      })
-      .run();
+      });
     const label = input.name || input.email;
     const owner = { type: "user" as const, id: userId, label };
-    recordEvent(tx, { accountId, action: "setup.completed", actor: owner, target: { type: "account", id: accountId }, meta });
+    await recordEvent(tx, { accountId, action: "setup.completed", actor: owner, target: { type: "account", id: accountId }, meta });
     const result: SetupResult = { user_id: userId, email: input.email, account_id: accountId };
     if (input.create_pat) {
-      const token = mintAccessToken(tx, {
+      const token = await mintAccessToken(tx, {
         accountId,
         userId,
         name: "setup",
         expiresInDays: input.pat_expire_in,
         createdBy: userId,
       });
-      recordEvent(tx, {
+      await recordEvent(tx, {
         accountId,
         action: "token.created",
         actor: owner,

@@ -5,11 +5,11 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import type { Statement } from "better-sqlite3";
 import { and, eq, sql } from "drizzle-orm";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
-import { db, type Db, type Tx } from "@/lib/db/client";
-import { accessTokens, users, type AccessTokenRow, type Role } from "@/lib/db/schema";
+import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Db, type Tx } from "@/lib/db/database";
+import { accessTokens, users, type AccessTokenRow } from "@/lib/db/schema";
 import type { TokenActor } from "@/lib/auth/actor";
 
 const DAY_MS = 86_400_000;
@@ -18,13 +18,13 @@ const LAST_USED_INTERVAL_MS = 60_000;
 
 export type MintedToken = { plain: string; row: AccessTokenRow };
 
-export function mintAccessToken(
+export async function mintAccessToken(
   tx: Tx,
   input: { accountId: string; userId: string; name: string; expiresInDays: number; createdBy: string },
   now = new Date(),
-): MintedToken {
+): Promise<MintedToken> {
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.accessToken);
-  const row = tx
+  const [row] = await tx
     .insert(accessTokens)
     .values({
       id: crypto.randomUUID(),
@@ -36,21 +36,19 @@ export function mintAccessToken(
       createdBy: input.createdBy,
       createdAt: now,
     })
-    .returning()
-    .get();
+    .returning();
   return { plain, row };
 }
 
-type LookupRow = [tokenId: string, expiresAtMs: number, lastUsedAtMs: number | null, accountId: string, userId: string, role: Role, isBlocked: number];
-
 /**
- * The lookup, prepared once per connection. Drizzle writes the SQL from the
- * schema; better-sqlite3 runs it in raw (array) mode, because on this path
- * building the query or mapping the row into objects and Dates per request
- * would cost more than SQLite's indexed lookup itself (see docs/benchmarks.md).
+ * The lookup, prepared once per reader: Drizzle builds the SQL and the row
+ * mapping once, not per request (on this path building the query would cost
+ * more than the indexed lookup itself; see docs/benchmarks.md). One query,
+ * the token joined to its owner. On PostgreSQL the statement is unnamed, so it
+ * runs on any pooled connection.
  */
-function prepareLookup(database: Db): Statement<[string], LookupRow> {
-  const query = database
+function prepareLookup(database: Db) {
+  return database
     .select({
       tokenId: accessTokens.id,
       expiresAt: accessTokens.expiresAt,
@@ -63,20 +61,21 @@ function prepareLookup(database: Db): Statement<[string], LookupRow> {
     .from(accessTokens)
     .innerJoin(users, and(eq(users.id, accessTokens.userId), eq(users.accountId, accessTokens.accountId)))
     .where(eq(accessTokens.tokenDigest, sql.placeholder("digest")))
-    .toSQL();
-  return database.$client.prepare<[string], LookupRow>(query.sql).raw(true);
+    .limit(1)
+    .prepare();
 }
 
-const lookups = new WeakMap<Db, Statement<[string], LookupRow>>();
+const lookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>();
 
-function lookupByDigest(digest: string): LookupRow | undefined {
+async function lookupByDigest(digest: string) {
   const database = db();
   let lookup = lookups.get(database);
   if (!lookup) {
     lookup = prepareLookup(database);
     lookups.set(database, lookup);
   }
-  return lookup.get(digest);
+  const [found] = await lookup.execute({ digest });
+  return found;
 }
 
 /**
@@ -84,24 +83,34 @@ function lookupByDigest(digest: string): LookupRow | undefined {
  * expired, or its owner is blocked. A malformed token is refused before any
  * database access. `now` is the clock seam for expiry tests.
  */
-export function authenticateAccessToken(presented: string, now = new Date()): TokenActor | null {
+export async function authenticateAccessToken(presented: string, now = new Date()): Promise<TokenActor | null> {
   if (!isWellFormedToken(presented, TOKEN_PREFIXES.accessToken)) return null;
-  const found = lookupByDigest(digestToken(presented));
+  const found = await lookupByDigest(digestToken(presented));
   if (!found) return null;
-  const [tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked] = found;
+  const { tokenId, accountId, userId, role } = found;
   const nowMs = now.getTime();
-  if (isBlocked || expiresAtMs <= nowMs) return null;
-  if (lastUsedAtMs === null || nowMs - lastUsedAtMs > LAST_USED_INTERVAL_MS) {
-    db().update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, tokenId)).run();
+  if (found.isBlocked || found.expiresAt.getTime() <= nowMs) return null;
+  if (found.lastUsedAt === null || nowMs - found.lastUsedAt.getTime() > LAST_USED_INTERVAL_MS) {
+    await noteTokenUsed(tokenId, now);
   }
   // The role is read from the owner now, so a demotion applies to the very next request.
   return { kind: "token", tokenId, accountId, userId, role };
 }
 
+/** Writes last_used_at (at most once a minute per token): its own small unit of work, or the open one's. */
+async function noteTokenUsed(tokenId: string, now: Date): Promise<void> {
+  // Verification normally runs before any unit of work; a caller inside one can't open another.
+  if (inUnitOfWork()) return;
+  await writeSystem(async (tx) => {
+    await tx.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, tokenId));
+  });
+}
+
 /** Ends every access token of a user (an admin reset means the account may be in the wrong hands). */
-export function deleteUserAccessTokens(tx: Tx, accountId: string, userId: string): number {
-  return tx
+export async function deleteUserAccessTokens(tx: Tx, accountId: string, userId: string): Promise<number> {
+  const deleted = await tx
     .delete(accessTokens)
     .where(and(eq(accessTokens.accountId, accountId), eq(accessTokens.userId, userId)))
-    .run().changes;
+    .returning({ id: accessTokens.id });
+  return deleted.length;
 }

@@ -11,7 +11,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { recordedLabel } from "@/lib/audit/recorded-label";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
 import { directoryEntries } from "@/lib/users/directory";
@@ -23,21 +23,19 @@ export type TokenCreator = { id: string; name: string | null; status: CreatorSta
 export type TokenWithCreator = AccessTokenRecord & { creator: TokenCreator };
 
 /** The creators of these tokens (one lookup per distinct creator). */
-export function withCreators(accountId: string, tokens: AccessTokenRecord[]): TokenWithCreator[] {
-  const directory = directoryEntries(accountId);
+export async function withCreators(accountId: string, tokens: AccessTokenRecord[]): Promise<TokenWithCreator[]> {
+  const directory = await directoryEntries(accountId);
   const creators = new Map<string, TokenCreator>();
-  const creatorOf = (id: string): TokenCreator => {
-    let creator = creators.get(id);
-    if (!creator) {
-      const user = directory.get(id);
-      creator = user
+  for (const id of new Set(tokens.map((t) => t.createdBy))) {
+    const user = directory.get(id);
+    creators.set(
+      id,
+      user
         ? { id, name: userLabel(user), status: user.isBlocked ? "blocked" : "active" }
-        : { id, name: recordedLabel(accountId, id), status: "deleted" };
-      creators.set(id, creator);
-    }
-    return creator;
-  };
-  return tokens.map((token) => ({ ...token, creator: creatorOf(token.createdBy) }));
+        : { id, name: await recordedLabel(accountId, id), status: "deleted" },
+    );
+  }
+  return tokens.map((token) => ({ ...token, creator: creators.get(token.createdBy)! }));
 }
 
 export type ServiceTokenOfCreator = TokenWithCreator & { serviceUserName: string };
@@ -46,29 +44,29 @@ export type ServiceTokenOfCreator = TokenWithCreator & { serviceUserName: string
  * The tokens of service users that this person created, newest first. Seeing
  * service users' tokens needs read access to every user (admins, auditors).
  */
-export function serviceTokensCreatedBy(actor: Actor, creatorId: string): ServiceTokenOfCreator[] {
+export async function serviceTokensCreatedBy(actor: Actor, creatorId: string): Promise<ServiceTokenOfCreator[]> {
   if (!can(actor, "users:read-all")) throw new Forbidden("You can't see other users' tokens");
-  const directory = directoryEntries(actor.accountId);
-  const rows = db()
-    .select()
-    .from(accessTokens)
-    .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.createdBy, creatorId)))
-    .orderBy(desc(accessTokens.createdAt))
-    .all()
-    .filter((row) => directory.get(row.userId)?.isServiceUser === true);
-  return withCreators(actor.accountId, rows.map(toTokenRecord)).map((t) => ({ ...t, serviceUserName: directory.get(t.userId)?.name ?? "" }));
+  const directory = await directoryEntries(actor.accountId);
+  const rows = (
+    await db()
+      .select()
+      .from(accessTokens)
+      .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.createdBy, creatorId)))
+      .orderBy(desc(accessTokens.createdAt))
+  ).filter((row) => directory.get(row.userId)?.isServiceUser === true);
+  const tokens = await withCreators(actor.accountId, rows.map(toTokenRecord));
+  return tokens.map((t) => ({ ...t, serviceUserName: directory.get(t.userId)?.name ?? "" }));
 }
 
 /** Service users (of these) with at least one token whose creator is now blocked or deleted: the Service Users list flags them. */
-export function serviceUsersWithOrphanedTokens(actor: Actor, serviceUserIds: string[]): Set<string> {
+export async function serviceUsersWithOrphanedTokens(actor: Actor, serviceUserIds: string[]): Promise<Set<string>> {
   const flagged = new Set<string>();
   if (!can(actor, "users:read-all") || serviceUserIds.length === 0) return flagged;
-  const rows = db()
+  const rows = await db()
     .select()
     .from(accessTokens)
-    .where(and(eq(accessTokens.accountId, actor.accountId), inArray(accessTokens.userId, serviceUserIds)))
-    .all();
-  for (const token of withCreators(actor.accountId, rows.map(toTokenRecord))) {
+    .where(and(eq(accessTokens.accountId, actor.accountId), inArray(accessTokens.userId, serviceUserIds)));
+  for (const token of await withCreators(actor.accountId, rows.map(toTokenRecord))) {
     if (token.creator.status !== "active") flagged.add(token.userId);
   }
   return flagged;

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor, SessionActor, TokenActor } from "@/lib/auth/actor";
-import { db, writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
 import { accessTokens, activityEvents, type Role } from "@/lib/db/schema";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { revokeUserSessions } from "@/lib/users/access-control";
@@ -16,8 +17,8 @@ import { createTokenSchema } from "./schemas";
 const DAY_MS = 86_400_000;
 
 /** A signed-in session of the user (writes re-check it under the write lock). */
-function actorFor(user: { id: string; accountId: string; role: Role }): SessionActor {
-  return { ...startSession(user), role: user.role };
+async function actorFor(user: { id: string; accountId: string; role: Role }): Promise<SessionActor> {
+  return { ...(await startSession(user)), role: user.role };
 }
 
 let accountId: string;
@@ -39,239 +40,240 @@ async function serviceUser(role: Role = "admin", name = uniqueName("robot")) {
 }
 
 /** A token actor for the user, as a request with a fresh token of theirs would get. */
-function tokenActorFor(who: { id: string; accountId: string } | SessionActor): TokenActor {
+async function tokenActorFor(who: { id: string; accountId: string } | SessionActor): Promise<TokenActor> {
   const user = "kind" in who ? { id: who.userId, accountId: who.accountId } : who;
-  const { plain } = writeTransaction((tx) =>
-    mintAccessToken(tx, { accountId: user.accountId, userId: user.id, name: uniqueName("actor"), expiresInDays: 1, createdBy: user.id }),
+  const { plain } = await writeSystem(async (tx) =>
+    await mintAccessToken(tx, { accountId: user.accountId, userId: user.id, name: uniqueName("actor"), expiresInDays: 1, createdBy: user.id }),
   );
-  const actor = authenticateAccessToken(plain);
+  const actor = await authenticateAccessToken(plain);
   if (!actor) throw new Error("fresh token does not authenticate");
   return actor;
 }
 
-function tokenRow(id: string) {
-  return db().select().from(accessTokens).where(eq(accessTokens.id, id)).get();
+async function tokenRow(id: string) {
+  const [row] = await db().select().from(accessTokens).where(eq(accessTokens.id, id));
+  return row;
 }
 
 beforeAll(async () => {
-  accountId = createAccount();
-  owner = actorFor(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
-  admin = actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
-  auditor = actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
-  member = actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
-  otherMember = actorFor(await createUser(accountId, { role: "user", name: "Max Member" }));
+  accountId = await createAccount();
+  owner = await actorFor(await createUser(accountId, { role: "owner", name: "Olive Owner" }));
+  admin = await actorFor(await createUser(accountId, { role: "admin", name: "Ada Admin" }));
+  auditor = await actorFor(await createUser(accountId, { role: "auditor", name: "Aude Auditor" }));
+  member = await actorFor(await createUser(accountId, { role: "user", name: "Mia Member" }));
+  otherMember = await actorFor(await createUser(accountId, { role: "user", name: "Max Member" }));
   robot = await serviceUser("admin", "Terraform");
-  stranger = actorFor(await createUser(createAccount(), { role: "owner", name: "Sam Stranger" }));
+  stranger = await actorFor(await createUser(await createAccount(), { role: "owner", name: "Sam Stranger" }));
 });
 
 describe("createAccessToken", () => {
-  it("returns the plain token once, stores its digest, and records token.created without the token", () => {
+  it("returns the plain token once, stores its digest, and records token.created without the token", async () => {
     const before = Date.now();
-    const { plain, token } = createAccessToken(member, member.userId, input("  laptop  ", 7), META);
+    const { plain, token } = await createAccessToken(member, member.userId, input("  laptop  ", 7), META);
 
     expect(plain).toMatch(/^lkp_[0-9A-Za-z]{36}$/);
     expect(token).toMatchObject({ name: "laptop", userId: member.userId, accountId, createdBy: member.userId, lastUsedAt: null });
     expect(token.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 7 * DAY_MS);
     expect(token.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 7 * DAY_MS);
     expect(JSON.stringify(token)).not.toContain(plain);
-    expect(authenticateAccessToken(plain)).toMatchObject({ kind: "token", tokenId: token.id, userId: member.userId, role: "user" });
+    expect(await authenticateAccessToken(plain)).toMatchObject({ kind: "token", tokenId: token.id, userId: member.userId, role: "user" });
 
-    const event = lastEvent()!;
+    const event = (await lastEvent())!;
     expect(event).toMatchObject({ action: "token.created", accountId, actorType: "user", actorId: member.userId, targetType: "token", targetId: token.id });
     expect(event.details).toMatchObject({ user_id: member.userId, service_user: false, expires_in_days: 7 });
     const stored = JSON.stringify(event);
     expect(stored).not.toContain(plain);
     expect(stored).not.toContain(plain.slice(4, 34));
-    expect(stored).not.toContain(tokenRow(token.id)!.tokenDigest);
+    expect(stored).not.toContain((await tokenRow(token.id))!.tokenDigest);
   });
 
-  it("defaults to 30 days and bounds the expiry to 1–365 whole days", () => {
+  it("defaults to 30 days and bounds the expiry to 1–365 whole days", async () => {
     expect(createTokenSchema.parse({ name: "x" }).expires_in).toBe(30);
     for (const expires_in of [0, 366, 1.5, -1, "30", null]) {
-      expect(() => createAccessToken(member, member.userId, { name: uniqueName(), expires_in } as never, META)).toThrow(Invalid);
+      await expect(createAccessToken(member, member.userId, { name: uniqueName(), expires_in } as never, META)).rejects.toThrow(Invalid);
     }
     for (const name of ["", "   ", "x".repeat(101), "line\nbreak", 42, undefined]) {
-      expect(() => createAccessToken(member, member.userId, { name, expires_in: 30 } as never, META)).toThrow(Invalid);
+      await expect(createAccessToken(member, member.userId, { name, expires_in: 30 } as never, META)).rejects.toThrow(Invalid);
     }
-    const { token } = createAccessToken(member, member.userId, input(uniqueName(), 365), META);
+    const { token } = await createAccessToken(member, member.userId, input(uniqueName(), 365), META);
     expect(token.expiresAt.getTime() - token.createdAt.getTime()).toBe(365 * DAY_MS);
   });
 
-  it("refuses a second token with the same name for the same user (409), and allows it for another user", () => {
+  it("refuses a second token with the same name for the same user (409), and allows it for another user", async () => {
     const name = uniqueName("ci");
-    createAccessToken(member, member.userId, input(name), META);
-    expect(() => createAccessToken(member, member.userId, input(name), META)).toThrow(Conflict);
-    expect(() => createAccessToken(member, member.userId, input(`  ${name} `), META)).toThrow(Conflict);
-    expect(createAccessToken(otherMember, otherMember.userId, input(name), META).token.name).toBe(name);
+    await createAccessToken(member, member.userId, input(name), META);
+    await expect(createAccessToken(member, member.userId, input(name), META)).rejects.toThrow(Conflict);
+    await expect(createAccessToken(member, member.userId, input(`  ${name} `), META)).rejects.toThrow(Conflict);
+    expect((await createAccessToken(otherMember, otherMember.userId, input(name), META)).token.name).toBe(name);
   });
 
-  it("lets the owner and admins manage a service user's tokens, recording who created them", () => {
+  it("lets the owner and admins manage a service user's tokens, recording who created them", async () => {
     for (const actor of [owner, admin]) {
-      const { token } = createAccessToken(actor, robot.id, input(), META);
+      const { token } = await createAccessToken(actor, robot.id, input(), META);
       expect(token).toMatchObject({ userId: robot.id, createdBy: actor.userId });
-      expect(lastEvent()!.details).toMatchObject({ user_id: robot.id, service_user: true });
+      expect((await lastEvent())!.details).toMatchObject({ user_id: robot.id, service_user: true });
     }
   });
 
-  it("lets nobody create tokens for another person, whatever their role", () => {
+  it("lets nobody create tokens for another person, whatever their role", async () => {
     for (const actor of [owner, admin]) {
-      expect(() => createAccessToken(actor, member.userId, input(), META)).toThrow(Forbidden);
+      await expect(createAccessToken(actor, member.userId, input(), META)).rejects.toThrow(Forbidden);
     }
-    expect(() => createAccessToken(admin, owner.userId, input(), META)).toThrow(Forbidden);
-    expect(() => createAccessToken(owner, admin.userId, input(), META)).toThrow(Forbidden);
+    await expect(createAccessToken(admin, owner.userId, input(), META)).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(owner, admin.userId, input(), META)).rejects.toThrow(Forbidden);
   });
 
-  it("refuses auditors on service users (403), and hides other users from users (404)", () => {
-    expect(() => createAccessToken(auditor, robot.id, input(), META)).toThrow(Forbidden);
-    expect(() => createAccessToken(member, robot.id, input(), META)).toThrow(NotFound);
-    expect(() => createAccessToken(member, otherMember.userId, input(), META)).toThrow(NotFound);
+  it("refuses auditors on service users (403), and hides other users from users (404)", async () => {
+    await expect(createAccessToken(auditor, robot.id, input(), META)).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(member, robot.id, input(), META)).rejects.toThrow(NotFound);
+    await expect(createAccessToken(member, otherMember.userId, input(), META)).rejects.toThrow(NotFound);
   });
 
-  it("treats another account's users and unknown ids as not found", () => {
-    expect(() => createAccessToken(stranger, robot.id, input(), META)).toThrow(NotFound);
-    expect(() => createAccessToken(owner, stranger.userId, input(), META)).toThrow(NotFound);
-    expect(() => createAccessToken(owner, "no-such-user", input(), META)).toThrow(NotFound);
+  it("treats another account's users and unknown ids as not found", async () => {
+    await expect(createAccessToken(stranger, robot.id, input(), META)).rejects.toThrow(NotFound);
+    await expect(createAccessToken(owner, stranger.userId, input(), META)).rejects.toThrow(NotFound);
+    await expect(createAccessToken(owner, "no-such-user", input(), META)).rejects.toThrow(NotFound);
   });
 
   it("lets an admin's token manage tokens, but not a user's or an auditor's token (read-only)", async () => {
-    const adminRobot = tokenActorFor(robot);
-    expect(createAccessToken(adminRobot, robot.id, input(), META).token.createdBy).toBe(robot.id);
+    const adminRobot = await tokenActorFor(robot);
+    expect((await createAccessToken(adminRobot, robot.id, input(), META)).token.createdBy).toBe(robot.id);
     const other = await serviceUser("user");
-    expect(createAccessToken(adminRobot, other.id, input(), META).token.userId).toBe(other.id);
+    expect((await createAccessToken(adminRobot, other.id, input(), META)).token.userId).toBe(other.id);
 
-    const readOnly = tokenActorFor(other);
-    expect(() => createAccessToken(readOnly, other.id, input(), META)).toThrow(Forbidden);
-    expect(() => createAccessToken(tokenActorFor(member), member.userId, input(), META)).toThrow(Forbidden);
-    expect(() => createAccessToken(tokenActorFor(auditor), auditor.userId, input(), META)).toThrow(Forbidden);
+    const readOnly = await tokenActorFor(other);
+    await expect(createAccessToken(readOnly, other.id, input(), META)).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(await tokenActorFor(member), member.userId, input(), META)).rejects.toThrow(Forbidden);
+    await expect(createAccessToken(await tokenActorFor(auditor), auditor.userId, input(), META)).rejects.toThrow(Forbidden);
     // The same people in the dashboard (session) manage their own tokens.
-    expect(createAccessToken(auditor, auditor.userId, input(), META).token.userId).toBe(auditor.userId);
+    expect((await createAccessToken(auditor, auditor.userId, input(), META)).token.userId).toBe(auditor.userId);
   });
 
-  it("writes nothing when refused", () => {
-    const before = db().select().from(accessTokens).all().length;
-    const events = db().select().from(activityEvents).all().length;
-    expect(() => createAccessToken(admin, member.userId, input(), META)).toThrow(Forbidden);
-    expect(db().select().from(accessTokens).all().length).toBe(before);
-    expect(db().select().from(activityEvents).all().length).toBe(events);
+  it("writes nothing when refused", async () => {
+    const before = (await db().select().from(accessTokens)).length;
+    const events = (await db().select().from(activityEvents)).length;
+    await expect(createAccessToken(admin, member.userId, input(), META)).rejects.toThrow(Forbidden);
+    expect((await db().select().from(accessTokens)).length).toBe(before);
+    expect((await db().select().from(activityEvents)).length).toBe(events);
   });
 });
 
 describe("listing and reading tokens", () => {
   it("lists a user's tokens newest first, with metadata only", async () => {
-    const user = actorFor(await createUser(accountId, { role: "user" }));
-    const first = createAccessToken(user, user.userId, input("first"), META).token;
+    const user = await actorFor(await createUser(accountId, { role: "user" }));
+    const first = (await createAccessToken(user, user.userId, input("first"), META)).token;
     await new Promise((r) => setTimeout(r, 5));
-    const second = createAccessToken(user, user.userId, input("second"), META).token;
-    const list = listAccessTokens(user, user.userId);
+    const second = (await createAccessToken(user, user.userId, input("second"), META)).token;
+    const list = await listAccessTokens(user, user.userId);
     expect(list.map((t) => t.id)).toEqual([second.id, first.id]);
     expect(Object.keys(list[0]).sort()).toEqual(["accountId", "createdAt", "createdBy", "expiresAt", "id", "lastUsedAt", "name", "userId"]);
-    expect(getAccessToken(user, user.userId, first.id)).toEqual(first);
+    expect(await getAccessToken(user, user.userId, first.id)).toEqual(first);
   });
 
-  it("shows service users' tokens to auditors too, and nobody another person's tokens", () => {
-    createAccessToken(admin, robot.id, input(), META);
-    expect(listAccessTokens(auditor, robot.id).length).toBeGreaterThan(0);
-    expect(listAccessTokens(owner, robot.id).length).toBeGreaterThan(0);
-    for (const actor of [owner, admin, auditor]) expect(() => listAccessTokens(actor, member.userId)).toThrow(Forbidden);
-    expect(() => listAccessTokens(member, robot.id)).toThrow(NotFound);
-    expect(() => listAccessTokens(member, otherMember.userId)).toThrow(NotFound);
-    expect(() => listAccessTokens(stranger, robot.id)).toThrow(NotFound);
+  it("shows service users' tokens to auditors too, and nobody another person's tokens", async () => {
+    await createAccessToken(admin, robot.id, input(), META);
+    expect((await listAccessTokens(auditor, robot.id)).length).toBeGreaterThan(0);
+    expect((await listAccessTokens(owner, robot.id)).length).toBeGreaterThan(0);
+    for (const actor of [owner, admin, auditor]) await expect(listAccessTokens(actor, member.userId)).rejects.toThrow(Forbidden);
+    await expect(listAccessTokens(member, robot.id)).rejects.toThrow(NotFound);
+    await expect(listAccessTokens(member, otherMember.userId)).rejects.toThrow(NotFound);
+    await expect(listAccessTokens(stranger, robot.id)).rejects.toThrow(NotFound);
   });
 
-  it("finds a token only under its own user's id", () => {
-    const mine = createAccessToken(member, member.userId, input(), META).token;
-    const robots = createAccessToken(admin, robot.id, input(), META).token;
-    expect(() => getAccessToken(otherMember, otherMember.userId, mine.id)).toThrow(NotFound);
-    expect(() => getAccessToken(admin, robot.id, mine.id)).toThrow(NotFound);
-    expect(() => getAccessToken(member, member.userId, robots.id)).toThrow(NotFound);
-    expect(() => getAccessToken(member, member.userId, "no-such-token")).toThrow(NotFound);
-    expect(() => getAccessToken(stranger, stranger.userId, mine.id)).toThrow(NotFound);
+  it("finds a token only under its own user's id", async () => {
+    const mine = (await createAccessToken(member, member.userId, input(), META)).token;
+    const robots = (await createAccessToken(admin, robot.id, input(), META)).token;
+    await expect(getAccessToken(otherMember, otherMember.userId, mine.id)).rejects.toThrow(NotFound);
+    await expect(getAccessToken(admin, robot.id, mine.id)).rejects.toThrow(NotFound);
+    await expect(getAccessToken(member, member.userId, robots.id)).rejects.toThrow(NotFound);
+    await expect(getAccessToken(member, member.userId, "no-such-token")).rejects.toThrow(NotFound);
+    await expect(getAccessToken(stranger, stranger.userId, mine.id)).rejects.toThrow(NotFound);
   });
 
   it("counts tokens per user for those allowed to see them", async () => {
     const counted = await serviceUser("user");
-    createAccessToken(admin, counted.id, input(), META);
-    createAccessToken(admin, counted.id, input(), META);
+    await createAccessToken(admin, counted.id, input(), META);
+    await createAccessToken(admin, counted.id, input(), META);
     const empty = await serviceUser("user");
-    expect(tokenCountsByUser(admin, [counted.id, empty.id])).toEqual(new Map([[counted.id, 2]]));
-    expect(tokenCountsByUser(member, [counted.id]).size).toBe(0);
-    expect(tokenCountsByUser(stranger, [counted.id]).size).toBe(0);
+    expect(await tokenCountsByUser(admin, [counted.id, empty.id])).toEqual(new Map([[counted.id, 2]]));
+    expect((await tokenCountsByUser(member, [counted.id])).size).toBe(0);
+    expect((await tokenCountsByUser(stranger, [counted.id])).size).toBe(0);
   });
 });
 
 describe("deleteAccessToken", () => {
-  it("deletes the token, which stops authenticating at once, and records token.deleted", () => {
-    const { plain, token } = createAccessToken(member, member.userId, input(), META);
-    expect(authenticateAccessToken(plain)).not.toBeNull();
-    deleteAccessToken(member, member.userId, token.id, META);
-    expect(tokenRow(token.id)).toBeUndefined();
-    expect(authenticateAccessToken(plain)).toBeNull();
-    expect(lastEvent()).toMatchObject({ action: "token.deleted", actorId: member.userId, targetType: "token", targetId: token.id });
-    expect(JSON.stringify(lastEvent())).not.toContain(plain);
+  it("deletes the token, which stops authenticating at once, and records token.deleted", async () => {
+    const { plain, token } = await createAccessToken(member, member.userId, input(), META);
+    expect(await authenticateAccessToken(plain)).not.toBeNull();
+    await deleteAccessToken(member, member.userId, token.id, META);
+    expect(await tokenRow(token.id)).toBeUndefined();
+    expect(await authenticateAccessToken(plain)).toBeNull();
+    expect(await lastEvent()).toMatchObject({ action: "token.deleted", actorId: member.userId, targetType: "token", targetId: token.id });
+    expect(JSON.stringify(await lastEvent())).not.toContain(plain);
   });
 
-  it("refuses another user's token ids as not found, leaving the token alone", () => {
-    const theirs = createAccessToken(otherMember, otherMember.userId, input(), META).token;
-    const robots = createAccessToken(admin, robot.id, input(), META).token;
-    expect(() => deleteAccessToken(member, member.userId, theirs.id, META)).toThrow(NotFound);
-    expect(() => deleteAccessToken(admin, robot.id, theirs.id, META)).toThrow(NotFound);
-    expect(() => deleteAccessToken(admin, admin.userId, robots.id, META)).toThrow(NotFound);
-    expect(() => deleteAccessToken(stranger, stranger.userId, theirs.id, META)).toThrow(NotFound);
-    expect(() => deleteAccessToken(admin, otherMember.userId, theirs.id, META)).toThrow(Forbidden);
-    expect(tokenRow(theirs.id)).toBeDefined();
-    expect(tokenRow(robots.id)).toBeDefined();
+  it("refuses another user's token ids as not found, leaving the token alone", async () => {
+    const theirs = (await createAccessToken(otherMember, otherMember.userId, input(), META)).token;
+    const robots = (await createAccessToken(admin, robot.id, input(), META)).token;
+    await expect(deleteAccessToken(member, member.userId, theirs.id, META)).rejects.toThrow(NotFound);
+    await expect(deleteAccessToken(admin, robot.id, theirs.id, META)).rejects.toThrow(NotFound);
+    await expect(deleteAccessToken(admin, admin.userId, robots.id, META)).rejects.toThrow(NotFound);
+    await expect(deleteAccessToken(stranger, stranger.userId, theirs.id, META)).rejects.toThrow(NotFound);
+    await expect(deleteAccessToken(admin, otherMember.userId, theirs.id, META)).rejects.toThrow(Forbidden);
+    expect(await tokenRow(theirs.id)).toBeDefined();
+    expect(await tokenRow(robots.id)).toBeDefined();
   });
 
   it("lets admins delete service users' tokens but not auditors or read-only tokens", async () => {
     const target = await serviceUser("user");
-    const { token } = createAccessToken(admin, target.id, input(), META);
-    expect(() => deleteAccessToken(auditor, target.id, token.id, META)).toThrow(Forbidden);
-    const readOnly = tokenActorFor(target);
-    expect(() => deleteAccessToken(readOnly, target.id, token.id, META)).toThrow(Forbidden);
-    deleteAccessToken(owner, target.id, token.id, META);
-    expect(tokenRow(token.id)).toBeUndefined();
+    const { token } = await createAccessToken(admin, target.id, input(), META);
+    await expect(deleteAccessToken(auditor, target.id, token.id, META)).rejects.toThrow(Forbidden);
+    const readOnly = await tokenActorFor(target);
+    await expect(deleteAccessToken(readOnly, target.id, token.id, META)).rejects.toThrow(Forbidden);
+    await deleteAccessToken(owner, target.id, token.id, META);
+    expect(await tokenRow(token.id)).toBeUndefined();
   });
 
-  it("lets an admin token delete itself, naming itself in the event", () => {
-    const self = tokenActorFor(robot);
-    deleteAccessToken(self, robot.id, self.tokenId, META);
-    expect(lastEvent()).toMatchObject({ action: "token.deleted", actorType: "token", actorId: self.tokenId });
+  it("lets an admin token delete itself, naming itself in the event", async () => {
+    const self = await tokenActorFor(robot);
+    await deleteAccessToken(self, robot.id, self.tokenId, META);
+    expect(await lastEvent()).toMatchObject({ action: "token.deleted", actorType: "token", actorId: self.tokenId });
   });
 });
 
 describe("a token acts with its owner's role and status at the moment of the request", () => {
   it("demoting, blocking and deleting the service user take effect on the next request", async () => {
     const target = await serviceUser("admin");
-    const { plain } = createAccessToken(admin, target.id, input(), META);
-    expect(authenticateAccessToken(plain)?.role).toBe("admin");
+    const { plain } = await createAccessToken(admin, target.id, input(), META);
+    expect((await authenticateAccessToken(plain))?.role).toBe("admin");
 
-    updateUser(admin, target.id, { role: "user", auto_groups: [], is_blocked: false }, META);
-    const demoted = authenticateAccessToken(plain)!;
+    await updateUser(admin, target.id, { role: "user", auto_groups: [], is_blocked: false }, META);
+    const demoted = (await authenticateAccessToken(plain))!;
     expect(demoted.role).toBe("user");
-    expect(() => createAccessToken(demoted, target.id, input(), META)).toThrow(Forbidden);
+    await expect(createAccessToken(demoted, target.id, input(), META)).rejects.toThrow(Forbidden);
 
-    setUserBlocked(admin, target.id, true, META);
-    expect(authenticateAccessToken(plain)).toBeNull();
-    setUserBlocked(admin, target.id, false, META);
-    expect(authenticateAccessToken(plain)).not.toBeNull();
+    await setUserBlocked(admin, target.id, true, META);
+    expect(await authenticateAccessToken(plain)).toBeNull();
+    await setUserBlocked(admin, target.id, false, META);
+    expect(await authenticateAccessToken(plain)).not.toBeNull();
 
-    deleteUser(admin, target.id, META);
-    expect(authenticateAccessToken(plain)).toBeNull();
-    expect(db().select().from(accessTokens).where(eq(accessTokens.userId, target.id)).all()).toEqual([]);
+    await deleteUser(admin, target.id, META);
+    expect(await authenticateAccessToken(plain)).toBeNull();
+    expect(await db().select().from(accessTokens).where(eq(accessTokens.userId, target.id))).toEqual([]);
   });
 });
 
 describe("read-only tokens on self-service writes", () => {
   it("refuse changing the owner's own password or ending their sessions", async () => {
     const person = await createUser(accountId, { role: "user", password: "a long and unusual passphrase" });
-    const readOnly: Actor = tokenActorFor(person);
+    const readOnly: Actor = await tokenActorFor(person);
     await expect(
       changeOwnPassword(readOnly, person.id, { old_password: "a long and unusual passphrase", new_password: "another unusual passphrase" }, META),
     ).rejects.toThrow(Forbidden);
-    expect(() => revokeUserSessions(readOnly, person.id, {}, META)).toThrow(Forbidden);
+    await expect(revokeUserSessions(readOnly, person.id, {}, META)).rejects.toThrow(Forbidden);
     // An auditor's token is read-only too; an admin's token is not.
-    expect(() => revokeUserSessions(tokenActorFor(auditor), auditor.userId, {}, META)).toThrow(Forbidden);
-    const otherAdmin = actorFor(await createUser(accountId, { role: "admin" }));
-    expect(revokeUserSessions(tokenActorFor(otherAdmin), otherAdmin.userId, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
+    await expect(revokeUserSessions(await tokenActorFor(auditor), auditor.userId, {}, META)).rejects.toThrow(Forbidden);
+    const otherAdmin = await actorFor(await createUser(accountId, { role: "admin" }));
+    expect(await revokeUserSessions(await tokenActorFor(otherAdmin), otherAdmin.userId, {}, META)).toEqual({ revoked: 1, tokens_deleted: 0 });
   });
 });

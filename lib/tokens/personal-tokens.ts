@@ -11,8 +11,8 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { can } from "@/lib/auth/policy";
-import { writeAs } from "@/lib/auth/fresh-actor";
-import type { Tx } from "@/lib/db/client";
+import { write } from "@/lib/data/unit-of-work";
+import type { Tx } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
 import { Conflict, NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -24,37 +24,37 @@ import { assertCanManageTokens } from "./rules";
 import { createTokenSchema, type CreateTokenInput } from "./schemas";
 
 /** The token's user as it is now; a user the actor can't see is "not found", as in the queries. */
-function loadTokenOwner(tx: Tx, actor: Actor, userId: string): UserRecord {
+async function loadTokenOwner(tx: Tx, actor: Actor, userId: string): Promise<UserRecord> {
   if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
   return loadUser(tx, actor.accountId, userId);
 }
 
 export type CreatedToken = { plain: string; token: AccessTokenRecord };
 
-export function createAccessToken(actor: Actor, userId: string, input: CreateTokenInput, meta: RequestMeta): CreatedToken {
+export async function createAccessToken(actor: Actor, userId: string, input: CreateTokenInput, meta: RequestMeta): Promise<CreatedToken> {
   // Parsed again here so no caller can store an untrimmed, empty or overlong name or an unbounded expiry.
   const { name, expires_in } = parseOrThrow(createTokenSchema, input);
   // The rules run on the actor as it is under the write lock (a demotion or block in flight stops this).
-  return writeAs(actor, (tx, me) => {
-    const owner = loadTokenOwner(tx, me, userId);
+  return write(actor, async (tx, me) => {
+    const owner = await loadTokenOwner(tx, me, userId);
     assertCanManageTokens(me, owner);
-    const taken = tx
+    const [taken] = await tx
       .select({ id: accessTokens.id })
       .from(accessTokens)
       .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.userId, userId), eq(accessTokens.name, name)))
-      .get();
+      .limit(1);
     if (taken) throw new Conflict(`A token named "${name}" already exists for this user`);
-    const { plain, row } = mintAccessToken(tx, {
+    const { plain, row } = await mintAccessToken(tx, {
       accountId: actor.accountId,
       userId,
       name,
       expiresInDays: expires_in,
       createdBy: me.userId,
     });
-    recordEvent(tx, {
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: "token.created",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "token", id: row.id, label: row.name },
       details: { user_id: userId, service_user: owner.isServiceUser, expires_in_days: expires_in, expires_at: row.expiresAt.toISOString() },
       meta,
@@ -63,15 +63,15 @@ export function createAccessToken(actor: Actor, userId: string, input: CreateTok
   });
 }
 
-export function deleteAccessToken(actor: Actor, userId: string, tokenId: string, meta: RequestMeta): void {
-  writeAs(actor, (tx, me) => {
-    const owner = loadTokenOwner(tx, me, userId);
+export async function deleteAccessToken(actor: Actor, userId: string, tokenId: string, meta: RequestMeta): Promise<void> {
+  await write(actor, async (tx, me) => {
+    const owner = await loadTokenOwner(tx, me, userId);
     assertCanManageTokens(me, owner);
-    const row = loadTokenRow(tx, actor.accountId, userId, tokenId);
+    const row = await loadTokenRow(tx, actor.accountId, userId, tokenId);
     // The actor is described before the delete, so a token deleting itself is still named in its event.
-    const party = actorParty(tx, me);
-    tx.delete(accessTokens).where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.id, row.id))).run();
-    recordEvent(tx, {
+    const party = await actorParty(tx, me);
+    await tx.delete(accessTokens).where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.id, row.id)));
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: "token.deleted",
       actor: party,

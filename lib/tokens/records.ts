@@ -1,7 +1,7 @@
 /** Access token rows as the rest of the app sees them: never the digest, never the plain token. */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import type { Db, Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/database";
 import { accessTokens, type AccessTokenRow } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 
@@ -35,12 +35,12 @@ export function isExpired(token: Pick<AccessTokenRecord, "expiresAt">, now = new
 }
 
 /** One token of one user; a token of anyone else (or another account) is "not found". */
-export function loadTokenRow(q: Db | Tx, accountId: string, userId: string, tokenId: string): AccessTokenRow {
-  const row = q
+export async function loadTokenRow(q: Db | Tx, accountId: string, userId: string, tokenId: string): Promise<AccessTokenRow> {
+  const [row] = await q
     .select()
     .from(accessTokens)
     .where(and(eq(accessTokens.accountId, accountId), eq(accessTokens.userId, userId), eq(accessTokens.id, tokenId)))
-    .get();
+    .limit(1);
   if (!row) throw new NotFound("Token");
   return row;
 }

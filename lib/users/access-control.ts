@@ -8,14 +8,13 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
-import { writeAs } from "@/lib/auth/fresh-actor";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
-import { db } from "@/lib/db/client";
+import { emit, noneEnded } from "@/lib/data/effects";
+import { write } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
-import { deleteUserSessions } from "@/lib/sessions/sessions";
-import { deleteUserAccessTokens } from "@/lib/tokens/access-tokens";
 import { generatePassword } from "./generated-password";
 import { loadUser } from "./lifecycle";
 import { userLabel } from "./records";
@@ -35,27 +34,27 @@ export async function resetUserPassword(
   meta: RequestMeta,
 ): Promise<{ password: string | null }> {
   // Refuse before spending a hash; the transaction checks again on fresh data.
-  const target = db().transaction((tx) => loadUser(tx, actor.accountId, userId));
+  const target = await loadUser(db(), actor.accountId, userId);
   assertCanResetPassword(actor, target);
   if (input.password) await assertPasswordAllowed(input.password, target, "password");
   const password = input.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
-  writeAs(actor, (tx, me) => {
-    const current = loadUser(tx, actor.accountId, userId);
+  await write(actor, async (tx, me) => {
+    const current = await loadUser(tx, actor.accountId, userId);
     assertCanResetPassword(me, current);
-    tx.update(users)
+    await tx
+      .update(users)
       .set({ passwordHash, mustChangePassword: true })
-      .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)))
-      .run();
-    const ended = deleteUserSessions(tx, actor.accountId, userId);
-    // A reset is how an admin takes an account back: tokens made with it end too.
-    const tokensEnded = deleteUserAccessTokens(tx, actor.accountId, userId);
-    recordEvent(tx, {
+      .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
+    // A reset is how an admin takes an account back: sessions and tokens made with it end (lib/sessions, lib/tokens react).
+    const ended = noneEnded();
+    await emit(tx, "user.password_reset", { accountId: actor.accountId, userId, ended });
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.reset",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(current) },
-      details: { generated: !input.password, sessions_ended: ended, tokens_deleted: tokensEnded },
+      details: { generated: !input.password, sessions_ended: ended.sessions, tokens_deleted: ended.tokens },
       meta,
     });
   });
@@ -68,26 +67,26 @@ export const revokeSessionsSchema = z.object({
 });
 export type RevokeSessionsInput = z.input<typeof revokeSessionsSchema>;
 
-export function revokeUserSessions(
+export async function revokeUserSessions(
   actor: Actor,
   userId: string,
   input: RevokeSessionsInput,
   meta: RequestMeta,
-): { revoked: number; tokens_deleted: number } {
-  return writeAs(actor, (tx, me) => {
-    const target = loadUser(tx, actor.accountId, userId);
+): Promise<{ revoked: number; tokens_deleted: number }> {
+  return write(actor, async (tx, me) => {
+    const target = await loadUser(tx, actor.accountId, userId);
     assertCanRevokeSessions(me, target);
-    const revoked = deleteUserSessions(tx, actor.accountId, userId);
     const revokeTokens = input.revoke_tokens === true;
-    const tokensDeleted = revokeTokens ? deleteUserAccessTokens(tx, actor.accountId, userId) : 0;
-    recordEvent(tx, {
+    const ended = noneEnded();
+    await emit(tx, "user.sessions_revoked", { accountId: actor.accountId, userId, revokeTokens, ended });
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.sessions.revoked",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(target) },
-      details: { sessions_ended: revoked, revoke_tokens: revokeTokens, tokens_deleted: tokensDeleted },
+      details: { sessions_ended: ended.sessions, revoke_tokens: revokeTokens, tokens_deleted: ended.tokens },
       meta,
     });
-    return { revoked, tokens_deleted: tokensDeleted };
+    return { revoked: ended.sessions, tokens_deleted: ended.tokens };
   });
 }

@@ -16,13 +16,13 @@ import { listUsers, userFiltersSchema } from "./queries";
 
 let accountId: string;
 let owner: TestUser;
-let ownerActor: ReturnType<typeof startSession>;
-let auditorActor: ReturnType<typeof startSession>;
+let ownerActor: Awaited<ReturnType<typeof startSession>>;
+let auditorActor: Awaited<ReturnType<typeof startSession>>;
 let providerId: string;
 
-function refusedReason(fn: () => unknown): string {
+async function refusedReason(fn: () => Promise<unknown>): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     expect(err).toBeInstanceOf(ExternalSignInRefused);
     return (err as ExternalSignInRefused).reason;
@@ -31,48 +31,50 @@ function refusedReason(fn: () => unknown): string {
 }
 
 beforeAll(async () => {
-  accountId = createAccount();
+  accountId = await createAccount();
   owner = await createUser(accountId, { email: "owner@approval.example", role: "owner", password: "owner passphrase" });
-  ownerActor = startSession(owner);
-  auditorActor = startSession(await createUser(accountId, { email: "aud@approval.example", role: "auditor" }));
-  providerId = createProvider(
-    ownerActor,
-    providerInputSchema.parse({ type: "oidc", name: "Gated IdP", issuer: "https://idp.example.com", client_id: "c", client_secret: "s", signup_policy: "open", require_approval: true }),
-    META,
+  ownerActor = await startSession(owner);
+  auditorActor = await startSession(await createUser(accountId, { email: "aud@approval.example", role: "auditor" }));
+  providerId = (
+    await createProvider(
+      ownerActor,
+      providerInputSchema.parse({ type: "oidc", name: "Gated IdP", issuer: "https://idp.example.com", client_id: "c", client_secret: "s", signup_policy: "open", require_approval: true }),
+      META,
+    )
   ).id;
 });
 
-const pendingIds = () => listUsers(ownerActor, userFiltersSchema.parse({ status: "pending_approval" })).items.map((u) => u.id);
+const pendingIds = async () => (await listUsers(ownerActor, userFiltersSchema.parse({ status: "pending_approval" }))).items.map((u) => u.id);
 
 describe("a provider whose new users wait for approval", () => {
-  it("creates a new person as pending and refuses their sign-in until approved", () => {
+  it("creates a new person as pending and refuses their sign-in until approved", async () => {
     const claims = { sub: "p-1", email: "pat@approval.example", email_verified: true };
-    expect(refusedReason(() => handleOidcSignIn(providerId, claims, META))).toBe("pending_approval");
-    const [id] = pendingIds();
-    expect(userRow(id)).toMatchObject({ pendingApproval: true, idpId: providerId });
-    expect(openIdpSubject(userRow(id)!)).toBe("p-1");
+    expect(await refusedReason(() => handleOidcSignIn(providerId, claims, META))).toBe("pending_approval");
+    const [id] = await pendingIds();
+    expect(await userRow(id)).toMatchObject({ pendingApproval: true, idpId: providerId });
+    expect(openIdpSubject((await userRow(id))!)).toBe("p-1");
     // Still waiting on the second try; still one user.
-    expect(refusedReason(() => handleOidcSignIn(providerId, claims, META))).toBe("pending_approval");
-    expect(pendingIds()).toEqual([id]);
+    expect(await refusedReason(() => handleOidcSignIn(providerId, claims, META))).toBe("pending_approval");
+    expect(await pendingIds()).toEqual([id]);
 
-    expect(() => approveUser(auditorActor, id, META)).toThrow(Forbidden);
-    const approved = approveUser(ownerActor, id, META);
+    await expect(approveUser(auditorActor, id, META)).rejects.toThrow(Forbidden);
+    const approved = await approveUser(ownerActor, id, META);
     expect(approved.pendingApproval).toBe(false);
-    expect(lastEvent()).toMatchObject({ action: "user.approved", targetId: id });
-    expect(pendingIds()).toEqual([]);
-    expect(handleOidcSignIn(providerId, claims, META)).toMatchObject({ userId: id, created: false });
+    expect(await lastEvent()).toMatchObject({ action: "user.approved", targetId: id });
+    expect(await pendingIds()).toEqual([]);
+    expect(await handleOidcSignIn(providerId, claims, META)).toMatchObject({ userId: id, created: false });
     // Approving twice: not waiting any more.
-    expect(() => approveUser(ownerActor, id, META)).toThrow(PreconditionFailed);
+    await expect(approveUser(ownerActor, id, META)).rejects.toThrow(PreconditionFailed);
   });
 
-  it("rejecting removes the pending person; others can't be rejected", () => {
-    expect(refusedReason(() => handleOidcSignIn(providerId, { sub: "r-1", email: "rex@approval.example", email_verified: true }, META))).toBe("pending_approval");
-    const [id] = pendingIds();
-    expect(() => rejectUser(auditorActor, id, META)).toThrow(Forbidden);
-    rejectUser(ownerActor, id, META);
-    expect(userRow(id)).toBeUndefined();
-    expect(lastEvent()).toMatchObject({ action: "user.rejected", targetId: id });
-    expect(() => rejectUser(ownerActor, owner.id, META)).toThrow(PreconditionFailed);
-    expect(userRow(owner.id)).toBeDefined();
+  it("rejecting removes the pending person; others can't be rejected", async () => {
+    expect(await refusedReason(() => handleOidcSignIn(providerId, { sub: "r-1", email: "rex@approval.example", email_verified: true }, META))).toBe("pending_approval");
+    const [id] = await pendingIds();
+    await expect(rejectUser(auditorActor, id, META)).rejects.toThrow(Forbidden);
+    await rejectUser(ownerActor, id, META);
+    expect(await userRow(id)).toBeUndefined();
+    expect(await lastEvent()).toMatchObject({ action: "user.rejected", targetId: id });
+    await expect(rejectUser(ownerActor, owner.id, META)).rejects.toThrow(PreconditionFailed);
+    expect(await userRow(owner.id)).toBeDefined();
   });
 });

@@ -14,7 +14,7 @@
  */
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
 import { openUser, type UserRecord } from "./records";
@@ -28,9 +28,11 @@ function toEntry(user: UserRecord): DirectoryEntry {
   return { ...user, searchText: `${user.name}\n${user.email ?? ""}\n${user.role}`.toLowerCase() };
 }
 
-function load(accountId: string): Map<string, DirectoryEntry> {
-  const groupsByUser = groupIdsByUser(db(), accountId);
-  const rows = db().select().from(users).where(eq(users.accountId, accountId)).orderBy(asc(users.createdAt)).all();
+async function load(accountId: string): Promise<Map<string, DirectoryEntry>> {
+  const [groupsByUser, rows] = await Promise.all([
+    groupIdsByUser(db(), accountId),
+    db().select().from(users).where(eq(users.accountId, accountId)).orderBy(asc(users.createdAt)),
+  ]);
   const entries = new Map<string, DirectoryEntry>();
   for (const row of rows) entries.set(row.id, toEntry(openUser(row, groupsByUser.get(row.id) ?? [])));
   return entries;
@@ -49,36 +51,54 @@ export function directoryNameOrEmailIncludes(entry: DirectoryEntry, needle: stri
   return at !== -1 && at + needle.length <= entry.searchText.lastIndexOf("\n");
 }
 
+// A load in flight, per account: concurrent first requests share it instead of each decrypting the table.
+const loading = new Map<string, Promise<Map<string, DirectoryEntry>>>();
+
 /** The account's users in creation order. */
-export function directoryEntries(accountId: string): Map<string, DirectoryEntry> {
-  let entries = directories.get(accountId);
-  if (!entries) {
-    entries = load(accountId);
-    directories.set(accountId, entries);
+export async function directoryEntries(accountId: string): Promise<Map<string, DirectoryEntry>> {
+  const entries = directories.get(accountId);
+  if (entries) return entries;
+  let pending = loading.get(accountId);
+  if (!pending) {
+    pending = load(accountId).then(
+      (loaded) => {
+        directories.set(accountId, loaded);
+        return loaded;
+      },
+    ).finally(() => loading.delete(accountId));
+    loading.set(accountId, pending);
   }
-  return entries;
+  return pending;
+}
+
+/**
+ * The account's directory if this process has loaded it, else undefined. For
+ * code that can't await yet (the activity search, lib/audit/events-query.ts);
+ * its callers load it first with directoryEntries.
+ */
+export function loadedDirectoryEntries(accountId: string): Map<string, DirectoryEntry> | undefined {
+  return directories.get(accountId);
 }
 
 /** Re-reads these users after a committed write (a deleted user drops out). */
-export function refreshDirectoryUsers(accountId: string, userIds: string[]): void {
+export async function refreshDirectoryUsers(accountId: string, userIds: string[]): Promise<void> {
   const entries = directories.get(accountId);
   if (!entries || userIds.length === 0) return; // not loaded yet: the first read loads fresh data
-  const rows = db()
+  const rows = await db()
     .select()
     .from(users)
-    .where(and(eq(users.accountId, accountId), inArray(users.id, userIds)))
-    .all();
+    .where(and(eq(users.accountId, accountId), inArray(users.id, userIds)));
   const found = new Set<string>();
   for (const row of rows) {
     found.add(row.id);
     // Map.set on an existing key keeps its position, so creation order holds.
-    entries.set(row.id, toEntry(openUser(row, groupIdsOfUser(db(), accountId, row.id))));
+    entries.set(row.id, toEntry(openUser(row, await groupIdsOfUser(db(), accountId, row.id))));
   }
   for (const id of userIds) if (!found.has(id)) entries.delete(id);
 }
 
-export function refreshDirectoryUser(accountId: string, userId: string): void {
-  refreshDirectoryUsers(accountId, [userId]);
+export async function refreshDirectoryUser(accountId: string, userId: string): Promise<void> {
+  await refreshDirectoryUsers(accountId, [userId]);
 }
 
 /** After a group is deleted (its memberships cascade in the database), drops it from every entry. */

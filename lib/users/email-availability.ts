@@ -6,27 +6,27 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
-import type { Tx } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/database";
 import { invites, users } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
 
-export function assertEmailAvailable(
+export async function assertEmailAvailable(
   tx: Tx,
   accountId: string,
   email: string,
   except: { userId?: string; inviteId?: string } = {},
-): void {
+): Promise<void> {
   const index = emailBlindIndex(email);
-  const user = tx
+  const [user] = await tx
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.accountId, accountId), eq(users.emailIndex, index)))
-    .get();
+    .limit(1);
   if (user && user.id !== except.userId) throw new Conflict("A user with this email already exists");
-  const invite = tx
+  const [invite] = await tx
     .select({ id: invites.id })
     .from(invites)
     .where(and(eq(invites.accountId, accountId), eq(invites.emailIndex, index)))
-    .get();
+    .limit(1);
   if (invite && invite.id !== except.inviteId) throw new Conflict("A pending invite for this email already exists");
 }

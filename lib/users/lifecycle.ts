@@ -8,16 +8,15 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
-import { writeAs } from "@/lib/auth/fresh-actor";
 import { permissionsOf } from "@/lib/auth/policy";
-import { withdrawInvitesBy } from "@/lib/invites/invites";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
-import { db, type Tx } from "@/lib/db/client";
+import { emit, noneEnded } from "@/lib/data/effects";
+import { afterCommit, write } from "@/lib/data/unit-of-work";
+import type { Tx } from "@/lib/db/database";
 import { users, type Role } from "@/lib/db/schema";
 import { Invalid, NotFound } from "@/lib/errors";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
-import { deleteUserSessions } from "@/lib/sessions/sessions";
 import { refreshDirectoryUsers } from "./directory";
 import { generatePassword } from "./generated-password";
 import { assertEmailAvailable } from "./email-availability";
@@ -26,10 +25,10 @@ import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser } from ".
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
 
 /** The user as it is now, inside a transaction; other accounts' users are "not found". */
-export function loadUser(tx: Tx, accountId: string, userId: string): UserRecord {
-  const row = findUserRow(tx, accountId, userId);
+export async function loadUser(tx: Tx, accountId: string, userId: string): Promise<UserRecord> {
+  const row = await findUserRow(tx, accountId, userId);
   if (!row) throw new NotFound("User");
-  return openUser(row, groupIdsOfUser(tx, accountId, userId));
+  return openUser(row, await groupIdsOfUser(tx, accountId, userId));
 }
 
 export type NewUser = {
@@ -43,9 +42,10 @@ export type NewUser = {
 };
 
 /** Inserts a user and their groups (the email must be checked available first); returns the stored record. */
-export function insertUser(tx: Tx, accountId: string, user: NewUser): UserRecord {
+export async function insertUser(tx: Tx, accountId: string, user: NewUser): Promise<UserRecord> {
   const userId = crypto.randomUUID();
-  tx.insert(users)
+  await tx
+    .insert(users)
     .values({
       id: userId,
       accountId,
@@ -55,9 +55,8 @@ export function insertUser(tx: Tx, accountId: string, user: NewUser): UserRecord
       isServiceUser: user.isServiceUser,
       passwordHash: user.passwordHash,
       mustChangePassword: user.mustChangePassword,
-    })
-    .run();
-  setUserGroups(tx, accountId, userId, user.autoGroups);
+    });
+  await setUserGroups(tx, accountId, userId, user.autoGroups);
   return loadUser(tx, accountId, userId);
 }
 
@@ -77,10 +76,10 @@ export async function createUser(
   assertCanCreateUser(actor, input.role);
   const password = input.is_service_user ? null : generatePassword();
   const passwordHash = password ? await hash(password) : null;
-  const user = writeAs(actor, (tx, me) => {
+  const user = await write(actor, async (tx, me) => {
     assertCanCreateUser(me, input.role);
-    if (input.email) assertEmailAvailable(tx, actor.accountId, input.email);
-    const created = insertUser(tx, actor.accountId, {
+    if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
+    const created = await insertUser(tx, actor.accountId, {
       email: input.email ?? null,
       name: input.name,
       role: input.role,
@@ -89,17 +88,17 @@ export async function createUser(
       mustChangePassword: password !== null,
       autoGroups: input.auto_groups,
     });
-    recordEvent(tx, {
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: input.is_service_user ? "service_user.created" : "user.created",
-      actor: actorParty(tx, me),
+      actor: await actorParty(tx, me),
       target: { type: "user", id: created.id, label: userLabel(created) },
       details: { role: input.role, auto_groups: created.autoGroups },
       meta,
     });
+    afterCommit(tx, () => refreshDirectoryUsers(actor.accountId, [created.id]));
     return created;
   });
-  refreshDirectoryUsers(actor.accountId, [user.id]);
   return { user, password };
 }
 
@@ -110,10 +109,11 @@ function sameSet(a: string[], b: string[]): boolean {
 }
 
 /** Applies the fields given; a field left out keeps its stored value (forms send only what the person changed). */
-export function updateUser(actor: Actor, userId: string, changes: Partial<UpdateUserInput>, meta: RequestMeta): UserRecord {
+export async function updateUser(actor: Actor, userId: string, changes: Partial<UpdateUserInput>, meta: RequestMeta): Promise<UserRecord> {
   const touched = [userId];
-  const updated = writeAs(actor, (tx, me) => {
-    const before = loadUser(tx, actor.accountId, userId);
+  return write(actor, async (tx, me) => {
+    afterCommit(tx, () => refreshDirectoryUsers(actor.accountId, touched));
+    const before = await loadUser(tx, actor.accountId, userId);
     const input: UpdateUserInput = {
       ...changes,
       role: changes.role ?? before.role,
@@ -128,26 +128,26 @@ export function updateUser(actor: Actor, userId: string, changes: Partial<Update
       const why = before.isServiceUser ? "Service users have no email" : "The email of a user from an identity provider comes from the provider";
       throw new Invalid(why, { email: [why] });
     }
-    if (emailChanges) assertEmailAvailable(tx, actor.accountId, input.email!, { userId });
+    if (emailChanges) await assertEmailAvailable(tx, actor.accountId, input.email!, { userId });
 
-    const party = actorParty(tx, me);
+    const party = await actorParty(tx, me);
     const target = { type: "user", id: userId, label: userLabel(before) };
-    const event = (action: string, details?: Record<string, unknown>, privateDetails?: Record<string, unknown>) =>
+    const event = async (action: string, details?: Record<string, unknown>, privateDetails?: Record<string, unknown>) =>
       recordEvent(tx, { accountId: actor.accountId, action, actor: party, target, details, privateDetails, meta });
 
-    tx.update(users)
+    await tx
+      .update(users)
       .set({
         ...(nameChanges ? sealName(userId, input.name!) : {}),
         ...(emailChanges ? sealEmail(userId, input.email!) : {}),
         role: input.role,
         isBlocked: input.is_blocked,
       })
-      .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)))
-      .run();
-    if (groupsChange) setUserGroups(tx, actor.accountId, userId, input.auto_groups);
+      .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
+    if (groupsChange) await setUserGroups(tx, actor.accountId, userId, input.auto_groups);
 
     if (nameChanges || emailChanges || groupsChange) {
-      event(
+      await event(
         "user.updated",
         { changed: [nameChanges && "name", emailChanges && "email", groupsChange && "auto_groups"].filter(Boolean), ...(groupsChange ? { auto_groups: { from: before.autoGroups, to: input.auto_groups } } : {}) },
         {
@@ -159,49 +159,52 @@ export function updateUser(actor: Actor, userId: string, changes: Partial<Update
     if (input.role !== before.role) {
       if (input.role === "owner") {
         // Ownership moves: the actor (the owner, checked by the rules) steps down to admin.
-        tx.update(users).set({ role: "admin" }).where(and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId))).run();
+        await tx.update(users).set({ role: "admin" }).where(and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId)));
         touched.push(actor.userId);
-        event("account.ownership.transferred", { from_user_id: actor.userId, to_user_id: userId });
+        await event("account.ownership.transferred", { from_user_id: actor.userId, to_user_id: userId });
       } else {
-        event("user.role.changed", { role: { from: before.role, to: input.role } });
+        await event("user.role.changed", { role: { from: before.role, to: input.role } });
       }
     }
-    if (input.is_blocked !== before.isBlocked) {
-      if (input.is_blocked) deleteUserSessions(tx, actor.accountId, userId);
-      event(input.is_blocked ? "user.blocked" : "user.unblocked");
-    }
+    const ended = noneEnded();
+    const blocking = input.is_blocked && !before.isBlocked;
+    // Blocking ends their sessions and withdraws their invites (lib/sessions, lib/invites react).
+    if (blocking) await emit(tx, "user.blocked", { accountId: actor.accountId, userId, ended });
+    if (input.is_blocked !== before.isBlocked) await event(input.is_blocked ? "user.blocked" : "user.unblocked");
     // Blocked, or no longer allowed to invite: their pending invites stop working too.
-    if (input.is_blocked || !permissionsOf(input.role).includes("users:manage")) {
-      const withdrawn = withdrawInvitesBy(tx, actor.accountId, userId);
-      if (withdrawn > 0) event("invite.withdrawn", { invites: withdrawn, reason: input.is_blocked ? "inviter_blocked" : "inviter_role_changed" });
+    if (!blocking && (input.is_blocked || !permissionsOf(input.role).includes("users:manage"))) {
+      await emit(tx, "user.invite_right_lost", { accountId: actor.accountId, userId, ended });
+    }
+    if (ended.invites > 0) {
+      await event("invite.withdrawn", { invites: ended.invites, reason: input.is_blocked ? "inviter_blocked" : "inviter_role_changed" });
     }
     return loadUser(tx, actor.accountId, userId);
   });
-  refreshDirectoryUsers(actor.accountId, touched);
-  return updated;
 }
 
-export function deleteUser(actor: Actor, userId: string, meta: RequestMeta): void {
-  writeAs(actor, (tx, me) => {
-    const target = loadUser(tx, actor.accountId, userId);
+export async function deleteUser(actor: Actor, userId: string, meta: RequestMeta): Promise<void> {
+  await write(actor, async (tx, me) => {
+    const target = await loadUser(tx, actor.accountId, userId);
     assertCanDeleteUser(me, target);
-    const party = actorParty(tx, me);
+    const party = await actorParty(tx, me);
     // Sessions, tokens and memberships go with the row (foreign keys cascade); events stay.
-    const withdrawn = withdrawInvitesBy(tx, actor.accountId, userId);
-    tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId))).run();
-    recordEvent(tx, {
+    // Their pending invites are withdrawn (lib/invites reacts).
+    const ended = noneEnded();
+    await emit(tx, "user.deleted", { accountId: actor.accountId, userId, ended });
+    await tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: target.isServiceUser ? "service_user.deleted" : "user.deleted",
       actor: party,
       target: { type: "user", id: userId, label: userLabel(target) },
-      details: { role: target.role, invites_withdrawn: withdrawn },
+      details: { role: target.role, invites_withdrawn: ended.invites },
       meta,
     });
+    afterCommit(tx, () => refreshDirectoryUsers(actor.accountId, [userId]));
   });
-  refreshDirectoryUsers(actor.accountId, [userId]);
 }
 
 /** Block or unblock, through the same rules and events as any other update. */
-export function setUserBlocked(actor: Actor, userId: string, isBlocked: boolean, meta: RequestMeta): UserRecord {
+export async function setUserBlocked(actor: Actor, userId: string, isBlocked: boolean, meta: RequestMeta): Promise<UserRecord> {
   return updateUser(actor, userId, { is_blocked: isBlocked }, meta);
 }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
-import { writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { mintAccessToken, authenticateAccessToken } from "@/lib/tokens/access-tokens";
@@ -14,7 +14,7 @@ let accountId: string;
 let alice: TestUser;
 
 beforeEach(async () => {
-  accountId ??= createAccount();
+  accountId ??= await createAccount();
   alice = await createUser(accountId, { password: OLD });
 });
 
@@ -27,44 +27,44 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe("changeOwnPassword", () => {
   it("refuses a wrong current password with a field error on old_password, changing nothing", async () => {
-    const actor = startSession(alice);
-    const hash = userRow(alice.id)!.passwordHash;
+    const actor = await startSession(alice);
+    const hash = (await userRow(alice.id))!.passwordHash;
 
     const error = await rejection(changeOwnPassword(actor, alice.id, { old_password: "wrong", new_password: NEW }, META));
 
     expect(error).toBeInstanceOf(Invalid);
     expect((error as Invalid).fieldErrors.old_password).toEqual(["Current password is incorrect"]);
-    expect(userRow(alice.id)!.passwordHash).toBe(hash);
+    expect((await userRow(alice.id))!.passwordHash).toBe(hash);
   });
 
   it("refuses to change another user's password", async () => {
     const mallory = await createUser(accountId, { role: "admin" });
-    const actor = startSession(mallory);
-    const hash = userRow(alice.id)!.passwordHash;
+    const actor = await startSession(mallory);
+    const hash = (await userRow(alice.id))!.passwordHash;
 
     await expect(changeOwnPassword(actor, alice.id, { old_password: OLD, new_password: NEW }, META)).rejects.toThrow(
       Forbidden,
     );
-    expect(userRow(alice.id)!.passwordHash).toBe(hash);
+    expect((await userRow(alice.id))!.passwordHash).toBe(hash);
   });
 
   it("sets the new password, ends the other sessions and keeps the acting one", async () => {
-    const acting = startSession(alice);
-    const otherBrowser = startSession(alice);
-    const token = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
+    const acting = await startSession(alice);
+    const otherBrowser = await startSession(alice);
+    const token = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
     );
 
     await changeOwnPassword(acting, alice.id, { old_password: OLD, new_password: NEW }, META);
 
-    const hash = userRow(alice.id)!.passwordHash!;
+    const hash = (await userRow(alice.id))!.passwordHash!;
     expect(await verifyPassword(hash, NEW)).toBe(true);
     expect(await verifyPassword(hash, OLD)).toBe(false);
-    expect(resolveSession(acting.sessionId)).not.toBeNull();
-    expect(resolveSession(otherBrowser.sessionId)).toBeNull();
+    expect(await resolveSession(acting.sessionId)).not.toBeNull();
+    expect(await resolveSession(otherBrowser.sessionId)).toBeNull();
     // Access tokens are separate credentials and keep working.
-    expect(authenticateAccessToken(token.plain)).not.toBeNull();
-    expect(lastEvent()).toMatchObject({
+    expect(await authenticateAccessToken(token.plain)).not.toBeNull();
+    expect(await lastEvent()).toMatchObject({
       action: "user.password.changed",
       actorId: alice.id,
       targetId: alice.id,
@@ -73,55 +73,55 @@ describe("changeOwnPassword", () => {
   });
 
   it("with revoke_tokens also ends the person's access tokens, and the log records the choice", async () => {
-    const acting = startSession(alice);
-    const token = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
+    const acting = await startSession(alice);
+    const token = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
     );
 
     await changeOwnPassword(acting, alice.id, { old_password: OLD, new_password: NEW, revoke_tokens: true }, META);
 
-    expect(resolveSession(acting.sessionId)).not.toBeNull();
-    expect(authenticateAccessToken(token.plain)).toBeNull();
-    expect(lastEvent()).toMatchObject({
+    expect(await resolveSession(acting.sessionId)).not.toBeNull();
+    expect(await authenticateAccessToken(token.plain)).toBeNull();
+    expect(await lastEvent()).toMatchObject({
       action: "user.password.changed",
       details: { other_sessions_ended: 0, revoke_tokens: true, tokens_deleted: 1 },
     });
   });
 
   it("without revoke_tokens records that the access tokens were kept", async () => {
-    await changeOwnPassword(startSession(alice), alice.id, { old_password: OLD, new_password: NEW }, META);
-    expect(lastEvent()).toMatchObject({ details: { revoke_tokens: false, tokens_deleted: 0 } });
+    await changeOwnPassword(await startSession(alice), alice.id, { old_password: OLD, new_password: NEW }, META);
+    expect(await lastEvent()).toMatchObject({ details: { revoke_tokens: false, tokens_deleted: 0 } });
   });
 
   it("ends every session when an admin's access token makes the change", async () => {
     const ada = await createUser(accountId, { password: OLD, role: "admin" });
-    const session = startSession(ada);
-    const { plain } = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: ada.id, name: "cli", expiresInDays: 1, createdBy: ada.id }),
+    const session = await startSession(ada);
+    const { plain } = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: ada.id, name: "cli", expiresInDays: 1, createdBy: ada.id }),
     );
-    const tokenActor = authenticateAccessToken(plain)!;
+    const tokenActor = (await authenticateAccessToken(plain))!;
 
     await changeOwnPassword(tokenActor, ada.id, { old_password: OLD, new_password: NEW }, META);
 
-    expect(resolveSession(session.sessionId)).toBeNull();
+    expect(await resolveSession(session.sessionId)).toBeNull();
   });
 
   it("refuses the change through a user-role access token (read-only), changing nothing", async () => {
-    const session = startSession(alice);
-    const hash = userRow(alice.id)!.passwordHash;
-    const { plain } = writeTransaction((tx) =>
-      mintAccessToken(tx, { accountId, userId: alice.id, name: "cli", expiresInDays: 1, createdBy: alice.id }),
+    const session = await startSession(alice);
+    const hash = (await userRow(alice.id))!.passwordHash;
+    const { plain } = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: alice.id, name: "cli", expiresInDays: 1, createdBy: alice.id }),
     );
-    const tokenActor = authenticateAccessToken(plain)!;
+    const tokenActor = (await authenticateAccessToken(plain))!;
 
     await expect(changeOwnPassword(tokenActor, alice.id, { old_password: OLD, new_password: NEW }, META)).rejects.toThrow(Forbidden);
 
-    expect(userRow(alice.id)!.passwordHash).toBe(hash);
-    expect(resolveSession(session.sessionId)).not.toBeNull();
+    expect((await userRow(alice.id))!.passwordHash).toBe(hash);
+    expect(await resolveSession(session.sessionId)).not.toBeNull();
   });
 
   it("refuses a new password equal to the old one", async () => {
-    const error = await rejection(changeOwnPassword(startSession(alice), alice.id, { old_password: OLD, new_password: OLD }, META));
+    const error = await rejection(changeOwnPassword(await startSession(alice), alice.id, { old_password: OLD, new_password: OLD }, META));
     expect(error).toBeInstanceOf(Invalid);
     expect((error as Invalid).fieldErrors).toHaveProperty("new_password");
   });
@@ -129,8 +129,8 @@ describe("changeOwnPassword", () => {
   it("refuses a user without a local password", async () => {
     const external = await createUser(accountId);
     await expect(
-      changeOwnPassword(startSession(external), external.id, { old_password: OLD, new_password: NEW }, META),
+      changeOwnPassword(await startSession(external), external.id, { old_password: OLD, new_password: NEW }, META),
     ).rejects.toThrow(PreconditionFailed);
-    expect(userRow(external.id)!.passwordHash).toBeNull();
+    expect((await userRow(external.id))!.passwordHash).toBeNull();
   });
 });

@@ -11,15 +11,14 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/crypto/passwords";
-import { db } from "@/lib/db/client";
-import { writeAs } from "@/lib/auth/fresh-actor";
+import { emit, noneEnded } from "@/lib/data/effects";
+import { write } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { deleteUserSessions } from "@/lib/sessions/sessions";
-import { deleteUserAccessTokens } from "@/lib/tokens/access-tokens";
 import { findUserRow, openIdentity, userLabel } from "./records";
 
 export const changePasswordSchema = z.object({
@@ -35,7 +34,7 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
   assertSelf(actor, userId, "You can only change your own password");
   // Counted before the current password is checked: this is also a limit on guessing it.
   await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${userId}`);
-  const row = findUserRow(db(), actor.accountId, userId);
+  const row = await findUserRow(db(), actor.accountId, userId);
   if (!row) throw new NotFound("User");
   if (!row.passwordHash) {
     throw new PreconditionFailed("This account has no local password; it signs in through an identity provider");
@@ -50,18 +49,19 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
   await assertPasswordAllowed(input.new_password, user, "new_password");
   const passwordHash = await hashPassword(input.new_password);
   const revokeTokens = input.revoke_tokens === true;
-  writeAs(actor, (tx) => {
-    tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
-    const keep = actor.kind === "session" ? actor.sessionId : undefined;
-    const ended = deleteUserSessions(tx, actor.accountId, userId, keep);
-    const tokensDeleted = revokeTokens ? deleteUserAccessTokens(tx, actor.accountId, userId) : 0;
+  await write(actor, async (tx) => {
+    await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId));
+    // Their other sessions end, and their tokens when they asked (lib/sessions, lib/tokens react).
+    const keepSessionId = actor.kind === "session" ? actor.sessionId : undefined;
+    const ended = noneEnded();
+    await emit(tx, "user.password_changed", { accountId: actor.accountId, userId, keepSessionId, revokeTokens, ended });
     const label = userLabel(user);
-    recordEvent(tx, {
+    await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.changed",
       actor: { type: "user", id: userId, label },
       target: { type: "user", id: userId, label },
-      details: { other_sessions_ended: ended, revoke_tokens: revokeTokens, tokens_deleted: tokensDeleted },
+      details: { other_sessions_ended: ended.sessions, revoke_tokens: revokeTokens, tokens_deleted: ended.tokens },
       meta,
     });
   });

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { listParamsSchema, pageOf } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { ROLES } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupIdsOfUser } from "@/lib/groups/membership";
@@ -45,10 +45,9 @@ function matcher(filters: UserFilters, locks: Map<string, Date>): (u: DirectoryE
 }
 
 /** Users matching the filters: the caller first, then in creation order. */
-export function listUsers(actor: Actor, filters: UserFilters): UserList {
-  const entries = directoryEntries(actor.accountId);
+export async function listUsers(actor: Actor, filters: UserFilters): Promise<UserList> {
   // Locks change with every failed sign-in, so they are read fresh (the few locked rows), not cached.
-  const locks = lockedUsers(actor.accountId);
+  const [entries, locks] = await Promise.all([directoryEntries(actor.accountId), lockedUsers(actor.accountId)]);
   const matches = matcher(filters, locks);
   const me = entries.get(actor.userId);
   const found: UserRecord[] = me && matches(me) ? [me] : [];
@@ -60,9 +59,13 @@ export function listUsers(actor: Actor, filters: UserFilters): UserList {
 }
 
 /** One user, read fresh from the database; other accounts' ids and hidden users are "not found". */
-export function getUser(actor: Actor, userId: string): UserRecord {
+export async function getUser(actor: Actor, userId: string): Promise<UserRecord> {
   if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
-  const row = findUserRow(db(), actor.accountId, userId);
+  const [row, groupIds, locks] = await Promise.all([
+    findUserRow(db(), actor.accountId, userId),
+    groupIdsOfUser(db(), actor.accountId, userId),
+    lockedUsers(actor.accountId),
+  ]);
   if (!row) throw new NotFound("User");
-  return { ...openUser(row, groupIdsOfUser(db(), actor.accountId, userId)), lockedUntil: lockedUsers(actor.accountId).get(userId) ?? null };
+  return { ...openUser(row, groupIds), lockedUntil: locks.get(userId) ?? null };
 }

@@ -4,10 +4,11 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DecryptionError } from "@/lib/crypto/aead";
-import { db } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
-import { createAccount, createUser, META, sqlite, userRow } from "@/test/factories";
+import { createAccount, createUser, META, sqlite, updateUserRow, userRow } from "@/test/factories";
 import { findUserRowsByEmail, openUser, sealEmail, sealName } from "./records";
 
 const OWNER = { email: "Ottoline.Plaintext@Example.com", name: "Ottoline Quillfeather" };
@@ -33,7 +34,7 @@ function databaseBytes(): Buffer {
 }
 
 describe("personal data at rest", () => {
-  it("never writes a user's email or name in plaintext to the database files", () => {
+  it("never writes a user's email or name in plaintext to the database files", async () => {
     const beforeCheckpoint = databaseBytes();
     sqlite().pragma("wal_checkpoint(TRUNCATE)");
     const afterCheckpoint = databaseBytes();
@@ -48,35 +49,34 @@ describe("personal data at rest", () => {
     }
   });
 
-  it("reads users back decrypted, with the email as entered (trimmed) and findable in any case", () => {
-    const rows = findUserRowsByEmail(db(), "  OTTOLINE.plaintext@example.COM ");
+  it("reads users back decrypted, with the email as entered (trimmed) and findable in any case", async () => {
+    const rows = await findUserRowsByEmail(db(), "  OTTOLINE.plaintext@example.COM ");
     expect(rows).toHaveLength(1);
     expect(openUser(rows[0], [])).toMatchObject({ email: OWNER.email, name: OWNER.name, role: "owner", accountId });
   });
 });
 
 describe("email uniqueness", () => {
-  function insertUserWithEmail(email: string) {
+  async function insertUserWithEmail(email: string) {
     const id = crypto.randomUUID();
-    db()
-      .insert(users)
-      .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, "Duplicate"), role: "user" })
-      .run();
+    await writeSystem(async (tx) => {
+      await tx.insert(users).values({ id, accountId, ...sealEmail(id, email), ...sealName(id, "Duplicate"), role: "user" });
+    });
   }
 
   it.each([MEMBER.email, MEMBER.email.toUpperCase(), `  ${MEMBER.email}\t`, "Zebedee.Cleartext@Example.ORG "])(
     "refuses a second user in the account with the email %j",
-    (email) => {
-      expect(() => insertUserWithEmail(email)).toThrow(/UNIQUE constraint failed: users\.account_id, users\.email_index/);
+    async (email) => {
+      await expect(insertUserWithEmail(email)).rejects.toThrow(/UNIQUE constraint failed: users\.account_id, users\.email_index/);
     },
   );
 
-  it("allows a different email in the same account", () => {
-    expect(() => insertUserWithEmail("zebedee.other@example.org")).not.toThrow();
+  it("allows a different email in the same account", async () => {
+    await expect(insertUserWithEmail("zebedee.other@example.org")).resolves.toBeUndefined();
   });
 
   it("lets another account use the same email", async () => {
-    const other = createAccount();
+    const other = await createAccount();
     await expect(createUser(other, { email: MEMBER.email })).resolves.toBeDefined();
   });
 });
@@ -84,15 +84,16 @@ describe("email uniqueness", () => {
 describe("openUser", () => {
   it("refuses a name ciphertext copied from another row", async () => {
     const victim = await createUser(accountId, { name: "Victim Name" });
-    const owner = db().select().from(users).where(eq(users.role, "owner")).get()!;
-    db().update(users).set({ nameCiphertext: owner.nameCiphertext }).where(eq(users.id, victim.id)).run();
+    const [owner] = await db().select().from(users).where(eq(users.role, "owner")).limit(1);
+    await updateUserRow(victim.id, { nameCiphertext: owner.nameCiphertext });
 
-    expect(() => openUser(userRow(victim.id)!, [])).toThrow(DecryptionError);
+    const copied = (await userRow(victim.id))!;
+    expect(() => openUser(copied, [])).toThrow(DecryptionError);
     expect(openUser(owner, []).name).toBe(OWNER.name);
   });
 
-  it("refuses an email ciphertext moved into the name column of the same row", () => {
-    const row = userRow(memberId)!;
+  it("refuses an email ciphertext moved into the name column of the same row", async () => {
+    const row = (await userRow(memberId))!;
     expect(() => openUser({ ...row, nameCiphertext: row.emailCiphertext! }, [])).toThrow(DecryptionError);
   });
 });

@@ -7,7 +7,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
-import type { Db, Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/database";
 import { users, type Role, type UserRow } from "@/lib/db/schema";
 
 export type UserRecord = {
@@ -70,17 +70,18 @@ export function openUser(row: UserRow, autoGroups: string[]): UserRecord {
   };
 }
 
-export function findUserRow(q: Db | Tx, accountId: string, userId: string): UserRow | undefined {
-  return q
+export async function findUserRow(q: Db | Tx, accountId: string, userId: string): Promise<UserRow | undefined> {
+  const [row] = await q
     .select()
     .from(users)
     .where(and(eq(users.accountId, accountId), eq(users.id, userId)))
-    .get();
+    .limit(1);
+  return row;
 }
 
 /** Rows whose email matches, across accounts (sign-in does not know the account yet). */
-export function findUserRowsByEmail(q: Db | Tx, email: string): UserRow[] {
-  return q.select().from(users).where(eq(users.emailIndex, emailBlindIndex(email))).limit(2).all();
+export async function findUserRowsByEmail(q: Db | Tx, email: string): Promise<UserRow[]> {
+  return q.select().from(users).where(eq(users.emailIndex, emailBlindIndex(email))).limit(2);
 }
 
 /** A label for activity events: the name, or the email when there is no name. */

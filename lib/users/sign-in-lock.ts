@@ -7,7 +7,7 @@ import "server-only";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { writeAs } from "@/lib/auth/fresh-actor";
+import { write } from "@/lib/data/unit-of-work";
 import { clearSignInLimits, lockedUsers } from "@/lib/auth/sign-in-throttle";
 import { NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "./records";
@@ -15,19 +15,19 @@ import { assertCanUnlockUser } from "./rules";
 
 export type UnlockResult = { was_locked: boolean; delays_cleared: boolean };
 
-export function unlockUser(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): UnlockResult {
+export async function unlockUser(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<UnlockResult> {
   assertCanUnlockUser(actor);
-  return writeAs(actor, (tx, me) => {
+  return write(actor, async (tx, me) => {
     assertCanUnlockUser(me);
-    const row = findUserRow(tx, actor.accountId, userId);
+    const row = await findUserRow(tx, actor.accountId, userId);
     if (!row) throw new NotFound("User");
     if (!row.emailIndex) return { was_locked: false, delays_cleared: false };
-    const { wasLocked, hadDelays } = clearSignInLimits(tx, actor.accountId, row.emailIndex, now);
+    const { wasLocked, hadDelays } = await clearSignInLimits(tx, actor.accountId, row.emailIndex, now);
     if (wasLocked || hadDelays) {
-      recordEvent(tx, {
+      await recordEvent(tx, {
         accountId: actor.accountId,
         action: "user.unlocked",
-        actor: actorParty(tx, me),
+        actor: await actorParty(tx, me),
         target: { type: "user", id: userId, label: userLabel(openIdentity(row)) },
         details: { was_locked: wasLocked, delays_cleared: hadDelays },
         meta,
@@ -39,6 +39,6 @@ export function unlockUser(actor: Actor, userId: string, meta: RequestMeta, now 
 }
 
 /** When each locked user of the account is unlocked by itself (the end of the window). */
-export function lockedUntilByUser(actor: Actor, now = new Date()): Map<string, Date> {
+export async function lockedUntilByUser(actor: Actor, now = new Date()): Promise<Map<string, Date>> {
   return lockedUsers(actor.accountId, now);
 }

@@ -11,7 +11,8 @@
  */
 import { recordEvent, type NewEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
-import { writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { createUser } from "@/lib/users/lifecycle";
@@ -58,6 +59,7 @@ class SeedDate extends RealDate {
 globalThis.Date = SeedDate as DateConstructor;
 
 async function main() {
+  await openDatabase();
   const meta = { ip: "127.0.0.1", userAgent: "latchkey-bench" };
   const start = RealDate.now() - YEAR_MS;
   fakeNow = start - 86_400_000;
@@ -72,7 +74,7 @@ async function main() {
     meta,
   );
   const setupToken = setup.personal_access_token!;
-  const actor = authenticateAccessToken(setupToken, new Date(fakeNow));
+  const actor = await authenticateAccessToken(setupToken, new Date(fakeNow));
   if (!actor) throw new Error("seed: the setup token does not authenticate");
   const precomputed = await hashPassword("not used by the benchmark");
   const people: { id: string; label: string }[] = [];
@@ -88,15 +90,17 @@ async function main() {
   }
   fakeNow = null;
   // The setup token expired with the fake clock; the benchmark gets a fresh one.
-  const token = writeTransaction(
-    (tx) => mintAccessToken(tx, { accountId: actor.accountId, userId: actor.userId, name: "bench", expiresInDays: 7, createdBy: actor.userId }).plain,
+  const token = await writeSystem(
+    async (tx) =>
+      (await mintAccessToken(tx, { accountId: actor.accountId, userId: actor.userId, name: "bench", expiresInDays: 7, createdBy: actor.userId }))
+        .plain,
   );
   const ips = Array.from({ length: 500 }, (_, i) => `10.${Math.floor(i / 250)}.${i % 250}.${(i * 7) % 250}`);
 
   const step = YEAR_MS / total;
   const began = performance.now();
   for (let done = 0; done < total; done += BATCH) {
-    writeTransaction((tx) => {
+    await writeSystem(async (tx) => {
       for (let i = done; i < Math.min(total, done + BATCH); i++) {
         const who = pick(people);
         const other = pick(people);
@@ -126,7 +130,7 @@ async function main() {
         else if (roll < 0.94) event = { ...base, action: "token.created", actor: party, target: { type: "token", id: `tok-${i % 2000}`, label: `ci-${i % 2000}` } };
         else if (roll < 0.97) event = { ...base, action: "user.password.changed", actor: party, target: party, details: { other_sessions_ended: 1 } };
         else event = { ...base, action: "group.created", actor: party, target: { type: "group", id: `grp-${i % 300}`, label: `Team ${i % 300}` } };
-        recordEvent(tx, event);
+        await recordEvent(tx, event);
       }
     });
   }
@@ -145,6 +149,7 @@ async function main() {
       sampleIp: ips[42],
     }),
   );
+  await closeDatabase();
 }
 
 main().then(

@@ -16,7 +16,9 @@
  */
 import crypto from "node:crypto";
 import { recordEvent, type NewEvent } from "@/lib/audit/record";
-import { sqliteHandle, writeTransaction } from "@/lib/db/client";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { closeDatabase, openDatabase } from "@/lib/db/database";
+import { users as usersTable } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { sealEmail, sealName } from "@/lib/users/records";
 
@@ -38,6 +40,7 @@ function random(): number {
 
 async function main() {
   if (!(users >= matching && matching >= 0 && events >= 0)) throw new Error("usage: seed-search.ts <users> <matching ≤ users> <events>");
+  await openDatabase();
   const meta = { ip: "127.0.0.1", userAgent: "latchkey-bench" };
   const owner = await completeSetup(setupInputSchema.parse({ ...OWNER, create_pat: true, pat_expire_in: 7 }), meta);
   const accountId = owner.account_id;
@@ -47,29 +50,34 @@ async function main() {
   const stride = matching > 0 ? users / matching : Infinity;
   const ids: string[] = [];
   const labels: string[] = [];
-  const insert = sqliteHandle().prepare(
-    "INSERT INTO users (id, account_id, email_ciphertext, email_index, name_ciphertext, role, created_at) VALUES (?, ?, ?, ?, ?, 'user', ?)",
-  );
   let matched = 0;
+  // A few hundred rows per INSERT keeps each statement well under both dialects' bound-value limits.
+  const ROWS_PER_INSERT = 500;
   for (let done = 0; done < users; done += BATCH) {
-    writeTransaction(() => {
+    await writeSystem(async (tx) => {
+      let values: (typeof usersTable.$inferInsert)[] = [];
       for (let i = done; i < Math.min(users, done + BATCH); i++) {
         const id = crypto.randomUUID();
         const isMatch = matched < matching && i >= Math.round(matched * stride);
         if (isMatch) matched++;
         const name = isMatch ? `Quinn Searchable ${i}` : `Other Person ${i}`;
         const email = sealEmail(id, `person${i}@bench.example`);
-        insert.run(id, accountId, email.emailCiphertext, email.emailIndex, sealName(id, name).nameCiphertext, Date.now());
+        values.push({ id, accountId, ...email, ...sealName(id, name), role: "user", createdAt: new Date() });
         ids.push(id);
         labels.push(name);
+        if (values.length === ROWS_PER_INSERT) {
+          await tx.insert(usersTable).values(values);
+          values = [];
+        }
       }
+      if (values.length > 0) await tx.insert(usersTable).values(values);
     });
   }
   const usersSeconds = (performance.now() - began) / 1000;
 
   const eventsBegan = performance.now();
   for (let done = 0; done < events; done += BATCH) {
-    writeTransaction((tx) => {
+    await writeSystem(async (tx) => {
       for (let i = done; i < Math.min(events, done + BATCH); i++) {
         const a = Math.floor(random() * users);
         const t = Math.floor(random() * users);
@@ -78,7 +86,7 @@ async function main() {
           random() < 0.7
             ? { accountId, action: "user.login", actor: party(a), target: party(a), meta }
             : { accountId, action: "user.updated", actor: party(a), target: party(t), details: { changed: ["role"] }, meta };
-        recordEvent(tx, event);
+        await recordEvent(tx, event);
       }
     });
   }
@@ -97,6 +105,7 @@ async function main() {
       eventsPerSecond: events > 0 ? events / eventsSeconds : 0,
     }),
   );
+  await closeDatabase();
 }
 
 main().then(

@@ -36,7 +36,7 @@ async function main() {
     meta,
   );
   const token = owner.personal_access_token!;
-  const actor = authenticateAccessToken(token);
+  const actor = await authenticateAccessToken(token);
   if (!actor) throw new Error("seed: the setup token does not authenticate");
   const fixedHash = await hashPassword("seeded users never sign in");
   const precomputed = async () => fixedHash;

@@ -19,7 +19,8 @@ const TOKENS = 10_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
 async function main() {
-  const { db, writeTransaction } = await import("@/lib/db/client");
+  const { closeDatabase } = await import("@/lib/db/database");
+  const { writeSystem } = await import("@/lib/data/unit-of-work");
   const { accounts, users } = await import("@/lib/db/schema");
   const { sealName } = await import("@/lib/users/records");
   const { authenticateAccessToken, mintAccessToken } = await import("@/lib/tokens/access-tokens");
@@ -27,13 +28,13 @@ async function main() {
 
   const accountId = crypto.randomUUID();
   const plains: string[] = [];
-  writeTransaction((tx) => {
-    tx.insert(accounts).values({ id: accountId }).run();
+  await writeSystem(async (tx) => {
+    await tx.insert(accounts).values({ id: accountId });
     for (let u = 0; u < 10; u++) {
       const userId = crypto.randomUUID();
-      tx.insert(users).values({ id: userId, accountId, ...sealName(userId, `Robot ${u}`), role: "admin", isServiceUser: true }).run();
+      await tx.insert(users).values({ id: userId, accountId, ...sealName(userId, `Robot ${u}`), role: "admin", isServiceUser: true });
       for (let t = 0; t < TOKENS / 10; t++) {
-        plains.push(mintAccessToken(tx, { accountId, userId, name: `t${t}`, expiresInDays: 30, createdBy: userId }).plain);
+        plains.push((await mintAccessToken(tx, { accountId, userId, name: `t${t}`, expiresInDays: 30, createdBy: userId })).plain);
       }
     }
   });
@@ -43,15 +44,15 @@ async function main() {
    * this process's CPU time: the rate one core would give if nothing else ran on it (the machine
    * may be shared, so wall time alone undercounts).
    */
-  function rate(fn: (i: number) => unknown): { wall: number; cpu: number } {
-    for (let i = 0; i < 20_000; i++) fn(i); // warm up the JIT and SQLite's page cache
+  async function rate(fn: (i: number) => unknown): Promise<{ wall: number; cpu: number }> {
+    for (let i = 0; i < 20_000; i++) await fn(i); // warm up the JIT and SQLite's page cache
     let calls = 0;
     const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     const deadline = start + BigInt(SECONDS * 1e9);
     let now = start;
     while (now < deadline) {
-      for (let i = 0; i < 1000; i++) fn(calls + i);
+      for (let i = 0; i < 1000; i++) await fn(calls + i);
       calls += 1000;
       now = process.hrtime.bigint();
     }
@@ -67,18 +68,18 @@ async function main() {
   const pick = (i: number) => plains[(i * 7919) % plains.length];
   const now = new Date();
   // Every token is used once first, so last_used_at (written at most once a minute) is not rewritten during the run.
-  for (const p of plains) if (!authenticateAccessToken(p, now)) throw new Error("a minted token does not verify");
+  for (const p of plains) if (!await authenticateAccessToken(p, now)) throw new Error("a minted token does not verify");
   // Rates are calls per second: { wall, cpu } (see rate()).
   const result = {
     tokens_in_database: plains.length,
     seconds_per_measure: SECONDS,
-    format_and_checksum: rate((i) => isWellFormedToken(pick(i), "lkp")),
-    sha256_digest: rate((i) => digestToken(pick(i))),
-    verify_valid: rate((i) => authenticateAccessToken(pick(i), now)),
-    reject_malformed: rate((i) => authenticateAccessToken(pick(i).slice(0, -1) + "!", now)),
-    reject_unknown: rate(() => authenticateAccessToken(unknown, now)),
+    format_and_checksum: await rate((i) => isWellFormedToken(pick(i), "lkp")),
+    sha256_digest: await rate((i) => digestToken(pick(i))),
+    verify_valid: await rate((i) => authenticateAccessToken(pick(i), now)),
+    reject_malformed: await rate((i) => authenticateAccessToken(pick(i).slice(0, -1) + "!", now)),
+    reject_unknown: await rate(() => authenticateAccessToken(unknown, now)),
   };
-  (db() as unknown as { $client: { close(): void } }).$client.close();
+  await closeDatabase();
   fs.rmSync(dataDir, { recursive: true, force: true });
   console.log(JSON.stringify(result));
 }

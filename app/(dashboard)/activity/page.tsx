@@ -10,7 +10,7 @@ import { eventFiltersSchema, FILTER_KEYS, filtersInput } from "@/lib/audit/event
 import { actionOptions, listEvents } from "@/lib/audit/events";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { fieldErrorsOf } from "@/lib/http/validation";
 
@@ -35,7 +35,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
   const parsed = eventFiltersSchema.safeParse({ ...input, limit: PAGE_SIZE, offset: undefined });
   const errors = parsed.success ? null : Object.values(fieldErrorsOf(parsed.error)).flat();
   const filters = parsed.success ? parsed.data : eventFiltersSchema.parse({ limit: PAGE_SIZE });
-  const page = listEvents(actor, filters);
+  const page = await listEvents(actor, filters);
   const filterValues: Record<string, string> = {};
   for (const key of FILTER_KEYS) if (input[key]) filterValues[key] = input[key];
   const filtered = Object.keys(filterValues).length > 0;
@@ -67,7 +67,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
       <div className="mb-4">
         <VerifyIntegrity />
       </div>
-      <ActivityFilters values={filterValues} actions={actionOptions(actor)} />
+      <ActivityFilters values={filterValues} actions={await actionOptions(actor)} />
       {errors && (
         <div className="mb-4">
           <Alert tone="error">{errors.join(" ")}</Alert>
@@ -78,7 +78,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
           {filtered ? "Try other filters, or clear them." : null}
         </EmptyState>
       ) : (
-        <EventsTable events={page.events} groupNames={groupNamesById(db(), actor.accountId)} />
+        <EventsTable events={page.events} groupNames={await groupNamesById(db(), actor.accountId)} />
       )}
       <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
         <p>

@@ -18,8 +18,8 @@ export const metadata: Metadata = { title: "Profile · Latchkey" };
 /** The signed-in person's own account and their personal access tokens (nobody else manages these). */
 export default async function ProfilePage() {
   const actor = await pageActor();
-  const me = getUser(actor, actor.userId);
-  const tokens = tokenRowsFor(actor, me.id);
+  const me = await getUser(actor, actor.userId);
+  const tokens = await tokenRowsFor(actor, me.id);
   const canManageTokens = allows(() => assertCanManageTokens(actor, me));
   const writes = me.role === "owner" || me.role === "admin";
 
@@ -27,7 +27,7 @@ export default async function ProfilePage() {
     ["Name", me.name || "—"],
     ["Email", me.email ?? "—"],
     ["Role", ROLE_LABELS[me.role]],
-    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(me.idpId, identitySources(actor.accountId))} />],
+    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(me.idpId, await identitySources(actor.accountId))} />],
     ["Member since", <RelativeTime key="c" date={me.createdAt} />],
     ["Last login", <RelativeTime key="l" date={me.lastLoginAt} />],
   ];

@@ -52,7 +52,7 @@ export async function createProviderAction(providerId: string, _prev: FormState,
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(providerInputSchema, providerInput(formData));
-    created = createProvider(actor, input, await meta(), String(providerId)).id;
+    created = (await createProvider(actor, input, await meta(), String(providerId))).id;
     refreshSettings();
   } catch (err) {
     return formStateFromError(err, values);
@@ -65,7 +65,7 @@ export async function updateProviderAction(providerId: string, _prev: FormState,
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(providerInputSchema, providerInput(formData));
-    const saved = updateProvider(actor, String(providerId), input, await meta());
+    const saved = await updateProvider(actor, String(providerId), input, await meta());
     refreshSettings();
     return { status: "success", message: `${saved.name} saved.` };
   } catch (err) {
@@ -94,7 +94,7 @@ export async function testDiscoveryAction(_prev: FormState, formData: FormData):
 export async function setProviderEnabledAction(providerId: string, enabled: boolean, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    const p = setProviderEnabled(actor, String(providerId), enabled === true, await meta());
+    const p = await setProviderEnabled(actor, String(providerId), enabled === true, await meta());
     refreshSettings();
     return { status: "success", message: `${p.name} ${p.enabled ? "enabled: its button is on the sign-in page" : "disabled: nobody can sign in with it"}.` };
   } catch (err) {
@@ -105,7 +105,7 @@ export async function setProviderEnabledAction(providerId: string, enabled: bool
 export async function deleteProviderAction(providerId: string, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    deleteProvider(actor, String(providerId), await meta());
+    await deleteProvider(actor, String(providerId), await meta());
     refreshSettings();
   } catch (err) {
     return formStateFromError(err);
@@ -118,7 +118,7 @@ export async function deleteProviderAction(providerId: string, _prev: FormState)
 export async function setLocalSignInAction(enabled: boolean, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    setLocalSignIn(actor, { local_login_enabled: enabled === true }, await meta());
+    await setLocalSignIn(actor, { local_login_enabled: enabled === true }, await meta());
     refreshSettings();
     return { status: "success", message: enabled ? "Email and password sign-in is on." : "Email and password sign-in is off." };
   } catch (err) {
@@ -189,7 +189,7 @@ export async function saveLdapAction(_prev: FormState, formData: FormData): Prom
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(ldapInputSchema, ldapInput(formData));
-    const saved = saveLdapSource(actor, input, await meta());
+    const saved = await saveLdapSource(actor, input, await meta());
     refreshSettings();
     return { status: "success", message: saved.enabled ? "LDAP settings saved. Directory users can sign in on the sign-in form." : "LDAP settings saved (sign-in through LDAP is off)." };
   } catch (err) {
@@ -226,7 +226,7 @@ export async function saveTrustedHeaderAction(_prev: FormState, formData: FormDa
       auto_create: checked(formData, "auto_create"),
       default_role: formData.get("default_role") ?? undefined,
     });
-    const saved = updateTrustedHeader(actor, input, await meta());
+    const saved = await updateTrustedHeader(actor, input, await meta());
     refreshSettings();
     return { status: "success", message: saved.headerEnabled ? "Saved. Requests from the trusted ranges that carry the user header now sign people in." : "Saved. Header sign-in is off." };
   } catch (err) {

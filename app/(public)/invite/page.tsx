@@ -52,7 +52,7 @@ export default async function InvitePage({ searchParams }: { searchParams: Searc
       />
     );
   }
-  const groups = inviteGroupNames(found);
+  const groups = await inviteGroupNames(found);
   return (
     <AuthCard title="Join the team" subtitle={`${found.invitedBy} invited you to Latchkey.`}>
       <div className="space-y-4">

@@ -29,7 +29,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     }
     if (err instanceof AuthError) {
       const code = err instanceof CredentialsSignin ? err.code : undefined;
-      return { status: "error", message: credentialsMessage(code, signInOptions().ldapEnabled), values: { email } };
+      return { status: "error", message: credentialsMessage(code, (await signInOptions()).ldapEnabled), values: { email } };
     }
     throw err;
   }
@@ -42,7 +42,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
  * instead of an error page, and the rest of the sign-in page keeps working.
  */
 export async function signInWithProviderAction(providerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
-  const provider = signInOptions().providers.find((p) => p.id === String(providerId));
+  const provider = (await signInOptions()).providers.find((p) => p.id === String(providerId));
   if (!provider) return { status: "error", message: "This sign-in option is not available any more. Reload the page." };
   // Cached (with a back-off after failure): anonymous clicks never make Latchkey call the provider at will.
   const reachable = await providerDiscovery(provider);

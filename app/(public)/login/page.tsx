@@ -21,16 +21,16 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 const localPath = (v: string | undefined) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
-  if (isSetupRequired()) redirect("/setup");
+  if (await isSetupRequired()) redirect("/setup");
   if (await sessionActor()) redirect("/");
   const params = await searchParams;
   const callbackUrl = localPath(first(params.callbackUrl));
   const error = first(params.error);
   // Behind a trusted proxy that names the person, go straight through, unless that just failed or they signed out.
-  if (!error && first(params.signed_out) !== "1" && proxySignInAvailable(await headers())) {
+  if (!error && first(params.signed_out) !== "1" && (await proxySignInAvailable(await headers()))) {
     redirect(`/auth/proxy?${new URLSearchParams({ callbackUrl })}`);
   }
-  const options = signInOptions();
+  const options = await signInOptions();
   const providerId = first(params.provider);
   const providerName = options.providers.find((p) => p.id === providerId)?.name ?? null;
   // A sign-in posted straight to Auth.js (not through the form's action) comes back here with its code.

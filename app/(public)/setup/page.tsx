@@ -6,8 +6,8 @@ import { isSetupRequired } from "@/lib/setup/instance";
 
 export const metadata: Metadata = { title: "Set up Latchkey" };
 
-export default function SetupPage() {
-  if (!isSetupRequired()) redirect("/login");
+export default async function SetupPage() {
+  if (!(await isSetupRequired())) redirect("/login");
   return (
     <AuthCard title="Welcome to Latchkey" subtitle="Create the owner account to finish setting up this instance.">
       <SetupForm />

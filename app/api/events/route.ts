@@ -14,7 +14,7 @@ export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const url = new URL(request.url);
   const filters = parseOrThrow(eventFiltersSchema, filtersInput(url.searchParams));
-  const page = listEvents(actor, filters);
+  const page = await listEvents(actor, filters);
   const headers = new Headers({
     "x-total-count": String(page.total),
     "x-total-count-exact": String(page.totalExact),

@@ -12,14 +12,14 @@ import { otherMethods } from "@/lib/http/methods";
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const filters = parseOrThrow(groupFiltersSchema, Object.fromEntries(new URL(request.url).searchParams));
-  const { items, total } = listGroups(actor, filters);
+  const { items, total } = await listGroups(actor, filters);
   return Response.json(items.map(toApiGroup), { headers: { "x-total-count": String(total) } });
 });
 
 export const POST = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, groupInputSchema);
-  return Response.json(toApiGroup(createGroup(actor, input, requestMeta(request.headers))));
+  return Response.json(toApiGroup(await createGroup(actor, input, requestMeta(request.headers))));
 });
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

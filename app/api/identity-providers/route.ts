@@ -10,13 +10,13 @@ import { otherMethods } from "@/lib/http/methods";
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const origin = publicOrigin(request.headers);
-  return Response.json(listProviders(actor).map((p) => toApiProvider(p, origin)));
+  return Response.json((await listProviders(actor)).map((p) => toApiProvider(p, origin)));
 });
 
 export const POST = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, providerInputSchema);
-  const created = createProvider(actor, input, requestMeta(request.headers));
+  const created = await createProvider(actor, input, requestMeta(request.headers));
   return Response.json(toApiProvider(created, publicOrigin(request.headers)));
 });
 

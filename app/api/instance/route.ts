@@ -4,6 +4,6 @@ import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(async () => Response.json({ setup_required: isSetupRequired() }));
+export const GET = apiRoute(async () => Response.json({ setup_required: await isSetupRequired() }));
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -13,7 +13,7 @@ import { otherMethods } from "@/lib/http/methods";
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const filters = parseOrThrow(userFiltersSchema, Object.fromEntries(new URL(request.url).searchParams));
-  const { items, total } = listUsers(actor, filters);
+  const { items, total } = await listUsers(actor, filters);
   return Response.json(
     items.map((u) => toApiUser(u, actor)),
     { headers: { "x-total-count": String(total) } },

@@ -8,7 +8,7 @@ import { openIdpSubject } from "@/lib/db/idp-subject";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "@/e2e/support/slapd";
 import { SignInFailed, SignInRefused, SignInUnavailable, signInWithPassword } from "@/lib/auth/password-sign-in";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { createGroup } from "@/lib/groups/groups";
 import { groupIdsOfUser } from "@/lib/groups/membership";
 import { resolveSession } from "@/lib/sessions/sessions";
@@ -18,7 +18,7 @@ import { saveLdapSource, testLdapSource } from "./source";
 
 let slapd: Slapd;
 let accountId: string;
-let owner: ReturnType<typeof startSession>;
+let owner: Awaited<ReturnType<typeof startSession>>;
 
 const settings = (over: Record<string, unknown> = {}) =>
   ldapInputSchema.parse({
@@ -36,8 +36,8 @@ const settings = (over: Record<string, unknown> = {}) =>
 
 beforeAll(async () => {
   slapd = await startSlapd();
-  accountId = createAccount();
-  owner = startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
+  accountId = await createAccount();
+  owner = await startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
 }, 30_000);
 
 afterAll(async () => {
@@ -75,7 +75,7 @@ describe("LDAP source", () => {
     }
   });
 
-  it("needs an explicit choice for ldap:// without StartTLS", () => {
+  it("needs an explicit choice for ldap:// without StartTLS", async () => {
     const parsed = ldapInputSchema.safeParse({ url: slapd.url, bind_dn: LDAP_ADMIN.dn, bind_password: "x", search_base: LDAP_BASE });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0]).toMatchObject({ path: ["allow_unencrypted"] });
@@ -83,25 +83,25 @@ describe("LDAP source", () => {
     expect(ldapInputSchema.safeParse({ url: "ldaps://ldap.example.com", bind_dn: LDAP_ADMIN.dn, search_base: LDAP_BASE }).success).toBe(true);
   });
 
-  it("stores the bind password sealed and keeps it when left empty", () => {
-    const saved = saveLdapSource(owner, settings({ enabled: false }), META);
+  it("stores the bind password sealed and keeps it when left empty", async () => {
+    const saved = await saveLdapSource(owner, settings({ enabled: false }), META);
     expect(saved).toMatchObject({ bindPasswordSet: true });
     expect(JSON.stringify(saved)).not.toContain(LDAP_ADMIN.password);
-    expect(JSON.stringify(lastEvent())).not.toContain(LDAP_ADMIN.password);
-    saveLdapSource(owner, settings({ enabled: false, bind_password: undefined }), META);
-    expect(lastEvent()).toMatchObject({ action: "ldap.created" }); // nothing changed: no new event
+    expect(JSON.stringify(await lastEvent())).not.toContain(LDAP_ADMIN.password);
+    await saveLdapSource(owner, settings({ enabled: false, bind_password: undefined }), META);
+    expect(await lastEvent()).toMatchObject({ action: "ldap.created" }); // nothing changed: no new event
   });
 });
 
 describe("directory sign-in on the normal form", () => {
   it("creates a directory user at the first sign-in, with no local password, and signs them in again", async () => {
-    saveLdapSource(owner, settings(), META);
+    await saveLdapSource(owner, settings(), META);
     const first = await signInWithPassword("dora", LDAP_PEOPLE.dora.password, META);
-    const row = userRow(first.userId)!;
+    const row = (await userRow(first.userId))!;
     expect(row).toMatchObject({ passwordHash: null, role: "user" });
     expect(openIdpSubject(row!)).toBe("dora");
-    expect(resolveSession(first.sessionId)).toMatchObject({ userId: first.userId });
-    expect(lastEvent()).toMatchObject({ action: "user.login", details: expect.objectContaining({ method: "ldap" }) });
+    expect(await resolveSession(first.sessionId)).toMatchObject({ userId: first.userId });
+    expect(await lastEvent()).toMatchObject({ action: "user.login", details: expect.objectContaining({ method: "ldap" }) });
     // Again by username, and by email.
     expect((await signInWithPassword("Dora", LDAP_PEOPLE.dora.password, META)).userId).toBe(first.userId);
     expect((await signInWithPassword(LDAP_PEOPLE.dora.email, LDAP_PEOPLE.dora.password, META)).userId).toBe(first.userId);
@@ -114,25 +114,25 @@ describe("directory sign-in on the normal form", () => {
     const local = await refused("local@example.com", "wrong local password");
     expect(wrong.message).toBe(unknown.message);
     expect(local.message).toBe(unknown.message);
-    expect(lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "wrong_password" }) });
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "wrong_password" }) });
     // Local users still sign in with LDAP on.
     await expect(signInWithPassword("local@example.com", "local user passphrase", META)).resolves.toMatchObject({ mustChangePassword: false });
   });
 
   it("maps directory groups and refuses new people when auto-create is off", async () => {
-    const engineering = createGroup(owner, { name: "Engineering" }, META);
-    saveLdapSource(owner, settings({ group_search_base: `ou=groups,${LDAP_BASE}`, group_mapping: [{ ldap_group: "engineers", group_id: engineering.id }] }), META);
+    const engineering = await createGroup(owner, { name: "Engineering" }, META);
+    await saveLdapSource(owner, settings({ group_search_base: `ou=groups,${LDAP_BASE}`, group_mapping: [{ ldap_group: "engineers", group_id: engineering.id }] }), META);
     const eve = await signInWithPassword("eve", LDAP_PEOPLE.eve.password, META);
-    expect(groupIdsOfUser(db(), accountId, eve.userId)).toEqual([engineering.id]);
+    expect(await groupIdsOfUser(db(), accountId, eve.userId)).toEqual([engineering.id]);
 
-    saveLdapSource(owner, settings({ auto_create: false }), META);
+    await saveLdapSource(owner, settings({ auto_create: false }), META);
     const err = await refused("nomail", LDAP_PEOPLE.nomail.password);
     expect(err).toBeInstanceOf(SignInRefused);
     expect((err as SignInRefused).reason).toBe("no_email");
   });
 
   it("keeps local sign-in working while the directory is down", async () => {
-    saveLdapSource(owner, settings({ url: "ldap://127.0.0.1:1" }), META);
+    await saveLdapSource(owner, settings({ url: "ldap://127.0.0.1:1" }), META);
     await expect(signInWithPassword("local@example.com", "local user passphrase", META)).resolves.toBeTruthy();
     expect(await refused("dora", LDAP_PEOPLE.dora.password)).toBeInstanceOf(SignInUnavailable);
   });

@@ -12,9 +12,9 @@ import { eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { writeAs } from "@/lib/auth/fresh-actor";
 import { assertCan } from "@/lib/auth/policy";
-import { db } from "@/lib/db/client";
+import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
 import { ldapSources, type LdapSourceRow } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
@@ -83,9 +83,9 @@ function assertPasswordFollowsEndpoint(saved: LdapSourceRow, input: LdapInput): 
 }
 
 /** The saved source, or null when LDAP was never configured. */
-export function getLdapSource(actor: Actor): LdapSourceRecord | null {
+export async function getLdapSource(actor: Actor): Promise<LdapSourceRecord | null> {
   assertCan(actor, "settings:read", READ_DENIED);
-  const row = ldapSourceRow(db(), actor.accountId);
+  const row = await ldapSourceRow(db(), actor.accountId);
   return row ? toRecord(row) : null;
 }
 
@@ -94,19 +94,19 @@ function publicConfig(input: LdapInput) {
   return rest;
 }
 
-export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestMeta): LdapSourceRecord {
+export async function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestMeta): Promise<LdapSourceRecord> {
   assertManagesSignIn(actor);
   const input = parseOrThrow(ldapInputSchema, rawInput);
-  const record = writeAs(actor, (tx, me) => {
+  return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
-    const before = ldapSourceRow(tx, me.accountId);
-    assertGroupsExist(tx, me.accountId, input.group_mapping.map((m) => m.group_id), "group_mapping");
+    const before = await ldapSourceRow(tx, me.accountId);
+    await assertGroupsExist(tx, me.accountId, input.group_mapping.map((m) => m.group_id), "group_mapping");
     if (!before && !input.bind_password && input.bind_dn && input.enabled) {
       throw new Invalid("Bind password is required", { bind_password: ["Enter the bind password of the service account"] });
     }
     if (before) assertPasswordFollowsEndpoint(before, input);
     if (before?.enabled && !input.enabled) {
-      assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, enabledLdapSourceId: null }));
+      await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, enabledLdapSourceId: null }));
     }
     const id = before?.id ?? crypto.randomUUID();
     const values = {
@@ -131,9 +131,10 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
       allowInternalAddresses: input.allow_internal_addresses,
       updatedAt: new Date(),
     };
-    const row = before
-      ? tx.update(ldapSources).set(values).where(eq(ldapSources.id, before.id)).returning().get()
-      : tx.insert(ldapSources).values({ id, accountId: me.accountId, ...values }).returning().get();
+    const [row] = before
+      ? await tx.update(ldapSources).set(values).where(eq(ldapSources.id, before.id)).returning()
+      : await tx.insert(ldapSources).values({ id, accountId: me.accountId, ...values }).returning();
+    afterCommit(tx, forgetSignInOptions);
     const next = publicConfig(input) as Record<string, unknown>;
     const prev: Record<string, unknown> | null = before
       ? {
@@ -160,10 +161,10 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
     const changed = prev ? Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k])) : Object.keys(next);
     if (input.bind_password) changed.push("bind_password");
     if (changed.length > 0) {
-      recordEvent(tx, {
+      await recordEvent(tx, {
         accountId: me.accountId,
         action: before ? "ldap.updated" : "ldap.created",
-        actor: actorParty(tx, me),
+        actor: await actorParty(tx, me),
         target: { type: "ldap_source", id, label: input.name },
         // The bind password is named as changed, never shown.
         details: { changed, config: next },
@@ -172,8 +173,6 @@ export function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestM
     }
     return toRecord(row);
   });
-  forgetSignInOptions();
-  return record;
 }
 
 /**
@@ -184,9 +183,9 @@ export async function testLdapSource(actor: Actor, rawInput?: LdapInput): Promis
   assertManagesSignIn(actor);
   const input = rawInput ? parseOrThrow(ldapInputSchema, rawInput) : undefined;
   // The caller is checked as they are now, before the stored password is opened.
-  const config = writeAs(actor, (tx, me): LdapConfig | null => {
+  const config = await write(actor, async (tx, me): Promise<LdapConfig | null> => {
     assertManagesSignIn(me);
-    const saved = ldapSourceRow(tx, me.accountId);
+    const saved = await ldapSourceRow(tx, me.accountId);
     if (!input) return saved ? ldapConfigOf(saved) : null;
     if (saved) assertPasswordFollowsEndpoint(saved, input);
     return {

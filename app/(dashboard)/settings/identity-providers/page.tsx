@@ -17,8 +17,7 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
   const actor = await sessionActor();
   if (!actor) redirect("/login");
   if (!can(actor, "settings:read")) return null;
-  const providers = listProviders(actor);
-  const settings = getSignInSettings(actor);
+  const [providers, settings] = await Promise.all([listProviders(actor), getSignInSettings(actor)]);
   const canManage = can(actor, "settings:manage-sign-in");
   const deleted = (await searchParams).deleted === "1";
   return (

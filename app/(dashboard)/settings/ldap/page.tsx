@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { LdapForm } from "@/components/idp/ldap-form";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { getLdapSource } from "@/lib/idp/ldap/source";
 
@@ -13,8 +13,8 @@ export default async function LdapPage() {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
   if (!can(actor, "settings:read")) return null;
-  const source = getLdapSource(actor);
-  const groups = [...groupNamesById(db(), actor.accountId)].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const source = await getLdapSource(actor);
+  const groups = [...(await groupNamesById(db(), actor.accountId))].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">

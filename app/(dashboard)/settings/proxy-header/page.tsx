@@ -13,7 +13,7 @@ export default async function ProxyHeaderPage() {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
   if (!can(actor, "settings:read")) return null;
-  const s = getSignInSettings(actor);
+  const s = await getSignInSettings(actor);
   const peer = (await headers()).get(PEER_HEADER);
   return (
     <div className="space-y-4">

@@ -30,7 +30,7 @@ export async function createGroupAction(_prev: FormState, formData: FormData): P
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(groupInputSchema, values);
-    const group = createGroup(actor, input, requestMeta(await headers()));
+    const group = await createGroup(actor, input, requestMeta(await headers()));
     revalidateGroups();
     return { status: "success", message: `Group ${group.name} created.` };
   } catch (err) {
@@ -43,7 +43,7 @@ export async function renameGroupAction(groupId: string, _prev: FormState, formD
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(groupInputSchema, values);
-    const group = renameGroup(actor, String(groupId), input, requestMeta(await headers()));
+    const group = await renameGroup(actor, String(groupId), input, requestMeta(await headers()));
     revalidateGroups();
     return { status: "success", message: `Group renamed to ${group.name}.` };
   } catch (err) {
@@ -55,7 +55,7 @@ export async function renameGroupAction(groupId: string, _prev: FormState, formD
 export async function deleteGroupAction(groupId: string, returnToList: boolean, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    deleteGroup(actor, String(groupId), requestMeta(await headers()));
+    await deleteGroup(actor, String(groupId), requestMeta(await headers()));
     revalidateGroups();
   } catch (err) {
     return formStateFromError(err);

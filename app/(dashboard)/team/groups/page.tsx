@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Groups · Latchkey" };
 
 export default async function GroupsPage() {
   const actor = await pageActor();
-  const { items, total } = listGroups(actor, { limit: MAX_PAGE_SIZE, offset: 0 });
+  const { items, total } = await listGroups(actor, { limit: MAX_PAGE_SIZE, offset: 0 });
   // Only decides which buttons to show; the service checks every change itself.
   const canManage = can(actor, "users:manage");
   const seesAll = can(actor, "users:read-all");

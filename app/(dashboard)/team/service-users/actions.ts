@@ -37,7 +37,7 @@ export async function createServiceUserAction(_prev: FormState, formData: FormDa
 export async function setServiceUserBlockedAction(userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    setUserBlocked(actor, userId, isBlocked, await meta());
+    await setUserBlocked(actor, userId, isBlocked, await meta());
     refreshServiceUserPages(userId);
     return {
       status: "success",
@@ -51,7 +51,7 @@ export async function setServiceUserBlockedAction(userId: string, isBlocked: boo
 export async function deleteServiceUserAction(userId: string, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    deleteUser(actor, userId, await meta());
+    await deleteUser(actor, userId, await meta());
   } catch (err) {
     return formStateFromError(err);
   }

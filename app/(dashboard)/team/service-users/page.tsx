@@ -45,9 +45,9 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
   });
   // A hand-edited URL with an unknown filter value shows everything rather than an error page.
   const filters = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "true", limit: PAGE_SIZE });
-  const { items, total } = listUsers(actor, filters);
-  const tokenCounts = tokenCountsByUser(actor, items.map((u) => u.id));
-  const orphaned = serviceUsersWithOrphanedTokens(actor, items.map((u) => u.id));
+  const { items, total } = await listUsers(actor, filters);
+  const tokenCounts = await tokenCountsByUser(actor, items.map((u) => u.id));
+  const orphaned = await serviceUsersWithOrphanedTokens(actor, items.map((u) => u.id));
   const filtered = Boolean(filters.search || filters.role || filters.status);
 
   const hrefForPage = (p: number) => {

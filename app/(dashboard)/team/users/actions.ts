@@ -55,7 +55,7 @@ export async function updateUserAction(userId: string, _prev: FormState, formDat
       auto_groups: changed("auto_groups") ? formData.getAll("auto_groups") : undefined,
     });
     const wasOwner = actor.role === "owner";
-    const updated = updateUser(actor, userId, input, await meta());
+    const updated = await updateUser(actor, userId, input, await meta());
     refreshUserPages(userId);
     transferred = wasOwner && updated.role === "owner" && userId !== actor.userId;
   } catch (err) {
@@ -69,7 +69,7 @@ export async function updateUserAction(userId: string, _prev: FormState, formDat
 export async function setBlockedAction(userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    setUserBlocked(actor, userId, isBlocked, await meta());
+    await setUserBlocked(actor, userId, isBlocked, await meta());
     refreshUserPages(userId);
     return { status: "success", message: isBlocked ? "User blocked; their sessions and tokens stopped working" : "User unblocked" };
   } catch (err) {
@@ -98,7 +98,7 @@ export async function resetPasswordAction(userId: string, _prev: FormState, form
 export async function revokeSessionsAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    const { revoked, tokens_deleted } = revokeUserSessions(actor, userId, { revoke_tokens: formData.get("revoke_tokens") === "on" }, await meta());
+    const { revoked, tokens_deleted } = await revokeUserSessions(actor, userId, { revoke_tokens: formData.get("revoke_tokens") === "on" }, await meta());
     refreshUserPages(userId);
     const sessions = `${revoked} ${revoked === 1 ? "session" : "sessions"} ended`;
     const tokens = formData.get("revoke_tokens") === "on" ? `, ${tokens_deleted} ${tokens_deleted === 1 ? "access token" : "access tokens"} revoked` : "";
@@ -111,7 +111,7 @@ export async function revokeSessionsAction(userId: string, _prev: FormState, for
 export async function deleteUserAction(userId: string, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    deleteUser(actor, userId, await meta());
+    await deleteUser(actor, userId, await meta());
   } catch (err) {
     return formStateFromError(err);
   }
@@ -122,7 +122,7 @@ export async function deleteUserAction(userId: string, _prev: FormState): Promis
 export async function unlockUserAction(userId: string, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    const { was_locked } = unlockUser(actor, userId, await meta());
+    const { was_locked } = await unlockUser(actor, userId, await meta());
     refreshUserPages(userId);
     return { status: "success", message: was_locked ? "User unlocked. They can sign in again now." : "User was not locked; any waiting delays were cleared." };
   } catch (err) {
@@ -133,7 +133,7 @@ export async function unlockUserAction(userId: string, _prev: FormState): Promis
 export async function approveUserAction(userId: string, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    approveUser(actor, userId, await meta());
+    await approveUser(actor, userId, await meta());
     refreshUserPages(userId);
     return { status: "success", message: "User approved. They can sign in now." };
   } catch (err) {
@@ -144,7 +144,7 @@ export async function approveUserAction(userId: string, _prev: FormState): Promi
 export async function rejectUserAction(userId: string, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    rejectUser(actor, userId, await meta());
+    await rejectUser(actor, userId, await meta());
   } catch (err) {
     return formStateFromError(err);
   }

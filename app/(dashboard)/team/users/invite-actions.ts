@@ -35,7 +35,7 @@ export async function createInviteAction(_prev: FormState, formData: FormData): 
       auto_groups: formData.getAll("auto_groups"),
       expires_in: daysToSeconds(formData.get("expires_in_days")),
     });
-    const { invite, token } = createInvite(actor, input, requestMeta(await headers()));
+    const { invite, token } = await createInvite(actor, input, requestMeta(await headers()));
     return issued(invite, token);
   } catch (err) {
     const state = formStateFromError(err, values);
@@ -51,7 +51,7 @@ export async function regenerateInviteAction(inviteId: string, _prev: FormState,
   try {
     const actor = await requireSessionActor();
     const { expires_in } = parseOrThrow(regenerateInviteSchema, { expires_in: daysToSeconds(formData.get("expires_in_days")) });
-    const { invite, token } = regenerateInvite(actor, inviteId, expires_in, requestMeta(await headers()));
+    const { invite, token } = await regenerateInvite(actor, inviteId, expires_in, requestMeta(await headers()));
     return issued(invite, token);
   } catch (err) {
     return formStateFromError(err);
@@ -61,7 +61,7 @@ export async function regenerateInviteAction(inviteId: string, _prev: FormState,
 export async function deleteInviteAction(inviteId: string, _prev: FormState): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    deleteInvite(actor, inviteId, requestMeta(await headers()));
+    await deleteInvite(actor, inviteId, requestMeta(await headers()));
     revalidatePath("/team/users");
     return { status: "success", message: "Invite deleted. Its link no longer works." };
   } catch (err) {

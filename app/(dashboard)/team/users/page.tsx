@@ -15,9 +15,8 @@ import { UsersTable } from "@/components/users/users-table";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
-import { db } from "@/lib/db/client";
 import { ROLES } from "@/lib/db/schema";
-import { groupNamesById } from "@/lib/groups/membership";
+import { groupNamesFor } from "@/lib/groups/queries";
 import { identitySources } from "@/lib/idp/sources";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { USER_STATUSES } from "@/lib/users/status";
@@ -41,13 +40,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   });
   // A hand-edited URL with an unknown filter value shows everything rather than an error page.
   const filters = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "false", limit: PAGE_SIZE });
-  const { items, total } = listUsers(actor, filters);
-  const groupNames = groupNamesById(db(), actor.accountId);
+  const { items, total } = await listUsers(actor, filters);
+  const groupNames = await groupNamesFor(actor);
   const groups = [...groupNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   const filtered = Boolean(filters.search || filters.role || filters.status || filters.group);
   const showInvites = query.view === "invites" || query.status === "invited";
   const canSeeInvites = can(actor, "users:read-all");
-  const pendingInvites = canSeeInvites ? countValidInvites(actor.accountId) : 0;
+  const pendingInvites = canSeeInvites ? await countValidInvites(actor.accountId) : 0;
 
   const hrefForPage = (p: number) => {
     const next = new URLSearchParams(query);
@@ -104,7 +103,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           {filtered ? "Try another search or clear the filters." : null}
         </EmptyState>
       ) : (
-        <UsersTable users={items} currentUserId={actor.userId} groupNames={groupNames} sources={identitySources(actor.accountId)} />
+        <UsersTable users={items} currentUserId={actor.userId} groupNames={groupNames} sources={await identitySources(actor.accountId)} />
       )}
       <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
         </>
@@ -113,8 +112,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   );
 }
 
-function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames: Map<string, string> }) {
-  const { items: invites } = listInvites(actor);
+async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames: Map<string, string> }) {
+  const { items: invites } = await listInvites(actor);
   if (invites.length === 0) {
     return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
   }

@@ -17,19 +17,19 @@ export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const params = filtersInput(new URL(request.url).searchParams);
   const filters = parseOrThrow(eventFiltersSchema, params);
-  const people = directoryEntries(actor.accountId);
+  const people = await directoryEntries(actor.accountId);
   const person: PersonLookup = (id) => people.get(id);
-  const owners = tokenOwners(actor);
+  const owners = await tokenOwners(actor);
   const tokenOwner = (id: string) => owners.get(id);
   if (params.limit !== undefined) {
-    const page = listEvents(actor, filters);
+    const page = await listEvents(actor, filters);
     return Response.json(
       page.events.map((e) => toNetbirdEvent(e, person, tokenOwner)),
       { headers: { "x-total-count": String(page.total) } },
     );
   }
   const events = [];
-  for (const batch of eachActivityEvent(actor, filters)) for (const e of batch) events.push(toNetbirdEvent(e, person, tokenOwner));
+  for await (const batch of eachActivityEvent(actor, filters)) for (const e of batch) events.push(toNetbirdEvent(e, person, tokenOwner));
   return Response.json(events.slice(filters.offset), { headers: { "x-total-count": String(events.length) } });
 });
 

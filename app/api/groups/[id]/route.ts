@@ -12,19 +12,19 @@ type Context = { params: Promise<{ id: string }> };
 
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  return Response.json(toApiGroupDetail(getGroup(actor, (await params).id)));
+  return Response.json(toApiGroupDetail(await getGroup(actor, (await params).id)));
 });
 
 export const PUT = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id } = await params;
   const input = await readJson(request, groupInputSchema);
-  return Response.json(toApiGroup(renameGroup(actor, id, input, requestMeta(request.headers))));
+  return Response.json(toApiGroup(await renameGroup(actor, id, input, requestMeta(request.headers))));
 });
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  deleteGroup(actor, (await params).id, requestMeta(request.headers));
+  await deleteGroup(actor, (await params).id, requestMeta(request.headers));
   return Response.json({});
 });
 

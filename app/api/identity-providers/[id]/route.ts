@@ -11,7 +11,7 @@ type Context = { params: Promise<{ id: string }> };
 
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  return Response.json(toApiProvider(getProvider(actor, (await params).id), publicOrigin(request.headers)));
+  return Response.json(toApiProvider(await getProvider(actor, (await params).id), publicOrigin(request.headers)));
 });
 
 /** The whole configuration; leave client_secret out to keep the stored one. */
@@ -19,12 +19,12 @@ export const PUT = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id } = await params;
   const input = await readJson(request, providerInputSchema);
-  return Response.json(toApiProvider(updateProvider(actor, id, input, requestMeta(request.headers)), publicOrigin(request.headers)));
+  return Response.json(toApiProvider(await updateProvider(actor, id, input, requestMeta(request.headers)), publicOrigin(request.headers)));
 });
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  deleteProvider(actor, (await params).id, requestMeta(request.headers));
+  await deleteProvider(actor, (await params).id, requestMeta(request.headers));
   return Response.json({});
 });
 

@@ -7,7 +7,7 @@ import { otherMethods } from "@/lib/http/methods";
 
 export const POST = apiRoute(async (request) => {
   // Once set up, every call gets 412, whatever its body.
-  assertSetupRequired();
+  await assertSetupRequired();
   const input = await readJson(request, setupInputSchema);
   // May carry the owner's first access token.
   return secretResponse(await completeSetup(input, requestMeta(request.headers)));

@@ -9,14 +9,14 @@ import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  return Response.json(toApiLdap(getLdapSource(actor)));
+  return Response.json(toApiLdap(await getLdapSource(actor)));
 });
 
 /** The whole configuration; leave bind_password out to keep the stored one. */
 export const PUT = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, ldapInputSchema);
-  return Response.json(toApiLdap(saveLdapSource(actor, input, requestMeta(request.headers))));
+  return Response.json(toApiLdap(await saveLdapSource(actor, input, requestMeta(request.headers))));
 });
 
 export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

@@ -9,14 +9,14 @@ import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  return Response.json(toApiSignInSettings(getSignInSettings(actor)));
+  return Response.json(toApiSignInSettings(await getSignInSettings(actor)));
 });
 
 /** {"local_login_enabled": bool}; 412 when turning it off would lock the owner out. */
 export const PUT = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, localSignInSchema);
-  return Response.json(toApiSignInSettings(setLocalSignIn(actor, input, requestMeta(request.headers))));
+  return Response.json(toApiSignInSettings(await setLocalSignIn(actor, input, requestMeta(request.headers))));
 });
 
 export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

@@ -9,13 +9,13 @@ import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  return Response.json(toApiSignInSettings(getSignInSettings(actor)).trusted_header);
+  return Response.json(toApiSignInSettings(await getSignInSettings(actor)).trusted_header);
 });
 
 export const PUT = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, trustedHeaderInputSchema);
-  return Response.json(toApiSignInSettings(updateTrustedHeader(actor, input, requestMeta(request.headers))).trusted_header);
+  return Response.json(toApiSignInSettings(await updateTrustedHeader(actor, input, requestMeta(request.headers))).trusted_header);
 });
 
 export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

@@ -12,19 +12,19 @@ type Context = { params: Promise<{ id: string }> };
 
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  return Response.json(toApiUser(getUser(actor, (await params).id), actor));
+  return Response.json(toApiUser(await getUser(actor, (await params).id), actor));
 });
 
 export const PUT = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id } = await params;
   const input = await readJson(request, updateUserSchema);
-  return Response.json(toApiUser(updateUser(actor, id, input, requestMeta(request.headers)), actor));
+  return Response.json(toApiUser(await updateUser(actor, id, input, requestMeta(request.headers)), actor));
 });
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  deleteUser(actor, (await params).id, requestMeta(request.headers));
+  await deleteUser(actor, (await params).id, requestMeta(request.headers));
   return Response.json({});
 });
 

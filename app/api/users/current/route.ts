@@ -6,7 +6,7 @@ import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  return Response.json(toApiCurrentUser(getUser(actor, actor.userId), actor));
+  return Response.json(toApiCurrentUser(await getUser(actor, actor.userId), actor));
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

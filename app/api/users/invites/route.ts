@@ -13,7 +13,7 @@ import { otherMethods } from "@/lib/http/methods";
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const params = parseOrThrow(listParamsSchema, Object.fromEntries(new URL(request.url).searchParams));
-  const { items, total } = listInvites(actor, params);
+  const { items, total } = await listInvites(actor, params);
   return Response.json(
     items.map((i) => toApiInvite(i, { invitedBy: i.invitedBy })),
     { headers: { "x-total-count": String(total) } },
@@ -23,7 +23,7 @@ export const GET = apiRoute(async (request) => {
 export const POST = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, createInviteSchema);
-  const { invite, token } = createInvite(actor, input, requestMeta(request.headers));
+  const { invite, token } = await createInvite(actor, input, requestMeta(request.headers));
   return secretResponse(toApiInvite(invite, { token }));
 });
 

@@ -7,7 +7,7 @@ import { ProviderForm } from "@/components/idp/provider-form";
 import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
 import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";
@@ -28,14 +28,14 @@ export default async function ProviderPage({
   const { id } = await params;
   let provider: ProviderRecord;
   try {
-    provider = getProvider(actor, id);
+    provider = await getProvider(actor, id);
   } catch (err) {
     if (err instanceof NotFound) notFound();
     throw err;
   }
   const created = (await searchParams).created === "1";
   const canManage = can(actor, "settings:manage-sign-in");
-  const groups = [...groupNamesById(db(), actor.accountId)].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">
       <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">

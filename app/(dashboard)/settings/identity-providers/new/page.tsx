@@ -6,7 +6,7 @@ import { redirect } from "next/navigation";
 import { ProviderForm } from "@/components/idp/provider-form";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
-import { db } from "@/lib/db/client";
+import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";
 
@@ -18,7 +18,7 @@ export default async function NewProviderPage() {
   if (!can(actor, "settings:manage-sign-in")) redirect("/settings/identity-providers");
   // The id is chosen now so the redirect URL can be registered at the provider before saving.
   const id = crypto.randomUUID();
-  const groups = [...groupNamesById(db(), actor.accountId)].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">
       <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">

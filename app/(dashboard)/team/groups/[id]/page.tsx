@@ -17,7 +17,7 @@ type Props = { params: Promise<{ id: string }> };
 const loadGroup = cache(async (id: string) => {
   const actor = await pageActor();
   try {
-    return { actor, group: getGroup(actor, id) };
+    return { actor, group: await getGroup(actor, id) };
   } catch (err) {
     if (err instanceof NotFound) notFound();
     throw err;

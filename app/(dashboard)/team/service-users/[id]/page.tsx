@@ -12,9 +12,8 @@ import { StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { pageActor } from "@/lib/auth/session-actor";
-import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/db/schema";
-import { groupNamesById } from "@/lib/groups/membership";
+import { groupNamesFor } from "@/lib/groups/queries";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
 import { getUser } from "@/lib/users/queries";
 import { allows, assertCanDeleteUser, assertCanUpdateUser } from "@/lib/users/rules";
@@ -38,12 +37,12 @@ export default async function ServiceUserPage({
 }) {
   const actor = await pageActor();
   const { id } = await params;
-  const user = loadOr404(() => getUser(actor, id));
+  const user = await loadOr404(() => getUser(actor, id));
   if (!user.isServiceUser) redirect(`/team/users/${id}`);
   // Visible to this actor (getUser passed), so the rules decide between seeing tokens and not.
-  const tokens = tokenRowsFor(actor, id);
+  const tokens = await tokenRowsFor(actor, id);
   const created = (await searchParams).created === "1";
-  const groupNames = groupNamesById(db(), actor.accountId);
+  const groupNames = await groupNamesFor(actor);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
 
   const canManageTokens = allows(() => assertCanManageTokens(actor, user));

@@ -13,9 +13,8 @@ import { SessionsTable } from "@/components/users/sessions-table";
 import { UserActions } from "@/components/users/user-actions";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
-import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/db/schema";
-import { groupNamesById } from "@/lib/groups/membership";
+import { groupNamesFor } from "@/lib/groups/queries";
 import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { listUserSessions } from "@/lib/sessions/queries";
 import { serviceTokensCreatedBy } from "@/lib/tokens/creators";
@@ -43,11 +42,11 @@ export default async function UserPage({
 }) {
   const actor = await pageActor();
   const { id } = await params;
-  const user = loadOr404(() => getUser(actor, id));
+  const user = await loadOr404(() => getUser(actor, id));
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
-  const sessions = listUserSessions(actor, id);
-  const serviceTokens = can(actor, "users:read-all") ? serviceTokensCreatedBy(actor, id) : [];
-  const groupNames = groupNamesById(db(), actor.accountId);
+  const sessions = await listUserSessions(actor, id);
+  const serviceTokens = can(actor, "users:read-all") ? await serviceTokensCreatedBy(actor, id) : [];
+  const groupNames = await groupNamesFor(actor);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   const label = userLabel(user);
   const transferred = (await searchParams).transferred === "1" && user.role === "owner";
@@ -71,7 +70,7 @@ export default async function UserPage({
     ["Role", ROLE_LABELS[user.role]],
     ["Status", <StatusBadge key="s" status={userStatus(user)} />],
     ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
-    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(user.idpId, identitySources(actor.accountId))} />],
+    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(user.idpId, await identitySources(actor.accountId))} />],
     ["Created", <RelativeTime key="c" date={user.createdAt} />],
     ["Last login", <RelativeTime key="l" date={user.lastLoginAt} />],
   ];

@@ -10,7 +10,7 @@ type Context = { params: Promise<{ id: string }> };
 
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  return Response.json(toApiUser(approveUser(actor, (await params).id, requestMeta(request.headers)), actor));
+  return Response.json(toApiUser(await approveUser(actor, (await params).id, requestMeta(request.headers)), actor));
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -16,7 +16,7 @@ type Context = { params: Promise<{ id: string }> };
 
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  const { invite, token } = regenerateInvite(actor, (await params).id, INVITE_EXPIRY.defaultSeconds, requestMeta(request.headers));
+  const { invite, token } = await regenerateInvite(actor, (await params).id, INVITE_EXPIRY.defaultSeconds, requestMeta(request.headers));
   return secretResponse(toApiInvite(invite, { token }));
 });
 

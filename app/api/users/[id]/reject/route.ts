@@ -9,7 +9,7 @@ type Context = { params: Promise<{ id: string }> };
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  rejectUser(actor, (await params).id, requestMeta(request.headers));
+  await rejectUser(actor, (await params).id, requestMeta(request.headers));
   return Response.json({});
 });
 

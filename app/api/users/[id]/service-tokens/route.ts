@@ -12,6 +12,6 @@ type Context = { params: Promise<{ id: string }> };
  */
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  const tokens = serviceTokensCreatedBy(actor, (await params).id);
+  const tokens = await serviceTokensCreatedBy(actor, (await params).id);
   return Response.json(tokens.map((t) => ({ ...toApiToken(t), user_id: t.userId, user_name: t.serviceUserName })));
 });

@@ -10,7 +10,7 @@ type Context = { params: Promise<{ id: string }> };
 
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  const sessions = listUserSessions(actor, (await params).id);
+  const sessions = await listUserSessions(actor, (await params).id);
   return Response.json(
     sessions.map((s) => ({
       created_at: s.createdAt.toISOString(),
@@ -28,7 +28,7 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   // DELETE carries no body: the choice to end the person's access tokens too is `?revoke_tokens=true`.
   const flag = new URL(request.url).searchParams.get("revoke_tokens");
   const input = parseOrThrow(revokeSessionsSchema, { revoke_tokens: flag === null ? undefined : flag === "true" ? true : flag === "false" ? false : flag });
-  return Response.json(revokeUserSessions(actor, (await params).id, input, requestMeta(request.headers)));
+  return Response.json(await revokeUserSessions(actor, (await params).id, input, requestMeta(request.headers)));
 });
 
 export const { POST, PUT, PATCH } = otherMethods("GET", "DELETE");

@@ -14,7 +14,7 @@ type Context = { params: Promise<{ id: string }> };
 
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  return Response.json(withCreators(actor.accountId, listAccessTokens(actor, (await params).id)).map(toApiToken));
+  return Response.json((await withCreators(actor.accountId, await listAccessTokens(actor, (await params).id))).map(toApiToken));
 });
 
 /** {"name", "expires_in" (days, 1–365, default 30)} → the plain token, in this response only. */
@@ -22,7 +22,7 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id } = await params;
   const input = await readJson(request, createTokenSchema);
-  const { plain, token } = createAccessToken(actor, id, input, requestMeta(request.headers));
+  const { plain, token } = await createAccessToken(actor, id, input, requestMeta(request.headers));
   return secretResponse({ plain_token: plain, personal_access_token: toApiToken(token) });
 });
 

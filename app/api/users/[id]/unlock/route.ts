@@ -9,7 +9,7 @@ type Context = { params: Promise<{ id: string }> };
 /** Ends a sign-in lock (too many failed attempts) and the waiting delays on the user's email. */
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  return Response.json(unlockUser(actor, (await params).id, requestMeta(request.headers)));
+  return Response.json(await unlockUser(actor, (await params).id, requestMeta(request.headers)));
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -15,7 +15,7 @@ export const GET = apiRoute<Context>(async (request, { params }) => inviteInfoRe
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  deleteInvite(actor, (await params).id, requestMeta(request.headers));
+  await deleteInvite(actor, (await params).id, requestMeta(request.headers));
   return Response.json({});
 });
 

@@ -12,13 +12,13 @@ type Context = { params: Promise<{ id: string; tokenId: string }> };
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id, tokenId } = await params;
-  return Response.json(toApiToken(withCreators(actor.accountId, [getAccessToken(actor, id, tokenId)])[0]));
+  return Response.json(toApiToken((await withCreators(actor.accountId, [await getAccessToken(actor, id, tokenId)]))[0]));
 });
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id, tokenId } = await params;
-  deleteAccessToken(actor, id, tokenId, requestMeta(request.headers));
+  await deleteAccessToken(actor, id, tokenId, requestMeta(request.headers));
   return Response.json({});
 });
 

@@ -13,7 +13,7 @@ type Context = { params: Promise<{ id: string }> };
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { expires_in } = await readJson(request, regenerateInviteSchema);
-  const { invite, token } = regenerateInvite(actor, (await params).id, expires_in, requestMeta(request.headers));
+  const { invite, token } = await regenerateInvite(actor, (await params).id, expires_in, requestMeta(request.headers));
   return secretResponse(toApiInvite(invite, { token }));
 });
 
