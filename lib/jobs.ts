@@ -1,14 +1,13 @@
 /**
  * Background work of the server process, started once from lib/startup.ts
  * (instrumentation), never from a page load: activity retention, pruning the
- * sign-in throttle's stale rows, and warming the activity label index.
+ * sign-in throttle's stale rows. (The search index's backfill starts from
+ * lib/startup.ts: it must be planned before requests are served.)
  */
 import "server-only";
-import { warmPartyLabels } from "@/lib/audit/party-labels";
 import { pruneActivity } from "@/lib/audit/retention";
 import { pruneSignInThrottles } from "@/lib/auth/sign-in-throttle";
 import { config } from "@/lib/config";
-import { instanceAccountId } from "@/lib/setup/instance";
 
 const HOUR_MS = 3_600_000;
 
@@ -30,18 +29,10 @@ function runLogged(): void {
   );
 }
 
-async function warmLabels(): Promise<void> {
-  const account = await instanceAccountId();
-  if (account) await warmPartyLabels(account);
-}
-
 export function startBackgroundJobs(): void {
   if (globalForJobs.latchkeyJobsStarted) return;
   globalForJobs.latchkeyJobsStarted = true;
   // Shortly after start (not in the way of the first requests), then hourly. unref: never keeps the process alive.
-  setTimeout(() => {
-    runLogged();
-    warmLabels().catch((err: unknown) => console.error("Warming the activity labels failed:", err));
-  }, 5_000).unref();
+  setTimeout(runLogged, 5_000).unref();
   setInterval(runLogged, HOUR_MS).unref();
 }
