@@ -5,6 +5,7 @@
  * without the index (an older version, a script) found at once after a start
  * and indexed in the background.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,12 +19,14 @@ import type { ApiUser } from "../support/users-api";
 test.describe.configure({ mode: "serial" });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-search-"));
+// Every server on this directory starts with the same key (the harness would give each its own).
+const env = { ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") };
 let a: Instance;
 let b: Instance | undefined;
 let token: string;
 
 test.beforeAll(async () => {
-  a = await startServer({}, { dataDir });
+  a = await startServer(env, { dataDir });
   token = (await setUpOwner(a)).personal_access_token;
 });
 
@@ -66,7 +69,7 @@ test("finds users by a fragment of their name or email, counts exactly, and sees
 });
 
 test("a second server on the same database finds what the first just wrote", async () => {
-  b = await startServer({}, { dataDir });
+  b = await startServer(env, { dataDir });
   await create(a, "Zelda Fresh", "zelda@corp.example");
   expect(await search(b, "search=zeld")).toEqual({ names: ["Zelda Fresh"], total: "1" });
   await b.stop();
@@ -80,7 +83,7 @@ test("users written without the index are found right after a start, and indexed
   sqlite.exec("DELETE FROM search_entries; DELETE FROM search_scopes WHERE scope = 'users'");
   sqlite.close();
 
-  a = await startServer({}, { dataDir });
+  a = await startServer(env, { dataDir });
   expect(await search(a, "search=ann")).toEqual({ names: ["Ann Smith"], total: "1" });
   expect(await search(a, "search=zeld")).toEqual({ names: ["Zelda Fresh"], total: "1" });
   // The backfill finishes (a handful of users: at once), and the index answers the same.
