@@ -75,7 +75,7 @@ async function seedAccount(seed: number, n: number, options: { index?: boolean }
 
 function queriesFor(people: Array<{ name: string; email: string }>, random: () => number): string[] {
   const queries = ["", "a", "ann", "user", "adm", "example.com", "zzzz", "Ø", "e\u0301"];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 4; i++) {
     const p = people[Math.floor(random() * people.length)];
     const chars = Array.from(random() < 0.5 ? p.name : p.email);
     const length = 1 + Math.floor(random() * Math.min(8, chars.length));
@@ -105,8 +105,8 @@ describe("listing users in the database (queryUserRows)", () => {
       for (const filter of filters) {
         for (const [offset, limit] of [
           [0, undefined],
+          [5, undefined],
           [1, 10],
-          [30, 7],
         ] as const) {
           const q: UserListQuery = { accountId, meId: me, everyone: true, search, offset, limit, ...filter };
           expect({ q, got: await listed(q) }).toEqual({ q, got: await bruteForce(q) });
@@ -118,7 +118,7 @@ describe("listing users in the database (queryUserRows)", () => {
       const q: UserListQuery = { accountId, meId: me, everyone: false, search, offset: 0, limit: 25 };
       expect(await listed(q)).toEqual(await bruteForce(q));
     }
-  });
+  }, 60_000);
 
   it("is right before the backfill has indexed an account's users, and after", async () => {
     const { accountId, people } = await seedAccount(5, 40, { index: false });
@@ -152,5 +152,5 @@ describe("listing users in the database (queryUserRows)", () => {
       const q: UserListQuery = { accountId, meId: me, everyone: true, search: "ann", offset: 0, limit: 25, ...extra };
       expect({ extra, got: await listed(q) }).toEqual({ extra, got: await bruteForce(q) });
     }
-  });
+  }, 60_000);
 });

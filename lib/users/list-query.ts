@@ -116,7 +116,8 @@ async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: 
   let rows: UserRow[] = [];
   if (limit === undefined || limit > 0) {
     const query = db().select().from(users).where(others).orderBy(asc(users.createdAt), asc(users.id));
-    rows = limit === undefined ? await query.offset(offset) : await query.limit(limit).offset(offset);
+    // No limit: every row from the offset on (SQLite refuses OFFSET without LIMIT; both take a huge one).
+    rows = await query.limit(limit ?? Number.MAX_SAFE_INTEGER).offset(offset);
   }
   return { rows: meFirst ? [me, ...rows] : rows, total };
 }
