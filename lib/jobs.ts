@@ -1,8 +1,9 @@
 /**
  * Background work of the server process, started once from lib/startup.ts
  * (instrumentation), never from a page load: activity retention, pruning the
- * sign-in throttle's, rate limits' and outbox's stale rows, the outbox
- * delivery pass, and warming the activity label index.
+ * sign-in throttle's, rate limits' and outbox's stale rows, and the outbox
+ * delivery pass. (The search index's backfill starts from lib/startup.ts: it
+ * must be planned before requests are served.)
  *
  * Every process runs the timers; the shared work runs under a lease
  * (lib/data/lease.ts), so with several replicas on one database one of them
@@ -10,14 +11,12 @@
  * until it stops.
  */
 import "server-only";
-import { warmPartyLabels } from "@/lib/audit/party-labels";
 import { pruneActivity } from "@/lib/audit/retention";
 import { pruneSignInThrottles } from "@/lib/auth/sign-in-throttle";
 import { config } from "@/lib/config";
 import { withLease } from "@/lib/data/lease";
 import { deliverOutbox, handlesOutbox, pruneDeliveredOutbox } from "@/lib/data/outbox";
 import { pruneRateLimits } from "@/lib/security/rate-limit";
-import { instanceAccountId } from "@/lib/setup/instance";
 
 const HOUR_MS = 3_600_000;
 /** The outbox pass: what the after-commit nudge missed (a failed try due again, another process's crash). */
@@ -67,19 +66,11 @@ function deliverLogged(): void {
   outboxPass().catch((err: unknown) => console.error("Outbox pass failed:", err));
 }
 
-async function warmLabels(): Promise<void> {
-  const account = await instanceAccountId();
-  if (account) await warmPartyLabels(account);
-}
-
 export function startBackgroundJobs(): void {
   if (globalForJobs.latchkeyJobsStarted) return;
   globalForJobs.latchkeyJobsStarted = true;
   // Shortly after start (not in the way of the first requests), then hourly. unref: never keeps the process alive.
-  setTimeout(() => {
-    runLogged();
-    warmLabels().catch((err: unknown) => console.error("Warming the activity labels failed:", err));
-  }, 5_000).unref();
+  setTimeout(runLogged, 5_000).unref();
   setInterval(runLogged, HOUR_MS).unref();
   setInterval(deliverLogged, OUTBOX_PASS_MS).unref();
 }

@@ -66,6 +66,10 @@ export const users = sqliteTable(
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
+    // search: lists page in creation order (lib/users/list-query.ts) without sorting the account's users,
+    // and count people or service users (Team → Users, Service Users) from the index alone.
+    index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
+    index("users_account_service_created_idx").on(t.accountId, t.isServiceUser, t.createdAt, t.id),
   ],
 );
 
@@ -420,6 +424,64 @@ export const rateLimits = sqliteTable("rate_limits", {
   points: integer("points").notNull().default(0),
   expire: integer("expire"),
 });
+
+// search: the searchable encrypted index of names and emails (lib/data/search-index.ts,
+// lib/crypto/search-terms.ts). No plaintext: scopes and entries say which entity of which
+// account; terms are truncated HMACs of the normalised n-grams of its fields.
+
+/**
+ * One account's index of one kind of entity ("users", "parties"). The small
+ * integer id goes into every term row, so a lookup is one range of the terms'
+ * primary key that holds only this account's postings.
+ */
+export const searchScopes = sqliteTable(
+  "search_scopes",
+  {
+    id: integer("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    /**
+     * Non-null while the start-up backfill is still indexing the entities that
+     * existed before the index (lib/data/search-backfill.ts): the last entity id
+     * it indexed, "" before the first batch. Searches fall back until it is null.
+     */
+    backfillCursor: text("backfill_cursor"),
+  },
+  (t) => [uniqueIndex("search_scopes_account_scope_unique").on(t.accountId, t.scope)],
+);
+
+/** One indexed entity (a user, an activity party). */
+export const searchEntries = sqliteTable(
+  "search_entries",
+  {
+    /** A small integer, so each of the many term rows stores a few bytes, not the entity's UUID. */
+    id: integer("id").primaryKey(),
+    scopeId: integer("scope_id")
+      .notNull()
+      .references(() => searchScopes.id, { onDelete: "cascade" }),
+    entityId: text("entity_id").notNull(),
+  },
+  (t) => [uniqueIndex("search_entries_entity_unique").on(t.scopeId, t.entityId)],
+);
+
+/**
+ * The postings: (scope, term, entry). The primary key answers "entries of this
+ * scope holding term T" with one range, and "does entry E hold T" with one
+ * seek; the entry index serves re-indexing and removal.
+ */
+export const searchTerms = sqliteTable(
+  "search_terms",
+  {
+    scopeId: integer("scope_id").notNull(),
+    term: integer("term").notNull(),
+    entryId: integer("entry_id")
+      .notNull()
+      .references(() => searchEntries.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
+);
 
 export type UserRow = typeof users.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;

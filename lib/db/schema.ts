@@ -59,3 +59,7 @@ export const outbox = tables.outbox;
 export const leases = tables.leases;
 export const cacheVersions = tables.cacheVersions;
 export const rateLimits = tables.rateLimits;
+// search: the searchable encrypted index
+export const searchScopes = tables.searchScopes;
+export const searchEntries = tables.searchEntries;
+export const searchTerms = tables.searchTerms;
