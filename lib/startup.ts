@@ -8,7 +8,7 @@
 import "server-only";
 import { sealUnchainedEvents } from "@/lib/audit/chain";
 import { ConfigError, config } from "@/lib/config";
-import { MissingEncryptionKeyError, sessionSecret } from "@/lib/crypto/keys";
+import { MissingEncryptionKeyError, requireSharedSecrets, SharedSecretsMissingError, sessionSecret } from "@/lib/crypto/keys";
 import { openDatabase } from "@/lib/db/database";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
@@ -23,12 +23,13 @@ function refuseToStart(lines: string[]): never {
 export async function startUp(): Promise<void> {
   try {
     config();
+    requireSharedSecrets();
     await openDatabase();
     sessionSecret();
     const sealed = await sealUnchainedEvents();
     if (sealed > 0) console.log(`Sealed ${sealed} activity events from before the hash chain into it`);
   } catch (err) {
-    if (err instanceof ConfigError) refuseToStart(err.problems);
+    if (err instanceof ConfigError || err instanceof SharedSecretsMissingError) refuseToStart(err.problems);
     if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError) refuseToStart([err.message]);
     throw err;
   }
