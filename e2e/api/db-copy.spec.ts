@@ -66,7 +66,8 @@ async function rowCounts(url: string): Promise<Record<string, number>> {
 const byId = (list: ApiUser[]) => [...list].sort((x, y) => x.id.localeCompare(y.id));
 
 test("a SQLite instance copied to PostgreSQL serves the same people, tokens and verified activity", async () => {
-  test.setTimeout(120_000);
+  // Two servers, two copies and verify runs: minutes on a busy machine.
+  test.setTimeout(300_000);
   // The instance on SQLite (DATABASE_URL empty: SQLite even when the suite runs on PostgreSQL).
   const source = await startServer({ DATABASE_URL: "", ENCRYPTION_KEY }, { dataDir });
   const setup = await setUpOwner(source);
