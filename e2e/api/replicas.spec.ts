@@ -20,7 +20,8 @@ import { roundRobinProxy, startOwnPostgres, type RoundRobin } from "../support/r
 import { startExpectingExit, startServer, type Instance } from "../support/server";
 import { choosePassword, cookieClient, tokenClient, uniqueEmail, type Client } from "../support/users-api";
 
-test.describe.configure({ mode: "serial" });
+// Fifty password hashes per race on a shared machine take longer than the default minute.
+test.describe.configure({ mode: "serial", timeout: 240_000 });
 
 const TOKEN_LIMIT = 12;
 const SHARED = {
