@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { IDP_TYPES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { IDP_TYPES, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -310,4 +310,45 @@ export const signInSettings = pgTable("sign_in_settings", {
   headerAutoCreate: boolean("header_auto_create").notNull().default(false),
   headerDefaultRole: text("header_default_role", { enum: ROLES }).notNull().default("user"),
   updatedAt: epochMs("updated_at").notNull(),
+});
+
+// infra: outbox, leases, cache versions, rate limits (lib/data/*, lib/security/rate-limit.ts)
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    payload: jsonText<unknown>("payload").notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    availableAt: epochMs("available_at").notNull(),
+    claimedUntil: epochMs("claimed_until"),
+    claimId: text("claim_id"),
+    lastError: text("last_error"),
+    createdAt: epochMs("created_at").notNull(),
+    deliveredAt: epochMs("delivered_at"),
+  },
+  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+);
+
+export const leases = pgTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: epochMs("expires_at").notNull(),
+});
+
+export const cacheVersions = pgTable("cache_versions", {
+  name: text("name").primaryKey(),
+  version: integer("version").notNull(),
+});
+
+/** rate-limiter-flexible's columns in its order (its upsert inserts by position); expire is epoch ms as a number. */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: count("expire"),
 });

@@ -363,6 +363,64 @@ export const signInSettings = sqliteTable("sign_in_settings", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
 
+// infra: outbox, leases, cache versions, rate limits (lib/data/*, lib/security/rate-limit.ts)
+
+export const OUTBOX_STATUSES = ["pending", "delivered", "failed"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/**
+ * Work that leaves the process (mail, webhooks), written in the unit of work
+ * that causes it and delivered after commit by lib/data/outbox.ts. A row is
+ * claimed (claimed_until, claim_id) while one process delivers it; a claim
+ * that expires is picked up again, so a crash loses nothing.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    payload: text("payload", { mode: "json" }).$type<unknown>().notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    /** Tries so far (a claim counts as a try: a process that dies mid-delivery used one). */
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next try is due (now at enqueue, later after a failure: back-off). */
+    availableAt: integer("available_at", { mode: "timestamp_ms" }).notNull(),
+    claimedUntil: integer("claimed_until", { mode: "timestamp_ms" }),
+    claimId: text("claim_id"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+);
+
+/** Named leases: which process may run a background job now, until when (lib/data/lease.ts). */
+export const leases = sqliteTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** A counter per cached thing, bumped in the unit of work that changes it (lib/data/cache-version.ts). */
+export const cacheVersions = sqliteTable("cache_versions", {
+  name: text("name").primaryKey(),
+  version: integer("version").notNull(),
+});
+
+/**
+ * rate-limiter-flexible's store (RateLimiterSQLite / RateLimiterPostgres with
+ * tableCreated): its own columns, in its order (its PostgreSQL upsert inserts
+ * by position). key is "<limit name>:<key>"; expire in epoch milliseconds.
+ */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: integer("expire"),
+});
+
 export type UserRow = typeof users.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type InviteRow = typeof invites.$inferSelect;
