@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, readConfig } from "./config";
+import { ConfigError, missingSharedSecrets, readConfig } from "./config";
 
 /** The problems readConfig reports for an environment, or [] when it is valid. */
 function problems(env: Record<string, string>): string[] {
@@ -47,5 +47,26 @@ describe("readConfig", () => {
 
   it("takes an empty value as unset", () => {
     expect(readConfig({ PORT: "", TOKEN_RATE_LIMIT_PER_MINUTE: "" }).tokenRateLimitPerMinute).toBe(600);
+  });
+});
+
+describe("missingSharedSecrets", () => {
+  const KEY = Buffer.alloc(32, 7).toString("base64");
+  const SECRET = "s".repeat(32);
+  const URL = "postgres://latchkey@db.internal:5432/latchkey";
+
+  it("asks nothing on SQLite: the secrets are generated into DATA_DIR", () => {
+    expect(missingSharedSecrets(readConfig({}))).toEqual([]);
+  });
+
+  it("on PostgreSQL, names each secret not given in the environment, one line each", () => {
+    const lines = missingSharedSecrets(readConfig({ DATABASE_URL: URL }));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^ENCRYPTION_KEY must be set \(with DATABASE_URL every replica/);
+    expect(lines[1]).toMatch(/^AUTH_SECRET must be set \(with DATABASE_URL every replica/);
+    expect(lines.join("\n")).not.toContain("db.internal");
+    expect(missingSharedSecrets(readConfig({ DATABASE_URL: URL, ENCRYPTION_KEY: KEY }))).toEqual([expect.stringMatching(/^AUTH_SECRET must be set/)]);
+    expect(missingSharedSecrets(readConfig({ DATABASE_URL: URL, AUTH_SECRET: SECRET }))).toEqual([expect.stringMatching(/^ENCRYPTION_KEY must be set/)]);
+    expect(missingSharedSecrets(readConfig({ DATABASE_URL: URL, ENCRYPTION_KEY: KEY, AUTH_SECRET: SECRET }))).toEqual([]);
   });
 });

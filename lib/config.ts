@@ -184,6 +184,22 @@ export function readConfig(environment: Record<string, string | undefined> = pro
   };
 }
 
+/**
+ * What a start on PostgreSQL lacks: there, every replica shares one database, so
+ * the encryption key and the session secret must be given to each of them in
+ * the environment. Generated into DATA_DIR they would be one replica's alone:
+ * the next replica would refuse the data (or, with its own secret, reject every
+ * other replica's session cookies). One line per missing variable; none on SQLite.
+ */
+export function missingSharedSecrets(current: Pick<Config, "databaseUrl" | "encryptionKeyFromEnv" | "authSecretFromEnv">): string[] {
+  if (!current.databaseUrl) return [];
+  const why = "with DATABASE_URL every replica uses the same database and must get the same value; one generated into DATA_DIR would be this replica's alone";
+  return [
+    ...(current.encryptionKeyFromEnv ? [] : [`ENCRYPTION_KEY must be set (${why}). Set it to the key the data was created with, or a new one for a new database.`]),
+    ...(current.authSecretFromEnv ? [] : [`AUTH_SECRET must be set (${why}).`]),
+  ];
+}
+
 let cached: Config | undefined;
 
 export function config(): Config {

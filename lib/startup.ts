@@ -8,7 +8,7 @@
 import "server-only";
 import { sealUnchainedEvents } from "@/lib/audit/chain";
 import { ConfigError, config } from "@/lib/config";
-import { MissingEncryptionKeyError, sessionSecret } from "@/lib/crypto/keys";
+import { MissingEncryptionKeyError, requireSharedSecrets, SharedSecretsMissingError, sessionSecret } from "@/lib/crypto/keys";
 import { startSearchBackfill } from "@/lib/data/search-backfill";
 import { openDatabase } from "@/lib/db/database";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
@@ -24,6 +24,7 @@ function refuseToStart(lines: string[]): never {
 export async function startUp(): Promise<void> {
   try {
     config();
+    requireSharedSecrets();
     await openDatabase();
     sessionSecret();
     const sealed = await sealUnchainedEvents();
@@ -31,7 +32,7 @@ export async function startUp(): Promise<void> {
     // Planned before the server answers (searches of what isn't indexed yet decrypt and filter); indexed in the background.
     await startSearchBackfill();
   } catch (err) {
-    if (err instanceof ConfigError) refuseToStart(err.problems);
+    if (err instanceof ConfigError || err instanceof SharedSecretsMissingError) refuseToStart(err.problems);
     if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError) refuseToStart([err.message]);
     throw err;
   }

@@ -1,5 +1,5 @@
 // `npm run verify-events`: checks the activity log's hash chain of every
-// account in DATA_DIR (default ./data) with the app's key (ENCRYPTION_KEY or
+// account in DATA_DIR (default ./data), or in DATABASE_URL's PostgreSQL database, with the app's key (ENCRYPTION_KEY or
 // DATA_DIR/encryption.key), and reports the first broken link. Exit code 0 when
 // every chain is intact, 1 when one is broken, 2 when it can't check.
 // Safe while the server runs (it only reads; SQLite WAL lets both work).
@@ -8,7 +8,8 @@ import path from "node:path";
 
 async function main(): Promise<number> {
   const dataDir = path.resolve(process.env.DATA_DIR || "./data");
-  if (!fs.existsSync(path.join(dataDir, "latchkey.db"))) {
+  // With DATABASE_URL the events are in that PostgreSQL database; DATA_DIR only may hold the key file.
+  if (!process.env.DATABASE_URL && !fs.existsSync(path.join(dataDir, "latchkey.db"))) {
     console.error(`No Latchkey database in ${dataDir} (set DATA_DIR to the data directory).`);
     return 2;
   }

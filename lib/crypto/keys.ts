@@ -7,7 +7,7 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { config } from "@/lib/config";
+import { config, missingSharedSecrets } from "@/lib/config";
 
 const KEY_FILE = "encryption.key";
 const AUTH_SECRET_FILE = "auth-secret";
@@ -36,6 +36,20 @@ export class MissingEncryptionKeyError extends Error {
     );
     this.name = "MissingEncryptionKeyError";
   }
+}
+
+/** PostgreSQL without ENCRYPTION_KEY or AUTH_SECRET in the environment (lib/config.ts's missingSharedSecrets): nothing is generated. */
+export class SharedSecretsMissingError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "SharedSecretsMissingError";
+  }
+}
+
+/** Refuses a start on PostgreSQL whose secrets would be generated per replica; start-up calls it first, to name both at once. */
+export function requireSharedSecrets(): void {
+  const problems = missingSharedSecrets(config());
+  if (problems.length > 0) throw new SharedSecretsMissingError(problems);
 }
 
 function decodeMasterKey(value: string, source: string): Buffer {
@@ -71,6 +85,7 @@ function derive(master: Buffer, purpose: string): Buffer {
 function loadMasterKey(existingDatabase: string | undefined): Buffer {
   const fromEnv = config().encryptionKeyFromEnv;
   if (fromEnv) return decodeMasterKey(fromEnv, "ENCRYPTION_KEY");
+  requireSharedSecrets();
   const keyFile = path.join(config().dataDir, KEY_FILE);
   const existing = existingDatabase ?? (fs.existsSync(config().databaseFile) ? config().databaseFile : undefined);
   if (!fs.existsSync(keyFile) && existing) {
@@ -127,6 +142,7 @@ export function sessionSecret(): string {
     if (fromEnv) {
       authSecret = fromEnv;
     } else {
+      requireSharedSecrets();
       const { value, created } = readOrCreateSecretFile(AUTH_SECRET_FILE, () =>
         crypto.randomBytes(32).toString("base64url"),
       );

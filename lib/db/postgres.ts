@@ -26,7 +26,7 @@ export const POSTGRES_MIGRATIONS = path.join(process.cwd(), "drizzle", "postgres
 export const OLDEST_SUPPORTED_VERSION = 15;
 
 /** Advisory lock keys (any bigint; these spell "Latch" + a number, so they're recognisable in pg_locks). */
-const MIGRATION_LOCK = "327637070696801";
+export const MIGRATION_LOCK = "327637070696801";
 const WRITE_LOCK = "327637070696802";
 
 /**
