@@ -10,6 +10,7 @@ import { sealUnchainedEvents } from "@/lib/audit/chain";
 import { ConfigError, config } from "@/lib/config";
 import { MissingEncryptionKeyError, sessionSecret } from "@/lib/crypto/keys";
 import { openDatabase } from "@/lib/db/database";
+import { DatabaseStartError } from "@/lib/db/engine";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
@@ -29,7 +30,9 @@ export async function startUp(): Promise<void> {
     if (sealed > 0) console.log(`Sealed ${sealed} activity events from before the hash chain into it`);
   } catch (err) {
     if (err instanceof ConfigError) refuseToStart(err.problems);
-    if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError) refuseToStart([err.message]);
+    if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError || err instanceof DatabaseStartError) {
+      refuseToStart([err.message]);
+    }
     throw err;
   }
   // scripts/server.mjs applies this to every request before Next.js sees it (it can't import lib/ itself).
