@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { THEME_COOKIE, parseTheme, themeClass } from "@/components/shell/theme";
+import { ToastProvider } from "@/components/ui/toast";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Latchkey", description: "Self-hosted team and identity dashboard" };
@@ -13,7 +14,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     // The class changes in the browser when the person picks a theme; React needn't warn about it.
     <html lang="en" className={themeClass(theme)} suppressHydrationWarning>
-      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">{children}</body>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <ToastProvider>{children}</ToastProvider>
+      </body>
     </html>
   );
 }

@@ -93,8 +93,8 @@ test("wrong passwords lead to the waiting message; the admin sees why, unlocks, 
   const actionRequest = admin.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]);
   await dialog.getByRole("button", { name: "Unlock" }).click();
   const captured = await actionRequest;
-  await expect(dialog.getByText("User unlocked. They can sign in again now.")).toBeVisible();
-  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(admin.getByRole("region", { name: "Notifications" }).getByText("User unlocked. They can sign in again now.")).toBeVisible();
+  await expect(dialog).toBeHidden();
   await expect(admin.getByRole("button", { name: "Unlock", exact: true })).toHaveCount(0);
   expect(await isLocked()).toBe(false);
 

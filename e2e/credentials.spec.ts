@@ -69,7 +69,8 @@ test("an admin's Revoke sessions can also revoke the person's tokens", async ({ 
   const dialog = page.getByRole("dialog", { name: /Revoke all sessions of Rex Revoked/ });
   await dialog.getByRole("checkbox", { name: /Also revoke their access tokens/ }).check();
   await dialog.getByRole("button", { name: "Revoke sessions" }).click();
-  await expect(dialog.getByText("1 session ended, 1 access token revoked")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Notifications" }).getByText("1 session ended, 1 access token revoked")).toBeVisible();
+  await expect(dialog).toBeHidden();
   expect(await tokenWorks(token)).toBe(false);
 });
 

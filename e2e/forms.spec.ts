@@ -52,6 +52,8 @@ for (const kind of ["user", "service user"] as const) {
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByLabel("Name")).toHaveValue(`${created.name} Renamed`);
     await expect(page.getByLabel("Role")).toHaveValue("admin");
+    // The field shows what was typed at once; the stored value follows when the save ends.
+    await expect.poll(async () => (await client.user(created.id)).name).toBe(`${created.name} Renamed`);
     const stored = await client.user(created.id);
     expect(stored).toMatchObject({ role: "admin", name: `${created.name} Renamed` });
     expect(await roleChanges(created.id)).toHaveLength(1);

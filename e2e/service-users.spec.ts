@@ -152,13 +152,13 @@ test("an admin creates service users and tokens; tokens stop when deleted or whe
   // Blocking the service user refuses its token at once; unblocking restores it.
   await page.goto(terraformUrl);
   let blocked = await confirm(page, "Block", /Block Terraform\?/, "Block");
-  await expect(blocked.getByText("Service user blocked")).toBeVisible();
-  await blocked.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" }).getByText("Service user blocked")).toBeVisible();
+  await expect(blocked).toBeHidden();
   expect((await api(terraformToken, "GET", "/api/users")).status).toBe(401);
   await expect(page.getByText("This service user is blocked")).toBeVisible();
   blocked = await confirm(page, "Unblock", /Unblock Terraform\?/, "Unblock");
-  await expect(blocked.getByText("Service user unblocked")).toBeVisible();
-  await blocked.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByRole("region", { name: "Notifications" }).getByText("Service user unblocked")).toBeVisible();
+  await expect(blocked).toBeHidden();
   expect((await api(terraformToken, "GET", "/api/users")).status).toBe(200);
 
   // Deleting the service user takes its tokens with it.

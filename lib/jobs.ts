@@ -1,47 +1,76 @@
 /**
  * Background work of the server process, started once from lib/startup.ts
  * (instrumentation), never from a page load: activity retention, pruning the
- * sign-in throttle's stale rows, and warming the activity label index.
+ * sign-in throttle's, rate limits' and outbox's stale rows, and the outbox
+ * delivery pass. (The search index's backfill starts from lib/startup.ts: it
+ * must be planned before requests are served.)
+ *
+ * Every process runs the timers; the shared work runs under a lease
+ * (lib/data/lease.ts), so with several replicas on one database one of them
+ * does it. The lease outlives the interval, so the same replica keeps it
+ * until it stops.
  */
 import "server-only";
-import { warmPartyLabels } from "@/lib/audit/party-labels";
 import { pruneActivity } from "@/lib/audit/retention";
 import { pruneSignInThrottles } from "@/lib/auth/sign-in-throttle";
 import { config } from "@/lib/config";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { withLease } from "@/lib/data/lease";
+import { deliverOutbox, handlesOutbox, pruneDeliveredOutbox } from "@/lib/data/outbox";
+import { pruneRateLimits } from "@/lib/security/rate-limit";
 
 const HOUR_MS = 3_600_000;
+/** The outbox pass: what the after-commit nudge missed (a failed try due again, another process's crash). */
+const OUTBOX_PASS_MS = 30_000;
+export const MAINTENANCE_LEASE = { name: "maintenance", ttlMs: 1.5 * HOUR_MS };
+export const OUTBOX_LEASE = { name: "outbox", ttlMs: 3 * OUTBOX_PASS_MS };
+/** Tests play two processes with these (lib/data/lease.ts). */
+type LeaseOptions = { holder?: string; now?: Date };
 
 const globalForJobs = globalThis as unknown as { latchkeyJobsStarted?: boolean };
 
 /** One maintenance pass; exported for tests and for `now`-driven runs. */
-export async function runMaintenance(now = new Date()): Promise<{ eventsPruned: number; throttleRowsPruned: number }> {
+export async function runMaintenance(
+  now = new Date(),
+): Promise<{ eventsPruned: number; throttleRowsPruned: number; rateLimitRowsPruned: number; outboxRowsPruned: number }> {
   const pruned = await pruneActivity(now);
   const throttleRowsPruned = await pruneSignInThrottles(now, config().signIn);
-  return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned };
+  const rateLimitRowsPruned = await pruneRateLimits(now);
+  const outboxRowsPruned = await pruneDeliveredOutbox(now);
+  return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, outboxRowsPruned };
+}
+
+/** The maintenance pass on the replica holding its lease (elsewhere: nothing, ran: false). */
+export async function maintenancePass(options: LeaseOptions = {}) {
+  return withLease(MAINTENANCE_LEASE.name, MAINTENANCE_LEASE.ttlMs, () => runMaintenance(options.now), options);
+}
+
+/** The periodic outbox pass on the replica holding its lease (each process's nudges run regardless: claims keep them apart). */
+export async function outboxPass(options: LeaseOptions = {}) {
+  // Nothing to send from here: don't take the write lock every 30 s for it.
+  if (!handlesOutbox()) return { ran: false as const };
+  return withLease(OUTBOX_LEASE.name, OUTBOX_LEASE.ttlMs, () => deliverOutbox({ now: options.now }), options);
 }
 
 function runLogged(): void {
-  runMaintenance().then(
+  maintenancePass().then(
     (r) => {
-      if (r.eventsPruned > 0) console.log(`Activity retention: removed ${r.eventsPruned} events older than ${config().activityRetentionDays} days`);
+      if (r.ran && r.result.eventsPruned > 0) {
+        console.log(`Activity retention: removed ${r.result.eventsPruned} events older than ${config().activityRetentionDays} days`);
+      }
     },
     (err: unknown) => console.error("Maintenance job failed:", err),
   );
 }
 
-async function warmLabels(): Promise<void> {
-  const account = await instanceAccountId();
-  if (account) await warmPartyLabels(account);
+function deliverLogged(): void {
+  outboxPass().catch((err: unknown) => console.error("Outbox pass failed:", err));
 }
 
 export function startBackgroundJobs(): void {
   if (globalForJobs.latchkeyJobsStarted) return;
   globalForJobs.latchkeyJobsStarted = true;
   // Shortly after start (not in the way of the first requests), then hourly. unref: never keeps the process alive.
-  setTimeout(() => {
-    runLogged();
-    warmLabels().catch((err: unknown) => console.error("Warming the activity labels failed:", err));
-  }, 5_000).unref();
+  setTimeout(runLogged, 5_000).unref();
   setInterval(runLogged, HOUR_MS).unref();
+  setInterval(deliverLogged, OUTBOX_PASS_MS).unref();
 }

@@ -1,6 +1,8 @@
 /**
  * The wiring of domain effects (lib/data/effects.ts): imports each
- * capability's reactions so they are registered before the first write.
+ * capability's reactions so they are registered before the first write, and
+ * each capability's source for the search index's backfill
+ * (lib/data/search-backfill.ts).
  * Loaded by lib/startup.ts (the server) and test/unit-env.ts (unit tests).
  * It sits above the capabilities, so none of them imports another.
  */
@@ -8,3 +10,5 @@ import "server-only";
 import "@/lib/invites/reactions";
 import "@/lib/sessions/reactions";
 import "@/lib/tokens/reactions";
+import "@/lib/audit/party-search";
+import "@/lib/users/search-source";

@@ -9,6 +9,7 @@ import "server-only";
 import { sealUnchainedEvents } from "@/lib/audit/chain";
 import { ConfigError, config } from "@/lib/config";
 import { MissingEncryptionKeyError, sessionSecret } from "@/lib/crypto/keys";
+import { startSearchBackfill } from "@/lib/data/search-backfill";
 import { openDatabase } from "@/lib/db/database";
 import { DatabaseStartError } from "@/lib/db/engine";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
@@ -28,6 +29,8 @@ export async function startUp(): Promise<void> {
     sessionSecret();
     const sealed = await sealUnchainedEvents();
     if (sealed > 0) console.log(`Sealed ${sealed} activity events from before the hash chain into it`);
+    // Planned before the server answers (searches of what isn't indexed yet decrypt and filter); indexed in the background.
+    await startSearchBackfill();
   } catch (err) {
     if (err instanceof ConfigError) refuseToStart(err.problems);
     if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError || err instanceof DatabaseStartError) {

@@ -12,6 +12,7 @@ import { db, dialect, engine } from "@/lib/db/database";
 import { accounts, activityEvents, users, type Role } from "@/lib/db/schema";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
 import { sealEmail, sealName } from "@/lib/users/records";
+import { indexUser } from "@/lib/users/search-source";
 
 export const META: RequestMeta = { ip: "203.0.113.7", userAgent: "vitest" };
 
@@ -61,6 +62,8 @@ export async function createUser(
       passwordHash,
       isBlocked: options.isBlocked ?? false,
     });
+    // As every write path does: the user is found by name and email (lib/users/search-source.ts).
+    await indexUser(tx, { accountId, id, name, email });
   });
   return { id, accountId, email, name, role };
 }

@@ -1,18 +1,18 @@
 "use client";
 
-import { useActionState } from "react";
 import { verifyIntegrityAction } from "@/app/(dashboard)/activity/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useServerForm } from "@/components/ui/use-server-form";
 
 /** Re-checks the whole hash chain on the server and says where it first breaks, if anywhere. */
 export function VerifyIntegrity() {
-  const [state, action] = useActionState(verifyIntegrityAction, initialFormState);
+  const form = useServerForm(verifyIntegrityAction, { guardLeave: false });
+  const state = form.state;
   return (
     <div className="space-y-2">
-      <form action={action}>
-        <SubmitButton variant="secondary" pendingLabel="Verifying…">
+      <form {...form.formProps}>
+        <SubmitButton variant="secondary" pending={form.pending} pendingLabel="Verifying…">
           Verify integrity
         </SubmitButton>
       </form>

@@ -1,11 +1,11 @@
 "use client";
 
-import { useActionState } from "react";
 import { signInAction } from "@/app/(public)/login/actions";
 import { Alert } from "@/components/ui/alert";
+import { PasswordField } from "@/components/ui/password-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useServerForm } from "@/components/ui/use-server-form";
 
 /**
  * Email (or, with LDAP on, username) and password. The field keeps the name
@@ -13,9 +13,11 @@ import { initialFormState } from "@/lib/forms/form-state";
  * directory user.
  */
 export function LoginForm({ email, callbackUrl, usernames = false }: { email?: string; callbackUrl?: string; usernames?: boolean }) {
-  const [state, action] = useActionState(signInAction, initialFormState);
+  // Nothing typed here is work to lose: no question before leaving.
+  const form = useServerForm(signInAction, { guardLeave: false });
+  const state = form.state;
   return (
-    <form action={action} className="space-y-4">
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
       <TextField
@@ -26,10 +28,10 @@ export function LoginForm({ email, callbackUrl, usernames = false }: { email?: s
         autoCapitalize="none"
         spellCheck={false}
         required
-        defaultValue={state.values?.email ?? email}
+        defaultValue={form.values?.email ?? email}
       />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
-      <SubmitButton className="w-full" pendingLabel="Signing in…">
+      <PasswordField label="Password" name="password" autoComplete="current-password" required />
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Signing in…">
         Sign in
       </SubmitButton>
     </form>

@@ -1,4 +1,4 @@
-import { TextField } from "@/components/ui/text-field";
+import { PasswordField } from "@/components/ui/password-field";
 
 /** A new password and its confirmation; the confirm field is always named "confirm_password". */
 export function NewPasswordFields({
@@ -14,21 +14,20 @@ export function NewPasswordFields({
 }) {
   return (
     <>
-      <TextField
+      <PasswordField
         label={label}
         name={name}
-        type="password"
         autoComplete="new-password"
         required
         minLength={8}
         maxLength={128}
+        strength
         hint="8 to 128 characters, hard to guess: a few uncommon words work well."
         errors={errors[name]}
       />
-      <TextField
+      <PasswordField
         label={confirmLabel}
         name="confirm_password"
-        type="password"
         autoComplete="new-password"
         required
         errors={errors.confirm_password}

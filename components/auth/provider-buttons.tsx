@@ -1,20 +1,20 @@
 "use client";
 
-import { useActionState } from "react";
 import { signInWithProviderAction } from "@/app/(public)/login/actions";
 import { ProviderIcon, type SourceKind } from "@/components/idp/provider-icon";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useServerForm } from "@/components/ui/use-server-form";
 
 export type ProviderButton = { id: string; name: string; type: SourceKind };
 
 function ProviderSignIn({ provider, callbackUrl }: { provider: ProviderButton; callbackUrl: string }) {
-  const [state, action] = useActionState(signInWithProviderAction.bind(null, provider.id), initialFormState);
+  const form = useServerForm(signInWithProviderAction.bind(null, provider.id), { guardLeave: false });
+  const state = form.state;
   return (
-    <form action={action} className="space-y-2">
+    <form {...form.formProps} className="space-y-2">
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <SubmitButton variant="secondary" className="w-full" pendingLabel={`Contacting ${provider.name}…`}>
+      <SubmitButton variant="secondary" className="w-full" pending={form.pending} pendingLabel={`Contacting ${provider.name}…`}>
         <ProviderIcon kind={provider.type} />
         Sign in with {provider.name}
       </SubmitButton>

@@ -1,18 +1,18 @@
 "use client";
 
-import { useActionState } from "react";
 import { createOwnerAction } from "@/app/(public)/setup/actions";
-import { initialFormState } from "@/lib/forms/form-state";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "./new-password-fields";
 
 export function SetupForm() {
-  const [state, action] = useActionState(createOwnerAction, initialFormState);
+  const form = useServerForm(createOwnerAction);
+  const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField
         label="Email"
@@ -20,7 +20,7 @@ export function SetupForm() {
         type="email"
         autoComplete="email"
         required
-        defaultValue={state.values?.email}
+        defaultValue={form.values?.email}
         errors={errors.email}
       />
       <NewPasswordFields errors={errors} />
@@ -29,10 +29,10 @@ export function SetupForm() {
         name="name"
         autoComplete="name"
         hint="Optional."
-        defaultValue={state.values?.name}
+        defaultValue={form.values?.name}
         errors={errors.name}
       />
-      <SubmitButton className="w-full" pendingLabel="Creating…">
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Creating…">
         Create Owner Account
       </SubmitButton>
     </form>

@@ -1,22 +1,34 @@
 "use client";
 
-import { useActionState, useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { createGroupAction, deleteGroupAction, renameGroupAction } from "@/app/(dashboard)/team/groups/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
-import { initialFormState, type FormState } from "@/lib/forms/form-state";
+import { useToast } from "@/components/ui/toast";
+import { useServerForm } from "@/components/ui/use-server-form";
+import type { FormState } from "@/lib/forms/form-state";
 import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
 
 type FormAction = (state: FormState, formData: FormData) => Promise<FormState>;
 
-/** Closes the dialog once its action succeeds, handing the success message up for the live region. */
-function useCloseOnSuccess(state: FormState, onDone: (message?: string) => void) {
-  useEffect(() => {
-    if (state.status === "success") onDone(state.message);
-  }, [state, onDone]);
+/**
+ * Runs the dialog's action; a success closes the dialog and becomes a toast
+ * (raised from the action, so it shows even when the row that held the
+ * dialog is gone). A refusal stays in the dialog, next to the field.
+ */
+function useDialogForm(action: FormAction, onDone: () => void) {
+  const notify = useToast();
+  return useServerForm(async (prev, data) => {
+    const result = await action(prev, data);
+    if (result.status === "success") {
+      if (result.message) notify("success", result.message);
+      onDone();
+    }
+    return result;
+  });
 }
 
 function GroupNameForm({
@@ -32,13 +44,13 @@ function GroupNameForm({
   submitLabel: string;
   pendingLabel: string;
   onCancel: () => void;
-  onDone: (message?: string) => void;
+  onDone: () => void;
 }) {
-  const [state, formAction] = useActionState(action, initialFormState);
-  useCloseOnSuccess(state, onDone);
+  const form = useDialogForm(action, onDone);
+  const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && !errors.name && <Alert tone="error">{state.message}</Alert>}
       <TextField
         label="Name"
@@ -54,18 +66,11 @@ function GroupNameForm({
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
-        <SubmitButton pendingLabel={pendingLabel}>{submitLabel}</SubmitButton>
+        <SubmitButton pending={form.pending} pendingLabel={pendingLabel}>
+          {submitLabel}
+        </SubmitButton>
       </div>
     </form>
-  );
-}
-
-/** Announces what the last dialog did, for people who can't see the table change. */
-function Announcement({ message }: { message: string }) {
-  return (
-    <span role="status" className="sr-only">
-      {message}
-    </span>
   );
 }
 
@@ -80,14 +85,9 @@ function DialogFrame({ children }: { children: React.ReactNode }) {
 
 function useDialog() {
   const [open, setOpen] = useState(false);
-  const [notice, setNotice] = useState("");
   const show = useCallback(() => setOpen(true), []);
   const close = useCallback(() => setOpen(false), []);
-  const done = useCallback((message?: string) => {
-    setOpen(false);
-    setNotice(message ?? "");
-  }, []);
-  return { open, notice, show, close, done };
+  return { open, show, close, done: close };
 }
 
 export function CreateGroupButton() {
@@ -95,7 +95,6 @@ export function CreateGroupButton() {
   return (
     <>
       <Button onClick={dialog.show}>Create Group</Button>
-      <Announcement message={dialog.notice} />
       <DialogFrame>
         <Dialog open={dialog.open} onClose={dialog.close} title="Create Group">
           <GroupNameForm
@@ -131,7 +130,6 @@ export function RenameGroupButton({ group, variant = "secondary" }: { group: Gro
       <Button variant={variant} onClick={dialog.show}>
         <RowButtonLabel verb="Rename" name={group.name} />
       </Button>
-      <Announcement message={dialog.notice} />
       <DialogFrame>
         <Dialog open={dialog.open} onClose={dialog.close} title={`Rename group ${group.name}`}>
           <GroupNameForm
@@ -157,12 +155,12 @@ function DeleteGroupForm({
   group: GroupRef;
   returnToList: boolean;
   onCancel: () => void;
-  onDone: (message?: string) => void;
+  onDone: () => void;
 }) {
-  const [state, formAction] = useActionState(deleteGroupAction.bind(null, group.id, returnToList), initialFormState);
-  useCloseOnSuccess(state, onDone);
+  const form = useDialogForm(deleteGroupAction.bind(null, group.id, returnToList), onDone);
+  const state = form.state;
   return (
-    <form action={formAction} className="space-y-4">
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <p className="text-sm text-slate-700">
         Delete group <strong className="font-semibold text-slate-900">{group.name}</strong>? Members are not deleted, only
@@ -172,7 +170,7 @@ function DeleteGroupForm({
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
-        <SubmitButton variant="danger" pendingLabel="Deleting…">
+        <SubmitButton variant="danger" pending={form.pending} pendingLabel="Deleting…">
           Delete Group
         </SubmitButton>
       </div>
@@ -196,7 +194,6 @@ export function DeleteGroupButton({
       <Button variant={variant} onClick={dialog.show}>
         <RowButtonLabel verb="Delete" name={group.name} />
       </Button>
-      <Announcement message={dialog.notice} />
       <DialogFrame>
         <Dialog open={dialog.open} onClose={dialog.close} title="Delete Group">
           <DeleteGroupForm group={group} returnToList={returnToList} onCancel={dialog.close} onDone={dialog.done} />

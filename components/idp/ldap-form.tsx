@@ -5,6 +5,7 @@ import { saveLdapAction, testLdapAction } from "@/app/(dashboard)/settings/actio
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
@@ -35,7 +36,7 @@ export type LdapFormValues = {
 let nextRowKey = 0;
 
 export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValues; groups: { id: string; name: string }[]; readOnly: boolean }) {
-  const form = useServerForm(saveLdapAction);
+  const form = useServerForm(saveLdapAction, { announce: true });
   const state = form.state;
   const [test, testAction, testing] = useActionState(testLdapAction, initialFormState);
   // Rows carry their own key: with the index as key, removing a row showed the removed row's values in the next one.
@@ -53,7 +54,6 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
   return (
     <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      {state.status === "success" && state.message && <Alert tone="success">{state.message}</Alert>}
       <Fragment key={form.version}>
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 className="text-base font-semibold text-slate-900">Server</h2>
@@ -76,10 +76,10 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           disabled={readOnly}
         />
         <TextField label="Bind DN" name="bind_dn" placeholder="cn=latchkey,ou=services,dc=example,dc=com" hint="The service account that searches for users." defaultValue={text("bind_dn", initial.bindDn)} errors={errors.bind_dn} disabled={readOnly} />
-        <TextField
+        <PasswordField
           label="Bind password"
+          keepAfterError
           name="bind_password"
-          type="password"
           autoComplete="new-password"
           hint={
             initial.bindPasswordSet

@@ -5,6 +5,7 @@ import { createProviderAction, testDiscoveryAction, updateProviderAction } from 
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { useServerForm } from "@/components/ui/use-server-form";
@@ -50,7 +51,7 @@ export function ProviderForm({
   readOnly: boolean;
 }) {
   const action = isNew ? createProviderAction.bind(null, providerId) : updateProviderAction.bind(null, providerId);
-  const form = useServerForm(action);
+  const form = useServerForm(action, { announce: true });
   const state = form.state;
   const [test, testAction, testing] = useActionState(testDiscoveryAction, initialFormState);
   const [type, setType] = useState(initial.type);
@@ -61,7 +62,6 @@ export function ProviderForm({
   return (
     <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      {state.status === "success" && state.message && <Alert tone="success">{state.message}</Alert>}
 
       <Fragment key={form.version}>
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
@@ -90,10 +90,10 @@ export function ProviderForm({
         />
         <CopyField label="Redirect URL" value={redirectUrl} hint="Register this as the redirect (callback) URI of the client at the provider." />
         <TextField label="Client ID" name="client_id" required autoComplete="off" defaultValue={v?.client_id ?? initial.clientId} errors={errors.client_id} disabled={readOnly} />
-        <TextField
+        <PasswordField
           label="Client secret"
+          keepAfterError
           name="client_secret"
-          type="password"
           autoComplete="new-password"
           required={isNew}
           hint={

@@ -18,14 +18,13 @@ export type TrustedHeaderFormValues = {
 };
 
 export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial: TrustedHeaderFormValues; readOnly: boolean; yourAddress: string | null }) {
-  const form = useServerForm(saveTrustedHeaderAction);
+  const form = useServerForm(saveTrustedHeaderAction, { announce: true });
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   const v = form.values;
   return (
     <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      {state.status === "success" && state.message && <Alert tone="success">{state.message}</Alert>}
       <section key={form.version} className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <Checkbox
           name="enabled"

@@ -1,18 +1,19 @@
 "use client";
 
-import { useActionState, useState } from "react";
-import { changePasswordAction, requiredPasswordChangeAction } from "@/app/(dashboard)/actions";
+import { useState } from "react";
+import { changePasswordAction, requiredPasswordChangeAction, signOutAction } from "@/app/(dashboard)/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { TextField } from "@/components/ui/text-field";
+import { PasswordField } from "@/components/ui/password-field";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
-import { initialFormState } from "@/lib/forms/form-state";
 
 /** Current, new and confirm; with onClose it is the avatar menu's dialog, without it the required first change. */
 export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
-  const [state, action] = useActionState(onClose ? changePasswordAction : requiredPasswordChangeAction, initialFormState);
+  const form = useServerForm(onClose ? changePasswordAction : requiredPasswordChangeAction);
+  const state = form.state;
   // Controlled, so a refused submit keeps the choice the person made.
   const [revokeTokens, setRevokeTokens] = useState(false);
   if (state.status === "success") {
@@ -26,13 +27,12 @@ export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
     );
   }
   const errors = state.fieldErrors ?? {};
-  return (
-    <form action={action} className="space-y-4">
+  const fields = (
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <TextField
+      <PasswordField
         label="Current password"
         name="old_password"
-        type="password"
         autoComplete="current-password"
         required
         errors={errors.old_password}
@@ -56,8 +56,32 @@ export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
             Cancel
           </Button>
         )}
-        <SubmitButton pendingLabel="Saving…">Change Password</SubmitButton>
+        <SubmitButton pending={form.pending} pendingLabel="Saving…">
+          Change Password
+        </SubmitButton>
       </div>
+    </form>
+  );
+  if (onClose) return fields;
+  return (
+    <>
+      {fields}
+      <SignOutInstead />
+    </>
+  );
+}
+
+/**
+ * For the required first change: the person may not want to choose now (a
+ * shared computer, someone else's account), so they can leave instead.
+ */
+function SignOutInstead() {
+  return (
+    <form action={signOutAction} className="mt-6 border-t border-slate-200 pt-4 text-center text-sm text-slate-600">
+      Not now?{" "}
+      <SubmitButton variant="ghost" pendingLabel="Signing out…" className="ml-1">
+        Sign out
+      </SubmitButton>
     </form>
   );
 }

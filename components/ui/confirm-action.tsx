@@ -1,17 +1,20 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import type { FormState } from "@/lib/forms/form-state";
-import { initialFormState } from "@/lib/forms/form-state";
-import { Alert } from "./alert";
 import { Button, type ButtonVariant } from "./button";
 import { Dialog } from "./dialog";
 import { SubmitButton } from "./submit-button";
+import { useToast } from "./toast";
+import { useServerForm } from "./use-server-form";
 
 /**
  * A button that asks first: a dialog states what will happen, and only its
- * confirm button runs the server action. The outcome (or the exact refusal)
- * is shown in the dialog.
+ * confirm button runs the server action. The dialog closes when the answer
+ * comes, and the outcome (or the exact refusal) is a toast: the dialog asked
+ * a question and is not the place for the result. The toast is raised from
+ * the action itself, so it appears even when the result removes this button
+ * (a deleted token's row, Block turning into Unblock).
  */
 export function ConfirmAction({
   label,
@@ -30,51 +33,39 @@ export function ConfirmAction({
   action: (prev: FormState, formData: FormData) => Promise<FormState>;
   variant?: ButtonVariant;
   confirmVariant?: ButtonVariant;
-  /** Hides the button but keeps the dialog, so an outcome stays readable after the action made the button moot. */
+  /** Hides the button (the action is not available now) without unmounting the dialog. */
   hideTrigger?: boolean;
 }) {
   const [open, setOpen] = useState(false);
-  const [state, run] = useActionState(action, initialFormState);
-  const [runId, setRunId] = useState(0);
-  // The wording is fixed when the dialog opens: a successful action re-renders the page
-  // (Block becomes Unblock), and the dialog must keep describing what was done.
-  const [shownTitle, setShownTitle] = useState(title);
-  const shown = state.status !== "idle" && runId > 0;
+  const notify = useToast();
+  const form = useServerForm(
+    async (prev, data) => {
+      const result = await action(prev, data);
+      if (result.message) notify(result.status === "error" ? "error" : "success", result.message);
+      setOpen(false);
+      return result;
+    },
+    { guardLeave: false },
+  );
   return (
     <>
       {!hideTrigger && (
-        <Button
-          variant={variant}
-          onClick={() => {
-            setRunId(0);
-            setShownTitle(title);
-            setOpen(true);
-          }}
-        >
+        <Button variant={variant} onClick={() => setOpen(true)}>
           {label}
         </Button>
       )}
-      <Dialog open={open} onClose={() => setOpen(false)} title={shownTitle}>
-        {shown && state.message ? (
-          <div className="space-y-4">
-            <Alert tone={state.status === "error" ? "error" : "success"}>{state.message}</Alert>
-            <div className="flex justify-end">
-              <Button onClick={() => setOpen(false)}>Close</Button>
-            </div>
+      <Dialog open={open} onClose={() => setOpen(false)} title={title}>
+        <form {...form.formProps} className="space-y-4">
+          <div className="text-sm text-slate-700">{body}</div>
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <SubmitButton variant={confirmVariant} pending={form.pending} pendingLabel="Working…">
+              {confirmLabel}
+            </SubmitButton>
           </div>
-        ) : (
-          <form action={run} onSubmit={() => setRunId((n) => n + 1)} className="space-y-4">
-            <div className="text-sm text-slate-700">{body}</div>
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <SubmitButton variant={confirmVariant} pendingLabel="Working…">
-                {confirmLabel}
-              </SubmitButton>
-            </div>
-          </form>
-        )}
+        </form>
       </Dialog>
     </>
   );

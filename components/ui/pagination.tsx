@@ -1,6 +1,12 @@
 import Link from "next/link";
+import { redirect } from "next/navigation";
 
-/** "Showing 26–50 of 312" with Previous/Next links that keep the rest of the query. */
+/**
+ * "Showing 26–50 of 312" with Previous/Next links that keep the rest of the query.
+ * A page past the end (an old link, a list that shrank, a hand-edited URL)
+ * goes to the last page instead of showing "Showing 2451–63 of 63" over an
+ * empty table.
+ */
 export function Pagination({
   page,
   pageSize,
@@ -13,6 +19,7 @@ export function Pagination({
   hrefForPage: (page: number) => string;
 }) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (page > pages) redirect(hrefForPage(pages));
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   const link = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50";

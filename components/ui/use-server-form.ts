@@ -13,31 +13,80 @@
  *
  * Each submission also names the fields the person changed since the form
  * was last loaded (lib/forms/changed-fields), so an action can apply only those.
+ *
+ * Around that, what every form needs and no form should write again:
+ * - one submission at a time (a double click posts once; the SubmitButton
+ *   shows `pending`);
+ * - after a refusal, secrets are cleared (PasswordField listens for
+ *   CLEAR_SECRETS_EVENT) and the first field in error gets the focus;
+ * - leaving with unsaved changes asks first (use-leave-guard);
+ * - with `announce`, a success message is raised as a toast.
  */
 import { startTransition, useActionState, useEffect, useRef, useState, type FormEvent } from "react";
-import { markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
+import { changedNames, markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
+import { useToast } from "./toast";
+import { useLeaveGuard } from "./use-leave-guard";
 
 type Action = (state: FormState, data: FormData) => FormState | Promise<FormState>;
 
-export function useServerForm(action: Action, options: { onSubmit?: (event: FormEvent<HTMLFormElement>) => void } = {}) {
+/** Fired on the form after a refused submission; fields holding secrets empty themselves. */
+export const CLEAR_SECRETS_EVENT = "latchkey:clear-secrets";
+
+export type ServerFormOptions = {
+  onSubmit?: (event: FormEvent<HTMLFormElement>) => void;
+  /** Raise the success message as a toast (forms that stay on screen after saving). */
+  announce?: boolean;
+  /** Ask before leaving with unsaved changes (default). Off for forms that hold no work: sign-in, confirmations. */
+  guardLeave?: boolean;
+};
+
+export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   const [state, dispatch, pending] = useActionState(action, initialFormState);
   const [version, setVersion] = useState(0);
   const [seen, setSeen] = useState(state);
+  const [dirty, setDirty] = useState(false);
   if (seen !== state) {
     setSeen(state);
     if (state.status === "success") setVersion((v) => v + 1);
   }
   const ref = useRef<HTMLFormElement>(null);
   const snapshot = useRef<FormSnapshot | null>(null);
+  const busy = useRef(false);
+  const notify = useToast();
+
   useEffect(() => {
     snapshot.current = ref.current ? snapshotOf(new FormData(ref.current)) : null;
+    setDirty(false);
   }, [version]);
+
+  useEffect(() => {
+    if (!pending) busy.current = false;
+  }, [pending]);
+
+  const { announce } = options;
+  useEffect(() => {
+    const form = ref.current;
+    if (state.status === "success" && announce && state.message) notify("success", state.message);
+    if (state.status !== "error" || !form) return;
+    form.dispatchEvent(new Event(CLEAR_SECRETS_EVENT));
+    const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    invalid?.focus();
+  }, [state, announce, notify]);
+
+  // Any edit re-checks against the snapshot, so typing a value back counts as unchanged.
+  const check = () => {
+    const form = ref.current;
+    if (form && snapshot.current) setDirty(changedNames(snapshot.current, snapshotOf(new FormData(form))).length > 0);
+  };
+  useLeaveGuard(dirty && options.guardLeave !== false && !pending);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     options.onSubmit?.(event);
     if (event.defaultPrevented) return;
     event.preventDefault();
+    if (busy.current) return;
+    busy.current = true;
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
     const data = new FormData(event.currentTarget, submitter);
     if (snapshot.current) markChanges(data, snapshot.current);
@@ -49,8 +98,10 @@ export function useServerForm(action: Action, options: { onSubmit?: (event: Form
     pending,
     /** Changes after each successful save: the key that remounts the fields from server state. */
     version,
+    /** The person changed something since the form was last loaded or saved. */
+    dirty,
     /** Submitted values to show after an error when the page was used without JavaScript. */
     values: state.status === "error" ? state.values : undefined,
-    formProps: { ref, action: dispatch, onSubmit },
+    formProps: { ref, action: dispatch, onSubmit, onInput: check, onChange: check },
   };
 }

@@ -35,6 +35,7 @@ export function EditUserForm({
   const [confirming, setConfirming] = useState(false);
   const confirmed = useRef(false);
   const form = useServerForm(updateUserAction.bind(null, user.id), {
+    announce: true,
     onSubmit: (e) => {
       const role = new FormData(e.currentTarget).get("role");
       if (role === "owner" && user.role !== "owner" && !confirmed.current) {
@@ -50,7 +51,6 @@ export function EditUserForm({
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      {state.status === "success" && state.message && <Alert tone="success">{state.message}</Alert>}
       <Fragment key={form.version}>
       <TextField label="Name" name="name" required defaultValue={values?.name ?? user.name} errors={errors.name} />
       {user.emailEditable ? (

@@ -1,17 +1,18 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { resetPasswordAction } from "@/app/(dashboard)/team/users/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
-import { initialFormState } from "@/lib/forms/form-state";
 
 function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () => void }) {
-  const [state, action] = useActionState(resetPasswordAction.bind(null, userId), initialFormState);
+  const form = useServerForm(resetPasswordAction.bind(null, userId));
+  const state = form.state;
   const [mode, setMode] = useState<"generate" | "type">("generate");
   if (state.status === "success") {
     return state.result?.password ? (
@@ -32,7 +33,7 @@ function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () =>
   }
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-4">
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <fieldset className="space-y-2 text-sm text-slate-700">
         <legend className="sr-only">New password</legend>
@@ -53,7 +54,7 @@ function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () =>
         <Button variant="secondary" onClick={onClose}>
           Cancel
         </Button>
-        <SubmitButton variant="danger" pendingLabel="Resetting…">
+        <SubmitButton variant="danger" pending={form.pending} pendingLabel="Resetting…">
           Reset password
         </SubmitButton>
       </div>

@@ -6,7 +6,8 @@
  *   runs backwards), so a date range becomes a seq range found with two seeks
  *   on (account_id, occurred_at, seq), and a page is a keyset range of seq.
  * - Actor/Target text and free-text search are resolved first to sets of ids
- *   (the label index in ./party-labels.ts and the user directory), action
+ *   (the searchable encrypted index: parties by their recorded labels,
+ *   ./party-search.ts, and users by their current name and email), action
  *   codes (their names), failure reasons and an exact IP address. Each of
  *   those is a "branch": an equality on an indexed column, read newest first
  *   with LIMIT from its own (account_id, column, seq) index. The branches'
@@ -29,11 +30,11 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { db, dialect } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
-import { directoryEntries, directoryNameOrEmailIncludes } from "@/lib/users/directory";
+import { entityIdsMatching } from "@/lib/data/search-backfill";
 import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./actions";
 import type { RawEventRow } from "./chain";
 import type { EventFilters } from "./event-filters";
-import { partyIdsMatching } from "./party-labels";
+import { PARTIES_SCOPE } from "./party-search";
 
 export const COUNT_CAP = 1_000;
 /** Above this many branches a search scans the seq index instead (its matches are dense). */
@@ -106,16 +107,15 @@ export async function distinctActions(accountId: string): Promise<string[]> {
 
 /** Ids of actors or targets whose name, email or id matches the text, each once. */
 export async function partiesMatching(accountId: string, text: string): Promise<string[]> {
-  const needle = text.toLowerCase();
-  const ids = await partyIdsMatching(accountId, text);
-  const seen = new Set(ids);
-  for (const entry of (await directoryEntries(accountId)).values()) {
-    // The cheap text test first: most entries fail it, and only matches pay for the Set lookup.
-    if (directoryNameOrEmailIncludes(entry, needle) && !seen.has(entry.id)) ids.push(entry.id);
-  }
+  // Parties by any label their events were recorded under, and users by their name and email now.
+  const [labelled, people] = await Promise.all([
+    entityIdsMatching(db(), { accountId, scope: PARTIES_SCOPE, query: text }),
+    entityIdsMatching(db(), { accountId, scope: "users", query: text }),
+  ]);
+  const ids = new Set([...(labelled ?? []), ...(people ?? [])]);
   // An exact id (from a link or a script) always counts, even if nothing is labelled with it.
-  if (/^[0-9A-Za-z_-]{8,}$/.test(text) && !seen.has(text) && !ids.includes(text)) ids.push(text);
-  return ids;
+  if (/^[0-9A-Za-z_-]{8,}$/.test(text)) ids.add(text);
+  return [...ids];
 }
 
 /** Branches for free text other than party names: actions, failure reasons, an exact IP, by column. Their number is bounded by the code. */

@@ -10,11 +10,10 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { encryptField } from "@/lib/crypto/aead";
-import { afterCommit } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
 import { activityEvents } from "@/lib/db/schema";
 import { chainHead, eventHash, type ChainedFields, type ChainHead } from "./chain";
-import { notePartyLabel } from "./party-labels";
+import { indexEventParties } from "./party-search";
 
 export type EventParty = {
   type: "user" | "token" | "system" | "anonymous";
@@ -89,16 +88,13 @@ export function insertQuery(q: Db, row: ChainedFields & { hash: string }) {
   });
 }
 
-/** Adds the event's labels to the in-process search index (./party-labels.ts). */
-export function noteLabels(event: NewEvent): void {
-  if (event.actor.id && event.actor.label) notePartyLabel(event.accountId, event.actor.id, event.actor.label);
-  if (event.target?.id && event.target.label) notePartyLabel(event.accountId, event.target.id, event.target.label);
-}
-
-/** Records the event in the unit of work's tx: one indexed read of the chain head, one insert. */
+/**
+ * Records the event in the unit of work's tx: one indexed read of the chain
+ * head, one insert, and its parties' labels into the search index (same tx:
+ * a rolled-back event's label never widens a search).
+ */
 export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
   const row = sealedRow(event, await chainHead(tx, event.accountId));
   await insertQuery(tx, row);
-  // Only once the event is committed: a rolled-back label must not widen searches.
-  afterCommit(tx, () => noteLabels(event));
+  await indexEventParties(tx, event);
 }

@@ -18,7 +18,7 @@ import { eq } from "drizzle-orm";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "@/lib/crypto/passwords";
-import { afterCommit, writeSystem } from "@/lib/data/unit-of-work";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { users, type UserRow } from "@/lib/db/schema";
 import { openIdpSubject } from "@/lib/db/idp-subject";
@@ -29,7 +29,6 @@ import { ldapSourceRow } from "@/lib/idp/records";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/setup/instance";
-import { refreshDirectoryUser } from "@/lib/users/directory";
 import { findUserRowsByEmail, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "./actor";
 import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "./sign-in-throttle";
@@ -210,7 +209,6 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
       meta: attempt.meta,
       at: now,
     });
-    afterCommit(tx, () => refreshDirectoryUser(row.accountId, row.id));
     return id;
   });
   return { userId: row.id, sessionId, mustChangePassword: row.mustChangePassword };

@@ -23,6 +23,8 @@ export type KeyRing = {
   activityChainKey: Buffer;
   /** HMAC key for sign-in throttle keys (email and client address pairs). */
   throttleKey: Buffer;
+  /** HMAC key of the searchable index of names and emails (lib/crypto/search-terms.ts). */
+  searchIndexKey: Buffer;
 };
 
 /** A database exists but its key does not: generating a new one would make its data unreadable. */
@@ -110,6 +112,7 @@ export function keyRing(existingDatabase?: string): KeyRing {
       idpSubjectIndexKey: derive(master, "idp-subject-index"),
       activityChainKey: derive(master, "activity-chain"),
       throttleKey: derive(master, "sign-in-throttle"),
+      searchIndexKey: derive(master, "search-index"),
     };
   }
   return ring;

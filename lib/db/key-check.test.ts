@@ -20,6 +20,17 @@ function readRaw<T>(sql: string): T[] {
   }
 }
 
+/** Writes behind the application's back (the app's reader is read-only; no unit of work is open). */
+function writeRaw(...statements: string[]): void {
+  const raw = new Database(databaseFile());
+  try {
+    for (const statement of statements) raw.exec(statement);
+    raw.pragma("wal_checkpoint(TRUNCATE)");
+  } finally {
+    raw.close();
+  }
+}
+
 beforeEach(async () => {
   await restartWith({ DATA_DIR: newDataDir() });
 });
@@ -43,8 +54,8 @@ describe.runIf(onSqlite)("SQLite file: verifyEncryptionKey", () => {
 
   it("refuses to open the database with a different key, and changes nothing", async () => {
     const first = await startWithKey(ORIGINAL_KEY);
-    first.db().insert(first.schema.accounts).values({ id: "account-1" }).run();
-    (first.db() as unknown as { $client: Database.Database }).$client.pragma("wal_checkpoint(TRUNCATE)");
+    first.db();
+    writeRaw("INSERT INTO accounts (id) VALUES ('account-1')");
     const metaBefore = readRaw("select * from meta");
 
     const second = await startWithKey(OTHER_KEY);
@@ -64,13 +75,13 @@ describe.runIf(onSqlite)("SQLite file: verifyEncryptionKey", () => {
 
     // The right key still opens it.
     const third = await startWithKey(ORIGINAL_KEY);
-    expect(third.db().select().from(third.schema.accounts).all()).toHaveLength(1);
+    expect(await third.db().select().from(third.schema.accounts)).toHaveLength(1);
   });
 
   it("refuses a database that has data but lost its check value", async () => {
     const app = await startWithKey(ORIGINAL_KEY);
-    app.db().insert(app.schema.accounts).values({ id: "account-1" }).run();
-    app.db().delete(app.schema.meta).run();
+    app.db();
+    writeRaw("INSERT INTO accounts (id) VALUES ('account-1')", "DELETE FROM meta");
 
     const restarted = await startWithKey(ORIGINAL_KEY);
     expect(() => restarted.db()).toThrow(restarted.EncryptionKeyMismatchError);

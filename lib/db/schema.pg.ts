@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { IDP_TYPES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { IDP_TYPES, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -72,6 +72,8 @@ export const users = pgTable(
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
+    index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
+    index("users_account_service_created_idx").on(t.accountId, t.isServiceUser, t.createdAt, t.id),
   ],
 );
 
@@ -311,3 +313,102 @@ export const signInSettings = pgTable("sign_in_settings", {
   headerDefaultRole: text("header_default_role", { enum: ROLES }).notNull().default("user"),
   updatedAt: epochMs("updated_at").notNull(),
 });
+
+// infra: outbox, leases, cache versions, rate limits (lib/data/*, lib/security/rate-limit.ts)
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    payload: jsonText<unknown>("payload").notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    availableAt: epochMs("available_at").notNull(),
+    claimedUntil: epochMs("claimed_until"),
+    claimId: text("claim_id"),
+    lastError: text("last_error"),
+    createdAt: epochMs("created_at").notNull(),
+    deliveredAt: epochMs("delivered_at"),
+  },
+  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+);
+
+export const leases = pgTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: epochMs("expires_at").notNull(),
+});
+
+export const cacheVersions = pgTable("cache_versions", {
+  name: text("name").primaryKey(),
+  version: integer("version").notNull(),
+});
+
+/** rate-limiter-flexible's columns in its order (its upsert inserts by position); expire is epoch ms as a number. */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: count("expire"),
+});
+
+// search: the searchable encrypted index of names and emails (lib/data/search-index.ts,
+// lib/crypto/search-terms.ts). No plaintext: scopes and entries say which entity of which
+// account; terms are truncated HMACs of the normalised n-grams of its fields.
+
+/**
+ * One account's index of one kind of entity ("users", "parties"). The small
+ * integer id goes into every term row, so a lookup is one range of the terms'
+ * primary key that holds only this account's postings.
+ */
+export const searchScopes = pgTable(
+  "search_scopes",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    /**
+     * Non-null while the start-up backfill is still indexing the entities that
+     * existed before the index (lib/data/search-backfill.ts): the last entity id
+     * it indexed, "" before the first batch. Searches fall back until it is null.
+     */
+    backfillCursor: text("backfill_cursor"),
+  },
+  (t) => [uniqueIndex("search_scopes_account_scope_unique").on(t.accountId, t.scope)],
+);
+
+/** One indexed entity (a user, an activity party). */
+export const searchEntries = pgTable(
+  "search_entries",
+  {
+    /** A small integer, so each of the many term rows stores a few bytes, not the entity's UUID. */
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    scopeId: integer("scope_id")
+      .notNull()
+      .references(() => searchScopes.id, { onDelete: "cascade" }),
+    entityId: text("entity_id").notNull(),
+  },
+  (t) => [uniqueIndex("search_entries_entity_unique").on(t.scopeId, t.entityId)],
+);
+
+/**
+ * The postings: (scope, term, entry). The primary key answers "entries of this
+ * scope holding term T" with one range, and "does entry E hold T" with one
+ * seek; the entry index serves re-indexing and removal.
+ */
+export const searchTerms = pgTable(
+  "search_terms",
+  {
+    scopeId: integer("scope_id").notNull(),
+    term: bigint("term", { mode: "number" }).notNull(),
+    entryId: integer("entry_id")
+      .notNull()
+      .references(() => searchEntries.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
+);

@@ -66,6 +66,10 @@ export const users = sqliteTable(
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
+    // search: lists page in creation order (lib/users/list-query.ts) without sorting the account's users,
+    // and count people or service users (Team → Users, Service Users) from the index alone.
+    index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
+    index("users_account_service_created_idx").on(t.accountId, t.isServiceUser, t.createdAt, t.id),
   ],
 );
 
@@ -362,6 +366,122 @@ export const signInSettings = sqliteTable("sign_in_settings", {
   headerDefaultRole: text("header_default_role", { enum: ROLES }).notNull().default("user"),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
+
+// infra: outbox, leases, cache versions, rate limits (lib/data/*, lib/security/rate-limit.ts)
+
+export const OUTBOX_STATUSES = ["pending", "delivered", "failed"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/**
+ * Work that leaves the process (mail, webhooks), written in the unit of work
+ * that causes it and delivered after commit by lib/data/outbox.ts. A row is
+ * claimed (claimed_until, claim_id) while one process delivers it; a claim
+ * that expires is picked up again, so a crash loses nothing.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    payload: text("payload", { mode: "json" }).$type<unknown>().notNull(),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
+    /** Tries so far (a claim counts as a try: a process that dies mid-delivery used one). */
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next try is due (now at enqueue, later after a failure: back-off). */
+    availableAt: integer("available_at", { mode: "timestamp_ms" }).notNull(),
+    claimedUntil: integer("claimed_until", { mode: "timestamp_ms" }),
+    claimId: text("claim_id"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+);
+
+/** Named leases: which process may run a background job now, until when (lib/data/lease.ts). */
+export const leases = sqliteTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** A counter per cached thing, bumped in the unit of work that changes it (lib/data/cache-version.ts). */
+export const cacheVersions = sqliteTable("cache_versions", {
+  name: text("name").primaryKey(),
+  version: integer("version").notNull(),
+});
+
+/**
+ * rate-limiter-flexible's store (RateLimiterSQLite / RateLimiterPostgres with
+ * tableCreated): its own columns, in its order (its PostgreSQL upsert inserts
+ * by position). key is "<limit name>:<key>"; expire in epoch milliseconds.
+ */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: integer("expire"),
+});
+
+// search: the searchable encrypted index of names and emails (lib/data/search-index.ts,
+// lib/crypto/search-terms.ts). No plaintext: scopes and entries say which entity of which
+// account; terms are truncated HMACs of the normalised n-grams of its fields.
+
+/**
+ * One account's index of one kind of entity ("users", "parties"). The small
+ * integer id goes into every term row, so a lookup is one range of the terms'
+ * primary key that holds only this account's postings.
+ */
+export const searchScopes = sqliteTable(
+  "search_scopes",
+  {
+    id: integer("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    /**
+     * Non-null while the start-up backfill is still indexing the entities that
+     * existed before the index (lib/data/search-backfill.ts): the last entity id
+     * it indexed, "" before the first batch. Searches fall back until it is null.
+     */
+    backfillCursor: text("backfill_cursor"),
+  },
+  (t) => [uniqueIndex("search_scopes_account_scope_unique").on(t.accountId, t.scope)],
+);
+
+/** One indexed entity (a user, an activity party). */
+export const searchEntries = sqliteTable(
+  "search_entries",
+  {
+    /** A small integer, so each of the many term rows stores a few bytes, not the entity's UUID. */
+    id: integer("id").primaryKey(),
+    scopeId: integer("scope_id")
+      .notNull()
+      .references(() => searchScopes.id, { onDelete: "cascade" }),
+    entityId: text("entity_id").notNull(),
+  },
+  (t) => [uniqueIndex("search_entries_entity_unique").on(t.scopeId, t.entityId)],
+);
+
+/**
+ * The postings: (scope, term, entry). The primary key answers "entries of this
+ * scope holding term T" with one range, and "does entry E hold T" with one
+ * seek; the entry index serves re-indexing and removal.
+ */
+export const searchTerms = sqliteTable(
+  "search_terms",
+  {
+    scopeId: integer("scope_id").notNull(),
+    term: integer("term").notNull(),
+    entryId: integer("entry_id")
+      .notNull()
+      .references(() => searchEntries.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
+);
 
 export type UserRow = typeof users.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;

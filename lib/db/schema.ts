@@ -10,7 +10,7 @@ import { config } from "@/lib/config";
 import * as pg from "./schema.pg";
 import * as sqlite from "./schema.sqlite";
 
-export { IDP_TYPES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
+export { IDP_TYPES, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
 export type {
   AccessTokenRow,
   GroupRow,
@@ -19,6 +19,7 @@ export type {
   InviteRow,
   LdapGroupMapping,
   LdapSourceRow,
+  OutboxStatus,
   Role,
   SessionRow,
   SignInSettingsRow,
@@ -53,3 +54,12 @@ export const signInBackoffs = tables.signInBackoffs;
 export const identityProviders = tables.identityProviders;
 export const ldapSources = tables.ldapSources;
 export const signInSettings = tables.signInSettings;
+// infra: outbox, leases, cache versions, rate limits
+export const outbox = tables.outbox;
+export const leases = tables.leases;
+export const cacheVersions = tables.cacheVersions;
+export const rateLimits = tables.rateLimits;
+// search: the searchable encrypted index
+export const searchScopes = tables.searchScopes;
+export const searchEntries = tables.searchEntries;
+export const searchTerms = tables.searchTerms;

@@ -10,11 +10,10 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
-import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { write } from "@/lib/data/unit-of-work";
 import { emit } from "@/lib/data/effects";
 import { groups } from "@/lib/db/schema";
 import { parseOrThrow } from "@/lib/http/validation";
-import { forgetGroupInDirectory } from "@/lib/users/directory";
 import { assertGroupNameFree, countMembers, loadGroupRow, toGroupRecord, type GroupRecord } from "./records";
 import { groupInputSchema, type GroupInput } from "./schemas";
 
@@ -91,6 +90,5 @@ export async function deleteGroup(actor: Actor, groupId: string, meta: RequestMe
       details: { users_removed: usersCount },
       meta,
     });
-    afterCommit(tx, () => forgetGroupInDirectory(actor.accountId, groupId));
   });
 }

@@ -6,6 +6,8 @@
 import http from "node:http";
 import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { signInConfigurationChanged } from "./configuration-version";
 import { DISCOVERY_BACKOFF_MS, DISCOVERY_TTL_MS, fetchDiscovery, forgetDiscoveryCache, providerDiscovery } from "./discovery";
 import { guardedFetch, refusalFor } from "./outbound-guard";
 
@@ -190,5 +192,21 @@ describe("discovery at sign-in", () => {
     expect(await providerDiscovery({ ...provider, issuer: `${base}/tenant` })).toMatchObject({ ok: true, issuer: `${base}/tenant` });
     await providerDiscovery({ ...provider, id: "p2", issuer: base });
     expect(hits.length).toBe(3);
+  });
+
+  it("forgets what it holds when the sign-in configuration changes on any replica, ending a back-off", async () => {
+    handler = (_req, res) => {
+      res.writeHead(503);
+      res.end();
+    };
+    const p = { ...provider, issuer: base };
+    expect(await providerDiscovery(p)).toMatchObject({ ok: false });
+    serveDiscovery();
+    expect(await providerDiscovery(p)).toMatchObject({ ok: false });
+    expect(hits.length).toBe(1);
+    // The admin fixes the provider and saves, wherever that request landed: the change commits with a new version.
+    await writeSystem((tx) => signInConfigurationChanged(tx));
+    expect(await providerDiscovery(p)).toMatchObject({ ok: true });
+    expect(hits.length).toBe(2);
   });
 });

@@ -14,10 +14,14 @@
  * Sign-in uses providerDiscovery(): a per-process cache keyed by provider id,
  * issuer and address policy (an edit changes the key), with a TTL and a
  * back-off after failure, so anonymous clicks on "Sign in with …" cause at
- * most one outbound request per provider per minute.
+ * most one outbound request per provider per minute. A change to the sign-in
+ * configuration on any replica (./configuration-version.ts) empties it, so a
+ * provider fixed after a failure is not held in back-off elsewhere.
  */
 import "server-only";
 import * as oauth from "oauth4webapi";
+import { cacheVersionWatch } from "@/lib/data/cache-version";
+import { SIGN_IN_CONFIGURATION } from "./configuration-version";
 import { guardedFetch, OutboundAddressRefused, type AddressPolicy } from "./outbound-guard";
 
 export const DISCOVERY_TIMEOUT_MS = 5_000;
@@ -109,9 +113,10 @@ export async function fetchDiscovery(issuer: string, policy: AddressPolicy, time
 export type DiscoverableProvider = { id: string; issuer: string; allowInternalAddresses: boolean };
 
 type Entry = { result: DiscoveryResult; expiresAt: number; failures: number };
-const holder = globalThis as unknown as { latchkeyDiscovery?: { entries: Map<string, Entry>; inflight: Map<string, Promise<DiscoveryResult>> } };
-function store() {
-  return (holder.latchkeyDiscovery ??= { entries: new Map(), inflight: new Map() });
+type Store = { entries: Map<string, Entry>; inflight: Map<string, Promise<DiscoveryResult>>; configuration: ReturnType<typeof cacheVersionWatch> };
+const holder = globalThis as unknown as { latchkeyDiscovery?: Store };
+function store(): Store {
+  return (holder.latchkeyDiscovery ??= { entries: new Map(), inflight: new Map(), configuration: cacheVersionWatch(SIGN_IN_CONFIGURATION) });
 }
 const keyOf = (p: DiscoverableProvider) => JSON.stringify([p.id, p.issuer, p.allowInternalAddresses]);
 
@@ -120,7 +125,8 @@ const keyOf = (p: DiscoverableProvider) => JSON.stringify([p.id, p.issuer, p.all
  * back-off after a failure); concurrent callers share one request.
  */
 export async function providerDiscovery(p: DiscoverableProvider): Promise<DiscoveryResult> {
-  const { entries, inflight } = store();
+  const { entries, inflight, configuration } = store();
+  if (await configuration.changed()) entries.clear();
   const key = keyOf(p);
   const cached = entries.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.result;
@@ -140,7 +146,7 @@ export async function providerDiscovery(p: DiscoverableProvider): Promise<Discov
   return request;
 }
 
-/** Forgets every cached document (tests, and nothing else needs it: edits change the key). */
+/** Forgets every cached document in this process (tests; edits change the key or the configuration version). */
 export function forgetDiscoveryCache(): void {
   store().entries.clear();
 }

@@ -21,7 +21,7 @@ import crypto from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
-import { afterCommit, writeSystem } from "@/lib/data/unit-of-work";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
 import { emailBlindIndex, idpSubjectBlindIndex } from "@/lib/crypto/blind-index";
 import { sealIdpSubject } from "@/lib/db/idp-subject";
@@ -30,7 +30,7 @@ import { retireInviteToken } from "@/lib/invites/invites";
 import { isExpired, openInvite } from "@/lib/invites/records";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
 import { createSession } from "@/lib/sessions/sessions";
-import { refreshDirectoryUsers } from "@/lib/users/directory";
+import { indexUser } from "@/lib/users/search-source";
 import { emailSchema } from "@/lib/users/fields";
 import { findUserRowsByEmail, openIdentity, sealEmail, sealName, userLabel } from "@/lib/users/records";
 
@@ -221,6 +221,7 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
       pendingApproval: !!policy.requireApproval,
     })
     .returning();
+  await indexUser(tx, { accountId, id, name, email: address });
   const groupIds = await existingGroupIds(tx, accountId, policy.defaultGroups);
   await setUserGroups(tx, accountId, id, groupIds);
   await recordEvent(tx, {
@@ -266,6 +267,7 @@ async function acceptPendingInvite(
     .insert(users)
     .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, name), role: invite.role, passwordHash: null, ...sealIdpSubject(id, who.idpId, who.subject), createdAt: now })
     .returning();
+  await indexUser(tx, { accountId, id, name, email });
   const groupIds = await existingGroupIds(tx, accountId, invite.autoGroups);
   await setUserGroups(tx, accountId, id, groupIds);
   await tx.delete(invites).where(eq(invites.id, invite.id));
@@ -331,7 +333,6 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
       const label = userLabel(openIdentity(found.row));
       if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });
       if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);
-      afterCommit(tx, () => refreshDirectoryUsers(accountId, [found.row.id]));
       // Created (and kept) but not let in: the refusal is thrown after this transaction commits.
       if (found.row.pendingApproval) return { pending: { id: found.row.id, label } };
       if (policy.syncGroups) await syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);

@@ -13,13 +13,13 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
-import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { identityProviders, users, type IdentityProviderRow, type IdpType, type Role, type SignupPolicy } from "@/lib/db/schema";
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
-import { forgetSignInOptions } from "./sign-in-options";
+import { signInConfigurationChanged } from "./configuration-version";
 import { findProviderRow, loadProviderRow, providerRows, sealProviderSecret } from "./records";
 import { providerInputSchema, type ProviderInput } from "./schemas";
 import { assertOwnerKeepsWayIn } from "./way-in";
@@ -209,7 +209,7 @@ export async function createProvider(actor: Actor, rawInput: ProviderInput, meta
         updatedAt: new Date(),
       })
       .returning();
-    afterCommit(tx, forgetSignInOptions);
+    await signInConfigurationChanged(tx);
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "identity_provider.created",
@@ -258,7 +258,7 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
     })
     .where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)))
     .returning();
-  afterCommit(tx, forgetSignInOptions);
+  await signInConfigurationChanged(tx);
   if (input.client_secret) changed.push("client_secret");
   if (changed.length > 0) {
     const changes: Record<string, unknown> = {};
@@ -308,7 +308,7 @@ export async function deleteProvider(actor: Actor, id: string, meta: RequestMeta
       );
     }
     await tx.delete(identityProviders).where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)));
-    afterCommit(tx, forgetSignInOptions);
+    await signInConfigurationChanged(tx);
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "identity_provider.deleted",

@@ -1,14 +1,18 @@
 /**
  * What the sign-in page offers and which providers Auth.js knows, read from
- * the database and kept in memory until a configuration change forgets it.
- * Auth.js builds its config on every request (lib/auth/nextauth.ts), so this
- * saves a query and a decryption per request without ever serving a stale
- * provider list: every write path in lib/idp calls forgetSignInOptions().
+ * the database and kept in memory while the sign-in configuration's version
+ * (./configuration-version.ts) stays the same. Auth.js builds its config on
+ * every request (lib/auth/nextauth.ts), so this saves three queries and a
+ * decryption per request for one primary-key read, without ever serving a
+ * stale provider list on any replica: every write path in lib/idp bumps the
+ * version in its unit of work.
  */
 import "server-only";
-import { db } from "@/lib/db/database";
+import { versionedCache, type VersionedCache } from "@/lib/data/cache-version";
+import type { Db } from "@/lib/db/database";
 import type { IdpType } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/setup/instance";
+import { SIGN_IN_CONFIGURATION } from "./configuration-version";
 import { ldapSourceRow, loadSignInSettings, openProviderSecret, providerRows } from "./records";
 
 export type SignInProvider = {
@@ -30,12 +34,10 @@ export type SignInOptions = {
   providers: SignInProvider[];
 };
 
-const holder = globalThis as unknown as { latchkeySignInOptions?: SignInOptions; latchkeySignInOptionsGeneration?: number };
-
-async function load(): Promise<SignInOptions> {
+async function load(q: Db): Promise<SignInOptions> {
   const accountId = await instanceAccountId();
   if (!accountId) return { accountId: null, localLoginEnabled: true, ldapEnabled: false, providers: [] };
-  const [settings, rows, ldap] = await Promise.all([loadSignInSettings(db(), accountId), providerRows(db(), accountId), ldapSourceRow(db(), accountId)]);
+  const [settings, rows, ldap] = await Promise.all([loadSignInSettings(q, accountId), providerRows(q, accountId), ldapSourceRow(q, accountId)]);
   const providers: SignInProvider[] = [];
   for (const row of rows) {
     if (!row.enabled) continue;
@@ -58,18 +60,18 @@ async function load(): Promise<SignInOptions> {
   return { accountId, localLoginEnabled: settings.localLoginEnabled, ldapEnabled: Boolean(ldap?.enabled), providers };
 }
 
-export async function signInOptions(): Promise<SignInOptions> {
-  const cached = holder.latchkeySignInOptions;
-  if (cached && cached.accountId !== null) return cached;
-  const generation = holder.latchkeySignInOptionsGeneration ?? 0;
-  const fresh = await load();
-  // A change committed while this was loading may not be in it: keep it only if nothing was forgotten meanwhile.
-  if ((holder.latchkeySignInOptionsGeneration ?? 0) === generation) holder.latchkeySignInOptions = fresh;
-  return fresh;
+/** A cache of the options, as one process holds it (tests make two to play two replicas). */
+export function createSignInOptionsCache(): VersionedCache<SignInOptions> {
+  return versionedCache(SIGN_IN_CONFIGURATION, load);
 }
 
-/** After a sign-in configuration change commits (lib/idp's write paths call it through afterCommit). */
-export function forgetSignInOptions(): void {
-  holder.latchkeySignInOptionsGeneration = (holder.latchkeySignInOptionsGeneration ?? 0) + 1;
-  delete holder.latchkeySignInOptions;
+// On globalThis: Next.js bundles instrumentation and routes separately; the process has one cache.
+const holder = globalThis as unknown as { latchkeySignInOptions?: VersionedCache<SignInOptions> };
+
+/** The options as the database holds them now (at most one version read when unchanged). */
+export async function signInOptions(cache: VersionedCache<SignInOptions> = (holder.latchkeySignInOptions ??= createSignInOptionsCache())): Promise<SignInOptions> {
+  const options = await cache.get();
+  // Before setup there is no account: setup creates it without a configuration change, so don't keep this answer.
+  if (options.accountId === null) cache.forget();
+  return options;
 }

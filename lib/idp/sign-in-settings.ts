@@ -11,12 +11,12 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
-import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { parseOrThrow } from "@/lib/http/validation";
 import { loadSignInSettings, saveSignInSettings, type SignInSettings } from "./records";
 import { localSignInSchema, trustedHeaderInputSchema, type LocalSignInInput, type TrustedHeaderInput } from "./schemas";
-import { forgetSignInOptions } from "./sign-in-options";
+import { signInConfigurationChanged } from "./configuration-version";
 import { assertOwnerKeepsWayIn } from "./way-in";
 
 const MANAGE_DENIED = "Only the owner can change how people sign in";
@@ -42,7 +42,7 @@ export async function setLocalSignIn(actor: Actor, rawInput: LocalSignInInput, m
     if (!enabled) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, localLoginEnabled: false }));
     const after = { ...before, localLoginEnabled: enabled };
     await saveSignInSettings(tx, after);
-    afterCommit(tx, forgetSignInOptions);
+    await signInConfigurationChanged(tx);
     await recordEvent(tx, {
       accountId: me.accountId,
       action: enabled ? "sign_in.local.enabled" : "sign_in.local.disabled",
@@ -86,7 +86,7 @@ export async function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderI
     const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]));
     if (changed.length === 0) return before;
     await saveSignInSettings(tx, after);
-    afterCommit(tx, forgetSignInOptions);
+    await signInConfigurationChanged(tx);
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "sign_in.trusted_header.updated",

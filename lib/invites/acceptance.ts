@@ -9,7 +9,7 @@ import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
-import { afterCommit, writeSystem } from "@/lib/data/unit-of-work";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { permissionsOf } from "@/lib/auth/policy";
 import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
@@ -17,7 +17,6 @@ import { DomainError } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
-import { refreshDirectoryUsers } from "@/lib/users/directory";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { insertUser } from "@/lib/users/lifecycle";
 import { findUserRow, userLabel } from "@/lib/users/records";
@@ -157,7 +156,6 @@ export async function acceptInvite(
       meta,
       at: now,
     });
-    afterCommit(tx, () => refreshDirectoryUsers(created.accountId, [created.id]));
     return { userId: created.id, email: created.email ?? view.email };
   });
 }

@@ -17,9 +17,8 @@ import { db, type Tx } from "@/lib/db/database";
 import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
-import { directoryEntries } from "@/lib/users/directory";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
-import { userLabel } from "@/lib/users/records";
+import { userLabel, usersByIds } from "@/lib/users/records";
 import { assertCanCreateUser } from "@/lib/users/rules";
 import { openInvite, sealInvitePii, type InviteRecord } from "./records";
 import type { CreateInviteInput } from "./schemas";
@@ -82,7 +81,7 @@ export type ListedInvite = InviteRecord & { invitedBy: string };
 
 /** Who made an invite, by name; the inviter may have been deleted since. */
 export async function inviterLabel(accountId: string, userId: string): Promise<string> {
-  const inviter = (await directoryEntries(accountId)).get(userId);
+  const inviter = (await usersByIds(db(), accountId, [userId])).get(userId);
   return inviter ? userLabel(inviter) : FORMER_MEMBER;
 }
 
@@ -98,10 +97,8 @@ export async function listInvites(
 ): Promise<{ items: ListedInvite[]; total: number }> {
   assertCan(actor, "users:read-all");
   const needle = params.search?.toLowerCase();
-  const [rows, directory] = await Promise.all([
-    db().select().from(invites).where(eq(invites.accountId, actor.accountId)).orderBy(asc(invites.createdAt)),
-    directoryEntries(actor.accountId),
-  ]);
+  const rows = await db().select().from(invites).where(eq(invites.accountId, actor.accountId)).orderBy(asc(invites.createdAt));
+  const directory = await usersByIds(db(), actor.accountId, rows.map((row) => row.createdBy));
   const all = rows
     .map((row) => {
       const invite = openInvite(row);

@@ -1,12 +1,20 @@
 /**
- * Request rate limits, per key (client address, token id, email…), using
- * rate-limiter-flexible's in-memory limiter: Latchkey runs as one process, so
- * memory is the shared state. Every limit is named here so they are easy to
- * find and tune; exceeding one throws RateLimited (429 with Retry-After).
+ * Request rate limits, per key (client address, token id, email…), counted in
+ * the database with rate-limiter-flexible's stores (RateLimiterSQLite on the
+ * engine's better-sqlite3 writer, RateLimiterPostgres on its node-postgres
+ * pool), so every replica counts against the same limit. The table is
+ * rate_limits in lib/db/schema.ts (migrations own it: tableCreated). Every
+ * limit is named here so they are easy to find and tune; exceeding one throws
+ * RateLimited (429 with Retry-After).
  */
 import "server-only";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
+import { lt } from "drizzle-orm";
 import { config } from "@/lib/config";
+import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
+import { engine } from "@/lib/db/database";
+import type { Engine } from "@/lib/db/engine";
+import { rateLimits } from "@/lib/db/schema";
 import { RateLimited } from "@/lib/errors";
 
 export type RateLimit = {
@@ -18,29 +26,64 @@ export type RateLimit = {
   messageFor?: (retryAfterSeconds: number) => string;
 };
 
-const globalForLimiters = globalThis as unknown as { latchkeyLimiters?: Map<string, RateLimiterMemory> };
-const limiters: Map<string, RateLimiterMemory> = (globalForLimiters.latchkeyLimiters ??= new Map());
+const TABLE = "rate_limits";
 
-function limiterFor(limit: RateLimit): RateLimiterMemory {
-  let limiter = limiters.get(limit.name);
-  if (!limiter) {
-    limiter = new RateLimiterMemory({ keyPrefix: limit.name, points: limit.points, duration: limit.durationSeconds });
-    limiters.set(limit.name, limiter);
-  }
+/** A limiter over the database: what one process (one "replica") holds. */
+export type RateLimiter = { consume(key: string): Promise<void> };
+
+/** A new limiter for the limit, on the open database (each replica makes its own; they share the counts). */
+export function createRateLimiter(limit: RateLimit): RateLimiter {
+  const database = engine();
+  const options = {
+    keyPrefix: limit.name,
+    points: limit.points,
+    duration: limit.durationSeconds,
+    tableName: TABLE,
+    tableCreated: true,
+    // Its timer would write on the shared connection outside the writer's queue; lib/jobs.ts prunes instead.
+    clearExpiredByTimeout: false,
+  };
+  const store: RateLimiterStoreAbstract =
+    database.native.kind === "sqlite"
+      ? new RateLimiterSQLite({ ...options, storeClient: database.native.writer, storeType: "better-sqlite3" })
+      : new RateLimiterPostgres({ ...options, storeClient: database.native.pool, storeType: "pool" });
+  return {
+    async consume(key: string): Promise<void> {
+      // On SQLite it writes through the writer connection: inside a unit of work that would wait on itself.
+      if (inUnitOfWork()) throw new Error("A rate limit is counted before the unit of work, not inside it");
+      try {
+        // withWriter: never while a transaction is open on that connection (the count would join it).
+        await database.withWriter(() => store.consume(key));
+      } catch (err) {
+        if (err instanceof RateLimiterRes) {
+          const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+          throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+// One limiter per limit and open database (a test that reopens the database gets new ones).
+const globalForLimiters = globalThis as unknown as { latchkeyLimiters?: WeakMap<Engine, Map<string, { points: number; durationSeconds: number; limiter: RateLimiter }>> };
+
+function limiterFor(limit: RateLimit): RateLimiter {
+  const byEngine = (globalForLimiters.latchkeyLimiters ??= new WeakMap());
+  const database = engine();
+  let limiters = byEngine.get(database);
+  if (!limiters) byEngine.set(database, (limiters = new Map()));
+  const held = limiters.get(limit.name);
+  // A limit whose setting changed gets a limiter with the new numbers (the counts stay in the table).
+  if (held && held.points === limit.points && held.durationSeconds === limit.durationSeconds) return held.limiter;
+  const limiter = createRateLimiter(limit);
+  limiters.set(limit.name, { points: limit.points, durationSeconds: limit.durationSeconds, limiter });
   return limiter;
 }
 
 /** Counts one request against the limit for this key; throws RateLimited when over. */
 export async function consumeRateLimit(limit: RateLimit, key: string): Promise<void> {
-  try {
-    await limiterFor(limit).consume(key);
-  } catch (err) {
-    if (err instanceof RateLimiterRes) {
-      const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
-    }
-    throw err;
-  }
+  await limiterFor(limit).consume(key);
 }
 
 /** API requests per access token per minute (TOKEN_RATE_LIMIT_PER_MINUTE), keyed by the token's id. */
@@ -53,7 +96,18 @@ export function accessTokenLimit(): RateLimit {
   };
 }
 
+/** Deletes counters that expired over an hour ago (the maintenance job). Returns how many. */
+export async function pruneRateLimits(now: Date): Promise<number> {
+  const removed = await writeSystem((tx) =>
+    tx
+      .delete(rateLimits)
+      .where(lt(rateLimits.expire, now.getTime() - 3_600_000))
+      .returning({ key: rateLimits.key }),
+  );
+  return removed.length;
+}
+
 /** Forgets every counter (tests start from a clean slate). */
-export function resetRateLimits(): void {
-  limiters.clear();
+export async function resetRateLimits(): Promise<void> {
+  await writeSystem((tx) => tx.delete(rateLimits));
 }

@@ -18,6 +18,7 @@ import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { mintAccessToken } from "@/lib/tokens/access-tokens";
 import { emailSchema, nameSchema } from "@/lib/users/fields";
 import { sealEmail, sealName } from "@/lib/users/records";
+import { indexUser } from "@/lib/users/search-source";
 import { isSetupRequired } from "./instance";
 
 export const setupInputSchema = z.object({
@@ -64,6 +65,7 @@ export async function completeSetup(input: SetupInput, meta: RequestMeta): Promi
         role: "owner",
         passwordHash,
       });
+    await indexUser(tx, { accountId, id: userId, name: input.name, email: input.email });
     const label = input.name || input.email;
     const owner = { type: "user" as const, id: userId, label };
     await recordEvent(tx, { accountId, action: "setup.completed", actor: owner, target: { type: "account", id: accountId }, meta });

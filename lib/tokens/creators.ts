@@ -14,8 +14,7 @@ import { recordedLabel } from "@/lib/audit/recorded-label";
 import { db } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
-import { directoryEntries } from "@/lib/users/directory";
-import { userLabel } from "@/lib/users/records";
+import { userLabel, usersByIds } from "@/lib/users/records";
 import { toTokenRecord, type AccessTokenRecord } from "./records";
 
 export type CreatorStatus = "active" | "blocked" | "deleted";
@@ -24,7 +23,7 @@ export type TokenWithCreator = AccessTokenRecord & { creator: TokenCreator };
 
 /** The creators of these tokens (one lookup per distinct creator). */
 export async function withCreators(accountId: string, tokens: AccessTokenRecord[]): Promise<TokenWithCreator[]> {
-  const directory = await directoryEntries(accountId);
+  const directory = await usersByIds(db(), accountId, tokens.map((t) => t.createdBy));
   const creators = new Map<string, TokenCreator>();
   for (const id of new Set(tokens.map((t) => t.createdBy))) {
     const user = directory.get(id);
@@ -46,14 +45,13 @@ export type ServiceTokenOfCreator = TokenWithCreator & { serviceUserName: string
  */
 export async function serviceTokensCreatedBy(actor: Actor, creatorId: string): Promise<ServiceTokenOfCreator[]> {
   if (!can(actor, "users:read-all")) throw new Forbidden("You can't see other users' tokens");
-  const directory = await directoryEntries(actor.accountId);
-  const rows = (
-    await db()
-      .select()
-      .from(accessTokens)
-      .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.createdBy, creatorId)))
-      .orderBy(desc(accessTokens.createdAt))
-  ).filter((row) => directory.get(row.userId)?.isServiceUser === true);
+  const created = await db()
+    .select()
+    .from(accessTokens)
+    .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.createdBy, creatorId)))
+    .orderBy(desc(accessTokens.createdAt));
+  const directory = await usersByIds(db(), actor.accountId, created.map((row) => row.userId));
+  const rows = created.filter((row) => directory.get(row.userId)?.isServiceUser === true);
   const tokens = await withCreators(actor.accountId, rows.map(toTokenRecord));
   return tokens.map((t) => ({ ...t, serviceUserName: directory.get(t.userId)?.name ?? "" }));
 }

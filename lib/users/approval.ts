@@ -10,11 +10,11 @@ import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
 import { emit } from "@/lib/data/effects";
-import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { write } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
-import { refreshDirectoryUsers } from "./directory";
+import { unindexUser } from "./search-source";
 import { loadUser } from "./lifecycle";
 import { userLabel, type UserRecord } from "./records";
 
@@ -39,7 +39,6 @@ export async function approveUser(actor: Actor, userId: string, meta: RequestMet
       details: { role: target.role },
       meta,
     });
-    afterCommit(tx, () => refreshDirectoryUsers(actor.accountId, [userId]));
     return loadUser(tx, actor.accountId, userId);
   });
 }
@@ -51,6 +50,7 @@ export async function rejectUser(actor: Actor, userId: string, meta: RequestMeta
     // Memberships and any sessions go with the row (foreign keys cascade); the event stays.
     await emit(tx, "user.deleted", { accountId: actor.accountId, userId });
     await tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
+    await unindexUser(tx, actor.accountId, userId);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.rejected",
@@ -59,6 +59,5 @@ export async function rejectUser(actor: Actor, userId: string, meta: RequestMeta
       details: { role: target.role },
       meta,
     });
-    afterCommit(tx, () => refreshDirectoryUsers(actor.accountId, [userId]));
   });
 }

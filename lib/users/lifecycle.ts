@@ -12,17 +12,17 @@ import { permissionsOf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
-import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { write } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
 import { users, type Role } from "@/lib/db/schema";
 import { Invalid, NotFound } from "@/lib/errors";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
-import { refreshDirectoryUsers } from "./directory";
 import { generatePassword } from "./generated-password";
 import { assertEmailAvailable } from "./email-availability";
 import { findUserRow, openUser, sealEmail, sealName, userLabel, type UserRecord } from "./records";
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
+import { indexUser, unindexUser } from "./search-source";
 
 /** The user as it is now, inside a transaction; other accounts' users are "not found". */
 export async function loadUser(tx: Tx, accountId: string, userId: string): Promise<UserRecord> {
@@ -57,6 +57,7 @@ export async function insertUser(tx: Tx, accountId: string, user: NewUser): Prom
       mustChangePassword: user.mustChangePassword,
     });
   await setUserGroups(tx, accountId, userId, user.autoGroups);
+  await indexUser(tx, { accountId, id: userId, name: user.name, email: user.email });
   return loadUser(tx, accountId, userId);
 }
 
@@ -96,7 +97,6 @@ export async function createUser(
       details: { role: input.role, auto_groups: created.autoGroups },
       meta,
     });
-    afterCommit(tx, () => refreshDirectoryUsers(actor.accountId, [created.id]));
     return created;
   });
   return { user, password };
@@ -110,9 +110,7 @@ function sameSet(a: string[], b: string[]): boolean {
 
 /** Applies the fields given; a field left out keeps its stored value (forms send only what the person changed). */
 export async function updateUser(actor: Actor, userId: string, changes: Partial<UpdateUserInput>, meta: RequestMeta): Promise<UserRecord> {
-  const touched = [userId];
   return write(actor, async (tx, me) => {
-    afterCommit(tx, () => refreshDirectoryUsers(actor.accountId, touched));
     const before = await loadUser(tx, actor.accountId, userId);
     const input: UpdateUserInput = {
       ...changes,
@@ -145,6 +143,9 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
       })
       .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     if (groupsChange) await setUserGroups(tx, actor.accountId, userId, input.auto_groups);
+    if (nameChanges || emailChanges) {
+      await indexUser(tx, { accountId: actor.accountId, id: userId, name: input.name ?? before.name, email: emailChanges ? input.email!.trim() : before.email });
+    }
 
     if (nameChanges || emailChanges || groupsChange) {
       await event(
@@ -160,7 +161,6 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
       if (input.role === "owner") {
         // Ownership moves: the actor (the owner, checked by the rules) steps down to admin.
         await tx.update(users).set({ role: "admin" }).where(and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId)));
-        touched.push(actor.userId);
         await event("account.ownership.transferred", { from_user_id: actor.userId, to_user_id: userId });
       } else {
         await event("user.role.changed", { role: { from: before.role, to: input.role } });
@@ -192,6 +192,7 @@ export async function deleteUser(actor: Actor, userId: string, meta: RequestMeta
     const ended = noneEnded();
     await emit(tx, "user.deleted", { accountId: actor.accountId, userId, ended });
     await tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
+    await unindexUser(tx, actor.accountId, userId);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: target.isServiceUser ? "service_user.deleted" : "user.deleted",
@@ -200,7 +201,6 @@ export async function deleteUser(actor: Actor, userId: string, meta: RequestMeta
       details: { role: target.role, invites_withdrawn: ended.invites },
       meta,
     });
-    afterCommit(tx, () => refreshDirectoryUsers(actor.accountId, [userId]));
   });
 }
 

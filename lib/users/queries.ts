@@ -4,17 +4,17 @@
  */
 import "server-only";
 import { z } from "zod";
-import { listParamsSchema, pageOf } from "@/lib/http/list-params";
+import { listParamsSchema } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/database";
 import { ROLES } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
-import { groupIdsOfUser } from "@/lib/groups/membership";
+import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
 import { lockedUsers } from "@/lib/auth/sign-in-throttle";
-import { directoryEntries, type DirectoryEntry } from "./directory";
-import { findUserRow, openUser, type UserRecord } from "./records";
-import { USER_STATUSES, userStatus } from "./status";
+import { queryUserRows } from "./list-query";
+import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";
+import { USER_STATUSES } from "./status";
 
 const GO_TRUE = ["1", "t", "T", "true", "TRUE", "True"] as const;
 const GO_FALSE = ["0", "f", "F", "false", "FALSE", "False"] as const;
@@ -34,28 +34,37 @@ export type UserFilters = z.output<typeof userFiltersSchema>;
 
 export type UserList = { items: UserRecord[]; total: number };
 
-function matcher(filters: UserFilters, locks: Map<string, Date>): (u: DirectoryEntry) => boolean {
-  const needle = filters.search?.toLowerCase();
-  return (u) =>
-    (!needle || u.searchText.includes(needle)) &&
-    (!filters.role || u.role === filters.role) &&
-    (!filters.status || userStatus({ isBlocked: u.isBlocked, pendingApproval: u.pendingApproval, lockedUntil: locks.get(u.id) }) === filters.status) &&
-    (!filters.group || u.autoGroups.includes(filters.group)) &&
-    (filters.service_user === undefined || u.isServiceUser === filters.service_user);
-}
-
-/** Users matching the filters: the caller first, then in creation order. */
+/**
+ * Users matching the filters, the caller first, then in creation order: one
+ * page, filtered, searched and counted in the database (./list-query.ts), with
+ * only the page's rows decrypted.
+ */
 export async function listUsers(actor: Actor, filters: UserFilters): Promise<UserList> {
-  // Locks change with every failed sign-in, so they are read fresh (the few locked rows), not cached.
-  const [entries, locks] = await Promise.all([directoryEntries(actor.accountId), lockedUsers(actor.accountId)]);
-  const matches = matcher(filters, locks);
-  const me = entries.get(actor.userId);
-  const found: UserRecord[] = me && matches(me) ? [me] : [];
-  if (can(actor, "users:read-all")) {
-    for (const entry of entries.values()) if (entry !== me && matches(entry)) found.push(entry);
-  }
-  const items = pageOf(found, filters).map((u) => ({ ...u, lockedUntil: locks.get(u.id) ?? null }));
-  return { items, total: found.length };
+  const [page, locks] = await Promise.all([
+    queryUserRows({
+      accountId: actor.accountId,
+      meId: actor.userId,
+      everyone: can(actor, "users:read-all"),
+      search: filters.search,
+      role: filters.role,
+      status: filters.status,
+      group: filters.group,
+      serviceUser: filters.service_user,
+      offset: filters.offset,
+      limit: filters.limit,
+    }),
+    // Locks change with every failed sign-in, so they are read fresh (the few locked rows).
+    lockedUsers(actor.accountId),
+  ]);
+  // A page's groups one user at a time; a whole list (no limit) reads the account's memberships at once.
+  const groupsByUser = page.rows.length > 100 ? await groupIdsByUser(db(), actor.accountId) : null;
+  const items = await Promise.all(
+    page.rows.map(async (row) => ({
+      ...openUser(row, groupsByUser ? (groupsByUser.get(row.id) ?? []) : await groupIdsOfUser(db(), actor.accountId, row.id)),
+      lockedUntil: locks.get(row.id) ?? null,
+    })),
+  );
+  return { items, total: page.total };
 }
 
 /** One user, read fresh from the database; other accounts' ids and hidden users are "not found". */
@@ -68,4 +77,10 @@ export async function getUser(actor: Actor, userId: string): Promise<UserRecord>
   ]);
   if (!row) throw new NotFound("User");
   return { ...openUser(row, groupIds), lockedUntil: locks.get(userId) ?? null };
+}
+
+/** Some users by id, as the actor may see them (everyone with users:read-all, else only themselves): for labels on lists of other things. */
+export async function usersSeenBy(actor: Actor, ids: Iterable<string>): Promise<Map<string, UserRecord>> {
+  const visible = can(actor, "users:read-all") ? [...ids] : [...ids].filter((id) => id === actor.userId);
+  return usersByIds(db(), actor.accountId, visible);
 }

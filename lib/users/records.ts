@@ -4,7 +4,7 @@
  * and come out decrypted as a UserRecord.
  */
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
@@ -87,4 +87,19 @@ export async function findUserRowsByEmail(q: Db | Tx, email: string): Promise<Us
 /** A label for activity events: the name, or the email when there is no name. */
 export function userLabel(user: { name: string; email: string | null }): string {
   return user.name || user.email || "";
+}
+
+/** Some users of an account by id (the ones that still exist), decrypted, without their groups: for labels and flags of a page's rows. */
+export async function usersByIds(q: Db | Tx, accountId: string, ids: Iterable<string>): Promise<Map<string, UserRecord>> {
+  const wanted = [...new Set(ids)];
+  const found = new Map<string, UserRecord>();
+  // In slices: SQLite takes at most 32,766 bound values per statement.
+  for (let i = 0; i < wanted.length; i += 500) {
+    const rows = await q
+      .select()
+      .from(users)
+      .where(and(eq(users.accountId, accountId), inArray(users.id, wanted.slice(i, i + 500))));
+    for (const row of rows) found.set(row.id, openUser(row, []));
+  }
+  return found;
 }

@@ -73,13 +73,15 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
           <Alert tone="error">{errors.join(" ")}</Alert>
         </div>
       )}
-      {page.events.length === 0 ? (
+      {/* A refused filter (an inverted date range, say) shows its error and no events, not the unfiltered log. */}
+      {errors ? null : page.events.length === 0 ? (
         <EmptyState title={filtered ? "No events match" : "No activity yet"}>
           {filtered ? "Try other filters, or clear them." : null}
         </EmptyState>
       ) : (
         <EventsTable events={page.events} groupNames={await groupNamesById(db(), actor.accountId)} />
       )}
+      {!errors && (
       <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
         <p>
           {page.events.length > 0 ? `Showing ${page.events.length} of ${total} events` : `${total} events`}
@@ -111,6 +113,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
           )}
         </div>
       </nav>
+      )}
     </>
   );
 }

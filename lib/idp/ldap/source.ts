@@ -13,7 +13,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
-import { afterCommit, write } from "@/lib/data/unit-of-work";
+import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { ldapSources, type LdapSourceRow } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
@@ -21,7 +21,7 @@ import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
 import { ldapSourceRow, openLdapPassword, sealLdapPassword } from "../records";
 import { ldapInputSchema, type LdapInput } from "../schemas";
-import { forgetSignInOptions } from "../sign-in-options";
+import { signInConfigurationChanged } from "../configuration-version";
 import { assertOwnerKeepsWayIn } from "../way-in";
 import { testDirectory, type LdapConfig, type LdapTestResult } from "./directory";
 
@@ -134,7 +134,7 @@ export async function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: Re
     const [row] = before
       ? await tx.update(ldapSources).set(values).where(eq(ldapSources.id, before.id)).returning()
       : await tx.insert(ldapSources).values({ id, accountId: me.accountId, ...values }).returning();
-    afterCommit(tx, forgetSignInOptions);
+    await signInConfigurationChanged(tx);
     const next = publicConfig(input) as Record<string, unknown>;
     const prev: Record<string, unknown> | null = before
       ? {

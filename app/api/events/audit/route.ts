@@ -11,25 +11,28 @@ import { otherMethods } from "@/lib/http/methods";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { tokenOwners } from "@/lib/tokens/queries";
-import { directoryEntries } from "@/lib/users/directory";
+import { usersSeenBy } from "@/lib/users/queries";
+import type { ActivityEvent } from "@/lib/audit/events";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const params = filtersInput(new URL(request.url).searchParams);
   const filters = parseOrThrow(eventFiltersSchema, params);
-  const people = await directoryEntries(actor.accountId);
-  const person: PersonLookup = (id) => people.get(id);
   const owners = await tokenOwners(actor);
   const tokenOwner = (id: string) => owners.get(id);
+  // The people who initiated these events (a token's action is its owner's), read once per batch.
+  const convert = async (batch: ActivityEvent[]) => {
+    const ids = batch.flatMap((e) => (e.actor.type === "token" && e.actor.id ? [owners.get(e.actor.id) ?? e.actor.id] : e.actor.id ? [e.actor.id] : []));
+    const people = await usersSeenBy(actor, ids);
+    const person: PersonLookup = (id) => people.get(id);
+    return batch.map((e) => toNetbirdEvent(e, person, tokenOwner));
+  };
   if (params.limit !== undefined) {
     const page = await listEvents(actor, filters);
-    return Response.json(
-      page.events.map((e) => toNetbirdEvent(e, person, tokenOwner)),
-      { headers: { "x-total-count": String(page.total) } },
-    );
+    return Response.json(await convert(page.events), { headers: { "x-total-count": String(page.total) } });
   }
   const events = [];
-  for await (const batch of eachActivityEvent(actor, filters)) for (const e of batch) events.push(toNetbirdEvent(e, person, tokenOwner));
+  for await (const batch of eachActivityEvent(actor, filters)) events.push(...(await convert(batch)));
   return Response.json(events.slice(filters.offset), { headers: { "x-total-count": String(events.length) } });
 });
 

@@ -5,7 +5,6 @@ import { apiActor } from "@/lib/http/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { otherMethods } from "@/lib/http/methods";
-import { directoryEntries } from "@/lib/users/directory";
 
 const formatSchema = z.object({
   format: z.enum(EXPORT_FORMATS, { error: `format must be one of: ${EXPORT_FORMATS.join(", ")}` }).default("csv"),
@@ -18,8 +17,6 @@ export const GET = apiRoute(async (request) => {
   const { format } = parseOrThrow(formatSchema, { format: input.format });
   // Paging does not apply to an export: it is the whole filtered view.
   const filters = parseOrThrow(eventFiltersSchema, { ...input, limit: undefined, offset: undefined, before: undefined, after: undefined });
-  // Loads the user directory first: the activity search reads it synchronously until lib/audit is async (issue 11).
-  await directoryEntries(actor.accountId);
   return new Response(exportEvents(actor, filters, format), {
     headers: {
       "content-type": EXPORT_CONTENT_TYPES[format],

@@ -1,0 +1,180 @@
+"use client";
+/**
+ * The one password input: a Show/Hide toggle, and for a new password a
+ * strength meter with the reason when it is weak. The estimator (zxcvbn-ts,
+ * the same library and wording the server judges with) is loaded only once
+ * someone types into a new-password field, so no page pays for it up front.
+ * The server stays the judge: the meter only tells early.
+ *
+ * After a refused submission the form asks secret fields to empty themselves
+ * (CLEAR_SECRETS_EVENT from useServerForm); the field says so, so nobody
+ * wonders where their typing went. A person's password is cleared; a
+ * service's credential an admin is configuring (a client secret, a bind
+ * password) may stay (`keepAfterError`), as retyping it gains nothing.
+ */
+import { useEffect, useId, useRef, useState, type InputHTMLAttributes } from "react";
+import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
+import { PASSWORD_FEEDBACK } from "@/lib/passwords/feedback";
+import { CLEAR_SECRETS_EVENT } from "./use-server-form";
+
+type Strength = { score: number; reason?: string };
+
+/** The server refuses scores below this (lib/passwords/policy). */
+const ENOUGH = 3;
+const WORDS = ["Very weak", "Weak", "Fair", "Strong", "Very strong"];
+const BARS = ["bg-red-600", "bg-red-600", "bg-amber-700", "bg-green-600", "bg-green-600"];
+
+let estimator: Promise<ZxcvbnFactory> | undefined;
+
+function loadEstimator(): Promise<ZxcvbnFactory> {
+  estimator ??= Promise.all([import("@zxcvbn-ts/core"), import("@zxcvbn-ts/language-common")]).then(
+    ([{ ZxcvbnFactory }, language]) =>
+      new ZxcvbnFactory({
+        dictionary: { ...language.dictionary },
+        graphs: language.adjacencyGraphs,
+        translations: PASSWORD_FEEDBACK,
+        l33tMaxSubstitutions: 4,
+        maxLength: 64,
+      }),
+  );
+  estimator.catch(() => (estimator = undefined));
+  return estimator;
+}
+
+function useStrength(password: string, enabled: boolean): Strength | null {
+  const [strength, setStrength] = useState<Strength | null>(null);
+  useEffect(() => {
+    if (!enabled || !password) {
+      setStrength(null);
+      return;
+    }
+    let current = true;
+    loadEstimator()
+      .then((zxcvbn) => {
+        if (!current) return;
+        const result = zxcvbn.check(password.normalize("NFKC").trim(), ["latchkey"]);
+        const reason = result.score < ENOUGH ? (result.feedback.warning ?? result.feedback.suggestions[0] ?? undefined) : undefined;
+        setStrength({ score: result.score, reason: reason ?? undefined });
+      })
+      .catch(() => current && setStrength(null));
+    return () => {
+      current = false;
+    };
+  }, [password, enabled]);
+  return strength;
+}
+
+export function PasswordField({
+  label,
+  name,
+  errors,
+  hint,
+  strength: measure = false,
+  keepAfterError = false,
+  className = "",
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "value" | "defaultValue"> & {
+  label: string;
+  name: string;
+  errors?: string[];
+  hint?: string;
+  /** Show the strength meter (fields where a new password is chosen). */
+  strength?: boolean;
+  /** Keep the value after a refused submission (configuration secrets, not people's passwords). */
+  keepAfterError?: boolean;
+}) {
+  const id = input.id ?? `field-${name}`;
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const strengthId = useId();
+  const ref = useRef<HTMLInputElement>(null);
+  const [value, setValue] = useState("");
+  const [shown, setShown] = useState(false);
+  const [cleared, setCleared] = useState(false);
+  const strength = useStrength(value, measure);
+
+  useEffect(() => {
+    const form = ref.current?.form;
+    if (!form || keepAfterError) return;
+    const clear = () => {
+      setValue((v) => {
+        if (v) setCleared(true);
+        return "";
+      });
+      setShown(false);
+    };
+    form.addEventListener(CLEAR_SECRETS_EVENT, clear);
+    return () => form.removeEventListener(CLEAR_SECRETS_EVENT, clear);
+  }, [keepAfterError]);
+
+  const note = cleared && !value ? "Cleared after the error: please type it again." : null;
+  const describedBy =
+    [errors?.length ? errorId : null, hint ? hintId : null, measure ? strengthId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
+        {label}
+      </label>
+      <div className="mt-1 flex rounded-md shadow-sm">
+        <input
+          ref={ref}
+          id={id}
+          name={name}
+          type={shown ? "text" : "password"}
+          value={value}
+          onChange={(e) => {
+            setValue(e.target.value);
+            setCleared(false);
+          }}
+          autoCapitalize="none"
+          spellCheck={false}
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={describedBy}
+          className="block w-full min-w-0 rounded-l-md border-0 px-3 py-2 text-slate-900 ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 aria-[invalid=true]:ring-red-500 sm:text-sm"
+          {...input}
+        />
+        <button
+          type="button"
+          onClick={() => setShown((s) => !s)}
+          aria-pressed={shown}
+          aria-controls={id}
+          className="-ml-px shrink-0 rounded-r-md bg-white px-3 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+        >
+          {shown ? "Hide" : "Show"}
+          {/* Named through its text, not aria-label, so getByLabel("Password") still finds only the input. */}
+          <span className="sr-only"> {label.toLowerCase()}</span>
+        </button>
+      </div>
+      {measure && (
+        <div id={strengthId} aria-live="polite" className="mt-1.5">
+          {strength && (
+            <>
+              <div aria-hidden className="flex gap-1">
+                {[0, 1, 2, 3].map((i) => (
+                  <span key={i} className={`h-1 flex-1 rounded-full ${i < Math.max(1, strength.score) ? BARS[strength.score] : "bg-slate-200"}`} />
+                ))}
+              </div>
+              <p className="mt-1 text-xs text-slate-600">
+                Strength: {WORDS[strength.score]}
+                {strength.score < ENOUGH ? ` (too weak). ${strength.reason ?? "Add another word or two."}` : "."}
+              </p>
+            </>
+          )}
+        </div>
+      )}
+      {hint && (
+        <p id={hintId} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
+      {note && <p className="mt-1 text-xs text-amber-700">{note}</p>}
+      {errors?.length ? (
+        <ul id={errorId} className="mt-1 text-sm text-red-600">
+          {errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

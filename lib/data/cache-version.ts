@@ -1,0 +1,98 @@
+/**
+ * Caches of database state that stay right across processes. Whatever writes
+ * the cached thing bumps its version in the same unit of work
+ * (`bumpCacheVersion(tx, name)`); every use of the cache reads the stored
+ * version (one primary-key read) and reloads when it moved. So a settings
+ * change on one replica is seen by every other on its next request, and a
+ * rolled-back change bumps nothing.
+ *
+ * The version is read before the load: a change that commits between the two
+ * leaves the cache holding newer data under the older version, which only
+ * costs one extra reload — never a stale answer.
+ */
+import "server-only";
+import { eq, sql } from "drizzle-orm";
+import { db, type Db, type Tx } from "@/lib/db/database";
+import { cacheVersions } from "@/lib/db/schema";
+import { unitOf } from "./unit-of-work";
+
+/** Marks the cached thing changed, in the unit of work that changes it. */
+export async function bumpCacheVersion(tx: Tx, name: string): Promise<void> {
+  unitOf(tx);
+  await tx
+    .insert(cacheVersions)
+    .values({ name, version: 1 })
+    .onConflictDoUpdate({ target: cacheVersions.name, set: { version: sql`${cacheVersions.version} + 1` } });
+}
+
+/** The stored version of a cached thing (0 before its first change). */
+export async function cacheVersion(q: Db, name: string): Promise<number> {
+  const [row] = await q.select({ version: cacheVersions.version }).from(cacheVersions).where(eq(cacheVersions.name, name)).limit(1);
+  return row?.version ?? 0;
+}
+
+export type VersionedCache<T> = {
+  /**
+   * The value: cached while the stored version is unchanged, reloaded
+   * otherwise. Given a unit of work's tx, it loads through tx and caches
+   * nothing (that tx may still change the thing, or roll back).
+   */
+  get(tx?: Tx): Promise<T>;
+  /** Drops this process's copy (tests; never needed for correctness). */
+  forget(): void;
+};
+
+/**
+ * A value loaded from the database and kept in this process until the named
+ * version moves. `load` reads through the Db it is given. Each call makes its
+ * own cache: one per module, i.e. one per process.
+ */
+export function versionedCache<T>(name: string, load: (q: Db) => Promise<T>): VersionedCache<T> {
+  let held: { version: number; value: T } | undefined;
+  let loading: { version: number; promise: Promise<T> } | undefined;
+  return {
+    async get(tx?: Tx): Promise<T> {
+      if (tx) {
+        unitOf(tx);
+        return load(tx);
+      }
+      const version = await cacheVersion(db(), name);
+      if (held && held.version === version) return held.value;
+      // Concurrent misses at one version share one load.
+      if (loading && loading.version === version) return loading.promise;
+      const promise = load(db()).then((value) => {
+        // A later version may have been loaded meanwhile; keep the newest.
+        if (!held || held.version <= version) held = { version, value };
+        return value;
+      });
+      loading = { version, promise };
+      try {
+        return await promise;
+      } finally {
+        if (loading?.promise === promise) loading = undefined;
+      }
+    },
+    forget() {
+      held = undefined;
+      loading = undefined;
+    },
+  };
+}
+
+/**
+ * For caches that manage their own entries (e.g. with a time-to-live):
+ * `changed()` reads the stored version and says whether it moved since the
+ * last call (true on the first), so the owner drops its entries before using them.
+ */
+export function cacheVersionWatch(name: string): { changed(): Promise<boolean> } {
+  let seen: number | undefined;
+  return {
+    async changed(): Promise<boolean> {
+      const version = await cacheVersion(db(), name);
+      // The first call knows nothing of what the owner holds: say "changed" (dropping nothing is cheap).
+      const moved = seen !== version;
+      seen = version;
+      return moved;
+    },
+  };
+}

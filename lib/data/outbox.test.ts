@@ -1,0 +1,166 @@
+import crypto from "node:crypto";
+import { eq } from "drizzle-orm";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/database";
+import { accounts, outbox } from "@/lib/db/schema";
+import { CLAIM_MS, MAX_ATTEMPTS, deliverOutbox, enqueue, handleOutbox, outboxIdle, outboxMessage, pruneDeliveredOutbox } from "./outbox";
+import { writeSystem } from "./unit-of-work";
+
+declare module "./outbox" {
+  interface OutboxTopics {
+    "test.note": { text: string };
+  }
+}
+
+const HOUR = 3_600_000;
+let accountId: string;
+/** What the test handler was given, in order; `failNext` makes it throw that many times. */
+let received: string[] = [];
+let failNext = 0;
+let slowMs = 0;
+
+beforeAll(async () => {
+  accountId = crypto.randomUUID();
+  await writeSystem(async (tx) => {
+    await tx.insert(accounts).values({ id: accountId });
+  });
+  handleOutbox("test.note", "test-handler", async (message) => {
+    if (slowMs) await new Promise((resolve) => setTimeout(resolve, slowMs));
+    if (failNext > 0) {
+      failNext -= 1;
+      throw new Error(`refused ${message.payload.text}`);
+    }
+    received.push(message.payload.text);
+  });
+});
+
+beforeEach(async () => {
+  await outboxIdle();
+  received = [];
+  failNext = 0;
+  slowMs = 0;
+});
+
+async function send(text: string): Promise<string> {
+  return writeSystem((tx) => enqueue(tx, { accountId, topic: "test.note", payload: { text } }));
+}
+
+describe("outbox", () => {
+  it("queues nothing for a unit of work that rolls back", async () => {
+    await expect(
+      writeSystem(async (tx) => {
+        await enqueue(tx, { accountId, topic: "test.note", payload: { text: "rolled back" } });
+        throw new Error("refused");
+      }),
+    ).rejects.toThrow("refused");
+    await outboxIdle();
+    expect(await db().select().from(outbox).where(eq(outbox.topic, "test.note"))).toHaveLength(0);
+    expect(await deliverOutbox()).toEqual({ delivered: 0, failed: 0 });
+    expect(received).toEqual([]);
+  });
+
+  it("delivers a committed message once, promptly (the commit nudges a pass)", async () => {
+    const id = await send("hello");
+    await outboxIdle();
+    expect(received).toEqual(["hello"]);
+    const row = await outboxMessage(id);
+    expect(row?.status).toBe("delivered");
+    expect(row?.attempts).toBe(1);
+    expect(row?.deliveredAt).toBeInstanceOf(Date);
+    // Later passes don't send it again.
+    expect(await deliverOutbox({ now: new Date(Date.now() + 24 * HOUR) })).toEqual({ delivered: 0, failed: 0 });
+    expect(received).toEqual(["hello"]);
+  });
+
+  it("retries a message whose handler threw, after a back-off, and keeps the error meanwhile", async () => {
+    failNext = 1;
+    const id = await send("retry me");
+    await outboxIdle();
+    expect(received).toEqual([]);
+    let row = await outboxMessage(id);
+    expect(row?.status).toBe("pending");
+    expect(row?.lastError).toBe("refused retry me");
+    expect(row!.availableAt.getTime()).toBeGreaterThan(Date.now());
+
+    // Not due yet: a pass now leaves it alone.
+    expect(await deliverOutbox()).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverOutbox({ now: new Date(Date.now() + HOUR) })).toEqual({ delivered: 1, failed: 0 });
+    expect(received).toEqual(["retry me"]);
+    row = await outboxMessage(id);
+    expect(row?.status).toBe("delivered");
+    expect(row?.attempts).toBe(2);
+    expect(row?.lastError).toBeNull();
+  });
+
+  it("gives a message up after MAX_ATTEMPTS tries, keeping the row and its last error", async () => {
+    failNext = 1_000;
+    const id = await send("never");
+    await outboxIdle();
+    let later = Date.now();
+    for (let attempt = 2; attempt <= MAX_ATTEMPTS + 2; attempt += 1) {
+      later += 2 * HOUR;
+      await deliverOutbox({ now: new Date(later) });
+    }
+    const row = await outboxMessage(id);
+    expect(row?.status).toBe("failed");
+    expect(row?.attempts).toBe(MAX_ATTEMPTS);
+    expect(row?.lastError).toBe("refused never");
+    expect(received).toEqual([]);
+  });
+
+  it("delivers a message once when two passes run at the same time", async () => {
+    slowMs = 50;
+    const ids = await writeSystem(async (tx) =>
+      Promise.all(["a", "b", "c"].map((text) => enqueue(tx, { accountId, topic: "test.note", payload: { text } }))),
+    );
+    // Two passes besides the nudged one, all at once.
+    const passes = await Promise.all([deliverOutbox(), deliverOutbox()]);
+    await outboxIdle();
+    expect(received.sort()).toEqual(["a", "b", "c"]);
+    expect(passes.reduce((n, p) => n + p.delivered, 0)).toBeLessThanOrEqual(3);
+    for (const id of ids) expect((await outboxMessage(id))?.attempts).toBe(1);
+  });
+
+  it("delivers a message whose claim expired (its process died mid-delivery) on a later pass", async () => {
+    const id = crypto.randomUUID();
+    const now = Date.now();
+    // What a crashed process leaves: a claimed, undelivered row.
+    await writeSystem(async (tx) => {
+      await tx.insert(outbox).values({
+        id,
+        accountId,
+        topic: "test.note",
+        payload: { text: "orphan" },
+        attempts: 1,
+        availableAt: new Date(now),
+        createdAt: new Date(now),
+        claimedUntil: new Date(now + CLAIM_MS),
+        claimId: "dead-process",
+      });
+    });
+    expect(await deliverOutbox()).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverOutbox({ now: new Date(now + CLAIM_MS + 1) })).toEqual({ delivered: 1, failed: 0 });
+    expect(received).toEqual(["orphan"]);
+    expect((await outboxMessage(id))?.attempts).toBe(2);
+  });
+
+  it("prunes delivered messages after a week, never failed or pending ones", async () => {
+    const delivered = await send("old news");
+    await outboxIdle();
+    failNext = 1;
+    const pending = await send("still trying");
+    await outboxIdle();
+    const weekLater = new Date(Date.now() + 8 * 24 * HOUR);
+    expect(await pruneDeliveredOutbox(new Date())).toBe(0);
+    expect(await pruneDeliveredOutbox(weekLater)).toBeGreaterThanOrEqual(1);
+    expect(await outboxMessage(delivered)).toBeUndefined();
+    expect((await outboxMessage(pending))?.status).toBe("pending");
+  });
+
+  it("refuses a topic nobody handles, and a second handler for a handled topic", async () => {
+    await expect(
+      writeSystem((tx) => enqueue(tx, { accountId, topic: "test.unhandled" as "test.note", payload: { text: "x" } })),
+    ).rejects.toThrow(/No outbox handler/);
+    expect(() => handleOutbox("test.note", "another-handler", async () => undefined)).toThrow(/already handled/);
+  });
+});

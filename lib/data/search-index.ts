@@ -1,0 +1,195 @@
+/**
+ * The searchable encrypted index: finds users (and activity parties) by a
+ * fragment of their name or email without decrypting the table and without a
+ * copy in process memory. Every replica reads the same index, and a write
+ * changes it in the same transaction as the row it describes.
+ *
+ Each account's index of a kind of entity is a scope (search_scopes); each
+ * indexed entity has an entry (search_entries) and a set of terms
+ * (search_terms): truncated keyed HMACs of its fields' normalised n-grams
+ * (lib/crypto/search-terms.ts says which, and what a search matches). A query
+ * becomes a few terms; the entities holding all of them are the candidates,
+ * found through the (scope, term, entry) primary key: one index range for the
+ * rarest term, then one index seek per candidate for each other term. Counting
+ * candidates reads only that index.
+ *
+ * Candidates are the answer when the query is one term (1–3 characters:
+ * `exact`); for longer queries the caller confirms them by decrypting only the
+ * candidates and asking matchesSearch, so results and counts stay exact.
+ *
+ * Until the start-up backfill (./search-backfill.ts) has indexed an account's
+ * existing rows of a scope, scopeComplete() is false and callers search the
+ * old way (decrypt and filter) for that account.
+ */
+import "server-only";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { entityTerms, queryTerms } from "@/lib/crypto/search-terms";
+import type { Db, Tx } from "@/lib/db/database";
+import { firstRow, rows } from "@/lib/db/raw";
+import { searchEntries, searchScopes, searchTerms } from "@/lib/db/schema";
+
+/** What an index entry stands for: a user (fields: name, email) or an activity party (the labels it was recorded under). */
+export type SearchScope = "users" | "parties";
+
+export type EntityRef = { accountId: string; scope: SearchScope; entityId: string };
+export type EntityFields = EntityRef & { fields: ReadonlyArray<string | null | undefined> };
+
+/**
+ * Counting a term's postings stops here. Counting is cheap (an index range) and
+ * choosing the rarest term as the lookup's lead saves one probe per other term
+ * for every posting of a commoner one, so it counts far enough to tell them apart.
+ */
+const FREQUENCY_PROBE = 20_000;
+
+async function scopeIdOf(q: Db, accountId: string, scope: SearchScope): Promise<number | undefined> {
+  const [found] = await q
+    .select({ id: searchScopes.id })
+    .from(searchScopes)
+    .where(and(eq(searchScopes.accountId, accountId), eq(searchScopes.scope, scope)))
+    .limit(1);
+  return found?.id;
+}
+
+/** The scope's id, creating it (complete: nothing to backfill) for an account's first indexed entity. */
+async function ensureScope(tx: Tx, accountId: string, scope: SearchScope): Promise<number> {
+  const known = await scopeIdOf(tx, accountId, scope);
+  if (known !== undefined) return known;
+  const [made] = await tx.insert(searchScopes).values({ accountId, scope, backfillCursor: null }).returning({ id: searchScopes.id });
+  return made.id;
+}
+
+/** The entity's entry, created when new (`fresh`: it has no terms yet). */
+async function ensureEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: number; fresh: boolean }> {
+  const scopeId = await ensureScope(tx, ref.accountId, ref.scope);
+  const [found] = await tx
+    .select({ id: searchEntries.id })
+    .from(searchEntries)
+    .where(and(eq(searchEntries.scopeId, scopeId), eq(searchEntries.entityId, ref.entityId)))
+    .limit(1);
+  if (found) return { scopeId, id: found.id, fresh: false };
+  const [made] = await tx.insert(searchEntries).values({ scopeId, entityId: ref.entityId }).returning({ id: searchEntries.id });
+  return { scopeId, id: made.id, fresh: true };
+}
+
+async function insertTerms(tx: Tx, scopeId: number, entryId: number, terms: number[]): Promise<void> {
+  if (terms.length === 0) return;
+  await tx
+    .insert(searchTerms)
+    .values(terms.map((term) => ({ scopeId, term, entryId })))
+    .onConflictDoNothing();
+}
+
+/** Indexes an entity's fields, replacing whatever it was indexed under before (a rename drops the old name). */
+export async function indexEntity(tx: Tx, ref: EntityFields): Promise<void> {
+  const entry = await ensureEntry(tx, ref);
+  if (!entry.fresh) await tx.delete(searchTerms).where(eq(searchTerms.entryId, entry.id));
+  await insertTerms(tx, entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
+}
+
+/**
+ * Adds fields to what an entity is found by, keeping the rest: an activity
+ * party stays findable by every label its events were recorded under.
+ */
+export async function addToEntity(tx: Tx, ref: EntityFields): Promise<void> {
+  const entry = await ensureEntry(tx, ref);
+  await insertTerms(tx, entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
+}
+
+/** Removes an entity from the index (its terms go with the entry: ON DELETE CASCADE). */
+export async function removeEntity(tx: Tx, ref: EntityRef): Promise<void> {
+  const scopeId = await scopeIdOf(tx, ref.accountId, ref.scope);
+  if (scopeId === undefined) return;
+  await tx.delete(searchEntries).where(and(eq(searchEntries.scopeId, scopeId), eq(searchEntries.entityId, ref.entityId)));
+}
+
+/** False while the start-up backfill still has this account's existing rows of the scope to index. */
+export async function scopeComplete(q: Db, accountId: string, scope: SearchScope): Promise<boolean> {
+  const [found] = await q
+    .select({ cursor: searchScopes.backfillCursor })
+    .from(searchScopes)
+    .where(and(eq(searchScopes.accountId, accountId), eq(searchScopes.scope, scope)))
+    .limit(1);
+  return found === undefined || found.cursor === null;
+}
+
+export type CandidateQuery = { accountId: string; scope: SearchScope; query: string };
+
+/**
+ * A query's candidates as SQL, to combine with the caller's own tables. Other
+ * accounts' and scopes' entries never appear: every lookup is within the
+ * scope's id (and their terms differ anyway: the HMAC covers account and scope).
+ */
+export type CandidateSet = {
+  /** True when every candidate matches (the query is one term); false: confirm each with matchesSearch. */
+  exact: boolean;
+  /** SELECT of the candidates' entity ids (one column, `entity_id`), each once: `users.id IN (${set.entityIds})`. */
+  entityIds: SQL;
+  /**
+   * A condition true when the entity whose id is in `column` is a candidate:
+   * for walking another table in its own order (newest first, say) and
+   * stopping at a page, when the candidates are many.
+   */
+  holds(column: SQL): SQL;
+  /** SELECT of one row, `n`: how many candidates there are (reads only the terms' index). */
+  count: SQL;
+};
+
+/** Postings of a term in a scope, counted up to FREQUENCY_PROBE. */
+async function postings(q: Db, scopeId: number, term: number): Promise<number> {
+  const row = await firstRow<{ n: number | string }>(
+    q,
+    sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM (SELECT 1 FROM search_terms WHERE scope_id = ${scopeId} AND term = ${term} LIMIT ${FREQUENCY_PROBE}) AS probe`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** The candidates of a query, or null when the query is empty once normalised (no restriction). */
+export async function candidateSet(q: Db, { accountId, scope, query }: CandidateQuery): Promise<CandidateSet | null> {
+  const planned = queryTerms(accountId, scope, query);
+  if (!planned) return null;
+  // An account that never indexed this scope has no candidates: -1 is no scope's id.
+  const scopeId = (await scopeIdOf(q, accountId, scope)) ?? -1;
+  let terms = planned.terms;
+  if (terms.length > 1 && scopeId !== -1) {
+    const counts = await Promise.all(terms.map(async (term) => ({ term, n: await postings(q, scopeId, term) })));
+    counts.sort((a, b) => a.n - b.n);
+    // A term nobody holds means no candidates: look up that one alone.
+    terms = counts[0].n === 0 ? [counts[0].term] : counts.map((c) => c.term);
+  }
+  const [lead, ...rest] = terms;
+  const alsoHolds = (entry: SQL) =>
+    sql.join(
+      rest.map((term) => sql` AND EXISTS (SELECT 1 FROM search_terms o WHERE o.scope_id = ${scopeId} AND o.term = ${term} AND o.entry_id = ${entry})`),
+      sql``,
+    );
+  const leading = sql`FROM search_terms t WHERE t.scope_id = ${scopeId} AND t.term = ${lead}${alsoHolds(sql`t.entry_id`)}`;
+  return {
+    exact: planned.exact,
+    entityIds: sql`SELECT e.entity_id FROM search_entries e WHERE e.id IN (SELECT t.entry_id ${leading})`,
+    holds: (column) =>
+      sql`EXISTS (SELECT 1 FROM search_entries e JOIN search_terms t ON t.scope_id = ${scopeId} AND t.term = ${lead} AND t.entry_id = e.id WHERE e.scope_id = ${scopeId} AND e.entity_id = ${column}${alsoHolds(sql`e.id`)})`,
+    count: sql`SELECT CAST(count(*) AS INTEGER) AS "n" ${leading}`,
+  };
+}
+
+/** How many candidates a set has. */
+export async function countCandidates(q: Db, set: CandidateSet): Promise<number> {
+  const row = await firstRow<{ n: number | string }>(q, set.count);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The candidates' entity ids (at most `limit`, in no particular order), or
+ * null for an empty query. `exact` as in CandidateSet: when false, the caller
+ * keeps only the candidates whose decrypted fields pass matchesSearch.
+ */
+export async function findCandidates(
+  q: Db,
+  options: CandidateQuery & { limit?: number },
+): Promise<{ entityIds: string[]; exact: boolean } | null> {
+  const set = await candidateSet(q, options);
+  if (!set) return null;
+  const limit = options.limit === undefined ? sql`` : sql` LIMIT ${options.limit}`;
+  const found = await rows<{ entity_id: string }>(q, sql`${set.entityIds}${limit}`);
+  return { entityIds: found.map((r) => r.entity_id), exact: set.exact };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/database";
+import { rateLimits } from "@/lib/db/schema";
+import { RateLimited } from "@/lib/errors";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { consumeRateLimit, createRateLimiter, pruneRateLimits, resetRateLimits, type RateLimit } from "./rate-limit";
+
+const limit = (name: string, points = 3): RateLimit => ({
+  name,
+  points,
+  durationSeconds: 60,
+  message: "Too many tries",
+  messageFor: (seconds) => `Too many tries. Wait ${seconds} seconds.`,
+});
+
+describe("rate limits in the database", () => {
+  it("counts across two replicas: each holds its own limiter, the limit is shared", async () => {
+    const a = createRateLimiter(limit("test-shared"));
+    const b = createRateLimiter(limit("test-shared"));
+    await a.consume("203.0.113.1");
+    await b.consume("203.0.113.1");
+    await a.consume("203.0.113.1");
+    const refused = await b.consume("203.0.113.1").catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(RateLimited);
+    expect((refused as RateLimited).retryAfterSeconds).toBeGreaterThanOrEqual(59);
+    expect((refused as RateLimited).message).toMatch(/^Too many tries\. Wait (59|60) seconds\.$/);
+    // Another key, and the same key under another limit, count separately.
+    await b.consume("203.0.113.2");
+    await createRateLimiter(limit("test-other")).consume("203.0.113.1");
+  });
+
+  it("keeps the message of a limit without messageFor, and counts concurrent requests exactly", async () => {
+    const plain = { ...limit("test-plain", 5), messageFor: undefined };
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => consumeRateLimit(plain, "k")));
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(5);
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+    expect(rejected).toHaveLength(3);
+    for (const r of rejected) expect(r.reason).toEqual(new RateLimited("Too many tries", 60));
+  });
+
+  it("refuses to count inside a unit of work (it would wait for its own transaction)", async () => {
+    await expect(writeSystem(() => consumeRateLimit(limit("test-in-uow"), "k"))).rejects.toThrow(/before the unit of work/);
+  });
+
+  it("prunes counters that expired over an hour ago, and resets", async () => {
+    await consumeRateLimit(limit("test-prune"), "k");
+    expect(await pruneRateLimits(new Date())).toBe(0);
+    expect(await pruneRateLimits(new Date(Date.now() + 2 * 3_600_000))).toBeGreaterThanOrEqual(1);
+    await consumeRateLimit(limit("test-prune"), "k");
+    await resetRateLimits();
+    expect(await db().select().from(rateLimits)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,156 @@
+import crypto from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { matchesSearch } from "@/lib/crypto/search-terms";
+import { planSearchBackfill, runSearchBackfill } from "@/lib/data/search-backfill";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { execute } from "@/lib/db/raw";
+import { groups, ROLES, signInLockouts, userGroups, users, type UserRow } from "@/lib/db/schema";
+import { addPeople, newAccount, prng, randomPeople } from "@/test/search-fixtures";
+import { queryUserRows, type UserListQuery } from "./list-query";
+import { openIdentity } from "./records";
+import "./search-source";
+import { userStatus } from "./status";
+
+/** The reference: every row of the account decrypted, filtered and ordered in memory. */
+async function bruteForce(q: UserListQuery): Promise<{ ids: string[]; total: number }> {
+  const now = q.now ?? new Date();
+  const all = await db().select().from(users).where(eq(users.accountId, q.accountId));
+  const locks = await db().select().from(signInLockouts).where(eq(signInLockouts.accountId, q.accountId));
+  const memberships = await db().select().from(userGroups).where(eq(userGroups.accountId, q.accountId));
+  const lockedUntil = (row: UserRow) =>
+    locks.find((l) => l.emailIndex === row.emailIndex && l.lockedUntil && l.lockedUntil > now)?.lockedUntil ?? null;
+  const matching = all.filter((row) => {
+    const { name, email } = openIdentity(row);
+    return (
+      (q.everyone || row.id === q.meId) &&
+      (!q.search || matchesSearch(q.search, [name, email]) || matchesSearch(q.search, [row.role])) &&
+      (!q.role || row.role === q.role) &&
+      (q.serviceUser === undefined || row.isServiceUser === q.serviceUser) &&
+      (!q.group || memberships.some((m) => m.userId === row.id && m.groupId === q.group)) &&
+      (!q.status || userStatus({ isBlocked: row.isBlocked, pendingApproval: row.pendingApproval, lockedUntil: lockedUntil(row) }, now) === q.status)
+    );
+  });
+  matching.sort((a, b) => {
+    if (a.id === q.meId || b.id === q.meId) return a.id === q.meId ? -1 : 1;
+    return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1);
+  });
+  const page = matching.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+  return { ids: page.map((r) => r.id), total: matching.length };
+}
+
+async function listed(q: UserListQuery): Promise<{ ids: string[]; total: number }> {
+  const page = await queryUserRows(q);
+  return { ids: page.rows.map((r) => r.id), total: page.total };
+}
+
+async function seedAccount(seed: number, n: number, options: { index?: boolean } = {}) {
+  const accountId = await newAccount();
+  const random = prng(seed);
+  const people = await addPeople(accountId, randomPeople(n, random), options);
+  const groupId = crypto.randomUUID();
+  const now = Date.now();
+  await writeSystem(async (tx) => {
+    await tx.insert(groups).values({ id: groupId, accountId, name: `Group ${seed}` });
+    for (const [i, p] of people.entries()) {
+      // Spread creation times (some equal, so the id breaks ties), roles and flags.
+      await tx
+        .update(users)
+        .set({
+          createdAt: new Date(now - 1000 * Math.floor(random() * 50)),
+          role: ROLES[i % ROLES.length],
+          isServiceUser: i % 7 === 0,
+          isBlocked: i % 11 === 0,
+          pendingApproval: i % 13 === 0,
+        })
+        .where(eq(users.id, p.id));
+      if (i % 3 === 0) await tx.insert(userGroups).values({ userId: p.id, groupId, accountId });
+    }
+    const locked = (await tx.select().from(users).where(eq(users.id, people[4].id)))[0];
+    await tx.insert(signInLockouts).values({ accountId, emailIndex: locked.emailIndex!, windowStartedAt: new Date(), failures: 9, lockedUntil: new Date(now + 3_600_000) });
+  });
+  return { accountId, people, groupId };
+}
+
+function queriesFor(people: Array<{ name: string; email: string }>, random: () => number): string[] {
+  const queries = ["", "a", "ann", "user", "adm", "example.com", "zzzz", "Ø", "e\u0301"];
+  for (let i = 0; i < 4; i++) {
+    const p = people[Math.floor(random() * people.length)];
+    const chars = Array.from(random() < 0.5 ? p.name : p.email);
+    const length = 1 + Math.floor(random() * Math.min(8, chars.length));
+    const start = Math.floor(random() * (chars.length - length + 1));
+    queries.push(chars.slice(start, start + length).join(""));
+  }
+  return queries;
+}
+
+describe("listing users in the database (queryUserRows)", () => {
+  it("pages, counts, filters and searches exactly as decrypting every user would, the caller first", async () => {
+    const { accountId, people, groupId } = await seedAccount(42, 90);
+    const random = prng(99);
+    const me = people[17].id;
+    const filters: Array<Partial<UserListQuery>> = [
+      {},
+      { role: "admin" },
+      { serviceUser: false },
+      { group: groupId },
+      { status: "active" },
+      { status: "blocked" },
+      { status: "locked" },
+      { status: "pending_approval" },
+      { role: "user", serviceUser: true },
+    ];
+    for (const search of queriesFor(people, random)) {
+      for (const filter of filters) {
+        for (const [offset, limit] of [
+          [0, undefined],
+          [5, undefined],
+          [1, 10],
+        ] as const) {
+          const q: UserListQuery = { accountId, meId: me, everyone: true, search, offset, limit, ...filter };
+          expect({ q, got: await listed(q) }).toEqual({ q, got: await bruteForce(q) });
+        }
+      }
+    }
+    // Without users:read-all, only the caller, whatever the search.
+    for (const search of ["", people[17].name, "zzzz"]) {
+      const q: UserListQuery = { accountId, meId: me, everyone: false, search, offset: 0, limit: 25 };
+      expect(await listed(q)).toEqual(await bruteForce(q));
+    }
+  }, 60_000);
+
+  it("is right before the backfill has indexed an account's users, and after", async () => {
+    const { accountId, people } = await seedAccount(5, 40, { index: false });
+    await execute(db(), sql`SELECT 1`); // the reader is open
+    await planSearchBackfill();
+    const random = prng(6);
+    const me = people[0].id;
+    const queries = queriesFor(people, random);
+    for (const search of queries) {
+      const q: UserListQuery = { accountId, meId: me, everyone: true, search, offset: 0, limit: 10 };
+      expect({ q, got: await listed(q) }).toEqual({ q, got: await bruteForce(q) });
+    }
+    await runSearchBackfill({ batchSize: 7 });
+    for (const search of queries) {
+      const q: UserListQuery = { accountId, meId: me, everyone: true, search, offset: 0, limit: 10 };
+      expect({ q, got: await listed(q) }).toEqual({ q, got: await bruteForce(q) });
+    }
+  });
+
+  it("walks users in creation order when a short query has thousands of candidates", async () => {
+    const accountId = await newAccount();
+    const many = Array.from({ length: 2_050 }, (_, i) => ({ name: `Ann Walker ${i}`, email: `walker${i}@example.com` }));
+    const people = await addPeople(accountId, [...many, { name: "Bob Other", email: "bob@example.com" }]);
+    await writeSystem(async (tx) => {
+      for (const [i, p] of people.entries()) {
+        if (i % 4 === 0) await tx.update(users).set({ isServiceUser: true }).where(eq(users.id, p.id));
+      }
+    });
+    const me = people[1_000].id;
+    for (const extra of [{}, { serviceUser: false }, { offset: 2_000, limit: 25 }, { serviceUser: true, offset: 40, limit: 25 }]) {
+      const q: UserListQuery = { accountId, meId: me, everyone: true, search: "ann", offset: 0, limit: 25, ...extra };
+      expect({ extra, got: await listed(q) }).toEqual({ extra, got: await bruteForce(q) });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,242 @@
+/**
+ * One page of an account's users, filtered, searched and counted in the
+ * database: the caller first, then in creation order. Nothing is decrypted
+ * but the page, and the candidates of a search the index can't answer alone.
+ *
+ * - Filters (role, service user, group, status) are SQL conditions.
+ * - A search goes through the searchable encrypted index
+ *   (lib/data/search-index.ts). A 1–3 character query is answered by the index
+ *   itself, so counting and paging stay in SQL. A longer query's candidates are
+ *   decrypted and confirmed (lib/crypto/search-terms.ts matchesSearch), then
+ *   paged here. A role matching the query counts too, as before.
+ * - Until the start-up backfill has indexed the account's users
+ *   (lib/data/search-backfill.ts), a search decrypts and filters every user,
+ *   a batch at a time: slow but right, for the minutes after an upgrade.
+ * - The caller goes first when they match: their row is read on its own, and
+ *   the others are paged by (created_at, id) through the users_account_created
+ *   index, so the first page never sorts the whole table.
+ */
+import "server-only";
+import { and, asc, eq, gt, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { matchesSearch, normaliseSearchText } from "@/lib/crypto/search-terms";
+import { backfillCursor } from "@/lib/data/search-backfill";
+import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
+import { db } from "@/lib/db/database";
+import { rows } from "@/lib/db/raw";
+import { ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
+import { openIdentity } from "./records";
+import { USERS_SCOPE } from "./search-source";
+import type { UserStatus } from "./status";
+
+export type UserListQuery = {
+  accountId: string;
+  /** The caller: listed first when they match. */
+  meId: string;
+  /** May see every user of the account; otherwise only themselves. */
+  everyone: boolean;
+  search?: string;
+  role?: Role;
+  status?: UserStatus;
+  group?: string;
+  serviceUser?: boolean;
+  offset: number;
+  /** Undefined: every match from offset on. */
+  limit?: number;
+  now?: Date;
+};
+
+export type UserRowPage = { rows: UserRow[]; total: number };
+
+/** Above this many candidates a page walks users in creation order testing each, instead of collecting the candidates first. */
+const WALK_ABOVE = 2_000;
+/** Ids per IN (…) when reading rows by id. */
+const ID_CHUNK = 500;
+
+/** The sign-in lock, as lib/auth/sign-in-throttle.ts lockedUsers reads it: a lockout on the user's email that hasn't ended. */
+function lockedCondition(accountId: string, now: Date): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${signInLockouts} WHERE ${signInLockouts.accountId} = ${accountId} AND ${signInLockouts.emailIndex} = ${users.emailIndex} AND ${signInLockouts.lockedUntil} > ${now.getTime()})`;
+}
+
+/** SQL for the filters other than search; null when nothing can match. */
+function filterConditions(q: UserListQuery): SQL[] | null {
+  const conditions: SQL[] = [eq(users.accountId, q.accountId)];
+  if (!q.everyone) conditions.push(eq(users.id, q.meId));
+  if (q.role) conditions.push(eq(users.role, q.role));
+  if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));
+  if (q.group) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM ${userGroups} WHERE ${userGroups.userId} = ${users.id} AND ${userGroups.groupId} = ${q.group})`);
+  }
+  if (q.status) {
+    const locked = lockedCondition(q.accountId, q.now ?? new Date());
+    const open = [eq(users.isBlocked, false), eq(users.pendingApproval, false)];
+    switch (q.status) {
+      case "blocked":
+        conditions.push(eq(users.isBlocked, true));
+        break;
+      case "pending_approval":
+        conditions.push(eq(users.isBlocked, false), eq(users.pendingApproval, true));
+        break;
+      case "locked":
+        conditions.push(...open, locked);
+        break;
+      case "active":
+        conditions.push(...open, sql`NOT ${locked}`);
+        break;
+      default:
+        return null; // "invited" is an invite, never a user (lib/users/status.ts)
+    }
+  }
+  return conditions;
+}
+
+async function countWhere(where: SQL | undefined): Promise<number> {
+  const [row] = await db()
+    .select({ n: sql<number | string>`CAST(count(*) AS INTEGER)` })
+    .from(users)
+    .where(where);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The page when SQL decides the matches: the caller's row first, then the
+ * others by (created_at, id). `knownTotal`: the number of matches, when the
+ * caller already knows it (the index's count), so it isn't counted again.
+ */
+async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: number): Promise<UserRowPage> {
+  const [me] = await db()
+    .select()
+    .from(users)
+    .where(and(where, eq(users.id, q.meId)))
+    .limit(1);
+  const others = and(where, ne(users.id, q.meId));
+  const total = knownTotal ?? (await countWhere(others)) + (me ? 1 : 0);
+  const meFirst = me && q.offset === 0;
+  const offset = me ? Math.max(0, q.offset - 1) : q.offset;
+  const limit = q.limit === undefined ? undefined : meFirst ? q.limit - 1 : q.limit;
+  let rows: UserRow[] = [];
+  if (limit === undefined || limit > 0) {
+    const query = db().select().from(users).where(others).orderBy(asc(users.createdAt), asc(users.id));
+    // No limit: every row from the offset on (SQLite refuses OFFSET without LIMIT; both take a huge one).
+    rows = await query.limit(limit ?? Number.MAX_SAFE_INTEGER).offset(offset);
+  }
+  return { rows: meFirst ? [me, ...rows] : rows, total };
+}
+
+/** Rows by id, in the given order. */
+async function rowsById(accountId: string, ids: string[]): Promise<UserRow[]> {
+  const byId = new Map<string, UserRow>();
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const chunk = ids.slice(i, i + ID_CHUNK);
+    for (const row of await db().select().from(users).where(and(eq(users.accountId, accountId), inArray(users.id, chunk)))) byId.set(row.id, row);
+  }
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+type Match = { id: string; createdAt: number };
+
+/** The page when the matches were confirmed here: order them (the caller first), count, read the page's rows. */
+async function pageOfMatches(q: UserListQuery, matches: Match[]): Promise<UserRowPage> {
+  matches.sort((a, b) => {
+    if (a.id === q.meId || b.id === q.meId) return a.id === q.meId ? -1 : 1;
+    return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  });
+  const page = matches.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+  return { rows: await rowsById(q.accountId, page.map((m) => m.id)), total: matches.length };
+}
+
+type ConfirmRow = { id: string; accountId: string; role: Role; createdAt: number | string; nameCiphertext: string; emailCiphertext: string | null };
+
+/**
+ * Users among the candidates that pass `where`, read by driving from the
+ * candidates (one primary-key seek each) rather than from the account's users:
+ * CROSS JOIN keeps SQLite's planner from scanning the account (PostgreSQL
+ * plans the join on its statistics either way).
+ */
+async function candidateRows(set: CandidateSet, where: SQL | undefined): Promise<ConfirmRow[]> {
+  return rows<ConfirmRow>(
+    db(),
+    sql`SELECT ${users.id} AS "id", ${users.accountId} AS "accountId", ${users.role} AS "role", ${users.createdAt} AS "createdAt",
+               ${users.nameCiphertext} AS "nameCiphertext", ${users.emailCiphertext} AS "emailCiphertext"
+        FROM (${set.entityIds}) AS c CROSS JOIN ${users} WHERE ${users.id} = c.entity_id AND ${where}`,
+  );
+}
+
+/** Whether a row's role or decrypted name or email matches (the definition in lib/crypto/search-terms.ts). */
+function confirms(text: string, roleHits: Role[], row: { id: string; accountId: string; role: Role; nameCiphertext: string; emailCiphertext: string | null }) {
+  if (roleHits.includes(row.role)) return true;
+  const { name, email } = openIdentity(row as UserRow);
+  return matchesSearch(text, [name, email]);
+}
+
+const asMatch = (row: { id: string; createdAt: number | string | Date }): Match => ({ id: row.id, createdAt: Number(row.createdAt instanceof Date ? row.createdAt.getTime() : row.createdAt) });
+
+/**
+ * The matches gathered here: the index's candidates that pass the filters
+ * (confirmed by decrypting them when the index can't decide), and the users
+ * whose role matches the query.
+ */
+async function gatheredMatches(q: UserListQuery, where: SQL | undefined, set: CandidateSet, text: string, roleHits: Role[]): Promise<UserRowPage> {
+  const found = new Map<string, Match>();
+  for (const row of await candidateRows(set, where)) if (set.exact || confirms(text, [], row)) found.set(row.id, asMatch(row));
+  if (roleHits.length > 0) {
+    const byRole = await db().select({ id: users.id, createdAt: users.createdAt }).from(users).where(and(where, inArray(users.role, roleHits)));
+    for (const row of byRole) found.set(row.id, asMatch(row));
+  }
+  return pageOfMatches(q, [...found.values()]);
+}
+
+const confirmColumns = {
+  id: users.id,
+  accountId: users.accountId,
+  role: users.role,
+  createdAt: users.createdAt,
+  nameCiphertext: users.nameCiphertext,
+  emailCiphertext: users.emailCiphertext,
+};
+
+/** Before the backfill finished: every user matching the filters is decrypted and tested, a batch at a time. */
+async function scanEveryone(q: UserListQuery, where: SQL | undefined, text: string, roleHits: Role[]): Promise<UserRowPage> {
+  const matches: Match[] = [];
+  let after = "";
+  for (;;) {
+    const rows = await db()
+      .select(confirmColumns)
+      .from(users)
+      .where(and(where, gt(users.id, after)))
+      .orderBy(asc(users.id))
+      .limit(ID_CHUNK * 2);
+    for (const row of rows) if (confirms(text, roleHits, row)) matches.push(asMatch(row));
+    if (rows.length < ID_CHUNK * 2) break;
+    after = rows[rows.length - 1].id;
+    await new Promise((resolve) => setImmediate(resolve)); // let other requests run between batches
+  }
+  return pageOfMatches(q, matches);
+}
+
+export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
+  const conditions = filterConditions(q);
+  if (!conditions) return { rows: [], total: 0 };
+  const where = and(...conditions);
+  const text = normaliseSearchText(q.search ?? "");
+  if (text === "") return pageInSql(q, where);
+
+  const roleHits = ROLES.filter((role) => matchesSearch(text, [role]));
+  if ((await backfillCursor(db(), q.accountId, USERS_SCOPE)) !== null) return scanEveryone(q, where, text, roleHits);
+  const set = (await candidateSet(db(), { accountId: q.accountId, scope: USERS_SCOPE, query: text })) as CandidateSet;
+  // A long query (its candidates are confirmed here), a role name, or few candidates: gathered and ordered here.
+  if (!set.exact || roleHits.length > 0) return gatheredMatches(q, where, set, text, roleHits);
+  const candidates = await countCandidates(db(), set);
+  if (candidates <= WALK_ABOVE) return gatheredMatches(q, where, set, text, roleHits);
+  // Many candidates: the page walks users in creation order testing each (it stops at the page's end);
+  // the total counts from the candidates (the index alone when no other filter applies).
+  const total = conditions.length === 1 ? candidates : await countCandidatesWhere(set, where);
+  return pageInSql(q, and(where, set.holds(sql`${users.id}`)), total);
+}
+
+async function countCandidatesWhere(set: CandidateSet, where: SQL | undefined): Promise<number> {
+  const [row] = await rows<{ n: number | string }>(
+    db(),
+    sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM (${set.entityIds}) AS c CROSS JOIN ${users} WHERE ${users.id} = c.entity_id AND ${where}`,
+  );
+  return Number(row?.n ?? 0);
+}
