@@ -11,6 +11,7 @@ import { ConfigError, config } from "@/lib/config";
 import { MissingEncryptionKeyError, requireSharedSecrets, SharedSecretsMissingError, sessionSecret } from "@/lib/crypto/keys";
 import { startSearchBackfill } from "@/lib/data/search-backfill";
 import { openDatabase } from "@/lib/db/database";
+import { DatabaseStartError } from "@/lib/db/engine";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
@@ -33,7 +34,9 @@ export async function startUp(): Promise<void> {
     await startSearchBackfill();
   } catch (err) {
     if (err instanceof ConfigError || err instanceof SharedSecretsMissingError) refuseToStart(err.problems);
-    if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError) refuseToStart([err.message]);
+    if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError || err instanceof DatabaseStartError) {
+      refuseToStart([err.message]);
+    }
     throw err;
   }
   // scripts/server.mjs applies this to every request before Next.js sees it (it can't import lib/ itself).

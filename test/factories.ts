@@ -8,7 +8,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { db, engine } from "@/lib/db/database";
+import { db, dialect, engine } from "@/lib/db/database";
 import { accounts, activityEvents, users, type Role } from "@/lib/db/schema";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
 import { sealEmail, sealName } from "@/lib/users/records";
@@ -89,6 +89,9 @@ export async function startSession(user: { id: string; accountId: string }, now?
 
 /** The most recently written activity event. */
 export async function lastEvent() {
-  const [row] = await db().select().from(activityEvents).orderBy(desc(sql`rowid`)).limit(1);
+  // SQLite: insertion order (rowid). PostgreSQL has none: the newest time, then the highest position
+  // (occurred_at never decreases along a chain, and the tests' writes are a few ms apart).
+  const order = dialect() === "sqlite" ? [desc(sql`rowid`)] : [desc(activityEvents.occurredAt), desc(activityEvents.seq)];
+  const [row] = await db().select().from(activityEvents).orderBy(...order).limit(1);
   return row;
 }

@@ -8,7 +8,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { vi } from "vitest";
+import { inject, vi } from "vitest";
+import { createDatabaseOn } from "../scripts/test-support/postgres.mjs";
+import { testDatabase } from "./test-database";
 
 export async function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string }): Promise<void> {
   // The engine opened by the modules loaded so far (after a reset, the fresh module of the same name).
@@ -16,6 +18,13 @@ export async function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: str
   await closeDatabase();
   Object.assign(process.env, env);
   vi.resetModules();
+  if (testDatabase() === "postgres") {
+    // A new data directory is a new instance: on PostgreSQL, a new database. The engine must be open
+    // before use there (SQLite opens on first use), as start-up opens it.
+    if (env.DATA_DIR) process.env.DATABASE_URL = await createDatabaseOn(inject("postgresServerUrl"), "unit");
+    const { openDatabase } = await import("@/lib/db/database");
+    await openDatabase();
+  }
 }
 
 export function newDataDir(): string {

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { mintSecretToken } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { db, engine } from "@/lib/db/database";
+import { db, dialect, engine } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
 import { createAccount, createUser, sqlite, updateUserRow, type TestUser } from "@/test/factories";
 import { authenticateAccessToken, mintAccessToken } from "./access-tokens";
@@ -23,14 +23,28 @@ function countReaderReads(): void {
 
 const DAY_MS = 86_400_000;
 
-/** Rows written by this connection so far (SQLite's own counter). */
-const totalChanges = () => (sqlite().prepare("SELECT total_changes() AS n").get() as { n: number }).n;
+/** Units of work committed so far (PostgreSQL has no per-connection row counter, and its pool has many connections). */
+let committedUnits = 0;
+function countUnitsOfWork(): void {
+  const open = engine();
+  const transact = open.transact.bind(open);
+  open.transact = async (fn) => {
+    const result = await transact(fn);
+    committedUnits += 1;
+    return result;
+  };
+}
+
+/** Writes so far: rows written by the writer connection (SQLite's own counter), or units of work on PostgreSQL. */
+const totalChanges = () =>
+  dialect() === "sqlite" ? (sqlite().prepare("SELECT total_changes() AS n").get() as { n: number }).n : committedUnits;
 
 let accountId: string;
 let owner: TestUser;
 
 beforeAll(async () => {
   countReaderReads();
+  countUnitsOfWork();
   accountId = await createAccount();
   owner = await createUser(accountId, { role: "admin" });
 });
