@@ -5,8 +5,8 @@
 // Takes about a minute.
 import path from "node:path";
 import { loadRun } from "./http-load.mjs";
-import { fmt } from "./report.mjs";
-import { cpuSeconds, lastJsonLine, runNode, startServer } from "./server.mjs";
+import { fmt, median } from "./report.mjs";
+import { cpuSeconds, databaseEnv, lastJsonLine, runNode, startServer } from "./server.mjs";
 
 const CONNECTIONS = 32;
 const LOAD_SECONDS = 5;
@@ -14,7 +14,6 @@ const ROUNDS = 3;
 const SERVICE_USERS = 200;
 const VERIFY_SECONDS = 3;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function postJson(url, body, headers = {}) {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
@@ -41,7 +40,7 @@ async function run(ctx) {
 async function tokenVerify({ root, metric, step, runs }) {
   step(`token verification in process: 10,000 tokens, ${VERIFY_SECONDS} s per measure`);
   const stdout = await runNode(root, ["--conditions=react-server", "--import", "tsx", path.join(root, "scripts", "bench", "token-verify.ts")], {
-    env: { BENCH_SECONDS: String(VERIFY_SECONDS) },
+    env: { BENCH_SECONDS: String(VERIFY_SECONDS), ...(await databaseEnv()) },
   });
   const r = lastJsonLine(stdout);
   runs.token_verify = r;
