@@ -42,13 +42,12 @@ async function textColumns(): Promise<{ table: string; column: string; type: str
   );
 }
 
-/** How many values of one PostgreSQL column contain the marker (bytes for bytea, text otherwise). */
-async function postgresHits(table: string, column: string, type: string, marker: string): Promise<number> {
+/** How many values of one PostgreSQL column contain any of the markers (bytes for bytea, text otherwise): one scan. */
+async function postgresHits(table: string, column: string, type: string, markers: string[]): Promise<number> {
   const col = sql.identifier(column);
-  const condition =
-    type === "bytea"
-      ? sql`position(convert_to(${marker}, 'UTF8') in ${col}) > 0`
-      : sql`strpos(${col}::text, ${marker}) > 0`;
+  const contains = (marker: string) =>
+    type === "bytea" ? sql`position(convert_to(${marker}, 'UTF8') in ${col}) > 0` : sql`strpos(${col}::text, ${marker}) > 0`;
+  const condition = sql.join(markers.map(contains), sql` OR `);
   const [row] = await rows<{ n: number }>(db(), sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM ${sql.identifier(table)} WHERE ${condition}`);
   return row.n;
 }
@@ -98,12 +97,11 @@ describe("100,000 users", () => {
       // The scan covers the sealed columns themselves.
       expect(columns.some((c) => c.table === "users" && c.column === "name_ciphertext")).toBe(true);
       // It finds what is there: the owner's role, stored in plaintext.
-      expect(await postgresHits("users", "role", "text", "owner")).toBe(1);
+      expect(await postgresHits("users", "role", "text", ["owner"])).toBe(1);
       const found: string[] = [];
       for (const { table, column, type } of columns) {
-        for (const marker of [EMAIL_MARKER, NAME_MARKER, NAME_MARKER.toLowerCase()]) {
-          if ((await postgresHits(table, column, type, marker)) > 0) found.push(`${table}.${column}: "${marker}"`);
-        }
+        const hits = await postgresHits(table, column, type, [EMAIL_MARKER, NAME_MARKER, NAME_MARKER.toLowerCase()]);
+        if (hits > 0) found.push(`${table}.${column}: ${hits} values`);
       }
       expect(found).toEqual([]);
     }
