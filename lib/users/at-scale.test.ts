@@ -57,7 +57,7 @@ describe("100,000 users", () => {
     const accountId = await createAccount();
     const owner = await createUser(accountId, { role: "owner", email: "owner@scale.test", name: "Scale Owner" });
     for (let start = 0; start < USERS; start += BATCH) {
-      const batch = [];
+      const batch: (typeof users.$inferInsert)[] = [];
       for (let n = start; n < Math.min(USERS, start + BATCH); n++) {
         const id = crypto.randomUUID();
         batch.push({ id, accountId, ...sealEmail(id, emailOf(n)), ...sealName(id, nameOf(n)), role: "user" as const });
