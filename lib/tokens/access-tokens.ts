@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
-import { db, dialect, type Db, type Tx } from "@/lib/db/database";
+import { db, engine, type Db, type Tx } from "@/lib/db/database";
 import { accessTokens, users, type AccessTokenRow, type Role } from "@/lib/db/schema";
 import type { TokenActor } from "@/lib/auth/actor";
 
@@ -82,8 +82,9 @@ type SqliteRow = [tokenId: string, expiresAtMs: number, lastUsedAtMs: number | n
  * statement runs on any pooled connection.
  */
 function prepareLookup(database: Db): Lookup {
-  if (dialect() === "sqlite") {
-    const statement = database.$client.prepare<[string], SqliteRow>(lookupQuery(database).toSQL().sql).raw(true);
+  const native = engine().native;
+  if (native.kind === "sqlite") {
+    const statement = native.reader.prepare<[string], SqliteRow>(lookupQuery(database).toSQL().sql).raw(true);
     return (digest) => {
       const row = statement.get(digest);
       if (!row) return undefined;
