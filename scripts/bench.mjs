@@ -2,7 +2,10 @@
 // section (scripts/bench/sections.mjs: foundation, tokens, users-100k, and the
 // opt-in activity-1m), and prints one table of figures against their targets,
 // then the same as JSON (or into the file given by `--json <file>`).
-// `--only <section,...>` runs a subset. Builds only when .next/BUILD_ID is
+// `--dialect sqlite|postgres|both` picks the database (default: both when
+// PostgreSQL is installed; PostgreSQL runs on a throwaway server from
+// scripts/test-support/postgres.mjs, a fresh database per server); every
+// section runs once per dialect. `--only <section,...>` runs a subset. Builds only when .next/BUILD_ID is
 // missing (or `--build` forces one), and warns when sources are newer than the
 // build. The default run takes about 5 minutes; docs/benchmarks.md explains
 // the figures.
@@ -19,7 +22,8 @@ import { allOk } from "./bench/http-load.mjs";
 import { cpuCounters, machineInfo, otherCores } from "./bench/machine.mjs";
 import { printTable } from "./bench/report.mjs";
 import { SECTIONS } from "./bench/sections.mjs";
-import { killAllNow } from "./bench/server.mjs";
+import { killAllNow, useDialect } from "./bench/server.mjs";
+import { findPostgresBin, startPostgres } from "./test-support/postgres.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -31,6 +35,7 @@ function usage() {
   const row = (flag, text) => `  ${flag.padEnd(22)}${text}`;
   const lines = [
     "Usage: node scripts/bench.mjs [--only <section,...>] [--json <file>] [--build] [section options]",
+    row("--dialect <d>", "sqlite, postgres or both (default: both when PostgreSQL is installed, else sqlite)"),
     row("--only <list>", `run only these sections (of ${ids});`),
     row("", `without it, every section but the opt-in ${optIn}`),
     row("--json <file>", "write the results there instead of printing them as JSON"),
@@ -44,7 +49,7 @@ function usage() {
 }
 
 function parseArgs(argv) {
-  const args = { json: undefined, build: false, only: undefined, sectionOptions: {}, optionsGiven: new Set() };
+  const args = { json: undefined, build: false, only: undefined, dialects: undefined, sectionOptions: {}, optionsGiven: new Set() };
   const byFlag = new Map();
   for (const s of SECTIONS) {
     args.sectionOptions[s.id] = {};
@@ -65,6 +70,10 @@ function parseArgs(argv) {
         throw new UsageError(`--only takes a comma-separated list of: ${SECTIONS.map((s) => s.id).join(", ")}${unknown.length ? ` (unknown: ${unknown.join(", ")})` : ""}`);
       }
       args.only = new Set(list);
+    } else if (arg === "--dialect") {
+      const d = argv[++i];
+      if (!["sqlite", "postgres", "both"].includes(d)) throw new UsageError("--dialect takes sqlite, postgres or both");
+      args.dialects = d === "both" ? ["sqlite", "postgres"] : [d];
     } else if (arg === "--build") {
       args.build = true;
     } else if (arg === "--list") {
@@ -116,11 +125,25 @@ async function waitForStableBuild() {
   }
   throw new Error("no stable production build in .next after 5 minutes");
 }
+function postgresInstalled() {
+  try {
+    findPostgresBin();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const DIALECT_NAMES = { sqlite: "SQLite", postgres: "PostgreSQL" };
+
 const loadAverage = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const sections = SECTIONS.filter((s) => (args.only ? args.only.has(s.id) : !s.optIn || args.optionsGiven.has(s.id)));
+  const dialects = args.dialects ?? (postgresInstalled() ? ["sqlite", "postgres"] : ["sqlite"]);
+  // Each section on each dialect it supports (e.g. the replica section is PostgreSQL's alone).
+  const plan = dialects.flatMap((dialect) => sections.filter((s) => !s.dialects || s.dialects.includes(dialect)).map((section) => ({ dialect, section })));
   const benchStarted = performance.now();
   const warnings = [];
   const warn = (text) => {
@@ -142,7 +165,8 @@ async function main() {
     machine: machineInfo(),
     load_average: { start: loadAverage() },
     build: ensureBuild(root, { force: args.build }),
-    sections_run: sections.map((s) => s.id),
+    dialects,
+    sections_run: plan.map(({ dialect, section }) => `${section.id}@${dialect}`),
     sections: {},
     metrics: [],
   };
@@ -154,25 +178,33 @@ async function main() {
     );
   }
   console.log(
-    `Sections: ${sections.map((s) => `${s.id} (~${s.seconds} s)`).join(", ")}; ` +
+    `Sections: ${plan.map(({ dialect, section: s }) => `${s.id}@${dialect} (~${s.seconds} s)`).join(", ")}; ` +
       `load average ${report.load_average.start.join(" ")}`,
   );
 
   let failed = 0;
-  for (const section of sections) {
-    console.log(`\n== ${section.title} [${section.id}] ==`);
+  let postgres = null;
+  for (const { dialect, section } of plan) {
+    if (dialect === "postgres" && !postgres) {
+      console.log("\nStarting a throwaway PostgreSQL server for the PostgreSQL pass");
+      postgres = await startPostgres();
+    }
+    useDialect(dialect, postgres?.createDatabase);
+    const key = `${section.id}@${dialect}`;
+    console.log(`\n== ${section.title} on ${DIALECT_NAMES[dialect]} [${key}] ==`);
     const started = performance.now();
     const cpuBefore = cpuCounters();
-    const entry = { title: section.title, options: args.sectionOptions[section.id] };
-    report.sections[section.id] = entry;
+    const entry = { title: `${section.title} — ${DIALECT_NAMES[dialect]}`, dialect, options: args.sectionOptions[section.id] };
+    report.sections[key] = entry;
     for (let attempt = 1; ; attempt++) {
       entry.runs = {};
       entry.build_id = readBuildId();
       const ctx = {
         root,
+        dialect,
         options: args.sectionOptions[section.id],
         runs: entry.runs,
-        metric: (m) => report.metrics.push({ section: section.id, ...m, id: `${section.id}.${m.id}` }),
+        metric: (m) => report.metrics.push({ section: key, dialect, ...m, id: `${dialect}.${section.id}.${m.id}` }),
         step: (text) => console.log(`· ${text}`),
         warn,
         checkLoad: (run) => {
@@ -183,20 +215,20 @@ async function main() {
       };
       try {
         await section.run(ctx);
-        if (readBuildId() !== entry.build_id) warn(`WARNING: .next was rebuilt while ${section.id} ran; its figures may mix two builds.`);
+        if (readBuildId() !== entry.build_id) warn(`WARNING: .next was rebuilt while ${key} ran; its figures may mix two builds.`);
         break;
       } catch (err) {
         killAllNow(); // whatever the section left running
         // On a shared machine someone may rebuild .next mid-run: wait for their build and run the section again, once.
         if (attempt === 1 && readBuildId() !== entry.build_id) {
-          warn(`WARNING: the production build changed during ${section.id} (.next was rebuilt by another process); running the section again.`);
-          report.metrics = report.metrics.filter((m) => m.section !== section.id);
+          warn(`WARNING: the production build changed during ${key} (.next was rebuilt by another process); running the section again.`);
+          report.metrics = report.metrics.filter((m) => m.section !== key);
           await waitForStableBuild();
           continue;
         }
         failed += 1;
         entry.error = String(err?.stack ?? err);
-        console.error(`\nSection ${section.id} failed: ${err?.stack ?? err}`);
+        console.error(`\nSection ${key} failed: ${err?.stack ?? err}`);
         ctx.metric({ id: "error", metric: "Section failed (see error in the JSON)", value: NaN, display: String(err?.message ?? err).split("\n")[0].slice(0, 80), target: "runs", pass: false });
         break;
       }
@@ -206,11 +238,12 @@ async function main() {
     entry.background_cpu_cores = otherCores(cpuBefore, cpuCounters());
     entry.load_average_end = loadAverage();
     if (entry.background_cpu_cores > 0.2) {
-      warn(`WARNING: other processes used ${entry.background_cpu_cores.toFixed(2)} cores on average during ${section.id}; treat its figures as noisy.`);
+      warn(`WARNING: other processes used ${entry.background_cpu_cores.toFixed(2)} cores on average during ${key}; treat its figures as noisy.`);
     }
-    if (entry.build_id !== report.build.build_id) warn(`WARNING: ${section.id} measured build ${entry.build_id}, not ${report.build.build_id} (.next was rebuilt during the bench).`);
+    if (entry.build_id !== report.build.build_id) warn(`WARNING: ${key} measured build ${entry.build_id}, not ${report.build.build_id} (.next was rebuilt during the bench).`);
   }
 
+  if (postgres) await postgres.stop();
   report.background_cpu_cores = { before_start: backgroundBefore, during_bench: otherCores(cpuStart, cpuCounters()) };
   report.load_average.end = loadAverage();
   report.warnings = warnings;

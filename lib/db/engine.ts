@@ -40,8 +40,13 @@ export type Engine = {
    * the native handle themselves (rate-limiter-flexible's stores).
    */
   withWriter<T>(fn: () => Promise<T>): Promise<T>;
-  /** The driver's own handle, for such libraries: better-sqlite3's writer connection, or node-postgres's pool. */
-  native: { kind: "sqlite"; writer: import("better-sqlite3").Database } | { kind: "postgres"; pool: unknown };
+  /**
+   * The driver's own handle, for such libraries: better-sqlite3's writer connection (and its query_only
+   * reader, for the one hot path that runs its own prepared statement: token verification), or node-postgres's pool.
+   */
+  native:
+    | { kind: "sqlite"; writer: import("better-sqlite3").Database; reader: import("better-sqlite3").Database }
+    | { kind: "postgres"; pool: unknown };
   close(): Promise<void>;
 };
 

@@ -60,7 +60,7 @@ export function openSqlite(): Engine {
   return {
     dialect: "sqlite",
     reader: drizzle(reader, { schema }) as Db,
-    native: { kind: "sqlite", writer },
+    native: { kind: "sqlite", writer, reader },
     withWriter: (fn) => queue(fn),
     transact: (fn) =>
       queue(async () => {

@@ -115,6 +115,23 @@ describe("authenticateAccessToken", () => {
     expect(await authenticateAccessToken(plain)).not.toBeNull();
   });
 
+  it("returns null on the next call once the token is deleted (nothing cached from the last success)", async () => {
+    const { plain, row } = await mint();
+    expect(await authenticateAccessToken(plain)).not.toBeNull();
+    await writeSystem(async (tx) => {
+      await tx.delete(accessTokens).where(eq(accessTokens.id, row.id));
+    });
+    expect(await authenticateAccessToken(plain)).toBeNull();
+  });
+
+  it("returns null on the next call once the owner is blocked, after a success", async () => {
+    const user = await createUser(accountId);
+    const { plain } = await mint(user);
+    expect(await authenticateAccessToken(plain)).not.toBeNull();
+    await updateUserRow(user.id, { isBlocked: true });
+    expect(await authenticateAccessToken(plain)).toBeNull();
+  });
+
   it("takes the role from the user row at each call", async () => {
     const user = await createUser(accountId, { role: "admin" });
     const { plain } = await mint(user);

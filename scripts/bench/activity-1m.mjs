@@ -19,6 +19,7 @@ export default {
   title: "Activity log at 1,000,000 events (issue 6)",
   seconds: 420,
   optIn: true,
+  dialects: ["sqlite"], // activity.mjs starts its own SQLite servers
   options: {
     events: {
       flag: "--events",

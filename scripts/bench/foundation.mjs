@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { loadRun } from "./http-load.mjs";
 import { rawVerifyRate, signInLoad, summariseRawVerify } from "./password-load.mjs";
-import { fmt } from "./report.mjs";
+import { fmt, median } from "./report.mjs";
 import { cpuSeconds, rssMiB, startServer } from "./server.mjs";
 
 const COLD_STARTS = 3;
@@ -17,10 +17,6 @@ const SIGN_IN_SECONDS = 10;
 const WARM_UP_REQUESTS = 20;
 const OWNER = { email: "bench-owner@example.com", password: "a long bench password 7f3c", name: "Bench Owner" };
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function setUpOwner(baseURL, logs) {

@@ -5,12 +5,9 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
+import { percentile } from "./report.mjs";
 
-export function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
-}
+export { percentile };
 
 /**
  * Runs autocannon against one URL and returns requests/s, latency percentiles

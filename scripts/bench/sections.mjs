@@ -7,11 +7,12 @@ import activity1m from "./activity-1m.mjs";
 import activitySearch from "./activity-search.mjs";
 import foundation from "./foundation.mjs";
 import passwords from "./passwords.mjs";
+import replicas from "./replicas.mjs";
 import signInStorm from "./sign-in-storm.mjs";
 import tokens from "./tokens.mjs";
 import users100k from "./users-100k.mjs";
 
-export const SECTIONS = [foundation, tokens, users100k, passwords, signInStorm, activity1m, activitySearch];
+export const SECTIONS = [foundation, tokens, users100k, passwords, signInStorm, replicas, activity1m, activitySearch];
 
 /**
  * @typedef {object} Metric  One row of the results table.
@@ -24,6 +25,7 @@ export const SECTIONS = [foundation, tokens, users100k, passwords, signInStorm, 
  *
  * @typedef {object} SectionContext
  * @property {string} root                    repository root
+ * @property {"sqlite"|"postgres"} dialect   the database this pass measures (server.mjs's startServer and databaseEnv follow it)
  * @property {Record<string, any>} options    this section's parsed options (see Section.options)
  * @property {(m: Metric) => void} metric     adds a row to the table and the JSON
  * @property {(text: string) => void} step    prints a progress line
@@ -43,6 +45,7 @@ export const SECTIONS = [foundation, tokens, users100k, passwords, signInStorm, 
  * @property {string} title       heading in the table
  * @property {number} seconds     rough duration on the reference machine, for the plan printed at start
  * @property {boolean} [optIn]    left out of the default run (see above)
+ * @property {("sqlite"|"postgres")[]} [dialects]  the dialects it runs on (default: every one --dialect picks)
  * @property {Record<string, SectionOption>} options
  * @property {(ctx: SectionContext) => Promise<void>} run  starts and stops its own servers
  */

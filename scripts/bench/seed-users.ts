@@ -7,8 +7,9 @@
  * is measured and printed as JSON on the last line.
  *
  * Run: node --conditions=react-server --import tsx scripts/bench/seed-users.ts <count>
- * with DATA_DIR and ENCRYPTION_KEY set (a fresh directory).
+ * with DATA_DIR and ENCRYPTION_KEY set (a fresh directory), and DATABASE_URL for PostgreSQL.
  */
+import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { createUser } from "@/lib/users/lifecycle";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
@@ -20,11 +21,14 @@ const FIRST = ["Ann", "Bob", "Carla", "Dev", "Eve", "Femi", "Gus", "Hana", "Ivo"
 const LAST = ["Smith", "Okafor", "Novak", "Tanaka", "Garcia", "Larsen", "Haddad", "Kowalski", "Mbeki", "Rossi"];
 const ROLES = ["user", "user", "user", "auditor", "admin"] as const;
 
+/** Nearest rank, as scripts/bench/report.mjs computes it (this TypeScript script can't import that plain module's types). */
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+
 async function main() {
+  await openDatabase(); // PostgreSQL (DATABASE_URL) opens asynchronously; SQLite opens here too
   const owner = await completeSetup(
     setupInputSchema.parse({
       email: "owner@bench.example",
@@ -64,6 +68,7 @@ async function main() {
       createUserMs: { p50: percentile(timings, 50), p95: percentile(timings, 95), p99: percentile(timings, 99) },
     }),
   );
+  await closeDatabase();
 }
 
 main().catch((err) => {

@@ -3,6 +3,8 @@
 // ENCRYPTION_KEY per server, and the time from spawn to the first 200 on
 // /api/health. Every server, helper process and temp directory started here is
 // remembered, so an error or Ctrl-C never leaves one behind.
+// On PostgreSQL (useDialect), every server or seeding script that isn't given
+// a DATABASE_URL gets a fresh database on the bench's throwaway server.
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -13,6 +15,29 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 
 const live = new Set();
+/** The dialect the bench is measuring now, and (on PostgreSQL) how to make a fresh database. */
+let current = { dialect: "sqlite", createDatabase: null };
+
+/** Sets the dialect for the servers and scripts started from now on (bench.mjs, per dialect pass). */
+export function useDialect(dialect, createDatabase = null) {
+  if (dialect === "postgres" && !createDatabase) throw new Error("useDialect(postgres) needs createDatabase");
+  current = { dialect, createDatabase };
+}
+
+export const currentDialect = () => current.dialect;
+
+/**
+ * The environment that points a server or script at a fresh database of the
+ * current dialect: no DATABASE_URL on SQLite (its DATA_DIR is the database), a new
+ * DATABASE_URL on PostgreSQL. A section that seeds in one process and serves
+ * from another passes the same object to both.
+ */
+export async function databaseEnv() {
+  // Empty, not absent: a DATABASE_URL in the bench's own environment must not turn a SQLite run into a PostgreSQL one.
+  if (current.dialect !== "postgres") return { DATABASE_URL: "" };
+  return { DATABASE_URL: await current.createDatabase("latchkey_bench") };
+}
+
 const liveChildren = new Set();
 const tempDirs = new Set();
 
@@ -77,6 +102,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 export async function startServer(root, { timeoutMs = 30_000, dataDir = tempDataDir(), encryptionKey = randomEncryptionKey(), env = {} } = {}) {
   tempDirs.add(dataDir);
+  if (env.DATABASE_URL === undefined) env = { ...(await databaseEnv()), ...env };
   const port = await freePort();
   let output = "";
   const spawnedAt = performance.now();

@@ -2,7 +2,8 @@
  * Access-token verification alone, in process, on one core: the real
  * authenticateAccessToken (format and CRC32 check, SHA-256, one prepared
  * indexed lookup joined to the owner, expiry and status) against a database
- * holding 10,000 tokens. Prints one JSON line; scripts/bench/tokens.mjs runs it as
+ * holding 10,000 tokens (SQLite in a temp DATA_DIR, or the PostgreSQL database
+ * DATABASE_URL names). Prints one JSON line; scripts/bench/tokens.mjs runs it as
  *   node --conditions=react-server --import tsx scripts/bench/token-verify.ts
  * (react-server makes "server-only" importable outside Next.js).
  */
@@ -19,13 +20,14 @@ const TOKENS = 10_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
 async function main() {
-  const { closeDatabase } = await import("@/lib/db/database");
+  const { closeDatabase, openDatabase } = await import("@/lib/db/database");
   const { writeSystem } = await import("@/lib/data/unit-of-work");
   const { accounts, users } = await import("@/lib/db/schema");
   const { sealName } = await import("@/lib/users/records");
   const { authenticateAccessToken, mintAccessToken } = await import("@/lib/tokens/access-tokens");
   const { digestToken, isWellFormedToken, mintSecretToken } = await import("@/lib/crypto/secret-tokens");
 
+  await openDatabase(); // DATABASE_URL: PostgreSQL; otherwise SQLite in the temp DATA_DIR
   const accountId = crypto.randomUUID();
   const plains: string[] = [];
   await writeSystem(async (tx) => {

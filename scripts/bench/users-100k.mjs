@@ -8,10 +8,9 @@
 // it seeding.
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { sequentialRun } from "./http-load.mjs";
 import { signInCookie } from "./password-load.mjs";
-import { fmt } from "./report.mjs";
-import { cpuSeconds, lastJsonLine, randomEncryptionKey, removeTempDir, rssMiB, runNode, startServer, tempDataDir } from "./server.mjs";
+import { fmt, latencyCases } from "./report.mjs";
+import { cpuSeconds, databaseEnv, lastJsonLine, randomEncryptionKey, removeTempDir, rssMiB, runNode, startServer, tempDataDir } from "./server.mjs";
 
 // seed-users.ts creates this owner (with an access token) before the users.
 const OWNER = { email: "owner@bench.example", password: "bench owner passphrase" };
@@ -79,13 +78,15 @@ async function run({ root, options: { seedUsers: count }, metric, step, warn, ru
   const n = count.toLocaleString("en-US");
   const dataDir = tempDataDir("latchkey-bench-100k-");
   const encryptionKey = randomEncryptionKey();
+  // The seeding script and the server share one database (a fresh one on PostgreSQL).
+  const database = await databaseEnv();
   let server;
   try {
     // 1. Seed before the server starts, so its directory of users is loaded from a full table.
     step(`seeding ${n} users through lib/users createUser (precomputed password hash) into ${dataDir}`);
     const seedStarted = performance.now();
     const stdout = await runNode(root, ["--conditions=react-server", "--import", "tsx", path.join(root, "scripts", "bench", "seed-users.ts"), String(count)], {
-      env: { DATA_DIR: dataDir, ENCRYPTION_KEY: encryptionKey },
+      env: { DATA_DIR: dataDir, ENCRYPTION_KEY: encryptionKey, ...database },
       onStderr: (line) => step(`  ${line.trim()}`),
     });
     const seed = lastJsonLine(stdout);
@@ -112,7 +113,7 @@ async function run({ root, options: { seedUsers: count }, metric, step, warn, ru
     });
 
     // 2. The server on the seeded data.
-    server = await startServer(root, { dataDir, encryptionKey });
+    server = await startServer(root, { dataDir, encryptionKey, env: database });
     const spawnedAt = performance.now() - server.startupMs;
     const url = (p) => `${server.baseURL}${p}`;
     const bearer = { authorization: `Bearer ${token}` };
@@ -209,38 +210,18 @@ async function run({ root, options: { seedUsers: count }, metric, step, warn, ru
       { id: "api_search", label: "GET /api/users?search=ann (token)", path: "/api/users?search=ann", headers: bearer, check: isList },
     ];
     step(`${cases.length} cases: ${WARM_UP} warm-up then ${REQUESTS} sequential requests each`);
-    runs.requests = {};
-    for (const c of cases) {
-      const r = await sequentialRun({
-        url: url(c.path),
-        headers: c.headers,
-        count: REQUESTS,
-        warmUp: WARM_UP,
-        serverCpu,
-        check: (res) => {
-          try {
-            c.check(res);
-          } catch (err) {
-            throw new Error(`GET ${c.path}: ${err.message}\n${server.logs().slice(-4000)}`);
-          }
-        },
-      });
-      const { last, ...kept } = r;
-      const matches = c.path.startsWith("/api/") ? Number(last.headers["x-total-count"]) : pageShape(last.body)?.total;
-      const bytes = Buffer.byteLength(last.body);
-      runs.requests[c.id] = { ...kept, matches, response_bytes: bytes };
-      step(`${c.label}: p50 ${fmt(r.p50_ms, 1)} ms, p95 ${fmt(r.p95_ms, 1)} ms, ${matches} matches`);
-      metric({
-        id: `${c.id}_p95_ms`,
-        metric: `${c.label} (${matches} matches)`,
-        value: r.p95_ms,
-        display:
-          `p50 ${fmt(r.p50_ms, 1)}  p95 ${fmt(r.p95_ms, 1)} ms  ` +
-          `CPU ${fmt(r.server_cpu_ms_per_request, 1)} ms/req  ${fmt(bytes / 1024)} KiB`,
-        target: `p95 ≤ ${TARGET_MS} ms`,
-        pass: r.p95_ms <= TARGET_MS,
-      });
-    }
+    const matches = (c) => (last) => (c.path.startsWith("/api/") ? Number(last.headers["x-total-count"]) : pageShape(last.body)?.total);
+    await latencyCases({
+      server,
+      cases: cases.map((c) => ({ ...c, matches: matches(c) })),
+      count: REQUESTS,
+      warmUp: WARM_UP,
+      targetMs: TARGET_MS,
+      serverCpu,
+      step,
+      metric,
+      runs,
+    });
     const rssEnd = rssMiB(server.pid);
     runs.rss_end_mib = rssEnd;
     metric({
