@@ -7,6 +7,7 @@ import { db, engine } from "@/lib/db/database";
 import { activityAnchors, activityEvents, users } from "@/lib/db/schema";
 import { updateUser } from "@/lib/users/lifecycle";
 import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
+import { onSqlite } from "@/test/test-database";
 import { GENESIS_HASH } from "./chain";
 import { recordEvent } from "./record";
 import { pruneActivity } from "./retention";
@@ -68,7 +69,7 @@ describe("a change and its event", () => {
   });
 
   // The triggers are in the main schema (not TEMP, which only one connection sees), so they stop whichever connection writes.
-  it("roll back together when the event can't be written", async () => {
+  it.runIf(onSqlite)("SQLite triggers: roll back together when the event can't be written", async () => {
     sqlite().exec("CREATE TRIGGER refuse_events BEFORE INSERT ON activity_events BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     const before = (await userRow(bobId))!;
     try {
@@ -82,7 +83,7 @@ describe("a change and its event", () => {
     expect(await bobEvents()).toHaveLength(1);
   });
 
-  it("roll back together when the change fails after its event was written", async () => {
+  it.runIf(onSqlite)("SQLite triggers: roll back together when the change fails after its event was written", async () => {
     // Transferring ownership renames Bob and records user.updated, then demotes the owner: make that last step fail.
     sqlite().exec(
       "CREATE TRIGGER refuse_demotion BEFORE UPDATE OF role ON users WHEN OLD.role = 'owner' BEGIN SELECT RAISE(ABORT, 'no'); END",
@@ -125,7 +126,7 @@ describe("the hash chain", () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 
-  it("refuses updates and deletes from the application (database triggers)", async () => {
+  it.runIf(onSqlite)("SQLite file: refuses updates and deletes from the application (database triggers)", async () => {
     expect(() => sqlite().prepare("UPDATE activity_events SET action = 'x' WHERE account_id = ?").run(accountId)).toThrow(/append-only/);
     expect(() => sqlite().prepare("DELETE FROM activity_events WHERE account_id = ?").run(accountId)).toThrow(/append-only/);
     expect(() =>
@@ -136,7 +137,7 @@ describe("the hash chain", () => {
     expect(await eventsOf(accountId)).toHaveLength(7);
   });
 
-  it("reports the first broken link at the row that was altered", async () => {
+  it.runIf(onSqlite)("SQLite file: reports the first broken link at the row that was altered", async () => {
     const other = await createAccount();
     for (let i = 1; i <= 5; i++) await record(other, "test.event", undefined, { n: i });
     tamper("UPDATE activity_events SET details = '{\"n\":99}' WHERE account_id = ? AND seq = 3", other);
@@ -148,7 +149,7 @@ describe("the hash chain", () => {
     expect((await verifyChain(accountId)).ok).toBe(true);
   });
 
-  it("reports a re-sealed row (hash copied along) as not chaining to the next", async () => {
+  it.runIf(onSqlite)("SQLite file: reports a re-sealed row (hash copied along) as not chaining to the next", async () => {
     const other = await createAccount();
     for (let i = 1; i <= 4; i++) await record(other, "test.event", undefined, { n: i });
     const row2 = (await eventsOf(other))[1];
@@ -157,7 +158,7 @@ describe("the hash chain", () => {
     expect(await verifyChain(other)).toMatchObject({ ok: false, broken: { seq: 2, problem: "altered" } });
   });
 
-  it("reports deleted rows in the middle as missing", async () => {
+  it.runIf(onSqlite)("SQLite file: reports deleted rows in the middle as missing", async () => {
     const other = await createAccount();
     for (let i = 1; i <= 5; i++) await record(other, "test.event");
     tamper("DELETE FROM activity_events WHERE account_id = ? AND seq = 4", other);
@@ -190,7 +191,8 @@ describe("retention", () => {
     // New events chain on; deleting a kept event is still refused.
     await record(accountId, "test.after");
     expect((await verifyChain(accountId)).ok).toBe(true);
-    expect(() => sqlite().prepare("DELETE FROM activity_events WHERE account_id = ? AND seq = 8").run(accountId)).toThrow(/append-only/);
+    // PostgreSQL's append-only triggers: lib/db/postgres.test.ts.
+    if (onSqlite) expect(() => sqlite().prepare("DELETE FROM activity_events WHERE account_id = ? AND seq = 8").run(accountId)).toThrow(/append-only/);
   });
 
   it("chains on from the anchor when every event was pruned", async () => {
@@ -209,7 +211,7 @@ describe("retention", () => {
 });
 
 describe("events from before the chain", () => {
-  it("are sealed into it once, at start-up, and then verify", async () => {
+  it.runIf(onSqlite)("SQLite file: are sealed into it once, at start-up, and then verify", async () => {
     const { sealUnchainedEvents } = await import("./chain");
     const accountId = await createAccount();
     // Rows as the old schema wrote them: a seq from the migration, no hashes.

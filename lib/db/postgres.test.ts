@@ -128,13 +128,14 @@ describe.runIf(onPostgres)("PostgreSQL engine", () => {
     process.env.DATA_DIR = dataDir;
     try {
       const again = await freshProcess("", url);
-      const { MissingEncryptionKeyError } = await import("@/lib/crypto/keys");
+      // Replicas must share one key, so PostgreSQL without ENCRYPTION_KEY is refused before the database is even read.
+      const { SharedSecretsMissingError } = await import("@/lib/crypto/keys");
       const refused = await again.openPostgres(url).then(
         () => undefined,
         (err: unknown) => err,
       );
-      expect(refused).toBeInstanceOf(MissingEncryptionKeyError);
-      expect((refused as Error).message).toMatch(/The database PostgreSQL 127\.0\.0\.1:\d+\/nokey_\w+ exists, but there is no encryption key for it/);
+      expect(refused).toBeInstanceOf(SharedSecretsMissingError);
+      expect((refused as Error).message).toMatch(/ENCRYPTION_KEY must be set/);
       expect(fs.readdirSync(dataDir)).toEqual([]);
     } finally {
       process.env.DATA_DIR = originalDataDir;

@@ -11,6 +11,7 @@ import { createGroup } from "@/lib/groups/groups";
 import { groupIdsOfUser } from "@/lib/groups/membership";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser, lastEvent, META, sqlite, startSession, updateUserRow, userRow } from "@/test/factories";
+import { onSqlite } from "@/test/test-database";
 import { toApiProvider } from "./api-shape";
 import { ExternalSignInRefused } from "./external-sign-in";
 import { handleOidcSignIn } from "./oidc";
@@ -66,9 +67,12 @@ describe("identity provider configuration", () => {
     const events = JSON.stringify((await db().select().from(activityEvents)));
     expect(events).not.toContain(SECRET);
     expect(events).not.toContain("a-brand-new-secret-value");
-    sqlite().pragma("wal_checkpoint(TRUNCATE)");
-    const file = fs.readFileSync(config().databaseFile);
-    expect(file.includes(Buffer.from(SECRET))).toBe(false);
+    if (onSqlite) {
+      // The file at rest (PostgreSQL's columns at rest: lib/users/at-scale.test.ts dumps every text column).
+      sqlite().pragma("wal_checkpoint(TRUNCATE)");
+      const file = fs.readFileSync(config().databaseFile);
+      expect(file.includes(Buffer.from(SECRET))).toBe(false);
+    }
 
     // Leaving the secret out keeps the stored one.
     await updateProvider(owner, created.id, input({ name: "Sealed", client_secret: undefined, scopes: "openid email" }), META);
