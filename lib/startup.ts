@@ -37,9 +37,13 @@ export async function startUp(): Promise<void> {
     if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError || err instanceof DatabaseStartError) {
       refuseToStart([err.message]);
     }
-    throw err;
+    // Anything else is a defect: say so and stop (scripts/server.mjs waits for start-up before it listens).
+    console.error("Latchkey cannot start:", err);
+    process.exit(1);
   }
   // scripts/server.mjs applies this to every request before Next.js sees it (it can't import lib/ itself).
   (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.dropUntrustedForwarding")] = dropUntrustedForwarding;
   startBackgroundJobs();
+  // scripts/server.mjs listens only after this.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.started")] = true;
 }

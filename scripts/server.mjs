@@ -18,6 +18,13 @@ const host = process.env.HOST || undefined; // all interfaces unless told otherw
 const app = next({ dev, dir: root, port, hostname: host ?? "localhost" });
 const handle = app.getRequestHandler();
 await app.prepare();
+// Next.js starts instrumentation's register() (lib/startup.ts) during prepare but doesn't wait for it.
+// Listen only once start-up has finished, so a start that is refused (wrong key, unreachable database)
+// never accepts a connection. (Dev mode compiles instrumentation lazily: it isn't awaited there.)
+if (!dev) {
+  const started = Symbol.for("latchkey.started");
+  while (globalThis[started] !== true) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 // Body caps and server-action checks, before Next.js reads anything (`next dev` builds into .next/dev).
 const guard = requestGuards(path.join(root, ".next", dev ? "dev" : ""));
 

@@ -499,7 +499,7 @@ test("token creation and deletion are activity events, and no token appears in e
   const { personal_access_token } = await tokenFor(robot.id);
   await call(instance, `/api/users/${robot.id}/tokens/${personal_access_token.id}`, { method: "DELETE", headers: ownerAuth });
   const events = database
-    .prepare("SELECT action, actor_id, target_type, target_id, details FROM activity_events WHERE target_id = ? ORDER BY rowid")
+    .prepare("SELECT action, actor_id, target_type, target_id, details FROM activity_events WHERE target_id = ? ORDER BY seq")
     .all(personal_access_token.id) as Array<{ action: string; actor_id: string; target_type: string; details: string }>;
   expect(events.map((e) => e.action)).toEqual(["token.created", "token.deleted"]);
   for (const e of events) {

@@ -33,7 +33,17 @@ test.beforeAll(async () => {
   const seed = spawnSync(
     process.execPath,
     ["--conditions=react-server", "--import", "tsx", "scripts/bench/seed-search.ts", String(USERS), String(MATCHING), String(EVENTS)],
-    { cwd: root, env: { ...process.env, DATA_DIR: instance.dataDir, ENCRYPTION_KEY }, encoding: "utf8" },
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATA_DIR: instance.dataDir,
+        ENCRYPTION_KEY,
+        // On PostgreSQL the seed writes to the server's database (which needs both shared secrets set).
+        ...(instance.databaseUrl ? { DATABASE_URL: instance.databaseUrl, AUTH_SECRET: "seed-script-auth-secret-0123456789abcdef" } : {}),
+      },
+      encoding: "utf8",
+    },
   );
   expect(seed.status, seed.stderr).toBe(0);
   token = JSON.parse(seed.stdout.trim().split("\n").at(-1)!).token;

@@ -121,7 +121,11 @@ test("PostgreSQL: the wrong key, or no key, is refused with one line, changing n
     const first = await startServer({ ENCRYPTION_KEY: key }, { dataDir });
     await setUpOwner(first);
     await first.stop();
-    const rows = () => postgresDump(first)!.toString("utf8");
+    // pg_dump (since 15.14) brackets each dump with a random \restrict key: not data, so left out of the comparison.
+    const rows = () =>
+      postgresDump(first)!
+        .toString("utf8")
+        .replace(/^\\(un)?restrict .*$/gm, "");
     const before = { rows: rows(), files: snapshot(dataDir) };
     expect(before.rows).toContain("encryption_key_check");
 

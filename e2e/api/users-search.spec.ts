@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { openInstanceDatabase } from "../support/database";
 import { expect, test } from "@playwright/test";
 import { bearer, call } from "../support/api";
 import { setUpOwner } from "../support/instance";
@@ -79,9 +80,10 @@ test("a second server on the same database finds what the first just wrote", asy
 test("users written without the index are found right after a start, and indexed in the background", async () => {
   await a.stop();
   // As an older version (or a script) left them: users, no index entries.
-  const sqlite = new Database(path.join(dataDir, "latchkey.db"));
-  sqlite.exec("DELETE FROM search_entries; DELETE FROM search_scopes WHERE scope = 'users'");
-  sqlite.close();
+  const database = openInstanceDatabase(a);
+  database.prepare("DELETE FROM search_entries").run();
+  database.prepare("DELETE FROM search_scopes WHERE scope = 'users'").run();
+  database.close();
 
   a = await startServer(env, { dataDir });
   expect(await search(a, "search=ann")).toEqual({ names: ["Ann Smith"], total: "1" });
@@ -89,9 +91,9 @@ test("users written without the index are found right after a start, and indexed
   // The backfill finishes (a handful of users: at once), and the index answers the same.
   await expect
     .poll(() => {
-      const db = new Database(path.join(dataDir, "latchkey.db"), { readonly: true });
+      const db = openInstanceDatabase(a!);
       try {
-        return (db.prepare("SELECT count(*) AS n FROM search_entries").get() as { n: number }).n;
+        return Number((db.prepare("SELECT CAST(count(*) AS INTEGER) AS n FROM search_entries").get() as { n: number }).n);
       } finally {
         db.close();
       }
