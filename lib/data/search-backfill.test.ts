@@ -1,10 +1,9 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { writeSystem } from "./unit-of-work";
 import { describe, expect, it } from "vitest";
 import { db, type Tx } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { searchTerms, users } from "@/lib/db/schema";
-import { openIdentity } from "@/lib/users/records";
 import { addPeople, bruteForce, newAccount, prng, randomPeople, search } from "@/test/search-fixtures";
 import { planSearchBackfill, registerSearchSource, runSearchBackfill } from "./search-backfill";
 import { usersSearchSource } from "@/lib/users/search-source";
@@ -18,19 +17,10 @@ describe("the start-up backfill", () => {
     mode: "replace",
     unindexedAccounts: usersSearchSource.unindexedAccounts,
     prune: usersSearchSource.prune,
+    // The users source's own batches, with a crash injected after a number of them.
     async batch(tx: Tx, accountId: string, after: string, limit: number) {
       if (failAfter-- <= 0) throw new Error("the process stopped");
-      const found = await tx
-        .select()
-        .from(users)
-        .where(and(eq(users.accountId, accountId), gt(users.id, after)))
-        .orderBy(asc(users.id))
-        .limit(limit);
-      const items = found.map((row) => {
-        const { name, email } = openIdentity(row);
-        return { entityId: row.id, fields: [name, email] };
-      });
-      return { items, next: items.length < limit ? null : items[items.length - 1].entityId };
+      return usersSearchSource.batch(tx, accountId, after, limit);
     },
   });
 
