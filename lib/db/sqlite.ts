@@ -19,6 +19,7 @@ import type { Db, Engine } from "./engine";
 import { sealPlaintextIdpSubjects } from "./idp-subject";
 import { checkKeyReadOnly, verifyEncryptionKey } from "./key-check";
 import * as schema from "./schema";
+import { type Checkpointer, checkpointInBackground } from "./sqlite-checkpoints";
 
 export const SQLITE_MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
 
@@ -76,8 +77,21 @@ export function openSqlite(): Engine {
       }),
     close: async () => {
       await queue(async () => undefined);
+      await checkpointers.get(writer)?.stop();
       reader.close();
       writer.close();
     },
   };
+}
+
+const checkpointers = new WeakMap<Database.Database, Checkpointer>();
+
+/**
+ * For server processes (lib/startup.ts) and the bench's in-process writers:
+ * WAL checkpoints from a worker thread instead of inside a request's COMMIT
+ * (lib/db/sqlite-checkpoints.ts). Tests and one-shot scripts don't need it.
+ */
+export function startBackgroundCheckpoints(opened: Engine): void {
+  if (opened.native.kind !== "sqlite" || checkpointers.has(opened.native.writer)) return;
+  checkpointers.set(opened.native.writer, checkpointInBackground(config().databaseFile, opened.native.writer));
 }

@@ -10,6 +10,7 @@
  * with DATA_DIR and ENCRYPTION_KEY set (a fresh directory), and DATABASE_URL for PostgreSQL.
  */
 import { closeDatabase, openDatabase } from "@/lib/db/database";
+import { startBackgroundCheckpoints } from "@/lib/db/sqlite";
 import { createUser } from "@/lib/users/lifecycle";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
@@ -28,7 +29,8 @@ function percentile(sorted: number[], p: number): number {
 
 
 async function main() {
-  await openDatabase(); // PostgreSQL (DATABASE_URL) opens asynchronously; SQLite opens here too
+  // PostgreSQL (DATABASE_URL) opens asynchronously; SQLite opens here too, checkpointing in the background as the server does.
+  startBackgroundCheckpoints(await openDatabase());
   const owner = await completeSetup(
     setupInputSchema.parse({
       email: "owner@bench.example",

@@ -1,0 +1,75 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { checkpointInBackground } from "./sqlite-checkpoints";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function walDatabase(): { file: string; writer: Database.Database } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-checkpoints-"));
+  dirs.push(dir);
+  const file = path.join(dir, "test.db");
+  const writer = new Database(file);
+  writer.pragma("journal_mode = WAL");
+  writer.pragma("synchronous = NORMAL");
+  writer.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)");
+  return { file, writer };
+}
+
+/** Writes about `pages` pages of rows, one transaction per 10 rows (as a busy server would). */
+function writePages(writer: Database.Database, pages: number): void {
+  const insert = writer.prepare("INSERT INTO t (body) VALUES (?)");
+  const batch = writer.transaction((n: number) => {
+    for (let i = 0; i < n; i++) insert.run(Buffer.alloc(3_000, i));
+  });
+  for (let done = 0; done < pages; done += 10) batch(10);
+}
+
+const autocheckpoint = (db: Database.Database) => db.pragma("wal_autocheckpoint", { simple: true });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("checkpointInBackground", () => {
+  it("copies the log into the database file from the worker, while the writer's own threshold is raised", async () => {
+    const { file, writer } = walDatabase();
+    const checkpointer = checkpointInBackground(file, writer);
+    try {
+      expect(autocheckpoint(writer)).toBe(10_000);
+      const before = fs.statSync(file).size;
+      // 1,500 pages: past SQLite's default threshold, below the backstop, so only the worker can have copied them.
+      writePages(writer, 1_500);
+      let size = fs.statSync(file).size;
+      for (let waited = 0; waited < 10_000 && size < before + 1_400 * 4096; waited += 100) {
+        await sleep(100);
+        size = fs.statSync(file).size;
+      }
+      expect(size).toBeGreaterThan(before + 1_400 * 4096);
+    } finally {
+      await checkpointer.stop();
+    }
+    // Stopped: the writer checkpoints itself again, at SQLite's default.
+    expect(autocheckpoint(writer)).toBe(1_000);
+    writer.close();
+  });
+
+  it("puts the writer's default threshold back when the worker fails", async () => {
+    const { file, writer } = walDatabase();
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      // The worker can't open a file that doesn't exist (fileMustExist): it fails at once.
+      checkpointInBackground(`${file}.missing`, writer);
+      for (let waited = 0; waited < 10_000 && autocheckpoint(writer) !== 1_000; waited += 50) await sleep(50);
+      expect(autocheckpoint(writer)).toBe(1_000);
+      expect(String(errors[0])).toContain("SQLite background checkpoints stopped");
+    } finally {
+      console.error = original;
+      writer.close();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * SQLite WAL checkpoints off the request path.
+ *
+ * By default SQLite checkpoints inside the COMMIT that grows the write-ahead
+ * log past `wal_autocheckpoint` pages: that commit copies the log back into the
+ * database file and fsyncs it on the main thread, and every request waits
+ * behind it (with the search index, about every 20th user created paid for it:
+ * the create-user p95 in `npm run bench`). A server process instead runs
+ * PASSIVE checkpoints from a worker thread with its own connection: a PASSIVE
+ * checkpoint never blocks the writer or the readers, it copies what no reader
+ * still needs. The writer's own automatic checkpoint stays as a backstop at a
+ * higher threshold, so the log stays bounded if the worker falls behind or
+ * fails (a failed worker also puts the default threshold back).
+ */
+import "server-only";
+import { Worker } from "node:worker_threads";
+import type Database from "better-sqlite3";
+
+/** How often the worker checkpoints (a PASSIVE checkpoint with nothing to copy costs microseconds). */
+const INTERVAL_MS = 500;
+/** The writer's own threshold while the worker runs: 10,000 pages (about 40 MiB of log). */
+const BACKSTOP_PAGES = 10_000;
+const DEFAULT_PAGES = 1_000;
+
+// The worker is a string: Next.js bundles lib/ and must not bundle a worker file or the native module;
+// better-sqlite3 is required at run time from the application's node_modules, as the writer's is.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require("better-sqlite3");
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma("busy_timeout = 1000");
+const timer = setInterval(() => {
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch (err) {
+    // SQLITE_BUSY: another checkpoint runs (e.g. another process's); try again next time.
+    if (err && err.code !== "SQLITE_BUSY") throw err;
+  }
+}, workerData.intervalMs);
+parentPort.on("message", (m) => {
+  if (m === "stop") {
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+  }
+});
+`;
+
+export type Checkpointer = { stop(): Promise<void> };
+
+/** Starts checkpointing `file` in a worker thread and raises `writer`'s own threshold to the backstop. */
+export function checkpointInBackground(file: string, writer: Database.Database): Checkpointer {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs: INTERVAL_MS } });
+  // The process doesn't stay up for it; the writer's backstop keeps the log bounded meanwhile.
+  worker.unref();
+  writer.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  let running = true;
+  const fallBack = (reason: string) => {
+    if (!running) return;
+    running = false;
+    if (writer.open) writer.pragma(`wal_autocheckpoint = ${DEFAULT_PAGES}`);
+    console.error(`SQLite background checkpoints stopped (${reason}); the writer checkpoints itself again`);
+  };
+  worker.on("error", (err) => fallBack(err.message));
+  worker.on("exit", (code) => {
+    if (code !== 0) fallBack(`exit code ${code}`);
+  });
+  return {
+    async stop() {
+      if (!running) return;
+      running = false;
+      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      worker.postMessage("stop");
+      await exited;
+      if (writer.open) writer.pragma(`wal_autocheckpoint = ${DEFAULT_PAGES}`);
+    },
+  };
+}
