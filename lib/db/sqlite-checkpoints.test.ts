@@ -38,7 +38,7 @@ describe("checkpointInBackground", () => {
     const { file, writer } = walDatabase();
     const checkpointer = checkpointInBackground(file, writer);
     try {
-      expect(autocheckpoint(writer)).toBe(10_000);
+      expect(autocheckpoint(writer)).toBe(4_000);
       const before = fs.statSync(file).size;
       // 1,500 pages: past SQLite's default threshold, below the backstop, so only the worker can have copied them.
       writePages(writer, 1_500);
