@@ -64,6 +64,17 @@ describe("encryptField / decryptField", () => {
     expect(() => decryptField(stored, elsewhere)).toThrow(DecryptionError);
   });
 
+  it.each<[string, FieldContext]>([
+    ["another row", { ...emailOfRow1, rowId: "row-2" }],
+    ["another column", { ...emailOfRow1, column: "name" }],
+    ["another table", { ...emailOfRow1, table: "activity_events" }],
+  ])("refuses a copy onto %s even after the value was decrypted in its place (the cache of opened values is per row)", (_, elsewhere) => {
+    const stored = encryptField("alice@example.com", emailOfRow1);
+    expect(decryptField(stored, emailOfRow1)).toBe("alice@example.com");
+    expect(decryptField(stored, emailOfRow1)).toBe("alice@example.com");
+    expect(() => decryptField(stored, elsewhere)).toThrow(DecryptionError);
+  });
+
   it.each([
     ["the nonce", 0],
     ["the ciphertext", 12],

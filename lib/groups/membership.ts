@@ -41,13 +41,17 @@ export async function groupIdsOfUser(q: Db | Tx, accountId: string, userId: stri
   return rows.map((r) => r.groupId);
 }
 
-/** Every membership of the account, as userId → groupIds (for building the user directory). */
-export async function groupIdsByUser(q: Db | Tx, accountId: string): Promise<Map<string, string[]>> {
+/**
+ * Memberships as userId → groupIds: of the given users (a page of a list: one
+ * query instead of one per row), or of every user of the account without them.
+ */
+export async function groupIdsByUser(q: Db | Tx, accountId: string, userIds?: readonly string[]): Promise<Map<string, string[]>> {
   const byUser = new Map<string, string[]>();
+  if (userIds?.length === 0) return byUser;
   const rows = await q
     .select({ userId: userGroups.userId, groupId: userGroups.groupId })
     .from(userGroups)
-    .where(eq(userGroups.accountId, accountId));
+    .where(and(eq(userGroups.accountId, accountId), userIds ? inArray(userGroups.userId, [...userIds]) : undefined));
   for (const { userId, groupId } of rows) {
     const list = byUser.get(userId);
     if (list) list.push(groupId);

@@ -56,14 +56,13 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
     // Locks change with every failed sign-in, so they are read fresh (the few locked rows).
     lockedUsers(actor.accountId),
   ]);
-  // A page's groups one user at a time; a whole list (no limit) reads the account's memberships at once.
-  const groupsByUser = page.rows.length > 100 ? await groupIdsByUser(db(), actor.accountId) : null;
-  const items = await Promise.all(
-    page.rows.map(async (row) => ({
-      ...openUser(row, groupsByUser ? (groupsByUser.get(row.id) ?? []) : await groupIdsOfUser(db(), actor.accountId, row.id)),
-      lockedUntil: locks.get(row.id) ?? null,
-    })),
+  // A page's memberships in one query; a whole list (no limit) reads the account's at once.
+  const groupsByUser = await groupIdsByUser(
+    db(),
+    actor.accountId,
+    page.rows.length > 100 ? undefined : page.rows.map((row) => row.id),
   );
+  const items = page.rows.map((row) => openUser(row, groupsByUser.get(row.id) ?? [], locks.get(row.id) ?? null));
   return { items, total: page.total };
 }
 
@@ -76,7 +75,7 @@ export async function getUser(actor: Actor, userId: string): Promise<UserRecord>
     lockedUsers(actor.accountId),
   ]);
   if (!row) throw new NotFound("User");
-  return { ...openUser(row, groupIds), lockedUntil: locks.get(userId) ?? null };
+  return openUser(row, groupIds, locks.get(userId) ?? null);
 }
 
 /** Some users by id, as the actor may see them (everyone with users:read-all, else only themselves): for labels on lists of other things. */
