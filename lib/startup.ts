@@ -11,7 +11,7 @@ import { ConfigError, config } from "@/lib/config";
 import { MissingEncryptionKeyError, requireSharedSecrets, SharedSecretsMissingError, sessionSecret } from "@/lib/crypto/keys";
 import { startSearchBackfill } from "@/lib/data/search-backfill";
 import { openDatabase } from "@/lib/db/database";
-import { startBackgroundCheckpoints } from "@/lib/db/sqlite";
+import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { DatabaseStartError } from "@/lib/db/engine";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
@@ -27,7 +27,7 @@ export async function startUp(): Promise<void> {
   try {
     config();
     requireSharedSecrets();
-    startBackgroundCheckpoints(await openDatabase());
+    startSqliteHousekeeping(await openDatabase());
     sessionSecret();
     const sealed = await sealUnchainedEvents();
     if (sealed > 0) console.log(`Sealed ${sealed} activity events from before the hash chain into it`);

@@ -71,6 +71,8 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
+    // Team → Users lists people (not service users): counting a role among them reads this index only.
+    index("users_account_service_role_idx").on(t.accountId, t.isServiceUser, t.role),
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
     index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
     index("users_account_service_created_idx").on(t.accountId, t.isServiceUser, t.createdAt, t.id),

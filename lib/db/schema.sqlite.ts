@@ -65,6 +65,8 @@ export const users = sqliteTable(
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
     index("users_account_role_idx").on(t.accountId, t.role),
+    // Team → Users lists people (not service users): counting a role among them reads this index only.
+    index("users_account_service_role_idx").on(t.accountId, t.isServiceUser, t.role),
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
     // search: lists page in creation order (lib/users/list-query.ts) without sorting the account's users,
     // and count people or service users (Team → Users, Service Users) from the index alone.

@@ -19,7 +19,7 @@ import type { Db, Engine } from "./engine";
 import { sealPlaintextIdpSubjects } from "./idp-subject";
 import { checkKeyReadOnly, verifyEncryptionKey } from "./key-check";
 import * as schema from "./schema";
-import { type Checkpointer, checkpointInBackground } from "./sqlite-checkpoints";
+import { type Housekeeper, housekeepInBackground } from "./sqlite-housekeeping";
 
 export const SQLITE_MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
 
@@ -77,21 +77,22 @@ export function openSqlite(): Engine {
       }),
     close: async () => {
       await queue(async () => undefined);
-      await checkpointers.get(writer)?.stop();
+      await housekeepers.get(writer)?.stop();
       reader.close();
       writer.close();
     },
   };
 }
 
-const checkpointers = new WeakMap<Database.Database, Checkpointer>();
+const housekeepers = new WeakMap<Database.Database, Housekeeper>();
 
 /**
  * For server processes (lib/startup.ts) and the bench's in-process writers:
- * WAL checkpoints from a worker thread instead of inside a request's COMMIT
- * (lib/db/sqlite-checkpoints.ts). Tests and one-shot scripts don't need it.
+ * WAL checkpoints and planner statistics from a worker thread instead of
+ * inside a request's COMMIT (lib/db/sqlite-housekeeping.ts). Tests and
+ * one-shot scripts don't need it.
  */
-export function startBackgroundCheckpoints(opened: Engine): void {
-  if (opened.native.kind !== "sqlite" || checkpointers.has(opened.native.writer)) return;
-  checkpointers.set(opened.native.writer, checkpointInBackground(config().databaseFile, opened.native.writer));
+export function startSqliteHousekeeping(opened: Engine): void {
+  if (opened.native.kind !== "sqlite" || housekeepers.has(opened.native.writer)) return;
+  housekeepers.set(opened.native.writer, housekeepInBackground(config().databaseFile, opened.native.writer));
 }

@@ -10,7 +10,7 @@
  * with DATA_DIR and ENCRYPTION_KEY set (a fresh directory), and DATABASE_URL for PostgreSQL.
  */
 import { closeDatabase, openDatabase } from "@/lib/db/database";
-import { startBackgroundCheckpoints } from "@/lib/db/sqlite";
+import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { createUser } from "@/lib/users/lifecycle";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
@@ -30,7 +30,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   // PostgreSQL (DATABASE_URL) opens asynchronously; SQLite opens here too, checkpointing in the background as the server does.
-  startBackgroundCheckpoints(await openDatabase());
+  startSqliteHousekeeping(await openDatabase());
   const owner = await completeSetup(
     setupInputSchema.parse({
       email: "owner@bench.example",

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkpointInBackground } from "./sqlite-checkpoints";
+import { housekeepInBackground } from "./sqlite-housekeeping";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -33,10 +33,10 @@ function writePages(writer: Database.Database, pages: number): void {
 const autocheckpoint = (db: Database.Database) => db.pragma("wal_autocheckpoint", { simple: true });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe("checkpointInBackground", () => {
+describe("housekeepInBackground", () => {
   it("copies the log into the database file from the worker, while the writer's own threshold is raised", async () => {
     const { file, writer } = walDatabase();
-    const checkpointer = checkpointInBackground(file, writer);
+    const checkpointer = housekeepInBackground(file, writer);
     try {
       expect(autocheckpoint(writer)).toBe(4_000);
       const before = fs.statSync(file).size;
@@ -56,6 +56,28 @@ describe("checkpointInBackground", () => {
     writer.close();
   });
 
+  it("gives the query planner statistics when it starts (PRAGMA optimize)", async () => {
+    const { file, writer } = walDatabase();
+    writer.exec("CREATE TABLE u (id TEXT PRIMARY KEY, account TEXT NOT NULL, role TEXT NOT NULL)");
+    writer.exec("CREATE INDEX u_account_role ON u (account, role)");
+    const insert = writer.prepare("INSERT INTO u VALUES (?, 'one-account', ?)");
+    writer.transaction(() => {
+      for (let i = 0; i < 5_000; i++) insert.run(`id-${i}`, i % 5 === 0 ? "admin" : "user");
+    })();
+    const hasStats = () =>
+      (writer.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").pluck().get() as number) > 0 &&
+      (writer.prepare("SELECT count(*) FROM sqlite_stat1 WHERE idx = 'u_account_role'").pluck().get() as number) > 0;
+    expect(hasStats()).toBe(false);
+    const housekeeper = housekeepInBackground(file, writer);
+    try {
+      for (let waited = 0; waited < 10_000 && !hasStats(); waited += 100) await sleep(100);
+      expect(hasStats()).toBe(true);
+    } finally {
+      await housekeeper.stop();
+      writer.close();
+    }
+  });
+
   it("puts the writer's default threshold back when the worker fails", async () => {
     const { file, writer } = walDatabase();
     const errors: unknown[] = [];
@@ -63,10 +85,10 @@ describe("checkpointInBackground", () => {
     console.error = (...args: unknown[]) => errors.push(args);
     try {
       // The worker can't open a file that doesn't exist (fileMustExist): it fails at once.
-      checkpointInBackground(`${file}.missing`, writer);
+      housekeepInBackground(`${file}.missing`, writer);
       for (let waited = 0; waited < 10_000 && autocheckpoint(writer) !== 1_000; waited += 50) await sleep(50);
       expect(autocheckpoint(writer)).toBe(1_000);
-      expect(String(errors[0])).toContain("SQLite background checkpoints stopped");
+      expect(String(errors[0])).toContain("SQLite background housekeeping stopped");
     } finally {
       console.error = original;
       writer.close();

@@ -1,0 +1,1 @@
+CREATE INDEX `users_account_service_role_idx` ON `users` (`account_id`,`is_service_user`,`role`);
