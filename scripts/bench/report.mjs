@@ -27,7 +27,7 @@ export function median(xs) {
  * runs.requests[id].
  */
 export async function latencyCases({ server, cases, count, warmUp, targetMs, serverCpu, step, metric, runs }) {
-  runs.requests = {};
+  runs.requests ??= {};
   for (const c of cases) {
     const r = await sequentialRun({
       url: `${server.baseURL}${c.path}`,

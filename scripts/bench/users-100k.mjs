@@ -154,11 +154,11 @@ async function run({ root, options: { seedUsers: count }, metric, step, warn, ru
       rss_after_mib: rssAfter,
       health_during_ms: healthMs,
     };
-    step(`first list request (loads and decrypts ${total} users): ${fmt(firstMs)} ms`);
+    step(`first list request after start (${total} users): ${fmt(firstMs)} ms`);
     if (total !== count + 1) warn(`WARNING: users-100k: X-Total-Count is ${total}, expected ${count + 1} (the owner and ${n} seeded users)`);
     metric({
       id: "directory_first_load_ms",
-      metric: `First GET /api/users after start (decrypts ${total} users once)`,
+      metric: `First GET /api/users?limit=25 after start (${total} users)`,
       value: firstMs,
       display: `${fmt(firstMs)} ms  (server CPU ${fmt(firstCpuMs)} ms; RSS ${fmt(rssBefore)} → ${fmt(rssAfter)} MiB)`,
       target: "(info)",
@@ -225,8 +225,10 @@ async function run({ root, options: { seedUsers: count }, metric, step, warn, ru
       { id: "page_role", label: "Team → Users page, role=auditor", path: "/team/users?role=auditor", headers: session, check: isPage() },
       {
         id: "api_search",
-        label: "GET /api/users?search=ann (token)",
-        path: "/api/users?search=ann",
+        // A page of results, as the issue's figure was measured: since the NetBird API issue a list
+        // without a limit returns every match (NetBird's behaviour), measured below as information.
+        label: "GET /api/users?search=ann&limit=25 (token)",
+        path: "/api/users?search=ann&limit=25",
         headers: bearer,
         check: isList,
         targetMs: SEARCH_TARGET_MS[currentDialect()],
@@ -254,6 +256,36 @@ async function run({ root, options: { seedUsers: count }, metric, step, warn, ru
       display: `${fmt(rssEnd)} MiB`,
       target: `≤ ${RSS_TARGET_MIB} MiB`,
       pass: rssEnd <= RSS_TARGET_MIB,
+    });
+    // Every match in one response (no limit: NetBird's list-everything), then the RSS it leaves.
+    const everyMatch = {
+      id: "api_search_all",
+      label: "GET /api/users?search=ann, every match (token, no limit)",
+      path: "/api/users?search=ann",
+      headers: bearer,
+      check: isList,
+      targetMs: null,
+    };
+    await latencyCases({
+      server,
+      cases: [{ ...everyMatch, matches: matches(everyMatch) }],
+      count: 10,
+      warmUp: 2,
+      targetMs: null,
+      serverCpu,
+      step,
+      metric,
+      runs,
+    });
+    const rssAfterAll = rssMiB(server.pid);
+    runs.rss_after_every_match_mib = rssAfterAll;
+    metric({
+      id: "rss_after_every_match_mib",
+      metric: "  server RSS after those",
+      value: rssAfterAll,
+      display: `${fmt(rssAfterAll)} MiB`,
+      target: "(info)",
+      pass: null,
     });
     if (count !== 100_000) warn(`NOTE: users-100k seeded ${n} users, not 100,000: its targets are for 100,000.`);
   } finally {
