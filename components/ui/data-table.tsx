@@ -14,6 +14,8 @@ export type DataColumn<T> = {
   /** Stable id of the column (React key). */
   id: string;
   header: string;
+  /** Replaces the header's text (a select-all checkbox, say); the column doesn't sort then. */
+  headerCell?: ReactNode;
   cell: (row: T) => ReactNode;
   /** The list's sort key for this column; absent: not sortable. */
   sortKey?: string;
@@ -83,6 +85,13 @@ function HeaderCell<T>({
   sort: TableSort;
   hrefForSort?: (key: string, order: SortOrder) => string;
 }) {
+  if (column.headerCell) {
+    return (
+      <th scope="col" className="w-10 px-4 py-3">
+        {column.headerCell}
+      </th>
+    );
+  }
   const active = column.sortKey !== undefined && sort?.key === column.sortKey;
   const ariaSort = active ? (sort!.order === "asc" ? "ascending" : "descending") : undefined;
   if (!column.sortKey || !hrefForSort || column.unsortableReason) {

@@ -14,6 +14,7 @@ import { createTokenSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { userFiltersSchema } from "@/lib/users/queries";
+import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import * as R from "./responses";
 
@@ -50,6 +51,8 @@ export const API_ROUTES: ApiRoute[] = [
 
   { method: "get", path: "/api/users", summary: "List users (the caller first); everything without limit", tag: "Users", query: userFiltersSchema, response: R.userSchema, list: true },
   { method: "post", path: "/api/users", summary: "Create a person (with a generated password) or a service user", tag: "Users", body: createUserSchema, response: R.userSchema, secret: true },
+  { method: "get", path: "/api/users/export", summary: "Download the users matching the list's filters, search and sort as CSV", tag: "Users", query: userFiltersSchema.omit({ limit: true, offset: true }), response: "file" },
+  { method: "post", path: "/api/users/bulk", summary: "Block, unblock or delete several users; a result per user (each user's rules apply)", tag: "Users", body: bulkUsersSchema, response: bulkUsersResponseSchema },
   { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema },
   { method: "get", path: `/api/users/${uuid}`, summary: "One user", tag: "Users", response: R.userSchema },
   { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email", tag: "Users", body: updateUserSchema, response: R.userSchema },
