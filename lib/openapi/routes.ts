@@ -64,6 +64,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/users/${uuid}/reject`, summary: "Reject (remove) a user waiting for approval", tag: "Users", response: R.emptySchema },
   { method: "post", path: `/api/users/${uuid}/invite`, summary: "Resend: a fresh link for a pending invite (id is the invite's)", tag: "Invites", response: R.inviteSchema, secret: true },
   { method: "get", path: `/api/users/${uuid}/sessions`, summary: "A user's signed-in sessions", tag: "Users", response: R.sessionSchema, list: true },
+  { method: "delete", path: `/api/users/${uuid}/sessions/{sessionId}`, summary: "Sign one session out (its id from the sessions list)", tag: "Users", response: R.objectSchema },
   { method: "delete", path: `/api/users/${uuid}/sessions`, summary: "Sign a user out everywhere; ?revoke_tokens=true ends their access tokens too", tag: "Users", query: z.object({ revoke_tokens: z.enum(["true", "false"]).optional() }), response: R.objectSchema },
 
   { method: "get", path: `/api/users/${uuid}/service-tokens`, summary: "The service users' tokens this user created (also after the user is deleted)", tag: "Tokens", response: R.createdServiceTokenSchema, list: true },
