@@ -15,6 +15,7 @@ import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
+import { groupMemberSchema } from "@/lib/users/group-members";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import * as R from "./responses";
 
@@ -87,6 +88,8 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: `/api/groups/${uuid}`, summary: "One group with its members", tag: "Groups", response: R.groupDetailSchema },
   { method: "put", path: `/api/groups/${uuid}`, summary: "Rename a group", tag: "Groups", body: groupInputSchema, response: R.groupSchema },
   { method: "delete", path: `/api/groups/${uuid}`, summary: "Delete a group", tag: "Groups", response: R.emptySchema },
+  { method: "post", path: `/api/groups/${uuid}/members`, summary: "Add one user to the group", tag: "Groups", body: groupMemberSchema, response: R.objectSchema },
+  { method: "delete", path: `/api/groups/${uuid}/members/{userId}`, summary: "Remove one user from the group", tag: "Groups", response: R.objectSchema },
 
   { method: "get", path: "/api/events", summary: "The activity log, newest first, with filters and cursor paging", tag: "Activity", query: eventFiltersSchema, response: R.eventSchema, list: true },
   { method: "get", path: "/api/events/audit", summary: "The activity log in NetBird's Event shape; everything without limit", tag: "Activity", query: eventFiltersSchema, response: R.netbirdEventSchema, list: true },
