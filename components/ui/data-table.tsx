@@ -88,6 +88,7 @@ function HeaderCell<T>({
   if (column.headerCell) {
     return (
       <th scope="col" className="w-10 px-4 py-3">
+        <span className="sr-only">{column.header}</span>
         {column.headerCell}
       </th>
     );

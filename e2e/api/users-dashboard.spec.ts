@@ -81,9 +81,9 @@ test("exports the filtered, sorted list as CSV with formula cells defused, and r
   // The name starting with "=" is written as text ('=…), never as a formula.
   expect(lines[4]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
 
-  const events = await call<Array<{ action: string; initiator_id: string }>>(instance, "/api/events?action=users.exported", { headers: auth });
+  const events = await call<Array<{ activity_code: string; initiator_id: string }>>(instance, "/api/events?action=users.exported", { headers: auth });
   expect(events.status, events.text).toBe(200);
-  expect(events.body.map((e) => e.action)).toEqual(["users.exported"]);
+  expect(events.body.map((e) => e.activity_code)).toEqual(["users.exported"]);
 
   const refused = await call(instance, "/api/users/export?sort=nope", { headers: auth });
   expectFieldErrors(refused, "sort");
