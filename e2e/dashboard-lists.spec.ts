@@ -79,7 +79,7 @@ test("bulk block of a page of users skips the owner with the reason, and blocks 
   await table.getByRole("checkbox", { name: "Select all users on this page" }).check();
   const bar = page.getByRole("region", { name: "Bulk actions" });
   await expect(bar).toContainText("25 users selected");
-  await bar.getByRole("button", { name: "Block selected" }).click();
+  await bar.getByRole("button", { name: "Block selected", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Block 25 users?" });
   await dialog.getByRole("button", { name: "Block 25 users" }).click();
   await expect(dialog).toBeHidden();
@@ -93,7 +93,7 @@ test("bulk block of a page of users skips the owner with the reason, and blocks 
   // Unblock them again from the blocked filter.
   await page.goto(instance.url("/team/users?status=blocked"));
   await table.getByRole("checkbox", { name: "Select all users on this page" }).check();
-  await bar.getByRole("button", { name: "Unblock selected" }).click();
+  await bar.getByRole("button", { name: "Unblock selected", exact: true }).click();
   await page.getByRole("dialog", { name: /^Unblock \d+ users\?$/ }).getByRole("button", { name: /^Unblock \d+ users$/ }).click();
   await expect(page.getByRole("status").filter({ hasText: /users unblocked/ })).toBeVisible();
   await context.close();
