@@ -165,7 +165,8 @@ async function sortedPageInSql(q: UserListQuery, sort: UserSort, where: SQL | un
     .select()
     .from(users)
     .where(where)
-    .orderBy(sql`CASE WHEN ${value} IS NULL THEN 1 ELSE 0 END`, dir(value), dir(users.createdAt), dir(users.id))
+    // Only last login can be null ("never"), and it goes last in both orders; the ranks are never null.
+    .orderBy(...(sort.key === "last_login" ? [sql`CASE WHEN ${value} IS NULL THEN 1 ELSE 0 END`] : []), dir(value), dir(users.createdAt), dir(users.id))
     .limit(q.limit ?? Number.MAX_SAFE_INTEGER)
     .offset(q.offset);
   return { rows, total };
