@@ -30,7 +30,7 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
         {party.id && links.has(partyKey(party.type, party.id)) && (
           <>
             {" · "}
-            <Link href={links.get(partyKey(party.type, party.id))!} className="text-indigo-700 hover:underline" aria-label={`Open ${OPEN_LABELS[party.type] ?? party.type} ${label}`}>
+            <Link href={links.get(partyKey(party.type, party.id))!} className="text-indigo-700 underline" aria-label={`Open ${OPEN_LABELS[party.type] ?? party.type} ${label}`}>
               Open
             </Link>
           </>
