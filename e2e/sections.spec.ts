@@ -59,7 +59,7 @@ test("times read as relative, with the exact time in the viewer's zone on hover"
 test("sessions and activity show the browser and OS, not the raw user agent", async ({ browser }) => {
   const { context, page } = await ownerPage(browser, instance, { userAgent: WINDOWS_CHROME });
   await page.goto(instance.url(`/team/users/${seeded.ownerId}`));
-  const session = page.getByRole("row", { name: /This session/ });
+  const session = page.getByRole("row", { name: /This device/ });
   await expect(session).toContainText("Chrome 131 on Windows 10");
   await expect(session.getByTitle(WINDOWS_CHROME)).toBeVisible();
   await page.goto(instance.url("/activity"));

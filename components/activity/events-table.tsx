@@ -1,10 +1,13 @@
 import Link from "next/link";
 import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
+import { partyKey, type PartyLinks } from "@/lib/audit/party-links";
 import { detailLines } from "./format";
 import { UserAgent } from "@/components/ui/user-agent";
 import { RelativeTime } from "@/components/ui/relative-time";
 
-function Party({ party, filterKey }: { party: ActivityParty | null; filterKey: "actor" | "target" }) {
+const OPEN_LABELS: Record<string, string> = { user: "user", group: "group", token: "token's owner" };
+
+function Party({ party, filterKey, links }: { party: ActivityParty | null; filterKey: "actor" | "target"; links: PartyLinks }) {
   if (!party) return <span className="text-slate-500">—</span>;
   if (party.type === "anonymous") return <span className="text-slate-500">Anonymous</span>;
   const label = party.label || party.id || party.type;
@@ -21,12 +24,23 @@ function Party({ party, filterKey }: { party: ActivityParty | null; filterKey: "
       ) : (
         <span className="font-medium text-slate-900">{label}</span>
       )}
-      <div className="text-xs text-slate-500">{party.type}</div>
+      <div className="text-xs text-slate-500">
+        {party.type}
+        {/* The thing itself, while it exists (the name above filters the log by it). */}
+        {party.id && links.has(partyKey(party.type, party.id)) && (
+          <>
+            {" · "}
+            <Link href={links.get(partyKey(party.type, party.id))!} className="text-indigo-700 underline" aria-label={`Open ${OPEN_LABELS[party.type] ?? party.type} ${label}`}>
+              Open
+            </Link>
+          </>
+        )}
+      </div>
     </div>
   );
 }
 
-export function EventsTable({ events, groupNames }: { events: ActivityEvent[]; groupNames: Map<string, string> }) {
+export function EventsTable({ events, groupNames, links = new Map() }: { events: ActivityEvent[]; groupNames: Map<string, string>; links?: PartyLinks }) {
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -48,14 +62,14 @@ export function EventsTable({ events, groupNames }: { events: ActivityEvent[]; g
                 <div className="text-xs text-slate-500">#{event.seq}</div>
               </td>
               <td className="px-4 py-3">
-                <Party party={event.actor} filterKey="actor" />
+                <Party party={event.actor} filterKey="actor" links={links} />
               </td>
               <td className="px-4 py-3">
                 <div className="font-medium text-slate-900">{event.actionLabel}</div>
                 <div className="font-mono text-xs text-slate-500">{event.action}</div>
               </td>
               <td className="px-4 py-3">
-                <Party party={event.target} filterKey="target" />
+                <Party party={event.target} filterKey="target" links={links} />
               </td>
               <td className="px-4 py-3 text-slate-700">
                 <ul className="space-y-0.5">

@@ -1,39 +1,37 @@
+import type { ReactNode } from "react";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { UserAgent } from "@/components/ui/user-agent";
 import type { SessionInfo } from "@/lib/sessions/queries";
 
-export function SessionsTable({ sessions }: { sessions: SessionInfo[] }) {
-  if (sessions.length === 0) return <p className="mt-3 text-sm text-slate-600">No active sessions.</p>;
+/** A person's signed-in sessions, newest use first; `action` adds a last column (Sign out). */
+export function SessionsTable({ sessions, action }: { sessions: SessionInfo[]; action?: (session: SessionInfo) => ReactNode }) {
+  const columns: Array<DataColumn<SessionInfo>> = [
+    {
+      id: "device",
+      header: "Device",
+      cell: (s) => (
+        <>
+          <UserAgent ua={s.userAgent} />
+          {s.current && <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">This device</span>}
+        </>
+      ),
+    },
+    { id: "ip", header: "IP address", className: "px-4 py-3 font-mono text-slate-700", cell: (s) => s.ip ?? "—" },
+    { id: "created", header: "Signed in", className: "whitespace-nowrap px-4 py-3 text-slate-700", cell: (s) => <RelativeTime date={s.createdAt} /> },
+    { id: "seen", header: "Last seen", className: "whitespace-nowrap px-4 py-3 text-slate-700", cell: (s) => <RelativeTime date={s.lastSeenAt} /> },
+    ...(action ? [{ id: "action", header: "Actions", className: "px-4 py-3 text-right", cell: action }] : []),
+  ];
   return (
-    // Wide on a phone: the table scrolls inside its own box, never the page.
-    <div className="mt-3 overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="py-2 pr-4">Signed in</th>
-            <th scope="col" className="py-2 pr-4">Last seen</th>
-            <th scope="col" className="py-2 pr-4">IP address</th>
-            <th scope="col" className="py-2">Device</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {sessions.map((s) => (
-            <tr key={s.id}>
-              <td className="whitespace-nowrap py-2 pr-4 text-slate-700">
-                <RelativeTime date={s.createdAt} />
-                {s.current && <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">This session</span>}
-              </td>
-              <td className="whitespace-nowrap py-2 pr-4 text-slate-700">
-                <RelativeTime date={s.lastSeenAt} />
-              </td>
-              <td className="py-2 pr-4 font-mono text-slate-700">{s.ip ?? "—"}</td>
-              <td className="py-2 text-slate-700">
-                <UserAgent ua={s.userAgent} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <div className="mt-3">
+      <DataTable
+        label="Sessions"
+        rows={sessions}
+        rowKey={(s) => s.id}
+        columns={columns}
+        rowClassName=""
+        empty={<p className="text-sm text-slate-600">No active sessions.</p>}
+      />
     </div>
   );
 }

@@ -1,8 +1,11 @@
 import Link from "next/link";
+import { DataTable, type DataColumn, type TableSort } from "@/components/ui/data-table";
+import type { SortOrder } from "@/lib/http/list-params";
 import { sourceOf, type IdentitySource } from "@/lib/idp/sources";
 import type { UserRecord } from "@/lib/users/records";
 import { userStatus } from "@/lib/users/status";
 import { IdentityProviderBadge, StatusBadge } from "./badges";
+import { SelectPageCheckbox, SelectUserCheckbox } from "./bulk-selection";
 import { ROLE_LABELS } from "./role-label";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -11,56 +14,67 @@ export function UsersTable({
   currentUserId,
   groupNames,
   sources,
+  sort = null,
+  hrefForSort,
+  nameSortReason,
+  selectable = false,
+  empty,
 }: {
   users: UserRecord[];
   currentUserId: string;
   groupNames: Map<string, string>;
   sources: Map<string, IdentitySource>;
+  sort?: TableSort;
+  hrefForSort?: (key: string, order: SortOrder) => string;
+  /** Set when names and emails can't be sorted now (too many users match; lib/users/sort.ts). */
+  nameSortReason?: string;
+  /** Rows have checkboxes for the bulk actions (inside a BulkSelection). */
+  selectable?: boolean;
+  empty: React.ReactNode;
 }) {
+  const columns: Array<DataColumn<UserRecord>> = [
+    ...(selectable
+      ? [
+          {
+            id: "select",
+            header: "Select",
+            headerCell: <SelectPageCheckbox />,
+            cell: (user: UserRecord) => <SelectUserCheckbox id={user.id} label={user.name || user.email || user.id} />,
+            className: "w-10 px-4 py-3",
+          },
+        ]
+      : []),
+    {
+      id: "name",
+      header: "Name",
+      sortKey: "name",
+      unsortableReason: nameSortReason,
+      className: "px-4 py-3",
+      cell: (user) => (
+        <>
+          <Link href={`/team/users/${user.id}`} className="font-medium text-slate-900 after:absolute after:inset-0">
+            {user.name || user.email}
+          </Link>
+          {user.id === currentUserId && (
+            <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>
+          )}
+          {user.email && <div className="text-slate-500">{user.email}</div>}
+        </>
+      ),
+    },
+    { id: "role", header: "Role", sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
+    { id: "status", header: "Status", sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={userStatus(user)} /> },
+    {
+      id: "groups",
+      header: "Groups",
+      cell: (user) =>
+        user.autoGroups.length === 0 ? <span className="text-slate-500">—</span> : user.autoGroups.map((id) => groupNames.get(id) ?? id).join(", "),
+    },
+    { id: "idp", header: "Identity provider", className: "px-4 py-3", cell: (user) => <IdentityProviderBadge source={sourceOf(user.idpId, sources)} /> },
+    { id: "last_login", header: "Last login", sortKey: "last_login", cell: (user) => <RelativeTime date={user.lastLoginAt} /> },
+    { id: "created_at", header: "Created", sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
+  ];
   return (
-    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-3">Name</th>
-            <th scope="col" className="px-4 py-3">Role</th>
-            <th scope="col" className="px-4 py-3">Status</th>
-            <th scope="col" className="px-4 py-3">Groups</th>
-            <th scope="col" className="px-4 py-3">Identity provider</th>
-            <th scope="col" className="px-4 py-3">Last login</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {users.map((user) => (
-            <tr key={user.id} className="relative hover:bg-slate-50">
-              <td className="px-4 py-3">
-                <Link href={`/team/users/${user.id}`} className="font-medium text-slate-900 after:absolute after:inset-0">
-                  {user.name || user.email}
-                </Link>
-                {user.id === currentUserId && (
-                  <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>
-                )}
-                {user.email && <div className="text-slate-500">{user.email}</div>}
-              </td>
-              <td className="px-4 py-3 text-slate-700">{ROLE_LABELS[user.role]}</td>
-              <td className="px-4 py-3">
-                <StatusBadge status={userStatus(user)} />
-              </td>
-              <td className="px-4 py-3 text-slate-700">
-                {user.autoGroups.length === 0 ? (
-                  <span className="text-slate-500">—</span>
-                ) : (
-                  user.autoGroups.map((id) => groupNames.get(id) ?? id).join(", ")
-                )}
-              </td>
-              <td className="px-4 py-3">
-                <IdentityProviderBadge source={sourceOf(user.idpId, sources)} />
-              </td>
-              <td className="px-4 py-3 text-slate-700"><RelativeTime date={user.lastLoginAt} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label="Users" rows={users} rowKey={(u) => u.id} columns={columns} sort={sort} hrefForSort={hrefForSort} empty={empty} />
   );
 }

@@ -45,6 +45,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "sign_in.trusted_header.updated": "Trusted header sign-in changed",
   "user.idp.linked": "Linked to identity provider",
   "activity.pruned": "Old activity pruned",
+  // dashboard: the Users list downloaded as CSV (NetBird has no such activity: our own code).
+  "users.exported": "Users exported",
 };
 
 export const FAILURE_REASON_LABELS: Record<string, string> = {

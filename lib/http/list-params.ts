@@ -28,3 +28,17 @@ export type ListParams = z.output<typeof listParamsSchema>;
 export function pageOf<T>(items: T[], params: Pick<ListParams, "limit" | "offset">): T[] {
   return items.slice(params.offset, params.limit === undefined ? undefined : params.offset + params.limit);
 }
+
+export const SORT_ORDERS = ["asc", "desc"] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/**
+ * `sort=<key>&order=asc|desc` for a list whose sortable keys are `keys`: an
+ * unknown key or order is a 422 naming what is allowed, never ignored.
+ */
+export function sortParamsSchema<const K extends readonly [string, ...string[]]>(keys: K) {
+  return z.object({
+    sort: z.enum(keys, { error: `sort must be one of: ${keys.join(", ")}` }).optional(),
+    order: z.enum(SORT_ORDERS, { error: "order must be asc or desc" }).default("asc"),
+  });
+}

@@ -155,6 +155,8 @@ export const netbirdEventSchema = z
 
 export const sessionSchema = z
   .object({
+    /** The session's public id (a digest; the cookie's id never leaves the server): DELETE …/sessions/{session_id} ends it. */
+    id: z.string(),
     created_at: dateTime,
     last_seen_at: dateTime,
     expires_at: dateTime,

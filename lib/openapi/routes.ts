@@ -14,6 +14,8 @@ import { createTokenSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { userFiltersSchema } from "@/lib/users/queries";
+import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
+import { groupMemberSchema } from "@/lib/users/group-members";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import * as R from "./responses";
 
@@ -50,6 +52,8 @@ export const API_ROUTES: ApiRoute[] = [
 
   { method: "get", path: "/api/users", summary: "List users (the caller first); everything without limit", tag: "Users", query: userFiltersSchema, response: R.userSchema, list: true },
   { method: "post", path: "/api/users", summary: "Create a person (with a generated password) or a service user", tag: "Users", body: createUserSchema, response: R.userSchema, secret: true },
+  { method: "get", path: "/api/users/export", summary: "Download the users matching the list's filters, search and sort as CSV", tag: "Users", query: userFiltersSchema.omit({ limit: true, offset: true }), response: "file" },
+  { method: "post", path: "/api/users/bulk", summary: "Block, unblock or delete several users; a result per user (each user's rules apply)", tag: "Users", body: bulkUsersSchema, response: bulkUsersResponseSchema },
   { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema },
   { method: "get", path: `/api/users/${uuid}`, summary: "One user", tag: "Users", response: R.userSchema },
   { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email", tag: "Users", body: updateUserSchema, response: R.userSchema },
@@ -61,6 +65,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/users/${uuid}/reject`, summary: "Reject (remove) a user waiting for approval", tag: "Users", response: R.emptySchema },
   { method: "post", path: `/api/users/${uuid}/invite`, summary: "Resend: a fresh link for a pending invite (id is the invite's)", tag: "Invites", response: R.inviteSchema, secret: true },
   { method: "get", path: `/api/users/${uuid}/sessions`, summary: "A user's signed-in sessions", tag: "Users", response: R.sessionSchema, list: true },
+  { method: "delete", path: `/api/users/${uuid}/sessions/{sessionId}`, summary: "Sign one session out (its id from the sessions list)", tag: "Users", response: R.objectSchema },
   { method: "delete", path: `/api/users/${uuid}/sessions`, summary: "Sign a user out everywhere; ?revoke_tokens=true ends their access tokens too", tag: "Users", query: z.object({ revoke_tokens: z.enum(["true", "false"]).optional() }), response: R.objectSchema },
 
   { method: "get", path: `/api/users/${uuid}/service-tokens`, summary: "The service users' tokens this user created (also after the user is deleted)", tag: "Tokens", response: R.createdServiceTokenSchema, list: true },
@@ -83,6 +88,8 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: `/api/groups/${uuid}`, summary: "One group with its members", tag: "Groups", response: R.groupDetailSchema },
   { method: "put", path: `/api/groups/${uuid}`, summary: "Rename a group", tag: "Groups", body: groupInputSchema, response: R.groupSchema },
   { method: "delete", path: `/api/groups/${uuid}`, summary: "Delete a group", tag: "Groups", response: R.emptySchema },
+  { method: "post", path: `/api/groups/${uuid}/members`, summary: "Add one user to the group", tag: "Groups", body: groupMemberSchema, response: R.objectSchema },
+  { method: "delete", path: `/api/groups/${uuid}/members/{userId}`, summary: "Remove one user from the group", tag: "Groups", response: R.objectSchema },
 
   { method: "get", path: "/api/events", summary: "The activity log, newest first, with filters and cursor paging", tag: "Activity", query: eventFiltersSchema, response: R.eventSchema, list: true },
   { method: "get", path: "/api/events/audit", summary: "The activity log in NetBird's Event shape; everything without limit", tag: "Activity", query: eventFiltersSchema, response: R.netbirdEventSchema, list: true },

@@ -15,16 +15,22 @@
  * - The caller goes first when they match: their row is read on its own, and
  *   the others are paged by (created_at, id) through the users_account_created
  *   index, so the first page never sorts the whole table.
+ * - An explicit sort (./sort.ts) has no "caller first": role, status, last
+ *   login and creation order in SQL (or, for matches gathered here, by values
+ *   read for them); name and email are decrypted and sorted here, only when
+ *   the matches are at most NAME_SORT_LIMIT (otherwise Invalid on "sort").
  */
 import "server-only";
-import { and, asc, eq, gt, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import { matchesSearch, normaliseSearchText } from "@/lib/crypto/search-terms";
 import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
 import { db } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
+import { Invalid } from "@/lib/errors";
 import { openIdentity } from "./records";
+import { compareSorted, DECRYPTED_SORT_KEYS, NAME_SORT_LIMIT, type SortValue, type UserSort } from "./sort";
 import { USERS_SCOPE } from "./search-source";
 import type { UserStatus } from "./status";
 
@@ -42,6 +48,8 @@ export type UserListQuery = {
   offset: number;
   /** Undefined: every match from offset on. */
   limit?: number;
+  /** Undefined: the caller first, then creation order. */
+  sort?: UserSort;
   now?: Date;
 };
 
@@ -103,6 +111,7 @@ async function countWhere(where: SQL | undefined): Promise<number> {
  * caller already knows it (the index's count), so it isn't counted again.
  */
 async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: number): Promise<UserRowPage> {
+  if (q.sort) return sortedPageInSql(q, q.sort, where, knownTotal);
   const [me] = await db()
     .select()
     .from(users)
@@ -124,6 +133,70 @@ async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: 
   return { rows: meFirst ? [me, ...rows] : rows, total };
 }
 
+/** The value a SQL-sortable key sorts on (null last, whatever the order). */
+function sortValueSql(key: UserSort["key"], q: UserListQuery): SQL {
+  switch (key) {
+    case "role":
+      return sql`CASE ${users.role} ${sql.join(ROLES.map((role, rank) => sql`WHEN ${role} THEN ${sql.raw(String(rank))}`), sql` `)} END`;
+    case "status":
+      // The order of lib/users/status.ts's precedence, reversed: active, locked, waiting for approval, blocked.
+      return sql`CASE WHEN ${users.isBlocked} THEN 3 WHEN ${users.pendingApproval} THEN 2 WHEN ${lockedCondition(q.accountId, q.now ?? new Date())} THEN 1 ELSE 0 END`;
+    case "last_login":
+      return sql`${users.lastLoginAt}`;
+    default:
+      return sql`${users.createdAt}`;
+  }
+}
+
+function tooManyToSort(key: UserSort["key"], total: number): Invalid {
+  const message = `Sorting by ${key} needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} users (this matches ${total.toLocaleString("en")}): ${key}s are encrypted, so each is decrypted to sort.`;
+  return new Invalid(message, { sort: [message] });
+}
+
+/** A sorted page of the rows matching `where`: in SQL, or by decrypting them for name and email. */
+async function sortedPageInSql(q: UserListQuery, sort: UserSort, where: SQL | undefined, knownTotal?: number): Promise<UserRowPage> {
+  const total = knownTotal ?? (await countWhere(where));
+  if (DECRYPTED_SORT_KEYS.includes(sort.key)) {
+    if (total > NAME_SORT_LIMIT) throw tooManyToSort(sort.key, total);
+    const all = await db().select({ id: users.id, createdAt: users.createdAt }).from(users).where(where);
+    return pageOfMatches(q, all.map(asMatch), total);
+  }
+  const value = sortValueSql(sort.key, q);
+  const dir = sort.order === "asc" ? asc : desc;
+  const rows = await db()
+    .select()
+    .from(users)
+    .where(where)
+    // Only last login can be null ("never"), and it goes last in both orders; the ranks are never null.
+    .orderBy(...(sort.key === "last_login" ? [sql`CASE WHEN ${value} IS NULL THEN 1 ELSE 0 END`] : []), dir(value), dir(users.createdAt), dir(users.id))
+    .limit(q.limit ?? Number.MAX_SAFE_INTEGER)
+    .offset(q.offset);
+  return { rows, total };
+}
+
+/** Each match's sort value, read (and for names and emails decrypted) a chunk of ids at a time. */
+async function sortValues(q: UserListQuery, sort: UserSort, ids: string[]): Promise<Map<string, SortValue>> {
+  const values = new Map<string, SortValue>();
+  const decrypted = DECRYPTED_SORT_KEYS.includes(sort.key);
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const chunk = ids.slice(i, i + ID_CHUNK);
+    const where = and(eq(users.accountId, q.accountId), inArray(users.id, chunk));
+    if (decrypted) {
+      for (const row of await db().select().from(users).where(where)) {
+        const identity = openIdentity(row);
+        values.set(row.id, sort.key === "name" ? identity.name : identity.email);
+      }
+    } else {
+      const value = sortValueSql(sort.key, q);
+      for (const row of await db().select({ id: users.id, value: sql<number | string | Date | boolean | null>`${value}` }).from(users).where(where)) {
+        const v = row.value;
+        values.set(row.id, v === null ? null : v instanceof Date ? v.getTime() : Number(v));
+      }
+    }
+  }
+  return values;
+}
+
 /** Rows by id, in the given order. */
 async function rowsById(accountId: string, ids: string[]): Promise<UserRow[]> {
   const byId = new Map<string, UserRow>();
@@ -136,8 +209,17 @@ async function rowsById(accountId: string, ids: string[]): Promise<UserRow[]> {
 
 type Match = { id: string; createdAt: number };
 
-/** The page when the matches were confirmed here: order them (the caller first), count, read the page's rows. */
-async function pageOfMatches(q: UserListQuery, matches: Match[]): Promise<UserRowPage> {
+/** The page when the matches were confirmed here: order them (the caller first, or by the sort), count, read the page's rows. */
+async function pageOfMatches(q: UserListQuery, matches: Match[], knownTotal?: number): Promise<UserRowPage> {
+  const sort = q.sort;
+  if (sort) {
+    if (DECRYPTED_SORT_KEYS.includes(sort.key) && matches.length > NAME_SORT_LIMIT) throw tooManyToSort(sort.key, matches.length);
+    const values = await sortValues(q, sort, matches.map((m) => m.id));
+    const keyed = matches.map((m) => ({ ...m, value: values.get(m.id) ?? null }));
+    keyed.sort((a, b) => compareSorted(a, b, sort.order));
+    const page = keyed.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+    return { rows: await rowsById(q.accountId, page.map((m) => m.id)), total: knownTotal ?? matches.length };
+  }
   matches.sort((a, b) => {
     if (a.id === q.meId || b.id === q.meId) return a.id === q.meId ? -1 : 1;
     return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { z } from "zod";
-import { listParamsSchema } from "@/lib/http/list-params";
+import { listParamsSchema, sortParamsSchema } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/database";
@@ -14,6 +14,7 @@ import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
 import { lockedUsers } from "@/lib/auth/sign-in-throttle";
 import { queryUserRows } from "./list-query";
 import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";
+import { USER_SORT_KEYS } from "./sort";
 import { USER_STATUSES } from "./status";
 
 const GO_TRUE = ["1", "t", "T", "true", "TRUE", "True"] as const;
@@ -29,13 +30,14 @@ export const userFiltersSchema = listParamsSchema.extend({
     .enum([...GO_TRUE, ...GO_FALSE], { error: "service_user must be true or false" })
     .transform((v) => (GO_TRUE as readonly string[]).includes(v))
     .optional(),
-});
+}).extend(sortParamsSchema(USER_SORT_KEYS).shape);
 export type UserFilters = z.output<typeof userFiltersSchema>;
 
 export type UserList = { items: UserRecord[]; total: number };
 
 /**
- * Users matching the filters, the caller first, then in creation order: one
+ * Users matching the filters, the caller first, then in creation order (or
+ * in the order asked for, lib/users/sort.ts): one
  * page, filtered, searched and counted in the database (./list-query.ts), with
  * only the page's rows decrypted.
  */
@@ -52,6 +54,7 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
       serviceUser: filters.service_user,
       offset: filters.offset,
       limit: filters.limit,
+      sort: filters.sort ? { key: filters.sort, order: filters.order } : undefined,
     }),
     // Locks change with every failed sign-in, so they are read fresh (the few locked rows).
     lockedUsers(actor.accountId),

@@ -8,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
 import { eventFiltersSchema, FILTER_KEYS, filtersInput } from "@/lib/audit/event-filters";
 import { actionOptions, listEvents } from "@/lib/audit/events";
+import { partyLinks } from "@/lib/audit/party-links";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/database";
@@ -79,7 +80,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
           {filtered ? "Try other filters, or clear them." : null}
         </EmptyState>
       ) : (
-        <EventsTable events={page.events} groupNames={await groupNamesById(db(), actor.accountId)} />
+        <EventsTable events={page.events} groupNames={await groupNamesById(db(), actor.accountId)} links={await partyLinks(actor, page.events)} />
       )}
       {!errors && (
       <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">

@@ -11,6 +11,9 @@ import { createGroup, deleteGroup, renameGroup } from "@/lib/groups/groups";
 import { groupInputSchema } from "@/lib/groups/schemas";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
+import { setGroupMembership } from "@/lib/users/group-members";
+import { listUsers, userFiltersSchema } from "@/lib/users/queries";
+import { userLabel } from "@/lib/users/records";
 
 const GROUPS_PATH = "/team/groups";
 
@@ -62,4 +65,27 @@ export async function deleteGroupAction(groupId: string, returnToList: boolean, 
   }
   if (returnToList === true) redirect(GROUPS_PATH);
   return { status: "success", message: "Group deleted." };
+}
+
+export type PersonOption = { id: string; label: string; email: string | null; member: boolean };
+
+/** The member picker's search: the users search (name, email, role), a few at a time. */
+export async function findPeopleAction(groupId: string, search: string): Promise<PersonOption[]> {
+  const actor = await requireSessionActor();
+  const term = search.trim().slice(0, 200);
+  if (term === "") return [];
+  const { items } = await listUsers(actor, userFiltersSchema.parse({ search: term, limit: 8 }));
+  return items.map((u) => ({ id: u.id, label: userLabel(u), email: u.email, member: u.autoGroups.includes(groupId) }));
+}
+
+export async function setGroupMemberAction(groupId: string, userId: string, member: boolean, _prev?: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    await setGroupMembership(actor, groupId, userId, member, requestMeta(await headers()));
+    revalidateGroups();
+    revalidatePath(`/team/users/${userId}`);
+    return { status: "success", message: member ? "Added to the group" : "Removed from the group" };
+  } catch (err) {
+    return formStateFromError(err);
+  }
 }

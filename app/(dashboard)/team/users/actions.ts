@@ -14,6 +14,7 @@ import { createUser, deleteUser, setUserBlocked, updateUser } from "@/lib/users/
 import { userLabel } from "@/lib/users/records";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { approveUser, rejectUser } from "@/lib/users/approval";
+import { bulkUpdateUsers, bulkUsersSchema } from "@/lib/users/bulk";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 
 const meta = async () => requestMeta(await headers());
@@ -150,4 +151,24 @@ export async function rejectUserAction(userId: string, _prev: FormState): Promis
   }
   refreshUserPages();
   redirect("/team/users?rejected=1");
+}
+
+export type BulkOutcome = { status: "success"; done: string[]; failures: Array<{ id: string; message: string }> } | { status: "error"; message: string };
+
+/** Team → Users' bulk actions: each selected user through the single action's rules (lib/users/bulk.ts). */
+export async function bulkUsersAction(action: string, userIds: string[]): Promise<BulkOutcome> {
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(bulkUsersSchema, { action, user_ids: userIds });
+    const results = await bulkUpdateUsers(actor, input, await meta());
+    refreshUserPages();
+    return {
+      status: "success",
+      done: results.filter((r) => r.ok).map((r) => r.id),
+      failures: results.flatMap((r) => (r.ok ? [] : [{ id: r.id, message: r.message }])),
+    };
+  } catch (err) {
+    const state = formStateFromError(err);
+    return { status: "error", message: state.message ?? "Nothing was changed" };
+  }
 }

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { DeleteGroupButton, RenameGroupButton } from "@/components/groups/group-dialogs";
 import { GroupMembersTable } from "@/components/groups/group-members-table";
+import { MemberPicker } from "@/components/groups/member-picker";
 import { formatCreated, membersLabel } from "@/components/groups/format";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { pageActor } from "@/lib/auth/session-actor";
@@ -64,17 +65,26 @@ export default async function GroupPage({ params }: Props) {
       {!seesAll && (
         <p className="mb-3 text-sm text-slate-600">You can see yourself here; other members are visible to admins and auditors.</p>
       )}
-      {group.members.length === 0 ? (
-        <EmptyState title="No members">
-          Nobody is in this group yet. Add people to it from their page under{" "}
-          <Link href="/team/users" className="font-medium text-indigo-700 hover:underline">
-            Users
-          </Link>
-          .
-        </EmptyState>
-      ) : (
-        <GroupMembersTable members={group.members} />
-      )}
+      {canManage && <MemberPicker groupId={group.id} groupName={group.name} />}
+      <GroupMembersTable
+        members={group.members}
+        group={canManage ? ref : undefined}
+        empty={
+          <EmptyState title="No members">
+            {canManage ? (
+              "Nobody is in this group yet. Find people with Add people above."
+            ) : (
+              <>
+                Nobody is in this group yet. Add people to it from their page under{" "}
+                <Link href="/team/users" className="font-medium text-indigo-700 hover:underline">
+                  Users
+                </Link>
+                .
+              </>
+            )}
+          </EmptyState>
+        }
+      />
     </>
   );
 }

@@ -18,8 +18,13 @@ import { pageActor } from "@/lib/auth/session-actor";
 import { ROLES } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { identitySources } from "@/lib/idp/sources";
-import { listUsers, userFiltersSchema } from "@/lib/users/queries";
+import { Invalid } from "@/lib/errors";
+import { listUsers, userFiltersSchema, type UserFilters } from "@/lib/users/queries";
+import { NAME_SORT_LIMIT } from "@/lib/users/sort";
 import { USER_STATUSES } from "@/lib/users/status";
+import { userLabel } from "@/lib/users/records";
+import { BulkSelection } from "@/components/users/bulk-selection";
+import { bulkUsersAction } from "../actions";
 
 export const metadata: Metadata = { title: "Users · Latchkey" };
 
@@ -35,18 +40,39 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     status: query.status,
     group: query.group,
     service_user: "false",
+    sort: query.sort,
+    order: query.order,
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,
   });
   // A hand-edited URL with an unknown filter value shows everything rather than an error page.
-  const filters = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "false", limit: PAGE_SIZE });
-  const { items, total } = await listUsers(actor, filters);
+  const asked = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "false", limit: PAGE_SIZE });
+  const { filters, list, sortRefused } = await listSorted(actor, asked);
+  const { items, total } = list;
   const groupNames = await groupNamesFor(actor);
+  const sources = await identitySources(actor.accountId);
   const groups = [...groupNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   const filtered = Boolean(filters.search || filters.role || filters.status || filters.group);
   const showInvites = query.view === "invites" || query.status === "invited";
   const canSeeInvites = can(actor, "users:read-all");
   const pendingInvites = canSeeInvites ? await countValidInvites(actor.accountId) : 0;
+
+  const hrefForSort = (key: string, order: string) => {
+    const next = new URLSearchParams(query);
+    next.set("sort", key);
+    next.set("order", order);
+    next.delete("page"); // a new order starts at the first page
+    return `/team/users?${next}`;
+  };
+  const nameSortReason =
+    total > NAME_SORT_LIMIT ? `Names are encrypted: sorting by name needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} users` : undefined;
+  const exportQuery = new URLSearchParams({ service_user: "false" });
+  for (const key of ["search", "role", "status", "group"] as const) if (filters[key]) exportQuery.set(key, String(filters[key]));
+  if (filters.sort) {
+    exportQuery.set("sort", filters.sort);
+    exportQuery.set("order", filters.order);
+  }
+  const canManage = can(actor, "users:manage");
 
   const hrefForPage = (p: number) => {
     const next = new URLSearchParams(query);
@@ -75,6 +101,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                 )}
               </Link>
             )}
+            {canSeeInvites && !showInvites && (
+              <a href={`/api/users/export?${exportQuery}`} className={buttonClasses("secondary")} download>
+                Export CSV
+              </a>
+            )}
             {can(actor, "users:manage") && <AddUserDialog groups={groups} />}
           </div>
         }
@@ -98,18 +129,57 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         statuses={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
         groups={groups.map((g) => ({ value: g.id, label: g.name }))}
       />
-      {items.length === 0 ? (
-        <EmptyState title={filtered ? "No users match" : "No users"}>
-          {filtered ? "Try another search or clear the filters." : null}
-        </EmptyState>
-      ) : (
-        <UsersTable users={items} currentUserId={actor.userId} groupNames={groupNames} sources={await identitySources(actor.accountId)} />
+      {sortRefused && (
+        <div className="mb-4">
+          <Alert tone="info">{sortRefused} Shown in the usual order instead.</Alert>
+        </div>
       )}
+      {(() => {
+        const table = (
+          <UsersTable
+            users={items}
+            currentUserId={actor.userId}
+            groupNames={groupNames}
+            sources={sources}
+            sort={filters.sort ? { key: filters.sort, order: filters.order } : null}
+            hrefForSort={hrefForSort}
+            nameSortReason={nameSortReason}
+            selectable={canManage}
+            empty={
+              <EmptyState title={filtered ? "No users match" : "No users"}>
+                {filtered ? "Try another search or clear the filters." : null}
+              </EmptyState>
+            }
+          />
+        );
+        return canManage && items.length > 0 ? (
+          <BulkSelection users={items.map((u) => ({ id: u.id, label: userLabel(u) }))} run={bulkUsersAction}>
+            {table}
+          </BulkSelection>
+        ) : (
+          table
+        );
+      })()}
       <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
         </>
       )}
     </>
   );
+}
+
+/**
+ * The list in the order asked for; a sort by name or email over more users
+ * than can be decrypted to sort (lib/users/sort.ts) falls back to the usual
+ * order, with the reason to show.
+ */
+async function listSorted(actor: Actor, filters: UserFilters) {
+  try {
+    return { filters, list: await listUsers(actor, filters), sortRefused: null };
+  } catch (err) {
+    if (!(err instanceof Invalid) || !err.fieldErrors.sort) throw err;
+    const unsorted = { ...filters, sort: undefined };
+    return { filters: unsorted, list: await listUsers(actor, unsorted), sortRefused: err.fieldErrors.sort[0] };
+  }
 }
 
 async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames: Map<string, string> }) {

@@ -13,6 +13,7 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   const sessions = await listUserSessions(actor, (await params).id);
   return Response.json(
     sessions.map((s) => ({
+      id: s.id,
       created_at: s.createdAt.toISOString(),
       last_seen_at: s.lastSeenAt.toISOString(),
       expires_at: s.expiresAt.toISOString(),

@@ -1,0 +1,31 @@
+"use client";
+
+import { Fragment } from "react";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { useServerForm } from "@/components/ui/use-server-form";
+import { updateOwnNameAction } from "./actions";
+
+/** Your own name: after a save the field shows what was stored; after a refusal, what you typed. */
+export function NameForm({ name }: { name: string }) {
+  const form = useServerForm(updateOwnNameAction, { announce: true });
+  const { state, values } = form;
+  return (
+    <form {...form.formProps} className="flex flex-wrap items-end gap-3">
+      {state.status === "error" && state.message && (
+        <div className="w-full">
+          <Alert tone="error">{state.message}</Alert>
+        </div>
+      )}
+      <Fragment key={form.version}>
+        <div className="w-full max-w-sm">
+          <TextField label="Your name" name="name" defaultValue={values?.name ?? name} errors={state.fieldErrors?.name} />
+        </div>
+      </Fragment>
+      <SubmitButton pendingLabel="Saving…" pending={form.pending}>
+        Save name
+      </SubmitButton>
+    </form>
+  );
+}

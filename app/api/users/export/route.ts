@@ -1,0 +1,22 @@
+import { apiActor } from "@/lib/http/api-actor";
+import { otherMethods } from "@/lib/http/methods";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { parseOrThrow } from "@/lib/http/validation";
+import { exportUsers, usersExportFileName } from "@/lib/users/export";
+import { userFiltersSchema } from "@/lib/users/queries";
+
+/** Every user matching the list's filters, search and sort (not one page), as a CSV download. */
+export const GET = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const filters = parseOrThrow(userFiltersSchema, { ...Object.fromEntries(new URL(request.url).searchParams), limit: undefined, offset: undefined });
+  return new Response(await exportUsers(actor, filters, requestMeta(request.headers)), {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${usersExportFileName()}"`,
+      "cache-control": "no-store",
+    },
+  });
+});
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

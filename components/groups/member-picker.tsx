@@ -1,0 +1,93 @@
+"use client";
+/**
+ * Adding people to a group from its page: type part of a name, email or role
+ * (the Users search, through the encrypted index), then "Add" beside the
+ * person. Results come a moment after typing stops; people already in the
+ * group say so instead of offering Add.
+ */
+import { useRouter } from "next/navigation";
+import { useEffect, useId, useRef, useState, useTransition } from "react";
+import { findPeopleAction, setGroupMemberAction, type PersonOption } from "@/app/(dashboard)/team/groups/actions";
+import { Button } from "@/components/ui/button";
+import { useToast } from "@/components/ui/toast";
+
+export function MemberPicker({ groupId, groupName }: { groupId: string; groupName: string }) {
+  const router = useRouter();
+  const notify = useToast();
+  const inputId = useId();
+  const [query, setQuery] = useState("");
+  const [results, setResults] = useState<PersonOption[] | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [, startTransition] = useTransition();
+  const latest = useRef(0);
+
+  useEffect(() => {
+    const term = query.trim();
+    const ticket = ++latest.current;
+    if (term === "") {
+      setResults(null);
+      return;
+    }
+    const timer = setTimeout(async () => {
+      const found = await findPeopleAction(groupId, term);
+      // An older search answering late must not replace a newer one's results.
+      if (ticket === latest.current) setResults(found);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [query, groupId]);
+
+  function add(person: PersonOption) {
+    setBusyId(person.id);
+    startTransition(async () => {
+      const result = await setGroupMemberAction(groupId, person.id, true);
+      setBusyId(null);
+      notify(result.status === "error" ? "error" : "success", result.status === "error" ? (result.message ?? "Not added") : `${person.label} added to ${groupName}`);
+      if (result.status !== "error") {
+        setResults((list) => list?.map((p) => (p.id === person.id ? { ...p, member: true } : p)) ?? null);
+        router.refresh();
+      }
+    });
+  }
+
+  return (
+    <div className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <label htmlFor={inputId} className="block text-sm font-medium text-slate-900">
+        Add people
+      </label>
+      <input
+        id={inputId}
+        type="search"
+        autoComplete="off"
+        placeholder="Search by name, email or role"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        className="mt-1 w-full max-w-md rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
+      />
+      {results !== null && (
+        <div aria-live="polite">
+          {results.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-600">Nobody matches.</p>
+          ) : (
+            <ul aria-label="People found" className="mt-2 divide-y divide-slate-100">
+              {results.map((person) => (
+                <li key={person.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+                  <span>
+                    <span className="font-medium text-slate-900">{person.label}</span>
+                    {person.email && person.email !== person.label && <span className="ml-2 text-slate-500">{person.email}</span>}
+                  </span>
+                  {person.member ? (
+                    <span className="text-xs text-slate-500">In this group</span>
+                  ) : (
+                    <Button variant="secondary" disabled={busyId === person.id} onClick={() => add(person)} aria-label={`Add ${person.label}`}>
+                      {busyId === person.id ? "Adding…" : "Add"}
+                    </Button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * The one table every list uses: a header that stays in view while the rows
+ * scroll (inside the table's own box, which also scrolls sideways on a phone
+ * instead of the page), column headers that sort through links (the sort
+ * lives in the URL, so a sorted view can be shared and Back undoes it), and
+ * an empty state instead of an empty table. No hooks: it renders on the
+ * server and inside client components alike.
+ */
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { SortOrder } from "@/lib/http/list-params";
+
+export type DataColumn<T> = {
+  /** Stable id of the column (React key). */
+  id: string;
+  header: string;
+  /** Replaces the header's text (a select-all checkbox, say); the column doesn't sort then. */
+  headerCell?: ReactNode;
+  cell: (row: T) => ReactNode;
+  /** The list's sort key for this column; absent: not sortable. */
+  sortKey?: string;
+  /** Why this column can't be sorted right now (shown as the header's title and to screen readers). */
+  unsortableReason?: string;
+  className?: string;
+};
+
+export type TableSort = { key: string; order: SortOrder } | null;
+
+export function DataTable<T>({
+  label,
+  rows,
+  rowKey,
+  columns,
+  sort = null,
+  hrefForSort,
+  empty,
+  rowClassName = "relative hover:bg-slate-50",
+}: {
+  /** The table's accessible name. */
+  label: string;
+  rows: T[];
+  rowKey: (row: T) => string;
+  columns: Array<DataColumn<T>>;
+  /** The sort now shown. */
+  sort?: TableSort;
+  /** The URL of this view sorted by `key` in `order`; absent: no header sorts. */
+  hrefForSort?: (key: string, order: SortOrder) => string;
+  /** Shown instead of the table when there are no rows. */
+  empty: ReactNode;
+  rowClassName?: string;
+}) {
+  if (rows.length === 0) return <>{empty}</>;
+  return (
+    <div className="max-h-[calc(100dvh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <table aria-label={label} className="min-w-full divide-y divide-slate-200 text-sm">
+        <thead className="sticky top-0 z-10 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <tr>
+            {columns.map((column) => (
+              <HeaderCell key={column.id} column={column} sort={sort} hrefForSort={hrefForSort} />
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((row) => (
+            <tr key={rowKey(row)} className={rowClassName}>
+              {columns.map((column) => (
+                <td key={column.id} className={column.className ?? "px-4 py-3 text-slate-700"}>
+                  {column.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function HeaderCell<T>({
+  column,
+  sort,
+  hrefForSort,
+}: {
+  column: DataColumn<T>;
+  sort: TableSort;
+  hrefForSort?: (key: string, order: SortOrder) => string;
+}) {
+  if (column.headerCell) {
+    return (
+      <th scope="col" className="w-10 px-4 py-3">
+        <span className="sr-only">{column.header}</span>
+        {column.headerCell}
+      </th>
+    );
+  }
+  const active = column.sortKey !== undefined && sort?.key === column.sortKey;
+  const ariaSort = active ? (sort!.order === "asc" ? "ascending" : "descending") : undefined;
+  if (!column.sortKey || !hrefForSort || column.unsortableReason) {
+    return (
+      <th scope="col" className="px-4 py-3" title={column.unsortableReason}>
+        {column.header}
+      </th>
+    );
+  }
+  // The active column flips its order; another column starts ascending.
+  const nextOrder: SortOrder = active && sort!.order === "asc" ? "desc" : "asc";
+  return (
+    <th scope="col" className="px-4 py-3" aria-sort={ariaSort}>
+      <Link
+        href={hrefForSort(column.sortKey, nextOrder)}
+        className="inline-flex items-center gap-1 uppercase hover:text-slate-900"
+        scroll={false}
+        aria-label={`Sort by ${column.header} ${nextOrder === "asc" ? "ascending" : "descending"}`}
+      >
+        {column.header}
+        <span aria-hidden className={active ? "text-slate-900" : "text-slate-400"}>
+          {active ? (sort!.order === "asc" ? "▲" : "▼") : "↕"}
+        </span>
+      </Link>
+    </th>
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * Adding one person to a group, or removing them, from the group's page: a
+ * change of that user's groups, under the same rules and event as editing
+ * their groups on their own page ("user.updated", auto_groups from → to),
+ * in one unit of work so a concurrent edit of their other groups isn't lost.
+ */
+import "server-only";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { write } from "@/lib/data/unit-of-work";
+import { assertGroupsExist, setUserGroups } from "@/lib/groups/membership";
+import { loadUser } from "./lifecycle";
+import { userLabel } from "./records";
+import { assertCanUpdateUser } from "./rules";
+
+export const groupMemberSchema = z.object({ user_id: z.string({ error: "user_id is required" }).min(1, "user_id is required").max(100) });
+
+export async function setGroupMembership(actor: Actor, groupId: string, userId: string, member: boolean, meta: RequestMeta): Promise<void> {
+  await write(actor, async (tx, me) => {
+    const before = await loadUser(tx, me.accountId, userId);
+    assertCanUpdateUser(me, before, { profile: true });
+    await assertGroupsExist(tx, me.accountId, [groupId], "group");
+    const after = member ? [...new Set([...before.autoGroups, groupId])] : before.autoGroups.filter((g) => g !== groupId);
+    if (after.length === before.autoGroups.length) return; // already so: nothing to change or record
+    await setUserGroups(tx, me.accountId, userId, after);
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: "user.updated",
+      actor: await actorParty(tx, me),
+      target: { type: "user", id: userId, label: userLabel(before) },
+      details: { changed: ["auto_groups"], auto_groups: { from: before.autoGroups, to: after } },
+      meta,
+    });
+  });
+}

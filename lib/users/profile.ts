@@ -1,0 +1,42 @@
+/**
+ * Self-service on Profile: changing one's own name. Everyone may, whatever
+ * their role (an auditor's name is theirs too), except through a read-only
+ * access token; the name is sealed and re-indexed for search as when an
+ * admin changes it, and recorded the same way ("user.updated").
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { assertSelf } from "@/lib/auth/policy";
+import { write } from "@/lib/data/unit-of-work";
+import { users } from "@/lib/db/schema";
+import { nameSchema } from "./fields";
+import { loadUser } from "./lifecycle";
+import { sealName, userLabel, type UserRecord } from "./records";
+import { indexUser } from "./search-source";
+
+export const ownNameSchema = z.object({ name: nameSchema });
+export type OwnNameInput = z.output<typeof ownNameSchema>;
+
+export async function updateOwnName(actor: Actor, input: OwnNameInput, meta: RequestMeta): Promise<UserRecord> {
+  assertSelf(actor, actor.userId, "Only you can change your name here");
+  return write(actor, async (tx, me) => {
+    const before = await loadUser(tx, me.accountId, me.userId);
+    if (input.name === before.name) return before;
+    await tx.update(users).set(sealName(me.userId, input.name)).where(and(eq(users.accountId, me.accountId), eq(users.id, me.userId)));
+    await indexUser(tx, { accountId: me.accountId, id: me.userId, name: input.name, email: before.email });
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: "user.updated",
+      actor: await actorParty(tx, me),
+      target: { type: "user", id: me.userId, label: userLabel(before) },
+      details: { changed: ["name"], self_service: true },
+      privateDetails: { name: { from: before.name, to: input.name } },
+      meta,
+    });
+    return loadUser(tx, me.accountId, me.userId);
+  });
+}
