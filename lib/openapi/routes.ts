@@ -14,7 +14,7 @@ import { createTokenSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { userFiltersSchema } from "@/lib/users/queries";
-import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
+import { createUserRequestSchema, updateUserSchema } from "@/lib/users/schemas";
 import * as R from "./responses";
 
 export type Method = "get" | "post" | "put" | "delete";
@@ -49,7 +49,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/openapi.json", summary: "This document", tag: "Instance", public: true, response: R.objectSchema },
 
   { method: "get", path: "/api/users", summary: "List users (the caller first); everything without limit", tag: "Users", query: userFiltersSchema, response: R.userSchema, list: true },
-  { method: "post", path: "/api/users", summary: "Create a person (with a generated password) or a service user", tag: "Users", body: createUserSchema, response: R.userSchema, secret: true },
+  { method: "post", path: "/api/users", summary: "Create a person (with a generated password) or a service user", tag: "Users", body: createUserRequestSchema, response: R.userSchema, secret: true },
   { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema },
   { method: "get", path: `/api/users/${uuid}`, summary: "One user", tag: "Users", response: R.userSchema },
   { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email", tag: "Users", body: updateUserSchema, response: R.userSchema },
