@@ -35,12 +35,16 @@ export function UsersTable({
             <tr key={user.id} className="relative hover:bg-slate-50">
               <td className="px-4 py-3">
                 <Link href={`/team/users/${user.id}`} className="font-medium text-slate-900 after:absolute after:inset-0">
-                  {user.name || user.email}
+                  {user.name || user.email || user.username}
                 </Link>
                 {user.id === currentUserId && (
                   <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>
                 )}
-                {user.email && <div className="text-slate-500">{user.email}</div>}
+                {/* usernames: under the name, with the email when there is one. */}
+                <div className="text-slate-500">
+                  {user.username}
+                  {user.email && <span> · {user.email}</span>}
+                </div>
               </td>
               <td className="px-4 py-3 text-slate-700">{ROLE_LABELS[user.role]}</td>
               <td className="px-4 py-3">

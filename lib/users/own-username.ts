@@ -10,7 +10,7 @@ import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertMayWrite, can } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
-import type { Db, Tx } from "@/lib/db/database";
+import { db, type Db, type Tx } from "@/lib/db/database";
 import { signInSettings, users } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -34,6 +34,12 @@ export async function usersMayChangeUsername(q: Db | Tx, accountId: string): Pro
 /** Whether this person may change their own username now (managers always may: users:manage). */
 export async function mayChangeOwnUsername(q: Db | Tx, actor: Actor): Promise<boolean> {
   return can(actor, "users:manage") || (await usersMayChangeUsername(q, actor.accountId));
+}
+
+/** For the Profile page: whether to offer the field (the change checks again). */
+export async function canChangeOwnUsername(actor: Actor): Promise<boolean> {
+  if (actor.kind === "token") return false;
+  return mayChangeOwnUsername(db(), actor);
 }
 
 export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: RequestMeta): Promise<UserRecord> {
