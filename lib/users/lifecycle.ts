@@ -82,7 +82,7 @@ export async function createUser(
   assertCanCreateUser(actor, input.role);
   // A password the admin chose (NetStacks' shape) meets the policy and is never echoed; else one is generated and shown once.
   const chosen = !input.is_service_user ? input.password : undefined;
-  if (chosen) await assertPasswordAllowed(chosen, { email: input.email, name: input.name }, "password");
+  if (chosen) await assertPasswordAllowed(chosen, { email: input.email, name: input.name, username: input.username }, "password");
   const password = input.is_service_user || chosen ? null : generatePassword();
   const passwordHash = chosen ? await hash(chosen) : password ? await hash(password) : null;
   const user = await write(actor, async (tx, me) => {

@@ -18,6 +18,7 @@ import { rows } from "@/lib/db/raw";
 import { users } from "@/lib/db/schema";
 import { Conflict, Invalid } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
+import { knownWords } from "@/lib/passwords/policy";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser as createTestUser, lastEvent, META, startSession, userRow } from "@/test/factories";
 import { createUser, updateUser } from "./lifecycle";
@@ -62,6 +63,10 @@ describe("the username rule", () => {
     expect(solo).toMatchObject({ username: "solo" });
     expect(solo.email).toBeUndefined();
     expect(person({ username: "  ", email: "e@example.com" })).toMatchObject({ username: undefined });
+  });
+
+  it("counts the username as a word an attacker knows, for the password policy", () => {
+    expect(knownWords({ username: "Zephyrine.Quill" })).toEqual(expect.arrayContaining(["zephyrine.quill", "zephyrine", "quill"]));
   });
 
   it("reads NetStacks' creation shape as a person with the user role", () => {
