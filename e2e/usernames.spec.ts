@@ -10,6 +10,8 @@ import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
+// The shared machine can be slow; the steps themselves wait for what they need.
+test.setTimeout(180_000);
 
 test("an admin creates a person with only a username and a name, who then signs in with the username", async ({ browser }) => {
   await setUpOwner(instance);
