@@ -73,7 +73,7 @@ test("a form's submit button is pending while it saves, and a double click saves
   const posted = await slowActions(page);
   await page.getByRole("button", { name: "Create Group" }).click();
   const create = page.getByRole("dialog", { name: "Create Group" });
-  await create.getByLabel("Name").fill("Night shift");
+  await create.getByLabel("Name", { exact: true }).fill("Night shift");
   await create.getByRole("button", { name: "Create", exact: true }).dblclick();
   await expect(create.getByRole("button", { name: "Creating…" })).toBeDisabled();
   await expect(create).toBeHidden();
@@ -104,7 +104,7 @@ test("leaving a form with unsaved changes asks first, by link and by closing the
 
   // A changed name: "stay" keeps the page and what was typed; "leave" goes.
   await page.goto(userUrl);
-  const name = page.getByLabel("Name");
+  const name = page.getByLabel("Name", { exact: true });
   await name.click();
   await name.pressSequentially(" Jr");
   const asked: string[] = [];

@@ -48,9 +48,9 @@ for (const kind of ["user", "service user"] as const) {
     await expect(page.getByLabel("Role")).toHaveValue("admin");
     expect((await client.user(created.id)).role).toBe("admin");
 
-    await page.getByLabel("Name").fill(`${created.name} Renamed`);
+    await page.getByLabel("Name", { exact: true }).fill(`${created.name} Renamed`);
     await page.getByRole("button", { name: "Save changes" }).click();
-    await expect(page.getByLabel("Name")).toHaveValue(`${created.name} Renamed`);
+    await expect(page.getByLabel("Name", { exact: true })).toHaveValue(`${created.name} Renamed`);
     await expect(page.getByLabel("Role")).toHaveValue("admin");
     // The field shows what was typed at once; the stored value follows when the save ends.
     await expect.poll(async () => (await client.user(created.id)).name).toBe(`${created.name} Renamed`);
@@ -67,7 +67,7 @@ test("a form left open does not revert a role changed elsewhere", async () => {
   // Meanwhile someone else makes them an auditor and blocks them.
   expect((await client.updateUser(created.id, { role: "auditor", is_blocked: true })).status).toBe(200);
 
-  await page.getByLabel("Name").fill("Fresh Name");
+  await page.getByLabel("Name", { exact: true }).fill("Fresh Name");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText("Changes saved")).toBeVisible();
   expect(await client.user(created.id)).toMatchObject({ name: "Fresh Name", role: "auditor", is_blocked: true });

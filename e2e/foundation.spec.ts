@@ -15,11 +15,11 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await page.getByLabel("Email").fill(owner.email);
   await page.getByLabel("Password", { exact: true }).fill(owner.password);
   await page.getByLabel("Confirm password").fill("something else entirely");
-  await page.getByLabel("Name").fill(owner.name);
+  await page.getByLabel("Name", { exact: true }).fill(owner.name);
   await page.getByRole("button", { name: "Create Owner Account" }).click();
   await expect(page.getByText("Passwords do not match")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveValue(owner.email);
-  await expect(page.getByLabel("Name")).toHaveValue(owner.name);
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue(owner.name);
 
   await page.getByLabel("Password", { exact: true }).fill(owner.password);
   await page.getByLabel("Confirm password").fill(owner.password);

@@ -14,7 +14,7 @@ async function createUser(page: Page, user: { email: string; name: string }, rol
   await dialog.getByRole("tab", { name: "Create User" }).click();
   await expect(dialog.getByRole("tab", { name: "Create User" })).toHaveAttribute("aria-selected", "true");
   await dialog.getByLabel("Email").fill(user.email);
-  await dialog.getByLabel("Name").fill(user.name);
+  await dialog.getByLabel("Name", { exact: true }).fill(user.name);
   await dialog.getByLabel("Role").selectOption(role);
   await dialog.getByRole("button", { name: "Create", exact: true }).click();
   await expect(dialog.getByText("This password will only be shown once. Please copy it now.")).toBeVisible();
@@ -68,7 +68,7 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
 
   // Edit name and role.
   await openUser(admin, "Bob Builder");
-  await admin.getByLabel("Name").fill("Bob B. Builder");
+  await admin.getByLabel("Name", { exact: true }).fill("Bob B. Builder");
   await admin.getByLabel("Role").selectOption("auditor");
   await admin.getByRole("button", { name: "Save changes" }).click();
   await expect(admin.getByText("Changes saved")).toBeVisible();

@@ -16,6 +16,7 @@ import { DatabaseStartError } from "@/lib/db/engine";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
+import { deriveMissingUsernames } from "@/lib/users/username-backfill";
 import "@/lib/reactions";
 
 function refuseToStart(lines: string[]): never {
@@ -31,6 +32,9 @@ export async function startUp(): Promise<void> {
     sessionSecret();
     const sealed = await sealUnchainedEvents();
     if (sealed > 0) console.log(`Sealed ${sealed} activity events from before the hash chain into it`);
+    // usernames: users from before usernames get one (needs decryption, so not in the SQL migration).
+    const named = await deriveMissingUsernames();
+    if (named > 0) console.log(`Gave ${named} users a username derived from their email or name`);
     // Planned before the server answers (searches of what isn't indexed yet decrypt and filter); indexed in the background.
     await startSearchBackfill();
   } catch (err) {

@@ -11,7 +11,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, engine } from "@/lib/db/database";
 import { accounts, activityEvents, users, type Role } from "@/lib/db/schema";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
-import { sealEmail, sealName } from "@/lib/users/records";
+import { sealEmail, sealName, sealUsername } from "@/lib/users/records";
 import { indexUser } from "@/lib/users/search-source";
 
 export const META: RequestMeta = { ip: "203.0.113.7", userAgent: "vitest" };
@@ -31,7 +31,7 @@ export async function createAccount(): Promise<string> {
   return id;
 }
 
-export type TestUser = { id: string; accountId: string; email: string; name: string; role: Role };
+export type TestUser = { id: string; accountId: string; email: string; name: string; username: string; role: Role };
 
 let counter = 0;
 
@@ -40,6 +40,8 @@ export async function createUser(
   options: {
     email?: string;
     name?: string;
+    /** Left out: user<n> (unique within the test run). */
+    username?: string;
     role?: Role;
     /** Hashed with argon2id (about 30 ms); leave out for a user without a local password. */
     password?: string;
@@ -50,6 +52,7 @@ export async function createUser(
   const id = crypto.randomUUID();
   const email = options.email ?? `user${counter}@example.com`;
   const name = options.name ?? `Test User ${counter}`;
+  const username = options.username ?? `user${counter}`;
   const role = options.role ?? "user";
   const passwordHash = options.password === undefined ? null : await hashPassword(options.password);
   await writeSystem(async (tx) => {
@@ -58,14 +61,15 @@ export async function createUser(
       accountId,
       ...sealEmail(id, email),
       ...sealName(id, name),
+      ...sealUsername(id, username),
       role,
       passwordHash,
       isBlocked: options.isBlocked ?? false,
     });
     // As every write path does: the user is found by name and email (lib/users/search-source.ts).
-    await indexUser(tx, { accountId, id, name, email });
+    await indexUser(tx, { accountId, id, name, email, username });
   });
-  return { id, accountId, email, name, role };
+  return { id, accountId, email, name, username, role };
 }
 
 export async function updateUserRow(userId: string, values: Partial<typeof users.$inferInsert>): Promise<void> {

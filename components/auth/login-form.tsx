@@ -8,11 +8,11 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 
 /**
- * Email (or, with LDAP on, username) and password. The field keeps the name
- * "email" either way: the server decides whether it names a local user or a
- * directory user.
+ * Email or username, and password (usernames: everyone has a username, and
+ * LDAP users sign in with their directory username). The field keeps the
+ * name "email": the server decides whom the identifier names.
  */
-export function LoginForm({ email, callbackUrl, usernames = false }: { email?: string; callbackUrl?: string; usernames?: boolean }) {
+export function LoginForm({ email, callbackUrl }: { email?: string; callbackUrl?: string; usernames?: boolean }) {
   // Nothing typed here is work to lose: no question before leaving.
   const form = useServerForm(signInAction, { guardLeave: false });
   const state = form.state;
@@ -21,9 +21,9 @@ export function LoginForm({ email, callbackUrl, usernames = false }: { email?: s
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
       <TextField
-        label={usernames ? "Email or username" : "Email"}
+        label="Email or username"
         name="email"
-        type={usernames ? "text" : "email"}
+        type="text"
         autoComplete="username"
         autoCapitalize="none"
         spellCheck={false}

@@ -6,11 +6,16 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "./new-password-fields";
+import { useState } from "react";
+import { suggestedUsername } from "@/lib/users/username-rule";
 
 export function SetupForm() {
   const form = useServerForm(createOwnerAction);
   const state = form.state;
   const errors = state.fieldErrors ?? {};
+  // usernames: prefilled from the email's local part until the person types their own.
+  const [username, setUsername] = useState(form.values?.username ?? "");
+  const [usernameTyped, setUsernameTyped] = useState(!!form.values?.username);
   return (
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
@@ -22,6 +27,24 @@ export function SetupForm() {
         required
         defaultValue={form.values?.email}
         errors={errors.email}
+        onChange={(e) => {
+          if (!usernameTyped) setUsername(suggestedUsername(e.currentTarget.value));
+        }}
+      />
+      <TextField
+        label="Username"
+        name="username"
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        maxLength={64}
+        value={username}
+        onChange={(e) => {
+          setUsername(e.currentTarget.value);
+          setUsernameTyped(true);
+        }}
+        hint="You can sign in with it or with your email."
+        errors={errors.username}
       />
       <NewPasswordFields errors={errors} />
       <TextField

@@ -12,12 +12,15 @@ import { useServerForm } from "@/components/ui/use-server-form";
 import { InviteUserForm } from "@/components/invites/invite-user-form";
 import { GroupCheckboxes } from "./group-checkboxes";
 import { RoleSelect } from "./role-select";
+import { suggestedUsername } from "@/lib/users/username-rule";
 
 type Group = { id: string; name: string };
 
 function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () => void }) {
   const form = useServerForm(createUserAction);
   const state = form.state;
+  const [username, setUsername] = useState("");
+  const [usernameTyped, setUsernameTyped] = useState(false);
   if (state.status === "success" && state.result) {
     return (
       <ShownOnceSecret
@@ -32,7 +35,32 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <TextField label="Email" name="email" type="email" required defaultValue={state.values?.email} errors={errors.email} />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        defaultValue={state.values?.email}
+        errors={errors.email}
+        hint="Optional when you give a username."
+        onChange={(e) => {
+          // usernames: prefilled from the email's local part until the admin types one.
+          if (!usernameTyped) setUsername(suggestedUsername(e.currentTarget.value));
+        }}
+      />
+      <TextField
+        label="Username"
+        name="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        maxLength={64}
+        value={username}
+        onChange={(e) => {
+          setUsername(e.currentTarget.value);
+          setUsernameTyped(true);
+        }}
+        errors={errors.username}
+        hint="Letters, digits, “.”, “_” and “-”. Left empty, it is made from the email."
+      />
       <TextField label="Name" name="name" required defaultValue={state.values?.name} errors={errors.name} />
       <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
       <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend="Auto-assigned groups" />

@@ -16,13 +16,14 @@ type EditableUser = {
   id: string;
   name: string;
   email: string | null;
+  username: string;
   role: Role;
   isBlocked: boolean;
   autoGroups: string[];
   emailEditable: boolean;
 };
 
-/** Name, email, role and groups. Choosing "Owner" asks to confirm the ownership transfer first. */
+/** Name, email, username, role and groups. Choosing "Owner" asks to confirm the ownership transfer first. */
 export function EditUserForm({
   user,
   roles,
@@ -54,10 +55,20 @@ export function EditUserForm({
       <Fragment key={form.version}>
       <TextField label="Name" name="name" required defaultValue={values?.name ?? user.name} errors={errors.name} />
       {user.emailEditable ? (
-        <TextField label="Email" name="email" type="email" required defaultValue={values?.email ?? user.email ?? ""} errors={errors.email} />
+        <TextField label="Email" name="email" type="email" required={!!user.email} defaultValue={values?.email ?? user.email ?? ""} errors={errors.email} />
       ) : (
         user.email && <TextField label="Email" name="email_readonly" readOnly value={user.email} hint="Set by the identity provider." />
       )}
+      <TextField
+        label="Username"
+        name="username"
+        required
+        autoCapitalize="none"
+        spellCheck={false}
+        maxLength={64}
+        defaultValue={values?.username ?? user.username}
+        errors={errors.username}
+      />
       {roles.length > 1 ? (
         <RoleSelect roles={roles} defaultValue={values?.role ?? user.role} errors={errors.role} />
       ) : (

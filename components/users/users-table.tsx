@@ -39,7 +39,7 @@ export function UsersTable({
             id: "select",
             header: "Select",
             headerCell: <SelectPageCheckbox />,
-            cell: (user: UserRecord) => <SelectUserCheckbox id={user.id} label={user.name || user.email || user.id} />,
+            cell: (user: UserRecord) => <SelectUserCheckbox id={user.id} label={user.name || user.email || user.username || user.id} />,
             className: "w-10 px-4 py-3",
           },
         ]
@@ -53,12 +53,16 @@ export function UsersTable({
       cell: (user) => (
         <>
           <Link href={`/team/users/${user.id}`} className="font-medium text-slate-900 after:absolute after:inset-0">
-            {user.name || user.email}
+            {user.name || user.email || user.username}
           </Link>
           {user.id === currentUserId && (
             <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>
           )}
-          {user.email && <div className="text-slate-500">{user.email}</div>}
+          {/* usernames: under the name, with the email when there is one. */}
+          <div className="text-slate-500">
+            {user.username}
+            {user.email && <span> · {user.email}</span>}
+          </div>
         </>
       ),
     },

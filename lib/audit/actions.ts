@@ -47,11 +47,14 @@ export const ACTION_LABELS: Record<string, string> = {
   "activity.pruned": "Old activity pruned",
   // dashboard: the Users list downloaded as CSV (NetBird has no such activity: our own code).
   "users.exported": "Users exported",
+  // usernames: the owner's Settings → Sign-in switch "People may change their own username".
+  "sign_in.username_change.enabled": "Changing own username allowed",
+  "sign_in.username_change.disabled": "Changing own username not allowed",
 };
 
 export const FAILURE_REASON_LABELS: Record<string, string> = {
   wrong_password: "Wrong password",
-  unknown_email: "Unknown email",
+  unknown_email: "Unknown email or username",
   blocked_user: "Blocked user",
   no_local_password: "No local password",
   rate_limited: "Rate limited (must wait)",

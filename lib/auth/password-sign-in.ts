@@ -1,5 +1,5 @@
 /**
- * Sign-in on the form: a local user's email and password, or, with LDAP on,
+ * Sign-in on the form: a local user's email or username and password, or, with LDAP on,
  * a directory user's username (or email) and password. Every failure gives
  * the caller the same error and costs the same work: one argon2 verify (real
  * or dummy) and, with LDAP on, one directory lookup, whichever path the
@@ -29,7 +29,7 @@ import { ldapSourceRow } from "@/lib/idp/records";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/setup/instance";
-import { findUserRowsByEmail, openIdentity, userLabel } from "@/lib/users/records";
+import { findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "./actor";
 import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "./sign-in-throttle";
 
@@ -117,7 +117,8 @@ export async function signInWithPassword(
   const options = await signInOptions();
   const source = options.ldapEnabled && options.accountId ? await ldapSourceRow(db(), options.accountId) : undefined;
   const ldap = source?.enabled ? source : undefined;
-  const candidates = await findUserRowsByEmail(db(), identifier);
+  // usernames: the identifier is an email or a username; one lookup serves both (lib/users/records.ts).
+  const candidates = await findUserRowsByIdentifier(db(), identifier);
   const row = candidates.length === 1 ? candidates[0] : undefined;
   const accountId = row?.accountId ?? (await instanceAccountId());
   const who = row ? { id: row.id, label: userLabel(openIdentity(row)) } : undefined;

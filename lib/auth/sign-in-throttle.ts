@@ -27,7 +27,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gt, lt, sql } from "drizzle-orm";
+import { and, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { SignInLimits } from "@/lib/config";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
@@ -155,9 +155,18 @@ export async function lockedUsers(accountId: string, now = new Date()): Promise<
   const rows = await db()
     .select({ userId: users.id, lockedUntil: signInLockouts.lockedUntil })
     .from(signInLockouts)
-    .innerJoin(users, and(eq(users.accountId, signInLockouts.accountId), eq(users.emailIndex, signInLockouts.emailIndex)))
+    // usernames: a person signs in by email or username, and each identifier is throttled by its own index.
+    .innerJoin(
+      users,
+      and(eq(users.accountId, signInLockouts.accountId), or(eq(users.emailIndex, signInLockouts.emailIndex), eq(users.usernameIndex, signInLockouts.emailIndex))),
+    )
     .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)));
-  return new Map(rows.map((r) => [r.userId, r.lockedUntil!]));
+  const locks = new Map<string, Date>();
+  for (const r of rows) {
+    const known = locks.get(r.userId);
+    if (!known || r.lockedUntil! > known) locks.set(r.userId, r.lockedUntil!);
+  }
+  return locks;
 }
 
 /** Drops rows that no longer change any decision (run by the maintenance job). */

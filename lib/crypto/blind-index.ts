@@ -23,3 +23,14 @@ export function idpSubjectBlindIndex(idpId: string, subject: string): string {
 export function emailBlindIndex(email: string): string {
   return crypto.createHmac("sha256", keyRing().emailIndexKey).update(normaliseEmail(email), "utf8").digest("base64url");
 }
+
+/**
+ * Username lookup and uniqueness. Deliberately the same HMAC as the email's:
+ * a sign-in identifier is found by one index whether it is an email or a
+ * username (the two never collide: emails contain "@", usernames can't), and
+ * the sign-in throttle keys every identifier by this value, so an unknown
+ * username and an unknown email are counted and locked alike.
+ */
+export function usernameBlindIndex(username: string): string {
+  return emailBlindIndex(username);
+}

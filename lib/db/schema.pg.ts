@@ -67,6 +67,10 @@ export const users = pgTable(
     createdAt: createdAt(),
     lastLoginAt: epochMs("last_login_at"),
     pendingApproval: boolean("pending_approval").notNull().default(false),
+    // usernames: sealed like the name, found by username_index (lib/users/username.ts). Nullable only
+    // until start-up derives one for rows from before usernames (lib/users/username-backfill.ts).
+    usernameCiphertext: text("username_ciphertext"),
+    usernameIndex: text("username_index"),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
@@ -76,6 +80,8 @@ export const users = pgTable(
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
     index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
     index("users_account_service_created_idx").on(t.accountId, t.isServiceUser, t.createdAt, t.id),
+    // usernames: one person per username in an account (compared after NFKC + lower-casing).
+    uniqueIndex("users_account_username_unique").on(t.accountId, t.usernameIndex),
   ],
 );
 
@@ -313,6 +319,8 @@ export const signInSettings = pgTable("sign_in_settings", {
   headerName: text("header_name"),
   headerAutoCreate: boolean("header_auto_create").notNull().default(false),
   headerDefaultRole: text("header_default_role", { enum: ROLES }).notNull().default("user"),
+  // usernames: whether people may change their own username (Settings → Sign-in; the owner decides).
+  usersMayChangeUsername: boolean("users_may_change_username").notNull().default(false),
   updatedAt: epochMs("updated_at").notNull(),
 });
 

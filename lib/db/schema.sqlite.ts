@@ -61,6 +61,10 @@ export const users = sqliteTable(
     lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
     /** Came in through a provider whose new users wait for an admin's approval, and not approved yet. */
     pendingApproval: integer("pending_approval", { mode: "boolean" }).notNull().default(false),
+    // usernames: sealed like the name, found by username_index (lib/users/username.ts). Nullable only
+    // until start-up derives one for rows from before usernames (lib/users/username-backfill.ts).
+    usernameCiphertext: text("username_ciphertext"),
+    usernameIndex: text("username_index"),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
@@ -72,6 +76,8 @@ export const users = sqliteTable(
     // and count people or service users (Team → Users, Service Users) from the index alone.
     index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
     index("users_account_service_created_idx").on(t.accountId, t.isServiceUser, t.createdAt, t.id),
+    // usernames: one person per username in an account (compared after NFKC + lower-casing).
+    uniqueIndex("users_account_username_unique").on(t.accountId, t.usernameIndex),
   ],
 );
 
@@ -366,6 +372,8 @@ export const signInSettings = sqliteTable("sign_in_settings", {
   headerName: text("header_name"),
   headerAutoCreate: integer("header_auto_create", { mode: "boolean" }).notNull().default(false),
   headerDefaultRole: text("header_default_role", { enum: ROLES }).notNull().default("user"),
+  // usernames: whether people may change their own username (Settings → Sign-in; the owner decides).
+  usersMayChangeUsername: integer("users_may_change_username", { mode: "boolean" }).notNull().default(false),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
 

@@ -32,7 +32,8 @@ import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
 import { createSession } from "@/lib/sessions/sessions";
 import { indexUser } from "@/lib/users/search-source";
 import { emailSchema } from "@/lib/users/fields";
-import { findUserRowsByEmail, openIdentity, sealEmail, sealName, userLabel } from "@/lib/users/records";
+import { findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
+import { allocateUsername, usernameBaseFor } from "@/lib/users/username";
 
 export type ExternalIdentity = {
   /** The source: an OIDC provider id, the LDAP source id, or "header". */
@@ -43,6 +44,13 @@ export type ExternalIdentity = {
   /** Whether the source vouches for the email (OIDC email_verified; directories and proxies are trusted). */
   emailVerified: boolean;
   name: string | null;
+  /**
+   * usernames: the username the source knows them by (LDAP's directory username, the
+   * proxy's user name, OIDC's preferred_username), for a person created here. A
+   * username someone else in the account holds is never taken over: the new
+   * person gets it with a number (alice2), the same as any derived username.
+   */
+  username?: string | null;
 };
 
 export type ExternalPolicy = {
@@ -149,6 +157,8 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
   if (known) return { row: known, created: false, linked: false };
 
   const email = who.email ? emailSchema.safeParse(who.email) : null;
+  // usernames: directories and proxies may know people without an email (sites without mail); they come in by username.
+  if (!email?.success && policy.method !== "oidc" && policy.signup === "open") return createExternalUser(tx, accountId, null, who, policy, meta, now);
   if (!email?.success) {
     throw new ExternalSignInRefused("no_email", policy.sourceName);
   }
@@ -205,15 +215,30 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
     throw new ExternalSignInRefused("domain_not_allowed", policy.sourceName);
   }
 
+  return createExternalUser(tx, accountId, address, who, policy, meta, now);
+}
+
+/** A person new to Latchkey, created at their first sign-in through the source (just in time). */
+async function createExternalUser(
+  tx: Tx,
+  accountId: string,
+  address: string | null,
+  who: ExternalIdentity,
+  policy: ExternalPolicy,
+  meta: RequestMeta,
+  now: Date,
+): Promise<Found> {
   const id = crypto.randomUUID();
-  const name = (who.name ?? "").trim().slice(0, 100) || address;
+  const name = (who.name ?? "").trim().slice(0, 100) || address || (who.username ?? "").trim().slice(0, 100) || who.subject.slice(0, 100);
+  const username = await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || address, name }));
   const [row] = await tx
     .insert(users)
     .values({
       id,
       accountId,
-      ...sealEmail(id, address),
+      ...(address ? sealEmail(id, address) : {}),
       ...sealName(id, name),
+      ...sealUsername(id, username),
       role: policy.defaultRole,
       passwordHash: null,
       ...sealIdpSubject(id, who.idpId, who.subject),
@@ -221,7 +246,7 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
       pendingApproval: !!policy.requireApproval,
     })
     .returning();
-  await indexUser(tx, { accountId, id, name, email: address });
+  await indexUser(tx, { accountId, id, name, email: address, username });
   const groupIds = await existingGroupIds(tx, accountId, policy.defaultGroups);
   await setUserGroups(tx, accountId, id, groupIds);
   await recordEvent(tx, {
@@ -263,11 +288,22 @@ async function acceptPendingInvite(
   if (isExpired(invite, now)) return null;
   const id = crypto.randomUUID();
   const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
+  const username = await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || email, name }));
   const [user] = await tx
     .insert(users)
-    .values({ id, accountId, ...sealEmail(id, email), ...sealName(id, name), role: invite.role, passwordHash: null, ...sealIdpSubject(id, who.idpId, who.subject), createdAt: now })
+    .values({
+      id,
+      accountId,
+      ...sealEmail(id, email),
+      ...sealName(id, name),
+      ...sealUsername(id, username),
+      role: invite.role,
+      passwordHash: null,
+      ...sealIdpSubject(id, who.idpId, who.subject),
+      createdAt: now,
+    })
     .returning();
-  await indexUser(tx, { accountId, id, name, email });
+  await indexUser(tx, { accountId, id, name, email, username });
   const groupIds = await existingGroupIds(tx, accountId, invite.autoGroups);
   await setUserGroups(tx, accountId, id, groupIds);
   await tx.delete(invites).where(eq(invites.id, invite.id));

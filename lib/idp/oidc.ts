@@ -47,6 +47,7 @@ export async function handleOidcSignIn(providerId: string, claims: OidcClaims, m
       email: typeof claims.email === "string" ? claims.email : null,
       emailVerified: emailIsVerified(row.type, claims),
       name: displayName(claims),
+      username: typeof claims.preferred_username === "string" ? claims.preferred_username : null,
     },
     {
       method: "oidc",

@@ -93,6 +93,7 @@ export function defaultSignInSettings(accountId: string): SignInSettings {
     headerName: null,
     headerAutoCreate: false,
     headerDefaultRole: "user",
+    usersMayChangeUsername: false,
   };
 }
 

@@ -98,3 +98,23 @@ export async function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderI
     return after;
   });
 }
+
+/** usernames: whether people may change their own username (Profile); the owner decides, as for every sign-in switch. */
+export async function setUsernameChangeAllowed(actor: Actor, allowed: boolean, meta: RequestMeta): Promise<SignInSettings> {
+  assertManagesSignIn(actor);
+  return write(actor, async (tx, me) => {
+    assertManagesSignIn(me);
+    const before = await loadSignInSettings(tx, me.accountId);
+    if (before.usersMayChangeUsername === allowed) return before;
+    const after = { ...before, usersMayChangeUsername: allowed };
+    await saveSignInSettings(tx, after);
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: allowed ? "sign_in.username_change.enabled" : "sign_in.username_change.disabled",
+      actor: await actorParty(tx, me),
+      target: { type: "account", id: me.accountId },
+      meta,
+    });
+    return after;
+  });
+}

@@ -59,7 +59,7 @@ export async function signInWithTrustedHeader(headers: Headers, meta: RequestMet
   if (!who) throw new NoProxyIdentity("No trusted proxy header on this request");
   return signInExternal(
     accountId,
-    { idpId: HEADER_IDP_ID, subject: who.user.toLowerCase(), email: who.email, emailVerified: true, name: who.name ?? who.user },
+    { idpId: HEADER_IDP_ID, subject: who.user.toLowerCase(), email: who.email, emailVerified: true, name: who.name ?? who.user, username: who.user },
     {
       method: "header",
       sourceName: PROXY_SOURCE_NAME,

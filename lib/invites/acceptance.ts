@@ -19,6 +19,7 @@ import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { insertUser } from "@/lib/users/lifecycle";
+import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "@/lib/users/username";
 import { findUserRow, userLabel } from "@/lib/users/records";
 import { inviterLabel, retireInviteToken } from "./invites";
 import { isExpired, openInvite, type InviteRecord } from "./records";
@@ -103,6 +104,8 @@ export async function acceptInvite(
   password: string,
   meta: RequestMeta,
   now = new Date(),
+  /** usernames: the username the person chose on the invite page; left out, derived from the email. */
+  username?: string,
 ): Promise<{ userId: string; email: string }> {
   await consumeRateLimit(INVITE_ACCEPT_LIMIT, meta.ip ?? "unknown");
   const view = await describeInvite(token, now);
@@ -124,10 +127,12 @@ export async function acceptInvite(
     await assertInviterStillMayInvite(tx, invite);
     if (isExpired(invite, now)) throw new InviteUnusable("expired");
     await assertEmailAvailable(tx, invite.accountId, invite.email, { inviteId: invite.id });
+    if (username) await assertUsernameAvailable(tx, invite.accountId, username);
     const existingGroups = await groupNamesById(tx, invite.accountId);
     const created = await insertUser(tx, invite.accountId, {
       email: invite.email,
       name: invite.name,
+      username: username ?? (await allocateUsername(tx, invite.accountId, usernameBaseFor(invite))),
       role: invite.role,
       isServiceUser: false,
       passwordHash,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ROLES } from "@/lib/db/schema";
 import { newPasswordSchema } from "@/lib/passwords/policy";
 import { emailSchema, nameSchema } from "@/lib/users/fields";
+import { usernameSchema } from "@/lib/users/username-rule";
 
 export const INVITE_EXPIRY = { minSeconds: 3600, maxSeconds: 365 * 86400, defaultSeconds: 3 * 86400 } as const;
 
@@ -33,4 +34,8 @@ export const regenerateInviteSchema = z.object({
   expires_in: expiresInSchema,
 });
 
-export const acceptInviteSchema = z.object({ password: newPasswordSchema });
+export const acceptInviteSchema = z.object({
+  password: newPasswordSchema,
+  // usernames: chosen on the invite page (prefilled from the email); left out, derived from the email.
+  username: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), usernameSchema.optional()),
+});

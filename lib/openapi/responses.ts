@@ -20,8 +20,10 @@ export const errorSchema = z
 export const userSchema = z
   .object({
     id: z.string(),
-    email: z.string(),
+    email: z.string().describe('"" when the person has no email (NetBird\'s schema requires a string)'),
     name: z.string(),
+    // usernames:
+    username: z.string().describe("Unique in the account; sign-in accepts it as well as the email"),
     role: z.string(),
     status: z.enum(["active", "invited", "blocked"]),
     last_login: z.string().describe("Date-time; 0001-01-01T00:00:00Z when never"),

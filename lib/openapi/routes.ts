@@ -16,7 +16,7 @@ import { changePasswordSchema } from "@/lib/users/password";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
 import { groupMemberSchema } from "@/lib/users/group-members";
-import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
+import { createUserRequestSchema, updateUserSchema } from "@/lib/users/schemas";
 import * as R from "./responses";
 
 export type Method = "get" | "post" | "put" | "delete";
@@ -51,7 +51,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/openapi.json", summary: "This document", tag: "Instance", public: true, response: R.objectSchema },
 
   { method: "get", path: "/api/users", summary: "List users (the caller first); everything without limit", tag: "Users", query: userFiltersSchema, response: R.userSchema, list: true },
-  { method: "post", path: "/api/users", summary: "Create a person (with a generated password) or a service user", tag: "Users", body: createUserSchema, response: R.userSchema, secret: true },
+  { method: "post", path: "/api/users", summary: "Create a person (with a generated password) or a service user", tag: "Users", body: createUserRequestSchema, response: R.userSchema, secret: true },
   { method: "get", path: "/api/users/export", summary: "Download the users matching the list's filters, search and sort as CSV", tag: "Users", query: userFiltersSchema.omit({ limit: true, offset: true }), response: "file" },
   { method: "post", path: "/api/users/bulk", summary: "Block, unblock or delete several users; a result per user (each user's rules apply)", tag: "Users", body: bulkUsersSchema, response: bulkUsersResponseSchema },
   { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema },

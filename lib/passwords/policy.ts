@@ -45,7 +45,7 @@ export const newPasswordSchema = z
   .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`)
   .refine((p) => !isCommonPassword(p), TOO_COMMON);
 
-export type PasswordOwner = { email?: string | null; name?: string | null };
+export type PasswordOwner = { email?: string | null; name?: string | null; /** usernames: known to anyone who sees the user list. */ username?: string | null };
 
 /**
  * The estimator, built once on first use: importing and ranking the
@@ -74,7 +74,7 @@ function loadEstimator(): Promise<ZxcvbnFactory> {
   return estimator;
 }
 
-/** Words an attacker knows about this person and this app: name, name parts, email local part and its parts, the domain's name. */
+/** Words an attacker knows about this person and this app: name, username, their parts, email local part and its parts, the domain's name. */
 export function knownWords(owner: PasswordOwner): string[] {
   const words = new Set<string>(["latchkey"]);
   const add = (value: string) => {
@@ -91,6 +91,7 @@ export function knownWords(owner: PasswordOwner): string[] {
     if (parts.length > 2) words.add(parts.join(""));
   };
   if (owner.name) add(owner.name);
+  if (owner.username) add(owner.username);
   if (owner.email) {
     const email = owner.email.trim();
     const at = email.lastIndexOf("@");

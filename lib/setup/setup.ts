@@ -17,7 +17,9 @@ import { setupLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { mintAccessToken } from "@/lib/tokens/access-tokens";
 import { emailSchema, nameSchema } from "@/lib/users/fields";
-import { sealEmail, sealName } from "@/lib/users/records";
+import { sealEmail, sealName, sealUsername } from "@/lib/users/records";
+import { sanitiseUsername, usernameBaseFor } from "@/lib/users/username";
+import { usernameSchema } from "@/lib/users/username-rule";
 import { indexUser } from "@/lib/users/search-source";
 import { isSetupRequired } from "./instance";
 
@@ -25,6 +27,8 @@ export const setupInputSchema = z.object({
   email: emailSchema,
   password: newPasswordSchema,
   name: nameSchema.nullish().transform((v) => v ?? ""),
+  // usernames: the owner's username; left out (or blank), the email's local part.
+  username: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), usernameSchema.nullish()),
   create_pat: z.boolean({ error: "create_pat must be true or false" }).default(false),
   pat_expire_in: z
     .number({ error: "pat_expire_in must be a number of days" })
@@ -54,6 +58,8 @@ export async function completeSetup(input: SetupInput, meta: RequestMeta): Promi
     if (existing) throw new PreconditionFailed(ALREADY_DONE);
     const accountId = crypto.randomUUID();
     const userId = crypto.randomUUID();
+    // The first person of a new account: any username is free.
+    const username = input.username ?? sanitiseUsername(usernameBaseFor({ email: input.email, name: input.name }));
     await tx.insert(accounts).values({ id: accountId });
     await tx
       .insert(users)
@@ -62,10 +68,11 @@ export async function completeSetup(input: SetupInput, meta: RequestMeta): Promi
         accountId,
         ...sealEmail(userId, input.email),
         ...sealName(userId, input.name),
+        ...sealUsername(userId, username),
         role: "owner",
         passwordHash,
       });
-    await indexUser(tx, { accountId, id: userId, name: input.name, email: input.email });
+    await indexUser(tx, { accountId, id: userId, name: input.name, email: input.email, username });
     const label = input.name || input.email;
     const owner = { type: "user" as const, id: userId, label };
     await recordEvent(tx, { accountId, action: "setup.completed", actor: owner, target: { type: "account", id: accountId }, meta });

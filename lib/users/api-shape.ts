@@ -20,8 +20,11 @@ export function toApiUser(user: UserRecord, actor: Actor) {
   const locked = !!user.lockedUntil && user.lockedUntil > now;
   return {
     id: user.id,
+    // NetBird's schema requires a string: "" when the person has no email.
     email: user.email ?? "",
     name: user.name,
+    // usernames:
+    username: user.username,
     role: user.role,
     status: apiStatus(user),
     last_login: user.lastLoginAt?.toISOString() ?? NEVER,

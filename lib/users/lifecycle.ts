@@ -19,7 +19,9 @@ import { Invalid, NotFound } from "@/lib/errors";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
 import { generatePassword } from "./generated-password";
 import { assertEmailAvailable } from "./email-availability";
-import { findUserRow, openUser, sealEmail, sealName, userLabel, type UserRecord } from "./records";
+import { assertPasswordAllowed } from "@/lib/passwords/policy";
+import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
+import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "./username";
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
 import { indexUser, unindexUser } from "./search-source";
@@ -34,6 +36,8 @@ export async function loadUser(tx: Tx, accountId: string, userId: string): Promi
 export type NewUser = {
   email: string | null;
   name: string;
+  /** Checked available (assertUsernameAvailable) or chosen free (allocateUsername) in the same transaction. */
+  username: string;
   role: Role;
   isServiceUser: boolean;
   passwordHash: string | null;
@@ -51,13 +55,14 @@ export async function insertUser(tx: Tx, accountId: string, user: NewUser): Prom
       accountId,
       ...(user.email ? sealEmail(userId, user.email) : {}),
       ...sealName(userId, user.name),
+      ...sealUsername(userId, user.username),
       role: user.role,
       isServiceUser: user.isServiceUser,
       passwordHash: user.passwordHash,
       mustChangePassword: user.mustChangePassword,
     });
   await setUserGroups(tx, accountId, userId, user.autoGroups);
-  await indexUser(tx, { accountId, id: userId, name: user.name, email: user.email });
+  await indexUser(tx, { accountId, id: userId, name: user.name, email: user.email, username: user.username });
   return loadUser(tx, accountId, userId);
 }
 
@@ -75,14 +80,20 @@ export async function createUser(
   hash: (password: string) => Promise<string> = hashPassword,
 ): Promise<CreatedUser> {
   assertCanCreateUser(actor, input.role);
-  const password = input.is_service_user ? null : generatePassword();
-  const passwordHash = password ? await hash(password) : null;
+  // A password the admin chose (NetStacks' shape) meets the policy and is never echoed; else one is generated and shown once.
+  const chosen = !input.is_service_user ? input.password : undefined;
+  if (chosen) await assertPasswordAllowed(chosen, { email: input.email, name: input.name, username: input.username }, "password");
+  const password = input.is_service_user || chosen ? null : generatePassword();
+  const passwordHash = chosen ? await hash(chosen) : password ? await hash(password) : null;
   const user = await write(actor, async (tx, me) => {
     assertCanCreateUser(me, input.role);
     if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
+    if (input.username) await assertUsernameAvailable(tx, actor.accountId, input.username);
+    const username = input.username ?? (await allocateUsername(tx, actor.accountId, usernameBaseFor({ email: input.email, name: input.name })));
     const created = await insertUser(tx, actor.accountId, {
       email: input.email ?? null,
       name: input.name,
+      username,
       role: input.role,
       isServiceUser: input.is_service_user,
       passwordHash,
@@ -120,13 +131,15 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     };
     const nameChanges = input.name !== undefined && input.name !== before.name;
     const emailChanges = input.email !== undefined && input.email.trim() !== before.email;
+    const usernameChanges = input.username !== undefined && input.username.trim() !== before.username;
     const groupsChange = !sameSet(input.auto_groups, before.autoGroups);
-    assertCanUpdateUser(me, before, { profile: nameChanges || emailChanges || groupsChange, role: input.role, isBlocked: input.is_blocked });
+    assertCanUpdateUser(me, before, { profile: nameChanges || emailChanges || usernameChanges || groupsChange, role: input.role, isBlocked: input.is_blocked });
     if (emailChanges && (before.isServiceUser || before.idpId)) {
       const why = before.isServiceUser ? "Service users have no email" : "The email of a user from an identity provider comes from the provider";
       throw new Invalid(why, { email: [why] });
     }
     if (emailChanges) await assertEmailAvailable(tx, actor.accountId, input.email!, { userId });
+    if (usernameChanges) await assertUsernameAvailable(tx, actor.accountId, input.username!, userId);
 
     const party = await actorParty(tx, me);
     const target = { type: "user", id: userId, label: userLabel(before) };
@@ -138,22 +151,33 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
       .set({
         ...(nameChanges ? sealName(userId, input.name!) : {}),
         ...(emailChanges ? sealEmail(userId, input.email!) : {}),
+        ...(usernameChanges ? sealUsername(userId, input.username!) : {}),
         role: input.role,
         isBlocked: input.is_blocked,
       })
       .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     if (groupsChange) await setUserGroups(tx, actor.accountId, userId, input.auto_groups);
-    if (nameChanges || emailChanges) {
-      await indexUser(tx, { accountId: actor.accountId, id: userId, name: input.name ?? before.name, email: emailChanges ? input.email!.trim() : before.email });
+    if (nameChanges || emailChanges || usernameChanges) {
+      await indexUser(tx, {
+        accountId: actor.accountId,
+        id: userId,
+        name: input.name ?? before.name,
+        email: emailChanges ? input.email!.trim() : before.email,
+        username: usernameChanges ? input.username!.trim() : before.username,
+      });
     }
 
-    if (nameChanges || emailChanges || groupsChange) {
+    if (nameChanges || emailChanges || usernameChanges || groupsChange) {
       await event(
         "user.updated",
-        { changed: [nameChanges && "name", emailChanges && "email", groupsChange && "auto_groups"].filter(Boolean), ...(groupsChange ? { auto_groups: { from: before.autoGroups, to: input.auto_groups } } : {}) },
+        {
+          changed: [nameChanges && "name", emailChanges && "email", usernameChanges && "username", groupsChange && "auto_groups"].filter(Boolean),
+          ...(groupsChange ? { auto_groups: { from: before.autoGroups, to: input.auto_groups } } : {}),
+        },
         {
           ...(nameChanges ? { name: { from: before.name, to: input.name } } : {}),
           ...(emailChanges ? { email: { from: before.email, to: input.email!.trim() } } : {}),
+          ...(usernameChanges ? { username: { from: before.username, to: input.username!.trim() } } : {}),
         },
       );
     }

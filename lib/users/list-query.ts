@@ -23,6 +23,7 @@
 import "server-only";
 import { and, asc, desc, eq, gt, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import { matchesSearch, normaliseSearchText } from "@/lib/crypto/search-terms";
+import { usernameBlindIndex } from "@/lib/crypto/blind-index";
 import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
 import { db } from "@/lib/db/database";
@@ -45,6 +46,8 @@ export type UserListQuery = {
   status?: UserStatus;
   group?: string;
   serviceUser?: boolean;
+  /** usernames: exactly this username. */
+  username?: string;
   offset: number;
   /** Undefined: every match from offset on. */
   limit?: number;
@@ -60,9 +63,9 @@ const WALK_ABOVE = 2_000;
 /** Ids per IN (…) when reading rows by id. */
 const ID_CHUNK = 500;
 
-/** The sign-in lock, as lib/auth/sign-in-throttle.ts lockedUsers reads it: a lockout on the user's email that hasn't ended. */
+/** The sign-in lock, as lib/auth/sign-in-throttle.ts lockedUsers reads it: a lockout on the user's email or username that hasn't ended. */
 function lockedCondition(accountId: string, now: Date): SQL {
-  return sql`EXISTS (SELECT 1 FROM ${signInLockouts} WHERE ${signInLockouts.accountId} = ${accountId} AND ${signInLockouts.emailIndex} = ${users.emailIndex} AND ${signInLockouts.lockedUntil} > ${now.getTime()})`;
+  return sql`EXISTS (SELECT 1 FROM ${signInLockouts} WHERE ${signInLockouts.accountId} = ${accountId} AND (${signInLockouts.emailIndex} = ${users.emailIndex} OR ${signInLockouts.emailIndex} = ${users.usernameIndex}) AND ${signInLockouts.lockedUntil} > ${now.getTime()})`;
 }
 
 /** SQL for the filters other than search; null when nothing can match. */
@@ -70,6 +73,8 @@ function filterConditions(q: UserListQuery): SQL[] | null {
   const conditions: SQL[] = [eq(users.accountId, q.accountId)];
   if (!q.everyone) conditions.push(eq(users.id, q.meId));
   if (q.role) conditions.push(eq(users.role, q.role));
+  // usernames: the exact filter (?username=X), compared as usernames are (NFKC + lower-case) through the index.
+  if (q.username !== undefined) conditions.push(eq(users.usernameIndex, usernameBlindIndex(q.username)));
   if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));
   if (q.group) {
     conditions.push(sql`EXISTS (SELECT 1 FROM ${userGroups} WHERE ${userGroups.userId} = ${users.id} AND ${userGroups.groupId} = ${q.group})`);
@@ -228,7 +233,7 @@ async function pageOfMatches(q: UserListQuery, matches: Match[], knownTotal?: nu
   return { rows: await rowsById(q.accountId, page.map((m) => m.id)), total: matches.length };
 }
 
-type ConfirmRow = { id: string; accountId: string; role: Role; createdAt: number | string; nameCiphertext: string; emailCiphertext: string | null };
+type ConfirmRow = { id: string; accountId: string; role: Role; createdAt: number | string; nameCiphertext: string; emailCiphertext: string | null; usernameCiphertext: string | null };
 
 /**
  * Users among the candidates that pass `where`, read by driving from the
@@ -240,16 +245,21 @@ async function candidateRows(set: CandidateSet, where: SQL | undefined): Promise
   return rows<ConfirmRow>(
     db(),
     sql`SELECT ${users.id} AS "id", ${users.accountId} AS "accountId", ${users.role} AS "role", ${users.createdAt} AS "createdAt",
-               ${users.nameCiphertext} AS "nameCiphertext", ${users.emailCiphertext} AS "emailCiphertext"
+               ${users.nameCiphertext} AS "nameCiphertext", ${users.emailCiphertext} AS "emailCiphertext",
+               ${users.usernameCiphertext} AS "usernameCiphertext"
         FROM (${set.entityIds}) AS c CROSS JOIN ${users} WHERE ${users.id} = c.entity_id AND ${where}`,
   );
 }
 
-/** Whether a row's role or decrypted name or email matches (the definition in lib/crypto/search-terms.ts). */
-function confirms(text: string, roleHits: Role[], row: { id: string; accountId: string; role: Role; nameCiphertext: string; emailCiphertext: string | null }) {
+/** Whether a row's role or decrypted name, email or username matches (the definition in lib/crypto/search-terms.ts). */
+function confirms(
+  text: string,
+  roleHits: Role[],
+  row: { id: string; accountId: string; role: Role; nameCiphertext: string; emailCiphertext: string | null; usernameCiphertext: string | null },
+) {
   if (roleHits.includes(row.role)) return true;
-  const { name, email } = openIdentity(row as UserRow);
-  return matchesSearch(text, [name, email]);
+  const { name, email, username } = openIdentity(row as UserRow);
+  return matchesSearch(text, [name, email, username]);
 }
 
 const asMatch = (row: { id: string; createdAt: number | string | Date }): Match => ({ id: row.id, createdAt: Number(row.createdAt instanceof Date ? row.createdAt.getTime() : row.createdAt) });
@@ -276,6 +286,7 @@ const confirmColumns = {
   createdAt: users.createdAt,
   nameCiphertext: users.nameCiphertext,
   emailCiphertext: users.emailCiphertext,
+  usernameCiphertext: users.usernameCiphertext,
 };
 
 /** Before the backfill finished: every user matching the filters is decrypted and tested, a batch at a time. */

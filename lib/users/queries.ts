@@ -25,6 +25,8 @@ export const userFiltersSchema = listParamsSchema.extend({
   role: z.enum(ROLES, { error: `role must be one of: ${ROLES.join(", ")}` }).optional(),
   status: z.enum(USER_STATUSES, { error: `status must be one of: ${USER_STATUSES.join(", ")}` }).optional(),
   group: z.string().max(100).optional(),
+  /** usernames: exactly this username (compared after NFKC + lower-casing). */
+  username: z.string().max(200).optional(),
   /** Read as Go's strconv.ParseBool does, since NetBird's clients send it that way. */
   service_user: z
     .enum([...GO_TRUE, ...GO_FALSE], { error: "service_user must be true or false" })
@@ -52,6 +54,7 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
       status: filters.status,
       group: filters.group,
       serviceUser: filters.service_user,
+      username: filters.username,
       offset: filters.offset,
       limit: filters.limit,
       sort: filters.sort ? { key: filters.sort, order: filters.order } : undefined,

@@ -4,9 +4,9 @@
  * and come out decrypted as a UserRecord.
  */
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, or } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
-import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { emailBlindIndex, usernameBlindIndex } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { users, type Role, type UserRow } from "@/lib/db/schema";
 
@@ -15,6 +15,8 @@ export type UserRecord = {
   accountId: string;
   email: string | null;
   name: string;
+  /** Unique in the account; "" only for a row from before usernames until start-up derives one. */
+  username: string;
   role: Role;
   isBlocked: boolean;
   isServiceUser: boolean;
@@ -44,13 +46,24 @@ export function sealName(userId: string, name: string) {
   return { nameCiphertext: encryptField(name, field(userId, "name")) };
 }
 
-/** Just who the user is (decrypted email and name), for labels and identity checks. */
-export function openIdentity(row: UserRow): { id: string; accountId: string; email: string | null; name: string } {
+/** Stored as entered (trimmed), found by its blind index (NFKC + lower-case). */
+export function sealUsername(userId: string, username: string) {
+  return {
+    usernameCiphertext: encryptField(username.trim(), field(userId, "username")),
+    usernameIndex: usernameBlindIndex(username.trim()),
+  };
+}
+
+export type UserIdentity = { id: string; accountId: string; email: string | null; name: string; username: string };
+
+/** Just who the user is (decrypted email, name and username), for labels and identity checks. */
+export function openIdentity(row: UserRow): UserIdentity {
   return {
     id: row.id,
     accountId: row.accountId,
     email: row.emailCiphertext ? decryptField(row.emailCiphertext, field(row.id, "email")) : null,
     name: decryptField(row.nameCiphertext, field(row.id, "name")),
+    username: row.usernameCiphertext ? decryptField(row.usernameCiphertext, field(row.id, "username")) : "",
   };
 }
 
@@ -95,9 +108,20 @@ export async function findUserRowsByEmail(q: Db | Tx, email: string): Promise<Us
   return q.select().from(users).where(eq(users.emailIndex, emailBlindIndex(email))).limit(2);
 }
 
-/** A label for activity events: the name, or the email when there is no name. */
-export function userLabel(user: { name: string; email: string | null }): string {
-  return user.name || user.email || "";
+/**
+ * Rows whose email OR username is this sign-in identifier, across accounts:
+ * one query on one blind index value whatever was typed (the two never
+ * collide: emails contain "@", usernames can't), so an email and a username
+ * take the same path and the same time.
+ */
+export async function findUserRowsByIdentifier(q: Db | Tx, identifier: string): Promise<UserRow[]> {
+  const index = emailBlindIndex(identifier);
+  return q.select().from(users).where(or(eq(users.emailIndex, index), eq(users.usernameIndex, index))).limit(2);
+}
+
+/** A label for activity events: the name, or the email, or the username. */
+export function userLabel(user: { name: string; email: string | null; username?: string }): string {
+  return user.name || user.email || user.username || "";
 }
 
 /** Some users of an account by id (the ones that still exist), decrypted, without their groups: for labels and flags of a page's rows. */

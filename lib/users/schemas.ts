@@ -1,7 +1,9 @@
 /** Input schemas for managing users: one per input, shared by the forms and the REST API. */
 import { z } from "zod";
 import { ROLES } from "@/lib/db/schema";
+import { newPasswordSchema } from "@/lib/passwords/policy";
 import { emailSchema, nameSchema } from "./fields";
+import { usernameSchema } from "./username-rule";
 
 /** NetBird's roles that Latchkey doesn't have yet (custom roles will bring them). */
 const NETBIRD_ONLY_ROLES = ["network_admin", "billing_admin"];
@@ -19,14 +21,23 @@ const groupIdsSchema = z
   .nullable()
   .transform((v) => v ?? []);
 const requiredName = nameSchema.min(1, "Name is required");
+/** usernames: an empty field (a form's blank input, "" from a client) means "none given". */
+const blankIsNone = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalEmail = z.preprocess(blankIsNone, emailSchema.optional());
+/** Left out: derived from the email's local part or the name (NetBird's clients don't send it). */
+const optionalUsername = z.preprocess(blankIsNone, usernameSchema.optional());
 
 export const createUserSchema = z.discriminatedUnion(
   "is_service_user",
   [
     z.object({
       is_service_user: z.literal(false).default(false),
-      email: emailSchema,
-      // Optional for people, as in NetBird (its client leaves it out): they are known by their email.
+      // usernames: optional when the admin gives a username instead (sites without email).
+      email: optionalEmail,
+      username: optionalUsername,
+      /** usernames: a chosen first password (NetStacks' shape sends one); left out, one is generated and shown once. */
+      password: newPasswordSchema.optional(),
+      // Optional for people, as in NetBird (its client leaves it out): they are known by their email or username.
       name: nameSchema.optional().transform((v) => v ?? ""),
       role: roleSchema,
       auto_groups: groupIdsSchema.default([]),
@@ -37,15 +48,36 @@ export const createUserSchema = z.discriminatedUnion(
       role: roleSchema,
       auto_groups: groupIdsSchema.default([]),
       email: z.undefined({ error: "Service users have no email" }).optional(),
+      username: optionalUsername,
     }),
   ],
   { error: "is_service_user must be true or false" },
-);
+).superRefine((v, ctx) => {
+  // usernames: a person is known by one of the two (a service user by its name).
+  if (!v.is_service_user && !v.email && !v.username) {
+    ctx.addIssue({ code: "custom", path: ["username"], message: "Enter an email or a username" });
+  }
+});
 export type CreateUserInput = z.output<typeof createUserSchema>;
+
+/**
+ * usernames: POST /api/users also takes NetStacks' creation shape
+ * `{"username","email"?,"display_name","password"?}` (a person with the
+ * user role), recognised by `display_name`, and read as the NetBird shape.
+ */
+function fromNetStacksShape(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || Array.isArray(body) || !("display_name" in body)) return body;
+  const { display_name, ...rest } = body as Record<string, unknown>;
+  return { role: "user", ...rest, name: display_name, is_service_user: false };
+}
+
+export const createUserRequestSchema = z.preprocess(fromNetStacksShape, createUserSchema);
 
 export const updateUserSchema = z.object({
   name: requiredName.optional(),
   email: emailSchema.optional(),
+  // usernames: the owner and admins change anyone's (users:update); people their own when allowed (./username-change.ts).
+  username: usernameSchema.optional(),
   role: roleSchema,
   auto_groups: groupIdsSchema,
   is_blocked: z.boolean({ error: "is_blocked must be true or false" }),

@@ -1,6 +1,6 @@
 /**
  * Users in the searchable encrypted index (lib/data/search-index.ts): a user
- * is found by their name and email. Every path that writes a user's name or
+ * is found by their name, email and username. Every path that writes a user's name or
  * email calls indexUser in the same transaction, and every path that deletes
  * a user calls unindexUser, so the index never disagrees with the table.
  * The backfill source reads users that existed before the index.
@@ -17,9 +17,12 @@ import { openIdentity } from "./records";
 
 export const USERS_SCOPE = "users" as const;
 
-/** (Re)indexes a user under their current name and email. */
-export async function indexUser(tx: Tx, user: { accountId: string; id: string; name: string; email: string | null }): Promise<void> {
-  await indexEntity(tx, { accountId: user.accountId, scope: USERS_SCOPE, entityId: user.id, fields: [user.name, user.email] });
+/** (Re)indexes a user under their current name, email and username. */
+export async function indexUser(
+  tx: Tx,
+  user: { accountId: string; id: string; name: string; email: string | null; username?: string | null },
+): Promise<void> {
+  await indexEntity(tx, { accountId: user.accountId, scope: USERS_SCOPE, entityId: user.id, fields: [user.name, user.email, user.username || null] });
 }
 
 /** Removes a deleted user from the index. */
@@ -51,8 +54,8 @@ export const usersSearchSource: SearchSource = {
       .orderBy(asc(users.id))
       .limit(limit);
     const items = found.map((row) => {
-      const { name, email } = openIdentity(row);
-      return { entityId: row.id, fields: [name, email] };
+      const { name, email, username } = openIdentity(row);
+      return { entityId: row.id, fields: [name, email, username || null] };
     });
     // The cursor is the last id: users are read in id order.
     return { items, next: items.length < limit ? null : items[items.length - 1].entityId };

@@ -21,8 +21,15 @@ export async function unlockUser(actor: Actor, userId: string, meta: RequestMeta
     assertCanUnlockUser(me);
     const row = await findUserRow(tx, actor.accountId, userId);
     if (!row) throw new NotFound("User");
-    if (!row.emailIndex) return { was_locked: false, delays_cleared: false };
-    const { wasLocked, hadDelays } = await clearSignInLimits(tx, actor.accountId, row.emailIndex, now);
+    // usernames: both identifiers the person may sign in with are throttled on their own.
+    let wasLocked = false;
+    let hadDelays = false;
+    for (const index of [row.emailIndex, row.usernameIndex]) {
+      if (!index) continue;
+      const cleared = await clearSignInLimits(tx, actor.accountId, index, now);
+      wasLocked ||= cleared.wasLocked;
+      hadDelays ||= cleared.hadDelays;
+    }
     if (wasLocked || hadDelays) {
       await recordEvent(tx, {
         accountId: actor.accountId,

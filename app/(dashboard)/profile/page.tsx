@@ -14,6 +14,7 @@ import { allows } from "@/lib/users/rules";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { NameSection } from "./name-section";
 import { SessionsSection } from "./sessions-section";
+import { UsernameSection } from "./username-section";
 
 export const metadata: Metadata = { title: "Profile · Latchkey" };
 
@@ -41,6 +42,7 @@ export default async function ProfilePage() {
       <DetailsSection facts={facts} />
       <NameSection me={me} />
       <SessionsSection actor={actor} />
+      <UsernameSection actor={actor} username={me.username} />
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-4">

@@ -13,7 +13,7 @@ import { fetchDiscovery } from "@/lib/idp/discovery";
 import { saveLdapSource, testLdapSource } from "@/lib/idp/ldap/source";
 import { createProvider, deleteProvider, setProviderEnabled, updateProvider } from "@/lib/idp/providers";
 import { discoveryTestSchema, ldapInputSchema, providerInputSchema, splitList, trustedHeaderInputSchema } from "@/lib/idp/schemas";
-import { setLocalSignIn, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
+import { setLocalSignIn, setUsernameChangeAllowed, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
 
 const meta = async () => requestMeta(await headers());
 const checked = (formData: FormData, name: string) => formData.get(name) === "on" || formData.get(name) === "true";
@@ -121,6 +121,21 @@ export async function setLocalSignInAction(enabled: boolean, _prev: FormState): 
     await setLocalSignIn(actor, { local_login_enabled: enabled === true }, await meta());
     refreshSettings();
     return { status: "success", message: enabled ? "Email and password sign-in is on." : "Email and password sign-in is off." };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+// ------------------------------------------------------------ usernames
+
+export async function setUsernameChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const allowed = checked(formData, "users_may_change_username");
+    await setUsernameChangeAllowed(actor, allowed, await meta());
+    refreshSettings();
+    revalidatePath("/profile");
+    return { status: "success", message: allowed ? "People may now change their own username." : "Only admins and the owner change usernames now." };
   } catch (err) {
     return formStateFromError(err);
   }

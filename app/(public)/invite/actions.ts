@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { assertConfirmed, formStateFromError } from "@/lib/forms/action-errors";
+import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -11,12 +11,13 @@ import { acceptInviteSchema } from "@/lib/invites/schemas";
 
 export async function acceptInviteAction(token: string, _prev: FormState, formData: FormData): Promise<FormState> {
   let email: string;
+  const values = formValues(formData, ["username"]);
   try {
     assertConfirmed(formData, "password");
-    const { password } = parseOrThrow(acceptInviteSchema, { password: formData.get("password") });
-    ({ email } = await acceptInvite(token, password, requestMeta(await headers())));
+    const { password, username } = parseOrThrow(acceptInviteSchema, { password: formData.get("password"), username: values.username });
+    ({ email } = await acceptInvite(token, password, requestMeta(await headers()), undefined, username));
   } catch (err) {
-    return formStateFromError(err);
+    return formStateFromError(err, values);
   }
   redirect(`/login?invited=1&email=${encodeURIComponent(email)}`);
 }

@@ -9,7 +9,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 
 export async function createOwnerAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["email", "name"]);
+  const values = formValues(formData, ["email", "username", "name"]);
   try {
     assertConfirmed(formData, "password");
     const input = parseOrThrow(setupInputSchema, { ...values, password: formData.get("password") });

@@ -23,8 +23,8 @@ export async function inviteInfoResponse(request: Request, token: string): Promi
 
 /** Accept an invite by choosing a password. Rate limited per client address. */
 export async function acceptInviteResponse(request: Request, token: string): Promise<Response> {
-  const { password } = await readJson(request, acceptInviteSchema);
-  const { userId, email } = await acceptInvite(token, password, requestMeta(request.headers));
+  const { password, username } = await readJson(request, acceptInviteSchema);
+  const { userId, email } = await acceptInvite(token, password, requestMeta(request.headers), undefined, username);
   // NetBird's clients read `success`; ours read the new user's id and email.
   return Response.json({ success: true, user_id: userId, email });
 }

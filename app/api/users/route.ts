@@ -7,7 +7,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { toApiUser } from "@/lib/users/api-shape";
 import { createUser } from "@/lib/users/lifecycle";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
-import { createUserSchema } from "@/lib/users/schemas";
+import { createUserRequestSchema } from "@/lib/users/schemas";
 import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
@@ -22,7 +22,7 @@ export const GET = apiRoute(async (request) => {
 
 export const POST = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const input = await readJson(request, createUserSchema);
+  const input = await readJson(request, createUserRequestSchema);
   const { user, password } = await createUser(actor, input, requestMeta(request.headers));
   // The generated password exists in this response only.
   return secretResponse({ ...toApiUser(user, actor), ...(password ? { password } : {}) });

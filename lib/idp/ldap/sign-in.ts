@@ -33,7 +33,7 @@ export async function signInWithDirectory(source: LdapSourceRow, username: strin
   }
   return signInExternal(
     source.accountId,
-    { idpId: source.id, subject: entry.username.toLowerCase(), email: entry.email, emailVerified: true, name: entry.name },
+    { idpId: source.id, subject: entry.username.toLowerCase(), email: entry.email, emailVerified: true, name: entry.name, username: entry.username },
     {
       method: "ldap",
       sourceName: source.name,

@@ -30,7 +30,7 @@ function refreshUserPages(userId?: string) {
 }
 
 export async function createUserAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["email", "name", "role"]);
+  const values = formValues(formData, ["email", "username", "name", "role"]);
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(createUserSchema, { ...values, is_service_user: false, auto_groups: formData.getAll("auto_groups") });
@@ -44,7 +44,7 @@ export async function createUserAction(_prev: FormState, formData: FormData): Pr
 
 /** Applies only the fields the person changed (see lib/forms/changed-fields), so a stale form reverts nothing. */
 export async function updateUserAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["email", "name", "role"]);
+  const values = formValues(formData, ["email", "username", "name", "role"]);
   const changed = changedIn(formData);
   let transferred = false;
   try {
@@ -52,6 +52,7 @@ export async function updateUserAction(userId: string, _prev: FormState, formDat
     const input = parseOrThrow(updateUserSchema.partial(), {
       name: changed("name") ? values.name : undefined,
       email: changed("email") ? values.email : undefined,
+      username: changed("username") ? values.username : undefined,
       role: changed("role") ? values.role : undefined,
       auto_groups: changed("auto_groups") ? formData.getAll("auto_groups") : undefined,
     });

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ProviderIcon } from "@/components/idp/provider-icon";
+import { UsernameChangeSetting } from "@/components/idp/username-change-setting";
 import { DeleteProviderButton, LocalSignInToggle, ToggleProviderButton } from "@/components/idp/provider-actions";
 import { EmptyState } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
@@ -37,6 +38,14 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
           </div>
           {canManage && <LocalSignInToggle enabled={settings.localLoginEnabled} />}
         </div>
+      </section>
+
+      <section aria-labelledby="usernames-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <h2 id="usernames-heading" className="text-base font-semibold text-slate-900">
+          Usernames
+        </h2>
+        <p className="mb-4 mt-1 text-sm text-slate-600">Everyone has a username, unique here; people sign in with it or with their email.</p>
+        <UsernameChangeSetting allowed={settings.usersMayChangeUsername} canManage={canManage} />
       </section>
 
       <section aria-labelledby="providers-heading" className="space-y-4">

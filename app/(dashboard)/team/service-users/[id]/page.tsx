@@ -105,6 +105,7 @@ export default async function ServiceUserPage({
               id: user.id,
               name: user.name,
               email: null,
+              username: user.username,
               role: user.role,
               isBlocked: user.isBlocked,
               autoGroups: user.autoGroups,

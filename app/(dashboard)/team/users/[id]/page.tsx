@@ -66,6 +66,7 @@ export default async function UserPage({
   };
 
   const facts: [string, React.ReactNode][] = [
+    ["Username", user.username],
     ["Email", user.email ?? "—"],
     ["Role", ROLE_LABELS[user.role]],
     ["Status", <StatusBadge key="s" status={userStatus(user)} />],
@@ -115,6 +116,7 @@ export default async function UserPage({
               id: user.id,
               name: user.name,
               email: user.email,
+              username: user.username,
               role: user.role,
               isBlocked: user.isBlocked,
               autoGroups: user.autoGroups,

@@ -1,0 +1,23 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { requireSessionActor } from "@/lib/auth/session-actor";
+import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { changeOwnUsername } from "@/lib/users/own-username";
+
+/** usernames: the person's own username, from Profile (when the owner allows it). */
+export async function changeOwnUsernameAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["username"]);
+  try {
+    const actor = await requireSessionActor();
+    await changeOwnUsername(actor, { username: values.username }, requestMeta(await headers()));
+    revalidatePath("/profile");
+    revalidatePath("/team/users");
+    return { status: "success", message: "Username saved" };
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+}

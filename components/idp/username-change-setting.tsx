@@ -1,0 +1,35 @@
+"use client";
+
+import { Fragment } from "react";
+import { setUsernameChangeAction } from "@/app/(dashboard)/settings/actions";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { useServerForm } from "@/components/ui/use-server-form";
+import { Checkbox } from "./form-bits";
+
+/** usernames: the owner's switch "People may change their own username" (Profile shows the field when on). */
+export function UsernameChangeSetting({ allowed, canManage }: { allowed: boolean; canManage: boolean }) {
+  const form = useServerForm(setUsernameChangeAction, { announce: true });
+  const state = form.state;
+  return (
+    <form {...form.formProps} className="space-y-3">
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      <Fragment key={form.version}>
+        <Checkbox
+          name="users_may_change_username"
+          label="People may change their own username"
+          hint="On their Profile page. Admins and the owner can always change anyone's username on the user's page."
+          defaultChecked={allowed}
+          disabled={!canManage}
+        />
+      </Fragment>
+      {canManage && (
+        <div className="flex justify-end">
+          <SubmitButton pending={form.pending} pendingLabel="Saving…">
+            Save
+          </SubmitButton>
+        </div>
+      )}
+    </form>
+  );
+}

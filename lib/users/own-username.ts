@@ -1,0 +1,66 @@
+/**
+ * A person changing their own username (Profile), when the owner allows it
+ * (Settings → Sign-in, "People may change their own username"). Admins and
+ * the owner change anyone's through updateUser (users:manage).
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { assertMayWrite, can } from "@/lib/auth/policy";
+import { write } from "@/lib/data/unit-of-work";
+import { db, type Db, type Tx } from "@/lib/db/database";
+import { signInSettings, users } from "@/lib/db/schema";
+import { Forbidden } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+import { z } from "zod";
+import { loadUser } from "./lifecycle";
+import { sealUsername, userLabel, type UserRecord } from "./records";
+import { indexUser } from "./search-source";
+import { assertUsernameAvailable } from "./username";
+import { usernameSchema } from "./username-rule";
+
+export const ownUsernameSchema = z.object({ username: usernameSchema });
+
+const NOT_ALLOWED = "Changing your own username is not allowed here; ask an admin";
+
+/** Whether people of the account may change their own username (the owner's switch). */
+export async function usersMayChangeUsername(q: Db | Tx, accountId: string): Promise<boolean> {
+  const [row] = await q.select({ allowed: signInSettings.usersMayChangeUsername }).from(signInSettings).where(eq(signInSettings.accountId, accountId)).limit(1);
+  return row?.allowed ?? false;
+}
+
+/** Whether this person may change their own username now (managers always may: users:manage). */
+export async function mayChangeOwnUsername(q: Db | Tx, actor: Actor): Promise<boolean> {
+  return can(actor, "users:manage") || (await usersMayChangeUsername(q, actor.accountId));
+}
+
+/** For the Profile page: whether to offer the field (the change checks again). */
+export async function canChangeOwnUsername(actor: Actor): Promise<boolean> {
+  if (actor.kind === "token") return false;
+  return mayChangeOwnUsername(db(), actor);
+}
+
+export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: RequestMeta): Promise<UserRecord> {
+  assertMayWrite(actor);
+  const { username } = parseOrThrow(ownUsernameSchema, rawInput);
+  return write(actor, async (tx, me) => {
+    if (!(await mayChangeOwnUsername(tx, me))) throw new Forbidden(NOT_ALLOWED);
+    const before = await loadUser(tx, me.accountId, me.userId);
+    if (before.username === username) return before;
+    await assertUsernameAvailable(tx, me.accountId, username, me.userId);
+    await tx.update(users).set(sealUsername(me.userId, username)).where(and(eq(users.accountId, me.accountId), eq(users.id, me.userId)));
+    await indexUser(tx, { accountId: me.accountId, id: me.userId, name: before.name, email: before.email, username });
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: "user.updated",
+      actor: await actorParty(tx, me),
+      target: { type: "user", id: me.userId, label: userLabel(before) },
+      details: { changed: ["username"] },
+      privateDetails: { username: { from: before.username, to: username } },
+      meta,
+    });
+    return loadUser(tx, me.accountId, me.userId);
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * Usernames: the rule for what one may be, how two compare, and how one is
+ * chosen when nobody typed it (from an email's local part, a name, or a
+ * provider's username), made unique in the account with a number.
+ *
+ * A username is 1–64 Unicode letters (any script), digits, ".", "_" and "-",
+ * stored as entered and compared after NFKC + lower-casing through its blind
+ * index (lib/crypto/blind-index.ts). No "@": a sign-in identifier with "@" is
+ * an email, one without is a username.
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { usernameBlindIndex } from "@/lib/crypto/blind-index";
+import type { Db, Tx } from "@/lib/db/database";
+import { users } from "@/lib/db/schema";
+import { Conflict } from "@/lib/errors";
+
+export { usernameSchema, USERNAME_MAX, isValidUsername, sanitiseUsername, usernameBaseFor } from "./username-rule";
+
+import { USERNAME_MAX, sanitiseUsername } from "./username-rule";
+
+export const USERNAME_TAKEN = "This username is taken";
+
+/** The user id that holds this username in the account, if any (compared after NFKC + lower-casing). */
+export async function usernameHolder(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
+  const [row] = await q
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.usernameIndex, usernameBlindIndex(username))))
+    .limit(1);
+  return row?.id;
+}
+
+/** Refuses a username someone else in the account holds (the unique index backs it up). */
+export async function assertUsernameAvailable(tx: Tx, accountId: string, username: string, exceptUserId?: string): Promise<void> {
+  const holder = await usernameHolder(tx, accountId, username);
+  if (holder && holder !== exceptUserId) throw new Conflict(USERNAME_TAKEN);
+}
+
+/**
+ * The first free username of base, base2, base3, … in the account (the base
+ * shortened so the number fits in 64 characters). Inside the write
+ * transaction that then stores it, so two writers can't pick the same one
+ * unseen (the unique index refuses the second).
+ */
+export async function allocateUsername(tx: Tx, accountId: string, base: string, exceptUserId?: string): Promise<string> {
+  const clean = sanitiseUsername(base);
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? "" : String(n);
+    const candidate = [...clean].slice(0, USERNAME_MAX - suffix.length).join("") + suffix;
+    const holder = await usernameHolder(tx, accountId, candidate);
+    if (!holder || holder === exceptUserId) return candidate;
+  }
+}
