@@ -3,6 +3,8 @@ CREATE TABLE "mfa_pending_steps" (
 	"account_id" text NOT NULL,
 	"user_id" text NOT NULL,
 	"method" text NOT NULL,
+	"enrol" boolean DEFAULT false NOT NULL,
+	"verified_at" bigint,
 	"expires_at" bigint NOT NULL,
 	"created_at" bigint DEFAULT (floor(extract(epoch from now()) * 1000)::bigint) NOT NULL
 );

@@ -3,6 +3,8 @@ CREATE TABLE `mfa_pending_steps` (
 	`account_id` text NOT NULL,
 	`user_id` text NOT NULL,
 	`method` text NOT NULL,
+	`enrol` integer DEFAULT false NOT NULL,
+	`verified_at` integer,
 	`expires_at` integer NOT NULL,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade

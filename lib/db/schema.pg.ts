@@ -451,6 +451,8 @@ export const mfaPendingSteps = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     method: text("method").notNull(),
+    enrol: boolean("enrol").notNull().default(false),
+    verifiedAt: epochMs("verified_at"),
     expiresAt: epochMs("expires_at").notNull(),
     createdAt: createdAt(),
   },

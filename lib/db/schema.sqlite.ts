@@ -540,6 +540,10 @@ export const mfaPendingSteps = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     /** How the first step was passed ("password", "ldap"): recorded on the sign-in event. */
     method: text("method").notNull(),
+    /** The person must set up a second factor before the session (enforcement, ./policy.ts). */
+    enrol: integer("enrol", { mode: "boolean" }).notNull().default(false),
+    /** When the second factor was proven: only then may the session be created, once. */
+    verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     createdAt: createdAt(),
   },
