@@ -252,19 +252,26 @@ async function createSignedIn(
 
 export type EnrolmentSetup = { secret: string; qrCode: string };
 
-/** A new authenticator secret for the pending person (replacing an unconfirmed one). */
+/**
+ * The authenticator secret the pending person is setting up: the one started
+ * during this step (so reloading the page shows the same QR code), else a new one.
+ */
 export async function startEnrolment(token: string, now = new Date()): Promise<EnrolmentSetup> {
   const found = await pendingRow(db(), token, now);
   if (!found?.enrol || found.verifiedAt) throw new SecondStepExpired();
-  const secret = newTotpSecret();
+  let secret = newTotpSecret();
   const label = await writeSystem(async (tx) => {
     const person = await who(tx, found);
     if (!person) return null;
     const existing = await totpRow(tx, found.userId);
     if (existing?.confirmedAt) return null;
+    const identity = openIdentity(person.user);
+    if (existing && existing.createdAt >= found.createdAt) {
+      secret = openTotpSecret(existing);
+      return identity.email ?? identity.name;
+    }
     const values = { secretCiphertext: sealTotpSecret(found.userId, secret), confirmedAt: null, lastUsedStep: null, lastUsedAt: null, createdAt: now };
     await tx.insert(mfaTotp).values({ userId: found.userId, accountId: found.accountId, ...values }).onConflictDoUpdate({ target: mfaTotp.userId, set: values });
-    const identity = openIdentity(person.user);
     return identity.email ?? identity.name;
   });
   if (label === null) throw new SecondStepExpired();
