@@ -16,6 +16,7 @@ import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaTotp } from "@/lib/db/schema";
 import { Conflict, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
@@ -73,7 +74,7 @@ export async function startTotpSetup(actor: Actor, now = new Date()): Promise<To
 /** Turns the app on with a code from it. Returns the recovery codes when this is the first factor (shown once), else null. */
 export async function confirmTotpSetup(actor: Actor, input: z.input<typeof totpCodeSchema>, meta: RequestMeta, now = new Date()): Promise<string[] | null> {
   assertSelf(actor, actor.userId, "You can only set up your own second factor");
-  const { code } = totpCodeSchema.parse(input);
+  const { code } = parseOrThrow(totpCodeSchema, input);
   // Each try is a guess at a code; the secret is the person's own, but keep it bounded all the same.
   await consumeRateLimit(passwordChangeLimit(), `mfa-setup:${actor.accountId}:${actor.userId}`);
   const { label } = await me(actor, actor.userId);
@@ -97,7 +98,7 @@ export async function confirmTotpSetup(actor: Actor, input: z.input<typeof totpC
  */
 export async function removeTotp(actor: Actor, input: z.input<typeof removeTotpSchema>, meta: RequestMeta, now = new Date()): Promise<void> {
   assertSelf(actor, actor.userId, "You can only remove your own second factor");
-  const { password, code } = removeTotpSchema.parse(input);
+  const { password, code } = parseOrThrow(removeTotpSchema, input);
   await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${actor.userId}`);
   const { row, label } = await me(actor, actor.userId);
   const totp = await totpRow(db(), actor.userId);

@@ -17,6 +17,7 @@ import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { groups, MFA_REQUIREMENTS, mfaPolicies, userGroups, type MfaRequirement, type Role } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
 
 export type SecurityPolicy = { requireFor: MfaRequirement; groupIds: string[]; graceDays: number; enforcedSince: Date | null };
 
@@ -42,7 +43,7 @@ export async function securityPolicy(actor: Actor): Promise<SecurityPolicy> {
 /** Owner only (settings:security). The grace period starts again when who is required changes. */
 export async function updateSecurityPolicy(actor: Actor, input: SecurityPolicyInput, meta: RequestMeta, now = new Date()): Promise<SecurityPolicy> {
   assertCan(actor, "settings:security", "Only the owner can change who must use two-factor sign-in");
-  const parsed = securityPolicySchema.parse(input);
+  const parsed = parseOrThrow(securityPolicySchema, input);
   const groupIds = parsed.require_for === "groups" ? [...new Set(parsed.group_ids)] : [];
   if (parsed.require_for === "groups" && groupIds.length === 0) {
     throw new Invalid("Choose at least one group", { group_ids: ["Choose at least one group"] });

@@ -12,6 +12,7 @@ import { assertCanManageTokens } from "@/lib/tokens/rules";
 import { getUser } from "@/lib/users/queries";
 import { allows } from "@/lib/users/rules";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { TwoFactorSection } from "./two-factor-section";
 
 export const metadata: Metadata = { title: "Profile · Latchkey" };
 
@@ -37,6 +38,7 @@ export default async function ProfilePage() {
       <PageHeader title="Profile" description="Your account and your personal access tokens." />
 
       <DetailsSection facts={facts} />
+      <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-4">
