@@ -23,7 +23,7 @@ import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
 import { db } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
-import { ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
+import { mfaTotp, ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
 import { openIdentity } from "./records";
 import { USERS_SCOPE } from "./search-source";
 import type { UserStatus } from "./status";
@@ -39,6 +39,8 @@ export type UserListQuery = {
   status?: UserStatus;
   group?: string;
   serviceUser?: boolean;
+  /** two-factor: only users with (true) or without (false) a second factor. */
+  mfa?: boolean;
   offset: number;
   /** Undefined: every match from offset on. */
   limit?: number;
@@ -63,6 +65,10 @@ function filterConditions(q: UserListQuery): SQL[] | null {
   if (!q.everyone) conditions.push(eq(users.id, q.meId));
   if (q.role) conditions.push(eq(users.role, q.role));
   if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));
+  if (q.mfa !== undefined) {
+    const withFactor = sql`EXISTS (SELECT 1 FROM ${mfaTotp} WHERE ${mfaTotp.userId} = ${users.id} AND ${mfaTotp.confirmedAt} IS NOT NULL)`;
+    conditions.push(q.mfa ? withFactor : sql`NOT ${withFactor}`);
+  }
   if (q.group) {
     conditions.push(sql`EXISTS (SELECT 1 FROM ${userGroups} WHERE ${userGroups.userId} = ${users.id} AND ${userGroups.groupId} = ${q.group})`);
   }

@@ -12,6 +12,7 @@ import { ROLES } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
 import { lockedUsers } from "@/lib/auth/sign-in-throttle";
+import { mfaSummaries, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
 import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";
 import { USER_STATUSES } from "./status";
@@ -29,6 +30,8 @@ export const userFiltersSchema = listParamsSchema.extend({
     .enum([...GO_TRUE, ...GO_FALSE], { error: "service_user must be true or false" })
     .transform((v) => (GO_TRUE as readonly string[]).includes(v))
     .optional(),
+  /** two-factor: "on" (has a second factor) or "off". */
+  mfa: z.enum(["on", "off"], { error: "mfa must be on or off" }).optional(),
 });
 export type UserFilters = z.output<typeof userFiltersSchema>;
 
@@ -50,18 +53,21 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
       status: filters.status,
       group: filters.group,
       serviceUser: filters.service_user,
+      mfa: filters.mfa === undefined ? undefined : filters.mfa === "on",
       offset: filters.offset,
       limit: filters.limit,
     }),
     // Locks change with every failed sign-in, so they are read fresh (the few locked rows).
     lockedUsers(actor.accountId),
   ]);
+  const factors = await mfaSummaries(db(), page.rows.map((r) => r.id));
   // A page's groups one user at a time; a whole list (no limit) reads the account's memberships at once.
   const groupsByUser = page.rows.length > 100 ? await groupIdsByUser(db(), actor.accountId) : null;
   const items = await Promise.all(
     page.rows.map(async (row) => ({
       ...openUser(row, groupsByUser ? (groupsByUser.get(row.id) ?? []) : await groupIdsOfUser(db(), actor.accountId, row.id)),
       lockedUntil: locks.get(row.id) ?? null,
+      mfa: factors.get(row.id) ?? NO_FACTORS,
     })),
   );
   return { items, total: page.total };
@@ -70,13 +76,14 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
 /** One user, read fresh from the database; other accounts' ids and hidden users are "not found". */
 export async function getUser(actor: Actor, userId: string): Promise<UserRecord> {
   if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
-  const [row, groupIds, locks] = await Promise.all([
+  const [row, groupIds, locks, mfa] = await Promise.all([
     findUserRow(db(), actor.accountId, userId),
     groupIdsOfUser(db(), actor.accountId, userId),
     lockedUsers(actor.accountId),
+    mfaSummary(db(), userId),
   ]);
   if (!row) throw new NotFound("User");
-  return { ...openUser(row, groupIds), lockedUntil: locks.get(userId) ?? null };
+  return { ...openUser(row, groupIds), lockedUntil: locks.get(userId) ?? null, mfa };
 }
 
 /** Some users by id, as the actor may see them (everyone with users:read-all, else only themselves): for labels on lists of other things. */
