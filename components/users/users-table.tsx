@@ -27,6 +27,7 @@ export function UsersTable({
             <th scope="col" className="px-4 py-3">Status</th>
             <th scope="col" className="px-4 py-3">Groups</th>
             <th scope="col" className="px-4 py-3">Identity provider</th>
+            <th scope="col" className="px-4 py-3">2FA</th>
             <th scope="col" className="px-4 py-3">Last login</th>
           </tr>
         </thead>
@@ -56,6 +57,7 @@ export function UsersTable({
               <td className="px-4 py-3">
                 <IdentityProviderBadge source={sourceOf(user.idpId, sources)} />
               </td>
+              <td className="px-4 py-3 text-slate-700">{user.mfa?.totp || (user.mfa?.passkeys ?? 0) > 0 ? "On" : "Off"}</td>
               <td className="px-4 py-3 text-slate-700"><RelativeTime date={user.lastLoginAt} /></td>
             </tr>
           ))}

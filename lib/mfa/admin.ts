@@ -14,7 +14,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { mfaPendingSteps, mfaTotp } from "@/lib/db/schema";
+import { mfaPendingSteps, mfaTotp, type Role } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { deleteRecoveryCodes } from "./recovery-codes";
@@ -25,13 +25,19 @@ export async function userMfaSummary(userId: string): Promise<MfaSummary> {
   return mfaSummary(db(), userId);
 }
 
+/** The rule for who may reset whose second factors (the page asks it to show the button; the reset enforces it). */
+export function assertCanResetTwoFactor(actor: Actor, target: { role: Role }): void {
+  assertCan(actor, "users:reset_two_factor");
+  // The owner's factors are the owner's: an admin who could remove them could weaken the one account above them.
+  if (target.role === "owner" && actor.role !== "owner") throw new Forbidden("Only the owner can reset the owner's two-factor sign-in");
+}
+
 export async function resetTwoFactor(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<{ sessionsEnded: number }> {
   assertCan(actor, "users:reset_two_factor");
   return write(actor, async (tx, me) => {
     const row = await findUserRow(tx, me.accountId, userId);
     if (!row) throw new NotFound("User");
-    // The owner's factors are the owner's: an admin who could remove them could weaken the one account above them.
-    if (row.role === "owner" && me.role !== "owner") throw new Forbidden("Only the owner can reset the owner's two-factor sign-in");
+    assertCanResetTwoFactor(me, row);
     const before = await mfaSummary(tx, userId);
     await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
     await deleteRecoveryCodes(tx, userId);
