@@ -41,7 +41,7 @@ export async function securityPolicy(actor: Actor): Promise<SecurityPolicy> {
 }
 
 /** Owner only (settings:security). The grace period starts again when who is required changes. */
-export async function updateSecurityPolicy(actor: Actor, input: SecurityPolicyInput, meta: RequestMeta, now = new Date()): Promise<SecurityPolicy> {
+export async function updateSecurityPolicy(actor: Actor, input: SecurityPolicyInput | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<SecurityPolicy> {
   assertCan(actor, "settings:security", "Only the owner can change who must use two-factor sign-in");
   const parsed = parseOrThrow(securityPolicySchema, input);
   const groupIds = parsed.require_for === "groups" ? [...new Set(parsed.group_ids)] : [];
