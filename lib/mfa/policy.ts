@@ -98,3 +98,21 @@ export async function mustUseTwoFactor(q: Db | Tx, user: { id: string; accountId
   const graceEnds = (policy.enforcedSince?.getTime() ?? 0) + policy.graceDays * 86_400_000;
   return now.getTime() >= graceEnds;
 }
+
+export const apiSecurityPolicySchema = z
+  .object({
+    require_for: z.enum(MFA_REQUIREMENTS),
+    group_ids: z.array(z.string()),
+    grace_days: z.number().int(),
+    enforced_since: z.string().nullable(),
+  })
+  .meta({ id: "SecurityPolicy" });
+
+export function toApiSecurityPolicy(policy: SecurityPolicy): z.infer<typeof apiSecurityPolicySchema> {
+  return {
+    require_for: policy.requireFor,
+    group_ids: policy.groupIds,
+    grace_days: policy.graceDays,
+    enforced_since: policy.enforcedSince?.toISOString() ?? null,
+  };
+}
