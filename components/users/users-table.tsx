@@ -74,6 +74,8 @@ export function UsersTable({
       cell: (user) =>
         user.autoGroups.length === 0 ? <span className="text-slate-500">—</span> : user.autoGroups.map((id) => groupNames.get(id) ?? id).join(", "),
     },
+    // two-factor: whether the person has a second factor (types and counts are on their page).
+    { id: "mfa", header: "2FA", cell: (user) => (user.mfa?.totp || (user.mfa?.passkeys ?? 0) > 0 ? "On" : "Off") },
     { id: "idp", header: "Identity provider", className: "px-4 py-3", cell: (user) => <IdentityProviderBadge source={sourceOf(user.idpId, sources)} /> },
     { id: "last_login", header: "Last login", sortKey: "last_login", cell: (user) => <RelativeTime date={user.lastLoginAt} /> },
     { id: "created_at", header: "Created", sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },

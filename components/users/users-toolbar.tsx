@@ -16,6 +16,7 @@ export function UsersToolbar({
   roles,
   statuses,
   groups,
+  mfa,
   searchLabel = "Search users",
   placeholder = "Search by name, email or role",
 }: {
@@ -24,6 +25,8 @@ export function UsersToolbar({
   groups: Option[];
   searchLabel?: string;
   placeholder?: string;
+  /** two-factor: the 2FA filter (on/off). */
+  mfa?: Option[];
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -110,6 +113,7 @@ export function UsersToolbar({
       {select("status", "Status", statuses)}
       {select("role", "Role", roles)}
       {groups.length > 0 && select("group", "Group", groups)}
+      {mfa && select("mfa", "2FA", mfa)}
     </form>
   );
 }

@@ -50,6 +50,15 @@ export const ACTION_LABELS: Record<string, string> = {
   // usernames: the owner's Settings → Sign-in switch "People may change their own username".
   "sign_in.username_change.enabled": "Changing own username allowed",
   "sign_in.username_change.disabled": "Changing own username not allowed",
+  // two-factor (issue 14)
+  "mfa.factor.added": "Second factor added",
+  "mfa.factor.removed": "Second factor removed",
+  "mfa.factor.used": "Second factor used",
+  "mfa.code.failed": "Wrong two-factor code",
+  "mfa.recovery_code.used": "Recovery code used",
+  "mfa.recovery_codes.regenerated": "Recovery codes regenerated",
+  "mfa.reset": "Two-factor reset by an admin",
+  "settings.security.updated": "Two-factor requirement changed",
 };
 
 export const FAILURE_REASON_LABELS: Record<string, string> = {
@@ -63,6 +72,7 @@ export const FAILURE_REASON_LABELS: Record<string, string> = {
   unknown_user: "Unknown directory user",
   directory_unavailable: "Directory unavailable",
   privileged_account: "Owner or admin matched by email (refused)",
+  wrong_code: "Wrong two-factor code",
 };
 
 export function actionLabel(action: string): string {

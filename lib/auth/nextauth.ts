@@ -8,6 +8,7 @@
  *
  * Providers:
  * - "credentials": the sign-in form (local password, or LDAP);
+ * - "second-step": the second factor after the form's password (two-factor);
  * - "trusted-header": a trusted reverse proxy's user header (/auth/proxy);
  * - one "oidc" provider per enabled identity provider, id = its row id
  *   (authorization code flow with PKCE, state and nonce).
@@ -23,9 +24,14 @@ import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
 import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/idp/oidc";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { NoProxyIdentity, signInWithTrustedHeader } from "@/lib/idp/trusted-header";
+import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "./password-sign-in";
+import { clearSecondStepCookie, secondStepToken, setSecondStepCookie } from "./second-step-cookie";
+
+/** two-factor: the denial code that means "password right, now the second step" (app/(public)/login). */
+export const SECOND_STEP_DUE = "second_step";
 
 declare module "next-auth" {
   interface User {
@@ -102,6 +108,34 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
           } catch (err) {
             if (err instanceof SignInFailed) throw new SignInDenied(denialCode(err));
             if (err instanceof SignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
+            // two-factor: no session yet; the browser gets the pending step's cookie and goes to /login/two-factor.
+            if (err instanceof SecondStepRequired) {
+              await setSecondStepCookie(err.token);
+              throw new SignInDenied(SECOND_STEP_DUE);
+            }
+            throw err;
+          }
+        },
+      }),
+      // two-factor: the second step, for the browser holding a pending step's cookie (lib/mfa/second-step.ts).
+      Credentials({
+        id: "second-step",
+        credentials: { code: { label: "Code" } },
+        async authorize(credentials, req) {
+          const code = typeof credentials.code === "string" ? credentials.code.slice(0, 64) : "";
+          const token = await secondStepToken();
+          if (!token) throw new SignInDenied("second_step_expired");
+          try {
+            const signedIn = await completeSecondStep(token, code, requestMeta(req.headers));
+            await clearSecondStepCookie();
+            return { id: signedIn.userId, sessionId: signedIn.sessionId };
+          } catch (err) {
+            if (err instanceof WrongCode) throw new SignInDenied("wrong_code");
+            if (err instanceof CodeThrottled) throw new SignInMustWait(err.retryAfterSeconds);
+            if (err instanceof SecondStepExpired) {
+              await clearSecondStepCookie();
+              throw new SignInDenied("second_step_expired");
+            }
             throw err;
           }
         },

@@ -9,6 +9,9 @@
  * this identifier (./sign-in-throttle.ts), which happens to unknown and known
  * emails alike.
  *
+ * A right password for someone with a second factor (or who must set one up)
+ * ends in SecondStepRequired instead of a session (lib/mfa/second-step.ts).
+ *
  * Which path: an identifier that is the email of a local user with a
  * password is checked here; one that belongs to a directory user, or to
  * nobody, goes to the directory when LDAP is on. Both paths are throttled.
@@ -27,6 +30,7 @@ import { DirectoryUnavailable } from "@/lib/idp/ldap/directory";
 import { DirectoryCredentialsRejected, directoryLookupCover, signInWithDirectory } from "@/lib/idp/ldap/sign-in";
 import { ldapSourceRow } from "@/lib/idp/records";
 import { signInOptions } from "@/lib/idp/sign-in-options";
+import { beginSecondStepIfNeeded, SecondStepRequired } from "@/lib/mfa/second-step";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
@@ -190,12 +194,13 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
 
   const upgradedHash = needsRehash(row.passwordHash) ? await hashPassword(password) : null;
   const now = attempt.now;
-  const sessionId = await writeSystem(async (tx) => {
+  const outcome = await writeSystem(async (tx) => {
     await recordSignInSuccess(tx, attempt.keys, row.accountId);
-    await tx
-      .update(users)
-      .set({ lastLoginAt: now, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) })
-      .where(eq(users.id, row.id));
+    if (upgradedHash) await tx.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, row.id));
+    // two-factor: a right password alone makes no session when a second step is due (lib/mfa/second-step.ts).
+    const secondStep = await beginSecondStepIfNeeded(tx, row, "password", now);
+    if (secondStep) return secondStep;
+    await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, row.id));
     const id = await createSession(tx, row, attempt.meta, now);
     const details = {
       ...(upgradedHash ? { password_hash_upgraded: true } : {}),
@@ -212,5 +217,6 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
     });
     return id;
   });
-  return { userId: row.id, sessionId, mustChangePassword: row.mustChangePassword };
+  if (outcome instanceof SecondStepRequired) throw outcome;
+  return { userId: row.id, sessionId: outcome, mustChangePassword: row.mustChangePassword };
 }

@@ -22,6 +22,11 @@ const PERMISSIONS = {
    * configure one could sign in as the owner.
    */
   "settings:manage-sign-in": ["owner"],
+  // two-factor (issue 14):
+  /** Remove someone else's second factors (they lost their device); their sessions end. */
+  "users:reset_two_factor": ["owner", "admin"],
+  /** Decide who must use two-factor sign-in (Settings → Security): owner only, like sign-in sources. */
+  "settings:security": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -31,7 +36,7 @@ export function can(actor: Actor, permission: Permission): boolean {
 }
 
 /** Permissions that change things: a read-only token is told it is read-only rather than that its role falls short. */
-const WRITE_PERMISSIONS: ReadonlySet<Permission> = new Set(["users:manage", "settings:manage-sign-in"]);
+const WRITE_PERMISSIONS: ReadonlySet<Permission> = new Set(["users:manage", "settings:manage-sign-in", "users:reset_two_factor", "settings:security"]);
 
 export function assertCan(actor: Actor, permission: Permission, message?: string): void {
   if (WRITE_PERMISSIONS.has(permission)) assertMayWrite(actor);

@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { IDP_TYPES, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { IDP_TYPES, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -422,3 +422,59 @@ export const searchTerms = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
 );
+
+// two-factor (issue 14): authenticator apps, recovery codes, the pending second step, enforcement.
+
+export const mfaTotp = pgTable("mfa_totp", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  accountId: text("account_id").notNull(),
+  secretCiphertext: text("secret_ciphertext").notNull(),
+  confirmedAt: epochMs("confirmed_at"),
+  lastUsedStep: count("last_used_step"),
+  lastUsedAt: epochMs("last_used_at"),
+  createdAt: createdAt(),
+});
+
+export const mfaRecoveryCodes = pgTable(
+  "mfa_recovery_codes",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeDigest: text("code_digest").notNull(),
+    usedAt: epochMs("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("mfa_recovery_codes_user_digest_unique").on(t.userId, t.codeDigest)],
+);
+
+export const mfaPendingSteps = pgTable(
+  "mfa_pending_steps",
+  {
+    tokenDigest: text("token_digest").primaryKey(),
+    accountId: text("account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    method: text("method").notNull(),
+    enrol: boolean("enrol").notNull().default(false),
+    verifiedAt: epochMs("verified_at"),
+    expiresAt: epochMs("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mfa_pending_steps_user_idx").on(t.userId), index("mfa_pending_steps_expires_idx").on(t.expiresAt)],
+);
+
+export const mfaPolicies = pgTable("mfa_policies", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  requireFor: text("require_for", { enum: MFA_REQUIREMENTS }).notNull().default("nobody"),
+  groupIds: jsonText<string[]>("group_ids").notNull(),
+  graceDays: integer("grace_days").notNull().default(0),
+  enforcedSince: epochMs("enforced_since").notNull(),
+});

@@ -501,3 +501,76 @@ export type AccessTokenRow = typeof accessTokens.$inferSelect;
 export type IdentityProviderRow = typeof identityProviders.$inferSelect;
 export type LdapSourceRow = typeof ldapSources.$inferSelect;
 export type SignInSettingsRow = typeof signInSettings.$inferSelect;
+
+// two-factor (issue 14): authenticator apps, recovery codes, the pending second step, enforcement.
+
+/** A user's authenticator app (TOTP). confirmed_at is null while set-up waits for the first valid code. */
+export const mfaTotp = sqliteTable("mfa_totp", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  accountId: text("account_id").notNull(),
+  /** The base32 secret, sealed like email (lib/crypto/aead.ts; table mfa_totp, column secret, row = user id). */
+  secretCiphertext: text("secret_ciphertext").notNull(),
+  confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
+  /** The last accepted time step: a code is accepted once, and never an older one. */
+  lastUsedStep: integer("last_used_step"),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  createdAt: createdAt(),
+});
+
+/** Single-use recovery codes, stored only as keyed digests (lib/mfa/recovery-codes.ts). */
+export const mfaRecoveryCodes = sqliteTable(
+  "mfa_recovery_codes",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeDigest: text("code_digest").notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("mfa_recovery_codes_user_digest_unique").on(t.userId, t.codeDigest)],
+);
+
+/**
+ * A password step that succeeded and waits for its second step. The browser
+ * holds the token in an HttpOnly cookie; only its digest is stored. Single use, short-lived.
+ */
+export const mfaPendingSteps = sqliteTable(
+  "mfa_pending_steps",
+  {
+    /** SHA-256 (hex) of the cookie's token. */
+    tokenDigest: text("token_digest").primaryKey(),
+    accountId: text("account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** How the first step was passed ("password", "ldap"): recorded on the sign-in event. */
+    method: text("method").notNull(),
+    /** The person must set up a second factor before the session (enforcement, ./policy.ts). */
+    enrol: integer("enrol", { mode: "boolean" }).notNull().default(false),
+    /** When the second factor was proven: only then may the session be created, once. */
+    verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mfa_pending_steps_user_idx").on(t.userId), index("mfa_pending_steps_expires_idx").on(t.expiresAt)],
+);
+
+export const MFA_REQUIREMENTS = ["nobody", "admins", "everyone", "groups"] as const;
+export type MfaRequirement = (typeof MFA_REQUIREMENTS)[number];
+
+/** Settings → Security: who must use two-factor sign-in. One row per account; none means nobody. */
+export const mfaPolicies = sqliteTable("mfa_policies", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  requireFor: text("require_for", { enum: MFA_REQUIREMENTS }).notNull().default("nobody"),
+  groupIds: text("group_ids", { mode: "json" }).$type<string[]>().notNull(),
+  graceDays: integer("grace_days").notNull().default(0),
+  /** When the current requirement was set: the grace period counts from here. */
+  enforcedSince: integer("enforced_since", { mode: "timestamp_ms" }).notNull(),
+});

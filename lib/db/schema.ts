@@ -10,7 +10,8 @@ import { config } from "@/lib/config";
 import * as pg from "./schema.pg";
 import * as sqlite from "./schema.sqlite";
 
-export { IDP_TYPES, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
+export { IDP_TYPES, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
+export type { MfaRequirement } from "./schema.sqlite";
 export type {
   AccessTokenRow,
   GroupRow,
@@ -63,3 +64,8 @@ export const rateLimits = tables.rateLimits;
 export const searchScopes = tables.searchScopes;
 export const searchEntries = tables.searchEntries;
 export const searchTerms = tables.searchTerms;
+// two-factor (issue 14)
+export const mfaTotp = tables.mfaTotp;
+export const mfaRecoveryCodes = tables.mfaRecoveryCodes;
+export const mfaPendingSteps = tables.mfaPendingSteps;
+export const mfaPolicies = tables.mfaPolicies;

@@ -38,6 +38,10 @@ export const userSchema = z
     idp_id: z.string(),
     created_at: dateTime,
     password: z.string().optional().describe("Generated password: in the create response only"),
+    mfa: z
+      .object({ totp: z.boolean(), passkeys: z.number().int(), recovery_codes_left: z.number().int() })
+      .optional()
+      .describe("Second factors (two-factor sign-in): in reads of users"),
   })
   .meta({ id: "User" });
 

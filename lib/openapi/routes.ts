@@ -9,6 +9,7 @@ import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { ldapInputSchema, localSignInSchema, providerInputSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema } from "@/lib/invites/schemas";
+import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
 import { setupInputSchema } from "@/lib/setup/setup";
 import { createTokenSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
@@ -61,6 +62,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "put", path: `/api/users/${uuid}/password`, summary: "Change one's own password", tag: "Users", body: changePasswordSchema, response: R.messageSchema },
   { method: "post", path: `/api/users/${uuid}/password-reset`, summary: "Admin password reset (generated when none is sent)", tag: "Users", body: resetPasswordSchema, response: z.object({ password: z.string().optional() }), secret: true },
   { method: "post", path: `/api/users/${uuid}/unlock`, summary: "End a sign-in lock", tag: "Users", response: R.objectSchema },
+  { method: "delete", path: `/api/users/${uuid}/mfa`, summary: "Reset a user's two-factor sign-in (their factors and recovery codes go, their sessions end)", tag: "Users", response: z.object({ sessions_ended: z.number().int() }) },
   { method: "post", path: `/api/users/${uuid}/approve`, summary: "Approve a user waiting for approval", tag: "Users", response: R.userSchema },
   { method: "delete", path: `/api/users/${uuid}/reject`, summary: "Reject (remove) a user waiting for approval", tag: "Users", response: R.emptySchema },
   { method: "post", path: `/api/users/${uuid}/invite`, summary: "Resend: a fresh link for a pending invite (id is the invite's)", tag: "Invites", response: R.inviteSchema, secret: true },
@@ -109,4 +111,6 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off", tag: "Sign-in settings", body: localSignInSchema, response: R.objectSchema },
   { method: "get", path: "/api/settings/trusted-header", summary: "Trusted proxy header sign-in", tag: "Sign-in settings", response: R.objectSchema },
   { method: "put", path: "/api/settings/trusted-header", summary: "Configure trusted proxy header sign-in", tag: "Sign-in settings", body: trustedHeaderInputSchema, response: R.objectSchema },
+  { method: "get", path: "/api/settings/security", summary: "Who must use two-factor sign-in", tag: "Sign-in settings", response: apiSecurityPolicySchema },
+  { method: "put", path: "/api/settings/security", summary: "Require two-factor sign-in for nobody, the owner and admins, everyone or chosen groups (owner only)", tag: "Sign-in settings", body: securityPolicySchema, response: apiSecurityPolicySchema },
 ];

@@ -40,6 +40,8 @@ export function toApiUser(user: UserRecord, actor: Actor) {
     issued: user.idpId ? ("integration" as const) : ("api" as const),
     idp_id: user.idpId ?? "",
     created_at: user.createdAt.toISOString(),
+    // two-factor: what second factors the user has (when the query read them).
+    ...(user.mfa ? { mfa: { totp: user.mfa.totp, passkeys: user.mfa.passkeys, recovery_codes_left: user.mfa.recoveryCodesLeft } } : {}),
   };
 }
 

@@ -28,7 +28,7 @@ import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
 import { db } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
-import { ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
+import { mfaTotp, ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 import { openIdentity } from "./records";
 import { compareSorted, DECRYPTED_SORT_KEYS, NAME_SORT_LIMIT, type SortValue, type UserSort } from "./sort";
@@ -48,6 +48,8 @@ export type UserListQuery = {
   serviceUser?: boolean;
   /** usernames: exactly this username. */
   username?: string;
+  /** two-factor: only users with (true) or without (false) a second factor. */
+  mfa?: boolean;
   offset: number;
   /** Undefined: every match from offset on. */
   limit?: number;
@@ -76,6 +78,10 @@ function filterConditions(q: UserListQuery): SQL[] | null {
   // usernames: the exact filter (?username=X), compared as usernames are (NFKC + lower-case) through the index.
   if (q.username !== undefined) conditions.push(eq(users.usernameIndex, usernameBlindIndex(q.username)));
   if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));
+  if (q.mfa !== undefined) {
+    const withFactor = sql`EXISTS (SELECT 1 FROM ${mfaTotp} WHERE ${mfaTotp.userId} = ${users.id} AND ${mfaTotp.confirmedAt} IS NOT NULL)`;
+    conditions.push(q.mfa ? withFactor : sql`NOT ${withFactor}`);
+  }
   if (q.group) {
     conditions.push(sql`EXISTS (SELECT 1 FROM ${userGroups} WHERE ${userGroups.userId} = ${users.id} AND ${userGroups.groupId} = ${q.group})`);
   }

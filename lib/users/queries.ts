@@ -12,6 +12,7 @@ import { ROLES } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
 import { lockedUsers } from "@/lib/auth/sign-in-throttle";
+import { mfaSummaries, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
 import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";
 import { USER_SORT_KEYS } from "./sort";
@@ -32,6 +33,8 @@ export const userFiltersSchema = listParamsSchema.extend({
     .enum([...GO_TRUE, ...GO_FALSE], { error: "service_user must be true or false" })
     .transform((v) => (GO_TRUE as readonly string[]).includes(v))
     .optional(),
+  /** two-factor: "on" (has a second factor) or "off". */
+  mfa: z.enum(["on", "off"], { error: "mfa must be on or off" }).optional(),
 }).extend(sortParamsSchema(USER_SORT_KEYS).shape);
 export type UserFilters = z.output<typeof userFiltersSchema>;
 
@@ -55,6 +58,7 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
       group: filters.group,
       serviceUser: filters.service_user,
       username: filters.username,
+      mfa: filters.mfa === undefined ? undefined : filters.mfa === "on",
       offset: filters.offset,
       limit: filters.limit,
       sort: filters.sort ? { key: filters.sort, order: filters.order } : undefined,
@@ -62,26 +66,32 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
     // Locks change with every failed sign-in, so they are read fresh (the few locked rows).
     lockedUsers(actor.accountId),
   ]);
-  // A page's memberships in one query; a whole list (no limit) reads the account's at once.
-  const groupsByUser = await groupIdsByUser(
-    db(),
-    actor.accountId,
-    page.rows.length > 100 ? undefined : page.rows.map((row) => row.id),
-  );
-  const items = page.rows.map((row) => openUser(row, groupsByUser.get(row.id) ?? [], locks.get(row.id) ?? null));
+  // A page's memberships and second factors in one query each; a whole list (no limit) reads the account's memberships at once.
+  const [groupsByUser, factors] = await Promise.all([
+    groupIdsByUser(db(), actor.accountId, page.rows.length > 100 ? undefined : page.rows.map((row) => row.id)),
+    mfaSummaries(db(), page.rows.map((r) => r.id)),
+  ]);
+  const items = page.rows.map((row) => {
+    const user = openUser(row, groupsByUser.get(row.id) ?? [], locks.get(row.id) ?? null);
+    user.mfa = factors.get(row.id) ?? NO_FACTORS;
+    return user;
+  });
   return { items, total: page.total };
 }
 
 /** One user, read fresh from the database; other accounts' ids and hidden users are "not found". */
 export async function getUser(actor: Actor, userId: string): Promise<UserRecord> {
   if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
-  const [row, groupIds, locks] = await Promise.all([
+  const [row, groupIds, locks, mfa] = await Promise.all([
     findUserRow(db(), actor.accountId, userId),
     groupIdsOfUser(db(), actor.accountId, userId),
     lockedUsers(actor.accountId),
+    mfaSummary(db(), userId),
   ]);
   if (!row) throw new NotFound("User");
-  return openUser(row, groupIds, locks.get(userId) ?? null);
+  const user = openUser(row, groupIds, locks.get(userId) ?? null);
+  user.mfa = mfa;
+  return user;
 }
 
 /** Some users by id, as the actor may see them (everyone with users:read-all, else only themselves): for labels on lists of other things. */

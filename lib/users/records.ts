@@ -8,6 +8,7 @@ import { and, eq, inArray, or } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex, usernameBlindIndex } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
+import type { MfaSummary } from "@/lib/mfa/records";
 import { users, type Role, type UserRow } from "@/lib/db/schema";
 
 export type UserRecord = {
@@ -31,6 +32,8 @@ export type UserRecord = {
   pendingApproval?: boolean;
   /** Set by the queries when sign-in is locked after too many failures (lib/auth/sign-in-throttle.ts). */
   lockedUntil?: Date | null;
+  /** two-factor: set by the queries (lib/mfa/records.ts); types and counts, never secrets. */
+  mfa?: MfaSummary;
 };
 
 const field = (rowId: string, column: string) => ({ table: "users", column, rowId });

@@ -15,6 +15,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { NameSection } from "./name-section";
 import { SessionsSection } from "./sessions-section";
 import { UsernameSection } from "./username-section";
+import { TwoFactorSection } from "./two-factor-section";
 
 export const metadata: Metadata = { title: "Profile · Latchkey" };
 
@@ -43,6 +44,7 @@ export default async function ProfilePage() {
       <NameSection me={me} />
       <SessionsSection actor={actor} />
       <UsernameSection actor={actor} username={me.username} />
+      <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-4">

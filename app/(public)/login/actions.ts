@@ -2,7 +2,7 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
-import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
+import { SECOND_STEP_DUE, signIn, SignInMustWait } from "@/lib/auth/nextauth";
 import { waitMessage } from "@/lib/auth/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
 import { providerDiscovery } from "@/lib/idp/discovery";
@@ -29,6 +29,8 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     }
     if (err instanceof AuthError) {
       const code = err instanceof CredentialsSignin ? err.code : undefined;
+      // two-factor: the password was right; the second step is on its own page.
+      if (code === SECOND_STEP_DUE) redirect(`/login/two-factor?${new URLSearchParams({ callbackUrl: safeCallbackPath(formData.get("callbackUrl")) })}`);
       return { status: "error", message: credentialsMessage(code, (await signInOptions()).ldapEnabled), values: { email } };
     }
     throw err;

@@ -33,6 +33,8 @@ export function signInErrorMessage(error: string | undefined, providerName: stri
       return "Sign-in was refused.";
     case "CredentialsSignin":
       return null;
+    case "second_step_expired":
+      return "Your sign-in timed out or was replaced by a newer one. Sign in again.";
     default:
       // Configuration, OAuthCallbackError, a cancelled sign-in, a provider that went down mid-way.
       return `Sign-in with ${providerName ?? "the identity provider"} did not complete: the provider may be unavailable or refused the request. Try again, or sign in another way.`;

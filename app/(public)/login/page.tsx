@@ -5,6 +5,7 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
 import { ProviderButtons } from "@/components/auth/provider-buttons";
 import { Alert } from "@/components/ui/alert";
+import { SECOND_STEP_DUE } from "@/lib/auth/nextauth";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";
@@ -30,6 +31,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   if (!error && first(params.signed_out) !== "1" && (await proxySignInAvailable(await headers()))) {
     redirect(`/auth/proxy?${new URLSearchParams({ callbackUrl })}`);
   }
+  // two-factor: a password posted straight to Auth.js that was right comes back with this code.
+  if (error === "CredentialsSignin" && first(params.code) === SECOND_STEP_DUE) redirect(`/login/two-factor?${new URLSearchParams({ callbackUrl })}`);
   const options = await signInOptions();
   const providerId = first(params.provider);
   const providerName = options.providers.find((p) => p.id === providerId)?.name ?? null;

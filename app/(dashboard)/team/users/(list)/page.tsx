@@ -39,6 +39,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     role: query.role,
     status: query.status,
     group: query.group,
+    mfa: query.mfa,
     service_user: "false",
     sort: query.sort,
     order: query.order,
@@ -52,7 +53,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const groupNames = await groupNamesFor(actor);
   const sources = await identitySources(actor.accountId);
   const groups = [...groupNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
-  const filtered = Boolean(filters.search || filters.role || filters.status || filters.group);
+  const filtered = Boolean(filters.search || filters.role || filters.status || filters.group || filters.mfa);
   const showInvites = query.view === "invites" || query.status === "invited";
   const canSeeInvites = can(actor, "users:read-all");
   const pendingInvites = canSeeInvites ? await countValidInvites(actor.accountId) : 0;
@@ -128,6 +129,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
         statuses={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
         groups={groups.map((g) => ({ value: g.id, label: g.name }))}
+        mfa={[{ value: "on", label: "On" }, { value: "off", label: "Off" }]}
       />
       {sortRefused && (
         <div className="mb-4">

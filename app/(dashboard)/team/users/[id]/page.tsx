@@ -11,6 +11,8 @@ import { formatDateTime } from "@/components/users/format";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { SessionsTable } from "@/components/users/sessions-table";
 import { UserActions } from "@/components/users/user-actions";
+import { UserFactors } from "@/components/mfa/user-factors";
+import { assertCanResetTwoFactor } from "@/lib/mfa/admin";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
 import { ROLES, type Role } from "@/lib/db/schema";
@@ -130,6 +132,8 @@ export default async function UserPage({
       {!canEdit && can(actor, "users:manage") && user.role === "owner" && actor.userId !== user.id && (
         <p className="text-sm text-slate-600">Only the owner can change the owner&apos;s account.</p>
       )}
+
+      {user.mfa && <UserFactors userId={user.id} label={label} mfa={user.mfa} canReset={allows(() => assertCanResetTwoFactor(actor, user))} />}
 
       <section aria-labelledby="sessions-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">

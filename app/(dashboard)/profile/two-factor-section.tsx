@@ -1,0 +1,25 @@
+import { TwoFactorPanel } from "@/components/mfa/two-factor-panel";
+import type { SessionActor } from "@/lib/auth/actor";
+import { ownMfaSummary } from "@/lib/mfa/factors";
+import { RECOVERY_CODES_LOW } from "@/lib/mfa/recovery-codes";
+import { hasFactor } from "@/lib/mfa/records";
+
+/** Profile → Two-factor authentication: the person's own second factors (issue 14). */
+export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: SessionActor; hasLocalPassword: boolean }) {
+  const summary = await ownMfaSummary(actor);
+  return (
+    <section aria-labelledby="two-factor-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <h2 id="two-factor-heading" className="text-base font-semibold text-slate-900">
+        Two-factor authentication
+      </h2>
+      <p className="mt-1 max-w-2xl text-sm text-slate-600">A second step after your password: a code from an authenticator app, or a recovery code.</p>
+      <TwoFactorPanel
+        totp={summary.totp}
+        totpLastUsedAt={summary.totpLastUsedAt?.toISOString() ?? null}
+        recoveryCodesLeft={summary.recoveryCodesLeft}
+        lowOnCodes={hasFactor(summary) && summary.recoveryCodesLeft < RECOVERY_CODES_LOW}
+        hasLocalPassword={hasLocalPassword}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SecurityPolicyForm } from "@/components/mfa/security-policy-form";
+import { can } from "@/lib/auth/policy";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { groupNamesFor } from "@/lib/groups/queries";
+import { securityPolicy } from "@/lib/mfa/policy";
+
+export const metadata: Metadata = { title: "Security · Settings · Latchkey" };
+
+export default async function SecuritySettingsPage() {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  if (!can(actor, "settings:read")) return null;
+  const policy = await securityPolicy(actor);
+  const groups = [...(await groupNamesFor(actor))].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <div className="space-y-4">
+      <p className="text-sm text-slate-600">
+        Two-factor sign-in asks for a code from an authenticator app (or a recovery code) after the password, for local and LDAP users. People signing in
+        through an external identity provider get their second factor from it.
+      </p>
+      <SecurityPolicyForm
+        readOnly={!can(actor, "settings:security")}
+        groups={groups}
+        initial={{ requireFor: policy.requireFor, groupIds: policy.groupIds, graceDays: policy.graceDays }}
+      />
+    </div>
+  );
+}

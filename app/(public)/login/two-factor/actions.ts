@@ -1,0 +1,61 @@
+"use server";
+
+import { AuthError, CredentialsSignin } from "next-auth";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
+import { waitMessage } from "@/lib/auth/password-sign-in";
+import { secondStepToken } from "@/lib/auth/second-step-cookie";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { CodeThrottled, confirmEnrolment, SecondStepExpired, WRONG_CODE, WrongCode } from "@/lib/mfa/second-step";
+
+/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
+function safeCallbackPath(value: FormDataEntryValue | null): string {
+  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
+}
+
+const TIMED_OUT = "/login?error=second_step_expired";
+
+/** The code (authenticator or recovery) for the pending step; Auth.js makes the session. */
+export async function secondStepAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const code = String(formData.get("code") ?? "");
+  try {
+    await signIn("second-step", { code, redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+  } catch (err) {
+    if (err instanceof SignInMustWait) return { status: "error", message: waitMessage(err.retryAfterSeconds) };
+    if (err instanceof AuthError) {
+      const denial = err instanceof CredentialsSignin ? err.code : undefined;
+      if (denial === "second_step_expired") redirect(TIMED_OUT);
+      return { status: "error", message: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+    }
+    throw err;
+  }
+  return { status: "success" };
+}
+
+/** Set-up during sign-in: the first code turns the app on and hands back the recovery codes, shown once. */
+export async function confirmEnrolmentAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const token = await secondStepToken();
+  if (!token) redirect(TIMED_OUT);
+  try {
+    const codes = await confirmEnrolment(token, String(formData.get("code") ?? "").slice(0, 64), requestMeta(await headers()));
+    return { status: "success", result: { recoveryCodes: codes.join("\n") } };
+  } catch (err) {
+    if (err instanceof SecondStepExpired) redirect(TIMED_OUT);
+    if (err instanceof CodeThrottled) return { status: "error", message: err.message };
+    if (err instanceof WrongCode) return { status: "error", message: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+    throw err;
+  }
+}
+
+/** After set-up and saving the recovery codes: the session, through Auth.js. */
+export async function continueAfterEnrolmentAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  try {
+    await signIn("second-step", { code: "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+  } catch (err) {
+    if (err instanceof AuthError) redirect(TIMED_OUT);
+    throw err;
+  }
+  return { status: "success" };
+}

@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/auth/auth-card";
+import { EnrolmentForm, SecondStepForm } from "@/components/mfa/second-step-forms";
+import { Alert } from "@/components/ui/alert";
+import { secondStepToken } from "@/lib/auth/second-step-cookie";
+import { sessionActor } from "@/lib/auth/session-actor";
+import { pendingStep, startEnrolment } from "@/lib/mfa/second-step";
+
+export const metadata: Metadata = { title: "Two-factor authentication · Latchkey" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const localPath = (v: string | undefined) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
+
+export default async function SecondStepPage({ searchParams }: { searchParams: SearchParams }) {
+  if (await sessionActor()) redirect("/");
+  const callbackUrl = localPath(first((await searchParams).callbackUrl));
+  const token = await secondStepToken();
+  const step = await pendingStep(token);
+  if (!token || !step) redirect("/login?error=second_step_expired");
+  if (step.enrol) {
+    const setup = step.verified ? null : await startEnrolment(token);
+    return (
+      <AuthCard title="Set up two-factor authentication" subtitle="Your account requires a second step at sign-in. Set up an authenticator app to continue.">
+        <EnrolmentForm callbackUrl={callbackUrl} secret={setup?.secret ?? null} qrCode={setup?.qrCode ?? null} />
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title="Two-factor authentication" subtitle="Enter the 6-digit code from your authenticator app.">
+      <div className="space-y-4">
+        {!step.totp && <Alert tone="info">Enter one of your recovery codes.</Alert>}
+        <SecondStepForm callbackUrl={callbackUrl} />
+        <p className="text-sm text-slate-600">
+          Lost your device? Enter one of your recovery codes instead. <a href="/login" className="font-medium text-indigo-700 underline">Start over</a>
+        </p>
+      </div>
+    </AuthCard>
+  );
+}

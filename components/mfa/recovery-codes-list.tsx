@@ -1,0 +1,34 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+
+/** Recovery codes, shown once, with a copy button. */
+export function RecoveryCodesList({ codes }: { codes: string[] }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="space-y-3">
+      <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
+        Save these recovery codes somewhere safe. Each works once, if you lose your authenticator. They won&apos;t be shown again.
+      </p>
+      <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-900 ring-1 ring-slate-200">
+        {codes.map((code) => (
+          <li key={code}>{code}</li>
+        ))}
+      </ul>
+      <Button
+        variant="secondary"
+        onClick={async () => {
+          try {
+            await navigator.clipboard.writeText(codes.join("\n"));
+            setCopied(true);
+          } catch {
+            setCopied(false); // no clipboard permission (plain http): the codes stay selectable
+          }
+        }}
+      >
+        {copied ? "Copied" : "Copy codes"}
+      </Button>
+    </div>
+  );
+}

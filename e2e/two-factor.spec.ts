@@ -1,0 +1,175 @@
+/**
+ * Two-factor sign-in in the browser (issue 14): set up an authenticator app
+ * from Profile (the secret read from the page, codes computed here), sign in
+ * with a code, then with a recovery code; a group that must use it sends a
+ * member to set-up right after the password; an admin resets it.
+ */
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { Secret, TOTP } from "otpauth";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+// Each test signs in several times (argon2 each), on a machine that may be busy.
+test.setTimeout(180_000);
+
+let api: Client;
+let person: { email: string; password: string; name: string; id: string };
+let secret: string;
+let recoveryCodes: string[];
+
+/** The authenticator app: the code for a moment (offset in 30-second steps from now). */
+function code(base32: string, stepsAhead = 0): string {
+  return TOTP.generate({ secret: Secret.fromBase32(base32), timestamp: Date.now() + stepsAhead * 30_000 });
+}
+
+async function passwordStep(page: Page, email: string, password: string) {
+  await page.goto(instance.url("/login"));
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+async function freshPage(browser: Browser, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  return { context, page: await context.newPage() };
+}
+
+test.beforeAll(async () => {
+  const owner = await setUpOwner(instance);
+  api = tokenClient(instance, owner.personal_access_token);
+  const p = await personWithRole(api, "user", { name: "Tess Totp" });
+  person = { email: p.email, password: p.password, name: p.user.name, id: p.user.id };
+});
+
+test("set up an authenticator app from Profile, and get ten recovery codes once", async ({ browser }) => {
+  const { context, page } = await freshPage(browser);
+  await passwordStep(page, person.email, person.password);
+  await expect(page).toHaveURL(/\/$|\/team/);
+  await page.goto(instance.url("/profile"));
+  const section = page.getByRole("region", { name: "Two-factor authentication" });
+  await expect(section.getByText("Off", { exact: true })).toBeVisible();
+  await section.getByRole("button", { name: "Set up authenticator app" }).click();
+  await expect(section.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  secret = await section.getByLabel("Secret key").inputValue();
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+
+  await section.getByLabel("Code from the app").fill("000000" === code(secret) ? "111111" : "000000");
+  await section.getByRole("button", { name: "Turn on" }).click();
+  await expect(section.getByRole("alert")).toContainText("not right");
+
+  await section.getByLabel("Code from the app").fill(code(secret));
+  await section.getByRole("button", { name: "Turn on" }).click();
+  const list = section.getByRole("list", { name: "Recovery codes" });
+  await expect(list.getByRole("listitem")).toHaveCount(10);
+  recoveryCodes = await list.getByRole("listitem").allTextContents();
+  await section.getByRole("button", { name: "Done" }).click();
+  await expect(list).toBeHidden();
+  await expect(section.getByText(/^On · last used/)).toBeVisible();
+  await expect(section.getByText("10 of 10 left")).toBeVisible();
+  await context.close();
+});
+
+test("sign in with the password and a code from the app", async ({ browser }) => {
+  const { context, page } = await freshPage(browser);
+  await passwordStep(page, person.email, person.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+  // Nothing is reachable before the second step.
+  await page.goto(instance.url("/profile"));
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto(instance.url("/login/two-factor"));
+
+  await page.getByLabel("Authentication code").fill("000000" === code(secret, 1) ? "111111" : "000000");
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "That code is not right" })).toBeVisible();
+  // The set-up used this step's code: the next step's code (accepted one step early) signs in.
+  await page.getByLabel("Authentication code").fill(code(secret, 1));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(instance.url("/profile"));
+  await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+  await context.close();
+});
+
+test("sign in with a recovery code when the device is lost; each code works once", async ({ browser }) => {
+  const { context, page } = await freshPage(browser, { width: 390, height: 844 });
+  await passwordStep(page, person.email, person.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await page.screenshot({ path: test.info().outputPath("two-factor-phone.png"), fullPage: true });
+  await page.getByLabel("Authentication code").fill(recoveryCodes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(instance.url("/profile"));
+  await expect(page.getByRole("region", { name: "Two-factor authentication" }).getByText("9 of 10 left")).toBeVisible();
+  await context.close();
+
+  const again = await freshPage(browser);
+  await passwordStep(again.page, person.email, person.password);
+  await expect(again.page).toHaveURL(/\/login\/two-factor/);
+  await again.page.getByLabel("Authentication code").fill(recoveryCodes[0]);
+  await again.page.getByRole("button", { name: "Verify" }).click();
+  await expect(again.page.getByRole("alert").filter({ hasText: "That code is not right" })).toBeVisible();
+  await again.context.close();
+});
+
+test("a group that must use two-factor sends its member to set-up right after the password", async ({ browser }) => {
+  const group = await api.post<{ id: string }>("/api/groups", { name: "Operators" });
+  expect(group.status, group.text).toBe(200);
+  const member = await personWithRole(api, "user", { name: "Mo Member", email: uniqueEmail("member"), auto_groups: [group.body.id] });
+
+  // The owner requires it for the group in Settings → Security.
+  const owner = await freshPage(browser);
+  await passwordStep(owner.page, OWNER.email, OWNER.password);
+  await expect(owner.page).not.toHaveURL(/\/login/);
+  await owner.page.goto(instance.url("/settings/security"));
+  await owner.page.getByLabel("Members of chosen groups").check();
+  await owner.page.getByRole("group", { name: /Groups/ }).getByLabel("Operators").check();
+  await owner.page.getByRole("button", { name: "Save" }).click();
+  await expect(owner.page.getByText("Two-factor requirement saved.")).toBeVisible();
+  await owner.page.reload();
+  await expect(owner.page.getByLabel("Members of chosen groups")).toBeChecked();
+
+  const { context, page } = await freshPage(browser);
+  await passwordStep(page, member.email, member.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await expect(page.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible();
+  await page.goto(instance.url("/team/users"));
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto(instance.url("/login/two-factor"));
+  const memberSecret = await page.getByLabel("Secret key").inputValue();
+  await page.getByLabel("Code from the app").fill(code(memberSecret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await context.close();
+
+  // Team → Users shows who has it, and filters by it.
+  await owner.page.goto(instance.url("/team/users?mfa=on"));
+  await expect(owner.page.getByRole("link", { name: "Mo Member" })).toBeVisible();
+  await expect(owner.page.getByRole("link", { name: "Olive Owner" })).toBeHidden();
+  await owner.context.close();
+});
+
+test("an admin resets someone's two-factor from their page", async ({ browser }) => {
+  const owner = await freshPage(browser);
+  await passwordStep(owner.page, OWNER.email, OWNER.password);
+  await expect(owner.page).not.toHaveURL(/\/login/);
+  await owner.page.goto(instance.url(`/team/users/${person.id}`));
+  const factors = owner.page.getByRole("region", { name: "Two-factor authentication" });
+  await expect(factors.getByText(/^On · last used/)).toBeVisible();
+  await factors.getByRole("button", { name: "Reset two-factor" }).click();
+  await owner.page.getByRole("dialog", { name: /Reset two-factor/ }).getByRole("button", { name: "Reset two-factor" }).click();
+  await expect(owner.page.getByText(/Two-factor sign-in reset/)).toBeVisible();
+  await owner.page.reload();
+  await expect(factors.getByText("Off", { exact: true })).toBeVisible();
+  await owner.context.close();
+
+  // The password alone signs them in again.
+  const { context, page } = await freshPage(browser);
+  await passwordStep(page, person.email, person.password);
+  await expect(page).not.toHaveURL(/\/login/);
+  await context.close();
+});

@@ -1,0 +1,59 @@
+/**
+ * An admin's view and reset of someone's second factors (the user page,
+ * GET/DELETE /api/users/{id}/mfa). A reset removes every factor and recovery
+ * code and ends the person's sessions, so whoever held a stolen session or
+ * device is out; the person signs in with their password and sets up anew
+ * (or is made to, when two-factor is required for them).
+ */
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { assertCan } from "@/lib/auth/policy";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { emit, noneEnded } from "@/lib/data/effects";
+import { write } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { mfaPendingSteps, mfaTotp, type Role } from "@/lib/db/schema";
+import { Forbidden, NotFound } from "@/lib/errors";
+import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import { deleteRecoveryCodes } from "./recovery-codes";
+import { hasFactor, mfaSummary, type MfaSummary } from "./records";
+
+/** For a caller that already may see the user (lib/users checked): the summary, never a secret. */
+export async function userMfaSummary(userId: string): Promise<MfaSummary> {
+  return mfaSummary(db(), userId);
+}
+
+/** The rule for who may reset whose second factors (the page asks it to show the button; the reset enforces it). */
+export function assertCanResetTwoFactor(actor: Actor, target: { role: Role }): void {
+  assertCan(actor, "users:reset_two_factor");
+  // The owner's factors are the owner's: an admin who could remove them could weaken the one account above them.
+  if (target.role === "owner" && actor.role !== "owner") throw new Forbidden("Only the owner can reset the owner's two-factor sign-in");
+}
+
+export async function resetTwoFactor(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<{ sessionsEnded: number }> {
+  assertCan(actor, "users:reset_two_factor");
+  return write(actor, async (tx, me) => {
+    const row = await findUserRow(tx, me.accountId, userId);
+    if (!row) throw new NotFound("User");
+    assertCanResetTwoFactor(me, row);
+    const before = await mfaSummary(tx, userId);
+    await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
+    await deleteRecoveryCodes(tx, userId);
+    await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.userId, userId));
+    const ended = noneEnded();
+    await emit(tx, "user.sessions_revoked", { accountId: me.accountId, userId, revokeTokens: false, ended });
+    const label = userLabel(openIdentity(row));
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: "mfa.reset",
+      actor: await actorParty(tx, me),
+      target: { type: "user", id: userId, label },
+      details: { had_totp: before.totp, had_passkeys: before.passkeys, had_factor: hasFactor(before), sessions_ended: ended.sessions },
+      meta,
+      at: now,
+    });
+    return { sessionsEnded: ended.sessions };
+  });
+}

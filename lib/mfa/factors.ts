@@ -1,0 +1,143 @@
+/**
+ * A person's own second factors (Profile → Two-factor authentication): set
+ * up an authenticator app (shown a QR code and the secret, confirmed with a
+ * code), remove it (after re-entering the password), and make new recovery
+ * codes. The first factor set up comes with ten recovery codes, shown once.
+ */
+import "server-only";
+import { eq } from "drizzle-orm";
+import QRCode from "qrcode";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { assertSelf } from "@/lib/auth/policy";
+import { recordEvent } from "@/lib/audit/record";
+import { verifyPassword } from "@/lib/crypto/passwords";
+import { write } from "@/lib/data/unit-of-work";
+import { db, type Tx } from "@/lib/db/database";
+import { mfaTotp } from "@/lib/db/schema";
+import { Conflict, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+import { passwordChangeLimit } from "@/lib/security/limits";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
+import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import { deleteRecoveryCodes, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
+import { hasFactor, mfaSummary, openTotpSecret, sealTotpSecret, totpRow, type MfaSummary } from "./records";
+import { acceptedTotpStep, newTotpSecret, totpUri } from "./totp";
+
+export const totpCodeSchema = z.object({
+  code: z.string({ error: "Enter the 6-digit code" }).trim().regex(/^\d{3}\s?\d{3}$/, "Enter the 6-digit code from your app"),
+});
+
+export const removeTotpSchema = z.object({
+  password: z.string({ error: "Enter your password" }).max(1024).default(""),
+  code: z.string().max(64).default(""),
+});
+
+const WRONG_CODE = "That code is not right. Check your app's clock and try the current code.";
+
+export type TotpSetup = { secret: string; uri: string; qrCode: string };
+
+async function me(actor: Actor, userId: string) {
+  const row = await findUserRow(db(), actor.accountId, userId);
+  if (!row) throw new NotFound("User");
+  return { row, label: userLabel(openIdentity(row)) };
+}
+
+export async function ownMfaSummary(actor: Actor): Promise<MfaSummary> {
+  return mfaSummary(db(), actor.userId);
+}
+
+/**
+ * Starts (or restarts) setting up an authenticator app: a new secret, kept
+ * sealed and unconfirmed until a code from it arrives. The QR code is an SVG
+ * data URL rendered here, so the secret never goes to another service.
+ */
+export async function startTotpSetup(actor: Actor, now = new Date()): Promise<TotpSetup> {
+  assertSelf(actor, actor.userId, "You can only set up your own second factor");
+  const { row } = await me(actor, actor.userId);
+  const secret = newTotpSecret();
+  await write(actor, async (tx) => {
+    const existing = await totpRow(tx, actor.userId);
+    if (existing?.confirmedAt) throw new Conflict("An authenticator app is already set up. Remove it first to set up another.");
+    const values = { secretCiphertext: sealTotpSecret(actor.userId, secret), confirmedAt: null, lastUsedStep: null, lastUsedAt: null, createdAt: now };
+    await tx
+      .insert(mfaTotp)
+      .values({ userId: actor.userId, accountId: actor.accountId, ...values })
+      .onConflictDoUpdate({ target: mfaTotp.userId, set: values });
+  });
+  const identity = openIdentity(row);
+  const uri = totpUri(secret, identity.email ?? identity.name);
+  const qrCode = await QRCode.toDataURL(uri, { type: "image/png", margin: 1, width: 200, errorCorrectionLevel: "M" });
+  return { secret, uri, qrCode };
+}
+
+/** Turns the app on with a code from it. Returns the recovery codes when this is the first factor (shown once), else null. */
+export async function confirmTotpSetup(actor: Actor, input: z.input<typeof totpCodeSchema>, meta: RequestMeta, now = new Date()): Promise<string[] | null> {
+  assertSelf(actor, actor.userId, "You can only set up your own second factor");
+  const { code } = parseOrThrow(totpCodeSchema, input);
+  // Each try is a guess at a code; the secret is the person's own, but keep it bounded all the same.
+  await consumeRateLimit(passwordChangeLimit(), `mfa-setup:${actor.accountId}:${actor.userId}`);
+  const { label } = await me(actor, actor.userId);
+  return write(actor, async (tx) => {
+    const row = await totpRow(tx, actor.userId);
+    if (!row || row.confirmedAt) throw new PreconditionFailed("Start setting up the authenticator app again.");
+    const step = acceptedTotpStep(openTotpSecret(row), code, now, null);
+    if (step === null) throw new Invalid(WRONG_CODE, { code: [WRONG_CODE] });
+    const hadCodes = (await recoveryCodesLeft(tx, actor.userId)) > 0;
+    await tx.update(mfaTotp).set({ confirmedAt: now, lastUsedStep: step, lastUsedAt: now }).where(eq(mfaTotp.userId, actor.userId));
+    const codes = hadCodes ? null : await replaceRecoveryCodes(tx, actor.accountId, actor.userId, now);
+    await factorEvent(tx, actor, label, "mfa.factor.added", { factor: "totp", recovery_codes_issued: codes !== null }, meta, now);
+    return codes;
+  });
+}
+
+/**
+ * Removes the authenticator app. The person proves it is them again: their
+ * password, or (without a local password: LDAP, external providers) a current code.
+ * Without any factor left, the recovery codes go too.
+ */
+export async function removeTotp(actor: Actor, input: z.input<typeof removeTotpSchema>, meta: RequestMeta, now = new Date()): Promise<void> {
+  assertSelf(actor, actor.userId, "You can only remove your own second factor");
+  const { password, code } = parseOrThrow(removeTotpSchema, input);
+  await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${actor.userId}`);
+  const { row, label } = await me(actor, actor.userId);
+  const totp = await totpRow(db(), actor.userId);
+  if (!totp?.confirmedAt) throw new NotFound("Authenticator app");
+  if (row.passwordHash) {
+    if (!(await verifyPassword(row.passwordHash, password))) {
+      throw new Invalid("Password is incorrect", { password: ["Password is incorrect"] });
+    }
+  } else if (acceptedTotpStep(openTotpSecret(totp), code, now, totp.lastUsedStep) === null) {
+    throw new Invalid(WRONG_CODE, { code: [WRONG_CODE] });
+  }
+  await write(actor, async (tx) => {
+    await tx.delete(mfaTotp).where(eq(mfaTotp.userId, actor.userId));
+    const left = await mfaSummary(tx, actor.userId);
+    if (!hasFactor(left)) await deleteRecoveryCodes(tx, actor.userId);
+    await factorEvent(tx, actor, label, "mfa.factor.removed", { factor: "totp" }, meta, now);
+  });
+}
+
+/** New recovery codes (the old ones stop working), shown once. Only for someone with a second factor. */
+export async function regenerateRecoveryCodes(actor: Actor, meta: RequestMeta, now = new Date()): Promise<string[]> {
+  assertSelf(actor, actor.userId, "You can only make your own recovery codes");
+  const { label } = await me(actor, actor.userId);
+  return write(actor, async (tx) => {
+    if (!hasFactor(await mfaSummary(tx, actor.userId))) throw new PreconditionFailed("Set up a second factor first.");
+    const codes = await replaceRecoveryCodes(tx, actor.accountId, actor.userId, now);
+    await factorEvent(tx, actor, label, "mfa.recovery_codes.regenerated", undefined, meta, now);
+    return codes;
+  });
+}
+
+async function factorEvent(tx: Tx, actor: Actor, label: string, action: string, details: Record<string, unknown> | undefined, meta: RequestMeta, at: Date) {
+  await recordEvent(tx, {
+    accountId: actor.accountId,
+    action,
+    actor: { type: "user", id: actor.userId, label },
+    target: { type: "user", id: actor.userId, label },
+    details,
+    meta,
+    at,
+  });
+}

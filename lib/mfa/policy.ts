@@ -1,0 +1,118 @@
+/**
+ * Who must use two-factor sign-in (Settings → Security): nobody, the owner
+ * and admins, everyone, or members of chosen groups, with an optional grace
+ * period counted from when the requirement was set. Someone who must and has
+ * no factor is sent to set-up right after the password (./second-step.ts),
+ * before any session exists: the owner included, so enforcing never locks the
+ * instance, it only makes the owner set up a factor on the next sign-in.
+ */
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { assertCan } from "@/lib/auth/policy";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { write } from "@/lib/data/unit-of-work";
+import { db, type Db, type Tx } from "@/lib/db/database";
+import { groups, MFA_REQUIREMENTS, mfaPolicies, userGroups, type MfaRequirement, type Role } from "@/lib/db/schema";
+import { Invalid } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+
+export type SecurityPolicy = { requireFor: MfaRequirement; groupIds: string[]; graceDays: number; enforcedSince: Date | null };
+
+const NOBODY: SecurityPolicy = { requireFor: "nobody", groupIds: [], graceDays: 0, enforcedSince: null };
+
+export const securityPolicySchema = z.object({
+  require_for: z.enum(MFA_REQUIREMENTS, { error: "Choose who must use two-factor sign-in" }),
+  group_ids: z.array(z.string().max(64)).max(500).default([]),
+  grace_days: z.coerce.number({ error: "Enter a number of days" }).int("Enter whole days").min(0, "Can't be negative").max(365, "At most 365 days").default(0),
+});
+export type SecurityPolicyInput = z.input<typeof securityPolicySchema>;
+
+export async function policyOf(q: Db | Tx, accountId: string): Promise<SecurityPolicy> {
+  const [row] = await q.select().from(mfaPolicies).where(eq(mfaPolicies.accountId, accountId)).limit(1);
+  return row ? { requireFor: row.requireFor, groupIds: row.groupIds, graceDays: row.graceDays, enforcedSince: row.enforcedSince } : NOBODY;
+}
+
+export async function securityPolicy(actor: Actor): Promise<SecurityPolicy> {
+  assertCan(actor, "settings:read");
+  return policyOf(db(), actor.accountId);
+}
+
+/** Owner only (settings:security). The grace period starts again when who is required changes. */
+export async function updateSecurityPolicy(actor: Actor, input: SecurityPolicyInput | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<SecurityPolicy> {
+  assertCan(actor, "settings:security", "Only the owner can change who must use two-factor sign-in");
+  const parsed = parseOrThrow(securityPolicySchema, input);
+  const groupIds = parsed.require_for === "groups" ? [...new Set(parsed.group_ids)] : [];
+  if (parsed.require_for === "groups" && groupIds.length === 0) {
+    throw new Invalid("Choose at least one group", { group_ids: ["Choose at least one group"] });
+  }
+  return write(actor, async (tx, me) => {
+    if (groupIds.length > 0) {
+      const found = await tx.select({ id: groups.id }).from(groups).where(and(eq(groups.accountId, actor.accountId), inArray(groups.id, groupIds)));
+      if (found.length !== groupIds.length) throw new Invalid("Unknown group", { group_ids: ["One of these groups doesn't exist any more"] });
+    }
+    const before = await policyOf(tx, actor.accountId);
+    const sameTarget = before.requireFor === parsed.require_for && before.groupIds.join() === groupIds.join();
+    const enforcedSince = sameTarget && before.enforcedSince ? before.enforcedSince : now;
+    const values = { requireFor: parsed.require_for, groupIds, graceDays: parsed.grace_days, enforcedSince };
+    await tx.insert(mfaPolicies).values({ accountId: actor.accountId, ...values }).onConflictDoUpdate({ target: mfaPolicies.accountId, set: values });
+    await recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "settings.security.updated",
+      actor: await actorParty(tx, me),
+      details: { require_for: parsed.require_for, group_ids: groupIds, grace_days: parsed.grace_days },
+      meta,
+      at: now,
+    });
+    return { ...values };
+  });
+}
+
+/** Whether the requirement covers this person (grace period aside). */
+async function covers(q: Db | Tx, policy: SecurityPolicy, user: { id: string; accountId: string; role: Role }): Promise<boolean> {
+  switch (policy.requireFor) {
+    case "nobody":
+      return false;
+    case "everyone":
+      return true;
+    case "admins":
+      return user.role === "owner" || user.role === "admin";
+    case "groups": {
+      if (policy.groupIds.length === 0) return false;
+      const rows = await q
+        .select({ groupId: userGroups.groupId })
+        .from(userGroups)
+        .where(and(eq(userGroups.accountId, user.accountId), eq(userGroups.userId, user.id), inArray(userGroups.groupId, policy.groupIds)))
+        .limit(1);
+      return rows.length > 0;
+    }
+  }
+}
+
+/** Must this person have a second factor by now (the grace period is over)? */
+export async function mustUseTwoFactor(q: Db | Tx, user: { id: string; accountId: string; role: Role }, now: Date): Promise<boolean> {
+  const policy = await policyOf(q, user.accountId);
+  if (!(await covers(q, policy, user))) return false;
+  const graceEnds = (policy.enforcedSince?.getTime() ?? 0) + policy.graceDays * 86_400_000;
+  return now.getTime() >= graceEnds;
+}
+
+export const apiSecurityPolicySchema = z
+  .object({
+    require_for: z.enum(MFA_REQUIREMENTS),
+    group_ids: z.array(z.string()),
+    grace_days: z.number().int(),
+    enforced_since: z.string().nullable(),
+  })
+  .meta({ id: "SecurityPolicy" });
+
+export function toApiSecurityPolicy(policy: SecurityPolicy): z.infer<typeof apiSecurityPolicySchema> {
+  return {
+    require_for: policy.requireFor,
+    group_ids: policy.groupIds,
+    grace_days: policy.graceDays,
+    enforced_since: policy.enforcedSince?.toISOString() ?? null,
+  };
+}

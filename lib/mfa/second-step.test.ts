@@ -1,0 +1,186 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { signInWithPassword } from "@/lib/auth/password-sign-in";
+import type { RequestMeta } from "@/lib/auth/actor";
+import type { SignInLimits } from "@/lib/config";
+import { db } from "@/lib/db/database";
+import { mfaPendingSteps, mfaRecoveryCodes, mfaTotp, sessions } from "@/lib/db/schema";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { Forbidden } from "@/lib/errors";
+import { createGroup } from "@/lib/groups/groups";
+import { setUserGroups } from "@/lib/groups/membership";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { eq } from "drizzle-orm";
+import { createAccount, createUser, lastEvent, META, startSession, type TestUser } from "@/test/factories";
+import { resetTwoFactor } from "./admin";
+import { confirmTotpSetup, startTotpSetup } from "./factors";
+import { updateSecurityPolicy } from "./policy";
+import { mfaSummary } from "./records";
+import { CodeThrottled, completeSecondStep, confirmEnrolment, SecondStepExpired, SecondStepRequired, startEnrolment, WrongCode } from "./second-step";
+import { totpCode } from "./totp";
+
+const PASSWORD = "a long and unusual passphrase";
+const LIMITS: SignInLimits = { freeAttempts: 5, delaySeconds: 60, maxDelaySeconds: 900, ipFreeAttempts: 1000, lockoutFailures: 100, lockoutWindowSeconds: 86_400 };
+const T0 = new Date("2026-03-01T10:00:00Z");
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+let accountId: string;
+beforeAll(async () => {
+  accountId = await createAccount();
+});
+
+/** A user with the authenticator app on (set up at T0) and their ten recovery codes. */
+async function userWithTotp(role: TestUser["role"] = "user"): Promise<{ user: TestUser; secret: string; codes: string[] }> {
+  const user = await createUser(accountId, { role, password: PASSWORD });
+  const actor = await startSession(user);
+  const { secret } = await startTotpSetup(actor);
+  const codes = await confirmTotpSetup(actor, { code: totpCode(secret, T0) }, META, T0);
+  return { user, secret, codes: codes! };
+}
+
+async function passwordStep(user: TestUser, now: Date): Promise<SecondStepRequired> {
+  const error = await signInWithPassword(user.email, PASSWORD, from(user), now, LIMITS).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(SecondStepRequired);
+  return error as SecondStepRequired;
+}
+
+/** Each user signs in from their own address: the tests' clocks jump around, and an address's throttle remembers. */
+const addresses = new Map<string, RequestMeta>();
+function from(user: { id: string }): RequestMeta {
+  if (!addresses.has(user.id)) addresses.set(user.id, { ip: `198.51.100.${addresses.size + 1}`, userAgent: "vitest" });
+  return addresses.get(user.id)!;
+}
+
+const sessionsOf = async (userId: string) => db().select().from(sessions).where(eq(sessions.userId, userId));
+
+describe("the second step", () => {
+  it("makes no session for a right password alone; a code from the app makes one", async () => {
+    const { user, secret } = await userWithTotp();
+    const before = (await sessionsOf(user.id)).length;
+    const step = await passwordStep(user, at(60));
+    expect(step.enrol).toBe(false);
+    expect(await sessionsOf(user.id)).toHaveLength(before);
+
+    const signedIn = await completeSecondStep(step.token, totpCode(secret, at(61)), from(user), at(61), LIMITS);
+    expect(await resolveSession(signedIn.sessionId, at(61))).toMatchObject({ userId: user.id });
+    expect(await lastEvent()).toMatchObject({ action: "user.login", actorId: user.id, details: { method: "password", second_factor: "totp" } });
+    // Single use: the step is gone.
+    await expect(completeSecondStep(step.token, totpCode(secret, at(62)), from(user), at(62), LIMITS)).rejects.toThrow(SecondStepExpired);
+  });
+
+  it("accepts an authenticator code once: the same code in a new step is refused", async () => {
+    const { user, secret } = await userWithTotp();
+    const code = totpCode(secret, at(120));
+    await completeSecondStep((await passwordStep(user, at(120))).token, code, from(user), at(120), LIMITS);
+    const again = await passwordStep(user, at(125));
+    await expect(completeSecondStep(again.token, code, from(user), at(125), LIMITS)).rejects.toThrow(WrongCode);
+    expect(await lastEvent()).toMatchObject({ action: "mfa.code.failed", targetId: user.id, details: { reason: "wrong_code" } });
+  });
+
+  it("refuses a code after five minutes, and a step replaced by a newer sign-in", async () => {
+    const { user, secret } = await userWithTotp();
+    const old = await passwordStep(user, at(200));
+    const late = at(200 + 301);
+    await expect(completeSecondStep(old.token, totpCode(secret, late), from(user), late, LIMITS)).rejects.toThrow(SecondStepExpired);
+    const first = await passwordStep(user, at(600));
+    await passwordStep(user, at(601));
+    await expect(completeSecondStep(first.token, totpCode(secret, at(602)), from(user), at(602), LIMITS)).rejects.toThrow(SecondStepExpired);
+  });
+
+  it("makes a person wait after five wrong codes, even for the right one", async () => {
+    const { user, secret } = await userWithTotp();
+    const step = await passwordStep(user, at(900));
+    for (let i = 0; i < 5; i++) {
+      await expect(completeSecondStep(step.token, "000000", from(user), at(901 + i), LIMITS)).rejects.toThrow(WrongCode);
+    }
+    await expect(completeSecondStep(step.token, totpCode(secret, at(910)), from(user), at(910), LIMITS)).rejects.toThrow(CodeThrottled);
+    expect(await sessionsOf(user.id)).toHaveLength(1); // the set-up session only
+    // After the wait, the right code gets in (within the step's five minutes).
+    const later = at(910 + 61);
+    await expect(completeSecondStep(step.token, totpCode(secret, later), from(user), later, LIMITS)).resolves.toMatchObject({ userId: user.id });
+  });
+
+  it("takes each recovery code once", async () => {
+    const { user, codes } = await userWithTotp();
+    const signedIn = await completeSecondStep((await passwordStep(user, at(1200))).token, codes[0].toUpperCase(), from(user), at(1200), LIMITS);
+    expect(signedIn.userId).toBe(user.id);
+    expect(await lastEvent()).toMatchObject({ action: "user.login", details: { second_factor: "recovery_code" } });
+    expect((await mfaSummary(db(), user.id)).recoveryCodesLeft).toBe(9);
+    const again = await passwordStep(user, at(1210));
+    await expect(completeSecondStep(again.token, codes[0], from(user), at(1210), LIMITS)).rejects.toThrow(WrongCode);
+    await expect(completeSecondStep(again.token, codes[1], from(user), at(1211), LIMITS)).resolves.toMatchObject({ userId: user.id });
+  });
+
+  it("stores neither the TOTP secret nor recovery codes nor the step's token in plaintext", async () => {
+    const { user, secret, codes } = await userWithTotp();
+    const step = await passwordStep(user, at(1300));
+    const [pending] = await db().select().from(mfaPendingSteps).where(eq(mfaPendingSteps.userId, user.id));
+    expect(pending.tokenDigest).not.toContain(step.token);
+    const [totp] = await db().select().from(mfaTotp).where(eq(mfaTotp.userId, user.id));
+    expect(totp.secretCiphertext).not.toContain(secret);
+    const stored = await db().select().from(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.userId, user.id));
+    for (const row of stored) for (const code of codes) expect(row.codeDigest).not.toContain(code.replace(/-/g, ""));
+  });
+});
+
+describe("enforcement", () => {
+  it("sends the owner without a factor to set-up after the password, never to a dead end", async () => {
+    const otherAccount = await createAccount();
+    const owner = await createUser(otherAccount, { role: "owner", password: PASSWORD });
+    await updateSecurityPolicy(await startSession(owner), { require_for: "admins", grace_days: 0 }, META, at(0));
+
+    const step = await passwordStep(owner, at(10));
+    expect(step.enrol).toBe(true);
+    expect(await sessionsOf(owner.id)).toHaveLength(1); // the session that set the policy
+    const { secret } = await startEnrolment(step.token, at(11));
+    // Reloading the set-up page shows the same secret.
+    expect((await startEnrolment(step.token, at(12))).secret).toBe(secret);
+    await expect(confirmEnrolment(step.token, totpCode(secret, at(13)) === "123456" ? "654321" : "123456", from(owner), at(13), LIMITS)).rejects.toThrow(WrongCode);
+    const codes = await confirmEnrolment(step.token, totpCode(secret, at(14)), from(owner), at(14), LIMITS);
+    expect(codes).toHaveLength(10);
+    const signedIn = await completeSecondStep(step.token, "", from(owner), at(15), LIMITS);
+    expect(await resolveSession(signedIn.sessionId, at(15))).toMatchObject({ userId: owner.id, role: "owner" });
+    // From now on the owner has a factor: the next sign-in asks for it.
+    expect((await passwordStep(owner, at(100))).enrol).toBe(false);
+  });
+
+  it("covers members of chosen groups after the grace period, and nobody else", async () => {
+    const acct = await createAccount();
+    const owner = await createUser(acct, { role: "owner", password: PASSWORD });
+    const ownerActor = await startSession(owner);
+    const group = await createGroup(ownerActor, { name: "Ops" }, META);
+    const member = await createUser(acct, { password: PASSWORD });
+    const other = await createUser(acct, { password: PASSWORD });
+    await writeSystem((tx) => setUserGroups(tx, acct, member.id, [group.id]));
+    await updateSecurityPolicy(ownerActor, { require_for: "groups", group_ids: [group.id], grace_days: 2 }, META, at(0));
+
+    // In the grace period: straight in.
+    await expect(signInWithPassword(member.email, PASSWORD, from(member), at(86_400), LIMITS)).resolves.toMatchObject({ userId: member.id });
+    expect((await passwordStep(member, at(3 * 86_400))).enrol).toBe(true);
+    await expect(signInWithPassword(other.email, PASSWORD, from(other), at(3 * 86_400), LIMITS)).resolves.toMatchObject({ userId: other.id });
+  });
+
+  it("lets only the owner set the requirement", async () => {
+    const admin = await createUser(accountId, { role: "admin", password: PASSWORD });
+    await expect(updateSecurityPolicy(await startSession(admin), { require_for: "everyone" }, META)).rejects.toThrow(Forbidden);
+  });
+});
+
+describe("resetTwoFactor", () => {
+  it("removes the factors and codes and ends the person's sessions; an admin can't reset the owner", async () => {
+    const { user } = await userWithTotp();
+    const admin = await createUser(accountId, { role: "admin", password: PASSWORD });
+    const adminActor = await startSession(admin);
+    expect((await sessionsOf(user.id)).length).toBeGreaterThan(0);
+
+    await expect(resetTwoFactor(adminActor, user.id, META)).resolves.toMatchObject({ sessionsEnded: 1 });
+    expect(await mfaSummary(db(), user.id)).toMatchObject({ totp: false, recoveryCodesLeft: 0 });
+    expect(await sessionsOf(user.id)).toHaveLength(0);
+    expect(await lastEvent()).toMatchObject({ action: "mfa.reset", actorId: admin.id, targetId: user.id });
+    // The password alone signs them in again.
+    await expect(signInWithPassword(user.email, PASSWORD, from(user), at(5000), LIMITS)).resolves.toMatchObject({ userId: user.id });
+
+    const { user: owner } = await userWithTotp("owner");
+    await expect(resetTwoFactor(adminActor, owner.id, META)).rejects.toThrow(Forbidden);
+    expect((await mfaSummary(db(), owner.id)).totp).toBe(true);
+  });
+});

@@ -1,0 +1,320 @@
+/**
+ * The second step of an interactive sign-in (local password or LDAP). When
+ * the password was right and the person has a second factor, or must set one
+ * up (./policy.ts), no session is created: a pending step is, bound to that
+ * browser by a random token in an HttpOnly cookie (only its digest is
+ * stored), valid for five minutes and used once. A code from the
+ * authenticator app or a recovery code proves it; set-up (for someone who
+ * must enrol) proves it too. Only then is the session created, through the
+ * same createSession as every other sign-in.
+ *
+ * Wrong codes are throttled per user like passwords (lib/auth/sign-in-throttle.ts,
+ * keyed by the user instead of the email); an authenticator code is accepted
+ * once (the last used time step is kept).
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
+import QRCode from "qrcode";
+import type { RequestMeta } from "@/lib/auth/actor";
+import { admitAttempt, attemptKeys, recordSignInSuccess, type AttemptKeys } from "@/lib/auth/sign-in-throttle";
+import { recordEvent } from "@/lib/audit/record";
+import { config, type SignInLimits } from "@/lib/config";
+import { digestToken } from "@/lib/crypto/secret-tokens";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Tx } from "@/lib/db/database";
+import { mfaPendingSteps, mfaTotp, users, type Role } from "@/lib/db/schema";
+import { createSession } from "@/lib/sessions/sessions";
+import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import { consumeRecoveryCode, looksLikeRecoveryCode, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
+import { hasFactor, mfaSummary, openTotpSecret, sealTotpSecret, totpRow } from "./records";
+import { mustUseTwoFactor } from "./policy";
+import { acceptedTotpStep, looksLikeTotpCode, newTotpSecret, totpUri } from "./totp";
+
+export const SECOND_STEP_TTL_MS = 5 * 60_000;
+export const SECOND_STEP_COOKIE = "latchkey.second-step";
+
+/** The password step succeeded and a second step is needed: the token goes into the browser's cookie, nowhere else. */
+export class SecondStepRequired extends Error {
+  constructor(
+    readonly token: string,
+    readonly enrol: boolean,
+  ) {
+    super("A second step is needed");
+  }
+}
+
+/** No pending step for this browser: it expired, was used, or another sign-in replaced it. */
+export class SecondStepExpired extends Error {
+  constructor() {
+    super("Your sign-in timed out. Sign in again.");
+  }
+}
+
+export const WRONG_CODE = "That code is not right. Try again.";
+
+export class WrongCode extends Error {
+  constructor() {
+    super(WRONG_CODE);
+  }
+}
+
+export class CodeThrottled extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+    super(`Too many wrong codes. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`);
+  }
+}
+
+type FirstStepUser = { id: string; accountId: string; role: Role };
+
+/**
+ * Called in the password step's transaction once the password is right.
+ * Returns the pending step's token when a second step is needed, else null
+ * (the caller creates the session as before). Earlier pending steps of the
+ * person end: a new sign-in restarts the flow.
+ */
+export async function beginSecondStepIfNeeded(tx: Tx, user: FirstStepUser, method: "password" | "ldap", now: Date): Promise<SecondStepRequired | null> {
+  const summary = await mfaSummary(tx, user.id);
+  const enrol = !hasFactor(summary);
+  if (enrol && !(await mustUseTwoFactor(tx, user, now))) return null;
+  await tx.delete(mfaPendingSteps).where(or(eq(mfaPendingSteps.userId, user.id), lt(mfaPendingSteps.expiresAt, now)));
+  const token = crypto.randomBytes(32).toString("base64url");
+  await tx.insert(mfaPendingSteps).values({
+    tokenDigest: digestToken(token),
+    accountId: user.accountId,
+    userId: user.id,
+    method,
+    enrol,
+    verifiedAt: null,
+    expiresAt: new Date(now.getTime() + SECOND_STEP_TTL_MS),
+    createdAt: now,
+  });
+  return new SecondStepRequired(token, enrol);
+}
+
+type PendingRow = typeof mfaPendingSteps.$inferSelect;
+
+async function pendingRow(q: Tx, token: string, now: Date): Promise<PendingRow | undefined> {
+  if (!token || token.length > 100) return undefined;
+  const [row] = await q
+    .select()
+    .from(mfaPendingSteps)
+    .where(and(eq(mfaPendingSteps.tokenDigest, digestToken(token)), gt(mfaPendingSteps.expiresAt, now)))
+    .limit(1);
+  return row;
+}
+
+/** What the second-step page shows: whose step, and which ways are open. Never a secret. */
+export type PendingStep = { enrol: boolean; verified: boolean; totp: boolean; recoveryCodes: boolean; expiresAt: Date };
+
+export async function pendingStep(token: string | undefined, now = new Date()): Promise<PendingStep | null> {
+  const row = token ? await pendingRow(db(), token, now) : undefined;
+  if (!row) return null;
+  const summary = await mfaSummary(db(), row.userId);
+  return { enrol: row.enrol, verified: row.verifiedAt !== null, totp: summary.totp, recoveryCodes: summary.recoveryCodesLeft > 0, expiresAt: row.expiresAt };
+}
+
+async function who(q: Tx, row: PendingRow) {
+  const user = await findUserRow(q, row.accountId, row.userId);
+  if (!user || user.isBlocked) return null;
+  return { user, label: userLabel(openIdentity(user)) };
+}
+
+function codeKeys(userId: string, meta: RequestMeta): AttemptKeys {
+  return attemptKeys(`two-factor:${userId}`, meta.ip);
+}
+
+export type SecondStepSignedIn = { userId: string; sessionId: string; mustChangePassword: boolean };
+
+/**
+ * Proves the pending step with a code (authenticator or recovery) and creates
+ * the session, or, for a step already proven by set-up, just creates it.
+ * Wrong codes are counted and recorded, then WrongCode is thrown.
+ */
+export async function completeSecondStep(
+  token: string,
+  code: string,
+  meta: RequestMeta,
+  now = new Date(),
+  limits: SignInLimits = config().signIn,
+): Promise<SecondStepSignedIn> {
+  const found = await pendingRow(db(), token, now);
+  if (!found) throw new SecondStepExpired();
+  if (found.verifiedAt) return finish(token, meta, now, null);
+  if (found.enrol) throw new SecondStepExpired();
+
+  const keys = codeKeys(found.userId, meta);
+  const admission = await writeSystem((tx) => admitAttempt(tx, keys, found.accountId, now, limits));
+  if (admission.kind === "wait") throw new CodeThrottled(admission.retryAfterSeconds);
+  if (admission.kind === "locked") throw new CodeThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
+
+  const outcome = await writeSystem(async (tx) => {
+    const row = await pendingRow(tx, token, now);
+    const person = row && (await who(tx, row));
+    if (!row || !person) return { ok: false as const, expired: true };
+    const factor = await proveWithCode(tx, row, code, now);
+    if (!factor) {
+      await recordEvent(tx, {
+        accountId: row.accountId,
+        action: "mfa.code.failed",
+        actor: { type: "user", id: row.userId, label: person.label },
+        target: { type: "user", id: row.userId, label: person.label },
+        details: { reason: "wrong_code", method: row.method },
+        meta,
+        at: now,
+      });
+      return { ok: false as const, expired: false };
+    }
+    await recordSignInSuccess(tx, keys, row.accountId);
+    if (factor === "recovery_code") {
+      await recordEvent(tx, {
+        accountId: row.accountId,
+        action: "mfa.recovery_code.used",
+        actor: { type: "user", id: row.userId, label: person.label },
+        target: { type: "user", id: row.userId, label: person.label },
+        details: { recovery_codes_left: await recoveryCodesLeft(tx, row.userId) },
+        meta,
+        at: now,
+      });
+    }
+    return { ok: true as const, signedIn: await createSignedIn(tx, row, person, factor, meta, now) };
+  });
+  if (outcome.ok) return outcome.signedIn;
+  if (outcome.expired) throw new SecondStepExpired();
+  throw new WrongCode();
+}
+
+/** "totp" or "recovery_code" when the code proves the person, null otherwise (nothing is used up then). */
+async function proveWithCode(tx: Tx, row: PendingRow, code: string, now: Date): Promise<"totp" | "recovery_code" | null> {
+  if (looksLikeTotpCode(code)) {
+    const totp = await totpRow(tx, row.userId);
+    if (!totp?.confirmedAt) return null;
+    const step = acceptedTotpStep(openTotpSecret(totp), code, now, totp.lastUsedStep);
+    if (step === null) return null;
+    // Conditional on the step still being newer: two requests with one code can't both pass.
+    const updated = await tx
+      .update(mfaTotp)
+      .set({ lastUsedStep: step, lastUsedAt: now })
+      .where(and(eq(mfaTotp.userId, row.userId), or(isNull(mfaTotp.lastUsedStep), lt(mfaTotp.lastUsedStep, step))))
+      .returning({ userId: mfaTotp.userId });
+    return updated.length === 1 ? "totp" : null;
+  }
+  if (looksLikeRecoveryCode(code)) return (await consumeRecoveryCode(tx, row.userId, code, now)) ? "recovery_code" : null;
+  return null;
+}
+
+async function finish(token: string, meta: RequestMeta, now: Date, factor: "totp" | null): Promise<SecondStepSignedIn> {
+  const signedIn = await writeSystem(async (tx) => {
+    const row = await pendingRow(tx, token, now);
+    const person = row && (await who(tx, row));
+    if (!row?.verifiedAt || !person) return null;
+    return createSignedIn(tx, row, person, factor ?? "enrolment", meta, now);
+  });
+  if (!signedIn) throw new SecondStepExpired();
+  return signedIn;
+}
+
+/** The pending step is used up and the session made, with the sign-in on record. */
+async function createSignedIn(
+  tx: Tx,
+  row: PendingRow,
+  person: NonNullable<Awaited<ReturnType<typeof who>>>,
+  factor: string,
+  meta: RequestMeta,
+  now: Date,
+): Promise<SecondStepSignedIn> {
+  const used = await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.tokenDigest, row.tokenDigest)).returning({ d: mfaPendingSteps.tokenDigest });
+  if (used.length !== 1) throw new SecondStepExpired();
+  await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, row.userId));
+  const sessionId = await createSession(tx, person.user, meta, now);
+  const party = { type: "user" as const, id: row.userId, label: person.label };
+  if (factor !== "enrolment") {
+    await recordEvent(tx, { accountId: row.accountId, action: "mfa.factor.used", actor: party, target: party, details: { factor }, meta, at: now });
+  }
+  await recordEvent(tx, {
+    accountId: row.accountId,
+    action: "user.login",
+    actor: party,
+    target: party,
+    details: {
+      method: row.method,
+      second_factor: factor,
+      ...(person.user.mustChangePassword ? { must_change_password: true } : {}),
+    },
+    meta,
+    at: now,
+  });
+  return { userId: row.userId, sessionId, mustChangePassword: person.user.mustChangePassword };
+}
+
+/* ---------- Set-up during sign-in, for someone who must have a second factor and has none ---------- */
+
+export type EnrolmentSetup = { secret: string; qrCode: string };
+
+/**
+ * The authenticator secret the pending person is setting up: the one started
+ * during this step (so reloading the page shows the same QR code), else a new one.
+ */
+export async function startEnrolment(token: string, now = new Date()): Promise<EnrolmentSetup> {
+  const found = await pendingRow(db(), token, now);
+  if (!found?.enrol || found.verifiedAt) throw new SecondStepExpired();
+  let secret = newTotpSecret();
+  const label = await writeSystem(async (tx) => {
+    const person = await who(tx, found);
+    if (!person) return null;
+    const existing = await totpRow(tx, found.userId);
+    if (existing?.confirmedAt) return null;
+    const identity = openIdentity(person.user);
+    if (existing && existing.createdAt >= found.createdAt) {
+      secret = openTotpSecret(existing);
+      return identity.email ?? identity.name;
+    }
+    const values = { secretCiphertext: sealTotpSecret(found.userId, secret), confirmedAt: null, lastUsedStep: null, lastUsedAt: null, createdAt: now };
+    await tx.insert(mfaTotp).values({ userId: found.userId, accountId: found.accountId, ...values }).onConflictDoUpdate({ target: mfaTotp.userId, set: values });
+    return identity.email ?? identity.name;
+  });
+  if (label === null) throw new SecondStepExpired();
+  const qrCode = await QRCode.toDataURL(totpUri(secret, label), { type: "image/png", margin: 1, width: 200, errorCorrectionLevel: "M" });
+  return { secret, qrCode };
+}
+
+/**
+ * Confirms the app with a code from it: the factor is on, the pending step is
+ * proven, and the ten recovery codes are returned to show once. The session
+ * is made by completeSecondStep afterwards (through Auth.js).
+ */
+export async function confirmEnrolment(token: string, code: string, meta: RequestMeta, now = new Date(), limits: SignInLimits = config().signIn): Promise<string[]> {
+  const found = await pendingRow(db(), token, now);
+  if (!found?.enrol || found.verifiedAt) throw new SecondStepExpired();
+  const keys = codeKeys(found.userId, meta);
+  const admission = await writeSystem((tx) => admitAttempt(tx, keys, found.accountId, now, limits));
+  if (admission.kind === "wait") throw new CodeThrottled(admission.retryAfterSeconds);
+  if (admission.kind === "locked") throw new CodeThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
+  const codes = await writeSystem(async (tx) => {
+    const row = await pendingRow(tx, token, now);
+    const person = row && (await who(tx, row));
+    const totp = row && (await totpRow(tx, row.userId));
+    if (!row || !person || !totp || totp.confirmedAt) return null;
+    const step = acceptedTotpStep(openTotpSecret(totp), code, now, null);
+    if (step === null) return [] as string[];
+    await tx.update(mfaTotp).set({ confirmedAt: now, lastUsedStep: step, lastUsedAt: now }).where(eq(mfaTotp.userId, row.userId));
+    await tx.update(mfaPendingSteps).set({ verifiedAt: now }).where(and(eq(mfaPendingSteps.tokenDigest, row.tokenDigest), ne(mfaPendingSteps.enrol, false)));
+    await recordSignInSuccess(tx, keys, row.accountId);
+    const issued = await replaceRecoveryCodes(tx, row.accountId, row.userId, now);
+    const party = { type: "user" as const, id: row.userId, label: person.label };
+    await recordEvent(tx, {
+      accountId: row.accountId,
+      action: "mfa.factor.added",
+      actor: party,
+      target: party,
+      details: { factor: "totp", recovery_codes_issued: true, during_sign_in: true },
+      meta,
+      at: now,
+    });
+    return issued;
+  });
+  if (codes === null) throw new SecondStepExpired();
+  if (codes.length === 0) throw new WrongCode();
+  return codes;
+}
