@@ -21,6 +21,7 @@ export type {
   LdapSourceRow,
   OutboxStatus,
   Role,
+  RoleRow,
   SessionRow,
   SignInSettingsRow,
   SignupPolicy,
@@ -63,3 +64,7 @@ export const rateLimits = tables.rateLimits;
 export const searchScopes = tables.searchScopes;
 export const searchEntries = tables.searchEntries;
 export const searchTerms = tables.searchTerms;
+// roles: custom roles, extra roles per user, roles through groups
+export const roles = tables.roles;
+export const userRoles = tables.userRoles;
+export const groupRoles = tables.groupRoles;

@@ -25,7 +25,7 @@ import { createTokenSchema, type CreateTokenInput } from "./schemas";
 
 /** The token's user as it is now; a user the actor can't see is "not found", as in the queries. */
 async function loadTokenOwner(tx: Tx, actor: Actor, userId: string): Promise<UserRecord> {
-  if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
+  if (userId !== actor.userId && !can(actor, "users:read")) throw new NotFound("User");
   return loadUser(tx, actor.accountId, userId);
 }
 
@@ -66,7 +66,7 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
 export async function deleteAccessToken(actor: Actor, userId: string, tokenId: string, meta: RequestMeta): Promise<void> {
   await write(actor, async (tx, me) => {
     const owner = await loadTokenOwner(tx, me, userId);
-    assertCanManageTokens(me, owner);
+    assertCanManageTokens(me, owner, "delete");
     const row = await loadTokenRow(tx, actor.accountId, userId, tokenId);
     // The actor is described before the delete, so a token deleting itself is still named in its event.
     const party = await actorParty(tx, me);

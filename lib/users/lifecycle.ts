@@ -8,6 +8,8 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
+import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
+import { rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { permissionsOf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
@@ -74,11 +76,11 @@ export async function createUser(
   meta: RequestMeta,
   hash: (password: string) => Promise<string> = hashPassword,
 ): Promise<CreatedUser> {
-  assertCanCreateUser(actor, input.role);
+  assertCanCreateUser(actor, input.role, input.is_service_user);
   const password = input.is_service_user ? null : generatePassword();
   const passwordHash = password ? await hash(password) : null;
   const user = await write(actor, async (tx, me) => {
-    assertCanCreateUser(me, input.role);
+    assertCanCreateUser(me, input.role, input.is_service_user);
     if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
     const created = await insertUser(tx, actor.accountId, {
       email: input.email ?? null,
@@ -122,6 +124,10 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     const emailChanges = input.email !== undefined && input.email.trim() !== before.email;
     const groupsChange = !sameSet(input.auto_groups, before.autoGroups);
     assertCanUpdateUser(me, before, { profile: nameChanges || emailChanges || groupsChange, role: input.role, isBlocked: input.is_blocked });
+    await assertOutranks(tx, me, before);
+    // Joining a group confers the roles it grants: nobody adds anyone (themselves included) to more than they hold.
+    const joined = input.auto_groups.filter((g) => !before.autoGroups.includes(g));
+    if (joined.length > 0) await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, joined));
     if (emailChanges && (before.isServiceUser || before.idpId)) {
       const why = before.isServiceUser ? "Service users have no email" : "The email of a user from an identity provider comes from the provider";
       throw new Invalid(why, { email: [why] });
@@ -172,9 +178,11 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     if (blocking) await emit(tx, "user.blocked", { accountId: actor.accountId, userId, ended });
     if (input.is_blocked !== before.isBlocked) await event(input.is_blocked ? "user.blocked" : "user.unblocked");
     // Blocked, or no longer allowed to invite: their pending invites stop working too.
-    if (!blocking && (input.is_blocked || !permissionsOf(input.role).includes("users:manage"))) {
+    if (!blocking && (input.is_blocked || !permissionsOf(input.role).includes("invites:create"))) {
       await emit(tx, "user.invite_right_lost", { accountId: actor.accountId, userId, ended });
     }
+    // Leaving a group can take the actor's own management permissions away.
+    if (groupsChange && userId === me.userId) await assertNoSelfLockout(tx, me);
     if (ended.invites > 0) {
       await event("invite.withdrawn", { invites: ended.invites, reason: input.is_blocked ? "inviter_blocked" : "inviter_role_changed" });
     }
@@ -186,6 +194,7 @@ export async function deleteUser(actor: Actor, userId: string, meta: RequestMeta
   await write(actor, async (tx, me) => {
     const target = await loadUser(tx, actor.accountId, userId);
     assertCanDeleteUser(me, target);
+    await assertOutranks(tx, me, target);
     const party = await actorParty(tx, me);
     // Sessions, tokens and memberships go with the row (foreign keys cascade); events stay.
     // Their pending invites are withdrawn (lib/invites reacts).

@@ -14,7 +14,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
       {can(actor, "settings:read") ? (
         <>
           <SettingsNav />
-          {!can(actor, "settings:manage-sign-in") && (
+          {!can(actor, "settings:sign_in") && (
             <div className="mb-6">
               <Alert tone="info">Read-only: only the owner can change how people sign in.</Alert>
             </div>

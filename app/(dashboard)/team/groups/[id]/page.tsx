@@ -32,8 +32,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function GroupPage({ params }: Props) {
   const { actor, group } = await loadGroup((await params).id);
   // Only decides which buttons to show; the service checks every change itself.
-  const canManage = can(actor, "users:manage");
-  const seesAll = can(actor, "users:read-all");
+  const canManage = can(actor, "groups:update");
+  const seesAll = can(actor, "groups:read");
   const ref = { id: group.id, name: group.name };
   return (
     <>

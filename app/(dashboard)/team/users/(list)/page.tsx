@@ -45,7 +45,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const groups = [...groupNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   const filtered = Boolean(filters.search || filters.role || filters.status || filters.group);
   const showInvites = query.view === "invites" || query.status === "invited";
-  const canSeeInvites = can(actor, "users:read-all");
+  const canSeeInvites = can(actor, "invites:read");
   const pendingInvites = canSeeInvites ? await countValidInvites(actor.accountId) : 0;
 
   const hrefForPage = (p: number) => {
@@ -75,7 +75,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                 )}
               </Link>
             )}
-            {can(actor, "users:manage") && <AddUserDialog groups={groups} />}
+            {can(actor, "users:create") && <AddUserDialog groups={groups} />}
           </div>
         }
       />
@@ -117,5 +117,5 @@ async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames:
   if (invites.length === 0) {
     return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
   }
-  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "users:manage")} />;
+  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "invites:create")} />;
 }

@@ -45,7 +45,7 @@ export default async function UserPage({
   const user = await loadOr404(() => getUser(actor, id));
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
   const sessions = await listUserSessions(actor, id);
-  const serviceTokens = can(actor, "users:read-all") ? await serviceTokensCreatedBy(actor, id) : [];
+  const serviceTokens = can(actor, "tokens:read") ? await serviceTokensCreatedBy(actor, id) : [];
   const groupNames = await groupNamesFor(actor);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   const label = userLabel(user);
@@ -57,7 +57,7 @@ export default async function UserPage({
   const locked = userStatus(user) === "locked";
   const allowed = {
     manage: allows(() => assertCanUnlockUser(actor)),
-    approve: !!user.pendingApproval && can(actor, "users:manage"),
+    approve: !!user.pendingApproval && can(actor, "users:block"),
     unlock: locked && allows(() => assertCanUnlockUser(actor)),
     block: allows(() => assertCanUpdateUser(actor, user, { profile: false, isBlocked: !user.isBlocked })),
     resetPassword: allows(() => assertCanResetPassword(actor, user)),
@@ -125,7 +125,7 @@ export default async function UserPage({
           />
         </section>
       )}
-      {!canEdit && can(actor, "users:manage") && user.role === "owner" && actor.userId !== user.id && (
+      {!canEdit && can(actor, "users:update") && user.role === "owner" && actor.userId !== user.id && (
         <p className="text-sm text-slate-600">Only the owner can change the owner&apos;s account.</p>
       )}
 
