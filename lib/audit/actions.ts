@@ -45,6 +45,12 @@ export const ACTION_LABELS: Record<string, string> = {
   "sign_in.trusted_header.updated": "Trusted header sign-in changed",
   "user.idp.linked": "Linked to identity provider",
   "activity.pruned": "Old activity pruned",
+  // roles
+  "role.created": "Role created",
+  "role.updated": "Role changed",
+  "role.deleted": "Role deleted",
+  "user.roles.changed": "User's roles changed",
+  "group.roles.changed": "Group's roles changed",
 };
 
 export const FAILURE_REASON_LABELS: Record<string, string> = {
