@@ -8,6 +8,8 @@ import crypto from "node:crypto";
 import { and, asc, count, eq, gt } from "drizzle-orm";
 import { MAX_PAGE_SIZE, pageOf, type ListParams } from "@/lib/http/list-params";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
+import { assertMayGrantRoles } from "@/lib/auth/escalation";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
@@ -47,6 +49,7 @@ export async function createInvite(actor: Actor, input: CreateInviteInput, meta:
   const inviteId = crypto.randomUUID();
   const invite = await write(actor, async (tx, me) => {
     assertCanInvite(me, input.role);
+    await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, input.auto_groups));
     await assertEmailAvailable(tx, actor.accountId, input.email);
     await assertGroupsExist(tx, actor.accountId, input.auto_groups);
     await tx

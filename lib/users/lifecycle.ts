@@ -81,6 +81,8 @@ export async function createUser(
   const passwordHash = password ? await hash(password) : null;
   const user = await write(actor, async (tx, me) => {
     assertCanCreateUser(me, input.role, input.is_service_user);
+    // Groups that grant roles confer them: only what the actor holds.
+    await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, input.auto_groups));
     if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
     const created = await insertUser(tx, actor.accountId, {
       email: input.email ?? null,
