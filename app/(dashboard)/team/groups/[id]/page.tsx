@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { DeleteGroupButton, RenameGroupButton } from "@/components/groups/group-dialogs";
 import { GroupMembersTable } from "@/components/groups/group-members-table";
+import { GroupRolesSection } from "@/components/roles/group-roles-section";
 import { formatCreated, membersLabel } from "@/components/groups/format";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { pageActor } from "@/lib/auth/session-actor";
@@ -55,11 +56,12 @@ export default async function GroupPage({ params }: Props) {
           canManage ? (
             <div className="flex gap-2">
               <RenameGroupButton group={ref} />
-              <DeleteGroupButton group={ref} returnToList variant="danger" />
+              {can(actor, "groups:delete") && <DeleteGroupButton group={ref} returnToList variant="danger" />}
             </div>
           ) : undefined
         }
       />
+      <GroupRolesSection actor={actor} groupId={group.id} />
       <h2 className="mb-3 text-base font-semibold text-slate-900">Members</h2>
       {!seesAll && (
         <p className="mb-3 text-sm text-slate-600">You can see yourself here; other members are visible to admins and auditors.</p>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { UserRolesSection } from "@/components/roles/user-roles-section";
 import { DetailsSection } from "@/components/shell/details-section";
 import { loadOr404 } from "@/app/page-params";
 import Link from "next/link";
@@ -128,6 +129,8 @@ export default async function UserPage({
       {!canEdit && can(actor, "users:update") && user.role === "owner" && actor.userId !== user.id && (
         <p className="text-sm text-slate-600">Only the owner can change the owner&apos;s account.</p>
       )}
+
+      <UserRolesSection actor={actor} userId={user.id} isSelf={user.id === actor.userId} />
 
       <section aria-labelledby="sessions-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">
