@@ -104,7 +104,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: `/api/identity-providers/${uuid}`, summary: "One provider", tag: "Sign-in settings", response: R.objectSchema, permissions: ["identity_providers:read"] },
   { method: "put", path: `/api/identity-providers/${uuid}`, summary: "Change a provider", tag: "Sign-in settings", body: providerInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "delete", path: `/api/identity-providers/${uuid}`, summary: "Delete a provider", tag: "Sign-in settings", response: R.emptySchema, permissions: ["settings:sign_in"] },
-  { method: "post", path: `/api/identity-providers/${uuid}/test`, summary: "Test a provider's discovery document", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "post", path: `/api/identity-providers/${uuid}/test`, summary: "Test a provider's discovery document", tag: "Sign-in settings", response: R.objectSchema, permissions: ["identity_providers:read", "settings:sign_in"] },
   { method: "get", path: "/api/settings/ldap", summary: "The LDAP directory", tag: "Sign-in settings", response: R.objectSchema, permissions: ["identity_providers:read"] },
   { method: "put", path: "/api/settings/ldap", summary: "Configure the LDAP directory", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "post", path: "/api/settings/ldap/test", summary: "Test an LDAP configuration (the stored one without a body)", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
@@ -121,7 +121,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "put", path: `/api/roles/${uuid}`, summary: "Change a custom role", tag: "Roles", body: roleInputSchema, response: R.roleSchema, permissions: ["roles:update"] },
   { method: "delete", path: `/api/roles/${uuid}`, summary: "Delete a custom role (its holders lose it)", tag: "Roles", response: R.emptySchema, permissions: ["roles:delete"] },
   { method: "get", path: `/api/users/${uuid}/roles`, summary: "A user's roles and where each permission comes from", tag: "Roles", response: R.userRolesSchema, permissions: ["users:read"], denied: 404 },
-  { method: "put", path: `/api/users/${uuid}/roles`, summary: "Set all of a user's extra roles", tag: "Roles", body: roleIdsSchema, response: R.userRolesSchema, permissions: ["users:update"] },
+  { method: "put", path: `/api/users/${uuid}/roles`, summary: "Set all of a user's extra roles", tag: "Roles", body: roleIdsSchema, response: R.roleIdsResponseSchema, permissions: ["users:update"] },
   { method: "get", path: `/api/groups/${uuid}/roles`, summary: "The roles a group grants its members", tag: "Roles", response: R.roleIdsResponseSchema, permissions: ["groups:read"] },
   { method: "put", path: `/api/groups/${uuid}/roles`, summary: "Set the roles a group grants its members", tag: "Roles", body: roleIdsSchema, response: R.roleIdsResponseSchema, permissions: ["groups:update"] },
 ];

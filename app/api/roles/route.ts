@@ -1,3 +1,4 @@
+import { can } from "@/lib/auth/policy";
 import { apiActor } from "@/lib/http/api-actor";
 import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -18,7 +19,8 @@ export const POST = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, roleInputSchema);
   const role = await createRole(actor, input, requestMeta(request.headers));
-  return Response.json(toApiRole(await getRole(actor, role.id).catch(() => ({ ...role, holders: [], groups: [] }))));
+  // Who holds it is for those who may read roles; the change itself needs only its own permission.
+  return Response.json(toApiRole(can(actor, "roles:read") ? await getRole(actor, role.id) : { ...role, holders: [], groups: [] }));
 });
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -21,8 +21,7 @@ export const PUT = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id } = await params;
   const input = await readJson(request, roleIdsSchema);
-  await setUserRoles(actor, id, input, requestMeta(request.headers));
-  return Response.json(toApiUserRoles(await getUserRoles(actor, id)));
+  return Response.json({ role_ids: await setUserRoles(actor, id, input, requestMeta(request.headers)) });
 });
 
 export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
