@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { AvatarMenu } from "@/components/shell/avatar-menu";
 import { MobileNav } from "@/components/shell/mobile-nav";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
+import { hiddenNavigation } from "@/lib/auth/navigation";
 import { pageActor } from "@/lib/auth/session-actor";
 import { isSetupRequired } from "@/lib/setup/instance";
 import { getUser } from "@/lib/users/queries";
@@ -12,6 +13,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   if (await isSetupRequired()) redirect("/setup");
   const actor = await pageActor();
   const me = await getUser(actor, actor.userId);
+  const hidden = hiddenNavigation(actor);
   return (
     <div className="flex min-h-screen bg-slate-50">
       <a
@@ -24,12 +26,12 @@ export default async function DashboardLayout({ children }: { children: React.Re
         <Link href="/team/users" className="mb-8 px-3 text-lg font-bold text-nav-fg">
           Latchkey
         </Link>
-        <SidebarNav />
+        <SidebarNav hidden={hidden} />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-16 items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 sm:px-6">
           <div className="flex items-center gap-2 md:hidden">
-            <MobileNav />
+            <MobileNav hidden={hidden} />
             <Link href="/team/users" className="text-lg font-bold text-slate-900">
               Latchkey
             </Link>

@@ -8,13 +8,15 @@ const tabs = [
   { href: "/settings/ldap", label: "LDAP" },
   { href: "/settings/proxy-header", label: "Proxy Header" },
   { href: "/settings/security", label: "Security" },
+  { href: "/settings/roles", label: "Roles" },
 ];
 
-export function SettingsNav() {
+/** `tabs`: the hrefs the viewer may use (lib/auth/navigation.ts). */
+export function SettingsNav({ tabs: visible }: { tabs: string[] }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Settings" className="mb-6 flex gap-1 border-b border-slate-200">
-      {tabs.map((t) => {
+    <nav aria-label="Settings" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
+      {tabs.filter((t) => visible.includes(t.href)).map((t) => {
         const active = pathname === t.href || pathname.startsWith(`${t.href}/`);
         return (
           <Link

@@ -13,7 +13,7 @@ import { SidebarNav } from "./sidebar-nav";
  * alone lets focus leave for the browser's toolbar). It closes when a link is
  * followed.
  */
-export function MobileNav() {
+export function MobileNav({ hidden = [] }: { hidden?: string[] }) {
   const [open, setOpen] = useState(false);
   const ref = useModalDialog(open);
   const pathname = usePathname();
@@ -74,7 +74,7 @@ export function MobileNav() {
                 </svg>
               </button>
             </div>
-            <SidebarNav onNavigate={() => setOpen(false)} />
+            <SidebarNav onNavigate={() => setOpen(false)} hidden={hidden} />
           </div>
         )}
       </dialog>

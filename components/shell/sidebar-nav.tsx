@@ -16,12 +16,18 @@ const sections = [
   { heading: null, links: [{ href: "/settings", label: "Settings" }] },
 ];
 
-/** `onNavigate` lets the mobile drawer close when a link is followed, also to the page already shown. */
-export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
+/**
+ * `onNavigate` lets the mobile drawer close when a link is followed, also to the page already shown.
+ * `hidden`: the links the viewer's permissions don't let them use (decided on the server, lib/auth/policy).
+ */
+export function SidebarNav({ onNavigate, hidden = [] }: { onNavigate?: () => void; hidden?: string[] }) {
   const pathname = usePathname();
+  const shown = sections
+    .map((section) => ({ ...section, links: section.links.filter((l) => !hidden.includes(l.href)) }))
+    .filter((section) => section.links.length > 0);
   return (
     <nav aria-label="Main" className="space-y-6">
-      {sections.map((section, i) => (
+      {shown.map((section, i) => (
         <div key={section.heading ?? i}>
           {section.heading && (
             <p className="px-3 text-xs font-semibold uppercase tracking-wider text-nav-heading">{section.heading}</p>

@@ -21,6 +21,7 @@ export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: T
             <th scope="col" className="py-2 pr-4">Created by</th>
             <th scope="col" className="py-2 pr-4">Expires</th>
             <th scope="col" className="py-2 pr-4">Last used</th>
+            <th scope="col" className="py-2 pr-4">Scope</th>
             {canManage && (
               <th scope="col" className="py-2">
                 <span className="sr-only">Actions</span>
@@ -39,6 +40,7 @@ export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: T
                 <ValidityBadge expired={isExpired(t, now)} />
               </td>
               <td className="py-2 pr-4 text-slate-700"><RelativeTime date={t.lastUsedAt} /></td>
+              <td className="py-2 pr-4 text-slate-700">{t.permissions === null ? "All of its owner's permissions" : t.permissions.join(", ") || "Nothing (no permissions)"}</td>
               {canManage && (
                 <td className="py-2 text-right">
                   <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />

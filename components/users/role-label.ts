@@ -1,3 +1,5 @@
+import { BUILT_IN_ROLES } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/db/schema";
 
-export const ROLE_LABELS: Record<Role, string> = { owner: "Owner", admin: "Admin", auditor: "Auditor", user: "User" };
+/** The built-in roles' names, from the one catalogue (lib/auth/permissions.ts). */
+export const ROLE_LABELS = Object.fromEntries(Object.values(BUILT_IN_ROLES).map((r) => [r.id, r.name])) as Record<Role, string>;

@@ -1,12 +1,8 @@
 import type { Role } from "@/lib/db/schema";
+import { BUILT_IN_ROLES } from "@/lib/auth/permissions";
 import { ROLE_LABELS } from "./role-label";
 
-export const ROLE_DESCRIPTIONS: Record<Role, string> = {
-  owner: "Full control, including ownership",
-  admin: "Manages users and settings",
-  auditor: "Sees everything, changes nothing",
-  user: "Sees only themselves",
-};
+export const ROLE_DESCRIPTIONS = Object.fromEntries(Object.values(BUILT_IN_ROLES).map((r) => [r.id, r.description])) as Record<Role, string>;
 
 export function RoleSelect({
   roles,

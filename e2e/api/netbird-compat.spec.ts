@@ -100,13 +100,14 @@ test.describe("each NetBird operation", () => {
     expect(user).toMatchObject({ name: "terraform", email: "", is_service_user: true });
   });
 
-  test("POST /api/users with NetBird's network_admin or billing_admin role is a 422 naming our roles", async () => {
+  test("POST /api/users with NetBird's network_admin or billing_admin role gives that built-in role (issue 13)", async () => {
     for (const role of ["network_admin", "billing_admin"]) {
-      const message = JSON.stringify((await netbird("POST", "/api/users", { email: `${role}@example.com`, role, auto_groups: null, is_service_user: false })).body);
-      expect(message).toContain(role);
-      expect(message).toMatch(/owner, admin, auditor, user/);
+      const user = expectOk(await netbird<User>("POST", "/api/users", { email: `${role}@example.com`, role, auto_groups: null, is_service_user: false }), "User");
+      expect(user.role).toBe(role);
     }
-    expectError(await netbird("POST", "/api/users", { email: "x@example.com", role: "network_admin", auto_groups: null, is_service_user: false }), 422);
+    const unknown = JSON.stringify((await netbird("POST", "/api/users", { email: "x@example.com", role: "superuser", auto_groups: null, is_service_user: false })).body);
+    expect(unknown).toMatch(/owner, admin, auditor, user, network_admin, billing_admin/);
+    expectError(await netbird("POST", "/api/users", { email: "x@example.com", role: "superuser", auto_groups: null, is_service_user: false }), 422);
   });
 
   test("GET /api/users, with service_user as Go's ParseBool reads it", async () => {

@@ -59,6 +59,12 @@ export const ACTION_LABELS: Record<string, string> = {
   "mfa.recovery_codes.regenerated": "Recovery codes regenerated",
   "mfa.reset": "Two-factor reset by an admin",
   "settings.security.updated": "Two-factor requirement changed",
+  // roles
+  "role.created": "Role created",
+  "role.updated": "Role changed",
+  "role.deleted": "Role deleted",
+  "user.roles.changed": "User's roles changed",
+  "group.roles.changed": "Group's roles changed",
 };
 
 export const FAILURE_REASON_LABELS: Record<string, string> = {

@@ -83,7 +83,7 @@ export function openEvent(row: EventRow): ActivityEvent {
 }
 
 export async function listEvents(actor: Actor, filters: EventFilters): Promise<ActivityPage> {
-  assertCan(actor, "activity:read", DENIED);
+  assertCan(actor, "events:read", DENIED);
   const page = await queryEvents(actor.accountId, filters);
   return {
     events: page.rows.map(openEvent),
@@ -96,20 +96,20 @@ export async function listEvents(actor: Actor, filters: EventFilters): Promise<A
 
 /** Every matching event, newest first, in batches; the caller streams them out. */
 export async function* eachActivityEvent(actor: Actor, filters: EventFilters): AsyncGenerator<ActivityEvent[]> {
-  assertCan(actor, "activity:read", DENIED);
+  assertCan(actor, "events:read", DENIED);
   for await (const rows of eachEvent(actor.accountId, filters)) yield rows.map(openEvent);
 }
 
 /** Action codes to offer in the filter: those in the log, with their names. */
 export async function actionOptions(actor: Actor): Promise<{ value: string; label: string }[]> {
-  assertCan(actor, "activity:read", DENIED);
+  assertCan(actor, "events:read", DENIED);
   return (await distinctActions(actor.accountId))
     .map((value) => ({ value, label: actionLabel(value) }))
     .sort((a, b) => a.label.localeCompare(b.label));
 }
 
 export function assertCanReadActivity(actor: Actor): void {
-  assertCan(actor, "activity:read", DENIED);
+  assertCan(actor, "events:read", DENIED);
 }
 
 /** The API's event resource: NetBird's field names where they overlap, plus where from and the chain hash. */

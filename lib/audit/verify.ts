@@ -124,6 +124,6 @@ export async function accountsWithEvents(): Promise<string[]> {
 }
 
 export async function verifyActivityIntegrity(actor: Actor): Promise<ChainReport> {
-  assertCan(actor, "activity:read", "Only admins and auditors can verify the activity log");
+  assertCan(actor, "events:read", "Only admins and auditors can verify the activity log");
   return verifyChain(actor.accountId);
 }

@@ -3,8 +3,21 @@
  * itself; pages and routes only find out who the actor is.
  */
 import type { Role } from "@/lib/db/schema";
+import type { Permission } from "./permissions";
 
-type ActorBase = { accountId: string; userId: string; role: Role };
+type ActorBase = {
+  accountId: string;
+  userId: string;
+  /** The primary role (NetBird's `role`). */
+  role: Role;
+  /**
+   * The effective permissions, resolved once per request (and again under
+   * the write lock): primary role ∪ extra roles ∪ group-granted roles, narrowed
+   * by a token's scope. Absent only on actors built by hand (tests): then the
+   * primary role's built-in permissions apply.
+   */
+  permissions?: ReadonlySet<Permission>;
+};
 
 export type SessionActor = ActorBase & {
   kind: "session";
@@ -12,7 +25,12 @@ export type SessionActor = ActorBase & {
   /** Signed in with a generated or reset password: may do nothing but choose a new one. */
   mustChangePassword: boolean;
 };
-export type TokenActor = ActorBase & { kind: "token"; tokenId: string };
+export type TokenActor = ActorBase & {
+  kind: "token";
+  tokenId: string;
+  /** The token's scope as stored: null = all of its owner's permissions. */
+  scope?: readonly Permission[] | null;
+};
 export type Actor = SessionActor | TokenActor;
 
 /** Where a request came from, recorded on sessions and activity events. */

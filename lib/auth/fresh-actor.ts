@@ -6,11 +6,13 @@
  * lib/data/unit-of-work.ts's write() calls this under the write lock.
  */
 import "server-only";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Tx } from "@/lib/db/database";
 import { accessTokens, sessions, users } from "@/lib/db/schema";
 import { Unauthenticated } from "@/lib/errors";
 import type { Actor } from "./actor";
+import { resolvePermissions } from "./effective-permissions";
+import { parsePermissionList } from "./permissions";
 
 export async function freshActor(tx: Tx, actor: Actor, now = new Date()): Promise<Actor> {
   const [user] = await tx
@@ -22,15 +24,18 @@ export async function freshActor(tx: Tx, actor: Actor, now = new Date()): Promis
   const [credentialAlive] =
     actor.kind === "session"
       ? await tx
-          .select({ id: sessions.id })
+          .select({ id: sessions.id, scope: sql<string | null>`null` })
           .from(sessions)
           .where(and(eq(sessions.id, actor.sessionId), gt(sessions.expiresAt, now)))
           .limit(1)
       : await tx
-          .select({ id: accessTokens.id })
+          .select({ id: accessTokens.id, scope: accessTokens.permissions })
           .from(accessTokens)
           .where(and(eq(accessTokens.id, actor.tokenId), gt(accessTokens.expiresAt, now)))
           .limit(1);
   if (!credentialAlive) throw new Unauthenticated(actor.kind === "session" ? "Your session has ended" : "Invalid or expired token");
-  return { ...actor, role: user.role };
+  // Permissions are resolved again here: a role taken away while the request was in flight stops the write.
+  const scope = actor.kind === "token" ? (credentialAlive.scope ?? null) : null;
+  const permissions = await resolvePermissions(tx, { accountId: actor.accountId, userId: actor.userId, role: user.role }, parsePermissionList(scope));
+  return { ...actor, role: user.role, permissions };
 }

@@ -1,61 +1,50 @@
 /**
- * The permission table: which role may do what. Services call assertCan()
- * before acting; nothing else decides permissions.
+ * The permission checks. Services call assertCan() before acting; pages call
+ * can() to show only what the viewer may use. What each permission means and
+ * which built-in role holds it is data (./permissions.ts); an actor carries
+ * its effective permissions (./effective-permissions.ts).
  */
 import { Forbidden } from "@/lib/errors";
 import type { Role } from "@/lib/db/schema";
 import type { Actor } from "./actor";
+import { builtInPermissions, isReadPermission, sortPermissions, type Permission } from "./permissions";
 
-const PERMISSIONS = {
-  /** See every user of the account (others only see themselves). */
-  "users:read-all": ["owner", "admin", "auditor"],
-  /** Create, edit, block, delete users. */
-  "users:manage": ["owner", "admin"],
-  /** Read the activity log, export it and verify its integrity. */
-  "activity:read": ["owner", "admin", "auditor"],
-  /** See sign-in settings: identity providers, LDAP, trusted header (never their secrets). */
-  "settings:read": ["owner", "admin", "auditor"],
-  /**
-   * Change how people sign in: identity providers, LDAP, the trusted proxy
-   * header, the local password form. Owner only: whoever decides who a sign-in
-   * source may vouch for can make it vouch for anyone, so an admin who could
-   * configure one could sign in as the owner.
-   */
-  "settings:manage-sign-in": ["owner"],
-  // two-factor (issue 14):
-  /** Remove someone else's second factors (they lost their device); their sessions end. */
-  "users:reset_two_factor": ["owner", "admin"],
-  /** Decide who must use two-factor sign-in (Settings → Security): owner only, like sign-in sources. */
-  "settings:security": ["owner"],
-} as const satisfies Record<string, readonly Role[]>;
+export type { Permission } from "./permissions";
 
-export type Permission = keyof typeof PERMISSIONS;
-
-export function can(actor: Actor, permission: Permission): boolean {
-  return (PERMISSIONS[permission] as readonly Role[]).includes(actor.role);
+/** The actor's effective permissions (the primary role's for a hand-built actor). */
+export function permissionsOfActor(actor: Actor): ReadonlySet<Permission> {
+  return actor.permissions ?? builtInPermissions(actor.role);
 }
 
-/** Permissions that change things: a read-only token is told it is read-only rather than that its role falls short. */
-const WRITE_PERMISSIONS: ReadonlySet<Permission> = new Set(["users:manage", "settings:manage-sign-in", "users:reset_two_factor", "settings:security"]);
+export function can(actor: Actor, permission: Permission): boolean {
+  return permissionsOfActor(actor).has(permission);
+}
 
 export function assertCan(actor: Actor, permission: Permission, message?: string): void {
-  if (WRITE_PERMISSIONS.has(permission)) assertMayWrite(actor);
+  // A read-only token is told it is read-only rather than that its role falls short.
+  if (!isReadPermission(permission)) assertMayWrite(actor);
   if (!can(actor, permission)) throw new Forbidden(message);
 }
 
-/**
- * Roles whose access tokens may change anything. A token of any other role
- * (user, auditor) is read-only API access: it reads what its owner may read
- * and writes nothing, not even its owner's own password, sessions or tokens,
- * so a leaked read-only token can't be turned into more access.
- */
-const TOKEN_WRITE_ROLES: readonly Role[] = ["owner", "admin"];
-
 export const READ_ONLY_TOKEN = "This access token is read-only: tokens of users with the User or Auditor role can't change anything";
 
-/** Every write that a non-manager may do for themselves calls this (writes needing users:manage are covered by the role). */
+/**
+ * Whether the actor's access token may change anything. A token whose
+ * permissions (its owner's, narrowed by its scope) are all reads — every
+ * token of a User or Auditor, or a token scoped to reads — is read-only API
+ * access: it reads what it may read and writes nothing, not even its owner's
+ * own password, sessions or tokens, so a leaked read-only token can't be
+ * turned into more access.
+ */
+export function tokenMayWrite(actor: Actor): boolean {
+  if (actor.kind !== "token") return true;
+  for (const p of permissionsOfActor(actor)) if (!isReadPermission(p)) return true;
+  return false;
+}
+
+/** Every write that a person may do for themselves calls this (writes needing a permission are covered by assertCan). */
 export function assertMayWrite(actor: Actor): void {
-  if (actor.kind === "token" && !TOKEN_WRITE_ROLES.includes(actor.role)) throw new Forbidden(READ_ONLY_TOKEN);
+  if (!tokenMayWrite(actor)) throw new Forbidden(READ_ONLY_TOKEN);
 }
 
 /**
@@ -67,6 +56,7 @@ export function assertSelf(actor: Actor, userId: string, message: string): void 
   if (actor.userId !== userId) throw new Forbidden(message);
 }
 
+/** A built-in role's permissions, in catalogue order. */
 export function permissionsOf(role: Role): Permission[] {
-  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => (PERMISSIONS[p] as readonly Role[]).includes(role));
+  return sortPermissions(builtInPermissions(role));
 }

@@ -177,6 +177,8 @@ export const accessTokens = pgTable(
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     lastUsedAt: epochMs("last_used_at"),
+    // roles: the token's scope (JSON array of permission names); null = all of its owner's.
+    permissions: text("permissions"),
   },
   (t) => [
     uniqueIndex("access_tokens_digest_unique").on(t.tokenDigest),
@@ -478,3 +480,43 @@ export const mfaPolicies = pgTable("mfa_policies", {
   graceDays: integer("grace_days").notNull().default(0),
   enforcedSince: epochMs("enforced_since").notNull(),
 });
+// roles: custom roles, extra roles per user, roles granted through groups (mirrors schema.sqlite.ts).
+export const roles = pgTable(
+  "roles",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    permissions: text("permissions").notNull(),
+    createdAt: createdAt(),
+    updatedAt: epochMs("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("roles_account_name_unique").on(t.accountId, t.name)],
+);
+
+export const userRoles = pgTable(
+  "user_roles",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    roleId: text("role_id").notNull(),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roleId] }), index("user_roles_role_idx").on(t.roleId)],
+);
+
+export const groupRoles = pgTable(
+  "group_roles",
+  {
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    roleId: text("role_id").notNull(),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.roleId] }), index("group_roles_role_idx").on(t.roleId)],
+);

@@ -23,7 +23,8 @@ export const accounts = sqliteTable("accounts", {
   createdAt: createdAt(),
 });
 
-export const ROLES = ["owner", "admin", "auditor", "user"] as const;
+/** The built-in roles (lib/auth/permissions.ts gives each its permissions); NetBird's network_admin and billing_admin included. */
+export const ROLES = ["owner", "admin", "auditor", "user", "network_admin", "billing_admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const users = sqliteTable(
@@ -183,6 +184,8 @@ export const accessTokens = sqliteTable(
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    // roles: the token's scope, a JSON array of permission names; null = all of its owner's.
+    permissions: text("permissions"),
   },
   (t) => [
     uniqueIndex("access_tokens_digest_unique").on(t.tokenDigest),
@@ -492,6 +495,53 @@ export const searchTerms = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
 );
+
+// roles: custom roles (permission sets), extra roles per user, roles granted through groups.
+/** A custom role of the account. Built-in roles are code (lib/auth/permissions.ts), not rows. */
+export const roles = sqliteTable(
+  "roles",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** JSON array of permission names (`users:read` …), sorted. */
+    permissions: text("permissions").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("roles_account_name_unique").on(t.accountId, t.name)],
+);
+
+/** Roles a user holds besides their primary role (users.role); role_id is a built-in name or a roles.id. */
+export const userRoles = sqliteTable(
+  "user_roles",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    roleId: text("role_id").notNull(),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roleId] }), index("user_roles_role_idx").on(t.roleId)],
+);
+
+/** Roles a group grants to its members while they are members. */
+export const groupRoles = sqliteTable(
+  "group_roles",
+  {
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    roleId: text("role_id").notNull(),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.roleId] }), index("group_roles_role_idx").on(t.roleId)],
+);
+
+export type RoleRow = typeof roles.$inferSelect;
 
 export type UserRow = typeof users.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;

@@ -22,6 +22,7 @@ export type {
   LdapSourceRow,
   OutboxStatus,
   Role,
+  RoleRow,
   SessionRow,
   SignInSettingsRow,
   SignupPolicy,
@@ -69,3 +70,7 @@ export const mfaTotp = tables.mfaTotp;
 export const mfaRecoveryCodes = tables.mfaRecoveryCodes;
 export const mfaPendingSteps = tables.mfaPendingSteps;
 export const mfaPolicies = tables.mfaPolicies;
+// roles: custom roles, extra roles per user, roles through groups
+export const roles = tables.roles;
+export const userRoles = tables.userRoles;
+export const groupRoles = tables.groupRoles;

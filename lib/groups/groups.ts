@@ -9,6 +9,7 @@ import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
+import { assertNoSelfLockout } from "@/lib/auth/escalation";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { emit } from "@/lib/data/effects";
@@ -17,18 +18,18 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { assertGroupNameFree, countMembers, loadGroupRow, toGroupRecord, type GroupRecord } from "./records";
 import { groupInputSchema, type GroupInput } from "./schemas";
 
-const MANAGE_DENIED = "Only admins and the owner can manage groups";
+const MANAGE_DENIED = "You don't have permission to manage groups";
 
-function assertManagesGroups(actor: Actor): void {
-  assertCan(actor, "users:manage", MANAGE_DENIED);
+function assertManagesGroups(actor: Actor, operation: "create" | "update" | "delete"): void {
+  assertCan(actor, `groups:${operation}`, MANAGE_DENIED);
 }
 
 export async function createGroup(actor: Actor, input: GroupInput, meta: RequestMeta): Promise<GroupRecord> {
-  assertManagesGroups(actor);
+  assertManagesGroups(actor, "create");
   // Parsed again here so no caller can store an untrimmed, empty or overlong name.
   const { name } = parseOrThrow(groupInputSchema, input);
   return write(actor, async (tx, me) => {
-    assertManagesGroups(me);
+    assertManagesGroups(me, "create");
     await assertGroupNameFree(tx, actor.accountId, name);
     const [row] = await tx
       .insert(groups)
@@ -46,10 +47,10 @@ export async function createGroup(actor: Actor, input: GroupInput, meta: Request
 }
 
 export async function renameGroup(actor: Actor, groupId: string, input: GroupInput, meta: RequestMeta): Promise<GroupRecord> {
-  assertManagesGroups(actor);
+  assertManagesGroups(actor, "update");
   const { name } = parseOrThrow(groupInputSchema, input);
   return write(actor, async (tx, me) => {
-    assertManagesGroups(me);
+    assertManagesGroups(me, "update");
     const before = await loadGroupRow(tx, actor.accountId, groupId);
     const usersCount = await countMembers(tx, actor.accountId, groupId);
     if (before.name === name) return toGroupRecord(before, usersCount);
@@ -74,12 +75,14 @@ export async function renameGroup(actor: Actor, groupId: string, input: GroupInp
 
 /** Deletes the group; its members stay, they only leave the group (memberships cascade). */
 export async function deleteGroup(actor: Actor, groupId: string, meta: RequestMeta): Promise<void> {
-  assertManagesGroups(actor);
+  assertManagesGroups(actor, "delete");
   await write(actor, async (tx, me) => {
-    assertManagesGroups(me);
+    assertManagesGroups(me, "delete");
     const target = await loadGroupRow(tx, actor.accountId, groupId);
     const usersCount = await countMembers(tx, actor.accountId, groupId);
     await tx.delete(groups).where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)));
+    // A group that granted the actor their management permissions can't be deleted by them.
+    await assertNoSelfLockout(tx, me);
     // Pending invites stop assigning it (lib/invites reacts).
     await emit(tx, "group.deleted", { accountId: actor.accountId, groupId });
     await recordEvent(tx, {

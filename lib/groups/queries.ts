@@ -30,14 +30,14 @@ const byName = new Intl.Collator("en", { sensitivity: "base", numeric: true });
  */
 export async function groupNamesFor(actor: Actor): Promise<Map<string, string>> {
   const names = await groupNamesById(db(), actor.accountId);
-  if (can(actor, "users:read-all")) return names;
+  if (can(actor, "groups:read")) return names;
   const mine = new Set(await groupIdsOfUser(db(), actor.accountId, actor.userId));
   return new Map([...names].filter(([id]) => mine.has(id)));
 }
 
 /** Groups matching the filters, sorted by name. */
 export async function listGroups(actor: Actor, filters: GroupFilters): Promise<GroupList> {
-  const seesAll = can(actor, "users:read-all");
+  const seesAll = can(actor, "groups:read");
   const visibleIds = seesAll ? null : await groupIdsOfUser(db(), actor.accountId, actor.userId);
   if (visibleIds?.length === 0) return { items: [], total: 0 };
   const [rows, counts] = await Promise.all([
@@ -63,7 +63,7 @@ export async function listGroups(actor: Actor, filters: GroupFilters): Promise<G
 export async function getGroup(actor: Actor, groupId: string): Promise<GroupDetail> {
   const row = await findGroupRow(db(), actor.accountId, groupId);
   if (!row) throw new NotFound("Group");
-  const seesAll = can(actor, "users:read-all");
+  const seesAll = can(actor, "groups:read");
   const memberRows = await db()
     .select({ user: users })
     .from(userGroups)

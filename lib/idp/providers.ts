@@ -96,17 +96,17 @@ function toRecord(row: IdentityProviderRow, usersCount: number): ProviderRecord 
 }
 
 function assertManagesSignIn(actor: Actor): void {
-  assertCan(actor, "settings:manage-sign-in", MANAGE_DENIED);
+  assertCan(actor, "settings:sign_in", MANAGE_DENIED);
 }
 
 export async function listProviders(actor: Actor): Promise<ProviderRecord[]> {
-  assertCan(actor, "settings:read", READ_DENIED);
+  assertCan(actor, "identity_providers:read", READ_DENIED);
   const [rows, counts] = await Promise.all([providerRows(db(), actor.accountId), usersPerSource(actor.accountId)]);
   return rows.map((row) => toRecord(row, counts.get(row.id) ?? 0));
 }
 
 export async function getProvider(actor: Actor, id: string): Promise<ProviderRecord> {
-  assertCan(actor, "settings:read", READ_DENIED);
+  assertCan(actor, "identity_providers:read", READ_DENIED);
   const row = await loadProviderRow(db(), actor.accountId, id);
   return toRecord(row, await usersOf(db(), actor.accountId, id));
 }

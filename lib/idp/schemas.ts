@@ -9,7 +9,7 @@ import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
 import { publicRangeProblem } from "./proxy-ranges";
 
 /** Roles a provider may give new users: never the owner. */
-export const GRANTABLE_ROLES = ["admin", "auditor", "user"] as const;
+export const GRANTABLE_ROLES = ["admin", "auditor", "user", "network_admin", "billing_admin"] as const;
 const roleSchema = z.enum(GRANTABLE_ROLES, { error: `Default role must be one of: ${GRANTABLE_ROLES.join(", ")}` });
 
 const groupIdsSchema = z

@@ -70,9 +70,9 @@ describe("only the owner configures sign-in", () => {
   it("lets admins and auditors read the configuration but change nothing", async () => {
     const p = await createProvider(owner, provider(), META);
     await saveLdapSource(owner, ldap(), META);
-    expect(can(owner, "settings:manage-sign-in")).toBe(true);
+    expect(can(owner, "settings:sign_in")).toBe(true);
     for (const reader of [admin, auditor]) {
-      expect(can(reader, "settings:manage-sign-in")).toBe(false);
+      expect(can(reader, "settings:sign_in")).toBe(false);
       expect((await listProviders(reader)).map((x) => x.id)).toContain(p.id);
       expect((await getProvider(reader, p.id)).name).toBe("Corp SSO");
       expect((await getSignInSettings(reader)).headerEnabled).toBe(false);

@@ -23,7 +23,7 @@ const MANAGE_DENIED = "Only the owner can change how people sign in";
 const READ_DENIED = "Only admins, auditors and the owner can see sign-in settings";
 
 function assertManagesSignIn(actor: Actor): void {
-  assertCan(actor, "settings:manage-sign-in", MANAGE_DENIED);
+  assertCan(actor, "settings:sign_in", MANAGE_DENIED);
 }
 
 export async function getSignInSettings(actor: Actor): Promise<SignInSettings> {

@@ -11,7 +11,7 @@ import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
-import { permissionsOf } from "@/lib/auth/policy";
+import { resolvePermissions } from "@/lib/auth/effective-permissions";
 import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
 import { DomainError } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
@@ -81,7 +81,8 @@ export async function lookupInvite(token: string, meta: RequestMeta, now = new D
  */
 async function assertInviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<void> {
   const inviter = await findUserRow(q, invite.accountId, invite.createdBy);
-  if (!inviter || inviter.isBlocked || !permissionsOf(inviter.role).includes("users:manage")) {
+  const inviterMay = inviter && (await resolvePermissions(q, { accountId: invite.accountId, userId: inviter.id, role: inviter.role })).has("invites:create");
+  if (!inviter || inviter.isBlocked || !inviterMay) {
     throw new InviteUnusable("revoked");
   }
 }

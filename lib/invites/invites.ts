@@ -8,6 +8,8 @@ import crypto from "node:crypto";
 import { and, asc, count, eq, gt } from "drizzle-orm";
 import { MAX_PAGE_SIZE, pageOf, type ListParams } from "@/lib/http/list-params";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
+import { assertMayGrantRoles } from "@/lib/auth/escalation";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
@@ -19,7 +21,7 @@ import { NotFound } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { userLabel, usersByIds } from "@/lib/users/records";
-import { assertCanCreateUser } from "@/lib/users/rules";
+import { assertCanInvite } from "@/lib/users/rules";
 import { openInvite, sealInvitePii, type InviteRecord } from "./records";
 import type { CreateInviteInput } from "./schemas";
 
@@ -42,11 +44,12 @@ export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: 
 }
 
 export async function createInvite(actor: Actor, input: CreateInviteInput, meta: RequestMeta, now = new Date()): Promise<IssuedInvite> {
-  assertCanCreateUser(actor, input.role);
+  assertCanInvite(actor, input.role);
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.invite);
   const inviteId = crypto.randomUUID();
   const invite = await write(actor, async (tx, me) => {
-    assertCanCreateUser(me, input.role);
+    assertCanInvite(me, input.role);
+    await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, input.auto_groups));
     await assertEmailAvailable(tx, actor.accountId, input.email);
     await assertGroupsExist(tx, actor.accountId, input.auto_groups);
     await tx
@@ -95,7 +98,7 @@ export async function listInvites(
   actor: Actor,
   params: ListParams = { limit: MAX_PAGE_SIZE, offset: 0 },
 ): Promise<{ items: ListedInvite[]; total: number }> {
-  assertCan(actor, "users:read-all");
+  assertCan(actor, "invites:read");
   const needle = params.search?.toLowerCase();
   const rows = await db().select().from(invites).where(eq(invites.accountId, actor.accountId)).orderBy(asc(invites.createdAt));
   const directory = await usersByIds(db(), actor.accountId, rows.map((row) => row.createdBy));
@@ -140,7 +143,7 @@ export async function regenerateInvite(
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.invite);
   const invite = await write(actor, async (tx, me) => {
     const row = await loadInviteRow(tx, actor.accountId, inviteId);
-    assertCanCreateUser(me, row.role);
+    assertCanInvite(me, row.role);
     await retireInviteToken(tx, actor.accountId, row.tokenDigest, "replaced", now);
     await tx
       .update(invites)
@@ -165,7 +168,7 @@ export async function deleteInvite(actor: Actor, inviteId: string, meta: Request
   await write(actor, async (tx, me) => {
     const row = await loadInviteRow(tx, actor.accountId, inviteId);
     const current = openInvite(row);
-    assertCanCreateUser(me, current.role);
+    assertCan(me, "invites:delete", "You don't have permission to withdraw invites");
     await retireInviteToken(tx, actor.accountId, row.tokenDigest, "revoked", now);
     await tx.delete(invites).where(and(eq(invites.accountId, actor.accountId), eq(invites.id, inviteId)));
     await recordEvent(tx, {

@@ -78,6 +78,8 @@ function operation(route: ApiRoute, components: Record<string, JsonSchema>) {
     tags: [route.tag],
     operationId: `${route.method}${route.path.replace(/[{}]/g, "").replace(/[^a-zA-Z0-9]+(\w)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
     ...(route.public ? { security: [] } : {}),
+    // roles: what a caller needs (the authorization matrix test reads these from the served document).
+    ...(route.permissions ? { "x-permissions": route.permissions, "x-denied": route.denied ?? 403 } : {}),
     parameters: [...pathParameters(route.path), ...queryParameters(route, components)],
     ...(route.body ? { requestBody: { required: false, content: { "application/json": { schema: toSchema(route.body, "input", components) } } } } : {}),
     responses: { "200": ok, ...errors },

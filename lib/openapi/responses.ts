@@ -61,6 +61,7 @@ export const tokenSchema = z
     created_by_status: z.enum(["active", "blocked", "deleted"]).optional(),
     created_at: dateTime,
     last_used: dateTime.optional().describe("Absent until first used"),
+    permissions: z.array(z.string()).nullable().describe("The token's scope; null: all of its owner's permissions"),
   })
   .meta({ id: "PersonalAccessToken" });
 
@@ -178,3 +179,36 @@ export const emptySchema = z.object({}).meta({ id: "Empty" });
 export const messageSchema = z.object({ message: z.string() }).meta({ id: "Message" });
 export const healthSchema = z.object({ status: z.literal("ok") });
 
+
+// roles: the permission catalogue, roles, and who holds what
+export const permissionInfoSchema = z
+  .object({ name: z.string(), module: z.string(), operation: z.string(), description: z.string() })
+  .meta({ id: "Permission" });
+
+export const roleSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    permissions: z.array(z.string()),
+    built_in: z.boolean(),
+    holders: z.array(z.object({ id: z.string(), name: z.string(), via: z.enum(["role", "roles", "group"]), group_name: z.string().optional() })),
+    groups: z.array(z.object({ id: z.string(), name: z.string() })),
+  })
+  .meta({ id: "Role" });
+
+export const userRolesSchema = z
+  .object({
+    role: z.string().describe("The primary role (NetBird's role)"),
+    role_ids: z.array(z.string()).describe("The extra roles, besides the primary one"),
+    group_roles: z.array(z.object({ role_id: z.string(), role_name: z.string(), group_id: z.string(), group_name: z.string() })),
+    permissions: z.array(
+      z.object({
+        name: z.string(),
+        sources: z.array(z.object({ role_id: z.string(), role_name: z.string(), via: z.enum(["role", "roles", "group"]), group_id: z.string().optional(), group_name: z.string().optional() })),
+      }),
+    ),
+  })
+  .meta({ id: "UserRoles" });
+
+export const roleIdsResponseSchema = z.object({ role_ids: z.array(z.string()) }).meta({ id: "RoleIds" });

@@ -49,3 +49,13 @@ describe("the OpenAPI route registry", () => {
     expect(Object.keys(doc.paths).length).toBe(new Set(API_ROUTES.map((r) => r.path)).size);
   });
 });
+
+describe("the permissions each route needs", () => {
+  it("are named for every route that needs a caller, from the permission catalogue", async () => {
+    const { isPermission } = await import("@/lib/auth/permissions");
+    for (const route of API_ROUTES.filter((r) => !r.public)) {
+      expect(route.permissions, `${route.method} ${route.path} names no permissions`).toBeDefined();
+      for (const p of route.permissions!) expect(isPermission(p), `${route.method} ${route.path}: ${p}`).toBe(true);
+    }
+  });
+});

@@ -9,15 +9,17 @@ import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { ldapInputSchema, localSignInSchema, providerInputSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema } from "@/lib/invites/schemas";
-import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
 import { setupInputSchema } from "@/lib/setup/setup";
 import { createTokenSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { userFiltersSchema } from "@/lib/users/queries";
+import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
 import { groupMemberSchema } from "@/lib/users/group-members";
 import { createUserRequestSchema, updateUserSchema } from "@/lib/users/schemas";
+import type { Permission } from "@/lib/auth/permissions";
+import { roleIdsSchema, roleInputSchema } from "@/lib/roles/schemas";
 import * as R from "./responses";
 
 export type Method = "get" | "post" | "put" | "delete";
@@ -37,6 +39,14 @@ export type ApiRoute = {
   list?: boolean;
   /** Carries a secret shown once: Cache-Control: no-store. */
   secret?: boolean;
+  /**
+   * roles: the permissions a caller needs (all of them) for this route on
+   * someone else's data; [] = any signed-in caller. The authorization matrix
+   * (e2e/api/authorization-matrix.spec.ts) is generated from it.
+   */
+  permissions?: Permission[];
+  /** How a caller lacking them is refused: 403 (default), 404 (existence hidden), or "filtered" (sees only their own). */
+  denied?: 403 | 404 | "filtered";
 };
 
 const uuid = "{id}";
@@ -44,73 +54,85 @@ const uuid = "{id}";
 export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/health", summary: "Liveness probe", tag: "Instance", public: true, response: R.healthSchema },
   { method: "get", path: "/api/instance", summary: "Whether first-run setup is still required", tag: "Instance", public: true, response: R.instanceStatusSchema },
-  { method: "get", path: "/api/instance/version", summary: "This server's version", tag: "Instance", response: R.versionSchema },
+  { method: "get", path: "/api/instance/version", summary: "This server's version", tag: "Instance", response: R.versionSchema, permissions: [] },
   { method: "post", path: "/api/instance/setup", summary: "First-run setup: create the owner (once)", tag: "Instance", public: true, body: setupInputSchema, response: R.setupResponseSchema, secret: true },
   { method: "post", path: "/api/setup", summary: "First-run setup at NetBird's path", tag: "Instance", public: true, body: setupInputSchema, response: R.setupResponseSchema, secret: true },
   { method: "get", path: "/api/docs", summary: "The API reference page (HTML)", tag: "Instance", public: true, response: "file" },
   { method: "get", path: "/api/docs/assets/{file}", summary: "The reference page's script and style files", tag: "Instance", public: true, response: "file" },
   { method: "get", path: "/api/openapi.json", summary: "This document", tag: "Instance", public: true, response: R.objectSchema },
 
-  { method: "get", path: "/api/users", summary: "List users (the caller first); everything without limit", tag: "Users", query: userFiltersSchema, response: R.userSchema, list: true },
-  { method: "post", path: "/api/users", summary: "Create a person (with a generated password) or a service user", tag: "Users", body: createUserRequestSchema, response: R.userSchema, secret: true },
-  { method: "get", path: "/api/users/export", summary: "Download the users matching the list's filters, search and sort as CSV", tag: "Users", query: userFiltersSchema.omit({ limit: true, offset: true }), response: "file" },
-  { method: "post", path: "/api/users/bulk", summary: "Block, unblock or delete several users; a result per user (each user's rules apply)", tag: "Users", body: bulkUsersSchema, response: bulkUsersResponseSchema },
-  { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema },
-  { method: "get", path: `/api/users/${uuid}`, summary: "One user", tag: "Users", response: R.userSchema },
-  { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email", tag: "Users", body: updateUserSchema, response: R.userSchema },
-  { method: "delete", path: `/api/users/${uuid}`, summary: "Delete a user", tag: "Users", response: R.emptySchema },
-  { method: "put", path: `/api/users/${uuid}/password`, summary: "Change one's own password", tag: "Users", body: changePasswordSchema, response: R.messageSchema },
-  { method: "post", path: `/api/users/${uuid}/password-reset`, summary: "Admin password reset (generated when none is sent)", tag: "Users", body: resetPasswordSchema, response: z.object({ password: z.string().optional() }), secret: true },
-  { method: "post", path: `/api/users/${uuid}/unlock`, summary: "End a sign-in lock", tag: "Users", response: R.objectSchema },
-  { method: "delete", path: `/api/users/${uuid}/mfa`, summary: "Reset a user's two-factor sign-in (their factors and recovery codes go, their sessions end)", tag: "Users", response: z.object({ sessions_ended: z.number().int() }) },
-  { method: "post", path: `/api/users/${uuid}/approve`, summary: "Approve a user waiting for approval", tag: "Users", response: R.userSchema },
-  { method: "delete", path: `/api/users/${uuid}/reject`, summary: "Reject (remove) a user waiting for approval", tag: "Users", response: R.emptySchema },
-  { method: "post", path: `/api/users/${uuid}/invite`, summary: "Resend: a fresh link for a pending invite (id is the invite's)", tag: "Invites", response: R.inviteSchema, secret: true },
-  { method: "get", path: `/api/users/${uuid}/sessions`, summary: "A user's signed-in sessions", tag: "Users", response: R.sessionSchema, list: true },
-  { method: "delete", path: `/api/users/${uuid}/sessions/{sessionId}`, summary: "Sign one session out (its id from the sessions list)", tag: "Users", response: R.objectSchema },
-  { method: "delete", path: `/api/users/${uuid}/sessions`, summary: "Sign a user out everywhere; ?revoke_tokens=true ends their access tokens too", tag: "Users", query: z.object({ revoke_tokens: z.enum(["true", "false"]).optional() }), response: R.objectSchema },
+  { method: "get", path: "/api/users", summary: "List users (the caller first); everything without limit", tag: "Users", query: userFiltersSchema, response: R.userSchema, list: true, permissions: ["users:read"], denied: "filtered" },
+  { method: "post", path: "/api/users", summary: "Create a person (with a generated password) or a service user", tag: "Users", body: createUserRequestSchema, response: R.userSchema, secret: true, permissions: ["users:create"] },
+  { method: "get", path: "/api/users/export", summary: "Download the users matching the list's filters, search and sort as CSV", tag: "Users", query: userFiltersSchema.omit({ limit: true, offset: true }), response: "file", permissions: ["users:read"] },
+  { method: "post", path: "/api/users/bulk", summary: "Block, unblock or delete several users; a result per user (each user's rules apply)", tag: "Users", body: bulkUsersSchema, response: bulkUsersResponseSchema, permissions: ["users:block"] },
+  { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema, permissions: [] },
+  { method: "get", path: `/api/users/${uuid}`, summary: "One user", tag: "Users", response: R.userSchema, permissions: ["users:read"], denied: 404 },
+  { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email", tag: "Users", body: updateUserSchema, response: R.userSchema, permissions: ["users:update"] },
+  { method: "delete", path: `/api/users/${uuid}`, summary: "Delete a user", tag: "Users", response: R.emptySchema, permissions: ["users:delete"] },
+  { method: "put", path: `/api/users/${uuid}/password`, summary: "Change one's own password", tag: "Users", body: changePasswordSchema, response: R.messageSchema, permissions: [] },
+  { method: "post", path: `/api/users/${uuid}/password-reset`, summary: "Admin password reset (generated when none is sent)", tag: "Users", body: resetPasswordSchema, response: z.object({ password: z.string().optional() }), secret: true, permissions: ["users:reset_password"] },
+  { method: "post", path: `/api/users/${uuid}/unlock`, summary: "End a sign-in lock", tag: "Users", response: R.objectSchema, permissions: ["users:unlock"] },
+  { method: "delete", path: `/api/users/${uuid}/mfa`, summary: "Reset a user's two-factor sign-in (their factors and recovery codes go, their sessions end)", tag: "Users", response: z.object({ sessions_ended: z.number().int() }), permissions: ["users:reset_two_factor"] },
+  { method: "post", path: `/api/users/${uuid}/approve`, summary: "Approve a user waiting for approval", tag: "Users", response: R.userSchema, permissions: ["users:block"] },
+  { method: "delete", path: `/api/users/${uuid}/reject`, summary: "Reject (remove) a user waiting for approval", tag: "Users", response: R.emptySchema, permissions: ["users:delete"] },
+  { method: "post", path: `/api/users/${uuid}/invite`, summary: "Resend: a fresh link for a pending invite (id is the invite's)", tag: "Invites", response: R.inviteSchema, secret: true, permissions: ["invites:create"] },
+  { method: "get", path: `/api/users/${uuid}/sessions`, summary: "A user's signed-in sessions", tag: "Users", response: R.sessionSchema, list: true, permissions: ["users:read"], denied: 404 },
+  { method: "delete", path: `/api/users/${uuid}/sessions/{sessionId}`, summary: "Sign one session out (its id from the sessions list)", tag: "Users", response: R.objectSchema, permissions: ["users:revoke_sessions"] },
+  { method: "delete", path: `/api/users/${uuid}/sessions`, summary: "Sign a user out everywhere; ?revoke_tokens=true ends their access tokens too", tag: "Users", query: z.object({ revoke_tokens: z.enum(["true", "false"]).optional() }), response: R.objectSchema, permissions: ["users:revoke_sessions"] },
 
-  { method: "get", path: `/api/users/${uuid}/service-tokens`, summary: "The service users' tokens this user created (also after the user is deleted)", tag: "Tokens", response: R.createdServiceTokenSchema, list: true },
-  { method: "get", path: `/api/users/${uuid}/tokens`, summary: "A user's access tokens", tag: "Tokens", response: R.tokenSchema, list: true },
-  { method: "post", path: `/api/users/${uuid}/tokens`, summary: "Create an access token (shown once)", tag: "Tokens", body: createTokenSchema, response: R.tokenGeneratedSchema, secret: true },
-  { method: "get", path: `/api/users/${uuid}/tokens/{tokenId}`, summary: "One access token", tag: "Tokens", response: R.tokenSchema },
-  { method: "delete", path: `/api/users/${uuid}/tokens/{tokenId}`, summary: "Delete an access token", tag: "Tokens", response: R.emptySchema },
+  { method: "get", path: `/api/users/${uuid}/service-tokens`, summary: "The service users' tokens this user created (also after the user is deleted)", tag: "Tokens", response: R.createdServiceTokenSchema, list: true, permissions: ["tokens:read"] },
+  { method: "get", path: `/api/users/${uuid}/tokens`, summary: "A user's access tokens", tag: "Tokens", response: R.tokenSchema, list: true, permissions: ["users:read", "tokens:read"] },
+  { method: "post", path: `/api/users/${uuid}/tokens`, summary: "Create an access token (shown once)", tag: "Tokens", body: createTokenSchema, response: R.tokenGeneratedSchema, secret: true, permissions: ["users:read", "tokens:create"] },
+  { method: "get", path: `/api/users/${uuid}/tokens/{tokenId}`, summary: "One access token", tag: "Tokens", response: R.tokenSchema, permissions: ["users:read", "tokens:read"] },
+  { method: "delete", path: `/api/users/${uuid}/tokens/{tokenId}`, summary: "Delete an access token", tag: "Tokens", response: R.emptySchema, permissions: ["users:read", "tokens:delete"] },
 
-  { method: "get", path: "/api/users/invites", summary: "Pending invites", tag: "Invites", query: listParamsSchema, response: R.inviteSchema, list: true },
-  { method: "post", path: "/api/users/invites", summary: "Invite someone (the link is shown once)", tag: "Invites", body: createInviteSchema, response: R.inviteSchema, secret: true },
+  { method: "get", path: "/api/users/invites", summary: "Pending invites", tag: "Invites", query: listParamsSchema, response: R.inviteSchema, list: true, permissions: ["invites:read"] },
+  { method: "post", path: "/api/users/invites", summary: "Invite someone (the link is shown once)", tag: "Invites", body: createInviteSchema, response: R.inviteSchema, secret: true, permissions: ["invites:create"] },
   { method: "get", path: `/api/users/invites/${uuid}`, summary: "What an invite link is for (id is the invite token; NetBird's path)", tag: "Invites", public: true, response: R.inviteInfoSchema },
-  { method: "delete", path: `/api/users/invites/${uuid}`, summary: "Withdraw an invite", tag: "Invites", response: R.emptySchema },
+  { method: "delete", path: `/api/users/invites/${uuid}`, summary: "Withdraw an invite", tag: "Invites", response: R.emptySchema, permissions: ["invites:delete"] },
   { method: "post", path: `/api/users/invites/${uuid}/accept`, summary: "Accept an invite with a password (id is the invite token; NetBird's path)", tag: "Invites", public: true, body: acceptInviteSchema, response: R.inviteAcceptedSchema },
-  { method: "post", path: `/api/users/invites/${uuid}/regenerate`, summary: "A new link for an invite (the old one stops working)", tag: "Invites", body: regenerateInviteSchema, response: R.inviteSchema, secret: true },
+  { method: "post", path: `/api/users/invites/${uuid}/regenerate`, summary: "A new link for an invite (the old one stops working)", tag: "Invites", body: regenerateInviteSchema, response: R.inviteSchema, secret: true, permissions: ["invites:create"] },
   { method: "get", path: "/api/invites/{token}", summary: "What an invite link is for", tag: "Invites", public: true, response: R.inviteInfoSchema },
   { method: "post", path: "/api/invites/{token}/accept", summary: "Accept an invite with a password", tag: "Invites", public: true, body: acceptInviteSchema, response: R.inviteAcceptedSchema },
 
-  { method: "get", path: "/api/groups", summary: "Groups by name; ?name= is an exact match (404 when none)", tag: "Groups", query: groupFiltersSchema, response: R.groupSchema, list: true },
-  { method: "post", path: "/api/groups", summary: "Create a group", tag: "Groups", body: groupInputSchema, response: R.groupSchema },
-  { method: "get", path: `/api/groups/${uuid}`, summary: "One group with its members", tag: "Groups", response: R.groupDetailSchema },
-  { method: "put", path: `/api/groups/${uuid}`, summary: "Rename a group", tag: "Groups", body: groupInputSchema, response: R.groupSchema },
-  { method: "delete", path: `/api/groups/${uuid}`, summary: "Delete a group", tag: "Groups", response: R.emptySchema },
-  { method: "post", path: `/api/groups/${uuid}/members`, summary: "Add one user to the group", tag: "Groups", body: groupMemberSchema, response: R.objectSchema },
-  { method: "delete", path: `/api/groups/${uuid}/members/{userId}`, summary: "Remove one user from the group", tag: "Groups", response: R.objectSchema },
+  { method: "get", path: "/api/groups", summary: "Groups by name; ?name= is an exact match (404 when none)", tag: "Groups", query: groupFiltersSchema, response: R.groupSchema, list: true, permissions: ["groups:read"], denied: "filtered" },
+  { method: "post", path: "/api/groups", summary: "Create a group", tag: "Groups", body: groupInputSchema, response: R.groupSchema, permissions: ["groups:create"] },
+  { method: "get", path: `/api/groups/${uuid}`, summary: "One group with its members", tag: "Groups", response: R.groupDetailSchema, permissions: ["groups:read"], denied: 404 },
+  { method: "put", path: `/api/groups/${uuid}`, summary: "Rename a group", tag: "Groups", body: groupInputSchema, response: R.groupSchema, permissions: ["groups:update"] },
+  { method: "delete", path: `/api/groups/${uuid}`, summary: "Delete a group", tag: "Groups", response: R.emptySchema, permissions: ["groups:delete"] },
+  { method: "post", path: `/api/groups/${uuid}/members`, summary: "Add one user to the group", tag: "Groups", body: groupMemberSchema, response: R.objectSchema, permissions: ["users:update"] },
+  { method: "delete", path: `/api/groups/${uuid}/members/{userId}`, summary: "Remove one user from the group", tag: "Groups", response: R.objectSchema, permissions: ["users:update"] },
 
-  { method: "get", path: "/api/events", summary: "The activity log, newest first, with filters and cursor paging", tag: "Activity", query: eventFiltersSchema, response: R.eventSchema, list: true },
-  { method: "get", path: "/api/events/audit", summary: "The activity log in NetBird's Event shape; everything without limit", tag: "Activity", query: eventFiltersSchema, response: R.netbirdEventSchema, list: true },
-  { method: "get", path: "/api/events/export", summary: "Download the activity log (CSV or JSON lines)", tag: "Activity", response: "file" },
-  { method: "get", path: "/api/events/integrity", summary: "Verify the activity log's hash chain", tag: "Activity", response: R.objectSchema },
+  { method: "get", path: "/api/events", summary: "The activity log, newest first, with filters and cursor paging", tag: "Activity", query: eventFiltersSchema, response: R.eventSchema, list: true, permissions: ["events:read"] },
+  { method: "get", path: "/api/events/audit", summary: "The activity log in NetBird's Event shape; everything without limit", tag: "Activity", query: eventFiltersSchema, response: R.netbirdEventSchema, list: true, permissions: ["events:read"] },
+  { method: "get", path: "/api/events/export", summary: "Download the activity log (CSV or JSON lines)", tag: "Activity", response: "file", permissions: ["events:read"] },
+  { method: "get", path: "/api/events/integrity", summary: "Verify the activity log's hash chain", tag: "Activity", response: R.objectSchema, permissions: ["events:read"] },
 
-  { method: "get", path: "/api/identity-providers", summary: "OpenID Connect providers", tag: "Sign-in settings", response: R.objectSchema, list: true },
-  { method: "post", path: "/api/identity-providers", summary: "Add an OpenID Connect provider", tag: "Sign-in settings", body: providerInputSchema, response: R.objectSchema },
-  { method: "get", path: `/api/identity-providers/${uuid}`, summary: "One provider", tag: "Sign-in settings", response: R.objectSchema },
-  { method: "put", path: `/api/identity-providers/${uuid}`, summary: "Change a provider", tag: "Sign-in settings", body: providerInputSchema, response: R.objectSchema },
-  { method: "delete", path: `/api/identity-providers/${uuid}`, summary: "Delete a provider", tag: "Sign-in settings", response: R.emptySchema },
-  { method: "post", path: `/api/identity-providers/${uuid}/test`, summary: "Test a provider's discovery document", tag: "Sign-in settings", response: R.objectSchema },
-  { method: "get", path: "/api/settings/ldap", summary: "The LDAP directory", tag: "Sign-in settings", response: R.objectSchema },
-  { method: "put", path: "/api/settings/ldap", summary: "Configure the LDAP directory", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema },
-  { method: "post", path: "/api/settings/ldap/test", summary: "Test an LDAP configuration (the stored one without a body)", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema },
-  { method: "get", path: "/api/settings/sign-in", summary: "Sign-in settings", tag: "Sign-in settings", response: R.objectSchema },
-  { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off", tag: "Sign-in settings", body: localSignInSchema, response: R.objectSchema },
-  { method: "get", path: "/api/settings/trusted-header", summary: "Trusted proxy header sign-in", tag: "Sign-in settings", response: R.objectSchema },
-  { method: "put", path: "/api/settings/trusted-header", summary: "Configure trusted proxy header sign-in", tag: "Sign-in settings", body: trustedHeaderInputSchema, response: R.objectSchema },
-  { method: "get", path: "/api/settings/security", summary: "Who must use two-factor sign-in", tag: "Sign-in settings", response: apiSecurityPolicySchema },
-  { method: "put", path: "/api/settings/security", summary: "Require two-factor sign-in for nobody, the owner and admins, everyone or chosen groups (owner only)", tag: "Sign-in settings", body: securityPolicySchema, response: apiSecurityPolicySchema },
+  { method: "get", path: "/api/identity-providers", summary: "OpenID Connect providers", tag: "Sign-in settings", response: R.objectSchema, list: true, permissions: ["identity_providers:read"] },
+  { method: "post", path: "/api/identity-providers", summary: "Add an OpenID Connect provider", tag: "Sign-in settings", body: providerInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "get", path: `/api/identity-providers/${uuid}`, summary: "One provider", tag: "Sign-in settings", response: R.objectSchema, permissions: ["identity_providers:read"] },
+  { method: "put", path: `/api/identity-providers/${uuid}`, summary: "Change a provider", tag: "Sign-in settings", body: providerInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "delete", path: `/api/identity-providers/${uuid}`, summary: "Delete a provider", tag: "Sign-in settings", response: R.emptySchema, permissions: ["settings:sign_in"] },
+  { method: "post", path: `/api/identity-providers/${uuid}/test`, summary: "Test a provider's discovery document", tag: "Sign-in settings", response: R.objectSchema, permissions: ["identity_providers:read", "settings:sign_in"] },
+  { method: "get", path: "/api/settings/ldap", summary: "The LDAP directory", tag: "Sign-in settings", response: R.objectSchema, permissions: ["identity_providers:read"] },
+  { method: "put", path: "/api/settings/ldap", summary: "Configure the LDAP directory", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "post", path: "/api/settings/ldap/test", summary: "Test an LDAP configuration (the stored one without a body)", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "get", path: "/api/settings/sign-in", summary: "Sign-in settings", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:read"] },
+  { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off", tag: "Sign-in settings", body: localSignInSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "get", path: "/api/settings/trusted-header", summary: "Trusted proxy header sign-in", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:read"] },
+  { method: "put", path: "/api/settings/trusted-header", summary: "Configure trusted proxy header sign-in", tag: "Sign-in settings", body: trustedHeaderInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "get", path: "/api/settings/security", summary: "Who must use two-factor sign-in", tag: "Sign-in settings", response: apiSecurityPolicySchema, permissions: ["settings:read"] },
+  { method: "put", path: "/api/settings/security", summary: "Require two-factor sign-in for nobody, the owner and admins, everyone or chosen groups (owner only)", tag: "Sign-in settings", body: securityPolicySchema, response: apiSecurityPolicySchema, permissions: ["settings:security"] },
+
+  // roles: the permission catalogue, roles, and who holds them
+  { method: "get", path: "/api/permissions", summary: "The permission catalogue with descriptions", tag: "Roles", response: R.permissionInfoSchema, list: true, permissions: [] },
+  { method: "get", path: "/api/roles", summary: "Built-in and custom roles, with who holds them", tag: "Roles", response: R.roleSchema, list: true, permissions: ["roles:read"] },
+  { method: "post", path: "/api/roles", summary: "Create a custom role", tag: "Roles", body: roleInputSchema, response: R.roleSchema, permissions: ["roles:create"] },
+  { method: "get", path: `/api/roles/${uuid}`, summary: "One role, with who holds it", tag: "Roles", response: R.roleSchema, permissions: ["roles:read"] },
+  { method: "put", path: `/api/roles/${uuid}`, summary: "Change a custom role", tag: "Roles", body: roleInputSchema, response: R.roleSchema, permissions: ["roles:update"] },
+  { method: "delete", path: `/api/roles/${uuid}`, summary: "Delete a custom role (its holders lose it)", tag: "Roles", response: R.emptySchema, permissions: ["roles:delete"] },
+  { method: "get", path: `/api/users/${uuid}/roles`, summary: "A user's roles and where each permission comes from", tag: "Roles", response: R.userRolesSchema, permissions: ["users:read"], denied: 404 },
+  { method: "put", path: `/api/users/${uuid}/roles`, summary: "Set all of a user's extra roles", tag: "Roles", body: roleIdsSchema, response: R.roleIdsResponseSchema, permissions: ["users:update"] },
+  { method: "get", path: `/api/groups/${uuid}/roles`, summary: "The roles a group grants its members", tag: "Roles", response: R.roleIdsResponseSchema, permissions: ["groups:read"] },
+  { method: "put", path: `/api/groups/${uuid}/roles`, summary: "Set the roles a group grants its members", tag: "Roles", body: roleIdsSchema, response: R.roleIdsResponseSchema, permissions: ["groups:update"] },
 ];

@@ -11,6 +11,7 @@ import { db, type Tx } from "@/lib/db/database";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { sessions, users } from "@/lib/db/schema";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
+import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
 
 /** How often last_seen (and the sliding expiry) is written; reads in between cost no write. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -47,6 +48,7 @@ export async function resolveSession(sessionId: string, now = new Date()): Promi
       role: users.role,
       isBlocked: users.isBlocked,
       mustChangePassword: users.mustChangePassword,
+      hasExtraRoles: hasExtraRolesColumn(),
     })
     .from(sessions)
     .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.accountId, sessions.accountId)))
@@ -68,6 +70,7 @@ export async function resolveSession(sessionId: string, now = new Date()): Promi
     accountId: row.accountId,
     userId: row.userId,
     role: row.role,
+    permissions: await resolvePermissions(db(), row),
     mustChangePassword: row.mustChangePassword,
   };
 }

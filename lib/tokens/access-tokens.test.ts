@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { builtInPermissions } from "@/lib/auth/permissions";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { mintSecretToken } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -74,6 +75,8 @@ describe("authenticateAccessToken", () => {
       accountId,
       userId: owner.id,
       role: "admin",
+      permissions: builtInPermissions("admin"),
+      scope: null,
     });
   });
 

@@ -11,6 +11,8 @@ import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db, type Tx } from "@/lib/db/database";
 import { accessTokens, users, type AccessTokenRow, type Role } from "@/lib/db/schema";
 import type { TokenActor } from "@/lib/auth/actor";
+import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
+import { parsePermissionList, sortPermissions, type Permission } from "@/lib/auth/permissions";
 
 const DAY_MS = 86_400_000;
 /** last_used_at is written at most this often per token, so reads don't each cost a write. */
@@ -20,7 +22,7 @@ export type MintedToken = { plain: string; row: AccessTokenRow };
 
 export async function mintAccessToken(
   tx: Tx,
-  input: { accountId: string; userId: string; name: string; expiresInDays: number; createdBy: string },
+  input: { accountId: string; userId: string; name: string; expiresInDays: number; createdBy: string; permissions?: readonly Permission[] | null },
   now = new Date(),
 ): Promise<MintedToken> {
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.accessToken);
@@ -35,6 +37,7 @@ export async function mintAccessToken(
       expiresAt: new Date(now.getTime() + input.expiresInDays * DAY_MS),
       createdBy: input.createdBy,
       createdAt: now,
+      permissions: input.permissions ? JSON.stringify(sortPermissions(input.permissions)) : null,
     })
     .returning();
   return { plain, row };
@@ -49,6 +52,8 @@ type Found = {
   userId: string;
   role: Role;
   isBlocked: boolean;
+  hasExtraRoles: boolean;
+  scope: string | null;
 };
 type Lookup = (digest: string) => Found | undefined | Promise<Found | undefined>;
 
@@ -63,13 +68,25 @@ function lookupQuery(database: Db) {
       userId: users.id,
       role: users.role,
       isBlocked: users.isBlocked,
+      hasExtraRoles: hasExtraRolesColumn(),
+      scope: accessTokens.permissions,
     })
     .from(accessTokens)
     .innerJoin(users, and(eq(users.id, accessTokens.userId), eq(users.accountId, accessTokens.accountId)))
     .where(eq(accessTokens.tokenDigest, sql.placeholder("digest")));
 }
 
-type SqliteRow = [tokenId: string, expiresAtMs: number, lastUsedAtMs: number | null, accountId: string, userId: string, role: Role, isBlocked: number];
+type SqliteRow = [
+  tokenId: string,
+  expiresAtMs: number,
+  lastUsedAtMs: number | null,
+  accountId: string,
+  userId: string,
+  role: Role,
+  isBlocked: number,
+  hasExtraRoles: number,
+  scope: string | null,
+];
 
 /**
  * The lookup, prepared once per reader. On SQLite it is better-sqlite3's own
@@ -88,8 +105,8 @@ function prepareLookup(database: Db): Lookup {
     return (digest) => {
       const row = statement.get(digest);
       if (!row) return undefined;
-      const [tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked] = row;
-      return { tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked: isBlocked !== 0 };
+      const [tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked, hasExtraRoles, scope] = row;
+      return { tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked: isBlocked !== 0, hasExtraRoles: hasExtraRoles !== 0, scope };
     };
   }
   const prepared = lookupQuery(database).limit(1).prepare();
@@ -130,8 +147,11 @@ export async function authenticateAccessToken(presented: string, now = new Date(
   if (found.lastUsedAtMs === null || nowMs - found.lastUsedAtMs > LAST_USED_INTERVAL_MS) {
     await noteTokenUsed(tokenId, now);
   }
-  // The role is read from the owner now, so a demotion applies to the very next request.
-  return { kind: "token", tokenId, accountId, userId, role };
+  // The roles are read from the owner now, so a demotion applies to the very next request;
+  // the scope narrows what the owner holds at this moment.
+  const scope = parsePermissionList(found.scope);
+  const permissions = await resolvePermissions(db(), { accountId, userId, role, hasExtraRoles: found.hasExtraRoles }, scope);
+  return { kind: "token", tokenId, accountId, userId, role, permissions, scope };
 }
 
 /** Writes last_used_at (at most once a minute per token): its own small unit of work, or the open one's. */

@@ -13,5 +13,7 @@ export function toApiToken(token: AccessTokenRecord & { creator?: TokenCreator }
     created_at: token.createdAt.toISOString(),
     // Omitted when never used, as NetBird does (its clients read a present value as a date).
     ...(token.lastUsedAt ? { last_used: token.lastUsedAt.toISOString() } : {}),
+    // roles: the token's scope; null = all of its owner's permissions.
+    permissions: token.permissions,
   };
 }

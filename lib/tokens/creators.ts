@@ -44,7 +44,7 @@ export type ServiceTokenOfCreator = TokenWithCreator & { serviceUserName: string
  * service users' tokens needs read access to every user (admins, auditors).
  */
 export async function serviceTokensCreatedBy(actor: Actor, creatorId: string): Promise<ServiceTokenOfCreator[]> {
-  if (!can(actor, "users:read-all")) throw new Forbidden("You can't see other users' tokens");
+  if (!can(actor, "tokens:read")) throw new Forbidden("You can't see other users' tokens");
   const created = await db()
     .select()
     .from(accessTokens)
@@ -59,7 +59,7 @@ export async function serviceTokensCreatedBy(actor: Actor, creatorId: string): P
 /** Service users (of these) with at least one token whose creator is now blocked or deleted: the Service Users list flags them. */
 export async function serviceUsersWithOrphanedTokens(actor: Actor, serviceUserIds: string[]): Promise<Set<string>> {
   const flagged = new Set<string>();
-  if (!can(actor, "users:read-all") || serviceUserIds.length === 0) return flagged;
+  if (!can(actor, "tokens:read") || serviceUserIds.length === 0) return flagged;
   const rows = await db()
     .select()
     .from(accessTokens)

@@ -166,7 +166,7 @@ describe("listing and reading tokens", () => {
     const second = (await createAccessToken(user, user.userId, input("second"), META)).token;
     const list = await listAccessTokens(user, user.userId);
     expect(list.map((t) => t.id)).toEqual([second.id, first.id]);
-    expect(Object.keys(list[0]).sort()).toEqual(["accountId", "createdAt", "createdBy", "expiresAt", "id", "lastUsedAt", "name", "userId"]);
+    expect(Object.keys(list[0]).sort()).toEqual(["accountId", "createdAt", "createdBy", "expiresAt", "id", "lastUsedAt", "name", "permissions", "userId"]);
     expect(await getAccessToken(user, user.userId, first.id)).toEqual(first);
   });
 

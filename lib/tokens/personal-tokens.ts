@@ -14,18 +14,21 @@ import { can } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
-import { Conflict, NotFound } from "@/lib/errors";
+import { Conflict, Forbidden, NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { loadUser } from "@/lib/users/lifecycle";
 import type { UserRecord } from "@/lib/users/records";
 import { mintAccessToken } from "./access-tokens";
 import { loadTokenRow, toTokenRecord, type AccessTokenRecord } from "./records";
 import { assertCanManageTokens } from "./rules";
+import { resolvePermissions } from "@/lib/auth/effective-permissions";
+import { assertMayGrant } from "@/lib/auth/escalation";
+import { sortPermissions } from "@/lib/auth/permissions";
 import { createTokenSchema, type CreateTokenInput } from "./schemas";
 
 /** The token's user as it is now; a user the actor can't see is "not found", as in the queries. */
 async function loadTokenOwner(tx: Tx, actor: Actor, userId: string): Promise<UserRecord> {
-  if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
+  if (userId !== actor.userId && !can(actor, "users:read")) throw new NotFound("User");
   return loadUser(tx, actor.accountId, userId);
 }
 
@@ -33,7 +36,7 @@ export type CreatedToken = { plain: string; token: AccessTokenRecord };
 
 export async function createAccessToken(actor: Actor, userId: string, input: CreateTokenInput, meta: RequestMeta): Promise<CreatedToken> {
   // Parsed again here so no caller can store an untrimmed, empty or overlong name or an unbounded expiry.
-  const { name, expires_in } = parseOrThrow(createTokenSchema, input);
+  const { name, expires_in, permissions } = parseOrThrow(createTokenSchema, input);
   // The rules run on the actor as it is under the write lock (a demotion or block in flight stops this).
   return write(actor, async (tx, me) => {
     const owner = await loadTokenOwner(tx, me, userId);
@@ -44,19 +47,27 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.userId, userId), eq(accessTokens.name, name)))
       .limit(1);
     if (taken) throw new Conflict(`A token named "${name}" already exists for this user`);
+    if (permissions) {
+      // Narrowing only: within what the owner holds now, and nothing the creator couldn't grant.
+      const ownerHolds = await resolvePermissions(tx, { accountId: actor.accountId, userId, role: owner.role });
+      const beyond = permissions.filter((p) => !ownerHolds.has(p));
+      if (beyond.length > 0) throw new Forbidden(`A token can't hold permissions its owner doesn't: ${beyond.join(", ")}`);
+      assertMayGrant(me, permissions);
+    }
     const { plain, row } = await mintAccessToken(tx, {
       accountId: actor.accountId,
       userId,
       name,
       expiresInDays: expires_in,
       createdBy: me.userId,
+      permissions: permissions ?? null,
     });
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "token.created",
       actor: await actorParty(tx, me),
       target: { type: "token", id: row.id, label: row.name },
-      details: { user_id: userId, service_user: owner.isServiceUser, expires_in_days: expires_in, expires_at: row.expiresAt.toISOString() },
+      details: { user_id: userId, service_user: owner.isServiceUser, expires_in_days: expires_in, expires_at: row.expiresAt.toISOString(), permissions: permissions ? sortPermissions(permissions) : "all" },
       meta,
     });
     return { plain, token: toTokenRecord(row) };
@@ -66,7 +77,7 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
 export async function deleteAccessToken(actor: Actor, userId: string, tokenId: string, meta: RequestMeta): Promise<void> {
   await write(actor, async (tx, me) => {
     const owner = await loadTokenOwner(tx, me, userId);
-    assertCanManageTokens(me, owner);
+    assertCanManageTokens(me, owner, "delete");
     const row = await loadTokenRow(tx, actor.accountId, userId, tokenId);
     // The actor is described before the delete, so a token deleting itself is still named in its event.
     const party = await actorParty(tx, me);

@@ -31,7 +31,7 @@ export async function getAccessToken(actor: Actor, userId: string, tokenId: stri
 
 /** How many tokens each of these users has (for the Service Users table); users the actor can't see count as 0. */
 export async function tokenCountsByUser(actor: Actor, userIds: string[]): Promise<Map<string, number>> {
-  const visible = can(actor, "users:read-all") ? userIds : userIds.filter((id) => id === actor.userId);
+  const visible = can(actor, "tokens:read") ? userIds : userIds.filter((id) => id === actor.userId);
   const counts = new Map<string, number>();
   if (visible.length === 0) return counts;
   const rows = await db()
@@ -49,7 +49,7 @@ export async function tokenCountsByUser(actor: Actor, userIds: string[]): Promis
  * token. Only for callers who may read the activity log.
  */
 export async function tokenOwners(actor: Actor): Promise<Map<string, string>> {
-  if (!can(actor, "activity:read")) return new Map();
+  if (!can(actor, "events:read")) return new Map();
   const rows = await db()
     .select({ id: accessTokens.id, userId: accessTokens.userId })
     .from(accessTokens)

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/lib/db/database";
 import { accessTokens, type AccessTokenRow } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
+import { parsePermissionList, type Permission } from "@/lib/auth/permissions";
 
 export type AccessTokenRecord = {
   id: string;
@@ -15,6 +16,8 @@ export type AccessTokenRecord = {
   createdBy: string;
   createdAt: Date;
   lastUsedAt: Date | null;
+  /** The token's scope; null = all of its owner's permissions. */
+  permissions: Permission[] | null;
 };
 
 export function toTokenRecord(row: AccessTokenRow): AccessTokenRecord {
@@ -27,6 +30,7 @@ export function toTokenRecord(row: AccessTokenRow): AccessTokenRecord {
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     lastUsedAt: row.lastUsedAt,
+    permissions: parsePermissionList(row.permissions),
   };
 }
 

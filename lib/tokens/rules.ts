@@ -1,7 +1,7 @@
 /**
  * Who may see and manage whose access tokens, in one place:
  * - Everyone sees and manages their own tokens (a read-only token changes nothing, see policy).
- * - The owner and admins manage service users' tokens; auditors see them.
+ * - Service users' tokens: tokens:read to see, tokens:create / tokens:delete to manage.
  * - Nobody sees or manages another person's tokens, whatever their role.
  */
 import type { Actor } from "@/lib/auth/actor";
@@ -14,12 +14,12 @@ const ANOTHER_PERSON = "Only the person who owns these tokens can see or manage 
 export function assertCanSeeTokens(actor: Actor, owner: UserRecord): void {
   if (owner.id === actor.userId) return;
   if (!owner.isServiceUser) throw new Forbidden(ANOTHER_PERSON);
-  assertCan(actor, "users:read-all", "Only admins, auditors and the owner can see service users' tokens");
+  assertCan(actor, "tokens:read", "You don't have permission to see service users' tokens");
 }
 
-export function assertCanManageTokens(actor: Actor, owner: UserRecord): void {
+export function assertCanManageTokens(actor: Actor, owner: UserRecord, operation: "create" | "delete" = "create"): void {
   assertMayWrite(actor);
   if (owner.id === actor.userId) return;
   if (!owner.isServiceUser) throw new Forbidden(ANOTHER_PERSON);
-  assertCan(actor, "users:manage", "Only admins and the owner can manage service users' tokens");
+  assertCan(actor, `tokens:${operation}`, "You don't have permission to manage service users' tokens");
 }

@@ -1,5 +1,6 @@
 /** Input schema for creating an access token: one for the Create Token form and POST /api/users/{id}/tokens. */
 import { z } from "zod";
+import { permissionListSchema } from "@/lib/roles/schemas";
 import { textError } from "@/lib/users/fields";
 import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "./limits";
 
@@ -19,5 +20,7 @@ export const createTokenSchema = z.object({
     .min(TOKEN_EXPIRY_DAYS.min, expiryRange)
     .max(TOKEN_EXPIRY_DAYS.max, expiryRange)
     .default(TOKEN_EXPIRY_DAYS.default),
+  /** roles: the token's scope, a subset of its owner's permissions; left out, all of them (as they are at each request). */
+  permissions: permissionListSchema.optional(),
 });
 export type CreateTokenInput = z.output<typeof createTokenSchema>;

@@ -18,6 +18,7 @@ import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy
 import { generatePassword } from "./generated-password";
 import { loadUser } from "./lifecycle";
 import { userLabel } from "./records";
+import { assertOutranks } from "@/lib/auth/escalation";
 import { assertCanResetPassword, assertCanRevokeSessions } from "./rules";
 
 export const resetPasswordSchema = z.object({
@@ -42,6 +43,7 @@ export async function resetUserPassword(
   await write(actor, async (tx, me) => {
     const current = await loadUser(tx, actor.accountId, userId);
     assertCanResetPassword(me, current);
+    await assertOutranks(tx, me, current);
     await tx
       .update(users)
       .set({ passwordHash, mustChangePassword: true })
@@ -76,6 +78,7 @@ export async function revokeUserSessions(
   return write(actor, async (tx, me) => {
     const target = await loadUser(tx, actor.accountId, userId);
     assertCanRevokeSessions(me, target);
+    await assertOutranks(tx, me, target);
     const revokeTokens = input.revoke_tokens === true;
     const ended = noneEnded();
     await emit(tx, "user.sessions_revoked", { accountId: actor.accountId, userId, revokeTokens, ended });

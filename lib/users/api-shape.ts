@@ -1,7 +1,7 @@
 /** The user resource as the REST API returns it (NetBird's shape, snake_case). */
 import type { Actor } from "@/lib/auth/actor";
-import { permissionsOf, type Permission } from "@/lib/auth/policy";
-import type { Role } from "@/lib/db/schema";
+import { ALL_PERMISSIONS } from "@/lib/auth/permissions";
+import { permissionsOfActor, tokenMayWrite, type Permission } from "@/lib/auth/policy";
 import type { UserRecord } from "./records";
 
 /** NetBird sends Go's zero time for "never"; its clients parse last_login unconditionally. */
@@ -48,27 +48,30 @@ export function toApiUser(user: UserRecord, actor: Actor) {
 type Operations = { read: boolean; create: boolean; update: boolean; delete: boolean };
 
 /**
- * NetBird's permissions object: per module, what the role may do. Derived
- * from the one permission table (lib/auth/policy.ts), never decided here.
+ * NetBird's permissions object: per module, what the caller may do. Derived
+ * from the caller's effective permissions (lib/auth/permissions.ts), never
+ * decided here. Every module of the catalogue is listed, plus NetBird's `pats`
+ * (one's own tokens: always readable, writable unless the token is read-only).
  */
-export function apiPermissions(role: Role): { is_restricted: boolean; modules: Record<string, Operations> } {
-  const held = new Set<Permission>(permissionsOf(role));
-  const has = (p: Permission) => held.has(p);
-  const crud = (read: boolean, write: boolean): Operations => ({ read, create: write, update: write, delete: write });
+export function apiPermissions(held: ReadonlySet<Permission>, selfWrites: boolean): { is_restricted: boolean; modules: Record<string, Operations> } {
+  const has = (p: string) => held.has(p as Permission);
+  const modules: Record<string, Operations> = {};
+  for (const permission of ALL_PERMISSIONS) {
+    const module = permission.slice(0, permission.indexOf(":"));
+    modules[module] ??= { read: has(`${module}:read`), create: has(`${module}:create`), update: has(`${module}:update`), delete: has(`${module}:delete`) };
+  }
+  // Changing users covers its specific operations (block, reset…) as NetBird's one "update" flag.
+  modules.users.update ||= ["users:block", "users:reset_password", "users:unlock", "users:revoke_sessions"].some(has);
+  modules.settings.update = has("settings:sign_in") || has("settings:security") || has("settings:email");
+  modules.identity_providers = { read: has("identity_providers:read"), create: has("settings:sign_in"), update: has("settings:sign_in"), delete: has("settings:sign_in") };
+  modules.pats = { read: true, create: selfWrites, update: selfWrites, delete: selfWrites };
   return {
     // Restricted: sees only themselves (NetBird: only their own peers).
-    is_restricted: !has("users:read-all"),
-    modules: {
-      users: crud(has("users:read-all"), has("users:manage")),
-      groups: crud(has("users:read-all"), has("users:manage")),
-      pats: crud(true, has("users:manage")),
-      events: crud(has("activity:read"), false),
-      settings: { read: has("settings:read"), create: false, update: has("settings:manage-sign-in"), delete: false },
-      identity_providers: crud(has("settings:read"), has("settings:manage-sign-in")),
-    },
+    is_restricted: !has("users:read"),
+    modules,
   };
 }
 
 export function toApiCurrentUser(user: UserRecord, actor: Actor) {
-  return { ...toApiUser(user, actor), permissions: apiPermissions(user.role) };
+  return { ...toApiUser(user, actor), permissions: apiPermissions(permissionsOfActor(actor), tokenMayWrite(actor)) };
 }

@@ -18,7 +18,7 @@ import { unindexUser } from "./search-source";
 import { loadUser } from "./lifecycle";
 import { userLabel, type UserRecord } from "./records";
 
-const DENIED = "Only admins can approve or reject users";
+const DENIED = "You don't have permission to approve or reject users";
 
 async function loadPending(tx: Tx, accountId: string, userId: string): Promise<UserRecord> {
   const target = await loadUser(tx, accountId, userId);
@@ -28,7 +28,7 @@ async function loadPending(tx: Tx, accountId: string, userId: string): Promise<U
 
 export async function approveUser(actor: Actor, userId: string, meta: RequestMeta): Promise<UserRecord> {
   return write(actor, async (tx, me) => {
-    assertCan(me, "users:manage", DENIED);
+    assertCan(me, "users:block", DENIED);
     const target = await loadPending(tx, actor.accountId, userId);
     await tx.update(users).set({ pendingApproval: false }).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     await recordEvent(tx, {
@@ -45,7 +45,7 @@ export async function approveUser(actor: Actor, userId: string, meta: RequestMet
 
 export async function rejectUser(actor: Actor, userId: string, meta: RequestMeta): Promise<void> {
   await write(actor, async (tx, me) => {
-    assertCan(me, "users:manage", DENIED);
+    assertCan(me, "users:delete", DENIED);
     const target = await loadPending(tx, actor.accountId, userId);
     // Memberships and any sessions go with the row (foreign keys cascade); the event stays.
     await emit(tx, "user.deleted", { accountId: actor.accountId, userId });

@@ -37,7 +37,8 @@ export type BulkUserResult = { id: string; ok: true } | { id: string; ok: false;
 
 export async function bulkUpdateUsers(actor: Actor, input: BulkUsersInput, meta: RequestMeta): Promise<BulkUserResult[]> {
   // Someone who may manage nobody gets one refusal, not one per row.
-  assertCan(actor, "users:manage");
+  // Each row's own rules apply too (deleteUser, setUserBlocked); this refuses a caller who may do none of them.
+  assertCan(actor, input.action === "delete" ? "users:delete" : "users:block");
   const results: BulkUserResult[] = [];
   for (const id of new Set(input.user_ids)) {
     try {

@@ -25,7 +25,7 @@ export function usersExportFileName(now = new Date()): string {
 
 export async function exportUsers(actor: Actor, filters: UserFilters, meta: RequestMeta): Promise<ReadableStream<Uint8Array>> {
   // Checked and recorded before the first byte, so a refusal is an error response rather than a broken download.
-  assertCan(actor, "users:read-all");
+  assertCan(actor, "users:read");
   // The first page is read now too: a refused sort (lib/users/sort.ts) is a 422, not a truncated file.
   const firstPage = (await listUsers(actor, { ...filters, offset: 0, limit: PAGE })).items;
   await writeSystem(async (tx) => {

@@ -8,6 +8,8 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
+import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
+import { rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { permissionsOf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
@@ -79,14 +81,16 @@ export async function createUser(
   meta: RequestMeta,
   hash: (password: string) => Promise<string> = hashPassword,
 ): Promise<CreatedUser> {
-  assertCanCreateUser(actor, input.role);
+  assertCanCreateUser(actor, input.role, input.is_service_user);
   // A password the admin chose (NetStacks' shape) meets the policy and is never echoed; else one is generated and shown once.
   const chosen = !input.is_service_user ? input.password : undefined;
   if (chosen) await assertPasswordAllowed(chosen, { email: input.email, name: input.name, username: input.username }, "password");
   const password = input.is_service_user || chosen ? null : generatePassword();
   const passwordHash = chosen ? await hash(chosen) : password ? await hash(password) : null;
   const user = await write(actor, async (tx, me) => {
-    assertCanCreateUser(me, input.role);
+    assertCanCreateUser(me, input.role, input.is_service_user);
+    // Groups that grant roles confer them: only what the actor holds.
+    await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, input.auto_groups));
     if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
     if (input.username) await assertUsernameAvailable(tx, actor.accountId, input.username);
     const username = input.username ?? (await allocateUsername(tx, actor.accountId, usernameBaseFor({ email: input.email, name: input.name })));
@@ -134,6 +138,10 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     const usernameChanges = input.username !== undefined && input.username.trim() !== before.username;
     const groupsChange = !sameSet(input.auto_groups, before.autoGroups);
     assertCanUpdateUser(me, before, { profile: nameChanges || emailChanges || usernameChanges || groupsChange, role: input.role, isBlocked: input.is_blocked });
+    await assertOutranks(tx, me, before);
+    // Joining a group confers the roles it grants: nobody adds anyone (themselves included) to more than they hold.
+    const joined = input.auto_groups.filter((g) => !before.autoGroups.includes(g));
+    if (joined.length > 0) await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, joined));
     if (emailChanges && (before.isServiceUser || before.idpId)) {
       const why = before.isServiceUser ? "Service users have no email" : "The email of a user from an identity provider comes from the provider";
       throw new Invalid(why, { email: [why] });
@@ -196,9 +204,11 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     if (blocking) await emit(tx, "user.blocked", { accountId: actor.accountId, userId, ended });
     if (input.is_blocked !== before.isBlocked) await event(input.is_blocked ? "user.blocked" : "user.unblocked");
     // Blocked, or no longer allowed to invite: their pending invites stop working too.
-    if (!blocking && (input.is_blocked || !permissionsOf(input.role).includes("users:manage"))) {
+    if (!blocking && (input.is_blocked || !permissionsOf(input.role).includes("invites:create"))) {
       await emit(tx, "user.invite_right_lost", { accountId: actor.accountId, userId, ended });
     }
+    // Leaving a group can take the actor's own management permissions away.
+    if (groupsChange && userId === me.userId) await assertNoSelfLockout(tx, me);
     if (ended.invites > 0) {
       await event("invite.withdrawn", { invites: ended.invites, reason: input.is_blocked ? "inviter_blocked" : "inviter_role_changed" });
     }
@@ -210,6 +220,7 @@ export async function deleteUser(actor: Actor, userId: string, meta: RequestMeta
   await write(actor, async (tx, me) => {
     const target = await loadUser(tx, actor.accountId, userId);
     assertCanDeleteUser(me, target);
+    await assertOutranks(tx, me, target);
     const party = await actorParty(tx, me);
     // Sessions, tokens and memberships go with the row (foreign keys cascade); events stay.
     // Their pending invites are withdrawn (lib/invites reacts).

@@ -1,7 +1,7 @@
 /**
  * A person changing their own username (Profile), when the owner allows it
  * (Settings → Sign-in, "People may change their own username"). Admins and
- * the owner change anyone's through updateUser (users:manage).
+ * the owner change anyone's through updateUser (users:update).
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
@@ -31,9 +31,9 @@ export async function usersMayChangeUsername(q: Db | Tx, accountId: string): Pro
   return row?.allowed ?? false;
 }
 
-/** Whether this person may change their own username now (managers always may: users:manage). */
+/** Whether this person may change their own username now (managers always may: users:update). */
 export async function mayChangeOwnUsername(q: Db | Tx, actor: Actor): Promise<boolean> {
-  return can(actor, "users:manage") || (await usersMayChangeUsername(q, actor.accountId));
+  return can(actor, "users:update") || (await usersMayChangeUsername(q, actor.accountId));
 }
 
 /** For the Profile page: whether to offer the field (the change checks again). */

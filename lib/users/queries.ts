@@ -51,7 +51,7 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
     queryUserRows({
       accountId: actor.accountId,
       meId: actor.userId,
-      everyone: can(actor, "users:read-all"),
+      everyone: can(actor, "users:read"),
       search: filters.search,
       role: filters.role,
       status: filters.status,
@@ -81,7 +81,7 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
 
 /** One user, read fresh from the database; other accounts' ids and hidden users are "not found". */
 export async function getUser(actor: Actor, userId: string): Promise<UserRecord> {
-  if (userId !== actor.userId && !can(actor, "users:read-all")) throw new NotFound("User");
+  if (userId !== actor.userId && !can(actor, "users:read")) throw new NotFound("User");
   const [row, groupIds, locks, mfa] = await Promise.all([
     findUserRow(db(), actor.accountId, userId),
     groupIdsOfUser(db(), actor.accountId, userId),
@@ -94,8 +94,8 @@ export async function getUser(actor: Actor, userId: string): Promise<UserRecord>
   return user;
 }
 
-/** Some users by id, as the actor may see them (everyone with users:read-all, else only themselves): for labels on lists of other things. */
+/** Some users by id, as the actor may see them (everyone with users:read, else only themselves): for labels on lists of other things. */
 export async function usersSeenBy(actor: Actor, ids: Iterable<string>): Promise<Map<string, UserRecord>> {
-  const visible = can(actor, "users:read-all") ? [...ids] : [...ids].filter((id) => id === actor.userId);
+  const visible = can(actor, "users:read") ? [...ids] : [...ids].filter((id) => id === actor.userId);
   return usersByIds(db(), actor.accountId, visible);
 }

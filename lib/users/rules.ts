@@ -2,22 +2,27 @@
  * The rules for managing people, in one place. Each function throws the
  * reason a change is refused; the service calls them before it writes.
  *
- * - Only the owner and admins manage users; auditors and users change nothing.
+ * - Each change needs its permission (users:update, users:block, …; service
+ *   users' service_users:*), and giving a role needs holding its permissions
+ *   (lib/auth/escalation.ts; acting on someone who holds more is refused there).
  * - Nobody blocks, deletes or changes the role of themselves.
  * - The owner can't be blocked, deleted or demoted, and only the owner changes
  *   the owner's account. Only the owner gives the owner role, which transfers
  *   ownership (the old owner becomes an admin).
  */
 import type { Actor } from "@/lib/auth/actor";
-import { assertCan, assertMayWrite } from "@/lib/auth/policy";
+import { assertMayGrantRole } from "@/lib/auth/escalation";
+import { assertCan, assertMayWrite, type Permission } from "@/lib/auth/policy";
 import type { Role } from "@/lib/db/schema";
 import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
 import type { UserRecord } from "./records";
 
-const MANAGE_DENIED = "Only admins and the owner can manage users";
+const MANAGE_DENIED = "You don't have permission to manage users";
 
-function assertManages(actor: Actor): void {
-  assertCan(actor, "users:manage", MANAGE_DENIED);
+/** Service users are their own module (NetBird's service_users). */
+function permissionFor(target: { isServiceUser: boolean }, operation: "create" | "update" | "delete" | "block"): Permission {
+  if (target.isServiceUser) return operation === "block" ? "service_users:update" : `service_users:${operation}`;
+  return `users:${operation}`;
 }
 
 function assertNotOwnerUnlessOwner(actor: Actor, target: UserRecord): void {
@@ -26,13 +31,25 @@ function assertNotOwnerUnlessOwner(actor: Actor, target: UserRecord): void {
   }
 }
 
-export function assertCanCreateUser(actor: Actor, role: Role): void {
-  assertManages(actor);
+export function assertCanCreateUser(actor: Actor, role: Role, isServiceUser = false): void {
+  assertCan(actor, permissionFor({ isServiceUser }, "create"), MANAGE_DENIED);
   if (role === "owner") {
     throw new Invalid("The owner role can't be given to a new user", {
       role: ["The owner role can't be given to a new user; transfer ownership to an existing user instead"],
     });
   }
+  assertMayGrantRole(actor, role);
+}
+
+/** Inviting someone (and renewing their link): invites:create, and the role is one the actor may give. */
+export function assertCanInvite(actor: Actor, role: Role): void {
+  assertCan(actor, "invites:create", "You don't have permission to invite people");
+  if (role === "owner") {
+    throw new Invalid("The owner role can't be given to a new user", {
+      role: ["The owner role can't be given to a new user; transfer ownership to an existing user instead"],
+    });
+  }
+  assertMayGrantRole(actor, role);
 }
 
 export type UserChange = {
@@ -42,11 +59,12 @@ export type UserChange = {
 };
 
 export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: UserChange): void {
-  assertManages(actor);
-  assertNotOwnerUnlessOwner(actor, target);
   const self = actor.userId === target.id;
   const roleChanges = change.role !== undefined && change.role !== target.role;
   const blockChanges = change.isBlocked !== undefined && change.isBlocked !== target.isBlocked;
+  if (change.profile || roleChanges || !blockChanges) assertCan(actor, permissionFor(target, "update"), MANAGE_DENIED);
+  if (blockChanges) assertCan(actor, permissionFor(target, "block"), MANAGE_DENIED);
+  assertNotOwnerUnlessOwner(actor, target);
   if (self && roleChanges) throw new Forbidden("You can't change your own role");
   if (self && blockChanges) throw new Forbidden("You can't block yourself");
   if (target.role === "owner" && blockChanges) throw new Forbidden("The owner can't be blocked");
@@ -55,21 +73,26 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
   }
   if (roleChanges && change.role === "owner") {
     if (actor.role !== "owner") throw new Forbidden("Only the owner can give the owner role");
+    assertCan(actor, "users:transfer_ownership", "Only the owner can give the owner role");
     if (target.isServiceUser) throw new Invalid("A service user can't be the owner", { role: ["A service user can't be the owner"] });
     if (target.isBlocked || change.isBlocked) {
       throw new PreconditionFailed("Unblock this user before transferring ownership to them");
     }
+  } else if (roleChanges) {
+    // Nobody grants what they don't hold, nor takes away what they don't hold.
+    assertMayGrantRole(actor, change.role!);
+    assertMayGrantRole(actor, target.role);
   }
 }
 
 export function assertCanDeleteUser(actor: Actor, target: UserRecord): void {
-  assertManages(actor);
+  assertCan(actor, permissionFor(target, "delete"), MANAGE_DENIED);
   if (actor.userId === target.id) throw new Forbidden("You can't delete yourself");
   if (target.role === "owner") throw new Forbidden("The owner can't be deleted");
 }
 
 export function assertCanResetPassword(actor: Actor, target: UserRecord): void {
-  assertManages(actor);
+  assertCan(actor, "users:reset_password", "You don't have permission to reset passwords");
   assertNotOwnerUnlessOwner(actor, target);
   if (actor.userId === target.id) throw new Forbidden("Use Change Password to change your own password");
   if (!target.hasLocalPassword || target.isServiceUser) {
@@ -81,13 +104,13 @@ export function assertCanResetPassword(actor: Actor, target: UserRecord): void {
 export function assertCanRevokeSessions(actor: Actor, target: UserRecord): void {
   assertMayWrite(actor);
   if (actor.userId === target.id) return;
-  assertManages(actor);
+  assertCan(actor, "users:revoke_sessions", "You don't have permission to sign other people out");
   assertNotOwnerUnlessOwner(actor, target);
 }
 
 /** Unlocking sign-in (after too many failures) is user management; it is allowed for anyone's account, the owner's too. */
 export function assertCanUnlockUser(actor: Actor): void {
-  assertManages(actor);
+  assertCan(actor, "users:unlock", "You don't have permission to unlock sign-in");
 }
 
 /** Whether a rule check passes, for showing only the actions that would succeed. */

@@ -5,15 +5,8 @@ import { newPasswordSchema } from "@/lib/passwords/policy";
 import { emailSchema, nameSchema } from "./fields";
 import { usernameSchema } from "./username-rule";
 
-/** NetBird's roles that Latchkey doesn't have yet (custom roles will bring them). */
-const NETBIRD_ONLY_ROLES = ["network_admin", "billing_admin"];
-
-const roleSchema = z.enum(ROLES, {
-  error: (issue) =>
-    typeof issue.input === "string" && NETBIRD_ONLY_ROLES.includes(issue.input)
-      ? `The ${issue.input} role doesn't exist in Latchkey; roles are: ${ROLES.join(", ")}`
-      : `Role must be one of: ${ROLES.join(", ")}`,
-});
+/** The primary role is a built-in one (NetBird's network_admin and billing_admin included); custom roles are given with PUT /api/users/{id}/roles. */
+const roleSchema = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}` });
 /** NetBird's Go client sends a nil list as null: that means no groups. */
 const groupIdsSchema = z
   .array(z.string({ error: "Group ids must be strings" }).max(100), { error: "auto_groups must be a list of group ids" })

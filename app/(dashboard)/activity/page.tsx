@@ -23,7 +23,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ActivityPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await pageActor();
-  if (!can(actor, "activity:read")) {
+  if (!can(actor, "events:read")) {
     return (
       <>
         <PageHeader title="Activity" />

@@ -77,7 +77,7 @@ export async function updateProviderAction(providerId: string, _prev: FormState,
 export async function testDiscoveryAction(_prev: FormState, formData: FormData): Promise<FormState> {
   try {
     const actor = await requireSessionActor();
-    assertCan(actor, "settings:manage-sign-in", "Only the owner can test identity providers");
+    assertCan(actor, "settings:sign_in", "Only the owner can test identity providers");
     const { issuer, allow_internal_addresses } = parseOrThrow(discoveryTestSchema, {
       issuer: formData.get("issuer"),
       allow_internal_addresses: checked(formData, "allow_internal_addresses"),

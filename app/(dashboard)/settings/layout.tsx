@@ -3,6 +3,7 @@ import { SettingsNav } from "@/components/idp/settings-nav";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/policy";
+import { settingsTabs } from "@/lib/auth/navigation";
 import { sessionActor } from "@/lib/auth/session-actor";
 
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
@@ -10,11 +11,11 @@ export default async function SettingsLayout({ children }: { children: React.Rea
   if (!actor) redirect("/login");
   return (
     <div className="max-w-4xl">
-      <PageHeader title="Settings" description="How people sign in to this account." />
-      {can(actor, "settings:read") ? (
+      <PageHeader title="Settings" description="How people sign in to this account, and who may do what." />
+      {settingsTabs(actor).length > 0 ? (
         <>
-          <SettingsNav />
-          {!can(actor, "settings:manage-sign-in") && (
+          <SettingsNav tabs={settingsTabs(actor)} />
+          {can(actor, "settings:read") && !can(actor, "settings:sign_in") && (
             <div className="mb-6">
               <Alert tone="info">Read-only: only the owner can change how people sign in.</Alert>
             </div>

@@ -1,5 +1,8 @@
 import { redirect } from "next/navigation";
+import { settingsTabs } from "@/lib/auth/navigation";
+import { pageActor } from "@/lib/auth/session-actor";
 
-export default function SettingsPage() {
-  redirect("/settings/identity-providers");
+/** The first settings page the viewer may use. */
+export default async function SettingsPage() {
+  redirect(settingsTabs(await pageActor())[0] ?? "/settings/identity-providers");
 }

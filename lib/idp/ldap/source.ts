@@ -55,7 +55,7 @@ export function ldapConfigOf(row: LdapSourceRow): LdapConfig {
 }
 
 function assertManagesSignIn(actor: Actor): void {
-  assertCan(actor, "settings:manage-sign-in", MANAGE_DENIED);
+  assertCan(actor, "settings:sign_in", MANAGE_DENIED);
 }
 
 /**
@@ -84,7 +84,7 @@ function assertPasswordFollowsEndpoint(saved: LdapSourceRow, input: LdapInput): 
 
 /** The saved source, or null when LDAP was never configured. */
 export async function getLdapSource(actor: Actor): Promise<LdapSourceRecord | null> {
-  assertCan(actor, "settings:read", READ_DENIED);
+  assertCan(actor, "identity_providers:read", READ_DENIED);
   const row = await ldapSourceRow(db(), actor.accountId);
   return row ? toRecord(row) : null;
 }

@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "LDAP · Settings · Latchkey" };
 export default async function LdapPage() {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
-  if (!can(actor, "settings:read")) return null;
+  if (!can(actor, "identity_providers:read")) return null;
   const source = await getLdapSource(actor);
   const groups = [...(await groupNamesById(db(), actor.accountId))].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
@@ -21,7 +21,7 @@ export default async function LdapPage() {
         Let people from an LDAP or Active Directory server sign in with their directory username and password on the normal sign-in form.
       </p>
       <LdapForm
-        readOnly={!can(actor, "settings:manage-sign-in")}
+        readOnly={!can(actor, "settings:sign_in")}
         groups={groups}
         initial={{
           name: source?.name ?? "LDAP",

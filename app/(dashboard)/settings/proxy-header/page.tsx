@@ -21,7 +21,7 @@ export default async function ProxyHeaderPage() {
         Behind a reverse proxy that signs people in itself (Authelia, oauth2-proxy, Authentik…), Latchkey can trust the user name the proxy passes in a header.
       </p>
       <TrustedHeaderForm
-        readOnly={!can(actor, "settings:manage-sign-in")}
+        readOnly={!can(actor, "settings:sign_in")}
         yourAddress={peer ? peer.replace(/^::ffff:/, "") : null}
         initial={{
           enabled: s.headerEnabled,

@@ -17,9 +17,9 @@ export const metadata: Metadata = { title: "Identity Providers · Settings · La
 export default async function IdentityProvidersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
-  if (!can(actor, "settings:read")) return null;
+  if (!can(actor, "identity_providers:read")) return null;
   const [providers, settings] = await Promise.all([listProviders(actor), getSignInSettings(actor)]);
-  const canManage = can(actor, "settings:manage-sign-in");
+  const canManage = can(actor, "settings:sign_in");
   const deleted = (await searchParams).deleted === "1";
   return (
     <div className="space-y-8">

@@ -24,7 +24,7 @@ export default async function ProviderPage({
 }) {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
-  if (!can(actor, "settings:read")) return null;
+  if (!can(actor, "identity_providers:read")) return null;
   const { id } = await params;
   let provider: ProviderRecord;
   try {
@@ -34,7 +34,7 @@ export default async function ProviderPage({
     throw err;
   }
   const created = (await searchParams).created === "1";
-  const canManage = can(actor, "settings:manage-sign-in");
+  const canManage = can(actor, "settings:sign_in");
   const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">

@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Add Provider · Settings · Latchkey
 export default async function NewProviderPage() {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
-  if (!can(actor, "settings:manage-sign-in")) redirect("/settings/identity-providers");
+  if (!can(actor, "settings:sign_in")) redirect("/settings/identity-providers");
   // The id is chosen now so the redirect URL can be registered at the provider before saving.
   const id = crypto.randomUUID();
   const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));

@@ -13,8 +13,8 @@ export default async function GroupsPage() {
   const actor = await pageActor();
   const { items, total } = await listGroups(actor, { limit: MAX_PAGE_SIZE, offset: 0 });
   // Only decides which buttons to show; the service checks every change itself.
-  const canManage = can(actor, "users:manage");
-  const seesAll = can(actor, "users:read-all");
+  const canManage = can(actor, "groups:create");
+  const seesAll = can(actor, "groups:read");
   const count = `${total} ${total === 1 ? "group" : "groups"}`;
   const description = seesAll ? `${count} in this account.` : `The groups you belong to: ${count}.`;
   return (

@@ -5,6 +5,7 @@ import { cache } from "react";
 import { DeleteGroupButton, RenameGroupButton } from "@/components/groups/group-dialogs";
 import { GroupMembersTable } from "@/components/groups/group-members-table";
 import { MemberPicker } from "@/components/groups/member-picker";
+import { GroupRolesSection } from "@/components/roles/group-roles-section";
 import { formatCreated, membersLabel } from "@/components/groups/format";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { pageActor } from "@/lib/auth/session-actor";
@@ -33,8 +34,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function GroupPage({ params }: Props) {
   const { actor, group } = await loadGroup((await params).id);
   // Only decides which buttons to show; the service checks every change itself.
-  const canManage = can(actor, "users:manage");
-  const seesAll = can(actor, "users:read-all");
+  const canManage = can(actor, "groups:update");
+  const seesAll = can(actor, "groups:read");
   const ref = { id: group.id, name: group.name };
   return (
     <>
@@ -56,11 +57,12 @@ export default async function GroupPage({ params }: Props) {
           canManage ? (
             <div className="flex gap-2">
               <RenameGroupButton group={ref} />
-              <DeleteGroupButton group={ref} returnToList variant="danger" />
+              {can(actor, "groups:delete") && <DeleteGroupButton group={ref} returnToList variant="danger" />}
             </div>
           ) : undefined
         }
       />
+      <GroupRolesSection actor={actor} groupId={group.id} />
       <h2 className="mb-3 text-base font-semibold text-slate-900">Members</h2>
       {!seesAll && (
         <p className="mb-3 text-sm text-slate-600">You can see yourself here; other members are visible to admins and auditors.</p>

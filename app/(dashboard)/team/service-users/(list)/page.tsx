@@ -25,7 +25,7 @@ const SERVICE_STATUSES: UserStatus[] = ["active", "blocked"];
 export default async function ServiceUsersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await pageActor();
   const description = "Non-interactive users for automation: they reach the API with access tokens and never sign in.";
-  if (!can(actor, "users:read-all")) {
+  if (!can(actor, "service_users:read")) {
     return (
       <>
         <PageHeader title="Service Users" description={description} />
@@ -64,7 +64,7 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
       <PageHeader
         title="Service Users"
         description={description}
-        actions={can(actor, "users:manage") ? <CreateServiceUserDialog /> : undefined}
+        actions={can(actor, "service_users:create") ? <CreateServiceUserDialog /> : undefined}
       />
       {query.deleted === "1" && (
         <div className="mb-4">

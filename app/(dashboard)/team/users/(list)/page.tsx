@@ -55,7 +55,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const groups = [...groupNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   const filtered = Boolean(filters.search || filters.role || filters.status || filters.group || filters.mfa);
   const showInvites = query.view === "invites" || query.status === "invited";
-  const canSeeInvites = can(actor, "users:read-all");
+  const canSeeInvites = can(actor, "invites:read");
   const pendingInvites = canSeeInvites ? await countValidInvites(actor.accountId) : 0;
 
   const hrefForSort = (key: string, order: string) => {
@@ -73,7 +73,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     exportQuery.set("sort", filters.sort);
     exportQuery.set("order", filters.order);
   }
-  const canManage = can(actor, "users:manage");
+  // Bulk block, unblock and delete: each row's own rules still apply.
+  const canManage = can(actor, "users:block") || can(actor, "users:delete");
 
   const hrefForPage = (p: number) => {
     const next = new URLSearchParams(query);
@@ -102,12 +103,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                 )}
               </Link>
             )}
-            {canSeeInvites && !showInvites && (
+            {can(actor, "users:read") && !showInvites && (
               <a href={`/api/users/export?${exportQuery}`} className={buttonClasses("secondary")} download>
                 Export CSV
               </a>
             )}
-            {can(actor, "users:manage") && <AddUserDialog groups={groups} />}
+            {can(actor, "users:create") && <AddUserDialog groups={groups} />}
           </div>
         }
       />
@@ -189,5 +190,5 @@ async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames:
   if (invites.length === 0) {
     return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
   }
-  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "users:manage")} />;
+  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "invites:create")} />;
 }

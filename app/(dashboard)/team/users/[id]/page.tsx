@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { UserRolesSection } from "@/components/roles/user-roles-section";
 import { DetailsSection } from "@/components/shell/details-section";
 import { loadOr404 } from "@/app/page-params";
 import Link from "next/link";
@@ -47,7 +48,7 @@ export default async function UserPage({
   const user = await loadOr404(() => getUser(actor, id));
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
   const sessions = await listUserSessions(actor, id);
-  const serviceTokens = can(actor, "users:read-all") ? await serviceTokensCreatedBy(actor, id) : [];
+  const serviceTokens = can(actor, "tokens:read") ? await serviceTokensCreatedBy(actor, id) : [];
   const groupNames = await groupNamesFor(actor);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   const label = userLabel(user);
@@ -59,7 +60,7 @@ export default async function UserPage({
   const locked = userStatus(user) === "locked";
   const allowed = {
     manage: allows(() => assertCanUnlockUser(actor)),
-    approve: !!user.pendingApproval && can(actor, "users:manage"),
+    approve: !!user.pendingApproval && can(actor, "users:block"),
     unlock: locked && allows(() => assertCanUnlockUser(actor)),
     block: allows(() => assertCanUpdateUser(actor, user, { profile: false, isBlocked: !user.isBlocked })),
     resetPassword: allows(() => assertCanResetPassword(actor, user)),
@@ -129,11 +130,12 @@ export default async function UserPage({
           />
         </section>
       )}
-      {!canEdit && can(actor, "users:manage") && user.role === "owner" && actor.userId !== user.id && (
+      {!canEdit && can(actor, "users:update") && user.role === "owner" && actor.userId !== user.id && (
         <p className="text-sm text-slate-600">Only the owner can change the owner&apos;s account.</p>
       )}
 
       {user.mfa && <UserFactors userId={user.id} label={label} mfa={user.mfa} canReset={allows(() => assertCanResetTwoFactor(actor, user))} />}
+      <UserRolesSection actor={actor} userId={user.id} isSelf={user.id === actor.userId} />
 
       <section aria-labelledby="sessions-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">

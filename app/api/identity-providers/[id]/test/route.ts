@@ -13,7 +13,7 @@ type Context = { params: Promise<{ id: string }> };
  */
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  assertCan(actor, "settings:manage-sign-in", "Only the owner can test identity providers");
+  assertCan(actor, "settings:sign_in", "Only the owner can test identity providers");
   const provider = await getProvider(actor, (await params).id);
   const result = await fetchDiscovery(provider.issuer, { allowInternal: provider.allowInternalAddresses });
   return Response.json(

@@ -1,0 +1,54 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DeleteRoleButton, RoleForm } from "@/components/roles/role-form";
+import { Alert } from "@/components/ui/alert";
+import { OWNER_ONLY } from "@/lib/auth/permissions";
+import { can, permissionsOfActor } from "@/lib/auth/policy";
+import { pageActor } from "@/lib/auth/session-actor";
+import { NotFound } from "@/lib/errors";
+import { getRole, permissionCatalogue } from "@/lib/roles/queries";
+
+export const metadata: Metadata = { title: "Role · Settings · Latchkey" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function RolePage({ params, searchParams }: Props) {
+  const actor = await pageActor();
+  if (!can(actor, "roles:read")) return null;
+  const role = await getRole(actor, (await params).id).catch((err: unknown) => {
+    if (err instanceof NotFound) notFound();
+    throw err;
+  });
+  const created = (await searchParams).created === "1";
+  const grantable = [...permissionsOfActor(actor)].filter((p) => !OWNER_ONLY.has(p));
+  const holders = role.holders.map((h) => (h.via === "group" ? `${h.name} (through group ${h.groupName})` : h.name));
+  return (
+    <section aria-labelledby="role-heading" className="space-y-4">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/settings/roles" className="text-slate-600 underline hover:text-slate-900">
+          Roles
+        </Link>
+      </nav>
+      {created && <Alert tone="success">Role {role.name} created.</Alert>}
+      <div className="flex flex-wrap items-center justify-between gap-4">
+        <h2 id="role-heading" className="text-base font-semibold text-slate-900">
+          {role.name}
+          {role.builtIn && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-700">Built-in: can&apos;t be changed</span>}
+        </h2>
+        {!role.builtIn && can(actor, "roles:delete") && <DeleteRoleButton role={role} holders={holders} />}
+      </div>
+      <p className="text-sm text-slate-600">
+        Held by {holders.length === 0 ? "nobody" : holders.join(", ")}
+        {role.groups.length > 0 && `; granted by group ${role.groups.map((g) => g.name).join(", ")}`}.
+      </p>
+      <RoleForm
+        key={role.updatedAt?.getTime() ?? role.id}
+        role={{ id: role.id, name: role.name, description: role.description, permissions: role.permissions, builtIn: role.builtIn }}
+        permissions={permissionCatalogue()}
+        grantable={grantable}
+        canSave={can(actor, "roles:update")}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { revalidatePath } from "next/cache";
+import { requireSessionActor } from "@/lib/auth/session-actor";
+import { Conflict } from "@/lib/errors";
+import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { setGroupRoles, setUserRoles } from "@/lib/roles/assignments";
+import { createRole, deleteRole, updateRole } from "@/lib/roles/roles";
+import { roleIdsSchema, roleInputSchema } from "@/lib/roles/schemas";
+
+const ROLES_PATH = "/settings/roles";
+
+/** The submitted role: text fields, and the checked permissions (kept as one value so a refused form keeps them). */
+function roleValues(formData: FormData) {
+  const values = formValues(formData, ["name", "description"]);
+  const permissions = formData.getAll("permissions").filter((v): v is string => typeof v === "string");
+  return { values: { ...values, permissions: permissions.join(",") }, input: { ...values, permissions } };
+}
+
+function roleFormState(err: unknown, values: Record<string, string>): FormState {
+  const state = formStateFromError(err, values);
+  return err instanceof Conflict ? { ...state, fieldErrors: { name: [err.message] } } : state;
+}
+
+export async function createRoleAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const { values, input } = roleValues(formData);
+  let id: string;
+  try {
+    const actor = await requireSessionActor();
+    const role = await createRole(actor, parseOrThrow(roleInputSchema, input), requestMeta(await headers()));
+    id = role.id;
+    revalidatePath(ROLES_PATH, "layout");
+  } catch (err) {
+    return roleFormState(err, values);
+  }
+  redirect(`${ROLES_PATH}/${id}?created=1`);
+}
+
+export async function updateRoleAction(roleId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const { values, input } = roleValues(formData);
+  try {
+    const actor = await requireSessionActor();
+    const role = await updateRole(actor, String(roleId), parseOrThrow(roleInputSchema, input), requestMeta(await headers()));
+    revalidatePath(ROLES_PATH, "layout");
+    return { status: "success", message: `Role ${role.name} saved.` };
+  } catch (err) {
+    return roleFormState(err, values);
+  }
+}
+
+export async function deleteRoleAction(roleId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    await deleteRole(actor, String(roleId), requestMeta(await headers()));
+    revalidatePath(ROLES_PATH, "layout");
+  } catch (err) {
+    return formStateFromError(err);
+  }
+  redirect(ROLES_PATH);
+}
+
+function roleIds(formData: FormData) {
+  return formData.getAll("role_ids").filter((v): v is string => typeof v === "string");
+}
+
+export async function setUserRolesAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const ids = roleIds(formData);
+  try {
+    const actor = await requireSessionActor();
+    await setUserRoles(actor, String(userId), parseOrThrow(roleIdsSchema, { role_ids: ids }), requestMeta(await headers()));
+    revalidatePath(`/team/users/${userId}`);
+    return { status: "success", message: "Roles saved." };
+  } catch (err) {
+    return formStateFromError(err, { role_ids: ids.join(",") });
+  }
+}
+
+export async function setGroupRolesAction(groupId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const ids = roleIds(formData);
+  try {
+    const actor = await requireSessionActor();
+    await setGroupRoles(actor, String(groupId), parseOrThrow(roleIdsSchema, { role_ids: ids }), requestMeta(await headers()));
+    revalidatePath(`/team/groups/${groupId}`);
+    return { status: "success", message: "Roles saved." };
+  } catch (err) {
+    return formStateFromError(err, { role_ids: ids.join(",") });
+  }
+}

@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { RoleForm } from "@/components/roles/role-form";
+import { OWNER_ONLY } from "@/lib/auth/permissions";
+import { can, permissionsOfActor } from "@/lib/auth/policy";
+import { pageActor } from "@/lib/auth/session-actor";
+import { permissionCatalogue } from "@/lib/roles/queries";
+
+export const metadata: Metadata = { title: "Create Role · Settings · Latchkey" };
+
+export default async function NewRolePage() {
+  const actor = await pageActor();
+  if (!can(actor, "roles:create")) redirect("/settings/roles");
+  const grantable = [...permissionsOfActor(actor)].filter((p) => !OWNER_ONLY.has(p));
+  return (
+    <section aria-labelledby="new-role-heading" className="space-y-4">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/settings/roles" className="text-slate-600 underline hover:text-slate-900">
+          Roles
+        </Link>
+      </nav>
+      <h2 id="new-role-heading" className="text-base font-semibold text-slate-900">
+        Create Role
+      </h2>
+      <RoleForm role={{ name: "", description: "", permissions: [], builtIn: false }} permissions={permissionCatalogue()} grantable={grantable} canSave />
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { RoleAssignmentForm, type AssignableRole } from "@/components/roles/role-assignment";
+import type { Actor } from "@/lib/auth/actor";
+import { OWNER_ONLY } from "@/lib/auth/permissions";
+import { can, permissionsOfActor } from "@/lib/auth/policy";
+import { getUserRoles, listRoles } from "@/lib/roles/queries";
+
+/** Where a permission comes from, in words: "from role Helpdesk", "from group Support". */
+function sourceLabel(s: { roleName: string; via: "role" | "roles" | "group"; groupName?: string }): string {
+  return s.via === "group" ? `from group ${s.groupName} (role ${s.roleName})` : `from role ${s.roleName}`;
+}
+
+/** The user page's Roles section: their roles, per permission where it comes from, and (for managers) the extra roles to tick. */
+export async function UserRolesSection({ actor, userId, isSelf }: { actor: Actor; userId: string; isSelf: boolean }) {
+  const held = await getUserRoles(actor, userId);
+  const mayAssign = !isSelf && can(actor, "users:update") && can(actor, "roles:read");
+  const mine = permissionsOfActor(actor);
+  const assignable: AssignableRole[] = mayAssign
+    ? (await listRoles(actor))
+        .filter((r) => r.id !== "owner" && r.id !== held.roles[0]?.id)
+        .map((r) => ({ id: r.id, name: r.name, description: r.description, grantable: r.permissions.every((p) => mine.has(p) && !OWNER_ONLY.has(p)) }))
+    : [];
+  return (
+    <section aria-labelledby="roles-heading" className="mt-8 space-y-4">
+      <h2 id="roles-heading" className="text-base font-semibold text-slate-900">
+        Roles and permissions
+      </h2>
+      <p className="text-sm text-slate-700">
+        Roles: {held.roles.map((r) => r.name).join(", ")}
+        {held.groupRoles.length > 0 && `; through groups: ${held.groupRoles.map((g) => `${g.role.name} (group ${g.groupName})`).join(", ")}`}
+      </p>
+      {held.permissions.length === 0 ? (
+        <p className="text-sm text-slate-600">No permissions beyond their own account.</p>
+      ) : (
+        <ul aria-label="Permissions" className="divide-y divide-slate-100 rounded-lg bg-white text-sm shadow-sm ring-1 ring-slate-200">
+          {held.permissions.map((p) => (
+            <li key={p.name} className="flex flex-wrap justify-between gap-2 px-4 py-2">
+              <span className="font-mono text-slate-900">{p.name}</span>
+              <span className="text-slate-600">{p.sources.map(sourceLabel).join("; ")}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {mayAssign && <RoleAssignmentForm target="user" id={userId} roles={assignable} held={held.roles.slice(1).map((r) => r.id)} />}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * Giving roles: a user's extra roles (besides the primary `role`) and the
+ * roles a group grants its members. The rules (lib/auth/escalation.ts): only
+ * roles whose permissions the actor holds are given or taken away, never the
+ * owner role, never to or from someone who holds more than the actor, and
+ * nobody takes their own management permissions away.
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
+import { assertCan } from "@/lib/auth/policy";
+import { write } from "@/lib/data/unit-of-work";
+import { groupRoles, groups, userRoles } from "@/lib/db/schema";
+import { Forbidden, NotFound } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+import { loadUser } from "@/lib/users/lifecycle";
+import { userLabel } from "@/lib/users/records";
+import { assertRolesExist } from "./records";
+import { roleIdsSchema, type RoleIdsInput } from "./schemas";
+
+const diff = (before: string[], after: string[]) => ({
+  added: after.filter((id) => !before.includes(id)),
+  removed: before.filter((id) => !after.includes(id)),
+});
+
+/** Sets all of a user's extra roles (NetStacks' shape); the primary role is changed with the user itself. */
+export async function setUserRoles(actor: Actor, userId: string, input: RoleIdsInput, meta: RequestMeta): Promise<string[]> {
+  assertCan(actor, "users:update", "You don't have permission to change users' roles");
+  const { role_ids } = parseOrThrow(roleIdsSchema, input);
+  return write(actor, async (tx, me) => {
+    assertCan(me, "users:update", "You don't have permission to change users' roles");
+    const target = await loadUser(tx, actor.accountId, userId);
+    if (target.id === me.userId) throw new Forbidden("You can't change your own roles");
+    await assertRolesExist(tx, actor.accountId, role_ids);
+    const wanted = role_ids.filter((id) => id !== target.role);
+    const before = (
+      await tx
+        .select({ roleId: userRoles.roleId })
+        .from(userRoles)
+        .where(and(eq(userRoles.accountId, actor.accountId), eq(userRoles.userId, userId)))
+    ).map((r) => r.roleId);
+    const { added, removed } = diff(before, wanted);
+    if (added.length === 0 && removed.length === 0) return wanted;
+    await assertOutranks(tx, me, target);
+    await assertMayGrantRoles(tx, me, [...added, ...removed]);
+    await tx.delete(userRoles).where(and(eq(userRoles.accountId, actor.accountId), eq(userRoles.userId, userId)));
+    if (wanted.length > 0) await tx.insert(userRoles).values(wanted.map((roleId) => ({ userId, roleId, accountId: actor.accountId })));
+    await recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "user.roles.changed",
+      actor: await actorParty(tx, me),
+      target: { type: "user", id: userId, label: userLabel(target) },
+      details: { role_ids: { from: before, to: wanted }, added, removed },
+      meta,
+    });
+    return wanted;
+  });
+}
+
+/** Sets the roles a group grants; its members hold them from their next request. */
+export async function setGroupRoles(actor: Actor, groupId: string, input: RoleIdsInput, meta: RequestMeta): Promise<string[]> {
+  assertCan(actor, "groups:update", "You don't have permission to change groups");
+  const { role_ids } = parseOrThrow(roleIdsSchema, input);
+  return write(actor, async (tx, me) => {
+    assertCan(me, "groups:update", "You don't have permission to change groups");
+    const [group] = await tx
+      .select({ id: groups.id, name: groups.name })
+      .from(groups)
+      .where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)))
+      .limit(1);
+    if (!group) throw new NotFound("Group");
+    await assertRolesExist(tx, actor.accountId, role_ids);
+    const before = (
+      await tx
+        .select({ roleId: groupRoles.roleId })
+        .from(groupRoles)
+        .where(and(eq(groupRoles.accountId, actor.accountId), eq(groupRoles.groupId, groupId)))
+    ).map((r) => r.roleId);
+    const { added, removed } = diff(before, role_ids);
+    if (added.length === 0 && removed.length === 0) return role_ids;
+    await assertMayGrantRoles(tx, me, [...added, ...removed]);
+    await tx.delete(groupRoles).where(and(eq(groupRoles.accountId, actor.accountId), eq(groupRoles.groupId, groupId)));
+    if (role_ids.length > 0) await tx.insert(groupRoles).values(role_ids.map((roleId) => ({ groupId, roleId, accountId: actor.accountId })));
+    await assertNoSelfLockout(tx, me);
+    await recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "group.roles.changed",
+      actor: await actorParty(tx, me),
+      target: { type: "group", id: groupId, label: group.name },
+      details: { role_ids: { from: before, to: role_ids }, added, removed },
+      meta,
+    });
+    return role_ids;
+  });
+}

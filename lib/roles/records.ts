@@ -1,0 +1,91 @@
+/**
+ * Reading roles: the built-in ones (code, lib/auth/permissions.ts) and the
+ * account's custom ones (rows), as one RoleRecord shape, always scoped to one
+ * account.
+ */
+import "server-only";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { BUILT_IN_ROLES, isBuiltInRole, parsePermissionList, sortPermissions, type Permission } from "@/lib/auth/permissions";
+import type { Db } from "@/lib/db/database";
+import { roles, type RoleRow } from "@/lib/db/schema";
+import { Conflict, Invalid, NotFound } from "@/lib/errors";
+
+export type RoleRecord = {
+  id: string;
+  name: string;
+  description: string;
+  permissions: Permission[];
+  builtIn: boolean;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+};
+
+export function toRoleRecord(row: RoleRow): RoleRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    permissions: sortPermissions(parsePermissionList(row.permissions) ?? []),
+    builtIn: false,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export const BUILT_IN_RECORDS: RoleRecord[] = Object.values(BUILT_IN_ROLES).map((r) => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  permissions: sortPermissions(r.permissions),
+  builtIn: true,
+  createdAt: null,
+  updatedAt: null,
+}));
+
+export async function findCustomRole(q: Db, accountId: string, roleId: string): Promise<RoleRow | undefined> {
+  const [row] = await q
+    .select()
+    .from(roles)
+    .where(and(eq(roles.accountId, accountId), eq(roles.id, roleId)))
+    .limit(1);
+  return row;
+}
+
+/** A built-in or custom role, or NotFound (another account's id too). */
+export async function loadRole(q: Db, accountId: string, roleId: string): Promise<RoleRecord> {
+  if (isBuiltInRole(roleId)) return BUILT_IN_RECORDS.find((r) => r.id === roleId)!;
+  const row = await findCustomRole(q, accountId, roleId);
+  if (!row) throw new NotFound("Role");
+  return toRoleRecord(row);
+}
+
+export async function allRoles(q: Db, accountId: string): Promise<RoleRecord[]> {
+  const rows = await q.select().from(roles).where(eq(roles.accountId, accountId)).orderBy(asc(roles.name));
+  return [...BUILT_IN_RECORDS, ...rows.map(toRoleRecord)];
+}
+
+/** Every id names a role of the account (422 otherwise); the records in the order given. */
+export async function assertRolesExist(q: Db, accountId: string, roleIds: readonly string[]): Promise<RoleRecord[]> {
+  const custom = roleIds.filter((id) => !isBuiltInRole(id));
+  const rows = custom.length
+    ? await q
+        .select()
+        .from(roles)
+        .where(and(eq(roles.accountId, accountId), inArray(roles.id, custom)))
+    : [];
+  const found = new Map<string, RoleRecord>([...BUILT_IN_RECORDS, ...rows.map(toRoleRecord)].map((r) => [r.id, r]));
+  const unknown = roleIds.filter((id) => !found.has(id));
+  if (unknown.length > 0) throw new Invalid(`Unknown role: ${unknown.join(", ")}`, { role_ids: [`Unknown role: ${unknown.join(", ")}`] });
+  return roleIds.map((id) => found.get(id)!);
+}
+
+/** Role names are unique per account, compared without case, and never a built-in role's name or id. */
+export async function assertRoleNameFree(q: Db, accountId: string, name: string, exceptId?: string): Promise<void> {
+  const key = name.normalize("NFKC").toLocaleLowerCase("en");
+  const taken =
+    BUILT_IN_RECORDS.some((r) => r.name.toLocaleLowerCase("en") === key || r.id === key) ||
+    (await q.select({ id: roles.id, name: roles.name }).from(roles).where(eq(roles.accountId, accountId))).some(
+      (r) => r.id !== exceptId && r.name.normalize("NFKC").toLocaleLowerCase("en") === key,
+    );
+  if (taken) throw new Conflict("A role with this name already exists");
+}
