@@ -82,6 +82,7 @@ export function openUser(row: UserRow, autoGroups: string[], lockedUntil?: Date 
     accountId: identity.accountId,
     email: identity.email,
     name: identity.name,
+    username: identity.username,
     role: row.role,
     isBlocked: row.isBlocked,
     isServiceUser: row.isServiceUser,

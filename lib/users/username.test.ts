@@ -82,7 +82,7 @@ describe("uniqueness", () => {
       await expect(createUser(admin, person({ username: variant, name: "Other Kim" }), META), variant).rejects.toThrow(Conflict);
     }
     // The database itself refuses a second row with the same index (the check's backstop).
-    const [kim] = await listUsers(admin, { username: "ÜNÏCODE.kim", offset: 0, limit: 10 }).then((l) => l.items);
+    const [kim] = await listUsers(admin, { username: "ÜNÏCODE.kim", offset: 0, limit: 10, order: "asc" }).then((l) => l.items);
     const clash = await writeSystem(async (tx) => {
       const id = crypto.randomUUID();
       const row = (await userRow(kim.id))!;
@@ -127,7 +127,7 @@ describe("a person with no email", () => {
     await expect(signInWithPassword("NOMAIL.NADIA", PASSWORD, META, new Date(), LIMITS)).resolves.toMatchObject({ userId: user.id });
 
     for (const search of ["nomail", "Nadia", "l.nad"]) {
-      const found = await listUsers(admin, { search, offset: 0, limit: 50 });
+      const found = await listUsers(admin, { search, offset: 0, limit: 50, order: "asc" });
       expect(found.items.map((u) => u.id), search).toContain(user.id);
     }
   });
@@ -220,9 +220,9 @@ describe("the start-up back-fill (users from before usernames)", () => {
     expect(await deriveMissingUsernames()).toBe(0);
 
     // Found by search under the new username, and signs in with it would find them (the index).
-    const found = await listUsers(owner, { search: "pat.doe2", offset: 0, limit: 10 });
+    const found = await listUsers(owner, { search: "pat.doe2", offset: 0, limit: 10, order: "asc" });
     expect(found.items.map((u) => u.id)).toEqual([ids.pat2]);
-    const exact = await listUsers(owner, { username: "PAT.DOE", offset: 0, limit: 10 });
+    const exact = await listUsers(owner, { username: "PAT.DOE", offset: 0, limit: 10, order: "asc" });
     expect(exact.items.map((u) => u.id)).toEqual([ids.pat]);
   });
 });
