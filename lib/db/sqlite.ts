@@ -77,6 +77,8 @@ export function openSqlite(): Engine {
     close: async () => {
       await queue(async () => undefined);
       reader.close();
+      // Everything in the WAL into the database file, so the file alone is the whole instance after a stop.
+      writer.pragma("wal_checkpoint(TRUNCATE)");
       writer.close();
     },
   };
