@@ -3,10 +3,10 @@ import { otherMethods } from "@/lib/http/methods";
 import { readiness } from "@/lib/ops/readiness";
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
+export const GET = async (): Promise<Response> => {
   const { ready, checks } = await readiness();
   if (ready) return Response.json({ status: "ready", checks });
   return Response.json({ message: "Not ready", code: 503, checks }, { status: 503, headers: { "Retry-After": "1" } });
-}
+};
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
