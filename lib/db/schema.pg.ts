@@ -412,3 +412,22 @@ export const searchTerms = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
 );
+
+// operations: owner recovery links (`npm run recover-owner`, lib/ops/owner-recovery.ts)
+export const ownerRecoveryLinks = pgTable(
+  "owner_recovery_links",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenDigest: text("token_digest").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+    usedAt: epochMs("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("owner_recovery_links_token_digest_unique").on(t.tokenDigest)],
+);

@@ -63,3 +63,5 @@ export const rateLimits = tables.rateLimits;
 export const searchScopes = tables.searchScopes;
 export const searchEntries = tables.searchEntries;
 export const searchTerms = tables.searchTerms;
+// operations: owner recovery links
+export const ownerRecoveryLinks = tables.ownerRecoveryLinks;
