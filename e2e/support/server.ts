@@ -90,7 +90,8 @@ export async function startServer(env: Record<string, string> = {}, options: { d
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   const baseURL = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // A start on PostgreSQL (new database, every migration) takes ~30 s when the shared machine is busy.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Server exited early (${child.exitCode}):\n${output}`);
     try {
@@ -99,7 +100,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`Server did not start within 30 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`Server did not start within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
