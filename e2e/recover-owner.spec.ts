@@ -41,7 +41,7 @@ function recoverOwner(email: string): Promise<{ code: number | null; output: str
 }
 
 test("a locked-out owner gets back in through a one-time link and sets a new password", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const refused = await recoverOwner("someone-else@example.com");
   expect(refused.code, refused.output).toBe(1);
   expect(refused.output).toContain("no owner has this email");
