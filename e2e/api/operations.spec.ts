@@ -161,9 +161,10 @@ test("SIGTERM: a request in flight finishes, new connections are refused, SQLite
     });
     req.on("error", reject);
     req.write(body.slice(0, 10));
-    setTimeout(() => req.end(body.slice(10)), 1_000);
+    setTimeout(() => req.end(body.slice(10)), 2_500);
   });
-  await new Promise((r) => setTimeout(r, 300));
+  // Time for the server to read the headers: a connection whose request hasn't arrived yet is not in flight.
+  await new Promise((r) => setTimeout(r, 1_500));
   const stopped = other.stop();
   await expect.poll(() => other.logs()).toMatch(/Shutting down: no new connections/);
   await expect(fetch(other.url("/api/health"))).rejects.toThrow();
