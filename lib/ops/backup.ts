@@ -93,20 +93,11 @@ async function copyPostgresSnapshot(url: string, file: string): Promise<void> {
     const from = drizzlePg(client, { schema: pgSchema });
     target.exec("BEGIN");
     for (const { source: sqliteTable, target: pgTable } of tablesInCopyOrder()) {
-      const columns = getTableColumns(pgTable);
-      const batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_PARAMETERS / Object.keys(columns).length)));
-      // Physical order within the snapshot (TID range scans): stable for the whole transaction.
-      let after = "(0,0)";
-      for (;;) {
-        const batch = (await from
-          .select({ ctid: sql<string>`ctid::text`, row: columns })
-          .from(pgTable)
-          .where(sql`ctid > ${after}::tid`)
-          .orderBy(sql`ctid`)
-          .limit(batchSize)) as Array<{ ctid: string; row: Record<string, unknown> }>;
-        if (batch.length === 0) break;
-        await into.insert(sqliteTable).values(batch.map((b) => b.row) as SQLiteInsertValue<SQLiteTable>[]);
-        after = batch[batch.length - 1].ctid;
+      // The whole table in one statement of the snapshot (paging by ctid duplicated rows under concurrent writes).
+      const rows = (await from.select(getTableColumns(pgTable)).from(pgTable)) as Record<string, unknown>[];
+      const batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_PARAMETERS / Math.max(1, Object.keys(getTableColumns(pgTable)).length))));
+      for (let i = 0; i < rows.length; i += batchSize) {
+        await into.insert(sqliteTable).values(rows.slice(i, i + batchSize) as SQLiteInsertValue<SQLiteTable>[]);
       }
     }
     target.exec("COMMIT");
