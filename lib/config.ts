@@ -23,7 +23,7 @@ function wholeNumber(min: number, max: number, fallback: number) {
 }
 
 /** Values never echoed back in a start-up error (they are secrets). */
-const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET", "DATABASE_URL"]);
+const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET", "DATABASE_URL", "METRICS_TOKEN"]);
 
 function isAddressOrRange(entry: string): boolean {
   try {
@@ -97,6 +97,13 @@ const envSchema = z.object({
   PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN: wholeNumber(1, 100000, 10),
   /** API requests per minute allowed to one access token; more get 429 with Retry-After. */
   TOKEN_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 10_000_000, 600),
+  // operations: metrics and logs (scripts/server.mjs gets them from lib/startup.ts)
+  /** Serves GET /metrics to `Authorization: Bearer <METRICS_TOKEN>`; unset (and no METRICS_PORT): no /metrics. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Serves /metrics without a token on this port, bound to 127.0.0.1 only. */
+  METRICS_PORT: z.coerce.number({ error: "must be a port number from 1 to 65535" }).int("must be a port number from 1 to 65535").min(1, "must be a port number from 1 to 65535").max(65535, "must be a port number from 1 to 65535").optional(),
+  /** pino's level for the server's logs. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be fatal, error, warn, info, debug, trace or silent" }).default("info"),
   /**
    * Password hashes (argon2id) computed at once; the rest wait their turn.
    * They run on libuv's thread pool (UV_THREADPOOL_SIZE, 4 by default), which
@@ -127,6 +134,9 @@ export type Config = {
   passwordChangeAttemptsPer15Min: number;
   tokenRateLimitPerMinute: number;
   passwordHashConcurrency: number;
+  metricsToken: string | undefined;
+  metricsPort: number | undefined;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 };
 
 /** The sign-in protection settings (see lib/auth/sign-in-throttle.ts). */
@@ -181,6 +191,9 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     passwordChangeAttemptsPer15Min: env.PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN,
     tokenRateLimitPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
     passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
+    metricsToken: env.METRICS_TOKEN,
+    metricsPort: env.METRICS_PORT,
+    logLevel: env.LOG_LEVEL,
   };
 }
 

@@ -10,7 +10,7 @@ import { sealUnchainedEvents } from "@/lib/audit/chain";
 import { ConfigError, config } from "@/lib/config";
 import { MissingEncryptionKeyError, requireSharedSecrets, SharedSecretsMissingError, sessionSecret } from "@/lib/crypto/keys";
 import { startSearchBackfill } from "@/lib/data/search-backfill";
-import { openDatabase } from "@/lib/db/database";
+import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { DatabaseStartError } from "@/lib/db/engine";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
@@ -18,6 +18,24 @@ import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
 import { deriveMissingUsernames } from "@/lib/users/username-backfill";
 import "@/lib/reactions";
+import { observeRequest, renderMetrics } from "@/lib/ops/metrics";
+
+/**
+ * What scripts/server.mjs needs from lib/ (it can't import it): the validated
+ * metrics and log settings, the request counter, the metrics page, and the
+ * end of a graceful shutdown (close the database: SQLite checkpoints its WAL).
+ */
+function publishOperations(): void {
+  const { metricsToken, metricsPort, logLevel } = config();
+  (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.operations")] = {
+    metricsToken,
+    metricsPort,
+    logLevel,
+    observeRequest,
+    renderMetrics,
+    closeDatabase,
+  };
+}
 
 function refuseToStart(lines: string[]): never {
   for (const line of lines) console.error(`Latchkey cannot start: ${line}`);
@@ -49,6 +67,7 @@ export async function startUp(): Promise<void> {
   // scripts/server.mjs applies this to every request before Next.js sees it (it can't import lib/ itself).
   (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.dropUntrustedForwarding")] = dropUntrustedForwarding;
   startBackgroundJobs();
+  publishOperations();
   // scripts/server.mjs listens only after this.
   (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.started")] = true;
 }

@@ -1,10 +1,13 @@
 // Latchkey's HTTP server: Next.js behind a plain Node server, so the real
 // socket address reaches the app (in x-latchkey-peer, overwriting whatever a
 // client sends) for sessions, the activity log, rate limits and trusted-proxy
-// checks. Use `--dev` for development with hot reload.
+// checks. Use `--dev` for development with hot reload. Also the operations
+// side of serving (scripts/operations.mjs): one pino log line per request,
+// /metrics, and a graceful stop on SIGTERM.
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createLogger, metricsServer, requestObserver, serveMetrics, shutdownOnSignals } from "./operations.mjs";
 import { requestGuards } from "./request-guards.mjs";
 
 const dev = process.argv.includes("--dev");
@@ -38,18 +41,22 @@ function dropForwarding(headers, peer) {
   for (const name of Object.keys(headers)) if (FORWARDING.test(name)) delete headers[name];
 }
 
+// lib/startup.ts publishes the validated settings and hooks (absent in dev mode until it has run).
+const operations = globalThis[Symbol.for("latchkey.operations")] ?? {};
+const logger = createLogger(operations.logLevel ?? process.env.LOG_LEVEL ?? "info");
+const observe = requestObserver(logger, operations);
+
 const server = http.createServer((req, res) => {
   dropForwarding(req.headers, req.socket.remoteAddress);
   req.headers["x-latchkey-peer"] = req.socket.remoteAddress ?? "";
-  guard(req, res, handle);
+  observe(req, res, () => {
+    if (serveMetrics(req, res, operations, { tokenRequired: true })) return;
+    guard(req, res, handle);
+  });
 });
 server.listen(port, host, () => {
-  console.log(`Latchkey is listening on http://localhost:${port}`);
+  logger.info(`Latchkey is listening on http://localhost:${port}`);
 });
+const metrics = metricsServer(operations, logger);
 
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3000).unref();
-  });
-}
+shutdownOnSignals({ servers: [server, metrics].filter(Boolean), logger, operations, inFlight: observe.inFlight });

@@ -7,6 +7,7 @@ import http from "node:http";
 import zlib from "node:zlib";
 import { expect } from "@playwright/test";
 import { checkAgainstOpenApi } from "./openapi-check";
+import { noteSecret, noteSecretsIn } from "./secrets";
 import type { Instance } from "./server";
 
 export const ACCESS_TOKEN_PATTERN = /^lkp_[0-9A-Za-z]{36}$/;
@@ -48,6 +49,7 @@ export async function call<T = unknown>(
   init: RequestInit & { json?: unknown } = {},
 ): Promise<JsonResponse<T>> {
   const { json, ...rest } = init;
+  noteSecretsIn(json);
   const headers = new Headers(rest.headers);
   let body = rest.body;
   if (json !== undefined) {
@@ -62,6 +64,8 @@ export async function call<T = unknown>(
   } catch {
     parsed = undefined;
   }
+  noteSecretsIn(parsed);
+  noteSecret(/^(?:Bearer|Token)\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1]);
   // Every response is held to the server's OpenAPI document.
   await checkAgainstOpenApi(instance.baseURL, rest.method ?? "GET", path, res.status, res.headers.get("content-type") ?? "", parsed);
   return { status: res.status, headers: res.headers, text, body: parsed as T };
@@ -208,6 +212,7 @@ export type SignInResult = {
  * then a form POST to the credentials callback, keeping every cookie set.
  */
 export async function signIn(instance: Instance, email: string, password: string): Promise<SignInResult> {
+  noteSecret(password);
   const jar = new CookieJar();
   const csrf = await fetch(instance.url("/api/auth/csrf"), { redirect: "manual" });
   expect(csrf.status).toBe(200);
@@ -222,6 +227,7 @@ export async function signIn(instance: Instance, email: string, password: string
   });
   await res.text();
   jar.update(res.headers);
+  for (const part of jar.header.split("; ")) if (part.startsWith(`${SESSION_COOKIE}=`)) noteSecret(part.slice(SESSION_COOKIE.length + 1));
   return {
     cookie: jar.header,
     signedIn: jar.has(SESSION_COOKIE),

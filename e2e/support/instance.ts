@@ -3,6 +3,7 @@
  * Latchkey before the file's tests and stops it after them.
  */
 import { test } from "@playwright/test";
+import { noteSecretsIn } from "./secrets";
 import { startServer, type Instance } from "./server";
 
 export function useInstance(env?: Record<string, string>): Instance {
@@ -46,5 +47,7 @@ export async function setUpOwner(instance: Instance, owner = OWNER) {
     body: JSON.stringify({ ...owner, create_pat: true, pat_expire_in: 30 }),
   });
   if (res.status !== 200) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { user_id: string; account_id: string; personal_access_token: string };
+  const created = (await res.json()) as { user_id: string; account_id: string; personal_access_token: string };
+  noteSecretsIn({ owner, created });
+  return created;
 }

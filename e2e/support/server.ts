@@ -11,6 +11,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { noteSecret, secretsIn } from "./secrets";
 
 export type Instance = {
   baseURL: string;
@@ -60,22 +61,20 @@ function spawnServer(port: number, dataDir: string, databaseUrl: string | null, 
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("No production build: run `npm run build` first (npm test does this for you).");
   }
-  return spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
-      // On PostgreSQL both secrets must come from the environment (replicas share them); a test's env may still override.
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "4", AUTH_SECRET: crypto.randomBytes(32).toString("base64url") } : {}),
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const serverEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
+    // On PostgreSQL both secrets must come from the environment (replicas share them); a test's env may still override.
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "4", AUTH_SECRET: crypto.randomBytes(32).toString("base64url") } : {}),
+    ...env,
+  };
+  for (const name of ["ENCRYPTION_KEY", "AUTH_SECRET", "METRICS_TOKEN"]) noteSecret(serverEnv[name]);
+  return spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], { cwd: root, env: serverEnv, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /**
@@ -91,7 +90,8 @@ export async function startServer(env: Record<string, string> = {}, options: { d
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   const baseURL = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // A start on PostgreSQL (new database, every migration) takes ~30 s when the shared machine is busy.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Server exited early (${child.exitCode}):\n${output}`);
     try {
@@ -100,7 +100,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`Server did not start within 30 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`Server did not start within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -117,6 +117,9 @@ export async function startServer(env: Record<string, string> = {}, options: { d
         await exited;
       }
       if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      // Nothing the tests sent or got back as a secret (passwords, tokens, cookies, keys) may be in the server's output.
+      const leaked = secretsIn(output);
+      if (leaked.length > 0) throw new Error(`The server's output contains secrets the tests used: ${leaked.join(", ")}`);
     },
   };
 }

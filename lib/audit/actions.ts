@@ -11,6 +11,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.unlocked": "Sign-in unlocked",
   "user.password.changed": "Password changed",
   "user.password.reset": "Password reset",
+  "user.recovery_link.created": "Owner recovery link created",
+  "user.recovered": "Owner recovered with a recovery link",
   "user.sessions.revoked": "Sessions revoked",
   "session.revoked": "Session revoked",
   "user.created": "User created",

@@ -10,7 +10,9 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { encryptField } from "@/lib/crypto/aead";
+import { afterCommit } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
+import { countSignIn } from "@/lib/ops/metrics";
 import { activityEvents } from "@/lib/db/schema";
 import { chainHead, eventHash, type ChainedFields, type ChainHead } from "./chain";
 import { indexEventParties } from "./party-search";
@@ -97,4 +99,9 @@ export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
   const row = sealedRow(event, await chainHead(tx, event.accountId));
   await insertQuery(tx, row);
   await indexEventParties(tx, event);
+  // operations: sign-ins counted for /metrics once they are on record.
+  if (event.action === "user.login" || event.action === "user.login.failed") {
+    const method = typeof event.details?.method === "string" ? event.details.method : "password";
+    afterCommit(tx, () => countSignIn(event.action === "user.login" ? "success" : "failure", method));
+  }
 }

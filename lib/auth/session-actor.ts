@@ -6,6 +6,7 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
+import { noteRequestActor } from "@/lib/ops/request-log";
 import { resolveSession } from "@/lib/sessions/sessions";
 import type { SessionActor } from "./actor";
 import { auth } from "./nextauth";
@@ -16,7 +17,9 @@ export const sessionActor = cache(async (): Promise<SessionActor | null> => {
   // Server-side, next-auth hands back the decoded token as `user` (see the
   // session callback in ./nextauth.ts): its `sid` is the session row's id.
   const sid = (session?.user as { sid?: unknown } | undefined)?.sid;
-  return typeof sid === "string" ? resolveSession(sid) : null;
+  const actor = typeof sid === "string" ? await resolveSession(sid) : null;
+  if (actor) noteRequestActor(actor.userId);
+  return actor;
 });
 
 export const MUST_CHANGE_PASSWORD = "Choose a new password before continuing";

@@ -37,7 +37,7 @@ const WRITE_LOCK = "327637070696802";
  * the global parsers, so a pool's `types` option never reaches Drizzle queries.
  * Set only when a PostgreSQL engine opens: nothing else in the process uses pg.
  */
-function parseInt8AsNumber(): void {
+export function parseInt8AsNumber(): void {
   pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => {
     const n = Number(value);
     if (!Number.isSafeInteger(n)) throw new RangeError(`A bigint from PostgreSQL is beyond JavaScript's safe integers: ${value}`);

@@ -483,6 +483,9 @@ export const mfaPolicies = pgTable("mfa_policies", {
 // roles: custom roles, extra roles per user, roles granted through groups (mirrors schema.sqlite.ts).
 export const roles = pgTable(
   "roles",
+// operations: owner recovery links (`npm run recover-owner`, lib/ops/owner-recovery.ts)
+export const ownerRecoveryLinks = pgTable(
+  "owner_recovery_links",
   {
     id: text("id").primaryKey(),
     accountId: text("account_id")
@@ -519,4 +522,13 @@ export const groupRoles = pgTable(
     accountId: text("account_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.roleId] }), index("group_roles_role_idx").on(t.roleId)],
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenDigest: text("token_digest").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+    usedAt: epochMs("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("owner_recovery_links_token_digest_unique").on(t.tokenDigest)],
 );

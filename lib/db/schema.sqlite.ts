@@ -624,3 +624,22 @@ export const mfaPolicies = sqliteTable("mfa_policies", {
   /** When the current requirement was set: the grace period counts from here. */
   enforcedSince: integer("enforced_since", { mode: "timestamp_ms" }).notNull(),
 });
+// operations: owner recovery links (`npm run recover-owner`, lib/ops/owner-recovery.ts)
+/** One-time links that let a locked-out owner set a new password; only the token's digest is kept. */
+export const ownerRecoveryLinks = sqliteTable(
+  "owner_recovery_links",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenDigest: text("token_digest").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("owner_recovery_links_token_digest_unique").on(t.tokenDigest)],
+);

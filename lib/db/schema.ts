@@ -74,3 +74,5 @@ export const mfaPolicies = tables.mfaPolicies;
 export const roles = tables.roles;
 export const userRoles = tables.userRoles;
 export const groupRoles = tables.groupRoles;
+// operations: owner recovery links
+export const ownerRecoveryLinks = tables.ownerRecoveryLinks;

@@ -79,6 +79,8 @@ export function openSqlite(): Engine {
       await queue(async () => undefined);
       await housekeepers.get(writer)?.stop();
       reader.close();
+      // Everything in the WAL into the database file, so the file alone is the whole instance after a stop.
+      writer.pragma("wal_checkpoint(TRUNCATE)");
       writer.close();
     },
   };

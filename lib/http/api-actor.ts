@@ -8,6 +8,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/auth/session-actor";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { accessTokenLimit, consumeRateLimit } from "@/lib/security/rate-limit";
+import { noteRequestActor } from "@/lib/ops/request-log";
 import { publicOrigin } from "./request-meta";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 
@@ -36,6 +37,7 @@ export async function apiActor(request: Request, options: ApiActorOptions = {}):
     if (!match) throw new Unauthenticated("Malformed Authorization header: use 'Bearer <token>' or 'Token <token>'");
     const actor = await authenticateAccessToken(match[1]);
     if (!actor) throw new Unauthenticated("Invalid or expired token");
+    noteRequestActor(actor.userId);
     // Per token, not per address: automation behind one NAT shares an address, and a token is one client.
     await consumeRateLimit(accessTokenLimit(), actor.tokenId);
     return actor;

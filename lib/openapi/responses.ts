@@ -178,6 +178,12 @@ export const objectSchema = z.looseObject({});
 export const emptySchema = z.object({}).meta({ id: "Empty" });
 export const messageSchema = z.object({ message: z.string() }).meta({ id: "Message" });
 export const healthSchema = z.object({ status: z.literal("ok") });
+// operations: readiness (lib/ops/readiness.ts)
+const readinessCheck = z.enum(["ok", "failed", "pending"]);
+export const readySchema = z.object({
+  status: z.literal("ready"),
+  checks: z.object({ database: readinessCheck, migrations: readinessCheck, encryption_key: readinessCheck, shutting_down: z.boolean() }),
+});
 
 
 // roles: the permission catalogue, roles, and who holds what

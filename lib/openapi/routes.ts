@@ -53,6 +53,7 @@ const uuid = "{id}";
 
 export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/health", summary: "Liveness probe", tag: "Instance", public: true, response: R.healthSchema },
+  { method: "get", path: "/api/ready", summary: "Readiness probe: 503 until the database is reachable, migrated and key-checked, and while shutting down", tag: "Instance", public: true, response: R.readySchema },
   { method: "get", path: "/api/instance", summary: "Whether first-run setup is still required", tag: "Instance", public: true, response: R.instanceStatusSchema },
   { method: "get", path: "/api/instance/version", summary: "This server's version", tag: "Instance", response: R.versionSchema, permissions: [] },
   { method: "post", path: "/api/instance/setup", summary: "First-run setup: create the owner (once)", tag: "Instance", public: true, body: setupInputSchema, response: R.setupResponseSchema, secret: true },

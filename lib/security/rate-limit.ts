@@ -16,6 +16,7 @@ import { engine } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited } from "@/lib/errors";
+import { countRateLimitRefusal } from "@/lib/ops/metrics";
 
 export type RateLimit = {
   name: string;
@@ -57,6 +58,7 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
       } catch (err) {
         if (err instanceof RateLimiterRes) {
           const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+          countRateLimitRefusal(limit.name);
           throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
         }
         throw err;

@@ -1,0 +1,22 @@
+"use server";
+
+import { headers } from "next/headers";
+import { assertConfirmed, formStateFromError } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { acceptInviteSchema } from "@/lib/invites/schemas";
+import { recoverOwnerWithLink } from "@/lib/users/owner-recovery";
+
+/** The owner's new password through a one-time recovery link (lib/users/owner-recovery.ts). */
+export async function recoverOwnerAction(token: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  try {
+    assertConfirmed(formData, "password");
+    // The same rule as every new password (acceptInviteSchema is { password: newPasswordSchema }).
+    const { password } = parseOrThrow(acceptInviteSchema, { password: formData.get("password") });
+    await recoverOwnerWithLink(token, password, requestMeta(await headers()));
+  } catch (err) {
+    return formStateFromError(err);
+  }
+  return { status: "success", message: "Your new password is set, and every session of your account was signed out. Sign in with it now." };
+}

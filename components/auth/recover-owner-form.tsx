@@ -1,0 +1,33 @@
+"use client";
+
+import Link from "next/link";
+import { recoverOwnerAction } from "@/app/(public)/recover/actions";
+import { NewPasswordFields } from "@/components/auth/new-password-fields";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { useServerForm } from "@/components/ui/use-server-form";
+
+/** The owner's new password, through a recovery link; after success, only the way to sign in. */
+export function RecoverOwnerForm({ token }: { token: string }) {
+  const form = useServerForm(recoverOwnerAction.bind(null, token));
+  const state = form.state;
+  if (state.status === "success") {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success">{state.message}</Alert>
+        <Link href="/login" className="block text-center font-medium text-indigo-600 hover:text-indigo-500">
+          Sign in
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <form {...form.formProps} className="space-y-4">
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      <NewPasswordFields label="New password" confirmLabel="Confirm new password" errors={state.fieldErrors ?? {}} />
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Setting password…">
+        Set new password
+      </SubmitButton>
+    </form>
+  );
+}

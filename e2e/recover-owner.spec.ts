@@ -1,0 +1,81 @@
+/**
+ * `npm run recover-owner -- --email X` on the server prints a one-time link;
+ * the locked-out owner opens it, sets a new password, and signs in with it.
+ * The link works once, and the recovery is in the activity log.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { signIn } from "./support/api";
+import { OWNER, setUpOwner } from "./support/instance";
+import { startServer, type Instance } from "./support/server";
+import { tokenClient } from "./support/users-api";
+
+const root = path.resolve(__dirname, "..");
+const NEW_PASSWORD = "a recovered owner's new passphrase";
+
+let instance: Instance;
+let token: string;
+
+test.beforeAll(async () => {
+  instance = await startServer({ DATABASE_URL: "", ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") });
+  token = (await setUpOwner(instance)).personal_access_token;
+});
+
+test.afterAll(async () => {
+  await instance?.stop();
+});
+
+function recoverOwner(email: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn("npm", ["run", "--silent", "recover-owner", "--", "--email", email, "--url", instance.baseURL], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: instance.dataDir, DATABASE_URL: "", ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") },
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+test("a locked-out owner gets back in through a one-time link and sets a new password", async ({ page }) => {
+  test.setTimeout(300_000);
+  const refused = await recoverOwner("someone-else@example.com");
+  expect(refused.code, refused.output).toBe(1);
+  expect(refused.output).toContain("no owner has this email");
+
+  const issued = await recoverOwner(OWNER.email);
+  expect(issued.code, issued.output).toBe(0);
+  const link = new RegExp(`${instance.baseURL.replace(/[.:/]/g, "\\$&")}/recover\\?token=lkr_[0-9A-Za-z]{36}`).exec(issued.output)?.[0];
+  expect(link, issued.output).toBeTruthy();
+  expect(issued.output).toContain("valid 15 minutes");
+
+  await page.goto(link!);
+  await expect(page.getByRole("heading", { name: "Recover the owner account" })).toBeVisible();
+  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel("Confirm new password").fill("not the same at all, sorry");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByText("Passwords do not match")).toBeVisible();
+  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel("Confirm new password").fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByText("Your new password is set")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+
+  // The old password is gone, the new one works; the link is spent.
+  expect((await signIn(instance, OWNER.email, OWNER.password)).signedIn).toBe(false);
+  expect((await signIn(instance, OWNER.email, NEW_PASSWORD)).signedIn).toBe(true);
+  await page.goto(link!);
+  await expect(page.getByText("This recovery link was already used")).toBeVisible();
+
+  const events = await tokenClient(instance, token).get<Array<{ activity_code: string; initiator_type: string }>>(
+    "/api/events?action=user.recovery_link.created,user.recovered",
+  );
+  expect(events.status, events.text).toBe(200);
+  expect(events.body.map((e) => [e.activity_code, e.initiator_type])).toEqual([
+    ["user.recovered", "user"],
+    ["user.recovery_link.created", "system"],
+  ]);
+});

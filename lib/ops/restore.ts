@@ -1,0 +1,164 @@
+/**
+ * `npm run restore` (scripts/restore.ts): a backup file (./backup-file.ts)
+ * into an empty instance: the SQLite file in DATA_DIR, or the PostgreSQL
+ * database in DATABASE_URL (a backup of either dialect restores into either).
+ *
+ * Everything that can refuse does so before anything is written: the file's
+ * integrity and manifest, its schema version, the key (its id and the stored
+ * check value must match the configured key), and an occupied target (only
+ * --force replaces data; on SQLite the replaced files are kept aside). Then
+ * the data is written, the database is opened as a start opens it
+ * (migrations, key check), and the row counts and every account's activity
+ * chain are checked against the manifest.
+ */
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import pg from "pg";
+import { accountsWithEvents, verifyChain } from "@/lib/audit/verify";
+import { config } from "@/lib/config";
+import { keyRing } from "@/lib/crypto/keys";
+import { copyToPostgres, describeTarget, tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
+import { closeDatabase, db, openDatabase } from "@/lib/db/database";
+import { checkKeyReadOnly, EncryptionKeyMismatchError } from "@/lib/db/key-check";
+import { rows } from "@/lib/db/raw";
+import * as sqliteSchema from "@/lib/db/schema.sqlite";
+import { type BackupManifest, BackupRefusedError, checkBackup, MANIFEST_TABLE, openBackup, readManifest, sqliteJournal } from "./backup-file";
+
+export type RestoreResult = { manifest: BackupManifest; target: string; events: number; setAside: string[] };
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Everything about the file and the key, before anything is written. */
+function inspect(file: string): BackupManifest {
+  const backup = openBackup(file);
+  try {
+    const manifest = readManifest(backup, file);
+    checkBackup(backup, manifest, file);
+    const known = sqliteJournal().length;
+    if (manifest.schema_version > known) {
+      throw new BackupRefusedError(`${file} was made by a newer Latchkey (schema ${manifest.schema_version}; this version knows ${known}). Restore it with that version.`);
+    }
+    const keyId = keyRing().keyId;
+    if (manifest.key_id !== null && manifest.key_id !== keyId) {
+      throw new BackupRefusedError(
+        `The encryption key does not match this backup: its data is sealed with key id "${manifest.key_id}", the configured key's id is "${keyId}". ` +
+          "Restore with the key the instance had (ENCRYPTION_KEY, or its encryption.key file in DATA_DIR). Nothing was written.",
+      );
+    }
+    return manifest;
+  } finally {
+    backup.close();
+  }
+}
+
+/** The stored check value decrypts under the configured key (a key with a colliding id still fails here). */
+function checkKey(file: string): void {
+  try {
+    checkKeyReadOnly(file);
+  } catch (err) {
+    if (err instanceof EncryptionKeyMismatchError) throw new BackupRefusedError(`${err.message.replace(/ Nothing was changed\.$/, "")} Nothing was written.`);
+    throw err;
+  }
+}
+
+const SQLITE_FILES = ["", "-wal", "-shm"];
+
+/** SQLite: the backup file, less its manifest, becomes DATA_DIR/latchkey.db (old files set aside with --force). */
+function restoreSqlite(file: string, force: boolean): string[] {
+  const { dataDir, databaseFile } = config();
+  const present = SQLITE_FILES.map((s) => databaseFile + s).filter((f) => fs.existsSync(f));
+  if (present.length > 0 && !force) {
+    throw new BackupRefusedError(`${databaseFile} already exists. Restore into an empty DATA_DIR, or add --force to replace it (it is kept aside). Nothing was written.`);
+  }
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const staged = `${databaseFile}.restoring-${process.pid}`;
+  fs.copyFileSync(file, staged);
+  fs.chmodSync(staged, 0o600);
+  const sqlite = new Database(staged);
+  try {
+    sqlite.exec(`DROP TABLE ${MANIFEST_TABLE}`);
+  } finally {
+    sqlite.close();
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const setAside = present.map((f) => {
+    const aside = `${f}.replaced-${stamp}`;
+    fs.renameSync(f, aside);
+    return aside;
+  });
+  fs.renameSync(staged, databaseFile);
+  return setAside;
+}
+
+/** PostgreSQL: the backup's rows copied into the (empty, or emptied with --force) database. */
+async function restorePostgres(file: string, url: string, force: boolean, log: (line: string) => void): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const occupied: string[] = [];
+    for (const { name } of tablesInCopyOrder()) {
+      const { rows: present } = await client.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [`public.${quoted(name)}`]);
+      if (present[0].present && (await client.query(`SELECT 1 FROM ${quoted(name)} LIMIT 1`)).rowCount) occupied.push(name);
+    }
+    if (occupied.length > 0 && !force) {
+      throw new BackupRefusedError(
+        `${describeTarget(url)} is not empty (${occupied.join(", ")} hold rows). Restore into an empty database, or add --force to replace its data. Nothing was written.`,
+      );
+    }
+    if (occupied.length > 0 || force) {
+      log(`--force: emptying ${describeTarget(url)} (schema public and Drizzle's migration table)…`);
+      await client.query("DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    }
+  } finally {
+    await client.end();
+  }
+  const backup = openBackup(file);
+  try {
+    await copyToPostgres(drizzle(backup, { schema: sqliteSchema }), url, log);
+  } finally {
+    backup.close();
+  }
+}
+
+/** What the opened database holds, against the manifest: row counts, then each account's chain (verified, ending at the manifest's head). */
+async function checkRestored(manifest: BackupManifest): Promise<number> {
+  const differing: string[] = [];
+  for (const [table, expected] of Object.entries(manifest.row_counts)) {
+    const [{ n }] = await rows<{ n: number }>(db(), sql`SELECT CAST(count(*) AS INTEGER) AS n FROM ${sql.identifier(table)}`);
+    if (Number(n) !== expected) differing.push(`${table}: ${n} rows, manifest ${expected}`);
+  }
+  if (differing.length > 0) throw new Error(`the restored database differs from the backup (${differing.join("; ")})`);
+  let events = 0;
+  for (const accountId of await accountsWithEvents()) {
+    const report = await verifyChain(accountId);
+    if (!report.ok) throw new Error(`account ${accountId}'s activity chain does not verify: ${report.broken?.message}`);
+    const head = manifest.chain_heads.find((h) => h.account_id === accountId);
+    if (head && report.lastSeq !== head.seq) throw new Error(`account ${accountId}'s activity chain ends at #${report.lastSeq}, the backup's at #${head.seq}`);
+    events += report.checked;
+  }
+  return events;
+}
+
+export async function restoreBackup(file: string, options: { force: boolean }, log: (line: string) => void): Promise<RestoreResult> {
+  const manifest = inspect(file);
+  checkKey(file);
+  log(`Backup ${file}: taken ${manifest.created_at} from ${manifest.source}, schema ${manifest.schema_version}, key id ${manifest.key_id}; integrity OK.`);
+  const url = config().databaseUrl;
+  let setAside: string[] = [];
+  if (url) await restorePostgres(file, url, options.force, log);
+  else setAside = restoreSqlite(file, options.force);
+  const target = url ? describeTarget(url) : config().databaseFile;
+  for (const aside of setAside) log(`The replaced ${path.basename(aside).replace(/\.replaced-.*$/, "")} is kept as ${aside}.`);
+  log(`Restored into ${target}; opening it as a start does (migrations, key check)…`);
+  await openDatabase();
+  try {
+    const events = await checkRestored(manifest);
+    return { manifest, target, events, setAside };
+  } finally {
+    await closeDatabase();
+  }
+}

@@ -1,0 +1,95 @@
+import { and, eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { attemptKeys } from "@/lib/auth/sign-in-throttle";
+import { verifyPassword } from "@/lib/crypto/passwords";
+import { digestToken } from "@/lib/crypto/secret-tokens";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { activityEvents, ownerRecoveryLinks, signInLockouts } from "@/lib/db/schema";
+import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { createAccount, createUser, META, startSession, userRow, type TestUser } from "@/test/factories";
+import { issueOwnerRecoveryLink, recoverOwnerWithLink, recoveryLinkState } from "./owner-recovery";
+
+const OLD = "the forgotten passphrase, long enough";
+const NEW = "a freshly chosen passphrase for the owner";
+
+let accountId: string;
+let owner: TestUser;
+
+beforeEach(async () => {
+  accountId = await createAccount();
+  owner = await createUser(accountId, { role: "owner", password: OLD });
+});
+
+async function eventsOf(action: string) {
+  return db()
+    .select()
+    .from(activityEvents)
+    .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)));
+}
+
+// Password hashing and the strength estimate take a while on a loaded machine.
+describe("owner recovery links", () => {
+  it("issues a link for the owner only, storing its digest, and records it as the system", async () => {
+    const admin = await createUser(accountId, { role: "admin" });
+    await expect(issueOwnerRecoveryLink(admin.email)).rejects.toThrow(NotFound);
+    await expect(issueOwnerRecoveryLink("nobody@example.com")).rejects.toThrow(NotFound);
+
+    const link = await issueOwnerRecoveryLink(owner.email.toUpperCase());
+    expect(link.token).toMatch(/^lkr_[0-9A-Za-z]{36}$/);
+    expect(link.userId).toBe(owner.id);
+    const [row] = await db().select().from(ownerRecoveryLinks).where(eq(ownerRecoveryLinks.userId, owner.id));
+    expect(row.tokenDigest).toBe(digestToken(link.token));
+    expect(JSON.stringify(row)).not.toContain(link.token);
+    const [event] = await eventsOf("user.recovery_link.created");
+    expect(event).toMatchObject({ actorType: "system", targetId: owner.id });
+    expect(await recoveryLinkState(link.token)).toBe("valid");
+  }, 60_000);
+
+  it("sets the new password once, ends the owner's sessions, lifts a sign-in lock, and records it", async () => {
+    const session = await startSession(owner);
+    const keys = attemptKeys(owner.email, "198.51.100.1");
+    await writeSystem(async (tx) => {
+      await tx.insert(signInLockouts).values({ accountId, emailIndex: keys.emailIndex, failures: 100, windowStartedAt: new Date(), lockedUntil: new Date(Date.now() + 3_600_000) });
+    });
+    const link = await issueOwnerRecoveryLink(owner.email);
+
+    await recoverOwnerWithLink(link.token, NEW, META);
+
+    const row = (await userRow(owner.id))!;
+    expect(await verifyPassword(row.passwordHash!, NEW)).toBe(true);
+    expect(row.mustChangePassword).toBe(false);
+    expect(await resolveSession(session.sessionId)).toBeNull();
+    expect(await db().select().from(signInLockouts).where(eq(signInLockouts.emailIndex, keys.emailIndex))).toEqual([]);
+    const [event] = await eventsOf("user.recovered");
+    expect(event).toMatchObject({ actorId: owner.id, targetId: owner.id, ip: META.ip });
+    expect(event.details).toMatchObject({ sessions_ended: 1, sign_in_unlocked: true });
+
+    // Once: the same link again is refused and changes nothing.
+    expect(await recoveryLinkState(link.token)).toBe("used");
+    await expect(recoverOwnerWithLink(link.token, "yet another passphrase, quite long", META)).rejects.toThrow(PreconditionFailed);
+    expect(await verifyPassword((await userRow(owner.id))!.passwordHash!, NEW)).toBe(true);
+  }, 60_000);
+
+  it("expires after 15 minutes, and a newer link replaces an unused older one", async () => {
+    const issuedAt = new Date(Date.now() - 16 * 60_000);
+    const old = await issueOwnerRecoveryLink(owner.email, issuedAt);
+    expect(await recoveryLinkState(old.token)).toBe("expired");
+    await expect(recoverOwnerWithLink(old.token, NEW, META)).rejects.toThrow(/expired/);
+    expect(await verifyPassword((await userRow(owner.id))!.passwordHash!, OLD)).toBe(true);
+
+    const first = await issueOwnerRecoveryLink(owner.email);
+    const second = await issueOwnerRecoveryLink(owner.email);
+    expect(await recoveryLinkState(first.token)).toBe("unknown");
+    await expect(recoverOwnerWithLink(first.token, NEW, META)).rejects.toThrow(NotFound);
+    expect(await recoveryLinkState(second.token)).toBe("valid");
+    expect(await recoveryLinkState("lkr_not-even-well-formed")).toBe("unknown");
+  }, 60_000);
+
+  it("holds the new password to the password rules, and a refused one leaves the link usable", async () => {
+    const link = await issueOwnerRecoveryLink(owner.email);
+    await expect(recoverOwnerWithLink(link.token, "password1", META)).rejects.toThrow(Invalid);
+    expect(await recoveryLinkState(link.token)).toBe("valid");
+  }, 60_000);
+});

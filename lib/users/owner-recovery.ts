@@ -1,0 +1,118 @@
+/**
+ * Getting a locked-out owner back in without editing the database: `npm run
+ * recover-owner -- --email X` (run where the data directory and key are, so it
+ * is no remote backdoor) issues a one-time link, valid 15 minutes, to
+ * /recover, where the owner sets a new password. Using the link ends every
+ * session of the owner, lifts a sign-in lock on their email, and is recorded;
+ * so is issuing it. Only the link token's SHA-256 digest is stored, and a new
+ * link replaces any unused older one.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { RequestMeta } from "@/lib/auth/actor";
+import { clearSignInLimits } from "@/lib/auth/sign-in-throttle";
+import { recordEvent } from "@/lib/audit/record";
+import { hashPassword } from "@/lib/crypto/passwords";
+import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
+import { emit, noneEnded } from "@/lib/data/effects";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Db, type Tx } from "@/lib/db/database";
+import { ownerRecoveryLinks, users } from "@/lib/db/schema";
+import { NotFound, PreconditionFailed } from "@/lib/errors";
+import { assertPasswordAllowed } from "@/lib/passwords/policy";
+import { findUserRow, findUserRowsByEmail, openIdentity, userLabel } from "./records";
+
+export const RECOVERY_LINK_MINUTES = 15;
+const COMMAND = "npm run recover-owner";
+
+export type IssuedRecoveryLink = { token: string; expiresAt: Date; userId: string; accountId: string };
+export type RecoveryLinkState = "valid" | "used" | "expired" | "unknown";
+
+/** A new one-time link for the owner with this email (NotFound when no owner has it). */
+export async function issueOwnerRecoveryLink(email: string, now = new Date()): Promise<IssuedRecoveryLink> {
+  const owner = (await findUserRowsByEmail(db(), email)).find((row) => row.role === "owner");
+  if (!owner) throw new NotFound("Owner with this email");
+  const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.ownerRecovery);
+  const expiresAt = new Date(now.getTime() + RECOVERY_LINK_MINUTES * 60_000);
+  const id = crypto.randomUUID();
+  await writeSystem(async (tx) => {
+    const row = await findUserRow(tx, owner.accountId, owner.id);
+    if (!row || row.role !== "owner") throw new NotFound("Owner with this email");
+    await tx.delete(ownerRecoveryLinks).where(eq(ownerRecoveryLinks.userId, owner.id));
+    await tx.insert(ownerRecoveryLinks).values({ id, accountId: owner.accountId, userId: owner.id, tokenDigest: digest, expiresAt, createdAt: now });
+    const label = userLabel(openIdentity(row));
+    await recordEvent(tx, {
+      accountId: owner.accountId,
+      action: "user.recovery_link.created",
+      actor: { type: "system", id: null, label: COMMAND },
+      target: { type: "user", id: owner.id, label },
+      details: { link_id: id, expires_at: expiresAt.toISOString() },
+      meta: { ip: null, userAgent: COMMAND },
+      at: now,
+    });
+  });
+  return { token: plain, expiresAt, userId: owner.id, accountId: owner.accountId };
+}
+
+async function findLink(q: Db | Tx, token: string) {
+  if (!isWellFormedToken(token, TOKEN_PREFIXES.ownerRecovery)) return undefined;
+  const [link] = await q.select().from(ownerRecoveryLinks).where(eq(ownerRecoveryLinks.tokenDigest, digestToken(token))).limit(1);
+  return link;
+}
+
+function stateOf(link: { usedAt: Date | null; expiresAt: Date } | undefined, now: Date): RecoveryLinkState {
+  if (!link) return "unknown";
+  if (link.usedAt) return "used";
+  return link.expiresAt.getTime() <= now.getTime() ? "expired" : "valid";
+}
+
+/** What the /recover page says about a link before anything is submitted. */
+export async function recoveryLinkState(token: string, now = new Date()): Promise<RecoveryLinkState> {
+  return stateOf(await findLink(db(), token), now);
+}
+
+function refuse(state: Exclude<RecoveryLinkState, "valid">): never {
+  if (state === "unknown") throw new NotFound("Recovery link");
+  throw new PreconditionFailed(
+    state === "used" ? "This recovery link was already used. Run npm run recover-owner again for a new one." : "This recovery link has expired. Run npm run recover-owner again for a new one.",
+  );
+}
+
+/** Sets the owner's new password through a valid link, once; the link is spent in the same transaction. */
+export async function recoverOwnerWithLink(token: string, newPassword: string, meta: RequestMeta, now = new Date()): Promise<{ userId: string }> {
+  const link = await findLink(db(), token);
+  const state = stateOf(link, now);
+  if (!link || state !== "valid") refuse(state === "valid" ? "unknown" : state);
+  const row = await findUserRow(db(), link.accountId, link.userId);
+  if (!row) refuse("unknown");
+  const identity = openIdentity(row);
+  await assertPasswordAllowed(newPassword, identity, "password");
+  const passwordHash = await hashPassword(newPassword);
+  await writeSystem(async (tx) => {
+    // Again under the write lock: two tabs submitting the same link can't both use it.
+    const current = await findLink(tx, token);
+    const currentState = stateOf(current, now);
+    if (currentState !== "valid") refuse(currentState);
+    await tx
+      .update(ownerRecoveryLinks)
+      .set({ usedAt: now })
+      .where(and(eq(ownerRecoveryLinks.id, link.id)));
+    await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, link.userId));
+    // Every session ends (whoever held one is out); tokens stay (automation keeps working).
+    const ended = noneEnded();
+    await emit(tx, "user.password_changed", { accountId: link.accountId, userId: link.userId, revokeTokens: false, ended });
+    const unlocked = row.emailIndex ? await clearSignInLimits(tx, link.accountId, row.emailIndex, now) : { wasLocked: false, hadDelays: false };
+    const label = userLabel(identity);
+    await recordEvent(tx, {
+      accountId: link.accountId,
+      action: "user.recovered",
+      actor: { type: "user", id: link.userId, label },
+      target: { type: "user", id: link.userId, label },
+      details: { link_id: link.id, sessions_ended: ended.sessions, sign_in_unlocked: unlocked.wasLocked || unlocked.hadDelays },
+      meta,
+      at: now,
+    });
+  });
+  return { userId: link.userId };
+}

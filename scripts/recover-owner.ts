@@ -1,0 +1,65 @@
+// `npm run recover-owner -- --email X [--url https://id.example.com]`: for an
+// owner who is locked out (lost password, a provider rule that no longer lets
+// them in): prints a one-time link, valid 15 minutes, where they set a new
+// password. Recorded in the activity log. It needs the data directory (or
+// DATABASE_URL) and the key, so only someone on the server can run it.
+// Exit code 0 when a link was issued, 1 when refused, 2 when it can't run.
+import fs from "node:fs";
+import path from "node:path";
+
+const USAGE = "Usage: npm run recover-owner -- --email owner@example.com [--url https://id.example.com]   (DATA_DIR or DATABASE_URL names the instance)";
+
+function option(args: string[], name: string): string | null {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === name) return args[i + 1] ?? null;
+    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+  }
+  return null;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const email = option(args, "--email");
+  if (!email) {
+    console.error(USAGE);
+    return 2;
+  }
+  const base = (option(args, "--url") ?? `http://localhost:${process.env.PORT || "3000"}`).replace(/\/+$/, "");
+  const dataDir = path.resolve(process.env.DATA_DIR || "./data");
+  process.env.DATA_DIR = dataDir;
+  if (!process.env.DATABASE_URL && !fs.existsSync(path.join(dataDir, "latchkey.db"))) {
+    console.error(`No Latchkey database in ${dataDir} (set DATA_DIR to the data directory).`);
+    return 2;
+  }
+  if (!process.env.ENCRYPTION_KEY && !fs.existsSync(path.join(dataDir, "encryption.key"))) {
+    console.error(`No encryption key: set ENCRYPTION_KEY, or put the key file at ${path.join(dataDir, "encryption.key")}.`);
+    return 2;
+  }
+  const { closeDatabase, openDatabase } = await import("../lib/db/database");
+  const { issueOwnerRecoveryLink, RECOVERY_LINK_MINUTES } = await import("../lib/users/owner-recovery");
+  const { NotFound } = await import("../lib/errors");
+  await openDatabase();
+  try {
+    const link = await issueOwnerRecoveryLink(email);
+    console.log(`Recovery link for the owner (user ${link.userId}), valid ${RECOVERY_LINK_MINUTES} minutes, once:`);
+    console.log(`  ${base}/recover?token=${link.token}`);
+    console.log(`It expires at ${link.expiresAt.toISOString()}. Any older unused link no longer works. This is recorded in the activity log.`);
+    return 0;
+  } catch (err) {
+    if (err instanceof NotFound) {
+      console.error("recover-owner refused: no owner has this email. Nothing was changed.");
+      return 1;
+    }
+    throw err;
+  } finally {
+    await closeDatabase();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`recover-owner failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);
