@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { IDP_TYPES, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { IDP_TYPES, MAIL_SECURITY, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -411,4 +411,61 @@ export const searchTerms = pgTable(
       .references(() => searchEntries.id, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
+);
+
+// email: mail settings, password-reset links, email changes waiting for confirmation (lib/mail, lib/users)
+
+export const mailSettings = pgTable("mail_settings", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  host: text("host"),
+  port: integer("port").notNull().default(587),
+  security: text("security", { enum: MAIL_SECURITY }).notNull().default("starttls"),
+  username: text("username"),
+  passwordCiphertext: text("password_ciphertext"),
+  fromName: text("from_name"),
+  fromAddress: text("from_address"),
+  publicUrl: text("public_url"),
+  noticePasswordChanged: boolean("notice_password_changed").notNull().default(true),
+  noticeTwoFactorChanged: boolean("notice_two_factor_changed").notNull().default(true),
+  noticeAccessTokenCreated: boolean("notice_access_token_created").notNull().default(true),
+  noticeNewBrowser: boolean("notice_new_browser").notNull().default(true),
+  updatedAt: epochMs("updated_at").notNull(),
+});
+
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    tokenDigest: text("token_digest").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: epochMs("expires_at").notNull(),
+    usedAt: epochMs("used_at"),
+    createdAt: epochMs("created_at").notNull(),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
+);
+
+export const emailChanges = pgTable(
+  "email_changes",
+  {
+    tokenDigest: text("token_digest").primaryKey(),
+    id: text("id").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    newEmailCiphertext: text("new_email_ciphertext").notNull(),
+    newEmailIndex: text("new_email_index").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+    createdAt: epochMs("created_at").notNull(),
+  },
+  (t) => [index("email_changes_user_idx").on(t.userId)],
 );

@@ -10,7 +10,7 @@ import { config } from "@/lib/config";
 import * as pg from "./schema.pg";
 import * as sqlite from "./schema.sqlite";
 
-export { IDP_TYPES, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
+export { IDP_TYPES, MAIL_SECURITY, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
 export type {
   AccessTokenRow,
   GroupRow,
@@ -19,6 +19,8 @@ export type {
   InviteRow,
   LdapGroupMapping,
   LdapSourceRow,
+  MailSecurity,
+  MailSettingsRow,
   OutboxStatus,
   Role,
   SessionRow,
@@ -63,3 +65,7 @@ export const rateLimits = tables.rateLimits;
 export const searchScopes = tables.searchScopes;
 export const searchEntries = tables.searchEntries;
 export const searchTerms = tables.searchTerms;
+// email: mail settings, password-reset links, email changes
+export const mailSettings = tables.mailSettings;
+export const passwordResets = tables.passwordResets;
+export const emailChanges = tables.emailChanges;
