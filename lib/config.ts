@@ -23,7 +23,7 @@ function wholeNumber(min: number, max: number, fallback: number) {
 }
 
 /** Values never echoed back in a start-up error (they are secrets). */
-const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET", "DATABASE_URL"]);
+const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET", "DATABASE_URL", "SMTP_URL"]);
 
 function isAddressOrRange(entry: string): boolean {
   try {
@@ -105,6 +105,18 @@ const envSchema = z.object({
    * and thread from the requests served meanwhile (at least 1).
    */
   PASSWORD_HASH_CONCURRENCY: wholeNumber(1, 256, defaultHashConcurrency()),
+  /** email: the mail server (smtp://user:pass@host:587, smtps://… for TLS); set, Settings → Email is read-only. */
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^smtps?:\/\/[^\s]+$/.test(v), "must be an smtp:// or smtps:// URL (e.g. smtp://user:pass@mail.example.com:587)"),
+  /** email: the sender, "Name <address>" or an address. */
+  SMTP_FROM: z.string().optional(),
+  /** email: where people reach this instance (https://team.example.com); links in mail start with it. */
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), "must be an http:// or https:// address (e.g. https://team.example.com)"),
 });
 
 export type Config = {
@@ -127,6 +139,11 @@ export type Config = {
   passwordChangeAttemptsPer15Min: number;
   tokenRateLimitPerMinute: number;
   passwordHashConcurrency: number;
+  /** email: the environment's mail server and sender (null: Settings → Email decides). */
+  smtpUrl: string | null;
+  smtpFrom: string | null;
+  /** email: the instance's public address without a trailing slash (null: Settings → Email decides). */
+  publicUrl: string | null;
 };
 
 /** The sign-in protection settings (see lib/auth/sign-in-throttle.ts). */
@@ -181,6 +198,9 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     passwordChangeAttemptsPer15Min: env.PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN,
     tokenRateLimitPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
     passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
+    smtpUrl: env.SMTP_URL || null,
+    smtpFrom: env.SMTP_FROM || null,
+    publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, "") : null,
   };
 }
 

@@ -22,6 +22,8 @@ const PERMISSIONS = {
    * configure one could sign in as the owner.
    */
   "settings:manage-sign-in": ["owner"],
+  // email: the mail server, sender, public address and notices (Settings → Email).
+  "settings:email": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -31,7 +33,7 @@ export function can(actor: Actor, permission: Permission): boolean {
 }
 
 /** Permissions that change things: a read-only token is told it is read-only rather than that its role falls short. */
-const WRITE_PERMISSIONS: ReadonlySet<Permission> = new Set(["users:manage", "settings:manage-sign-in"]);
+const WRITE_PERMISSIONS: ReadonlySet<Permission> = new Set(["users:manage", "settings:manage-sign-in", "settings:email"]);
 
 export function assertCan(actor: Actor, permission: Permission, message?: string): void {
   if (WRITE_PERMISSIONS.has(permission)) assertMayWrite(actor);

@@ -35,6 +35,8 @@ export interface DomainEffects {
   "user.sessions_revoked": { accountId: string; userId: string; revokeTokens: boolean; ended: EndedCounts };
   /** people: a group was deleted (its memberships cascade; pending invites stop assigning it). */
   "group.deleted": { accountId: string; groupId: string };
+  /** email: the user's two-factor authentication was turned on, off, reset or changed (fired by the two-factor capability; mail sends the notice). */
+  "user.two_factor_changed": { accountId: string; userId: string; change?: "enabled" | "disabled" | "reset" | "changed" };
 }
 
 export type EffectType = keyof DomainEffects;
