@@ -9,6 +9,7 @@ import { createAccount, createUser, META, startSession, type TestUser } from "@/
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
 import { listDeliveries, retryDelivery, sendTestEmail } from "./deliveries";
 import { messageIdOf, queueMail } from "./delivery";
+import { mailSettingsInputSchema } from "./schemas";
 import { getMailSettings, saveMailSettings } from "./settings";
 import { testMail } from "./templates";
 
@@ -22,7 +23,7 @@ async function ownerActor() {
 }
 
 async function configure(overrides: Record<string, unknown> = {}) {
-  return saveMailSettings(await ownerActor(), {
+  return saveMailSettings(await ownerActor(), mailSettingsInputSchema.parse({
     host: "127.0.0.1",
     port: smtp.port,
     security: "none",
@@ -32,7 +33,7 @@ async function configure(overrides: Record<string, unknown> = {}) {
     from_address: "latchkey@example.com",
     public_url: "https://team.example.com",
     ...overrides,
-  }, META);
+  }), META);
 }
 
 async function send(to: string, subject = "Hello") {
@@ -59,7 +60,7 @@ describe("mail settings", () => {
     expect(error).toBeInstanceOf(Invalid);
     expect(Object.keys((error as Invalid).fieldErrors).sort()).toEqual(["from_address", "public_url"]);
     const admin = await createUser(accountId, { role: "admin" });
-    await expect(saveMailSettings(await startSession(admin), { host: "" }, META)).rejects.toBeInstanceOf(Forbidden);
+    await expect(saveMailSettings(await startSession(admin), mailSettingsInputSchema.parse({ host: "" }), META)).rejects.toBeInstanceOf(Forbidden);
   });
 
   it("seals the SMTP password at rest and never returns it; an empty password keeps it", async () => {

@@ -49,6 +49,7 @@ export const mailSettingsInputSchema = z.object({
   notice_new_browser: z.boolean({ error: "Must be true or false" }).default(true),
 });
 export type MailSettingsInput = z.input<typeof mailSettingsInputSchema>;
+export type MailSettingsValues = z.output<typeof mailSettingsInputSchema>;
 
 export const testMailSchema = z.object({
   to: z.string({ error: "Must be an email address" }).trim().pipe(z.email("Must be an email address")),

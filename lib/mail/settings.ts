@@ -17,8 +17,7 @@ import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { mailSettings, type MailSecurity, type MailSettingsRow } from "@/lib/db/schema";
 import { Invalid, PreconditionFailed } from "@/lib/errors";
-import { parseOrThrow } from "@/lib/http/validation";
-import { mailSettingsInputSchema, type MailSettingsInput } from "./schemas";
+import type { MailSettingsValues } from "./schemas";
 
 export type MailNotices = { passwordChanged: boolean; twoFactorChanged: boolean; accessTokenCreated: boolean; newBrowser: boolean };
 export type NoticeKind = keyof MailNotices;
@@ -151,10 +150,9 @@ export async function getMailSettings(actor: Actor): Promise<MailSettingsView> {
   return view(db(), actor.accountId);
 }
 
-/** Saves the page; the fields the environment decides must stay as they are. Returns what is stored now. */
-export async function saveMailSettings(actor: Actor, rawInput: MailSettingsInput, meta: RequestMeta, now = new Date()): Promise<MailSettingsView> {
+/** Saves the page (input parsed with mailSettingsInputSchema); the fields the environment decides stay as they are. Returns what is stored now. */
+export async function saveMailSettings(actor: Actor, input: MailSettingsValues, meta: RequestMeta, now = new Date()): Promise<MailSettingsView> {
   assertCan(actor, "settings:email", MANAGE_DENIED);
-  const input = parseOrThrow(mailSettingsInputSchema, rawInput);
   const env = config();
   return write(actor, async (tx, me) => {
     assertCan(me, "settings:email", MANAGE_DENIED);

@@ -8,11 +8,13 @@ import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { ldapInputSchema, localSignInSchema, providerInputSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
-import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema } from "@/lib/invites/schemas";
+import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema, resendInviteSchema } from "@/lib/invites/schemas";
+import { mailSettingsInputSchema, testMailSchema } from "@/lib/mail/schemas";
 import { setupInputSchema } from "@/lib/setup/setup";
 import { createTokenSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
+import { forgotPasswordSchema, resetWithTokenSchema } from "@/lib/users/password-reset";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import * as R from "./responses";
@@ -56,6 +58,9 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/users/${uuid}`, summary: "Delete a user", tag: "Users", response: R.emptySchema },
   { method: "put", path: `/api/users/${uuid}/password`, summary: "Change one's own password", tag: "Users", body: changePasswordSchema, response: R.messageSchema },
   { method: "post", path: `/api/users/${uuid}/password-reset`, summary: "Admin password reset (generated when none is sent)", tag: "Users", body: resetPasswordSchema, response: z.object({ password: z.string().optional() }), secret: true },
+  { method: "post", path: `/api/users/${uuid}/password-reset-link`, summary: "Send the person a single-use link to set a new password (by email)", tag: "Users", response: R.messageSchema },
+  { method: "post", path: "/api/password-reset", summary: "Forgot password: email a reset link (same answer for any email)", tag: "Users", public: true, body: forgotPasswordSchema, response: R.messageSchema },
+  { method: "post", path: "/api/password-reset/confirm", summary: "Set a new password with a reset link's token (single use, 30 minutes)", tag: "Users", public: true, body: resetWithTokenSchema, response: R.messageSchema },
   { method: "post", path: `/api/users/${uuid}/unlock`, summary: "End a sign-in lock", tag: "Users", response: R.objectSchema },
   { method: "post", path: `/api/users/${uuid}/approve`, summary: "Approve a user waiting for approval", tag: "Users", response: R.userSchema },
   { method: "delete", path: `/api/users/${uuid}/reject`, summary: "Reject (remove) a user waiting for approval", tag: "Users", response: R.emptySchema },
@@ -75,6 +80,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/users/invites/${uuid}`, summary: "Withdraw an invite", tag: "Invites", response: R.emptySchema },
   { method: "post", path: `/api/users/invites/${uuid}/accept`, summary: "Accept an invite with a password (id is the invite token; NetBird's path)", tag: "Invites", public: true, body: acceptInviteSchema, response: R.inviteAcceptedSchema },
   { method: "post", path: `/api/users/invites/${uuid}/regenerate`, summary: "A new link for an invite (the old one stops working)", tag: "Invites", body: regenerateInviteSchema, response: R.inviteSchema, secret: true },
+  { method: "post", path: `/api/users/invites/${uuid}/resend`, summary: "Resend an invite by email: a fresh link to the invitee (the old one stops working; the link is not in the response)", tag: "Invites", body: resendInviteSchema, response: R.inviteSchema },
   { method: "get", path: "/api/invites/{token}", summary: "What an invite link is for", tag: "Invites", public: true, response: R.inviteInfoSchema },
   { method: "post", path: "/api/invites/{token}/accept", summary: "Accept an invite with a password", tag: "Invites", public: true, body: acceptInviteSchema, response: R.inviteAcceptedSchema },
 
@@ -98,6 +104,11 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/settings/ldap", summary: "The LDAP directory", tag: "Sign-in settings", response: R.objectSchema },
   { method: "put", path: "/api/settings/ldap", summary: "Configure the LDAP directory", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema },
   { method: "post", path: "/api/settings/ldap/test", summary: "Test an LDAP configuration (the stored one without a body)", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema },
+  { method: "get", path: "/api/settings/email", summary: "Mail settings (never the SMTP password)", tag: "Settings", response: R.mailSettingsSchema },
+  { method: "put", path: "/api/settings/email", summary: "Change the mail settings (owner); password is write-only", tag: "Settings", body: mailSettingsInputSchema, response: R.mailSettingsSchema },
+  { method: "post", path: "/api/settings/email/test", summary: "Send a test email now and return the server's answer", tag: "Settings", body: testMailSchema, response: R.mailTestResultSchema },
+  { method: "get", path: "/api/settings/email/deliveries", summary: "Recent mail deliveries (no bodies)", tag: "Settings", response: R.mailDeliverySchema, list: true },
+  { method: "post", path: `/api/settings/email/deliveries/${uuid}/retry`, summary: "Retry a failed delivery", tag: "Settings", response: R.messageSchema },
   { method: "get", path: "/api/settings/sign-in", summary: "Sign-in settings", tag: "Sign-in settings", response: R.objectSchema },
   { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off", tag: "Sign-in settings", body: localSignInSchema, response: R.objectSchema },
   { method: "get", path: "/api/settings/trusted-header", summary: "Trusted proxy header sign-in", tag: "Sign-in settings", response: R.objectSchema },
