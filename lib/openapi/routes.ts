@@ -15,6 +15,7 @@ import { createTokenSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { forgotPasswordSchema, resetWithTokenSchema } from "@/lib/users/password-reset";
+import { confirmEmailChangeSchema, emailChangeSchema } from "@/lib/users/email-change";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import * as R from "./responses";
@@ -58,6 +59,8 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/users/${uuid}`, summary: "Delete a user", tag: "Users", response: R.emptySchema },
   { method: "put", path: `/api/users/${uuid}/password`, summary: "Change one's own password", tag: "Users", body: changePasswordSchema, response: R.messageSchema },
   { method: "post", path: `/api/users/${uuid}/password-reset`, summary: "Admin password reset (generated when none is sent)", tag: "Users", body: resetPasswordSchema, response: z.object({ password: z.string().optional() }), secret: true },
+  { method: "post", path: "/api/users/current/email", summary: "Change one's own email (confirmed by a link sent to the new address)", tag: "Users", body: emailChangeSchema, response: R.messageSchema },
+  { method: "post", path: "/api/email-change/confirm", summary: "Confirm a new email address with the link's token", tag: "Users", public: true, body: confirmEmailChangeSchema, response: R.messageSchema },
   { method: "post", path: `/api/users/${uuid}/password-reset-link`, summary: "Send the person a single-use link to set a new password (by email)", tag: "Users", response: R.messageSchema },
   { method: "post", path: "/api/password-reset", summary: "Forgot password: email a reset link (same answer for any email)", tag: "Users", public: true, body: forgotPasswordSchema, response: R.messageSchema },
   { method: "post", path: "/api/password-reset/confirm", summary: "Set a new password with a reset link's token (single use, 30 minutes)", tag: "Users", public: true, body: resetWithTokenSchema, response: R.messageSchema },
