@@ -7,6 +7,7 @@ const tabs = [
   { href: "/settings/identity-providers", label: "Identity Providers" },
   { href: "/settings/ldap", label: "LDAP" },
   { href: "/settings/proxy-header", label: "Proxy Header" },
+  { href: "/settings/email", label: "Email" },
 ];
 
 export function SettingsNav() {

@@ -123,6 +123,11 @@ export async function mailStatus(q: Db | Tx, accountId: string): Promise<{ enabl
   return { enabled: mailEnabled(s), publicUrl: s.publicUrl, notices: noticesOf(await loadRow(q, accountId)) };
 }
 
+/** Whether mail is sent (pages deciding to offer "by email"); nothing secret. */
+export async function mailIsOn(accountId: string): Promise<boolean> {
+  return mailEnabled(await mailTransportSettings(db(), accountId));
+}
+
 async function view(q: Db | Tx, accountId: string): Promise<MailSettingsView> {
   const row = await loadRow(q, accountId);
   const s = await mailTransportSettings(q, accountId);

@@ -1,5 +1,6 @@
 "use server";
 
+import { sendPasswordResetLink } from "@/lib/users/password-reset";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -150,4 +151,16 @@ export async function rejectUserAction(userId: string, _prev: FormState): Promis
   }
   refreshUserPages();
   redirect("/team/users?rejected=1");
+}
+
+/** email: an admin's "Send reset link" (the person sets a new password from the mail). */
+export async function sendResetLinkAction(userId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const { message } = await sendPasswordResetLink(actor, userId, await meta());
+    refreshUserPages(userId);
+    return { status: "success", message };
+  } catch (err) {
+    return formStateFromError(err);
+  }
 }

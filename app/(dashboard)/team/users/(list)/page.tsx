@@ -17,6 +17,7 @@ import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
 import { ROLES } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
+import { mailIsOn } from "@/lib/mail/settings";
 import { identitySources } from "@/lib/idp/sources";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { USER_STATUSES } from "@/lib/users/status";
@@ -75,7 +76,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                 )}
               </Link>
             )}
-            {can(actor, "users:manage") && <AddUserDialog groups={groups} />}
+            {can(actor, "users:manage") && <AddUserDialog groups={groups} mailEnabled={await mailIsOn(actor.accountId)} />}
           </div>
         }
       />
@@ -117,5 +118,5 @@ async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames:
   if (invites.length === 0) {
     return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
   }
-  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "users:manage")} />;
+  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "users:manage")} mailEnabled={await mailIsOn(actor.accountId)} />;
 }

@@ -12,6 +12,7 @@ import { ROLE_LABELS } from "@/components/users/role-label";
 import { SessionsTable } from "@/components/users/sessions-table";
 import { UserActions } from "@/components/users/user-actions";
 import { can } from "@/lib/auth/policy";
+import { mailIsOn } from "@/lib/mail/settings";
 import { pageActor } from "@/lib/auth/session-actor";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
@@ -61,6 +62,7 @@ export default async function UserPage({
     unlock: locked && allows(() => assertCanUnlockUser(actor)),
     block: allows(() => assertCanUpdateUser(actor, user, { profile: false, isBlocked: !user.isBlocked })),
     resetPassword: allows(() => assertCanResetPassword(actor, user)),
+    sendResetLink: (await mailIsOn(actor.accountId)) && allows(() => assertCanResetPassword(actor, user)) && (user.email ? true : ("no-email" as const)),
     revokeSessions: sessions.length > 0 && allows(() => assertCanRevokeSessions(actor, user)),
     delete: allows(() => assertCanDeleteUser(actor, user)),
   };
