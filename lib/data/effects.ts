@@ -37,6 +37,8 @@ export interface DomainEffects {
   "group.deleted": { accountId: string; groupId: string };
   /** email: the user's two-factor authentication was turned on, off, reset or changed (fired by the two-factor capability; mail sends the notice). */
   "user.two_factor_changed": { accountId: string; userId: string; change?: "enabled" | "disabled" | "reset" | "changed" };
+  /** email: a personal access token was created for a person (mail sends the notice). */
+  "user.access_token_created": { accountId: string; userId: string; tokenName: string };
 }
 
 export type EffectType = keyof DomainEffects;

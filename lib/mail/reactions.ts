@@ -34,3 +34,7 @@ react("user.password_changed", "mail:notice-password-changed", async (tx, { acco
 react("user.two_factor_changed", "mail:notice-two-factor-changed", async (tx, { accountId, userId, change }) => {
   await queueSecurityNotice(tx, accountId, userId, "twoFactorChanged", change ? `(${change})` : undefined);
 });
+
+react("user.access_token_created", "mail:notice-access-token-created", async (tx, { accountId, userId, tokenName }) => {
+  await queueSecurityNotice(tx, accountId, userId, "accessTokenCreated", `Its name is "${tokenName}".`);
+});
