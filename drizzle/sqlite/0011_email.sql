@@ -12,6 +12,16 @@ CREATE TABLE `email_changes` (
 );
 --> statement-breakpoint
 CREATE INDEX `email_changes_user_idx` ON `email_changes` (`user_id`);--> statement-breakpoint
+CREATE TABLE `known_browsers` (
+	`user_id` text NOT NULL,
+	`browser_digest` text NOT NULL,
+	`account_id` text NOT NULL,
+	`first_seen_at` integer NOT NULL,
+	PRIMARY KEY(`user_id`, `browser_digest`),
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `mail_settings` (
 	`account_id` text PRIMARY KEY NOT NULL,
 	`host` text,

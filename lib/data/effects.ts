@@ -39,6 +39,8 @@ export interface DomainEffects {
   "user.two_factor_changed": { accountId: string; userId: string; change?: "enabled" | "disabled" | "reset" | "changed" };
   /** email: a personal access token was created for a person (mail sends the notice). */
   "user.access_token_created": { accountId: string; userId: string; tokenName: string };
+  /** email: a person signed in and got a new session (mail notices a browser they never used before). */
+  "session.created": { accountId: string; userId: string; userAgent: string | null; ip: string | null };
 }
 
 export type EffectType = keyof DomainEffects;

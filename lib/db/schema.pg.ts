@@ -469,3 +469,18 @@ export const emailChanges = pgTable(
   },
   (t) => [index("email_changes_user_idx").on(t.userId)],
 );
+
+export const knownBrowsers = pgTable(
+  "known_browsers",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    browserDigest: text("browser_digest").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    firstSeenAt: epochMs("first_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.browserDigest] })],
+);

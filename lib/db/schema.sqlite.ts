@@ -557,4 +557,20 @@ export const emailChanges = sqliteTable(
   (t) => [index("email_changes_user_idx").on(t.userId)],
 );
 
+/** The browsers (name and system, no versions) a person has signed in from, as digests: a new one gets a security notice. */
+export const knownBrowsers = sqliteTable(
+  "known_browsers",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    browserDigest: text("browser_digest").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    firstSeenAt: integer("first_seen_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.browserDigest] })],
+);
+
 export type MailSettingsRow = typeof mailSettings.$inferSelect;

@@ -69,3 +69,4 @@ export const searchTerms = tables.searchTerms;
 export const mailSettings = tables.mailSettings;
 export const passwordResets = tables.passwordResets;
 export const emailChanges = tables.emailChanges;
+export const knownBrowsers = tables.knownBrowsers;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emit } from "@/lib/data/effects";
 import { outboxIdle } from "@/lib/data/outbox";
 import { writeSystem } from "@/lib/data/unit-of-work";
+import { createSession } from "@/lib/sessions/sessions";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
 import { createAccount, createUser, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
@@ -37,6 +38,27 @@ beforeAll(async () => {
 afterAll(() => smtp.stop());
 
 describe("security notices", () => {
+  it("mails a sign-in from a new browser, not the first one nor a known one", async () => {
+    await notices(true);
+    const person = await createUser(accountId);
+    const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    const signInWith = (userAgent: string) => writeSystem((tx) => createSession(tx, person, { ip: "198.51.100.4", userAgent }));
+    await signInWith(firefox);
+    await signInWith(firefox.replace("128.0", "129.0"));
+    await outboxIdle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter(to(person.email, /new browser/i))).toHaveLength(0);
+    await signInWith(chrome);
+    await outboxIdle();
+    const mail = await smtp.waitFor(to(person.email, /new browser/i));
+    expect(mail.text).toContain("Chrome on Windows");
+    await signInWith(chrome);
+    await outboxIdle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter(to(person.email, /new browser/i))).toHaveLength(1);
+  });
+
   it("mails a new access token and a two-factor change, each only while the owner leaves it on", async () => {
     await notices(true);
     const person = await createUser(accountId);
