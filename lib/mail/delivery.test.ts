@@ -54,7 +54,8 @@ beforeEach(async () => {
   await outboxIdle();
 });
 
-describe("mail settings", () => {
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("mail settings", { timeout: 60_000 }, () => {
   it("refuses to turn mail on without a public address and a sender; only the owner saves", async () => {
     const error = await configure({ public_url: "", from_address: "" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Invalid);
@@ -90,7 +91,8 @@ describe("mail settings", () => {
   });
 });
 
-describe("mail on the outbox", () => {
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("mail on the outbox", { timeout: 60_000 }, () => {
   it("delivers after the commit with text, HTML, the sender and a stable Message-ID; the row holds no plaintext", async () => {
     await configure();
     const id = await send("ada@example.com", "Delivered once");

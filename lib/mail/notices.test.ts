@@ -37,7 +37,8 @@ beforeAll(async () => {
 });
 afterAll(() => smtp.stop());
 
-describe("security notices", () => {
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("security notices", { timeout: 60_000 }, () => {
   it("mails a sign-in from a new browser, not the first one nor a known one", async () => {
     await notices(true);
     const person = await createUser(accountId);

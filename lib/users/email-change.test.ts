@@ -29,7 +29,8 @@ async function mailOn() {
   );
 }
 
-describe("email change with confirmation", () => {
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("email change with confirmation", { timeout: 60_000 }, () => {
   it("needs mail: without it the person is told to ask an admin", async () => {
     const person = await createUser(accountId);
     await expect(requestEmailChange(await startSession(person), { email: "new-nomail@example.com" }, META)).rejects.toBeInstanceOf(PreconditionFailed);

@@ -45,7 +45,8 @@ async function requestAndReadLink(user: TestUser): Promise<string> {
   return linkIn(mail.text)!;
 }
 
-describe("forgot password", () => {
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("forgot password", { timeout: 60_000 }, () => {
   it("gives the same answer in about the same time for a known and an unknown email, and mails only the known one", async () => {
     const known = await createUser(accountId, { password: "an old passphrase here" });
     const t0 = Date.now();
@@ -105,7 +106,8 @@ describe("forgot password", () => {
   });
 });
 
-describe("an admin's Send reset link", () => {
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("an admin's Send reset link", { timeout: 60_000 }, () => {
   it("mails the person a working link", async () => {
     const person = await createUser(accountId, { password: "an old passphrase here" });
     const before = smtp.messages.length;
