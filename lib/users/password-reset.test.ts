@@ -8,7 +8,7 @@ import { resetRateLimits } from "@/lib/security/rate-limit";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
-import { FORGOT_PASSWORD_ANSWER, requestPasswordReset, resetPasswordWithToken, sendPasswordResetLink } from "./password-reset";
+import { FORGOT_PASSWORD_ANSWER, passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken, sendPasswordResetLink } from "./password-reset";
 
 const NEW = "a completely fresh passphrase 77";
 let smtp: TestSmtp;
@@ -38,6 +38,7 @@ beforeEach(async () => {
 async function requestAndReadLink(user: TestUser): Promise<string> {
   const before = smtp.messages.length;
   expect((await requestPasswordReset(user.email, META)).message).toBe(FORGOT_PASSWORD_ANSWER);
+  await passwordResetRequestsIdle();
   await outboxIdle();
   const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && JSON.stringify(m.to).includes(user.email) && /new password/i.test(m.subject ?? ""));
   expect(mail.text).toContain("https://team.example.com/reset-password?token=");
@@ -49,18 +50,28 @@ async function requestAndReadLink(user: TestUser): Promise<string> {
 describe("forgot password", { timeout: 60_000 }, () => {
   it("gives the same answer in about the same time for a known and an unknown email, and mails only the known one", async () => {
     const known = await createUser(accountId, { password: "an old passphrase here" });
-    const t0 = Date.now();
-    const a = await requestPasswordReset(known.email, META);
-    const t1 = Date.now();
-    const b = await requestPasswordReset("nobody-here@example.com", META);
-    const t2 = Date.now();
-    expect(a).toEqual(b);
-    expect(t1 - t0).toBeGreaterThanOrEqual(390);
-    expect(t2 - t1).toBeGreaterThanOrEqual(390);
-    expect(Math.abs(t1 - t0 - (t2 - t1))).toBeLessThan(200);
+    const timed = async (email: string) => {
+      const start = performance.now();
+      const answer = await requestPasswordReset(email, META);
+      return { answer, ms: performance.now() - start };
+    };
+    await timed("warm-up@example.com");
+    const knownRuns = [];
+    const unknownRuns = [];
+    for (let i = 0; i < 3; i++) {
+      knownRuns.push(await timed(known.email));
+      unknownRuns.push(await timed(`nobody-here-${i}@example.com`));
+      await resetRateLimits();
+    }
+    const median = (runs: { ms: number }[]) => runs.map((r) => r.ms).sort((x, y) => x - y)[1];
+    expect(new Set([...knownRuns, ...unknownRuns].map((r) => JSON.stringify(r.answer))).size).toBe(1);
+    expect(Math.min(...[...knownRuns, ...unknownRuns].map((r) => r.ms))).toBeGreaterThanOrEqual(240);
+    // The lookup, the link and the mail happen apart from the answer: its time can't tell them apart.
+    expect(Math.abs(median(knownRuns) - median(unknownRuns))).toBeLessThan(150);
+    await passwordResetRequestsIdle();
     await outboxIdle();
     await mailTo(known.email, /new password/i);
-    expect(smtp.messages.some((m) => JSON.stringify(m.to).includes("nobody-here@example.com"))).toBe(false);
+    expect(smtp.messages.some((m) => JSON.stringify(m.to).includes("nobody-here-"))).toBe(false);
   });
 
   it("sets the password once with the link, ends every session, and sends the 'password changed' notice", async () => {
@@ -93,6 +104,7 @@ describe("forgot password", { timeout: 60_000 }, () => {
     const external = await createUser(accountId, {});
     await updateUserRow(external.id, { idpId: "some-provider" });
     await requestPasswordReset(external.email, META);
+    await passwordResetRequestsIdle();
     await outboxIdle();
     const mail = await mailTo(external.email, /about your password/i);
     expect(linkIn(mail.text)).toBeUndefined();
@@ -103,6 +115,7 @@ describe("forgot password", { timeout: 60_000 }, () => {
     const person = await createUser(accountId, { password: "an old passphrase here" });
     for (let i = 0; i < 3; i++) await requestPasswordReset(person.email, META);
     await expect(requestPasswordReset(person.email, META)).rejects.toBeInstanceOf(RateLimited);
+    await passwordResetRequestsIdle();
   });
 });
 
