@@ -44,7 +44,7 @@ beforeAll(async () => {
   smtp = await startSmtpServer({ user: "mailer", pass: "smtp secret 42" });
   accountId = await createAccount();
   owner = await createUser(accountId, { role: "owner" });
-});
+}, 60_000);
 
 afterAll(async () => {
   await smtp.stop();

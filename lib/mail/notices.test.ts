@@ -34,7 +34,7 @@ beforeAll(async () => {
   smtp = await startSmtpServer();
   accountId = await createAccount();
   owner = await createUser(accountId, { role: "owner" });
-});
+}, 60_000);
 afterAll(() => smtp.stop());
 
 // Password hashing and a real SMTP server: slow on a loaded machine.

@@ -18,7 +18,7 @@ beforeAll(async () => {
   smtp = await startSmtpServer();
   accountId = await createAccount();
   owner = await createUser(accountId, { role: "owner" });
-});
+}, 60_000);
 afterAll(() => smtp.stop());
 
 async function mailOn() {

@@ -27,7 +27,7 @@ beforeAll(async () => {
     mailSettingsInputSchema.parse({ host: "127.0.0.1", port: smtp.port, security: "none", from_address: "latchkey@example.com", public_url: "https://team.example.com" }),
     META,
   );
-});
+}, 60_000);
 
 afterAll(() => smtp.stop());
 
