@@ -11,7 +11,7 @@ import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
 
 const instance = useInstance();
-test.describe.configure({ mode: "serial" });
+test.describe.configure({ mode: "serial", timeout: 180_000 });
 let smtp: TestSmtp;
 const INVITEE = { name: "Mona Mailed", email: "mona.mailed@example.test" };
 const FIRST = "mona's first passphrase, long";
