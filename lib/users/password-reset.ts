@@ -92,10 +92,11 @@ export async function requestPasswordReset(rawEmail: unknown, meta: RequestMeta,
   const { email } = parseOrThrow(forgotPasswordSchema, { email: rawEmail });
   await consumeRateLimit(passwordResetIpLimit(), meta.ip ?? "unknown");
   await consumeRateLimit(passwordResetEmailLimit(), normaliseEmail(email));
+  await new Promise((resolve) => setTimeout(resolve, REQUEST_WAIT_MS));
+  // Started once the answer is due, so nothing about this email runs while the caller waits.
   const work = issueForEmail(email, meta, now).catch((err: unknown) => console.error("A password reset request failed:", err));
   inFlight.add(work);
   void work.finally(() => inFlight.delete(work));
-  await new Promise((resolve) => setTimeout(resolve, REQUEST_WAIT_MS));
   return { message: FORGOT_PASSWORD_ANSWER };
 }
 
