@@ -36,10 +36,10 @@ test("the owner turns mail on in Settings → Email and sends a test message", a
   await expect(page.getByLabel("SMTP host")).toHaveValue("127.0.0.1");
   await page.getByLabel("Public URL").fill(instance.baseURL);
   await page.getByLabel("Port").fill(String(smtp.port));
-  await page.getByLabel("Security").selectOption("none");
+  await page.getByLabel("Security", { exact: true }).selectOption("none");
   await page.getByLabel("From address").fill("latchkey@example.test");
   await page.getByRole("button", { name: "Save email settings" }).click();
-  await expect(page.getByText("Mail is on.")).toBeVisible();
+  await expect(page.getByText("Mail is on.", { exact: true })).toBeVisible();
   await expect(page.getByLabel("Port")).toHaveValue(String(smtp.port));
   await page.getByRole("button", { name: "Send test email" }).click();
   await expect(page.getByRole("status").filter({ hasText: "The server accepted the message" })).toBeVisible();

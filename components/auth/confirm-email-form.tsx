@@ -12,7 +12,7 @@ export function ConfirmEmailForm({ token }: { token: string }) {
   const state = form.state;
   if (state.status === "success") {
     return (
-      <div className="space-y-4" role="status">
+      <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
         <Link href="/" className="block text-center text-sm font-medium text-indigo-600 hover:text-indigo-500">Continue</Link>
       </div>

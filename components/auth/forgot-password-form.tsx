@@ -12,9 +12,7 @@ export function ForgotPasswordForm() {
   return (
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status !== "idle" && state.message && (
-        <div role="status">
-          <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
-        </div>
+        <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}
       <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={form.values?.email ?? state.values?.email} errors={state.fieldErrors?.email} />
       <SubmitButton className="w-full" pending={form.pending} pendingLabel="Sending…">

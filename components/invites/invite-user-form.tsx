@@ -17,11 +17,9 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
   if (state.status === "success" && state.result?.emailedTo) {
     return (
       <div className="space-y-4">
-        <div role="status">
-          <Alert tone="success">
+        <Alert tone="success">
             The invite is on its way to {state.result.emailedTo}. If the mail server can&apos;t be reached it stays queued and is sent when it is back (see Settings → Email).
           </Alert>
-        </div>
         <div className="flex justify-end">
           <Button onClick={onCancel}>Done</Button>
         </div>

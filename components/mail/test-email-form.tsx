@@ -14,9 +14,7 @@ export function TestEmailForm({ defaultTo }: { defaultTo: string }) {
     <form {...form.formProps} aria-labelledby="mail-test-heading" className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" noValidate>
       <h2 id="mail-test-heading" className="text-base font-semibold text-slate-900">Send a test email</h2>
       {state.status !== "idle" && state.message && (
-        <div role="status">
-          <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
-        </div>
+        <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}
       <div className="flex flex-wrap items-end gap-3">
         <TextField className="min-w-64 flex-1" label="Send to" name="to" type="email" defaultValue={form.values?.to ?? defaultTo} errors={state.fieldErrors?.to} />

@@ -13,9 +13,7 @@ export function ChangeEmailForm({ current }: { current: string | null }) {
   return (
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status !== "idle" && state.message && (
-        <div role="status">
-          <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
-        </div>
+        <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}
       <div key={form.version} className="flex flex-wrap items-end gap-3">
         <TextField className="min-w-64 flex-1" label="Email" name="email" type="email" autoComplete="email" defaultValue={form.values?.email ?? current ?? ""} errors={state.fieldErrors?.email} />
