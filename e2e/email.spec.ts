@@ -15,7 +15,7 @@ test.describe.configure({ mode: "serial", timeout: 180_000 });
 let smtp: TestSmtp;
 const INVITEE = { name: "Mona Mailed", email: "mona.mailed@example.test" };
 const FIRST = "mona's first passphrase, long";
-const SECOND = "mona's recovered passphrase, longer";
+const SECOND = "violet harbour kettle drum 58";
 
 test.beforeAll(async () => {
   smtp = await startSmtpServer();
