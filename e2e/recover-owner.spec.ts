@@ -48,7 +48,7 @@ test("a locked-out owner gets back in through a one-time link and sets a new pas
 
   const issued = await recoverOwner(OWNER.email);
   expect(issued.code, issued.output).toBe(0);
-  const link = new RegExp(`${instance.baseURL.replace(/[.:/]/g, "\\$&")}/recover\\?token=lkr_[0-9A-Za-z]{36}`).exec(issued.output)?.[0];
+  const link = new RegExp(`${instance.baseURL.replace(/[.:/]/g, "\\$&")}/recover\\?token=lko_[0-9A-Za-z]{36}`).exec(issued.output)?.[0];
   expect(link, issued.output).toBeTruthy();
   expect(issued.output).toContain("valid 15 minutes");
 

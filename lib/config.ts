@@ -23,7 +23,7 @@ function wholeNumber(min: number, max: number, fallback: number) {
 }
 
 /** Values never echoed back in a start-up error (they are secrets). */
-const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET", "DATABASE_URL", "METRICS_TOKEN"]);
+const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET", "DATABASE_URL", "METRICS_TOKEN", "SMTP_URL"]);
 
 function isAddressOrRange(entry: string): boolean {
   try {
@@ -112,6 +112,18 @@ const envSchema = z.object({
    * and thread from the requests served meanwhile (at least 1).
    */
   PASSWORD_HASH_CONCURRENCY: wholeNumber(1, 256, defaultHashConcurrency()),
+  /** email: the mail server (smtp://user:pass@host:587, smtps://… for TLS); set, Settings → Email is read-only. */
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^smtps?:\/\/[^\s]+$/.test(v), "must be an smtp:// or smtps:// URL (e.g. smtp://user:pass@mail.example.com:587)"),
+  /** email: the sender, "Name <address>" or an address. */
+  SMTP_FROM: z.string().optional(),
+  /** email: where people reach this instance (https://team.example.com); links in mail start with it. */
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), "must be an http:// or https:// address (e.g. https://team.example.com)"),
 });
 
 export type Config = {
@@ -137,6 +149,11 @@ export type Config = {
   metricsToken: string | undefined;
   metricsPort: number | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** email: the environment's mail server and sender (null: Settings → Email decides). */
+  smtpUrl: string | null;
+  smtpFrom: string | null;
+  /** email: the instance's public address without a trailing slash (null: Settings → Email decides). */
+  publicUrl: string | null;
 };
 
 /** The sign-in protection settings (see lib/auth/sign-in-throttle.ts). */
@@ -194,6 +211,9 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     metricsToken: env.METRICS_TOKEN,
     metricsPort: env.METRICS_PORT,
     logLevel: env.LOG_LEVEL,
+    smtpUrl: env.SMTP_URL || null,
+    smtpFrom: env.SMTP_FROM || null,
+    publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, "") : null,
   };
 }
 

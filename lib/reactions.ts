@@ -8,6 +8,7 @@
  */
 import "server-only";
 import "@/lib/invites/reactions";
+import "@/lib/mail/reactions";
 import "@/lib/sessions/reactions";
 import "@/lib/tokens/reactions";
 import "@/lib/audit/party-search";

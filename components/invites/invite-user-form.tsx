@@ -8,11 +8,24 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { RoleSelect } from "@/components/users/role-select";
+import { Checkbox } from "@/components/idp/form-bits";
 import { InviteLinkResult } from "./invite-link-result";
 
-export function InviteUserForm({ groups, onCancel }: { groups: { id: string; name: string }[]; onCancel: () => void }) {
+export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { groups: { id: string; name: string }[]; onCancel: () => void; mailEnabled?: boolean }) {
   const form = useServerForm(createInviteAction);
   const state = form.state;
+  if (state.status === "success" && state.result?.emailedTo) {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success">
+            The invite is on its way to {state.result.emailedTo}. If the mail server can&apos;t be reached it stays queued and is sent when it is back (see Settings → Email).
+          </Alert>
+        <div className="flex justify-end">
+          <Button onClick={onCancel}>Done</Button>
+        </div>
+      </div>
+    );
+  }
   if (state.status === "success" && state.result) {
     return <InviteLinkResult token={state.result.token} expiresAt={state.result.expiresAt} onClose={onCancel} />;
   }
@@ -34,6 +47,7 @@ export function InviteUserForm({ groups, onCancel }: { groups: { id: string; nam
         errors={errors.expires_in_days}
       />
       <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend="Auto-assigned groups" />
+      {mailEnabled && <Checkbox name="send_email" label="Send the invite by email" hint="Off: the link is shown once for you to pass on." defaultChecked={state.values ? state.values.send_email === "on" : true} />}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
           Cancel

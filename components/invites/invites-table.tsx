@@ -1,4 +1,4 @@
-import { deleteInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
+import { deleteInviteAction, resendInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import type { InviteRecord } from "@/lib/invites/records";
@@ -12,10 +12,12 @@ export function InvitesTable({
   invites,
   groupNames,
   canManage,
+  mailEnabled = false,
 }: {
   invites: InviteRow[];
   groupNames: Map<string, string>;
   canManage: boolean;
+  mailEnabled?: boolean;
 }) {
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
@@ -61,6 +63,16 @@ export function InvitesTable({
                 {canManage && (
                   <td className="px-4 py-3">
                     <div className="flex justify-end gap-2">
+                      {mailEnabled && invite.email && (
+                        <ConfirmAction
+                          label="Resend"
+                          title={`Resend the invite to ${label}?`}
+                          body={`A fresh link goes to ${invite.email} by email. The old link stops working at once.`}
+                          confirmLabel="Resend invite"
+                          confirmVariant="primary"
+                          action={resendInviteAction.bind(null, invite.id)}
+                        />
+                      )}
                       <RegenerateInviteDialog inviteId={invite.id} label={label} />
                       <ConfirmAction
                         label="Delete"

@@ -82,7 +82,7 @@ const TABS = [
   { id: "create", label: "Create User" },
 ] as const;
 
-export function AddUserDialog({ groups }: { groups: Group[] }) {
+export function AddUserDialog({ groups, mailEnabled = false }: { groups: Group[]; mailEnabled?: boolean }) {
   const [open, setOpen] = useState(false);
   const [tab, setTab] = useState<(typeof TABS)[number]["id"]>("invite");
   const close = () => setOpen(false);
@@ -129,7 +129,7 @@ export function AddUserDialog({ groups }: { groups: Group[] }) {
         </div>
         <div role="tabpanel" id={`add-user-panel-${tab}`} aria-labelledby={`add-user-tab-${tab}`}>
           {tab === "invite" ? (
-            <InviteUserForm groups={groups} onCancel={close} />
+            <InviteUserForm groups={groups} onCancel={close} mailEnabled={mailEnabled} />
           ) : (
             <CreateUserForm groups={groups} onCancel={close} />
           )}

@@ -5,6 +5,7 @@ import {
   deleteUserAction,
   rejectUserAction,
   revokeSessionsAction,
+  sendResetLinkAction,
   setBlockedAction,
   unlockUserAction,
 } from "@/app/(dashboard)/team/users/actions";
@@ -19,6 +20,8 @@ export type AllowedActions = {
   block: boolean;
   unlock: boolean;
   resetPassword: boolean;
+  /** email: mail is on and the actor may reset this person's password ("no-email": they have no address). */
+  sendResetLink?: boolean | "no-email";
   revokeSessions: boolean;
   delete: boolean;
 };
@@ -80,6 +83,17 @@ export function UserActions({
         />
       )}
       {allowed.resetPassword && <ResetPasswordDialog userId={user.id} />}
+      {allowed.sendResetLink === true && (
+        <ConfirmAction
+          label="Send reset link"
+          title={`Send ${user.label} a reset link?`}
+          body="They get a link by email to set a new password themselves (it works once, for 30 minutes). Their current password keeps working until then."
+          confirmLabel="Send link"
+          confirmVariant="primary"
+          action={sendResetLinkAction.bind(null, user.id)}
+        />
+      )}
+      {allowed.sendResetLink === "no-email" && <p className="self-center text-sm text-slate-600">This person has no email address</p>}
       {(allowed.revokeSessions || allowed.manage) && (
         <ConfirmAction
           // Stays mounted once the sessions are gone, so the outcome stays readable.

@@ -67,6 +67,16 @@ export const ACTION_LABELS: Record<string, string> = {
   "role.deleted": "Role deleted",
   "user.roles.changed": "User's roles changed",
   "group.roles.changed": "Group's roles changed",
+  // email
+  "email.sent": "Email sent",
+  "email.failed": "Email not delivered",
+  "email.retried": "Email delivery retried",
+  "settings.email.updated": "Email settings changed",
+  "user.password.reset_requested": "Password reset requested",
+  "user.password.reset_link_sent": "Password reset link sent",
+  "user.password.reset_by_link": "Password set from a reset link",
+  "user.email.change_requested": "Email change requested",
+  "user.email.changed": "Email changed",
 };
 
 export const FAILURE_REASON_LABELS: Record<string, string> = {

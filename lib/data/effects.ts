@@ -35,6 +35,12 @@ export interface DomainEffects {
   "user.sessions_revoked": { accountId: string; userId: string; revokeTokens: boolean; ended: EndedCounts };
   /** people: a group was deleted (its memberships cascade; pending invites stop assigning it). */
   "group.deleted": { accountId: string; groupId: string };
+  /** email: the user's two-factor authentication was turned on, off, reset or changed (fired by the two-factor capability; mail sends the notice). */
+  "user.two_factor_changed": { accountId: string; userId: string; change?: "enabled" | "disabled" | "reset" | "changed" };
+  /** email: a personal access token was created for a person (mail sends the notice). */
+  "user.access_token_created": { accountId: string; userId: string; tokenName: string };
+  /** email: a person signed in and got a new session (mail notices a browser they never used before). */
+  "session.created": { accountId: string; userId: string; userAgent: string | null; ip: string | null };
 }
 
 export type EffectType = keyof DomainEffects;

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/database";
 import { accounts, outbox } from "@/lib/db/schema";
-import { CLAIM_MS, MAX_ATTEMPTS, deliverOutbox, enqueue, handleOutbox, outboxIdle, outboxMessage, pruneDeliveredOutbox } from "./outbox";
+import { CLAIM_MS, MAX_ATTEMPTS, backoffMs, deliverOutbox, recentOutboxMessages, requeueFailed, enqueue, handleOutbox, outboxIdle, outboxMessage, pruneDeliveredOutbox } from "./outbox";
 import { writeSystem } from "./unit-of-work";
 
 declare module "./outbox" {
@@ -106,6 +106,33 @@ describe("outbox", () => {
     expect(row?.attempts).toBe(MAX_ATTEMPTS);
     expect(row?.lastError).toBe("refused never");
     expect(received).toEqual([]);
+  });
+
+  it("keeps trying for about 24 hours with a growing wait, then gives up; an operator's retry queues it again", async () => {
+    const waits = Array.from({ length: MAX_ATTEMPTS - 1 }, (_, i) => backoffMs(i + 1));
+    const span = waits.reduce((a, b) => a + b, 0);
+    expect(span).toBeGreaterThanOrEqual(23 * HOUR);
+    expect(span).toBeLessThanOrEqual(25 * HOUR);
+    expect(waits[1]).toBe(2 * waits[0]);
+    failNext = 1_000;
+    const id = await send("down for a day");
+    await outboxIdle();
+    let later = Date.now();
+    for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      later += 2 * HOUR;
+      await deliverOutbox({ now: new Date(later) });
+    }
+    expect((await outboxMessage(id))?.status).toBe("failed");
+    failNext = 0;
+    const requeued = await writeSystem((tx) => requeueFailed(tx, { accountId, topic: "test.note", id }));
+    expect(requeued).toBe(true);
+    await outboxIdle();
+    const row = await outboxMessage(id);
+    expect(row?.status).toBe("delivered");
+    expect(received).toEqual(["down for a day"]);
+    // Only a failed message is retried, and only in its own account.
+    expect(await writeSystem((tx) => requeueFailed(tx, { accountId, topic: "test.note", id }))).toBe(false);
+    expect((await recentOutboxMessages(accountId, "test.note", 5)).some((m) => m.id === id)).toBe(true);
   });
 
   it("delivers a message once when two passes run at the same time", async () => {

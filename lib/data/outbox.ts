@@ -18,7 +18,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/database";
 import { outbox } from "@/lib/db/schema";
 import { afterCommit, inUnitOfWork, writeSystem } from "./unit-of-work";
@@ -45,8 +45,12 @@ export type OutboxMessage<K extends OutboxTopic = OutboxTopic> = {
 type Handler<K extends OutboxTopic> = (message: OutboxMessage<K>) => Promise<void>;
 type Registered = { name: string; handler: Handler<OutboxTopic> };
 
-/** Tries before a message is given up as failed. */
-export const MAX_ATTEMPTS = 8;
+/**
+ * Tries before a message is given up as failed: with the back-off below, the
+ * tries of one message spread over about 24 hours (a mail server down for a
+ * day still gets the message when it comes back).
+ */
+export const MAX_ATTEMPTS = 31;
 /** How long a claim holds a row: longer than any handler may take. */
 export const CLAIM_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
@@ -249,6 +253,34 @@ export async function pruneDeliveredOutbox(now: Date, keepMs = 7 * 24 * 3_600_00
       .returning({ id: outbox.id }),
   );
   return removed.length;
+}
+
+/**
+ * Puts a message that was given up (failed) back in the queue, due now, with a
+ * fresh run of tries; an operator's "Retry". In the caller's unit of work, so
+ * the retry's activity event commits with it. Returns false when there is no
+ * such failed message of this account and topic.
+ */
+export async function requeueFailed(tx: Tx, message: { accountId: string; topic: OutboxTopic; id: string }): Promise<boolean> {
+  const now = new Date();
+  const updated = await tx
+    .update(outbox)
+    .set({ status: "pending", attempts: 0, availableAt: now, claimedUntil: null, claimId: null })
+    .where(and(eq(outbox.id, message.id), eq(outbox.accountId, message.accountId), eq(outbox.topic, message.topic), eq(outbox.status, "failed")))
+    .returning({ id: outbox.id });
+  if (updated.length === 0) return false;
+  afterCommit(tx, () => nudgeOutbox());
+  return true;
+}
+
+/** An account's newest messages of one topic (an operator's view of recent deliveries). */
+export async function recentOutboxMessages(accountId: string, topic: OutboxTopic, limit: number) {
+  return db()
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.accountId, accountId), eq(outbox.topic, topic)))
+    .orderBy(desc(outbox.createdAt), desc(outbox.id))
+    .limit(limit);
 }
 
 /** The stored state of one message (operators' tools and tests). */

@@ -20,7 +20,11 @@ import { engine, type Tx } from "@/lib/db/database";
 
 type Unit = { tx: Tx; afterCommit: Array<() => void | Promise<void>> };
 
-const open = new AsyncLocalStorage<Unit>();
+// On globalThis: Next.js bundles instrumentation and routes separately, and a reaction registered by
+// one bundle (lib/reactions.ts at start-up) runs inside a unit of work opened by another (a route); with a
+// store per bundle, its afterCommit/enqueue would not find the unit it runs in.
+const holder = globalThis as unknown as { latchkeyUnitOfWork?: AsyncLocalStorage<Unit> };
+const open = (holder.latchkeyUnitOfWork ??= new AsyncLocalStorage<Unit>());
 
 /** A unit of work on behalf of the system (setup, sign-in, background jobs): no caller to re-read. */
 export async function writeSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

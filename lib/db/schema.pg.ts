@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { IDP_TYPES, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -483,9 +483,6 @@ export const mfaPolicies = pgTable("mfa_policies", {
 // roles: custom roles, extra roles per user, roles granted through groups (mirrors schema.sqlite.ts).
 export const roles = pgTable(
   "roles",
-// operations: owner recovery links (`npm run recover-owner`, lib/ops/owner-recovery.ts)
-export const ownerRecoveryLinks = pgTable(
-  "owner_recovery_links",
   {
     id: text("id").primaryKey(),
     accountId: text("account_id")
@@ -522,6 +519,16 @@ export const groupRoles = pgTable(
     accountId: text("account_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.roleId] }), index("group_roles_role_idx").on(t.roleId)],
+);
+
+// operations: owner recovery links (`npm run recover-owner`, lib/ops/owner-recovery.ts)
+export const ownerRecoveryLinks = pgTable(
+  "owner_recovery_links",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -531,4 +538,76 @@ export const groupRoles = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("owner_recovery_links_token_digest_unique").on(t.tokenDigest)],
+);
+
+// email: mail settings, password-reset links, email changes waiting for confirmation (lib/mail, lib/users)
+
+export const mailSettings = pgTable("mail_settings", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  host: text("host"),
+  port: integer("port").notNull().default(587),
+  security: text("security", { enum: MAIL_SECURITY }).notNull().default("starttls"),
+  username: text("username"),
+  passwordCiphertext: text("password_ciphertext"),
+  fromName: text("from_name"),
+  fromAddress: text("from_address"),
+  publicUrl: text("public_url"),
+  noticePasswordChanged: boolean("notice_password_changed").notNull().default(true),
+  noticeTwoFactorChanged: boolean("notice_two_factor_changed").notNull().default(true),
+  noticeAccessTokenCreated: boolean("notice_access_token_created").notNull().default(true),
+  noticeNewBrowser: boolean("notice_new_browser").notNull().default(true),
+  updatedAt: epochMs("updated_at").notNull(),
+});
+
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    tokenDigest: text("token_digest").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: epochMs("expires_at").notNull(),
+    usedAt: epochMs("used_at"),
+    createdAt: epochMs("created_at").notNull(),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
+);
+
+export const emailChanges = pgTable(
+  "email_changes",
+  {
+    tokenDigest: text("token_digest").primaryKey(),
+    id: text("id").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    newEmailCiphertext: text("new_email_ciphertext").notNull(),
+    newEmailIndex: text("new_email_index").notNull(),
+    expiresAt: epochMs("expires_at").notNull(),
+    createdAt: epochMs("created_at").notNull(),
+  },
+  (t) => [index("email_changes_user_idx").on(t.userId)],
+);
+
+export const knownBrowsers = pgTable(
+  "known_browsers",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    browserDigest: text("browser_digest").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    firstSeenAt: epochMs("first_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.browserDigest] })],
 );

@@ -624,6 +624,7 @@ export const mfaPolicies = sqliteTable("mfa_policies", {
   /** When the current requirement was set: the grace period counts from here. */
   enforcedSince: integer("enforced_since", { mode: "timestamp_ms" }).notNull(),
 });
+
 // operations: owner recovery links (`npm run recover-owner`, lib/ops/owner-recovery.ts)
 /** One-time links that let a locked-out owner set a new password; only the token's digest is kept. */
 export const ownerRecoveryLinks = sqliteTable(
@@ -643,3 +644,86 @@ export const ownerRecoveryLinks = sqliteTable(
   },
   (t) => [uniqueIndex("owner_recovery_links_token_digest_unique").on(t.tokenDigest)],
 );
+
+// email: mail settings, password-reset links, email changes waiting for confirmation (lib/mail, lib/users)
+
+export const MAIL_SECURITY = ["none", "starttls", "tls"] as const;
+export type MailSecurity = (typeof MAIL_SECURITY)[number];
+
+/** The account's mail server and notices (Settings → Email); SMTP_URL / SMTP_FROM / PUBLIC_URL in the environment win. */
+export const mailSettings = sqliteTable("mail_settings", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  host: text("host"),
+  port: integer("port").notNull().default(587),
+  security: text("security", { enum: MAIL_SECURITY }).notNull().default("starttls"),
+  username: text("username"),
+  /** Sealed (lib/crypto/aead.ts, row id = account id); never returned, only replaced. */
+  passwordCiphertext: text("password_ciphertext"),
+  fromName: text("from_name"),
+  fromAddress: text("from_address"),
+  /** The address people reach this instance at: links in mail start with it (never with a request's Host). */
+  publicUrl: text("public_url"),
+  noticePasswordChanged: integer("notice_password_changed", { mode: "boolean" }).notNull().default(true),
+  noticeTwoFactorChanged: integer("notice_two_factor_changed", { mode: "boolean" }).notNull().default(true),
+  noticeAccessTokenCreated: integer("notice_access_token_created", { mode: "boolean" }).notNull().default(true),
+  noticeNewBrowser: integer("notice_new_browser", { mode: "boolean" }).notNull().default(true),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Single-use links that set a new password (forgot password, an admin's "Send reset link"); stored as the token's digest. */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenDigest: text("token_digest").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
+);
+
+/** A new email address waiting for its owner to confirm it from the mail sent to it (sealed, with its blind index). */
+export const emailChanges = sqliteTable(
+  "email_changes",
+  {
+    tokenDigest: text("token_digest").primaryKey(),
+    id: text("id").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    newEmailCiphertext: text("new_email_ciphertext").notNull(),
+    newEmailIndex: text("new_email_index").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("email_changes_user_idx").on(t.userId)],
+);
+
+/** The browsers (name and system, no versions) a person has signed in from, as digests: a new one gets a security notice. */
+export const knownBrowsers = sqliteTable(
+  "known_browsers",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    browserDigest: text("browser_digest").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    firstSeenAt: integer("first_seen_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.browserDigest] })],
+);
+
+export type MailSettingsRow = typeof mailSettings.$inferSelect;

@@ -10,7 +10,7 @@ import { config } from "@/lib/config";
 import * as pg from "./schema.pg";
 import * as sqlite from "./schema.sqlite";
 
-export { IDP_TYPES, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
+export { IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
 export type { MfaRequirement } from "./schema.sqlite";
 export type {
   AccessTokenRow,
@@ -22,6 +22,8 @@ export type {
   LdapSourceRow,
   OutboxStatus,
   Role,
+  MailSecurity,
+  MailSettingsRow,
   RoleRow,
   SessionRow,
   SignInSettingsRow,
@@ -74,5 +76,12 @@ export const mfaPolicies = tables.mfaPolicies;
 export const roles = tables.roles;
 export const userRoles = tables.userRoles;
 export const groupRoles = tables.groupRoles;
+
 // operations: owner recovery links
 export const ownerRecoveryLinks = tables.ownerRecoveryLinks;
+
+// email: mail settings, password-reset links, email changes
+export const mailSettings = tables.mailSettings;
+export const passwordResets = tables.passwordResets;
+export const emailChanges = tables.emailChanges;
+export const knownBrowsers = tables.knownBrowsers;

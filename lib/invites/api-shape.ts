@@ -2,7 +2,7 @@
 import type { InviteRecord } from "./records";
 import { isExpired } from "./records";
 
-export function toApiInvite(invite: InviteRecord, extra: { invitedBy?: string; token?: string } = {}) {
+export function toApiInvite(invite: InviteRecord, extra: { invitedBy?: string; token?: string; emailQueued?: boolean } = {}) {
   return {
     id: invite.id,
     email: invite.email,
@@ -18,5 +18,6 @@ export function toApiInvite(invite: InviteRecord, extra: { invitedBy?: string; t
     // The plain token exists in the create/regenerate response only.
     // invite_link is ours, invite_token NetBird's: the same value.
     ...(extra.token ? { invite_link: extra.token, invite_token: extra.token } : {}),
+    ...(extra.emailQueued ? { email_queued: true } : {}),
   };
 }

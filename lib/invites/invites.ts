@@ -17,15 +17,33 @@ import { mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
-import { NotFound } from "@/lib/errors";
+import { NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
+import { queueMail } from "@/lib/mail/delivery";
+import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
+import { inviteMail } from "@/lib/mail/templates";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { userLabel, usersByIds } from "@/lib/users/records";
 import { assertCanInvite } from "@/lib/users/rules";
 import { openInvite, sealInvitePii, type InviteRecord } from "./records";
 import type { CreateInviteInput } from "./schemas";
 
-export type IssuedInvite = { invite: InviteRecord; token: string };
+/** emailQueued: the link went into the outbox for the invitee (sent after the commit, retried while the mail server is down). */
+export type IssuedInvite = { invite: InviteRecord; token: string; emailQueued: boolean };
+
+/** email: queues the invite's link to the invitee, in the unit of work that made the link. */
+async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: string): Promise<void> {
+  const status = await mailStatus(tx, me.accountId);
+  assertMailEnabled(status);
+  if (!invite.email) throw new PreconditionFailed("This person has no email address");
+  const inviter = (await actorParty(tx, me)).label ?? "An administrator";
+  await queueMail(tx, {
+    accountId: me.accountId,
+    to: invite.email,
+    kind: "invite",
+    mail: inviteMail({ publicUrl: status.publicUrl!, name: invite.name || null, inviter, link: `${status.publicUrl}/invite?token=${encodeURIComponent(token)}`, expiresAt: invite.expiresAt }),
+  });
+}
 
 async function loadInviteRow(tx: Tx, accountId: string, inviteId: string): Promise<InviteRow> {
   const [row] = await tx
@@ -75,9 +93,10 @@ export async function createInvite(actor: Actor, input: CreateInviteInput, meta:
       meta,
       at: now,
     });
+    if (input.send_email) await queueInviteMail(tx, me, created, plain);
     return created;
   });
-  return { invite, token: plain };
+  return { invite, token: plain, emailQueued: input.send_email };
 }
 
 export type ListedInvite = InviteRecord & { invitedBy: string };
@@ -139,6 +158,7 @@ export async function regenerateInvite(
   expiresInSeconds: number,
   meta: RequestMeta,
   now = new Date(),
+  options: { sendEmail?: boolean } = {},
 ): Promise<IssuedInvite> {
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.invite);
   const invite = await write(actor, async (tx, me) => {
@@ -155,13 +175,19 @@ export async function regenerateInvite(
       action: "invite.regenerated",
       actor: await actorParty(tx, me),
       target: { type: "invite", id: inviteId, label: updated.name || updated.email },
-      details: { expires_at: updated.expiresAt.toISOString() },
+      details: { expires_at: updated.expiresAt.toISOString(), ...(options.sendEmail ? { sent_by_email: true } : {}) },
       meta,
       at: now,
     });
+    if (options.sendEmail) await queueInviteMail(tx, me, updated, plain);
     return updated;
   });
-  return { invite, token: plain };
+  return { invite, token: plain, emailQueued: options.sendEmail === true };
+}
+
+/** email: Resend — a fresh link to the invitee by email; the old link stops working. */
+export async function resendInvite(actor: Actor, inviteId: string, expiresInSeconds: number, meta: RequestMeta, now = new Date()): Promise<IssuedInvite> {
+  return regenerateInvite(actor, inviteId, expiresInSeconds, meta, now, { sendEmail: true });
 }
 
 export async function deleteInvite(actor: Actor, inviteId: string, meta: RequestMeta, now = new Date()): Promise<void> {

@@ -27,10 +27,17 @@ export const createInviteSchema = z.object({
     .nullish()
     .transform((v) => v ?? []),
   expires_in: expiresInSchema,
+  /** email: send the link to the invitee by email (412 when mail is not set up). */
+  send_email: z.boolean({ error: "send_email must be true or false" }).default(false),
 });
 export type CreateInviteInput = z.output<typeof createInviteSchema>;
 
 export const regenerateInviteSchema = z.object({
+  expires_in: expiresInSchema,
+});
+
+/** email: Resend — a fresh link by email (the old one stops working). */
+export const resendInviteSchema = z.object({
   expires_in: expiresInSchema,
 });
 

@@ -105,8 +105,42 @@ export const inviteSchema = z
     invited_by: z.string().optional(),
     invite_link: z.string().optional().describe("The invite token: in the create, regenerate and resend responses only"),
     invite_token: z.string().optional().describe("Same as invite_link (NetBird's name)"),
+    email_queued: z.boolean().optional().describe("The link was queued for the invitee by email (create with send_email, resend)"),
   })
   .meta({ id: "UserInvite" });
+
+// email: Settings → Email and its deliveries
+export const mailSettingsSchema = z
+  .object({
+    source: z.enum(["environment", "settings"]),
+    host: z.string().nullable(),
+    port: z.number(),
+    security: z.enum(["none", "starttls", "tls"]),
+    username: z.string().nullable(),
+    has_password: z.boolean(),
+    from_name: z.string().nullable(),
+    from_address: z.string().nullable(),
+    public_url: z.string().nullable(),
+    public_url_from_environment: z.boolean(),
+    notices: z.object({ password_changed: z.boolean(), two_factor_changed: z.boolean(), access_token_created: z.boolean(), new_browser: z.boolean() }),
+    enabled: z.boolean(),
+  })
+  .meta({ id: "MailSettings" });
+export const mailDeliverySchema = z
+  .object({
+    id: z.string(),
+    to: z.string(),
+    subject: z.string(),
+    kind: z.string(),
+    state: z.enum(["queued", "sent", "failed"]),
+    attempts: z.number(),
+    last_error: z.string().nullable(),
+    created_at: dateTime,
+    sent_at: dateTime.nullable(),
+    next_try_at: dateTime.nullable(),
+  })
+  .meta({ id: "MailDelivery" });
+export const mailTestResultSchema = z.object({ ok: z.boolean(), response: z.string() }).meta({ id: "MailTestResult" });
 
 export const inviteInfoSchema = z
   .object({ email: z.string(), name: z.string(), role: z.string(), expires_at: dateTime, valid: z.boolean(), invited_by: z.string() })

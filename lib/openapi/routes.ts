@@ -8,11 +8,14 @@ import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { ldapInputSchema, localSignInSchema, providerInputSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
-import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema } from "@/lib/invites/schemas";
+import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema, resendInviteSchema } from "@/lib/invites/schemas";
+import { mailSettingsInputSchema, testMailSchema } from "@/lib/mail/schemas";
 import { setupInputSchema } from "@/lib/setup/setup";
 import { createTokenSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
+import { forgotPasswordSchema, resetWithTokenSchema } from "@/lib/users/password-reset";
+import { confirmEmailChangeSchema, emailChangeSchema } from "@/lib/users/email-change";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
@@ -72,6 +75,11 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/users/${uuid}`, summary: "Delete a user", tag: "Users", response: R.emptySchema, permissions: ["users:delete"] },
   { method: "put", path: `/api/users/${uuid}/password`, summary: "Change one's own password", tag: "Users", body: changePasswordSchema, response: R.messageSchema, permissions: [] },
   { method: "post", path: `/api/users/${uuid}/password-reset`, summary: "Admin password reset (generated when none is sent)", tag: "Users", body: resetPasswordSchema, response: z.object({ password: z.string().optional() }), secret: true, permissions: ["users:reset_password"] },
+  { method: "post", path: "/api/users/current/email", summary: "Change one's own email (confirmed by a link sent to the new address)", tag: "Users", body: emailChangeSchema, response: R.messageSchema, permissions: [] },
+  { method: "post", path: "/api/email-change/confirm", summary: "Confirm a new email address with the link's token", tag: "Users", public: true, body: confirmEmailChangeSchema, response: R.messageSchema },
+  { method: "post", path: `/api/users/${uuid}/password-reset-link`, summary: "Send the person a single-use link to set a new password (by email)", tag: "Users", response: R.messageSchema, permissions: ["users:reset_password"] },
+  { method: "post", path: "/api/password-reset", summary: "Forgot password: email a reset link (same answer for any email)", tag: "Users", public: true, body: forgotPasswordSchema, response: R.messageSchema },
+  { method: "post", path: "/api/password-reset/confirm", summary: "Set a new password with a reset link's token (single use, 30 minutes)", tag: "Users", public: true, body: resetWithTokenSchema, response: R.messageSchema },
   { method: "post", path: `/api/users/${uuid}/unlock`, summary: "End a sign-in lock", tag: "Users", response: R.objectSchema, permissions: ["users:unlock"] },
   { method: "delete", path: `/api/users/${uuid}/mfa`, summary: "Reset a user's two-factor sign-in (their factors and recovery codes go, their sessions end)", tag: "Users", response: z.object({ sessions_ended: z.number().int() }), permissions: ["users:reset_two_factor"] },
   { method: "post", path: `/api/users/${uuid}/approve`, summary: "Approve a user waiting for approval", tag: "Users", response: R.userSchema, permissions: ["users:block"] },
@@ -93,6 +101,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/users/invites/${uuid}`, summary: "Withdraw an invite", tag: "Invites", response: R.emptySchema, permissions: ["invites:delete"] },
   { method: "post", path: `/api/users/invites/${uuid}/accept`, summary: "Accept an invite with a password (id is the invite token; NetBird's path)", tag: "Invites", public: true, body: acceptInviteSchema, response: R.inviteAcceptedSchema },
   { method: "post", path: `/api/users/invites/${uuid}/regenerate`, summary: "A new link for an invite (the old one stops working)", tag: "Invites", body: regenerateInviteSchema, response: R.inviteSchema, secret: true, permissions: ["invites:create"] },
+  { method: "post", path: `/api/users/invites/${uuid}/resend`, summary: "Resend an invite by email: a fresh link to the invitee (the old one stops working; the link is not in the response)", tag: "Invites", body: resendInviteSchema, response: R.inviteSchema, permissions: ["invites:create"] },
   { method: "get", path: "/api/invites/{token}", summary: "What an invite link is for", tag: "Invites", public: true, response: R.inviteInfoSchema },
   { method: "post", path: "/api/invites/{token}/accept", summary: "Accept an invite with a password", tag: "Invites", public: true, body: acceptInviteSchema, response: R.inviteAcceptedSchema },
 
@@ -124,6 +133,11 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "put", path: "/api/settings/trusted-header", summary: "Configure trusted proxy header sign-in", tag: "Sign-in settings", body: trustedHeaderInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/security", summary: "Who must use two-factor sign-in", tag: "Sign-in settings", response: apiSecurityPolicySchema, permissions: ["settings:read"] },
   { method: "put", path: "/api/settings/security", summary: "Require two-factor sign-in for nobody, the owner and admins, everyone or chosen groups (owner only)", tag: "Sign-in settings", body: securityPolicySchema, response: apiSecurityPolicySchema, permissions: ["settings:security"] },
+  { method: "get", path: "/api/settings/email", summary: "Mail settings (never the SMTP password)", tag: "Settings", response: R.mailSettingsSchema, permissions: ["settings:read"] },
+  { method: "put", path: "/api/settings/email", summary: "Change the mail settings (owner); password is write-only", tag: "Settings", body: mailSettingsInputSchema, response: R.mailSettingsSchema, permissions: ["settings:email"] },
+  { method: "post", path: "/api/settings/email/test", summary: "Send a test email now and return the server's answer", tag: "Settings", body: testMailSchema, response: R.mailTestResultSchema, permissions: ["settings:email"] },
+  { method: "get", path: "/api/settings/email/deliveries", summary: "Recent mail deliveries (no bodies)", tag: "Settings", response: R.mailDeliverySchema, list: true, permissions: ["settings:read"] },
+  { method: "post", path: `/api/settings/email/deliveries/${uuid}/retry`, summary: "Retry a failed delivery", tag: "Settings", response: R.messageSchema, permissions: ["users:update"] },
 
   // roles: the permission catalogue, roles, and who holds them
   { method: "get", path: "/api/permissions", summary: "The permission catalogue with descriptions", tag: "Roles", response: R.permissionInfoSchema, list: true, permissions: [] },

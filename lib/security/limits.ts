@@ -37,3 +37,20 @@ export function passwordChangeLimit(): RateLimit {
     messageFor: waitFor("password change attempts"),
   };
 }
+
+// email: "Forgot password?" and its links
+
+/** Reset-link requests per client address (each may send a mail). */
+export function passwordResetIpLimit(): RateLimit {
+  return { name: "password-reset-ip", points: 20, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", messageFor: waitFor("requests") };
+}
+
+/** Reset-link requests per email: a person's inbox is not to be flooded. */
+export function passwordResetEmailLimit(): RateLimit {
+  return { name: "password-reset-email", points: 3, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", messageFor: waitFor("requests") };
+}
+
+/** Tries of reset (and email confirmation) links per client address: a limit on guessing them. */
+export function passwordResetConfirmLimit(): RateLimit {
+  return { name: "password-reset-confirm", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many attempts", messageFor: waitFor("attempts") };
+}

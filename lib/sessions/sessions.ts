@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import { and, eq, gt, ne } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { db, type Tx } from "@/lib/db/database";
+import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { sessions, users } from "@/lib/db/schema";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
@@ -30,6 +31,8 @@ export async function createSession(tx: Tx, user: { id: string; accountId: strin
       userAgent: meta.userAgent?.slice(0, 512) ?? null,
       ip: meta.ip,
     });
+  // email: a sign-in from a browser the person never used gets a notice (lib/mail reacts).
+  await emit(tx, "session.created", { accountId: user.accountId, userId: user.id, userAgent: meta.userAgent, ip: meta.ip });
   return id;
 }
 

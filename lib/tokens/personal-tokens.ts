@@ -11,6 +11,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { can } from "@/lib/auth/policy";
+import { emit } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
@@ -70,6 +71,8 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       details: { user_id: userId, service_user: owner.isServiceUser, expires_in_days: expires_in, expires_at: row.expiresAt.toISOString(), permissions: permissions ? sortPermissions(permissions) : "all" },
       meta,
     });
+    // email: the person gets a security notice (lib/mail reacts; service users have no inbox).
+    if (!owner.isServiceUser) await emit(tx, "user.access_token_created", { accountId: actor.accountId, userId, tokenName: row.name });
     return { plain, token: toTokenRecord(row) };
   });
 }

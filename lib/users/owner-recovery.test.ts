@@ -37,7 +37,7 @@ describe("owner recovery links", () => {
     await expect(issueOwnerRecoveryLink("nobody@example.com")).rejects.toThrow(NotFound);
 
     const link = await issueOwnerRecoveryLink(owner.email.toUpperCase());
-    expect(link.token).toMatch(/^lkr_[0-9A-Za-z]{36}$/);
+    expect(link.token).toMatch(/^lko_[0-9A-Za-z]{36}$/);
     expect(link.userId).toBe(owner.id);
     const [row] = await db().select().from(ownerRecoveryLinks).where(eq(ownerRecoveryLinks.userId, owner.id));
     expect(row.tokenDigest).toBe(digestToken(link.token));
@@ -84,7 +84,7 @@ describe("owner recovery links", () => {
     expect(await recoveryLinkState(first.token)).toBe("unknown");
     await expect(recoverOwnerWithLink(first.token, NEW, META)).rejects.toThrow(NotFound);
     expect(await recoveryLinkState(second.token)).toBe("valid");
-    expect(await recoveryLinkState("lkr_not-even-well-formed")).toBe("unknown");
+    expect(await recoveryLinkState("lko_not-even-well-formed")).toBe("unknown");
   }, 60_000);
 
   it("holds the new password to the password rules, and a refused one leaves the link usable", async () => {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { DetailsSection } from "@/components/shell/details-section";
+import { EmailSection } from "./email-section";
 import { PageHeader } from "@/components/shell/page-header";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
 import { tokenRowsFor } from "@/components/tokens/token-rows";
@@ -45,6 +46,7 @@ export default async function ProfilePage() {
       <SessionsSection actor={actor} />
       <UsernameSection actor={actor} username={me.username} />
       <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
+      <EmailSection actor={actor} />
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-4">

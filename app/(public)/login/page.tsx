@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
@@ -63,6 +64,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           </div>
         )}
         {showForm && <LoginForm email={first(params.email)} callbackUrl={callbackUrl} usernames={options.ldapEnabled} />}
+        {options.localLoginEnabled && <p className="text-center text-sm"><Link href="/forgot-password" className="font-medium text-indigo-600 hover:text-indigo-500">Forgot password?</Link></p>}
         {!showForm && providers.length === 0 && (
           <Alert tone="info">No sign-in method is available. The owner can sign in through the configured identity provider.</Alert>
         )}

@@ -1,5 +1,6 @@
 "use server";
 
+import { sendPasswordResetLink } from "@/lib/users/password-reset";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -171,5 +172,17 @@ export async function bulkUsersAction(action: string, userIds: string[]): Promis
   } catch (err) {
     const state = formStateFromError(err);
     return { status: "error", message: state.message ?? "Nothing was changed" };
+  }
+}
+
+/** email: an admin's "Send reset link" (the person sets a new password from the mail). */
+export async function sendResetLinkAction(userId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const { message } = await sendPasswordResetLink(actor, userId, await meta());
+    refreshUserPages(userId);
+    return { status: "success", message };
+  } catch (err) {
+    return formStateFromError(err);
   }
 }

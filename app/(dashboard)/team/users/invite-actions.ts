@@ -7,8 +7,8 @@ import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
-import { createInvite, deleteInvite, regenerateInvite } from "@/lib/invites/invites";
-import { createInviteSchema, regenerateInviteSchema } from "@/lib/invites/schemas";
+import { createInvite, deleteInvite, regenerateInvite, resendInvite } from "@/lib/invites/invites";
+import { createInviteSchema, INVITE_EXPIRY, regenerateInviteSchema } from "@/lib/invites/schemas";
 
 const DAY_SECONDS = 86400;
 
@@ -19,13 +19,15 @@ function daysToSeconds(value: FormDataEntryValue | null): number | undefined {
   return Number.isFinite(days) ? Math.round(days * DAY_SECONDS) : Number.NaN;
 }
 
-function issued(invite: { expiresAt: Date; name: string }, token: string): FormState {
+function issued(invite: { expiresAt: Date; name: string; email: string | null }, token: string, emailQueued = false): FormState {
   revalidatePath("/team/users");
+  // Sent by email: the link is not shown (it went to the invitee).
+  if (emailQueued) return { status: "success", result: { emailedTo: invite.email ?? "", expiresAt: invite.expiresAt.toISOString(), name: invite.name } };
   return { status: "success", result: { token, expiresAt: invite.expiresAt.toISOString(), name: invite.name } };
 }
 
 export async function createInviteAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["email", "name", "role", "expires_in_days"]);
+  const values = formValues(formData, ["email", "name", "role", "expires_in_days", "send_email"]);
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(createInviteSchema, {
@@ -34,9 +36,10 @@ export async function createInviteAction(_prev: FormState, formData: FormData): 
       role: values.role,
       auto_groups: formData.getAll("auto_groups"),
       expires_in: daysToSeconds(formData.get("expires_in_days")),
+      send_email: formData.get("send_email") === "on",
     });
-    const { invite, token } = await createInvite(actor, input, requestMeta(await headers()));
-    return issued(invite, token);
+    const { invite, token, emailQueued } = await createInvite(actor, input, requestMeta(await headers()));
+    return issued(invite, token, emailQueued);
   } catch (err) {
     const state = formStateFromError(err, values);
     // The form's field is in days: show the seconds-based message there.
@@ -64,6 +67,18 @@ export async function deleteInviteAction(inviteId: string, _prev: FormState): Pr
     await deleteInvite(actor, inviteId, requestMeta(await headers()));
     revalidatePath("/team/users");
     return { status: "success", message: "Invite deleted. Its link no longer works." };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}
+
+/** email: Resend — a fresh link to the invitee by email (the old one stops working). */
+export async function resendInviteAction(inviteId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    const { invite } = await resendInvite(actor, inviteId, INVITE_EXPIRY.defaultSeconds, requestMeta(await headers()));
+    revalidatePath("/team/users");
+    return { status: "success", message: `A fresh invite is on its way to ${invite.email}. The old link no longer works.` };
   } catch (err) {
     return formStateFromError(err);
   }

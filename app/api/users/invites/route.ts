@@ -23,8 +23,8 @@ export const GET = apiRoute(async (request) => {
 export const POST = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, createInviteSchema);
-  const { invite, token } = await createInvite(actor, input, requestMeta(request.headers));
-  return secretResponse(toApiInvite(invite, { token }));
+  const { invite, token, emailQueued } = await createInvite(actor, input, requestMeta(request.headers));
+  return secretResponse(toApiInvite(invite, { token, emailQueued }));
 });
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

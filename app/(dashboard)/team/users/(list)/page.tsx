@@ -17,6 +17,7 @@ import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
 import { ROLES } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
+import { mailIsOn } from "@/lib/mail/settings";
 import { identitySources } from "@/lib/idp/sources";
 import { Invalid } from "@/lib/errors";
 import { listUsers, userFiltersSchema, type UserFilters } from "@/lib/users/queries";
@@ -108,7 +109,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                 Export CSV
               </a>
             )}
-            {can(actor, "users:create") && <AddUserDialog groups={groups} />}
+            {can(actor, "users:create") && <AddUserDialog groups={groups} mailEnabled={await mailIsOn(actor.accountId)} />}
           </div>
         }
       />
@@ -190,5 +191,5 @@ async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames:
   if (invites.length === 0) {
     return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
   }
-  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "invites:create")} />;
+  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "invites:create")} mailEnabled={await mailIsOn(actor.accountId)} />;
 }

@@ -15,6 +15,7 @@ import { UserActions } from "@/components/users/user-actions";
 import { UserFactors } from "@/components/mfa/user-factors";
 import { assertCanResetTwoFactor } from "@/lib/mfa/admin";
 import { can } from "@/lib/auth/policy";
+import { mailIsOn } from "@/lib/mail/settings";
 import { pageActor } from "@/lib/auth/session-actor";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
@@ -64,6 +65,7 @@ export default async function UserPage({
     unlock: locked && allows(() => assertCanUnlockUser(actor)),
     block: allows(() => assertCanUpdateUser(actor, user, { profile: false, isBlocked: !user.isBlocked })),
     resetPassword: allows(() => assertCanResetPassword(actor, user)),
+    sendResetLink: (await mailIsOn(actor.accountId)) && allows(() => assertCanResetPassword(actor, user)) && (user.email ? true : ("no-email" as const)),
     revokeSessions: sessions.length > 0 && allows(() => assertCanRevokeSessions(actor, user)),
     delete: allows(() => assertCanDeleteUser(actor, user)),
   };

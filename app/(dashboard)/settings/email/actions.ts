@@ -1,0 +1,59 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { requireSessionActor } from "@/lib/auth/session-actor";
+import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { retryDelivery, sendTestEmail } from "@/lib/mail/deliveries";
+import { mailSettingsInputSchema } from "@/lib/mail/schemas";
+import { saveMailSettings } from "@/lib/mail/settings";
+
+const TEXT = ["host", "port", "security", "username", "from_name", "from_address", "public_url"];
+const NOTICES = ["notice_password_changed", "notice_two_factor_changed", "notice_access_token_created", "notice_new_browser"];
+const checked = (formData: FormData, name: string) => formData.get(name) === "on";
+
+export async function saveMailSettingsAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, [...TEXT, ...NOTICES]);
+  try {
+    const actor = await requireSessionActor();
+    const input = parseOrThrow(mailSettingsInputSchema, {
+      ...Object.fromEntries(TEXT.map((k) => [k, formData.get(k) ?? undefined])),
+      password: formData.get("password") || undefined,
+      clear_password: checked(formData, "clear_password"),
+      ...Object.fromEntries(NOTICES.map((k) => [k, checked(formData, k)])),
+    });
+    const saved = await saveMailSettings(actor, input, requestMeta(await headers()));
+    revalidatePath("/settings/email");
+    revalidatePath("/login");
+    return { status: "success", message: saved.enabled ? "Saved. Mail is on." : "Saved. Mail is off: links are shown to copy, as before." };
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+}
+
+export async function sendTestEmailAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["to"]);
+  try {
+    const actor = await requireSessionActor();
+    const { ok, response } = await sendTestEmail(actor, { to: formData.get("to") });
+    return ok
+      ? { status: "success", message: `The server accepted the message: ${response}`, values }
+      : { status: "error", message: `The server refused or could not be reached: ${response}`, values };
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+}
+
+export async function retryDeliveryAction(id: string, _prev: FormState): Promise<FormState> {
+  try {
+    const actor = await requireSessionActor();
+    await retryDelivery(actor, id, requestMeta(await headers()));
+    revalidatePath("/settings/email");
+    return { status: "success", message: "Queued again." };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}

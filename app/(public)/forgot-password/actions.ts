@@ -1,0 +1,40 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { confirmEmailChange } from "@/lib/users/email-change";
+import { requestPasswordReset, resetPasswordWithToken } from "@/lib/users/password-reset";
+
+/** "Forgot password?": the same answer whatever the email. */
+export async function forgotPasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const values = formValues(formData, ["email"]);
+  try {
+    const { message } = await requestPasswordReset(formData.get("email") ?? "", requestMeta(await headers()));
+    return { status: "success", message, values };
+  } catch (err) {
+    return formStateFromError(err, values);
+  }
+}
+
+export async function resetPasswordAction(token: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  let email: string | null;
+  try {
+    assertConfirmed(formData, "password");
+    ({ email } = await resetPasswordWithToken({ token, password: formData.get("password") }, requestMeta(await headers())));
+  } catch (err) {
+    return formStateFromError(err);
+  }
+  redirect(`/login?reset=1${email ? `&email=${encodeURIComponent(email)}` : ""}`);
+}
+
+export async function confirmEmailAction(token: string, _prev: FormState): Promise<FormState> {
+  try {
+    const { email } = await confirmEmailChange({ token }, requestMeta(await headers()));
+    return { status: "success", message: `Your email is now ${email}.` };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+}

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AuthCard } from "@/components/auth/auth-card";
+import { ResetPasswordForm } from "@/components/auth/reset-password-form";
+import { Alert } from "@/components/ui/alert";
+import { INVALID_RESET_LINK, resetLinkUsable } from "@/lib/users/password-reset";
+
+export const metadata: Metadata = { title: "Set a new password · Latchkey" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function ResetPasswordPage({ searchParams }: { searchParams: SearchParams }) {
+  const raw = (await searchParams).token;
+  const token = (Array.isArray(raw) ? raw[0] : raw) ?? "";
+  const usable = await resetLinkUsable(token);
+  return (
+    <AuthCard title="Set a new password">
+      <div className="space-y-4">
+        {usable ? <ResetPasswordForm token={token} /> : <Alert tone="error">{INVALID_RESET_LINK}</Alert>}
+        <p className="text-center text-sm text-slate-600">
+          <Link href={usable ? "/login" : "/forgot-password"} className="font-medium text-indigo-600 hover:text-indigo-500">
+            {usable ? "Back to sign in" : "Ask for a new link"}
+          </Link>
+        </p>
+      </div>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,29 @@
+"use client";
+
+import Link from "next/link";
+import { confirmEmailAction } from "@/app/(public)/forgot-password/actions";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { useServerForm } from "@/components/ui/use-server-form";
+
+/** A button, not the link itself: mail scanners open links, and must not confirm an address by doing so. */
+export function ConfirmEmailForm({ token }: { token: string }) {
+  const form = useServerForm(confirmEmailAction.bind(null, token), { guardLeave: false });
+  const state = form.state;
+  if (state.status === "success") {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success">{state.message}</Alert>
+        <Link href="/" className="block text-center text-sm font-medium text-indigo-600 hover:text-indigo-500">Continue</Link>
+      </div>
+    );
+  }
+  return (
+    <form {...form.formProps} className="space-y-4">
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Confirming…">
+        Confirm my new email
+      </SubmitButton>
+    </form>
+  );
+}

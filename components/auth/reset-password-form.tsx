@@ -1,0 +1,21 @@
+"use client";
+
+import { resetPasswordAction } from "@/app/(public)/forgot-password/actions";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { useServerForm } from "@/components/ui/use-server-form";
+import { NewPasswordFields } from "./new-password-fields";
+
+export function ResetPasswordForm({ token }: { token: string }) {
+  const form = useServerForm(resetPasswordAction.bind(null, token), { guardLeave: false });
+  const state = form.state;
+  return (
+    <form {...form.formProps} className="space-y-4">
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      <NewPasswordFields label="New password" confirmLabel="Confirm new password" errors={state.fieldErrors ?? {}} />
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Saving…">
+        Set new password
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,24 @@
+"use client";
+
+import { requestEmailChangeAction } from "@/app/(dashboard)/profile/email-actions";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { useServerForm } from "@/components/ui/use-server-form";
+
+/** The Profile email field: a new address is confirmed by a link sent to it; until then the current one stays. */
+export function ChangeEmailForm({ current }: { current: string | null }) {
+  const form = useServerForm(requestEmailChangeAction);
+  const state = form.state;
+  return (
+    <form {...form.formProps} className="space-y-4" noValidate>
+      {state.status !== "idle" && state.message && (
+        <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
+      )}
+      <div key={form.version} className="flex flex-wrap items-end gap-3">
+        <TextField className="min-w-64 flex-1" label="Email" name="email" type="email" autoComplete="email" defaultValue={form.values?.email ?? current ?? ""} errors={state.fieldErrors?.email} />
+        <SubmitButton variant="secondary" pending={form.pending} pendingLabel="Sending…">Change email</SubmitButton>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * Mail as a person uses it, with a real SMTP server: the owner turns mail on
+ * in Settings → Email, invites someone by email, the invitee opens the link
+ * from the received message, sets a password and signs in; then forgets it
+ * and recovers it with "Forgot password?". Screenshots of the settings page
+ * on a desktop and a phone.
+ */
+import { expect, test } from "@playwright/test";
+import { signIn } from "./support/browser";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial", timeout: 180_000 });
+let smtp: TestSmtp;
+const INVITEE = { name: "Mona Mailed", email: "mona.mailed@example.test" };
+const FIRST = "mona's first passphrase, long";
+const SECOND = "violet harbour kettle drum 58";
+
+test.beforeAll(async () => {
+  smtp = await startSmtpServer();
+  await setUpOwner(instance);
+});
+test.afterAll(async () => {
+  await smtp.stop();
+});
+
+test("the owner turns mail on in Settings → Email and sends a test message", async ({ page }) => {
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/settings/email"));
+  await expect(page.getByText("Mail is off")).toBeVisible();
+  await page.getByLabel("SMTP host").fill("127.0.0.1");
+  await page.getByRole("button", { name: "Save email settings" }).click();
+  // Refused: no public URL or sender yet; what was typed stays.
+  await expect(page.getByText("Set the public address first")).toBeVisible();
+  await expect(page.getByLabel("SMTP host")).toHaveValue("127.0.0.1");
+  await page.getByLabel("Public URL").fill(instance.baseURL);
+  await page.getByLabel("Port").fill(String(smtp.port));
+  await page.getByLabel("Security", { exact: true }).selectOption("none");
+  await page.getByLabel("From address").fill("latchkey@example.test");
+  await page.getByRole("button", { name: "Save email settings" }).click();
+  await expect(page.getByText("Mail is on.", { exact: true })).toBeVisible();
+  await expect(page.getByLabel("Port")).toHaveValue(String(smtp.port));
+  await page.getByRole("button", { name: "Send test email" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "The server accepted the message" })).toBeVisible();
+  await smtp.waitFor(recipientIs(OWNER.email));
+  await page.screenshot({ path: test.info().outputPath("settings-email.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("settings-email-phone.png"), fullPage: true });
+});
+
+test("an invite by email: the link in the message sets a password, then the person signs in", async ({ page, browser }) => {
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/team/users"));
+  await page.getByRole("button", { name: "Add User" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add User" });
+  await dialog.getByRole("tab", { name: "Invite User" }).click();
+  await dialog.getByLabel("Name").fill(INVITEE.name);
+  await dialog.getByLabel("Email", { exact: true }).fill(INVITEE.email);
+  await expect(dialog.getByLabel("Send the invite by email")).toBeChecked();
+  await dialog.getByRole("button", { name: "Create Invite Link" }).click();
+  await expect(dialog.getByText(`The invite is on its way to ${INVITEE.email}`)).toBeVisible();
+
+  const mail = await smtp.waitFor(recipientIs(INVITEE.email));
+  const link = linkIn(mail.text, instance.baseURL, "/invite");
+  const invitee = await (await browser.newContext()).newPage();
+  await invitee.goto(link);
+  await invitee.getByLabel("Password", { exact: true }).fill(FIRST);
+  await invitee.getByLabel("Confirm password").fill(FIRST);
+  await invitee.getByRole("button", { name: "Create Account" }).click();
+  await expect(invitee).toHaveURL(/\/login/);
+  await signIn(invitee, instance.baseURL, INVITEE.email, FIRST);
+  await expect(invitee.getByRole("heading", { level: 1 })).toBeVisible();
+});
+
+test("forgot password: the link from the message sets a new password once", async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(instance.url("/login"));
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  await page.getByLabel("Email").fill(INVITEE.email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "If an account exists for that email" })).toBeVisible();
+  const mail = await smtp.waitFor((m) => recipientIs(INVITEE.email)(m) && /new password/i.test(m.subject ?? ""));
+  const link = linkIn(mail.text, instance.baseURL, "/reset-password");
+  await page.goto(link);
+  await page.getByLabel("New password", { exact: true }).fill(SECOND);
+  await page.getByLabel("Confirm new password").fill(SECOND);
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByText("Your new password is set")).toBeVisible();
+  await signIn(page, instance.baseURL, INVITEE.email, SECOND);
+  // The link was used up.
+  const again = await (await browser.newContext()).newPage();
+  await again.goto(link);
+  await expect(again.getByText("This link is invalid, used or expired")).toBeVisible();
+});

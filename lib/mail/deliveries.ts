@@ -1,0 +1,95 @@
+/**
+ * What an operator sees of mail (Settings → Email): recent deliveries with
+ * recipient, subject, state, tries and the server's last answer — never a
+ * body (it may hold a link) — and "Retry" for one that was given up. Also the
+ * "Send test email" button, which talks to the server at once and shows its
+ * answer (not through the outbox: the owner is waiting for the answer).
+ */
+import "server-only";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { assertCan } from "@/lib/auth/policy";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { recentOutboxMessages, requeueFailed } from "@/lib/data/outbox";
+import { write } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { NotFound } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+import { MAIL_TOPIC, openEnvelope, type MailKind, type MailPayload } from "./delivery";
+import { testMailSchema } from "./schemas";
+import { mailTransportSettings } from "./settings";
+import { testMail } from "./templates";
+import { createMailTransport, fromHeader } from "./transport";
+
+export type Delivery = {
+  id: string;
+  to: string;
+  subject: string;
+  kind: MailKind;
+  state: "queued" | "sent" | "failed";
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  nextTryAt: Date | null;
+};
+
+const RECENT = 50;
+
+export async function listDeliveries(actor: Actor): Promise<Delivery[]> {
+  assertCan(actor, "settings:read", "Only admins, auditors and the owner can see mail deliveries");
+  const rows = await recentOutboxMessages(actor.accountId, MAIL_TOPIC, RECENT);
+  return rows.map((row) => {
+    const payload = row.payload as MailPayload;
+    const envelope = openEnvelope(payload);
+    return {
+      id: row.id,
+      to: envelope.to,
+      subject: envelope.subject,
+      kind: payload.kind,
+      state: row.status === "delivered" ? "sent" : row.status === "failed" ? "failed" : "queued",
+      attempts: row.attempts,
+      lastError: row.lastError,
+      createdAt: row.createdAt,
+      sentAt: row.deliveredAt,
+      nextTryAt: row.status === "pending" ? row.availableAt : null,
+    };
+  });
+}
+
+/** An admin's "Retry" of a message that was given up: queued again, due now. */
+export async function retryDelivery(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+  assertCan(actor, "users:update", "You don't have permission to retry deliveries");
+  await write(actor, async (tx, me) => {
+    assertCan(me, "users:update", "You don't have permission to retry deliveries");
+    if (!(await requeueFailed(tx, { accountId: me.accountId, topic: MAIL_TOPIC, id }))) throw new NotFound("Failed delivery");
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: "email.retried",
+      actor: await actorParty(tx, me),
+      target: { type: "email", id },
+      meta,
+    });
+  });
+}
+
+/** Sends a test message now; the answer is the server's (accepted or refused), for the owner to read. */
+export async function sendTestEmail(actor: Actor, rawInput: { to: unknown }): Promise<{ ok: boolean; response: string }> {
+  assertCan(actor, "settings:email", "Only the owner can send a test email");
+  const { to } = parseOrThrow(testMailSchema, rawInput);
+  const settings = await mailTransportSettings(db(), actor.accountId);
+  if (!settings.url && !settings.host) return { ok: false, response: "No mail server is set: enter one and save first." };
+  if (!settings.fromAddress) return { ok: false, response: "No sender address is set: enter one and save first." };
+  const mail = testMail({ publicUrl: settings.publicUrl });
+  try {
+    const transport = createMailTransport(settings);
+    try {
+      const info = await transport.sendMail({ from: fromHeader(settings), to, subject: mail.subject, text: mail.text, html: mail.html });
+      return { ok: true, response: String(info.response ?? "accepted") };
+    } finally {
+      transport.close();
+    }
+  } catch (err) {
+    return { ok: false, response: err instanceof Error ? err.message : String(err) };
+  }
+}

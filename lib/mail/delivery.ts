@@ -1,0 +1,119 @@
+/**
+ * Mail on the outbox (lib/data/outbox.ts): `queueMail(tx, …)` writes the
+ * message in the unit of work of the change that causes it; the outbox's
+ * sender delivers it after the commit, one sender at a time across replicas
+ * (claims), with back-off for about 24 hours. The recipient, subject and body
+ * rest in the database sealed (a reset link is a secret); the Message-ID is
+ * derived from the message's id, so a repeat after a crash is the same
+ * message to the receiving server. Every try's outcome is an activity event
+ * (email.sent / email.failed) without the address, link or token.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { recordEvent } from "@/lib/audit/record";
+import { decryptField, encryptField } from "@/lib/crypto/aead";
+import { enqueue, handleOutbox, MAX_ATTEMPTS, type OutboxMessage } from "@/lib/data/outbox";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Tx } from "@/lib/db/database";
+import { mailEnabled, mailTransportSettings } from "./settings";
+import type { ComposedMail } from "./templates";
+import { createMailTransport, fromHeader } from "./transport";
+
+export const MAIL_KINDS = ["invite", "password_reset", "email_change", "email_change_notice", "security_notice"] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+export type MailPayload = {
+  mailId: string;
+  kind: MailKind;
+  /** Sealed {to, subject}: what the deliveries list may show. */
+  envelope: string;
+  /** Sealed {text, html}: never shown (it may hold a link). */
+  body: string;
+};
+
+declare module "@/lib/data/outbox" {
+  interface OutboxTopics {
+    mail: MailPayload;
+  }
+}
+
+export const MAIL_TOPIC = "mail" as const;
+
+const field = (mailId: string, column: "envelope" | "body") => ({ table: "outbox", column: `mail_${column}`, rowId: mailId });
+
+export function openEnvelope(payload: MailPayload): { to: string; subject: string } {
+  return JSON.parse(decryptField(payload.envelope, field(payload.mailId, "envelope"))) as { to: string; subject: string };
+}
+
+/** Queues a message in the unit of work tx belongs to; it is sent after the commit. Returns the outbox message id. */
+export async function queueMail(tx: Tx, message: { accountId: string; to: string; kind: MailKind; mail: ComposedMail }): Promise<string> {
+  const mailId = crypto.randomUUID();
+  const payload: MailPayload = {
+    mailId,
+    kind: message.kind,
+    envelope: encryptField(JSON.stringify({ to: message.to, subject: message.mail.subject }), field(mailId, "envelope")),
+    body: encryptField(JSON.stringify({ text: message.mail.text, html: message.mail.html }), field(mailId, "body")),
+  };
+  return enqueue(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload });
+}
+
+/** The Message-ID of a queued message: the same on every try. */
+export function messageIdOf(mailId: string, publicUrl: string | null): string {
+  let host = "latchkey.invalid";
+  try {
+    if (publicUrl) host = new URL(publicUrl).hostname || host;
+  } catch {
+    // keep the placeholder host
+  }
+  return `<${mailId}@${host}>`;
+}
+
+/** The server's answer without the recipient's address (it would rest in plaintext in the outbox row). */
+function redact(text: string, to: string): string {
+  return to ? text.split(to).join("<recipient>") : text;
+}
+
+async function deliverMail(message: OutboxMessage<typeof MAIL_TOPIC>): Promise<void> {
+  const { payload, accountId } = message;
+  const { to, subject } = openEnvelope(payload);
+  const { text, html } = JSON.parse(decryptField(payload.body, field(payload.mailId, "body"))) as { text: string; html: string };
+  const settings = await mailTransportSettings(db(), accountId);
+  let response: string;
+  try {
+    if (!mailEnabled(settings)) throw new Error("Mail is not set up (Settings → Email)");
+    const transport = createMailTransport(settings);
+    try {
+      const info = await transport.sendMail({
+        from: fromHeader(settings),
+        to,
+        subject,
+        text,
+        html,
+        messageId: messageIdOf(payload.mailId, settings.publicUrl),
+      });
+      response = String(info.response ?? "accepted");
+    } finally {
+      transport.close();
+    }
+  } catch (err) {
+    const answer = redact(err instanceof Error ? err.message : String(err), to);
+    await record(accountId, "email.failed", payload, { attempt: message.attempt, given_up: message.attempt >= MAX_ATTEMPTS, response: answer.slice(0, 300) });
+    throw new Error(answer);
+  }
+  await record(accountId, "email.sent", payload, { attempt: message.attempt, response: redact(response, to).slice(0, 300) });
+}
+
+async function record(accountId: string, action: string, payload: MailPayload, details: Record<string, unknown>): Promise<void> {
+  await writeSystem((tx) =>
+    recordEvent(tx, {
+      accountId,
+      action,
+      actor: { type: "system", id: null, label: "Mail" },
+      target: { type: "email", id: payload.mailId },
+      details: { kind: payload.kind, ...details },
+      meta: { ip: null, userAgent: null },
+    }),
+  );
+}
+
+handleOutbox(MAIL_TOPIC, "mail-sender", deliverMail);

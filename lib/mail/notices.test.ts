@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emit } from "@/lib/data/effects";
+import { outboxIdle } from "@/lib/data/outbox";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { createSession } from "@/lib/sessions/sessions";
+import { createAccessToken } from "@/lib/tokens/personal-tokens";
+import { createAccount, createUser, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
+import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { mailSettingsInputSchema } from "./schemas";
+import { saveMailSettings } from "./settings";
+
+let smtp: TestSmtp;
+let accountId: string;
+let owner: TestUser;
+const to = (address: string, subject: RegExp) => (m: { to?: unknown; subject?: string }) => JSON.stringify(m.to).includes(address) && subject.test(m.subject ?? "");
+
+async function notices(on: boolean) {
+  await saveMailSettings(
+    await startSession(owner),
+    mailSettingsInputSchema.parse({
+      host: "127.0.0.1",
+      port: smtp.port,
+      security: "none",
+      from_address: "latchkey@example.com",
+      public_url: "https://team.example.com",
+      notice_two_factor_changed: on,
+      notice_access_token_created: on,
+    }),
+    META,
+  );
+}
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  accountId = await createAccount();
+  owner = await createUser(accountId, { role: "owner" });
+}, 60_000);
+afterAll(() => smtp.stop());
+
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("security notices", { timeout: 60_000 }, () => {
+  it("mails a sign-in from a new browser, not the first one nor a known one", async () => {
+    await notices(true);
+    const person = await createUser(accountId);
+    const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    const signInWith = (userAgent: string) => writeSystem((tx) => createSession(tx, person, { ip: "198.51.100.4", userAgent }));
+    await signInWith(firefox);
+    await signInWith(firefox.replace("128.0", "129.0"));
+    await outboxIdle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter(to(person.email, /new browser/i))).toHaveLength(0);
+    await signInWith(chrome);
+    await outboxIdle();
+    const mail = await smtp.waitFor(to(person.email, /new browser/i));
+    expect(mail.text).toContain("Chrome on Windows");
+    await signInWith(chrome);
+    await outboxIdle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter(to(person.email, /new browser/i))).toHaveLength(1);
+  });
+
+  it("mails a new access token and a two-factor change, each only while the owner leaves it on", async () => {
+    await notices(true);
+    const person = await createUser(accountId);
+    await createAccessToken(await startSession(person), person.id, { name: "laptop", expires_in: 30 }, META);
+    await writeSystem((tx) => emit(tx, "user.two_factor_changed", { accountId, userId: person.id, change: "enabled" }));
+    await outboxIdle();
+    const token = await smtp.waitFor(to(person.email, /access token/i));
+    expect(token.text).toContain('"laptop"');
+    await smtp.waitFor(to(person.email, /two-factor/i));
+
+    await notices(false);
+    const quiet = await createUser(accountId);
+    await createAccessToken(await startSession(quiet), quiet.id, { name: "desktop", expires_in: 30 }, META);
+    await writeSystem((tx) => emit(tx, "user.two_factor_changed", { accountId, userId: quiet.id }));
+    await outboxIdle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter((m) => JSON.stringify(m.to).includes(quiet.email))).toHaveLength(0);
+  });
+
+  it("sends nothing to a person without an email address, and does not fail the change", async () => {
+    await notices(true);
+    const person = await createUser(accountId);
+    await updateUserRow(person.id, { emailCiphertext: null, emailIndex: null });
+    await expect(createAccessToken(await startSession(person), person.id, { name: "no-inbox", expires_in: 30 }, META)).resolves.toBeTruthy();
+    await writeSystem((tx) => emit(tx, "user.two_factor_changed", { accountId, userId: person.id }));
+  });
+});

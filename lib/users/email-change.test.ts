@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { outboxIdle } from "@/lib/data/outbox";
+import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
+import { mailSettingsInputSchema } from "@/lib/mail/schemas";
+import { saveMailSettings } from "@/lib/mail/settings";
+import { createAccount, createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { confirmEmailChange, requestEmailChange } from "./email-change";
+
+let smtp: TestSmtp;
+let accountId: string;
+let owner: TestUser;
+const linkIn = (text: string | undefined) => /\/confirm-email\?token=(lke_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
+const to = (address: string) => (m: { to?: unknown }) => JSON.stringify(m.to).includes(address);
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  accountId = await createAccount();
+  owner = await createUser(accountId, { role: "owner" });
+}, 60_000);
+afterAll(() => smtp.stop());
+
+async function mailOn() {
+  await saveMailSettings(
+    await startSession(owner),
+    mailSettingsInputSchema.parse({ host: "127.0.0.1", port: smtp.port, security: "none", from_address: "latchkey@example.com", public_url: "https://team.example.com" }),
+    META,
+  );
+}
+
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("email change with confirmation", { timeout: 60_000 }, () => {
+  it("needs mail: without it the person is told to ask an admin", async () => {
+    const person = await createUser(accountId);
+    await expect(requestEmailChange(await startSession(person), { email: "new-nomail@example.com" }, META)).rejects.toBeInstanceOf(PreconditionFailed);
+  });
+
+  it("changes nothing until the new address confirms; the old one gets a notice; the link works once", async () => {
+    await mailOn();
+    const person = await createUser(accountId, { email: "old-address@example.com" });
+    await requestEmailChange(await startSession(person), { email: "new-address@example.com" }, META);
+    expect((await userRow(person.id))!.emailIndex).toBe(emailBlindIndex("old-address@example.com"));
+    await outboxIdle();
+    const notice = await smtp.waitFor(to("old-address@example.com"));
+    expect(notice.subject).toMatch(/being changed/);
+    expect(linkIn(notice.text)).toBeUndefined();
+    const confirm = await smtp.waitFor(to("new-address@example.com"));
+    const token = linkIn(confirm.text)!;
+    expect(await confirmEmailChange({ token }, META)).toEqual({ email: "new-address@example.com" });
+    expect((await userRow(person.id))!.emailIndex).toBe(emailBlindIndex("new-address@example.com"));
+    await expect(confirmEmailChange({ token }, META)).rejects.toBeInstanceOf(Invalid);
+  });
+
+  it("refuses an address someone else has, and works for a person who had no email", async () => {
+    await mailOn();
+    const taken = await createUser(accountId);
+    const person = await createUser(accountId);
+    await expect(requestEmailChange(await startSession(person), { email: taken.email }, META)).rejects.toBeInstanceOf(Conflict);
+    await updateUserRow(person.id, { emailCiphertext: null, emailIndex: null });
+    await requestEmailChange(await startSession(person), { email: "first-address@example.com" }, META);
+    await outboxIdle();
+    const confirm = await smtp.waitFor(to("first-address@example.com"));
+    await confirmEmailChange({ token: linkIn(confirm.text) }, META);
+    expect((await userRow(person.id))!.emailIndex).toBe(emailBlindIndex("first-address@example.com"));
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * A person changing their own email address (the Profile email field): the
+ * new address must confirm with a link before it takes effect, and the old
+ * address gets a notice. The pending address rests sealed with its blind
+ * index; the link's `lke_` token is stored as its digest, single use, 24 hours.
+ * Without mail there is nothing to confirm with: an admin changes the email.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq, gt } from "drizzle-orm";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { assertSelf } from "@/lib/auth/policy";
+import { recordEvent } from "@/lib/audit/record";
+import { decryptField, encryptField } from "@/lib/crypto/aead";
+import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
+import { write, writeSystem } from "@/lib/data/unit-of-work";
+import { emailChanges, users } from "@/lib/db/schema";
+import { Invalid, PreconditionFailed } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+import { queueMail } from "@/lib/mail/delivery";
+import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
+import { emailChangeConfirmMail, emailChangeNoticeMail } from "@/lib/mail/templates";
+import { passwordResetConfirmLimit } from "@/lib/security/limits";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
+import { assertEmailAvailable } from "./email-availability";
+import { emailSchema } from "./fields";
+import { loadUser } from "./lifecycle";
+import { sealEmail, userLabel } from "./records";
+import { indexUser } from "./search-source";
+
+export const EMAIL_CHANGE_HOURS = 24;
+export const emailChangeSchema = z.object({ email: emailSchema });
+export const confirmEmailChangeSchema = z.object({ token: z.string({ error: "The link is incomplete" }).max(200) });
+export const INVALID_EMAIL_LINK = "This link is invalid, used or expired. Change your email again from your profile.";
+
+const pendingField = (id: string) => ({ table: "email_changes", column: "new_email", rowId: id });
+
+/** Asks for a confirmation at the new address; nothing changes until it is confirmed. */
+export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string }> {
+  assertSelf(actor, actor.userId, "You can only change your own email");
+  const { email } = parseOrThrow(emailChangeSchema, rawInput);
+  return write(actor, async (tx, me) => {
+    const user = await loadUser(tx, me.accountId, me.userId);
+    if (user.idpId !== null) throw new PreconditionFailed("Your email comes from your identity provider; change it there");
+    if (user.email && emailBlindIndex(user.email) === emailBlindIndex(email)) throw new Invalid("Invalid input", { email: ["This is already your email address"] });
+    const status = await mailStatus(tx, me.accountId);
+    assertMailEnabled(status);
+    await assertEmailAvailable(tx, me.accountId, email, { userId: me.userId });
+    const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.emailChange);
+    const id = crypto.randomUUID();
+    await tx.delete(emailChanges).where(eq(emailChanges.userId, me.userId));
+    await tx.insert(emailChanges).values({
+      tokenDigest: digest,
+      id,
+      accountId: me.accountId,
+      userId: me.userId,
+      newEmailCiphertext: encryptField(email, pendingField(id)),
+      newEmailIndex: emailBlindIndex(email),
+      expiresAt: new Date(now.getTime() + EMAIL_CHANGE_HOURS * 3_600_000),
+      createdAt: now,
+    });
+    const link = `${status.publicUrl}/confirm-email?token=${encodeURIComponent(plain)}`;
+    await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailChangeConfirmMail({ publicUrl: status.publicUrl!, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
+    if (user.email) {
+      await queueMail(tx, { accountId: me.accountId, to: user.email, kind: "email_change_notice", mail: emailChangeNoticeMail({ publicUrl: status.publicUrl!, name: user.name || null }) });
+    }
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: "user.email.change_requested",
+      actor: { type: "user", id: me.userId, label: userLabel(user) },
+      target: { type: "user", id: me.userId, label: userLabel(user) },
+      meta,
+      at: now,
+    });
+    return { message: `We sent a link to ${email}. Your email changes when you open it.` };
+  });
+}
+
+/** The new address's link: the email changes now (once; refused if someone took the address meanwhile). */
+export async function confirmEmailChange(rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ email: string }> {
+  await consumeRateLimit(passwordResetConfirmLimit(), meta.ip ?? "unknown");
+  const parsed = confirmEmailChangeSchema.safeParse(rawInput);
+  const token = parsed.success ? parsed.data.token : "";
+  if (!isWellFormedToken(token, TOKEN_PREFIXES.emailChange)) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
+  return writeSystem(async (tx) => {
+    const [pending] = await tx
+      .select()
+      .from(emailChanges)
+      .where(and(eq(emailChanges.tokenDigest, digestToken(token)), gt(emailChanges.expiresAt, now)))
+      .limit(1);
+    if (!pending) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
+    const user = await loadUser(tx, pending.accountId, pending.userId);
+    if (user.isBlocked) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
+    const email = decryptField(pending.newEmailCiphertext, pendingField(pending.id));
+    await assertEmailAvailable(tx, pending.accountId, email, { userId: pending.userId });
+    await tx.delete(emailChanges).where(eq(emailChanges.userId, pending.userId));
+    await tx.update(users).set(sealEmail(user.id, email)).where(eq(users.id, user.id));
+    await indexUser(tx, { accountId: user.accountId, id: user.id, name: user.name, email });
+    await recordEvent(tx, {
+      accountId: user.accountId,
+      action: "user.email.changed",
+      actor: { type: "user", id: user.id, label: userLabel(user) },
+      target: { type: "user", id: user.id, label: userLabel({ ...user, email }) },
+      privateDetails: { from: user.email, to: email },
+      meta,
+      at: now,
+    });
+    return { email };
+  });
+}

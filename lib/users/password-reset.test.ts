@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { verifyPassword } from "@/lib/crypto/passwords";
+import { outboxIdle } from "@/lib/data/outbox";
+import { Invalid, PreconditionFailed, RateLimited } from "@/lib/errors";
+import { mailSettingsInputSchema } from "@/lib/mail/schemas";
+import { saveMailSettings } from "@/lib/mail/settings";
+import { resetRateLimits } from "@/lib/security/rate-limit";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { createAccount, createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { FORGOT_PASSWORD_ANSWER, passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken, sendPasswordResetLink } from "./password-reset";
+
+const NEW = "a completely fresh passphrase 77";
+let smtp: TestSmtp;
+let accountId: string;
+let owner: TestUser;
+
+const linkIn = (text: string | undefined) => /\/reset-password\?token=(lkr_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
+const mailTo = (address: string, subject: RegExp) => smtp.waitFor((m) => JSON.stringify(m.to).includes(address) && subject.test(m.subject ?? ""));
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  accountId = await createAccount();
+  owner = await createUser(accountId, { role: "owner", password: "the owner's own passphrase" });
+  await saveMailSettings(
+    await startSession(owner),
+    mailSettingsInputSchema.parse({ host: "127.0.0.1", port: smtp.port, security: "none", from_address: "latchkey@example.com", public_url: "https://team.example.com" }),
+    META,
+  );
+}, 60_000);
+
+afterAll(() => smtp.stop());
+
+beforeEach(async () => {
+  await resetRateLimits();
+});
+
+async function requestAndReadLink(user: TestUser): Promise<string> {
+  const before = smtp.messages.length;
+  expect((await requestPasswordReset(user.email, META)).message).toBe(FORGOT_PASSWORD_ANSWER);
+  await passwordResetRequestsIdle();
+  await outboxIdle();
+  const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && JSON.stringify(m.to).includes(user.email) && /new password/i.test(m.subject ?? ""));
+  expect(mail.text).toContain("https://team.example.com/reset-password?token=");
+  expect(mail.html).toContain("https://team.example.com/reset-password?token=");
+  return linkIn(mail.text)!;
+}
+
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("forgot password", { timeout: 60_000 }, () => {
+  it("gives the same answer in about the same time for a known and an unknown email, and mails only the known one", async () => {
+    const known = await createUser(accountId, { password: "an old passphrase here" });
+    const timed = async (email: string) => {
+      // Each measured request starts with nothing else of ours running.
+      await passwordResetRequestsIdle();
+      await outboxIdle();
+      const start = performance.now();
+      const answer = await requestPasswordReset(email, META);
+      return { answer, ms: performance.now() - start };
+    };
+    await timed("warm-up@example.com");
+    const knownRuns = [];
+    const unknownRuns = [];
+    for (let i = 0; i < 3; i++) {
+      knownRuns.push(await timed(known.email));
+      unknownRuns.push(await timed(`nobody-here-${i}@example.com`));
+      await resetRateLimits();
+    }
+    const median = (runs: { ms: number }[]) => runs.map((r) => r.ms).sort((x, y) => x - y)[1];
+    expect(new Set([...knownRuns, ...unknownRuns].map((r) => JSON.stringify(r.answer))).size).toBe(1);
+    expect(Math.min(...[...knownRuns, ...unknownRuns].map((r) => r.ms))).toBeGreaterThanOrEqual(240);
+    // The lookup, the link and the mail happen apart from the answer: its time can't tell them apart.
+    expect(Math.abs(median(knownRuns) - median(unknownRuns))).toBeLessThan(150);
+    await passwordResetRequestsIdle();
+    await outboxIdle();
+    await mailTo(known.email, /new password/i);
+    expect(smtp.messages.some((m) => JSON.stringify(m.to).includes("nobody-here-"))).toBe(false);
+  });
+
+  it("sets the password once with the link, ends every session, and sends the 'password changed' notice", async () => {
+    const person = await createUser(accountId, { password: "an old passphrase here" });
+    const session = await startSession(person);
+    const token = await requestAndReadLink(person);
+    await resetPasswordWithToken({ token, password: NEW }, META);
+    expect(await verifyPassword((await userRow(person.id))!.passwordHash!, NEW)).toBe(true);
+    expect(await resolveSession(session.sessionId)).toBeNull();
+    const again = await resetPasswordWithToken({ token, password: "yet another passphrase 99" }, META).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(Invalid);
+    expect(await verifyPassword((await userRow(person.id))!.passwordHash!, NEW)).toBe(true);
+    await outboxIdle();
+    await mailTo(person.email, /password was changed/i);
+  });
+
+  it("refuses an expired link, a malformed one, a weak password, and a link of a user blocked since", async () => {
+    const person = await createUser(accountId, { password: "an old passphrase here" });
+    const token = await requestAndReadLink(person);
+    await expect(resetPasswordWithToken({ token, password: NEW }, META, new Date(Date.now() + 31 * 60_000))).rejects.toBeInstanceOf(Invalid);
+    await expect(resetPasswordWithToken({ token: "lkr_nonsense", password: NEW }, META)).rejects.toBeInstanceOf(Invalid);
+    const weak = await resetPasswordWithToken({ token, password: "password" }, META).catch((e: unknown) => e);
+    expect((weak as Invalid).fieldErrors.password).toBeTruthy();
+    await updateUserRow(person.id, { isBlocked: true });
+    await expect(resetPasswordWithToken({ token, password: NEW }, META)).rejects.toBeInstanceOf(Invalid);
+    expect(await verifyPassword((await userRow(person.id))!.passwordHash!, "an old passphrase here")).toBe(true);
+  });
+
+  it("tells a person of an external provider where to change it, with no link", async () => {
+    const external = await createUser(accountId, {});
+    await updateUserRow(external.id, { idpId: "some-provider" });
+    await requestPasswordReset(external.email, META);
+    await passwordResetRequestsIdle();
+    await outboxIdle();
+    const mail = await mailTo(external.email, /about your password/i);
+    expect(linkIn(mail.text)).toBeUndefined();
+    expect(mail.text).toMatch(/identity provider or directory/);
+  });
+
+  it("is throttled per email", async () => {
+    const person = await createUser(accountId, { password: "an old passphrase here" });
+    for (let i = 0; i < 3; i++) await requestPasswordReset(person.email, META);
+    await expect(requestPasswordReset(person.email, META)).rejects.toBeInstanceOf(RateLimited);
+    await passwordResetRequestsIdle();
+  });
+});
+
+// Password hashing and a real SMTP server: slow on a loaded machine.
+describe("an admin's Send reset link", { timeout: 60_000 }, () => {
+  it("mails the person a working link", async () => {
+    const person = await createUser(accountId, { password: "an old passphrase here" });
+    const before = smtp.messages.length;
+    await sendPasswordResetLink(await startSession(owner), person.id, META);
+    await outboxIdle();
+    const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && JSON.stringify(m.to).includes(person.email));
+    await resetPasswordWithToken({ token: linkIn(mail.text), password: NEW }, META);
+    expect(await verifyPassword((await userRow(person.id))!.passwordHash!, NEW)).toBe(true);
+  });
+
+  it("says the person has no email address instead of failing", async () => {
+    const person = await createUser(accountId, { password: "an old passphrase here" });
+    await updateUserRow(person.id, { emailCiphertext: null, emailIndex: null });
+    const error = await sendPasswordResetLink(await startSession(owner), person.id, META).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailed);
+    expect((error as Error).message).toBe("This person has no email address");
+  });
+});
