@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emit } from "@/lib/data/effects";
+import { resetTwoFactor } from "@/lib/mfa/admin";
 import { outboxIdle } from "@/lib/data/outbox";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { createSession } from "@/lib/sessions/sessions";
@@ -77,6 +78,14 @@ describe("security notices", { timeout: 60_000 }, () => {
     await outboxIdle();
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages.filter((m) => JSON.stringify(m.to).includes(quiet.email))).toHaveLength(0);
+  });
+
+  it("mails the person when an admin resets their two-factor sign-in (the two-factor capability fires the effect)", async () => {
+    await notices(true);
+    const person = await createUser(accountId);
+    await resetTwoFactor(await startSession(owner), person.id, META);
+    await outboxIdle();
+    await smtp.waitFor(to(person.email, /two-factor/i));
   });
 
   it("sends nothing to a person without an email address, and does not fail the change", async () => {

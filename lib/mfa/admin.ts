@@ -44,6 +44,7 @@ export async function resetTwoFactor(actor: Actor, userId: string, meta: Request
     await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.userId, userId));
     const ended = noneEnded();
     await emit(tx, "user.sessions_revoked", { accountId: me.accountId, userId, revokeTokens: false, ended });
+    await emit(tx, "user.two_factor_changed", { accountId: me.accountId, userId, change: "reset" });
     const label = userLabel(openIdentity(row));
     await recordEvent(tx, {
       accountId: me.accountId,

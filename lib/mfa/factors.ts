@@ -12,6 +12,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { verifyPassword } from "@/lib/crypto/passwords";
+import { emit } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaTotp } from "@/lib/db/schema";
@@ -140,4 +141,7 @@ async function factorEvent(tx: Tx, actor: Actor, label: string, action: string, 
     meta,
     at,
   });
+  // The person is told by mail when mail is on (lib/mail/reactions.ts).
+  const change = action === "mfa.factor.added" ? "enabled" : action === "mfa.factor.removed" ? "disabled" : "changed";
+  await emit(tx, "user.two_factor_changed", { accountId: actor.accountId, userId: actor.userId, change });
 }

@@ -21,6 +21,7 @@ import { admitAttempt, attemptKeys, recordSignInSuccess, type AttemptKeys } from
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { digestToken } from "@/lib/crypto/secret-tokens";
+import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaPendingSteps, mfaTotp, users, type Role } from "@/lib/db/schema";
@@ -312,6 +313,7 @@ export async function confirmEnrolment(token: string, code: string, meta: Reques
       meta,
       at: now,
     });
+    await emit(tx, "user.two_factor_changed", { accountId: row.accountId, userId: row.userId, change: "enabled" });
     return issued;
   });
   if (codes === null) throw new SecondStepExpired();
