@@ -94,6 +94,7 @@ function probe(url) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const BENCH_AUTH_SECRET = crypto.randomBytes(32).toString("base64url");
 
 /**
  * Spawns `node scripts/server.mjs` in production mode and waits for the first
@@ -116,6 +117,8 @@ export async function startServer(root, { timeoutMs = 30_000, dataDir = tempData
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
       ENCRYPTION_KEY: encryptionKey,
+      // One session secret for every server of the run: on PostgreSQL start-up refuses without one (replicas share it).
+      AUTH_SECRET: BENCH_AUTH_SECRET,
       ...BENCH_SERVER_ENV,
       ...env,
     },
