@@ -61,7 +61,7 @@ export const tokenSchema = z
     created_by_status: z.enum(["active", "blocked", "deleted"]).optional(),
     created_at: dateTime,
     last_used: dateTime.optional().describe("Absent until first used"),
-    permissions: z.array(z.string()).nullable().describe("The token's scope; null: all of its owner's permissions"),
+    permissions: z.array(z.string()).optional().describe("The token's scope; absent: all of its owner's permissions"),
   })
   .meta({ id: "PersonalAccessToken" });
 

@@ -13,7 +13,8 @@ export function toApiToken(token: AccessTokenRecord & { creator?: TokenCreator }
     created_at: token.createdAt.toISOString(),
     // Omitted when never used, as NetBird does (its clients read a present value as a date).
     ...(token.lastUsedAt ? { last_used: token.lastUsedAt.toISOString() } : {}),
-    // roles: the token's scope; null = all of its owner's permissions.
-    permissions: token.permissions,
+    // roles: the token's scope, only on a scoped token: an unscoped one (all of its owner's permissions)
+    // keeps NetBird's exact PersonalAccessToken shape.
+    ...(token.permissions ? { permissions: token.permissions } : {}),
   };
 }
