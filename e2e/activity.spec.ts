@@ -54,6 +54,8 @@ async function fiveWrongPasswords(page: Page) {
 const isLocked = async () => ((await call(instance, `/api/users/${bob.id}`, { headers: bearer(token) })).body as { is_locked: boolean }).is_locked;
 
 test("wrong passwords lead to the waiting message; the admin sees why, unlocks, filters and exports", async ({ browser }) => {
+  // Two browsers, eight sign-ins (argon2) and a dozen page loads: over a minute on a busy 2-core machine.
+  test.setTimeout(150_000);
   const bobContext = await browser.newContext();
   const bobPage = await bobContext.newPage();
   await fiveWrongPasswords(bobPage);
