@@ -130,7 +130,7 @@ test("leaving a form with unsaved changes asks first, by link and by closing the
   // After a save there is nothing to lose: no question.
   await page.goto(userUrl);
   await name.fill("Maximiliane Wolfeschlegelsteinhausenbergerdorff");
-  await page.getByLabel("Role").selectOption("auditor");
+  await page.getByLabel("Role", { exact: true }).selectOption("auditor");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(toasts(page).getByText("Changes saved")).toBeVisible();
   page.on("dialog", record);

@@ -42,16 +42,16 @@ for (const kind of ["user", "service user"] as const) {
     );
     await page.goto(instance.url(kind === "user" ? `/team/users/${created.id}` : `/team/service-users/${created.id}`));
 
-    await page.getByLabel("Role").selectOption("admin");
+    await page.getByLabel("Role", { exact: true }).selectOption("admin");
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByText("Changes saved")).toBeVisible();
-    await expect(page.getByLabel("Role")).toHaveValue("admin");
+    await expect(page.getByLabel("Role", { exact: true })).toHaveValue("admin");
     expect((await client.user(created.id)).role).toBe("admin");
 
     await page.getByLabel("Name", { exact: true }).fill(`${created.name} Renamed`);
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByLabel("Name", { exact: true })).toHaveValue(`${created.name} Renamed`);
-    await expect(page.getByLabel("Role")).toHaveValue("admin");
+    await expect(page.getByLabel("Role", { exact: true })).toHaveValue("admin");
     // The field shows what was typed at once; the stored value follows when the save ends.
     await expect.poll(async () => (await client.user(created.id)).name).toBe(`${created.name} Renamed`);
     const stored = await client.user(created.id);

@@ -16,7 +16,7 @@ async function invite(page: Page, person: { name: string; email: string }, role 
   await dialog.getByRole("tab", { name: "Invite User" }).click();
   await dialog.getByLabel("Name").fill(person.name);
   await dialog.getByLabel("Email").fill(person.email);
-  await dialog.getByLabel("Role").selectOption(role);
+  await dialog.getByLabel("Role", { exact: true }).selectOption(role);
   await expect(dialog.getByLabel("Expires in (days)")).toHaveValue("3");
   if (group) await dialog.getByLabel(group).check();
   await dialog.getByRole("button", { name: "Create Invite Link" }).click();

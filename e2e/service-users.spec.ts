@@ -52,7 +52,7 @@ async function createServiceUser(page: Page, name: string, role: "user" | "audit
   await page.getByRole("button", { name: "Create Service User" }).click();
   const dialog = page.getByRole("dialog", { name: "Create Service User" });
   await dialog.getByLabel("Name").fill(name);
-  await dialog.getByLabel("Role").selectOption(role);
+  await dialog.getByLabel("Role", { exact: true }).selectOption(role);
   await dialog.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page).toHaveURL(/\/team\/service-users\/[0-9a-f-]{36}\?created=1$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(name);

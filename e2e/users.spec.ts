@@ -15,7 +15,7 @@ async function createUser(page: Page, user: { email: string; name: string }, rol
   await expect(dialog.getByRole("tab", { name: "Create User" })).toHaveAttribute("aria-selected", "true");
   await dialog.getByLabel("Email").fill(user.email);
   await dialog.getByLabel("Name", { exact: true }).fill(user.name);
-  await dialog.getByLabel("Role").selectOption(role);
+  await dialog.getByLabel("Role", { exact: true }).selectOption(role);
   await dialog.getByRole("button", { name: "Create", exact: true }).click();
   await expect(dialog.getByText("This password will only be shown once. Please copy it now.")).toBeVisible();
   const password = await dialog.getByLabel(`Password for ${user.name}`).inputValue();
@@ -69,7 +69,7 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
   // Edit name and role.
   await openUser(admin, "Bob Builder");
   await admin.getByLabel("Name", { exact: true }).fill("Bob B. Builder");
-  await admin.getByLabel("Role").selectOption("auditor");
+  await admin.getByLabel("Role", { exact: true }).selectOption("auditor");
   await admin.getByRole("button", { name: "Save changes" }).click();
   await expect(admin.getByText("Changes saved")).toBeVisible();
   await expect(admin.getByRole("heading", { level: 1 })).toContainText("Bob B. Builder");
@@ -108,7 +108,7 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
 
   // Transfer ownership to Bob, after a confirmation.
   await admin.reload();
-  await admin.getByLabel("Role").selectOption("owner");
+  await admin.getByLabel("Role", { exact: true }).selectOption("owner");
   await admin.getByRole("button", { name: "Save changes" }).click();
   const transfer = admin.getByRole("dialog", { name: "Transfer ownership?" });
   await transfer.getByRole("button", { name: "Transfer ownership" }).click();
@@ -154,7 +154,7 @@ test("search, filters and pagination live in the URL", async ({ page }) => {
   await page.getByLabel("Search users").fill("person 1");
   await expect(page).toHaveURL(/search=person\+1/);
   await expect(page.getByText(/Showing 1–10 of 10$/)).toBeVisible(); // Person 10–19
-  await page.getByLabel("Role").selectOption("admin");
+  await page.getByLabel("Role", { exact: true }).selectOption("admin");
   await expect(page).toHaveURL(/role=admin/);
   await expect(page.getByText(/Showing 1–3 of 3$/)).toBeVisible(); // Person 12, 15, 18
 

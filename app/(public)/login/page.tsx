@@ -47,7 +47,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       ? "Owner account created. Sign in to continue."
       : first(params.invited) === "1"
         ? "Your account is ready. Sign in with your new password."
-        : null;
+        : first(params.reset) === "1"
+          ? "Your new password is set, and your other sessions were signed out. Sign in with it now."
+          : null;
   const showForm = options.localLoginEnabled || options.ldapEnabled;
   const providers = options.providers.map((p) => ({ id: p.id, name: p.name, type: p.type }));
   return (
