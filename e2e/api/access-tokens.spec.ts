@@ -299,6 +299,10 @@ const NOT_TOKEN_ROUTES = [
   "POST /api/auth/[...nextauth]",
   "POST /api/invites/[token]/accept",
   "POST /api/users/invites/[id]/accept",
+  // Public: a link's token, not an access token, is the credential.
+  "POST /api/email-change/confirm",
+  "POST /api/password-reset",
+  "POST /api/password-reset/confirm",
 ];
 
 test("a user-role service user's token is refused (403) on every write route, and nothing changes", async () => {
@@ -364,6 +368,23 @@ test("a user-role service user's token is refused (403) on every write route, an
     "PUT /api/settings/ldap": [{ path: "/api/settings/ldap", json: ldapBody }],
     "POST /api/settings/ldap/test": [{ path: "/api/settings/ldap/test", json: ldapBody }],
     "PUT /api/settings/trusted-header": [{ path: "/api/settings/trusted-header", json: { enabled: false } }],
+    "PUT /api/settings/security": [{ path: "/api/settings/security", json: { require_for: "everyone", group_ids: [], grace_days: 0 } }],
+    "PUT /api/settings/email": [{ path: "/api/settings/email", json: { host: "mail.example.com" } }],
+    "POST /api/settings/email/test": [{ path: "/api/settings/email/test", json: { to: "sneaky@example.com" } }],
+    "POST /api/settings/email/deliveries/[id]/retry": [{ path: `/api/settings/email/deliveries/${crypto.randomUUID()}/retry` }],
+    "POST /api/users/bulk": [{ path: "/api/users/bulk", json: { action: "block", user_ids: [other.id] } }],
+    "POST /api/users/current/email": [{ path: "/api/users/current/email", json: { email: "sneaky@example.com" } }],
+    "POST /api/users/[id]/password-reset-link": [{ path: `/api/users/${owner.user_id}/password-reset-link` }],
+    "DELETE /api/users/[id]/mfa": [{ path: `/api/users/${other.id}/mfa` }],
+    "DELETE /api/users/[id]/sessions/[sessionId]": [{ path: `/api/users/${readOnly.id}/sessions/${crypto.randomUUID()}` }],
+    "PUT /api/users/[id]/roles": [{ path: `/api/users/${readOnly.id}/roles`, json: { role_ids: [] } }],
+    "POST /api/users/invites/[id]/resend": [{ path: `/api/users/invites/${invite.body.id}/resend`, json: {} }],
+    "POST /api/groups/[id]/members": [{ path: `/api/groups/${group.body.id}/members`, json: { user_id: readOnly.id } }],
+    "DELETE /api/groups/[id]/members/[userId]": [{ path: `/api/groups/${group.body.id}/members/${readOnly.id}` }],
+    "PUT /api/groups/[id]/roles": [{ path: `/api/groups/${group.body.id}/roles`, json: { role_ids: [] } }],
+    "POST /api/roles": [{ path: "/api/roles", json: { name: "Sneaky", description: "", permissions: ["users:read"] } }],
+    "PUT /api/roles/[id]": [{ path: `/api/roles/${crypto.randomUUID()}`, json: { name: "Sneaky", description: "", permissions: [] } }],
+    "DELETE /api/roles/[id]": [{ path: `/api/roles/${crypto.randomUUID()}` }],
   };
   expect(Object.keys(attempts).sort(), "a write route has no read-only token check here").toEqual(
     writeRoutes().filter((r) => !NOT_TOKEN_ROUTES.includes(r)),

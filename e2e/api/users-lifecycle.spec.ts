@@ -115,7 +115,7 @@ test.describe("creating", () => {
       [{ email, name: "Capital", role: "Admin" }, ["role"]],
       [{ email, name: "Groups", role: "user", auto_groups: "engineering" }, ["auto_groups"]],
       [{ email, name: "Service?", role: "user", is_service_user: "yes" }, ["is_service_user"]],
-      [{ email: "", name: 7, role: "" }, ["email", "name", "role"]],
+      [{ email: "", name: 7, role: "" }, ["name", "role"]],
     ];
     for (const [json, fields] of cases) {
       const res = await api.post("/api/users", json);
