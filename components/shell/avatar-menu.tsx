@@ -99,7 +99,7 @@ export function AvatarMenu({ name, email, canChangePassword }: { name: string; e
           role="menu"
           aria-label={label}
           onKeyDown={onMenuKeyDown}
-          className="absolute right-0 z-10 mt-2 w-64 rounded-md bg-white py-2 shadow-lg ring-1 ring-slate-200"
+          className="absolute right-0 z-40 mt-2 w-64 rounded-md bg-white py-2 shadow-lg ring-1 ring-slate-200"
         >
           <div role="none" className="border-b border-slate-100 px-4 pb-2">
             <p className="truncate text-sm font-semibold text-slate-900">{name || "—"}</p>
