@@ -101,7 +101,10 @@ export function housekeepInBackground(file: string, writer: Database.Database): 
       running = false;
       const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
       worker.postMessage("stop");
+      // A worker busy in a long statement answers late: a stop (shutdown) waits at most a second, then ends it.
+      const late = setTimeout(() => void worker.terminate(), 1_000);
       await exited;
+      clearTimeout(late);
       if (writer.open) writer.pragma(`wal_autocheckpoint = ${DEFAULT_PAGES}`);
     },
   };
