@@ -74,6 +74,8 @@ test("an invite by email: the link in the message sets a password, then the pers
 });
 
 test("forgot password: the link from the message sets a new password once", async ({ browser }) => {
+  // Mail through a real SMTP server plus two sign-ins (argon2): over a minute on a busy machine.
+  test.setTimeout(120_000);
   const page = await (await browser.newContext()).newPage();
   await page.goto(instance.url("/login"));
   await page.getByRole("link", { name: "Forgot password?" }).click();
