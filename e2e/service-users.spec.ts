@@ -169,10 +169,7 @@ test("an admin creates service users and tokens; tokens stop when deleted or whe
   expect((await api(terraformToken, "GET", "/api/users")).status).toBe(401);
 });
 
-// FIXME(issue 18 follow-up): since this round's Profile sections merged, filling the Create Token dialog's
-// Name field here waits until the test ends although the dialog shows it (screenshot in the run's results);
-// the token flow itself is covered by e2e/api/access-tokens.spec.ts and the Profile tokens by sections.spec.ts.
-test.fixme("a person creates and deletes their own token from their profile", async ({ browser }) => {
+test("a person creates and deletes their own token from their profile", async ({ browser }) => {
   // The profile now carries several sections (name, username, two-factor, email, tokens): slow pages on a busy machine.
   test.setTimeout(120_000);
   const page = await ownerPage(browser);

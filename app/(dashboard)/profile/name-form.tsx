@@ -20,7 +20,7 @@ export function NameForm({ name }: { name: string }) {
       )}
       <Fragment key={form.version}>
         <div className="w-full max-w-sm">
-          <TextField label="Your name" name="name" defaultValue={values?.name ?? name} errors={state.fieldErrors?.name} />
+          <TextField id="profile-name" label="Your name" name="name" defaultValue={values?.name ?? name} errors={state.fieldErrors?.name} />
         </div>
       </Fragment>
       <SubmitButton pendingLabel="Saving…" pending={form.pending}>
