@@ -79,7 +79,9 @@ test("forgot password: the link from the message sets a new password once", asyn
   const page = await (await browser.newContext()).newPage();
   await page.goto(instance.url("/login"));
   await page.getByRole("link", { name: "Forgot password?" }).click();
-  await page.getByLabel("Email").fill(INVITEE.email);
+  // The sign-in page has an email field too: fill only once the link's page is there.
+  await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
+  await page.getByLabel("Email", { exact: true }).fill(INVITEE.email);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("status").filter({ hasText: "If an account exists for that email" })).toBeVisible();
   const mail = await smtp.waitFor((m) => recipientIs(INVITEE.email)(m) && /new password/i.test(m.subject ?? ""));
