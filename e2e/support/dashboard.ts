@@ -16,6 +16,7 @@ export type Seeded = {
   userId: string;
   serviceUserId: string;
   inviteToken: string;
+  roleId: string;
   newcomer: { email: string; password: string };
 };
 
@@ -51,6 +52,11 @@ export async function seedDashboard(instance: Instance): Promise<Seeded> {
     name: "Ivy Invited",
     role: "user",
   });
+  const role = await post<{ id: string }>(instance, token, "/api/roles", {
+    name: "Helpdesk",
+    description: "Unblocks people and resets their passwords",
+    permissions: ["users:read", "users:block", "users:reset_password", "users:unlock"],
+  });
   const newcomer = await post<{ password: string }>(instance, token, "/api/users", {
     email: "newcomer@example.com",
     name: "Nina Newcomer",
@@ -62,6 +68,7 @@ export async function seedDashboard(instance: Instance): Promise<Seeded> {
     userId: user.id,
     serviceUserId: bot.id,
     inviteToken: invite.invite_link,
+    roleId: role.id,
     newcomer: { email: "newcomer@example.com", password: newcomer.password },
   };
 }
@@ -82,6 +89,11 @@ export function dashboardPages(seeded: Seeded): [string, string][] {
     ["new-identity-provider", "/settings/identity-providers/new"],
     ["ldap", "/settings/ldap"],
     ["proxy-header", "/settings/proxy-header"],
+    ["roles", "/settings/roles"],
+    ["role", `/settings/roles/${seeded.roleId}`],
+    ["new-role", "/settings/roles/new"],
+    ["security", "/settings/security"],
+    ["email", "/settings/email"],
   ];
 }
 
