@@ -92,6 +92,11 @@ test("forgot password: the link from the message sets a new password once", asyn
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page.getByText("Your new password is set")).toBeVisible();
   await signIn(page, instance.baseURL, INVITEE.email, SECOND);
+  // This browser is not the one the invite was accepted in (its device cookie differs, the make doesn't): a notice.
+  const device = (await page.context().cookies()).find((c) => c.name === "latchkey-device");
+  expect(device?.httpOnly).toBe(true);
+  const notice = await smtp.waitFor((m) => recipientIs(INVITEE.email)(m) && /new browser/i.test(m.subject ?? ""));
+  expect(notice.text).not.toContain(device!.value);
   // The link was used up.
   const again = await (await browser.newContext()).newPage();
   await again.goto(link);

@@ -40,7 +40,7 @@ export interface DomainEffects {
   /** email: a personal access token was created for a person (mail sends the notice). */
   "user.access_token_created": { accountId: string; userId: string; tokenName: string };
   /** email: a person signed in and got a new session (mail notices a browser they never used before). */
-  "session.created": { accountId: string; userId: string; userAgent: string | null; ip: string | null };
+  "session.created": { accountId: string; userId: string; userAgent: string | null; ip: string | null; device?: string | null };
 }
 
 export type EffectType = keyof DomainEffects;
