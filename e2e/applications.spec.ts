@@ -29,14 +29,14 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   const dialog = page.getByRole("dialog", { name: "New application" });
   await dialog.getByLabel("Name").fill("Grafana");
   await expect(dialog.getByRole("radio", { name: /Web app/ })).toBeChecked();
-  await dialog.getByLabel("Redirect URIs").fill("http://grafana.example.com/login/generic_oauth");
+  await dialog.getByLabel("Redirect URIs", { exact: true }).fill("http://grafana.example.com/login/generic_oauth");
   await dialog.getByLabel("Access token lifetime (minutes)").fill("15");
   await dialog.getByRole("button", { name: "Register" }).click();
   await expect(dialog.getByText("http://grafana.example.com/login/generic_oauth must use https://")).toBeVisible();
   await expect(dialog.getByLabel("Name")).toHaveValue("Grafana");
   await expect(dialog.getByLabel("Access token lifetime (minutes)")).toHaveValue("15");
-  await expect(dialog.getByLabel("Redirect URIs")).toHaveAttribute("aria-invalid", "true");
-  await dialog.getByLabel("Redirect URIs").fill("https://grafana.example.com/login/generic_oauth");
+  await expect(dialog.getByLabel("Redirect URIs", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await dialog.getByLabel("Redirect URIs", { exact: true }).fill("https://grafana.example.com/login/generic_oauth");
   await dialog.getByRole("button", { name: "Register" }).click();
 
   // The secret, once, with Copy and a warning.
@@ -50,12 +50,12 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   await expect(page).toHaveURL(/\/settings\/applications\/[0-9a-f-]{36}$/);
   const id = page.url().split("/").pop()!;
   await expect(page.getByRole("heading", { name: "Grafana" })).toBeVisible();
-  await expect(page.getByLabel("Client ID")).toHaveValue(/^lka_/);
+  await expect(page.getByRole("textbox", { name: "Client ID" })).toHaveValue(/^lka_/);
   await expect(page.getByText(firstSecret)).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "No sign-ins yet" })).toBeVisible();
 
   // Edit the redirect URIs; the save changes only them.
-  const uris = page.getByLabel("Redirect URIs");
+  const uris = page.getByLabel("Redirect URIs", { exact: true });
   await uris.fill("https://grafana.example.com/login/generic_oauth\nhttps://grafana2.example.com/login/generic_oauth");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText("Application Grafana saved.")).toBeVisible();
@@ -66,14 +66,14 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
     access_token_ttl_seconds: 900,
   });
   await page.reload();
-  await expect(page.getByLabel("Redirect URIs")).toHaveValue("https://grafana.example.com/login/generic_oauth\nhttps://grafana2.example.com/login/generic_oauth");
+  await expect(page.getByLabel("Redirect URIs", { exact: true })).toHaveValue("https://grafana.example.com/login/generic_oauth\nhttps://grafana2.example.com/login/generic_oauth");
 
   // With a public address (Settings → Email), the issuer and discovery URL show with Copy.
   const mail = await call(instance, "/api/settings/email", { method: "PUT", headers: auth, json: { public_url: "https://id.example.com" } });
   expect(mail.status, mail.text).toBe(200);
   await page.reload();
-  await expect(page.getByLabel("Issuer")).toHaveValue("https://id.example.com");
-  await expect(page.getByLabel("Discovery URL")).toHaveValue("https://id.example.com/.well-known/openid-configuration");
+  await expect(page.getByRole("textbox", { name: "Issuer" })).toHaveValue("https://id.example.com");
+  await expect(page.getByRole("textbox", { name: "Discovery URL" })).toHaveValue("https://id.example.com/.well-known/openid-configuration");
   await expect(page.getByRole("button", { name: "Copy Issuer" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("application-desktop.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });

@@ -62,7 +62,6 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
       <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
         <h3 className="mb-4 text-sm font-semibold text-slate-900">Settings</h3>
         <ApplicationForm
-          key={app.updatedAt.getTime()}
           id={app.id}
           app={{
             name: app.name,
