@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
+import { settingsTabs } from "@/lib/auth/navigation";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { react } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -203,6 +204,12 @@ describe("deleteApplication and group deletion", () => {
 });
 
 describe("reading", () => {
+  it("offers Settings → Applications to those who may read applications only", () => {
+    expect(settingsTabs(owner)).toContain("/settings/applications");
+    expect(settingsTabs(auditor)).toContain("/settings/applications");
+    expect(settingsTabs(member)).not.toContain("/settings/applications");
+  });
+
   it("lists the account's applications for readers only, and shows recent sign-ins from the activity log", async () => {
     const { application } = await createApplication(owner, web({ name: "Listed" }), META);
     const listed = await listApplications(auditor, { offset: 0 });
