@@ -14,7 +14,9 @@ import { expect, test } from "@playwright/test";
 import { bearer, call, type JsonResponse } from "../support/api";
 import { setUpOwner, useInstance } from "../support/instance";
 
-const instance = useInstance();
+// The owner's one token makes every fixture: with the routes growing, a fast run passes the default 600 requests a
+// minute per token (e2e/api/token-rate-limit.spec.ts tests that limit; this spec tests permissions).
+const instance = useInstance({ TOKEN_RATE_LIMIT_PER_MINUTE: "1000000" });
 test.describe.configure({ mode: "serial" });
 
 type Operation = { "x-permissions"?: string[]; "x-denied"?: 403 | 404 | "filtered"; security?: unknown[] };
@@ -73,6 +75,8 @@ const fixtures = {
     (await ok(ownerApi().send<{ id: string }>("POST", "/api/users/invites", { email: `i-${unique()}@example.com`, name: "Ivy Invitee", role: "user" }), "invite")).id,
   group: async () => (await ok(ownerApi().send<{ id: string }>("POST", "/api/groups", { name: `fx-${unique()}` }), "group")).id,
   role: async () => createRole([]),
+  application: async () =>
+    (await call<{ id: string }>(instance, "/api/applications", { method: "POST", headers: ownerAuth, json: { name: `app-${unique()}`, type: "web", redirect_uris: ["https://app.example.com/cb"] } })).body.id,
   botToken: async () => {
     const bot = await serviceUser();
     const made = await ok(ownerApi().send<{ personal_access_token: { id: string } }>("POST", `/api/users/${bot}/tokens`, { name: `fx-${unique()}` }), "bot token");
@@ -168,6 +172,12 @@ const requests: Record<string, () => Promise<{ path: string; json?: unknown; hid
   "GET /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}` }),
   "PUT /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}`, json: { name: `u-${unique()}`, description: "", permissions: [] } }),
   "DELETE /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}` }),
+  "GET /api/applications": async () => ({ path: "/api/applications" }),
+  "POST /api/applications": async () => ({ path: "/api/applications", json: { name: `n-${unique()}`, type: "web", redirect_uris: ["https://app.example.com/cb"] } }),
+  "GET /api/applications/{id}": async () => ({ path: `/api/applications/${await fixtures.application()}` }),
+  "PUT /api/applications/{id}": async () => ({ path: `/api/applications/${await fixtures.application()}`, json: { name: `u-${unique()}` } }),
+  "DELETE /api/applications/{id}": async () => ({ path: `/api/applications/${await fixtures.application()}` }),
+  "POST /api/applications/{id}/rotate-secret": async () => ({ path: `/api/applications/${await fixtures.application()}/rotate-secret` }),
   "GET /api/users/{id}/roles": async () => ({ path: `/api/users/${await fixtures.person()}/roles` }),
   "PUT /api/users/{id}/roles": async () => ({ path: `/api/users/${await fixtures.person()}/roles`, json: { role_ids: [await fixtures.role()] } }),
 };

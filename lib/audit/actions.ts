@@ -77,6 +77,12 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.password.reset_by_link": "Password set from a reset link",
   "user.email.change_requested": "Email change requested",
   "user.email.changed": "Email changed",
+  // applications (issue 15)
+  "application.created": "Application registered",
+  "application.updated": "Application changed",
+  "application.secret_rotated": "Application secret rotated",
+  "application.deleted": "Application deleted",
+  "application.sign_in": "Signed in to an application",
 };
 
 export const FAILURE_REASON_LABELS: Record<string, string> = {

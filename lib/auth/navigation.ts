@@ -17,6 +17,7 @@ const SETTINGS_TABS: readonly (SettingsTab & { permission: Permission })[] = [
   { href: "/settings/security", label: "Security", permission: "settings:read" },
   { href: "/settings/email", label: "Email", permission: "settings:read" },
   { href: "/settings/roles", label: "Roles", permission: "roles:read" },
+  { href: "/settings/applications", label: "Applications", permission: "applications:read" },
 ];
 
 /** Main navigation links the actor may not use. */
