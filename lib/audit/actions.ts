@@ -94,6 +94,7 @@ export const FAILURE_REASON_LABELS: Record<string, string> = {
   privileged_account: "Owner or admin matched by email (refused)",
   wrong_code: "Wrong two-factor code",
   unknown_passkey: "Unknown passkey",
+  no_challenge: "Passkey challenge missing or expired",
   passkey_not_verified: "Passkey's signature or challenge not accepted",
   pending_approval: "Waiting for approval",
   service_user: "Service user",
