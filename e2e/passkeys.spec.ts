@@ -60,6 +60,7 @@ async function signOut(page: Page, name: string) {
 
 test("register a passkey from Profile, sign in with it alone and as the second step, rename and remove it", async ({ page }) => {
   const { cdp, authenticatorId } = await withAuthenticator(page);
+  const presence = (enabled: boolean) => cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
   await passwordStep(page, person.email, person.password);
   await expect(page).not.toHaveURL(/\/login/);
   await page.goto(site("/profile"));
@@ -84,17 +85,29 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await page.screenshot({ path: test.info().outputPath("profile-passkeys-phone.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  // Passwordless: no email, no password.
-  await signOut(page, person.name);
-  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  // Passwordless from the browser's autofill (conditional mediation): the virtual authenticator, which
+  // stands for a person picking the passkey from the list, answers as soon as the sign-in page asks.
+  await page.getByRole("button", { name: person.name }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/team\/users/);
+  await expect(page.getByRole("button", { name: person.name })).toBeVisible();
   await page.goto(site("/profile"));
   await expect(passkeys.getByText(/last used never/)).toHaveCount(0);
 
-  // As the second step after the password.
+  // Passwordless with the button: nobody answers the autofill request (no presence), then the button's does.
+  await presence(false);
+  await signOut(page, person.name);
+  await expect(page.getByLabel("Email or username")).toHaveAttribute("autocomplete", "username webauthn");
+  await presence(true);
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+
+  // As the second step after the password (no presence while on the sign-in page: its autofill request waits).
+  await presence(false);
   await signOut(page, person.name);
   await passwordStep(page, person.email, person.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
+  await presence(true);
   await page.screenshot({ path: test.info().outputPath("second-step-passkey.png"), fullPage: true });
   await page.getByRole("button", { name: "Use a passkey" }).click();
   await expect(page).not.toHaveURL(/\/login/);
@@ -118,7 +131,9 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   expect(after.body.mfa).toMatchObject({ passkeys: 0, recovery_codes_left: 0 });
 
   // The authenticator still holds the credential, but the server no longer knows it.
+  await presence(false);
   await signOut(page, person.name);
+  await presence(true);
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "That passkey could not sign you in" })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
