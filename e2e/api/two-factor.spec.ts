@@ -84,6 +84,8 @@ test("a right password alone, when a second step is due, gives no session and no
     });
     await res.text();
     expect(res.headers.getSetCookie().some((line) => line.startsWith(`${SESSION_COOKIE}=`) && !/=;/.test(line))).toBe(false);
+    // A refusal, not a server fault (Auth.js answers error=Configuration for those).
+    expect(res.headers.get("location") ?? "").toMatch(/error=CredentialsSignin/);
   }
   // Passwordless with a made-up answer, with and without a (made-up) passkey cookie: no session.
   for (const extra of ["", `latchkey.passkey=${b64(32)}`]) {

@@ -77,11 +77,13 @@ export async function signInWithPasskey(
 ): Promise<PasskeySignedIn> {
   const accountId = await instanceAccountId();
   if (!accountId || !binding || binding.length > 100) throw new PasskeySignInFailed();
+  // No public address, no relying party: nothing can be checked, and nothing is counted.
+  const rp = await relyingPartyOrNull(db(), accountId);
+  if (!rp) throw new PasskeySignInFailed();
   const keys = attemptKeys(`passkey:${response.id}`, meta.ip);
   const admission = await writeSystem((tx) => admitAttempt(tx, keys, accountId, now, limits));
   if (admission.kind === "wait") throw new PasskeySignInThrottled(admission.retryAfterSeconds);
   if (admission.kind === "locked") throw new PasskeySignInThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
-  const rp = await relyingParty(db(), accountId);
 
   const outcome = await writeSystem(async (tx) => {
     const expectedChallenge = await takeChallenge(tx, { purpose: "passwordless", bindingDigest: digestToken(binding) }, now);

@@ -16,7 +16,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { knownTransports, passkeyRowsOf, verifyAssertion } from "./passkey-records";
 import { CodeThrottled, codeKeys, createSignedIn, pendingRow, SecondStepExpired, who, type SecondStepSignedIn } from "./second-step";
-import { relyingParty, storeChallenge, takeChallenge } from "./webauthn";
+import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
 
 export const PASSKEY_NOT_ACCEPTED = "That passkey was not accepted. Try again, or use a code.";
 
@@ -52,11 +52,12 @@ export async function completeSecondStepWithPasskey(
 ): Promise<SecondStepSignedIn> {
   const found = await pendingRow(db(), token, now);
   if (!found || found.enrol || found.verifiedAt) throw new SecondStepExpired();
+  const rp = await relyingPartyOrNull(db(), found.accountId);
+  if (!rp) throw new PasskeyNotAccepted();
   const keys = codeKeys(found.userId, meta);
   const admission = await writeSystem((tx) => admitAttempt(tx, keys, found.accountId, now, limits));
   if (admission.kind === "wait") throw new CodeThrottled(admission.retryAfterSeconds);
   if (admission.kind === "locked") throw new CodeThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
-  const rp = await relyingParty(db(), found.accountId);
   const outcome = await writeSystem(async (tx) => {
     const row = await pendingRow(tx, token, now);
     const person = row && (await who(tx, row));
