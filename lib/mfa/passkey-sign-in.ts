@@ -23,6 +23,8 @@ import { digestToken } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
+import { passkeyChallengeIpLimit } from "@/lib/security/limits";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
@@ -57,9 +59,10 @@ export function newPasskeyBinding(): string {
 }
 
 /** Options for navigator.credentials.get without a list: the browser offers the person's passkeys for this site. */
-export async function passwordlessOptions(binding: string, now = new Date()): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function passwordlessOptions(binding: string, meta: RequestMeta, now = new Date()): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const accountId = await instanceAccountId();
   if (!accountId) throw new PasskeySignInFailed();
+  await consumeRateLimit(passkeyChallengeIpLimit(), meta.ip ?? "unknown");
   const rp = await relyingParty(db(), accountId);
   const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: "required", timeout: CHALLENGE_TTL_MS });
   await writeSystem((tx) => storeChallenge(tx, accountId, { purpose: "passwordless", bindingDigest: digestToken(binding) }, options.challenge, now));

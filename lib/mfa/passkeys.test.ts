@@ -164,11 +164,11 @@ describe("a passkey as the second step", () => {
 describe("passwordless sign-in", () => {
   it("signs in with the passkey alone, bound to the browser that asked", async () => {
     const { user, passkey } = await userWithPasskey();
-    const options = await passwordlessOptions("browser-one");
+    const options = await passwordlessOptions("browser-one", META);
     expect(options.allowCredentials ?? []).toEqual([]);
     // Another browser's binding doesn't fit this challenge.
     await expect(signInWithPasskey("browser-two", answer(passkey.assert(options, ORIGIN)), from(user), new Date(), LIMITS)).rejects.toThrow(PasskeySignInFailed);
-    const fresh = await passwordlessOptions("browser-one");
+    const fresh = await passwordlessOptions("browser-one", META);
     const signedIn = await signInWithPasskey("browser-one", answer(passkey.assert(fresh, ORIGIN)), from(user), new Date(), LIMITS);
     expect(signedIn.userId).toBe(user.id);
     expect(await resolveSession(signedIn.sessionId)).toMatchObject({ userId: user.id });
@@ -180,7 +180,7 @@ describe("passwordless sign-in", () => {
     await updateUserRow(blocked.user.id, { isBlocked: true });
     const messages: string[] = [];
     const refuse = async (make: (o: Awaited<ReturnType<typeof passwordlessOptions>>) => Record<string, unknown>, reason: string) => {
-      const options = await passwordlessOptions("browser-x");
+      const options = await passwordlessOptions("browser-x", META);
       const err = await signInWithPasskey("browser-x", answer(make(options)), META, new Date(), LIMITS).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PasskeySignInFailed);
       messages.push((err as Error).message);

@@ -1,11 +1,13 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
 import { setPasskeyCookie } from "@/lib/auth/passkey-cookie";
 import { waitMessage } from "@/lib/auth/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
-import { PreconditionFailed } from "@/lib/errors";
+import { PreconditionFailed, RateLimited } from "@/lib/errors";
+import { requestMeta } from "@/lib/http/request-meta";
 import { newPasskeyBinding, PASSKEY_SIGN_IN_FAILED, PasskeySignInFailed, passwordlessOptions } from "@/lib/mfa/passkey-sign-in";
 import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
 
@@ -18,10 +20,11 @@ function safeCallbackPath(value: FormDataEntryValue | null): string {
 export async function passkeyOptionsAction(): Promise<FormState> {
   const binding = newPasskeyBinding();
   try {
-    const options = await passwordlessOptions(binding);
+    const options = await passwordlessOptions(binding, requestMeta(await headers()));
     await setPasskeyCookie(binding);
     return { status: "success", result: { options: JSON.stringify(options) } };
   } catch (err) {
+    if (err instanceof RateLimited) return { status: "error", message: err.message };
     if (err instanceof PreconditionFailed || err instanceof PasskeySignInFailed) return { status: "error", message: PASSKEYS_NEED_PUBLIC_URL };
     throw err;
   }
