@@ -17,6 +17,7 @@ import { mailSettings, mfaPasskeys, sessions } from "@/lib/db/schema";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
+import { listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
 import { softwarePasskey, type SoftwarePasskey } from "@/test/software-authenticator";
 import { resetTwoFactor } from "./admin";
@@ -75,6 +76,13 @@ describe("registering a passkey", () => {
     expect(row.nameCiphertext).not.toContain("Work laptop");
     expect(row.accountId).toBe(accountId);
     expect(await lastEvent()).toMatchObject({ action: "mfa.factor.added", details: expect.objectContaining({ factor: "passkey" }) });
+    // Team → Users: a passkey counts as a second factor in the 2FA filter and the user's summary.
+    const admin = await startSession(await createUser(accountId, { role: "admin", password: PASSWORD }));
+    const on = await listUsers(admin, userFiltersSchema.parse({ mfa: "on", limit: 100 }));
+    expect(on.items.map((u) => u.id)).toContain(user.id);
+    expect(on.items.find((u) => u.id === user.id)?.mfa).toMatchObject({ totp: false, passkeys: 2 });
+    const off = await listUsers(admin, userFiltersSchema.parse({ mfa: "off", limit: 100 }));
+    expect(off.items.map((u) => u.id)).not.toContain(user.id);
   });
 
   it("refuses an answer without user verification, from another origin, for a used or expired challenge, or without a name", async () => {
