@@ -9,6 +9,7 @@
  * WebAuthn needs a name, not an IP address, for its relying party: the
  * server's PUBLIC_URL is http://localhost:<port>, and the pages are opened there.
  */
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { setUpOwner, useInstance } from "./support/instance";
@@ -52,6 +53,13 @@ async function passwordStep(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
+/** axe on part of the page (WCAG 2.x A and AA, best practice), as e2e/accessibility.spec.ts does for whole pages. */
+async function expectAccessible(page: Page, selector: string, what: string) {
+  await page.waitForLoadState("networkidle");
+  const results = await new AxeBuilder({ page }).include(selector).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${what}`).toEqual([]);
+}
+
 async function signOut(page: Page, name: string) {
   await page.getByRole("button", { name }).click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
@@ -84,6 +92,12 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: test.info().outputPath("profile-passkeys-phone.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
+  await expectAccessible(page, "main", "Profile with a passkey (light)");
+  await page.context().addCookies([{ name: "theme", value: "dark", url: site("/") }]);
+  await page.reload();
+  await expect(passkeys.getByText("Work laptop")).toBeVisible();
+  await expectAccessible(page, "main", "Profile with a passkey (dark)");
+  await page.screenshot({ path: test.info().outputPath("profile-passkeys-dark.png"), fullPage: true });
 
   // Passwordless from the browser's autofill (conditional mediation): the virtual authenticator, which
   // stands for a person picking the passkey from the list, answers as soon as the sign-in page asks.
@@ -109,6 +123,7 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await presence(true);
   await page.screenshot({ path: test.info().outputPath("second-step-passkey.png"), fullPage: true });
+  await expectAccessible(page, "body", "the second step with a passkey (dark)");
   await page.getByRole("button", { name: "Use a passkey" }).click();
   await expect(page).not.toHaveURL(/\/login/);
 
