@@ -95,6 +95,7 @@ export const FAILURE_REASON_LABELS: Record<string, string> = {
   wrong_code: "Wrong two-factor code",
   unknown_passkey: "Unknown passkey",
   no_challenge: "Passkey challenge missing or expired",
+  external_identity: "Signs in through an identity provider or directory",
   passkey_not_verified: "Passkey's signature or challenge not accepted",
   pending_approval: "Waiting for approval",
   service_user: "Service user",

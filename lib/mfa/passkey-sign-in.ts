@@ -6,8 +6,11 @@
  * biometrics) on a device the person holds, so it is two factors in one: the
  * session is made at once, with no second step.
  *
- * Every refusal (unknown passkey, bad signature, expired challenge, blocked,
- * pending or deleted user, service user) gives the caller the same answer;
+ * Only for people whose sign-in Latchkey decides (local users, with password
+ * sign-in on); for LDAP users a passkey is a second factor only, since the
+ * directory must keep its say. Every refusal (unknown passkey, bad
+ * signature, expired challenge, blocked, pending or deleted user, service
+ * user, a directory or provider user) gives the caller the same answer;
  * the activity log records the real reason. Attempts are throttled per
  * passkey and address like passwords.
  */
@@ -23,6 +26,7 @@ import { digestToken } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
+import { signInOptions } from "@/lib/idp/sign-in-options";
 import { passkeyChallengeIpLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { createSession } from "@/lib/sessions/sessions";
@@ -47,10 +51,11 @@ export class PasskeySignInThrottled extends Error {
   }
 }
 
-/** Whether the sign-in page offers passkeys (a public address is configured). */
+/** Whether the sign-in page offers passkeys: a public address is configured and password sign-in is on. */
 export async function passkeySignInAvailable(): Promise<boolean> {
   const accountId = await instanceAccountId();
-  return accountId !== null && (await relyingPartyOrNull(db(), accountId)) !== null;
+  if (accountId === null || !(await signInOptions()).localLoginEnabled) return false;
+  return (await relyingPartyOrNull(db(), accountId)) !== null;
 }
 
 /** A new random token for the browser's cookie (the caller sets it). */
@@ -83,6 +88,7 @@ export async function signInWithPasskey(
   // No public address, no relying party: nothing can be checked, and nothing is counted.
   const rp = await relyingPartyOrNull(db(), accountId);
   if (!rp) throw new PasskeySignInFailed();
+  const { localLoginEnabled } = await signInOptions();
   const keys = attemptKeys(`passkey:${response.id}`, meta.ip);
   const admission = await writeSystem((tx) => admitAttempt(tx, keys, accountId, now, limits));
   if (admission.kind === "wait") throw new PasskeySignInThrottled(admission.retryAfterSeconds);
@@ -116,6 +122,11 @@ export async function signInWithPasskey(
       return fail("passkey_not_verified");
     }
     if (user.isBlocked) return fail("blocked_user");
+    // Only people whose sign-in Latchkey itself decides: someone an identity provider or the directory
+    // vouches for keeps going through it (a passkey must not outlive their account there), and with
+    // password sign-in turned off, only the providers let people in.
+    if (user.idpId) return fail("external_identity");
+    if (!localLoginEnabled) return fail("local_sign_in_disabled");
     if (user.pendingApproval) return fail("pending_approval");
     if (user.isServiceUser) return fail("service_user");
 

@@ -199,6 +199,10 @@ describe("passwordless sign-in", () => {
     await refuse((o) => ok.passkey.assert(o, ORIGIN, { userVerified: false }), "passkey_not_verified");
     await refuse((o) => softwarePasskey().assert(o, ORIGIN), "unknown_passkey");
     await refuse((o) => ok.passkey.assert(o, ORIGIN, { userHandle: blocked.user.id }), "unknown_passkey");
+    // A directory (or identity provider) user's passkey is a second factor only: the directory keeps its say.
+    const directory = await userWithPasskey();
+    await updateUserRow(directory.user.id, { idpId: "ldap-source" });
+    await refuse((o) => directory.passkey.assert(o, ORIGIN), "external_identity");
     expect(new Set(messages).size).toBe(1);
   });
 });
