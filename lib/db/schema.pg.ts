@@ -471,6 +471,39 @@ export const mfaPendingSteps = pgTable(
   (t) => [index("mfa_pending_steps_user_idx").on(t.userId), index("mfa_pending_steps_expires_idx").on(t.expiresAt)],
 );
 
+export const mfaPasskeys = pgTable(
+  "mfa_passkeys",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    credentialId: text("credential_id").notNull(),
+    publicKeyCiphertext: text("public_key_ciphertext").notNull(),
+    counter: count("counter").notNull().default(0),
+    transports: jsonText<string[]>("transports").notNull(),
+    nameCiphertext: text("name_ciphertext").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: epochMs("last_used_at"),
+  },
+  (t) => [uniqueIndex("mfa_passkeys_credential_unique").on(t.credentialId), index("mfa_passkeys_user_idx").on(t.userId)],
+);
+
+export const mfaWebauthnChallenges = pgTable(
+  "mfa_webauthn_challenges",
+  {
+    challengeDigest: text("challenge_digest").primaryKey(),
+    accountId: text("account_id").notNull(),
+    purpose: text("purpose").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    bindingDigest: text("binding_digest"),
+    expiresAt: epochMs("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mfa_webauthn_challenges_expires_idx").on(t.expiresAt)],
+);
+
 export const mfaPolicies = pgTable("mfa_policies", {
   accountId: text("account_id")
     .primaryKey()

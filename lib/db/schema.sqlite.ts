@@ -610,6 +610,55 @@ export const mfaPendingSteps = sqliteTable(
   (t) => [index("mfa_pending_steps_user_idx").on(t.userId), index("mfa_pending_steps_expires_idx").on(t.expiresAt)],
 );
 
+/**
+ * Passkeys (WebAuthn credentials) a user registered (lib/mfa/passkeys.ts). The public key
+ * is not secret but is sealed all the same (AEAD binds it to this row: a database write
+ * alone can't plant a key); the name the person gave it is personal data, sealed like names.
+ */
+export const mfaPasskeys = sqliteTable(
+  "mfa_passkeys",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The authenticator's credential id, base64url: what an assertion names. */
+    credentialId: text("credential_id").notNull(),
+    /** The COSE public key, base64url, sealed (table mfa_passkeys, column public_key, row = id). */
+    publicKeyCiphertext: text("public_key_ciphertext").notNull(),
+    /** The signature counter last seen: an assertion with a lower one (a cloned key) is refused. */
+    counter: integer("counter").notNull().default(0),
+    transports: text("transports", { mode: "json" }).$type<string[]>().notNull(),
+    /** The person's name for it ("YubiKey", "Work laptop"), sealed (column name, row = id). */
+    nameCiphertext: text("name_ciphertext").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("mfa_passkeys_credential_unique").on(t.credentialId), index("mfa_passkeys_user_idx").on(t.userId)],
+);
+
+/**
+ * WebAuthn challenges waiting for their answer: single use (deleted when answered), five minutes,
+ * and bound to what asked for them: the signed-in user (registering), the pending second step,
+ * or the browser's passkey cookie (passwordless). Looked up by the challenge's digest.
+ */
+export const mfaWebauthnChallenges = sqliteTable(
+  "mfa_webauthn_challenges",
+  {
+    challengeDigest: text("challenge_digest").primaryKey(),
+    accountId: text("account_id").notNull(),
+    /** "register", "second_step" or "passwordless". */
+    purpose: text("purpose").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** Digest of the pending step's token (second_step) or of the browser's passkey cookie (passwordless). */
+    bindingDigest: text("binding_digest"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mfa_webauthn_challenges_expires_idx").on(t.expiresAt)],
+);
+
 export const MFA_REQUIREMENTS = ["nobody", "admins", "everyone", "groups"] as const;
 export type MfaRequirement = (typeof MFA_REQUIREMENTS)[number];
 

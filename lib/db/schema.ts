@@ -72,6 +72,8 @@ export const mfaTotp = tables.mfaTotp;
 export const mfaRecoveryCodes = tables.mfaRecoveryCodes;
 export const mfaPendingSteps = tables.mfaPendingSteps;
 export const mfaPolicies = tables.mfaPolicies;
+export const mfaPasskeys = tables.mfaPasskeys;
+export const mfaWebauthnChallenges = tables.mfaWebauthnChallenges;
 // roles: custom roles, extra roles per user, roles through groups
 export const roles = tables.roles;
 export const userRoles = tables.userRoles;

@@ -9,6 +9,9 @@ import { secondStepToken } from "@/lib/auth/second-step-cookie";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { CodeThrottled, confirmEnrolment, SecondStepExpired, WRONG_CODE, WrongCode } from "@/lib/mfa/second-step";
+import { PASSKEY_NOT_ACCEPTED, PasskeyNotAccepted, secondStepPasskeyOptions } from "@/lib/mfa/second-step-passkey";
+import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
+import { PreconditionFailed } from "@/lib/errors";
 
 /** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
 function safeCallbackPath(value: FormDataEntryValue | null): string {
@@ -28,6 +31,37 @@ export async function secondStepAction(_prev: FormState, formData: FormData): Pr
       const denial = err instanceof CredentialsSignin ? err.code : undefined;
       if (denial === "second_step_expired") redirect(TIMED_OUT);
       return { status: "error", message: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+    }
+    throw err;
+  }
+  return { status: "success" };
+}
+
+/** "Use a passkey": a challenge bound to this browser's pending step, for the pending person's passkeys. */
+export async function secondStepPasskeyOptionsAction(): Promise<FormState> {
+  const token = await secondStepToken();
+  if (!token) redirect(TIMED_OUT);
+  try {
+    return { status: "success", result: { options: JSON.stringify(await secondStepPasskeyOptions(token)) } };
+  } catch (err) {
+    if (err instanceof SecondStepExpired) redirect(TIMED_OUT);
+    if (err instanceof PasskeyNotAccepted) return { status: "error", message: PASSKEY_NOT_ACCEPTED };
+    if (err instanceof PreconditionFailed) return { status: "error", message: PASSKEYS_NEED_PUBLIC_URL };
+    throw err;
+  }
+}
+
+/** The passkey's answer for the pending step; Auth.js makes the session. */
+export async function secondStepPasskeyAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const passkey = formData.get("passkey");
+  try {
+    await signIn("second-step", { passkey: typeof passkey === "string" ? passkey : "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+  } catch (err) {
+    if (err instanceof SignInMustWait) return { status: "error", message: waitMessage(err.retryAfterSeconds) };
+    if (err instanceof AuthError) {
+      const denial = err instanceof CredentialsSignin ? err.code : undefined;
+      if (denial === "second_step_expired") redirect(TIMED_OUT);
+      return { status: "error", message: PASSKEY_NOT_ACCEPTED };
     }
     throw err;
   }
