@@ -16,6 +16,7 @@ import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { forgotPasswordSchema, resetWithTokenSchema } from "@/lib/users/password-reset";
 import { confirmEmailChangeSchema, emailChangeSchema } from "@/lib/users/email-change";
+import { ownUsernameSchema } from "@/lib/users/own-username";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
@@ -70,6 +71,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/users/export", summary: "Download the users matching the list's filters, search and sort as CSV", tag: "Users", query: userFiltersSchema.omit({ limit: true, offset: true }), response: "file", permissions: ["users:read"] },
   { method: "post", path: "/api/users/bulk", summary: "Block, unblock or delete several users; a result per user (each user's rules apply)", tag: "Users", body: bulkUsersSchema, response: bulkUsersResponseSchema, permissions: ["users:block"] },
   { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema, permissions: [] },
+  { method: "put", path: "/api/users/current", summary: "Change one's own username (when the owner allows it; 403 otherwise)", tag: "Users", body: ownUsernameSchema, response: R.currentUserSchema, permissions: [] },
   { method: "get", path: `/api/users/${uuid}`, summary: "One user", tag: "Users", response: R.userSchema, permissions: ["users:read"], denied: 404 },
   { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email", tag: "Users", body: updateUserSchema, response: R.userSchema, permissions: ["users:update"] },
   { method: "delete", path: `/api/users/${uuid}`, summary: "Delete a user", tag: "Users", response: R.emptySchema, permissions: ["users:delete"] },
