@@ -1,3 +1,4 @@
+-- Hand-edited: drizzle-kit copied the two new columns from the old table, which has none.
 PRAGMA foreign_keys=OFF;--> statement-breakpoint
 CREATE TABLE `__new_invites` (
 	`id` text PRIMARY KEY NOT NULL,
@@ -16,7 +17,7 @@ CREATE TABLE `__new_invites` (
 	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-INSERT INTO `__new_invites`("id", "account_id", "email_ciphertext", "email_index", "name_ciphertext", "role", "auto_groups", "token_digest", "expires_at", "created_by", "created_at", "username_ciphertext", "username_index") SELECT "id", "account_id", "email_ciphertext", "email_index", "name_ciphertext", "role", "auto_groups", "token_digest", "expires_at", "created_by", "created_at", "username_ciphertext", "username_index" FROM `invites`;--> statement-breakpoint
+INSERT INTO `__new_invites`("id", "account_id", "email_ciphertext", "email_index", "name_ciphertext", "role", "auto_groups", "token_digest", "expires_at", "created_by", "created_at") SELECT "id", "account_id", "email_ciphertext", "email_index", "name_ciphertext", "role", "auto_groups", "token_digest", "expires_at", "created_by", "created_at" FROM `invites`;--> statement-breakpoint
 DROP TABLE `invites`;--> statement-breakpoint
 ALTER TABLE `__new_invites` RENAME TO `invites`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
