@@ -91,6 +91,7 @@ test.describe("POST /api/users/invites", () => {
     expect(lookup.status, lookup.text).toBe(200);
     expect(lookup.body).toEqual({
       email: person.email,
+      username: null,
       name: person.name,
       role: "user",
       expires_at: created.invite_expires_at,

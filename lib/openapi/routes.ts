@@ -7,7 +7,7 @@ import { z } from "zod";
 import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
-import { ldapInputSchema, localSignInSchema, providerInputSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
+import { ldapInputSchema, providerInputSchema, signInSwitchesSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema, resendInviteSchema } from "@/lib/invites/schemas";
 import { mailSettingsInputSchema, testMailSchema } from "@/lib/mail/schemas";
 import { setupInputSchema } from "@/lib/setup/setup";
@@ -130,7 +130,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "put", path: "/api/settings/ldap", summary: "Configure the LDAP directory", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "post", path: "/api/settings/ldap/test", summary: "Test an LDAP configuration (the stored one without a body)", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/sign-in", summary: "Sign-in settings", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:read"] },
-  { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off", tag: "Sign-in settings", body: localSignInSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off; let people change their own username (or not)", tag: "Sign-in settings", body: signInSwitchesSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/trusted-header", summary: "Trusted proxy header sign-in", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:read"] },
   { method: "put", path: "/api/settings/trusted-header", summary: "Configure trusted proxy header sign-in", tag: "Sign-in settings", body: trustedHeaderInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/security", summary: "Who must use two-factor sign-in", tag: "Sign-in settings", response: apiSecurityPolicySchema, permissions: ["settings:read"] },
