@@ -76,7 +76,8 @@ test("a link-only invite: no email, the invitee picks a username on the invite p
   // "wren" is taken (the first test): told in the field, the rest kept for another try.
   await kit.getByLabel("Username").fill("Wren");
   await kit.getByRole("button", { name: "Create Account" }).click();
-  await expect(kit.getByText("This username is taken")).toBeVisible();
+  await expect(kit.getByLabel("Username")).toHaveAttribute("aria-invalid", "true");
+  await expect(kit.getByLabel("Username")).toHaveAccessibleDescription(/This username is taken/);
   await expect(kit.getByLabel("Username")).toHaveValue("Wren");
   await kit.screenshot({ path: test.info().outputPath("invite-link-only-1280.png"), fullPage: true });
   await kit.setViewportSize({ width: 390, height: 844 });
