@@ -4,9 +4,15 @@
  * checked again when accepting (two invitees racing for one username: one is
  * told in the field, the other invite stays usable), one's own username
  * behind the owner's switch, sorting by username, and the search index
- * keeping the username when the name or email changes. Both dialects.
+ * keeping the username when the name or email changes; no invite username in
+ * plaintext at rest. Both dialects.
  */
+import fs from "node:fs";
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { config } from "@/lib/config";
+import { db, dialect } from "@/lib/db/database";
+import { rows } from "@/lib/db/raw";
 import type { SessionActor } from "@/lib/auth/actor";
 import { signInWithPassword } from "@/lib/auth/password-sign-in";
 import type { SignInLimits } from "@/lib/config";
@@ -168,5 +174,26 @@ describe("Team → Users by username", () => {
     await updateOwnName(member, { name: "After Rename" }, META);
     const found = await listUsers(owner, { search: "findme.later", offset: 0, limit: 10, order: "asc" });
     expect(found.items.map((u) => u.id)).toEqual([member.userId]);
+  });
+});
+
+describe("at rest", () => {
+  it("keeps an invite's username out of plaintext in the database", async () => {
+    const marker = "Invitedprobeuser";
+    const { invite } = await createInvite(owner, inviteInput({ username: marker }), META);
+    if (dialect() === "sqlite") {
+      const file = config().databaseFile;
+      const bytes = Buffer.concat([file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+      expect(bytes.includes(Buffer.from(invite.id))).toBe(true);
+      for (const probe of [marker, marker.toLowerCase()]) expect(bytes.includes(Buffer.from(probe)), probe).toBe(false);
+    } else {
+      const [{ n }] = await rows<{ n: number }>(
+        db(),
+        sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM invites WHERE strpos(lower(row_to_json(invites)::text), lower(${marker})) > 0`,
+      );
+      expect(Number(n)).toBe(0);
+      const [{ m }] = await rows<{ m: number }>(db(), sql`SELECT CAST(count(*) AS INTEGER) AS "m" FROM invites WHERE id = ${invite.id} AND username_ciphertext IS NOT NULL`);
+      expect(Number(m)).toBe(1);
+    }
   });
 });
