@@ -131,9 +131,12 @@ test("a link-only invite needs no email; the invitee picks a username, and signs
   expect(accepted.body).toMatchObject({ success: true, email: "", username: "Lina.L" });
   await signInOrFail(instance, "lina.l", password);
 
-  // Sending it by email needs an email.
+  // Sending it by email needs an email: at creation (the field), and Resend says why it can't.
   const mailed = await invite({ name: "No Mail", send_email: true });
   expect(expectFieldErrors(mailed, "email").email).toEqual(["Enter an email to send the invite by email"]);
+  const linkOnly = await invite({ name: "Link Only" });
+  const resend = await call<{ message: string }>(instance, `/api/users/invites/${linkOnly.body.id}/resend`, { method: "POST", headers: bearer(token), json: {} });
+  expect(expectApiError(resend, 412).message).toBe("This invite has no email address: regenerate its link and hand it over instead");
 });
 
 test("of two invitees picking one username at once, one gets it and the other a field error, their invite intact", async () => {

@@ -34,9 +34,10 @@ export type IssuedInvite = { invite: InviteRecord; token: string; emailQueued: b
 
 /** email: queues the invite's link to the invitee, in the unit of work that made the link. */
 async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: string): Promise<void> {
+  // usernames: said first, as it holds whether or not mail is set up.
+  if (!invite.email) throw new PreconditionFailed("This invite has no email address: regenerate its link and hand it over instead");
   const status = await mailStatus(tx, me.accountId);
   assertMailEnabled(status);
-  if (!invite.email) throw new PreconditionFailed("This invite has no email address: copy its link and hand it over instead");
   const inviter = (await actorParty(tx, me)).label ?? "An administrator";
   await queueMail(tx, {
     accountId: me.accountId,
