@@ -56,7 +56,7 @@ test("an invite by email: the link in the message sets a password, then the pers
   await page.getByRole("button", { name: "Add User" }).click();
   const dialog = page.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Invite User" }).click();
-  await dialog.getByLabel("Name").fill(INVITEE.name);
+  await dialog.getByLabel("Name", { exact: true }).fill(INVITEE.name);
   await dialog.getByLabel("Email", { exact: true }).fill(INVITEE.email);
   await expect(dialog.getByLabel("Send the invite by email")).toBeChecked();
   await dialog.getByRole("button", { name: "Create Invite Link" }).click();

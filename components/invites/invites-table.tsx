@@ -2,7 +2,7 @@ import { deleteInviteAction, resendInviteAction } from "@/app/(dashboard)/team/u
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import type { InviteRecord } from "@/lib/invites/records";
-import { isExpired } from "@/lib/invites/records";
+import { inviteLabel, isExpired } from "@/lib/invites/records";
 import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -40,12 +40,16 @@ export function InvitesTable({
         <tbody className="divide-y divide-slate-100">
           {invites.map((invite) => {
             const expired = isExpired(invite);
-            const label = invite.name || invite.email;
+            const label = inviteLabel(invite);
             return (
               <tr key={invite.id}>
                 <td className="px-4 py-3">
                   <div className="font-medium text-slate-900">{invite.name}</div>
-                  <div className="text-slate-500">{invite.email}</div>
+                  {/* usernames: the username the admin chose (else the invitee picks one); no email: the link is handed over. */}
+                  <div className="text-slate-500">
+                    {invite.username ?? "Username chosen by the invitee"}
+                    {invite.email ? <span> · {invite.email}</span> : <span> · No email: hand the link over (it can&apos;t be sent)</span>}
+                  </div>
                 </td>
                 <td className="px-4 py-3 text-slate-700">{ROLE_LABELS[invite.role]}</td>
                 <td className="px-4 py-3 text-slate-700">

@@ -93,6 +93,7 @@ const requests: Record<string, () => Promise<{ path: string; json?: unknown; hid
   "GET /api/instance/version": async () => ({ path: "/api/instance/version" }),
   "GET /api/permissions": async () => ({ path: "/api/permissions" }),
   "GET /api/users/current": async () => ({ path: "/api/users/current" }),
+  "PUT /api/users/current": async () => ({ path: "/api/users/current", json: { username: `u-${unique()}` } }),
   "GET /api/users": async () => {
     const id = await fixtures.person();
     return { path: "/api/users", hidden: id };

@@ -119,8 +119,9 @@ export const invites = pgTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
-    emailCiphertext: text("email_ciphertext").notNull(),
-    emailIndex: text("email_index").notNull(),
+    // usernames: null for a link handed over by the admin without an email (the invitee picks a username).
+    emailCiphertext: text("email_ciphertext"),
+    emailIndex: text("email_index"),
     nameCiphertext: text("name_ciphertext").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     autoGroups: jsonText<string[]>("auto_groups").notNull(),
@@ -128,10 +129,15 @@ export const invites = pgTable(
     expiresAt: epochMs("expires_at").notNull(),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
+    // usernames: the username the admin chose (sealed like users'); null: the invitee picks it on the invite page.
+    usernameCiphertext: text("username_ciphertext"),
+    usernameIndex: text("username_index"),
   },
   (t) => [
     uniqueIndex("invites_account_email_unique").on(t.accountId, t.emailIndex),
     uniqueIndex("invites_token_digest_unique").on(t.tokenDigest),
+    // usernames: a username named by a pending invite is reserved for it.
+    uniqueIndex("invites_account_username_unique").on(t.accountId, t.usernameIndex),
   ],
 );
 

@@ -118,8 +118,9 @@ export const invites = sqliteTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
-    emailCiphertext: text("email_ciphertext").notNull(),
-    emailIndex: text("email_index").notNull(),
+    // usernames: null for a link handed over by the admin without an email (the invitee picks a username).
+    emailCiphertext: text("email_ciphertext"),
+    emailIndex: text("email_index"),
     nameCiphertext: text("name_ciphertext").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     autoGroups: text("auto_groups", { mode: "json" }).$type<string[]>().notNull(),
@@ -129,10 +130,15 @@ export const invites = sqliteTable(
     /** The inviting user's id (kept as text: the invite outlives a deleted inviter). */
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
+    // usernames: the username the admin chose (sealed like users'); null: the invitee picks it on the invite page.
+    usernameCiphertext: text("username_ciphertext"),
+    usernameIndex: text("username_index"),
   },
   (t) => [
     uniqueIndex("invites_account_email_unique").on(t.accountId, t.emailIndex),
     uniqueIndex("invites_token_digest_unique").on(t.tokenDigest),
+    // usernames: a username named by a pending invite is reserved for it.
+    uniqueIndex("invites_account_username_unique").on(t.accountId, t.usernameIndex),
   ],
 );
 

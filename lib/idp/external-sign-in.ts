@@ -294,7 +294,8 @@ async function acceptPendingInvite(
   if (isExpired(invite, now)) return null;
   const id = crypto.randomUUID();
   const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
-  const username = await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || email, name }));
+  // usernames: the one the admin named on the invite (kept for it), else the provider's, made unique.
+  const username = invite.username ?? (await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || email, name })));
   const [user] = await tx
     .insert(users)
     .values({

@@ -278,11 +278,11 @@ export async function startEnrolment(token: string, now = new Date()): Promise<E
     const identity = openIdentity(person.user);
     if (existing && existing.createdAt >= found.createdAt) {
       secret = openTotpSecret(existing);
-      return identity.email ?? identity.name;
+      return identity.email ?? (identity.username || identity.name);
     }
     const values = { secretCiphertext: sealTotpSecret(found.userId, secret), confirmedAt: null, lastUsedStep: null, lastUsedAt: null, createdAt: now };
     await tx.insert(mfaTotp).values({ userId: found.userId, accountId: found.accountId, ...values }).onConflictDoUpdate({ target: mfaTotp.userId, set: values });
-    return identity.email ?? identity.name;
+    return identity.email ?? (identity.username || identity.name);
   });
   if (label === null) throw new SecondStepExpired();
   const qrCode = await QRCode.toDataURL(totpUri(secret, label), { type: "image/png", margin: 1, width: 200, errorCorrectionLevel: "M" });

@@ -94,7 +94,8 @@ export const groupDetailSchema = groupSchema
 export const inviteSchema = z
   .object({
     id: z.string(),
-    email: z.string(),
+    email: z.string().describe('"" for a link handed over without an email (NetBird\'s schema requires a string)'),
+    username: z.string().nullable().describe("The invitee's username, chosen by the admin; null: the invitee picks it when accepting"),
     name: z.string(),
     role: z.string(),
     auto_groups: z.array(z.string()),
@@ -143,11 +144,19 @@ export const mailDeliverySchema = z
 export const mailTestResultSchema = z.object({ ok: z.boolean(), response: z.string() }).meta({ id: "MailTestResult" });
 
 export const inviteInfoSchema = z
-  .object({ email: z.string(), name: z.string(), role: z.string(), expires_at: dateTime, valid: z.boolean(), invited_by: z.string() })
+  .object({
+    email: z.string().describe('"" when the invite has no email'),
+    username: z.string().nullable().describe("The username the invite is for; null: the invitee picks one (required in the accept body when email is \"\" too)"),
+    name: z.string(),
+    role: z.string(),
+    expires_at: dateTime,
+    valid: z.boolean(),
+    invited_by: z.string(),
+  })
   .meta({ id: "UserInviteInfo" });
 
 export const inviteAcceptedSchema = z
-  .object({ success: z.literal(true), user_id: z.string(), email: z.string() })
+  .object({ success: z.literal(true), user_id: z.string(), email: z.string().describe('"" when the person has no email'), username: z.string() })
   .meta({ id: "UserInviteAcceptResponse" });
 
 export const setupResponseSchema = z

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
-import { ldapInputSchema, localSignInSchema, providerInputSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
+import { ldapInputSchema, providerInputSchema, signInSwitchesSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema, resendInviteSchema } from "@/lib/invites/schemas";
 import { mailSettingsInputSchema, testMailSchema } from "@/lib/mail/schemas";
 import { setupInputSchema } from "@/lib/setup/setup";
@@ -16,6 +16,7 @@ import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { forgotPasswordSchema, resetWithTokenSchema } from "@/lib/users/password-reset";
 import { confirmEmailChangeSchema, emailChangeSchema } from "@/lib/users/email-change";
+import { ownUsernameSchema } from "@/lib/users/own-username";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
@@ -73,6 +74,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/users/export", summary: "Download the users matching the list's filters, search and sort as CSV", tag: "Users", query: userFiltersSchema.omit({ limit: true, offset: true }), response: "file", permissions: ["users:read"] },
   { method: "post", path: "/api/users/bulk", summary: "Block, unblock or delete several users; a result per user (each user's rules apply)", tag: "Users", body: bulkUsersSchema, response: bulkUsersResponseSchema, permissions: ["users:block"] },
   { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema, permissions: [] },
+  { method: "put", path: "/api/users/current", summary: "Change one's own username (when the owner allows it; 403 otherwise)", tag: "Users", body: ownUsernameSchema, response: R.currentUserSchema, permissions: [] },
   { method: "get", path: `/api/users/${uuid}`, summary: "One user", tag: "Users", response: R.userSchema, permissions: ["users:read"], denied: 404 },
   { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email", tag: "Users", body: updateUserSchema, response: R.userSchema, permissions: ["users:update"] },
   { method: "delete", path: `/api/users/${uuid}`, summary: "Delete a user", tag: "Users", response: R.emptySchema, permissions: ["users:delete"] },
@@ -131,7 +133,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "put", path: "/api/settings/ldap", summary: "Configure the LDAP directory", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "post", path: "/api/settings/ldap/test", summary: "Test an LDAP configuration (the stored one without a body)", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/sign-in", summary: "Sign-in settings", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:read"] },
-  { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off", tag: "Sign-in settings", body: localSignInSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off; let people change their own username (or not)", tag: "Sign-in settings", body: signInSwitchesSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/trusted-header", summary: "Trusted proxy header sign-in", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:read"] },
   { method: "put", path: "/api/settings/trusted-header", summary: "Configure trusted proxy header sign-in", tag: "Sign-in settings", body: trustedHeaderInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/security", summary: "Who must use two-factor sign-in", tag: "Sign-in settings", response: apiSecurityPolicySchema, permissions: ["settings:read"] },

@@ -17,7 +17,7 @@
  *   index, so the first page never sorts the whole table.
  * - An explicit sort (./sort.ts) has no "caller first": role, status, last
  *   login and creation order in SQL (or, for matches gathered here, by values
- *   read for them); name and email are decrypted and sorted here, only when
+ *   read for them); name, email and username are decrypted and sorted here, only when
  *   the matches are at most NAME_SORT_LIMIT (otherwise Invalid on "sort").
  */
 import "server-only";
@@ -196,7 +196,7 @@ async function sortValues(q: UserListQuery, sort: UserSort, ids: string[]): Prom
     if (decrypted) {
       for (const row of await db().select().from(users).where(where)) {
         const identity = openIdentity(row);
-        values.set(row.id, sort.key === "name" ? identity.name : identity.email);
+        values.set(row.id, sort.key === "name" ? identity.name : sort.key === "username" ? identity.username || null : identity.email);
       }
     } else {
       const value = sortValueSql(sort.key, q);

@@ -44,7 +44,7 @@ export default async function ProfilePage() {
       <DetailsSection facts={facts} />
       <NameSection me={me} />
       <SessionsSection actor={actor} />
-      <UsernameSection actor={actor} username={me.username} />
+      <UsernameSection actor={actor} username={me.username} hasEmail={me.email !== null} />
       <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
       <EmailSection actor={actor} />
 

@@ -10,14 +10,16 @@ import { acceptInvite } from "@/lib/invites/acceptance";
 import { acceptInviteSchema } from "@/lib/invites/schemas";
 
 export async function acceptInviteAction(token: string, _prev: FormState, formData: FormData): Promise<FormState> {
-  let email: string;
+  let signInAs: string;
   const values = formValues(formData, ["username"]);
   try {
     assertConfirmed(formData, "password");
     const { password, username } = parseOrThrow(acceptInviteSchema, { password: formData.get("password"), username: values.username });
-    ({ email } = await acceptInvite(token, password, requestMeta(await headers()), undefined, username));
+    const accepted = await acceptInvite(token, password, requestMeta(await headers()), undefined, username);
+    // usernames: the sign-in form is prefilled with the email, or the username when there is none.
+    signInAs = accepted.email ?? accepted.username;
   } catch (err) {
     return formStateFromError(err, values);
   }
-  redirect(`/login?invited=1&email=${encodeURIComponent(email)}`);
+  redirect(`/login?invited=1&email=${encodeURIComponent(signInAs)}`);
 }

@@ -27,11 +27,12 @@ function issued(invite: { expiresAt: Date; name: string; email: string | null },
 }
 
 export async function createInviteAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["email", "name", "role", "expires_in_days", "send_email"]);
+  const values = formValues(formData, ["email", "username", "name", "role", "expires_in_days", "send_email"]);
   try {
     const actor = await requireSessionActor();
     const input = parseOrThrow(createInviteSchema, {
       email: values.email,
+      username: values.username,
       name: values.name,
       role: values.role,
       auto_groups: formData.getAll("auto_groups"),

@@ -67,7 +67,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     return `/team/users?${next}`;
   };
   const nameSortReason =
-    total > NAME_SORT_LIMIT ? `Names are encrypted: sorting by name needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} users` : undefined;
+    total > NAME_SORT_LIMIT
+      ? `Names and usernames are encrypted: sorting by them needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} users`
+      : undefined;
   const exportQuery = new URLSearchParams({ service_user: "false" });
   for (const key of ["search", "role", "status", "group"] as const) if (filters[key]) exportQuery.set(key, String(filters[key]));
   if (filters.sort) {
