@@ -355,3 +355,29 @@ describe("the server-action matrix", () => {
     expect(changed.code, changed.detail).toBe(200);
   });
 });
+
+describe("the Create Token form's scope", () => {
+  const createToken = () => registry.find((r) => r.key === "app/(dashboard)/token-actions.ts#createTokenAction")!.action;
+
+  it("narrows a token to the ticked permissions, keeps 'all' unscoped, and refuses beyond the owner's", async () => {
+    const helpdesk = await principal(["users:read", "users:block", "users:unlock"], "group");
+    const some = await call(createToken(), helpdesk, [helpdesk.userId, initial, form({ name: "narrow", expires_in: "30", scope: "some", permissions: ["users:read", "users:unlock"] })]);
+    expect(some.code, some.detail).toBe(200);
+    const all = await call(createToken(), helpdesk, [helpdesk.userId, initial, form({ name: "wide", expires_in: "30", scope: "all", permissions: ["users:read"] })]);
+    expect(all.code, all.detail).toBe(200);
+    const { listAccessTokens } = await import("@/lib/tokens/queries");
+    const scopes = new Map((await listAccessTokens(helpdesk, helpdesk.userId)).map((t) => [t.name, t.permissions]));
+    expect(scopes.get("narrow")).toEqual(["users:read", "users:unlock"]);
+    expect(scopes.get("wide")).toBeNull();
+
+    request.sid = helpdesk.sessionId;
+    const beyond = (await createToken()(helpdesk.userId, initial, form({ name: "beyond", expires_in: "30", scope: "some", permissions: ["users:read", "users:delete"] }))) as {
+      code?: number;
+      values?: Record<string, string>;
+    };
+    request.sid = null;
+    expect(beyond.code).toBe(403);
+    // The refused form keeps what was chosen.
+    expect(beyond.values).toMatchObject({ name: "beyond", scope: "some", permissions: "users:read,users:delete" });
+  });
+});

@@ -27,9 +27,12 @@ function expiresInFrom(value: string | undefined): unknown {
 }
 
 export const createTokenAction = serverAction({ needs: ["users:read", "tokens:create"], selfArg: 0 }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
-  const values = formValues(formData, ["name", "expires_in"]);
+  const values = formValues(formData, ["name", "expires_in", "scope"]);
+  // "some": only the ticked permissions (none ticked: a token that may only read its owner's own account).
+  const permissions = values.scope === "some" ? formData.getAll("permissions").filter((v): v is string => typeof v === "string") : undefined;
+  if (permissions) values.permissions = permissions.join(",");
   try {
-    const input = parseOrThrow(createTokenSchema, { name: values.name, expires_in: expiresInFrom(values.expires_in) });
+    const input = parseOrThrow(createTokenSchema, { name: values.name, expires_in: expiresInFrom(values.expires_in), permissions });
     const { plain, token } = await createAccessToken(actor, userId, input, requestMeta(await headers()));
     refreshTokenPages(userId);
     // The plain token goes to this one response and is never kept in form values.

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ServiceUserActions } from "@/components/service-users/service-user-actions";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
-import { tokenRowsFor } from "@/components/tokens/token-rows";
+import { tokenRowsFor, tokenScopeChoice } from "@/components/tokens/token-rows";
 import { TokensTable } from "@/components/tokens/tokens-table";
 import { Alert } from "@/components/ui/alert";
 import { StatusBadge } from "@/components/users/badges";
@@ -88,9 +88,9 @@ export default async function ServiceUserPage({
               Use one as <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code>. {ROLE_MEANING[user.role]}
             </p>
           </div>
-          {canManageTokens && <CreateTokenDialog userId={user.id} />}
+          {canManageTokens && <CreateTokenDialog userId={user.id} scope={await tokenScopeChoice(actor, user.id)} />}
         </div>
-        <TokensTable tokens={tokens} canManage={canManageTokens} />
+        <TokensTable tokens={tokens} canManage={canManageTokens} whose="its" />
       </section>
 
       <DetailsSection facts={facts} />
