@@ -127,12 +127,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           <Alert tone="success">User rejected and removed. Their activity history is kept.</Alert>
         </div>
       )}
-      <UsersToolbar
-        roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-        statuses={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
-        groups={groups.map((g) => ({ value: g.id, label: g.name }))}
-        mfa={[{ value: "on", label: "On" }, { value: "off", label: "Off" }]}
-      />
+      {/* Without users:read the list holds only the viewer: nothing to search or filter. */}
+      {can(actor, "users:read") && (
+        <UsersToolbar
+          roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          statuses={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+          groups={groups.map((g) => ({ value: g.id, label: g.name }))}
+          mfa={[{ value: "on", label: "On" }, { value: "off", label: "Off" }]}
+        />
+      )}
       {sortRefused && (
         <div className="mb-4">
           <Alert tone="info">{sortRefused} Shown in the usual order instead.</Alert>
@@ -191,5 +194,5 @@ async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames:
   if (invites.length === 0) {
     return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
   }
-  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "invites:create")} mailEnabled={await mailIsOn(actor.accountId)} />;
+  return <InvitesTable invites={invites} groupNames={groupNames} can={{ renew: can(actor, "invites:create"), delete: can(actor, "invites:delete") }} mailEnabled={await mailIsOn(actor.accountId)} />;
 }
