@@ -204,7 +204,7 @@ describe("scoped tokens", () => {
 });
 
 describe("the cost of a permission check", () => {
-  it("is a set lookup: well under 0.1 ms, and resolving a user without extra roles adds no query", async () => {
+  it("is a set lookup (printed per check), and resolving a user without extra roles adds no query", async () => {
     const actor = await again(admin);
     const n = 200_000;
     const start = process.hrtime.bigint();
@@ -212,8 +212,8 @@ describe("the cost of a permission check", () => {
     for (let i = 0; i < n; i++) if (can(actor, i % 2 ? "users:read" : "settings:sign_in")) yes++;
     const perCheckNs = Number(process.hrtime.bigint() - start) / n;
     expect(yes).toBe(n / 2);
+    // A measure, not a timed assertion (the count of resolutions per request is app/permission-resolution.test.ts).
     console.log(`permission check: ${perCheckNs.toFixed(0)} ns per can()`);
-    expect(perCheckNs).toBeLessThan(100_000);
     const resolves = 200;
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < resolves; i++) await resolveSession(admin.sessionId);
