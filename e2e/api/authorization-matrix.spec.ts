@@ -209,6 +209,35 @@ test("every route that needs a caller names its permissions, and every one has a
   expect(keys.filter((k) => !requests[k])).toEqual([]);
 });
 
+test("escalation attempts through the API are refused: owner-only powers in a role, the owner role, a token beyond its owner, joining a group that grants more", async () => {
+  const adminId = await serviceUser("admin");
+  const admin = as(await tokenFor(adminId));
+  const role = await admin.send("POST", "/api/roles", { name: `r-${unique()}`, description: "", permissions: ["users:read", "settings:sign_in"] });
+  expect(role.status, role.text).toBe(422);
+  const someone = await fixtures.person();
+  const ownerRole = await admin.send("PUT", `/api/users/${someone}/roles`, { role_ids: ["owner"] });
+  expect(ownerRole.status, ownerRole.text).toBe(403);
+  const beyond = await admin.send("POST", `/api/users/${adminId}/tokens`, { name: `t-${unique()}`, permissions: ["users:read", "settings:sign_in"] });
+  expect(beyond.status, beyond.text).toBe(403);
+
+  // A people manager (users:read, users:update), signed in, and a group that grants the Admin role.
+  const manager = await personWithRole(tokenClient(instance, owner.personal_access_token), "user");
+  await ok(ownerApi().send("PUT", `/api/users/${manager.user.id}/roles`, { role_ids: [await createRole(["users:read", "users:update", "groups:read"])] }), "manager role");
+  const admins = await fixtures.group();
+  await ok(ownerApi().send("PUT", `/api/groups/${admins}/roles`, { role_ids: ["admin"] }), "group grants admin");
+  const join = await manager.client.post(`/api/groups/${admins}/members`, { user_id: manager.user.id });
+  expect(join.status, join.text).toBe(403);
+  const joinOther = await manager.client.post(`/api/groups/${admins}/members`, { user_id: someone });
+  expect(joinOther.status, joinOther.text).toBe(403);
+  const regroup = await manager.client.put(`/api/users/${manager.user.id}`, { role: "user", auto_groups: [admins], is_blocked: false });
+  expect(regroup.status, regroup.text).toBe(403);
+  // A group granting nothing beyond the manager's own: allowed.
+  const plain = await fixtures.group();
+  expect((await manager.client.post(`/api/groups/${plain}/members`, { user_id: someone })).status).toBe(200);
+  const self = await ok(manager.client.get<ApiUser>(`/api/users/${manager.user.id}`), "manager");
+  expect(self.auto_groups).toEqual([]);
+});
+
 test("a caller holding exactly the needed permissions is let through; lacking any one of them, refused", async () => {
   test.setTimeout(600_000);
   const mechanisms: Mechanism[] = ["role", "group", "union", "scoped"];
@@ -245,33 +274,4 @@ test("a token whose owner lost a permission after it was made loses it on its ne
   expect((await as(token).get("/api/events")).status).toBe(200);
   await ok(ownerApi().send("PUT", `/api/roles/${role}`, { name: `r-${unique()}`, description: "", permissions: [] }), "narrow role");
   expect((await as(token).get("/api/events")).status).toBe(403);
-});
-
-test("escalation attempts through the API are refused: owner-only powers in a role, the owner role, a token beyond its owner, joining a group that grants more", async () => {
-  const adminId = await serviceUser("admin");
-  const admin = as(await tokenFor(adminId));
-  const role = await admin.send("POST", "/api/roles", { name: `r-${unique()}`, description: "", permissions: ["users:read", "settings:sign_in"] });
-  expect(role.status, role.text).toBe(422);
-  const someone = await fixtures.person();
-  const ownerRole = await admin.send("PUT", `/api/users/${someone}/roles`, { role_ids: ["owner"] });
-  expect(ownerRole.status, ownerRole.text).toBe(403);
-  const beyond = await admin.send("POST", `/api/users/${adminId}/tokens`, { name: `t-${unique()}`, permissions: ["users:read", "settings:sign_in"] });
-  expect(beyond.status, beyond.text).toBe(403);
-
-  // A people manager (users:read, users:update), signed in, and a group that grants the Admin role.
-  const manager = await personWithRole(tokenClient(instance, owner.personal_access_token), "user");
-  await ok(ownerApi().send("PUT", `/api/users/${manager.user.id}/roles`, { role_ids: [await createRole(["users:read", "users:update", "groups:read"])] }), "manager role");
-  const admins = await fixtures.group();
-  await ok(ownerApi().send("PUT", `/api/groups/${admins}/roles`, { role_ids: ["admin"] }), "group grants admin");
-  const join = await manager.client.post(`/api/groups/${admins}/members`, { user_id: manager.user.id });
-  expect(join.status, join.text).toBe(403);
-  const joinOther = await manager.client.post(`/api/groups/${admins}/members`, { user_id: someone });
-  expect(joinOther.status, joinOther.text).toBe(403);
-  const regroup = await manager.client.put(`/api/users/${manager.user.id}`, { role: "user", auto_groups: [admins], is_blocked: false });
-  expect(regroup.status, regroup.text).toBe(403);
-  // A group granting nothing beyond the manager's own: allowed.
-  const plain = await fixtures.group();
-  expect((await manager.client.post(`/api/groups/${plain}/members`, { user_id: someone })).status).toBe(200);
-  const members = await ok(ownerApi().get<ApiUser>(`/api/users/${manager.user.id}`), "manager");
-  expect(members.auto_groups).toEqual([]);
 });

@@ -58,7 +58,7 @@ export default async function ProfilePage() {
               Personal access tokens
             </h2>
             <p className="mt-1 max-w-2xl text-sm text-slate-600">
-              Tokens let scripts call the API as you, with your role at the time of each request.{" "}
+              Tokens let scripts call the API as you, with your roles at the time of each request.{" "}
               {writes
                 ? "Treat them like your password."
                 : "Your roles only let you read, so your tokens can read but not change anything."}
