@@ -24,7 +24,7 @@ import { listUsers, userFiltersSchema, type UserFilters } from "@/lib/users/quer
 import { NAME_SORT_LIMIT } from "@/lib/users/sort";
 import { USER_STATUSES } from "@/lib/users/status";
 import { userLabel } from "@/lib/users/records";
-import { BulkSelection } from "@/components/users/bulk-selection";
+import { BulkSelection, type BulkAction } from "@/components/users/bulk-selection";
 import { bulkUsersAction } from "../actions";
 
 export const metadata: Metadata = { title: "Users · Latchkey" };
@@ -75,7 +75,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     exportQuery.set("order", filters.order);
   }
   // Bulk block, unblock and delete: each row's own rules still apply.
-  const canManage = can(actor, "users:block") || can(actor, "users:delete");
+  const bulk: BulkAction[] = [...(can(actor, "users:block") ? (["block", "unblock"] as const) : []), ...(can(actor, "users:delete") ? (["delete"] as const) : [])];
+  const canManage = bulk.length > 0;
 
   const hrefForPage = (p: number) => {
     const next = new URLSearchParams(query);
@@ -160,7 +161,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           />
         );
         return canManage && items.length > 0 ? (
-          <BulkSelection users={items.map((u) => ({ id: u.id, label: userLabel(u) }))} run={bulkUsersAction}>
+          <BulkSelection users={items.map((u) => ({ id: u.id, label: userLabel(u) }))} allowed={bulk} run={bulkUsersAction}>
             {table}
           </BulkSelection>
         ) : (
