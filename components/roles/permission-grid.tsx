@@ -55,7 +55,7 @@ export function PermissionGrid({
                       defaultChecked={checked.has(p.name)}
                       disabled={off}
                       aria-describedby={`${id}-desc`}
-                      className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600"
+                      className="mt-1 h-4 w-4 shrink-0 rounded border-slate-300 text-indigo-600"
                     />
                     <label htmlFor={id} className="text-sm">
                       <span className="font-mono text-slate-900">{p.name}</span>
