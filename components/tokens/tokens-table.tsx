@@ -10,7 +10,7 @@ function ValidityBadge({ expired }: { expired: boolean }) {
 }
 
 /** A token's scope: all of its owner's permissions, or the few it was narrowed to (listed on expand and on hover). */
-function TokenScope({ permissions, whose }: { permissions: readonly string[] | null; whose: "your" | "its" }) {
+export function TokenScope({ permissions, whose }: { permissions: readonly string[] | null; whose: "your" | "its" }) {
   if (permissions === null) return <>All {whose} permissions</>;
   if (permissions.length === 0) return <>None: reads {whose} own account only</>;
   const count = `${permissions.length} ${permissions.length === 1 ? "permission" : "permissions"}`;
