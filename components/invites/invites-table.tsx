@@ -11,14 +11,16 @@ export type InviteRow = InviteRecord & { invitedBy: string };
 export function InvitesTable({
   invites,
   groupNames,
-  canManage,
+  can,
   mailEnabled = false,
 }: {
   invites: InviteRow[];
   groupNames: Map<string, string>;
-  canManage: boolean;
+  /** Renew and resend: invites:create; delete: invites:delete. */
+  can: { renew: boolean; delete: boolean };
   mailEnabled?: boolean;
 }) {
+  const canManage = can.renew || can.delete;
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -67,7 +69,7 @@ export function InvitesTable({
                 {canManage && (
                   <td className="px-4 py-3">
                     <div className="flex justify-end gap-2">
-                      {mailEnabled && invite.email && (
+                      {can.renew && mailEnabled && invite.email && (
                         <ConfirmAction
                           label="Resend"
                           title={`Resend the invite to ${label}?`}
@@ -77,15 +79,17 @@ export function InvitesTable({
                           action={resendInviteAction.bind(null, invite.id)}
                         />
                       )}
-                      <RegenerateInviteDialog inviteId={invite.id} label={label} />
-                      <ConfirmAction
-                        label="Delete"
-                        variant="danger"
-                        title={`Delete the invite for ${label}?`}
-                        body="The invite link stops working at once."
-                        confirmLabel="Delete invite"
-                        action={deleteInviteAction.bind(null, invite.id)}
-                      />
+                      {can.renew && <RegenerateInviteDialog inviteId={invite.id} label={label} />}
+                      {can.delete && (
+                        <ConfirmAction
+                          label="Delete"
+                          variant="danger"
+                          title={`Delete the invite for ${label}?`}
+                          body="The invite link stops working at once."
+                          confirmLabel="Delete invite"
+                          action={deleteInviteAction.bind(null, invite.id)}
+                        />
+                      )}
                     </div>
                   </td>
                 )}

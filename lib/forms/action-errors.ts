@@ -9,6 +9,7 @@ export function formStateFromError(thrown: unknown, values?: Record<string, stri
   return {
     status: "error",
     message: err.message,
+    code: err.status,
     fieldErrors: err instanceof Invalid || err instanceof Conflict ? err.fieldErrors : undefined,
     values,
   };

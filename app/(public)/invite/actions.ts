@@ -1,5 +1,6 @@
 "use server";
 
+import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
@@ -9,7 +10,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { acceptInvite } from "@/lib/invites/acceptance";
 import { acceptInviteSchema } from "@/lib/invites/schemas";
 
-export async function acceptInviteAction(token: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const acceptInviteAction = publicAction(async (token: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   let signInAs: string;
   const values = formValues(formData, ["username"]);
   try {
@@ -22,4 +23,4 @@ export async function acceptInviteAction(token: string, _prev: FormState, formDa
     return formStateFromError(err, values);
   }
   redirect(`/login?invited=1&email=${encodeURIComponent(signInAs)}`);
-}
+});

@@ -1,5 +1,6 @@
 "use server";
 
+import { publicAction } from "@/lib/forms/server-action";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -21,7 +22,7 @@ function safeCallbackPath(value: FormDataEntryValue | null): string {
 const TIMED_OUT = "/login?error=second_step_expired";
 
 /** The code (authenticator or recovery) for the pending step; Auth.js makes the session. */
-export async function secondStepAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const secondStepAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const code = String(formData.get("code") ?? "");
   try {
     await signIn("second-step", { code, redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
@@ -35,7 +36,7 @@ export async function secondStepAction(_prev: FormState, formData: FormData): Pr
     throw err;
   }
   return { status: "success" };
-}
+});
 
 /** "Use a passkey": a challenge bound to this browser's pending step, for the pending person's passkeys. */
 export async function secondStepPasskeyOptionsAction(): Promise<FormState> {
@@ -69,7 +70,7 @@ export async function secondStepPasskeyAction(_prev: FormState, formData: FormDa
 }
 
 /** Set-up during sign-in: the first code turns the app on and hands back the recovery codes, shown once. */
-export async function confirmEnrolmentAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const confirmEnrolmentAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const token = await secondStepToken();
   if (!token) redirect(TIMED_OUT);
   try {
@@ -81,10 +82,10 @@ export async function confirmEnrolmentAction(_prev: FormState, formData: FormDat
     if (err instanceof WrongCode) return { status: "error", message: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
     throw err;
   }
-}
+});
 
 /** After set-up and saving the recovery codes: the session, through Auth.js. */
-export async function continueAfterEnrolmentAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const continueAfterEnrolmentAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   try {
     await signIn("second-step", { code: "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
   } catch (err) {
@@ -92,4 +93,4 @@ export async function continueAfterEnrolmentAction(_prev: FormState, formData: F
     throw err;
   }
   return { status: "success" };
-}
+});
