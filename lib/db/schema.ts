@@ -85,3 +85,7 @@ export const mailSettings = tables.mailSettings;
 export const passwordResets = tables.passwordResets;
 export const emailChanges = tables.emailChanges;
 export const knownBrowsers = tables.knownBrowsers;
+
+// OpenID Connect provider (issue 15)
+export const oidcModels = tables.oidcModels;
+export const oidcSigningKeys = tables.oidcSigningKeys;
