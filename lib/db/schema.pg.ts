@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { APPLICATION_TYPES, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -610,6 +610,45 @@ export const knownBrowsers = pgTable(
     firstSeenAt: epochMs("first_seen_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.browserDigest] })],
+);
+
+// applications (issue 15): the OIDC provider's clients (see ./schema.sqlite.ts).
+export const applications = pgTable(
+  "applications",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type", { enum: APPLICATION_TYPES }).notNull(),
+    clientId: text("client_id").notNull(),
+    clientSecretDigest: text("client_secret_digest"),
+    redirectUris: jsonText<string[]>("redirect_uris").notNull().default(sql`'[]'`),
+    postLogoutRedirectUris: jsonText<string[]>("post_logout_redirect_uris").notNull().default(sql`'[]'`),
+    restrictedToGroups: boolean("restricted_to_groups").notNull().default(false),
+    accessTokenTtlSeconds: integer("access_token_ttl_seconds").notNull().default(600),
+    refreshTokenTtlSeconds: integer("refresh_token_ttl_seconds").notNull().default(2592000),
+    requireConsent: boolean("require_consent").notNull().default(false),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: epochMs("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("applications_client_id_unique").on(t.clientId), index("applications_account_created_idx").on(t.accountId, t.createdAt)],
+);
+
+export const applicationGroups = pgTable(
+  "application_groups",
+  {
+    applicationId: text("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.groupId] }), index("application_groups_group_idx").on(t.groupId)],
 );
 
 export const oidcModels = pgTable(

@@ -728,6 +728,57 @@ export const knownBrowsers = sqliteTable(
 
 export type MailSettingsRow = typeof mailSettings.$inferSelect;
 
+// applications (issue 15): other apps and CLIs that sign people in through Latchkey (the OIDC provider's clients).
+export const APPLICATION_TYPES = ["web", "spa", "device"] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+
+/** A registered OIDC client. Only web apps have a secret, kept as its SHA-256 digest (shown once, like access tokens). */
+export const applications = sqliteTable(
+  "applications",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type", { enum: APPLICATION_TYPES }).notNull(),
+    /** The OAuth client_id: public, random ("lka_…"), unique across the instance. */
+    clientId: text("client_id").notNull(),
+    clientSecretDigest: text("client_secret_digest"),
+    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    postLogoutRedirectUris: text("post_logout_redirect_uris", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /**
+     * True once the app was limited to groups: with every allowed group deleted (the links cascade)
+     * nobody may sign in, rather than everyone.
+     */
+    restrictedToGroups: integer("restricted_to_groups", { mode: "boolean" }).notNull().default(false),
+    accessTokenTtlSeconds: integer("access_token_ttl_seconds").notNull().default(600),
+    refreshTokenTtlSeconds: integer("refresh_token_ttl_seconds").notNull().default(2592000),
+    requireConsent: integer("require_consent", { mode: "boolean" }).notNull().default(false),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("applications_client_id_unique").on(t.clientId), index("applications_account_created_idx").on(t.accountId, t.createdAt)],
+);
+
+/** The groups whose members may sign in to an application (none, and not restricted: everyone). */
+export const applicationGroups = sqliteTable(
+  "application_groups",
+  {
+    applicationId: text("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.groupId] }), index("application_groups_group_idx").on(t.groupId)],
+);
+
+export type ApplicationRow = typeof applications.$inferSelect;
+
 // OpenID Connect provider (issue 15): oidc-provider's models and its signing keys (lib/oidc).
 
 /**

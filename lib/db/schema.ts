@@ -10,8 +10,8 @@ import { config } from "@/lib/config";
 import * as pg from "./schema.pg";
 import * as sqlite from "./schema.sqlite";
 
-export { IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
-export type { MfaRequirement } from "./schema.sqlite";
+export { APPLICATION_TYPES, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
+export type { ApplicationRow, ApplicationType, MfaRequirement } from "./schema.sqlite";
 export type {
   AccessTokenRow,
   GroupRow,
@@ -85,6 +85,10 @@ export const mailSettings = tables.mailSettings;
 export const passwordResets = tables.passwordResets;
 export const emailChanges = tables.emailChanges;
 export const knownBrowsers = tables.knownBrowsers;
+
+// applications (issue 15): the OIDC provider's clients and the groups allowed into each
+export const applications = tables.applications;
+export const applicationGroups = tables.applicationGroups;
 
 // OpenID Connect provider (issue 15)
 export const oidcModels = tables.oidcModels;
