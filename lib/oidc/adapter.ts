@@ -15,7 +15,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { and, eq, lte } from "drizzle-orm";
-import Provider, { type Adapter, type AdapterPayload } from "oidc-provider";
+import type { Adapter, AdapterPayload } from "oidc-provider";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
@@ -79,11 +79,7 @@ class DatabaseAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    if (this.name === "Client") {
-      // A web app is registered with the secret method its request uses (lib/oidc/clients.ts).
-      const posted = typeof Provider.ctx?.oidc?.params?.client_secret === "string";
-      return clientMetadata(id, posted ? "client_secret_post" : "client_secret_basic");
-    }
+    if (this.name === "Client") return clientMetadata(id);
     return this.findBy("id", id);
   }
 

@@ -22,14 +22,8 @@ function placeholderSecret(app: ProviderApplication): string {
   return `unusable-${crypto.createHash("sha256").update(`latchkey-placeholder:${app.clientSecretDigest ?? app.id}`).digest("hex")}`;
 }
 
-/**
- * The method a web app authenticates with: the provider insists the request's
- * method equals the registered one, and apps differ (Gitea sends Basic,
- * others post the secret), so the one the request uses is the registered one.
- */
-export type SecretMethod = "client_secret_basic" | "client_secret_post";
-
-export function metadataFor(app: ProviderApplication, method: SecretMethod = "client_secret_basic"): AdapterPayload {
+/** A web app may send its secret either way (HTTP Basic or in the form): the provider accepts both for either registration. */
+export function metadataFor(app: ProviderApplication): AdapterPayload {
   const common = {
     client_id: app.clientId,
     client_name: app.name,
@@ -42,7 +36,7 @@ export function metadataFor(app: ProviderApplication, method: SecretMethod = "cl
     return {
       ...common,
       client_secret: placeholderSecret(app),
-      token_endpoint_auth_method: method,
+      token_endpoint_auth_method: "client_secret_basic",
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
     };
@@ -54,7 +48,7 @@ export function metadataFor(app: ProviderApplication, method: SecretMethod = "cl
 }
 
 /** The metadata of the app registered under clientId, for the request being served, or undefined. */
-export async function clientMetadata(clientId: string, method?: SecretMethod): Promise<AdapterPayload | undefined> {
+export async function clientMetadata(clientId: string): Promise<AdapterPayload | undefined> {
   const app = await findApplicationByClientId(clientId);
-  return app ? metadataFor(app, method) : undefined;
+  return app ? metadataFor(app) : undefined;
 }

@@ -51,6 +51,13 @@ export async function providerStatus(): Promise<ProviderStatus> {
   return { available: true, issuer };
 }
 
+/** The person exists, may use apps (not blocked, not a service user) and is allowed into this one now. */
+async function mayUseApp(sub: string, clientId: string): Promise<boolean> {
+  if (!(await usableUser(sub))) return false;
+  const app = await findApplicationByClientId(clientId);
+  return app !== null && (await userMayUseApplication(app, sub));
+}
+
 function ttlFromClient(key: string, fallback: number) {
   return (_ctx: KoaContextWithOIDC, _token: unknown, client: { metadata(): Record<string, unknown> }) => {
     const value = client?.metadata()[key];
@@ -95,7 +102,6 @@ function configuration(jwks: object[]): Configuration {
     routes: {
       authorization: `${OIDC_PREFIX}/auth`,
       backchannel_authentication: `${OIDC_PREFIX}/backchannel`,
-      challenge: `${OIDC_PREFIX}/challenge`,
       code_verification: DEVICE_PATH,
       device_authorization: `${OIDC_PREFIX}/device/auth`,
       end_session: `${OIDC_PREFIX}/session/end`,
@@ -120,9 +126,12 @@ function configuration(jwks: object[]): Configuration {
       Grant: 365 * 24 * 3600,
     },
     rotateRefreshToken: true,
-    async findAccount(_ctx, sub) {
+    // Every use of a person's token (refresh, userinfo, ID token) asks again whether they may use the app.
+    async findAccount(ctx, sub) {
       const row = await usableUser(sub);
       if (!row) return undefined;
+      const clientId = ctx.oidc?.client?.clientId;
+      if (clientId && !(await mayUseApp(sub, clientId))) return undefined;
       return { accountId: row.id, claims: async () => claimsOf(row) };
     },
     // A browser app may call the token and userinfo endpoints from its own origin (a registered redirect URI's).
@@ -135,12 +144,10 @@ function configuration(jwks: object[]): Configuration {
       introspection: {
         enabled: true,
         // A token of a person who may no longer use the app (blocked, deleted, removed from its groups) is inactive.
-        async allowedPolicy(ctx, client, token) {
+        async allowedPolicy(_ctx, client, token) {
           if (client.clientId !== token.clientId) return false;
-          if (!token.accountId) return true;
-          if (!(await usableUser(token.accountId))) return false;
-          const app = await findApplicationByClientId(client.clientId);
-          return app !== null && (await userMayUseApplication(app, token.accountId));
+          const sub = "accountId" in token ? token.accountId : undefined;
+          return !sub || (await mayUseApp(sub, client.clientId));
         },
       },
       rpInitiatedLogout: {
