@@ -21,6 +21,7 @@ const MODULE_LABELS: Record<string, string> = {
   settings: "Settings",
   identity_providers: "Identity providers",
   roles: "Roles",
+  applications: "Applications",
 };
 
 /**

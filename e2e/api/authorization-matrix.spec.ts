@@ -73,6 +73,8 @@ const fixtures = {
     (await ok(ownerApi().send<{ id: string }>("POST", "/api/users/invites", { email: `i-${unique()}@example.com`, name: "Ivy Invitee", role: "user" }), "invite")).id,
   group: async () => (await ok(ownerApi().send<{ id: string }>("POST", "/api/groups", { name: `fx-${unique()}` }), "group")).id,
   role: async () => createRole([]),
+  application: async () =>
+    (await call<{ id: string }>(instance, "/api/applications", { method: "POST", headers: ownerAuth, json: { name: `app-${unique()}`, type: "web", redirect_uris: ["https://app.example.com/cb"] } })).body.id,
   botToken: async () => {
     const bot = await serviceUser();
     const made = await ok(ownerApi().send<{ personal_access_token: { id: string } }>("POST", `/api/users/${bot}/tokens`, { name: `fx-${unique()}` }), "bot token");
@@ -168,6 +170,12 @@ const requests: Record<string, () => Promise<{ path: string; json?: unknown; hid
   "GET /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}` }),
   "PUT /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}`, json: { name: `u-${unique()}`, description: "", permissions: [] } }),
   "DELETE /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}` }),
+  "GET /api/applications": async () => ({ path: "/api/applications" }),
+  "POST /api/applications": async () => ({ path: "/api/applications", json: { name: `n-${unique()}`, type: "web", redirect_uris: ["https://app.example.com/cb"] } }),
+  "GET /api/applications/{id}": async () => ({ path: `/api/applications/${await fixtures.application()}` }),
+  "PUT /api/applications/{id}": async () => ({ path: `/api/applications/${await fixtures.application()}`, json: { name: `u-${unique()}` } }),
+  "DELETE /api/applications/{id}": async () => ({ path: `/api/applications/${await fixtures.application()}` }),
+  "POST /api/applications/{id}/rotate-secret": async () => ({ path: `/api/applications/${await fixtures.application()}/rotate-secret` }),
   "GET /api/users/{id}/roles": async () => ({ path: `/api/users/${await fixtures.person()}/roles` }),
   "PUT /api/users/{id}/roles": async () => ({ path: `/api/users/${await fixtures.person()}/roles`, json: { role_ids: [await fixtures.role()] } }),
 };

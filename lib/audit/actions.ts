@@ -77,8 +77,13 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.password.reset_by_link": "Password set from a reset link",
   "user.email.change_requested": "Email change requested",
   "user.email.changed": "Email changed",
+  // applications (issue 15)
+  "application.created": "Application registered",
+  "application.updated": "Application changed",
+  "application.secret_rotated": "Application secret rotated",
+  "application.deleted": "Application deleted",
+  "application.sign_in": "Signed in to an application",
   // OpenID provider (issue 15): people signing in to apps through Latchkey
-  "app.sign_in": "Signed in to an app",
   "app.sign_in.refused": "App sign-in refused",
   "app.consent.given": "App access allowed",
   "app.consent.denied": "App access declined",

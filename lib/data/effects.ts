@@ -45,7 +45,7 @@ export interface DomainEffects {
    * app's secret; otherwise the grants of people no longer allowed (lib/applications/for-provider.ts
    * userMayUseApplication) end.
    */
-  "application.access_changed": { accountId: string; applicationId: string; change: "deleted" | "secret_rotated" | "groups_changed" };
+  "application.access_changed": { accountId: string; applicationId: string; clientId: string; change: "deleted" | "secret_rotated" | "groups_changed" };
   /** email: a person signed in and got a new session (mail notices a browser they never used before). */
   "session.created": { accountId: string; userId: string; userAgent: string | null; ip: string | null };
 }

@@ -252,3 +252,28 @@ export const userRolesSchema = z
   .meta({ id: "UserRoles" });
 
 export const roleIdsResponseSchema = z.object({ role_ids: z.array(z.string()) }).meta({ id: "RoleIds" });
+
+// applications (issue 15): the OIDC provider's clients
+export const applicationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(["web", "spa", "device"]),
+    client_id: z.string(),
+    has_client_secret: z.boolean(),
+    pkce_required: z.boolean(),
+    redirect_uris: z.array(z.string()),
+    post_logout_redirect_uris: z.array(z.string()),
+    allowed_groups: z.array(z.string()).describe("Group ids whose members may sign in; empty: everyone (unless access is nobody)"),
+    access: z.enum(["everyone", "groups", "nobody"]),
+    access_token_ttl_seconds: z.number().int(),
+    refresh_token_ttl_seconds: z.number().int(),
+    require_consent: z.boolean(),
+    created_at: dateTime,
+    updated_at: dateTime,
+  })
+  .meta({ id: "Application" });
+
+export const applicationWithSecretSchema = applicationSchema
+  .extend({ client_secret: z.string().optional().describe("Web apps only, shown this once") })
+  .meta({ id: "ApplicationWithSecret" });

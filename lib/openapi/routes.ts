@@ -23,6 +23,7 @@ import { groupMemberSchema } from "@/lib/users/group-members";
 import { createUserRequestSchema, updateUserSchema } from "@/lib/users/schemas";
 import type { Permission } from "@/lib/auth/permissions";
 import { roleIdsSchema, roleInputSchema } from "@/lib/roles/schemas";
+import { createApplicationSchema, updateApplicationSchema } from "@/lib/applications/schemas";
 import * as R from "./responses";
 
 export type Method = "get" | "post" | "put" | "delete";
@@ -40,6 +41,8 @@ export type ApiRoute = {
   /** The 200 response; `list` for a JSON array of it; `file` for a download. */
   response: z.ZodType | "file";
   list?: boolean;
+  /** The success status when not 200 (201 for a created resource). */
+  status?: 201;
   /** Carries a secret shown once: Cache-Control: no-store. */
   secret?: boolean;
   /**
@@ -148,6 +151,13 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/roles/${uuid}`, summary: "Delete a custom role (its holders lose it)", tag: "Roles", response: R.emptySchema, permissions: ["roles:delete"] },
   { method: "get", path: `/api/users/${uuid}/roles`, summary: "A user's roles and where each permission comes from", tag: "Roles", response: R.userRolesSchema, permissions: ["users:read"], denied: 404 },
   { method: "put", path: `/api/users/${uuid}/roles`, summary: "Set all of a user's extra roles", tag: "Roles", body: roleIdsSchema, response: R.roleIdsResponseSchema, permissions: ["users:update"] },
+  // applications (issue 15): other apps and CLIs that sign people in through Latchkey
+  { method: "get", path: "/api/applications", summary: "Applications, by name (never their secrets)", tag: "Applications", query: listParamsSchema, response: R.applicationSchema, list: true, permissions: ["applications:read"] },
+  { method: "post", path: "/api/applications", summary: "Register an application (a web app's client secret is in this response only)", tag: "Applications", body: createApplicationSchema, response: R.applicationWithSecretSchema, status: 201, secret: true, permissions: ["applications:create"] },
+  { method: "get", path: `/api/applications/${uuid}`, summary: "One application", tag: "Applications", response: R.applicationSchema, permissions: ["applications:read"] },
+  { method: "put", path: `/api/applications/${uuid}`, summary: "Change an application: the fields sent (the type is fixed)", tag: "Applications", body: updateApplicationSchema, response: R.applicationSchema, permissions: ["applications:update"] },
+  { method: "delete", path: `/api/applications/${uuid}`, summary: "Delete an application (its sign-ins end)", tag: "Applications", response: R.emptySchema, permissions: ["applications:delete"] },
+  { method: "post", path: `/api/applications/${uuid}/rotate-secret`, summary: "A new client secret for a web app (in this response only); the old one stops working", tag: "Applications", response: R.applicationWithSecretSchema, secret: true, permissions: ["applications:update"] },
   { method: "get", path: `/api/groups/${uuid}/roles`, summary: "The roles a group grants its members", tag: "Roles", response: R.roleIdsResponseSchema, permissions: ["groups:read"] },
   { method: "put", path: `/api/groups/${uuid}/roles`, summary: "Set the roles a group grants its members", tag: "Roles", body: roleIdsSchema, response: R.roleIdsResponseSchema, permissions: ["groups:update"] },
 ];

@@ -17,6 +17,7 @@ import type { InteractionResults } from "oidc-provider";
 import type Provider from "oidc-provider";
 import { findApplicationByClientId, userMayUseApplication, type ProviderApplication } from "@/lib/applications/for-provider";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
+import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { recordEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { usableUser } from "@/lib/oidc/accounts";
@@ -99,7 +100,7 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   }
 
   const grantId = await grantFor(provider, session, app.clientId, scopes, request.grantId);
-  await record(app, session, "app.sign_in", { scopes }, meta);
+  await record(app, session, APPLICATION_SIGN_IN, { scopes }, meta);
   return {
     kind: "finish",
     result: { login: { accountId: session.userId, remember: true }, consent: { grantId } },
