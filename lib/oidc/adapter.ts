@@ -38,10 +38,15 @@ async function accountOrFail(): Promise<string> {
 
 type Row = typeof oidcModels.$inferSelect;
 
-function open(row: Row | undefined, now = new Date()): AdapterPayload | undefined {
+/**
+ * The stored payload. expires_at is authoritative: a row past it comes back
+ * with that expiry, and the provider answers as for any expired artifact
+ * (a device code polled after it expired gets expired_token, not "unknown").
+ */
+function open(row: Row | undefined): AdapterPayload | undefined {
   if (!row) return undefined;
-  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return undefined;
   const payload = JSON.parse(decryptField(row.payloadCiphertext, sealContext(row.name, row.id))) as AdapterPayload;
+  if (row.expiresAt) payload.exp = Math.min(payload.exp ?? Number.MAX_SAFE_INTEGER, Math.floor(row.expiresAt.getTime() / 1000));
   if (row.consumedAt) payload.consumed = Math.floor(row.consumedAt.getTime() / 1000);
   return payload;
 }
