@@ -6,6 +6,7 @@
  */
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
+import { findApplicationByClientId } from "@/lib/applications/for-provider";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { decryptField } from "@/lib/crypto/aead";
@@ -67,7 +68,7 @@ export async function grantedScopes(accountId: string, userId: string, clientId:
   return scopes;
 }
 
-export type SignedInApp = { clientId: string; scopes: string[]; lastSignInAt: Date | null };
+export type SignedInApp = { clientId: string; name: string; scopes: string[]; lastSignInAt: Date | null };
 
 /** The apps the actor has signed in to and not withdrawn (Profile → "Apps you signed in to"). */
 export async function appsSignedInTo(actor: Actor): Promise<SignedInApp[]> {
@@ -80,16 +81,19 @@ export async function appsSignedInTo(actor: Actor): Promise<SignedInApp[]> {
     if (!row.clientId || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) continue;
     const grant = openGrant(row);
     const at = grant.iat ? new Date(grant.iat * 1000) : null;
-    const entry = byClient.get(row.clientId) ?? { clientId: row.clientId, scopes: [], lastSignInAt: null };
+    const entry = byClient.get(row.clientId) ?? { clientId: row.clientId, name: row.clientId, scopes: [], lastSignInAt: null };
     entry.scopes = [...new Set([...entry.scopes, ...(grant.openid?.scope ?? "").split(" ").filter(Boolean)])].sort();
     if (at && (!entry.lastSignInAt || at > entry.lastSignInAt)) entry.lastSignInAt = at;
     byClient.set(row.clientId, entry);
   }
-  return [...byClient.values()];
+  const apps = [...byClient.values()];
+  for (const app of apps) app.name = (await findApplicationByClientId(app.clientId))?.name ?? "Deleted app";
+  return apps.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The person withdraws an app's access: its grants and tokens end; the next sign-in there starts afresh. */
-export async function withdrawAppAccess(actor: Actor, clientId: string, appName: string, meta: RequestMeta): Promise<void> {
+export async function withdrawAppAccess(actor: Actor, clientId: string, meta: RequestMeta): Promise<void> {
+  const app = await findApplicationByClientId(clientId);
   await write(actor, async (tx, me) => {
     const ended = await revokeUserAppAccess(tx, me.accountId, me.userId, clientId);
     if (ended === 0) throw new NotFound("You have not signed in to that app");
@@ -97,7 +101,7 @@ export async function withdrawAppAccess(actor: Actor, clientId: string, appName:
       accountId: me.accountId,
       action: "app.access.withdrawn",
       actor: { type: "user", id: me.userId },
-      target: { type: "application", id: clientId, label: appName },
+      target: { type: "application", id: app?.id ?? clientId, label: app?.name ?? clientId },
       details: { client_id: clientId, grants_ended: ended },
       meta,
     });

@@ -15,6 +15,7 @@ import { allows } from "@/lib/users/rules";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { NameSection } from "./name-section";
 import { SessionsSection } from "./sessions-section";
+import { AppsSection } from "./apps-section";
 import { UsernameSection } from "./username-section";
 import { TwoFactorSection } from "./two-factor-section";
 
@@ -44,6 +45,7 @@ export default async function ProfilePage() {
       <DetailsSection facts={facts} />
       <NameSection me={me} />
       <SessionsSection actor={actor} />
+      <AppsSection actor={actor} />
       <UsernameSection actor={actor} username={me.username} />
       <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
       <EmailSection actor={actor} />
