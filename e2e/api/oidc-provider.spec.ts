@@ -206,16 +206,17 @@ test("revocation (RFC 7009) ends a refresh token and what it was issued with", a
   expect(oauthError(refused)).toBe("invalid_grant");
 });
 
-test("RP-initiated logout returns only to a registered post-logout URI", async () => {
+test("RP-initiated logout returns only to a registered post-logout URI, and ends the Latchkey session", async () => {
+  const lou = await person("lou");
   const config = await relyingParty(web);
-  const tokens = await signInTo(config, member, "openid");
+  const tokens = await signInTo(config, lou, "openid");
   const unregistered = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: "http://127.0.0.1:9/elsewhere" });
   const refused = await fetch(unregistered, { redirect: "manual" });
   expect(refused.status).toBe(400);
   expect(refused.headers.get("location")).toBeNull();
 
   const url = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: AFTER_LOGOUT, state: "bye" });
-  const page = await fetch(url, { redirect: "manual" });
+  const page = await fetch(url, { redirect: "manual", headers: { cookie: lou.cookie } });
   expect(page.status).toBe(200);
   const html = await page.text();
   const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
@@ -226,11 +227,15 @@ test("RP-initiated logout returns only to a registered post-logout URI", async (
   const confirmed = await fetch(new URL(action!, instance.baseURL), {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header },
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: `${lou.cookie}; ${jar.header}` },
     body: new URLSearchParams({ xsrf: xsrf!, logout: "yes" }),
   });
   expect(confirmed.status).toBe(303);
   expect(confirmed.headers.get("location")).toBe(`${AFTER_LOGOUT}?state=bye`);
+  // The single sign-on session is over: the Latchkey cookie no longer works.
+  expect(confirmed.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token=;"))).toBe(true);
+  const after = await fetch(instance.url("/api/users/current"), { headers: { cookie: lou.cookie } });
+  expect(after.status).toBe(401);
 });
 
 test("an unregistered redirect URI is refused on Latchkey's page, never redirected to", async () => {

@@ -15,6 +15,7 @@ import { errors } from "oidc-provider";
 import { requestMeta } from "@/lib/http/request-meta";
 import { escapeHtml, page } from "@/lib/oidc/pages";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
+import { signOutSession } from "@/lib/sessions/sign-out";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
 
@@ -134,6 +135,24 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 const callbacks = new WeakMap<object, NodeHandler>();
 
+const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
+
+/**
+ * RP-initiated logout ends the single sign-on session too: when the person
+ * confirms "Sign out" on the provider's page, their Latchkey session ends
+ * (the row, so the cookie is worthless) and its cookie is cleared.
+ */
+function withSingleLogout(provider: NonNullable<Awaited<ReturnType<typeof currentProvider>>>): NodeHandler {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== "end_session_confirm" || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
+    const session = await browserSession(ctx.req.headers.cookie);
+    if (session) await signOutSession(session, requestMeta(headersOf(ctx.req)));
+    for (const name of SESSION_COOKIES) ctx.cookies.set(name, null, { path: "/", signed: false });
+  });
+  return provider.callback() as NodeHandler;
+}
+
 async function serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   const status = await providerStatus();
   if (!status.available) return unavailable(res, status.reason);
@@ -143,7 +162,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, pathname: string
   if (!provider) return unavailable(res, "no_public_url");
   let callback = callbacks.get(provider);
   if (!callback) {
-    callback = provider.callback() as NodeHandler;
+    callback = withSingleLogout(provider);
     callbacks.set(provider, callback);
   }
   await callback(req, res);
