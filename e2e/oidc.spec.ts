@@ -16,7 +16,7 @@ const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
 test.setTimeout(120_000);
 
-const REDIRECT = "http://127.0.0.1:9/callback";
+const REDIRECT = "http://127.0.0.1:4999/callback";
 type Registered = { client_id: string; client_secret?: string };
 let auth: Record<string, string>;
 let ownerId: string;
@@ -111,12 +111,12 @@ test("code flow: someone not signed in signs in on Latchkey's page and lands bac
   });
   const context = await browser.newContext();
   const page = await context.newPage();
-  // The app itself: whatever reaches its redirect URI is answered here.
-  await page.route("http://127.0.0.1:9/**", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>Grafana</title><h1>Grafana</h1>" }));
+  // The app: nothing listens at its redirect URI; the browser's request to it is what the app would receive.
+  const reachedApp = page.waitForRequest((request) => request.url().startsWith(REDIRECT));
   await page.goto(url.href);
   await signInOnLatchkey(page);
-  await page.waitForURL(/^http:\/\/127\.0\.0\.1:9\/callback\?/);
-  const tokens = await oidc.authorizationCodeGrant(app, new URL(page.url()), { pkceCodeVerifier: verifier, expectedState: state });
+  const callback = new URL((await reachedApp).url());
+  const tokens = await oidc.authorizationCodeGrant(app, callback, { pkceCodeVerifier: verifier, expectedState: state });
   noteSecret(tokens.access_token);
   expect(tokens.claims()).toMatchObject({ sub: ownerId, email: OWNER.email, name: OWNER.name });
   await context.close();
