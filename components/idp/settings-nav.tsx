@@ -9,6 +9,7 @@ const tabs = [
   { href: "/settings/proxy-header", label: "Proxy Header" },
   { href: "/settings/security", label: "Security" },
   { href: "/settings/roles", label: "Roles" },
+  { href: "/settings/applications", label: "Applications" },
   { href: "/settings/email", label: "Email" },
 ];
 

@@ -17,16 +17,17 @@ export type Seeded = {
   serviceUserId: string;
   inviteToken: string;
   newcomer: { email: string; password: string };
+  applicationId: string;
 };
 
-async function post<T>(instance: Instance, token: string, path: string, json: unknown): Promise<T> {
+async function post<T>(instance: Instance, token: string, path: string, json: unknown, status = 200): Promise<T> {
   const res = await fetch(instance.url(path), {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(json),
   });
   const text = await res.text();
-  expect(res.status, `POST ${path}: ${text}`).toBe(200);
+  expect(res.status, `POST ${path}: ${text}`).toBe(status);
   return JSON.parse(text) as T;
 }
 
@@ -56,7 +57,15 @@ export async function seedDashboard(instance: Instance): Promise<Seeded> {
     name: "Nina Newcomer",
     role: "user",
   });
+  const application = await post<{ id: string }>(
+    instance,
+    token,
+    "/api/applications",
+    { name: "Grafana", type: "web", redirect_uris: ["https://grafana.example.com/login/generic_oauth"], allowed_groups: [group.id] },
+    201,
+  );
   return {
+    applicationId: application.id,
     ownerId,
     groupId: group.id,
     userId: user.id,
@@ -82,6 +91,8 @@ export function dashboardPages(seeded: Seeded): [string, string][] {
     ["new-identity-provider", "/settings/identity-providers/new"],
     ["ldap", "/settings/ldap"],
     ["proxy-header", "/settings/proxy-header"],
+    ["applications", "/settings/applications"],
+    ["application", `/settings/applications/${seeded.applicationId}`],
   ];
 }
 

@@ -21,5 +21,6 @@ export function settingsTabs(actor: Actor): string[] {
   if (can(actor, "identity_providers:read")) tabs.push("/settings/identity-providers", "/settings/ldap");
   if (can(actor, "settings:read")) tabs.push("/settings/proxy-header", "/settings/security");
   if (can(actor, "roles:read")) tabs.push("/settings/roles");
+  if (can(actor, "applications:read")) tabs.push("/settings/applications");
   return tabs;
 }
