@@ -5,8 +5,8 @@
  * things (./adapter.ts), who its clients (./clients.ts) and accounts
  * (./accounts.ts) are, and how its own pages look (./pages.ts).
  *
- * Issuer: PUBLIC_URL (config), never a request's Host: without it there is no
- * provider (providerStatus says why). Endpoints live under /oidc/ (discovery
+ * Issuer: PUBLIC_URL, else Settings → Email's public address (providerStatus),
+ * never a request's Host: without either there is no provider. Endpoints live under /oidc/ (discovery
  * at /.well-known/openid-configuration, the device page at /device);
  * scripts/server.mjs hands those paths to it (lib/sign-in/app-sign-in-http.ts).
  *
@@ -26,6 +26,7 @@ import { keyRing } from "@/lib/crypto/keys";
 import { cacheVersion } from "@/lib/data/cache-version";
 import { db } from "@/lib/db/database";
 import { findApplicationByClientId, clientSecretMatches, userMayUseApplication } from "@/lib/applications/for-provider";
+import { issuerUrl } from "@/lib/applications/issuer";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { claimsOf, usableUser } from "./accounts";
 import { OidcAdapter } from "./adapter";
@@ -43,9 +44,13 @@ const REBUILD_AFTER_MS = 60 * 60 * 1000;
 
 export type ProviderStatus = { available: true; issuer: string } | { available: false; reason: "no_public_url" | "not_set_up" };
 
-/** Whether the provider can serve, and its issuer (Settings → Applications shows the reason when not). */
+/**
+ * Whether the provider can serve, and its issuer: the same address Settings →
+ * Applications shows (lib/applications/issuer.ts: PUBLIC_URL, else the public
+ * address set in Settings → Email; never a request's headers).
+ */
 export async function providerStatus(): Promise<ProviderStatus> {
-  const issuer = config().publicUrl;
+  const issuer = await issuerUrl();
   if (!issuer) return { available: false, reason: "no_public_url" };
   if (!(await instanceAccountId())) return { available: false, reason: "not_set_up" };
   return { available: true, issuer };

@@ -50,7 +50,7 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
 function unavailable(res: ServerResponse, reason: "no_public_url" | "not_set_up"): void {
   const message =
     reason === "no_public_url"
-      ? "Latchkey's OpenID provider is off: set PUBLIC_URL to the address people and apps reach Latchkey at (e.g. https://id.example.com) and restart"
+      ? "Latchkey's OpenID provider is off: set PUBLIC_URL to the address people and apps reach Latchkey at (e.g. https://id.example.com), or the public address in Settings → Email"
       : "Latchkey's OpenID provider is off until the instance is set up";
   send(res, 412, "application/json", JSON.stringify({ message, code: 412 }));
 }
