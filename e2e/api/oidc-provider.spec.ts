@@ -34,6 +34,7 @@ let spa: Registered;
 let device: Registered;
 let restricted: Registered;
 let member: Person;
+let allowedGroup: string;
 
 async function register(json: Record<string, unknown>): Promise<Registered> {
   const res = await call<Registered>(instance, "/api/applications", { method: "POST", headers: auth, json });
@@ -138,7 +139,8 @@ test.beforeAll(async () => {
   web = await register({ name: "Grafana", type: "web", redirect_uris: [REDIRECT], post_logout_redirect_uris: [AFTER_LOGOUT] });
   spa = await register({ name: "Dashboard SPA", type: "spa", redirect_uris: [REDIRECT] });
   device = await register({ name: "NetBird CLI", type: "device", redirect_uris: [] });
-  restricted = await register({ name: "Proxmox", type: "web", redirect_uris: [REDIRECT], allowed_groups: [group.body.id] });
+  allowedGroup = group.body.id;
+  restricted = await register({ name: "Proxmox", type: "web", redirect_uris: [REDIRECT], allowed_groups: [allowedGroup] });
   member = await person("mia");
 });
 
@@ -296,6 +298,18 @@ test("a person outside the app's allowed groups is refused (access_denied) and t
   expect(params.get("state")).toBe(started.state);
   const events = await call<Array<{ activity_code: string }>>(instance, "/api/events", { headers: auth });
   expect(JSON.stringify(events.body)).toContain("app.sign_in.refused");
+});
+
+test("taken out of the app's allowed group, a person's tokens stop at once: introspection inactive, refresh refused", async () => {
+  const gia = await person("gia", [allowedGroup]);
+  const config = await relyingParty(restricted);
+  const tokens = await signInTo(config, gia);
+  expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
+  const moved = await tokenClient(instance, auth.authorization.replace(/^Bearer /, "")).updateUser(gia.id, { auto_groups: [] });
+  expect(moved.status, moved.text).toBe(200);
+  expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+  const refresh = await oidc.refreshTokenGrant(config, tokens.refresh_token!).catch((err: unknown) => err);
+  expect(oauthError(refresh)).toBe("invalid_grant");
 });
 
 test("blocking a person ends their apps' access at once: refresh refused, introspection inactive, userinfo refused", async () => {
