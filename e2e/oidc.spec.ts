@@ -72,6 +72,9 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   await expect(page.getByText("NetBird CLI")).toBeVisible();
   await expect(page.getByText(started.user_code)).toBeVisible();
   await expectAccessible(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: test.info().outputPath("device-confirm-dark-390.png"), fullPage: true });
+  await page.emulateMedia({ colorScheme: "light" });
   await page.getByRole("button", { name: "Approve" }).click();
 
   // Not signed in yet: Latchkey's own sign-in page, then straight back to finish the device's sign-in.
@@ -90,6 +93,7 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   await page.goto(instance.url("/profile"));
   const apps = page.getByRole("region", { name: "Apps you signed in to" });
   await expect(apps.getByText("NetBird CLI")).toBeVisible();
+  await apps.screenshot({ path: test.info().outputPath("profile-apps-desktop.png") });
   await apps.getByRole("button", { name: "Revoke access" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Revoke access" }).click();
   await expect(apps.getByText("You haven't signed in to any app through Latchkey.")).toBeVisible();
