@@ -70,15 +70,20 @@ async function relyingParty(app: Registered, secret = app.client_secret): Promis
 }
 
 /** Follows the browser's redirects within Latchkey; returns where it was sent outside it (or the last answer). */
-async function browse(url: string, cookie: string): Promise<{ location: string | null; status: number; body: string }> {
+function jarWith(cookie: string): CookieJar {
   const jar = new CookieJar();
   for (const part of cookie.split("; ").filter(Boolean)) {
     const eq = part.indexOf("=");
     jar.update(new Headers([["set-cookie", `${part.slice(0, eq)}=${part.slice(eq + 1)}`]]));
   }
+  return jar;
+}
+
+async function browse(url: string, cookie: string, jar = jarWith(cookie), init: RequestInit = {}): Promise<{ location: string | null; status: number; body: string }> {
   let next = url;
   for (let hop = 0; hop < 10; hop += 1) {
-    const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.header } });
+    const headers = { ...(init.headers as Record<string, string> | undefined), cookie: jar.header };
+    const res = await fetch(next, { ...(hop === 0 ? init : {}), redirect: "manual", headers: hop === 0 ? headers : { cookie: jar.header } });
     jar.update(res.headers);
     const body = await res.text();
     const location = res.headers.get("location");
@@ -287,6 +292,31 @@ test("a public (single-page) app must use PKCE", async () => {
   expect(error.get("error_description")).toMatch(/PKCE/);
   const tokens = await signInTo(config, member, "openid");
   expect(tokens.id_token).toBeTruthy();
+});
+
+test("an app that requires consent asks once, on Latchkey's page; the answer is recorded", async () => {
+  const wiki = await register({ name: "Team Wiki", type: "web", redirect_uris: [REDIRECT], require_consent: true });
+  const config = await relyingParty(wiki);
+  const started = await authorization(config, "openid email");
+  const jar = jarWith(member.cookie);
+  const asked = await browse(started.url.href, "", jar);
+  expect(asked.status).toBe(200);
+  expect(asked.body).toContain("Allow Team Wiki?");
+  expect(asked.body).toContain("Your email address");
+  const action = /action="([^"]+\/consent)"/.exec(asked.body)?.[1];
+  expect(action).toBeTruthy();
+  const answered = await browse(new URL(action!, instance.baseURL).href, "", jar, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "choice=allow",
+  });
+  expect(answered.location).toContain(REDIRECT);
+  expect(new URL(answered.location!).searchParams.get("code")).toBeTruthy();
+  // Granted once: the next sign-in asks nothing.
+  const again = await authorization(config, "openid email");
+  expect((await browse(again.url.href, member.cookie)).location).toContain(REDIRECT);
+  const events = await call(instance, "/api/events", { headers: auth });
+  expect(events.text).toContain("app.consent.given");
 });
 
 test("a person outside the app's allowed groups is refused (access_denied) and the refusal is recorded", async () => {
