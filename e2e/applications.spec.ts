@@ -9,6 +9,7 @@ import { expect, test } from "@playwright/test";
 import { bearer, call } from "./support/api";
 import { signIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { personWithRole, tokenClient } from "./support/users-api";
 
 const instance = useInstance();
 
@@ -102,4 +103,14 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   await expect(page.getByText("Application deleted.")).toBeVisible();
   await expect(page.getByRole("heading", { name: "No applications yet" })).toBeVisible();
   expect((await call(instance, `/api/applications/${id}`, { headers: auth })).status).toBe(404);
+
+  // An admin manages applications: the owner-only "Read-only" note belongs to the sign-in tabs, not this one.
+  const admin = await personWithRole(tokenClient(instance, owner.personal_access_token), "admin");
+  await page.context().clearCookies();
+  await signIn(page, instance.baseURL, admin.email, admin.password);
+  await page.goto(instance.url("/settings/applications"));
+  await expect(page.getByRole("button", { name: "New application" })).toBeVisible();
+  await expect(page.getByText("Read-only: only the owner can change how people sign in.")).toHaveCount(0);
+  await page.goto(instance.url("/settings/identity-providers"));
+  await expect(page.getByText("Read-only: only the owner can change how people sign in.")).toBeVisible();
 });

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
+import { settingsTabs } from "@/lib/auth/navigation";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { react } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -24,6 +25,7 @@ let owner: SessionActor;
 let admin: SessionActor;
 let auditor: SessionActor;
 let member: SessionActor;
+let memberName: string;
 let stranger: SessionActor;
 
 /** Every application.access_changed emitted, in order (the provider's reaction stands in here). */
@@ -45,7 +47,9 @@ beforeAll(async () => {
   owner = await startSession({ id: setup.user_id, accountId });
   admin = await startSession(await createUser(accountId, { role: "admin" }));
   auditor = await startSession(await createUser(accountId, { role: "auditor" }));
-  member = await startSession(await createUser(accountId, { role: "user" }));
+  const m = await createUser(accountId, { role: "user" });
+  memberName = m.name;
+  member = await startSession(m);
   stranger = await startSession(await createUser(await createAccount(), { role: "owner" }));
 });
 
@@ -203,6 +207,12 @@ describe("deleteApplication and group deletion", () => {
 });
 
 describe("reading", () => {
+  it("offers Settings → Applications to those who may read applications only", () => {
+    expect(settingsTabs(owner)).toContain("/settings/applications");
+    expect(settingsTabs(auditor)).toContain("/settings/applications");
+    expect(settingsTabs(member)).not.toContain("/settings/applications");
+  });
+
   it("lists the account's applications for readers only, and shows recent sign-ins from the activity log", async () => {
     const { application } = await createApplication(owner, web({ name: "Listed" }), META);
     const listed = await listApplications(auditor, { offset: 0 });
@@ -214,13 +224,15 @@ describe("reading", () => {
       recordEvent(tx, {
         accountId,
         action: "application.sign_in",
-        actor: { type: "user", id: member.userId, label: "Mia" },
+        actor: { type: "user", id: member.userId },
         target: { type: "application", id: application.id, label: "Listed" },
         meta: META,
       }),
     );
     const signIns = await recentSignIns(auditor, application.id);
-    expect(signIns?.map((e) => [e.action, e.actor.id])).toEqual([["application.sign_in", member.userId]]);
+    // The person's current name (the provider records only their id), linked to their page.
+    expect(signIns?.map((e) => [e.userId, e.name, e.href])).toEqual([[member.userId, memberName, `/team/users/${member.userId}`]]);
+    expect(await recentSignIns(member, application.id).catch((e: unknown) => e)).toBeInstanceOf(Forbidden);
     const [row] = await db().select().from(applications).where(and(eq(applications.accountId, accountId), eq(applications.id, application.id)));
     expect(row.name).toBe("Listed");
   });

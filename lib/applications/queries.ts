@@ -7,12 +7,13 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
-import { listEvents, type ActivityEvent } from "@/lib/audit/events";
+import { listEvents } from "@/lib/audit/events";
 import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { assertCan, can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/database";
 import { applications } from "@/lib/db/schema";
 import { pageOf, type ListParams } from "@/lib/http/list-params";
+import { usersSeenBy } from "@/lib/users/queries";
 import { allowedGroupsOf, loadApplicationRecord, toApplicationRecord, type ApplicationRecord } from "./records";
 
 const DENIED = "You don't have permission to see applications";
@@ -43,14 +44,27 @@ export async function getApplication(actor: Actor, id: string): Promise<Applicat
   return loadApplicationRecord(db(), actor.accountId, id);
 }
 
+/** One sign-in to an application: who (their current name when the viewer may see them) and when. */
+export type RecentSignIn = { id: string; at: Date; userId: string | null; name: string; href: string | null };
+
 /**
  * The latest sign-ins to this application, newest first; null when the actor may
  * see the application but not the activity log (who signed in is the log's to show).
  */
-export async function recentSignIns(actor: Actor, id: string, limit = 10): Promise<ActivityEvent[] | null> {
+export async function recentSignIns(actor: Actor, id: string, limit = 10): Promise<RecentSignIn[] | null> {
   const app = await getApplication(actor, id);
   if (!can(actor, "events:read")) return null;
   const filters = eventFiltersSchema.parse({ action: APPLICATION_SIGN_IN, target: app.id, limit });
-  const page = await listEvents(actor, filters);
-  return page.events.filter((e) => e.target?.id === app.id);
+  const events = (await listEvents(actor, filters)).events.filter((e) => e.target?.id === app.id);
+  const people = await usersSeenBy(actor, new Set(events.flatMap((e) => (e.actor.type === "user" && e.actor.id ? [e.actor.id] : []))));
+  return events.map((e) => {
+    const person = e.actor.id ? people.get(e.actor.id) : undefined;
+    return {
+      id: e.id,
+      at: e.occurredAt,
+      userId: e.actor.id,
+      name: person?.name ?? e.actor.label ?? "Someone no longer here",
+      href: person ? `/team/${person.isServiceUser ? "service-users" : "users"}/${person.id}` : null,
+    };
+  });
 }

@@ -87,11 +87,17 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
           <EmptyState title="No sign-ins yet">When people sign in to {app.name} through Latchkey, the latest show here.</EmptyState>
         ) : (
           <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-            {signIns.map((event) => (
-              <li key={event.id} className="flex flex-wrap justify-between gap-2 px-4 py-2 text-sm">
-                <span className="font-medium text-slate-900">{event.actor.label ?? event.actor.id ?? "Someone"}</span>
+            {signIns.map((signIn) => (
+              <li key={signIn.id} className="flex flex-wrap justify-between gap-2 px-4 py-2 text-sm">
+                {signIn.href ? (
+                  <Link href={signIn.href} className="font-medium text-indigo-700 hover:underline">
+                    {signIn.name}
+                  </Link>
+                ) : (
+                  <span className="font-medium text-slate-900">{signIn.name}</span>
+                )}
                 <span className="text-slate-600">
-                  <RelativeTime date={event.occurredAt} />
+                  <RelativeTime date={signIn.at} />
                 </span>
               </li>
             ))}
