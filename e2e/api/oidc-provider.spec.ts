@@ -355,6 +355,18 @@ test("blocking a person ends their apps' access at once: refresh refused, intros
   expect(info.status).toBe(401);
 });
 
+test("deleting a person ends their apps' access: userinfo and refresh refused", async () => {
+  const dee = await person("dee");
+  const config = await relyingParty(web);
+  const tokens = await signInTo(config, dee);
+  const deleted = await call(instance, `/api/users/${dee.id}`, { method: "DELETE", headers: auth });
+  expect(deleted.status, deleted.text).toBe(200);
+  const info = await fetch(config.serverMetadata().userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  expect(info.status).toBe(401);
+  const refresh = await oidc.refreshTokenGrant(config, tokens.refresh_token!).catch((err: unknown) => err);
+  expect(oauthError(refresh)).toBe("invalid_grant");
+});
+
 test("a device code polled after it expired gets expired_token", async () => {
   const config = await relyingParty(device);
   const started = await oidc.initiateDeviceAuthorization(config, { scope: "openid offline_access" });
