@@ -41,8 +41,9 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {
+  // No form-action: the consent form's answer redirects on to the app's own address, which browsers check against it.
   send(res, status, "text/html; charset=utf-8", html, {
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
     "x-frame-options": "DENY",
   });
 }
