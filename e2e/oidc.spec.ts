@@ -102,8 +102,8 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   await context.close();
 });
 
-test("code flow: someone not signed in signs in on Latchkey's page and lands back in the app", async ({ browser }) => {
-  const app = await relyingParty(await register({ name: "Grafana", type: "web", redirect_uris: [REDIRECT] }));
+test("code flow: someone not signed in signs in on Latchkey's page, allows the app, and lands back in it", async ({ browser }) => {
+  const app = await relyingParty(await register({ name: "Grafana", type: "web", redirect_uris: [REDIRECT], require_consent: true }));
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(app, {
@@ -119,6 +119,11 @@ test("code flow: someone not signed in signs in on Latchkey's page and lands bac
   const reachedApp = page.waitForRequest((request) => request.url().startsWith(REDIRECT));
   await page.goto(url.href);
   await signInOnLatchkey(page);
+  // This app requires consent: Latchkey's page says what it will see.
+  await expect(page.getByRole("heading", { name: "Allow Grafana?" })).toBeVisible();
+  await expect(page.getByText("Your email address")).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Allow" }).click();
   const callback = new URL((await reachedApp).url());
   const tokens = await oidc.authorizationCodeGrant(app, callback, { pkceCodeVerifier: verifier, expectedState: state });
   noteSecret(tokens.access_token);

@@ -58,7 +58,11 @@ export async function providerStatus(): Promise<ProviderStatus> {
 
 /** The person exists, may use apps (not blocked, not a service user) and is allowed into this one now. */
 async function mayUseApp(sub: string, clientId: string): Promise<boolean> {
-  if (!(await usableUser(sub))) return false;
+  return (await usableUser(sub)) !== null && (await appAllows(sub, clientId));
+}
+
+/** The app (still registered) lets this person in now (its allowed groups). */
+async function appAllows(sub: string, clientId: string): Promise<boolean> {
   const app = await findApplicationByClientId(clientId);
   return app !== null && (await userMayUseApplication(app, sub));
 }
@@ -138,7 +142,7 @@ function configuration(jwks: object[]): Configuration {
       const row = await usableUser(sub);
       if (!row) return undefined;
       const clientId = ctx.oidc?.client?.clientId;
-      if (clientId && !(await mayUseApp(sub, clientId))) return undefined;
+      if (clientId && !(await appAllows(sub, clientId))) return undefined;
       return { accountId: row.id, claims: async () => claimsOf(row) };
     },
     // A browser app may call the token and userinfo endpoints from its own origin (a registered redirect URI's).
