@@ -46,6 +46,30 @@ CREATE TABLE "mfa_webauthn_challenges" (
 	"created_at" bigint DEFAULT (floor(extract(epoch from now()) * 1000)::bigint) NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "oidc_models" (
+	"name" text NOT NULL,
+	"id" text NOT NULL,
+	"account_id" text NOT NULL,
+	"payload_ciphertext" text NOT NULL,
+	"grant_id" text,
+	"user_code" text,
+	"uid" text,
+	"user_id" text,
+	"client_id" text,
+	"expires_at" bigint,
+	"consumed_at" bigint,
+	CONSTRAINT "oidc_models_name_id_pk" PRIMARY KEY("name","id")
+);
+--> statement-breakpoint
+CREATE TABLE "oidc_signing_keys" (
+	"kid" text PRIMARY KEY NOT NULL,
+	"alg" text NOT NULL,
+	"private_jwk_ciphertext" text NOT NULL,
+	"created_at" bigint NOT NULL,
+	"retires_at" bigint NOT NULL,
+	"expires_at" bigint NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "invites" ALTER COLUMN "email_ciphertext" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "invites" ALTER COLUMN "email_index" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "invites" ADD COLUMN "username_ciphertext" text;--> statement-breakpoint
@@ -55,10 +79,16 @@ ALTER TABLE "application_groups" ADD CONSTRAINT "application_groups_group_id_gro
 ALTER TABLE "applications" ADD CONSTRAINT "applications_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "mfa_passkeys" ADD CONSTRAINT "mfa_passkeys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "mfa_webauthn_challenges" ADD CONSTRAINT "mfa_webauthn_challenges_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "oidc_models" ADD CONSTRAINT "oidc_models_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "application_groups_group_idx" ON "application_groups" USING btree ("group_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "applications_client_id_unique" ON "applications" USING btree ("client_id");--> statement-breakpoint
 CREATE INDEX "applications_account_created_idx" ON "applications" USING btree ("account_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "mfa_passkeys_credential_unique" ON "mfa_passkeys" USING btree ("credential_id");--> statement-breakpoint
 CREATE INDEX "mfa_passkeys_user_idx" ON "mfa_passkeys" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "mfa_webauthn_challenges_expires_idx" ON "mfa_webauthn_challenges" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "oidc_models_grant_idx" ON "oidc_models" USING btree ("grant_id");--> statement-breakpoint
+CREATE INDEX "oidc_models_user_code_idx" ON "oidc_models" USING btree ("user_code");--> statement-breakpoint
+CREATE INDEX "oidc_models_uid_idx" ON "oidc_models" USING btree ("uid");--> statement-breakpoint
+CREATE INDEX "oidc_models_user_idx" ON "oidc_models" USING btree ("account_id","user_id");--> statement-breakpoint
+CREATE INDEX "oidc_models_expires_idx" ON "oidc_models" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "invites_account_username_unique" ON "invites" USING btree ("account_id","username_index");
