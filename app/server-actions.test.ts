@@ -211,6 +211,7 @@ const calls: Record<string, Call | Call[]> = {
   "app/(dashboard)/profile/two-factor-actions.ts#confirmTotpSetupAction": { args: async () => [initial, form({ code: "000000" })], pastCheck: true },
   "app/(dashboard)/profile/two-factor-actions.ts#removeTotpAction": { args: async () => [initial, form({ password: "x", code: "000000" })], pastCheck: true },
   "app/(dashboard)/profile/two-factor-actions.ts#regenerateRecoveryCodesAction": { args: async () => [], pastCheck: true },
+  "app/(dashboard)/profile/apps-actions.ts#withdrawAppAccessAction": { args: async () => [`lka_${unique()}`, initial], pastCheck: true },
   "app/(dashboard)/profile/passkey-actions.ts#startPasskeyRegistrationAction": { args: async () => [], pastCheck: true },
   "app/(dashboard)/profile/passkey-actions.ts#finishPasskeyRegistrationAction": { args: async () => [initial, form({ name: "Laptop", response: "{}" })], pastCheck: true },
   "app/(dashboard)/profile/passkey-actions.ts#renamePasskeyAction": { args: async () => [absent(), initial, form({ name: "Phone" })], pastCheck: true },
