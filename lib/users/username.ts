@@ -9,8 +9,8 @@
  * an email, one without is a username.
  */
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { usernameBlindIndex } from "@/lib/crypto/blind-index";
+import { and, eq, inArray } from "drizzle-orm";
+import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
@@ -26,7 +26,7 @@ export async function usernameHolder(q: Db | Tx, accountId: string, username: st
   const [row] = await q
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.usernameIndex, usernameBlindIndex(username))))
+    .where(and(eq(users.accountId, accountId), inArray(users.usernameIndex, usernameBlindIndexes(username))))
     .limit(1);
   return row?.id;
 }
