@@ -1,0 +1,90 @@
+/**
+ * `npm run rotate-key` against a stopped server's data (SQLite DATA_DIR, or
+ * its PostgreSQL database with TEST_DATABASE=postgres): with the new key in
+ * ENCRYPTION_KEY and the old one in ENCRYPTION_KEY_PREVIOUS it re-encrypts
+ * everything; the server then starts with the new key alone, sign-in by email
+ * and search work, the activity log records the rotation and verifies, and
+ * the old key alone is refused. (Crash and resume: lib/ops/key-rotation.test.ts.)
+ */
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { signInOrFail } from "../support/api";
+import { OWNER, setUpOwner } from "../support/instance";
+import { startExpectingExit, startServer } from "../support/server";
+import { tokenClient } from "../support/users-api";
+
+const root = path.resolve(__dirname, "..", "..");
+const K1 = crypto.randomBytes(32).toString("base64");
+const K2 = crypto.randomBytes(32).toString("base64");
+
+function run(args: string[], env: Record<string, string>, script = "rotate-key"): Promise<{ code: number | null; output: string }> {
+  return runScript(script, args, env);
+}
+
+function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: root, env: { ...process.env, ...env } });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+test("rotate-key on a stopped server's data: the server starts with the new key alone, the old key is refused", async () => {
+  test.setTimeout(240_000);
+  const first = await startServer({ ENCRYPTION_KEY: K1 }, { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-rotate-")) });
+  const { dataDir, databaseUrl } = first;
+  const setup = await setUpOwner(first);
+  const api = tokenClient(first, setup.personal_access_token);
+  for (const name of ["Quentin Quartz", "Quinn Quasar", "Rita Ray"]) {
+    const res = await api.post<{ id: string }>("/api/users", { email: `${name.split(" ")[0].toLowerCase()}@example.com`, name, role: "user" });
+    expect(res.status, res.text).toBe(200);
+  }
+  await first.stop();
+  const env = { DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? "" };
+
+  // Without the old key there is nothing it may do.
+  const refused = await run([], { ...env, ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: "" });
+  expect(refused.code, refused.output).not.toBe(0);
+
+  const rotated = await run(["--batch-size", "2"], { ...env, ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: K1 });
+  expect(rotated.code, rotated.output).toBe(0);
+  expect(rotated.output).toContain("Rotation complete");
+  expect(rotated.output).toMatch(/users\.email_ciphertext: 4 re-encrypted/);
+  expect(rotated.output).not.toContain(K1);
+  expect(rotated.output).not.toContain(K2);
+  // A second run has nothing left to do.
+  const again = await run([], { ...env, ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: "" });
+  expect(again.code, again.output).toBe(0);
+  expect(again.output).toContain("Nothing to rotate");
+
+  const verified = await run([], { ...env, ENCRYPTION_KEY: K2 }, "verify-events");
+  expect(verified.code, verified.output).toBe(0);
+  expect(verified.output).toMatch(/OK, \d+ events verified/);
+
+  const oldKey = await startExpectingExit({ ENCRYPTION_KEY: K1, DATABASE_URL: databaseUrl ?? "" }, dataDir);
+  expect(oldKey.exitCode).not.toBe(0);
+  expect(oldKey.answered).toBe(false);
+  expect(oldKey.stdout + oldKey.stderr).toContain("The encryption key does not match this database");
+
+  const second = await startServer({ ENCRYPTION_KEY: K2, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, { dataDir });
+  try {
+    await signInOrFail(second, OWNER.email.toUpperCase(), OWNER.password);
+    const client = tokenClient(second, setup.personal_access_token);
+    const found = await client.get<Array<{ name: string; email: string }>>("/api/users?search=qu");
+    expect(found.status, found.text).toBe(200);
+    expect(found.body.map((u) => u.name).sort()).toEqual(["Quentin Quartz", "Quinn Quasar"]);
+    const events = await client.get<Array<{ activity_code: string }>>("/api/events?limit=5");
+    expect(events.status, events.text).toBe(200);
+    expect(events.text).toContain("encryption_key.rotated");
+  } finally {
+    await second.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
