@@ -5,7 +5,7 @@ import { verifyPassword } from "@/lib/crypto/passwords";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { activityEvents, ownerRecoveryLinks, signInLockouts } from "@/lib/db/schema";
+import { activityEvents, ownerRecoveryLinks, signInLockouts, signInSettings } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { resetTwoFactorBySystem } from "@/lib/mfa/admin";
@@ -114,5 +114,17 @@ describe("owner recovery links", () => {
     expect(event.details).toMatchObject({ had_totp: true, had_factor: true });
     // The link issued alongside still works.
     expect(await recoveryLinkState(link.token)).toBe("valid");
+  }, 60_000);
+
+  it("turns password sign-in back on when a sign-in rule had turned it off, so the new password lets the owner in", async () => {
+    await writeSystem(async (tx) => {
+      await tx.insert(signInSettings).values({ accountId, localLoginEnabled: false, updatedAt: new Date() });
+    });
+    const link = await issueOwnerRecoveryLink(owner.email);
+    await recoverOwnerWithLink(link.token, NEW, META);
+    const [settings] = await db().select().from(signInSettings).where(eq(signInSettings.accountId, accountId));
+    expect(settings.localLoginEnabled).toBe(true);
+    const [event] = await eventsOf("user.recovered");
+    expect(event.details).toMatchObject({ password_sign_in_turned_on: true });
   }, 60_000);
 });
