@@ -4,7 +4,8 @@
  * ENCRYPTION_KEY and the old one in ENCRYPTION_KEY_PREVIOUS it re-encrypts
  * everything; the server then starts with the new key alone, sign-in by email
  * and search work, the activity log records the rotation and verifies, and
- * the old key alone is refused. (Crash and resume: lib/ops/key-rotation.test.ts.)
+ * the old key alone is refused. A run killed (-9) part-way leaves data the
+ * new key alone can't open (refused), and the next run finishes it.
  */
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
@@ -53,10 +54,30 @@ test("rotate-key on a stopped server's data: the server starts with the new key 
   const refused = await run([], { ...env, ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: "" });
   expect(refused.code, refused.output).not.toBe(0);
 
-  const rotated = await run(["--batch-size", "2"], { ...env, ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: K1 });
+  // kill -9 once it has moved the users' emails (one row per batch): part of the data is under each key.
+  const rotating = { ...env, ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: K1 };
+  const killed = await new Promise<string>((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", "rotate-key", "--", "--batch-size", "1"], { cwd: root, env: { ...process.env, ...rotating }, detached: true });
+    let output = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+      // npm runs node in a child: the whole process group goes.
+      if (/users\.email_ciphertext: \d+ re-encrypted/.test(output)) process.kill(-child.pid!, "SIGKILL");
+    });
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("close", () => resolve(output));
+  });
+  expect(killed).toMatch(/users\.email_ciphertext: 4 re-encrypted/);
+  expect(killed).not.toContain("Rotation complete");
+  // Midway, the new key alone is refused: the key check still names the old one.
+  const midway = await startExpectingExit({ ENCRYPTION_KEY: K2, DATABASE_URL: databaseUrl ?? "" }, dataDir);
+  expect(midway.exitCode).not.toBe(0);
+  expect(midway.answered).toBe(false);
+
+  const rotated = await run(["--batch-size", "2"], rotating);
   expect(rotated.code, rotated.output).toBe(0);
   expect(rotated.output).toContain("Rotation complete");
-  expect(rotated.output).toMatch(/users\.email_ciphertext: 4 re-encrypted/);
   expect(rotated.output).not.toContain(K1);
   expect(rotated.output).not.toContain(K2);
   // A second run has nothing left to do.

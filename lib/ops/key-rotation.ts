@@ -19,6 +19,7 @@
  * start, instead of finding half its data unreadable.
  */
 import "server-only";
+import os from "node:os";
 import { and, eq, sql } from "drizzle-orm";
 import { decryptField, encryptField, reencryptField, storedKeyId } from "@/lib/crypto/aead";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
@@ -34,6 +35,12 @@ import { clearChainCursors, resealActivityChains } from "./chain-reseal";
 import { ENCRYPTED_COLUMNS, ENCRYPTED_JSON_FIELDS, KEY_CHECK_VALUE, type EncryptedColumn } from "./encrypted-columns";
 
 export const ROTATION_LEASE = { name: "key-rotation", ttlMs: 60_000 };
+/**
+ * The lease's holder: the command on this machine, not this process, so a
+ * rerun right after a crash (kill -9) here takes over at once, while a run on
+ * another machine (a replica) is refused until the lease expires.
+ */
+const HOLDER = `rotate-key@${os.hostname()}`;
 const COMMAND = "npm run rotate-key";
 const SEARCH_RESET_KEY = "key_rotation.search_reset";
 const DEFAULT_BATCH = 200;
@@ -208,10 +215,13 @@ export async function rotateEncryptionKey(options: RotationOptions = {}): Promis
   const log = options.log ?? (() => undefined);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const ring = keyRing();
-  if (!(await acquireLease(ROTATION_LEASE.name, ROTATION_LEASE.ttlMs))) {
-    throw new RotationBusyError("Another rotate-key is running (it holds the key-rotation lease). If it crashed, run again in a minute.");
+  if (!(await acquireLease(ROTATION_LEASE.name, ROTATION_LEASE.ttlMs, { holder: HOLDER }))) {
+    throw new RotationBusyError("rotate-key is running on another machine (it holds the key-rotation lease). If it crashed there, run again in a minute.");
   }
-  const renewal = setInterval(() => void acquireLease(ROTATION_LEASE.name, ROTATION_LEASE.ttlMs).catch(() => undefined), ROTATION_LEASE.ttlMs / 3);
+  const renewal = setInterval(
+    () => void acquireLease(ROTATION_LEASE.name, ROTATION_LEASE.ttlMs, { holder: HOLDER }).catch(() => undefined),
+    ROTATION_LEASE.ttlMs / 3,
+  );
   renewal.unref();
   let batches = 0;
   const step = () => {
