@@ -109,3 +109,39 @@ test("rotate-key on a stopped server's data: the server starts with the new key 
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+// The key file in DATA_DIR is SQLite's alone (PostgreSQL takes its keys from the environment).
+if (process.env.TEST_DATABASE !== "postgres") {
+  test("with the key file: the first run puts a new key in place, the second rotates and retires the old file", async () => {
+    test.setTimeout(240_000);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-rotate-file-"));
+    const first = await startServer({ ENCRYPTION_KEY: "" }, { dataDir });
+    await setUpOwner(first);
+    await first.stop();
+    const keyFile = path.join(dataDir, "encryption.key");
+    const oldKey = fs.readFileSync(keyFile, "utf8").trim();
+    const env = { DATA_DIR: dataDir, DATABASE_URL: "", ENCRYPTION_KEY: "", ENCRYPTION_KEY_PREVIOUS: "" };
+
+    const staged = await run([], env);
+    expect(staged.code, staged.output).toBe(0);
+    expect(staged.output).toContain("Generated a new key");
+    const newKey = fs.readFileSync(keyFile, "utf8").trim();
+    expect(newKey).not.toBe(oldKey);
+    expect(fs.readFileSync(path.join(dataDir, "encryption.key.previous"), "utf8").trim()).toBe(oldKey);
+    expect((fs.statSync(keyFile).mode & 0o777).toString(8)).toBe("600");
+
+    const rotated = await run([], env);
+    expect(rotated.code, rotated.output).toBe(0);
+    expect(rotated.output).toContain("Rotation complete");
+    expect(fs.existsSync(path.join(dataDir, "encryption.key.previous"))).toBe(false);
+    expect(fs.readdirSync(dataDir).some((f) => f.startsWith("encryption.key.retired-"))).toBe(true);
+
+    const second = await startServer({ ENCRYPTION_KEY: "" }, { dataDir });
+    try {
+      await signInOrFail(second, OWNER.email, OWNER.password);
+    } finally {
+      await second.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+}
