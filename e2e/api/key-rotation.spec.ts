@@ -110,6 +110,60 @@ test("rotate-key on a stopped server's data: the server starts with the new key 
   }
 });
 
+test("rotate-key while the server runs with both keys: searches and sign-in keep working throughout", async () => {
+  test.setTimeout(240_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-rotate-live-"));
+  const first = await startServer({ ENCRYPTION_KEY: K1 }, { dataDir });
+  const { databaseUrl } = first;
+  const setup = await setUpOwner(first);
+  for (const name of ["Quentin Quartz", "Quinn Quasar"]) {
+    const res = await tokenClient(first, setup.personal_access_token).post("/api/users", { email: `${name.split(" ")[1].toLowerCase()}@example.com`, name, role: "user" });
+    expect(res.status, res.text).toBe(200);
+  }
+  await first.stop();
+  const db: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
+
+  // Restarted with the new key to write and the old one to read.
+  const live = await startServer({ ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: K1, ...db }, { dataDir });
+  try {
+    const client = tokenClient(live, setup.personal_access_token);
+    const created = await client.post("/api/users", { email: "quill@example.com", name: "Quill Quest", role: "user" });
+    expect(created.status, created.text).toBe(200);
+    const searchNames = async () => {
+      const res = await client.get<Array<{ name: string }>>("/api/users?search=qu");
+      expect(res.status, res.text).toBe(200);
+      return res.body.map((u) => u.name).sort();
+    };
+    const everyone = ["Quentin Quartz", "Quill Quest", "Quinn Quasar"];
+    expect(await searchNames()).toEqual(everyone);
+
+    const rotation = run(["--batch-size", "1"], { DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? "", ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: K1 });
+    let finished = false;
+    void rotation.then(() => (finished = true));
+    let checks = 0;
+    while (!finished) {
+      expect(await searchNames()).toEqual(everyone);
+      checks += 1;
+    }
+    const rotated = await rotation;
+    expect(rotated.code, rotated.output).toBe(0);
+    expect(checks).toBeGreaterThan(0);
+    expect(await searchNames()).toEqual(everyone);
+    await signInOrFail(live, OWNER.email, OWNER.password);
+  } finally {
+    await live.stop();
+  }
+  const verified = await run([], { DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? "", ENCRYPTION_KEY: K2 }, "verify-events");
+  expect(verified.code, verified.output).toBe(0);
+  const alone = await startServer({ ENCRYPTION_KEY: K2, ...db }, { dataDir });
+  try {
+    await signInOrFail(alone, OWNER.email, OWNER.password);
+  } finally {
+    await alone.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 // The key file in DATA_DIR is SQLite's alone (PostgreSQL takes its keys from the environment).
 if (process.env.TEST_DATABASE !== "postgres") {
   test("with the key file: the first run puts a new key in place, the second rotates and retires the old file", async () => {

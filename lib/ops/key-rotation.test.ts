@@ -117,6 +117,9 @@ describe("npm run rotate-key", () => {
     expect(a.keys.keyRing().previous.map((k) => k.keyId)).toEqual([k1Id]);
     expect((await a.records.findUserRowsByIdentifier(a.db(), "olive")).map((r) => r.id)).toEqual([seeded.owner.id]);
     const newcomer = await a.factories.createUser(seeded.accountId, { name: "Nora Newcomer", email: "nora@example.com" });
+    // Search too: the index holds terms of both keys now, so it searches the exact, slow way.
+    const during = await a.queries.listUsers(await a.factories.startSession(seeded.owner), { search: "zeb", limit: 100, offset: 0 } as never);
+    expect(during.total).toBe(6);
 
     // A crash part-way: some values moved, some not; nothing unreadable.
     await expect(a.rotation.rotateEncryptionKey({ batchSize: 2, crashAfterBatches: 4 })).rejects.toThrow(/simulated crash/);
