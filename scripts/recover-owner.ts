@@ -37,6 +37,8 @@ async function main(): Promise<number> {
     console.error(`No encryption key: set ENCRYPTION_KEY, or put the key file at ${path.join(dataDir, "encryption.key")}.`);
     return 2;
   }
+  // Domain-effect reactions (a two-factor reset ends sessions through them), as the server registers them.
+  await import("../lib/reactions");
   const { closeDatabase, openDatabase } = await import("../lib/db/database");
   const { issueOwnerRecoveryLink, RECOVERY_LINK_MINUTES } = await import("../lib/users/owner-recovery");
   const { resetTwoFactorBySystem } = await import("../lib/mfa/admin");

@@ -20,8 +20,8 @@ import { tokenClient } from "../support/users-api";
 const root = path.resolve(__dirname, "..", "..");
 const KEY = crypto.randomBytes(32).toString("base64");
 
-function users(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn("npm", ["run", "--silent", "users", "--", ...args], { cwd: root, env: { ...process.env, ...env } });
+function users(args: string[], env: Record<string, string>, script = "users"): Promise<{ code: number | null; output: string }> {
+  const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: root, env: { ...process.env, ...env } });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
@@ -59,6 +59,13 @@ test("npm run users: list, block, unblock and a printed reset link, recorded; a 
   const token = reset.output.match(/reset-password\?token=(lkr_[0-9A-Za-z]+)/)?.[1];
   expect(token, reset.output).toBeTruthy();
   noteSecret(token!);
+
+  // recover-owner --reset-two-factor (the owner set none up here: it says so, and still issues the link).
+  const recovered = await users(["--email", "owner@example.com", "--reset-two-factor"], env, "recover-owner");
+  expect(recovered.code, recovered.output).toBe(0);
+  expect(recovered.output).toMatch(/recover\?token=lko_/);
+  expect(recovered.output).toContain("had no two-factor sign-in set up");
+  noteSecret(recovered.output.match(/lko_[0-9A-Za-z]+/)?.[0]);
 
   const second = await startServer({ ENCRYPTION_KEY: KEY, ...(first.databaseUrl ? { DATABASE_URL: first.databaseUrl } : {}) }, { dataDir });
   try {
