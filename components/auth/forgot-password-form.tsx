@@ -14,7 +14,7 @@ export function ForgotPasswordForm() {
       {state.status !== "idle" && state.message && (
         <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}
-      <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={form.values?.email ?? state.values?.email} errors={state.fieldErrors?.email} />
+      <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={form.values?.email ?? state.values?.email} errors={state.fieldErrors?.email} hint="No email on your account (you sign in with a username)? Ask an admin to reset your password." />
       <SubmitButton className="w-full" pending={form.pending} pendingLabel="Sending…">
         Send reset link
       </SubmitButton>

@@ -4,7 +4,9 @@ import { DeleteGroupButton, RenameGroupButton } from "./group-dialogs";
 import { formatCreated } from "./format";
 
 /** The account's groups; the Rename and Delete buttons only for those who may change groups. */
-export function GroupsTable({ groups, canManage }: { groups: GroupRecord[]; canManage: boolean }) {
+/** `can`: which row buttons the viewer may use (rename: groups:update, delete: groups:delete). */
+export function GroupsTable({ groups, can }: { groups: GroupRecord[]; can: { rename: boolean; delete: boolean } }) {
+  const canManage = can.rename || can.delete;
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -35,8 +37,8 @@ export function GroupsTable({ groups, canManage }: { groups: GroupRecord[]; canM
               {canManage && (
                 <td className="px-4 py-2 text-right">
                   <div className="inline-flex gap-2">
-                    <RenameGroupButton group={{ id: group.id, name: group.name }} />
-                    <DeleteGroupButton group={{ id: group.id, name: group.name }} />
+                    {can.rename && <RenameGroupButton group={{ id: group.id, name: group.name }} />}
+                    {can.delete && <DeleteGroupButton group={{ id: group.id, name: group.name }} />}
                   </div>
                 </td>
               )}

@@ -2,22 +2,14 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import type { SettingsTab } from "@/lib/auth/navigation";
 
-const tabs = [
-  { href: "/settings/identity-providers", label: "Identity Providers" },
-  { href: "/settings/ldap", label: "LDAP" },
-  { href: "/settings/proxy-header", label: "Proxy Header" },
-  { href: "/settings/security", label: "Security" },
-  { href: "/settings/roles", label: "Roles" },
-  { href: "/settings/email", label: "Email" },
-];
-
-/** `tabs`: the hrefs the viewer may use (lib/auth/navigation.ts). */
-export function SettingsNav({ tabs: visible }: { tabs: string[] }) {
+/** `tabs`: the settings tabs the viewer may use (lib/auth/navigation.ts). */
+export function SettingsNav({ tabs }: { tabs: SettingsTab[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Settings" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
-      {tabs.filter((t) => visible.includes(t.href)).map((t) => {
+      {tabs.map((t) => {
         const active = pathname === t.href || pathname.startsWith(`${t.href}/`);
         return (
           <Link

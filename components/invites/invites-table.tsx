@@ -2,7 +2,7 @@ import { deleteInviteAction, resendInviteAction } from "@/app/(dashboard)/team/u
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import type { InviteRecord } from "@/lib/invites/records";
-import { isExpired } from "@/lib/invites/records";
+import { inviteLabel, isExpired } from "@/lib/invites/records";
 import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -11,14 +11,16 @@ export type InviteRow = InviteRecord & { invitedBy: string };
 export function InvitesTable({
   invites,
   groupNames,
-  canManage,
+  can,
   mailEnabled = false,
 }: {
   invites: InviteRow[];
   groupNames: Map<string, string>;
-  canManage: boolean;
+  /** Renew and resend: invites:create; delete: invites:delete. */
+  can: { renew: boolean; delete: boolean };
   mailEnabled?: boolean;
 }) {
+  const canManage = can.renew || can.delete;
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -40,12 +42,16 @@ export function InvitesTable({
         <tbody className="divide-y divide-slate-100">
           {invites.map((invite) => {
             const expired = isExpired(invite);
-            const label = invite.name || invite.email;
+            const label = inviteLabel(invite);
             return (
               <tr key={invite.id}>
                 <td className="px-4 py-3">
                   <div className="font-medium text-slate-900">{invite.name}</div>
-                  <div className="text-slate-500">{invite.email}</div>
+                  {/* usernames: the username the admin chose (else the invitee picks one); no email: the link is handed over. */}
+                  <div className="text-slate-500">
+                    {invite.username ?? "Username chosen by the invitee"}
+                    {invite.email ? <span> · {invite.email}</span> : <span> · No email: hand the link over (it can&apos;t be sent)</span>}
+                  </div>
                 </td>
                 <td className="px-4 py-3 text-slate-700">{ROLE_LABELS[invite.role]}</td>
                 <td className="px-4 py-3 text-slate-700">
@@ -63,7 +69,7 @@ export function InvitesTable({
                 {canManage && (
                   <td className="px-4 py-3">
                     <div className="flex justify-end gap-2">
-                      {mailEnabled && invite.email && (
+                      {can.renew && mailEnabled && invite.email && (
                         <ConfirmAction
                           label="Resend"
                           title={`Resend the invite to ${label}?`}
@@ -73,15 +79,17 @@ export function InvitesTable({
                           action={resendInviteAction.bind(null, invite.id)}
                         />
                       )}
-                      <RegenerateInviteDialog inviteId={invite.id} label={label} />
-                      <ConfirmAction
-                        label="Delete"
-                        variant="danger"
-                        title={`Delete the invite for ${label}?`}
-                        body="The invite link stops working at once."
-                        confirmLabel="Delete invite"
-                        action={deleteInviteAction.bind(null, invite.id)}
-                      />
+                      {can.renew && <RegenerateInviteDialog inviteId={invite.id} label={label} />}
+                      {can.delete && (
+                        <ConfirmAction
+                          label="Delete"
+                          variant="danger"
+                          title={`Delete the invite for ${label}?`}
+                          body="The invite link stops working at once."
+                          confirmLabel="Delete invite"
+                          action={deleteInviteAction.bind(null, invite.id)}
+                        />
+                      )}
                     </div>
                   </td>
                 )}

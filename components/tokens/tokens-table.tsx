@@ -9,7 +9,24 @@ function ValidityBadge({ expired }: { expired: boolean }) {
   return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${style}`}>{expired ? "Expired" : "Valid"}</span>;
 }
 
-export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: TokenRow[]; canManage: boolean; now?: Date }) {
+/** A token's scope: all of its owner's permissions, or the few it was narrowed to (listed on expand and on hover). */
+export function TokenScope({ permissions, whose }: { permissions: readonly string[] | null; whose: "your" | "its" }) {
+  if (permissions === null) return <>All {whose} permissions</>;
+  if (permissions.length === 0) return <>None: reads {whose} own account only</>;
+  const count = `${permissions.length} ${permissions.length === 1 ? "permission" : "permissions"}`;
+  return (
+    <details title={permissions.join(", ")}>
+      <summary className="cursor-pointer text-indigo-700 hover:text-indigo-600 dark:text-indigo-300">{count}</summary>
+      <ul className="mt-1 space-y-0.5 font-mono text-xs">
+        {permissions.map((p) => (
+          <li key={p}>{p}</li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+export function TokensTable({ tokens, canManage, whose = "your", now = new Date() }: { tokens: TokenRow[]; canManage: boolean; whose?: "your" | "its"; now?: Date }) {
   if (tokens.length === 0) return <p className="mt-3 text-sm text-slate-600">No tokens yet.</p>;
   return (
     <div className="mt-3 overflow-x-auto">
@@ -40,7 +57,9 @@ export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: T
                 <ValidityBadge expired={isExpired(t, now)} />
               </td>
               <td className="py-2 pr-4 text-slate-700"><RelativeTime date={t.lastUsedAt} /></td>
-              <td className="py-2 pr-4 text-slate-700">{t.permissions === null ? "All of its owner's permissions" : t.permissions.join(", ") || "Nothing (no permissions)"}</td>
+              <td className="py-2 pr-4 align-top text-slate-700">
+                <TokenScope permissions={t.permissions} whose={whose} />
+              </td>
               {canManage && (
                 <td className="py-2 text-right">
                   <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />

@@ -62,6 +62,13 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   },
   { table: "invites", column: "name_ciphertext", aad: { table: "invites", column: "name" }, rowIdColumn: "id" },
   {
+    table: "invites",
+    column: "username_ciphertext",
+    aad: { table: "invites", column: "username" },
+    rowIdColumn: "id",
+    indexes: [{ column: "username_index", compute: (plain) => usernameBlindIndex(plain) }],
+  },
+  {
     table: "email_changes",
     column: "new_email_ciphertext",
     aad: { table: "email_changes", column: "new_email" },
@@ -69,6 +76,8 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     indexes: [{ column: "new_email_index", compute: (plain) => emailBlindIndex(plain) }],
   },
   { table: "mfa_totp", column: "secret_ciphertext", aad: { table: "mfa_totp", column: "secret" }, rowIdColumn: "user_id" },
+  { table: "mfa_passkeys", column: "public_key_ciphertext", aad: { table: "mfa_passkeys", column: "public_key" }, rowIdColumn: "id" },
+  { table: "mfa_passkeys", column: "name_ciphertext", aad: { table: "mfa_passkeys", column: "name" }, rowIdColumn: "id" },
   { table: "mail_settings", column: "password_ciphertext", aad: { table: "mail_settings", column: "password" }, rowIdColumn: "account_id" },
   {
     table: "identity_providers",

@@ -27,7 +27,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
     return (
       <>
         <PageHeader title="Activity" />
-        <EmptyState title="Not available">Only admins and auditors can read the activity log.</EmptyState>
+        <EmptyState title="Not available">Reading the activity log needs the events:read permission (admins and auditors hold it, or a custom role).</EmptyState>
       </>
     );
   }

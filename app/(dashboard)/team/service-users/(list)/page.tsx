@@ -29,7 +29,7 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
     return (
       <>
         <PageHeader title="Service Users" description={description} />
-        <EmptyState title="Not available to your role">Only admins, auditors and the owner see service users.</EmptyState>
+        <EmptyState title="Not available to your roles">Seeing service users needs the service_users:read permission (admins and auditors hold it, or a custom role).</EmptyState>
       </>
     );
   }
