@@ -51,7 +51,7 @@ async function main(): Promise<number> {
       const reset = await resetTwoFactorBySystem(link.accountId, link.userId, "npm run recover-owner");
       console.log(
         reset.hadFactor
-          ? `Two-factor sign-in of the owner reset: their authenticator and recovery codes are removed (${reset.sessionsEnded} session(s) ended).`
+          ? `Two-factor sign-in of the owner reset: their authenticator, passkeys and recovery codes are removed (${reset.sessionsEnded} session(s) ended).`
           : "The owner had no two-factor sign-in set up; nothing to reset.",
       );
     }

@@ -33,7 +33,7 @@ export const USERS_USAGE = [
   "  unlock <who>                                  lifts a sign-in lock after too many failed attempts",
   "  reset-password <who> [--url URL]              mails a reset link, or (mail off) prints a one-time link",
   "  revoke-sessions <who> [--tokens]              signs them out everywhere (--tokens: deletes their access tokens too)",
-  "  reset-two-factor <who>                        removes their authenticator and recovery codes",
+  "  reset-two-factor <who>                        removes their authenticator, passkeys and recovery codes",
 ].join("\n");
 
 export type CommandResult = { code: number; lines: string[] };
