@@ -23,7 +23,7 @@ function wholeNumber(min: number, max: number, fallback: number) {
 }
 
 /** Values never echoed back in a start-up error (they are secrets). */
-const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "AUTH_SECRET", "DATABASE_URL", "METRICS_TOKEN", "SMTP_URL"]);
+const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "ENCRYPTION_KEY_PREVIOUS", "AUTH_SECRET", "DATABASE_URL", "METRICS_TOKEN", "SMTP_URL"]);
 
 function isAddressOrRange(entry: string): boolean {
   try {
@@ -56,6 +56,18 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((v) => !v || Buffer.from(v.trim(), "base64").length === 32, "must be the base64 encoding of exactly 32 bytes"),
+  /**
+   * During a key rotation (npm run rotate-key, docs/operations.md): the key(s) the
+   * data was encrypted with before ENCRYPTION_KEY, comma-separated. Still
+   * accepted for reading, never used for writing; removed once the rotation completed.
+   */
+  ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => !v || v.split(",").every((k) => Buffer.from(k.trim(), "base64").length === 32),
+      "must be the base64 encoding of exactly 32 bytes (several: separated by commas)",
+    ),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Session lifetime in hours (sliding: a used session is extended up to this). */
   SESSION_MAX_AGE_HOURS: wholeNumber(1, 24 * 90, 24 * 7),
@@ -135,6 +147,8 @@ export type Config = {
   /** Connections in each of PostgreSQL's two pools (reads, writes). */
   databasePoolSize: number;
   encryptionKeyFromEnv: string | undefined;
+  /** ENCRYPTION_KEY_PREVIOUS, split: keys still read (not written) during a rotation. */
+  previousEncryptionKeysFromEnv: string[];
   authSecretFromEnv: string | undefined;
   sessionMaxAgeSeconds: number;
   /** Address ranges of trusted reverse proxies (empty: trust none). */
@@ -192,6 +206,7 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     databaseUrl: env.DATABASE_URL || null,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     encryptionKeyFromEnv: env.ENCRYPTION_KEY || undefined,
+    previousEncryptionKeysFromEnv: (env.ENCRYPTION_KEY_PREVIOUS ?? "").split(",").map((k) => k.trim()).filter(Boolean),
     authSecretFromEnv: env.AUTH_SECRET || undefined,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_HOURS * 3600,
     trustedProxies: env.TRUST_PROXY,

@@ -1,13 +1,15 @@
 // `npm run recover-owner -- --email X [--url https://id.example.com]`: for an
 // owner who is locked out (lost password, a provider rule that no longer lets
 // them in): prints a one-time link, valid 15 minutes, where they set a new
-// password. Recorded in the activity log. It needs the data directory (or
+// password. With --reset-two-factor it also removes the owner's second
+// factors (authenticator app, recovery codes), for an owner who lost their
+// device: the next sign-in asks for the password only. Recorded in the activity log. It needs the data directory (or
 // DATABASE_URL) and the key, so only someone on the server can run it.
 // Exit code 0 when a link was issued, 1 when refused, 2 when it can't run.
 import fs from "node:fs";
 import path from "node:path";
 
-const USAGE = "Usage: npm run recover-owner -- --email owner@example.com [--url https://id.example.com]   (DATA_DIR or DATABASE_URL names the instance)";
+const USAGE = "Usage: npm run recover-owner -- --email owner@example.com [--url https://id.example.com] [--reset-two-factor]   (DATA_DIR or DATABASE_URL names the instance)";
 
 function option(args: string[], name: string): string | null {
   for (let i = 0; i < args.length; i++) {
@@ -35,12 +37,24 @@ async function main(): Promise<number> {
     console.error(`No encryption key: set ENCRYPTION_KEY, or put the key file at ${path.join(dataDir, "encryption.key")}.`);
     return 2;
   }
+  // Domain-effect reactions (a two-factor reset ends sessions through them), as the server registers them.
+  await import("../lib/reactions");
   const { closeDatabase, openDatabase } = await import("../lib/db/database");
   const { issueOwnerRecoveryLink, RECOVERY_LINK_MINUTES } = await import("../lib/users/owner-recovery");
+  const { resetTwoFactorBySystem } = await import("../lib/mfa/admin");
   const { NotFound } = await import("../lib/errors");
+  const resetTwoFactor = args.includes("--reset-two-factor");
   await openDatabase();
   try {
     const link = await issueOwnerRecoveryLink(email);
+    if (resetTwoFactor) {
+      const reset = await resetTwoFactorBySystem(link.accountId, link.userId, "npm run recover-owner");
+      console.log(
+        reset.hadFactor
+          ? `Two-factor sign-in of the owner reset: their authenticator, passkeys and recovery codes are removed (${reset.sessionsEnded} session(s) ended).`
+          : "The owner had no two-factor sign-in set up; nothing to reset.",
+      );
+    }
     console.log(`Recovery link for the owner (user ${link.userId}), valid ${RECOVERY_LINK_MINUTES} minutes, once:`);
     console.log(`  ${base}/recover?token=${link.token}`);
     console.log(`It expires at ${link.expiresAt.toISOString()}. Any older unused link no longer works. This is recorded in the activity log.`);

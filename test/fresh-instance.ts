@@ -12,7 +12,7 @@ import { inject, vi } from "vitest";
 import { createDatabaseOn } from "../scripts/test-support/postgres.mjs";
 import { testDatabase } from "./test-database";
 
-export async function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string }): Promise<void> {
+export async function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string; ENCRYPTION_KEY_PREVIOUS?: string }): Promise<void> {
   // The engine opened by the modules loaded so far (after a reset, the fresh module of the same name).
   const { closeDatabase } = await import("@/lib/db/database");
   await closeDatabase();

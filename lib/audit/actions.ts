@@ -13,6 +13,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.password.reset": "Password reset",
   "user.recovery_link.created": "Owner recovery link created",
   "user.recovered": "Owner recovered with a recovery link",
+  "encryption_key.rotated": "Encryption key rotated",
+  "user.password.reset_link_created": "Password reset link created",
   "user.sessions.revoked": "Sessions revoked",
   "session.revoked": "Session revoked",
   "user.created": "User created",

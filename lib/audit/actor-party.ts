@@ -18,12 +18,14 @@ export function tokenNameQuery(q: Db, actor: Actor & { kind: "token" }) {
 
 /** The party from the actor's label (name or email, else the id) and, for a token, its name. */
 export function partyOf(actor: Actor, label: string, tokenName: string | undefined): EventParty {
+  if (actor.kind === "system") return { type: "system", id: null, label: actor.label };
   if (actor.kind === "session") return { type: "user", id: actor.userId, label };
   return { type: "token", id: actor.tokenId, label: `${label} (token "${tokenName ?? "deleted"}")` };
 }
 
 /** The actor as an activity party, read through the unit of work's tx (the name as it is now). */
 export async function actorParty(tx: Tx, actor: Actor): Promise<EventParty> {
+  if (actor.kind === "system") return partyOf(actor, actor.label, undefined);
   const row = await findUserRow(tx, actor.accountId, actor.userId);
   const label = row ? userLabel(openIdentity(row)) : actor.userId;
   const [token] = actor.kind === "token" ? await tokenNameQuery(tx, actor) : [];

@@ -13,7 +13,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
-import { keyRing } from "@/lib/crypto/keys";
+import { keyRing, readableKeySets } from "@/lib/crypto/keys";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
@@ -67,6 +67,15 @@ export function eventHash(fields: ChainedFields, key: Buffer = keyRing().activit
     fields.prevHash,
   ]);
   return crypto.createHmac("sha256", key).update(canonical, "utf8").digest("hex");
+}
+
+/**
+ * Whether the hash seals these fields under a key this process reads with:
+ * while a key rotation re-seals the chain (lib/ops/key-rotation.ts), events
+ * not reached yet carry the previous key's seal.
+ */
+export function sealMatches(fields: ChainedFields, hash: string): boolean {
+  return readableKeySets().some((keys) => eventHash(fields, keys.activityChainKey) === hash);
 }
 
 export type ChainHead = { seq: number; hash: string; occurredAtMs: number };

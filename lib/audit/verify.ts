@@ -12,7 +12,7 @@ import { eq, sql } from "drizzle-orm";
 import { db } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { activityAnchors } from "@/lib/db/schema";
-import { chainedFields, eventHash, GENESIS_HASH, RAW_EVENT_COLUMNS, rawEventRow, type RawEventRow } from "./chain";
+import { chainedFields, GENESIS_HASH, sealMatches, RAW_EVENT_COLUMNS, rawEventRow, type RawEventRow } from "./chain";
 
 export type BrokenLink = {
   seq: number;
@@ -93,9 +93,8 @@ export async function verifyChain(accountId: string): Promise<ChainReport> {
         // A row below the anchor (seq < expected) can only be an inserted one; a gap means deletions.
         return report(broken(row.seq > expectedSeq ? row.seq : expectedSeq, row, row.seq > expectedSeq ? "missing" : "relinked"));
       }
-      const recomputed = eventHash(chainedFields(row, row.prev_hash ?? ""));
       if (row.hash === null || row.prev_hash === null) return report(broken(row.seq, row, "unsealed"));
-      if (recomputed !== row.hash) return report(broken(row.seq, row, "altered"));
+      if (!sealMatches(chainedFields(row, row.prev_hash), row.hash)) return report(broken(row.seq, row, "altered"));
       if (row.prev_hash !== expectedPrev) return report(broken(row.seq, row, "relinked"));
       firstSeq ??= row.seq;
       lastSeq = row.seq;

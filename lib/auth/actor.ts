@@ -31,7 +31,14 @@ export type TokenActor = ActorBase & {
   /** The token's scope as stored: null = all of its owner's permissions. */
   scope?: readonly Permission[] | null;
 };
-export type Actor = SessionActor | TokenActor;
+/**
+ * An operator's command on the server (`npm run users`): no person signed in;
+ * whoever holds the data directory and key is trusted with the account. Acts
+ * with the owner's built-in permissions; recorded as the system, labelled
+ * with the command.
+ */
+export type SystemActor = ActorBase & { kind: "system"; label: string };
+export type Actor = SessionActor | TokenActor | SystemActor;
 
 /** Where a request came from, recorded on sessions and activity events. */
 export type RequestMeta = {

@@ -15,6 +15,8 @@ import { resolvePermissions } from "./effective-permissions";
 import { parsePermissionList } from "./permissions";
 
 export async function freshActor(tx: Tx, actor: Actor, now = new Date()): Promise<Actor> {
+  // The system has no row, session or token to lose; its permissions are fixed (lib/auth/system-actor.ts).
+  if (actor.kind === "system") return actor;
   const [user] = await tx
     .select({ role: users.role, isBlocked: users.isBlocked })
     .from(users)

@@ -7,7 +7,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { keyRing } from "./keys";
+import { keyRing, keySetById } from "./keys";
 
 export type FieldContext = { table: string; column: string; rowId: string };
 
@@ -51,19 +51,36 @@ export function decryptField(stored: string, context: FieldContext): string {
   return plaintext;
 }
 
+/** The id of the key a stored value was sealed with ("" when it is not in the stored form). */
+export function storedKeyId(stored: string): string {
+  const dot = stored.indexOf(".");
+  return dot < 0 ? "" : stored.slice(0, dot);
+}
+
+/**
+ * The value sealed again under the current key, or null when it already is
+ * (key rotation, lib/ops/key-rotation.ts). The same table, column and row:
+ * a re-encrypted value is bound where it was.
+ */
+export function reencryptField(stored: string, context: FieldContext): string | null {
+  if (storedKeyId(stored) === keyRing().keyId) return null;
+  return encryptField(openField(stored, context), context);
+}
+
 function openField(stored: string, context: FieldContext): string {
-  const { keyId, piiKey } = keyRing();
   const dot = stored.indexOf(".");
   if (dot < 0) throw new DecryptionError(`value in ${context.table}.${context.column} is not in the encrypted format`);
   const storedKeyId = stored.slice(0, dot);
-  if (storedKeyId !== keyId) {
+  // The current key, or a previous one while a rotation runs (ENCRYPTION_KEY_PREVIOUS).
+  const keys = keySetById(storedKeyId);
+  if (!keys) {
     throw new DecryptionError(
-      `value in ${context.table}.${context.column} was encrypted with key "${storedKeyId}", not the configured key "${keyId}"`,
+      `value in ${context.table}.${context.column} was encrypted with key "${storedKeyId}", not the configured key "${keyRing().keyId}"`,
     );
   }
   const sealed = Buffer.from(stored.slice(dot + 1), "base64url");
   if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new DecryptionError("ciphertext too short");
-  const decipher = crypto.createDecipheriv("aes-256-gcm", piiKey, sealed.subarray(0, NONCE_BYTES));
+  const decipher = crypto.createDecipheriv("aes-256-gcm", keys.piiKey, sealed.subarray(0, NONCE_BYTES));
   decipher.setAAD(associatedData(context));
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   try {

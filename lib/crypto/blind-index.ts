@@ -5,7 +5,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { keyRing } from "./keys";
+import { keyRing, readableKeySets, type KeySet } from "./keys";
 
 export function normaliseEmail(email: string): string {
   return email.trim().normalize("NFKC").toLowerCase();
@@ -16,12 +16,32 @@ export function normaliseEmail(email: string): string {
  * username, proxy header value): an HMAC of the provider id and the exact
  * subject, so equal subjects at two providers give unrelated indexes.
  */
-export function idpSubjectBlindIndex(idpId: string, subject: string): string {
-  return crypto.createHmac("sha256", keyRing().idpSubjectIndexKey).update(`${idpId}\u0000${subject}`, "utf8").digest("base64url");
+export function idpSubjectBlindIndex(idpId: string, subject: string, keys: KeySet = keyRing()): string {
+  return crypto.createHmac("sha256", keys.idpSubjectIndexKey).update(`${idpId}\u0000${subject}`, "utf8").digest("base64url");
 }
 
-export function emailBlindIndex(email: string): string {
-  return crypto.createHmac("sha256", keyRing().emailIndexKey).update(normaliseEmail(email), "utf8").digest("base64url");
+export function emailBlindIndex(email: string, keys: KeySet = keyRing()): string {
+  return crypto.createHmac("sha256", keys.emailIndexKey).update(normaliseEmail(email), "utf8").digest("base64url");
+}
+
+/*
+ * Lookups use every readable key's index (the current key's first): while a
+ * key rotation runs, a row not reached yet still carries its index under the
+ * previous key, and must be found (and kept unique) all the same. Writes
+ * always store the current key's index.
+ */
+
+/** The email's (or username's) index under each readable key: look up with `inArray`. */
+export function emailBlindIndexes(email: string): string[] {
+  return readableKeySets().map((keys) => emailBlindIndex(email, keys));
+}
+
+export function usernameBlindIndexes(username: string): string[] {
+  return emailBlindIndexes(username);
+}
+
+export function idpSubjectBlindIndexes(idpId: string, subject: string): string[] {
+  return readableKeySets().map((keys) => idpSubjectBlindIndex(idpId, subject, keys));
 }
 
 /**

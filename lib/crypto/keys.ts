@@ -10,9 +10,11 @@ import path from "node:path";
 import { config, missingSharedSecrets } from "@/lib/config";
 
 const KEY_FILE = "encryption.key";
+const PREVIOUS_KEY_FILE = "encryption.key.previous";
 const AUTH_SECRET_FILE = "auth-secret";
 
-export type KeyRing = {
+/** The subkeys derived from one master key. */
+export type KeySet = {
   /** Short id stored in front of every ciphertext, so keys can rotate. */
   keyId: string;
   piiKey: Buffer;
@@ -28,6 +30,13 @@ export type KeyRing = {
   /** Keys of the OpenID provider's signed cookies (lib/oidc/provider.ts). */
   oidcCookieKey: Buffer;
 };
+
+/**
+ * The current key (everything is written with it) and, during a key rotation
+ * (npm run rotate-key, lib/ops/key-rotation.ts), the previous ones: values
+ * and blind indexes made with them are still read and found, never written.
+ */
+export type KeyRing = KeySet & { previous: KeySet[] };
 
 /** A database exists but its key does not: generating a new one would make its data unreadable. */
 export class MissingEncryptionKeyError extends Error {
@@ -54,7 +63,7 @@ export function requireSharedSecrets(): void {
   if (problems.length > 0) throw new SharedSecretsMissingError(problems);
 }
 
-function decodeMasterKey(value: string, source: string): Buffer {
+export function decodeMasterKey(value: string, source: string): Buffer {
   const key = Buffer.from(value.trim(), "base64");
   if (key.length !== 32) {
     throw new Error(
@@ -112,6 +121,39 @@ function loadMasterKey(existingDatabase: string | undefined): Buffer {
   return decodeMasterKey(value, file);
 }
 
+/**
+ * Keys still read during a rotation: ENCRYPTION_KEY_PREVIOUS when the key
+ * comes from the environment, else DATA_DIR/encryption.key.previous (one key
+ * a line), which rotate-key writes when it replaces the key file.
+ */
+function loadPreviousKeys(): Buffer[] {
+  if (config().encryptionKeyFromEnv) {
+    return config().previousEncryptionKeysFromEnv.map((k) => decodeMasterKey(k, "ENCRYPTION_KEY_PREVIOUS"));
+  }
+  const file = path.join(config().dataDir, PREVIOUS_KEY_FILE);
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => decodeMasterKey(line, file));
+}
+
+/** Every subkey of one master key. */
+export function deriveKeySet(master: Buffer): KeySet {
+  return {
+    keyId: derive(master, "key-id").subarray(0, 4).toString("hex"),
+    piiKey: derive(master, "pii-aead"),
+    emailIndexKey: derive(master, "email-index"),
+    idpSubjectIndexKey: derive(master, "idp-subject-index"),
+    activityChainKey: derive(master, "activity-chain"),
+    throttleKey: derive(master, "sign-in-throttle"),
+    searchIndexKey: derive(master, "search-index"),
+    oidcCookieKey: derive(master, "oidc-provider-cookies"),
+  };
+}
+
 let ring: KeyRing | undefined;
 
 /**
@@ -121,19 +163,29 @@ let ring: KeyRing | undefined;
  */
 export function keyRing(existingDatabase?: string): KeyRing {
   if (!ring) {
-    const master = loadMasterKey(existingDatabase);
-    ring = {
-      keyId: derive(master, "key-id").subarray(0, 4).toString("hex"),
-      piiKey: derive(master, "pii-aead"),
-      emailIndexKey: derive(master, "email-index"),
-      idpSubjectIndexKey: derive(master, "idp-subject-index"),
-      activityChainKey: derive(master, "activity-chain"),
-      throttleKey: derive(master, "sign-in-throttle"),
-      searchIndexKey: derive(master, "search-index"),
-      oidcCookieKey: derive(master, "oidc-provider-cookies"),
-    };
+    const current = deriveKeySet(loadMasterKey(existingDatabase));
+    const previous = loadPreviousKeys()
+      .map(deriveKeySet)
+      .filter((set, i, all) => set.keyId !== current.keyId && all.findIndex((s) => s.keyId === set.keyId) === i);
+    ring = { ...current, previous };
   }
   return ring;
+}
+
+/** The current key set first, then the previous ones: what lookups and checks try. */
+export function readableKeySets(): KeySet[] {
+  const { previous, ...current } = keyRing();
+  return [current, ...previous];
+}
+
+/** The key set whose id a stored value names, if it is one this process may read with. */
+export function keySetById(keyId: string): KeySet | undefined {
+  return readableKeySets().find((set) => set.keyId === keyId);
+}
+
+/** Where the key lives when it is not in the environment (rotate-key replaces these files). */
+export function keyFiles(): { current: string; previous: string } {
+  return { current: path.join(config().dataDir, KEY_FILE), previous: path.join(config().dataDir, PREVIOUS_KEY_FILE) };
 }
 
 let authSecret: string | undefined;

@@ -23,6 +23,7 @@ import { and, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
 import { searchScopes } from "@/lib/db/schema";
+import { keyRing } from "@/lib/crypto/keys";
 import { matchesSearch } from "@/lib/crypto/search-terms";
 import { addToEntity, findCandidates, indexEntity, type SearchScope } from "./search-index";
 import { writeSystem } from "./unit-of-work";
@@ -139,6 +140,10 @@ export async function runSearchBackfill(options: { batchSize?: number } = {}): P
  * be missing from the index.
  */
 export async function backfillCursor(q: Db, accountId: string, scope: SearchScope): Promise<string | null> {
+  // A key rotation is under way (a previous key is configured): the index may hold terms made with
+  // either key and a query makes them with one, so nothing it says is complete; search everything the
+  // slow, exact way until the rotation rebuilt it (lib/ops/key-rotation.ts) and the old key is removed.
+  if (keyRing().previous.length > 0) return "";
   const [found] = await q
     .select({ cursor: searchScopes.backfillCursor })
     .from(searchScopes)

@@ -23,6 +23,7 @@
  */
 import "server-only";
 import { and, eq, sql, type SQL } from "drizzle-orm";
+import { keyRing } from "@/lib/crypto/keys";
 import { entityTerms, queryTerms } from "@/lib/crypto/search-terms";
 import type { Db, Tx } from "@/lib/db/database";
 import { firstRow, rows } from "@/lib/db/raw";
@@ -104,6 +105,8 @@ export async function removeEntity(tx: Tx, ref: EntityRef): Promise<void> {
 
 /** False while the start-up backfill still has this account's existing rows of the scope to index. */
 export async function scopeComplete(q: Db, accountId: string, scope: SearchScope): Promise<boolean> {
+  // During a key rotation the index's terms are under either key (see backfillCursor).
+  if (keyRing().previous.length > 0) return false;
   const [found] = await q
     .select({ cursor: searchScopes.backfillCursor })
     .from(searchScopes)

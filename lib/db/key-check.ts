@@ -37,7 +37,8 @@ export class EncryptionKeyMismatchError extends Error {
     super(
       `The encryption key does not match this database (${databaseName()}): ${detail}. ` +
         "Start Latchkey with the key this database was created with (ENCRYPTION_KEY, or the " +
-        "encryption.key file in DATA_DIR). Nothing was changed.",
+        "encryption.key file in DATA_DIR). During a key rotation, also give the old key (ENCRYPTION_KEY_PREVIOUS, " +
+        "or encryption.key.previous) until `npm run rotate-key` completed. Nothing was changed.",
     );
     this.name = "EncryptionKeyMismatchError";
   }

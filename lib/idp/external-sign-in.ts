@@ -23,7 +23,7 @@ import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
-import { emailBlindIndex, idpSubjectBlindIndex } from "@/lib/crypto/blind-index";
+import { emailBlindIndexes, idpSubjectBlindIndexes } from "@/lib/crypto/blind-index";
 import { sealIdpSubject } from "@/lib/db/idp-subject";
 import { groups, invites, users, type Role, type UserRow } from "@/lib/db/schema";
 import { retireInviteToken } from "@/lib/invites/invites";
@@ -132,7 +132,7 @@ async function findBySubject(tx: Tx, accountId: string, idpId: string, subject: 
   const [row] = await tx
     .select()
     .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.idpId, idpId), eq(users.idpSubjectIndex, idpSubjectBlindIndex(idpId, subject))))
+    .where(and(eq(users.accountId, accountId), eq(users.idpId, idpId), inArray(users.idpSubjectIndex, idpSubjectBlindIndexes(idpId, subject))))
     .limit(1);
   return row;
 }
@@ -287,7 +287,7 @@ async function acceptPendingInvite(
   const [row] = await tx
     .select()
     .from(invites)
-    .where(and(eq(invites.accountId, accountId), eq(invites.emailIndex, emailBlindIndex(email))))
+    .where(and(eq(invites.accountId, accountId), inArray(invites.emailIndex, emailBlindIndexes(email))))
     .limit(1);
   if (!row) return null;
   const invite = openInvite(row);

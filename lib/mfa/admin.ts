@@ -12,8 +12,8 @@ import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded } from "@/lib/data/effects";
-import { write } from "@/lib/data/unit-of-work";
-import { db } from "@/lib/db/database";
+import { write, writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Tx } from "@/lib/db/database";
 import { mfaPasskeys, mfaPendingSteps, mfaTotp, mfaWebauthnChallenges, type Role } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
@@ -38,25 +38,58 @@ export async function resetTwoFactor(actor: Actor, userId: string, meta: Request
     const row = await findUserRow(tx, me.accountId, userId);
     if (!row) throw new NotFound("User");
     assertCanResetTwoFactor(me, row);
-    const before = await mfaSummary(tx, userId);
-    await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
-    await tx.delete(mfaPasskeys).where(eq(mfaPasskeys.userId, userId));
-    await tx.delete(mfaWebauthnChallenges).where(eq(mfaWebauthnChallenges.userId, userId));
-    await deleteRecoveryCodes(tx, userId);
-    await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.userId, userId));
-    const ended = noneEnded();
-    await emit(tx, "user.sessions_revoked", { accountId: me.accountId, userId, revokeTokens: false, ended });
-    await emit(tx, "user.two_factor_changed", { accountId: me.accountId, userId, change: "reset" });
-    const label = userLabel(openIdentity(row));
-    await recordEvent(tx, {
-      accountId: me.accountId,
-      action: "mfa.reset",
-      actor: await actorParty(tx, me),
-      target: { type: "user", id: userId, label },
-      details: { had_totp: before.totp, had_passkeys: before.passkeys, had_factor: hasFactor(before), sessions_ended: ended.sessions },
-      meta,
-      at: now,
-    });
-    return { sessionsEnded: ended.sessions };
+    return removeFactors(tx, me.accountId, row, await actorParty(tx, me), meta, now);
   });
+}
+
+/**
+ * The same reset done by an operator's command on the server (`npm run
+ * recover-owner -- --reset-two-factor`, `npm run users -- reset-two-factor`):
+ * no signed-in actor exists, and whoever holds the data directory and key is
+ * trusted with it; the event names the command as the system actor.
+ */
+export async function resetTwoFactorBySystem(
+  accountId: string,
+  userId: string,
+  command: string,
+  now = new Date(),
+): Promise<{ sessionsEnded: number; hadFactor: boolean }> {
+  return writeSystem(async (tx) => {
+    const row = await findUserRow(tx, accountId, userId);
+    if (!row) throw new NotFound("User");
+    const hadFactor = hasFactor(await mfaSummary(tx, userId));
+    const result = await removeFactors(tx, accountId, row, { type: "system", id: null, label: command }, { ip: null, userAgent: command }, now);
+    return { ...result, hadFactor };
+  });
+}
+
+async function removeFactors(
+  tx: Tx,
+  accountId: string,
+  row: NonNullable<Awaited<ReturnType<typeof findUserRow>>>,
+  actor: Awaited<ReturnType<typeof actorParty>>,
+  meta: RequestMeta,
+  now: Date,
+): Promise<{ sessionsEnded: number }> {
+  const userId = row.id;
+  const before = await mfaSummary(tx, userId);
+  await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
+  await tx.delete(mfaPasskeys).where(eq(mfaPasskeys.userId, userId));
+  await tx.delete(mfaWebauthnChallenges).where(eq(mfaWebauthnChallenges.userId, userId));
+  await deleteRecoveryCodes(tx, userId);
+  await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.userId, userId));
+  const ended = noneEnded();
+  await emit(tx, "user.sessions_revoked", { accountId, userId, revokeTokens: false, ended });
+  await emit(tx, "user.two_factor_changed", { accountId, userId, change: "reset" });
+  const label = userLabel(openIdentity(row));
+  await recordEvent(tx, {
+    accountId,
+    action: "mfa.reset",
+    actor,
+    target: { type: "user", id: userId, label },
+    details: { had_totp: before.totp, had_passkeys: before.passkeys, had_factor: hasFactor(before), sessions_ended: ended.sessions },
+    meta,
+    at: now,
+  });
+  return { sessionsEnded: ended.sessions };
 }

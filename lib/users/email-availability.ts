@@ -4,8 +4,8 @@
  * users and invites back it up).
  */
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { and, eq, inArray } from "drizzle-orm";
+import { emailBlindIndexes } from "@/lib/crypto/blind-index";
 import type { Tx } from "@/lib/db/database";
 import { invites, users } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
@@ -16,17 +16,17 @@ export async function assertEmailAvailable(
   email: string,
   except: { userId?: string; inviteId?: string } = {},
 ): Promise<void> {
-  const index = emailBlindIndex(email);
+  const indexes = emailBlindIndexes(email);
   const [user] = await tx
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.emailIndex, index)))
+    .where(and(eq(users.accountId, accountId), inArray(users.emailIndex, indexes)))
     .limit(1);
   if (user && user.id !== except.userId) throw new Conflict("A user with this email already exists");
   const [invite] = await tx
     .select({ id: invites.id })
     .from(invites)
-    .where(and(eq(invites.accountId, accountId), eq(invites.emailIndex, index)))
+    .where(and(eq(invites.accountId, accountId), inArray(invites.emailIndex, indexes)))
     .limit(1);
   if (invite && invite.id !== except.inviteId) throw new Conflict("A pending invite for this email already exists");
 }

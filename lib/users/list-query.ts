@@ -23,7 +23,7 @@
 import "server-only";
 import { and, asc, desc, eq, gt, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import { matchesSearch, normaliseSearchText } from "@/lib/crypto/search-terms";
-import { usernameBlindIndex } from "@/lib/crypto/blind-index";
+import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
 import { db } from "@/lib/db/database";
@@ -76,7 +76,7 @@ function filterConditions(q: UserListQuery): SQL[] | null {
   if (!q.everyone) conditions.push(eq(users.id, q.meId));
   if (q.role) conditions.push(eq(users.role, q.role));
   // usernames: the exact filter (?username=X), compared as usernames are (NFKC + lower-case) through the index.
-  if (q.username !== undefined) conditions.push(eq(users.usernameIndex, usernameBlindIndex(q.username)));
+  if (q.username !== undefined) conditions.push(inArray(users.usernameIndex, usernameBlindIndexes(q.username)));
   if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));
   if (q.mfa !== undefined) {
     // two-factor: an authenticator app or at least one passkey.

@@ -5,9 +5,13 @@ import { verifyPassword } from "@/lib/crypto/passwords";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { activityEvents, ownerRecoveryLinks, signInLockouts } from "@/lib/db/schema";
+import { activityEvents, ownerRecoveryLinks, signInLockouts, signInSettings } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
+import { resetTwoFactorBySystem } from "@/lib/mfa/admin";
+import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
+import { mfaSummary } from "@/lib/mfa/records";
+import { totpCode } from "@/lib/mfa/totp";
 import { createAccount, createUser, META, startSession, userRow, type TestUser } from "@/test/factories";
 import { issueOwnerRecoveryLink, recoverOwnerWithLink, recoveryLinkState } from "./owner-recovery";
 
@@ -91,5 +95,36 @@ describe("owner recovery links", () => {
     const link = await issueOwnerRecoveryLink(owner.email);
     await expect(recoverOwnerWithLink(link.token, "password1", META)).rejects.toThrow(Invalid);
     expect(await recoveryLinkState(link.token)).toBe("valid");
+  }, 60_000);
+
+  it("resets the owner's two-factor sign-in for the command, ending their sessions, recorded as the system", async () => {
+    const actor = await startSession(owner);
+    const { secret } = await startTotpSetup(actor);
+    await confirmTotpSetup(actor, { code: totpCode(secret, new Date()) }, META);
+    expect((await mfaSummary(db(), owner.id)).totp).toBe(true);
+    const link = await issueOwnerRecoveryLink(owner.email);
+
+    const reset = await resetTwoFactorBySystem(link.accountId, link.userId, "npm run recover-owner");
+
+    expect(reset).toMatchObject({ hadFactor: true, sessionsEnded: 1 });
+    expect(await mfaSummary(db(), owner.id)).toMatchObject({ totp: false, recoveryCodesLeft: 0 });
+    expect(await resolveSession(actor.sessionId)).toBeNull();
+    const [event] = await eventsOf("mfa.reset");
+    expect(event).toMatchObject({ actorType: "system", actorId: null, targetId: owner.id, userAgent: "npm run recover-owner" });
+    expect(event.details).toMatchObject({ had_totp: true, had_factor: true });
+    // The link issued alongside still works.
+    expect(await recoveryLinkState(link.token)).toBe("valid");
+  }, 60_000);
+
+  it("turns password sign-in back on when a sign-in rule had turned it off, so the new password lets the owner in", async () => {
+    await writeSystem(async (tx) => {
+      await tx.insert(signInSettings).values({ accountId, localLoginEnabled: false, updatedAt: new Date() });
+    });
+    const link = await issueOwnerRecoveryLink(owner.email);
+    await recoverOwnerWithLink(link.token, NEW, META);
+    const [settings] = await db().select().from(signInSettings).where(eq(signInSettings.accountId, accountId));
+    expect(settings.localLoginEnabled).toBe(true);
+    const [event] = await eventsOf("user.recovered");
+    expect(event.details).toMatchObject({ password_sign_in_turned_on: true });
   }, 60_000);
 });

@@ -4,7 +4,9 @@
  * is no remote backdoor) issues a one-time link, valid 15 minutes, to
  * /recover, where the owner sets a new password. Using the link ends every
  * session of the owner, lifts a sign-in lock on their email, and is recorded;
- * so is issuing it. Only the link token's SHA-256 digest is stored, and a new
+ * so is issuing it. When a sign-in rule had turned password sign-in off (an
+ * identity provider the owner can no longer use), using the link turns it back
+ * on, or the new password would not let them in. Only the link token's SHA-256 digest is stored, and a new
  * link replaces any unused older one.
  */
 import "server-only";
@@ -15,10 +17,11 @@ import { clearSignInLimits } from "@/lib/auth/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
+import { bumpCacheVersion } from "@/lib/data/cache-version";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
-import { ownerRecoveryLinks, users } from "@/lib/db/schema";
+import { ownerRecoveryLinks, signInSettings, users } from "@/lib/db/schema";
 import { NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { findUserRow, findUserRowsByEmail, openIdentity, userLabel } from "./records";
@@ -102,6 +105,14 @@ export async function recoverOwnerWithLink(token: string, newPassword: string, m
     // Every session ends (whoever held one is out); tokens stay (automation keeps working).
     const ended = noneEnded();
     await emit(tx, "user.password_changed", { accountId: link.accountId, userId: link.userId, revokeTokens: false, ended });
+    // A provider rule that no longer lets the owner in: their new password must work.
+    const reenabled = await tx
+      .update(signInSettings)
+      .set({ localLoginEnabled: true, updatedAt: now })
+      .where(and(eq(signInSettings.accountId, link.accountId), eq(signInSettings.localLoginEnabled, false)))
+      .returning({ accountId: signInSettings.accountId });
+    // Every replica's cached sign-in configuration reloads (lib/idp/configuration-version.ts: "sign-in-configuration").
+    if (reenabled.length > 0) await bumpCacheVersion(tx, "sign-in-configuration");
     const unlocked = row.emailIndex ? await clearSignInLimits(tx, link.accountId, row.emailIndex, now) : { wasLocked: false, hadDelays: false };
     const label = userLabel(identity);
     await recordEvent(tx, {
@@ -109,7 +120,12 @@ export async function recoverOwnerWithLink(token: string, newPassword: string, m
       action: "user.recovered",
       actor: { type: "user", id: link.userId, label },
       target: { type: "user", id: link.userId, label },
-      details: { link_id: link.id, sessions_ended: ended.sessions, sign_in_unlocked: unlocked.wasLocked || unlocked.hadDelays },
+      details: {
+        link_id: link.id,
+        sessions_ended: ended.sessions,
+        sign_in_unlocked: unlocked.wasLocked || unlocked.hadDelays,
+        password_sign_in_turned_on: reenabled.length > 0,
+      },
       meta,
       at: now,
     });

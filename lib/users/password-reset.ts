@@ -51,8 +51,8 @@ export const INVALID_RESET_LINK = "This link is invalid, used or expired. Ask fo
 
 const resetLink = (publicUrl: string, token: string) => `${publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
 
-/** Queues a reset link to the user (the older unused links of the user stop working). */
-async function issueResetLink(tx: Tx, row: UserRow, email: string, publicUrl: string, now: Date): Promise<void> {
+/** Stores a new reset link's digest (the older unused links of the user stop working); returns its token. */
+async function storeResetLink(tx: Tx, row: UserRow, now: Date): Promise<string> {
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.passwordReset);
   await tx.delete(passwordResets).where(and(eq(passwordResets.userId, row.id), isNull(passwordResets.usedAt)));
   await tx.insert(passwordResets).values({
@@ -62,6 +62,12 @@ async function issueResetLink(tx: Tx, row: UserRow, email: string, publicUrl: st
     expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
     createdAt: now,
   });
+  return plain;
+}
+
+/** Queues a reset link to the user (the older unused links of the user stop working). */
+async function issueResetLink(tx: Tx, row: UserRow, email: string, publicUrl: string, now: Date): Promise<void> {
+  const plain = await storeResetLink(tx, row, now);
   const person = openIdentity(row);
   await queueMail(tx, {
     accountId: row.accountId,
@@ -147,6 +153,35 @@ export async function sendPasswordResetLink(actor: Actor, userId: string, meta: 
       at: now,
     });
     return { message: `A link to set a new password is on its way to ${current.email}.` };
+  });
+}
+
+/**
+ * The same single-use link, returned instead of mailed: for an operator on
+ * the server (`npm run users -- reset-password`) when mail is off, who hands
+ * it over themselves. The same rules as the admin's "Send reset link"; the
+ * token exists only in the return value.
+ */
+export async function createPasswordResetLink(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  const target = await loadUser(db(), actor.accountId, userId);
+  assertCanResetPassword(actor, target);
+  return write(actor, async (tx, me) => {
+    const current = await loadUser(tx, actor.accountId, userId);
+    assertCanResetPassword(me, current);
+    if (current.isBlocked) throw new PreconditionFailed("This user is blocked; unblock them first");
+    const [row] = await tx.select().from(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId))).limit(1);
+    const token = await storeResetLink(tx, row, now);
+    const expiresAt = new Date(now.getTime() + RESET_LINK_MINUTES * 60_000);
+    await recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "user.password.reset_link_created",
+      actor: await actorParty(tx, me),
+      target: { type: "user", id: userId, label: userLabel(current) },
+      details: { expires_at: expiresAt.toISOString() },
+      meta,
+      at: now,
+    });
+    return { token, expiresAt };
   });
 }
 

@@ -6,7 +6,7 @@
 import "server-only";
 import { and, eq, inArray, or } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
-import { emailBlindIndex, usernameBlindIndex } from "@/lib/crypto/blind-index";
+import { emailBlindIndex, emailBlindIndexes, usernameBlindIndex } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import type { MfaSummary } from "@/lib/mfa/records";
 import { users, type Role, type UserRow } from "@/lib/db/schema";
@@ -109,7 +109,7 @@ export async function findUserRow(q: Db | Tx, accountId: string, userId: string)
 
 /** Rows whose email matches, across accounts (sign-in does not know the account yet). */
 export async function findUserRowsByEmail(q: Db | Tx, email: string): Promise<UserRow[]> {
-  return q.select().from(users).where(eq(users.emailIndex, emailBlindIndex(email))).limit(2);
+  return q.select().from(users).where(inArray(users.emailIndex, emailBlindIndexes(email))).limit(2);
 }
 
 /**
@@ -119,8 +119,8 @@ export async function findUserRowsByEmail(q: Db | Tx, email: string): Promise<Us
  * take the same path and the same time.
  */
 export async function findUserRowsByIdentifier(q: Db | Tx, identifier: string): Promise<UserRow[]> {
-  const index = emailBlindIndex(identifier);
-  return q.select().from(users).where(or(eq(users.emailIndex, index), eq(users.usernameIndex, index))).limit(2);
+  const indexes = emailBlindIndexes(identifier);
+  return q.select().from(users).where(or(inArray(users.emailIndex, indexes), inArray(users.usernameIndex, indexes))).limit(2);
 }
 
 /** A label for activity events: the name, or the email, or the username. */

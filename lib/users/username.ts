@@ -9,8 +9,8 @@
  * an email, one without is a username.
  */
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { usernameBlindIndex } from "@/lib/crypto/blind-index";
+import { and, eq, inArray } from "drizzle-orm";
+import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { USERNAME_TAKEN } from "@/lib/db/constraint-errors";
 import { invites, users } from "@/lib/db/schema";
@@ -27,7 +27,7 @@ export async function usernameHolder(q: Db | Tx, accountId: string, username: st
   const [row] = await q
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.usernameIndex, usernameBlindIndex(username))))
+    .where(and(eq(users.accountId, accountId), inArray(users.usernameIndex, usernameBlindIndexes(username))))
     .limit(1);
   return row?.id;
 }
@@ -37,7 +37,7 @@ export async function usernameInvite(q: Db | Tx, accountId: string, username: st
   const [row] = await q
     .select({ id: invites.id })
     .from(invites)
-    .where(and(eq(invites.accountId, accountId), eq(invites.usernameIndex, usernameBlindIndex(username))))
+    .where(and(eq(invites.accountId, accountId), inArray(invites.usernameIndex, usernameBlindIndexes(username))))
     .limit(1);
   return row?.id;
 }

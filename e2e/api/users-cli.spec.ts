@@ -1,0 +1,90 @@
+/**
+ * `npm run users` on a stopped server's data (SQLite DATA_DIR, or its
+ * PostgreSQL database with TEST_DATABASE=postgres): lists, blocks and
+ * unblocks, prints a one-time reset link (mail is off) that sets a password
+ * once the server runs again, and refuses a wrong key without touching
+ * anything. Every change is in the activity log as the command.
+ */
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { call, signInOrFail } from "../support/api";
+import { setUpOwner } from "../support/instance";
+import { noteSecret } from "../support/secrets";
+import { startServer } from "../support/server";
+import { tokenClient } from "../support/users-api";
+
+const root = path.resolve(__dirname, "..", "..");
+const KEY = crypto.randomBytes(32).toString("base64");
+
+function users(args: string[], env: Record<string, string>, script = "users"): Promise<{ code: number | null; output: string }> {
+  const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: root, env: { ...process.env, ...env } });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+test("npm run users: list, block, unblock and a printed reset link, recorded; a wrong key is refused", async () => {
+  test.setTimeout(240_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-users-cli-"));
+  const first = await startServer({ ENCRYPTION_KEY: KEY }, { dataDir });
+  const setup = await setUpOwner(first);
+  const api = tokenClient(first, setup.personal_access_token);
+  const created = await api.post<{ id: string }>("/api/users", { email: "cli.person@example.com", name: "Cli Person", role: "user" });
+  expect(created.status, created.text).toBe(200);
+  await first.stop();
+  const env = { DATA_DIR: dataDir, DATABASE_URL: first.databaseUrl ?? "", ENCRYPTION_KEY: KEY };
+
+  const wrong = await users(["block", "cli.person@example.com"], { ...env, ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") });
+  expect(wrong.code, wrong.output).toBe(1);
+  expect(wrong.output).toContain("The encryption key does not match this database");
+
+  const listed = await users(["list"], env);
+  expect(listed.code, listed.output).toBe(0);
+  expect(listed.output).toContain("cli.person@example.com");
+  expect((await users(["block", "cli.person@example.com"], env)).code).toBe(0);
+  const shown = await users(["show", "cli.person@example.com", "--json"], env);
+  expect(JSON.parse(shown.output.trim().split("\n").pop()!)).toMatchObject({ status: "blocked" });
+  expect((await users(["unblock", "cli.person@example.com"], env)).code).toBe(0);
+
+  const reset = await users(["reset-password", "cli.person@example.com", "--url", "https://id.example.com"], env);
+  expect(reset.code, reset.output).toBe(0);
+  const token = reset.output.match(/reset-password\?token=(lkr_[0-9A-Za-z]+)/)?.[1];
+  expect(token, reset.output).toBeTruthy();
+  noteSecret(token!);
+
+  // recover-owner --reset-two-factor (the owner set none up here: it says so, and still issues the link).
+  const recovered = await users(["--email", "owner@example.com", "--reset-two-factor"], env, "recover-owner");
+  expect(recovered.code, recovered.output).toBe(0);
+  expect(recovered.output).toMatch(/recover\?token=lko_/);
+  expect(recovered.output).toContain("had no two-factor sign-in set up");
+  noteSecret(recovered.output.match(/lko_[0-9A-Za-z]+/)?.[0]);
+
+  const second = await startServer({ ENCRYPTION_KEY: KEY, ...(first.databaseUrl ? { DATABASE_URL: first.databaseUrl } : {}) }, { dataDir });
+  try {
+    const password = "a fresh passphrase from the command line";
+    noteSecret(password);
+    const confirmed = await call(second, "/api/password-reset/confirm", { method: "POST", json: { token, password } });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    await signInOrFail(second, "cli.person@example.com", password);
+    const again = await call(second, "/api/password-reset/confirm", { method: "POST", json: { token, password: "yet another long passphrase" } });
+    expect(again.status).toBe(422);
+
+    const events = await tokenClient(second, setup.personal_access_token).get<Array<{ activity_code: string; initiator_name?: string; meta?: Record<string, unknown> }>>(
+      "/api/events?limit=50",
+    );
+    expect(events.status, events.text).toBe(200);
+    for (const code of ["user.blocked", "user.unblocked", "user.password.reset_link_created"]) expect(events.text).toContain(code);
+    expect(events.text).toContain("npm run users");
+  } finally {
+    await second.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

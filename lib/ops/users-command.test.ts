@@ -1,0 +1,95 @@
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { attemptKeys } from "@/lib/auth/sign-in-throttle";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { activityEvents, passwordResets, signInLockouts } from "@/lib/db/schema";
+import { digestToken } from "@/lib/crypto/secret-tokens";
+import { resetLinkUsable } from "@/lib/users/password-reset";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { createAccount, createUser, startSession, userRow, type TestUser } from "@/test/factories";
+import { runUsersCommand } from "./users-command";
+
+let accountId: string;
+let owner: TestUser;
+let member: TestUser;
+
+beforeAll(async () => {
+  accountId = await createAccount();
+  owner = await createUser(accountId, { role: "owner", name: "Olive Owner", email: "olive@example.com", username: "olive" });
+  member = await createUser(accountId, { name: "Mona Member", email: "mona@example.com", username: "mona", password: "a long and unusual passphrase" });
+});
+
+async function eventsOf(action: string) {
+  return db()
+    .select()
+    .from(activityEvents)
+    .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)));
+}
+
+describe("npm run users", () => {
+  it("lists and shows users, found by email or username", async () => {
+    const listed = await runUsersCommand(["list", "--json"]);
+    expect(listed.code).toBe(0);
+    const rows = JSON.parse(listed.lines[0]) as Array<{ email: string; role: string }>;
+    expect(rows.map((r) => r.email)).toEqual(expect.arrayContaining(["olive@example.com", "mona@example.com"]));
+    const searched = await runUsersCommand(["list", "--search", "mon"]);
+    expect(searched.lines.join("\n")).toContain("mona@example.com");
+    expect(searched.lines.join("\n")).not.toContain("olive@example.com");
+
+    const shown = await runUsersCommand(["show", "MONA", "--json"]);
+    expect(JSON.parse(shown.lines[0])).toMatchObject({ id: member.id, email: "mona@example.com", role: "user", status: "active" });
+    expect((await runUsersCommand(["show", "nobody@example.com"])).code).toBe(1);
+    expect((await runUsersCommand(["block"])).code).toBe(2);
+  });
+
+  it("blocks (ending sessions) and unblocks through the services, each recorded as the command", async () => {
+    const session = await startSession(member);
+    const blocked = await runUsersCommand(["block", "mona@example.com"]);
+    expect(blocked).toMatchObject({ code: 0 });
+    expect((await userRow(member.id))!.isBlocked).toBe(true);
+    expect(await resolveSession(session.sessionId)).toBeNull();
+    const [event] = await eventsOf("user.blocked");
+    expect(event).toMatchObject({ actorType: "system", actorId: null, targetId: member.id, userAgent: "npm run users" });
+
+    // The same rules as everywhere: the owner can't be blocked.
+    const refused = await runUsersCommand(["block", "olive"]);
+    expect(refused.code).toBe(1);
+    expect(refused.lines[0]).toContain("The owner can't be blocked");
+    expect((await userRow(owner.id))!.isBlocked).toBe(false);
+
+    expect((await runUsersCommand(["unblock", "mona"])).code).toBe(0);
+    expect((await userRow(member.id))!.isBlocked).toBe(false);
+    expect(await eventsOf("user.unblocked")).toHaveLength(1);
+  });
+
+  it("unlocks sign-in and revokes sessions", async () => {
+    const keys = attemptKeys(member.email, "198.51.100.3");
+    await writeSystem(async (tx) => {
+      await tx.insert(signInLockouts).values({ accountId, emailIndex: keys.emailIndex, failures: 100, windowStartedAt: new Date(), lockedUntil: new Date(Date.now() + 3_600_000) });
+    });
+    const unlocked = await runUsersCommand(["unlock", "mona"]);
+    expect(unlocked.lines[0]).toContain("sign-in unlocked");
+    expect(await db().select().from(signInLockouts).where(eq(signInLockouts.emailIndex, keys.emailIndex))).toEqual([]);
+    expect((await eventsOf("user.unlocked"))[0]).toMatchObject({ actorType: "system" });
+
+    const session = await startSession(member);
+    const revoked = await runUsersCommand(["revoke-sessions", "mona@example.com"]);
+    expect(revoked.lines[0]).toMatch(/1 session\(s\) ended/);
+    expect(await resolveSession(session.sessionId)).toBeNull();
+    expect((await eventsOf("user.sessions.revoked"))[0]).toMatchObject({ actorType: "system", targetId: member.id });
+  });
+
+  it("prints a one-time reset link when mail is off, recorded; the link works", async () => {
+    const result = await runUsersCommand(["reset-password", "mona", "--url", "https://id.example.com/"]);
+    expect(result.code).toBe(0);
+    const link = result.lines.join("\n").match(/https:\/\/id\.example\.com\/reset-password\?token=(lkr_[0-9A-Za-z]+)/);
+    expect(link).not.toBeNull();
+    expect(await resetLinkUsable(link![1])).toBe(true);
+    const [stored] = await db().select().from(passwordResets).where(eq(passwordResets.userId, member.id));
+    expect(stored.tokenDigest).toBe(digestToken(link![1]));
+    expect((await eventsOf("user.password.reset_link_created"))[0]).toMatchObject({ actorType: "system", targetId: member.id });
+    // A user without a local password has no link to reset.
+    expect((await runUsersCommand(["reset-password", "olive"])).code).toBe(1);
+  });
+});

@@ -1,0 +1,52 @@
+// `npm run users -- list|show|block|unblock|unlock|reset-password|revoke-sessions|reset-two-factor …`:
+// user management for an operator on the server (lib/ops/users-command.ts).
+// Needs the data directory (or DATABASE_URL) and the key; refuses to touch a
+// database whose key check fails. Exit code 0 done, 1 refused, 2 can't run.
+import fs from "node:fs";
+import path from "node:path";
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const dataDir = path.resolve(process.env.DATA_DIR || "./data");
+  process.env.DATA_DIR = dataDir;
+  if (!process.env.DATABASE_URL && !fs.existsSync(path.join(dataDir, "latchkey.db"))) {
+    console.error(`No Latchkey database in ${dataDir} (set DATA_DIR to the data directory).`);
+    return 2;
+  }
+  if (!process.env.ENCRYPTION_KEY && !fs.existsSync(path.join(dataDir, "encryption.key"))) {
+    console.error(`No encryption key: set ENCRYPTION_KEY, or put the key file at ${path.join(dataDir, "encryption.key")}.`);
+    return 2;
+  }
+  await import("../lib/reactions");
+  const { closeDatabase, openDatabase } = await import("../lib/db/database");
+  const { EncryptionKeyMismatchError } = await import("../lib/db/key-check");
+  const command = await import("../lib/ops/users-command");
+  if (args.length === 0 || args.includes("--help")) {
+    console.log(command.USERS_USAGE);
+    return args.length === 0 ? 2 : 0;
+  }
+  try {
+    await openDatabase();
+  } catch (err) {
+    if (err instanceof EncryptionKeyMismatchError) {
+      console.error(`users refused: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  try {
+    const result = await command.runUsersCommand(args);
+    for (const line of result.lines) (result.code === 0 ? console.log : console.error)(line);
+    return result.code;
+  } finally {
+    await closeDatabase();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`users failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);
