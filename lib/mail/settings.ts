@@ -89,7 +89,7 @@ function fromEnvironment(): Omit<MailTransportSettings, "publicUrl"> | null {
 export async function mailTransportSettings(q: Db | Tx, accountId: string): Promise<MailTransportSettings> {
   const row = await loadRow(q, accountId);
   const env = fromEnvironment();
-  const publicUrl = config().publicUrl ?? row?.publicUrl ?? null;
+  const publicUrl = publicUrlFrom(row);
   if (env) return { ...env, publicUrl };
   return {
     url: null,
@@ -117,9 +117,20 @@ export function noticesOf(row: MailSettingsRow | undefined): MailNotices {
   };
 }
 
-/** Where people reach this instance (PUBLIC_URL, else Settings → Email's public address), or null; never from a request. */
+/**
+ * Where people reach this instance, the one rule for it (mail links, the
+ * OpenID issuer, the passkeys' relying party): PUBLIC_URL, else the public
+ * address the owner set in Settings → Email; without a trailing slash; never
+ * from a request's Host or forwarded headers.
+ */
+function publicUrlFrom(row: { publicUrl: string | null } | undefined): string | null {
+  const url = config().publicUrl ?? row?.publicUrl?.trim() ?? null;
+  return url ? url.replace(/\/+$/, "") : null;
+}
+
+/** Where people reach this instance (see publicUrlFrom), or null. */
 export async function publicUrlOf(q: Db | Tx, accountId: string): Promise<string | null> {
-  return config().publicUrl ?? (await loadRow(q, accountId))?.publicUrl ?? null;
+  return publicUrlFrom(await loadRow(q, accountId));
 }
 
 /** Whether mail is sent, and where its links point (no permission check: any service that may send asks this). */
