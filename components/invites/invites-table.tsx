@@ -1,5 +1,6 @@
 import { deleteInviteAction, resendInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import type { InviteRecord } from "@/lib/invites/records";
 import { isExpired } from "@/lib/invites/records";
@@ -19,77 +20,67 @@ export function InvitesTable({
   canManage: boolean;
   mailEnabled?: boolean;
 }) {
-  return (
-    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-3">Name</th>
-            <th scope="col" className="px-4 py-3">Role</th>
-            <th scope="col" className="px-4 py-3">Groups</th>
-            <th scope="col" className="px-4 py-3">Status</th>
-            <th scope="col" className="px-4 py-3">Expires</th>
-            <th scope="col" className="px-4 py-3">Invited by</th>
-            {canManage && (
-              <th scope="col" className="px-4 py-3">
-                <span className="sr-only">Actions</span>
-              </th>
+  const columns: Array<DataColumn<InviteRow>> = [
+    {
+      id: "name",
+      header: "Name",
+      className: "px-4 py-3",
+      cell: (invite) => (
+        <>
+          <div className="font-medium text-slate-900">{invite.name}</div>
+          <div className="text-slate-500">{invite.email}</div>
+        </>
+      ),
+    },
+    { id: "role", header: "Role", cell: (invite) => ROLE_LABELS[invite.role] },
+    { id: "groups", header: "Groups", cell: (invite) => invite.autoGroups.map((id) => groupNames.get(id)).filter(Boolean).join(", ") || "—" },
+    {
+      id: "status",
+      header: "Status",
+      className: "px-4 py-3",
+      cell: (invite) =>
+        isExpired(invite) ? (
+          <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">Expired</span>
+        ) : (
+          <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">Valid</span>
+        ),
+    },
+    { id: "expires_at", header: "Expires", cell: (invite) => <RelativeTime date={invite.expiresAt} /> },
+    { id: "invited_by", header: "Invited by", cell: (invite) => invite.invitedBy },
+  ];
+  if (canManage) {
+    columns.push({
+      id: "actions",
+      header: "Actions",
+      hiddenHeader: true,
+      className: "px-4 py-3",
+      cell: (invite) => {
+        const label = invite.name || invite.email;
+        return (
+          <div className="flex justify-end gap-2">
+            {mailEnabled && invite.email && (
+              <ConfirmAction
+                label="Resend"
+                title={`Resend the invite to ${label}?`}
+                body={`A fresh link goes to ${invite.email} by email. The old link stops working at once.`}
+                confirmLabel="Resend invite"
+                confirmVariant="primary"
+                action={resendInviteAction.bind(null, invite.id)}
+              />
             )}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {invites.map((invite) => {
-            const expired = isExpired(invite);
-            const label = invite.name || invite.email;
-            return (
-              <tr key={invite.id}>
-                <td className="px-4 py-3">
-                  <div className="font-medium text-slate-900">{invite.name}</div>
-                  <div className="text-slate-500">{invite.email}</div>
-                </td>
-                <td className="px-4 py-3 text-slate-700">{ROLE_LABELS[invite.role]}</td>
-                <td className="px-4 py-3 text-slate-700">
-                  {invite.autoGroups.map((id) => groupNames.get(id)).filter(Boolean).join(", ") || "—"}
-                </td>
-                <td className="px-4 py-3">
-                  {expired ? (
-                    <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">Expired</span>
-                  ) : (
-                    <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">Valid</span>
-                  )}
-                </td>
-                <td className="px-4 py-3 text-slate-700"><RelativeTime date={invite.expiresAt} /></td>
-                <td className="px-4 py-3 text-slate-700">{invite.invitedBy}</td>
-                {canManage && (
-                  <td className="px-4 py-3">
-                    <div className="flex justify-end gap-2">
-                      {mailEnabled && invite.email && (
-                        <ConfirmAction
-                          label="Resend"
-                          title={`Resend the invite to ${label}?`}
-                          body={`A fresh link goes to ${invite.email} by email. The old link stops working at once.`}
-                          confirmLabel="Resend invite"
-                          confirmVariant="primary"
-                          action={resendInviteAction.bind(null, invite.id)}
-                        />
-                      )}
-                      <RegenerateInviteDialog inviteId={invite.id} label={label} />
-                      <ConfirmAction
-                        label="Delete"
-                        variant="danger"
-                        title={`Delete the invite for ${label}?`}
-                        body="The invite link stops working at once."
-                        confirmLabel="Delete invite"
-                        action={deleteInviteAction.bind(null, invite.id)}
-                      />
-                    </div>
-                  </td>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
+            <RegenerateInviteDialog inviteId={invite.id} label={label} />
+            <ConfirmAction
+              label="Delete"
+              variant="danger"
+              title={`Delete the invite for ${label}?`}
+              body="The invite link stops working at once."
+              confirmLabel="Delete invite"
+              action={deleteInviteAction.bind(null, invite.id)}
+            />
+          </div>
+        );
+      },
+    });
+  }
+  return <DataTable label="Invites" rows={invites} rowKey={(i) => i.id} columns={columns} rowClassName="" empty={null} />;
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { formatDateTime } from "@/components/users/format";
 import type { ServiceTokenOfCreator } from "@/lib/tokens/creators";
 import { isExpired } from "@/lib/tokens/records";
@@ -20,40 +21,45 @@ export function CreatedServiceTokens({ tokens, personBlocked, now = new Date() }
           ? "They are blocked, but these tokens still work: service users' tokens outlive whoever made them. Delete the ones that should stop."
           : "Service users' tokens keep working if this person is blocked or deleted."}
       </p>
-      <div className="mt-3 overflow-x-auto">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="py-2 pr-4">Token</th>
-              <th scope="col" className="py-2 pr-4">Service user</th>
-              <th scope="col" className="py-2 pr-4">Expires</th>
-              <th scope="col" className="py-2 pr-4">Last used</th>
-              <th scope="col" className="py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {tokens.map((t) => (
-              <tr key={t.id}>
-                <td className="py-2 pr-4 font-medium text-slate-900">{t.name}</td>
-                <td className="py-2 pr-4">
-                  <Link href={`/team/service-users/${t.userId}`} className="text-indigo-600 hover:text-indigo-500">
-                    {t.serviceUserName}
-                  </Link>
-                </td>
-                <td className="py-2 pr-4 text-slate-700">
+      <div className="mt-3">
+        <DataTable
+          label="Service-user tokens they created"
+          rows={tokens}
+          rowKey={(t) => t.id}
+          rowClassName=""
+          empty={null}
+          columns={[
+            { id: "name", header: "Token", className: "px-4 py-3 font-medium text-slate-900", cell: (t) => t.name },
+            {
+              id: "service_user",
+              header: "Service user",
+              className: "px-4 py-3",
+              cell: (t) => (
+                <Link href={`/team/service-users/${t.userId}`} className="text-indigo-600 hover:text-indigo-500">
+                  {t.serviceUserName}
+                </Link>
+              ),
+            },
+            {
+              id: "expires_at",
+              header: "Expires",
+              cell: (t) => (
+                <>
                   {formatDateTime(t.expiresAt)}
                   {isExpired(t, now) && <span className="ml-2 text-xs text-red-700">Expired</span>}
-                </td>
-                <td className="py-2 pr-4 text-slate-700">{formatDateTime(t.lastUsedAt)}</td>
-                <td className="py-2 text-right">
-                  <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { id: "last_used", header: "Last used", cell: (t) => formatDateTime(t.lastUsedAt) },
+            {
+              id: "actions",
+              header: "Actions",
+              hiddenHeader: true,
+              className: "px-4 py-2 text-right",
+              cell: (t) => <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />,
+            },
+          ]}
+        />
       </div>
     </section>
   );

@@ -1,4 +1,5 @@
 import { isExpired, type AccessTokenRecord } from "@/lib/tokens/records";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { DeleteTokenButton } from "./delete-token-button";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -10,46 +11,39 @@ function ValidityBadge({ expired }: { expired: boolean }) {
 }
 
 export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: TokenRow[]; canManage: boolean; now?: Date }) {
-  if (tokens.length === 0) return <p className="mt-3 text-sm text-slate-600">No tokens yet.</p>;
+  const columns: Array<DataColumn<TokenRow>> = [
+    { id: "name", header: "Name", className: "px-4 py-3 font-medium text-slate-900", cell: (t) => t.name },
+    { id: "created_at", header: "Created", cell: (t) => <RelativeTime date={t.createdAt} /> },
+    { id: "created_by", header: "Created by", cell: (t) => t.createdByLabel },
+    {
+      id: "expires_at",
+      header: "Expires",
+      cell: (t) => (
+        <>
+          <span className="mr-2"><RelativeTime date={t.expiresAt} /></span>
+          <ValidityBadge expired={isExpired(t, now)} />
+        </>
+      ),
+    },
+    { id: "last_used", header: "Last used", cell: (t) => <RelativeTime date={t.lastUsedAt} /> },
+    {
+      id: "scope",
+      header: "Scope",
+      cell: (t) => (t.permissions === null ? "All of its owner's permissions" : t.permissions.join(", ") || "Nothing (no permissions)"),
+    },
+  ];
+  if (canManage) {
+    columns.push({
+      id: "actions",
+      header: "Actions",
+      hiddenHeader: true,
+      className: "px-4 py-2 text-right",
+      cell: (t) => <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />,
+    });
+  }
   return (
-    <div className="mt-3 overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="py-2 pr-4">Name</th>
-            <th scope="col" className="py-2 pr-4">Created</th>
-            <th scope="col" className="py-2 pr-4">Created by</th>
-            <th scope="col" className="py-2 pr-4">Expires</th>
-            <th scope="col" className="py-2 pr-4">Last used</th>
-            <th scope="col" className="py-2 pr-4">Scope</th>
-            {canManage && (
-              <th scope="col" className="py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {tokens.map((t) => (
-            <tr key={t.id}>
-              <td className="py-2 pr-4 font-medium text-slate-900">{t.name}</td>
-              <td className="py-2 pr-4 text-slate-700"><RelativeTime date={t.createdAt} /></td>
-              <td className="py-2 pr-4 text-slate-700">{t.createdByLabel}</td>
-              <td className="py-2 pr-4 text-slate-700">
-                <span className="mr-2"><RelativeTime date={t.expiresAt} /></span>
-                <ValidityBadge expired={isExpired(t, now)} />
-              </td>
-              <td className="py-2 pr-4 text-slate-700"><RelativeTime date={t.lastUsedAt} /></td>
-              <td className="py-2 pr-4 text-slate-700">{t.permissions === null ? "All of its owner's permissions" : t.permissions.join(", ") || "Nothing (no permissions)"}</td>
-              {canManage && (
-                <td className="py-2 text-right">
-                  <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <div className="mt-3">
+      <DataTable label="Access tokens" rows={tokens} rowKey={(t) => t.id} columns={columns} rowClassName="" empty={<p className="text-sm text-slate-600">No tokens yet.</p>} />
     </div>
   );
 }

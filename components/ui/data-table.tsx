@@ -21,6 +21,8 @@ export type DataColumn<T> = {
   sortKey?: string;
   /** Why this column can't be sorted right now (shown as the header's title and to screen readers). */
   unsortableReason?: string;
+  /** The header is only for screen readers (a column of row actions). */
+  hiddenHeader?: boolean;
   className?: string;
 };
 
@@ -90,6 +92,13 @@ function HeaderCell<T>({
       <th scope="col" className="w-10 px-4 py-3">
         <span className="sr-only">{column.header}</span>
         {column.headerCell}
+      </th>
+    );
+  }
+  if (column.hiddenHeader) {
+    return (
+      <th scope="col" className="px-4 py-3">
+        <span className="sr-only">{column.header}</span>
       </th>
     );
   }

@@ -58,13 +58,19 @@ export function UsersTable({
           {user.id === currentUserId && (
             <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>
           )}
-          {/* usernames: under the name, with the email when there is one. */}
-          <div className="text-slate-500">
-            {user.username}
-            {user.email && <span> · {user.email}</span>}
-          </div>
+          {/* usernames: under the name (the email has its own column). */}
+          <div className="text-slate-500">{user.username}</div>
         </>
       ),
+    },
+    // Emails are encrypted like names, so they sort the same way (lib/users/sort.ts), under the same limit.
+    {
+      id: "email",
+      header: "Email",
+      sortKey: "email",
+      unsortableReason: nameSortReason,
+      className: "px-4 py-3 break-all text-slate-700",
+      cell: (user) => user.email ?? <span className="text-slate-500">—</span>,
     },
     { id: "role", header: "Role", sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
     { id: "status", header: "Status", sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={userStatus(user)} /> },

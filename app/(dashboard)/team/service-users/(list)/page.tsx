@@ -13,7 +13,9 @@ import { pageActor } from "@/lib/auth/session-actor";
 import type { Role } from "@/lib/db/schema";
 import { serviceUsersWithOrphanedTokens } from "@/lib/tokens/creators";
 import { tokenCountsByUser } from "@/lib/tokens/queries";
-import { listUsers, userFiltersSchema } from "@/lib/users/queries";
+import { userFiltersSchema } from "@/lib/users/queries";
+import { NAME_SORT_LIMIT } from "@/lib/users/sort";
+import { listSorted } from "../../list-sorted";
 import type { UserStatus } from "@/lib/users/status";
 
 export const metadata: Metadata = { title: "Service Users · Latchkey" };
@@ -40,12 +42,15 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
     role: query.role,
     status: query.status,
     service_user: "true",
+    sort: query.sort,
+    order: query.order,
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,
   });
   // A hand-edited URL with an unknown filter value shows everything rather than an error page.
-  const filters = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "true", limit: PAGE_SIZE });
-  const { items, total } = await listUsers(actor, filters);
+  const asked = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "true", limit: PAGE_SIZE });
+  const { filters, list, sortRefused } = await listSorted(actor, asked);
+  const { items, total } = list;
   const tokenCounts = await tokenCountsByUser(actor, items.map((u) => u.id));
   const orphaned = await serviceUsersWithOrphanedTokens(actor, items.map((u) => u.id));
   const filtered = Boolean(filters.search || filters.role || filters.status);
@@ -58,6 +63,17 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
     const qs = next.toString();
     return qs ? `/team/service-users?${qs}` : "/team/service-users";
   };
+
+  const hrefForSort = (key: string, order: string) => {
+    const next = new URLSearchParams(query);
+    next.delete("deleted");
+    next.delete("page"); // a new order starts at the first page
+    next.set("sort", key);
+    next.set("order", order);
+    return `/team/service-users?${next}`;
+  };
+  const nameSortReason =
+    total > NAME_SORT_LIMIT ? `Names are encrypted: sorting by name needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} service users` : undefined;
 
   return (
     <>
@@ -78,6 +94,11 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
         statuses={SERVICE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
         groups={[]}
       />
+      {sortRefused && (
+        <div className="mb-4">
+          <Alert tone="info">{sortRefused} Shown in the usual order instead.</Alert>
+        </div>
+      )}
       {items.length === 0 ? (
         <EmptyState title={filtered ? "No service users match" : "No service users yet"}>
           {filtered
@@ -85,7 +106,14 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
             : "Service users let automation (Terraform, Ansible, scripts) reach the API with tokens that don't belong to a person."}
         </EmptyState>
       ) : (
-        <ServiceUsersTable users={items} tokenCounts={tokenCounts} orphaned={orphaned} />
+        <ServiceUsersTable
+          users={items}
+          tokenCounts={tokenCounts}
+          orphaned={orphaned}
+          sort={filters.sort ? { key: filters.sort, order: filters.order } : null}
+          hrefForSort={hrefForSort}
+          nameSortReason={nameSortReason}
+        />
       )}
       <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
     </>
