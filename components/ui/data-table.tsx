@@ -3,11 +3,12 @@
  * scroll (inside the table's own box, which also scrolls sideways on a phone
  * instead of the page), column headers that sort through links (the sort
  * lives in the URL, so a sorted view can be shared and Back undoes it), and
- * an empty state instead of an empty table. No hooks: it renders on the
- * server and inside client components alike.
+ * an empty state instead of an empty table. Its one hook is next-intl's
+ * useTranslations, which works on the server and in client components alike.
  */
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import type { SortOrder } from "@/lib/http/list-params";
 
 export type DataColumn<T> = {
@@ -112,6 +113,7 @@ function HeaderCell<T>({
     );
   }
   // The active column flips its order; another column starts ascending.
+  const t = useTranslations("table");
   const nextOrder: SortOrder = active && sort!.order === "asc" ? "desc" : "asc";
   return (
     <th scope="col" className="px-4 py-3" aria-sort={ariaSort}>
@@ -119,7 +121,7 @@ function HeaderCell<T>({
         href={hrefForSort(column.sortKey, nextOrder)}
         className="inline-flex items-center gap-1 uppercase hover:text-slate-900"
         scroll={false}
-        aria-label={`Sort by ${column.header} ${nextOrder === "asc" ? "ascending" : "descending"}`}
+        aria-label={t(nextOrder === "asc" ? "sortAscending" : "sortDescending", { column: column.header })}
       >
         {column.header}
         <span aria-hidden className={active ? "text-slate-900" : "text-slate-400"}>
