@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { createOwnerAction } from "@/app/(public)/setup/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -12,6 +13,7 @@ import { suggestedUsername } from "@/lib/users/username-rule";
 export function SetupForm() {
   const form = useServerForm(createOwnerAction);
   const state = form.state;
+  const t = useTranslations("setup");
   const errors = state.fieldErrors ?? {};
   // usernames: prefilled from the email's local part until the person types their own.
   const [username, setUsername] = useState(form.values?.username ?? "");
@@ -20,7 +22,7 @@ export function SetupForm() {
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField
-        label="Email"
+        label={t("email")}
         name="email"
         type="email"
         autoComplete="email"
@@ -32,7 +34,7 @@ export function SetupForm() {
         }}
       />
       <TextField
-        label="Username"
+        label={t("username")}
         name="username"
         autoComplete="username"
         autoCapitalize="none"
@@ -43,20 +45,20 @@ export function SetupForm() {
           setUsername(e.currentTarget.value);
           setUsernameTyped(true);
         }}
-        hint="You can sign in with it or with your email."
+        hint={t("usernameHint")}
         errors={errors.username}
       />
       <NewPasswordFields errors={errors} />
       <TextField
-        label="Name"
+        label={t("name")}
         name="name"
         autoComplete="name"
-        hint="Optional."
+        hint={t("optional")}
         defaultValue={form.values?.name}
         errors={errors.name}
       />
-      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Creating…">
-        Create Owner Account
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("creating")}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

@@ -10,11 +10,12 @@ import { LOCALE_COOKIE, parseLocale, DEFAULT_LOCALE, type Locale } from "@/i18n/
  * same way as the theme) and re-renders the page in it. "auto" forgets the
  * choice: the browser's language decides again.
  */
-export function useLanguage(): { locale: Locale; chosen: boolean; setLanguage: (next: Locale | "auto") => void; pending: boolean } {
+export function useLanguage(renderedChosen = false): { locale: Locale; chosen: boolean; setLanguage: (next: Locale | "auto") => void; pending: boolean } {
   const locale = parseLocale(useLocale()) ?? DEFAULT_LOCALE;
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const chosen = typeof document !== "undefined" && new RegExp(`(?:^|; )${LOCALE_COOKIE}=`).test(document.cookie);
+  // `renderedChosen`: what the server read from the same cookie, for the server's render.
+  const chosen = typeof document === "undefined" ? renderedChosen : new RegExp(`(?:^|; )${LOCALE_COOKIE}=[^;]`).test(document.cookie);
   const setLanguage = (next: Locale | "auto") => {
     document.cookie =
       next === "auto" ? `${LOCALE_COOKIE}=; path=/; max-age=0; samesite=lax` : `${LOCALE_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ActivityFilters } from "@/components/activity/activity-filters";
 import { EventsTable } from "@/components/activity/events-table";
@@ -14,8 +13,9 @@ import { pageActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { fieldErrorsOf } from "@/lib/http/validation";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Activity · Latchkey" };
+export const generateMetadata = titled("activity");
 
 const PAGE_SIZE = 50;
 

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { DetailsSection } from "@/components/shell/details-section";
 import { EmailSection } from "./email-section";
 import { PageHeader } from "@/components/shell/page-header";
@@ -17,8 +16,10 @@ import { NameSection } from "./name-section";
 import { SessionsSection } from "./sessions-section";
 import { UsernameSection } from "./username-section";
 import { TwoFactorSection } from "./two-factor-section";
+import { Appearance } from "./appearance";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Profile · Latchkey" };
+export const generateMetadata = titled("profile");
 
 /** The signed-in person's own account and their personal access tokens (nobody else manages these). */
 export default async function ProfilePage() {
@@ -47,6 +48,7 @@ export default async function ProfilePage() {
       <UsernameSection actor={actor} username={me.username} />
       <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
       <EmailSection actor={actor} />
+      <Appearance />
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-4">

@@ -1,12 +1,12 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
 import { Alert } from "@/components/ui/alert";
 import { mailIsOn } from "@/lib/mail/settings";
 import { instanceAccountId } from "@/lib/setup/instance";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Forgot password · Latchkey" };
+export const generateMetadata = titled("forgotPassword");
 
 export default async function ForgotPasswordPage() {
   const accountId = await instanceAccountId();

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { EnrolmentForm, SecondStepForm } from "@/components/mfa/second-step-forms";
@@ -6,8 +5,9 @@ import { Alert } from "@/components/ui/alert";
 import { secondStepToken } from "@/lib/auth/second-step-cookie";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { pendingStep, startEnrolment } from "@/lib/mfa/second-step";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Two-factor authentication · Latchkey" };
+export const generateMetadata = titled("twoFactor");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ProvidersTable } from "@/components/idp/providers-table";
@@ -11,8 +10,9 @@ import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { listProviders } from "@/lib/idp/providers";
 import { getSignInSettings } from "@/lib/idp/sign-in-settings";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Identity Providers · Settings · Latchkey" };
+export const generateMetadata = titled("identityProviders");
 
 export default async function IdentityProvidersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await sessionActor();

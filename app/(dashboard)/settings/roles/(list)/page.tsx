@@ -1,12 +1,12 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 import { pageActor } from "@/lib/auth/session-actor";
 import { can } from "@/lib/auth/policy";
 import { listRoles } from "@/lib/roles/queries";
 import { RolesTable } from "@/components/roles/roles-table";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Roles · Settings · Latchkey" };
+export const generateMetadata = titled("roles");
 
 export default async function RolesPage() {
   const actor = await pageActor();

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { CreateGroupButton } from "@/components/groups/group-dialogs";
 import { GroupsTable } from "@/components/groups/groups-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
@@ -6,8 +5,9 @@ import { pageActor } from "@/lib/auth/session-actor";
 import { can } from "@/lib/auth/policy";
 import { listGroups } from "@/lib/groups/queries";
 import { MAX_PAGE_SIZE } from "@/lib/http/list-params";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Groups · Latchkey" };
+export const generateMetadata = titled("groups");
 
 export default async function GroupsPage() {
   const actor = await pageActor();

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { firstValues, type SearchParams } from "@/app/page-params";
 import { CreateServiceUserDialog } from "@/components/service-users/create-service-user-dialog";
 import { ServiceUsersTable } from "@/components/service-users/service-users-table";
@@ -17,8 +16,9 @@ import { userFiltersSchema } from "@/lib/users/queries";
 import { NAME_SORT_LIMIT } from "@/lib/users/sort";
 import { listSorted } from "../../list-sorted";
 import type { UserStatus } from "@/lib/users/status";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Service Users · Latchkey" };
+export const generateMetadata = titled("serviceUsers");
 
 const PAGE_SIZE = 25;
 const SERVICE_ROLES: Role[] = ["user", "auditor", "admin"];

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { firstValues, type SearchParams } from "@/app/page-params";
 import Link from "next/link";
 import { InvitesTable } from "@/components/invites/invites-table";
@@ -26,8 +25,9 @@ import { USER_STATUSES } from "@/lib/users/status";
 import { userLabel } from "@/lib/users/records";
 import { BulkSelection } from "@/components/users/bulk-selection";
 import { bulkUsersAction } from "../actions";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Users · Latchkey" };
+export const generateMetadata = titled("users");
 
 const PAGE_SIZE = 25;
 
