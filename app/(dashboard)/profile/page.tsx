@@ -18,12 +18,14 @@ import { UsernameSection } from "./username-section";
 import { TwoFactorSection } from "./two-factor-section";
 import { Appearance } from "./appearance";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("profile");
 
 /** The signed-in person's own account and their personal access tokens (nobody else manages these). */
 export default async function ProfilePage() {
   const actor = await pageActor();
+  const t = await getTranslations("profile");
   const me = await getUser(actor, actor.userId);
   const tokens = await tokenRowsFor(actor, me.id);
   const canManageTokens = allows(() => assertCanManageTokens(actor, me));
@@ -40,7 +42,7 @@ export default async function ProfilePage() {
 
   return (
     <div className="max-w-5xl space-y-8">
-      <PageHeader title="Profile" description="Your account and your personal access tokens." />
+      <PageHeader title={t("title")} description={t("description")} />
 
       <DetailsSection facts={facts} />
       <NameSection me={me} />

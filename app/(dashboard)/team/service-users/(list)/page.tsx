@@ -13,6 +13,7 @@ import type { Role } from "@/lib/db/schema";
 import { serviceUsersWithOrphanedTokens } from "@/lib/tokens/creators";
 import { tokenCountsByUser } from "@/lib/tokens/queries";
 import { userFiltersSchema } from "@/lib/users/queries";
+import { getTranslations } from "next-intl/server";
 import { NAME_SORT_LIMIT } from "@/lib/users/sort";
 import { listSorted } from "../../list-sorted";
 import type { UserStatus } from "@/lib/users/status";
@@ -26,12 +27,13 @@ const SERVICE_STATUSES: UserStatus[] = ["active", "blocked"];
 
 export default async function ServiceUsersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await pageActor();
-  const description = "Non-interactive users for automation: they reach the API with access tokens and never sign in.";
+  const t = await getTranslations("serviceUsers");
+  const description = t("description");
   if (!can(actor, "service_users:read")) {
     return (
       <>
-        <PageHeader title="Service Users" description={description} />
-        <EmptyState title="Not available to your role">Only admins, auditors and the owner see service users.</EmptyState>
+        <PageHeader title={t("title")} description={description} />
+        <EmptyState title={t("notAvailable")}>{t("notAvailableBody")}</EmptyState>
       </>
     );
   }
@@ -78,7 +80,7 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
   return (
     <>
       <PageHeader
-        title="Service Users"
+        title={t("title")}
         description={description}
         actions={can(actor, "service_users:create") ? <CreateServiceUserDialog /> : undefined}
       />
@@ -100,10 +102,8 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
         </div>
       )}
       {items.length === 0 ? (
-        <EmptyState title={filtered ? "No service users match" : "No service users yet"}>
-          {filtered
-            ? "Try another search or clear the filters."
-            : "Service users let automation (Terraform, Ansible, scripts) reach the API with tokens that don't belong to a person."}
+        <EmptyState title={filtered ? t("noMatch") : t("none")}>
+          {filtered ? t("noMatchBody") : t("noneBody")}
         </EmptyState>
       ) : (
         <ServiceUsersTable
