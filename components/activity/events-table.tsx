@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
@@ -42,10 +43,11 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
 }
 
 export function EventsTable({ events, groupNames, links = new Map() }: { events: ActivityEvent[]; groupNames: Map<string, string>; links?: PartyLinks }) {
+  const t = useTranslations("columns");
   const columns: Array<DataColumn<ActivityEvent>> = [
     {
       id: "time",
-      header: "Time",
+      header: t("time"),
       className: "whitespace-nowrap px-4 py-3 align-top text-slate-700",
       cell: (event) => (
         <>
@@ -54,10 +56,10 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
         </>
       ),
     },
-    { id: "actor", header: "Actor", className: "px-4 py-3 align-top", cell: (event) => <Party party={event.actor} filterKey="actor" links={links} /> },
+    { id: "actor", header: t("actor"), className: "px-4 py-3 align-top", cell: (event) => <Party party={event.actor} filterKey="actor" links={links} /> },
     {
       id: "action",
-      header: "Action",
+      header: t("action"),
       className: "px-4 py-3 align-top",
       cell: (event) => (
         <>
@@ -66,10 +68,10 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
         </>
       ),
     },
-    { id: "target", header: "Target", className: "px-4 py-3 align-top", cell: (event) => <Party party={event.target} filterKey="target" links={links} /> },
+    { id: "target", header: t("target"), className: "px-4 py-3 align-top", cell: (event) => <Party party={event.target} filterKey="target" links={links} /> },
     {
       id: "details",
-      header: "Details",
+      header: t("details"),
       className: "px-4 py-3 align-top text-slate-700",
       cell: (event) => (
         <ul className="space-y-0.5">
@@ -83,7 +85,7 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
     },
     {
       id: "client",
-      header: "Client",
+      header: t("client"),
       className: "px-4 py-3 align-top text-slate-700",
       cell: (event) => (
         <>

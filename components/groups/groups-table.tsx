@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { GroupRecord } from "@/lib/groups/records";
@@ -6,10 +7,11 @@ import { formatCreated } from "./format";
 
 /** The account's groups; the Rename and Delete buttons only for those who may change groups. */
 export function GroupsTable({ groups, canManage }: { groups: GroupRecord[]; canManage: boolean }) {
+  const t = useTranslations("columns");
   const columns: Array<DataColumn<GroupRecord>> = [
     {
       id: "name",
-      header: "Name",
+      header: t("name"),
       className: "px-4 py-3",
       cell: (group) => (
         <Link href={`/team/groups/${group.id}`} className="font-medium text-indigo-700 hover:text-indigo-500 hover:underline">
@@ -17,17 +19,17 @@ export function GroupsTable({ groups, canManage }: { groups: GroupRecord[]; canM
         </Link>
       ),
     },
-    { id: "members", header: "Members", className: "px-4 py-3 tabular-nums text-slate-700", cell: (group) => group.usersCount },
+    { id: "members", header: t("members"), className: "px-4 py-3 tabular-nums text-slate-700", cell: (group) => group.usersCount },
     {
       id: "created_at",
-      header: "Created",
+      header: t("created"),
       cell: (group) => <time dateTime={group.createdAt.toISOString()}>{formatCreated(group.createdAt)}</time>,
     },
   ];
   if (canManage) {
     columns.push({
       id: "actions",
-      header: "Actions",
+      header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-2 text-right",
       cell: (group) => (

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable } from "@/components/ui/data-table";
 import { IDP_TYPE_LABELS, type ProviderRecord } from "@/lib/idp/providers";
@@ -6,6 +7,7 @@ import { ProviderIcon } from "./provider-icon";
 
 /** Settings → Identity providers: the OpenID Connect providers; Disable/Delete for those who manage sign-in. */
 export function ProvidersTable({ providers, canManage }: { providers: ProviderRecord[]; canManage: boolean }) {
+  const t = useTranslations("columns");
   return (
     <DataTable
       label="Identity providers"
@@ -16,7 +18,7 @@ export function ProvidersTable({ providers, canManage }: { providers: ProviderRe
       columns={[
         {
           id: "provider",
-          header: "Provider",
+          header: t("provider"),
           className: "px-4 py-3",
           cell: (p) => (
             <>
@@ -32,7 +34,7 @@ export function ProvidersTable({ providers, canManage }: { providers: ProviderRe
         },
         {
           id: "status",
-          header: "Status",
+          header: t("status"),
           className: "px-4 py-3",
           cell: (p) => (
             <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${p.enabled ? "bg-green-50 text-green-700 ring-green-200" : "bg-slate-50 text-slate-600 ring-slate-200"}`}>
@@ -40,10 +42,10 @@ export function ProvidersTable({ providers, canManage }: { providers: ProviderRe
             </span>
           ),
         },
-        { id: "users", header: "Users", cell: (p) => p.usersCount },
+        { id: "users", header: t("users"), cell: (p) => p.usersCount },
         {
           id: "actions",
-          header: "Actions",
+          header: t("actions"),
           hiddenHeader: true,
           className: "px-4 py-3 text-right",
           cell: (p) =>

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { deleteInviteAction, resendInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
@@ -20,10 +21,11 @@ export function InvitesTable({
   canManage: boolean;
   mailEnabled?: boolean;
 }) {
+  const t = useTranslations("columns");
   const columns: Array<DataColumn<InviteRow>> = [
     {
       id: "name",
-      header: "Name",
+      header: t("name"),
       className: "px-4 py-3",
       cell: (invite) => (
         <>
@@ -32,11 +34,11 @@ export function InvitesTable({
         </>
       ),
     },
-    { id: "role", header: "Role", cell: (invite) => ROLE_LABELS[invite.role] },
-    { id: "groups", header: "Groups", cell: (invite) => invite.autoGroups.map((id) => groupNames.get(id)).filter(Boolean).join(", ") || "—" },
+    { id: "role", header: t("role"), cell: (invite) => ROLE_LABELS[invite.role] },
+    { id: "groups", header: t("groups"), cell: (invite) => invite.autoGroups.map((id) => groupNames.get(id)).filter(Boolean).join(", ") || "—" },
     {
       id: "status",
-      header: "Status",
+      header: t("status"),
       className: "px-4 py-3",
       cell: (invite) =>
         isExpired(invite) ? (
@@ -45,13 +47,13 @@ export function InvitesTable({
           <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">Valid</span>
         ),
     },
-    { id: "expires_at", header: "Expires", cell: (invite) => <RelativeTime date={invite.expiresAt} /> },
-    { id: "invited_by", header: "Invited by", cell: (invite) => invite.invitedBy },
+    { id: "expires_at", header: t("expires"), cell: (invite) => <RelativeTime date={invite.expiresAt} /> },
+    { id: "invited_by", header: t("invitedBy"), cell: (invite) => invite.invitedBy },
   ];
   if (canManage) {
     columns.push({
       id: "actions",
-      header: "Actions",
+      header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-3",
       cell: (invite) => {

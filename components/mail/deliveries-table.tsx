@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { Delivery } from "@/lib/mail/deliveries";
@@ -11,12 +12,13 @@ const STATE_STYLE: Record<Delivery["state"], string> = {
 
 /** Recent deliveries: to, subject, state, tries, the server's last answer; never a body. */
 export function DeliveriesTable({ deliveries, canRetry }: { deliveries: Delivery[]; canRetry: boolean }) {
+  const t = useTranslations("columns");
   const columns: Array<DataColumn<Delivery>> = [
-    { id: "to", header: "To", className: "px-4 py-3 align-top break-all text-slate-900", cell: (d) => d.to },
-    { id: "subject", header: "Subject", className: "px-4 py-3 align-top text-slate-700", cell: (d) => d.subject },
+    { id: "to", header: t("to"), className: "px-4 py-3 align-top break-all text-slate-900", cell: (d) => d.to },
+    { id: "subject", header: t("subject"), className: "px-4 py-3 align-top text-slate-700", cell: (d) => d.subject },
     {
       id: "state",
-      header: "State",
+      header: t("state"),
       className: "px-4 py-3 align-top",
       cell: (d) => (
         <>
@@ -25,11 +27,11 @@ export function DeliveriesTable({ deliveries, canRetry }: { deliveries: Delivery
         </>
       ),
     },
-    { id: "attempts", header: "Tries", className: "px-4 py-3 align-top text-slate-700", cell: (d) => d.attempts },
-    { id: "created_at", header: "Queued", className: "px-4 py-3 align-top text-slate-700", cell: (d) => <RelativeTime date={d.createdAt} /> },
+    { id: "attempts", header: t("tries"), className: "px-4 py-3 align-top text-slate-700", cell: (d) => d.attempts },
+    { id: "created_at", header: t("queued"), className: "px-4 py-3 align-top text-slate-700", cell: (d) => <RelativeTime date={d.createdAt} /> },
     {
       id: "actions",
-      header: "Actions",
+      header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-3 align-top",
       cell: (d) => canRetry && d.state === "failed" && <RetryDeliveryButton id={d.id} label={`Retry the message to ${d.to}`} />,

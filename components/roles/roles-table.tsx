@@ -1,9 +1,11 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable } from "@/components/ui/data-table";
 import type { RoleWithHolders } from "@/lib/roles/queries";
 
 /** Settings → Roles: each role, how many permissions it grants and who holds it. */
 export function RolesTable({ roles }: { roles: RoleWithHolders[] }) {
+  const t = useTranslations("columns");
   return (
     <DataTable
       label="Roles"
@@ -14,7 +16,7 @@ export function RolesTable({ roles }: { roles: RoleWithHolders[] }) {
       columns={[
         {
           id: "name",
-          header: "Name",
+          header: t("name"),
           className: "px-4 py-3",
           cell: (role) => (
             <>
@@ -26,10 +28,10 @@ export function RolesTable({ roles }: { roles: RoleWithHolders[] }) {
             </>
           ),
         },
-        { id: "permissions", header: "Permissions", cell: (role) => role.permissions.length },
+        { id: "permissions", header: t("permissions"), cell: (role) => role.permissions.length },
         {
           id: "holders",
-          header: "Held by",
+          header: t("heldBy"),
           cell: (role) => (
             <>
               {role.holders.length} {role.holders.length === 1 ? "person" : "people"}

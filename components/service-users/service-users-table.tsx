@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable, type DataColumn, type TableSort } from "@/components/ui/data-table";
 import { StatusBadge } from "@/components/users/badges";
@@ -24,10 +25,11 @@ export function ServiceUsersTable({
   /** Set when names can't be sorted now (too many match; lib/users/sort.ts). */
   nameSortReason?: string;
 }) {
+  const t = useTranslations("columns");
   const columns: Array<DataColumn<UserRecord>> = [
     {
       id: "name",
-      header: "Name",
+      header: t("name"),
       sortKey: "name",
       unsortableReason: nameSortReason,
       className: "px-4 py-3",
@@ -37,11 +39,11 @@ export function ServiceUsersTable({
         </Link>
       ),
     },
-    { id: "role", header: "Role", sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
-    { id: "status", header: "Status", sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={userStatus(user)} /> },
+    { id: "role", header: t("role"), sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
+    { id: "status", header: t("status"), sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={userStatus(user)} /> },
     {
       id: "tokens",
-      header: "Tokens",
+      header: t("tokens"),
       className: "px-4 py-3 tabular-nums text-slate-700",
       cell: (user) => (
         <>
@@ -54,7 +56,7 @@ export function ServiceUsersTable({
         </>
       ),
     },
-    { id: "created_at", header: "Created", sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
+    { id: "created_at", header: t("created"), sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
   ];
   return (
     <DataTable label="Service users" rows={users} rowKey={(u) => u.id} columns={columns} sort={sort} hrefForSort={hrefForSort} empty={null} />

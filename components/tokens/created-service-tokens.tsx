@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable } from "@/components/ui/data-table";
 import { formatDateTime } from "@/components/users/format";
@@ -11,6 +12,7 @@ import { DeleteTokenButton } from "./delete-token-button";
  * stop with its author), so this is where an admin reviews and revokes them.
  */
 export function CreatedServiceTokens({ tokens, personBlocked, now = new Date() }: { tokens: ServiceTokenOfCreator[]; personBlocked: boolean; now?: Date }) {
+  const t = useTranslations("columns");
   return (
     <section aria-labelledby="service-tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="service-tokens-heading" className="text-base font-semibold text-slate-900">
@@ -29,10 +31,10 @@ export function CreatedServiceTokens({ tokens, personBlocked, now = new Date() }
           rowClassName=""
           empty={null}
           columns={[
-            { id: "name", header: "Token", className: "px-4 py-3 font-medium text-slate-900", cell: (t) => t.name },
+            { id: "name", header: t("token"), className: "px-4 py-3 font-medium text-slate-900", cell: (t) => t.name },
             {
               id: "service_user",
-              header: "Service user",
+              header: t("serviceUser"),
               className: "px-4 py-3",
               cell: (t) => (
                 <Link href={`/team/service-users/${t.userId}`} className="text-indigo-600 hover:text-indigo-500">
@@ -42,7 +44,7 @@ export function CreatedServiceTokens({ tokens, personBlocked, now = new Date() }
             },
             {
               id: "expires_at",
-              header: "Expires",
+              header: t("expires"),
               cell: (t) => (
                 <>
                   {formatDateTime(t.expiresAt)}
@@ -50,10 +52,10 @@ export function CreatedServiceTokens({ tokens, personBlocked, now = new Date() }
                 </>
               ),
             },
-            { id: "last_used", header: "Last used", cell: (t) => formatDateTime(t.lastUsedAt) },
+            { id: "last_used", header: t("lastUsed"), cell: (t) => formatDateTime(t.lastUsedAt) },
             {
               id: "actions",
-              header: "Actions",
+              header: t("actions"),
               hiddenHeader: true,
               className: "px-4 py-2 text-right",
               cell: (t) => <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />,

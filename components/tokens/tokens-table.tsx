@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { isExpired, type AccessTokenRecord } from "@/lib/tokens/records";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { DeleteTokenButton } from "./delete-token-button";
@@ -11,13 +12,14 @@ function ValidityBadge({ expired }: { expired: boolean }) {
 }
 
 export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: TokenRow[]; canManage: boolean; now?: Date }) {
+  const t = useTranslations("columns");
   const columns: Array<DataColumn<TokenRow>> = [
-    { id: "name", header: "Name", className: "px-4 py-3 font-medium text-slate-900", cell: (t) => t.name },
-    { id: "created_at", header: "Created", cell: (t) => <RelativeTime date={t.createdAt} /> },
-    { id: "created_by", header: "Created by", cell: (t) => t.createdByLabel },
+    { id: "name", header: t("name"), className: "px-4 py-3 font-medium text-slate-900", cell: (t) => t.name },
+    { id: "created_at", header: t("created"), cell: (t) => <RelativeTime date={t.createdAt} /> },
+    { id: "created_by", header: t("createdBy"), cell: (t) => t.createdByLabel },
     {
       id: "expires_at",
-      header: "Expires",
+      header: t("expires"),
       cell: (t) => (
         <>
           <span className="mr-2"><RelativeTime date={t.expiresAt} /></span>
@@ -25,17 +27,17 @@ export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: T
         </>
       ),
     },
-    { id: "last_used", header: "Last used", cell: (t) => <RelativeTime date={t.lastUsedAt} /> },
+    { id: "last_used", header: t("lastUsed"), cell: (t) => <RelativeTime date={t.lastUsedAt} /> },
     {
       id: "scope",
-      header: "Scope",
+      header: t("scope"),
       cell: (t) => (t.permissions === null ? "All of its owner's permissions" : t.permissions.join(", ") || "Nothing (no permissions)"),
     },
   ];
   if (canManage) {
     columns.push({
       id: "actions",
-      header: "Actions",
+      header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-2 text-right",
       cell: (t) => <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />,
