@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import de from "@/messages/de.json";
 import en from "@/messages/en.json";
+import { GENERIC_FORM_MESSAGES, genericMessageKey } from "@/components/ui/generic-messages";
 import { localeFromAcceptLanguage } from "./negotiate";
 
 /** Every key path in a catalog ("nav.users"), with the placeholders its message uses. */
@@ -49,5 +50,38 @@ describe("the locale from Accept-Language", () => {
     expect(localeFromAcceptLanguage(null)).toBe("en");
     expect(localeFromAcceptLanguage("fr-FR,ja;q=0.5")).toBe("en");
     expect(localeFromAcceptLanguage(";;;q=zz")).toBe("en");
+  });
+});
+
+describe("generic form messages", () => {
+  it("the server's generic messages are all in the catalog, English word for word", async () => {
+    const { Forbidden, Unauthenticated } = await import("@/lib/errors");
+    const { zodToInvalid } = await import("@/lib/http/validation");
+    const { assertConfirmed } = await import("@/lib/forms/action-errors");
+    const { z } = await import("zod");
+    const mismatch = (() => {
+      const data = new FormData();
+      data.set("password", "a");
+      data.set("confirm_password", "b");
+      try {
+        assertConfirmed(data, "password");
+      } catch (err) {
+        return err as { message: string; fieldErrors: Record<string, string[]> };
+      }
+      throw new Error("no mismatch");
+    })();
+    const fromServer = [
+      new Forbidden().message,
+      new Unauthenticated().message,
+      zodToInvalid(z.object({ a: z.string() }).safeParse({}).error!).message,
+      mismatch.message,
+      mismatch.fieldErrors.confirm_password[0],
+    ];
+    for (const message of fromServer) {
+      const key = genericMessageKey(message);
+      expect(key, message).toBeDefined();
+      expect(en.forms[key!]).toBe(message);
+    }
+    for (const [message, key] of Object.entries(GENERIC_FORM_MESSAGES)) expect(en.forms[key]).toBe(message);
   });
 });

@@ -90,8 +90,8 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
         </div>
       )}
       <UsersToolbar
-        searchLabel="Search service users"
-        placeholder="Search by name or role"
+        searchLabel={t("search")}
+        placeholder={t("searchPlaceholder")}
         roles={SERVICE_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
         statuses={SERVICE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
         groups={[]}
