@@ -119,7 +119,7 @@ function HeaderCell<T>({
     <th scope="col" className="px-4 py-3" aria-sort={ariaSort}>
       <Link
         href={hrefForSort(column.sortKey, nextOrder)}
-        className="inline-flex items-center gap-1 uppercase hover:text-slate-900"
+        className="inline-flex items-center gap-1 whitespace-nowrap uppercase hover:text-slate-900"
         scroll={false}
         aria-label={t(nextOrder === "asc" ? "sortAscending" : "sortDescending", { column: column.header })}
       >

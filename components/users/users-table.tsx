@@ -71,7 +71,7 @@ export function UsersTable({
       header: t("email"),
       sortKey: "email",
       unsortableReason: nameSortReason,
-      className: "px-4 py-3 break-all text-slate-700",
+      className: "whitespace-nowrap px-4 py-3 text-slate-700",
       cell: (user) => user.email ?? <span className="text-slate-500">—</span>,
     },
     { id: "role", header: t("role"), sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
