@@ -1,13 +1,14 @@
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { GroupRecord } from "@/lib/groups/records";
 import { DeleteGroupButton, RenameGroupButton } from "./group-dialogs";
-import { formatCreated } from "./format";
 
 /** The account's groups; the Rename and Delete buttons only for those who may change groups. */
 export function GroupsTable({ groups, canManage }: { groups: GroupRecord[]; canManage: boolean }) {
   const t = useTranslations("columns");
+  // Dates in the person's language (next-intl's time zone is UTC, as these pages always showed).
+  const format = useFormatter();
   const columns: Array<DataColumn<GroupRecord>> = [
     {
       id: "name",
@@ -23,7 +24,7 @@ export function GroupsTable({ groups, canManage }: { groups: GroupRecord[]; canM
     {
       id: "created_at",
       header: t("created"),
-      cell: (group) => <time dateTime={group.createdAt.toISOString()}>{formatCreated(group.createdAt)}</time>,
+      cell: (group) => <time dateTime={group.createdAt.toISOString()}>{format.dateTime(group.createdAt, { dateStyle: "medium" })}</time>,
     },
   ];
   if (canManage) {

@@ -1,7 +1,6 @@
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable } from "@/components/ui/data-table";
-import { formatDateTime } from "@/components/users/format";
 import type { ServiceTokenOfCreator } from "@/lib/tokens/creators";
 import { isExpired } from "@/lib/tokens/records";
 import { DeleteTokenButton } from "./delete-token-button";
@@ -13,6 +12,10 @@ import { DeleteTokenButton } from "./delete-token-button";
  */
 export function CreatedServiceTokens({ tokens, personBlocked, now = new Date() }: { tokens: ServiceTokenOfCreator[]; personBlocked: boolean; now?: Date }) {
   const t = useTranslations("columns");
+  const format = useFormatter();
+  const never = useTranslations("common")("never");
+  // Shown in UTC, labelled, as everywhere else a date is absolute.
+  const when = (date: Date | null) => (date ? `${format.dateTime(date, { dateStyle: "medium", timeStyle: "short" })} UTC` : never);
   return (
     <section aria-labelledby="service-tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="service-tokens-heading" className="text-base font-semibold text-slate-900">
@@ -47,12 +50,12 @@ export function CreatedServiceTokens({ tokens, personBlocked, now = new Date() }
               header: t("expires"),
               cell: (t) => (
                 <>
-                  {formatDateTime(t.expiresAt)}
+                  {when(t.expiresAt)}
                   {isExpired(t, now) && <span className="ml-2 text-xs text-red-700">Expired</span>}
                 </>
               ),
             },
-            { id: "last_used", header: t("lastUsed"), cell: (t) => formatDateTime(t.lastUsedAt) },
+            { id: "last_used", header: t("lastUsed"), cell: (t) => when(t.lastUsedAt) },
             {
               id: "actions",
               header: t("actions"),

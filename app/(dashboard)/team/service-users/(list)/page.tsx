@@ -4,7 +4,6 @@ import { ServiceUsersTable } from "@/components/service-users/service-users-tabl
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Pagination } from "@/components/ui/pagination";
-import { STATUS_LABELS } from "@/components/users/badges";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
@@ -28,6 +27,7 @@ const SERVICE_STATUSES: UserStatus[] = ["active", "blocked"];
 export default async function ServiceUsersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await pageActor();
   const t = await getTranslations("serviceUsers");
+  const statusLabel = await getTranslations("status");
   const description = t("description");
   if (!can(actor, "service_users:read")) {
     return (
@@ -93,7 +93,7 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
         searchLabel={t("search")}
         placeholder={t("searchPlaceholder")}
         roles={SERVICE_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-        statuses={SERVICE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+        statuses={SERVICE_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
         groups={[]}
       />
       {sortRefused && (

@@ -8,7 +8,6 @@ import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Pagination } from "@/components/ui/pagination";
 import { AddUserDialog } from "@/components/users/add-user-dialog";
-import { STATUS_LABELS } from "@/components/users/badges";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersTable } from "@/components/users/users-table";
 import { UsersToolbar } from "@/components/users/users-toolbar";
@@ -35,6 +34,7 @@ const PAGE_SIZE = 25;
 export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await pageActor();
   const t = await getTranslations("users");
+  const statusLabel = await getTranslations("status");
   const query = firstValues(await searchParams);
   const page = Math.max(1, Number.parseInt(query.page ?? "1", 10) || 1);
   const parsed = userFiltersSchema.safeParse({
@@ -131,7 +131,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       )}
       <UsersToolbar
         roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-        statuses={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+        statuses={USER_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
         groups={groups.map((g) => ({ value: g.id, label: g.name }))}
         mfa={[{ value: "on", label: "On" }, { value: "off", label: "Off" }]}
       />
