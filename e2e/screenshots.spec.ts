@@ -70,6 +70,13 @@ for (const theme of ["light", "dark"] as const) {
     await expect(page.getByRole("navigation", { name: "Hauptnavigation" })).toBeVisible();
     await expectTheme(page, theme);
     await page.screenshot({ path: path.join(DIR, `users-de-${theme}.png`) });
+    // On a phone: Profile → Appearance in German, and nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(instance.url("/profile"));
+    const appearance = page.getByRole("region", { name: "Darstellung" });
+    await appearance.scrollIntoViewIfNeeded();
+    await appearance.screenshot({ path: path.join(DIR, `appearance-de-phone-${theme}.png`) });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const signedOut = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "de-DE" });
     await signedOut.addCookies([{ name: "theme", value: theme, url: instance.baseURL }]);
     const login = await signedOut.newPage();
