@@ -10,9 +10,10 @@
  * 'unsafe-eval' is allowed only in development (React's dev tooling needs it).
  * Styles allow 'unsafe-inline' (style attributes), which can't run code.
  * The other security headers, the same for every response including static
- * files, are in next.config.ts.
+ * files, are in next.config.ts. Also gives a browser its device cookie.
  */
 import { NextResponse, type NextRequest } from "next/server";
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceFromCookieHeader, newDeviceId } from "@/lib/http/device-cookie";
 
 const dev = process.env.NODE_ENV === "development";
 
@@ -41,6 +42,10 @@ export function proxy(request: NextRequest) {
   headers.set("content-security-policy", policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);
+  // A browser without a (well-formed) device cookie gets one, before it can sign in (lib/http/device-cookie.ts).
+  if (!deviceFromCookieHeader(request.headers.get("cookie"))) {
+    response.cookies.set(DEVICE_COOKIE, newDeviceId(), { httpOnly: true, sameSite: "lax", secure: https, path: "/", maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
+  }
   return response;
 }
 

@@ -105,6 +105,8 @@ for (const theme of THEMES) {
       ["/profile", "Create Token", "Create Token"],
       [`/team/users/${seeded.userId}`, "Reset password", "Reset password"],
       [`/team/users/${seeded.userId}`, "Block", "Block"],
+      ["/settings/applications", "New application", "New application"],
+      [`/settings/applications/${seeded.applicationId}`, "Rotate secret", "Rotate the secret"],
     ];
     for (const [where, button, title] of dialogs) {
       await page.goto(instance.url(where));

@@ -126,7 +126,7 @@ test("Export CSV downloads the filtered list", async ({ browser }) => {
   expect(download.suggestedFilename()).toMatch(/^latchkey-users-.*\.csv$/);
   const text = fs.readFileSync((await download.path())!, "utf8");
   const lines = text.trim().split("\n");
-  expect(lines[0]).toBe("id,name,email,role,status,service_user,groups,idp_id,last_login,created_at");
+  expect(lines[0]).toBe("id,name,email,role,status,service_user,groups,idp_id,last_login,created_at,username");
   expect(lines).toHaveLength(31);
   expect(lines[1]).toContain("Bulk Person 00,bulk00@bulk.example,user,active");
   expect(text).not.toContain("Olive Owner");

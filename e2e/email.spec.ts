@@ -2,7 +2,8 @@
  * Mail as a person uses it, with a real SMTP server: the owner turns mail on
  * in Settings → Email, invites someone by email, the invitee opens the link
  * from the received message, sets a password and signs in; then forgets it
- * and recovers it with "Forgot password?". Screenshots of the settings page
+ * and recovers it with "Forgot password?", and changes it from Profile (the
+ * new address confirms). Screenshots of the settings page
  * on a desktop and a phone.
  */
 import { expect, test } from "@playwright/test";
@@ -55,7 +56,7 @@ test("an invite by email: the link in the message sets a password, then the pers
   await page.getByRole("button", { name: "Add User" }).click();
   const dialog = page.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Invite User" }).click();
-  await dialog.getByLabel("Name").fill(INVITEE.name);
+  await dialog.getByLabel("Name", { exact: true }).fill(INVITEE.name);
   await dialog.getByLabel("Email", { exact: true }).fill(INVITEE.email);
   await expect(dialog.getByLabel("Send the invite by email")).toBeChecked();
   await dialog.getByRole("button", { name: "Create Invite Link" }).click();
@@ -92,8 +93,36 @@ test("forgot password: the link from the message sets a new password once", asyn
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page.getByText("Your new password is set")).toBeVisible();
   await signIn(page, instance.baseURL, INVITEE.email, SECOND);
+  // This browser is not the one the invite was accepted in (its device cookie differs, the make doesn't): a notice.
+  const device = (await page.context().cookies()).find((c) => c.name === "latchkey-device");
+  expect(device?.httpOnly).toBe(true);
+  const notice = await smtp.waitFor((m) => recipientIs(INVITEE.email)(m) && /new browser/i.test(m.subject ?? ""));
+  expect(notice.text).not.toContain(device!.value);
   // The link was used up.
   const again = await (await browser.newContext()).newPage();
   await again.goto(link);
   await expect(again.getByText("This link is invalid, used or expired")).toBeVisible();
+});
+
+test("an email change from Profile takes effect when the new address confirms; the old one gets a notice", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const NEW = "mona.moved@example.test";
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, instance.baseURL, INVITEE.email, SECOND);
+  await page.goto(instance.url("/profile"));
+  const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Change email" }) });
+  await form.getByLabel("Email", { exact: true }).fill(NEW);
+  await form.getByRole("button", { name: "Change email" }).click();
+  await expect(form.getByRole("status")).toContainText(`We sent a link to ${NEW}`);
+  const notice = await smtp.waitFor((m) => recipientIs(INVITEE.email)(m) && /being changed/i.test(m.subject ?? ""));
+  expect(notice.text).not.toContain("/confirm-email");
+  const mail = await smtp.waitFor((m) => recipientIs(NEW)(m) && /confirm your new email/i.test(m.subject ?? ""));
+  // Until the link is used, the old address is still the one.
+  await page.reload();
+  await expect(form.getByLabel("Email", { exact: true })).toHaveValue(INVITEE.email);
+  await page.goto(linkIn(mail.text, instance.baseURL, "/confirm-email"));
+  await page.getByRole("button", { name: "Confirm my new email" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Your email is now ${NEW}` })).toBeVisible();
+  await page.goto(instance.url("/profile"));
+  await expect(form.getByLabel("Email", { exact: true })).toHaveValue(NEW);
 });

@@ -14,7 +14,7 @@ async function invite(page: Page, person: { name: string; email: string }, role 
   await page.getByRole("button", { name: "Add User" }).click();
   const dialog = page.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Invite User" }).click();
-  await dialog.getByLabel("Name").fill(person.name);
+  await dialog.getByLabel("Name", { exact: true }).fill(person.name);
   await dialog.getByLabel("Email").fill(person.email);
   await dialog.getByLabel("Role", { exact: true }).selectOption(role);
   await expect(dialog.getByLabel("Expires in (days)")).toHaveValue("3");
@@ -45,11 +45,11 @@ test("an invited person sets a password and signs in with the invite's role and 
   await page.getByRole("button", { name: "Add User" }).click();
   const again = page.getByRole("dialog", { name: "Add User" });
   await again.getByRole("tab", { name: "Invite User" }).click();
-  await again.getByLabel("Name").fill("Ivy Again");
+  await again.getByLabel("Name", { exact: true }).fill("Ivy Again");
   await again.getByLabel("Email").fill("IVY@example.com");
   await again.getByRole("button", { name: "Create Invite Link" }).click();
   await expect(again.getByText("A pending invite for this email already exists")).toBeVisible();
-  await expect(again.getByLabel("Name")).toHaveValue("Ivy Again");
+  await expect(again.getByLabel("Name", { exact: true })).toHaveValue("Ivy Again");
   await again.getByRole("button", { name: "Cancel" }).click();
 
   await page.getByRole("link", { name: /Show Invites/ }).click();

@@ -17,6 +17,13 @@ export class NotFound extends DomainError {
 
 export class Conflict extends DomainError {
   readonly status = 409;
+  /** The field the clash is in, when one is (a taken username): forms show it there, the API as "errors". */
+  constructor(
+    message?: string,
+    readonly fieldErrors: FieldErrors = {},
+  ) {
+    super(message);
+  }
 }
 
 export class Forbidden extends DomainError {

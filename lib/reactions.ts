@@ -7,6 +7,7 @@
  * It sits above the capabilities, so none of them imports another.
  */
 import "server-only";
+import "@/lib/applications/reactions";
 import "@/lib/invites/reactions";
 import "@/lib/mail/reactions";
 import "@/lib/sessions/reactions";

@@ -1,8 +1,8 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -26,11 +26,13 @@ function expiresInFrom(value: string | undefined): unknown {
   return Number.isFinite(days) ? days : value;
 }
 
-export async function createTokenAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["name", "expires_in"]);
+export const createTokenAction = serverAction({ needs: ["users:read", "tokens:create"], selfArg: 0 }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
+  const values = formValues(formData, ["name", "expires_in", "scope"]);
+  // "some": only the ticked permissions (none ticked: a token that may only read its owner's own account).
+  const permissions = values.scope === "some" ? formData.getAll("permissions").filter((v): v is string => typeof v === "string") : undefined;
+  if (permissions) values.permissions = permissions.join(",");
   try {
-    const actor = await requireSessionActor();
-    const input = parseOrThrow(createTokenSchema, { name: values.name, expires_in: expiresInFrom(values.expires_in) });
+    const input = parseOrThrow(createTokenSchema, { name: values.name, expires_in: expiresInFrom(values.expires_in), permissions });
     const { plain, token } = await createAccessToken(actor, userId, input, requestMeta(await headers()));
     refreshTokenPages(userId);
     // The plain token goes to this one response and is never kept in form values.
@@ -38,15 +40,14 @@ export async function createTokenAction(userId: string, _prev: FormState, formDa
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});
 
-export async function deleteTokenAction(userId: string, tokenId: string, _prev: FormState): Promise<FormState> {
+export const deleteTokenAction = serverAction({ needs: ["users:read", "tokens:delete"], selfArg: 0 }, async (actor, userId: string, tokenId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await deleteAccessToken(actor, userId, tokenId, requestMeta(await headers()));
     refreshTokenPages(userId);
     return { status: "success", message: "Token deleted. It stopped working at once." };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});

@@ -16,7 +16,7 @@ export function ForgotPasswordForm() {
       {state.status !== "idle" && state.message && (
         <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}
-      <TextField label={t("email")} name="email" type="email" autoComplete="email" required defaultValue={form.values?.email ?? state.values?.email} errors={state.fieldErrors?.email} />
+      <TextField label={t("email")} name="email" type="email" autoComplete="email" required defaultValue={form.values?.email ?? state.values?.email} errors={state.fieldErrors?.email} hint={t("noEmailHint")} />
       <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("sending")}>
         {t("submit")}
       </SubmitButton>

@@ -13,7 +13,7 @@ import { useServerForm } from "@/components/ui/use-server-form";
  * LDAP users sign in with their directory username). The field keeps the
  * name "email": the server decides whom the identifier names.
  */
-export function LoginForm({ email, callbackUrl }: { email?: string; callbackUrl?: string; usernames?: boolean }) {
+export function LoginForm({ email, callbackUrl, passkeys = false }: { email?: string; callbackUrl?: string; usernames?: boolean; passkeys?: boolean }) {
   // Nothing typed here is work to lose: no question before leaving.
   const form = useServerForm(signInAction, { guardLeave: false });
   const state = form.state;
@@ -26,7 +26,8 @@ export function LoginForm({ email, callbackUrl }: { email?: string; callbackUrl?
         label={t("identifier")}
         name="email"
         type="text"
-        autoComplete="username"
+        // passkeys: "webauthn" lets the browser offer passkeys in this field's autofill list.
+        autoComplete={passkeys ? "username webauthn" : "username"}
         autoCapitalize="none"
         spellCheck={false}
         required

@@ -1,11 +1,12 @@
-import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { GroupRecord } from "@/lib/groups/records";
 import { DeleteGroupButton, RenameGroupButton } from "./group-dialogs";
 
-/** The account's groups; the Rename and Delete buttons only for those who may change groups. */
-export function GroupsTable({ groups, canManage }: { groups: GroupRecord[]; canManage: boolean }) {
+/** The account's groups. `can`: which row buttons the viewer may use (rename: groups:update, delete: groups:delete). */
+export function GroupsTable({ groups, can }: { groups: GroupRecord[]; can: { rename: boolean; delete: boolean } }) {
+  const canManage = can.rename || can.delete;
   const t = useTranslations("columns");
   // Dates in the person's language (next-intl's time zone is UTC, as these pages always showed).
   const format = useFormatter();
@@ -35,8 +36,8 @@ export function GroupsTable({ groups, canManage }: { groups: GroupRecord[]; canM
       className: "px-4 py-2 text-right",
       cell: (group) => (
         <div className="inline-flex gap-2">
-          <RenameGroupButton group={{ id: group.id, name: group.name }} />
-          <DeleteGroupButton group={{ id: group.id, name: group.name }} />
+          {can.rename && <RenameGroupButton group={{ id: group.id, name: group.name }} />}
+          {can.delete && <DeleteGroupButton group={{ id: group.id, name: group.name }} />}
         </div>
       ),
     });

@@ -8,27 +8,39 @@ import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { suggestedUsername } from "@/lib/users/username-rule";
 
-/** usernames: the person picks their username here, prefilled from the email's local part. */
-export function AcceptInviteForm({ token, email }: { token: string; email: string }) {
+/**
+ * usernames: the person picks their username here, prefilled from the email's
+ * local part; an invite that names one shows it, and a link without an email
+ * has only the username to sign in with.
+ */
+export function AcceptInviteForm({ token, email, username }: { token: string; email: string | null; username: string | null }) {
   const form = useServerForm(acceptInviteAction.bind(null, token));
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <TextField label="Email" name="email_readonly" type="email" readOnly value={email} />
-      <TextField
-        label="Username"
-        name="username"
-        autoComplete="username"
-        autoCapitalize="none"
-        spellCheck={false}
-        required
-        maxLength={64}
-        defaultValue={form.values?.username ?? suggestedUsername(email)}
-        errors={errors.username}
-        hint="Letters, digits, “.”, “_” and “-”. You can sign in with it or with your email."
-      />
+      {email && <TextField label="Email" name="email_readonly" type="email" readOnly value={email} />}
+      {username ? (
+        <TextField label="Username" name="username" autoComplete="username" readOnly value={username} errors={errors.username} hint="Chosen for you by the admin who invited you." />
+      ) : (
+        <TextField
+          label="Username"
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          maxLength={64}
+          defaultValue={form.values?.username ?? suggestedUsername(email)}
+          errors={errors.username}
+          hint={
+            email
+              ? "Letters, digits, “.”, “_” and “-”. You can sign in with it or with your email."
+              : "Letters, digits, “.”, “_” and “-”. You sign in with it: this account has no email address."
+          }
+        />
+      )}
       <NewPasswordFields errors={errors} />
       <SubmitButton className="w-full" pending={form.pending} pendingLabel="Creating account…">
         Create Account

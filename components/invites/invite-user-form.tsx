@@ -7,6 +7,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
+import { IdentityFields } from "@/components/users/identity-fields";
 import { RoleSelect } from "@/components/users/role-select";
 import { Checkbox } from "@/components/idp/form-bits";
 import { InviteLinkResult } from "./invite-link-result";
@@ -33,8 +34,13 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <TextField label="Name" name="name" required defaultValue={state.values?.name} errors={errors.name} />
-      <TextField label="Email" name="email" type="email" required defaultValue={state.values?.email} errors={errors.email} />
+      <IdentityFields
+        values={state.values}
+        errors={errors}
+        emailHint="Optional for a link you hand over yourself; needed to send the invite by email."
+        usernameHint="Left empty, the invitee picks it when accepting."
+        nameRequired
+      />
       <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
       <TextField
         label="Expires in (days)"
@@ -47,7 +53,7 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
         errors={errors.expires_in_days}
       />
       <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend="Auto-assigned groups" />
-      {mailEnabled && <Checkbox name="send_email" label="Send the invite by email" hint="Off: the link is shown once for you to pass on." defaultChecked={state.values ? state.values.send_email === "on" : true} />}
+      {mailEnabled && <Checkbox name="send_email" label="Send the invite by email" hint="Needs an email. Off: the link is shown once for you to hand over." defaultChecked={state.values ? state.values.send_email === "on" : true} />}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
           Cancel

@@ -4,7 +4,7 @@ import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import type { InviteRecord } from "@/lib/invites/records";
-import { isExpired } from "@/lib/invites/records";
+import { inviteLabel, isExpired } from "@/lib/invites/records";
 import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -13,14 +13,16 @@ export type InviteRow = InviteRecord & { invitedBy: string };
 export function InvitesTable({
   invites,
   groupNames,
-  canManage,
+  can,
   mailEnabled = false,
 }: {
   invites: InviteRow[];
   groupNames: Map<string, string>;
-  canManage: boolean;
+  /** Renew and resend: invites:create; delete: invites:delete. */
+  can: { renew: boolean; delete: boolean };
   mailEnabled?: boolean;
 }) {
+  const canManage = can.renew || can.delete;
   const t = useTranslations("columns");
   const columns: Array<DataColumn<InviteRow>> = [
     {
@@ -30,7 +32,11 @@ export function InvitesTable({
       cell: (invite) => (
         <>
           <div className="font-medium text-slate-900">{invite.name}</div>
-          <div className="text-slate-500">{invite.email}</div>
+          {/* usernames: the username the admin chose (else the invitee picks one); no email: the link is handed over. */}
+          <div className="text-slate-500">
+            {invite.username ?? "Username chosen by the invitee"}
+            {invite.email ? <span> · {invite.email}</span> : <span> · No email: hand the link over (it can&apos;t be sent)</span>}
+          </div>
         </>
       ),
     },
@@ -57,10 +63,10 @@ export function InvitesTable({
       hiddenHeader: true,
       className: "px-4 py-3",
       cell: (invite) => {
-        const label = invite.name || invite.email;
+        const label = inviteLabel(invite);
         return (
           <div className="flex justify-end gap-2">
-            {mailEnabled && invite.email && (
+            {can.renew && mailEnabled && invite.email && (
               <ConfirmAction
                 label="Resend"
                 title={`Resend the invite to ${label}?`}
@@ -70,15 +76,17 @@ export function InvitesTable({
                 action={resendInviteAction.bind(null, invite.id)}
               />
             )}
-            <RegenerateInviteDialog inviteId={invite.id} label={label} />
-            <ConfirmAction
-              label="Delete"
-              variant="danger"
-              title={`Delete the invite for ${label}?`}
-              body="The invite link stops working at once."
-              confirmLabel="Delete invite"
-              action={deleteInviteAction.bind(null, invite.id)}
-            />
+            {can.renew && <RegenerateInviteDialog inviteId={invite.id} label={label} />}
+            {can.delete && (
+              <ConfirmAction
+                label="Delete"
+                variant="danger"
+                title={`Delete the invite for ${label}?`}
+                body="The invite link stops working at once."
+                confirmLabel="Delete invite"
+                action={deleteInviteAction.bind(null, invite.id)}
+              />
+            )}
           </div>
         );
       },

@@ -15,6 +15,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { FormState } from "@/lib/forms/form-state";
+import { PasskeysPanel, type PasskeyItem } from "./passkeys-panel";
 import { RecoveryCodesList } from "./recovery-codes-list";
 import { TotpSetupDetails } from "./second-step-forms";
 
@@ -24,10 +25,13 @@ type Props = {
   recoveryCodesLeft: number;
   lowOnCodes: boolean;
   hasLocalPassword: boolean;
+  passkeys: PasskeyItem[];
+  passkeysAvailable: boolean;
+  passkeysUnavailableMessage: string;
 };
 
-/** The person's own factors: set up or remove the authenticator app, and make new recovery codes. */
-export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnCodes, hasLocalPassword }: Props) {
+/** The person's own factors: the authenticator app, passkeys, and new recovery codes. */
+export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnCodes, hasLocalPassword, passkeys, passkeysAvailable, passkeysUnavailableMessage }: Props) {
   const [setup, setSetup] = useState<{ secret: string; qrCode: string } | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [removing, setRemoving] = useState(false);
@@ -97,7 +101,16 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
         {removing && totp && <RemoveTotp hasLocalPassword={hasLocalPassword} onDone={() => setRemoving(false)} />}
       </div>
 
-      {(totp || recoveryCodesLeft > 0) && (
+      <PasskeysPanel
+        passkeys={passkeys}
+        available={passkeysAvailable}
+        unavailableMessage={passkeysUnavailableMessage}
+        hasLocalPassword={hasLocalPassword}
+        hasTotp={totp}
+        onRecoveryCodes={setCodes}
+      />
+
+      {(totp || passkeys.length > 0 || recoveryCodesLeft > 0) && (
         <div className="flex flex-wrap items-center justify-between gap-3 rounded-md p-4 ring-1 ring-slate-200">
           <div>
             <h3 className="text-sm font-semibold text-slate-900">Recovery codes</h3>

@@ -16,7 +16,7 @@ export function UserFactors({ userId, label, mfa, canReset }: { userId: string; 
           <ConfirmAction
             label="Reset two-factor"
             title={`Reset two-factor for ${label}?`}
-            body="Their authenticator app and recovery codes are removed and their sessions end. They sign in with their password and set up a second factor again."
+            body="Their authenticator app, passkeys and recovery codes are removed and their sessions end. They sign in with their password and set up a second factor again."
             confirmLabel="Reset two-factor"
             action={resetTwoFactorAction.bind(null, userId)}
           />
@@ -37,7 +37,15 @@ export function UserFactors({ userId, label, mfa, canReset }: { userId: string; 
         </div>
         <div>
           <dt className="text-slate-500">Passkeys</dt>
-          <dd className="text-slate-900">{mfa.passkeys}</dd>
+          <dd className="text-slate-900">
+            {mfa.passkeys}
+            {mfa.passkeys > 0 && mfa.passkeysLastUsedAt && (
+              <>
+                {" "}
+                · last used <RelativeTime date={mfa.passkeysLastUsedAt} />
+              </>
+            )}
+          </dd>
         </div>
         <div>
           <dt className="text-slate-500">Recovery codes left</dt>

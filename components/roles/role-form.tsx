@@ -6,70 +6,12 @@ import { ConfirmAction } from "@/components/ui/confirm-action";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { PermissionGrid, type GridPermission } from "./permission-grid";
 import { ROLE_DESCRIPTION_MAX, ROLE_NAME_MAX } from "@/lib/roles/schemas";
 
-export type GridPermission = { name: string; module: string; operation: string; description: string };
+export type { GridPermission } from "./permission-grid";
+
 export type RoleFormValue = { id?: string; name: string; description: string; permissions: string[]; builtIn: boolean };
-
-const MODULE_LABELS: Record<string, string> = {
-  users: "Users",
-  service_users: "Service users",
-  groups: "Groups",
-  invites: "Invites",
-  tokens: "Access tokens",
-  events: "Activity",
-  settings: "Settings",
-  identity_providers: "Identity providers",
-  roles: "Roles",
-};
-
-/**
- * The permission grid: one group of checkboxes per module, one per operation,
- * each labelled with what it allows. Owner-only powers and permissions the
- * viewer doesn't hold are shown but can't be ticked (the service refuses them
- * anyway; the grid only doesn't offer them).
- */
-export function PermissionGrid({ permissions, checked, grantable, disabled }: { permissions: GridPermission[]; checked: Set<string>; grantable: Set<string>; disabled?: boolean }) {
-  const modules = [...new Set(permissions.map((p) => p.module))];
-  return (
-    <div className="grid gap-4 sm:grid-cols-2">
-      {modules.map((module) => (
-        <fieldset key={module} className="rounded-md border border-slate-200 p-3">
-          <legend className="px-1 text-sm font-semibold text-slate-900">{MODULE_LABELS[module] ?? module}</legend>
-          <ul className="space-y-2">
-            {permissions
-              .filter((p) => p.module === module)
-              .map((p) => {
-                const id = `perm-${p.name.replace(":", "-")}`;
-                const off = disabled || (!grantable.has(p.name) && !checked.has(p.name));
-                return (
-                  <li key={p.name} className="flex items-start gap-2">
-                    <input
-                      id={id}
-                      type="checkbox"
-                      name="permissions"
-                      value={p.name}
-                      defaultChecked={checked.has(p.name)}
-                      disabled={off}
-                      aria-describedby={`${id}-desc`}
-                      className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600"
-                    />
-                    <label htmlFor={id} className="text-sm">
-                      <span className="font-mono text-slate-900">{p.name}</span>
-                      <span id={`${id}-desc`} className="block text-xs text-slate-600">
-                        {p.description}
-                        {off && !disabled ? " (not yours to grant)" : ""}
-                      </span>
-                    </label>
-                  </li>
-                );
-              })}
-          </ul>
-        </fieldset>
-      ))}
-    </div>
-  );
-}
 
 export function RoleForm({ role, permissions, grantable, canSave }: { role: RoleFormValue; permissions: GridPermission[]; grantable: string[]; canSave: boolean }) {
   const action = role.id ? updateRoleAction.bind(null, role.id) : createRoleAction;

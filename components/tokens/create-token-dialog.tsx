@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { createTokenAction } from "@/app/(dashboard)/token-actions";
+import { PermissionGrid, type GridPermission } from "@/components/roles/permission-grid";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -11,7 +12,53 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "@/lib/tokens/limits";
 
-function CreateTokenForm({ userId, onClose }: { userId: string; onClose: () => void }) {
+/**
+ * What the token may be narrowed to: its owner's permissions (grouped by
+ * module), of which the viewer may only hand on those they hold themselves.
+ */
+export type TokenScopeChoice = { permissions: GridPermission[]; grantable: string[]; whose: "your" | "its" };
+
+function ScopePicker({ choice, kept }: { choice: TokenScopeChoice; kept?: Record<string, string> }) {
+  const [some, setSome] = useState(kept?.scope === "some");
+  if (choice.permissions.length === 0) {
+    return (
+      <p className="text-sm text-slate-600">
+        Scope: {choice.whose === "your" ? "you hold" : "it holds"} no permissions beyond {choice.whose === "your" ? "your" : "its"} own account, so the token can only read{" "}
+        {choice.whose === "your" ? "your" : "its"} own account.
+      </p>
+    );
+  }
+  const grantable = new Set(choice.grantable);
+  const checked = new Set(kept?.scope === "some" ? (kept.permissions ? kept.permissions.split(",") : []) : choice.grantable);
+  return (
+    <fieldset>
+      <legend className="text-sm font-medium text-slate-900">Scope</legend>
+      <div className="mt-2 space-y-2">
+        <label className="flex items-start gap-2 text-sm">
+          <input type="radio" name="scope" value="all" checked={!some} onChange={() => setSome(false)} className="mt-1 h-4 w-4 text-indigo-600" />
+          <span>
+            All {choice.whose} permissions
+            <span className="block text-xs text-slate-600">Follows {choice.whose === "your" ? "your" : "its"} roles at each request.</span>
+          </span>
+        </label>
+        <label className="flex items-start gap-2 text-sm">
+          <input type="radio" name="scope" value="some" checked={some} onChange={() => setSome(true)} className="mt-1 h-4 w-4 text-indigo-600" />
+          <span>
+            Only the permissions chosen below
+            <span className="block text-xs text-slate-600">Never more than {choice.whose === "your" ? "you hold" : "it holds"} at the time of each request.</span>
+          </span>
+        </label>
+      </div>
+      {some && (
+        <div className="mt-3 max-h-80 overflow-y-auto">
+          <PermissionGrid idPrefix="scope" permissions={choice.permissions} checked={checked} grantable={grantable} />
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: TokenScopeChoice; onClose: () => void }) {
   const form = useServerForm(createTokenAction.bind(null, userId));
   const state = form.state;
   if (state.status === "success" && state.result?.token) {
@@ -51,6 +98,14 @@ function CreateTokenForm({ userId, onClose }: { userId: string; onClose: () => v
         errors={errors.expires_in}
         hint={`Days, ${TOKEN_EXPIRY_DAYS.min}–${TOKEN_EXPIRY_DAYS.max}.`}
       />
+      <ScopePicker choice={scope} kept={state.status === "error" ? state.values : undefined} />
+      {errors.permissions && (
+        <ul className="text-sm text-red-600">
+          {errors.permissions.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
           Cancel
@@ -61,14 +116,14 @@ function CreateTokenForm({ userId, onClose }: { userId: string; onClose: () => v
   );
 }
 
-/** "Create Token": name and expiry, then the plain token once, with copy. */
-export function CreateTokenDialog({ userId }: { userId: string }) {
+/** "Create Token": name, expiry and scope, then the plain token once, with copy. */
+export function CreateTokenDialog({ userId, scope }: { userId: string; scope: TokenScopeChoice }) {
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button onClick={() => setOpen(true)}>Create Token</Button>
       <Dialog open={open} onClose={() => setOpen(false)} title="Create Token">
-        <CreateTokenForm userId={userId} onClose={() => setOpen(false)} />
+        <CreateTokenForm userId={userId} scope={scope} onClose={() => setOpen(false)} />
       </Dialog>
     </>
   );

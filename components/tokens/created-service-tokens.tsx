@@ -1,16 +1,28 @@
-import { useFormatter, useTranslations } from "next-intl";
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import { DataTable } from "@/components/ui/data-table";
 import type { ServiceTokenOfCreator } from "@/lib/tokens/creators";
 import { isExpired } from "@/lib/tokens/records";
 import { DeleteTokenButton } from "./delete-token-button";
+import { TokenScope } from "./tokens-table";
 
 /**
  * On a person's page: the service users' tokens they created. Those tokens
  * keep working when the person is blocked or deleted (automation must not
  * stop with its author), so this is where an admin reviews and revokes them.
  */
-export function CreatedServiceTokens({ tokens, personBlocked, now = new Date() }: { tokens: ServiceTokenOfCreator[]; personBlocked: boolean; now?: Date }) {
+export function CreatedServiceTokens({
+  tokens,
+  personBlocked,
+  canDelete,
+  now = new Date(),
+}: {
+  tokens: ServiceTokenOfCreator[];
+  personBlocked: boolean;
+  /** tokens:delete (and users:read, to name the service user): the Delete buttons. */
+  canDelete: boolean;
+  now?: Date;
+}) {
   const t = useTranslations("columns");
   const format = useFormatter();
   const never = useTranslations("common")("never");
@@ -56,13 +68,18 @@ export function CreatedServiceTokens({ tokens, personBlocked, now = new Date() }
               ),
             },
             { id: "last_used", header: t("lastUsed"), cell: (t) => when(t.lastUsedAt) },
-            {
-              id: "actions",
-              header: t("actions"),
-              hiddenHeader: true,
-              className: "px-4 py-2 text-right",
-              cell: (t) => <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />,
-            },
+            { id: "scope", header: t("scope"), className: "px-4 py-3 align-top text-slate-700", cell: (t) => <TokenScope permissions={t.permissions} whose="its" /> },
+            ...(canDelete
+              ? [
+                  {
+                    id: "actions",
+                    header: t("actions"),
+                    hiddenHeader: true,
+                    className: "px-4 py-2 text-right",
+                    cell: (t: ServiceTokenOfCreator) => <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />,
+                  },
+                ]
+              : []),
           ]}
         />
       </div>

@@ -11,7 +11,24 @@ function ValidityBadge({ expired }: { expired: boolean }) {
   return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${style}`}>{expired ? "Expired" : "Valid"}</span>;
 }
 
-export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: TokenRow[]; canManage: boolean; now?: Date }) {
+/** A token's scope: all of its owner's permissions, or the few it was narrowed to (listed on expand and on hover). */
+export function TokenScope({ permissions, whose }: { permissions: readonly string[] | null; whose: "your" | "its" }) {
+  if (permissions === null) return <>All {whose} permissions</>;
+  if (permissions.length === 0) return <>None: reads {whose} own account only</>;
+  const count = `${permissions.length} ${permissions.length === 1 ? "permission" : "permissions"}`;
+  return (
+    <details title={permissions.join(", ")}>
+      <summary className="cursor-pointer text-indigo-700 hover:text-indigo-600 dark:text-indigo-300">{count}</summary>
+      <ul className="mt-1 space-y-0.5 font-mono text-xs">
+        {permissions.map((p) => (
+          <li key={p}>{p}</li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+export function TokensTable({ tokens, canManage, whose = "your", now = new Date() }: { tokens: TokenRow[]; canManage: boolean; whose?: "your" | "its"; now?: Date }) {
   const t = useTranslations("columns");
   const columns: Array<DataColumn<TokenRow>> = [
     { id: "name", header: t("name"), className: "px-4 py-3 font-medium text-slate-900", cell: (t) => t.name },
@@ -28,11 +45,7 @@ export function TokensTable({ tokens, canManage, now = new Date() }: { tokens: T
       ),
     },
     { id: "last_used", header: t("lastUsed"), cell: (t) => <RelativeTime date={t.lastUsedAt} /> },
-    {
-      id: "scope",
-      header: t("scope"),
-      cell: (t) => (t.permissions === null ? "All of its owner's permissions" : t.permissions.join(", ") || "Nothing (no permissions)"),
-    },
+    { id: "scope", header: t("scope"), className: "px-4 py-3 align-top text-slate-700", cell: (t) => <TokenScope permissions={t.permissions} whose={whose} /> },
   ];
   if (canManage) {
     columns.push({

@@ -4,7 +4,8 @@
  * instead of the page), column headers that sort through links (the sort
  * lives in the URL, so a sorted view can be shared and Back undoes it), and
  * an empty state instead of an empty table. Its one hook is next-intl's
- * useTranslations, which works on the server and in client components alike.
+ * useTranslations, which works on the server and in client components, so it
+ * renders on the server and inside client components alike.
  */
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -22,6 +23,8 @@ export type DataColumn<T> = {
   sortKey?: string;
   /** Why this column can't be sorted right now (shown as the header's title and to screen readers). */
   unsortableReason?: string;
+  /** Other values the column shows that it also sorts by (a second link in its header: Name · Username). */
+  alsoSortBy?: Array<{ key: string; header: string }>;
   /** The header is only for screen readers (a column of row actions). */
   hiddenHeader?: boolean;
   className?: string;
@@ -103,31 +106,56 @@ function HeaderCell<T>({
       </th>
     );
   }
-  const active = column.sortKey !== undefined && sort?.key === column.sortKey;
-  const ariaSort = active ? (sort!.order === "asc" ? "ascending" : "descending") : undefined;
-  if (!column.sortKey || !hrefForSort || column.unsortableReason) {
+  const sorts = column.sortKey ? [{ key: column.sortKey, header: column.header }, ...(column.alsoSortBy ?? [])] : [];
+  const activeSort = sorts.find((s) => s.key === sort?.key);
+  const ariaSort = activeSort ? (sort!.order === "asc" ? "ascending" : "descending") : undefined;
+  if (sorts.length === 0 || !hrefForSort || column.unsortableReason) {
     return (
       <th scope="col" className="px-4 py-3" title={column.unsortableReason}>
-        {column.header}
+        {[column.header, ...(column.alsoSortBy ?? []).map((s) => s.header)].join(" · ")}
       </th>
     );
   }
-  // The active column flips its order; another column starts ascending.
-  const t = useTranslations("table");
-  const nextOrder: SortOrder = active && sort!.order === "asc" ? "desc" : "asc";
   return (
     <th scope="col" className="px-4 py-3" aria-sort={ariaSort}>
-      <Link
-        href={hrefForSort(column.sortKey, nextOrder)}
-        className="inline-flex items-center gap-1 whitespace-nowrap uppercase hover:text-slate-900"
-        scroll={false}
-        aria-label={t(nextOrder === "asc" ? "sortAscending" : "sortDescending", { column: column.header })}
-      >
-        {column.header}
-        <span aria-hidden className={active ? "text-slate-900" : "text-slate-400"}>
-          {active ? (sort!.order === "asc" ? "▲" : "▼") : "↕"}
-        </span>
-      </Link>
+      <span className="inline-flex flex-wrap items-center gap-x-2">
+        {sorts.map((s, i) => (
+          <span key={s.key} className="inline-flex items-center gap-2">
+            {i > 0 && <span aria-hidden>·</span>}
+            <SortLink sortKey={s.key} header={s.header} sort={sort} hrefForSort={hrefForSort} />
+          </span>
+        ))}
+      </span>
     </th>
+  );
+}
+
+function SortLink({
+  sortKey,
+  header,
+  sort,
+  hrefForSort,
+}: {
+  sortKey: string;
+  header: string;
+  sort: TableSort;
+  hrefForSort: (key: string, order: SortOrder) => string;
+}) {
+  const t = useTranslations("table");
+  const active = sort?.key === sortKey;
+  // The active key flips its order; another starts ascending.
+  const nextOrder: SortOrder = active && sort!.order === "asc" ? "desc" : "asc";
+  return (
+    <Link
+      href={hrefForSort(sortKey, nextOrder)}
+      className="inline-flex items-center gap-1 whitespace-nowrap uppercase hover:text-slate-900"
+      scroll={false}
+      aria-label={t(nextOrder === "asc" ? "sortAscending" : "sortDescending", { column: header })}
+    >
+      {header}
+      <span aria-hidden className={active ? "text-slate-900" : "text-slate-400"}>
+        {active ? (sort!.order === "asc" ? "▲" : "▼") : "↕"}
+      </span>
+    </Link>
   );
 }

@@ -7,20 +7,17 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { InviteUserForm } from "@/components/invites/invite-user-form";
 import { GroupCheckboxes } from "./group-checkboxes";
+import { IdentityFields } from "./identity-fields";
 import { RoleSelect } from "./role-select";
-import { suggestedUsername } from "@/lib/users/username-rule";
 
 type Group = { id: string; name: string };
 
 function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () => void }) {
   const form = useServerForm(createUserAction);
   const state = form.state;
-  const [username, setUsername] = useState("");
-  const [usernameTyped, setUsernameTyped] = useState(false);
   if (state.status === "success" && state.result) {
     return (
       <ShownOnceSecret
@@ -35,33 +32,13 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        defaultValue={state.values?.email}
-        errors={errors.email}
-        hint="Optional when you give a username."
-        onChange={(e) => {
-          // usernames: prefilled from the email's local part until the admin types one.
-          if (!usernameTyped) setUsername(suggestedUsername(e.currentTarget.value));
-        }}
+      <IdentityFields
+        values={state.values}
+        errors={errors}
+        emailHint="Optional when you give a username."
+        usernameHint="Left empty, it is made from the email."
+        nameRequired
       />
-      <TextField
-        label="Username"
-        name="username"
-        autoCapitalize="none"
-        spellCheck={false}
-        maxLength={64}
-        value={username}
-        onChange={(e) => {
-          setUsername(e.currentTarget.value);
-          setUsernameTyped(true);
-        }}
-        errors={errors.username}
-        hint="Letters, digits, “.”, “_” and “-”. Left empty, it is made from the email."
-      />
-      <TextField label="Name" name="name" required defaultValue={state.values?.name} errors={errors.name} />
       <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
       <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend="Auto-assigned groups" />
       <p className="text-sm text-slate-600">

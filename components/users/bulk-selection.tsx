@@ -13,7 +13,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast";
 
-type Action = "block" | "unblock" | "delete";
+export type BulkAction = "block" | "unblock" | "delete";
+type Action = BulkAction;
 
 type Selection = {
   selected: ReadonlySet<string>;
@@ -34,11 +35,14 @@ const people = (n: number) => `${n} ${n === 1 ? "user" : "users"}`;
 
 export function BulkSelection({
   users,
+  allowed,
   run,
   children,
 }: {
   /** The page's users: id and the label shown in results. */
   users: Array<{ id: string; label: string }>;
+  /** The actions the viewer's permissions allow (block and unblock: users:block; delete: users:delete). */
+  allowed: readonly Action[];
   run: (action: string, userIds: string[]) => Promise<BulkOutcome>;
   children: React.ReactNode;
 }) {
@@ -88,7 +92,7 @@ export function BulkSelection({
     <SelectionContext.Provider value={selection}>
       <div role="region" aria-label="Bulk actions" className="mb-3 flex flex-wrap items-center gap-2 text-sm text-slate-700">
         <span aria-live="polite">{chosen.length === 0 ? "Select users to act on several at once" : `${people(chosen.length)} selected`}</span>
-        {(Object.keys(VERBS) as Action[]).map((action) => (
+        {(Object.keys(VERBS) as Action[]).filter((action) => allowed.includes(action)).map((action) => (
           <Button
             key={action}
             variant={action === "delete" ? "danger" : "secondary"}

@@ -1,27 +1,32 @@
-/** Group choice as checkboxes named "auto_groups" (the API's field name). */
+/** Group choice as checkboxes named "auto_groups" (the API's field name) unless `name` says otherwise. */
 export function GroupCheckboxes({
   groups,
   selected = [],
   errors,
   legend = "Groups",
   disabled = false,
+  name = "auto_groups",
+  hint,
 }: {
   groups: { id: string; name: string }[];
   selected?: string[];
   errors?: string[];
   legend?: string;
   disabled?: boolean;
+  name?: string;
+  hint?: string;
 }) {
   return (
     <fieldset>
       <legend className="block text-sm font-medium text-slate-900">{legend}</legend>
+      {hint && <p className="text-xs text-slate-500">{hint}</p>}
       {groups.length === 0 ? (
         <p className="mt-1 text-sm text-slate-500">No groups yet. Create them in Team → Groups.</p>
       ) : (
         <div className="mt-1 flex max-h-40 flex-wrap gap-x-4 gap-y-1 overflow-y-auto">
           {groups.map((g) => (
             <label key={g.id} className="flex items-center gap-2 text-sm text-slate-700">
-              <input type="checkbox" name="auto_groups" value={g.id} defaultChecked={selected.includes(g.id)} disabled={disabled} />
+              <input type="checkbox" name={name} value={g.id} defaultChecked={selected.includes(g.id)} disabled={disabled} />
               {g.name}
             </label>
           ))}

@@ -93,7 +93,9 @@ export function UserActions({
           action={sendResetLinkAction.bind(null, user.id)}
         />
       )}
-      {allowed.sendResetLink === "no-email" && <p className="self-center text-sm text-slate-600">This person has no email address</p>}
+      {allowed.sendResetLink === "no-email" && (
+        <p className="self-center text-sm text-slate-600">No email address: a reset link can&apos;t be sent (use Reset password, or add an email)</p>
+      )}
       {(allowed.revokeSessions || allowed.manage) && (
         <ConfirmAction
           // Stays mounted once the sessions are gone, so the outcome stays readable.

@@ -27,7 +27,7 @@ export function UsersTable({
   sources: Map<string, IdentitySource>;
   sort?: TableSort;
   hrefForSort?: (key: string, order: SortOrder) => string;
-  /** Set when names and emails can't be sorted now (too many users match; lib/users/sort.ts). */
+  /** Set when names, usernames and emails can't be sorted now (too many users match; lib/users/sort.ts). */
   nameSortReason?: string;
   /** Rows have checkboxes for the bulk actions (inside a BulkSelection). */
   selectable?: boolean;
@@ -50,6 +50,8 @@ export function UsersTable({
       id: "name",
       header: t("name"),
       sortKey: "name",
+      // usernames: shown under the name, sorted from the same header.
+      alsoSortBy: [{ key: "username", header: "Username" }],
       unsortableReason: nameSortReason,
       className: "px-4 py-3",
       cell: (user) => (

@@ -322,6 +322,12 @@ test("a user-role service user's token is refused (403) on every write route, an
   const providerBody = { type: "oidc", name: "Corp SSO", issuer: "http://127.0.0.1:9/", client_id: "latchkey", client_secret: "s3cret" };
   const provider = await call<{ id: string }>(instance, "/api/identity-providers", { method: "POST", headers: ownerAuth, json: providerBody });
   expect(provider.status, provider.text).toBe(200);
+  const application = await call<{ id: string }>(instance, "/api/applications", {
+    method: "POST",
+    headers: ownerAuth,
+    json: { name: "Grafana", type: "web", redirect_uris: ["https://grafana.example.com/login/generic_oauth"] },
+  });
+  expect(application.status, application.text).toBe(201);
   const ldapBody = { url: "ldap://127.0.0.1:9", allow_unencrypted: true, allow_internal_addresses: true, bind_dn: "cn=admin,dc=example,dc=org", bind_password: "x", search_base: "dc=example,dc=org" };
 
   // It reads what its owner may read: itself.
@@ -374,6 +380,7 @@ test("a user-role service user's token is refused (403) on every write route, an
     "POST /api/settings/email/deliveries/[id]/retry": [{ path: `/api/settings/email/deliveries/${crypto.randomUUID()}/retry` }],
     "POST /api/users/bulk": [{ path: "/api/users/bulk", json: { action: "block", user_ids: [other.id] } }],
     "POST /api/users/current/email": [{ path: "/api/users/current/email", json: { email: "sneaky@example.com" } }],
+    "PUT /api/users/current": [{ path: "/api/users/current", json: { username: "sneaky" } }],
     "POST /api/users/[id]/password-reset-link": [{ path: `/api/users/${owner.user_id}/password-reset-link` }],
     "DELETE /api/users/[id]/mfa": [{ path: `/api/users/${other.id}/mfa` }],
     "DELETE /api/users/[id]/sessions/[sessionId]": [{ path: `/api/users/${readOnly.id}/sessions/${crypto.randomUUID()}` }],
@@ -385,6 +392,10 @@ test("a user-role service user's token is refused (403) on every write route, an
     "POST /api/roles": [{ path: "/api/roles", json: { name: "Sneaky", description: "", permissions: ["users:read"] } }],
     "PUT /api/roles/[id]": [{ path: `/api/roles/${crypto.randomUUID()}`, json: { name: "Sneaky", description: "", permissions: [] } }],
     "DELETE /api/roles/[id]": [{ path: `/api/roles/${crypto.randomUUID()}` }],
+    "POST /api/applications": [{ path: "/api/applications", json: { name: "Sneaky", type: "spa", redirect_uris: ["https://sneaky.example.com/cb"] } }],
+    "PUT /api/applications/[id]": [{ path: `/api/applications/${application.body.id}`, json: { redirect_uris: ["https://sneaky.example.com/cb"] } }],
+    "DELETE /api/applications/[id]": [{ path: `/api/applications/${application.body.id}` }],
+    "POST /api/applications/[id]/rotate-secret": [{ path: `/api/applications/${application.body.id}/rotate-secret` }],
   };
   expect(Object.keys(attempts).sort(), "a write route has no read-only token check here").toEqual(
     writeRoutes().filter((r) => !NOT_TOKEN_ROUTES.includes(r)),

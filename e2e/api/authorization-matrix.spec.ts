@@ -13,8 +13,11 @@ import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { bearer, call, type JsonResponse } from "../support/api";
 import { setUpOwner, useInstance } from "../support/instance";
+import { personWithRole, tokenClient, type ApiUser } from "../support/users-api";
 
-const instance = useInstance();
+// The owner's one token makes every fixture: with the routes growing, a fast run passes the default 600 requests a
+// minute per token (e2e/api/token-rate-limit.spec.ts tests that limit; this spec tests permissions).
+const instance = useInstance({ TOKEN_RATE_LIMIT_PER_MINUTE: "1000000" });
 test.describe.configure({ mode: "serial" });
 
 type Operation = { "x-permissions"?: string[]; "x-denied"?: 403 | 404 | "filtered"; security?: unknown[] };
@@ -73,6 +76,8 @@ const fixtures = {
     (await ok(ownerApi().send<{ id: string }>("POST", "/api/users/invites", { email: `i-${unique()}@example.com`, name: "Ivy Invitee", role: "user" }), "invite")).id,
   group: async () => (await ok(ownerApi().send<{ id: string }>("POST", "/api/groups", { name: `fx-${unique()}` }), "group")).id,
   role: async () => createRole([]),
+  application: async () =>
+    (await call<{ id: string }>(instance, "/api/applications", { method: "POST", headers: ownerAuth, json: { name: `app-${unique()}`, type: "web", redirect_uris: ["https://app.example.com/cb"] } })).body.id,
   botToken: async () => {
     const bot = await serviceUser();
     const made = await ok(ownerApi().send<{ personal_access_token: { id: string } }>("POST", `/api/users/${bot}/tokens`, { name: `fx-${unique()}` }), "bot token");
@@ -89,6 +94,7 @@ const requests: Record<string, () => Promise<{ path: string; json?: unknown; hid
   "GET /api/instance/version": async () => ({ path: "/api/instance/version" }),
   "GET /api/permissions": async () => ({ path: "/api/permissions" }),
   "GET /api/users/current": async () => ({ path: "/api/users/current" }),
+  "PUT /api/users/current": async () => ({ path: "/api/users/current", json: { username: `u-${unique()}` } }),
   "GET /api/users": async () => {
     const id = await fixtures.person();
     return { path: "/api/users", hidden: id };
@@ -168,6 +174,12 @@ const requests: Record<string, () => Promise<{ path: string; json?: unknown; hid
   "GET /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}` }),
   "PUT /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}`, json: { name: `u-${unique()}`, description: "", permissions: [] } }),
   "DELETE /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}` }),
+  "GET /api/applications": async () => ({ path: "/api/applications" }),
+  "POST /api/applications": async () => ({ path: "/api/applications", json: { name: `n-${unique()}`, type: "web", redirect_uris: ["https://app.example.com/cb"] } }),
+  "GET /api/applications/{id}": async () => ({ path: `/api/applications/${await fixtures.application()}` }),
+  "PUT /api/applications/{id}": async () => ({ path: `/api/applications/${await fixtures.application()}`, json: { name: `u-${unique()}` } }),
+  "DELETE /api/applications/{id}": async () => ({ path: `/api/applications/${await fixtures.application()}` }),
+  "POST /api/applications/{id}/rotate-secret": async () => ({ path: `/api/applications/${await fixtures.application()}/rotate-secret` }),
   "GET /api/users/{id}/roles": async () => ({ path: `/api/users/${await fixtures.person()}/roles` }),
   "PUT /api/users/{id}/roles": async () => ({ path: `/api/users/${await fixtures.person()}/roles`, json: { role_ids: [await fixtures.role()] } }),
 };
@@ -206,6 +218,35 @@ test("every route that needs a caller names its permissions, and every one has a
   expect(routes.length).toBeGreaterThan(50);
   const keys = routes.map((r) => `${r.method} ${r.path}`);
   expect(keys.filter((k) => !requests[k])).toEqual([]);
+});
+
+test("escalation attempts through the API are refused: owner-only powers in a role, the owner role, a token beyond its owner, joining a group that grants more", async () => {
+  const adminId = await serviceUser("admin");
+  const admin = as(await tokenFor(adminId));
+  const role = await admin.send("POST", "/api/roles", { name: `r-${unique()}`, description: "", permissions: ["users:read", "settings:sign_in"] });
+  expect(role.status, role.text).toBe(422);
+  const someone = await fixtures.person();
+  const ownerRole = await admin.send("PUT", `/api/users/${someone}/roles`, { role_ids: ["owner"] });
+  expect(ownerRole.status, ownerRole.text).toBe(403);
+  const beyond = await admin.send("POST", `/api/users/${adminId}/tokens`, { name: `t-${unique()}`, permissions: ["users:read", "settings:sign_in"] });
+  expect(beyond.status, beyond.text).toBe(403);
+
+  // A people manager (users:read, users:update), signed in, and a group that grants the Admin role.
+  const manager = await personWithRole(tokenClient(instance, owner.personal_access_token), "user");
+  await ok(ownerApi().send("PUT", `/api/users/${manager.user.id}/roles`, { role_ids: [await createRole(["users:read", "users:update", "groups:read"])] }), "manager role");
+  const admins = await fixtures.group();
+  await ok(ownerApi().send("PUT", `/api/groups/${admins}/roles`, { role_ids: ["admin"] }), "group grants admin");
+  const join = await manager.client.post(`/api/groups/${admins}/members`, { user_id: manager.user.id });
+  expect(join.status, join.text).toBe(403);
+  const joinOther = await manager.client.post(`/api/groups/${admins}/members`, { user_id: someone });
+  expect(joinOther.status, joinOther.text).toBe(403);
+  const regroup = await manager.client.put(`/api/users/${manager.user.id}`, { role: "user", auto_groups: [admins], is_blocked: false });
+  expect(regroup.status, regroup.text).toBe(403);
+  // A group granting nothing beyond the manager's own: allowed.
+  const plain = await fixtures.group();
+  expect((await manager.client.post(`/api/groups/${plain}/members`, { user_id: someone })).status).toBe(200);
+  const self = await ok(manager.client.get<ApiUser>(`/api/users/${manager.user.id}`), "manager");
+  expect(self.auto_groups).toEqual([]);
 });
 
 test("a caller holding exactly the needed permissions is let through; lacking any one of them, refused", async () => {

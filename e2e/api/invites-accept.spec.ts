@@ -57,6 +57,7 @@ test.describe("GET /api/invites/{token}", () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({
       email: invite.email,
+      username: null,
       name: invite.name,
       role: "auditor",
       expires_at: invite.invite_expires_at,
@@ -180,8 +181,8 @@ test.describe("POST /api/invites/{token}/accept", () => {
 
     const res = await accept(invite.invite_link, password);
     expect(res.status, res.text).toBe(200);
-    // NetBird's {"success": true}, plus the new user's id and email.
-    expect(Object.keys(res.body).sort()).toEqual(["email", "success", "user_id"]);
+    // NetBird's {"success": true}, plus the new user's id, email and username.
+    expect(Object.keys(res.body).sort()).toEqual(["email", "success", "user_id", "username"]);
     expect(res.body.user_id).toMatch(UUID_PATTERN);
     expect(res.body.email).toBe(person.email);
     expect(res.text).not.toContain(password);

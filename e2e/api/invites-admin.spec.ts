@@ -91,6 +91,7 @@ test.describe("POST /api/users/invites", () => {
     expect(lookup.status, lookup.text).toBe(200);
     expect(lookup.body).toEqual({
       email: person.email,
+      username: null,
       name: person.name,
       role: "user",
       expires_at: created.invite_expires_at,
@@ -126,8 +127,10 @@ test.describe("POST /api/users/invites", () => {
     const base = invitee("fields");
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ["email not an address", { ...base, email: "not-an-email" }, "email"],
-      ["email missing", { name: base.name, role: "user" }, "email"],
-      ["email empty", { ...base, email: "   " }, "email"],
+      // usernames: no email is a link handed over; sending it by email needs one.
+      ["email missing, to send by email", { name: base.name, role: "user", send_email: true }, "email"],
+      ["email empty, to send by email", { ...base, email: "   ", send_email: true }, "email"],
+      ["username malformed", { ...base, username: "a b" }, "username"],
       ["email a number", { ...base, email: 42 }, "email"],
       ["email too long", { ...base, email: `${"a".repeat(250)}@example.com` }, "email"],
       ["name missing", { email: base.email, role: "user" }, "name"],

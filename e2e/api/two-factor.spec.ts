@@ -59,8 +59,18 @@ test("a right password alone, when a second step is due, gives no session and no
   expect(login.status).toBeGreaterThanOrEqual(300);
   expect(login.headers.get("location")).toMatch(/\/login\/two-factor/);
 
-  // A wrong code (or an empty one, which only a finished set-up may send) makes no session either.
-  for (const code of ["000000", ""]) {
+  // A wrong code (or an empty one, which only a finished set-up may send) makes no session either,
+  // nor does a passkey answer that isn't one, or one no challenge was issued for.
+  const b64 = (n: number) => crypto.randomBytes(n).toString("base64url");
+  const madeUpAssertion = JSON.stringify({
+    id: b64(32),
+    rawId: b64(32),
+    type: "public-key",
+    response: { clientDataJSON: b64(120), authenticatorData: b64(37), signature: b64(70) },
+    clientExtensionResults: {},
+  });
+  const attempts: Record<string, string>[] = [{ code: "000000" }, { code: "" }, { passkey: "{}" }, { passkey: madeUpAssertion }];
+  for (const fields of attempts) {
     const jar = new CookieJar();
     const csrf = await fetch(instance.url("/api/auth/csrf"), { headers: { cookie: result.cookie } });
     jar.update(csrf.headers);
@@ -70,10 +80,28 @@ test("a right password alone, when a second step is due, gives no session and no
       method: "POST",
       redirect: "manual",
       headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-      body: new URLSearchParams({ csrfToken, code, callbackUrl: instance.url("/") }),
+      body: new URLSearchParams({ csrfToken, ...fields, callbackUrl: instance.url("/") }),
     });
     await res.text();
     expect(res.headers.getSetCookie().some((line) => line.startsWith(`${SESSION_COOKIE}=`) && !/=;/.test(line))).toBe(false);
+    // A refusal, not a server fault (Auth.js answers error=Configuration for those).
+    expect(res.headers.get("location") ?? "").toMatch(/error=CredentialsSignin/);
+  }
+  // Passwordless with a made-up answer, with and without a (made-up) passkey cookie: no session.
+  for (const extra of ["", `latchkey.passkey=${b64(32)}`]) {
+    const jar = new CookieJar();
+    const csrf = await fetch(instance.url("/api/auth/csrf"));
+    jar.update(csrf.headers);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const res = await fetch(instance.url("/api/auth/callback/passkey"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: [jar.header, extra].filter(Boolean).join("; ") },
+      body: new URLSearchParams({ csrfToken, response: madeUpAssertion, callbackUrl: instance.url("/") }),
+    });
+    await res.text();
+    expect(res.headers.getSetCookie().some((line) => line.startsWith(`${SESSION_COOKIE}=`) && !/=;/.test(line))).toBe(false);
+    expect(res.headers.get("location") ?? "").toMatch(/error=CredentialsSignin/);
   }
   // Nor does a made-up pending cookie.
   const forged = `latchkey.second-step=${crypto.randomBytes(32).toString("base64url")}`;

@@ -3,12 +3,17 @@
  * when a NetBird client leaves it out, the exact `?username=` filter, PUT, the
  * NetStacks creation shape, a person without an email (NetBird's `email` is
  * "" for them) signing in with their username, and unknown usernames refused
- * exactly like unknown emails.
+ * exactly like unknown emails. Then the gaps closed after: invites without an
+ * email (the invitee picks the username; checked again at accept, so of two
+ * invitees racing for one name one is told in the field and keeps their
+ * invite), a username named on an invite, sorting by username, and changing
+ * one's own username (PUT /api/users/current) behind the owner's switch.
  */
 import { expect, test } from "@playwright/test";
-import { bearer, call, signIn, signInOrFail } from "../support/api";
+import { bearer, call, expectApiError, expectFieldErrors, signIn, signInOrFail, type JsonResponse } from "../support/api";
 import { setUpOwner, useInstance } from "../support/instance";
-import type { ApiUser } from "../support/users-api";
+import { acceptInvite, lookupInvite, type ApiInvite } from "../support/invites-api";
+import { choosePassword, personWithRole, tokenClient, type ApiUser } from "../support/users-api";
 
 type WithUsername = ApiUser & { username: string; password?: string };
 
@@ -96,4 +101,100 @@ test("answers an unknown username exactly as an unknown email", async () => {
   expect(unknownEmail.signedIn).toBe(false);
   expect(unknownUsername.signedIn).toBe(false);
   expect({ status: unknownUsername.status, location: unknownUsername.location }).toEqual({ status: unknownEmail.status, location: unknownEmail.location });
+});
+
+type Invite = ApiInvite & { invite_link: string };
+
+/** A 409 whose field errors name `field` (a username someone has, or a pending invite keeps). */
+function conflictOn(res: JsonResponse, field: string): string[] {
+  const body = expectApiError(res, 409);
+  expect(Object.keys(body.errors ?? {}), res.text).toEqual([field]);
+  return body.errors![field];
+}
+
+async function invite(json: Record<string, unknown>) {
+  return call<Invite>(instance, "/api/users/invites", { method: "POST", headers: bearer(token), json: { role: "user", ...json } });
+}
+
+test("a link-only invite needs no email; the invitee picks a username, and signs in with it", async () => {
+  const made = await invite({ name: "Lina Link" });
+  expect(made.status, made.text).toBe(200);
+  expect(made.body).toMatchObject({ email: "", username: null, name: "Lina Link" });
+  const lookup = await lookupInvite(instance, made.body.invite_link);
+  expect(lookup.body).toMatchObject({ email: "", username: null, valid: true });
+
+  const password = choosePassword("lina");
+  const without = await acceptInvite(instance, made.body.invite_link, password);
+  expect(expectFieldErrors(without, "username").username).toEqual(["Choose a username: you will sign in with it"]);
+  const accepted = await acceptInvite(instance, made.body.invite_link, password, {}, "Lina.L");
+  expect(accepted.status, accepted.text).toBe(200);
+  expect(accepted.body).toMatchObject({ success: true, email: "", username: "Lina.L" });
+  await signInOrFail(instance, "lina.l", password);
+
+  // Sending it by email needs an email: at creation (the field), and Resend says why it can't.
+  const mailed = await invite({ name: "No Mail", send_email: true });
+  expect(expectFieldErrors(mailed, "email").email).toEqual(["Enter an email to send the invite by email"]);
+  const linkOnly = await invite({ name: "Link Only" });
+  const resend = await call<{ message: string }>(instance, `/api/users/invites/${linkOnly.body.id}/resend`, { method: "POST", headers: bearer(token), json: {} });
+  expect(expectApiError(resend, 412).message).toBe("This invite has no email address: regenerate its link and hand it over instead");
+});
+
+test("of two invitees picking one username at once, one gets it and the other a field error, their invite intact", async () => {
+  const [a, b] = await Promise.all([invite({ name: "Racer A" }), invite({ name: "Racer B" })]);
+  const password = choosePassword("racer");
+  const results = await Promise.all([
+    acceptInvite(instance, a.body.invite_link, password, {}, "same.pick"),
+    acceptInvite(instance, b.body.invite_link, password, {}, "SAME.PICK"),
+  ]);
+  expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+  const lost = results.find((r) => r.status === 409)!;
+  expect(conflictOn(lost, "username")).toEqual(["This username is taken"]);
+  const loserLink = results[0].status === 409 ? a.body.invite_link : b.body.invite_link;
+  const retry = await acceptInvite(instance, loserLink, password, {}, "other.pick");
+  expect(retry.status, retry.text).toBe(200);
+});
+
+test("a username named on an invite is kept for it: refused to others, and the invitee can't swap it", async () => {
+  const made = await invite({ name: "Nia Named", email: "nia@example.com", username: "nia.named" });
+  expect(made.status, made.text).toBe(200);
+  expect(made.body).toMatchObject({ email: "nia@example.com", username: "nia.named" });
+  const taken = await post({ username: "NIA.named", name: "Copycat", role: "user" });
+  expect(conflictOn(taken, "username")).toEqual(["This username is kept for a pending invite"]);
+  const swapped = await acceptInvite(instance, made.body.invite_link, choosePassword("nia"), {}, "nia.other");
+  expect(expectFieldErrors(swapped, "username").username).toEqual(["This invite is for the username nia.named"]);
+});
+
+test("sorts by username in either order, through ?sort=username", async () => {
+  for (const username of ["srt.b", "SRT.c", "srt.a"]) expect((await post({ username, name: `Sort ${username}`, role: "user" })).status).toBe(200);
+  const sorted = async (order: string) =>
+    (await call<WithUsername[]>(instance, `/api/users?search=srt.&sort=username&order=${order}`, { headers: bearer(token) })).body.map((u) => u.username);
+  expect(await sorted("asc")).toEqual(["srt.a", "srt.b", "SRT.c"]);
+  expect(await sorted("desc")).toEqual(["SRT.c", "srt.b", "srt.a"]);
+});
+
+test("people change their own username with PUT /api/users/current once the owner allows it", async () => {
+  const owner = tokenClient(instance, token);
+  const member = await personWithRole(owner, "user", { email: "self.namer@example.com" });
+  const refused = await member.client.put<{ message: string }>("/api/users/current", { username: "self.named" });
+  expect(refused.status, refused.text).toBe(403);
+  expect(refused.body.message).toContain("turned off here");
+
+  const on = await owner.put<{ users_may_change_username: boolean }>("/api/settings/sign-in", { users_may_change_username: true });
+  expect(on.status, on.text).toBe(200);
+  expect(on.body.users_may_change_username).toBe(true);
+  const changed = await member.client.put<WithUsername>("/api/users/current", { username: "Self.Named" });
+  expect(changed.status, changed.text).toBe(200);
+  expect(changed.body).toMatchObject({ id: member.user.id, username: "Self.Named" });
+  const bad = await member.client.put("/api/users/current", { username: "has space" });
+  expect(bad.status).toBe(422);
+  const taken = await member.client.put("/api/users/current", { username: "OWNER" });
+  expect(conflictOn(taken, "username")).toEqual(["This username is taken"]);
+  await signInOrFail(instance, "self.named", member.password);
+
+  const events = await owner.get<Array<{ activity_code: string; target_id: string; meta: Record<string, unknown> }>>(`/api/events?target=${member.user.id}`);
+  expect(events.status, events.text).toBe(200);
+  const change = events.body.find((e) => e.activity_code === "user.updated" && e.target_id === member.user.id && e.meta.self_service === true);
+  expect(change?.meta, "no self-service username change in the activity log").toMatchObject({ changed: ["username"] });
+  expect((await owner.put("/api/settings/sign-in", { users_may_change_username: false })).status).toBe(200);
+  expect((await member.client.put("/api/users/current", { username: "again" })).status).toBe(403);
 });

@@ -65,7 +65,7 @@ test("sorts by name, role and creation in either order; unknown keys and orders 
   expect((await listed("sort=last_login&order=desc"))[0]).toBe(OWNER.email);
 
   const bad = await call(instance, "/api/users?sort=password", { headers: auth });
-  expect(expectFieldErrors(bad, "sort").sort[0]).toContain("name, email, role, status, last_login, created_at");
+  expect(expectFieldErrors(bad, "sort").sort[0]).toContain("name, email, username, role, status, last_login, created_at");
   const badOrder = await call(instance, "/api/users?sort=name&order=up", { headers: auth });
   expectFieldErrors(badOrder, "order");
 });
@@ -76,7 +76,7 @@ test("exports the filtered, sorted list as CSV with formula cells defused, and r
   expect(res.headers.get("content-type")).toContain("text/csv");
   expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="latchkey-users-.*\.csv"$/);
   const lines = (await res.text()).trim().split("\n");
-  expect(lines[0]).toBe("id,name,email,role,status,service_user,groups,idp_id,last_login,created_at");
+  expect(lines[0]).toBe("id,name,email,role,status,service_user,groups,idp_id,last_login,created_at,username");
   expect(lines.slice(1).map((l) => l.split(",")[2])).toEqual(["carol@sort.example", "bob@sort.example", "alice@sort.example", "formula@sort.example"]);
   // The name starting with "=" is written as text ('=…), never as a formula.
   expect(lines[4]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);

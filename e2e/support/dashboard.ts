@@ -16,17 +16,19 @@ export type Seeded = {
   userId: string;
   serviceUserId: string;
   inviteToken: string;
+  roleId: string;
   newcomer: { email: string; password: string };
+  applicationId: string;
 };
 
-async function post<T>(instance: Instance, token: string, path: string, json: unknown): Promise<T> {
+async function post<T>(instance: Instance, token: string, path: string, json: unknown, status = 200): Promise<T> {
   const res = await fetch(instance.url(path), {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(json),
   });
   const text = await res.text();
-  expect(res.status, `POST ${path}: ${text}`).toBe(200);
+  expect(res.status, `POST ${path}: ${text}`).toBe(status);
   return JSON.parse(text) as T;
 }
 
@@ -51,17 +53,31 @@ export async function seedDashboard(instance: Instance): Promise<Seeded> {
     name: "Ivy Invited",
     role: "user",
   });
+  const role = await post<{ id: string }>(instance, token, "/api/roles", {
+    name: "Helpdesk",
+    description: "Unblocks people and resets their passwords",
+    permissions: ["users:read", "users:block", "users:reset_password", "users:unlock"],
+  });
   const newcomer = await post<{ password: string }>(instance, token, "/api/users", {
     email: "newcomer@example.com",
     name: "Nina Newcomer",
     role: "user",
   });
+  const application = await post<{ id: string }>(
+    instance,
+    token,
+    "/api/applications",
+    { name: "Grafana", type: "web", redirect_uris: ["https://grafana.example.com/login/generic_oauth"], allowed_groups: [group.id] },
+    201,
+  );
   return {
+    applicationId: application.id,
     ownerId,
     groupId: group.id,
     userId: user.id,
     serviceUserId: bot.id,
     inviteToken: invite.invite_link,
+    roleId: role.id,
     newcomer: { email: "newcomer@example.com", password: newcomer.password },
   };
 }
@@ -82,6 +98,13 @@ export function dashboardPages(seeded: Seeded): [string, string][] {
     ["new-identity-provider", "/settings/identity-providers/new"],
     ["ldap", "/settings/ldap"],
     ["proxy-header", "/settings/proxy-header"],
+    ["roles", "/settings/roles"],
+    ["role", `/settings/roles/${seeded.roleId}`],
+    ["new-role", "/settings/roles/new"],
+    ["security", "/settings/security"],
+    ["email", "/settings/email"],
+    ["applications", "/settings/applications"],
+    ["application", `/settings/applications/${seeded.applicationId}`],
   ];
 }
 

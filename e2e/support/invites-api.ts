@@ -28,7 +28,10 @@ export const MESSAGES = {
 /** The invite resource (NetBird's user-invite shape). */
 export type ApiInvite = {
   id: string;
+  /** "" for a link handed over without an email. */
   email: string;
+  /** usernames: chosen by the admin; null: the invitee picks it. */
+  username: string | null;
   name: string;
   role: Role;
   auto_groups: string[];
@@ -43,6 +46,7 @@ export type ApiInvite = {
 /** What the public look-up answers. */
 export type InviteLookup = {
   email: string;
+  username: string | null;
   name: string;
   role: Role;
   expires_at: string;
@@ -91,14 +95,15 @@ export function lookupInvite(instance: Instance, token: string, headers: Record<
   return call<InviteLookup>(instance, `/api/invites/${encodeURIComponent(token)}`, { headers });
 }
 
-/** Public: POST /api/invites/{token}/accept {"password"}. */
+/** Public: POST /api/invites/{token}/accept {"password", "username"?}. */
 export function acceptInvite(
   instance: Instance,
   token: string,
   password: unknown,
   headers: Record<string, string> = {},
-): Promise<JsonResponse<{ user_id: string; email: string }>> {
-  return call(instance, `/api/invites/${encodeURIComponent(token)}/accept`, { method: "POST", headers, json: { password } });
+  username?: string,
+): Promise<JsonResponse<{ user_id: string; email: string; username: string }>> {
+  return call(instance, `/api/invites/${encodeURIComponent(token)}/accept`, { method: "POST", headers, json: { password, ...(username === undefined ? {} : { username }) } });
 }
 
 /** Moves an invite's expiry into the past, straight in the server's database. */

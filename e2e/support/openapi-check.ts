@@ -47,13 +47,16 @@ export async function checkAgainstOpenApi(baseURL: string, method: string, url: 
   if (!checker) return;
   let ref: string | null = null;
   if (status >= 400) ref = "openapi#/components/schemas/Error";
-  else if (status === 200) {
+  else if (status === 200 || status === 201) {
     const match = checker.templates.find((t) => t.pattern.test(pathname));
     const op = match && checker.doc.paths[match.template][method.toLowerCase()];
-    if (op?.responses["200"]?.content?.["application/json"]) {
-      ref = `openapi#/${pointer("paths", match!.template, method.toLowerCase(), "responses", "200", "content", "application/json", "schema")}`;
+    const code = String(status);
+    if (op?.responses[code]?.content?.["application/json"]) {
+      ref = `openapi#/${pointer("paths", match!.template, method.toLowerCase(), "responses", code, "content", "application/json", "schema")}`;
     } else if (!op) {
-      expect(op, `${method} ${pathname} answered 200 but is not in /api/openapi.json`).toBeTruthy();
+      expect(op, `${method} ${pathname} answered ${status} but is not in /api/openapi.json`).toBeTruthy();
+    } else {
+      expect(op.responses[code], `${method} ${pathname} answered ${status}, which /api/openapi.json doesn't document`).toBeTruthy();
     }
   }
   if (!ref) return;

@@ -71,7 +71,8 @@ function spawnServer(port: number, dataDir: string, databaseUrl: string | null, 
     ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
     // On PostgreSQL both secrets must come from the environment (replicas share them); a test's env may still override.
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "4", AUTH_SECRET: crypto.randomBytes(32).toString("base64url") } : {}),
-    ...env,
+    // "{port}" in a value is the port this server gets (PUBLIC_URL=http://localhost:{port} for passkeys).
+    ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replaceAll("{port}", String(port))])),
   };
   for (const name of ["ENCRYPTION_KEY", "AUTH_SECRET", "METRICS_TOKEN"]) noteSecret(serverEnv[name]);
   return spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], { cwd: root, env: serverEnv, stdio: ["ignore", "pipe", "pipe"] });

@@ -60,6 +60,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "mfa.recovery_code.used": "Recovery code used",
   "mfa.recovery_codes.regenerated": "Recovery codes regenerated",
   "mfa.reset": "Two-factor reset by an admin",
+  "mfa.passkey.renamed": "Passkey renamed",
+  "mfa.passkey.failed": "Passkey not accepted",
   "settings.security.updated": "Two-factor requirement changed",
   // roles
   "role.created": "Role created",
@@ -77,6 +79,12 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.password.reset_by_link": "Password set from a reset link",
   "user.email.change_requested": "Email change requested",
   "user.email.changed": "Email changed",
+  // applications (issue 15)
+  "application.created": "Application registered",
+  "application.updated": "Application changed",
+  "application.secret_rotated": "Application secret rotated",
+  "application.deleted": "Application deleted",
+  "application.sign_in": "Signed in to an application",
 };
 
 export const FAILURE_REASON_LABELS: Record<string, string> = {
@@ -91,6 +99,12 @@ export const FAILURE_REASON_LABELS: Record<string, string> = {
   directory_unavailable: "Directory unavailable",
   privileged_account: "Owner or admin matched by email (refused)",
   wrong_code: "Wrong two-factor code",
+  unknown_passkey: "Unknown passkey",
+  no_challenge: "Passkey challenge missing or expired",
+  external_identity: "Signs in through an identity provider or directory",
+  passkey_not_verified: "Passkey's signature or challenge not accepted",
+  pending_approval: "Waiting for approval",
+  service_user: "Service user",
 };
 
 export function actionLabel(action: string): string {

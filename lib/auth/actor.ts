@@ -34,4 +34,9 @@ export type TokenActor = ActorBase & {
 export type Actor = SessionActor | TokenActor;
 
 /** Where a request came from, recorded on sessions and activity events. */
-export type RequestMeta = { ip: string | null; userAgent: string | null };
+export type RequestMeta = {
+  ip: string | null;
+  userAgent: string | null;
+  /** The browser's device cookie (lib/http/device-cookie.ts); absent for clients without one. */
+  device?: string | null;
+};

@@ -9,7 +9,7 @@ import "server-only";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/database";
 import { groupRoles, roles, userGroups, userRoles, users, type Role } from "@/lib/db/schema";
-import { builtInPermissions, isBuiltInRole, parsePermissionList, type Permission } from "./permissions";
+import { builtInPermissions, isBuiltInRole, parsePermissionList, sortPermissions, type Permission } from "./permissions";
 
 /**
  * Whether the user holds any role beyond the primary one: one cheap EXISTS
@@ -107,4 +107,10 @@ export async function rolesGrantedByGroups(q: Db, accountId: string, groupIds: r
     .from(groupRoles)
     .where(and(eq(groupRoles.accountId, accountId), inArray(groupRoles.groupId, [...groupIds])));
   return [...new Set(found.map((r) => r.roleId))];
+}
+
+/** A change of someone's permissions for an activity event: before → after in catalogue order, or nothing when they are the same. */
+export function permissionChange(before: ReadonlySet<Permission>, after: ReadonlySet<Permission>): { permissions: { from: Permission[]; to: Permission[] } } | Record<string, never> {
+  if (before.size === after.size && [...before].every((p) => after.has(p))) return {};
+  return { permissions: { from: sortPermissions(before), to: sortPermissions(after) } };
 }

@@ -4,7 +4,21 @@
  * checks for itself), but a link the viewer can't use is not shown.
  */
 import type { Actor } from "./actor";
+import type { Permission } from "./permissions";
 import { can } from "./policy";
+
+export type SettingsTab = { href: string; label: string };
+
+/** Every settings page, in the order of its tab, with the permission that opens it (the one list). */
+const SETTINGS_TABS: readonly (SettingsTab & { permission: Permission })[] = [
+  { href: "/settings/identity-providers", label: "Identity Providers", permission: "identity_providers:read" },
+  { href: "/settings/ldap", label: "LDAP", permission: "identity_providers:read" },
+  { href: "/settings/proxy-header", label: "Proxy Header", permission: "settings:read" },
+  { href: "/settings/security", label: "Security", permission: "settings:read" },
+  { href: "/settings/email", label: "Email", permission: "settings:read" },
+  { href: "/settings/roles", label: "Roles", permission: "roles:read" },
+  { href: "/settings/applications", label: "Applications", permission: "applications:read" },
+];
 
 /** Main navigation links the actor may not use. */
 export function hiddenNavigation(actor: Actor): string[] {
@@ -16,10 +30,9 @@ export function hiddenNavigation(actor: Actor): string[] {
 }
 
 /** Settings tabs the actor may open, in order. */
-export function settingsTabs(actor: Actor): string[] {
-  const tabs: string[] = [];
-  if (can(actor, "identity_providers:read")) tabs.push("/settings/identity-providers", "/settings/ldap");
-  if (can(actor, "settings:read")) tabs.push("/settings/proxy-header", "/settings/security");
-  if (can(actor, "roles:read")) tabs.push("/settings/roles");
-  return tabs;
+export function settingsTabs(actor: Actor): SettingsTab[] {
+  return SETTINGS_TABS.filter((tab) => can(actor, tab.permission)).map(({ href, label }) => ({ href, label }));
 }
+
+/** Every settings tab, whoever looks (for the test that each settings page has one). */
+export const allSettingsTabHrefs = (): string[] => SETTINGS_TABS.map((tab) => tab.href);

@@ -8,7 +8,8 @@
  *
  * Providers:
  * - "credentials": the sign-in form (local password, or LDAP);
- * - "second-step": the second factor after the form's password (two-factor);
+ * - "second-step": the second factor after the form's password (two-factor): a code or a passkey;
+ * - "passkey": passwordless sign-in with a passkey (lib/mfa/passkey-sign-in.ts);
  * - "trusted-header": a trusted reverse proxy's user header (/auth/proxy);
  * - one "oidc" provider per enabled identity provider, id = its row id
  *   (authorization code flow with PKCE, state and nonce).
@@ -24,10 +25,14 @@ import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
 import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/idp/oidc";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { NoProxyIdentity, signInWithTrustedHeader } from "@/lib/idp/trusted-header";
+import { parseAuthenticationResponse } from "@/lib/mfa/passkey-records";
+import { PasskeySignInFailed, PasskeySignInThrottled, signInWithPasskey } from "@/lib/mfa/passkey-sign-in";
 import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
+import { completeSecondStepWithPasskey, PasskeyNotAccepted } from "@/lib/mfa/second-step-passkey";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "./password-sign-in";
+import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
 import { clearSecondStepCookie, secondStepToken, setSecondStepCookie } from "./second-step-cookie";
 
 /** two-factor: the denial code that means "password right, now the second step" (app/(public)/login). */
@@ -120,22 +125,47 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
       // two-factor: the second step, for the browser holding a pending step's cookie (lib/mfa/second-step.ts).
       Credentials({
         id: "second-step",
-        credentials: { code: { label: "Code" } },
+        credentials: { code: { label: "Code" }, passkey: { label: "Passkey" } },
         async authorize(credentials, req) {
           const code = typeof credentials.code === "string" ? credentials.code.slice(0, 64) : "";
           const token = await secondStepToken();
           if (!token) throw new SignInDenied("second_step_expired");
           try {
-            const signedIn = await completeSecondStep(token, code, requestMeta(req.headers));
+            // A passkey's answer (JSON from the browser) when the person chose "Use a passkey", else the code.
+            const passkey = credentials.passkey === undefined ? null : parseAuthenticationResponse(credentials.passkey);
+            if (credentials.passkey !== undefined && !passkey) throw new SignInDenied("passkey_not_accepted");
+            const meta = requestMeta(req.headers);
+            const signedIn = passkey ? await completeSecondStepWithPasskey(token, passkey, meta) : await completeSecondStep(token, code, meta);
             await clearSecondStepCookie();
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
+            if (err instanceof SignInDenied) throw err;
+            if (err instanceof PasskeyNotAccepted) throw new SignInDenied("passkey_not_accepted");
             if (err instanceof WrongCode) throw new SignInDenied("wrong_code");
             if (err instanceof CodeThrottled) throw new SignInMustWait(err.retryAfterSeconds);
             if (err instanceof SecondStepExpired) {
               await clearSecondStepCookie();
               throw new SignInDenied("second_step_expired");
             }
+            throw err;
+          }
+        },
+      }),
+      // Passwordless: the browser's passkey answer, for the challenge bound to its passkey cookie.
+      Credentials({
+        id: "passkey",
+        credentials: { response: { label: "Passkey" } },
+        async authorize(credentials, req) {
+          const binding = await passkeyCookieToken();
+          await clearPasskeyCookie();
+          const response = parseAuthenticationResponse(credentials.response);
+          if (!binding || !response) throw new SignInDenied("passkey_failed");
+          try {
+            const signedIn = await signInWithPasskey(binding, response, requestMeta(req.headers));
+            return { id: signedIn.userId, sessionId: signedIn.sessionId };
+          } catch (err) {
+            if (err instanceof PasskeySignInFailed) throw new SignInDenied("passkey_failed");
+            if (err instanceof PasskeySignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
             throw err;
           }
         },

@@ -164,13 +164,20 @@ async function signInThroughDirectory(
 ): Promise<SignedIn> {
   // A directory user may type their email; the directory knows them by username.
   const username = (row ? openIdpSubject(row) : null) ?? identifier.trim();
-  const [result] = await Promise.allSettled([signInWithDirectory(ldap, username, password, attempt.meta), verifyAgainstDummy(password)]);
+  // two-factor: a directory user with a second factor (or who must set one up) gets the same second step as a local one.
+  const secondStep = (tx: Tx, user: UserRow, now: Date) => beginSecondStepIfNeeded(tx, user, "ldap", now);
+  const [result] = await Promise.allSettled([signInWithDirectory(ldap, username, password, attempt.meta, secondStep), verifyAgainstDummy(password)]);
   const directoryAttempt = { ...attempt, accountId: ldap.accountId };
   if (result.status === "fulfilled") {
     await writeSystem((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));
     return { userId: result.value.userId, sessionId: result.value.sessionId, mustChangePassword: false };
   }
   const err = result.reason;
+  if (err instanceof SecondStepRequired) {
+    // The password was right: the throttle forgets this identifier's failures, as for a local password.
+    await writeSystem((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));
+    throw err;
+  }
   if (err instanceof DirectoryCredentialsRejected) throw await failed(directoryAttempt, err.reason, { method: "ldap" });
   if (err instanceof DirectoryUnavailable) {
     console.error(`LDAP sign-in failed: ${err.message}`);

@@ -42,6 +42,10 @@ export const PERMISSION_CATALOGUE = {
   "roles:create": "Create custom roles",
   "roles:update": "Change custom roles",
   "roles:delete": "Delete custom roles",
+  "applications:read": "See the applications that sign people in through Latchkey (never their secrets)",
+  "applications:create": "Register applications",
+  "applications:update": "Change applications and rotate their secrets",
+  "applications:delete": "Delete applications",
 } as const;
 
 export type Permission = keyof typeof PERMISSION_CATALOGUE;

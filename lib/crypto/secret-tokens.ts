@@ -8,7 +8,7 @@ import "server-only";
 import crypto from "node:crypto";
 import zlib from "node:zlib";
 
-export const TOKEN_PREFIXES = { accessToken: "lkp", invite: "lki", passwordReset: "lkr", emailChange: "lke", ownerRecovery: "lko" } as const;
+export const TOKEN_PREFIXES = { accessToken: "lkp", invite: "lki", passwordReset: "lkr", emailChange: "lke", ownerRecovery: "lko", applicationSecret: "lks" } as const;
 export type TokenPrefix = (typeof TOKEN_PREFIXES)[keyof typeof TOKEN_PREFIXES];
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -39,8 +39,15 @@ export interface DomainEffects {
   "user.two_factor_changed": { accountId: string; userId: string; change?: "enabled" | "disabled" | "reset" | "changed" };
   /** email: a personal access token was created for a person (mail sends the notice). */
   "user.access_token_created": { accountId: string; userId: string; tokenName: string };
+  /**
+   * applications: an application was deleted, its secret rotated, or its allowed groups changed (also when
+   * one of them was deleted). The OIDC provider reacts: all grants end on delete and on rotation of a web
+   * app's secret; otherwise the grants of people no longer allowed (lib/applications/for-provider.ts
+   * userMayUseApplication) end.
+   */
+  "application.access_changed": { accountId: string; applicationId: string; clientId: string; change: "deleted" | "secret_rotated" | "groups_changed" };
   /** email: a person signed in and got a new session (mail notices a browser they never used before). */
-  "session.created": { accountId: string; userId: string; userAgent: string | null; ip: string | null };
+  "session.created": { accountId: string; userId: string; userAgent: string | null; ip: string | null; device?: string | null };
 }
 
 export type EffectType = keyof DomainEffects;

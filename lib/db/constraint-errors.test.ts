@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { accounts, groups } from "@/lib/db/schema";
+import { accounts, groups, invites } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import { errorResponse } from "@/lib/http/errors";
@@ -51,6 +51,30 @@ describe("database constraint violations", () => {
     const state = formStateFromError(await duplicateGroupError(), { name: "dup" });
     expect(state).toMatchObject({ status: "error", values: { name: "dup" } });
     expect(state.message).toMatch(/already exists/);
+  });
+
+  it("two rows with one username (the checks raced) are a Conflict in the username field", async () => {
+    const accountId = crypto.randomUUID();
+    const invite = () => ({
+      id: crypto.randomUUID(),
+      accountId,
+      nameCiphertext: "x",
+      role: "user" as const,
+      autoGroups: [],
+      tokenDigest: crypto.randomUUID(),
+      expiresAt: new Date(),
+      createdBy: "someone",
+      usernameIndex: "same-index",
+    });
+    await writeSystem(async (tx) => {
+      await tx.insert(accounts).values({ id: accountId });
+      await tx.insert(invites).values(invite());
+    });
+    const err = await errorOf(() => writeSystem(async (tx) => tx.insert(invites).values(invite())), "the unique index on invite usernames let a duplicate in");
+    const res = errorResponse(err);
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({ message: "This username is taken", code: 409, errors: { username: ["This username is taken"] } });
+    expect(formStateFromError(err).fieldErrors).toEqual({ username: ["This username is taken"] });
   });
 
   it("a foreign key violation is a 409 too", async () => {

@@ -26,9 +26,23 @@ function constraintCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The driver's description of the violation (SQLite names the columns, PostgreSQL the constraint). */
+function constraintText(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    parts.push(e.message, String((e as { constraint?: unknown }).constraint ?? ""));
+  }
+  return parts.join("\n");
+}
+
+export const USERNAME_TAKEN = "This username is taken";
+
 /** The Conflict a constraint violation stands for, or undefined for any other error. */
 export function conflictFromConstraint(err: unknown): Conflict | undefined {
   const code = constraintCode(err);
   if (code === undefined) return undefined;
+  // usernames: two people who chose the same username at once (the checks before saw it free): the
+  // second is told in the field, as when the check catches it (lib/users/username.ts USERNAME_TAKEN).
+  if (/username_(index|unique)/.test(constraintText(err))) return new Conflict(USERNAME_TAKEN, { username: [USERNAME_TAKEN] });
   return new Conflict(MESSAGES[code] ?? OTHER);
 }

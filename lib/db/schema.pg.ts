@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { APPLICATION_TYPES, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -119,8 +119,9 @@ export const invites = pgTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
-    emailCiphertext: text("email_ciphertext").notNull(),
-    emailIndex: text("email_index").notNull(),
+    // usernames: null for a link handed over by the admin without an email (the invitee picks a username).
+    emailCiphertext: text("email_ciphertext"),
+    emailIndex: text("email_index"),
     nameCiphertext: text("name_ciphertext").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     autoGroups: jsonText<string[]>("auto_groups").notNull(),
@@ -128,10 +129,15 @@ export const invites = pgTable(
     expiresAt: epochMs("expires_at").notNull(),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
+    // usernames: the username the admin chose (sealed like users'); null: the invitee picks it on the invite page.
+    usernameCiphertext: text("username_ciphertext"),
+    usernameIndex: text("username_index"),
   },
   (t) => [
     uniqueIndex("invites_account_email_unique").on(t.accountId, t.emailIndex),
     uniqueIndex("invites_token_digest_unique").on(t.tokenDigest),
+    // usernames: a username named by a pending invite is reserved for it.
+    uniqueIndex("invites_account_username_unique").on(t.accountId, t.usernameIndex),
   ],
 );
 
@@ -471,6 +477,39 @@ export const mfaPendingSteps = pgTable(
   (t) => [index("mfa_pending_steps_user_idx").on(t.userId), index("mfa_pending_steps_expires_idx").on(t.expiresAt)],
 );
 
+export const mfaPasskeys = pgTable(
+  "mfa_passkeys",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    credentialId: text("credential_id").notNull(),
+    publicKeyCiphertext: text("public_key_ciphertext").notNull(),
+    counter: count("counter").notNull().default(0),
+    transports: jsonText<string[]>("transports").notNull(),
+    nameCiphertext: text("name_ciphertext").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: epochMs("last_used_at"),
+  },
+  (t) => [uniqueIndex("mfa_passkeys_credential_unique").on(t.credentialId), index("mfa_passkeys_user_idx").on(t.userId)],
+);
+
+export const mfaWebauthnChallenges = pgTable(
+  "mfa_webauthn_challenges",
+  {
+    challengeDigest: text("challenge_digest").primaryKey(),
+    accountId: text("account_id").notNull(),
+    purpose: text("purpose").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    bindingDigest: text("binding_digest"),
+    expiresAt: epochMs("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mfa_webauthn_challenges_expires_idx").on(t.expiresAt)],
+);
+
 export const mfaPolicies = pgTable("mfa_policies", {
   accountId: text("account_id")
     .primaryKey()
@@ -610,4 +649,43 @@ export const knownBrowsers = pgTable(
     firstSeenAt: epochMs("first_seen_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.browserDigest] })],
+);
+
+// applications (issue 15): the OIDC provider's clients (see ./schema.sqlite.ts).
+export const applications = pgTable(
+  "applications",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type", { enum: APPLICATION_TYPES }).notNull(),
+    clientId: text("client_id").notNull(),
+    clientSecretDigest: text("client_secret_digest"),
+    redirectUris: jsonText<string[]>("redirect_uris").notNull().default(sql`'[]'`),
+    postLogoutRedirectUris: jsonText<string[]>("post_logout_redirect_uris").notNull().default(sql`'[]'`),
+    restrictedToGroups: boolean("restricted_to_groups").notNull().default(false),
+    accessTokenTtlSeconds: integer("access_token_ttl_seconds").notNull().default(600),
+    refreshTokenTtlSeconds: integer("refresh_token_ttl_seconds").notNull().default(2592000),
+    requireConsent: boolean("require_consent").notNull().default(false),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: epochMs("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("applications_client_id_unique").on(t.clientId), index("applications_account_created_idx").on(t.accountId, t.createdAt)],
+);
+
+export const applicationGroups = pgTable(
+  "application_groups",
+  {
+    applicationId: text("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.groupId] }), index("application_groups_group_idx").on(t.groupId)],
 );

@@ -118,8 +118,9 @@ export const invites = sqliteTable(
     accountId: text("account_id")
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
-    emailCiphertext: text("email_ciphertext").notNull(),
-    emailIndex: text("email_index").notNull(),
+    // usernames: null for a link handed over by the admin without an email (the invitee picks a username).
+    emailCiphertext: text("email_ciphertext"),
+    emailIndex: text("email_index"),
     nameCiphertext: text("name_ciphertext").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     autoGroups: text("auto_groups", { mode: "json" }).$type<string[]>().notNull(),
@@ -129,10 +130,15 @@ export const invites = sqliteTable(
     /** The inviting user's id (kept as text: the invite outlives a deleted inviter). */
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
+    // usernames: the username the admin chose (sealed like users'); null: the invitee picks it on the invite page.
+    usernameCiphertext: text("username_ciphertext"),
+    usernameIndex: text("username_index"),
   },
   (t) => [
     uniqueIndex("invites_account_email_unique").on(t.accountId, t.emailIndex),
     uniqueIndex("invites_token_digest_unique").on(t.tokenDigest),
+    // usernames: a username named by a pending invite is reserved for it.
+    uniqueIndex("invites_account_username_unique").on(t.accountId, t.usernameIndex),
   ],
 );
 
@@ -610,6 +616,55 @@ export const mfaPendingSteps = sqliteTable(
   (t) => [index("mfa_pending_steps_user_idx").on(t.userId), index("mfa_pending_steps_expires_idx").on(t.expiresAt)],
 );
 
+/**
+ * Passkeys (WebAuthn credentials) a user registered (lib/mfa/passkeys.ts). The public key
+ * is not secret but is sealed all the same (AEAD binds it to this row: a database write
+ * alone can't plant a key); the name the person gave it is personal data, sealed like names.
+ */
+export const mfaPasskeys = sqliteTable(
+  "mfa_passkeys",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The authenticator's credential id, base64url: what an assertion names. */
+    credentialId: text("credential_id").notNull(),
+    /** The COSE public key, base64url, sealed (table mfa_passkeys, column public_key, row = id). */
+    publicKeyCiphertext: text("public_key_ciphertext").notNull(),
+    /** The signature counter last seen: an assertion with a lower one (a cloned key) is refused. */
+    counter: integer("counter").notNull().default(0),
+    transports: text("transports", { mode: "json" }).$type<string[]>().notNull(),
+    /** The person's name for it ("YubiKey", "Work laptop"), sealed (column name, row = id). */
+    nameCiphertext: text("name_ciphertext").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("mfa_passkeys_credential_unique").on(t.credentialId), index("mfa_passkeys_user_idx").on(t.userId)],
+);
+
+/**
+ * WebAuthn challenges waiting for their answer: single use (deleted when answered), five minutes,
+ * and bound to what asked for them: the signed-in user (registering), the pending second step,
+ * or the browser's passkey cookie (passwordless). Looked up by the challenge's digest.
+ */
+export const mfaWebauthnChallenges = sqliteTable(
+  "mfa_webauthn_challenges",
+  {
+    challengeDigest: text("challenge_digest").primaryKey(),
+    accountId: text("account_id").notNull(),
+    /** "register", "second_step" or "passwordless". */
+    purpose: text("purpose").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** Digest of the pending step's token (second_step) or of the browser's passkey cookie (passwordless). */
+    bindingDigest: text("binding_digest"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mfa_webauthn_challenges_expires_idx").on(t.expiresAt)],
+);
+
 export const MFA_REQUIREMENTS = ["nobody", "admins", "everyone", "groups"] as const;
 export type MfaRequirement = (typeof MFA_REQUIREMENTS)[number];
 
@@ -727,3 +782,54 @@ export const knownBrowsers = sqliteTable(
 );
 
 export type MailSettingsRow = typeof mailSettings.$inferSelect;
+
+// applications (issue 15): other apps and CLIs that sign people in through Latchkey (the OIDC provider's clients).
+export const APPLICATION_TYPES = ["web", "spa", "device"] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+
+/** A registered OIDC client. Only web apps have a secret, kept as its SHA-256 digest (shown once, like access tokens). */
+export const applications = sqliteTable(
+  "applications",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type", { enum: APPLICATION_TYPES }).notNull(),
+    /** The OAuth client_id: public, random ("lka_…"), unique across the instance. */
+    clientId: text("client_id").notNull(),
+    clientSecretDigest: text("client_secret_digest"),
+    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    postLogoutRedirectUris: text("post_logout_redirect_uris", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /**
+     * True once the app was limited to groups: with every allowed group deleted (the links cascade)
+     * nobody may sign in, rather than everyone.
+     */
+    restrictedToGroups: integer("restricted_to_groups", { mode: "boolean" }).notNull().default(false),
+    accessTokenTtlSeconds: integer("access_token_ttl_seconds").notNull().default(600),
+    refreshTokenTtlSeconds: integer("refresh_token_ttl_seconds").notNull().default(2592000),
+    requireConsent: integer("require_consent", { mode: "boolean" }).notNull().default(false),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("applications_client_id_unique").on(t.clientId), index("applications_account_created_idx").on(t.accountId, t.createdAt)],
+);
+
+/** The groups whose members may sign in to an application (none, and not restricted: everyone). */
+export const applicationGroups = sqliteTable(
+  "application_groups",
+  {
+    applicationId: text("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.groupId] }), index("application_groups_group_idx").on(t.groupId)],
+);
+
+export type ApplicationRow = typeof applications.$inferSelect;

@@ -10,8 +10,8 @@ import { config } from "@/lib/config";
 import * as pg from "./schema.pg";
 import * as sqlite from "./schema.sqlite";
 
-export { IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
-export type { MfaRequirement } from "./schema.sqlite";
+export { APPLICATION_TYPES, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
+export type { ApplicationRow, ApplicationType, MfaRequirement } from "./schema.sqlite";
 export type {
   AccessTokenRow,
   GroupRow,
@@ -72,6 +72,8 @@ export const mfaTotp = tables.mfaTotp;
 export const mfaRecoveryCodes = tables.mfaRecoveryCodes;
 export const mfaPendingSteps = tables.mfaPendingSteps;
 export const mfaPolicies = tables.mfaPolicies;
+export const mfaPasskeys = tables.mfaPasskeys;
+export const mfaWebauthnChallenges = tables.mfaWebauthnChallenges;
 // roles: custom roles, extra roles per user, roles through groups
 export const roles = tables.roles;
 export const userRoles = tables.userRoles;
@@ -85,3 +87,7 @@ export const mailSettings = tables.mailSettings;
 export const passwordResets = tables.passwordResets;
 export const emailChanges = tables.emailChanges;
 export const knownBrowsers = tables.knownBrowsers;
+
+// applications (issue 15): the OIDC provider's clients and the groups allowed into each
+export const applications = tables.applications;
+export const applicationGroups = tables.applicationGroups;

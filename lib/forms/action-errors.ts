@@ -1,6 +1,6 @@
 /** Domain errors as form state; anything else is a bug and propagates. */
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
-import { DomainError, Invalid } from "@/lib/errors";
+import { Conflict, DomainError, Invalid } from "@/lib/errors";
 import type { FormState } from "./form-state";
 
 export function formStateFromError(thrown: unknown, values?: Record<string, string>): FormState {
@@ -9,7 +9,8 @@ export function formStateFromError(thrown: unknown, values?: Record<string, stri
   return {
     status: "error",
     message: err.message,
-    fieldErrors: err instanceof Invalid ? err.fieldErrors : undefined,
+    code: err.status,
+    fieldErrors: err instanceof Invalid || err instanceof Conflict ? err.fieldErrors : undefined,
     values,
   };
 }

@@ -8,6 +8,8 @@ import type { FieldErrors } from "@/lib/errors";
 export type FormState = {
   status: "idle" | "success" | "error";
   message?: string;
+  /** The refusal's HTTP-like status (403 not allowed, 401 signed out, 422 invalid…), for tests and logs. */
+  code?: number;
   fieldErrors?: FieldErrors;
   values?: Record<string, string>;
   /** What a successful action hands back to show once (a generated password, say). */

@@ -5,13 +5,13 @@
  */
 import "server-only";
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
-import { BodyTooLarge, DomainError, Invalid, RateLimited } from "@/lib/errors";
+import { BodyTooLarge, Conflict, DomainError, Invalid, RateLimited } from "@/lib/errors";
 
 export function errorResponse(thrown: unknown): Response {
   const err = conflictFromConstraint(thrown) ?? thrown;
   if (err instanceof DomainError) {
     const body: Record<string, unknown> = { message: err.message, code: err.status };
-    if (err instanceof Invalid && Object.keys(err.fieldErrors).length > 0) body.errors = err.fieldErrors;
+    if ((err instanceof Invalid || err instanceof Conflict) && Object.keys(err.fieldErrors).length > 0) body.errors = err.fieldErrors;
     const headers = new Headers({ "content-type": "application/json" });
     if (err instanceof RateLimited) headers.set("retry-after", String(err.retryAfterSeconds));
     // The rest of an over-size body is never read; the client must not reuse this connection.

@@ -12,6 +12,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { isAddressInRanges } from "./address-ranges";
+import { deviceFromCookieHeader } from "./device-cookie";
 
 export const PEER_HEADER = "x-latchkey-peer";
 
@@ -75,5 +76,5 @@ export function publicOrigin(headers: Headers): string {
 }
 
 export function requestMeta(headers: Headers): RequestMeta {
-  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null };
+  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, device: deviceFromCookieHeader(headers.get("cookie")) };
 }

@@ -66,6 +66,7 @@ export function toApiLdap(s: LdapSourceRecord | null) {
 export function toApiSignInSettings(s: SignInSettings) {
   return {
     local_login_enabled: s.localLoginEnabled,
+    users_may_change_username: s.usersMayChangeUsername,
     trusted_header: {
       enabled: s.headerEnabled,
       trusted_ranges: s.headerTrustedRanges,

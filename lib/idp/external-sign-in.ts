@@ -70,6 +70,12 @@ export type ExternalPolicy = {
   requireApproval?: boolean;
   /** Keep these groups in step with the source on every sign-in: [all mapped ids, ids the person should have]. */
   syncGroups?: { managed: string[]; member: string[] };
+  /**
+   * Asked in the sign-in's transaction once the person is known and allowed in, before any
+   * session: a returned error is thrown after the transaction commits, and no session is
+   * made. The sign-in orchestration passes two-factor's second step here (LDAP on the form).
+   */
+  beforeSession?: (tx: Tx, user: UserRow, now: Date) => Promise<Error | null>;
 };
 
 export const REFUSAL_REASONS = [
@@ -288,7 +294,8 @@ async function acceptPendingInvite(
   if (isExpired(invite, now)) return null;
   const id = crypto.randomUUID();
   const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
-  const username = await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || email, name }));
+  // usernames: the one the admin named on the invite (kept for it), else the provider's, made unique.
+  const username = invite.username ?? (await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || email, name })));
   const [user] = await tx
     .insert(users)
     .values({
@@ -364,7 +371,7 @@ async function recordRefusal(
 export async function signInExternal(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): Promise<ExternalSignedIn> {
   const now = new Date();
   try {
-    const result = await writeSystem(async (tx): Promise<ExternalSignedIn | { pending: { id: string; label: string } }> => {
+    const result = await writeSystem(async (tx): Promise<ExternalSignedIn | { pending: { id: string; label: string } } | { interrupted: Error }> => {
       const found = await identify(tx, accountId, who, policy, meta, now);
       const label = userLabel(openIdentity(found.row));
       if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });
@@ -372,6 +379,8 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
       // Created (and kept) but not let in: the refusal is thrown after this transaction commits.
       if (found.row.pendingApproval) return { pending: { id: found.row.id, label } };
       if (policy.syncGroups) await syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);
+      const interrupted = policy.beforeSession ? await policy.beforeSession(tx, found.row, now) : null;
+      if (interrupted) return { interrupted };
       await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, found.row.id));
       const sessionId = await createSession(tx, found.row, meta, now);
       await recordEvent(tx, {
@@ -386,6 +395,7 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
       return { userId: found.row.id, sessionId, created: found.created, linked: found.linked };
     });
     if ("pending" in result) throw new ExternalSignInRefused("pending_approval", policy.sourceName, result.pending);
+    if ("interrupted" in result) throw result.interrupted;
     return result;
   } catch (err) {
     // The transaction rolled back (nothing was created or linked); the refusal is recorded on its own.

@@ -10,6 +10,7 @@ import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
 import { createGroup } from "@/lib/groups/groups";
 import { groupIdsOfUser } from "@/lib/groups/membership";
 import { resolveSession } from "@/lib/sessions/sessions";
+import { openIdentity } from "@/lib/users/records";
 import { createAccount, createUser, lastEvent, META, sqlite, startSession, updateUserRow, userRow } from "@/test/factories";
 import { onSqlite } from "@/test/test-database";
 import { toApiProvider } from "./api-shape";
@@ -148,10 +149,12 @@ describe("OIDC sign-in (just in time)", () => {
 
   it("lets an invited person in through an existing-users-only provider, with the invite's role and groups", async () => {
     const group = await createGroup(owner, { name: "Invited group" }, META);
-    await createInvite(owner, createInviteSchema.parse({ email: "invited@example.com", name: "Ivy Invited", role: "admin", auto_groups: [group.id] }), META);
+    await createInvite(owner, createInviteSchema.parse({ email: "invited@example.com", username: "ivy.named", name: "Ivy Invited", role: "admin", auto_groups: [group.id] }), META);
     const p = await createProvider(owner, input({ name: "Invite IdP", signup_policy: "existing", allow_linking: true }), META);
-    const signed = await handleOidcSignIn(p.id, { sub: "inv-1", email: "invited@example.com", email_verified: true }, META);
+    const signed = await handleOidcSignIn(p.id, { sub: "inv-1", email: "invited@example.com", email_verified: true, preferred_username: "other" }, META);
     expect(await userRow(signed.userId)).toMatchObject({ role: "admin", idpId: p.id, passwordHash: null });
+    // usernames: the username the admin named on the invite, not the provider's.
+    expect(openIdentity((await userRow(signed.userId))!).username).toBe("ivy.named");
     expect(await groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
     expect((await db().select().from(invites)).length).toBe(0);
   });

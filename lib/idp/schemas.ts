@@ -258,6 +258,17 @@ export type TrustedHeaderInput = z.output<typeof trustedHeaderInputSchema>;
 export const localSignInSchema = z.object({ local_login_enabled: bool("local_login_enabled") });
 export type LocalSignInInput = z.output<typeof localSignInSchema>;
 
+/** PUT /api/settings/sign-in: either switch, or both (usernames: whether people may change their own username). */
+export const signInSwitchesSchema = z
+  .object({
+    local_login_enabled: bool("local_login_enabled").optional(),
+    users_may_change_username: bool("users_may_change_username").optional(),
+  })
+  .refine((v) => v.local_login_enabled !== undefined || v.users_may_change_username !== undefined, {
+    path: ["local_login_enabled"],
+    message: "Give local_login_enabled, users_may_change_username or both",
+  });
+
 /** Splits a textarea of domains, ranges or scopes (commas, spaces or new lines) into a list. */
 export function splitList(value: FormDataEntryValue | null): string[] {
   return typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : [];

@@ -13,12 +13,13 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { resolvePermissions } from "@/lib/auth/effective-permissions";
 import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
-import { DomainError } from "@/lib/errors";
+import { DomainError, Invalid } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { insertUser } from "@/lib/users/lifecycle";
+import { usernameBlindIndex } from "@/lib/crypto/blind-index";
 import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "@/lib/users/username";
 import { findUserRow, userLabel } from "@/lib/users/records";
 import { inviterLabel, retireInviteToken } from "./invites";
@@ -105,13 +106,18 @@ export async function acceptInvite(
   password: string,
   meta: RequestMeta,
   now = new Date(),
-  /** usernames: the username the person chose on the invite page; left out, derived from the email. */
+  /**
+   * usernames: the username the person chose on the invite page. Needed when the invite names
+   * neither a username nor an email (a link handed over by the admin); left out otherwise, the
+   * invite's username, else one derived from the email.
+   */
   username?: string,
-): Promise<{ userId: string; email: string }> {
+): Promise<{ userId: string; email: string | null; username: string }> {
   await consumeRateLimit(INVITE_ACCEPT_LIMIT, meta.ip ?? "unknown");
   const view = await describeInvite(token, now);
   if (!view.valid) throw new InviteUnusable("expired");
-  await assertPasswordAllowed(password, view, "password");
+  const chosen = chosenUsername(view, username);
+  await assertPasswordAllowed(password, { ...view, username: chosen ?? view.username }, "password");
   const passwordHash = await hashPassword(password);
   return writeSystem(async (tx) => {
     // Read again under the write lock: of many concurrent accepts, one finds the invite.
@@ -127,13 +133,16 @@ export async function acceptInvite(
     const invite = openInvite(row);
     await assertInviterStillMayInvite(tx, invite);
     if (isExpired(invite, now)) throw new InviteUnusable("expired");
-    await assertEmailAvailable(tx, invite.accountId, invite.email, { inviteId: invite.id });
-    if (username) await assertUsernameAvailable(tx, invite.accountId, username);
+    if (invite.email) await assertEmailAvailable(tx, invite.accountId, invite.email, { inviteId: invite.id });
+    // Checked again here, under the write: another invitee may have taken it since the page was shown
+    // (then this one is told in the field, and the invite stays usable for another try).
+    const picked = invite.username ?? chosen;
+    if (picked) await assertUsernameAvailable(tx, invite.accountId, picked, undefined, { inviteId: invite.id });
     const existingGroups = await groupNamesById(tx, invite.accountId);
     const created = await insertUser(tx, invite.accountId, {
       email: invite.email,
       name: invite.name,
-      username: username ?? (await allocateUsername(tx, invite.accountId, usernameBaseFor(invite))),
+      username: picked ?? (await allocateUsername(tx, invite.accountId, usernameBaseFor(invite))),
       role: invite.role,
       isServiceUser: false,
       passwordHash,
@@ -162,6 +171,25 @@ export async function acceptInvite(
       meta,
       at: now,
     });
-    return { userId: created.id, email: created.email ?? view.email };
+    return { userId: created.id, email: created.email, username: created.username };
   });
+}
+
+const CHOOSE_USERNAME = "Choose a username: you will sign in with it";
+
+/**
+ * The username the invitee asked for, checked against the invite: an invite
+ * that names one keeps it (the same one, in any case, is fine), and a link
+ * without an email needs one chosen (there is nothing to derive it from).
+ */
+function chosenUsername(invite: InviteRecord, username: string | undefined): string | undefined {
+  if (invite.username) {
+    if (username && usernameBlindIndex(username) !== usernameBlindIndex(invite.username)) {
+      const message = `This invite is for the username ${invite.username}`;
+      throw new Invalid(message, { username: [message] });
+    }
+    return undefined;
+  }
+  if (!username && !invite.email) throw new Invalid(CHOOSE_USERNAME, { username: [CHOOSE_USERNAME] });
+  return username;
 }

@@ -5,7 +5,9 @@ import { isExpired } from "./records";
 export function toApiInvite(invite: InviteRecord, extra: { invitedBy?: string; token?: string; emailQueued?: boolean } = {}) {
   return {
     id: invite.id,
-    email: invite.email,
+    // NetBird's schema requires a string: "" for a link handed over without an email.
+    email: invite.email ?? "",
+    username: invite.username,
     name: invite.name,
     role: invite.role,
     auto_groups: invite.autoGroups,

@@ -25,7 +25,8 @@ import { inviteMail } from "@/lib/mail/templates";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { userLabel, usersByIds } from "@/lib/users/records";
 import { assertCanInvite } from "@/lib/users/rules";
-import { openInvite, sealInvitePii, type InviteRecord } from "./records";
+import { assertUsernameAvailable } from "@/lib/users/username";
+import { inviteLabel, openInvite, sealInvitePii, type InviteRecord } from "./records";
 import type { CreateInviteInput } from "./schemas";
 
 /** emailQueued: the link went into the outbox for the invitee (sent after the commit, retried while the mail server is down). */
@@ -33,9 +34,10 @@ export type IssuedInvite = { invite: InviteRecord; token: string; emailQueued: b
 
 /** email: queues the invite's link to the invitee, in the unit of work that made the link. */
 async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: string): Promise<void> {
+  // usernames: said first, as it holds whether or not mail is set up.
+  if (!invite.email) throw new PreconditionFailed("This invite has no email address: regenerate its link and hand it over instead");
   const status = await mailStatus(tx, me.accountId);
   assertMailEnabled(status);
-  if (!invite.email) throw new PreconditionFailed("This person has no email address");
   const inviter = (await actorParty(tx, me)).label ?? "An administrator";
   await queueMail(tx, {
     accountId: me.accountId,
@@ -68,14 +70,16 @@ export async function createInvite(actor: Actor, input: CreateInviteInput, meta:
   const invite = await write(actor, async (tx, me) => {
     assertCanInvite(me, input.role);
     await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, input.auto_groups));
-    await assertEmailAvailable(tx, actor.accountId, input.email);
+    if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
+    // usernames: a username named here is kept for this invite until it is accepted or withdrawn.
+    if (input.username) await assertUsernameAvailable(tx, actor.accountId, input.username);
     await assertGroupsExist(tx, actor.accountId, input.auto_groups);
     await tx
       .insert(invites)
       .values({
         id: inviteId,
         accountId: actor.accountId,
-        ...sealInvitePii(inviteId, input.email, input.name),
+        ...sealInvitePii(inviteId, input.email, input.name, input.username),
         role: input.role,
         autoGroups: [...new Set(input.auto_groups)],
         tokenDigest: digest,
@@ -88,8 +92,8 @@ export async function createInvite(actor: Actor, input: CreateInviteInput, meta:
       accountId: actor.accountId,
       action: "invite.created",
       actor: await actorParty(tx, me),
-      target: { type: "invite", id: inviteId, label: created.name || created.email },
-      details: { role: created.role, auto_groups: created.autoGroups, expires_at: created.expiresAt.toISOString() },
+      target: { type: "invite", id: inviteId, label: inviteLabel(created) },
+      details: { role: created.role, auto_groups: created.autoGroups, expires_at: created.expiresAt.toISOString(), ...(created.email ? {} : { link_only: true }) },
       meta,
       at: now,
     });
@@ -127,7 +131,7 @@ export async function listInvites(
       const inviter = directory.get(invite.createdBy);
       return { ...invite, invitedBy: inviter ? userLabel(inviter) : FORMER_MEMBER };
     })
-    .filter((i) => !needle || `${i.name}\n${i.email}\n${i.role}`.toLowerCase().includes(needle));
+    .filter((i) => !needle || `${i.name}\n${i.email ?? ""}\n${i.username ?? ""}\n${i.role}`.toLowerCase().includes(needle));
   return { items: pageOf(all, params), total: all.length };
 }
 
@@ -174,7 +178,7 @@ export async function regenerateInvite(
       accountId: actor.accountId,
       action: "invite.regenerated",
       actor: await actorParty(tx, me),
-      target: { type: "invite", id: inviteId, label: updated.name || updated.email },
+      target: { type: "invite", id: inviteId, label: inviteLabel(updated) },
       details: { expires_at: updated.expiresAt.toISOString(), ...(options.sendEmail ? { sent_by_email: true } : {}) },
       meta,
       at: now,
@@ -201,7 +205,7 @@ export async function deleteInvite(actor: Actor, inviteId: string, meta: Request
       accountId: actor.accountId,
       action: "invite.deleted",
       actor: await actorParty(tx, me),
-      target: { type: "invite", id: inviteId, label: current.name || current.email },
+      target: { type: "invite", id: inviteId, label: inviteLabel(current) },
       meta,
       at: now,
     });

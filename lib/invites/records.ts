@@ -1,14 +1,17 @@
 /** Invite rows with their personal data sealed (as users': see lib/users/records.ts). */
 import "server-only";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
-import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { emailBlindIndex, usernameBlindIndex } from "@/lib/crypto/blind-index";
 import type { InviteRow, Role } from "@/lib/db/schema";
 
 export type InviteRecord = {
   id: string;
   accountId: string;
-  email: string;
+  /** usernames: null for a link handed over by the admin without an email. */
+  email: string | null;
   name: string;
+  /** usernames: the username the admin chose; null: the invitee picks it on the invite page. */
+  username: string | null;
   role: Role;
   autoGroups: string[];
   expiresAt: Date;
@@ -18,20 +21,28 @@ export type InviteRecord = {
 
 const field = (rowId: string, column: string) => ({ table: "invites", column, rowId });
 
-export function sealInvitePii(inviteId: string, email: string, name: string) {
+export function sealInvitePii(inviteId: string, email: string | null | undefined, name: string, username?: string | null) {
   return {
-    emailCiphertext: encryptField(email.trim(), field(inviteId, "email")),
-    emailIndex: emailBlindIndex(email),
+    emailCiphertext: email ? encryptField(email.trim(), field(inviteId, "email")) : null,
+    emailIndex: email ? emailBlindIndex(email) : null,
     nameCiphertext: encryptField(name, field(inviteId, "name")),
+    usernameCiphertext: username ? encryptField(username.trim(), field(inviteId, "username")) : null,
+    usernameIndex: username ? usernameBlindIndex(username.trim()) : null,
   };
+}
+
+/** How an invite is named in lists and the activity log. */
+export function inviteLabel(invite: Pick<InviteRecord, "name" | "email" | "username">): string {
+  return invite.name || invite.email || invite.username || "";
 }
 
 export function openInvite(row: InviteRow): InviteRecord {
   return {
     id: row.id,
     accountId: row.accountId,
-    email: decryptField(row.emailCiphertext, field(row.id, "email")),
+    email: row.emailCiphertext ? decryptField(row.emailCiphertext, field(row.id, "email")) : null,
     name: decryptField(row.nameCiphertext, field(row.id, "name")),
+    username: row.usernameCiphertext ? decryptField(row.usernameCiphertext, field(row.id, "username")) : null,
     role: row.role,
     autoGroups: row.autoGroups,
     expiresAt: row.expiresAt,

@@ -16,8 +16,14 @@ const expiresInSchema = z
   .optional()
   .transform((v) => (v ? v : INVITE_EXPIRY.defaultSeconds));
 
+/** usernames: an empty field (a form's blank input, "" from a client) means "none given". */
+const blankIsNone = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
 export const createInviteSchema = z.object({
-  email: emailSchema,
+  // usernames: optional for a link the admin hands over (then the invitee picks the username); needed to send it by email.
+  email: z.preprocess(blankIsNone, emailSchema.optional()),
+  // usernames: the invitee's username, chosen by the admin; left out, the invitee picks it on the invite page.
+  username: z.preprocess(blankIsNone, usernameSchema.optional()),
   name: nameSchema.min(1, "Name is required"),
   role: z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}` }),
   auto_groups: z
@@ -29,6 +35,8 @@ export const createInviteSchema = z.object({
   expires_in: expiresInSchema,
   /** email: send the link to the invitee by email (412 when mail is not set up). */
   send_email: z.boolean({ error: "send_email must be true or false" }).default(false),
+}).superRefine((v, ctx) => {
+  if (v.send_email && !v.email) ctx.addIssue({ code: "custom", path: ["email"], message: "Enter an email to send the invite by email" });
 });
 export type CreateInviteInput = z.output<typeof createInviteSchema>;
 

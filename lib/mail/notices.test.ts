@@ -61,6 +61,31 @@ describe("security notices", { timeout: 60_000 }, () => {
     expect(smtp.messages.filter(to(person.email, /new browser/i))).toHaveLength(1);
   });
 
+  it("tells browsers apart by their device cookie: the victim's make of browser on another machine is news", async () => {
+    await notices(true);
+    const person = await createUser(accountId);
+    const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    const signIn = (device: string | null, userAgent = chrome) => writeSystem((tx) => createSession(tx, person, { ip: "198.51.100.4", userAgent, device }));
+    const newBrowserMails = () => smtp.messages.filter(to(person.email, /new browser/i)).length;
+    // Known before device cookies existed (no cookie), then the first sign-in with one: neither is news.
+    await signIn(null);
+    await signIn("AAAAAAAAAAAAAAAAAAAAAA");
+    // The same browser after an update.
+    await signIn("AAAAAAAAAAAAAAAAAAAAAA", chrome.replace("131.0", "132.0"));
+    await outboxIdle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(newBrowserMails()).toBe(0);
+    // Another machine with the same make of browser (the old check saw nothing new here).
+    await signIn("BBBBBBBBBBBBBBBBBBBBBB");
+    await outboxIdle();
+    const mail = await smtp.waitFor(to(person.email, /new browser/i));
+    expect(mail.text).toContain("Chrome on Windows");
+    await signIn("BBBBBBBBBBBBBBBBBBBBBB");
+    await outboxIdle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(newBrowserMails()).toBe(1);
+  });
+
   it("mails a new access token and a two-factor change, each only while the owner leaves it on", async () => {
     await notices(true);
     const person = await createUser(accountId);

@@ -7,7 +7,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { UAParser } from "ua-parser-js";
 import { react } from "@/lib/data/effects";
 import type { Tx } from "@/lib/db/database";
@@ -41,24 +41,37 @@ react("user.access_token_created", "mail:notice-access-token-created", async (tx
   await queueSecurityNotice(tx, accountId, userId, "accessTokenCreated", `Its name is "${tokenName}".`);
 });
 
-/** A browser as the notice cares about it: its name and system, not versions (an update is not a new browser). */
-function browserOf(userAgent: string | null): { label: string; digest: (userId: string) => string } {
+/** A browser's make as the notice names it: its name and system, not versions (an update is not a new browser). */
+function browserLabel(userAgent: string | null): string {
   const { browser, os } = new UAParser(userAgent ?? "").getResult();
-  const label = [browser.name ?? "An unknown browser", os.name ? `on ${os.name}` : null].filter(Boolean).join(" ");
-  return { label, digest: (userId) => crypto.createHash("sha256").update(`${userId}\u0000${label}`).digest("base64url") };
+  return [browser.name ?? "An unknown browser", os.name ? `on ${os.name}` : null].filter(Boolean).join(" ");
 }
 
-react("session.created", "mail:notice-new-browser", async (tx, { accountId, userId, userAgent, ip }) => {
-  const browser = browserOf(userAgent);
-  const digest = browser.digest(userId);
-  const [anyKnown] = await tx.select({ d: knownBrowsers.browserDigest }).from(knownBrowsers).where(eq(knownBrowsers.userId, userId)).limit(1);
+const digest = (...parts: string[]) => crypto.createHash("sha256").update(parts.join("\u0000")).digest("base64url");
+/** Rows for browsers told apart by their device cookie start with this; the others (clients without the cookie) by their make. */
+const DEVICE_ROW = "d:";
+
+/**
+ * A sign-in from a browser the person never signed in from: the browser is its
+ * device cookie (lib/http/device-cookie.ts) when it sent one, else its make.
+ * The first browser ever (the invite, the first sign-in) is not news, nor the
+ * first one with a device cookie (browsers known before the cookie existed).
+ */
+react("session.created", "mail:notice-new-browser", async (tx, { accountId, userId, userAgent, ip, device }) => {
+  const label = browserLabel(userAgent);
+  const browserDigest = device ? DEVICE_ROW + digest(userId, "device", device) : digest(userId, label);
+  const sameKind = device ? like(knownBrowsers.browserDigest, `${DEVICE_ROW}%`) : undefined;
+  const [anyKnown] = await tx
+    .select({ d: knownBrowsers.browserDigest })
+    .from(knownBrowsers)
+    .where(and(eq(knownBrowsers.userId, userId), sameKind))
+    .limit(1);
   const added = await tx
     .insert(knownBrowsers)
-    .values({ userId, browserDigest: digest, accountId, firstSeenAt: new Date() })
+    .values({ userId, browserDigest, accountId, firstSeenAt: new Date() })
     .onConflictDoNothing()
     .returning({ d: knownBrowsers.browserDigest });
-  // The first browser ever (the invite, the first sign-in) is not news; another new one is.
   if (anyKnown && added.length > 0) {
-    await queueSecurityNotice(tx, accountId, userId, "newBrowser", `Browser: ${browser.label}${ip ? `, from the address ${ip}` : ""}.`);
+    await queueSecurityNotice(tx, accountId, userId, "newBrowser", `Browser: ${label}${ip ? `, from the address ${ip}` : ""}.`);
   }
 });

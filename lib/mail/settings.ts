@@ -117,6 +117,11 @@ export function noticesOf(row: MailSettingsRow | undefined): MailNotices {
   };
 }
 
+/** Where people reach this instance (PUBLIC_URL, else Settings → Email's public address), or null; never from a request. */
+export async function publicUrlOf(q: Db | Tx, accountId: string): Promise<string | null> {
+  return config().publicUrl ?? (await loadRow(q, accountId))?.publicUrl ?? null;
+}
+
 /** Whether mail is sent, and where its links point (no permission check: any service that may send asks this). */
 export async function mailStatus(q: Db | Tx, accountId: string): Promise<{ enabled: boolean; publicUrl: string | null; notices: MailNotices }> {
   const s = await mailTransportSettings(q, accountId);

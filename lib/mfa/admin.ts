@@ -14,7 +14,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { mfaPendingSteps, mfaTotp, type Role } from "@/lib/db/schema";
+import { mfaPasskeys, mfaPendingSteps, mfaTotp, mfaWebauthnChallenges, type Role } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { deleteRecoveryCodes } from "./recovery-codes";
@@ -40,6 +40,8 @@ export async function resetTwoFactor(actor: Actor, userId: string, meta: Request
     assertCanResetTwoFactor(me, row);
     const before = await mfaSummary(tx, userId);
     await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
+    await tx.delete(mfaPasskeys).where(eq(mfaPasskeys.userId, userId));
+    await tx.delete(mfaWebauthnChallenges).where(eq(mfaWebauthnChallenges.userId, userId));
     await deleteRecoveryCodes(tx, userId);
     await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.userId, userId));
     const ended = noneEnded();

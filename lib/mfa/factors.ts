@@ -67,7 +67,8 @@ export async function startTotpSetup(actor: Actor, now = new Date()): Promise<To
       .onConflictDoUpdate({ target: mfaTotp.userId, set: values });
   });
   const identity = openIdentity(row);
-  const uri = totpUri(secret, identity.email ?? identity.name);
+  // usernames: the authenticator app shows the email, else the username the person signs in with.
+  const uri = totpUri(secret, identity.email ?? (identity.username || identity.name));
   const qrCode = await QRCode.toDataURL(uri, { type: "image/png", margin: 1, width: 200, errorCorrectionLevel: "M" });
   return { secret, uri, qrCode };
 }

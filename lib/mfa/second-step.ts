@@ -94,9 +94,10 @@ export async function beginSecondStepIfNeeded(tx: Tx, user: FirstStepUser, metho
   return new SecondStepRequired(token, enrol);
 }
 
-type PendingRow = typeof mfaPendingSteps.$inferSelect;
+export type PendingRow = typeof mfaPendingSteps.$inferSelect;
 
-async function pendingRow(q: Tx, token: string, now: Date): Promise<PendingRow | undefined> {
+/** The pending step for this token, if it is still open (also for ./second-step-passkey.ts). */
+export async function pendingRow(q: Tx, token: string, now: Date): Promise<PendingRow | undefined> {
   if (!token || token.length > 100) return undefined;
   const [row] = await q
     .select()
@@ -107,22 +108,29 @@ async function pendingRow(q: Tx, token: string, now: Date): Promise<PendingRow |
 }
 
 /** What the second-step page shows: whose step, and which ways are open. Never a secret. */
-export type PendingStep = { enrol: boolean; verified: boolean; totp: boolean; recoveryCodes: boolean; expiresAt: Date };
+export type PendingStep = { enrol: boolean; verified: boolean; totp: boolean; passkeys: boolean; recoveryCodes: boolean; expiresAt: Date };
 
 export async function pendingStep(token: string | undefined, now = new Date()): Promise<PendingStep | null> {
   const row = token ? await pendingRow(db(), token, now) : undefined;
   if (!row) return null;
   const summary = await mfaSummary(db(), row.userId);
-  return { enrol: row.enrol, verified: row.verifiedAt !== null, totp: summary.totp, recoveryCodes: summary.recoveryCodesLeft > 0, expiresAt: row.expiresAt };
+  return {
+    enrol: row.enrol,
+    verified: row.verifiedAt !== null,
+    totp: summary.totp,
+    passkeys: summary.passkeys > 0,
+    recoveryCodes: summary.recoveryCodesLeft > 0,
+    expiresAt: row.expiresAt,
+  };
 }
 
-async function who(q: Tx, row: PendingRow) {
+export async function who(q: Tx, row: PendingRow) {
   const user = await findUserRow(q, row.accountId, row.userId);
   if (!user || user.isBlocked) return null;
   return { user, label: userLabel(openIdentity(user)) };
 }
 
-function codeKeys(userId: string, meta: RequestMeta): AttemptKeys {
+export function codeKeys(userId: string, meta: RequestMeta): AttemptKeys {
   return attemptKeys(`two-factor:${userId}`, meta.ip);
 }
 
@@ -217,13 +225,14 @@ async function finish(token: string, meta: RequestMeta, now: Date, factor: "totp
 }
 
 /** The pending step is used up and the session made, with the sign-in on record. */
-async function createSignedIn(
+export async function createSignedIn(
   tx: Tx,
   row: PendingRow,
   person: NonNullable<Awaited<ReturnType<typeof who>>>,
   factor: string,
   meta: RequestMeta,
   now: Date,
+  factorDetails?: Record<string, unknown>,
 ): Promise<SecondStepSignedIn> {
   const used = await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.tokenDigest, row.tokenDigest)).returning({ d: mfaPendingSteps.tokenDigest });
   if (used.length !== 1) throw new SecondStepExpired();
@@ -231,7 +240,7 @@ async function createSignedIn(
   const sessionId = await createSession(tx, person.user, meta, now);
   const party = { type: "user" as const, id: row.userId, label: person.label };
   if (factor !== "enrolment") {
-    await recordEvent(tx, { accountId: row.accountId, action: "mfa.factor.used", actor: party, target: party, details: { factor }, meta, at: now });
+    await recordEvent(tx, { accountId: row.accountId, action: "mfa.factor.used", actor: party, target: party, details: { factor, ...factorDetails }, meta, at: now });
   }
   await recordEvent(tx, {
     accountId: row.accountId,
@@ -269,11 +278,11 @@ export async function startEnrolment(token: string, now = new Date()): Promise<E
     const identity = openIdentity(person.user);
     if (existing && existing.createdAt >= found.createdAt) {
       secret = openTotpSecret(existing);
-      return identity.email ?? identity.name;
+      return identity.email ?? (identity.username || identity.name);
     }
     const values = { secretCiphertext: sealTotpSecret(found.userId, secret), confirmedAt: null, lastUsedStep: null, lastUsedAt: null, createdAt: now };
     await tx.insert(mfaTotp).values({ userId: found.userId, accountId: found.accountId, ...values }).onConflictDoUpdate({ target: mfaTotp.userId, set: values });
-    return identity.email ?? identity.name;
+    return identity.email ?? (identity.username || identity.name);
   });
   if (label === null) throw new SecondStepExpired();
   const qrCode = await QRCode.toDataURL(totpUri(secret, label), { type: "image/png", margin: 1, width: 200, errorCorrectionLevel: "M" });

@@ -82,7 +82,7 @@ function operation(route: ApiRoute, components: Record<string, JsonSchema>) {
     ...(route.permissions ? { "x-permissions": route.permissions, "x-denied": route.denied ?? 403 } : {}),
     parameters: [...pathParameters(route.path), ...queryParameters(route, components)],
     ...(route.body ? { requestBody: { required: false, content: { "application/json": { schema: toSchema(route.body, "input", components) } } } } : {}),
-    responses: { "200": ok, ...errors },
+    responses: { [String(route.status ?? 200)]: ok, ...errors },
   };
 }
 

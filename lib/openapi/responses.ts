@@ -94,7 +94,8 @@ export const groupDetailSchema = groupSchema
 export const inviteSchema = z
   .object({
     id: z.string(),
-    email: z.string(),
+    email: z.string().describe('"" for a link handed over without an email (NetBird\'s schema requires a string)'),
+    username: z.string().nullable().describe("The invitee's username, chosen by the admin; null: the invitee picks it when accepting"),
     name: z.string(),
     role: z.string(),
     auto_groups: z.array(z.string()),
@@ -143,11 +144,19 @@ export const mailDeliverySchema = z
 export const mailTestResultSchema = z.object({ ok: z.boolean(), response: z.string() }).meta({ id: "MailTestResult" });
 
 export const inviteInfoSchema = z
-  .object({ email: z.string(), name: z.string(), role: z.string(), expires_at: dateTime, valid: z.boolean(), invited_by: z.string() })
+  .object({
+    email: z.string().describe('"" when the invite has no email'),
+    username: z.string().nullable().describe("The username the invite is for; null: the invitee picks one (required in the accept body when email is \"\" too)"),
+    name: z.string(),
+    role: z.string(),
+    expires_at: dateTime,
+    valid: z.boolean(),
+    invited_by: z.string(),
+  })
   .meta({ id: "UserInviteInfo" });
 
 export const inviteAcceptedSchema = z
-  .object({ success: z.literal(true), user_id: z.string(), email: z.string() })
+  .object({ success: z.literal(true), user_id: z.string(), email: z.string().describe('"" when the person has no email'), username: z.string() })
   .meta({ id: "UserInviteAcceptResponse" });
 
 export const setupResponseSchema = z
@@ -252,3 +261,28 @@ export const userRolesSchema = z
   .meta({ id: "UserRoles" });
 
 export const roleIdsResponseSchema = z.object({ role_ids: z.array(z.string()) }).meta({ id: "RoleIds" });
+
+// applications (issue 15): the OIDC provider's clients
+export const applicationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(["web", "spa", "device"]),
+    client_id: z.string(),
+    has_client_secret: z.boolean(),
+    pkce_required: z.boolean(),
+    redirect_uris: z.array(z.string()),
+    post_logout_redirect_uris: z.array(z.string()),
+    allowed_groups: z.array(z.string()).describe("Group ids whose members may sign in; empty: everyone (unless access is nobody)"),
+    access: z.enum(["everyone", "groups", "nobody"]),
+    access_token_ttl_seconds: z.number().int(),
+    refresh_token_ttl_seconds: z.number().int(),
+    require_consent: z.boolean(),
+    created_at: dateTime,
+    updated_at: dateTime,
+  })
+  .meta({ id: "Application" });
+
+export const applicationWithSecretSchema = applicationSchema
+  .extend({ client_secret: z.string().optional().describe("Web apps only, shown this once") })
+  .meta({ id: "ApplicationWithSecret" });

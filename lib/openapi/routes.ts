@@ -7,7 +7,7 @@ import { z } from "zod";
 import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
-import { ldapInputSchema, localSignInSchema, providerInputSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
+import { ldapInputSchema, providerInputSchema, signInSwitchesSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema, resendInviteSchema } from "@/lib/invites/schemas";
 import { mailSettingsInputSchema, testMailSchema } from "@/lib/mail/schemas";
 import { setupInputSchema } from "@/lib/setup/setup";
@@ -16,6 +16,7 @@ import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { forgotPasswordSchema, resetWithTokenSchema } from "@/lib/users/password-reset";
 import { confirmEmailChangeSchema, emailChangeSchema } from "@/lib/users/email-change";
+import { ownUsernameSchema } from "@/lib/users/own-username";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
@@ -23,6 +24,7 @@ import { groupMemberSchema } from "@/lib/users/group-members";
 import { createUserRequestSchema, updateUserSchema } from "@/lib/users/schemas";
 import type { Permission } from "@/lib/auth/permissions";
 import { roleIdsSchema, roleInputSchema } from "@/lib/roles/schemas";
+import { createApplicationSchema, updateApplicationSchema } from "@/lib/applications/schemas";
 import * as R from "./responses";
 
 export type Method = "get" | "post" | "put" | "delete";
@@ -40,6 +42,8 @@ export type ApiRoute = {
   /** The 200 response; `list` for a JSON array of it; `file` for a download. */
   response: z.ZodType | "file";
   list?: boolean;
+  /** The success status when not 200 (201 for a created resource). */
+  status?: 201;
   /** Carries a secret shown once: Cache-Control: no-store. */
   secret?: boolean;
   /**
@@ -70,6 +74,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/users/export", summary: "Download the users matching the list's filters, search and sort as CSV", tag: "Users", query: userFiltersSchema.omit({ limit: true, offset: true }), response: "file", permissions: ["users:read"] },
   { method: "post", path: "/api/users/bulk", summary: "Block, unblock or delete several users; a result per user (each user's rules apply)", tag: "Users", body: bulkUsersSchema, response: bulkUsersResponseSchema, permissions: ["users:block"] },
   { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema, permissions: [] },
+  { method: "put", path: "/api/users/current", summary: "Change one's own username (when the owner allows it; 403 otherwise)", tag: "Users", body: ownUsernameSchema, response: R.currentUserSchema, permissions: [] },
   { method: "get", path: `/api/users/${uuid}`, summary: "One user", tag: "Users", response: R.userSchema, permissions: ["users:read"], denied: 404 },
   { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email", tag: "Users", body: updateUserSchema, response: R.userSchema, permissions: ["users:update"] },
   { method: "delete", path: `/api/users/${uuid}`, summary: "Delete a user", tag: "Users", response: R.emptySchema, permissions: ["users:delete"] },
@@ -128,7 +133,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "put", path: "/api/settings/ldap", summary: "Configure the LDAP directory", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "post", path: "/api/settings/ldap/test", summary: "Test an LDAP configuration (the stored one without a body)", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/sign-in", summary: "Sign-in settings", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:read"] },
-  { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off", tag: "Sign-in settings", body: localSignInSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
+  { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off; let people change their own username (or not)", tag: "Sign-in settings", body: signInSwitchesSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/trusted-header", summary: "Trusted proxy header sign-in", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:read"] },
   { method: "put", path: "/api/settings/trusted-header", summary: "Configure trusted proxy header sign-in", tag: "Sign-in settings", body: trustedHeaderInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/security", summary: "Who must use two-factor sign-in", tag: "Sign-in settings", response: apiSecurityPolicySchema, permissions: ["settings:read"] },
@@ -148,6 +153,13 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/roles/${uuid}`, summary: "Delete a custom role (its holders lose it)", tag: "Roles", response: R.emptySchema, permissions: ["roles:delete"] },
   { method: "get", path: `/api/users/${uuid}/roles`, summary: "A user's roles and where each permission comes from", tag: "Roles", response: R.userRolesSchema, permissions: ["users:read"], denied: 404 },
   { method: "put", path: `/api/users/${uuid}/roles`, summary: "Set all of a user's extra roles", tag: "Roles", body: roleIdsSchema, response: R.roleIdsResponseSchema, permissions: ["users:update"] },
+  // applications (issue 15): other apps and CLIs that sign people in through Latchkey
+  { method: "get", path: "/api/applications", summary: "Applications, by name (never their secrets)", tag: "Applications", query: listParamsSchema, response: R.applicationSchema, list: true, permissions: ["applications:read"] },
+  { method: "post", path: "/api/applications", summary: "Register an application (a web app's client secret is in this response only)", tag: "Applications", body: createApplicationSchema, response: R.applicationWithSecretSchema, status: 201, secret: true, permissions: ["applications:create"] },
+  { method: "get", path: `/api/applications/${uuid}`, summary: "One application", tag: "Applications", response: R.applicationSchema, permissions: ["applications:read"] },
+  { method: "put", path: `/api/applications/${uuid}`, summary: "Change an application: the fields sent (the type is fixed)", tag: "Applications", body: updateApplicationSchema, response: R.applicationSchema, permissions: ["applications:update"] },
+  { method: "delete", path: `/api/applications/${uuid}`, summary: "Delete an application (its sign-ins end)", tag: "Applications", response: R.emptySchema, permissions: ["applications:delete"] },
+  { method: "post", path: `/api/applications/${uuid}/rotate-secret`, summary: "A new client secret for a web app (in this response only); the old one stops working", tag: "Applications", response: R.applicationWithSecretSchema, secret: true, permissions: ["applications:update"] },
   { method: "get", path: `/api/groups/${uuid}/roles`, summary: "The roles a group grants its members", tag: "Roles", response: R.roleIdsResponseSchema, permissions: ["groups:read"] },
   { method: "put", path: `/api/groups/${uuid}/roles`, summary: "Set the roles a group grants its members", tag: "Roles", body: roleIdsSchema, response: R.roleIdsResponseSchema, permissions: ["groups:update"] },
 ];

@@ -11,6 +11,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
+import { permissionChange, permissionsOfRoles, resolvePermissions } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { groupRoles, groups, userRoles } from "@/lib/db/schema";
@@ -46,6 +47,8 @@ export async function setUserRoles(actor: Actor, userId: string, input: RoleIdsI
     if (added.length === 0 && removed.length === 0) return wanted;
     await assertOutranks(tx, me, target);
     await assertMayGrantRoles(tx, me, [...added, ...removed]);
+    const held = { accountId: actor.accountId, userId, role: target.role };
+    const permissionsBefore = await resolvePermissions(tx, held);
     await tx.delete(userRoles).where(and(eq(userRoles.accountId, actor.accountId), eq(userRoles.userId, userId)));
     if (wanted.length > 0) await tx.insert(userRoles).values(wanted.map((roleId) => ({ userId, roleId, accountId: actor.accountId })));
     await recordEvent(tx, {
@@ -53,7 +56,7 @@ export async function setUserRoles(actor: Actor, userId: string, input: RoleIdsI
       action: "user.roles.changed",
       actor: await actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(target) },
-      details: { role_ids: { from: before, to: wanted }, added, removed },
+      details: { role_ids: { from: before, to: wanted }, added, removed, ...permissionChange(permissionsBefore, await resolvePermissions(tx, held)) },
       meta,
     });
     return wanted;
@@ -90,7 +93,13 @@ export async function setGroupRoles(actor: Actor, groupId: string, input: RoleId
       action: "group.roles.changed",
       actor: await actorParty(tx, me),
       target: { type: "group", id: groupId, label: group.name },
-      details: { role_ids: { from: before, to: role_ids }, added, removed },
+      // What members hold through this group, before → after.
+      details: {
+        role_ids: { from: before, to: role_ids },
+        added,
+        removed,
+        ...permissionChange(await permissionsOfRoles(tx, actor.accountId, before), await permissionsOfRoles(tx, actor.accountId, role_ids)),
+      },
       meta,
     });
     return role_ids;

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import { assertCan, can, READ_ONLY_TOKEN } from "@/lib/auth/policy";
+import { ALL_PERMISSIONS } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/database";
 import { activityEvents } from "@/lib/db/schema";
 import { Forbidden, Invalid } from "@/lib/errors";
@@ -16,6 +17,7 @@ import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
 import { createUser as createUserService, updateUser } from "@/lib/users/lifecycle";
 import { resetUserPassword } from "@/lib/users/access-control";
+import { setGroupMembership } from "@/lib/users/group-members";
 import { createUser, lastEvent, META, startSession } from "@/test/factories";
 import { setGroupRoles, setUserRoles } from "./assignments";
 import { getUserRoles, listRoles } from "./queries";
@@ -202,7 +204,7 @@ describe("scoped tokens", () => {
 });
 
 describe("the cost of a permission check", () => {
-  it("is a set lookup: well under 0.1 ms, and resolving a user without extra roles adds no query", async () => {
+  it("is a set lookup (printed per check), and resolving a user without extra roles adds no query", async () => {
     const actor = await again(admin);
     const n = 200_000;
     const start = process.hrtime.bigint();
@@ -210,8 +212,8 @@ describe("the cost of a permission check", () => {
     for (let i = 0; i < n; i++) if (can(actor, i % 2 ? "users:read" : "settings:sign_in")) yes++;
     const perCheckNs = Number(process.hrtime.bigint() - start) / n;
     expect(yes).toBe(n / 2);
+    // A measure, not a timed assertion (the count of resolutions per request is app/permission-resolution.test.ts).
     console.log(`permission check: ${perCheckNs.toFixed(0)} ns per can()`);
-    expect(perCheckNs).toBeLessThan(100_000);
     const resolves = 200;
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < resolves; i++) await resolveSession(admin.sessionId);
@@ -227,4 +229,47 @@ it("records role events with before → after permissions", async () => {
   const last = await lastEvent();
   expect(last.action).toBe("role.deleted");
   expect(last.details).toMatchObject({ permissions: { from: ["users:read"], to: [] } });
+});
+
+describe("a role change is an activity event with the permissions before → after", () => {
+  it("on extra roles, the roles a group grants, the primary role, and joining a role-granting group", async () => {
+    const unlock = await createRole(owner, { name: "Unlock desk", description: "", permissions: ["users:read", "users:unlock"] }, META);
+    const ria = await createUser(accountId, { role: "user" });
+
+    await setUserRoles(owner, ria.id, { role_ids: [unlock.id] }, META);
+    expect((await lastEvent()).details).toMatchObject({ permissions: { from: [], to: ["users:read", "users:unlock"] } });
+
+    await updateUser(owner, ria.id, { role: "auditor" }, META);
+    const promoted = await lastEvent();
+    expect(promoted.action).toBe("user.role.changed");
+    const reads = ALL_PERMISSIONS.filter((p) => p.endsWith(":read"));
+    expect(promoted.details).toMatchObject({ role: { from: "user", to: "auditor" }, permissions: { from: ["users:read", "users:unlock"] } });
+    expect((promoted.details as { permissions: { to: string[] } }).permissions.to).toEqual(ALL_PERMISSIONS.filter((p) => reads.includes(p) || p === "users:unlock"));
+
+    const desk = await createGroup(owner, { name: "Desk" }, META);
+    const blockers = await createRole(owner, { name: "Blockers only", description: "", permissions: ["users:block"] }, META);
+    await setGroupRoles(owner, desk.id, { role_ids: [blockers.id] }, META);
+    expect((await lastEvent()).details).toMatchObject({ permissions: { from: [], to: ["users:block"] } });
+
+    await setGroupMembership(owner, desk.id, ria.id, true, META);
+    const joined = await lastEvent();
+    expect(joined.action).toBe("user.updated");
+    expect((joined.details as { permissions: { from: string[]; to: string[] } }).permissions.to).toContain("users:block");
+    expect((joined.details as { permissions: { from: string[]; to: string[] } }).permissions.from).not.toContain("users:block");
+  });
+
+  it("refuses adding someone (oneself too) to a group that grants more than the actor holds, from the group's page", async () => {
+    const manager = await createRole(owner, { name: "People manager", description: "", permissions: ["users:read", "users:update"] }, META);
+    const mo = await createUser(accountId, { role: "user" });
+    await setUserRoles(owner, mo.id, { role_ids: [manager.id] }, META);
+    const session = await startSession(mo);
+    const admins = await createGroup(owner, { name: "Admins by group" }, META);
+    await setGroupRoles(owner, admins.id, { role_ids: ["admin"] }, META);
+    await expect(setGroupMembership(session, admins.id, mo.id, true, META)).rejects.toBeInstanceOf(Forbidden);
+    const other = await createUser(accountId, { role: "user" });
+    await expect(setGroupMembership(session, admins.id, other.id, true, META)).rejects.toBeInstanceOf(Forbidden);
+    // A group granting nothing beyond what they hold is fine.
+    const plain = await createGroup(owner, { name: "Plain" }, META);
+    await setGroupMembership(session, plain.id, other.id, true, META);
+  });
 });

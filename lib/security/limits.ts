@@ -38,6 +38,14 @@ export function passwordChangeLimit(): RateLimit {
   };
 }
 
+/**
+ * Passwordless passkey challenges per client address: every sign-in page asks for one (and its
+ * autofill renews it every few minutes), and each is a row until it expires.
+ */
+export function passkeyChallengeIpLimit(): RateLimit {
+  return { name: "passkey-challenge-ip", points: 120, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", messageFor: waitFor("requests") };
+}
+
 // email: "Forgot password?" and its links
 
 /** Reset-link requests per client address (each may send a mail). */

@@ -32,7 +32,7 @@ export async function createSession(tx: Tx, user: { id: string; accountId: strin
       ip: meta.ip,
     });
   // email: a sign-in from a browser the person never used gets a notice (lib/mail reacts).
-  await emit(tx, "session.created", { accountId: user.accountId, userId: user.id, userAgent: meta.userAgent, ip: meta.ip });
+  await emit(tx, "session.created", { accountId: user.accountId, userId: user.id, userAgent: meta.userAgent, ip: meta.ip, device: meta.device ?? null });
   return id;
 }
 

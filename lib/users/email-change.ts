@@ -97,7 +97,7 @@ export async function confirmEmailChange(rawInput: unknown, meta: RequestMeta, n
     await assertEmailAvailable(tx, pending.accountId, email, { userId: pending.userId });
     await tx.delete(emailChanges).where(eq(emailChanges.userId, pending.userId));
     await tx.update(users).set(sealEmail(user.id, email)).where(eq(users.id, user.id));
-    await indexUser(tx, { accountId: user.accountId, id: user.id, name: user.name, email });
+    await indexUser(tx, { accountId: user.accountId, id: user.id, name: user.name, email, username: user.username });
     await recordEvent(tx, {
       accountId: user.accountId,
       action: "user.email.changed",

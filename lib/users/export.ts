@@ -16,7 +16,8 @@ import { groupNamesFor } from "@/lib/groups/queries";
 import { listUsers, type UserFilters } from "./queries";
 import { userStatus } from "./status";
 
-const COLUMNS = ["id", "name", "email", "role", "status", "service_user", "groups", "idp_id", "last_login", "created_at"] as const;
+// usernames: last, so scripts reading the earlier columns by position keep working.
+const COLUMNS = ["id", "name", "email", "role", "status", "service_user", "groups", "idp_id", "last_login", "created_at", "username"] as const;
 const PAGE = 500;
 
 export function usersExportFileName(now = new Date()): string {
@@ -58,6 +59,7 @@ export async function exportUsers(actor: Actor, filters: UserFilters, meta: Requ
         u.idpId ?? "",
         u.lastLoginAt?.toISOString() ?? "",
         u.createdAt.toISOString(),
+        u.username,
       ]);
       if (records.length > 0 || first) controller.enqueue(encoder.encode(stringify(records, { header: first, columns: [...COLUMNS], escape_formulas: true })));
       first = false;

@@ -9,6 +9,8 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
+import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
+import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
 import { write } from "@/lib/data/unit-of-work";
 import { assertGroupsExist, setUserGroups } from "@/lib/groups/membership";
 import { loadUser } from "./lifecycle";
@@ -24,13 +26,20 @@ export async function setGroupMembership(actor: Actor, groupId: string, userId: 
     await assertGroupsExist(tx, me.accountId, [groupId], "group");
     const after = member ? [...new Set([...before.autoGroups, groupId])] : before.autoGroups.filter((g) => g !== groupId);
     if (after.length === before.autoGroups.length) return; // already so: nothing to change or record
+    // As on the user's own page: not on someone who holds more, nobody joins a group granting more than
+    // the actor holds (themselves included), and nobody leaves a group that carries their own management powers.
+    await assertOutranks(tx, me, before);
+    if (member) await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, me.accountId, [groupId]));
+    const held = { accountId: me.accountId, userId, role: before.role };
+    const permissionsBefore = await resolvePermissions(tx, held);
     await setUserGroups(tx, me.accountId, userId, after);
+    if (userId === me.userId) await assertNoSelfLockout(tx, me);
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "user.updated",
       actor: await actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(before) },
-      details: { changed: ["auto_groups"], auto_groups: { from: before.autoGroups, to: after } },
+      details: { changed: ["auto_groups"], auto_groups: { from: before.autoGroups, to: after }, ...permissionChange(permissionsBefore, await resolvePermissions(tx, held)) },
       meta,
     });
   });

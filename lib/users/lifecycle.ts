@@ -9,7 +9,7 @@ import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
-import { rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
+import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { permissionsOf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
@@ -149,6 +149,8 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     if (emailChanges) await assertEmailAvailable(tx, actor.accountId, input.email!, { userId });
     if (usernameChanges) await assertUsernameAvailable(tx, actor.accountId, input.username!, userId);
 
+    // Role and group changes change what the user may do: the events say before → after.
+    const permissionsBefore = input.role !== before.role || groupsChange ? await resolvePermissions(tx, { accountId: actor.accountId, userId, role: before.role }) : null;
     const party = await actorParty(tx, me);
     const target = { type: "user", id: userId, label: userLabel(before) };
     const event = async (action: string, details?: Record<string, unknown>, privateDetails?: Record<string, unknown>) =>
@@ -165,6 +167,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
       })
       .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     if (groupsChange) await setUserGroups(tx, actor.accountId, userId, input.auto_groups);
+    const permissions = permissionsBefore ? permissionChange(permissionsBefore, await resolvePermissions(tx, { accountId: actor.accountId, userId, role: input.role })) : {};
     if (nameChanges || emailChanges || usernameChanges) {
       await indexUser(tx, {
         accountId: actor.accountId,
@@ -181,6 +184,8 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
         {
           changed: [nameChanges && "name", emailChanges && "email", usernameChanges && "username", groupsChange && "auto_groups"].filter(Boolean),
           ...(groupsChange ? { auto_groups: { from: before.autoGroups, to: input.auto_groups } } : {}),
+          // Groups that grant roles: the permissions that came or went with them (a role change says it below).
+          ...(input.role === before.role ? permissions : {}),
         },
         {
           ...(nameChanges ? { name: { from: before.name, to: input.name } } : {}),
@@ -195,7 +200,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
         await tx.update(users).set({ role: "admin" }).where(and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId)));
         await event("account.ownership.transferred", { from_user_id: actor.userId, to_user_id: userId });
       } else {
-        await event("user.role.changed", { role: { from: before.role, to: input.role } });
+        await event("user.role.changed", { role: { from: before.role, to: input.role }, ...permissions });
       }
     }
     const ended = noneEnded();

@@ -17,7 +17,7 @@
  *   index, so the first page never sorts the whole table.
  * - An explicit sort (./sort.ts) has no "caller first": role, status, last
  *   login and creation order in SQL (or, for matches gathered here, by values
- *   read for them); name and email are decrypted and sorted here, only when
+ *   read for them); name, email and username are decrypted and sorted here, only when
  *   the matches are at most NAME_SORT_LIMIT (otherwise Invalid on "sort").
  */
 import "server-only";
@@ -28,7 +28,7 @@ import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
 import { db } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
-import { mfaTotp, ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
+import { mfaPasskeys, mfaTotp, ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 import { openIdentity } from "./records";
 import { compareSorted, DECRYPTED_SORT_KEYS, NAME_SORT_LIMIT, type SortValue, type UserSort } from "./sort";
@@ -79,7 +79,8 @@ function filterConditions(q: UserListQuery): SQL[] | null {
   if (q.username !== undefined) conditions.push(eq(users.usernameIndex, usernameBlindIndex(q.username)));
   if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));
   if (q.mfa !== undefined) {
-    const withFactor = sql`EXISTS (SELECT 1 FROM ${mfaTotp} WHERE ${mfaTotp.userId} = ${users.id} AND ${mfaTotp.confirmedAt} IS NOT NULL)`;
+    // two-factor: an authenticator app or at least one passkey.
+    const withFactor = sql`(EXISTS (SELECT 1 FROM ${mfaTotp} WHERE ${mfaTotp.userId} = ${users.id} AND ${mfaTotp.confirmedAt} IS NOT NULL) OR EXISTS (SELECT 1 FROM ${mfaPasskeys} WHERE ${mfaPasskeys.userId} = ${users.id}))`;
     conditions.push(q.mfa ? withFactor : sql`NOT ${withFactor}`);
   }
   if (q.group) {
@@ -195,7 +196,7 @@ async function sortValues(q: UserListQuery, sort: UserSort, ids: string[]): Prom
     if (decrypted) {
       for (const row of await db().select().from(users).where(where)) {
         const identity = openIdentity(row);
-        values.set(row.id, sort.key === "name" ? identity.name : identity.email);
+        values.set(row.id, sort.key === "name" ? identity.name : sort.key === "username" ? identity.username || null : identity.email);
       }
     } else {
       const value = sortValueSql(sort.key, q);

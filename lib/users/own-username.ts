@@ -23,7 +23,8 @@ import { usernameSchema } from "./username-rule";
 
 export const ownUsernameSchema = z.object({ username: usernameSchema });
 
-const NOT_ALLOWED = "Changing your own username is not allowed here; ask an admin";
+export const OWN_USERNAME_NOT_ALLOWED =
+  "Changing your own username is turned off here (the owner can allow it under Settings → Identity providers → Usernames); ask an admin to change it";
 
 /** Whether people of the account may change their own username (the owner's switch). */
 export async function usersMayChangeUsername(q: Db | Tx, accountId: string): Promise<boolean> {
@@ -46,7 +47,7 @@ export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: R
   assertMayWrite(actor);
   const { username } = parseOrThrow(ownUsernameSchema, rawInput);
   return write(actor, async (tx, me) => {
-    if (!(await mayChangeOwnUsername(tx, me))) throw new Forbidden(NOT_ALLOWED);
+    if (!(await mayChangeOwnUsername(tx, me))) throw new Forbidden(OWN_USERNAME_NOT_ALLOWED);
     const before = await loadUser(tx, me.accountId, me.userId);
     if (before.username === username) return before;
     await assertUsernameAvailable(tx, me.accountId, username, me.userId);
@@ -57,7 +58,7 @@ export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: R
       action: "user.updated",
       actor: await actorParty(tx, me),
       target: { type: "user", id: me.userId, label: userLabel(before) },
-      details: { changed: ["username"] },
+      details: { changed: ["username"], self_service: true },
       privateDetails: { username: { from: before.username, to: username } },
       meta,
     });

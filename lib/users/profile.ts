@@ -27,7 +27,7 @@ export async function updateOwnName(actor: Actor, input: OwnNameInput, meta: Req
     const before = await loadUser(tx, me.accountId, me.userId);
     if (input.name === before.name) return before;
     await tx.update(users).set(sealName(me.userId, input.name)).where(and(eq(users.accountId, me.accountId), eq(users.id, me.userId)));
-    await indexUser(tx, { accountId: me.accountId, id: me.userId, name: input.name, email: before.email });
+    await indexUser(tx, { accountId: me.accountId, id: me.userId, name: input.name, email: before.email, username: before.username });
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "user.updated",

@@ -20,7 +20,8 @@ export const USERS_SCOPE = "users" as const;
 /** (Re)indexes a user under their current name, email and username. */
 export async function indexUser(
   tx: Tx,
-  user: { accountId: string; id: string; name: string; email: string | null; username?: string | null },
+  // username required: a path that re-indexes without it would make the person unfindable by it.
+  user: { accountId: string; id: string; name: string; email: string | null; username: string | null },
 ): Promise<void> {
   await indexEntity(tx, { accountId: user.accountId, scope: USERS_SCOPE, entityId: user.id, fields: [user.name, user.email, user.username || null] });
 }

@@ -1,6 +1,6 @@
 /**
  * How the users list can be sorted, shared by the Users page, the API and the
- * query. Role, status, last login and creation sort in SQL. Names and emails
+ * query. Role, status, last login and creation sort in SQL. Names, emails and usernames
  * are encrypted at rest, so the database can't order by them: they sort by
  * decrypting the matches, which is only done when a search or filter narrows
  * the list to at most NAME_SORT_LIMIT users (a whole 100k directory is never
@@ -8,7 +8,7 @@
  */
 import type { SortOrder } from "@/lib/http/list-params";
 
-export const USER_SORT_KEYS = ["name", "email", "role", "status", "last_login", "created_at"] as const;
+export const USER_SORT_KEYS = ["name", "email", "username", "role", "status", "last_login", "created_at"] as const;
 export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 export type UserSort = { key: UserSortKey; order: SortOrder };
 
@@ -16,7 +16,7 @@ export type UserSort = { key: UserSortKey; order: SortOrder };
 export const NAME_SORT_LIMIT = 1_000;
 
 /** Keys whose values are encrypted and sorted after decrypting. */
-export const DECRYPTED_SORT_KEYS: readonly UserSortKey[] = ["name", "email"];
+export const DECRYPTED_SORT_KEYS: readonly UserSortKey[] = ["name", "email", "username"];
 
 const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 

@@ -201,7 +201,7 @@ describe("the start-up back-fill (users from before usernames)", () => {
           isServiceUser: values.isServiceUser ?? false,
           createdAt: new Date(Date.now() + Object.keys(ids).length),
         });
-        await indexUser(tx, { accountId: account, id, name: values.name, email: values.email ?? null });
+        await indexUser(tx, { accountId: account, id, name: values.name, email: values.email ?? null, username: null });
       };
       await add("pat", { email: "Pat.Doe@backfill.example", name: "Pat Doe" });
       await add("pat2", { email: "pat.doe@other.example", name: "Pat Two" });

@@ -12,14 +12,15 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { usernameBlindIndex } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
-import { users } from "@/lib/db/schema";
+import { USERNAME_TAKEN } from "@/lib/db/constraint-errors";
+import { invites, users } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
 
 export { usernameSchema, USERNAME_MAX, isValidUsername, sanitiseUsername, usernameBaseFor } from "./username-rule";
 
 import { USERNAME_MAX, sanitiseUsername } from "./username-rule";
 
-export const USERNAME_TAKEN = "This username is taken";
+export { USERNAME_TAKEN };
 
 /** The user id that holds this username in the account, if any (compared after NFKC + lower-casing). */
 export async function usernameHolder(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
@@ -31,10 +32,34 @@ export async function usernameHolder(q: Db | Tx, accountId: string, username: st
   return row?.id;
 }
 
-/** Refuses a username someone else in the account holds (the unique index backs it up). */
-export async function assertUsernameAvailable(tx: Tx, accountId: string, username: string, exceptUserId?: string): Promise<void> {
+/** The pending invite that reserves this username in the account, if any (an admin named it on the invite). */
+export async function usernameInvite(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
+  const [row] = await q
+    .select({ id: invites.id })
+    .from(invites)
+    .where(and(eq(invites.accountId, accountId), eq(invites.usernameIndex, usernameBlindIndex(username))))
+    .limit(1);
+  return row?.id;
+}
+
+/**
+ * Refuses a username someone else in the account holds, or a pending invite
+ * reserves (the unique indexes back it up); the Conflict names the username field.
+ */
+export async function assertUsernameAvailable(
+  tx: Tx,
+  accountId: string,
+  username: string,
+  exceptUserId?: string,
+  except: { inviteId?: string } = {},
+): Promise<void> {
   const holder = await usernameHolder(tx, accountId, username);
-  if (holder && holder !== exceptUserId) throw new Conflict(USERNAME_TAKEN);
+  if (holder && holder !== exceptUserId) throw new Conflict(USERNAME_TAKEN, { username: [USERNAME_TAKEN] });
+  const invite = await usernameInvite(tx, accountId, username);
+  if (invite && invite !== except.inviteId) {
+    const message = "This username is kept for a pending invite";
+    throw new Conflict(message, { username: [message] });
+  }
 }
 
 /**
@@ -49,6 +74,6 @@ export async function allocateUsername(tx: Tx, accountId: string, base: string, 
     const suffix = n === 1 ? "" : String(n);
     const candidate = [...clean].slice(0, USERNAME_MAX - suffix.length).join("") + suffix;
     const holder = await usernameHolder(tx, accountId, candidate);
-    if (!holder || holder === exceptUserId) return candidate;
+    if ((!holder || holder === exceptUserId) && !(await usernameInvite(tx, accountId, candidate))) return candidate;
   }
 }

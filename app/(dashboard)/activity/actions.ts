@@ -1,13 +1,12 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { verifyActivityIntegrity } from "@/lib/audit/verify";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 
-export async function verifyIntegrityAction(_prev: FormState): Promise<FormState> {
+export const verifyIntegrityAction = serverAction({ needs: "events:read" }, async (actor, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const report = await verifyActivityIntegrity(actor);
     const count = report.checked.toLocaleString("en");
     if (!report.ok && report.broken) {
@@ -22,4 +21,4 @@ export async function verifyIntegrityAction(_prev: FormState): Promise<FormState
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});

@@ -1,20 +1,19 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { requestEmailChange } from "@/lib/users/email-change";
 
 /** email: asks the new address to confirm; the email changes only then. */
-export async function requestEmailChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const requestEmailChangeAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["email"]);
   try {
-    const actor = await requireSessionActor();
     const { message } = await requestEmailChange(actor, { email: formData.get("email") }, requestMeta(await headers()));
     return { status: "success", message };
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});

@@ -2,10 +2,12 @@ import { DetailsSection } from "@/components/shell/details-section";
 import { EmailSection } from "./email-section";
 import { PageHeader } from "@/components/shell/page-header";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
-import { tokenRowsFor } from "@/components/tokens/token-rows";
+import { tokenRowsFor, tokenScopeChoice } from "@/components/tokens/token-rows";
 import { TokensTable } from "@/components/tokens/tokens-table";
 import { IdentityProviderBadge } from "@/components/users/badges";
 import { ROLE_LABELS } from "@/components/users/role-label";
+import { isReadPermission } from "@/lib/auth/permissions";
+import { permissionsOfActor } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
 import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
@@ -29,7 +31,8 @@ export default async function ProfilePage() {
   const me = await getUser(actor, actor.userId);
   const tokens = await tokenRowsFor(actor, me.id);
   const canManageTokens = allows(() => assertCanManageTokens(actor, me));
-  const writes = me.role === "owner" || me.role === "admin";
+  // Custom roles count: any permission that changes something makes tokens able to write.
+  const writes = [...permissionsOfActor(actor)].some((p) => !isReadPermission(p));
 
   const facts: [string, React.ReactNode][] = [
     ["Name", me.name || "—"],
@@ -47,7 +50,7 @@ export default async function ProfilePage() {
       <DetailsSection facts={facts} />
       <NameSection me={me} />
       <SessionsSection actor={actor} />
-      <UsernameSection actor={actor} username={me.username} />
+      <UsernameSection actor={actor} username={me.username} hasEmail={me.email !== null} />
       <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
       <EmailSection actor={actor} />
       <Appearance />
@@ -59,13 +62,13 @@ export default async function ProfilePage() {
               Personal access tokens
             </h2>
             <p className="mt-1 max-w-2xl text-sm text-slate-600">
-              Tokens let scripts call the API as you, with your role at the time of each request.{" "}
+              Tokens let scripts call the API as you, with your roles at the time of each request.{" "}
               {writes
                 ? "Treat them like your password."
-                : `Your role is ${ROLE_LABELS[me.role]}, so your tokens can read but not change anything.`}
+                : "Your roles only let you read, so your tokens can read but not change anything."}
             </p>
           </div>
-          {canManageTokens && <CreateTokenDialog userId={me.id} />}
+          {canManageTokens && <CreateTokenDialog userId={me.id} scope={await tokenScopeChoice(actor, me.id)} />}
         </div>
         <TokensTable tokens={tokens} canManage={canManageTokens} />
       </section>

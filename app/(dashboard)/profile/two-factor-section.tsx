@@ -1,24 +1,30 @@
 import { TwoFactorPanel } from "@/components/mfa/two-factor-panel";
 import type { SessionActor } from "@/lib/auth/actor";
 import { ownMfaSummary } from "@/lib/mfa/factors";
+import { ownPasskeys } from "@/lib/mfa/passkeys";
+import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
 import { RECOVERY_CODES_LOW } from "@/lib/mfa/recovery-codes";
 import { hasFactor } from "@/lib/mfa/records";
 
 /** Profile → Two-factor authentication: the person's own second factors (issue 14). */
 export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: SessionActor; hasLocalPassword: boolean }) {
-  const summary = await ownMfaSummary(actor);
+  const [summary, own] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor)]);
+  const passkeys = own.passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }));
   return (
     <section aria-labelledby="two-factor-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="two-factor-heading" className="text-base font-semibold text-slate-900">
         Two-factor authentication
       </h2>
-      <p className="mt-1 max-w-2xl text-sm text-slate-600">A second step after your password: a code from an authenticator app, or a recovery code.</p>
+      <p className="mt-1 max-w-2xl text-sm text-slate-600">A second step after your password: a code from an authenticator app, a passkey, or a recovery code. A passkey also signs you in without a password.</p>
       <TwoFactorPanel
         totp={summary.totp}
         totpLastUsedAt={summary.totpLastUsedAt?.toISOString() ?? null}
         recoveryCodesLeft={summary.recoveryCodesLeft}
         lowOnCodes={hasFactor(summary) && summary.recoveryCodesLeft < RECOVERY_CODES_LOW}
         hasLocalPassword={hasLocalPassword}
+        passkeys={passkeys}
+        passkeysAvailable={own.available}
+        passkeysUnavailableMessage={PASSKEYS_NEED_PUBLIC_URL}
       />
     </section>
   );

@@ -1,18 +1,17 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { changeOwnUsername } from "@/lib/users/own-username";
 
 /** usernames: the person's own username, from Profile (when the owner allows it). */
-export async function changeOwnUsernameAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const changeOwnUsernameAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["username"]);
   try {
-    const actor = await requireSessionActor();
     await changeOwnUsername(actor, { username: values.username }, requestMeta(await headers()));
     revalidatePath("/profile");
     revalidatePath("/team/users");
@@ -20,4 +19,4 @@ export async function changeOwnUsernameAction(_prev: FormState, formData: FormDa
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});

@@ -3,8 +3,9 @@ import type { Actor } from "@/lib/auth/actor";
 import { canChangeOwnUsername } from "@/lib/users/own-username";
 
 /** usernames: Profile → Username; editable when the owner lets people change their own (Settings → Identity providers → Usernames). */
-export async function UsernameSection({ actor, username }: { actor: Actor; username: string }) {
+export async function UsernameSection({ actor, username, hasEmail }: { actor: Actor; username: string; hasEmail: boolean }) {
   const editable = await canChangeOwnUsername(actor);
+  const orEmail = hasEmail ? " or with your email" : "";
   return (
     <section aria-labelledby="username-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="username-heading" className="text-base font-semibold text-slate-900">
@@ -12,8 +13,8 @@ export async function UsernameSection({ actor, username }: { actor: Actor; usern
       </h2>
       <p className="mb-4 mt-1 max-w-2xl text-sm text-slate-600">
         {editable
-          ? "You sign in with this or with your email. It must be unique here."
-          : `You sign in with “${username}” or with your email. Ask an admin to change it.`}
+          ? `You sign in with this${orEmail}. It must be unique here.`
+          : `You sign in with “${username}”${orEmail}. Only an admin can change it here (the owner can let people change their own).`}
       </p>
       {editable && <OwnUsernameForm username={username} />}
     </section>

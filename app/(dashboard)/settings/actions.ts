@@ -1,10 +1,9 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { requireSessionActor } from "@/lib/auth/session-actor";
-import { assertCan } from "@/lib/auth/policy";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -46,11 +45,10 @@ function providerInput(formData: FormData) {
   };
 }
 
-export async function createProviderAction(providerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const createProviderAction = serverAction({ needs: "settings:sign_in" }, async (actor, providerId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, PROVIDER_TEXT);
   let created: string;
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(providerInputSchema, providerInput(formData));
     created = (await createProvider(actor, input, await meta(), String(providerId))).id;
     refreshSettings();
@@ -58,12 +56,11 @@ export async function createProviderAction(providerId: string, _prev: FormState,
     return formStateFromError(err, values);
   }
   redirect(`/settings/identity-providers/${created}?created=1`);
-}
+});
 
-export async function updateProviderAction(providerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const updateProviderAction = serverAction({ needs: "settings:sign_in" }, async (actor, providerId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, PROVIDER_TEXT);
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(providerInputSchema, providerInput(formData));
     const saved = await updateProvider(actor, String(providerId), input, await meta());
     refreshSettings();
@@ -71,13 +68,11 @@ export async function updateProviderAction(providerId: string, _prev: FormState,
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});
 
 /** "Test connection" on the form: the issuer as typed, saved or not. */
-export async function testDiscoveryAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const testDiscoveryAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
-    assertCan(actor, "settings:sign_in", "Only the owner can test identity providers");
     const { issuer, allow_internal_addresses } = parseOrThrow(discoveryTestSchema, {
       issuer: formData.get("issuer"),
       allow_internal_addresses: checked(formData, "allow_internal_addresses"),
@@ -89,48 +84,44 @@ export async function testDiscoveryAction(_prev: FormState, formData: FormData):
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function setProviderEnabledAction(providerId: string, enabled: boolean, _prev: FormState): Promise<FormState> {
+export const setProviderEnabledAction = serverAction({ needs: "settings:sign_in" }, async (actor, providerId: string, enabled: boolean, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const p = await setProviderEnabled(actor, String(providerId), enabled === true, await meta());
     refreshSettings();
     return { status: "success", message: `${p.name} ${p.enabled ? "enabled: its button is on the sign-in page" : "disabled: nobody can sign in with it"}.` };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function deleteProviderAction(providerId: string, _prev: FormState): Promise<FormState> {
+export const deleteProviderAction = serverAction({ needs: "settings:sign_in" }, async (actor, providerId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await deleteProvider(actor, String(providerId), await meta());
     refreshSettings();
   } catch (err) {
     return formStateFromError(err);
   }
   redirect("/settings/identity-providers?deleted=1");
-}
+});
 
 // ------------------------------------------------------------ local sign-in
 
-export async function setLocalSignInAction(enabled: boolean, _prev: FormState): Promise<FormState> {
+export const setLocalSignInAction = serverAction({ needs: "settings:sign_in" }, async (actor, enabled: boolean, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await setLocalSignIn(actor, { local_login_enabled: enabled === true }, await meta());
     refreshSettings();
     return { status: "success", message: enabled ? "Email and password sign-in is on." : "Email and password sign-in is off." };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
 // ------------------------------------------------------------ usernames
 
-export async function setUsernameChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const setUsernameChangeAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const allowed = checked(formData, "users_may_change_username");
     await setUsernameChangeAllowed(actor, allowed, await meta());
     refreshSettings();
@@ -139,7 +130,7 @@ export async function setUsernameChangeAction(_prev: FormState, formData: FormDa
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
 // ------------------------------------------------------------ LDAP
 
@@ -199,10 +190,9 @@ function ldapInput(formData: FormData) {
   };
 }
 
-export async function saveLdapAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const saveLdapAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, LDAP_TEXT);
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(ldapInputSchema, ldapInput(formData));
     const saved = await saveLdapSource(actor, input, await meta());
     refreshSettings();
@@ -210,11 +200,10 @@ export async function saveLdapAction(_prev: FormState, formData: FormData): Prom
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});
 
-export async function testLdapAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const testLdapAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(ldapInputSchema, ldapInput(formData));
     const result = await testLdapSource(actor, input);
     return { status: result.ok ? "success" : "error", message: result.message };
@@ -224,14 +213,13 @@ export async function testLdapAction(_prev: FormState, formData: FormData): Prom
     const fields = Object.values(state.fieldErrors ?? {}).flat();
     return fields.length > 0 ? { ...state, message: fields.join(" ") } : state;
   }
-}
+});
 
 // ------------------------------------------------------------ trusted header
 
-export async function saveTrustedHeaderAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["enabled", "trusted_ranges", "user_header", "email_header", "name_header", "auto_create", "default_role"]);
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(trustedHeaderInputSchema, {
       enabled: checked(formData, "enabled"),
       trusted_ranges: splitList(formData.get("trusted_ranges")),
@@ -247,4 +235,4 @@ export async function saveTrustedHeaderAction(_prev: FormState, formData: FormDa
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});

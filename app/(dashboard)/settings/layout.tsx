@@ -1,8 +1,8 @@
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { SettingsNav } from "@/components/idp/settings-nav";
+import { SignInReadOnlyNote } from "@/components/idp/sign-in-read-only-note";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/policy";
 import { settingsTabs } from "@/lib/auth/navigation";
 import { sessionActor } from "@/lib/auth/session-actor";
@@ -17,11 +17,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
       {settingsTabs(actor).length > 0 ? (
         <>
           <SettingsNav tabs={settingsTabs(actor)} />
-          {can(actor, "settings:read") && !can(actor, "settings:sign_in") && (
-            <div className="mb-6">
-              <Alert tone="info">{t("readOnly")}</Alert>
-            </div>
-          )}
+          {can(actor, "settings:read") && !can(actor, "settings:sign_in") && <SignInReadOnlyNote />}
           {children}
         </>
       ) : (

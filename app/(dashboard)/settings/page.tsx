@@ -4,5 +4,5 @@ import { pageActor } from "@/lib/auth/session-actor";
 
 /** The first settings page the viewer may use. */
 export default async function SettingsPage() {
-  redirect(settingsTabs(await pageActor())[0] ?? "/settings/identity-providers");
+  redirect(settingsTabs(await pageActor())[0]?.href ?? "/settings/identity-providers");
 }

@@ -1,5 +1,6 @@
 "use server";
 
+import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
@@ -9,7 +10,7 @@ import { confirmEmailChange } from "@/lib/users/email-change";
 import { requestPasswordReset, resetPasswordWithToken } from "@/lib/users/password-reset";
 
 /** "Forgot password?": the same answer whatever the email. */
-export async function forgotPasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const forgotPasswordAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["email"]);
   try {
     const { message } = await requestPasswordReset(formData.get("email") ?? "", requestMeta(await headers()));
@@ -17,9 +18,9 @@ export async function forgotPasswordAction(_prev: FormState, formData: FormData)
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});
 
-export async function resetPasswordAction(token: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const resetPasswordAction = publicAction(async (token: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   let email: string | null;
   try {
     assertConfirmed(formData, "password");
@@ -28,13 +29,13 @@ export async function resetPasswordAction(token: string, _prev: FormState, formD
     return formStateFromError(err);
   }
   redirect(`/login?reset=1${email ? `&email=${encodeURIComponent(email)}` : ""}`);
-}
+});
 
-export async function confirmEmailAction(token: string, _prev: FormState): Promise<FormState> {
+export const confirmEmailAction = publicAction(async (token: string, _prev: FormState): Promise<FormState> => {
   try {
     const { email } = await confirmEmailChange({ token }, requestMeta(await headers()));
     return { status: "success", message: `Your email is now ${email}.` };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});

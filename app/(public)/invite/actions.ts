@@ -1,5 +1,6 @@
 "use server";
 
+import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
@@ -9,15 +10,17 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { acceptInvite } from "@/lib/invites/acceptance";
 import { acceptInviteSchema } from "@/lib/invites/schemas";
 
-export async function acceptInviteAction(token: string, _prev: FormState, formData: FormData): Promise<FormState> {
-  let email: string;
+export const acceptInviteAction = publicAction(async (token: string, _prev: FormState, formData: FormData): Promise<FormState> => {
+  let signInAs: string;
   const values = formValues(formData, ["username"]);
   try {
     assertConfirmed(formData, "password");
     const { password, username } = parseOrThrow(acceptInviteSchema, { password: formData.get("password"), username: values.username });
-    ({ email } = await acceptInvite(token, password, requestMeta(await headers()), undefined, username));
+    const accepted = await acceptInvite(token, password, requestMeta(await headers()), undefined, username);
+    // usernames: the sign-in form is prefilled with the email, or the username when there is none.
+    signInAs = accepted.email ?? accepted.username;
   } catch (err) {
     return formStateFromError(err, values);
   }
-  redirect(`/login?invited=1&email=${encodeURIComponent(email)}`);
-}
+  redirect(`/login?invited=1&email=${encodeURIComponent(signInAs)}`);
+});

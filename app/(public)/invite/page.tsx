@@ -70,7 +70,7 @@ export default async function InvitePage({ searchParams }: { searchParams: Searc
           <dt className="text-slate-500">Link expires</dt>
           <dd className="text-slate-900">{formatDateTime(found.expiresAt)}</dd>
         </dl>
-        <AcceptInviteForm token={token} email={found.email} />
+        <AcceptInviteForm token={token} email={found.email} username={found.username} />
       </div>
     </AuthCard>
   );

@@ -1,5 +1,6 @@
 "use server";
 
+import { publicAction } from "@/lib/forms/server-action";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { SECOND_STEP_DUE, signIn, SignInMustWait } from "@/lib/auth/nextauth";
@@ -14,7 +15,7 @@ function safeCallbackPath(value: FormDataEntryValue | null): string {
   return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
 }
 
-export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const signInAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const email = String(formData.get("email") ?? "");
   try {
     await signIn("credentials", {
@@ -36,14 +37,14 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     throw err;
   }
   return { status: "success" };
-}
+});
 
 /**
  * "Sign in with <provider>": checks that the provider answers before sending
  * the person there, so a provider that is down gets a clear message here
  * instead of an error page, and the rest of the sign-in page keeps working.
  */
-export async function signInWithProviderAction(providerId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const signInWithProviderAction = publicAction(async (providerId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const provider = (await signInOptions()).providers.find((p) => p.id === String(providerId));
   if (!provider) return { status: "error", message: "This sign-in option is not available any more. Reload the page." };
   // Cached (with a back-off after failure): anonymous clicks never make Latchkey call the provider at will.
@@ -62,4 +63,4 @@ export async function signInWithProviderAction(providerId: string, _prev: FormSt
   // Auth.js answers a failure with a link to our error page; say it here, beside the button.
   if (/\/login\?(.*&)?error=/.test(next)) return failed;
   redirect(next);
-}
+});

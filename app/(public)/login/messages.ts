@@ -8,6 +8,7 @@ import { REFUSAL_REASONS, refusalMessage, type RefusalReason } from "@/lib/idp/e
 export function credentialsMessage(code: string | undefined, usernames: boolean): string {
   // The form's own action says exactly how long (SignInMustWait carries it); a bare code can't.
   if (code === "rate_limited") return "Too many attempts. Try again in a few minutes.";
+  if (code === "passkey_failed") return "That passkey could not sign you in. Try again, or sign in with your password.";
   if (code === "directory_unavailable") return "The LDAP directory can't be reached right now. Try again in a moment.";
   if (code?.startsWith("refused_")) {
     const reason = code.slice("refused_".length) as RefusalReason;

@@ -4,12 +4,14 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
+import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { ProviderButtons } from "@/components/auth/provider-buttons";
 import { Alert } from "@/components/ui/alert";
 import { SECOND_STEP_DUE } from "@/lib/auth/nextauth";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";
+import { passkeySignInAvailable } from "@/lib/mfa/passkey-sign-in";
 import { isSetupRequired } from "@/lib/setup/instance";
 import { credentialsMessage, signInErrorMessage } from "./messages";
 import { titled } from "@/i18n/titles";
@@ -53,6 +55,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           ? t("notice.reset")
           : null;
   const showForm = options.localLoginEnabled || options.ldapEnabled;
+  const passkeys = await passkeySignInAvailable();
   const providers = options.providers.map((p) => ({ id: p.id, name: p.name, type: p.type }));
   return (
     <AuthCard title={t("title")}>
@@ -67,9 +70,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
             <span className="h-px flex-1 bg-slate-200" />
           </div>
         )}
-        {showForm && <LoginForm email={first(params.email)} callbackUrl={callbackUrl} usernames={options.ldapEnabled} />}
+        {showForm && <LoginForm email={first(params.email)} callbackUrl={callbackUrl} usernames={options.ldapEnabled} passkeys={passkeys} />}
+        {passkeys && <PasskeySignIn callbackUrl={callbackUrl} autofill={showForm} />}
         {options.localLoginEnabled && <p className="text-center text-sm"><Link href="/forgot-password" className="font-medium text-indigo-600 hover:text-indigo-500">{t("forgotPassword")}</Link></p>}
-        {!showForm && providers.length === 0 && (
+        {!showForm && !passkeys && providers.length === 0 && (
           <Alert tone="info">{t("noMethod")}</Alert>
         )}
       </div>

@@ -1,5 +1,6 @@
 "use server";
 
+import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { assertConfirmed, formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -9,7 +10,7 @@ import { acceptInviteSchema } from "@/lib/invites/schemas";
 import { recoverOwnerWithLink } from "@/lib/users/owner-recovery";
 
 /** The owner's new password through a one-time recovery link (lib/users/owner-recovery.ts). */
-export async function recoverOwnerAction(token: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const recoverOwnerAction = publicAction(async (token: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
     assertConfirmed(formData, "password");
     // The same rule as every new password (acceptInviteSchema is { password: newPasswordSchema }).
@@ -19,4 +20,4 @@ export async function recoverOwnerAction(token: string, _prev: FormState, formDa
     return formStateFromError(err);
   }
   return { status: "success", message: "Your new password is set, and every session of your account was signed out. Sign in with it now." };
-}
+});

@@ -1,5 +1,6 @@
 "use server";
 
+import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
@@ -8,7 +9,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 
-export async function createOwnerAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const createOwnerAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["email", "username", "name"]);
   try {
     assertConfirmed(formData, "password");
@@ -18,4 +19,4 @@ export async function createOwnerAction(_prev: FormState, formData: FormData): P
     return formStateFromError(err, values);
   }
   redirect(`/login?setup=done&email=${encodeURIComponent(values.email.trim())}`);
-}
+});

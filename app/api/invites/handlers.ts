@@ -12,7 +12,8 @@ import { acceptInviteSchema } from "@/lib/invites/schemas";
 export async function inviteInfoResponse(request: Request, token: string): Promise<Response> {
   const invite = await lookupInvite(token, requestMeta(request.headers));
   return Response.json({
-    email: invite.email,
+    email: invite.email ?? "",
+    username: invite.username,
     name: invite.name,
     role: invite.role,
     expires_at: invite.expiresAt.toISOString(),
@@ -24,7 +25,7 @@ export async function inviteInfoResponse(request: Request, token: string): Promi
 /** Accept an invite by choosing a password. Rate limited per client address. */
 export async function acceptInviteResponse(request: Request, token: string): Promise<Response> {
   const { password, username } = await readJson(request, acceptInviteSchema);
-  const { userId, email } = await acceptInvite(token, password, requestMeta(request.headers), undefined, username);
-  // NetBird's clients read `success`; ours read the new user's id and email.
-  return Response.json({ success: true, user_id: userId, email });
+  const accepted = await acceptInvite(token, password, requestMeta(request.headers), undefined, username);
+  // NetBird's clients read `success`; ours read the new user's id, email and username.
+  return Response.json({ success: true, user_id: accepted.userId, email: accepted.email ?? "", username: accepted.username });
 }

@@ -8,6 +8,9 @@ import { openIdpSubject } from "@/lib/db/idp-subject";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "@/e2e/support/slapd";
 import { SignInFailed, SignInRefused, SignInUnavailable, signInWithPassword } from "@/lib/auth/password-sign-in";
+import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
+import { completeSecondStep, SecondStepRequired } from "@/lib/mfa/second-step";
+import { totpCode } from "@/lib/mfa/totp";
 import { db } from "@/lib/db/database";
 import { createGroup } from "@/lib/groups/groups";
 import { groupIdsOfUser } from "@/lib/groups/membership";
@@ -105,6 +108,20 @@ describe("directory sign-in on the normal form", () => {
     // Again by username, and by email.
     expect((await signInWithPassword("Dora", LDAP_PEOPLE.dora.password, META)).userId).toBe(first.userId);
     expect((await signInWithPassword(LDAP_PEOPLE.dora.email, LDAP_PEOPLE.dora.password, META)).userId).toBe(first.userId);
+  });
+
+  it("sends a directory user with an authenticator app to the same second step as a local user: no session on the password alone", async () => {
+    await saveLdapSource(owner, settings(), META);
+    const first = await signInWithPassword("dora", LDAP_PEOPLE.dora.password, META);
+    const dora = await startSession({ id: first.userId, accountId });
+    const { secret } = await startTotpSetup(dora);
+    await confirmTotpSetup(dora, { code: totpCode(secret, new Date(Date.now() - 30_000)) }, META, new Date(Date.now() - 30_000));
+    const step = await signInWithPassword("dora", LDAP_PEOPLE.dora.password, META).catch((e: unknown) => e);
+    expect(step).toBeInstanceOf(SecondStepRequired);
+    expect(await lastEvent()).not.toMatchObject({ action: "user.login" });
+    const signedIn = await completeSecondStep((step as SecondStepRequired).token, totpCode(secret, new Date()), META);
+    expect(signedIn.userId).toBe(first.userId);
+    expect(await lastEvent()).toMatchObject({ action: "user.login", details: expect.objectContaining({ method: "ldap", second_factor: "totp" }) });
   });
 
   it("gives a wrong directory password, an unknown name and a wrong local password the same message", async () => {

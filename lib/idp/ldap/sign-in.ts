@@ -6,7 +6,7 @@
 import "server-only";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { LdapSourceRow } from "@/lib/db/schema";
-import { signInExternal, type ExternalSignedIn } from "../external-sign-in";
+import { signInExternal, type ExternalPolicy, type ExternalSignedIn } from "../external-sign-in";
 import { directoryGroupNames, findDirectoryUser, verifyDirectoryPassword } from "./directory";
 import { ldapConfigOf } from "./source";
 
@@ -17,7 +17,14 @@ export class DirectoryCredentialsRejected extends Error {
   }
 }
 
-export async function signInWithDirectory(source: LdapSourceRow, username: string, password: string, meta: RequestMeta): Promise<ExternalSignedIn> {
+/** `beforeSession`: the orchestration's last word before a session (two-factor's second step), see ExternalPolicy. */
+export async function signInWithDirectory(
+  source: LdapSourceRow,
+  username: string,
+  password: string,
+  meta: RequestMeta,
+  beforeSession?: ExternalPolicy["beforeSession"],
+): Promise<ExternalSignedIn> {
   const config = ldapConfigOf(source);
   const entry = await findDirectoryUser(config, username);
   if (!entry) throw new DirectoryCredentialsRejected("unknown_user");
@@ -44,6 +51,7 @@ export async function signInWithDirectory(source: LdapSourceRow, username: strin
       defaultRole: source.defaultRole === "owner" ? "user" : source.defaultRole,
       defaultGroups: syncGroups?.member ?? [],
       syncGroups,
+      beforeSession,
     },
     meta,
   );

@@ -1,8 +1,8 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -15,10 +15,9 @@ const TEXT = ["host", "port", "security", "username", "from_name", "from_address
 const NOTICES = ["notice_password_changed", "notice_two_factor_changed", "notice_access_token_created", "notice_new_browser"];
 const checked = (formData: FormData, name: string) => formData.get(name) === "on";
 
-export async function saveMailSettingsAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const saveMailSettingsAction = serverAction({ needs: "settings:email" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, [...TEXT, ...NOTICES]);
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(mailSettingsInputSchema, {
       ...Object.fromEntries(TEXT.map((k) => [k, formData.get(k) ?? undefined])),
       password: formData.get("password") || undefined,
@@ -32,12 +31,11 @@ export async function saveMailSettingsAction(_prev: FormState, formData: FormDat
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});
 
-export async function sendTestEmailAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const sendTestEmailAction = serverAction({ needs: "settings:email" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["to"]);
   try {
-    const actor = await requireSessionActor();
     const { ok, response } = await sendTestEmail(actor, { to: formData.get("to") });
     return ok
       ? { status: "success", message: `The server accepted the message: ${response}`, values }
@@ -45,15 +43,14 @@ export async function sendTestEmailAction(_prev: FormState, formData: FormData):
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});
 
-export async function retryDeliveryAction(id: string, _prev: FormState): Promise<FormState> {
+export const retryDeliveryAction = serverAction({ needs: "users:update" }, async (actor, id: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await retryDelivery(actor, id, requestMeta(await headers()));
     revalidatePath("/settings/email");
     return { status: "success", message: "Queued again." };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});

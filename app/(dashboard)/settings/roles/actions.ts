@@ -1,9 +1,9 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { Conflict } from "@/lib/errors";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -27,11 +27,10 @@ function roleFormState(err: unknown, values: Record<string, string>): FormState 
   return err instanceof Conflict ? { ...state, fieldErrors: { name: [err.message] } } : state;
 }
 
-export async function createRoleAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const createRoleAction = serverAction({ needs: "roles:create" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const { values, input } = roleValues(formData);
   let id: string;
   try {
-    const actor = await requireSessionActor();
     const role = await createRole(actor, parseOrThrow(roleInputSchema, input), requestMeta(await headers()));
     id = role.id;
     revalidatePath(ROLES_PATH, "layout");
@@ -39,55 +38,51 @@ export async function createRoleAction(_prev: FormState, formData: FormData): Pr
     return roleFormState(err, values);
   }
   redirect(`${ROLES_PATH}/${id}?created=1`);
-}
+});
 
-export async function updateRoleAction(roleId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const updateRoleAction = serverAction({ needs: "roles:update" }, async (actor, roleId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const { values, input } = roleValues(formData);
   try {
-    const actor = await requireSessionActor();
     const role = await updateRole(actor, String(roleId), parseOrThrow(roleInputSchema, input), requestMeta(await headers()));
     revalidatePath(ROLES_PATH, "layout");
     return { status: "success", message: `Role ${role.name} saved.` };
   } catch (err) {
     return roleFormState(err, values);
   }
-}
+});
 
-export async function deleteRoleAction(roleId: string, _prev: FormState): Promise<FormState> {
+export const deleteRoleAction = serverAction({ needs: "roles:delete" }, async (actor, roleId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await deleteRole(actor, String(roleId), requestMeta(await headers()));
     revalidatePath(ROLES_PATH, "layout");
   } catch (err) {
     return formStateFromError(err);
   }
   redirect(ROLES_PATH);
-}
+});
 
 function roleIds(formData: FormData) {
   return formData.getAll("role_ids").filter((v): v is string => typeof v === "string");
 }
 
-export async function setUserRolesAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const setUserRolesAction = serverAction({ needs: "users:update" }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const ids = roleIds(formData);
   try {
-    const actor = await requireSessionActor();
     await setUserRoles(actor, String(userId), parseOrThrow(roleIdsSchema, { role_ids: ids }), requestMeta(await headers()));
     revalidatePath(`/team/users/${userId}`);
     return { status: "success", message: "Roles saved." };
   } catch (err) {
     return formStateFromError(err, { role_ids: ids.join(",") });
   }
-}
+});
 
-export async function setGroupRolesAction(groupId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const setGroupRolesAction = serverAction({ needs: "groups:update" }, async (actor, groupId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const ids = roleIds(formData);
   try {
-    const actor = await requireSessionActor();
     await setGroupRoles(actor, String(groupId), parseOrThrow(roleIdsSchema, { role_ids: ids }), requestMeta(await headers()));
     revalidatePath(`/team/groups/${groupId}`);
     return { status: "success", message: "Roles saved." };
   } catch (err) {
     return formStateFromError(err, { role_ids: ids.join(",") });
   }
-}
+});

@@ -1,18 +1,18 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { updateSecurityPolicy } from "@/lib/mfa/policy";
 
-export async function saveSecurityPolicyAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const saveSecurityPolicyAction = serverAction({ needs: "settings:security" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["require_for", "grace_days"]);
   try {
     await updateSecurityPolicy(
-      await requireSessionActor(),
+      actor,
       {
         require_for: formData.get("require_for"),
         group_ids: formData.getAll("auto_groups").map(String),
@@ -25,4 +25,4 @@ export async function saveSecurityPolicyAction(_prev: FormState, formData: FormD
   } catch (err) {
     return formStateFromError(err, { ...values, auto_groups: formData.getAll("auto_groups").map(String).join(",") });
   }
-}
+});

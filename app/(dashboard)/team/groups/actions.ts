@@ -1,9 +1,9 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { Conflict } from "@/lib/errors";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -28,10 +28,9 @@ function revalidateGroups(): void {
   revalidatePath(GROUPS_PATH, "layout");
 }
 
-export async function createGroupAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const createGroupAction = serverAction({ needs: "groups:create" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["name"]);
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(groupInputSchema, values);
     const group = await createGroup(actor, input, requestMeta(await headers()));
     revalidateGroups();
@@ -39,12 +38,11 @@ export async function createGroupAction(_prev: FormState, formData: FormData): P
   } catch (err) {
     return nameFormState(err, values);
   }
-}
+});
 
-export async function renameGroupAction(groupId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const renameGroupAction = serverAction({ needs: "groups:update" }, async (actor, groupId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["name"]);
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(groupInputSchema, values);
     const group = await renameGroup(actor, String(groupId), input, requestMeta(await headers()));
     revalidateGroups();
@@ -52,12 +50,11 @@ export async function renameGroupAction(groupId: string, _prev: FormState, formD
   } catch (err) {
     return nameFormState(err, values);
   }
-}
+});
 
 /** Deletes the group; from the group's own page (returnToList) it then goes back to the list. */
-export async function deleteGroupAction(groupId: string, returnToList: boolean, _prev: FormState): Promise<FormState> {
+export const deleteGroupAction = serverAction({ needs: "groups:delete" }, async (actor, groupId: string, returnToList: boolean, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await deleteGroup(actor, String(groupId), requestMeta(await headers()));
     revalidateGroups();
   } catch (err) {
@@ -65,22 +62,20 @@ export async function deleteGroupAction(groupId: string, returnToList: boolean, 
   }
   if (returnToList === true) redirect(GROUPS_PATH);
   return { status: "success", message: "Group deleted." };
-}
+});
 
 export type PersonOption = { id: string; label: string; email: string | null; member: boolean };
 
 /** The member picker's search: the users search (name, email, role), a few at a time. */
-export async function findPeopleAction(groupId: string, search: string): Promise<PersonOption[]> {
-  const actor = await requireSessionActor();
+export const findPeopleAction = serverAction({ needs: "users:read", refusal: "throw" }, async (actor, groupId: string, search: string): Promise<PersonOption[]> => {
   const term = search.trim().slice(0, 200);
   if (term === "") return [];
   const { items } = await listUsers(actor, userFiltersSchema.parse({ search: term, limit: 8 }));
   return items.map((u) => ({ id: u.id, label: userLabel(u), email: u.email, member: u.autoGroups.includes(groupId) }));
-}
+});
 
-export async function setGroupMemberAction(groupId: string, userId: string, member: boolean, _prev?: FormState): Promise<FormState> {
+export const setGroupMemberAction = serverAction({ needs: "users:update", or: "service_users:update" }, async (actor, groupId: string, userId: string, member: boolean, _prev?: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await setGroupMembership(actor, groupId, userId, member, requestMeta(await headers()));
     revalidateGroups();
     revalidatePath(`/team/users/${userId}`);
@@ -88,4 +83,4 @@ export async function setGroupMemberAction(groupId: string, userId: string, memb
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});

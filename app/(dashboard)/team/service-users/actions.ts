@@ -1,9 +1,9 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -19,11 +19,10 @@ function refreshServiceUserPages(userId?: string) {
 }
 
 /** Creates the service user and opens its page, where its tokens are made. */
-export async function createServiceUserAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const createServiceUserAction = serverAction({ needs: "service_users:create" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["name", "role"]);
   let userId: string;
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(createUserSchema, { ...values, is_service_user: true, auto_groups: [] });
     const { user } = await createUser(actor, input, await meta());
     userId = user.id;
@@ -32,11 +31,10 @@ export async function createServiceUserAction(_prev: FormState, formData: FormDa
     return formStateFromError(err, values);
   }
   redirect(`/team/service-users/${userId}?created=1`);
-}
+});
 
-export async function setServiceUserBlockedAction(userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> {
+export const setServiceUserBlockedAction = serverAction({ needs: "service_users:update" }, async (actor, userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await setUserBlocked(actor, userId, isBlocked, await meta());
     refreshServiceUserPages(userId);
     return {
@@ -46,15 +44,14 @@ export async function setServiceUserBlockedAction(userId: string, isBlocked: boo
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function deleteServiceUserAction(userId: string, _prev: FormState): Promise<FormState> {
+export const deleteServiceUserAction = serverAction({ needs: "service_users:delete" }, async (actor, userId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await deleteUser(actor, userId, await meta());
   } catch (err) {
     return formStateFromError(err);
   }
   refreshServiceUserPages();
   redirect("/team/service-users?deleted=1");
-}
+});

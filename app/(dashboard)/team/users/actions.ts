@@ -1,10 +1,10 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { sendPasswordResetLink } from "@/lib/users/password-reset";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import { changedIn } from "@/lib/forms/changed-fields";
 import type { FormState } from "@/lib/forms/form-state";
@@ -30,10 +30,9 @@ function refreshUserPages(userId?: string) {
   }
 }
 
-export async function createUserAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const createUserAction = serverAction({ needs: "users:create" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["email", "username", "name", "role"]);
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(createUserSchema, { ...values, is_service_user: false, auto_groups: formData.getAll("auto_groups") });
     const { user, password } = await createUser(actor, input, await meta());
     refreshUserPages();
@@ -41,15 +40,14 @@ export async function createUserAction(_prev: FormState, formData: FormData): Pr
   } catch (err) {
     return formStateFromError(err, values);
   }
-}
+});
 
 /** Applies only the fields the person changed (see lib/forms/changed-fields), so a stale form reverts nothing. */
-export async function updateUserAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const updateUserAction = serverAction({ needs: "users:update", or: "service_users:update" }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["email", "username", "name", "role"]);
   const changed = changedIn(formData);
   let transferred = false;
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(updateUserSchema.partial(), {
       name: changed("name") ? values.name : undefined,
       email: changed("email") ? values.email : undefined,
@@ -67,22 +65,20 @@ export async function updateUserAction(userId: string, _prev: FormState, formDat
   // After a transfer the actor is an admin and the form is gone: say so on the page itself.
   if (transferred) redirect(`/team/users/${userId}?transferred=1`);
   return { status: "success", message: "Changes saved" };
-}
+});
 
-export async function setBlockedAction(userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> {
+export const setBlockedAction = serverAction({ needs: "users:block", or: "service_users:update" }, async (actor, userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await setUserBlocked(actor, userId, isBlocked, await meta());
     refreshUserPages(userId);
     return { status: "success", message: isBlocked ? "User blocked; their sessions and tokens stopped working" : "User unblocked" };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function resetPasswordAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const resetPasswordAction = serverAction({ needs: "users:reset_password" }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const mode = formData.get("mode");
     if (mode === "type") assertConfirmed(formData, "password");
     const input = parseOrThrow(resetPasswordSchema, mode === "type" ? { password: formData.get("password") } : {});
@@ -96,11 +92,10 @@ export async function resetPasswordAction(userId: string, _prev: FormState, form
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function revokeSessionsAction(userId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const revokeSessionsAction = serverAction({ needs: "users:revoke_sessions", selfArg: 0 }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const { revoked, tokens_deleted } = await revokeUserSessions(actor, userId, { revoke_tokens: formData.get("revoke_tokens") === "on" }, await meta());
     refreshUserPages(userId);
     const sessions = `${revoked} ${revoked === 1 ? "session" : "sessions"} ended`;
@@ -109,58 +104,53 @@ export async function revokeSessionsAction(userId: string, _prev: FormState, for
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function deleteUserAction(userId: string, _prev: FormState): Promise<FormState> {
+export const deleteUserAction = serverAction({ needs: "users:delete", or: "service_users:delete" }, async (actor, userId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await deleteUser(actor, userId, await meta());
   } catch (err) {
     return formStateFromError(err);
   }
   refreshUserPages();
   redirect("/team/users?deleted=1");
-}
+});
 
-export async function unlockUserAction(userId: string, _prev: FormState): Promise<FormState> {
+export const unlockUserAction = serverAction({ needs: "users:unlock" }, async (actor, userId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const { was_locked } = await unlockUser(actor, userId, await meta());
     refreshUserPages(userId);
     return { status: "success", message: was_locked ? "User unlocked. They can sign in again now." : "User was not locked; any waiting delays were cleared." };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function approveUserAction(userId: string, _prev: FormState): Promise<FormState> {
+export const approveUserAction = serverAction({ needs: "users:block" }, async (actor, userId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await approveUser(actor, userId, await meta());
     refreshUserPages(userId);
     return { status: "success", message: "User approved. They can sign in now." };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function rejectUserAction(userId: string, _prev: FormState): Promise<FormState> {
+export const rejectUserAction = serverAction({ needs: "users:delete" }, async (actor, userId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await rejectUser(actor, userId, await meta());
   } catch (err) {
     return formStateFromError(err);
   }
   refreshUserPages();
   redirect("/team/users?rejected=1");
-}
+});
 
 export type BulkOutcome = { status: "success"; done: string[]; failures: Array<{ id: string; message: string }> } | { status: "error"; message: string };
 
 /** Team → Users' bulk actions: each selected user through the single action's rules (lib/users/bulk.ts). */
-export async function bulkUsersAction(action: string, userIds: string[]): Promise<BulkOutcome> {
+export const bulkUsersAction = serverAction({ needs: "users:block", byFirstArg: { delete: "users:delete" } }, async (actor, action: string, userIds: string[]): Promise<BulkOutcome> => {
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(bulkUsersSchema, { action, user_ids: userIds });
     const results = await bulkUpdateUsers(actor, input, await meta());
     refreshUserPages();
@@ -173,16 +163,15 @@ export async function bulkUsersAction(action: string, userIds: string[]): Promis
     const state = formStateFromError(err);
     return { status: "error", message: state.message ?? "Nothing was changed" };
   }
-}
+});
 
 /** email: an admin's "Send reset link" (the person sets a new password from the mail). */
-export async function sendResetLinkAction(userId: string, _prev: FormState): Promise<FormState> {
+export const sendResetLinkAction = serverAction({ needs: "users:reset_password" }, async (actor, userId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const { message } = await sendPasswordResetLink(actor, userId, await meta());
     refreshUserPages(userId);
     return { status: "success", message };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});

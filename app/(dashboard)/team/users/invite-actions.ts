@@ -1,8 +1,8 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -26,12 +26,12 @@ function issued(invite: { expiresAt: Date; name: string; email: string | null },
   return { status: "success", result: { token, expiresAt: invite.expiresAt.toISOString(), name: invite.name } };
 }
 
-export async function createInviteAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const values = formValues(formData, ["email", "name", "role", "expires_in_days", "send_email"]);
+export const createInviteAction = serverAction({ needs: "invites:create" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
+  const values = formValues(formData, ["email", "username", "name", "role", "expires_in_days", "send_email"]);
   try {
-    const actor = await requireSessionActor();
     const input = parseOrThrow(createInviteSchema, {
       email: values.email,
+      username: values.username,
       name: values.name,
       role: values.role,
       auto_groups: formData.getAll("auto_groups"),
@@ -48,38 +48,35 @@ export async function createInviteAction(_prev: FormState, formData: FormData): 
     }
     return state;
   }
-}
+});
 
-export async function regenerateInviteAction(inviteId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const regenerateInviteAction = serverAction({ needs: "invites:create" }, async (actor, inviteId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const { expires_in } = parseOrThrow(regenerateInviteSchema, { expires_in: daysToSeconds(formData.get("expires_in_days")) });
     const { invite, token } = await regenerateInvite(actor, inviteId, expires_in, requestMeta(await headers()));
     return issued(invite, token);
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function deleteInviteAction(inviteId: string, _prev: FormState): Promise<FormState> {
+export const deleteInviteAction = serverAction({ needs: "invites:delete" }, async (actor, inviteId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await deleteInvite(actor, inviteId, requestMeta(await headers()));
     revalidatePath("/team/users");
     return { status: "success", message: "Invite deleted. Its link no longer works." };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
 /** email: Resend — a fresh link to the invitee by email (the old one stops working). */
-export async function resendInviteAction(inviteId: string, _prev: FormState): Promise<FormState> {
+export const resendInviteAction = serverAction({ needs: "invites:create" }, async (actor, inviteId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const { invite } = await resendInvite(actor, inviteId, INVITE_EXPIRY.defaultSeconds, requestMeta(await headers()));
     revalidatePath("/team/users");
     return { status: "success", message: `A fresh invite is on its way to ${invite.email}. The old link no longer works.` };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});

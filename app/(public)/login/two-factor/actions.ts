@@ -1,5 +1,6 @@
 "use server";
 
+import { publicAction } from "@/lib/forms/server-action";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -9,6 +10,9 @@ import { secondStepToken } from "@/lib/auth/second-step-cookie";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { CodeThrottled, confirmEnrolment, SecondStepExpired, WRONG_CODE, WrongCode } from "@/lib/mfa/second-step";
+import { PASSKEY_NOT_ACCEPTED, PasskeyNotAccepted, secondStepPasskeyOptions } from "@/lib/mfa/second-step-passkey";
+import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
+import { PreconditionFailed } from "@/lib/errors";
 
 /** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
 function safeCallbackPath(value: FormDataEntryValue | null): string {
@@ -18,7 +22,7 @@ function safeCallbackPath(value: FormDataEntryValue | null): string {
 const TIMED_OUT = "/login?error=second_step_expired";
 
 /** The code (authenticator or recovery) for the pending step; Auth.js makes the session. */
-export async function secondStepAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const secondStepAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const code = String(formData.get("code") ?? "");
   try {
     await signIn("second-step", { code, redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
@@ -32,10 +36,41 @@ export async function secondStepAction(_prev: FormState, formData: FormData): Pr
     throw err;
   }
   return { status: "success" };
+});
+
+/** "Use a passkey": a challenge bound to this browser's pending step, for the pending person's passkeys. */
+export async function secondStepPasskeyOptionsAction(): Promise<FormState> {
+  const token = await secondStepToken();
+  if (!token) redirect(TIMED_OUT);
+  try {
+    return { status: "success", result: { options: JSON.stringify(await secondStepPasskeyOptions(token)) } };
+  } catch (err) {
+    if (err instanceof SecondStepExpired) redirect(TIMED_OUT);
+    if (err instanceof PasskeyNotAccepted) return { status: "error", message: PASSKEY_NOT_ACCEPTED };
+    if (err instanceof PreconditionFailed) return { status: "error", message: PASSKEYS_NEED_PUBLIC_URL };
+    throw err;
+  }
+}
+
+/** The passkey's answer for the pending step; Auth.js makes the session. */
+export async function secondStepPasskeyAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const passkey = formData.get("passkey");
+  try {
+    await signIn("second-step", { passkey: typeof passkey === "string" ? passkey : "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+  } catch (err) {
+    if (err instanceof SignInMustWait) return { status: "error", message: waitMessage(err.retryAfterSeconds) };
+    if (err instanceof AuthError) {
+      const denial = err instanceof CredentialsSignin ? err.code : undefined;
+      if (denial === "second_step_expired") redirect(TIMED_OUT);
+      return { status: "error", message: PASSKEY_NOT_ACCEPTED };
+    }
+    throw err;
+  }
+  return { status: "success" };
 }
 
 /** Set-up during sign-in: the first code turns the app on and hands back the recovery codes, shown once. */
-export async function confirmEnrolmentAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const confirmEnrolmentAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const token = await secondStepToken();
   if (!token) redirect(TIMED_OUT);
   try {
@@ -47,10 +82,10 @@ export async function confirmEnrolmentAction(_prev: FormState, formData: FormDat
     if (err instanceof WrongCode) return { status: "error", message: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
     throw err;
   }
-}
+});
 
 /** After set-up and saving the recovery codes: the session, through Auth.js. */
-export async function continueAfterEnrolmentAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const continueAfterEnrolmentAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   try {
     await signIn("second-step", { code: "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
   } catch (err) {
@@ -58,4 +93,4 @@ export async function continueAfterEnrolmentAction(_prev: FormState, formData: F
     throw err;
   }
   return { status: "success" };
-}
+});

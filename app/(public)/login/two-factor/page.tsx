@@ -1,11 +1,13 @@
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
+import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { EnrolmentForm, SecondStepForm } from "@/components/mfa/second-step-forms";
 import { Alert } from "@/components/ui/alert";
 import { secondStepToken } from "@/lib/auth/second-step-cookie";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { pendingStep, startEnrolment } from "@/lib/mfa/second-step";
 import { titled } from "@/i18n/titles";
+import { secondStepPasskeyAction, secondStepPasskeyOptionsAction } from "./actions";
 
 export const generateMetadata = titled("twoFactor");
 
@@ -29,9 +31,22 @@ export default async function SecondStepPage({ searchParams }: { searchParams: S
     );
   }
   return (
-    <AuthCard title="Two-factor authentication" subtitle="Enter the 6-digit code from your authenticator app.">
+    <AuthCard
+      title="Two-factor authentication"
+      subtitle={step.totp ? "Enter the 6-digit code from your authenticator app." : step.passkeys ? "Use your passkey to continue." : "Enter one of your recovery codes."}
+    >
       <div className="space-y-4">
-        {!step.totp && <Alert tone="info">Enter one of your recovery codes.</Alert>}
+        {!step.totp && !step.passkeys && <Alert tone="info">Enter one of your recovery codes.</Alert>}
+        {step.passkeys && (
+          <PasskeySignIn
+            callbackUrl={callbackUrl}
+            autofill={false}
+            optionsAction={secondStepPasskeyOptionsAction}
+            signInAction={secondStepPasskeyAction}
+            field="passkey"
+            label="Use a passkey"
+          />
+        )}
         <SecondStepForm callbackUrl={callbackUrl} />
         <p className="text-sm text-slate-600">
           Lost your device? Enter one of your recovery codes instead. <a href="/login" className="font-medium text-indigo-700 underline">Start over</a>

@@ -3,8 +3,8 @@ import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { toApiSignInSettings } from "@/lib/idp/api-shape";
-import { localSignInSchema } from "@/lib/idp/schemas";
-import { getSignInSettings, setLocalSignIn } from "@/lib/idp/sign-in-settings";
+import { signInSwitchesSchema } from "@/lib/idp/schemas";
+import { getSignInSettings, setLocalSignIn, setUsernameChangeAllowed } from "@/lib/idp/sign-in-settings";
 import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
@@ -12,11 +12,17 @@ export const GET = apiRoute(async (request) => {
   return Response.json(toApiSignInSettings(await getSignInSettings(actor)));
 });
 
-/** {"local_login_enabled": bool}; 412 when turning it off would lock the owner out. */
+/**
+ * {"local_login_enabled": bool, "users_may_change_username": bool}, either or both; 412 when
+ * turning password sign-in off would lock the owner out.
+ */
 export const PUT = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const input = await readJson(request, localSignInSchema);
-  return Response.json(toApiSignInSettings(await setLocalSignIn(actor, input, requestMeta(request.headers))));
+  const input = await readJson(request, signInSwitchesSchema);
+  const meta = requestMeta(request.headers);
+  let settings = input.local_login_enabled === undefined ? undefined : await setLocalSignIn(actor, { local_login_enabled: input.local_login_enabled }, meta);
+  if (input.users_may_change_username !== undefined) settings = await setUsernameChangeAllowed(actor, input.users_may_change_username, meta);
+  return Response.json(toApiSignInSettings(settings ?? (await getSignInSettings(actor))));
 });
 
 export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

@@ -31,7 +31,7 @@ export default async function GroupsPage() {
         )
       ) : (
         <>
-          <GroupsTable groups={items} canManage={canManage} />
+          <GroupsTable groups={items} can={{ rename: can(actor, "groups:update"), delete: can(actor, "groups:delete") }} />
           {total > items.length && (
             <p className="mt-3 text-sm text-slate-600">
               Showing the first {items.length} of {total} groups. Use the API (GET /api/groups with limit and offset) for the rest.

@@ -36,6 +36,8 @@ export default async function GroupPage({ params }: Props) {
   // Only decides which buttons to show; the service checks every change itself.
   const canManage = can(actor, "groups:update");
   const seesAll = can(actor, "groups:read");
+  // Adding and removing people changes the people (users:update), found by searching them (users:read).
+  const managesMembers = can(actor, "users:update") && can(actor, "users:read");
   const ref = { id: group.id, name: group.name };
   return (
     <>
@@ -54,9 +56,9 @@ export default async function GroupPage({ params }: Props) {
         title={group.name}
         description={`${membersLabel(group.usersCount)} · created ${formatCreated(group.createdAt)}`}
         actions={
-          canManage ? (
+          canManage || can(actor, "groups:delete") ? (
             <div className="flex gap-2">
-              <RenameGroupButton group={ref} />
+              {canManage && <RenameGroupButton group={ref} />}
               {can(actor, "groups:delete") && <DeleteGroupButton group={ref} returnToList variant="danger" />}
             </div>
           ) : undefined
@@ -67,13 +69,13 @@ export default async function GroupPage({ params }: Props) {
       {!seesAll && (
         <p className="mb-3 text-sm text-slate-600">You can see yourself here; other members are visible to admins and auditors.</p>
       )}
-      {canManage && <MemberPicker groupId={group.id} groupName={group.name} />}
+      {managesMembers && <MemberPicker groupId={group.id} groupName={group.name} />}
       <GroupMembersTable
         members={group.members}
-        group={canManage ? ref : undefined}
+        group={managesMembers ? ref : undefined}
         empty={
           <EmptyState title="No members">
-            {canManage ? (
+            {managesMembers ? (
               "Nobody is in this group yet. Find people with Add people above."
             ) : (
               <>

@@ -4,12 +4,13 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ServiceUserActions } from "@/components/service-users/service-user-actions";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
-import { tokenRowsFor } from "@/components/tokens/token-rows";
+import { tokenRowsFor, tokenScopeChoice } from "@/components/tokens/token-rows";
 import { TokensTable } from "@/components/tokens/tokens-table";
 import { Alert } from "@/components/ui/alert";
 import { StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { ROLE_LABELS } from "@/components/users/role-label";
+import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
@@ -45,7 +46,15 @@ export default async function ServiceUserPage({
   const groupNames = await groupNamesFor(actor);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
 
-  const canManageTokens = allows(() => assertCanManageTokens(actor, user));
+  // Creating a token for it also names it (users:read), as the action declares.
+  const canManageTokens = allows(() => assertCanManageTokens(actor, user)) && can(actor, "users:read");
+  const scope = can(actor, "users:read") ? await tokenScopeChoice(actor, user.id) : null;
+  // What its tokens may do follows all of its roles (groups included), not only the primary one.
+  const tokensMean = scope
+    ? scope.permissions.some((p) => !p.name.endsWith(":read"))
+      ? "Its tokens have write access."
+      : "Its tokens have read-only API access."
+    : (ROLE_MEANING[user.role] ?? "");
   const canEdit = allows(() => assertCanUpdateUser(actor, user, { profile: true }));
   const roles = ROLES.filter((role) => role === user.role || allows(() => assertCanUpdateUser(actor, user, { profile: false, role })));
   const allowed = {
@@ -54,7 +63,7 @@ export default async function ServiceUserPage({
   };
 
   const facts: [string, React.ReactNode][] = [
-    ["Role", `${ROLE_LABELS[user.role]} — ${ROLE_MEANING[user.role] ?? ""}`],
+    ["Role", `${ROLE_LABELS[user.role]} — ${tokensMean}`],
     ["Status", <StatusBadge key="s" status={userStatus(user)} />],
     ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
     ["Created", <RelativeTime key="c" date={user.createdAt} />],
@@ -85,12 +94,12 @@ export default async function ServiceUserPage({
               Access tokens
             </h2>
             <p className="mt-1 text-sm text-slate-600">
-              Use one as <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code>. {ROLE_MEANING[user.role]}
+              Use one as <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code>. {tokensMean}
             </p>
           </div>
-          {canManageTokens && <CreateTokenDialog userId={user.id} />}
+          {canManageTokens && scope && <CreateTokenDialog userId={user.id} scope={scope} />}
         </div>
-        <TokensTable tokens={tokens} canManage={canManageTokens} />
+        <TokensTable tokens={tokens} canManage={canManageTokens} whose="its" />
       </section>
 
       <DetailsSection facts={facts} />

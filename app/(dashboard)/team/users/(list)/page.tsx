@@ -22,7 +22,7 @@ import { listUsers, userFiltersSchema, type UserFilters } from "@/lib/users/quer
 import { NAME_SORT_LIMIT } from "@/lib/users/sort";
 import { USER_STATUSES } from "@/lib/users/status";
 import { userLabel } from "@/lib/users/records";
-import { BulkSelection } from "@/components/users/bulk-selection";
+import { BulkSelection, type BulkAction } from "@/components/users/bulk-selection";
 import { bulkUsersAction } from "../actions";
 import { getTranslations } from "next-intl/server";
 import { titled } from "@/i18n/titles";
@@ -77,7 +77,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     exportQuery.set("order", filters.order);
   }
   // Bulk block, unblock and delete: each row's own rules still apply.
-  const canManage = can(actor, "users:block") || can(actor, "users:delete");
+  const bulk: BulkAction[] = [...(can(actor, "users:block") ? (["block", "unblock"] as const) : []), ...(can(actor, "users:delete") ? (["delete"] as const) : [])];
+  const canManage = bulk.length > 0;
 
   const hrefForPage = (p: number) => {
     const next = new URLSearchParams(query);
@@ -129,12 +130,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           <Alert tone="success">User rejected and removed. Their activity history is kept.</Alert>
         </div>
       )}
-      <UsersToolbar
-        roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-        statuses={USER_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
-        groups={groups.map((g) => ({ value: g.id, label: g.name }))}
-        mfa={[{ value: "on", label: "On" }, { value: "off", label: "Off" }]}
-      />
+      {/* Without users:read the list holds only the viewer: nothing to search or filter. */}
+      {can(actor, "users:read") && (
+        <UsersToolbar
+          roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          statuses={USER_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
+          groups={groups.map((g) => ({ value: g.id, label: g.name }))}
+          mfa={[{ value: "on", label: "On" }, { value: "off", label: "Off" }]}
+        />
+      )}
       {sortRefused && (
         <div className="mb-4">
           <Alert tone="info">{sortRefused} Shown in the usual order instead.</Alert>
@@ -159,7 +163,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           />
         );
         return canManage && items.length > 0 ? (
-          <BulkSelection users={items.map((u) => ({ id: u.id, label: userLabel(u) }))} run={bulkUsersAction}>
+          <BulkSelection users={items.map((u) => ({ id: u.id, label: userLabel(u) }))} allowed={bulk} run={bulkUsersAction}>
             {table}
           </BulkSelection>
         ) : (
@@ -193,5 +197,5 @@ async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames:
   if (invites.length === 0) {
     return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
   }
-  return <InvitesTable invites={invites} groupNames={groupNames} canManage={can(actor, "invites:create")} mailEnabled={await mailIsOn(actor.accountId)} />;
+  return <InvitesTable invites={invites} groupNames={groupNames} can={{ renew: can(actor, "invites:create"), delete: can(actor, "invites:delete") }} mailEnabled={await mailIsOn(actor.accountId)} />;
 }

@@ -146,7 +146,7 @@ export default async function UserPage({
         <SessionsTable sessions={sessions} />
       </section>
 
-      {serviceTokens.length > 0 && <CreatedServiceTokens tokens={serviceTokens} personBlocked={user.isBlocked} />}
+      {serviceTokens.length > 0 && <CreatedServiceTokens tokens={serviceTokens} personBlocked={user.isBlocked} canDelete={can(actor, "tokens:delete") && can(actor, "users:read")} />}
     </div>
   );
 }

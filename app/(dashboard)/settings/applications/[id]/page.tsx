@@ -1,0 +1,109 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DeleteApplicationButton, RotateSecretButton } from "@/components/applications/application-actions";
+import { ApplicationForm } from "@/components/applications/application-form";
+import { CopyField } from "@/components/applications/copy-field";
+import { IssuerPanel } from "@/components/applications/issuer-panel";
+import { EmptyState } from "@/components/shell/page-header";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { discoveryUrl, issuerUrl } from "@/lib/applications/issuer";
+import { getApplication, recentSignIns } from "@/lib/applications/queries";
+import { accessOf } from "@/lib/applications/records";
+import { can } from "@/lib/auth/policy";
+import { pageActor } from "@/lib/auth/session-actor";
+import { NotFound } from "@/lib/errors";
+import { groupNamesFor } from "@/lib/groups/queries";
+
+export const metadata: Metadata = { title: "Application · Settings · Latchkey" };
+
+export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await pageActor();
+  if (!can(actor, "applications:read")) return null;
+  const app = await getApplication(actor, (await params).id).catch((err: unknown) => {
+    if (err instanceof NotFound) notFound();
+    throw err;
+  });
+  const [issuer, names, signIns] = await Promise.all([issuerUrl(), groupNamesFor(actor), recentSignIns(actor, app.id)]);
+  // The app's own groups are offered even to someone who can't see every group, so a save never drops them unseen.
+  for (const g of app.allowedGroups) names.set(g.id, g.name);
+  const groups = [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <section aria-labelledby="application-heading" className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/settings/applications" className="text-slate-600 underline hover:text-slate-900">
+          Applications
+        </Link>
+      </nav>
+      <div className="flex flex-wrap items-center justify-between gap-4">
+        <h2 id="application-heading" className="min-w-0 break-words text-base font-semibold text-slate-900">
+          {app.name}
+        </h2>
+        <div className="flex flex-wrap gap-2">
+          {app.type === "web" && can(actor, "applications:update") && <RotateSecretButton id={app.id} name={app.name} />}
+          {can(actor, "applications:delete") && <DeleteApplicationButton id={app.id} name={app.name} />}
+        </div>
+      </div>
+      {accessOf(app) === "nobody" && (
+        <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
+          Nobody can sign in to this app: every group allowed to use it was deleted. Tick groups below, or none to let everyone in.
+        </p>
+      )}
+      <div className="grid gap-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 lg:grid-cols-2">
+        <CopyField label="Client ID" value={app.clientId} />
+        <div>
+          <p className="text-sm font-medium text-slate-900">Client secret</p>
+          <p className="mt-1 text-sm text-slate-700">
+            {app.hasClientSecret ? "Set. It was shown once when created or rotated; rotate it to get a new one." : "None: this app signs in with PKCE."}
+          </p>
+        </div>
+      </div>
+      <IssuerPanel issuer={issuer} discovery={issuer ? discoveryUrl(issuer) : null} canSetEmail={can(actor, "settings:email")} />
+      <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+        <h3 className="mb-4 text-sm font-semibold text-slate-900">Settings</h3>
+        <ApplicationForm
+          id={app.id}
+          app={{
+            name: app.name,
+            type: app.type,
+            redirectUris: app.redirectUris,
+            postLogoutRedirectUris: app.postLogoutRedirectUris,
+            allowedGroupIds: app.allowedGroups.map((g) => g.id),
+            accessTokenTtlSeconds: app.accessTokenTtlSeconds,
+            refreshTokenTtlSeconds: app.refreshTokenTtlSeconds,
+            requireConsent: app.requireConsent,
+          }}
+          groups={groups}
+          canSave={can(actor, "applications:update")}
+        />
+      </div>
+      <section aria-labelledby="sign-ins-heading" className="space-y-2">
+        <h3 id="sign-ins-heading" className="text-sm font-semibold text-slate-900">
+          Recent sign-ins
+        </h3>
+        {signIns === null ? (
+          <p className="text-sm text-slate-600">Who signed in is in the activity log, which your role can&apos;t read.</p>
+        ) : signIns.length === 0 ? (
+          <EmptyState title="No sign-ins yet">When people sign in to {app.name} through Latchkey, the latest show here.</EmptyState>
+        ) : (
+          <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+            {signIns.map((signIn) => (
+              <li key={signIn.id} className="flex flex-wrap justify-between gap-2 px-4 py-2 text-sm">
+                {signIn.href ? (
+                  <Link href={signIn.href} className="font-medium text-indigo-700 hover:underline">
+                    {signIn.name}
+                  </Link>
+                ) : (
+                  <span className="font-medium text-slate-900">{signIn.name}</span>
+                )}
+                <span className="text-slate-600">
+                  <RelativeTime date={signIn.at} />
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </section>
+  );
+}

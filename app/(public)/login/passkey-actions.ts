@@ -1,0 +1,44 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { headers } from "next/headers";
+import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
+import { setPasskeyCookie } from "@/lib/auth/passkey-cookie";
+import { waitMessage } from "@/lib/auth/password-sign-in";
+import type { FormState } from "@/lib/forms/form-state";
+import { PreconditionFailed, RateLimited } from "@/lib/errors";
+import { requestMeta } from "@/lib/http/request-meta";
+import { newPasskeyBinding, PASSKEY_SIGN_IN_FAILED, PasskeySignInFailed, passwordlessOptions } from "@/lib/mfa/passkey-sign-in";
+import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
+
+/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
+function safeCallbackPath(value: FormDataEntryValue | null): string {
+  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
+}
+
+/** A challenge for this browser (bound by a fresh cookie) and the options for navigator.credentials.get. */
+export async function passkeyOptionsAction(): Promise<FormState> {
+  const binding = newPasskeyBinding();
+  try {
+    const options = await passwordlessOptions(binding, requestMeta(await headers()));
+    await setPasskeyCookie(binding);
+    return { status: "success", result: { options: JSON.stringify(options) } };
+  } catch (err) {
+    if (err instanceof RateLimited) return { status: "error", message: err.message };
+    if (err instanceof PreconditionFailed || err instanceof PasskeySignInFailed) return { status: "error", message: PASSKEYS_NEED_PUBLIC_URL };
+    throw err;
+  }
+}
+
+/** The browser's answer; Auth.js makes the session ("passkey" provider). */
+export async function passkeySignInAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const response = formData.get("response");
+  try {
+    await signIn("passkey", { response: typeof response === "string" ? response : "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+  } catch (err) {
+    if (err instanceof SignInMustWait) return { status: "error", message: waitMessage(err.retryAfterSeconds) };
+    if (err instanceof AuthError) return { status: "error", message: PASSKEY_SIGN_IN_FAILED };
+    throw err;
+  }
+  return { status: "success" };
+}

@@ -1,0 +1,28 @@
+import { toApiApplication, toApiApplicationWithSecret } from "@/lib/applications/api-shape";
+import { createApplication } from "@/lib/applications/applications";
+import { listApplications } from "@/lib/applications/queries";
+import { createApplicationSchema } from "@/lib/applications/schemas";
+import { apiActor } from "@/lib/http/api-actor";
+import { readJson } from "@/lib/http/body";
+import { listParamsSchema } from "@/lib/http/list-params";
+import { otherMethods } from "@/lib/http/methods";
+import { requestMeta } from "@/lib/http/request-meta";
+import { apiRoute } from "@/lib/http/route";
+import { secretResponse } from "@/lib/http/secret-response";
+import { parseOrThrow } from "@/lib/http/validation";
+
+export const GET = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const params = parseOrThrow(listParamsSchema, Object.fromEntries(new URL(request.url).searchParams));
+  const { items, total } = await listApplications(actor, params);
+  return Response.json(items.map(toApiApplication), { headers: { "x-total-count": String(total) } });
+});
+
+export const POST = apiRoute(async (request) => {
+  const actor = await apiActor(request);
+  const input = await readJson(request, createApplicationSchema);
+  const { application, clientSecret } = await createApplication(actor, input, requestMeta(request.headers));
+  return secretResponse(toApiApplicationWithSecret(application, clientSecret), { status: 201 });
+});
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -1,0 +1,28 @@
+"use client";
+
+import { updateApplicationAction } from "@/app/(dashboard)/settings/applications/actions";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { useServerForm } from "@/components/ui/use-server-form";
+import { ApplicationFields, type ApplicationFormValue } from "./application-fields";
+
+/** The application's settings; a save sends only what the person changed. */
+export function ApplicationForm({ id, app, groups, canSave }: { id: string; app: ApplicationFormValue; groups: Array<{ id: string; name: string }>; canSave: boolean }) {
+  const form = useServerForm(updateApplicationAction.bind(null, id), { announce: true });
+  const state = form.state;
+  return (
+    <form {...form.formProps} className="space-y-4" noValidate>
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      <div key={form.version}>
+        <ApplicationFields app={app} groups={groups} kept={state.status === "error" ? state.values : undefined} errors={state.fieldErrors} typeFixed readOnly={!canSave} />
+      </div>
+      {canSave && (
+        <div className="flex justify-end">
+          <SubmitButton pending={form.pending} pendingLabel="Saving…">
+            Save changes
+          </SubmitButton>
+        </div>
+      )}
+    </form>
+  );
+}

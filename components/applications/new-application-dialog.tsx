@@ -1,0 +1,87 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { createApplicationAction } from "@/app/(dashboard)/settings/applications/actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { useServerForm } from "@/components/ui/use-server-form";
+import { ApplicationFields, NEW_APPLICATION } from "./application-fields";
+
+function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; name: string }>; onClose: () => void }) {
+  const router = useRouter();
+  const form = useServerForm(createApplicationAction);
+  const state = form.state;
+  if (state.status === "success" && state.result) {
+    const { id, clientId, clientSecret } = state.result;
+    const open = () => {
+      onClose();
+      router.push(`/settings/applications/${id}`);
+    };
+    if (!clientSecret) {
+      return (
+        <div className="space-y-4">
+          <Alert tone="success">{state.message}</Alert>
+          <p className="text-sm text-slate-700">
+            Client ID: <code className="break-all font-mono">{clientId}</code>. This app has no secret: it signs in with PKCE.
+          </p>
+          <div className="flex justify-end">
+            <Button onClick={open}>Open application</Button>
+          </div>
+        </div>
+      );
+    }
+    return (
+      <div className="space-y-4">
+        <p className="text-sm text-slate-700">
+          Client ID: <code className="break-all font-mono">{clientId}</code>
+        </p>
+        <ShownOnceSecret
+          label="Client secret"
+          value={clientSecret}
+          warning="This client secret will not be shown again. Copy it into the app's settings now; if it is lost, rotate it."
+          onClose={open}
+        />
+      </div>
+    );
+  }
+  return (
+    <form {...form.formProps} className="space-y-4" noValidate>
+      {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      <ApplicationFields app={NEW_APPLICATION} groups={groups} kept={state.status === "error" ? state.values : undefined} errors={state.fieldErrors} typeFixed={false} />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
+        <SubmitButton pending={form.pending} pendingLabel="Registering…">
+          Register
+        </SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+/** "New application": the form, then the client secret once (web apps). */
+export function NewApplicationDialog({ groups }: { groups: Array<{ id: string; name: string }> }) {
+  const [open, setOpen] = useState(false);
+  // A new form each time the dialog opens (a shown secret never comes back).
+  const [round, setRound] = useState(0);
+  return (
+    <>
+      <Button
+        onClick={() => {
+          setRound((r) => r + 1);
+          setOpen(true);
+        }}
+      >
+        New application
+      </Button>
+      <Dialog open={open} onClose={() => setOpen(false)} title="New application">
+        {open && <NewApplicationForm key={round} groups={groups} onClose={() => setOpen(false)} />}
+      </Dialog>
+    </>
+  );
+}

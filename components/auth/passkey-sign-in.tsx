@@ -1,0 +1,101 @@
+"use client";
+
+import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication } from "@simplewebauthn/browser";
+import { startTransition, useActionState, useCallback, useEffect, useRef, useState } from "react";
+import { passkeyOptionsAction, passkeySignInAction } from "@/app/(public)/login/passkey-actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { initialFormState, type FormState } from "@/lib/forms/form-state";
+
+/** A challenge lives five minutes on the server; the autofill request asks for a new one a little before. */
+const AUTOFILL_RENEW_MS = 4 * 60_000;
+
+type Props = {
+  callbackUrl: string;
+  /** Offer passkeys in the browser's autofill of the username field too (conditional mediation). */
+  autofill: boolean;
+  /** Fetches the options (and binds the challenge to this browser). */
+  optionsAction?: () => Promise<FormState>;
+  /** Sends the browser's answer; Auth.js makes the session and redirects. */
+  signInAction?: (prev: FormState, data: FormData) => Promise<FormState>;
+  /** The form field the answer goes in. */
+  field?: string;
+  label?: string;
+};
+
+/**
+ * "Sign in with a passkey" (and the same answer from the browser's autofill
+ * list). Also the second step's "Use a passkey", with that step's actions.
+ */
+export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label = "Sign in with a passkey" }: Props) {
+  const [state, dispatch, pending] = useActionState(signInAction, initialFormState);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [waiting, setWaiting] = useState(false);
+  const [supported, setSupported] = useState(true);
+  const run = useRef(0);
+  const renew = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const ask = useCallback(
+    async (useBrowserAutofill: boolean) => {
+      const mine = ++run.current;
+      if (renew.current) clearTimeout(renew.current);
+      const started = await optionsAction();
+      if (mine !== run.current) return;
+      if (started.status === "error" || !started.result?.options) {
+        if (!useBrowserAutofill) setProblem(started.message ?? "Passkeys are not available.");
+        return;
+      }
+      if (useBrowserAutofill) renew.current = setTimeout(() => void ask(true), AUTOFILL_RENEW_MS);
+      else setWaiting(true);
+      try {
+        const response = await startAuthentication({ optionsJSON: JSON.parse(started.result.options), useBrowserAutofill });
+        if (mine !== run.current) return;
+        const data = new FormData();
+        data.set(field, JSON.stringify(response));
+        data.set("callbackUrl", callbackUrl);
+        setProblem(null);
+        startTransition(() => dispatch(data));
+      } catch (err) {
+        // A newer request (the button, or a renewed autofill) aborts the older one: nothing to say.
+        if (mine !== run.current) return;
+        if (!useBrowserAutofill) {
+          const cancelled = err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError");
+          setProblem(cancelled ? "The passkey request was cancelled or timed out." : "Your browser could not use a passkey.");
+        }
+      } finally {
+        if (mine === run.current) setWaiting(false);
+      }
+    },
+    [callbackUrl, dispatch, field, optionsAction],
+  );
+
+  useEffect(() => {
+    setSupported(browserSupportsWebAuthn());
+    if (!autofill) return;
+    let cancelled = false;
+    void browserSupportsWebAuthnAutofill().then((ok) => {
+      if (ok && !cancelled) void ask(true);
+    });
+    return () => {
+      cancelled = true;
+      run.current++;
+      if (renew.current) clearTimeout(renew.current);
+    };
+  }, [autofill, ask]);
+
+  // After a refused answer the autofill list is offered again.
+  useEffect(() => {
+    if (autofill && state.status === "error") void ask(true);
+  }, [autofill, ask, state]);
+
+  if (!supported) return null;
+  const message = problem ?? (state.status === "error" ? state.message : null);
+  return (
+    <div className="space-y-3">
+      {message && <Alert tone="error">{message}</Alert>}
+      <Button variant="secondary" className="w-full" disabled={pending || waiting} onClick={() => void ask(false)}>
+        {pending ? "Signing in…" : waiting ? "Waiting for your passkey…" : label}
+      </Button>
+    </div>
+  );
+}

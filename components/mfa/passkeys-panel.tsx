@@ -1,0 +1,212 @@
+"use client";
+
+import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
+import { useEffect, useState } from "react";
+import { finishPasskeyRegistrationAction, removePasskeyAction, renamePasskeyAction, startPasskeyRegistrationAction } from "@/app/(dashboard)/profile/passkey-actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { PasswordField } from "@/components/ui/password-field";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { useServerForm } from "@/components/ui/use-server-form";
+import type { FormState } from "@/lib/forms/form-state";
+
+export type PasskeyItem = { id: string; name: string; createdAt: string; lastUsedAt: string | null };
+
+type Props = {
+  passkeys: PasskeyItem[];
+  /** A public address is configured (else the reason is shown). */
+  available: boolean;
+  unavailableMessage: string;
+  hasLocalPassword: boolean;
+  hasTotp: boolean;
+  onRecoveryCodes: (codes: string[]) => void;
+};
+
+/** Profile → Two-factor authentication → Passkeys: add (named), rename, remove. */
+export function PasskeysPanel({ passkeys, available, unavailableMessage, hasLocalPassword, hasTotp, onRecoveryCodes }: Props) {
+  const [adding, setAdding] = useState(false);
+  const [supported, setSupported] = useState(true);
+  useEffect(() => setSupported(browserSupportsWebAuthn()), []);
+  return (
+    <div className="rounded-md p-4 ring-1 ring-slate-200">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h3 className="text-sm font-semibold text-slate-900">Passkeys</h3>
+          <p className="text-sm text-slate-600">
+            {passkeys.length === 0 ? "None yet. A passkey signs you in with your device's screen lock or a security key, without a password." : `${passkeys.length} registered`}
+          </p>
+        </div>
+        {available && supported && !adding && <Button onClick={() => setAdding(true)}>Add a passkey</Button>}
+      </div>
+      {!available && (
+        <div className="mt-3">
+          <Alert tone="info">{unavailableMessage}</Alert>
+        </div>
+      )}
+      {available && !supported && (
+        <div className="mt-3">
+          <Alert tone="info">This browser can&apos;t use passkeys.</Alert>
+        </div>
+      )}
+      {adding && (
+        <AddPasskey
+          onDone={(codes) => {
+            setAdding(false);
+            if (codes) onRecoveryCodes(codes);
+          }}
+          onCancel={() => setAdding(false)}
+        />
+      )}
+      {passkeys.length > 0 && (
+        <ul aria-label="Passkeys" className="mt-4 divide-y divide-slate-200">
+          {passkeys.map((p) => (
+            <PasskeyRow key={p.id} passkey={p} hasLocalPassword={hasLocalPassword} hasTotp={hasTotp} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function AddPasskey({ onDone, onCancel }: { onDone: (codes: string[] | null) => void; onCancel: () => void }) {
+  const form = useServerForm(
+    async (prev: FormState, data: FormData): Promise<FormState> => {
+      const name = String(data.get("name") ?? "");
+      const started = await startPasskeyRegistrationAction();
+      if (started.status === "error") return { ...started, values: { name } };
+      let response: unknown;
+      try {
+        response = await startRegistration({ optionsJSON: JSON.parse(started.result!.options) });
+      } catch (err) {
+        const cancelled = err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError");
+        return { status: "error", message: cancelled ? "Adding the passkey was cancelled or timed out." : "Your browser could not make a passkey.", values: { name } };
+      }
+      data.set("response", JSON.stringify(response));
+      const state = await finishPasskeyRegistrationAction(prev, data);
+      if (state.status === "success") onDone(state.result?.recoveryCodes ? state.result.recoveryCodes.split("\n") : null);
+      return state;
+    },
+    { guardLeave: false },
+  );
+  const errors = form.state.fieldErrors;
+  return (
+    <form {...form.formProps} className="mt-4 max-w-sm space-y-4">
+      {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
+      <TextField
+        id="passkey-new-name"
+        label="Passkey name"
+        name="name"
+        required
+        maxLength={64}
+        defaultValue={form.state.values?.name ?? ""}
+        hint="Which device or key it is, such as “Work laptop” or “YubiKey”"
+        errors={errors?.name}
+        autoComplete="off"
+      />
+      <div className="flex gap-2">
+        <SubmitButton pending={form.pending} pendingLabel="Waiting for your device…">
+          Continue
+        </SubmitButton>
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function PasskeyRow({ passkey, hasLocalPassword, hasTotp }: { passkey: PasskeyItem; hasLocalPassword: boolean; hasTotp: boolean }) {
+  const [mode, setMode] = useState<"view" | "rename" | "remove">("view");
+  return (
+    <li className="py-3">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="min-w-0">
+          <p className="truncate text-sm font-medium text-slate-900">{passkey.name}</p>
+          <p className="text-sm text-slate-600">
+            Added <RelativeTime date={passkey.createdAt} /> · last used <RelativeTime date={passkey.lastUsedAt} empty="never" />
+          </p>
+        </div>
+        {mode === "view" && (
+          <div className="flex gap-2">
+            <Button variant="secondary" onClick={() => setMode("rename")} aria-label={`Rename ${passkey.name}`}>
+              Rename
+            </Button>
+            <Button variant="secondary" onClick={() => setMode("remove")} aria-label={`Remove ${passkey.name}`}>
+              Remove
+            </Button>
+          </div>
+        )}
+      </div>
+      {mode === "rename" && <RenamePasskey passkey={passkey} onDone={() => setMode("view")} />}
+      {mode === "remove" && <RemovePasskey passkey={passkey} hasLocalPassword={hasLocalPassword} hasTotp={hasTotp} onDone={() => setMode("view")} />}
+    </li>
+  );
+}
+
+function RenamePasskey({ passkey, onDone }: { passkey: PasskeyItem; onDone: () => void }) {
+  const form = useServerForm(
+    async (prev: FormState, data: FormData) => {
+      const state = await renamePasskeyAction(passkey.id, prev, data);
+      if (state.status === "success") onDone();
+      return state;
+    },
+    { guardLeave: false, announce: true },
+  );
+  return (
+    <form {...form.formProps} className="mt-3 max-w-sm space-y-3">
+      {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
+      <TextField
+        id={`passkey-name-${passkey.id}`}
+        label="New name"
+        name="name"
+        required
+        maxLength={64}
+        defaultValue={form.state.values?.name ?? passkey.name}
+        errors={form.state.fieldErrors?.name}
+        autoComplete="off"
+      />
+      <div className="flex gap-2">
+        <SubmitButton pending={form.pending} pendingLabel="Saving…">
+          Save name
+        </SubmitButton>
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function RemovePasskey({ passkey, hasLocalPassword, hasTotp, onDone }: { passkey: PasskeyItem; hasLocalPassword: boolean; hasTotp: boolean; onDone: () => void }) {
+  const form = useServerForm(
+    async (prev: FormState, data: FormData) => {
+      const state = await removePasskeyAction(passkey.id, prev, data);
+      if (state.status === "success") onDone();
+      return state;
+    },
+    { guardLeave: false, announce: true },
+  );
+  return (
+    <form {...form.formProps} className="mt-3 max-w-sm space-y-3">
+      {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
+      <p className="text-sm text-slate-700">Remove “{passkey.name}”? It will no longer sign you in.</p>
+      {hasLocalPassword ? (
+        <PasswordField id={`passkey-remove-password-${passkey.id}`} label="Your password" name="password" autoComplete="current-password" required errors={form.state.fieldErrors?.password} />
+      ) : (
+        hasTotp && (
+          <TextField id={`passkey-remove-code-${passkey.id}`} label="Code from the app" name="code" inputMode="numeric" autoComplete="one-time-code" required errors={form.state.fieldErrors?.code} />
+        )
+      )}
+      <div className="flex gap-2">
+        <SubmitButton variant="danger" pending={form.pending} pendingLabel="Removing…">
+          Remove passkey
+        </SubmitButton>
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * Settings → Applications in the browser (issue 15): the owner registers a web
+ * app (a refused redirect URI explained with what was typed kept, then the
+ * client secret shown once), edits its redirect URIs, sees the issuer once a
+ * public address is set, rotates the secret and deletes the app. Screenshots
+ * at desktop width and 390 px.
+ */
+import { expect, test } from "@playwright/test";
+import { bearer, call } from "./support/api";
+import { signIn } from "./support/browser";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { personWithRole, tokenClient } from "./support/users-api";
+
+const instance = useInstance();
+
+test("the owner registers, edits, re-keys and deletes an application", async ({ page }) => {
+  test.setTimeout(120_000);
+  const owner = await setUpOwner(instance);
+  const auth = bearer(owner.personal_access_token);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/settings"));
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Applications" }).click();
+  await expect(page).toHaveURL(/\/settings\/applications$/);
+  await expect(page.getByRole("heading", { name: "No applications yet" })).toBeVisible();
+  // No public address yet: the page says what to set instead of an issuer.
+  await expect(page.getByText("PUBLIC_URL", { exact: true })).toBeVisible();
+
+  // Register: a refused redirect URI is explained, and everything typed stays.
+  await page.getByRole("button", { name: "New application" }).click();
+  const dialog = page.getByRole("dialog", { name: "New application" });
+  await dialog.getByLabel("Name").fill("Grafana");
+  await expect(dialog.getByRole("radio", { name: /Web app/ })).toBeChecked();
+  await dialog.getByLabel("Redirect URIs", { exact: true }).fill("http://grafana.example.com/login/generic_oauth");
+  await dialog.getByLabel("Access token lifetime (minutes)").fill("15");
+  await dialog.getByRole("button", { name: "Register" }).click();
+  await expect(dialog.getByText("http://grafana.example.com/login/generic_oauth must use https://")).toBeVisible();
+  await expect(dialog.getByLabel("Name")).toHaveValue("Grafana");
+  await expect(dialog.getByLabel("Access token lifetime (minutes)")).toHaveValue("15");
+  await expect(dialog.getByLabel("Redirect URIs", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await dialog.getByLabel("Redirect URIs", { exact: true }).fill("https://grafana.example.com/login/generic_oauth");
+  await dialog.getByRole("button", { name: "Register" }).click();
+
+  // The secret, once, with Copy and a warning.
+  const secretField = dialog.getByLabel("Client secret");
+  await expect(secretField).toHaveValue(/^lks_[0-9A-Za-z]{36}$/);
+  const firstSecret = await secretField.inputValue();
+  await expect(dialog.getByText("will not be shown again")).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Copy", exact: true })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("application-secret.png") });
+  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await expect(page).toHaveURL(/\/settings\/applications\/[0-9a-f-]{36}$/);
+  const id = page.url().split("/").pop()!;
+  await expect(page.getByRole("heading", { name: "Grafana" })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Client ID" })).toHaveValue(/^lka_/);
+  await expect(page.getByText(firstSecret)).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "No sign-ins yet" })).toBeVisible();
+
+  // Edit the redirect URIs; the save changes only them.
+  const uris = page.getByLabel("Redirect URIs", { exact: true });
+  await uris.fill("https://grafana.example.com/login/generic_oauth\nhttps://grafana2.example.com/login/generic_oauth");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Application Grafana saved.")).toBeVisible();
+  const saved = await call<{ redirect_uris: string[]; access_token_ttl_seconds: number; name: string }>(instance, `/api/applications/${id}`, { headers: auth });
+  expect(saved.body).toMatchObject({
+    name: "Grafana",
+    redirect_uris: ["https://grafana.example.com/login/generic_oauth", "https://grafana2.example.com/login/generic_oauth"],
+    access_token_ttl_seconds: 900,
+  });
+  await page.reload();
+  await expect(page.getByLabel("Redirect URIs", { exact: true })).toHaveValue("https://grafana.example.com/login/generic_oauth\nhttps://grafana2.example.com/login/generic_oauth");
+
+  // With a public address (Settings → Email), the issuer and discovery URL show with Copy.
+  const mail = await call(instance, "/api/settings/email", { method: "PUT", headers: auth, json: { public_url: "https://id.example.com" } });
+  expect(mail.status, mail.text).toBe(200);
+  await page.reload();
+  await expect(page.getByRole("textbox", { name: "Issuer" })).toHaveValue("https://id.example.com");
+  await expect(page.getByRole("textbox", { name: "Discovery URL" })).toHaveValue("https://id.example.com/.well-known/openid-configuration");
+  await expect(page.getByRole("button", { name: "Copy Issuer" })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("application-desktop.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Grafana" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: test.info().outputPath("application-390.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Rotate: asks first, then shows a new secret once.
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  const rotate = page.getByRole("dialog", { name: "Rotate the secret of Grafana?" });
+  await expect(rotate.getByText("stops working at once")).toBeVisible();
+  await rotate.getByRole("button", { name: "Rotate secret" }).click();
+  const newSecret = rotate.getByLabel("New client secret");
+  await expect(newSecret).toHaveValue(/^lks_/);
+  expect(await newSecret.inputValue()).not.toBe(firstSecret);
+  await rotate.getByRole("button", { name: "Copy & Close" }).click();
+  await expect(rotate).toBeHidden();
+
+  // Delete: asks first, then the list is empty again.
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete Grafana?" });
+  await confirm.getByRole("button", { name: "Delete application" }).click();
+  await expect(page).toHaveURL(/\/settings\/applications\?deleted=1$/);
+  await expect(page.getByText("Application deleted.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "No applications yet" })).toBeVisible();
+  expect((await call(instance, `/api/applications/${id}`, { headers: auth })).status).toBe(404);
+
+  // An admin manages applications: the owner-only "Read-only" note belongs to the sign-in tabs, not this one.
+  const admin = await personWithRole(tokenClient(instance, owner.personal_access_token), "admin");
+  await page.context().clearCookies();
+  await signIn(page, instance.baseURL, admin.email, admin.password);
+  await page.goto(instance.url("/settings/applications"));
+  await expect(page.getByRole("button", { name: "New application" })).toBeVisible();
+  await expect(page.getByText("Read-only: only the owner can change how people sign in.")).toHaveCount(0);
+  await page.goto(instance.url("/settings/identity-providers"));
+  await expect(page.getByText("Read-only: only the owner can change how people sign in.")).toBeVisible();
+});

@@ -1,0 +1,193 @@
+/**
+ * Passkeys in the browser (issue 14) with Chromium's virtual authenticator
+ * (DevTools protocol: WebAuthn.addVirtualAuthenticator, a platform
+ * authenticator with resident keys and user verification): register one
+ * from Profile, sign out and in without a password, use it as the second
+ * step after the password, rename and remove it. Then an LDAP user with an
+ * authenticator app gets the same second step as a local user.
+ *
+ * WebAuthn needs a name, not an IP address, for its relying party: the
+ * server's PUBLIC_URL is http://localhost:<port>, and the pages are opened there.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { Secret, TOTP } from "otpauth";
+import { setUpOwner, useInstance } from "./support/instance";
+import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
+import { personWithRole, tokenClient, type Client } from "./support/users-api";
+
+const instance = useInstance({ PUBLIC_URL: "http://localhost:{port}" });
+test.describe.configure({ mode: "serial" });
+test.setTimeout(180_000);
+
+let api: Client;
+let person: { email: string; password: string; name: string; id: string };
+let slapd: Slapd | undefined;
+
+const site = (path: string) => instance.url(path).replace("//127.0.0.1:", "//localhost:");
+
+test.beforeAll(async () => {
+  const owner = await setUpOwner(instance);
+  api = tokenClient(instance, owner.personal_access_token);
+  const p = await personWithRole(api, "user", { name: "Pat Passkey" });
+  person = { email: p.email, password: p.password, name: p.user.name, id: p.user.id };
+});
+
+test.afterAll(async () => {
+  await slapd?.stop();
+});
+
+async function withAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return { cdp, authenticatorId };
+}
+
+async function passwordStep(page: Page, email: string, password: string) {
+  await page.goto(site("/login"));
+  await page.getByLabel("Email or username").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+/** axe on part of the page (WCAG 2.x A and AA, best practice), as e2e/accessibility.spec.ts does for whole pages. */
+async function expectAccessible(page: Page, selector: string, what: string) {
+  await page.waitForLoadState("networkidle");
+  const results = await new AxeBuilder({ page }).include(selector).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${what}`).toEqual([]);
+}
+
+async function signOut(page: Page, name: string) {
+  await page.getByRole("button", { name }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+test("register a passkey from Profile, sign in with it alone and as the second step, rename and remove it", async ({ page }) => {
+  const { cdp, authenticatorId } = await withAuthenticator(page);
+  const presence = (enabled: boolean) => cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
+  await passwordStep(page, person.email, person.password);
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(site("/profile"));
+  const section = page.getByRole("region", { name: "Two-factor authentication" });
+  await section.getByRole("button", { name: "Add a passkey" }).click();
+  // A name is required; what was typed stays after a refusal.
+  await section.getByLabel("Passkey name").fill("Work laptop");
+  await section.getByRole("button", { name: "Continue" }).click();
+  // The first factor: ten recovery codes, shown once.
+  const codes = section.getByRole("list", { name: "Recovery codes" });
+  await expect(codes.getByRole("listitem")).toHaveCount(10);
+  await section.getByRole("button", { name: "Done" }).click();
+  const passkeys = section.getByRole("list", { name: "Passkeys" });
+  await expect(passkeys.getByRole("listitem")).toHaveCount(1);
+  await expect(passkeys.getByText("Work laptop")).toBeVisible();
+  await expect(passkeys.getByText(/last used never/)).toBeVisible();
+  expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(1);
+  const viaApi = await api.get<{ mfa: { passkeys: number; totp: boolean } }>(`/api/users/${person.id}`);
+  expect(viaApi.body.mfa).toMatchObject({ passkeys: 1, totp: false });
+  await page.screenshot({ path: test.info().outputPath("profile-passkeys.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("profile-passkeys-phone.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expectAccessible(page, "main", "Profile with a passkey (light)");
+  await page.context().addCookies([{ name: "theme", value: "dark", url: site("/") }]);
+  await page.reload();
+  await expect(passkeys.getByText("Work laptop")).toBeVisible();
+  await expectAccessible(page, "main", "Profile with a passkey (dark)");
+  await page.screenshot({ path: test.info().outputPath("profile-passkeys-dark.png"), fullPage: true });
+
+  // Passwordless from the browser's autofill (conditional mediation): the virtual authenticator, which
+  // stands for a person picking the passkey from the list, answers as soon as the sign-in page asks.
+  await page.getByRole("button", { name: person.name }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/team\/users/);
+  await expect(page.getByRole("button", { name: person.name })).toBeVisible();
+  await page.goto(site("/profile"));
+  await expect(passkeys.getByText(/last used never/)).toHaveCount(0);
+
+  // Passwordless with the button: nobody answers the autofill request (no presence), then the button's does.
+  await presence(false);
+  await signOut(page, person.name);
+  await expect(page.getByLabel("Email or username")).toHaveAttribute("autocomplete", "username webauthn");
+  await presence(true);
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+
+  // As the second step after the password (no presence while on the sign-in page: its autofill request waits).
+  await presence(false);
+  await signOut(page, person.name);
+  await passwordStep(page, person.email, person.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await presence(true);
+  await page.screenshot({ path: test.info().outputPath("second-step-passkey.png"), fullPage: true });
+  await expectAccessible(page, "body", "the second step with a passkey (dark)");
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+
+  // Rename, then remove (the password again: a wrong one is refused).
+  await page.goto(site("/profile"));
+  await passkeys.getByRole("button", { name: "Rename Work laptop" }).click();
+  await passkeys.getByLabel("New name").fill("Home laptop");
+  await passkeys.getByRole("button", { name: "Save name" }).click();
+  await expect(passkeys.getByText("Home laptop")).toBeVisible();
+  await page.reload();
+  await expect(passkeys.getByText("Home laptop")).toBeVisible();
+  await passkeys.getByRole("button", { name: "Remove Home laptop" }).click();
+  await passkeys.getByLabel("Your password").fill("not the password");
+  await passkeys.getByRole("button", { name: "Remove passkey" }).click();
+  await expect(passkeys.getByText("Password is incorrect").first()).toBeVisible();
+  await passkeys.getByLabel("Your password").fill(person.password);
+  await passkeys.getByRole("button", { name: "Remove passkey" }).click();
+  await expect(section.getByRole("list", { name: "Passkeys" })).toBeHidden();
+  const after = await api.get<{ mfa: { passkeys: number; recovery_codes_left: number } }>(`/api/users/${person.id}`);
+  expect(after.body.mfa).toMatchObject({ passkeys: 0, recovery_codes_left: 0 });
+
+  // The authenticator still holds the credential, but the server no longer knows it.
+  await presence(false);
+  await signOut(page, person.name);
+  await presence(true);
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "That passkey could not sign you in" })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("an LDAP user with an authenticator app gets the second step after the directory password", async ({ page }) => {
+  slapd = await startSlapd();
+  const saved = await api.put("/api/settings/ldap", {
+    name: "Corp Directory",
+    enabled: true,
+    url: slapd.url,
+    allow_unencrypted: true,
+    allow_internal_addresses: true,
+    bind_dn: LDAP_ADMIN.dn,
+    bind_password: LDAP_ADMIN.password,
+    search_base: `ou=people,${LDAP_BASE}`,
+  });
+  expect(saved.status, saved.text).toBe(200);
+
+  await passwordStep(page, "dora", LDAP_PEOPLE.dora.password);
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(site("/profile"));
+  const section = page.getByRole("region", { name: "Two-factor authentication" });
+  await section.getByRole("button", { name: "Set up authenticator app" }).click();
+  const secret = await section.getByLabel("Secret key").inputValue();
+  const code = (stepsAhead = 0) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + stepsAhead * 30_000 });
+  await section.getByLabel("Code from the app").fill(code());
+  await section.getByRole("button", { name: "Turn on" }).click();
+  await expect(section.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+  await signOut(page, LDAP_PEOPLE.dora.name);
+
+  await passwordStep(page, "dora", LDAP_PEOPLE.dora.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  // The directory password alone reaches nothing.
+  await page.goto(site("/profile"));
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto(site("/login/two-factor"));
+  await page.getByLabel("Authentication code").fill(code(1));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await expect(page.getByRole("button", { name: LDAP_PEOPLE.dora.name })).toBeVisible();
+});

@@ -1,0 +1,29 @@
+/** The application resource as the REST API returns it (snake_case; never the secret's digest). */
+import { accessOf, type ApplicationRecord } from "./records";
+
+export function toApiApplication(app: ApplicationRecord) {
+  return {
+    id: app.id,
+    name: app.name,
+    type: app.type,
+    client_id: app.clientId,
+    has_client_secret: app.hasClientSecret,
+    /** Public apps (single-page, device) always use PKCE; web apps may. */
+    pkce_required: app.type !== "web",
+    redirect_uris: app.redirectUris,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
+    allowed_groups: app.allowedGroups.map((g) => g.id),
+    /** everyone, members of allowed_groups, or nobody (every allowed group was deleted). */
+    access: accessOf(app),
+    access_token_ttl_seconds: app.accessTokenTtlSeconds,
+    refresh_token_ttl_seconds: app.refreshTokenTtlSeconds,
+    require_consent: app.requireConsent,
+    created_at: app.createdAt.toISOString(),
+    updated_at: app.updatedAt.toISOString(),
+  };
+}
+
+/** Create and rotate: the resource plus the client secret, shown this once (web apps only). */
+export function toApiApplicationWithSecret(app: ApplicationRecord, clientSecret: string | null) {
+  return { ...toApiApplication(app), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+}

@@ -1,0 +1,239 @@
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SessionActor } from "@/lib/auth/actor";
+import { recordEvent } from "@/lib/audit/record";
+import { settingsTabs } from "@/lib/auth/navigation";
+import { digestToken } from "@/lib/crypto/secret-tokens";
+import { react } from "@/lib/data/effects";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { activityEvents, applications } from "@/lib/db/schema";
+import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
+import { createGroup, deleteGroup } from "@/lib/groups/groups";
+import { setUserRoles } from "@/lib/roles/assignments";
+import { createRole } from "@/lib/roles/roles";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
+import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { createApplication, deleteApplication, rotateApplicationSecret, updateApplication } from "./applications";
+import { clientSecretMatches, findApplicationByClientId, userMayUseApplication } from "./for-provider";
+import { getApplication, listApplications, recentSignIns } from "./queries";
+import { createApplicationSchema, redirectUriProblem, type CreateApplicationInput } from "./schemas";
+
+let accountId: string;
+let owner: SessionActor;
+let admin: SessionActor;
+let auditor: SessionActor;
+let member: SessionActor;
+let memberName: string;
+let stranger: SessionActor;
+
+/** Every application.access_changed emitted, in order (the provider's reaction stands in here). */
+const accessChanges: Array<{ applicationId: string; change: string }> = [];
+react("application.access_changed", "applications-test-recorder", async (_tx, { applicationId, change }) => {
+  accessChanges.push({ applicationId, change });
+});
+
+const web = (overrides: Partial<CreateApplicationInput> = {}): CreateApplicationInput =>
+  createApplicationSchema.parse({ name: "Grafana", type: "web", redirect_uris: ["https://grafana.example.com/login/generic_oauth"], ...overrides });
+
+async function eventsOf(id: string) {
+  return db().select().from(activityEvents).where(eq(activityEvents.targetId, id));
+}
+
+beforeAll(async () => {
+  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" }), META);
+  accountId = setup.account_id;
+  owner = await startSession({ id: setup.user_id, accountId });
+  admin = await startSession(await createUser(accountId, { role: "admin" }));
+  auditor = await startSession(await createUser(accountId, { role: "auditor" }));
+  const m = await createUser(accountId, { role: "user" });
+  memberName = m.name;
+  member = await startSession(m);
+  stranger = await startSession(await createUser(await createAccount(), { role: "owner" }));
+});
+
+describe("redirect URI rules", () => {
+  it.each([
+    ["https://app.example.com/callback", null],
+    ["http://127.0.0.1:8085/callback", null],
+    ["http://localhost/cb", null],
+    ["http://[::1]:9000/cb", null],
+    ["http://app.example.com/callback", "must use https://"],
+    ["https://app.example.com/cb#frag", "fragment"],
+    ["https://*.example.com/cb", "wildcard"],
+    ["/callback", "absolute"],
+    ["https://user:pw@app.example.com/cb", "user name or password"],
+    ["javascript:alert(1)", "must use https://"],
+    ["https://app.example.com/ cb", "space"],
+  ])("%s", (uri, problem) => {
+    const found = redirectUriProblem(uri);
+    if (problem === null) expect(found).toBeNull();
+    else expect(found).toContain(problem);
+  });
+
+  it("requires a redirect URI except for device apps, and refuses duplicates", () => {
+    expect(createApplicationSchema.safeParse({ name: "SPA", type: "spa" }).success).toBe(false);
+    expect(createApplicationSchema.safeParse({ name: "CLI", type: "device" }).success).toBe(true);
+    expect(createApplicationSchema.safeParse({ name: "W", type: "web", redirect_uris: ["https://a.example/cb", "https://a.example/cb"] }).success).toBe(false);
+    expect(createApplicationSchema.safeParse({ name: "", type: "web", redirect_uris: ["https://a.example/cb"] }).success).toBe(false);
+    expect(createApplicationSchema.safeParse({ name: "x".repeat(101), type: "web", redirect_uris: ["https://a.example/cb"] }).success).toBe(false);
+  });
+});
+
+describe("createApplication", () => {
+  it("gives a web app a secret shown once and stored only as its digest, and records application.created without it", async () => {
+    const { application, clientSecret } = await createApplication(owner, web(), META);
+    expect(clientSecret).toMatch(/^lks_[0-9A-Za-z]{36}$/);
+    expect(application.clientId).toMatch(/^lka_[0-9A-Za-z]{24}$/);
+    expect(application).toMatchObject({ type: "web", hasClientSecret: true, accessTokenTtlSeconds: 600, refreshTokenTtlSeconds: 2592000, requireConsent: false });
+    const [row] = await db().select().from(applications).where(eq(applications.id, application.id));
+    expect(row.clientSecretDigest).toBe(digestToken(clientSecret!));
+    expect(JSON.stringify(row)).not.toContain(clientSecret!);
+    const provided = await findApplicationByClientId(application.clientId);
+    expect(clientSecretMatches(provided!, clientSecret!)).toBe(true);
+    const [event] = await eventsOf(application.id);
+    expect(event.action).toBe("application.created");
+    expect(event.actorId).toBe(owner.userId);
+    expect(JSON.stringify(event)).not.toContain(clientSecret!);
+    expect(JSON.stringify(event)).not.toContain(row.clientSecretDigest!);
+  });
+
+  it("gives single-page and device apps no secret", async () => {
+    const spa = await createApplication(admin, web({ name: "SPA", type: "spa" }), META);
+    expect(spa.clientSecret).toBeNull();
+    expect(spa.application.hasClientSecret).toBe(false);
+    const cli = await createApplication(admin, createApplicationSchema.parse({ name: "CLI", type: "device" }), META);
+    expect(cli.clientSecret).toBeNull();
+    expect(cli.application.redirectUris).toEqual([]);
+  });
+
+  it("accepts only groups of the caller's account", async () => {
+    const ops = await createGroup(owner, { name: "Ops" }, META);
+    const elsewhere = await createGroup(stranger, { name: "Theirs" }, META);
+    const made = await createApplication(owner, web({ name: "Ops app", allowed_groups: [ops.id] }), META);
+    expect(made.application.allowedGroups).toEqual([{ id: ops.id, name: "Ops" }]);
+    await expect(createApplication(owner, web({ allowed_groups: [elsewhere.id] }), META)).rejects.toMatchObject({ fieldErrors: { allowed_groups: [expect.stringContaining("Unknown group")] } });
+  });
+
+  it("refuses auditors and members; a custom role holding applications:create may", async () => {
+    await expect(createApplication(auditor, web(), META)).rejects.toBeInstanceOf(Forbidden);
+    await expect(createApplication(member, web(), META)).rejects.toBeInstanceOf(Forbidden);
+    const role = await createRole(owner, { name: "App keeper", description: "", permissions: ["applications:read", "applications:create"] }, META);
+    const keeper = await createUser(accountId, { role: "user" });
+    const session = await startSession(keeper);
+    await setUserRoles(owner, keeper.id, { role_ids: [role.id] }, META);
+    const now = (await resolveSession(session.sessionId))!;
+    const made = await createApplication(now, web({ name: "Keeper's" }), META);
+    expect(made.application.name).toBe("Keeper's");
+    await expect(deleteApplication(now, made.application.id, META)).rejects.toBeInstanceOf(Forbidden);
+  });
+});
+
+describe("updateApplication", () => {
+  it("changes only what was given, records what changed, and emits access_changed when groups change", async () => {
+    const ops = await createGroup(owner, { name: "Ops 2" }, META);
+    const { application } = await createApplication(owner, web({ name: "Gitea" }), META);
+    accessChanges.length = 0;
+    const same = await updateApplication(owner, application.id, { name: "Gitea", redirect_uris: application.redirectUris }, META);
+    expect(same.updatedAt).toEqual(application.updatedAt);
+    expect((await eventsOf(application.id)).map((e) => e.action)).toEqual(["application.created"]);
+
+    const after = await updateApplication(owner, application.id, { redirect_uris: ["https://git.example.com/user/oauth2/latchkey/callback"], allowed_groups: [ops.id] }, META);
+    expect(after.name).toBe("Gitea");
+    expect(after.redirectUris).toEqual(["https://git.example.com/user/oauth2/latchkey/callback"]);
+    expect(after.allowedGroups).toEqual([{ id: ops.id, name: "Ops 2" }]);
+    const updated = (await eventsOf(application.id)).find((e) => e.action === "application.updated")!;
+    expect(updated.details).toMatchObject({ changed: ["redirect_uris", "allowed_groups"], allowed_groups: { from: [], to: [ops.id] } });
+    expect(accessChanges).toEqual([{ applicationId: application.id, change: "groups_changed" }]);
+  });
+
+  it("refuses a type change, an empty redirect list for a web app, and another account's id (404)", async () => {
+    const { application } = await createApplication(owner, web({ name: "Fixed" }), META);
+    await expect(updateApplication(owner, application.id, { type: "spa" }, META)).rejects.toBeInstanceOf(Invalid);
+    await expect(updateApplication(owner, application.id, { redirect_uris: [] }, META)).rejects.toMatchObject({ fieldErrors: { redirect_uris: [expect.any(String)] } });
+    await expect(updateApplication(stranger, application.id, { name: "Mine now" }, META)).rejects.toBeInstanceOf(NotFound);
+    await expect(getApplication(stranger, application.id)).rejects.toBeInstanceOf(NotFound);
+    await expect(updateApplication(auditor, application.id, { name: "Nope" }, META)).rejects.toBeInstanceOf(Forbidden);
+  });
+});
+
+describe("rotateApplicationSecret", () => {
+  it("replaces the secret: the old one stops matching, the new one matches, and access_changed is emitted", async () => {
+    const { application, clientSecret } = await createApplication(owner, web({ name: "Rotating" }), META);
+    accessChanges.length = 0;
+    const rotated = await rotateApplicationSecret(admin, application.id, META);
+    expect(rotated.clientSecret).not.toBe(clientSecret);
+    const provided = await findApplicationByClientId(application.clientId);
+    expect(clientSecretMatches(provided!, clientSecret!)).toBe(false);
+    expect(clientSecretMatches(provided!, rotated.clientSecret!)).toBe(true);
+    const event = (await eventsOf(application.id)).find((e) => e.action === "application.secret_rotated")!;
+    expect(JSON.stringify(event)).not.toContain(rotated.clientSecret!);
+    expect(accessChanges).toEqual([{ applicationId: application.id, change: "secret_rotated" }]);
+  });
+
+  it("refuses apps without a secret", async () => {
+    const { application } = await createApplication(owner, web({ name: "Public", type: "spa" }), META);
+    await expect(rotateApplicationSecret(owner, application.id, META)).rejects.toBeInstanceOf(Conflict);
+  });
+});
+
+describe("deleteApplication and group deletion", () => {
+  it("deletes the app and its links, records it, and emits access_changed", async () => {
+    const { application } = await createApplication(owner, web({ name: "Doomed" }), META);
+    accessChanges.length = 0;
+    await expect(deleteApplication(stranger, application.id, META)).rejects.toBeInstanceOf(NotFound);
+    await deleteApplication(owner, application.id, META);
+    expect(await findApplicationByClientId(application.clientId)).toBeNull();
+    expect((await eventsOf(application.id)).map((e) => e.action)).toContain("application.deleted");
+    expect(accessChanges).toEqual([{ applicationId: application.id, change: "deleted" }]);
+  });
+
+  it("keeps an app limited to a deleted group closed to everyone, and tells the provider", async () => {
+    const only = await createGroup(owner, { name: "Only group" }, META);
+    const person = await createUser(accountId);
+    const { application } = await createApplication(owner, web({ name: "Closed", allowed_groups: [only.id] }), META);
+    accessChanges.length = 0;
+    await deleteGroup(owner, only.id, META);
+    const after = await getApplication(owner, application.id);
+    expect(after.allowedGroups).toEqual([]);
+    expect(after.restrictedToGroups).toBe(true);
+    expect(await userMayUseApplication((await findApplicationByClientId(application.clientId))!, person.id)).toBe(false);
+    expect(accessChanges).toContainEqual({ applicationId: application.id, change: "groups_changed" });
+    // Opening it to everyone again is an explicit change.
+    await updateApplication(owner, application.id, { allowed_groups: [] }, META);
+    expect(await userMayUseApplication((await findApplicationByClientId(application.clientId))!, person.id)).toBe(true);
+  });
+});
+
+describe("reading", () => {
+  it("offers Settings → Applications to those who may read applications only", () => {
+    expect(settingsTabs(owner)).toContain("/settings/applications");
+    expect(settingsTabs(auditor)).toContain("/settings/applications");
+    expect(settingsTabs(member)).not.toContain("/settings/applications");
+  });
+
+  it("lists the account's applications for readers only, and shows recent sign-ins from the activity log", async () => {
+    const { application } = await createApplication(owner, web({ name: "Listed" }), META);
+    const listed = await listApplications(auditor, { offset: 0 });
+    expect(listed.items.map((a) => a.id)).toContain(application.id);
+    expect((await listApplications(stranger, { offset: 0 })).items.map((a) => a.id)).not.toContain(application.id);
+    await expect(listApplications(member, { offset: 0 })).rejects.toBeInstanceOf(Forbidden);
+    expect(await recentSignIns(owner, application.id)).toEqual([]);
+    await writeSystem((tx) =>
+      recordEvent(tx, {
+        accountId,
+        action: "application.sign_in",
+        actor: { type: "user", id: member.userId },
+        target: { type: "application", id: application.id, label: "Listed" },
+        meta: META,
+      }),
+    );
+    const signIns = await recentSignIns(auditor, application.id);
+    // The person's current name (the provider records only their id), linked to their page.
+    expect(signIns?.map((e) => [e.userId, e.name, e.href])).toEqual([[member.userId, memberName, `/team/users/${member.userId}`]]);
+    expect(await recentSignIns(member, application.id).catch((e: unknown) => e)).toBeInstanceOf(Forbidden);
+    const [row] = await db().select().from(applications).where(and(eq(applications.accountId, accountId), eq(applications.id, application.id)));
+    expect(row.name).toBe("Listed");
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Registering, changing, re-keying and deleting applications: the other apps
+ * and CLIs that sign people in through Latchkey's OIDC provider. Each change
+ * checks its permission on the fresh actor inside its write transaction and
+ * records its activity event there. A web app's client secret exists in
+ * plain text only in the value returned by create and rotate (stored as its
+ * SHA-256 digest, like access tokens). Changes that take access away (delete,
+ * rotation, allowed groups) emit application.access_changed: the provider
+ * ends the grants that no longer hold.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { actorParty } from "@/lib/audit/actor-party";
+import { recordEvent } from "@/lib/audit/record";
+import { assertCan } from "@/lib/auth/policy";
+import { mintSecretToken, randomBase62, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
+import { emit } from "@/lib/data/effects";
+import { write } from "@/lib/data/unit-of-work";
+import type { Tx } from "@/lib/db/database";
+import { applicationGroups, applications, type ApplicationRow } from "@/lib/db/schema";
+import { Conflict, Invalid } from "@/lib/errors";
+import { assertGroupsExist } from "@/lib/groups/membership";
+import { parseOrThrow } from "@/lib/http/validation";
+import { allowedGroupsOf, loadApplicationRecord, loadApplicationRow, toApplicationRecord, type ApplicationRecord } from "./records";
+import { createApplicationSchema, updateApplicationSchema, type CreateApplicationInput, type UpdateApplicationInput } from "./schemas";
+
+const DENIED = {
+  create: "You don't have permission to register applications",
+  update: "You don't have permission to change applications",
+  delete: "You don't have permission to delete applications",
+} as const;
+
+/** The public client identifier: random, not a secret, recognisable ("lka_"). */
+function newClientId(): string {
+  return `lka_${randomBase62(24)}`;
+}
+
+async function setAllowedGroups(tx: Tx, accountId: string, applicationId: string, groupIds: string[]): Promise<void> {
+  await tx.delete(applicationGroups).where(and(eq(applicationGroups.accountId, accountId), eq(applicationGroups.applicationId, applicationId)));
+  const unique = [...new Set(groupIds)];
+  if (unique.length > 0) await tx.insert(applicationGroups).values(unique.map((groupId) => ({ applicationId, groupId, accountId })));
+}
+
+export type CreatedApplication = { application: ApplicationRecord; clientSecret: string | null };
+
+export async function createApplication(actor: Actor, input: CreateApplicationInput, meta: RequestMeta): Promise<CreatedApplication> {
+  assertCan(actor, "applications:create", DENIED.create);
+  const values = parseOrThrow(createApplicationSchema, input);
+  return write(actor, async (tx, me) => {
+    assertCan(me, "applications:create", DENIED.create);
+    await assertGroupsExist(tx, actor.accountId, values.allowed_groups, "allowed_groups");
+    // Public apps (single-page, device) can't keep a secret: they get none, and the provider requires PKCE.
+    const secret = values.type === "web" ? mintSecretToken(TOKEN_PREFIXES.applicationSecret) : null;
+    const allowedGroups = [...new Set(values.allowed_groups)];
+    const [row] = await tx
+      .insert(applications)
+      .values({
+        id: crypto.randomUUID(),
+        accountId: actor.accountId,
+        name: values.name,
+        type: values.type,
+        clientId: newClientId(),
+        clientSecretDigest: secret?.digest ?? null,
+        redirectUris: values.redirect_uris,
+        postLogoutRedirectUris: values.post_logout_redirect_uris,
+        restrictedToGroups: allowedGroups.length > 0,
+        accessTokenTtlSeconds: values.access_token_ttl_seconds,
+        refreshTokenTtlSeconds: values.refresh_token_ttl_seconds,
+        requireConsent: values.require_consent,
+        createdBy: me.userId,
+        updatedAt: new Date(),
+      })
+      .returning();
+    await setAllowedGroups(tx, actor.accountId, row.id, allowedGroups);
+    await recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "application.created",
+      actor: await actorParty(tx, me),
+      target: { type: "application", id: row.id, label: row.name },
+      details: {
+        type: row.type,
+        client_id: row.clientId,
+        redirect_uris: row.redirectUris,
+        post_logout_redirect_uris: row.postLogoutRedirectUris,
+        allowed_groups: allowedGroups,
+        access_token_ttl_seconds: row.accessTokenTtlSeconds,
+        refresh_token_ttl_seconds: row.refreshTokenTtlSeconds,
+        require_consent: row.requireConsent,
+      },
+      meta,
+    });
+    const record = toApplicationRecord(row, (await allowedGroupsOf(tx, actor.accountId, [row.id])).get(row.id) ?? []);
+    return { application: record, clientSecret: secret?.plain ?? null };
+  });
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameSet = (a: readonly string[], b: readonly string[]) => sameList([...new Set(a)].sort(), [...new Set(b)].sort());
+
+/** Changes the fields given; a field equal to what is stored is no change (no event when nothing changed). */
+export async function updateApplication(actor: Actor, id: string, input: UpdateApplicationInput, meta: RequestMeta): Promise<ApplicationRecord> {
+  assertCan(actor, "applications:update", DENIED.update);
+  const values = parseOrThrow(updateApplicationSchema, input);
+  return write(actor, async (tx, me) => {
+    assertCan(me, "applications:update", DENIED.update);
+    const before = await loadApplicationRow(tx, actor.accountId, id);
+    if (values.type !== undefined && values.type !== before.type) {
+      throw new Invalid("The type can't change", { type: ["The type can't change once registered: register a new application instead"] });
+    }
+    const redirectUris = values.redirect_uris ?? before.redirectUris;
+    if (before.type !== "device" && redirectUris.length === 0) {
+      throw new Invalid("Invalid input", { redirect_uris: ["Add at least one redirect URI: where the app receives the sign-in"] });
+    }
+    const groupsBefore = [...((await allowedGroupsOf(tx, actor.accountId, [id])).get(id) ?? [])].map((g) => g.id);
+    const patch: Partial<typeof applications.$inferInsert> = {};
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const compare = <K extends keyof ApplicationRow>(field: string, key: K, next: ApplicationRow[K] | undefined, same: (a: ApplicationRow[K], b: ApplicationRow[K]) => boolean = Object.is) => {
+      if (next === undefined || same(before[key], next)) return;
+      (patch as Record<string, unknown>)[key] = next;
+      changes[field] = { from: before[key], to: next };
+    };
+    compare("name", "name", values.name);
+    compare("redirect_uris", "redirectUris", values.redirect_uris, sameList);
+    compare("post_logout_redirect_uris", "postLogoutRedirectUris", values.post_logout_redirect_uris, sameList);
+    compare("access_token_ttl_seconds", "accessTokenTtlSeconds", values.access_token_ttl_seconds);
+    compare("refresh_token_ttl_seconds", "refreshTokenTtlSeconds", values.refresh_token_ttl_seconds);
+    compare("require_consent", "requireConsent", values.require_consent);
+    let groupsChanged = false;
+    if (values.allowed_groups !== undefined) {
+      const next = [...new Set(values.allowed_groups)];
+      const restricted = next.length > 0;
+      if (!sameSet(groupsBefore, next) || restricted !== before.restrictedToGroups) {
+        await assertGroupsExist(tx, actor.accountId, next, "allowed_groups");
+        await setAllowedGroups(tx, actor.accountId, id, next);
+        patch.restrictedToGroups = restricted;
+        changes.allowed_groups = { from: groupsBefore.sort(), to: [...next].sort() };
+        groupsChanged = true;
+      }
+    }
+    if (Object.keys(changes).length === 0) return loadApplicationRecord(tx, actor.accountId, id);
+    await tx
+      .update(applications)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(and(eq(applications.accountId, actor.accountId), eq(applications.id, id)));
+    await recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "application.updated",
+      actor: await actorParty(tx, me),
+      target: { type: "application", id, label: values.name ?? before.name },
+      details: { changed: Object.keys(changes), ...changes },
+      meta,
+    });
+    if (groupsChanged) await emit(tx, "application.access_changed", { accountId: actor.accountId, applicationId: id, clientId: before.clientId, change: "groups_changed" });
+    return loadApplicationRecord(tx, actor.accountId, id);
+  });
+}
+
+/** A new client secret for a web app; the old one stops working at once. */
+export async function rotateApplicationSecret(actor: Actor, id: string, meta: RequestMeta): Promise<CreatedApplication> {
+  assertCan(actor, "applications:update", DENIED.update);
+  return write(actor, async (tx, me) => {
+    assertCan(me, "applications:update", DENIED.update);
+    const before = await loadApplicationRow(tx, actor.accountId, id);
+    if (before.type !== "web") throw new Conflict("Only web apps have a client secret: single-page and device apps sign in with PKCE");
+    const secret = mintSecretToken(TOKEN_PREFIXES.applicationSecret);
+    await tx
+      .update(applications)
+      .set({ clientSecretDigest: secret.digest, updatedAt: new Date() })
+      .where(and(eq(applications.accountId, actor.accountId), eq(applications.id, id)));
+    await recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "application.secret_rotated",
+      actor: await actorParty(tx, me),
+      target: { type: "application", id, label: before.name },
+      meta,
+    });
+    await emit(tx, "application.access_changed", { accountId: actor.accountId, applicationId: id, clientId: before.clientId, change: "secret_rotated" });
+    return { application: await loadApplicationRecord(tx, actor.accountId, id), clientSecret: secret.plain };
+  });
+}
+
+/** Deletes the application; its allowed-group links cascade and the provider ends its grants. */
+export async function deleteApplication(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
+  assertCan(actor, "applications:delete", DENIED.delete);
+  await write(actor, async (tx, me) => {
+    assertCan(me, "applications:delete", DENIED.delete);
+    const before = await loadApplicationRow(tx, actor.accountId, id);
+    await tx.delete(applications).where(and(eq(applications.accountId, actor.accountId), eq(applications.id, id)));
+    await recordEvent(tx, {
+      accountId: actor.accountId,
+      action: "application.deleted",
+      actor: await actorParty(tx, me),
+      target: { type: "application", id, label: before.name },
+      details: { type: before.type, client_id: before.clientId },
+      meta,
+    });
+    await emit(tx, "application.access_changed", { accountId: actor.accountId, applicationId: id, clientId: before.clientId, change: "deleted" });
+  });
+}

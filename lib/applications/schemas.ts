@@ -1,0 +1,121 @@
+/**
+ * Input schemas for applications (the OIDC provider's clients): one per input,
+ * shared by the dashboard's forms and the REST API. Redirect URIs are compared
+ * exactly by the provider, so they are validated here as they will be matched:
+ * absolute, https (http only on loopback), no fragment, no wildcard, no
+ * credentials.
+ */
+import { z } from "zod";
+import { APPLICATION_TYPES } from "@/lib/db/schema.sqlite";
+
+export const APPLICATION_NAME_MAX = 100;
+export const REDIRECT_URIS_MAX = 20;
+export const REDIRECT_URI_MAX_LENGTH = 2000;
+export const ALLOWED_GROUPS_MAX = 100;
+export const ACCESS_TTL = { min: 60, max: 86_400, default: 600 } as const;
+export const REFRESH_TTL = { min: 300, max: 31_536_000, default: 2_592_000 } as const;
+
+/** A one-line explanation of each type (the form and the docs show it). */
+export const APPLICATION_TYPE_INFO: Record<(typeof APPLICATION_TYPES)[number], { label: string; explanation: string }> = {
+  web: { label: "Web app", explanation: "A server-side app that keeps a client secret (Grafana, Gitea, oauth2-proxy)." },
+  spa: { label: "Single-page / native app", explanation: "Runs in the browser or on a device, can't keep a secret: no secret, PKCE required." },
+  device: { label: "Device / CLI", explanation: "A command-line tool or TV-style device: the person approves a code on another screen." },
+};
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+
+/** Why a redirect URI can't be registered, or null when it can. Pure: shared by the form and the service. */
+export function redirectUriProblem(value: string): string | null {
+  if (value.length === 0) return "is empty";
+  if (value.length > REDIRECT_URI_MAX_LENGTH) return `is longer than ${REDIRECT_URI_MAX_LENGTH} characters`;
+  if (/\s/.test(value)) return "contains a space";
+  if (value.includes("#")) return "can't contain a fragment (#…)";
+  if (value.includes("*")) return "can't contain a wildcard: register each address exactly";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be an absolute address such as https://app.example.com/callback";
+  }
+  if (url.username || url.password) return "can't contain a user name or password";
+  if (url.protocol === "https:") return url.hostname ? null : "must name a host";
+  if (url.protocol === "http:") {
+    return LOOPBACK_HOSTS.has(url.hostname) ? null : "must use https:// (http:// only for 127.0.0.1, [::1] or localhost)";
+  }
+  return "must use https:// (http:// only for 127.0.0.1, [::1] or localhost)";
+}
+
+function uriList(field: string) {
+  return z
+    .array(z.string({ error: `${field} must be a list of addresses` }), { error: `${field} must be a list of addresses` })
+    .max(REDIRECT_URIS_MAX, `At most ${REDIRECT_URIS_MAX} addresses`)
+    .superRefine((list, ctx) => {
+      list.forEach((uri, i) => {
+        const problem = redirectUriProblem(uri);
+        if (problem) ctx.addIssue({ code: "custom", message: `${uri.length > 80 ? `${uri.slice(0, 80)}…` : uri || "An address"} ${problem}` });
+      });
+      if (new Set(list).size !== list.length) ctx.addIssue({ code: "custom", message: "An address is listed twice" });
+    });
+}
+
+const ttl = (field: string, bounds: { min: number; max: number }, unit: string) =>
+  z
+    .number({ error: `${field} must be a number of seconds` })
+    .int(`${field} must be a whole number of seconds`)
+    .min(bounds.min, `${field} must be at least ${bounds.min} seconds`)
+    .max(bounds.max, `${field} must be at most ${bounds.max} seconds (${unit})`);
+
+const fields = {
+  name: z
+    .string({ error: "Name is required" })
+    .trim()
+    .min(1, "Name is required")
+    .max(APPLICATION_NAME_MAX, `Name must be at most ${APPLICATION_NAME_MAX} characters`),
+  redirect_uris: uriList("redirect_uris"),
+  post_logout_redirect_uris: uriList("post_logout_redirect_uris"),
+  allowed_groups: z
+    .array(z.string({ error: "allowed_groups must be a list of group ids" }).max(100), { error: "allowed_groups must be a list of group ids" })
+    .max(ALLOWED_GROUPS_MAX, `At most ${ALLOWED_GROUPS_MAX} groups`),
+  access_token_ttl_seconds: ttl("access_token_ttl_seconds", ACCESS_TTL, "one day"),
+  refresh_token_ttl_seconds: ttl("refresh_token_ttl_seconds", REFRESH_TTL, "one year"),
+  require_consent: z.boolean({ error: "require_consent must be true or false" }),
+};
+
+const TYPE_MESSAGE = `type must be one of ${APPLICATION_TYPES.join(", ")}`;
+
+/** Body of POST /api/applications and of the "New application" dialog. */
+export const createApplicationSchema = z
+  .object({
+    name: fields.name,
+    type: z.enum(APPLICATION_TYPES, { error: TYPE_MESSAGE }),
+    redirect_uris: fields.redirect_uris.default([]),
+    post_logout_redirect_uris: fields.post_logout_redirect_uris.default([]),
+    allowed_groups: fields.allowed_groups.default([]),
+    access_token_ttl_seconds: fields.access_token_ttl_seconds.default(ACCESS_TTL.default),
+    refresh_token_ttl_seconds: fields.refresh_token_ttl_seconds.default(REFRESH_TTL.default),
+    require_consent: fields.require_consent.default(false),
+  })
+  .superRefine((input, ctx) => {
+    // Browser-based flows return to a registered address; the device flow returns nowhere.
+    if (input.type !== "device" && input.redirect_uris.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["redirect_uris"], message: "Add at least one redirect URI: where the app receives the sign-in" });
+    }
+  });
+export type CreateApplicationInput = z.output<typeof createApplicationSchema>;
+
+/**
+ * Body of PUT /api/applications/{id} and of the application page's form: the fields
+ * to change; one left out stays as it is. The type is fixed once registered (a
+ * web app's secret or a public app's PKCE-only sign-in would change under its users).
+ */
+export const updateApplicationSchema = z.object({
+  name: fields.name.optional(),
+  type: z.enum(APPLICATION_TYPES, { error: TYPE_MESSAGE }).optional(),
+  redirect_uris: fields.redirect_uris.optional(),
+  post_logout_redirect_uris: fields.post_logout_redirect_uris.optional(),
+  allowed_groups: fields.allowed_groups.optional(),
+  access_token_ttl_seconds: fields.access_token_ttl_seconds.optional(),
+  refresh_token_ttl_seconds: fields.refresh_token_ttl_seconds.optional(),
+  require_consent: fields.require_consent.optional(),
+});
+export type UpdateApplicationInput = z.output<typeof updateApplicationSchema>;

@@ -1,0 +1,99 @@
+/**
+ * The one wrapper every server action goes through. Server actions are public
+ * endpoints (anyone can POST to them with the action's id), so each declares
+ * what its caller needs, here, where the authorization matrix
+ * (app/server-actions.test.ts) reads it:
+ *
+ * - a permission (`needs: "users:block"`): the caller is signed in and holds it;
+ * - "own_account": any signed-in person, acting on their own account;
+ * - "public": no sign-in (sign-in, setup, invite, reset links) — publicAction().
+ *
+ * The wrapper resolves the session actor (effective permissions resolved once
+ * for the request), checks the declaration, and only then runs the action;
+ * the service it calls checks again, with its finer rules (owner, self,
+ * escalation). A refusal comes back as form state (or is thrown, for actions
+ * that aren't forms).
+ */
+import "server-only";
+import type { SessionActor } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/policy";
+import type { Permission } from "@/lib/auth/permissions";
+import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/auth/session-actor";
+import { DomainError, Forbidden, Unauthenticated } from "@/lib/errors";
+
+/** One permission or several (all needed); or no permission at all. */
+export type ActionNeeds = Permission | readonly Permission[] | "own_account" | "public";
+
+export type ActionDeclaration = {
+  needs: ActionNeeds;
+  /**
+   * A twin permission that opens the same door (service users' module: the
+   * service decides which applies to the target and checks it).
+   */
+  or?: Permission;
+  /** Acting on oneself needs no permission: the index of the argument naming the user (own tokens, own sessions). */
+  selfArg?: number;
+  /** Actions whose first argument picks the operation (bulk): the permission per operation; others need `needs`. */
+  byFirstArg?: Record<string, Permission | readonly Permission[]>;
+  /** May be called while the session must first choose a new password (that very change). */
+  duringPasswordChange?: true;
+  /** How a refusal is reported: as form state (default) or thrown (actions that return data). */
+  refusal?: "state" | "throw";
+};
+
+export type DeclaredAction<A extends unknown[], R> = ((...args: A) => Promise<R>) & { readonly declaration: ActionDeclaration };
+
+/** The error state a refused form gets. */
+export type Refusal = { status: "error"; message: string; code: number };
+
+const DENIED = "You don't have permission to do this";
+
+/** The permissions a call needs, given its arguments (none: being signed in is enough). */
+export function neededPermissions(declaration: ActionDeclaration, actor: { userId: string }, args: readonly unknown[]): readonly Permission[] {
+  if (declaration.needs === "public" || declaration.needs === "own_account") return [];
+  if (declaration.selfArg !== undefined && args[declaration.selfArg] === actor.userId) return [];
+  const op = args[0];
+  const needs = declaration.byFirstArg && typeof op === "string" && Object.hasOwn(declaration.byFirstArg, op) ? declaration.byFirstArg[op] : declaration.needs;
+  return typeof needs === "string" ? [needs] : needs;
+}
+
+function holds(actor: SessionActor, needed: readonly Permission[], or: Permission | undefined): boolean {
+  if (needed.every((p) => can(actor, p))) return true;
+  // The twin stands in for a lone permission only.
+  return needed.length === 1 && or !== undefined && can(actor, or);
+}
+
+/** The signed-in actor allowed to make this call, or the reason not. */
+async function authorize(declaration: ActionDeclaration, args: readonly unknown[]): Promise<SessionActor> {
+  const actor = await sessionActor();
+  if (!actor) throw new Unauthenticated("Your session has ended. Sign in again.");
+  if (actor.mustChangePassword && !declaration.duringPasswordChange) throw new Forbidden(MUST_CHANGE_PASSWORD);
+  if (!holds(actor, neededPermissions(declaration, actor, args), declaration.or)) throw new Forbidden(DENIED);
+  return actor;
+}
+
+function declare<A extends unknown[], R>(declaration: ActionDeclaration, fn: (...args: A) => Promise<R>): DeclaredAction<A, R> {
+  return Object.assign(fn, { declaration: Object.freeze({ ...declaration }) });
+}
+
+/** A server action that needs a signed-in caller (see the header for `needs`). */
+export function serverAction<A extends unknown[], R>(
+  declaration: ActionDeclaration & { needs: Exclude<ActionNeeds, "public"> },
+  run: (actor: SessionActor, ...args: A) => Promise<R>,
+): DeclaredAction<A, R> {
+  return declare(declaration, async (...args: A): Promise<R> => {
+    let actor: SessionActor;
+    try {
+      actor = await authorize(declaration, args);
+    } catch (err) {
+      if (declaration.refusal === "throw" || !(err instanceof DomainError)) throw err;
+      return { status: "error", message: err.message, code: err.status } satisfies Refusal as R;
+    }
+    return run(actor, ...args);
+  });
+}
+
+/** A server action anyone may call, signed in or not (sign-in, setup, invite and reset links). */
+export function publicAction<A extends unknown[], R>(run: (...args: A) => Promise<R>): DeclaredAction<A, R> {
+  return declare({ needs: "public" }, (...args: A) => run(...args));
+}

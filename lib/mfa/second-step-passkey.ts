@@ -1,0 +1,80 @@
+/**
+ * "Use a passkey" in the second step after the password (./second-step.ts):
+ * the challenge is bound to the pending step (its token's digest) and to its
+ * person, lives five minutes, and is used up by the first answer. The
+ * answer must name one of that person's passkeys and carry user
+ * verification. Failures are counted with the codes' throttle (5 wrong → wait)
+ * and recorded as "mfa.passkey.failed".
+ */
+import "server-only";
+import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { RequestMeta } from "@/lib/auth/actor";
+import { admitAttempt, recordSignInSuccess } from "@/lib/auth/sign-in-throttle";
+import { recordEvent } from "@/lib/audit/record";
+import { config, type SignInLimits } from "@/lib/config";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { knownTransports, passkeyRowsOf, verifyAssertion } from "./passkey-records";
+import { CodeThrottled, codeKeys, createSignedIn, pendingRow, SecondStepExpired, who, type SecondStepSignedIn } from "./second-step";
+import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
+
+export const PASSKEY_NOT_ACCEPTED = "That passkey was not accepted. Try again, or use a code.";
+
+export class PasskeyNotAccepted extends Error {
+  constructor() {
+    super(PASSKEY_NOT_ACCEPTED);
+  }
+}
+
+/** The options for navigator.credentials.get in the second step: only the pending person's passkeys. */
+export async function secondStepPasskeyOptions(token: string, now = new Date()): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const found = await pendingRow(db(), token, now);
+  if (!found || found.enrol || found.verifiedAt) throw new SecondStepExpired();
+  const rp = await relyingParty(db(), found.accountId);
+  const passkeys = await passkeyRowsOf(db(), found.userId);
+  if (passkeys.length === 0) throw new PasskeyNotAccepted();
+  const options = await generateAuthenticationOptions({
+    rpID: rp.id,
+    userVerification: "required",
+    allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: knownTransports(p.transports) })),
+  });
+  await writeSystem((tx) => storeChallenge(tx, found.accountId, { purpose: "second_step", userId: found.userId, bindingDigest: found.tokenDigest }, options.challenge, now));
+  return options;
+}
+
+/** Proves the pending step with a passkey and creates the session. */
+export async function completeSecondStepWithPasskey(
+  token: string,
+  response: AuthenticationResponseJSON,
+  meta: RequestMeta,
+  now = new Date(),
+  limits: SignInLimits = config().signIn,
+): Promise<SecondStepSignedIn> {
+  const found = await pendingRow(db(), token, now);
+  if (!found || found.enrol || found.verifiedAt) throw new SecondStepExpired();
+  const rp = await relyingPartyOrNull(db(), found.accountId);
+  if (!rp) throw new PasskeyNotAccepted();
+  const keys = codeKeys(found.userId, meta);
+  const admission = await writeSystem((tx) => admitAttempt(tx, keys, found.accountId, now, limits));
+  if (admission.kind === "wait") throw new CodeThrottled(admission.retryAfterSeconds);
+  if (admission.kind === "locked") throw new CodeThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
+  const outcome = await writeSystem(async (tx) => {
+    const row = await pendingRow(tx, token, now);
+    const person = row && (await who(tx, row));
+    if (!row || !person) return { ok: false as const, expired: true };
+    const party = { type: "user" as const, id: row.userId, label: person.label };
+    const expectedChallenge = await takeChallenge(tx, { purpose: "second_step", userId: row.userId, bindingDigest: row.tokenDigest }, now);
+    const passkey = (await passkeyRowsOf(tx, row.userId)).find((p) => p.credentialId === response.id);
+    const proven = expectedChallenge && passkey ? await verifyAssertion(tx, rp, passkey, response, expectedChallenge, now) : false;
+    if (!proven) {
+      const reason = !expectedChallenge ? "no_challenge" : !passkey ? "unknown_passkey" : "passkey_not_verified";
+      await recordEvent(tx, { accountId: row.accountId, action: "mfa.passkey.failed", actor: party, target: party, details: { reason, method: row.method, step: "second_step" }, meta, at: now });
+      return { ok: false as const, expired: false };
+    }
+    await recordSignInSuccess(tx, keys, row.accountId);
+    return { ok: true as const, signedIn: await createSignedIn(tx, row, person, "passkey", meta, now, { passkey_id: passkey!.id }) };
+  });
+  if (outcome.ok) return outcome.signedIn;
+  if (outcome.expired) throw new SecondStepExpired();
+  throw new PasskeyNotAccepted();
+}
