@@ -17,7 +17,8 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   // Native modules stay outside the bundle and load from node_modules.
-  serverExternalPackages: ["better-sqlite3", "pg", "argon2", "@node-rs/bcrypt"],
+  // oidc-provider (and its Koa) load from node_modules too: it is served by scripts/server.mjs, not a Next route.
+  serverExternalPackages: ["better-sqlite3", "pg", "argon2", "@node-rs/bcrypt", "oidc-provider"],
   poweredByHeader: false,
   experimental: {
     serverActions: { bodySizeLimit: "64kb" },

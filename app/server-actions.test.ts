@@ -27,6 +27,7 @@ import { OWNER_ONLY, ALL_PERMISSIONS, type Permission } from "@/lib/auth/permiss
 import { DomainError } from "@/lib/errors";
 import type { ActionDeclaration, DeclaredAction } from "@/lib/forms/server-action";
 import { neededPermissions } from "@/lib/forms/server-action";
+import { createApplication } from "@/lib/applications/applications";
 import { createGroup } from "@/lib/groups/groups";
 import { setUsernameChangeAllowed } from "@/lib/idp/sign-in-settings";
 import { createInvite } from "@/lib/invites/invites";
@@ -131,6 +132,8 @@ const world = {
   },
   group: async () => (await createGroup(owner, { name: `g-${unique()}` }, META)).id,
   role: async (permissions: Permission[] = []) => (await createRole(owner, { name: `r-${unique()}`, description: "", permissions }, META)).id,
+  application: async () =>
+    (await createApplication(owner, { name: `a-${unique()}`, type: "web", redirect_uris: ["https://app.example.com/callback"] } as Parameters<typeof createApplication>[1], META)).application.id,
   invite: async () =>
     (await createInvite(owner, createInviteSchema.parse({ email: `i-${unique()}@example.com`, name: "Ivy Invitee", role: "user" }), META)).invite.id,
 };
@@ -208,6 +211,15 @@ const calls: Record<string, Call | Call[]> = {
   "app/(dashboard)/profile/two-factor-actions.ts#confirmTotpSetupAction": { args: async () => [initial, form({ code: "000000" })], pastCheck: true },
   "app/(dashboard)/profile/two-factor-actions.ts#removeTotpAction": { args: async () => [initial, form({ password: "x", code: "000000" })], pastCheck: true },
   "app/(dashboard)/profile/two-factor-actions.ts#regenerateRecoveryCodesAction": { args: async () => [], pastCheck: true },
+  "app/(dashboard)/profile/apps-actions.ts#withdrawAppAccessAction": { args: async () => [`lka_${unique()}`, initial], pastCheck: true },
+  "app/(dashboard)/profile/passkey-actions.ts#startPasskeyRegistrationAction": { args: async () => [], pastCheck: true },
+  "app/(dashboard)/profile/passkey-actions.ts#finishPasskeyRegistrationAction": { args: async () => [initial, form({ name: "Laptop", response: "{}" })], pastCheck: true },
+  "app/(dashboard)/profile/passkey-actions.ts#renamePasskeyAction": { args: async () => [absent(), initial, form({ name: "Phone" })], pastCheck: true },
+  "app/(dashboard)/profile/passkey-actions.ts#removePasskeyAction": { args: async () => [absent(), initial, form({ password: "x" })], pastCheck: true },
+  "app/(dashboard)/settings/applications/actions.ts#createApplicationAction": { args: async () => [initial, form({ name: `a-${unique()}`, type: "spa", redirect_uris: "https://spa.example.com/cb" })] },
+  "app/(dashboard)/settings/applications/actions.ts#updateApplicationAction": { args: async () => [await world.application(), initial, form({ name: `u-${unique()}`, redirect_uris: "https://app.example.com/callback" })] },
+  "app/(dashboard)/settings/applications/actions.ts#rotateApplicationSecretAction": { args: async () => [await world.application(), initial] },
+  "app/(dashboard)/settings/applications/actions.ts#deleteApplicationAction": { args: async () => [await world.application(), initial] },
   "app/(dashboard)/settings/actions.ts#createProviderAction": { args: async () => [absent(), initial, form({ ...PROVIDER, name: `SSO ${unique()}` })] },
   "app/(dashboard)/settings/actions.ts#updateProviderAction": { args: async () => [absent(), initial, form(PROVIDER)], pastCheck: true },
   "app/(dashboard)/settings/actions.ts#testDiscoveryAction": { args: async () => [initial, form({ issuer: "http://127.0.0.1:9" })], pastCheck: true },

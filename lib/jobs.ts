@@ -16,6 +16,8 @@ import { pruneSignInThrottles } from "@/lib/auth/sign-in-throttle";
 import { config } from "@/lib/config";
 import { withLease } from "@/lib/data/lease";
 import { deliverOutbox, handlesOutbox, pruneDeliveredOutbox } from "@/lib/data/outbox";
+import { deleteExpiredModels } from "@/lib/oidc/adapter";
+import { rotateSigningKeys } from "@/lib/oidc/signing-keys";
 import { pruneRateLimits } from "@/lib/security/rate-limit";
 
 const HOUR_MS = 3_600_000;
@@ -36,6 +38,9 @@ export async function runMaintenance(
   const throttleRowsPruned = await pruneSignInThrottles(now, config().signIn);
   const rateLimitRowsPruned = await pruneRateLimits(now);
   const outboxRowsPruned = await pruneDeliveredOutbox(now);
+  // The OpenID provider: expired codes, tokens and sessions go; signing keys rotate on their schedule.
+  await deleteExpiredModels(now);
+  await rotateSigningKeys(now);
   return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, outboxRowsPruned };
 }
 

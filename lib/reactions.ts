@@ -12,5 +12,6 @@ import "@/lib/invites/reactions";
 import "@/lib/mail/reactions";
 import "@/lib/sessions/reactions";
 import "@/lib/tokens/reactions";
+import "@/lib/oidc/reactions";
 import "@/lib/audit/party-search";
 import "@/lib/users/search-source";

@@ -19,6 +19,8 @@ import { startBackgroundJobs } from "@/lib/jobs";
 import { deriveMissingUsernames } from "@/lib/users/username-backfill";
 import "@/lib/reactions";
 import { observeRequest, renderMetrics } from "@/lib/ops/metrics";
+import { ensureSigningKeys } from "@/lib/oidc/signing-keys";
+import { oidcRequestHandler } from "@/lib/sign-in/app-sign-in-http";
 
 /**
  * What scripts/server.mjs needs from lib/ (it can't import it): the validated
@@ -55,6 +57,8 @@ export async function startUp(): Promise<void> {
     if (named > 0) console.log(`Gave ${named} users a username derived from their email or name`);
     // Planned before the server answers (searches of what isn't indexed yet decrypt and filter); indexed in the background.
     await startSearchBackfill();
+    // The OpenID provider's signing keys exist before the first request needs them (one replica makes them).
+    await ensureSigningKeys();
   } catch (err) {
     if (err instanceof ConfigError || err instanceof SharedSecretsMissingError) refuseToStart(err.problems);
     if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError || err instanceof DatabaseStartError) {
@@ -66,6 +70,8 @@ export async function startUp(): Promise<void> {
   }
   // scripts/server.mjs applies this to every request before Next.js sees it (it can't import lib/ itself).
   (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.dropUntrustedForwarding")] = dropUntrustedForwarding;
+  // The OpenID provider's paths (/oidc/*, discovery, /device), served by scripts/server.mjs after its guards.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.oidcRequestHandler")] = oidcRequestHandler;
   startBackgroundJobs();
   publishOperations();
   // scripts/server.mjs listens only after this.

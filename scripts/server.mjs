@@ -46,12 +46,20 @@ const operations = globalThis[Symbol.for("latchkey.operations")] ?? {};
 const logger = createLogger(operations.logLevel ?? process.env.LOG_LEVEL ?? "info");
 const observe = requestObserver(logger, operations);
 
+// The OpenID provider (lib/sign-in/app-sign-in-http.ts, published by lib/startup.ts) answers its own
+// paths (/oidc/*, /.well-known/openid-configuration, /device) after the guards, before Next.js.
+function route(req, res) {
+  const oidc = globalThis[Symbol.for("latchkey.oidcRequestHandler")];
+  if (oidc?.(req, res)) return;
+  handle(req, res);
+}
+
 const server = http.createServer((req, res) => {
   dropForwarding(req.headers, req.socket.remoteAddress);
   req.headers["x-latchkey-peer"] = req.socket.remoteAddress ?? "";
   observe(req, res, () => {
     if (serveMetrics(req, res, operations, { tokenRequired: true })) return;
-    guard(req, res, handle);
+    guard(req, res, route);
   });
 });
 server.listen(port, host, () => {

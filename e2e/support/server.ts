@@ -87,7 +87,9 @@ export async function startServer(env: Record<string, string> = {}, options: { d
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-"));
   const databaseUrl = env.DATABASE_URL ?? (await databaseFor(dataDir));
   let output = "";
-  const child = spawnServer(port, dataDir, databaseUrl, env);
+  // "{baseURL}" in a value stands for this server's own address (PUBLIC_URL: "{baseURL}").
+  const ownEnv = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replaceAll("{baseURL}", `http://127.0.0.1:${port}`)]));
+  const child = spawnServer(port, dataDir, databaseUrl, ownEnv);
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   const baseURL = `http://127.0.0.1:${port}`;

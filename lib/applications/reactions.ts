@@ -21,11 +21,3 @@ react("group.deleted", "applications", async (tx, { accountId }) => {
     await emit(tx, "application.access_changed", { accountId, applicationId: app.id, clientId: app.clientId, change: "groups_changed" });
   }
 });
-
-/*
- * Until the OIDC provider (branch wt-oidc, lib/oidc) registers its reaction to
- * application.access_changed (ending grants), there are no grants to end: this
- * registration only keeps emit() from refusing an effect nobody handles. The
- * provider's registration sits beside it once merged; remove this one then.
- */
-react("application.access_changed", "applications.no-grants-yet", async () => {});

@@ -85,6 +85,12 @@ export const ACTION_LABELS: Record<string, string> = {
   "application.secret_rotated": "Application secret rotated",
   "application.deleted": "Application deleted",
   "application.sign_in": "Signed in to an application",
+  // OpenID provider (issue 15): people signing in to apps through Latchkey
+  "app.sign_in.refused": "App sign-in refused",
+  "app.consent.given": "App access allowed",
+  "app.consent.denied": "App access declined",
+  "app.access.withdrawn": "App access withdrawn",
+  "app.tokens.revoked": "App tokens revoked",
 };
 
 export const FAILURE_REASON_LABELS: Record<string, string> = {

@@ -25,6 +25,8 @@ export type KeyRing = {
   throttleKey: Buffer;
   /** HMAC key of the searchable index of names and emails (lib/crypto/search-terms.ts). */
   searchIndexKey: Buffer;
+  /** Keys of the OpenID provider's signed cookies (lib/oidc/provider.ts). */
+  oidcCookieKey: Buffer;
 };
 
 /** A database exists but its key does not: generating a new one would make its data unreadable. */
@@ -128,6 +130,7 @@ export function keyRing(existingDatabase?: string): KeyRing {
       activityChainKey: derive(master, "activity-chain"),
       throttleKey: derive(master, "sign-in-throttle"),
       searchIndexKey: derive(master, "search-index"),
+      oidcCookieKey: derive(master, "oidc-provider-cookies"),
     };
   }
   return ring;

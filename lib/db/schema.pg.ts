@@ -689,3 +689,39 @@ export const applicationGroups = pgTable(
   },
   (t) => [primaryKey({ columns: [t.applicationId, t.groupId] }), index("application_groups_group_idx").on(t.groupId)],
 );
+
+export const oidcModels = pgTable(
+  "oidc_models",
+  {
+    name: text("name").notNull(),
+    id: text("id").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    payloadCiphertext: text("payload_ciphertext").notNull(),
+    grantId: text("grant_id"),
+    userCode: text("user_code"),
+    uid: text("uid"),
+    userId: text("user_id"),
+    clientId: text("client_id"),
+    expiresAt: epochMs("expires_at"),
+    consumedAt: epochMs("consumed_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.name, t.id] }),
+    index("oidc_models_grant_idx").on(t.grantId),
+    index("oidc_models_user_code_idx").on(t.userCode),
+    index("oidc_models_uid_idx").on(t.uid),
+    index("oidc_models_user_idx").on(t.accountId, t.userId),
+    index("oidc_models_expires_idx").on(t.expiresAt),
+  ],
+);
+
+export const oidcSigningKeys = pgTable("oidc_signing_keys", {
+  kid: text("kid").primaryKey(),
+  alg: text("alg").notNull(),
+  privateJwkCiphertext: text("private_jwk_ciphertext").notNull(),
+  createdAt: epochMs("created_at").notNull(),
+  retiresAt: epochMs("retires_at").notNull(),
+  expiresAt: epochMs("expires_at").notNull(),
+});

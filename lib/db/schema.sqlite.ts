@@ -833,3 +833,55 @@ export const applicationGroups = sqliteTable(
 );
 
 export type ApplicationRow = typeof applications.$inferSelect;
+
+// OpenID Connect provider (issue 15): oidc-provider's models and its signing keys (lib/oidc).
+
+/**
+ * oidc-provider's stored models (sessions, interactions, grants, codes, tokens,
+ * device codes), one row each. `id`, `uid` and `user_code` hold SHA-256
+ * digests of the provider's values (a token's id is the token), never the
+ * values; the payload is sealed (lib/crypto/aead.ts; table oidc_models,
+ * column payload, row = "<name>:<id digest>"). user_id and client_id are
+ * plain ids, kept so revocation can find a person's or an app's grants.
+ */
+export const oidcModels = sqliteTable(
+  "oidc_models",
+  {
+    name: text("name").notNull(),
+    id: text("id").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    payloadCiphertext: text("payload_ciphertext").notNull(),
+    grantId: text("grant_id"),
+    userCode: text("user_code"),
+    uid: text("uid"),
+    userId: text("user_id"),
+    clientId: text("client_id"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    consumedAt: integer("consumed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.name, t.id] }),
+    index("oidc_models_grant_idx").on(t.grantId),
+    index("oidc_models_user_code_idx").on(t.userCode),
+    index("oidc_models_uid_idx").on(t.uid),
+    index("oidc_models_user_idx").on(t.accountId, t.userId),
+    index("oidc_models_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/**
+ * The provider's signing keys (ES256 and RS256). The private JWK is sealed
+ * (table oidc_signing_keys, column private_jwk, row = kid). A key signs until
+ * retired_at, then stays published in the JWKS until expires_at (longer than
+ * any token it signed lives), then it is deleted.
+ */
+export const oidcSigningKeys = sqliteTable("oidc_signing_keys", {
+  kid: text("kid").primaryKey(),
+  alg: text("alg").notNull(),
+  privateJwkCiphertext: text("private_jwk_ciphertext").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  retiresAt: integer("retires_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});

@@ -91,3 +91,7 @@ export const knownBrowsers = tables.knownBrowsers;
 // applications (issue 15): the OIDC provider's clients and the groups allowed into each
 export const applications = tables.applications;
 export const applicationGroups = tables.applicationGroups;
+
+// OpenID Connect provider (issue 15)
+export const oidcModels = tables.oidcModels;
+export const oidcSigningKeys = tables.oidcSigningKeys;

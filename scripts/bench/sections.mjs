@@ -6,13 +6,14 @@
 import activity1m from "./activity-1m.mjs";
 import activitySearch from "./activity-search.mjs";
 import foundation from "./foundation.mjs";
+import oidc from "./oidc.mjs";
 import passwords from "./passwords.mjs";
 import replicas from "./replicas.mjs";
 import signInStorm from "./sign-in-storm.mjs";
 import tokens from "./tokens.mjs";
 import users100k from "./users-100k.mjs";
 
-export const SECTIONS = [foundation, tokens, users100k, passwords, signInStorm, replicas, activity1m, activitySearch];
+export const SECTIONS = [foundation, tokens, users100k, passwords, signInStorm, replicas, oidc, activity1m, activitySearch];
 
 /**
  * @typedef {object} Metric  One row of the results table.

@@ -16,6 +16,7 @@ import { allows } from "@/lib/users/rules";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { NameSection } from "./name-section";
 import { SessionsSection } from "./sessions-section";
+import { AppsSection } from "./apps-section";
 import { UsernameSection } from "./username-section";
 import { TwoFactorSection } from "./two-factor-section";
 import { Appearance } from "./appearance";
@@ -50,6 +51,7 @@ export default async function ProfilePage() {
       <DetailsSection facts={facts} />
       <NameSection me={me} />
       <SessionsSection actor={actor} />
+      <AppsSection actor={actor} />
       <UsernameSection actor={actor} username={me.username} hasEmail={me.email !== null} />
       <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
       <EmailSection actor={actor} />

@@ -1,8 +1,8 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -19,45 +19,45 @@ function json(formData: FormData, name: string): unknown {
 }
 
 /** "Add a passkey", first half: the options for the browser (navigator.credentials.create). */
-export async function startPasskeyRegistrationAction(): Promise<FormState> {
+export const startPasskeyRegistrationAction = serverAction({ needs: "own_account" }, async (actor): Promise<FormState> => {
   try {
-    const options = await startPasskeyRegistration(await requireSessionActor());
+    const options = await startPasskeyRegistration(actor);
     return { status: "success", result: { options: JSON.stringify(options) } };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
 /** Second half: the browser's answer and the name; the first factor comes with recovery codes. */
-export async function finishPasskeyRegistrationAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const finishPasskeyRegistrationAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const name = String(formData.get("name") ?? "");
   try {
-    const done = await finishPasskeyRegistration(await requireSessionActor(), { name, response: json(formData, "response") }, requestMeta(await headers()));
+    const done = await finishPasskeyRegistration(actor, { name, response: json(formData, "response") }, requestMeta(await headers()));
     revalidatePath("/profile");
     return { status: "success", message: "Passkey added.", result: done.recoveryCodes ? { recoveryCodes: done.recoveryCodes.join("\n") } : undefined };
   } catch (err) {
     return formStateFromError(err, { name });
   }
-}
+});
 
-export async function renamePasskeyAction(passkeyId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const renamePasskeyAction = serverAction({ needs: "own_account" }, async (actor, passkeyId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const name = String(formData.get("name") ?? "");
   try {
-    await renamePasskey(await requireSessionActor(), String(passkeyId), { name }, requestMeta(await headers()));
+    await renamePasskey(actor, String(passkeyId), { name }, requestMeta(await headers()));
     revalidatePath("/profile");
     return { status: "success", message: "Passkey renamed." };
   } catch (err) {
     return formStateFromError(err, { name });
   }
-}
+});
 
-export async function removePasskeyAction(passkeyId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const removePasskeyAction = serverAction({ needs: "own_account" }, async (actor, passkeyId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
     const input = { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
-    await removePasskey(await requireSessionActor(), String(passkeyId), input, requestMeta(await headers()));
+    await removePasskey(actor, String(passkeyId), input, requestMeta(await headers()));
     revalidatePath("/profile");
     return { status: "success", message: "Passkey removed." };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});

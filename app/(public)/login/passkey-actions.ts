@@ -1,5 +1,6 @@
 "use server";
 
+import { publicAction } from "@/lib/forms/server-action";
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
@@ -17,7 +18,7 @@ function safeCallbackPath(value: FormDataEntryValue | null): string {
 }
 
 /** A challenge for this browser (bound by a fresh cookie) and the options for navigator.credentials.get. */
-export async function passkeyOptionsAction(): Promise<FormState> {
+export const passkeyOptionsAction = publicAction(async (): Promise<FormState> => {
   const binding = newPasskeyBinding();
   try {
     const options = await passwordlessOptions(binding, requestMeta(await headers()));
@@ -28,10 +29,10 @@ export async function passkeyOptionsAction(): Promise<FormState> {
     if (err instanceof PreconditionFailed || err instanceof PasskeySignInFailed) return { status: "error", message: PASSKEYS_NEED_PUBLIC_URL };
     throw err;
   }
-}
+});
 
 /** The browser's answer; Auth.js makes the session ("passkey" provider). */
-export async function passkeySignInAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const passkeySignInAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const response = formData.get("response");
   try {
     await signIn("passkey", { response: typeof response === "string" ? response : "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
@@ -41,4 +42,4 @@ export async function passkeySignInAction(_prev: FormState, formData: FormData):
     throw err;
   }
   return { status: "success" };
-}
+});

@@ -1,12 +1,12 @@
 "use server";
 
+import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { createApplication, deleteApplication, rotateApplicationSecret, updateApplication } from "@/lib/applications/applications";
 import { applicationInputOf, formFieldErrors, readApplicationForm } from "@/lib/applications/form-input";
 import { createApplicationSchema, updateApplicationSchema } from "@/lib/applications/schemas";
-import { requireSessionActor } from "@/lib/auth/session-actor";
 import { Invalid } from "@/lib/errors";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import { changedIn } from "@/lib/forms/changed-fields";
@@ -21,11 +21,10 @@ function errorState(err: unknown, values: Record<string, string>): FormState {
   return { ...state, fieldErrors: formFieldErrors(state.fieldErrors) };
 }
 
-export async function createApplicationAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const createApplicationAction = serverAction({ needs: "applications:create" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const { values, problems } = readApplicationForm(formData);
   try {
     if (Object.keys(problems).length > 0) throw new Invalid("Please fix the highlighted fields", problems);
-    const actor = await requireSessionActor();
     const input = parseOrThrow(createApplicationSchema, applicationInputOf(formData, values, () => true));
     const { application, clientSecret } = await createApplication(actor, input, requestMeta(await headers()));
     revalidatePath(APPLICATIONS_PATH, "layout");
@@ -38,16 +37,15 @@ export async function createApplicationAction(_prev: FormState, formData: FormDa
   } catch (err) {
     return errorState(err, values);
   }
-}
+});
 
 /** Saves only the fields the person changed (a form left open can't undo a change made since). */
-export async function updateApplicationAction(id: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export const updateApplicationAction = serverAction({ needs: "applications:update" }, async (actor, id: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const { values, problems } = readApplicationForm(formData);
   const changed = changedIn(formData);
   try {
     const relevant = Object.fromEntries(Object.entries(problems).filter(([field]) => changed(field)));
     if (Object.keys(relevant).length > 0) throw new Invalid("Please fix the highlighted fields", relevant);
-    const actor = await requireSessionActor();
     const input = parseOrThrow(updateApplicationSchema, applicationInputOf(formData, values, (field) => field !== "type" && changed(field)));
     const application = await updateApplication(actor, String(id), input, requestMeta(await headers()));
     revalidatePath(APPLICATIONS_PATH, "layout");
@@ -55,26 +53,24 @@ export async function updateApplicationAction(id: string, _prev: FormState, form
   } catch (err) {
     return errorState(err, values);
   }
-}
+});
 
-export async function rotateApplicationSecretAction(id: string, _prev: FormState): Promise<FormState> {
+export const rotateApplicationSecretAction = serverAction({ needs: "applications:update" }, async (actor, id: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     const { application, clientSecret } = await rotateApplicationSecret(actor, String(id), requestMeta(await headers()));
     revalidatePath(APPLICATIONS_PATH, "layout");
     return { status: "success", message: `New secret for ${application.name}.`, result: { clientSecret: clientSecret ?? "" } };
   } catch (err) {
     return formStateFromError(err);
   }
-}
+});
 
-export async function deleteApplicationAction(id: string, _prev: FormState): Promise<FormState> {
+export const deleteApplicationAction = serverAction({ needs: "applications:delete" }, async (actor, id: string, _prev: FormState): Promise<FormState> => {
   try {
-    const actor = await requireSessionActor();
     await deleteApplication(actor, String(id), requestMeta(await headers()));
     revalidatePath(APPLICATIONS_PATH, "layout");
   } catch (err) {
     return formStateFromError(err);
   }
   redirect(`${APPLICATIONS_PATH}?deleted=1`);
-}
+});

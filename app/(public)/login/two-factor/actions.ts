@@ -39,7 +39,7 @@ export const secondStepAction = publicAction(async (_prev: FormState, formData: 
 });
 
 /** "Use a passkey": a challenge bound to this browser's pending step, for the pending person's passkeys. */
-export async function secondStepPasskeyOptionsAction(): Promise<FormState> {
+export const secondStepPasskeyOptionsAction = publicAction(async (): Promise<FormState> => {
   const token = await secondStepToken();
   if (!token) redirect(TIMED_OUT);
   try {
@@ -50,10 +50,10 @@ export async function secondStepPasskeyOptionsAction(): Promise<FormState> {
     if (err instanceof PreconditionFailed) return { status: "error", message: PASSKEYS_NEED_PUBLIC_URL };
     throw err;
   }
-}
+});
 
 /** The passkey's answer for the pending step; Auth.js makes the session. */
-export async function secondStepPasskeyAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export const secondStepPasskeyAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const passkey = formData.get("passkey");
   try {
     await signIn("second-step", { passkey: typeof passkey === "string" ? passkey : "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
@@ -67,7 +67,7 @@ export async function secondStepPasskeyAction(_prev: FormState, formData: FormDa
     throw err;
   }
   return { status: "success" };
-}
+});
 
 /** Set-up during sign-in: the first code turns the app on and hands back the recovery codes, shown once. */
 export const confirmEnrolmentAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {

@@ -1,0 +1,20 @@
+"use server";
+
+import { serverAction } from "@/lib/forms/server-action";
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { formStateFromError } from "@/lib/forms/action-errors";
+import type { FormState } from "@/lib/forms/form-state";
+import { requestMeta } from "@/lib/http/request-meta";
+import { withdrawAppAccess } from "@/lib/oidc/grants";
+
+/** Profile → Apps you signed in to → Revoke access: that app's grants and tokens end now. */
+export const withdrawAppAccessAction = serverAction({ needs: "own_account" }, async (actor, clientId: string, _prev: FormState): Promise<FormState> => {
+  try {
+    await withdrawAppAccess(actor, String(clientId).slice(0, 100), requestMeta(await headers()));
+    revalidatePath("/profile");
+    return { status: "success", message: "Access revoked: the app must ask you to sign in again" };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+});

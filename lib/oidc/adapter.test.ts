@@ -1,0 +1,85 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { oidcModels, oidcSigningKeys } from "@/lib/db/schema";
+import { createAccount } from "@/test/factories";
+import { deleteExpiredModels, modelDigest, OidcAdapter } from "./adapter";
+import { loadSigningKeys, PUBLISHED_AFTER_DAYS, rotateSigningKeys, SIGNING_DAYS } from "./signing-keys";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+beforeAll(async () => {
+  await createAccount();
+});
+
+describe("oidc-provider adapter", () => {
+  it("stores a token under its digest with a sealed payload, and finds it by id", async () => {
+    const tokens = new OidcAdapter("AccessToken");
+    const id = `at-${crypto.randomUUID()}`;
+    await tokens.upsert(id, { accountId: "user-1", clientId: "lka_x", grantId: "g-1", email: "ann@example.com" } as never, 60);
+    const [row] = await db().select().from(oidcModels).where(eq(oidcModels.id, modelDigest(id)));
+    expect(row.id).not.toContain(id);
+    expect(row.payloadCiphertext).not.toContain("ann@example.com");
+    expect(row).toMatchObject({ userId: "user-1", clientId: "lka_x", grantId: "g-1" });
+    expect(await tokens.find(id)).toMatchObject({ accountId: "user-1", email: "ann@example.com" });
+    expect(await tokens.find("another")).toBeUndefined();
+  });
+
+  it("marks a consumed model, and finds device codes by user code and interactions by uid (both digested)", async () => {
+    const codes = new OidcAdapter("DeviceCode");
+    await codes.upsert("dc-1", { userCode: "ABCD-EFGH", clientId: "lka_y" } as never, 60);
+    expect(await codes.findByUserCode("ABCD-EFGH")).toMatchObject({ clientId: "lka_y" });
+    const [row] = await db().select().from(oidcModels).where(eq(oidcModels.id, modelDigest("dc-1")));
+    expect(row.userCode).toBe(modelDigest("ABCD-EFGH"));
+    await codes.consume("dc-1");
+    expect((await codes.find("dc-1"))?.consumed).toEqual(expect.any(Number));
+    const interactions = new OidcAdapter("Interaction");
+    await interactions.upsert("int-1", { uid: "uid-1" } as never, 60);
+    expect(await interactions.findByUid("uid-1")).toMatchObject({ uid: "uid-1" });
+  });
+
+  it("revokes every model of a grant, and ignores and prunes what has expired", async () => {
+    const access = new OidcAdapter("AccessToken");
+    const refresh = new OidcAdapter("RefreshToken");
+    await access.upsert("a-2", { grantId: "g-2" } as never, 60);
+    await refresh.upsert("r-2", { grantId: "g-2" } as never, 60);
+    await access.revokeByGrantId("g-2");
+    expect(await access.find("a-2")).toBeUndefined();
+    expect(await refresh.find("r-2")).toBeUndefined();
+    await access.upsert("a-3", { exp: Math.floor(Date.now() / 1000) + 3600 } as never, 1);
+    await new Promise((r) => setTimeout(r, 1100));
+    // The row's expiry wins over the payload's: the provider sees it expired.
+    expect((await access.find("a-3"))?.exp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(await deleteExpiredModels()).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("signing keys", () => {
+  it("makes one ES256 and one RS256 key, sealed, then rotates with the old key still published", async () => {
+    const start = new Date("2030-01-01T00:00:00Z");
+    await writeSystem((tx) => tx.delete(oidcSigningKeys));
+    expect(await rotateSigningKeys(start)).toBe(2);
+    expect(await rotateSigningKeys(start)).toBe(0);
+    const rows = await db().select().from(oidcSigningKeys);
+    for (const row of rows) expect(row.privateJwkCiphertext).not.toContain('"d"');
+    const first = await loadSigningKeys(start);
+    expect(first.map((k) => k.alg).sort()).toEqual(["ES256", "RS256"]);
+    expect(first.every((k) => typeof k.d === "string")).toBe(true);
+
+    // Shortly before the first keys retire, the next ones are made; they sign once the first retire.
+    const later = new Date(start.getTime() + (SIGNING_DAYS - 1) * DAY);
+    expect(await rotateSigningKeys(later)).toBe(2);
+    const afterRetirement = new Date(start.getTime() + (SIGNING_DAYS + 1) * DAY);
+    const published = await loadSigningKeys(afterRetirement);
+    expect(published).toHaveLength(4);
+    const signing = published.find((k) => k.alg === "ES256");
+    expect(first.map((k) => k.kid)).not.toContain(signing?.kid);
+
+    // Past their publication, the first keys are gone.
+    const gone = new Date(start.getTime() + (SIGNING_DAYS + PUBLISHED_AFTER_DAYS + 1) * DAY);
+    await rotateSigningKeys(gone);
+    const left = await loadSigningKeys(gone);
+    expect(left.map((k) => k.kid)).not.toContain(first[0].kid);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * What a person has given apps, as the provider stored it: grants (the
+ * scopes an app may ask for), and the codes and tokens issued under them.
+ * Revoking deletes the rows, so the next use of any of those tokens (refresh,
+ * userinfo, introspection) finds nothing: access ends at once, not at expiry.
+ */
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import { findApplicationByClientId } from "@/lib/applications/for-provider";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { recordEvent } from "@/lib/audit/record";
+import { decryptField } from "@/lib/crypto/aead";
+import { write } from "@/lib/data/unit-of-work";
+import { db, type Db, type Tx } from "@/lib/db/database";
+import { oidcModels } from "@/lib/db/schema";
+import { NotFound } from "@/lib/errors";
+
+/** Models that are a person's access to an app (a provider Session is per browser, not per app). */
+const ACCESS_MODELS = ["Grant", "AccessToken", "RefreshToken", "AuthorizationCode", "DeviceCode"];
+
+/**
+ * Ends a person's access to apps (one app when clientId is given; then their
+ * provider sessions stay). Returns how many grants ended.
+ */
+export async function revokeUserAppAccess(tx: Tx, accountId: string, userId: string, clientId?: string): Promise<number> {
+  const scope = and(eq(oidcModels.accountId, accountId), eq(oidcModels.userId, userId));
+  const grants = await tx
+    .select({ id: oidcModels.id })
+    .from(oidcModels)
+    .where(and(scope, eq(oidcModels.name, "Grant"), clientId ? eq(oidcModels.clientId, clientId) : undefined));
+  await tx
+    .delete(oidcModels)
+    .where(clientId ? and(scope, eq(oidcModels.clientId, clientId), inArray(oidcModels.name, ACCESS_MODELS)) : scope);
+  return grants.length;
+}
+
+/** Ends every grant of an app (the app was deleted, or its secret rotated). */
+export async function revokeAppGrants(tx: Tx, accountId: string, clientId: string): Promise<void> {
+  await tx.delete(oidcModels).where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.clientId, clientId)));
+}
+
+/** The people who hold a grant for the app now. */
+export async function usersWithGrants(q: Db | Tx, accountId: string, clientId: string): Promise<string[]> {
+  const rows = await q
+    .selectDistinct({ userId: oidcModels.userId })
+    .from(oidcModels)
+    .where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.clientId, clientId), eq(oidcModels.name, "Grant")));
+  return rows.map((r) => r.userId).filter((id): id is string => id !== null);
+}
+
+type GrantPayload = { openid?: { scope?: string }; iat?: number; exp?: number };
+
+function openGrant(row: { id: string; payloadCiphertext: string }): GrantPayload {
+  return JSON.parse(decryptField(row.payloadCiphertext, { table: "oidc_models", column: "payload", rowId: `Grant:${row.id}` })) as GrantPayload;
+}
+
+/** The OIDC scopes the person has granted the app (union over their grants), for the consent decision. */
+export async function grantedScopes(accountId: string, userId: string, clientId: string): Promise<Set<string>> {
+  const rows = await db()
+    .select({ id: oidcModels.id, payloadCiphertext: oidcModels.payloadCiphertext, expiresAt: oidcModels.expiresAt })
+    .from(oidcModels)
+    .where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.userId, userId), eq(oidcModels.clientId, clientId), eq(oidcModels.name, "Grant")));
+  const scopes = new Set<string>();
+  for (const row of rows) {
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) continue;
+    for (const s of (openGrant(row).openid?.scope ?? "").split(" ")) if (s) scopes.add(s);
+  }
+  return scopes;
+}
+
+export type SignedInApp = { clientId: string; name: string; scopes: string[]; lastSignInAt: Date | null };
+
+/** The apps the actor has signed in to and not withdrawn (Profile → "Apps you signed in to"). */
+export async function appsSignedInTo(actor: Actor): Promise<SignedInApp[]> {
+  const rows = await db()
+    .select({ id: oidcModels.id, clientId: oidcModels.clientId, payloadCiphertext: oidcModels.payloadCiphertext, expiresAt: oidcModels.expiresAt })
+    .from(oidcModels)
+    .where(and(eq(oidcModels.accountId, actor.accountId), eq(oidcModels.userId, actor.userId), eq(oidcModels.name, "Grant")));
+  const byClient = new Map<string, SignedInApp>();
+  for (const row of rows) {
+    if (!row.clientId || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) continue;
+    const grant = openGrant(row);
+    const at = grant.iat ? new Date(grant.iat * 1000) : null;
+    const entry = byClient.get(row.clientId) ?? { clientId: row.clientId, name: row.clientId, scopes: [], lastSignInAt: null };
+    entry.scopes = [...new Set([...entry.scopes, ...(grant.openid?.scope ?? "").split(" ").filter(Boolean)])].sort();
+    if (at && (!entry.lastSignInAt || at > entry.lastSignInAt)) entry.lastSignInAt = at;
+    byClient.set(row.clientId, entry);
+  }
+  const apps = [...byClient.values()];
+  for (const app of apps) app.name = (await findApplicationByClientId(app.clientId))?.name ?? "Deleted app";
+  return apps.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The person withdraws an app's access: its grants and tokens end; the next sign-in there starts afresh. */
+export async function withdrawAppAccess(actor: Actor, clientId: string, meta: RequestMeta): Promise<void> {
+  const app = await findApplicationByClientId(clientId);
+  await write(actor, async (tx, me) => {
+    const ended = await revokeUserAppAccess(tx, me.accountId, me.userId, clientId);
+    if (ended === 0) throw new NotFound("You have not signed in to that app");
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: "app.access.withdrawn",
+      actor: { type: "user", id: me.userId },
+      target: { type: "application", id: app?.id ?? clientId, label: app?.name ?? clientId },
+      details: { client_id: clientId, grants_ended: ended },
+      meta,
+    });
+  });
+}

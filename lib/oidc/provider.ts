@@ -1,0 +1,270 @@
+/**
+ * Latchkey as an OpenID Provider: the configuration of the certified
+ * `oidc-provider` (panva). Nothing of the protocol is written here; this file
+ * says which features are on, where its endpoints live, where it stores
+ * things (./adapter.ts), who its clients (./clients.ts) and accounts
+ * (./accounts.ts) are, and how its own pages look (./pages.ts).
+ *
+ * Issuer: PUBLIC_URL, else Settings → Email's public address (providerStatus),
+ * never a request's Host: without either there is no provider. Endpoints live under /oidc/ (discovery
+ * at /.well-known/openid-configuration, the device page at /device);
+ * scripts/server.mjs hands those paths to it (lib/sign-in/app-sign-in-http.ts).
+ *
+ * The Latchkey session is the single sign-on session: the login prompt is
+ * always requested, so every authorization passes through Latchkey's
+ * interaction (lib/sign-in/app-sign-in.ts), which finishes at once for a
+ * valid session and otherwise sends the person to /login.
+ *
+ * One instance per process, rebuilt when the signing keys change (any
+ * replica rotating them bumps their cache version) and hourly (so the key
+ * that signs follows the rotation schedule).
+ */
+import "server-only";
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { config } from "@/lib/config";
+import { keyRing } from "@/lib/crypto/keys";
+import { cacheVersion } from "@/lib/data/cache-version";
+import { db } from "@/lib/db/database";
+import { findApplicationByClientId, clientSecretMatches, userMayUseApplication } from "@/lib/applications/for-provider";
+import { issuerUrl } from "@/lib/applications/issuer";
+import { instanceAccountId } from "@/lib/setup/instance";
+import { claimsOf, usableUser } from "./accounts";
+import { OidcAdapter } from "./adapter";
+import { escapeHtml, page } from "./pages";
+import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
+
+export const OIDC_PREFIX = "/oidc";
+export const DISCOVERY_PATH = "/.well-known/openid-configuration";
+export const DEVICE_PATH = "/device";
+export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
+
+export const SCOPES = ["openid", "offline_access", "profile", "email", "groups", "roles"] as const;
+const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+const REBUILD_AFTER_MS = 60 * 60 * 1000;
+
+export type ProviderStatus = { available: true; issuer: string } | { available: false; reason: "no_public_url" | "not_set_up" };
+
+/**
+ * Whether the provider can serve, and its issuer: the same address Settings →
+ * Applications shows (lib/applications/issuer.ts: PUBLIC_URL, else the public
+ * address set in Settings → Email; never a request's headers).
+ */
+export async function providerStatus(): Promise<ProviderStatus> {
+  const issuer = await issuerUrl();
+  if (!issuer) return { available: false, reason: "no_public_url" };
+  if (!(await instanceAccountId())) return { available: false, reason: "not_set_up" };
+  return { available: true, issuer };
+}
+
+/** The person exists, may use apps (not blocked, not a service user) and is allowed into this one now. */
+async function mayUseApp(sub: string, clientId: string): Promise<boolean> {
+  return (await usableUser(sub)) !== null && (await appAllows(sub, clientId));
+}
+
+/** The app (still registered) lets this person in now (its allowed groups). */
+async function appAllows(sub: string, clientId: string): Promise<boolean> {
+  const app = await findApplicationByClientId(clientId);
+  return app !== null && (await userMayUseApplication(app, sub));
+}
+
+function ttlFromClient(key: string, fallback: number) {
+  return (_ctx: KoaContextWithOIDC, _token: unknown, client: { metadata(): Record<string, unknown> }) => {
+    const value = client?.metadata()[key];
+    return typeof value === "number" && value > 0 ? value : fallback;
+  };
+}
+
+/** The login prompt is always asked, unless this request is the return from Latchkey's interaction. */
+function policy() {
+  const { Check, base } = interactionPolicy;
+  const prompts = base();
+  prompts.get("login")?.checks.add(
+    new Check("latchkey_session", "Latchkey's session decides who is signed in", (ctx) =>
+      ctx.oidc.result?.login ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
+    ),
+  );
+  return prompts;
+}
+
+function configuration(jwks: object[]): Configuration {
+  const cookieKey = keyRing().oidcCookieKey.toString("base64url");
+  return {
+    adapter: OidcAdapter,
+    jwks: { keys: jwks as NonNullable<Configuration["jwks"]>["keys"] },
+    cookies: { keys: [cookieKey] },
+    claims: {
+      openid: ["sub"],
+      profile: ["name", "preferred_username"],
+      email: ["email", "email_verified"],
+      groups: ["groups"],
+      roles: ["roles"],
+    },
+    scopes: [...SCOPES],
+    // Apps (Proxmox, oauth2-proxy, NetBird) read the person's claims from the ID token.
+    conformIdTokenClaims: false,
+    responseTypes: ["code"],
+    clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
+    enabledJWA: { idTokenSigningAlgValues: ["ES256", "RS256"] },
+    // ID tokens: RS256, the OpenID default every relying party verifies (Proxmox's openidconnect-rs accepts
+    // only RS256 unless told otherwise); the ES256 key is published beside it for apps registered for it.
+    clientDefaults: { id_token_signed_response_alg: "RS256", grant_types: ["authorization_code"], response_types: ["code"] },
+    extraClientMetadata: { properties: ["urn:latchkey:access_token_ttl", "urn:latchkey:refresh_token_ttl"] },
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
+    routes: {
+      authorization: `${OIDC_PREFIX}/auth`,
+      backchannel_authentication: `${OIDC_PREFIX}/backchannel`,
+      code_verification: DEVICE_PATH,
+      device_authorization: `${OIDC_PREFIX}/device/auth`,
+      end_session: `${OIDC_PREFIX}/session/end`,
+      introspection: `${OIDC_PREFIX}/token/introspection`,
+      jwks: `${OIDC_PREFIX}/jwks`,
+      pushed_authorization_request: `${OIDC_PREFIX}/request`,
+      registration: `${OIDC_PREFIX}/reg`,
+      revocation: `${OIDC_PREFIX}/token/revocation`,
+      token: `${OIDC_PREFIX}/token`,
+      userinfo: `${OIDC_PREFIX}/me`,
+    },
+    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: policy() },
+    ttl: {
+      AccessToken: ttlFromClient("urn:latchkey:access_token_ttl", 600) as never,
+      // Sliding: every refresh rotates the token, and the new one lives this long again.
+      RefreshToken: ttlFromClient("urn:latchkey:refresh_token_ttl", 30 * 24 * 3600) as never,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      DeviceCode: 600,
+      Interaction: 3600,
+      Session: config().sessionMaxAgeSeconds,
+      Grant: 365 * 24 * 3600,
+    },
+    rotateRefreshToken: true,
+    // Every use of a person's token (refresh, userinfo, ID token) asks again whether they may use the app.
+    async findAccount(ctx, sub) {
+      const row = await usableUser(sub);
+      if (!row) return undefined;
+      const clientId = ctx.oidc?.client?.clientId;
+      if (clientId && !(await appAllows(sub, clientId))) return undefined;
+      return { accountId: row.id, claims: async () => claimsOf(row) };
+    },
+    // A browser app may call the token and userinfo endpoints from its own origin (a registered redirect URI's).
+    clientBasedCORS(_ctx, origin, client) {
+      return client.redirectUris?.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin) ?? false;
+    },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      introspection: {
+        enabled: true,
+        // A token of a person who may no longer use the app (blocked, deleted, removed from its groups) is inactive.
+        async allowedPolicy(_ctx, client, token) {
+          if (client.clientId !== token.clientId) return false;
+          const sub = "accountId" in token ? token.accountId : undefined;
+          return !sub || (await mayUseApp(sub, client.clientId));
+        },
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = "html";
+          ctx.body = page(
+            "Sign out",
+            `<h1>Sign out of apps?</h1><p>You will be signed out of the apps that use Latchkey in this browser.</p>${form}
+            <button type="submit" form="op.logoutForm" value="yes" name="logout" autofocus>Sign out</button>
+            <button type="submit" form="op.logoutForm" class="secondary">Stay signed in</button>`,
+          );
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = "html";
+          ctx.body = page("Signed out", `<h1>Signed out</h1><p>You are signed out of the apps that use Latchkey in this browser.</p>`);
+        },
+      },
+      deviceFlow: {
+        enabled: true,
+        charset: "base-20",
+        mask: "****-****",
+        async userCodeInputSource(ctx, form, _out, err) {
+          ctx.type = "html";
+          const message = err ? `<p role="alert">That code is not valid or has expired. Check the code on your device and try again.</p>` : "";
+          ctx.body = page(
+            "Connect a device",
+            `<h1>Connect a device</h1><p>Enter the code your device or command-line tool shows.</p>${message}
+            <label for="user-code">Code</label>${form.replace('name="user_code"', 'name="user_code" id="user-code"')}
+            <button type="submit" form="op.deviceInputForm">Continue</button>`,
+          );
+        },
+        async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
+          ctx.type = "html";
+          ctx.body = page(
+            "Approve the device",
+            `<h1>Approve the device?</h1><p><strong>${escapeHtml(client.clientName ?? client.clientId)}</strong> asks to sign in as you.
+            Approve only if your device shows this code:</p><p class="code">${escapeHtml(userCode)}</p>${form}
+            <button type="submit" form="op.deviceConfirmForm" autofocus>Approve</button>
+            <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">Deny</button>`,
+          );
+        },
+        async successSource(ctx) {
+          ctx.type = "html";
+          const name = ctx.oidc.client?.clientName ?? "The device";
+          ctx.body = page("Device connected", `<h1>Device connected</h1><p><strong>${escapeHtml(name)}</strong> is signed in. You can close this page.</p>`);
+        },
+      },
+    },
+    async renderError(ctx, out) {
+      ctx.type = "html";
+      ctx.body = page(
+        "Sign-in failed",
+        `<h1>This sign-in can't continue</h1><p role="alert">${escapeHtml(out.error_description ?? out.error)}</p>
+        <p>Go back to the app and start again. If this keeps happening, tell your administrator.</p>`,
+      );
+    },
+    // Grant types: code and device (and refresh); no implicit, no client credentials.
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
+  };
+}
+
+function build(issuer: string, jwks: object[]): Provider {
+  const provider = new Provider(issuer, configuration(jwks));
+  // Forwarded headers reach this far only from a TRUST_PROXY peer (scripts/server.mjs drops the others);
+  // they decide the cookies' Secure flag, never the issuer.
+  provider.proxy = true;
+  // The secret is stored as a digest: the provider's comparison asks Applications (see ./clients.ts).
+  const clientProto = provider.Client.prototype as unknown as { compareClientSecret(actual: string): Promise<boolean> | boolean; clientId: string };
+  clientProto.compareClientSecret = async function compareClientSecret(this: { clientId: string }, actual: string) {
+    const app = await findApplicationByClientId(this.clientId);
+    return app !== null && clientSecretMatches(app, actual);
+  };
+  provider.on("server_error", (_ctx, err) => console.error("OpenID provider error:", err));
+  return provider;
+}
+
+type Built = { provider: Provider; issuer: string; keysVersion: number; builtAt: number };
+// On globalThis: the server's mount (instrumentation bundle) and route handlers (other bundles) share one instance.
+const holder = globalThis as unknown as { latchkeyOidcProvider?: Built; latchkeyOidcBuilding?: Promise<Built> };
+
+/** The provider as it should be now, or null when it can't serve (see providerStatus). */
+export async function currentProvider(): Promise<Provider | null> {
+  const status = await providerStatus();
+  if (!status.available) return null;
+  const version = await cacheVersion(db(), SIGNING_KEYS_VERSION);
+  const built = holder.latchkeyOidcProvider;
+  if (built && built.issuer === status.issuer && built.keysVersion === version && Date.now() - built.builtAt < REBUILD_AFTER_MS) {
+    return built.provider;
+  }
+  holder.latchkeyOidcBuilding ??= (async () => {
+    try {
+      let keys = await loadSigningKeys();
+      if (keys.length === 0) {
+        await ensureSigningKeys();
+        keys = await loadSigningKeys();
+      }
+      if (keys.length === 0) throw new Error("The OpenID provider has no signing keys (another replica is making them): try again");
+      const next: Built = { provider: build(status.issuer, keys), issuer: status.issuer, keysVersion: version, builtAt: Date.now() };
+      holder.latchkeyOidcProvider = next;
+      return next;
+    } finally {
+      holder.latchkeyOidcBuilding = undefined;
+    }
+  })();
+  return (await holder.latchkeyOidcBuilding).provider;
+}
+
+export { DEVICE_CODE_GRANT };

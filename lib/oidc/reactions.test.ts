@@ -1,0 +1,56 @@
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { emit, noneEnded } from "@/lib/data/effects";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { oidcModels } from "@/lib/db/schema";
+import { createAccount, createUser, lastEvent } from "@/test/factories";
+import { OidcAdapter } from "./adapter";
+
+let accountId: string;
+
+beforeAll(async () => {
+  accountId = await createAccount();
+});
+
+/** A grant with a refresh and an access token, as the provider stores them. */
+async function grantFor(userId: string, clientId: string): Promise<string> {
+  const grantId = crypto.randomUUID();
+  await new OidcAdapter("Grant").upsert(grantId, { accountId: userId, clientId } as never, 3600);
+  await new OidcAdapter("RefreshToken").upsert(crypto.randomUUID(), { accountId: userId, clientId, grantId } as never, 3600);
+  await new OidcAdapter("AccessToken").upsert(crypto.randomUUID(), { accountId: userId, clientId, grantId } as never, 600);
+  return grantId;
+}
+
+const rowsOf = async (userId: string) => db().select({ name: oidcModels.name, clientId: oidcModels.clientId }).from(oidcModels).where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.userId, userId)));
+
+describe("how apps' access reacts", () => {
+  it("a password reset ends the person's grants and tokens at every app, and says so in the activity log", async () => {
+    const user = await createUser(accountId);
+    const other = await createUser(accountId);
+    await grantFor(user.id, "lka_one");
+    await grantFor(user.id, "lka_two");
+    await grantFor(other.id, "lka_one");
+    await writeSystem((tx) => emit(tx, "user.password_reset", { accountId, userId: user.id, ended: noneEnded() }));
+    expect(await rowsOf(user.id)).toEqual([]);
+    expect(await rowsOf(other.id)).toHaveLength(3);
+    expect(await lastEvent()).toMatchObject({ action: "app.tokens.revoked", targetId: user.id });
+  });
+
+  it("a password change ends them only when the person asked to end their tokens", async () => {
+    const user = await createUser(accountId);
+    await grantFor(user.id, "lka_one");
+    await writeSystem((tx) => emit(tx, "user.password_changed", { accountId, userId: user.id, revokeTokens: false, ended: noneEnded() }));
+    expect(await rowsOf(user.id)).toHaveLength(3);
+    await writeSystem((tx) => emit(tx, "user.password_changed", { accountId, userId: user.id, revokeTokens: true, ended: noneEnded() }));
+    expect(await rowsOf(user.id)).toEqual([]);
+  });
+
+  it("an app deleted or its secret rotated ends every grant it holds, and only its own", async () => {
+    const user = await createUser(accountId);
+    await grantFor(user.id, "lka_gone");
+    await grantFor(user.id, "lka_kept");
+    await writeSystem((tx) => emit(tx, "application.access_changed", { accountId, applicationId: "app-gone", clientId: "lka_gone", change: "deleted" }));
+    expect((await rowsOf(user.id)).map((r) => r.clientId)).toEqual(["lka_kept", "lka_kept", "lka_kept"]);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * How apps' access reacts to what happens to a person or an app
+ * (lib/data/effects.ts), in the same transaction: blocking, deleting,
+ * resetting a password or revoking sessions ends the person's grants and
+ * tokens at every app; an app deleted or its secret rotated ends all its
+ * grants; an app's allowed groups changed ends the grants of people no
+ * longer allowed (checked after the change commits, against the groups as
+ * they then are). Each ending is an activity event ("app.tokens.revoked").
+ */
+import "server-only";
+import { userMayUseApplication, findApplicationByClientId } from "@/lib/applications/for-provider";
+import { recordEvent } from "@/lib/audit/record";
+import { react } from "@/lib/data/effects";
+import { afterCommit, writeSystem } from "@/lib/data/unit-of-work";
+import type { Tx } from "@/lib/db/database";
+import { eq } from "drizzle-orm";
+import { applications } from "@/lib/db/schema";
+import { revokeAppGrants, revokeUserAppAccess, usersWithGrants } from "./grants";
+
+async function endPersonsAccess(tx: Tx, accountId: string, userId: string, reason: string): Promise<void> {
+  const ended = await revokeUserAppAccess(tx, accountId, userId);
+  if (ended === 0) return;
+  await recordEvent(tx, {
+    accountId,
+    action: "app.tokens.revoked",
+    actor: { type: "system", id: null },
+    target: { type: "user", id: userId },
+    details: { reason, grants_ended: ended },
+    meta: { ip: null, userAgent: null },
+  });
+}
+
+react("user.deleted", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "user_deleted"));
+react("user.blocked", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "user_blocked"));
+react("user.password_reset", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "password_reset"));
+react("user.sessions_revoked", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "sessions_revoked"));
+react("user.password_changed", "oidc", async (tx, { accountId, userId, revokeTokens }) => {
+  if (revokeTokens) await endPersonsAccess(tx, accountId, userId, "password_changed");
+});
+
+react("application.access_changed", "oidc", async (tx, payload) => {
+  const { accountId, applicationId, change } = payload;
+  // The effect names the client (a deleted app's row is gone by then); otherwise it is looked up.
+  const named = "clientId" in payload && typeof payload.clientId === "string" ? payload.clientId : undefined;
+  const [row] = named ? [] : await tx.select({ clientId: applications.clientId }).from(applications).where(eq(applications.id, applicationId)).limit(1);
+  const clientId = named ?? row?.clientId;
+  if (!clientId) return;
+  if (change !== "groups_changed") {
+    await revokeAppGrants(tx, accountId, clientId);
+    return;
+  }
+  const holders = await usersWithGrants(tx, accountId, clientId);
+  if (holders.length === 0) return;
+  afterCommit(tx, async () => {
+    const current = await findApplicationByClientId(clientId);
+    if (!current) return;
+    const gone: string[] = [];
+    for (const userId of holders) if (!(await userMayUseApplication(current, userId))) gone.push(userId);
+    if (gone.length === 0) return;
+    await writeSystem(async (next) => {
+      for (const userId of gone) {
+        const ended = await revokeUserAppAccess(next, accountId, userId, clientId);
+        if (ended > 0) {
+          await recordEvent(next, {
+            accountId,
+            action: "app.tokens.revoked",
+            actor: { type: "system", id: null },
+            target: { type: "user", id: userId },
+            details: { reason: "not_in_allowed_groups", client_id: clientId, grants_ended: ended },
+            meta: { ip: null, userAgent: null },
+          });
+        }
+      }
+    });
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * The OpenID provider's place in scripts/server.mjs: the paths it owns
+ * (/oidc/*, /.well-known/openid-configuration, /device) go to oidc-provider's
+ * Node callback, after the server's guards (forwarding-header rule, body
+ * caps, request log and metrics) and before Next.js. The interaction
+ * (/oidc/interaction/:uid) is Latchkey's own: ./app-sign-in.ts decides, this
+ * file only speaks HTTP for it.
+ *
+ * lib/startup.ts publishes oidcRequestHandler on globalThis (the server can't
+ * import lib/); it answers true when the request was its own.
+ */
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { errors } from "oidc-provider";
+import { requestMeta } from "@/lib/http/request-meta";
+import { escapeHtml, page } from "@/lib/oidc/pages";
+import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
+import { signOutSession } from "@/lib/sessions/sign-out";
+import { browserSession } from "./browser-session";
+import { decideAppSignIn } from "./app-sign-in";
+
+const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
+const FORM_LIMIT = 4 * 1024;
+
+export function ownsPath(pathname: string): boolean {
+  return pathname === DISCOVERY_PATH || pathname.startsWith(`${OIDC_PREFIX}/`) || pathname === DEVICE_PATH || pathname.startsWith(`${DEVICE_PATH}/`);
+}
+
+const SCOPE_TEXT: Record<string, string> = {
+  openid: "Know who you are (your Latchkey user id)",
+  profile: "Your name and username",
+  email: "Your email address",
+  groups: "The names of your groups",
+  roles: "The names of your roles",
+  offline_access: "Stay signed in when you are away",
+};
+
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
+  res.end(body);
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  // No form-action: the consent form's answer redirects on to the app's own address, which browsers check against it.
+  send(res, status, "text/html; charset=utf-8", html, {
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+    "x-frame-options": "DENY",
+  });
+}
+
+function unavailable(res: ServerResponse, reason: "no_public_url" | "not_set_up"): void {
+  const message =
+    reason === "no_public_url"
+      ? "Latchkey's OpenID provider is off: set PUBLIC_URL to the address people and apps reach Latchkey at (e.g. https://id.example.com), or the public address in Settings → Email"
+      : "Latchkey's OpenID provider is off until the instance is set up";
+  send(res, 412, "application/json", JSON.stringify({ message, code: 412 }));
+}
+
+/** A posted form of a few fields (the consent answer); larger bodies are not ours. */
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  let body = "";
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > FORM_LIMIT) break;
+  }
+  return new URLSearchParams(body.slice(0, FORM_LIMIT));
+}
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.set(name, value);
+    else if (Array.isArray(value)) headers.set(name, value.join(", "));
+  }
+  return headers;
+}
+
+function consentPage(uid: string, appName: string, scopes: string[]): string {
+  const items = scopes.map((s) => `<li>${escapeHtml(SCOPE_TEXT[s] ?? s)}</li>`).join("");
+  return page(
+    `Allow ${appName}`,
+    `<h1>Allow ${escapeHtml(appName)}?</h1><p><strong>${escapeHtml(appName)}</strong> asks to sign you in with Latchkey and to see:</p>
+    <ul>${items}</ul>
+    <form method="post" action="${interactionPath(uid)}/consent">
+      <button type="submit" name="choice" value="allow" autofocus>Allow</button>
+      <button type="submit" name="choice" value="deny" class="secondary">Deny</button>
+    </form>`,
+  );
+}
+
+async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, answering: boolean): Promise<void> {
+  const provider = await currentProvider();
+  if (!provider) return unavailable(res, "no_public_url");
+  if (answering ? req.method !== "POST" : req.method !== "GET") {
+    send(res, 405, "application/json", JSON.stringify({ message: "Method not allowed", code: 405 }), { allow: answering ? "POST" : "GET" });
+    return;
+  }
+  let details;
+  try {
+    details = await provider.interactionDetails(req, res);
+  } catch (err) {
+    if (!(err instanceof errors.SessionNotFound)) throw err;
+    sendHtml(res, 400, page("Sign-in expired", `<h1>This sign-in has expired</h1><p role="alert">Go back to the app and start signing in again.</p>`));
+    return;
+  }
+  if (details.uid !== uid) {
+    sendHtml(res, 400, page("Sign-in expired", `<h1>This sign-in has expired</h1><p role="alert">Go back to the app and start signing in again.</p>`));
+    return;
+  }
+  const choice = answering ? (await readForm(req)).get("choice") : null;
+  const outcome = await decideAppSignIn({
+    provider,
+    session: await browserSession(req.headers.cookie),
+    clientId: String(details.params.client_id ?? ""),
+    requestedScope: String(details.params.scope ?? ""),
+    grantId: details.grantId,
+    consent: choice === "allow" ? "allow" : choice === "deny" ? "deny" : undefined,
+    meta: requestMeta(headersOf(req)),
+  });
+  switch (outcome.kind) {
+    case "sign_in":
+      send(res, 303, "text/plain", "", { location: `/login?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
+      return;
+    case "must_change_password":
+      send(res, 303, "text/plain", "", { location: "/change-password" });
+      return;
+    case "consent":
+      sendHtml(res, 200, consentPage(uid, outcome.appName, outcome.scopes));
+      return;
+    case "finish":
+      await provider.interactionFinished(req, res, outcome.result, { mergeWithLastSubmission: false });
+      return;
+  }
+}
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+const callbacks = new WeakMap<object, NodeHandler>();
+
+const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
+
+/**
+ * RP-initiated logout ends the single sign-on session too: when the person
+ * confirms "Sign out" on the provider's page, their Latchkey session ends
+ * (the row, so the cookie is worthless) and its cookie is cleared.
+ */
+function withSingleLogout(provider: NonNullable<Awaited<ReturnType<typeof currentProvider>>>): NodeHandler {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== "end_session_confirm" || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
+    const session = await browserSession(ctx.req.headers.cookie);
+    if (session) await signOutSession(session, requestMeta(headersOf(ctx.req)));
+    for (const name of SESSION_COOKIES) ctx.cookies.set(name, null, { path: "/", signed: false });
+  });
+  return provider.callback() as NodeHandler;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  const status = await providerStatus();
+  if (!status.available) return unavailable(res, status.reason);
+  const match = INTERACTION.exec(pathname);
+  if (match) return interaction(req, res, match[1], match[2] !== undefined);
+  const provider = await currentProvider();
+  if (!provider) return unavailable(res, "no_public_url");
+  let callback = callbacks.get(provider);
+  if (!callback) {
+    callback = withSingleLogout(provider);
+    callbacks.set(provider, callback);
+  }
+  await callback(req, res);
+}
+
+/** scripts/server.mjs calls this for every request: true when it is the provider's (answered here). */
+export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): boolean {
+  const pathname = (req.url ?? "/").split("?", 1)[0];
+  if (!ownsPath(pathname)) return false;
+  serve(req, res, pathname).catch((err: unknown) => {
+    console.error("OpenID provider request failed:", err);
+    if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ message: "Internal server error", code: 500 }));
+    else res.end();
+  });
+  return true;
+}

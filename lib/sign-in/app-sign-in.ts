@@ -1,0 +1,108 @@
+/**
+ * An app asks Latchkey who the person is (the OpenID provider's interaction):
+ * one sign-in, one set of rules. The browser's Latchkey session decides:
+ *  - none (or it ended): the person signs in on /login with every method it
+ *    offers (password, LDAP, external providers, proxy header, two-factor)
+ *    and comes back here;
+ *  - a person who may not use the app (blocked, service user, awaiting
+ *    approval, outside the app's allowed groups): refused, the app is told
+ *    access_denied;
+ *  - the app requires consent and the person hasn't granted these scopes:
+ *    the consent page;
+ *  - otherwise: finished at once, nothing asked.
+ * Every outcome is an activity event (app sign-in, refusal, consent).
+ */
+import "server-only";
+import type { InteractionResults } from "oidc-provider";
+import type Provider from "oidc-provider";
+import { findApplicationByClientId, userMayUseApplication, type ProviderApplication } from "@/lib/applications/for-provider";
+import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
+import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
+import { recordEvent } from "@/lib/audit/record";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { usableUser } from "@/lib/oidc/accounts";
+import { grantedScopes } from "@/lib/oidc/grants";
+import { SCOPES } from "@/lib/oidc/provider";
+
+export type AppSignInRequest = {
+  provider: Provider;
+  session: SessionActor | null;
+  clientId: string;
+  /** The scopes the app asked for (the authorization request's scope). */
+  requestedScope: string;
+  /** The interaction's grant, if the provider already has one for this person and app. */
+  grantId?: string;
+  /** The person's answer on the consent page, when this is that answer. */
+  consent?: "allow" | "deny";
+  meta: RequestMeta;
+};
+
+export type AppSignInOutcome =
+  | { kind: "sign_in" }
+  | { kind: "must_change_password" }
+  | { kind: "consent"; appName: string; scopes: string[] }
+  | { kind: "finish"; result: InteractionResults };
+
+const deny = (description: string): AppSignInOutcome => ({ kind: "finish", result: { error: "access_denied", error_description: description } });
+
+function scopesOf(requested: string): string[] {
+  const known = new Set<string>(SCOPES);
+  return [...new Set(requested.split(" ").filter((s) => known.has(s)))];
+}
+
+async function record(app: ProviderApplication, session: SessionActor, action: string, details: Record<string, unknown>, meta: RequestMeta): Promise<void> {
+  await writeSystem((tx) =>
+    recordEvent(tx, {
+      accountId: app.accountId,
+      action,
+      actor: { type: "user", id: session.userId },
+      target: { type: "application", id: app.id, label: app.name },
+      details: { client_id: app.clientId, ...details },
+      meta,
+    }),
+  );
+}
+
+async function grantFor(provider: Provider, session: SessionActor, clientId: string, scopes: string[], grantId?: string): Promise<string> {
+  const existing = grantId ? await provider.Grant.find(grantId) : undefined;
+  const grant = existing && existing.accountId === session.userId && existing.clientId === clientId ? existing : new provider.Grant({ accountId: session.userId, clientId });
+  grant.addOIDCScope(scopes.join(" "));
+  return grant.save();
+}
+
+export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSignInOutcome> {
+  const { provider, session, clientId, meta } = request;
+  const app = await findApplicationByClientId(clientId);
+  if (!app) return deny("This app is no longer registered with Latchkey");
+  if (!session || session.accountId !== app.accountId) return { kind: "sign_in" };
+  if (session.mustChangePassword) return { kind: "must_change_password" };
+
+  const user = await usableUser(session.userId);
+  const allowed = user !== null && (await userMayUseApplication(app, session.userId));
+  if (!allowed) {
+    const reason = user === null ? "not_allowed_user" : "not_in_allowed_groups";
+    await record(app, session, "app.sign_in.refused", { reason }, meta);
+    return deny(`You don't have access to ${app.name}. Ask your administrator.`);
+  }
+
+  const scopes = scopesOf(request.requestedScope);
+  if (app.requireConsent) {
+    if (request.consent === "deny") {
+      await record(app, session, "app.consent.denied", { scopes }, meta);
+      return deny("You declined the app's request");
+    }
+    if (request.consent !== "allow") {
+      const granted = await grantedScopes(app.accountId, session.userId, app.clientId);
+      if (!scopes.every((s) => granted.has(s))) return { kind: "consent", appName: app.name, scopes };
+    } else {
+      await record(app, session, "app.consent.given", { scopes }, meta);
+    }
+  }
+
+  const grantId = await grantFor(provider, session, app.clientId, scopes, request.grantId);
+  await record(app, session, APPLICATION_SIGN_IN, { scopes }, meta);
+  return {
+    kind: "finish",
+    result: { login: { accountId: session.userId, remember: true }, consent: { grantId } },
+  };
+}
