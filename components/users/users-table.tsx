@@ -51,7 +51,7 @@ export function UsersTable({
       header: t("name"),
       sortKey: "name",
       // usernames: shown under the name, sorted from the same header.
-      alsoSortBy: [{ key: "username", header: "Username" }],
+      alsoSortBy: [{ key: "username", header: t("username") }],
       unsortableReason: nameSortReason,
       className: "px-4 py-3",
       cell: (user) => (
