@@ -1,4 +1,8 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
+
+// The message catalog (next-intl): i18n/request.ts picks the locale per request; no locale in URLs.
+const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 
 /** Sent with every response, static files included. The Content-Security-Policy is per request, in proxy.ts. */
 const securityHeaders = [
@@ -38,4 +42,4 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

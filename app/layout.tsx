@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { THEME_COOKIE, parseTheme, themeClass } from "@/components/shell/theme";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale } from "next-intl/server";
 import { ToastProvider } from "@/components/ui/toast";
 import "./globals.css";
 
@@ -11,11 +13,14 @@ export const dynamic = "force-dynamic";
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
+  const locale = await getLocale();
   return (
     // The class changes in the browser when the person picks a theme; React needn't warn about it.
-    <html lang="en" className={themeClass(theme)} suppressHydrationWarning>
+    <html lang={locale} className={themeClass(theme)} suppressHydrationWarning>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <ToastProvider>{children}</ToastProvider>
+        <NextIntlClientProvider>
+          <ToastProvider>{children}</ToastProvider>
+        </NextIntlClientProvider>
       </body>
     </html>
   );

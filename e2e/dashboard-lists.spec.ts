@@ -66,9 +66,29 @@ test("Users sorts through its column headers, with the sort in the URL", async (
   // Names sort by decrypting the matches: fine for this small list, straight from a URL too.
   await page.goto(instance.url("/team/users?sort=name&order=desc&search=bulk"));
   await expect(table.getByRole("row").nth(1)).toContainText("Bulk Person 29");
+  // Emails are encrypted too and sort the same way, from their own column's header.
+  await table.getByRole("link", { name: "Sort by Email ascending" }).click();
+  await expect(page).toHaveURL(/sort=email&order=asc/);
+  await expect(table.getByRole("columnheader", { name: /Email/ })).toHaveAttribute("aria-sort", "ascending");
+  await expect(table.getByRole("row").nth(1)).toContainText("bulk00@bulk.example");
+  await table.getByRole("link", { name: "Sort by Email descending" }).click();
+  await expect(table.getByRole("row").nth(1)).toContainText("bulk29@bulk.example");
   await shoot(page, "users-1280");
   await page.setViewportSize({ width: 390, height: 844 });
   await shoot(page, "users-390");
+  await context.close();
+});
+
+test("Service Users sorts through its headers too, with the sort in the URL", async ({ browser }) => {
+  const { context, page } = await ownerPage(browser, instance);
+  await page.goto(instance.url("/team/service-users"));
+  const table = page.getByRole("table", { name: "Service users" });
+  await table.getByRole("link", { name: "Sort by Name ascending" }).click();
+  await expect(page).toHaveURL(/sort=name&order=asc/);
+  await expect(table.getByRole("columnheader", { name: /Name/ })).toHaveAttribute("aria-sort", "ascending");
+  await expect(table.getByRole("row").nth(1)).toContainText("deploy bot");
+  // The tokens column isn't a sort key of the list: no link.
+  await expect(table.getByRole("columnheader", { name: "Tokens" }).getByRole("link")).toHaveCount(0);
   await context.close();
 });
 

@@ -135,8 +135,10 @@ test("LDAP stays enabled through a save, a refused save and a rename", async () 
   await page.getByRole("button", { name: "Save LDAP settings" }).click();
   await expect(page.getByText("LDAP settings saved. Directory users can sign in")).toBeVisible();
   await expect(enabled).toBeChecked();
-  const stored = await call<Record<string, unknown>>(instance, "/api/settings/ldap", { headers: bearer(token) });
-  expect(stored.body).toMatchObject({ name: "Directory 2", enabled: true, default_role: "auditor" });
+  // The first save's toast may still be up (8 s), so wait for what the server holds rather than for the text.
+  await expect
+    .poll(async () => (await call<Record<string, unknown>>(instance, "/api/settings/ldap", { headers: bearer(token) })).body)
+    .toMatchObject({ name: "Directory 2", enabled: true, default_role: "auditor" });
 });
 
 test("Proxy header sign-in stays on through a save, a refused save and a rename", async () => {
@@ -169,6 +171,7 @@ test("Proxy header sign-in stays on through a save, a refused save and a rename"
   await page.getByRole("button", { name: "Save proxy header settings" }).click();
   await expect(page.getByText("Saved. Requests from the trusted ranges")).toBeVisible();
   await expect(enabled).toBeChecked();
-  const stored = await call<Record<string, unknown>>(instance, "/api/settings/trusted-header", { headers: bearer(token) });
-  expect(stored.body).toMatchObject({ enabled: true, auto_create: true, default_role: "auditor", name_header: "Remote-Name", email_header: "Remote-Email" });
+  await expect
+    .poll(async () => (await call<Record<string, unknown>>(instance, "/api/settings/trusted-header", { headers: bearer(token) })).body)
+    .toMatchObject({ enabled: true, auto_create: true, default_role: "auditor", name_header: "Remote-Name", email_header: "Remote-Email" });
 });

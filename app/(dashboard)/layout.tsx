@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { AvatarMenu } from "@/components/shell/avatar-menu";
 import { MobileNav } from "@/components/shell/mobile-nav";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
@@ -14,13 +15,14 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const actor = await pageActor();
   const me = await getUser(actor, actor.userId);
   const hidden = hiddenNavigation(actor);
+  const t = await getTranslations("nav");
   return (
     <div className="flex min-h-screen bg-slate-50">
       <a
         href="#main"
         className="sr-only z-50 rounded-md bg-white px-4 py-2 text-sm font-semibold text-indigo-700 shadow focus:not-sr-only focus:fixed focus:left-4 focus:top-4"
       >
-        Skip to content
+        {t("skipToContent")}
       </a>
       <aside className="hidden w-60 shrink-0 flex-col bg-nav px-3 py-6 md:flex">
         <Link href="/team/users" className="mb-8 px-3 text-lg font-bold text-nav-fg">

@@ -1,4 +1,6 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
 import { partyKey, type PartyLinks } from "@/lib/audit/party-links";
 import { detailLines } from "./format";
@@ -41,57 +43,61 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
 }
 
 export function EventsTable({ events, groupNames, links = new Map() }: { events: ActivityEvent[]; groupNames: Map<string, string>; links?: PartyLinks }) {
-  return (
-    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-3">Time</th>
-            <th scope="col" className="px-4 py-3">Actor</th>
-            <th scope="col" className="px-4 py-3">Action</th>
-            <th scope="col" className="px-4 py-3">Target</th>
-            <th scope="col" className="px-4 py-3">Details</th>
-            <th scope="col" className="px-4 py-3">Client</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 align-top">
-          {events.map((event) => (
-            <tr key={event.id}>
-              <td className="whitespace-nowrap px-4 py-3 text-slate-700">
-                <RelativeTime date={event.occurredAt} />
-                <div className="text-xs text-slate-500">#{event.seq}</div>
-              </td>
-              <td className="px-4 py-3">
-                <Party party={event.actor} filterKey="actor" links={links} />
-              </td>
-              <td className="px-4 py-3">
-                <div className="font-medium text-slate-900">{event.actionLabel}</div>
-                <div className="font-mono text-xs text-slate-500">{event.action}</div>
-              </td>
-              <td className="px-4 py-3">
-                <Party party={event.target} filterKey="target" links={links} />
-              </td>
-              <td className="px-4 py-3 text-slate-700">
-                <ul className="space-y-0.5">
-                  {detailLines(event, groupNames).map((line, i) => (
-                    <li key={i} className="break-words">
-                      {line}
-                    </li>
-                  ))}
-                </ul>
-              </td>
-              <td className="px-4 py-3 text-slate-700">
-                <div className="font-mono text-xs">{event.ip ?? "—"}</div>
-                {event.userAgent && (
-                  <div className="max-w-56 truncate text-xs text-slate-500">
-                    <UserAgent ua={event.userAgent} />
-                  </div>
-                )}
-              </td>
-            </tr>
+  const t = useTranslations("columns");
+  const columns: Array<DataColumn<ActivityEvent>> = [
+    {
+      id: "time",
+      header: t("time"),
+      className: "whitespace-nowrap px-4 py-3 align-top text-slate-700",
+      cell: (event) => (
+        <>
+          <RelativeTime date={event.occurredAt} />
+          <div className="text-xs text-slate-500">#{event.seq}</div>
+        </>
+      ),
+    },
+    { id: "actor", header: t("actor"), className: "px-4 py-3 align-top", cell: (event) => <Party party={event.actor} filterKey="actor" links={links} /> },
+    {
+      id: "action",
+      header: t("action"),
+      className: "px-4 py-3 align-top",
+      cell: (event) => (
+        <>
+          <div className="font-medium text-slate-900">{event.actionLabel}</div>
+          <div className="font-mono text-xs text-slate-500">{event.action}</div>
+        </>
+      ),
+    },
+    { id: "target", header: t("target"), className: "px-4 py-3 align-top", cell: (event) => <Party party={event.target} filterKey="target" links={links} /> },
+    {
+      id: "details",
+      header: t("details"),
+      className: "px-4 py-3 align-top text-slate-700",
+      cell: (event) => (
+        <ul className="space-y-0.5">
+          {detailLines(event, groupNames).map((line, i) => (
+            <li key={i} className="break-words">
+              {line}
+            </li>
           ))}
-        </tbody>
-      </table>
-    </div>
-  );
+        </ul>
+      ),
+    },
+    {
+      id: "client",
+      header: t("client"),
+      className: "px-4 py-3 align-top text-slate-700",
+      cell: (event) => (
+        <>
+          <div className="font-mono text-xs">{event.ip ?? "—"}</div>
+          {event.userAgent && (
+            <div className="max-w-56 truncate text-xs text-slate-500">
+              <UserAgent ua={event.userAgent} />
+            </div>
+          )}
+        </>
+      ),
+    },
+  ];
+  return <DataTable label="Activity" rows={events} rowKey={(e) => e.id} columns={columns} rowClassName="" empty={null} />;
 }

@@ -1,3 +1,5 @@
+import { LanguageSwitch } from "@/components/shell/language-switch";
+
 /** The centred card that frames the setup, sign-in and invite pages. */
 export function AuthCard({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
   return (
@@ -9,6 +11,9 @@ export function AuthCard({ title, subtitle, children }: { title: string; subtitl
           {subtitle && <p className="mt-2 text-sm text-slate-600">{subtitle}</p>}
         </div>
         <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>
+        <div className="mt-6">
+          <LanguageSwitch />
+        </div>
       </div>
     </main>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { forgotPasswordAction } from "@/app/(public)/forgot-password/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -9,14 +10,15 @@ import { useServerForm } from "@/components/ui/use-server-form";
 export function ForgotPasswordForm() {
   const form = useServerForm(forgotPasswordAction, { guardLeave: false });
   const state = form.state;
+  const t = useTranslations("forgotPassword");
   return (
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status !== "idle" && state.message && (
         <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}
-      <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={form.values?.email ?? state.values?.email} errors={state.fieldErrors?.email} hint="No email on your account (you sign in with a username)? Ask an admin to reset your password." />
-      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Sending…">
-        Send reset link
+      <TextField label={t("email")} name="email" type="email" autoComplete="email" required defaultValue={form.values?.email ?? state.values?.email} errors={state.fieldErrors?.email} hint={t("noEmailHint")} />
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("sending")}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

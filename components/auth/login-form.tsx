@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { signInAction } from "@/app/(public)/login/actions";
 import { Alert } from "@/components/ui/alert";
 import { PasswordField } from "@/components/ui/password-field";
@@ -16,12 +17,13 @@ export function LoginForm({ email, callbackUrl, passkeys = false }: { email?: st
   // Nothing typed here is work to lose: no question before leaving.
   const form = useServerForm(signInAction, { guardLeave: false });
   const state = form.state;
+  const t = useTranslations("signIn");
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
       <TextField
-        label="Email or username"
+        label={t("identifier")}
         name="email"
         type="text"
         // passkeys: "webauthn" lets the browser offer passkeys in this field's autofill list.
@@ -31,9 +33,9 @@ export function LoginForm({ email, callbackUrl, passkeys = false }: { email?: st
         required
         defaultValue={form.values?.email ?? email}
       />
-      <PasswordField label="Password" name="password" autoComplete="current-password" required />
-      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Signing in…">
-        Sign in
+      <PasswordField label={t("password")} name="password" autoComplete="current-password" required />
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("signingIn")}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

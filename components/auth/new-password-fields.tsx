@@ -1,10 +1,11 @@
+import { useTranslations } from "next-intl";
 import { PasswordField } from "@/components/ui/password-field";
 
 /** A new password and its confirmation; the confirm field is always named "confirm_password". */
 export function NewPasswordFields({
   name = "password",
-  label = "Password",
-  confirmLabel = "Confirm password",
+  label,
+  confirmLabel,
   errors = {},
 }: {
   name?: string;
@@ -12,21 +13,22 @@ export function NewPasswordFields({
   confirmLabel?: string;
   errors?: Record<string, string[] | undefined>;
 }) {
+  const t = useTranslations("passwordField");
   return (
     <>
       <PasswordField
-        label={label}
+        label={label ?? t("password")}
         name={name}
         autoComplete="new-password"
         required
         minLength={8}
         maxLength={128}
         strength
-        hint="8 to 128 characters, hard to guess: a few uncommon words work well."
+        hint={t("newHint")}
         errors={errors[name]}
       />
       <PasswordField
-        label={confirmLabel}
+        label={confirmLabel ?? t("confirm")}
         name="confirm_password"
         autoComplete="new-password"
         required

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { signInWithProviderAction } from "@/app/(public)/login/actions";
 import { ProviderIcon, type SourceKind } from "@/components/idp/provider-icon";
 import { Alert } from "@/components/ui/alert";
@@ -11,12 +12,13 @@ export type ProviderButton = { id: string; name: string; type: SourceKind };
 function ProviderSignIn({ provider, callbackUrl }: { provider: ProviderButton; callbackUrl: string }) {
   const form = useServerForm(signInWithProviderAction.bind(null, provider.id), { guardLeave: false });
   const state = form.state;
+  const t = useTranslations("signIn");
   return (
     <form {...form.formProps} className="space-y-2">
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <SubmitButton variant="secondary" className="w-full" pending={form.pending} pendingLabel={`Contacting ${provider.name}…`}>
+      <SubmitButton variant="secondary" className="w-full" pending={form.pending} pendingLabel={t("contacting", { provider: provider.name })}>
         <ProviderIcon kind={provider.type} />
-        Sign in with {provider.name}
+        {t("withProvider", { provider: provider.name })}
       </SubmitButton>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
     </form>

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { setGroupMemberAction } from "@/app/(dashboard)/team/groups/actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
@@ -14,10 +15,11 @@ export function GroupMembersTable({
   group?: { id: string; name: string };
   empty: React.ReactNode;
 }) {
+  const t = useTranslations("columns");
   const columns: Array<DataColumn<GroupMember>> = [
     {
       id: "name",
-      header: "Name",
+      header: t("name"),
       className: "px-4 py-3",
       cell: (member) => (
         <Link href={`/team/users/${member.id}`} className="font-medium text-indigo-700 hover:text-indigo-500 hover:underline">
@@ -25,12 +27,12 @@ export function GroupMembersTable({
         </Link>
       ),
     },
-    { id: "email", header: "Email", cell: (member) => member.email ?? <span className="text-slate-500">No email</span> },
+    { id: "email", header: t("email"), cell: (member) => member.email ?? <span className="text-slate-500">No email</span> },
   ];
   if (group) {
     columns.push({
       id: "actions",
-      header: "Actions",
+      header: t("actions"),
       className: "px-4 py-3 text-right",
       cell: (member) => (
         <ConfirmAction

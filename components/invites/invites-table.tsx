@@ -1,5 +1,7 @@
+import { useTranslations } from "next-intl";
 import { deleteInviteAction, resendInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import type { InviteRecord } from "@/lib/invites/records";
 import { inviteLabel, isExpired } from "@/lib/invites/records";
@@ -21,83 +23,74 @@ export function InvitesTable({
   mailEnabled?: boolean;
 }) {
   const canManage = can.renew || can.delete;
-  return (
-    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-3">Name</th>
-            <th scope="col" className="px-4 py-3">Role</th>
-            <th scope="col" className="px-4 py-3">Groups</th>
-            <th scope="col" className="px-4 py-3">Status</th>
-            <th scope="col" className="px-4 py-3">Expires</th>
-            <th scope="col" className="px-4 py-3">Invited by</th>
-            {canManage && (
-              <th scope="col" className="px-4 py-3">
-                <span className="sr-only">Actions</span>
-              </th>
+  const t = useTranslations("columns");
+  const columns: Array<DataColumn<InviteRow>> = [
+    {
+      id: "name",
+      header: t("name"),
+      className: "px-4 py-3",
+      cell: (invite) => (
+        <>
+          <div className="font-medium text-slate-900">{invite.name}</div>
+          {/* usernames: the username the admin chose (else the invitee picks one); no email: the link is handed over. */}
+          <div className="text-slate-500">
+            {invite.username ?? "Username chosen by the invitee"}
+            {invite.email ? <span> · {invite.email}</span> : <span> · No email: hand the link over (it can&apos;t be sent)</span>}
+          </div>
+        </>
+      ),
+    },
+    { id: "role", header: t("role"), cell: (invite) => ROLE_LABELS[invite.role] },
+    { id: "groups", header: t("groups"), cell: (invite) => invite.autoGroups.map((id) => groupNames.get(id)).filter(Boolean).join(", ") || "—" },
+    {
+      id: "status",
+      header: t("status"),
+      className: "px-4 py-3",
+      cell: (invite) =>
+        isExpired(invite) ? (
+          <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">Expired</span>
+        ) : (
+          <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">Valid</span>
+        ),
+    },
+    { id: "expires_at", header: t("expires"), cell: (invite) => <RelativeTime date={invite.expiresAt} /> },
+    { id: "invited_by", header: t("invitedBy"), cell: (invite) => invite.invitedBy },
+  ];
+  if (canManage) {
+    columns.push({
+      id: "actions",
+      header: t("actions"),
+      hiddenHeader: true,
+      className: "px-4 py-3",
+      cell: (invite) => {
+        const label = inviteLabel(invite);
+        return (
+          <div className="flex justify-end gap-2">
+            {can.renew && mailEnabled && invite.email && (
+              <ConfirmAction
+                label="Resend"
+                title={`Resend the invite to ${label}?`}
+                body={`A fresh link goes to ${invite.email} by email. The old link stops working at once.`}
+                confirmLabel="Resend invite"
+                confirmVariant="primary"
+                action={resendInviteAction.bind(null, invite.id)}
+              />
             )}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {invites.map((invite) => {
-            const expired = isExpired(invite);
-            const label = inviteLabel(invite);
-            return (
-              <tr key={invite.id}>
-                <td className="px-4 py-3">
-                  <div className="font-medium text-slate-900">{invite.name}</div>
-                  {/* usernames: the username the admin chose (else the invitee picks one); no email: the link is handed over. */}
-                  <div className="text-slate-500">
-                    {invite.username ?? "Username chosen by the invitee"}
-                    {invite.email ? <span> · {invite.email}</span> : <span> · No email: hand the link over (it can&apos;t be sent)</span>}
-                  </div>
-                </td>
-                <td className="px-4 py-3 text-slate-700">{ROLE_LABELS[invite.role]}</td>
-                <td className="px-4 py-3 text-slate-700">
-                  {invite.autoGroups.map((id) => groupNames.get(id)).filter(Boolean).join(", ") || "—"}
-                </td>
-                <td className="px-4 py-3">
-                  {expired ? (
-                    <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">Expired</span>
-                  ) : (
-                    <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">Valid</span>
-                  )}
-                </td>
-                <td className="px-4 py-3 text-slate-700"><RelativeTime date={invite.expiresAt} /></td>
-                <td className="px-4 py-3 text-slate-700">{invite.invitedBy}</td>
-                {canManage && (
-                  <td className="px-4 py-3">
-                    <div className="flex justify-end gap-2">
-                      {can.renew && mailEnabled && invite.email && (
-                        <ConfirmAction
-                          label="Resend"
-                          title={`Resend the invite to ${label}?`}
-                          body={`A fresh link goes to ${invite.email} by email. The old link stops working at once.`}
-                          confirmLabel="Resend invite"
-                          confirmVariant="primary"
-                          action={resendInviteAction.bind(null, invite.id)}
-                        />
-                      )}
-                      {can.renew && <RegenerateInviteDialog inviteId={invite.id} label={label} />}
-                      {can.delete && (
-                        <ConfirmAction
-                          label="Delete"
-                          variant="danger"
-                          title={`Delete the invite for ${label}?`}
-                          body="The invite link stops working at once."
-                          confirmLabel="Delete invite"
-                          action={deleteInviteAction.bind(null, invite.id)}
-                        />
-                      )}
-                    </div>
-                  </td>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
+            {can.renew && <RegenerateInviteDialog inviteId={invite.id} label={label} />}
+            {can.delete && (
+              <ConfirmAction
+                label="Delete"
+                variant="danger"
+                title={`Delete the invite for ${label}?`}
+                body="The invite link stops working at once."
+                confirmLabel="Delete invite"
+                action={deleteInviteAction.bind(null, invite.id)}
+              />
+            )}
+          </div>
+        );
+      },
+    });
+  }
+  return <DataTable label="Invites" rows={invites} rowKey={(i) => i.id} columns={columns} rowClassName="" empty={null} />;
 }

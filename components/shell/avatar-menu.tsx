@@ -2,21 +2,20 @@
 
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
+import { LOCALE_NAMES, LOCALES } from "@/i18n/locales";
 import { signOutAction } from "@/app/(dashboard)/actions";
 import { ChangePasswordDialog } from "./change-password-dialog";
 import type { Theme } from "./theme";
 import { useTheme } from "./use-theme";
+import { useLanguage } from "./use-language";
 
 function initials(label: string): string {
   const parts = label.split(/[\s@.]+/).filter(Boolean);
   return (parts[0]?.[0] ?? "?").toUpperCase() + (parts[1]?.[0] ?? "").toUpperCase();
 }
 
-const THEME_LABELS: [Theme, string][] = [
-  ["light", "Light"],
-  ["dark", "Dark"],
-  ["system", "System"],
-];
+const THEMES: Theme[] = ["light", "dark", "system"];
 
 const itemClass =
   "block w-full px-4 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none";
@@ -31,6 +30,8 @@ export function AvatarMenu({ name, email, canChangePassword }: { name: string; e
   const [open, setOpen] = useState(false);
   const [changingPassword, setChangingPassword] = useState(false);
   const [theme, setTheme] = useTheme();
+  const { locale, setLanguage } = useLanguage();
+  const t = useTranslations("avatar");
   const rootRef = useRef<HTMLDivElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -107,7 +108,7 @@ export function AvatarMenu({ name, email, canChangePassword }: { name: string; e
           </div>
           <div role="none" className="pt-1">
             <Link href="/profile" role="menuitem" tabIndex={-1} className={itemClass} onClick={() => setOpen(false)}>
-              Profile
+              {t("profile")}
             </Link>
             {canChangePassword && (
               <button
@@ -120,15 +121,15 @@ export function AvatarMenu({ name, email, canChangePassword }: { name: string; e
                   setChangingPassword(true);
                 }}
               >
-                Change Password
+                {t("changePassword")}
               </button>
             )}
           </div>
           <div role="group" aria-labelledby={`${menuId}-theme`} className="mt-1 border-t border-slate-100 pt-1">
             <p id={`${menuId}-theme`} role="none" className="px-4 py-1 text-xs font-semibold uppercase tracking-wide text-slate-600">
-              Theme
+              {t("theme")}
             </p>
-            {THEME_LABELS.map(([value, text]) => (
+            {THEMES.map((value) => (
               <button
                 key={value}
                 type="button"
@@ -138,14 +139,34 @@ export function AvatarMenu({ name, email, canChangePassword }: { name: string; e
                 className={`${itemClass} flex items-center justify-between`}
                 onClick={() => setTheme(value)}
               >
-                {text}
+                {t(`themes.${value}`)}
                 {theme === value && <span aria-hidden>✓</span>}
+              </button>
+            ))}
+          </div>
+          <div role="group" aria-labelledby={`${menuId}-language`} className="mt-1 border-t border-slate-100 pt-1">
+            <p id={`${menuId}-language`} role="none" className="px-4 py-1 text-xs font-semibold uppercase tracking-wide text-slate-600">
+              {t("language")}
+            </p>
+            {LOCALES.map((value) => (
+              <button
+                key={value}
+                type="button"
+                role="menuitemradio"
+                aria-checked={locale === value}
+                lang={value}
+                tabIndex={-1}
+                className={`${itemClass} flex items-center justify-between`}
+                onClick={() => setLanguage(value)}
+              >
+                {LOCALE_NAMES[value]}
+                {locale === value && <span aria-hidden>✓</span>}
               </button>
             ))}
           </div>
           <div role="none" className="mt-1 border-t border-slate-100 pt-1">
             <button type="submit" form={signOutFormId} role="menuitem" tabIndex={-1} className={itemClass}>
-              Sign out
+              {t("signOut")}
             </button>
           </div>
         </div>

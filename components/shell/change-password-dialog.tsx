@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { changePasswordAction, requiredPasswordChangeAction, signOutAction } from "@/app/(dashboard)/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -14,6 +15,7 @@ import { NewPasswordFields } from "@/components/auth/new-password-fields";
 export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
   const form = useServerForm(onClose ? changePasswordAction : requiredPasswordChangeAction);
   const state = form.state;
+  const t = useTranslations("changePassword");
   // Controlled, so a refused submit keeps the choice the person made.
   const [revokeTokens, setRevokeTokens] = useState(false);
   if (state.status === "success") {
@@ -21,7 +23,7 @@ export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
       <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
         <div className="flex justify-end">
-          {onClose && <Button onClick={onClose}>Close</Button>}
+          {onClose && <Button onClick={onClose}>{t("close")}</Button>}
         </div>
       </div>
     );
@@ -31,13 +33,13 @@ export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <PasswordField
-        label="Current password"
+        label={t("current")}
         name="old_password"
         autoComplete="current-password"
         required
         errors={errors.old_password}
       />
-      <NewPasswordFields name="new_password" label="New password" confirmLabel="Confirm new password" errors={errors} />
+      <NewPasswordFields name="new_password" label={t("new")} confirmLabel={t("confirm")} errors={errors} />
       {onClose && (
         <label className="flex items-start gap-2 text-sm text-slate-700">
           <input
@@ -47,17 +49,17 @@ export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
             onChange={(e) => setRevokeTokens(e.target.checked)}
             className="mt-0.5"
           />
-          <span>Also revoke my access tokens (your other devices are signed out either way)</span>
+          <span>{t("revokeTokens")}</span>
         </label>
       )}
       <div className="flex justify-end gap-2">
         {onClose && (
           <Button variant="secondary" onClick={onClose}>
-            Cancel
+            {t("cancel")}
           </Button>
         )}
-        <SubmitButton pending={form.pending} pendingLabel="Saving…">
-          Change Password
+        <SubmitButton pending={form.pending} pendingLabel={t("saving")}>
+          {t("submit")}
         </SubmitButton>
       </div>
     </form>
@@ -76,11 +78,12 @@ export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
  * shared computer, someone else's account), so they can leave instead.
  */
 function SignOutInstead() {
+  const t = useTranslations("changePassword");
   return (
     <form action={signOutAction} className="mt-6 border-t border-slate-200 pt-4 text-center text-sm text-slate-600">
-      Not now?{" "}
-      <SubmitButton variant="ghost" pendingLabel="Signing out…" className="ml-1">
-        Sign out
+      {t("notNow")}{" "}
+      <SubmitButton variant="ghost" pendingLabel={t("signingOut")} className="ml-1">
+        {t("signOut")}
       </SubmitButton>
     </form>
   );
@@ -88,8 +91,9 @@ function SignOutInstead() {
 
 export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   // The form mounts fresh each time the dialog opens, so old messages don't linger.
+  const t = useTranslations("changePassword");
   return (
-    <Dialog open={open} onClose={onClose} title="Change Password">
+    <Dialog open={open} onClose={onClose} title={t("title")}>
       <ChangePasswordForm onClose={onClose} />
     </Dialog>
   );

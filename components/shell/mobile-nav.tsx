@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
+import { useTranslations } from "next-intl";
 import { useModalDialog } from "@/components/ui/use-modal-dialog";
 import { SidebarNav } from "./sidebar-nav";
 
@@ -17,6 +18,7 @@ export function MobileNav({ hidden = [] }: { hidden?: string[] }) {
   const [open, setOpen] = useState(false);
   const ref = useModalDialog(open);
   const pathname = usePathname();
+  const t = useTranslations("nav");
 
   // Following a link to another page closes the drawer.
   useEffect(() => setOpen(false), [pathname]);
@@ -25,7 +27,7 @@ export function MobileNav({ hidden = [] }: { hidden?: string[] }) {
     <>
       <button
         type="button"
-        aria-label="Open navigation"
+        aria-label={t("openNavigation")}
         aria-expanded={open}
         onClick={() => setOpen(true)}
         className="-ml-2 rounded-md p-2 text-slate-700 hover:bg-slate-100 md:hidden"
@@ -36,7 +38,7 @@ export function MobileNav({ hidden = [] }: { hidden?: string[] }) {
       </button>
       <dialog
         ref={ref}
-        aria-label="Navigation"
+        aria-label={t("navigation")}
         onClose={() => setOpen(false)}
         onKeyDown={(e) => {
           if (e.key !== "Tab") return;
@@ -65,7 +67,7 @@ export function MobileNav({ hidden = [] }: { hidden?: string[] }) {
               </Link>
               <button
                 type="button"
-                aria-label="Close navigation"
+                aria-label={t("closeNavigation")}
                 onClick={() => setOpen(false)}
                 className="rounded-md p-2 text-nav-muted hover:bg-nav-active hover:text-nav-fg"
               >

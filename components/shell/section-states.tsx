@@ -4,23 +4,27 @@
  * Every section's loading.tsx, error.tsx and not-found.tsx render these.
  */
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { buttonClasses } from "@/components/ui/button";
 
-export type Section = { href: string; label: string };
+/** `label`: the section's name in the "nav" messages. */
+export type Section = { href: string; label: "users" | "serviceUsers" | "groups" | "activity" | "settings" | "profile" };
 
 export const SECTIONS = {
-  users: { href: "/team/users", label: "Users" },
-  serviceUsers: { href: "/team/service-users", label: "Service Users" },
-  groups: { href: "/team/groups", label: "Groups" },
-  activity: { href: "/activity", label: "Activity" },
-  settings: { href: "/settings", label: "Settings" },
-  profile: { href: "/profile", label: "Profile" },
+  users: { href: "/team/users", label: "users" },
+  serviceUsers: { href: "/team/service-users", label: "serviceUsers" },
+  groups: { href: "/team/groups", label: "groups" },
+  activity: { href: "/activity", label: "activity" },
+  settings: { href: "/settings", label: "settings" },
+  profile: { href: "/profile", label: "profile" },
 } satisfies Record<string, Section>;
 
 export function SectionLoading({ section }: { section: Section }) {
+  const t = useTranslations("sections");
+  const nav = useTranslations("nav");
   return (
     <div role="status" aria-live="polite" className="space-y-4">
-      <p className="text-sm text-slate-600">Loading {section.label}…</p>
+      <p className="text-sm text-slate-600">{t("loading", { section: nav(section.label) })}</p>
       <div aria-hidden className="animate-pulse space-y-3">
         <div className="h-8 w-48 rounded bg-slate-200" />
         <div className="h-40 rounded-lg bg-white ring-1 ring-slate-200" />
@@ -40,6 +44,8 @@ export function SectionMessage({
   children: React.ReactNode;
   action?: React.ReactNode;
 }) {
+  const t = useTranslations("sections");
+  const nav = useTranslations("nav");
   return (
     <div className="mx-auto max-w-lg rounded-lg bg-white px-6 py-10 text-center shadow-sm ring-1 ring-slate-200">
       <h1 className="text-xl font-bold text-slate-900">{title}</h1>
@@ -47,17 +53,19 @@ export function SectionMessage({
       <div className="mt-6 flex flex-wrap justify-center gap-3">
         {action}
         <Link href={section.href} className={buttonClasses(action ? "secondary" : "primary")}>
-          Back to {section.label}
+          {t("backTo", { section: nav(section.label) })}
         </Link>
       </div>
     </div>
   );
 }
 
-export function SectionNotFound({ section, what }: { section: Section; what: string }) {
+/** `what` names the missing thing: a key of "sections.things" in the messages. */
+export function SectionNotFound({ section, what }: { section: Section; what: "page" | "user" | "serviceUser" | "group" }) {
+  const t = useTranslations("sections");
   return (
-    <SectionMessage section={section} title={`${what} not found`}>
-      It may have been deleted, or the link is wrong.
+    <SectionMessage section={section} title={t(`notFound.${what}`)}>
+      {t("notFoundBody")}
     </SectionMessage>
   );
 }

@@ -2,19 +2,20 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 
 const sections = [
   {
-    heading: "Team",
+    heading: "team",
     links: [
-      { href: "/team/users", label: "Users" },
-      { href: "/team/service-users", label: "Service Users" },
-      { href: "/team/groups", label: "Groups" },
+      { href: "/team/users", label: "users" },
+      { href: "/team/service-users", label: "serviceUsers" },
+      { href: "/team/groups", label: "groups" },
     ],
   },
-  { heading: null, links: [{ href: "/activity", label: "Activity" }] },
-  { heading: null, links: [{ href: "/settings", label: "Settings" }] },
-];
+  { heading: null, links: [{ href: "/activity", label: "activity" }] },
+  { heading: null, links: [{ href: "/settings", label: "settings" }] },
+] as const;
 
 /**
  * `onNavigate` lets the mobile drawer close when a link is followed, also to the page already shown.
@@ -22,15 +23,16 @@ const sections = [
  */
 export function SidebarNav({ onNavigate, hidden = [] }: { onNavigate?: () => void; hidden?: string[] }) {
   const pathname = usePathname();
+  const t = useTranslations("nav");
   const shown = sections
     .map((section) => ({ ...section, links: section.links.filter((l) => !hidden.includes(l.href)) }))
     .filter((section) => section.links.length > 0);
   return (
-    <nav aria-label="Main" className="space-y-6">
+    <nav aria-label={t("main")} className="space-y-6">
       {shown.map((section, i) => (
         <div key={section.heading ?? i}>
           {section.heading && (
-            <p className="px-3 text-xs font-semibold uppercase tracking-wider text-nav-heading">{section.heading}</p>
+            <p className="px-3 text-xs font-semibold uppercase tracking-wider text-nav-heading">{t(section.heading)}</p>
           )}
           <ul className="mt-2 space-y-1">
             {section.links.map((link) => {
@@ -45,7 +47,7 @@ export function SidebarNav({ onNavigate, hidden = [] }: { onNavigate?: () => voi
                       active ? "bg-nav-active text-nav-fg" : "text-nav-muted hover:bg-nav-active hover:text-nav-fg"
                     }`}
                   >
-                    {link.label}
+                    {t(link.label)}
                   </Link>
                 </li>
               );

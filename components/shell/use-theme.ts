@@ -8,9 +8,12 @@ function currentTheme(): Theme {
   return parseTheme(match?.[1]);
 }
 
-/** The chosen theme and a setter that remembers it for a year and applies it at once. */
-export function useTheme(): [Theme, (theme: Theme) => void] {
-  const [theme, setState] = useState<Theme>(() => (typeof document === "undefined" ? "system" : currentTheme()));
+/**
+ * The chosen theme and a setter that remembers it for a year and applies it at once.
+ * `rendered`: the theme the server read from the same cookie, for the server's render of a component showing it.
+ */
+export function useTheme(rendered: Theme = "system"): [Theme, (theme: Theme) => void] {
+  const [theme, setState] = useState<Theme>(() => (typeof document === "undefined" ? rendered : currentTheme()));
   const setTheme = (next: Theme) => {
     document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
     document.documentElement.classList.remove("light", "dark");

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { formatDateTime } from "@/components/users/format";
+import { useFormatter, useTranslations } from "next-intl";
+import { DataTable } from "@/components/ui/data-table";
 import type { ServiceTokenOfCreator } from "@/lib/tokens/creators";
 import { isExpired } from "@/lib/tokens/records";
 import { DeleteTokenButton } from "./delete-token-button";
@@ -22,6 +23,11 @@ export function CreatedServiceTokens({
   canDelete: boolean;
   now?: Date;
 }) {
+  const t = useTranslations("columns");
+  const format = useFormatter();
+  const never = useTranslations("common")("never");
+  // Shown in UTC, labelled, as everywhere else a date is absolute.
+  const when = (date: Date | null) => (date ? `${format.dateTime(date, { dateStyle: "medium", timeStyle: "short" })} UTC` : never);
   return (
     <section aria-labelledby="service-tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="service-tokens-heading" className="text-base font-semibold text-slate-900">
@@ -32,48 +38,50 @@ export function CreatedServiceTokens({
           ? "They are blocked, but these tokens still work: service users' tokens outlive whoever made them. Delete the ones that should stop."
           : "Service users' tokens keep working if this person is blocked or deleted."}
       </p>
-      <div className="mt-3 overflow-x-auto">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="py-2 pr-4">Token</th>
-              <th scope="col" className="py-2 pr-4">Service user</th>
-              <th scope="col" className="py-2 pr-4">Expires</th>
-              <th scope="col" className="py-2 pr-4">Last used</th>
-              <th scope="col" className="py-2 pr-4">Scope</th>
-              {canDelete && (
-                <th scope="col" className="py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {tokens.map((t) => (
-              <tr key={t.id}>
-                <td className="py-2 pr-4 font-medium text-slate-900">{t.name}</td>
-                <td className="py-2 pr-4">
-                  <Link href={`/team/service-users/${t.userId}`} className="text-indigo-600 hover:text-indigo-500">
-                    {t.serviceUserName}
-                  </Link>
-                </td>
-                <td className="py-2 pr-4 text-slate-700">
-                  {formatDateTime(t.expiresAt)}
+      <div className="mt-3">
+        <DataTable
+          label="Service-user tokens they created"
+          rows={tokens}
+          rowKey={(t) => t.id}
+          rowClassName=""
+          empty={null}
+          columns={[
+            { id: "name", header: t("token"), className: "px-4 py-3 font-medium text-slate-900", cell: (t) => t.name },
+            {
+              id: "service_user",
+              header: t("serviceUser"),
+              className: "px-4 py-3",
+              cell: (t) => (
+                <Link href={`/team/service-users/${t.userId}`} className="text-indigo-600 hover:text-indigo-500">
+                  {t.serviceUserName}
+                </Link>
+              ),
+            },
+            {
+              id: "expires_at",
+              header: t("expires"),
+              cell: (t) => (
+                <>
+                  {when(t.expiresAt)}
                   {isExpired(t, now) && <span className="ml-2 text-xs text-red-700">Expired</span>}
-                </td>
-                <td className="py-2 pr-4 text-slate-700">{formatDateTime(t.lastUsedAt)}</td>
-                <td className="py-2 pr-4 align-top text-slate-700">
-                  <TokenScope permissions={t.permissions} whose="its" />
-                </td>
-                {canDelete && (
-                  <td className="py-2 text-right">
-                    <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { id: "last_used", header: t("lastUsed"), cell: (t) => when(t.lastUsedAt) },
+            { id: "scope", header: t("scope"), className: "px-4 py-3 align-top text-slate-700", cell: (t) => <TokenScope permissions={t.permissions} whose="its" /> },
+            ...(canDelete
+              ? [
+                  {
+                    id: "actions",
+                    header: t("actions"),
+                    hiddenHeader: true,
+                    className: "px-4 py-2 text-right",
+                    cell: (t: ServiceTokenOfCreator) => <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />,
+                  },
+                ]
+              : []),
+          ]}
+        />
       </div>
     </section>
   );

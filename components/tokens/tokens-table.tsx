@@ -1,4 +1,6 @@
+import { useTranslations } from "next-intl";
 import { isExpired, type AccessTokenRecord } from "@/lib/tokens/records";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { DeleteTokenButton } from "./delete-token-button";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -27,48 +29,36 @@ export function TokenScope({ permissions, whose }: { permissions: readonly strin
 }
 
 export function TokensTable({ tokens, canManage, whose = "your", now = new Date() }: { tokens: TokenRow[]; canManage: boolean; whose?: "your" | "its"; now?: Date }) {
-  if (tokens.length === 0) return <p className="mt-3 text-sm text-slate-600">No tokens yet.</p>;
+  const t = useTranslations("columns");
+  const columns: Array<DataColumn<TokenRow>> = [
+    { id: "name", header: t("name"), className: "px-4 py-3 font-medium text-slate-900", cell: (t) => t.name },
+    { id: "created_at", header: t("created"), cell: (t) => <RelativeTime date={t.createdAt} /> },
+    { id: "created_by", header: t("createdBy"), cell: (t) => t.createdByLabel },
+    {
+      id: "expires_at",
+      header: t("expires"),
+      cell: (t) => (
+        <>
+          <span className="mr-2"><RelativeTime date={t.expiresAt} /></span>
+          <ValidityBadge expired={isExpired(t, now)} />
+        </>
+      ),
+    },
+    { id: "last_used", header: t("lastUsed"), cell: (t) => <RelativeTime date={t.lastUsedAt} /> },
+    { id: "scope", header: t("scope"), className: "px-4 py-3 align-top text-slate-700", cell: (t) => <TokenScope permissions={t.permissions} whose={whose} /> },
+  ];
+  if (canManage) {
+    columns.push({
+      id: "actions",
+      header: t("actions"),
+      hiddenHeader: true,
+      className: "px-4 py-2 text-right",
+      cell: (t) => <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />,
+    });
+  }
   return (
-    <div className="mt-3 overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="py-2 pr-4">Name</th>
-            <th scope="col" className="py-2 pr-4">Created</th>
-            <th scope="col" className="py-2 pr-4">Created by</th>
-            <th scope="col" className="py-2 pr-4">Expires</th>
-            <th scope="col" className="py-2 pr-4">Last used</th>
-            <th scope="col" className="py-2 pr-4">Scope</th>
-            {canManage && (
-              <th scope="col" className="py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {tokens.map((t) => (
-            <tr key={t.id}>
-              <td className="py-2 pr-4 font-medium text-slate-900">{t.name}</td>
-              <td className="py-2 pr-4 text-slate-700"><RelativeTime date={t.createdAt} /></td>
-              <td className="py-2 pr-4 text-slate-700">{t.createdByLabel}</td>
-              <td className="py-2 pr-4 text-slate-700">
-                <span className="mr-2"><RelativeTime date={t.expiresAt} /></span>
-                <ValidityBadge expired={isExpired(t, now)} />
-              </td>
-              <td className="py-2 pr-4 text-slate-700"><RelativeTime date={t.lastUsedAt} /></td>
-              <td className="py-2 pr-4 align-top text-slate-700">
-                <TokenScope permissions={t.permissions} whose={whose} />
-              </td>
-              {canManage && (
-                <td className="py-2 text-right">
-                  <DeleteTokenButton userId={t.userId} tokenId={t.id} name={t.name} />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <div className="mt-3">
+      <DataTable label="Access tokens" rows={tokens} rowKey={(t) => t.id} columns={columns} rowClassName="" empty={<p className="text-sm text-slate-600">No tokens yet.</p>} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import type { FormState } from "@/lib/forms/form-state";
 import { Button, type ButtonVariant } from "./button";
 import { Dialog } from "./dialog";
@@ -38,6 +39,7 @@ export function ConfirmAction({
 }) {
   const [open, setOpen] = useState(false);
   const notify = useToast();
+  const t = useTranslations("common");
   const form = useServerForm(
     async (prev, data) => {
       const result = await action(prev, data);
@@ -59,9 +61,9 @@ export function ConfirmAction({
           <div className="text-sm text-slate-700">{body}</div>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
+              {t("cancel")}
             </Button>
-            <SubmitButton variant={confirmVariant} pending={form.pending} pendingLabel="Working…">
+            <SubmitButton variant={confirmVariant} pending={form.pending} pendingLabel={t("working")}>
               {confirmLabel}
             </SubmitButton>
           </div>

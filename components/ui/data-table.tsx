@@ -3,11 +3,13 @@
  * scroll (inside the table's own box, which also scrolls sideways on a phone
  * instead of the page), column headers that sort through links (the sort
  * lives in the URL, so a sorted view can be shared and Back undoes it), and
- * an empty state instead of an empty table. No hooks: it renders on the
- * server and inside client components alike.
+ * an empty state instead of an empty table. Its one hook is next-intl's
+ * useTranslations, which works on the server and in client components, so it
+ * renders on the server and inside client components alike.
  */
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import type { SortOrder } from "@/lib/http/list-params";
 
 export type DataColumn<T> = {
@@ -23,6 +25,8 @@ export type DataColumn<T> = {
   unsortableReason?: string;
   /** Other values the column shows that it also sorts by (a second link in its header: Name · Username). */
   alsoSortBy?: Array<{ key: string; header: string }>;
+  /** The header is only for screen readers (a column of row actions). */
+  hiddenHeader?: boolean;
   className?: string;
 };
 
@@ -95,6 +99,13 @@ function HeaderCell<T>({
       </th>
     );
   }
+  if (column.hiddenHeader) {
+    return (
+      <th scope="col" className="px-4 py-3">
+        <span className="sr-only">{column.header}</span>
+      </th>
+    );
+  }
   const sorts = column.sortKey ? [{ key: column.sortKey, header: column.header }, ...(column.alsoSortBy ?? [])] : [];
   const activeSort = sorts.find((s) => s.key === sort?.key);
   const ariaSort = activeSort ? (sort!.order === "asc" ? "ascending" : "descending") : undefined;
@@ -130,15 +141,16 @@ function SortLink({
   sort: TableSort;
   hrefForSort: (key: string, order: SortOrder) => string;
 }) {
+  const t = useTranslations("table");
   const active = sort?.key === sortKey;
   // The active key flips its order; another starts ascending.
   const nextOrder: SortOrder = active && sort!.order === "asc" ? "desc" : "asc";
   return (
     <Link
       href={hrefForSort(sortKey, nextOrder)}
-      className="inline-flex items-center gap-1 uppercase hover:text-slate-900"
+      className="inline-flex items-center gap-1 whitespace-nowrap uppercase hover:text-slate-900"
       scroll={false}
-      aria-label={`Sort by ${header} ${nextOrder === "asc" ? "ascending" : "descending"}`}
+      aria-label={t(nextOrder === "asc" ? "sortAscending" : "sortDescending", { column: header })}
     >
       {header}
       <span aria-hidden className={active ? "text-slate-900" : "text-slate-400"}>

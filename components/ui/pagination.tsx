@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { useTranslations } from "next-intl";
 
 /**
  * "Showing 26–50 of 312" with Previous/Next links that keep the rest of the query.
@@ -18,6 +19,7 @@ export function Pagination({
   total: number;
   hrefForPage: (page: number) => string;
 }) {
+  const t = useTranslations("pagination");
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (page > pages) redirect(hrefForPage(pages));
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
@@ -25,27 +27,23 @@ export function Pagination({
   const link = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50";
   const disabled = "rounded-md px-3 py-1.5 text-sm font-medium text-slate-500 ring-1 ring-inset ring-slate-200";
   return (
-    <nav aria-label="Pagination" className="mt-4 flex items-center justify-between text-sm text-slate-600">
-      <p>
-        Showing {from}–{to} of {total}
-      </p>
+    <nav aria-label={t("label")} className="mt-4 flex items-center justify-between text-sm text-slate-600">
+      <p>{t("showing", { from, to, total })}</p>
       <div className="flex items-center gap-2">
         {page > 1 ? (
           <Link className={link} href={hrefForPage(page - 1)} rel="prev">
-            Previous
+            {t("previous")}
           </Link>
         ) : (
-          <span className={disabled} aria-disabled>Previous</span>
+          <span className={disabled} aria-disabled>{t("previous")}</span>
         )}
-        <span>
-          Page {page} of {pages}
-        </span>
+        <span>{t("page", { page, pages })}</span>
         {page < pages ? (
           <Link className={link} href={hrefForPage(page + 1)} rel="next">
-            Next
+            {t("next")}
           </Link>
         ) : (
-          <span className={disabled} aria-disabled>Next</span>
+          <span className={disabled} aria-disabled>{t("next")}</span>
         )}
       </div>
     </nav>

@@ -13,6 +13,7 @@
  * password) may stay (`keepAfterError`), as retyping it gains nothing.
  */
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes } from "react";
+import { useTranslations } from "next-intl";
 import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { PASSWORD_FEEDBACK } from "@/lib/passwords/feedback";
 import { CLEAR_SECRETS_EVENT } from "./use-server-form";
@@ -21,7 +22,7 @@ type Strength = { score: number; reason?: string };
 
 /** The server refuses scores below this (lib/passwords/policy). */
 const ENOUGH = 3;
-const WORDS = ["Very weak", "Weak", "Fair", "Strong", "Very strong"];
+const WORDS = ["veryWeak", "weak", "fair", "strong", "veryStrong"] as const;
 const BARS = ["bg-red-600", "bg-red-600", "bg-amber-700", "bg-green-600", "bg-green-600"];
 
 let estimator: Promise<ZxcvbnFactory> | undefined;
@@ -92,6 +93,7 @@ export function PasswordField({
   const [shown, setShown] = useState(false);
   const [cleared, setCleared] = useState(false);
   const strength = useStrength(value, measure);
+  const t = useTranslations("passwordField");
 
   useEffect(() => {
     const form = ref.current?.form;
@@ -107,7 +109,7 @@ export function PasswordField({
     return () => form.removeEventListener(CLEAR_SECRETS_EVENT, clear);
   }, [keepAfterError]);
 
-  const note = cleared && !value ? "Cleared after the error: please type it again." : null;
+  const note = cleared && !value ? t("cleared") : null;
   const describedBy =
     [errors?.length ? errorId : null, hint ? hintId : null, measure ? strengthId : null].filter(Boolean).join(" ") || undefined;
   return (
@@ -140,7 +142,7 @@ export function PasswordField({
           aria-controls={id}
           className="-ml-px shrink-0 rounded-r-md bg-white px-3 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
         >
-          {shown ? "Hide" : "Show"}
+          {shown ? t("hide") : t("show")}
           {/* Named through its text, not aria-label, so getByLabel("Password") still finds only the input. */}
           <span className="sr-only"> {label.toLowerCase()}</span>
         </button>
@@ -155,8 +157,8 @@ export function PasswordField({
                 ))}
               </div>
               <p className="mt-1 text-xs text-slate-600">
-                Strength: {WORDS[strength.score]}
-                {strength.score < ENOUGH ? ` (too weak). ${strength.reason ?? "Add another word or two."}` : "."}
+                {t("strength", { word: t(`words.${WORDS[strength.score]}`) })}
+                {strength.score < ENOUGH ? ` ${t("tooWeak")} ${strength.reason ?? t("addWords")}` : "."}
               </p>
             </>
           )}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
 import { exactTime, relativeTime } from "@/lib/format/relative-time";
 
 /**
@@ -8,7 +9,9 @@ import { exactTime, relativeTime } from "@/lib/format/relative-time";
  * time zone. The server doesn't know that zone, so it renders UTC and the
  * browser replaces it once mounted; the words refresh every minute.
  */
-export function RelativeTime({ date, empty = "Never" }: { date: Date | string | null; empty?: string }) {
+export function RelativeTime({ date, empty }: { date: Date | string | null; empty?: string }) {
+  const locale = useLocale();
+  const t = useTranslations("common");
   const [now, setNow] = useState(() => new Date());
   const [zone, setZone] = useState<string>("UTC");
   useEffect(() => {
@@ -17,11 +20,11 @@ export function RelativeTime({ date, empty = "Never" }: { date: Date | string | 
     const timer = setInterval(() => setNow(new Date()), 60_000);
     return () => clearInterval(timer);
   }, []);
-  if (!date) return <>{empty}</>;
+  if (!date) return <>{empty ?? t("never")}</>;
   const moment = typeof date === "string" ? new Date(date) : date;
   return (
-    <time dateTime={moment.toISOString()} title={exactTime(moment, zone)} suppressHydrationWarning>
-      {relativeTime(moment, now)}
+    <time dateTime={moment.toISOString()} title={exactTime(moment, zone, locale)} suppressHydrationWarning>
+      {relativeTime(moment, now, locale)}
     </time>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { Button } from "./button";
 
 async function copyText(text: string): Promise<boolean> {
@@ -25,6 +26,7 @@ export function ShownOnceSecret({
   onClose: () => void;
 }) {
   const [copied, setCopied] = useState(false);
+  const t = useTranslations("common");
   return (
     <div className="space-y-4">
       <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
@@ -43,7 +45,7 @@ export function ShownOnceSecret({
             className="block w-full rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
           />
           <Button variant="secondary" onClick={async () => setCopied(await copyText(value))}>
-            {copied ? "Copied" : "Copy"}
+            {copied ? t("copied") : t("copy")}
           </Button>
         </div>
       </div>
@@ -54,7 +56,7 @@ export function ShownOnceSecret({
             onClose();
           }}
         >
-          Copy &amp; Close
+          {t("copyAndClose")}
         </Button>
       </div>
     </div>

@@ -15,6 +15,7 @@
  * that raised it (a table row whose token was just deleted, say).
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 
 export type ToastTone = "success" | "error" | "info";
 type Toast = { id: number; tone: ToastTone; message: string };
@@ -41,13 +42,14 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
     setToasts((list) => [...list.filter((t) => !(t.tone === tone && t.message === message)), { id, tone, message }].slice(-4));
   }, []);
   const value = useMemo(() => notify, [notify]);
+  const t = useTranslations("toast");
   const polite = toasts.filter((t) => t.tone !== "error");
   const urgent = toasts.filter((t) => t.tone === "error");
   return (
     <ToastContext.Provider value={value}>
       {children}
       <section
-        aria-label="Notifications"
+        aria-label={t("label")}
         className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-start"
       >
         <div role="alert" className="flex w-full flex-col items-center gap-2 sm:items-start">
@@ -75,6 +77,7 @@ const MARKS: Record<ToastTone, string> = { success: "bg-green-600", info: "bg-in
 
 function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number) => void }) {
   const [held, setHeld] = useState(false);
+  const t = useTranslations("toast");
   useEffect(() => {
     if (toast.tone === "error" || held) return;
     const timer = setTimeout(() => onDismiss(toast.id), SUCCESS_MS);
@@ -95,7 +98,7 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
         onMouseLeave={() => setHeld(false)}
         className="pointer-events-auto -my-1 rounded px-1.5 py-1 text-xs font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
-        Dismiss
+        {t("dismiss")}
       </button>
     </div>
   );

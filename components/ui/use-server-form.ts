@@ -22,9 +22,11 @@
  * - leaving with unsaved changes asks first (use-leave-guard);
  * - with `announce`, a success message is raised as a toast.
  */
-import { startTransition, useActionState, useEffect, useRef, useState, type FormEvent } from "react";
+import { startTransition, useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { changedNames, markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
+import { useTranslations } from "next-intl";
+import { genericMessageKey } from "./generic-messages";
 import { useToast } from "./toast";
 import { useLeaveGuard } from "./use-leave-guard";
 
@@ -43,6 +45,8 @@ export type ServerFormOptions = {
 
 export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   const [state, dispatch, pending] = useActionState(action, initialFormState);
+  const t = useTranslations("forms");
+  const shown = useMemo(() => inLanguage(state, t), [state, t]);
   const [version, setVersion] = useState(0);
   const [seen, setSeen] = useState(state);
   const [dirty, setDirty] = useState(false);
@@ -94,7 +98,7 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   };
 
   return {
-    state,
+    state: shown,
     pending,
     /** Changes after each successful save: the key that remounts the fields from server state. */
     version,
@@ -103,5 +107,19 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     /** Submitted values to show after an error when the page was used without JavaScript. */
     values: state.status === "error" ? state.values : undefined,
     formProps: { ref, action: dispatch, onSubmit, onInput: check, onChange: check },
+  };
+}
+
+/** The state with the generic form messages (GENERIC_FORM_MESSAGES) in the person's language. */
+function inLanguage(state: FormState, t: ReturnType<typeof useTranslations<"forms">>): FormState {
+  const say = (message: string) => {
+    const key = genericMessageKey(message);
+    return key ? t(key) : message;
+  };
+  if (!state.message && !state.fieldErrors) return state;
+  return {
+    ...state,
+    message: state.message && say(state.message),
+    fieldErrors: state.fieldErrors && Object.fromEntries(Object.entries(state.fieldErrors).map(([field, messages]) => [field, messages.map(say)])),
   };
 }

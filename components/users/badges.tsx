@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { ProviderIcon } from "@/components/idp/provider-icon";
 import type { IdentitySource } from "@/lib/idp/sources";
 import type { UserStatus } from "@/lib/users/status";
@@ -19,8 +20,9 @@ export const STATUS_LABELS: Record<UserStatus, string> = {
 };
 
 export function StatusBadge({ status }: { status: UserStatus }) {
+  const t = useTranslations("status");
   return (
-    <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${statusStyles[status]}`}>{STATUS_LABELS[status]}</span>
+    <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${statusStyles[status]}`}>{t(status)}</span>
   );
 }
 

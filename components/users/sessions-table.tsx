@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -6,10 +7,11 @@ import type { SessionInfo } from "@/lib/sessions/queries";
 
 /** A person's signed-in sessions, newest use first; `action` adds a last column (Sign out). */
 export function SessionsTable({ sessions, action }: { sessions: SessionInfo[]; action?: (session: SessionInfo) => ReactNode }) {
+  const t = useTranslations("columns");
   const columns: Array<DataColumn<SessionInfo>> = [
     {
       id: "device",
-      header: "Device",
+      header: t("device"),
       cell: (s) => (
         <>
           <UserAgent ua={s.userAgent} />
@@ -17,10 +19,10 @@ export function SessionsTable({ sessions, action }: { sessions: SessionInfo[]; a
         </>
       ),
     },
-    { id: "ip", header: "IP address", className: "px-4 py-3 font-mono text-slate-700", cell: (s) => s.ip ?? "—" },
-    { id: "created", header: "Signed in", className: "whitespace-nowrap px-4 py-3 text-slate-700", cell: (s) => <RelativeTime date={s.createdAt} /> },
-    { id: "seen", header: "Last seen", className: "whitespace-nowrap px-4 py-3 text-slate-700", cell: (s) => <RelativeTime date={s.lastSeenAt} /> },
-    ...(action ? [{ id: "action", header: "Actions", className: "px-4 py-3 text-right", cell: action }] : []),
+    { id: "ip", header: t("ip"), className: "px-4 py-3 font-mono text-slate-700", cell: (s) => s.ip ?? "—" },
+    { id: "created", header: t("signedIn"), className: "whitespace-nowrap px-4 py-3 text-slate-700", cell: (s) => <RelativeTime date={s.createdAt} /> },
+    { id: "seen", header: t("lastSeen"), className: "whitespace-nowrap px-4 py-3 text-slate-700", cell: (s) => <RelativeTime date={s.lastSeenAt} /> },
+    ...(action ? [{ id: "action", header: t("actions"), className: "px-4 py-3 text-right", cell: action }] : []),
   ];
   return (
     <div className="mt-3">

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable, type DataColumn, type TableSort } from "@/components/ui/data-table";
 import type { SortOrder } from "@/lib/http/list-params";
@@ -32,12 +33,13 @@ export function UsersTable({
   selectable?: boolean;
   empty: React.ReactNode;
 }) {
+  const t = useTranslations("columns");
   const columns: Array<DataColumn<UserRecord>> = [
     ...(selectable
       ? [
           {
             id: "select",
-            header: "Select",
+            header: t("select"),
             headerCell: <SelectPageCheckbox />,
             cell: (user: UserRecord) => <SelectUserCheckbox id={user.id} label={user.name || user.email || user.username || user.id} />,
             className: "w-10 px-4 py-3",
@@ -46,10 +48,10 @@ export function UsersTable({
       : []),
     {
       id: "name",
-      header: "Name",
+      header: t("name"),
       sortKey: "name",
       // usernames: shown under the name, sorted from the same header.
-      alsoSortBy: [{ key: "username", header: "Username" }],
+      alsoSortBy: [{ key: "username", header: t("username") }],
       unsortableReason: nameSortReason,
       className: "px-4 py-3",
       cell: (user) => (
@@ -60,27 +62,33 @@ export function UsersTable({
           {user.id === currentUserId && (
             <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>
           )}
-          {/* usernames: under the name, with the email when there is one. */}
-          <div className="text-slate-500">
-            {user.username}
-            {user.email && <span> · {user.email}</span>}
-          </div>
+          {/* usernames: under the name (the email has its own column). */}
+          <div className="text-slate-500">{user.username}</div>
         </>
       ),
     },
-    { id: "role", header: "Role", sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
-    { id: "status", header: "Status", sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={userStatus(user)} /> },
+    // Emails are encrypted like names, so they sort the same way (lib/users/sort.ts), under the same limit.
+    {
+      id: "email",
+      header: t("email"),
+      sortKey: "email",
+      unsortableReason: nameSortReason,
+      className: "whitespace-nowrap px-4 py-3 text-slate-700",
+      cell: (user) => user.email ?? <span className="text-slate-500">—</span>,
+    },
+    { id: "role", header: t("role"), sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
+    { id: "status", header: t("status"), sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={userStatus(user)} /> },
     {
       id: "groups",
-      header: "Groups",
+      header: t("groups"),
       cell: (user) =>
         user.autoGroups.length === 0 ? <span className="text-slate-500">—</span> : user.autoGroups.map((id) => groupNames.get(id) ?? id).join(", "),
     },
     // two-factor: whether the person has a second factor (types and counts are on their page).
-    { id: "mfa", header: "2FA", cell: (user) => (user.mfa?.totp || (user.mfa?.passkeys ?? 0) > 0 ? "On" : "Off") },
-    { id: "idp", header: "Identity provider", className: "px-4 py-3", cell: (user) => <IdentityProviderBadge source={sourceOf(user.idpId, sources)} /> },
-    { id: "last_login", header: "Last login", sortKey: "last_login", cell: (user) => <RelativeTime date={user.lastLoginAt} /> },
-    { id: "created_at", header: "Created", sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
+    { id: "mfa", header: t("twoFactor"), cell: (user) => (user.mfa?.totp || (user.mfa?.passkeys ?? 0) > 0 ? "On" : "Off") },
+    { id: "idp", header: t("identityProvider"), className: "px-4 py-3", cell: (user) => <IdentityProviderBadge source={sourceOf(user.idpId, sources)} /> },
+    { id: "last_login", header: t("lastLogin"), sortKey: "last_login", cell: (user) => <RelativeTime date={user.lastLoginAt} /> },
+    { id: "created_at", header: t("created"), sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
   ];
   return (
     <DataTable label="Users" rows={users} rowKey={(u) => u.id} columns={columns} sort={sort} hrefForSort={hrefForSort} empty={empty} />

@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 
 type Option = { value: string; label: string };
 
@@ -17,8 +18,8 @@ export function UsersToolbar({
   statuses,
   groups,
   mfa,
-  searchLabel = "Search users",
-  placeholder = "Search by name, email or role",
+  searchLabel,
+  placeholder,
 }: {
   roles: Option[];
   statuses: Option[];
@@ -29,6 +30,7 @@ export function UsersToolbar({
   mfa?: Option[];
 }) {
   const router = useRouter();
+  const t = useTranslations("toolbar");
   const pathname = usePathname();
   const params = useSearchParams();
   const [search, setSearch] = useState(params.get("search") ?? "");
@@ -79,7 +81,7 @@ export function UsersToolbar({
         value={params.get(name) ?? ""}
         onChange={(e) => navigate({ [name]: e.target.value })}
       >
-        <option value="">All</option>
+        <option value="">{t("all")}</option>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -99,21 +101,21 @@ export function UsersToolbar({
       }}
     >
       <label className="sr-only" htmlFor="users-search">
-        {searchLabel}
+        {searchLabel ?? t("searchUsers")}
       </label>
       <input
         id="users-search"
         name="search"
         type="search"
-        placeholder={placeholder}
+        placeholder={placeholder ?? t("searchPlaceholder")}
         value={search}
         onChange={(e) => setSearch(e.target.value)}
         className="w-72 rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
       />
-      {select("status", "Status", statuses)}
-      {select("role", "Role", roles)}
-      {groups.length > 0 && select("group", "Group", groups)}
-      {mfa && select("mfa", "2FA", mfa)}
+      {select("status", t("status"), statuses)}
+      {select("role", t("role"), roles)}
+      {groups.length > 0 && select("group", t("group"), groups)}
+      {mfa && select("mfa", t("twoFactor"), mfa)}
     </form>
   );
 }

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { ActivityFilters } from "@/components/activity/activity-filters";
 import { EventsTable } from "@/components/activity/events-table";
@@ -14,8 +13,10 @@ import { pageActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { fieldErrorsOf } from "@/lib/http/validation";
+import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Activity · Latchkey" };
+export const generateMetadata = titled("activity");
 
 const PAGE_SIZE = 50;
 
@@ -23,11 +24,12 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ActivityPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await pageActor();
+  const t = await getTranslations("activity");
   if (!can(actor, "events:read")) {
     return (
       <>
-        <PageHeader title="Activity" />
-        <EmptyState title="Not available">Reading the activity log needs the events:read permission (admins and auditors hold it, or a custom role).</EmptyState>
+        <PageHeader title={t("title")} />
+        <EmptyState title={t("notAvailable")}>{t("notAvailableBody")}</EmptyState>
       </>
     );
   }
@@ -52,8 +54,8 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
   return (
     <>
       <PageHeader
-        title="Activity"
-        description="Who did what, when and from where. Newest first; times in UTC."
+        title={t("title")}
+        description={t("description")}
         actions={
           <div className="flex flex-wrap items-center gap-2">
             <a href={exportHref("csv")} className={buttonClasses("secondary")} download>
@@ -76,8 +78,8 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
       )}
       {/* A refused filter (an inverted date range, say) shows its error and no events, not the unfiltered log. */}
       {errors ? null : page.events.length === 0 ? (
-        <EmptyState title={filtered ? "No events match" : "No activity yet"}>
-          {filtered ? "Try other filters, or clear them." : null}
+        <EmptyState title={filtered ? t("noMatch") : t("none")}>
+          {filtered ? t("noMatchBody") : null}
         </EmptyState>
       ) : (
         <EventsTable events={page.events} groupNames={await groupNamesById(db(), actor.accountId)} links={await partyLinks(actor, page.events)} />

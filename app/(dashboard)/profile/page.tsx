@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { DetailsSection } from "@/components/shell/details-section";
 import { EmailSection } from "./email-section";
 import { PageHeader } from "@/components/shell/page-header";
@@ -20,12 +19,16 @@ import { SessionsSection } from "./sessions-section";
 import { AppsSection } from "./apps-section";
 import { UsernameSection } from "./username-section";
 import { TwoFactorSection } from "./two-factor-section";
+import { Appearance } from "./appearance";
+import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Profile · Latchkey" };
+export const generateMetadata = titled("profile");
 
 /** The signed-in person's own account and their personal access tokens (nobody else manages these). */
 export default async function ProfilePage() {
   const actor = await pageActor();
+  const t = await getTranslations("profile");
   const me = await getUser(actor, actor.userId);
   const tokens = await tokenRowsFor(actor, me.id);
   const canManageTokens = allows(() => assertCanManageTokens(actor, me));
@@ -43,7 +46,7 @@ export default async function ProfilePage() {
 
   return (
     <div className="max-w-5xl space-y-8">
-      <PageHeader title="Profile" description="Your account and your personal access tokens." />
+      <PageHeader title={t("title")} description={t("description")} />
 
       <DetailsSection facts={facts} />
       <NameSection me={me} />
@@ -52,6 +55,7 @@ export default async function ProfilePage() {
       <UsernameSection actor={actor} username={me.username} hasEmail={me.email !== null} />
       <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
       <EmailSection actor={actor} />
+      <Appearance />
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-4">

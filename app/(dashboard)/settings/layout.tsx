@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { SettingsNav } from "@/components/idp/settings-nav";
 import { SignInReadOnlyNote } from "@/components/idp/sign-in-read-only-note";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
@@ -9,9 +10,10 @@ import { sessionActor } from "@/lib/auth/session-actor";
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
+  const t = await getTranslations("settings");
   return (
     <div className="max-w-4xl">
-      <PageHeader title="Settings" description="How people sign in to this account, and who may do what." />
+      <PageHeader title={t("title")} description={t("description")} />
       {settingsTabs(actor).length > 0 ? (
         <>
           <SettingsNav tabs={settingsTabs(actor)} />
@@ -19,7 +21,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
           {children}
         </>
       ) : (
-        <EmptyState title="Settings are for admins">The owner configures how people sign in; admins and auditors can see it.</EmptyState>
+        <EmptyState title={t("forAdmins")}>{t("forAdminsBody")}</EmptyState>
       )}
     </div>
   );

@@ -1,10 +1,10 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ChangePasswordForm } from "@/components/shell/change-password-dialog";
 import { sessionActor } from "@/lib/auth/session-actor";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Choose a new password · Latchkey" };
+export const generateMetadata = titled("changePassword");
 
 export default async function RequiredPasswordChangePage() {
   const actor = await sessionActor();

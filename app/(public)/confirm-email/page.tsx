@@ -1,8 +1,8 @@
-import type { Metadata } from "next";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ConfirmEmailForm } from "@/components/auth/confirm-email-form";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Confirm your email · Latchkey" };
+export const generateMetadata = titled("confirmEmail");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

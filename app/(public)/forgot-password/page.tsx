@@ -1,22 +1,24 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
 import { Alert } from "@/components/ui/alert";
 import { mailIsOn } from "@/lib/mail/settings";
 import { instanceAccountId } from "@/lib/setup/instance";
+import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Forgot password · Latchkey" };
+export const generateMetadata = titled("forgotPassword");
 
 export default async function ForgotPasswordPage() {
   const accountId = await instanceAccountId();
   const mail = accountId !== null && (await mailIsOn(accountId));
+  const t = await getTranslations("forgotPassword");
   return (
-    <AuthCard title="Forgot your password?" subtitle={mail ? "Enter your email and we'll send you a link to set a new one." : undefined}>
+    <AuthCard title={t("title")} subtitle={mail ? t("subtitle") : undefined}>
       <div className="space-y-4">
-        {mail ? <ForgotPasswordForm /> : <Alert tone="info">This instance doesn&apos;t send mail. Ask an administrator to reset your password.</Alert>}
+        {mail ? <ForgotPasswordForm /> : <Alert tone="info">{t("noMail")}</Alert>}
         <p className="text-center text-sm text-slate-600">
-          <Link href="/login" className="font-medium text-indigo-600 hover:text-indigo-500">Back to sign in</Link>
+          <Link href="/login" className="font-medium text-indigo-600 hover:text-indigo-500">{t("backToSignIn")}</Link>
         </p>
       </div>
     </AuthCard>

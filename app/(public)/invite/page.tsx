@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
@@ -9,8 +8,9 @@ import { ROLE_LABELS } from "@/components/users/role-label";
 import { RateLimited } from "@/lib/errors";
 import { requestMeta } from "@/lib/http/request-meta";
 import { InviteUnusable, inviteGroupNames, lookupInvite, type InviteView } from "@/lib/invites/acceptance";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Accept invite · Latchkey" };
+export const generateMetadata = titled("invite");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

@@ -1,7 +1,7 @@
-import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
 import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
@@ -14,8 +14,9 @@ import { proxySignInAvailable } from "@/lib/idp/trusted-header";
 import { passkeySignInAvailable } from "@/lib/mfa/passkey-sign-in";
 import { isSetupRequired } from "@/lib/setup/instance";
 import { credentialsMessage, signInErrorMessage } from "./messages";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Sign in · Latchkey" };
+export const generateMetadata = titled("signIn");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -28,6 +29,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   if (await isSetupRequired()) redirect("/setup");
   if (await sessionActor()) redirect("/");
   const params = await searchParams;
+  const t = await getTranslations("signIn");
   const callbackUrl = localPath(first(params.callbackUrl));
   const error = first(params.error);
   // Behind a trusted proxy that names the person, go straight through, unless that just failed or they signed out.
@@ -46,17 +48,17 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       : signInErrorMessage(error, providerName);
   const notice =
     first(params.setup) === "done"
-      ? "Owner account created. Sign in to continue."
+      ? t("notice.setupDone")
       : first(params.invited) === "1"
-        ? "Your account is ready. Sign in with your new password."
+        ? t("notice.invited")
         : first(params.reset) === "1"
-          ? "Your new password is set, and your other sessions were signed out. Sign in with it now."
+          ? t("notice.reset")
           : null;
   const showForm = options.localLoginEnabled || options.ldapEnabled;
   const passkeys = await passkeySignInAvailable();
   const providers = options.providers.map((p) => ({ id: p.id, name: p.name, type: p.type }));
   return (
-    <AuthCard title="Sign in">
+    <AuthCard title={t("title")}>
       <div className="space-y-4">
         {notice && <Alert tone="success">{notice}</Alert>}
         {problem && <Alert tone="error">{problem}</Alert>}
@@ -64,15 +66,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         {providers.length > 0 && showForm && (
           <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500" role="separator">
             <span className="h-px flex-1 bg-slate-200" />
-            or
+            {t("or")}
             <span className="h-px flex-1 bg-slate-200" />
           </div>
         )}
         {showForm && <LoginForm email={first(params.email)} callbackUrl={callbackUrl} usernames={options.ldapEnabled} passkeys={passkeys} />}
         {passkeys && <PasskeySignIn callbackUrl={callbackUrl} autofill={showForm} />}
-        {options.localLoginEnabled && <p className="text-center text-sm"><Link href="/forgot-password" className="font-medium text-indigo-600 hover:text-indigo-500">Forgot password?</Link></p>}
+        {options.localLoginEnabled && <p className="text-center text-sm"><Link href="/forgot-password" className="font-medium text-indigo-600 hover:text-indigo-500">{t("forgotPassword")}</Link></p>}
         {!showForm && !passkeys && providers.length === 0 && (
-          <Alert tone="info">No sign-in method is available. The owner can sign in through the configured identity provider.</Alert>
+          <Alert tone="info">{t("noMethod")}</Alert>
         )}
       </div>
     </AuthCard>

@@ -1,10 +1,10 @@
-import type { Metadata } from "next";
 import { AuthCard } from "@/components/auth/auth-card";
 import { RecoverOwnerForm } from "@/components/auth/recover-owner-form";
 import { Alert } from "@/components/ui/alert";
 import { recoveryLinkState } from "@/lib/users/owner-recovery";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Recover the owner account · Latchkey" };
+export const generateMetadata = titled("recover");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

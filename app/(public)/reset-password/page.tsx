@@ -1,11 +1,11 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { Alert } from "@/components/ui/alert";
 import { INVALID_RESET_LINK, resetLinkUsable } from "@/lib/users/password-reset";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Set a new password · Latchkey" };
+export const generateMetadata = titled("resetPassword");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

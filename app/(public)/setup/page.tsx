@@ -1,15 +1,17 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SetupForm } from "@/components/auth/setup-form";
 import { isSetupRequired } from "@/lib/setup/instance";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Set up Latchkey" };
+export const generateMetadata = titled("setup");
 
 export default async function SetupPage() {
   if (!(await isSetupRequired())) redirect("/login");
+  const t = await getTranslations("setup");
   return (
-    <AuthCard title="Welcome to Latchkey" subtitle="Create the owner account to finish setting up this instance.">
+    <AuthCard title={t("title")} subtitle={t("subtitle")}>
       <SetupForm />
     </AuthCard>
   );

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { DeliveriesTable } from "@/components/mail/deliveries-table";
 import { MailSettingsForm } from "@/components/mail/mail-settings-form";
@@ -9,8 +8,9 @@ import { sessionActor } from "@/lib/auth/session-actor";
 import { listDeliveries } from "@/lib/mail/deliveries";
 import { getMailSettings } from "@/lib/mail/settings";
 import { getUser } from "@/lib/users/queries";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Email · Settings · Latchkey" };
+export const generateMetadata = titled("email");
 
 export default async function EmailSettingsPage() {
   const actor = await sessionActor();

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LdapForm } from "@/components/idp/ldap-form";
 import { can } from "@/lib/auth/policy";
@@ -6,8 +5,9 @@ import { sessionActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { getLdapSource } from "@/lib/idp/ldap/source";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "LDAP · Settings · Latchkey" };
+export const generateMetadata = titled("ldap");
 
 export default async function LdapPage() {
   const actor = await sessionActor();

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { TrustedHeaderForm } from "@/components/idp/trusted-header-form";
@@ -6,8 +5,9 @@ import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { getSignInSettings } from "@/lib/idp/sign-in-settings";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Proxy Header · Settings · Latchkey" };
+export const generateMetadata = titled("proxyHeader");
 
 export default async function ProxyHeaderPage() {
   const actor = await sessionActor();

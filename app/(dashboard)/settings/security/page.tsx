@@ -1,12 +1,12 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SecurityPolicyForm } from "@/components/mfa/security-policy-form";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { securityPolicy } from "@/lib/mfa/policy";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Security · Settings · Latchkey" };
+export const generateMetadata = titled("security");
 
 export default async function SecuritySettingsPage() {
   const actor = await sessionActor();

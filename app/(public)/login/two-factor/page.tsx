@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
@@ -7,9 +6,10 @@ import { Alert } from "@/components/ui/alert";
 import { secondStepToken } from "@/lib/auth/second-step-cookie";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { pendingStep, startEnrolment } from "@/lib/mfa/second-step";
+import { titled } from "@/i18n/titles";
 import { secondStepPasskeyAction, secondStepPasskeyOptionsAction } from "./actions";
 
-export const metadata: Metadata = { title: "Two-factor authentication · Latchkey" };
+export const generateMetadata = titled("twoFactor");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

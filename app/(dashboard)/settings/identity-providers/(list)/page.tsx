@@ -1,18 +1,18 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { ProviderIcon } from "@/components/idp/provider-icon";
+import { ProvidersTable } from "@/components/idp/providers-table";
 import { UsernameChangeSetting } from "@/components/idp/username-change-setting";
-import { DeleteProviderButton, LocalSignInToggle, ToggleProviderButton } from "@/components/idp/provider-actions";
+import { LocalSignInToggle } from "@/components/idp/provider-actions";
 import { EmptyState } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/auth/session-actor";
-import { IDP_TYPE_LABELS, listProviders } from "@/lib/idp/providers";
+import { listProviders } from "@/lib/idp/providers";
 import { getSignInSettings } from "@/lib/idp/sign-in-settings";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Identity Providers · Settings · Latchkey" };
+export const generateMetadata = titled("identityProviders");
 
 export default async function IdentityProvidersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await sessionActor();
@@ -65,49 +65,7 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
         {providers.length === 0 ? (
           <EmptyState title="No identity providers yet">{canManage ? "Add one with Add Provider." : "The owner can add them."}</EmptyState>
         ) : (
-          <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-4 py-3">Provider</th>
-                  <th scope="col" className="px-4 py-3">Status</th>
-                  <th scope="col" className="px-4 py-3">Users</th>
-                  <th scope="col" className="px-4 py-3">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {providers.map((p) => (
-                  <tr key={p.id}>
-                    <td className="px-4 py-3">
-                      <Link href={`/settings/identity-providers/${p.id}`} className="inline-flex items-center gap-2 font-medium text-slate-900 hover:text-indigo-600">
-                        <ProviderIcon kind={p.type} />
-                        {p.name}
-                      </Link>
-                      <div className="text-slate-500">
-                        {IDP_TYPE_LABELS[p.type]} · {p.issuer}
-                      </div>
-                    </td>
-                    <td className="px-4 py-3">
-                      <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${p.enabled ? "bg-green-50 text-green-700 ring-green-200" : "bg-slate-50 text-slate-600 ring-slate-200"}`}>
-                        {p.enabled ? "Enabled" : "Disabled"}
-                      </span>
-                    </td>
-                    <td className="px-4 py-3 text-slate-700">{p.usersCount}</td>
-                    <td className="px-4 py-3 text-right">
-                      {canManage && (
-                        <div className="flex justify-end gap-2">
-                          <ToggleProviderButton provider={p} />
-                          <DeleteProviderButton provider={p} />
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ProvidersTable providers={providers} canManage={canManage} />
         )}
       </section>
     </div>

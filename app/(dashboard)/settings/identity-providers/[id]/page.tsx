@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
@@ -12,8 +11,9 @@ import { NotFound } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
 import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";
 import { getProvider, type ProviderRecord } from "@/lib/idp/providers";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Identity Provider · Settings · Latchkey" };
+export const generateMetadata = titled("identityProvider");
 
 export default async function ProviderPage({
   params,

@@ -1,5 +1,4 @@
 import crypto from "node:crypto";
-import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -9,8 +8,9 @@ import { sessionActor } from "@/lib/auth/session-actor";
 import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Add Provider · Settings · Latchkey" };
+export const generateMetadata = titled("addProvider");
 
 export default async function NewProviderPage() {
   const actor = await sessionActor();

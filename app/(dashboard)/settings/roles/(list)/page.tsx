@@ -1,11 +1,12 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 import { pageActor } from "@/lib/auth/session-actor";
 import { can } from "@/lib/auth/policy";
 import { listRoles } from "@/lib/roles/queries";
+import { RolesTable } from "@/components/roles/roles-table";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Roles · Settings · Latchkey" };
+export const generateMetadata = titled("roles");
 
 export default async function RolesPage() {
   const actor = await pageActor();
@@ -28,35 +29,7 @@ export default async function RolesPage() {
           </Link>
         )}
       </div>
-      <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-slate-700">
-            <tr>
-              <th scope="col" className="px-4 py-3 font-semibold">Name</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Permissions</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Held by</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {roles.map((role) => (
-              <tr key={role.id}>
-                <td className="px-4 py-3">
-                  <Link href={`/settings/roles/${role.id}`} className="font-medium text-indigo-700 hover:underline">
-                    {role.name}
-                  </Link>
-                  {role.builtIn && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">Built-in</span>}
-                  <p className="text-xs text-slate-600">{role.description}</p>
-                </td>
-                <td className="px-4 py-3 text-slate-700">{role.permissions.length}</td>
-                <td className="px-4 py-3 text-slate-700">
-                  {role.holders.length} {role.holders.length === 1 ? "person" : "people"}
-                  {role.groups.length > 0 && ` · through ${role.groups.map((g) => g.name).join(", ")}`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RolesTable roles={roles} />
     </section>
   );
 }

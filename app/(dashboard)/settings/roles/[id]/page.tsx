@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteRoleButton, RoleForm } from "@/components/roles/role-form";
@@ -8,8 +7,9 @@ import { can, permissionsOfActor } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
 import { NotFound } from "@/lib/errors";
 import { getRole, permissionCatalogue } from "@/lib/roles/queries";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Role · Settings · Latchkey" };
+export const generateMetadata = titled("role");
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 

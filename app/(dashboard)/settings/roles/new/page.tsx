@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { RoleForm } from "@/components/roles/role-form";
@@ -6,8 +5,9 @@ import { OWNER_ONLY } from "@/lib/auth/permissions";
 import { can, permissionsOfActor } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/auth/session-actor";
 import { permissionCatalogue } from "@/lib/roles/queries";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Create Role · Settings · Latchkey" };
+export const generateMetadata = titled("createRole");
 
 export default async function NewRolePage() {
   const actor = await pageActor();

@@ -1,11 +1,9 @@
-import type { Metadata } from "next";
 import { firstValues, type SearchParams } from "@/app/page-params";
 import { CreateServiceUserDialog } from "@/components/service-users/create-service-user-dialog";
 import { ServiceUsersTable } from "@/components/service-users/service-users-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Pagination } from "@/components/ui/pagination";
-import { STATUS_LABELS } from "@/components/users/badges";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
@@ -13,10 +11,14 @@ import { pageActor } from "@/lib/auth/session-actor";
 import type { Role } from "@/lib/db/schema";
 import { serviceUsersWithOrphanedTokens } from "@/lib/tokens/creators";
 import { tokenCountsByUser } from "@/lib/tokens/queries";
-import { listUsers, userFiltersSchema } from "@/lib/users/queries";
+import { userFiltersSchema } from "@/lib/users/queries";
+import { getTranslations } from "next-intl/server";
+import { NAME_SORT_LIMIT } from "@/lib/users/sort";
+import { listSorted } from "../../list-sorted";
 import type { UserStatus } from "@/lib/users/status";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Service Users · Latchkey" };
+export const generateMetadata = titled("serviceUsers");
 
 const PAGE_SIZE = 25;
 const SERVICE_ROLES: Role[] = ["user", "auditor", "admin"];
@@ -24,12 +26,14 @@ const SERVICE_STATUSES: UserStatus[] = ["active", "blocked"];
 
 export default async function ServiceUsersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await pageActor();
-  const description = "Non-interactive users for automation: they reach the API with access tokens and never sign in.";
+  const t = await getTranslations("serviceUsers");
+  const statusLabel = await getTranslations("status");
+  const description = t("description");
   if (!can(actor, "service_users:read")) {
     return (
       <>
-        <PageHeader title="Service Users" description={description} />
-        <EmptyState title="Not available to your roles">Seeing service users needs the service_users:read permission (admins and auditors hold it, or a custom role).</EmptyState>
+        <PageHeader title={t("title")} description={description} />
+        <EmptyState title={t("notAvailable")}>{t("notAvailableBody")}</EmptyState>
       </>
     );
   }
@@ -40,12 +44,15 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
     role: query.role,
     status: query.status,
     service_user: "true",
+    sort: query.sort,
+    order: query.order,
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,
   });
   // A hand-edited URL with an unknown filter value shows everything rather than an error page.
-  const filters = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "true", limit: PAGE_SIZE });
-  const { items, total } = await listUsers(actor, filters);
+  const asked = parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "true", limit: PAGE_SIZE });
+  const { filters, list, sortRefused } = await listSorted(actor, asked);
+  const { items, total } = list;
   const tokenCounts = await tokenCountsByUser(actor, items.map((u) => u.id));
   const orphaned = await serviceUsersWithOrphanedTokens(actor, items.map((u) => u.id));
   const filtered = Boolean(filters.search || filters.role || filters.status);
@@ -59,10 +66,21 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
     return qs ? `/team/service-users?${qs}` : "/team/service-users";
   };
 
+  const hrefForSort = (key: string, order: string) => {
+    const next = new URLSearchParams(query);
+    next.delete("deleted");
+    next.delete("page"); // a new order starts at the first page
+    next.set("sort", key);
+    next.set("order", order);
+    return `/team/service-users?${next}`;
+  };
+  const nameSortReason =
+    total > NAME_SORT_LIMIT ? `Names are encrypted: sorting by name needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} service users` : undefined;
+
   return (
     <>
       <PageHeader
-        title="Service Users"
+        title={t("title")}
         description={description}
         actions={can(actor, "service_users:create") ? <CreateServiceUserDialog /> : undefined}
       />
@@ -72,20 +90,30 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
         </div>
       )}
       <UsersToolbar
-        searchLabel="Search service users"
-        placeholder="Search by name or role"
+        searchLabel={t("search")}
+        placeholder={t("searchPlaceholder")}
         roles={SERVICE_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-        statuses={SERVICE_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+        statuses={SERVICE_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
         groups={[]}
       />
+      {sortRefused && (
+        <div className="mb-4">
+          <Alert tone="info">{sortRefused} Shown in the usual order instead.</Alert>
+        </div>
+      )}
       {items.length === 0 ? (
-        <EmptyState title={filtered ? "No service users match" : "No service users yet"}>
-          {filtered
-            ? "Try another search or clear the filters."
-            : "Service users let automation (Terraform, Ansible, scripts) reach the API with tokens that don't belong to a person."}
+        <EmptyState title={filtered ? t("noMatch") : t("none")}>
+          {filtered ? t("noMatchBody") : t("noneBody")}
         </EmptyState>
       ) : (
-        <ServiceUsersTable users={items} tokenCounts={tokenCounts} orphaned={orphaned} />
+        <ServiceUsersTable
+          users={items}
+          tokenCounts={tokenCounts}
+          orphaned={orphaned}
+          sort={filters.sort ? { key: filters.sort, order: filters.order } : null}
+          hrefForSort={hrefForSort}
+          nameSortReason={nameSortReason}
+        />
       )}
       <Pagination page={page} pageSize={PAGE_SIZE} total={total} hrefForPage={hrefForPage} />
     </>

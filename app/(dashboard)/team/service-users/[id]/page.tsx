@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { DetailsSection } from "@/components/shell/details-section";
 import { loadOr404 } from "@/app/page-params";
 import Link from "next/link";
@@ -20,8 +19,9 @@ import { getUser } from "@/lib/users/queries";
 import { allows, assertCanDeleteUser, assertCanUpdateUser } from "@/lib/users/rules";
 import { userStatus } from "@/lib/users/status";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Service User · Latchkey" };
+export const generateMetadata = titled("serviceUser");
 
 const ROLE_MEANING: Partial<Record<Role, string>> = {
   user: "Its tokens have read-only API access.",

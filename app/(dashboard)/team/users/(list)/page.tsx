@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { firstValues, type SearchParams } from "@/app/page-params";
 import Link from "next/link";
 import { InvitesTable } from "@/components/invites/invites-table";
@@ -9,7 +8,6 @@ import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Pagination } from "@/components/ui/pagination";
 import { AddUserDialog } from "@/components/users/add-user-dialog";
-import { STATUS_LABELS } from "@/components/users/badges";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersTable } from "@/components/users/users-table";
 import { UsersToolbar } from "@/components/users/users-toolbar";
@@ -26,13 +24,17 @@ import { USER_STATUSES } from "@/lib/users/status";
 import { userLabel } from "@/lib/users/records";
 import { BulkSelection, type BulkAction } from "@/components/users/bulk-selection";
 import { bulkUsersAction } from "../actions";
+import { getTranslations } from "next-intl/server";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "Users · Latchkey" };
+export const generateMetadata = titled("users");
 
 const PAGE_SIZE = 25;
 
 export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await pageActor();
+  const t = await getTranslations("users");
+  const statusLabel = await getTranslations("status");
   const query = firstValues(await searchParams);
   const page = Math.max(1, Number.parseInt(query.page ?? "1", 10) || 1);
   const parsed = userFiltersSchema.safeParse({
@@ -67,9 +69,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     return `/team/users?${next}`;
   };
   const nameSortReason =
-    total > NAME_SORT_LIMIT
-      ? `Names and usernames are encrypted: sorting by them needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} users`
-      : undefined;
+    total > NAME_SORT_LIMIT ? t("nameSortLimit", { limit: NAME_SORT_LIMIT }) : undefined;
   const exportQuery = new URLSearchParams({ service_user: "false" });
   for (const key of ["search", "role", "status", "group"] as const) if (filters[key]) exportQuery.set(key, String(filters[key]));
   if (filters.sort) {
@@ -91,17 +91,17 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   return (
     <>
       <PageHeader
-        title={showInvites && canSeeInvites ? "Invites" : "Users"}
+        title={showInvites && canSeeInvites ? t("invitesTitle") : t("title")}
         description={
-          showInvites && canSeeInvites ? "Pending invitations. Accepted invites become users." : "People who can sign in to this account."
+          showInvites && canSeeInvites ? t("invitesDescription") : t("description")
         }
         actions={
           <div className="flex items-center gap-2">
             {canSeeInvites && (
               <Link href={showInvites ? "/team/users" : "/team/users?view=invites"} className={buttonClasses("secondary")}>
-                {showInvites ? "Show Users" : "Show Invites"}
+                {showInvites ? t("showUsers") : t("showInvites")}
                 {!showInvites && pendingInvites > 0 && (
-                  <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs text-white" aria-label={`${pendingInvites} pending`}>
+                  <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs text-white" aria-label={t("pending", { count: pendingInvites })}>
                     {pendingInvites}
                   </span>
                 )}
@@ -109,7 +109,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
             )}
             {can(actor, "users:read") && !showInvites && (
               <a href={`/api/users/export?${exportQuery}`} className={buttonClasses("secondary")} download>
-                Export CSV
+                {t("exportCsv")}
               </a>
             )}
             {can(actor, "users:create") && <AddUserDialog groups={groups} mailEnabled={await mailIsOn(actor.accountId)} />}
@@ -134,7 +134,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       {can(actor, "users:read") && (
         <UsersToolbar
           roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-          statuses={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+          statuses={USER_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
           groups={groups.map((g) => ({ value: g.id, label: g.name }))}
           mfa={[{ value: "on", label: "On" }, { value: "off", label: "Off" }]}
         />
@@ -156,8 +156,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
             nameSortReason={nameSortReason}
             selectable={canManage}
             empty={
-              <EmptyState title={filtered ? "No users match" : "No users"}>
-                {filtered ? "Try another search or clear the filters." : null}
+              <EmptyState title={filtered ? t("noMatch") : t("none")}>
+                {filtered ? t("noMatchBody") : null}
               </EmptyState>
             }
           />

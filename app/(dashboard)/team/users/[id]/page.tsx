@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { UserRolesSection } from "@/components/roles/user-roles-section";
 import { DetailsSection } from "@/components/shell/details-section";
 import { loadOr404 } from "@/app/page-params";
@@ -34,8 +33,9 @@ import {
 } from "@/lib/users/rules";
 import { userStatus } from "@/lib/users/status";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { titled } from "@/i18n/titles";
 
-export const metadata: Metadata = { title: "User · Latchkey" };
+export const generateMetadata = titled("user");
 
 export default async function UserPage({
   params,
