@@ -17,13 +17,13 @@ import { ROLES } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { mailIsOn } from "@/lib/mail/settings";
 import { identitySources } from "@/lib/idp/sources";
-import { Invalid } from "@/lib/errors";
-import { listUsers, userFiltersSchema, type UserFilters } from "@/lib/users/queries";
+import { userFiltersSchema } from "@/lib/users/queries";
 import { NAME_SORT_LIMIT } from "@/lib/users/sort";
 import { USER_STATUSES } from "@/lib/users/status";
 import { userLabel } from "@/lib/users/records";
 import { BulkSelection, type BulkAction } from "@/components/users/bulk-selection";
 import { bulkUsersAction } from "../actions";
+import { listSorted } from "../../list-sorted";
 import { getTranslations } from "next-intl/server";
 import { titled } from "@/i18n/titles";
 
@@ -175,21 +175,6 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       )}
     </>
   );
-}
-
-/**
- * The list in the order asked for; a sort by name or email over more users
- * than can be decrypted to sort (lib/users/sort.ts) falls back to the usual
- * order, with the reason to show.
- */
-async function listSorted(actor: Actor, filters: UserFilters) {
-  try {
-    return { filters, list: await listUsers(actor, filters), sortRefused: null };
-  } catch (err) {
-    if (!(err instanceof Invalid) || !err.fieldErrors.sort) throw err;
-    const unsorted = { ...filters, sort: undefined };
-    return { filters: unsorted, list: await listUsers(actor, unsorted), sortRefused: err.fieldErrors.sort[0] };
-  }
 }
 
 async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames: Map<string, string> }) {
