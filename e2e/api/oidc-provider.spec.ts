@@ -383,6 +383,17 @@ test("a device code polled after it expired gets expired_token", async () => {
   expect(oauthError(polled)).toBe("expired_token");
 });
 
+test("the provider's own pages can't be framed by another site (a framed Approve would be clickjacking)", async () => {
+  const config = await relyingParty(device);
+  const started = await oidc.initiateDeviceAuthorization(config, { scope: "openid" });
+  noteSecret(started.device_code);
+  for (const url of [`${instance.baseURL}/device`, started.verification_uri_complete!, instance.url("/.well-known/openid-configuration")]) {
+    const res = await fetch(url, { redirect: "manual" });
+    expect(res.headers.get("x-frame-options"), url).toBe("DENY");
+    expect(res.headers.get("content-security-policy"), url).toContain("frame-ancestors 'none'");
+  }
+});
+
 test("nothing secret is stored in plaintext: token values and personal data are not in oidc_models", async () => {
   const config = await relyingParty(web);
   const tokens = await signInTo(config, member);

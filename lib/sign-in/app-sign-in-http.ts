@@ -139,6 +139,23 @@ const callbacks = new WeakMap<object, NodeHandler>();
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 /**
+ * The provider answers outside Next.js, so next.config.ts's headers don't
+ * reach it: none of its pages (enter a device code, approve a device, sign
+ * out, errors) may be framed by another site — a framed "Approve" would hand
+ * an attacker's device the person's tokens (clickjacking). Only framing is
+ * restricted here: the form_post response mode needs its inline script.
+ */
+function withUnframeablePages(provider: NonNullable<Awaited<ReturnType<typeof currentProvider>>>): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    ctx.set("X-Frame-Options", "DENY");
+    ctx.set("Content-Security-Policy", "frame-ancestors 'none'");
+    ctx.set("X-Content-Type-Options", "nosniff");
+    ctx.set("Referrer-Policy", "no-referrer");
+  });
+}
+
+/**
  * RP-initiated logout ends the single sign-on session too: when the person
  * confirms "Sign out" on the provider's page, their Latchkey session ends
  * (the row, so the cookie is worthless) and its cookie is cleared.
@@ -163,6 +180,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, pathname: string
   if (!provider) return unavailable(res, "no_public_url");
   let callback = callbacks.get(provider);
   if (!callback) {
+    withUnframeablePages(provider);
     callback = withSingleLogout(provider);
     callbacks.set(provider, callback);
   }
