@@ -127,7 +127,10 @@ function prepareLookup(database: Db): Lookup {
       return found;
     };
   }
-  const prepared = lookupQuery(database).limit(1).prepare();
+  // Named: node-postgres parses and plans it once per pooled connection, not on every verification.
+  // (Db is typed with SQLite's builders, whose prepare takes no name; on PostgreSQL it is pg-core's.)
+  const query = lookupQuery(database).limit(1) as unknown as { prepare(name: string): ReturnType<ReturnType<typeof lookupQuery>["prepare"]> };
+  const prepared = query.prepare("latchkey_access_token_lookup");
   return async (digest) => {
     const [row] = await prepared.execute({ digest });
     if (!row) return undefined;
