@@ -46,7 +46,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * native handle (engine().native) stays uncached for code that holds its own
  * statements.
  */
-function withStatementCache(sqlite: Database.Database): Database.Database {
+export function withStatementCache(sqlite: Database.Database): Database.Database {
   const kept = new Map<string, Database.Statement>();
   const prepare = (source: string): Database.Statement => {
     const statement = kept.get(source);
