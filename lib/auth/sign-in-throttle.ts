@@ -32,7 +32,7 @@ import type { SignInLimits } from "@/lib/config";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { db, type Tx } from "@/lib/db/database";
+import { db, type Db, type Tx } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
 
@@ -162,9 +162,9 @@ export async function clearSignInLimits(
   return { wasLocked: !!lock?.lockedUntil && lock.lockedUntil > now, hadDelays: delays.length > 0 };
 }
 
-/** Users of the account whose sign-in is locked now, with when the lock ends (every user list asks: one query). */
-export async function lockedUsers(accountId: string, now = new Date()): Promise<Map<string, Date>> {
-  const rows = await db()
+/** The locked users' query, built once per database: every user list asks it, and building it cost more than running it. */
+function lockedUsersQuery(database: Db) {
+  return database
     .select({ userId: users.id, lockedUntil: signInLockouts.lockedUntil })
     .from(signInLockouts)
     // usernames: a person signs in by email or username, and each identifier is throttled by its own index.
@@ -172,7 +172,19 @@ export async function lockedUsers(accountId: string, now = new Date()): Promise<
       users,
       and(eq(users.accountId, signInLockouts.accountId), or(eq(users.emailIndex, signInLockouts.emailIndex), eq(users.usernameIndex, signInLockouts.emailIndex))),
     )
-    .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)));
+    // Both dialects store lock ends as epoch milliseconds, so the placeholder takes the number.
+    .where(and(eq(signInLockouts.accountId, sql.placeholder("accountId")), gt(signInLockouts.lockedUntil, sql.placeholder("nowMs"))))
+    .prepare();
+}
+
+const preparedLockedUsers = new WeakMap<Db, ReturnType<typeof lockedUsersQuery>>();
+
+/** Users of the account whose sign-in is locked now, with when the lock ends (every user list asks: one query). */
+export async function lockedUsers(accountId: string, now = new Date()): Promise<Map<string, Date>> {
+  const database = db();
+  let query = preparedLockedUsers.get(database);
+  if (!query) preparedLockedUsers.set(database, (query = lockedUsersQuery(database)));
+  const rows = await query.execute({ accountId, nowMs: now.getTime() });
   const locks = new Map<string, Date>();
   for (const r of rows) {
     const known = locks.get(r.userId);
