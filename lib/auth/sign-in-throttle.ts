@@ -27,12 +27,12 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gt, lt, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import type { SignInLimits } from "@/lib/config";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { db, type Tx } from "@/lib/db/database";
+import { db, type Db, type Tx } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
 
@@ -64,21 +64,35 @@ export function delaySeconds(failures: number, free: number, limits: SignInLimit
 
 type Backoff = typeof signInBackoffs.$inferSelect;
 
-async function backoff(tx: Tx, key: string, memoryMs: number, now: Date): Promise<Backoff | null> {
-  const [row] = await tx.select().from(signInBackoffs).where(eq(signInBackoffs.key, key)).limit(1);
-  return row && now.getTime() - row.lastFailureAt.getTime() < memoryMs ? row : null;
+/** The pair's and the address's rows in one read, each only while it is still remembered. */
+async function backoffs(tx: Tx, keys: AttemptKeys, pairMemoryMs: number, now: Date): Promise<{ pair: Backoff | null; address: Backoff | null }> {
+  const found = await tx
+    .select()
+    .from(signInBackoffs)
+    .where(inArray(signInBackoffs.key, [keys.pairKey, keys.ipKey]));
+  const fresh = (key: string, memoryMs: number) => {
+    const row = found.find((r) => r.key === key);
+    return row && now.getTime() - row.lastFailureAt.getTime() < memoryMs ? row : null;
+  };
+  return { pair: fresh(keys.pairKey, pairMemoryMs), address: fresh(keys.ipKey, IP_MEMORY_MS) };
 }
 
 function waitUntil(row: Backoff | null, free: number, limits: SignInLimits): number {
   return row ? row.lastFailureAt.getTime() + delaySeconds(row.failures, free, limits) * 1000 : 0;
 }
 
-async function countFailure(tx: Tx, key: string, emailIndex: string | null, row: Backoff | null, now: Date): Promise<void> {
-  const failures = (row?.failures ?? 0) + 1;
+/** One more failure for the pair and for the address (a row past its memory starts again at 1): one upsert for both. */
+async function countFailures(tx: Tx, keys: AttemptKeys, pair: Backoff | null, address: Backoff | null, now: Date): Promise<void> {
   await tx
     .insert(signInBackoffs)
-    .values({ key, emailIndex, failures, lastFailureAt: now, lastThrottledAt: null })
-    .onConflictDoUpdate({ target: signInBackoffs.key, set: { failures, lastFailureAt: now, lastThrottledAt: null } });
+    .values([
+      { key: keys.pairKey, emailIndex: keys.emailIndex, failures: (pair?.failures ?? 0) + 1, lastFailureAt: now, lastThrottledAt: null },
+      { key: keys.ipKey, emailIndex: null, failures: (address?.failures ?? 0) + 1, lastFailureAt: now, lastThrottledAt: null },
+    ])
+    .onConflictDoUpdate({
+      target: signInBackoffs.key,
+      set: { failures: sql.raw("excluded.failures"), lastFailureAt: sql.raw("excluded.last_failure_at"), lastThrottledAt: null },
+    });
 }
 
 /**
@@ -87,8 +101,7 @@ async function countFailure(tx: Tx, key: string, emailIndex: string | null, row:
  * (forgiven by recordSignInSuccess); "wait" counts nothing.
  */
 export async function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string | null, now: Date, limits: SignInLimits): Promise<Admission> {
-  const pair = await backoff(tx, keys.pairKey, limits.lockoutWindowSeconds * 1000, now);
-  const address = await backoff(tx, keys.ipKey, IP_MEMORY_MS, now);
+  const { pair, address } = await backoffs(tx, keys, limits.lockoutWindowSeconds * 1000, now);
   const blocking = [
     { row: pair, until: waitUntil(pair, limits.freeAttempts, limits) },
     { row: address, until: waitUntil(address, limits.ipFreeAttempts, limits) },
@@ -100,8 +113,7 @@ export async function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string 
     const until = Math.max(...blocking.map((b) => b.until));
     return { kind: "wait", retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)), firstRefusal: !noted };
   }
-  await countFailure(tx, keys.pairKey, keys.emailIndex, pair, now);
-  await countFailure(tx, keys.ipKey, null, address, now);
+  await countFailures(tx, keys, pair, address, now);
   if (!accountId) return { kind: "proceed", lockEngaged: false, failuresInWindow: 0, lockedUntil: null };
 
   const windowMs = limits.lockoutWindowSeconds * 1000;
@@ -150,9 +162,9 @@ export async function clearSignInLimits(
   return { wasLocked: !!lock?.lockedUntil && lock.lockedUntil > now, hadDelays: delays.length > 0 };
 }
 
-/** Users of the account whose sign-in is locked now, with when the lock ends (every user list asks: one query). */
-export async function lockedUsers(accountId: string, now = new Date()): Promise<Map<string, Date>> {
-  const rows = await db()
+/** The locked users' query, built once per database: every user list asks it, and building it cost more than running it. */
+function lockedUsersQuery(database: Db) {
+  return database
     .select({ userId: users.id, lockedUntil: signInLockouts.lockedUntil })
     .from(signInLockouts)
     // usernames: a person signs in by email or username, and each identifier is throttled by its own index.
@@ -160,7 +172,19 @@ export async function lockedUsers(accountId: string, now = new Date()): Promise<
       users,
       and(eq(users.accountId, signInLockouts.accountId), or(eq(users.emailIndex, signInLockouts.emailIndex), eq(users.usernameIndex, signInLockouts.emailIndex))),
     )
-    .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)));
+    // Both dialects store lock ends as epoch milliseconds, so the placeholder takes the number.
+    .where(and(eq(signInLockouts.accountId, sql.placeholder("accountId")), gt(signInLockouts.lockedUntil, sql.placeholder("nowMs"))))
+    .prepare();
+}
+
+const preparedLockedUsers = new WeakMap<Db, ReturnType<typeof lockedUsersQuery>>();
+
+/** Users of the account whose sign-in is locked now, with when the lock ends (every user list asks: one query). */
+export async function lockedUsers(accountId: string, now = new Date()): Promise<Map<string, Date>> {
+  const database = db();
+  let query = preparedLockedUsers.get(database);
+  if (!query) preparedLockedUsers.set(database, (query = lockedUsersQuery(database)));
+  const rows = await query.execute({ accountId, nowMs: now.getTime() });
   const locks = new Map<string, Date>();
   for (const r of rows) {
     const known = locks.get(r.userId);

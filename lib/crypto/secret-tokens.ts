@@ -56,11 +56,30 @@ export function mintSecretToken(prefix: TokenPrefix): { plain: string; digest: s
   return { plain, digest: digestToken(plain) };
 }
 
-const shape = /^([a-z]{3})_([0-9A-Za-z]{30})([0-9A-Za-z]{6})$/;
+const TOKEN_LENGTH = 4 + SECRET_LENGTH + CHECKSUM_LENGTH;
 
-/** True when the token has the prefix, the length and a matching checksum. Pure: no I/O. */
+/** The value of one base62 character, or -1. */
+function base62Value(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 65 && code <= 90) return code - 55; // A-Z
+  if (code >= 97 && code <= 122) return code - 61; // a-z
+  return -1;
+}
+
+/**
+ * True when the token has the prefix, the length and a matching checksum. Pure: no I/O.
+ * Character by character rather than a regular expression and a re-encoded checksum: it runs
+ * before every API request's lookup, so it allocates nothing but the secret's substring.
+ */
 export function isWellFormedToken(candidate: string, prefix: TokenPrefix): boolean {
-  const match = shape.exec(candidate);
-  if (!match || match[1] !== prefix) return false;
-  return checksum(match[2]) === match[3];
+  if (candidate.length !== TOKEN_LENGTH || candidate.charCodeAt(3) !== 95 /* _ */ || !candidate.startsWith(prefix)) return false;
+  for (let i = 4; i < 4 + SECRET_LENGTH; i++) if (base62Value(candidate.charCodeAt(i)) < 0) return false;
+  // The checksum's six characters, read back into the CRC32 they encode (most significant first).
+  let sum = 0;
+  for (let i = 4 + SECRET_LENGTH; i < TOKEN_LENGTH; i++) {
+    const digit = base62Value(candidate.charCodeAt(i));
+    if (digit < 0) return false;
+    sum = sum * 62 + digit;
+  }
+  return sum === zlib.crc32(candidate.slice(4, 4 + SECRET_LENGTH));
 }

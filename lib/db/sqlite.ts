@@ -33,6 +33,49 @@ function connect(file: string, options: { queryOnly: boolean }): Database.Databa
   return sqlite;
 }
 
+/** How many prepared statements each connection keeps for Drizzle (least recently used go first). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The connection as Drizzle sees it: the same handle, but `prepare` keeps the
+ * statements it compiled, by SQL text. Drizzle prepares every query it runs
+ * afresh (building a statement costs more than most of our indexed lookups),
+ * and the hot paths run the same few dozen texts over and over. A kept
+ * statement is handed out in object mode (Drizzle switches it to raw mode itself
+ * when it wants arrays); one still busy in an iteration is not shared. The
+ * native handle (engine().native) stays uncached for code that holds its own
+ * statements.
+ */
+export function withStatementCache(sqlite: Database.Database): Database.Database {
+  const kept = new Map<string, Database.Statement>();
+  const prepare = (source: string): Database.Statement => {
+    const statement = kept.get(source);
+    if (statement && !statement.busy) {
+      // Most recently used last, so the first entry is the one to evict.
+      kept.delete(source);
+      kept.set(source, statement);
+      return statement.reader ? statement.raw(false) : statement;
+    }
+    const fresh = sqlite.prepare(source);
+    if (!statement) {
+      if (kept.size >= STATEMENT_CACHE_SIZE) kept.delete(kept.keys().next().value as string);
+      kept.set(source, fresh);
+    }
+    return fresh;
+  };
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === "prepare") return prepare;
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      let method = bound.get(property);
+      if (!method) bound.set(property, (method = (value as (...args: unknown[]) => unknown).bind(target)));
+      return method;
+    },
+  });
+}
+
 /** Opens (creating and migrating when new) the instance's SQLite database. Synchronous: SQLite is a file. */
 export function openSqlite(): Engine {
   const { dataDir, databaseFile } = config();
@@ -44,7 +87,7 @@ export function openSqlite(): Engine {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const writer = connect(databaseFile, { queryOnly: false });
   fs.chmodSync(databaseFile, 0o600);
-  const writerDb = drizzle(writer, { schema }) as Db;
+  const writerDb = drizzle(withStatementCache(writer), { schema }) as Db;
   try {
     migrate(writerDb, { migrationsFolder: SQLITE_MIGRATIONS });
     verifyEncryptionKey(writerDb);
@@ -60,7 +103,7 @@ export function openSqlite(): Engine {
   const queue = pLimit(1);
   return {
     dialect: "sqlite",
-    reader: drizzle(reader, { schema }) as Db,
+    reader: drizzle(withStatementCache(reader), { schema }) as Db,
     native: { kind: "sqlite", writer, reader },
     withWriter: (fn) => queue(fn),
     transact: (fn) =>

@@ -58,8 +58,8 @@ const DEVICE_ROW = "d:";
  * first one with a device cookie (browsers known before the cookie existed).
  */
 react("session.created", "mail:notice-new-browser", async (tx, { accountId, userId, userAgent, ip, device }) => {
-  const label = browserLabel(userAgent);
-  const browserDigest = device ? DEVICE_ROW + digest(userId, "device", device) : digest(userId, label);
+  // Parsing the user agent costs more than the rest of this reaction: only when it names the row or the notice.
+  const browserDigest = device ? DEVICE_ROW + digest(userId, "device", device) : digest(userId, browserLabel(userAgent));
   const sameKind = device ? like(knownBrowsers.browserDigest, `${DEVICE_ROW}%`) : undefined;
   const [anyKnown] = await tx
     .select({ d: knownBrowsers.browserDigest })
@@ -72,6 +72,6 @@ react("session.created", "mail:notice-new-browser", async (tx, { accountId, user
     .onConflictDoNothing()
     .returning({ d: knownBrowsers.browserDigest });
   if (anyKnown && added.length > 0) {
-    await queueSecurityNotice(tx, accountId, userId, "newBrowser", `Browser: ${label}${ip ? `, from the address ${ip}` : ""}.`);
+    await queueSecurityNotice(tx, accountId, userId, "newBrowser", `Browser: ${browserLabel(userAgent)}${ip ? `, from the address ${ip}` : ""}.`);
   }
 });

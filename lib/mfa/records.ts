@@ -4,9 +4,10 @@
  * Never returns a secret outside this folder.
  */
 import "server-only";
-import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import type { Db, Tx } from "@/lib/db/database";
+import { rows } from "@/lib/db/raw";
 import { mfaPasskeys, mfaRecoveryCodes, mfaTotp } from "@/lib/db/schema";
 
 export type TotpRow = typeof mfaTotp.$inferSelect;
@@ -45,30 +46,30 @@ export async function mfaSummary(q: Db | Tx, userId: string): Promise<MfaSummary
   return (await mfaSummaries(q, [userId])).get(userId) ?? NO_FACTORS;
 }
 
-/** Summaries of several users in three queries (a page of Team → Users). */
+/** Summaries of several users in one query (a page of Team → Users). */
 export async function mfaSummaries(q: Db | Tx, userIds: string[]): Promise<Map<string, MfaSummary>> {
   const out = new Map<string, MfaSummary>();
   if (userIds.length === 0) return out;
-  const totps = await q
-    .select({ userId: mfaTotp.userId, lastUsedAt: mfaTotp.lastUsedAt })
-    .from(mfaTotp)
-    .where(and(inArray(mfaTotp.userId, userIds), isNotNull(mfaTotp.confirmedAt)));
-  const codes = await q
-    .select({ userId: mfaRecoveryCodes.userId, n: sql<number>`CAST(count(*) AS INTEGER)` })
-    .from(mfaRecoveryCodes)
-    .where(and(inArray(mfaRecoveryCodes.userId, userIds), isNull(mfaRecoveryCodes.usedAt)))
-    .groupBy(mfaRecoveryCodes.userId);
-  const passkeys = await q
-    .select({ userId: mfaPasskeys.userId, n: sql<number>`CAST(count(*) AS INTEGER)`, lastUsedAt: sql<number | string | null>`max(${mfaPasskeys.lastUsedAt})` })
-    .from(mfaPasskeys)
-    .where(inArray(mfaPasskeys.userId, userIds))
-    .groupBy(mfaPasskeys.userId);
-  for (const t of totps) out.set(t.userId, { ...NO_FACTORS, totp: true, totpLastUsedAt: t.lastUsedAt });
-  for (const p of passkeys) {
-    const lastUsedAt = p.lastUsedAt === null ? null : new Date(Number(p.lastUsedAt));
-    out.set(p.userId, { ...(out.get(p.userId) ?? NO_FACTORS), passkeys: Number(p.n), passkeysLastUsedAt: lastUsedAt });
+  // One query for the three kinds (every user list asks this for its page): t = app, p = passkeys, c = recovery codes.
+  const ids = sql.join(userIds.map((id) => sql`${id}`), sql`, `);
+  const found = await rows<{ kind: "t" | "p" | "c"; user_id: string; n: number | string; last_used_at: number | string | null }>(
+    q,
+    sql`SELECT 't' AS kind, ${mfaTotp.userId} AS user_id, 1 AS n, ${mfaTotp.lastUsedAt} AS last_used_at FROM ${mfaTotp}
+          WHERE ${mfaTotp.userId} IN (${ids}) AND ${mfaTotp.confirmedAt} IS NOT NULL
+        UNION ALL
+        SELECT 'p', ${mfaPasskeys.userId}, CAST(count(*) AS INTEGER), max(${mfaPasskeys.lastUsedAt}) FROM ${mfaPasskeys}
+          WHERE ${mfaPasskeys.userId} IN (${ids}) GROUP BY ${mfaPasskeys.userId}
+        UNION ALL
+        SELECT 'c', ${mfaRecoveryCodes.userId}, CAST(count(*) AS INTEGER), NULL FROM ${mfaRecoveryCodes}
+          WHERE ${mfaRecoveryCodes.userId} IN (${ids}) AND ${mfaRecoveryCodes.usedAt} IS NULL GROUP BY ${mfaRecoveryCodes.userId}`,
+  );
+  const at = (v: number | string | null) => (v === null ? null : new Date(Number(v)));
+  for (const r of found) {
+    const summary = out.get(r.user_id) ?? NO_FACTORS;
+    if (r.kind === "t") out.set(r.user_id, { ...summary, totp: true, totpLastUsedAt: at(r.last_used_at) });
+    else if (r.kind === "p") out.set(r.user_id, { ...summary, passkeys: Number(r.n), passkeysLastUsedAt: at(r.last_used_at) });
+    else out.set(r.user_id, { ...summary, recoveryCodesLeft: Number(r.n) });
   }
-  for (const c of codes) out.set(c.userId, { ...(out.get(c.userId) ?? NO_FACTORS), recoveryCodesLeft: Number(c.n) });
   return out;
 }
 

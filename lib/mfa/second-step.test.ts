@@ -63,6 +63,10 @@ describe("the second step", () => {
     const signedIn = await completeSecondStep(step.token, totpCode(secret, at(61)), from(user), at(61), LIMITS);
     expect(await resolveSession(signedIn.sessionId, at(61))).toMatchObject({ userId: user.id });
     expect(await lastEvent()).toMatchObject({ action: "user.login", actorId: user.id, details: { method: "password", second_factor: "totp" } });
+    // Team → Users shows the app and when it was last used.
+    const summary = await mfaSummary(db(), user.id);
+    expect(summary).toMatchObject({ totp: true, passkeys: 0, passkeysLastUsedAt: null, recoveryCodesLeft: 10 });
+    expect(summary.totpLastUsedAt).toBeInstanceOf(Date);
     // Single use: the step is gone.
     await expect(completeSecondStep(step.token, totpCode(secret, at(62)), from(user), at(62), LIMITS)).rejects.toThrow(SecondStepExpired);
   });

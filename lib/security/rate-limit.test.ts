@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/database";
 import { rateLimits } from "@/lib/db/schema";
@@ -36,6 +37,34 @@ describe("rate limits in the database", () => {
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
     expect(rejected).toHaveLength(3);
     for (const r of rejected) expect(r.reason).toEqual(new RateLimited("Too many tries", 60));
+  });
+
+  it("reserves a large limit's points in slices: one write per slice, never more than the limit across replicas", async () => {
+    const sliced: RateLimit = { ...limit("test-sliced", 250), reserveInSlices: true };
+    const a = createRateLimiter(sliced);
+    const b = createRateLimiter(sliced);
+    const counted = async () => {
+      const [row] = await db().select({ points: rateLimits.points }).from(rateLimits).where(eq(rateLimits.key, "test-sliced:tok"));
+      return row?.points;
+    };
+    await a.consume("tok");
+    expect(await counted()).toBe(2); // a slice is 1 % of the limit: this request's point and one held back
+    await a.consume("tok");
+    expect(await counted()).toBe(2); // served from the slice, no write
+    // Two replicas, many requests side by side: exactly the limit succeeds in total.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? a : b).consume("tok")),
+    );
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(248);
+    for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toBeInstanceOf(RateLimited);
+    await expect(a.consume("tok")).rejects.toBeInstanceOf(RateLimited);
+    await expect(b.consume("tok")).rejects.toBeInstanceOf(RateLimited);
+    // A limit under 200 points writes each point, as before.
+    const small = createRateLimiter({ ...limit("test-small", 150), reserveInSlices: true });
+    await small.consume("k");
+    await small.consume("k");
+    const [row] = await db().select({ points: rateLimits.points }).from(rateLimits).where(eq(rateLimits.key, "test-small:k"));
+    expect(row?.points).toBe(2);
   });
 
   it("refuses to count inside a unit of work (it would wait for its own transaction)", async () => {

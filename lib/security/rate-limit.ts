@@ -6,6 +6,17 @@
  * rate_limits in lib/db/schema.ts (migrations own it: tableCreated). Every
  * limit is named here so they are easy to find and tune; exceeding one throws
  * RateLimited (429 with Retry-After).
+ *
+ * A limit of many points per window (the per-token API limit) needn't cost a
+ * database write per request: a replica reserves a slice of the window's
+ * points in the shared store with one write (`consume(key, slice)`), then hands
+ * them out in memory until they run out or the window ends. Every point handed
+ * out was counted in the store first, so the replicas together never exceed the
+ * limit; the cost is that points a replica reserved and didn't use are lost to
+ * the others until the window ends (at most slice − 1 per replica and key, and
+ * the slice is 1 % of the limit). When a slice no longer fits, the replica takes
+ * what's left of the window (nothing → refused), so the last points are exact.
+ * Small limits (under 200 points) reserve one point at a time, as before.
  */
 import "server-only";
 import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
@@ -25,12 +36,26 @@ export type RateLimit = {
   message: string;
   /** When set, the refusal's message says how long to wait (forms show it; the API also sends Retry-After). */
   messageFor?: (retryAfterSeconds: number) => string;
+  /** Reserve points in slices (see the header); for limits requests hit at a high rate. */
+  reserveInSlices?: boolean;
 };
+
+/** A slice is 1 % of the limit, at most this many points. */
+const MAX_SLICE = 1_000;
+
+/** How many points one reservation takes for this limit: 1 (exact, a write per point) below 200 points. */
+export function reservationSlice(limit: Pick<RateLimit, "points" | "reserveInSlices">): number {
+  if (!limit.reserveInSlices) return 1;
+  return Math.max(1, Math.min(MAX_SLICE, Math.floor(limit.points / 100)));
+}
+
+/** Points this replica reserved in the store and has not handed out yet, until the store's window ends. */
+type Reserved = { left: number; until: number };
 
 const TABLE = "rate_limits";
 
 /** A limiter over the database: what one process (one "replica") holds. */
-export type RateLimiter = { consume(key: string): Promise<void> };
+export type RateLimiter = { consume(key: string): Promise<void>; /** Drops reserved points (the store's counts were reset). */ forget(): void };
 
 /** A new limiter for the limit, on the open database (each replica makes its own; they share the counts). */
 export function createRateLimiter(limit: RateLimit): RateLimiter {
@@ -48,21 +73,65 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
     database.native.kind === "sqlite"
       ? new RateLimiterSQLite({ ...options, storeClient: database.native.writer, storeType: "better-sqlite3" })
       : new RateLimiterPostgres({ ...options, storeClient: database.native.pool, storeType: "pool" });
+  const slice = reservationSlice(limit);
+  const reserved = new Map<string, Reserved>();
+  const reserving = new Map<string, Promise<void>>();
+  const refuse = (msBeforeNext: number): never => {
+    const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+    countRateLimitRefusal(limit.name);
+    throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
+  };
+  /** Counts `points` in the store; returns how many of them fit in the window (all, some, or none) and when it ends. */
+  const reserve = async (key: string, points: number): Promise<{ granted: number; until: number }> => {
+    // On SQLite it writes through the writer connection: inside a unit of work that would wait on itself.
+    if (inUnitOfWork()) throw new Error("A rate limit is counted before the unit of work, not inside it");
+    try {
+      // withWriter: never while a transaction is open on that connection (the count would join it).
+      const res = await database.withWriter(() => store.consume(key, points));
+      return { granted: points, until: Date.now() + res.msBeforeNext };
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      // Refused as a whole: the points that were left before this reservation are still ours (the store now counts them).
+      const before = err.consumedPoints - points;
+      const granted = Math.max(0, Math.min(points, limit.points - before));
+      if (granted === 0) refuse(err.msBeforeNext);
+      return { granted, until: Date.now() + err.msBeforeNext };
+    }
+  };
   return {
     async consume(key: string): Promise<void> {
-      // On SQLite it writes through the writer connection: inside a unit of work that would wait on itself.
-      if (inUnitOfWork()) throw new Error("A rate limit is counted before the unit of work, not inside it");
-      try {
-        // withWriter: never while a transaction is open on that connection (the count would join it).
-        await database.withWriter(() => store.consume(key));
-      } catch (err) {
-        if (err instanceof RateLimiterRes) {
-          const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-          countRateLimitRefusal(limit.name);
-          throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
-        }
-        throw err;
+      if (slice === 1) {
+        await reserve(key, 1);
+        return;
       }
+      for (;;) {
+        const held = reserved.get(key);
+        if (held && held.left > 0 && Date.now() < held.until) {
+          held.left -= 1;
+          return;
+        }
+        // One reservation per key at a time: the others wait for it rather than each reserving a slice.
+        const pending = reserving.get(key);
+        if (!pending) break;
+        await pending;
+      }
+      const reservation = reserve(key, slice);
+      const settled = reservation.then(
+        () => undefined,
+        () => undefined,
+      );
+      reserving.set(key, settled);
+      try {
+        const { granted, until } = await reservation;
+        if (reserved.size >= 10_000) for (const [k, r] of reserved) if (r.until <= Date.now()) reserved.delete(k);
+        // This request takes one of the points; the rest wait for the next requests with this key.
+        reserved.set(key, { left: granted - 1, until });
+      } finally {
+        reserving.delete(key);
+      }
+    },
+    forget(): void {
+      reserved.clear();
     },
   };
 }
@@ -95,6 +164,7 @@ export function accessTokenLimit(): RateLimit {
     points: config().tokenRateLimitPerMinute,
     durationSeconds: 60,
     message: "Too many requests with this access token. Try again later.",
+    reserveInSlices: true,
   };
 }
 
@@ -112,4 +182,5 @@ export async function pruneRateLimits(now: Date): Promise<number> {
 /** Forgets every counter (tests start from a clean slate). */
 export async function resetRateLimits(): Promise<void> {
   await writeSystem((tx) => tx.delete(rateLimits));
+  for (const held of globalForLimiters.latchkeyLimiters?.get(engine())?.values() ?? []) held.limiter.forget();
 }

@@ -1,4 +1,7 @@
+import BetterSqlite3 from "better-sqlite3";
 import { eq } from "drizzle-orm";
+import pg from "pg";
+import { config } from "@/lib/config";
 import { builtInPermissions } from "@/lib/auth/permissions";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { mintSecretToken } from "@/lib/crypto/secret-tokens";
@@ -132,6 +135,37 @@ describe("authenticateAccessToken", () => {
     const { plain } = await mint(user);
     expect(await authenticateAccessToken(plain)).not.toBeNull();
     await updateUserRow(user.id, { isBlocked: true });
+    expect(await authenticateAccessToken(plain)).toBeNull();
+  });
+
+  it("refuses a token on the next call once another process revokes it or blocks its owner", async () => {
+    // Another process on the same database (a replica, or `npm run users` on the server): its own connection.
+    const elsewhere = async (statement: string, ...params: unknown[]) => {
+      if (dialect() === "sqlite") {
+        const other = new BetterSqlite3(config().databaseFile);
+        try {
+          other.prepare(statement.replace(/\$\d+/g, "?")).run(...params.map((p) => (typeof p === "boolean" ? Number(p) : p)));
+        } finally {
+          other.close();
+        }
+        return;
+      }
+      const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await other.connect();
+      try {
+        await other.query(statement, params);
+      } finally {
+        await other.end();
+      }
+    };
+    const member = await createUser(accountId, { role: "admin" });
+    const { plain, row } = await mint(member);
+    for (let i = 0; i < 3; i++) expect(await authenticateAccessToken(plain)).not.toBeNull();
+    await elsewhere("UPDATE users SET is_blocked = $1 WHERE id = $2", true, member.id);
+    expect(await authenticateAccessToken(plain)).toBeNull();
+    await elsewhere("UPDATE users SET is_blocked = $1 WHERE id = $2", false, member.id);
+    expect(await authenticateAccessToken(plain)).not.toBeNull();
+    await elsewhere("DELETE FROM access_tokens WHERE id = $1", row.id);
     expect(await authenticateAccessToken(plain)).toBeNull();
   });
 

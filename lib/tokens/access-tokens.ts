@@ -11,10 +11,12 @@ import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db, type Tx } from "@/lib/db/database";
 import { accessTokens, users, type AccessTokenRow, type Role } from "@/lib/db/schema";
 import type { TokenActor } from "@/lib/auth/actor";
-import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
-import { parsePermissionList, sortPermissions, type Permission } from "@/lib/auth/permissions";
+import { hasExtraRolesColumn, narrowToScope, resolvePermissions } from "@/lib/auth/effective-permissions";
+import { builtInPermissions, parsePermissionList, sortPermissions, type Permission } from "@/lib/auth/permissions";
 
 const DAY_MS = 86_400_000;
+/** Lookups kept on SQLite (see prepareLookup), oldest dropped first. */
+const SEEN_LIMIT = 10_000;
 /** last_used_at is written at most this often per token, so reads don't each cost a write. */
 const LAST_USED_INTERVAL_MS = 60_000;
 
@@ -95,21 +97,40 @@ type SqliteRow = [
  * Dates through its async session, which cost more than SQLite's indexed
  * lookup itself and halved this path's rate (see docs/benchmarks.md). The
  * reader sees committed data only, as before, so a blocked owner or a deleted
- * token fails on the next request. On PostgreSQL Drizzle's unnamed prepared
+ * token fails on the next request.
+ *
+ * On SQLite the last answers are kept, each with the database's
+ * `PRAGMA data_version` at the time it was read. That number changes whenever
+ * any other connection commits (this process's writer, a CLI command, another
+ * process on the file), so an answer is reused only while nothing at all was
+ * written since: exactly what a fresh read would return, for one cheap pragma
+ * instead of the join. Unknown digests are not kept. On PostgreSQL Drizzle's unnamed prepared
  * statement runs on any pooled connection.
  */
 function prepareLookup(database: Db): Lookup {
   const native = engine().native;
   if (native.kind === "sqlite") {
     const statement = native.reader.prepare<[string], SqliteRow>(lookupQuery(database).toSQL().sql).raw(true);
+    const dataVersion = native.reader.prepare<[], number>("PRAGMA data_version").pluck(true);
+    const seen = new Map<string, { version: number; found: Found }>();
     return (digest) => {
+      // Read before the lookup: a commit landing between the two makes the entry look older, never newer.
+      const version = dataVersion.get()!;
+      const known = seen.get(digest);
+      if (known && known.version === version) return known.found;
       const row = statement.get(digest);
       if (!row) return undefined;
       const [tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked, hasExtraRoles, scope] = row;
-      return { tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked: isBlocked !== 0, hasExtraRoles: hasExtraRoles !== 0, scope };
+      const found = { tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked: isBlocked !== 0, hasExtraRoles: hasExtraRoles !== 0, scope };
+      if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value as string);
+      seen.set(digest, { version, found });
+      return found;
     };
   }
-  const prepared = lookupQuery(database).limit(1).prepare();
+  // Named: node-postgres parses and plans it once per pooled connection, not on every verification.
+  // (Db is typed with SQLite's builders, whose prepare takes no name; on PostgreSQL it is pg-core's.)
+  const query = lookupQuery(database).limit(1) as unknown as { prepare(name: string): ReturnType<ReturnType<typeof lookupQuery>["prepare"]> };
+  const prepared = query.prepare("latchkey_access_token_lookup");
   return async (digest) => {
     const [row] = await prepared.execute({ digest });
     if (!row) return undefined;
@@ -148,9 +169,11 @@ export async function authenticateAccessToken(presented: string, now = new Date(
     await noteTokenUsed(tokenId, now);
   }
   // The roles are read from the owner now, so a demotion applies to the very next request;
-  // the scope narrows what the owner holds at this moment.
+  // the scope narrows what the owner holds at this moment. No extra role (the common case): no further read.
   const scope = parsePermissionList(found.scope);
-  const permissions = await resolvePermissions(db(), { accountId, userId, role, hasExtraRoles: found.hasExtraRoles }, scope);
+  const permissions = found.hasExtraRoles
+    ? await resolvePermissions(db(), { accountId, userId, role, hasExtraRoles: true }, scope)
+    : narrowToScope(builtInPermissions(role), scope);
   return { kind: "token", tokenId, accountId, userId, role, permissions, scope };
 }
 
