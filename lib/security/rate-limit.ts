@@ -30,7 +30,11 @@ export type RateLimit = {
 const TABLE = "rate_limits";
 
 /** A limiter over the database: what one process (one "replica") holds. */
-export type RateLimiter = { consume(key: string): Promise<void> };
+export type RateLimiter = {
+  consume(key: string): Promise<void>;
+  /** Throws RateLimited when the key has used all its points, without counting anything (one read, no write). */
+  assertNotExhausted(key: string): Promise<void>;
+};
 
 /** A new limiter for the limit, on the open database (each replica makes its own; they share the counts). */
 export function createRateLimiter(limit: RateLimit): RateLimiter {
@@ -48,7 +52,16 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
     database.native.kind === "sqlite"
       ? new RateLimiterSQLite({ ...options, storeClient: database.native.writer, storeType: "better-sqlite3" })
       : new RateLimiterPostgres({ ...options, storeClient: database.native.pool, storeType: "pool" });
+  const refuse = (msBeforeNext: number): never => {
+    const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+    countRateLimitRefusal(limit.name);
+    throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
+  };
   return {
+    async assertNotExhausted(key: string): Promise<void> {
+      const res = await store.get(key);
+      if (res && res.consumedPoints >= limit.points) refuse(res.msBeforeNext);
+    },
     async consume(key: string): Promise<void> {
       // On SQLite it writes through the writer connection: inside a unit of work that would wait on itself.
       if (inUnitOfWork()) throw new Error("A rate limit is counted before the unit of work, not inside it");
@@ -56,11 +69,7 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
         // withWriter: never while a transaction is open on that connection (the count would join it).
         await database.withWriter(() => store.consume(key));
       } catch (err) {
-        if (err instanceof RateLimiterRes) {
-          const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-          countRateLimitRefusal(limit.name);
-          throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
-        }
+        if (err instanceof RateLimiterRes) refuse(err.msBeforeNext);
         throw err;
       }
     },
@@ -86,6 +95,15 @@ function limiterFor(limit: RateLimit): RateLimiter {
 /** Counts one request against the limit for this key; throws RateLimited when over. */
 export async function consumeRateLimit(limit: RateLimit, key: string): Promise<void> {
   await limiterFor(limit).consume(key);
+}
+
+/**
+ * Throws RateLimited when the key has already used all of the limit's points; counts nothing. For
+ * limits on failures: a request checks first (one read), and only a failure consumes (a write), so
+ * traffic that succeeds costs no write.
+ */
+export async function assertRateLimitNotExhausted(limit: RateLimit, key: string): Promise<void> {
+  await limiterFor(limit).assertNotExhausted(key);
 }
 
 /** API requests per access token per minute (TOKEN_RATE_LIMIT_PER_MINUTE), keyed by the token's id. */
