@@ -9,10 +9,10 @@
  */
 import "server-only";
 import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
-import { lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
-import { engine } from "@/lib/db/database";
+import { db, engine, type Db } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited } from "@/lib/errors";
@@ -59,8 +59,12 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
   };
   return {
     async assertNotExhausted(key: string): Promise<void> {
-      const res = await store.get(key);
-      if (res && res.consumedPoints >= limit.points) refuse(res.msBeforeNext);
+      // Read from the committed data with a statement prepared once (the store's own get prepares per call):
+      // the row the store keeps under "<limit name>:<key>".
+      const [row] = await counterRead(db()).execute({ key: `${limit.name}:${key}` });
+      const expire = row?.expire == null ? null : Number(row.expire);
+      if (!row || (expire !== null && expire <= Date.now())) return;
+      if (Number(row.points) >= limit.points) refuse(expire === null ? 1000 : expire - Date.now());
     },
     async consume(key: string): Promise<void> {
       // On SQLite it writes through the writer connection: inside a unit of work that would wait on itself.
@@ -74,6 +78,24 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
       }
     },
   };
+}
+
+type CounterRow = { points: number | string; expire: number | string | null };
+type CounterRead = { execute(values: { key: string }): Promise<CounterRow[]> | CounterRow[] };
+const counterReads = new WeakMap<Db, CounterRead>();
+
+function counterRead(database: Db): CounterRead {
+  let prepared = counterReads.get(database);
+  if (!prepared) {
+    prepared = database
+      .select({ points: rateLimits.points, expire: rateLimits.expire })
+      .from(rateLimits)
+      .where(eq(rateLimits.key, sql.placeholder("key")))
+      .limit(1)
+      .prepare() as unknown as CounterRead;
+    counterReads.set(database, prepared);
+  }
+  return prepared;
 }
 
 // One limiter per limit and open database (a test that reopens the database gets new ones).
