@@ -4,7 +4,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { oidcModels, oidcSigningKeys } from "@/lib/db/schema";
 import { createAccount } from "@/test/factories";
-import { deleteExpiredModels, modelDigest, OidcAdapter } from "./adapter";
+import { ConsumedMeanwhile, deleteExpiredModels, modelDigest, OidcAdapter } from "./adapter";
 import { flushDeferredWrites, newRequestScope, runInRequestScope } from "./request-scope";
 import { loadSigningKeys, PUBLISHED_AFTER_DAYS, rotateSigningKeys, SIGNING_DAYS } from "./signing-keys";
 
@@ -36,6 +36,16 @@ describe("oidc-provider adapter", () => {
     expect(units).toBe(1);
     expect(await refresh.find("new-rt")).toMatchObject({ grantId: "g-d" });
     expect((await refresh.find("old-rt"))?.consumed).toEqual(expect.any(Number));
+    // Two requests presenting one token at once: both found it unused; only the first to commit consumes it.
+    await refresh.upsert("twice", { grantId: "g-t" } as never, 60);
+    const first = newRequestScope(true);
+    const second = newRequestScope(true);
+    await runInRequestScope(first, () => refresh.consume("twice"));
+    await runInRequestScope(second, () => refresh.consume("twice"));
+    await flushDeferredWrites(first, writeSystem);
+    const lost = await flushDeferredWrites(second, writeSystem).catch((err: unknown) => err);
+    expect(lost).toBeInstanceOf(ConsumedMeanwhile);
+    expect((lost as ConsumedMeanwhile).grantId).toBe("g-t");
     // A later write of the same request is not held back.
     await runInRequestScope(scope, () => refresh.destroy("new-rt"));
     expect(await refresh.find("new-rt")).toBeUndefined();

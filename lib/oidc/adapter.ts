@@ -20,7 +20,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, lte, Placeholder, sql } from "drizzle-orm";
+import { and, eq, isNull, lte, Placeholder, sql } from "drizzle-orm";
 import type { Adapter, AdapterPayload } from "oidc-provider";
 import { decryptFieldUncached, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -190,17 +190,29 @@ class DatabaseAdapter implements Adapter {
     const digest = modelDigest(id);
     const now = new Date();
     const deferred = this.deferred();
-    if (deferred) {
-      const key = modelKey(this.name, digest);
-      const known = (deferred.models.get(key) as Stored | null | undefined) ?? (await lookup("id")(this.name, digest));
-      if (known) deferred.models.set(key, { ...known, consumedAtMs: now.getTime() });
+    if (!deferred) {
+      await writeSystem((tx) =>
+        tx
+          .update(oidcModels)
+          .set({ consumedAt: now })
+          .where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))),
+      );
+      return;
     }
-    await this.write((tx) =>
-      tx
+    const key = modelKey(this.name, digest);
+    const known = (deferred.models.get(key) as Stored | null | undefined) ?? (await lookup("id")(this.name, digest));
+    if (known) deferred.models.set(key, { ...known, consumedAtMs: now.getTime() });
+    const grantId = known ? open(known)?.grantId : undefined;
+    // Consumed only if nobody consumed it meanwhile: two requests presenting one code or refresh token at
+    // once both found it unused, and only the first to commit gets its tokens (the other, ConsumedMeanwhile).
+    deferred.writes.push(async (tx) => {
+      const rows = await tx
         .update(oidcModels)
         .set({ consumedAt: now })
-        .where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))),
-    );
+        .where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest), isNull(oidcModels.consumedAt)))
+        .returning({ id: oidcModels.id });
+      if (rows.length === 0 && known) throw new ConsumedMeanwhile(grantId);
+    });
   }
 
   async destroy(id: string): Promise<void> {
@@ -213,6 +225,16 @@ class DatabaseAdapter implements Adapter {
     // Every model of the grant goes (tokens, codes), not only this adapter's kind: a grant revoked is revoked whole.
     // Never deferred: a reused refresh token's chain ends even if the rest of the request fails.
     await writeSystem((tx) => tx.delete(oidcModels).where(eq(oidcModels.grantId, grantId)));
+  }
+}
+
+/**
+ * A code or refresh token this request consumed was consumed by another request first (a concurrent
+ * second use): the request's writes are rolled back, and its grant is revoked as for any reuse.
+ */
+export class ConsumedMeanwhile extends Error {
+  constructor(readonly grantId: string | undefined) {
+    super("consumed by a concurrent request");
   }
 }
 

@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { errors } from "oidc-provider";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta } from "@/lib/http/request-meta";
+import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits } from "@/lib/oidc/attempt-limits";
 import { escapeHtml, page } from "@/lib/oidc/pages";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
@@ -190,9 +191,18 @@ function withDeferredWrites(provider: NonNullable<Awaited<ReturnType<typeof curr
         try {
           await flushDeferredWrites(scope, (fn) => writeSystem(fn));
         } catch (err) {
-          console.error("OpenID provider: storing the token endpoint's changes failed:", err);
-          ctx.status = 500;
-          ctx.body = { error: "server_error", error_description: "The tokens could not be stored. Try again." };
+          ctx.remove("Cache-Control");
+          ctx.set("Cache-Control", "no-store");
+          if (err instanceof ConsumedMeanwhile) {
+            // A second use of one code or refresh token, at the same moment as the first: reuse.
+            if (err.grantId) await new OidcAdapter("Grant").revokeByGrantId(err.grantId);
+            ctx.status = 400;
+            ctx.body = { error: "invalid_grant", error_description: "grant request is invalid" };
+          } else {
+            console.error("OpenID provider: storing the token endpoint's changes failed:", err);
+            ctx.status = 500;
+            ctx.body = { error: "server_error", error_description: "The tokens could not be stored. Try again." };
+          }
         }
       }
     }
