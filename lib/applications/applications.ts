@@ -16,6 +16,7 @@ import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
 import { mintSecretToken, randomBase62, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
+import { bumpCacheVersion } from "@/lib/data/cache-version";
 import { emit } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
@@ -23,6 +24,7 @@ import { applicationGroups, applications, type ApplicationRow } from "@/lib/db/s
 import { Conflict, Invalid } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
+import { APPLICATIONS_VERSION } from "./for-provider";
 import { allowedGroupsOf, loadApplicationRecord, loadApplicationRow, toApplicationRecord, type ApplicationRecord } from "./records";
 import { createApplicationSchema, updateApplicationSchema, type CreateApplicationInput, type UpdateApplicationInput } from "./schemas";
 
@@ -74,6 +76,7 @@ export async function createApplication(actor: Actor, input: CreateApplicationIn
       })
       .returning();
     await setAllowedGroups(tx, actor.accountId, row.id, allowedGroups);
+    await bumpCacheVersion(tx, APPLICATIONS_VERSION);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "application.created",
@@ -144,6 +147,7 @@ export async function updateApplication(actor: Actor, id: string, input: UpdateA
       .update(applications)
       .set({ ...patch, updatedAt: new Date() })
       .where(and(eq(applications.accountId, actor.accountId), eq(applications.id, id)));
+    await bumpCacheVersion(tx, APPLICATIONS_VERSION);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "application.updated",
@@ -169,6 +173,8 @@ export async function rotateApplicationSecret(actor: Actor, id: string, meta: Re
       .update(applications)
       .set({ clientSecretDigest: secret.digest, updatedAt: new Date() })
       .where(and(eq(applications.accountId, actor.accountId), eq(applications.id, id)));
+    // The provider's copies on every replica drop the old secret's digest before their next request.
+    await bumpCacheVersion(tx, APPLICATIONS_VERSION);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "application.secret_rotated",
@@ -188,6 +194,7 @@ export async function deleteApplication(actor: Actor, id: string, meta: RequestM
     assertCan(me, "applications:delete", DENIED.delete);
     const before = await loadApplicationRow(tx, actor.accountId, id);
     await tx.delete(applications).where(and(eq(applications.accountId, actor.accountId), eq(applications.id, id)));
+    await bumpCacheVersion(tx, APPLICATIONS_VERSION);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "application.deleted",

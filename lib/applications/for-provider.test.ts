@@ -1,11 +1,12 @@
 import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bumpCacheVersion } from "@/lib/data/cache-version";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { applicationGroups, applications, groups, userGroups } from "@/lib/db/schema";
 import { createAccount, createUser } from "@/test/factories";
-import { clientSecretMatches, findApplicationByClientId, userMayUseApplication } from "./for-provider";
+import { APPLICATIONS_VERSION, clientSecretMatches, findApplicationByClientId, userMayUseApplication } from "./for-provider";
 
 let accountId: string;
 let memberId: string;
@@ -134,6 +135,8 @@ describe("userMayUseApplication", () => {
     expect(await userMayUseApplication(app!, memberId)).toBe(true);
     await writeSystem(async (tx) => {
       await tx.delete(groups).where(eq(groups.id, lonely));
+      // What deleting a group through lib/groups does in the same unit of work (./reactions.ts).
+      await bumpCacheVersion(tx, APPLICATIONS_VERSION);
     });
     const after = await findApplicationByClientId(clientId);
     expect(after!.allowedGroupIds).toEqual([]);

@@ -6,10 +6,11 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { digestToken } from "@/lib/crypto/secret-tokens";
-import { db } from "@/lib/db/database";
-import { applicationGroups, applications, userGroups } from "@/lib/db/schema";
+import { cacheVersion } from "@/lib/data/cache-version";
+import { db, type Db } from "@/lib/db/database";
+import { applicationGroups, applications } from "@/lib/db/schema";
 
 export type ProviderApplication = {
   id: string;
@@ -31,9 +32,15 @@ export type ProviderApplication = {
   requireConsent: boolean;
 };
 
-/** The application registered under this client_id, or null. */
-export async function findApplicationByClientId(clientId: string): Promise<ProviderApplication | null> {
-  if (typeof clientId !== "string" || clientId.length === 0 || clientId.length > 100) return null;
+/** Bumped in the unit of work of every change to an application (./applications.ts): replicas reload their copy. */
+export const APPLICATIONS_VERSION = "applications";
+
+// This process's copies by client_id, of one stored version, dropped when it moves; bounded (client_ids are typed by anyone).
+const held = new Map<string, ProviderApplication | null>();
+let heldVersion = -1;
+const HELD_MAX = 1000;
+
+async function loadApplication(clientId: string): Promise<ProviderApplication | null> {
   const [row] = await db().select().from(applications).where(eq(applications.clientId, clientId)).limit(1);
   if (!row) return null;
   const links = await db()
@@ -57,6 +64,33 @@ export async function findApplicationByClientId(clientId: string): Promise<Provi
   };
 }
 
+/**
+ * The application registered under this client_id, or null. Every request of
+ * an app asks this (its metadata, its secret): it is kept in this process
+ * until any replica changes an application (the cross-process cache version
+ * APPLICATIONS_VERSION, one primary-key read), so a rotated secret or a
+ * deleted app is refused on the next request. allowedGroupIds may lag a
+ * deleted group: who may sign in is decided by userMayUseApplication, which
+ * reads the database every time.
+ */
+export async function findApplicationByClientId(clientId: string): Promise<ProviderApplication | null> {
+  if (typeof clientId !== "string" || clientId.length === 0 || clientId.length > 100) return null;
+  // The version is read before the load: a change committing in between costs a reload, never a stale copy.
+  const version = await cacheVersion(db(), APPLICATIONS_VERSION);
+  if (version > heldVersion) {
+    held.clear();
+    heldVersion = version;
+  }
+  const copy = version === heldVersion ? held.get(clientId) : undefined;
+  if (copy !== undefined) return copy;
+  const loaded = await loadApplication(clientId);
+  if (heldVersion === version) {
+    if (held.size >= HELD_MAX) held.clear();
+    held.set(clientId, loaded);
+  }
+  return loaded;
+}
+
 /** Constant-time: digest(presented) equals the stored digest. False for apps without a secret. */
 export function clientSecretMatches(app: ProviderApplication, presented: string): boolean {
   if (!app.clientSecretDigest || typeof presented !== "string" || presented.length === 0 || presented.length > 200) return false;
@@ -69,33 +103,52 @@ export function clientSecretMatches(app: ProviderApplication, presented: string)
  * true when the app has no allowed groups (and was never limited to groups), or the user is now a
  * member of one of them. The app's groups and the membership are read from the database on every
  * call (not from `app`, which a caller may have kept), so a change applies at once; a deleted app
- * admits nobody.
+ * admits nobody. One query, prepared once per database.
  */
 export async function userMayUseApplication(app: ProviderApplication, userId: string): Promise<boolean> {
-  const [current] = await db()
-    .select({ restricted: applications.restrictedToGroups })
-    .from(applications)
-    .where(and(eq(applications.accountId, app.accountId), eq(applications.id, app.id)))
-    .limit(1);
-  if (!current) return false;
-  const allowed = await db()
-    .select({ groupId: applicationGroups.groupId })
-    .from(applicationGroups)
-    .where(and(eq(applicationGroups.accountId, app.accountId), eq(applicationGroups.applicationId, app.id)));
-  if (allowed.length === 0) return !current.restricted;
-  const [member] = await db()
-    .select({ groupId: userGroups.groupId })
-    .from(userGroups)
-    .where(
-      and(
-        eq(userGroups.accountId, app.accountId),
-        eq(userGroups.userId, userId),
-        inArray(
-          userGroups.groupId,
-          allowed.map((a) => a.groupId),
-        ),
-      ),
-    )
-    .limit(1);
-  return member !== undefined;
+  const [row] = await accessCheck(db()).execute({ accountId: app.accountId, applicationId: app.id, userId });
+  return row !== undefined && mayUse(row);
+}
+
+/**
+ * The app's row (still there?), its limit to groups, and whether the user is in one of its groups, in
+ * one read. Written with qualified names: Drizzle leaves columns unqualified in a one-table select,
+ * which a subquery over two tables would read as ambiguous.
+ */
+export function applicationAccessColumns(userId: SQL | "users.id") {
+  const user = userId === "users.id" ? sql.raw(`"users"."id"`) : userId;
+  return {
+    restricted: applications.restrictedToGroups,
+    limited: sql<unknown>`exists (select 1 from "application_groups" "lk_ag" where "lk_ag"."application_id" = "applications"."id")`,
+    member: sql<unknown>`exists (select 1 from "application_groups" "lk_ag" inner join "user_groups" "lk_ug" on "lk_ug"."group_id" = "lk_ag"."group_id" and "lk_ug"."user_id" = ${user} where "lk_ag"."application_id" = "applications"."id")`,
+  };
+}
+
+/** The rule on applicationAccessColumns' values (exists() is 0/1 on SQLite, a boolean on PostgreSQL). */
+export function mayUse(row: { restricted: boolean | null; limited: unknown; member: unknown }): boolean {
+  if (row.restricted === null) return false; // no such app (a left join found none)
+  if (!truthy(row.limited)) return !row.restricted;
+  return truthy(row.member);
+}
+
+function truthy(value: unknown): boolean {
+  return value === true || value === 1 || value === "1" || value === "t";
+}
+
+type AccessRow = { restricted: boolean; limited: unknown; member: unknown };
+type Prepared<T> = { execute(values: Record<string, string>): Promise<T[]> | T[] };
+const accessChecks = new WeakMap<Db, Prepared<AccessRow>>();
+
+function accessCheck(database: Db): Prepared<AccessRow> {
+  let prepared = accessChecks.get(database);
+  if (!prepared) {
+    prepared = database
+      .select(applicationAccessColumns(sql`${sql.placeholder("userId")}`))
+      .from(applications)
+      .where(and(eq(applications.accountId, sql.placeholder("accountId")), eq(applications.id, sql.placeholder("applicationId"))))
+      .limit(1)
+      .prepare() as unknown as Prepared<AccessRow>;
+    accessChecks.set(database, prepared);
+  }
+  return prepared;
 }

@@ -13,6 +13,9 @@ import { instanceAccountId } from "@/lib/setup/instance";
 
 /** The issuer URL without a trailing slash, or null when no public address is configured. */
 export async function issuerUrl(): Promise<string | null> {
+  // PUBLIC_URL wins over the stored address (publicUrlOf's rule): then there is nothing to read.
+  const fixed = config().publicUrl;
+  if (fixed) return fixed.replace(/\/+$/, "");
   const accountId = await instanceAccountId();
   return accountId ? publicUrlOf(db(), accountId) : config().publicUrl;
 }

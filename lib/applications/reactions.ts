@@ -9,10 +9,14 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
+import { bumpCacheVersion } from "@/lib/data/cache-version";
 import { emit, react } from "@/lib/data/effects";
 import { applications } from "@/lib/db/schema";
+import { APPLICATIONS_VERSION } from "./for-provider";
 
 react("group.deleted", "applications", async (tx, { accountId }) => {
+  // The provider's copies of applications (their allowed groups) are reloaded on every replica.
+  await bumpCacheVersion(tx, APPLICATIONS_VERSION);
   const limited = await tx
     .select({ id: applications.id, clientId: applications.clientId })
     .from(applications)

@@ -27,9 +27,22 @@ export async function bumpCacheVersion(tx: Tx, name: string): Promise<void> {
 
 /** The stored version of a cached thing (0 before its first change). */
 export async function cacheVersion(q: Db, name: string): Promise<number> {
-  const [row] = await q.select({ version: cacheVersions.version }).from(cacheVersions).where(eq(cacheVersions.name, name)).limit(1);
+  // Every use of a cache asks this: the statement is built and prepared once per database, not per call.
+  let prepared = versionReads.get(q);
+  if (!prepared) {
+    prepared = q
+      .select({ version: cacheVersions.version })
+      .from(cacheVersions)
+      .where(eq(cacheVersions.name, sql.placeholder("name")))
+      .limit(1)
+      .prepare();
+    versionReads.set(q, prepared);
+  }
+  const [row] = await prepared.execute({ name });
   return row?.version ?? 0;
 }
+
+const versionReads = new WeakMap<Db, { execute(values: { name: string }): Promise<Array<{ version: number }>> | Array<{ version: number }> }>();
 
 export type VersionedCache<T> = {
   /**

@@ -11,11 +11,12 @@
  * groups → group names; roles → role names (primary, extra, via groups).
  */
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { applicationAccessColumns, mayUse } from "@/lib/applications/for-provider";
 import { heldRoleIds } from "@/lib/auth/effective-permissions";
 import { isBuiltInRole } from "@/lib/auth/permissions";
-import { db } from "@/lib/db/database";
-import { roles, type UserRow } from "@/lib/db/schema";
+import { db, type Db } from "@/lib/db/database";
+import { applications, roles, users, type UserRow } from "@/lib/db/schema";
 import { groupIdsOfUser, groupNamesById } from "@/lib/groups/membership";
 import { findUserRow, openIdentity } from "@/lib/users/records";
 import { instanceAccountId } from "@/lib/setup/instance";
@@ -30,13 +31,47 @@ export type OidcClaims = {
   roles?: string[];
 };
 
+const mayUseApps = (row: UserRow) => !row.isBlocked && !row.isServiceUser && !row.pendingApproval;
+
 /** The user behind sub if they may use apps now: exists in this instance, not blocked, not a service user, approved. */
 export async function usableUser(sub: string): Promise<UserRow | null> {
   const accountId = await instanceAccountId();
   if (!accountId || typeof sub !== "string" || sub.length === 0 || sub.length > 100) return null;
   const row = await findUserRow(db(), accountId, sub);
-  if (!row || row.isBlocked || row.isServiceUser || row.pendingApproval) return null;
-  return row;
+  return row && mayUseApps(row) ? row : null;
+}
+
+type PersonAndApp = { user: UserRow; restricted: boolean | null; limited: unknown; member: unknown };
+type Prepared = { execute(values: Record<string, string>): Promise<PersonAndApp[]> | PersonAndApp[] };
+const personAndAppReads = new WeakMap<Db, Prepared>();
+
+/** The person and whether the app (by client_id) lets them in, in one read prepared once per database. */
+function personAndApp(database: Db): Prepared {
+  let prepared = personAndAppReads.get(database);
+  if (!prepared) {
+    prepared = database
+      .select({ user: users, ...applicationAccessColumns("users.id") })
+      .from(users)
+      .leftJoin(applications, and(eq(applications.accountId, users.accountId), eq(applications.clientId, sql.placeholder("clientId"))))
+      .where(and(eq(users.accountId, sql.placeholder("accountId")), eq(users.id, sql.placeholder("sub"))))
+      .limit(1)
+      .prepare() as unknown as Prepared;
+    personAndAppReads.set(database, prepared);
+  }
+  return prepared;
+}
+
+/**
+ * usableUser and the app's allowed groups (userMayUseApplication) together: the check every use of a
+ * person's token makes (refresh, userinfo, introspection), as one query, not five.
+ */
+export async function usableUserOfApp(sub: string, clientId: string): Promise<UserRow | null> {
+  const accountId = await instanceAccountId();
+  if (!accountId || typeof sub !== "string" || sub.length === 0 || sub.length > 100) return null;
+  if (typeof clientId !== "string" || clientId.length === 0 || clientId.length > 100) return null;
+  const [row] = await personAndApp(db()).execute({ accountId, sub, clientId });
+  if (!row || !mayUseApps(row.user) || !mayUse(row)) return null;
+  return row.user;
 }
 
 async function roleNames(row: UserRow): Promise<string[]> {
@@ -57,10 +92,18 @@ async function groupNames(row: UserRow): Promise<string[]> {
   return ids.map((id) => names.get(id)).filter((n): n is string => n !== undefined).sort();
 }
 
-/** Every claim Latchkey can state about the user; the provider keeps those of the granted scopes. */
-export async function claimsOf(row: UserRow): Promise<OidcClaims> {
+/**
+ * The claims Latchkey states about the user; the provider keeps those of the granted scopes. Given
+ * the scopes being answered (the provider passes them), groups and roles are read only when asked
+ * for: a refresh for "openid profile email" reads no group or role table.
+ */
+export async function claimsOf(row: UserRow, scope?: string): Promise<OidcClaims> {
   const identity = openIdentity(row);
-  const [groups, roleList] = await Promise.all([groupNames(row), roleNames(row)]);
+  const asked = scope === undefined ? undefined : new Set(scope.split(" "));
+  const [groups, roleList] = await Promise.all([
+    !asked || asked.has("groups") ? groupNames(row) : undefined,
+    !asked || asked.has("roles") ? roleNames(row) : undefined,
+  ]);
   return {
     sub: row.id,
     name: identity.name,

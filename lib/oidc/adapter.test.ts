@@ -4,7 +4,8 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { oidcModels, oidcSigningKeys } from "@/lib/db/schema";
 import { createAccount } from "@/test/factories";
-import { deleteExpiredModels, modelDigest, OidcAdapter } from "./adapter";
+import { ConsumedMeanwhile, deleteExpiredModels, modelDigest, OidcAdapter } from "./adapter";
+import { flushDeferredWrites, newRequestScope, runInRequestScope } from "./request-scope";
 import { loadSigningKeys, PUBLISHED_AFTER_DAYS, rotateSigningKeys, SIGNING_DAYS } from "./signing-keys";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -14,6 +15,43 @@ beforeAll(async () => {
 });
 
 describe("oidc-provider adapter", () => {
+  it("on the token endpoint, holds a request's writes for one unit of work, and reads them back before they commit", async () => {
+    const refresh = new OidcAdapter("RefreshToken");
+    await refresh.upsert("old-rt", { grantId: "g-d", accountId: "user-d", clientId: "lka_d" } as never, 60);
+    const scope = newRequestScope(true);
+    let units = 0;
+    await runInRequestScope(scope, async () => {
+      await refresh.consume("old-rt");
+      await refresh.upsert("new-rt", { grantId: "g-d", accountId: "user-d", clientId: "lka_d" } as never, 60);
+      // Not in the database yet, but this request sees its own writes.
+      const [stored] = await db().select().from(oidcModels).where(eq(oidcModels.id, modelDigest("new-rt")));
+      expect(stored).toBeUndefined();
+      expect(await refresh.find("new-rt")).toMatchObject({ grantId: "g-d" });
+      expect((await refresh.find("old-rt"))?.consumed).toEqual(expect.any(Number));
+      await flushDeferredWrites(scope, async (fn) => {
+        units += 1;
+        await writeSystem(fn);
+      });
+    });
+    expect(units).toBe(1);
+    expect(await refresh.find("new-rt")).toMatchObject({ grantId: "g-d" });
+    expect((await refresh.find("old-rt"))?.consumed).toEqual(expect.any(Number));
+    // Two requests presenting one token at once: both found it unused; only the first to commit consumes it.
+    await refresh.upsert("twice", { grantId: "g-t" } as never, 60);
+    const first = newRequestScope(true);
+    const second = newRequestScope(true);
+    await runInRequestScope(first, () => refresh.consume("twice"));
+    await runInRequestScope(second, () => refresh.consume("twice"));
+    await flushDeferredWrites(first, writeSystem);
+    const lost = await flushDeferredWrites(second, writeSystem).catch((err: unknown) => err);
+    expect(lost).toBeInstanceOf(ConsumedMeanwhile);
+    expect((lost as ConsumedMeanwhile).grantId).toBe("g-t");
+    // A later write of the same request is not held back.
+    await runInRequestScope(scope, () => refresh.destroy("new-rt"));
+    expect(await refresh.find("new-rt")).toBeUndefined();
+  });
+
+
   it("stores a token under its digest with a sealed payload, and finds it by id", async () => {
     const tokens = new OidcAdapter("AccessToken");
     const id = `at-${crypto.randomUUID()}`;

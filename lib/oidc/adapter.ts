@@ -11,17 +11,24 @@
  *    be found and revoked without opening every row.
  * Clients are not stored here: the "Client" model reads Applications
  * (lib/oidc/clients.ts).
+ *
+ * Speed (docs/benchmarks.md, round 6): the lookups are prepared once per
+ * database (SQLite: better-sqlite3's own statement on the reader, as token
+ * verification does), and on the token endpoint the writes of one request are
+ * deferred into one unit of work that commits before the answer leaves
+ * (./request-scope.ts): a refresh grant is one transaction, not three.
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, lte } from "drizzle-orm";
+import { and, eq, isNull, lte, Param, Placeholder, sql } from "drizzle-orm";
 import type { Adapter, AdapterPayload } from "oidc-provider";
-import { decryptField, encryptField } from "@/lib/crypto/aead";
+import { decryptFieldUncached, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { db } from "@/lib/db/database";
+import { db, engine, type Db, type Tx } from "@/lib/db/database";
 import { oidcModels } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { clientMetadata } from "./clients";
+import { currentScope, type RequestScope } from "./request-scope";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */
 export function modelDigest(value: string): string {
@@ -36,27 +43,181 @@ async function accountOrFail(): Promise<string> {
   return accountId;
 }
 
-type Row = typeof oidcModels.$inferSelect;
+type Stored = { name: string; id: string; payloadCiphertext: string; expiresAtMs: number | null; consumedAtMs: number | null };
+type Column = "id" | "userCode" | "uid";
+type Lookup = (name: string, digest: string) => Stored | undefined | Promise<Stored | undefined>;
 
 /**
  * The stored payload. expires_at is authoritative: a row past it comes back
  * with that expiry, and the provider answers as for any expired artifact
  * (a device code polled after it expired gets expired_token, not "unknown").
  */
-function open(row: Row | undefined): AdapterPayload | undefined {
+function open(row: Stored | undefined): AdapterPayload | undefined {
   if (!row) return undefined;
-  const payload = JSON.parse(decryptField(row.payloadCiphertext, sealContext(row.name, row.id))) as AdapterPayload;
-  if (row.expiresAt) payload.exp = Math.min(payload.exp ?? Number.MAX_SAFE_INTEGER, Math.floor(row.expiresAt.getTime() / 1000));
-  if (row.consumedAt) payload.consumed = Math.floor(row.consumedAt.getTime() / 1000);
+  const payload = JSON.parse(decryptFieldUncached(row.payloadCiphertext, sealContext(row.name, row.id))) as AdapterPayload;
+  if (row.expiresAtMs !== null) payload.exp = Math.min(payload.exp ?? Number.MAX_SAFE_INTEGER, Math.floor(row.expiresAtMs / 1000));
+  if (row.consumedAtMs !== null) payload.consumed = Math.floor(row.consumedAtMs / 1000);
   return payload;
 }
+
+function lookupQuery(database: Db, column: Column) {
+  return database
+    .select({
+      name: oidcModels.name,
+      id: oidcModels.id,
+      payloadCiphertext: oidcModels.payloadCiphertext,
+      expiresAt: oidcModels.expiresAt,
+      consumedAt: oidcModels.consumedAt,
+    })
+    .from(oidcModels)
+    .where(and(eq(oidcModels.name, sql.placeholder("name")), eq(oidcModels[column], sql.placeholder("digest"))))
+    .limit(1);
+}
+
+type SqliteRow = [name: string, id: string, payloadCiphertext: string, expiresAtMs: number | null, consumedAtMs: number | null];
+
+/** The lookup by one column, prepared once per database. */
+function prepareLookup(database: Db, column: Column): Lookup {
+  const native = engine().native;
+  if (native.kind === "sqlite") {
+    const query = lookupQuery(database, column).toSQL();
+    const statement = native.reader.prepare<unknown[], SqliteRow>(query.sql).raw(true);
+    // The parameters in the order the SQL names them: the two placeholders, and literals (the limit) as they are.
+    const order = query.params.map((p) => (p instanceof Placeholder ? p.name : { literal: p }));
+    return (name, digest) => {
+      const row = statement.get(...order.map((key) => (key === "name" ? name : key === "digest" ? digest : (key as { literal: unknown }).literal)));
+      if (!row) return undefined;
+      const [rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs] = row;
+      return { name: rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs };
+    };
+  }
+  const prepared = lookupQuery(database, column).prepare();
+  return async (name, digest) => {
+    const [row] = await prepared.execute({ name, digest });
+    if (!row) return undefined;
+    return { name: row.name, id: row.id, payloadCiphertext: row.payloadCiphertext, expiresAtMs: row.expiresAt?.getTime() ?? null, consumedAtMs: row.consumedAt?.getTime() ?? null };
+  };
+}
+
+const lookups = new WeakMap<Db, Map<Column, Lookup>>();
+
+function lookup(column: Column): Lookup {
+  const database = db();
+  let byColumn = lookups.get(database);
+  if (!byColumn) lookups.set(database, (byColumn = new Map()));
+  let found = byColumn.get(column);
+  if (!found) byColumn.set(column, (found = prepareLookup(database, column)));
+  return found;
+}
+
+type UpsertValues = {
+  name: string;
+  id: string;
+  accountId: string;
+  payloadCiphertext: string;
+  grantId: string | null;
+  userCode: string | null;
+  uid: string | null;
+  userId: string | null;
+  clientId: string | null;
+  expiresAt: Date | null;
+};
+
+/**
+ * On SQLite, the token endpoint's writes as better-sqlite3 statements on the writer connection,
+ * prepared once: the unit of work's transaction is that connection's, so they run inside it (the
+ * SQL is Drizzle's, from the schema). Building and preparing the three statements of every grant
+ * was a tenth of its time. PostgreSQL keeps Drizzle's builders (null here).
+ */
+type NativeWrites = { upsert(values: UpsertValues): void; consume(name: string, digest: string, atMs: number): number };
+const nativeWrites = new WeakMap<object, NativeWrites>();
+
+/** A statement's parameters in order: the placeholders' names (inserts wrap them in a Param), and literals as they are. */
+function placeholdersOf(params: unknown[]): Array<string | { literal: unknown }> {
+  return params.map((p) => {
+    const value = p instanceof Param ? p.value : p;
+    return value instanceof Placeholder ? value.name : { literal: value };
+  });
+}
+
+function sqliteWrites(): NativeWrites | null {
+  const native = engine().native;
+  if (native.kind !== "sqlite") return null;
+  let writes = nativeWrites.get(native.writer);
+  if (writes) return writes;
+  const database = db(); // only to write the SQL; the statements run on the writer
+  const p = (name: string) => sql.placeholder(name);
+  const upsertSql = database
+    .insert(oidcModels)
+    .values({
+      name: p("name"),
+      id: p("id"),
+      accountId: p("accountId"),
+      payloadCiphertext: p("payloadCiphertext"),
+      grantId: p("grantId"),
+      userCode: p("userCode"),
+      uid: p("uid"),
+      userId: p("userId"),
+      clientId: p("clientId"),
+      expiresAt: p("expiresAt"),
+    })
+    .onConflictDoUpdate({
+      target: [oidcModels.name, oidcModels.id],
+      set: {
+        payloadCiphertext: sql.raw(`excluded."payload_ciphertext"`),
+        grantId: sql.raw(`excluded."grant_id"`),
+        userCode: sql.raw(`excluded."user_code"`),
+        uid: sql.raw(`excluded."uid"`),
+        userId: sql.raw(`excluded."user_id"`),
+        clientId: sql.raw(`excluded."client_id"`),
+        expiresAt: sql.raw(`excluded."expires_at"`),
+      },
+    })
+    .toSQL();
+  const consumeSql = database
+    .update(oidcModels)
+    .set({ consumedAt: sql`${p("at")}` })
+    .where(and(eq(oidcModels.name, p("name")), eq(oidcModels.id, p("id")), isNull(oidcModels.consumedAt)))
+    .toSQL();
+  const upsert = native.writer.prepare(upsertSql.sql);
+  const upsertOrder = placeholdersOf(upsertSql.params);
+  const consume = native.writer.prepare(consumeSql.sql);
+  const consumeOrder = placeholdersOf(consumeSql.params);
+  const bind = (order: Array<string | { literal: unknown }>, values: Record<string, unknown>) =>
+    order.map((key) => (typeof key === "string" ? values[key] : key.literal));
+  writes = {
+    upsert(values) {
+      upsert.run(...bind(upsertOrder, { ...values, expiresAt: values.expiresAt?.getTime() ?? null }));
+    },
+    consume(name, digest, atMs) {
+      return consume.run(...bind(consumeOrder, { name, id: digest, at: atMs })).changes;
+    },
+  };
+  nativeWrites.set(native.writer, writes);
+  return writes;
+}
+
+type Deferred = NonNullable<RequestScope["deferred"]>;
+const modelKey = (name: string, digest: string) => `${name}:${digest}`;
 
 class DatabaseAdapter implements Adapter {
   constructor(private readonly name: string) {}
 
+  /** The request's deferred writes, when this request defers them (the token endpoint). */
+  private deferred(): Deferred | undefined {
+    return currentScope()?.deferred;
+  }
+
+  private async write(fn: (tx: Tx) => Promise<unknown>): Promise<void> {
+    const deferred = this.deferred();
+    if (deferred) deferred.writes.push(async (tx) => void (await fn(tx)));
+    else await writeSystem(async (tx) => void (await fn(tx)));
+  }
+
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const accountId = await accountOrFail();
     const digest = modelDigest(id);
+    const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
     const values = {
       payloadCiphertext: encryptField(JSON.stringify(payload), sealContext(this.name, digest)),
       grantId: payload.grantId ?? null,
@@ -64,22 +225,37 @@ class DatabaseAdapter implements Adapter {
       uid: payload.uid ? modelDigest(payload.uid) : null,
       userId: payload.accountId ?? null,
       clientId: payload.clientId ?? null,
-      expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
+      expiresAt,
     };
-    await writeSystem((tx) =>
-      tx
+    const deferred = this.deferred();
+    if (deferred) {
+      const stored: Stored = { name: this.name, id: digest, payloadCiphertext: values.payloadCiphertext, expiresAtMs: expiresAt?.getTime() ?? null, consumedAtMs: null };
+      deferred.models.set(modelKey(this.name, digest), stored);
+    }
+    const native = sqliteWrites();
+    await this.write(async (tx) => {
+      if (native) return native.upsert({ name: this.name, id: digest, accountId, ...values });
+      await tx
         .insert(oidcModels)
         .values({ name: this.name, id: digest, accountId, ...values })
-        .onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: values }),
-    );
+        .onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: values });
+    });
   }
 
-  private async findBy(column: "id" | "userCode" | "uid", value: string): Promise<AdapterPayload | undefined> {
-    const [row] = await db()
-      .select()
-      .from(oidcModels)
-      .where(and(eq(oidcModels.name, this.name), eq(oidcModels[column], modelDigest(value))))
-      .limit(1);
+  private async findBy(column: Column, value: string): Promise<AdapterPayload | undefined> {
+    const digest = modelDigest(value);
+    const deferred = this.deferred();
+    if (deferred && column === "id") {
+      const pending = deferred.models.get(modelKey(this.name, digest));
+      if (pending !== undefined) return pending === null ? undefined : open(pending as Stored);
+    }
+    const row = await lookup(column)(this.name, digest);
+    if (row && deferred) {
+      // Consumed or revoked earlier in this request (not committed yet).
+      const pending = deferred.models.get(modelKey(this.name, row.id));
+      if (pending === null) return undefined;
+      if (pending !== undefined) return open(pending as Stored);
+    }
     return open(row);
   }
 
@@ -89,7 +265,10 @@ class DatabaseAdapter implements Adapter {
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    return this.findBy("userCode", userCode);
+    const found = await this.findBy("userCode", userCode);
+    const scope = currentScope();
+    if (!found && scope) scope.userCodeMisses += 1;
+    return found;
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -97,21 +276,59 @@ class DatabaseAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    await writeSystem((tx) =>
-      tx
-        .update(oidcModels)
-        .set({ consumedAt: new Date() })
-        .where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, modelDigest(id)))),
-    );
+    const digest = modelDigest(id);
+    const now = new Date();
+    const deferred = this.deferred();
+    if (!deferred) {
+      await writeSystem((tx) =>
+        tx
+          .update(oidcModels)
+          .set({ consumedAt: now })
+          .where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))),
+      );
+      return;
+    }
+    const key = modelKey(this.name, digest);
+    const known = (deferred.models.get(key) as Stored | null | undefined) ?? (await lookup("id")(this.name, digest));
+    if (known) deferred.models.set(key, { ...known, consumedAtMs: now.getTime() });
+    const grantId = known ? open(known)?.grantId : undefined;
+    // Consumed only if nobody consumed it meanwhile: two requests presenting one code or refresh token at
+    // once both found it unused, and only the first to commit gets its tokens (the other, ConsumedMeanwhile).
+    const native = sqliteWrites();
+    deferred.writes.push(async (tx) => {
+      const changed = native
+        ? native.consume(this.name, digest, now.getTime())
+        : (
+            await tx
+              .update(oidcModels)
+              .set({ consumedAt: now })
+              .where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest), isNull(oidcModels.consumedAt)))
+              .returning({ id: oidcModels.id })
+          ).length;
+      if (changed === 0 && known) throw new ConsumedMeanwhile(grantId);
+    });
   }
 
   async destroy(id: string): Promise<void> {
-    await writeSystem((tx) => tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, modelDigest(id)))));
+    const digest = modelDigest(id);
+    this.deferred()?.models.set(modelKey(this.name, digest), null);
+    await this.write((tx) => tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
     // Every model of the grant goes (tokens, codes), not only this adapter's kind: a grant revoked is revoked whole.
+    // Never deferred: a reused refresh token's chain ends even if the rest of the request fails.
     await writeSystem((tx) => tx.delete(oidcModels).where(eq(oidcModels.grantId, grantId)));
+  }
+}
+
+/**
+ * A code or refresh token this request consumed was consumed by another request first (a concurrent
+ * second use): the request's writes are rolled back, and its grant is revoked as for any reuse.
+ */
+export class ConsumedMeanwhile extends Error {
+  constructor(readonly grantId: string | undefined) {
+    super("consumed by a concurrent request");
   }
 }
 

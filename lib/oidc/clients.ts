@@ -14,6 +14,7 @@ import "server-only";
 import crypto from "node:crypto";
 import type { AdapterPayload } from "oidc-provider";
 import { findApplicationByClientId, type ProviderApplication } from "@/lib/applications/for-provider";
+import { currentScope, oncePerRequest } from "./request-scope";
 
 const DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -47,8 +48,14 @@ export function metadataFor(app: ProviderApplication): AdapterPayload {
   return { ...common, redirect_uris: [], token_endpoint_auth_method: "none", grant_types: [DEVICE_CODE, "refresh_token"], response_types: [] };
 }
 
+/** The app registered under clientId, looked up once per provider request (the client, its secret, the grant ask for it). */
+export function applicationOf(clientId: string): Promise<ProviderApplication | null> {
+  return oncePerRequest(`app:${clientId}`, () => findApplicationByClientId(clientId));
+}
+
 /** The metadata of the app registered under clientId, for the request being served, or undefined. */
 export async function clientMetadata(clientId: string): Promise<AdapterPayload | undefined> {
-  const app = await findApplicationByClientId(clientId);
+  await currentScope()?.beforeClient?.(clientId);
+  const app = await applicationOf(clientId);
   return app ? metadataFor(app) : undefined;
 }

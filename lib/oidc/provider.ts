@@ -25,11 +25,13 @@ import { config } from "@/lib/config";
 import { keyRing } from "@/lib/crypto/keys";
 import { cacheVersion } from "@/lib/data/cache-version";
 import { db } from "@/lib/db/database";
-import { findApplicationByClientId, clientSecretMatches, userMayUseApplication } from "@/lib/applications/for-provider";
+import { clientSecretMatches } from "@/lib/applications/for-provider";
 import { issuerUrl } from "@/lib/applications/issuer";
 import { instanceAccountId } from "@/lib/setup/instance";
-import { claimsOf, usableUser } from "./accounts";
+import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
+import { applicationOf } from "./clients";
+import { oncePerRequest } from "./request-scope";
 import { escapeHtml, page } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
@@ -49,22 +51,23 @@ export type ProviderStatus = { available: true; issuer: string } | { available: 
  * Applications shows (lib/applications/issuer.ts: PUBLIC_URL, else the public
  * address set in Settings → Email; never a request's headers).
  */
-export async function providerStatus(): Promise<ProviderStatus> {
+export function providerStatus(): Promise<ProviderStatus> {
+  return oncePerRequest("provider-status", readProviderStatus);
+}
+
+async function readProviderStatus(): Promise<ProviderStatus> {
   const issuer = await issuerUrl();
   if (!issuer) return { available: false, reason: "no_public_url" };
   if (!(await instanceAccountId())) return { available: false, reason: "not_set_up" };
   return { available: true, issuer };
 }
 
-/** The person exists, may use apps (not blocked, not a service user) and is allowed into this one now. */
-async function mayUseApp(sub: string, clientId: string): Promise<boolean> {
-  return (await usableUser(sub)) !== null && (await appAllows(sub, clientId));
-}
-
-/** The app (still registered) lets this person in now (its allowed groups). */
-async function appAllows(sub: string, clientId: string): Promise<boolean> {
-  const app = await findApplicationByClientId(clientId);
-  return app !== null && (await userMayUseApplication(app, sub));
+/**
+ * The person exists, may use apps (not blocked, not a service user, approved) and the app (still
+ * registered) lets them in now (its allowed groups): one query, asked once per request.
+ */
+function personForApp(sub: string, clientId: string) {
+  return oncePerRequest(`person:${sub}:${clientId}`, () => usableUserOfApp(sub, clientId));
 }
 
 function ttlFromClient(key: string, fallback: number) {
@@ -139,11 +142,10 @@ function configuration(jwks: object[]): Configuration {
     rotateRefreshToken: true,
     // Every use of a person's token (refresh, userinfo, ID token) asks again whether they may use the app.
     async findAccount(ctx, sub) {
-      const row = await usableUser(sub);
-      if (!row) return undefined;
       const clientId = ctx.oidc?.client?.clientId;
-      if (clientId && !(await appAllows(sub, clientId))) return undefined;
-      return { accountId: row.id, claims: async () => claimsOf(row) };
+      const row = clientId ? await personForApp(sub, clientId) : await usableUser(sub);
+      if (!row) return undefined;
+      return { accountId: row.id, claims: async (_use, scope) => claimsOf(row, scope) };
     },
     // A browser app may call the token and userinfo endpoints from its own origin (a registered redirect URI's).
     clientBasedCORS(_ctx, origin, client) {
@@ -158,7 +160,7 @@ function configuration(jwks: object[]): Configuration {
         async allowedPolicy(_ctx, client, token) {
           if (client.clientId !== token.clientId) return false;
           const sub = "accountId" in token ? token.accountId : undefined;
-          return !sub || (await mayUseApp(sub, client.clientId));
+          return !sub || (await personForApp(sub, client.clientId)) !== null;
         },
       },
       rpInitiatedLogout: {
@@ -229,7 +231,7 @@ function build(issuer: string, jwks: object[]): Provider {
   // The secret is stored as a digest: the provider's comparison asks Applications (see ./clients.ts).
   const clientProto = provider.Client.prototype as unknown as { compareClientSecret(actual: string): Promise<boolean> | boolean; clientId: string };
   clientProto.compareClientSecret = async function compareClientSecret(this: { clientId: string }, actual: string) {
-    const app = await findApplicationByClientId(this.clientId);
+    const app = await applicationOf(this.clientId);
     return app !== null && clientSecretMatches(app, actual);
   };
   provider.on("server_error", (_ctx, err) => console.error("OpenID provider error:", err));

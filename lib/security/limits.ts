@@ -62,3 +62,23 @@ export function passwordResetEmailLimit(): RateLimit {
 export function passwordResetConfirmLimit(): RateLimit {
   return { name: "password-reset-confirm", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many attempts", messageFor: waitFor("attempts") };
 }
+
+// The OpenID provider (lib/oidc/attempt-limits.ts): failures only; an app that authenticates is never counted.
+
+/**
+ * Failed attempts at the provider's token, introspection, revocation and device-authorization
+ * endpoints (a wrong client secret, an unknown device code) per client address: guessing limits.
+ */
+export function oidcFailuresIpLimit(): RateLimit {
+  return { name: "oidc-failures-ip", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many failed attempts", messageFor: waitFor("failed attempts") };
+}
+
+/** The same failures per client_id, from any address (guessing one app's secret or device codes from many addresses). */
+export function oidcFailuresClientLimit(): RateLimit {
+  return { name: "oidc-failures-client", points: 100, durationSeconds: FIFTEEN_MINUTES, message: "Too many failed attempts", messageFor: waitFor("failed attempts") };
+}
+
+/** User codes entered on /device that match no device, per client address: a limit on guessing them. */
+export function oidcUserCodeIpLimit(): RateLimit {
+  return { name: "oidc-user-code-ip", points: 20, durationSeconds: FIFTEEN_MINUTES, message: "Too many codes that didn't match", messageFor: waitFor("codes that didn't match") };
+}

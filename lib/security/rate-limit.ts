@@ -20,10 +20,10 @@
  */
 import "server-only";
 import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
-import { lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
-import { engine } from "@/lib/db/database";
+import { db, engine, type Db } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited } from "@/lib/errors";
@@ -55,7 +55,13 @@ type Reserved = { left: number; until: number };
 const TABLE = "rate_limits";
 
 /** A limiter over the database: what one process (one "replica") holds. */
-export type RateLimiter = { consume(key: string): Promise<void>; /** Drops reserved points (the store's counts were reset). */ forget(): void };
+export type RateLimiter = {
+  consume(key: string): Promise<void>;
+  /** Throws RateLimited when the key has used all its points, without counting anything (one read, no write). */
+  assertNotExhausted(key: string): Promise<void>;
+  /** Drops reserved points (the store's counts were reset). */
+  forget(): void;
+};
 
 /** A new limiter for the limit, on the open database (each replica makes its own; they share the counts). */
 export function createRateLimiter(limit: RateLimit): RateLimiter {
@@ -99,6 +105,14 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
     }
   };
   return {
+    async assertNotExhausted(key: string): Promise<void> {
+      // Read from the committed data with a statement prepared once (the store's own get prepares per call):
+      // the row the store keeps under "<limit name>:<key>".
+      const [row] = await counterRead(db()).execute({ key: `${limit.name}:${key}` });
+      const expire = row?.expire == null ? null : Number(row.expire);
+      if (!row || (expire !== null && expire <= Date.now())) return;
+      if (Number(row.points) >= limit.points) refuse(expire === null ? 1000 : expire - Date.now());
+    },
     async consume(key: string): Promise<void> {
       if (slice === 1) {
         await reserve(key, 1);
@@ -136,6 +150,24 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
   };
 }
 
+type CounterRow = { points: number | string; expire: number | string | null };
+type CounterRead = { execute(values: { key: string }): Promise<CounterRow[]> | CounterRow[] };
+const counterReads = new WeakMap<Db, CounterRead>();
+
+function counterRead(database: Db): CounterRead {
+  let prepared = counterReads.get(database);
+  if (!prepared) {
+    prepared = database
+      .select({ points: rateLimits.points, expire: rateLimits.expire })
+      .from(rateLimits)
+      .where(eq(rateLimits.key, sql.placeholder("key")))
+      .limit(1)
+      .prepare() as unknown as CounterRead;
+    counterReads.set(database, prepared);
+  }
+  return prepared;
+}
+
 // One limiter per limit and open database (a test that reopens the database gets new ones).
 const globalForLimiters = globalThis as unknown as { latchkeyLimiters?: WeakMap<Engine, Map<string, { points: number; durationSeconds: number; limiter: RateLimiter }>> };
 
@@ -155,6 +187,15 @@ function limiterFor(limit: RateLimit): RateLimiter {
 /** Counts one request against the limit for this key; throws RateLimited when over. */
 export async function consumeRateLimit(limit: RateLimit, key: string): Promise<void> {
   await limiterFor(limit).consume(key);
+}
+
+/**
+ * Throws RateLimited when the key has already used all of the limit's points; counts nothing. For
+ * limits on failures: a request checks first (one read), and only a failure consumes (a write), so
+ * traffic that succeeds costs no write.
+ */
+export async function assertRateLimitNotExhausted(limit: RateLimit, key: string): Promise<void> {
+  await limiterFor(limit).assertNotExhausted(key);
 }
 
 /** API requests per access token per minute (TOKEN_RATE_LIMIT_PER_MINUTE), keyed by the token's id. */

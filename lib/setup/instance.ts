@@ -3,15 +3,23 @@
  * account; until then every dashboard page leads to /setup.
  */
 import "server-only";
-import { db } from "@/lib/db/database";
+import { db, type Db } from "@/lib/db/database";
 import { accounts } from "@/lib/db/schema";
 
 let setupDone = false;
+// Once set up, the account never changes: kept per open database (a test that opens another gets its own).
+const known = new WeakMap<Db, string>();
 
 /** The account id, or null before setup. Once set up, an instance never goes back. */
 export async function instanceAccountId(): Promise<string | null> {
-  const [row] = await db().select({ id: accounts.id }).from(accounts).limit(1);
-  if (row) setupDone = true;
+  const database = db();
+  const held = known.get(database);
+  if (held) return held;
+  const [row] = await database.select({ id: accounts.id }).from(accounts).limit(1);
+  if (row) {
+    setupDone = true;
+    known.set(database, row.id);
+  }
   return row?.id ?? null;
 }
 

@@ -12,9 +12,13 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errors } from "oidc-provider";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta } from "@/lib/http/request-meta";
+import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
+import { attemptLimits } from "@/lib/oidc/attempt-limits";
 import { escapeHtml, page } from "@/lib/oidc/pages";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
+import { currentScope, flushDeferredWrites, newRequestScope, runInRequestScope } from "@/lib/oidc/request-scope";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
@@ -171,6 +175,42 @@ function withSingleLogout(provider: NonNullable<Awaited<ReturnType<typeof curren
   return provider.callback() as NodeHandler;
 }
 
+/**
+ * The token endpoint's writes (consume the old refresh token, save the new tokens) are deferred in
+ * the request's scope (lib/oidc/request-scope.ts) and applied here in one unit of work, after the
+ * provider has answered and before the answer leaves: if they fail, the app gets a server_error,
+ * never tokens that weren't stored.
+ */
+function withDeferredWrites(provider: NonNullable<Awaited<ReturnType<typeof currentProvider>>>): void {
+  provider.use(async (ctx, next) => {
+    const scope = currentScope();
+    try {
+      await next();
+    } finally {
+      if (scope?.deferred) {
+        try {
+          await flushDeferredWrites(scope, (fn) => writeSystem(fn));
+        } catch (err) {
+          ctx.remove("Cache-Control");
+          ctx.set("Cache-Control", "no-store");
+          if (err instanceof ConsumedMeanwhile) {
+            // A second use of one code or refresh token, at the same moment as the first: reuse.
+            if (err.grantId) await new OidcAdapter("Grant").revokeByGrantId(err.grantId);
+            ctx.status = 400;
+            ctx.body = { error: "invalid_grant", error_description: "grant request is invalid" };
+          } else {
+            console.error("OpenID provider: storing the token endpoint's changes failed:", err);
+            ctx.status = 500;
+            ctx.body = { error: "server_error", error_description: "The tokens could not be stored. Try again." };
+          }
+        }
+      }
+    }
+  });
+}
+
+const TOKEN_PATH = `${OIDC_PREFIX}/token`;
+
 async function serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   const status = await providerStatus();
   if (!status.available) return unavailable(res, status.reason);
@@ -180,6 +220,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, pathname: string
   if (!provider) return unavailable(res, "no_public_url");
   let callback = callbacks.get(provider);
   if (!callback) {
+    // In this order, outermost first: deferred writes, guessing limits, unframeable pages, single logout.
+    withDeferredWrites(provider);
+    provider.use(attemptLimits);
     withUnframeablePages(provider);
     callback = withSingleLogout(provider);
     callbacks.set(provider, callback);
@@ -191,7 +234,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, pathname: string
 export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): boolean {
   const pathname = (req.url ?? "/").split("?", 1)[0];
   if (!ownsPath(pathname)) return false;
-  serve(req, res, pathname).catch((err: unknown) => {
+  // One scope per request: lookups shared within it, and the token endpoint's writes deferred into one unit of work.
+  const scope = newRequestScope(req.method === "POST" && pathname === TOKEN_PATH);
+  runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => {
     console.error("OpenID provider request failed:", err);
     if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ message: "Internal server error", code: 500 }));
     else res.end();

@@ -107,7 +107,10 @@ export async function startServer(root, { timeoutMs = 30_000, dataDir = tempData
   const port = await freePort();
   let output = "";
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
+  // BENCH_SERVER_NODE_ARGS: extra Node options for the servers only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // to profile the production server while a section runs (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, "scripts", "server.mjs")], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,0 +1,141 @@
+/**
+ * Guessing limits on the OpenID provider's endpoints for apps (token,
+ * introspection, revocation, device authorization) and on the /device page,
+ * counted in the database (lib/security/rate-limit.ts), so they hold across
+ * replicas:
+ *  - a failed client authentication (wrong secret, unknown client) or an
+ *    unknown device code at the token endpoint counts against the client
+ *    address and against the client_id (oidcFailuresIpLimit,
+ *    oidcFailuresClientLimit);
+ *  - a user code on /device that matches no device counts against the
+ *    client address (oidcUserCodeIpLimit).
+ * Only failures are counted (a write). A request first checks that its
+ * address and its client have not used up their limit (reads, no write), so
+ * an app that authenticates pays two primary-key reads. Past a limit every
+ * request of that address or client is refused, whatever it presents, until
+ * the window passes: 429 in OAuth's error shape
+ * ({"error":"temporarily_unavailable","error_description":…}) with
+ * Retry-After, or the /device page saying so.
+ */
+import "server-only";
+import type { KoaContextWithOIDC } from "oidc-provider";
+import { errors } from "oidc-provider";
+import { RateLimited } from "@/lib/errors";
+import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
+import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
+import { assertRateLimitNotExhausted, consumeRateLimit } from "@/lib/security/rate-limit";
+import { escapeHtml, page } from "./pages";
+import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
+import { currentScope } from "./request-scope";
+
+const APP_ENDPOINTS = new Set([`${OIDC_PREFIX}/token`, `${OIDC_PREFIX}/token/introspection`, `${OIDC_PREFIX}/token/revocation`, `${OIDC_PREFIX}/device/auth`]);
+
+/** The provider's own error type, so its error handler answers in OAuth's shape with this status. */
+class TooManyAttempts extends errors.CustomOIDCProviderError {
+  constructor(description: string) {
+    super("temporarily_unavailable", description);
+    Object.assign(this, { status: 429, statusCode: 429 });
+  }
+}
+
+function addressOf(ctx: KoaContextWithOIDC): string {
+  const headers = new Headers();
+  for (const name of [PEER_HEADER, "x-forwarded-for"]) {
+    const value = ctx.req.headers[name];
+    if (typeof value === "string") headers.set(name, value);
+  }
+  return clientAddress(headers) ?? "unknown";
+}
+
+function oauthError(ctx: KoaContextWithOIDC): string | undefined {
+  const body = ctx.body as { error?: unknown } | undefined;
+  return body && typeof body === "object" && typeof body.error === "string" ? body.error : undefined;
+}
+
+/** The failure this answer was, if it is one the limits count. */
+function failed(ctx: KoaContextWithOIDC): boolean {
+  const error = oauthError(ctx);
+  if (ctx.status === 401 && error === "invalid_client") return true;
+  return ctx.path === `${OIDC_PREFIX}/token` && ctx.oidc?.params?.grant_type === DEVICE_CODE_GRANT && error === "invalid_grant";
+}
+
+function refuse(ctx: KoaContextWithOIDC, err: RateLimited, html: boolean): void {
+  ctx.status = 429;
+  ctx.set("Retry-After", String(err.retryAfterSeconds));
+  ctx.set("Cache-Control", "no-store");
+  if (html) {
+    ctx.type = "html";
+    ctx.body = page("Too many attempts", `<h1>Too many attempts</h1><p role="alert">${escapeHtml(err.message)}</p>`);
+  } else {
+    ctx.body = { error: "temporarily_unavailable", error_description: err.message };
+  }
+}
+
+/** Counts the failure against each key; the first limit it goes past refuses this answer too. */
+async function count(keys: Array<[Parameters<typeof consumeRateLimit>[0], string | undefined]>): Promise<RateLimited | undefined> {
+  let refused: RateLimited | undefined;
+  for (const [limit, key] of keys) {
+    if (!key) continue;
+    try {
+      await consumeRateLimit(limit, key);
+    } catch (err) {
+      if (!(err instanceof RateLimited)) throw err;
+      refused ??= err;
+    }
+  }
+  return refused;
+}
+
+/** The provider's first middleware (lib/sign-in/app-sign-in-http.ts installs it). */
+export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  const scope = currentScope();
+  if (ctx.method !== "POST" || !scope) return next();
+
+  if (ctx.path === DEVICE_PATH) {
+    const address = addressOf(ctx);
+    try {
+      await assertRateLimitNotExhausted(oidcUserCodeIpLimit(), address);
+    } catch (err) {
+      if (!(err instanceof RateLimited)) throw err;
+      return refuse(ctx, err, true);
+    }
+    await next();
+    if (scope.userCodeMisses > 0) {
+      const refused = await count([[oidcUserCodeIpLimit(), address]]);
+      if (refused) refuse(ctx, refused, true);
+    }
+    return;
+  }
+
+  if (!APP_ENDPOINTS.has(ctx.path)) return next();
+  const address = addressOf(ctx);
+  try {
+    await assertRateLimitNotExhausted(oidcFailuresIpLimit(), address);
+  } catch (err) {
+    if (!(err instanceof RateLimited)) throw err;
+    return refuse(ctx, err, false);
+  }
+  // The client_id is known once the provider has read the body: it looks the client up (./clients.ts) and asks here first.
+  let clientRefusal: RateLimited | undefined;
+  const checked = new Set<string>();
+  scope.beforeClient = async (clientId) => {
+    if (checked.has(clientId)) return;
+    checked.add(clientId);
+    try {
+      await assertRateLimitNotExhausted(oidcFailuresClientLimit(), clientId);
+    } catch (err) {
+      if (!(err instanceof RateLimited)) throw err;
+      clientRefusal = err;
+      throw new TooManyAttempts(err.message);
+    }
+  };
+  await next();
+  if (clientRefusal) return refuse(ctx, clientRefusal, false);
+  if (!failed(ctx)) return;
+  // Per client only for registered ones: made-up client_ids are the address's business (no row per invented id).
+  const refused = await count([
+    [oidcFailuresIpLimit(), address],
+    [oidcFailuresClientLimit(), ctx.oidc?.client?.clientId],
+  ]);
+  if (refused) refuse(ctx, refused, false);
+}

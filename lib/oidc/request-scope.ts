@@ -1,0 +1,73 @@
+/**
+ * What one request to the OpenID provider keeps while it is served (an
+ * AsyncLocalStorage opened by lib/sign-in/app-sign-in-http.ts around the
+ * provider's own middleware):
+ *  - answers that can't change within the request, looked up once (the
+ *    application behind a client_id is asked for three or four times per
+ *    request: the client, its secret, the person's access, the grant);
+ *  - on the token endpoint, the adapter's writes (consume the old refresh
+ *    token, save the new one, save the access token, revoke a reused chain),
+ *    applied together in ONE unit of work when the provider has finished and
+ *    before its answer leaves: one transaction per grant, not three. Reads of
+ *    the same request see those writes (./adapter.ts looks here first).
+ * Outside a provider request (the interaction, tests, jobs) there is no
+ * scope: lookups are not shared and writes commit at once.
+ */
+import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Tx } from "@/lib/db/database";
+
+export type DeferredWrite = (tx: Tx) => Promise<void>;
+
+export type RequestScope = {
+  memo: Map<string, Promise<unknown>>;
+  /** Asked before the provider uses a client (./attempt-limits.ts: has it used up its failures?). */
+  beforeClient?: (clientId: string) => Promise<void>;
+  /** User codes looked up in this request that matched no device (./attempt-limits.ts counts them). */
+  userCodeMisses: number;
+  /** Present when writes are deferred to the end of the request (the token endpoint). */
+  deferred?: { writes: DeferredWrite[]; models: Map<string, unknown | null> };
+};
+
+const holder = globalThis as unknown as { latchkeyOidcRequestScope?: AsyncLocalStorage<RequestScope> };
+const storage = (holder.latchkeyOidcRequestScope ??= new AsyncLocalStorage<RequestScope>());
+
+export function runInRequestScope<T>(scope: RequestScope, fn: () => Promise<T>): Promise<T> {
+  return storage.run(scope, fn);
+}
+
+export function currentScope(): RequestScope | undefined {
+  return storage.getStore();
+}
+
+/** load() once per request and key (every call when there is no request scope). */
+export function oncePerRequest<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const scope = storage.getStore();
+  if (!scope) return load();
+  let held = scope.memo.get(key) as Promise<T> | undefined;
+  if (!held) {
+    held = load();
+    scope.memo.set(key, held);
+    // A failed load is not kept: the next caller tries again.
+    held.catch(() => scope.memo.delete(key));
+  }
+  return held;
+}
+
+/** A scope for one provider request; on the token endpoint its writes are deferred (flushDeferredWrites). */
+export function newRequestScope(deferWrites: boolean): RequestScope {
+  return { memo: new Map(), userCodeMisses: 0, deferred: deferWrites ? { writes: [], models: new Map() } : undefined };
+}
+
+/**
+ * Applies the request's deferred writes in one unit of work, whatever the answer (a reused refresh
+ * token's clean-up must persist). Further writes of the request are not deferred.
+ */
+export async function flushDeferredWrites(scope: RequestScope, write: (fn: (tx: Tx) => Promise<void>) => Promise<void>): Promise<void> {
+  const deferred = scope.deferred;
+  scope.deferred = undefined;
+  if (!deferred || deferred.writes.length === 0) return;
+  await write(async (tx) => {
+    for (const apply of deferred.writes) await apply(tx);
+  });
+}
