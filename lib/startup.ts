@@ -17,6 +17,7 @@ import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
 import { deriveMissingUsernames } from "@/lib/users/username-backfill";
+import { recountUsers } from "@/lib/users/user-counts";
 import "@/lib/reactions";
 import { observeRequest, renderMetrics } from "@/lib/ops/metrics";
 import { ensureSigningKeys } from "@/lib/oidc/signing-keys";
@@ -55,6 +56,8 @@ export async function startUp(): Promise<void> {
     // usernames: users from before usernames get one (needs decryption, so not in the SQL migration).
     const named = await deriveMissingUsernames();
     if (named > 0) console.log(`Gave ${named} users a username derived from their email or name`);
+    // The users per account that list totals read (lib/users/user-counts.ts), right whatever wrote users before.
+    await recountUsers();
     // Planned before the server answers (searches of what isn't indexed yet decrypt and filter); indexed in the background.
     await startSearchBackfill();
     // The OpenID provider's signing keys exist before the first request needs them (one replica makes them).

@@ -33,6 +33,7 @@ import { Invalid } from "@/lib/errors";
 import { openIdentity } from "./records";
 import { compareSorted, DECRYPTED_SORT_KEYS, NAME_SORT_LIMIT, type SortValue, type UserSort } from "./sort";
 import { USERS_SCOPE } from "./search-source";
+import { storedUserCount } from "./user-counts";
 import type { UserStatus } from "./status";
 
 export type UserListQuery = {
@@ -320,7 +321,9 @@ export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
   if (!conditions) return { rows: [], total: 0 };
   const where = and(...conditions);
   const text = normaliseSearchText(q.search ?? "");
-  if (text === "") return pageInSql(q, where);
+  // No filter but people or service users: the total is the stored count (./user-counts.ts), not a count of the table.
+  const unfiltered = q.everyone && conditions.length === (q.serviceUser === undefined ? 1 : 2);
+  if (text === "") return pageInSql(q, where, unfiltered ? ((await storedUserCount(db(), q.accountId, q.serviceUser)) ?? undefined) : undefined);
 
   const roleHits = ROLES.filter((role) => matchesSearch(text, [role]));
   if ((await backfillCursor(db(), q.accountId, USERS_SCOPE)) !== null) return scanEveryone(q, where, text, roleHits);
@@ -331,8 +334,25 @@ export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
   if (candidates <= WALK_ABOVE) return gatheredMatches(q, where, set, text, roleHits);
   // Many candidates: the page walks users in creation order testing each (it stops at the page's end);
   // the total counts from the candidates (the index alone when no other filter applies).
-  const total = conditions.length === 1 ? candidates : await countCandidatesWhere(set, where);
+  const total = conditions.length === 1 ? candidates : unfiltered ? await countCandidatesOfKind(q, set, candidates, where) : await countCandidatesWhere(set, where);
   return pageInSql(q, and(where, set.holds(sql`${users.id}`)), total);
+}
+
+/**
+ * The candidates that are people (or service users): the candidates less
+ * those of the other kind, counted among the other kind's users when they are
+ * fewer (service users usually are a handful), instead of joining every
+ * candidate to its row.
+ */
+async function countCandidatesOfKind(q: UserListQuery, set: CandidateSet, candidates: number, where: SQL | undefined): Promise<number> {
+  const otherKind = !q.serviceUser;
+  const others = await storedUserCount(db(), q.accountId, otherKind);
+  if (others === null || others >= candidates) return countCandidatesWhere(set, where);
+  const [row] = await db()
+    .select({ n: sql<number | string>`CAST(count(*) AS INTEGER)` })
+    .from(users)
+    .where(and(eq(users.accountId, q.accountId), eq(users.isServiceUser, otherKind), set.holds(sql`${users.id}`)));
+  return candidates - Number(row?.n ?? 0);
 }
 
 async function countCandidatesWhere(set: CandidateSet, where: SQL | undefined): Promise<number> {
