@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { errors } from "oidc-provider";
 import { requestMeta } from "@/lib/http/request-meta";
 import { escapeHtml, page } from "@/lib/oidc/pages";
+import { ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { browserSession } from "./browser-session";
@@ -22,9 +23,7 @@ import { decideAppSignIn } from "./app-sign-in";
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
 const FORM_LIMIT = 4 * 1024;
 
-export function ownsPath(pathname: string): boolean {
-  return pathname === DISCOVERY_PATH || pathname.startsWith(`${OIDC_PREFIX}/`) || pathname === DEVICE_PATH || pathname.startsWith(`${DEVICE_PATH}/`);
-}
+export { ownsPath };
 
 const SCOPE_TEXT: Record<string, string> = {
   openid: "Know who you are (your Latchkey user id)",
