@@ -123,7 +123,7 @@ async function countWhere(where: SQL | undefined): Promise<number> {
  * others by (created_at, id). `knownTotal`: the number of matches, when the
  * caller already knows it (the index's count), so it isn't counted again.
  */
-async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: number): Promise<UserRowPage> {
+async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: number, idsFirst = false): Promise<UserRowPage> {
   if (q.sort) return sortedPageInSql(q, q.sort, where, knownTotal);
   const [me] = await db()
     .select()
@@ -139,9 +139,22 @@ async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: 
   const limit = q.limit === undefined ? undefined : meFirst ? q.limit - 1 : q.limit;
   let rows: UserRow[] = [];
   if (limit === undefined || limit > 0) {
-    const query = db().select().from(users).where(others).orderBy(asc(users.createdAt), asc(users.id));
-    // No limit: every row from the offset on (SQLite refuses OFFSET without LIMIT; both take a huge one).
-    rows = await query.limit(limit ?? Number.MAX_SAFE_INTEGER).offset(offset);
+    if (idsFirst) {
+      // A walk that tests each row: through the (account, [service user,] created_at, id) index alone, then
+      // the page's rows by id, so the rows walked past are never read (on PostgreSQL, a heap fetch each).
+      const ids = await db()
+        .select({ id: users.id })
+        .from(users)
+        .where(others)
+        .orderBy(asc(users.createdAt), asc(users.id))
+        .limit(limit ?? Number.MAX_SAFE_INTEGER)
+        .offset(offset);
+      rows = await rowsById(q.accountId, ids.map((r) => r.id));
+    } else {
+      const query = db().select().from(users).where(others).orderBy(asc(users.createdAt), asc(users.id));
+      // No limit: every row from the offset on (SQLite refuses OFFSET without LIMIT; both take a huge one).
+      rows = await query.limit(limit ?? Number.MAX_SAFE_INTEGER).offset(offset);
+    }
   }
   return { rows: meFirst ? [me, ...rows] : rows, total };
 }
@@ -335,7 +348,8 @@ export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
   // Many candidates: the page walks users in creation order testing each (it stops at the page's end);
   // the total counts from the candidates (the index alone when no other filter applies).
   const total = conditions.length === 1 ? candidates : unfiltered ? await countCandidatesOfKind(q, set, candidates, where) : await countCandidatesWhere(set, where);
-  return pageInSql(q, and(where, set.holds(sql`${users.id}`)), total);
+  // Walked in creation order (no sort asked): row by row, ids first; a sort orders the candidates in SQL.
+  return pageInSql(q, and(where, set.holds(sql`${users.id}`, { perRow: !q.sort })), total, !q.sort);
 }
 
 /**
@@ -351,7 +365,7 @@ async function countCandidatesOfKind(q: UserListQuery, set: CandidateSet, candid
   const [row] = await db()
     .select({ n: sql<number | string>`CAST(count(*) AS INTEGER)` })
     .from(users)
-    .where(and(eq(users.accountId, q.accountId), eq(users.isServiceUser, otherKind), set.holds(sql`${users.id}`)));
+    .where(and(eq(users.accountId, q.accountId), eq(users.isServiceUser, otherKind), set.holds(sql`${users.id}`, { perRow: true })));
   return candidates - Number(row?.n ?? 0);
 }
 
