@@ -26,7 +26,7 @@ import { matchesSearch, normaliseSearchText } from "@/lib/crypto/search-terms";
 import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
-import { db } from "@/lib/db/database";
+import { db, dialect } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { mfaPasskeys, mfaTotp, ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
@@ -348,8 +348,9 @@ export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
   // Many candidates: the page walks users in creation order testing each (it stops at the page's end);
   // the total counts from the candidates (the index alone when no other filter applies).
   const total = conditions.length === 1 ? candidates : unfiltered ? await countCandidatesOfKind(q, set, candidates, where) : await countCandidatesWhere(set, where);
-  // Walked in creation order (no sort asked): row by row, ids first; a sort orders the candidates in SQL.
-  return pageInSql(q, and(where, set.holds(sql`${users.id}`, { perRow: !q.sort })), total, !q.sort);
+  // Walked in creation order (no sort asked): row by row; on PostgreSQL ids first (each row walked past
+  // would be a heap fetch). A sort orders the candidates in SQL.
+  return pageInSql(q, and(where, set.holds(sql`${users.id}`, { perRow: !q.sort })), total, !q.sort && dialect() === "postgres");
 }
 
 /**
