@@ -6,6 +6,7 @@
  * A start that cannot succeed ends here with one clear line and exit code 1.
  */
 import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { sealUnchainedEvents } from "@/lib/audit/chain";
 import { ConfigError, config } from "@/lib/config";
 import { MissingEncryptionKeyError, requireSharedSecrets, SharedSecretsMissingError, sessionSecret } from "@/lib/crypto/keys";
@@ -17,10 +18,11 @@ import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
 import { deriveMissingUsernames } from "@/lib/users/username-backfill";
+import { recountUsers } from "@/lib/users/user-counts";
 import "@/lib/reactions";
 import { observeRequest, renderMetrics } from "@/lib/ops/metrics";
 import { ensureSigningKeys } from "@/lib/oidc/signing-keys";
-import { oidcRequestHandler } from "@/lib/sign-in/app-sign-in-http";
+import { ownsPath } from "@/lib/oidc/paths";
 
 /**
  * What scripts/server.mjs needs from lib/ (it can't import it): the validated
@@ -39,6 +41,27 @@ function publishOperations(): void {
   };
 }
 
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+let oidcHandler: Promise<NodeHandler> | undefined;
+
+/**
+ * The OpenID provider's paths, answered by lib/sign-in/app-sign-in-http.ts,
+ * which (with oidc-provider and its Koa) is loaded on the first of them: an
+ * instance that no app signs in through never holds it in memory.
+ */
+function lazyOidcRequestHandler(req: IncomingMessage, res: ServerResponse): boolean {
+  if (!ownsPath((req.url ?? "/").split("?", 1)[0])) return false;
+  oidcHandler ??= import("@/lib/sign-in/app-sign-in-http").then((m) => m.oidcRequestHandler);
+  oidcHandler
+    .then((handle) => handle(req, res))
+    .catch((err: unknown) => {
+      console.error("OpenID provider request failed:", err);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
+      res.end(JSON.stringify({ message: "Internal server error", code: 500 }));
+    });
+  return true;
+}
+
 function refuseToStart(lines: string[]): never {
   for (const line of lines) console.error(`Latchkey cannot start: ${line}`);
   process.exit(1);
@@ -55,6 +78,8 @@ export async function startUp(): Promise<void> {
     // usernames: users from before usernames get one (needs decryption, so not in the SQL migration).
     const named = await deriveMissingUsernames();
     if (named > 0) console.log(`Gave ${named} users a username derived from their email or name`);
+    // The users per account that list totals read (lib/users/user-counts.ts), right whatever wrote users before.
+    await recountUsers();
     // Planned before the server answers (searches of what isn't indexed yet decrypt and filter); indexed in the background.
     await startSearchBackfill();
     // The OpenID provider's signing keys exist before the first request needs them (one replica makes them).
@@ -71,7 +96,7 @@ export async function startUp(): Promise<void> {
   // scripts/server.mjs applies this to every request before Next.js sees it (it can't import lib/ itself).
   (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.dropUntrustedForwarding")] = dropUntrustedForwarding;
   // The OpenID provider's paths (/oidc/*, discovery, /device), served by scripts/server.mjs after its guards.
-  (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.oidcRequestHandler")] = oidcRequestHandler;
+  (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.oidcRequestHandler")] = lazyOidcRequestHandler;
   startBackgroundJobs();
   publishOperations();
   // scripts/server.mjs listens only after this.

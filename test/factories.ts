@@ -13,6 +13,7 @@ import { accounts, activityEvents, users, type Role } from "@/lib/db/schema";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
 import { sealEmail, sealName, sealUsername } from "@/lib/users/records";
 import { indexUser } from "@/lib/users/search-source";
+import { countUserAdded } from "@/lib/users/user-counts";
 
 export const META: RequestMeta = { ip: "203.0.113.7", userAgent: "vitest" };
 
@@ -68,6 +69,7 @@ export async function createUser(
     });
     // As every write path does: the user is found by name and email (lib/users/search-source.ts).
     await indexUser(tx, { accountId, id, name, email, username });
+    await countUserAdded(tx, accountId, false);
   });
   return { id, accountId, email, name, username, role };
 }

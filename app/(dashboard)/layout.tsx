@@ -7,13 +7,13 @@ import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { hiddenNavigation } from "@/lib/auth/navigation";
 import { pageActor } from "@/lib/auth/session-actor";
 import { isSetupRequired } from "@/lib/setup/instance";
-import { getUser } from "@/lib/users/queries";
+import { ownIdentity } from "@/lib/users/queries";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   // Convenience redirects only: every service checks the actor itself.
   if (await isSetupRequired()) redirect("/setup");
   const actor = await pageActor();
-  const me = await getUser(actor, actor.userId);
+  const me = await ownIdentity(actor);
   const hidden = hiddenNavigation(actor);
   const t = await getTranslations("nav");
   return (

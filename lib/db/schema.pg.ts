@@ -431,6 +431,24 @@ export const searchTerms = pgTable(
   (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
 );
 
+/**
+ * How many users an account has, people and service users apart: kept by
+ * lib/users/user-counts.ts in the unit of work that creates or deletes a user,
+ * and recounted at start, so a list's total needn't count 100,000 index
+ * entries. No row: not counted yet (the list counts the table).
+ */
+export const userCounts = pgTable(
+  "user_counts",
+  {
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    isServiceUser: boolean("is_service_user").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.isServiceUser] })],
+);
+
 // two-factor (issue 14): authenticator apps, recovery codes, the pending second step, enforcement.
 
 export const mfaTotp = pgTable("mfa_totp", {

@@ -502,6 +502,24 @@ export const searchTerms = sqliteTable(
   (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_terms_entry_idx").on(t.entryId)],
 );
 
+/**
+ * How many users an account has, people and service users apart: kept by
+ * lib/users/user-counts.ts in the unit of work that creates or deletes a user,
+ * and recounted at start, so a list's total needn't count 100,000 index
+ * entries. No row: not counted yet (the list counts the table).
+ */
+export const userCounts = sqliteTable(
+  "user_counts",
+  {
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    isServiceUser: integer("is_service_user", { mode: "boolean" }).notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.isServiceUser] })],
+);
+
 // roles: custom roles (permission sets), extra roles per user, roles granted through groups.
 /** A custom role of the account. Built-in roles are code (lib/auth/permissions.ts), not rows. */
 export const roles = sqliteTable(

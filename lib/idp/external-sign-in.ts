@@ -31,6 +31,7 @@ import { isExpired, openInvite } from "@/lib/invites/records";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
 import { createSession } from "@/lib/sessions/sessions";
 import { indexUser } from "@/lib/users/search-source";
+import { countUserAdded } from "@/lib/users/user-counts";
 import { emailSchema } from "@/lib/users/fields";
 import { findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
 import { allocateUsername, usernameBaseFor } from "@/lib/users/username";
@@ -253,6 +254,7 @@ async function createExternalUser(
     })
     .returning();
   await indexUser(tx, { accountId, id, name, email: address, username });
+  await countUserAdded(tx, accountId, false);
   const groupIds = await existingGroupIds(tx, accountId, policy.defaultGroups);
   await setUserGroups(tx, accountId, id, groupIds);
   await recordEvent(tx, {
@@ -311,6 +313,7 @@ async function acceptPendingInvite(
     })
     .returning();
   await indexUser(tx, { accountId, id, name, email, username });
+  await countUserAdded(tx, accountId, false);
   const groupIds = await existingGroupIds(tx, accountId, invite.autoGroups);
   await setUserGroups(tx, accountId, id, groupIds);
   await tx.delete(invites).where(eq(invites.id, invite.id));

@@ -35,9 +35,9 @@ import { oncePerRequest } from "./request-scope";
 import { escapeHtml, page } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
-export const OIDC_PREFIX = "/oidc";
-export const DISCOVERY_PATH = "/.well-known/openid-configuration";
-export const DEVICE_PATH = "/device";
+import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX } from "./paths";
+
+export { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX };
 export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
 
 export const SCOPES = ["openid", "offline_access", "profile", "email", "groups", "roles"] as const;

@@ -21,6 +21,7 @@ import { sealEmail, sealName, sealUsername } from "@/lib/users/records";
 import { sanitiseUsername, usernameBaseFor } from "@/lib/users/username";
 import { usernameSchema } from "@/lib/users/username-rule";
 import { indexUser } from "@/lib/users/search-source";
+import { countUserAdded } from "@/lib/users/user-counts";
 import { isSetupRequired } from "./instance";
 
 export const setupInputSchema = z.object({
@@ -73,6 +74,7 @@ export async function completeSetup(input: SetupInput, meta: RequestMeta): Promi
         passwordHash,
       });
     await indexUser(tx, { accountId, id: userId, name: input.name, email: input.email, username });
+    await countUserAdded(tx, accountId, false);
     const label = input.name || input.email;
     const owner = { type: "user" as const, id: userId, label };
     await recordEvent(tx, { accountId, action: "setup.completed", actor: owner, target: { type: "account", id: accountId }, meta });

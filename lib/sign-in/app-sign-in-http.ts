@@ -17,6 +17,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits } from "@/lib/oidc/attempt-limits";
 import { escapeHtml, page } from "@/lib/oidc/pages";
+import { ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, runInRequestScope } from "@/lib/oidc/request-scope";
 import { signOutSession } from "@/lib/sessions/sign-out";
@@ -26,9 +27,7 @@ import { decideAppSignIn } from "./app-sign-in";
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
 const FORM_LIMIT = 4 * 1024;
 
-export function ownsPath(pathname: string): boolean {
-  return pathname === DISCOVERY_PATH || pathname.startsWith(`${OIDC_PREFIX}/`) || pathname === DEVICE_PATH || pathname.startsWith(`${DEVICE_PATH}/`);
-}
+export { ownsPath };
 
 const SCOPE_TEXT: Record<string, string> = {
   openid: "Know who you are (your Latchkey user id)",

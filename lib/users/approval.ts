@@ -15,6 +15,7 @@ import type { Tx } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
 import { unindexUser } from "./search-source";
+import { countUserRemoved } from "./user-counts";
 import { loadUser } from "./lifecycle";
 import { userLabel, type UserRecord } from "./records";
 
@@ -51,6 +52,7 @@ export async function rejectUser(actor: Actor, userId: string, meta: RequestMeta
     await emit(tx, "user.deleted", { accountId: actor.accountId, userId });
     await tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     await unindexUser(tx, actor.accountId, userId);
+    await countUserRemoved(tx, actor.accountId, target.isServiceUser);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.rejected",

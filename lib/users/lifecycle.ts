@@ -27,6 +27,7 @@ import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "./us
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
 import { indexUser, unindexUser } from "./search-source";
+import { countUserAdded, countUserRemoved } from "./user-counts";
 
 /** The user as it is now, inside a transaction; other accounts' users are "not found". */
 export async function loadUser(tx: Tx, accountId: string, userId: string): Promise<UserRecord> {
@@ -65,6 +66,7 @@ export async function insertUser(tx: Tx, accountId: string, user: NewUser): Prom
     });
   await setUserGroups(tx, accountId, userId, user.autoGroups);
   await indexUser(tx, { accountId, id: userId, name: user.name, email: user.email, username: user.username });
+  await countUserAdded(tx, accountId, user.isServiceUser);
   return loadUser(tx, accountId, userId);
 }
 
@@ -233,6 +235,7 @@ export async function deleteUser(actor: Actor, userId: string, meta: RequestMeta
     await emit(tx, "user.deleted", { accountId: actor.accountId, userId, ended });
     await tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     await unindexUser(tx, actor.accountId, userId);
+    await countUserRemoved(tx, actor.accountId, target.isServiceUser);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: target.isServiceUser ? "service_user.deleted" : "user.deleted",

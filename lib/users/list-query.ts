@@ -26,13 +26,14 @@ import { matchesSearch, normaliseSearchText } from "@/lib/crypto/search-terms";
 import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
-import { db } from "@/lib/db/database";
+import { db, dialect } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { mfaPasskeys, mfaTotp, ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 import { openIdentity } from "./records";
 import { compareSorted, DECRYPTED_SORT_KEYS, NAME_SORT_LIMIT, type SortValue, type UserSort } from "./sort";
 import { USERS_SCOPE } from "./search-source";
+import { storedUserCount } from "./user-counts";
 import type { UserStatus } from "./status";
 
 export type UserListQuery = {
@@ -122,7 +123,7 @@ async function countWhere(where: SQL | undefined): Promise<number> {
  * others by (created_at, id). `knownTotal`: the number of matches, when the
  * caller already knows it (the index's count), so it isn't counted again.
  */
-async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: number): Promise<UserRowPage> {
+async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: number, idsFirst = false): Promise<UserRowPage> {
   if (q.sort) return sortedPageInSql(q, q.sort, where, knownTotal);
   const [me] = await db()
     .select()
@@ -138,9 +139,22 @@ async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: 
   const limit = q.limit === undefined ? undefined : meFirst ? q.limit - 1 : q.limit;
   let rows: UserRow[] = [];
   if (limit === undefined || limit > 0) {
-    const query = db().select().from(users).where(others).orderBy(asc(users.createdAt), asc(users.id));
-    // No limit: every row from the offset on (SQLite refuses OFFSET without LIMIT; both take a huge one).
-    rows = await query.limit(limit ?? Number.MAX_SAFE_INTEGER).offset(offset);
+    if (idsFirst) {
+      // A walk that tests each row: through the (account, [service user,] created_at, id) index alone, then
+      // the page's rows by id, so the rows walked past are never read (on PostgreSQL, a heap fetch each).
+      const ids = await db()
+        .select({ id: users.id })
+        .from(users)
+        .where(others)
+        .orderBy(asc(users.createdAt), asc(users.id))
+        .limit(limit ?? Number.MAX_SAFE_INTEGER)
+        .offset(offset);
+      rows = await rowsById(q.accountId, ids.map((r) => r.id));
+    } else {
+      const query = db().select().from(users).where(others).orderBy(asc(users.createdAt), asc(users.id));
+      // No limit: every row from the offset on (SQLite refuses OFFSET without LIMIT; both take a huge one).
+      rows = await query.limit(limit ?? Number.MAX_SAFE_INTEGER).offset(offset);
+    }
   }
   return { rows: meFirst ? [me, ...rows] : rows, total };
 }
@@ -320,7 +334,9 @@ export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
   if (!conditions) return { rows: [], total: 0 };
   const where = and(...conditions);
   const text = normaliseSearchText(q.search ?? "");
-  if (text === "") return pageInSql(q, where);
+  // No filter but people or service users: the total is the stored count (./user-counts.ts), not a count of the table.
+  const unfiltered = q.everyone && conditions.length === (q.serviceUser === undefined ? 1 : 2);
+  if (text === "") return pageInSql(q, where, unfiltered ? ((await storedUserCount(db(), q.accountId, q.serviceUser)) ?? undefined) : undefined);
 
   const roleHits = ROLES.filter((role) => matchesSearch(text, [role]));
   if ((await backfillCursor(db(), q.accountId, USERS_SCOPE)) !== null) return scanEveryone(q, where, text, roleHits);
@@ -331,8 +347,27 @@ export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
   if (candidates <= WALK_ABOVE) return gatheredMatches(q, where, set, text, roleHits);
   // Many candidates: the page walks users in creation order testing each (it stops at the page's end);
   // the total counts from the candidates (the index alone when no other filter applies).
-  const total = conditions.length === 1 ? candidates : await countCandidatesWhere(set, where);
-  return pageInSql(q, and(where, set.holds(sql`${users.id}`)), total);
+  const total = conditions.length === 1 ? candidates : unfiltered ? await countCandidatesOfKind(q, set, candidates, where) : await countCandidatesWhere(set, where);
+  // Walked in creation order (no sort asked): row by row; on PostgreSQL ids first (each row walked past
+  // would be a heap fetch). A sort orders the candidates in SQL.
+  return pageInSql(q, and(where, set.holds(sql`${users.id}`, { perRow: !q.sort })), total, !q.sort && dialect() === "postgres");
+}
+
+/**
+ * The candidates that are people (or service users): the candidates less
+ * those of the other kind, counted among the other kind's users when they are
+ * fewer (service users usually are a handful), instead of joining every
+ * candidate to its row.
+ */
+async function countCandidatesOfKind(q: UserListQuery, set: CandidateSet, candidates: number, where: SQL | undefined): Promise<number> {
+  const otherKind = !q.serviceUser;
+  const others = await storedUserCount(db(), q.accountId, otherKind);
+  if (others === null || others >= candidates) return countCandidatesWhere(set, where);
+  const [row] = await db()
+    .select({ n: sql<number | string>`CAST(count(*) AS INTEGER)` })
+    .from(users)
+    .where(and(eq(users.accountId, q.accountId), eq(users.isServiceUser, otherKind), set.holds(sql`${users.id}`, { perRow: true })));
+  return candidates - Number(row?.n ?? 0);
 }
 
 async function countCandidatesWhere(set: CandidateSet, where: SQL | undefined): Promise<number> {

@@ -94,6 +94,18 @@ export async function getUser(actor: Actor, userId: string): Promise<UserRecord>
   return user;
 }
 
+/**
+ * The caller's own name, email and whether they have a password here: what
+ * the page shell shows on every dashboard page, from their row alone (not the
+ * groups, sign-in lock and second factors getUser also reads).
+ */
+export async function ownIdentity(actor: Actor): Promise<Pick<UserRecord, "name" | "email" | "hasLocalPassword">> {
+  const row = await findUserRow(db(), actor.accountId, actor.userId);
+  if (!row) throw new NotFound("User");
+  const { name, email, hasLocalPassword } = openUser(row, []);
+  return { name, email, hasLocalPassword };
+}
+
 /** Some users by id, as the actor may see them (everyone with users:read, else only themselves): for labels on lists of other things. */
 export async function usersSeenBy(actor: Actor, ids: Iterable<string>): Promise<Map<string, UserRecord>> {
   const visible = can(actor, "users:read") ? [...ids] : [...ids].filter((id) => id === actor.userId);

@@ -1,0 +1,90 @@
+/**
+ * How many users each account has, people and service users apart, kept in
+ * the database (user_counts) so that a list's total is one primary-key read
+ * instead of counting the account's users: at 100,000 users that count reads
+ * 100,000 index entries (about 5 ms) on every Team → Users page.
+ *
+ * Every path that inserts a user calls countUserAdded, and every path that
+ * deletes one calls countUserRemoved, in the same unit of work, so a
+ * rolled-back create counts nothing. Writes are serialised (SQLite's
+ * immediate transaction, PostgreSQL's write lock), so +1/-1 cannot race.
+ * A missing row means "not counted": the first insert after an upgrade starts
+ * it from a count of the table, and readers count the table meanwhile.
+ * Every start recounts (recountUsers), which also repairs rows that anything
+ * writing users behind the service's back (a seeding script) left wrong.
+ */
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { unitOf, writeSystem } from "@/lib/data/unit-of-work";
+import type { Db, Tx } from "@/lib/db/database";
+import { accounts, userCounts, users } from "@/lib/db/schema";
+
+function counted(accountId: string, isServiceUser: boolean) {
+  return and(eq(userCounts.accountId, accountId), eq(userCounts.isServiceUser, isServiceUser));
+}
+
+async function countTable(q: Db | Tx, accountId: string, isServiceUser: boolean): Promise<number> {
+  const [row] = await q
+    .select({ n: sql<number | string>`CAST(count(*) AS INTEGER)` })
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.isServiceUser, isServiceUser)));
+  return Number(row?.n ?? 0);
+}
+
+/** A user was inserted in this unit of work (call after the insert). */
+export async function countUserAdded(tx: Tx, accountId: string, isServiceUser: boolean): Promise<void> {
+  unitOf(tx);
+  const moved = await tx
+    .update(userCounts)
+    .set({ count: sql`${userCounts.count} + 1` })
+    .where(counted(accountId, isServiceUser))
+    .returning({ count: userCounts.count });
+  if (moved.length > 0) return;
+  // Not counted yet: start from the table, which holds this user already.
+  await tx.insert(userCounts).values({ accountId, isServiceUser, count: await countTable(tx, accountId, isServiceUser) });
+}
+
+/** A user was deleted in this unit of work. */
+export async function countUserRemoved(tx: Tx, accountId: string, isServiceUser: boolean): Promise<void> {
+  unitOf(tx);
+  await tx
+    .update(userCounts)
+    .set({ count: sql`${userCounts.count} - 1` })
+    .where(counted(accountId, isServiceUser));
+}
+
+/**
+ * The account's users (people or service users, or both when undefined), or
+ * null when not counted yet: the caller counts the table then.
+ */
+export async function storedUserCount(q: Db, accountId: string, isServiceUser: boolean | undefined): Promise<number | null> {
+  const found = await q
+    .select({ isServiceUser: userCounts.isServiceUser, count: userCounts.count })
+    .from(userCounts)
+    .where(isServiceUser === undefined ? eq(userCounts.accountId, accountId) : counted(accountId, isServiceUser));
+  const wanted = isServiceUser === undefined ? 2 : 1;
+  if (found.length < wanted) return null;
+  return found.reduce((sum, row) => sum + Number(row.count), 0);
+}
+
+/** Recounts every account's users (at start): both rows per account, zero included. */
+export async function recountUsers(): Promise<void> {
+  await writeSystem(async (tx) => {
+    const actual = await tx
+      .select({ accountId: users.accountId, isServiceUser: users.isServiceUser, n: sql<number | string>`CAST(count(*) AS INTEGER)` })
+      .from(users)
+      .groupBy(users.accountId, users.isServiceUser);
+    const byKey = new Map(actual.map((r) => [`${r.accountId}/${r.isServiceUser}`, Number(r.n)]));
+    const stored = await tx.select().from(userCounts);
+    const have = new Map(stored.map((r) => [`${r.accountId}/${r.isServiceUser}`, Number(r.count)]));
+    for (const { id } of await tx.select({ id: accounts.id }).from(accounts)) {
+      for (const isServiceUser of [false, true]) {
+        const key = `${id}/${isServiceUser}`;
+        const n = byKey.get(key) ?? 0;
+        if (have.get(key) === n) continue;
+        if (have.has(key)) await tx.update(userCounts).set({ count: n }).where(counted(id, isServiceUser));
+        else await tx.insert(userCounts).values({ accountId: id, isServiceUser, count: n });
+      }
+    }
+  });
+}
