@@ -19,7 +19,7 @@ import crypto from "node:crypto";
 import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { eq } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { admitAttempt, attemptKeys, recordSignInSuccess } from "@/lib/auth/sign-in-throttle";
+import { admitAttempt, attemptKeys, recordSignInSuccess } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { digestToken } from "@/lib/crypto/secret-tokens";

@@ -9,7 +9,7 @@
 import "server-only";
 import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { admitAttempt, recordSignInSuccess } from "@/lib/auth/sign-in-throttle";
+import { admitAttempt, recordSignInSuccess } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";

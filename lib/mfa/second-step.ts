@@ -8,7 +8,7 @@
  * must enrol) proves it too. Only then is the session created, through the
  * same createSession as every other sign-in.
  *
- * Wrong codes are throttled per user like passwords (lib/auth/sign-in-throttle.ts,
+ * Wrong codes are throttled per user like passwords (lib/security/sign-in-throttle.ts,
  * keyed by the user instead of the email); an authenticator code is accepted
  * once (the last used time step is kept).
  */
@@ -17,7 +17,7 @@ import crypto from "node:crypto";
 import { and, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
 import QRCode from "qrcode";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { admitAttempt, attemptKeys, recordSignInSuccess, type AttemptKeys } from "@/lib/auth/sign-in-throttle";
+import { admitAttempt, attemptKeys, recordSignInSuccess, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { digestToken } from "@/lib/crypto/secret-tokens";

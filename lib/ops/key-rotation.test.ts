@@ -28,7 +28,7 @@ async function app() {
       import("@/lib/audit/verify"),
       import("@/lib/mfa/records"),
       import("@/lib/mail/delivery"),
-      import("@/lib/auth/sign-in-throttle"),
+      import("@/lib/security/sign-in-throttle"),
       import("drizzle-orm"),
     ]);
   await import("@/lib/reactions");
