@@ -31,7 +31,7 @@ import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequire
 import { completeSecondStepWithPasskey, PasskeyNotAccepted } from "@/lib/mfa/second-step-passkey";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { toAuthProvider } from "./oidc-providers";
-import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "./password-sign-in";
+import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
 import { clearSecondStepCookie, secondStepToken, setSecondStepCookie } from "./second-step-cookie";
 

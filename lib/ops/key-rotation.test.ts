@@ -24,7 +24,7 @@ async function app() {
       import("@/lib/crypto/keys"),
       import("@/lib/users/records"),
       import("@/lib/users/queries"),
-      import("@/lib/auth/password-sign-in"),
+      import("@/lib/sign-in/password-sign-in"),
       import("@/lib/audit/verify"),
       import("@/lib/mfa/records"),
       import("@/lib/mail/delivery"),

@@ -5,7 +5,7 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
 import { setPasskeyCookie } from "@/lib/auth/passkey-cookie";
-import { waitMessage } from "@/lib/auth/password-sign-in";
+import { waitMessage } from "@/lib/sign-in/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
 import { PreconditionFailed, RateLimited } from "@/lib/errors";
 import { requestMeta } from "@/lib/http/request-meta";

@@ -5,7 +5,7 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
-import { waitMessage } from "@/lib/auth/password-sign-in";
+import { waitMessage } from "@/lib/sign-in/password-sign-in";
 import { secondStepToken } from "@/lib/auth/second-step-cookie";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";

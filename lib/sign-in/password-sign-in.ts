@@ -34,8 +34,8 @@ import { beginSecondStepIfNeeded, SecondStepRequired } from "@/lib/mfa/second-st
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
-import type { RequestMeta } from "./actor";
-import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "./sign-in-throttle";
+import type { RequestMeta } from "@/lib/auth/actor";
+import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 
 export const SIGN_IN_FAILED = "Invalid email or password";
 
