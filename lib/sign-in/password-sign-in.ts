@@ -6,7 +6,7 @@
  * identifier takes, whether the email is unknown, the password wrong, the
  * user blocked or the email locked. The activity log records the real reason.
  * The one different answer is "wait": too many failures from this address for
- * this identifier (./sign-in-throttle.ts), which happens to unknown and known
+ * this identifier (lib/security/sign-in-throttle.ts), which happens to unknown and known
  * emails alike.
  *
  * A right password for someone with a second factor (or who must set one up)
