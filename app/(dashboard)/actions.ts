@@ -4,7 +4,7 @@ import { publicAction, serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { sessionActor } from "@/lib/auth/session-actor";
-import { signOut } from "@/lib/auth/nextauth";
+import { signOut } from "@/lib/sign-in/nextauth";
 import type { SessionActor } from "@/lib/auth/actor";
 import { assertConfirmed, formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";

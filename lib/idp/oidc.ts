@@ -1,6 +1,6 @@
 /**
  * The step after an OpenID Connect provider vouched for someone (through
- * Auth.js, see lib/auth/oidc-providers.ts): who they are in Latchkey, by the
+ * Auth.js, see lib/sign-in/oidc-providers.ts): who they are in Latchkey, by the
  * provider's rules (./external-sign-in.ts).
  */
 import "server-only";

@@ -2,7 +2,7 @@
  * What the sign-in page offers and which providers Auth.js knows, read from
  * the database and kept in memory while the sign-in configuration's version
  * (./configuration-version.ts) stays the same. Auth.js builds its config on
- * every request (lib/auth/nextauth.ts), so this saves three queries and a
+ * every request (lib/sign-in/nextauth.ts), so this saves three queries and a
  * decryption per request for one primary-key read, without ever serving a
  * stale provider list on any replica: every write path in lib/idp bumps the
  * version in its unit of work.

@@ -7,7 +7,7 @@ import { LoginForm } from "@/components/auth/login-form";
 import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { ProviderButtons } from "@/components/auth/provider-buttons";
 import { Alert } from "@/components/ui/alert";
-import { SECOND_STEP_DUE } from "@/lib/auth/nextauth";
+import { SECOND_STEP_DUE } from "@/lib/sign-in/nextauth";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";

@@ -3,8 +3,8 @@
 import { publicAction } from "@/lib/forms/server-action";
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
-import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
-import { setPasskeyCookie } from "@/lib/auth/passkey-cookie";
+import { signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
+import { setPasskeyCookie } from "@/lib/sign-in/passkey-cookie";
 import { waitMessage } from "@/lib/sign-in/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
 import { PreconditionFailed, RateLimited } from "@/lib/errors";

@@ -3,7 +3,7 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { EnrolmentForm, SecondStepForm } from "@/components/mfa/second-step-forms";
 import { Alert } from "@/components/ui/alert";
-import { secondStepToken } from "@/lib/auth/second-step-cookie";
+import { secondStepToken } from "@/lib/sign-in/second-step-cookie";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { pendingStep, startEnrolment } from "@/lib/mfa/second-step";
 import { titled } from "@/i18n/titles";
