@@ -3,7 +3,7 @@
 import { publicAction, serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { signOut } from "@/lib/sign-in/nextauth";
 import type { SessionActor } from "@/lib/auth/actor";
 import { assertConfirmed, formStateFromError } from "@/lib/forms/action-errors";

@@ -5,7 +5,7 @@ import { AvatarMenu } from "@/components/shell/avatar-menu";
 import { MobileNav } from "@/components/shell/mobile-nav";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { hiddenNavigation } from "@/lib/auth/navigation";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { isSetupRequired } from "@/lib/setup/instance";
 import { getUser } from "@/lib/users/queries";
 

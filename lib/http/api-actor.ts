@@ -5,7 +5,7 @@
  */
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/auth/session-actor";
+import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/sign-in/session-actor";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { accessTokenLimit, consumeRateLimit } from "@/lib/security/rate-limit";
 import { noteRequestActor } from "@/lib/ops/request-log";

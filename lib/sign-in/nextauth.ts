@@ -1,7 +1,7 @@
 /**
  * Auth.js (next-auth) wiring. Auth.js handles the sign-in flows and the
  * encrypted, signed session cookie; the cookie carries only our session id,
- * and lib/auth/session-actor.ts checks that id against the database on every
+ * and lib/sign-in/session-actor.ts checks that id against the database on every
  * request. The config is built lazily, per request: nothing reads secrets at
  * build time, and the OIDC providers come from the database as they are now
  * (lib/idp/sign-in-options.ts), so adding one in Settings needs no restart.
@@ -219,7 +219,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         // What /api/auth/session answers: only the expiry. The session id is
         // a bearer credential and never leaves the server in a body; the
         // server-side auth() still sees the token (next-auth passes it as
-        // `user` when this callback sets none), see lib/auth/session-actor.ts.
+        // `user` when this callback sets none), see lib/sign-in/session-actor.ts.
         return { expires: session.expires } as typeof session;
       },
     },

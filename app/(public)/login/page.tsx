@@ -8,7 +8,7 @@ import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { ProviderButtons } from "@/components/auth/provider-buttons";
 import { Alert } from "@/components/ui/alert";
 import { SECOND_STEP_DUE } from "@/lib/sign-in/nextauth";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";
 import { passkeySignInAvailable } from "@/lib/mfa/passkey-sign-in";

@@ -4,7 +4,7 @@ import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { EnrolmentForm, SecondStepForm } from "@/components/mfa/second-step-forms";
 import { Alert } from "@/components/ui/alert";
 import { secondStepToken } from "@/lib/sign-in/second-step-cookie";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { pendingStep, startEnrolment } from "@/lib/mfa/second-step";
 import { titled } from "@/i18n/titles";
 import { secondStepPasskeyAction, secondStepPasskeyOptionsAction } from "./actions";

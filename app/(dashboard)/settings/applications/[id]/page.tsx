@@ -11,7 +11,7 @@ import { discoveryUrl, issuerUrl } from "@/lib/applications/issuer";
 import { getApplication, recentSignIns } from "@/lib/applications/queries";
 import { accessOf } from "@/lib/applications/records";
 import { can } from "@/lib/auth/policy";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { NotFound } from "@/lib/errors";
 import { groupNamesFor } from "@/lib/groups/queries";
 
