@@ -9,7 +9,7 @@
  * Providers:
  * - "credentials": the sign-in form (local password, or LDAP);
  * - "second-step": the second factor after the form's password (two-factor): a code or a passkey;
- * - "passkey": passwordless sign-in with a passkey (lib/mfa/passkey-sign-in.ts);
+ * - "passkey": passwordless sign-in with a passkey (lib/sign-in/passkey-sign-in.ts);
  * - "trusted-header": a trusted reverse proxy's user header (/auth/proxy);
  * - one "oidc" provider per enabled identity provider, id = its row id
  *   (authorization code flow with PKCE, state and nonce).
@@ -26,7 +26,7 @@ import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/id
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { NoProxyIdentity, signInWithTrustedHeader } from "@/lib/idp/trusted-header";
 import { parseAuthenticationResponse } from "@/lib/mfa/passkey-records";
-import { PasskeySignInFailed, PasskeySignInThrottled, signInWithPasskey } from "@/lib/mfa/passkey-sign-in";
+import { PasskeySignInFailed, PasskeySignInThrottled, signInWithPasskey } from "@/lib/sign-in/passkey-sign-in";
 import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
 import { completeSecondStepWithPasskey, PasskeyNotAccepted } from "@/lib/mfa/second-step-passkey";
 import { resolveSession } from "@/lib/sessions/sessions";

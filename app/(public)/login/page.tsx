@@ -11,7 +11,7 @@ import { SECOND_STEP_DUE } from "@/lib/sign-in/nextauth";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";
-import { passkeySignInAvailable } from "@/lib/mfa/passkey-sign-in";
+import { passkeySignInAvailable } from "@/lib/sign-in/passkey-sign-in";
 import { isSetupRequired } from "@/lib/setup/instance";
 import { credentialsMessage, signInErrorMessage } from "./messages";
 import { titled } from "@/i18n/titles";

@@ -9,7 +9,7 @@ import { waitMessage } from "@/lib/sign-in/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
 import { PreconditionFailed, RateLimited } from "@/lib/errors";
 import { requestMeta } from "@/lib/http/request-meta";
-import { newPasskeyBinding, PASSKEY_SIGN_IN_FAILED, PasskeySignInFailed, passwordlessOptions } from "@/lib/mfa/passkey-sign-in";
+import { newPasskeyBinding, PASSKEY_SIGN_IN_FAILED, PasskeySignInFailed, passwordlessOptions } from "@/lib/sign-in/passkey-sign-in";
 import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
 
 /** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */

@@ -32,8 +32,8 @@ import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
-import { passkeyByCredentialId, verifyAssertion } from "./passkey-records";
-import { CHALLENGE_TTL_MS, relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
+import { passkeyByCredentialId, verifyAssertion } from "@/lib/mfa/passkey-records";
+import { CHALLENGE_TTL_MS, relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "@/lib/mfa/webauthn";
 
 export const PASSKEY_COOKIE = "latchkey.passkey";
 export const PASSKEY_COOKIE_TTL_MS = CHALLENGE_TTL_MS;
