@@ -18,7 +18,7 @@ import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
 import { deriveMissingUsernames } from "@/lib/users/username-backfill";
 import "@/lib/reactions";
-import { observeRequest, renderMetrics } from "@/lib/ops/metrics";
+import { observeRequest, renderMetrics } from "@/lib/observability/metrics";
 import { ensureSigningKeys } from "@/lib/oidc/signing-keys";
 import { oidcRequestHandler } from "@/lib/sign-in/app-sign-in-http";
 

@@ -8,7 +8,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/sign-in/session-actor";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { accessTokenLimit, consumeRateLimit } from "@/lib/security/rate-limit";
-import { noteRequestActor } from "@/lib/ops/request-log";
+import { noteRequestActor } from "@/lib/observability/request-log";
 import { publicOrigin } from "./request-meta";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 
