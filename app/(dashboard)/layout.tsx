@@ -6,7 +6,7 @@ import { MobileNav } from "@/components/shell/mobile-nav";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { hiddenNavigation } from "@/lib/auth/navigation";
 import { pageActor } from "@/lib/sign-in/session-actor";
-import { isSetupRequired } from "@/lib/setup/instance";
+import { isSetupRequired } from "@/lib/instance/account";
 import { getUser } from "@/lib/users/queries";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

@@ -9,7 +9,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/database";
 import { publicUrlOf } from "@/lib/mail/settings";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 
 /** The issuer URL without a trailing slash, or null when no public address is configured. */
 export async function issuerUrl(): Promise<string | null> {

@@ -7,7 +7,7 @@ import "server-only";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import type { IdpType } from "@/lib/db/schema";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { signInExternal, type ExternalSignedIn } from "./external-sign-in";
 import { findProviderRow } from "./records";
 

@@ -11,7 +11,7 @@ import "server-only";
 import { versionedCache, type VersionedCache } from "@/lib/data/cache-version";
 import type { Db } from "@/lib/db/database";
 import type { IdpType } from "@/lib/db/schema";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { SIGN_IN_CONFIGURATION } from "./configuration-version";
 import { ldapSourceRow, loadSignInSettings, openProviderSecret, providerRows } from "./records";
 

@@ -18,7 +18,7 @@ import { db } from "@/lib/db/database";
 import { roles, type UserRow } from "@/lib/db/schema";
 import { groupIdsOfUser, groupNamesById } from "@/lib/groups/membership";
 import { findUserRow, openIdentity } from "@/lib/users/records";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 
 export type OidcClaims = {
   sub: string;

@@ -20,7 +20,7 @@ import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { oidcModels } from "@/lib/db/schema";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */

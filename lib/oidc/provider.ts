@@ -27,7 +27,7 @@ import { cacheVersion } from "@/lib/data/cache-version";
 import { db } from "@/lib/db/database";
 import { findApplicationByClientId, clientSecretMatches, userMayUseApplication } from "@/lib/applications/for-provider";
 import { issuerUrl } from "@/lib/applications/issuer";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { claimsOf, usableUser } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { escapeHtml, page } from "./pages";

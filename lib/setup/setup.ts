@@ -21,7 +21,7 @@ import { sealEmail, sealName, sealUsername } from "@/lib/users/records";
 import { sanitiseUsername, usernameBaseFor } from "@/lib/users/username";
 import { usernameSchema } from "@/lib/users/username-rule";
 import { indexUser } from "@/lib/users/search-source";
-import { isSetupRequired } from "./instance";
+import { isSetupRequired } from "@/lib/instance/account";
 
 export const setupInputSchema = z.object({
   email: emailSchema,

@@ -30,7 +30,7 @@ import { signInOptions } from "@/lib/idp/sign-in-options";
 import { passkeyChallengeIpLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { createSession } from "@/lib/sessions/sessions";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { passkeyByCredentialId, verifyAssertion } from "@/lib/mfa/passkey-records";
 import { CHALLENGE_TTL_MS, relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "@/lib/mfa/webauthn";

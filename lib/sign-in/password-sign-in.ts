@@ -32,7 +32,7 @@ import { ldapSourceRow } from "@/lib/idp/records";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { beginSecondStepIfNeeded, SecondStepRequired } from "@/lib/mfa/second-step";
 import { createSession } from "@/lib/sessions/sessions";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "@/lib/security/sign-in-throttle";

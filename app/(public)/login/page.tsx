@@ -12,7 +12,7 @@ import { sessionActor } from "@/lib/sign-in/session-actor";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";
 import { passkeySignInAvailable } from "@/lib/sign-in/passkey-sign-in";
-import { isSetupRequired } from "@/lib/setup/instance";
+import { isSetupRequired } from "@/lib/instance/account";
 import { credentialsMessage, signInErrorMessage } from "./messages";
 import { titled } from "@/i18n/titles";
 

@@ -6,7 +6,7 @@
 import { apiActor } from "@/lib/sign-in/api-actor";
 import { otherMethods } from "@/lib/http/methods";
 import { apiRoute } from "@/lib/http/route";
-import { instanceVersion } from "@/lib/setup/version";
+import { instanceVersion } from "@/lib/instance/version";
 
 export const dynamic = "force-dynamic";
 
