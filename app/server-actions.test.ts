@@ -48,7 +48,7 @@ class Redirected extends Error {
     super(`redirect to ${to}`);
   }
 }
-vi.mock("@/lib/auth/nextauth", () => ({
+vi.mock("@/lib/sign-in/nextauth", () => ({
   auth: async () => (request.sid ? { user: { sid: request.sid } } : null),
   signIn: async () => undefined,
   signOut: async () => undefined,

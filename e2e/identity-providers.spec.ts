@@ -42,7 +42,7 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
   await page.getByRole("link", { name: "Add Provider" }).click();
 
   // Register the redirect URL at the provider first, as the owner would.
-  const redirectUrl = await page.getByLabel("Redirect URL").inputValue();
+  const redirectUrl = await page.getByRole("textbox", { name: "Redirect URL" }).inputValue();
   expect(redirectUrl).toMatch(new RegExp(`^${instance.baseURL}/api/auth/callback/[0-9a-f-]{36}$`));
   idp = await startOidcProvider(redirectUrl);
 

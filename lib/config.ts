@@ -170,7 +170,7 @@ export type Config = {
   publicUrl: string | null;
 };
 
-/** The sign-in protection settings (see lib/auth/sign-in-throttle.ts). */
+/** The sign-in protection settings (see lib/security/sign-in-throttle.ts). */
 export type SignInLimits = {
   freeAttempts: number;
   delaySeconds: number;

@@ -12,7 +12,7 @@
  */
 import "server-only";
 import { pruneActivity } from "@/lib/audit/retention";
-import { pruneSignInThrottles } from "@/lib/auth/sign-in-throttle";
+import { pruneSignInThrottles } from "@/lib/security/sign-in-throttle";
 import { config } from "@/lib/config";
 import { withLease } from "@/lib/data/lease";
 import { deliverOutbox, handlesOutbox, pruneDeliveredOutbox } from "@/lib/data/outbox";

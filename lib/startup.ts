@@ -20,7 +20,7 @@ import { startBackgroundJobs } from "@/lib/jobs";
 import { deriveMissingUsernames } from "@/lib/users/username-backfill";
 import { recountUsers } from "@/lib/users/user-counts";
 import "@/lib/reactions";
-import { observeRequest, renderMetrics } from "@/lib/ops/metrics";
+import { observeRequest, renderMetrics } from "@/lib/observability/metrics";
 import { ensureSigningKeys } from "@/lib/oidc/signing-keys";
 import { ownsPath } from "@/lib/oidc/paths";
 

@@ -4,7 +4,7 @@
 //   time, request id, actor id. Never the query string, headers, cookies or
 //   bodies, and path segments that aren't plain words become ":param", so a
 //   token or email in a URL never reaches a log;
-// - GET /metrics (prom-client's text, rendered by lib/ops/metrics.ts) with a
+// - GET /metrics (prom-client's text, rendered by lib/observability/metrics.ts) with a
 //   Bearer METRICS_TOKEN, or without one on METRICS_PORT bound to loopback;
 // - a graceful stop on SIGTERM/SIGINT: /api/ready turns 503, no new
 //   connections, requests in flight finish (up to 10 s), then the database
@@ -44,7 +44,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /**
  * Wraps each request: a request id (a well-formed incoming X-Request-Id, or a
  * new one; sent back as X-Request-Id), an AsyncLocalStorage store the app
- * writes the actor id into (lib/ops/request-log.ts), and on completion the
+ * writes the actor id into (lib/observability/request-log.ts), and on completion the
  * log line and the request metrics.
  */
 export function requestObserver(logger, operations) {

@@ -3,8 +3,8 @@
 import { publicAction, serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { sessionActor } from "@/lib/auth/session-actor";
-import { signOut } from "@/lib/auth/nextauth";
+import { sessionActor } from "@/lib/sign-in/session-actor";
+import { signOut } from "@/lib/sign-in/nextauth";
 import type { SessionActor } from "@/lib/auth/actor";
 import { assertConfirmed, formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";

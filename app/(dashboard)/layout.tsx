@@ -5,8 +5,8 @@ import { AvatarMenu } from "@/components/shell/avatar-menu";
 import { MobileNav } from "@/components/shell/mobile-nav";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { hiddenNavigation } from "@/lib/auth/navigation";
-import { pageActor } from "@/lib/auth/session-actor";
-import { isSetupRequired } from "@/lib/setup/instance";
+import { pageActor } from "@/lib/sign-in/session-actor";
+import { isSetupRequired } from "@/lib/instance/account";
 import { ownIdentity } from "@/lib/users/queries";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

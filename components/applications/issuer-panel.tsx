@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
-import { CopyField } from "./copy-field";
+import { CopyField } from "@/components/ui/copy-field";
 
 /** What another app needs to find Latchkey: the issuer and the discovery URL, or what to set when neither is known. */
 export function IssuerPanel({ issuer, discovery, canSetEmail }: { issuer: string | null; discovery: string | null; canSetEmail: boolean }) {

@@ -1,8 +1,6 @@
 "use client";
 
-import { useState } from "react";
 import type { FieldErrors } from "@/lib/errors";
-import { Button } from "@/components/ui/button";
 
 /** Errors of a field and of its list items ("allowed_domains.0"), for one message list. */
 export function errorsFor(errors: FieldErrors | undefined, name: string): string[] | undefined {
@@ -115,42 +113,6 @@ export function Select({
         ))}
       </select>
       {errors?.length ? <p className="mt-1 text-sm text-red-600">{errors.join(" ")}</p> : null}
-    </div>
-  );
-}
-
-/** A read-only value with a Copy button (the redirect URL to register at the provider). */
-export function CopyField({ label, value, hint }: { label: string; value: string; hint?: string }) {
-  const [copied, setCopied] = useState(false);
-  const id = `copy-${label.toLowerCase().replace(/\W+/g, "-")}`;
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
-        {label}
-      </label>
-      <div className="mt-1 flex gap-2">
-        <input
-          id={id}
-          readOnly
-          value={value}
-          onFocus={(e) => e.currentTarget.select()}
-          className="block w-full rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
-        />
-        <Button
-          variant="secondary"
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(value);
-              setCopied(true);
-            } catch {
-              setCopied(false); // no clipboard permission (plain http): the value stays selectable
-            }
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </Button>
-      </div>
-      {hint && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
     </div>
   );
 }

@@ -10,7 +10,8 @@ import { TextField } from "@/components/ui/text-field";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
-import { Checkbox, CopyField, errorsFor, ROLE_OPTIONS, Select, TextArea } from "./form-bits";
+import { CopyField } from "@/components/ui/copy-field";
+import { Checkbox, errorsFor, ROLE_OPTIONS, Select, TextArea } from "./form-bits";
 
 export type ProviderFormValues = {
   type: string;

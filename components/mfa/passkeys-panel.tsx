@@ -5,12 +5,12 @@ import { useEffect, useState } from "react";
 import { finishPasskeyRegistrationAction, removePasskeyAction, renamePasskeyAction, startPasskeyRegistrationAction } from "@/app/(dashboard)/profile/passkey-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { PasswordField } from "@/components/ui/password-field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { FormState } from "@/lib/forms/form-state";
+import { RemoveFactorForm } from "./remove-factor-form";
 
 export type PasskeyItem = { id: string; name: string; createdAt: string; lastUsedAt: string | null };
 
@@ -180,33 +180,18 @@ function RenamePasskey({ passkey, onDone }: { passkey: PasskeyItem; onDone: () =
 }
 
 function RemovePasskey({ passkey, hasLocalPassword, hasTotp, onDone }: { passkey: PasskeyItem; hasLocalPassword: boolean; hasTotp: boolean; onDone: () => void }) {
-  const form = useServerForm(
-    async (prev: FormState, data: FormData) => {
-      const state = await removePasskeyAction(passkey.id, prev, data);
-      if (state.status === "success") onDone();
-      return state;
-    },
-    { guardLeave: false, announce: true },
-  );
   return (
-    <form {...form.formProps} className="mt-3 max-w-sm space-y-3">
-      {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
+    <RemoveFactorForm
+      action={(prev, data) => removePasskeyAction(passkey.id, prev, data)}
+      onDone={onDone}
+      hasLocalPassword={hasLocalPassword}
+      askCode={hasTotp}
+      submitLabel="Remove passkey"
+      ids={{ password: `passkey-remove-password-${passkey.id}`, code: `passkey-remove-code-${passkey.id}` }}
+      announce
+      className="mt-3 max-w-sm space-y-3"
+    >
       <p className="text-sm text-slate-700">Remove “{passkey.name}”? It will no longer sign you in.</p>
-      {hasLocalPassword ? (
-        <PasswordField id={`passkey-remove-password-${passkey.id}`} label="Your password" name="password" autoComplete="current-password" required errors={form.state.fieldErrors?.password} />
-      ) : (
-        hasTotp && (
-          <TextField id={`passkey-remove-code-${passkey.id}`} label="Code from the app" name="code" inputMode="numeric" autoComplete="one-time-code" required errors={form.state.fieldErrors?.code} />
-        )
-      )}
-      <div className="flex gap-2">
-        <SubmitButton variant="danger" pending={form.pending} pendingLabel="Removing…">
-          Remove passkey
-        </SubmitButton>
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-      </div>
-    </form>
+    </RemoveFactorForm>
   );
 }

@@ -9,7 +9,6 @@ import {
 } from "@/app/(dashboard)/profile/two-factor-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { PasswordField } from "@/components/ui/password-field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
@@ -17,6 +16,7 @@ import { useServerForm } from "@/components/ui/use-server-form";
 import type { FormState } from "@/lib/forms/form-state";
 import { PasskeysPanel, type PasskeyItem } from "./passkeys-panel";
 import { RecoveryCodesList } from "./recovery-codes-list";
+import { RemoveFactorForm } from "./remove-factor-form";
 import { TotpSetupDetails } from "./second-step-forms";
 
 type Props = {
@@ -149,27 +149,7 @@ function ConfirmSetup({ setup, onDone, onCancel }: { setup: { secret: string; qr
 }
 
 function RemoveTotp({ hasLocalPassword, onDone }: { hasLocalPassword: boolean; onDone: () => void }) {
-  const form = useServerForm(async (prev: FormState, data: FormData) => {
-    const state = await removeTotpAction(prev, data);
-    if (state.status === "success") onDone();
-    return state;
-  }, { guardLeave: false });
   return (
-    <form {...form.formProps} className="mt-4 max-w-sm space-y-4">
-      {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
-      {hasLocalPassword ? (
-        <PasswordField label="Your password" name="password" autoComplete="current-password" required errors={form.state.fieldErrors?.password} />
-      ) : (
-        <TextField label="Code from the app" name="code" inputMode="numeric" autoComplete="one-time-code" required errors={form.state.fieldErrors?.code} />
-      )}
-      <div className="flex gap-2">
-        <SubmitButton variant="danger" pending={form.pending} pendingLabel="Removing…">
-          Remove
-        </SubmitButton>
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-      </div>
-    </form>
+    <RemoveFactorForm action={removeTotpAction} onDone={onDone} hasLocalPassword={hasLocalPassword} askCode submitLabel="Remove" className="mt-4 max-w-sm space-y-4" />
   );
 }

@@ -1,4 +1,5 @@
 import type { TextareaHTMLAttributes } from "react";
+import { describedByOf, FieldFrame } from "./field-frame";
 
 /** A labelled multi-line input (TextField's twin), with its hint and error messages linked for screen readers. */
 export function TextAreaField({
@@ -10,34 +11,16 @@ export function TextAreaField({
   ...textarea
 }: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; name: string; errors?: string[]; hint?: string }) {
   const id = textarea.id ?? `field-${name}`;
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const describedBy = [errors?.length ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} hint={hint} errors={errors} className={className}>
       <textarea
         id={id}
         name={name}
         aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedByOf(id, hint, errors)}
         className="mt-1 block w-full rounded-md border-0 px-3 py-2 font-mono text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 aria-[invalid=true]:ring-red-500 read-only:bg-slate-50"
         {...textarea}
       />
-      {hint && (
-        <p id={hintId} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
-      {errors?.length ? (
-        <ul id={errorId} className="mt-1 text-sm text-red-600">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }

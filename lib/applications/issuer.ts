@@ -1,15 +1,15 @@
 /**
  * The OIDC issuer: the address people reach this instance at. PUBLIC_URL in
  * the environment wins; otherwise the public address the owner set in
- * Settings → Email (publicUrlOf in lib/mail/settings.ts, the one rule for
+ * Settings → Email (publicUrlOf in lib/instance/public-url.ts, the one rule for
  * it). Never derived from a request's Host or forwarded headers: a forged
  * header must not change the issuer tokens are minted for.
  */
 import "server-only";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/database";
-import { publicUrlOf } from "@/lib/mail/settings";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { publicUrlOf } from "@/lib/instance/public-url";
+import { instanceAccountId } from "@/lib/instance/account";
 
 /** The issuer URL without a trailing slash, or null when no public address is configured. */
 export async function issuerUrl(): Promise<string | null> {

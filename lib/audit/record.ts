@@ -12,7 +12,7 @@ import type { RequestMeta } from "@/lib/auth/actor";
 import { encryptField } from "@/lib/crypto/aead";
 import { afterCommit } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
-import { countSignIn } from "@/lib/ops/metrics";
+import { countSignIn } from "@/lib/observability/metrics";
 import { activityEvents } from "@/lib/db/schema";
 import { chainHead, eventHash, type ChainedFields, type ChainHead } from "./chain";
 import { indexEventParties } from "./party-search";

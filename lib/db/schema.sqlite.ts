@@ -256,7 +256,7 @@ export const activityAnchors = sqliteTable("activity_anchors", {
 });
 
 /**
- * The per-email daily cap on failed sign-ins (lib/auth/sign-in-throttle.ts).
+ * The per-email daily cap on failed sign-ins (lib/security/sign-in-throttle.ts).
  * Keyed by the email's blind index, for unknown emails too, so a lock looks
  * the same whether or not the email belongs to someone.
  */

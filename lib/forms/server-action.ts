@@ -18,7 +18,7 @@ import "server-only";
 import type { SessionActor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import type { Permission } from "@/lib/auth/permissions";
-import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/auth/session-actor";
+import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/sign-in/session-actor";
 import { DomainError, Forbidden, Unauthenticated } from "@/lib/errors";
 
 /** One permission or several (all needed); or no permission at all. */

@@ -5,7 +5,7 @@
  */
 import { openIdpSubject, sealIdpSubject } from "@/lib/db/idp-subject";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signInWithPassword } from "@/lib/auth/password-sign-in";
+import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { db } from "@/lib/db/database";
 import { activityEvents, sessions } from "@/lib/db/schema";
 import { PEER_HEADER } from "@/lib/http/request-meta";

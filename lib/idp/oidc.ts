@@ -1,13 +1,13 @@
 /**
  * The step after an OpenID Connect provider vouched for someone (through
- * Auth.js, see lib/auth/oidc-providers.ts): who they are in Latchkey, by the
+ * Auth.js, see lib/sign-in/oidc-providers.ts): who they are in Latchkey, by the
  * provider's rules (./external-sign-in.ts).
  */
 import "server-only";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import type { IdpType } from "@/lib/db/schema";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { signInExternal, type ExternalSignedIn } from "./external-sign-in";
 import { findProviderRow } from "./records";
 

@@ -2,7 +2,7 @@
  * What the sign-in page offers and which providers Auth.js knows, read from
  * the database and kept in memory while the sign-in configuration's version
  * (./configuration-version.ts) stays the same. Auth.js builds its config on
- * every request (lib/auth/nextauth.ts), so this saves three queries and a
+ * every request (lib/sign-in/nextauth.ts), so this saves three queries and a
  * decryption per request for one primary-key read, without ever serving a
  * stale provider list on any replica: every write path in lib/idp bumps the
  * version in its unit of work.
@@ -11,7 +11,7 @@ import "server-only";
 import { versionedCache, type VersionedCache } from "@/lib/data/cache-version";
 import type { Db } from "@/lib/db/database";
 import type { IdpType } from "@/lib/db/schema";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { SIGN_IN_CONFIGURATION } from "./configuration-version";
 import { ldapSourceRow, loadSignInSettings, openProviderSecret, providerRows } from "./records";
 

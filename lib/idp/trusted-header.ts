@@ -16,7 +16,7 @@ import { isAddressInRanges } from "@/lib/http/address-ranges";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import { PEER_HEADER } from "@/lib/http/request-meta";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { signInExternal, type ExternalSignedIn } from "./external-sign-in";
 import { HEADER_IDP_ID, loadSignInSettings, type SignInSettings } from "./records";
 

@@ -14,7 +14,7 @@ import { config } from "@/lib/config";
 import { db, dialect } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import type { SessionActor } from "@/lib/auth/actor";
-import { signInWithPassword } from "@/lib/auth/password-sign-in";
+import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import type { SignInLimits } from "@/lib/config";
 import { Conflict, Forbidden, Invalid } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";

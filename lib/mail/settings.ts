@@ -17,6 +17,7 @@ import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { mailSettings, type MailSecurity, type MailSettingsRow } from "@/lib/db/schema";
 import { Invalid, PreconditionFailed } from "@/lib/errors";
+import { publicUrlFrom } from "@/lib/instance/public-url";
 import type { MailSettingsValues } from "./schemas";
 
 export type MailNotices = { passwordChanged: boolean; twoFactorChanged: boolean; accessTokenCreated: boolean; newBrowser: boolean };
@@ -115,22 +116,6 @@ export function noticesOf(row: MailSettingsRow | undefined): MailNotices {
     accessTokenCreated: row?.noticeAccessTokenCreated ?? true,
     newBrowser: row?.noticeNewBrowser ?? true,
   };
-}
-
-/**
- * Where people reach this instance, the one rule for it (mail links, the
- * OpenID issuer, the passkeys' relying party): PUBLIC_URL, else the public
- * address the owner set in Settings → Email; without a trailing slash; never
- * from a request's Host or forwarded headers.
- */
-function publicUrlFrom(row: { publicUrl: string | null } | undefined): string | null {
-  const url = config().publicUrl ?? row?.publicUrl?.trim() ?? null;
-  return url ? url.replace(/\/+$/, "") : null;
-}
-
-/** Where people reach this instance (see publicUrlFrom), or null. */
-export async function publicUrlOf(q: Db | Tx, accountId: string): Promise<string | null> {
-  return publicUrlFrom(await loadRow(q, accountId));
 }
 
 /** Whether mail is sent, and where its links point (no permission check: any service that may send asks this). */

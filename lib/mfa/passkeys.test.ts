@@ -9,7 +9,7 @@
  */
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signInWithPassword } from "@/lib/auth/password-sign-in";
+import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
 import { db } from "@/lib/db/database";
@@ -22,7 +22,7 @@ import { createAccount, createUser, lastEvent, META, startSession, updateUserRow
 import { softwarePasskey, type SoftwarePasskey } from "@/test/software-authenticator";
 import { resetTwoFactor } from "./admin";
 import { parseAuthenticationResponse } from "./passkey-records";
-import { PasskeySignInFailed, passwordlessOptions, signInWithPasskey } from "./passkey-sign-in";
+import { PasskeySignInFailed, passwordlessOptions, signInWithPasskey } from "@/lib/sign-in/passkey-sign-in";
 import { attestationWithoutCertificates, finishPasskeyRegistration, ownPasskeys, removePasskey, renamePasskey, startPasskeyRegistration } from "./passkeys";
 import { mfaSummary } from "./records";
 import { recoveryCodesLeft } from "./recovery-codes";

@@ -9,13 +9,12 @@
 import "server-only";
 import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { admitAttempt, recordSignInSuccess } from "@/lib/auth/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { knownTransports, passkeyRowsOf, verifyAssertion } from "./passkey-records";
-import { CodeThrottled, codeKeys, createSignedIn, pendingRow, SecondStepExpired, who, type SecondStepSignedIn } from "./second-step";
+import { admitStepAttempt, pendingRow, proveStep, SecondStepExpired, type SecondStepSignedIn } from "./second-step";
 import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
 
 export const PASSKEY_NOT_ACCEPTED = "That passkey was not accepted. Try again, or use a code.";
@@ -54,14 +53,8 @@ export async function completeSecondStepWithPasskey(
   if (!found || found.enrol || found.verifiedAt) throw new SecondStepExpired();
   const rp = await relyingPartyOrNull(db(), found.accountId);
   if (!rp) throw new PasskeyNotAccepted();
-  const keys = codeKeys(found.userId, meta);
-  const admission = await writeSystem((tx) => admitAttempt(tx, keys, found.accountId, now, limits));
-  if (admission.kind === "wait") throw new CodeThrottled(admission.retryAfterSeconds);
-  if (admission.kind === "locked") throw new CodeThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
-  const outcome = await writeSystem(async (tx) => {
-    const row = await pendingRow(tx, token, now);
-    const person = row && (await who(tx, row));
-    if (!row || !person) return { ok: false as const, expired: true };
+  const keys = await admitStepAttempt(found, meta, now, limits);
+  return proveStep(token, keys, meta, now, async (tx, row, person) => {
     const party = { type: "user" as const, id: row.userId, label: person.label };
     const expectedChallenge = await takeChallenge(tx, { purpose: "second_step", userId: row.userId, bindingDigest: row.tokenDigest }, now);
     const passkey = (await passkeyRowsOf(tx, row.userId)).find((p) => p.credentialId === response.id);
@@ -69,12 +62,8 @@ export async function completeSecondStepWithPasskey(
     if (!proven) {
       const reason = !expectedChallenge ? "no_challenge" : !passkey ? "unknown_passkey" : "passkey_not_verified";
       await recordEvent(tx, { accountId: row.accountId, action: "mfa.passkey.failed", actor: party, target: party, details: { reason, method: row.method, step: "second_step" }, meta, at: now });
-      return { ok: false as const, expired: false };
+      return null;
     }
-    await recordSignInSuccess(tx, keys, row.accountId);
-    return { ok: true as const, signedIn: await createSignedIn(tx, row, person, "passkey", meta, now, { passkey_id: passkey!.id }) };
-  });
-  if (outcome.ok) return outcome.signedIn;
-  if (outcome.expired) throw new SecondStepExpired();
-  throw new PasskeyNotAccepted();
+    return { factor: "passkey", details: { passkey_id: passkey!.id } };
+  }, () => new PasskeyNotAccepted());
 }

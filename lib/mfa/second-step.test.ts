@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { signInWithPassword } from "@/lib/auth/password-sign-in";
+import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
 import { db } from "@/lib/db/database";

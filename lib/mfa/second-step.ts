@@ -8,7 +8,7 @@
  * must enrol) proves it too. Only then is the session created, through the
  * same createSession as every other sign-in.
  *
- * Wrong codes are throttled per user like passwords (lib/auth/sign-in-throttle.ts,
+ * Wrong codes are throttled per user like passwords (lib/security/sign-in-throttle.ts,
  * keyed by the user instead of the email); an authenticator code is accepted
  * once (the last used time step is kept).
  */
@@ -17,7 +17,7 @@ import crypto from "node:crypto";
 import { and, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
 import QRCode from "qrcode";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { admitAttempt, attemptKeys, recordSignInSuccess, type AttemptKeys } from "@/lib/auth/sign-in-throttle";
+import { admitAttempt, attemptKeys, recordSignInSuccess, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { digestToken } from "@/lib/crypto/secret-tokens";
@@ -130,11 +130,56 @@ export async function who(q: Tx, row: PendingRow) {
   return { user, label: userLabel(openIdentity(user)) };
 }
 
-export function codeKeys(userId: string, meta: RequestMeta): AttemptKeys {
+function codeKeys(userId: string, meta: RequestMeta): AttemptKeys {
   return attemptKeys(`two-factor:${userId}`, meta.ip);
 }
 
+/**
+ * Counts an attempt at the pending step with the sign-in throttle, per person and address: wrong
+ * codes, set-up codes and refused passkeys alike. Throws CodeThrottled while the person must wait.
+ */
+export async function admitStepAttempt(step: PendingRow, meta: RequestMeta, now: Date, limits: SignInLimits): Promise<AttemptKeys> {
+  const keys = codeKeys(step.userId, meta);
+  const admission = await writeSystem((tx) => admitAttempt(tx, keys, step.accountId, now, limits));
+  if (admission.kind === "wait") throw new CodeThrottled(admission.retryAfterSeconds);
+  if (admission.kind === "locked") throw new CodeThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
+  return keys;
+}
+
 export type SecondStepSignedIn = { userId: string; sessionId: string; mustChangePassword: boolean };
+
+type StepPerson = NonNullable<Awaited<ReturnType<typeof who>>>;
+
+/** How a proof went: the factor that proved the step (and what the activity log adds about it), or null (refused, recorded). */
+export type StepProof = { factor: string; details?: Record<string, unknown> } | null;
+
+/**
+ * Proves the pending step in one transaction (a code here, a passkey in ./second-step-passkey.ts): the
+ * step and its person are read again, `prove` decides (recording a refusal itself), and a proof forgives
+ * the throttle's count and creates the session. Throws SecondStepExpired when the step is gone, and
+ * `refused()` when `prove` said no.
+ */
+export async function proveStep(
+  token: string,
+  keys: AttemptKeys,
+  meta: RequestMeta,
+  now: Date,
+  prove: (tx: Tx, row: PendingRow, person: StepPerson) => Promise<StepProof>,
+  refused: () => Error,
+): Promise<SecondStepSignedIn> {
+  const outcome = await writeSystem(async (tx) => {
+    const row = await pendingRow(tx, token, now);
+    const person = row && (await who(tx, row));
+    if (!row || !person) return { ok: false as const, expired: true };
+    const proof = await prove(tx, row, person);
+    if (!proof) return { ok: false as const, expired: false };
+    await recordSignInSuccess(tx, keys, row.accountId);
+    return { ok: true as const, signedIn: await createSignedIn(tx, row, person, proof.factor, meta, now, proof.details) };
+  });
+  if (outcome.ok) return outcome.signedIn;
+  if (outcome.expired) throw new SecondStepExpired();
+  throw refused();
+}
 
 /**
  * Proves the pending step with a code (authenticator or recovery) and creates
@@ -153,15 +198,8 @@ export async function completeSecondStep(
   if (found.verifiedAt) return finish(token, meta, now, null);
   if (found.enrol) throw new SecondStepExpired();
 
-  const keys = codeKeys(found.userId, meta);
-  const admission = await writeSystem((tx) => admitAttempt(tx, keys, found.accountId, now, limits));
-  if (admission.kind === "wait") throw new CodeThrottled(admission.retryAfterSeconds);
-  if (admission.kind === "locked") throw new CodeThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
-
-  const outcome = await writeSystem(async (tx) => {
-    const row = await pendingRow(tx, token, now);
-    const person = row && (await who(tx, row));
-    if (!row || !person) return { ok: false as const, expired: true };
+  const keys = await admitStepAttempt(found, meta, now, limits);
+  return proveStep(token, keys, meta, now, async (tx, row, person) => {
     const factor = await proveWithCode(tx, row, code, now);
     if (!factor) {
       await recordEvent(tx, {
@@ -173,9 +211,8 @@ export async function completeSecondStep(
         meta,
         at: now,
       });
-      return { ok: false as const, expired: false };
+      return null;
     }
-    await recordSignInSuccess(tx, keys, row.accountId);
     if (factor === "recovery_code") {
       await recordEvent(tx, {
         accountId: row.accountId,
@@ -187,11 +224,8 @@ export async function completeSecondStep(
         at: now,
       });
     }
-    return { ok: true as const, signedIn: await createSignedIn(tx, row, person, factor, meta, now) };
-  });
-  if (outcome.ok) return outcome.signedIn;
-  if (outcome.expired) throw new SecondStepExpired();
-  throw new WrongCode();
+    return { factor };
+  }, () => new WrongCode());
 }
 
 /** "totp" or "recovery_code" when the code proves the person, null otherwise (nothing is used up then). */
@@ -228,7 +262,7 @@ async function finish(token: string, meta: RequestMeta, now: Date, factor: "totp
 export async function createSignedIn(
   tx: Tx,
   row: PendingRow,
-  person: NonNullable<Awaited<ReturnType<typeof who>>>,
+  person: StepPerson,
   factor: string,
   meta: RequestMeta,
   now: Date,
@@ -297,10 +331,7 @@ export async function startEnrolment(token: string, now = new Date()): Promise<E
 export async function confirmEnrolment(token: string, code: string, meta: RequestMeta, now = new Date(), limits: SignInLimits = config().signIn): Promise<string[]> {
   const found = await pendingRow(db(), token, now);
   if (!found?.enrol || found.verifiedAt) throw new SecondStepExpired();
-  const keys = codeKeys(found.userId, meta);
-  const admission = await writeSystem((tx) => admitAttempt(tx, keys, found.accountId, now, limits));
-  if (admission.kind === "wait") throw new CodeThrottled(admission.retryAfterSeconds);
-  if (admission.kind === "locked") throw new CodeThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
+  const keys = await admitStepAttempt(found, meta, now, limits);
   const codes = await writeSystem(async (tx) => {
     const row = await pendingRow(tx, token, now);
     const person = row && (await who(tx, row));

@@ -12,7 +12,7 @@ import { digestToken } from "@/lib/crypto/secret-tokens";
 import type { Db, Tx } from "@/lib/db/database";
 import { mfaWebauthnChallenges } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
-import { publicUrlOf } from "@/lib/mail/settings";
+import { publicUrlOf } from "@/lib/instance/public-url";
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 export const PASSKEYS_NEED_PUBLIC_URL =

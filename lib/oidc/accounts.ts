@@ -19,7 +19,7 @@ import { db, type Db } from "@/lib/db/database";
 import { applications, roles, users, type UserRow } from "@/lib/db/schema";
 import { groupIdsOfUser, groupNamesById } from "@/lib/groups/membership";
 import { findUserRow, openIdentity } from "@/lib/users/records";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 
 export type OidcClaims = {
   sub: string;

@@ -26,7 +26,7 @@ import { decryptFieldUncached, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db, type Tx } from "@/lib/db/database";
 import { oidcModels } from "@/lib/db/schema";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
 import { currentScope, type RequestScope } from "./request-scope";
 

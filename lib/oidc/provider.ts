@@ -27,7 +27,7 @@ import { cacheVersion } from "@/lib/data/cache-version";
 import { db } from "@/lib/db/database";
 import { clientSecretMatches } from "@/lib/applications/for-provider";
 import { issuerUrl } from "@/lib/applications/issuer";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";

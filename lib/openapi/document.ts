@@ -5,7 +5,7 @@
  * sent (output side). Named response schemas become components.
  */
 import { z } from "zod";
-import { instanceVersion } from "@/lib/setup/version";
+import { instanceVersion } from "@/lib/instance/version";
 import { errorSchema } from "./responses";
 import { API_ROUTES, type ApiRoute } from "./routes";
 

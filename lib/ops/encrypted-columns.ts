@@ -122,7 +122,7 @@ export const KEY_CHECK_VALUE = { table: "meta", column: "value", key: "encryptio
 
 /**
  * Blind indexes that are not next to their plaintext: the sign-in throttle's
- * rows (lib/auth/sign-in-throttle.ts) are keyed by an identifier's index,
+ * rows (lib/security/sign-in-throttle.ts) are keyed by an identifier's index,
  * known or not. A rotation carries the rows of known emails and usernames to
  * the new index (it sees both); the rest are short-lived and expire.
  */

@@ -24,11 +24,11 @@ async function app() {
       import("@/lib/crypto/keys"),
       import("@/lib/users/records"),
       import("@/lib/users/queries"),
-      import("@/lib/auth/password-sign-in"),
+      import("@/lib/sign-in/password-sign-in"),
       import("@/lib/audit/verify"),
       import("@/lib/mfa/records"),
       import("@/lib/mail/delivery"),
-      import("@/lib/auth/sign-in-throttle"),
+      import("@/lib/security/sign-in-throttle"),
       import("drizzle-orm"),
     ]);
   await import("@/lib/reactions");

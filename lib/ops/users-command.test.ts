@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attemptKeys } from "@/lib/auth/sign-in-throttle";
+import { attemptKeys } from "@/lib/security/sign-in-throttle";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { activityEvents, passwordResets, signInLockouts } from "@/lib/db/schema";

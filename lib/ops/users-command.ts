@@ -14,7 +14,7 @@ import { db } from "@/lib/db/database";
 import { DomainError, NotFound } from "@/lib/errors";
 import { resetTwoFactor } from "@/lib/mfa/admin";
 import { mailStatus } from "@/lib/mail/settings";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { revokeUserSessions } from "@/lib/users/access-control";
 import { setUserBlocked } from "@/lib/users/lifecycle";
 import { createPasswordResetLink, RESET_LINK_MINUTES, sendPasswordResetLink } from "@/lib/users/password-reset";

@@ -1,7 +1,7 @@
 /**
  * The request limits of the sign-in-adjacent forms and endpoints, each in one
  * place with its setting (lib/config.ts). Sign-in itself has its own growing
- * delays (lib/auth/sign-in-throttle.ts).
+ * delays (lib/security/sign-in-throttle.ts).
  */
 import "server-only";
 import { config } from "@/lib/config";

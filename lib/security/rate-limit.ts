@@ -27,7 +27,7 @@ import { db, engine, type Db } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited } from "@/lib/errors";
-import { countRateLimitRefusal } from "@/lib/ops/metrics";
+import { countRateLimitRefusal } from "@/lib/observability/metrics";
 
 export type RateLimit = {
   name: string;

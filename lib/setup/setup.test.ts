@@ -5,7 +5,7 @@ const META = { ip: "203.0.113.7", userAgent: "vitest" };
 const OWNER = { email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" };
 
 /**
- * Setup runs once per instance (and lib/setup/instance.ts remembers that it ran),
+ * Setup runs once per instance (and lib/instance/account.ts remembers that it ran),
  * so every test gets an empty data directory and freshly loaded modules.
  */
 async function freshInstance() {

@@ -22,7 +22,7 @@ import { sanitiseUsername, usernameBaseFor } from "@/lib/users/username";
 import { usernameSchema } from "@/lib/users/username-rule";
 import { indexUser } from "@/lib/users/search-source";
 import { countUserAdded } from "@/lib/users/user-counts";
-import { isSetupRequired } from "./instance";
+import { isSetupRequired } from "@/lib/instance/account";
 
 export const setupInputSchema = z.object({
   email: emailSchema,

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { attemptKeys } from "@/lib/auth/sign-in-throttle";
+import { attemptKeys } from "@/lib/security/sign-in-throttle";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";

@@ -13,7 +13,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { clearSignInLimits } from "@/lib/auth/sign-in-throttle";
+import { clearSignInLimits } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";

@@ -30,7 +30,7 @@ import { passwordElsewhereMail, passwordResetMail } from "@/lib/mail/templates";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { passwordResetConfirmLimit, passwordResetEmailLimit, passwordResetIpLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { emailSchema } from "./fields";
 import { loadUser } from "./lifecycle";
 import { findUserRowsByEmail, openIdentity, userLabel } from "./records";

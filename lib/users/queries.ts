@@ -11,7 +11,7 @@ import { db } from "@/lib/db/database";
 import { ROLES } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
-import { lockedUsers } from "@/lib/auth/sign-in-throttle";
+import { lockedUsers } from "@/lib/security/sign-in-throttle";
 import { mfaSummaries, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
 import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";

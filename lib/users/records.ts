@@ -30,7 +30,7 @@ export type UserRecord = {
   lastLoginAt: Date | null;
   /** Signed in through an external provider that makes new people wait for an admin's approval. */
   pendingApproval?: boolean;
-  /** Set by the queries when sign-in is locked after too many failures (lib/auth/sign-in-throttle.ts). */
+  /** Set by the queries when sign-in is locked after too many failures (lib/security/sign-in-throttle.ts). */
   lockedUntil?: Date | null;
   /** two-factor: set by the queries (lib/mfa/records.ts); types and counts, never secrets. */
   mfa?: MfaSummary;

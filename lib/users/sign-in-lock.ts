@@ -1,6 +1,6 @@
 /**
  * An admin's side of sign-in protection: which users are locked (too many
- * failed sign-ins; see lib/auth/sign-in-throttle.ts), and unlocking one, which
+ * failed sign-ins; see lib/security/sign-in-throttle.ts), and unlocking one, which
  * also ends the waiting delays on their email.
  */
 import "server-only";
@@ -8,7 +8,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { write } from "@/lib/data/unit-of-work";
-import { clearSignInLimits, lockedUsers } from "@/lib/auth/sign-in-throttle";
+import { clearSignInLimits, lockedUsers } from "@/lib/security/sign-in-throttle";
 import { NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "./records";
 import { assertCanUnlockUser } from "./rules";

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SignInFailed, SignInThrottled, signInWithPassword } from "@/lib/auth/password-sign-in";
+import { SignInFailed, SignInThrottled, signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import type { SessionActor } from "@/lib/auth/actor";
 import { decryptField } from "@/lib/crypto/aead";
 import { config, type SignInLimits } from "@/lib/config";

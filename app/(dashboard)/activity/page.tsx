@@ -9,7 +9,7 @@ import { eventFiltersSchema, FILTER_KEYS, filtersInput } from "@/lib/audit/event
 import { actionOptions, listEvents } from "@/lib/audit/events";
 import { partyLinks } from "@/lib/audit/party-links";
 import { can } from "@/lib/auth/policy";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { fieldErrorsOf } from "@/lib/http/validation";

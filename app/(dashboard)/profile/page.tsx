@@ -8,7 +8,7 @@ import { IdentityProviderBadge } from "@/components/users/badges";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { isReadPermission } from "@/lib/auth/permissions";
 import { permissionsOfActor } from "@/lib/auth/policy";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
 import { getUser } from "@/lib/users/queries";

@@ -5,7 +5,7 @@ import { SignInReadOnlyNote } from "@/components/idp/sign-in-read-only-note";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { can } from "@/lib/auth/policy";
 import { settingsTabs } from "@/lib/auth/navigation";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
   const actor = await sessionActor();

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ChangePasswordForm } from "@/components/shell/change-password-dialog";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { titled } from "@/i18n/titles";
 
 export const generateMetadata = titled("changePassword");

@@ -3,7 +3,7 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
 import { Alert } from "@/components/ui/alert";
 import { mailIsOn } from "@/lib/mail/settings";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
 

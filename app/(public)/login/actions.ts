@@ -3,8 +3,8 @@
 import { publicAction } from "@/lib/forms/server-action";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
-import { SECOND_STEP_DUE, signIn, SignInMustWait } from "@/lib/auth/nextauth";
-import { waitMessage } from "@/lib/auth/password-sign-in";
+import { SECOND_STEP_DUE, signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
+import { waitMessage } from "@/lib/sign-in/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
 import { providerDiscovery } from "@/lib/idp/discovery";
 import { signInOptions } from "@/lib/idp/sign-in-options";

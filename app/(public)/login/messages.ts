@@ -1,6 +1,6 @@
 /**
  * What the sign-in page says for each way a sign-in can end without a
- * session. Codes come from lib/auth/nextauth.ts (the form and the proxy)
+ * session. Codes come from lib/sign-in/nextauth.ts (the form and the proxy)
  * and from Auth.js's own error redirects (?error=…) after a provider.
  */
 import { REFUSAL_REASONS, refusalMessage, type RefusalReason } from "@/lib/idp/external-sign-in";

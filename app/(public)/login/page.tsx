@@ -7,12 +7,12 @@ import { LoginForm } from "@/components/auth/login-form";
 import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { ProviderButtons } from "@/components/auth/provider-buttons";
 import { Alert } from "@/components/ui/alert";
-import { SECOND_STEP_DUE } from "@/lib/auth/nextauth";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { SECOND_STEP_DUE } from "@/lib/sign-in/nextauth";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";
-import { passkeySignInAvailable } from "@/lib/mfa/passkey-sign-in";
-import { isSetupRequired } from "@/lib/setup/instance";
+import { passkeySignInAvailable } from "@/lib/sign-in/passkey-sign-in";
+import { isSetupRequired } from "@/lib/instance/account";
 import { credentialsMessage, signInErrorMessage } from "./messages";
 import { titled } from "@/i18n/titles";
 

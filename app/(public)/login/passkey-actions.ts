@@ -3,13 +3,13 @@
 import { publicAction } from "@/lib/forms/server-action";
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
-import { signIn, SignInMustWait } from "@/lib/auth/nextauth";
-import { setPasskeyCookie } from "@/lib/auth/passkey-cookie";
-import { waitMessage } from "@/lib/auth/password-sign-in";
+import { signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
+import { setPasskeyCookie } from "@/lib/sign-in/passkey-cookie";
+import { waitMessage } from "@/lib/sign-in/password-sign-in";
 import type { FormState } from "@/lib/forms/form-state";
 import { PreconditionFailed, RateLimited } from "@/lib/errors";
 import { requestMeta } from "@/lib/http/request-meta";
-import { newPasskeyBinding, PASSKEY_SIGN_IN_FAILED, PasskeySignInFailed, passwordlessOptions } from "@/lib/mfa/passkey-sign-in";
+import { newPasskeyBinding, PASSKEY_SIGN_IN_FAILED, PasskeySignInFailed, passwordlessOptions } from "@/lib/sign-in/passkey-sign-in";
 import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
 
 /** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */

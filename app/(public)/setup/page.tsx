@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SetupForm } from "@/components/auth/setup-form";
-import { isSetupRequired } from "@/lib/setup/instance";
+import { isSetupRequired } from "@/lib/instance/account";
 import { titled } from "@/i18n/titles";
 
 export const generateMetadata = titled("setup");

@@ -2,7 +2,7 @@ import { toApiApplication, toApiApplicationWithSecret } from "@/lib/applications
 import { createApplication } from "@/lib/applications/applications";
 import { listApplications } from "@/lib/applications/queries";
 import { createApplicationSchema } from "@/lib/applications/schemas";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { readJson } from "@/lib/http/body";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { otherMethods } from "@/lib/http/methods";

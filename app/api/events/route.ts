@@ -1,6 +1,6 @@
 import { eventFiltersSchema, filtersInput } from "@/lib/audit/event-filters";
 import { listEvents, toApiEvent } from "@/lib/audit/events";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { otherMethods } from "@/lib/http/methods";

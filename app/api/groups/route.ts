@@ -2,7 +2,7 @@ import { toApiGroup } from "@/lib/groups/api-shape";
 import { createGroup } from "@/lib/groups/groups";
 import { listGroups } from "@/lib/groups/queries";
 import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";

@@ -1,5 +1,5 @@
 import { apiRoute } from "@/lib/http/route";
-import { isSetupRequired } from "@/lib/setup/instance";
+import { isSetupRequired } from "@/lib/instance/account";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";

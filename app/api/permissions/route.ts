@@ -1,4 +1,4 @@
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { otherMethods } from "@/lib/http/methods";
 import { permissionCatalogue } from "@/lib/roles/queries";

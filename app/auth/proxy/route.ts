@@ -7,7 +7,7 @@
  */
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
-import { signIn } from "@/lib/auth/nextauth";
+import { signIn } from "@/lib/sign-in/nextauth";
 
 const localPath = (v: string | null) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
 

@@ -7,7 +7,7 @@ import net from "node:net";
 import { openIdpSubject } from "@/lib/db/idp-subject";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "@/e2e/support/slapd";
-import { SignInFailed, SignInRefused, SignInUnavailable, signInWithPassword } from "@/lib/auth/password-sign-in";
+import { SignInFailed, SignInRefused, SignInUnavailable, signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
 import { completeSecondStep, SecondStepRequired } from "@/lib/mfa/second-step";
 import { totpCode } from "@/lib/mfa/totp";

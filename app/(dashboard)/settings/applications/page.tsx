@@ -10,7 +10,7 @@ import { listApplications } from "@/lib/applications/queries";
 import { accessOf, type ApplicationRecord } from "@/lib/applications/records";
 import { APPLICATION_TYPE_INFO } from "@/lib/applications/schemas";
 import { can } from "@/lib/auth/policy";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { groupNamesFor } from "@/lib/groups/queries";
 
 export const metadata: Metadata = { title: "Applications · Settings · Latchkey" };

@@ -4,7 +4,7 @@ import { MailSettingsForm } from "@/components/mail/mail-settings-form";
 import { TestEmailForm } from "@/components/mail/test-email-form";
 import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { listDeliveries } from "@/lib/mail/deliveries";
 import { getMailSettings } from "@/lib/mail/settings";
 import { getUser } from "@/lib/users/queries";

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { LdapForm } from "@/components/idp/ldap-form";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { getLdapSource } from "@/lib/idp/ldap/source";

@@ -2,7 +2,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { TrustedHeaderForm } from "@/components/idp/trusted-header-form";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { getSignInSettings } from "@/lib/idp/sign-in-settings";
 import { titled } from "@/i18n/titles";

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { SecurityPolicyForm } from "@/components/mfa/security-policy-form";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { securityPolicy } from "@/lib/mfa/policy";
 import { titled } from "@/i18n/titles";

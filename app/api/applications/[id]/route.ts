@@ -2,7 +2,7 @@ import { toApiApplication } from "@/lib/applications/api-shape";
 import { deleteApplication, updateApplication } from "@/lib/applications/applications";
 import { getApplication } from "@/lib/applications/queries";
 import { updateApplicationSchema } from "@/lib/applications/schemas";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { readJson } from "@/lib/http/body";
 import { otherMethods } from "@/lib/http/methods";
 import { requestMeta } from "@/lib/http/request-meta";

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { handlers } from "@/lib/auth/nextauth";
+import { handlers } from "@/lib/sign-in/nextauth";
 import { publicOrigin } from "@/lib/idp/api-shape";
 
 /**

@@ -6,7 +6,7 @@
 import { eventFiltersSchema, filtersInput } from "@/lib/audit/event-filters";
 import { eachActivityEvent, listEvents } from "@/lib/audit/events";
 import { toNetbirdEvent, type PersonLookup } from "@/lib/audit/netbird-events";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { otherMethods } from "@/lib/http/methods";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";

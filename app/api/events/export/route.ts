@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { eventFiltersSchema, filtersInput } from "@/lib/audit/event-filters";
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportEvents, exportFileName } from "@/lib/audit/export";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { otherMethods } from "@/lib/http/methods";

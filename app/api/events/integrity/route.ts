@@ -1,5 +1,5 @@
 import { verifyActivityIntegrity } from "@/lib/audit/verify";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { otherMethods } from "@/lib/http/methods";
 

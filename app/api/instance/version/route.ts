@@ -3,10 +3,10 @@
  * version. We never look for newer releases (no outbound calls), so no update
  * is ever reported as available.
  */
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { otherMethods } from "@/lib/http/methods";
 import { apiRoute } from "@/lib/http/route";
-import { instanceVersion } from "@/lib/setup/version";
+import { instanceVersion } from "@/lib/instance/version";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { can } from "@/lib/auth/policy";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";

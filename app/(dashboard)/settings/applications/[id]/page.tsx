@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteApplicationButton, RotateSecretButton } from "@/components/applications/application-actions";
 import { ApplicationForm } from "@/components/applications/application-form";
-import { CopyField } from "@/components/applications/copy-field";
+import { CopyField } from "@/components/ui/copy-field";
 import { IssuerPanel } from "@/components/applications/issuer-panel";
 import { EmptyState } from "@/components/shell/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -11,7 +11,7 @@ import { discoveryUrl, issuerUrl } from "@/lib/applications/issuer";
 import { getApplication, recentSignIns } from "@/lib/applications/queries";
 import { accessOf } from "@/lib/applications/records";
 import { can } from "@/lib/auth/policy";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { NotFound } from "@/lib/errors";
 import { groupNamesFor } from "@/lib/groups/queries";
 

@@ -7,7 +7,7 @@ import { EmptyState } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { listProviders } from "@/lib/idp/providers";
 import { getSignInSettings } from "@/lib/idp/sign-in-settings";
 import { titled } from "@/i18n/titles";

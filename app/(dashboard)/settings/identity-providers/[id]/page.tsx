@@ -5,7 +5,7 @@ import { DeleteProviderButton, ToggleProviderButton } from "@/components/idp/pro
 import { ProviderForm } from "@/components/idp/provider-form";
 import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ProviderForm } from "@/components/idp/provider-form";
 import { can } from "@/lib/auth/policy";
-import { sessionActor } from "@/lib/auth/session-actor";
+import { sessionActor } from "@/lib/sign-in/session-actor";
 import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
 import { listRoles } from "@/lib/roles/queries";
 import { RolesTable } from "@/components/roles/roles-table";

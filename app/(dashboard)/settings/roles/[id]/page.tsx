@@ -4,7 +4,7 @@ import { DeleteRoleButton, RoleForm } from "@/components/roles/role-form";
 import { Alert } from "@/components/ui/alert";
 import { OWNER_ONLY } from "@/lib/auth/permissions";
 import { can, permissionsOfActor } from "@/lib/auth/policy";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { NotFound } from "@/lib/errors";
 import { getRole, permissionCatalogue } from "@/lib/roles/queries";
 import { titled } from "@/i18n/titles";

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { RoleForm } from "@/components/roles/role-form";
 import { OWNER_ONLY } from "@/lib/auth/permissions";
 import { can, permissionsOfActor } from "@/lib/auth/policy";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { permissionCatalogue } from "@/lib/roles/queries";
 import { titled } from "@/i18n/titles";
 

@@ -1,7 +1,7 @@
 import { CreateGroupButton } from "@/components/groups/group-dialogs";
 import { GroupsTable } from "@/components/groups/groups-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
 import { listGroups } from "@/lib/groups/queries";
 import { MAX_PAGE_SIZE } from "@/lib/http/list-params";

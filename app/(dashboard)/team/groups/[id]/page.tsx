@@ -8,7 +8,7 @@ import { MemberPicker } from "@/components/groups/member-picker";
 import { GroupRolesSection } from "@/components/roles/group-roles-section";
 import { formatCreated, membersLabel } from "@/components/groups/format";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
 import { NotFound } from "@/lib/errors";
 import { getGroup } from "@/lib/groups/queries";

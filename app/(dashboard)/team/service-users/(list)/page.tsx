@@ -7,7 +7,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import type { Role } from "@/lib/db/schema";
 import { serviceUsersWithOrphanedTokens } from "@/lib/tokens/creators";
 import { tokenCountsByUser } from "@/lib/tokens/queries";

@@ -11,7 +11,7 @@ import { StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { can } from "@/lib/auth/policy";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { assertCanManageTokens } from "@/lib/tokens/rules";

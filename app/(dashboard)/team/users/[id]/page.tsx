@@ -15,7 +15,7 @@ import { UserFactors } from "@/components/mfa/user-factors";
 import { assertCanResetTwoFactor } from "@/lib/mfa/admin";
 import { can } from "@/lib/auth/policy";
 import { mailIsOn } from "@/lib/mail/settings";
-import { pageActor } from "@/lib/auth/session-actor";
+import { pageActor } from "@/lib/sign-in/session-actor";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { identitySources, sourceOf } from "@/lib/idp/sources";

@@ -1,6 +1,6 @@
 import { toApiApplicationWithSecret } from "@/lib/applications/api-shape";
 import { rotateApplicationSecret } from "@/lib/applications/applications";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { otherMethods } from "@/lib/http/methods";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";

@@ -1,5 +1,5 @@
 import { assertCan } from "@/lib/auth/policy";
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { fetchDiscovery } from "@/lib/idp/discovery";
 import { getProvider } from "@/lib/idp/providers";

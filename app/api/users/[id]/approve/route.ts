@@ -1,5 +1,5 @@
 /** NetBird's user approval: let in someone who waits for an admin's approval; answers the user. */
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { otherMethods } from "@/lib/http/methods";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";

@@ -3,7 +3,7 @@
  * a pending invite, not a user, so the id is the invite's: the answer is a
  * fresh link (the old one stops working) with the default lifetime.
  */
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { otherMethods } from "@/lib/http/methods";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";

@@ -1,4 +1,4 @@
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";

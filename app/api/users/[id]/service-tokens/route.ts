@@ -1,4 +1,4 @@
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { toApiToken } from "@/lib/tokens/api-shape";
 import { serviceTokensCreatedBy } from "@/lib/tokens/creators";

@@ -2,7 +2,7 @@
  * DELETE takes an invite's id (withdraw it); GET takes an invite token
  * (NetBird's public invite info path). Both share this segment, as in NetBird.
  */
-import { apiActor } from "@/lib/http/api-actor";
+import { apiActor } from "@/lib/sign-in/api-actor";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { deleteInvite } from "@/lib/invites/invites";

@@ -3,8 +3,11 @@
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 
-/** A value to paste into another app's settings (issuer, discovery URL, client ID): read-only, with Copy. */
-export function CopyField({ label, value }: { label: string; value: string }) {
+/**
+ * A value to paste into another app's settings (issuer, discovery URL, client ID, an identity provider's
+ * redirect URL): read-only, with Copy, and an optional hint under it.
+ */
+export function CopyField({ label, value, hint }: { label: string; value: string; hint?: string }) {
   const id = useId();
   const [copied, setCopied] = useState(false);
   return (
@@ -18,6 +21,7 @@ export function CopyField({ label, value }: { label: string; value: string }) {
           readOnly
           value={value}
           onFocus={(e) => e.currentTarget.select()}
+          aria-describedby={hint ? `${id}-hint` : undefined}
           className="block w-full min-w-0 rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
         />
         <Button
@@ -35,6 +39,11 @@ export function CopyField({ label, value }: { label: string; value: string }) {
           {copied ? "Copied" : "Copy"}
         </Button>
       </div>
+      {hint && (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
     </div>
   );
 }

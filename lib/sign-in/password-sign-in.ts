@@ -6,7 +6,7 @@
  * identifier takes, whether the email is unknown, the password wrong, the
  * user blocked or the email locked. The activity log records the real reason.
  * The one different answer is "wait": too many failures from this address for
- * this identifier (./sign-in-throttle.ts), which happens to unknown and known
+ * this identifier (lib/security/sign-in-throttle.ts), which happens to unknown and known
  * emails alike.
  *
  * A right password for someone with a second factor (or who must set one up)
@@ -32,10 +32,10 @@ import { ldapSourceRow } from "@/lib/idp/records";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { beginSecondStepIfNeeded, SecondStepRequired } from "@/lib/mfa/second-step";
 import { createSession } from "@/lib/sessions/sessions";
-import { instanceAccountId } from "@/lib/setup/instance";
+import { instanceAccountId } from "@/lib/instance/account";
 import { findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
-import type { RequestMeta } from "./actor";
-import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "./sign-in-throttle";
+import type { RequestMeta } from "@/lib/auth/actor";
+import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 
 export const SIGN_IN_FAILED = "Invalid email or password";
 

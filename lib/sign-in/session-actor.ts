@@ -6,9 +6,9 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
-import { noteRequestActor } from "@/lib/ops/request-log";
+import { noteRequestActor } from "@/lib/observability/request-log";
 import { resolveSession } from "@/lib/sessions/sessions";
-import type { SessionActor } from "./actor";
+import type { SessionActor } from "@/lib/auth/actor";
 import { auth } from "./nextauth";
 
 /** Cached per request, so a page and its layout share one lookup. */

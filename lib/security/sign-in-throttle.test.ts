@@ -8,7 +8,7 @@ import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { createUser, META, startSession, type TestUser } from "@/test/factories";
-import { SignInFailed, SignInThrottled, signInWithPassword, waitMessage } from "./password-sign-in";
+import { SignInFailed, SignInThrottled, signInWithPassword, waitMessage } from "@/lib/sign-in/password-sign-in";
 import { delaySeconds } from "./sign-in-throttle";
 
 const PASSWORD = "a long and unusual passphrase";

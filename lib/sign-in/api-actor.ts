@@ -5,11 +5,11 @@
  */
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/auth/session-actor";
+import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/sign-in/session-actor";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { accessTokenLimit, consumeRateLimit } from "@/lib/security/rate-limit";
-import { noteRequestActor } from "@/lib/ops/request-log";
-import { publicOrigin } from "./request-meta";
+import { noteRequestActor } from "@/lib/observability/request-log";
+import { publicOrigin } from "@/lib/http/request-meta";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -1,12 +1,12 @@
 /**
- * The cookie that binds a passwordless passkey challenge (lib/mfa/passkey-sign-in.ts)
+ * The cookie that binds a passwordless passkey challenge (lib/sign-in/passkey-sign-in.ts)
  * to the browser that asked for it: HttpOnly, SameSite=Lax, Secure behind HTTPS,
  * five minutes. It holds a random 256-bit token; the server keeps only its digest.
  */
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { publicOrigin } from "@/lib/http/request-meta";
-import { PASSKEY_COOKIE, PASSKEY_COOKIE_TTL_MS } from "@/lib/mfa/passkey-sign-in";
+import { PASSKEY_COOKIE, PASSKEY_COOKIE_TTL_MS } from "@/lib/sign-in/passkey-sign-in";
 
 export async function setPasskeyCookie(token: string): Promise<void> {
   const secure = publicOrigin(await headers()).startsWith("https:");

@@ -1,7 +1,7 @@
 /**
  * Auth.js (next-auth) wiring. Auth.js handles the sign-in flows and the
  * encrypted, signed session cookie; the cookie carries only our session id,
- * and lib/auth/session-actor.ts checks that id against the database on every
+ * and lib/sign-in/session-actor.ts checks that id against the database on every
  * request. The config is built lazily, per request: nothing reads secrets at
  * build time, and the OIDC providers come from the database as they are now
  * (lib/idp/sign-in-options.ts), so adding one in Settings needs no restart.
@@ -9,7 +9,7 @@
  * Providers:
  * - "credentials": the sign-in form (local password, or LDAP);
  * - "second-step": the second factor after the form's password (two-factor): a code or a passkey;
- * - "passkey": passwordless sign-in with a passkey (lib/mfa/passkey-sign-in.ts);
+ * - "passkey": passwordless sign-in with a passkey (lib/sign-in/passkey-sign-in.ts);
  * - "trusted-header": a trusted reverse proxy's user header (/auth/proxy);
  * - one "oidc" provider per enabled identity provider, id = its row id
  *   (authorization code flow with PKCE, state and nonce).
@@ -26,12 +26,12 @@ import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/id
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { NoProxyIdentity, signInWithTrustedHeader } from "@/lib/idp/trusted-header";
 import { parseAuthenticationResponse } from "@/lib/mfa/passkey-records";
-import { PasskeySignInFailed, PasskeySignInThrottled, signInWithPasskey } from "@/lib/mfa/passkey-sign-in";
+import { PasskeySignInFailed, PasskeySignInThrottled, signInWithPasskey } from "@/lib/sign-in/passkey-sign-in";
 import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
 import { completeSecondStepWithPasskey, PasskeyNotAccepted } from "@/lib/mfa/second-step-passkey";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { toAuthProvider } from "./oidc-providers";
-import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "./password-sign-in";
+import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
 import { clearSecondStepCookie, secondStepToken, setSecondStepCookie } from "./second-step-cookie";
 
@@ -219,7 +219,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         // What /api/auth/session answers: only the expiry. The session id is
         // a bearer credential and never leaves the server in a body; the
         // server-side auth() still sees the token (next-auth passes it as
-        // `user` when this callback sets none), see lib/auth/session-actor.ts.
+        // `user` when this callback sets none), see lib/sign-in/session-actor.ts.
         return { expires: session.expires } as typeof session;
       },
     },
