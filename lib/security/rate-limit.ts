@@ -15,7 +15,7 @@ import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
 import { engine } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { rateLimits } from "@/lib/db/schema";
-import { RateLimited } from "@/lib/errors";
+import { RateLimited, type ServerMessageKey } from "@/lib/errors";
 import { countRateLimitRefusal } from "@/lib/ops/metrics";
 
 export type RateLimit = {
@@ -25,7 +25,14 @@ export type RateLimit = {
   message: string;
   /** When set, the refusal's message says how long to wait (forms show it; the API also sends Retry-After). */
   messageFor?: (retryAfterSeconds: number) => string;
+  /** messageFor's catalog entry (lib/forms/message-keys.ts), given the whole minutes to wait as {minutes}. */
+  messageKey?: ServerMessageKey;
 };
+
+/** The wait a refusal names, in whole minutes (at least one). */
+export function minutesToWait(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds / 60));
+}
 
 const TABLE = "rate_limits";
 
@@ -59,7 +66,9 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
         if (err instanceof RateLimiterRes) {
           const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
           countRateLimitRefusal(limit.name);
-          throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
+          const refusal = new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
+          if (limit.messageFor && limit.messageKey) refusal.keyed(limit.messageKey, { minutes: minutesToWait(seconds) });
+          throw refusal;
         }
         throw err;
       }
