@@ -88,3 +88,31 @@ describe("server messages through the catalog", () => {
     expect(state.message).toBe("Nothing in the catalog says this");
   });
 });
+
+describe("activity events through the catalog", () => {
+  it("every action and failure reason has its name in both catalogs, English as the API's", async () => {
+    const { ACTION_LABELS, FAILURE_REASON_LABELS } = await import("@/lib/audit/actions");
+    const { actionKey } = await import("@/components/activity/format");
+    const keys = Object.keys(ACTION_LABELS).map(actionKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const [code, label] of Object.entries(ACTION_LABELS)) {
+      expect((en.events.actions as Record<string, string>)[actionKey(code)], code).toBe(label);
+      expect((de.events.actions as Record<string, string>)[actionKey(code)], code).toBeTruthy();
+    }
+    for (const [reason, label] of Object.entries(FAILURE_REASON_LABELS)) expect((en.events.reasons as Record<string, string>)[reason], reason).toBe(label);
+  });
+
+  it("a failed sign-in reads in German, with its reason and before → after details", async () => {
+    const { actionName, detailLines } = await import("@/components/activity/format");
+    const t = createTranslator({ locale: "de", messages: de, namespace: "events" });
+    const event = {
+      action: "user.login.failed",
+      actionLabel: "Sign-in failed",
+      details: { reason: "wrong_password", role: { from: "user", to: "admin" }, auto_groups: { from: [], to: ["g1"] } },
+      privateDetails: null,
+    } as unknown as Parameters<typeof detailLines>[1];
+    expect(actionName(t, event.action, event.actionLabel)).toBe("Anmeldung fehlgeschlagen");
+    expect(actionName(t, "brand.new", "Brand new")).toBe("Brand new");
+    expect(detailLines(t, event, new Map([["g1", "Ops"]]))).toEqual(["Grund: Falsches Passwort", "Rolle: user → admin", "Gruppen: keine → Ops"]);
+  });
+});

@@ -1,12 +1,15 @@
 "use client";
 
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 
 /** A value to paste into another app's settings (issuer, discovery URL, client ID): read-only, with Copy. */
 export function CopyField({ label, value }: { label: string; value: string }) {
   const id = useId();
   const [copied, setCopied] = useState(false);
+  const t = useTranslations("common");
+  const ta = useTranslations("applicationsPage");
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-900">
@@ -22,7 +25,7 @@ export function CopyField({ label, value }: { label: string; value: string }) {
         />
         <Button
           variant="secondary"
-          aria-label={`Copy ${label}`}
+          aria-label={ta("copyNamed", { label })}
           onClick={async () => {
             try {
               await navigator.clipboard.writeText(value);
@@ -32,7 +35,7 @@ export function CopyField({ label, value }: { label: string; value: string }) {
             }
           }}
         >
-          {copied ? "Copied" : "Copy"}
+          {copied ? t("copied") : t("copy")}
         </Button>
       </div>
     </div>

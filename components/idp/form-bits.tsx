@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import type { FieldErrors } from "@/lib/errors";
 import { Button } from "@/components/ui/button";
 
@@ -122,6 +123,7 @@ export function Select({
 /** A read-only value with a Copy button (the redirect URL to register at the provider). */
 export function CopyField({ label, value, hint }: { label: string; value: string; hint?: string }) {
   const [copied, setCopied] = useState(false);
+  const t = useTranslations("common");
   const id = `copy-${label.toLowerCase().replace(/\W+/g, "-")}`;
   return (
     <div>
@@ -147,7 +149,7 @@ export function CopyField({ label, value, hint }: { label: string; value: string
             }
           }}
         >
-          {copied ? "Copied" : "Copy"}
+          {copied ? t("copied") : t("copy")}
         </Button>
       </div>
       {hint && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
@@ -155,8 +157,12 @@ export function CopyField({ label, value, hint }: { label: string; value: string
   );
 }
 
-export const ROLE_OPTIONS = [
-  { value: "user", label: "User — sees only themselves" },
-  { value: "auditor", label: "Auditor — sees everything, changes nothing" },
-  { value: "admin", label: "Admin — manages users and settings" },
-];
+/** The roles a new user from a sign-in source may get, described, in the person's language. */
+export function useRoleOptions(): { value: string; label: string }[] {
+  const t = useTranslations("settingsPages.roleOptions");
+  return [
+    { value: "user", label: t("user") },
+    { value: "auditor", label: t("auditor") },
+    { value: "admin", label: t("admin") },
+  ];
+}

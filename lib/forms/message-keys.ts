@@ -22,7 +22,7 @@
  * English catalog text reads exactly as the server's.
  */
 import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
-import type { DomainError, MessageKeys, MessageRef } from "@/lib/errors";
+import type { DomainError, MessageKeys, MessageParams, MessageRef, ServerMessageKey } from "@/lib/errors";
 import { USERNAME_MAX } from "@/lib/users/username-rule";
 import { TOKEN_EXPIRY_DAYS } from "@/lib/tokens/limits";
 
@@ -128,6 +128,8 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Mail can't be turned on yet": { key: "mailNotReady" },
   "Mail is not set up: the owner configures it in Settings → Email": { key: "mailNotSetUp" },
   "Choose at least one group": { key: "chooseGroup" },
+  // activity filters
+  "from must be before to": { key: "fromBeforeTo" },
 };
 
 /** The catalog entries of an error's texts (message and field messages) that have one. */
@@ -138,4 +140,10 @@ export function messageKeysOf(err: DomainError, fieldErrors: Record<string, stri
     if (ref) found[text] = ref;
   }
   return Object.keys(found).length > 0 ? found : undefined;
+}
+
+/** One text in the person's language on a server-rendered page: its catalog entry when it has one, else as written. */
+export function serverText(t: (key: ServerMessageKey, params?: MessageParams) => string, text: string): string {
+  const ref = Object.hasOwn(SERVER_TEXT_KEYS, text) ? SERVER_TEXT_KEYS[text] : undefined;
+  return ref ? t(ref.key, ref.params) : text;
 }
