@@ -32,6 +32,7 @@ function fieldName(t: EventsTranslator, field: string): string {
 function show(t: EventsTranslator, v: unknown): string {
   if (v === null || v === undefined || v === "") return "—";
   if (Array.isArray(v)) return v.length === 0 ? t("none") : v.map((x) => show(t, x)).join(", ");
+  if (typeof v === "boolean") return t(v ? "true" : "false");
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
 }
