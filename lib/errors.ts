@@ -1,11 +1,38 @@
 /**
  * Domain errors thrown by services. One mapper turns them into HTTP responses
- * (lib/http/errors.ts) and one into form state (lib/forms/action-state.ts).
+ * (lib/http/errors.ts) and one into form state (lib/forms/action-errors.ts).
+ *
+ * Their texts are English, and stay so for the API and logs. A person reads
+ * them in their language through the catalogs' "serverMessages": see
+ * lib/forms/message-keys.ts for how a text finds its key (fixed texts by a
+ * table, texts with values in them by `keyed(…)` where they are thrown).
  */
+import type en from "@/messages/en.json";
+
 export type FieldErrors = Record<string, string[]>;
+
+/** A key in the catalogs' "serverMessages" namespace (messages/*.json). */
+export type ServerMessageKey = keyof (typeof en)["serverMessages"];
+export type MessageParams = Record<string, string | number>;
+/** One text's entry in the catalog: its key and the values for its ICU placeholders. */
+export type MessageRef = { key: ServerMessageKey; params?: MessageParams };
+/** English text → its catalog entry, for the texts one error (or one form state) carries. */
+export type MessageKeys = Record<string, MessageRef>;
 
 export abstract class DomainError extends Error {
   abstract readonly status: number;
+  /** Catalog entries for this error's texts (its message, its field messages), by English text. */
+  readonly messageKeys: MessageKeys = {};
+
+  /**
+   * Names the catalog entry of one of this error's texts (by default its message), for a text
+   * with values in it: `new Conflict(`A token named "${name}" …`).keyed("tokenNameTaken", { name })`.
+   * The English catalog text with these params must read exactly as the English text.
+   */
+  keyed(key: ServerMessageKey, params?: MessageParams, text: string = this.message): this {
+    this.messageKeys[text] = params ? { key, params } : { key };
+    return this;
+  }
 }
 
 export class NotFound extends DomainError {

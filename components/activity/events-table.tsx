@@ -3,15 +3,17 @@ import Link from "next/link";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
 import { partyKey, type PartyLinks } from "@/lib/audit/party-links";
-import { detailLines } from "./format";
+import { actionName, detailLines, type EventsTranslator } from "./format";
 import { UserAgent } from "@/components/ui/user-agent";
 import { RelativeTime } from "@/components/ui/relative-time";
 
-const OPEN_LABELS: Record<string, string> = { user: "user", group: "group", token: "token's owner" };
+/** The kinds of party with an "Open" link, and their words in "activityPage.open". */
+const OPENABLE = new Set(["user", "group", "token"]);
 
 function Party({ party, filterKey, links }: { party: ActivityParty | null; filterKey: "actor" | "target"; links: PartyLinks }) {
+  const t = useTranslations("activityPage");
   if (!party) return <span className="text-slate-500">—</span>;
-  if (party.type === "anonymous") return <span className="text-slate-500">Anonymous</span>;
+  if (party.type === "anonymous") return <span className="text-slate-500">{t("anonymous")}</span>;
   const label = party.label || party.id || party.type;
   return (
     <div>
@@ -19,7 +21,7 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
         <Link
           href={`/activity?${new URLSearchParams({ [filterKey]: party.id })}`}
           className="font-medium text-slate-900 hover:text-indigo-600"
-          title={`Only events with this ${filterKey}`}
+          title={filterKey === "actor" ? t("onlyActor") : t("onlyTarget")}
         >
           {label}
         </Link>
@@ -32,8 +34,8 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
         {party.id && links.has(partyKey(party.type, party.id)) && (
           <>
             {" · "}
-            <Link href={links.get(partyKey(party.type, party.id))!} className="text-indigo-700 underline" aria-label={`Open ${OPEN_LABELS[party.type] ?? party.type} ${label}`}>
-              Open
+            <Link href={links.get(partyKey(party.type, party.id))!} className="text-indigo-700 underline" aria-label={OPENABLE.has(party.type) ? t(`open.${party.type as "user" | "group" | "token"}`, { label }) : t("openOther", { type: party.type, label })}>
+              {t("openLink")}
             </Link>
           </>
         )}
@@ -44,6 +46,8 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
 
 export function EventsTable({ events, groupNames, links = new Map() }: { events: ActivityEvent[]; groupNames: Map<string, string>; links?: PartyLinks }) {
   const t = useTranslations("columns");
+  const te: EventsTranslator = useTranslations("events");
+  const ta = useTranslations("activityPage");
   const columns: Array<DataColumn<ActivityEvent>> = [
     {
       id: "time",
@@ -63,7 +67,7 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
       className: "px-4 py-3 align-top",
       cell: (event) => (
         <>
-          <div className="font-medium text-slate-900">{event.actionLabel}</div>
+          <div className="font-medium text-slate-900">{actionName(te, event.action, event.actionLabel)}</div>
           <div className="font-mono text-xs text-slate-500">{event.action}</div>
         </>
       ),
@@ -75,7 +79,7 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
       className: "px-4 py-3 align-top text-slate-700",
       cell: (event) => (
         <ul className="space-y-0.5">
-          {detailLines(event, groupNames).map((line, i) => (
+          {detailLines(te, event, groupNames).map((line, i) => (
             <li key={i} className="break-words">
               {line}
             </li>
@@ -99,5 +103,5 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
       ),
     },
   ];
-  return <DataTable label="Activity" rows={events} rowKey={(e) => e.id} columns={columns} rowClassName="" empty={null} />;
+  return <DataTable label={ta("tableLabel")} rows={events} rowKey={(e) => e.id} columns={columns} rowClassName="" empty={null} />;
 }

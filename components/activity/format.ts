@@ -1,18 +1,44 @@
+import type { useTranslations } from "next-intl";
 import { failureReasonLabel } from "@/lib/audit/actions";
 import type { ActivityEvent } from "@/lib/audit/events";
 
-const show = (v: unknown): string => {
+/** The "events" messages: action names, failure reasons, detail lines. */
+export type EventsTranslator = ReturnType<typeof useTranslations<"events">>;
+
+/** An action code's key in "events.actions" (dots can't be in a key: "user.login.failed" → "user_login_failed"). */
+export function actionKey(action: string): string {
+  return action.replaceAll(".", "_");
+}
+
+/**
+ * An event's action in the person's language; a code the catalog doesn't
+ * know yet (added by a newer feature) keeps the English name the API gives.
+ */
+export function actionName(t: EventsTranslator, action: string, english: string): string {
+  const key = `actions.${actionKey(action)}`;
+  return t.has(key as never) ? t(key as never) : english;
+}
+
+function reasonName(t: EventsTranslator, reason: string): string {
+  const key = `reasons.${reason}`;
+  return t.has(key as never) ? t(key as never) : failureReasonLabel(reason);
+}
+
+function fieldName(t: EventsTranslator, field: string): string {
+  const key = `fields.${field}`;
+  return t.has(key as never) ? t(key as never) : field.replaceAll("_", " ");
+}
+
+function show(t: EventsTranslator, v: unknown): string {
   if (v === null || v === undefined || v === "") return "—";
-  if (Array.isArray(v)) return v.length === 0 ? "none" : v.map(show).join(", ");
+  if (Array.isArray(v)) return v.length === 0 ? t("none") : v.map((x) => show(t, x)).join(", ");
+  if (typeof v === "boolean") return t(v ? "true" : "false");
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
-};
+}
 
-function fromTo(v: unknown): string | null {
-  if (v && typeof v === "object" && !Array.isArray(v) && "from" in v && "to" in v) {
-    const { from, to } = v as { from: unknown; to: unknown };
-    return `${show(from)} → ${show(to)}`;
-  }
+function change(v: unknown): { from: unknown; to: unknown } | null {
+  if (v && typeof v === "object" && !Array.isArray(v) && "from" in v && "to" in v) return v as { from: unknown; to: unknown };
   return null;
 }
 
@@ -22,26 +48,23 @@ const HIDDEN = new Set(["changed"]);
  * One line per detail, for people: a failed sign-in's reason, before → after
  * for changes (names and emails come from the encrypted private details).
  */
-export function detailLines(event: ActivityEvent, groupNames?: Map<string, string>): string[] {
+export function detailLines(t: EventsTranslator, event: ActivityEvent, groupNames?: Map<string, string>): string[] {
   const lines: string[] = [];
   const details = { ...(event.details ?? {}), ...(event.privateDetails ?? {}) };
   for (const [key, value] of Object.entries(details)) {
     if (HIDDEN.has(key)) continue;
     if (key === "reason" && typeof value === "string") {
-      lines.push(`Reason: ${failureReasonLabel(value)}`);
+      lines.push(t("reason", { reason: reasonName(t, value) }));
       continue;
     }
-    if (key === "auto_groups" && groupNames) {
+    const fromTo = change(value);
+    if (key === "auto_groups" && groupNames && fromTo) {
       const names = (ids: unknown) => (Array.isArray(ids) ? ids.map((id) => groupNames.get(String(id)) ?? String(id)) : ids);
-      const change = fromTo(value);
-      if (change && value && typeof value === "object") {
-        const { from, to } = value as { from: unknown; to: unknown };
-        lines.push(`groups: ${show(names(from))} → ${show(names(to))}`);
-        continue;
-      }
+      lines.push(t("change", { field: fieldName(t, "groups"), from: show(t, names(fromTo.from)), to: show(t, names(fromTo.to)) }));
+      continue;
     }
-    const label = key.replaceAll("_", " ");
-    lines.push(`${label}: ${fromTo(value) ?? show(value)}`);
+    const field = fieldName(t, key);
+    lines.push(fromTo ? t("change", { field, from: show(t, fromTo.from), to: show(t, fromTo.to) }) : t("value", { field, value: show(t, value) }));
   }
   return lines;
 }

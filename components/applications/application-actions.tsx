@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { deleteApplicationAction, rotateApplicationSecretAction } from "@/app/(dashboard)/settings/applications/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -13,12 +14,14 @@ import { useServerForm } from "@/components/ui/use-server-form";
 function RotateForm({ id, name, onClose }: { id: string; name: string; onClose: () => void }) {
   const form = useServerForm(rotateApplicationSecretAction.bind(null, id), { guardLeave: false });
   const state = form.state;
+  const t = useTranslations("applicationsPage");
+  const tc = useTranslations("common");
   if (state.status === "success" && state.result?.clientSecret) {
     return (
       <ShownOnceSecret
-        label="New client secret"
+        label={t("newClientSecret")}
         value={state.result.clientSecret}
-        warning="This client secret will not be shown again. The old one has stopped working: put this one into the app's settings now."
+        warning={t("rotatedWarning")}
         onClose={onClose}
       />
     );
@@ -27,14 +30,14 @@ function RotateForm({ id, name, onClose }: { id: string; name: string; onClose: 
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <p className="text-sm text-slate-700">
-        {name} gets a new client secret, shown once. The current one stops working at once, and everyone signed in to the app through Latchkey has to sign in again.
+        {t("rotateBody", { name })}
       </p>
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
-          Cancel
+          {tc("cancel")}
         </Button>
-        <SubmitButton variant="danger" pending={form.pending} pendingLabel="Rotating…">
-          Rotate secret
+        <SubmitButton variant="danger" pending={form.pending} pendingLabel={t("rotating")}>
+          {t("rotate")}
         </SubmitButton>
       </div>
     </form>
@@ -45,6 +48,7 @@ function RotateForm({ id, name, onClose }: { id: string; name: string; onClose: 
 export function RotateSecretButton({ id, name }: { id: string; name: string }) {
   const [open, setOpen] = useState(false);
   const [round, setRound] = useState(0);
+  const t = useTranslations("applicationsPage");
   return (
     <>
       <Button
@@ -54,9 +58,9 @@ export function RotateSecretButton({ id, name }: { id: string; name: string }) {
           setOpen(true);
         }}
       >
-        Rotate secret
+        {t("rotate")}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={`Rotate the secret of ${name}?`}>
+      <Dialog open={open} onClose={() => setOpen(false)} title={t("rotateTitle", { name })}>
         {open && <RotateForm key={round} id={id} name={name} onClose={() => setOpen(false)} />}
       </Dialog>
     </>
@@ -64,14 +68,15 @@ export function RotateSecretButton({ id, name }: { id: string; name: string }) {
 }
 
 export function DeleteApplicationButton({ id, name }: { id: string; name: string }) {
+  const t = useTranslations("applicationsPage");
   return (
     <ConfirmAction
-      label="Delete"
-      title={`Delete ${name}?`}
-      confirmLabel="Delete application"
+      label={t("delete")}
+      title={t("deleteTitle", { name })}
+      confirmLabel={t("deleteConfirm")}
       variant="danger"
       action={deleteApplicationAction.bind(null, id)}
-      body={<p>People can no longer sign in to {name} through Latchkey, and its current sign-ins end. This can&apos;t be undone.</p>}
+      body={<p>{t("deleteBody", { name })}</p>}
     />
   );
 }

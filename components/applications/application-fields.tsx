@@ -3,12 +3,16 @@
  * application's page. After an error they show what was typed (`kept`), else the
  * stored values. The type is chosen once (it can't change later).
  */
+import { useTranslations } from "next-intl";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import { TextField } from "@/components/ui/text-field";
 import { ACCESS_MINUTES, REFRESH_DAYS } from "@/lib/applications/form-input";
-import { APPLICATION_NAME_MAX, APPLICATION_TYPE_INFO } from "@/lib/applications/schemas";
+import { APPLICATION_NAME_MAX } from "@/lib/applications/schemas";
 import type { FieldErrors } from "@/lib/errors";
+
+/** Example values shown as placeholders: addresses and names, the same in every language. */
+const EXAMPLES = ["https://app.example.com/callback", "https://app.example.com/"] as const;
 
 export type ApplicationFormValue = {
   name: string;
@@ -21,6 +25,9 @@ export type ApplicationFormValue = {
   requireConsent: boolean;
 };
 
+/** The kinds of application; each one's name and explanation are in "applicationsPage.types". */
+const TYPES: ReadonlyArray<ApplicationFormValue["type"]> = ["web", "spa", "device"];
+
 export const NEW_APPLICATION: ApplicationFormValue = {
   name: "",
   type: "web",
@@ -32,7 +39,6 @@ export const NEW_APPLICATION: ApplicationFormValue = {
   requireConsent: false,
 };
 
-const TYPES = Object.entries(APPLICATION_TYPE_INFO) as Array<[ApplicationFormValue["type"], { label: string; explanation: string }]>;
 
 function minutesOf(seconds: number): string {
   return Number.isInteger(seconds / 60) ? String(seconds / 60) : (seconds / 60).toFixed(2);
@@ -60,27 +66,28 @@ export function ApplicationFields({
   const type = (kept?.type as ApplicationFormValue["type"] | undefined) ?? app.type;
   const selectedGroups = kept?.allowed_groups !== undefined ? kept.allowed_groups.split(",").filter(Boolean) : app.allowedGroupIds;
   const consent = kept ? kept.require_consent === "on" : app.requireConsent;
+  const t = useTranslations("applicationsPage");
   return (
     <div className="space-y-4">
-      <TextField label="Name" name="name" required maxLength={APPLICATION_NAME_MAX} autoComplete="off" readOnly={readOnly} defaultValue={kept?.name ?? app.name} errors={errors.name} hint="Shown to people when they sign in to it." />
+      <TextField label={t("name")} name="name" required maxLength={APPLICATION_NAME_MAX} autoComplete="off" readOnly={readOnly} defaultValue={kept?.name ?? app.name} errors={errors.name} hint={t("nameHint")} />
       {typeFixed ? (
         <div>
-          <p className="text-sm font-medium text-slate-900">Type</p>
+          <p className="text-sm font-medium text-slate-900">{t("type")}</p>
           <p className="mt-1 text-sm text-slate-700">
-            {APPLICATION_TYPE_INFO[app.type].label}: {APPLICATION_TYPE_INFO[app.type].explanation}
+            {t(`types.${app.type}.label`)}: {t(`types.${app.type}.explanation`)}
           </p>
         </div>
       ) : (
         <fieldset>
-          <legend className="block text-sm font-medium text-slate-900">Type</legend>
+          <legend className="block text-sm font-medium text-slate-900">{t("type")}</legend>
           <div className="mt-1 space-y-2">
-            {TYPES.map(([value, info]) => (
+            {TYPES.map((value) => (
               <label key={value} className="flex items-start gap-2 text-sm">
                 <input type="radio" name="type" value={value} defaultChecked={type === value} className="mt-1" aria-describedby={`type-${value}-explanation`} />
                 <span>
-                  <span className="font-medium text-slate-900">{info.label}</span>
+                  <span className="font-medium text-slate-900">{t(`types.${value}.label`)}</span>
                   <span id={`type-${value}-explanation`} className="block text-xs text-slate-600">
-                    {info.explanation}
+                    {t(`types.${value}.explanation`)}
                   </span>
                 </span>
               </label>
@@ -90,29 +97,29 @@ export function ApplicationFields({
         </fieldset>
       )}
       <TextAreaField
-        label="Redirect URIs"
+        label={t("redirectUris")}
         name="redirect_uris"
         rows={3}
         readOnly={readOnly}
-        placeholder="https://app.example.com/callback"
+        placeholder={EXAMPLES[0]}
         defaultValue={kept?.redirect_uris ?? app.redirectUris.join("\n")}
         errors={errors.redirect_uris}
-        hint="One per line, matched exactly. https://, or http:// on 127.0.0.1, [::1] or localhost. Device apps need none."
+        hint={t("redirectUrisHint")}
       />
       <TextAreaField
-        label="Post-logout redirect URIs"
+        label={t("postLogoutUris")}
         name="post_logout_redirect_uris"
         rows={2}
         readOnly={readOnly}
-        placeholder="https://app.example.com/"
+        placeholder={EXAMPLES[1]}
         defaultValue={kept?.post_logout_redirect_uris ?? app.postLogoutRedirectUris.join("\n")}
         errors={errors.post_logout_redirect_uris}
-        hint="Optional. Where the app may send people after they sign out, one per line."
+        hint={t("postLogoutUrisHint")}
       />
       <GroupCheckboxes
         name="allowed_groups"
-        legend="Who may sign in"
-        hint="Tick groups to allow only their members; none ticked: everyone in this account."
+        legend={t("whoMay")}
+        hint={t("whoMayHint")}
         groups={groups}
         selected={selectedGroups}
         errors={errors.allowed_groups}
@@ -120,7 +127,7 @@ export function ApplicationFields({
       />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
-          label="Access token lifetime (minutes)"
+          label={t("accessTtl")}
           name="access_token_ttl_minutes"
           type="number"
           inputMode="numeric"
@@ -131,10 +138,10 @@ export function ApplicationFields({
           readOnly={readOnly}
           defaultValue={kept?.access_token_ttl_minutes ?? minutesOf(app.accessTokenTtlSeconds)}
           errors={errors.access_token_ttl_minutes}
-          hint={`${ACCESS_MINUTES.min}–${ACCESS_MINUTES.max}; 10 by default.`}
+          hint={t("accessTtlHint", { min: ACCESS_MINUTES.min, max: ACCESS_MINUTES.max })}
         />
         <TextField
-          label="Refresh token lifetime (days)"
+          label={t("refreshTtl")}
           name="refresh_token_ttl_days"
           type="number"
           inputMode="numeric"
@@ -145,16 +152,16 @@ export function ApplicationFields({
           readOnly={readOnly}
           defaultValue={kept?.refresh_token_ttl_days ?? daysOf(app.refreshTokenTtlSeconds)}
           errors={errors.refresh_token_ttl_days}
-          hint="Renewed each time it is used; 30 by default."
+          hint={t("refreshTtlHint")}
         />
       </div>
       <div>
         <label className="flex items-start gap-2 text-sm">
           <input type="checkbox" name="require_consent" defaultChecked={consent} disabled={readOnly} className="mt-1" aria-describedby="require-consent-hint" />
           <span>
-            <span className="font-medium text-slate-900">Ask for consent</span>
+            <span className="font-medium text-slate-900">{t("consent")}</span>
             <span id="require-consent-hint" className="block text-xs text-slate-600">
-              People confirm what the app may read before their first sign-in. Off: apps you register here are trusted.
+              {t("consentHint")}
             </span>
           </span>
         </label>

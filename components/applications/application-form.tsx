@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { updateApplicationAction } from "@/app/(dashboard)/settings/applications/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -10,6 +11,8 @@ import { ApplicationFields, type ApplicationFormValue } from "./application-fiel
 export function ApplicationForm({ id, app, groups, canSave }: { id: string; app: ApplicationFormValue; groups: Array<{ id: string; name: string }>; canSave: boolean }) {
   const form = useServerForm(updateApplicationAction.bind(null, id), { announce: true });
   const state = form.state;
+  const t = useTranslations("applicationsPage");
+  const tc = useTranslations("common");
   return (
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
@@ -18,8 +21,8 @@ export function ApplicationForm({ id, app, groups, canSave }: { id: string; app:
       </div>
       {canSave && (
         <div className="flex justify-end">
-          <SubmitButton pending={form.pending} pendingLabel="Saving…">
-            Save changes
+          <SubmitButton pending={form.pending} pendingLabel={tc("saving")}>
+            {t("saveChanges")}
           </SubmitButton>
         </div>
       )}

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { createApplicationAction } from "@/app/(dashboard)/settings/applications/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -15,6 +16,8 @@ function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; n
   const router = useRouter();
   const form = useServerForm(createApplicationAction);
   const state = form.state;
+  const t = useTranslations("applicationsPage");
+  const tc = useTranslations("common");
   if (state.status === "success" && state.result) {
     const { id, clientId, clientSecret } = state.result;
     const open = () => {
@@ -26,10 +29,10 @@ function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; n
         <div className="space-y-4">
           <Alert tone="success">{state.message}</Alert>
           <p className="text-sm text-slate-700">
-            Client ID: <code className="break-all font-mono">{clientId}</code>. This app has no secret: it signs in with PKCE.
+            {t.rich("createdNoSecret", { clientId, code: (chunks) => <code className="break-all font-mono">{chunks}</code> })}
           </p>
           <div className="flex justify-end">
-            <Button onClick={open}>Open application</Button>
+            <Button onClick={open}>{t("open")}</Button>
           </div>
         </div>
       );
@@ -37,12 +40,12 @@ function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; n
     return (
       <div className="space-y-4">
         <p className="text-sm text-slate-700">
-          Client ID: <code className="break-all font-mono">{clientId}</code>
+          {t.rich("createdClientId", { clientId, code: (chunks) => <code className="break-all font-mono">{chunks}</code> })}
         </p>
         <ShownOnceSecret
-          label="Client secret"
+          label={t("clientSecret")}
           value={clientSecret}
-          warning="This client secret will not be shown again. Copy it into the app's settings now; if it is lost, rotate it."
+          warning={t("secretWarning")}
           onClose={open}
         />
       </div>
@@ -54,10 +57,10 @@ function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; n
       <ApplicationFields app={NEW_APPLICATION} groups={groups} kept={state.status === "error" ? state.values : undefined} errors={state.fieldErrors} typeFixed={false} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
-          Cancel
+          {tc("cancel")}
         </Button>
-        <SubmitButton pending={form.pending} pendingLabel="Registering…">
-          Register
+        <SubmitButton pending={form.pending} pendingLabel={t("registering")}>
+          {t("register")}
         </SubmitButton>
       </div>
     </form>
@@ -69,6 +72,7 @@ export function NewApplicationDialog({ groups }: { groups: Array<{ id: string; n
   const [open, setOpen] = useState(false);
   // A new form each time the dialog opens (a shown secret never comes back).
   const [round, setRound] = useState(0);
+  const t = useTranslations("applicationsPage");
   return (
     <>
       <Button
@@ -77,9 +81,9 @@ export function NewApplicationDialog({ groups }: { groups: Array<{ id: string; n
           setOpen(true);
         }}
       >
-        New application
+        {t("new")}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title="New application">
+      <Dialog open={open} onClose={() => setOpen(false)} title={t("new")}>
         {open && <NewApplicationForm key={round} groups={groups} onClose={() => setOpen(false)} />}
       </Dialog>
     </>

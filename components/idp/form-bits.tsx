@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { FieldErrors } from "@/lib/errors";
 
 /** Errors of a field and of its list items ("allowed_domains.0"), for one message list. */
@@ -117,8 +118,12 @@ export function Select({
   );
 }
 
-export const ROLE_OPTIONS = [
-  { value: "user", label: "User — sees only themselves" },
-  { value: "auditor", label: "Auditor — sees everything, changes nothing" },
-  { value: "admin", label: "Admin — manages users and settings" },
-];
+/** The roles a new user from a sign-in source may get, described, in the person's language. */
+export function useRoleOptions(): { value: string; label: string }[] {
+  const t = useTranslations("settingsPages.roleOptions");
+  return [
+    { value: "user", label: t("user") },
+    { value: "auditor", label: t("auditor") },
+    { value: "admin", label: t("admin") },
+  ];
+}

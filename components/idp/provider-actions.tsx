@@ -1,23 +1,26 @@
 "use client";
 
 import { deleteProviderAction, setLocalSignInAction, setProviderEnabledAction } from "@/app/(dashboard)/settings/actions";
+import { useTranslations } from "next-intl";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 
 export function ToggleProviderButton({ provider }: { provider: { id: string; name: string; enabled: boolean } }) {
+  const t = useTranslations("providersPage");
+  const name = provider.name;
   return provider.enabled ? (
     <ConfirmAction
-      label={`Disable ${provider.name}`}
-      title={`Disable ${provider.name}?`}
-      body={<p>Its button leaves the sign-in page and nobody can sign in with it until it is enabled again. Signed-in sessions stay.</p>}
-      confirmLabel="Disable"
+      label={t("disableNamed", { name })}
+      title={t("disableTitle", { name })}
+      body={<p>{t("disableBody")}</p>}
+      confirmLabel={t("disable")}
       action={setProviderEnabledAction.bind(null, provider.id, false)}
     />
   ) : (
     <ConfirmAction
-      label={`Enable ${provider.name}`}
-      title={`Enable ${provider.name}?`}
-      body={<p>A “Sign in with {provider.name}” button appears on the sign-in page.</p>}
-      confirmLabel="Enable"
+      label={t("enableNamed", { name })}
+      title={t("enableTitle", { name })}
+      body={<p>{t("enableBody", { name })}</p>}
+      confirmLabel={t("enable")}
       confirmVariant="primary"
       action={setProviderEnabledAction.bind(null, provider.id, true)}
     />
@@ -25,36 +28,35 @@ export function ToggleProviderButton({ provider }: { provider: { id: string; nam
 }
 
 export function DeleteProviderButton({ provider }: { provider: { id: string; name: string } }) {
+  const t = useTranslations("providersPage");
+  const name = provider.name;
   return (
     <ConfirmAction
-      label={`Delete ${provider.name}`}
-      title={`Delete ${provider.name}?`}
-      body={<p>The provider&apos;s settings and client secret are removed. Only a provider nobody signs in with can be deleted.</p>}
-      confirmLabel="Delete"
+      label={t("deleteNamed", { name })}
+      title={t("deleteTitle", { name })}
+      body={<p>{t("deleteBody")}</p>}
+      confirmLabel={t("delete")}
       action={deleteProviderAction.bind(null, provider.id)}
     />
   );
 }
 
 export function LocalSignInToggle({ enabled }: { enabled: boolean }) {
+  const t = useTranslations("providersPage");
   return enabled ? (
     <ConfirmAction
-      label="Turn off email and password sign-in"
-      title="Turn off email and password sign-in?"
-      body={
-        <p>
-          The email and password form leaves the sign-in page and local passwords stop working. This is refused while it is the owner&apos;s only way in.
-        </p>
-      }
-      confirmLabel="Turn off"
+      label={t("localOff")}
+      title={t("localOffTitle")}
+      body={<p>{t("localOffBody")}</p>}
+      confirmLabel={t("turnOff")}
       action={setLocalSignInAction.bind(null, false)}
     />
   ) : (
     <ConfirmAction
-      label="Turn on email and password sign-in"
-      title="Turn on email and password sign-in?"
-      body={<p>Users with a local password can sign in with the email and password form again.</p>}
-      confirmLabel="Turn on"
+      label={t("localOn")}
+      title={t("localOnTitle")}
+      body={<p>{t("localOnBody")}</p>}
+      confirmLabel={t("turnOn")}
       confirmVariant="primary"
       action={setLocalSignInAction.bind(null, true)}
     />

@@ -1,6 +1,7 @@
 "use client";
 
 import { Fragment, startTransition, useActionState, useState } from "react";
+import { useTranslations } from "next-intl";
 import { createProviderAction, testDiscoveryAction, updateProviderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -8,10 +9,10 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
-import { useServerForm } from "@/components/ui/use-server-form";
+import { useServerForm, useServerText } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
 import { CopyField } from "@/components/ui/copy-field";
-import { Checkbox, errorsFor, ROLE_OPTIONS, Select, TextArea } from "./form-bits";
+import { Checkbox, errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
 
 export type ProviderFormValues = {
   type: string;
@@ -29,12 +30,13 @@ export type ProviderFormValues = {
   requireApproval: boolean;
 };
 
+/** The provider types; each one's name and hint are in "providersPage.types". */
 const TYPES = [
-  { value: "google", label: "Google", issuer: "https://accounts.google.com", hint: "Google's issuer is https://accounts.google.com. Create an OAuth client (Web application) in Google Cloud → APIs & Services → Credentials." },
-  { value: "microsoft", label: "Microsoft Entra ID", issuer: "", hint: "https://login.microsoftonline.com/<tenant id>/v2.0 — register an app in Entra ID → App registrations (Web platform). Add the optional claim xms_edov to let Latchkey trust emails for linking and domain rules." },
-  { value: "okta", label: "Okta", issuer: "", hint: "Your Okta org URL, like https://your-org.okta.com (or an authorization server, https://your-org.okta.com/oauth2/default). Create an OIDC Web Application." },
-  { value: "oidc", label: "Generic OpenID Connect", issuer: "", hint: "The issuer URL; Latchkey reads <issuer>/.well-known/openid-configuration." },
-];
+  { value: "google", issuer: "https://accounts.google.com" },
+  { value: "microsoft", issuer: "" },
+  { value: "okta", issuer: "" },
+  { value: "oidc", issuer: "" },
+] as const;
 
 export function ProviderForm({
   providerId,
@@ -54,62 +56,73 @@ export function ProviderForm({
   const action = isNew ? createProviderAction.bind(null, providerId) : updateProviderAction.bind(null, providerId);
   const form = useServerForm(action, { announce: true });
   const state = form.state;
-  const [test, testAction, testing] = useActionState(testDiscoveryAction, initialFormState);
+  const t = useTranslations("providersPage");
+  const tc = useTranslations("common");
+  const roleOptions = useRoleOptions();
+  const say = useServerText();
+  const [testState, testAction, testing] = useActionState(testDiscoveryAction, initialFormState);
+  const test = say(testState);
+  const typeHint = (value: (typeof TYPES)[number]["value"]) =>
+    value === "microsoft"
+      ? t("types.microsoft.hint", { example: "https://login.microsoftonline.com/<tenant id>/v2.0" })
+      : value === "oidc"
+        ? t("types.oidc.hint", { discovery: "<issuer>/.well-known/openid-configuration" })
+        : t(`types.${value}.hint`);
   const [type, setType] = useState(initial.type);
   const [policy, setPolicy] = useState(initial.signupPolicy);
   const errors = state.fieldErrors ?? {};
   const v = form.values;
-  const typeInfo = TYPES.find((t) => t.value === type) ?? TYPES[3];
+  const typeInfo = TYPES.find((o) => o.value === type) ?? TYPES[3];
   return (
     <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
 
       <Fragment key={form.version}>
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="text-base font-semibold text-slate-900">Connection</h2>
+        <h2 className="text-base font-semibold text-slate-900">{t("connection")}</h2>
         <Select
-          label="Type"
+          label={t("type")}
           name="type"
-          options={TYPES.map((t) => ({ value: t.value, label: t.label }))}
+          options={TYPES.map((o) => ({ value: o.value, label: t(`types.${o.value}.label`) }))}
           defaultValue={v?.type ?? initial.type}
           onChange={setType}
           errors={errors.type}
           disabled={readOnly}
         />
-        <TextField label="Display name" name="name" required maxLength={64} hint="Shown on the sign-in button: “Sign in with …”." defaultValue={v?.name ?? initial.name} errors={errors.name} disabled={readOnly} />
+        <TextField label={t("displayName")} name="name" required maxLength={64} hint={t("displayNameHint")} defaultValue={v?.name ?? initial.name} errors={errors.name} disabled={readOnly} />
         <TextField
-          label="Issuer URL"
+          label={t("issuer")}
           name="issuer"
           type="url"
           required
           placeholder={typeInfo.issuer || "https://"}
-          hint={typeInfo.hint}
+          hint={typeHint(typeInfo.value)}
           defaultValue={v?.issuer ?? (initial.issuer || (isNew ? typeInfo.issuer : ""))}
           errors={errors.issuer}
           disabled={readOnly}
           key={isNew ? `issuer-${type}` : "issuer"}
         />
-        <CopyField label="Redirect URL" value={redirectUrl} hint="Register this as the redirect (callback) URI of the client at the provider." />
-        <TextField label="Client ID" name="client_id" required autoComplete="off" defaultValue={v?.client_id ?? initial.clientId} errors={errors.client_id} disabled={readOnly} />
+        <CopyField label={t("redirectUrl")} value={redirectUrl} hint={t("redirectUrlHint")} />
+        <TextField label={t("clientId")} name="client_id" required autoComplete="off" defaultValue={v?.client_id ?? initial.clientId} errors={errors.client_id} disabled={readOnly} />
         <PasswordField
-          label="Client secret"
+          label={t("clientSecret")}
           keepAfterError
           name="client_secret"
           autoComplete="new-password"
           required={isNew}
           hint={
             isNew
-              ? "Stored encrypted and never shown again."
-              : "Stored encrypted and never shown. Leave empty to keep the current secret; type a new one to replace it. Changing the issuer URL or client ID needs it again."
+              ? t("clientSecretHintNew")
+              : t("clientSecretHint")
           }
           errors={errors.client_secret}
           disabled={readOnly}
         />
-        <TextField label="Scopes" name="scopes" hint="Separated by spaces; must include openid." defaultValue={v?.scopes ?? initial.scopes} errors={errors.scopes} disabled={readOnly} />
+        <TextField label={t("scopes")} name="scopes" hint={t("scopesHint")} defaultValue={v?.scopes ?? initial.scopes} errors={errors.scopes} disabled={readOnly} />
         <Checkbox
           name="allow_internal_addresses"
-          label="Allow internal addresses"
-          hint="Let Latchkey call a provider on this machine (localhost, 127.0.0.1, ::1). Private network addresses work without this; link-local and cloud metadata addresses never do."
+          label={t("allowInternal")}
+          hint={t("allowInternalHint")}
           defaultChecked={v ? v.allow_internal_addresses === "on" : initial.allowInternalAddresses}
           disabled={readOnly}
         />
@@ -128,24 +141,20 @@ export function ProviderForm({
                 startTransition(() => testAction(data));
               }}
             >
-              {testing ? "Testing…" : "Test connection"}
+              {testing ? t("testing") : t("testConnection")}
             </Button>
             {test.status !== "idle" && test.message && <Alert tone={test.status === "error" ? "error" : "success"}>{test.message}</Alert>}
           </div>
         )}
-        <Checkbox name="enabled" label="Enabled" hint="Show a “Sign in with …” button on the sign-in page." defaultChecked={v ? v.enabled === "on" : initial.enabled} disabled={readOnly} />
+        <Checkbox name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} disabled={readOnly} />
       </section>
 
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="text-base font-semibold text-slate-900">New users</h2>
+        <h2 className="text-base font-semibold text-slate-900">{t("newUsers")}</h2>
         <fieldset>
-          <legend className="text-sm font-medium text-slate-900">Who may sign in the first time</legend>
+          <legend className="text-sm font-medium text-slate-900">{t("whoMay")}</legend>
           <div className="mt-2 space-y-2 text-sm text-slate-700">
-            {[
-              { value: "open", label: "Anyone the provider signs in (a user is created on first sign-in)" },
-              { value: "domains", label: "Only verified emails of these domains (created on first sign-in)" },
-              { value: "existing", label: "Only people an admin created or invited, matched by verified email" },
-            ].map((o) => (
+            {(["open", "domains", "existing"] as const).map((value) => ({ value, label: t(`policies.${value}`) })).map((o) => (
               <label key={o.value} className="flex items-center gap-2">
                 <input type="radio" name="signup_policy" value={o.value} defaultChecked={(v?.signup_policy ?? initial.signupPolicy) === o.value} onChange={() => setPolicy(o.value)} disabled={readOnly} />
                 {o.label}
@@ -155,29 +164,29 @@ export function ProviderForm({
         </fieldset>
         {policy === "domains" && (
           <TextArea
-            label="Allowed domains"
+            label={t("allowedDomains")}
             name="allowed_domains"
             rows={2}
-            hint="Separated by commas, spaces or new lines, like example.com."
+            hint={t("allowedDomainsHint")}
             defaultValue={v?.allowed_domains ?? initial.allowedDomains.join("\n")}
             errors={errorsFor(errors, "allowed_domains")}
             disabled={readOnly}
           />
         )}
-        <Select label="Default role" name="default_role" options={ROLE_OPTIONS} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
-        <GroupCheckboxes groups={groups} selected={initial.autoGroups} errors={errors.auto_groups} legend="Default groups" disabled={readOnly} />
+        <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
+        <GroupCheckboxes groups={groups} selected={initial.autoGroups} errors={errors.auto_groups} legend={t("defaultGroups")} disabled={readOnly} />
         <Checkbox
           name="allow_linking"
-          label="Link existing users by verified email"
-          hint="A local user or auditor whose email the provider confirms is linked to it on first sign-in, and keeps their password. Owners and admins are never linked by email."
+          label={t("allowLinking")}
+          hint={t("allowLinkingHint")}
           defaultChecked={v ? v.allow_linking === "on" : initial.allowLinking}
           disabled={readOnly}
         />
         {errors.allow_linking && <p className="text-sm text-red-600">{errors.allow_linking.join(" ")}</p>}
         <Checkbox
           name="require_approval"
-          label="New users wait for an admin's approval"
-          hint="People signing in for the first time are added as Pending approval and can't use Latchkey until an admin approves them in Team → Users."
+          label={t("requireApproval")}
+          hint={t("requireApprovalHint")}
           defaultChecked={v ? v.require_approval === "on" : initial.requireApproval}
           disabled={readOnly}
         />
@@ -186,7 +195,7 @@ export function ProviderForm({
 
       {!readOnly && (
         <div className="flex justify-end">
-          <SubmitButton pendingLabel="Saving…" pending={form.pending}>{isNew ? "Add Provider" : "Save changes"}</SubmitButton>
+          <SubmitButton pendingLabel={tc("saving")} pending={form.pending}>{isNew ? t("addProvider") : t("saveChanges")}</SubmitButton>
         </div>
       )}
     </form>

@@ -8,9 +8,10 @@ import { ProviderIcon } from "./provider-icon";
 /** Settings → Identity providers: the OpenID Connect providers; Disable/Delete for those who manage sign-in. */
 export function ProvidersTable({ providers, canManage }: { providers: ProviderRecord[]; canManage: boolean }) {
   const t = useTranslations("columns");
+  const tp = useTranslations("providersPage");
   return (
     <DataTable
-      label="Identity providers"
+      label={tp("tableLabel")}
       rows={providers}
       rowKey={(p) => p.id}
       rowClassName=""
@@ -38,7 +39,7 @@ export function ProvidersTable({ providers, canManage }: { providers: ProviderRe
           className: "px-4 py-3",
           cell: (p) => (
             <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${p.enabled ? "bg-green-50 text-green-700 ring-green-200" : "bg-slate-50 text-slate-600 ring-slate-200"}`}>
-              {p.enabled ? "Enabled" : "Disabled"}
+              {p.enabled ? tp("enabled") : tp("disabled")}
             </span>
           ),
         },

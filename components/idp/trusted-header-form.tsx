@@ -1,11 +1,15 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { saveTrustedHeaderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { Checkbox, errorsFor, ROLE_OPTIONS, Select, TextArea } from "./form-bits";
+import { Checkbox, errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
+
+/** Example values shown as placeholders: addresses and names, the same in every language. */
+const EXAMPLES = ["Remote-Email", "Remote-Name"] as const;
 
 export type TrustedHeaderFormValues = {
   enabled: boolean;
@@ -20,6 +24,9 @@ export type TrustedHeaderFormValues = {
 export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial: TrustedHeaderFormValues; readOnly: boolean; yourAddress: string | null }) {
   const form = useServerForm(saveTrustedHeaderAction, { announce: true });
   const state = form.state;
+  const t = useTranslations("proxyPage");
+  const tc = useTranslations("common");
+  const roleOptions = useRoleOptions();
   const errors = state.fieldErrors ?? {};
   const v = form.values;
   return (
@@ -28,37 +35,37 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
       <section key={form.version} className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <Checkbox
           name="enabled"
-          label="Sign people in from a trusted proxy's header"
-          hint="Only requests whose network peer is in the ranges below are believed. The same header from any other address is ignored."
+          label={t("enabled")}
+          hint={t("enabledHint")}
           defaultChecked={v ? v.enabled === "on" : initial.enabled}
           disabled={readOnly}
         />
         <TextArea
-          label="Trusted proxy addresses"
+          label={t("ranges")}
           name="trusted_ranges"
           rows={3}
-          hint={`Address ranges (CIDR) or single addresses of your reverse proxy, separated by commas or new lines, like 10.0.0.0/8 or 127.0.0.1/32.${yourAddress ? ` This request came from ${yourAddress}.` : ""}`}
+          hint={yourAddress ? t("rangesHintFrom", { address: yourAddress }) : t("rangesHint")}
           defaultValue={v?.trusted_ranges ?? initial.trustedRanges.join("\n")}
           errors={errorsFor(errors, "trusted_ranges")}
           disabled={readOnly}
         />
         <div className="grid gap-4 sm:grid-cols-3">
-          <TextField label="User header" name="user_header" hint="The user name (or email) the proxy signed in." defaultValue={v?.user_header ?? initial.userHeader} errors={errors.user_header} disabled={readOnly} />
-          <TextField label="Email header" name="email_header" placeholder="Remote-Email" hint="Optional." defaultValue={v?.email_header ?? initial.emailHeader} errors={errors.email_header} disabled={readOnly} />
-          <TextField label="Name header" name="name_header" placeholder="Remote-Name" hint="Optional." defaultValue={v?.name_header ?? initial.nameHeader} errors={errors.name_header} disabled={readOnly} />
+          <TextField label={t("userHeader")} name="user_header" hint={t("userHeaderHint")} defaultValue={v?.user_header ?? initial.userHeader} errors={errors.user_header} disabled={readOnly} />
+          <TextField label={t("emailHeader")} name="email_header" placeholder={EXAMPLES[0]} hint={t("optional")} defaultValue={v?.email_header ?? initial.emailHeader} errors={errors.email_header} disabled={readOnly} />
+          <TextField label={t("nameHeader")} name="name_header" placeholder={EXAMPLES[1]} hint={t("optional")} defaultValue={v?.name_header ?? initial.nameHeader} errors={errors.name_header} disabled={readOnly} />
         </div>
         <Checkbox
           name="auto_create"
-          label="Create users the proxy vouches for"
-          hint="Off: only people who came in through the proxy before, or users and auditors with the proxy's email, get in (owners and admins are never matched by email). On: anyone else with an email gets a new user."
+          label={t("autoCreate")}
+          hint={t("autoCreateHint")}
           defaultChecked={v ? v.auto_create === "on" : initial.autoCreate}
           disabled={readOnly}
         />
-        <Select label="Default role" name="default_role" options={ROLE_OPTIONS} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
+        <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
       </section>
       {!readOnly && (
         <div className="flex justify-end">
-          <SubmitButton pendingLabel="Saving…" pending={form.pending}>Save proxy header settings</SubmitButton>
+          <SubmitButton pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</SubmitButton>
         </div>
       )}
     </form>

@@ -1,6 +1,7 @@
 "use client";
 
 import { Fragment } from "react";
+import { useTranslations } from "next-intl";
 import { setUsernameChangeAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -11,22 +12,24 @@ import { Checkbox } from "./form-bits";
 export function UsernameChangeSetting({ allowed, canManage }: { allowed: boolean; canManage: boolean }) {
   const form = useServerForm(setUsernameChangeAction, { announce: true });
   const state = form.state;
+  const t = useTranslations("providersPage");
+  const tc = useTranslations("common");
   return (
     <form {...form.formProps} className="space-y-3">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <Fragment key={form.version}>
         <Checkbox
           name="users_may_change_username"
-          label="People may change their own username"
-          hint="On their Profile page. Admins and the owner can always change anyone's username on the user's page."
+          label={t("usernameChangeLabel")}
+          hint={t("usernameChangeHint")}
           defaultChecked={allowed}
           disabled={!canManage}
         />
       </Fragment>
       {canManage && (
         <div className="flex justify-end">
-          <SubmitButton pending={form.pending} pendingLabel="Saving…">
-            Save
+          <SubmitButton pending={form.pending} pendingLabel={tc("saving")}>
+            {tc("save")}
           </SubmitButton>
         </div>
       )}

@@ -13,6 +13,7 @@ const STATE_STYLE: Record<Delivery["state"], string> = {
 /** Recent deliveries: to, subject, state, tries, the server's last answer; never a body. */
 export function DeliveriesTable({ deliveries, canRetry }: { deliveries: Delivery[]; canRetry: boolean }) {
   const t = useTranslations("columns");
+  const te = useTranslations("emailPage");
   const columns: Array<DataColumn<Delivery>> = [
     { id: "to", header: t("to"), className: "px-4 py-3 align-top break-all text-slate-900", cell: (d) => d.to },
     { id: "subject", header: t("subject"), className: "px-4 py-3 align-top text-slate-700", cell: (d) => d.subject },
@@ -22,8 +23,8 @@ export function DeliveriesTable({ deliveries, canRetry }: { deliveries: Delivery
       className: "px-4 py-3 align-top",
       cell: (d) => (
         <>
-          <span className={`inline-flex rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATE_STYLE[d.state]}`}>{d.state === "queued" ? "Queued" : d.state === "sent" ? "Sent" : "Failed"}</span>
-          {d.lastError && d.state !== "sent" && <p className="mt-1 max-w-xs break-words text-xs text-slate-600">Server: {d.lastError}</p>}
+          <span className={`inline-flex rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATE_STYLE[d.state]}`}>{te(`states.${d.state}`)}</span>
+          {d.lastError && d.state !== "sent" && <p className="mt-1 max-w-xs break-words text-xs text-slate-600">{te("serverAnswer", { answer: d.lastError })}</p>}
         </>
       ),
     },
@@ -34,12 +35,12 @@ export function DeliveriesTable({ deliveries, canRetry }: { deliveries: Delivery
       header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-3 align-top",
-      cell: (d) => canRetry && d.state === "failed" && <RetryDeliveryButton id={d.id} label={`Retry the message to ${d.to}`} />,
+      cell: (d) => canRetry && d.state === "failed" && <RetryDeliveryButton id={d.id} label={te("retryLabel", { to: d.to })} />,
     },
   ];
   return (
     <div className="mt-4">
-      <DataTable label="Recent deliveries" rows={deliveries} rowKey={(d) => d.id} columns={columns} rowClassName="" empty={<p className="text-sm text-slate-600">Nothing sent yet.</p>} />
+      <DataTable label={te("deliveries")} rows={deliveries} rowKey={(d) => d.id} columns={columns} rowClassName="" empty={<p className="text-sm text-slate-600">{te("nothingSent")}</p>} />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { Button, type ButtonVariant } from "./button";
 import { Dialog } from "./dialog";
 import { SubmitButton } from "./submit-button";
 import { useToast } from "./toast";
-import { useServerForm } from "./use-server-form";
+import { useServerForm, useServerText } from "./use-server-form";
 
 /**
  * A button that asks first: a dialog states what will happen, and only its
@@ -39,11 +39,12 @@ export function ConfirmAction({
 }) {
   const [open, setOpen] = useState(false);
   const notify = useToast();
+  const say = useServerText();
   const t = useTranslations("common");
   const form = useServerForm(
     async (prev, data) => {
       const result = await action(prev, data);
-      if (result.message) notify(result.status === "error" ? "error" : "success", result.message);
+      if (result.message) notify(result.status === "error" ? "error" : "success", say(result).message ?? result.message);
       setOpen(false);
       return result;
     },

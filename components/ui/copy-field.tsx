@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 
 /**
@@ -10,6 +11,7 @@ import { Button } from "@/components/ui/button";
 export function CopyField({ label, value, hint }: { label: string; value: string; hint?: string }) {
   const id = useId();
   const [copied, setCopied] = useState(false);
+  const t = useTranslations("common");
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-900">
@@ -26,7 +28,7 @@ export function CopyField({ label, value, hint }: { label: string; value: string
         />
         <Button
           variant="secondary"
-          aria-label={`Copy ${label}`}
+          aria-label={t("copyNamed", { label })}
           onClick={async () => {
             try {
               await navigator.clipboard.writeText(value);
@@ -36,7 +38,7 @@ export function CopyField({ label, value, hint }: { label: string; value: string
             }
           }}
         >
-          {copied ? "Copied" : "Copy"}
+          {copied ? t("copied") : t("copy")}
         </Button>
       </div>
       {hint && (

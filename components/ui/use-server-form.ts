@@ -22,7 +22,7 @@
  * - leaving with unsaved changes asks first (use-leave-guard);
  * - with `announce`, a success message is raised as a toast.
  */
-import { startTransition, useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { startTransition, useActionState, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { changedNames, markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
 import { useTranslations } from "next-intl";
@@ -45,8 +45,8 @@ export type ServerFormOptions = {
 
 export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   const [state, dispatch, pending] = useActionState(action, initialFormState);
-  const t = useTranslations("forms");
-  const shown = useMemo(() => inLanguage(state, t), [state, t]);
+  const say = useServerText();
+  const shown = useMemo(() => say(state), [state, say]);
   const [version, setVersion] = useState(0);
   const [seen, setSeen] = useState(state);
   const [dirty, setDirty] = useState(false);
@@ -71,12 +71,12 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   const { announce } = options;
   useEffect(() => {
     const form = ref.current;
-    if (state.status === "success" && announce && state.message) notify("success", state.message);
-    if (state.status !== "error" || !form) return;
+    if (shown.status === "success" && announce && shown.message) notify("success", shown.message);
+    if (shown.status !== "error" || !form) return;
     form.dispatchEvent(new Event(CLEAR_SECRETS_EVENT));
     const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
     invalid?.focus();
-  }, [state, announce, notify]);
+  }, [shown, announce, notify]);
 
   // Any edit re-checks against the snapshot, so typing a value back counts as unchanged.
   const check = () => {
@@ -110,9 +110,15 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   };
 }
 
-/** The state with the generic form messages (GENERIC_FORM_MESSAGES) in the person's language. */
-function inLanguage(state: FormState, t: ReturnType<typeof useTranslations<"forms">>): FormState {
+/**
+ * The state's messages in the person's language: a text with a catalog entry
+ * (state.messageKeys, lib/forms/message-keys.ts) from "serverMessages", a
+ * generic one (GENERIC_FORM_MESSAGES) from "forms", any other as the server wrote it.
+ */
+export function inLanguage(state: FormState, t: ReturnType<typeof useTranslations<"forms">>, server: ReturnType<typeof useTranslations<"serverMessages">>): FormState {
   const say = (message: string) => {
+    const ref = state.messageKeys && Object.hasOwn(state.messageKeys, message) ? state.messageKeys[message] : undefined;
+    if (ref) return server(ref.key, ref.params as never);
     const key = genericMessageKey(message);
     return key ? t(key) : message;
   };
@@ -122,4 +128,11 @@ function inLanguage(state: FormState, t: ReturnType<typeof useTranslations<"form
     message: state.message && say(state.message),
     fieldErrors: state.fieldErrors && Object.fromEntries(Object.entries(state.fieldErrors).map(([field, messages]) => [field, messages.map(say)])),
   };
+}
+
+/** For a component that shows an action's state without useServerForm (a toast, say): the state in the person's language. */
+export function useServerText(): (state: FormState) => FormState {
+  const t = useTranslations("forms");
+  const server = useTranslations("serverMessages");
+  return useCallback((state: FormState) => inLanguage(state, t, server), [t, server]);
 }

@@ -2,16 +2,20 @@
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
 import { Conflict, DomainError, Invalid } from "@/lib/errors";
 import type { FormState } from "./form-state";
+import { messageKeysOf } from "./message-keys";
 
 export function formStateFromError(thrown: unknown, values?: Record<string, string>): FormState {
   const err = conflictFromConstraint(thrown) ?? thrown;
   if (!(err instanceof DomainError)) throw err;
+  const fieldErrors = err instanceof Invalid || err instanceof Conflict ? err.fieldErrors : undefined;
+  const messageKeys = messageKeysOf(err, fieldErrors);
   return {
     status: "error",
     message: err.message,
     code: err.status,
-    fieldErrors: err instanceof Invalid || err instanceof Conflict ? err.fieldErrors : undefined,
+    fieldErrors,
     values,
+    ...(messageKeys && { messageKeys }),
   };
 }
 

@@ -3,7 +3,7 @@
  * message, per-field errors, and the submitted values (never passwords) so a
  * refused form keeps what the person typed.
  */
-import type { FieldErrors } from "@/lib/errors";
+import type { FieldErrors, MessageKeys } from "@/lib/errors";
 
 export type FormState = {
   status: "idle" | "success" | "error";
@@ -12,6 +12,8 @@ export type FormState = {
   code?: number;
   fieldErrors?: FieldErrors;
   values?: Record<string, string>;
+  /** Catalog entries of the message and field messages that have one (lib/forms/message-keys.ts): shown in the person's language. */
+  messageKeys?: MessageKeys;
   /** What a successful action hands back to show once (a generated password, say). */
   result?: Record<string, string>;
 };

@@ -19,7 +19,8 @@ import type { SessionActor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import type { Permission } from "@/lib/auth/permissions";
 import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/sign-in/session-actor";
-import { DomainError, Forbidden, Unauthenticated } from "@/lib/errors";
+import { DomainError, Forbidden, Unauthenticated, type MessageKeys } from "@/lib/errors";
+import { messageKeysOf } from "./message-keys";
 
 /** One permission or several (all needed); or no permission at all. */
 export type ActionNeeds = Permission | readonly Permission[] | "own_account" | "public";
@@ -44,7 +45,7 @@ export type ActionDeclaration = {
 export type DeclaredAction<A extends unknown[], R> = ((...args: A) => Promise<R>) & { readonly declaration: ActionDeclaration };
 
 /** The error state a refused form gets. */
-export type Refusal = { status: "error"; message: string; code: number };
+export type Refusal = { status: "error"; message: string; code: number; messageKeys?: MessageKeys };
 
 const DENIED = "You don't have permission to do this";
 
@@ -87,7 +88,8 @@ export function serverAction<A extends unknown[], R>(
       actor = await authorize(declaration, args);
     } catch (err) {
       if (declaration.refusal === "throw" || !(err instanceof DomainError)) throw err;
-      return { status: "error", message: err.message, code: err.status } satisfies Refusal as R;
+      const messageKeys = messageKeysOf(err);
+      return { status: "error", message: err.message, code: err.status, ...(messageKeys && { messageKeys }) } satisfies Refusal as R;
     }
     return run(actor, ...args);
   });

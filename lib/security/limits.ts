@@ -5,14 +5,18 @@
  */
 import "server-only";
 import { config } from "@/lib/config";
-import type { RateLimit } from "./rate-limit";
+import type { ServerMessageKey } from "@/lib/errors";
+import { minutesToWait, type RateLimit } from "./rate-limit";
 
 const FIFTEEN_MINUTES = 15 * 60;
 
-function waitFor(what: string) {
-  return (seconds: number) => {
-    const minutes = Math.max(1, Math.ceil(seconds / 60));
-    return `Too many ${what}. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
+function waitFor(what: string, messageKey: ServerMessageKey): Pick<RateLimit, "messageFor" | "messageKey"> {
+  return {
+    messageFor: (seconds: number) => {
+      const minutes = minutesToWait(seconds);
+      return `Too many ${what}. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
+    },
+    messageKey,
   };
 }
 
@@ -23,7 +27,7 @@ export function setupLimit(): RateLimit {
     points: config().setupAttemptsPer15Min,
     durationSeconds: FIFTEEN_MINUTES,
     message: "Too many setup attempts",
-    messageFor: waitFor("setup attempts"),
+    ...waitFor("setup attempts", "tooManySetupAttempts"),
   };
 }
 
@@ -34,7 +38,7 @@ export function passwordChangeLimit(): RateLimit {
     points: config().passwordChangeAttemptsPer15Min,
     durationSeconds: FIFTEEN_MINUTES,
     message: "Too many password change attempts",
-    messageFor: waitFor("password change attempts"),
+    ...waitFor("password change attempts", "tooManyPasswordChanges"),
   };
 }
 
@@ -43,24 +47,24 @@ export function passwordChangeLimit(): RateLimit {
  * autofill renews it every few minutes), and each is a row until it expires.
  */
 export function passkeyChallengeIpLimit(): RateLimit {
-  return { name: "passkey-challenge-ip", points: 120, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", messageFor: waitFor("requests") };
+  return { name: "passkey-challenge-ip", points: 120, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
 }
 
 // email: "Forgot password?" and its links
 
 /** Reset-link requests per client address (each may send a mail). */
 export function passwordResetIpLimit(): RateLimit {
-  return { name: "password-reset-ip", points: 20, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", messageFor: waitFor("requests") };
+  return { name: "password-reset-ip", points: 20, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
 }
 
 /** Reset-link requests per email: a person's inbox is not to be flooded. */
 export function passwordResetEmailLimit(): RateLimit {
-  return { name: "password-reset-email", points: 3, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", messageFor: waitFor("requests") };
+  return { name: "password-reset-email", points: 3, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
 }
 
 /** Tries of reset (and email confirmation) links per client address: a limit on guessing them. */
 export function passwordResetConfirmLimit(): RateLimit {
-  return { name: "password-reset-confirm", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many attempts", messageFor: waitFor("attempts") };
+  return { name: "password-reset-confirm", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many attempts", ...waitFor("attempts", "tooManyAttempts") };
 }
 
 // The OpenID provider (lib/oidc/attempt-limits.ts): failures only; an app that authenticates is never counted.
@@ -70,15 +74,15 @@ export function passwordResetConfirmLimit(): RateLimit {
  * endpoints (a wrong client secret, an unknown device code) per client address: guessing limits.
  */
 export function oidcFailuresIpLimit(): RateLimit {
-  return { name: "oidc-failures-ip", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many failed attempts", messageFor: waitFor("failed attempts") };
+  return { name: "oidc-failures-ip", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many failed attempts", ...waitFor("failed attempts", "tooManyFailedAttempts") };
 }
 
 /** The same failures per client_id, from any address (guessing one app's secret or device codes from many addresses). */
 export function oidcFailuresClientLimit(): RateLimit {
-  return { name: "oidc-failures-client", points: 100, durationSeconds: FIFTEEN_MINUTES, message: "Too many failed attempts", messageFor: waitFor("failed attempts") };
+  return { name: "oidc-failures-client", points: 100, durationSeconds: FIFTEEN_MINUTES, message: "Too many failed attempts", ...waitFor("failed attempts", "tooManyFailedAttempts") };
 }
 
 /** User codes entered on /device that match no device, per client address: a limit on guessing them. */
 export function oidcUserCodeIpLimit(): RateLimit {
-  return { name: "oidc-user-code-ip", points: 20, durationSeconds: FIFTEEN_MINUTES, message: "Too many codes that didn't match", messageFor: waitFor("codes that didn't match") };
+  return { name: "oidc-user-code-ip", points: 20, durationSeconds: FIFTEEN_MINUTES, message: "Too many codes that didn't match", ...waitFor("codes that didn't match", "tooManyUnmatchedCodes") };
 }

@@ -26,7 +26,7 @@ import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { rateLimits } from "@/lib/db/schema";
-import { RateLimited } from "@/lib/errors";
+import { RateLimited, type ServerMessageKey } from "@/lib/errors";
 import { countRateLimitRefusal } from "@/lib/observability/metrics";
 
 export type RateLimit = {
@@ -38,7 +38,14 @@ export type RateLimit = {
   messageFor?: (retryAfterSeconds: number) => string;
   /** Reserve points in slices (see the header); for limits requests hit at a high rate. */
   reserveInSlices?: boolean;
+  /** messageFor's catalog entry (lib/forms/message-keys.ts), given the whole minutes to wait as {minutes}. */
+  messageKey?: ServerMessageKey;
 };
+
+/** The wait a refusal names, in whole minutes (at least one). */
+export function minutesToWait(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds / 60));
+}
 
 /** A slice is 1 % of the limit, at most this many points. */
 const MAX_SLICE = 1_000;
@@ -85,7 +92,9 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
   const refuse = (msBeforeNext: number): never => {
     const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
     countRateLimitRefusal(limit.name);
-    throw new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
+    const refusal = new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
+    if (limit.messageFor && limit.messageKey) refusal.keyed(limit.messageKey, { minutes: minutesToWait(seconds) });
+    throw refusal;
   };
   /** Counts `points` in the store; returns how many of them fit in the window (all, some, or none) and when it ends. */
   const reserve = async (key: string, points: number): Promise<{ granted: number; until: number }> => {

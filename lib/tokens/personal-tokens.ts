@@ -47,7 +47,7 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       .from(accessTokens)
       .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.userId, userId), eq(accessTokens.name, name)))
       .limit(1);
-    if (taken) throw new Conflict(`A token named "${name}" already exists for this user`);
+    if (taken) throw new Conflict(`A token named "${name}" already exists for this user`).keyed("tokenNameTaken", { name });
     if (permissions) {
       // Narrowing only: within what the owner holds now, and nothing the creator couldn't grant.
       const ownerHolds = await resolvePermissions(tx, { accountId: actor.accountId, userId, role: owner.role });

@@ -4,20 +4,19 @@ import { serverAction } from "@/lib/forms/server-action";
 import { verifyActivityIntegrity } from "@/lib/audit/verify";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
+import { getFormatter, getTranslations } from "next-intl/server";
 
 export const verifyIntegrityAction = serverAction({ needs: "events:read" }, async (actor, _prev: FormState): Promise<FormState> => {
   try {
     const report = await verifyActivityIntegrity(actor);
-    const count = report.checked.toLocaleString("en");
+    const [t, format] = await Promise.all([getTranslations("activityPage"), getFormatter()]);
+    const count = format.number(report.checked);
     if (!report.ok && report.broken) {
-      return {
-        status: "error",
-        message: `Integrity check failed. First broken link: ${report.broken.message}. ${count} events before it verified.`,
-      };
+      return { status: "error", message: t("integrityFailed", { problem: report.broken.message, count }) };
     }
-    const range = report.firstSeq === null ? "" : ` (#${report.firstSeq} to #${report.lastSeq})`;
-    const pruned = report.pruned > 0 ? ` ${report.pruned.toLocaleString("en")} older events were removed by retention.` : "";
-    return { status: "success", message: `Integrity verified: all ${count} events${range} are intact and chained.${pruned}` };
+    const range = report.firstSeq === null ? "" : t("integrityRange", { first: String(report.firstSeq), last: String(report.lastSeq ?? report.firstSeq) });
+    const pruned = report.pruned > 0 ? t("integrityPruned", { pruned: format.number(report.pruned) }) : "";
+    return { status: "success", message: t("integrityVerified", { count, range, pruned }) };
   } catch (err) {
     return formStateFromError(err);
   }

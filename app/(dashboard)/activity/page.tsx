@@ -14,7 +14,8 @@ import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { fieldErrorsOf } from "@/lib/http/validation";
 import { titled } from "@/i18n/titles";
-import { getTranslations } from "next-intl/server";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { serverText } from "@/lib/forms/message-keys";
 
 export const generateMetadata = titled("activity");
 
@@ -25,6 +26,9 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function ActivityPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await pageActor();
   const t = await getTranslations("activity");
+  const ta = await getTranslations("activityPage");
+  const server = await getTranslations("serverMessages");
+  const format = await getFormatter();
   if (!can(actor, "events:read")) {
     return (
       <>
@@ -36,7 +40,8 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
 
   const input = filtersInput(await searchParams);
   const parsed = eventFiltersSchema.safeParse({ ...input, limit: PAGE_SIZE, offset: undefined });
-  const errors = parsed.success ? null : Object.values(fieldErrorsOf(parsed.error)).flat();
+  // The filter's refusals in the person's language where the catalog has them (lib/forms/message-keys.ts).
+  const errors = parsed.success ? null : Object.values(fieldErrorsOf(parsed.error)).flat().map((text) => serverText(server, text));
   const filters = parsed.success ? parsed.data : eventFiltersSchema.parse({ limit: PAGE_SIZE });
   const page = await listEvents(actor, filters);
   const filterValues: Record<string, string> = {};
@@ -47,7 +52,8 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
   const exportHref = (format: string) => `/api/events/export?${new URLSearchParams({ ...filterValues, format })}`;
   const first = page.events[0];
   const last = page.events.at(-1);
-  const total = page.totalExact ? page.total.toLocaleString("en") : `more than ${page.total.toLocaleString("en")}`;
+  const total = page.totalExact ? format.number(page.total) : ta("moreThan", { total: format.number(page.total) });
+  const count = { total, shown: format.number(page.events.length), filtered: filtered ? "yes" : "no" };
   const navLink = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50";
   const navOff = "rounded-md px-3 py-1.5 text-sm font-medium text-slate-500 ring-1 ring-inset ring-slate-200";
 
@@ -59,10 +65,10 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
         actions={
           <div className="flex flex-wrap items-center gap-2">
             <a href={exportHref("csv")} className={buttonClasses("secondary")} download>
-              Export CSV
+              {ta("exportCsv")}
             </a>
             <a href={exportHref("jsonl")} className={buttonClasses("secondary")} download>
-              Export JSON Lines
+              {ta("exportJsonl")}
             </a>
           </div>
         }
@@ -85,33 +91,32 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
         <EventsTable events={page.events} groupNames={await groupNamesById(db(), actor.accountId)} links={await partyLinks(actor, page.events)} />
       )}
       {!errors && (
-      <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+      <nav aria-label={ta("pagination")} className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
         <p>
-          {page.events.length > 0 ? `Showing ${page.events.length} of ${total} events` : `${total} events`}
-          {filtered ? " matching the filters" : ""}
+          {page.events.length > 0 ? ta("showing", count) : ta("count", count)}
         </p>
         <div className="flex items-center gap-2">
           {page.hasNewer && first ? (
             <>
               <Link className={navLink} href={link({})}>
-                Newest
+                {ta("newest")}
               </Link>
               <Link className={navLink} href={link({ after: String(first.seq) })} rel="prev">
-                Newer
+                {ta("newer")}
               </Link>
             </>
           ) : (
             <span className={navOff} aria-disabled>
-              Newer
+              {ta("newer")}
             </span>
           )}
           {page.hasOlder && last ? (
             <Link className={navLink} href={link({ before: String(last.seq) })} rel="next">
-              Older
+              {ta("older")}
             </Link>
           ) : (
             <span className={navOff} aria-disabled>
-              Older
+              {ta("older")}
             </span>
           )}
         </div>

@@ -4,6 +4,7 @@ import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -64,7 +65,7 @@ export const updateProviderAction = serverAction({ needs: "settings:sign_in" }, 
     const input = parseOrThrow(providerInputSchema, providerInput(formData));
     const saved = await updateProvider(actor, String(providerId), input, await meta());
     refreshSettings();
-    return { status: "success", message: `${saved.name} saved.` };
+    return { status: "success", message: (await getTranslations("providersPage"))("saved", { name: saved.name }) };
   } catch (err) {
     return formStateFromError(err, values);
   }
@@ -79,8 +80,8 @@ export const testDiscoveryAction = serverAction({ needs: "settings:sign_in" }, a
     });
     const result = await fetchDiscovery(issuer, { allowInternal: allow_internal_addresses });
     if (!result.ok) return { status: "error", message: result.message };
-    const pkce = result.pkce ? "" : " Warning: it does not announce PKCE (S256) support.";
-    return { status: "success", message: `Connected: ${result.issuer} answered with its discovery document (authorization endpoint ${result.authorizationEndpoint}).${pkce}` };
+    const t = await getTranslations("providersPage");
+    return { status: "success", message: t(result.pkce ? "testConnected" : "testNoPkce", { issuer: result.issuer, endpoint: result.authorizationEndpoint }) };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -90,7 +91,7 @@ export const setProviderEnabledAction = serverAction({ needs: "settings:sign_in"
   try {
     const p = await setProviderEnabled(actor, String(providerId), enabled === true, await meta());
     refreshSettings();
-    return { status: "success", message: `${p.name} ${p.enabled ? "enabled: its button is on the sign-in page" : "disabled: nobody can sign in with it"}.` };
+    return { status: "success", message: (await getTranslations("providersPage"))(p.enabled ? "nowEnabled" : "nowDisabled", { name: p.name }) };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -112,7 +113,7 @@ export const setLocalSignInAction = serverAction({ needs: "settings:sign_in" }, 
   try {
     await setLocalSignIn(actor, { local_login_enabled: enabled === true }, await meta());
     refreshSettings();
-    return { status: "success", message: enabled ? "Email and password sign-in is on." : "Email and password sign-in is off." };
+    return { status: "success", message: (await getTranslations("providersPage"))(enabled ? "localNowOn" : "localNowOff") };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -126,7 +127,7 @@ export const setUsernameChangeAction = serverAction({ needs: "settings:sign_in" 
     await setUsernameChangeAllowed(actor, allowed, await meta());
     refreshSettings();
     revalidatePath("/profile");
-    return { status: "success", message: allowed ? "People may now change their own username." : "Only admins and the owner change usernames now." };
+    return { status: "success", message: (await getTranslations("providersPage"))(allowed ? "usernameChangeOn" : "usernameChangeOff") };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -196,7 +197,7 @@ export const saveLdapAction = serverAction({ needs: "settings:sign_in" }, async 
     const input = parseOrThrow(ldapInputSchema, ldapInput(formData));
     const saved = await saveLdapSource(actor, input, await meta());
     refreshSettings();
-    return { status: "success", message: saved.enabled ? "LDAP settings saved. Directory users can sign in on the sign-in form." : "LDAP settings saved (sign-in through LDAP is off)." };
+    return { status: "success", message: (await getTranslations("ldapPage"))(saved.enabled ? "savedOn" : "savedOff") };
   } catch (err) {
     return formStateFromError(err, values);
   }
@@ -231,7 +232,7 @@ export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" 
     });
     const saved = await updateTrustedHeader(actor, input, await meta());
     refreshSettings();
-    return { status: "success", message: saved.headerEnabled ? "Saved. Requests from the trusted ranges that carry the user header now sign people in." : "Saved. Header sign-in is off." };
+    return { status: "success", message: (await getTranslations("proxyPage"))(saved.headerEnabled ? "savedOn" : "savedOff") };
   } catch (err) {
     return formStateFromError(err, values);
   }

@@ -2,6 +2,7 @@
 
 import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { createApplication, deleteApplication, rotateApplicationSecret, updateApplication } from "@/lib/applications/applications";
@@ -31,7 +32,7 @@ export const createApplicationAction = serverAction({ needs: "applications:creat
     // The secret goes to this one response and is never kept in form values.
     return {
       status: "success",
-      message: `Application ${application.name} registered.`,
+      message: (await getTranslations("applicationsPage"))("registered", { name: application.name }),
       result: { id: application.id, name: application.name, clientId: application.clientId, ...(clientSecret ? { clientSecret } : {}) },
     };
   } catch (err) {
@@ -49,7 +50,7 @@ export const updateApplicationAction = serverAction({ needs: "applications:updat
     const input = parseOrThrow(updateApplicationSchema, applicationInputOf(formData, values, (field) => field !== "type" && changed(field)));
     const application = await updateApplication(actor, String(id), input, requestMeta(await headers()));
     revalidatePath(APPLICATIONS_PATH, "layout");
-    return { status: "success", message: `Application ${application.name} saved.` };
+    return { status: "success", message: (await getTranslations("applicationsPage"))("saved", { name: application.name }) };
   } catch (err) {
     return errorState(err, values);
   }
@@ -59,7 +60,7 @@ export const rotateApplicationSecretAction = serverAction({ needs: "applications
   try {
     const { application, clientSecret } = await rotateApplicationSecret(actor, String(id), requestMeta(await headers()));
     revalidatePath(APPLICATIONS_PATH, "layout");
-    return { status: "success", message: `New secret for ${application.name}.`, result: { clientSecret: clientSecret ?? "" } };
+    return { status: "success", message: (await getTranslations("applicationsPage"))("newSecret", { name: application.name }), result: { clientSecret: clientSecret ?? "" } };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -8,17 +8,19 @@ import { DataTable } from "@/components/ui/data-table";
 import { discoveryUrl, issuerUrl } from "@/lib/applications/issuer";
 import { listApplications } from "@/lib/applications/queries";
 import { accessOf, type ApplicationRecord } from "@/lib/applications/records";
-import { APPLICATION_TYPE_INFO } from "@/lib/applications/schemas";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { groupNamesFor } from "@/lib/groups/queries";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Applications · Settings · Latchkey" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("applicationsPage"))("metaTitle") };
+}
 
-function whoMaySignIn(app: ApplicationRecord): string {
+function whoMaySignIn(app: ApplicationRecord, t: Awaited<ReturnType<typeof getTranslations<"applicationsPage">>>): string {
   const access = accessOf(app);
-  if (access === "everyone") return "Everyone";
-  if (access === "nobody") return "Nobody (its groups were deleted)";
+  if (access === "everyone") return t("everyone");
+  if (access === "nobody") return t("nobody");
   return app.allowedGroups.map((g) => g.name).join(", ");
 }
 
@@ -28,37 +30,38 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
   const [{ items }, issuer, names] = await Promise.all([listApplications(actor, { offset: 0 }), issuerUrl(), groupNamesFor(actor)]);
   const groups = [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   const deleted = (await searchParams).deleted === "1";
+  const t = await getTranslations("applicationsPage");
   return (
     <section aria-labelledby="applications-heading" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h2 id="applications-heading" className="text-base font-semibold text-slate-900">
-            Applications
+            {t("title")}
           </h2>
-          <p className="mt-1 text-sm text-slate-600">Other apps and command-line tools that sign people in through Latchkey (OpenID Connect).</p>
+          <p className="mt-1 text-sm text-slate-600">{t("description")}</p>
         </div>
         {can(actor, "applications:create") && <NewApplicationDialog groups={groups} />}
       </div>
-      {deleted && <Alert tone="success">Application deleted.</Alert>}
+      {deleted && <Alert tone="success">{t("deleted")}</Alert>}
       <IssuerPanel issuer={issuer} discovery={issuer ? discoveryUrl(issuer) : null} canSetEmail={can(actor, "settings:email")} />
       <DataTable
-        label="Applications"
+        label={t("title")}
         rows={items}
         rowKey={(app) => app.id}
-        empty={<EmptyState title="No applications yet">Register Grafana, Gitea, oauth2-proxy or your own CLI to let people sign in to it with their Latchkey account.</EmptyState>}
+        empty={<EmptyState title={t("none")}>{t("noneBody")}</EmptyState>}
         columns={[
           {
             id: "name",
-            header: "Name",
+            header: t("name"),
             cell: (app) => (
               <Link href={`/settings/applications/${app.id}`} className="font-medium text-indigo-700 hover:underline">
                 {app.name}
               </Link>
             ),
           },
-          { id: "type", header: "Type", cell: (app) => APPLICATION_TYPE_INFO[app.type].label },
-          { id: "client", header: "Client ID", cell: (app) => <code className="break-all font-mono text-xs">{app.clientId}</code> },
-          { id: "who", header: "Who may sign in", cell: whoMaySignIn },
+          { id: "type", header: t("type"), cell: (app) => t(`types.${app.type}.label`) },
+          { id: "client", header: t("clientId"), cell: (app) => <code className="break-all font-mono text-xs">{app.clientId}</code> },
+          { id: "who", header: t("whoMay"), cell: (app) => whoMaySignIn(app, t) },
         ]}
       />
     </section>

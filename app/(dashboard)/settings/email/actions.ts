@@ -3,6 +3,7 @@
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -27,7 +28,7 @@ export const saveMailSettingsAction = serverAction({ needs: "settings:email" }, 
     const saved = await saveMailSettings(actor, input, requestMeta(await headers()));
     revalidatePath("/settings/email");
     revalidatePath("/login");
-    return { status: "success", message: saved.enabled ? "Saved. Mail is on." : "Saved. Mail is off: links are shown to copy, as before." };
+    return { status: "success", message: (await getTranslations("emailPage"))(saved.enabled ? "savedOn" : "savedOff") };
   } catch (err) {
     return formStateFromError(err, values);
   }
@@ -37,9 +38,10 @@ export const sendTestEmailAction = serverAction({ needs: "settings:email" }, asy
   const values = formValues(formData, ["to"]);
   try {
     const { ok, response } = await sendTestEmail(actor, { to: formData.get("to") });
+    const t = await getTranslations("emailPage");
     return ok
-      ? { status: "success", message: `The server accepted the message: ${response}`, values }
-      : { status: "error", message: `The server refused or could not be reached: ${response}`, values };
+      ? { status: "success", message: t("testAccepted", { response }), values }
+      : { status: "error", message: t("testRefused", { response }), values };
   } catch (err) {
     return formStateFromError(err, values);
   }
@@ -49,7 +51,7 @@ export const retryDeliveryAction = serverAction({ needs: "users:update" }, async
   try {
     await retryDelivery(actor, id, requestMeta(await headers()));
     revalidatePath("/settings/email");
-    return { status: "success", message: "Queued again." };
+    return { status: "success", message: (await getTranslations("emailPage"))("queuedAgain") };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -9,6 +9,7 @@ import { listDeliveries } from "@/lib/mail/deliveries";
 import { getMailSettings } from "@/lib/mail/settings";
 import { getUser } from "@/lib/users/queries";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("email");
 
@@ -18,12 +19,11 @@ export default async function EmailSettingsPage() {
   if (!can(actor, "settings:read")) return null;
   const [s, deliveries, me] = await Promise.all([getMailSettings(actor), listDeliveries(actor), getUser(actor, actor.userId)]);
   const owner = can(actor, "settings:email");
+  const t = await getTranslations("emailPage");
   return (
     <div className="space-y-6">
-      <p className="text-sm text-slate-600">
-        With a mail server, invites, password resets and email changes go to people by email. Without one, everything works as before: links are shown once to copy.
-      </p>
-      <Alert tone={s.enabled ? "success" : "info"}>{s.enabled ? "Mail is on." : "Mail is off: set the public URL, a mail server and a sender to turn it on."}</Alert>
+      <p className="text-sm text-slate-600">{t("intro")}</p>
+      <Alert tone={s.enabled ? "success" : "info"}>{s.enabled ? t("mailOn") : t("mailOff")}</Alert>
       <MailSettingsForm
         readOnly={!owner}
         initial={{
@@ -42,8 +42,8 @@ export default async function EmailSettingsPage() {
       />
       {owner && <TestEmailForm defaultTo={me.email ?? ""} />}
       <section aria-labelledby="deliveries-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 id="deliveries-heading" className="text-base font-semibold text-slate-900">Recent deliveries</h2>
-        <p className="mt-1 text-sm text-slate-600">Messages are retried with growing waits for about 24 hours while the server can't be reached.</p>
+        <h2 id="deliveries-heading" className="text-base font-semibold text-slate-900">{t("deliveries")}</h2>
+        <p className="mt-1 text-sm text-slate-600">{t("deliveriesBody")}</p>
         <DeliveriesTable deliveries={deliveries} canRetry={can(actor, "users:update")} />
       </section>
     </div>

@@ -6,6 +6,7 @@ import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { getLdapSource } from "@/lib/idp/ldap/source";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("ldap");
 
@@ -14,12 +15,11 @@ export default async function LdapPage() {
   if (!actor) redirect("/login");
   if (!can(actor, "identity_providers:read")) return null;
   const source = await getLdapSource(actor);
+  const t = await getTranslations("ldapPage");
   const groups = [...(await groupNamesById(db(), actor.accountId))].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">
-      <p className="text-sm text-slate-600">
-        Let people from an LDAP or Active Directory server sign in with their directory username and password on the normal sign-in form.
-      </p>
+      <p className="text-sm text-slate-600">{t("intro")}</p>
       <LdapForm
         readOnly={!can(actor, "settings:sign_in")}
         groups={groups}

@@ -6,6 +6,7 @@ import { sessionActor } from "@/lib/sign-in/session-actor";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { getSignInSettings } from "@/lib/idp/sign-in-settings";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("proxyHeader");
 
@@ -15,11 +16,10 @@ export default async function ProxyHeaderPage() {
   if (!can(actor, "settings:read")) return null;
   const s = await getSignInSettings(actor);
   const peer = (await headers()).get(PEER_HEADER);
+  const t = await getTranslations("proxyPage");
   return (
     <div className="space-y-4">
-      <p className="text-sm text-slate-600">
-        Behind a reverse proxy that signs people in itself (Authelia, oauth2-proxy, Authentik…), Latchkey can trust the user name the proxy passes in a header.
-      </p>
+      <p className="text-sm text-slate-600">{t("intro")}</p>
       <TrustedHeaderForm
         readOnly={!can(actor, "settings:sign_in")}
         yourAddress={peer ? peer.replace(/^::ffff:/, "") : null}

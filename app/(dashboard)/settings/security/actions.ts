@@ -3,6 +3,7 @@
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -21,7 +22,7 @@ export const saveSecurityPolicyAction = serverAction({ needs: "settings:security
       requestMeta(await headers()),
     );
     revalidatePath("/settings/security");
-    return { status: "success", message: "Two-factor requirement saved." };
+    return { status: "success", message: (await getTranslations("securityPage"))("saved") };
   } catch (err) {
     return formStateFromError(err, { ...values, auto_groups: formData.getAll("auto_groups").map(String).join(",") });
   }

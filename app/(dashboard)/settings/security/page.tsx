@@ -5,6 +5,7 @@ import { sessionActor } from "@/lib/sign-in/session-actor";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { securityPolicy } from "@/lib/mfa/policy";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("security");
 
@@ -13,13 +14,11 @@ export default async function SecuritySettingsPage() {
   if (!actor) redirect("/login");
   if (!can(actor, "settings:read")) return null;
   const policy = await securityPolicy(actor);
+  const t = await getTranslations("securityPage");
   const groups = [...(await groupNamesFor(actor))].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">
-      <p className="text-sm text-slate-600">
-        Two-factor sign-in asks for a code from an authenticator app (or a recovery code) after the password, for local and LDAP users. People signing in
-        through an external identity provider get their second factor from it.
-      </p>
+      <p className="text-sm text-slate-600">{t("intro")}</p>
       <SecurityPolicyForm
         readOnly={!can(actor, "settings:security")}
         groups={groups}

@@ -14,8 +14,11 @@ import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { NotFound } from "@/lib/errors";
 import { groupNamesFor } from "@/lib/groups/queries";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Application · Settings · Latchkey" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("applicationsPage"))("metaTitleOne") };
+}
 
 export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await pageActor();
@@ -28,11 +31,12 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
   // The app's own groups are offered even to someone who can't see every group, so a save never drops them unseen.
   for (const g of app.allowedGroups) names.set(g.id, g.name);
   const groups = [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const t = await getTranslations("applicationsPage");
   return (
     <section aria-labelledby="application-heading" className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
+      <nav aria-label={t("breadcrumb")} className="text-sm">
         <Link href="/settings/applications" className="text-slate-600 underline hover:text-slate-900">
-          Applications
+          {t("title")}
         </Link>
       </nav>
       <div className="flex flex-wrap items-center justify-between gap-4">
@@ -46,21 +50,21 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
       </div>
       {accessOf(app) === "nobody" && (
         <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
-          Nobody can sign in to this app: every group allowed to use it was deleted. Tick groups below, or none to let everyone in.
+          {t("nobodyNote")}
         </p>
       )}
       <div className="grid gap-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 lg:grid-cols-2">
-        <CopyField label="Client ID" value={app.clientId} />
+        <CopyField label={t("clientId")} value={app.clientId} />
         <div>
-          <p className="text-sm font-medium text-slate-900">Client secret</p>
+          <p className="text-sm font-medium text-slate-900">{t("clientSecret")}</p>
           <p className="mt-1 text-sm text-slate-700">
-            {app.hasClientSecret ? "Set. It was shown once when created or rotated; rotate it to get a new one." : "None: this app signs in with PKCE."}
+            {app.hasClientSecret ? t("secretSet") : t("secretNone")}
           </p>
         </div>
       </div>
       <IssuerPanel issuer={issuer} discovery={issuer ? discoveryUrl(issuer) : null} canSetEmail={can(actor, "settings:email")} />
       <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-        <h3 className="mb-4 text-sm font-semibold text-slate-900">Settings</h3>
+        <h3 className="mb-4 text-sm font-semibold text-slate-900">{t("settings")}</h3>
         <ApplicationForm
           id={app.id}
           app={{
@@ -79,12 +83,12 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
       </div>
       <section aria-labelledby="sign-ins-heading" className="space-y-2">
         <h3 id="sign-ins-heading" className="text-sm font-semibold text-slate-900">
-          Recent sign-ins
+          {t("recentSignIns")}
         </h3>
         {signIns === null ? (
-          <p className="text-sm text-slate-600">Who signed in is in the activity log, which your role can&apos;t read.</p>
+          <p className="text-sm text-slate-600">{t("signInsHidden")}</p>
         ) : signIns.length === 0 ? (
-          <EmptyState title="No sign-ins yet">When people sign in to {app.name} through Latchkey, the latest show here.</EmptyState>
+          <EmptyState title={t("noSignIns")}>{t("noSignInsBody", { name: app.name })}</EmptyState>
         ) : (
           <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
             {signIns.map((signIn) => (

@@ -11,6 +11,7 @@ import { sessionActor } from "@/lib/sign-in/session-actor";
 import { listProviders } from "@/lib/idp/providers";
 import { getSignInSettings } from "@/lib/idp/sign-in-settings";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("identityProviders");
 
@@ -21,19 +22,20 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
   const [providers, settings] = await Promise.all([listProviders(actor), getSignInSettings(actor)]);
   const canManage = can(actor, "settings:sign_in");
   const deleted = (await searchParams).deleted === "1";
+  const t = await getTranslations("providersPage");
   return (
     <div className="space-y-8">
-      {deleted && <Alert tone="success">Identity provider deleted.</Alert>}
+      {deleted && <Alert tone="success">{t("deleted")}</Alert>}
       <section aria-labelledby="local-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-4">
           <div>
             <h2 id="local-heading" className="text-base font-semibold text-slate-900">
-              Email and password
+              {t("localHeading")}
             </h2>
             <p className="mt-1 text-sm text-slate-600">
               {settings.localLoginEnabled
-                ? "On: local users sign in with their email and password, beside the providers below."
-                : "Off: the sign-in page shows only the identity providers (and LDAP, when on)."}
+                ? t("localOnState")
+                : t("localOffState")}
             </p>
           </div>
           {canManage && <LocalSignInToggle enabled={settings.localLoginEnabled} />}
@@ -42,9 +44,9 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
 
       <section aria-labelledby="usernames-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="usernames-heading" className="text-base font-semibold text-slate-900">
-          Usernames
+          {t("usernamesHeading")}
         </h2>
-        <p className="mb-4 mt-1 text-sm text-slate-600">Everyone has a username, unique here; people sign in with it or with their email.</p>
+        <p className="mb-4 mt-1 text-sm text-slate-600">{t("usernamesBody")}</p>
         <UsernameChangeSetting allowed={settings.usersMayChangeUsername} canManage={canManage} />
       </section>
 
@@ -52,18 +54,18 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
         <div className="flex flex-wrap items-end justify-between gap-4">
           <div>
             <h2 id="providers-heading" className="text-base font-semibold text-slate-900">
-              OpenID Connect providers
+              {t("oidcHeading")}
             </h2>
-            <p className="mt-1 text-sm text-slate-600">Google, Microsoft Entra ID, Okta or any OpenID Connect provider. Each enabled one gets a button on the sign-in page.</p>
+            <p className="mt-1 text-sm text-slate-600">{t("oidcBody")}</p>
           </div>
           {canManage && (
             <Link href="/settings/identity-providers/new" className={buttonClasses("primary")}>
-              Add Provider
+              {t("addProvider")}
             </Link>
           )}
         </div>
         {providers.length === 0 ? (
-          <EmptyState title="No identity providers yet">{canManage ? "Add one with Add Provider." : "The owner can add them."}</EmptyState>
+          <EmptyState title={t("none")}>{canManage ? t("noneAdd") : t("noneAsk")}</EmptyState>
         ) : (
           <ProvidersTable providers={providers} canManage={canManage} />
         )}

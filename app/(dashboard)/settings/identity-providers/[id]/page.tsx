@@ -12,6 +12,7 @@ import { groupNamesById } from "@/lib/groups/membership";
 import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";
 import { getProvider, type ProviderRecord } from "@/lib/idp/providers";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("identityProvider");
 
@@ -35,11 +36,12 @@ export default async function ProviderPage({
   }
   const created = (await searchParams).created === "1";
   const canManage = can(actor, "settings:sign_in");
+  const t = await getTranslations("providersPage");
   const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">
       <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-        ← Identity Providers
+        {t("backToList")}
       </Link>
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h2 className="text-xl font-semibold text-slate-900">{provider.name}</h2>
@@ -52,7 +54,7 @@ export default async function ProviderPage({
       </div>
       {created && (
         <Alert tone="success">
-          Provider added. Register the redirect URL below at {provider.name} if you haven&apos;t yet{provider.enabled ? "; its button is on the sign-in page." : "."}
+          {provider.enabled ? t("createdEnabled", { name: provider.name }) : t("created", { name: provider.name })}
         </Alert>
       )}
       <ProviderForm

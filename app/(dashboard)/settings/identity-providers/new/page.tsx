@@ -9,6 +9,7 @@ import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
 import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("addProvider");
 
@@ -18,13 +19,14 @@ export default async function NewProviderPage() {
   if (!can(actor, "settings:sign_in")) redirect("/settings/identity-providers");
   // The id is chosen now so the redirect URL can be registered at the provider before saving.
   const id = crypto.randomUUID();
+  const t = await getTranslations("providersPage");
   const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div className="space-y-4">
       <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-        ← Identity Providers
+        {t("backToList")}
       </Link>
-      <h2 className="text-xl font-semibold text-slate-900">Add Provider</h2>
+      <h2 className="text-xl font-semibold text-slate-900">{t("addProvider")}</h2>
       <ProviderForm
         providerId={id}
         isNew
