@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useCallback, useState } from "react";
 import { createGroupAction, deleteGroupAction, renameGroupAction } from "@/app/(dashboard)/team/groups/actions";
 import { Alert } from "@/components/ui/alert";
@@ -47,24 +48,27 @@ function GroupNameForm({
   onDone: () => void;
 }) {
   const form = useDialogForm(action, onDone);
+  const t = useTranslations("groupsPage");
+  const col = useTranslations("columns");
+  const common = useTranslations("common");
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && !errors.name && <Alert tone="error">{state.message}</Alert>}
       <TextField
-        label="Name"
+        label={col("name")}
         name="name"
         autoComplete="off"
         required
         maxLength={GROUP_NAME_MAX}
-        hint={`Up to ${GROUP_NAME_MAX} characters, unique in this account.`}
+        hint={t("nameHint", { max: GROUP_NAME_MAX })}
         defaultValue={state.values?.name ?? defaultName}
         errors={errors.name}
       />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
-          Cancel
+          {common("cancel")}
         </Button>
         <SubmitButton pending={form.pending} pendingLabel={pendingLabel}>
           {submitLabel}
@@ -92,16 +96,17 @@ function useDialog() {
 
 export function CreateGroupButton() {
   const dialog = useDialog();
+  const t = useTranslations("groupsPage");
   return (
     <>
-      <Button onClick={dialog.show}>Create Group</Button>
+      <Button onClick={dialog.show}>{t("create")}</Button>
       <DialogFrame>
-        <Dialog open={dialog.open} onClose={dialog.close} title="Create Group">
+        <Dialog open={dialog.open} onClose={dialog.close} title={t("create")}>
           <GroupNameForm
             action={createGroupAction}
             defaultName=""
-            submitLabel="Create"
-            pendingLabel="Creating…"
+            submitLabel={t("createSubmit")}
+            pendingLabel={t("creating")}
             onCancel={dialog.close}
             onDone={dialog.done}
           />
@@ -125,18 +130,19 @@ function RowButtonLabel({ verb, name }: { verb: string; name: string }) {
 
 export function RenameGroupButton({ group, variant = "secondary" }: { group: GroupRef; variant?: ButtonVariant }) {
   const dialog = useDialog();
+  const t = useTranslations("groupsPage");
   return (
     <>
       <Button variant={variant} onClick={dialog.show}>
-        <RowButtonLabel verb="Rename" name={group.name} />
+        <RowButtonLabel verb={t("rename")} name={group.name} />
       </Button>
       <DialogFrame>
-        <Dialog open={dialog.open} onClose={dialog.close} title={`Rename group ${group.name}`}>
+        <Dialog open={dialog.open} onClose={dialog.close} title={t("renameTitle", { name: group.name })}>
           <GroupNameForm
             action={renameGroupAction.bind(null, group.id)}
             defaultName={group.name}
-            submitLabel="Rename"
-            pendingLabel="Renaming…"
+            submitLabel={t("rename")}
+            pendingLabel={t("renaming")}
             onCancel={dialog.close}
             onDone={dialog.done}
           />
@@ -158,20 +164,21 @@ function DeleteGroupForm({
   onDone: () => void;
 }) {
   const form = useDialogForm(deleteGroupAction.bind(null, group.id, returnToList), onDone);
+  const t = useTranslations("groupsPage");
+  const common = useTranslations("common");
   const state = form.state;
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <p className="text-sm text-slate-700">
-        Delete group <strong className="font-semibold text-slate-900">{group.name}</strong>? Members are not deleted, only
-        removed from the group.
+        {t.rich("deleteBody", { name: group.name, strong: (chunks) => <strong className="font-semibold text-slate-900">{chunks}</strong> })}
       </p>
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
-          Cancel
+          {common("cancel")}
         </Button>
-        <SubmitButton variant="danger" pending={form.pending} pendingLabel="Deleting…">
-          Delete Group
+        <SubmitButton variant="danger" pending={form.pending} pendingLabel={t("deleting")}>
+          {t("deleteTitle")}
         </SubmitButton>
       </div>
     </form>
@@ -189,13 +196,14 @@ export function DeleteGroupButton({
   variant?: ButtonVariant;
 }) {
   const dialog = useDialog();
+  const t = useTranslations("groupsPage");
   return (
     <>
       <Button variant={variant} onClick={dialog.show}>
-        <RowButtonLabel verb="Delete" name={group.name} />
+        <RowButtonLabel verb={t("delete")} name={group.name} />
       </Button>
       <DialogFrame>
-        <Dialog open={dialog.open} onClose={dialog.close} title="Delete Group">
+        <Dialog open={dialog.open} onClose={dialog.close} title={t("deleteTitle")}>
           <DeleteGroupForm group={group} returnToList={returnToList} onCancel={dialog.close} onDone={dialog.done} />
         </Dialog>
       </DialogFrame>

@@ -16,6 +16,8 @@ export function GroupMembersTable({
   empty: React.ReactNode;
 }) {
   const t = useTranslations("columns");
+  const team = useTranslations("team");
+  const tg = useTranslations("groupsPage");
   const columns: Array<DataColumn<GroupMember>> = [
     {
       id: "name",
@@ -23,11 +25,11 @@ export function GroupMembersTable({
       className: "px-4 py-3",
       cell: (member) => (
         <Link href={`/team/users/${member.id}`} className="font-medium text-indigo-700 hover:text-indigo-500 hover:underline">
-          {member.name || member.email || "Unnamed user"}
+          {member.name || member.email || team("unnamed")}
         </Link>
       ),
     },
-    { id: "email", header: t("email"), cell: (member) => member.email ?? <span className="text-slate-500">No email</span> },
+    { id: "email", header: t("email"), cell: (member) => member.email ?? <span className="text-slate-500">{team("noEmail")}</span> },
   ];
   if (group) {
     columns.push({
@@ -36,14 +38,14 @@ export function GroupMembersTable({
       className: "px-4 py-3 text-right",
       cell: (member) => (
         <ConfirmAction
-          label="Remove"
-          title={`Remove ${member.name || member.email || "this user"} from ${group.name}?`}
-          body="They keep their account and their other groups."
-          confirmLabel="Remove"
+          label={tg("remove")}
+          title={tg("removeTitle", { name: member.name || member.email || team("unnamed"), group: group.name })}
+          body={tg("removeBody")}
+          confirmLabel={tg("remove")}
           action={setGroupMemberAction.bind(null, group.id, member.id, false)}
         />
       ),
     });
   }
-  return <DataTable label="Members" rows={members} rowKey={(m) => m.id} columns={columns} rowClassName="" empty={empty} />;
+  return <DataTable label={t("members")} rows={members} rowKey={(m) => m.id} columns={columns} rowClassName="" empty={empty} />;
 }

@@ -8,6 +8,7 @@ import { DeleteGroupButton, RenameGroupButton } from "./group-dialogs";
 export function GroupsTable({ groups, can }: { groups: GroupRecord[]; can: { rename: boolean; delete: boolean } }) {
   const canManage = can.rename || can.delete;
   const t = useTranslations("columns");
+  const nav = useTranslations("nav");
   // Dates in the person's language (next-intl's time zone is UTC, as these pages always showed).
   const format = useFormatter();
   const columns: Array<DataColumn<GroupRecord>> = [
@@ -42,5 +43,5 @@ export function GroupsTable({ groups, can }: { groups: GroupRecord[]; can: { ren
       ),
     });
   }
-  return <DataTable label="Groups" rows={groups} rowKey={(g) => g.id} columns={columns} rowClassName="" empty={null} />;
+  return <DataTable label={nav("groups")} rows={groups} rowKey={(g) => g.id} columns={columns} rowClassName="" empty={null} />;
 }

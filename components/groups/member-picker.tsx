@@ -10,10 +10,12 @@ import { useEffect, useId, useRef, useState, useTransition } from "react";
 import { findPeopleAction, setGroupMemberAction, type PersonOption } from "@/app/(dashboard)/team/groups/actions";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
+import { useTranslations } from "next-intl";
 
 export function MemberPicker({ groupId, groupName }: { groupId: string; groupName: string }) {
   const router = useRouter();
   const notify = useToast();
+  const t = useTranslations("groupsPage.picker");
   const inputId = useId();
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<PersonOption[] | null>(null);
@@ -41,7 +43,7 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
     startTransition(async () => {
       const result = await setGroupMemberAction(groupId, person.id, true);
       setBusyId(null);
-      notify(result.status === "error" ? "error" : "success", result.status === "error" ? (result.message ?? "Not added") : `${person.label} added to ${groupName}`);
+      notify(result.status === "error" ? "error" : "success", result.status === "error" ? (result.message ?? t("notAdded")) : t("added", { name: person.label, group: groupName }));
       if (result.status !== "error") {
         setResults((list) => list?.map((p) => (p.id === person.id ? { ...p, member: true } : p)) ?? null);
         router.refresh();
@@ -52,13 +54,13 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
   return (
     <div className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
       <label htmlFor={inputId} className="block text-sm font-medium text-slate-900">
-        Add people
+        {t("label")}
       </label>
       <input
         id={inputId}
         type="search"
         autoComplete="off"
-        placeholder="Search by name, email or role"
+        placeholder={t("placeholder")}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
         className="mt-1 w-full max-w-md rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
@@ -66,9 +68,9 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
       {results !== null && (
         <div aria-live="polite">
           {results.length === 0 ? (
-            <p className="mt-2 text-sm text-slate-600">Nobody matches.</p>
+            <p className="mt-2 text-sm text-slate-600">{t("nobody")}</p>
           ) : (
-            <ul aria-label="People found" className="mt-2 divide-y divide-slate-100">
+            <ul aria-label={t("found")} className="mt-2 divide-y divide-slate-100">
               {results.map((person) => (
                 <li key={person.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                   <span>
@@ -76,10 +78,10 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
                     {person.email && person.email !== person.label && <span className="ml-2 text-slate-500">{person.email}</span>}
                   </span>
                   {person.member ? (
-                    <span className="text-xs text-slate-500">In this group</span>
+                    <span className="text-xs text-slate-500">{t("inGroup")}</span>
                   ) : (
-                    <Button variant="secondary" disabled={busyId === person.id} onClick={() => add(person)} aria-label={`Add ${person.label}`}>
-                      {busyId === person.id ? "Adding…" : "Add"}
+                    <Button variant="secondary" disabled={busyId === person.id} onClick={() => add(person)} aria-label={t("addName", { name: person.label })}>
+                      {busyId === person.id ? t("adding") : t("add")}
                     </Button>
                   )}
                 </li>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { createInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -14,15 +15,16 @@ import { InviteLinkResult } from "./invite-link-result";
 
 export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { groups: { id: string; name: string }[]; onCancel: () => void; mailEnabled?: boolean }) {
   const form = useServerForm(createInviteAction);
+  const t = useTranslations("invitesPage.form");
+  const add = useTranslations("usersPage.add");
+  const common = useTranslations("common");
   const state = form.state;
   if (state.status === "success" && state.result?.emailedTo) {
     return (
       <div className="space-y-4">
-        <Alert tone="success">
-            The invite is on its way to {state.result.emailedTo}. If the mail server can&apos;t be reached it stays queued and is sent when it is back (see Settings → Email).
-          </Alert>
+        <Alert tone="success">{t("emailed", { email: state.result.emailedTo })}</Alert>
         <div className="flex justify-end">
-          <Button onClick={onCancel}>Done</Button>
+          <Button onClick={onCancel}>{t("done")}</Button>
         </div>
       </div>
     );
@@ -37,13 +39,13 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
       <IdentityFields
         values={state.values}
         errors={errors}
-        emailHint="Optional for a link you hand over yourself; needed to send the invite by email."
-        usernameHint="Left empty, the invitee picks it when accepting."
+        emailHint={t("emailHint")}
+        usernameHint={t("usernameHint")}
         nameRequired
       />
       <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
       <TextField
-        label="Expires in (days)"
+        label={t("expiresInDays")}
         name="expires_in_days"
         type="number"
         min={1}
@@ -52,13 +54,13 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
         defaultValue={state.values?.expires_in_days ?? "3"}
         errors={errors.expires_in_days}
       />
-      <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend="Auto-assigned groups" />
-      {mailEnabled && <Checkbox name="send_email" label="Send the invite by email" hint="Needs an email. Off: the link is shown once for you to hand over." defaultChecked={state.values ? state.values.send_email === "on" : true} />}
+      <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={add("autoGroups")} />
+      {mailEnabled && <Checkbox name="send_email" label={t("sendEmail")} hint={t("sendEmailHint")} defaultChecked={state.values ? state.values.send_email === "on" : true} />}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
-          Cancel
+          {common("cancel")}
         </Button>
-        <SubmitButton pending={form.pending} pendingLabel="Creating…">Create Invite Link</SubmitButton>
+        <SubmitButton pending={form.pending} pendingLabel={add("creating")}>{t("submit")}</SubmitButton>
       </div>
     </form>
   );

@@ -2,7 +2,6 @@ import { useTranslations } from "next-intl";
 import { deleteInviteAction, resendInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
-import { ROLE_LABELS } from "@/components/users/role-label";
 import type { InviteRecord } from "@/lib/invites/records";
 import { inviteLabel, isExpired } from "@/lib/invites/records";
 import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
@@ -24,6 +23,8 @@ export function InvitesTable({
 }) {
   const canManage = can.renew || can.delete;
   const t = useTranslations("columns");
+  const ti = useTranslations("invitesPage");
+  const team = useTranslations("team");
   const columns: Array<DataColumn<InviteRow>> = [
     {
       id: "name",
@@ -34,13 +35,13 @@ export function InvitesTable({
           <div className="font-medium text-slate-900">{invite.name}</div>
           {/* usernames: the username the admin chose (else the invitee picks one); no email: the link is handed over. */}
           <div className="text-slate-500">
-            {invite.username ?? "Username chosen by the invitee"}
-            {invite.email ? <span> · {invite.email}</span> : <span> · No email: hand the link over (it can&apos;t be sent)</span>}
+            {invite.username ?? ti("usernameByInvitee")}
+            {invite.email ? <span> · {invite.email}</span> : <span> · {ti("noEmail")}</span>}
           </div>
         </>
       ),
     },
-    { id: "role", header: t("role"), cell: (invite) => ROLE_LABELS[invite.role] },
+    { id: "role", header: t("role"), cell: (invite) => team(`roles.${invite.role}.name`) },
     { id: "groups", header: t("groups"), cell: (invite) => invite.autoGroups.map((id) => groupNames.get(id)).filter(Boolean).join(", ") || "—" },
     {
       id: "status",
@@ -48,9 +49,9 @@ export function InvitesTable({
       className: "px-4 py-3",
       cell: (invite) =>
         isExpired(invite) ? (
-          <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">Expired</span>
+          <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">{team("expired")}</span>
         ) : (
-          <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">Valid</span>
+          <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">{team("valid")}</span>
         ),
     },
     { id: "expires_at", header: t("expires"), cell: (invite) => <RelativeTime date={invite.expiresAt} /> },
@@ -68,10 +69,10 @@ export function InvitesTable({
           <div className="flex justify-end gap-2">
             {can.renew && mailEnabled && invite.email && (
               <ConfirmAction
-                label="Resend"
-                title={`Resend the invite to ${label}?`}
-                body={`A fresh link goes to ${invite.email} by email. The old link stops working at once.`}
-                confirmLabel="Resend invite"
+                label={ti("resend")}
+                title={ti("resendTitle", { name: label })}
+                body={ti("resendBody", { email: invite.email })}
+                confirmLabel={ti("resendConfirm")}
                 confirmVariant="primary"
                 action={resendInviteAction.bind(null, invite.id)}
               />
@@ -79,11 +80,11 @@ export function InvitesTable({
             {can.renew && <RegenerateInviteDialog inviteId={invite.id} label={label} />}
             {can.delete && (
               <ConfirmAction
-                label="Delete"
+                label={ti("delete")}
                 variant="danger"
-                title={`Delete the invite for ${label}?`}
-                body="The invite link stops working at once."
-                confirmLabel="Delete invite"
+                title={ti("deleteTitle", { name: label })}
+                body={ti("deleteBody")}
+                confirmLabel={ti("deleteConfirm")}
                 action={deleteInviteAction.bind(null, invite.id)}
               />
             )}
@@ -92,5 +93,5 @@ export function InvitesTable({
       },
     });
   }
-  return <DataTable label="Invites" rows={invites} rowKey={(i) => i.id} columns={columns} rowClassName="" empty={null} />;
+  return <DataTable label={ti("table")} rows={invites} rowKey={(i) => i.id} columns={columns} rowClassName="" empty={null} />;
 }

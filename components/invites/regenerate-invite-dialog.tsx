@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { regenerateInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { Alert } from "@/components/ui/alert";
@@ -12,6 +13,9 @@ import { InviteLinkResult } from "./invite-link-result";
 
 function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () => void }) {
   const form = useServerForm(regenerateInviteAction.bind(null, inviteId));
+  const t = useTranslations("invitesPage.regenerate");
+  const tf = useTranslations("invitesPage.form");
+  const common = useTranslations("common");
   const state = form.state;
   if (state.status === "success" && state.result) {
     return <InviteLinkResult token={state.result.token} expiresAt={state.result.expiresAt} onClose={onClose} />;
@@ -19,9 +23,9 @@ function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () =
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <p className="text-sm text-slate-700">The current link stops working at once; a new one is made.</p>
+      <p className="text-sm text-slate-700">{t("body")}</p>
       <TextField
-        label="Expires in (days)"
+        label={tf("expiresInDays")}
         name="expires_in_days"
         type="number"
         min={1}
@@ -32,9 +36,9 @@ function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () =
       />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
-          Cancel
+          {common("cancel")}
         </Button>
-        <SubmitButton pendingLabel="Regenerating…" pending={form.pending}>Regenerate link</SubmitButton>
+        <SubmitButton pendingLabel={t("regenerating")} pending={form.pending}>{t("submit")}</SubmitButton>
       </div>
     </form>
   );
@@ -42,12 +46,13 @@ function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () =
 
 export function RegenerateInviteDialog({ inviteId, label }: { inviteId: string; label: string }) {
   const [open, setOpen] = useState(false);
+  const t = useTranslations("invitesPage.regenerate");
   return (
     <>
-      <Button variant="secondary" onClick={() => setOpen(true)} aria-label={`Regenerate invite for ${label}`}>
-        Regenerate
+      <Button variant="secondary" onClick={() => setOpen(true)} aria-label={t("buttonFor", { name: label })}>
+        {t("button")}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={`Regenerate the invite for ${label}?`}>
+      <Dialog open={open} onClose={() => setOpen(false)} title={t("title", { name: label })}>
         {open && <RegenerateForm inviteId={inviteId} onClose={() => setOpen(false)} />}
       </Dialog>
     </>

@@ -3,25 +3,28 @@ import type { Actor } from "@/lib/auth/actor";
 import { OWNER_ONLY } from "@/lib/auth/permissions";
 import { can, permissionsOfActor } from "@/lib/auth/policy";
 import { getGroupRoles, listRoles } from "@/lib/roles/queries";
+import { getTranslations } from "next-intl/server";
+import { roleDescription, roleName } from "./role-names";
 
 /** The group page's "Grants roles" section: members hold these roles while they are members. */
 export async function GroupRolesSection({ actor, groupId }: { actor: Actor; groupId: string }) {
   if (!can(actor, "groups:read")) return null;
   const granted = await getGroupRoles(actor, groupId);
+  const [t, team] = await Promise.all([getTranslations("rolesPage.group"), getTranslations("team")]);
   const mayChange = can(actor, "groups:update") && can(actor, "roles:read");
   const mine = permissionsOfActor(actor);
   const roles = mayChange
     ? (await listRoles(actor))
         .filter((r) => r.id !== "owner")
-        .map((r) => ({ id: r.id, name: r.name, description: r.description, grantable: r.permissions.every((p) => mine.has(p) && !OWNER_ONLY.has(p)) }))
+        .map((r) => ({ id: r.id, name: roleName(team, r), description: roleDescription(team, r), grantable: r.permissions.every((p) => mine.has(p) && !OWNER_ONLY.has(p)) }))
     : [];
   return (
     <section aria-labelledby="grants-heading" className="mb-8 space-y-3">
       <h2 id="grants-heading" className="text-base font-semibold text-slate-900">
-        Grants roles
+        {t("heading")}
       </h2>
       <p className="text-sm text-slate-700">
-        {granted.length === 0 ? "This group grants no roles." : `Members hold: ${granted.map((r) => r.name).join(", ")}.`}
+        {granted.length === 0 ? t("none") : t("membersHold", { roles: granted.map((r) => roleName(team, r)).join(", ") })}
       </p>
       {mayChange && <RoleAssignmentForm target="group" id={groupId} roles={roles} held={granted.map((r) => r.id)} />}
     </section>

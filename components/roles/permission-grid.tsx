@@ -1,18 +1,7 @@
 /** The permission grid shared by the role form and the token scope picker. */
-export type GridPermission = { name: string; module: string; operation: string; description: string };
+import { useTranslations } from "next-intl";
 
-const MODULE_LABELS: Record<string, string> = {
-  users: "Users",
-  service_users: "Service users",
-  groups: "Groups",
-  invites: "Invites",
-  tokens: "Access tokens",
-  events: "Activity",
-  settings: "Settings",
-  identity_providers: "Identity providers",
-  roles: "Roles",
-  applications: "Applications",
-};
+export type GridPermission = { name: string; module: string; operation: string; description: string };
 
 /**
  * The permission grid: one group of checkboxes per module, one per operation,
@@ -35,11 +24,15 @@ export function PermissionGrid({
   idPrefix?: string;
 }) {
   const modules = [...new Set(permissions.map((p) => p.module))];
+  // Labels by the permission's own name (`users:read` → rolesPage.permissions.users.read): the catalogue's keys are the message keys.
+  const t = useTranslations("rolesPage");
+  // Keys built from data: checked at run time (t.has), and by i18n/permission-messages.test.ts for the whole catalogue.
+  const label = (key: string, fallback: string) => (t.has(key as never) ? t(key as never) : fallback);
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       {modules.map((module) => (
         <fieldset key={module} className="rounded-md border border-slate-200 p-3">
-          <legend className="px-1 text-sm font-semibold text-slate-900">{MODULE_LABELS[module] ?? module}</legend>
+          <legend className="px-1 text-sm font-semibold text-slate-900">{label(`modules.${module}`, module)}</legend>
           <ul className="space-y-2">
             {permissions
               .filter((p) => p.module === module)
@@ -61,8 +54,8 @@ export function PermissionGrid({
                     <label htmlFor={id} className="text-sm">
                       <span className="font-mono text-slate-900">{p.name}</span>
                       <span id={`${id}-desc`} className="block text-xs text-slate-600">
-                        {p.description}
-                        {off && !disabled ? " (not yours to grant)" : ""}
+                        {label(`permissions.${p.module}.${p.operation}`, p.description)}
+                        {off && !disabled ? ` ${t("notYours")}` : ""}
                       </span>
                     </label>
                   </li>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { setGroupRolesAction, setUserRolesAction } from "@/app/(dashboard)/settings/roles/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -18,7 +19,8 @@ export function RoleAssignmentForm({ target, id, roles, held }: { target: "user"
   const state = form.state;
   const kept = state.status === "error" ? state.values?.role_ids : undefined;
   const checked = new Set(kept !== undefined ? (kept ? kept.split(",") : []) : held);
-  const legend = target === "user" ? "Extra roles" : "Roles this group grants";
+  const t = useTranslations("rolesPage.assign");
+  const legend = target === "user" ? t("userLegend") : t("groupLegend");
   return (
     <form {...form.formProps} className="space-y-3">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
@@ -44,8 +46,8 @@ export function RoleAssignmentForm({ target, id, roles, held }: { target: "user"
           ))}
         </ul>
       </fieldset>
-      <SubmitButton pending={form.pending} pendingLabel="Saving…">
-        Save Roles
+      <SubmitButton pending={form.pending} pendingLabel={t("saving")}>
+        {t("save")}
       </SubmitButton>
     </form>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { createRoleAction, deleteRoleAction, updateRoleAction } from "@/app/(dashboard)/settings/roles/actions";
 import { Alert } from "@/components/ui/alert";
 import { ConfirmAction } from "@/components/ui/confirm-action";
@@ -21,14 +22,16 @@ export function RoleForm({ role, permissions, grantable, canSave }: { role: Role
   const kept = state.status === "error" ? state.values : undefined;
   const checked = new Set(kept ? (kept.permissions ? kept.permissions.split(",") : []) : role.permissions);
   const readOnly = role.builtIn || !canSave;
+  const t = useTranslations("rolesPage");
+  const col = useTranslations("columns");
   return (
     <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <div key={form.version} className="space-y-4">
-        <TextField label="Name" name="name" required maxLength={ROLE_NAME_MAX} readOnly={readOnly} defaultValue={kept?.name ?? role.name} errors={errors.name} autoComplete="off" />
-        <TextField label="Description" name="description" maxLength={ROLE_DESCRIPTION_MAX} readOnly={readOnly} defaultValue={kept?.description ?? role.description} errors={errors.description} autoComplete="off" />
+        <TextField label={col("name")} name="name" required maxLength={ROLE_NAME_MAX} readOnly={readOnly} defaultValue={kept?.name ?? role.name} errors={errors.name} autoComplete="off" />
+        <TextField label={t("description")} name="description" maxLength={ROLE_DESCRIPTION_MAX} readOnly={readOnly} defaultValue={kept?.description ?? role.description} errors={errors.description} autoComplete="off" />
         <div>
-          <h2 className="mb-2 text-base font-semibold text-slate-900">Permissions</h2>
+          <h2 className="mb-2 text-base font-semibold text-slate-900">{col("permissions")}</h2>
           {errors.permissions && (
             <ul className="mb-2 text-sm text-red-600">
               {errors.permissions.map((e) => (
@@ -41,8 +44,8 @@ export function RoleForm({ role, permissions, grantable, canSave }: { role: Role
       </div>
       {!readOnly && (
         <div className="flex justify-end">
-          <SubmitButton pending={form.pending} pendingLabel="Saving…">
-            {role.id ? "Save Role" : "Create Role"}
+          <SubmitButton pending={form.pending} pendingLabel={t("saving")}>
+            {role.id ? t("save") : t("create")}
           </SubmitButton>
         </div>
       )}
@@ -52,19 +55,20 @@ export function RoleForm({ role, permissions, grantable, canSave }: { role: Role
 
 /** Deleting asks first and names everyone who holds the role, and through what. */
 export function DeleteRoleButton({ role, holders }: { role: { id: string; name: string }; holders: string[] }) {
+  const t = useTranslations("rolesPage");
   return (
     <ConfirmAction
-      label="Delete Role"
-      title={`Delete role ${role.name}?`}
-      confirmLabel="Delete Role"
+      label={t("delete")}
+      title={t("deleteTitle", { name: role.name })}
+      confirmLabel={t("delete")}
       variant="danger"
       action={deleteRoleAction.bind(null, role.id)}
       body={
         holders.length === 0 ? (
-          <p>Nobody holds this role.</p>
+          <p>{t("nobodyHolds")}</p>
         ) : (
           <>
-            <p>These people lose its permissions at once:</p>
+            <p>{t("holdersLose")}</p>
             <ul className="mt-2 list-disc pl-5">
               {holders.map((h) => (
                 <li key={h}>{h}</li>

@@ -1,14 +1,19 @@
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable } from "@/components/ui/data-table";
+import { roleDescription, roleName } from "./role-names";
 import type { RoleWithHolders } from "@/lib/roles/queries";
 
 /** Settings → Roles: each role, how many permissions it grants and who holds it. */
 export function RolesTable({ roles }: { roles: RoleWithHolders[] }) {
   const t = useTranslations("columns");
+  const tr = useTranslations("rolesPage");
+  const team = useTranslations("team");
+  const name = (role: RoleWithHolders) => roleName(team, role);
+  const description = (role: RoleWithHolders) => roleDescription(team, role);
   return (
     <DataTable
-      label="Roles"
+      label={tr("title")}
       rows={roles}
       rowKey={(r) => r.id}
       rowClassName=""
@@ -21,10 +26,10 @@ export function RolesTable({ roles }: { roles: RoleWithHolders[] }) {
           cell: (role) => (
             <>
               <Link href={`/settings/roles/${role.id}`} className="font-medium text-indigo-700 hover:underline">
-                {role.name}
+                {name(role)}
               </Link>
-              {role.builtIn && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">Built-in</span>}
-              <p className="text-xs text-slate-600">{role.description}</p>
+              {role.builtIn && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{tr("builtIn")}</span>}
+              <p className="text-xs text-slate-600">{description(role)}</p>
             </>
           ),
         },
@@ -34,8 +39,8 @@ export function RolesTable({ roles }: { roles: RoleWithHolders[] }) {
           header: t("heldBy"),
           cell: (role) => (
             <>
-              {role.holders.length} {role.holders.length === 1 ? "person" : "people"}
-              {role.groups.length > 0 && ` · through ${role.groups.map((g) => g.name).join(", ")}`}
+              {tr("people", { count: role.holders.length })}
+              {role.groups.length > 0 && ` · ${tr("through", { groups: role.groups.map((g) => g.name).join(", ") })}`}
             </>
           ),
         },

@@ -3,35 +3,39 @@ import type { Actor } from "@/lib/auth/actor";
 import { OWNER_ONLY } from "@/lib/auth/permissions";
 import { can, permissionsOfActor } from "@/lib/auth/policy";
 import { getUserRoles, listRoles } from "@/lib/roles/queries";
-
-/** Where a permission comes from, in words: "from role Helpdesk", "from group Support". */
-function sourceLabel(s: { roleName: string; via: "role" | "roles" | "group"; groupName?: string }): string {
-  return s.via === "group" ? `from group ${s.groupName} (role ${s.roleName})` : `from role ${s.roleName}`;
-}
+import { getTranslations } from "next-intl/server";
+import { roleDescription, roleName } from "./role-names";
 
 /** The user page's Roles section: their roles, per permission where it comes from, and (for managers) the extra roles to tick. */
 export async function UserRolesSection({ actor, userId, isSelf }: { actor: Actor; userId: string; isSelf: boolean }) {
   const held = await getUserRoles(actor, userId);
+  const [t, team] = await Promise.all([getTranslations("rolesPage.user"), getTranslations("team")]);
+  /** Where a permission comes from, in words: "from role Helpdesk", "from group Support". */
+  const sourceLabel = (s: { roleId: string; roleName: string; via: "role" | "roles" | "group"; groupName?: string }) => {
+    const role = roleName(team, { id: s.roleId, name: s.roleName });
+    return s.via === "group" ? t("fromGroup", { group: s.groupName ?? "", role }) : t("fromRole", { role });
+  };
   const mayAssign = !isSelf && can(actor, "users:update") && can(actor, "roles:read");
   const mine = permissionsOfActor(actor);
   const assignable: AssignableRole[] = mayAssign
     ? (await listRoles(actor))
         .filter((r) => r.id !== "owner" && r.id !== held.roles[0]?.id)
-        .map((r) => ({ id: r.id, name: r.name, description: r.description, grantable: r.permissions.every((p) => mine.has(p) && !OWNER_ONLY.has(p)) }))
+        .map((r) => ({ id: r.id, name: roleName(team, r), description: roleDescription(team, r), grantable: r.permissions.every((p) => mine.has(p) && !OWNER_ONLY.has(p)) }))
     : [];
   return (
     <section aria-labelledby="roles-heading" className="mt-8 space-y-4">
       <h2 id="roles-heading" className="text-base font-semibold text-slate-900">
-        Roles and permissions
+        {t("heading")}
       </h2>
       <p className="text-sm text-slate-700">
-        Roles: {held.roles.map((r) => r.name).join(", ")}
-        {held.groupRoles.length > 0 && `; through groups: ${held.groupRoles.map((g) => `${g.role.name} (group ${g.groupName})`).join(", ")}`}
+        {t("roles", { roles: held.roles.map((r) => roleName(team, r)).join(", ") })}
+        {held.groupRoles.length > 0 &&
+          `; ${t("throughGroups", { roles: held.groupRoles.map((g) => t("roleInGroup", { role: roleName(team, g.role), group: g.groupName })).join(", ") })}`}
       </p>
       {held.permissions.length === 0 ? (
-        <p className="text-sm text-slate-600">No permissions beyond their own account.</p>
+        <p className="text-sm text-slate-600">{t("none")}</p>
       ) : (
-        <ul aria-label="Permissions" className="divide-y divide-slate-100 rounded-lg bg-white text-sm shadow-sm ring-1 ring-slate-200">
+        <ul aria-label={t("permissions")} className="divide-y divide-slate-100 rounded-lg bg-white text-sm shadow-sm ring-1 ring-slate-200">
           {held.permissions.map((p) => (
             <li key={p.name} className="flex flex-wrap justify-between gap-2 px-4 py-2">
               <span className="font-mono text-slate-900">{p.name}</span>

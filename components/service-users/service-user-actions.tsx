@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { deleteServiceUserAction, setServiceUserBlockedAction } from "@/app/(dashboard)/team/service-users/actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 
@@ -10,29 +11,27 @@ export function ServiceUserActions({
   user: { id: string; name: string; isBlocked: boolean };
   allowed: { block: boolean; delete: boolean };
 }) {
+  const t = useTranslations("serviceUsersPage.actions");
+  const name = user.name;
   return (
     <div className="flex flex-wrap gap-2">
       {allowed.block && (
         <ConfirmAction
-          label={user.isBlocked ? "Unblock" : "Block"}
-          title={`${user.isBlocked ? "Unblock" : "Block"} ${user.name}?`}
-          body={
-            user.isBlocked
-              ? "Its access tokens work again (those not expired)."
-              : "All its access tokens are refused from the next request on, until you unblock it."
-          }
-          confirmLabel={user.isBlocked ? "Unblock" : "Block"}
+          label={user.isBlocked ? t("unblock") : t("block")}
+          title={user.isBlocked ? t("unblockTitle", { name }) : t("blockTitle", { name })}
+          body={user.isBlocked ? t("unblockBody") : t("blockBody")}
+          confirmLabel={user.isBlocked ? t("unblock") : t("block")}
           confirmVariant={user.isBlocked ? "primary" : "danger"}
           action={setServiceUserBlockedAction.bind(null, user.id, !user.isBlocked)}
         />
       )}
       {allowed.delete && (
         <ConfirmAction
-          label="Delete service user"
+          label={t("delete")}
           variant="danger"
-          title={`Delete ${user.name}?`}
-          body="The service user and all its access tokens are removed; anything using them is refused at once. Its activity history stays readable. This can't be undone."
-          confirmLabel="Delete service user"
+          title={t("deleteTitle", { name })}
+          body={t("deleteBody")}
+          confirmLabel={t("delete")}
           action={deleteServiceUserAction.bind(null, user.id)}
         />
       )}

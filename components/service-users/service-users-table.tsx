@@ -2,7 +2,6 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable, type DataColumn, type TableSort } from "@/components/ui/data-table";
 import { StatusBadge } from "@/components/users/badges";
-import { ROLE_LABELS } from "@/components/users/role-label";
 import type { SortOrder } from "@/lib/http/list-params";
 import type { UserRecord } from "@/lib/users/records";
 import { userStatus } from "@/lib/users/status";
@@ -26,6 +25,9 @@ export function ServiceUsersTable({
   nameSortReason?: string;
 }) {
   const t = useTranslations("columns");
+  const team = useTranslations("team");
+  const nav = useTranslations("nav");
+  const tp = useTranslations("serviceUsersPage");
   const columns: Array<DataColumn<UserRecord>> = [
     {
       id: "name",
@@ -39,7 +41,7 @@ export function ServiceUsersTable({
         </Link>
       ),
     },
-    { id: "role", header: t("role"), sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
+    { id: "role", header: t("role"), sortKey: "role", cell: (user) => team(`roles.${user.role}.name`) },
     { id: "status", header: t("status"), sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={userStatus(user)} /> },
     {
       id: "tokens",
@@ -50,7 +52,7 @@ export function ServiceUsersTable({
           {tokenCounts.get(user.id) ?? 0}
           {orphaned.has(user.id) && (
             <span className="ml-2 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">
-              Created by a blocked or deleted user
+              {tp("orphaned")}
             </span>
           )}
         </>
@@ -59,6 +61,6 @@ export function ServiceUsersTable({
     { id: "created_at", header: t("created"), sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
   ];
   return (
-    <DataTable label="Service users" rows={users} rowKey={(u) => u.id} columns={columns} sort={sort} hrefForSort={hrefForSort} empty={null} />
+    <DataTable label={nav("serviceUsers")} rows={users} rowKey={(u) => u.id} columns={columns} sort={sort} hrefForSort={hrefForSort} empty={null} />
   );
 }

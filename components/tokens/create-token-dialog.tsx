@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { createTokenAction } from "@/app/(dashboard)/token-actions";
 import { PermissionGrid, type GridPermission } from "@/components/roles/permission-grid";
@@ -20,32 +21,29 @@ export type TokenScopeChoice = { permissions: GridPermission[]; grantable: strin
 
 function ScopePicker({ choice, kept }: { choice: TokenScopeChoice; kept?: Record<string, string> }) {
   const [some, setSome] = useState(kept?.scope === "some");
+  const t = useTranslations("tokensPage.create");
+  const whose = choice.whose;
   if (choice.permissions.length === 0) {
-    return (
-      <p className="text-sm text-slate-600">
-        Scope: {choice.whose === "your" ? "you hold" : "it holds"} no permissions beyond {choice.whose === "your" ? "your" : "its"} own account, so the token can only read{" "}
-        {choice.whose === "your" ? "your" : "its"} own account.
-      </p>
-    );
+    return <p className="text-sm text-slate-600">{t(`noPermissions.${whose}`)}</p>;
   }
   const grantable = new Set(choice.grantable);
   const checked = new Set(kept?.scope === "some" ? (kept.permissions ? kept.permissions.split(",") : []) : choice.grantable);
   return (
     <fieldset>
-      <legend className="text-sm font-medium text-slate-900">Scope</legend>
+      <legend className="text-sm font-medium text-slate-900">{t("scope")}</legend>
       <div className="mt-2 space-y-2">
         <label className="flex items-start gap-2 text-sm">
           <input type="radio" name="scope" value="all" checked={!some} onChange={() => setSome(false)} className="mt-1 h-4 w-4 text-indigo-600" />
           <span>
-            All {choice.whose} permissions
-            <span className="block text-xs text-slate-600">Follows {choice.whose === "your" ? "your" : "its"} roles at each request.</span>
+            {t(`all.${whose}`)}
+            <span className="block text-xs text-slate-600">{t(`allHint.${whose}`)}</span>
           </span>
         </label>
         <label className="flex items-start gap-2 text-sm">
           <input type="radio" name="scope" value="some" checked={some} onChange={() => setSome(true)} className="mt-1 h-4 w-4 text-indigo-600" />
           <span>
-            Only the permissions chosen below
-            <span className="block text-xs text-slate-600">Never more than {choice.whose === "your" ? "you hold" : "it holds"} at the time of each request.</span>
+            {t("some")}
+            <span className="block text-xs text-slate-600">{t(`someHint.${whose}`)}</span>
           </span>
         </label>
       </div>
@@ -60,13 +58,16 @@ function ScopePicker({ choice, kept }: { choice: TokenScopeChoice; kept?: Record
 
 function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: TokenScopeChoice; onClose: () => void }) {
   const form = useServerForm(createTokenAction.bind(null, userId));
+  const t = useTranslations("tokensPage.create");
+  const col = useTranslations("columns");
+  const common = useTranslations("common");
   const state = form.state;
   if (state.status === "success" && state.result?.token) {
     return (
       <ShownOnceSecret
-        label={`Token "${state.result.name}"`}
+        label={t("tokenLabel", { name: state.result.name })}
         value={state.result.token}
-        warning="This token will not be shown again. Copy it now and keep it somewhere safe."
+        warning={t("shownOnce")}
         onClose={onClose}
       />
     );
@@ -76,17 +77,17 @@ function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: To
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField
-        label="Name"
+        label={col("name")}
         name="name"
         required
         maxLength={TOKEN_NAME_MAX_LENGTH}
-        placeholder="e.g. Terraform"
+        placeholder={t("namePlaceholder")}
         defaultValue={state.values?.name}
         errors={errors.name}
-        hint="Unique per user, so you can tell tokens apart."
+        hint={t("nameHint")}
       />
       <TextField
-        label="Expires in"
+        label={t("expiresIn")}
         name="expires_in"
         type="number"
         inputMode="numeric"
@@ -96,7 +97,7 @@ function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: To
         step={1}
         defaultValue={state.values?.expires_in ?? String(TOKEN_EXPIRY_DAYS.default)}
         errors={errors.expires_in}
-        hint={`Days, ${TOKEN_EXPIRY_DAYS.min}–${TOKEN_EXPIRY_DAYS.max}.`}
+        hint={t("expiresHint", { min: TOKEN_EXPIRY_DAYS.min, max: TOKEN_EXPIRY_DAYS.max })}
       />
       <ScopePicker choice={scope} kept={state.status === "error" ? state.values : undefined} />
       {errors.permissions && (
@@ -108,9 +109,9 @@ function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: To
       )}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
-          Cancel
+          {common("cancel")}
         </Button>
-        <SubmitButton pending={form.pending} pendingLabel="Creating…">Create Token</SubmitButton>
+        <SubmitButton pending={form.pending} pendingLabel={t("creating")}>{t("title")}</SubmitButton>
       </div>
     </form>
   );
@@ -119,10 +120,11 @@ function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: To
 /** "Create Token": name, expiry and scope, then the plain token once, with copy. */
 export function CreateTokenDialog({ userId, scope }: { userId: string; scope: TokenScopeChoice }) {
   const [open, setOpen] = useState(false);
+  const t = useTranslations("tokensPage.create");
   return (
     <>
-      <Button onClick={() => setOpen(true)}>Create Token</Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title="Create Token">
+      <Button onClick={() => setOpen(true)}>{t("title")}</Button>
+      <Dialog open={open} onClose={() => setOpen(false)} title={t("title")}>
         <CreateTokenForm userId={userId} scope={scope} onClose={() => setOpen(false)} />
       </Dialog>
     </>

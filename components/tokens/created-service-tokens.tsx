@@ -24,6 +24,8 @@ export function CreatedServiceTokens({
   now?: Date;
 }) {
   const t = useTranslations("columns");
+  const tt = useTranslations("tokensPage.created");
+  const team = useTranslations("team");
   const format = useFormatter();
   const never = useTranslations("common")("never");
   // Shown in UTC, labelled, as everywhere else a date is absolute.
@@ -31,16 +33,12 @@ export function CreatedServiceTokens({
   return (
     <section aria-labelledby="service-tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="service-tokens-heading" className="text-base font-semibold text-slate-900">
-        Service-user tokens they created
+        {tt("heading")}
       </h2>
-      <p className="mt-1 text-sm text-slate-600">
-        {personBlocked
-          ? "They are blocked, but these tokens still work: service users' tokens outlive whoever made them. Delete the ones that should stop."
-          : "Service users' tokens keep working if this person is blocked or deleted."}
-      </p>
+      <p className="mt-1 text-sm text-slate-600">{personBlocked ? tt("blocked") : tt("note")}</p>
       <div className="mt-3">
         <DataTable
-          label="Service-user tokens they created"
+          label={tt("heading")}
           rows={tokens}
           rowKey={(t) => t.id}
           rowClassName=""
@@ -63,7 +61,7 @@ export function CreatedServiceTokens({
               cell: (t) => (
                 <>
                   {when(t.expiresAt)}
-                  {isExpired(t, now) && <span className="ml-2 text-xs text-red-700">Expired</span>}
+                  {isExpired(t, now) && <span className="ml-2 text-xs text-red-700">{team("expired")}</span>}
                 </>
               ),
             },

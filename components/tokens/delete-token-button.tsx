@@ -1,15 +1,17 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { deleteTokenAction } from "@/app/(dashboard)/token-actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 
 export function DeleteTokenButton({ userId, tokenId, name }: { userId: string; tokenId: string; name: string }) {
+  const t = useTranslations("tokensPage.delete");
   return (
     <ConfirmAction
-      label="Delete"
-      title={`Delete token "${name}"?`}
-      body="Anything using this token is refused from the next request on. This can't be undone."
-      confirmLabel="Delete token"
+      label={t("button")}
+      title={t("title", { name })}
+      body={t("body")}
+      confirmLabel={t("confirm")}
       action={deleteTokenAction.bind(null, userId, tokenId)}
     />
   );

@@ -9,15 +9,8 @@ import { listAccessTokens } from "@/lib/tokens/queries";
 import type { TokenRow } from "./tokens-table";
 
 export async function tokenRowsFor(actor: Actor, userId: string): Promise<TokenRow[]> {
-  const tokens = await withCreators(actor.accountId, await listAccessTokens(actor, userId));
-  return tokens.map((token) => ({ ...token, createdByLabel: creatorLabel(token.creator) }));
-}
-
-export function creatorLabel(creator: { name: string | null; status: "active" | "blocked" | "deleted" }): string {
-  const name = creator.name ?? "Unknown user";
-  if (creator.status === "deleted") return `${name} (deleted)`;
-  if (creator.status === "blocked") return `${name} (blocked)`;
-  return name;
+  // The creator's name and standing are worded by the table, in the viewer's language.
+  return withCreators(actor.accountId, await listAccessTokens(actor, userId));
 }
 
 /**

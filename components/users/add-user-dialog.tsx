@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { createUserAction } from "@/app/(dashboard)/team/users/actions";
 import { Alert } from "@/components/ui/alert";
@@ -17,13 +18,15 @@ type Group = { id: string; name: string };
 
 function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () => void }) {
   const form = useServerForm(createUserAction);
+  const t = useTranslations("usersPage.add");
+  const common = useTranslations("common");
   const state = form.state;
   if (state.status === "success" && state.result) {
     return (
       <ShownOnceSecret
-        label={`Password for ${state.result.name}`}
+        label={t("passwordFor", { name: state.result.name })}
         value={state.result.password}
-        warning="This password will only be shown once. Please copy it now."
+        warning={t("passwordOnce")}
         onClose={onCancel}
       />
     );
@@ -35,45 +38,41 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
       <IdentityFields
         values={state.values}
         errors={errors}
-        emailHint="Optional when you give a username."
-        usernameHint="Left empty, it is made from the email."
+        emailHint={t("emailHint")}
+        usernameHint={t("usernameHint")}
         nameRequired
       />
       <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
-      <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend="Auto-assigned groups" />
-      <p className="text-sm text-slate-600">
-        A password is generated and shown once. The person must choose their own at first sign-in.
-      </p>
+      <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={t("autoGroups")} />
+      <p className="text-sm text-slate-600">{t("generatedNote")}</p>
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
-          Cancel
+          {common("cancel")}
         </Button>
-        <SubmitButton pending={form.pending} pendingLabel="Creating…">Create</SubmitButton>
+        <SubmitButton pending={form.pending} pendingLabel={t("creating")}>{t("create")}</SubmitButton>
       </div>
     </form>
   );
 }
 
-const TABS = [
-  { id: "invite", label: "Invite User" },
-  { id: "create", label: "Create User" },
-] as const;
+const TABS = [{ id: "invite" }, { id: "create" }] as const;
 
 export function AddUserDialog({ groups, mailEnabled = false }: { groups: Group[]; mailEnabled?: boolean }) {
   const [open, setOpen] = useState(false);
   const [tab, setTab] = useState<(typeof TABS)[number]["id"]>("invite");
   const close = () => setOpen(false);
+  const t = useTranslations("usersPage.add");
   return (
     <>
-      <Button onClick={() => setOpen(true)}>Add User</Button>
-      <Dialog open={open} onClose={close} title="Add User">
+      <Button onClick={() => setOpen(true)}>{t("title")}</Button>
+      <Dialog open={open} onClose={close} title={t("title")}>
         <div
           role="tablist"
-          aria-label="How to add the user"
+          aria-label={t("how")}
           className="mb-4 flex gap-1 border-b border-slate-200"
           onKeyDown={(e) => {
             // Tabs are one stop for Tab; the arrow keys (and Home/End) move between them and select.
-            const at = TABS.findIndex((t) => t.id === tab);
+            const at = TABS.findIndex((x) => x.id === tab);
             const next =
               e.key === "ArrowRight" ? (at + 1) % TABS.length
               : e.key === "ArrowLeft" ? (at - 1 + TABS.length) % TABS.length
@@ -86,21 +85,21 @@ export function AddUserDialog({ groups, mailEnabled = false }: { groups: Group[]
             document.getElementById(`add-user-tab-${TABS[next].id}`)?.focus();
           }}
         >
-          {TABS.map((t) => (
+          {TABS.map((x) => (
             <button
-              key={t.id}
+              key={x.id}
               type="button"
               role="tab"
-              id={`add-user-tab-${t.id}`}
-              aria-selected={tab === t.id}
-              tabIndex={tab === t.id ? 0 : -1}
-              aria-controls={`add-user-panel-${t.id}`}
-              onClick={() => setTab(t.id)}
+              id={`add-user-tab-${x.id}`}
+              aria-selected={tab === x.id}
+              tabIndex={tab === x.id ? 0 : -1}
+              aria-controls={`add-user-panel-${x.id}`}
+              onClick={() => setTab(x.id)}
               className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
-                tab === t.id ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"
+                tab === x.id ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"
               }`}
             >
-              {t.label}
+              {t(`tabs.${x.id}`)}
             </button>
           ))}
         </div>

@@ -11,14 +11,6 @@ const statusStyles: Record<UserStatus, string> = {
   locked: "bg-orange-50 text-orange-800 ring-orange-200",
 };
 
-export const STATUS_LABELS: Record<UserStatus, string> = {
-  active: "Active",
-  invited: "Invited",
-  blocked: "Blocked",
-  pending_approval: "Pending approval",
-  locked: "Locked",
-};
-
 export function StatusBadge({ status }: { status: UserStatus }) {
   const t = useTranslations("status");
   return (

@@ -12,6 +12,7 @@ import type { BulkOutcome } from "@/app/(dashboard)/team/users/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast";
+import { useTranslations } from "next-intl";
 
 export type BulkAction = "block" | "unblock" | "delete";
 type Action = BulkAction;
@@ -25,13 +26,7 @@ type Selection = {
 
 const SelectionContext = createContext<Selection | null>(null);
 
-const VERBS: Record<Action, { button: string; past: string }> = {
-  block: { button: "Block", past: "blocked" },
-  unblock: { button: "Unblock", past: "unblocked" },
-  delete: { button: "Delete", past: "deleted" },
-};
-
-const people = (n: number) => `${n} ${n === 1 ? "user" : "users"}`;
+const ACTIONS: readonly Action[] = ["block", "unblock", "delete"];
 
 export function BulkSelection({
   users,
@@ -48,6 +43,8 @@ export function BulkSelection({
 }) {
   const router = useRouter();
   const notify = useToast();
+  const t = useTranslations("usersPage.bulk");
+  const common = useTranslations("common");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [asking, setAsking] = useState<Action | null>(null);
   const [failures, setFailures] = useState<Array<{ label: string; message: string }>>([]);
@@ -81,32 +78,32 @@ export function BulkSelection({
       const notDone = outcome.failures.map((f) => ({ label: labels.get(f.id) ?? f.id, message: f.message }));
       setFailures(notDone);
       setSelected(new Set(outcome.failures.map((f) => f.id)));
-      const summary = `${people(outcome.done.length)} ${VERBS[action].past}`;
+      const summary = t(`done.${action}`, { count: outcome.done.length });
       if (notDone.length === 0) notify("success", summary);
-      else notify("error", `${summary}; ${people(notDone.length)} not changed (reasons under the list's toolbar)`);
+      else notify("error", t("partly", { summary, count: notDone.length }));
       router.refresh();
     });
   }
 
   return (
     <SelectionContext.Provider value={selection}>
-      <div role="region" aria-label="Bulk actions" className="mb-3 flex flex-wrap items-center gap-2 text-sm text-slate-700">
-        <span aria-live="polite">{chosen.length === 0 ? "Select users to act on several at once" : `${people(chosen.length)} selected`}</span>
-        {(Object.keys(VERBS) as Action[]).filter((action) => allowed.includes(action)).map((action) => (
+      <div role="region" aria-label={t("region")} className="mb-3 flex flex-wrap items-center gap-2 text-sm text-slate-700">
+        <span aria-live="polite">{chosen.length === 0 ? t("hint") : t("selected", { count: chosen.length })}</span>
+        {ACTIONS.filter((action) => allowed.includes(action)).map((action) => (
           <Button
             key={action}
             variant={action === "delete" ? "danger" : "secondary"}
             disabled={chosen.length === 0}
             onClick={() => setAsking(action)}
           >
-            {VERBS[action].button} selected
+            {t(`selectedButton.${action}`)}
           </Button>
         ))}
       </div>
       {failures.length > 0 && (
         <div className="mb-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200">
-          <h2 className="font-semibold">Not changed</h2>
-          <ul aria-label="Not changed" className="mt-1 list-disc pl-5">
+          <h2 className="font-semibold">{t("notChanged")}</h2>
+          <ul aria-label={t("notChanged")} className="mt-1 list-disc pl-5">
             {failures.map((f) => (
               <li key={f.label + f.message}>
                 {f.label}: {f.message}
@@ -119,24 +116,19 @@ export function BulkSelection({
       <Dialog
         open={asking !== null}
         onClose={() => setAsking(null)}
-        title={asking ? `${VERBS[asking].button} ${people(chosen.length)}?` : ""}
+        title={asking ? t(`confirmTitle.${asking}`, { count: chosen.length }) : ""}
       >
         {asking && (
           <div className="space-y-4">
             <p className="text-sm text-slate-700">
-              {asking === "delete"
-                ? "Their sessions, access tokens and memberships go with them; their activity history is kept."
-                : asking === "block"
-                  ? "They are signed out and can't sign in or use their access tokens until unblocked."
-                  : "They can sign in again."}{" "}
-              Each user is checked on its own: the owner and you are skipped with the reason.
+              {t(`confirmBody.${asking}`)} {t("perRow")}
             </p>
             <div className="flex justify-end gap-2">
               <Button variant="secondary" onClick={() => setAsking(null)}>
-                Cancel
+                {common("cancel")}
               </Button>
               <Button variant={asking === "delete" ? "danger" : "primary"} disabled={pending} onClick={() => confirm(asking)}>
-                {pending ? "Working…" : `${VERBS[asking].button} ${people(chosen.length)}`}
+                {pending ? common("working") : t(`confirmButton.${asking}`, { count: chosen.length })}
               </Button>
             </div>
           </div>
@@ -149,13 +141,14 @@ export function BulkSelection({
 /** The checkbox that selects every user on this page (or none). */
 export function SelectPageCheckbox() {
   const selection = useContext(SelectionContext);
+  const t = useTranslations("usersPage.bulk");
   if (!selection) return null;
   const count = selection.pageIds.filter((id) => selection.selected.has(id)).length;
   const all = count > 0 && count === selection.pageIds.length;
   return (
     <input
       type="checkbox"
-      aria-label="Select all users on this page"
+      aria-label={t("selectPage")}
       className="relative z-[1] h-4 w-4"
       checked={all}
       ref={(el) => {
@@ -168,11 +161,12 @@ export function SelectPageCheckbox() {
 
 export function SelectUserCheckbox({ id, label }: { id: string; label: string }) {
   const selection = useContext(SelectionContext);
+  const t = useTranslations("usersPage.bulk");
   if (!selection) return null;
   return (
     <input
       type="checkbox"
-      aria-label={`Select ${label}`}
+      aria-label={t("selectOne", { name: label })}
       // Above the row's link, which covers the row (after:absolute).
       className="relative z-[1] h-4 w-4"
       checked={selection.selected.has(id)}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { Fragment, useRef, useState } from "react";
 import { updateUserAction } from "@/app/(dashboard)/team/users/actions";
 import { Alert } from "@/components/ui/alert";
@@ -34,6 +35,9 @@ export function EditUserForm({
   groups: { id: string; name: string }[];
 }) {
   const [confirming, setConfirming] = useState(false);
+  const t = useTranslations("usersPage.edit");
+  const col = useTranslations("columns");
+  const common = useTranslations("common");
   const confirmed = useRef(false);
   const form = useServerForm(updateUserAction.bind(null, user.id), {
     announce: true,
@@ -53,14 +57,14 @@ export function EditUserForm({
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <Fragment key={form.version}>
-      <TextField label="Name" name="name" required defaultValue={values?.name ?? user.name} errors={errors.name} />
+      <TextField label={col("name")} name="name" required defaultValue={values?.name ?? user.name} errors={errors.name} />
       {user.emailEditable ? (
-        <TextField label="Email" name="email" type="email" required={!!user.email} defaultValue={values?.email ?? user.email ?? ""} errors={errors.email} />
+        <TextField label={col("email")} name="email" type="email" required={!!user.email} defaultValue={values?.email ?? user.email ?? ""} errors={errors.email} />
       ) : (
-        user.email && <TextField label="Email" name="email_readonly" readOnly value={user.email} hint="Set by the identity provider." />
+        user.email && <TextField label={col("email")} name="email_readonly" readOnly value={user.email} hint={t("emailFromIdp")} />
       )}
       <TextField
-        label="Username"
+        label={col("username")}
         name="username"
         required
         autoCapitalize="none"
@@ -77,17 +81,14 @@ export function EditUserForm({
       <GroupCheckboxes groups={groups} selected={user.autoGroups} errors={errors.auto_groups} />
       </Fragment>
       <div className="flex justify-end">
-        <SubmitButton pendingLabel="Saving…" pending={form.pending}>Save changes</SubmitButton>
+        <SubmitButton pendingLabel={common("saving")} pending={form.pending}>{t("save")}</SubmitButton>
       </div>
-      <Dialog open={confirming} onClose={() => setConfirming(false)} title="Transfer ownership?">
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title={t("transferTitle")}>
         <div className="space-y-4 text-sm text-slate-700">
-          <p>
-            {user.name || user.email} will become the owner of this account. You will become an admin, and only the
-            new owner can give ownership back.
-          </p>
+          <p>{t("transferBody", { name: user.name || user.email || user.username })}</p>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setConfirming(false)}>
-              Cancel
+              {common("cancel")}
             </Button>
             <Button
               variant="danger"
@@ -97,7 +98,7 @@ export function EditUserForm({
                 form.formProps.ref.current?.requestSubmit();
               }}
             >
-              Transfer ownership
+              {t("transfer")}
             </Button>
           </div>
         </div>

@@ -1,9 +1,11 @@
+import { useTranslations } from "next-intl";
+
 /** Group choice as checkboxes named "auto_groups" (the API's field name) unless `name` says otherwise. */
 export function GroupCheckboxes({
   groups,
   selected = [],
   errors,
-  legend = "Groups",
+  legend,
   disabled = false,
   name = "auto_groups",
   hint,
@@ -16,12 +18,14 @@ export function GroupCheckboxes({
   name?: string;
   hint?: string;
 }) {
+  const t = useTranslations("team");
+  const col = useTranslations("columns");
   return (
     <fieldset>
-      <legend className="block text-sm font-medium text-slate-900">{legend}</legend>
+      <legend className="block text-sm font-medium text-slate-900">{legend ?? col("groups")}</legend>
       {hint && <p className="text-xs text-slate-500">{hint}</p>}
       {groups.length === 0 ? (
-        <p className="mt-1 text-sm text-slate-500">No groups yet. Create them in Team → Groups.</p>
+        <p className="mt-1 text-sm text-slate-500">{t("noGroupsYet")}</p>
       ) : (
         <div className="mt-1 flex max-h-40 flex-wrap gap-x-4 gap-y-1 overflow-y-auto">
           {groups.map((g) => (

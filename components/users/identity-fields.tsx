@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 /**
  * The fields that name a person — email, username, name — as the setup form,
  * Create User and Invite User ask for them (one place for the labels, the
@@ -9,8 +10,6 @@
 import { useState } from "react";
 import { TextField } from "@/components/ui/text-field";
 import { suggestedUsername } from "@/lib/users/username-rule";
-
-const USERNAME_CHARACTERS = "Letters, digits, “.”, “_” and “-”.";
 
 export function IdentityFields({
   values,
@@ -35,12 +34,15 @@ export function IdentityFields({
   nameHint?: string;
 }) {
   const [username, setUsername] = useState(values?.username ?? "");
+  const t = useTranslations("columns");
+  const usersPage = useTranslations("usersPage");
+  const USERNAME_CHARACTERS = usersPage("usernameCharacters");
   // Once the username is typed in, a changed email no longer replaces it.
   const [usernameTyped, setUsernameTyped] = useState(Boolean(values?.username));
   return (
     <>
       <TextField
-        label="Email"
+        label={t("email")}
         name="email"
         type="email"
         autoComplete={own ? "email" : "off"}
@@ -53,7 +55,7 @@ export function IdentityFields({
         }}
       />
       <TextField
-        label="Username"
+        label={t("username")}
         name="username"
         autoComplete={own ? "username" : "off"}
         autoCapitalize="none"
@@ -68,7 +70,7 @@ export function IdentityFields({
         hint={usernameHint ? `${USERNAME_CHARACTERS} ${usernameHint}` : USERNAME_CHARACTERS}
       />
       <TextField
-        label="Name"
+        label={t("name")}
         name="name"
         autoComplete={own ? "name" : "off"}
         required={nameRequired}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { resetPasswordAction } from "@/app/(dashboard)/team/users/actions";
 import { Alert } from "@/components/ui/alert";
@@ -12,21 +13,23 @@ import { NewPasswordFields } from "@/components/auth/new-password-fields";
 
 function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () => void }) {
   const form = useServerForm(resetPasswordAction.bind(null, userId));
+  const t = useTranslations("usersPage.resetPassword");
+  const common = useTranslations("common");
   const state = form.state;
   const [mode, setMode] = useState<"generate" | "type">("generate");
   if (state.status === "success") {
     return state.result?.password ? (
       <ShownOnceSecret
-        label="New password"
+        label={t("newPassword")}
         value={state.result.password}
-        warning="This password will only be shown once. Please copy it now."
+        warning={t("shownOnce")}
         onClose={onClose}
       />
     ) : (
       <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
         <div className="flex justify-end">
-          <Button onClick={onClose}>Close</Button>
+          <Button onClick={onClose}>{common("close")}</Button>
         </div>
       </div>
     );
@@ -36,26 +39,26 @@ function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () =>
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <fieldset className="space-y-2 text-sm text-slate-700">
-        <legend className="sr-only">New password</legend>
+        <legend className="sr-only">{t("newPassword")}</legend>
         <label className="flex items-center gap-2">
           <input type="radio" name="mode" value="generate" checked={mode === "generate"} onChange={() => setMode("generate")} />
-          Generate a password
+          {t("generate")}
         </label>
         <label className="flex items-center gap-2">
           <input type="radio" name="mode" value="type" checked={mode === "type"} onChange={() => setMode("type")} />
-          Type a password
+          {t("type")}
         </label>
       </fieldset>
       {mode === "type" && (
-        <NewPasswordFields label="New password" confirmLabel="Confirm new password" errors={errors} />
+        <NewPasswordFields label={t("newPassword")} confirmLabel={t("confirm")} errors={errors} />
       )}
-      <p className="text-sm text-slate-600">Their sessions and access tokens end now, and they must choose a new password at next sign-in.</p>
+      <p className="text-sm text-slate-600">{t("note")}</p>
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
-          Cancel
+          {common("cancel")}
         </Button>
-        <SubmitButton variant="danger" pending={form.pending} pendingLabel="Resetting…">
-          Reset password
+        <SubmitButton variant="danger" pending={form.pending} pendingLabel={t("resetting")}>
+          {t("title")}
         </SubmitButton>
       </div>
     </form>
@@ -64,12 +67,13 @@ function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () =>
 
 export function ResetPasswordDialog({ userId }: { userId: string }) {
   const [open, setOpen] = useState(false);
+  const t = useTranslations("usersPage.resetPassword");
   return (
     <>
       <Button variant="secondary" onClick={() => setOpen(true)}>
-        Reset password
+        {t("title")}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title="Reset password">
+      <Dialog open={open} onClose={() => setOpen(false)} title={t("title")}>
         <ResetPasswordForm userId={userId} onClose={() => setOpen(false)} />
       </Dialog>
     </>

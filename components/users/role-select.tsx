@@ -1,8 +1,5 @@
+import { useTranslations } from "next-intl";
 import type { Role } from "@/lib/db/schema";
-import { BUILT_IN_ROLES } from "@/lib/auth/permissions";
-import { ROLE_LABELS } from "./role-label";
-
-export const ROLE_DESCRIPTIONS = Object.fromEntries(Object.values(BUILT_IN_ROLES).map((r) => [r.id, r.description])) as Record<Role, string>;
 
 export function RoleSelect({
   roles,
@@ -15,10 +12,12 @@ export function RoleSelect({
   errors?: string[];
   onChange?: (role: string) => void;
 }) {
+  const t = useTranslations("team");
+  const col = useTranslations("columns");
   return (
     <div>
       <label htmlFor="field-role" className="block text-sm font-medium text-slate-900">
-        Role
+        {col("role")}
       </label>
       <select
         id="field-role"
@@ -30,7 +29,7 @@ export function RoleSelect({
       >
         {roles.map((r) => (
           <option key={r} value={r}>
-            {ROLE_LABELS[r]} — {ROLE_DESCRIPTIONS[r]}
+            {t(`roles.${r}.name`)} — {t(`roles.${r}.description`)}
           </option>
         ))}
       </select>

@@ -8,6 +8,7 @@ import type { SessionInfo } from "@/lib/sessions/queries";
 /** A person's signed-in sessions, newest use first; `action` adds a last column (Sign out). */
 export function SessionsTable({ sessions, action }: { sessions: SessionInfo[]; action?: (session: SessionInfo) => ReactNode }) {
   const t = useTranslations("columns");
+  const team = useTranslations("team");
   const columns: Array<DataColumn<SessionInfo>> = [
     {
       id: "device",
@@ -15,7 +16,7 @@ export function SessionsTable({ sessions, action }: { sessions: SessionInfo[]; a
       cell: (s) => (
         <>
           <UserAgent ua={s.userAgent} />
-          {s.current && <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">This device</span>}
+          {s.current && <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">{team("thisDevice")}</span>}
         </>
       ),
     },
@@ -27,12 +28,12 @@ export function SessionsTable({ sessions, action }: { sessions: SessionInfo[]; a
   return (
     <div className="mt-3">
       <DataTable
-        label="Sessions"
+        label={team("sessions")}
         rows={sessions}
         rowKey={(s) => s.id}
         columns={columns}
         rowClassName=""
-        empty={<p className="text-sm text-slate-600">No active sessions.</p>}
+        empty={<p className="text-sm text-slate-600">{team("noSessions")}</p>}
       />
     </div>
   );

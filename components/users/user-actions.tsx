@@ -9,6 +9,7 @@ import {
   setBlockedAction,
   unlockUserAction,
 } from "@/app/(dashboard)/team/users/actions";
+import { useTranslations } from "next-intl";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { ResetPasswordDialog } from "./reset-password-dialog";
 
@@ -33,25 +34,27 @@ export function UserActions({
   user: { id: string; label: string; isBlocked: boolean };
   allowed: AllowedActions;
 }) {
+  const t = useTranslations("usersPage.actions");
+  const name = user.label;
   return (
     <div className="flex flex-wrap gap-2">
       {allowed.approve && (
         <>
           <ConfirmAction
-            label="Approve"
+            label={t("approve")}
             variant="primary"
-            title={`Approve ${user.label}?`}
-            body="They signed in through an identity provider whose new users wait for approval. Once approved they can sign in."
-            confirmLabel="Approve"
+            title={t("approveTitle", { name })}
+            body={t("approveBody")}
+            confirmLabel={t("approve")}
             confirmVariant="primary"
             action={approveUserAction.bind(null, user.id)}
           />
           <ConfirmAction
-            label="Reject"
+            label={t("reject")}
             variant="danger"
-            title={`Reject ${user.label}?`}
-            body="They are removed from Latchkey. Their activity history stays readable."
-            confirmLabel="Reject"
+            title={t("rejectTitle", { name })}
+            body={t("rejectBody")}
+            confirmLabel={t("reject")}
             action={rejectUserAction.bind(null, user.id)}
           />
         </>
@@ -59,25 +62,21 @@ export function UserActions({
       {allowed.manage && (
         <ConfirmAction
           hideTrigger={!allowed.unlock}
-          label="Unlock"
+          label={t("unlock")}
           variant="primary"
-          title={`Unlock ${user.label}?`}
-          body="Sign-in was locked after too many failed attempts. Unlocking lets them try again now; their waiting delays end too."
-          confirmLabel="Unlock"
+          title={t("unlockTitle", { name })}
+          body={t("unlockBody")}
+          confirmLabel={t("unlock")}
           confirmVariant="primary"
           action={unlockUserAction.bind(null, user.id)}
         />
       )}
       {allowed.block && (
         <ConfirmAction
-          label={user.isBlocked ? "Unblock" : "Block"}
-          title={`${user.isBlocked ? "Unblock" : "Block"} ${user.label}?`}
-          body={
-            user.isBlocked
-              ? "They will be able to sign in again."
-              : "They can't sign in, and their open sessions and access tokens stop working at once."
-          }
-          confirmLabel={user.isBlocked ? "Unblock" : "Block"}
+          label={user.isBlocked ? t("unblock") : t("block")}
+          title={user.isBlocked ? t("unblockTitle", { name }) : t("blockTitle", { name })}
+          body={user.isBlocked ? t("unblockBody") : t("blockBody")}
+          confirmLabel={user.isBlocked ? t("unblock") : t("block")}
           confirmVariant={user.isBlocked ? "primary" : "danger"}
           action={setBlockedAction.bind(null, user.id, !user.isBlocked)}
         />
@@ -85,43 +84,43 @@ export function UserActions({
       {allowed.resetPassword && <ResetPasswordDialog userId={user.id} />}
       {allowed.sendResetLink === true && (
         <ConfirmAction
-          label="Send reset link"
-          title={`Send ${user.label} a reset link?`}
-          body="They get a link by email to set a new password themselves (it works once, for 30 minutes). Their current password keeps working until then."
-          confirmLabel="Send link"
+          label={t("sendResetLink")}
+          title={t("sendResetLinkTitle", { name })}
+          body={t("sendResetLinkBody")}
+          confirmLabel={t("sendLink")}
           confirmVariant="primary"
           action={sendResetLinkAction.bind(null, user.id)}
         />
       )}
       {allowed.sendResetLink === "no-email" && (
-        <p className="self-center text-sm text-slate-600">No email address: a reset link can&apos;t be sent (use Reset password, or add an email)</p>
+        <p className="self-center text-sm text-slate-600">{t("noEmailForLink")}</p>
       )}
       {(allowed.revokeSessions || allowed.manage) && (
         <ConfirmAction
           // Stays mounted once the sessions are gone, so the outcome stays readable.
           hideTrigger={!allowed.revokeSessions}
-          label="Revoke sessions"
-          title={`Revoke all sessions of ${user.label}?`}
+          label={t("revokeSessions")}
+          title={t("revokeSessionsTitle", { name })}
           body={
             <div className="space-y-3">
-              <p>Every browser where they are signed in is signed out now.</p>
+              <p>{t("revokeSessionsBody")}</p>
               <label className="flex items-start gap-2">
                 <input type="checkbox" name="revoke_tokens" className="mt-0.5" />
-                <span>Also revoke their access tokens (scripts using them stop working)</span>
+                <span>{t("alsoRevokeTokens")}</span>
               </label>
             </div>
           }
-          confirmLabel="Revoke sessions"
+          confirmLabel={t("revokeSessions")}
           action={revokeSessionsAction.bind(null, user.id)}
         />
       )}
       {allowed.delete && (
         <ConfirmAction
-          label="Delete"
+          label={t("delete")}
           variant="danger"
-          title={`Delete ${user.label}?`}
-          body="The user, their sessions and their access tokens are removed. Their activity history stays readable. This can't be undone."
-          confirmLabel="Delete user"
+          title={t("deleteTitle", { name })}
+          body={t("deleteBody")}
+          confirmLabel={t("deleteUser")}
           action={deleteUserAction.bind(null, user.id)}
         />
       )}

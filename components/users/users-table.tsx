@@ -7,7 +7,6 @@ import type { UserRecord } from "@/lib/users/records";
 import { userStatus } from "@/lib/users/status";
 import { IdentityProviderBadge, StatusBadge } from "./badges";
 import { SelectPageCheckbox, SelectUserCheckbox } from "./bulk-selection";
-import { ROLE_LABELS } from "./role-label";
 import { RelativeTime } from "@/components/ui/relative-time";
 
 export function UsersTable({
@@ -34,6 +33,8 @@ export function UsersTable({
   empty: React.ReactNode;
 }) {
   const t = useTranslations("columns");
+  const team = useTranslations("team");
+  const nav = useTranslations("nav");
   const columns: Array<DataColumn<UserRecord>> = [
     ...(selectable
       ? [
@@ -60,7 +61,7 @@ export function UsersTable({
             {user.name || user.email || user.username}
           </Link>
           {user.id === currentUserId && (
-            <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>
+            <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">{team("you")}</span>
           )}
           {/* usernames: under the name (the email has its own column). */}
           <div className="text-slate-500">{user.username}</div>
@@ -76,7 +77,7 @@ export function UsersTable({
       className: "whitespace-nowrap px-4 py-3 text-slate-700",
       cell: (user) => user.email ?? <span className="text-slate-500">—</span>,
     },
-    { id: "role", header: t("role"), sortKey: "role", cell: (user) => ROLE_LABELS[user.role] },
+    { id: "role", header: t("role"), sortKey: "role", cell: (user) => team(`roles.${user.role}.name`) },
     { id: "status", header: t("status"), sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={userStatus(user)} /> },
     {
       id: "groups",
@@ -85,12 +86,12 @@ export function UsersTable({
         user.autoGroups.length === 0 ? <span className="text-slate-500">—</span> : user.autoGroups.map((id) => groupNames.get(id) ?? id).join(", "),
     },
     // two-factor: whether the person has a second factor (types and counts are on their page).
-    { id: "mfa", header: t("twoFactor"), cell: (user) => (user.mfa?.totp || (user.mfa?.passkeys ?? 0) > 0 ? "On" : "Off") },
+    { id: "mfa", header: t("twoFactor"), cell: (user) => (user.mfa?.totp || (user.mfa?.passkeys ?? 0) > 0 ? team("on") : team("off")) },
     { id: "idp", header: t("identityProvider"), className: "px-4 py-3", cell: (user) => <IdentityProviderBadge source={sourceOf(user.idpId, sources)} /> },
     { id: "last_login", header: t("lastLogin"), sortKey: "last_login", cell: (user) => <RelativeTime date={user.lastLoginAt} /> },
     { id: "created_at", header: t("created"), sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
   ];
   return (
-    <DataTable label="Users" rows={users} rowKey={(u) => u.id} columns={columns} sort={sort} hrefForSort={hrefForSort} empty={empty} />
+    <DataTable label={nav("users")} rows={users} rowKey={(u) => u.id} columns={columns} sort={sort} hrefForSort={hrefForSort} empty={empty} />
   );
 }

@@ -539,3 +539,48 @@ test.describe("auto_groups with a repeated id", () => {
     expect((await api.list({ group: groupB })).ids).not.toContain(target.id);
   });
 });
+
+test.describe("the role filter: every role of the account, by id or name", () => {
+  test("role=<custom role id or name> lists who holds it directly or through a group; built-in roles count extra and group-granted holders too", async () => {
+    const role = await api.post<{ id: string }>("/api/roles", { name: "Night Shift", description: "", permissions: ["users:read"] });
+    expect(role.status, role.text).toBe(200);
+    const direct = await api.createUser({ email: uniqueEmail("night.direct"), name: "Nina Direct", role: "user" });
+    const viaGroup = await api.createUser({ email: uniqueEmail("night.group"), name: "Gus Grouped", role: "user" });
+    const bystander = await api.createUser({ email: uniqueEmail("night.none"), name: "Bea Bystander", role: "user" });
+    const given = await api.put(`/api/users/${direct.id}/roles`, { role_ids: [role.body.id] });
+    expect(given.status, given.text).toBe(200);
+    const groupId = await createGroup(api, "Night Crew");
+    const granted = await api.put(`/api/groups/${groupId}/roles`, { role_ids: [role.body.id, "auditor"] });
+    expect(granted.status, granted.text).toBe(200);
+    expect((await api.updateUser(viaGroup.id, { auto_groups: [groupId] })).status).toBe(200);
+
+    const byId = await api.list({ role: role.body.id });
+    expect(byId.ids.sort()).toEqual([direct.id, viaGroup.id].sort());
+    expect(byId.total).toBe(2);
+    expect((await api.list({ role: "Night Shift" })).ids.sort()).toEqual(byId.ids);
+    expect((await api.list({ role: "Night Shift", search: "nina" })).ids).toEqual([direct.id]);
+    expect((await api.list({ role: role.body.id })).ids).not.toContain(bystander.id);
+
+    // A built-in role by id or by its name; the group grants auditor, so its member holds it besides their primary role.
+    const auditors = await api.list({ role: "auditor" });
+    expect(auditors.ids).toContain(viaGroup.id);
+    expect(auditors.ids).not.toContain(direct.id);
+    expect((await api.list({ role: "Auditor" })).ids.sort()).toEqual(auditors.ids.sort());
+    expect((await api.list({ role: "Owner" })).ids).toEqual([owner.user_id]);
+
+    // The export applies the same filter.
+    const csv = await api.get(`/api/users/export?role=${encodeURIComponent("Night Shift")}`);
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain("Nina Direct");
+    expect(csv.text).not.toContain("Bea Bystander");
+
+    // Names match exactly, and another account's role is unknown here: 422 on role.
+    const otherRole = await otherApi.post<{ id: string }>("/api/roles", { name: "Elsewhere", description: "", permissions: [] });
+    expect(otherRole.status, otherRole.text).toBe(200);
+    for (const value of ["night shift", otherRole.body.id, "Elsewhere"]) {
+      const res = await api.get(`/api/users?role=${encodeURIComponent(value)}`);
+      expect(res.status, `role=${value}: ${res.text}`).toBe(422);
+      expectFieldErrors(res, "role");
+    }
+  });
+});

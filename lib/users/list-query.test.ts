@@ -6,7 +6,7 @@ import { planSearchBackfill, runSearchBackfill } from "@/lib/data/search-backfil
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
-import { groups, ROLES, signInLockouts, userGroups, users, type UserRow } from "@/lib/db/schema";
+import { groupRoles, groups, roles, ROLES, signInLockouts, userGroups, userRoles, users, type UserRow } from "@/lib/db/schema";
 import { addPeople, newAccount, prng, randomPeople } from "@/test/search-fixtures";
 import { queryUserRows, type UserListQuery } from "./list-query";
 import { openIdentity } from "./records";
@@ -24,6 +24,12 @@ async function bruteForce(q: UserListQuery): Promise<{ ids: string[]; total: num
   const all = await db().select().from(users).where(eq(users.accountId, q.accountId));
   const locks = await db().select().from(signInLockouts).where(eq(signInLockouts.accountId, q.accountId));
   const memberships = await db().select().from(userGroups).where(eq(userGroups.accountId, q.accountId));
+  const extraRoles = await db().select().from(userRoles).where(eq(userRoles.accountId, q.accountId));
+  const grants = await db().select().from(groupRoles).where(eq(groupRoles.accountId, q.accountId));
+  const holds = (row: UserRow, role: NonNullable<UserListQuery["role"]>) =>
+    (role.builtIn && row.role === role.id) ||
+    extraRoles.some((r) => r.userId === row.id && r.roleId === role.id) ||
+    grants.some((g) => g.roleId === role.id && memberships.some((m) => m.userId === row.id && m.groupId === g.groupId));
   const lockedUntil = (row: UserRow) =>
     locks.find((l) => l.emailIndex === row.emailIndex && l.lockedUntil && l.lockedUntil > now)?.lockedUntil ?? null;
   const matching = all.filter((row) => {
@@ -31,7 +37,7 @@ async function bruteForce(q: UserListQuery): Promise<{ ids: string[]; total: num
     return (
       (q.everyone || row.id === q.meId) &&
       (!q.search || matchesSearch(q.search, [name, email]) || matchesSearch(q.search, [row.role])) &&
-      (!q.role || row.role === q.role) &&
+      (!q.role || holds(row, q.role)) &&
       (q.serviceUser === undefined || row.isServiceUser === q.serviceUser) &&
       (!q.group || memberships.some((m) => m.userId === row.id && m.groupId === q.group)) &&
       (!q.status || userStatus({ isBlocked: row.isBlocked, pendingApproval: row.pendingApproval, lockedUntil: lockedUntil(row) }, now) === q.status)
@@ -78,6 +84,7 @@ async function seedAccount(seed: number, n: number, options: { index?: boolean }
   const random = prng(seed);
   const people = await addPeople(accountId, randomPeople(n, random), options);
   const groupId = crypto.randomUUID();
+  const customRoleId = crypto.randomUUID();
   const now = Date.now();
   await writeSystem(async (tx) => {
     await tx.insert(groups).values({ id: groupId, accountId, name: `Group ${seed}` });
@@ -97,10 +104,17 @@ async function seedAccount(seed: number, n: number, options: { index?: boolean }
         .where(eq(users.id, p.id));
       if (i % 3 === 0) await tx.insert(userGroups).values({ userId: p.id, groupId, accountId });
     }
+    // Roles held besides the primary one: a custom role given directly to some and granted to the group, and a built-in one through the group.
+    await tx.insert(roles).values({ id: customRoleId, accountId, name: `Custom ${seed}`, permissions: "[]", updatedAt: new Date() });
+    for (const [i, p] of people.entries()) if (i % 5 === 1) await tx.insert(userRoles).values({ userId: p.id, roleId: customRoleId, accountId });
+    await tx.insert(groupRoles).values([
+      { groupId, roleId: customRoleId, accountId },
+      { groupId, roleId: "auditor", accountId },
+    ]);
     const locked = (await tx.select().from(users).where(eq(users.id, people[4].id)))[0];
     await tx.insert(signInLockouts).values({ accountId, emailIndex: locked.emailIndex!, windowStartedAt: new Date(), failures: 9, lockedUntil: new Date(now + 3_600_000) });
   });
-  return { accountId, people, groupId };
+  return { accountId, people, groupId, customRoleId };
 }
 
 function queriesFor(people: Array<{ name: string; email: string }>, random: () => number): string[] {
@@ -125,19 +139,21 @@ const HEAVY_TEST_MS = 240_000;
 
 describe("listing users in the database (queryUserRows)", () => {
   it("pages, counts, filters and searches exactly as decrypting every user would, the caller first", async () => {
-    const { accountId, people, groupId } = await seedAccount(42, 90);
+    const { accountId, people, groupId, customRoleId } = await seedAccount(42, 90);
     const random = prng(99);
     const me = people[17].id;
     const filters: Array<Partial<UserListQuery>> = [
       {},
-      { role: "admin" },
+      { role: { id: "admin", builtIn: true } },
+      { role: { id: "auditor", builtIn: true } },
+      { role: { id: customRoleId, builtIn: false } },
       { serviceUser: false },
       { group: groupId },
       { status: "active" },
       { status: "blocked" },
       { status: "locked" },
       { status: "pending_approval" },
-      { role: "user", serviceUser: true },
+      { role: { id: "user", builtIn: true }, serviceUser: true },
     ];
     for (const search of queriesFor(people, random)) {
       for (const filter of filters) {
@@ -166,7 +182,7 @@ describe("listing users in the database (queryUserRows)", () => {
       { key, order: "desc" as const },
     ]);
     for (const sort of sorts) {
-      for (const extra of [{}, { search: "a" }, { search: "example.com" }, { role: "user" as const }, { group: groupId, offset: 2, limit: 5 }, { status: "active" as const, offset: 3 }]) {
+      for (const extra of [{}, { search: "a" }, { search: "example.com" }, { role: { id: "user", builtIn: true } }, { group: groupId, offset: 2, limit: 5 }, { status: "active" as const, offset: 3 }]) {
         const q: UserListQuery = { accountId, meId: me, everyone: true, offset: 0, limit: 10, sort, ...extra };
         expect({ sort, extra, got: await listed(q) }).toEqual({ sort, extra, got: await bruteForce(q) });
       }

@@ -28,7 +28,8 @@ import { backfillCursor } from "@/lib/data/search-backfill";
 import { candidateSet, countCandidates, type CandidateSet } from "@/lib/data/search-index";
 import { db, dialect } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
-import { mfaPasskeys, mfaTotp, ROLES, signInLockouts, userGroups, users, type Role, type UserRow } from "@/lib/db/schema";
+import { groupRoles, mfaPasskeys, mfaTotp, ROLES, signInLockouts, userGroups, userRoles, users, type Role, type UserRow } from "@/lib/db/schema";
+import type { RoleFilter } from "./role-filter";
 import { Invalid } from "@/lib/errors";
 import { openIdentity } from "./records";
 import { compareSorted, DECRYPTED_SORT_KEYS, NAME_SORT_LIMIT, type SortValue, type UserSort } from "./sort";
@@ -43,7 +44,8 @@ export type UserListQuery = {
   /** May see every user of the account; otherwise only themselves. */
   everyone: boolean;
   search?: string;
-  role?: Role;
+  /** Users who hold this role: primary, extra, or through a group (./role-filter.ts). */
+  role?: RoleFilter;
   status?: UserStatus;
   group?: string;
   serviceUser?: boolean;
@@ -71,11 +73,18 @@ function lockedCondition(accountId: string, now: Date): SQL {
   return sql`EXISTS (SELECT 1 FROM ${signInLockouts} WHERE ${signInLockouts.accountId} = ${accountId} AND (${signInLockouts.emailIndex} = ${users.emailIndex} OR ${signInLockouts.emailIndex} = ${users.usernameIndex}) AND ${signInLockouts.lockedUntil} > ${now.getTime()})`;
 }
 
+/** Holds the role: as primary role (built-in roles only), as an extra role, or through a group that grants it. */
+function holdsRole(accountId: string, role: RoleFilter): SQL {
+  const extra = sql`EXISTS (SELECT 1 FROM ${userRoles} WHERE ${userRoles.userId} = ${users.id} AND ${userRoles.accountId} = ${accountId} AND ${userRoles.roleId} = ${role.id})`;
+  const viaGroup = sql`EXISTS (SELECT 1 FROM ${userGroups} JOIN ${groupRoles} ON ${groupRoles.groupId} = ${userGroups.groupId} WHERE ${userGroups.userId} = ${users.id} AND ${groupRoles.accountId} = ${accountId} AND ${groupRoles.roleId} = ${role.id})`;
+  return role.builtIn ? or(eq(users.role, role.id as Role), extra, viaGroup)! : or(extra, viaGroup)!;
+}
+
 /** SQL for the filters other than search; null when nothing can match. */
 function filterConditions(q: UserListQuery): SQL[] | null {
   const conditions: SQL[] = [eq(users.accountId, q.accountId)];
   if (!q.everyone) conditions.push(eq(users.id, q.meId));
-  if (q.role) conditions.push(eq(users.role, q.role));
+  if (q.role) conditions.push(holdsRole(q.accountId, q.role));
   // usernames: the exact filter (?username=X), compared as usernames are (NFKC + lower-case) through the index.
   if (q.username !== undefined) conditions.push(inArray(users.usernameIndex, usernameBlindIndexes(q.username)));
   if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));

@@ -8,12 +8,12 @@ import { listParamsSchema, sortParamsSchema } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/database";
-import { ROLES } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
 import { lockedUsers } from "@/lib/security/sign-in-throttle";
 import { mfaSummaries, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
+import { resolveRoleFilter } from "./role-filter";
 import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";
 import { USER_SORT_KEYS } from "./sort";
 import { USER_STATUSES } from "./status";
@@ -23,7 +23,8 @@ const GO_FALSE = ["0", "f", "F", "false", "FALSE", "False"] as const;
 
 /** List filters, shared by the Users page (URL) and GET /api/users (query string). */
 export const userFiltersSchema = listParamsSchema.extend({
-  role: z.enum(ROLES, { error: `role must be one of: ${ROLES.join(", ")}` }).optional(),
+  /** A role of the account, built-in or custom, by id or exact name: the users who hold it (./role-filter.ts). */
+  role: z.string().trim().min(1, { error: "role must name a role of this account" }).max(200).optional(),
   status: z.enum(USER_STATUSES, { error: `status must be one of: ${USER_STATUSES.join(", ")}` }).optional(),
   group: z.string().max(100).optional(),
   /** usernames: exactly this username (compared after NFKC + lower-casing). */
@@ -47,13 +48,14 @@ export type UserList = { items: UserRecord[]; total: number };
  * only the page's rows decrypted.
  */
 export async function listUsers(actor: Actor, filters: UserFilters): Promise<UserList> {
+  const role = filters.role === undefined ? undefined : await resolveRoleFilter(db(), actor.accountId, filters.role);
   const [page, locks] = await Promise.all([
     queryUserRows({
       accountId: actor.accountId,
       meId: actor.userId,
       everyone: can(actor, "users:read"),
       search: filters.search,
-      role: filters.role,
+      role,
       status: filters.status,
       group: filters.group,
       serviceUser: filters.service_user,

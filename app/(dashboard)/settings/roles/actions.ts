@@ -1,5 +1,6 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -45,7 +46,7 @@ export const updateRoleAction = serverAction({ needs: "roles:update" }, async (a
   try {
     const role = await updateRole(actor, String(roleId), parseOrThrow(roleInputSchema, input), requestMeta(await headers()));
     revalidatePath(ROLES_PATH, "layout");
-    return { status: "success", message: `Role ${role.name} saved.` };
+    return { status: "success", message: (await getTranslations("rolesPage.toasts"))("saved", { name: role.name }) };
   } catch (err) {
     return roleFormState(err, values);
   }
@@ -70,7 +71,7 @@ export const setUserRolesAction = serverAction({ needs: "users:update" }, async 
   try {
     await setUserRoles(actor, String(userId), parseOrThrow(roleIdsSchema, { role_ids: ids }), requestMeta(await headers()));
     revalidatePath(`/team/users/${userId}`);
-    return { status: "success", message: "Roles saved." };
+    return { status: "success", message: (await getTranslations("rolesPage.toasts"))("rolesSaved") };
   } catch (err) {
     return formStateFromError(err, { role_ids: ids.join(",") });
   }
@@ -81,7 +82,7 @@ export const setGroupRolesAction = serverAction({ needs: "groups:update" }, asyn
   try {
     await setGroupRoles(actor, String(groupId), parseOrThrow(roleIdsSchema, { role_ids: ids }), requestMeta(await headers()));
     revalidatePath(`/team/groups/${groupId}`);
-    return { status: "success", message: "Roles saved." };
+    return { status: "success", message: (await getTranslations("rolesPage.toasts"))("rolesSaved") };
   } catch (err) {
     return formStateFromError(err, { role_ids: ids.join(",") });
   }

@@ -1,5 +1,6 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -34,7 +35,7 @@ export const createGroupAction = serverAction({ needs: "groups:create" }, async 
     const input = parseOrThrow(groupInputSchema, values);
     const group = await createGroup(actor, input, requestMeta(await headers()));
     revalidateGroups();
-    return { status: "success", message: `Group ${group.name} created.` };
+    return { status: "success", message: (await getTranslations("groupsPage.toasts"))("created", { name: group.name }) };
   } catch (err) {
     return nameFormState(err, values);
   }
@@ -46,7 +47,7 @@ export const renameGroupAction = serverAction({ needs: "groups:update" }, async 
     const input = parseOrThrow(groupInputSchema, values);
     const group = await renameGroup(actor, String(groupId), input, requestMeta(await headers()));
     revalidateGroups();
-    return { status: "success", message: `Group renamed to ${group.name}.` };
+    return { status: "success", message: (await getTranslations("groupsPage.toasts"))("renamed", { name: group.name }) };
   } catch (err) {
     return nameFormState(err, values);
   }
@@ -61,7 +62,7 @@ export const deleteGroupAction = serverAction({ needs: "groups:delete" }, async 
     return formStateFromError(err);
   }
   if (returnToList === true) redirect(GROUPS_PATH);
-  return { status: "success", message: "Group deleted." };
+  return { status: "success", message: (await getTranslations("groupsPage.toasts"))("deleted") };
 });
 
 export type PersonOption = { id: string; label: string; email: string | null; member: boolean };
@@ -79,7 +80,7 @@ export const setGroupMemberAction = serverAction({ needs: "users:update", or: "s
     await setGroupMembership(actor, groupId, userId, member, requestMeta(await headers()));
     revalidateGroups();
     revalidatePath(`/team/users/${userId}`);
-    return { status: "success", message: member ? "Added to the group" : "Removed from the group" };
+    return { status: "success", message: (await getTranslations("groupsPage.toasts"))(member ? "added" : "removed") };
   } catch (err) {
     return formStateFromError(err);
   }

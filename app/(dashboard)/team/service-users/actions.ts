@@ -1,5 +1,6 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
@@ -39,7 +40,7 @@ export const setServiceUserBlockedAction = serverAction({ needs: "service_users:
     refreshServiceUserPages(userId);
     return {
       status: "success",
-      message: isBlocked ? "Service user blocked; its tokens are refused from now on" : "Service user unblocked; its tokens work again",
+      message: (await getTranslations("serviceUsersPage.toasts"))(isBlocked ? "blocked" : "unblocked"),
     };
   } catch (err) {
     return formStateFromError(err);

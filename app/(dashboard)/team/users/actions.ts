@@ -1,5 +1,6 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { serverAction } from "@/lib/forms/server-action";
 import { sendPasswordResetLink } from "@/lib/users/password-reset";
 import { revalidatePath } from "next/cache";
@@ -64,14 +65,15 @@ export const updateUserAction = serverAction({ needs: "users:update", or: "servi
   }
   // After a transfer the actor is an admin and the form is gone: say so on the page itself.
   if (transferred) redirect(`/team/users/${userId}?transferred=1`);
-  return { status: "success", message: "Changes saved" };
+  return { status: "success", message: (await getTranslations("usersPage.toasts"))("saved") };
 });
 
 export const setBlockedAction = serverAction({ needs: "users:block", or: "service_users:update" }, async (actor, userId: string, isBlocked: boolean, _prev: FormState): Promise<FormState> => {
   try {
     await setUserBlocked(actor, userId, isBlocked, await meta());
     refreshUserPages(userId);
-    return { status: "success", message: isBlocked ? "User blocked; their sessions and tokens stopped working" : "User unblocked" };
+    const t = await getTranslations("usersPage.toasts");
+    return { status: "success", message: isBlocked ? t("blocked") : t("unblocked") };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -86,7 +88,7 @@ export const resetPasswordAction = serverAction({ needs: "users:reset_password" 
     refreshUserPages(userId);
     return {
       status: "success",
-      message: "Password reset. Their sessions and access tokens ended; they must choose a new password at next sign-in.",
+      message: (await getTranslations("usersPage.toasts"))("passwordReset"),
       result: password ? { password } : undefined,
     };
   } catch (err) {
@@ -98,8 +100,9 @@ export const revokeSessionsAction = serverAction({ needs: "users:revoke_sessions
   try {
     const { revoked, tokens_deleted } = await revokeUserSessions(actor, userId, { revoke_tokens: formData.get("revoke_tokens") === "on" }, await meta());
     refreshUserPages(userId);
-    const sessions = `${revoked} ${revoked === 1 ? "session" : "sessions"} ended`;
-    const tokens = formData.get("revoke_tokens") === "on" ? `, ${tokens_deleted} ${tokens_deleted === 1 ? "access token" : "access tokens"} revoked` : "";
+    const t = await getTranslations("usersPage.toasts");
+    const sessions = t("sessionsEnded", { count: revoked });
+    const tokens = formData.get("revoke_tokens") === "on" ? `, ${t("tokensRevoked", { count: tokens_deleted })}` : "";
     return { status: "success", message: `${sessions}${tokens}` };
   } catch (err) {
     return formStateFromError(err);
@@ -120,7 +123,8 @@ export const unlockUserAction = serverAction({ needs: "users:unlock" }, async (a
   try {
     const { was_locked } = await unlockUser(actor, userId, await meta());
     refreshUserPages(userId);
-    return { status: "success", message: was_locked ? "User unlocked. They can sign in again now." : "User was not locked; any waiting delays were cleared." };
+    const t = await getTranslations("usersPage.toasts");
+    return { status: "success", message: was_locked ? t("unlocked") : t("notLocked") };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -130,7 +134,7 @@ export const approveUserAction = serverAction({ needs: "users:block" }, async (a
   try {
     await approveUser(actor, userId, await meta());
     refreshUserPages(userId);
-    return { status: "success", message: "User approved. They can sign in now." };
+    return { status: "success", message: (await getTranslations("usersPage.toasts"))("approved") };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -161,7 +165,7 @@ export const bulkUsersAction = serverAction({ needs: "users:block", byFirstArg: 
     };
   } catch (err) {
     const state = formStateFromError(err);
-    return { status: "error", message: state.message ?? "Nothing was changed" };
+    return { status: "error", message: state.message ?? (await getTranslations("usersPage.toasts"))("nothingChanged") };
   }
 });
 

@@ -1,5 +1,6 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
@@ -44,7 +45,7 @@ export const createInviteAction = serverAction({ needs: "invites:create" }, asyn
     const state = formStateFromError(err, values);
     // The form's field is in days: show the seconds-based message there.
     if (state.fieldErrors?.expires_in) {
-      state.fieldErrors.expires_in_days = ["Expires in must be between 1 and 30 days"];
+      state.fieldErrors.expires_in_days = [(await getTranslations("invitesPage.toasts"))("expiryRange")];
     }
     return state;
   }
@@ -64,7 +65,7 @@ export const deleteInviteAction = serverAction({ needs: "invites:delete" }, asyn
   try {
     await deleteInvite(actor, inviteId, requestMeta(await headers()));
     revalidatePath("/team/users");
-    return { status: "success", message: "Invite deleted. Its link no longer works." };
+    return { status: "success", message: (await getTranslations("invitesPage.toasts"))("deleted") };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -75,7 +76,7 @@ export const resendInviteAction = serverAction({ needs: "invites:create" }, asyn
   try {
     const { invite } = await resendInvite(actor, inviteId, INVITE_EXPIRY.defaultSeconds, requestMeta(await headers()));
     revalidatePath("/team/users");
-    return { status: "success", message: `A fresh invite is on its way to ${invite.email}. The old link no longer works.` };
+    return { status: "success", message: (await getTranslations("invitesPage.toasts"))("resent", { email: invite.email ?? "" }) };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -1,5 +1,6 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
@@ -14,8 +15,7 @@ export const resetTwoFactorAction = serverAction({ needs: "users:reset_two_facto
     const { sessionsEnded } = await resetTwoFactor(actor, userId, requestMeta(await headers()));
     revalidatePath("/team/users");
     revalidatePath(`/team/users/${userId}`);
-    const ended = sessionsEnded === 1 ? "1 session" : `${sessionsEnded} sessions`;
-    return { status: "success", message: `Two-factor sign-in reset; ${ended} signed out.` };
+    return { status: "success", message: (await getTranslations("usersPage.toasts"))("twoFactorReset", { count: sessionsEnded }) };
   } catch (err) {
     return formStateFromError(err);
   }

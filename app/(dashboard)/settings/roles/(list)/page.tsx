@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button";
 import { pageActor } from "@/lib/sign-in/session-actor";
@@ -12,20 +13,19 @@ export default async function RolesPage() {
   const actor = await pageActor();
   if (!can(actor, "roles:read")) return null;
   const roles = await listRoles(actor);
+  const t = await getTranslations("rolesPage");
   return (
     <section aria-labelledby="roles-heading" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h2 id="roles-heading" className="text-base font-semibold text-slate-900">
-            Roles
+            {t("title")}
           </h2>
-          <p className="mt-1 text-sm text-slate-600">
-            A role is a set of permissions. People hold roles directly or through their groups; their permissions add up.
-          </p>
+          <p className="mt-1 text-sm text-slate-600">{t("intro")}</p>
         </div>
         {can(actor, "roles:create") && (
           <Link href="/settings/roles/new" className={buttonClasses("primary")}>
-            Create Role
+            {t("create")}
           </Link>
         )}
       </div>

@@ -1,3 +1,5 @@
+import { roleDescription, roleName } from "@/components/roles/role-names";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteRoleButton, RoleForm } from "@/components/roles/role-form";
@@ -22,29 +24,31 @@ export default async function RolePage({ params, searchParams }: Props) {
   });
   const created = (await searchParams).created === "1";
   const grantable = [...permissionsOfActor(actor)].filter((p) => !OWNER_ONLY.has(p));
-  const holders = role.holders.map((h) => (h.via === "group" ? `${h.name} (through group ${h.groupName})` : h.name));
+  const [t, team] = await Promise.all([getTranslations("rolesPage"), getTranslations("team")]);
+  const holders = role.holders.map((h) => (h.via === "group" ? t("throughGroup", { name: h.name, group: h.groupName ?? "" }) : h.name));
+  const name = roleName(team, role);
   return (
     <section aria-labelledby="role-heading" className="space-y-4">
-      <nav aria-label="Breadcrumb" className="text-sm">
+      <nav aria-label={t("breadcrumb")} className="text-sm">
         <Link href="/settings/roles" className="text-slate-600 underline hover:text-slate-900">
-          Roles
+          {t("title")}
         </Link>
       </nav>
-      {created && <Alert tone="success">Role {role.name} created.</Alert>}
+      {created && <Alert tone="success">{t("created", { name })}</Alert>}
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h2 id="role-heading" className="text-base font-semibold text-slate-900">
-          {role.name}
-          {role.builtIn && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-700">Built-in: can&apos;t be changed</span>}
+          {name}
+          {role.builtIn && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-700">{t("builtInFixed")}</span>}
         </h2>
         {!role.builtIn && can(actor, "roles:delete") && <DeleteRoleButton role={role} holders={holders} />}
       </div>
       <p className="text-sm text-slate-600">
-        Held by {holders.length === 0 ? "nobody" : holders.join(", ")}
-        {role.groups.length > 0 && `; granted by group ${role.groups.map((g) => g.name).join(", ")}`}.
+        {t("heldBy", { holders: holders.length === 0 ? t("nobody") : holders.join(", ") })}
+        {role.groups.length > 0 && t("grantedBy", { groups: role.groups.map((g) => g.name).join(", ") })}.
       </p>
       <RoleForm
         key={role.updatedAt?.getTime() ?? role.id}
-        role={{ id: role.id, name: role.name, description: role.description, permissions: role.permissions, builtIn: role.builtIn }}
+        role={{ id: role.id, name, description: roleDescription(team, role), permissions: role.permissions, builtIn: role.builtIn }}
         permissions={permissionCatalogue()}
         grantable={grantable}
         canSave={can(actor, "roles:update")}

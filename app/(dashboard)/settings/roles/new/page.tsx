@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { RoleForm } from "@/components/roles/role-form";
@@ -13,15 +14,16 @@ export default async function NewRolePage() {
   const actor = await pageActor();
   if (!can(actor, "roles:create")) redirect("/settings/roles");
   const grantable = [...permissionsOfActor(actor)].filter((p) => !OWNER_ONLY.has(p));
+  const t = await getTranslations("rolesPage");
   return (
     <section aria-labelledby="new-role-heading" className="space-y-4">
-      <nav aria-label="Breadcrumb" className="text-sm">
+      <nav aria-label={t("breadcrumb")} className="text-sm">
         <Link href="/settings/roles" className="text-slate-600 underline hover:text-slate-900">
-          Roles
+          {t("title")}
         </Link>
       </nav>
       <h2 id="new-role-heading" className="text-base font-semibold text-slate-900">
-        Create Role
+        {t("create")}
       </h2>
       <RoleForm role={{ name: "", description: "", permissions: [], builtIn: false }} permissions={permissionCatalogue()} grantable={grantable} canSave />
     </section>

@@ -13,6 +13,7 @@ export const generateMetadata = titled("groups");
 export default async function GroupsPage() {
   const actor = await pageActor();
   const t = await getTranslations("groups");
+  const tp = await getTranslations("groupsPage");
   const { items, total } = await listGroups(actor, { limit: MAX_PAGE_SIZE, offset: 0 });
   // Only decides which buttons to show; the service checks every change itself.
   const canManage = can(actor, "groups:create");
@@ -24,7 +25,7 @@ export default async function GroupsPage() {
       {items.length === 0 ? (
         seesAll ? (
           <EmptyState title={t("none")}>
-            {t("noneBody")} {canManage ? t("noneCreate") : t("noneAsk")}
+            {t("noneBody")} {canManage ? tp("noneCreate") : t("noneAsk")}
           </EmptyState>
         ) : (
           <EmptyState title={t("notInAny")}>{t("notInAnyBody")}</EmptyState>
@@ -33,9 +34,7 @@ export default async function GroupsPage() {
         <>
           <GroupsTable groups={items} can={{ rename: can(actor, "groups:update"), delete: can(actor, "groups:delete") }} />
           {total > items.length && (
-            <p className="mt-3 text-sm text-slate-600">
-              Showing the first {items.length} of {total} groups. Use the API (GET /api/groups with limit and offset) for the rest.
-            </p>
+            <p className="mt-3 text-sm text-slate-600">{tp("firstOnly", { shown: items.length, total })}</p>
           )}
         </>
       )}

@@ -6,7 +6,7 @@ import { DeleteGroupButton, RenameGroupButton } from "@/components/groups/group-
 import { GroupMembersTable } from "@/components/groups/group-members-table";
 import { MemberPicker } from "@/components/groups/member-picker";
 import { GroupRolesSection } from "@/components/roles/group-roles-section";
-import { formatCreated, membersLabel } from "@/components/groups/format";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
@@ -28,7 +28,8 @@ const loadGroup = cache(async (id: string) => {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { group } = await loadGroup((await params).id);
-  return { title: `${group.name} · Groups · Latchkey` };
+  const t = await getTranslations("groupsPage");
+  return { title: t("pageTitle", { name: group.name }) };
 }
 
 export default async function GroupPage({ params }: Props) {
@@ -39,11 +40,12 @@ export default async function GroupPage({ params }: Props) {
   // Adding and removing people changes the people (users:update), found by searching them (users:read).
   const managesMembers = can(actor, "users:update") && can(actor, "users:read");
   const ref = { id: group.id, name: group.name };
+  const [t, nav, format] = await Promise.all([getTranslations("groupsPage"), getTranslations("nav"), getFormatter()]);
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+      <nav aria-label={t("breadcrumb")} className="mb-2 text-sm">
         <Link href="/team/groups" className="text-slate-600 underline hover:text-slate-900">
-          Groups
+          {nav("groups")}
         </Link>
         <span aria-hidden className="px-2 text-slate-500">
           /
@@ -54,7 +56,7 @@ export default async function GroupPage({ params }: Props) {
       </nav>
       <PageHeader
         title={group.name}
-        description={`${membersLabel(group.usersCount)} · created ${formatCreated(group.createdAt)}`}
+        description={t("summary", { count: group.usersCount, created: format.dateTime(group.createdAt, { dateStyle: "medium" }) })}
         actions={
           canManage || can(actor, "groups:delete") ? (
             <div className="flex gap-2">
@@ -65,27 +67,25 @@ export default async function GroupPage({ params }: Props) {
         }
       />
       <GroupRolesSection actor={actor} groupId={group.id} />
-      <h2 className="mb-3 text-base font-semibold text-slate-900">Members</h2>
+      <h2 className="mb-3 text-base font-semibold text-slate-900">{t("members")}</h2>
       {!seesAll && (
-        <p className="mb-3 text-sm text-slate-600">You can see yourself here; other members are visible to admins and auditors.</p>
+        <p className="mb-3 text-sm text-slate-600">{t("seeYourself")}</p>
       )}
       {managesMembers && <MemberPicker groupId={group.id} groupName={group.name} />}
       <GroupMembersTable
         members={group.members}
         group={managesMembers ? ref : undefined}
         empty={
-          <EmptyState title="No members">
-            {managesMembers ? (
-              "Nobody is in this group yet. Find people with Add people above."
-            ) : (
-              <>
-                Nobody is in this group yet. Add people to it from their page under{" "}
-                <Link href="/team/users" className="font-medium text-indigo-700 hover:underline">
-                  Users
-                </Link>
-                .
-              </>
-            )}
+          <EmptyState title={t("noMembers")}>
+            {managesMembers
+              ? t("noMembersPicker")
+              : t.rich("noMembersBody", {
+                  users: (chunks) => (
+                    <Link href="/team/users" className="font-medium text-indigo-700 hover:underline">
+                      {chunks}
+                    </Link>
+                  ),
+                })}
           </EmptyState>
         }
       />

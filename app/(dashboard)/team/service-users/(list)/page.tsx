@@ -4,7 +4,6 @@ import { ServiceUsersTable } from "@/components/service-users/service-users-tabl
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Pagination } from "@/components/ui/pagination";
-import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
@@ -28,6 +27,8 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
   const actor = await pageActor();
   const t = await getTranslations("serviceUsers");
   const statusLabel = await getTranslations("status");
+  const tp = await getTranslations("serviceUsersPage");
+  const team = await getTranslations("team");
   const description = t("description");
   if (!can(actor, "service_users:read")) {
     return (
@@ -74,8 +75,7 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
     next.set("order", order);
     return `/team/service-users?${next}`;
   };
-  const nameSortReason =
-    total > NAME_SORT_LIMIT ? `Names are encrypted: sorting by name needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} service users` : undefined;
+  const nameSortReason = total > NAME_SORT_LIMIT ? tp("nameSortLimit", { limit: NAME_SORT_LIMIT }) : undefined;
 
   return (
     <>
@@ -86,19 +86,19 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
       />
       {query.deleted === "1" && (
         <div className="mb-4">
-          <Alert tone="success">Service user deleted, with all its tokens. Its activity history is kept.</Alert>
+          <Alert tone="success">{tp("deleted")}</Alert>
         </div>
       )}
       <UsersToolbar
         searchLabel={t("search")}
         placeholder={t("searchPlaceholder")}
-        roles={SERVICE_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        roles={SERVICE_ROLES.map((r) => ({ value: r, label: team(`roles.${r}.name`) }))}
         statuses={SERVICE_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
         groups={[]}
       />
       {sortRefused && (
         <div className="mb-4">
-          <Alert tone="info">{sortRefused} Shown in the usual order instead.</Alert>
+          <Alert tone="info">{tp("sortRefused", { limit: NAME_SORT_LIMIT })}</Alert>
         </div>
       )}
       {items.length === 0 ? (

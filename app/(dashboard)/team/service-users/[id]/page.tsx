@@ -9,7 +9,7 @@ import { TokensTable } from "@/components/tokens/tokens-table";
 import { Alert } from "@/components/ui/alert";
 import { StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
-import { ROLE_LABELS } from "@/components/users/role-label";
+import { getTranslations } from "next-intl/server";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { ROLES, type Role } from "@/lib/db/schema";
@@ -23,11 +23,7 @@ import { titled } from "@/i18n/titles";
 
 export const generateMetadata = titled("serviceUser");
 
-const ROLE_MEANING: Partial<Record<Role, string>> = {
-  user: "Its tokens have read-only API access.",
-  auditor: "Its tokens read everything and change nothing.",
-  admin: "Its tokens have write access.",
-};
+const ROLE_MEANING: Partial<Record<Role, "readOnly" | "readsAll" | "write">> = { user: "readOnly", auditor: "readsAll", admin: "write" };
 
 export default async function ServiceUserPage({
   params,
@@ -40,6 +36,7 @@ export default async function ServiceUserPage({
   const { id } = await params;
   const user = await loadOr404(() => getUser(actor, id));
   if (!user.isServiceUser) redirect(`/team/users/${id}`);
+  const [t, col, team] = await Promise.all([getTranslations("serviceUsersPage"), getTranslations("columns"), getTranslations("team")]);
   // Visible to this actor (getUser passed), so the rules decide between seeing tokens and not.
   const tokens = await tokenRowsFor(actor, id);
   const created = (await searchParams).created === "1";
@@ -50,11 +47,8 @@ export default async function ServiceUserPage({
   const canManageTokens = allows(() => assertCanManageTokens(actor, user)) && can(actor, "users:read");
   const scope = can(actor, "users:read") ? await tokenScopeChoice(actor, user.id) : null;
   // What its tokens may do follows all of its roles (groups included), not only the primary one.
-  const tokensMean = scope
-    ? scope.permissions.some((p) => !p.name.endsWith(":read"))
-      ? "Its tokens have write access."
-      : "Its tokens have read-only API access."
-    : (ROLE_MEANING[user.role] ?? "");
+  const meaning = scope ? (scope.permissions.some((p) => !p.name.endsWith(":read")) ? "write" : "readOnly") : ROLE_MEANING[user.role];
+  const tokensMean = meaning ? t(`tokensMean.${meaning}`) : "";
   const canEdit = allows(() => assertCanUpdateUser(actor, user, { profile: true }));
   const roles = ROLES.filter((role) => role === user.role || allows(() => assertCanUpdateUser(actor, user, { profile: false, role })));
   const allowed = {
@@ -63,38 +57,38 @@ export default async function ServiceUserPage({
   };
 
   const facts: [string, React.ReactNode][] = [
-    ["Role", `${ROLE_LABELS[user.role]} — ${tokensMean}`],
-    ["Status", <StatusBadge key="s" status={userStatus(user)} />],
-    ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
-    ["Created", <RelativeTime key="c" date={user.createdAt} />],
+    [col("role"), `${team(`roles.${user.role}.name`)} — ${tokensMean}`],
+    [col("status"), <StatusBadge key="s" status={userStatus(user)} />],
+    [col("groups"), user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
+    [col("created"), <RelativeTime key="c" date={user.createdAt} />],
   ];
 
   return (
     <div className="max-w-5xl space-y-8">
       <div>
         <Link href="/team/service-users" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-          ← Service Users
+          {team("backToServiceUsers")}
         </Link>
         <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
           <h1 className="min-w-0 break-words text-2xl font-bold text-slate-900">
             {user.name}
-            <span className="ml-2 align-middle rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">Service user</span>
+            <span className="ml-2 align-middle rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{team("serviceUser")}</span>
           </h1>
           <ServiceUserActions user={{ id: user.id, name: user.name, isBlocked: user.isBlocked }} allowed={allowed} />
         </div>
       </div>
 
-      {created && <Alert tone="success">Service user created. Create a token for it below.</Alert>}
-      {user.isBlocked && <Alert tone="info">This service user is blocked: every one of its tokens is refused until it is unblocked.</Alert>}
+      {created && <Alert tone="success">{t("created")}</Alert>}
+      {user.isBlocked && <Alert tone="info">{t("blocked")}</Alert>}
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-4">
           <div>
             <h2 id="tokens-heading" className="text-base font-semibold text-slate-900">
-              Access tokens
+              {t("tokensHeading")}
             </h2>
             <p className="mt-1 text-sm text-slate-600">
-              Use one as <code className="rounded bg-slate-100 px-1">Authorization: Bearer &lt;token&gt;</code>. {tokensMean}
+              {t.rich("useAs", { token: "<token>", code: (chunks) => <code className="rounded bg-slate-100 px-1">{chunks}</code> })} {tokensMean}
             </p>
           </div>
           {canManageTokens && scope && <CreateTokenDialog userId={user.id} scope={scope} />}
@@ -107,7 +101,7 @@ export default async function ServiceUserPage({
       {canEdit && (
         <section aria-labelledby="edit-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
           <h2 id="edit-heading" className="mb-4 text-base font-semibold text-slate-900">
-            Edit service user
+            {t("edit")}
           </h2>
           <EditUserForm
             user={{

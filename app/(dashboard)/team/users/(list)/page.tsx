@@ -8,16 +8,16 @@ import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Pagination } from "@/components/ui/pagination";
 import { AddUserDialog } from "@/components/users/add-user-dialog";
-import { ROLE_LABELS } from "@/components/users/role-label";
 import { UsersTable } from "@/components/users/users-table";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
-import { ROLES } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { mailIsOn } from "@/lib/mail/settings";
 import { identitySources } from "@/lib/idp/sources";
 import { userFiltersSchema } from "@/lib/users/queries";
+import { roleFilterChoices } from "@/lib/users/role-filter";
+import { roleName } from "@/components/roles/role-names";
 import { NAME_SORT_LIMIT } from "@/lib/users/sort";
 import { USER_STATUSES } from "@/lib/users/status";
 import { userLabel } from "@/lib/users/records";
@@ -35,11 +35,16 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const actor = await pageActor();
   const t = await getTranslations("users");
   const statusLabel = await getTranslations("status");
+  const tp = await getTranslations("usersPage");
+  const team = await getTranslations("team");
   const query = firstValues(await searchParams);
+  // Every role of the account (custom ones too); a role in the URL that isn't one of them shows everyone.
+  const roleChoices = await roleFilterChoices(actor);
+  const roleAsked = roleChoices.find((r) => r.id === query.role || r.name === query.role);
   const page = Math.max(1, Number.parseInt(query.page ?? "1", 10) || 1);
   const parsed = userFiltersSchema.safeParse({
     search: query.search,
-    role: query.role,
+    role: roleAsked?.id,
     status: query.status,
     group: query.group,
     mfa: query.mfa,
@@ -122,26 +127,26 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         <>
       {query.deleted === "1" && (
         <div className="mb-4">
-          <Alert tone="success">User deleted. Their activity history is kept.</Alert>
+          <Alert tone="success">{tp("deleted")}</Alert>
         </div>
       )}
       {query.rejected === "1" && (
         <div className="mb-4">
-          <Alert tone="success">User rejected and removed. Their activity history is kept.</Alert>
+          <Alert tone="success">{tp("rejected")}</Alert>
         </div>
       )}
       {/* Without users:read the list holds only the viewer: nothing to search or filter. */}
       {can(actor, "users:read") && (
         <UsersToolbar
-          roles={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          roles={roleChoices.map((r) => ({ value: r.id, label: roleName(team, r) }))}
           statuses={USER_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
           groups={groups.map((g) => ({ value: g.id, label: g.name }))}
-          mfa={[{ value: "on", label: "On" }, { value: "off", label: "Off" }]}
+          mfa={[{ value: "on", label: team("on") }, { value: "off", label: team("off") }]}
         />
       )}
       {sortRefused && (
         <div className="mb-4">
-          <Alert tone="info">{sortRefused} Shown in the usual order instead.</Alert>
+          <Alert tone="info">{tp("sortRefused", { limit: NAME_SORT_LIMIT })}</Alert>
         </div>
       )}
       {(() => {
@@ -179,8 +184,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
 
 async function InvitesSection({ actor, groupNames }: { actor: Actor; groupNames: Map<string, string> }) {
   const { items: invites } = await listInvites(actor);
+  const t = await getTranslations("invitesPage");
   if (invites.length === 0) {
-    return <EmptyState title="No pending invites">Invite people with Add User → Invite User.</EmptyState>;
+    return <EmptyState title={t("none")}>{t("noneBody")}</EmptyState>;
   }
   return <InvitesTable invites={invites} groupNames={groupNames} can={{ renew: can(actor, "invites:create"), delete: can(actor, "invites:delete") }} mailEnabled={await mailIsOn(actor.accountId)} />;
 }

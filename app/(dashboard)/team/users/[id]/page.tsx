@@ -7,8 +7,6 @@ import { CreatedServiceTokens } from "@/components/tokens/created-service-tokens
 import { Alert } from "@/components/ui/alert";
 import { IdentityProviderBadge, StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
-import { formatDateTime } from "@/components/users/format";
-import { ROLE_LABELS } from "@/components/users/role-label";
 import { SessionsTable } from "@/components/users/sessions-table";
 import { UserActions } from "@/components/users/user-actions";
 import { UserFactors } from "@/components/mfa/user-factors";
@@ -34,6 +32,7 @@ import {
 import { userStatus } from "@/lib/users/status";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { titled } from "@/i18n/titles";
+import { getFormatter, getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("user");
 
@@ -48,6 +47,7 @@ export default async function UserPage({
   const { id } = await params;
   const user = await loadOr404(() => getUser(actor, id));
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
+  const [t, col, team, format] = await Promise.all([getTranslations("usersPage"), getTranslations("columns"), getTranslations("team"), getFormatter()]);
   const sessions = await listUserSessions(actor, id);
   const serviceTokens = can(actor, "tokens:read") ? await serviceTokensCreatedBy(actor, id) : [];
   const groupNames = await groupNamesFor(actor);
@@ -71,27 +71,27 @@ export default async function UserPage({
   };
 
   const facts: [string, React.ReactNode][] = [
-    ["Username", user.username],
-    ["Email", user.email ?? "—"],
-    ["Role", ROLE_LABELS[user.role]],
-    ["Status", <StatusBadge key="s" status={userStatus(user)} />],
-    ["Groups", user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
-    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(user.idpId, await identitySources(actor.accountId))} />],
-    ["Created", <RelativeTime key="c" date={user.createdAt} />],
-    ["Last login", <RelativeTime key="l" date={user.lastLoginAt} />],
+    [col("username"), user.username],
+    [col("email"), user.email ?? "—"],
+    [col("role"), team(`roles.${user.role}.name`)],
+    [col("status"), <StatusBadge key="s" status={userStatus(user)} />],
+    [col("groups"), user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],
+    [col("identityProvider"), <IdentityProviderBadge key="i" source={sourceOf(user.idpId, await identitySources(actor.accountId))} />],
+    [col("created"), <RelativeTime key="c" date={user.createdAt} />],
+    [col("lastLogin"), <RelativeTime key="l" date={user.lastLoginAt} />],
   ];
 
   return (
     <div className="max-w-4xl space-y-8">
       <div>
         <Link href="/team/users" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-          ← Users
+          {team("backToUsers")}
         </Link>
         <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
           <h1 className="min-w-0 break-words text-2xl font-bold text-slate-900">
             {label}
             {user.id === actor.userId && (
-              <span className="ml-2 align-middle rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">You</span>
+              <span className="ml-2 align-middle rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">{team("you")}</span>
             )}
           </h1>
           <UserActions user={{ id: user.id, label, isBlocked: user.isBlocked }} allowed={allowed} />
@@ -100,13 +100,12 @@ export default async function UserPage({
 
       {locked && (
         <Alert tone="info">
-          Sign-in is locked after too many failed attempts, until {formatDateTime(user.lockedUntil ?? null)} unless
-          unlocked. The Activity log shows the attempts.
+          {t("locked", { until: user.lockedUntil ? `${format.dateTime(user.lockedUntil, { dateStyle: "medium", timeStyle: "short" })} UTC` : "—" })}
         </Alert>
       )}
 
       {transferred && (
-        <Alert tone="success">Ownership transferred. {label} is now the owner; you are an admin.</Alert>
+        <Alert tone="success">{t("transferred", { name: label })}</Alert>
       )}
 
       <DetailsSection facts={facts} />
@@ -114,7 +113,7 @@ export default async function UserPage({
       {canEdit && (
         <section aria-labelledby="edit-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
           <h2 id="edit-heading" className="mb-4 text-base font-semibold text-slate-900">
-            Edit user
+            {t("editUser")}
           </h2>
           <EditUserForm
             user={{
@@ -133,7 +132,7 @@ export default async function UserPage({
         </section>
       )}
       {!canEdit && can(actor, "users:update") && user.role === "owner" && actor.userId !== user.id && (
-        <p className="text-sm text-slate-600">Only the owner can change the owner&apos;s account.</p>
+        <p className="text-sm text-slate-600">{t("onlyOwner")}</p>
       )}
 
       {user.mfa && <UserFactors userId={user.id} label={label} mfa={user.mfa} canReset={allows(() => assertCanResetTwoFactor(actor, user))} />}
@@ -141,7 +140,7 @@ export default async function UserPage({
 
       <section aria-labelledby="sessions-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">
-          Active sessions
+          {team("activeSessions")}
         </h2>
         <SessionsTable sessions={sessions} />
       </section>
