@@ -60,6 +60,8 @@ vi.mock("next/headers", () => ({
   headers: async () => new Headers({ "user-agent": "vitest" }),
   cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
 }));
+// Actions word their results in the person's language: English here, from the catalog.
+vi.mock("next-intl/server", () => import("@/test/next-intl-server"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 vi.mock("next/navigation", () => ({
   redirect: (to: string) => {
