@@ -19,6 +19,7 @@ export type ApplicationFormValue = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   requireConsent: boolean;
+  idTokenSignedResponseAlg: "RS256" | "ES256";
 };
 
 export const NEW_APPLICATION: ApplicationFormValue = {
@@ -30,6 +31,7 @@ export const NEW_APPLICATION: ApplicationFormValue = {
   accessTokenTtlSeconds: 600,
   refreshTokenTtlSeconds: 2_592_000,
   requireConsent: false,
+  idTokenSignedResponseAlg: "RS256",
 };
 
 const TYPES = Object.entries(APPLICATION_TYPE_INFO) as Array<[ApplicationFormValue["type"], { label: string; explanation: string }]>;
@@ -60,6 +62,7 @@ export function ApplicationFields({
   const type = (kept?.type as ApplicationFormValue["type"] | undefined) ?? app.type;
   const selectedGroups = kept?.allowed_groups !== undefined ? kept.allowed_groups.split(",").filter(Boolean) : app.allowedGroupIds;
   const consent = kept ? kept.require_consent === "on" : app.requireConsent;
+  const alg = kept?.id_token_signed_response_alg ?? app.idTokenSignedResponseAlg;
   return (
     <div className="space-y-4">
       <TextField label="Name" name="name" required maxLength={APPLICATION_NAME_MAX} autoComplete="off" readOnly={readOnly} defaultValue={kept?.name ?? app.name} errors={errors.name} hint="Shown to people when they sign in to it." />
@@ -158,6 +161,25 @@ export function ApplicationFields({
             </span>
           </span>
         </label>
+      </div>
+      <div>
+        <label htmlFor="id-token-alg" className="block text-sm font-medium text-slate-900">
+          ID token signature
+        </label>
+        <select
+          id="id-token-alg"
+          name="id_token_signed_response_alg"
+          defaultValue={alg}
+          disabled={readOnly}
+          aria-describedby="id-token-alg-hint"
+          className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 sm:w-auto"
+        >
+          <option value="RS256">RS256 (default, every app verifies it)</option>
+          <option value="ES256">ES256 (elliptic curve, for apps that support it)</option>
+        </select>
+        <span id="id-token-alg-hint" className="mt-1 block text-xs text-slate-600">
+          The JWKS publishes a key of each kind.
+        </span>
       </div>
     </div>
   );

@@ -76,6 +76,7 @@ describe("findApplicationByClientId", () => {
       accessTokenTtlSeconds: 600,
       refreshTokenTtlSeconds: 2592000,
       requireConsent: false,
+      idTokenSignedResponseAlg: "RS256",
     });
   });
 

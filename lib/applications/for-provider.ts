@@ -9,7 +9,7 @@ import crypto from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { db } from "@/lib/db/database";
-import { applicationGroups, applications, userGroups } from "@/lib/db/schema";
+import { applicationGroups, applications, userGroups, type IdTokenSigningAlg } from "@/lib/db/schema";
 
 export type ProviderApplication = {
   id: string;
@@ -29,6 +29,7 @@ export type ProviderApplication = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   requireConsent: boolean;
+  idTokenSignedResponseAlg: IdTokenSigningAlg;
 };
 
 /** The application registered under this client_id, or null. */
@@ -54,6 +55,7 @@ export async function findApplicationByClientId(clientId: string): Promise<Provi
     accessTokenTtlSeconds: row.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: row.refreshTokenTtlSeconds,
     requireConsent: row.requireConsent,
+    idTokenSignedResponseAlg: row.idTokenSignedResponseAlg,
   };
 }
 

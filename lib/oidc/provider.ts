@@ -105,8 +105,8 @@ function configuration(jwks: object[]): Configuration {
     responseTypes: ["code"],
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
     enabledJWA: { idTokenSigningAlgValues: ["ES256", "RS256"] },
-    // ID tokens: RS256, the OpenID default every relying party verifies (Proxmox's openidconnect-rs accepts
-    // only RS256 unless told otherwise); the ES256 key is published beside it for apps registered for it.
+    // ID tokens: RS256 unless the app is registered for ES256 (lib/applications/schemas.ts DEFAULT_ID_TOKEN_ALG says
+    // why); the client metadata (./clients.ts) carries the app's choice, this is only the fallback.
     clientDefaults: { id_token_signed_response_alg: "RS256", grant_types: ["authorization_code"], response_types: ["code"] },
     extraClientMetadata: { properties: ["urn:latchkey:access_token_ttl", "urn:latchkey:refresh_token_ttl"] },
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
