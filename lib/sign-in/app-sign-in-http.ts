@@ -18,6 +18,7 @@ import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PRE
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
+import { withAppRevocationActivity } from "./app-revocations";
 
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
 const FORM_LIMIT = 4 * 1024;
@@ -122,7 +123,8 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       send(res, 303, "text/plain", "", { location: `/login?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
       return;
     case "must_change_password":
-      send(res, 303, "text/plain", "", { location: "/change-password" });
+      // The person comes back here after choosing their password (the page and its action keep the way back).
+      send(res, 303, "text/plain", "", { location: `/change-password?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
       return;
     case "consent":
       sendHtml(res, 200, consentPage(uid, outcome.appName, outcome.scopes));
@@ -181,6 +183,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, pathname: string
   let callback = callbacks.get(provider);
   if (!callback) {
     withUnframeablePages(provider);
+    withAppRevocationActivity(provider, (ctx) => requestMeta(headersOf(ctx.req)));
     callback = withSingleLogout(provider);
     callbacks.set(provider, callback);
   }
