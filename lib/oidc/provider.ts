@@ -30,7 +30,7 @@ import { issuerUrl } from "@/lib/applications/issuer";
 import { instanceAccountId } from "@/lib/setup/instance";
 import { claimsOf, usableUser } from "./accounts";
 import { OidcAdapter } from "./adapter";
-import { escapeHtml, page } from "./pages";
+import { deviceConfirmPage, deviceInputPage, messagePage, signOutPage, viewerOf } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
 export const OIDC_PREFIX = "/oidc";
@@ -165,16 +165,11 @@ function configuration(jwks: object[]): Configuration {
         enabled: true,
         async logoutSource(ctx, form) {
           ctx.type = "html";
-          ctx.body = page(
-            "Sign out",
-            `<h1>Sign out of apps?</h1><p>You will be signed out of the apps that use Latchkey in this browser.</p>${form}
-            <button type="submit" form="op.logoutForm" value="yes" name="logout" autofocus>Sign out</button>
-            <button type="submit" form="op.logoutForm" class="secondary">Stay signed in</button>`,
-          );
+          ctx.body = signOutPage(viewerOf(ctx.req.headers), form);
         },
         async postLogoutSuccessSource(ctx) {
           ctx.type = "html";
-          ctx.body = page("Signed out", `<h1>Signed out</h1><p>You are signed out of the apps that use Latchkey in this browser.</p>`);
+          ctx.body = messagePage(viewerOf(ctx.req.headers), "signedOut");
         },
       },
       deviceFlow: {
@@ -183,38 +178,21 @@ function configuration(jwks: object[]): Configuration {
         mask: "****-****",
         async userCodeInputSource(ctx, form, _out, err) {
           ctx.type = "html";
-          const message = err ? `<p role="alert">That code is not valid or has expired. Check the code on your device and try again.</p>` : "";
-          ctx.body = page(
-            "Connect a device",
-            `<h1>Connect a device</h1><p>Enter the code your device or command-line tool shows.</p>${message}
-            <label for="user-code">Code</label>${form.replace('name="user_code"', 'name="user_code" id="user-code"')}
-            <button type="submit" form="op.deviceInputForm">Continue</button>`,
-          );
+          ctx.body = deviceInputPage(viewerOf(ctx.req.headers), form, Boolean(err));
         },
         async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
           ctx.type = "html";
-          ctx.body = page(
-            "Approve the device",
-            `<h1>Approve the device?</h1><p><strong>${escapeHtml(client.clientName ?? client.clientId)}</strong> asks to sign in as you.
-            Approve only if your device shows this code:</p><p class="code">${escapeHtml(userCode)}</p>${form}
-            <button type="submit" form="op.deviceConfirmForm" autofocus>Approve</button>
-            <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">Deny</button>`,
-          );
+          ctx.body = deviceConfirmPage(viewerOf(ctx.req.headers), form, client.clientName ?? client.clientId, userCode);
         },
         async successSource(ctx) {
           ctx.type = "html";
-          const name = ctx.oidc.client?.clientName ?? "The device";
-          ctx.body = page("Device connected", `<h1>Device connected</h1><p><strong>${escapeHtml(name)}</strong> is signed in. You can close this page.</p>`);
+          ctx.body = messagePage(viewerOf(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName });
         },
       },
     },
     async renderError(ctx, out) {
       ctx.type = "html";
-      ctx.body = page(
-        "Sign-in failed",
-        `<h1>This sign-in can't continue</h1><p role="alert">${escapeHtml(out.error_description ?? out.error)}</p>
-        <p>Go back to the app and start again. If this keeps happening, tell your administrator.</p>`,
-      );
+      ctx.body = messagePage(viewerOf(ctx.req.headers), "failed", { alert: out.error_description ?? out.error });
     },
     // Grant types: code and device (and refresh); no implicit, no client credentials.
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),

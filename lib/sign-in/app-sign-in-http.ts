@@ -13,7 +13,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errors } from "oidc-provider";
 import { requestMeta } from "@/lib/http/request-meta";
-import { escapeHtml, page } from "@/lib/oidc/pages";
+import { consentPage, messagePage, viewerOf } from "@/lib/oidc/pages";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { browserSession } from "./browser-session";
@@ -26,15 +26,6 @@ const FORM_LIMIT = 4 * 1024;
 export function ownsPath(pathname: string): boolean {
   return pathname === DISCOVERY_PATH || pathname.startsWith(`${OIDC_PREFIX}/`) || pathname === DEVICE_PATH || pathname.startsWith(`${DEVICE_PATH}/`);
 }
-
-const SCOPE_TEXT: Record<string, string> = {
-  openid: "Know who you are (your Latchkey user id)",
-  profile: "Your name and username",
-  email: "Your email address",
-  groups: "The names of your groups",
-  roles: "The names of your roles",
-  offline_access: "Stay signed in when you are away",
-};
 
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
@@ -76,19 +67,6 @@ function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
-function consentPage(uid: string, appName: string, scopes: string[]): string {
-  const items = scopes.map((s) => `<li>${escapeHtml(SCOPE_TEXT[s] ?? s)}</li>`).join("");
-  return page(
-    `Allow ${appName}`,
-    `<h1>Allow ${escapeHtml(appName)}?</h1><p><strong>${escapeHtml(appName)}</strong> asks to sign you in with Latchkey and to see:</p>
-    <ul>${items}</ul>
-    <form method="post" action="${interactionPath(uid)}/consent">
-      <button type="submit" name="choice" value="allow" autofocus>Allow</button>
-      <button type="submit" name="choice" value="deny" class="secondary">Deny</button>
-    </form>`,
-  );
-}
-
 async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, answering: boolean): Promise<void> {
   const provider = await currentProvider();
   if (!provider) return unavailable(res, "no_public_url");
@@ -101,11 +79,11 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     details = await provider.interactionDetails(req, res);
   } catch (err) {
     if (!(err instanceof errors.SessionNotFound)) throw err;
-    sendHtml(res, 400, page("Sign-in expired", `<h1>This sign-in has expired</h1><p role="alert">Go back to the app and start signing in again.</p>`));
+    sendHtml(res, 400, messagePage(viewerOf(req.headers), "expired"));
     return;
   }
   if (details.uid !== uid) {
-    sendHtml(res, 400, page("Sign-in expired", `<h1>This sign-in has expired</h1><p role="alert">Go back to the app and start signing in again.</p>`));
+    sendHtml(res, 400, messagePage(viewerOf(req.headers), "expired"));
     return;
   }
   const choice = answering ? (await readForm(req)).get("choice") : null;
@@ -127,7 +105,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       send(res, 303, "text/plain", "", { location: `/change-password?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
       return;
     case "consent":
-      sendHtml(res, 200, consentPage(uid, outcome.appName, outcome.scopes));
+      sendHtml(res, 200, consentPage(viewerOf(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
       return;
     case "finish":
       await provider.interactionFinished(req, res, outcome.result, { mergeWithLastSubmission: false });
