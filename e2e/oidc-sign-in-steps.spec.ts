@@ -8,6 +8,7 @@
  * with axe and screenshots. Other ways in (LDAP, external provider, proxy
  * header): e2e/api/oidc-provider-sign-in-methods.spec.ts.
  */
+import http from "node:http";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
@@ -20,7 +21,9 @@ import { tokenClient, uniqueEmail } from "./support/users-api";
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
 
-const REDIRECT = "http://127.0.0.1:9/callback";
+// The app's end: a small server of the test's own (Chromium won't go to port 9, and routing doesn't see redirects).
+let appServer: http.Server;
+let REDIRECT = "";
 type Registered = { id: string; client_id: string; client_secret: string };
 
 let auth: Record<string, string>;
@@ -49,16 +52,15 @@ async function startSignIn(config: oidc.Configuration, scope = "openid email") {
   return { url, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
 }
 
-/** A browser whose requests to the app's (unserved) address are answered by the app's stand-in. */
+/** A fresh browser (context) with the given cookies. */
 async function browserFor(browser: Browser, cookies: Array<{ name: string; value: string }> = [], viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
   if (cookies.length > 0) await context.addCookies(cookies.map((c) => ({ ...c, url: instance.baseURL })));
-  await context.route("http://127.0.0.1:9/**", (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "The app" }));
   return { context, page: await context.newPage() };
 }
 
 async function passwordStep(page: Page, email: string, password: string) {
-  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Foidc%2Finteraction%2F/);
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -71,6 +73,9 @@ async function expectNoViolations(page: Page, what: string) {
 }
 
 test.beforeAll(async () => {
+  appServer = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("The app"));
+  await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
+  REDIRECT = `http://127.0.0.1:${(appServer.address() as { port: number }).port}/callback`;
   const owner = await setUpOwner(instance);
   auth = bearer(owner.personal_access_token);
   const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Operators" } });
@@ -82,6 +87,10 @@ test.beforeAll(async () => {
   person = { id: user.id, email, password: user.password!, secret: "", recoveryCodes: [] };
 });
 
+test.afterAll(async () => {
+  await new Promise((resolve) => appServer?.close(resolve));
+});
+
 test("forced two-factor set-up and a forced password change in an app's sign-in both lead back to the app; next time password and code", async ({ browser }) => {
   test.slow(); // two sign-ins with argon2 and a set-up on a busy machine
   const app = await register({ name: "Grafana", type: "web", redirect_uris: [REDIRECT] });
@@ -91,7 +100,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   const { context, page } = await browserFor(browser);
   await page.goto(first.url.href);
   await passwordStep(page, person.email, person.password);
-  await expect(page.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible({ timeout: 30_000 });
   person.secret = await page.getByLabel("Secret key").inputValue();
   await page.getByLabel("Code from the app").fill(code(person.secret));
   await page.getByRole("button", { name: "Turn on" }).click();
@@ -100,7 +109,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   person.recoveryCodes.forEach(noteSecret);
   await page.getByRole("button", { name: "Continue" }).click();
   // The password someone else set is replaced before the app gets anything, and the way back is kept.
-  await expect(page).toHaveURL(/\/change-password\?callbackUrl=%2Foidc%2Finteraction%2F/);
+  await expect(page).toHaveURL(/\/change-password\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
   const chosen = "Ola's own operator passphrase 42";
   noteSecret(chosen);
   await page.getByLabel("Current password").fill(person.password);
@@ -119,7 +128,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   const next = await browserFor(browser);
   await next.page.goto(second.url.href);
   await passwordStep(next.page, person.email, person.password);
-  await expect(next.page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+  await expect(next.page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible({ timeout: 30_000 });
   // The set-up used this step's code: the next step's (accepted one step early) signs in.
   await next.page.getByLabel("Authentication code").fill(code(person.secret, 1));
   await next.page.getByRole("button", { name: "Verify" }).click();
@@ -141,7 +150,7 @@ test("the device and consent pages follow the dashboard's theme and language, ca
   await passwordStep(page, person.email, person.password);
   await page.getByLabel("Authentication code").fill(person.recoveryCodes[0]);
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByRole("heading", { name: "Allow Team Wiki?" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Allow Team Wiki?" })).toBeVisible({ timeout: 30_000 });
   const consentUrl = page.url();
   expect(consentUrl).toMatch(/\/oidc\/interaction\//);
 
