@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { consentPage, deviceConfirmPage, messagePage, viewerOf } from "./pages";
+import { consentPage, deviceConfirmPage, deviceInputPage, messagePage, viewerOf } from "./pages";
 
 describe("the provider's pages follow the person's language and theme", () => {
   it("reads the locale cookie before Accept-Language, and the theme cookie", () => {
@@ -15,6 +15,15 @@ describe("the provider's pages follow the person's language and theme", () => {
     expect(html).toContain("<strong>&lt;Wiki &amp; Co&gt;</strong> möchte Sie mit Latchkey anmelden");
     expect(html).toContain("<li>Ihre E-Mail-Adresse</li>");
     expect(html).not.toContain("<Wiki");
+  });
+
+  it("labels the provider's code field, in the viewer's language, without its inline script", () => {
+    const form = `<form id="op.deviceInputForm" method="post" action="/device"><input type="hidden" name="xsrf" value="x"/><input type="text" name="user_code" placeholder="Enter code" onfocus="this.select(); this.onfocus = undefined;" autofocus autocomplete="off"></input></form>`;
+    const html = deviceInputPage(viewerOf({ cookie: "locale=de" }), form, true);
+    expect(html).toContain('name="user_code" id="user-code"');
+    expect(html).toContain('placeholder="Code eingeben"');
+    expect(html).not.toContain("onfocus");
+    expect(html).toContain('<p role="alert">Dieser Code ist ungültig');
   });
 
   it("follows the system's preference without a chosen theme, in English by default", () => {

@@ -45,6 +45,7 @@ main{width:100%;max-width:420px}
 h1{font-size:1.4rem;margin:0 0 8px}p{margin:0 0 16px;color:var(--muted)}strong{color:var(--fg)}ul{color:var(--fg);margin:0 0 16px;padding-left:20px}
 label{display:block;font-weight:600;margin-bottom:6px}
 input[type=text]{width:100%;font-size:1.25rem;letter-spacing:.1em;text-transform:uppercase;text-align:center;padding:10px;border:1px solid var(--border);border-radius:8px;background:var(--bg);color:var(--fg);margin-bottom:16px}
+input[type=text]::placeholder{text-transform:none;letter-spacing:normal}
 button{width:100%;font:inherit;font-weight:600;padding:10px 12px;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;margin-bottom:8px}
 button.secondary{background:transparent;color:var(--fg);border-color:var(--border)}
 .code{font:600 1.6rem/1.2 ui-monospace,monospace;letter-spacing:.15em;text-align:center;margin:8px 0 16px;color:var(--fg)}
@@ -124,6 +125,17 @@ export function signOutPage(viewer: Viewer, form: string): string {
   );
 }
 
+/**
+ * The provider's code field, labelled, with the placeholder in the viewer's language and without its
+ * inline onfocus script (autofocus does the job; the page then holds no script at all).
+ */
+function codeField(form: string, placeholder: string): string {
+  return form
+    .replace('name="user_code"', 'name="user_code" id="user-code"')
+    .replace('placeholder="Enter code"', `placeholder="${escapeHtml(placeholder)}"`)
+    .replace(/ onfocus="[^"]*"/, "");
+}
+
 /** Where the person types the code their device shows. */
 export function deviceInputPage(viewer: Viewer, form: string, invalid: boolean): string {
   const t = textsFor(viewer);
@@ -132,7 +144,7 @@ export function deviceInputPage(viewer: Viewer, form: string, invalid: boolean):
     viewer,
     t("deviceInput.title"),
     `<h1>${escapeHtml(t("deviceInput.heading"))}</h1><p>${escapeHtml(t("deviceInput.body"))}</p>${message}
-    <label for="user-code">${escapeHtml(t("deviceInput.label"))}</label>${form.replace('name="user_code"', 'name="user_code" id="user-code"')}
+    <label for="user-code">${escapeHtml(t("deviceInput.label"))}</label>${codeField(form, t("deviceInput.placeholder"))}
     <button type="submit" form="op.deviceInputForm">${escapeHtml(t("deviceInput.submit"))}</button>`,
   );
 }
