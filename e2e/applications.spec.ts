@@ -69,6 +69,20 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   await page.reload();
   await expect(page.getByLabel("Redirect URIs", { exact: true })).toHaveValue("https://grafana.example.com/login/generic_oauth\nhttps://grafana2.example.com/login/generic_oauth");
 
+  // The ID token's signature: RS256 unless chosen; choosing ES256 saves only that.
+  const alg = page.getByLabel("ID token signature");
+  await expect(alg).toHaveValue("RS256");
+  await alg.selectOption("ES256");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Application Grafana saved.")).toBeVisible();
+  const signed = await call<{ id_token_signed_response_alg: string; redirect_uris: string[] }>(instance, `/api/applications/${id}`, { headers: auth });
+  expect(signed.body.id_token_signed_response_alg).toBe("ES256");
+  expect(signed.body.redirect_uris).toHaveLength(2);
+  const changes = await call<Array<{ activity_code: string; meta: Record<string, string> }>>(instance, "/api/events", { headers: auth });
+  expect(changes.body.some((e) => e.activity_code === "application.updated" && e.meta.changed === JSON.stringify(["id_token_signed_response_alg"]))).toBe(true);
+  await page.reload();
+  await expect(page.getByLabel("ID token signature")).toHaveValue("ES256");
+
   // With a public address (Settings → Email), the issuer and discovery URL show with Copy.
   const mail = await call(instance, "/api/settings/email", { method: "PUT", headers: auth, json: { public_url: "https://id.example.com" } });
   expect(mail.status, mail.text).toBe(200);
