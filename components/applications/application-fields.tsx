@@ -174,11 +174,11 @@ export function ApplicationFields({
           aria-describedby="id-token-alg-hint"
           className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 sm:w-auto"
         >
-          <option value="RS256">RS256 (default, every app verifies it)</option>
-          <option value="ES256">ES256 (elliptic curve, for apps that support it)</option>
+          <option value="RS256">RS256 (default)</option>
+          <option value="ES256">ES256</option>
         </select>
         <span id="id-token-alg-hint" className="mt-1 block text-xs text-slate-600">
-          The JWKS publishes a key of each kind.
+          RS256 is what every app verifies; choose ES256 only for apps that support it. The JWKS publishes a key of each kind.
         </span>
       </div>
     </div>
