@@ -69,6 +69,18 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   await page.reload();
   await expect(page.getByLabel("Redirect URIs", { exact: true })).toHaveValue("https://grafana.example.com/login/generic_oauth\nhttps://grafana2.example.com/login/generic_oauth");
 
+  // The ID token's signature: RS256 unless chosen; choosing ES256 saves only that.
+  const alg = page.getByLabel("ID token signature");
+  await expect(alg).toHaveValue("RS256");
+  await alg.selectOption("ES256");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Application Grafana saved.")).toBeVisible();
+  const signed = await call<{ id_token_signed_response_alg: string; redirect_uris: string[]; access_token_ttl_seconds: number }>(instance, `/api/applications/${id}`, { headers: auth });
+  expect(signed.body).toMatchObject({ id_token_signed_response_alg: "ES256", access_token_ttl_seconds: 900 });
+  expect(signed.body.redirect_uris).toHaveLength(2);
+  await page.reload();
+  await expect(page.getByLabel("ID token signature")).toHaveValue("ES256");
+
   // With a public address (Settings → Email), the issuer and discovery URL show with Copy.
   const mail = await call(instance, "/api/settings/email", { method: "PUT", headers: auth, json: { public_url: "https://id.example.com" } });
   expect(mail.status, mail.text).toBe(200);

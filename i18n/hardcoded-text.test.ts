@@ -33,9 +33,9 @@ function sourceFiles(): string[] {
   return out.sort();
 }
 
-/** True when a string holds words a person reads (not only symbols, numbers or untranslated names). */
+/** True when a string holds words a person reads (not only symbols, numbers, codes such as ES256, or untranslated names). */
 function isReadable(text: string): boolean {
-  const words = text.match(/\p{L}{2,}/gu) ?? [];
+  const words = (text.match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => /\p{L}{2,}/u.test(word) && !/\p{N}/u.test(word));
   return words.some((word) => !UNTRANSLATED.has(word));
 }
 

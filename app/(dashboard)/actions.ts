@@ -24,10 +24,18 @@ export const changePasswordAction = serverAction({ needs: "own_account", duringP
   return submitPasswordChange(actor, formData);
 });
 
-/** The first sign-in with a generated or reset password: choose a new one, then go on to the dashboard. */
+/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
+function safeCallbackPath(value: FormDataEntryValue | null): string {
+  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
+}
+
+/**
+ * The first sign-in with a generated or reset password: choose a new one, then go on to where the
+ * sign-in was headed (an app's sign-in waiting at /oidc/interaction/…, else the dashboard).
+ */
 export const requiredPasswordChangeAction = serverAction({ needs: "own_account", duringPasswordChange: true }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const state = await submitPasswordChange(actor, formData);
-  if (state.status === "success") redirect("/");
+  if (state.status === "success") redirect(safeCallbackPath(formData.get("callbackUrl")));
   return state;
 });
 

@@ -23,6 +23,7 @@ export type ApplicationFormValue = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   requireConsent: boolean;
+  idTokenSignedResponseAlg: "RS256" | "ES256";
 };
 
 /** The kinds of application; each one's name and explanation are in "applicationsPage.types". */
@@ -37,6 +38,7 @@ export const NEW_APPLICATION: ApplicationFormValue = {
   accessTokenTtlSeconds: 600,
   refreshTokenTtlSeconds: 2_592_000,
   requireConsent: false,
+  idTokenSignedResponseAlg: "RS256",
 };
 
 
@@ -67,6 +69,7 @@ export function ApplicationFields({
   const selectedGroups = kept?.allowed_groups !== undefined ? kept.allowed_groups.split(",").filter(Boolean) : app.allowedGroupIds;
   const consent = kept ? kept.require_consent === "on" : app.requireConsent;
   const t = useTranslations("applicationsPage");
+  const alg = kept?.id_token_signed_response_alg ?? app.idTokenSignedResponseAlg;
   return (
     <div className="space-y-4">
       <TextField label={t("name")} name="name" required maxLength={APPLICATION_NAME_MAX} autoComplete="off" readOnly={readOnly} defaultValue={kept?.name ?? app.name} errors={errors.name} hint={t("nameHint")} />
@@ -165,6 +168,25 @@ export function ApplicationFields({
             </span>
           </span>
         </label>
+      </div>
+      <div>
+        <label htmlFor="id-token-alg" className="block text-sm font-medium text-slate-900">
+          {t("idTokenAlg")}
+        </label>
+        <select
+          id="id-token-alg"
+          name="id_token_signed_response_alg"
+          defaultValue={alg}
+          disabled={readOnly}
+          aria-describedby="id-token-alg-hint"
+          className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 sm:w-auto"
+        >
+          <option value="RS256">{t("idTokenAlgDefault")}</option>
+          <option value="ES256">ES256</option>
+        </select>
+        <span id="id-token-alg-hint" className="mt-1 block text-xs text-slate-600">
+          {t("idTokenAlgHint")}
+        </span>
       </div>
     </div>
   );

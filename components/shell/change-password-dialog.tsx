@@ -11,8 +11,11 @@ import { PasswordField } from "@/components/ui/password-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
 
-/** Current, new and confirm; with onClose it is the avatar menu's dialog, without it the required first change. */
-export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
+/**
+ * Current, new and confirm; with onClose it is the avatar menu's dialog, without it the required first
+ * change (callbackUrl: where the person goes after it, e.g. back into an app's sign-in).
+ */
+export function ChangePasswordForm({ onClose, callbackUrl }: { onClose?: () => void; callbackUrl?: string }) {
   const form = useServerForm(onClose ? changePasswordAction : requiredPasswordChangeAction);
   const state = form.state;
   const t = useTranslations("changePassword");
@@ -32,6 +35,7 @@ export function ChangePasswordForm({ onClose }: { onClose?: () => void }) {
   const fields = (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
+      {callbackUrl && <input type="hidden" name="callbackUrl" value={callbackUrl} />}
       <PasswordField
         label={t("current")}
         name="old_password"

@@ -137,6 +137,15 @@ function oauthError(err: unknown): string | undefined {
   return e.cause?.error;
 }
 
+type ActivityEvent = { activity_code: string; initiator_name: string; target_id: string; meta: Record<string, string> };
+
+/** The newest "app tokens revoked" event for the person with this reason, from the activity API. */
+async function revokedByApp(userId: string, reason: string): Promise<ActivityEvent | undefined> {
+  const events = await call<ActivityEvent[]>(instance, "/api/events", { headers: auth });
+  expect(events.status, events.text).toBe(200);
+  return events.body.find((e) => e.activity_code === "app.tokens.revoked" && e.target_id === userId && e.meta.reason === reason);
+}
+
 test.beforeAll(async () => {
   auth = bearer((await setUpOwner(instance)).personal_access_token);
   const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Grafana admins" } });
@@ -180,6 +189,31 @@ test("code + PKCE: a signed-in person is asked nothing; the ID token verifies ag
   expect(introspected).toMatchObject({ active: true, sub: member.id, client_id: web.client_id });
 });
 
+test("an app registered for ES256 gets ID tokens signed with the JWKS's EC key; RS256 stays the default", async () => {
+  expect((await call<{ id_token_signed_response_alg: string }>(instance, `/api/applications/${web.id}`, { headers: auth })).body.id_token_signed_response_alg).toBe("RS256");
+  const refused = await call<{ errors?: Record<string, string[]> }>(instance, "/api/applications", { method: "POST", headers: auth, json: { name: "Bad alg", type: "web", redirect_uris: [REDIRECT], id_token_signed_response_alg: "HS256" } });
+  expect(refused.status, refused.text).toBe(422);
+  expect(Object.keys(refused.body.errors ?? {})).toContain("id_token_signed_response_alg");
+  const ec = await register({ name: "Gitea", type: "web", redirect_uris: [REDIRECT], id_token_signed_response_alg: "ES256" });
+  expect((await call<{ id_token_signed_response_alg: string }>(instance, `/api/applications/${ec.id}`, { headers: auth })).body.id_token_signed_response_alg).toBe("ES256");
+  const config = await relyingParty(ec);
+  oidc.enableNonRepudiationChecks(config);
+  const tokens = await signInTo(config, member, "openid");
+  const [header, payload, signature] = tokens.id_token!.split(".");
+  const { alg, kid } = JSON.parse(Buffer.from(header, "base64url").toString()) as { alg: string; kid: string };
+  expect(alg).toBe("ES256");
+  const jwks = (await (await fetch(config.serverMetadata().jwks_uri!)).json()) as { keys: Array<crypto.JsonWebKey & { kid: string }> };
+  const key = jwks.keys.find((k) => k.kid === kid);
+  expect(key?.kty).toBe("EC");
+  const verified = crypto.verify("sha256", Buffer.from(`${header}.${payload}`), { key: crypto.createPublicKey({ key: key!, format: "jwk" }), dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"));
+  expect(verified).toBe(true);
+  // Switched to RS256, the next ID token is RSA-signed.
+  const switched = await call(instance, `/api/applications/${ec.id}`, { method: "PUT", headers: auth, json: { id_token_signed_response_alg: "RS256" } });
+  expect(switched.status, switched.text).toBe(200);
+  const again = await signInTo(config, member, "openid");
+  expect(JSON.parse(Buffer.from(again.id_token!.split(".")[0], "base64url").toString()).alg).toBe("RS256");
+});
+
 test("a person without a Latchkey session is sent to /login, with the app's sign-in as the way back", async () => {
   const config = await relyingParty(web);
   const started = await authorization(config);
@@ -201,6 +235,7 @@ test("refresh tokens rotate; presenting a used one revokes the whole chain", asy
   expect(oauthError(reuse)).toBe("invalid_grant");
   const after = await oidc.refreshTokenGrant(config, second.refresh_token!).catch((err: unknown) => err);
   expect(oauthError(after)).toBe("invalid_grant");
+  expect(await revokedByApp(member.id, "refresh_token_reused")).toMatchObject({ initiator_name: "Grafana", meta: { client_id: web.client_id } });
   expect((await oidc.tokenIntrospection(config, second.access_token)).active).toBe(false);
 });
 
@@ -211,30 +246,37 @@ test("revocation (RFC 7009) ends a refresh token and what it was issued with", a
   expect((await oidc.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(false);
   const refused = await oidc.refreshTokenGrant(config, tokens.refresh_token!).catch((err: unknown) => err);
   expect(oauthError(refused)).toBe("invalid_grant");
+  // In activity, like the person's own "Revoke access": the app revoked them, named.
+  expect(await revokedByApp(member.id, "revoked_by_app")).toMatchObject({ initiator_name: "Grafana", meta: { client_id: web.client_id, token: "refresh_token" } });
 });
 
 test("RP-initiated logout returns only to a registered post-logout URI, and ends the Latchkey session", async () => {
   const lou = await person("lou");
   const config = await relyingParty(web);
-  const tokens = await signInTo(config, lou, "openid");
+  // One browser: Latchkey's session cookie and the provider's own session cookie, as a real browser keeps them.
+  const browser = jarWith(lou.cookie);
+  const started = await authorization(config, "openid");
+  const landed = await browse(started.url.href, "", browser);
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(landed.location!), { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce });
+  noteSecret(tokens.access_token);
+  expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
   const unregistered = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: "http://127.0.0.1:9/elsewhere" });
   const refused = await fetch(unregistered, { redirect: "manual" });
   expect(refused.status).toBe(400);
   expect(refused.headers.get("location")).toBeNull();
 
   const url = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: AFTER_LOGOUT, state: "bye" });
-  const page = await fetch(url, { redirect: "manual", headers: { cookie: lou.cookie } });
+  const page = await fetch(url, { redirect: "manual", headers: { cookie: browser.header } });
   expect(page.status).toBe(200);
   const html = await page.text();
   const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
   const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
   expect(action && xsrf).toBeTruthy();
-  const jar = new CookieJar();
-  jar.update(page.headers);
+  browser.update(page.headers);
   const confirmed = await fetch(new URL(action!, instance.baseURL), {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: `${lou.cookie}; ${jar.header}` },
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: browser.header },
     body: new URLSearchParams({ xsrf: xsrf!, logout: "yes" }),
   });
   expect(confirmed.status).toBe(303);
@@ -243,6 +285,9 @@ test("RP-initiated logout returns only to a registered post-logout URI, and ends
   expect(confirmed.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token=;"))).toBe(true);
   const after = await fetch(instance.url("/api/users/current"), { headers: { cookie: lou.cookie } });
   expect(after.status).toBe(401);
+  // The app's grant ended with the sign-out, and activity says which app did it.
+  expect(await revokedByApp(lou.id, "signed_out_by_app")).toMatchObject({ initiator_name: "Grafana", meta: { client_id: web.client_id } });
+  expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
 });
 
 test("an unregistered redirect URI is refused on Latchkey's page, never redirected to", async () => {

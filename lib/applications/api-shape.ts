@@ -18,6 +18,8 @@ export function toApiApplication(app: ApplicationRecord) {
     access_token_ttl_seconds: app.accessTokenTtlSeconds,
     refresh_token_ttl_seconds: app.refreshTokenTtlSeconds,
     require_consent: app.requireConsent,
+    /** How its ID tokens are signed (RS256 by default, or ES256); the JWKS holds a key of each. */
+    id_token_signed_response_alg: app.idTokenSignedResponseAlg,
     created_at: app.createdAt.toISOString(),
     updated_at: app.updatedAt.toISOString(),
   };

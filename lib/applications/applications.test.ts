@@ -237,3 +237,19 @@ describe("reading", () => {
     expect(row.name).toBe("Listed");
   });
 });
+
+describe("ID token signing algorithm", () => {
+  it("is RS256 unless chosen; ES256 can be chosen and changed; anything else is refused", async () => {
+    const { application: plain } = await createApplication(owner, web({ name: "Plain" }), META);
+    expect(plain.idTokenSignedResponseAlg).toBe("RS256");
+    expect((await findApplicationByClientId(plain.clientId))?.idTokenSignedResponseAlg).toBe("RS256");
+    const { application: ec } = await createApplication(owner, web({ name: "Elliptic", id_token_signed_response_alg: "ES256" }), META);
+    expect(ec.idTokenSignedResponseAlg).toBe("ES256");
+    await expect(createApplication(owner, { ...web(), id_token_signed_response_alg: "HS256" } as never, META)).rejects.toBeInstanceOf(Invalid);
+    await expect(updateApplication(owner, ec.id, { id_token_signed_response_alg: "none" } as never, META)).rejects.toBeInstanceOf(Invalid);
+    const changed = await updateApplication(owner, ec.id, { id_token_signed_response_alg: "RS256" }, META);
+    expect(changed.idTokenSignedResponseAlg).toBe("RS256");
+    const updated = (await eventsOf(ec.id)).find((e) => e.action === "application.updated");
+    expect(updated?.details).toMatchObject({ changed: ["id_token_signed_response_alg"], id_token_signed_response_alg: { from: "ES256", to: "RS256" } });
+  });
+});

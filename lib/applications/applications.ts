@@ -71,6 +71,7 @@ export async function createApplication(actor: Actor, input: CreateApplicationIn
         accessTokenTtlSeconds: values.access_token_ttl_seconds,
         refreshTokenTtlSeconds: values.refresh_token_ttl_seconds,
         requireConsent: values.require_consent,
+        idTokenSignedResponseAlg: values.id_token_signed_response_alg,
         createdBy: me.userId,
         updatedAt: new Date(),
       })
@@ -91,6 +92,7 @@ export async function createApplication(actor: Actor, input: CreateApplicationIn
         access_token_ttl_seconds: row.accessTokenTtlSeconds,
         refresh_token_ttl_seconds: row.refreshTokenTtlSeconds,
         require_consent: row.requireConsent,
+        id_token_signed_response_alg: row.idTokenSignedResponseAlg,
       },
       meta,
     });
@@ -130,6 +132,7 @@ export async function updateApplication(actor: Actor, id: string, input: UpdateA
     compare("access_token_ttl_seconds", "accessTokenTtlSeconds", values.access_token_ttl_seconds);
     compare("refresh_token_ttl_seconds", "refreshTokenTtlSeconds", values.refresh_token_ttl_seconds);
     compare("require_consent", "requireConsent", values.require_consent);
+    compare("id_token_signed_response_alg", "idTokenSignedResponseAlg", values.id_token_signed_response_alg);
     let groupsChanged = false;
     if (values.allowed_groups !== undefined) {
       const next = [...new Set(values.allowed_groups)];

@@ -77,6 +77,7 @@ describe("findApplicationByClientId", () => {
       accessTokenTtlSeconds: 600,
       refreshTokenTtlSeconds: 2592000,
       requireConsent: false,
+      idTokenSignedResponseAlg: "RS256",
     });
   });
 

@@ -10,7 +10,7 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { cacheVersion } from "@/lib/data/cache-version";
 import { db, type Db } from "@/lib/db/database";
-import { applicationGroups, applications } from "@/lib/db/schema";
+import { applicationGroups, applications, type IdTokenSigningAlg } from "@/lib/db/schema";
 
 export type ProviderApplication = {
   id: string;
@@ -30,6 +30,7 @@ export type ProviderApplication = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   requireConsent: boolean;
+  idTokenSignedResponseAlg: IdTokenSigningAlg;
 };
 
 /** Bumped in the unit of work of every change to an application (./applications.ts): replicas reload their copy. */
@@ -61,6 +62,7 @@ async function loadApplication(clientId: string): Promise<ProviderApplication | 
     accessTokenTtlSeconds: row.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: row.refreshTokenTtlSeconds,
     requireConsent: row.requireConsent,
+    idTokenSignedResponseAlg: row.idTokenSignedResponseAlg,
   };
 }
 

@@ -7,7 +7,7 @@ import type { FieldErrors } from "@/lib/errors";
 import { ACCESS_TTL, REFRESH_TTL } from "./schemas";
 
 /** Form field names, as kept after an error so the form shows what was typed. */
-export const APPLICATION_FORM_FIELDS = ["name", "type", "redirect_uris", "post_logout_redirect_uris", "allowed_groups", "access_token_ttl_minutes", "refresh_token_ttl_days", "require_consent"] as const;
+export const APPLICATION_FORM_FIELDS = ["name", "type", "redirect_uris", "post_logout_redirect_uris", "allowed_groups", "access_token_ttl_minutes", "refresh_token_ttl_days", "require_consent", "id_token_signed_response_alg"] as const;
 export type ApplicationFormField = (typeof APPLICATION_FORM_FIELDS)[number];
 
 export const ACCESS_MINUTES = { min: ACCESS_TTL.min / 60, max: ACCESS_TTL.max / 60 };
@@ -53,6 +53,7 @@ export function applicationInputOf(formData: FormData, values: Record<string, st
   if (include("access_token_ttl_minutes") && values.access_token_ttl_minutes !== undefined) input.access_token_ttl_seconds = Number(values.access_token_ttl_minutes) * 60;
   if (include("refresh_token_ttl_days") && values.refresh_token_ttl_days !== undefined) input.refresh_token_ttl_seconds = Number(values.refresh_token_ttl_days) * 86_400;
   if (include("require_consent")) input.require_consent = formData.get("require_consent") === "on";
+  if (include("id_token_signed_response_alg") && values.id_token_signed_response_alg !== undefined) input.id_token_signed_response_alg = values.id_token_signed_response_alg;
   return input;
 }
 

@@ -5,7 +5,7 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "@/lib/db/database";
-import { applicationGroups, applications, groups, type ApplicationRow, type ApplicationType } from "@/lib/db/schema";
+import { applicationGroups, applications, groups, type ApplicationRow, type ApplicationType, type IdTokenSigningAlg } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 
 export type ApplicationRecord = {
@@ -23,6 +23,7 @@ export type ApplicationRecord = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   requireConsent: boolean;
+  idTokenSignedResponseAlg: IdTokenSigningAlg;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -84,6 +85,7 @@ export function toApplicationRecord(row: ApplicationRow, allowedGroups: Array<{ 
     accessTokenTtlSeconds: row.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: row.refreshTokenTtlSeconds,
     requireConsent: row.requireConsent,
+    idTokenSignedResponseAlg: row.idTokenSignedResponseAlg,
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

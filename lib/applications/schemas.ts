@@ -6,7 +6,7 @@
  * credentials.
  */
 import { z } from "zod";
-import { APPLICATION_TYPES } from "@/lib/db/schema.sqlite";
+import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS } from "@/lib/db/schema.sqlite";
 
 export const APPLICATION_NAME_MAX = 100;
 export const REDIRECT_URIS_MAX = 20;
@@ -14,6 +14,14 @@ export const REDIRECT_URI_MAX_LENGTH = 2000;
 export const ALLOWED_GROUPS_MAX = 100;
 export const ACCESS_TTL = { min: 60, max: 86_400, default: 600 } as const;
 export const REFRESH_TTL = { min: 300, max: 31_536_000, default: 2_592_000 } as const;
+/**
+ * ID tokens are signed RS256 unless an app is registered for ES256: RS256 is OpenID Connect's
+ * default (Core §3.1.3.7 and Registration §2: "The default, if omitted, is RS256") and the one
+ * algorithm every relying party must verify; Keycloak, Auth0, Okta and Authentik default to it
+ * too. Proxmox's openidconnect-rs and older libraries verify nothing else, so ES256 (smaller,
+ * faster) is a choice for apps known to handle it.
+ */
+export const DEFAULT_ID_TOKEN_ALG = "RS256" as const;
 
 /** A one-line explanation of each type (the form and the docs show it). */
 export const APPLICATION_TYPE_INFO: Record<(typeof APPLICATION_TYPES)[number], { label: string; explanation: string }> = {
@@ -79,6 +87,7 @@ const fields = {
   access_token_ttl_seconds: ttl("access_token_ttl_seconds", ACCESS_TTL, "one day"),
   refresh_token_ttl_seconds: ttl("refresh_token_ttl_seconds", REFRESH_TTL, "one year"),
   require_consent: z.boolean({ error: "require_consent must be true or false" }),
+  id_token_signed_response_alg: z.enum(ID_TOKEN_SIGNING_ALGS, { error: `id_token_signed_response_alg must be one of ${ID_TOKEN_SIGNING_ALGS.join(", ")}` }),
 };
 
 const TYPE_MESSAGE = `type must be one of ${APPLICATION_TYPES.join(", ")}`;
@@ -94,6 +103,7 @@ export const createApplicationSchema = z
     access_token_ttl_seconds: fields.access_token_ttl_seconds.default(ACCESS_TTL.default),
     refresh_token_ttl_seconds: fields.refresh_token_ttl_seconds.default(REFRESH_TTL.default),
     require_consent: fields.require_consent.default(false),
+    id_token_signed_response_alg: fields.id_token_signed_response_alg.default(DEFAULT_ID_TOKEN_ALG),
   })
   .superRefine((input, ctx) => {
     // Browser-based flows return to a registered address; the device flow returns nowhere.
@@ -117,5 +127,6 @@ export const updateApplicationSchema = z.object({
   access_token_ttl_seconds: fields.access_token_ttl_seconds.optional(),
   refresh_token_ttl_seconds: fields.refresh_token_ttl_seconds.optional(),
   require_consent: fields.require_consent.optional(),
+  id_token_signed_response_alg: fields.id_token_signed_response_alg.optional(),
 });
 export type UpdateApplicationInput = z.output<typeof updateApplicationSchema>;

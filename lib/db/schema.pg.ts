@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { APPLICATION_TYPES, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -687,6 +687,7 @@ export const applications = pgTable(
     accessTokenTtlSeconds: integer("access_token_ttl_seconds").notNull().default(600),
     refreshTokenTtlSeconds: integer("refresh_token_ttl_seconds").notNull().default(2592000),
     requireConsent: boolean("require_consent").notNull().default(false),
+    idTokenSignedResponseAlg: text("id_token_signed_response_alg", { enum: ID_TOKEN_SIGNING_ALGS }).notNull().default("RS256"),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: epochMs("updated_at").notNull(),

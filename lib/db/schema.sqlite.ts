@@ -804,6 +804,9 @@ export type MailSettingsRow = typeof mailSettings.$inferSelect;
 // applications (issue 15): other apps and CLIs that sign people in through Latchkey (the OIDC provider's clients).
 export const APPLICATION_TYPES = ["web", "spa", "device"] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+/** The algorithms an application's ID tokens may be signed with (the provider holds one key of each). */
+export const ID_TOKEN_SIGNING_ALGS = ["RS256", "ES256"] as const;
+export type IdTokenSigningAlg = (typeof ID_TOKEN_SIGNING_ALGS)[number];
 
 /** A registered OIDC client. Only web apps have a secret, kept as its SHA-256 digest (shown once, like access tokens). */
 export const applications = sqliteTable(
@@ -828,6 +831,8 @@ export const applications = sqliteTable(
     accessTokenTtlSeconds: integer("access_token_ttl_seconds").notNull().default(600),
     refreshTokenTtlSeconds: integer("refresh_token_ttl_seconds").notNull().default(2592000),
     requireConsent: integer("require_consent", { mode: "boolean" }).notNull().default(false),
+    /** How its ID tokens are signed: RS256 (the OpenID default every app verifies) or ES256. */
+    idTokenSignedResponseAlg: text("id_token_signed_response_alg", { enum: ID_TOKEN_SIGNING_ALGS }).notNull().default("RS256"),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),

@@ -10,8 +10,8 @@ import { config } from "@/lib/config";
 import * as pg from "./schema.pg";
 import * as sqlite from "./schema.sqlite";
 
-export { APPLICATION_TYPES, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
-export type { ApplicationRow, ApplicationType, MfaRequirement } from "./schema.sqlite";
+export { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
+export type { ApplicationRow, ApplicationType, IdTokenSigningAlg, MfaRequirement } from "./schema.sqlite";
 export type {
   AccessTokenRow,
   GroupRow,

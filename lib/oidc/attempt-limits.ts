@@ -24,7 +24,7 @@ import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
 import { assertRateLimitNotExhausted, consumeRateLimit } from "@/lib/security/rate-limit";
-import { escapeHtml, page } from "./pages";
+import { tooManyAttemptsPage, viewerOf } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
 import { currentScope } from "./request-scope";
 
@@ -65,7 +65,7 @@ function refuse(ctx: KoaContextWithOIDC, err: RateLimited, html: boolean): void 
   ctx.set("Cache-Control", "no-store");
   if (html) {
     ctx.type = "html";
-    ctx.body = page("Too many attempts", `<h1>Too many attempts</h1><p role="alert">${escapeHtml(err.message)}</p>`);
+    ctx.body = tooManyAttemptsPage(viewerOf(ctx.req.headers), err.retryAfterSeconds);
   } else {
     ctx.body = { error: "temporarily_unavailable", error_description: err.message };
   }

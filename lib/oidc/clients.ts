@@ -32,6 +32,7 @@ export function metadataFor(app: ProviderApplication): AdapterPayload {
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     "urn:latchkey:access_token_ttl": app.accessTokenTtlSeconds,
     "urn:latchkey:refresh_token_ttl": app.refreshTokenTtlSeconds,
+    id_token_signed_response_alg: app.idTokenSignedResponseAlg,
   };
   if (app.type === "web") {
     return {

@@ -1,11 +1,26 @@
 /**
  * The few pages the provider itself renders (entering a device code,
- * confirming it, the end of a device sign-in, signing out of apps, errors),
- * in Latchkey's look: one small shell, light and dark by the system's
- * preference, readable at 360 px, every control labelled.
+ * confirming it, the end of a device sign-in, signing out of apps, consent,
+ * errors), in Latchkey's look: one small shell, readable at 360 px, every
+ * control labelled. They are served outside Next.js, so they read the same
+ * choices the dashboard's pages do from the request themselves:
+ *  - the theme the avatar menu keeps in its cookie (light, dark, or the
+ *    system's preference), as app/layout.tsx puts it on <html>;
+ *  - the language: the locale cookie, else Accept-Language, else English,
+ *    as i18n/request.ts decides; texts in messages/*.json under "oidcPages";
+ *  - the instance's name above the heading, as the sign-in page's card shows it.
+ * No script and no external resource: the pages' CSP allows inline styles only.
  * The provider hands in its own forms (with their CSRF field); we wrap them.
  */
 import "server-only";
+import type { IncomingHttpHeaders } from "node:http";
+import { createTranslator } from "next-intl";
+// The cookie names and the negotiation are those modules' single definitions (pure, no React).
+import { parseTheme, THEME_COOKIE, type Theme } from "@/components/shell/theme";
+import { LOCALE_COOKIE, parseLocale, type Locale } from "@/i18n/locales";
+import { localeFromAcceptLanguage } from "@/i18n/negotiate";
+import de from "@/messages/de.json";
+import en from "@/messages/en.json";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -13,20 +28,166 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
+/** The name shown above every page's heading: the sign-in page's (components/auth/auth-card.tsx). */
+export const INSTANCE_NAME = "Latchkey";
+
+const LIGHT = "--bg:#f8fafc;--card:#fff;--fg:#0f172a;--muted:#475569;--border:#cbd5e1;--accent:#4f46e5;--accent-fg:#fff;--danger:#b91c1c;--brand:#4f46e5";
+const DARK = "--bg:#020617;--card:#0f172a;--fg:#f1f5f9;--muted:#cbd5e1;--border:#334155;--accent:#818cf8;--accent-fg:#020617;--danger:#fca5a5;--brand:#a5b4fc";
+
 const STYLE = `
-:root{color-scheme:light dark;--bg:#f8fafc;--card:#fff;--fg:#0f172a;--muted:#475569;--border:#cbd5e1;--accent:#4f46e5;--accent-fg:#fff;--danger:#b91c1c}
-@media (prefers-color-scheme:dark){:root{--bg:#020617;--card:#0f172a;--fg:#f1f5f9;--muted:#cbd5e1;--border:#334155;--accent:#818cf8;--accent-fg:#020617;--danger:#fca5a5}}
+:root{color-scheme:light;${LIGHT}}
+@media (prefers-color-scheme:dark){:root:not(.light){color-scheme:dark;${DARK}}}
+:root.dark{color-scheme:dark;${DARK}}
 *{box-sizing:border-box}body{margin:0;min-height:100vh;display:flex;align-items:flex-start;justify-content:center;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:48px 16px}
-main{width:100%;max-width:420px;background:var(--card);border:1px solid var(--border);border-radius:12px;padding:24px}
-h1{font-size:1.4rem;margin:0 0 8px}p{margin:0 0 16px;color:var(--muted)}strong{color:var(--fg)}
+main{width:100%;max-width:420px}
+.brand{margin:0 0 12px;text-align:center;font-size:.875rem;font-weight:600;letter-spacing:.025em;color:var(--brand)}
+.card{background:var(--card);border:1px solid var(--border);border-radius:12px;padding:24px}
+h1{font-size:1.4rem;margin:0 0 8px}p{margin:0 0 16px;color:var(--muted)}strong{color:var(--fg)}ul{color:var(--fg);margin:0 0 16px;padding-left:20px}
 label{display:block;font-weight:600;margin-bottom:6px}
 input[type=text]{width:100%;font-size:1.25rem;letter-spacing:.1em;text-transform:uppercase;text-align:center;padding:10px;border:1px solid var(--border);border-radius:8px;background:var(--bg);color:var(--fg);margin-bottom:16px}
+input[type=text]::placeholder{text-transform:none;letter-spacing:normal}
 button{width:100%;font:inherit;font-weight:600;padding:10px 12px;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;margin-bottom:8px}
 button.secondary{background:transparent;color:var(--fg);border-color:var(--border)}
 .code{font:600 1.6rem/1.2 ui-monospace,monospace;letter-spacing:.15em;text-align:center;margin:8px 0 16px;color:var(--fg)}
 [role=alert]{color:var(--danger);font-weight:600}
 `;
 
-export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)} · Latchkey</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+const CATALOGS = { en, de } as const;
+
+/** What a page needs to know about who is looking: their language and theme. */
+export type Viewer = { locale: Locale; theme: Theme; instanceName: string };
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The person's language (locale cookie, else Accept-Language) and theme (the avatar menu's cookie). */
+export function viewerOf(headers: IncomingHttpHeaders): Viewer {
+  const cookie = headers.cookie;
+  const acceptLanguage = typeof headers["accept-language"] === "string" ? headers["accept-language"] : null;
+  const locale = parseLocale(cookieValue(cookie, LOCALE_COOKIE)) ?? localeFromAcceptLanguage(acceptLanguage);
+  return { locale, theme: parseTheme(cookieValue(cookie, THEME_COOKIE)), instanceName: INSTANCE_NAME };
+}
+
+/** The "oidcPages" texts in the viewer's language. */
+export function textsFor(viewer: Viewer) {
+  return createTranslator({ locale: viewer.locale, messages: CATALOGS[viewer.locale] as typeof en, namespace: "oidcPages" });
+}
+
+/** A text with <strong> markup around escaped values (the catalogs' only markup). */
+export function richText(t: ReturnType<typeof textsFor>, key: Parameters<ReturnType<typeof textsFor>["markup"]>[0], values: Record<string, string>): string {
+  const escaped = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, escapeHtml(v)]));
+  return t.markup(key, { ...escaped, strong: (chunks: string) => `<strong>${chunks}</strong>` });
+}
+
+export function page(viewer: Viewer, title: string, body: string): string {
+  const theme = viewer.theme === "system" ? "" : ` class="${viewer.theme}"`;
+  return `<!doctype html><html lang="${viewer.locale}"${theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)} · ${escapeHtml(viewer.instanceName)}</title><style>${STYLE}</style></head><body><main><p class="brand">${escapeHtml(viewer.instanceName)}</p><div class="card">${body}</div></main></body></html>`;
+}
+
+/** The answer to an address past a guessing limit (lib/oidc/attempt-limits.ts). */
+export function tooManyAttemptsPage(viewer: Viewer, retryAfterSeconds: number): string {
+  const t = textsFor(viewer);
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return page(viewer, t("tooMany.title"), `<h1>${escapeHtml(t("tooMany.title"))}</h1><p role="alert">${escapeHtml(t("tooMany.body", { minutes }))}</p>`);
+}
+
+/** A page of a heading and a paragraph or two (the ends of flows, errors). */
+export function messagePage(viewer: Viewer, section: "signedOut" | "failed" | "expired" | "deviceDone", extra: { alert?: string; app?: string } = {}): string {
+  const t = textsFor(viewer);
+  const instance = viewer.instanceName;
+  if (section === "deviceDone") {
+    const app = extra.app ?? t("deviceDone.someDevice");
+    return page(viewer, t("deviceDone.title"), `<h1>${escapeHtml(t("deviceDone.heading"))}</h1><p>${richText(t, "deviceDone.body", { app })}</p>`);
+  }
+  const alert = extra.alert !== undefined ? `<p role="alert">${escapeHtml(extra.alert)}</p>` : "";
+  if (section === "expired") {
+    return page(viewer, t("expired.title"), `<h1>${escapeHtml(t("expired.heading"))}</h1><p role="alert">${escapeHtml(t("expired.body"))}</p>`);
+  }
+  if (section === "failed") {
+    return page(viewer, t("failed.title"), `<h1>${escapeHtml(t("failed.heading"))}</h1>${alert}<p>${escapeHtml(t("failed.body"))}</p>`);
+  }
+  return page(viewer, t("signedOut.title"), `<h1>${escapeHtml(t("signedOut.heading"))}</h1><p>${escapeHtml(t("signedOut.body", { instance }))}</p>`);
+}
+
+/** "Sign out of apps?" around the provider's logout form. */
+export function signOutPage(viewer: Viewer, form: string): string {
+  const t = textsFor(viewer);
+  return page(
+    viewer,
+    t("signOut.title"),
+    `<h1>${escapeHtml(t("signOut.heading"))}</h1><p>${escapeHtml(t("signOut.body", { instance: viewer.instanceName }))}</p>${form}
+    <button type="submit" form="op.logoutForm" value="yes" name="logout" autofocus>${escapeHtml(t("signOut.confirm"))}</button>
+    <button type="submit" form="op.logoutForm" class="secondary">${escapeHtml(t("signOut.stay"))}</button>`,
+  );
+}
+
+/**
+ * The provider's code field, labelled, with the placeholder in the viewer's language and without its
+ * inline onfocus script (autofocus does the job; the page then holds no script at all).
+ */
+function codeField(form: string, placeholder: string): string {
+  return form
+    .replace('name="user_code"', 'name="user_code" id="user-code"')
+    .replace('placeholder="Enter code"', `placeholder="${escapeHtml(placeholder)}"`)
+    .replace(/ onfocus="[^"]*"/, "");
+}
+
+/** Where the person types the code their device shows. */
+export function deviceInputPage(viewer: Viewer, form: string, invalid: boolean): string {
+  const t = textsFor(viewer);
+  const message = invalid ? `<p role="alert">${escapeHtml(t("deviceInput.invalid"))}</p>` : "";
+  return page(
+    viewer,
+    t("deviceInput.title"),
+    `<h1>${escapeHtml(t("deviceInput.heading"))}</h1><p>${escapeHtml(t("deviceInput.body"))}</p>${message}
+    <label for="user-code">${escapeHtml(t("deviceInput.label"))}</label>${codeField(form, t("deviceInput.placeholder"))}
+    <button type="submit" form="op.deviceInputForm">${escapeHtml(t("deviceInput.submit"))}</button>`,
+  );
+}
+
+/** "Approve the device?" naming the app and showing the code to compare. */
+export function deviceConfirmPage(viewer: Viewer, form: string, app: string, userCode: string): string {
+  const t = textsFor(viewer);
+  return page(
+    viewer,
+    t("deviceConfirm.title"),
+    `<h1>${escapeHtml(t("deviceConfirm.heading"))}</h1><p>${richText(t, "deviceConfirm.body", { app })}</p><p class="code">${escapeHtml(userCode)}</p>${form}
+    <button type="submit" form="op.deviceConfirmForm" autofocus>${escapeHtml(t("deviceConfirm.approve"))}</button>
+    <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">${escapeHtml(t("deviceConfirm.deny"))}</button>`,
+  );
+}
+
+const SCOPE_KEYS = ["openid", "profile", "email", "groups", "roles", "offline_access"] as const;
+
+/** The consent question: which app, and what it would see; the answer posts to action. */
+export function consentPage(viewer: Viewer, action: string, app: string, scopes: string[]): string {
+  const t = textsFor(viewer);
+  const instance = viewer.instanceName;
+  const items = scopes
+    .map((s) => {
+      const key = SCOPE_KEYS.find((k) => k === s);
+      return `<li>${escapeHtml(key ? t(`consent.scopes.${key}`, { instance }) : s)}</li>`;
+    })
+    .join("");
+  return page(
+    viewer,
+    t("consent.title", { app }),
+    `<h1>${escapeHtml(t("consent.heading", { app }))}</h1><p>${richText(t, "consent.body", { app, instance })}</p>
+    <ul>${items}</ul>
+    <form method="post" action="${escapeHtml(action)}">
+      <button type="submit" name="choice" value="allow" autofocus>${escapeHtml(t("consent.allow"))}</button>
+      <button type="submit" name="choice" value="deny" class="secondary">${escapeHtml(t("consent.deny"))}</button>
+    </form>`,
+  );
 }

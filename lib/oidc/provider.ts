@@ -32,7 +32,7 @@ import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
 import { oncePerRequest } from "./request-scope";
-import { escapeHtml, page } from "./pages";
+import { deviceConfirmPage, deviceInputPage, messagePage, signOutPage, viewerOf } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
 import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX } from "./paths";
@@ -108,8 +108,8 @@ function configuration(jwks: object[]): Configuration {
     responseTypes: ["code"],
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
     enabledJWA: { idTokenSigningAlgValues: ["ES256", "RS256"] },
-    // ID tokens: RS256, the OpenID default every relying party verifies (Proxmox's openidconnect-rs accepts
-    // only RS256 unless told otherwise); the ES256 key is published beside it for apps registered for it.
+    // ID tokens: RS256 unless the app is registered for ES256 (lib/applications/schemas.ts DEFAULT_ID_TOKEN_ALG says
+    // why); the client metadata (./clients.ts) carries the app's choice, this is only the fallback.
     clientDefaults: { id_token_signed_response_alg: "RS256", grant_types: ["authorization_code"], response_types: ["code"] },
     extraClientMetadata: { properties: ["urn:latchkey:access_token_ttl", "urn:latchkey:refresh_token_ttl"] },
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
@@ -167,16 +167,11 @@ function configuration(jwks: object[]): Configuration {
         enabled: true,
         async logoutSource(ctx, form) {
           ctx.type = "html";
-          ctx.body = page(
-            "Sign out",
-            `<h1>Sign out of apps?</h1><p>You will be signed out of the apps that use Latchkey in this browser.</p>${form}
-            <button type="submit" form="op.logoutForm" value="yes" name="logout" autofocus>Sign out</button>
-            <button type="submit" form="op.logoutForm" class="secondary">Stay signed in</button>`,
-          );
+          ctx.body = signOutPage(viewerOf(ctx.req.headers), form);
         },
         async postLogoutSuccessSource(ctx) {
           ctx.type = "html";
-          ctx.body = page("Signed out", `<h1>Signed out</h1><p>You are signed out of the apps that use Latchkey in this browser.</p>`);
+          ctx.body = messagePage(viewerOf(ctx.req.headers), "signedOut");
         },
       },
       deviceFlow: {
@@ -185,38 +180,21 @@ function configuration(jwks: object[]): Configuration {
         mask: "****-****",
         async userCodeInputSource(ctx, form, _out, err) {
           ctx.type = "html";
-          const message = err ? `<p role="alert">That code is not valid or has expired. Check the code on your device and try again.</p>` : "";
-          ctx.body = page(
-            "Connect a device",
-            `<h1>Connect a device</h1><p>Enter the code your device or command-line tool shows.</p>${message}
-            <label for="user-code">Code</label>${form.replace('name="user_code"', 'name="user_code" id="user-code"')}
-            <button type="submit" form="op.deviceInputForm">Continue</button>`,
-          );
+          ctx.body = deviceInputPage(viewerOf(ctx.req.headers), form, Boolean(err));
         },
         async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
           ctx.type = "html";
-          ctx.body = page(
-            "Approve the device",
-            `<h1>Approve the device?</h1><p><strong>${escapeHtml(client.clientName ?? client.clientId)}</strong> asks to sign in as you.
-            Approve only if your device shows this code:</p><p class="code">${escapeHtml(userCode)}</p>${form}
-            <button type="submit" form="op.deviceConfirmForm" autofocus>Approve</button>
-            <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">Deny</button>`,
-          );
+          ctx.body = deviceConfirmPage(viewerOf(ctx.req.headers), form, client.clientName ?? client.clientId, userCode);
         },
         async successSource(ctx) {
           ctx.type = "html";
-          const name = ctx.oidc.client?.clientName ?? "The device";
-          ctx.body = page("Device connected", `<h1>Device connected</h1><p><strong>${escapeHtml(name)}</strong> is signed in. You can close this page.</p>`);
+          ctx.body = messagePage(viewerOf(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName });
         },
       },
     },
     async renderError(ctx, out) {
       ctx.type = "html";
-      ctx.body = page(
-        "Sign-in failed",
-        `<h1>This sign-in can't continue</h1><p role="alert">${escapeHtml(out.error_description ?? out.error)}</p>
-        <p>Go back to the app and start again. If this keeps happening, tell your administrator.</p>`,
-      );
+      ctx.body = messagePage(viewerOf(ctx.req.headers), "failed", { alert: out.error_description ?? out.error });
     },
     // Grant types: code and device (and refresh); no implicit, no client credentials.
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),

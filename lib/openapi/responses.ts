@@ -278,6 +278,7 @@ export const applicationSchema = z
     access_token_ttl_seconds: z.number().int(),
     refresh_token_ttl_seconds: z.number().int(),
     require_consent: z.boolean(),
+    id_token_signed_response_alg: z.enum(["RS256", "ES256"]),
     created_at: dateTime,
     updated_at: dateTime,
   })

@@ -16,27 +16,19 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits } from "@/lib/oidc/attempt-limits";
-import { escapeHtml, page } from "@/lib/oidc/pages";
+import { consentPage, messagePage, viewerOf } from "@/lib/oidc/pages";
 import { ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, runInRequestScope } from "@/lib/oidc/request-scope";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
+import { withAppRevocationActivity } from "./app-revocations";
 
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
 const FORM_LIMIT = 4 * 1024;
 
 export { ownsPath };
-
-const SCOPE_TEXT: Record<string, string> = {
-  openid: "Know who you are (your Latchkey user id)",
-  profile: "Your name and username",
-  email: "Your email address",
-  groups: "The names of your groups",
-  roles: "The names of your roles",
-  offline_access: "Stay signed in when you are away",
-};
 
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
@@ -78,19 +70,6 @@ function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
-function consentPage(uid: string, appName: string, scopes: string[]): string {
-  const items = scopes.map((s) => `<li>${escapeHtml(SCOPE_TEXT[s] ?? s)}</li>`).join("");
-  return page(
-    `Allow ${appName}`,
-    `<h1>Allow ${escapeHtml(appName)}?</h1><p><strong>${escapeHtml(appName)}</strong> asks to sign you in with Latchkey and to see:</p>
-    <ul>${items}</ul>
-    <form method="post" action="${interactionPath(uid)}/consent">
-      <button type="submit" name="choice" value="allow" autofocus>Allow</button>
-      <button type="submit" name="choice" value="deny" class="secondary">Deny</button>
-    </form>`,
-  );
-}
-
 async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, answering: boolean): Promise<void> {
   const provider = await currentProvider();
   if (!provider) return unavailable(res, "no_public_url");
@@ -103,11 +82,11 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     details = await provider.interactionDetails(req, res);
   } catch (err) {
     if (!(err instanceof errors.SessionNotFound)) throw err;
-    sendHtml(res, 400, page("Sign-in expired", `<h1>This sign-in has expired</h1><p role="alert">Go back to the app and start signing in again.</p>`));
+    sendHtml(res, 400, messagePage(viewerOf(req.headers), "expired"));
     return;
   }
   if (details.uid !== uid) {
-    sendHtml(res, 400, page("Sign-in expired", `<h1>This sign-in has expired</h1><p role="alert">Go back to the app and start signing in again.</p>`));
+    sendHtml(res, 400, messagePage(viewerOf(req.headers), "expired"));
     return;
   }
   const choice = answering ? (await readForm(req)).get("choice") : null;
@@ -125,10 +104,11 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       send(res, 303, "text/plain", "", { location: `/login?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
       return;
     case "must_change_password":
-      send(res, 303, "text/plain", "", { location: "/change-password" });
+      // The person comes back here after choosing their password (the page and its action keep the way back).
+      send(res, 303, "text/plain", "", { location: `/change-password?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
       return;
     case "consent":
-      sendHtml(res, 200, consentPage(uid, outcome.appName, outcome.scopes));
+      sendHtml(res, 200, consentPage(viewerOf(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
       return;
     case "finish":
       await provider.interactionFinished(req, res, outcome.result, { mergeWithLastSubmission: false });
@@ -223,6 +203,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, pathname: string
     withDeferredWrites(provider);
     provider.use(attemptLimits);
     withUnframeablePages(provider);
+    withAppRevocationActivity(provider, (ctx) => requestMeta(headersOf(ctx.req)));
     callback = withSingleLogout(provider);
     callbacks.set(provider, callback);
   }

@@ -6,16 +6,24 @@ import { titled } from "@/i18n/titles";
 
 export const generateMetadata = titled("changePassword");
 
-export default async function RequiredPasswordChangePage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
+const localPath = (v: string | undefined) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
+
+/** callbackUrl: where the sign-in was headed (an app's sign-in, /oidc/interaction/…); the person lands there after the change. */
+export default async function RequiredPasswordChangePage({ searchParams }: { searchParams: SearchParams }) {
+  const callbackUrl = localPath(first((await searchParams).callbackUrl));
   const actor = await sessionActor();
-  if (!actor) redirect("/login");
-  if (!actor.mustChangePassword) redirect("/");
+  if (!actor) redirect(`/login?${new URLSearchParams({ callbackUrl })}`);
+  if (!actor.mustChangePassword) redirect(callbackUrl);
   return (
     <AuthCard
       title="Choose a new password"
       subtitle="You signed in with a password someone else set. Choose your own before you continue."
     >
-      <ChangePasswordForm />
+      <ChangePasswordForm callbackUrl={callbackUrl} />
     </AuthCard>
   );
 }

@@ -76,6 +76,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
             accessTokenTtlSeconds: app.accessTokenTtlSeconds,
             refreshTokenTtlSeconds: app.refreshTokenTtlSeconds,
             requireConsent: app.requireConsent,
+            idTokenSignedResponseAlg: app.idTokenSignedResponseAlg,
           }}
           groups={groups}
           canSave={can(actor, "applications:update")}

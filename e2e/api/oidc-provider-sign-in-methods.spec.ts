@@ -1,0 +1,225 @@
+/**
+ * An app's sign-in through Latchkey with each way into Latchkey, not only the
+ * local password (issue 15, "every method it offers"): the person arrives
+ * without a session, is sent to /login with the app's sign-in as the way
+ * back, signs in with LDAP, an external OpenID provider, or a trusted
+ * proxy's header, and lands back at the app with a code that gives their ID
+ * token. And: a forced password change in the middle keeps the way back.
+ * The browser is fetch with one cookie jar per origin (Latchkey's and the
+ * external provider's oidc-provider both name their cookies "_interaction").
+ * Password + authenticator code, and the forced set-up, walk in Chromium:
+ * e2e/oidc-sign-in-steps.spec.ts.
+ */
+import { expect, test } from "@playwright/test";
+import * as oidc from "openid-client";
+import { bearer, call, CookieJar } from "../support/api";
+import { setUpOwner, useInstance } from "../support/instance";
+import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "../support/oidc-provider";
+import { noteSecret } from "../support/secrets";
+import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "../support/slapd";
+import { tokenClient, uniqueEmail } from "../support/users-api";
+
+const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
+test.describe.configure({ mode: "serial" });
+
+const REDIRECT = "http://127.0.0.1:9/callback";
+
+let auth: Record<string, string>;
+let app: { id: string; client_id: string; client_secret: string };
+let slapd: Slapd | undefined;
+let idp: TestOidcProvider | undefined;
+
+test.afterAll(async () => {
+  await slapd?.stop();
+  await idp?.stop();
+});
+
+/** A browser: cookies per origin, redirects followed until the app's own address (or a page) is reached. */
+class Browser {
+  private readonly jars = new Map<string, CookieJar>();
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
+  jar(url: string | URL): CookieJar {
+    const origin = new URL(url).origin;
+    let jar = this.jars.get(origin);
+    if (!jar) this.jars.set(origin, (jar = new CookieJar()));
+    return jar;
+  }
+
+  async go(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ url: string; status: number; body: string }> {
+    let next = url;
+    let request: { method?: string; body?: string; headers?: Record<string, string> } = init.form
+      ? { method: init.method ?? "POST", body: new URLSearchParams(init.form).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }
+      : {};
+    for (let hop = 0; hop < 20; hop += 1) {
+      if (next.startsWith(REDIRECT)) return { url: next, status: 0, body: "" };
+      const res = await fetch(next, { method: request.method, body: request.body, redirect: "manual", headers: { ...this.headers, ...request.headers, cookie: this.jar(next).header } });
+      this.jar(next).update(res.headers);
+      const body = await res.text();
+      const location = res.headers.get("location");
+      if (!location || res.status < 300 || res.status >= 400) return { url: next, status: res.status, body };
+      next = new URL(location, next).href;
+      request = {};
+    }
+    throw new Error("too many redirects");
+  }
+}
+
+type Started = { url: URL; verifier: string; state: string; nonce: string };
+
+async function relyingParty(): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(instance.baseURL), app.client_id, app.client_secret, oidc.ClientSecretBasic(app.client_secret), { execute: [oidc.allowInsecureRequests] });
+}
+
+async function startSignIn(config: oidc.Configuration): Promise<Started> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope: "openid email profile",
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+  });
+  return { url, verifier, state, nonce };
+}
+
+/** From the app's authorization request to Latchkey's sign-in page: returns the way back it was given. */
+async function toSignInPage(browser: Browser, started: Started): Promise<string> {
+  const page = await browser.go(started.url.href);
+  const landed = new URL(page.url);
+  expect(landed.pathname, page.body.slice(0, 300)).toBe("/login");
+  const back = landed.searchParams.get("callbackUrl");
+  expect(back).toMatch(/^\/oidc\/interaction\/[A-Za-z0-9_-]+$/);
+  return back!;
+}
+
+/** The app's end: the code it got back turns into tokens whose ID token names the person. */
+async function finish(config: oidc.Configuration, started: Started, at: string) {
+  expect(at, "the sign-in did not come back to the app").toMatch(new RegExp(`^${REDIRECT}\\?`));
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(at), { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce });
+  noteSecret(tokens.access_token);
+  return tokens.claims()!;
+}
+
+/** Auth.js's credentials form (local password or LDAP), posted with the way back to the app's sign-in. */
+async function passwordForm(browser: Browser, identifier: string, password: string, back: string) {
+  noteSecret(password);
+  const csrf = await browser.go(instance.url("/api/auth/csrf"));
+  const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
+  return browser.go(instance.url("/api/auth/callback/credentials"), { form: { csrfToken, email: identifier, password, callbackUrl: instance.url(back) } });
+}
+
+test.beforeAll(async () => {
+  auth = bearer((await setUpOwner(instance)).personal_access_token);
+  const res = await call<typeof app>(instance, "/api/applications", { method: "POST", headers: auth, json: { name: "Grafana", type: "web", redirect_uris: [REDIRECT] } });
+  expect(res.status, res.text).toBe(201);
+  noteSecret(res.body.client_secret);
+  app = res.body;
+});
+
+test("LDAP: a directory person signs in on Latchkey's form and returns to the app", async () => {
+  slapd = await startSlapd();
+  const ldap = await call(instance, "/api/settings/ldap", {
+    method: "PUT",
+    headers: auth,
+    json: {
+      enabled: true,
+      url: slapd.url,
+      bind_dn: LDAP_ADMIN.dn,
+      bind_password: LDAP_ADMIN.password,
+      allow_unencrypted: true,
+      allow_internal_addresses: true,
+      search_base: `ou=people,${LDAP_BASE}`,
+      user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))",
+      username_attribute: "mail",
+      auto_create: true,
+    },
+  });
+  expect(ldap.status, ldap.text).toBe(200);
+  const config = await relyingParty();
+  const started = await startSignIn(config);
+  const browser = new Browser();
+  const back = await toSignInPage(browser, started);
+  const dora = LDAP_PEOPLE.dora;
+  const landed = await passwordForm(browser, dora.email, dora.password, back);
+  const claims = await finish(config, started, landed.url);
+  expect(claims).toMatchObject({ email: dora.email, name: dora.name });
+});
+
+test("an external OpenID provider: the person signs in there and returns through Latchkey to the app", async () => {
+  // The provider's redirect URL names its id: register it with a placeholder issuer, then point it at the started provider.
+  const body = { type: "oidc", name: "Test IdP", client_id: "latchkey-e2e", client_secret: "e2e-client-secret-7c1f0b", signup_policy: "open", allow_internal_addresses: true };
+  const created = await call<{ id: string; redirect_url: string }>(instance, "/api/identity-providers", { method: "POST", headers: auth, json: { ...body, issuer: "http://127.0.0.1:9" } });
+  expect(created.status, created.text).toBe(200);
+  idp = await startOidcProvider(created.body.redirect_url);
+  const pointed = await call(instance, `/api/identity-providers/${created.body.id}`, { method: "PUT", headers: auth, json: { ...body, issuer: idp.issuer, client_secret: idp.clientSecret } });
+  expect(pointed.status, pointed.text).toBe(200);
+
+  const config = await relyingParty();
+  const started = await startSignIn(config);
+  const browser = new Browser();
+  const back = await toSignInPage(browser, started);
+  // "Sign in with Test IdP", as the sign-in page's button posts it to Auth.js.
+  const csrf = await browser.go(instance.url("/api/auth/csrf"));
+  const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
+  const atProvider = await browser.go(instance.url(`/api/auth/signin/${created.body.id}`), { form: { csrfToken, callbackUrl: instance.url(back) } });
+  expect(atProvider.body).toContain("Test IdP sign-in");
+  const uid = /action="\/interaction\/([^/"]+)\/login"/.exec(atProvider.body)?.[1];
+  expect(uid).toBeTruthy();
+  noteSecret(TEST_IDP_USER.password);
+  const landed = await browser.go(`${idp.issuer}/interaction/${uid}/login`, { form: { login: TEST_IDP_USER.login, password: TEST_IDP_USER.password } });
+  const claims = await finish(config, started, landed.url);
+  expect(claims).toMatchObject({ email: TEST_IDP_USER.email, name: TEST_IDP_USER.name });
+});
+
+test("a person who must change their password first is sent to do so, with the app's sign-in as the way back", async () => {
+  const email = uniqueEmail("fresh");
+  const created = await tokenClient(instance, auth.authorization.replace(/^Bearer /, "")).createUser({ email, name: "Fay Fresh", role: "user", auto_groups: [] });
+  const config = await relyingParty();
+  const started = await startSignIn(config);
+  const browser = new Browser();
+  const back = await toSignInPage(browser, started);
+  const stopped = await passwordForm(browser, email, created.password!, back);
+  // The interaction sends the person to choose a password, and says where to return.
+  const change = new URL(stopped.url);
+  expect(change.pathname).toBe("/change-password");
+  expect(change.searchParams.get("callbackUrl")).toBe(back);
+  // The form carries the way back; a crafted one to another site becomes the dashboard's home.
+  const session = browser.jar(instance.baseURL).header;
+  const wayBack = async (query: string) => /name="callbackUrl" value="([^"]*)"/.exec(await (await fetch(instance.url(`/change-password?${query}`), { headers: { cookie: session } })).text())?.[1];
+  expect(await wayBack(new URLSearchParams({ callbackUrl: back }).toString())).toBe(back);
+  expect(await wayBack("callbackUrl=%2F%2Fevil.example%2F")).toBe("/");
+  // The change (here through the API the form's action calls the same service for), then the way back works.
+  const changed = await call(instance, `/api/users/${created.id}/password`, {
+    method: "PUT",
+    headers: { cookie: session, origin: instance.baseURL },
+    json: { old_password: created.password, new_password: "Fay's own passphrase, chosen 42" },
+  });
+  expect(changed.status, changed.text).toBe(200);
+  const resumed = await browser.go(instance.url(back));
+  const claims = await finish(config, started, resumed.url);
+  expect(claims).toMatchObject({ email, sub: created.id });
+});
+
+test("a trusted proxy's header: the sign-in page passes the person straight through and back to the app", async () => {
+  const header = await call(instance, "/api/settings/trusted-header", {
+    method: "PUT",
+    headers: auth,
+    json: { enabled: true, trusted_ranges: ["127.0.0.1/32"], email_header: "Remote-Email", auto_create: true },
+  });
+  expect(header.status, header.text).toBe(200);
+  const email = "pat.proxy@example.com";
+  const config = await relyingParty();
+  const started = await startSignIn(config);
+  // The proxy adds its headers to every request of this browser.
+  const browser = new Browser({ "remote-user": "pat.proxy", "remote-email": email });
+  const landed = await browser.go(started.url.href);
+  const claims = await finish(config, started, landed.url);
+  expect(claims).toMatchObject({ email });
+  // Without the header the same instance still asks on its sign-in page (the way back kept).
+  const other = await startSignIn(config);
+  await toSignInPage(new Browser(), other);
+});

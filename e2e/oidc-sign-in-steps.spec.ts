@@ -1,0 +1,192 @@
+/**
+ * An app's sign-in through Latchkey in Chromium, with the steps that come
+ * between the password and the app: a person who must set up two-factor
+ * (Settings → Security requires it for their group) and must choose their own
+ * password (an admin set it) does both and lands back at the app; next time
+ * the password and an authenticator code take them there. Then the provider's
+ * own pages (device code, consent) in the dashboard's themes and in German,
+ * with axe and screenshots. Other ways in (LDAP, external provider, proxy
+ * header): e2e/api/oidc-provider-sign-in-methods.spec.ts.
+ */
+import http from "node:http";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import * as oidc from "openid-client";
+import { Secret, TOTP } from "otpauth";
+import { bearer, call } from "./support/api";
+import { setUpOwner, useInstance } from "./support/instance";
+import { noteSecret } from "./support/secrets";
+import { tokenClient, uniqueEmail } from "./support/users-api";
+
+const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
+test.describe.configure({ mode: "serial" });
+
+// The app's end: a small server of the test's own (Chromium won't go to port 9, and routing doesn't see redirects).
+let appServer: http.Server;
+let REDIRECT = "";
+type Registered = { id: string; client_id: string; client_secret: string };
+
+let auth: Record<string, string>;
+let person: { id: string; email: string; password: string; secret: string; recoveryCodes: string[] };
+
+function code(base32: string, stepsAhead = 0): string {
+  return TOTP.generate({ secret: Secret.fromBase32(base32), timestamp: Date.now() + stepsAhead * 30_000 });
+}
+
+async function register(json: Record<string, unknown>): Promise<Registered> {
+  const res = await call<Registered>(instance, "/api/applications", { method: "POST", headers: auth, json });
+  expect(res.status, res.text).toBe(201);
+  noteSecret(res.body.client_secret);
+  return res.body;
+}
+
+async function relyingParty(app: Registered) {
+  return oidc.discovery(new URL(instance.baseURL), app.client_id, app.client_secret, oidc.ClientSecretBasic(app.client_secret), { execute: [oidc.allowInsecureRequests] });
+}
+
+async function startSignIn(config: oidc.Configuration, scope = "openid email") {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state, nonce });
+  return { url, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
+}
+
+/** A fresh browser (context) with the given cookies. */
+async function browserFor(browser: Browser, cookies: Array<{ name: string; value: string }> = [], viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  if (cookies.length > 0) await context.addCookies(cookies.map((c) => ({ ...c, url: instance.baseURL })));
+  return { context, page: await context.newPage() };
+}
+
+async function passwordStep(page: Page, email: string, password: string) {
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+async function expectNoViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")} ${n.failureSummary ?? ""}`).join("\n")}`);
+  expect.soft(summary, `axe violations on ${what}`).toEqual([]);
+}
+
+test.beforeAll(async () => {
+  appServer = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("The app"));
+  await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
+  REDIRECT = `http://127.0.0.1:${(appServer.address() as { port: number }).port}/callback`;
+  const owner = await setUpOwner(instance);
+  auth = bearer(owner.personal_access_token);
+  const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Operators" } });
+  expect(group.status, group.text).toBe(200);
+  const policy = await call(instance, "/api/settings/security", { method: "PUT", headers: auth, json: { require_for: "groups", group_ids: [group.body.id], grace_days: 0 } });
+  expect(policy.status, policy.text).toBe(200);
+  const email = uniqueEmail("ola");
+  const user = await tokenClient(instance, owner.personal_access_token).createUser({ email, name: "Ola Operator", role: "user", auto_groups: [group.body.id] });
+  person = { id: user.id, email, password: user.password!, secret: "", recoveryCodes: [] };
+});
+
+test.afterAll(async () => {
+  await new Promise((resolve) => appServer?.close(resolve));
+});
+
+test("forced two-factor set-up and a forced password change in an app's sign-in both lead back to the app; next time password and code", async ({ browser }) => {
+  test.slow(); // two sign-ins with argon2 and a set-up on a busy machine
+  const app = await register({ name: "Grafana", type: "web", redirect_uris: [REDIRECT] });
+  const config = await relyingParty(app);
+
+  const first = await startSignIn(config);
+  const { context, page } = await browserFor(browser);
+  await page.goto(first.url.href);
+  await passwordStep(page, person.email, person.password);
+  await expect(page.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible({ timeout: 30_000 });
+  person.secret = await page.getByLabel("Secret key").inputValue();
+  await page.getByLabel("Code from the app").fill(code(person.secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+  person.recoveryCodes = (await page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem").allTextContents()).map((c) => c.trim());
+  person.recoveryCodes.forEach(noteSecret);
+  await page.getByRole("button", { name: "Continue" }).click();
+  // The password someone else set is replaced before the app gets anything, and the way back is kept.
+  await expect(page).toHaveURL(/\/change-password\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
+  const chosen = "Ola's own operator passphrase 42";
+  noteSecret(chosen);
+  await page.getByLabel("Current password").fill(person.password);
+  await page.getByLabel("New password", { exact: true }).fill(chosen);
+  await page.getByLabel("Confirm new password").fill(chosen);
+  await page.getByRole("button", { name: "Change Password" }).click();
+  await page.waitForURL((url) => url.href.startsWith(REDIRECT));
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), first.checks);
+  noteSecret(tokens.access_token);
+  expect(tokens.claims()).toMatchObject({ sub: person.id, email: person.email });
+  person.password = chosen;
+  await context.close();
+
+  // Another browser: the password, then the authenticator's code, then the app.
+  const second = await startSignIn(config);
+  const next = await browserFor(browser);
+  await next.page.goto(second.url.href);
+  await passwordStep(next.page, person.email, person.password);
+  await expect(next.page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible({ timeout: 30_000 });
+  // The set-up used this step's code: the next step's (accepted one step early) signs in.
+  await next.page.getByLabel("Authentication code").fill(code(person.secret, 1));
+  await next.page.getByRole("button", { name: "Verify" }).click();
+  await next.page.waitForURL((url) => url.href.startsWith(REDIRECT));
+  const again = await oidc.authorizationCodeGrant(config, new URL(next.page.url()), second.checks);
+  noteSecret(again.access_token);
+  expect(again.claims()?.sub).toBe(person.id);
+  await next.context.close();
+});
+
+test("the device and consent pages follow the dashboard's theme and language, carry the instance's name, and pass axe", async ({ browser }) => {
+  test.slow(); // axe on six pages
+  const wiki = await register({ name: "Team Wiki", type: "web", redirect_uris: [REDIRECT], require_consent: true });
+  const config = await relyingParty(wiki);
+  // Signed in (password and a recovery code), the app that requires consent asks on Latchkey's page.
+  const { context, page } = await browserFor(browser);
+  const started = await startSignIn(config, "openid email groups");
+  await page.goto(started.url.href);
+  await passwordStep(page, person.email, person.password);
+  await page.getByLabel("Authentication code").fill(person.recoveryCodes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("heading", { name: "Allow Team Wiki?" })).toBeVisible({ timeout: 30_000 });
+  const consentUrl = page.url();
+  expect(consentUrl).toMatch(/\/oidc\/interaction\//);
+
+  const cases = [
+    { theme: "light", locale: "en", heading: "Connect a device", consent: "Allow Team Wiki?", scope: "Your email address" },
+    { theme: "dark", locale: "en", heading: "Connect a device", consent: "Allow Team Wiki?", scope: "Your email address" },
+    { theme: "dark", locale: "de", heading: "Gerät verbinden", consent: "Team Wiki erlauben?", scope: "Ihre E-Mail-Adresse" },
+    { theme: "light", locale: "de", heading: "Gerät verbinden", consent: "Team Wiki erlauben?", scope: "Ihre E-Mail-Adresse" },
+  ];
+  for (const { theme, locale, heading, consent, scope } of cases) {
+    await context.addCookies([{ name: "theme", value: theme, url: instance.baseURL }, { name: "locale", value: locale, url: instance.baseURL }]);
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      await page.setViewportSize(viewport);
+      const where = `${theme}-${locale}-${viewport.width}`;
+      await page.goto(instance.url("/device"));
+      await expect(page.getByRole("heading", { name: heading })).toBeVisible();
+      await expect(page.locator("html")).toHaveAttribute("lang", locale);
+      await expect(page.locator("html")).toHaveClass(theme);
+      await expect(page.getByText("Latchkey", { exact: true })).toBeVisible();
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(background, `${where} background`).toBe(theme === "dark" ? "rgb(2, 6, 23)" : "rgb(248, 250, 252)");
+      await page.screenshot({ path: test.info().outputPath(`device-${where}.png`), fullPage: true });
+      if (viewport.width === 1280) await expectNoViolations(page, `/device (${theme}, ${locale})`);
+
+      await page.goto(consentUrl);
+      await expect(page.getByRole("heading", { name: consent })).toBeVisible();
+      await expect(page.getByRole("listitem").filter({ hasText: scope })).toBeVisible();
+      await expect(page.locator("html")).toHaveClass(theme);
+      await page.screenshot({ path: test.info().outputPath(`consent-${where}.png`), fullPage: true });
+      if (viewport.width === 1280) await expectNoViolations(page, `consent (${theme}, ${locale})`);
+    }
+  }
+  // The system's preference, with no theme chosen: dark when the system is dark.
+  await context.clearCookies({ name: "theme" });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto(instance.url("/device"));
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(2, 6, 23)");
+  await context.close();
+});
