@@ -1,6 +1,7 @@
 "use client";
 
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication } from "@simplewebauthn/browser";
+import { useTranslations } from "next-intl";
 import { startTransition, useActionState, useCallback, useEffect, useRef, useState } from "react";
 import { passkeyOptionsAction, passkeySignInAction } from "@/app/(public)/login/passkey-actions";
 import { Alert } from "@/components/ui/alert";
@@ -27,7 +28,8 @@ type Props = {
  * "Sign in with a passkey" (and the same answer from the browser's autofill
  * list). Also the second step's "Use a passkey", with that step's actions.
  */
-export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label = "Sign in with a passkey" }: Props) {
+export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label }: Props) {
+  const t = useTranslations("publicPages.passkey");
   const [state, dispatch, pending] = useActionState(signInAction, initialFormState);
   const [problem, setProblem] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(false);
@@ -42,7 +44,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
       const started = await optionsAction();
       if (mine !== run.current) return;
       if (started.status === "error" || !started.result?.options) {
-        if (!useBrowserAutofill) setProblem(started.message ?? "Passkeys are not available.");
+        if (!useBrowserAutofill) setProblem(started.message ?? t("unavailable"));
         return;
       }
       if (useBrowserAutofill) renew.current = setTimeout(() => void ask(true), AUTOFILL_RENEW_MS);
@@ -60,13 +62,13 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
         if (mine !== run.current) return;
         if (!useBrowserAutofill) {
           const cancelled = err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError");
-          setProblem(cancelled ? "The passkey request was cancelled or timed out." : "Your browser could not use a passkey.");
+          setProblem(cancelled ? t("cancelled") : t("browserFailed"));
         }
       } finally {
         if (mine === run.current) setWaiting(false);
       }
     },
-    [callbackUrl, dispatch, field, optionsAction],
+    [callbackUrl, dispatch, field, optionsAction, t],
   );
 
   useEffect(() => {
@@ -94,7 +96,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
     <div className="space-y-3">
       {message && <Alert tone="error">{message}</Alert>}
       <Button variant="secondary" className="w-full" disabled={pending || waiting} onClick={() => void ask(false)}>
-        {pending ? "Signing in…" : waiting ? "Waiting for your passkey…" : label}
+        {pending ? t("signingIn") : waiting ? t("waiting") : (label ?? t("signIn"))}
       </Button>
     </div>
   );

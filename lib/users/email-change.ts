@@ -38,7 +38,7 @@ export const INVALID_EMAIL_LINK = "This link is invalid, used or expired. Change
 const pendingField = (id: string) => ({ table: "email_changes", column: "new_email", rowId: id });
 
 /** Asks for a confirmation at the new address; nothing changes until it is confirmed. */
-export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string }> {
+export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   assertSelf(actor, actor.userId, "You can only change your own email");
   const { email } = parseOrThrow(emailChangeSchema, rawInput);
   return write(actor, async (tx, me) => {
@@ -74,7 +74,7 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
       meta,
       at: now,
     });
-    return { message: `We sent a link to ${email}. Your email changes when you open it.` };
+    return { message: `We sent a link to ${email}. Your email changes when you open it.`, email };
   });
 }
 

@@ -3,6 +3,7 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { ChangePasswordForm } from "@/components/shell/change-password-dialog";
 import { sessionActor } from "@/lib/auth/session-actor";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("changePassword");
 
@@ -10,10 +11,11 @@ export default async function RequiredPasswordChangePage() {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
   if (!actor.mustChangePassword) redirect("/");
+  const t = await getTranslations("publicPages.changePassword");
   return (
     <AuthCard
-      title="Choose a new password"
-      subtitle="You signed in with a password someone else set. Choose your own before you continue."
+      title={t("title")}
+      subtitle={t("subtitle")}
     >
       <ChangePasswordForm />
     </AuthCard>
