@@ -60,6 +60,12 @@ vi.mock("next/headers", () => ({
   headers: async () => new Headers({ "user-agent": "vitest" }),
   cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
 }));
+// Actions word their answers through next-intl; outside Next.js, in English from the catalog.
+vi.mock("next-intl/server", async () => {
+  const { createTranslator } = await import("next-intl");
+  const messages = (await import("@/messages/en.json")).default;
+  return { getTranslations: async (namespace?: string) => createTranslator({ locale: "en", messages, namespace: namespace as never }), getLocale: async () => "en" };
+});
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 vi.mock("next/navigation", () => ({
   redirect: (to: string) => {
@@ -200,6 +206,7 @@ const calls: Record<string, Call | Call[]> = {
   "app/(dashboard)/profile/actions.ts#updateOwnNameAction": { args: async () => [initial, form({ name: "My New Name" })] },
   "app/(dashboard)/profile/actions.ts#endOwnSessionAction": { args: async () => [absent(), initial], pastCheck: true },
   "app/(dashboard)/profile/actions.ts#endOtherSessionsAction": { args: async () => [initial] },
+  "app/(dashboard)/profile/language-actions.ts#rememberLanguageAction": { args: async () => ["de", initial] },
   "app/(dashboard)/profile/email-actions.ts#requestEmailChangeAction": { args: async () => [initial, form({ email: `c-${unique()}@example.com` })], pastCheck: true },
   "app/(dashboard)/profile/username-actions.ts#changeOwnUsernameAction": {
     args: async () => {
