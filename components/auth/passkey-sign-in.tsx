@@ -30,6 +30,12 @@ type Props = {
  */
 export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label }: Props) {
   const t = useTranslations("publicPages.passkey");
+  // Read through a ref: a server action that sets a cookie re-renders the page with a new translator,
+  // and `ask` must stay the same function, or the effect below would restart the autofill request.
+  const words = useRef(t);
+  useEffect(() => {
+    words.current = t;
+  });
   const [state, dispatch, pending] = useActionState(signInAction, initialFormState);
   const [problem, setProblem] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(false);
@@ -44,7 +50,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
       const started = await optionsAction();
       if (mine !== run.current) return;
       if (started.status === "error" || !started.result?.options) {
-        if (!useBrowserAutofill) setProblem(started.message ?? t("unavailable"));
+        if (!useBrowserAutofill) setProblem(started.message ?? words.current("unavailable"));
         return;
       }
       if (useBrowserAutofill) renew.current = setTimeout(() => void ask(true), AUTOFILL_RENEW_MS);
@@ -62,13 +68,13 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
         if (mine !== run.current) return;
         if (!useBrowserAutofill) {
           const cancelled = err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError");
-          setProblem(cancelled ? t("cancelled") : t("browserFailed"));
+          setProblem(cancelled ? words.current("cancelled") : words.current("browserFailed"));
         }
       } finally {
         if (mine === run.current) setWaiting(false);
       }
     },
-    [callbackUrl, dispatch, field, optionsAction, t],
+    [callbackUrl, dispatch, field, optionsAction],
   );
 
   useEffect(() => {

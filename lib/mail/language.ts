@@ -8,7 +8,8 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { createFormatter, createTranslator } from "next-intl";
+// use-intl/core (next-intl's own core): no React, so the operator commands (npm run users, recover-owner) load it too.
+import { createFormatter, createTranslator } from "use-intl/core";
 import type { Db, Tx } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { DEFAULT_LOCALE, parseLocale, type Locale } from "@/i18n/locales";
