@@ -1,7 +1,6 @@
 "use client";
 
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication } from "@simplewebauthn/browser";
-import { useTranslations } from "next-intl";
 import { startTransition, useActionState, useCallback, useEffect, useRef, useState } from "react";
 import { passkeyOptionsAction, passkeySignInAction } from "@/app/(public)/login/passkey-actions";
 import { Alert } from "@/components/ui/alert";
@@ -28,14 +27,7 @@ type Props = {
  * "Sign in with a passkey" (and the same answer from the browser's autofill
  * list). Also the second step's "Use a passkey", with that step's actions.
  */
-export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label }: Props) {
-  const t = useTranslations("publicPages.passkey");
-  // Read through a ref: a server action that sets a cookie re-renders the page with a new translator,
-  // and `ask` must stay the same function, or the effect below would restart the autofill request.
-  const words = useRef(t);
-  useEffect(() => {
-    words.current = t;
-  });
+export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label = "Sign in with a passkey" }: Props) {
   const [state, dispatch, pending] = useActionState(signInAction, initialFormState);
   const [problem, setProblem] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(false);
@@ -50,7 +42,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
       const started = await optionsAction();
       if (mine !== run.current) return;
       if (started.status === "error" || !started.result?.options) {
-        if (!useBrowserAutofill) setProblem(started.message ?? words.current("unavailable"));
+        if (!useBrowserAutofill) setProblem(started.message ?? "Passkeys are not available.");
         return;
       }
       if (useBrowserAutofill) renew.current = setTimeout(() => void ask(true), AUTOFILL_RENEW_MS);
@@ -68,7 +60,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
         if (mine !== run.current) return;
         if (!useBrowserAutofill) {
           const cancelled = err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError");
-          setProblem(cancelled ? words.current("cancelled") : words.current("browserFailed"));
+          setProblem(cancelled ? "The passkey request was cancelled or timed out." : "Your browser could not use a passkey.");
         }
       } finally {
         if (mine === run.current) setWaiting(false);
@@ -102,7 +94,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
     <div className="space-y-3">
       {message && <Alert tone="error">{message}</Alert>}
       <Button variant="secondary" className="w-full" disabled={pending || waiting} onClick={() => void ask(false)}>
-        {pending ? t("signingIn") : waiting ? t("waiting") : (label ?? t("signIn"))}
+        {pending ? "Signing in…" : waiting ? "Waiting for your passkey…" : label}
       </Button>
     </div>
   );
