@@ -202,6 +202,7 @@ const calls: Record<string, Call | Call[]> = {
   "app/(dashboard)/profile/actions.ts#updateOwnNameAction": { args: async () => [initial, form({ name: "My New Name" })] },
   "app/(dashboard)/profile/actions.ts#endOwnSessionAction": { args: async () => [absent(), initial], pastCheck: true },
   "app/(dashboard)/profile/actions.ts#endOtherSessionsAction": { args: async () => [initial] },
+  "app/(dashboard)/profile/language-actions.ts#rememberLanguageAction": { args: async () => ["de", initial] },
   "app/(dashboard)/profile/email-actions.ts#requestEmailChangeAction": { args: async () => [initial, form({ email: `c-${unique()}@example.com` })], pastCheck: true },
   "app/(dashboard)/profile/username-actions.ts#changeOwnUsernameAction": {
     args: async () => {

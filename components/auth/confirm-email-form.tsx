@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { confirmEmailAction } from "@/app/(public)/forgot-password/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -10,19 +11,20 @@ import { useServerForm } from "@/components/ui/use-server-form";
 export function ConfirmEmailForm({ token }: { token: string }) {
   const form = useServerForm(confirmEmailAction.bind(null, token), { guardLeave: false });
   const state = form.state;
+  const t = useTranslations("publicPages.confirmEmail");
   if (state.status === "success") {
     return (
       <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
-        <Link href="/" className="block text-center text-sm font-medium text-indigo-600 hover:text-indigo-500">Continue</Link>
+        <Link href="/" className="block text-center text-sm font-medium text-indigo-600 hover:text-indigo-500">{t("continue")}</Link>
       </div>
     );
   }
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Confirming…">
-        Confirm my new email
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("pending")}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { recoverOwnerAction } from "@/app/(public)/recover/actions";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { Alert } from "@/components/ui/alert";
@@ -11,12 +12,14 @@ import { useServerForm } from "@/components/ui/use-server-form";
 export function RecoverOwnerForm({ token }: { token: string }) {
   const form = useServerForm(recoverOwnerAction.bind(null, token));
   const state = form.state;
+  const t = useTranslations("publicPages.newPassword");
+  const recover = useTranslations("publicPages.recover");
   if (state.status === "success") {
     return (
       <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
         <Link href="/login" className="block text-center font-medium text-indigo-600 hover:text-indigo-500">
-          Sign in
+          {recover("signIn")}
         </Link>
       </div>
     );
@@ -24,9 +27,9 @@ export function RecoverOwnerForm({ token }: { token: string }) {
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <NewPasswordFields label="New password" confirmLabel="Confirm new password" errors={state.fieldErrors ?? {}} />
-      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Setting password…">
-        Set new password
+      <NewPasswordFields label={t("label")} confirmLabel={t("confirm")} errors={state.fieldErrors ?? {}} />
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("setting")}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

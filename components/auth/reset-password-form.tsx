@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { resetPasswordAction } from "@/app/(public)/forgot-password/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -9,12 +10,13 @@ import { NewPasswordFields } from "./new-password-fields";
 export function ResetPasswordForm({ token }: { token: string }) {
   const form = useServerForm(resetPasswordAction.bind(null, token), { guardLeave: false });
   const state = form.state;
+  const t = useTranslations("publicPages.newPassword");
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <NewPasswordFields label="New password" confirmLabel="Confirm new password" errors={state.fieldErrors ?? {}} />
-      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Saving…">
-        Set new password
+      <NewPasswordFields label={t("label")} confirmLabel={t("confirm")} errors={state.fieldErrors ?? {}} />
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("saving")}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

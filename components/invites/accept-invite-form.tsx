@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { acceptInviteAction } from "@/app/(public)/invite/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -17,15 +18,16 @@ export function AcceptInviteForm({ token, email, username }: { token: string; em
   const form = useServerForm(acceptInviteAction.bind(null, token));
   const state = form.state;
   const errors = state.fieldErrors ?? {};
+  const t = useTranslations("publicPages.invite");
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      {email && <TextField label="Email" name="email_readonly" type="email" readOnly value={email} />}
+      {email && <TextField label={t("email")} name="email_readonly" type="email" readOnly value={email} />}
       {username ? (
-        <TextField label="Username" name="username" autoComplete="username" readOnly value={username} errors={errors.username} hint="Chosen for you by the admin who invited you." />
+        <TextField label={t("username")} name="username" autoComplete="username" readOnly value={username} errors={errors.username} hint={t("usernameChosen")} />
       ) : (
         <TextField
-          label="Username"
+          label={t("username")}
           name="username"
           autoComplete="username"
           autoCapitalize="none"
@@ -35,15 +37,13 @@ export function AcceptInviteForm({ token, email, username }: { token: string; em
           defaultValue={form.values?.username ?? suggestedUsername(email)}
           errors={errors.username}
           hint={
-            email
-              ? "Letters, digits, “.”, “_” and “-”. You can sign in with it or with your email."
-              : "Letters, digits, “.”, “_” and “-”. You sign in with it: this account has no email address."
+            email ? t("usernameHintEmail") : t("usernameHintNoEmail")
           }
         />
       )}
       <NewPasswordFields errors={errors} />
-      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Creating account…">
-        Create Account
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("creating")}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

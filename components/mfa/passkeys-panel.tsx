@@ -2,6 +2,7 @@
 
 import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
 import { useEffect, useState } from "react";
+import { useTranslations } from "next-intl";
 import { finishPasskeyRegistrationAction, removePasskeyAction, renamePasskeyAction, startPasskeyRegistrationAction } from "@/app/(dashboard)/profile/passkey-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -29,16 +30,17 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, hasLoca
   const [adding, setAdding] = useState(false);
   const [supported, setSupported] = useState(true);
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
+  const t = useTranslations("mfa.passkeys");
   return (
     <div className="rounded-md p-4 ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
-          <h3 className="text-sm font-semibold text-slate-900">Passkeys</h3>
+          <h3 className="text-sm font-semibold text-slate-900">{t("heading")}</h3>
           <p className="text-sm text-slate-600">
-            {passkeys.length === 0 ? "None yet. A passkey signs you in with your device's screen lock or a security key, without a password." : `${passkeys.length} registered`}
+            {passkeys.length === 0 ? t("none") : t("registered", { count: passkeys.length })}
           </p>
         </div>
-        {available && supported && !adding && <Button onClick={() => setAdding(true)}>Add a passkey</Button>}
+        {available && supported && !adding && <Button onClick={() => setAdding(true)}>{t("add")}</Button>}
       </div>
       {!available && (
         <div className="mt-3">
@@ -47,7 +49,7 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, hasLoca
       )}
       {available && !supported && (
         <div className="mt-3">
-          <Alert tone="info">This browser can&apos;t use passkeys.</Alert>
+          <Alert tone="info">{t("noBrowser")}</Alert>
         </div>
       )}
       {adding && (
@@ -60,7 +62,7 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, hasLoca
         />
       )}
       {passkeys.length > 0 && (
-        <ul aria-label="Passkeys" className="mt-4 divide-y divide-slate-200">
+        <ul aria-label={t("listLabel")} className="mt-4 divide-y divide-slate-200">
           {passkeys.map((p) => (
             <PasskeyRow key={p.id} passkey={p} hasLocalPassword={hasLocalPassword} hasTotp={hasTotp} />
           ))}
@@ -71,6 +73,8 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, hasLoca
 }
 
 function AddPasskey({ onDone, onCancel }: { onDone: (codes: string[] | null) => void; onCancel: () => void }) {
+  const t = useTranslations("mfa.passkeys");
+  const common = useTranslations("common");
   const form = useServerForm(
     async (prev: FormState, data: FormData): Promise<FormState> => {
       const name = String(data.get("name") ?? "");
@@ -81,7 +85,7 @@ function AddPasskey({ onDone, onCancel }: { onDone: (codes: string[] | null) => 
         response = await startRegistration({ optionsJSON: JSON.parse(started.result!.options) });
       } catch (err) {
         const cancelled = err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError");
-        return { status: "error", message: cancelled ? "Adding the passkey was cancelled or timed out." : "Your browser could not make a passkey.", values: { name } };
+        return { status: "error", message: cancelled ? t("cancelled") : t("browserFailed"), values: { name } };
       }
       data.set("response", JSON.stringify(response));
       const state = await finishPasskeyRegistrationAction(prev, data);
@@ -96,21 +100,21 @@ function AddPasskey({ onDone, onCancel }: { onDone: (codes: string[] | null) => 
       {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
       <TextField
         id="passkey-new-name"
-        label="Passkey name"
+        label={t("nameLabel")}
         name="name"
         required
         maxLength={64}
         defaultValue={form.state.values?.name ?? ""}
-        hint="Which device or key it is, such as “Work laptop” or “YubiKey”"
+        hint={t("nameHint")}
         errors={errors?.name}
         autoComplete="off"
       />
       <div className="flex gap-2">
-        <SubmitButton pending={form.pending} pendingLabel="Waiting for your device…">
-          Continue
+        <SubmitButton pending={form.pending} pendingLabel={t("waitingDevice")}>
+          {t("continue")}
         </SubmitButton>
         <Button variant="secondary" onClick={onCancel}>
-          Cancel
+          {common("cancel")}
         </Button>
       </div>
     </form>
@@ -119,22 +123,23 @@ function AddPasskey({ onDone, onCancel }: { onDone: (codes: string[] | null) => 
 
 function PasskeyRow({ passkey, hasLocalPassword, hasTotp }: { passkey: PasskeyItem; hasLocalPassword: boolean; hasTotp: boolean }) {
   const [mode, setMode] = useState<"view" | "rename" | "remove">("view");
+  const t = useTranslations("mfa.passkeys");
   return (
     <li className="py-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="min-w-0">
           <p className="truncate text-sm font-medium text-slate-900">{passkey.name}</p>
           <p className="text-sm text-slate-600">
-            Added <RelativeTime date={passkey.createdAt} /> · last used <RelativeTime date={passkey.lastUsedAt} empty="never" />
+            {t("added")} <RelativeTime date={passkey.createdAt} /> · {t("lastUsed")} <RelativeTime date={passkey.lastUsedAt} empty={t("never")} />
           </p>
         </div>
         {mode === "view" && (
           <div className="flex gap-2">
-            <Button variant="secondary" onClick={() => setMode("rename")} aria-label={`Rename ${passkey.name}`}>
-              Rename
+            <Button variant="secondary" onClick={() => setMode("rename")} aria-label={t("renameLabel", { name: passkey.name })}>
+              {t("rename")}
             </Button>
-            <Button variant="secondary" onClick={() => setMode("remove")} aria-label={`Remove ${passkey.name}`}>
-              Remove
+            <Button variant="secondary" onClick={() => setMode("remove")} aria-label={t("removeLabel", { name: passkey.name })}>
+              {t("remove")}
             </Button>
           </div>
         )}
@@ -154,12 +159,14 @@ function RenamePasskey({ passkey, onDone }: { passkey: PasskeyItem; onDone: () =
     },
     { guardLeave: false, announce: true },
   );
+  const t = useTranslations("mfa.passkeys");
+  const common = useTranslations("common");
   return (
     <form {...form.formProps} className="mt-3 max-w-sm space-y-3">
       {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
       <TextField
         id={`passkey-name-${passkey.id}`}
-        label="New name"
+        label={t("newName")}
         name="name"
         required
         maxLength={64}
@@ -168,11 +175,11 @@ function RenamePasskey({ passkey, onDone }: { passkey: PasskeyItem; onDone: () =
         autoComplete="off"
       />
       <div className="flex gap-2">
-        <SubmitButton pending={form.pending} pendingLabel="Saving…">
-          Save name
+        <SubmitButton pending={form.pending} pendingLabel={common("saving")}>
+          {t("saveName")}
         </SubmitButton>
         <Button variant="secondary" onClick={onDone}>
-          Cancel
+          {common("cancel")}
         </Button>
       </div>
     </form>
@@ -180,18 +187,19 @@ function RenamePasskey({ passkey, onDone }: { passkey: PasskeyItem; onDone: () =
 }
 
 function RemovePasskey({ passkey, hasLocalPassword, hasTotp, onDone }: { passkey: PasskeyItem; hasLocalPassword: boolean; hasTotp: boolean; onDone: () => void }) {
+  const t = useTranslations("mfa.passkeys");
   return (
     <RemoveFactorForm
       action={(prev, data) => removePasskeyAction(passkey.id, prev, data)}
       onDone={onDone}
       hasLocalPassword={hasLocalPassword}
       askCode={hasTotp}
-      submitLabel="Remove passkey"
+      submitLabel={t("removeSubmit")}
       ids={{ password: `passkey-remove-password-${passkey.id}`, code: `passkey-remove-code-${passkey.id}` }}
       announce
       className="mt-3 max-w-sm space-y-3"
     >
-      <p className="text-sm text-slate-700">Remove “{passkey.name}”? It will no longer sign you in.</p>
+      <p className="text-sm text-slate-700">{t("removeQuestion", { name: passkey.name })}</p>
     </RemoveFactorForm>
   );
 }

@@ -1,17 +1,19 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 
 /** Recovery codes, shown once, with a copy button. */
 export function RecoveryCodesList({ codes }: { codes: string[] }) {
   const [copied, setCopied] = useState(false);
+  const t = useTranslations("mfa.recovery");
   return (
     <div className="space-y-3">
       <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
-        Save these recovery codes somewhere safe. Each works once, if you lose your authenticator. They won&apos;t be shown again.
+        {t("saveThem")}
       </p>
-      <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-900 ring-1 ring-slate-200">
+      <ul aria-label={t("listLabel")} className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-900 ring-1 ring-slate-200">
         {codes.map((code) => (
           <li key={code}>{code}</li>
         ))}
@@ -27,7 +29,7 @@ export function RecoveryCodesList({ codes }: { codes: string[] }) {
           }
         }}
       >
-        {copied ? "Copied" : "Copy codes"}
+        {copied ? t("copied") : t("copy")}
       </Button>
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { confirmEnrolmentAction, continueAfterEnrolmentAction, secondStepAction } from "@/app/(public)/login/two-factor/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -11,12 +12,13 @@ import { RecoveryCodesList } from "./recovery-codes-list";
 export function SecondStepForm({ callbackUrl }: { callbackUrl: string }) {
   const form = useServerForm(secondStepAction, { guardLeave: false });
   const state = form.state;
+  const t = useTranslations("mfa.secondStep");
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <TextField
-        label="Authentication code"
+        label={t("codeLabel")}
         name="code"
         autoComplete="one-time-code"
         autoCapitalize="none"
@@ -24,10 +26,10 @@ export function SecondStepForm({ callbackUrl }: { callbackUrl: string }) {
         autoFocus
         required
         maxLength={64}
-        hint="6 digits from your app, or a recovery code"
+        hint={t("codeHint")}
       />
-      <SubmitButton className="w-full" pending={form.pending} pendingLabel="Verifying…">
-        Verify
+      <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("verifying")}>
+        {t("verify")}
       </SubmitButton>
     </form>
   );
@@ -37,6 +39,7 @@ export function SecondStepForm({ callbackUrl }: { callbackUrl: string }) {
 export function EnrolmentForm({ callbackUrl, secret, qrCode }: { callbackUrl: string; secret: string | null; qrCode: string | null }) {
   const confirm = useServerForm(confirmEnrolmentAction, { guardLeave: false });
   const proceed = useServerForm(continueAfterEnrolmentAction, { guardLeave: false });
+  const t = useTranslations("mfa.secondStep");
   const codes = confirm.state.status === "success" ? (confirm.state.result?.recoveryCodes ?? "").split("\n") : null;
   if (codes || !secret) {
     return (
@@ -44,12 +47,12 @@ export function EnrolmentForm({ callbackUrl, secret, qrCode }: { callbackUrl: st
         {codes ? (
           <RecoveryCodesList codes={codes} />
         ) : (
-          <Alert tone="info">Your authenticator app is set up. Continue to sign in.</Alert>
+          <Alert tone="info">{t("appReady")}</Alert>
         )}
         <form {...proceed.formProps}>
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
-          <SubmitButton className="w-full" pending={proceed.pending} pendingLabel="Signing in…">
-            Continue
+          <SubmitButton className="w-full" pending={proceed.pending} pendingLabel={t("signingIn")}>
+            {t("continue")}
           </SubmitButton>
         </form>
       </div>
@@ -60,7 +63,7 @@ export function EnrolmentForm({ callbackUrl, secret, qrCode }: { callbackUrl: st
       {confirm.state.status === "error" && confirm.state.message && <Alert tone="error">{confirm.state.message}</Alert>}
       <TotpSetupDetails secret={secret} qrCode={qrCode} />
       <TextField
-        label="Code from the app"
+        label={t("code")}
         name="code"
         inputMode="numeric"
         autoComplete="one-time-code"
@@ -68,8 +71,8 @@ export function EnrolmentForm({ callbackUrl, secret, qrCode }: { callbackUrl: st
         maxLength={7}
         errors={confirm.state.fieldErrors?.code}
       />
-      <SubmitButton className="w-full" pending={confirm.pending} pendingLabel="Checking…">
-        Turn on
+      <SubmitButton className="w-full" pending={confirm.pending} pendingLabel={t("checking")}>
+        {t("turnOn")}
       </SubmitButton>
     </form>
   );
@@ -77,16 +80,17 @@ export function EnrolmentForm({ callbackUrl, secret, qrCode }: { callbackUrl: st
 
 /** The QR code to scan, and the same secret as text for people who can't scan. */
 export function TotpSetupDetails({ secret, qrCode }: { secret: string; qrCode: string | null }) {
+  const t = useTranslations("mfa.secondStep");
   return (
     <div className="space-y-3">
-      <p className="text-sm text-slate-700">Scan this QR code with an authenticator app (such as 1Password, Google Authenticator or Aegis), then enter the code it shows.</p>
+      <p className="text-sm text-slate-700">{t("scan")}</p>
       {qrCode && (
         // eslint-disable-next-line @next/next/no-img-element -- a data URL rendered on our server: nothing to optimise
-        <img src={qrCode} alt="QR code for your authenticator app" width={200} height={200} className="mx-auto rounded bg-white p-2 ring-1 ring-slate-200" />
+        <img src={qrCode} alt={t("qrAlt")} width={200} height={200} className="mx-auto rounded bg-white p-2 ring-1 ring-slate-200" />
       )}
       <div>
         <label htmlFor="totp-secret" className="block text-sm font-medium text-slate-900">
-          Secret key
+          {t("secret")}
         </label>
         <input
           id="totp-secret"

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
+import { useTranslations } from "next-intl";
 import {
   confirmTotpSetupAction,
   regenerateRecoveryCodesAction,
@@ -37,11 +38,12 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
   const [removing, setRemoving] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, startTransition] = useTransition();
+  const t = useTranslations("mfa");
 
   const run = (action: () => Promise<FormState>, then: (state: FormState) => void) =>
     startTransition(async () => {
       const state = await action();
-      if (state.status === "error") setProblem(state.message ?? "Something went wrong");
+      if (state.status === "error") setProblem(state.message ?? t("somethingWrong"));
       else {
         setProblem(null);
         then(state);
@@ -52,39 +54,37 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
     <div className="mt-4 space-y-4">
       {problem && <Alert tone="error">{problem}</Alert>}
       {lowOnCodes && !codes && (
-        <Alert tone="info">
-          You have {recoveryCodesLeft === 0 ? "no" : `only ${recoveryCodesLeft}`} recovery {recoveryCodesLeft === 1 ? "code" : "codes"} left. Make new ones.
-        </Alert>
+        <Alert tone="info">{recoveryCodesLeft === 0 ? t("noCodesLeft") : t("fewCodesLeft", { count: recoveryCodesLeft })}</Alert>
       )}
       {codes && (
         <div className="space-y-3">
           <RecoveryCodesList codes={codes} />
-          <Button onClick={() => setCodes(null)}>Done</Button>
+          <Button onClick={() => setCodes(null)}>{t("done")}</Button>
         </div>
       )}
 
       <div className="rounded-md p-4 ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div>
-            <h3 className="text-sm font-semibold text-slate-900">Authenticator app</h3>
+            <h3 className="text-sm font-semibold text-slate-900">{t("app.heading")}</h3>
             <p className="text-sm text-slate-600">
               {totp ? (
                 <>
-                  On · last used <RelativeTime date={totpLastUsedAt} />
+                  {t("app.on")} <RelativeTime date={totpLastUsedAt} />
                 </>
               ) : (
-                "Off"
+                t("app.off")
               )}
             </p>
           </div>
           {!totp && !setup && (
             <Button disabled={busy} onClick={() => run(startTotpSetupAction, (s) => setSetup({ secret: s.result!.secret, qrCode: s.result!.qrCode }))}>
-              Set up authenticator app
+              {t("app.setUp")}
             </Button>
           )}
           {totp && !removing && (
             <Button variant="secondary" onClick={() => setRemoving(true)}>
-              Remove authenticator app
+              {t("app.remove")}
             </Button>
           )}
         </div>
@@ -113,11 +113,11 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
       {(totp || passkeys.length > 0 || recoveryCodesLeft > 0) && (
         <div className="flex flex-wrap items-center justify-between gap-3 rounded-md p-4 ring-1 ring-slate-200">
           <div>
-            <h3 className="text-sm font-semibold text-slate-900">Recovery codes</h3>
-            <p className="text-sm text-slate-600">{recoveryCodesLeft} of 10 left</p>
+            <h3 className="text-sm font-semibold text-slate-900">{t("recovery.heading")}</h3>
+            <p className="text-sm text-slate-600">{t("recovery.left", { count: recoveryCodesLeft })}</p>
           </div>
           <Button variant="secondary" disabled={busy} onClick={() => run(regenerateRecoveryCodesAction, (s) => setCodes(s.result!.recoveryCodes.split("\n")))}>
-            Generate new recovery codes
+            {t("recovery.generate")}
           </Button>
         </div>
       )}
@@ -131,17 +131,19 @@ function ConfirmSetup({ setup, onDone, onCancel }: { setup: { secret: string; qr
     if (state.status === "success") onDone(state.result?.recoveryCodes ? state.result.recoveryCodes.split("\n") : null);
     return state;
   }, { guardLeave: false });
+  const t = useTranslations("mfa.app");
+  const common = useTranslations("common");
   return (
     <form {...form.formProps} className="mt-4 max-w-sm space-y-4">
       {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
       <TotpSetupDetails secret={setup.secret} qrCode={setup.qrCode} />
-      <TextField label="Code from the app" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={7} errors={form.state.fieldErrors?.code} />
+      <TextField label={t("code")} name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={7} errors={form.state.fieldErrors?.code} />
       <div className="flex gap-2">
-        <SubmitButton pending={form.pending} pendingLabel="Checking…">
-          Turn on
+        <SubmitButton pending={form.pending} pendingLabel={t("checking")}>
+          {t("turnOn")}
         </SubmitButton>
         <Button variant="secondary" onClick={onCancel}>
-          Cancel
+          {common("cancel")}
         </Button>
       </div>
     </form>
@@ -149,7 +151,8 @@ function ConfirmSetup({ setup, onDone, onCancel }: { setup: { secret: string; qr
 }
 
 function RemoveTotp({ hasLocalPassword, onDone }: { hasLocalPassword: boolean; onDone: () => void }) {
+  const t = useTranslations("mfa.app");
   return (
-    <RemoveFactorForm action={removeTotpAction} onDone={onDone} hasLocalPassword={hasLocalPassword} askCode submitLabel="Remove" className="mt-4 max-w-sm space-y-4" />
+    <RemoveFactorForm action={removeTotpAction} onDone={onDone} hasLocalPassword={hasLocalPassword} askCode submitLabel={t("removeSubmit")} className="mt-4 max-w-sm space-y-4" />
   );
 }

@@ -1,54 +1,56 @@
+import { getTranslations } from "next-intl/server";
 import { resetTwoFactorAction } from "@/app/(dashboard)/team/users/two-factor-actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { MfaSummary } from "@/lib/mfa/records";
 
 /** A user's second factors on their page (types, counts, last use; never secrets), with the admin's reset. */
-export function UserFactors({ userId, label, mfa, canReset }: { userId: string; label: string; mfa: MfaSummary; canReset: boolean }) {
+export async function UserFactors({ userId, label, mfa, canReset }: { userId: string; label: string; mfa: MfaSummary; canReset: boolean }) {
+  const t = await getTranslations("mfa.userFactors");
   const any = mfa.totp || mfa.passkeys > 0 || mfa.recoveryCodesLeft > 0;
   return (
     <section aria-labelledby="mfa-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h2 id="mfa-heading" className="text-base font-semibold text-slate-900">
-          Two-factor authentication
+          {t("heading")}
         </h2>
         {canReset && any && (
           <ConfirmAction
-            label="Reset two-factor"
-            title={`Reset two-factor for ${label}?`}
-            body="Their authenticator app, passkeys and recovery codes are removed and their sessions end. They sign in with their password and set up a second factor again."
-            confirmLabel="Reset two-factor"
+            label={t("reset")}
+            title={t("resetTitle", { name: label })}
+            body={t("resetBody")}
+            confirmLabel={t("reset")}
             action={resetTwoFactorAction.bind(null, userId)}
           />
         )}
       </div>
       <dl className="mt-4 grid grid-cols-1 gap-3 text-sm sm:grid-cols-3">
         <div>
-          <dt className="text-slate-500">Authenticator app</dt>
+          <dt className="text-slate-500">{t("app")}</dt>
           <dd className="text-slate-900">
             {mfa.totp ? (
               <>
-                On · last used <RelativeTime date={mfa.totpLastUsedAt} />
+                {t("on")} <RelativeTime date={mfa.totpLastUsedAt} />
               </>
             ) : (
-              "Off"
+              t("off")
             )}
           </dd>
         </div>
         <div>
-          <dt className="text-slate-500">Passkeys</dt>
+          <dt className="text-slate-500">{t("passkeys")}</dt>
           <dd className="text-slate-900">
             {mfa.passkeys}
             {mfa.passkeys > 0 && mfa.passkeysLastUsedAt && (
               <>
                 {" "}
-                · last used <RelativeTime date={mfa.passkeysLastUsedAt} />
+                · {t("lastUsed")} <RelativeTime date={mfa.passkeysLastUsedAt} />
               </>
             )}
           </dd>
         </div>
         <div>
-          <dt className="text-slate-500">Recovery codes left</dt>
+          <dt className="text-slate-500">{t("recoveryLeft")}</dt>
           <dd className="text-slate-900">{mfa.recoveryCodesLeft}</dd>
         </div>
       </dl>

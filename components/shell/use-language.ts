@@ -3,6 +3,8 @@
 import { useLocale } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
+import { rememberLanguageAction } from "@/app/(dashboard)/profile/language-actions";
+import { initialFormState } from "@/lib/forms/form-state";
 import { LOCALE_COOKIE, parseLocale, DEFAULT_LOCALE, type Locale } from "@/i18n/locales";
 
 /**
@@ -19,7 +21,12 @@ export function useLanguage(renderedChosen = false): { locale: Locale; chosen: b
   const setLanguage = (next: Locale | "auto") => {
     document.cookie =
       next === "auto" ? `${LOCALE_COOKIE}=; path=/; max-age=0; samesite=lax` : `${LOCALE_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
-    startTransition(() => router.refresh());
+    startTransition(async () => {
+      // Signed in, the choice is also kept on the person, for their mail; on the sign-in page it is refused,
+      // harmlessly: signing in with the cookie keeps it then (lib/sessions).
+      await rememberLanguageAction(next, initialFormState);
+      router.refresh();
+    });
   };
   return { locale, chosen, setLanguage, pending };
 }

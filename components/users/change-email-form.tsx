@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { requestEmailChangeAction } from "@/app/(dashboard)/profile/email-actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -10,14 +11,15 @@ import { useServerForm } from "@/components/ui/use-server-form";
 export function ChangeEmailForm({ current }: { current: string | null }) {
   const form = useServerForm(requestEmailChangeAction);
   const state = form.state;
+  const t = useTranslations("profilePage.email");
   return (
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status !== "idle" && state.message && (
         <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}
       <div key={form.version} className="flex flex-wrap items-end gap-3">
-        <TextField className="min-w-64 flex-1" label="Email" name="email" type="email" autoComplete="email" defaultValue={form.values?.email ?? current ?? ""} errors={state.fieldErrors?.email} />
-        <SubmitButton variant="secondary" pending={form.pending} pendingLabel="Sending…">Change email</SubmitButton>
+        <TextField className="min-w-64 flex-1" label={t("label")} name="email" type="email" autoComplete="email" defaultValue={form.values?.email ?? current ?? ""} errors={state.fieldErrors?.email} />
+        <SubmitButton variant="secondary" pending={form.pending} pendingLabel={t("sending")}>{t("submit")}</SubmitButton>
       </div>
     </form>
   );

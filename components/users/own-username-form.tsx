@@ -1,6 +1,7 @@
 "use client";
 
 import { Fragment } from "react";
+import { useTranslations } from "next-intl";
 import { changeOwnUsernameAction } from "@/app/(dashboard)/profile/username-actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -11,6 +12,8 @@ export function OwnUsernameForm({ username }: { username: string }) {
   const form = useServerForm(changeOwnUsernameAction, { announce: true });
   const { state, values } = form;
   const errors = state.fieldErrors ?? {};
+  const t = useTranslations("profilePage.username");
+  const common = useTranslations("common");
   return (
     <form {...form.formProps} className="flex flex-wrap items-end gap-3">
       {state.status === "error" && state.message && (
@@ -21,7 +24,7 @@ export function OwnUsernameForm({ username }: { username: string }) {
       <Fragment key={form.version}>
         <TextField
           className="min-w-64 flex-1"
-          label="Username"
+          label={t("label")}
           name="username"
           required
           maxLength={64}
@@ -32,8 +35,8 @@ export function OwnUsernameForm({ username }: { username: string }) {
           errors={errors.username}
         />
       </Fragment>
-      <SubmitButton pending={form.pending} pendingLabel="Saving…">
-        Save username
+      <SubmitButton pending={form.pending} pendingLabel={common("saving")}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

@@ -2,6 +2,7 @@
  * Who is asking. Every service function takes an Actor and checks permission
  * itself; pages and routes only find out who the actor is.
  */
+import type { Locale } from "@/i18n/locales";
 import type { Role } from "@/lib/db/schema";
 import type { Permission } from "./permissions";
 
@@ -46,4 +47,6 @@ export type RequestMeta = {
   userAgent: string | null;
   /** The browser's device cookie (lib/http/device-cookie.ts); absent for clients without one. */
   device?: string | null;
+  /** The language the person chose on this browser (the locale cookie), remembered for their mail at sign-in. */
+  locale?: Locale | null;
 };

@@ -66,6 +66,8 @@ export const users = sqliteTable(
     // until start-up derives one for rows from before usernames (lib/users/username-backfill.ts).
     usernameCiphertext: text("username_ciphertext"),
     usernameIndex: text("username_index"),
+    /** The language mail to this person is written in ("en", "de"): their last choice, or null for the instance's (lib/mail/language.ts). */
+    locale: text("locale"),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),

@@ -12,6 +12,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { isAddressInRanges } from "./address-ranges";
+import { LOCALE_COOKIE, parseLocale } from "@/i18n/locales";
 import { deviceFromCookieHeader } from "./device-cookie";
 
 export const PEER_HEADER = "x-latchkey-peer";
@@ -75,6 +76,13 @@ export function publicOrigin(headers: Headers): string {
   return `${proto === "https" ? "https" : "http"}://${host}`;
 }
 
+/** The language chosen on this browser (the cookie the language switch sets), if any. */
+function chosenLocale(cookieHeader: string | null) {
+  const match = cookieHeader?.match(new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([^;]*)`));
+  return parseLocale(match?.[1]?.trim()) ?? null;
+}
+
 export function requestMeta(headers: Headers): RequestMeta {
-  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, device: deviceFromCookieHeader(headers.get("cookie")) };
+  const cookie = headers.get("cookie");
+  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, device: deviceFromCookieHeader(cookie), locale: chosenLocale(cookie) };
 }

@@ -21,6 +21,7 @@ import { NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
+import { mailLocaleOf } from "@/lib/mail/language";
 import { inviteMail } from "@/lib/mail/templates";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { userLabel, usersByIds } from "@/lib/users/records";
@@ -43,7 +44,8 @@ async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: s
     accountId: me.accountId,
     to: invite.email,
     kind: "invite",
-    mail: inviteMail({ publicUrl: status.publicUrl!, name: invite.name || null, inviter, link: `${status.publicUrl}/invite?token=${encodeURIComponent(token)}`, expiresAt: invite.expiresAt }),
+    // In the inviter's language (the invitee has made no choice yet); the instance's for a system actor.
+    mail: inviteMail(await mailLocaleOf(tx, me.accountId, me.kind === "system" ? null : me.userId), { publicUrl: status.publicUrl!, name: invite.name || null, inviter, link: `${status.publicUrl}/invite?token=${encodeURIComponent(token)}`, expiresAt: invite.expiresAt }),
   });
 }
 

@@ -18,6 +18,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { MAIL_TOPIC, openEnvelope, type MailKind, type MailPayload } from "./delivery";
 import { testMailSchema } from "./schemas";
 import { mailTransportSettings } from "./settings";
+import { mailLocaleOf } from "./language";
 import { testMail } from "./templates";
 import { createMailTransport, fromHeader } from "./transport";
 
@@ -80,7 +81,8 @@ export async function sendTestEmail(actor: Actor, rawInput: { to: unknown }): Pr
   const settings = await mailTransportSettings(db(), actor.accountId);
   if (!settings.url && !settings.host) return { ok: false, response: "No mail server is set: enter one and save first." };
   if (!settings.fromAddress) return { ok: false, response: "No sender address is set: enter one and save first." };
-  const mail = testMail({ publicUrl: settings.publicUrl });
+  // In the language of the person sending it, who reads it.
+  const mail = testMail(await mailLocaleOf(db(), actor.accountId, actor.kind === "system" ? null : actor.userId), { publicUrl: settings.publicUrl });
   try {
     const transport = createMailTransport(settings);
     try {

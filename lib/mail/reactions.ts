@@ -13,19 +13,21 @@ import { react } from "@/lib/data/effects";
 import type { Tx } from "@/lib/db/database";
 import { knownBrowsers, users } from "@/lib/db/schema";
 import { openIdentity } from "@/lib/users/records";
+import { parseLocale } from "@/i18n/locales";
 import { queueMail } from "./delivery";
 import { mailStatus, type NoticeKind } from "./settings";
+import { mailLocaleOf, type MailTranslator } from "./language";
 import { securityNoticeMail } from "./templates";
 
 /** Queues a security notice to the user in tx, when the owner wants that kind and mail is on. Returns whether one was queued. */
-export async function queueSecurityNotice(tx: Tx, accountId: string, userId: string, kind: NoticeKind, detail?: string): Promise<boolean> {
+export async function queueSecurityNotice(tx: Tx, accountId: string, userId: string, kind: NoticeKind, detail?: (t: MailTranslator) => string): Promise<boolean> {
   const status = await mailStatus(tx, accountId);
   if (!status.enabled || !status.publicUrl || !status.notices[kind]) return false;
   const [row] = await tx.select().from(users).where(and(eq(users.accountId, accountId), eq(users.id, userId))).limit(1);
   if (!row || row.isServiceUser) return false;
   const person = openIdentity(row);
   if (!person.email) return false;
-  await queueMail(tx, { accountId, to: person.email, kind: "security_notice", mail: securityNoticeMail({ publicUrl: status.publicUrl, name: person.name, kind, detail }) });
+  await queueMail(tx, { accountId, to: person.email, kind: "security_notice", mail: securityNoticeMail(parseLocale(row.locale ?? undefined) ?? (await mailLocaleOf(tx, accountId, null)), { publicUrl: status.publicUrl, name: person.name, kind, detail }) });
   return true;
 }
 
@@ -34,17 +36,24 @@ react("user.password_changed", "mail:notice-password-changed", async (tx, { acco
 });
 
 react("user.two_factor_changed", "mail:notice-two-factor-changed", async (tx, { accountId, userId, change }) => {
-  await queueSecurityNotice(tx, accountId, userId, "twoFactorChanged", change ? `(${change})` : undefined);
+  await queueSecurityNotice(tx, accountId, userId, "twoFactorChanged", change ? () => `(${change})` : undefined);
 });
 
 react("user.access_token_created", "mail:notice-access-token-created", async (tx, { accountId, userId, tokenName }) => {
-  await queueSecurityNotice(tx, accountId, userId, "accessTokenCreated", `Its name is "${tokenName}".`);
+  await queueSecurityNotice(tx, accountId, userId, "accessTokenCreated", (t) => t("notice.tokenName", { name: tokenName }));
 });
 
 /** A browser's make as the notice names it: its name and system, not versions (an update is not a new browser). */
-function browserLabel(userAgent: string | null): string {
+function browserMake(userAgent: string | null): { browser: string | null; os: string | null } {
   const { browser, os } = new UAParser(userAgent ?? "").getResult();
-  return [browser.name ?? "An unknown browser", os.name ? `on ${os.name}` : null].filter(Boolean).join(" ");
+  return { browser: browser.name ?? null, os: os.name ?? null };
+}
+
+/** The make in words: in the mail's language, or without one the English words that key browsers told apart by make. */
+function browserLabel(make: { browser: string | null; os: string | null }, t?: MailTranslator): string {
+  if (!t) return [make.browser ?? "An unknown browser", make.os ? `on ${make.os}` : null].filter(Boolean).join(" ");
+  const browser = make.browser ?? t("notice.unknownBrowser");
+  return make.os ? t("notice.browserOn", { browser, os: make.os }) : browser;
 }
 
 const digest = (...parts: string[]) => crypto.createHash("sha256").update(parts.join("\u0000")).digest("base64url");
@@ -59,7 +68,7 @@ const DEVICE_ROW = "d:";
  */
 react("session.created", "mail:notice-new-browser", async (tx, { accountId, userId, userAgent, ip, device }) => {
   // Parsing the user agent costs more than the rest of this reaction: only when it names the row or the notice.
-  const browserDigest = device ? DEVICE_ROW + digest(userId, "device", device) : digest(userId, browserLabel(userAgent));
+  const browserDigest = device ? DEVICE_ROW + digest(userId, "device", device) : digest(userId, browserLabel(browserMake(userAgent)));
   const sameKind = device ? like(knownBrowsers.browserDigest, `${DEVICE_ROW}%`) : undefined;
   const [anyKnown] = await tx
     .select({ d: knownBrowsers.browserDigest })
@@ -72,6 +81,9 @@ react("session.created", "mail:notice-new-browser", async (tx, { accountId, user
     .onConflictDoNothing()
     .returning({ d: knownBrowsers.browserDigest });
   if (anyKnown && added.length > 0) {
-    await queueSecurityNotice(tx, accountId, userId, "newBrowser", `Browser: ${browserLabel(userAgent)}${ip ? `, from the address ${ip}` : ""}.`);
+    const make = browserMake(userAgent);
+    await queueSecurityNotice(tx, accountId, userId, "newBrowser", (t) =>
+      ip ? t("notice.browserFrom", { browser: browserLabel(make, t), ip }) : t("notice.browser", { browser: browserLabel(make, t) }),
+    );
   }
 });

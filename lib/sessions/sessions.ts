@@ -5,7 +5,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gt, ne } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, or } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { db, type Tx } from "@/lib/db/database";
 import { emit } from "@/lib/data/effects";
@@ -31,6 +31,13 @@ export async function createSession(tx: Tx, user: { id: string; accountId: strin
       userAgent: meta.userAgent?.slice(0, 512) ?? null,
       ip: meta.ip,
     });
+  // The language chosen on this browser becomes the person's, for the mail they get (lib/mail/language.ts).
+  if (meta.locale) {
+    await tx
+      .update(users)
+      .set({ locale: meta.locale })
+      .where(and(eq(users.accountId, user.accountId), eq(users.id, user.id), or(isNull(users.locale), ne(users.locale, meta.locale))));
+  }
   // email: a sign-in from a browser the person never used gets a notice (lib/mail reacts).
   await emit(tx, "session.created", { accountId: user.accountId, userId: user.id, userAgent: meta.userAgent, ip: meta.ip, device: meta.device ?? null });
   return id;

@@ -72,6 +72,8 @@ export async function completeSetup(input: SetupInput, meta: RequestMeta): Promi
         ...sealUsername(userId, username),
         role: "owner",
         passwordHash,
+        // The language the owner set the instance up in is the instance's, for mail (lib/mail/language.ts).
+        locale: meta.locale ?? null,
       });
     await indexUser(tx, { accountId, id: userId, name: input.name, email: input.email, username });
     await countUserAdded(tx, accountId, false);

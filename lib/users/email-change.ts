@@ -21,6 +21,7 @@ import { Invalid, PreconditionFailed } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
+import { mailLocaleOf } from "@/lib/mail/language";
 import { emailChangeConfirmMail, emailChangeNoticeMail } from "@/lib/mail/templates";
 import { passwordResetConfirmLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
@@ -38,7 +39,7 @@ export const INVALID_EMAIL_LINK = "This link is invalid, used or expired. Change
 const pendingField = (id: string) => ({ table: "email_changes", column: "new_email", rowId: id });
 
 /** Asks for a confirmation at the new address; nothing changes until it is confirmed. */
-export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string }> {
+export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   assertSelf(actor, actor.userId, "You can only change your own email");
   const { email } = parseOrThrow(emailChangeSchema, rawInput);
   return write(actor, async (tx, me) => {
@@ -62,9 +63,10 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
       createdAt: now,
     });
     const link = `${status.publicUrl}/confirm-email?token=${encodeURIComponent(plain)}`;
-    await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailChangeConfirmMail({ publicUrl: status.publicUrl!, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
+    const locale = await mailLocaleOf(tx, me.accountId, me.userId);
+    await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailChangeConfirmMail(locale, { publicUrl: status.publicUrl!, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
     if (user.email) {
-      await queueMail(tx, { accountId: me.accountId, to: user.email, kind: "email_change_notice", mail: emailChangeNoticeMail({ publicUrl: status.publicUrl!, name: user.name || null }) });
+      await queueMail(tx, { accountId: me.accountId, to: user.email, kind: "email_change_notice", mail: emailChangeNoticeMail(locale, { publicUrl: status.publicUrl!, name: user.name || null }) });
     }
     await recordEvent(tx, {
       accountId: me.accountId,
@@ -74,7 +76,7 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
       meta,
       at: now,
     });
-    return { message: `We sent a link to ${email}. Your email changes when you open it.` };
+    return { message: `We sent a link to ${email}. Your email changes when you open it.`, email };
   });
 }
 

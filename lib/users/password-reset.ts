@@ -26,6 +26,7 @@ import { Invalid, PreconditionFailed } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
+import { mailLocaleOf } from "@/lib/mail/language";
 import { passwordElsewhereMail, passwordResetMail } from "@/lib/mail/templates";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { passwordResetConfirmLimit, passwordResetEmailLimit, passwordResetIpLimit } from "@/lib/security/limits";
@@ -73,7 +74,7 @@ async function issueResetLink(tx: Tx, row: UserRow, email: string, publicUrl: st
     accountId: row.accountId,
     to: email,
     kind: "password_reset",
-    mail: passwordResetMail({ publicUrl, name: person.name || null, link: resetLink(publicUrl, plain), minutes: RESET_LINK_MINUTES }),
+    mail: passwordResetMail(await mailLocaleOf(tx, row.accountId, row.id), { publicUrl, name: person.name || null, link: resetLink(publicUrl, plain), minutes: RESET_LINK_MINUTES }),
   });
 }
 
@@ -116,8 +117,9 @@ async function issueForEmail(email: string, meta: RequestMeta, now: Date): Promi
     if (!status.enabled || !status.publicUrl || !usable) return;
     if (isLocal(row)) await issueResetLink(tx, row, email, status.publicUrl, now);
     else {
-      const where = row.idpId === "header" ? "your organisation's single sign-on (in front of this site)" : "your organisation's identity provider or directory (the button on the sign-in page)";
-      await queueMail(tx, { accountId, to: email, kind: "password_reset", mail: passwordElsewhereMail({ publicUrl: status.publicUrl, name: openIdentity(row).name || null, where }) });
+      const via = row.idpId === "header" ? "header" : "provider";
+      const locale = await mailLocaleOf(tx, accountId, row.id);
+      await queueMail(tx, { accountId, to: email, kind: "password_reset", mail: passwordElsewhereMail(locale, { publicUrl: status.publicUrl, name: openIdentity(row).name || null, via }) });
     }
     await recordEvent(tx, {
       accountId,

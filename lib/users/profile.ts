@@ -8,6 +8,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import type { Locale } from "@/i18n/locales";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertSelf } from "@/lib/auth/policy";
@@ -38,5 +39,20 @@ export async function updateOwnName(actor: Actor, input: OwnNameInput, meta: Req
       meta,
     });
     return loadUser(tx, me.accountId, me.userId);
+  });
+}
+
+/**
+ * The language the person reads (their choice in the avatar menu or on
+ * Profile), kept for the mail they get; null ("automatic") leaves it to the
+ * instance's. A display preference like the theme, not account data: no
+ * activity event, and no write when it is already so.
+ */
+export async function setOwnLocale(actor: Actor, locale: Locale | null): Promise<void> {
+  assertSelf(actor, actor.userId, "Only you can choose your language");
+  await write(actor, async (tx, me) => {
+    const [row] = await tx.select({ locale: users.locale }).from(users).where(and(eq(users.accountId, me.accountId), eq(users.id, me.userId))).limit(1);
+    if (!row || row.locale === locale) return;
+    await tx.update(users).set({ locale }).where(and(eq(users.accountId, me.accountId), eq(users.id, me.userId)));
   });
 }

@@ -2,6 +2,7 @@
 
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -17,7 +18,7 @@ export const updateOwnNameAction = serverAction({ needs: "own_account" }, async 
   try {
     await updateOwnName(actor, parseOrThrow(ownNameSchema, values), await meta());
     revalidatePath("/", "layout"); // the avatar menu shows the name too
-    return { status: "success", message: "Name saved" };
+    return { status: "success", message: (await getTranslations("profilePage.name"))("saved") };
   } catch (err) {
     return formStateFromError(err, values);
   }
@@ -27,7 +28,7 @@ export const endOwnSessionAction = serverAction({ needs: "own_account" }, async 
   try {
     await endSession(actor, actor.userId, publicId, await meta());
     revalidatePath("/profile");
-    return { status: "success", message: "Signed out that session" };
+    return { status: "success", message: (await getTranslations("profilePage.sessions"))("signedOutOne") };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -37,7 +38,7 @@ export const endOtherSessionsAction = serverAction({ needs: "own_account" }, asy
   try {
     const ended = await endOtherSessions(actor, await meta());
     revalidatePath("/profile");
-    return { status: "success", message: ended === 1 ? "Signed out 1 other session" : `Signed out ${ended} other sessions` };
+    return { status: "success", message: (await getTranslations("profilePage.sessions"))("signedOutOthers", { count: ended }) };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -2,6 +2,7 @@
 
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -13,7 +14,7 @@ export const withdrawAppAccessAction = serverAction({ needs: "own_account" }, as
   try {
     await withdrawAppAccess(actor, String(clientId).slice(0, 100), requestMeta(await headers()));
     revalidatePath("/profile");
-    return { status: "success", message: "Access revoked: the app must ask you to sign in again" };
+    return { status: "success", message: (await getTranslations("profilePage.apps"))("revoked") };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -2,6 +2,7 @@
 
 import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -11,8 +12,8 @@ import { requestEmailChange } from "@/lib/users/email-change";
 export const requestEmailChangeAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["email"]);
   try {
-    const { message } = await requestEmailChange(actor, { email: formData.get("email") }, requestMeta(await headers()));
-    return { status: "success", message };
+    const { email } = await requestEmailChange(actor, { email: formData.get("email") }, requestMeta(await headers()));
+    return { status: "success", message: (await getTranslations("profilePage.email"))("linkSent", { email }) };
   } catch (err) {
     return formStateFromError(err, values);
   }

@@ -1,6 +1,7 @@
 "use client";
 
 import { Fragment } from "react";
+import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
@@ -11,6 +12,8 @@ import { updateOwnNameAction } from "./actions";
 export function NameForm({ name }: { name: string }) {
   const form = useServerForm(updateOwnNameAction, { announce: true });
   const { state, values } = form;
+  const t = useTranslations("profilePage.name");
+  const common = useTranslations("common");
   return (
     <form {...form.formProps} className="flex flex-wrap items-end gap-3">
       {state.status === "error" && state.message && (
@@ -20,11 +23,11 @@ export function NameForm({ name }: { name: string }) {
       )}
       <Fragment key={form.version}>
         <div className="w-full max-w-sm">
-          <TextField id="profile-name" label="Your name" name="name" defaultValue={values?.name ?? name} errors={state.fieldErrors?.name} />
+          <TextField id="profile-name" label={t("label")} name="name" defaultValue={values?.name ?? name} errors={state.fieldErrors?.name} />
         </div>
       </Fragment>
-      <SubmitButton pendingLabel="Saving…" pending={form.pending}>
-        Save name
+      <SubmitButton pendingLabel={common("saving")} pending={form.pending}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

@@ -29,6 +29,7 @@ export const generateMetadata = titled("profile");
 export default async function ProfilePage() {
   const actor = await pageActor();
   const t = await getTranslations("profile");
+  const tp = await getTranslations("profilePage");
   const me = await getUser(actor, actor.userId);
   const tokens = await tokenRowsFor(actor, me.id);
   const canManageTokens = allows(() => assertCanManageTokens(actor, me));
@@ -36,12 +37,12 @@ export default async function ProfilePage() {
   const writes = [...permissionsOfActor(actor)].some((p) => !isReadPermission(p));
 
   const facts: [string, React.ReactNode][] = [
-    ["Name", me.name || "—"],
-    ["Email", me.email ?? "—"],
-    ["Role", ROLE_LABELS[me.role]],
-    ["Identity provider", <IdentityProviderBadge key="i" source={sourceOf(me.idpId, await identitySources(actor.accountId))} />],
-    ["Member since", <RelativeTime key="c" date={me.createdAt} />],
-    ["Last login", <RelativeTime key="l" date={me.lastLoginAt} />],
+    [tp("facts.name"), me.name || "—"],
+    [tp("facts.email"), me.email ?? "—"],
+    [tp("facts.role"), ROLE_LABELS[me.role]],
+    [tp("facts.identityProvider"), <IdentityProviderBadge key="i" source={sourceOf(me.idpId, await identitySources(actor.accountId))} />],
+    [tp("facts.memberSince"), <RelativeTime key="c" date={me.createdAt} />],
+    [tp("facts.lastLogin"), <RelativeTime key="l" date={me.lastLoginAt} />],
   ];
 
   return (
@@ -61,13 +62,11 @@ export default async function ProfilePage() {
         <div className="flex flex-wrap items-center justify-between gap-4">
           <div>
             <h2 id="tokens-heading" className="text-base font-semibold text-slate-900">
-              Personal access tokens
+              {tp("tokens.heading")}
             </h2>
             <p className="mt-1 max-w-2xl text-sm text-slate-600">
-              Tokens let scripts call the API as you, with your roles at the time of each request.{" "}
-              {writes
-                ? "Treat them like your password."
-                : "Your roles only let you read, so your tokens can read but not change anything."}
+              {tp("tokens.description")}{" "}
+              {writes ? tp("tokens.writes") : tp("tokens.readOnly")}
             </p>
           </div>
           {canManageTokens && <CreateTokenDialog userId={me.id} scope={await tokenScopeChoice(actor, me.id)} />}

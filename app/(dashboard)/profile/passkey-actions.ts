@@ -2,6 +2,7 @@
 
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -34,7 +35,7 @@ export const finishPasskeyRegistrationAction = serverAction({ needs: "own_accoun
   try {
     const done = await finishPasskeyRegistration(actor, { name, response: json(formData, "response") }, requestMeta(await headers()));
     revalidatePath("/profile");
-    return { status: "success", message: "Passkey added.", result: done.recoveryCodes ? { recoveryCodes: done.recoveryCodes.join("\n") } : undefined };
+    return { status: "success", message: (await getTranslations("mfa.passkeys"))("addedDone"), result: done.recoveryCodes ? { recoveryCodes: done.recoveryCodes.join("\n") } : undefined };
   } catch (err) {
     return formStateFromError(err, { name });
   }
@@ -45,7 +46,7 @@ export const renamePasskeyAction = serverAction({ needs: "own_account" }, async 
   try {
     await renamePasskey(actor, String(passkeyId), { name }, requestMeta(await headers()));
     revalidatePath("/profile");
-    return { status: "success", message: "Passkey renamed." };
+    return { status: "success", message: (await getTranslations("mfa.passkeys"))("renamed") };
   } catch (err) {
     return formStateFromError(err, { name });
   }
@@ -56,7 +57,7 @@ export const removePasskeyAction = serverAction({ needs: "own_account" }, async 
     const input = { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
     await removePasskey(actor, String(passkeyId), input, requestMeta(await headers()));
     revalidatePath("/profile");
-    return { status: "success", message: "Passkey removed." };
+    return { status: "success", message: (await getTranslations("mfa.passkeys"))("removedDone") };
   } catch (err) {
     return formStateFromError(err);
   }

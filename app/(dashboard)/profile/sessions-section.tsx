@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { SessionsTable } from "@/components/users/sessions-table";
 import type { SessionActor } from "@/lib/auth/actor";
@@ -8,21 +9,22 @@ import { endOtherSessionsAction, endOwnSessionAction } from "./actions";
 export async function SessionsSection({ actor }: { actor: SessionActor }) {
   const sessions = await listUserSessions(actor, actor.userId);
   const others = sessions.filter((s) => !s.current).length;
+  const t = await getTranslations("profilePage.sessions");
   return (
     <section aria-labelledby="sessions-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <div>
           <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">
-            Your sessions
+            {t("heading")}
           </h2>
-          <p className="mt-1 text-sm text-slate-600">Where you are signed in. Sign out anywhere you don&apos;t recognise.</p>
+          <p className="mt-1 text-sm text-slate-600">{t("description")}</p>
         </div>
         {others > 0 && (
           <ConfirmAction
-            label="Sign out everywhere else"
-            title="Sign out everywhere else?"
-            body={`Your ${others === 1 ? "other session ends" : `${others} other sessions end`}; this device stays signed in.`}
-            confirmLabel="Sign out everywhere else"
+            label={t("signOutOthers")}
+            title={t("signOutOthersTitle")}
+            body={others === 1 ? t("signOutOtherBody") : t("signOutOthersBody", { count: others })}
+            confirmLabel={t("signOutOthers")}
             action={endOtherSessionsAction}
           />
         )}
@@ -31,13 +33,13 @@ export async function SessionsSection({ actor }: { actor: SessionActor }) {
         sessions={sessions}
         action={(s) =>
           s.current ? (
-            <span className="text-xs text-slate-500">Current</span>
+            <span className="text-xs text-slate-500">{t("current")}</span>
           ) : (
             <ConfirmAction
-              label="Sign out"
-              title="Sign out this session?"
-              body="That device will have to sign in again."
-              confirmLabel="Sign out"
+              label={t("signOut")}
+              title={t("signOutTitle")}
+              body={t("signOutBody")}
+              confirmLabel={t("signOut")}
               action={endOwnSessionAction.bind(null, s.id)}
             />
           )

@@ -2,6 +2,7 @@
 
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -22,7 +23,7 @@ export const confirmTotpSetupAction = serverAction({ needs: "own_account" }, asy
   try {
     const codes = await confirmTotpSetup(actor, { code: String(formData.get("code") ?? "") }, requestMeta(await headers()));
     revalidatePath("/profile");
-    return { status: "success", message: "Authenticator app turned on.", result: codes ? { recoveryCodes: codes.join("\n") } : undefined };
+    return { status: "success", message: (await getTranslations("mfa.app"))("turnedOn"), result: codes ? { recoveryCodes: codes.join("\n") } : undefined };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -33,7 +34,7 @@ export const removeTotpAction = serverAction({ needs: "own_account" }, async (ac
     const input = { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
     await removeTotp(actor, input, requestMeta(await headers()));
     revalidatePath("/profile");
-    return { status: "success", message: "Authenticator app removed." };
+    return { status: "success", message: (await getTranslations("mfa.app"))("removed") };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -43,7 +44,7 @@ export const regenerateRecoveryCodesAction = serverAction({ needs: "own_account"
   try {
     const codes = await regenerateRecoveryCodes(actor, requestMeta(await headers()));
     revalidatePath("/profile");
-    return { status: "success", message: "New recovery codes made. The old ones no longer work.", result: { recoveryCodes: codes.join("\n") } };
+    return { status: "success", message: (await getTranslations("mfa.recovery"))("regenerated"), result: { recoveryCodes: codes.join("\n") } };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -1,21 +1,23 @@
+import { getTranslations } from "next-intl/server";
 import { TwoFactorPanel } from "@/components/mfa/two-factor-panel";
 import type { SessionActor } from "@/lib/auth/actor";
 import { ownMfaSummary } from "@/lib/mfa/factors";
 import { ownPasskeys } from "@/lib/mfa/passkeys";
-import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
 import { RECOVERY_CODES_LOW } from "@/lib/mfa/recovery-codes";
 import { hasFactor } from "@/lib/mfa/records";
 
 /** Profile → Two-factor authentication: the person's own second factors (issue 14). */
 export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: SessionActor; hasLocalPassword: boolean }) {
   const [summary, own] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor)]);
+  const t = await getTranslations("profilePage.twoFactor");
+  const needPublicUrl = (await getTranslations("publicPages.passkey"))("needPublicUrl");
   const passkeys = own.passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }));
   return (
     <section aria-labelledby="two-factor-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="two-factor-heading" className="text-base font-semibold text-slate-900">
-        Two-factor authentication
+        {t("heading")}
       </h2>
-      <p className="mt-1 max-w-2xl text-sm text-slate-600">A second step after your password: a code from an authenticator app, a passkey, or a recovery code. A passkey also signs you in without a password.</p>
+      <p className="mt-1 max-w-2xl text-sm text-slate-600">{t("description")}</p>
       <TwoFactorPanel
         totp={summary.totp}
         totpLastUsedAt={summary.totpLastUsedAt?.toISOString() ?? null}
@@ -24,7 +26,7 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
         hasLocalPassword={hasLocalPassword}
         passkeys={passkeys}
         passkeysAvailable={own.available}
-        passkeysUnavailableMessage={PASSKEYS_NEED_PUBLIC_URL}
+        passkeysUnavailableMessage={needPublicUrl}
       />
     </section>
   );

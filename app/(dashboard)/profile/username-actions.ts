@@ -2,6 +2,7 @@
 
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -15,7 +16,7 @@ export const changeOwnUsernameAction = serverAction({ needs: "own_account" }, as
     await changeOwnUsername(actor, { username: values.username }, requestMeta(await headers()));
     revalidatePath("/profile");
     revalidatePath("/team/users");
-    return { status: "success", message: "Username saved" };
+    return { status: "success", message: (await getTranslations("profilePage.username"))("saved") };
   } catch (err) {
     return formStateFromError(err, values);
   }

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { OwnUsernameForm } from "@/components/users/own-username-form";
 import type { Actor } from "@/lib/auth/actor";
 import { canChangeOwnUsername } from "@/lib/users/own-username";
@@ -5,16 +6,16 @@ import { canChangeOwnUsername } from "@/lib/users/own-username";
 /** usernames: Profile → Username; editable when the owner lets people change their own (Settings → Identity providers → Usernames). */
 export async function UsernameSection({ actor, username, hasEmail }: { actor: Actor; username: string; hasEmail: boolean }) {
   const editable = await canChangeOwnUsername(actor);
-  const orEmail = hasEmail ? " or with your email" : "";
+  const t = await getTranslations("profilePage.username");
   return (
     <section aria-labelledby="username-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="username-heading" className="text-base font-semibold text-slate-900">
-        Username
+        {t("heading")}
       </h2>
       <p className="mb-4 mt-1 max-w-2xl text-sm text-slate-600">
         {editable
-          ? `You sign in with this${orEmail}. It must be unique here.`
-          : `You sign in with “${username}”${orEmail}. Only an admin can change it here (the owner can let people change their own).`}
+          ? t(hasEmail ? "editableOrEmail" : "editable")
+          : t(hasEmail ? "fixedOrEmail" : "fixed", { username })}
       </p>
       {editable && <OwnUsernameForm username={username} />}
     </section>

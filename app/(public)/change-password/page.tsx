@@ -3,6 +3,7 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { ChangePasswordForm } from "@/components/shell/change-password-dialog";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("changePassword");
 
@@ -18,10 +19,11 @@ export default async function RequiredPasswordChangePage({ searchParams }: { sea
   const actor = await sessionActor();
   if (!actor) redirect(`/login?${new URLSearchParams({ callbackUrl })}`);
   if (!actor.mustChangePassword) redirect(callbackUrl);
+  const t = await getTranslations("publicPages.changePassword");
   return (
     <AuthCard
-      title="Choose a new password"
-      subtitle="You signed in with a password someone else set. Choose your own before you continue."
+      title={t("title")}
+      subtitle={t("subtitle")}
     >
       <ChangePasswordForm callbackUrl={callbackUrl} />
     </AuthCard>

@@ -2,6 +2,7 @@
 
 import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -13,8 +14,9 @@ import { requestPasswordReset, resetPasswordWithToken } from "@/lib/users/passwo
 export const forgotPasswordAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["email"]);
   try {
-    const { message } = await requestPasswordReset(formData.get("email") ?? "", requestMeta(await headers()));
-    return { status: "success", message, values };
+    // The same answer whatever the email (lib's FORGOT_PASSWORD_ANSWER), in the reader's language.
+    await requestPasswordReset(formData.get("email") ?? "", requestMeta(await headers()));
+    return { status: "success", message: (await getTranslations("publicPages.resetPassword"))("forgotAnswer"), values };
   } catch (err) {
     return formStateFromError(err, values);
   }
@@ -34,7 +36,7 @@ export const resetPasswordAction = publicAction(async (token: string, _prev: For
 export const confirmEmailAction = publicAction(async (token: string, _prev: FormState): Promise<FormState> => {
   try {
     const { email } = await confirmEmailChange({ token }, requestMeta(await headers()));
-    return { status: "success", message: `Your email is now ${email}.` };
+    return { status: "success", message: (await getTranslations("publicPages.confirmEmail"))("done", { email }) };
   } catch (err) {
     return formStateFromError(err);
   }

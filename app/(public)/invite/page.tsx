@@ -3,12 +3,12 @@ import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { AcceptInviteForm } from "@/components/invites/accept-invite-form";
 import { Alert } from "@/components/ui/alert";
-import { formatDateTime } from "@/components/users/format";
 import { ROLE_LABELS } from "@/components/users/role-label";
 import { RateLimited } from "@/lib/errors";
 import { requestMeta } from "@/lib/http/request-meta";
 import { InviteUnusable, inviteGroupNames, lookupInvite, type InviteView } from "@/lib/invites/acceptance";
 import { titled } from "@/i18n/titles";
+import { getFormatter, getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("invite");
 
@@ -23,15 +23,16 @@ async function findInvite(token: string): Promise<InviteView | { problem: string
   }
 }
 
-function Problem({ title, message }: { title: string; message: string }) {
+async function Problem({ title, message }: { title: string; message: string }) {
+  const t = await getTranslations("publicPages.invite");
   return (
     <AuthCard title={title}>
       <div className="space-y-4">
         <Alert tone="error">{message}</Alert>
         <p className="text-sm text-slate-600">
-          Already have an account?{" "}
+          {t("alreadyHave")}{" "}
           <Link href="/login" className="font-medium text-indigo-600 hover:text-indigo-500">
-            Sign in
+            {t("signIn")}
           </Link>
         </p>
       </div>
@@ -43,32 +44,36 @@ export default async function InvitePage({ searchParams }: { searchParams: Searc
   const raw = (await searchParams).token;
   const token = (Array.isArray(raw) ? raw[0] : raw) ?? "";
   const found = await findInvite(token);
-  if ("problem" in found) return <Problem title="This invite can't be used" message={found.problem} />;
+  const t = await getTranslations("publicPages.invite");
+  const format = await getFormatter();
+  // In UTC, labelled, as everywhere an admin reads a date (components/users/format.ts), in the reader's language.
+  const when = (date: Date) => t("utc", { date: format.dateTime(date, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) });
+  if ("problem" in found) return <Problem title={t("unusable")} message={found.problem} />;
   if (!found.valid) {
     return (
       <Problem
-        title="This invite has expired"
-        message={`This invite link expired on ${formatDateTime(found.expiresAt)}. Ask ${found.invitedBy} or another admin to send you a new one.`}
+        title={t("expiredTitle")}
+        message={t("expiredBody", { date: when(found.expiresAt), inviter: found.invitedBy })}
       />
     );
   }
   const groups = await inviteGroupNames(found);
   return (
-    <AuthCard title="Join the team" subtitle={`${found.invitedBy} invited you to Latchkey.`}>
+    <AuthCard title={t("title")} subtitle={t("subtitle", { inviter: found.invitedBy })}>
       <div className="space-y-4">
         <dl className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-3 text-sm">
-          <dt className="text-slate-500">Name</dt>
+          <dt className="text-slate-500">{t("name")}</dt>
           <dd className="text-slate-900">{found.name}</dd>
-          <dt className="text-slate-500">Role</dt>
+          <dt className="text-slate-500">{t("role")}</dt>
           <dd className="text-slate-900">{ROLE_LABELS[found.role]}</dd>
           {groups.length > 0 && (
             <>
-              <dt className="text-slate-500">Groups</dt>
+              <dt className="text-slate-500">{t("groups")}</dt>
               <dd className="text-slate-900">{groups.join(", ")}</dd>
             </>
           )}
-          <dt className="text-slate-500">Link expires</dt>
-          <dd className="text-slate-900">{formatDateTime(found.expiresAt)}</dd>
+          <dt className="text-slate-500">{t("expires")}</dt>
+          <dd className="text-slate-900">{when(found.expiresAt)}</dd>
         </dl>
         <AcceptInviteForm token={token} email={found.email} username={found.username} />
       </div>

@@ -2,42 +2,53 @@
  * What the sign-in page says for each way a sign-in can end without a
  * session. Codes come from lib/sign-in/nextauth.ts (the form and the proxy)
  * and from Auth.js's own error redirects (?error=…) after a provider.
+ * Said in the reader's language (messages: publicPages.signInProblems).
  */
+import { getTranslations } from "next-intl/server";
 import { REFUSAL_REASONS, refusalMessage, type RefusalReason } from "@/lib/idp/external-sign-in";
 
-export function credentialsMessage(code: string | undefined, usernames: boolean): string {
+/** "Too many attempts. Try again in N minutes." for a throttle's Retry-After. */
+export async function waitMessage(retryAfterSeconds: number): Promise<string> {
+  const t = await getTranslations("publicPages.signInProblems");
+  return t("wait", { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
+}
+
+export async function credentialsMessage(code: string | undefined, usernames: boolean): Promise<string> {
+  const t = await getTranslations("publicPages.signInProblems");
   // The form's own action says exactly how long (SignInMustWait carries it); a bare code can't.
-  if (code === "rate_limited") return "Too many attempts. Try again in a few minutes.";
-  if (code === "passkey_failed") return "That passkey could not sign you in. Try again, or sign in with your password.";
-  if (code === "directory_unavailable") return "The LDAP directory can't be reached right now. Try again in a moment.";
+  if (code === "rate_limited") return t("rateLimited");
+  if (code === "passkey_failed") return t("passkeyFailed");
+  if (code === "directory_unavailable") return t("directoryUnavailable");
   if (code?.startsWith("refused_")) {
     const reason = code.slice("refused_".length) as RefusalReason;
-    if (REFUSAL_REASONS.includes(reason)) return refusalMessage(reason, "The directory");
+    if (REFUSAL_REASONS.includes(reason)) return refusalMessage(reason, "The directory"); // lib/idp's sentence, English until it carries a message key
   }
-  return usernames ? "Invalid username or password" : "Invalid email or password";
+  const forms = await getTranslations("forms");
+  return usernames ? forms("invalidUsernameCredentials") : forms("invalidCredentials");
 }
 
 /** The message for /login?error=…, or null for an unknown code. */
-export function signInErrorMessage(error: string | undefined, providerName: string | null): string | null {
+export async function signInErrorMessage(error: string | undefined, providerName: string | null): Promise<string | null> {
   if (!error) return null;
-  const name = providerName ?? "The identity provider";
+  const t = await getTranslations("publicPages.signInProblems");
+  const name = providerName ?? t("theProvider");
   if (error.startsWith("refused_")) {
     const reason = error.slice("refused_".length) as RefusalReason;
-    if (REFUSAL_REASONS.includes(reason)) return refusalMessage(reason, name);
+    if (REFUSAL_REASONS.includes(reason)) return refusalMessage(reason, providerName ?? "The identity provider");
   }
   switch (error) {
     case "provider_disabled":
-      return `${name} is not enabled for sign-in any more.`;
+      return t("providerDisabled", { name });
     case "proxy_header_missing":
-      return "Your sign-in proxy did not identify you. Sign in below.";
+      return t("proxyHeaderMissing");
     case "AccessDenied":
-      return "Sign-in was refused.";
+      return t("accessDenied");
     case "CredentialsSignin":
       return null;
     case "second_step_expired":
-      return "Your sign-in timed out or was replaced by a newer one. Sign in again.";
+      return t("secondStepExpired");
     default:
       // Configuration, OAuthCallbackError, a cancelled sign-in, a provider that went down mid-way.
-      return `Sign-in with ${providerName ?? "the identity provider"} did not complete: the provider may be unavailable or refused the request. Try again, or sign in another way.`;
+      return providerName ? t("providerIncomplete", { name: providerName }) : t("providerIncompleteUnnamed");
   }
 }

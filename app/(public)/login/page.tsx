@@ -44,8 +44,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   // A sign-in posted straight to Auth.js (not through the form's action) comes back here with its code.
   const problem =
     error === "CredentialsSignin"
-      ? credentialsMessage(first(params.code), options.ldapEnabled)
-      : signInErrorMessage(error, providerName);
+      ? await credentialsMessage(first(params.code), options.ldapEnabled)
+      : await signInErrorMessage(error, providerName);
   const notice =
     first(params.setup) === "done"
       ? t("notice.setupDone")

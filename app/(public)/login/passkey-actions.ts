@@ -5,12 +5,12 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
 import { setPasskeyCookie } from "@/lib/sign-in/passkey-cookie";
-import { waitMessage } from "@/lib/sign-in/password-sign-in";
+import { getTranslations } from "next-intl/server";
+import { waitMessage } from "./messages";
 import type { FormState } from "@/lib/forms/form-state";
 import { PreconditionFailed, RateLimited } from "@/lib/errors";
 import { requestMeta } from "@/lib/http/request-meta";
-import { newPasskeyBinding, PASSKEY_SIGN_IN_FAILED, PasskeySignInFailed, passwordlessOptions } from "@/lib/sign-in/passkey-sign-in";
-import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
+import { newPasskeyBinding, PasskeySignInFailed, passwordlessOptions } from "@/lib/sign-in/passkey-sign-in";
 
 /** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
 function safeCallbackPath(value: FormDataEntryValue | null): string {
@@ -26,7 +26,7 @@ export const passkeyOptionsAction = publicAction(async (): Promise<FormState> =>
     return { status: "success", result: { options: JSON.stringify(options) } };
   } catch (err) {
     if (err instanceof RateLimited) return { status: "error", message: err.message };
-    if (err instanceof PreconditionFailed || err instanceof PasskeySignInFailed) return { status: "error", message: PASSKEYS_NEED_PUBLIC_URL };
+    if (err instanceof PreconditionFailed || err instanceof PasskeySignInFailed) return { status: "error", message: (await getTranslations("publicPages.passkey"))("needPublicUrl") };
     throw err;
   }
 });
@@ -37,8 +37,8 @@ export const passkeySignInAction = publicAction(async (_prev: FormState, formDat
   try {
     await signIn("passkey", { response: typeof response === "string" ? response : "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
   } catch (err) {
-    if (err instanceof SignInMustWait) return { status: "error", message: waitMessage(err.retryAfterSeconds) };
-    if (err instanceof AuthError) return { status: "error", message: PASSKEY_SIGN_IN_FAILED };
+    if (err instanceof SignInMustWait) return { status: "error", message: await waitMessage(err.retryAfterSeconds) };
+    if (err instanceof AuthError) return { status: "error", message: (await getTranslations("publicPages.signInProblems"))("passkeyFailed") };
     throw err;
   }
   return { status: "success" };

@@ -2,6 +2,7 @@
 
 import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { assertConfirmed, formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -19,5 +20,5 @@ export const recoverOwnerAction = publicAction(async (token: string, _prev: Form
   } catch (err) {
     return formStateFromError(err);
   }
-  return { status: "success", message: "Your new password is set, and every session of your account was signed out. Sign in with it now." };
+  return { status: "success", message: (await getTranslations("publicPages.recover"))("done") };
 });

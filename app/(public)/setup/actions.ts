@@ -2,6 +2,8 @@
 
 import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
+import { getLocale } from "next-intl/server";
+import { parseLocale } from "@/i18n/locales";
 import { redirect } from "next/navigation";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
@@ -14,7 +16,8 @@ export const createOwnerAction = publicAction(async (_prev: FormState, formData:
   try {
     assertConfirmed(formData, "password");
     const input = parseOrThrow(setupInputSchema, { ...values, password: formData.get("password") });
-    await completeSetup(input, requestMeta(await headers()));
+    // The page's language (chosen, or the browser's) becomes the instance's language for mail.
+    await completeSetup(input, { ...requestMeta(await headers()), locale: parseLocale(await getLocale()) ?? null });
   } catch (err) {
     return formStateFromError(err, values);
   }

@@ -5,13 +5,13 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
-import { waitMessage } from "@/lib/sign-in/password-sign-in";
+import { getTranslations } from "next-intl/server";
+import { waitMessage } from "../messages";
 import { secondStepToken } from "@/lib/sign-in/second-step-cookie";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
-import { CodeThrottled, confirmEnrolment, SecondStepExpired, WRONG_CODE, WrongCode } from "@/lib/mfa/second-step";
-import { PASSKEY_NOT_ACCEPTED, PasskeyNotAccepted, secondStepPasskeyOptions } from "@/lib/mfa/second-step-passkey";
-import { PASSKEYS_NEED_PUBLIC_URL } from "@/lib/mfa/webauthn";
+import { CodeThrottled, confirmEnrolment, SecondStepExpired, WrongCode } from "@/lib/mfa/second-step";
+import { PasskeyNotAccepted, secondStepPasskeyOptions } from "@/lib/mfa/second-step-passkey";
 import { PreconditionFailed } from "@/lib/errors";
 
 /** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
@@ -21,17 +21,21 @@ function safeCallbackPath(value: FormDataEntryValue | null): string {
 
 const TIMED_OUT = "/login?error=second_step_expired";
 
+const says = async (key: "wrongCode" | "passkeyNotAccepted") => (await getTranslations("publicPages.twoFactor"))(key);
+const needPublicUrl = async () => (await getTranslations("publicPages.passkey"))("needPublicUrl");
+
 /** The code (authenticator or recovery) for the pending step; Auth.js makes the session. */
 export const secondStepAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const code = String(formData.get("code") ?? "");
   try {
     await signIn("second-step", { code, redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
   } catch (err) {
-    if (err instanceof SignInMustWait) return { status: "error", message: waitMessage(err.retryAfterSeconds) };
+    if (err instanceof SignInMustWait) return { status: "error", message: await waitMessage(err.retryAfterSeconds) };
     if (err instanceof AuthError) {
       const denial = err instanceof CredentialsSignin ? err.code : undefined;
       if (denial === "second_step_expired") redirect(TIMED_OUT);
-      return { status: "error", message: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+      const wrong = await says("wrongCode");
+      return { status: "error", message: wrong, fieldErrors: { code: [wrong] } };
     }
     throw err;
   }
@@ -46,8 +50,8 @@ export const secondStepPasskeyOptionsAction = publicAction(async (): Promise<For
     return { status: "success", result: { options: JSON.stringify(await secondStepPasskeyOptions(token)) } };
   } catch (err) {
     if (err instanceof SecondStepExpired) redirect(TIMED_OUT);
-    if (err instanceof PasskeyNotAccepted) return { status: "error", message: PASSKEY_NOT_ACCEPTED };
-    if (err instanceof PreconditionFailed) return { status: "error", message: PASSKEYS_NEED_PUBLIC_URL };
+    if (err instanceof PasskeyNotAccepted) return { status: "error", message: await says("passkeyNotAccepted") };
+    if (err instanceof PreconditionFailed) return { status: "error", message: await needPublicUrl() };
     throw err;
   }
 });
@@ -58,11 +62,11 @@ export const secondStepPasskeyAction = publicAction(async (_prev: FormState, for
   try {
     await signIn("second-step", { passkey: typeof passkey === "string" ? passkey : "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
   } catch (err) {
-    if (err instanceof SignInMustWait) return { status: "error", message: waitMessage(err.retryAfterSeconds) };
+    if (err instanceof SignInMustWait) return { status: "error", message: await waitMessage(err.retryAfterSeconds) };
     if (err instanceof AuthError) {
       const denial = err instanceof CredentialsSignin ? err.code : undefined;
       if (denial === "second_step_expired") redirect(TIMED_OUT);
-      return { status: "error", message: PASSKEY_NOT_ACCEPTED };
+      return { status: "error", message: await says("passkeyNotAccepted") };
     }
     throw err;
   }
@@ -79,7 +83,10 @@ export const confirmEnrolmentAction = publicAction(async (_prev: FormState, form
   } catch (err) {
     if (err instanceof SecondStepExpired) redirect(TIMED_OUT);
     if (err instanceof CodeThrottled) return { status: "error", message: err.message };
-    if (err instanceof WrongCode) return { status: "error", message: WRONG_CODE, fieldErrors: { code: [WRONG_CODE] } };
+    if (err instanceof WrongCode) {
+      const wrong = await says("wrongCode");
+      return { status: "error", message: wrong, fieldErrors: { code: [wrong] } };
+    }
     throw err;
   }
 });

@@ -7,6 +7,7 @@ import { secondStepToken } from "@/lib/sign-in/second-step-cookie";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { pendingStep, startEnrolment } from "@/lib/mfa/second-step";
 import { titled } from "@/i18n/titles";
+import { getTranslations } from "next-intl/server";
 import { secondStepPasskeyAction, secondStepPasskeyOptionsAction } from "./actions";
 
 export const generateMetadata = titled("twoFactor");
@@ -22,21 +23,22 @@ export default async function SecondStepPage({ searchParams }: { searchParams: S
   const token = await secondStepToken();
   const step = await pendingStep(token);
   if (!token || !step) redirect("/login?error=second_step_expired");
+  const t = await getTranslations("publicPages.twoFactor");
   if (step.enrol) {
     const setup = step.verified ? null : await startEnrolment(token);
     return (
-      <AuthCard title="Set up two-factor authentication" subtitle="Your account requires a second step at sign-in. Set up an authenticator app to continue.">
+      <AuthCard title={t("enrolTitle")} subtitle={t("enrolSubtitle")}>
         <EnrolmentForm callbackUrl={callbackUrl} secret={setup?.secret ?? null} qrCode={setup?.qrCode ?? null} />
       </AuthCard>
     );
   }
   return (
     <AuthCard
-      title="Two-factor authentication"
-      subtitle={step.totp ? "Enter the 6-digit code from your authenticator app." : step.passkeys ? "Use your passkey to continue." : "Enter one of your recovery codes."}
+      title={t("title")}
+      subtitle={step.totp ? t("enterTotp") : step.passkeys ? t("usePasskeyToContinue") : t("enterRecovery")}
     >
       <div className="space-y-4">
-        {!step.totp && !step.passkeys && <Alert tone="info">Enter one of your recovery codes.</Alert>}
+        {!step.totp && !step.passkeys && <Alert tone="info">{t("enterRecovery")}</Alert>}
         {step.passkeys && (
           <PasskeySignIn
             callbackUrl={callbackUrl}
@@ -44,12 +46,12 @@ export default async function SecondStepPage({ searchParams }: { searchParams: S
             optionsAction={secondStepPasskeyOptionsAction}
             signInAction={secondStepPasskeyAction}
             field="passkey"
-            label="Use a passkey"
+            label={t("usePasskey")}
           />
         )}
         <SecondStepForm callbackUrl={callbackUrl} />
         <p className="text-sm text-slate-600">
-          Lost your device? Enter one of your recovery codes instead. <a href="/login" className="font-medium text-indigo-700 underline">Start over</a>
+          {t("lostDevice")} <a href="/login" className="font-medium text-indigo-700 underline">{t("startOver")}</a>
         </p>
       </div>
     </AuthCard>

@@ -9,7 +9,8 @@ import { emailChangeSchema, requestEmailChange } from "@/lib/users/email-change"
 export const POST = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const input = await readJson(request, emailChangeSchema);
-  return Response.json(await requestEmailChange(actor, input, requestMeta(request.headers)));
+  const { message } = await requestEmailChange(actor, input, requestMeta(request.headers));
+  return Response.json({ message });
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

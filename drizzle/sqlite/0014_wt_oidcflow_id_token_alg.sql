@@ -1,1 +1,0 @@
-ALTER TABLE `applications` ADD `id_token_signed_response_alg` text DEFAULT 'RS256' NOT NULL;
