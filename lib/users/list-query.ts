@@ -73,11 +73,14 @@ function lockedCondition(accountId: string, now: Date): SQL {
   return sql`EXISTS (SELECT 1 FROM ${signInLockouts} WHERE ${signInLockouts.accountId} = ${accountId} AND (${signInLockouts.emailIndex} = ${users.emailIndex} OR ${signInLockouts.emailIndex} = ${users.usernameIndex}) AND ${signInLockouts.lockedUntil} > ${now.getTime()})`;
 }
 
-/** Holds the role: as primary role (built-in roles only), as an extra role, or through a group that grants it. */
+/**
+ * Holds the role: as primary role (built-in roles only), as an extra role, or through a group that grants it.
+ * The extra and group holders are one uncorrelated set, read once per query (not two lookups per user row).
+ */
 function holdsRole(accountId: string, role: RoleFilter): SQL {
-  const extra = sql`EXISTS (SELECT 1 FROM ${userRoles} WHERE ${userRoles.userId} = ${users.id} AND ${userRoles.accountId} = ${accountId} AND ${userRoles.roleId} = ${role.id})`;
-  const viaGroup = sql`EXISTS (SELECT 1 FROM ${userGroups} JOIN ${groupRoles} ON ${groupRoles.groupId} = ${userGroups.groupId} WHERE ${userGroups.userId} = ${users.id} AND ${groupRoles.accountId} = ${accountId} AND ${groupRoles.roleId} = ${role.id})`;
-  return role.builtIn ? or(eq(users.role, role.id as Role), extra, viaGroup)! : or(extra, viaGroup)!;
+  const holders = sql`SELECT ${userRoles.userId} FROM ${userRoles} WHERE ${userRoles.accountId} = ${accountId} AND ${userRoles.roleId} = ${role.id} UNION SELECT ${userGroups.userId} FROM ${userGroups} JOIN ${groupRoles} ON ${groupRoles.groupId} = ${userGroups.groupId} WHERE ${groupRoles.accountId} = ${accountId} AND ${groupRoles.roleId} = ${role.id}`;
+  const extraOrViaGroup = sql`${users.id} IN (${holders})`;
+  return role.builtIn ? or(eq(users.role, role.id as Role), extraOrViaGroup)! : extraOrViaGroup;
 }
 
 /** SQL for the filters other than search; null when nothing can match. */
