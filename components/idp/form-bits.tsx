@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import type { FieldErrors } from "@/lib/errors";
+import { FieldFrame } from "@/components/ui/field-frame";
 
 /** Errors of a field and of its list items ("allowed_domains.0"), for one message list. */
 export function errorsFor(errors: FieldErrors | undefined, name: string): string[] | undefined {
@@ -43,10 +44,7 @@ export function TextArea({
 }) {
   const id = `field-${name}`;
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} hint={hint} errors={errors}>
       <textarea
         id={id}
         name={name}
@@ -57,19 +55,7 @@ export function TextArea({
         aria-describedby={[hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ") || undefined}
         className="mt-1 block w-full rounded-md border-0 px-3 py-2 font-mono text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-indigo-600 aria-[invalid=true]:ring-red-500"
       />
-      {hint && (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
-      {errors?.length ? (
-        <ul id={`${id}-error`} className="mt-1 text-sm text-red-600">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }
 
