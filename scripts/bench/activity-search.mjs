@@ -10,7 +10,8 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { signInCookie } from "./password-load.mjs";
-import { fmt, latencyCases } from "./report.mjs";
+import { latencyCases } from "./latency-cases.mjs";
+import { fmt } from "./report.mjs";
 import { cpuSeconds, databaseEnv, lastJsonLine, randomEncryptionKey, removeTempDir, rssMiB, runNode, startServer, tempDataDir } from "./server.mjs";
 
 const TARGET_P95_MS = 100;

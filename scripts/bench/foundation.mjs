@@ -5,7 +5,8 @@
 import { performance } from "node:perf_hooks";
 import { loadRun } from "./http-load.mjs";
 import { rawVerifyRate, signInLoad, summariseRawVerify } from "./password-load.mjs";
-import { fmt, median } from "./report.mjs";
+import { fmt } from "./report.mjs";
+import { median } from "./stats.mjs";
 import { cpuSeconds, rssMiB, startServer } from "./server.mjs";
 
 const COLD_STARTS = 3;

@@ -5,9 +5,7 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import { percentile } from "./report.mjs";
-
-export { percentile };
+import { percentile } from "./stats.mjs";
 
 /**
  * Runs autocannon against one URL and returns requests/s, latency percentiles

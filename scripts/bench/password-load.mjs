@@ -6,7 +6,7 @@ import http from "node:http";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import argon2 from "argon2";
-import { percentile } from "./http-load.mjs";
+import { percentile } from "./stats.mjs";
 
 const OWASP = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 

@@ -7,7 +7,8 @@
 // database (its write lock, its connections) lets a second web process add,
 // not what two machines would give. PostgreSQL only; about a minute.
 import { loadRun } from "./http-load.mjs";
-import { fmt, median } from "./report.mjs";
+import { fmt } from "./report.mjs";
+import { median } from "./stats.mjs";
 import { databaseEnv, randomEncryptionKey, startServer } from "./server.mjs";
 
 const CONNECTIONS = 32;

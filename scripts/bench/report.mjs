@@ -1,66 +1,7 @@
 // The printed form of the bench's results: one table, a heading row per
 // section (its duration and how much CPU other processes used meanwhile),
-// then one row per metric. Also the statistics every section uses
-// (percentile, median) and the sequential-latency cases the 100k-user and
-// activity-search sections share (one runner, one row format).
-import { sequentialRun } from "./http-load.mjs";
-
-/** The p-th percentile of an ascending array (nearest rank); NaN when empty. */
-export function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
-}
-
-/** The median of any array (the mean of the middle two when even). */
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/**
- * Sequential requests per case after a warm-up (http-load.mjs sequentialRun),
- * one table row per case: p50, p95, server CPU per request and response size,
- * against "p95 ≤ targetMs". A case is { id, label, path, headers, check(res)
- * (throws on a wrong answer), matches?(last) → number }. Raw figures go to
- * runs.requests[id].
- */
-export async function latencyCases({ server, cases, count, warmUp, targetMs, serverCpu, step, metric, runs }) {
-  runs.requests ??= {};
-  for (const c of cases) {
-    const r = await sequentialRun({
-      url: `${server.baseURL}${c.path}`,
-      headers: c.headers,
-      count,
-      warmUp,
-      serverCpu,
-      check: (res) => {
-        try {
-          c.check(res);
-        } catch (err) {
-          throw new Error(`GET ${c.path}: ${err.message}\n${server.logs().slice(-4000)}`);
-        }
-      },
-    });
-    const { last, ...kept } = r;
-    const matches = c.matches?.(last);
-    const caseTarget = c.targetMs ?? targetMs;
-    const bytes = Buffer.byteLength(last.body);
-    runs.requests[c.id] = { ...kept, matches, response_bytes: bytes };
-    step(`${c.label}: p50 ${fmt(r.p50_ms, 1)} ms, p95 ${fmt(r.p95_ms, 1)} ms${matches === undefined ? "" : `, ${matches} matches`}`);
-    metric({
-      id: `${c.id}_p95_ms`,
-      metric: `${c.label}${matches === undefined || Number.isNaN(matches) ? "" : ` (${matches} matches)`}`,
-      value: r.p95_ms,
-      display:
-        `p50 ${fmt(r.p50_ms, 1)}  p95 ${fmt(r.p95_ms, 1)} ms  ` +
-        `CPU ${fmt(r.server_cpu_ms_per_request, 1)} ms/req  ${fmt(bytes / 1024)} KiB`,
-      target: caseTarget === null ? "(info)" : `p95 ≤ ${caseTarget} ms`,
-      pass: caseTarget === null ? null : r.p95_ms <= caseTarget,
-    });
-  }
-}
+// then one row per metric, and the number format every row uses (fmt).
+// Statistics live in stats.mjs, the shared latency cases in latency-cases.mjs.
 
 export const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a");
 

@@ -5,7 +5,8 @@
 // Takes about a minute.
 import path from "node:path";
 import { loadRun } from "./http-load.mjs";
-import { fmt, median } from "./report.mjs";
+import { fmt } from "./report.mjs";
+import { median } from "./stats.mjs";
 import { cpuSeconds, databaseEnv, lastJsonLine, runNode, startServer } from "./server.mjs";
 
 const CONNECTIONS = 32;

@@ -11,7 +11,8 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { signInCookie } from "./password-load.mjs";
-import { fmt, latencyCases } from "./report.mjs";
+import { latencyCases } from "./latency-cases.mjs";
+import { fmt } from "./report.mjs";
 import { cpuSeconds, currentDialect, databaseEnv, lastJsonLine, randomEncryptionKey, removeTempDir, rssMiB, runNode, startServer, tempDataDir } from "./server.mjs";
 
 // seed-users.ts creates this owner (with an access token) before the users.
