@@ -6,6 +6,7 @@ import http from "node:http";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import argon2 from "argon2";
+import { httpRequest as request } from "./http-load.mjs";
 import { percentile } from "./stats.mjs";
 
 const OWASP = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -92,20 +93,6 @@ export function summariseRawVerify(parts) {
     p50_ms: percentile(latencies, 50),
     p95_ms: percentile(latencies, 95),
   };
-}
-
-function request(agent, url, { method = "GET", headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    if (body) req.end(body);
-    else req.end();
-  });
 }
 
 /** Fetches a CSRF token and the cookie Auth.js pairs it with. */
