@@ -75,10 +75,11 @@ async function loadApplication(clientId: string): Promise<ProviderApplication | 
  * deleted group: who may sign in is decided by userMayUseApplication, which
  * reads the database every time.
  */
-export async function findApplicationByClientId(clientId: string): Promise<ProviderApplication | null> {
+export async function findApplicationByClientId(clientId: string, storedVersion?: number): Promise<ProviderApplication | null> {
   if (typeof clientId !== "string" || clientId.length === 0 || clientId.length > 100) return null;
   // The version is read before the load: a change committing in between costs a reload, never a stale copy.
-  const version = await cacheVersion(db(), APPLICATIONS_VERSION);
+  // (storedVersion: the caller read APPLICATIONS_VERSION just now, with others in one query.)
+  const version = storedVersion ?? (await cacheVersion(db(), APPLICATIONS_VERSION));
   if (version > heldVersion) {
     held.clear();
     heldVersion = version;

@@ -44,6 +44,22 @@ export async function cacheVersion(q: Db, name: string): Promise<number> {
 
 const versionReads = new WeakMap<Db, { execute(values: { name: string }): Promise<Array<{ version: number }>> | Array<{ version: number }> }>();
 
+const allVersionReads = new WeakMap<Db, { execute(): Promise<Array<{ name: string; version: number }>> | Array<{ name: string; version: number }> }>();
+
+/**
+ * Every stored version in one read (a handful of rows), for a request that uses several caches:
+ * as fresh as reading each where it is used (a name never bumped is absent: version 0).
+ */
+export async function allCacheVersions(q: Db): Promise<Map<string, number>> {
+  let prepared = allVersionReads.get(q);
+  if (!prepared) {
+    prepared = q.select({ name: cacheVersions.name, version: cacheVersions.version }).from(cacheVersions).prepare();
+    allVersionReads.set(q, prepared);
+  }
+  const rows = await prepared.execute();
+  return new Map(rows.map((r) => [r.name, r.version]));
+}
+
 export type VersionedCache<T> = {
   /**
    * The value: cached while the stored version is unchanged, reloaded

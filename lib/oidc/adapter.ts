@@ -256,7 +256,9 @@ class DatabaseAdapter implements Adapter {
       if (pending === null) return undefined;
       if (pending !== undefined) return open(pending as Stored);
     }
-    return open(row);
+    const payload = open(row);
+    if (row && deferred) deferred.read.set(modelKey(this.name, row.id), { row, grantId: payload?.grantId });
+    return payload;
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -289,9 +291,11 @@ class DatabaseAdapter implements Adapter {
       return;
     }
     const key = modelKey(this.name, digest);
-    const known = (deferred.models.get(key) as Stored | null | undefined) ?? (await lookup("id")(this.name, digest));
+    // What this request wrote or read of it already (the provider finds a code or refresh token before consuming it).
+    const read = deferred.read.get(key);
+    const known = (deferred.models.get(key) as Stored | null | undefined) ?? (read?.row as Stored | undefined) ?? (await lookup("id")(this.name, digest));
     if (known) deferred.models.set(key, { ...known, consumedAtMs: now.getTime() });
-    const grantId = known ? open(known)?.grantId : undefined;
+    const grantId = known ? (read && read.row === known ? read.grantId : open(known)?.grantId) : undefined;
     // Consumed only if nobody consumed it meanwhile: two requests presenting one code or refresh token at
     // once both found it unused, and only the first to commit gets its tokens (the other, ConsumedMeanwhile).
     const native = sqliteWrites();

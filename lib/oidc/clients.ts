@@ -13,8 +13,8 @@
 import "server-only";
 import crypto from "node:crypto";
 import type { AdapterPayload } from "oidc-provider";
-import { findApplicationByClientId, type ProviderApplication } from "@/lib/applications/for-provider";
-import { currentScope, oncePerRequest } from "./request-scope";
+import { APPLICATIONS_VERSION, findApplicationByClientId, type ProviderApplication } from "@/lib/applications/for-provider";
+import { cacheVersionNow, currentScope, oncePerRequest } from "./request-scope";
 
 const DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -51,7 +51,7 @@ export function metadataFor(app: ProviderApplication): AdapterPayload {
 
 /** The app registered under clientId, looked up once per provider request (the client, its secret, the grant ask for it). */
 export function applicationOf(clientId: string): Promise<ProviderApplication | null> {
-  return oncePerRequest(`app:${clientId}`, () => findApplicationByClientId(clientId));
+  return oncePerRequest(`app:${clientId}`, async () => findApplicationByClientId(clientId, await cacheVersionNow(APPLICATIONS_VERSION)));
 }
 
 /** The metadata of the app registered under clientId, for the request being served, or undefined. */

@@ -31,7 +31,7 @@ import { instanceAccountId } from "@/lib/instance/account";
 import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
-import { oncePerRequest } from "./request-scope";
+import { cacheVersionNow, currentScope, oncePerRequest } from "./request-scope";
 import { deviceConfirmPage, deviceInputPage, messagePage, signOutPage, viewerOf } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
@@ -75,6 +75,20 @@ function ttlFromClient(key: string, fallback: number) {
     const value = client?.metadata()[key];
     return typeof value === "number" && value > 0 ? value : fallback;
   };
+}
+
+/** Auth.js's session cookie, in either name (and chunked: name.0, name.1 …). */
+const SESSION_COOKIE = /(^|;\s*)(__Secure-)?authjs\.session-token(\.\d+)?=/;
+
+/**
+ * Where the provider sends the browser for its interaction: Latchkey's interaction, which decides
+ * from the Latchkey session (lib/sign-in/app-sign-in.ts). Without any session cookie there is
+ * nothing to decide, as the interaction would only answer "sign in first": straight to /login, with
+ * the interaction as the way back (one request fewer per sign-in; the same page, the same return).
+ */
+export function interactionUrl(cookieHeader: string | undefined, uid: string): string {
+  const path = interactionPath(uid);
+  return cookieHeader && SESSION_COOKIE.test(cookieHeader) ? path : `/login?${new URLSearchParams({ callbackUrl: path })}`;
 }
 
 /** The login prompt is always asked, unless this request is the return from Latchkey's interaction. */
@@ -127,7 +141,7 @@ function configuration(jwks: object[]): Configuration {
       token: `${OIDC_PREFIX}/token`,
       userinfo: `${OIDC_PREFIX}/me`,
     },
-    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: policy() },
+    interactions: { url: (ctx, interaction) => interactionUrl(ctx.req.headers.cookie, interaction.uid), policy: policy() },
     ttl: {
       AccessToken: ttlFromClient("urn:latchkey:access_token_ttl", 600) as never,
       // Sliding: every refresh rotates the token, and the new one lives this long again.
@@ -212,8 +226,34 @@ function build(issuer: string, jwks: object[]): Provider {
     const app = await applicationOf(this.clientId);
     return app !== null && clientSecretMatches(app, actual);
   };
+  reuseClients(provider);
   provider.on("server_error", (_ctx, err) => console.error("OpenID provider error:", err));
   return provider;
+}
+
+type ClientClass = { find(id: unknown): Promise<unknown> };
+
+/**
+ * The provider's client for an app, made once per copy of the app: oidc-provider's own Client.find
+ * asks the adapter for the metadata and hashes it (object-hash) on every request to find its cached
+ * client; here the Application copy (./clients.ts: cached per process under the applications cache
+ * version, so a changed, rotated or deleted app is a new copy or none on every replica's next
+ * request) is the key. The guessing limits' check of the client (beforeClient) runs as before.
+ */
+function reuseClients(provider: Provider): void {
+  const Client = provider.Client as unknown as ClientClass;
+  const find = Client.find.bind(Client);
+  const byApplication = new WeakMap<object, unknown>();
+  Client.find = async (id: unknown) => {
+    if (typeof id !== "string") return undefined;
+    await currentScope()?.beforeClient?.(id);
+    const app = await applicationOf(id);
+    if (!app) return undefined;
+    if (byApplication.has(app)) return byApplication.get(app);
+    const client = await find(id);
+    if (client) byApplication.set(app, client);
+    return client;
+  };
 }
 
 type Built = { provider: Provider; issuer: string; keysVersion: number; builtAt: number };
@@ -224,7 +264,7 @@ const holder = globalThis as unknown as { latchkeyOidcProvider?: Built; latchkey
 export async function currentProvider(): Promise<Provider | null> {
   const status = await providerStatus();
   if (!status.available) return null;
-  const version = await cacheVersion(db(), SIGNING_KEYS_VERSION);
+  const version = await cacheVersionNow(SIGNING_KEYS_VERSION);
   const built = holder.latchkeyOidcProvider;
   if (built && built.issuer === status.issuer && built.keysVersion === version && Date.now() - built.builtAt < REBUILD_AFTER_MS) {
     return built.provider;

@@ -15,7 +15,8 @@
  */
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Tx } from "@/lib/db/database";
+import { allCacheVersions } from "@/lib/data/cache-version";
+import { db, type Tx } from "@/lib/db/database";
 
 export type DeferredWrite = (tx: Tx) => Promise<void>;
 
@@ -26,7 +27,13 @@ export type RequestScope = {
   /** User codes looked up in this request that matched no device (./attempt-limits.ts counts them). */
   userCodeMisses: number;
   /** Present when writes are deferred to the end of the request (the token endpoint). */
-  deferred?: { writes: DeferredWrite[]; models: Map<string, unknown | null> };
+  deferred?: {
+    writes: DeferredWrite[];
+    /** Models this request wrote (null: deleted), by name and digest: its reads see them. */
+    models: Map<string, unknown | null>;
+    /** Models this request read from the database, by name and digest (a consume after a find needn't read again). */
+    read: Map<string, { row: unknown; grantId?: string }>;
+  };
 };
 
 const holder = globalThis as unknown as { latchkeyOidcRequestScope?: AsyncLocalStorage<RequestScope> };
@@ -54,9 +61,19 @@ export function oncePerRequest<T>(key: string, load: () => Promise<T>): Promise<
   return held;
 }
 
+/**
+ * The stored version of a cross-process cache (lib/data/cache-version.ts) for this request: every
+ * version is read once per request in one query (the provider's keys and the applications are
+ * both asked for on every request), instead of one read per cache.
+ */
+export async function cacheVersionNow(name: string): Promise<number> {
+  const versions = await oncePerRequest("cache-versions", () => allCacheVersions(db()));
+  return versions.get(name) ?? 0;
+}
+
 /** A scope for one provider request; on the token endpoint its writes are deferred (flushDeferredWrites). */
 export function newRequestScope(deferWrites: boolean): RequestScope {
-  return { memo: new Map(), userCodeMisses: 0, deferred: deferWrites ? { writes: [], models: new Map() } : undefined };
+  return { memo: new Map(), userCodeMisses: 0, deferred: deferWrites ? { writes: [], models: new Map(), read: new Map() } : undefined };
 }
 
 /**
