@@ -46,6 +46,17 @@ describe("oidc-provider adapter", () => {
     const lost = await flushDeferredWrites(second, writeSystem).catch((err: unknown) => err);
     expect(lost).toBeInstanceOf(ConsumedMeanwhile);
     expect((lost as ConsumedMeanwhile).grantId).toBe("g-t");
+    // Found, then revoked by another request before this one consumes it: no tokens from it.
+    await refresh.upsert("revoked-meanwhile", { grantId: "g-r" } as never, 60);
+    const third = newRequestScope(true);
+    await runInRequestScope(third, async () => {
+      expect(await refresh.find("revoked-meanwhile")).toMatchObject({ grantId: "g-r" });
+      await refresh.revokeByGrantId("g-r");
+      await refresh.consume("revoked-meanwhile");
+    });
+    const refused = await flushDeferredWrites(third, writeSystem).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ConsumedMeanwhile);
+    expect((refused as ConsumedMeanwhile).grantId).toBe("g-r");
     // A later write of the same request is not held back.
     await runInRequestScope(scope, () => refresh.destroy("new-rt"));
     expect(await refresh.find("new-rt")).toBeUndefined();

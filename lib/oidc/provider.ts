@@ -23,8 +23,6 @@ import "server-only";
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { config } from "@/lib/config";
 import { keyRing } from "@/lib/crypto/keys";
-import { cacheVersion } from "@/lib/data/cache-version";
-import { db } from "@/lib/db/database";
 import { clientSecretMatches } from "@/lib/applications/for-provider";
 import { issuerUrl } from "@/lib/applications/issuer";
 import { instanceAccountId } from "@/lib/instance/account";
