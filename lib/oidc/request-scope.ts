@@ -9,13 +9,17 @@
  *    token, save the new one, save the access token, revoke a reused chain),
  *    applied together in ONE unit of work when the provider has finished and
  *    before its answer leaves: one transaction per grant, not three. Reads of
- *    the same request see those writes (./adapter.ts looks here first).
+ *    the same request see those writes (./adapter.ts looks here first). The
+ *    same on the interaction (the grant, the activity event, the interaction's
+ *    result) and on the authorization request's return from it (the session,
+ *    the code, the spent interaction): one transaction each, not two or three.
  * Outside a provider request (the interaction, tests, jobs) there is no
  * scope: lookups are not shared and writes commit at once.
  */
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { allCacheVersions } from "@/lib/data/cache-version";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 
 export type DeferredWrite = (tx: Tx) => Promise<void>;
@@ -74,6 +78,16 @@ export async function cacheVersionNow(name: string): Promise<number> {
 /** A scope for one provider request; on the token endpoint its writes are deferred (flushDeferredWrites). */
 export function newRequestScope(deferWrites: boolean): RequestScope {
   return { memo: new Map(), userCodeMisses: 0, deferred: deferWrites ? { writes: [], models: new Map(), read: new Map() } : undefined };
+}
+
+/**
+ * A write of this request: held for the request's one unit of work when it defers its writes,
+ * otherwise committed now in its own.
+ */
+export async function writeInRequest(fn: DeferredWrite): Promise<void> {
+  const deferred = storage.getStore()?.deferred;
+  if (deferred) deferred.writes.push(fn);
+  else await writeSystem(fn);
 }
 
 /**

@@ -90,6 +90,11 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     return;
   }
   const choice = answering ? (await readForm(req)).get("choice") : null;
+  // The decision's writes (grant, activity event) and the interaction's result commit together, before the answer leaves.
+  const flush = async () => {
+    const scope = currentScope();
+    if (scope) await flushDeferredWrites(scope, (fn) => writeSystem(fn));
+  };
   const outcome = await decideAppSignIn({
     provider,
     session: await browserSession(req.headers.cookie),
@@ -99,6 +104,13 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     consent: choice === "allow" ? "allow" : choice === "deny" ? "deny" : undefined,
     meta: requestMeta(headersOf(req)),
   });
+  if (outcome.kind === "finish") {
+    const returnTo = await provider.interactionResult(req, res, outcome.result, { mergeWithLastSubmission: false });
+    await flush();
+    send(res, 303, "text/plain", "", { location: returnTo });
+    return;
+  }
+  await flush();
   switch (outcome.kind) {
     case "sign_in":
       send(res, 303, "text/plain", "", { location: `/login?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
@@ -109,9 +121,6 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       return;
     case "consent":
       sendHtml(res, 200, consentPage(viewerOf(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
-      return;
-    case "finish":
-      await provider.interactionFinished(req, res, outcome.result, { mergeWithLastSubmission: false });
       return;
   }
 }
@@ -155,10 +164,11 @@ function withSingleLogout(provider: NonNullable<Awaited<ReturnType<typeof curren
 }
 
 /**
- * The token endpoint's writes (consume the old refresh token, save the new tokens) are deferred in
- * the request's scope (lib/oidc/request-scope.ts) and applied here in one unit of work, after the
- * provider has answered and before the answer leaves: if they fail, the app gets a server_error,
- * never tokens that weren't stored.
+ * The token endpoint's writes (consume the old refresh token, save the new tokens), and those of the
+ * authorization request's return from the interaction (the session, the code, the spent interaction),
+ * are deferred in the request's scope (lib/oidc/request-scope.ts) and applied here in one unit of
+ * work, after the provider has answered and before the answer leaves: if they fail, the app gets a
+ * server_error, never tokens (or a code) that weren't stored.
  */
 function withDeferredWrites(provider: NonNullable<Awaited<ReturnType<typeof currentProvider>>>): void {
   provider.use(async (ctx, next) => {
@@ -170,6 +180,8 @@ function withDeferredWrites(provider: NonNullable<Awaited<ReturnType<typeof curr
         try {
           await flushDeferredWrites(scope, (fn) => writeSystem(fn));
         } catch (err) {
+          // Never a redirect carrying a code that wasn't stored.
+          ctx.remove("Location");
           ctx.remove("Cache-Control");
           ctx.set("Cache-Control", "no-store");
           if (err instanceof ConsumedMeanwhile) {
@@ -189,6 +201,15 @@ function withDeferredWrites(provider: NonNullable<Awaited<ReturnType<typeof curr
 }
 
 const TOKEN_PATH = `${OIDC_PREFIX}/token`;
+/** The authorization request's return from the interaction (/oidc/auth/:uid). */
+const RESUME = /^\/oidc\/auth\/[A-Za-z0-9_-]{1,64}$/;
+
+/** Requests whose writes are held for one unit of work at the end (see withDeferredWrites and interaction). */
+function defersWrites(method: string | undefined, pathname: string): boolean {
+  if (method === "POST" && pathname === TOKEN_PATH) return true;
+  if (method === "GET" && RESUME.test(pathname)) return true;
+  return INTERACTION.test(pathname);
+}
 
 async function serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   const status = await providerStatus();
@@ -215,7 +236,7 @@ export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): b
   const pathname = (req.url ?? "/").split("?", 1)[0];
   if (!ownsPath(pathname)) return false;
   // One scope per request: lookups shared within it, and the token endpoint's writes deferred into one unit of work.
-  const scope = newRequestScope(req.method === "POST" && pathname === TOKEN_PATH);
+  const scope = newRequestScope(defersWrites(req.method, pathname));
   runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => {
     console.error("OpenID provider request failed:", err);
     if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ message: "Internal server error", code: 500 }));

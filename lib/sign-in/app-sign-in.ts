@@ -19,9 +19,9 @@ import { findApplicationByClientId, userMayUseApplication, type ProviderApplicat
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { recordEvent } from "@/lib/audit/record";
-import { writeSystem } from "@/lib/data/unit-of-work";
 import { usableUser } from "@/lib/oidc/accounts";
 import { grantedScopes } from "@/lib/oidc/grants";
+import { writeInRequest } from "@/lib/oidc/request-scope";
 import { SCOPES } from "@/lib/oidc/provider";
 
 export type AppSignInRequest = {
@@ -51,7 +51,8 @@ function scopesOf(requested: string): string[] {
 }
 
 async function record(app: ProviderApplication, session: SessionActor, action: string, details: Record<string, unknown>, meta: RequestMeta): Promise<void> {
-  await writeSystem((tx) =>
+  // With the interaction's other writes (the grant, its result) when they are held for one unit of work.
+  await writeInRequest((tx) =>
     recordEvent(tx, {
       accountId: app.accountId,
       action,
