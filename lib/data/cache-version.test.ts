@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db, type Db } from "@/lib/db/database";
 import { meta } from "@/lib/db/schema";
-import { bumpCacheVersion, cacheVersion, cacheVersionWatch, versionedCache } from "./cache-version";
+import { allCacheVersions, bumpCacheVersion, cacheVersion, cacheVersionWatch, versionedCache } from "./cache-version";
 import { writeSystem } from "./unit-of-work";
 
 /** A "setting" kept in the meta table, and what loading it costs. */
@@ -24,6 +24,19 @@ async function setSetting(name: string, key: string, value: string, options: { b
 }
 
 describe("versioned caches", () => {
+  it("reads every stored version in one query, each as cacheVersion reads it", async () => {
+    await writeSystem(async (tx) => {
+      await bumpCacheVersion(tx, "test-all-a");
+      await bumpCacheVersion(tx, "test-all-a");
+      await bumpCacheVersion(tx, "test-all-b");
+    });
+    const all = await allCacheVersions(db());
+    expect(all.get("test-all-a")).toBe(2);
+    expect(all.get("test-all-b")).toBe(1);
+    expect(all.get("test-all-a")).toBe(await cacheVersion(db(), "test-all-a"));
+    expect(all.has("test-all-never")).toBe(false);
+  });
+
   it("serves a change made through one process's cache to another's on its next use", async () => {
     // Two processes, each with its own copy of the cache.
     const a = settingCache("test-setting", "setting-1");
