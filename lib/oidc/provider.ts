@@ -75,20 +75,6 @@ function ttlFromClient(key: string, fallback: number) {
   };
 }
 
-/** Auth.js's session cookie, in either name (and chunked: name.0, name.1 …). */
-const SESSION_COOKIE = /(^|;\s*)(__Secure-)?authjs\.session-token(\.\d+)?=/;
-
-/**
- * Where the provider sends the browser for its interaction: Latchkey's interaction, which decides
- * from the Latchkey session (lib/sign-in/app-sign-in.ts). Without any session cookie there is
- * nothing to decide, as the interaction would only answer "sign in first": straight to /login, with
- * the interaction as the way back (one request fewer per sign-in; the same page, the same return).
- */
-export function interactionUrl(cookieHeader: string | undefined, uid: string): string {
-  const path = interactionPath(uid);
-  return cookieHeader && SESSION_COOKIE.test(cookieHeader) ? path : `/login?${new URLSearchParams({ callbackUrl: path })}`;
-}
-
 /** The login prompt is always asked, unless this request is the return from Latchkey's interaction. */
 function policy() {
   const { Check, base } = interactionPolicy;
@@ -139,7 +125,9 @@ function configuration(jwks: object[]): Configuration {
       token: `${OIDC_PREFIX}/token`,
       userinfo: `${OIDC_PREFIX}/me`,
     },
-    interactions: { url: (ctx, interaction) => interactionUrl(ctx.req.headers.cookie, interaction.uid), policy: policy() },
+    // Always Latchkey's interaction, even without a session cookie (when it only sends the browser on to /login): the
+    // provider sets its interaction cookie for this URL's path, so going to /login directly would lose it.
+    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: policy() },
     ttl: {
       AccessToken: ttlFromClient("urn:latchkey:access_token_ttl", 600) as never,
       // Sliding: every refresh rotates the token, and the new one lives this long again.
