@@ -34,20 +34,32 @@ export default {
   run,
 };
 
+/**
+ * A browser's cookies, by name and path: a cookie goes only to paths under its own, as a browser
+ * sends it (the provider's interaction cookie lives on /oidc/interaction/<uid>; a jar that ignored
+ * paths would let a flow pass here that fails in a browser).
+ */
 function jar() {
   const cookies = new Map();
   return {
     update(headers) {
       for (const line of headers["set-cookie"] ?? []) {
-        const [pair] = line.split(";");
+        const [pair, ...attributes] = line.split(";");
         const eq = pair.indexOf("=");
+        const name = pair.slice(0, eq).trim();
         const value = pair.slice(eq + 1).trim();
-        if (value) cookies.set(pair.slice(0, eq).trim(), value);
-        else cookies.delete(pair.slice(0, eq).trim());
+        const pathAttribute = attributes.map((a) => a.trim()).find((a) => /^path=/i.test(a));
+        const path = pathAttribute ? pathAttribute.slice(5) || "/" : "/";
+        const key = `${name};${path}`;
+        if (value) cookies.set(key, { name, value, path });
+        else cookies.delete(key);
       }
     },
-    get header() {
-      return [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    /** The Cookie header for a request to `url`. */
+    for(url) {
+      const { pathname } = new URL(url);
+      const under = (path) => path === "/" || pathname === path || pathname.startsWith(path.endsWith("/") ? path : `${path}/`);
+      return [...cookies.values()].filter((c) => under(c.path)).map((c) => `${c.name}=${c.value}`).join("; ");
     },
   };
 }
@@ -69,7 +81,7 @@ async function signedInJar(base, email, password) {
   cookies.update({ "set-cookie": [pair.cookie] });
   const res = await send(`${base}/api/auth/callback/credentials`, {
     method: "POST",
-    headers: { "content-type": FORM, cookie: cookies.header },
+    headers: { "content-type": FORM, cookie: cookies.for(`${base}/api/auth/callback/credentials`) },
     body: new URLSearchParams({ csrfToken: pair.csrfToken, email, password, callbackUrl: `${base}/` }).toString(),
   });
   cookies.update(res.headers);
@@ -112,7 +124,7 @@ async function followToCode(base, next, cookies, atLogin) {
       loggedIn = true;
       continue;
     }
-    const res = await send(next, { headers: { cookie: cookies.header } });
+    const res = await send(next, { headers: { cookie: cookies.for(next) } });
     cookies.update(res.headers);
     next = new URL(res.headers.location ?? "", next).href;
   }
@@ -156,7 +168,7 @@ async function codeFlowSignIn(base, app, owner, csrfPair) {
     // The sign-in page's form, posted: the password.
     const res = await send(`${base}/api/auth/callback/credentials`, {
       method: "POST",
-      headers: { "content-type": FORM, cookie: cookies.header },
+      headers: { "content-type": FORM, cookie: cookies.for(`${base}/api/auth/callback/credentials`) },
       body: new URLSearchParams({ csrfToken: csrfPair.csrfToken, email: owner.email, password: owner.password, callbackUrl: login.searchParams.get("callbackUrl") ?? "/" }).toString(),
     });
     cookies.update(res.headers);
