@@ -6,9 +6,10 @@
 // exchange) against the raw argon2id rate measured in this process (target
 // ≥ 0.8), against a production server with PUBLIC_URL set. The person's
 // browser and the apps are played with node:http on keep-alive connections
-// (http-load.mjs httpRequest) and a cookie jar, as e2e/api/oidc-provider.spec.ts
-// does with fetch: fetch cost the bench about as much CPU per request as the
-// server spent, on the same two cores, and so held the rates down.
+// (http-load.mjs httpRequest) and a cookie jar that keeps cookie paths, as
+// e2e/api/oidc-provider.spec.ts does with fetch; the bench shares the server's
+// two cores, so its own CPU per request (shown in each row) holds the rates
+// down, and fetch's is the heavier.
 // Each row also shows the server's CPU time per operation (less sensitive to
 // other load than the rate) and the bench's own. Takes about 70 s.
 import http from "node:http";
