@@ -4,6 +4,8 @@
 // checks. Use `--dev` for development with hot reload. Also the operations
 // side of serving (scripts/operations.mjs): one pino log line per request,
 // /metrics, and a graceful stop on SIGTERM.
+// First, before Next.js loads: how much memory the V8 heap keeps (scripts/memory-tuning.mjs).
+import { tuneHeap } from "./memory-tuning.mjs";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -13,6 +15,7 @@ import { requestGuards } from "./request-guards.mjs";
 
 const dev = process.argv.includes("--dev");
 process.env.NODE_ENV ??= dev ? "development" : "production";
+if (!dev) tuneHeap();
 const { default: next } = await import("next");
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

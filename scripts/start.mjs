@@ -1,9 +1,10 @@
 // `npm start`: builds the app on first run (or when BUILD_ID is missing), then
 // serves it. No configuration needed: PORT (3000) and DATA_DIR (./data) are optional.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { missingServerEnvironment } from "./server-environment.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -15,4 +16,17 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
 }
 
 process.env.NODE_ENV = "production";
-await import("./server.mjs");
+const missing = process.platform === "linux" ? missingServerEnvironment() : {};
+if (Object.keys(missing).length === 0) {
+  await import("./server.mjs");
+} else {
+  // glibc's malloc settings (scripts/server-environment.mjs) only apply to a process started with
+  // them: the server runs as a child that has them, and this process passes signals on and exits as it does.
+  const server = spawn(process.execPath, [...process.execArgv, path.join(root, "scripts", "server.mjs")], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...missing },
+    stdio: "inherit",
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}

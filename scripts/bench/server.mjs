@@ -13,6 +13,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { missingServerEnvironment } from "../server-environment.mjs";
 
 const live = new Set();
 /** The dialect the bench is measuring now, and (on PostgreSQL) how to make a fresh database. */
@@ -123,6 +124,8 @@ export async function startServer(root, { timeoutMs = 30_000, dataDir = tempData
       // One session secret for every server of the run: on PostgreSQL start-up refuses without one (replicas share it).
       AUTH_SECRET: BENCH_AUTH_SECRET,
       ...BENCH_SERVER_ENV,
+      // As `npm start` and the documented systemd unit start it: MALLOC_ARENA_MAX, NODE_OPTIONS (scripts/server-environment.mjs).
+      ...missingServerEnvironment(process.env),
       // "{baseURL}" in a value stands for this server's own address (PUBLIC_URL: "{baseURL}").
       ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === "string" ? v.replaceAll("{baseURL}", `http://127.0.0.1:${port}`) : v])),
     },

@@ -1,0 +1,24 @@
+// Environment the server process starts with, for what can't be set from inside it: glibc reads its
+// malloc settings, and V8 its young-generation size, once, when the process starts. `npm start`
+// (scripts/start.mjs) and the bench apply these; the systemd unit in docs/operations.md sets the
+// same. A value the operator set wins. Measured in docs/benchmarks.md, "Round 7 — memory".
+//
+// MALLOC_ARENA_MAX=2: every thread that allocates gets a malloc arena of its own by default (up to
+// 8 per core), and argon2id's 19 MiB of working memory, once freed, stays resident in the arena of
+// whichever of libuv's four pool threads ran that hash: after a few sign-ins, 76 MiB kept for good.
+// Two arenas keep at most two such blocks.
+//
+// --max-semi-space-size=8: V8's young generation is two semi-spaces of up to 16 MiB each by
+// default, and both stay committed (32 MiB of RSS) once a busy page has grown them. 8 MiB halves
+// that; scavenges run twice as often but each copies as little, the same CPU in total.
+export const SERVER_ENVIRONMENT = { MALLOC_ARENA_MAX: "2" };
+export const SERVER_NODE_OPTIONS = ["--max-semi-space-size=8"];
+
+/** The settings not yet in `env`, as variables to add to it (those the operator set are left as they are). */
+export function missingServerEnvironment(env = process.env) {
+  const missing = Object.fromEntries(Object.entries(SERVER_ENVIRONMENT).filter(([name]) => env[name] === undefined));
+  const options = env.NODE_OPTIONS ?? "";
+  const extra = SERVER_NODE_OPTIONS.filter((option) => !options.includes(option.split("=")[0]));
+  if (extra.length > 0) missing.NODE_OPTIONS = [options, ...extra].filter(Boolean).join(" ");
+  return missing;
+}
