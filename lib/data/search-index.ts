@@ -72,6 +72,13 @@ async function ensureEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; i
   return { scopeId, id: made.id, fresh: true };
 }
 
+/** The entry of an entity known to have none. */
+async function newEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: number; fresh: true }> {
+  const scopeId = await ensureScope(tx, ref.accountId, ref.scope);
+  const [made] = await tx.insert(searchEntries).values({ scopeId, entityId: ref.entityId }).returning({ id: searchEntries.id });
+  return { scopeId, id: made.id, fresh: true };
+}
+
 async function insertTerms(tx: Tx, scopeId: number, entryId: number, terms: number[]): Promise<void> {
   if (terms.length === 0) return;
   await tx
@@ -80,9 +87,12 @@ async function insertTerms(tx: Tx, scopeId: number, entryId: number, terms: numb
     .onConflictDoNothing();
 }
 
-/** Indexes an entity's fields, replacing whatever it was indexed under before (a rename drops the old name). */
-export async function indexEntity(tx: Tx, ref: EntityFields): Promise<void> {
-  const entry = await ensureEntry(tx, ref);
+/**
+ * Indexes an entity's fields, replacing whatever it was indexed under before (a rename drops the old name).
+ * `fresh`: the entity was created in this transaction (a new random id), so it has no entry yet to look for.
+ */
+export async function indexEntity(tx: Tx, ref: EntityFields, options?: { fresh?: boolean }): Promise<void> {
+  const entry = options?.fresh ? await newEntry(tx, ref) : await ensureEntry(tx, ref);
   if (!entry.fresh) await tx.delete(searchTerms).where(eq(searchTerms.entryId, entry.id));
   await insertTerms(tx, entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
 }

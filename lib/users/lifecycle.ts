@@ -48,10 +48,14 @@ export type NewUser = {
   autoGroups: string[];
 };
 
-/** Inserts a user and their groups (the email must be checked available first); returns the stored record. */
+/**
+ * Inserts a user and their groups (the email must be checked available first); returns the stored record.
+ * A brand-new id has no memberships or index entry to replace, and the insert returns the stored row:
+ * no statement here re-reads or clears what it just wrote.
+ */
 export async function insertUser(tx: Tx, accountId: string, user: NewUser): Promise<UserRecord> {
   const userId = crypto.randomUUID();
-  await tx
+  const [row] = await tx
     .insert(users)
     .values({
       id: userId,
@@ -63,11 +67,13 @@ export async function insertUser(tx: Tx, accountId: string, user: NewUser): Prom
       isServiceUser: user.isServiceUser,
       passwordHash: user.passwordHash,
       mustChangePassword: user.mustChangePassword,
-    });
-  await setUserGroups(tx, accountId, userId, user.autoGroups);
-  await indexUser(tx, { accountId, id: userId, name: user.name, email: user.email, username: user.username });
+    })
+    .returning();
+  const groupIds = [...new Set(user.autoGroups)];
+  if (groupIds.length > 0) await setUserGroups(tx, accountId, userId, groupIds);
+  await indexUser(tx, { accountId, id: userId, name: user.name, email: user.email, username: user.username }, { fresh: true });
   await countUserAdded(tx, accountId, user.isServiceUser);
-  return loadUser(tx, accountId, userId);
+  return openUser(row, groupIds);
 }
 
 export type CreatedUser = { user: UserRecord; password: string | null };

@@ -22,8 +22,9 @@ export async function indexUser(
   tx: Tx,
   // username required: a path that re-indexes without it would make the person unfindable by it.
   user: { accountId: string; id: string; name: string; email: string | null; username: string | null },
+  options?: { fresh?: boolean },
 ): Promise<void> {
-  await indexEntity(tx, { accountId: user.accountId, scope: USERS_SCOPE, entityId: user.id, fields: [user.name, user.email, user.username || null] });
+  await indexEntity(tx, { accountId: user.accountId, scope: USERS_SCOPE, entityId: user.id, fields: [user.name, user.email, user.username || null] }, options);
 }
 
 /** Removes a deleted user from the index. */
