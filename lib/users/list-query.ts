@@ -35,6 +35,7 @@ import { openIdentity } from "./records";
 import { compareSorted, DECRYPTED_SORT_KEYS, NAME_SORT_LIMIT, type SortValue, type UserSort } from "./sort";
 import { USERS_SCOPE } from "./search-source";
 import { storedUserCount } from "./user-counts";
+import { storedCount, unfilteredMe, unfilteredOthers } from "./list-statements";
 import type { UserStatus } from "./status";
 
 export type UserListQuery = {
@@ -73,21 +74,33 @@ function lockedCondition(accountId: string, now: Date): SQL {
   return sql`EXISTS (SELECT 1 FROM ${signInLockouts} WHERE ${signInLockouts.accountId} = ${accountId} AND (${signInLockouts.emailIndex} = ${users.emailIndex} OR ${signInLockouts.emailIndex} = ${users.usernameIndex}) AND ${signInLockouts.lockedUntil} > ${now.getTime()})`;
 }
 
+/** The extra and group holders of the role: one uncorrelated set, read once per query (not two lookups per user row). */
+function roleHolders(accountId: string, role: RoleFilter): SQL {
+  return sql`SELECT ${userRoles.userId} FROM ${userRoles} WHERE ${userRoles.accountId} = ${accountId} AND ${userRoles.roleId} = ${role.id} UNION SELECT ${userGroups.userId} FROM ${userGroups} JOIN ${groupRoles} ON ${groupRoles.groupId} = ${userGroups.groupId} WHERE ${groupRoles.accountId} = ${accountId} AND ${groupRoles.roleId} = ${role.id}`;
+}
+
 /**
- * Holds the role: as primary role (built-in roles only), as an extra role, or through a group that grants it.
- * The extra and group holders are one uncorrelated set, read once per query (not two lookups per user row).
+ * Holds the role as two disjoint conditions, whose union is "holds the role": the primary role (built-in
+ * roles only), and the extra or group-granted holders whose primary role is another one. Each is counted
+ * and paged on its own (rolePage): the first through users_account_[service_]role_created_idx alone.
  */
+function roleArms(accountId: string, role: RoleFilter): SQL[] {
+  const extraOrViaGroup = sql`${users.id} IN (${roleHolders(accountId, role)})`;
+  if (!role.builtIn) return [extraOrViaGroup];
+  return [eq(users.role, role.id as Role), and(ne(users.role, role.id as Role), extraOrViaGroup)!];
+}
+
+/** Holds the role: as primary role (built-in roles only), as an extra role, or through a group that grants it. */
 function holdsRole(accountId: string, role: RoleFilter): SQL {
-  const holders = sql`SELECT ${userRoles.userId} FROM ${userRoles} WHERE ${userRoles.accountId} = ${accountId} AND ${userRoles.roleId} = ${role.id} UNION SELECT ${userGroups.userId} FROM ${userGroups} JOIN ${groupRoles} ON ${groupRoles.groupId} = ${userGroups.groupId} WHERE ${groupRoles.accountId} = ${accountId} AND ${groupRoles.roleId} = ${role.id}`;
-  const extraOrViaGroup = sql`${users.id} IN (${holders})`;
-  return role.builtIn ? or(eq(users.role, role.id as Role), extraOrViaGroup)! : extraOrViaGroup;
+  const arms = roleArms(accountId, role);
+  return arms.length === 1 ? arms[0] : or(...arms)!;
 }
 
 /** SQL for the filters other than search; null when nothing can match. */
-function filterConditions(q: UserListQuery): SQL[] | null {
+function filterConditions(q: UserListQuery, { role = true } = {}): SQL[] | null {
   const conditions: SQL[] = [eq(users.accountId, q.accountId)];
   if (!q.everyone) conditions.push(eq(users.id, q.meId));
-  if (q.role) conditions.push(holdsRole(q.accountId, q.role));
+  if (q.role && role) conditions.push(holdsRole(q.accountId, q.role));
   // usernames: the exact filter (?username=X), compared as usernames are (NFKC + lower-case) through the index.
   if (q.username !== undefined) conditions.push(inArray(users.usernameIndex, usernameBlindIndexes(q.username)));
   if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));
@@ -167,6 +180,66 @@ async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: 
       // No limit: every row from the offset on (SQLite refuses OFFSET without LIMIT; both take a huge one).
       rows = await query.limit(limit ?? Number.MAX_SAFE_INTEGER).offset(offset);
     }
+  }
+  return { rows: meFirst ? [me, ...rows] : rows, total };
+}
+
+/**
+ * pageInSql for a list without filters (every user, people or service users) in the usual order:
+ * the most common list (the first page of Team → Users, a token's GET /api/users), so its statements
+ * are prepared once (./list-statements.ts) and the total is the stored count.
+ */
+async function unfilteredPage(q: UserListQuery): Promise<UserRowPage> {
+  const stored = await storedCount(q.accountId, q.serviceUser);
+  const total = stored ?? (await countWhere(and(eq(users.accountId, q.accountId), q.serviceUser === undefined ? undefined : eq(users.isServiceUser, q.serviceUser))));
+  // As pageInSql: the caller first on the first page, the others from the offset less one when the caller matches.
+  const me = await unfilteredMe(q.accountId, q.meId, q.serviceUser);
+  const meFirst = me !== undefined && q.offset === 0;
+  const offset = me ? Math.max(0, q.offset - 1) : q.offset;
+  const wanted = q.limit ?? Number.MAX_SAFE_INTEGER;
+  const limit = meFirst ? wanted - 1 : wanted;
+  const others = limit > 0 ? await unfilteredOthers(q.accountId, q.meId, q.serviceUser, offset, limit) : [];
+  return { rows: meFirst ? [me, ...others] : others, total };
+}
+
+/**
+ * pageInSql for a role filter without a search, in the usual order. "Holds the role" is two disjoint sets
+ * (roleArms): those whose primary role it is, walked in creation order through
+ * users_account_[service_]role_created_idx without reading or sorting the others (a role held by 20,000 of
+ * 100,000 users), and the usually few extra and group-granted holders. Each set is counted on its own
+ * (the sum is exact: they don't overlap) and gives its first offset + limit ids in order; the page is
+ * their merge.
+ */
+async function rolePage(q: UserListQuery, base: SQL, role: RoleFilter): Promise<UserRowPage> {
+  const arms = roleArms(q.accountId, role).map((arm) => and(base, arm)!);
+  const [me] = await db()
+    .select()
+    .from(users)
+    .where(and(base, eq(users.id, q.meId), holdsRole(q.accountId, role)))
+    .limit(1);
+  const counts = await Promise.all(arms.map((arm) => countWhere(arm)));
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  const meFirst = me && q.offset === 0;
+  const offset = me ? Math.max(0, q.offset - 1) : q.offset;
+  const limit = q.limit === undefined ? undefined : meFirst ? q.limit - 1 : q.limit;
+  let rows: UserRow[] = [];
+  if (limit === undefined || limit > 0) {
+    const end = limit === undefined ? Number.MAX_SAFE_INTEGER : offset + limit;
+    const lists = await Promise.all(
+      arms.map((arm, i) =>
+        counts[i] === 0
+          ? []
+          : db()
+              .select({ id: users.id, createdAt: users.createdAt })
+              .from(users)
+              .where(and(arm, ne(users.id, q.meId)))
+              .orderBy(asc(users.createdAt), asc(users.id))
+              .limit(end),
+      ),
+    );
+    const merged = lists.flat().map(asMatch);
+    if (lists.length > 1) merged.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    rows = await rowsById(q.accountId, merged.slice(offset, end).map((m) => m.id));
   }
   return { rows: meFirst ? [me, ...rows] : rows, total };
 }
@@ -348,6 +421,8 @@ export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
   const text = normaliseSearchText(q.search ?? "");
   // No filter but people or service users: the total is the stored count (./user-counts.ts), not a count of the table.
   const unfiltered = q.everyone && conditions.length === (q.serviceUser === undefined ? 1 : 2);
+  if (text === "" && unfiltered && !q.sort) return unfilteredPage(q);
+  if (text === "" && q.role && !q.sort) return rolePage(q, and(...filterConditions(q, { role: false })!)!, q.role);
   if (text === "") return pageInSql(q, where, unfiltered ? ((await storedUserCount(db(), q.accountId, q.serviceUser)) ?? undefined) : undefined);
 
   const roleHits = ROLES.filter((role) => matchesSearch(text, [role]));

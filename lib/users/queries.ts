@@ -11,8 +11,9 @@ import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
 import { lockedUsers } from "@/lib/security/sign-in-throttle";
-import { mfaSummaries, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
+import { mfaSummariesOfPage, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
+import { groupIdsOfPage } from "./list-statements";
 import { resolveRoleFilter } from "./role-filter";
 import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";
 import { USER_SORT_KEYS } from "./sort";
@@ -69,9 +70,10 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
     lockedUsers(actor.accountId),
   ]);
   // A page's memberships and second factors in one query each; a whole list (no limit) reads the account's memberships at once.
+  const ids = page.rows.map((row) => row.id);
   const [groupsByUser, factors] = await Promise.all([
-    groupIdsByUser(db(), actor.accountId, page.rows.length > 100 ? undefined : page.rows.map((row) => row.id)),
-    mfaSummaries(db(), page.rows.map((r) => r.id)),
+    page.rows.length > 100 ? groupIdsByUser(db(), actor.accountId) : groupIdsOfPage(actor.accountId, ids),
+    mfaSummariesOfPage(ids),
   ]);
   const items = page.rows.map((row) => {
     const user = openUser(row, groupsByUser.get(row.id) ?? [], locks.get(row.id) ?? null);
