@@ -14,6 +14,7 @@ import { lockedUsers } from "@/lib/security/sign-in-throttle";
 import { mfaSummariesOfPage, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
 import { groupIdsOfPage } from "./list-statements";
+import { keptPage } from "./list-cache";
 import { resolveRoleFilter } from "./role-filter";
 import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";
 import { USER_SORT_KEYS } from "./sort";
@@ -49,12 +50,20 @@ export type UserList = { items: UserRecord[]; total: number };
  * only the page's rows decrypted.
  */
 export async function listUsers(actor: Actor, filters: UserFilters): Promise<UserList> {
+  const everyone = can(actor, "users:read");
+  // A page read again while nothing was written since is the page read before (./list-cache.ts, SQLite only);
+  // not when the clock decides too (status) or for whole lists.
+  const keep = filters.status === undefined && filters.sort !== "status" && filters.limit !== undefined && filters.limit <= 100;
+  return keptPage(keep ? JSON.stringify([actor.accountId, actor.userId, everyone, filters]) : null, () => readUsers(actor, everyone, filters));
+}
+
+async function readUsers(actor: Actor, everyone: boolean, filters: UserFilters): Promise<UserList> {
   const role = filters.role === undefined ? undefined : await resolveRoleFilter(db(), actor.accountId, filters.role);
   const [page, locks] = await Promise.all([
     queryUserRows({
       accountId: actor.accountId,
       meId: actor.userId,
-      everyone: can(actor, "users:read"),
+      everyone,
       search: filters.search,
       role,
       status: filters.status,
