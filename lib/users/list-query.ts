@@ -79,21 +79,10 @@ function roleHolders(accountId: string, role: RoleFilter): SQL {
   return sql`SELECT ${userRoles.userId} FROM ${userRoles} WHERE ${userRoles.accountId} = ${accountId} AND ${userRoles.roleId} = ${role.id} UNION SELECT ${userGroups.userId} FROM ${userGroups} JOIN ${groupRoles} ON ${groupRoles.groupId} = ${userGroups.groupId} WHERE ${groupRoles.accountId} = ${accountId} AND ${groupRoles.roleId} = ${role.id}`;
 }
 
-/**
- * Holds the role as two disjoint conditions, whose union is "holds the role": the primary role (built-in
- * roles only), and the extra or group-granted holders whose primary role is another one. Each is counted
- * and paged on its own (rolePage): the first through users_account_[service_]role_created_idx alone.
- */
-function roleArms(accountId: string, role: RoleFilter): SQL[] {
-  const extraOrViaGroup = sql`${users.id} IN (${roleHolders(accountId, role)})`;
-  if (!role.builtIn) return [extraOrViaGroup];
-  return [eq(users.role, role.id as Role), and(ne(users.role, role.id as Role), extraOrViaGroup)!];
-}
-
 /** Holds the role: as primary role (built-in roles only), as an extra role, or through a group that grants it. */
 function holdsRole(accountId: string, role: RoleFilter): SQL {
-  const arms = roleArms(accountId, role);
-  return arms.length === 1 ? arms[0] : or(...arms)!;
+  const extraOrViaGroup = sql`${users.id} IN (${roleHolders(accountId, role)})`;
+  return role.builtIn ? or(eq(users.role, role.id as Role), extraOrViaGroup)! : extraOrViaGroup;
 }
 
 /** SQL for the filters other than search; null when nothing can match. */
@@ -203,12 +192,12 @@ async function unfilteredPage(q: UserListQuery): Promise<UserRowPage> {
 }
 
 /**
- * pageInSql for a role filter without a search, in the usual order. "Holds the role" is two disjoint sets
- * (roleArms): those whose primary role it is, walked in creation order through
+ * pageInSql for a role filter without a search, in the usual order. "Holds the role" is two disjoint sets:
+ * those whose primary role it is, walked in creation order through
  * users_account_[service_]role_created_idx without reading or sorting the others (a role held by 20,000 of
  * 100,000 users), and the usually few extra and group-granted holders. Each set is counted on its own
  * (the sum is exact: they don't overlap) and gives its first offset + limit ids in order; the page is
- * their merge. roleArms' OR of the two stays the condition wherever a search drives the read.
+ * their merge. Where a search drives the read, holdsRole's single condition stays.
  */
 async function rolePage(q: UserListQuery, base: SQL, role: RoleFilter): Promise<UserRowPage> {
   const [me] = await db()
