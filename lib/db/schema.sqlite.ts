@@ -71,9 +71,10 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
-    index("users_account_role_idx").on(t.accountId, t.role),
-    // Team → Users lists people (not service users): counting a role among them reads this index only.
-    index("users_account_service_role_idx").on(t.accountId, t.isServiceUser, t.role),
+    // A role filter counts a role's holders from the index alone, and pages them in creation order without
+    // sorting them (lib/users/list-query.ts rolePage); Team → Users lists people (not service users).
+    index("users_account_role_created_idx").on(t.accountId, t.role, t.createdAt, t.id),
+    index("users_account_service_role_created_idx").on(t.accountId, t.isServiceUser, t.role, t.createdAt, t.id),
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
     // search: lists page in creation order (lib/users/list-query.ts) without sorting the account's users,
     // and count people or service users (Team → Users, Service Users) from the index alone.

@@ -4,9 +4,10 @@
  * Never returns a secret outside this folder.
  */
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import type { Db, Tx } from "@/lib/db/database";
+import { idSetValue, inIdSet, perDatabase, type PreparedRows } from "@/lib/db/prepared";
 import { rows } from "@/lib/db/raw";
 import { mfaPasskeys, mfaRecoveryCodes, mfaTotp } from "@/lib/db/schema";
 
@@ -46,23 +47,22 @@ export async function mfaSummary(q: Db | Tx, userId: string): Promise<MfaSummary
   return (await mfaSummaries(q, [userId])).get(userId) ?? NO_FACTORS;
 }
 
-/** Summaries of several users in one query (a page of Team → Users). */
-export async function mfaSummaries(q: Db | Tx, userIds: string[]): Promise<Map<string, MfaSummary>> {
-  const out = new Map<string, MfaSummary>();
-  if (userIds.length === 0) return out;
-  // One query for the three kinds (every user list asks this for its page): t = app, p = passkeys, c = recovery codes.
-  const ids = sql.join(userIds.map((id) => sql`${id}`), sql`, `);
-  const found = await rows<{ kind: "t" | "p" | "c"; user_id: string; n: number | string; last_used_at: number | string | null }>(
-    q,
-    sql`SELECT 't' AS kind, ${mfaTotp.userId} AS user_id, 1 AS n, ${mfaTotp.lastUsedAt} AS last_used_at FROM ${mfaTotp}
-          WHERE ${mfaTotp.userId} IN (${ids}) AND ${mfaTotp.confirmedAt} IS NOT NULL
+type SummaryRow = { kind: "t" | "p" | "c"; user_id: string; n: number | string; last_used_at: number | string | null };
+
+/** The three kinds in one query (every user list asks this for its page): t = app, p = passkeys, c = recovery codes. */
+function summariesSql(among: (column: SQLWrapper) => SQL): SQL {
+  return sql`SELECT 't' AS kind, ${mfaTotp.userId} AS user_id, 1 AS n, ${mfaTotp.lastUsedAt} AS last_used_at FROM ${mfaTotp}
+          WHERE ${among(mfaTotp.userId)} AND ${mfaTotp.confirmedAt} IS NOT NULL
         UNION ALL
         SELECT 'p', ${mfaPasskeys.userId}, CAST(count(*) AS INTEGER), max(${mfaPasskeys.lastUsedAt}) FROM ${mfaPasskeys}
-          WHERE ${mfaPasskeys.userId} IN (${ids}) GROUP BY ${mfaPasskeys.userId}
+          WHERE ${among(mfaPasskeys.userId)} GROUP BY ${mfaPasskeys.userId}
         UNION ALL
         SELECT 'c', ${mfaRecoveryCodes.userId}, CAST(count(*) AS INTEGER), NULL FROM ${mfaRecoveryCodes}
-          WHERE ${mfaRecoveryCodes.userId} IN (${ids}) AND ${mfaRecoveryCodes.usedAt} IS NULL GROUP BY ${mfaRecoveryCodes.userId}`,
-  );
+          WHERE ${among(mfaRecoveryCodes.userId)} AND ${mfaRecoveryCodes.usedAt} IS NULL GROUP BY ${mfaRecoveryCodes.userId}`;
+}
+
+function summariesOf(found: SummaryRow[]): Map<string, MfaSummary> {
+  const out = new Map<string, MfaSummary>();
   const at = (v: number | string | null) => (v === null ? null : new Date(Number(v)));
   for (const r of found) {
     const summary = out.get(r.user_id) ?? NO_FACTORS;
@@ -71,6 +71,33 @@ export async function mfaSummaries(q: Db | Tx, userIds: string[]): Promise<Map<s
     else out.set(r.user_id, { ...summary, recoveryCodesLeft: Number(r.n) });
   }
   return out;
+}
+
+/** Summaries of several users in one query. */
+export async function mfaSummaries(q: Db | Tx, userIds: string[]): Promise<Map<string, MfaSummary>> {
+  if (userIds.length === 0) return new Map();
+  const ids = sql.join(userIds.map((id) => sql`${id}`), sql`, `);
+  return summariesOf(await rows<SummaryRow>(q, summariesSql((column) => sql`${column} IN (${ids})`)));
+}
+
+// The same query prepared once per database, the page's ids bound as one value (lib/db/prepared.ts).
+const pageSummaries = perDatabase(
+  (d) =>
+    d
+      .select({
+        kind: sql<SummaryRow["kind"]>`kind`,
+        user_id: sql<string>`user_id`,
+        n: sql<SummaryRow["n"]>`n`,
+        last_used_at: sql<SummaryRow["last_used_at"]>`last_used_at`,
+      })
+      .from(sql`(${summariesSql((column) => inIdSet(column, "ids"))}) AS f`)
+      .prepare() as unknown as PreparedRows<SummaryRow>,
+);
+
+/** mfaSummaries of a list's page (committed data): every user list runs this, so its statement is kept. */
+export async function mfaSummariesOfPage(userIds: readonly string[]): Promise<Map<string, MfaSummary>> {
+  if (userIds.length === 0) return new Map();
+  return summariesOf(await pageSummaries().execute({ ids: idSetValue(userIds) }));
 }
 
 /** A subquery-friendly condition: users of the account with a confirmed second factor (an app or a passkey). */

@@ -228,6 +228,12 @@ describe("listing users in the database (queryUserRows)", () => {
       const q: UserListQuery = { accountId, meId: me, everyone: true, search: "ann", offset: 0, limit: 25, ...extra };
       expect({ extra, counted: true, got: await listed(q) }).toEqual({ extra, counted: true, got: await bruteForce(q) });
     }
+    // Unfiltered lists (prepared statements, ./list-statements.ts; the stored total): every kind, the caller
+    // (a service user here) first only where they are of that kind, pages before, across and after them.
+    for (const extra of [{}, { serviceUser: false }, { serviceUser: true }, { offset: 1, limit: 25 }, { serviceUser: true, offset: 40, limit: 25 }, { serviceUser: false, offset: 2_000 }, { limit: undefined, offset: 2_040 }]) {
+      const q: UserListQuery = { accountId, meId: me, everyone: true, offset: 0, limit: 25, ...extra };
+      expect({ extra, unfiltered: true, got: await listed(q) }).toEqual({ extra, unfiltered: true, got: await bruteForce(q) });
+    }
     // Sorting by an encrypted column decrypts the matches: refused above 1,000, done below it, in SQL otherwise.
     const base: UserListQuery = { accountId, meId: me, everyone: true, offset: 0, limit: 25 };
     for (const extra of [{ search: "ann" }, {}]) {

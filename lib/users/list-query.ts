@@ -35,6 +35,7 @@ import { openIdentity } from "./records";
 import { compareSorted, DECRYPTED_SORT_KEYS, NAME_SORT_LIMIT, type SortValue, type UserSort } from "./sort";
 import { USERS_SCOPE } from "./search-source";
 import { storedUserCount } from "./user-counts";
+import { storedCount, unfilteredMe, unfilteredOthers } from "./list-statements";
 import type { UserStatus } from "./status";
 
 export type UserListQuery = {
@@ -73,21 +74,22 @@ function lockedCondition(accountId: string, now: Date): SQL {
   return sql`EXISTS (SELECT 1 FROM ${signInLockouts} WHERE ${signInLockouts.accountId} = ${accountId} AND (${signInLockouts.emailIndex} = ${users.emailIndex} OR ${signInLockouts.emailIndex} = ${users.usernameIndex}) AND ${signInLockouts.lockedUntil} > ${now.getTime()})`;
 }
 
-/**
- * Holds the role: as primary role (built-in roles only), as an extra role, or through a group that grants it.
- * The extra and group holders are one uncorrelated set, read once per query (not two lookups per user row).
- */
+/** The extra and group holders of the role: one uncorrelated set, read once per query (not two lookups per user row). */
+function roleHolders(accountId: string, role: RoleFilter): SQL {
+  return sql`SELECT ${userRoles.userId} FROM ${userRoles} WHERE ${userRoles.accountId} = ${accountId} AND ${userRoles.roleId} = ${role.id} UNION SELECT ${userGroups.userId} FROM ${userGroups} JOIN ${groupRoles} ON ${groupRoles.groupId} = ${userGroups.groupId} WHERE ${groupRoles.accountId} = ${accountId} AND ${groupRoles.roleId} = ${role.id}`;
+}
+
+/** Holds the role: as primary role (built-in roles only), as an extra role, or through a group that grants it. */
 function holdsRole(accountId: string, role: RoleFilter): SQL {
-  const holders = sql`SELECT ${userRoles.userId} FROM ${userRoles} WHERE ${userRoles.accountId} = ${accountId} AND ${userRoles.roleId} = ${role.id} UNION SELECT ${userGroups.userId} FROM ${userGroups} JOIN ${groupRoles} ON ${groupRoles.groupId} = ${userGroups.groupId} WHERE ${groupRoles.accountId} = ${accountId} AND ${groupRoles.roleId} = ${role.id}`;
-  const extraOrViaGroup = sql`${users.id} IN (${holders})`;
+  const extraOrViaGroup = sql`${users.id} IN (${roleHolders(accountId, role)})`;
   return role.builtIn ? or(eq(users.role, role.id as Role), extraOrViaGroup)! : extraOrViaGroup;
 }
 
 /** SQL for the filters other than search; null when nothing can match. */
-function filterConditions(q: UserListQuery): SQL[] | null {
+function filterConditions(q: UserListQuery, { role = true } = {}): SQL[] | null {
   const conditions: SQL[] = [eq(users.accountId, q.accountId)];
   if (!q.everyone) conditions.push(eq(users.id, q.meId));
-  if (q.role) conditions.push(holdsRole(q.accountId, q.role));
+  if (q.role && role) conditions.push(holdsRole(q.accountId, q.role));
   // usernames: the exact filter (?username=X), compared as usernames are (NFKC + lower-case) through the index.
   if (q.username !== undefined) conditions.push(inArray(users.usernameIndex, usernameBlindIndexes(q.username)));
   if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));
@@ -169,6 +171,78 @@ async function pageInSql(q: UserListQuery, where: SQL | undefined, knownTotal?: 
     }
   }
   return { rows: meFirst ? [me, ...rows] : rows, total };
+}
+
+/**
+ * pageInSql for a list without filters (every user, people or service users) in the usual order:
+ * the most common list (the first page of Team → Users, a token's GET /api/users), so its statements
+ * are prepared once (./list-statements.ts) and the total is the stored count.
+ */
+async function unfilteredPage(q: UserListQuery): Promise<UserRowPage> {
+  const stored = await storedCount(q.accountId, q.serviceUser);
+  const total = stored ?? (await countWhere(and(eq(users.accountId, q.accountId), q.serviceUser === undefined ? undefined : eq(users.isServiceUser, q.serviceUser))));
+  // As pageInSql: the caller first on the first page, the others from the offset less one when the caller matches.
+  const me = await unfilteredMe(q.accountId, q.meId, q.serviceUser);
+  const meFirst = me !== undefined && q.offset === 0;
+  const offset = me ? Math.max(0, q.offset - 1) : q.offset;
+  const wanted = q.limit ?? Number.MAX_SAFE_INTEGER;
+  const limit = meFirst ? wanted - 1 : wanted;
+  const others = limit > 0 ? await unfilteredOthers(q.accountId, q.meId, q.serviceUser, offset, limit) : [];
+  return { rows: meFirst ? [me, ...others] : others, total };
+}
+
+/**
+ * pageInSql for a role filter without a search, in the usual order. "Holds the role" is two disjoint sets:
+ * those whose primary role it is, walked in creation order through
+ * users_account_[service_]role_created_idx without reading or sorting the others (a role held by 20,000 of
+ * 100,000 users), and the usually few extra and group-granted holders. Each set is counted on its own
+ * (the sum is exact: they don't overlap) and gives its first offset + limit ids in order; the page is
+ * their merge. Where a search drives the read, holdsRole's single condition stays.
+ */
+async function rolePage(q: UserListQuery, base: SQL, role: RoleFilter): Promise<UserRowPage> {
+  const [me] = await db()
+    .select()
+    .from(users)
+    .where(and(base, eq(users.id, q.meId), holdsRole(q.accountId, role)))
+    .limit(1);
+  const primary = role.builtIn ? and(base, eq(users.role, role.id as Role))! : null;
+  const others = role.builtIn ? and(base, ne(users.role, role.id as Role))! : base;
+  // The extra and group holders drive the read (one primary-key seek each): left to itself, SQLite's planner
+  // walks the account's index testing each user against the set (10 ms at 100,000 users).
+  const fromHolders = <T>(select: SQL, where: SQL, tail: SQL = sql``) =>
+    rows<T>(db(), sql`SELECT ${select} FROM (${roleHolders(q.accountId, role)}) AS h CROSS JOIN ${users} WHERE ${users.id} = h.user_id AND ${where} ${tail}`);
+  const [primaryCount, [held]] = await Promise.all([primary ? countWhere(primary) : 0, fromHolders<{ n: number | string }>(sql`CAST(count(*) AS INTEGER) AS "n"`, others)]);
+  const heldCount = Number(held?.n ?? 0);
+  const total = primaryCount + heldCount;
+  const meFirst = me && q.offset === 0;
+  const offset = me ? Math.max(0, q.offset - 1) : q.offset;
+  const limit = q.limit === undefined ? undefined : meFirst ? q.limit - 1 : q.limit;
+  let rows_: UserRow[] = [];
+  if (limit === undefined || limit > 0) {
+    // Each set's first offset + limit in creation order (by its index for the primary holders), merged.
+    const end = limit === undefined ? Number.MAX_SAFE_INTEGER : offset + limit;
+    const [byPrimary, byHolding] = await Promise.all([
+      primary && primaryCount > 0
+        ? db()
+            .select({ id: users.id, createdAt: users.createdAt })
+            .from(users)
+            .where(and(primary, ne(users.id, q.meId)))
+            .orderBy(asc(users.createdAt), asc(users.id))
+            .limit(end)
+        : [],
+      heldCount > 0
+        ? fromHolders<{ id: string; createdAt: number | string }>(
+            sql`${users.id} AS "id", ${users.createdAt} AS "createdAt"`,
+            and(others, ne(users.id, q.meId))!,
+            sql`ORDER BY ${users.createdAt}, ${users.id} LIMIT ${end}`,
+          )
+        : [],
+    ]);
+    const merged = [...byPrimary.map(asMatch), ...byHolding.map(asMatch)];
+    if (byPrimary.length > 0 && byHolding.length > 0) merged.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    rows_ = await rowsById(q.accountId, merged.slice(offset, end).map((m) => m.id));
+  }
+  return { rows: meFirst ? [me, ...rows_] : rows_, total };
 }
 
 /** The value a SQL-sortable key sorts on (null last, whatever the order). */
@@ -348,6 +422,8 @@ export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
   const text = normaliseSearchText(q.search ?? "");
   // No filter but people or service users: the total is the stored count (./user-counts.ts), not a count of the table.
   const unfiltered = q.everyone && conditions.length === (q.serviceUser === undefined ? 1 : 2);
+  if (text === "" && unfiltered && !q.sort) return unfilteredPage(q);
+  if (text === "" && q.role && !q.sort) return rolePage(q, and(...filterConditions(q, { role: false })!)!, q.role);
   if (text === "") return pageInSql(q, where, unfiltered ? ((await storedUserCount(db(), q.accountId, q.serviceUser)) ?? undefined) : undefined);
 
   const roleHits = ROLES.filter((role) => matchesSearch(text, [role]));

@@ -11,8 +11,10 @@ import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
 import { lockedUsers } from "@/lib/security/sign-in-throttle";
-import { mfaSummaries, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
+import { mfaSummariesOfPage, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
+import { groupIdsOfPage } from "./list-statements";
+import { keptPage } from "./list-cache";
 import { resolveRoleFilter } from "./role-filter";
 import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";
 import { USER_SORT_KEYS } from "./sort";
@@ -48,12 +50,20 @@ export type UserList = { items: UserRecord[]; total: number };
  * only the page's rows decrypted.
  */
 export async function listUsers(actor: Actor, filters: UserFilters): Promise<UserList> {
+  const everyone = can(actor, "users:read");
+  // A page read again while nothing was written since is the page read before (./list-cache.ts, SQLite only);
+  // not when the clock decides too (status) or for whole lists.
+  const keep = filters.status === undefined && filters.sort !== "status" && filters.limit !== undefined && filters.limit <= 100;
+  return keptPage(keep ? JSON.stringify([actor.accountId, actor.userId, everyone, filters]) : null, () => readUsers(actor, everyone, filters));
+}
+
+async function readUsers(actor: Actor, everyone: boolean, filters: UserFilters): Promise<UserList> {
   const role = filters.role === undefined ? undefined : await resolveRoleFilter(db(), actor.accountId, filters.role);
   const [page, locks] = await Promise.all([
     queryUserRows({
       accountId: actor.accountId,
       meId: actor.userId,
-      everyone: can(actor, "users:read"),
+      everyone,
       search: filters.search,
       role,
       status: filters.status,
@@ -69,9 +79,10 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
     lockedUsers(actor.accountId),
   ]);
   // A page's memberships and second factors in one query each; a whole list (no limit) reads the account's memberships at once.
+  const ids = page.rows.map((row) => row.id);
   const [groupsByUser, factors] = await Promise.all([
-    groupIdsByUser(db(), actor.accountId, page.rows.length > 100 ? undefined : page.rows.map((row) => row.id)),
-    mfaSummaries(db(), page.rows.map((r) => r.id)),
+    page.rows.length > 100 ? groupIdsByUser(db(), actor.accountId) : groupIdsOfPage(actor.accountId, ids),
+    mfaSummariesOfPage(ids),
   ]);
   const items = page.rows.map((row) => {
     const user = openUser(row, groupsByUser.get(row.id) ?? [], locks.get(row.id) ?? null);

@@ -8,6 +8,7 @@
 // ≤ 30 ms; the longest wait of any request in the first 10 s after start
 // ≤ 100 ms; RSS ≤ 250 MiB after the lists ran; create user (without the hash)
 // ≤ 5 ms p95. Takes 4–15 minutes, most of it seeding.
+import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { signInCookie } from "./password-load.mjs";
@@ -76,30 +77,57 @@ export default {
         return n;
       },
     },
+    seedDir: {
+      flag: "--users-seed",
+      value: "<dir>",
+      help: "users-100k, SQLite: keep the seeded instance in <dir> (database, key, seed figures) and reuse it when <dir> holds one, skipping the seeding (a copy is measured)",
+      default: undefined,
+      parse(text) {
+        if (!text) throw new Error("--users-seed needs a directory");
+        return path.resolve(text);
+      },
+    },
   },
   run,
 };
 
 /** @param {import("./sections.mjs").SectionContext} ctx */
-async function run({ root, options: { seedUsers: count }, metric, step, warn, runs }) {
+async function run({ root, options: { seedUsers: count, seedDir }, metric, step, warn, runs }) {
   const n = count.toLocaleString("en-US");
   const dataDir = tempDataDir("latchkey-bench-100k-");
-  const encryptionKey = randomEncryptionKey();
+  // --users-seed: a kept seed (SQLite only; the server migrates the copy it measures, never the kept one).
+  if (seedDir && currentDialect() !== "sqlite") throw new Error("--users-seed keeps SQLite seeds only: run it with --dialect sqlite");
+  const kept = seedDir && fs.existsSync(path.join(seedDir, "seed.json")) ? JSON.parse(fs.readFileSync(path.join(seedDir, "seed.json"), "utf8")) : null;
+  if (kept && kept.count !== count) throw new Error(`--users-seed ${seedDir} holds ${kept.count} users, not ${count}`);
+  const encryptionKey = kept ? kept.encryptionKey : randomEncryptionKey();
   // The seeding script and the server share one database (a fresh one on PostgreSQL).
   const database = await databaseEnv();
   let server;
   try {
-    // 1. Seed before the server starts, so its directory of users is loaded from a full table.
-    step(`seeding ${n} users through lib/users createUser (precomputed password hash) into ${dataDir}`);
-    const seedStarted = performance.now();
-    const stdout = await runNode(root, ["--conditions=react-server", "--import", "tsx", path.join(root, "scripts", "bench", "seed-users.ts"), String(count)], {
-      env: { DATA_DIR: dataDir, ENCRYPTION_KEY: encryptionKey, ...database },
-      onStderr: (line) => step(`  ${line.trim()}`),
-    });
-    const seed = lastJsonLine(stdout);
+    let seed;
+    if (kept) {
+      step(`reusing the ${n} users seeded in ${seedDir} (seeding figures from that run)`);
+      fs.cpSync(path.join(seedDir, "data"), dataDir, { recursive: true });
+      seed = { ...kept.seed };
+    } else {
+      // 1. Seed before the server starts, so its directory of users is loaded from a full table.
+      step(`seeding ${n} users through lib/users createUser (precomputed password hash) into ${dataDir}`);
+      const seedStarted = performance.now();
+      const stdout = await runNode(root, ["--conditions=react-server", "--import", "tsx", path.join(root, "scripts", "bench", "seed-users.ts"), String(count)], {
+        env: { DATA_DIR: dataDir, ENCRYPTION_KEY: encryptionKey, ...database },
+        onStderr: (line) => step(`  ${line.trim()}`),
+      });
+      seed = lastJsonLine(stdout);
+      seed.wall_seconds = (performance.now() - seedStarted) / 1000;
+      if (seedDir) {
+        fs.mkdirSync(seedDir, { recursive: true });
+        fs.cpSync(dataDir, path.join(seedDir, "data"), { recursive: true });
+        fs.writeFileSync(path.join(seedDir, "seed.json"), JSON.stringify({ count, encryptionKey, seed }), { mode: 0o600 });
+        step(`kept the seeded instance in ${seedDir} for --users-seed`);
+      }
+    }
     const token = seed.token;
     delete seed.token;
-    seed.wall_seconds = (performance.now() - seedStarted) / 1000;
     runs.seed = seed;
     step(`seeded ${n} users in ${fmt(seed.seconds)} s`);
     metric({
