@@ -67,6 +67,23 @@ export function brandView(branding: Branding, origin = ""): BrandView {
   return { name: branding.name, logoUrl: branding.logo ? `${origin}${logoPath(branding.logo)}` : null };
 }
 
+/** How mail names the instance: its name, and the logo's absolute address when there is a public address to give. */
+export type MailBrand = { name: string; custom: boolean; logoUrl: string | null };
+
+/** The mail brand of one account, through q (a unit of work's tx reads it with the mail it queues); a narrow read, no picture. */
+export async function mailBrandOf(q: Db | Tx, accountId: string, publicUrl: string | null): Promise<MailBrand> {
+  const [row] = await q
+    .select({ name: instanceAppearance.name, digest: instanceAppearance.logoDigest })
+    .from(instanceAppearance)
+    .where(eq(instanceAppearance.accountId, accountId))
+    .limit(1);
+  return {
+    name: row?.name ?? DEFAULT_INSTANCE_NAME,
+    custom: Boolean(row?.name),
+    logoUrl: publicUrl && row?.digest ? `${publicUrl}${logoPath({ digest: row.digest })}` : null,
+  };
+}
+
 /** A page title's product suffix (" · Latchkey" in the catalog's titles) with the instance's name instead. */
 export function withInstanceName(title: string, name: string): string {
   if (name === DEFAULT_INSTANCE_NAME) return title;
