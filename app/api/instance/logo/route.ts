@@ -22,7 +22,8 @@ export const GET = apiRoute(async (request) => {
     "content-disposition": `inline; filename="logo.${logo.type.slice("image/".length)}"`,
     etag,
     "cache-control": version && logo.digest.startsWith(version) ? "public, max-age=31536000, immutable" : "public, no-cache",
-    // Mail clients on other origins show it too.
+    // Meant for mail clients on other origins; next.config.ts's headers for every path (same-origin) win
+    // over a handler's today, as its /api policy (default-src 'none', no framing) wins over the line above.
     "cross-origin-resource-policy": "cross-origin",
   };
   const match = request.headers.get("if-none-match");
