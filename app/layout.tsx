@@ -4,9 +4,13 @@ import { THEME_COOKIE, parseTheme, themeClass } from "@/components/shell/theme";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale } from "next-intl/server";
 import { ToastProvider } from "@/components/ui/toast";
+import { instanceBranding } from "@/lib/instance/branding";
 import "./globals.css";
 
-export const metadata: Metadata = { title: "Latchkey", description: "Self-hosted team and identity dashboard" };
+/** The tab title of a page that names none: the instance's name (Settings → Appearance). */
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await instanceBranding()).name, description: "Self-hosted team and identity dashboard" };
+}
 
 // Every page depends on the database and the session; nothing is prerendered at build time.
 export const dynamic = "force-dynamic";

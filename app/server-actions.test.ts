@@ -241,6 +241,8 @@ const calls: Record<string, Call | Call[]> = {
   "app/(dashboard)/settings/roles/actions.ts#deleteRoleAction": { args: async () => [await world.role(), initial] },
   "app/(dashboard)/settings/roles/actions.ts#setUserRolesAction": { args: async () => [await world.person(), initial, form({ role_ids: await world.role() })] },
   "app/(dashboard)/settings/roles/actions.ts#setGroupRolesAction": { args: async () => [await world.group(), initial, form({ role_ids: await world.role() })] },
+  "app/(dashboard)/settings/appearance/actions.ts#saveInstanceNameAction": { args: async () => [initial, form({ name: `Team ${unique()}` })] },
+  "app/(dashboard)/settings/appearance/actions.ts#removeLogoAction": { args: async () => [initial, form({})] },
   "app/(dashboard)/settings/security/actions.ts#saveSecurityPolicyAction": { args: async () => [initial, form({ require_for: "nobody", grace_days: "0" })] },
   "app/(dashboard)/token-actions.ts#createTokenAction": { args: async () => [await world.bot(), initial, form({ name: `t-${unique()}`, expires_in: "30" })] },
   "app/(dashboard)/token-actions.ts#deleteTokenAction": {

@@ -1,10 +1,17 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
+import { instanceBranding, withInstanceName } from "@/lib/instance/branding";
 import type messages from "@/messages/en.json";
 
 type TitleKey = keyof (typeof messages)["titles"];
 
-/** A page's document title from the "titles" messages: `export const generateMetadata = titled("users");` */
+/**
+ * A page's document title from the "titles" messages, ending in the instance's name
+ * (Settings → Appearance) where the catalog says "Latchkey": `export const generateMetadata = titled("users");`
+ */
 export function titled(key: TitleKey): () => Promise<Metadata> {
-  return async () => ({ title: (await getTranslations("titles"))(key) });
+  return async () => {
+    const [t, branding] = await Promise.all([getTranslations("titles"), instanceBranding()]);
+    return { title: withInstanceName(t(key), branding.name) };
+  };
 }

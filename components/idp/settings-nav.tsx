@@ -17,6 +17,7 @@ const TAB_KEYS: Record<string, TabKey> = {
   "/settings/email": "email",
   "/settings/roles": "roles",
   "/settings/applications": "applications",
+  "/settings/appearance": "appearance",
 };
 
 /** `tabs`: the settings tabs the viewer may use (lib/auth/navigation.ts); a tab with no message yet shows its English label. */

@@ -24,7 +24,7 @@ type Operation = { "x-permissions"?: string[]; "x-denied"?: 403 | 404 | "filtere
 type Route = { method: string; path: string; permissions: string[]; denied: 403 | 404 | "filtered" };
 type Mechanism = "role" | "group" | "union" | "scoped";
 
-const OWNER_ONLY = new Set(["settings:sign_in", "settings:security", "settings:email", "users:transfer_ownership"]);
+const OWNER_ONLY = new Set(["settings:sign_in", "settings:security", "settings:email", "settings:appearance", "users:transfer_ownership"]);
 
 let owner: Awaited<ReturnType<typeof setUpOwner>>;
 let ownerAuth: Record<string, string>;
@@ -124,6 +124,11 @@ const requests: Record<string, () => Promise<{ path: string; json?: unknown; hid
   "POST /api/groups/{id}/members": async () => ({ path: `/api/groups/${await fixtures.group()}/members`, json: { user_id: await fixtures.person() } }),
   "DELETE /api/groups/{id}/members/{userId}": async () => ({ path: `/api/groups/${await fixtures.group()}/members/${await fixtures.person()}` }),
   "GET /api/settings/security": async () => ({ path: "/api/settings/security" }),
+  "GET /api/settings/appearance": async () => ({ path: "/api/settings/appearance" }),
+  "PUT /api/settings/appearance": async () => ({ path: "/api/settings/appearance", json: { name: `Team ${unique()}` } }),
+  // Past the check a JSON body is no picture (422); refused, 403 before the body is read.
+  "PUT /api/settings/appearance/logo": async () => ({ path: "/api/settings/appearance/logo", json: { not: "a picture" } }),
+  "DELETE /api/settings/appearance/logo": async () => ({ path: "/api/settings/appearance/logo" }),
   "PUT /api/settings/security": async () => ({ path: "/api/settings/security", json: { require_for: "nobody", group_ids: [], grace_days: 0 } }),
   "GET /api/users/{id}/sessions": async () => ({ path: `/api/users/${await fixtures.person()}/sessions` }),
   "DELETE /api/users/{id}/sessions": async () => ({ path: `/api/users/${await fixtures.person()}/sessions` }),

@@ -65,6 +65,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "mfa.passkey.renamed": "Passkey renamed",
   "mfa.passkey.failed": "Passkey not accepted",
   "settings.security.updated": "Two-factor requirement changed",
+  "settings.appearance.changed": "Appearance changed",
   // roles
   "role.created": "Role created",
   "role.updated": "Role changed",

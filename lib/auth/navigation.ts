@@ -18,6 +18,7 @@ const SETTINGS_TABS: readonly (SettingsTab & { permission: Permission })[] = [
   { href: "/settings/email", label: "Email", permission: "settings:read" },
   { href: "/settings/roles", label: "Roles", permission: "roles:read" },
   { href: "/settings/applications", label: "Applications", permission: "applications:read" },
+  { href: "/settings/appearance", label: "Appearance", permission: "settings:read" },
 ];
 
 /** Main navigation links the actor may not use. */

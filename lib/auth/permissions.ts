@@ -37,6 +37,7 @@ export const PERMISSION_CATALOGUE = {
   "settings:sign_in": "Change how people sign in: password form, identity providers, LDAP, trusted header",
   "settings:security": "Change security settings such as two-factor enforcement",
   "settings:email": "Configure the mail server",
+  "settings:appearance": "Change the instance's name and logo",
   "identity_providers:read": "See identity providers and the LDAP directory",
   "roles:read": "See roles and who holds them",
   "roles:create": "Create custom roles",
@@ -65,6 +66,7 @@ export const OWNER_ONLY: ReadonlySet<Permission> = new Set<Permission>([
   "settings:sign_in",
   "settings:security",
   "settings:email",
+  "settings:appearance",
   "users:transfer_ownership",
 ]);
 

@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS, IDP_TYPES, LOGO_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -539,6 +539,16 @@ export const mfaPolicies = pgTable("mfa_policies", {
   groupIds: jsonText<string[]>("group_ids").notNull(),
   graceDays: integer("grace_days").notNull().default(0),
   enforcedSince: epochMs("enforced_since").notNull(),
+});
+export const instanceAppearance = pgTable("instance_appearance", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  name: text("name"),
+  logoType: text("logo_type", { enum: LOGO_TYPES }),
+  logoData: text("logo_data"),
+  logoDigest: text("logo_digest"),
+  updatedAt: epochMs("updated_at").notNull(),
 });
 // roles: custom roles, extra roles per user, roles granted through groups (mirrors schema.sqlite.ts).
 export const roles = pgTable(

@@ -701,6 +701,27 @@ export const mfaPolicies = sqliteTable("mfa_policies", {
   enforcedSince: integer("enforced_since", { mode: "timestamp_ms" }).notNull(),
 });
 
+// appearance: the instance's name and logo (Settings → Appearance, lib/appearance, read through lib/instance/branding.ts)
+
+export const LOGO_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
+export type LogoType = (typeof LOGO_TYPES)[number];
+
+/** Settings → Appearance: one row per account; none (or null columns) means the defaults. */
+export const instanceAppearance = sqliteTable("instance_appearance", {
+  accountId: text("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  /** Null: the default name. */
+  name: text("name"),
+  /** Decided from the file's first bytes, never from what the client said. */
+  logoType: text("logo_type", { enum: LOGO_TYPES }),
+  /** The image, base64 (the same text in both dialects); at most 256 KiB decoded. */
+  logoData: text("logo_data"),
+  /** SHA-256 of the image (hex): its ETag and the cache-busting part of its URL. */
+  logoDigest: text("logo_digest"),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
 // operations: owner recovery links (`npm run recover-owner`, lib/ops/owner-recovery.ts)
 /** One-time links that let a locked-out owner set a new password; only the token's digest is kept. */
 export const ownerRecoveryLinks = sqliteTable(

@@ -10,8 +10,8 @@ import { config } from "@/lib/config";
 import * as pg from "./schema.pg";
 import * as sqlite from "./schema.sqlite";
 
-export { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS, IDP_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
-export type { ApplicationRow, ApplicationType, IdTokenSigningAlg, MfaRequirement } from "./schema.sqlite";
+export { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS, IDP_TYPES, LOGO_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES } from "./schema.sqlite";
+export type { ApplicationRow, ApplicationType, IdTokenSigningAlg, LogoType, MfaRequirement } from "./schema.sqlite";
 export type {
   AccessTokenRow,
   GroupRow,
@@ -79,6 +79,9 @@ export const mfaWebauthnChallenges = tables.mfaWebauthnChallenges;
 export const roles = tables.roles;
 export const userRoles = tables.userRoles;
 export const groupRoles = tables.groupRoles;
+
+// appearance: the instance's name and logo
+export const instanceAppearance = tables.instanceAppearance;
 
 // operations: owner recovery links
 export const ownerRecoveryLinks = tables.ownerRecoveryLinks;

@@ -21,6 +21,7 @@
  * key it where it is thrown; i18n/server-messages.test.ts checks that each
  * English catalog text reads exactly as the server's.
  */
+import { INSTANCE_NAME_MAX } from "@/lib/appearance/limits";
 import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
 import type { DomainError, MessageKeys, MessageParams, MessageRef, ServerMessageKey } from "@/lib/errors";
 import { USERNAME_MAX } from "@/lib/users/username-rule";
@@ -89,6 +90,8 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Service users have no email": { key: "serviceUsersNoEmail" },
   // groups
   [`Name must be at most ${GROUP_NAME_MAX} characters`]: { key: "nameTooLong", params: { max: GROUP_NAME_MAX } },
+  // the instance's name (Settings → Appearance)
+  [`Name must be at most ${INSTANCE_NAME_MAX} characters`]: { key: "nameTooLong", params: { max: INSTANCE_NAME_MAX } },
   // tokens
   // (a token's name is at most TOKEN_NAME_MAX_LENGTH = 100 characters, as a person's name: the entry above)
   "Name must not contain control characters": { key: "nameControlCharacters" },

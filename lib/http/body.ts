@@ -12,10 +12,15 @@ import { assertWellFormedText } from "./well-formed-text";
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
-async function readCapped(request: Request, limit: number): Promise<string> {
+/**
+ * The raw body, at most `limit` bytes: a declared Content-Length over it is
+ * refused unread, and a body that grows past it while streaming is cut off.
+ * For uploads (a logo); JSON goes through readJson.
+ */
+export async function readBytes(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length"));
   if (declared > limit) throw new BodyTooLarge(`Request body is too large (limit ${limit / 1024} KiB)`);
-  if (!request.body) return "";
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -29,7 +34,11 @@ async function readCapped(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readCapped(request: Request, limit: number): Promise<string> {
+  return (await readBytes(request, limit)).toString("utf8");
 }
 
 /** Parses the body as JSON (an empty body counts as {}) and validates it. */

@@ -45,7 +45,7 @@ async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: s
     to: invite.email,
     kind: "invite",
     // In the inviter's language (the invitee has made no choice yet); the instance's for a system actor.
-    mail: inviteMail(await mailLocaleOf(tx, me.accountId, me.kind === "system" ? null : me.userId), { publicUrl: status.publicUrl!, name: invite.name || null, inviter, link: `${status.publicUrl}/invite?token=${encodeURIComponent(token)}`, expiresAt: invite.expiresAt }),
+    mail: inviteMail(await mailLocaleOf(tx, me.accountId, me.kind === "system" ? null : me.userId), { publicUrl: status.publicUrl!, brand: status.brand, name: invite.name || null, inviter, link: `${status.publicUrl}/invite?token=${encodeURIComponent(token)}`, expiresAt: invite.expiresAt }),
   });
 }
 

@@ -6,6 +6,7 @@
  * answer (not through the outbox: the owner is waiting for the answer).
  */
 import "server-only";
+import { mailBrandOf } from "@/lib/instance/branding";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
@@ -81,12 +82,13 @@ export async function sendTestEmail(actor: Actor, rawInput: { to: unknown }): Pr
   const settings = await mailTransportSettings(db(), actor.accountId);
   if (!settings.url && !settings.host) return { ok: false, response: "No mail server is set: enter one and save first." };
   if (!settings.fromAddress) return { ok: false, response: "No sender address is set: enter one and save first." };
+  const brand = await mailBrandOf(db(), actor.accountId, settings.publicUrl);
   // In the language of the person sending it, who reads it.
-  const mail = testMail(await mailLocaleOf(db(), actor.accountId, actor.kind === "system" ? null : actor.userId), { publicUrl: settings.publicUrl });
+  const mail = testMail(await mailLocaleOf(db(), actor.accountId, actor.kind === "system" ? null : actor.userId), { publicUrl: settings.publicUrl, brand });
   try {
     const transport = createMailTransport(settings);
     try {
-      const info = await transport.sendMail({ from: fromHeader(settings), to, subject: mail.subject, text: mail.text, html: mail.html });
+      const info = await transport.sendMail({ from: fromHeader(settings, brand.name), to, subject: mail.subject, text: mail.text, html: mail.html });
       return { ok: true, response: String(info.response ?? "accepted") };
     } finally {
       transport.close();

@@ -9,6 +9,7 @@
  * (email.sent / email.failed) without the address, link or token.
  */
 import "server-only";
+import { mailBrandOf } from "@/lib/instance/branding";
 import crypto from "node:crypto";
 import { recordEvent } from "@/lib/audit/record";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
@@ -84,7 +85,7 @@ async function deliverMail(message: OutboxMessage<typeof MAIL_TOPIC>): Promise<v
     const transport = createMailTransport(settings);
     try {
       const info = await transport.sendMail({
-        from: fromHeader(settings),
+        from: fromHeader(settings, (await mailBrandOf(db(), accountId, null)).name),
         to,
         subject,
         text,

@@ -27,7 +27,7 @@ export async function queueSecurityNotice(tx: Tx, accountId: string, userId: str
   if (!row || row.isServiceUser) return false;
   const person = openIdentity(row);
   if (!person.email) return false;
-  await queueMail(tx, { accountId, to: person.email, kind: "security_notice", mail: securityNoticeMail(parseLocale(row.locale ?? undefined) ?? (await mailLocaleOf(tx, accountId, null)), { publicUrl: status.publicUrl, name: person.name, kind, detail }) });
+  await queueMail(tx, { accountId, to: person.email, kind: "security_notice", mail: securityNoticeMail(parseLocale(row.locale ?? undefined) ?? (await mailLocaleOf(tx, accountId, null)), { publicUrl: status.publicUrl, brand: status.brand, name: person.name, kind, detail }) });
   return true;
 }
 

@@ -17,6 +17,7 @@ import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { mailSettings, type MailSecurity, type MailSettingsRow } from "@/lib/db/schema";
 import { Invalid, PreconditionFailed } from "@/lib/errors";
+import { mailBrandOf, type MailBrand } from "@/lib/instance/branding";
 import { publicUrlFrom } from "@/lib/instance/public-url";
 import type { MailSettingsValues } from "./schemas";
 
@@ -119,9 +120,9 @@ export function noticesOf(row: MailSettingsRow | undefined): MailNotices {
 }
 
 /** Whether mail is sent, and where its links point (no permission check: any service that may send asks this). */
-export async function mailStatus(q: Db | Tx, accountId: string): Promise<{ enabled: boolean; publicUrl: string | null; notices: MailNotices }> {
+export async function mailStatus(q: Db | Tx, accountId: string): Promise<{ enabled: boolean; publicUrl: string | null; notices: MailNotices; brand: MailBrand }> {
   const s = await mailTransportSettings(q, accountId);
-  return { enabled: mailEnabled(s), publicUrl: s.publicUrl, notices: noticesOf(await loadRow(q, accountId)) };
+  return { enabled: mailEnabled(s), publicUrl: s.publicUrl, notices: noticesOf(await loadRow(q, accountId)), brand: await mailBrandOf(q, accountId, s.publicUrl) };
 }
 
 /** Whether mail is sent (pages deciding to offer "by email"); nothing secret. */

@@ -36,7 +36,7 @@ function smtpUrlOptions(url: string): SMTPTransport.Options {
   };
 }
 
-/** "Name <address>" for the From header. */
-export function fromHeader(s: Pick<MailTransportSettings, "fromName" | "fromAddress">): { name: string; address: string } {
-  return { name: s.fromName ?? "Latchkey", address: s.fromAddress ?? "" };
+/** "Name <address>" for the From header: the sender name set in Settings → Email, else the instance's name. */
+export function fromHeader(s: Pick<MailTransportSettings, "fromName" | "fromAddress">, instanceName = "Latchkey"): { name: string; address: string } {
+  return { name: s.fromName ?? instanceName, address: s.fromAddress ?? "" };
 }

@@ -24,7 +24,7 @@ import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
 import { assertRateLimitNotExhausted, consumeRateLimit } from "@/lib/security/rate-limit";
-import { tooManyAttemptsPage, viewerOf } from "./pages";
+import { tooManyAttemptsPage, viewerFor } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
 import { currentScope } from "./request-scope";
 
@@ -59,13 +59,13 @@ function failed(ctx: KoaContextWithOIDC): boolean {
   return ctx.path === `${OIDC_PREFIX}/token` && ctx.oidc?.params?.grant_type === DEVICE_CODE_GRANT && error === "invalid_grant";
 }
 
-function refuse(ctx: KoaContextWithOIDC, err: RateLimited, html: boolean): void {
+async function refuse(ctx: KoaContextWithOIDC, err: RateLimited, html: boolean): Promise<void> {
   ctx.status = 429;
   ctx.set("Retry-After", String(err.retryAfterSeconds));
   ctx.set("Cache-Control", "no-store");
   if (html) {
     ctx.type = "html";
-    ctx.body = tooManyAttemptsPage(viewerOf(ctx.req.headers), err.retryAfterSeconds);
+    ctx.body = tooManyAttemptsPage(await viewerFor(ctx.req.headers), err.retryAfterSeconds);
   } else {
     ctx.body = { error: "temporarily_unavailable", error_description: err.message };
   }
@@ -97,12 +97,12 @@ export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise
       await assertRateLimitNotExhausted(oidcUserCodeIpLimit(), address);
     } catch (err) {
       if (!(err instanceof RateLimited)) throw err;
-      return refuse(ctx, err, true);
+      return await refuse(ctx, err, true);
     }
     await next();
     if (scope.userCodeMisses > 0) {
       const refused = await count([[oidcUserCodeIpLimit(), address]]);
-      if (refused) refuse(ctx, refused, true);
+      if (refused) await refuse(ctx, refused, true);
     }
     return;
   }
@@ -113,7 +113,7 @@ export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise
     await assertRateLimitNotExhausted(oidcFailuresIpLimit(), address);
   } catch (err) {
     if (!(err instanceof RateLimited)) throw err;
-    return refuse(ctx, err, false);
+    return await refuse(ctx, err, false);
   }
   // The client_id is known once the provider has read the body: it looks the client up (./clients.ts) and asks here first.
   let clientRefusal: RateLimited | undefined;
@@ -130,12 +130,12 @@ export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise
     }
   };
   await next();
-  if (clientRefusal) return refuse(ctx, clientRefusal, false);
+  if (clientRefusal) return await refuse(ctx, clientRefusal, false);
   if (!failed(ctx)) return;
   // Per client only for registered ones: made-up client_ids are the address's business (no row per invented id).
   const refused = await count([
     [oidcFailuresIpLimit(), address],
     [oidcFailuresClientLimit(), ctx.oidc?.client?.clientId],
   ]);
-  if (refused) refuse(ctx, refused, false);
+  if (refused) await refuse(ctx, refused, false);
 }

@@ -21,6 +21,7 @@ import { LOCALE_COOKIE, parseLocale, type Locale } from "@/i18n/locales";
 import { localeFromAcceptLanguage } from "@/i18n/negotiate";
 import de from "@/messages/de.json";
 import en from "@/messages/en.json";
+import { brandView, DEFAULT_BRANDING, instanceBranding, type BrandView } from "@/lib/instance/branding";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -28,8 +29,6 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
-/** The name shown above every page's heading: the sign-in page's (components/auth/auth-card.tsx). */
-export const INSTANCE_NAME = "Latchkey";
 
 const LIGHT = "--bg:#f8fafc;--card:#fff;--fg:#0f172a;--muted:#475569;--border:#cbd5e1;--accent:#4f46e5;--accent-fg:#fff;--danger:#b91c1c;--brand:#4f46e5";
 const DARK = "--bg:#020617;--card:#0f172a;--fg:#f1f5f9;--muted:#cbd5e1;--border:#334155;--accent:#818cf8;--accent-fg:#020617;--danger:#fca5a5;--brand:#a5b4fc";
@@ -41,6 +40,7 @@ const STYLE = `
 *{box-sizing:border-box}body{margin:0;min-height:100vh;display:flex;align-items:flex-start;justify-content:center;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:48px 16px}
 main{width:100%;max-width:420px}
 .brand{margin:0 0 12px;text-align:center;font-size:.875rem;font-weight:600;letter-spacing:.025em;color:var(--brand)}
+.brand img{display:block;margin:0 auto 8px;max-height:48px;max-width:100%}
 .card{background:var(--card);border:1px solid var(--border);border-radius:12px;padding:24px}
 h1{font-size:1.4rem;margin:0 0 8px}p{margin:0 0 16px;color:var(--muted)}strong{color:var(--fg)}ul{color:var(--fg);margin:0 0 16px;padding-left:20px}
 label{display:block;font-weight:600;margin-bottom:6px}
@@ -54,8 +54,8 @@ button.secondary{background:transparent;color:var(--fg);border-color:var(--borde
 
 const CATALOGS = { en, de } as const;
 
-/** What a page needs to know about who is looking: their language and theme. */
-export type Viewer = { locale: Locale; theme: Theme; instanceName: string };
+/** What a page needs to know about who is looking (their language and theme) and the instance's name and logo. */
+export type Viewer = { locale: Locale; theme: Theme; instanceName: string; logoUrl: string | null };
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? "").split(";")) {
@@ -71,12 +71,17 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-/** The person's language (locale cookie, else Accept-Language) and theme (the avatar menu's cookie). */
-export function viewerOf(headers: IncomingHttpHeaders): Viewer {
+/** The person's language (locale cookie, else Accept-Language) and theme (the avatar menu's cookie), under the given brand. */
+export function viewerOf(headers: IncomingHttpHeaders, brand: BrandView = brandView(DEFAULT_BRANDING)): Viewer {
   const cookie = headers.cookie;
   const acceptLanguage = typeof headers["accept-language"] === "string" ? headers["accept-language"] : null;
   const locale = parseLocale(cookieValue(cookie, LOCALE_COOKIE)) ?? localeFromAcceptLanguage(acceptLanguage);
-  return { locale, theme: parseTheme(cookieValue(cookie, THEME_COOKIE)), instanceName: INSTANCE_NAME };
+  return { locale, theme: parseTheme(cookieValue(cookie, THEME_COOKIE)), instanceName: brand.name, logoUrl: brand.logoUrl };
+}
+
+/** The viewer under the instance's own name and logo (Settings → Appearance). */
+export async function viewerFor(headers: IncomingHttpHeaders): Promise<Viewer> {
+  return viewerOf(headers, brandView(await instanceBranding()));
 }
 
 /** The "oidcPages" texts in the viewer's language. */
@@ -92,7 +97,7 @@ export function richText(t: ReturnType<typeof textsFor>, key: Parameters<ReturnT
 
 export function page(viewer: Viewer, title: string, body: string): string {
   const theme = viewer.theme === "system" ? "" : ` class="${viewer.theme}"`;
-  return `<!doctype html><html lang="${viewer.locale}"${theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)} · ${escapeHtml(viewer.instanceName)}</title><style>${STYLE}</style></head><body><main><p class="brand">${escapeHtml(viewer.instanceName)}</p><div class="card">${body}</div></main></body></html>`;
+  return `<!doctype html><html lang="${viewer.locale}"${theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)} · ${escapeHtml(viewer.instanceName)}</title><style>${STYLE}</style></head><body><main><p class="brand">${viewer.logoUrl ? `<img src="${escapeHtml(viewer.logoUrl)}" alt="">` : ""}${escapeHtml(viewer.instanceName)}</p><div class="card">${body}</div></main></body></html>`;
 }
 
 /** The answer to an address past a guessing limit (lib/oidc/attempt-limits.ts). */

@@ -30,7 +30,7 @@ import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
 import { cacheVersionNow, currentScope, oncePerRequest } from "./request-scope";
-import { deviceConfirmPage, deviceInputPage, messagePage, signOutPage, viewerOf } from "./pages";
+import { deviceConfirmPage, deviceInputPage, messagePage, signOutPage, viewerFor } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
 import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX } from "./paths";
@@ -167,11 +167,11 @@ function configuration(jwks: object[]): Configuration {
         enabled: true,
         async logoutSource(ctx, form) {
           ctx.type = "html";
-          ctx.body = signOutPage(viewerOf(ctx.req.headers), form);
+          ctx.body = signOutPage(await viewerFor(ctx.req.headers), form);
         },
         async postLogoutSuccessSource(ctx) {
           ctx.type = "html";
-          ctx.body = messagePage(viewerOf(ctx.req.headers), "signedOut");
+          ctx.body = messagePage(await viewerFor(ctx.req.headers), "signedOut");
         },
       },
       deviceFlow: {
@@ -180,21 +180,21 @@ function configuration(jwks: object[]): Configuration {
         mask: "****-****",
         async userCodeInputSource(ctx, form, _out, err) {
           ctx.type = "html";
-          ctx.body = deviceInputPage(viewerOf(ctx.req.headers), form, Boolean(err));
+          ctx.body = deviceInputPage(await viewerFor(ctx.req.headers), form, Boolean(err));
         },
         async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
           ctx.type = "html";
-          ctx.body = deviceConfirmPage(viewerOf(ctx.req.headers), form, client.clientName ?? client.clientId, userCode);
+          ctx.body = deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode);
         },
         async successSource(ctx) {
           ctx.type = "html";
-          ctx.body = messagePage(viewerOf(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName });
+          ctx.body = messagePage(await viewerFor(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName });
         },
       },
     },
     async renderError(ctx, out) {
       ctx.type = "html";
-      ctx.body = messagePage(viewerOf(ctx.req.headers), "failed", { alert: out.error_description ?? out.error });
+      ctx.body = messagePage(await viewerFor(ctx.req.headers), "failed", { alert: out.error_description ?? out.error });
     },
     // Grant types: code and device (and refresh); no implicit, no client credentials.
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),

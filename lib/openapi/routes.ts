@@ -19,6 +19,7 @@ import { confirmEmailChangeSchema, emailChangeSchema } from "@/lib/users/email-c
 import { ownUsernameSchema } from "@/lib/users/own-username";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
+import { apiAppearanceSchema, appearanceInputSchema } from "@/lib/appearance/settings";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
 import { groupMemberSchema } from "@/lib/users/group-members";
 import { createUserRequestSchema, updateUserSchema } from "@/lib/users/schemas";
@@ -62,6 +63,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/health", summary: "Liveness probe", tag: "Instance", public: true, response: R.healthSchema },
   { method: "get", path: "/api/ready", summary: "Readiness probe: 503 until the database is reachable, migrated and key-checked, and while shutting down", tag: "Instance", public: true, response: R.readySchema },
   { method: "get", path: "/api/instance", summary: "Whether first-run setup is still required", tag: "Instance", public: true, response: R.instanceStatusSchema },
+  { method: "get", path: "/api/instance/logo", summary: "The instance's logo (Settings → Appearance): PNG, JPEG or WebP as uploaded; 404 when none", tag: "Instance", public: true, response: "file" },
   { method: "get", path: "/api/instance/version", summary: "This server's version", tag: "Instance", response: R.versionSchema, permissions: [] },
   { method: "post", path: "/api/instance/setup", summary: "First-run setup: create the owner (once)", tag: "Instance", public: true, body: setupInputSchema, response: R.setupResponseSchema, secret: true },
   { method: "post", path: "/api/setup", summary: "First-run setup at NetBird's path", tag: "Instance", public: true, body: setupInputSchema, response: R.setupResponseSchema, secret: true },
@@ -137,6 +139,10 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/settings/trusted-header", summary: "Trusted proxy header sign-in", tag: "Sign-in settings", response: R.objectSchema, permissions: ["settings:read"] },
   { method: "put", path: "/api/settings/trusted-header", summary: "Configure trusted proxy header sign-in", tag: "Sign-in settings", body: trustedHeaderInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/security", summary: "Who must use two-factor sign-in", tag: "Sign-in settings", response: apiSecurityPolicySchema, permissions: ["settings:read"] },
+  { method: "get", path: "/api/settings/appearance", summary: "The instance's name and logo", tag: "Settings", response: apiAppearanceSchema, permissions: ["settings:read"] },
+  { method: "put", path: "/api/settings/appearance", summary: "Rename the instance (\"\" for the default); owner only", tag: "Settings", body: appearanceInputSchema, response: apiAppearanceSchema, permissions: ["settings:appearance"] },
+  { method: "put", path: "/api/settings/appearance/logo", summary: "Set the logo: the picture itself as the body (PNG, JPEG or WebP by its bytes, at most 256 KiB); owner only", tag: "Settings", response: apiAppearanceSchema, permissions: ["settings:appearance"] },
+  { method: "delete", path: "/api/settings/appearance/logo", summary: "Remove the logo; owner only", tag: "Settings", response: apiAppearanceSchema, permissions: ["settings:appearance"] },
   { method: "put", path: "/api/settings/security", summary: "Require two-factor sign-in for nobody, the owner and admins, everyone or chosen groups (owner only)", tag: "Sign-in settings", body: securityPolicySchema, response: apiSecurityPolicySchema, permissions: ["settings:security"] },
   { method: "get", path: "/api/settings/email", summary: "Mail settings (never the SMTP password)", tag: "Settings", response: R.mailSettingsSchema, permissions: ["settings:read"] },
   { method: "put", path: "/api/settings/email", summary: "Change the mail settings (owner); password is write-only", tag: "Settings", body: mailSettingsInputSchema, response: R.mailSettingsSchema, permissions: ["settings:email"] },

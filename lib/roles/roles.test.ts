@@ -103,7 +103,7 @@ describe("custom roles and where permissions come from", () => {
 
 describe("escalation", () => {
   it("refuses owner-only powers in a custom role, even to the owner", async () => {
-    for (const power of ["settings:sign_in", "settings:security", "settings:email", "users:transfer_ownership"] as const) {
+    for (const power of ["settings:sign_in", "settings:security", "settings:email", "settings:appearance", "users:transfer_ownership"] as const) {
       await expect(createRole(owner, { name: `Sneaky ${power}`, description: "", permissions: ["users:read", power] }, META)).rejects.toBeInstanceOf(Invalid);
       await expect(createRole(admin, { name: `Sneaky ${power}`, description: "", permissions: [power] }, META)).rejects.toThrow();
     }

@@ -16,7 +16,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits } from "@/lib/oidc/attempt-limits";
-import { consentPage, messagePage, viewerOf } from "@/lib/oidc/pages";
+import { consentPage, messagePage, viewerFor } from "@/lib/oidc/pages";
 import { ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, runInRequestScope } from "@/lib/oidc/request-scope";
@@ -38,7 +38,7 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
 function sendHtml(res: ServerResponse, status: number, html: string): void {
   // No form-action: the consent form's answer redirects on to the app's own address, which browsers check against it.
   send(res, status, "text/html; charset=utf-8", html, {
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
     "x-frame-options": "DENY",
   });
 }
@@ -82,11 +82,11 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     details = await provider.interactionDetails(req, res);
   } catch (err) {
     if (!(err instanceof errors.SessionNotFound)) throw err;
-    sendHtml(res, 400, messagePage(viewerOf(req.headers), "expired"));
+    sendHtml(res, 400, messagePage(await viewerFor(req.headers), "expired"));
     return;
   }
   if (details.uid !== uid) {
-    sendHtml(res, 400, messagePage(viewerOf(req.headers), "expired"));
+    sendHtml(res, 400, messagePage(await viewerFor(req.headers), "expired"));
     return;
   }
   const choice = answering ? (await readForm(req)).get("choice") : null;
@@ -120,7 +120,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       send(res, 303, "text/plain", "", { location: `/change-password?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
       return;
     case "consent":
-      sendHtml(res, 200, consentPage(viewerOf(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
+      sendHtml(res, 200, consentPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
       return;
   }
 }

@@ -62,7 +62,7 @@ export function apiPermissions(held: ReadonlySet<Permission>, selfWrites: boolea
   }
   // Changing users covers its specific operations (block, reset…) as NetBird's one "update" flag.
   modules.users.update ||= ["users:block", "users:reset_password", "users:unlock", "users:revoke_sessions"].some(has);
-  modules.settings.update = has("settings:sign_in") || has("settings:security") || has("settings:email");
+  modules.settings.update = has("settings:sign_in") || has("settings:security") || has("settings:email") || has("settings:appearance");
   modules.identity_providers = { read: has("identity_providers:read"), create: has("settings:sign_in"), update: has("settings:sign_in"), delete: has("settings:sign_in") };
   modules.pats = { read: true, create: selfWrites, update: selfWrites, delete: selfWrites };
   return {

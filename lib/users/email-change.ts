@@ -64,9 +64,9 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
     });
     const link = `${status.publicUrl}/confirm-email?token=${encodeURIComponent(plain)}`;
     const locale = await mailLocaleOf(tx, me.accountId, me.userId);
-    await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailChangeConfirmMail(locale, { publicUrl: status.publicUrl!, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
+    await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailChangeConfirmMail(locale, { publicUrl: status.publicUrl!, brand: status.brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
     if (user.email) {
-      await queueMail(tx, { accountId: me.accountId, to: user.email, kind: "email_change_notice", mail: emailChangeNoticeMail(locale, { publicUrl: status.publicUrl!, name: user.name || null }) });
+      await queueMail(tx, { accountId: me.accountId, to: user.email, kind: "email_change_notice", mail: emailChangeNoticeMail(locale, { publicUrl: status.publicUrl!, brand: status.brand, name: user.name || null }) });
     }
     await recordEvent(tx, {
       accountId: me.accountId,

@@ -10,6 +10,7 @@
  * known. It is throttled per email and per client address.
  */
 import "server-only";
+import type { MailBrand } from "@/lib/instance/branding";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
@@ -67,14 +68,14 @@ async function storeResetLink(tx: Tx, row: UserRow, now: Date): Promise<string> 
 }
 
 /** Queues a reset link to the user (the older unused links of the user stop working). */
-async function issueResetLink(tx: Tx, row: UserRow, email: string, publicUrl: string, now: Date): Promise<void> {
+async function issueResetLink(tx: Tx, row: UserRow, email: string, publicUrl: string, brand: MailBrand, now: Date): Promise<void> {
   const plain = await storeResetLink(tx, row, now);
   const person = openIdentity(row);
   await queueMail(tx, {
     accountId: row.accountId,
     to: email,
     kind: "password_reset",
-    mail: passwordResetMail(await mailLocaleOf(tx, row.accountId, row.id), { publicUrl, name: person.name || null, link: resetLink(publicUrl, plain), minutes: RESET_LINK_MINUTES }),
+    mail: passwordResetMail(await mailLocaleOf(tx, row.accountId, row.id), { publicUrl, brand, name: person.name || null, link: resetLink(publicUrl, plain), minutes: RESET_LINK_MINUTES }),
   });
 }
 
@@ -115,11 +116,11 @@ async function issueForEmail(email: string, meta: RequestMeta, now: Date): Promi
     const [row] = (await findUserRowsByEmail(tx, email)).filter((r) => r.accountId === accountId);
     const usable = row && !row.isBlocked && !row.pendingApproval && !row.isServiceUser;
     if (!status.enabled || !status.publicUrl || !usable) return;
-    if (isLocal(row)) await issueResetLink(tx, row, email, status.publicUrl, now);
+    if (isLocal(row)) await issueResetLink(tx, row, email, status.publicUrl, status.brand, now);
     else {
       const via = row.idpId === "header" ? "header" : "provider";
       const locale = await mailLocaleOf(tx, accountId, row.id);
-      await queueMail(tx, { accountId, to: email, kind: "password_reset", mail: passwordElsewhereMail(locale, { publicUrl: status.publicUrl, name: openIdentity(row).name || null, via }) });
+      await queueMail(tx, { accountId, to: email, kind: "password_reset", mail: passwordElsewhereMail(locale, { publicUrl: status.publicUrl, brand: status.brand, name: openIdentity(row).name || null, via }) });
     }
     await recordEvent(tx, {
       accountId,
@@ -145,7 +146,7 @@ export async function sendPasswordResetLink(actor: Actor, userId: string, meta: 
     const status = await mailStatus(tx, actor.accountId);
     assertMailEnabled(status);
     const [row] = await tx.select().from(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId))).limit(1);
-    await issueResetLink(tx, row, current.email, status.publicUrl!, now);
+    await issueResetLink(tx, row, current.email, status.publicUrl!, status.brand, now);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.reset_link_sent",

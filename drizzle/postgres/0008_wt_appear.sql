@@ -1,0 +1,10 @@
+CREATE TABLE "instance_appearance" (
+	"account_id" text PRIMARY KEY NOT NULL,
+	"name" text,
+	"logo_type" text,
+	"logo_data" text,
+	"logo_digest" text,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "instance_appearance" ADD CONSTRAINT "instance_appearance_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;

@@ -1,0 +1,129 @@
+/**
+ * Settings → Appearance over the REST API: the owner names the instance and
+ * uploads, replaces and removes its logo; an admin reads but is refused; the
+ * logo is served publicly with the type read from its bytes and headers that
+ * keep a browser from treating it as anything else; a file that only claims to
+ * be a PNG, and an oversized one, are refused.
+ */
+import zlib from "node:zlib";
+import { expect, test } from "@playwright/test";
+import { call, expectApiError, expectFieldErrors } from "../support/api";
+import { setUpOwner, useInstance } from "../support/instance";
+import { personWithRole, tokenClient, type Client } from "../support/users-api";
+
+const instance = useInstance();
+let ownerApi: Client;
+let adminApi: Client;
+
+type Appearance = { name: string; name_is_default: boolean; logo: { content_type: string; size: number; url: string } | null };
+
+/** A real w×h PNG of one colour, made here (no fixture file). */
+function png(w: number, h: number, rgb: [number, number, number]): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const rows = Buffer.concat(Array.from({ length: h }, () => Buffer.concat([Buffer.from([0]), Buffer.concat(Array.from({ length: w }, () => Buffer.from(rgb)))])));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+const uploadLogo = (api: Client, body: Buffer, type = "image/png") =>
+  call<Appearance>(instance, "/api/settings/appearance/logo", { method: "PUT", headers: { ...api.headers, "content-type": type }, body: new Uint8Array(body) });
+
+test.beforeAll(async () => {
+  const owner = await setUpOwner(instance);
+  ownerApi = tokenClient(instance, owner.personal_access_token);
+  adminApi = (await personWithRole(ownerApi, "admin")).client;
+});
+
+test("the owner names the instance; an admin reads it and is refused changing it; bad names are field errors", async () => {
+  const initial = await ownerApi.get<Appearance>("/api/settings/appearance");
+  expect(initial.body).toEqual({ name: "Latchkey", name_is_default: true, logo: null });
+
+  const renamed = await ownerApi.put<Appearance>("/api/settings/appearance", { name: "  Acme Team  " });
+  expect(renamed.status, renamed.text).toBe(200);
+  expect(renamed.body).toMatchObject({ name: "Acme Team", name_is_default: false });
+
+  expect((await adminApi.get<Appearance>("/api/settings/appearance")).body.name).toBe("Acme Team");
+  expectApiError(await adminApi.put("/api/settings/appearance", { name: "Admin's" }), 403);
+  expectApiError(await uploadLogo(adminApi, png(2, 2, [0, 0, 255])), 403);
+  expectApiError(await adminApi.call("/api/settings/appearance/logo", { method: "DELETE" }), 403);
+
+  expectFieldErrors(await ownerApi.put("/api/settings/appearance", { name: "x".repeat(61) }), "name");
+  expectFieldErrors(await ownerApi.put("/api/settings/appearance", { name: "Acme\u0007Team" }), "name");
+  expect((await ownerApi.get<Appearance>("/api/settings/appearance")).body.name).toBe("Acme Team");
+
+  const events = await ownerApi.get<Array<{ activity_code: string; meta: Record<string, unknown> }>>("/api/events");
+  expect(events.body.some((e) => e.activity_code === "settings.appearance.changed")).toBe(true);
+});
+
+test("the logo: uploaded by its bytes, served publicly with safe headers and a cache version, replaced, removed", async () => {
+  expectApiError(await call(instance, "/api/instance/logo"), 404);
+
+  const blue = png(4, 2, [0, 0, 255]);
+  const set = await uploadLogo(ownerApi, blue, "application/octet-stream");
+  expect(set.status, set.text).toBe(200);
+  expect(set.body.logo).toMatchObject({ content_type: "image/png", size: blue.length });
+  const url = set.body.logo!.url;
+  expect(url).toMatch(/^\/api\/instance\/logo\?v=[0-9a-f]{16}$/);
+
+  // Public: no credentials.
+  const served = await fetch(instance.url(url));
+  expect(served.status).toBe(200);
+  expect(served.headers.get("content-type")).toBe("image/png");
+  expect(served.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(served.headers.get("content-security-policy")).toContain("default-src 'none'");
+  expect(served.headers.get("content-disposition")).toBe('inline; filename="logo.png"');
+  expect(served.headers.get("cache-control")).toContain("immutable");
+  const etag = served.headers.get("etag");
+  expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
+  expect(Buffer.from(await served.arrayBuffer()).equals(blue)).toBe(true);
+  // Without the version, revalidated by ETag.
+  const unversioned = await fetch(instance.url("/api/instance/logo"), { headers: { "if-none-match": etag! } });
+  expect(unversioned.status).toBe(304);
+
+  // Replaced: a new URL, the new picture; the old ETag no longer matches.
+  const red = png(2, 2, [255, 0, 0]);
+  const replaced = await uploadLogo(ownerApi, red);
+  expect(replaced.body.logo!.url).not.toBe(url);
+  const again = await fetch(instance.url("/api/instance/logo"), { headers: { "if-none-match": etag! } });
+  expect(again.status).toBe(200);
+  expect(Buffer.from(await again.arrayBuffer()).equals(red)).toBe(true);
+
+  // Removed.
+  const removed = await ownerApi.call<Appearance>("/api/settings/appearance/logo", { method: "DELETE" });
+  expect(removed.status, removed.text).toBe(200);
+  expect(removed.body.logo).toBeNull();
+  expectApiError(await call(instance, "/api/instance/logo"), 404);
+});
+
+test("a file that only claims to be a PNG, an SVG and an oversized upload are refused, and the logo stays as it was", async () => {
+  const html = Buffer.from("<!doctype html><script>alert(document.cookie)</script>");
+  expect(expectFieldErrors(await uploadLogo(ownerApi, html, "image/png"), "logo").logo).toEqual(["Upload a PNG, JPEG or WebP picture"]);
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>');
+  expectFieldErrors(await uploadLogo(ownerApi, svg, "image/svg+xml"), "logo");
+  // Over 256 KiB: refused from its declared length, before it is read.
+  const huge = Buffer.concat([png(1, 1, [0, 0, 0]), Buffer.alloc(300 * 1024)]);
+  expectApiError(await uploadLogo(ownerApi, huge), 413);
+  expect((await ownerApi.get<Appearance>("/api/settings/appearance")).body.logo).toBeNull();
+  expectApiError(await call(instance, "/api/instance/logo"), 404);
+});

@@ -1,0 +1,128 @@
+/**
+ * Settings → Appearance in the browser: the owner names the instance and
+ * uploads a small PNG made here, sees the preview and what the server holds;
+ * the sign-in page in a fresh browser shows the name and the logo, and the tab
+ * title carries the name. axe-clean in both themes; screenshots at desktop and
+ * 390 px of the settings page and the sign-in page.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import os from "node:os";
+import zlib from "node:zlib";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { setUpOwner, useInstance } from "./support/instance";
+import { ownerPage } from "./support/dashboard";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+test.setTimeout(240_000);
+
+const SHOTS = process.env.APPEARANCE_SCREENSHOTS ?? path.join(os.tmpdir(), "wt-appear-shots");
+
+/** A solid w×h PNG (no fixture file). */
+function png(w: number, h: number, rgb: [number, number, number]): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const rows = Buffer.concat(Array.from({ length: h }, () => Buffer.concat([Buffer.from([0]), Buffer.concat(Array.from({ length: w }, () => Buffer.from(rgb)))])));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+async function expectNoViolations(page: Page, what: string) {
+  await page.waitForLoadState("networkidle");
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}`).join("\n")}`);
+  expect.soft(summary, `axe violations on ${what}`).toEqual([]);
+}
+
+test.beforeAll(async () => {
+  await setUpOwner(instance);
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+test("the owner names the instance and uploads a logo; the sign-in page shows them to everyone", async ({ browser }) => {
+  const { context, page } = await ownerPage(browser, instance);
+  await page.goto(instance.url("/settings/appearance"));
+  await expect(page.getByRole("link", { name: "Appearance" })).toHaveAttribute("aria-current", "page");
+
+  // Too long a name is refused and what was typed stays.
+  const name = page.getByLabel("Instance name");
+  await name.fill("Acme");
+  await name.evaluate((el: HTMLInputElement) => el.removeAttribute("maxlength"));
+  await name.fill("A".repeat(61));
+  await page.getByRole("button", { name: "Save name" }).click();
+  await expect(page.getByText("Name must be at most 60 characters")).toBeVisible();
+  await expect(name).toHaveValue("A".repeat(61));
+
+  await name.fill("  Acme Team  ");
+  await page.getByRole("button", { name: "Save name" }).click();
+  await expect(page.getByText("Name saved.")).toBeVisible();
+  await expect(name).toHaveValue("Acme Team");
+  await expect(page).toHaveTitle(/Acme Team$/);
+
+  // A file that isn't a picture: the field says so.
+  await page.getByLabel("Logo file").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: Buffer.from("<html><script>alert(1)</script></html>") });
+  await page.getByRole("button", { name: "Upload logo" }).click();
+  await expect(page.getByText("Choose a PNG, JPEG or WebP picture.")).toBeVisible();
+
+  await page.getByLabel("Logo file").setInputFiles({ name: "acme.png", mimeType: "image/png", buffer: png(96, 32, [79, 70, 229]) });
+  await expect(page.getByRole("img", { name: "Preview of the chosen picture" })).toBeVisible();
+  await page.getByRole("button", { name: "Upload logo" }).click();
+  await expect(page.getByText("Logo saved.")).toBeVisible();
+  const current = page.getByRole("img", { name: "Current logo" });
+  await expect(current).toBeVisible();
+  expect(await current.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
+
+  for (const theme of ["light", "dark"] as const) {
+    await context.addCookies([{ name: "theme", value: theme, url: instance.baseURL }]);
+    await page.reload();
+    await expectNoViolations(page, `settings/appearance (${theme})`);
+  }
+  await context.addCookies([{ name: "theme", value: "light", url: instance.baseURL }]);
+  await page.reload();
+  await page.screenshot({ path: path.join(SHOTS, "appearance-desktop.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(SHOTS, "appearance-390.png"), fullPage: true });
+  await context.close();
+
+  // Someone who isn't signed in, in a fresh browser.
+  for (const theme of ["light", "dark"] as const) {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await fresh.addCookies([{ name: "theme", value: theme, url: instance.baseURL }]);
+    const visitor = await fresh.newPage();
+    await visitor.goto(instance.url("/login"));
+    await expect(visitor.getByText("Acme Team", { exact: true })).toBeVisible();
+    const logo = visitor.getByTestId("instance-logo");
+    await expect(logo).toBeVisible();
+    expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
+    await expect(visitor).toHaveTitle(/Acme Team$/);
+    await expectNoViolations(visitor, `login (${theme})`);
+    if (theme === "light") {
+      await visitor.screenshot({ path: path.join(SHOTS, "login-desktop.png"), fullPage: true });
+      await visitor.setViewportSize({ width: 390, height: 844 });
+      await visitor.screenshot({ path: path.join(SHOTS, "login-390.png"), fullPage: true });
+    }
+    await fresh.close();
+  }
+});

@@ -1,0 +1,138 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SessionActor } from "@/lib/auth/actor";
+import { bumpCacheVersion } from "@/lib/data/cache-version";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { instanceAppearance } from "@/lib/db/schema";
+import { Forbidden, Invalid } from "@/lib/errors";
+import { APPEARANCE_CACHE, instanceBranding, mailBrandOf, withInstanceName } from "@/lib/instance/branding";
+import { inviteMail } from "@/lib/mail/templates";
+import { createAccount, createUser, lastEvent, META, startSession } from "@/test/factories";
+import { MAX_LOGO_BYTES } from "./limits";
+import { checkLogo, sniffLogoType } from "./logo-image";
+import { removeLogo, setLogo, updateAppearance } from "./settings";
+
+/** A real 1×1 PNG (signature, IHDR, IDAT, IEND). */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
+const WEBP = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0x1a, 0, 0, 0]), Buffer.from("WEBPVP8L"), Buffer.alloc(8)]);
+const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+const HTML_NAMED_PNG = Buffer.from("<!doctype html><html><body><script>alert(document.cookie)</script></body></html>");
+
+function fieldErrors(fn: () => unknown): Record<string, string[]> {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof Invalid) return err.fieldErrors;
+    throw err;
+  }
+  throw new Error("expected Invalid");
+}
+
+describe("what a logo upload is, from its bytes", () => {
+  it("knows PNG, JPEG and WebP by their magic bytes", () => {
+    expect(sniffLogoType(PNG)).toBe("image/png");
+    expect(sniffLogoType(JPEG)).toBe("image/jpeg");
+    expect(sniffLogoType(WEBP)).toBe("image/webp");
+  });
+
+  it("refuses SVG, an HTML page (whatever it was called or claimed to be), a truncated PNG, an empty file and one over 256 KiB", () => {
+    expect(sniffLogoType(SVG)).toBeNull();
+    expect(fieldErrors(() => checkLogo(HTML_NAMED_PNG)).logo).toEqual(["Upload a PNG, JPEG or WebP picture"]);
+    expect(fieldErrors(() => checkLogo(PNG.subarray(0, 8))).logo).toEqual(["Upload a PNG, JPEG or WebP picture"]);
+    expect(fieldErrors(() => checkLogo(Buffer.alloc(0))).logo).toEqual(["The file is empty"]);
+    const huge = Buffer.concat([PNG, Buffer.alloc(MAX_LOGO_BYTES + 1 - PNG.length)]);
+    expect(fieldErrors(() => checkLogo(huge)).logo).toEqual(["The logo must be at most 256 KiB"]);
+    // Exactly at the limit is fine.
+    expect(checkLogo(huge.subarray(0, MAX_LOGO_BYTES)).type).toBe("image/png");
+  });
+});
+
+describe("Settings → Appearance", () => {
+  let owner: SessionActor;
+  let admin: SessionActor;
+  let accountId: string;
+
+  beforeAll(async () => {
+    accountId = await createAccount();
+    owner = await startSession(await createUser(accountId, { role: "owner" }));
+    admin = await startSession(await createUser(accountId, { role: "admin" }));
+  });
+
+  it("starts as Latchkey with no logo", async () => {
+    expect(await instanceBranding()).toMatchObject({ name: "Latchkey", custom: false, logo: null });
+  });
+
+  it("validates the name: trimmed, at most 60 characters, no control or direction characters; empty goes back to the default", async () => {
+    expect((await updateAppearance(owner, { name: "  Acme Team  " }, META)).name).toBe("Acme Team");
+    const event = await lastEvent();
+    expect(event.action).toBe("settings.appearance.changed");
+    expect(event.details).toMatchObject({ changed: ["name"], name: "Acme Team" });
+    await expect(updateAppearance(owner, { name: "x".repeat(61) }, META)).rejects.toMatchObject({ fieldErrors: { name: ["Name must be at most 60 characters"] } });
+    await expect(updateAppearance(owner, { name: "Acme\nTeam" }, META)).rejects.toBeInstanceOf(Invalid);
+    await expect(updateAppearance(owner, { name: "Acme\u202eTeam" }, META)).rejects.toBeInstanceOf(Invalid);
+    await expect(updateAppearance(owner, { name: 42 }, META)).rejects.toBeInstanceOf(Invalid);
+    expect((await instanceBranding()).name).toBe("Acme Team");
+    // The same name again changes nothing and records nothing.
+    const before = (await lastEvent()).id;
+    await updateAppearance(owner, { name: "Acme Team" }, META);
+    expect((await lastEvent()).id).toBe(before);
+    expect(await updateAppearance(owner, { name: "   " }, META)).toMatchObject({ name: "Latchkey", custom: false });
+  });
+
+  it("is the owner's alone: an admin is refused and nothing changes", async () => {
+    await expect(updateAppearance(admin, { name: "Admin's" }, META)).rejects.toBeInstanceOf(Forbidden);
+    await expect(setLogo(admin, PNG, META)).rejects.toBeInstanceOf(Forbidden);
+    await expect(removeLogo(admin, META)).rejects.toBeInstanceOf(Forbidden);
+    expect((await instanceBranding()).name).toBe("Latchkey");
+  });
+
+  it("sets, replaces and removes the logo, each change seen at once through the cache and recorded", async () => {
+    const set = await setLogo(owner, PNG, META);
+    expect(set.logo?.type).toBe("image/png");
+    expect((await instanceBranding()).logo?.bytes.equals(PNG)).toBe(true);
+    expect((await lastEvent()).details).toMatchObject({ changed: ["logo"], logo_type: "image/png", logo_size: PNG.length });
+    await setLogo(owner, JPEG, META);
+    expect((await instanceBranding()).logo?.type).toBe("image/jpeg");
+    await expect(setLogo(owner, HTML_NAMED_PNG, META)).rejects.toBeInstanceOf(Invalid);
+    expect((await instanceBranding()).logo?.type).toBe("image/jpeg");
+    await removeLogo(owner, META);
+    expect((await instanceBranding()).logo).toBeNull();
+    expect((await lastEvent()).details).toMatchObject({ changed: ["logo"], logo_type: null });
+  });
+
+  it("is cached in this process and reloaded when another process bumps the version", async () => {
+    await updateAppearance(owner, { name: "Cached" }, META);
+    expect((await instanceBranding()).name).toBe("Cached");
+    // Another replica's write without a bump would not be seen (the cache really caches)…
+    await writeSystem(async (tx) => {
+      await tx.update(instanceAppearance).set({ name: "Elsewhere" }).where(eq(instanceAppearance.accountId, accountId));
+    });
+    expect((await instanceBranding()).name).toBe("Cached");
+    // …and a replica's write through the service bumps the version, so it is seen at the next read.
+    await writeSystem(async (tx) => bumpCacheVersion(tx, APPEARANCE_CACHE));
+    expect((await instanceBranding()).name).toBe("Elsewhere");
+  });
+
+  it("names the instance in mail, with the logo only from the public address", async () => {
+    await updateAppearance(owner, { name: "Acme <Team>" }, META);
+    await setLogo(owner, PNG, META);
+    const withUrl = await mailBrandOf(db(), accountId, "https://id.example.com");
+    expect(withUrl).toMatchObject({ name: "Acme <Team>", custom: true });
+    expect(withUrl.logoUrl).toMatch(/^https:\/\/id\.example\.com\/api\/instance\/logo\?v=[0-9a-f]{16}$/);
+    expect((await mailBrandOf(db(), accountId, null)).logoUrl).toBeNull();
+    const mail = inviteMail("en", { publicUrl: "https://id.example.com", brand: withUrl, name: "Ivy", inviter: "Olga", link: "https://id.example.com/invite?token=x", expiresAt: new Date() });
+    expect(mail.subject).toMatch(/· Acme <Team>$/);
+    expect(mail.html).toContain("Acme &lt;Team&gt;");
+    expect(mail.html).toContain(`<img src="${withUrl.logoUrl}" alt=""`);
+    const plain = inviteMail("en", { publicUrl: "https://id.example.com", name: "Ivy", inviter: "Olga", link: "https://id.example.com/invite?token=x", expiresAt: new Date() });
+    expect(plain.subject).toMatch(/· Latchkey \(id\.example\.com\)$/);
+    expect(plain.html).not.toContain("<img");
+  });
+
+  it("puts the name in tab titles in place of the product's", () => {
+    expect(withInstanceName("Users · Latchkey", "Acme")).toBe("Users · Acme");
+    expect(withInstanceName("Users · Latchkey", "Latchkey")).toBe("Users · Latchkey");
+  });
+});
