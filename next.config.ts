@@ -32,6 +32,8 @@ const nextConfig: NextConfig = {
         source: "/api/:path((?!docs(?:/|$)).*)",
         headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" }],
       },
+      // The instance logo is shown in mail, which webmail renders on its own origin.
+      { source: "/api/instance/logo", headers: [{ key: "Cross-Origin-Resource-Policy", value: "cross-origin" }] },
       {
         // HSTS only when the request came over HTTPS (a TLS-terminating proxy says so); browsers ignore it on plain HTTP anyway.
         source: "/:path*",

@@ -94,6 +94,8 @@ test("the logo: uploaded by its bytes, served publicly with safe headers and a c
   expect(served.headers.get("content-security-policy")).toContain("default-src 'none'");
   expect(served.headers.get("content-disposition")).toBe('inline; filename="logo.png"');
   expect(served.headers.get("cache-control")).toContain("immutable");
+  // Mail shows the logo and webmail loads it from its own origin.
+  expect(served.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
   const etag = served.headers.get("etag");
   expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
   expect(Buffer.from(await served.arrayBuffer()).equals(blue)).toBe(true);
