@@ -7,6 +7,7 @@ import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { hiddenNavigation } from "@/lib/auth/navigation";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { isSetupRequired } from "@/lib/instance/account";
+import { instanceBranding } from "@/lib/instance/branding";
 import { ownIdentity } from "@/lib/users/queries";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
@@ -16,6 +17,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const me = await ownIdentity(actor);
   const hidden = hiddenNavigation(actor);
   const t = await getTranslations("nav");
+  const { name: instanceName } = await instanceBranding();
   return (
     <div className="flex min-h-screen bg-slate-50">
       <a
@@ -25,17 +27,17 @@ export default async function DashboardLayout({ children }: { children: React.Re
         {t("skipToContent")}
       </a>
       <aside className="hidden w-60 shrink-0 flex-col bg-nav px-3 py-6 md:flex">
-        <Link href="/team/users" className="mb-8 px-3 text-lg font-bold text-nav-fg">
-          Latchkey
+        <Link href="/team/users" className="mb-8 break-words px-3 text-lg font-bold text-nav-fg">
+          {instanceName}
         </Link>
         <SidebarNav hidden={hidden} />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-16 items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 sm:px-6">
-          <div className="flex items-center gap-2 md:hidden">
-            <MobileNav hidden={hidden} />
-            <Link href="/team/users" className="text-lg font-bold text-slate-900">
-              Latchkey
+          <div className="flex min-w-0 items-center gap-2 md:hidden">
+            <MobileNav hidden={hidden} instanceName={instanceName} />
+            <Link href="/team/users" className="truncate text-lg font-bold text-slate-900">
+              {instanceName}
             </Link>
           </div>
           <div className="ml-auto min-w-0">

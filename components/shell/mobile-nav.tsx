@@ -14,7 +14,7 @@ import { SidebarNav } from "./sidebar-nav";
  * alone lets focus leave for the browser's toolbar). It closes when a link is
  * followed.
  */
-export function MobileNav({ hidden = [] }: { hidden?: string[] }) {
+export function MobileNav({ hidden = [], instanceName }: { hidden?: string[]; instanceName: string }) {
   const [open, setOpen] = useState(false);
   const ref = useModalDialog(open);
   const pathname = usePathname();
@@ -63,7 +63,7 @@ export function MobileNav({ hidden = [] }: { hidden?: string[] }) {
           <div className="flex h-full flex-col px-3 py-4">
             <div className="mb-6 flex items-center justify-between px-3">
               <Link href="/team/users" className="text-lg font-bold text-nav-fg" onClick={() => setOpen(false)}>
-                Latchkey
+                {instanceName}
               </Link>
               <button
                 type="button"
