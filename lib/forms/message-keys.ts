@@ -137,6 +137,19 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   [`At most ${ALLOWED_GROUPS_MAX} groups`]: { key: "groupsAtMost", params: { max: ALLOWED_GROUPS_MAX } },
   [`A whole number of minutes, ${ACCESS_MINUTES.min}–${ACCESS_MINUTES.max}`]: { key: "wholeMinutes", params: ACCESS_MINUTES },
   [`A whole number of days, ${REFRESH_DAYS.min}–${REFRESH_DAYS.max}`]: { key: "wholeDays", params: REFRESH_DAYS },
+  // more refusals a person meets in the dashboard (users, owner, applications, invites, LDAP)
+  "A service user can't be the owner": { key: "serviceUserNotOwner" },
+  "The owner role can't be assigned; transfer ownership instead": { key: "ownerRoleNotAssignable" },
+  "The owner role can't be given to a new user": { key: "ownerRoleNotForNewUser" },
+  "The type can't change": { key: "applicationTypeFixed" },
+  "Only web apps have a client secret: single-page and device apps sign in with PKCE": { key: "clientSecretWebOnly" },
+  "Only the owner can reset the owner's two-factor sign-in": { key: "onlyOwnerResetsOwnerTwoFactor" },
+  "This user holds permissions you don't; ask someone who holds them": { key: "holdsPermissionsYouDont" },
+  "Unblock this user before transferring ownership to them": { key: "unblockBeforeTransfer" },
+  "This user has no local password; they sign in through an identity provider": { key: "noLocalPasswordUser" },
+  "This invite has no email address: regenerate its link and hand it over instead": { key: "inviteHasNoEmail" },
+  "This person has no email address": { key: "personHasNoEmail" },
+  "Bind password is required": { key: "bindPasswordRequired" },
   // activity filters
   "from must be before to": { key: "fromBeforeTo" },
 };
