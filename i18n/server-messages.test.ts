@@ -10,7 +10,7 @@ import { z } from "zod";
 import de from "@/messages/de.json";
 import en from "@/messages/en.json";
 import { inLanguage } from "@/components/ui/use-server-form";
-import { Conflict, Invalid, NotFound, type MessageRef } from "@/lib/errors";
+import { Conflict, Invalid, NotFound, sayMessage, type MessageRef } from "@/lib/errors";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import { SERVER_TEXT_KEYS } from "@/lib/forms/message-keys";
 import { groupInputSchema } from "@/lib/groups/schemas";
@@ -22,7 +22,7 @@ import { createUserSchema } from "@/lib/users/schemas";
 
 const english = createTranslator({ locale: "en", messages: en, namespace: "serverMessages" });
 const german = createTranslator({ locale: "de", messages: de, namespace: "serverMessages" });
-const say = (t: typeof english, ref: MessageRef) => t(ref.key, ref.params as never);
+const say = (t: typeof english, ref: MessageRef) => sayMessage(t as never, ref);
 
 function invalidOf(schema: z.ZodType, value: unknown): Invalid {
   const parsed = schema.safeParse(value);
@@ -89,6 +89,81 @@ describe("server messages through the catalog", () => {
   });
 });
 
+describe("refusals with values, keyed where they are made", () => {
+  it("a weak password's reason: English as the API's, German in the form, for every zxcvbn warning and suggestion", async () => {
+    const { PASSWORD_FEEDBACK, feedbackEnglish } = await import("@/lib/passwords/feedback");
+    const { FEEDBACK_KEYS } = await import("@/lib/passwords/feedback-keys");
+    for (const section of ["warnings", "suggestions"] as const) {
+      const keys = FEEDBACK_KEYS[section] as Record<string, string>;
+      expect(Object.keys(keys).sort(), section).toEqual(Object.keys(PASSWORD_FEEDBACK[section]).sort());
+      for (const key of Object.values(keys)) {
+        expect(english(key as never), key).toBe(feedbackEnglish(key as never));
+        expect(german(key as never), key).not.toBe(english(key as never));
+      }
+    }
+    const { assertPasswordAllowed } = await import("@/lib/passwords/policy");
+    const refused = await assertPasswordAllowed("lovelace!", { name: "Ada Lovelace" }, "password").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Invalid);
+    const state = formStateFromError(refused);
+    const [text] = state.fieldErrors!.password;
+    expect(say(english, state.messageKeys![text])).toBe(text);
+    const forms = createTranslator({ locale: "de", messages: de, namespace: "forms" });
+    const shown = inLanguage(state, forms, german).fieldErrors!.password[0];
+    expect(shown).toMatch(/^Es enthält Ihren Namen/);
+    expect(shown).not.toBe(text);
+  });
+
+  it("LDAP and discovery test results: English as before, German from the catalog", async () => {
+    const { ldapReason } = await import("@/lib/idp/ldap/directory");
+    const { OutboundAddressRefused } = await import("@/lib/idp/outbound-guard");
+    const config = { url: "ldap://127.0.0.1:389", bindDn: "cn=admin,dc=example,dc=org", searchBase: "ou=people,dc=example,dc=org" };
+    const errors: unknown[] = [
+      Object.assign(new Error("getaddrinfo"), { code: "ENOTFOUND" }),
+      new Error("ECONNREFUSED"),
+      new OutboundAddressRefused("internal"),
+      new OutboundAddressRefused("metadata"),
+    ];
+    for (const err of errors) {
+      const { message, ref } = ldapReason(err, config);
+      expect(say(english, ref)).toBe(message);
+      expect(say(german, ref)).not.toBe(message);
+    }
+    const connected = { key: "ldapConnected", params: { url: config.url, startTls: "no", bound: config.bindDn, users: { key: "ldapUsers", params: { count: 1 } }, base: config.searchBase } } as const;
+    expect(say(english, connected)).toBe(`Connected to ldap://127.0.0.1:389, bound as ${config.bindDn}; the user filter finds 1 user under ${config.searchBase}.`);
+    expect(say(german, connected)).toBe(`Verbunden mit ldap://127.0.0.1:389, angemeldet als ${config.bindDn}; der Benutzerfilter findet 1 Benutzer unter ${config.searchBase}.`);
+    const anonymous = { key: "ldapConnected", params: { ...connected.params, startTls: "yes", bound: { key: "ldapAnonymous" }, users: { key: "ldapManyUsers" } } } as const;
+    expect(say(english, anonymous)).toBe(`Connected to ldap://127.0.0.1:389 (StartTLS), bound as anonymous; the user filter finds 1000 or more users under ${config.searchBase}.`);
+    const { fetchDiscovery } = await import("@/lib/idp/discovery");
+    const result = await fetchDiscovery("http://127.0.0.1:9/", { allowInternal: false }, 1000);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(say(english, result.ref)).toBe(result.message);
+      expect(say(german, result.ref)).toMatch(/Interne Adressen erlauben/);
+    }
+  });
+
+  it("an application's redirect URI problems and lifetimes are keyed", async () => {
+    const { createApplicationSchema } = await import("@/lib/applications/schemas");
+    const { readApplicationForm } = await import("@/lib/applications/form-input");
+    const err = invalidOf(createApplicationSchema, { name: "App", type: "web", redirect_uris: ["http://app.example.com/cb", "https://a.example.com/#x", "https://a.example.com/#x"] });
+    const data = new FormData();
+    data.set("access_token_ttl_minutes", "0");
+    data.set("refresh_token_ttl_days", "1.5");
+    const form = new Invalid("Please fix the highlighted fields", readApplicationForm(data).problems);
+    for (const refused of [err, form]) {
+      const state = formStateFromError(refused);
+      const texts = Object.values(state.fieldErrors ?? {}).flat();
+      expect(texts.length).toBeGreaterThan(1);
+      for (const text of texts) {
+        const ref = state.messageKeys?.[text];
+        expect(ref, text).toBeDefined();
+        expect(say(english, ref!)).toBe(text);
+        expect(say(german, ref!)).not.toBe(text);
+      }
+    }
+  });
+});
+
 describe("activity events through the catalog", () => {
   it("every action and failure reason has its name in both catalogs, English as the API's", async () => {
     const { ACTION_LABELS, FAILURE_REASON_LABELS } = await import("@/lib/audit/actions");
@@ -114,5 +189,12 @@ describe("activity events through the catalog", () => {
     expect(actionName(t, event.action, event.actionLabel)).toBe("Anmeldung fehlgeschlagen");
     expect(actionName(t, "brand.new", "Brand new")).toBe("Brand new");
     expect(detailLines(t, event, new Map([["g1", "Ops"]]))).toEqual(["Grund: Falsches Passwort", "Rolle: user → admin", "Gruppen: keine → Ops"]);
+    // With the roles' names (the activity page passes them): role codes in the viewer's language.
+    const team = createTranslator({ locale: "de", messages: de, namespace: "team" });
+    const { roleName } = await import("@/components/roles/role-names");
+    const roles = (id: string) => roleName(team, { id, name: id });
+    expect(detailLines(t, event, new Map([["g1", "Ops"]]), roles)).toContain("Rolle: Benutzer → Administrator");
+    const invited = { ...event, details: { role: "auditor", roles: ["admin", "helpdesk"] } } as typeof event;
+    expect(detailLines(t, invited, undefined, roles)).toEqual(["Rolle: Prüfer", "Rollen: Administrator, helpdesk"]);
   });
 });

@@ -13,9 +13,17 @@ export type FieldErrors = Record<string, string[]>;
 
 /** A key in the catalogs' "serverMessages" namespace (messages/*.json). */
 export type ServerMessageKey = keyof (typeof en)["serverMessages"];
-export type MessageParams = Record<string, string | number>;
+/** Values for a text's ICU placeholders; a value may itself be a catalog text (a weak password's reason in its sentence). */
+export type MessageParams = { [name: string]: string | number | MessageRef };
 /** One text's entry in the catalog: its key and the values for its ICU placeholders. */
 export type MessageRef = { key: ServerMessageKey; params?: MessageParams };
+/** Says one entry with a "serverMessages" translator, its catalog-text values first. */
+export function sayMessage(t: (key: ServerMessageKey, params?: Record<string, string | number>) => string, ref: MessageRef): string {
+  if (!ref.params) return t(ref.key);
+  const params: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(ref.params)) params[name] = typeof value === "object" ? sayMessage(t, value) : value;
+  return t(ref.key, params);
+}
 /** English text → its catalog entry, for the texts one error (or one form state) carries. */
 export type MessageKeys = Record<string, MessageRef>;
 

@@ -4,6 +4,7 @@ import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
 import { partyKey, type PartyLinks } from "@/lib/audit/party-links";
 import { actionName, detailLines, type EventsTranslator } from "./format";
+import { roleName } from "@/components/roles/role-names";
 import { UserAgent } from "@/components/ui/user-agent";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -48,6 +49,9 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
   const t = useTranslations("columns");
   const te: EventsTranslator = useTranslations("events");
   const ta = useTranslations("activityPage");
+  const team = useTranslations("team");
+  // Built-in role codes in the viewer's language; a custom role's code stays as recorded.
+  const roleOf = (id: string) => roleName(team, { id, name: id });
   const columns: Array<DataColumn<ActivityEvent>> = [
     {
       id: "time",
@@ -79,7 +83,7 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
       className: "px-4 py-3 align-top text-slate-700",
       cell: (event) => (
         <ul className="space-y-0.5">
-          {detailLines(te, event, groupNames).map((line, i) => (
+          {detailLines(te, event, groupNames, roleOf).map((line, i) => (
             <li key={i} className="break-words">
               {line}
             </li>

@@ -43,18 +43,36 @@ function change(v: unknown): { from: unknown; to: unknown } | null {
 }
 
 const HIDDEN = new Set(["changed"]);
+/** Details whose values are role codes ("admin", ["auditor"]): said as the roles' names (the API keeps the codes). */
+const ROLE_FIELDS = new Set(["role", "roles", "default_role"]);
+
+function roleValues(v: unknown, roleName: (id: string) => string): unknown {
+  if (typeof v === "string" && v) return roleName(v);
+  if (Array.isArray(v)) return v.map((x) => roleValues(x, roleName));
+  return v;
+}
 
 /**
  * One line per detail, for people: a failed sign-in's reason, before → after
  * for changes (names and emails come from the encrypted private details).
  */
-export function detailLines(t: EventsTranslator, event: ActivityEvent, groupNames?: Map<string, string>): string[] {
+export function detailLines(t: EventsTranslator, event: ActivityEvent, groupNames?: Map<string, string>, roleName?: (id: string) => string): string[] {
   const lines: string[] = [];
   const details = { ...(event.details ?? {}), ...(event.privateDetails ?? {}) };
   for (const [key, value] of Object.entries(details)) {
     if (HIDDEN.has(key)) continue;
     if (key === "reason" && typeof value === "string") {
       lines.push(t("reason", { reason: reasonName(t, value) }));
+      continue;
+    }
+    if (roleName && ROLE_FIELDS.has(key)) {
+      const fromTo = change(value);
+      const field = fieldName(t, key);
+      lines.push(
+        fromTo
+          ? t("change", { field, from: show(t, roleValues(fromTo.from, roleName)), to: show(t, roleValues(fromTo.to, roleName)) })
+          : t("value", { field, value: show(t, roleValues(value, roleName)) }),
+      );
       continue;
     }
     const fromTo = change(value);

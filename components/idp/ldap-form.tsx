@@ -48,6 +48,9 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
   const say = useServerText();
   const [testState, testAction, testing] = useActionState(testLdapAction, initialFormState);
   const test = say(testState);
+  // A refused test names its field problems in its message (joined); said one by one in the person's language.
+  const testFields = Object.values(test.fieldErrors ?? {}).flat();
+  const testMessage = testFields.length > 0 ? testFields.join(" ") : test.message;
   // Rows carry their own key: with the index as key, removing a row showed the removed row's values in the next one.
   const rows = (list: LdapFormValues["groupMapping"]) => list.map((m) => ({ ...m, key: nextRowKey++ }));
   const [mapping, setMapping] = useState(() => rows(initial.groupMapping));
@@ -161,7 +164,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           <SubmitButton pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</SubmitButton>
         </div>
       )}
-      {test.status !== "idle" && test.message && <Alert tone={test.status === "error" ? "error" : "success"}>{test.message}</Alert>}
+      {test.status !== "idle" && testMessage && <Alert tone={test.status === "error" ? "error" : "success"}>{testMessage}</Alert>}
     </form>
   );
 }

@@ -2,7 +2,8 @@
 /**
  * The one password input: a Show/Hide toggle, and for a new password a
  * strength meter with the reason when it is weak. The estimator (zxcvbn-ts,
- * the same library and wording the server judges with) is loaded only once
+ * the same library and wording the server judges with; its reasons come as
+ * catalog keys, said in the person's language) is loaded only once
  * someone types into a new-password field, so no page pays for it up front.
  * The server stays the judge: the meter only tells early.
  *
@@ -15,10 +16,10 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes } from "react";
 import { useTranslations } from "next-intl";
 import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
-import { PASSWORD_FEEDBACK } from "@/lib/passwords/feedback";
+import { FEEDBACK_KEYS, feedbackKey, type FeedbackKey } from "@/lib/passwords/feedback-keys";
 import { CLEAR_SECRETS_EVENT } from "./use-server-form";
 
-type Strength = { score: number; reason?: string };
+type Strength = { score: number; reason?: FeedbackKey };
 
 /** The server refuses scores below this (lib/passwords/policy). */
 const ENOUGH = 3;
@@ -33,7 +34,8 @@ function loadEstimator(): Promise<ZxcvbnFactory> {
       new ZxcvbnFactory({
         dictionary: { ...language.dictionary },
         graphs: language.adjacencyGraphs,
-        translations: PASSWORD_FEEDBACK,
+        // The reason comes back as a catalog key, said in the person's language below.
+        translations: FEEDBACK_KEYS,
         l33tMaxSubstitutions: 4,
         maxLength: 64,
       }),
@@ -54,7 +56,7 @@ function useStrength(password: string, enabled: boolean): Strength | null {
       .then((zxcvbn) => {
         if (!current) return;
         const result = zxcvbn.check(password.normalize("NFKC").trim(), ["latchkey"]);
-        const reason = result.score < ENOUGH ? (result.feedback.warning ?? result.feedback.suggestions[0] ?? undefined) : undefined;
+        const reason = result.score < ENOUGH ? (feedbackKey(result.feedback.warning) ?? feedbackKey(result.feedback.suggestions[0])) : null;
         setStrength({ score: result.score, reason: reason ?? undefined });
       })
       .catch(() => current && setStrength(null));
@@ -94,6 +96,7 @@ export function PasswordField({
   const [cleared, setCleared] = useState(false);
   const strength = useStrength(value, measure);
   const t = useTranslations("passwordField");
+  const server = useTranslations("serverMessages");
 
   useEffect(() => {
     const form = ref.current?.form;
@@ -158,7 +161,7 @@ export function PasswordField({
               </div>
               <p className="mt-1 text-xs text-slate-600">
                 {t("strength", { word: t(`words.${WORDS[strength.score]}`) })}
-                {strength.score < ENOUGH ? ` ${t("tooWeak")} ${strength.reason ?? t("addWords")}` : "."}
+                {strength.score < ENOUGH ? ` ${t("tooWeak")} ${strength.reason ? server(strength.reason) : t("addWords")}` : "."}
               </p>
             </>
           )}

@@ -24,6 +24,7 @@
  */
 import { startTransition, useActionState, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { changedNames, markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
+import { sayMessage } from "@/lib/errors";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
 import { useTranslations } from "next-intl";
 import { genericMessageKey } from "./generic-messages";
@@ -118,7 +119,7 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
 export function inLanguage(state: FormState, t: ReturnType<typeof useTranslations<"forms">>, server: ReturnType<typeof useTranslations<"serverMessages">>): FormState {
   const say = (message: string) => {
     const ref = state.messageKeys && Object.hasOwn(state.messageKeys, message) ? state.messageKeys[message] : undefined;
-    if (ref) return server(ref.key, ref.params as never);
+    if (ref) return sayMessage(server as never, ref);
     const key = genericMessageKey(message);
     return key ? t(key) : message;
   };

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS } from "@/lib/db/schema.sqlite";
+import type { MessageRef, ServerMessageKey } from "@/lib/errors";
 
 export const APPLICATION_NAME_MAX = 100;
 export const REDIRECT_URIS_MAX = 20;
@@ -32,25 +33,32 @@ export const APPLICATION_TYPE_INFO: Record<(typeof APPLICATION_TYPES)[number], {
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 
-/** Why a redirect URI can't be registered, or null when it can. Pure: shared by the form and the service. */
-export function redirectUriProblem(value: string): string | null {
-  if (value.length === 0) return "is empty";
-  if (value.length > REDIRECT_URI_MAX_LENGTH) return `is longer than ${REDIRECT_URI_MAX_LENGTH} characters`;
-  if (/\s/.test(value)) return "contains a space";
-  if (value.includes("#")) return "can't contain a fragment (#…)";
-  if (value.includes("*")) return "can't contain a wildcard: register each address exactly";
+/** Why a redirect URI can't be registered: the English words after the address, and the catalog key of the whole sentence. */
+type RedirectUriIssue = { problem: string; key: ServerMessageKey };
+
+const HTTPS_ONLY: RedirectUriIssue = { problem: "must use https:// (http:// only for 127.0.0.1, [::1] or localhost)", key: "redirectUriHttps" };
+
+function redirectUriIssue(value: string): RedirectUriIssue | null {
+  if (value.length === 0) return { problem: "is empty", key: "redirectUriEmpty" };
+  if (value.length > REDIRECT_URI_MAX_LENGTH) return { problem: `is longer than ${REDIRECT_URI_MAX_LENGTH} characters`, key: "redirectUriTooLong" };
+  if (/\s/.test(value)) return { problem: "contains a space", key: "redirectUriSpace" };
+  if (value.includes("#")) return { problem: "can't contain a fragment (#…)", key: "redirectUriFragment" };
+  if (value.includes("*")) return { problem: "can't contain a wildcard: register each address exactly", key: "redirectUriWildcard" };
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return "must be an absolute address such as https://app.example.com/callback";
+    return { problem: "must be an absolute address such as https://app.example.com/callback", key: "redirectUriNotAbsolute" };
   }
-  if (url.username || url.password) return "can't contain a user name or password";
-  if (url.protocol === "https:") return url.hostname ? null : "must name a host";
-  if (url.protocol === "http:") {
-    return LOOPBACK_HOSTS.has(url.hostname) ? null : "must use https:// (http:// only for 127.0.0.1, [::1] or localhost)";
-  }
-  return "must use https:// (http:// only for 127.0.0.1, [::1] or localhost)";
+  if (url.username || url.password) return { problem: "can't contain a user name or password", key: "redirectUriCredentials" };
+  if (url.protocol === "https:") return url.hostname ? null : { problem: "must name a host", key: "redirectUriNoHost" };
+  if (url.protocol === "http:") return LOOPBACK_HOSTS.has(url.hostname) ? null : HTTPS_ONLY;
+  return HTTPS_ONLY;
+}
+
+/** Why a redirect URI can't be registered, or null when it can. Pure: shared by the form and the service. */
+export function redirectUriProblem(value: string): string | null {
+  return redirectUriIssue(value)?.problem ?? null;
 }
 
 function uriList(field: string) {
@@ -59,8 +67,12 @@ function uriList(field: string) {
     .max(REDIRECT_URIS_MAX, `At most ${REDIRECT_URIS_MAX} addresses`)
     .superRefine((list, ctx) => {
       list.forEach((uri, i) => {
-        const problem = redirectUriProblem(uri);
-        if (problem) ctx.addIssue({ code: "custom", message: `${uri.length > 80 ? `${uri.slice(0, 80)}…` : uri || "An address"} ${problem}` });
+        const issue = redirectUriIssue(uri);
+        if (!issue) return;
+        const shown = uri.length > 80 ? `${uri.slice(0, 80)}…` : uri;
+        // The sentence's catalog entry rides along (lib/http/validation keys it): a form says it in the person's language.
+        const messageRef: MessageRef = { key: issue.key, params: { uri: shown, max: REDIRECT_URI_MAX_LENGTH } };
+        ctx.addIssue({ code: "custom", message: `${shown || "An address"} ${issue.problem}`, params: { messageRef } });
       });
       if (new Set(list).size !== list.length) ctx.addIssue({ code: "custom", message: "An address is listed twice" });
     });

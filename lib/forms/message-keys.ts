@@ -23,9 +23,11 @@
  */
 import { INSTANCE_NAME_MAX } from "@/lib/appearance/limits";
 import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
-import type { DomainError, MessageKeys, MessageParams, MessageRef, ServerMessageKey } from "@/lib/errors";
+import { sayMessage, type DomainError, type MessageKeys, type MessageRef, type ServerMessageKey } from "@/lib/errors";
 import { USERNAME_MAX } from "@/lib/users/username-rule";
 import { TOKEN_EXPIRY_DAYS } from "@/lib/tokens/limits";
+import { ALLOWED_GROUPS_MAX, REDIRECT_URIS_MAX } from "@/lib/applications/schemas";
+import { ACCESS_MINUTES, REFRESH_DAYS } from "@/lib/applications/form-input";
 
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
@@ -131,6 +133,26 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Mail can't be turned on yet": { key: "mailNotReady" },
   "Mail is not set up: the owner configures it in Settings → Email": { key: "mailNotSetUp" },
   "Choose at least one group": { key: "chooseGroup" },
+  // applications (a redirect URI's own problem is keyed where the schema finds it)
+  [`At most ${REDIRECT_URIS_MAX} addresses`]: { key: "addressesAtMost", params: { max: REDIRECT_URIS_MAX } },
+  "An address is listed twice": { key: "addressListedTwice" },
+  "Add at least one redirect URI: where the app receives the sign-in": { key: "redirectUriNeeded" },
+  [`At most ${ALLOWED_GROUPS_MAX} groups`]: { key: "groupsAtMost", params: { max: ALLOWED_GROUPS_MAX } },
+  [`A whole number of minutes, ${ACCESS_MINUTES.min}–${ACCESS_MINUTES.max}`]: { key: "wholeMinutes", params: ACCESS_MINUTES },
+  [`A whole number of days, ${REFRESH_DAYS.min}–${REFRESH_DAYS.max}`]: { key: "wholeDays", params: REFRESH_DAYS },
+  // more refusals a person meets in the dashboard (users, owner, applications, invites, LDAP)
+  "A service user can't be the owner": { key: "serviceUserNotOwner" },
+  "The owner role can't be assigned; transfer ownership instead": { key: "ownerRoleNotAssignable" },
+  "The owner role can't be given to a new user": { key: "ownerRoleNotForNewUser" },
+  "The type can't change": { key: "applicationTypeFixed" },
+  "Only web apps have a client secret: single-page and device apps sign in with PKCE": { key: "clientSecretWebOnly" },
+  "Only the owner can reset the owner's two-factor sign-in": { key: "onlyOwnerResetsOwnerTwoFactor" },
+  "This user holds permissions you don't; ask someone who holds them": { key: "holdsPermissionsYouDont" },
+  "Unblock this user before transferring ownership to them": { key: "unblockBeforeTransfer" },
+  "This user has no local password; they sign in through an identity provider": { key: "noLocalPasswordUser" },
+  "This invite has no email address: regenerate its link and hand it over instead": { key: "inviteHasNoEmail" },
+  "This person has no email address": { key: "personHasNoEmail" },
+  "Bind password is required": { key: "bindPasswordRequired" },
   // activity filters
   "from must be before to": { key: "fromBeforeTo" },
 };
@@ -146,7 +168,7 @@ export function messageKeysOf(err: DomainError, fieldErrors: Record<string, stri
 }
 
 /** One text in the person's language on a server-rendered page: its catalog entry when it has one, else as written. */
-export function serverText(t: (key: ServerMessageKey, params?: MessageParams) => string, text: string): string {
+export function serverText(t: (key: ServerMessageKey, params?: Record<string, string | number>) => string, text: string): string {
   const ref = Object.hasOwn(SERVER_TEXT_KEYS, text) ? SERVER_TEXT_KEYS[text] : undefined;
-  return ref ? t(ref.key, ref.params) : text;
+  return ref ? sayMessage(t, ref) : text;
 }

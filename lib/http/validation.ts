@@ -1,6 +1,6 @@
 /** zod errors as the domain's Invalid error, with messages per field. */
 import type { z } from "zod";
-import { Invalid, type FieldErrors } from "@/lib/errors";
+import { Invalid, type FieldErrors, type MessageRef } from "@/lib/errors";
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
@@ -12,10 +12,21 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return fields;
 }
 
+/** A custom issue's catalog entry, for a text with values in it: `ctx.addIssue({ code: "custom", message, params: { messageRef } })`. */
+function messageRefOf(issue: z.core.$ZodIssue): MessageRef | undefined {
+  const ref = issue.code === "custom" ? (issue.params as { messageRef?: MessageRef } | undefined)?.messageRef : undefined;
+  return ref && typeof ref.key === "string" ? ref : undefined;
+}
+
 export function zodToInvalid(error: z.ZodError): Invalid {
   const fields = fieldErrorsOf(error);
   const message = fields._ ? fields._.join("; ") : "Invalid input";
-  return new Invalid(message, fields);
+  const invalid = new Invalid(message, fields);
+  for (const issue of error.issues) {
+    const ref = messageRefOf(issue);
+    if (ref) invalid.keyed(ref.key, ref.params, issue.message);
+  }
+  return invalid;
 }
 
 /** Parses, throwing Invalid with field messages on failure. */

@@ -21,6 +21,7 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
 import { cacheVersionWatch } from "@/lib/data/cache-version";
+import type { MessageRef } from "@/lib/errors";
 import { SIGN_IN_CONFIGURATION } from "./configuration-version";
 import { guardedFetch, OutboundAddressRefused, type AddressPolicy } from "./outbound-guard";
 
@@ -43,7 +44,7 @@ export type DiscoveryResult =
       /** The validated document, for Auth.js (served from the cache instead of asked again). */
       document: Record<string, unknown>;
     }
-  | { ok: false; category: DiscoveryFailure; message: string };
+  | { ok: false; category: DiscoveryFailure; message: string; /** The message's catalog entry, for the form. */ ref: MessageRef };
 
 /** Where a provider's discovery document is, as oauth4webapi computes it. */
 export function discoveryUrl(issuer: string): string {
@@ -63,24 +64,32 @@ function failure(err: unknown, issuer: string): DiscoveryResult & { ok: false } 
   const chain = causes(err);
   const refused = chain.find((e): e is OutboundAddressRefused => e instanceof OutboundAddressRefused);
   if (refused) {
-    return {
-      ok: false,
-      category: "address_refused",
-      message:
-        refused.reason === "internal"
-          ? `${host} is on this machine (a loopback address). Turn on "Allow internal addresses" for this provider to use it.`
-          : `${host} is a link-local or cloud metadata address, which Latchkey never contacts.`,
-    };
+    return refused.reason === "internal"
+      ? {
+          ok: false,
+          category: "address_refused",
+          message: `${host} is on this machine (a loopback address). Turn on "Allow internal addresses" for this provider to use it.`,
+          ref: { key: "discoveryLoopback", params: { host } },
+        }
+      : {
+          ok: false,
+          category: "address_refused",
+          message: `${host} is a link-local or cloud metadata address, which Latchkey never contacts.`,
+          ref: { key: "addressMetadata", params: { address: host } },
+        };
   }
   if (err instanceof oauth.OperationProcessingError || err instanceof oauth.ResponseBodyError) {
     if (err instanceof oauth.OperationProcessingError && err.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
-      return { ok: false, category: "invalid_response", message: `The discovery document at ${host} names a different issuer. Check the issuer URL (exact spelling, trailing slash, tenant).` };
+      const message = `The discovery document at ${host} names a different issuer. Check the issuer URL (exact spelling, trailing slash, tenant).`;
+      return { ok: false, category: "invalid_response", message, ref: { key: "discoveryOtherIssuer", params: { host } } };
     }
-    return { ok: false, category: "invalid_response", message: `${host} did not answer with an OpenID Connect discovery document. Check the issuer URL.` };
+    const message = `${host} did not answer with an OpenID Connect discovery document. Check the issuer URL.`;
+    return { ok: false, category: "invalid_response", message, ref: { key: "discoveryNotOidc", params: { host } } };
   }
   const code = chain.map((e) => (e as NodeJS.ErrnoException | undefined)?.code).find((c) => c === "ENOTFOUND" || c === "EAI_AGAIN");
-  if (code) return { ok: false, category: "host_not_found", message: `The host ${host} could not be found (DNS). Check the issuer URL.` };
-  return { ok: false, category: "unreachable", message: `Could not get a discovery document from ${host}: no answer, connection refused or TLS not accepted.` };
+  if (code) return { ok: false, category: "host_not_found", message: `The host ${host} could not be found (DNS). Check the issuer URL.`, ref: { key: "discoveryHostNotFound", params: { host } } };
+  const message = `Could not get a discovery document from ${host}: no answer, connection refused or TLS not accepted.`;
+  return { ok: false, category: "unreachable", message, ref: { key: "discoveryUnreachable", params: { host } } };
 }
 
 /** One uncached discovery request ("Test connection" wants the provider as it is now). */
@@ -94,7 +103,8 @@ export async function fetchDiscovery(issuer: string, policy: AddressPolicy, time
     });
     const as = await oauth.processDiscoveryResponse(url, response);
     if (!as.authorization_endpoint || !as.token_endpoint) {
-      return { ok: false, category: "invalid_response", message: `The discovery document at ${url.host} has no authorization or token endpoint.` };
+      const message = `The discovery document at ${url.host} has no authorization or token endpoint.`;
+      return { ok: false, category: "invalid_response", message, ref: { key: "discoveryNoEndpoints", params: { host: url.host } } };
     }
     return {
       ok: true,

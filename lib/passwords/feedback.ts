@@ -1,9 +1,12 @@
 /**
  * English wording for zxcvbn-ts's feedback keys (the library ships keys only;
  * a language pack would also bring dictionaries we don't need). The password
- * policy shows one warning and one suggestion when it refuses a password.
+ * policy's refusal says one warning and one suggestion in these words for the
+ * API; the catalogs' "serverMessages" hold the same words (and German) under
+ * the keys of ./feedback-keys.ts, which forms and the strength meter show.
  */
 import type { TranslationKeys } from "@zxcvbn-ts/core";
+import { FEEDBACK_KEYS, type FeedbackKey } from "./feedback-keys";
 
 export const PASSWORD_FEEDBACK: TranslationKeys = {
   warnings: {
@@ -57,3 +60,13 @@ export const PASSWORD_FEEDBACK: TranslationKeys = {
     centuries: "centuries",
   },
 };
+
+/** The English words of a feedback catalog key. */
+export function feedbackEnglish(key: FeedbackKey): string {
+  for (const section of ["warnings", "suggestions"] as const) {
+    const keys = FEEDBACK_KEYS[section] as Record<string, string>;
+    const words = PASSWORD_FEEDBACK[section] as Record<string, string>;
+    for (const [name, k] of Object.entries(keys)) if (k === key) return words[name];
+  }
+  return key;
+}

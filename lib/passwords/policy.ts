@@ -11,8 +11,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ZxcvbnFactory, ZxcvbnResult } from "@zxcvbn-ts/core";
 import { z } from "zod";
-import { Invalid } from "@/lib/errors";
-import { PASSWORD_FEEDBACK } from "./feedback";
+import { Invalid, type MessageRef } from "@/lib/errors";
+import { feedbackEnglish } from "./feedback";
+import { FEEDBACK_KEYS, feedbackKey } from "./feedback-keys";
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -60,7 +61,8 @@ function loadEstimator(): Promise<ZxcvbnFactory> {
     return new ZxcvbnFactory({
       dictionary: { ...language.dictionary },
       graphs: language.adjacencyGraphs,
-      translations: PASSWORD_FEEDBACK,
+      // Feedback comes back as catalog keys: the refusal is keyed for the person's language, and worded in English for the API.
+      translations: FEEDBACK_KEYS,
       // The default (100) makes a long passphrase cost up to 150 ms of blocked event loop;
       // 4 substitutions still catch "p4ssw0rd!" and keeps a check near 1 ms (docs/benchmarks.md).
       l33tMaxSubstitutions: 4,
@@ -109,23 +111,38 @@ export async function estimatePassword(password: string, owner: PasswordOwner): 
   return (await loadEstimator()).check(normalisePassword(password), knownWords(owner));
 }
 
-/** Why a password is refused, in words a person can act on; null when it is strong enough. */
-export async function passwordProblem(password: string, owner: PasswordOwner): Promise<string | null> {
+/** Why a password is refused: the English words (as the API says them) and their catalog entry. */
+export type PasswordProblem = { text: string; ref: MessageRef };
+
+const WARNING_DEFAULT = "This password would be easy to guess.";
+const SUGGESTION_DEFAULT = "Add another word or two; uncommon words are better.";
+
+/** Why a password is refused, in words a person can act on (with its catalog entry); null when it is strong enough. */
+export async function passwordWeakness(password: string, owner: PasswordOwner): Promise<PasswordProblem | null> {
   const normal = normalisePassword(password).toLowerCase();
-  if (isCommonPassword(password)) return TOO_COMMON;
+  if (isCommonPassword(password)) return { text: TOO_COMMON, ref: { key: "passwordTooCommon" } };
   for (const own of [owner.email, owner.name]) {
-    if (own && own.normalize("NFKC").trim().toLowerCase() === normal) return "Password must not be your email or name";
+    if (own && own.normalize("NFKC").trim().toLowerCase() === normal) return { text: "Password must not be your email or name", ref: { key: "passwordIsEmailOrName" } };
   }
   const result = await estimatePassword(password, owner);
   if (result.score >= MIN_SCORE) return null;
-  const { warning, suggestions } = result.feedback;
-  const why = warning ?? "This password would be easy to guess.";
-  const hint = suggestions[0] ?? "Add another word or two; uncommon words are better.";
-  return `${why} ${hint}`;
+  const warning = feedbackKey(result.feedback.warning);
+  const suggestion = feedbackKey(result.feedback.suggestions[0]);
+  const why = warning ? feedbackEnglish(warning) : WARNING_DEFAULT;
+  const hint = suggestion ? feedbackEnglish(suggestion) : SUGGESTION_DEFAULT;
+  return {
+    text: `${why} ${hint}`,
+    ref: { key: "passwordWeak", params: { warning: { key: warning ?? "passwordWarningDefault" }, suggestion: { key: suggestion ?? "passwordSuggestionDefault" } } },
+  };
 }
 
-/** Refuses a weak password with a field error on `field`. */
+/** Why a password is refused, in words a person can act on; null when it is strong enough. */
+export async function passwordProblem(password: string, owner: PasswordOwner): Promise<string | null> {
+  return (await passwordWeakness(password, owner))?.text ?? null;
+}
+
+/** Refuses a weak password with a field error on `field` (keyed: a form shows it in the person's language). */
 export async function assertPasswordAllowed(password: string, owner: PasswordOwner, field: string): Promise<void> {
-  const problem = await passwordProblem(password, owner);
-  if (problem) throw new Invalid("Invalid input", { [field]: [problem] });
+  const problem = await passwordWeakness(password, owner);
+  if (problem) throw new Invalid("Invalid input", { [field]: [problem.text] }).keyed(problem.ref.key, problem.ref.params, problem.text);
 }

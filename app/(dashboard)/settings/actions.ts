@@ -79,7 +79,7 @@ export const testDiscoveryAction = serverAction({ needs: "settings:sign_in" }, a
       allow_internal_addresses: checked(formData, "allow_internal_addresses"),
     });
     const result = await fetchDiscovery(issuer, { allowInternal: allow_internal_addresses });
-    if (!result.ok) return { status: "error", message: result.message };
+    if (!result.ok) return { status: "error", message: result.message, messageKeys: { [result.message]: result.ref } };
     const t = await getTranslations("providersPage");
     return { status: "success", message: t(result.pkce ? "testConnected" : "testNoPkce", { issuer: result.issuer, endpoint: result.authorizationEndpoint }) };
   } catch (err) {
@@ -207,7 +207,7 @@ export const testLdapAction = serverAction({ needs: "settings:sign_in" }, async 
   try {
     const input = parseOrThrow(ldapInputSchema, ldapInput(formData));
     const result = await testLdapSource(actor, input);
-    return { status: result.ok ? "success" : "error", message: result.message };
+    return { status: result.ok ? "success" : "error", message: result.message, ...(result.ref && { messageKeys: { [result.message]: result.ref } }) };
   } catch (err) {
     // The test's message is shown beside its button, away from the fields: say what to fix there.
     const state = formStateFromError(err);

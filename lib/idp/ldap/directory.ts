@@ -7,6 +7,7 @@
 import "server-only";
 import { Client, Filter, InvalidCredentialsError, NoSuchObjectError, ResultCodeError, type Entry } from "ldapts";
 import type { LdapGroupMapping } from "@/lib/db/schema";
+import type { MessageRef } from "@/lib/errors";
 import { checkedAddress, OutboundAddressRefused } from "../outbound-guard";
 
 const TIMEOUT_MS = 5_000;
@@ -32,7 +33,18 @@ export type LdapConfig = {
 export type DirectoryUser = { dn: string; username: string; email: string | null; name: string | null };
 
 /** The directory could not be asked (down, TLS refused, service bind refused): not the person's fault. */
-export class DirectoryUnavailable extends Error {}
+export class DirectoryUnavailable extends Error {
+  constructor(
+    message: string,
+    /** The reason's catalog entry ("serverMessages"), for a form in the person's language. */
+    readonly ref?: MessageRef,
+  ) {
+    super(message);
+  }
+}
+
+/** A reason in English (logs, API) with its catalog entry. */
+export type LdapReason = { message: string; ref: MessageRef };
 
 function first(entry: Entry, attribute: string): string | null {
   const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
@@ -71,27 +83,38 @@ async function withServiceBind<T>(config: LdapConfig, run: (client: Client) => P
     return await run(client);
   } catch (err) {
     if (err instanceof DirectoryUnavailable) throw err;
-    throw new DirectoryUnavailable(describeLdapError(err, config));
+    const reason = ldapReason(err, config);
+    throw new DirectoryUnavailable(reason.message, reason.ref);
   } finally {
     await client?.unbind().catch(() => undefined);
   }
 }
 
-/** An admin-readable reason for a failed LDAP operation. */
-export function describeLdapError(err: unknown, config: Pick<LdapConfig, "url" | "bindDn" | "searchBase">): string {
-  if (err instanceof InvalidCredentialsError) return `The server refused the bind DN ${config.bindDn} with this password.`;
-  if (err instanceof NoSuchObjectError) return `The search base ${config.searchBase} does not exist on the server.`;
+/** An admin-readable reason for a failed LDAP operation, with its catalog entry. */
+export function ldapReason(err: unknown, config: Pick<LdapConfig, "url" | "bindDn" | "searchBase">): LdapReason {
+  const { url, bindDn, searchBase: base } = config;
+  if (err instanceof InvalidCredentialsError) return { message: `The server refused the bind DN ${bindDn} with this password.`, ref: { key: "ldapBindRefused", params: { bindDn } } };
+  if (err instanceof NoSuchObjectError) return { message: `The search base ${base} does not exist on the server.`, ref: { key: "ldapNoSearchBase", params: { base } } };
   if (err instanceof OutboundAddressRefused) {
     return err.reason === "internal"
-      ? `${config.url} is on this machine (a loopback address). Turn on "Allow internal addresses" to use it.`
-      : `${config.url} is a link-local or cloud metadata address, which Latchkey never contacts.`;
+      ? { message: `${url} is on this machine (a loopback address). Turn on "Allow internal addresses" to use it.`, ref: { key: "ldapLoopback", params: { url } } }
+      : { message: `${url} is a link-local or cloud metadata address, which Latchkey never contacts.`, ref: { key: "addressMetadata", params: { address: url } } };
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `The host of ${config.url} could not be found (DNS).`;
-  // An LDAP server's own answer is worth showing; anything else (refused, timeout, TLS, a server
-  // that is not LDAP) reads the same, so the test cannot be used to map which ports are open.
-  if (err instanceof ResultCodeError) return `LDAP error from ${config.url}: ${err.message}`;
-  return `Could not connect to ${config.url} within ${TIMEOUT_MS / 1000} s: no answer, connection refused, TLS not accepted, or not an LDAP server.`;
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { message: `The host of ${url} could not be found (DNS).`, ref: { key: "ldapHostNotFound", params: { url } } };
+  // An LDAP server's own answer is worth showing (as it said it); anything else (refused, timeout, TLS,
+  // a server that is not LDAP) reads the same, so the test cannot be used to map which ports are open.
+  if (err instanceof ResultCodeError) return { message: `LDAP error from ${url}: ${err.message}`, ref: { key: "ldapServerError", params: { url, detail: err.message } } };
+  const seconds = TIMEOUT_MS / 1000;
+  return {
+    message: `Could not connect to ${url} within ${seconds} s: no answer, connection refused, TLS not accepted, or not an LDAP server.`,
+    ref: { key: "ldapUnreachable", params: { url, seconds } },
+  };
+}
+
+/** An admin-readable reason for a failed LDAP operation. */
+export function describeLdapError(err: unknown, config: Pick<LdapConfig, "url" | "bindDn" | "searchBase">): string {
+  return ldapReason(err, config).message;
 }
 
 /** The one entry the user filter finds for this username, or null (none, or ambiguous). */
@@ -130,7 +153,8 @@ export async function verifyDirectoryPassword(config: LdapConfig, dn: string, pa
     return true;
   } catch (err) {
     if (err instanceof InvalidCredentialsError) return false;
-    throw new DirectoryUnavailable(describeLdapError(err, config));
+    const reason = ldapReason(err, config);
+    throw new DirectoryUnavailable(reason.message, reason.ref);
   } finally {
     await client?.unbind().catch(() => undefined);
   }
@@ -151,7 +175,8 @@ export async function directoryGroupNames(config: LdapConfig, dn: string): Promi
   });
 }
 
-export type LdapTestResult = { ok: true; message: string } | { ok: false; message: string };
+/** "Test connection": what happened, in English (API) and as a catalog entry (the form). */
+export type LdapTestResult = { ok: boolean; message: string; ref?: MessageRef };
 
 /** Connects (with StartTLS if set), binds as the service account and reads the search base. */
 export async function testDirectory(config: LdapConfig): Promise<LdapTestResult> {
@@ -169,8 +194,22 @@ export async function testDirectory(config: LdapConfig): Promise<LdapTestResult>
       return searchEntries.length;
     });
     const users = count >= 1000 ? "1000 or more users" : `${count} ${count === 1 ? "user" : "users"}`;
-    return { ok: true, message: `Connected to ${config.url}${config.startTls ? " (StartTLS)" : ""}, bound as ${config.bindDn || "anonymous"}; the user filter finds ${users} under ${config.searchBase}.` };
+    return {
+      ok: true,
+      message: `Connected to ${config.url}${config.startTls ? " (StartTLS)" : ""}, bound as ${config.bindDn || "anonymous"}; the user filter finds ${users} under ${config.searchBase}.`,
+      ref: {
+        key: "ldapConnected",
+        params: {
+          url: config.url,
+          startTls: config.startTls ? "yes" : "no",
+          bound: config.bindDn || { key: "ldapAnonymous" },
+          users: count >= 1000 ? { key: "ldapManyUsers" } : { key: "ldapUsers", params: { count } },
+          base: config.searchBase,
+        },
+      },
+    };
   } catch (err) {
-    return { ok: false, message: err instanceof DirectoryUnavailable ? err.message : describeLdapError(err, config) };
+    const reason = err instanceof DirectoryUnavailable ? { message: err.message, ref: err.ref } : ldapReason(err, config);
+    return { ok: false, ...reason };
   }
 }

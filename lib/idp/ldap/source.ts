@@ -205,6 +205,6 @@ export async function testLdapSource(actor: Actor, rawInput?: LdapInput): Promis
       allowInternalAddresses: input.allow_internal_addresses,
     };
   });
-  if (!config) return { ok: false, message: "LDAP is not configured yet." };
+  if (!config) return { ok: false, message: "LDAP is not configured yet.", ref: { key: "ldapNotConfigured" } };
   return testDirectory(config);
 }
