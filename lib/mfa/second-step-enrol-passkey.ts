@@ -30,7 +30,7 @@ import { insertPasskey, registerPasskeySchema, registrationOptions, verifiedCred
 import { hasFactor, mfaSummary } from "./records";
 import { replaceRecoveryCodes } from "./recovery-codes";
 import { admitStepAttempt, pendingRow, SecondStepExpired, who, type PendingRow } from "./second-step";
-import { relyingParty, storeChallenge, takeChallenge } from "./webauthn";
+import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
 
 export const ENROLMENT_TOOK_TOO_LONG = "Adding the passkey took too long. Start again.";
 
@@ -42,6 +42,12 @@ async function openEnrolment(token: string, now: Date): Promise<PendingRow> {
   const step = await pendingRow(db(), token, now);
   if (!step?.enrol || step.verifiedAt) throw new SecondStepExpired();
   return step;
+}
+
+/** Whether the set-up page may offer a passkey: the step is open for set-up and this instance has a public address. */
+export async function passkeysAvailableForStep(token: string, now = new Date()): Promise<boolean> {
+  const step = await pendingRow(db(), token, now);
+  return Boolean(step?.enrol && !step.verifiedAt && (await relyingPartyOrNull(db(), step.accountId)));
 }
 
 /** The options for navigator.credentials.create, for the pending step's person. */
