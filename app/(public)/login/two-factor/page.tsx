@@ -30,7 +30,7 @@ export default async function SecondStepPage({ searchParams }: { searchParams: S
     const setup = step.verified ? null : await startEnrolment(token);
     const passkeys = !step.verified && (await passkeysAvailableForStep(token));
     return (
-      <AuthCard title={t("enrolTitle")} subtitle={passkeys ? (await getTranslations("forcedSetup"))("subtitle") : t("enrolSubtitle")}>
+      <AuthCard title={t("enrolTitle")} subtitle={step.verified ? undefined : passkeys ? (await getTranslations("forcedSetup"))("subtitle") : t("enrolSubtitle")}>
         <ForcedSetup callbackUrl={callbackUrl} secret={setup?.secret ?? null} qrCode={setup?.qrCode ?? null} passkeys={passkeys} />
       </AuthCard>
     );
