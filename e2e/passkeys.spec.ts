@@ -185,7 +185,9 @@ test("two-factor required and no factor yet: a passkey set up right after the pa
   await page.context().addCookies([{ name: "theme", value: "dark", url: site("/") }]);
   await page.setViewportSize({ width: 360, height: 780 });
   await page.reload();
-  await choice.getByRole("radio", { name: "Passkey" }).check();
+  // The whole card chooses (its label stretches over it), as a tap on a phone would.
+  await choice.getByText("Passkey", { exact: true }).click();
+  await expect(choice.getByRole("radio", { name: "Passkey" })).toBeChecked();
   await expect(page.getByLabel("Secret key")).toBeHidden();
   // The name to start with: the browser and system it is made on.
   await expect(page.getByLabel("Passkey name")).toHaveValue("Chrome on Linux");
