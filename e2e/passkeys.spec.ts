@@ -3,7 +3,9 @@
  * (DevTools protocol: WebAuthn.addVirtualAuthenticator, a platform
  * authenticator with resident keys and user verification): register one
  * from Profile, sign out and in without a password, use it as the second
- * step after the password, rename and remove it. Then an LDAP user with an
+ * step after the password, rename and remove it. A person who must use
+ * two-factor and has none chooses a passkey in the set-up forced after the
+ * password, and the next sign-in asks for it. Then an LDAP user with an
  * authenticator app gets the same second step as a local user.
  *
  * WebAuthn needs a name, not an IP address, for its relying party: the
@@ -14,7 +16,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { setUpOwner, useInstance } from "./support/instance";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
-import { personWithRole, tokenClient, type Client } from "./support/users-api";
+import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
 
 const instance = useInstance({ PUBLIC_URL: "http://localhost:{port}" });
 test.describe.configure({ mode: "serial" });
@@ -152,6 +154,74 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "That passkey could not sign you in" })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
+});
+
+test("two-factor required and no factor yet: a passkey set up right after the password, then it is the second step", async ({ page }) => {
+  const group = await api.post<{ id: string }>("/api/groups", { name: "Passkey people" });
+  expect(group.status, group.text).toBe(200);
+  const p = await personWithRole(api, "user", { name: "Fay Forced", email: uniqueEmail("forced"), auto_groups: [group.body.id] });
+  const policy = await api.put("/api/settings/security", { require_for: "groups", group_ids: [group.body.id], grace_days: 0 });
+  expect(policy.status, policy.text).toBe(200);
+
+  const { cdp, authenticatorId } = await withAuthenticator(page);
+  const presence = (enabled: boolean) => cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
+  // Started from a page the person was headed for: the set-up keeps that destination.
+  await page.goto(site(`/login?${new URLSearchParams({ callbackUrl: "/profile" })}`));
+  await page.getByLabel("Email or username").fill(p.email);
+  await page.getByLabel("Password").fill(p.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await expect(page.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible();
+  // The password alone reaches nothing.
+  await page.goto(site("/profile"));
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto(site(`/login/two-factor?${new URLSearchParams({ callbackUrl: "/profile" })}`));
+  const choice = page.getByRole("group", { name: "How do you want to confirm your sign-ins?" });
+  await expect(choice.getByRole("radio", { name: "Authenticator app" })).toBeChecked();
+  await expect(page.getByLabel("Secret key")).toBeVisible();
+  await expectAccessible(page, "body", "the forced set-up's choice (light)");
+  await page.screenshot({ path: test.info().outputPath("forced-setup-choice.png"), fullPage: true });
+
+  await page.context().addCookies([{ name: "theme", value: "dark", url: site("/") }]);
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.reload();
+  // The whole card chooses (its label stretches over it), as a tap on a phone would.
+  await choice.getByText("Passkey", { exact: true }).click();
+  await expect(choice.getByRole("radio", { name: "Passkey" })).toBeChecked();
+  await expect(page.getByLabel("Secret key")).toBeHidden();
+  // The name to start with: the browser and system it is made on.
+  await expect(page.getByLabel("Passkey name")).toHaveValue("Chrome on Linux");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await expectAccessible(page, "body", "the forced set-up with Passkey chosen (dark, 360 px)");
+  await page.screenshot({ path: test.info().outputPath("forced-setup-passkey-phone-dark.png"), fullPage: true });
+  await page.getByLabel("Passkey name").fill("Fay's laptop");
+  await page.getByRole("button", { name: "Create passkey" }).click();
+  // The first factor: ten recovery codes, shown once, before the session.
+  await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+  expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(1);
+  await expectAccessible(page, "body", "the forced set-up's recovery codes (dark, 360 px)");
+  await page.screenshot({ path: test.info().outputPath("forced-setup-codes-phone-dark.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  const passkeys = page.getByRole("region", { name: "Two-factor authentication" }).getByRole("list", { name: "Passkeys" });
+  await expect(passkeys.getByText("Fay's laptop")).toBeVisible();
+  const viaApi = await api.get<{ mfa: { passkeys: number; totp: boolean; recovery_codes_left: number } }>(`/api/users/${p.user.id}`);
+  expect(viaApi.body.mfa).toMatchObject({ passkeys: 1, totp: false, recovery_codes_left: 10 });
+
+  // The next sign-in: the password, then the passkey (no presence on the sign-in page: its autofill request waits).
+  await presence(false);
+  await signOut(page, "Fay Forced");
+  await passwordStep(page, p.email, p.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await expect(page.getByRole("button", { name: "Use a passkey" })).toBeVisible();
+  await presence(true);
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await expect(page.getByRole("button", { name: "Fay Forced" })).toBeVisible();
+
+  const off = await api.put("/api/settings/security", { require_for: "nobody", grace_days: 0 });
+  expect(off.status, off.text).toBe(200);
 });
 
 test("an LDAP user with an authenticator app gets the second step after the directory password", async ({ page }) => {

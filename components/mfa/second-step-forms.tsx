@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
+import type { FormState } from "@/lib/forms/form-state";
 import { RecoveryCodesList } from "./recovery-codes-list";
 
 /** The second step: a code from the authenticator app, or a recovery code. */
@@ -35,29 +36,17 @@ export function SecondStepForm({ callbackUrl }: { callbackUrl: string }) {
   );
 }
 
-/** Set-up during sign-in for someone who must have a second factor: scan, confirm, save the recovery codes, continue. */
-export function EnrolmentForm({ callbackUrl, secret, qrCode }: { callbackUrl: string; secret: string | null; qrCode: string | null }) {
-  const confirm = useServerForm(confirmEnrolmentAction, { guardLeave: false });
-  const proceed = useServerForm(continueAfterEnrolmentAction, { guardLeave: false });
+/** Set-up during sign-in with the authenticator app: scan, confirm with a code; the recovery codes go to `onCodes`. */
+export function AppEnrolmentForm({ secret, qrCode, onCodes }: { secret: string; qrCode: string | null; onCodes: (codes: string[]) => void }) {
+  const confirm = useServerForm(
+    async (prev: FormState, data: FormData): Promise<FormState> => {
+      const state = await confirmEnrolmentAction(prev, data);
+      if (state.status === "success") onCodes((state.result?.recoveryCodes ?? "").split("\n"));
+      return state;
+    },
+    { guardLeave: false },
+  );
   const t = useTranslations("mfa.secondStep");
-  const codes = confirm.state.status === "success" ? (confirm.state.result?.recoveryCodes ?? "").split("\n") : null;
-  if (codes || !secret) {
-    return (
-      <div className="space-y-4">
-        {codes ? (
-          <RecoveryCodesList codes={codes} />
-        ) : (
-          <Alert tone="info">{t("appReady")}</Alert>
-        )}
-        <form {...proceed.formProps}>
-          <input type="hidden" name="callbackUrl" value={callbackUrl} />
-          <SubmitButton className="w-full" pending={proceed.pending} pendingLabel={t("signingIn")}>
-            {t("continue")}
-          </SubmitButton>
-        </form>
-      </div>
-    );
-  }
   return (
     <form {...confirm.formProps} className="space-y-4">
       {confirm.state.status === "error" && confirm.state.message && <Alert tone="error">{confirm.state.message}</Alert>}
@@ -75,6 +64,23 @@ export function EnrolmentForm({ callbackUrl, secret, qrCode }: { callbackUrl: st
         {t("turnOn")}
       </SubmitButton>
     </form>
+  );
+}
+
+/** After set-up: the recovery codes (shown once; none after a reload, only that set-up is done), then the session. */
+export function ContinueAfterEnrolment({ callbackUrl, codes, readyText }: { callbackUrl: string; codes: string[] | null; readyText: string }) {
+  const proceed = useServerForm(continueAfterEnrolmentAction, { guardLeave: false });
+  const t = useTranslations("mfa.secondStep");
+  return (
+    <div className="space-y-4">
+      {codes ? <RecoveryCodesList codes={codes} /> : <Alert tone="info">{readyText}</Alert>}
+      <form {...proceed.formProps}>
+        <input type="hidden" name="callbackUrl" value={callbackUrl} />
+        <SubmitButton className="w-full" pending={proceed.pending} pendingLabel={t("signingIn")}>
+          {t("continue")}
+        </SubmitButton>
+      </form>
+    </div>
   );
 }
 

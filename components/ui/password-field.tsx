@@ -17,6 +17,7 @@ import { useEffect, useId, useRef, useState, type InputHTMLAttributes } from "re
 import { useTranslations } from "next-intl";
 import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { FEEDBACK_KEYS, feedbackKey, type FeedbackKey } from "@/lib/passwords/feedback-keys";
+import { describedByOf, FieldFrame } from "./field-frame";
 import { CLEAR_SECRETS_EVENT } from "./use-server-form";
 
 type Strength = { score: number; reason?: FeedbackKey };
@@ -87,8 +88,6 @@ export function PasswordField({
   keepAfterError?: boolean;
 }) {
   const id = input.id ?? `field-${name}`;
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
   const strengthId = useId();
   const ref = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState("");
@@ -113,13 +112,10 @@ export function PasswordField({
   }, [keepAfterError]);
 
   const note = cleared && !value ? t("cleared") : null;
-  const describedBy =
-    [errors?.length ? errorId : null, hint ? hintId : null, measure ? strengthId : null].filter(Boolean).join(" ") || undefined;
+  // The frame's error list and hint (describedByOf), then the strength meter.
+  const describedBy = [describedByOf(id, hint, errors), measure ? strengthId : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} hint={hint} errors={errors} className={className}>
       <div className="mt-1 flex rounded-md shadow-sm">
         <input
           ref={ref}
@@ -167,19 +163,7 @@ export function PasswordField({
           )}
         </div>
       )}
-      {hint && (
-        <p id={hintId} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
       {note && <p className="mt-1 text-xs text-amber-700">{note}</p>}
-      {errors?.length ? (
-        <ul id={errorId} className="mt-1 text-sm text-red-600">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }

@@ -6,9 +6,7 @@
  * The first factor registered comes with the ten recovery codes, shown once.
  */
 import "server-only";
-import crypto from "node:crypto";
-import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from "@simplewebauthn/server";
-import { decodeAttestationObject } from "@simplewebauthn/server/helpers";
+import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
@@ -19,35 +17,26 @@ import { emit } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaPasskeys } from "@/lib/db/schema";
-import { Conflict, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
+import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
-import {
-  knownTransports,
-  MAX_PASSKEYS,
-  passkeyNameSchema,
-  passkeyRowsOf,
-  registrationResponseSchema,
-  sealPasskeyName,
-  sealPublicKey,
-  toPasskeyView,
-  type PasskeyView,
-} from "./passkey-records";
+import { passkeyNameSchema, passkeyRowsOf, sealPasskeyName, toPasskeyView, type PasskeyView } from "./passkey-records";
+import { insertPasskey, registerPasskeySchema, registrationOptions, verifiedCredential } from "./passkey-registration";
 import { deleteRecoveryCodes, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
 import { hasFactor, mfaSummary, openTotpSecret, totpRow } from "./records";
 import { acceptedTotpStep } from "./totp";
 import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
 
-export const registerPasskeySchema = z.object({ name: passkeyNameSchema, response: registrationResponseSchema });
+// Where they were defined before the forced set-up shared them (./passkey-registration.ts).
+export { attestationWithoutCertificates, registerPasskeySchema } from "./passkey-registration";
+
 export const renamePasskeySchema = z.object({ name: passkeyNameSchema });
 export const removePasskeySchema = z.object({
   password: z.string({ error: "Enter your password" }).max(1024).default(""),
   code: z.string().max(64).default(""),
 });
-
-const NOT_REGISTERED = "The passkey was not registered: your browser's answer didn't check out. Try again.";
 
 async function me(actor: Actor) {
   const row = await findUserRow(db(), actor.accountId, actor.userId);
@@ -68,20 +57,7 @@ export async function startPasskeyRegistration(actor: Actor, now = new Date()): 
   assertSelf(actor, actor.userId, "You can only add your own passkeys");
   const { row } = await me(actor);
   const rp = await relyingParty(db(), actor.accountId);
-  const existing = await passkeyRowsOf(db(), actor.userId);
-  if (existing.length >= MAX_PASSKEYS) throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most there can be. Remove one first.`);
-  const identity = openIdentity(row);
-  const options = await generateRegistrationOptions({
-    rpName: rp.name,
-    rpID: rp.id,
-    userName: identity.email ?? identity.username,
-    userDisplayName: identity.name || identity.username,
-    // The user handle a passwordless answer carries: our user id (not personal data).
-    userID: new TextEncoder().encode(actor.userId),
-    attestationType: "none",
-    excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: knownTransports(p.transports) })),
-    authenticatorSelection: { residentKey: "required", requireResidentKey: true, userVerification: "required" },
-  });
+  const options = await registrationOptions(db(), rp, row);
   await write(actor, (tx) => storeChallenge(tx, actor.accountId, { purpose: "register", userId: actor.userId }, options.challenge, now));
   return options;
 }
@@ -101,44 +77,12 @@ export async function finishPasskeyRegistration(
   // Taken (used up) whatever happens next; verified outside the transaction, which holds the write lock.
   const expectedChallenge = await write(actor, (tx) => takeChallenge(tx, { purpose: "register", userId: actor.userId }, now));
   if (!expectedChallenge) throw new PreconditionFailed("Adding the passkey took too long. Start again.");
-  if (!attestationWithoutCertificates(response.response.attestationObject)) throw new Invalid(NOT_REGISTERED, { response: [NOT_REGISTERED] });
-  let credential;
-  try {
-    const verified = await verifyRegistrationResponse({
-      response: response as RegistrationResponseJSON,
-      expectedChallenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      requireUserVerification: true,
-    });
-    if (!verified.verified || !verified.registrationInfo.userVerified) throw new Error("not verified");
-    credential = verified.registrationInfo.credential;
-  } catch {
-    throw new Invalid(NOT_REGISTERED, { response: [NOT_REGISTERED] });
-  }
+  const credential = await verifiedCredential(rp, response, expectedChallenge);
   return write(actor, async (tx) => {
-    if ((await passkeyRowsOf(tx, actor.userId)).length >= MAX_PASSKEYS) throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most there can be.`);
-    const [taken] = await tx.select({ id: mfaPasskeys.id }).from(mfaPasskeys).where(eq(mfaPasskeys.credentialId, credential.id)).limit(1);
-    if (taken) throw new Conflict("This passkey is already registered.");
+    const row = await insertPasskey(tx, actor, name, credential, now);
     const hadCodes = (await recoveryCodesLeft(tx, actor.userId)) > 0;
-    const id = crypto.randomUUID();
-    const [row] = await tx
-      .insert(mfaPasskeys)
-      .values({
-        id,
-        accountId: actor.accountId,
-        userId: actor.userId,
-        credentialId: credential.id,
-        publicKeyCiphertext: sealPublicKey(id, credential.publicKey),
-        counter: credential.counter,
-        transports: knownTransports(credential.transports ?? response.response.transports),
-        nameCiphertext: sealPasskeyName(id, name),
-        createdAt: now,
-        lastUsedAt: null,
-      })
-      .returning();
     const codes = hadCodes ? null : await replaceRecoveryCodes(tx, actor.accountId, actor.userId, now);
-    await passkeyEvent(tx, actor, label, "mfa.factor.added", { factor: "passkey", passkey_id: id, recovery_codes_issued: codes !== null }, meta, now);
+    await passkeyEvent(tx, actor, label, "mfa.factor.added", { factor: "passkey", passkey_id: row.id, recovery_codes_issued: codes !== null }, meta, now);
     return { passkey: toPasskeyView(row), recoveryCodes: codes };
   });
 }
@@ -185,22 +129,6 @@ export async function removePasskey(actor: Actor, passkeyId: string, input: z.in
     if (!hasFactor(await mfaSummary(tx, actor.userId))) await deleteRecoveryCodes(tx, actor.userId);
     await passkeyEvent(tx, actor, label, "mfa.factor.removed", { factor: "passkey", passkey_id: owned.id }, meta, now);
   });
-}
-
-/**
- * We ask for no attestation ("none"), and browsers answer so. An answer that
- * carries certificates anyway is refused before the library sees it: checking
- * them would make this server fetch the revocation lists the certificates
- * name, addresses chosen by whoever made the answer.
- */
-export function attestationWithoutCertificates(attestationObject: string): boolean {
-  try {
-    const decoded = decodeAttestationObject(new Uint8Array(Buffer.from(attestationObject, "base64url")));
-    const fmt = decoded.get("fmt");
-    return fmt === "none" || (fmt === "packed" && decoded.get("attStmt").get("x5c") === undefined);
-  } catch {
-    return false;
-  }
 }
 
 async function passkeyEvent(tx: Tx, actor: Actor, label: string, action: string, details: Record<string, unknown>, meta: RequestMeta, at: Date) {

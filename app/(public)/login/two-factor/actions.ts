@@ -12,7 +12,8 @@ import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { CodeThrottled, confirmEnrolment, SecondStepExpired, WrongCode } from "@/lib/mfa/second-step";
 import { PasskeyNotAccepted, secondStepPasskeyOptions } from "@/lib/mfa/second-step-passkey";
-import { PreconditionFailed } from "@/lib/errors";
+import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
+import { ENROLMENT_TOOK_TOO_LONG, finishEnrolmentPasskey, startEnrolmentPasskey } from "@/lib/mfa/second-step-enrol-passkey";
 
 /** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
 function safeCallbackPath(value: FormDataEntryValue | null): string {
@@ -101,3 +102,49 @@ export const continueAfterEnrolmentAction = publicAction(async (_prev: FormState
   }
   return { status: "success" };
 });
+
+/** Set-up during sign-in with a passkey, first half: the options for the browser, for this browser's pending step only. */
+export const enrolPasskeyOptionsAction = publicAction(async (): Promise<FormState> => {
+  const token = await secondStepToken();
+  if (!token) redirect(TIMED_OUT);
+  try {
+    return { status: "success", result: { options: JSON.stringify(await startEnrolmentPasskey(token)) } };
+  } catch (err) {
+    return enrolPasskeyRefusal(err);
+  }
+});
+
+/** Second half: the browser's answer and the name; the passkey is on and the recovery codes come back, shown once. */
+export const enrolPasskeyAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
+  const token = await secondStepToken();
+  if (!token) redirect(TIMED_OUT);
+  const name = String(formData.get("name") ?? "").slice(0, 256);
+  try {
+    const codes = await finishEnrolmentPasskey(token, { name, response: jsonField(formData.get("response")) }, requestMeta(await headers()));
+    return { status: "success", result: { recoveryCodes: codes.join("\n") } };
+  } catch (err) {
+    return enrolPasskeyRefusal(err, name);
+  }
+});
+
+function jsonField(text: FormDataEntryValue | null): unknown {
+  if (typeof text !== "string" || text.length > 100_000) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The set-up's refusals in the person's language; a step that is gone starts the sign-in again. */
+async function enrolPasskeyRefusal(err: unknown, name?: string): Promise<FormState> {
+  if (err instanceof SecondStepExpired) redirect(TIMED_OUT);
+  const values = name === undefined ? undefined : { name };
+  if (err instanceof CodeThrottled) return { status: "error", message: await waitMessage(err.retryAfterSeconds), values };
+  const t = await getTranslations("forcedSetup");
+  if (err instanceof Invalid && err.fieldErrors.name) return { status: "error", message: t("nameInvalid"), fieldErrors: { name: [t("nameInvalid")] }, values };
+  if (err instanceof Invalid) return { status: "error", message: t("notRegistered"), values };
+  if (err instanceof Conflict) return { status: "error", message: t("alreadyRegistered"), values };
+  if (err instanceof PreconditionFailed) return { status: "error", message: err.message === ENROLMENT_TOOK_TOO_LONG ? t("tookTooLong") : await needPublicUrl(), values };
+  throw err;
+}

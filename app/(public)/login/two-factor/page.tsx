@@ -1,11 +1,13 @@
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
-import { EnrolmentForm, SecondStepForm } from "@/components/mfa/second-step-forms";
+import { ForcedSetup } from "@/components/mfa/forced-setup";
+import { SecondStepForm } from "@/components/mfa/second-step-forms";
 import { Alert } from "@/components/ui/alert";
 import { secondStepToken } from "@/lib/sign-in/second-step-cookie";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { pendingStep, startEnrolment } from "@/lib/mfa/second-step";
+import { passkeysAvailableForStep } from "@/lib/mfa/second-step-enrol-passkey";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
 import { secondStepPasskeyAction, secondStepPasskeyOptionsAction } from "./actions";
@@ -26,9 +28,10 @@ export default async function SecondStepPage({ searchParams }: { searchParams: S
   const t = await getTranslations("publicPages.twoFactor");
   if (step.enrol) {
     const setup = step.verified ? null : await startEnrolment(token);
+    const passkeys = !step.verified && (await passkeysAvailableForStep(token));
     return (
-      <AuthCard title={t("enrolTitle")} subtitle={t("enrolSubtitle")}>
-        <EnrolmentForm callbackUrl={callbackUrl} secret={setup?.secret ?? null} qrCode={setup?.qrCode ?? null} />
+      <AuthCard title={t("enrolTitle")} subtitle={step.verified ? undefined : passkeys ? (await getTranslations("forcedSetup"))("subtitle") : t("enrolSubtitle")}>
+        <ForcedSetup callbackUrl={callbackUrl} secret={setup?.secret ?? null} qrCode={setup?.qrCode ?? null} passkeys={passkeys} />
       </AuthCard>
     );
   }
