@@ -114,6 +114,8 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await presence(false);
   await signOut(page, person.name);
   await expect(page.getByLabel("Email or username")).toHaveAttribute("autocomplete", "username webauthn");
+  // Presence back only once the page's autofill request is open (else the authenticator would answer it instead).
+  await expect(page.locator('[data-passkey-autofill="open"]')).toHaveCount(1);
   await presence(true);
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(page).not.toHaveURL(/\/login/);
@@ -150,6 +152,7 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   // The authenticator still holds the credential, but the server no longer knows it.
   await presence(false);
   await signOut(page, person.name);
+  await expect(page.locator('[data-passkey-autofill="open"]')).toHaveCount(1);
   await presence(true);
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "That passkey could not sign you in" })).toBeVisible();

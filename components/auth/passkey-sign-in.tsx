@@ -2,6 +2,7 @@
 
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication } from "@simplewebauthn/browser";
 import { startTransition, useActionState, useCallback, useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import { passkeyOptionsAction, passkeySignInAction } from "@/app/(public)/login/passkey-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -20,6 +21,7 @@ type Props = {
   signInAction?: (prev: FormState, data: FormData) => Promise<FormState>;
   /** The form field the answer goes in. */
   field?: string;
+  /** The button's text; "Sign in with a passkey" in the person's language unless given. */
   label?: string;
 };
 
@@ -27,11 +29,14 @@ type Props = {
  * "Sign in with a passkey" (and the same answer from the browser's autofill
  * list). Also the second step's "Use a passkey", with that step's actions.
  */
-export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label = "Sign in with a passkey" }: Props) {
+export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label }: Props) {
+  const t = useTranslations("publicPages.passkey");
   const [state, dispatch, pending] = useActionState(signInAction, initialFormState);
   const [problem, setProblem] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(false);
   const [supported, setSupported] = useState(true);
+  // The browser's autofill request is open (shown as data-passkey-autofill, which tests wait for).
+  const [autofillOpen, setAutofillOpen] = useState(false);
   const run = useRef(0);
   const renew = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -42,11 +47,12 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
       const started = await optionsAction();
       if (mine !== run.current) return;
       if (started.status === "error" || !started.result?.options) {
-        if (!useBrowserAutofill) setProblem(started.message ?? "Passkeys are not available.");
+        if (!useBrowserAutofill) setProblem(started.message ?? t("unavailable"));
         return;
       }
       if (useBrowserAutofill) renew.current = setTimeout(() => void ask(true), AUTOFILL_RENEW_MS);
       else setWaiting(true);
+      setAutofillOpen(useBrowserAutofill);
       try {
         const response = await startAuthentication({ optionsJSON: JSON.parse(started.result.options), useBrowserAutofill });
         if (mine !== run.current) return;
@@ -60,13 +66,16 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
         if (mine !== run.current) return;
         if (!useBrowserAutofill) {
           const cancelled = err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError");
-          setProblem(cancelled ? "The passkey request was cancelled or timed out." : "Your browser could not use a passkey.");
+          setProblem(cancelled ? t("cancelled") : t("browserFailed"));
         }
       } finally {
-        if (mine === run.current) setWaiting(false);
+        if (mine === run.current) {
+          setWaiting(false);
+          setAutofillOpen(false);
+        }
       }
     },
-    [callbackUrl, dispatch, field, optionsAction],
+    [callbackUrl, dispatch, field, optionsAction, t],
   );
 
   useEffect(() => {
@@ -91,10 +100,10 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
   if (!supported) return null;
   const message = problem ?? (state.status === "error" ? state.message : null);
   return (
-    <div className="space-y-3">
+    <div className="space-y-3" data-passkey-autofill={autofillOpen ? "open" : undefined}>
       {message && <Alert tone="error">{message}</Alert>}
       <Button variant="secondary" className="w-full" disabled={pending || waiting} onClick={() => void ask(false)}>
-        {pending ? "Signing in…" : waiting ? "Waiting for your passkey…" : label}
+        {pending ? t("signingIn") : waiting ? t("waiting") : (label ?? t("signIn"))}
       </Button>
     </div>
   );
