@@ -65,6 +65,22 @@ test("no page scrolls sideways at 360 px, signed out or in", async ({ browser })
   await context.close();
 });
 
+test("in German and the dark theme the main pages fit 360 px too", async ({ browser }) => {
+  // German's long compound words and the dark theme's own styles are where a phone layout breaks next.
+  const seeded = await ensureSeeded();
+  const { context, page } = await ownerPage(browser, instance, { theme: "dark", viewport: { width: 360, height: 740 } });
+  await context.addCookies([{ name: "locale", value: "de", url: instance.baseURL }]);
+  const main = new Set(["users", "user", "invites", "service-user", "group", "activity", "profile", "identity-providers", "roles", "applications", "application"]);
+  for (const [name, path] of dashboardPages(seeded).filter(([name]) => main.has(name))) {
+    await page.goto(instance.url(path));
+    await expect(page.locator("html")).toHaveAttribute("lang", "de");
+    await expect(page.locator("html")).toHaveClass(/dark/);
+    await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    await expectNoSidewaysScroll(page, `${name} (${path}) in German, dark`);
+  }
+  await context.close();
+});
+
 test("on a phone the menu button opens the navigation as a drawer", async ({ browser }) => {
   await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { viewport: { width: 390, height: 844 } });

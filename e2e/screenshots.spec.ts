@@ -1,6 +1,7 @@
 /**
- * The screenshots in docs/screenshots/: the main pages in the light and the
- * dark theme at laptop size, Profile → Appearance, the dashboard and the
+ * The screenshots in docs/screenshots/: the main pages (Team, a group, a
+ * service user, Activity and one user's activity, Settings, Applications and
+ * one application, Profile) in the light and the dark theme at laptop size, Profile → Appearance, the dashboard and the
  * sign-in page in German, and the navigation drawer on a phone, taken from
  * a populated instance. Each is checked to really be in its theme first.
  */
@@ -43,6 +44,12 @@ for (const theme of ["light", "dark"] as const) {
       ["activity", "/activity"],
       ["settings", "/settings/identity-providers"],
       ["roles", "/settings/roles"],
+      ["group", `/team/groups/${seeded.groupId}`],
+      ["service-user", `/team/service-users/${seeded.serviceUserId}`],
+      ["activity-user", `/activity?target=${seeded.userId}`],
+      ["applications", "/settings/applications"],
+      ["application", `/settings/applications/${seeded.applicationId}`],
+      ["profile", "/profile"],
     ];
     for (const [name, where] of pages) {
       await page.goto(instance.url(where));

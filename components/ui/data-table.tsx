@@ -57,7 +57,11 @@ export function DataTable<T>({
 }) {
   if (rows.length === 0) return <>{empty}</>;
   return (
-    <div className="max-h-[calc(100dvh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+    // Focusable, so a keyboard can scroll the box when a phone's width hides columns and no cell holds a link.
+    <div
+      tabIndex={0}
+      className="max-h-[calc(100dvh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+    >
       <table aria-label={label} className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="sticky top-0 z-10 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           <tr>

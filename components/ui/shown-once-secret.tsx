@@ -41,8 +41,10 @@ export function ShownOnceSecret({
             id="shown-once-secret"
             readOnly
             value={value}
+            // The button that asked for it is gone: focus (and select) the secret instead of dropping to <body>.
+            autoFocus
             onFocus={(e) => e.currentTarget.select()}
-            className="block w-full rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
+            className="block w-full min-w-0 rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
           />
           <Button variant="secondary" onClick={async () => setCopied(await copyText(value))}>
             {copied ? t("copied") : t("copy")}

@@ -20,10 +20,17 @@ export function StatusBadge({ status }: { status: UserStatus }) {
 
 /** Where the user signs in: "Local" (password here) or their identity provider, with its mark. */
 export function IdentityProviderBadge({ source }: { source: IdentitySource }) {
+  const t = useTranslations("identitySources");
+  // The built-in sources' names are words (translated here); a provider's name is what the owner typed.
+  const name =
+    source.kind === "local" ? t("local")
+    : source.kind === "header" ? t("header")
+    : source.kind === "unknown" ? t("removed")
+    : source.name;
   return (
     <span className="inline-flex items-center gap-1 rounded bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
       <ProviderIcon kind={source.kind} className="h-3 w-3" />
-      {source.name}
+      {name}
     </span>
   );
 }

@@ -5,7 +5,6 @@ import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
 import { tokenRowsFor, tokenScopeChoice } from "@/components/tokens/token-rows";
 import { TokensTable } from "@/components/tokens/tokens-table";
 import { IdentityProviderBadge } from "@/components/users/badges";
-import { ROLE_LABELS } from "@/components/users/role-label";
 import { isReadPermission } from "@/lib/auth/permissions";
 import { permissionsOfActor } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
@@ -30,6 +29,7 @@ export default async function ProfilePage() {
   const actor = await pageActor();
   const t = await getTranslations("profile");
   const tp = await getTranslations("profilePage");
+  const team = await getTranslations("team");
   const me = await getUser(actor, actor.userId);
   const tokens = await tokenRowsFor(actor, me.id);
   const canManageTokens = allows(() => assertCanManageTokens(actor, me));
@@ -39,7 +39,7 @@ export default async function ProfilePage() {
   const facts: [string, React.ReactNode][] = [
     [tp("facts.name"), me.name || "—"],
     [tp("facts.email"), me.email ?? "—"],
-    [tp("facts.role"), ROLE_LABELS[me.role]],
+    [tp("facts.role"), team(`roles.${me.role}.name`)],
     [tp("facts.identityProvider"), <IdentityProviderBadge key="i" source={sourceOf(me.idpId, await identitySources(actor.accountId))} />],
     [tp("facts.memberSince"), <RelativeTime key="c" date={me.createdAt} />],
     [tp("facts.lastLogin"), <RelativeTime key="l" date={me.lastLoginAt} />],

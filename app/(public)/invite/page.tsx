@@ -3,7 +3,6 @@ import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { AcceptInviteForm } from "@/components/invites/accept-invite-form";
 import { Alert } from "@/components/ui/alert";
-import { ROLE_LABELS } from "@/components/users/role-label";
 import { RateLimited } from "@/lib/errors";
 import { requestMeta } from "@/lib/http/request-meta";
 import { InviteUnusable, inviteGroupNames, lookupInvite, type InviteView } from "@/lib/invites/acceptance";
@@ -45,6 +44,7 @@ export default async function InvitePage({ searchParams }: { searchParams: Searc
   const token = (Array.isArray(raw) ? raw[0] : raw) ?? "";
   const found = await findInvite(token);
   const t = await getTranslations("publicPages.invite");
+  const team = await getTranslations("team");
   const format = await getFormatter();
   // In UTC, labelled, as everywhere an admin reads a date (components/users/format.ts), in the reader's language.
   const when = (date: Date) => t("utc", { date: format.dateTime(date, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) });
@@ -65,7 +65,7 @@ export default async function InvitePage({ searchParams }: { searchParams: Searc
           <dt className="text-slate-500">{t("name")}</dt>
           <dd className="text-slate-900">{found.name}</dd>
           <dt className="text-slate-500">{t("role")}</dt>
-          <dd className="text-slate-900">{ROLE_LABELS[found.role]}</dd>
+          <dd className="text-slate-900">{team(`roles.${found.role}.name`)}</dd>
           {groups.length > 0 && (
             <>
               <dt className="text-slate-500">{t("groups")}</dt>

@@ -59,7 +59,7 @@ export default async function GroupPage({ params }: Props) {
         description={t("summary", { count: group.usersCount, created: format.dateTime(group.createdAt, { dateStyle: "medium" }) })}
         actions={
           canManage || can(actor, "groups:delete") ? (
-            <div className="flex gap-2">
+            <div className="flex flex-wrap gap-2">
               {canManage && <RenameGroupButton group={ref} />}
               {can(actor, "groups:delete") && <DeleteGroupButton group={ref} returnToList variant="danger" />}
             </div>

@@ -101,7 +101,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           showInvites && canSeeInvites ? t("invitesDescription") : t("description")
         }
         actions={
-          <div className="flex items-center gap-2">
+          <div className="flex flex-wrap items-center gap-2">
             {canSeeInvites && (
               <Link href={showInvites ? "/team/users" : "/team/users?view=invites"} className={buttonClasses("secondary")}>
                 {showInvites ? t("showUsers") : t("showInvites")}
