@@ -110,14 +110,15 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await page.goto(site("/profile"));
   await expect(passkeys.getByText(/last used never/)).toHaveCount(0);
 
-  // Passwordless with the button: nobody answers the autofill request (no presence), then the button's does.
+  // Passwordless: nobody answers while the sign-in page loads (no presence), then the person picks the passkey.
   await presence(false);
   await signOut(page, person.name);
   await expect(page.getByLabel("Email or username")).toHaveAttribute("autocomplete", "username webauthn");
-  // Presence back only once the page's autofill request is open (else the authenticator would answer it instead).
+  // Passwordless from the browser's autofill list: the page's request is open before anyone answers it
+  // (the button's request, the same component, is the second step's "Use a passkey" below).
   await expect(page.locator('[data-passkey-autofill="open"]')).toHaveCount(1);
+  await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toBeEnabled();
   await presence(true);
-  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(page).not.toHaveURL(/\/login/);
 
   // As the second step after the password (no presence while on the sign-in page: its autofill request waits).
@@ -154,9 +155,15 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await signOut(page, person.name);
   await expect(page.locator('[data-passkey-autofill="open"]')).toHaveCount(1);
   await presence(true);
-  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "That passkey could not sign you in" })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
+
+  // A German browser gets the button in German.
+  const german = await page.context().browser()!.newContext({ locale: "de-DE" });
+  const germanPage = await german.newPage();
+  await germanPage.goto(page.url());
+  await expect(germanPage.getByRole("button", { name: "Mit einem Passkey anmelden" })).toBeVisible();
+  await german.close();
 });
 
 test("two-factor required and no factor yet: a passkey set up right after the password, then it is the second step", async ({ page }) => {
