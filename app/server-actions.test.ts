@@ -190,6 +190,10 @@ const calls: Record<string, Call | Call[]> = {
   "app/(dashboard)/team/users/invite-actions.ts#regenerateInviteAction": { args: async () => [await world.invite(), initial, form({})] },
   "app/(dashboard)/team/users/invite-actions.ts#deleteInviteAction": { args: async () => [await world.invite(), initial] },
   "app/(dashboard)/team/users/invite-actions.ts#resendInviteAction": { args: async () => [await world.invite(), initial], pastCheck: true },
+  "app/(dashboard)/team/users/invite-actions.ts#bulkInvitesAction": [
+    { args: async () => ["delete", [await world.invite()]] },
+    { args: async () => ["regenerate", [await world.invite()]] },
+  ],
   "app/(dashboard)/team/users/two-factor-actions.ts#resetTwoFactorAction": { args: async () => [await world.person(), initial], pastCheck: true },
   "app/(dashboard)/team/service-users/actions.ts#createServiceUserAction": { args: async () => [initial, form({ name: `bot-${unique()}`, role: "user" })] },
   "app/(dashboard)/team/service-users/actions.ts#setServiceUserBlockedAction": { args: async () => [await world.bot(), true, initial] },

@@ -132,3 +132,27 @@ test("regenerate replaces the link, delete revokes it, an expired link is refuse
   await expect(page.getByRole("row", { name: /Kim Lee/ })).toContainText("Expired");
   await visitor.close();
 });
+
+test("select two invites, delete them at once: one confirmation naming the count, then they are gone", async ({ page }) => {
+  for (const [name, email] of [["Lou Lane", "lou@example.com"], ["Max Moe", "max@example.com"]]) {
+    const res = await fetch(instance.url("/api/users/invites"), {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name, email, role: "user" }),
+    });
+    expect(res.status).toBe(200);
+  }
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/team/users?view=invites"));
+  const rows = page.getByRole("table").getByRole("row");
+  const before = await rows.count();
+  await page.getByRole("checkbox", { name: /Select Lou Lane/ }).check();
+  await page.getByRole("checkbox", { name: /Select Max Moe/ }).check();
+  await expect(page.getByText("2 invites selected")).toBeVisible();
+  await page.getByRole("button", { name: "Delete selected" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete 2 invites?" });
+  await confirm.getByRole("button", { name: "Delete 2 invites" }).click();
+  await expect(page.getByText("2 invites deleted")).toBeVisible();
+  await expect(page.getByRole("row", { name: /Lou Lane|Max Moe/ })).toHaveCount(0);
+  await expect(rows).toHaveCount(before - 2);
+});

@@ -4,6 +4,8 @@ import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { InviteRecord } from "@/lib/invites/records";
 import { inviteLabel, isExpired } from "@/lib/invites/records";
+import { SelectPageCheckbox, SelectUserCheckbox } from "@/components/users/bulk-selection";
+import { InvitesBulk } from "./invites-bulk";
 import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -26,6 +28,17 @@ export function InvitesTable({
   const ti = useTranslations("invitesPage");
   const team = useTranslations("team");
   const columns: Array<DataColumn<InviteRow>> = [
+    ...(canManage
+      ? [
+          {
+            id: "select",
+            header: ti("bulk.selectPage"),
+            headerCell: <SelectPageCheckbox />,
+            className: "w-10 px-4 py-3",
+            cell: (invite: InviteRow) => <SelectUserCheckbox id={invite.id} label={inviteLabel(invite)} />,
+          },
+        ]
+      : []),
     {
       id: "name",
       header: t("name"),
@@ -93,5 +106,12 @@ export function InvitesTable({
       },
     });
   }
-  return <DataTable label={ti("table")} rows={invites} rowKey={(i) => i.id} columns={columns} rowClassName="" empty={null} />;
+  const table = <DataTable label={ti("table")} rows={invites} rowKey={(i) => i.id} columns={columns} rowClassName="" empty={null} />;
+  if (!canManage) return table;
+  const allowed = [...(can.delete ? (["delete"] as const) : []), ...(can.renew ? (["regenerate"] as const) : [])];
+  return (
+    <InvitesBulk invites={invites.map((i) => ({ id: i.id, label: inviteLabel(i) }))} allowed={allowed}>
+      {table}
+    </InvitesBulk>
+  );
 }

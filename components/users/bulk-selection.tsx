@@ -1,49 +1,73 @@
 "use client";
 /**
- * Selecting users on Team → Users and acting on them together: a checkbox per
- * row and one in the header for the whole page, a bar naming how many are
- * selected with Block, Unblock and Delete, one confirmation naming the count,
- * then a toast with what changed and, for the users the rules refused (the
- * owner, yourself…), each one's reason, listed under the bar.
+ * Selecting rows of a list and acting on them together (Team → Users: Block,
+ * Unblock, Delete; pending invites: Delete, Regenerate): a checkbox per row
+ * and one in the header for the whole page, a bar naming how many are
+ * selected with the actions, one confirmation naming the count, then a toast
+ * with what changed and, for the rows the rules refused (the owner,
+ * yourself…), each one's reason, listed under the bar. The texts come from
+ * the list's own `messages` namespace (usersPage.bulk, invitesPage.bulk).
  */
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useMemo, useState, useTransition } from "react";
-import type { BulkOutcome } from "@/app/(dashboard)/team/users/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast";
 import { useTranslations } from "next-intl";
 
 export type BulkAction = "block" | "unblock" | "delete";
-type Action = BulkAction;
+type Action = string;
+
+/** What a bulk server action answers: the rows done, the rows refused with the reason; regenerate: the new links. */
+export type BulkOutcome =
+  | {
+      status: "success";
+      done: string[];
+      failures: Array<{ id: string; message: string }>;
+      links?: Array<{ id: string; token: string; expiresAt: string }>;
+    }
+  | { status: "error"; message: string };
 
 type Selection = {
   selected: ReadonlySet<string>;
   toggle: (id: string, on: boolean) => void;
   toggleAll: (on: boolean) => void;
   pageIds: string[];
+  messages: string;
 };
 
 const SelectionContext = createContext<Selection | null>(null);
 
-const ACTIONS: readonly Action[] = ["block", "unblock", "delete"];
+/** The lists whose bulk texts share usersPage.bulk's keys. */
+export type BulkMessages = "usersPage.bulk" | "invitesPage.bulk";
+
+/** A translator for the list's namespace; the action-keyed texts (done.<action>…) are looked up by the action's name. */
+function useBulkTranslations(messages: string): (key: string, values?: Record<string, string | number>) => string {
+  return useTranslations(messages as BulkMessages) as unknown as (key: string, values?: Record<string, string | number>) => string;
+}
 
 export function BulkSelection({
   users,
   allowed,
   run,
+  messages = "usersPage.bulk",
+  onDone,
   children,
 }: {
-  /** The page's users: id and the label shown in results. */
+  /** The page's rows: id and the label shown in results. */
   users: Array<{ id: string; label: string }>;
-  /** The actions the viewer's permissions allow (block and unblock: users:block; delete: users:delete). */
+  /** The actions the viewer's permissions allow, in the bar's order ("delete" is shown as dangerous). */
   allowed: readonly Action[];
-  run: (action: string, userIds: string[]) => Promise<BulkOutcome>;
+  run: (action: string, ids: string[]) => Promise<BulkOutcome>;
+  /** The message namespace holding this list's texts (same keys as usersPage.bulk). */
+  messages?: BulkMessages;
+  /** Called with a successful outcome (e.g. to show regenerated links). */
+  onDone?: (action: Action, outcome: Extract<BulkOutcome, { status: "success" }>) => void;
   children: React.ReactNode;
 }) {
   const router = useRouter();
   const notify = useToast();
-  const t = useTranslations("usersPage.bulk");
+  const t = useBulkTranslations(messages);
   const common = useTranslations("common");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [asking, setAsking] = useState<Action | null>(null);
@@ -57,6 +81,7 @@ export function BulkSelection({
   const selection: Selection = {
     selected,
     pageIds,
+    messages,
     toggle: (id, on) =>
       setSelected((prev) => {
         const next = new Set(prev);
@@ -81,6 +106,7 @@ export function BulkSelection({
       const summary = t(`done.${action}`, { count: outcome.done.length });
       if (notDone.length === 0) notify("success", summary);
       else notify("error", t("partly", { summary, count: notDone.length }));
+      onDone?.(action, outcome);
       router.refresh();
     });
   }
@@ -89,7 +115,7 @@ export function BulkSelection({
     <SelectionContext.Provider value={selection}>
       <div role="region" aria-label={t("region")} className="mb-3 flex flex-wrap items-center gap-2 text-sm text-slate-700">
         <span aria-live="polite">{chosen.length === 0 ? t("hint") : t("selected", { count: chosen.length })}</span>
-        {ACTIONS.filter((action) => allowed.includes(action)).map((action) => (
+        {allowed.map((action) => (
           <Button
             key={action}
             variant={action === "delete" ? "danger" : "secondary"}
@@ -138,10 +164,10 @@ export function BulkSelection({
   );
 }
 
-/** The checkbox that selects every user on this page (or none). */
+/** The checkbox that selects every row on this page (or none). */
 export function SelectPageCheckbox() {
   const selection = useContext(SelectionContext);
-  const t = useTranslations("usersPage.bulk");
+  const t = useBulkTranslations(selection?.messages ?? "usersPage.bulk");
   if (!selection) return null;
   const count = selection.pageIds.filter((id) => selection.selected.has(id)).length;
   const all = count > 0 && count === selection.pageIds.length;
@@ -161,7 +187,7 @@ export function SelectPageCheckbox() {
 
 export function SelectUserCheckbox({ id, label }: { id: string; label: string }) {
   const selection = useContext(SelectionContext);
-  const t = useTranslations("usersPage.bulk");
+  const t = useBulkTranslations(selection?.messages ?? "usersPage.bulk");
   if (!selection) return null;
   return (
     <input

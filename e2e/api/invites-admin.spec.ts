@@ -526,3 +526,42 @@ test.describe("who may do what", () => {
     expect((await createInvite(ownerApi, { email: other, name: "Unrelated", role: "user" })).email).toBe(other);
   });
 });
+
+test.describe("POST /api/invites/bulk", () => {
+  type BulkResults = { results: Array<{ id: string; ok: boolean; code?: number; message?: string; invite_token?: string; invite_expires_at?: string }> };
+
+  test("deletes or regenerates each invite on its own: unknown ids are that row's 404, new links replace the old, over 100 ids or a user's call change nothing", async () => {
+    const [a, b, c] = [await createInvite(ownerApi, invitee("bulk-a")), await createInvite(ownerApi, invitee("bulk-b")), await createInvite(ownerApi, invitee("bulk-c"))];
+    const unknown = crypto.randomUUID();
+
+    // A plain user may do neither: one 403, nothing changed.
+    expectApiError(await member.client.post("/api/invites/bulk", { action: "delete", ids: [a.id] }), 403);
+    // More than 100 ids, or an unknown action: 422, nothing changed.
+    const tooMany = Array.from({ length: 101 }, () => crypto.randomUUID());
+    expectFieldErrors(await ownerApi.post("/api/invites/bulk", { action: "delete", ids: tooMany }), "ids");
+    expectFieldErrors(await ownerApi.post("/api/invites/bulk", { action: "explode", ids: [a.id] }), "action");
+    expect((await lookupInvite(instance, a.invite_link)).status).toBe(200);
+
+    const deleted = await ownerApi.post<BulkResults>("/api/invites/bulk", { action: "delete", ids: [a.id, unknown, b.id] });
+    expect(deleted.status, deleted.text).toBe(200);
+    expect(deleted.body.results.map((r) => [r.id, r.ok, r.code])).toEqual([
+      [a.id, true, undefined],
+      [unknown, false, 404],
+      [b.id, true, undefined],
+    ]);
+    const left = (await listInvites(ownerApi)).map((i) => i.id);
+    expect(left).not.toContain(a.id);
+    expect(left).not.toContain(b.id);
+    expect(left).toContain(c.id);
+    expect((await lookupInvite(instance, a.invite_link)).status).toBe(404);
+
+    const regenerated = await ownerApi.post<BulkResults>("/api/invites/bulk", { action: "regenerate", ids: [c.id] });
+    expect(regenerated.status, regenerated.text).toBe(200);
+    expect(regenerated.headers.get("cache-control")).toBe("no-store");
+    const [row] = regenerated.body.results;
+    expect(row).toMatchObject({ id: c.id, ok: true });
+    expect(row.invite_token).toMatch(INVITE_TOKEN_PATTERN);
+    expect(expectApiError(await lookupInvite(instance, c.invite_link), 404).message).toMatch(MESSAGES.replaced);
+    expect((await lookupInvite(instance, row.invite_token!)).status).toBe(200);
+  });
+});

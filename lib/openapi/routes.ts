@@ -21,6 +21,7 @@ import { userFiltersSchema } from "@/lib/users/queries";
 import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
 import { apiAppearanceSchema, appearanceInputSchema } from "@/lib/appearance/settings";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
+import { bulkInvitesResponseSchema, bulkInvitesSchema } from "@/lib/invites/bulk";
 import { groupMemberSchema } from "@/lib/users/group-members";
 import { createUserRequestSchema, updateUserSchema } from "@/lib/users/schemas";
 import type { Permission } from "@/lib/auth/permissions";
@@ -109,6 +110,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "post", path: `/api/users/invites/${uuid}/accept`, summary: "Accept an invite with a password (id is the invite token; NetBird's path)", tag: "Invites", public: true, body: acceptInviteSchema, response: R.inviteAcceptedSchema },
   { method: "post", path: `/api/users/invites/${uuid}/regenerate`, summary: "A new link for an invite (the old one stops working)", tag: "Invites", body: regenerateInviteSchema, response: R.inviteSchema, secret: true, permissions: ["invites:create"] },
   { method: "post", path: `/api/users/invites/${uuid}/resend`, summary: "Resend an invite by email: a fresh link to the invitee (the old one stops working; the link is not in the response)", tag: "Invites", body: resendInviteSchema, response: R.inviteSchema, permissions: ["invites:create"] },
+  { method: "post", path: "/api/invites/bulk", summary: "Delete or regenerate several pending invites; a result per invite (regenerate: the new link, shown once)", tag: "Invites", body: bulkInvitesSchema, response: bulkInvitesResponseSchema, secret: true, permissions: ["invites:delete"] },
   { method: "get", path: "/api/invites/{token}", summary: "What an invite link is for", tag: "Invites", public: true, response: R.inviteInfoSchema },
   { method: "post", path: "/api/invites/{token}/accept", summary: "Accept an invite with a password", tag: "Invites", public: true, body: acceptInviteSchema, response: R.inviteAcceptedSchema },
 

@@ -150,7 +150,8 @@ export const rejectUserAction = serverAction({ needs: "users:delete" }, async (a
   redirect("/team/users?rejected=1");
 });
 
-export type BulkOutcome = { status: "success"; done: string[]; failures: Array<{ id: string; message: string }> } | { status: "error"; message: string };
+import type { BulkOutcome } from "@/components/users/bulk-selection";
+export type { BulkOutcome };
 
 /** Team → Users' bulk actions: each selected user through the single action's rules (lib/users/bulk.ts). */
 export const bulkUsersAction = serverAction({ needs: "users:block", byFirstArg: { delete: "users:delete" } }, async (actor, action: string, userIds: string[]): Promise<BulkOutcome> => {

@@ -8,6 +8,8 @@ import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
+import type { BulkOutcome } from "@/components/users/bulk-selection";
+import { bulkInvitesSchema, bulkUpdateInvites } from "@/lib/invites/bulk";
 import { createInvite, deleteInvite, regenerateInvite, resendInvite } from "@/lib/invites/invites";
 import { createInviteSchema, INVITE_EXPIRY, regenerateInviteSchema } from "@/lib/invites/schemas";
 
@@ -79,5 +81,23 @@ export const resendInviteAction = serverAction({ needs: "invites:create" }, asyn
     return { status: "success", message: (await getTranslations("invitesPage.toasts"))("resent", { email: invite.email ?? "" }) };
   } catch (err) {
     return formStateFromError(err);
+  }
+});
+
+/** The invites list's bulk actions: each selected invite through the single action (lib/invites/bulk.ts); regenerate: each new link, shown once. */
+export const bulkInvitesAction = serverAction({ needs: "invites:delete", byFirstArg: { regenerate: "invites:create" } }, async (actor, action: string, ids: string[]): Promise<BulkOutcome> => {
+  try {
+    const input = parseOrThrow(bulkInvitesSchema, { action, ids });
+    const results = await bulkUpdateInvites(actor, input, requestMeta(await headers()));
+    revalidatePath("/team/users");
+    return {
+      status: "success",
+      done: results.filter((r) => r.ok).map((r) => r.id),
+      links: results.flatMap((r) => (r.ok && r.token && r.expiresAt ? [{ id: r.id, token: r.token, expiresAt: r.expiresAt.toISOString() }] : [])),
+      failures: results.flatMap((r) => (r.ok ? [] : [{ id: r.id, message: r.message }])),
+    };
+  } catch (err) {
+    const state = formStateFromError(err);
+    return { status: "error", message: state.message ?? (await getTranslations("invitesPage.bulk"))("nothingChanged") };
   }
 });

@@ -1,0 +1,100 @@
+"use client";
+/**
+ * The pending invites list's bulk actions (Delete, Regenerate) on the shared
+ * BulkSelection; after Regenerate each new link is shown once, with Copy, as
+ * the single Regenerate shows it.
+ */
+import { useFormatter, useTranslations } from "next-intl";
+import { useId, useState } from "react";
+import { bulkInvitesAction } from "@/app/(dashboard)/team/users/invite-actions";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { BulkSelection } from "@/components/users/bulk-selection";
+
+type Link = { id: string; token: string; expiresAt: string; label: string };
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false; // no clipboard permission (e.g. plain http): the value stays selectable
+  }
+}
+
+function LinkRow({ link, first }: { link: Link; first: boolean }) {
+  const id = useId();
+  const [copied, setCopied] = useState(false);
+  const common = useTranslations("common");
+  const t = useTranslations("invitesPage.bulk");
+  const format = useFormatter();
+  const value = `${window.location.origin}/invite?token=${encodeURIComponent(link.token)}`;
+  const expires = `${format.dateTime(new Date(link.expiresAt), { dateStyle: "medium", timeStyle: "short" })} UTC`;
+  return (
+    <li>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
+        {t("linkFor", { name: link.label, expires })}
+      </label>
+      <div className="mt-1 flex gap-2">
+        <input
+          id={id}
+          readOnly
+          value={value}
+          autoFocus={first}
+          onFocus={(e) => e.currentTarget.select()}
+          className="block w-full min-w-0 rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
+        />
+        <Button variant="secondary" onClick={async () => setCopied(await copyText(value))} aria-label={t("copyFor", { name: link.label })}>
+          {copied ? common("copied") : common("copy")}
+        </Button>
+      </div>
+    </li>
+  );
+}
+
+export function InvitesBulk({
+  invites,
+  allowed,
+  children,
+}: {
+  invites: Array<{ id: string; label: string }>;
+  allowed: ReadonlyArray<"delete" | "regenerate">;
+  children: React.ReactNode;
+}) {
+  const t = useTranslations("invitesPage.bulk");
+  const common = useTranslations("common");
+  const [links, setLinks] = useState<Link[]>([]);
+  const labels = new Map(invites.map((i) => [i.id, i.label]));
+  return (
+    <>
+      <BulkSelection
+        users={invites}
+        allowed={allowed}
+        run={bulkInvitesAction}
+        messages="invitesPage.bulk"
+        onDone={(action, outcome) => {
+          if (action === "regenerate") setLinks((outcome.links ?? []).map((l) => ({ ...l, label: labels.get(l.id) ?? l.id })));
+        }}
+      >
+        {children}
+      </BulkSelection>
+      <Dialog open={links.length > 0} onClose={() => setLinks([])} title={t("linksTitle", { count: links.length })}>
+        {links.length > 0 && (
+          <div className="space-y-4">
+            <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
+              {t("linksWarning")}
+            </p>
+            <ul aria-label={t("linksTitle", { count: links.length })} className="space-y-3">
+              {links.map((link, n) => (
+                <LinkRow key={link.id} link={link} first={n === 0} />
+              ))}
+            </ul>
+            <div className="flex justify-end">
+              <Button onClick={() => setLinks([])}>{common("close")}</Button>
+            </div>
+          </div>
+        )}
+      </Dialog>
+    </>
+  );
+}
