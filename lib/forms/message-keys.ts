@@ -155,6 +155,16 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Bind password is required": { key: "bindPasswordRequired" },
   // activity filters
   "from must be before to": { key: "fromBeforeTo" },
+  // two-factor, passkeys, tokens, groups, email
+  "Your email comes from your identity provider; change it there": { key: "emailFromProvider" },
+  "Unknown group": { key: "unknownGroup" },
+  "One of these groups doesn't exist any more": { key: "groupGone" },
+  "That code is not right. Try again.": { key: "codeWrongTryAgain" },
+  "This passkey is already registered.": { key: "passkeyTaken" },
+  "That code is not right. Check your app's clock and try the current code.": { key: "codeWrongCheckClock" },
+  "Set up a second factor first.": { key: "setUpFactorFirst" },
+  "That code is not right.": { key: "codeWrong" },
+  "You can't see other users' tokens": { key: "cannotSeeOthersTokens" },
 };
 
 /** The catalog entries of an error's texts (message and field messages) that have one. */
