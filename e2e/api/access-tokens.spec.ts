@@ -390,8 +390,8 @@ test("a user-role service user's token is refused (403) on every write route, an
     "PUT /api/users/[id]/roles": [{ path: `/api/users/${readOnly.id}/roles`, json: { role_ids: [] } }],
     "POST /api/users/invites/[id]/resend": [{ path: `/api/users/invites/${invite.body.id}/resend`, json: {} }],
     "POST /api/invites/bulk": [
-      { path: "/api/invites/bulk", json: { action: "delete", ids: [invite.body.id] } },
-      { path: "/api/invites/bulk", json: { action: "regenerate", ids: [invite.body.id] } },
+      { path: "/api/invites/bulk", json: { action: "delete", invite_ids: [invite.body.id] } },
+      { path: "/api/invites/bulk", json: { action: "regenerate", invite_ids: [invite.body.id] } },
     ],
     "POST /api/groups/[id]/members": [{ path: `/api/groups/${group.body.id}/members`, json: { user_id: readOnly.id } }],
     "DELETE /api/groups/[id]/members/[userId]": [{ path: `/api/groups/${group.body.id}/members/${readOnly.id}` }],

@@ -147,7 +147,7 @@ const requests: Record<string, () => Promise<{ path: string; json?: unknown; hid
   "POST /api/users/invites": async () => ({ path: "/api/users/invites", json: { email: `v-${unique()}@example.com`, name: "Vic Invitee", role: "user" } }),
   "DELETE /api/users/invites/{id}": async () => ({ path: `/api/users/invites/${await fixtures.invite()}` }),
   "POST /api/users/invites/{id}/regenerate": async () => ({ path: `/api/users/invites/${await fixtures.invite()}/regenerate`, json: {} }),
-  "POST /api/invites/bulk": async () => ({ path: "/api/invites/bulk", json: { action: "delete", ids: [await fixtures.invite()] } }),
+  "POST /api/invites/bulk": async () => ({ path: "/api/invites/bulk", json: { action: "delete", invite_ids: [await fixtures.invite()] } }),
   "GET /api/groups": async () => {
     const id = await fixtures.group();
     return { path: "/api/groups", hidden: id };

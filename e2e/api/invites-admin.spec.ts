@@ -535,14 +535,14 @@ test.describe("POST /api/invites/bulk", () => {
     const unknown = crypto.randomUUID();
 
     // A plain user may do neither: one 403, nothing changed.
-    expectApiError(await member.client.post("/api/invites/bulk", { action: "delete", ids: [a.id] }), 403);
+    expectApiError(await member.client.post("/api/invites/bulk", { action: "delete", invite_ids: [a.id] }), 403);
     // More than 100 ids, or an unknown action: 422, nothing changed.
     const tooMany = Array.from({ length: 101 }, () => crypto.randomUUID());
-    expectFieldErrors(await ownerApi.post("/api/invites/bulk", { action: "delete", ids: tooMany }), "ids");
-    expectFieldErrors(await ownerApi.post("/api/invites/bulk", { action: "explode", ids: [a.id] }), "action");
+    expectFieldErrors(await ownerApi.post("/api/invites/bulk", { action: "delete", invite_ids: tooMany }), "invite_ids");
+    expectFieldErrors(await ownerApi.post("/api/invites/bulk", { action: "explode", invite_ids: [a.id] }), "action");
     expect((await lookupInvite(instance, a.invite_link)).status).toBe(200);
 
-    const deleted = await ownerApi.post<BulkResults>("/api/invites/bulk", { action: "delete", ids: [a.id, unknown, b.id] });
+    const deleted = await ownerApi.post<BulkResults>("/api/invites/bulk", { action: "delete", invite_ids: [a.id, unknown, b.id] });
     expect(deleted.status, deleted.text).toBe(200);
     expect(deleted.body.results.map((r) => [r.id, r.ok, r.code])).toEqual([
       [a.id, true, undefined],
@@ -555,7 +555,7 @@ test.describe("POST /api/invites/bulk", () => {
     expect(left).toContain(c.id);
     expect((await lookupInvite(instance, a.invite_link)).status).toBe(404);
 
-    const regenerated = await ownerApi.post<BulkResults>("/api/invites/bulk", { action: "regenerate", ids: [c.id] });
+    const regenerated = await ownerApi.post<BulkResults>("/api/invites/bulk", { action: "regenerate", invite_ids: [c.id] });
     expect(regenerated.status, regenerated.text).toBe(200);
     expect(regenerated.headers.get("cache-control")).toBe("no-store");
     const [row] = regenerated.body.results;

@@ -33,7 +33,7 @@ describe("bulk invite actions", () => {
     const mine = [await invite(owner, "Ada"), await invite(owner, "Bo")];
     const theirs = await invite(stranger, "Cy");
     const unknown = crypto.randomUUID();
-    const results = await bulkUpdateInvites(owner, { action: "delete", ids: [mine[0].invite.id, theirs.invite.id, mine[1].invite.id, unknown] }, META);
+    const results = await bulkUpdateInvites(owner, { action: "delete", invite_ids: [mine[0].invite.id, theirs.invite.id, mine[1].invite.id, unknown] }, META);
     expect(results.map((r) => [r.id, r.ok, r.ok ? undefined : r.code])).toEqual([
       [mine[0].invite.id, true, undefined],
       [theirs.invite.id, false, 404],
@@ -50,7 +50,7 @@ describe("bulk invite actions", () => {
 
   it("regenerates: a new link per invite, the old links stop working", async () => {
     const issued = [await invite(owner, "Dee"), await invite(owner, "Eve")];
-    const results = await bulkUpdateInvites(owner, { action: "regenerate", ids: issued.map((i) => i.invite.id) }, META);
+    const results = await bulkUpdateInvites(owner, { action: "regenerate", invite_ids: issued.map((i) => i.invite.id) }, META);
     expect(results.every((r) => r.ok)).toBe(true);
     for (const [n, r] of results.entries()) {
       if (!r.ok) throw new Error("expected ok");
@@ -63,9 +63,9 @@ describe("bulk invite actions", () => {
 
   it("refuses more than 100 ids, and a caller without the permission as a whole", async () => {
     const ids = Array.from({ length: MAX_BULK_INVITES + 1 }, () => crypto.randomUUID());
-    expect(() => parseOrThrow(bulkInvitesSchema, { action: "delete", ids })).toThrow(Invalid);
-    expect(() => parseOrThrow(bulkInvitesSchema, { action: "explode", ids: ["x"] })).toThrow(Invalid);
+    expect(() => parseOrThrow(bulkInvitesSchema, { action: "delete", invite_ids: ids })).toThrow(Invalid);
+    expect(() => parseOrThrow(bulkInvitesSchema, { action: "explode", invite_ids: ["x"] })).toThrow(Invalid);
     const user = await startSession(await createUser(owner.accountId, { role: "user", email: "user@invbulk.example" }));
-    await expect(bulkUpdateInvites(user, { action: "delete", ids: [crypto.randomUUID()] }, META)).rejects.toThrow(Forbidden);
+    await expect(bulkUpdateInvites(user, { action: "delete", invite_ids: [crypto.randomUUID()] }, META)).rejects.toThrow(Forbidden);
   });
 });

@@ -22,8 +22,8 @@ export const MAX_BULK_INVITES = 100;
 
 export const bulkInvitesSchema = z.object({
   action: z.enum(BULK_INVITE_ACTIONS, { error: `action must be one of: ${BULK_INVITE_ACTIONS.join(", ")}` }),
-  ids: z
-    .array(z.string().min(1).max(100), { error: "ids must be a list of invite ids" })
+  invite_ids: z
+    .array(z.string().min(1).max(100), { error: "invite_ids must be a list of invite ids" })
     .min(1, "Select at least one invite")
     .max(MAX_BULK_INVITES, `At most ${MAX_BULK_INVITES} invites at once`),
 });
@@ -51,7 +51,7 @@ export async function bulkUpdateInvites(actor: Actor, input: BulkInvitesInput, m
   // Someone who may do none of it gets one refusal, not one per row; each row's own checks follow.
   assertCan(actor, input.action === "delete" ? "invites:delete" : "invites:create");
   const results: BulkInviteResult[] = [];
-  for (const id of new Set(input.ids)) {
+  for (const id of new Set(input.invite_ids)) {
     try {
       if (input.action === "delete") {
         await deleteInvite(actor, id, meta);

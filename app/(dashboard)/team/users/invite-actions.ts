@@ -87,7 +87,7 @@ export const resendInviteAction = serverAction({ needs: "invites:create" }, asyn
 /** The invites list's bulk actions: each selected invite through the single action (lib/invites/bulk.ts); regenerate: each new link, shown once. */
 export const bulkInvitesAction = serverAction({ needs: "invites:delete", byFirstArg: { regenerate: "invites:create" } }, async (actor, action: string, ids: string[]): Promise<BulkOutcome> => {
   try {
-    const input = parseOrThrow(bulkInvitesSchema, { action, ids });
+    const input = parseOrThrow(bulkInvitesSchema, { action, invite_ids: ids });
     const results = await bulkUpdateInvites(actor, input, requestMeta(await headers()));
     revalidatePath("/team/users");
     return {
