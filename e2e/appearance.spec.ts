@@ -8,10 +8,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
-import zlib from "node:zlib";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { setUpOwner, useInstance } from "./support/instance";
+import { solidPng } from "./support/png";
 import { ownerPage } from "./support/dashboard";
 
 const instance = useInstance();
@@ -19,35 +19,6 @@ test.describe.configure({ mode: "serial" });
 test.setTimeout(240_000);
 
 const SHOTS = process.env.APPEARANCE_SCREENSHOTS ?? path.join(os.tmpdir(), "wt-appear-shots");
-
-/** A solid w×h PNG (no fixture file). */
-function png(w: number, h: number, rgb: [number, number, number]): Buffer {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const rows = Buffer.concat(Array.from({ length: h }, () => Buffer.concat([Buffer.from([0]), Buffer.concat(Array.from({ length: w }, () => Buffer.from(rgb)))])));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
-}
 
 async function expectNoViolations(page: Page, what: string) {
   await page.waitForLoadState("networkidle");
@@ -86,7 +57,7 @@ test("the owner names the instance and uploads a logo; the sign-in page shows th
   await page.getByRole("button", { name: "Upload logo" }).click();
   await expect(page.getByText("Choose a PNG, JPEG or WebP picture.")).toBeVisible();
 
-  await page.getByLabel("Logo file").setInputFiles({ name: "acme.png", mimeType: "image/png", buffer: png(96, 32, [79, 70, 229]) });
+  await page.getByLabel("Logo file").setInputFiles({ name: "acme.png", mimeType: "image/png", buffer: solidPng(96, 32, [79, 70, 229]) });
   await expect(page.getByRole("img", { name: "Preview of the chosen picture" })).toBeVisible();
   await page.getByRole("button", { name: "Upload logo" }).click();
   await expect(page.getByText("Logo saved.")).toBeVisible();

@@ -5,10 +5,10 @@
  * keep a browser from treating it as anything else; a file that only claims to
  * be a PNG, and an oversized one, are refused.
  */
-import zlib from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { call, expectApiError, expectFieldErrors } from "../support/api";
 import { setUpOwner, useInstance } from "../support/instance";
+import { solidPng } from "../support/png";
 import { personWithRole, tokenClient, type Client } from "../support/users-api";
 
 const instance = useInstance();
@@ -16,35 +16,6 @@ let ownerApi: Client;
 let adminApi: Client;
 
 type Appearance = { name: string; name_is_default: boolean; logo: { content_type: string; size: number; url: string } | null };
-
-/** A real w×h PNG of one colour, made here (no fixture file). */
-function png(w: number, h: number, rgb: [number, number, number]): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const rows = Buffer.concat(Array.from({ length: h }, () => Buffer.concat([Buffer.from([0]), Buffer.concat(Array.from({ length: w }, () => Buffer.from(rgb)))])));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
-}
 
 const uploadLogo = (api: Client, body: Buffer, type = "image/png") =>
   call<Appearance>(instance, "/api/settings/appearance/logo", { method: "PUT", headers: { ...api.headers, "content-type": type }, body: new Uint8Array(body) });
@@ -65,7 +36,7 @@ test("the owner names the instance; an admin reads it and is refused changing it
 
   expect((await adminApi.get<Appearance>("/api/settings/appearance")).body.name).toBe("Acme Team");
   expectApiError(await adminApi.put("/api/settings/appearance", { name: "Admin's" }), 403);
-  expectApiError(await uploadLogo(adminApi, png(2, 2, [0, 0, 255])), 403);
+  expectApiError(await uploadLogo(adminApi, solidPng(2, 2, [0, 0, 255])), 403);
   expectApiError(await adminApi.call("/api/settings/appearance/logo", { method: "DELETE" }), 403);
 
   expectFieldErrors(await ownerApi.put("/api/settings/appearance", { name: "x".repeat(61) }), "name");
@@ -79,7 +50,7 @@ test("the owner names the instance; an admin reads it and is refused changing it
 test("the logo: uploaded by its bytes, served publicly with safe headers and a cache version, replaced, removed", async () => {
   expectApiError(await call(instance, "/api/instance/logo"), 404);
 
-  const blue = png(4, 2, [0, 0, 255]);
+  const blue = solidPng(4, 2, [0, 0, 255]);
   const set = await uploadLogo(ownerApi, blue, "application/octet-stream");
   expect(set.status, set.text).toBe(200);
   expect(set.body.logo).toMatchObject({ content_type: "image/png", size: blue.length });
@@ -104,7 +75,7 @@ test("the logo: uploaded by its bytes, served publicly with safe headers and a c
   expect(unversioned.status).toBe(304);
 
   // Replaced: a new URL, the new picture; the old ETag no longer matches.
-  const red = png(2, 2, [255, 0, 0]);
+  const red = solidPng(2, 2, [255, 0, 0]);
   const replaced = await uploadLogo(ownerApi, red);
   expect(replaced.body.logo!.url).not.toBe(url);
   const again = await fetch(instance.url("/api/instance/logo"), { headers: { "if-none-match": etag! } });
@@ -124,7 +95,7 @@ test("a file that only claims to be a PNG, an SVG and an oversized upload are re
   const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>');
   expectFieldErrors(await uploadLogo(ownerApi, svg, "image/svg+xml"), "logo");
   // Over 256 KiB: refused from its declared length, before it is read.
-  const huge = Buffer.concat([png(1, 1, [0, 0, 0]), Buffer.alloc(300 * 1024)]);
+  const huge = Buffer.concat([solidPng(1, 1, [0, 0, 0]), Buffer.alloc(300 * 1024)]);
   expectApiError(await uploadLogo(ownerApi, huge), 413);
   expect((await ownerApi.get<Appearance>("/api/settings/appearance")).body.logo).toBeNull();
   expectApiError(await call(instance, "/api/instance/logo"), 404);
