@@ -3,11 +3,11 @@
  * the light and the dark theme, and any violation fails (WCAG 2.x A and AA,
  * colour contrast included).
  */
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { dashboardPages, ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
 import { signIn } from "./support/browser";
+import { expectAxeClean } from "./support/axe";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -23,16 +23,6 @@ async function ensureSeeded(): Promise<Seeded> {
 
 const THEMES = ["light", "dark"] as const;
 
-async function expectNoViolations(page: Page, what: string) {
-  // The page settles first (client components mounted, fonts applied).
-  await page.waitForLoadState("networkidle");
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  const summary = results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")} ${n.failureSummary ?? ""}`).join("\n")}`,
-  );
-  expect.soft(summary, `axe violations on ${what}`).toEqual([]);
-}
-
 test("the setup page has no violations in either theme", async ({ browser }) => {
   // Setup exists only before the owner does.
   for (const theme of THEMES) {
@@ -40,7 +30,7 @@ test("the setup page has no violations in either theme", async ({ browser }) => 
     await context.addCookies([{ name: "theme", value: theme, url: instance.baseURL }]);
     const page = await context.newPage();
     await page.goto(instance.url("/setup"));
-    await expectNoViolations(page, `/setup (${theme})`);
+    await expectAxeClean(page, { what: `/setup (${theme})`, settle: true, soft: true });
     await context.close();
   }
 });
@@ -52,14 +42,14 @@ test("the signed-out pages have no violations in either theme", async ({ browser
     await context.addCookies([{ name: "theme", value: theme, url: instance.baseURL }]);
     const page = await context.newPage();
     await page.goto(instance.url("/login"));
-    await expectNoViolations(page, `/login (${theme})`);
+    await expectAxeClean(page, { what: `/login (${theme})`, settle: true, soft: true });
     await page.goto(instance.url(`/invite?token=${seeded.inviteToken}`));
-    await expectNoViolations(page, `/invite (${theme})`);
+    await expectAxeClean(page, { what: `/invite (${theme})`, settle: true, soft: true });
     await page.goto(instance.url("/no/such/page"));
-    await expectNoViolations(page, `not found (${theme})`);
+    await expectAxeClean(page, { what: `not found (${theme})`, settle: true, soft: true });
     await signIn(page, instance.baseURL, seeded.newcomer.email, seeded.newcomer.password);
     await expect(page).toHaveURL(/\/change-password$/);
-    await expectNoViolations(page, `/change-password (${theme})`);
+    await expectAxeClean(page, { what: `/change-password (${theme})`, settle: true, soft: true });
     await context.close();
   }
 });
@@ -71,10 +61,10 @@ for (const theme of THEMES) {
     for (const [, pagePath] of dashboardPages(seeded)) {
       await page.goto(instance.url(pagePath));
       await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
-      await expectNoViolations(page, `${pagePath} (${theme})`);
+      await expectAxeClean(page, { what: `${pagePath} (${theme})`, settle: true, soft: true });
     }
     await page.goto(instance.url("/team/users/00000000-0000-4000-8000-000000000000"));
-    await expectNoViolations(page, `user not found (${theme})`);
+    await expectAxeClean(page, { what: `user not found (${theme})`, settle: true, soft: true });
     await context.close();
   });
 
@@ -85,18 +75,18 @@ for (const theme of THEMES) {
 
     await page.getByRole("button", { name: "Add User" }).click();
     let dialog = page.getByRole("dialog", { name: "Add User" });
-    await expectNoViolations(page, `Add User: Invite (${theme})`);
+    await expectAxeClean(page, { what: `Add User: Invite (${theme})`, settle: true, soft: true });
     await dialog.getByRole("tab", { name: "Create User" }).click();
-    await expectNoViolations(page, `Add User: Create (${theme})`);
+    await expectAxeClean(page, { what: `Add User: Create (${theme})`, settle: true, soft: true });
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
 
     await page.getByRole("button", { name: OWNER.name }).click();
     await expect(page.getByRole("menu")).toBeVisible();
-    await expectNoViolations(page, `avatar menu (${theme})`);
+    await expectAxeClean(page, { what: `avatar menu (${theme})`, settle: true, soft: true });
     await page.getByRole("menuitem", { name: "Change Password" }).click();
     await expect(page.getByRole("dialog", { name: "Change Password" })).toBeVisible();
-    await expectNoViolations(page, `Change Password (${theme})`);
+    await expectAxeClean(page, { what: `Change Password (${theme})`, settle: true, soft: true });
     await page.keyboard.press("Escape");
 
     const dialogs: [string, string, string][] = [
@@ -113,7 +103,7 @@ for (const theme of THEMES) {
       await page.getByRole("button", { name: button, exact: true }).click();
       dialog = page.getByRole("dialog", { name: new RegExp(title) });
       await expect(dialog).toBeVisible();
-      await expectNoViolations(page, `${title} dialog on ${where} (${theme})`);
+      await expectAxeClean(page, { what: `${title} dialog on ${where} (${theme})`, settle: true, soft: true });
       await page.keyboard.press("Escape");
       await expect(dialog).toBeHidden();
     }
@@ -123,7 +113,7 @@ for (const theme of THEMES) {
     await page.goto(instance.url("/team/users"));
     await page.getByRole("button", { name: "Open navigation" }).click();
     await expect(page.getByRole("dialog", { name: "Navigation" })).toBeVisible();
-    await expectNoViolations(page, `navigation drawer (${theme})`);
+    await expectAxeClean(page, { what: `navigation drawer (${theme})`, settle: true, soft: true });
     await context.close();
   });
 }

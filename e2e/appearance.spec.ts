@@ -8,24 +8,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { setUpOwner, useInstance } from "./support/instance";
 import { solidPng } from "./support/png";
 import { ownerPage } from "./support/dashboard";
+import { expectAxeClean } from "./support/axe";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
 test.setTimeout(240_000);
 
 const SHOTS = process.env.APPEARANCE_SCREENSHOTS ?? path.join(os.tmpdir(), "wt-appear-shots");
-
-async function expectNoViolations(page: Page, what: string) {
-  await page.waitForLoadState("networkidle");
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}`).join("\n")}`);
-  expect.soft(summary, `axe violations on ${what}`).toEqual([]);
-}
 
 test.beforeAll(async () => {
   await setUpOwner(instance);
@@ -68,7 +61,7 @@ test("the owner names the instance and uploads a logo; the sign-in page shows th
   for (const theme of ["light", "dark"] as const) {
     await context.addCookies([{ name: "theme", value: theme, url: instance.baseURL }]);
     await page.reload();
-    await expectNoViolations(page, `settings/appearance (${theme})`);
+    await expectAxeClean(page, { what: `settings/appearance (${theme})`, settle: true, soft: true });
   }
   await context.addCookies([{ name: "theme", value: "light", url: instance.baseURL }]);
   await page.reload();
@@ -88,7 +81,7 @@ test("the owner names the instance and uploads a logo; the sign-in page shows th
     await expect(logo).toBeVisible();
     expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
     await expect(visitor).toHaveTitle(/Acme Team$/);
-    await expectNoViolations(visitor, `login (${theme})`);
+    await expectAxeClean(visitor, { what: `login (${theme})`, settle: true, soft: true });
     if (theme === "light") {
       await visitor.screenshot({ path: path.join(SHOTS, "login-desktop.png"), fullPage: true });
       await visitor.setViewportSize({ width: 390, height: 844 });

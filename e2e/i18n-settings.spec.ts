@@ -4,18 +4,13 @@
  * person, a refused form shows the server's message in German (lib/forms/
  * message-keys.ts), the activity log names events in German, and axe stays clean.
  */
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { ownerPage, seedDashboard } from "./support/dashboard";
 import { useInstance } from "./support/instance";
+import { expectAxeClean } from "./support/axe";
 
 const instance = useInstance();
 test.setTimeout(120_000);
-
-async function expectAxeClean(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((v) => `${what} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 test("Settings and Activity in German, with a German server error and German event names", async ({ browser }) => {
   await seedDashboard(instance);
@@ -28,7 +23,7 @@ test("Settings and Activity in German, with a German server error and German eve
   await expect(page.getByRole("heading", { name: "E-Mail und Passwort" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Anmeldung mit E-Mail und Passwort ausschalten" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Anbieter hinzufügen" })).toBeVisible();
-  await expectAxeClean(page, "identity providers");
+  await expectAxeClean(page, { what: "identity providers", rules: "all" });
 
   await page.getByRole("link", { name: "Anbieter hinzufügen" }).click();
   await expect(page.getByLabel("Aussteller-URL")).toBeVisible();
@@ -39,7 +34,7 @@ test("Settings and Activity in German, with a German server error and German eve
   await expect(page.getByRole("button", { name: "LDAP-Einstellungen speichern" })).toBeVisible();
   await expect(page.getByLabel("Standardrolle")).toContainText("Prüfer — sieht alles, ändert nichts");
   if (shots) await page.screenshot({ path: `${shots}/ldap-desktop.png`, fullPage: true });
-  await expectAxeClean(page, "ldap");
+  await expectAxeClean(page, { what: "ldap", rules: "all" });
 
   await page.goto(instance.url("/settings/proxy-header"));
   await expect(page.getByLabel("Adressen vertrauenswürdiger Proxys")).toBeVisible();
@@ -48,13 +43,13 @@ test("Settings and Activity in German, with a German server error and German eve
   await page.goto(instance.url("/settings/email"));
   await expect(page.getByRole("heading", { name: "Letzte Zustellungen" })).toBeVisible();
   await expect(page.getByText("E-Mail ist ausgeschaltet", { exact: false })).toBeVisible();
-  await expectAxeClean(page, "email");
+  await expectAxeClean(page, { what: "email", rules: "all" });
 
   await page.goto(instance.url("/settings/applications"));
   await expect(page.getByRole("heading", { name: "Anwendungen", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Neue Anwendung" })).toBeVisible();
   await expect(page.getByRole("columnheader", { name: "Wer sich anmelden darf" })).toBeVisible();
-  await expectAxeClean(page, "applications");
+  await expectAxeClean(page, { what: "applications", rules: "all" });
 
   // A refusal from the server, in German: "Members of chosen groups" with no group chosen.
   await page.goto(instance.url("/settings/security"));
@@ -64,7 +59,7 @@ test("Settings and Activity in German, with a German server error and German eve
   await expect(page.getByText("Wählen Sie mindestens eine Gruppe").first()).toBeVisible();
   await expect(groupsOnly).toBeChecked();
   if (shots) await page.screenshot({ path: `${shots}/security-desktop.png`, fullPage: true });
-  await expectAxeClean(page, "security with an error");
+  await expectAxeClean(page, { what: "security with an error", rules: "all" });
 
   // Activity: event names, filters and the pager line in German; the API keeps English.
   await page.goto(instance.url("/activity"));
@@ -77,7 +72,7 @@ test("Settings and Activity in German, with a German server error and German eve
   await page.getByRole("button", { name: "Integrität prüfen" }).click();
   await expect(page.getByText(/^Integrität bestätigt: Alle \d+ Ereignisse/)).toBeVisible();
   if (shots) await page.screenshot({ path: `${shots}/activity-desktop.png`, fullPage: true });
-  await expectAxeClean(page, "activity");
+  await expectAxeClean(page, { what: "activity", rules: "all" });
   const api = await page.request.get(instance.url("/api/events?limit=200"));
   expect((await api.json()).map((e: { activity: string }) => e.activity)).toContain("Group created");
 

@@ -6,10 +6,10 @@
  * page's own switch brings English back. Profile → Appearance sets the theme
  * and returns the language to the browser's. axe on the German pages.
  */
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { ownerPage, seedDashboard } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
+import { expectAxeClean } from "./support/axe";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -18,11 +18,6 @@ test.setTimeout(120_000);
 test.beforeAll(async () => {
   await seedDashboard(instance);
 });
-
-async function expectAxeClean(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 test("a German browser gets the sign-in page in German; an English one in English", async ({ browser }) => {
   const german = await browser.newContext({ locale: "de-DE" });
@@ -33,7 +28,7 @@ test("a German browser gets the sign-in page in German; an English one in Englis
   await expect(page.getByRole("button", { name: "Anmelden", exact: true })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "de");
   await expect(page).toHaveTitle("Anmelden · Latchkey");
-  await expectAxeClean(page);
+  await expectAxeClean(page, { rules: "all" });
   await german.close();
 
   const english = await browser.newContext({ locale: "en-GB" });
@@ -67,7 +62,7 @@ test("switching to German from the avatar menu: navigation, menu and pages in Ge
   await page.goto(instance.url("/team/users"));
   await expect(page.getByRole("navigation", { name: "Seitennavigation" })).toContainText("Seite 1 von 1");
   await expect(page.getByRole("table").getByText(/^vor \d+ (Minute|Minuten|Sekunden)$|^jetzt$/).first()).toBeVisible();
-  await expectAxeClean(page);
+  await expectAxeClean(page, { rules: "all" });
 
   // Signed out, the sign-in page keeps the person's language; its switch brings English back.
   await page.getByRole("button", { name: OWNER.name }).click();
@@ -90,7 +85,7 @@ test("Profile → Appearance sets the theme and hands the language back to the b
 
   await section.getByRole("radio", { name: "Dunkel" }).check();
   await expect(page.locator("html")).toHaveClass("dark");
-  await expectAxeClean(page);
+  await expectAxeClean(page, { rules: "all" });
 
   // Automatic: the browser (English here) decides again, and the cookie is gone.
   await section.getByRole("radio", { name: "Automatisch (Sprache dieses Browsers)" }).check();

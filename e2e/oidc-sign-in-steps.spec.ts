@@ -9,7 +9,6 @@
  * header): e2e/api/oidc-provider-sign-in-methods.spec.ts.
  */
 import http from "node:http";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
@@ -17,6 +16,7 @@ import { bearer, call } from "./support/api";
 import { setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
 import { tokenClient, uniqueEmail } from "./support/users-api";
+import { expectAxeClean } from "./support/axe";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -64,12 +64,6 @@ async function passwordStep(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
-
-async function expectNoViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")} ${n.failureSummary ?? ""}`).join("\n")}`);
-  expect.soft(summary, `axe violations on ${what}`).toEqual([]);
 }
 
 test.beforeAll(async () => {
@@ -173,14 +167,14 @@ test("the device and consent pages follow the dashboard's theme and language, ca
       const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(background, `${where} background`).toBe(theme === "dark" ? "rgb(2, 6, 23)" : "rgb(248, 250, 252)");
       await page.screenshot({ path: test.info().outputPath(`device-${where}.png`), fullPage: true });
-      if (viewport.width === 1280) await expectNoViolations(page, `/device (${theme}, ${locale})`);
+      if (viewport.width === 1280) await expectAxeClean(page, { what: `/device (${theme}, ${locale})`, soft: true });
 
       await page.goto(consentUrl);
       await expect(page.getByRole("heading", { name: consent })).toBeVisible();
       await expect(page.getByRole("listitem").filter({ hasText: scope })).toBeVisible();
       await expect(page.locator("html")).toHaveClass(theme);
       await page.screenshot({ path: test.info().outputPath(`consent-${where}.png`), fullPage: true });
-      if (viewport.width === 1280) await expectNoViolations(page, `consent (${theme}, ${locale})`);
+      if (viewport.width === 1280) await expectAxeClean(page, { what: `consent (${theme}, ${locale})`, soft: true });
     }
   }
   // The system's preference, with no theme chosen: dark when the system is dark.

@@ -5,12 +5,12 @@
  * Latchkey's own sign-in page on the way; and a web app's code flow where the
  * person isn't signed in yet lands back in the app after the sign-in page.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { bearer, call } from "./support/api";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
+import { expectAxeClean } from "./support/axe";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -33,11 +33,6 @@ async function relyingParty(app: Registered) {
   return oidc.discovery(new URL(instance.baseURL), app.client_id, secret, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
     execute: [oidc.allowInsecureRequests],
   });
-}
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
 async function signInOnLatchkey(page: Page) {
@@ -63,7 +58,7 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   const page = await context.newPage();
   await page.goto(started.verification_uri);
   await expect(page.getByRole("heading", { name: "Connect a device" })).toBeVisible();
-  await expectAccessible(page);
+  await expectAxeClean(page);
   await page.screenshot({ path: test.info().outputPath("device-390.png"), fullPage: true });
   await page.getByLabel("Code").fill(started.user_code);
   await page.getByRole("button", { name: "Continue" }).click();
@@ -71,7 +66,7 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   await expect(page.getByRole("heading", { name: "Approve the device?" })).toBeVisible();
   await expect(page.getByText("NetBird CLI")).toBeVisible();
   await expect(page.getByText(started.user_code)).toBeVisible();
-  await expectAccessible(page);
+  await expectAxeClean(page);
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: test.info().outputPath("device-confirm-dark-390.png"), fullPage: true });
   await page.emulateMedia({ colorScheme: "light" });
@@ -122,7 +117,7 @@ test("code flow: someone not signed in signs in on Latchkey's page, allows the a
   // This app requires consent: Latchkey's page says what it will see.
   await expect(page.getByRole("heading", { name: "Allow Grafana?" })).toBeVisible();
   await expect(page.getByText("Your email address")).toBeVisible();
-  await expectAccessible(page);
+  await expectAxeClean(page);
   await page.getByRole("button", { name: "Allow" }).click();
   const callback = new URL((await reachedApp).url());
   const tokens = await oidc.authorizationCodeGrant(app, callback, { pkceCodeVerifier: verifier, expectedState: state });

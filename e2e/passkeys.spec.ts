@@ -11,12 +11,12 @@
  * WebAuthn needs a name, not an IP address, for its relying party: the
  * server's PUBLIC_URL is http://localhost:<port>, and the pages are opened there.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { setUpOwner, useInstance } from "./support/instance";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
+import { expectAxeClean } from "./support/axe";
 
 const instance = useInstance({ PUBLIC_URL: "http://localhost:{port}" });
 test.describe.configure({ mode: "serial" });
@@ -55,13 +55,6 @@ async function passwordStep(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
-/** axe on part of the page (WCAG 2.x A and AA, best practice), as e2e/accessibility.spec.ts does for whole pages. */
-async function expectAccessible(page: Page, selector: string, what: string) {
-  await page.waitForLoadState("networkidle");
-  const results = await new AxeBuilder({ page }).include(selector).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${what}`).toEqual([]);
-}
-
 async function signOut(page: Page, name: string) {
   await page.getByRole("button", { name }).click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
@@ -94,11 +87,11 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: test.info().outputPath("profile-passkeys-phone.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
-  await expectAccessible(page, "main", "Profile with a passkey (light)");
+  await expectAxeClean(page, { include: "main", what: "Profile with a passkey (light)", settle: true });
   await page.context().addCookies([{ name: "theme", value: "dark", url: site("/") }]);
   await page.reload();
   await expect(passkeys.getByText("Work laptop")).toBeVisible();
-  await expectAccessible(page, "main", "Profile with a passkey (dark)");
+  await expectAxeClean(page, { include: "main", what: "Profile with a passkey (dark)", settle: true });
   await page.screenshot({ path: test.info().outputPath("profile-passkeys-dark.png"), fullPage: true });
 
   // Passwordless from the browser's autofill (conditional mediation): the virtual authenticator, which
@@ -128,7 +121,7 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await presence(true);
   await page.screenshot({ path: test.info().outputPath("second-step-passkey.png"), fullPage: true });
-  await expectAccessible(page, "body", "the second step with a passkey (dark)");
+  await expectAxeClean(page, { include: "body", what: "the second step with a passkey (dark)", settle: true });
   await page.getByRole("button", { name: "Use a passkey" }).click();
   await expect(page).not.toHaveURL(/\/login/);
 
@@ -189,7 +182,7 @@ test("two-factor required and no factor yet: a passkey set up right after the pa
   const choice = page.getByRole("group", { name: "How do you want to confirm your sign-ins?" });
   await expect(choice.getByRole("radio", { name: "Authenticator app" })).toBeChecked();
   await expect(page.getByLabel("Secret key")).toBeVisible();
-  await expectAccessible(page, "body", "the forced set-up's choice (light)");
+  await expectAxeClean(page, { include: "body", what: "the forced set-up's choice (light)", settle: true });
   await page.screenshot({ path: test.info().outputPath("forced-setup-choice.png"), fullPage: true });
 
   await page.context().addCookies([{ name: "theme", value: "dark", url: site("/") }]);
@@ -202,14 +195,14 @@ test("two-factor required and no factor yet: a passkey set up right after the pa
   // The name to start with: the browser and system it is made on.
   await expect(page.getByLabel("Passkey name")).toHaveValue("Chrome on Linux");
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-  await expectAccessible(page, "body", "the forced set-up with Passkey chosen (dark, 360 px)");
+  await expectAxeClean(page, { include: "body", what: "the forced set-up with Passkey chosen (dark, 360 px)", settle: true });
   await page.screenshot({ path: test.info().outputPath("forced-setup-passkey-phone-dark.png"), fullPage: true });
   await page.getByLabel("Passkey name").fill("Fay's laptop");
   await page.getByRole("button", { name: "Create passkey" }).click();
   // The first factor: ten recovery codes, shown once, before the session.
   await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
   expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(1);
-  await expectAccessible(page, "body", "the forced set-up's recovery codes (dark, 360 px)");
+  await expectAxeClean(page, { include: "body", what: "the forced set-up's recovery codes (dark, 360 px)", settle: true });
   await page.screenshot({ path: test.info().outputPath("forced-setup-codes-phone-dark.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole("button", { name: "Continue" }).click();
