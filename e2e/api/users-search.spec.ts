@@ -9,7 +9,6 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { openInstanceDatabase } from "../support/database";
 import { expect, test } from "@playwright/test";
 import { bearer, call } from "../support/api";
