@@ -14,7 +14,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { setUpOwner, useInstance } from "./support/instance";
-import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
+import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
 import { expectAxeClean } from "./support/axe";
 
@@ -229,16 +229,7 @@ test("two-factor required and no factor yet: a passkey set up right after the pa
 
 test("an LDAP user with an authenticator app gets the second step after the directory password", async ({ page }) => {
   slapd = await startSlapd();
-  const saved = await api.put("/api/settings/ldap", {
-    name: "Corp Directory",
-    enabled: true,
-    url: slapd.url,
-    allow_unencrypted: true,
-    allow_internal_addresses: true,
-    bind_dn: LDAP_ADMIN.dn,
-    bind_password: LDAP_ADMIN.password,
-    search_base: `ou=people,${LDAP_BASE}`,
-  });
+  const saved = await api.put("/api/settings/ldap", ldapSettings(slapd, { name: "Corp Directory" }));
   expect(saved.status, saved.text).toBe(200);
 
   await passwordStep(page, "dora", LDAP_PEOPLE.dora.password);

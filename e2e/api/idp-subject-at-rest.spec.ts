@@ -12,7 +12,7 @@ import { expect, test } from "@playwright/test";
 import { bearer, call, CookieJar, SESSION_COOKIE, signInOrFail } from "../support/api";
 import { postgresDump } from "../support/database";
 import { setUpOwner, useInstance } from "../support/instance";
-import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "../support/slapd";
+import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "../support/slapd";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -73,19 +73,8 @@ test("LDAP and proxy-header identifiers are not stored in plaintext, and still f
   const ldap = await call(instance, "/api/settings/ldap", {
     method: "PUT",
     headers: bearer(token),
-    json: {
-      enabled: true,
-      url: slapd.url,
-      bind_dn: LDAP_ADMIN.dn,
-      bind_password: LDAP_ADMIN.password,
-      allow_unencrypted: true,
-      allow_internal_addresses: true,
-      search_base: `ou=people,${LDAP_BASE}`,
-      // People sign in with their email, which becomes their subject: the identifier is an email here.
-      user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))",
-      username_attribute: "mail",
-      auto_create: true,
-    },
+    // People sign in with their email, which becomes their subject: the identifier is an email here.
+    json: ldapSettings(slapd, { user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))", username_attribute: "mail", auto_create: true }),
   });
   expect(ldap.status, ldap.text).toBe(200);
   const header = await call(instance, "/api/settings/trusted-header", {

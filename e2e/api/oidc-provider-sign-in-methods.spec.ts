@@ -16,7 +16,7 @@ import { bearer, call, CookieJar } from "../support/api";
 import { setUpOwner, useInstance } from "../support/instance";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "../support/oidc-provider";
 import { noteSecret } from "../support/secrets";
-import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "../support/slapd";
+import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "../support/slapd";
 import { tokenClient, uniqueEmail } from "../support/users-api";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
@@ -125,18 +125,7 @@ test("LDAP: a directory person signs in on Latchkey's form and returns to the ap
   const ldap = await call(instance, "/api/settings/ldap", {
     method: "PUT",
     headers: auth,
-    json: {
-      enabled: true,
-      url: slapd.url,
-      bind_dn: LDAP_ADMIN.dn,
-      bind_password: LDAP_ADMIN.password,
-      allow_unencrypted: true,
-      allow_internal_addresses: true,
-      search_base: `ou=people,${LDAP_BASE}`,
-      user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))",
-      username_attribute: "mail",
-      auto_create: true,
-    },
+    json: ldapSettings(slapd, { user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))", username_attribute: "mail", auto_create: true }),
   });
   expect(ldap.status, ldap.text).toBe(200);
   const config = await relyingParty();

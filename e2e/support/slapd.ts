@@ -109,6 +109,20 @@ function canConnect(port: number): Promise<boolean> {
 
 export type Slapd = { url: string; port: number; stop: () => Promise<void> };
 
+/** The body of PUT /api/settings/ldap for this test directory: plain LDAP on loopback, bound as its admin, people under ou=people; `more` adds or overrides fields. */
+export function ldapSettings(slapd: Slapd, more: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    enabled: true,
+    url: slapd.url,
+    bind_dn: LDAP_ADMIN.dn,
+    bind_password: LDAP_ADMIN.password,
+    allow_unencrypted: true,
+    allow_internal_addresses: true,
+    search_base: `ou=people,${LDAP_BASE}`,
+    ...more,
+  };
+}
+
 export async function startSlapd(): Promise<Slapd> {
   const { slapd, slapadd } = requireSlapd();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-slapd-"));
