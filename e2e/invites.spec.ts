@@ -133,8 +133,8 @@ test("regenerate replaces the link, delete revokes it, an expired link is refuse
   await visitor.close();
 });
 
-test("select two invites, delete them at once: one confirmation naming the count, then they are gone", async ({ page }) => {
-  for (const [name, email] of [["Lou Lane", "lou@example.com"], ["Max Moe", "max@example.com"]]) {
+test("select two invites, delete them at once: one confirmation naming the count, then they are gone; regenerate shows the new link once", async ({ page }) => {
+  for (const [name, email] of [["Lou Lane", "lou@example.com"], ["Max Moe", "max@example.com"], ["Ned New", "ned@example.com"]]) {
     const res = await fetch(instance.url("/api/users/invites"), {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -155,4 +155,13 @@ test("select two invites, delete them at once: one confirmation naming the count
   await expect(page.getByText("2 invites deleted")).toBeVisible();
   await expect(page.getByRole("row", { name: /Lou Lane|Max Moe/ })).toHaveCount(0);
   await expect(rows).toHaveCount(before - 2);
+
+  await page.getByRole("checkbox", { name: /Select Ned New/ }).check();
+  await page.getByRole("button", { name: "Regenerate selected" }).click();
+  await page.getByRole("dialog", { name: "Regenerate 1 invite?" }).getByRole("button", { name: "Regenerate 1 invite" }).click();
+  const links = page.getByRole("dialog", { name: "1 new invite link" });
+  const link = links.getByLabel(/^Ned New \(expires /);
+  await expect(link).toBeFocused();
+  await expect(link).toHaveValue(/\/invite\?token=/);
+  await expect(links.getByRole("button", { name: "Copy the link for Ned New" })).toBeVisible();
 });

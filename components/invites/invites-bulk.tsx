@@ -5,49 +5,23 @@
  * the single Regenerate shows it.
  */
 import { useFormatter, useTranslations } from "next-intl";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { bulkInvitesAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { Button } from "@/components/ui/button";
+import { CopyField } from "@/components/ui/copy-field";
 import { Dialog } from "@/components/ui/dialog";
 import { BulkSelection } from "@/components/users/bulk-selection";
 
 type Link = { id: string; token: string; expiresAt: string; label: string };
 
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false; // no clipboard permission (e.g. plain http): the value stays selectable
-  }
-}
-
 function LinkRow({ link, first }: { link: Link; first: boolean }) {
-  const id = useId();
-  const [copied, setCopied] = useState(false);
-  const common = useTranslations("common");
   const t = useTranslations("invitesPage.bulk");
   const format = useFormatter();
   const value = `${window.location.origin}/invite?token=${encodeURIComponent(link.token)}`;
   const expires = `${format.dateTime(new Date(link.expiresAt), { dateStyle: "medium", timeStyle: "short" })} UTC`;
   return (
     <li>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
-        {t("linkFor", { name: link.label, expires })}
-      </label>
-      <div className="mt-1 flex gap-2">
-        <input
-          id={id}
-          readOnly
-          value={value}
-          autoFocus={first}
-          onFocus={(e) => e.currentTarget.select()}
-          className="block w-full min-w-0 rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-slate-300"
-        />
-        <Button variant="secondary" onClick={async () => setCopied(await copyText(value))} aria-label={t("copyFor", { name: link.label })}>
-          {copied ? common("copied") : common("copy")}
-        </Button>
-      </div>
+      <CopyField label={t("linkFor", { name: link.label, expires })} value={value} copyLabel={t("copyFor", { name: link.label })} autoFocus={first} />
     </li>
   );
 }

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
+import { copyText } from "@/components/ui/clipboard";
 
 /** Recovery codes, shown once, with a copy button. */
 export function RecoveryCodesList({ codes }: { codes: string[] }) {
@@ -20,14 +21,7 @@ export function RecoveryCodesList({ codes }: { codes: string[] }) {
       </ul>
       <Button
         variant="secondary"
-        onClick={async () => {
-          try {
-            await navigator.clipboard.writeText(codes.join("\n"));
-            setCopied(true);
-          } catch {
-            setCopied(false); // no clipboard permission (plain http): the codes stay selectable
-          }
-        }}
+        onClick={async () => setCopied(await copyText(codes.join("\n")))}
       >
         {copied ? t("copied") : t("copy")}
       </Button>

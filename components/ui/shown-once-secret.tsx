@@ -3,15 +3,7 @@
 import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { Button } from "./button";
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false; // no clipboard permission (e.g. plain http): the value stays selectable
-  }
-}
+import { copyText } from "./clipboard";
 
 /** A secret shown exactly once (generated password, token, invite link), with copy buttons. */
 export function ShownOnceSecret({
