@@ -17,19 +17,15 @@ import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/ser
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
-import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { mfaPendingSteps, mfaTotp } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
-import { recordSignInSuccess } from "@/lib/security/sign-in-throttle";
 import { insertPasskey, registerPasskeySchema, registrationOptions, verifiedCredential } from "./passkey-registration";
 import { hasFactor, mfaSummary } from "./records";
-import { replaceRecoveryCodes } from "./recovery-codes";
-import { admitStepAttempt, pendingRow, SecondStepExpired, who, type PendingRow } from "./second-step";
+import { admitStepAttempt, finishEnrolledStep, pendingRow, SecondStepExpired, who, type PendingRow } from "./second-step";
 import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
 
 export const ENROLMENT_TOOK_TOO_LONG = "Adding the passkey took too long. Start again.";
@@ -95,23 +91,9 @@ export async function finishEnrolmentPasskey(
       .where(and(eq(mfaPendingSteps.tokenDigest, row.tokenDigest), eq(mfaPendingSteps.enrol, true), isNull(mfaPendingSteps.verifiedAt)))
       .returning({ d: mfaPendingSteps.tokenDigest });
     if (proven.length !== 1) throw new SecondStepExpired();
-    await recordSignInSuccess(tx, keys, row.accountId);
     // An app set-up started on the page and left for the passkey is not kept half-done.
     await tx.delete(mfaTotp).where(and(eq(mfaTotp.userId, row.userId), isNull(mfaTotp.confirmedAt)));
-    const issued = await replaceRecoveryCodes(tx, row.accountId, row.userId, now);
-    const party = { type: "user" as const, id: row.userId, label: person.label };
-    await recordEvent(tx, {
-      accountId: row.accountId,
-      action: "mfa.factor.added",
-      actor: party,
-      target: party,
-      details: { factor: "passkey", passkey_id: passkey.id, recovery_codes_issued: true, during_sign_in: true },
-      meta,
-      at: now,
-    });
-    // The person is told by mail when mail is on (lib/mail/reactions.ts), as from Profile.
-    await emit(tx, "user.two_factor_changed", { accountId: row.accountId, userId: row.userId, change: "enabled" });
-    return issued;
+    return finishEnrolledStep(tx, row, person.label, keys, { factor: "passkey", passkey_id: passkey.id }, meta, now);
   });
   if (codes === null) throw new SecondStepExpired();
   return codes;

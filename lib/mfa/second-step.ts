@@ -324,6 +324,30 @@ export async function startEnrolment(token: string, now = new Date()): Promise<E
 }
 
 /**
+ * The end of setting up a factor during sign-in (the app here, a passkey in
+ * ./second-step-enrol-passkey.ts), once the step is proven: the step's
+ * attempts forgiven, ten new recovery codes (returned to show once),
+ * `mfa.factor.added` with the factor's `details`, and the two-factor-changed
+ * effect (the person is told by mail when mail is on, as from Profile).
+ */
+export async function finishEnrolledStep(tx: Tx, row: PendingRow, label: string, keys: AttemptKeys, details: Record<string, unknown>, meta: RequestMeta, now: Date): Promise<string[]> {
+  await recordSignInSuccess(tx, keys, row.accountId);
+  const issued = await replaceRecoveryCodes(tx, row.accountId, row.userId, now);
+  const party = { type: "user" as const, id: row.userId, label };
+  await recordEvent(tx, {
+    accountId: row.accountId,
+    action: "mfa.factor.added",
+    actor: party,
+    target: party,
+    details: { ...details, recovery_codes_issued: true, during_sign_in: true },
+    meta,
+    at: now,
+  });
+  await emit(tx, "user.two_factor_changed", { accountId: row.accountId, userId: row.userId, change: "enabled" });
+  return issued;
+}
+
+/**
  * Confirms the app with a code from it: the factor is on, the pending step is
  * proven, and the ten recovery codes are returned to show once. The session
  * is made by completeSecondStep afterwards (through Auth.js).
@@ -341,20 +365,7 @@ export async function confirmEnrolment(token: string, code: string, meta: Reques
     if (step === null) return [] as string[];
     await tx.update(mfaTotp).set({ confirmedAt: now, lastUsedStep: step, lastUsedAt: now }).where(eq(mfaTotp.userId, row.userId));
     await tx.update(mfaPendingSteps).set({ verifiedAt: now }).where(and(eq(mfaPendingSteps.tokenDigest, row.tokenDigest), ne(mfaPendingSteps.enrol, false)));
-    await recordSignInSuccess(tx, keys, row.accountId);
-    const issued = await replaceRecoveryCodes(tx, row.accountId, row.userId, now);
-    const party = { type: "user" as const, id: row.userId, label: person.label };
-    await recordEvent(tx, {
-      accountId: row.accountId,
-      action: "mfa.factor.added",
-      actor: party,
-      target: party,
-      details: { factor: "totp", recovery_codes_issued: true, during_sign_in: true },
-      meta,
-      at: now,
-    });
-    await emit(tx, "user.two_factor_changed", { accountId: row.accountId, userId: row.userId, change: "enabled" });
-    return issued;
+    return finishEnrolledStep(tx, row, person.label, keys, { factor: "totp" }, meta, now);
   });
   if (codes === null) throw new SecondStepExpired();
   if (codes.length === 0) throw new WrongCode();
