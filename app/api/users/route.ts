@@ -3,21 +3,15 @@ import { readJson } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { secretResponse } from "@/lib/http/secret-response";
-import { parseOrThrow } from "@/lib/http/validation";
 import { toApiUser } from "@/lib/users/api-shape";
 import { createUser } from "@/lib/users/lifecycle";
-import { listUsers, userFiltersSchema } from "@/lib/users/queries";
+import { usersListResponse } from "@/lib/users/api-list";
 import { createUserRequestSchema } from "@/lib/users/schemas";
 import { otherMethods } from "@/lib/http/methods";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const filters = parseOrThrow(userFiltersSchema, Object.fromEntries(new URL(request.url).searchParams));
-  const { items, total } = await listUsers(actor, filters);
-  return Response.json(
-    items.map((u) => toApiUser(u, actor)),
-    { headers: { "x-total-count": String(total) } },
-  );
+  return usersListResponse(actor, new URL(request.url).searchParams);
 });
 
 export const POST = apiRoute(async (request) => {
