@@ -30,6 +30,8 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   startSqliteHousekeeping(await openDatabase());
+  // The housekeeping worker's start-up statistics pass (PRAGMA optimize) holds the write lock for a moment.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   const actor = await authenticateAccessToken(token);
   if (!actor) throw new Error("create-users: the seed's token does not authenticate");
   const fixedHash = await hashPassword("created users never sign in");
