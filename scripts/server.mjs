@@ -5,7 +5,7 @@
 // side of serving (scripts/operations.mjs): one pino log line per request,
 // /metrics, and a graceful stop on SIGTERM.
 // First, before Next.js loads: how much memory the V8 heap keeps (scripts/memory-tuning.mjs).
-import { tuneHeap } from "./memory-tuning.mjs";
+import { collectWhenIdle, tuneHeap } from "./memory-tuning.mjs";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -15,7 +15,10 @@ import { requestGuards } from "./request-guards.mjs";
 
 const dev = process.argv.includes("--dev");
 process.env.NODE_ENV ??= dev ? "development" : "production";
-if (!dev) tuneHeap();
+if (!dev) {
+  tuneHeap();
+  collectWhenIdle();
+}
 const { default: next } = await import("next");
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
