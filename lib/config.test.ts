@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import os from "node:os";
+import { describe, expect, it, vi } from "vitest";
 import { ConfigError, missingSharedSecrets, readConfig } from "./config";
 
 /** The problems readConfig reports for an environment, or [] when it is valid. */
@@ -68,5 +69,36 @@ describe("missingSharedSecrets", () => {
     expect(missingSharedSecrets(readConfig({ DATABASE_URL: URL, ENCRYPTION_KEY: KEY }))).toEqual([expect.stringMatching(/^AUTH_SECRET must be set/)]);
     expect(missingSharedSecrets(readConfig({ DATABASE_URL: URL, AUTH_SECRET: SECRET }))).toEqual([expect.stringMatching(/^ENCRYPTION_KEY must be set/)]);
     expect(missingSharedSecrets(readConfig({ DATABASE_URL: URL, ENCRYPTION_KEY: KEY, AUTH_SECRET: SECRET }))).toEqual([]);
+  });
+});
+
+describe("PASSWORD_HASH_CONCURRENCY's default", () => {
+  const LOWERED = Symbol.for("latchkey.threadPoolPriority");
+
+  /** The default as lib/config.ts computes it when loaded, with a pool of 8 threads (6 may hash). */
+  async function defaultWith(poolLowered: boolean): Promise<number> {
+    const holder = globalThis as Record<symbol, unknown>;
+    const saved = process.env.UV_THREADPOOL_SIZE;
+    process.env.UV_THREADPOOL_SIZE = "8";
+    if (poolLowered) holder[LOWERED] = { threads: [1, 2, 3, 4, 5, 6, 7, 8], nice: 10 };
+    try {
+      vi.resetModules();
+      const fresh = await import("./config");
+      return fresh.readConfig({}).passwordHashConcurrency;
+    } finally {
+      delete holder[LOWERED];
+      if (saved === undefined) delete process.env.UV_THREADPOOL_SIZE;
+      else process.env.UV_THREADPOOL_SIZE = saved;
+    }
+  }
+
+  it("hashes on every core when the pool runs at lower priority, else leaves the requests one", async () => {
+    const cores = os.availableParallelism();
+    expect(await defaultWith(true)).toBe(Math.min(cores, 6));
+    expect(await defaultWith(false)).toBe(Math.max(1, Math.min(cores - 1, 6)));
+  });
+
+  it("is what PASSWORD_HASH_CONCURRENCY says when set", () => {
+    expect(readConfig({ PASSWORD_HASH_CONCURRENCY: "3" }).passwordHashConcurrency).toBe(3);
   });
 });

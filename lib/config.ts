@@ -35,9 +35,17 @@ function isAddressOrRange(entry: string): boolean {
   }
 }
 
+/**
+ * Hashes at once when PASSWORD_HASH_CONCURRENCY is unset. Two pool threads always stay free for file
+ * reads and compression. Cores: all of them when scripts/thread-pool-priority.cjs lowered the pool's
+ * CPU priority at start (a request's JavaScript then still gets a core at once); otherwise one
+ * fewer than the cores, so the requests keep one.
+ */
 function defaultHashConcurrency(): number {
   const threadPool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? "", 10) || 4;
-  return Math.max(1, Math.min(os.availableParallelism() - 1, threadPool - 2));
+  const poolLowered = (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.threadPoolPriority")] !== undefined;
+  const cores = os.availableParallelism() - (poolLowered ? 0 : 1);
+  return Math.max(1, Math.min(cores, threadPool - 2));
 }
 
 const envSchema = z.object({
@@ -119,9 +127,11 @@ const envSchema = z.object({
   /**
    * Password hashes (argon2id) computed at once; the rest wait their turn.
    * They run on libuv's thread pool (UV_THREADPOOL_SIZE, 4 by default), which
-   * compression and file reads share. Left unset: one fewer than the cores,
-   * and two pool threads always left free, so hashing never takes every core
-   * and thread from the requests served meanwhile (at least 1).
+   * compression and file reads share. Left unset: the cores when the pool
+   * runs at lower CPU priority (scripts/thread-pool-priority.cjs, Linux),
+   * else one fewer than the cores; two pool threads always left free, so
+   * hashing never takes a core or thread from the requests served meanwhile
+   * (at least 1).
    */
   PASSWORD_HASH_CONCURRENCY: wholeNumber(1, 256, defaultHashConcurrency()),
   /** email: the mail server (smtp://user:pass@host:587, smtps://… for TLS); set, Settings → Email is read-only. */

@@ -11,14 +11,27 @@
 // --max-semi-space-size=8: V8's young generation is two semi-spaces of up to 16 MiB each by
 // default, and both stay committed (32 MiB of RSS) once a busy page has grown them. 8 MiB halves
 // that; scavenges run twice as often but each copies as little, the same CPU in total.
+//
+// --require scripts/thread-pool-priority.cjs: lowers the CPU priority of libuv's thread pool (where
+// passwords are hashed) before the pool is used, so hashing may take every core without making
+// requests wait (see that file). It must run before the main module loads, hence a preload.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 export const SERVER_ENVIRONMENT = { MALLOC_ARENA_MAX: "2" };
-export const SERVER_NODE_OPTIONS = ["--max-semi-space-size=8"];
+const THREAD_POOL_PRIORITY = fileURLToPath(new URL("./thread-pool-priority.cjs", import.meta.url));
+export const SERVER_NODE_OPTIONS = ["--max-semi-space-size=8", `--require=${JSON.stringify(THREAD_POOL_PRIORITY)}`];
+
+/** An option's name as an operator would also spell it (`--max-semi-space-size`), or the preloaded file. */
+function optionKey(option) {
+  return option.startsWith("--require=") ? path.basename(THREAD_POOL_PRIORITY) : option.split("=")[0];
+}
 
 /** The settings not yet in `env`, as variables to add to it (those the operator set are left as they are). */
 export function missingServerEnvironment(env = process.env) {
   const missing = Object.fromEntries(Object.entries(SERVER_ENVIRONMENT).filter(([name]) => env[name] === undefined));
   const options = env.NODE_OPTIONS ?? "";
-  const extra = SERVER_NODE_OPTIONS.filter((option) => !options.includes(option.split("=")[0]));
+  const extra = SERVER_NODE_OPTIONS.filter((option) => !options.includes(optionKey(option)));
   if (extra.length > 0) missing.NODE_OPTIONS = [options, ...extra].filter(Boolean).join(" ");
   return missing;
 }

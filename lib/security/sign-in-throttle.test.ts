@@ -3,13 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
 import { db } from "@/lib/db/database";
-import { activityEvents } from "@/lib/db/schema";
+import { activityEvents, signInBackoffs, signInLockouts } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { createUser, META, startSession, type TestUser } from "@/test/factories";
 import { SignInFailed, SignInThrottled, signInWithPassword, waitMessage } from "@/lib/sign-in/password-sign-in";
-import { delaySeconds } from "./sign-in-throttle";
+import { attemptKeys, delaySeconds } from "./sign-in-throttle";
 
 const PASSWORD = "a long and unusual passphrase";
 const LIMITS: SignInLimits = {
@@ -69,6 +69,12 @@ async function reasonsFor(userId: string): Promise<string[]> {
 let ownerActor: SessionActor | undefined;
 const owner = async () => (ownerActor ??= await startSession({ id: ownerId, accountId }));
 
+/** A throttle row's failure count, or null when there is no row. */
+async function backoffFailures(key: string): Promise<number | null> {
+  const [row] = await db().select().from(signInBackoffs).where(eq(signInBackoffs.key, key));
+  return row?.failures ?? null;
+}
+
 describe("growing delays", () => {
   it("computes no delay for the free attempts, then doubling up to the maximum", async () => {
     expect([0, 4, 5, 6, 7, 8, 9, 10, 50].map((f) => delaySeconds(f, 5, LIMITS))).toEqual([0, 0, 60, 120, 240, 480, 900, 900, 900]);
@@ -123,6 +129,30 @@ describe("growing delays", () => {
     expect(outcomes.filter((o) => o === "failed")).toHaveLength(5);
     expect(outcomes.filter((o) => typeof o === "object")).toHaveLength(7);
     expect((await reasonsFor(v.id)).filter((r) => r === "wrong_password")).toHaveLength(5);
+  });
+
+  it("forgets on success the pair's run and the email's count, and one of the address's failures", async () => {
+    const ip = "198.51.100.9";
+    const [v, other] = [await newVictim(), await newVictim()];
+    const keys = attemptKeys(v.email, ip);
+    // Three failures from the address: two for v (the pair's run), one for another email.
+    expect(await attempt(v.email, "wrong", ip, at(0))).toBe("failed");
+    expect(await attempt(v.email, "wrong", ip, at(1000))).toBe("failed");
+    expect(await attempt(other.email, "wrong", ip, at(2000))).toBe("failed");
+    expect(await backoffFailures(keys.ipKey)).toBe(3);
+
+    // The right password counts first (4) and then forgives itself and the pair's run: the address keeps 3.
+    expect(await attempt(v.email, PASSWORD, ip, at(3000))).toBe("ok");
+    expect(await backoffFailures(keys.pairKey)).toBeNull();
+    expect(await backoffFailures(keys.ipKey)).toBe(3);
+    expect(await db().select().from(signInLockouts).where(eq(signInLockouts.emailIndex, keys.emailIndex))).toEqual([]);
+    // other's own failure is still counted for it.
+    expect(await db().select().from(signInLockouts).where(eq(signInLockouts.emailIndex, attemptKeys(other.email, ip).emailIndex))).toHaveLength(1);
+
+    // An address whose only failure is the attempt itself keeps no row after a success.
+    const fresh = "198.51.100.10";
+    expect(await attempt(v.email, PASSWORD, fresh, at(4000))).toBe("ok");
+    expect(await backoffFailures(attemptKeys(v.email, fresh).ipKey)).toBeNull();
   });
 
   it("slows down one address spraying many emails", async () => {

@@ -27,7 +27,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { SignInLimits } from "@/lib/config";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
@@ -138,13 +138,20 @@ export async function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string 
   return { kind: "proceed", lockEngaged: lockedUntil !== null, failuresInWindow: failures, lockedUntil };
 }
 
-/** A correct password: this email's counts and this pair's delay start over; the address forgets this one attempt. */
+/**
+ * A correct password: this email's counts and this pair's delay start over; the address forgets this one attempt.
+ * Three statements, no read: the pair's row and an address row down to its last failure go in one delete, a
+ * longer run of the address's failures drops by one in SQL.
+ */
 export async function recordSignInSuccess(tx: Tx, keys: AttemptKeys, accountId: string): Promise<void> {
-  await tx.delete(signInBackoffs).where(eq(signInBackoffs.key, keys.pairKey));
+  await tx
+    .delete(signInBackoffs)
+    .where(or(eq(signInBackoffs.key, keys.pairKey), and(eq(signInBackoffs.key, keys.ipKey), lte(signInBackoffs.failures, 1))));
+  await tx
+    .update(signInBackoffs)
+    .set({ failures: sql`${signInBackoffs.failures} - 1` })
+    .where(and(eq(signInBackoffs.key, keys.ipKey), gt(signInBackoffs.failures, 1)));
   await tx.delete(signInLockouts).where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, keys.emailIndex)));
-  const [address] = await tx.select().from(signInBackoffs).where(eq(signInBackoffs.key, keys.ipKey)).limit(1);
-  if (address && address.failures <= 1) await tx.delete(signInBackoffs).where(eq(signInBackoffs.key, keys.ipKey));
-  else if (address) await tx.update(signInBackoffs).set({ failures: address.failures - 1 }).where(eq(signInBackoffs.key, keys.ipKey));
 }
 
 /** Ends a lock and every delay of one email (an admin's Unlock). Returns whether it was locked. */
