@@ -51,6 +51,9 @@ export function moduleFacts(root: string, file: string): ModuleFacts {
   const imports = new Set<string>();
   const namespaces = new Set<string>();
   const unknowable: string[] = [];
+  // The local names next-intl's hooks go by here (an aliased import counts too).
+  const translators = new Set(["useTranslations"]);
+  const messageReaders = new Set(["useMessages"]);
   const addImport = (specifier: string) => {
     const resolved = resolve(root, file, specifier);
     if (resolved) imports.add(resolved);
@@ -62,18 +65,25 @@ export function moduleFacts(root: string, file: string): ModuleFacts {
         clause?.isTypeOnly ||
         (clause && !clause.name && clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly));
       if (!typeOnly) addImport(node.moduleSpecifier.text);
+      if (/^(next-intl|use-intl)(\/|$)/.test(node.moduleSpecifier.text) && clause?.namedBindings && ts.isNamedImports(clause.namedBindings)) {
+        for (const element of clause.namedBindings.elements) {
+          const imported = (element.propertyName ?? element.name).text;
+          if (imported === "useTranslations") translators.add(element.name.text);
+          if (imported === "useMessages") messageReaders.add(element.name.text);
+        }
+      }
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       if (!node.isTypeOnly) addImport(node.moduleSpecifier.text);
     } else if (ts.isCallExpression(node)) {
       const callee = node.expression;
       if (callee.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) addImport(node.arguments[0].text);
-      if (ts.isIdentifier(callee) && callee.text === "useTranslations") {
+      if (ts.isIdentifier(callee) && translators.has(callee.text)) {
         const arg = node.arguments[0];
         const where = `${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
         if (arg && ts.isStringLiteralLike(arg)) namespaces.add(arg.text);
         else unknowable.push(`${where}: useTranslations(${arg ? arg.getText() : ""})`);
       }
-      if (ts.isIdentifier(callee) && callee.text === "useMessages") {
+      if (ts.isIdentifier(callee) && messageReaders.has(callee.text)) {
         unknowable.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: useMessages()`);
       }
     }

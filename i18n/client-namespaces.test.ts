@@ -8,6 +8,7 @@
  * module that reads it; so does a list holding one no browser code reads.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import de from "../messages/de.json";
@@ -74,6 +75,30 @@ describe("message namespaces sent to the browser", () => {
     // A server component's own translations stay on the server.
     expect(reach.modules.has("components/users/users-table.tsx")).toBe(false);
     expect(reach.modules.has("app/(dashboard)/team/users/(list)/page.tsx")).toBe(false);
+  });
+});
+
+describe("the scan", () => {
+  it("counts browser code only, follows plain and aliased imports, and flags what it can't read", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "client-namespaces-"));
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    };
+    try {
+      write("app/page.tsx", `import { Dialog } from "@/components/dialog";\nimport { Table } from "../components/table";\nexport default function Page() { return <Table><Dialog /></Table>; }\n`);
+      write("components/dialog.tsx", `"use client";\nimport { useTranslations as useT } from "next-intl";\nimport type { Row } from "./row";\nimport { Field } from "./field";\nexport function Dialog() { const t = useT("alpha.form"); return <Field />; }\n`);
+      write("components/field.tsx", `import { useTranslations } from "next-intl";\nexport function Field() { return useTranslations("beta")("x"); }\n`);
+      write("components/row.tsx", `"use client";\nimport { useTranslations } from "next-intl";\nexport type Row = string;\nexport function R() { return useTranslations("typeOnly")("x"); }\n`);
+      write("components/table.tsx", `import { useTranslations } from "next-intl";\nimport { Picker } from "./picker";\nexport function Table() { const t = useTranslations("gamma"); return <Picker />; }\n`);
+      write("components/picker.tsx", `"use client";\nimport { useTranslations } from "next-intl";\nexport function Picker({ ns }: { ns: "a" | "b" }) { return useTranslations(ns)("x"); }\n`);
+      const reach = clientReach(moduleGraph(dir), ["app/page.tsx"]);
+      expect([...reach.namespaces.keys()].sort()).toEqual(["alpha.form", "beta"]);
+      expect(reach.namespaces.get("beta")).toEqual(["components/field.tsx"]);
+      expect(reach.unknowable).toEqual(["components/picker.tsx:3: useTranslations(ns)"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
