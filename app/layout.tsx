@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { THEME_COOKIE, parseTheme, themeClass } from "@/components/shell/theme";
-import { NextIntlClientProvider } from "next-intl";
 import { getLocale } from "next-intl/server";
 import { ToastProvider } from "@/components/ui/toast";
+import { ClientMessages } from "@/i18n/client-messages";
 import { instanceBranding } from "@/lib/instance/branding";
 import "./globals.css";
 
@@ -22,9 +22,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     // The class changes in the browser when the person picks a theme; React needn't warn about it.
     <html lang={locale} className={themeClass(theme)} suppressHydrationWarning>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <NextIntlClientProvider>
+        {/* The toasts' texts; the dashboard's and the public pages' layouts send their own (i18n/client-namespaces.ts). */}
+        <ClientMessages area="root">
           <ToastProvider>{children}</ToastProvider>
-        </NextIntlClientProvider>
+        </ClientMessages>
       </body>
     </html>
   );
