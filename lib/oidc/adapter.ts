@@ -25,6 +25,7 @@ import type { Adapter, AdapterPayload } from "oidc-provider";
 import { decryptFieldUncached, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db, type Tx } from "@/lib/db/database";
+import { onIdleWriter } from "@/lib/db/idle-writer-read";
 import { oidcModels } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
@@ -78,14 +79,14 @@ type SqliteRow = [name: string, id: string, payloadCiphertext: string, expiresAt
 
 /** The lookup by one column, prepared once per database. */
 function prepareLookup(database: Db, column: Column): Lookup {
-  const native = engine().native;
-  if (native.kind === "sqlite") {
-    const query = lookupQuery(database, column).toSQL();
-    const statement = native.reader.prepare<unknown[], SqliteRow>(query.sql).raw(true);
+  const query = lookupQuery(database, column).toSQL();
+  // On SQLite, on the writer while it is idle (lib/db/idle-writer-read.ts: its page cache survives the grants' commits).
+  const statement = onIdleWriter(({ native }) => native.prepare<unknown[], SqliteRow>(query.sql).raw(true));
+  if (statement) {
     // The parameters in the order the SQL names them: the two placeholders, and literals (the limit) as they are.
     const order = query.params.map((p) => (p instanceof Placeholder ? p.name : { literal: p }));
     return (name, digest) => {
-      const row = statement.get(...order.map((key) => (key === "name" ? name : key === "digest" ? digest : (key as { literal: unknown }).literal)));
+      const row = statement().get(...order.map((key) => (key === "name" ? name : key === "digest" ? digest : (key as { literal: unknown }).literal)));
       if (!row) return undefined;
       const [rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs] = row;
       return { name: rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs };
