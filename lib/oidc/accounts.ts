@@ -17,6 +17,7 @@ import { heldRoleIds } from "@/lib/auth/effective-permissions";
 import { isBuiltInRole } from "@/lib/auth/permissions";
 import { db, type Db } from "@/lib/db/database";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
+import { literalLimit } from "@/lib/db/prepared";
 import { applications, roles, users, type UserRow } from "@/lib/db/schema";
 import { groupIdsOfUser, groupNamesById } from "@/lib/groups/membership";
 import { findUserRow, openIdentity } from "@/lib/users/records";
@@ -55,7 +56,7 @@ function personAndAppQuery(database: Db) {
     .from(users)
     .leftJoin(applications, and(eq(applications.accountId, users.accountId), eq(applications.clientId, sql.placeholder("clientId"))))
     .where(and(eq(users.accountId, sql.placeholder("accountId")), eq(users.id, sql.placeholder("sub"))))
-    .limit(1);
+    .limit(literalLimit(1));
 }
 
 /**

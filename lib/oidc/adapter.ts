@@ -26,6 +26,7 @@ import { decryptFieldUncached, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db, type Tx } from "@/lib/db/database";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
+import { literalLimit } from "@/lib/db/prepared";
 import { oidcModels } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
@@ -72,7 +73,7 @@ function lookupQuery(database: Db, column: Column) {
     })
     .from(oidcModels)
     .where(and(eq(oidcModels.name, sql.placeholder("name")), eq(oidcModels[column], sql.placeholder("digest"))))
-    .limit(1);
+    .limit(literalLimit(1));
 }
 
 type SqliteRow = [name: string, id: string, payloadCiphertext: string, expiresAtMs: number | null, consumedAtMs: number | null];
@@ -83,7 +84,7 @@ function prepareLookup(database: Db, column: Column): Lookup {
   // On SQLite, on the writer while it is idle (lib/db/idle-writer-read.ts: its page cache survives the grants' commits).
   const statement = onIdleWriter(({ native }) => native.prepare<unknown[], SqliteRow>(query.sql).raw(true));
   if (statement) {
-    // The parameters in the order the SQL names them: the two placeholders, and literals (the limit) as they are.
+    // The parameters in the order the SQL names them: the two placeholders (the limit is written into the SQL).
     const order = query.params.map((p) => (p instanceof Placeholder ? p.name : { literal: p }));
     return (name, digest) => {
       const row = statement().get(...order.map((key) => (key === "name" ? name : key === "digest" ? digest : (key as { literal: unknown }).literal)));

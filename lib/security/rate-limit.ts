@@ -26,6 +26,7 @@ import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
+import { literalLimit } from "@/lib/db/prepared";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited, type ServerMessageKey } from "@/lib/errors";
 import { countRateLimitRefusal } from "@/lib/observability/metrics";
@@ -172,7 +173,7 @@ function counterRead(database: Db): CounterRead {
         .select({ points: rateLimits.points, expire: rateLimits.expire })
         .from(rateLimits)
         .where(eq(rateLimits.key, sql.placeholder("key")))
-        .limit(1);
+        .limit(literalLimit(1));
     // SQLite: on the writer while it is idle, synchronously (lib/db/idle-writer-read.ts; the OpenID token endpoint reads this per request).
     const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
     prepared = sqlite ? { execute: (values) => sqlite().all(values) as CounterRow[] } : (query(database).prepare() as unknown as CounterRead);
