@@ -241,6 +241,33 @@ function sqliteWrites(): NativeWrites | null {
 }
 
 type Deferred = NonNullable<RequestScope["deferred"]>;
+
+/** A deferred write that upserts every row put in `rows` (by model and digest: a later upsert of one row replaces it). */
+type BatchedUpsert = ((tx: Tx) => Promise<void>) & { rows?: Map<string, UpsertValues & { expiresAt: Date | null }> };
+
+function batchedUpsert(first: UpsertValues): BatchedUpsert {
+  const rows = new Map([[modelKey(first.name, first.id), first]]);
+  const write: BatchedUpsert = async (tx) => {
+    await tx
+      .insert(oidcModels)
+      .values([...rows.values()])
+      .onConflictDoUpdate({
+        target: [oidcModels.name, oidcModels.id],
+        // Each row's own values (excluded), not one set for all.
+        set: {
+          payloadCiphertext: sql.raw(`excluded."payload_ciphertext"`),
+          grantId: sql.raw(`excluded."grant_id"`),
+          userCode: sql.raw(`excluded."user_code"`),
+          uid: sql.raw(`excluded."uid"`),
+          userId: sql.raw(`excluded."user_id"`),
+          clientId: sql.raw(`excluded."client_id"`),
+          expiresAt: sql.raw(`excluded."expires_at"`),
+        },
+      });
+  };
+  write.rows = rows;
+  return write;
+}
 const modelKey = (name: string, digest: string) => `${name}:${digest}`;
 
 class DatabaseAdapter implements Adapter {
@@ -277,12 +304,17 @@ class DatabaseAdapter implements Adapter {
       deferred.models.set(modelKey(this.name, digest), stored);
     }
     const native = sqliteWrites();
+    const row = { name: this.name, id: digest, accountId, ...values };
+    if (deferred && !native) {
+      // PostgreSQL: upserts held one after another (a grant's new refresh and access tokens) go in one statement.
+      const last = deferred.writes.at(-1) as BatchedUpsert | undefined;
+      if (last?.rows) last.rows.set(modelKey(this.name, digest), row);
+      else deferred.writes.push(batchedUpsert(row));
+      return;
+    }
     await this.write(async (tx) => {
-      if (native) return native.upsert({ name: this.name, id: digest, accountId, ...values });
-      await tx
-        .insert(oidcModels)
-        .values({ name: this.name, id: digest, accountId, ...values })
-        .onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: values });
+      if (native) return native.upsert(row);
+      await tx.insert(oidcModels).values(row).onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: values });
     });
   }
 
