@@ -14,6 +14,7 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
+import { literalLimit } from "@/lib/db/prepared";
 import { cacheVersions } from "@/lib/db/schema";
 import { unitOf } from "./unit-of-work";
 
@@ -35,7 +36,7 @@ export async function cacheVersion(q: Db, name: string): Promise<number> {
       .select({ version: cacheVersions.version })
       .from(cacheVersions)
       .where(eq(cacheVersions.name, sql.placeholder("name")))
-      .limit(1)
+      .limit(literalLimit(1))
       .prepare();
     versionReads.set(q, prepared);
   }
