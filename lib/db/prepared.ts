@@ -41,8 +41,8 @@ export function idSetValue(ids: readonly string[]): string | string[] {
 
 /**
  * A LIMIT written into the SQL instead of bound: `.limit(literalLimit(1))`. Drizzle binds a number
- * given to `.limit()` as a parameter, and SQLite (3.47 and later, as better-sqlite3 12 bundles)
- * looks at a bound LIMIT while planning, so it recompiles the statement every time the value is
+ * given to `.limit()` as a parameter, and SQLite (3.53, as better-sqlite3 12 bundles it) looks
+ * at a bound LIMIT while planning, so it recompiles the statement every time the value is
  * bound again, i.e. on every run of a kept statement (measured: a primary-key lookup 2 µs with the
  * literal, 8–10 µs bound; a join costs its whole parse and plan again). For statements kept for
  * hot paths with a fixed limit.

@@ -17,6 +17,11 @@
  * verification does), and on the token endpoint the writes of one request are
  * deferred into one unit of work that commits before the answer leaves
  * (./request-scope.ts): a refresh grant is one transaction, not three.
+ * Round 8: on SQLite the lookups run on the idle writer (its page cache
+ * survives the grants' commits: lib/db/idle-writer-read.ts) with their LIMIT
+ * in the SQL (a bound one recompiles the statement on every run); on
+ * PostgreSQL a token's lookup brings its grant along, and the upserts held one
+ * after another are one statement.
  */
 import "server-only";
 import crypto from "node:crypto";
