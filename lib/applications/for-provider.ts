@@ -10,6 +10,7 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { cacheVersion } from "@/lib/data/cache-version";
 import { db, type Db } from "@/lib/db/database";
+import { literalLimit } from "@/lib/db/prepared";
 import { applicationGroups, applications, type IdTokenSigningAlg } from "@/lib/db/schema";
 
 export type ProviderApplication = {
@@ -149,7 +150,7 @@ function accessCheck(database: Db): Prepared<AccessRow> {
       .select(applicationAccessColumns(sql`${sql.placeholder("userId")}`))
       .from(applications)
       .where(and(eq(applications.accountId, sql.placeholder("accountId")), eq(applications.id, sql.placeholder("applicationId"))))
-      .limit(1)
+      .limit(literalLimit(1))
       .prepare() as unknown as Prepared<AccessRow>;
     accessChecks.set(database, prepared);
   }

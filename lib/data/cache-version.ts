@@ -13,6 +13,8 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/lib/db/database";
+import { onIdleWriter } from "@/lib/db/idle-writer-read";
+import { literalLimit } from "@/lib/db/prepared";
 import { cacheVersions } from "@/lib/db/schema";
 import { unitOf } from "./unit-of-work";
 
@@ -34,7 +36,7 @@ export async function cacheVersion(q: Db, name: string): Promise<number> {
       .select({ version: cacheVersions.version })
       .from(cacheVersions)
       .where(eq(cacheVersions.name, sql.placeholder("name")))
-      .limit(1)
+      .limit(literalLimit(1))
       .prepare();
     versionReads.set(q, prepared);
   }
@@ -53,7 +55,10 @@ const allVersionReads = new WeakMap<Db, { execute(): Promise<Array<{ name: strin
 export async function allCacheVersions(q: Db): Promise<Map<string, number>> {
   let prepared = allVersionReads.get(q);
   if (!prepared) {
-    prepared = q.select({ name: cacheVersions.name, version: cacheVersions.version }).from(cacheVersions).prepare();
+    const query = (d: Db) => d.select({ name: cacheVersions.name, version: cacheVersions.version }).from(cacheVersions);
+    // SQLite: on the writer while it is idle, synchronously (lib/db/idle-writer-read.ts; the OpenID provider reads this on every request).
+    const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
+    prepared = sqlite ? { execute: () => sqlite().all() } : query(q).prepare();
     allVersionReads.set(q, prepared);
   }
   const rows = await prepared.execute();

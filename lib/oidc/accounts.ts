@@ -16,6 +16,8 @@ import { applicationAccessColumns, mayUse } from "@/lib/applications/for-provide
 import { heldRoleIds } from "@/lib/auth/effective-permissions";
 import { isBuiltInRole } from "@/lib/auth/permissions";
 import { db, type Db } from "@/lib/db/database";
+import { onIdleWriter } from "@/lib/db/idle-writer-read";
+import { literalLimit } from "@/lib/db/prepared";
 import { applications, roles, users, type UserRow } from "@/lib/db/schema";
 import { groupIdsOfUser, groupNamesById } from "@/lib/groups/membership";
 import { findUserRow, openIdentity } from "@/lib/users/records";
@@ -42,23 +44,37 @@ export async function usableUser(sub: string): Promise<UserRow | null> {
 }
 
 type PersonAndApp = { user: UserRow; restricted: boolean | null; limited: unknown; member: unknown };
-type Prepared = { execute(values: Record<string, string>): Promise<PersonAndApp[]> | PersonAndApp[] };
-const personAndAppReads = new WeakMap<Db, Prepared>();
+type Values = Record<string, string>;
+type Prepared = { execute(values: Values): Promise<PersonAndApp[]> | PersonAndApp[] };
+type SqlitePrepared = { all(values: Values): PersonAndApp[] };
+type Read = (values: Values) => Promise<PersonAndApp[]> | PersonAndApp[];
+const personAndAppReads = new WeakMap<Db, Read>();
 
-/** The person and whether the app (by client_id) lets them in, in one read prepared once per database. */
-function personAndApp(database: Db): Prepared {
-  let prepared = personAndAppReads.get(database);
-  if (!prepared) {
-    prepared = database
-      .select({ user: users, ...applicationAccessColumns("users.id") })
-      .from(users)
-      .leftJoin(applications, and(eq(applications.accountId, users.accountId), eq(applications.clientId, sql.placeholder("clientId"))))
-      .where(and(eq(users.accountId, sql.placeholder("accountId")), eq(users.id, sql.placeholder("sub"))))
-      .limit(1)
-      .prepare() as unknown as Prepared;
-    personAndAppReads.set(database, prepared);
+function personAndAppQuery(database: Db) {
+  return database
+    .select({ user: users, ...applicationAccessColumns("users.id") })
+    .from(users)
+    .leftJoin(applications, and(eq(applications.accountId, users.accountId), eq(applications.clientId, sql.placeholder("clientId"))))
+    .where(and(eq(users.accountId, sql.placeholder("accountId")), eq(users.id, sql.placeholder("sub"))))
+    .limit(literalLimit(1));
+}
+
+/**
+ * The person and whether the app (by client_id) lets them in, in one read prepared once per
+ * database; on SQLite on the writer while it is idle (lib/db/idle-writer-read.ts), run synchronously.
+ */
+function personAndApp(database: Db): Read {
+  let read = personAndAppReads.get(database);
+  if (!read) {
+    const sqlite = onIdleWriter(({ db: on }) => personAndAppQuery(on).prepare() as unknown as SqlitePrepared);
+    if (sqlite) read = (values) => sqlite().all(values);
+    else {
+      const prepared = personAndAppQuery(database).prepare() as unknown as Prepared;
+      read = (values) => prepared.execute(values);
+    }
+    personAndAppReads.set(database, read);
   }
-  return prepared;
+  return read;
 }
 
 /**
@@ -69,7 +85,7 @@ export async function usableUserOfApp(sub: string, clientId: string): Promise<Us
   const accountId = await instanceAccountId();
   if (!accountId || typeof sub !== "string" || sub.length === 0 || sub.length > 100) return null;
   if (typeof clientId !== "string" || clientId.length === 0 || clientId.length > 100) return null;
-  const [row] = await personAndApp(db()).execute({ accountId, sub, clientId });
+  const [row] = await personAndApp(db())({ accountId, sub, clientId });
   if (!row || !mayUseApps(row.user) || !mayUse(row)) return null;
   return row.user;
 }

@@ -15,6 +15,45 @@ beforeAll(async () => {
 });
 
 describe("oidc-provider adapter", () => {
+  it("stores upserts held one after another in one request, each row with its own values, the last write of a row winning", async () => {
+    const access = new OidcAdapter("AccessToken");
+    const refresh = new OidcAdapter("RefreshToken");
+    const scope = newRequestScope(true);
+    await runInRequestScope(scope, async () => {
+      await refresh.upsert("batch-rt", { grantId: "g-b1", accountId: "user-b", clientId: "lka_b" } as never, 60);
+      await access.upsert("batch-at", { grantId: "g-b2", accountId: "user-b", clientId: "lka_b" } as never, 600);
+      await refresh.upsert("batch-rt", { grantId: "g-b3", accountId: "user-b", clientId: "lka_b" } as never, 60);
+      await flushDeferredWrites(scope, writeSystem);
+    });
+    expect(await refresh.find("batch-rt")).toMatchObject({ grantId: "g-b3" });
+    expect(await access.find("batch-at")).toMatchObject({ grantId: "g-b2" });
+    const rows = await db().select({ name: oidcModels.name, grantId: oidcModels.grantId }).from(oidcModels).where(eq(oidcModels.userId, "user-b"));
+    expect(rows.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: "AccessToken", grantId: "g-b2" },
+      { name: "RefreshToken", grantId: "g-b3" },
+    ]);
+  });
+
+  it("finds a token's grant as stored, within a request too (PostgreSQL reads it with the token), and not once revoked", async () => {
+    const grants = new OidcAdapter("Grant");
+    const refresh = new OidcAdapter("RefreshToken");
+    await grants.upsert("grant-with", { jti: "grant-with", accountId: "user-w", clientId: "lka_w", openid: { scope: "openid" } } as never, 60);
+    await refresh.upsert("rt-with", { grantId: "grant-with", accountId: "user-w", clientId: "lka_w" } as never, 60);
+    await refresh.upsert("rt-orphan", { grantId: "grant-gone", accountId: "user-w", clientId: "lka_w" } as never, 60);
+    await runInRequestScope(newRequestScope(false), async () => {
+      expect(await refresh.find("rt-with")).toMatchObject({ grantId: "grant-with" });
+      expect(await grants.find("grant-with")).toMatchObject({ jti: "grant-with", openid: { scope: "openid" } });
+      expect(await refresh.find("rt-orphan")).toMatchObject({ grantId: "grant-gone" });
+      expect(await grants.find("grant-gone")).toBeUndefined();
+    });
+    await runInRequestScope(newRequestScope(false), async () => {
+      expect(await refresh.find("rt-with")).toMatchObject({ grantId: "grant-with" });
+      await grants.revokeByGrantId("grant-with");
+      expect(await grants.find("grant-with")).toBeUndefined();
+    });
+    expect(await refresh.find("rt-with")).toBeUndefined();
+  });
+
   it("on the token endpoint, holds a request's writes for one unit of work, and reads them back before they commit", async () => {
     const refresh = new OidcAdapter("RefreshToken");
     await refresh.upsert("old-rt", { grantId: "g-d", accountId: "user-d", clientId: "lka_d" } as never, 60);

@@ -17,6 +17,11 @@
  * verification does), and on the token endpoint the writes of one request are
  * deferred into one unit of work that commits before the answer leaves
  * (./request-scope.ts): a refresh grant is one transaction, not three.
+ * Round 8: on SQLite the lookups run on the idle writer (its page cache
+ * survives the grants' commits: lib/db/idle-writer-read.ts) with their LIMIT
+ * in the SQL (a bound one recompiles the statement on every run); on
+ * PostgreSQL a token's lookup brings its grant along, and the upserts held one
+ * after another are one statement.
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -24,7 +29,10 @@ import { and, eq, isNull, lte, Param, Placeholder, sql } from "drizzle-orm";
 import type { Adapter, AdapterPayload } from "oidc-provider";
 import { decryptFieldUncached, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { db, engine, type Db, type Tx } from "@/lib/db/database";
+import { db, dialect, engine, type Db, type Tx } from "@/lib/db/database";
+import { onIdleWriter } from "@/lib/db/idle-writer-read";
+import { literalLimit } from "@/lib/db/prepared";
+import { firstRow } from "@/lib/db/raw";
 import { oidcModels } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
@@ -71,21 +79,21 @@ function lookupQuery(database: Db, column: Column) {
     })
     .from(oidcModels)
     .where(and(eq(oidcModels.name, sql.placeholder("name")), eq(oidcModels[column], sql.placeholder("digest"))))
-    .limit(1);
+    .limit(literalLimit(1));
 }
 
 type SqliteRow = [name: string, id: string, payloadCiphertext: string, expiresAtMs: number | null, consumedAtMs: number | null];
 
 /** The lookup by one column, prepared once per database. */
 function prepareLookup(database: Db, column: Column): Lookup {
-  const native = engine().native;
-  if (native.kind === "sqlite") {
-    const query = lookupQuery(database, column).toSQL();
-    const statement = native.reader.prepare<unknown[], SqliteRow>(query.sql).raw(true);
-    // The parameters in the order the SQL names them: the two placeholders, and literals (the limit) as they are.
+  const query = lookupQuery(database, column).toSQL();
+  // On SQLite, on the writer while it is idle (lib/db/idle-writer-read.ts: its page cache survives the grants' commits).
+  const statement = onIdleWriter(({ native }) => native.prepare<unknown[], SqliteRow>(query.sql).raw(true));
+  if (statement) {
+    // The parameters in the order the SQL names them: the two placeholders (the limit is written into the SQL).
     const order = query.params.map((p) => (p instanceof Placeholder ? p.name : { literal: p }));
     return (name, digest) => {
-      const row = statement.get(...order.map((key) => (key === "name" ? name : key === "digest" ? digest : (key as { literal: unknown }).literal)));
+      const row = statement().get(...order.map((key) => (key === "name" ? name : key === "digest" ? digest : (key as { literal: unknown }).literal)));
       if (!row) return undefined;
       const [rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs] = row;
       return { name: rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs };
@@ -97,6 +105,46 @@ function prepareLookup(database: Db, column: Column): Lookup {
     if (!row) return undefined;
     return { name: row.name, id: row.id, payloadCiphertext: row.payloadCiphertext, expiresAtMs: row.expiresAt?.getTime() ?? null, consumedAtMs: row.consumedAt?.getTime() ?? null };
   };
+}
+
+/** Models whose rows name their grant (grant_id): on PostgreSQL their lookup by id brings the grant's row along. */
+const GRANT_BOUND = new Set(["AccessToken", "RefreshToken", "AuthorizationCode", "DeviceCode", "BackchannelAuthenticationRequest"]);
+
+type WithGrant = Stored & { grantRow: Stored | null };
+type PgRow = {
+  name: string;
+  id: string;
+  payload_ciphertext: string;
+  expires_at: string | number | null;
+  consumed_at: string | number | null;
+  grant_id: string | null;
+  grant_payload: string | null;
+  grant_expires_at: string | number | null;
+  grant_consumed_at: string | number | null;
+};
+const ms = (value: string | number | null) => (value === null ? null : Number(value));
+
+/**
+ * On PostgreSQL, a token (or code) by id with its grant's row in the same round trip: the grant is
+ * stored under the SHA-256 of its id, which the token's row names in grant_id. The provider asks for
+ * the grant right after the token (refresh, introspection, code exchange): one round trip, not two.
+ */
+async function lookupWithGrant(name: string, digest: string): Promise<WithGrant | undefined> {
+  const row = await firstRow<PgRow>(
+    db(),
+    sql`select t.name, t.id, t.payload_ciphertext, t.expires_at, t.consumed_at,
+          g.id as grant_id, g.payload_ciphertext as grant_payload, g.expires_at as grant_expires_at, g.consumed_at as grant_consumed_at
+        from oidc_models t
+        left join oidc_models g on g.name = 'Grant' and g.id = encode(sha256(convert_to(t.grant_id, 'UTF8')), 'hex')
+        where t.name = ${name} and t.id = ${digest}
+        limit 1`,
+  );
+  if (!row) return undefined;
+  const grantRow =
+    row.grant_id === null || row.grant_payload === null
+      ? null
+      : { name: "Grant", id: row.grant_id, payloadCiphertext: row.grant_payload, expiresAtMs: ms(row.grant_expires_at), consumedAtMs: ms(row.grant_consumed_at) };
+  return { name: row.name, id: row.id, payloadCiphertext: row.payload_ciphertext, expiresAtMs: ms(row.expires_at), consumedAtMs: ms(row.consumed_at), grantRow };
 }
 
 const lookups = new WeakMap<Db, Map<Column, Lookup>>();
@@ -198,6 +246,33 @@ function sqliteWrites(): NativeWrites | null {
 }
 
 type Deferred = NonNullable<RequestScope["deferred"]>;
+
+/** A deferred write that upserts every row put in `rows` (by model and digest: a later upsert of one row replaces it). */
+type BatchedUpsert = ((tx: Tx) => Promise<void>) & { rows?: Map<string, UpsertValues & { expiresAt: Date | null }> };
+
+function batchedUpsert(first: UpsertValues): BatchedUpsert {
+  const rows = new Map([[modelKey(first.name, first.id), first]]);
+  const write: BatchedUpsert = async (tx) => {
+    await tx
+      .insert(oidcModels)
+      .values([...rows.values()])
+      .onConflictDoUpdate({
+        target: [oidcModels.name, oidcModels.id],
+        // Each row's own values (excluded), not one set for all.
+        set: {
+          payloadCiphertext: sql.raw(`excluded."payload_ciphertext"`),
+          grantId: sql.raw(`excluded."grant_id"`),
+          userCode: sql.raw(`excluded."user_code"`),
+          uid: sql.raw(`excluded."uid"`),
+          userId: sql.raw(`excluded."user_id"`),
+          clientId: sql.raw(`excluded."client_id"`),
+          expiresAt: sql.raw(`excluded."expires_at"`),
+        },
+      });
+  };
+  write.rows = rows;
+  return write;
+}
 const modelKey = (name: string, digest: string) => `${name}:${digest}`;
 
 class DatabaseAdapter implements Adapter {
@@ -227,18 +302,24 @@ class DatabaseAdapter implements Adapter {
       clientId: payload.clientId ?? null,
       expiresAt,
     };
+    currentScope()?.prefetched.delete(modelKey(this.name, digest));
     const deferred = this.deferred();
     if (deferred) {
       const stored: Stored = { name: this.name, id: digest, payloadCiphertext: values.payloadCiphertext, expiresAtMs: expiresAt?.getTime() ?? null, consumedAtMs: null };
       deferred.models.set(modelKey(this.name, digest), stored);
     }
     const native = sqliteWrites();
+    const row = { name: this.name, id: digest, accountId, ...values };
+    if (deferred && !native) {
+      // PostgreSQL: upserts held one after another (a grant's new refresh and access tokens) go in one statement.
+      const last = deferred.writes.at(-1) as BatchedUpsert | undefined;
+      if (last?.rows) last.rows.set(modelKey(this.name, digest), row);
+      else deferred.writes.push(batchedUpsert(row));
+      return;
+    }
     await this.write(async (tx) => {
-      if (native) return native.upsert({ name: this.name, id: digest, accountId, ...values });
-      await tx
-        .insert(oidcModels)
-        .values({ name: this.name, id: digest, accountId, ...values })
-        .onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: values });
+      if (native) return native.upsert(row);
+      await tx.insert(oidcModels).values(row).onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: values });
     });
   }
 
@@ -249,7 +330,13 @@ class DatabaseAdapter implements Adapter {
       const pending = deferred.models.get(modelKey(this.name, digest));
       if (pending !== undefined) return pending === null ? undefined : open(pending as Stored);
     }
-    const row = await lookup(column)(this.name, digest);
+    const scope = currentScope();
+    if (scope && column === "id" && this.name === "Grant") {
+      const known = scope.prefetched.get(modelKey("Grant", digest));
+      if (known !== undefined) return known === null ? undefined : open(known as Stored);
+    }
+    const withGrant = scope && column === "id" && GRANT_BOUND.has(this.name) && dialect() === "postgres";
+    const row = withGrant ? await lookupWithGrant(this.name, digest) : await lookup(column)(this.name, digest);
     if (row && deferred) {
       // Consumed or revoked earlier in this request (not committed yet).
       const pending = deferred.models.get(modelKey(this.name, row.id));
@@ -258,6 +345,9 @@ class DatabaseAdapter implements Adapter {
     }
     const payload = open(row);
     if (row && deferred) deferred.read.set(modelKey(this.name, row.id), { row, grantId: payload?.grantId });
+    if (row && scope && "grantRow" in row && typeof payload?.grantId === "string") {
+      scope.prefetched.set(modelKey("Grant", modelDigest(payload.grantId)), row.grantRow);
+    }
     return payload;
   }
 
@@ -315,6 +405,7 @@ class DatabaseAdapter implements Adapter {
 
   async destroy(id: string): Promise<void> {
     const digest = modelDigest(id);
+    currentScope()?.prefetched.delete(modelKey(this.name, digest));
     this.deferred()?.models.set(modelKey(this.name, digest), null);
     await this.write((tx) => tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))));
   }
@@ -322,6 +413,7 @@ class DatabaseAdapter implements Adapter {
   async revokeByGrantId(grantId: string): Promise<void> {
     // Every model of the grant goes (tokens, codes), not only this adapter's kind: a grant revoked is revoked whole.
     // Never deferred: a reused refresh token's chain ends even if the rest of the request fails.
+    currentScope()?.prefetched.set(modelKey("Grant", modelDigest(grantId)), null);
     await writeSystem((tx) => tx.delete(oidcModels).where(eq(oidcModels.grantId, grantId)));
   }
 }

@@ -9,9 +9,10 @@
  *    oidcFailuresClientLimit);
  *  - a user code on /device that matches no device counts against the
  *    client address (oidcUserCodeIpLimit).
- * Only failures are counted (a write). A request first checks that its
- * address and its client have not used up their limit (reads, no write), so
- * an app that authenticates pays two primary-key reads. Past a limit every
+ * Only failures are counted (a write). A request checks that its address and
+ * its client have not used up their limit in one read (no write), when the
+ * provider looks the client up; a request that presents no client has its
+ * address checked after the provider's answer. Past a limit every
  * request of that address or client is refused, whatever it presents, until
  * the window passes: 429 in OAuth's error shape
  * ({"error":"temporarily_unavailable","error_description":…}) with
@@ -23,7 +24,7 @@ import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
-import { assertRateLimitNotExhausted, consumeRateLimit } from "@/lib/security/rate-limit";
+import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { tooManyAttemptsPage, viewerFor } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
 import { currentScope } from "./request-scope";
@@ -109,28 +110,37 @@ export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise
 
   if (!APP_ENDPOINTS.has(ctx.path)) return next();
   const address = addressOf(ctx);
-  try {
-    await assertRateLimitNotExhausted(oidcFailuresIpLimit(), address);
-  } catch (err) {
-    if (!(err instanceof RateLimited)) throw err;
-    return await refuse(ctx, err, false);
-  }
-  // The client_id is known once the provider has read the body: it looks the client up (./clients.ts) and asks here first.
-  let clientRefusal: RateLimited | undefined;
+  // The client_id is known once the provider has read the body: it looks the client up (./clients.ts) and asks here
+  // first. The address is checked in the same read as the first client (one read per request, not two).
+  let refusal: RateLimited | undefined;
+  let addressChecked = false;
   const checked = new Set<string>();
   scope.beforeClient = async (clientId) => {
     if (checked.has(clientId)) return;
     checked.add(clientId);
+    const checks: Array<[RateLimit, string]> = addressChecked ? [] : [[oidcFailuresIpLimit(), address]];
+    checks.push([oidcFailuresClientLimit(), clientId]);
+    addressChecked = true;
     try {
-      await assertRateLimitNotExhausted(oidcFailuresClientLimit(), clientId);
+      await assertRateLimitsNotExhausted(checks);
     } catch (err) {
       if (!(err instanceof RateLimited)) throw err;
-      clientRefusal = err;
+      refusal = err;
       throw new TooManyAttempts(err.message);
     }
   };
   await next();
-  if (clientRefusal) return await refuse(ctx, clientRefusal, false);
+  if (!addressChecked) {
+    // No client was presented (the provider refused the request before looking one up): the address's check
+    // still decides the answer, so an address past its limit is refused whatever it sends.
+    try {
+      await assertRateLimitNotExhausted(oidcFailuresIpLimit(), address);
+    } catch (err) {
+      if (!(err instanceof RateLimited)) throw err;
+      refusal = err;
+    }
+  }
+  if (refusal) return await refuse(ctx, refusal, false);
   if (!failed(ctx)) return;
   // Per client only for registered ones: made-up client_ids are the address's business (no row per invented id).
   const refused = await count([

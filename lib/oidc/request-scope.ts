@@ -28,6 +28,11 @@ export type RequestScope = {
   memo: Map<string, Promise<unknown>>;
   /** Asked before the provider uses a client (./attempt-limits.ts: has it used up its failures?). */
   beforeClient?: (clientId: string) => Promise<void>;
+  /**
+   * Rows read along with another (on PostgreSQL a token's lookup brings its grant: ./adapter.ts), by model name and
+   * digest; null: known not to exist. The provider's own lookup of them then needs no round trip.
+   */
+  prefetched: Map<string, unknown | null>;
   /** User codes looked up in this request that matched no device (./attempt-limits.ts counts them). */
   userCodeMisses: number;
   /** Present when writes are deferred to the end of the request (the token endpoint). */
@@ -77,7 +82,7 @@ export async function cacheVersionNow(name: string): Promise<number> {
 
 /** A scope for one provider request; on the token endpoint its writes are deferred (flushDeferredWrites). */
 export function newRequestScope(deferWrites: boolean): RequestScope {
-  return { memo: new Map(), userCodeMisses: 0, deferred: deferWrites ? { writes: [], models: new Map(), read: new Map() } : undefined };
+  return { memo: new Map(), prefetched: new Map(), userCodeMisses: 0, deferred: deferWrites ? { writes: [], models: new Map(), read: new Map() } : undefined };
 }
 
 /**

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/database";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited } from "@/lib/errors";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { assertRateLimitNotExhausted, consumeRateLimit, createRateLimiter, pruneRateLimits, resetRateLimits, type RateLimit } from "./rate-limit";
+import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, createRateLimiter, pruneRateLimits, resetRateLimits, type RateLimit } from "./rate-limit";
 
 const limit = (name: string, points = 3): RateLimit => ({
   name,
@@ -79,6 +79,22 @@ describe("rate limits in the database", () => {
     expect((refused as RateLimited).retryAfterSeconds).toBeGreaterThanOrEqual(59);
     await assertRateLimitNotExhausted(l, "198.51.100.8");
     await assertRateLimitNotExhausted(limit("test-check-other", 2), "198.51.100.7");
+  });
+
+  it("checks several limits and keys in one read, refusing with the first exhausted one in the order given", async () => {
+    const address = limit("test-multi-ip", 1);
+    const client = { ...limit("test-multi-client", 1), message: "client used up", messageFor: undefined };
+    await assertRateLimitsNotExhausted([[address, "198.51.100.9"], [client, "app-1"]]);
+    await consumeRateLimit(client, "app-1");
+    const byClient = await assertRateLimitsNotExhausted([[address, "198.51.100.9"], [client, "app-1"]]).catch((err: unknown) => err);
+    expect(byClient).toBeInstanceOf(RateLimited);
+    expect((byClient as RateLimited).message).toBe("client used up");
+    await consumeRateLimit(address, "198.51.100.9");
+    const byAddress = await assertRateLimitsNotExhausted([[address, "198.51.100.9"], [client, "app-1"]]).catch((err: unknown) => err);
+    expect((byAddress as RateLimited).message).not.toBe("client used up");
+    // Other keys of the same limits still pass; so does an empty set of checks.
+    await assertRateLimitsNotExhausted([[address, "198.51.100.10"], [client, "app-2"]]);
+    await assertRateLimitsNotExhausted([]);
   });
 
   it("refuses to count inside a unit of work (it would wait for its own transaction)", async () => {

@@ -25,6 +25,8 @@ import { config } from "@/lib/config";
 import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
+import { onIdleWriter } from "@/lib/db/idle-writer-read";
+import { idSetValue, inIdSet, literalLimit } from "@/lib/db/prepared";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited, type ServerMessageKey } from "@/lib/errors";
 import { countRateLimitRefusal } from "@/lib/observability/metrics";
@@ -66,6 +68,8 @@ export type RateLimiter = {
   consume(key: string): Promise<void>;
   /** Throws RateLimited when the key has used all its points, without counting anything (one read, no write). */
   assertNotExhausted(key: string): Promise<void>;
+  /** Throws RateLimited when the store's row for a key (as counterRead returns it) has used all the points. */
+  refuseIfExhausted(row: CounterRow | undefined): void;
   /** Drops reserved points (the store's counts were reset). */
   forget(): void;
 };
@@ -118,6 +122,9 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
       // Read from the committed data with a statement prepared once (the store's own get prepares per call):
       // the row the store keeps under "<limit name>:<key>".
       const [row] = await counterRead(db()).execute({ key: `${limit.name}:${key}` });
+      this.refuseIfExhausted(row);
+    },
+    refuseIfExhausted(row: CounterRow | undefined): void {
       const expire = row?.expire == null ? null : Number(row.expire);
       if (!row || (expire !== null && expire <= Date.now())) return;
       if (Number(row.points) >= limit.points) refuse(expire === null ? 1000 : expire - Date.now());
@@ -166,13 +173,33 @@ const counterReads = new WeakMap<Db, CounterRead>();
 function counterRead(database: Db): CounterRead {
   let prepared = counterReads.get(database);
   if (!prepared) {
-    prepared = database
-      .select({ points: rateLimits.points, expire: rateLimits.expire })
-      .from(rateLimits)
-      .where(eq(rateLimits.key, sql.placeholder("key")))
-      .limit(1)
-      .prepare() as unknown as CounterRead;
+    const query = (d: Db) =>
+      d
+        .select({ points: rateLimits.points, expire: rateLimits.expire })
+        .from(rateLimits)
+        .where(eq(rateLimits.key, sql.placeholder("key")))
+        .limit(literalLimit(1));
+    // SQLite: on the writer while it is idle, synchronously (lib/db/idle-writer-read.ts; the OpenID token endpoint reads this per request).
+    const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
+    prepared = sqlite ? { execute: (values) => sqlite().all(values) as CounterRow[] } : (query(database).prepare() as unknown as CounterRead);
     counterReads.set(database, prepared);
+  }
+  return prepared;
+}
+
+type KeyedCounterRow = CounterRow & { key: string };
+type CountersRead = { execute(values: { keys: string | string[] }): Promise<KeyedCounterRow[]> | KeyedCounterRow[] };
+const countersReads = new WeakMap<Db, CountersRead>();
+
+/** The store's rows for a set of keys, in one read prepared once (on SQLite on the idle writer, as counterRead). */
+function countersRead(database: Db): CountersRead {
+  let prepared = countersReads.get(database);
+  if (!prepared) {
+    const query = (d: Db) =>
+      d.select({ key: rateLimits.key, points: rateLimits.points, expire: rateLimits.expire }).from(rateLimits).where(inIdSet(rateLimits.key, "keys"));
+    const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
+    prepared = sqlite ? { execute: (values) => sqlite().all(values) as KeyedCounterRow[] } : (query(database).prepare() as unknown as CountersRead);
+    countersReads.set(database, prepared);
   }
   return prepared;
 }
@@ -205,6 +232,19 @@ export async function consumeRateLimit(limit: RateLimit, key: string): Promise<v
  */
 export async function assertRateLimitNotExhausted(limit: RateLimit, key: string): Promise<void> {
   await limiterFor(limit).assertNotExhausted(key);
+}
+
+/**
+ * assertRateLimitNotExhausted for several limits and keys in one read (the OpenID token endpoint
+ * checks the client's address and the client together): throws the RateLimited of the first
+ * exhausted one, in the order given.
+ */
+export async function assertRateLimitsNotExhausted(checks: ReadonlyArray<readonly [RateLimit, string]>): Promise<void> {
+  if (checks.length === 0) return;
+  const keys = checks.map(([limit, key]) => `${limit.name}:${key}`);
+  const rows = await countersRead(db()).execute({ keys: idSetValue(keys) });
+  const byKey = new Map(rows.map((row) => [row.key, row]));
+  checks.forEach(([limit], i) => limiterFor(limit).refuseIfExhausted(byKey.get(keys[i])));
 }
 
 /** API requests per access token per minute (TOKEN_RATE_LIMIT_PER_MINUTE), keyed by the token's id. */
