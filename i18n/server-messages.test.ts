@@ -283,3 +283,27 @@ describe("the last refusals a form can show, keyed", () => {
     expect(english("resetLinkOnItsWay", { email: "ann@example.com" })).toBe("A link to set a new password is on its way to ann@example.com.");
   });
 });
+
+describe("activity detail values through the catalog", () => {
+  it("factors, methods, types and kinds read in German; the API's codes stay; unknown codes as recorded", async () => {
+    const { detailLines, partyTypeName, PROXY_SOURCE_NAME } = await import("@/components/activity/format");
+    const { PROXY_SOURCE_NAME: recorded } = await import("@/lib/idp/trusted-header");
+    expect(PROXY_SOURCE_NAME).toBe(recorded);
+    const t = createTranslator({ locale: "de", messages: de, namespace: "events" });
+    const tEn = createTranslator({ locale: "en", messages: en, namespace: "events", timeZone: "UTC" });
+    const event = (details: Record<string, unknown>) => ({ action: "user.login", actionLabel: "Signed in", details, privateDetails: null }) as unknown as Parameters<typeof detailLines>[1];
+    expect(detailLines(t, event({ method: "password", second_factor: "totp" }))).toEqual(["Methode: Passwort", "zweiter Faktor: Authenticator-App"]);
+    expect(detailLines(tEn, event({ method: "password", second_factor: "recovery_code" }))).toEqual(["method: Password", "second factor: Recovery code"]);
+    expect(detailLines(t, event({ factor: "passkey", recovery_codes_issued: true }))).toEqual(["Faktor: Passkey", "Wiederherstellungscodes ausgegeben: ja"]);
+    expect(detailLines(t, event({ method: "header", provider: PROXY_SOURCE_NAME }))).toEqual(["Methode: Proxy-Header", "Anbieter: Ihr Anmelde-Proxy"]);
+    expect(detailLines(t, event({ type: "web", kind: "invite", require_for: { from: "nobody", to: "everyone" } }))).toEqual(["Typ: Web-App", "Art: Einladung", "verlangt für: Niemand → Alle"]);
+    expect(detailLines(t, event({ changes: { enabled: { from: false, to: true }, signup_policy: { from: "existing", to: "open" } } }))).toEqual([
+      "eingeschaltet: nein → ja",
+      "wer sich registrieren darf: Nur Personen, die ein Administrator angelegt oder eingeladen hat → Alle, die der Anbieter anmeldet",
+    ]);
+    expect(detailLines(tEn, event({ expires_at: "2026-12-08T09:30:00.000Z", method: "carrier_pigeon" }))).toEqual(["expires at: Dec 8, 2026, 9:30 AM UTC", "method: carrier_pigeon"]);
+    expect(detailLines(t, event({ reason: "not_in_allowed_groups" }))).toEqual(["Grund: Nicht in den erlaubten Gruppen der App"]);
+    expect(partyTypeName(t, "ldap_source")).toBe("LDAP-Verzeichnis");
+    expect(partyTypeName(t, "spaceship")).toBe("spaceship");
+  });
+});
