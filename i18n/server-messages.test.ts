@@ -307,3 +307,15 @@ describe("activity detail values through the catalog", () => {
     expect(partyTypeName(t, "spaceship")).toBe("spaceship");
   });
 });
+
+describe("sign-in refusals through the catalog", () => {
+  it("each refusal reads in English as lib/idp says it, with a provider's name or the directory", async () => {
+    const { REFUSAL_REASONS, refusalMessage, refusalRef } = await import("@/lib/idp/external-sign-in");
+    for (const reason of REFUSAL_REASONS) {
+      expect(say(english, refusalRef(reason, "Google")), reason).toBe(refusalMessage(reason, "Google"));
+      expect(say(english, refusalRef(reason, { key: "sourceDirectory" })), reason).toBe(refusalMessage(reason, "The directory"));
+      expect(say(german, refusalRef(reason, { key: "sourceDirectory" })), reason).not.toBe(refusalMessage(reason, "The directory"));
+    }
+    expect(say(german, refusalRef("no_email", { key: "sourceIdentityProvider" }))).toMatch(/^Der Identitätsanbieter hat keine/);
+  });
+});
