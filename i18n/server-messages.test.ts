@@ -319,3 +319,12 @@ describe("sign-in refusals through the catalog", () => {
     expect(say(german, refusalRef("no_email", { key: "sourceIdentityProvider" }))).toMatch(/^Der Identitätsanbieter hat keine/);
   });
 });
+
+describe("activity group lists", () => {
+  it("an app's allowed groups and a created user's groups by the groups' names", async () => {
+    const { detailLines } = await import("@/components/activity/format");
+    const t = createTranslator({ locale: "de", messages: de, namespace: "events" });
+    const event = { action: "application.created", actionLabel: "Application registered", details: { allowed_groups: ["g1", "gone"], auto_groups: ["g1"] }, privateDetails: null } as unknown as Parameters<typeof detailLines>[1];
+    expect(detailLines(t, event, new Map([["g1", "Ops"]]))).toEqual(["zugelassene Gruppen: Ops, gone", "automatische Gruppen: Ops"]);
+  });
+});

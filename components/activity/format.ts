@@ -84,6 +84,7 @@ function change(v: unknown): { from: unknown; to: unknown } | null {
 }
 
 const HIDDEN = new Set(["changed"]);
+const GROUP_ID_FIELDS = new Set(["auto_groups", "allowed_groups", "group_ids"]);
 /** Details whose values are role codes ("admin", ["auditor"]): said as the roles' names (the API keeps the codes). */
 const ROLE_FIELDS = new Set(["role", "roles", "default_role"]);
 
@@ -133,6 +134,13 @@ export function detailLines(t: EventsTranslator, event: ActivityEvent, groupName
     if (key === "auto_groups" && groupNames && fromTo) {
       const names = (ids: unknown) => (Array.isArray(ids) ? ids.map((id) => groupNames.get(String(id)) ?? String(id)) : ids);
       lines.push(t("change", { field: fieldName(t, "groups"), from: show(t, names(fromTo.from)), to: show(t, names(fromTo.to)) }));
+      continue;
+    }
+    // Lists of group ids (an app's allowed groups, the two-factor groups): the groups' names where known.
+    if (GROUP_ID_FIELDS.has(key) && groupNames) {
+      const names = (ids: unknown) => (Array.isArray(ids) ? ids.map((id) => groupNames.get(String(id)) ?? String(id)) : ids);
+      const field = fieldName(t, key);
+      lines.push(fromTo ? t("change", { field, from: show(t, names(fromTo.from)), to: show(t, names(fromTo.to)) }) : t("value", { field, value: show(t, names(value)) }));
       continue;
     }
     const field = fieldName(t, key);
