@@ -328,3 +328,14 @@ describe("activity group lists", () => {
     expect(detailLines(t, event, new Map([["g1", "Ops"]]))).toEqual(["zugelassene Gruppen: Ops, gone", "automatische Gruppen: Ops"]);
   });
 });
+
+describe("activity parties", () => {
+  it("a token's actor label says 'token' in the viewer's words; English as recorded", async () => {
+    const { partyLabel } = await import("@/components/activity/format");
+    const t = createTranslator({ locale: "de", messages: de, namespace: "events" });
+    const tEn = createTranslator({ locale: "en", messages: en, namespace: "events" });
+    expect(partyLabel(tEn, "token", 'Olive Owner (token "setup")')).toBe('Olive Owner (token "setup")');
+    expect(partyLabel(t, "token", 'Olive Owner (token "setup")')).toBe("Olive Owner (Token „setup“)");
+    expect(partyLabel(t, "user", 'Olive Owner (token "setup")')).toBe('Olive Owner (token "setup")');
+  });
+});

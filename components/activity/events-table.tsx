@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
 import { partyKey, type PartyLinks } from "@/lib/audit/party-links";
-import { actionName, detailLines, partyTypeName, type EventsTranslator } from "./format";
+import { actionName, detailLines, partyLabel, partyTypeName, type EventsTranslator } from "./format";
 import { roleName } from "@/components/roles/role-names";
 import { UserAgent } from "@/components/ui/user-agent";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -16,7 +16,7 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
   const te: EventsTranslator = useTranslations("events");
   if (!party) return <span className="text-slate-500">—</span>;
   if (party.type === "anonymous") return <span className="text-slate-500">{t("anonymous")}</span>;
-  const label = party.label || party.id || party.type;
+  const label = party.label ? partyLabel(te, party.type, party.label) : party.id || party.type;
   return (
     <div>
       {party.id ? (

@@ -24,6 +24,15 @@ function reasonName(t: EventsTranslator, reason: string): string {
   return t.has(key as never) ? t(key as never) : failureReasonLabel(reason);
 }
 
+/**
+ * A party's label in the person's language: a token's actions are recorded as 'Ann (token "ci")'
+ * (lib/audit/actor-party.ts), said with "token" in the viewer's words; other labels as recorded.
+ */
+export function partyLabel(t: EventsTranslator, type: string, label: string): string {
+  const token = type === "token" ? /^(.*) \(token "(.*)"\)$/.exec(label) : null;
+  return token ? t("tokenActor", { person: token[1], token: token[2] }) : label;
+}
+
 /** A party's kind ("user", "token", "ldap_source") in the person's language; an unknown kind as recorded. */
 export function partyTypeName(t: EventsTranslator, type: string): string {
   const key = `partyTypes.${type}`;
