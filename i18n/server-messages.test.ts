@@ -296,7 +296,7 @@ describe("activity detail values through the catalog", () => {
     expect(detailLines(tEn, event({ method: "password", second_factor: "recovery_code" }))).toEqual(["method: Password", "second factor: Recovery code"]);
     expect(detailLines(t, event({ factor: "passkey", recovery_codes_issued: true }))).toEqual(["Faktor: Passkey", "Wiederherstellungscodes ausgegeben: ja"]);
     expect(detailLines(t, event({ method: "header", provider: PROXY_SOURCE_NAME }))).toEqual(["Methode: Proxy-Header", "Anbieter: Ihr Anmelde-Proxy"]);
-    expect(detailLines(t, event({ type: "web", kind: "invite", require_for: { from: "nobody", to: "everyone" } }))).toEqual(["Typ: Web-App", "Art: Einladung", "verlangt für: Niemand → Alle"]);
+    expect(detailLines(t, event({ type: "web", kind: "invite", require_for: { from: "nobody", to: "everyone" } }))).toEqual(["Typ: Web-App", "Art: Einladung", "verlangt für: Niemanden → Alle"]);
     expect(detailLines(t, event({ changes: { enabled: { from: false, to: true }, signup_policy: { from: "existing", to: "open" } } }))).toEqual([
       "eingeschaltet: nein → ja",
       "wer sich registrieren darf: Nur Personen, die ein Administrator angelegt oder eingeladen hat → Alle, die der Anbieter anmeldet",
