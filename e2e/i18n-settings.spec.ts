@@ -2,7 +2,8 @@
  * Issue 18, German complete: Settings (identity providers, LDAP, proxy header,
  * email, security, applications) and Activity read German for a German
  * person, a refused form shows the server's message in German (lib/forms/
- * message-keys.ts), the activity log names events in German, and axe stays clean.
+ * message-keys.ts, also one with a value in it), the activity log names events,
+ * detail values and party kinds in German, and axe stays clean.
  */
 import { expect, test } from "@playwright/test";
 import { ownerPage, seedDashboard } from "./support/dashboard";
@@ -39,6 +40,10 @@ test("Settings and Activity in German, with a German server error and German eve
   await page.goto(instance.url("/settings/proxy-header"));
   await expect(page.getByLabel("Adressen vertrauenswürdiger Proxys")).toBeVisible();
   await expect(page.getByRole("button", { name: "Proxy-Header-Einstellungen speichern" })).toBeVisible();
+  // A refusal with a value in it (the range), keyed where the schema makes it.
+  await page.getByLabel("Adressen vertrauenswürdiger Proxys").fill("0.0.0.0/0");
+  await page.getByRole("button", { name: "Proxy-Header-Einstellungen speichern" }).click();
+  await expect(page.getByText("0.0.0.0/0 umfasst alle Adressen", { exact: false }).first()).toBeVisible();
 
   await page.goto(instance.url("/settings/email"));
   await expect(page.getByRole("heading", { name: "Letzte Zustellungen" })).toBeVisible();
@@ -66,6 +71,9 @@ test("Settings and Activity in German, with a German server error and German eve
   const table = page.getByRole("table", { name: "Aktivität" });
   await expect(table.getByText("Gruppe erstellt", { exact: true }).first()).toBeVisible();
   await expect(table.getByText("Benutzer erstellt", { exact: true }).first()).toBeVisible();
+  // Detail values and party kinds by name, not code: the registered app's type, the app as target.
+  await expect(table.getByText("Typ: Web-App", { exact: true }).first()).toBeVisible();
+  await expect(table.getByText("Anwendung", { exact: true }).first()).toBeVisible();
   await expect(page.getByLabel("Aktion")).toContainText("Alle Aktionen");
   await expect(page.getByRole("button", { name: "Filter anwenden" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Seitennavigation" })).toContainText(/\d+ von \d+ Ereignissen/);

@@ -198,3 +198,144 @@ describe("activity events through the catalog", () => {
     expect(detailLines(t, invited, undefined, roles)).toEqual(["Rolle: Prüfer", "Rollen: Administrator, helpdesk"]);
   });
 });
+
+describe("the last refusals a form can show, keyed", () => {
+  /** Every field message and the message of each refusal: keyed, English as the server's, German different. */
+  function expectKeyed(refusals: unknown[]): number {
+    let count = 0;
+    for (const err of refusals) {
+      const state = formStateFromError(err);
+      const texts = [...Object.values(state.fieldErrors ?? {}).flat(), ...(state.message && !["Invalid input", "Please fix the highlighted fields"].includes(state.message) ? [state.message] : [])];
+      expect(texts.length).toBeGreaterThan(0);
+      for (const text of texts) {
+        const ref = state.messageKeys?.[text];
+        expect(ref, text).toBeDefined();
+        expect(say(english, ref!)).toBe(text);
+        expect(say(german, ref!), text).not.toBe(text);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  it("the sign-in settings' forms (provider, LDAP, proxy header): every field message, labels in German", async () => {
+    const { ldapInputSchema, providerInputSchema, trustedHeaderInputSchema } = await import("@/lib/idp/schemas");
+    const ldap = invalidOf(ldapInputSchema, {
+      url: "ldap://dir.example.com",
+      bind_dn: "",
+      search_base: "",
+      user_filter: "uid",
+      group_filter: "(cn=x)",
+      username_attribute: "1uid",
+      email_attribute: "",
+      group_mapping: [{ ldap_group: "", group_id: "" }],
+      default_role: "owner",
+    });
+    const header = invalidOf(trustedHeaderInputSchema, { enabled: true, trusted_ranges: ["0.0.0.0/0", "8.8.8.0/24"], user_header: "bad header", email_header: "x".repeat(101) });
+    const provider = invalidOf(providerInputSchema, { type: "oidc", name: "", issuer: "https://me:pw@id.example.com", client_id: "", scopes: "openid a\"b", signup_policy: "existing", allow_linking: false });
+    expect(expectKeyed([ldap, header, provider])).toBeGreaterThanOrEqual(15);
+    const shown = inLanguage(formStateFromError(ldap), createTranslator({ locale: "de", messages: de, namespace: "forms" }), german);
+    expect(shown.fieldErrors?.bind_dn).toEqual(["„Bind-DN“ ist erforderlich"]);
+    expect(shown.fieldErrors?.user_filter).toContain("„Benutzerfilter“ muss {username} enthalten");
+    expect(inLanguage(formStateFromError(header), createTranslator({ locale: "de", messages: de, namespace: "forms" }), german).fieldErrors?.trusted_ranges?.[0]).toMatch(/^0\.0\.0\.0\/0 umfasst alle Adressen/);
+  });
+
+  it("mail settings, two-factor policy and codes, roles, people: every field message", async () => {
+    const { mailSettingsInputSchema } = await import("@/lib/mail/schemas");
+    const { securityPolicySchema } = await import("@/lib/mfa/policy");
+    const { totpCodeSchema } = await import("@/lib/mfa/factors");
+    const { roleInputSchema } = await import("@/lib/roles/schemas");
+    expectKeyed([
+      invalidOf(mailSettingsInputSchema, { host: "bad host!", port: 0, security: "ssl", from_address: "nope", public_url: "ftp://x", from_name: "x".repeat(121) }),
+      invalidOf(securityPolicySchema, { require_for: "some", grace_days: -1 }),
+      invalidOf(securityPolicySchema, { require_for: "everyone", grace_days: 1.5 }),
+      invalidOf(totpCodeSchema, { code: "12" }),
+      invalidOf(roleInputSchema, { name: "Helpdesk", description: "x".repeat(501), permissions: ["users:read", "users:fly"] }),
+      invalidOf(createUserSchema, { email: "a@example.com", role: "boss" }),
+    ]);
+  });
+
+  it("refusals with values: keyed where thrown, their values in both languages", async () => {
+    const { assertMayGrant, assertValidCustomRole } = await import("@/lib/auth/escalation");
+    const actor = { kind: "session", accountId: "a", userId: "u", role: "user", sessionId: "s", mustChangePassword: false } as never;
+    const refused = [
+      (() => { try { assertMayGrant(actor, ["users:delete"]); } catch (e) { return e; } })(),
+      (() => { try { assertValidCustomRole(actor, ["settings:email"]); } catch (e) { return e; } })(),
+      new Invalid("Unknown group", { auto_groups: ["Unknown group id: g1, g2"] }).keyed("unknownGroupIds", { ids: "g1, g2" }, "Unknown group id: g1, g2"),
+    ];
+    expect(refused[0]).toBeInstanceOf(Error);
+    expect(expectKeyed(refused)).toBeGreaterThanOrEqual(3);
+    expect(say(german, formStateFromError(refused[0]).messageKeys![(refused[0] as Error).message])).toBe(
+      "Sie können keine Berechtigungen vergeben, die Sie selbst nicht haben: users:delete",
+    );
+  });
+
+  it("the constants services throw read in the table as they are", async () => {
+    const { INVALID_EMAIL_LINK } = await import("@/lib/users/email-change");
+    const { INVALID_RESET_LINK } = await import("@/lib/users/password-reset");
+    const { OWN_USERNAME_NOT_ALLOWED } = await import("@/lib/users/own-username");
+    for (const text of [INVALID_EMAIL_LINK, INVALID_RESET_LINK, OWN_USERNAME_NOT_ALLOWED]) expect(SERVER_TEXT_KEYS[text], text).toBeDefined();
+  });
+
+  it("the success messages the actions build read in English as before", () => {
+    expect(english("passwordChangedSignedOut", { tokens: "no" })).toBe("Password changed. Your other sessions have been signed out.");
+    expect(english("passwordChangedSignedOut", { tokens: "yes" })).toBe("Password changed. Your other sessions have been signed out and your access tokens revoked.");
+    expect(english("resetLinkOnItsWay", { email: "ann@example.com" })).toBe("A link to set a new password is on its way to ann@example.com.");
+  });
+});
+
+describe("activity detail values through the catalog", () => {
+  it("factors, methods, types and kinds read in German; the API's codes stay; unknown codes as recorded", async () => {
+    const { detailLines, partyTypeName, PROXY_SOURCE_NAME } = await import("@/components/activity/format");
+    const { PROXY_SOURCE_NAME: recorded } = await import("@/lib/idp/trusted-header");
+    expect(PROXY_SOURCE_NAME).toBe(recorded);
+    const t = createTranslator({ locale: "de", messages: de, namespace: "events" });
+    const tEn = createTranslator({ locale: "en", messages: en, namespace: "events", timeZone: "UTC" });
+    const event = (details: Record<string, unknown>) => ({ action: "user.login", actionLabel: "Signed in", details, privateDetails: null }) as unknown as Parameters<typeof detailLines>[1];
+    expect(detailLines(t, event({ method: "password", second_factor: "totp" }))).toEqual(["Methode: Passwort", "zweiter Faktor: Authenticator-App"]);
+    expect(detailLines(tEn, event({ method: "password", second_factor: "recovery_code" }))).toEqual(["method: Password", "second factor: Recovery code"]);
+    expect(detailLines(t, event({ factor: "passkey", recovery_codes_issued: true }))).toEqual(["Faktor: Passkey", "Wiederherstellungscodes ausgegeben: ja"]);
+    expect(detailLines(t, event({ method: "header", provider: PROXY_SOURCE_NAME }))).toEqual(["Methode: Proxy-Header", "Anbieter: Ihr Anmelde-Proxy"]);
+    expect(detailLines(t, event({ type: "web", kind: "invite", require_for: { from: "nobody", to: "everyone" } }))).toEqual(["Typ: Web-App", "Art: Einladung", "verlangt für: Niemanden → Alle"]);
+    expect(detailLines(t, event({ changes: { enabled: { from: false, to: true }, signup_policy: { from: "existing", to: "open" } } }))).toEqual([
+      "eingeschaltet: nein → ja",
+      "wer sich registrieren darf: Nur Personen, die ein Administrator angelegt oder eingeladen hat → Alle, die der Anbieter anmeldet",
+    ]);
+    expect(detailLines(tEn, event({ expires_at: "2026-12-08T09:30:00.000Z", method: "carrier_pigeon" }))).toEqual(["expires at: Dec 8, 2026, 9:30 AM UTC", "method: carrier_pigeon"]);
+    expect(detailLines(t, event({ reason: "not_in_allowed_groups" }))).toEqual(["Grund: Nicht in den erlaubten Gruppen der App"]);
+    expect(partyTypeName(t, "ldap_source")).toBe("LDAP-Verzeichnis");
+    expect(partyTypeName(t, "spaceship")).toBe("spaceship");
+  });
+});
+
+describe("sign-in refusals through the catalog", () => {
+  it("each refusal reads in English as lib/idp says it, with a provider's name or the directory", async () => {
+    const { REFUSAL_REASONS, refusalMessage, refusalRef } = await import("@/lib/idp/external-sign-in");
+    for (const reason of REFUSAL_REASONS) {
+      expect(say(english, refusalRef(reason, "Google")), reason).toBe(refusalMessage(reason, "Google"));
+      expect(say(english, refusalRef(reason, { key: "sourceDirectory" })), reason).toBe(refusalMessage(reason, "The directory"));
+      expect(say(german, refusalRef(reason, { key: "sourceDirectory" })), reason).not.toBe(refusalMessage(reason, "The directory"));
+    }
+    expect(say(german, refusalRef("no_email", { key: "sourceIdentityProvider" }))).toMatch(/^Der Identitätsanbieter hat keine/);
+  });
+});
+
+describe("activity group lists", () => {
+  it("an app's allowed groups and a created user's groups by the groups' names", async () => {
+    const { detailLines } = await import("@/components/activity/format");
+    const t = createTranslator({ locale: "de", messages: de, namespace: "events" });
+    const event = { action: "application.created", actionLabel: "Application registered", details: { allowed_groups: ["g1", "gone"], auto_groups: ["g1"] }, privateDetails: null } as unknown as Parameters<typeof detailLines>[1];
+    expect(detailLines(t, event, new Map([["g1", "Ops"]]))).toEqual(["zugelassene Gruppen: Ops, gone", "automatische Gruppen: Ops"]);
+  });
+});
+
+describe("activity parties", () => {
+  it("a token's actor label says 'token' in the viewer's words; English as recorded", async () => {
+    const { partyLabel } = await import("@/components/activity/format");
+    const t = createTranslator({ locale: "de", messages: de, namespace: "events" });
+    const tEn = createTranslator({ locale: "en", messages: en, namespace: "events" });
+    expect(partyLabel(tEn, "token", 'Olive Owner (token "setup")')).toBe('Olive Owner (token "setup")');
+    expect(partyLabel(t, "token", 'Olive Owner (token "setup")')).toBe("Olive Owner (Token „setup“)");
+    expect(partyLabel(t, "user", 'Olive Owner (token "setup")')).toBe('Olive Owner (token "setup")');
+  });
+});

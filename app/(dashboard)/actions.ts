@@ -2,6 +2,7 @@
 
 import { publicAction, serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { signOut } from "@/lib/sign-in/nextauth";
@@ -48,8 +49,8 @@ async function submitPasswordChange(actor: SessionActor, formData: FormData): Pr
       revoke_tokens: formData.get("revoke_tokens") === "on",
     });
     await changeOwnPassword(actor, actor.userId, input, requestMeta(await headers()));
-    const tokens = input.revoke_tokens ? " and your access tokens revoked" : "";
-    return { status: "success", message: `Password changed. Your other sessions have been signed out${tokens}.` };
+    const t = await getTranslations("serverMessages");
+    return { status: "success", message: t("passwordChangedSignedOut", { tokens: input.revoke_tokens ? "yes" : "no" }) };
   } catch (err) {
     return formStateFromError(err);
   }

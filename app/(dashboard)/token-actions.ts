@@ -3,6 +3,7 @@
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -46,7 +47,7 @@ export const deleteTokenAction = serverAction({ needs: ["users:read", "tokens:de
   try {
     await deleteAccessToken(actor, userId, tokenId, requestMeta(await headers()));
     refreshTokenPages(userId);
-    return { status: "success", message: "Token deleted. It stopped working at once." };
+    return { status: "success", message: (await getTranslations("serverMessages"))("tokenDeleted") };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
 import { partyKey, type PartyLinks } from "@/lib/audit/party-links";
-import { actionName, detailLines, type EventsTranslator } from "./format";
+import { actionName, detailLines, partyLabel, partyTypeName, type EventsTranslator } from "./format";
 import { roleName } from "@/components/roles/role-names";
 import { UserAgent } from "@/components/ui/user-agent";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -13,9 +13,10 @@ const OPENABLE = new Set(["user", "group", "token"]);
 
 function Party({ party, filterKey, links }: { party: ActivityParty | null; filterKey: "actor" | "target"; links: PartyLinks }) {
   const t = useTranslations("activityPage");
+  const te: EventsTranslator = useTranslations("events");
   if (!party) return <span className="text-slate-500">—</span>;
   if (party.type === "anonymous") return <span className="text-slate-500">{t("anonymous")}</span>;
-  const label = party.label || party.id || party.type;
+  const label = party.label ? partyLabel(te, party.type, party.label) : party.id || party.type;
   return (
     <div>
       {party.id ? (
@@ -30,12 +31,12 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
         <span className="font-medium text-slate-900">{label}</span>
       )}
       <div className="text-xs text-slate-500">
-        {party.type}
+        {partyTypeName(te, party.type)}
         {/* The thing itself, while it exists (the name above filters the log by it). */}
         {party.id && links.has(partyKey(party.type, party.id)) && (
           <>
             {" · "}
-            <Link href={links.get(partyKey(party.type, party.id))!} className="text-indigo-700 underline" aria-label={OPENABLE.has(party.type) ? t(`open.${party.type as "user" | "group" | "token"}`, { label }) : t("openOther", { type: party.type, label })}>
+            <Link href={links.get(partyKey(party.type, party.id))!} className="text-indigo-700 underline" aria-label={OPENABLE.has(party.type) ? t(`open.${party.type as "user" | "group" | "token"}`, { label }) : t("openOther", { type: partyTypeName(te, party.type), label })}>
               {t("openLink")}
             </Link>
           </>

@@ -24,9 +24,58 @@ function reasonName(t: EventsTranslator, reason: string): string {
   return t.has(key as never) ? t(key as never) : failureReasonLabel(reason);
 }
 
+/**
+ * A party's label in the person's language: a token's actions are recorded as 'Ann (token "ci")'
+ * (lib/audit/actor-party.ts), said with "token" in the viewer's words; other labels as recorded.
+ */
+export function partyLabel(t: EventsTranslator, type: string, label: string): string {
+  const token = type === "token" ? /^(.*) \(token "(.*)"\)$/.exec(label) : null;
+  return token ? t("tokenActor", { person: token[1], token: token[2] }) : label;
+}
+
+/** A party's kind ("user", "token", "ldap_source") in the person's language; an unknown kind as recorded. */
+export function partyTypeName(t: EventsTranslator, type: string): string {
+  const key = `partyTypes.${type}`;
+  return t.has(key as never) ? t(key as never) : type;
+}
+
 function fieldName(t: EventsTranslator, field: string): string {
   const key = `fields.${field}`;
   return t.has(key as never) ? t(key as never) : field.replaceAll("_", " ");
+}
+
+/**
+ * Details whose values are codes from a fixed set ("totp", "passkey", "web", "invite"): said by
+ * their names in "events.values.<set>" (the API keeps the codes). A code the catalog doesn't know
+ * stays as recorded.
+ */
+const VALUE_SETS: Record<string, string> = {
+  factor: "factor",
+  second_factor: "factor",
+  method: "method",
+  type: "type",
+  kind: "kind",
+  require_for: "require_for",
+  step: "step",
+  via: "via",
+  status: "status",
+  signup_policy: "signup_policy",
+  permissions: "permissions",
+  revoked_by: "revoked_by",
+  token: "token",
+};
+/** The trusted proxy's name as sign-in events record it (lib/idp/trusted-header.ts PROXY_SOURCE_NAME). */
+export const PROXY_SOURCE_NAME = "Your sign-in proxy";
+/** Times in details (expires_at, locked_until): ISO 8601 as recorded, said as a date and time. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
+
+function valueName(t: EventsTranslator, field: string, v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => valueName(t, field, x));
+  if (typeof v !== "string") return v;
+  if (field === "provider" && v === PROXY_SOURCE_NAME) return t("values.provider.proxy");
+  const set = VALUE_SETS[field];
+  const key = set && `values.${set}.${v}`;
+  return key && t.has(key as never) ? t(key as never) : v;
 }
 
 function show(t: EventsTranslator, v: unknown): string {
@@ -34,6 +83,7 @@ function show(t: EventsTranslator, v: unknown): string {
   if (Array.isArray(v)) return v.length === 0 ? t("none") : v.map((x) => show(t, x)).join(", ");
   if (typeof v === "boolean") return t(v ? "true" : "false");
   if (typeof v === "object") return JSON.stringify(v);
+  if (typeof v === "string" && ISO_TIME.test(v)) return t("dateTime", { at: new Date(v) });
   return String(v);
 }
 
@@ -43,6 +93,7 @@ function change(v: unknown): { from: unknown; to: unknown } | null {
 }
 
 const HIDDEN = new Set(["changed"]);
+const GROUP_ID_FIELDS = new Set(["auto_groups", "allowed_groups", "group_ids"]);
 /** Details whose values are role codes ("admin", ["auditor"]): said as the roles' names (the API keeps the codes). */
 const ROLE_FIELDS = new Set(["role", "roles", "default_role"]);
 
@@ -75,14 +126,38 @@ export function detailLines(t: EventsTranslator, event: ActivityEvent, groupName
       );
       continue;
     }
+    // Settings changes ({"changes": {"enabled": {"from": false, "to": true}, …}}): one line per setting.
+    if (key === "changes" && value && typeof value === "object" && !Array.isArray(value)) {
+      for (const [setting, fromTo] of Object.entries(value)) {
+        const c = change(fromTo);
+        const field = fieldName(t, setting);
+        lines.push(
+          c
+            ? t("change", { field, from: show(t, valueName(t, setting, c.from)), to: show(t, valueName(t, setting, c.to)) })
+            : t("value", { field, value: show(t, valueName(t, setting, fromTo)) }),
+        );
+      }
+      continue;
+    }
     const fromTo = change(value);
     if (key === "auto_groups" && groupNames && fromTo) {
       const names = (ids: unknown) => (Array.isArray(ids) ? ids.map((id) => groupNames.get(String(id)) ?? String(id)) : ids);
       lines.push(t("change", { field: fieldName(t, "groups"), from: show(t, names(fromTo.from)), to: show(t, names(fromTo.to)) }));
       continue;
     }
+    // Lists of group ids (an app's allowed groups, the two-factor groups): the groups' names where known.
+    if (GROUP_ID_FIELDS.has(key) && groupNames) {
+      const names = (ids: unknown) => (Array.isArray(ids) ? ids.map((id) => groupNames.get(String(id)) ?? String(id)) : ids);
+      const field = fieldName(t, key);
+      lines.push(fromTo ? t("change", { field, from: show(t, names(fromTo.from)), to: show(t, names(fromTo.to)) }) : t("value", { field, value: show(t, names(value)) }));
+      continue;
+    }
     const field = fieldName(t, key);
-    lines.push(fromTo ? t("change", { field, from: show(t, fromTo.from), to: show(t, fromTo.to) }) : t("value", { field, value: show(t, value) }));
+    lines.push(
+      fromTo
+        ? t("change", { field, from: show(t, valueName(t, key, fromTo.from)), to: show(t, valueName(t, key, fromTo.to)) })
+        : t("value", { field, value: show(t, valueName(t, key, value)) }),
+    );
   }
   return lines;
 }

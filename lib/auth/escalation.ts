@@ -26,15 +26,19 @@ export function notHeld(actor: Actor, wanted: Iterable<Permission>): Permission[
 
 export function assertMayGrant(actor: Actor, wanted: Iterable<Permission>): void {
   const missing = notHeld(actor, wanted);
-  if (missing.length > 0) throw new Forbidden(`You can't grant permissions you don't hold: ${missing.join(", ")}`);
+  if (missing.length > 0) {
+    const permissions = missing.join(", ");
+    throw new Forbidden(`You can't grant permissions you don't hold: ${permissions}`).keyed("cantGrantPermissions", { permissions });
+  }
 }
 
 /** A custom role's permission set: no owner-only power, and nothing the actor lacks. */
 export function assertValidCustomRole(actor: Actor, permissions: readonly Permission[]): void {
   const ownerOnly = permissions.filter((p) => OWNER_ONLY.has(p));
   if (ownerOnly.length > 0) {
-    const message = `Owner-only powers can't be in a custom role: ${ownerOnly.join(", ")}`;
-    throw new Invalid(message, { permissions: [message] });
+    const permissions = ownerOnly.join(", ");
+    const message = `Owner-only powers can't be in a custom role: ${permissions}`;
+    throw new Invalid(message, { permissions: [message] }).keyed("ownerOnlyInCustomRole", { permissions });
   }
   assertMayGrant(actor, permissions);
 }
@@ -68,5 +72,8 @@ export async function assertNoSelfLockout(tx: Db, actor: Actor): Promise<void> {
   const before = permissionsOfActor(actor);
   const after = await resolvePermissions(tx, { accountId: actor.accountId, userId: actor.userId, role: actor.role });
   const lost = MANAGEMENT.filter((p) => before.has(p) && !after.has(p));
-  if (lost.length > 0) throw new Forbidden(`This change would take away your own ${lost.join(", ")} permission`);
+  if (lost.length > 0) {
+    const permissions = lost.join(", ");
+    throw new Forbidden(`This change would take away your own ${permissions} permission`).keyed("wouldLoseOwnPermission", { permissions });
+  }
 }

@@ -28,9 +28,71 @@ import { USERNAME_MAX } from "@/lib/users/username-rule";
 import { TOKEN_EXPIRY_DAYS } from "@/lib/tokens/limits";
 import { ALLOWED_GROUPS_MAX, REDIRECT_URIS_MAX } from "@/lib/applications/schemas";
 import { ACCESS_MINUTES, REFRESH_DAYS } from "@/lib/applications/form-input";
+import { ROLES } from "@/lib/db/schema";
+import { GRANTABLE_ROLES } from "@/lib/idp/schemas";
+import { ROLE_DESCRIPTION_MAX } from "@/lib/roles/schemas";
 
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
+
+/**
+ * The sign-in settings' fields whose schema messages name them ("Bind DN is required"): each
+ * label's catalog entry, and the limits and rules said of it (lib/idp/schemas.ts, lib/roles/schemas.ts).
+ */
+const LABELS: Record<string, ServerMessageKey> = {
+  "Bind DN": "labelBindDn",
+  "User search base": "labelUserSearchBase",
+  "User filter": "labelUserFilter",
+  "Username attribute": "labelUsernameAttribute",
+  "Email attribute": "labelEmailAttribute",
+  "Display name attribute": "labelDisplayNameAttribute",
+  "Group filter": "labelGroupFilter",
+  "Group name attribute": "labelGroupNameAttribute",
+  "Group search base": "labelGroupSearchBase",
+  "Bind password": "labelBindPassword",
+  "User header": "labelUserHeader",
+  "Email header": "labelEmailHeader",
+  "Name header": "labelNameHeader",
+  "Display name": "labelDisplayName",
+  "Issuer URL": "labelIssuerUrl",
+  "Client ID": "labelClientId",
+  "Client secret": "labelClientSecret",
+  Scopes: "labelScopes",
+  "Server URL": "labelServerUrl",
+  Description: "labelDescription",
+  Ranges: "labelRanges",
+};
+const label = (text: string): MessageRef => ({ key: LABELS[text] });
+const LABELLED: Array<[string, MessageRef]> = [
+  ...["Bind DN", "User search base", "User filter", "Username attribute", "Email attribute", "Display name attribute", "Group filter", "Group name attribute"].map(
+    (l): [string, MessageRef] => [`${l} is required`, { key: "fieldRequired", params: { field: label(l) } }],
+  ),
+  ...["Bind DN", "User search base", "User filter", "Group filter", "Group search base", "Bind password"].map(
+    (l): [string, MessageRef] => [`${l} must be at most 1000 characters`, { key: "fieldTooLong", params: { field: label(l), max: 1000 } }],
+  ),
+  ...["Username attribute", "Email attribute", "Display name attribute", "Group name attribute", "User header", "Email header", "Name header"].map(
+    (l): [string, MessageRef] => [`${l} must be at most 100 characters`, { key: "fieldTooLong", params: { field: label(l), max: 100 } }],
+  ),
+  ...["Username attribute", "Email attribute", "Display name attribute", "Group name attribute"].map(
+    (l): [string, MessageRef] => [`${l} must be an attribute name like uid or mail`, { key: "fieldAttributeName", params: { field: label(l) } }],
+  ),
+  ...["User filter", "Group filter"].map((l): [string, MessageRef] => [`${l} must be an LDAP filter in parentheses`, { key: "fieldLdapFilter", params: { field: label(l) } }]),
+  ["User filter must contain {username}", { key: "fieldMustContain", params: { field: label("User filter"), placeholder: "{username}" } }],
+  ["Group filter must contain {dn}", { key: "fieldMustContain", params: { field: label("Group filter"), placeholder: "{dn}" } }],
+  ...["User header", "Email header", "Name header"].flatMap((l): Array<[string, MessageRef]> => [
+    [`${l} must be an HTTP header name like Remote-User`, { key: "fieldHeaderName", params: { field: label(l) } }],
+    [`${l} must be text`, { key: "fieldText", params: { field: label(l) } }],
+  ]),
+  ...["Bind password", "Group search base", "Client secret", "Scopes", "Description", "Ranges"].map(
+    (l): [string, MessageRef] => [`${l} must be text`, { key: "fieldText", params: { field: label(l) } }],
+  ),
+  ["Display name must be at most 64 characters", { key: "fieldTooLong", params: { field: label("Display name"), max: 64 } }],
+  ...["Issuer URL", "Client ID", "Scopes", "Server URL"].map(
+    (l): [string, MessageRef] => [`${l} must be at most 500 characters`, { key: "fieldTooLong", params: { field: label(l), max: 500 } }],
+  ),
+  ["Client secret must be at most 2000 characters", { key: "fieldTooLong", params: { field: label("Client secret"), max: 2000 } }],
+  [`Description must be at most ${ROLE_DESCRIPTION_MAX} characters`, { key: "fieldTooLong", params: { field: label("Description"), max: ROLE_DESCRIPTION_MAX } }],
+];
 
 /** Fixed texts people meet most, by their English words. */
 export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
@@ -165,6 +227,124 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Set up a second factor first.": { key: "setUpFactorFirst" },
   "That code is not right.": { key: "codeWrong" },
   "You can't see other users' tokens": { key: "cannotSeeOthersTokens" },
+  // sign-in settings' fields by their labels, and their limits
+  ...Object.fromEntries(LABELLED),
+  "At most 100 group mappings": { key: "atMostGroupMappings", params: { max: 100 } },
+  "At most 50 domains": { key: "atMostDomains", params: { max: 50 } },
+  "At most 50 ranges": { key: "atMostRanges", params: { max: 50 } },
+  "At most 200 groups": { key: "groupsAtMost", params: { max: 200 } },
+  [`Role must be one of: ${ROLES.join(", ")}`]: { key: "roleOneOf", params: { roles: ROLES.join(", ") } },
+  [`Default role must be one of: ${GRANTABLE_ROLES.join(", ")}`]: { key: "defaultRoleOneOf", params: { roles: GRANTABLE_ROLES.join(", ") } },
+  "from must be a date (YYYY-MM-DD) or an ISO 8601 time": { key: "fromDate" },
+  "to must be a date (YYYY-MM-DD) or an ISO 8601 time": { key: "toDate" },
+  "Issuer URL must not contain credentials, a query or a fragment": { key: "issuerNoExtras" },
+  "Scopes are words separated by spaces": { key: "scopesWords" },
+  "Existing users can only sign in through the provider when linking by verified email is allowed": { key: "linkingNeededForExisting" },
+  "ldap:// without StartTLS sends the bind password and every person's password unencrypted: use ldaps:// or StartTLS, or allow unencrypted connections explicitly": {
+    key: "ldapUnencrypted",
+  },
+  "LDAP group is required": { key: "ldapGroupRequired" },
+  "Group is required": { key: "groupRequired" },
+  "LDAP is not configured yet.": { key: "ldapNotConfigured" },
+  "This would leave the owner with no way to sign in. Keep local sign-in on, or have the owner sign in once through an enabled identity provider first.": { key: "ownerWayIn" },
+  "Only the owner can change or test the LDAP settings": { key: "onlyOwnerLdap" },
+  "Only the owner can change identity providers": { key: "onlyOwnerProviders" },
+  // mail settings
+  "Must be a host name or address": { key: "mustBeHost" },
+  "Must be a host name or address, like mail.example.com": { key: "mustBeHostLike" },
+  "Must be none, starttls or tls": { key: "mustBeMailSecurity" },
+  "Must be text": { key: "mustBeText" },
+  "Must be true or false": { key: "mustBeTrueOrFalse" },
+  "Must be an email address": { key: "mustBeEmail" },
+  "Must be an email address, like latchkey@example.com": { key: "mustBeEmailLike" },
+  "Must be an http:// or https:// address": { key: "mustBeHttpAddress" },
+  "Must be an http:// or https:// address, like https://team.example.com": { key: "mustBeHttpAddressLike" },
+  "At most 120 characters": { key: "atMostCharacters", params: { max: 120 } },
+  "At most 320 characters": { key: "atMostCharacters", params: { max: 320 } },
+  "At most 1024 characters": { key: "atMostCharacters", params: { max: 1024 } },
+  "At most 2000 characters": { key: "atMostCharacters", params: { max: 2000 } },
+  "Mail needs a sender address": { key: "mailNeedsSender" },
+  "Set the public address first: links in mail start with it": { key: "publicAddressFirst" },
+  // two-factor and passkeys
+  "Enter the 6-digit code": { key: "enterSixDigitCode" },
+  "Enter the 6-digit code from your app": { key: "enterSixDigitCodeFromApp" },
+  "Enter your password": { key: "enterYourPassword" },
+  "An authenticator app is already set up. Remove it first to set up another.": { key: "authenticatorAlreadySetUp" },
+  "Start setting up the authenticator app again.": { key: "authenticatorStartAgain" },
+  "Authenticator app not found": { key: "authenticatorNotFound" },
+  "You can only set up your own second factor": { key: "ownSecondFactorOnly" },
+  "You can only remove your own second factor": { key: "ownSecondFactorRemoveOnly" },
+  "You can only make your own recovery codes": { key: "ownRecoveryCodesOnly" },
+  "Name the passkey": { key: "namePasskey" },
+  "Name the passkey (for example, the device it is on)": { key: "namePasskeyDevice" },
+  "The passkey was not registered: your browser's answer didn't check out. Try again.": { key: "passkeyNotRegistered" },
+  "Adding the passkey took too long. Start again.": { key: "passkeyTookTooLong" },
+  "You can only add your own passkeys": { key: "ownPasskeysAddOnly" },
+  "You can only rename your own passkeys": { key: "ownPasskeysRenameOnly" },
+  "You can only remove your own passkeys": { key: "ownPasskeysRemoveOnly" },
+  "Passkeys need this instance's public address. Set PUBLIC_URL (or the public address in Settings → Email) to the address people open, then try again.": {
+    key: "passkeysNeedPublicUrl",
+  },
+  "Choose who must use two-factor sign-in": { key: "chooseWhoNeedsTwoFactor" },
+  "Enter a number of days": { key: "enterNumberOfDays" },
+  "Enter whole days": { key: "enterWholeDays" },
+  "Can't be negative": { key: "cantBeNegative" },
+  "At most 365 days": { key: "atMostDays", params: { max: 365 } },
+  "Only the owner can change who must use two-factor sign-in": { key: "onlyOwnerChangesTwoFactorPolicy" },
+  "Your sign-in timed out. Sign in again.": { key: "signInTimedOut" },
+  // roles, applications, appearance
+  "Each permission must be a name such as users:read": { key: "permissionNameFormat" },
+  "Too many permissions": { key: "tooManyPermissions" },
+  "Too many roles": { key: "tooManyRoles" },
+  "Built-in roles can't be changed or deleted": { key: "builtInRolesFixed" },
+  "The type can't change once registered: register a new application instead": { key: "applicationTypeFixedRegisterNew" },
+  "App access not found": { key: "appAccessNotFound" },
+  "Only the owner can change the appearance": { key: "onlyOwnerAppearance" },
+  // people, their links, passwords and email
+  "Your account is no longer active": { key: "accountNotActive" },
+  "Your session has ended": { key: "sessionEndedShort" },
+  "This user is not waiting for approval": { key: "notWaitingForApproval" },
+  "The link is incomplete": { key: "linkIncomplete" },
+  "This link is invalid, used or expired. Change your email again from your profile.": { key: "emailLinkInvalid" },
+  "This link is invalid, used or expired. Ask for a new one.": { key: "resetLinkInvalid" },
+  "This is already your email address": { key: "alreadyYourEmail" },
+  "You can only change your own email": { key: "ownEmailOnly" },
+  "Current password is required": { key: "currentPasswordRequired" },
+  "You can only change your own password": { key: "ownPasswordOnly" },
+  "This account has no local password; it signs in through an identity provider": { key: "noLocalPasswordAccount" },
+  "The owner role can't be given to a new user; transfer ownership to an existing user instead": { key: "ownerRoleNotForNewUserTransfer" },
+  "The email of a user from an identity provider comes from the provider": { key: "emailFromProviderOfUser" },
+  "Changing your own username is turned off here (the owner can allow it under Settings → Identity providers → Usernames); ask an admin to change it": {
+    key: "ownUsernameNotAllowed",
+  },
+  "Only you can change your name here": { key: "ownNameOnly" },
+  "Only you can choose your language": { key: "ownLanguageOnly" },
+  "Choose a username: you will sign in with it": { key: "chooseUsernameForInvite" },
+  "Select at least one invite": { key: "selectOneInvite" },
+  "Select at least one user": { key: "selectOneUser" },
+  "Only the person who owns these tokens can see or manage them, from their profile": { key: "ownTokensOnly" },
+  "Setup has already been completed. Sign in instead.": { key: "setupAlreadyDone" },
+  "Must be valid Unicode text (it contains an unpaired surrogate)": { key: "unicodeText" },
+  "Too many invite requests from your address. Wait a minute and try again.": { key: "inviteLookupLimited" },
+  "Too many attempts to accept an invite from your address. Wait a few minutes and try again.": { key: "inviteAcceptLimited" },
+  // what someone without the permission is told
+  "You don't have permission to register applications": { key: "noPermissionRegisterApplications" },
+  "You don't have permission to change applications": { key: "noPermissionChangeApplications" },
+  "You don't have permission to delete applications": { key: "noPermissionDeleteApplications" },
+  "You don't have permission to withdraw invites": { key: "noPermissionWithdrawInvites" },
+  "You don't have permission to change users' roles": { key: "noPermissionChangeUsersRoles" },
+  "You don't have permission to change groups": { key: "noPermissionChangeGroups" },
+  "You don't have permission to create roles": { key: "noPermissionCreateRoles" },
+  "You don't have permission to change roles": { key: "noPermissionChangeRoles" },
+  "You don't have permission to delete roles": { key: "noPermissionDeleteRoles" },
+  "You don't have permission to see service users' tokens": { key: "noPermissionSeeServiceTokens" },
+  "You don't have permission to manage service users' tokens": { key: "noPermissionManageServiceTokens" },
+  "You don't have permission to approve or reject users": { key: "noPermissionApproveUsers" },
+  "You don't have permission to manage users": { key: "noPermissionManageUsers" },
+  "You don't have permission to invite people": { key: "noPermissionInvite" },
+  "You don't have permission to reset passwords": { key: "noPermissionResetPasswords" },
+  "You don't have permission to sign other people out": { key: "noPermissionSignOthersOut" },
+  "You don't have permission to unlock sign-in": { key: "noPermissionUnlockSignIn" },
 };
 
 /** The catalog entries of an error's texts (message and field messages) that have one. */

@@ -19,7 +19,9 @@ export async function assertGroupsExist(q: Db | Tx, accountId: string, groupIds:
   if (found.length !== unique.length) {
     const known = new Set(found.map((g) => g.id));
     const missing = unique.filter((id) => !known.has(id));
-    throw new Invalid("Unknown group", { [field]: [`Unknown group id: ${missing.join(", ")}`] });
+    const ids = missing.join(", ");
+    const text = `Unknown group id: ${ids}`;
+    throw new Invalid("Unknown group", { [field]: [text] }).keyed("unknownGroupIds", { ids }, text);
   }
 }
 

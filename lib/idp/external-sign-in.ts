@@ -20,6 +20,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
+import type { MessageRef, ServerMessageKey } from "@/lib/errors";
 import { recordEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
@@ -91,6 +92,23 @@ export const REFUSAL_REASONS = [
   "pending_approval",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+const REFUSAL_KEYS: Record<RefusalReason, ServerMessageKey> = {
+  no_email: "refusedNoEmail",
+  email_not_verified: "refusedEmailNotVerified",
+  email_taken: "refusedEmailTaken",
+  not_invited: "refusedNotInvited",
+  domain_not_allowed: "refusedDomainNotAllowed",
+  blocked_user: "refusedBlocked",
+  service_user: "refusedServiceUser",
+  pending_approval: "refusedPendingApproval",
+  privileged_account: "refusedPrivileged",
+};
+
+/** refusalMessage's catalog entry ("serverMessages"): the source is a name, or itself a catalog text ("The directory"). */
+export function refusalRef(reason: RefusalReason, source: string | MessageRef): MessageRef {
+  return { key: REFUSAL_KEYS[reason], params: { source } };
+}
 
 /** What the person is told; the activity log keeps the reason code. */
 export function refusalMessage(reason: RefusalReason, sourceName: string): string {

@@ -6,6 +6,7 @@
  * who can reach the server name themselves in the header.
  */
 import ipaddr from "ipaddr.js";
+import type { MessageRef } from "@/lib/errors";
 
 const NON_PUBLIC: ReadonlyArray<readonly [string, number]> = [
   ["127.0.0.0", 8],
@@ -19,8 +20,11 @@ const NON_PUBLIC: ReadonlyArray<readonly [string, number]> = [
   ["fe80::", 10],
 ];
 
-/** A reason the range may not be trusted, or null when it holds only non-public addresses. Unparseable input gets null (the syntax check reports it). */
-export function publicRangeProblem(range: string): string | null {
+/**
+ * A reason the range may not be trusted (with its catalog entry), or null when it holds only
+ * non-public addresses. Unparseable input gets null (the syntax check reports it).
+ */
+export function publicRangeProblem(range: string): { message: string; ref: MessageRef } | null {
   let net: ipaddr.IPv4 | ipaddr.IPv6;
   let bits: number;
   try {
@@ -37,11 +41,19 @@ export function publicRangeProblem(range: string): string | null {
     net = (net as ipaddr.IPv6).toIPv4Address();
     bits -= 96;
   }
-  if (bits === 0) return `${range} covers every address: anyone who can reach Latchkey could send the user header. List only your proxy's addresses.`;
+  if (bits === 0) {
+    return {
+      message: `${range} covers every address: anyone who can reach Latchkey could send the user header. List only your proxy's addresses.`,
+      ref: { key: "rangeCoversEverything", params: { range } },
+    };
+  }
   const contained = NON_PUBLIC.some(([base, baseBits]) => {
     const container = ipaddr.parse(base);
     return container.kind() === net.kind() && bits >= baseBits && net.match(container, baseBits);
   });
   if (contained) return null;
-  return `${range} includes public internet addresses: only a proxy on your own network (loopback, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) may be trusted to name the user.`;
+  return {
+    message: `${range} includes public internet addresses: only a proxy on your own network (loopback, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) may be trusted to name the user.`,
+    ref: { key: "rangePublic", params: { range } },
+  };
 }

@@ -31,7 +31,9 @@ export function assertGroupsExistSync(tx: Tx, accountId: string, groupIds: strin
   if (found.length !== unique.length) {
     const known = new Set(found.map((g) => g.id));
     const missing = unique.filter((id) => !known.has(id));
-    throw new Invalid("Unknown group", { [field]: [`Unknown group id: ${missing.join(", ")}`] });
+    const ids = missing.join(", ");
+    const text = `Unknown group id: ${ids}`;
+    throw new Invalid("Unknown group", { [field]: [text] }).keyed("unknownGroupIds", { ids }, text);
   }
 }
 

@@ -247,7 +247,7 @@ export const trustedHeaderInputSchema = z
     if (!v.user_header) ctx.addIssue({ code: "custom", path: ["user_header"], message: "User header is required" });
     for (const range of v.trusted_ranges) {
       const problem = publicRangeProblem(range);
-      if (problem) ctx.addIssue({ code: "custom", path: ["trusted_ranges"], message: problem });
+      if (problem) ctx.addIssue({ code: "custom", path: ["trusted_ranges"], message: problem.message, params: { messageRef: problem.ref } });
     }
     if (v.enabled && v.trusted_ranges.length === 0) {
       ctx.addIssue({ code: "custom", path: ["trusted_ranges"], message: "List the address ranges of your proxy before turning this on" });

@@ -28,7 +28,7 @@ export const PASSKEY_NOT_REGISTERED = "The passkey was not registered: your brow
 /** The options for navigator.credentials.create for this person; refused when they have the most passkeys there can be. */
 export async function registrationOptions(q: Db | Tx, rp: RelyingParty, user: UserRow): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await passkeyRowsOf(q, user.id);
-  if (existing.length >= MAX_PASSKEYS) throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most there can be. Remove one first.`);
+  if (existing.length >= MAX_PASSKEYS) throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most there can be. Remove one first.`).keyed("passkeysAtMostRemoveOne", { max: MAX_PASSKEYS });
   const identity = openIdentity(user);
   return generateRegistrationOptions({
     rpName: rp.name,
@@ -70,7 +70,7 @@ export async function verifiedCredential(
 
 /** Stores the passkey under the person (in the caller's transaction), after the count and uniqueness checks. */
 export async function insertPasskey(tx: Tx, owner: { accountId: string; userId: string }, name: string, credential: VerifiedCredential, now: Date): Promise<PasskeyRow> {
-  if ((await passkeyRowsOf(tx, owner.userId)).length >= MAX_PASSKEYS) throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most there can be.`);
+  if ((await passkeyRowsOf(tx, owner.userId)).length >= MAX_PASSKEYS) throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most there can be.`).keyed("passkeysAtMost", { max: MAX_PASSKEYS });
   const [taken] = await tx.select({ id: mfaPasskeys.id }).from(mfaPasskeys).where(eq(mfaPasskeys.credentialId, credential.id)).limit(1);
   if (taken) throw new Conflict("This passkey is already registered.");
   const id = crypto.randomUUID();

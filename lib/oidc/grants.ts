@@ -96,7 +96,7 @@ export async function withdrawAppAccess(actor: Actor, clientId: string, meta: Re
   const app = await findApplicationByClientId(clientId);
   await write(actor, async (tx, me) => {
     const ended = await revokeUserAppAccess(tx, me.accountId, me.userId, clientId);
-    if (ended === 0) throw new NotFound("You have not signed in to that app");
+    if (ended === 0) throw new NotFound("App access");
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "app.access.withdrawn",

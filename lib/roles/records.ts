@@ -75,7 +75,11 @@ export async function assertRolesExist(q: Db, accountId: string, roleIds: readon
     : [];
   const found = new Map<string, RoleRecord>([...BUILT_IN_RECORDS, ...rows.map(toRoleRecord)].map((r) => [r.id, r]));
   const unknown = roleIds.filter((id) => !found.has(id));
-  if (unknown.length > 0) throw new Invalid(`Unknown role: ${unknown.join(", ")}`, { role_ids: [`Unknown role: ${unknown.join(", ")}`] });
+  if (unknown.length > 0) {
+    const list = unknown.join(", ");
+    const text = `Unknown role: ${list}`;
+    throw new Invalid(text, { role_ids: [text] }).keyed("unknownRoles", { roles: list });
+  }
   return roleIds.map((id) => found.get(id)!);
 }
 

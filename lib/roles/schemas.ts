@@ -11,7 +11,10 @@ export const permissionListSchema = z
   .max(200, "Too many permissions")
   .superRefine((names, ctx) => {
     const unknown = names.filter((n) => !isPermission(n));
-    if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `Unknown permission: ${unknown.join(", ")}` });
+    if (unknown.length > 0) {
+      const permissions = unknown.join(", ");
+      ctx.addIssue({ code: "custom", message: `Unknown permission: ${permissions}`, params: { messageRef: { key: "unknownPermissions", params: { permissions } } } });
+    }
   })
   .transform((names) => [...new Set(names)] as Permission[]);
 

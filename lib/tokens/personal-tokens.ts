@@ -52,7 +52,10 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       // Narrowing only: within what the owner holds now, and nothing the creator couldn't grant.
       const ownerHolds = await resolvePermissions(tx, { accountId: actor.accountId, userId, role: owner.role });
       const beyond = permissions.filter((p) => !ownerHolds.has(p));
-      if (beyond.length > 0) throw new Forbidden(`A token can't hold permissions its owner doesn't: ${beyond.join(", ")}`);
+      if (beyond.length > 0) {
+        const list = beyond.join(", ");
+        throw new Forbidden(`A token can't hold permissions its owner doesn't: ${list}`).keyed("tokenPermissionsBeyondOwner", { permissions: list });
+      }
       assertMayGrant(me, permissions);
     }
     const { plain, row } = await mintAccessToken(tx, {

@@ -135,7 +135,7 @@ async function issueForEmail(email: string, meta: RequestMeta, now: Date): Promi
 }
 
 /** An admin's "Send reset link": same link and rules as the person's own request, refused (412) without mail or an email address. */
-export async function sendPasswordResetLink(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<{ message: string }> {
+export async function sendPasswordResetLink(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   const target = await loadUser(db(), actor.accountId, userId);
   assertCanResetPassword(actor, target);
   return write(actor, async (tx, me) => {
@@ -155,7 +155,7 @@ export async function sendPasswordResetLink(actor: Actor, userId: string, meta: 
       meta,
       at: now,
     });
-    return { message: `A link to set a new password is on its way to ${current.email}.` };
+    return { message: `A link to set a new password is on its way to ${current.email}.`, email: current.email };
   });
 }
 

@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
+import { sayMessage } from "@/lib/errors";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -212,7 +213,11 @@ export const testLdapAction = serverAction({ needs: "settings:sign_in" }, async 
     // The test's message is shown beside its button, away from the fields: say what to fix there.
     const state = formStateFromError(err);
     const fields = Object.values(state.fieldErrors ?? {}).flat();
-    return fields.length > 0 ? { ...state, message: fields.join(" ") } : state;
+    if (fields.length === 0) return state;
+    // Joined, the texts are no longer the keyed ones: each is said in the person's language first.
+    const t = await getTranslations("serverMessages");
+    const said = fields.map((text) => (state.messageKeys && Object.hasOwn(state.messageKeys, text) ? sayMessage(t, state.messageKeys[text]) : text));
+    return { ...state, message: said.join(" ") };
   }
 });
 

@@ -5,7 +5,8 @@
  * Said in the reader's language (messages: publicPages.signInProblems).
  */
 import { getTranslations } from "next-intl/server";
-import { REFUSAL_REASONS, refusalMessage, type RefusalReason } from "@/lib/idp/external-sign-in";
+import { sayMessage } from "@/lib/errors";
+import { REFUSAL_REASONS, refusalRef, type RefusalReason } from "@/lib/idp/external-sign-in";
 
 /** "Too many attempts. Try again in N minutes." for a throttle's Retry-After. */
 export async function waitMessage(retryAfterSeconds: number): Promise<string> {
@@ -21,7 +22,7 @@ export async function credentialsMessage(code: string | undefined, usernames: bo
   if (code === "directory_unavailable") return t("directoryUnavailable");
   if (code?.startsWith("refused_")) {
     const reason = code.slice("refused_".length) as RefusalReason;
-    if (REFUSAL_REASONS.includes(reason)) return refusalMessage(reason, "The directory"); // lib/idp's sentence, English until it carries a message key
+    if (REFUSAL_REASONS.includes(reason)) return sayMessage(await getTranslations("serverMessages"), refusalRef(reason, { key: "sourceDirectory" }));
   }
   const forms = await getTranslations("forms");
   return usernames ? forms("invalidUsernameCredentials") : forms("invalidCredentials");
@@ -34,7 +35,7 @@ export async function signInErrorMessage(error: string | undefined, providerName
   const name = providerName ?? t("theProvider");
   if (error.startsWith("refused_")) {
     const reason = error.slice("refused_".length) as RefusalReason;
-    if (REFUSAL_REASONS.includes(reason)) return refusalMessage(reason, providerName ?? "The identity provider");
+    if (REFUSAL_REASONS.includes(reason)) return sayMessage(await getTranslations("serverMessages"), refusalRef(reason, providerName ?? { key: "sourceIdentityProvider" }));
   }
   switch (error) {
     case "provider_disabled":

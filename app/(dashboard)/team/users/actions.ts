@@ -173,9 +173,9 @@ export const bulkUsersAction = serverAction({ needs: "users:block", byFirstArg: 
 /** email: an admin's "Send reset link" (the person sets a new password from the mail). */
 export const sendResetLinkAction = serverAction({ needs: "users:reset_password" }, async (actor, userId: string, _prev: FormState): Promise<FormState> => {
   try {
-    const { message } = await sendPasswordResetLink(actor, userId, await meta());
+    const { email } = await sendPasswordResetLink(actor, userId, await meta());
     refreshUserPages(userId);
-    return { status: "success", message };
+    return { status: "success", message: (await getTranslations("serverMessages"))("resetLinkOnItsWay", { email }) };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -9,7 +9,8 @@ type Context = { params: Promise<{ id: string }> };
 /** An admin's "Send reset link": the person gets a single-use link by email (412 without mail or an email address). */
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
-  return Response.json(await sendPasswordResetLink(actor, (await params).id, requestMeta(request.headers)));
+  const { message } = await sendPasswordResetLink(actor, (await params).id, requestMeta(request.headers));
+  return Response.json({ message });
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
