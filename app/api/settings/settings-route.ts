@@ -1,13 +1,13 @@
 /**
  * The shape most settings pages' routes share: GET answers the stored
  * settings, PUT validates the body, saves it and answers what is now stored,
- * in the same API shape, and every other method is a 405. A route spreads it
- * into its exports: `export const { GET, PUT, POST, PATCH, DELETE } = settingsRoute({…});`
+ * in the same API shape. A route exports each handler by name, as every
+ * route does (e2e/api/access-tokens reads `export const PUT` to find the
+ * write routes), and the other methods from otherMethods("GET", "PUT").
  */
 import type { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { readJson } from "@/lib/http/body";
-import { otherMethods } from "@/lib/http/methods";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { apiActor } from "@/lib/sign-in/api-actor";
@@ -23,7 +23,6 @@ export function settingsRoute<Stored, Schema extends z.ZodType>(settings: {
   toApi: (stored: Stored) => unknown;
 }) {
   const { read, schema, save, toApi } = settings;
-  const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
   return {
     GET: apiRoute(async (request: Request) => {
       const actor = await apiActor(request);
@@ -34,8 +33,5 @@ export function settingsRoute<Stored, Schema extends z.ZodType>(settings: {
       const input = await readJson(request, schema);
       return Response.json(toApi(await save(actor, input, requestMeta(request.headers))));
     }),
-    POST,
-    PATCH,
-    DELETE,
   };
 }

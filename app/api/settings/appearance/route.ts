@@ -1,13 +1,18 @@
 import { appearanceInputSchema, appearanceSettings, toApiAppearance, updateAppearance } from "@/lib/appearance/settings";
+import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
 /**
  * The instance's name and logo (Settings → Appearance). PUT {"name": "..."}: "" goes back to the default; owner only.
  * The logo has its own route (./logo).
  */
-export const { GET, PUT, POST, PATCH, DELETE } = settingsRoute({
+const settings = settingsRoute({
   read: appearanceSettings,
   schema: appearanceInputSchema,
   save: updateAppearance,
   toApi: toApiAppearance,
 });
+
+export const GET = settings.GET;
+export const PUT = settings.PUT;
+export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

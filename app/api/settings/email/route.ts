@@ -1,12 +1,17 @@
 import { toApiMailSettings } from "@/lib/mail/api-shape";
 import { mailSettingsInputSchema } from "@/lib/mail/schemas";
 import { getMailSettings, saveMailSettings } from "@/lib/mail/settings";
+import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
 /** PUT: the whole page; "password" is write-only (left out: kept). */
-export const { GET, PUT, POST, PATCH, DELETE } = settingsRoute({
+const settings = settingsRoute({
   read: getMailSettings,
   schema: mailSettingsInputSchema,
   save: saveMailSettings,
   toApi: toApiMailSettings,
 });
+
+export const GET = settings.GET;
+export const PUT = settings.PUT;
+export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

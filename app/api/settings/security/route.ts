@@ -1,13 +1,18 @@
 import { securityPolicy, securityPolicySchema, toApiSecurityPolicy, updateSecurityPolicy } from "@/lib/mfa/policy";
+import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
 /**
  * Who must use two-factor sign-in (Settings → Security). PUT {"require_for": "nobody"|"admins"|"everyone"|"groups",
  * "group_ids": [...], "grace_days": n}; owner only.
  */
-export const { GET, PUT, POST, PATCH, DELETE } = settingsRoute({
+const settings = settingsRoute({
   read: securityPolicy,
   schema: securityPolicySchema,
   save: updateSecurityPolicy,
   toApi: toApiSecurityPolicy,
 });
+
+export const GET = settings.GET;
+export const PUT = settings.PUT;
+export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

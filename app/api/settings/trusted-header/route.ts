@@ -1,11 +1,16 @@
 import { toApiSignInSettings } from "@/lib/idp/api-shape";
 import { trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { getSignInSettings, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
+import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
-export const { GET, PUT, POST, PATCH, DELETE } = settingsRoute({
+const settings = settingsRoute({
   read: getSignInSettings,
   schema: trustedHeaderInputSchema,
   save: updateTrustedHeader,
   toApi: (settings) => toApiSignInSettings(settings).trusted_header,
 });
+
+export const GET = settings.GET;
+export const PUT = settings.PUT;
+export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
