@@ -114,6 +114,11 @@ for (const theme of THEMES) {
     await page.getByRole("button", { name: "Open navigation" }).click();
     await expect(page.getByRole("dialog", { name: "Navigation" })).toBeVisible();
     await expectAxeClean(page, { what: `navigation drawer (${theme})`, settle: true, soft: true });
+    await page.keyboard.press("Escape");
+    // The settings tabs as one scrolling row, with its fade and chevron.
+    await page.goto(instance.url("/settings/appearance"));
+    await expect(page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Appearance" })).toHaveAttribute("aria-current", "page");
+    await expectAxeClean(page, { what: `settings tabs on a phone (${theme})`, settle: true, soft: true });
     await context.close();
   });
 }

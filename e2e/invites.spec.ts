@@ -133,7 +133,7 @@ test("regenerate replaces the link, delete revokes it, an expired link is refuse
   await visitor.close();
 });
 
-test("select two invites, delete them at once: one confirmation naming the count, then they are gone; regenerate shows the new link once", async ({ page }) => {
+test("select two invites, delete them at once: one confirmation naming the count, then they are gone; regenerate asks for the expiry and shows the new link once", async ({ page }) => {
   for (const [name, email] of [["Lou Lane", "lou@example.com"], ["Max Moe", "max@example.com"], ["Ned New", "ned@example.com"]]) {
     const res = await fetch(instance.url("/api/users/invites"), {
       method: "POST",
@@ -158,10 +158,19 @@ test("select two invites, delete them at once: one confirmation naming the count
 
   await page.getByRole("checkbox", { name: /Select Ned New/ }).check();
   await page.getByRole("button", { name: "Regenerate selected" }).click();
-  await page.getByRole("dialog", { name: "Regenerate 1 invite?" }).getByRole("button", { name: "Regenerate 1 invite" }).click();
+  // The confirmation asks for the expiry as the single Regenerate does (3 days unless changed).
+  const regenerate = page.getByRole("dialog", { name: "Regenerate 1 invite?" });
+  const expiry = regenerate.getByLabel("Expires in (days)");
+  await expect(expiry).toHaveValue("3");
+  await expiry.fill("10");
+  const regeneratedAt = Date.now();
+  await regenerate.getByRole("button", { name: "Regenerate 1 invite" }).click();
   const links = page.getByRole("dialog", { name: "1 new invite link" });
   const link = links.getByLabel(/^Ned New \(expires /);
   await expect(link).toBeFocused();
   await expect(link).toHaveValue(/\/invite\?token=/);
   await expect(links.getByRole("button", { name: "Copy the link for Ned New" })).toBeVisible();
+  const listed = (await (await fetch(instance.url("/api/users/invites"), { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{ name: string; invite_expires_at: string }>;
+  const ned = listed.find((i) => i.name === "Ned New")!;
+  expect((Date.parse(ned.invite_expires_at) - regeneratedAt) / 86400_000).toBeCloseTo(10, 1);
 });

@@ -1,8 +1,9 @@
 /**
- * Phones: the navigation is a drawer behind a menu button, and no page
- * scrolls sideways at 360 px (wide tables scroll inside their own box).
+ * Phones: the navigation is a drawer behind a menu button, the settings tabs
+ * one scrolling row, and no page scrolls sideways at 360 px (wide tables
+ * scroll inside their own box).
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { signIn } from "./support/browser";
 import { dashboardPages, ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
 import { useInstance } from "./support/instance";
@@ -78,6 +79,45 @@ test("in German and the dark theme the main pages fit 360 px too", async ({ brow
     await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
     await expectNoSidewaysScroll(page, `${name} (${path}) in German, dark`);
   }
+  await context.close();
+});
+
+test("on a phone the settings tabs are one row that scrolls sideways, the active tab in view, every tab reachable by keyboard", async ({ browser }) => {
+  await ensureSeeded();
+  const { context, page } = await ownerPage(browser, instance, { theme: "dark", viewport: { width: 360, height: 740 } });
+  await context.addCookies([{ name: "locale", value: "de", url: instance.baseURL }]);
+  // The last tab: the row has to scroll to show it.
+  await page.goto(instance.url("/settings/appearance"));
+  const nav = page.getByRole("navigation", { name: "Einstellungen" });
+  const tabs = nav.getByRole("link");
+  await expect(tabs).toHaveCount(8);
+  const tops = await tabs.evaluateAll((links) => links.map((l) => Math.round(l.getBoundingClientRect().top)));
+  expect(new Set(tops).size, `the tabs sit on ${new Set(tops).size} rows`).toBe(1);
+
+  const row = tabs.first().locator("xpath=..");
+  const inView = (tab: Locator) =>
+    tab.evaluate((el) => {
+      const box = el.parentElement!.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      return r.left >= box.left - 1 && r.right <= box.right + 1;
+    });
+  expect(await row.evaluate((el) => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === "auto")).toBe(true);
+  const active = nav.getByRole("link", { name: "Erscheinungsbild" });
+  await expect(active).toHaveAttribute("aria-current", "page");
+  expect(await inView(active), "the active tab is scrolled into view").toBe(true);
+  // The sign that more tabs lie to the left (and none to the right of the last).
+  await expect(nav.locator('[data-more-tabs="before"]')).toBeVisible();
+  await expect(nav.locator('[data-more-tabs="after"]')).toHaveCount(0);
+
+  // Shift+Tab walks back to the first tab, which scrolls into view; then the fade is on the right.
+  await active.focus();
+  const first = nav.getByRole("link", { name: "Identitätsanbieter" });
+  for (let i = 0; i < 7; i++) await page.keyboard.press("Shift+Tab");
+  await expect(first).toBeFocused();
+  await expect.poll(() => inView(first)).toBe(true);
+  await expect(nav.locator('[data-more-tabs="after"]')).toBeVisible();
+  await expect(nav.locator('[data-more-tabs="before"]')).toHaveCount(0);
+  await expectNoSidewaysScroll(page, "/settings/appearance in German, dark");
   await context.close();
 });
 

@@ -1,9 +1,10 @@
 /**
  * Themes and keyboard use of the shell: Light / Dark / System from the avatar
  * menu, remembered and rendered by the server; the avatar menu as a real menu;
- * the skip link; the Add User tabs with arrow keys.
+ * the skip link; the Add User tabs with arrow keys; a disabled danger button
+ * that looks disabled.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { ownerPage } from "./support/dashboard";
 
@@ -130,4 +131,34 @@ test("the Add User tabs move with the arrow keys", async ({ browser }) => {
   // One Tab stop for the whole tab list: the unselected tab is skipped.
   await expect(invite).toHaveAttribute("tabindex", "-1");
   await context.close();
+});
+
+/** An element's computed colour as sRGB bytes (the theme's colours are oklch and color-mix). */
+async function rgbOf(target: Locator, property: "backgroundColor" | "color") {
+  return target.evaluate((el, prop) => {
+    const canvas = document.createElement("canvas").getContext("2d")!;
+    canvas.fillStyle = getComputedStyle(el)[prop];
+    canvas.fillRect(0, 0, 1, 1);
+    const [r, g, b] = canvas.getImageData(0, 0, 1, 1).data;
+    return { r, g, b };
+  }, property);
+}
+
+test("a disabled danger button looks disabled in both themes: grey, not a red fill", async ({ browser }) => {
+  for (const theme of ["light", "dark"] as const) {
+    const { context, page } = await ownerPage(browser, instance, { theme });
+    await page.goto(instance.url("/team/users"));
+    const remove = page.getByRole("button", { name: "Delete selected" });
+    await expect(remove).toBeDisabled();
+    // Hovering a disabled button changes nothing.
+    await remove.hover({ force: true });
+    const off = await rgbOf(remove, "backgroundColor");
+    // The theme's grey (slate, a little blue), not red: a red fill, pale or deep, has red far above green and blue.
+    expect(off.r - Math.max(off.g, off.b), `${theme} disabled fill ${JSON.stringify(off)}`).toBeLessThan(10);
+    await page.getByRole("checkbox", { name: `Select ${OWNER.name}` }).check();
+    await expect(remove).toBeEnabled();
+    const on = await rgbOf(remove, "backgroundColor");
+    expect(on.r - Math.max(on.g, on.b), `${theme} enabled fill ${JSON.stringify(on)}`).toBeGreaterThan(60);
+    await context.close();
+  }
 });

@@ -5,12 +5,12 @@ import { createInviteAction } from "@/app/(dashboard)/team/users/invite-actions"
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { IdentityFields } from "@/components/users/identity-fields";
 import { RoleSelect } from "@/components/users/role-select";
 import { Checkbox } from "@/components/idp/form-bits";
+import { InviteExpiryField } from "./invite-expiry-field";
 import { InviteLinkResult } from "./invite-link-result";
 
 export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { groups: { id: string; name: string }[]; onCancel: () => void; mailEnabled?: boolean }) {
@@ -44,16 +44,7 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
         nameRequired
       />
       <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
-      <TextField
-        label={t("expiresInDays")}
-        name="expires_in_days"
-        type="number"
-        min={1}
-        max={365}
-        required
-        defaultValue={state.values?.expires_in_days ?? "3"}
-        errors={errors.expires_in_days}
-      />
+      <InviteExpiryField defaultValue={state.values?.expires_in_days} errors={errors.expires_in_days} />
       <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={add("autoGroups")} />
       {mailEnabled && <Checkbox name="send_email" label={t("sendEmail")} hint={t("sendEmailHint")} defaultChecked={state.values ? state.values.send_email === "on" : true} />}
       <div className="flex justify-end gap-2">

@@ -1,8 +1,9 @@
 "use client";
 /**
  * The pending invites list's bulk actions (Delete, Regenerate) on the shared
- * BulkSelection; after Regenerate each new link is shown once, with Copy, as
- * the single Regenerate shows it.
+ * BulkSelection; Regenerate asks for the new links' expiry (the single
+ * Regenerate's field), then each new link is shown once, with Copy, as the
+ * single Regenerate shows it.
  */
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
@@ -11,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-field";
 import { Dialog } from "@/components/ui/dialog";
 import { BulkSelection } from "@/components/users/bulk-selection";
+import { InviteExpiryField } from "./invite-expiry-field";
 
 type Link = { id: string; token: string; expiresAt: string; label: string };
 
@@ -46,6 +48,8 @@ export function InvitesBulk({
         allowed={allowed}
         run={bulkInvitesAction}
         messages="invitesPage.bulk"
+        // Regenerate asks how long the new links stay valid, as the single Regenerate does.
+        confirmFields={(action, errors) => (action === "regenerate" ? <InviteExpiryField errors={errors.expires_in_days} /> : null)}
         onDone={(action, outcome) => {
           if (action === "regenerate") setLinks((outcome.links ?? []).map((l) => ({ ...l, label: labels.get(l.id) ?? l.id })));
         }}

@@ -7,14 +7,13 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { InviteExpiryField } from "./invite-expiry-field";
 import { InviteLinkResult } from "./invite-link-result";
 
 function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () => void }) {
   const form = useServerForm(regenerateInviteAction.bind(null, inviteId));
   const t = useTranslations("invitesPage.regenerate");
-  const tf = useTranslations("invitesPage.form");
   const common = useTranslations("common");
   const state = form.state;
   if (state.status === "success" && state.result) {
@@ -24,16 +23,7 @@ function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () =
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <p className="text-sm text-slate-700">{t("body")}</p>
-      <TextField
-        label={tf("expiresInDays")}
-        name="expires_in_days"
-        type="number"
-        min={1}
-        max={365}
-        required
-        defaultValue="3"
-        errors={state.fieldErrors?.expires_in}
-      />
+      <InviteExpiryField defaultValue={state.values?.expires_in_days} errors={state.fieldErrors?.expires_in_days} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
           {common("cancel")}

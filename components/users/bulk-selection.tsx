@@ -5,7 +5,9 @@
  * and one in the header for the whole page, a bar naming how many are
  * selected with the actions, one confirmation naming the count, then a toast
  * with what changed and, for the rows the rules refused (the owner,
- * yourself…), each one's reason, listed under the bar. The texts come from
+ * yourself…), each one's reason, listed under the bar. An action may ask
+ * for more in its confirmation (confirmFields: invites' regenerate asks for
+ * the expiry), sent along as form data. The texts come from
  * the list's own `messages` namespace (usersPage.bulk, invitesPage.bulk).
  */
 import { useRouter } from "next/navigation";
@@ -26,7 +28,8 @@ export type BulkOutcome =
       failures: Array<{ id: string; message: string }>;
       links?: Array<{ id: string; token: string; expiresAt: string }>;
     }
-  | { status: "error"; message: string };
+  /** fieldErrors: a field of the confirmation was refused; the confirmation stays open with what was typed. */
+  | { status: "error"; message: string; fieldErrors?: Record<string, string[]> };
 
 type Selection = {
   selected: ReadonlySet<string>;
@@ -57,6 +60,7 @@ export function BulkSelection({
   allowed,
   run,
   messages = "usersPage.bulk",
+  confirmFields,
   onDone,
   children,
 }: {
@@ -64,7 +68,10 @@ export function BulkSelection({
   users: Array<{ id: string; label: string }>;
   /** The actions the viewer's permissions allow, in the bar's order ("delete" is shown as dangerous). */
   allowed: readonly Action[];
-  run: (action: string, ids: string[]) => Promise<BulkOutcome>;
+  /** `fields`: what was entered in the confirmation's own fields (confirmFields), if it has any. */
+  run: (action: string, ids: string[], fields?: FormData) => Promise<BulkOutcome>;
+  /** An action's own fields in its confirmation (invites' regenerate: the expiry), given their errors. */
+  confirmFields?: (action: Action, errors: Record<string, string[]>) => React.ReactNode;
   /** The message namespace holding this list's texts (same keys as usersPage.bulk). */
   messages?: BulkMessages;
   /** Called with a successful outcome (e.g. to show regenerated links). */
@@ -78,6 +85,7 @@ export function BulkSelection({
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [asking, setAsking] = useState<Action | null>(null);
   const [failures, setFailures] = useState<Array<{ label: string; message: string }>>([]);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [pending, startTransition] = useTransition();
   const pageIds = useMemo(() => users.map((u) => u.id), [users]);
   const labels = useMemo(() => new Map(users.map((u) => [u.id, u.label])), [users]);
@@ -98,9 +106,19 @@ export function BulkSelection({
     toggleAll: (on) => setSelected(on ? new Set(pageIds) : new Set()),
   };
 
-  function confirm(action: Action) {
+  function ask(action: Action | null) {
+    setFieldErrors({});
+    setAsking(action);
+  }
+
+  function confirm(action: Action, fields: FormData | undefined) {
     startTransition(async () => {
-      const outcome = await run(action, chosen);
+      const outcome = await run(action, chosen, fields);
+      if (outcome.status === "error" && outcome.fieldErrors) {
+        // The confirmation stays open, with what was typed and the field's error.
+        setFieldErrors(outcome.fieldErrors);
+        return;
+      }
       setAsking(null);
       if (outcome.status === "error") {
         notify("error", outcome.message);
@@ -126,7 +144,7 @@ export function BulkSelection({
             key={action}
             variant={action === "delete" ? "danger" : "secondary"}
             disabled={chosen.length === 0}
-            onClick={() => setAsking(action)}
+            onClick={() => ask(action)}
           >
             {t(`selectedButton.${action}`)}
           </Button>
@@ -147,23 +165,30 @@ export function BulkSelection({
       {children}
       <Dialog
         open={asking !== null}
-        onClose={() => setAsking(null)}
+        onClose={() => ask(null)}
         title={asking ? t(`confirmTitle.${asking}`, { count: chosen.length }) : ""}
       >
         {asking && (
-          <div className="space-y-4">
+          <form
+            className="space-y-4"
+            onSubmit={(e) => {
+              e.preventDefault();
+              confirm(asking, confirmFields ? new FormData(e.currentTarget) : undefined);
+            }}
+          >
             <p className="text-sm text-slate-700">
               {t(`confirmBody.${asking}`)} {t("perRow")}
             </p>
+            {confirmFields?.(asking, fieldErrors)}
             <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setAsking(null)}>
+              <Button variant="secondary" onClick={() => ask(null)}>
                 {common("cancel")}
               </Button>
-              <Button variant={asking === "delete" ? "danger" : "primary"} disabled={pending} onClick={() => confirm(asking)}>
+              <Button type="submit" variant={asking === "delete" ? "danger" : "primary"} disabled={pending}>
                 {pending ? common("working") : t(`confirmButton.${asking}`, { count: chosen.length })}
               </Button>
             </div>
-          </div>
+          </form>
         )}
       </Dialog>
     </SelectionContext.Provider>

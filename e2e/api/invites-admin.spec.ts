@@ -564,4 +564,21 @@ test.describe("POST /api/invites/bulk", () => {
     expect(expectApiError(await lookupInvite(instance, c.invite_link), 404).message).toMatch(MESSAGES.replaced);
     expect((await lookupInvite(instance, row.invite_token!)).status).toBe(200);
   });
+
+  test("regenerate takes the single regenerate's expires_in (seconds, 1 hour to 365 days, 72 hours when left out); out of range is a 422 that changes nothing", async () => {
+    const [d, e] = [await createInvite(ownerApi, invitee("bulk-d")), await createInvite(ownerApi, invitee("bulk-e"))];
+    for (const expires_in of [60, 366 * 86400, "7"]) {
+      expectFieldErrors(await ownerApi.post("/api/invites/bulk", { action: "regenerate", invite_ids: [d.id], expires_in }), "expires_in");
+    }
+    expect((await lookupInvite(instance, d.invite_link)).status).toBe(200);
+    const before = Date.now();
+    const daysLeft = (r: { invite_expires_at?: string }) => (Date.parse(r.invite_expires_at!) - before) / 86400_000;
+    const week = await ownerApi.post<BulkResults>("/api/invites/bulk", { action: "regenerate", invite_ids: [d.id], expires_in: 7 * 86400 });
+    expect(week.status, week.text).toBe(200);
+    expect(daysLeft(week.body.results[0])).toBeCloseTo(7, 2);
+    const standard = await ownerApi.post<BulkResults>("/api/invites/bulk", { action: "regenerate", invite_ids: [e.id] });
+    expect(daysLeft(standard.body.results[0])).toBeCloseTo(3, 2);
+    // The list shows the chosen expiry too.
+    expect(daysLeft((await listInvites(ownerApi)).find((i) => i.id === d.id)!)).toBeCloseTo(7, 2);
+  });
 });

@@ -12,7 +12,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { DomainError } from "@/lib/errors";
 import { deleteInvite, regenerateInvite } from "./invites";
-import { INVITE_EXPIRY } from "./schemas";
+import { regenerateInviteSchema } from "./schemas";
 
 export const BULK_INVITE_ACTIONS = ["delete", "regenerate"] as const;
 export type BulkInviteAction = (typeof BULK_INVITE_ACTIONS)[number];
@@ -26,6 +26,8 @@ export const bulkInvitesSchema = z.object({
     .array(z.string().min(1).max(100), { error: "invite_ids must be a list of invite ids" })
     .min(1, "Select at least one invite")
     .max(MAX_BULK_INVITES, `At most ${MAX_BULK_INVITES} invites at once`),
+  /** regenerate: how long the new links stay valid, in seconds, exactly as the single regenerate's `expires_in` (0 or absent: 72 hours). */
+  expires_in: regenerateInviteSchema.shape.expires_in,
 });
 export type BulkInvitesInput = z.output<typeof bulkInvitesSchema>;
 
@@ -57,8 +59,8 @@ export async function bulkUpdateInvites(actor: Actor, input: BulkInvitesInput, m
         await deleteInvite(actor, id, meta);
         results.push({ id, ok: true });
       } else {
-        // As the single Regenerate: the default expiry, a new link, the old one stops working.
-        const { invite, token } = await regenerateInvite(actor, id, INVITE_EXPIRY.defaultSeconds, meta);
+        // As the single Regenerate: the chosen expiry (or its default), a new link, the old one stops working.
+        const { invite, token } = await regenerateInvite(actor, id, input.expires_in, meta);
         results.push({ id, ok: true, token, expiresAt: invite.expiresAt });
       }
     } catch (err) {

@@ -22,6 +22,14 @@ function daysToSeconds(value: FormDataEntryValue | null): number | undefined {
   return Number.isFinite(days) ? Math.round(days * DAY_SECONDS) : Number.NaN;
 }
 
+/** The forms' expiry field is in days: the service's seconds-based message is shown there, in days. */
+async function inDays<S extends { fieldErrors?: FormState["fieldErrors"] }>(state: S): Promise<S> {
+  if (state.fieldErrors?.expires_in) {
+    state.fieldErrors.expires_in_days = [(await getTranslations("invitesPage.toasts"))("expiryRange")];
+  }
+  return state;
+}
+
 function issued(invite: { expiresAt: Date; name: string; email: string | null }, token: string, emailQueued = false): FormState {
   revalidatePath("/team/users");
   // Sent by email: the link is not shown (it went to the invitee).
@@ -44,22 +52,18 @@ export const createInviteAction = serverAction({ needs: "invites:create" }, asyn
     const { invite, token, emailQueued } = await createInvite(actor, input, requestMeta(await headers()));
     return issued(invite, token, emailQueued);
   } catch (err) {
-    const state = formStateFromError(err, values);
-    // The form's field is in days: show the seconds-based message there.
-    if (state.fieldErrors?.expires_in) {
-      state.fieldErrors.expires_in_days = [(await getTranslations("invitesPage.toasts"))("expiryRange")];
-    }
-    return state;
+    return inDays(formStateFromError(err, values));
   }
 });
 
 export const regenerateInviteAction = serverAction({ needs: "invites:create" }, async (actor, inviteId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
+  const values = formValues(formData, ["expires_in_days"]);
   try {
     const { expires_in } = parseOrThrow(regenerateInviteSchema, { expires_in: daysToSeconds(formData.get("expires_in_days")) });
     const { invite, token } = await regenerateInvite(actor, inviteId, expires_in, requestMeta(await headers()));
     return issued(invite, token);
   } catch (err) {
-    return formStateFromError(err);
+    return inDays(formStateFromError(err, values));
   }
 });
 
@@ -84,10 +88,14 @@ export const resendInviteAction = serverAction({ needs: "invites:create" }, asyn
   }
 });
 
-/** The invites list's bulk actions: each selected invite through the single action (lib/invites/bulk.ts); regenerate: each new link, shown once. */
-export const bulkInvitesAction = serverAction({ needs: "invites:delete", byFirstArg: { regenerate: "invites:create" } }, async (actor, action: string, ids: string[]): Promise<BulkOutcome> => {
+/**
+ * The invites list's bulk actions: each selected invite through the single action (lib/invites/bulk.ts); regenerate:
+ * each new link, shown once, valid for the days chosen in the confirmation (`fields`, as the single Regenerate's form).
+ */
+export const bulkInvitesAction = serverAction({ needs: "invites:delete", byFirstArg: { regenerate: "invites:create" } }, async (actor, action: string, ids: string[], fields?: FormData): Promise<BulkOutcome> => {
   try {
-    const input = parseOrThrow(bulkInvitesSchema, { action, invite_ids: ids });
+    const expires = action === "regenerate" ? { expires_in: daysToSeconds(fields?.get("expires_in_days") ?? null) } : {};
+    const input = parseOrThrow(bulkInvitesSchema, { action, invite_ids: ids, ...expires });
     const results = await bulkUpdateInvites(actor, input, requestMeta(await headers()));
     revalidatePath("/team/users");
     return {
@@ -97,7 +105,8 @@ export const bulkInvitesAction = serverAction({ needs: "invites:delete", byFirst
       failures: results.flatMap((r) => (r.ok ? [] : [{ id: r.id, message: r.message }])),
     };
   } catch (err) {
-    const state = formStateFromError(err);
-    return { status: "error", message: state.message ?? (await getTranslations("invitesPage.bulk"))("nothingChanged") };
+    const state = await inDays(formStateFromError(err));
+    const message = state.message ?? (await getTranslations("invitesPage.bulk"))("nothingChanged");
+    return state.fieldErrors?.expires_in_days ? { status: "error", message, fieldErrors: { expires_in_days: state.fieldErrors.expires_in_days } } : { status: "error", message };
   }
 });

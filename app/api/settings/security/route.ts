@@ -1,21 +1,18 @@
-import { apiActor } from "@/lib/sign-in/api-actor";
-import { readJson } from "@/lib/http/body";
-import { requestMeta } from "@/lib/http/request-meta";
-import { apiRoute } from "@/lib/http/route";
-import { otherMethods } from "@/lib/http/methods";
 import { securityPolicy, securityPolicySchema, toApiSecurityPolicy, updateSecurityPolicy } from "@/lib/mfa/policy";
+import { otherMethods } from "@/lib/http/methods";
+import { settingsRoute } from "../settings-route";
 
-/** Who must use two-factor sign-in (Settings → Security). */
-export const GET = apiRoute(async (request) => {
-  const actor = await apiActor(request);
-  return Response.json(toApiSecurityPolicy(await securityPolicy(actor)));
+/**
+ * Who must use two-factor sign-in (Settings → Security). PUT {"require_for": "nobody"|"admins"|"everyone"|"groups",
+ * "group_ids": [...], "grace_days": n}; owner only.
+ */
+const settings = settingsRoute({
+  read: securityPolicy,
+  schema: securityPolicySchema,
+  save: updateSecurityPolicy,
+  toApi: toApiSecurityPolicy,
 });
 
-/** {"require_for": "nobody"|"admins"|"everyone"|"groups", "group_ids": [...], "grace_days": n}; owner only. */
-export const PUT = apiRoute(async (request) => {
-  const actor = await apiActor(request);
-  const input = await readJson(request, securityPolicySchema);
-  return Response.json(toApiSecurityPolicy(await updateSecurityPolicy(actor, input, requestMeta(request.headers))));
-});
-
+export const GET = settings.GET;
+export const PUT = settings.PUT;
 export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
