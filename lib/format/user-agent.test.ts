@@ -27,3 +27,17 @@ describe("describeUserAgent", () => {
     expect(describeUserAgent("")).toBeNull();
   });
 });
+
+describe("describeUserAgent in another language", () => {
+  it("joins browser and system with the caller's words, and keeps a lone product token as it is", () => {
+    const german = (browser: string, system: string) => `${browser} unter ${system}`;
+    expect(describeUserAgent("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", german)).toBe(
+      "Firefox 133 unter Linux",
+    );
+    // The remembered answer is the parts, not the English sentence.
+    expect(describeUserAgent("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")).toBe(
+      "Firefox 133 on Linux",
+    );
+    expect(describeUserAgent("curl/8.5.0", german)).toBe("curl/8.5.0");
+  });
+});
