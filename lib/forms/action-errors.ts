@@ -1,8 +1,9 @@
 /** Domain errors as form state; anything else is a bug and propagates. */
+import { getTranslations } from "next-intl/server";
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
 import { Conflict, DomainError, Invalid } from "@/lib/errors";
 import type { FormState } from "./form-state";
-import { messageKeysOf } from "./message-keys";
+import { messageKeysOf, serverText } from "./message-keys";
 
 export function formStateFromError(thrown: unknown, values?: Record<string, string>): FormState {
   const err = conflictFromConstraint(thrown) ?? thrown;
@@ -34,4 +35,15 @@ export function assertConfirmed(formData: FormData, field: string): void {
   if (formData.get(field) !== formData.get("confirm_password")) {
     throw new Invalid("Please fix the highlighted fields", { confirm_password: ["Passwords do not match"] });
   }
+}
+
+/**
+ * A bulk action's refused rows for the form, each reason in the person's
+ * language when the catalog has it (the API answers the same rows in English).
+ */
+export async function bulkFailures(results: ReadonlyArray<{ id: string; ok: boolean; message?: string }>): Promise<Array<{ id: string; message: string }>> {
+  const refused = results.filter((r) => !r.ok);
+  if (refused.length === 0) return [];
+  const t = await getTranslations("serverMessages");
+  return refused.map((r) => ({ id: r.id, message: serverText(t, r.message ?? "") }));
 }

@@ -6,7 +6,7 @@ import { sendPasswordResetLink } from "@/lib/users/password-reset";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { assertConfirmed, bulkFailures, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import { changedIn } from "@/lib/forms/changed-fields";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -162,7 +162,7 @@ export const bulkUsersAction = serverAction({ needs: "users:block", byFirstArg: 
     return {
       status: "success",
       done: results.filter((r) => r.ok).map((r) => r.id),
-      failures: results.flatMap((r) => (r.ok ? [] : [{ id: r.id, message: r.message }])),
+      failures: await bulkFailures(results),
     };
   } catch (err) {
     const state = formStateFromError(err);

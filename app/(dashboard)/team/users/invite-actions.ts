@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { serverAction } from "@/lib/forms/server-action";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { bulkFailures, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -102,7 +102,7 @@ export const bulkInvitesAction = serverAction({ needs: "invites:delete", byFirst
       status: "success",
       done: results.filter((r) => r.ok).map((r) => r.id),
       links: results.flatMap((r) => (r.ok && r.token && r.expiresAt ? [{ id: r.id, token: r.token, expiresAt: r.expiresAt.toISOString() }] : [])),
-      failures: results.flatMap((r) => (r.ok ? [] : [{ id: r.id, message: r.message }])),
+      failures: await bulkFailures(results),
     };
   } catch (err) {
     const state = await inDays(formStateFromError(err));
