@@ -76,6 +76,8 @@ test("the owner creates a Helpdesk role and gives it to a person through a group
   await page.getByRole("checkbox", { name: "Support" }).check();
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("list", { name: "Permissions" }).getByText("from group Support (role Helpdesk)").first()).toBeVisible();
+  // Each permission says what it allows, as the role form does.
+  await expect(page.getByRole("list", { name: "Permissions" }).getByText("Block and unblock users, approve people waiting for approval")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("owner-user-roles.png"), fullPage: true });
 });
 

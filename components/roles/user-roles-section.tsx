@@ -9,7 +9,12 @@ import { roleDescription, roleName } from "./role-names";
 /** The user page's Roles section: their roles, per permission where it comes from, and (for managers) the extra roles to tick. */
 export async function UserRolesSection({ actor, userId, isSelf }: { actor: Actor; userId: string; isSelf: boolean }) {
   const held = await getUserRoles(actor, userId);
-  const [t, team] = await Promise.all([getTranslations("rolesPage.user"), getTranslations("team")]);
+  const [t, team, roles] = await Promise.all([getTranslations("rolesPage.user"), getTranslations("team"), getTranslations("rolesPage")]);
+  /** What a permission allows, in words (`users:read` → rolesPage.permissions.users.read), as the role form's grid says it. */
+  const allows = (name: string) => {
+    const key = `permissions.${name.replace(":", ".")}`;
+    return roles.has(key as never) ? roles(key as never) : null;
+  };
   /** Where a permission comes from, in words: "from role Helpdesk", "from group Support". */
   const sourceLabel = (s: { roleId: string; roleName: string; via: "role" | "roles" | "group"; groupName?: string }) => {
     const role = roleName(team, { id: s.roleId, name: s.roleName });
@@ -38,7 +43,10 @@ export async function UserRolesSection({ actor, userId, isSelf }: { actor: Actor
         <ul aria-label={t("permissions")} className="divide-y divide-slate-100 rounded-lg bg-white text-sm shadow-sm ring-1 ring-slate-200">
           {held.permissions.map((p) => (
             <li key={p.name} className="flex flex-wrap justify-between gap-2 px-4 py-2">
-              <span className="font-mono text-slate-900">{p.name}</span>
+              <span className="min-w-0">
+                <span className="font-mono text-slate-900">{p.name}</span>
+                {allows(p.name) && <span className="block text-xs text-slate-600">{allows(p.name)}</span>}
+              </span>
               <span className="text-slate-600">{p.sources.map(sourceLabel).join("; ")}</span>
             </li>
           ))}
