@@ -178,6 +178,17 @@ type UpsertValues = {
  * was a tenth of its time. PostgreSQL keeps Drizzle's builders (null here).
  */
 type NativeWrites = { upsert(values: UpsertValues): void; consume(name: string, digest: string, atMs: number): number };
+/** An upsert's SET: every column from the row being inserted (each row's own values in a batch). */
+const FROM_THE_NEW_ROW = {
+  payloadCiphertext: sql.raw(`excluded."payload_ciphertext"`),
+  grantId: sql.raw(`excluded."grant_id"`),
+  userCode: sql.raw(`excluded."user_code"`),
+  uid: sql.raw(`excluded."uid"`),
+  userId: sql.raw(`excluded."user_id"`),
+  clientId: sql.raw(`excluded."client_id"`),
+  expiresAt: sql.raw(`excluded."expires_at"`),
+};
+
 const nativeWrites = new WeakMap<object, NativeWrites>();
 
 /** A statement's parameters in order: the placeholders' names (inserts wrap them in a Param), and literals as they are. */
@@ -211,15 +222,7 @@ function sqliteWrites(): NativeWrites | null {
     })
     .onConflictDoUpdate({
       target: [oidcModels.name, oidcModels.id],
-      set: {
-        payloadCiphertext: sql.raw(`excluded."payload_ciphertext"`),
-        grantId: sql.raw(`excluded."grant_id"`),
-        userCode: sql.raw(`excluded."user_code"`),
-        uid: sql.raw(`excluded."uid"`),
-        userId: sql.raw(`excluded."user_id"`),
-        clientId: sql.raw(`excluded."client_id"`),
-        expiresAt: sql.raw(`excluded."expires_at"`),
-      },
+      set: FROM_THE_NEW_ROW,
     })
     .toSQL();
   const consumeSql = database
@@ -259,15 +262,7 @@ function batchedUpsert(first: UpsertValues): BatchedUpsert {
       .onConflictDoUpdate({
         target: [oidcModels.name, oidcModels.id],
         // Each row's own values (excluded), not one set for all.
-        set: {
-          payloadCiphertext: sql.raw(`excluded."payload_ciphertext"`),
-          grantId: sql.raw(`excluded."grant_id"`),
-          userCode: sql.raw(`excluded."user_code"`),
-          uid: sql.raw(`excluded."uid"`),
-          userId: sql.raw(`excluded."user_id"`),
-          clientId: sql.raw(`excluded."client_id"`),
-          expiresAt: sql.raw(`excluded."expires_at"`),
-        },
+        set: FROM_THE_NEW_ROW,
       });
   };
   write.rows = rows;
