@@ -296,6 +296,13 @@ describe("activity detail values through the catalog", () => {
     expect(detailLines(tEn, event({ method: "password", second_factor: "recovery_code" }))).toEqual(["method: Password", "second factor: Recovery code"]);
     expect(detailLines(t, event({ factor: "passkey", recovery_codes_issued: true }))).toEqual(["Faktor: Passkey", "Wiederherstellungscodes ausgegeben: ja"]);
     expect(detailLines(t, event({ method: "header", provider: PROXY_SOURCE_NAME }))).toEqual(["Methode: Proxy-Header", "Anbieter: Ihr Anmelde-Proxy"]);
+    // A directory's saved settings: the changed ones, one line each, not the whole object as JSON.
+    const ldap = event({});
+    expect(detailLines(tEn, { ...ldap, details: { changed: ["search_base", "auto_create"], config: { url: "ldap://dir.example", search_base: "dc=example,dc=org", auto_create: false } } })).toEqual([
+      "user search base: dc=example,dc=org",
+      "create users: false",
+    ]);
+    expect(detailLines(t, { ...ldap, details: { config: { url: "ldap://dir.example", start_tls: true } } })).toEqual(["Server-URL: ldap://dir.example", "StartTLS: ja"]);
     expect(detailLines(t, event({ type: "web", kind: "invite", require_for: { from: "nobody", to: "everyone" } }))).toEqual(["Typ: Web-App", "Art: Einladung", "verlangt für: Niemanden → Alle"]);
     expect(detailLines(t, event({ changes: { enabled: { from: false, to: true }, signup_policy: { from: "existing", to: "open" } } }))).toEqual([
       "eingeschaltet: nein → ja",

@@ -139,6 +139,15 @@ export function detailLines(t: EventsTranslator, event: ActivityEvent, groupName
       }
       continue;
     }
+    // A directory's settings as saved ({"config": {…}, "changed": [names]}): one line per setting, only the changed ones when named.
+    if (key === "config" && value && typeof value === "object" && !Array.isArray(value)) {
+      const changed = Array.isArray(details.changed) ? new Set(details.changed.map(String)) : null;
+      for (const [setting, v] of Object.entries(value)) {
+        if (changed && !changed.has(setting)) continue;
+        lines.push(t("value", { field: fieldName(t, setting), value: show(t, valueName(t, setting, v)) }));
+      }
+      continue;
+    }
     const fromTo = change(value);
     if (key === "auto_groups" && groupNames && fromTo) {
       const names = (ids: unknown) => (Array.isArray(ids) ? ids.map((id) => groupNames.get(String(id)) ?? String(id)) : ids);
