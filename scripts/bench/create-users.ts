@@ -14,14 +14,12 @@ import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { createUser } from "@/lib/users/lifecycle";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { hashPassword } from "@/lib/crypto/passwords";
+import { benchPerson } from "./bench-people";
 
 const count = Number(process.argv[2] ?? 1000);
 const token = process.argv[3] ?? "";
 const meta = { ip: "127.0.0.1", userAgent: "latchkey-bench" };
 // As seed-users.ts names them, continuing after the seeded ones.
-const FIRST = ["Ann", "Bob", "Carla", "Dev", "Eve", "Femi", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lena", "Milo", "Nia"];
-const LAST = ["Smith", "Okafor", "Novak", "Tanaka", "Garcia", "Larsen", "Haddad", "Kowalski", "Mbeki", "Rossi"];
-const ROLES = ["user", "user", "user", "auditor", "admin"] as const;
 const WARM_UP = 50;
 
 function percentile(sorted: number[], p: number): number {
@@ -42,14 +40,8 @@ async function main() {
   for (let i = -WARM_UP; i < count; i++) {
     if (i === 0) cpu = process.cpuUsage();
     const n = offset + i + WARM_UP;
-    const name = `${FIRST[n % FIRST.length]} ${LAST[Math.floor(n / FIRST.length) % LAST.length]} ${n}`;
     const t0 = performance.now();
-    await createUser(
-      actor,
-      { is_service_user: false, email: `person${n}@bench.example`, name, role: ROLES[n % ROLES.length], auto_groups: [] },
-      meta,
-      precomputed,
-    );
+    await createUser(actor, benchPerson(n), meta, precomputed);
     if (i >= 0) timings.push(performance.now() - t0);
   }
   const used = process.cpuUsage(cpu);

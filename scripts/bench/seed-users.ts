@@ -15,12 +15,10 @@ import { createUser } from "@/lib/users/lifecycle";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { hashPassword } from "@/lib/crypto/passwords";
+import { benchPerson } from "./bench-people";
 
 const count = Number(process.argv[2] ?? 100_000);
 const meta = { ip: "127.0.0.1", userAgent: "latchkey-bench" };
-const FIRST = ["Ann", "Bob", "Carla", "Dev", "Eve", "Femi", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lena", "Milo", "Nia"];
-const LAST = ["Smith", "Okafor", "Novak", "Tanaka", "Garcia", "Larsen", "Haddad", "Kowalski", "Mbeki", "Rossi"];
-const ROLES = ["user", "user", "user", "auditor", "admin"] as const;
 
 /** Nearest rank, as scripts/bench/report.mjs computes it (this TypeScript script can't import that plain module's types). */
 function percentile(sorted: number[], p: number): number {
@@ -50,14 +48,8 @@ async function main() {
   const timings: number[] = [];
   const started = performance.now();
   for (let i = 0; i < count; i++) {
-    const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]} ${i}`;
     const t0 = performance.now();
-    await createUser(
-      actor,
-      { is_service_user: false, email: `person${i}@bench.example`, name, role: ROLES[i % ROLES.length], auto_groups: [] },
-      meta,
-      precomputed,
-    );
+    await createUser(actor, benchPerson(i), meta, precomputed);
     timings.push(performance.now() - t0);
     if ((i + 1) % 20_000 === 0) process.stderr.write(`  seeded ${i + 1} users\n`);
   }
