@@ -60,6 +60,34 @@ for (const kind of ["user", "service user"] as const) {
   });
 }
 
+test("a role picked before the page's script has loaded is saved", async () => {
+  const client = tokenClient(instance, token);
+  const created = await client.createUser({ email: "early@example.com", name: "Early Pick", role: "user" });
+  // Hold the page's script until the person has picked, as on a slow connection.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/chunks/**", async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    await page.goto(instance.url(`/team/users/${created.id}`), { waitUntil: "commit" });
+    await page.getByLabel("Role", { exact: true }).selectOption("auditor");
+  } finally {
+    release();
+    await page.unrouteAll({ behavior: "wait" });
+  }
+  // Hydrated: React has attached itself to the form.
+  await page.waitForFunction(() => {
+    const form = document.querySelector("main form");
+    return !!form && Object.keys(form).some((key) => key.startsWith("__reactProps"));
+  });
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  await expect.poll(async () => (await client.user(created.id)).role).toBe("auditor");
+  await expect(page.getByLabel("Role", { exact: true })).toHaveValue("auditor");
+});
+
 test("a form left open does not revert a role changed elsewhere", async () => {
   const client = tokenClient(instance, token);
   const created = await client.createUser({ email: "stale@example.com", name: "Stale Form", role: "user" });

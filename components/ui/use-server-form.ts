@@ -23,7 +23,7 @@
  * - with `announce`, a success message is raised as a toast.
  */
 import { startTransition, useActionState, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { changedNames, markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
+import { changedNames, loadedSnapshotOf, markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
 import { sayMessage } from "@/lib/errors";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
 import { useTranslations } from "next-intl";
@@ -61,7 +61,7 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   const notify = useToast();
 
   useEffect(() => {
-    snapshot.current = ref.current ? snapshotOf(new FormData(ref.current)) : null;
+    snapshot.current = ref.current ? loadedSnapshotOf(ref.current) : null;
     setDirty(false);
   }, [version]);
 

@@ -23,6 +23,38 @@ export function snapshotOf(data: FormData): FormSnapshot {
   return snapshot;
 }
 
+/**
+ * What the form held when it was rendered: each control's default (its value
+ * attribute, `selected`, `checked`), not what it holds now. A person can pick
+ * a role or type before the page's script has loaded; a snapshot of the live
+ * values would then count that change as the loaded state and drop it from
+ * the save. Mirrors FormData: named, enabled controls; unticked boxes absent.
+ */
+export function loadedSnapshotOf(form: HTMLFormElement): FormSnapshot {
+  const snapshot: FormSnapshot = new Map();
+  const add = (name: string, value: string) => snapshot.set(name, [...(snapshot.get(name) ?? []), value]);
+  for (const element of Array.from(form.elements)) {
+    if (!(element instanceof HTMLInputElement || element instanceof HTMLSelectElement || element instanceof HTMLTextAreaElement)) continue;
+    const name = element.name;
+    if (!name || element.disabled || element.matches(":disabled") || name.startsWith("$ACTION") || name === CHANGED_FIELD || name === TRACKED_FIELD) continue;
+    if (element instanceof HTMLSelectElement) {
+      const chosen = Array.from(element.options).filter((option) => option.defaultSelected && !option.disabled);
+      // A select rendered without a chosen option shows its first one; client-rendered controlled selects carry no default either.
+      if (chosen.length === 0) for (const option of Array.from(element.selectedOptions)) add(name, option.value);
+      else for (const option of element.multiple ? chosen : chosen.slice(-1)) add(name, option.value);
+    } else if (element instanceof HTMLTextAreaElement) {
+      add(name, element.defaultValue);
+    } else if (element.type === "checkbox" || element.type === "radio") {
+      if (element.defaultChecked) add(name, element.value);
+    } else if (element.type === "file") {
+      add(name, "");
+    } else if (!["submit", "button", "reset", "image"].includes(element.type)) {
+      add(name, element.defaultValue);
+    }
+  }
+  return snapshot;
+}
+
 /** Names whose submitted values differ from the snapshot (an unticked checkbox is absent, so it differs too). */
 export function changedNames(before: FormSnapshot, after: FormSnapshot): string[] {
   const names = new Set([...before.keys(), ...after.keys()]);
