@@ -1,8 +1,8 @@
 /**
  * Background work of the server process, started once from lib/startup.ts
  * (instrumentation), never from a page load: activity retention, pruning the
- * sign-in throttle's, rate limits' and outbox's stale rows, and the outbox
- * delivery pass. (The search index's backfill starts from lib/startup.ts: it
+ * sign-in throttle's, rate limits' and outbox's stale rows, the outbox
+ * delivery pass, and the search index's merge of recent postings. (The search index's backfill starts from lib/startup.ts: it
  * must be planned before requests are served.)
  *
  * Every process runs the timers; the shared work runs under a lease
@@ -16,6 +16,7 @@ import { pruneSignInThrottles } from "@/lib/security/sign-in-throttle";
 import { config } from "@/lib/config";
 import { withLease } from "@/lib/data/lease";
 import { deliverOutbox, handlesOutbox, pruneDeliveredOutbox } from "@/lib/data/outbox";
+import { searchMergePass } from "@/lib/data/search-merge";
 import { deleteExpiredModels } from "@/lib/oidc/adapter";
 import { rotateSigningKeys } from "@/lib/oidc/signing-keys";
 import { pruneRateLimits } from "@/lib/security/rate-limit";
@@ -23,6 +24,8 @@ import { pruneRateLimits } from "@/lib/security/rate-limit";
 const HOUR_MS = 3_600_000;
 /** The outbox pass: what the after-commit nudge missed (a failed try due again, another process's crash). */
 const OUTBOX_PASS_MS = 30_000;
+/** The search index's merge: what the after-commit nudges left (a few writes, another replica's). */
+const SEARCH_MERGE_PASS_MS = 10_000;
 export const MAINTENANCE_LEASE = { name: "maintenance", ttlMs: 1.5 * HOUR_MS };
 export const OUTBOX_LEASE = { name: "outbox", ttlMs: 3 * OUTBOX_PASS_MS };
 /** Tests play two processes with these (lib/data/lease.ts). */
@@ -71,6 +74,10 @@ function deliverLogged(): void {
   outboxPass().catch((err: unknown) => console.error("Outbox pass failed:", err));
 }
 
+function mergeLogged(): void {
+  searchMergePass().catch((err: unknown) => console.error("Search index merge failed:", err));
+}
+
 export function startBackgroundJobs(): void {
   if (globalForJobs.latchkeyJobsStarted) return;
   globalForJobs.latchkeyJobsStarted = true;
@@ -78,4 +85,5 @@ export function startBackgroundJobs(): void {
   setTimeout(runLogged, 5_000).unref();
   setInterval(runLogged, HOUR_MS).unref();
   setInterval(deliverLogged, OUTBOX_PASS_MS).unref();
+  setInterval(mergeLogged, SEARCH_MERGE_PASS_MS).unref();
 }

@@ -6,13 +6,13 @@
  * keeps renewing it each time its job comes round). A holder that dies simply
  * stops renewing; after ttlMs another process takes over.
  *
- * The lease is not given back after fn: a job that runs every N minutes keeps
- * running on the same replica (with ttlMs longer than N) instead of on
- * whichever replica's timer fires next.
+ * The lease is not given back after fn (unless asked: `release`): a job that
+ * runs every N minutes keeps running on the same replica (with ttlMs longer
+ * than N) instead of on whichever replica's timer fires next.
  */
 import "server-only";
 import crypto from "node:crypto";
-import { eq, lte, or } from "drizzle-orm";
+import { and, eq, lte, or } from "drizzle-orm";
 import { db } from "@/lib/db/database";
 import { leases } from "@/lib/db/schema";
 import { inUnitOfWork, writeSystem } from "./unit-of-work";
@@ -62,7 +62,10 @@ export async function withLease<T>(
   name: string,
   ttlMs: number,
   fn: () => Promise<T>,
-  options: LeaseOptions = {},
+  options: LeaseOptions & {
+    /** Give the lease back after fn: for a job that any replica may start when it has work (the search index's merge). */
+    release?: boolean;
+  } = {},
 ): Promise<{ ran: true; result: T } | { ran: false }> {
   if (inUnitOfWork()) throw new Error("withLease() inside a unit of work: it opens its own");
   if (!(await acquireLease(name, ttlMs, options))) return { ran: false };
@@ -79,7 +82,14 @@ export async function withLease<T>(
     return { ran: true, result: await fn() };
   } finally {
     clearInterval(renewal);
+    if (options.release) await releaseLease(name, options);
   }
+}
+
+/** Gives the lease back if this holder has it (another holder's is left alone). */
+export async function releaseLease(name: string, options: Pick<LeaseOptions, "holder"> = {}): Promise<void> {
+  const me = options.holder ?? processId();
+  await writeSystem((tx) => tx.delete(leases).where(and(eq(leases.name, name), eq(leases.holder, me))));
 }
 
 /** Who holds the lease and until when, or undefined (operators' tools and tests). */

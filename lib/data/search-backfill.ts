@@ -101,8 +101,9 @@ async function backfillBatch(source: SearchSource, accountId: string, batchSize:
     const { items, next } = await source.batch(tx, accountId, state.cursor, batchSize);
     for (const item of items) {
       const ref = { accountId, scope: source.scope, entityId: item.entityId, fields: item.fields };
-      if (source.mode === "replace") await indexEntity(tx, ref);
-      else await addToEntity(tx, ref);
+      // Straight into search_terms: a batch of many entities is the merge's job done at once.
+      if (source.mode === "replace") await indexEntity(tx, ref, { into: "main" });
+      else await addToEntity(tx, ref, { into: "main" });
     }
     await tx.update(searchScopes).set({ backfillCursor: next }).where(where);
     if (next !== null) return { more: true, indexed: items.length };

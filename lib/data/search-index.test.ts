@@ -16,7 +16,7 @@ describe("the searchable encrypted index", () => {
     ]);
     const entries = await rows<Record<string, unknown>>(db(), sql`SELECT * FROM search_entries`);
     const scopes = await rows<Record<string, unknown>>(db(), sql`SELECT * FROM search_scopes`);
-    const terms = await rows<Record<string, unknown>>(db(), sql`SELECT * FROM search_terms`);
+    const terms = await rows<Record<string, unknown>>(db(), sql`SELECT * FROM search_terms UNION ALL SELECT * FROM search_recent_terms`);
     expect(terms.length).toBeGreaterThan(20);
     for (const t of terms) {
       expect(Object.keys(t).sort()).toEqual(["entry_id", "scope_id", "term"]);
@@ -84,7 +84,10 @@ describe("the searchable encrypted index", () => {
     expect(await findCandidates(db(), { accountId, scope: "users", query: "xav" })).toEqual({ entityIds: [], exact: true });
     const left = await db().select().from(searchEntries).where(eq(searchEntries.entityId, zeb.id));
     expect(left).toEqual([]);
-    const orphans = await rows(db(), sql`SELECT term FROM search_terms WHERE entry_id NOT IN (SELECT id FROM search_entries)`);
+    const orphans = await rows(
+      db(),
+      sql`SELECT term FROM search_terms WHERE entry_id NOT IN (SELECT id FROM search_entries) UNION ALL SELECT term FROM search_recent_terms WHERE entry_id NOT IN (SELECT id FROM search_entries)`,
+    );
     expect(orphans).toEqual([]);
   });
 

@@ -13,6 +13,13 @@
  * rarest term, then one index seek per candidate for each other term. Counting
  * candidates reads only that index.
  *
+ * A write puts an entity's postings in search_recent_terms, a small table, so
+ * that its commit writes a few pages instead of one scattered leaf of
+ * search_terms per posting; ./search-merge.ts moves them into search_terms in
+ * sorted batches soon after. An entry's postings are all in one of the two
+ * tables (a merge moves whole entries), so a query runs its lookup in each
+ * table and takes the union: a just-written entity is found at once.
+ *
  * Candidates are the answer when the query is one term (1–3 characters:
  * `exact`); for longer queries the caller confirms them by decrypting only the
  * candidates and asking matchesSearch, so results and counts stay exact.
@@ -27,7 +34,9 @@ import { keyRing } from "@/lib/crypto/keys";
 import { entityTerms, queryTerms } from "@/lib/crypto/search-terms";
 import { dialect, engine, type Db, type Tx } from "@/lib/db/database";
 import { firstRow, rows } from "@/lib/db/raw";
-import { searchEntries, searchScopes, searchTerms } from "@/lib/db/schema";
+import { searchEntries, searchRecentTerms, searchScopes, searchTerms } from "@/lib/db/schema";
+import { notePendingPostings } from "./search-merge";
+import { afterCommit } from "./unit-of-work";
 
 /** What an index entry stands for: a user (fields: name, email) or an activity party (the labels it was recorded under). */
 export type SearchScope = "users" | "parties";
@@ -79,59 +88,84 @@ async function newEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: 
   return { scopeId, id: made.id, fresh: true };
 }
 
-/**
- * On SQLite, one posting insert prepared once on the writer connection (the
- * unit of work's transaction runs on it). An entity has 50–100 terms: Drizzle
- * building a 100-row VALUES statement with 300 parameters on every write cost
- * more CPU than SQLite inserting the rows.
- */
-const postingInserts = new WeakMap<object, import("better-sqlite3").Statement<[number, number, number]>>();
+/** Where postings go: "recent" (search_recent_terms, merged later) or "main" (search_terms: the backfill's bulk path). */
+export type PostingTable = "main" | "recent";
 
-function sqlitePostingInsert(): import("better-sqlite3").Statement<[number, number, number]> | null {
+const TABLE_NAMES: Record<PostingTable, string> = { main: "search_terms", recent: "search_recent_terms" };
+
+/**
+ * On SQLite, one posting insert per table prepared once on the writer
+ * connection (the unit of work's transaction runs on it). An entity has
+ * 50–100 terms: Drizzle building a 100-row VALUES statement with 300
+ * parameters on every write cost more CPU than SQLite inserting the rows.
+ */
+const postingInserts = new WeakMap<object, Record<PostingTable, import("better-sqlite3").Statement<[number, number, number]>>>();
+
+function sqlitePostingInsert(table: PostingTable): import("better-sqlite3").Statement<[number, number, number]> | null {
   const native = engine().native;
   if (native.kind !== "sqlite") return null;
-  let statement = postingInserts.get(native.writer);
-  if (!statement) {
-    statement = native.writer.prepare<[number, number, number]>("INSERT INTO search_terms (scope_id, term, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-    postingInserts.set(native.writer, statement);
+  let statements = postingInserts.get(native.writer);
+  if (!statements) {
+    const prepare = (name: string) =>
+      native.writer.prepare<[number, number, number]>(`INSERT INTO ${name} (scope_id, term, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`);
+    statements = { main: prepare(TABLE_NAMES.main), recent: prepare(TABLE_NAMES.recent) };
+    postingInserts.set(native.writer, statements);
   }
-  return statement;
+  return statements[table];
 }
 
-async function insertTerms(tx: Tx, scopeId: number, entryId: number, terms: number[]): Promise<void> {
+async function insertTerms(tx: Tx, table: PostingTable, scopeId: number, entryId: number, terms: number[]): Promise<void> {
   if (terms.length === 0) return;
-  const insert = sqlitePostingInsert();
+  // A merge soon moves them on (nudged after commit: a rolled-back write leaves nothing to merge).
+  if (table === "recent") afterCommit(tx, () => notePendingPostings(terms.length));
+  const insert = sqlitePostingInsert(table);
   if (insert) {
     // In key order: each insert descends next to the last one's path.
     for (const term of [...terms].sort((a, b) => a - b)) insert.run(scopeId, term, entryId);
     return;
   }
   await tx
-    .insert(searchTerms)
+    .insert(table === "main" ? searchTerms : searchRecentTerms)
     .values(terms.map((term) => ({ scopeId, term, entryId })))
     .onConflictDoNothing();
 }
 
-/**
- * Indexes an entity's fields, replacing whatever it was indexed under before (a rename drops the old name).
- * `fresh`: the entity was created in this transaction (a new random id), so it has no entry yet to look for.
- */
-export async function indexEntity(tx: Tx, ref: EntityFields, options?: { fresh?: boolean }): Promise<void> {
+/** Whether an existing entry's postings are in search_recent_terms (not merged yet). */
+async function inRecent(tx: Tx, entryId: number): Promise<boolean> {
+  const [found] = await tx.select({ one: sql<number>`1` }).from(searchRecentTerms).where(eq(searchRecentTerms.entryId, entryId)).limit(1);
+  return found !== undefined;
+}
+
+export type IndexOptions = {
+  /** The entity was created in this transaction (a new random id), so it has no entry yet to look for. */
+  fresh?: boolean;
+  /** Where new postings go (default "recent"); the backfill writes "main" in its own large batches. */
+  into?: PostingTable;
+};
+
+/** Indexes an entity's fields, replacing whatever it was indexed under before (a rename drops the old name). */
+export async function indexEntity(tx: Tx, ref: EntityFields, options?: IndexOptions): Promise<void> {
   const entry = options?.fresh ? await newEntry(tx, ref) : await ensureEntry(tx, ref);
-  if (!entry.fresh) await tx.delete(searchTerms).where(eq(searchTerms.entryId, entry.id));
-  await insertTerms(tx, entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
+  if (!entry.fresh) {
+    // From both tables: all of the entry's new postings then go to one.
+    await tx.delete(searchTerms).where(eq(searchTerms.entryId, entry.id));
+    await tx.delete(searchRecentTerms).where(eq(searchRecentTerms.entryId, entry.id));
+  }
+  await insertTerms(tx, options?.into ?? "recent", entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
 }
 
 /**
  * Adds fields to what an entity is found by, keeping the rest: an activity
- * party stays findable by every label its events were recorded under.
+ * party stays findable by every label its events were recorded under. The new
+ * postings join the table holding the entry's others (an entry never spans both).
  */
-export async function addToEntity(tx: Tx, ref: EntityFields): Promise<void> {
+export async function addToEntity(tx: Tx, ref: EntityFields, options?: Pick<IndexOptions, "into">): Promise<void> {
   const entry = await ensureEntry(tx, ref);
-  await insertTerms(tx, entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
+  const table: PostingTable = entry.fresh ? (options?.into ?? "recent") : (await inRecent(tx, entry.id)) ? "recent" : "main";
+  await insertTerms(tx, table, entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
 }
 
-/** Removes an entity from the index (its terms go with the entry: ON DELETE CASCADE). */
+/** Removes an entity from the index (its terms, in either table, go with the entry: ON DELETE CASCADE). */
 export async function removeEntity(tx: Tx, ref: EntityRef): Promise<void> {
   const scopeId = await scopeIdOf(tx, ref.accountId, ref.scope);
   if (scopeId === undefined) return;
@@ -175,12 +209,14 @@ export type CandidateSet = {
   count: SQL;
 };
 
-/** Postings of a term in a scope, counted up to FREQUENCY_PROBE. */
+const MAIN = sql.raw(TABLE_NAMES.main);
+const RECENT = sql.raw(TABLE_NAMES.recent);
+
+/** Postings of a term in a scope (both tables), each table's counted up to FREQUENCY_PROBE. */
 async function postings(q: Db, scopeId: number, term: number): Promise<number> {
-  const row = await firstRow<{ n: number | string }>(
-    q,
-    sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM (SELECT 1 FROM search_terms WHERE scope_id = ${scopeId} AND term = ${term} LIMIT ${FREQUENCY_PROBE}) AS probe`,
-  );
+  const counted = (table: SQL) =>
+    sql`(SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE scope_id = ${scopeId} AND term = ${term} LIMIT ${FREQUENCY_PROBE}) AS probe)`;
+  const row = await firstRow<{ n: number | string }>(q, sql`SELECT CAST(${counted(MAIN)} + ${counted(RECENT)} AS INTEGER) AS "n"`);
   return Number(row?.n ?? 0);
 }
 
@@ -198,19 +234,26 @@ export async function candidateSet(q: Db, { accountId, scope, query }: Candidate
     terms = counts[0].n === 0 ? [counts[0].term] : counts.map((c) => c.term);
   }
   const [lead, ...rest] = terms;
-  const alsoHolds = (entry: SQL) =>
+  // Each lookup stays within one table: an entry's postings are all in one of the two.
+  const alsoHolds = (table: SQL, entry: SQL) =>
     sql.join(
-      rest.map((term) => sql` AND EXISTS (SELECT 1 FROM search_terms o WHERE o.scope_id = ${scopeId} AND o.term = ${term} AND o.entry_id = ${entry})`),
+      rest.map((term) => sql` AND EXISTS (SELECT 1 FROM ${table} o WHERE o.scope_id = ${scopeId} AND o.term = ${term} AND o.entry_id = ${entry})`),
       sql``,
     );
-  const leading = sql`FROM search_terms t WHERE t.scope_id = ${scopeId} AND t.term = ${lead}${alsoHolds(sql`t.entry_id`)}`;
+  const leading = (table: SQL) => sql`FROM ${table} t WHERE t.scope_id = ${scopeId} AND t.term = ${lead}${alsoHolds(table, sql`t.entry_id`)}`;
+  const entryHolds = (table: SQL) =>
+    sql`EXISTS (SELECT 1 FROM ${table} t WHERE t.scope_id = ${scopeId} AND t.term = ${lead} AND t.entry_id = e.id${alsoHolds(table, sql`e.id`)})`;
+  const entityIds = sql`SELECT e.entity_id FROM search_entries e WHERE e.id IN (SELECT t.entry_id ${leading(MAIN)} UNION ALL SELECT t.entry_id ${leading(RECENT)})`;
   return {
     exact: planned.exact,
-    entityIds: sql`SELECT e.entity_id FROM search_entries e WHERE e.id IN (SELECT t.entry_id ${leading})`,
-    holds: (column, options) =>
-      // OFFSET 0 keeps PostgreSQL from pulling the subquery up into a join; SQLite tests row by row anyway.
-      sql`EXISTS (SELECT 1 FROM search_entries e JOIN search_terms t ON t.scope_id = ${scopeId} AND t.term = ${lead} AND t.entry_id = e.id WHERE e.scope_id = ${scopeId} AND e.entity_id = ${column}${alsoHolds(sql`e.id`)}${options?.perRow && dialect() === "postgres" ? sql` OFFSET 0` : sql``})`,
-    count: sql`SELECT CAST(count(*) AS INTEGER) AS "n" ${leading}`,
+    entityIds,
+    holds: (column, options) => {
+      // PostgreSQL: a semi-join over the candidates, or with perRow a probe per row (OFFSET 0 keeps it from
+      // being pulled up into a join). SQLite tests row by row either way.
+      if (dialect() === "postgres" && !options?.perRow) return sql`${column} IN (${entityIds})`;
+      return sql`EXISTS (SELECT 1 FROM search_entries e WHERE e.scope_id = ${scopeId} AND e.entity_id = ${column} AND (${entryHolds(MAIN)} OR ${entryHolds(RECENT)})${dialect() === "postgres" ? sql` OFFSET 0` : sql``})`;
+    },
+    count: sql`SELECT CAST((SELECT count(*) ${leading(MAIN)}) + (SELECT count(*) ${leading(RECENT)}) AS INTEGER) AS "n"`,
   };
 }
 

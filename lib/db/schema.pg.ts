@@ -435,6 +435,26 @@ export const searchTerms = pgTable(
 );
 
 /**
+ * Postings of recently (re)indexed entries, the same rows as search_terms, in
+ * a table that stays small: a write's postings land on a few of its pages
+ * instead of ~90 scattered leaves of search_terms (each page a commit writes
+ * costs a write-ahead-log frame). lib/data/search-merge.ts moves them into
+ * search_terms in sorted batches. An entry's postings are all in one of the
+ * two tables, and every search reads both.
+ */
+export const searchRecentTerms = pgTable(
+  "search_recent_terms",
+  {
+    scopeId: integer("scope_id").notNull(),
+    term: bigint("term", { mode: "number" }).notNull(),
+    entryId: integer("entry_id")
+      .notNull()
+      .references(() => searchEntries.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.scopeId, t.term, t.entryId] }), index("search_recent_terms_entry_idx").on(t.entryId)],
+);
+
+/**
  * How many users an account has, people and service users apart: kept by
  * lib/users/user-counts.ts in the unit of work that creates or deletes a user,
  * and recounted at start, so a list's total needn't count 100,000 index

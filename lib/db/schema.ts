@@ -67,6 +67,7 @@ export const rateLimits = tables.rateLimits;
 export const searchScopes = tables.searchScopes;
 export const searchEntries = tables.searchEntries;
 export const searchTerms = tables.searchTerms;
+export const searchRecentTerms = tables.searchRecentTerms;
 export const userCounts = tables.userCounts;
 // two-factor (issue 14)
 export const mfaTotp = tables.mfaTotp;

@@ -179,6 +179,7 @@ async function resetSearchIndex(): Promise<void> {
     if (done?.value === keyRing().keyId) return;
     await execute(tx, sql`UPDATE search_scopes SET backfill_cursor = ''`);
     await execute(tx, sql`DELETE FROM search_terms`);
+    await execute(tx, sql`DELETE FROM search_recent_terms`);
     const value = keyRing().keyId;
     await tx.insert(meta).values({ key: SEARCH_RESET_KEY, value }).onConflictDoUpdate({ target: meta.key, set: { value } });
   });

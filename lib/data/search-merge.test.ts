@@ -1,0 +1,145 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/database";
+import { firstRow, rows } from "@/lib/db/raw";
+import { addPeople, bruteForce, newAccount, prng, randomPeople, search } from "@/test/search-fixtures";
+import { acquireLease, leaseHolder } from "./lease";
+import { addToEntity, candidateSet, countCandidates, findCandidates, indexEntity } from "./search-index";
+import { MERGE_AT_POSTINGS, mergeRecentBatch, mergeRecentPostings, SEARCH_MERGE_LEASE, searchMergeIdle, searchMergePass } from "./search-merge";
+import { writeSystem } from "./unit-of-work";
+
+/** How many of the account's user entries have postings in each table, and how many have them in both (never). */
+async function placement(accountId: string): Promise<{ main: number; recent: number; both: number }> {
+  const entries = sql`SELECT e.id FROM search_entries e JOIN search_scopes s ON s.id = e.scope_id WHERE s.account_id = ${accountId}`;
+  const count = async (query: ReturnType<typeof sql>) => Number((await firstRow<{ n: number | string }>(db(), query))?.n ?? 0);
+  return {
+    main: await count(sql`SELECT count(DISTINCT entry_id) AS "n" FROM search_terms WHERE entry_id IN (${entries})`),
+    recent: await count(sql`SELECT count(DISTINCT entry_id) AS "n" FROM search_recent_terms WHERE entry_id IN (${entries})`),
+    both: await count(
+      sql`SELECT count(*) AS "n" FROM (SELECT entry_id FROM search_terms WHERE entry_id IN (${entries}) INTERSECT SELECT entry_id FROM search_recent_terms) AS b`,
+    ),
+  };
+}
+
+/** Every query's answer and count equal the brute-force ones. */
+async function expectExact(accountId: string, queries: Iterable<string>): Promise<void> {
+  for (const query of queries) {
+    const expected = await bruteForce(accountId, query);
+    expect({ query, found: await search(accountId, query) }).toEqual({ query, found: expected });
+    const raw = await findCandidates(db(), { accountId, scope: "users", query });
+    if (raw?.exact) {
+      expect({ query, raw: [...raw.entityIds].sort() }).toEqual({ query, raw: expected });
+      const set = await candidateSet(db(), { accountId, scope: "users", query });
+      expect({ query, count: await countCandidates(db(), set!) }).toEqual({ query, count: expected.length });
+    }
+  }
+}
+
+describe("the search index's recent postings and their merge", () => {
+  it("finds entities written just now (recent table), merged ones (main table) and a mix, exactly as brute force", async () => {
+    await searchMergeIdle();
+    await mergeRecentPostings();
+    const random = prng(20261202);
+    const accountId = await newAccount();
+    const first = randomPeople(40, random);
+    await addPeople(accountId, first);
+    await searchMergeIdle();
+    await mergeRecentPostings();
+    await addPeople(accountId, randomPeople(40, random));
+    await searchMergeIdle();
+    const mixed = await placement(accountId);
+    // What this test is about: some entries in each table, none in both.
+    expect(mixed.main).toBe(40);
+    expect(mixed.recent).toBe(40);
+    expect(mixed.both).toBe(0);
+    const queries = new Set<string>(["a", "an", "ann", "zzz", "example", "@", "ß", "ss", "Ö", "ma"]);
+    for (const p of first.slice(0, 15)) {
+      queries.add(p.name.slice(0, 3));
+      queries.add(p.email.slice(1, 6));
+    }
+    await expectExact(accountId, queries);
+    // Merged: the same answers, from the main table alone.
+    expect(await mergeRecentPostings()).toBeGreaterThanOrEqual(40);
+    expect(await placement(accountId)).toEqual({ main: 80, recent: 0, both: 0 });
+    await expectExact(accountId, queries);
+  });
+
+  it("re-indexes a merged entity into the recent table without leaving its old terms, and merges in batches", async () => {
+    const accountId = await newAccount();
+    const [zeb, other] = await addPeople(accountId, [
+      { name: "Zebulon Quarry", email: "zq@example.com" },
+      { name: "Other Person", email: "op@example.com" },
+    ]);
+    await searchMergeIdle();
+    await mergeRecentPostings();
+    expect(await placement(accountId)).toEqual({ main: 2, recent: 0, both: 0 });
+    await writeSystem((tx) => indexEntity(tx, { accountId, scope: "users", entityId: zeb.id, fields: ["Xavier Quarry", "zq@example.com"] }));
+    expect(await placement(accountId)).toEqual({ main: 1, recent: 1, both: 0 });
+    expect(await search(accountId, "zebu")).toEqual([]);
+    expect(await search(accountId, "zeb")).toEqual([]);
+    expect(await search(accountId, "xav")).toEqual([zeb.id]);
+    expect(await search(accountId, "quarry")).toEqual([zeb.id]);
+    expect(await search(accountId, "example.com")).toEqual([zeb.id, other.id].sort());
+
+    // One entry per batch: the oldest first, whole entries only.
+    await writeSystem((tx) => indexEntity(tx, { accountId, scope: "users", entityId: other.id, fields: ["Other Person", "op@example.com"] }));
+    expect(await placement(accountId)).toEqual({ main: 0, recent: 2, both: 0 });
+    expect(await mergeRecentBatch(1)).toBe(1);
+    expect(await placement(accountId)).toEqual({ main: 1, recent: 1, both: 0 });
+    expect(await search(accountId, "example.com")).toEqual([zeb.id, other.id].sort());
+    await mergeRecentPostings();
+    expect(await search(accountId, "xav")).toEqual([zeb.id]);
+    expect(await search(accountId, "zeb")).toEqual([]);
+  });
+
+  it("adds an activity party's new label to the table holding its others", async () => {
+    const accountId = await newAccount();
+    const ref = { accountId, scope: "parties" as const, entityId: "party-x" };
+    const entryOf = sql`SELECT e.id FROM search_entries e JOIN search_scopes s ON s.id = e.scope_id WHERE s.account_id = ${accountId} AND e.entity_id = 'party-x'`;
+    const tables = async () => ({
+      main: (await rows(db(), sql`SELECT 1 FROM search_terms WHERE entry_id IN (${entryOf})`)).length,
+      recent: (await rows(db(), sql`SELECT 1 FROM search_recent_terms WHERE entry_id IN (${entryOf})`)).length,
+    });
+    const find = async (query: string) => (await findCandidates(db(), { accountId, scope: "parties", query }))?.entityIds;
+    await writeSystem((tx) => addToEntity(tx, { ...ref, fields: ["Alpha Label"] }));
+    await writeSystem((tx) => addToEntity(tx, { ...ref, fields: ["Beta Label"] }));
+    expect((await tables()).main).toBe(0);
+    await searchMergeIdle();
+    await mergeRecentPostings();
+    await writeSystem((tx) => addToEntity(tx, { ...ref, fields: ["Gamma Label"] }));
+    const after = await tables();
+    expect(after.recent).toBe(0);
+    for (const query of ["alp", "bet", "gam", "label"]) expect({ query, found: await find(query) }).toEqual({ query, found: ["party-x"] });
+  });
+
+  it("merges on one replica at a time, under a lease it gives back", async () => {
+    const accountId = await newAccount();
+    await addPeople(accountId, [{ name: "Leased Person", email: "lp@example.com" }]);
+    await searchMergeIdle();
+    const now = new Date();
+    expect(await acquireLease(SEARCH_MERGE_LEASE.name, SEARCH_MERGE_LEASE.ttlMs, { holder: "other-replica", now })).toBe(true);
+    expect(await searchMergePass()).toEqual({ ran: false });
+    expect((await placement(accountId)).recent).toBe(1);
+    // The other replica's lease runs out: this one merges, then gives the lease back.
+    expect(await acquireLease(SEARCH_MERGE_LEASE.name, SEARCH_MERGE_LEASE.ttlMs, { holder: "other-replica", now: new Date(now.getTime() - 2 * SEARCH_MERGE_LEASE.ttlMs) })).toBe(true);
+    const pass = await searchMergePass();
+    expect(pass.ran).toBe(true);
+    expect(await placement(accountId)).toEqual({ main: 1, recent: 0, both: 0 });
+    expect(await leaseHolder(SEARCH_MERGE_LEASE.name)).toBeUndefined();
+    expect(await search(accountId, "leased")).toHaveLength(1);
+  });
+
+  it("starts a merge by itself once enough postings have gathered", async () => {
+    await searchMergeIdle();
+    await mergeRecentPostings();
+    const accountId = await newAccount();
+    const random = prng(7);
+    // Each person has tens of terms: enough people to pass the threshold in a few commits.
+    for (let i = 0; i < 12 && (await placement(accountId)).main === 0; i++) {
+      await addPeople(accountId, randomPeople(Math.ceil(MERGE_AT_POSTINGS / 200), random));
+      await searchMergeIdle();
+    }
+    expect((await placement(accountId)).main).toBeGreaterThan(0);
+    expect((await placement(accountId)).both).toBe(0);
+  });
+});
