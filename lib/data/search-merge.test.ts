@@ -5,7 +5,7 @@ import { firstRow, rows } from "@/lib/db/raw";
 import { addPeople, bruteForce, newAccount, prng, randomPeople, search } from "@/test/search-fixtures";
 import { acquireLease, leaseHolder } from "./lease";
 import { addToEntity, candidateSet, countCandidates, findCandidates, indexEntity } from "./search-index";
-import { MERGE_AT_POSTINGS, mergeRecentBatch, mergeRecentPostings, SEARCH_MERGE_LEASE, searchMergeIdle, searchMergePass } from "./search-merge";
+import { MERGE_AT_POSTINGS, mergeRecentBatch, mergeRecentPostings, nudgeSearchMerge, SEARCH_MERGE_LEASE, searchMergeIdle, searchMergePass } from "./search-merge";
 import { writeSystem } from "./unit-of-work";
 
 /** How many of the account's user entries have postings in each table, and how many have them in both (never). */
@@ -35,22 +35,29 @@ async function expectExact(accountId: string, queries: Iterable<string>): Promis
   }
 }
 
+/**
+ * Merges everything now and waits, so the tests place entries themselves: a
+ * pass also starts this process's count of pending postings over, so the few
+ * written next start no merge of their own.
+ */
+async function mergeAll(): Promise<void> {
+  await searchMergeIdle();
+  nudgeSearchMerge();
+  await searchMergeIdle();
+}
+
 describe("the search index's recent postings and their merge", () => {
   it("finds entities written just now (recent table), merged ones (main table) and a mix, exactly as brute force", async () => {
-    await searchMergeIdle();
-    await mergeRecentPostings();
     const random = prng(20261202);
     const accountId = await newAccount();
-    const first = randomPeople(40, random);
+    const first = randomPeople(30, random);
     await addPeople(accountId, first);
-    await searchMergeIdle();
-    await mergeRecentPostings();
-    await addPeople(accountId, randomPeople(40, random));
-    await searchMergeIdle();
+    await mergeAll();
+    await addPeople(accountId, randomPeople(30, random));
     const mixed = await placement(accountId);
     // What this test is about: some entries in each table, none in both.
-    expect(mixed.main).toBe(40);
-    expect(mixed.recent).toBe(40);
+    expect(mixed.main).toBe(30);
+    expect(mixed.recent).toBe(30);
     expect(mixed.both).toBe(0);
     const queries = new Set<string>(["a", "an", "ann", "zzz", "example", "@", "ß", "ss", "Ö", "ma"]);
     for (const p of first.slice(0, 15)) {
@@ -59,8 +66,8 @@ describe("the search index's recent postings and their merge", () => {
     }
     await expectExact(accountId, queries);
     // Merged: the same answers, from the main table alone.
-    expect(await mergeRecentPostings()).toBeGreaterThanOrEqual(40);
-    expect(await placement(accountId)).toEqual({ main: 80, recent: 0, both: 0 });
+    expect(await mergeRecentPostings()).toBeGreaterThanOrEqual(30);
+    expect(await placement(accountId)).toEqual({ main: 60, recent: 0, both: 0 });
     await expectExact(accountId, queries);
   });
 
@@ -70,8 +77,7 @@ describe("the search index's recent postings and their merge", () => {
       { name: "Zebulon Quarry", email: "zq@example.com" },
       { name: "Other Person", email: "op@example.com" },
     ]);
-    await searchMergeIdle();
-    await mergeRecentPostings();
+    await mergeAll();
     expect(await placement(accountId)).toEqual({ main: 2, recent: 0, both: 0 });
     await writeSystem((tx) => indexEntity(tx, { accountId, scope: "users", entityId: zeb.id, fields: ["Xavier Quarry", "zq@example.com"] }));
     expect(await placement(accountId)).toEqual({ main: 1, recent: 1, both: 0 });
@@ -104,8 +110,7 @@ describe("the search index's recent postings and their merge", () => {
     await writeSystem((tx) => addToEntity(tx, { ...ref, fields: ["Alpha Label"] }));
     await writeSystem((tx) => addToEntity(tx, { ...ref, fields: ["Beta Label"] }));
     expect((await tables()).main).toBe(0);
-    await searchMergeIdle();
-    await mergeRecentPostings();
+    await mergeAll();
     await writeSystem((tx) => addToEntity(tx, { ...ref, fields: ["Gamma Label"] }));
     const after = await tables();
     expect(after.recent).toBe(0);
@@ -113,9 +118,9 @@ describe("the search index's recent postings and their merge", () => {
   });
 
   it("merges on one replica at a time, under a lease it gives back", async () => {
+    await mergeAll();
     const accountId = await newAccount();
     await addPeople(accountId, [{ name: "Leased Person", email: "lp@example.com" }]);
-    await searchMergeIdle();
     const now = new Date();
     expect(await acquireLease(SEARCH_MERGE_LEASE.name, SEARCH_MERGE_LEASE.ttlMs, { holder: "other-replica", now })).toBe(true);
     expect(await searchMergePass()).toEqual({ ran: false });
@@ -130,15 +135,17 @@ describe("the search index's recent postings and their merge", () => {
   });
 
   it("starts a merge by itself once enough postings have gathered", async () => {
-    await searchMergeIdle();
-    await mergeRecentPostings();
+    await mergeAll();
     const accountId = await newAccount();
     const random = prng(7);
-    // Each person has tens of terms: enough people to pass the threshold in a few commits.
-    for (let i = 0; i < 12 && (await placement(accountId)).main === 0; i++) {
-      await addPeople(accountId, randomPeople(Math.ceil(MERGE_AT_POSTINGS / 200), random));
+    // Each person has tens of terms: a few commits of people pass the threshold, none is merged before.
+    let commits = 0;
+    while ((await placement(accountId)).main === 0 && commits < 12) {
+      await addPeople(accountId, randomPeople(Math.ceil(MERGE_AT_POSTINGS / 100), random));
+      commits += 1;
       await searchMergeIdle();
     }
+    expect(commits).toBeGreaterThan(1);
     expect((await placement(accountId)).main).toBeGreaterThan(0);
     expect((await placement(accountId)).both).toBe(0);
   });
