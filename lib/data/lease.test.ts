@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acquireLease, leaseHolder, processId, withLease } from "./lease";
+import { acquireLease, leaseHolder, processId, releaseLease, withLease } from "./lease";
 
 const MINUTE = 60_000;
 
@@ -26,6 +26,16 @@ describe("leases", () => {
     // Renewed at +30 s: still a's at +80 s.
     expect(await acquireLease("test-keep", MINUTE, { holder: "process-b", now: new Date(now + MINUTE + 20_000) })).toBe(false);
     expect((await leaseHolder("test-keep"))?.holder).toBe("process-a");
+  });
+
+  it("gives the lease back after the job when asked, and never gives back another holder's", async () => {
+    const ran = await withLease("test-release", MINUTE, async () => (await leaseHolder("test-release"))?.holder, { holder: "process-a", release: true });
+    expect(ran).toEqual({ ran: true, result: "process-a" });
+    expect(await leaseHolder("test-release")).toBeUndefined();
+    // Free again at once: the other holder takes it, and a's late release leaves it with b.
+    expect(await acquireLease("test-release", MINUTE, { holder: "process-b" })).toBe(true);
+    await releaseLease("test-release", { holder: "process-a" });
+    expect((await leaseHolder("test-release"))?.holder).toBe("process-b");
   });
 
   it("lets another holder take over an expired lease (its holder died)", async () => {
