@@ -10,6 +10,7 @@
  * with DATA_DIR (the copy) and ENCRYPTION_KEY (the seed's) set.
  */
 import { closeDatabase, openDatabase } from "@/lib/db/database";
+import { searchMergeIdle } from "@/lib/data/search-merge";
 import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { createUser } from "@/lib/users/lifecycle";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
@@ -53,6 +54,8 @@ async function main() {
       cpuMsPerCreate: (used.user + used.system) / 1000 / count,
     }),
   );
+  // A merge of the search index's recent postings this run started finishes before the database closes.
+  await searchMergeIdle();
   await closeDatabase();
 }
 

@@ -18,6 +18,7 @@ import crypto from "node:crypto";
 import { recordEvent, type NewEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { closeDatabase, openDatabase } from "@/lib/db/database";
+import { searchMergeIdle } from "@/lib/data/search-merge";
 import { users as usersTable } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { sealEmail, sealName } from "@/lib/users/records";
@@ -105,6 +106,8 @@ async function main() {
       eventsPerSecond: events > 0 ? events / eventsSeconds : 0,
     }),
   );
+  // A merge of the search index's recent postings this run started finishes before the database closes.
+  await searchMergeIdle();
   await closeDatabase();
 }
 

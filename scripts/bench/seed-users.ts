@@ -10,6 +10,7 @@
  * with DATA_DIR and ENCRYPTION_KEY set (a fresh directory), and DATABASE_URL for PostgreSQL.
  */
 import { closeDatabase, openDatabase } from "@/lib/db/database";
+import { searchMergeIdle } from "@/lib/data/search-merge";
 import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { createUser } from "@/lib/users/lifecycle";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
@@ -62,6 +63,8 @@ async function main() {
       createUserMs: { p50: percentile(timings, 50), p95: percentile(timings, 95), p99: percentile(timings, 99) },
     }),
   );
+  // A merge of the search index's recent postings this run started finishes before the database closes.
+  await searchMergeIdle();
   await closeDatabase();
 }
 
