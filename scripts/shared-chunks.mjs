@@ -19,29 +19,37 @@ import fs from "node:fs";
 import Module from "node:module";
 import path from "node:path";
 
-const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=[^\n]*\s*$/;
+const SOURCE_MAP_COMMENT = "\n//# sourceMappingURL=";
 const FACTORY_LIST = "module.exports=[";
 
 /** From now on, a server chunk under `serverDir` whose text was loaded before returns that first load's exports. */
 export function shareServerChunks(serverDir) {
   const within = path.resolve(serverDir) + path.sep;
+  // Next.js marks its output CommonJS (.next/package.json), which is how Node would compile a chunk.
+  const packageFile = path.join(path.dirname(path.resolve(serverDir)), "package.json");
+  if (!fs.existsSync(packageFile) || JSON.parse(fs.readFileSync(packageFile, "utf8")).type !== "commonjs") return;
   const extensions = Module._extensions;
   const compile = extensions[".js"];
-  /** Directory and text (without the source map comment) → the module that loaded it first. */
-  const first = new Map();
+  /** Directory and digest of the text without the source map comment → the exports of the first file with it. */
+  const loaded = new Map();
   extensions[".js"] = function loadServerChunk(module, filename) {
     if (!filename.startsWith(within)) return compile.call(this, module, filename);
     const source = fs.readFileSync(filename, "utf8");
     // Only a pure list of factories, and one that doesn't name its own file.
     if (!source.startsWith(FACTORY_LIST) || source.includes("__filename")) return compile.call(this, module, filename);
-    const text = source.replace(SOURCE_MAP_COMMENT, "");
-    const key = `${path.dirname(filename)}\u0000${crypto.createHash("sha256").update(text).digest("base64")}`;
-    const earlier = first.get(key);
+    const end = source.lastIndexOf(SOURCE_MAP_COMMENT);
+    const digest = crypto
+      .createHash("sha256")
+      .update(end < 0 ? source : source.slice(0, end))
+      .digest("base64");
+    const key = `${path.dirname(filename)}\u0000${digest}`;
+    const earlier = loaded.get(key);
     if (earlier) {
       module.exports = earlier.exports;
       return;
     }
-    compile.call(this, module, filename);
-    first.set(key, module);
+    // As Node's own loader does with a CommonJS file, with the text already read.
+    module._compile(source, filename, "commonjs");
+    loaded.set(key, module);
   };
 }

@@ -35,6 +35,8 @@ afterEach(() => {
 function layout(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-chunks-"));
   dirs.push(dir);
+  // As Next.js writes it into .next.
+  fs.writeFileSync(path.join(dir, "package.json"), '{"type": "commonjs"}');
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
@@ -51,15 +53,19 @@ const chunk = (body: string, name: string) => `module.exports=[1,()=>${body}];\n
 
 describe("server chunks loaded once (scripts/shared-chunks.mjs)", () => {
   it("answers a copy with the first file's exports, and loads different texts each", () => {
+    // Longer than the start the loader compares first.
+    const shared = `${"x".repeat(5000)}shared – text`;
     const dir = layout({
-      "server/chunks/a.js": chunk('"shared – text"', "a.js"),
-      "server/chunks/b.js": chunk('"shared – text"', "b.js"),
+      "server/chunks/a.js": chunk(JSON.stringify(shared), "a.js"),
+      "server/chunks/b.js": chunk(JSON.stringify(shared), "b.js"),
       "server/chunks/c.js": chunk('"other"', "c.js"),
-      "server/chunks/d.js": chunk('"shared – text"', "d.js"),
+      "server/chunks/d.js": chunk(JSON.stringify(shared), "d.js"),
+      // The same length and start, one character apart at the end.
+      "server/chunks/e.js": chunk(JSON.stringify(`${shared.slice(0, -1)}T`), "e.js"),
     });
-    const result = load(dir, ["server/chunks/a.js", "server/chunks/b.js", "server/chunks/c.js", "server/chunks/d.js"]);
-    expect(result.sameAs).toEqual([0, 0, 2, 0]);
-    expect(result.values).toEqual(["shared – text", "shared – text", "other", "shared – text"]);
+    const result = load(dir, ["server/chunks/a.js", "server/chunks/b.js", "server/chunks/c.js", "server/chunks/d.js", "server/chunks/e.js"]);
+    expect(result.sameAs).toEqual([0, 0, 2, 0, 4]);
+    expect(result.values).toEqual([shared, shared, "other", shared, `${shared.slice(0, -1)}T`]);
   });
 
   it("keeps copies in different directories apart (each resolves its own requires)", () => {
