@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, metricsServer, requestObserver, serveMetrics, shutdownOnSignals } from "./operations.mjs";
 import { requestGuards } from "./request-guards.mjs";
+import { shareServerChunks } from "./shared-chunks.mjs";
 
 const dev = process.argv.includes("--dev");
 process.env.NODE_ENV ??= dev ? "development" : "production";
@@ -22,6 +23,8 @@ if (!dev) {
 const { default: next } = await import("next");
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+// The build's server chunks that several routes load: one copy in memory (scripts/shared-chunks.mjs).
+if (!dev) shareServerChunks(path.join(root, ".next", "server"));
 const port = Number.parseInt(process.env.PORT || "3000", 10);
 const host = process.env.HOST || undefined; // all interfaces unless told otherwise
 
