@@ -1,7 +1,7 @@
 /**
  * The Latchkey session of a browser request that reaches Latchkey outside
  * Next.js (the OpenID provider's interaction, served by scripts/server.mjs):
- * Auth.js's own decoder reads the session cookie, and the session row is
+ * Auth.js's token format (./session-token.ts) reads the session cookie, and the session row is
  * checked exactly as for the dashboard (lib/sessions/sessions.ts: expired,
  * revoked, blocked → none). A session exists only once every sign-in step,
  * two-factor included (lib/mfa/second-step.ts), is done.
@@ -11,13 +11,14 @@ import { getToken } from "next-auth/jwt";
 import type { SessionActor } from "@/lib/auth/actor";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { resolveSession } from "@/lib/sessions/sessions";
+import { decodeSessionToken } from "./session-token";
 
 const SECURE_COOKIE = "__Secure-authjs.session-token";
 
 export async function browserSession(cookieHeader: string | undefined): Promise<SessionActor | null> {
   if (!cookieHeader) return null;
   const secureCookie = cookieHeader.includes(SECURE_COOKIE);
-  const token = await getToken({ req: { headers: { cookie: cookieHeader } }, secret: sessionSecret(), secureCookie });
+  const token = await getToken({ req: { headers: { cookie: cookieHeader } }, secret: sessionSecret(), secureCookie, decode: decodeSessionToken });
   const sid = token?.sid;
   return typeof sid === "string" ? resolveSession(sid) : null;
 }

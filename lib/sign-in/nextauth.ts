@@ -34,6 +34,7 @@ import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
 import { clearSecondStepCookie, secondStepToken, setSecondStepCookie } from "./second-step-cookie";
+import { decodeSessionToken, encodeSessionToken } from "./session-token";
 
 /** two-factor: the denial code that means "password right, now the second step" (app/(public)/login). */
 export const SECOND_STEP_DUE = "second_step";
@@ -83,6 +84,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
     // Self-hosted: the app is reached under whatever host the operator gives it.
     trustHost: true,
     session: { strategy: "jwt", maxAge: config().sessionMaxAgeSeconds },
+    // Auth.js's token format, with the derived key kept instead of derived per call (./session-token.ts).
+    jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
     pages: { signIn: "/login", error: "/login" },
     logger: {
       // Refused sign-ins are expected outcomes (recorded in the activity log), not server errors.
