@@ -266,12 +266,15 @@ function withDeferredWrites(provider: CurrentProvider): void {
 }
 
 const TOKEN_PATH = `${OIDC_PREFIX}/token`;
+const AUTHORIZATION_PATH = `${OIDC_PREFIX}/auth`;
 /** The authorization request's return from the interaction (/oidc/auth/:uid). */
 const RESUME = /^\/oidc\/auth\/[A-Za-z0-9_-]{1,64}$/;
 
 /** Requests whose writes are held for one unit of work at the end (see withDeferredWrites and interaction). */
 function defersWrites(method: string | undefined, pathname: string): boolean {
   if (method === "POST" && pathname === TOKEN_PATH) return true;
+  // The authorization request: the interaction it starts and, for a browser with a provider session, the session's renewal.
+  if ((method === "GET" || method === "POST") && pathname === AUTHORIZATION_PATH) return true;
   if (method === "GET" && RESUME.test(pathname)) return true;
   return INTERACTION.test(pathname);
 }
