@@ -11,7 +11,6 @@
  */
 import "server-only";
 import path from "node:path";
-import { sql } from "drizzle-orm";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pLimit from "p-limit";
@@ -98,6 +97,38 @@ async function prepare(pool: pg.Pool, url: string): Promise<void> {
   }
 }
 
+/** A Drizzle database on each pooled writer connection, made once per connection (Drizzle reads the schema when made). */
+const onConnection = new WeakMap<pg.PoolClient, Tx>();
+/**
+ * BEGIN and the instance's write lock in one round trip: a query without parameters goes as one simple
+ * query, which may hold several statements. Drizzle's transaction() sends them one after the other, and
+ * on PostgreSQL each round trip of a unit of work is time every other writer waits (the lock, and one
+ * unit of work at a time per process).
+ */
+const BEGIN_AND_LOCK = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+
+/** One transaction holding the write lock on a writer connection: committed when fn resolves, rolled back when it throws. */
+async function unitOfWork<T>(writers: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await writers.connect();
+  let tx = onConnection.get(client);
+  if (!tx) onConnection.set(client, (tx = drizzle(client, { schema: pgSchema }) as unknown as Tx));
+  // A connection whose ROLLBACK failed is in an unknown state: the pool drops it instead of lending it again.
+  let broken: Error | undefined;
+  try {
+    await client.query(BEGIN_AND_LOCK);
+    const result = await fn(tx);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /** Opens the PostgreSQL database at url: checks the server and the key, applies the migrations, then serves. */
 export async function openPostgres(url: string): Promise<Engine> {
   parseInt8AsNumber();
@@ -110,7 +141,6 @@ export async function openPostgres(url: string): Promise<Engine> {
     throw err;
   }
   const readers = newPool(url, size, "-c default_transaction_read_only=on");
-  const writerDb = drizzle(writers, { schema: pgSchema });
   // One unit of work at a time per process: waiting for the lock holds one connection, not the whole pool.
   const queue = pLimit(1);
   return {
@@ -118,13 +148,7 @@ export async function openPostgres(url: string): Promise<Engine> {
     reader: drizzle(readers, { schema: pgSchema }) as unknown as Db,
     native: { kind: "postgres", pool: writers },
     withWriter: (fn) => fn(),
-    transact: (fn) =>
-      queue(() =>
-        writerDb.transaction(async (tx) => {
-          await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
-          return fn(tx as unknown as Tx);
-        }),
-      ),
+    transact: (fn) => queue(() => unitOfWork(writers, fn)),
     close: async () => {
       await queue(async () => undefined);
       await Promise.all([readers.end(), writers.end()]);

@@ -21,7 +21,7 @@
  * survives the grants' commits: lib/db/idle-writer-read.ts) with their LIMIT
  * in the SQL (a bound one recompiles the statement on every run); on
  * PostgreSQL a token's lookup brings its grant along, and the upserts held one
- * after another are one statement.
+ * after another are one statement, joined to the consume before them (round 9).
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -251,7 +251,11 @@ function sqliteWrites(): NativeWrites | null {
 type Deferred = NonNullable<RequestScope["deferred"]>;
 
 /** A deferred write that upserts every row put in `rows` (by model and digest: a later upsert of one row replaces it). */
-type BatchedUpsert = ((tx: Tx) => Promise<void>) & { rows?: Map<string, UpsertValues & { expiresAt: Date | null }> };
+type BatchedUpsert = ((tx: Tx) => Promise<void>) & {
+  rows?: Map<string, UpsertValues & { expiresAt: Date | null }>;
+  /** The row a consume held in the same write changes (model:digest): an upsert of that row goes in a write of its own. */
+  consumes?: string;
+};
 
 function batchedUpsert(first: UpsertValues): BatchedUpsert {
   const rows = new Map([[modelKey(first.name, first.id), first]]);
@@ -269,6 +273,42 @@ function batchedUpsert(first: UpsertValues): BatchedUpsert {
   return write;
 }
 const modelKey = (name: string, digest: string) => `${name}:${digest}`;
+
+type PendingConsume = { name: string; digest: string; at: Date; known: boolean; grantId: string | undefined };
+
+/**
+ * On PostgreSQL, a deferred consume (only if still unused) that the upserts held right after it join
+ * (the refresh grant's new refresh and access tokens, the code exchange's access token): one statement,
+ * the update and the insert as data-modifying CTEs, instead of two round trips while the unit of work
+ * holds the write lock. Nothing consumed means another request consumed it first (ConsumedMeanwhile):
+ * the unit of work rolls back, the inserted rows with it.
+ */
+function consumeThenUpsert(consume: PendingConsume): BatchedUpsert {
+  const rows: NonNullable<BatchedUpsert["rows"]> = new Map();
+  const write: BatchedUpsert = async (tx) => {
+    const update = tx
+      .update(oidcModels)
+      .set({ consumedAt: consume.at })
+      .where(and(eq(oidcModels.name, consume.name), eq(oidcModels.id, consume.digest), isNull(oidcModels.consumedAt)))
+      .returning({ id: oidcModels.id });
+    let changed: number;
+    if (rows.size === 0) {
+      changed = (await update).length;
+    } else {
+      const upsert = tx
+        .insert(oidcModels)
+        .values([...rows.values()])
+        .onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: FROM_THE_NEW_ROW });
+      // The builders' SQL, not the builders: Drizzle puts parentheses around an embedded builder, which WITH refuses.
+      const row = await firstRow<{ changed: number | string }>(tx, sql`with consumed as (${update.getSQL()}), upserted as (${upsert.getSQL()}) select count(*) as changed from consumed`);
+      changed = Number(row?.changed ?? 0);
+    }
+    if (changed === 0 && consume.known) throw new ConsumedMeanwhile(consume.grantId);
+  };
+  write.rows = rows;
+  write.consumes = modelKey(consume.name, consume.digest);
+  return write;
+}
 
 class DatabaseAdapter implements Adapter {
   constructor(private readonly name: string) {}
@@ -308,7 +348,9 @@ class DatabaseAdapter implements Adapter {
     if (deferred && !native) {
       // PostgreSQL: upserts held one after another (a grant's new refresh and access tokens) go in one statement.
       const last = deferred.writes.at(-1) as BatchedUpsert | undefined;
-      if (last?.rows) last.rows.set(modelKey(this.name, digest), row);
+      const key = modelKey(this.name, digest);
+      // One statement never changes a row twice: the consumed row's own upsert goes after it, apart.
+      if (last?.rows && last.consumes !== key) last.rows.set(key, row);
       else deferred.writes.push(batchedUpsert(row));
       return;
     }
@@ -384,16 +426,13 @@ class DatabaseAdapter implements Adapter {
     // Consumed only if nobody consumed it meanwhile: two requests presenting one code or refresh token at
     // once both found it unused, and only the first to commit gets its tokens (the other, ConsumedMeanwhile).
     const native = sqliteWrites();
-    deferred.writes.push(async (tx) => {
-      const changed = native
-        ? native.consume(this.name, digest, now.getTime())
-        : (
-            await tx
-              .update(oidcModels)
-              .set({ consumedAt: now })
-              .where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest), isNull(oidcModels.consumedAt)))
-              .returning({ id: oidcModels.id })
-          ).length;
+    if (!native) {
+      // PostgreSQL: the upserts that follow join this write (one round trip: consumeThenUpsert).
+      deferred.writes.push(consumeThenUpsert({ name: this.name, digest, at: now, known: Boolean(known), grantId }));
+      return;
+    }
+    deferred.writes.push(async () => {
+      const changed = native.consume(this.name, digest, now.getTime());
       if (changed === 0 && known) throw new ConsumedMeanwhile(grantId);
     });
   }

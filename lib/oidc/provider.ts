@@ -64,7 +64,7 @@ async function readProviderStatus(): Promise<ProviderStatus> {
  * The person exists, may use apps (not blocked, not a service user, approved) and the app (still
  * registered) lets them in now (its allowed groups): one query, asked once per request.
  */
-function personForApp(sub: string, clientId: string) {
+export function personForApp(sub: string, clientId: string) {
   return oncePerRequest(`person:${sub}:${clientId}`, () => usableUserOfApp(sub, clientId));
 }
 

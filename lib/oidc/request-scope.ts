@@ -10,9 +10,11 @@
  *    applied together in ONE unit of work when the provider has finished and
  *    before its answer leaves: one transaction per grant, not three. Reads of
  *    the same request see those writes (./adapter.ts looks here first). The
- *    same on the interaction (the grant, the activity event, the interaction's
- *    result) and on the authorization request's return from it (the session,
- *    the code, the spent interaction): one transaction each, not two or three.
+ *    same on the authorization request (the interaction it starts, a provider
+ *    session's renewal) and on the interaction, which resumes the authorization
+ *    request in the same request (the grant, the activity event, the
+ *    interaction's result, the provider session, the code, the spent
+ *    interaction): one transaction each.
  * Outside a provider request (the interaction, tests, jobs) there is no
  * scope: lookups are not shared and writes commit at once.
  */

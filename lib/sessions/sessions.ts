@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import { and, eq, gt, isNull, ne, or } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { db, type Tx } from "@/lib/db/database";
+import { literalLimit } from "@/lib/db/prepared";
 import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { sessions, users } from "@/lib/db/schema";
@@ -63,7 +64,8 @@ export async function resolveSession(sessionId: string, now = new Date()): Promi
     .from(sessions)
     .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.accountId, sessions.accountId)))
     .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, now)))
-    .limit(1);
+    // In the SQL: SQLite recompiles a kept statement with a bound LIMIT on every run (lib/db/prepared.ts).
+    .limit(literalLimit(1));
   if (!row || row.isBlocked) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     // Only a session still alive is extended: one deleted meanwhile stays deleted.

@@ -106,6 +106,8 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
   });
   if (outcome.kind === "finish") {
     const returnTo = await provider.interactionResult(req, res, outcome.result, { mergeWithLastSubmission: false });
+    const resume = new URL(returnTo);
+    if (resume.pathname === `${OIDC_PREFIX}/auth/${uid}`) return resumeHere(provider, req, res, uid, resume);
     await flush();
     send(res, 303, "text/plain", "", { location: returnTo });
     return;
@@ -127,6 +129,48 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 const callbacks = new WeakMap<object, NodeHandler>();
+type CurrentProvider = NonNullable<Awaited<ReturnType<typeof currentProvider>>>;
+
+/**
+ * The signed resume cookie of interaction `uid` ("name=value; name.sig=…"), as the provider itself sets it on
+ * the authorization request: made with the provider's own Koa cookies and keys, into a throwaway response.
+ */
+function resumeCookie(provider: CurrentProvider, uid: string): string {
+  let made: string[] = [];
+  const capture = {
+    getHeader: () => made,
+    setHeader: (_name: string, value: string[]) => void (made = value),
+  } as unknown as ServerResponse;
+  const name = (provider as unknown as { cookieName(type: string): string }).cookieName("resume");
+  provider.app.createContext({ headers: {}, socket: {} } as IncomingMessage, capture).cookies.set(name, uid, { signed: true, httpOnly: false });
+  return made.map((line) => line.split(";", 1)[0]).join("; ");
+}
+
+/**
+ * The interaction's decision is handed to the provider, and the authorization request resumes in this
+ * same request, instead of a 303 to /oidc/auth/:uid that the browser would follow at once: one request
+ * and one transaction fewer per sign-in (the decision's writes and the resume's — the provider session,
+ * the code, the spent interaction — commit together in withDeferredWrites, before the answer leaves).
+ * The provider wants its resume cookie (set for /oidc/auth/:uid only, so the browser doesn't send it
+ * here) as proof that this browser started the interaction; the browser proved that here already with
+ * the interaction's own signed cookie (interactionDetails found interaction `uid` by it), so the same
+ * cookie is presented to the provider on the browser's behalf. Everything else the resume checks (the
+ * interaction's result, the provider session it started in, its expiry) is checked as on a redirect.
+ */
+async function resumeHere(provider: CurrentProvider, req: IncomingMessage, res: ServerResponse, uid: string, resume: URL): Promise<void> {
+  const { url, method } = req;
+  const cookie = req.headers.cookie;
+  req.url = `${resume.pathname}${resume.search}`;
+  req.method = "GET";
+  req.headers.cookie = cookie ? `${resumeCookie(provider, uid)}; ${cookie}` : resumeCookie(provider, uid);
+  try {
+    await providerCallback(provider)(req, res);
+  } finally {
+    // The request log and metrics name the path the browser asked for.
+    Object.assign(req, { url, method });
+    req.headers.cookie = cookie;
+  }
+}
 
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
@@ -137,7 +181,7 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
  * an attacker's device the person's tokens (clickjacking). Only framing is
  * restricted here: the form_post response mode needs its inline script.
  */
-function withUnframeablePages(provider: NonNullable<Awaited<ReturnType<typeof currentProvider>>>): void {
+function withUnframeablePages(provider: CurrentProvider): void {
   provider.use(async (ctx, next) => {
     await next();
     ctx.set("X-Frame-Options", "DENY");
@@ -147,12 +191,33 @@ function withUnframeablePages(provider: NonNullable<Awaited<ReturnType<typeof cu
   });
 }
 
+/** A Latchkey session cookie in a Cookie header (Auth.js may split a large one into .0, .1, …). */
+const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?authjs\.session-token(?:\.\d+)?=/;
+
+/**
+ * A browser with no Latchkey session cookie at all is sent from the authorization request straight to
+ * /login, with the interaction as the way back: the interaction would only send it there (no session,
+ * no one to decide for), one request later. The provider's answer is otherwise unchanged: its
+ * interaction cookie keeps the interaction's path (/oidc/interaction/:uid), where the browser returns
+ * after signing in. Any session cookie, even an expired one, still goes through the interaction.
+ */
+function withDirectSignIn(provider: CurrentProvider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== "authorization" || ctx.status !== 303) return;
+    const location = ctx.response.get("Location");
+    const match = INTERACTION.exec(location);
+    if (!match || match[2] !== undefined || SESSION_COOKIE.test(ctx.req.headers.cookie ?? "")) return;
+    ctx.set("Location", `/login?${new URLSearchParams({ callbackUrl: interactionPath(match[1]) })}`);
+  });
+}
+
 /**
  * RP-initiated logout ends the single sign-on session too: when the person
  * confirms "Sign out" on the provider's page, their Latchkey session ends
  * (the row, so the cookie is worthless) and its cookie is cleared.
  */
-function withSingleLogout(provider: NonNullable<Awaited<ReturnType<typeof currentProvider>>>): NodeHandler {
+function withSingleLogout(provider: CurrentProvider): NodeHandler {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== "end_session_confirm" || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
@@ -170,7 +235,7 @@ function withSingleLogout(provider: NonNullable<Awaited<ReturnType<typeof curren
  * work, after the provider has answered and before the answer leaves: if they fail, the app gets a
  * server_error, never tokens (or a code) that weren't stored.
  */
-function withDeferredWrites(provider: NonNullable<Awaited<ReturnType<typeof currentProvider>>>): void {
+function withDeferredWrites(provider: CurrentProvider): void {
   provider.use(async (ctx, next) => {
     const scope = currentScope();
     try {
@@ -201,12 +266,15 @@ function withDeferredWrites(provider: NonNullable<Awaited<ReturnType<typeof curr
 }
 
 const TOKEN_PATH = `${OIDC_PREFIX}/token`;
+const AUTHORIZATION_PATH = `${OIDC_PREFIX}/auth`;
 /** The authorization request's return from the interaction (/oidc/auth/:uid). */
 const RESUME = /^\/oidc\/auth\/[A-Za-z0-9_-]{1,64}$/;
 
 /** Requests whose writes are held for one unit of work at the end (see withDeferredWrites and interaction). */
 function defersWrites(method: string | undefined, pathname: string): boolean {
   if (method === "POST" && pathname === TOKEN_PATH) return true;
+  // The authorization request: the interaction it starts and, for a browser with a provider session, the session's renewal.
+  if ((method === "GET" || method === "POST") && pathname === AUTHORIZATION_PATH) return true;
   if (method === "GET" && RESUME.test(pathname)) return true;
   return INTERACTION.test(pathname);
 }
@@ -218,17 +286,23 @@ async function serve(req: IncomingMessage, res: ServerResponse, pathname: string
   if (match) return interaction(req, res, match[1], match[2] !== undefined);
   const provider = await currentProvider();
   if (!provider) return unavailable(res, "no_public_url");
+  await providerCallback(provider)(req, res);
+}
+
+/** The provider's Node callback with Latchkey's middleware around its own, made once per provider. */
+function providerCallback(provider: CurrentProvider): NodeHandler {
   let callback = callbacks.get(provider);
   if (!callback) {
-    // In this order, outermost first: deferred writes, guessing limits, unframeable pages, single logout.
+    // In this order, outermost first: deferred writes, guessing limits, unframeable pages, single logout, direct sign-in.
     withDeferredWrites(provider);
     provider.use(attemptLimits);
     withUnframeablePages(provider);
     withAppRevocationActivity(provider, (ctx) => requestMeta(headersOf(ctx.req)));
+    withDirectSignIn(provider);
     callback = withSingleLogout(provider);
     callbacks.set(provider, callback);
   }
-  await callback(req, res);
+  return callback;
 }
 
 /** scripts/server.mjs calls this for every request: true when it is the provider's (answered here). */

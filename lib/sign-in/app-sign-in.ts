@@ -15,14 +15,14 @@
 import "server-only";
 import type { InteractionResults } from "oidc-provider";
 import type Provider from "oidc-provider";
-import { findApplicationByClientId, userMayUseApplication, type ProviderApplication } from "@/lib/applications/for-provider";
+import { findApplicationByClientId, type ProviderApplication } from "@/lib/applications/for-provider";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { recordEvent } from "@/lib/audit/record";
 import { usableUser } from "@/lib/oidc/accounts";
 import { grantedScopes } from "@/lib/oidc/grants";
 import { writeInRequest } from "@/lib/oidc/request-scope";
-import { SCOPES } from "@/lib/oidc/provider";
+import { personForApp, SCOPES } from "@/lib/oidc/provider";
 
 export type AppSignInRequest = {
   provider: Provider;
@@ -78,10 +78,11 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   if (!session || session.accountId !== app.accountId) return { kind: "sign_in" };
   if (session.mustChangePassword) return { kind: "must_change_password" };
 
-  const user = await usableUser(session.userId);
-  const allowed = user !== null && (await userMayUseApplication(app, session.userId));
+  // One query for the person and the app's groups, kept for the request: the authorization request resumed in
+  // this same request (lib/sign-in/app-sign-in-http.ts) asks the provider's findAccount the same question.
+  const allowed = (await personForApp(session.userId, app.clientId)) !== null;
   if (!allowed) {
-    const reason = user === null ? "not_allowed_user" : "not_in_allowed_groups";
+    const reason = (await usableUser(session.userId)) === null ? "not_allowed_user" : "not_in_allowed_groups";
     await record(app, session, "app.sign_in.refused", { reason }, meta);
     return deny(`You don't have access to ${app.name}. Ask your administrator.`);
   }
