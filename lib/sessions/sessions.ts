@@ -11,7 +11,7 @@ import { db, type Tx } from "@/lib/db/database";
 import { literalLimit, perDatabase, type PreparedRows } from "@/lib/db/prepared";
 import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { sessions, users, type SessionRow } from "@/lib/db/schema";
+import { sessions, users, type Role } from "@/lib/db/schema";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
 
@@ -73,7 +73,7 @@ const sessionLookup = perDatabase(
       expiresAt: Date;
       accountId: string;
       userId: string;
-      role: SessionRow["role"];
+      role: Role;
       isBlocked: boolean;
       mustChangePassword: boolean;
       hasExtraRoles: boolean;
