@@ -21,7 +21,8 @@ vi.mock("@/lib/auth/effective-permissions", async (importOriginal) => {
     },
   };
 });
-vi.mock("@/lib/sign-in/nextauth", () => ({ auth: async () => (seen.sid ? { user: { sid: seen.sid } } : null), signIn: async () => undefined, signOut: async () => undefined }));
+vi.mock("@/lib/sign-in/session-cookie", () => ({ sessionIdFromCookie: async () => seen.sid }));
+vi.mock("@/lib/sign-in/nextauth", () => ({ signIn: async () => undefined, signOut: async () => undefined }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "vitest" }), cookies: async () => ({ get: () => undefined }) }));
 vi.mock("next-intl/server", () => import("@/test/next-intl-server"));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));

@@ -48,8 +48,9 @@ class Redirected extends Error {
     super(`redirect to ${to}`);
   }
 }
+// The request's session cookie, as lib/sign-in/session-cookie.ts reads it: the session id it carries.
+vi.mock("@/lib/sign-in/session-cookie", () => ({ sessionIdFromCookie: async () => request.sid }));
 vi.mock("@/lib/sign-in/nextauth", () => ({
-  auth: async () => (request.sid ? { user: { sid: request.sid } } : null),
   signIn: async () => undefined,
   signOut: async () => undefined,
   SECOND_STEP_DUE: "second_step_due",

@@ -113,6 +113,15 @@ test("Auth.js: a client's forwarded host can't make a foreign callback URL its o
   expect(proxied.location).toBe("https://latchkey.example.com/team/users");
   const secure = proxied.setCookies.find((c) => c.includes("authjs.session-token="));
   expect(secure).toMatch(/^__Secure-authjs\.session-token=.*;\s*secure/i);
+  // The dashboard reads that cookie under the name Auth.js gave it: through the proxy (HTTPS) it is a
+  // session; sent over plain HTTP it is not the session cookie (Auth.js's name there has no prefix).
+  const cookie = secure!.split(";")[0];
+  const page = await from(PROXY, "/team/users", { headers: { ...PUBLIC, cookie } });
+  expect(page.status).toBe(200);
+  expect(page.text).toContain(OWNER.email);
+  const plain = await from(CLIENT, "/team/users", { headers: { cookie } });
+  expect(plain.status).toBe(307);
+  expect(String(plain.headers.location)).toContain("/login");
 });
 
 /** The sign-in form's server action, posted the way a browser without JavaScript does (multipart to /login). */

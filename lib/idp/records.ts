@@ -5,6 +5,7 @@
  */
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
+import { literalLimit } from "@/lib/db/prepared";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import type { Db, Tx } from "@/lib/db/database";
 import {
@@ -78,7 +79,7 @@ export async function loadProviderRow(q: Db | Tx, accountId: string, id: string)
 }
 
 export async function ldapSourceRow(q: Db | Tx, accountId: string): Promise<LdapSourceRow | undefined> {
-  const [row] = await q.select().from(ldapSources).where(eq(ldapSources.accountId, accountId)).limit(1);
+  const [row] = await q.select().from(ldapSources).where(eq(ldapSources.accountId, accountId)).limit(literalLimit(1));
   return row;
 }
 

@@ -7,6 +7,7 @@
  */
 import "server-only";
 import { eq } from "drizzle-orm";
+import { literalLimit } from "@/lib/db/prepared";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
@@ -58,7 +59,7 @@ export type MailTransportSettings = {
 const passwordField = (accountId: string) => ({ table: "mail_settings", column: "password", rowId: accountId });
 
 async function loadRow(q: Db | Tx, accountId: string): Promise<MailSettingsRow | undefined> {
-  const [row] = await q.select().from(mailSettings).where(eq(mailSettings.accountId, accountId)).limit(1);
+  const [row] = await q.select().from(mailSettings).where(eq(mailSettings.accountId, accountId)).limit(literalLimit(1));
   return row;
 }
 

@@ -5,13 +5,13 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gt, isNull, ne, or } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { db, type Tx } from "@/lib/db/database";
-import { literalLimit } from "@/lib/db/prepared";
+import { literalLimit, perDatabase, type PreparedRows } from "@/lib/db/prepared";
 import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { sessions, users } from "@/lib/db/schema";
+import { sessions, users, type Role } from "@/lib/db/schema";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
 
@@ -45,28 +45,50 @@ export async function createSession(tx: Tx, user: { id: string; accountId: strin
 }
 
 /**
+ * The session row and its user, by id: every dashboard request and cookie API call asks, so the
+ * statement is built and prepared once per database (lib/db/prepared.ts), with its LIMIT written in.
+ * The expiry is compared by the caller, as the access-token lookup does.
+ */
+const sessionLookup = perDatabase(
+  (d) =>
+    d
+      .select({
+        id: sessions.id,
+        lastSeenAt: sessions.lastSeenAt,
+        expiresAt: sessions.expiresAt,
+        accountId: users.accountId,
+        userId: users.id,
+        role: users.role,
+        isBlocked: users.isBlocked,
+        mustChangePassword: users.mustChangePassword,
+        hasExtraRoles: hasExtraRolesColumn(),
+      })
+      .from(sessions)
+      .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.accountId, sessions.accountId)))
+      .where(eq(sessions.id, sql.placeholder("id")))
+      .limit(literalLimit(1))
+      .prepare() as unknown as PreparedRows<{
+      id: string;
+      lastSeenAt: Date;
+      expiresAt: Date;
+      accountId: string;
+      userId: string;
+      role: Role;
+      isBlocked: boolean;
+      mustChangePassword: boolean;
+      hasExtraRoles: boolean;
+    }>,
+);
+
+/**
  * The actor for a session id, or null when the session is gone, expired, or
  * its user is blocked or deleted. One read per request; a write (the sliding
  * expiry) at most once a minute per session.
  */
 export async function resolveSession(sessionId: string, now = new Date()): Promise<SessionActor | null> {
-  const [row] = await db()
-    .select({
-      id: sessions.id,
-      lastSeenAt: sessions.lastSeenAt,
-      accountId: users.accountId,
-      userId: users.id,
-      role: users.role,
-      isBlocked: users.isBlocked,
-      mustChangePassword: users.mustChangePassword,
-      hasExtraRoles: hasExtraRolesColumn(),
-    })
-    .from(sessions)
-    .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.accountId, sessions.accountId)))
-    .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, now)))
-    // In the SQL: SQLite recompiles a kept statement with a bound LIMIT on every run (lib/db/prepared.ts).
-    .limit(literalLimit(1));
-  if (!row || row.isBlocked) return null;
+  const [row] = await sessionLookup().execute({ id: sessionId });
+  // Expired is as gone (the row waits for the clean-up job).
+  if (!row || row.expiresAt.getTime() <= now.getTime() || row.isBlocked) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     // Only a session still alive is extended: one deleted meanwhile stays deleted.
     await writeSystem(async (tx) => {

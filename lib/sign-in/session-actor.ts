@@ -9,15 +9,16 @@ import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { noteRequestActor } from "@/lib/observability/request-log";
 import { resolveSession } from "@/lib/sessions/sessions";
 import type { SessionActor } from "@/lib/auth/actor";
-import { auth } from "./nextauth";
+import { sessionIdFromCookie } from "./session-cookie";
 
-/** Cached per request, so a page and its layout share one lookup. */
+/**
+ * Cached per request, so a page and its layout share one lookup: the cookie
+ * decrypted by Auth.js's decoder (./session-cookie.ts), then the session row
+ * checked once (gone, expired, revoked, blocked: no actor).
+ */
 export const sessionActor = cache(async (): Promise<SessionActor | null> => {
-  const session = await auth();
-  // Server-side, next-auth hands back the decoded token as `user` (see the
-  // session callback in ./nextauth.ts): its `sid` is the session row's id.
-  const sid = (session?.user as { sid?: unknown } | undefined)?.sid;
-  const actor = typeof sid === "string" ? await resolveSession(sid) : null;
+  const sid = await sessionIdFromCookie();
+  const actor = sid ? await resolveSession(sid) : null;
   if (actor) noteRequestActor(actor.userId);
   return actor;
 });

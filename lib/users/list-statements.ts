@@ -12,7 +12,7 @@
 import "server-only";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/database";
-import { idSetValue, inIdSet, perDatabase, type PreparedRows } from "@/lib/db/prepared";
+import { idSetValue, inIdSet, literalLimit, perDatabase, type PreparedRows } from "@/lib/db/prepared";
 import { userCounts, userGroups, users, type UserRow } from "@/lib/db/schema";
 
 type Prepared<R> = PreparedRows<R>;
@@ -26,7 +26,7 @@ function unfilteredStatements(d: Db) {
     const account = eq(users.accountId, sql.placeholder("accountId"));
     const ofKind = kind === undefined ? undefined : eq(users.isServiceUser, kind);
     return {
-      me: d.select().from(users).where(and(account, ofKind, eq(users.id, sql.placeholder("meId")))).limit(1).prepare() as unknown as Prepared<UserRow>,
+      me: d.select().from(users).where(and(account, ofKind, eq(users.id, sql.placeholder("meId")))).limit(literalLimit(1)).prepare() as unknown as Prepared<UserRow>,
       others: d
         .select()
         .from(users)

@@ -5,6 +5,7 @@
  */
 import "server-only";
 import { and, eq, inArray, or } from "drizzle-orm";
+import { literalLimit } from "@/lib/db/prepared";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex, emailBlindIndexes, usernameBlindIndex } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
@@ -103,7 +104,7 @@ export async function findUserRow(q: Db | Tx, accountId: string, userId: string)
     .select()
     .from(users)
     .where(and(eq(users.accountId, accountId), eq(users.id, userId)))
-    .limit(1);
+    .limit(literalLimit(1));
   return row;
 }
 
