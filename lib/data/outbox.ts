@@ -21,6 +21,7 @@ import crypto from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { db, type Tx } from "@/lib/db/database";
 import { outbox } from "@/lib/db/schema";
+import { nudgedPass } from "./nudged-pass";
 import { afterCommit, inUnitOfWork, writeSystem } from "./unit-of-work";
 
 /**
@@ -64,11 +65,11 @@ export function backoffMs(attempt: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1), BACKOFF_MAX_MS);
 }
 
-// On globalThis: Next.js bundles instrumentation and routes separately; the registry and the nudge loop must be one.
-type State = { handlers: Map<string, Registered>; running: Promise<void> | null; again: boolean };
+// On globalThis: Next.js bundles instrumentation and routes separately; the registry must be one.
+type State = { handlers: Map<string, Registered> };
 const holder = globalThis as unknown as { latchkeyOutbox?: State };
 function state(): State {
-  holder.latchkeyOutbox ??= { handlers: new Map(), running: null, again: false };
+  holder.latchkeyOutbox ??= { handlers: new Map() };
   return holder.latchkeyOutbox;
 }
 
@@ -212,35 +213,23 @@ export async function deliverOutbox(options: { now?: Date } = {}): Promise<{ del
   return { delivered, failed };
 }
 
+const delivery = nudgedPass("outbox", "Outbox delivery failed:", async () => {
+  const { delivered, failed } = await deliverOutbox();
+  // A full batch may have left more behind.
+  return delivered + failed >= BATCH;
+});
+
 /**
  * Starts a pass in this process soon, unless one is running (then that one
  * goes round again). Never throws and never makes the caller wait.
  */
 export function nudgeOutbox(): void {
-  const s = state();
-  if (s.running) {
-    s.again = true;
-    return;
-  }
-  s.running = (async () => {
-    // Out of the caller's stack (it may be finishing a unit of work's after-commit effects).
-    await new Promise((resolve) => setImmediate(resolve));
-    do {
-      s.again = false;
-      const { delivered, failed } = await deliverOutbox();
-      // A full batch may have left more behind.
-      if (delivered + failed >= BATCH) s.again = true;
-    } while (s.again);
-  })()
-    .catch((err: unknown) => console.error("Outbox delivery failed:", err))
-    .finally(() => {
-      s.running = null;
-    });
+  delivery.nudge();
 }
 
 /** Resolves when this process's nudged passes are done (tests, shutdown). */
 export async function outboxIdle(): Promise<void> {
-  while (state().running) await state().running;
+  await delivery.idle();
 }
 
 /** Deletes delivered messages older than keepMs (failed ones stay for an operator). Returns how many. */

@@ -26,6 +26,7 @@ import { sql } from "drizzle-orm";
 import { db } from "@/lib/db/database";
 import { execute, firstRow, rows } from "@/lib/db/raw";
 import { withLease } from "./lease";
+import { nudgedPass } from "./nudged-pass";
 import { writeSystem } from "./unit-of-work";
 
 /** Postings written to the recent table since this process's last merge that start one (about 40 created users). */
@@ -34,11 +35,11 @@ export const MERGE_AT_POSTINGS = 4_000;
 const MERGE_BATCH_ENTRIES = 400;
 export const SEARCH_MERGE_LEASE = { name: "search-merge", ttlMs: 60_000 };
 
-type MergeState = { pending: number; running: Promise<void> | null; again: boolean };
-// On globalThis: Next.js bundles instrumentation and routes separately; the counter and the nudge loop must be one.
+type MergeState = { pending: number };
+// On globalThis: Next.js bundles instrumentation and routes separately; the counter must be one.
 const holder = globalThis as unknown as { latchkeySearchMerge?: MergeState };
 function state(): MergeState {
-  return (holder.latchkeySearchMerge ??= { pending: 0, running: null, again: false });
+  return (holder.latchkeySearchMerge ??= { pending: 0 });
 }
 
 /**
@@ -96,29 +97,18 @@ export function notePendingPostings(count: number): void {
   if (s.pending >= MERGE_AT_POSTINGS) nudgeSearchMerge();
 }
 
+const merging = nudgedPass("search-merge", "Search index merge failed:", async () => {
+  state().pending = 0;
+  await searchMergePass();
+  return false;
+});
+
 /** Starts a merge pass in this process soon, unless one is running (then that one goes round again). */
 export function nudgeSearchMerge(): void {
-  const s = state();
-  if (s.running) {
-    s.again = true;
-    return;
-  }
-  s.running = (async () => {
-    // Out of the caller's stack (it is finishing a unit of work's after-commit effects).
-    await Promise.resolve();
-    do {
-      s.again = false;
-      s.pending = 0;
-      await searchMergePass();
-    } while (s.again);
-  })()
-    .catch((err: unknown) => console.error("Search index merge failed:", err))
-    .finally(() => {
-      s.running = null;
-    });
+  merging.nudge();
 }
 
 /** Resolves when this process's nudged merges are done (tests, shutdown). */
 export async function searchMergeIdle(): Promise<void> {
-  while (state().running) await state().running;
+  await merging.idle();
 }
