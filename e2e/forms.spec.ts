@@ -203,3 +203,27 @@ test("Proxy header sign-in stays on through a save, a refused save and a rename"
     .poll(async () => (await call<Record<string, unknown>>(instance, "/api/settings/trusted-header", { headers: bearer(token) })).body)
     .toMatchObject({ enabled: true, auto_create: true, default_role: "auditor", name_header: "Remote-Name", email_header: "Remote-Email" });
 });
+
+// Last in this file: the owner it signs in as is an admin afterwards. A form posted without JavaScript is
+// answered (it used to hang: lib/forms/bind-action.ts) and the transfer still asks first.
+test("without JavaScript an ownership transfer still asks first, and the refusal keeps the chosen role", async ({ browser }) => {
+  const client = tokenClient(instance, token);
+  const created = await client.createUser({ email: "noscript@example.com", name: "Nora Noscript", role: "user" });
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const plain = await context.newPage();
+  try {
+    await plain.goto(instance.url(`/team/users/${created.id}`));
+    await plain.getByLabel("Role", { exact: true }).selectOption("owner");
+    await plain.getByRole("button", { name: "Save changes" }).click();
+    await expect(plain.getByText("Confirm the ownership transfer")).toBeVisible();
+    await expect(plain.getByLabel("Role", { exact: true })).toHaveValue("owner");
+    expect((await client.user(created.id)).role).toBe("user");
+
+    await plain.getByRole("checkbox", { name: /Nora Noscript will become the owner/ }).check();
+    await plain.getByRole("button", { name: "Save changes" }).click();
+    await expect(plain.getByText("Ownership transferred.")).toBeVisible();
+    expect((await client.user(created.id)).role).toBe("owner");
+  } finally {
+    await context.close();
+  }
+});

@@ -10,9 +10,10 @@ import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { bindAction } from "@/lib/forms/bind-action";
 
 function RotateForm({ id, name, onClose }: { id: string; name: string; onClose: () => void }) {
-  const form = useServerForm(rotateApplicationSecretAction.bind(null, id), { guardLeave: false });
+  const form = useServerForm(bindAction(rotateApplicationSecretAction, id), { guardLeave: false });
   const state = form.state;
   const t = useTranslations("applicationsPage");
   const tc = useTranslations("common");
@@ -75,7 +76,7 @@ export function DeleteApplicationButton({ id, name }: { id: string; name: string
       title={t("deleteTitle", { name })}
       confirmLabel={t("deleteConfirm")}
       variant="danger"
-      action={deleteApplicationAction.bind(null, id)}
+      action={bindAction(deleteApplicationAction, id)}
       body={<p>{t("deleteBody", { name })}</p>}
     />
   );

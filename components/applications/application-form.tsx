@@ -6,10 +6,11 @@ import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { ApplicationFields, type ApplicationFormValue } from "./application-fields";
+import { bindAction } from "@/lib/forms/bind-action";
 
 /** The application's settings; a save sends only what the person changed. */
 export function ApplicationForm({ id, app, groups, canSave }: { id: string; app: ApplicationFormValue; groups: Array<{ id: string; name: string }>; canSave: boolean }) {
-  const form = useServerForm(updateApplicationAction.bind(null, id), { announce: true });
+  const form = useServerForm(bindAction(updateApplicationAction, id), { announce: true });
   const state = form.state;
   const t = useTranslations("applicationsPage");
   const tc = useTranslations("common");

@@ -6,10 +6,11 @@ import { confirmEmailAction } from "@/app/(public)/forgot-password/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { bindAction } from "@/lib/forms/bind-action";
 
 /** A button, not the link itself: mail scanners open links, and must not confirm an address by doing so. */
 export function ConfirmEmailForm({ token }: { token: string }) {
-  const form = useServerForm(confirmEmailAction.bind(null, token), { guardLeave: false });
+  const form = useServerForm(bindAction(confirmEmailAction, token), { guardLeave: false });
   const state = form.state;
   const t = useTranslations("publicPages.confirmEmail");
   if (state.status === "success") {

@@ -6,11 +6,12 @@ import { ProviderIcon, type SourceKind } from "@/components/idp/provider-icon";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export type ProviderButton = { id: string; name: string; type: SourceKind };
 
 function ProviderSignIn({ provider, callbackUrl }: { provider: ProviderButton; callbackUrl: string }) {
-  const form = useServerForm(signInWithProviderAction.bind(null, provider.id), { guardLeave: false });
+  const form = useServerForm(bindAction(signInWithProviderAction, provider.id), { guardLeave: false });
   const state = form.state;
   const t = useTranslations("signIn");
   return (

@@ -7,10 +7,11 @@ import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { bindAction } from "@/lib/forms/bind-action";
 
 /** The owner's new password, through a recovery link; after success, only the way to sign in. */
 export function RecoverOwnerForm({ token }: { token: string }) {
-  const form = useServerForm(recoverOwnerAction.bind(null, token));
+  const form = useServerForm(bindAction(recoverOwnerAction, token));
   const state = form.state;
   const t = useTranslations("publicPages.newPassword");
   const recover = useTranslations("publicPages.recover");

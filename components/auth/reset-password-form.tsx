@@ -6,9 +6,10 @@ import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "./new-password-fields";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export function ResetPasswordForm({ token }: { token: string }) {
-  const form = useServerForm(resetPasswordAction.bind(null, token), { guardLeave: false });
+  const form = useServerForm(bindAction(resetPasswordAction, token), { guardLeave: false });
   const state = form.state;
   const t = useTranslations("publicPages.newPassword");
   return (

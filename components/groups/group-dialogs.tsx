@@ -12,6 +12,7 @@ import { useToast } from "@/components/ui/toast";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { FormState } from "@/lib/forms/form-state";
 import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
+import { bindAction } from "@/lib/forms/bind-action";
 
 type FormAction = (state: FormState, formData: FormData) => Promise<FormState>;
 
@@ -139,7 +140,7 @@ export function RenameGroupButton({ group, variant = "secondary" }: { group: Gro
       <DialogFrame>
         <Dialog open={dialog.open} onClose={dialog.close} title={t("renameTitle", { name: group.name })}>
           <GroupNameForm
-            action={renameGroupAction.bind(null, group.id)}
+            action={bindAction(renameGroupAction, group.id)}
             defaultName={group.name}
             submitLabel={t("rename")}
             pendingLabel={t("renaming")}
@@ -163,7 +164,7 @@ function DeleteGroupForm({
   onCancel: () => void;
   onDone: () => void;
 }) {
-  const form = useDialogForm(deleteGroupAction.bind(null, group.id, returnToList), onDone);
+  const form = useDialogForm(bindAction(deleteGroupAction, group.id, returnToList), onDone);
   const t = useTranslations("groupsPage");
   const common = useTranslations("common");
   const state = form.state;

@@ -4,6 +4,7 @@ import { setGroupMemberAction } from "@/app/(dashboard)/team/groups/actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { GroupMember } from "@/lib/groups/queries";
+import { bindAction } from "@/lib/forms/bind-action";
 
 /** A group's members; with `group` (someone who manages users) each row can be removed. */
 export function GroupMembersTable({
@@ -42,7 +43,7 @@ export function GroupMembersTable({
           title={tg("removeTitle", { name: member.name || member.email || team("unnamed"), group: group.name })}
           body={tg("removeBody")}
           confirmLabel={tg("remove")}
-          action={setGroupMemberAction.bind(null, group.id, member.id, false)}
+          action={bindAction(setGroupMemberAction, group.id, member.id, false)}
         />
       ),
     });

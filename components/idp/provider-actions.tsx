@@ -3,6 +3,7 @@
 import { deleteProviderAction, setLocalSignInAction, setProviderEnabledAction } from "@/app/(dashboard)/settings/actions";
 import { useTranslations } from "next-intl";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export function ToggleProviderButton({ provider }: { provider: { id: string; name: string; enabled: boolean } }) {
   const t = useTranslations("providersPage");
@@ -13,7 +14,7 @@ export function ToggleProviderButton({ provider }: { provider: { id: string; nam
       title={t("disableTitle", { name })}
       body={<p>{t("disableBody")}</p>}
       confirmLabel={t("disable")}
-      action={setProviderEnabledAction.bind(null, provider.id, false)}
+      action={bindAction(setProviderEnabledAction, provider.id, false)}
     />
   ) : (
     <ConfirmAction
@@ -22,7 +23,7 @@ export function ToggleProviderButton({ provider }: { provider: { id: string; nam
       body={<p>{t("enableBody", { name })}</p>}
       confirmLabel={t("enable")}
       confirmVariant="primary"
-      action={setProviderEnabledAction.bind(null, provider.id, true)}
+      action={bindAction(setProviderEnabledAction, provider.id, true)}
     />
   );
 }
@@ -36,7 +37,7 @@ export function DeleteProviderButton({ provider }: { provider: { id: string; nam
       title={t("deleteTitle", { name })}
       body={<p>{t("deleteBody")}</p>}
       confirmLabel={t("delete")}
-      action={deleteProviderAction.bind(null, provider.id)}
+      action={bindAction(deleteProviderAction, provider.id)}
     />
   );
 }
@@ -49,7 +50,7 @@ export function LocalSignInToggle({ enabled }: { enabled: boolean }) {
       title={t("localOffTitle")}
       body={<p>{t("localOffBody")}</p>}
       confirmLabel={t("turnOff")}
-      action={setLocalSignInAction.bind(null, false)}
+      action={bindAction(setLocalSignInAction, false)}
     />
   ) : (
     <ConfirmAction
@@ -58,7 +59,7 @@ export function LocalSignInToggle({ enabled }: { enabled: boolean }) {
       body={<p>{t("localOnBody")}</p>}
       confirmLabel={t("turnOn")}
       confirmVariant="primary"
-      action={setLocalSignInAction.bind(null, true)}
+      action={bindAction(setLocalSignInAction, true)}
     />
   );
 }

@@ -13,6 +13,7 @@ import { useServerForm, useServerText } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
 import { CopyField } from "@/components/ui/copy-field";
 import { Checkbox, errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export type ProviderFormValues = {
   type: string;
@@ -53,7 +54,7 @@ export function ProviderForm({
   groups: { id: string; name: string }[];
   readOnly: boolean;
 }) {
-  const action = isNew ? createProviderAction.bind(null, providerId) : updateProviderAction.bind(null, providerId);
+  const action = isNew ? bindAction(createProviderAction, providerId) : bindAction(updateProviderAction, providerId);
   const form = useServerForm(action, { announce: true });
   const state = form.state;
   const t = useTranslations("providersPage");

@@ -8,6 +8,7 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { suggestedUsername } from "@/lib/users/username-rule";
+import { bindAction } from "@/lib/forms/bind-action";
 
 /**
  * usernames: the person picks their username here, prefilled from the email's
@@ -15,7 +16,7 @@ import { suggestedUsername } from "@/lib/users/username-rule";
  * has only the username to sign in with.
  */
 export function AcceptInviteForm({ token, email, username }: { token: string; email: string | null; username: string | null }) {
-  const form = useServerForm(acceptInviteAction.bind(null, token));
+  const form = useServerForm(bindAction(acceptInviteAction, token));
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   const t = useTranslations("publicPages.invite");

@@ -8,6 +8,7 @@ import { SelectPageCheckbox, SelectUserCheckbox } from "@/components/users/bulk-
 import { InvitesBulk } from "./invites-bulk";
 import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export type InviteRow = InviteRecord & { invitedBy: string };
 
@@ -87,7 +88,7 @@ export function InvitesTable({
                 body={ti("resendBody", { email: invite.email })}
                 confirmLabel={ti("resendConfirm")}
                 confirmVariant="primary"
-                action={resendInviteAction.bind(null, invite.id)}
+                action={bindAction(resendInviteAction, invite.id)}
               />
             )}
             {can.renew && <RegenerateInviteDialog inviteId={invite.id} label={label} />}
@@ -98,7 +99,7 @@ export function InvitesTable({
                 title={ti("deleteTitle", { name: label })}
                 body={ti("deleteBody")}
                 confirmLabel={ti("deleteConfirm")}
-                action={deleteInviteAction.bind(null, invite.id)}
+                action={bindAction(deleteInviteAction, invite.id)}
               />
             )}
           </div>

@@ -10,9 +10,10 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { InviteExpiryField } from "./invite-expiry-field";
 import { InviteLinkResult } from "./invite-link-result";
+import { bindAction } from "@/lib/forms/bind-action";
 
 function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () => void }) {
-  const form = useServerForm(regenerateInviteAction.bind(null, inviteId));
+  const form = useServerForm(bindAction(regenerateInviteAction, inviteId));
   const t = useTranslations("invitesPage.regenerate");
   const common = useTranslations("common");
   const state = form.state;

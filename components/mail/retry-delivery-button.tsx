@@ -4,9 +4,10 @@ import { useTranslations } from "next-intl";
 import { retryDeliveryAction } from "@/app/(dashboard)/settings/email/actions";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export function RetryDeliveryButton({ id, label }: { id: string; label: string }) {
-  const form = useServerForm(retryDeliveryAction.bind(null, id), { announce: true, guardLeave: false });
+  const form = useServerForm(bindAction(retryDeliveryAction, id), { announce: true, guardLeave: false });
   const t = useTranslations("emailPage");
   return (
     <form {...form.formProps}>

@@ -3,6 +3,7 @@ import { resetTwoFactorAction } from "@/app/(dashboard)/team/users/two-factor-ac
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { MfaSummary } from "@/lib/mfa/records";
+import { bindAction } from "@/lib/forms/bind-action";
 
 /** A user's second factors on their page (types, counts, last use; never secrets), with the admin's reset. */
 export async function UserFactors({ userId, label, mfa, canReset }: { userId: string; label: string; mfa: MfaSummary; canReset: boolean }) {
@@ -20,7 +21,7 @@ export async function UserFactors({ userId, label, mfa, canReset }: { userId: st
             title={t("resetTitle", { name: label })}
             body={t("resetBody")}
             confirmLabel={t("reset")}
-            action={resetTwoFactorAction.bind(null, userId)}
+            action={bindAction(resetTwoFactorAction, userId)}
           />
         )}
       </div>

@@ -5,6 +5,7 @@ import { setGroupRolesAction, setUserRolesAction } from "@/app/(dashboard)/setti
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export type AssignableRole = { id: string; name: string; description: string; grantable: boolean };
 
@@ -14,7 +15,7 @@ export type AssignableRole = { id: string; name: string; description: string; gr
  * service refuses them anyway.
  */
 export function RoleAssignmentForm({ target, id, roles, held }: { target: "user" | "group"; id: string; roles: AssignableRole[]; held: string[] }) {
-  const action = (target === "user" ? setUserRolesAction : setGroupRolesAction).bind(null, id);
+  const action = bindAction(target === "user" ? setUserRolesAction : setGroupRolesAction, id);
   const form = useServerForm(action, { announce: true });
   const state = form.state;
   const kept = state.status === "error" ? state.values?.role_ids : undefined;

@@ -9,13 +9,14 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { PermissionGrid, type GridPermission } from "./permission-grid";
 import { ROLE_DESCRIPTION_MAX, ROLE_NAME_MAX } from "@/lib/roles/schemas";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export type { GridPermission } from "./permission-grid";
 
 export type RoleFormValue = { id?: string; name: string; description: string; permissions: string[]; builtIn: boolean };
 
 export function RoleForm({ role, permissions, grantable, canSave }: { role: RoleFormValue; permissions: GridPermission[]; grantable: string[]; canSave: boolean }) {
-  const action = role.id ? updateRoleAction.bind(null, role.id) : createRoleAction;
+  const action = role.id ? bindAction(updateRoleAction, role.id) : createRoleAction;
   const form = useServerForm(action, { announce: true });
   const state = form.state;
   const errors = state.fieldErrors ?? {};
@@ -62,7 +63,7 @@ export function DeleteRoleButton({ role, holders }: { role: { id: string; name: 
       title={t("deleteTitle", { name: role.name })}
       confirmLabel={t("delete")}
       variant="danger"
-      action={deleteRoleAction.bind(null, role.id)}
+      action={bindAction(deleteRoleAction, role.id)}
       body={
         holders.length === 0 ? (
           <p>{t("nobodyHolds")}</p>

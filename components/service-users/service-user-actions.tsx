@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { deleteServiceUserAction, setServiceUserBlockedAction } from "@/app/(dashboard)/team/service-users/actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export function ServiceUserActions({
   user,
@@ -22,7 +23,7 @@ export function ServiceUserActions({
           body={user.isBlocked ? t("unblockBody") : t("blockBody")}
           confirmLabel={user.isBlocked ? t("unblock") : t("block")}
           confirmVariant={user.isBlocked ? "primary" : "danger"}
-          action={setServiceUserBlockedAction.bind(null, user.id, !user.isBlocked)}
+          action={bindAction(setServiceUserBlockedAction, user.id, !user.isBlocked)}
         />
       )}
       {allowed.delete && (
@@ -32,7 +33,7 @@ export function ServiceUserActions({
           title={t("deleteTitle", { name })}
           body={t("deleteBody")}
           confirmLabel={t("delete")}
-          action={deleteServiceUserAction.bind(null, user.id)}
+          action={bindAction(deleteServiceUserAction, user.id)}
         />
       )}
     </div>

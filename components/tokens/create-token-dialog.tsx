@@ -12,6 +12,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "@/lib/tokens/limits";
+import { bindAction } from "@/lib/forms/bind-action";
 
 /**
  * What the token may be narrowed to: its owner's permissions (grouped by
@@ -57,7 +58,7 @@ function ScopePicker({ choice, kept }: { choice: TokenScopeChoice; kept?: Record
 }
 
 function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: TokenScopeChoice; onClose: () => void }) {
-  const form = useServerForm(createTokenAction.bind(null, userId));
+  const form = useServerForm(bindAction(createTokenAction, userId));
   const t = useTranslations("tokensPage.create");
   const col = useTranslations("columns");
   const common = useTranslations("common");

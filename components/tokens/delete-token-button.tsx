@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { deleteTokenAction } from "@/app/(dashboard)/token-actions";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export function DeleteTokenButton({ userId, tokenId, name }: { userId: string; tokenId: string; name: string }) {
   const t = useTranslations("tokensPage.delete");
@@ -12,7 +13,7 @@ export function DeleteTokenButton({ userId, tokenId, name }: { userId: string; t
       title={t("title", { name })}
       body={t("body")}
       confirmLabel={t("confirm")}
-      action={deleteTokenAction.bind(null, userId, tokenId)}
+      action={bindAction(deleteTokenAction, userId, tokenId)}
     />
   );
 }

@@ -9,9 +9,11 @@ import { Dialog } from "@/components/ui/dialog";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import type { Role } from "@/lib/db/schema";
+import { CONFIRM_TRANSFER_FIELD } from "@/lib/users/transfer-confirmation";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { GroupCheckboxes } from "./group-checkboxes";
 import { RoleSelect } from "./role-select";
+import { bindAction } from "@/lib/forms/bind-action";
 
 type EditableUser = {
   id: string;
@@ -24,7 +26,12 @@ type EditableUser = {
   emailEditable: boolean;
 };
 
-/** Name, email, username, role and groups. Choosing "Owner" asks to confirm the ownership transfer first. */
+/**
+ * Name, email, username, role and groups. Choosing "Owner" asks to confirm the
+ * ownership transfer first: a dialog, whose confirmation rides along as
+ * CONFIRM_TRANSFER_FIELD. The server refuses a transfer without it, so a page
+ * used without JavaScript gets the refusal and a box to tick instead.
+ */
 export function EditUserForm({
   user,
   roles,
@@ -39,7 +46,8 @@ export function EditUserForm({
   const col = useTranslations("columns");
   const common = useTranslations("common");
   const confirmed = useRef(false);
-  const form = useServerForm(updateUserAction.bind(null, user.id), {
+  const confirmation = useRef<HTMLInputElement>(null);
+  const form = useServerForm(bindAction(updateUserAction, user.id), {
     announce: true,
     onSubmit: (e) => {
       const role = new FormData(e.currentTarget).get("role");
@@ -47,6 +55,7 @@ export function EditUserForm({
         e.preventDefault();
         setConfirming(true);
       }
+      if (confirmation.current) confirmation.current.value = confirmed.current ? "yes" : "";
       confirmed.current = false;
     },
   });
@@ -80,6 +89,16 @@ export function EditUserForm({
       )}
       <GroupCheckboxes groups={groups} selected={user.autoGroups} errors={errors.auto_groups} />
       </Fragment>
+      {errors[CONFIRM_TRANSFER_FIELD] ? (
+        <div>
+          <label className="flex items-start gap-2 text-sm text-slate-900">
+            <input type="checkbox" name={CONFIRM_TRANSFER_FIELD} value="yes" aria-invalid="true" className="mt-0.5" />
+            <span>{t("transferBody", { name: user.name || user.email || user.username })}</span>
+          </label>
+          <p className="mt-1 text-sm text-red-600">{errors[CONFIRM_TRANSFER_FIELD].join(" ")}</p>
+        </div>
+      ) : null}
+      <input ref={confirmation} type="hidden" name={CONFIRM_TRANSFER_FIELD} defaultValue="" />
       <div className="flex justify-end">
         <SubmitButton pendingLabel={common("saving")} pending={form.pending}>{t("save")}</SubmitButton>
       </div>

@@ -10,9 +10,10 @@ import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
+import { bindAction } from "@/lib/forms/bind-action";
 
 function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () => void }) {
-  const form = useServerForm(resetPasswordAction.bind(null, userId));
+  const form = useServerForm(bindAction(resetPasswordAction, userId));
   const t = useTranslations("usersPage.resetPassword");
   const common = useTranslations("common");
   const state = form.state;

@@ -12,6 +12,7 @@ import {
 import { useTranslations } from "next-intl";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { ResetPasswordDialog } from "./reset-password-dialog";
+import { bindAction } from "@/lib/forms/bind-action";
 
 export type AllowedActions = {
   /** Manages users at all (the Unlock dialog stays mounted while its outcome is shown). */
@@ -47,7 +48,7 @@ export function UserActions({
             body={t("approveBody")}
             confirmLabel={t("approve")}
             confirmVariant="primary"
-            action={approveUserAction.bind(null, user.id)}
+            action={bindAction(approveUserAction, user.id)}
           />
           <ConfirmAction
             label={t("reject")}
@@ -55,7 +56,7 @@ export function UserActions({
             title={t("rejectTitle", { name })}
             body={t("rejectBody")}
             confirmLabel={t("reject")}
-            action={rejectUserAction.bind(null, user.id)}
+            action={bindAction(rejectUserAction, user.id)}
           />
         </>
       )}
@@ -68,7 +69,7 @@ export function UserActions({
           body={t("unlockBody")}
           confirmLabel={t("unlock")}
           confirmVariant="primary"
-          action={unlockUserAction.bind(null, user.id)}
+          action={bindAction(unlockUserAction, user.id)}
         />
       )}
       {allowed.block && (
@@ -78,7 +79,7 @@ export function UserActions({
           body={user.isBlocked ? t("unblockBody") : t("blockBody")}
           confirmLabel={user.isBlocked ? t("unblock") : t("block")}
           confirmVariant={user.isBlocked ? "primary" : "danger"}
-          action={setBlockedAction.bind(null, user.id, !user.isBlocked)}
+          action={bindAction(setBlockedAction, user.id, !user.isBlocked)}
         />
       )}
       {allowed.resetPassword && <ResetPasswordDialog userId={user.id} />}
@@ -89,7 +90,7 @@ export function UserActions({
           body={t("sendResetLinkBody")}
           confirmLabel={t("sendLink")}
           confirmVariant="primary"
-          action={sendResetLinkAction.bind(null, user.id)}
+          action={bindAction(sendResetLinkAction, user.id)}
         />
       )}
       {allowed.sendResetLink === "no-email" && (
@@ -111,7 +112,7 @@ export function UserActions({
             </div>
           }
           confirmLabel={t("revokeSessions")}
-          action={revokeSessionsAction.bind(null, user.id)}
+          action={bindAction(revokeSessionsAction, user.id)}
         />
       )}
       {allowed.delete && (
@@ -121,7 +122,7 @@ export function UserActions({
           title={t("deleteTitle", { name })}
           body={t("deleteBody")}
           confirmLabel={t("deleteUser")}
-          action={deleteUserAction.bind(null, user.id)}
+          action={bindAction(deleteUserAction, user.id)}
         />
       )}
     </div>

@@ -211,6 +211,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Only the owner can reset the owner's two-factor sign-in": { key: "onlyOwnerResetsOwnerTwoFactor" },
   "This user holds permissions you don't; ask someone who holds them": { key: "holdsPermissionsYouDont" },
   "Unblock this user before transferring ownership to them": { key: "unblockBeforeTransfer" },
+  "Confirm the ownership transfer": { key: "confirmTransfer" },
   "This user has no local password; they sign in through an identity provider": { key: "noLocalPasswordUser" },
   "This invite has no email address: regenerate its link and hand it over instead": { key: "inviteHasNoEmail" },
   "This person has no email address": { key: "personHasNoEmail" },

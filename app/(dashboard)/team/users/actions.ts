@@ -18,6 +18,7 @@ import { unlockUser } from "@/lib/users/sign-in-lock";
 import { approveUser, rejectUser } from "@/lib/users/approval";
 import { bulkUpdateUsers, bulkUsersSchema } from "@/lib/users/bulk";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
+import { assertTransferConfirmed } from "@/lib/users/transfer-confirmation";
 
 const meta = async () => requestMeta(await headers());
 
@@ -56,6 +57,7 @@ export const updateUserAction = serverAction({ needs: "users:update", or: "servi
       role: changed("role") ? values.role : undefined,
       auto_groups: changed("auto_groups") ? formData.getAll("auto_groups") : undefined,
     });
+    assertTransferConfirmed(formData, input.role === "owner" && userId !== actor.userId);
     const wasOwner = actor.role === "owner";
     const updated = await updateUser(actor, userId, input, await meta());
     refreshUserPages(userId);
