@@ -34,9 +34,6 @@ export type UserRow = {
   createdAt: Date;
 };
 
-/** The list's sort keys the headers link to (username shares the name column). */
-export const USER_TABLE_SORT_KEYS = ["name", "username", "email", "role", "status", "last_login", "created_at"] as const;
-
 export function UsersTableView({
   label,
   rows,

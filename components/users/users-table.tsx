@@ -11,7 +11,13 @@ import type { SortOrder } from "@/lib/http/list-params";
 import { sourceOf, type IdentitySource } from "@/lib/idp/sources";
 import type { UserRecord } from "@/lib/users/records";
 import { userStatus } from "@/lib/users/status";
-import { USER_TABLE_SORT_KEYS, UsersTableView, type UserRow } from "./users-table-view";
+import { UsersTableView, type UserRow } from "./users-table-view";
+
+/**
+ * The sort keys the headers link to (username shares the name column). Here, not in the client module:
+ * a server module importing a value from a "use client" one gets a reference, not the value.
+ */
+const SORT_KEYS = ["name", "username", "email", "role", "status", "last_login", "created_at"];
 
 export function UsersTable({
   users,
@@ -57,7 +63,7 @@ export function UsersTable({
       rows={rows}
       currentUserId={currentUserId}
       sort={sort}
-      sortHrefs={hrefForSort && sortHrefsFor(USER_TABLE_SORT_KEYS, hrefForSort)}
+      sortHrefs={hrefForSort && sortHrefsFor(SORT_KEYS, hrefForSort)}
       nameSortReason={nameSortReason}
       selectable={selectable}
       empty={empty}
