@@ -14,7 +14,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { IdentitySource } from "@/lib/idp/sources";
 import type { UserRecord } from "@/lib/users/records";
 import type { UserStatus } from "@/lib/users/status";
-import { IdentityProviderBadge, StatusBadge } from "./badges";
+import { SourcePill, StatusPill } from "./badges";
 import { SelectPageCheckbox, SelectUserCheckbox } from "./bulk-selection";
 
 /** One user as the table shows them. */
@@ -56,6 +56,9 @@ export function UsersTableView({
 }) {
   const t = useTranslations("columns");
   const team = useTranslations("team");
+  // One translator each for the badges of every row.
+  const status = useTranslations("status");
+  const sources = useTranslations("identitySources");
   const columns: Array<DataColumn<UserRow>> = [
     ...(selectable
       ? [
@@ -99,11 +102,11 @@ export function UsersTableView({
       cell: (user) => user.email ?? <span className="text-slate-500">—</span>,
     },
     { id: "role", header: t("role"), sortKey: "role", cell: (user) => team(`roles.${user.role}.name`) },
-    { id: "status", header: t("status"), sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={user.status} /> },
+    { id: "status", header: t("status"), sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusPill status={user.status} label={status(user.status)} /> },
     { id: "groups", header: t("groups"), cell: (user) => user.groups ?? <span className="text-slate-500">—</span> },
     // two-factor: whether the person has a second factor (types and counts are on their page).
     { id: "mfa", header: t("twoFactor"), cell: (user) => (user.mfa ? team("on") : team("off")) },
-    { id: "idp", header: t("identityProvider"), className: "px-4 py-3", cell: (user) => <IdentityProviderBadge source={user.source} /> },
+    { id: "idp", header: t("identityProvider"), className: "px-4 py-3", cell: (user) => <SourcePill source={user.source} t={sources} /> },
     { id: "last_login", header: t("lastLogin"), sortKey: "last_login", cell: (user) => <RelativeTime date={user.lastLoginAt} /> },
     { id: "created_at", header: t("created"), sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
   ];
