@@ -38,7 +38,7 @@ function render(props: Partial<Parameters<typeof UsersTableView>[0]>): string {
     empty: "none",
     ...props,
   });
-  return renderToStaticMarkup(createElement(NextIntlClientProvider, { locale: "en", messages: en, timeZone: "UTC" }, table));
+  return renderToStaticMarkup(createElement(NextIntlClientProvider, { locale: "en", messages: en, timeZone: "UTC", children: table }));
 }
 
 describe("the users table from rows of data", () => {
