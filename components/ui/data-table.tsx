@@ -38,7 +38,7 @@ export type TableSort = { key: string; order: SortOrder } | null;
 /** Each sortable key's URL in each order: what a client table gets instead of a hrefForSort function. */
 export type SortHrefs = Record<string, Record<SortOrder, string>>;
 
-/** The sort URLs of `keys`, for a table rendered in the browser. */
+/** The sort URLs of `keys` (every sortKey and alsoSortBy key of the table's columns), for a table rendered in the browser. */
 export function sortHrefsFor(keys: readonly string[], hrefForSort: (key: string, order: SortOrder) => string): SortHrefs {
   return Object.fromEntries(keys.map((key) => [key, { asc: hrefForSort(key, "asc"), desc: hrefForSort(key, "desc") }]));
 }
