@@ -5,7 +5,10 @@
  * lives in the URL, so a sorted view can be shared and Back undoes it), and
  * an empty state instead of an empty table. Its one hook is next-intl's
  * useTranslations, which works on the server and in client components, so it
- * renders on the server and inside client components alike.
+ * renders on the server and inside client components alike. A long list is
+ * cheaper as a client table given its rows as plain data (the server then
+ * sends data, not every cell's elements): its sort links come as SortHrefs,
+ * made on the server with sortHrefsFor, since a function can't cross over.
  */
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -32,6 +35,16 @@ export type DataColumn<T> = {
 
 export type TableSort = { key: string; order: SortOrder } | null;
 
+/** Each sortable key's URL in each order: what a client table gets instead of a hrefForSort function. */
+export type SortHrefs = Record<string, Record<SortOrder, string>>;
+
+/** The sort URLs of `keys` (every sortKey and alsoSortBy key of the table's columns), for a table rendered in the browser. */
+export function sortHrefsFor(keys: readonly string[], hrefForSort: (key: string, order: SortOrder) => string): SortHrefs {
+  return Object.fromEntries(keys.map((key) => [key, { asc: hrefForSort(key, "asc"), desc: hrefForSort(key, "desc") }]));
+}
+
+type HrefForSort = (key: string, order: SortOrder) => string;
+
 export function DataTable<T>({
   label,
   rows,
@@ -49,13 +62,15 @@ export function DataTable<T>({
   columns: Array<DataColumn<T>>;
   /** The sort now shown. */
   sort?: TableSort;
-  /** The URL of this view sorted by `key` in `order`; absent: no header sorts. */
-  hrefForSort?: (key: string, order: SortOrder) => string;
+  /** The URL of this view sorted by `key` in `order` (or each key's URLs: SortHrefs); absent: no header sorts. */
+  hrefForSort?: HrefForSort | SortHrefs;
   /** Shown instead of the table when there are no rows. */
   empty: ReactNode;
   rowClassName?: string;
 }) {
   if (rows.length === 0) return <>{empty}</>;
+  const sortHref: HrefForSort | undefined =
+    typeof hrefForSort === "object" ? (key, order) => hrefForSort[key]?.[order] ?? "" : hrefForSort;
   return (
     // Focusable, so a keyboard can scroll the box when a phone's width hides columns and no cell holds a link.
     <div
@@ -66,7 +81,7 @@ export function DataTable<T>({
         <thead className="sticky top-0 z-10 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           <tr>
             {columns.map((column) => (
-              <HeaderCell key={column.id} column={column} sort={sort} hrefForSort={hrefForSort} />
+              <HeaderCell key={column.id} column={column} sort={sort} hrefForSort={sortHref} />
             ))}
           </tr>
         </thead>

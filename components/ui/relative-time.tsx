@@ -11,7 +11,6 @@ import { exactTime, relativeTime } from "@/lib/format/relative-time";
  */
 export function RelativeTime({ date, empty }: { date: Date | string | null; empty?: string }) {
   const locale = useLocale();
-  const t = useTranslations("common");
   const [now, setNow] = useState(() => new Date());
   const [zone, setZone] = useState<string>("UTC");
   useEffect(() => {
@@ -20,11 +19,16 @@ export function RelativeTime({ date, empty }: { date: Date | string | null; empt
     const timer = setInterval(() => setNow(new Date()), 60_000);
     return () => clearInterval(timer);
   }, []);
-  if (!date) return <>{empty ?? t("never")}</>;
+  if (!date) return empty ?? <Never />;
   const moment = typeof date === "string" ? new Date(date) : date;
   return (
     <time dateTime={moment.toISOString()} title={exactTime(moment, zone, locale)} suppressHydrationWarning>
       {relativeTime(moment, now, locale)}
     </time>
   );
+}
+
+/** "Never": its own component, so only a missing moment builds a translator (a table has dozens of times). */
+function Never() {
+  return useTranslations("common")("never");
 }

@@ -13,14 +13,21 @@ const statusStyles: Record<UserStatus, string> = {
 
 export function StatusBadge({ status }: { status: UserStatus }) {
   const t = useTranslations("status");
-  return (
-    <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${statusStyles[status]}`}>{t(status)}</span>
-  );
+  return <StatusPill status={status} label={t(status)} />;
+}
+
+/** The badge given its words: a table translates once for all its rows rather than per badge. */
+export function StatusPill({ status, label }: { status: UserStatus; label: string }) {
+  return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${statusStyles[status]}`}>{label}</span>;
 }
 
 /** Where the user signs in: "Local" (password here) or their identity provider, with its mark. */
 export function IdentityProviderBadge({ source }: { source: IdentitySource }) {
-  const t = useTranslations("identitySources");
+  return <SourcePill source={source} t={useTranslations("identitySources")} />;
+}
+
+/** The badge given the "identitySources" translator: a table makes it once for all its rows. */
+export function SourcePill({ source, t }: { source: IdentitySource; t: (key: "local" | "header" | "removed") => string }) {
   // The built-in sources' names are words (translated here); a provider's name is what the owner typed.
   const name =
     source.kind === "local" ? t("local")

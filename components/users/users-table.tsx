@@ -1,13 +1,23 @@
+/**
+ * Team → Users' table, server side: turns the page's user records into plain
+ * rows (the group names joined, the status and the sign-in source worked out
+ * here, once) and hands them to the one client table (users-table-view.tsx),
+ * so the server sends 25 rows of data rather than every cell's elements and
+ * client components (round 10 in docs/benchmarks.md).
+ */
 import { useTranslations } from "next-intl";
-import Link from "next/link";
-import { DataTable, type DataColumn, type TableSort } from "@/components/ui/data-table";
+import { sortHrefsFor, type TableSort } from "@/components/ui/data-table";
 import type { SortOrder } from "@/lib/http/list-params";
 import { sourceOf, type IdentitySource } from "@/lib/idp/sources";
 import type { UserRecord } from "@/lib/users/records";
 import { userStatus } from "@/lib/users/status";
-import { IdentityProviderBadge, StatusBadge } from "./badges";
-import { SelectPageCheckbox, SelectUserCheckbox } from "./bulk-selection";
-import { RelativeTime } from "@/components/ui/relative-time";
+import { UsersTableView, type UserRow } from "./users-table-view";
+
+/**
+ * The sort keys the headers link to (username shares the name column). Here, not in the client module:
+ * a server module importing a value from a "use client" one gets a reference, not the value.
+ */
+const SORT_KEYS = ["name", "username", "email", "role", "status", "last_login", "created_at"];
 
 export function UsersTable({
   users,
@@ -32,66 +42,31 @@ export function UsersTable({
   selectable?: boolean;
   empty: React.ReactNode;
 }) {
-  const t = useTranslations("columns");
-  const team = useTranslations("team");
   const nav = useTranslations("nav");
-  const columns: Array<DataColumn<UserRecord>> = [
-    ...(selectable
-      ? [
-          {
-            id: "select",
-            header: t("select"),
-            headerCell: <SelectPageCheckbox />,
-            cell: (user: UserRecord) => <SelectUserCheckbox id={user.id} label={user.name || user.email || user.username || user.id} />,
-            className: "w-10 px-4 py-3",
-          },
-        ]
-      : []),
-    {
-      id: "name",
-      header: t("name"),
-      sortKey: "name",
-      // usernames: shown under the name, sorted from the same header.
-      alsoSortBy: [{ key: "username", header: t("username") }],
-      unsortableReason: nameSortReason,
-      className: "px-4 py-3",
-      cell: (user) => (
-        <>
-          <Link href={`/team/users/${user.id}`} className="font-medium text-slate-900 after:absolute after:inset-0">
-            {user.name || user.email || user.username}
-          </Link>
-          {user.id === currentUserId && (
-            <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">{team("you")}</span>
-          )}
-          {/* usernames: under the name (the email has its own column). */}
-          <div className="text-slate-500">{user.username}</div>
-        </>
-      ),
-    },
-    // Emails are encrypted like names, so they sort the same way (lib/users/sort.ts), under the same limit.
-    {
-      id: "email",
-      header: t("email"),
-      sortKey: "email",
-      unsortableReason: nameSortReason,
-      className: "whitespace-nowrap px-4 py-3 text-slate-700",
-      cell: (user) => user.email ?? <span className="text-slate-500">—</span>,
-    },
-    { id: "role", header: t("role"), sortKey: "role", cell: (user) => team(`roles.${user.role}.name`) },
-    { id: "status", header: t("status"), sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusBadge status={userStatus(user)} /> },
-    {
-      id: "groups",
-      header: t("groups"),
-      cell: (user) =>
-        user.autoGroups.length === 0 ? <span className="text-slate-500">—</span> : user.autoGroups.map((id) => groupNames.get(id) ?? id).join(", "),
-    },
-    // two-factor: whether the person has a second factor (types and counts are on their page).
-    { id: "mfa", header: t("twoFactor"), cell: (user) => (user.mfa?.totp || (user.mfa?.passkeys ?? 0) > 0 ? team("on") : team("off")) },
-    { id: "idp", header: t("identityProvider"), className: "px-4 py-3", cell: (user) => <IdentityProviderBadge source={sourceOf(user.idpId, sources)} /> },
-    { id: "last_login", header: t("lastLogin"), sortKey: "last_login", cell: (user) => <RelativeTime date={user.lastLoginAt} /> },
-    { id: "created_at", header: t("created"), sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
-  ];
+  const now = new Date();
+  const rows: UserRow[] = users.map((user) => ({
+    id: user.id,
+    name: user.name,
+    username: user.username,
+    email: user.email,
+    role: user.role,
+    status: userStatus(user, now),
+    groups: user.autoGroups.length === 0 ? null : user.autoGroups.map((id) => groupNames.get(id) ?? id).join(", "),
+    mfa: Boolean(user.mfa?.totp || (user.mfa?.passkeys ?? 0) > 0),
+    source: sourceOf(user.idpId, sources),
+    lastLoginAt: user.lastLoginAt,
+    createdAt: user.createdAt,
+  }));
   return (
-    <DataTable label={nav("users")} rows={users} rowKey={(u) => u.id} columns={columns} sort={sort} hrefForSort={hrefForSort} empty={empty} />
+    <UsersTableView
+      label={nav("users")}
+      rows={rows}
+      currentUserId={currentUserId}
+      sort={sort}
+      sortHrefs={hrefForSort && sortHrefsFor(SORT_KEYS, hrefForSort)}
+      nameSortReason={nameSortReason}
+      selectable={selectable}
+      empty={empty}
+    />
   );
 }
