@@ -88,10 +88,10 @@ export async function mergeRecentBatch(maxEntries = MERGE_BATCH_ENTRIES): Promis
 }
 
 /** Merges everything in the recent table, slice by slice, yielding to the event loop between slices; returns how many entries moved. */
-export async function mergeRecentPostings(): Promise<number> {
+export async function mergeRecentPostings(slicePostings = MERGE_SLICE_POSTINGS): Promise<number> {
   let moved = 0;
   for (;;) {
-    const slice = await mergeSlice(MERGE_BATCH_ENTRIES, MERGE_SLICE_POSTINGS);
+    const slice = await mergeSlice(MERGE_BATCH_ENTRIES, slicePostings);
     moved += slice.moved;
     if (!slice.more) return moved;
     await new Promise((resolve) => setImmediate(resolve));
