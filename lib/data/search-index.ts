@@ -34,6 +34,7 @@ import { keyRing } from "@/lib/crypto/keys";
 import { entityTerms, queryTerms } from "@/lib/crypto/search-terms";
 import { dialect, engine, type Db, type Tx } from "@/lib/db/database";
 import { firstRow, rows } from "@/lib/db/raw";
+import { preparedQuery } from "@/lib/db/sqlite-prepared";
 import { searchEntries, searchRecentTerms, searchScopes, searchTerms } from "@/lib/db/schema";
 import { notePendingPostings } from "./search-merge";
 import { afterCommit } from "./unit-of-work";
@@ -51,12 +52,15 @@ export type EntityFields = EntityRef & { fields: ReadonlyArray<string | null | u
  */
 const FREQUENCY_PROBE = 20_000;
 
-async function scopeIdOf(q: Db, accountId: string, scope: SearchScope): Promise<number | undefined> {
-  const [found] = await q
+const scopeIdQuery = (q: Db, param: (name: "accountId" | "scope") => never) =>
+  q
     .select({ id: searchScopes.id })
     .from(searchScopes)
-    .where(and(eq(searchScopes.accountId, accountId), eq(searchScopes.scope, scope)))
+    .where(and(eq(searchScopes.accountId, param("accountId")), eq(searchScopes.scope, param("scope"))))
     .limit(1);
+
+async function scopeIdOf(q: Db, accountId: string, scope: SearchScope): Promise<number | undefined> {
+  const [found] = await preparedQuery(q, scopeIdQuery, { accountId, scope });
   return found?.id;
 }
 
@@ -68,23 +72,29 @@ async function ensureScope(tx: Tx, accountId: string, scope: SearchScope): Promi
   return made.id;
 }
 
+const entryIdQuery = (q: Db, param: (name: "scopeId" | "entityId") => never) =>
+  q
+    .select({ id: searchEntries.id })
+    .from(searchEntries)
+    .where(and(eq(searchEntries.scopeId, param("scopeId")), eq(searchEntries.entityId, param("entityId"))))
+    .limit(1);
+
+const entryInsert = (q: Db, param: (name: "scopeId" | "entityId") => never) =>
+  q.insert(searchEntries).values({ scopeId: param("scopeId"), entityId: param("entityId") }).returning({ id: searchEntries.id });
+
 /** The entity's entry, created when new (`fresh`: it has no terms yet). */
 async function ensureEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: number; fresh: boolean }> {
   const scopeId = await ensureScope(tx, ref.accountId, ref.scope);
-  const [found] = await tx
-    .select({ id: searchEntries.id })
-    .from(searchEntries)
-    .where(and(eq(searchEntries.scopeId, scopeId), eq(searchEntries.entityId, ref.entityId)))
-    .limit(1);
+  const [found] = await preparedQuery(tx, entryIdQuery, { scopeId, entityId: ref.entityId });
   if (found) return { scopeId, id: found.id, fresh: false };
-  const [made] = await tx.insert(searchEntries).values({ scopeId, entityId: ref.entityId }).returning({ id: searchEntries.id });
+  const [made] = await preparedQuery(tx, entryInsert, { scopeId, entityId: ref.entityId });
   return { scopeId, id: made.id, fresh: true };
 }
 
 /** The entry of an entity known to have none. */
 async function newEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: number; fresh: true }> {
   const scopeId = await ensureScope(tx, ref.accountId, ref.scope);
-  const [made] = await tx.insert(searchEntries).values({ scopeId, entityId: ref.entityId }).returning({ id: searchEntries.id });
+  const [made] = await preparedQuery(tx, entryInsert, { scopeId, entityId: ref.entityId });
   return { scopeId, id: made.id, fresh: true };
 }
 
@@ -130,9 +140,12 @@ async function insertTerms(tx: Tx, table: PostingTable, scopeId: number, entryId
     .onConflictDoNothing();
 }
 
+const inRecentQuery = (q: Db, param: (name: "entryId") => never) =>
+  q.select({ one: sql<number>`1` }).from(searchRecentTerms).where(eq(searchRecentTerms.entryId, param("entryId"))).limit(1);
+
 /** Whether an existing entry's postings are in search_recent_terms (not merged yet). */
 async function inRecent(tx: Tx, entryId: number): Promise<boolean> {
-  const [found] = await tx.select({ one: sql<number>`1` }).from(searchRecentTerms).where(eq(searchRecentTerms.entryId, entryId)).limit(1);
+  const [found] = await preparedQuery(tx, inRecentQuery, { entryId });
   return found !== undefined;
 }
 

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/database";
 import { firstRow, rows } from "@/lib/db/raw";
 import { addPeople, bruteForce, newAccount, prng, randomPeople, search } from "@/test/search-fixtures";
-import { acquireLease, leaseHolder } from "./lease";
+import { acquireLease, leaseHolder, releaseLease } from "./lease";
 import { addToEntity, candidateSet, countCandidates, findCandidates, indexEntity } from "./search-index";
-import { MERGE_AT_POSTINGS, mergeRecentBatch, mergeRecentPostings, nudgeSearchMerge, SEARCH_MERGE_LEASE, searchMergeIdle, searchMergePass } from "./search-merge";
+import { MERGE_AT_POSTINGS, mergeRecentBatch, mergeRecentPostings, mergeSlice, nudgeSearchMerge, SEARCH_MERGE_LEASE, searchMergeIdle, searchMergePass } from "./search-merge";
 import { writeSystem } from "./unit-of-work";
 
 /** How many of the account's user entries have postings in each table, and how many have them in both (never). */
@@ -97,6 +97,43 @@ describe("the search index's recent postings and their merge", () => {
     expect(await search(accountId, "xav")).toEqual([zeb.id]);
     expect(await search(accountId, "zeb")).toEqual([]);
   });
+
+  it("merges in slices of whole entries bounded by postings, and a backlog of several slices completely", async () => {
+    await mergeAll();
+    // Another replica holds the merge's lease meanwhile, so the merge these postings nudge (running
+    // concurrently on PostgreSQL) leaves them alone; the slices below don't take the lease.
+    const lease = { holder: "slicing-test-replica" };
+    expect(await acquireLease(SEARCH_MERGE_LEASE.name, SEARCH_MERGE_LEASE.ttlMs, lease)).toBe(true);
+    try {
+      await slicing();
+    } finally {
+      await releaseLease(SEARCH_MERGE_LEASE.name, lease);
+    }
+  });
+
+  async function slicing(): Promise<void> {
+    const random = prng(11);
+    const accountId = await newAccount();
+    const people = randomPeople(40, random);
+    await addPeople(accountId, people);
+    const postingsOf = async () => {
+      const counts = await rows<{ n: number | string }>(db(), sql`SELECT count(*) AS "n" FROM search_recent_terms GROUP BY entry_id ORDER BY entry_id LIMIT 2`);
+      return counts.map((c) => Number(c.n));
+    };
+    // Past the first entry, no more postings than the bound: the first always goes (an entry is never split).
+    expect(await mergeSlice(400, 1)).toEqual({ moved: 1, more: true });
+    let [a, b] = await postingsOf();
+    expect(await mergeSlice(400, a + b - 1)).toEqual({ moved: 1, more: true });
+    [a, b] = await postingsOf();
+    expect(await mergeSlice(400, a + b)).toEqual({ moved: 2, more: true });
+    expect(await placement(accountId)).toEqual({ main: 4, recent: people.length - 4, both: 0 });
+    // The rest, in slices of at most 200 postings (the server's are MERGE_SLICE_POSTINGS): all of it reaches the main table.
+    const recentPostings = Number((await firstRow<{ n: number | string }>(db(), sql`SELECT count(*) AS "n" FROM search_recent_terms`))?.n ?? 0);
+    expect(recentPostings).toBeGreaterThan(3 * 200);
+    expect(await mergeRecentPostings(200)).toBe(people.length - 4);
+    expect(await placement(accountId)).toEqual({ main: people.length, recent: 0, both: 0 });
+    await expectExact(accountId, ["a", "an", "ann", "example", people[0].name.slice(0, 4), people[people.length - 1].email.slice(0, 5)]);
+  }
 
   it("adds an activity party's new label to the table holding its others", async () => {
     const accountId = await newAccount();

@@ -31,8 +31,18 @@ import { writeSystem } from "./unit-of-work";
 
 /** Postings written to the recent table since this process's last merge that start one (about 40 created users). */
 export const MERGE_AT_POSTINGS = 4_000;
-/** Entries one merge transaction moves at most: a backlog goes in several, each short enough not to hold writers up long. */
+/** Entries one merge transaction moves at most. */
 const MERGE_BATCH_ENTRIES = 400;
+/**
+ * Postings one merge transaction moves at most (whole entries: an entry with
+ * more goes alone). A slice holds what one nudge gathers (the threshold and
+ * the last commit's postings past it), so a merge in the normal run of writes
+ * is one transaction; a backlog (a burst of writes in one
+ * process, a restart) goes in slices of this size with a turn of the event
+ * loop between them, so requests (and their writes, queued behind the slice)
+ * are served in between instead of after the whole backlog.
+ */
+export const MERGE_SLICE_POSTINGS = (MERGE_AT_POSTINGS * 3) / 2;
 export const SEARCH_MERGE_LEASE = { name: "search-merge", ttlMs: 60_000 };
 
 type MergeState = { pending: number };
@@ -43,19 +53,22 @@ function state(): MergeState {
 }
 
 /**
- * Moves up to `maxEntries` entries' postings (the oldest entries first) from
- * the recent table into search_terms, in one unit of work. Returns how many
- * entries moved. Writers are serialised (BEGIN IMMEDIATE, PostgreSQL's write
- * lock), so no write to these entries interleaves.
+ * Moves the oldest entries' postings from the recent table into search_terms
+ * in one unit of work: at most `maxEntries` entries and, past the first entry,
+ * at most `maxPostings` postings. Writers are serialised (BEGIN IMMEDIATE,
+ * PostgreSQL's write lock), so no write to these entries interleaves.
  */
-export async function mergeRecentBatch(maxEntries = MERGE_BATCH_ENTRIES): Promise<number> {
+export async function mergeSlice(maxEntries: number, maxPostings: number): Promise<{ moved: number; more: boolean }> {
   return writeSystem(async (tx) => {
-    const entries = await rows<{ entry_id: number | string }>(
+    const entries = await rows<{ entry_id: number | string; n: number | string }>(
       tx,
-      sql`SELECT DISTINCT entry_id FROM search_recent_terms ORDER BY entry_id LIMIT ${maxEntries}`,
+      sql`SELECT entry_id, count(*) AS "n" FROM search_recent_terms GROUP BY entry_id ORDER BY entry_id LIMIT ${maxEntries}`,
     );
-    if (entries.length === 0) return 0;
-    const last = Number(entries[entries.length - 1].entry_id);
+    if (entries.length === 0) return { moved: 0, more: false };
+    let take = 0;
+    let postings = 0;
+    while (take < entries.length && (take === 0 || postings + Number(entries[take].n) <= maxPostings)) postings += Number(entries[take++].n);
+    const last = Number(entries[take - 1].entry_id);
     // In the main key's order, so each leaf is visited once. (WHERE before ON CONFLICT: SQLite would read ON as a join.)
     await execute(
       tx,
@@ -65,17 +78,23 @@ export async function mergeRecentBatch(maxEntries = MERGE_BATCH_ENTRIES): Promis
           ON CONFLICT DO NOTHING`,
     );
     await execute(tx, sql`DELETE FROM search_recent_terms WHERE entry_id <= ${last}`);
-    return entries.length;
+    return { moved: take, more: take < entries.length || entries.length === maxEntries };
   });
 }
 
-/** Merges everything in the recent table (batch by batch); returns how many entries moved. */
-export async function mergeRecentPostings(): Promise<number> {
+/** Moves up to `maxEntries` entries' postings (the oldest entries first) in one unit of work; returns how many moved. */
+export async function mergeRecentBatch(maxEntries = MERGE_BATCH_ENTRIES): Promise<number> {
+  return (await mergeSlice(maxEntries, Number.MAX_SAFE_INTEGER)).moved;
+}
+
+/** Merges everything in the recent table, slice by slice, yielding to the event loop between slices; returns how many entries moved. */
+export async function mergeRecentPostings(slicePostings = MERGE_SLICE_POSTINGS): Promise<number> {
   let moved = 0;
   for (;;) {
-    const step = await mergeRecentBatch();
-    moved += step;
-    if (step < MERGE_BATCH_ENTRIES) return moved;
+    const slice = await mergeSlice(MERGE_BATCH_ENTRIES, slicePostings);
+    moved += slice.moved;
+    if (!slice.more) return moved;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

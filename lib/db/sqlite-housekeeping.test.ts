@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { housekeepInBackground } from "./sqlite-housekeeping";
+import { BACKSTOP_PAGES, housekeepInBackground } from "./sqlite-housekeeping";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -38,7 +38,7 @@ describe("housekeepInBackground", () => {
     const { file, writer } = walDatabase();
     const checkpointer = housekeepInBackground(file, writer);
     try {
-      expect(autocheckpoint(writer)).toBe(4_000);
+      expect(autocheckpoint(writer)).toBe(BACKSTOP_PAGES);
       const before = fs.statSync(file).size;
       // 1,500 pages: past SQLite's default threshold, below the backstop, so only the worker can have copied them.
       writePages(writer, 1_500);

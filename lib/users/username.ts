@@ -13,6 +13,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { USERNAME_TAKEN } from "@/lib/db/constraint-errors";
+import { preparedQuery } from "@/lib/db/sqlite-prepared";
 import { invites, users } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
 
@@ -23,22 +24,36 @@ import { USERNAME_MAX, sanitiseUsername } from "./username-rule";
 export { USERNAME_TAKEN };
 
 /** The user id that holds this username in the account, if any (compared after NFKC + lower-casing). */
+// One blind index (no key rotation under way, the usual case): a query built once (lib/db/sqlite-prepared.ts).
+const userByUsername = (q: Db, param: (name: "accountId" | "index") => never) =>
+  q.select({ id: users.id }).from(users).where(and(eq(users.accountId, param("accountId")), eq(users.usernameIndex, param("index")))).limit(1);
+const inviteByUsername = (q: Db, param: (name: "accountId" | "index") => never) =>
+  q.select({ id: invites.id }).from(invites).where(and(eq(invites.accountId, param("accountId")), eq(invites.usernameIndex, param("index")))).limit(1);
+
 export async function usernameHolder(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
-  const [row] = await q
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.accountId, accountId), inArray(users.usernameIndex, usernameBlindIndexes(username))))
-    .limit(1);
+  const indexes = usernameBlindIndexes(username);
+  const [row] =
+    indexes.length === 1
+      ? await preparedQuery(q, userByUsername, { accountId, index: indexes[0] })
+      : await q
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.accountId, accountId), inArray(users.usernameIndex, indexes)))
+          .limit(1);
   return row?.id;
 }
 
 /** The pending invite that reserves this username in the account, if any (an admin named it on the invite). */
 export async function usernameInvite(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
-  const [row] = await q
-    .select({ id: invites.id })
-    .from(invites)
-    .where(and(eq(invites.accountId, accountId), inArray(invites.usernameIndex, usernameBlindIndexes(username))))
-    .limit(1);
+  const indexes = usernameBlindIndexes(username);
+  const [row] =
+    indexes.length === 1
+      ? await preparedQuery(q, inviteByUsername, { accountId, index: indexes[0] })
+      : await q
+          .select({ id: invites.id })
+          .from(invites)
+          .where(and(eq(invites.accountId, accountId), inArray(invites.usernameIndex, indexes)))
+          .limit(1);
   return row?.id;
 }
 
