@@ -131,8 +131,7 @@ export async function signInWithPasskey(
     if (user.isServiceUser) return fail("service_user");
 
     await recordSignInSuccess(tx, keys, accountId);
-    await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
-    const sessionId = await createSession(tx, user, meta, now);
+    const sessionId = await createSession(tx, user, meta, now, { signedIn: true });
     await recordEvent(tx, { accountId, action: "mfa.factor.used", actor: who, target: who, details: { factor: "passkey", passkey_id: passkey.id, passwordless: true }, meta, at: now });
     await recordEvent(tx, {
       accountId,
