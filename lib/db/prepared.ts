@@ -6,7 +6,8 @@
  * query do the same by hand).
  *
  * perDatabase: reads of committed data (db()), never inside a unit of work.
- * perTransaction: statements for a unit of work, built on the tx it runs in. That tx is the one
+ * perTransaction: statements for a unit of work, built on the tx it runs in (or for a function that
+ * takes either a tx or db(): kept per Drizzle database object, whichever it is). That tx is the one
  * Drizzle database on SQLite's writer connection, and one per pooled writer connection on
  * PostgreSQL (lib/db/postgres.ts), so a statement kept for a tx runs on the connection it was
  * built for and inside whatever transaction that connection has open.
