@@ -8,6 +8,16 @@
 // whichever of libuv's four pool threads ran that hash: after a few sign-ins, 76 MiB kept for good.
 // Two arenas keep at most two such blocks.
 //
+// GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=41943040: argon2id's
+// block (19 MiB) otherwise came and went between hashes: glibc's dynamic thresholds trimmed a freed
+// block off its arena's top again and the next hash faulted all 4,864 pages in anew (700–2,000 faults
+// per sign-in measured, about 3 ms of the pool's CPU). With blocks below 32 MiB always from the arena
+// and up to 40 MiB of free top kept per arena, the two arenas keep the hash's pages warm: 0–40 faults
+// per sign-in, and idle RSS after warm-up unchanged (those two blocks were already kept there after a
+// warm-up's parallel sign-ins). Set both: setting either one alone turns glibc's dynamic mmap
+// threshold off, and a trim threshold alone would send every block to mmap (4,865 faults per hash).
+// Measured in docs/benchmarks.md, "Round 10: sign-in and code flow (wt-signin2)".
+//
 // --max-semi-space-size=8: V8's young generation is two semi-spaces of up to 16 MiB each by
 // default, and both stay committed (32 MiB of RSS) once a busy page has grown them. 8 MiB halves
 // that; scavenges run twice as often but each copies as little, the same CPU in total.
@@ -18,7 +28,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const SERVER_ENVIRONMENT = { MALLOC_ARENA_MAX: "2" };
+export const SERVER_ENVIRONMENT = {
+  MALLOC_ARENA_MAX: "2",
+  GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=41943040",
+};
 const THREAD_POOL_PRIORITY = fileURLToPath(new URL("./thread-pool-priority.cjs", import.meta.url));
 export const SERVER_NODE_OPTIONS = ["--max-semi-space-size=8", `--require=${JSON.stringify(THREAD_POOL_PRIORITY)}`];
 

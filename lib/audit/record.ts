@@ -7,14 +7,15 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { encryptField } from "@/lib/crypto/aead";
 import { afterCommit } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
+import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { countSignIn } from "@/lib/observability/metrics";
 import { activityEvents } from "@/lib/db/schema";
-import { chainHead, eventHash, type ChainedFields, type ChainHead } from "./chain";
+import { anchorQuery, eventHash, headFrom, type ChainedFields, type ChainHead } from "./chain";
 import { indexEventParties } from "./party-search";
 
 export type EventParty = {
@@ -91,13 +92,62 @@ export function insertQuery(q: Db, row: ChainedFields & { hash: string }) {
 }
 
 /**
+ * recordEvent's two statements, built once per unit-of-work tx (lib/db/prepared.ts): every sign-in and
+ * every write records an event, and Drizzle building the 17-column insert per call cost more than
+ * SQLite running it. The same SQL as newestEventQuery (./chain.ts) and insertQuery above.
+ */
+const newestEvent = perTransaction((tx) =>
+  tx
+    .select({ seq: activityEvents.seq, hash: activityEvents.hash, occurredAt: activityEvents.occurredAt })
+    .from(activityEvents)
+    .where(eq(activityEvents.accountId, sql.placeholder("accountId")))
+    .orderBy(desc(activityEvents.seq))
+    .limit(literalLimit(1))
+    .prepare(),
+);
+const insertEvent = perTransaction((tx) => {
+  const p = (name: keyof ChainedFields | "hash" | "occurredAt") => sql.placeholder(name);
+  return tx
+    .insert(activityEvents)
+    .values({
+      id: p("id"),
+      accountId: p("accountId"),
+      seq: p("seq"),
+      occurredAt: p("occurredAt"),
+      action: p("action"),
+      actorType: p("actorType"),
+      actorId: p("actorId"),
+      actorLabelCiphertext: p("actorLabelCiphertext"),
+      targetType: p("targetType"),
+      targetId: p("targetId"),
+      targetLabelCiphertext: p("targetLabelCiphertext"),
+      // The exact JSON text hashed, as it is (raw: not re-serialised by the JSON column, and null stays null).
+      details: sql`${p("detailsJson")}`,
+      privateDetailsCiphertext: p("privateDetailsCiphertext"),
+      ip: p("ip"),
+      userAgent: p("userAgent"),
+      prevHash: p("prevHash"),
+      hash: p("hash"),
+    })
+    .prepare();
+});
+
+/** chainHead (./chain.ts) with the newest event's read prepared; the anchor only when the account has no event. */
+async function preparedChainHead(tx: Tx, accountId: string): Promise<ChainHead> {
+  const [newest]: Array<{ seq: number | null; hash: string | null; occurredAt: Date }> = await newestEvent(tx).execute({ accountId });
+  if (newest?.seq != null && newest.hash) return headFrom(newest, undefined);
+  const [anchor] = await anchorQuery(tx, accountId);
+  return headFrom(newest, anchor);
+}
+
+/**
  * Records the event in the unit of work's tx: one indexed read of the chain
  * head, one insert, and its parties' labels into the search index (same tx:
  * a rolled-back event's label never widens a search).
  */
 export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
-  const row = sealedRow(event, await chainHead(tx, event.accountId));
-  await insertQuery(tx, row);
+  const row = sealedRow(event, await preparedChainHead(tx, event.accountId));
+  await insertEvent(tx).execute({ ...row, occurredAt: new Date(row.occurredAtMs) });
   await indexEventParties(tx, event);
   // operations: sign-ins counted for /metrics once they are on record.
   if (event.action === "user.login" || event.action === "user.login.failed") {

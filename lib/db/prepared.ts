@@ -5,11 +5,16 @@
  * only binds values per call (the access-token lookup and the locked users'
  * query do the same by hand).
  *
- * Only for reads of committed data (db()), never inside a unit of work.
+ * perDatabase: reads of committed data (db()), never inside a unit of work.
+ * perTransaction: statements for a unit of work, built on the tx it runs in (or for a function that
+ * takes either a tx or db(): kept per Drizzle database object, whichever it is). That tx is the one
+ * Drizzle database on SQLite's writer connection, and one per pooled writer connection on
+ * PostgreSQL (lib/db/postgres.ts), so a statement kept for a tx runs on the connection it was
+ * built for and inside whatever transaction that connection has open.
  */
 import "server-only";
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { db, dialect, type Db } from "./database";
+import { db, dialect, type Db, type Tx } from "./database";
 
 /** Drizzle's prepared query on either dialect: `execute` gives the rows (synchronously on SQLite). */
 export type PreparedRows<R> = { execute(values?: Record<string, unknown>): Promise<R[]> | R[] };
@@ -21,6 +26,20 @@ export function perDatabase<T>(build: (d: Db) => T): () => T {
     const d = db();
     let statement = built.get(d);
     if (statement === undefined) built.set(d, (statement = build(d)));
+    return statement;
+  };
+}
+
+/**
+ * Builds a statement on first use per unit-of-work tx (the writer connection's Drizzle database)
+ * and keeps it for that tx: `const q = perTransaction((tx) => tx.insert(…).values({ … sql.placeholder("x") … }).prepare())`,
+ * then `await q(tx).execute({ x })`. The caller must be inside the unit of work that owns tx.
+ */
+export function perTransaction<T>(build: (tx: Tx) => T): (tx: Tx) => T {
+  const built = new WeakMap<Tx, T>();
+  return (tx) => {
+    let statement = built.get(tx);
+    if (statement === undefined) built.set(tx, (statement = build(tx)));
     return statement;
   };
 }

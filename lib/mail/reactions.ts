@@ -7,10 +7,11 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, like } from "drizzle-orm";
+import { and, eq, like, sql, type SQL } from "drizzle-orm";
 import { UAParser } from "ua-parser-js";
 import { react } from "@/lib/data/effects";
 import type { Tx } from "@/lib/db/database";
+import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { knownBrowsers, users } from "@/lib/db/schema";
 import { openIdentity } from "@/lib/users/records";
 import { parseLocale } from "@/i18n/locales";
@@ -60,6 +61,30 @@ const digest = (...parts: string[]) => crypto.createHash("sha256").update(parts.
 /** Rows for browsers told apart by their device cookie start with this; the others (clients without the cookie) by their make. */
 const DEVICE_ROW = "d:";
 
+/** The reaction's statements, built once per unit-of-work tx (lib/db/prepared.ts): every sign-in runs them. */
+const knownBrowserOf = (tx: Tx, sameKind: SQL | undefined) =>
+  tx
+    .select({ d: knownBrowsers.browserDigest })
+    .from(knownBrowsers)
+    .where(and(eq(knownBrowsers.userId, sql.placeholder("userId")), sameKind))
+    .limit(literalLimit(1))
+    .prepare();
+const anyKnownDevice = perTransaction((tx) => knownBrowserOf(tx, like(knownBrowsers.browserDigest, sql.raw(`'${DEVICE_ROW}%'`))));
+const anyKnownBrowser = perTransaction((tx) => knownBrowserOf(tx, undefined));
+const rememberBrowser = perTransaction((tx) =>
+  tx
+    .insert(knownBrowsers)
+    .values({
+      userId: sql.placeholder("userId"),
+      browserDigest: sql.placeholder("browserDigest"),
+      accountId: sql.placeholder("accountId"),
+      firstSeenAt: sql.placeholder("firstSeenAt"),
+    })
+    .onConflictDoNothing()
+    .returning({ d: knownBrowsers.browserDigest })
+    .prepare(),
+);
+
 /**
  * A sign-in from a browser the person never signed in from: the browser is its
  * device cookie (lib/http/device-cookie.ts) when it sent one, else its make.
@@ -69,17 +94,8 @@ const DEVICE_ROW = "d:";
 react("session.created", "mail:notice-new-browser", async (tx, { accountId, userId, userAgent, ip, device }) => {
   // Parsing the user agent costs more than the rest of this reaction: only when it names the row or the notice.
   const browserDigest = device ? DEVICE_ROW + digest(userId, "device", device) : digest(userId, browserLabel(browserMake(userAgent)));
-  const sameKind = device ? like(knownBrowsers.browserDigest, `${DEVICE_ROW}%`) : undefined;
-  const [anyKnown] = await tx
-    .select({ d: knownBrowsers.browserDigest })
-    .from(knownBrowsers)
-    .where(and(eq(knownBrowsers.userId, userId), sameKind))
-    .limit(1);
-  const added = await tx
-    .insert(knownBrowsers)
-    .values({ userId, browserDigest, accountId, firstSeenAt: new Date() })
-    .onConflictDoNothing()
-    .returning({ d: knownBrowsers.browserDigest });
+  const [anyKnown] = await (device ? anyKnownDevice : anyKnownBrowser)(tx).execute({ userId });
+  const added = await rememberBrowser(tx).execute({ userId, browserDigest, accountId, firstSeenAt: new Date() });
   if (anyKnown && added.length > 0) {
     const make = browserMake(userAgent);
     await queueSecurityNotice(tx, accountId, userId, "newBrowser", (t) =>

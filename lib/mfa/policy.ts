@@ -7,7 +7,8 @@
  * instance, it only makes the owner set up a factor on the next sign-in.
  */
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
@@ -30,8 +31,13 @@ export const securityPolicySchema = z.object({
 });
 export type SecurityPolicyInput = z.input<typeof securityPolicySchema>;
 
+/** Every password sign-in reads the policy (lib/mfa/second-step.ts): kept per database or unit-of-work tx. */
+const policyRow = perTransaction((q) =>
+  q.select().from(mfaPolicies).where(eq(mfaPolicies.accountId, sql.placeholder("accountId"))).limit(literalLimit(1)).prepare(),
+);
+
 export async function policyOf(q: Db | Tx, accountId: string): Promise<SecurityPolicy> {
-  const [row] = await q.select().from(mfaPolicies).where(eq(mfaPolicies.accountId, accountId)).limit(1);
+  const [row]: Array<typeof mfaPolicies.$inferSelect> = await policyRow(q).execute({ accountId });
   return row ? { requireFor: row.requireFor, groupIds: row.groupIds, graceDays: row.graceDays, enforcedSince: row.enforcedSince } : NOBODY;
 }
 

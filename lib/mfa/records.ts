@@ -7,7 +7,7 @@ import "server-only";
 import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import type { Db, Tx } from "@/lib/db/database";
-import { idSetValue, inIdSet, perDatabase, type PreparedRows } from "@/lib/db/prepared";
+import { idSetValue, inIdSet, perDatabase, perTransaction, type PreparedRows } from "@/lib/db/prepared";
 import { rows } from "@/lib/db/raw";
 import { mfaPasskeys, mfaRecoveryCodes, mfaTotp } from "@/lib/db/schema";
 
@@ -44,8 +44,22 @@ export async function totpRow(q: Db | Tx, userId: string): Promise<TotpRow | und
 }
 
 export async function mfaSummary(q: Db | Tx, userId: string): Promise<MfaSummary> {
-  return (await mfaSummaries(q, [userId])).get(userId) ?? NO_FACTORS;
+  // Every password sign-in asks (lib/mfa/second-step.ts): the statement is kept per database or unit-of-work tx.
+  return summariesOf(await oneSummary(q).execute({ id: userId })).get(userId) ?? NO_FACTORS;
 }
+
+const oneSummary = perTransaction(
+  (q) =>
+    q
+      .select({
+        kind: sql<SummaryRow["kind"]>`kind`,
+        user_id: sql<string>`user_id`,
+        n: sql<SummaryRow["n"]>`n`,
+        last_used_at: sql<SummaryRow["last_used_at"]>`last_used_at`,
+      })
+      .from(sql`(${summariesSql((column) => sql`${column} = ${sql.placeholder("id")}`)}) AS f`)
+      .prepare() as unknown as PreparedRows<SummaryRow>,
+);
 
 type SummaryRow = { kind: "t" | "p" | "c"; user_id: string; n: number | string; last_used_at: number | string | null };
 

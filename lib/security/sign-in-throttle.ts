@@ -34,6 +34,7 @@ import { keyRing } from "@/lib/crypto/keys";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
+import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
 
 /** A run of address-wide failures is forgotten after an hour without one. */
@@ -64,12 +65,21 @@ export function delaySeconds(failures: number, free: number, limits: SignInLimit
 
 type Backoff = typeof signInBackoffs.$inferSelect;
 
-/** The pair's and the address's rows in one read, each only while it is still remembered. */
-async function backoffs(tx: Tx, keys: AttemptKeys, pairMemoryMs: number, now: Date): Promise<{ pair: Backoff | null; address: Backoff | null }> {
-  const found = await tx
+/**
+ * The sign-in's throttle statements, built once per unit-of-work tx (lib/db/prepared.ts): every
+ * attempt runs them, and Drizzle building them per call cost more than SQLite running them.
+ */
+const backoffRows = perTransaction((tx) =>
+  tx
     .select()
     .from(signInBackoffs)
-    .where(inArray(signInBackoffs.key, [keys.pairKey, keys.ipKey]));
+    .where(inArray(signInBackoffs.key, [sql.placeholder("pairKey"), sql.placeholder("ipKey")]))
+    .prepare(),
+);
+
+/** The pair's and the address's rows in one read, each only while it is still remembered. */
+async function backoffs(tx: Tx, keys: AttemptKeys, pairMemoryMs: number, now: Date): Promise<{ pair: Backoff | null; address: Backoff | null }> {
+  const found: Backoff[] = await backoffRows(tx).execute({ pairKey: keys.pairKey, ipKey: keys.ipKey });
   const fresh = (key: string, memoryMs: number) => {
     const row = found.find((r) => r.key === key);
     return row && now.getTime() - row.lastFailureAt.getTime() < memoryMs ? row : null;
@@ -81,19 +91,62 @@ function waitUntil(row: Backoff | null, free: number, limits: SignInLimits): num
   return row ? row.lastFailureAt.getTime() + delaySeconds(row.failures, free, limits) * 1000 : 0;
 }
 
-/** One more failure for the pair and for the address (a row past its memory starts again at 1): one upsert for both. */
-async function countFailures(tx: Tx, keys: AttemptKeys, pair: Backoff | null, address: Backoff | null, now: Date): Promise<void> {
-  await tx
+const countFailuresStatement = perTransaction((tx) =>
+  tx
     .insert(signInBackoffs)
     .values([
-      { key: keys.pairKey, emailIndex: keys.emailIndex, failures: (pair?.failures ?? 0) + 1, lastFailureAt: now, lastThrottledAt: null },
-      { key: keys.ipKey, emailIndex: null, failures: (address?.failures ?? 0) + 1, lastFailureAt: now, lastThrottledAt: null },
+      { key: sql.placeholder("pairKey"), emailIndex: sql.placeholder("emailIndex"), failures: sql.placeholder("pairFailures"), lastFailureAt: sql.placeholder("now"), lastThrottledAt: null },
+      { key: sql.placeholder("ipKey"), emailIndex: null, failures: sql.placeholder("ipFailures"), lastFailureAt: sql.placeholder("now"), lastThrottledAt: null },
     ])
     .onConflictDoUpdate({
       target: signInBackoffs.key,
       set: { failures: sql.raw("excluded.failures"), lastFailureAt: sql.raw("excluded.last_failure_at"), lastThrottledAt: null },
-    });
+    })
+    .prepare(),
+);
+
+/** One more failure for the pair and for the address (a row past its memory starts again at 1): one upsert for both. */
+async function countFailures(tx: Tx, keys: AttemptKeys, pair: Backoff | null, address: Backoff | null, now: Date): Promise<void> {
+  await countFailuresStatement(tx).execute({
+    pairKey: keys.pairKey,
+    ipKey: keys.ipKey,
+    emailIndex: keys.emailIndex,
+    pairFailures: (pair?.failures ?? 0) + 1,
+    ipFailures: (address?.failures ?? 0) + 1,
+    now,
+  });
 }
+
+const lockRow = perTransaction((tx) =>
+  tx
+    .select()
+    .from(signInLockouts)
+    .where(and(eq(signInLockouts.accountId, sql.placeholder("accountId")), eq(signInLockouts.emailIndex, sql.placeholder("emailIndex"))))
+    .limit(literalLimit(1))
+    .prepare(),
+);
+
+const countLockFailure = perTransaction((tx) =>
+  tx
+    .insert(signInLockouts)
+    .values({
+      accountId: sql.placeholder("accountId"),
+      emailIndex: sql.placeholder("emailIndex"),
+      windowStartedAt: sql.placeholder("windowStartedAt"),
+      failures: sql.placeholder("failures"),
+      // Raw, not through the column's encoder (which can't take null): epoch milliseconds on both dialects.
+      lockedUntil: sql`${sql.placeholder("lockedUntilMs")}`,
+    })
+    .onConflictDoUpdate({
+      target: [signInLockouts.accountId, signInLockouts.emailIndex],
+      set: {
+        windowStartedAt: sql.raw("excluded.window_started_at"),
+        failures: sql.raw("excluded.failures"),
+        lockedUntil: sql.raw("excluded.locked_until"),
+      },
+    })
+    .prepare(),
+);
 
 /**
  * Decides whether this attempt may check a password, inside the caller's
@@ -117,26 +170,41 @@ export async function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string 
   if (!accountId) return { kind: "proceed", lockEngaged: false, failuresInWindow: 0, lockedUntil: null };
 
   const windowMs = limits.lockoutWindowSeconds * 1000;
-  const [lock] = await tx
-    .select()
-    .from(signInLockouts)
-    .where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, keys.emailIndex)))
-    .limit(1);
+  const [lock]: Array<typeof signInLockouts.$inferSelect> = await lockRow(tx).execute({ accountId, emailIndex: keys.emailIndex });
   const current = lock && now.getTime() < lock.windowStartedAt.getTime() + windowMs ? lock : null;
   if (current?.lockedUntil && current.lockedUntil > now) return { kind: "locked", lockedUntil: current.lockedUntil };
 
   const windowStartedAt = current?.windowStartedAt ?? now;
   const failures = (current?.failures ?? 0) + 1;
   const lockedUntil = failures >= limits.lockoutFailures ? new Date(windowStartedAt.getTime() + windowMs) : null;
-  await tx
-    .insert(signInLockouts)
-    .values({ accountId, emailIndex: keys.emailIndex, windowStartedAt, failures, lockedUntil })
-    .onConflictDoUpdate({
-      target: [signInLockouts.accountId, signInLockouts.emailIndex],
-      set: { windowStartedAt, failures, lockedUntil },
-    });
+  await countLockFailure(tx).execute({ accountId, emailIndex: keys.emailIndex, windowStartedAt, failures, lockedUntilMs: lockedUntil?.getTime() ?? null });
   return { kind: "proceed", lockEngaged: lockedUntil !== null, failuresInWindow: failures, lockedUntil };
 }
+
+const forgivePairAndLastAddressFailure = perTransaction((tx) =>
+  tx
+    .delete(signInBackoffs)
+    .where(
+      or(
+        eq(signInBackoffs.key, sql.placeholder("pairKey")),
+        and(eq(signInBackoffs.key, sql.placeholder("ipKey")), lte(signInBackoffs.failures, sql.raw("1"))),
+      ),
+    )
+    .prepare(),
+);
+const forgiveOneAddressFailure = perTransaction((tx) =>
+  tx
+    .update(signInBackoffs)
+    .set({ failures: sql`${signInBackoffs.failures} - 1` })
+    .where(and(eq(signInBackoffs.key, sql.placeholder("ipKey")), gt(signInBackoffs.failures, sql.raw("1"))))
+    .prepare(),
+);
+const forgetLock = perTransaction((tx) =>
+  tx
+    .delete(signInLockouts)
+    .where(and(eq(signInLockouts.accountId, sql.placeholder("accountId")), eq(signInLockouts.emailIndex, sql.placeholder("emailIndex"))))
+    .prepare(),
+);
 
 /**
  * A correct password: this email's counts and this pair's delay start over; the address forgets this one attempt.
@@ -144,14 +212,9 @@ export async function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string 
  * longer run of the address's failures drops by one in SQL.
  */
 export async function recordSignInSuccess(tx: Tx, keys: AttemptKeys, accountId: string): Promise<void> {
-  await tx
-    .delete(signInBackoffs)
-    .where(or(eq(signInBackoffs.key, keys.pairKey), and(eq(signInBackoffs.key, keys.ipKey), lte(signInBackoffs.failures, 1))));
-  await tx
-    .update(signInBackoffs)
-    .set({ failures: sql`${signInBackoffs.failures} - 1` })
-    .where(and(eq(signInBackoffs.key, keys.ipKey), gt(signInBackoffs.failures, 1)));
-  await tx.delete(signInLockouts).where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, keys.emailIndex)));
+  await forgivePairAndLastAddressFailure(tx).execute({ pairKey: keys.pairKey, ipKey: keys.ipKey });
+  await forgiveOneAddressFailure(tx).execute({ ipKey: keys.ipKey });
+  await forgetLock(tx).execute({ accountId, emailIndex: keys.emailIndex });
 }
 
 /** Ends a lock and every delay of one email (an admin's Unlock). Returns whether it was locked. */

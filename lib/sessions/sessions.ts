@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { and, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { db, type Tx } from "@/lib/db/database";
-import { literalLimit, perDatabase, type PreparedRows } from "@/lib/db/prepared";
+import { literalLimit, perDatabase, perTransaction, type PreparedRows } from "@/lib/db/prepared";
 import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { sessions, users, type Role } from "@/lib/db/schema";
@@ -18,27 +18,69 @@ import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-pe
 /** How often last_seen (and the sliding expiry) is written; reads in between cost no write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export async function createSession(tx: Tx, user: { id: string; accountId: string }, meta: RequestMeta, now = new Date()): Promise<string> {
-  const id = crypto.randomBytes(24).toString("base64url");
-  await tx
+/** The sign-in's statements, built once per unit-of-work tx (lib/db/prepared.ts): every sign-in runs them. */
+const insertSession = perTransaction((tx) =>
+  tx
     .insert(sessions)
     .values({
-      id,
-      accountId: user.accountId,
-      userId: user.id,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + config().sessionMaxAgeSeconds * 1000),
-      userAgent: meta.userAgent?.slice(0, 512) ?? null,
-      ip: meta.ip,
-    });
+      id: sql.placeholder("id"),
+      accountId: sql.placeholder("accountId"),
+      userId: sql.placeholder("userId"),
+      createdAt: sql.placeholder("now"),
+      lastSeenAt: sql.placeholder("now"),
+      expiresAt: sql.placeholder("expiresAt"),
+      userAgent: sql.placeholder("userAgent"),
+      ip: sql.placeholder("ip"),
+    })
+    .prepare(),
+);
+const adoptLocale = perTransaction((tx) =>
+  tx
+    .update(users)
+    .set({ locale: sql`${sql.placeholder("locale")}` })
+    .where(
+      and(
+        eq(users.accountId, sql.placeholder("accountId")),
+        eq(users.id, sql.placeholder("userId")),
+        or(isNull(users.locale), ne(users.locale, sql.placeholder("locale"))),
+      ),
+    )
+    .prepare(),
+);
+/** A sign-in's write to the person's row: when they last signed in and, when this browser chose one, their language. */
+const signedInNow = perTransaction((tx) =>
+  tx
+    .update(users)
+    // Drizzle encodes a placeholder in set() with the column's own mapping (as in values()); its types don't say so.
+    .set({ lastLoginAt: sql.placeholder("now") as unknown as Date, locale: sql`coalesce(${sql.placeholder("locale")}, ${users.locale})` })
+    .where(and(eq(users.accountId, sql.placeholder("accountId")), eq(users.id, sql.placeholder("userId"))))
+    .prepare(),
+);
+
+/**
+ * A new session for the user. `signedIn` (a sign-in that has just proved who this is) also sets the
+ * user's last sign-in to `now`, in the same statement as the language.
+ */
+export async function createSession(
+  tx: Tx,
+  user: { id: string; accountId: string },
+  meta: RequestMeta,
+  now = new Date(),
+  { signedIn = false }: { signedIn?: boolean } = {},
+): Promise<string> {
+  const id = crypto.randomBytes(24).toString("base64url");
+  await insertSession(tx).execute({
+    id,
+    accountId: user.accountId,
+    userId: user.id,
+    now,
+    expiresAt: new Date(now.getTime() + config().sessionMaxAgeSeconds * 1000),
+    userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    ip: meta.ip,
+  });
   // The language chosen on this browser becomes the person's, for the mail they get (lib/mail/language.ts).
-  if (meta.locale) {
-    await tx
-      .update(users)
-      .set({ locale: meta.locale })
-      .where(and(eq(users.accountId, user.accountId), eq(users.id, user.id), or(isNull(users.locale), ne(users.locale, meta.locale))));
-  }
+  if (signedIn) await signedInNow(tx).execute({ now, locale: meta.locale ?? null, accountId: user.accountId, userId: user.id });
+  else if (meta.locale) await adoptLocale(tx).execute({ locale: meta.locale, accountId: user.accountId, userId: user.id });
   // email: a sign-in from a browser the person never used gets a notice (lib/mail reacts).
   await emit(tx, "session.created", { accountId: user.accountId, userId: user.id, userAgent: meta.userAgent, ip: meta.ip, device: meta.device ?? null });
   return id;

@@ -17,7 +17,6 @@
 import "server-only";
 import crypto from "node:crypto";
 import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { eq } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { admitAttempt, attemptKeys, recordSignInSuccess } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
@@ -25,7 +24,6 @@ import { config, type SignInLimits } from "@/lib/config";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { users } from "@/lib/db/schema";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { passkeyChallengeIpLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
@@ -131,8 +129,7 @@ export async function signInWithPasskey(
     if (user.isServiceUser) return fail("service_user");
 
     await recordSignInSuccess(tx, keys, accountId);
-    await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
-    const sessionId = await createSession(tx, user, meta, now);
+    const sessionId = await createSession(tx, user, meta, now, { signedIn: true });
     await recordEvent(tx, { accountId, action: "mfa.factor.used", actor: who, target: who, details: { factor: "passkey", passkey_id: passkey.id, passwordless: true }, meta, at: now });
     await recordEvent(tx, {
       accountId,

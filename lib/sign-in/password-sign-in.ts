@@ -207,8 +207,8 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
     // two-factor: a right password alone makes no session when a second step is due (lib/mfa/second-step.ts).
     const secondStep = await beginSecondStepIfNeeded(tx, row, "password", now);
     if (secondStep) return secondStep;
-    await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, row.id));
-    const id = await createSession(tx, row, attempt.meta, now);
+    // The person's last sign-in goes in with the session (one statement with the language).
+    const id = await createSession(tx, row, attempt.meta, now, { signedIn: true });
     const details = {
       ...(upgradedHash ? { password_hash_upgraded: true } : {}),
       ...(row.mustChangePassword ? { must_change_password: true } : {}),

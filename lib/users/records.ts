@@ -4,11 +4,11 @@
  * and come out decrypted as a UserRecord.
  */
 import "server-only";
-import { and, eq, inArray, or } from "drizzle-orm";
-import { literalLimit } from "@/lib/db/prepared";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { literalLimit, perDatabase, type PreparedRows } from "@/lib/db/prepared";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex, emailBlindIndexes, usernameBlindIndex } from "@/lib/crypto/blind-index";
-import type { Db, Tx } from "@/lib/db/database";
+import { db, type Db, type Tx } from "@/lib/db/database";
 import type { MfaSummary } from "@/lib/mfa/records";
 import { users, type Role, type UserRow } from "@/lib/db/schema";
 
@@ -121,8 +121,29 @@ export async function findUserRowsByEmail(q: Db | Tx, email: string): Promise<Us
  */
 export async function findUserRowsByIdentifier(q: Db | Tx, identifier: string): Promise<UserRow[]> {
   const indexes = emailBlindIndexes(identifier);
+  // Every sign-in asks this of committed data: the statement is built once (one per number of readable keys).
+  if (q === db()) return (await identifierLookup()(indexes.length).execute(Object.fromEntries(indexes.map((index, i) => [`i${i}`, index])))) as UserRow[];
   return q.select().from(users).where(or(inArray(users.emailIndex, indexes), inArray(users.usernameIndex, indexes))).limit(2);
 }
+
+/** findUserRowsByIdentifier's statement on db(), per number of blind indexes (one per readable key set; two during a rotation). */
+const identifierLookup = perDatabase((d) => {
+  const byCount = new Map<number, PreparedRows<UserRow>>();
+  return (count: number) => {
+    let statement = byCount.get(count);
+    if (!statement) {
+      const indexes = Array.from({ length: count }, (_, i) => sql.placeholder(`i${i}`));
+      statement = d
+        .select()
+        .from(users)
+        .where(or(inArray(users.emailIndex, indexes), inArray(users.usernameIndex, indexes)))
+        .limit(literalLimit(2))
+        .prepare() as unknown as PreparedRows<UserRow>;
+      byCount.set(count, statement);
+    }
+    return statement;
+  };
+});
 
 /** A label for activity events: the name, or the email, or the username. */
 export function userLabel(user: { name: string; email: string | null; username?: string }): string {
