@@ -58,7 +58,8 @@ export async function allCacheVersions(q: Db): Promise<Map<string, number>> {
     const query = (d: Db) => d.select({ name: cacheVersions.name, version: cacheVersions.version }).from(cacheVersions);
     // SQLite: on the writer while it is idle, synchronously (lib/db/idle-writer-read.ts; the OpenID provider reads this on every request).
     const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
-    prepared = sqlite ? { execute: () => sqlite().all() } : query(q).prepare();
+    // PostgreSQL: named, so it is parsed and planned once per pooled connection (the OpenID provider asks on every request).
+    prepared = sqlite ? { execute: () => sqlite().all() } : (query(q) as unknown as { prepare(name: string): ReturnType<ReturnType<typeof query>["prepare"]> }).prepare("latchkey_all_cache_versions");
     allVersionReads.set(q, prepared);
   }
   const rows = await prepared.execute();

@@ -35,6 +35,21 @@ export type Engine = {
    */
   transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
+   * Runs fn, which sends exactly one statement (atomic by itself), outside the instance's write lock:
+   * PostgreSQL sends it alone on a writer connection (no BEGIN, no lock, no COMMIT: one round trip);
+   * absent on SQLite (use transact). Only for a statement whose own row locks keep the rules (the
+   * token endpoint's consume-and-mint, lib/oidc/adapter.ts); never for anything that records an
+   * activity event (the event chain needs the write lock).
+   */
+  autocommit?<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL: a value that changes whenever any transaction commits (or starts writing) anywhere on
+   * the database server: the text of a fresh snapshot (xmin:xmax:in-progress ids). Two equal values
+   * mean the same committed data, whichever replica committed it. Coalesced: a call shares a read
+   * sent after it was made, never one already under way. Undefined on SQLite (PRAGMA data_version).
+   */
+  committedVersion?: () => Promise<string>;
+  /**
    * Runs fn when no transaction is open on the writing connection (SQLite: in
    * the writer's queue; PostgreSQL: at once). For libraries that write through
    * the native handle themselves (rate-limiter-flexible's stores).

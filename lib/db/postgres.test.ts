@@ -78,6 +78,43 @@ describe.runIf(onPostgres)("PostgreSQL engine", () => {
     ]);
   });
 
+  it("committed version: unchanged while nothing commits, changed by a commit on another replica; a call never shares a read sent before it", async () => {
+    const url = await createDatabaseOn(inject("postgresServerUrl"), "version");
+    const a = await open(url);
+    const b = await open(url);
+    const { schema } = await freshProcess();
+    const v1 = await a.committedVersion!();
+    expect(await a.committedVersion!()).toBe(v1);
+    await b.transact(async (tx) => {
+      await tx.insert(schema.accounts).values({ id: "account-v" });
+    });
+    const v2 = await a.committedVersion!();
+    expect(v2).not.toBe(v1);
+    // A writer still open may or may not show (its id is listed once an older one ends); its commit always does.
+    const writer = new pg.Client({ connectionString: url });
+    await writer.connect();
+    try {
+      await writer.query("BEGIN");
+      await writer.query("INSERT INTO accounts (id) VALUES ('account-w')");
+      const open1 = await a.committedVersion!();
+      expect(await a.committedVersion!()).toBe(open1);
+      await writer.query("COMMIT");
+      expect(await a.committedVersion!()).not.toBe(open1);
+    } finally {
+      await writer.end();
+    }
+    // Calls made while a read is under way share the next read: it starts after they were made.
+    const first = a.committedVersion!();
+    const during = [a.committedVersion!(), a.committedVersion!()];
+    expect(during[0]).toBe(during[1]);
+    expect(during[0]).not.toBe(first);
+    const [before] = await Promise.all([first, ...during]);
+    await b.transact(async (tx) => {
+      await tx.insert(schema.accounts).values({ id: "account-x" });
+    });
+    expect(await a.committedVersion!()).not.toBe(before);
+  });
+
   it("refuses to open the database with a different key, and changes nothing", async () => {
     const url = await createDatabaseOn(inject("postgresServerUrl"), "key");
     const first = await open(url);

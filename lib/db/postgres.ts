@@ -129,6 +129,53 @@ async function unitOfWork<T>(writers: pg.Pool, fn: (tx: Tx) => Promise<T>): Prom
   }
 }
 
+/** One statement on a writer connection in autocommit: no transaction, no write lock (Engine.autocommit). */
+async function alone<T>(writers: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await writers.connect();
+  let tx = onConnection.get(client);
+  if (!tx) onConnection.set(client, (tx = drizzle(client, { schema: pgSchema }) as unknown as Tx));
+  try {
+    return await fn(tx);
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Engine.committedVersion: `pg_current_snapshot()` as text. Its xmin, xmax and in-progress list say
+ * which transactions have ended; equal texts mean no transaction ended and none was given an id in
+ * between, so the data visible is the same (any database or replica on the server counts: a commit
+ * elsewhere only costs a cache a reload). At most one read is under way; callers that arrive meanwhile
+ * share the next one, sent after it ends, so nobody is answered with a read older than their call.
+ */
+export function snapshotVersions(readers: pg.Pool): () => Promise<string> {
+  let sent: Promise<string> | undefined;
+  let queued: Promise<string> | undefined;
+  const send = (): Promise<string> => {
+    const read = readers.query<{ v: string }>("SELECT pg_current_snapshot()::text AS v").then((r) => r.rows[0].v);
+    sent = read;
+    const clear = () => {
+      if (sent === read) sent = undefined;
+    };
+    read.then(clear, clear);
+    return read;
+  };
+  return () => {
+    if (queued) return queued;
+    if (!sent) return send();
+    const after = sent;
+    const next = after.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      if (queued === next) queued = undefined;
+      return send();
+    });
+    queued = next;
+    return next;
+  };
+}
+
 /** Opens the PostgreSQL database at url: checks the server and the key, applies the migrations, then serves. */
 export async function openPostgres(url: string): Promise<Engine> {
   parseInt8AsNumber();
@@ -149,6 +196,8 @@ export async function openPostgres(url: string): Promise<Engine> {
     native: { kind: "postgres", pool: writers },
     withWriter: (fn) => fn(),
     transact: (fn) => queue(() => unitOfWork(writers, fn)),
+    autocommit: (fn) => alone(writers, fn),
+    committedVersion: snapshotVersions(readers),
     close: async () => {
       await queue(async () => undefined);
       await Promise.all([readers.end(), writers.end()]);

@@ -69,7 +69,10 @@ function personAndApp(database: Db): Read {
     const sqlite = onIdleWriter(({ db: on }) => personAndAppQuery(on).prepare() as unknown as SqlitePrepared);
     if (sqlite) read = (values) => sqlite().all(values);
     else {
-      const prepared = personAndAppQuery(database).prepare() as unknown as Prepared;
+      // Named: PostgreSQL parses and plans it once per pooled connection, not on every token use.
+      // (Db is typed with SQLite's builders, whose prepare takes no name; on PostgreSQL it is pg-core's.)
+      const query = personAndAppQuery(database) as unknown as { prepare(name: string): Prepared };
+      const prepared = query.prepare("latchkey_oidc_person_and_app");
       read = (values) => prepared.execute(values);
     }
     personAndAppReads.set(database, read);

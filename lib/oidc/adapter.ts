@@ -32,7 +32,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, engine, type Db, type Tx } from "@/lib/db/database";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
 import { literalLimit } from "@/lib/db/prepared";
-import { firstRow } from "@/lib/db/raw";
+import { firstRow, rows } from "@/lib/db/raw";
 import { oidcModels } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
@@ -130,16 +130,38 @@ const ms = (value: string | number | null) => (value === null ? null : Number(va
  * the grant right after the token (refresh, introspection, code exchange): one round trip, not two.
  */
 async function lookupWithGrant(name: string, digest: string): Promise<WithGrant | undefined> {
-  const row = await firstRow<PgRow>(
-    db(),
-    sql`select t.name, t.id, t.payload_ciphertext, t.expires_at, t.consumed_at,
+  const scope = currentScope();
+  if (scope && TOKEN_KINDS.includes(name)) {
+    // Introspection without a hint asks for the value as an access token and as a refresh token at once:
+    // one round trip for every kind, shared by those lookups (dropped when this request writes one).
+    const key = tokenKindsKey(digest);
+    let all = scope.memo.get(key) as Promise<Map<string, WithGrant>> | undefined;
+    if (!all) {
+      all = rows<PgRow>(db(), withGrantQuery(sql`t.name in ('AccessToken', 'RefreshToken', 'ClientCredentials')`, digest, null)).then(
+        (found) => new Map(found.map((row) => [row.name, fromPgRow(row)])),
+      );
+      scope.memo.set(key, all);
+      all.catch(() => scope.memo.delete(key));
+    }
+    return (await all).get(name);
+  }
+  const row = await firstRow<PgRow>(db(), withGrantQuery(sql`t.name = ${name}`, digest, 1));
+  return row ? fromPgRow(row) : undefined;
+}
+
+/** Token kinds a presented value may be (./adapter.ts lookupWithGrant reads them together). */
+const TOKEN_KINDS = ["AccessToken", "RefreshToken", "ClientCredentials"];
+const tokenKindsKey = (digest: string) => `oidc-token-kinds:${digest}`;
+
+function withGrantQuery(names: ReturnType<typeof sql>, digest: string, limit: number | null) {
+  return sql`select t.name, t.id, t.payload_ciphertext, t.expires_at, t.consumed_at,
           g.id as grant_id, g.payload_ciphertext as grant_payload, g.expires_at as grant_expires_at, g.consumed_at as grant_consumed_at
         from oidc_models t
         left join oidc_models g on g.name = 'Grant' and g.id = encode(sha256(convert_to(t.grant_id, 'UTF8')), 'hex')
-        where t.name = ${name} and t.id = ${digest}
-        limit 1`,
-  );
-  if (!row) return undefined;
+        where ${names} and t.id = ${digest}${limit === null ? sql`` : sql` limit ${sql.raw(String(limit))}`}`;
+}
+
+function fromPgRow(row: PgRow): WithGrant {
   const grantRow =
     row.grant_id === null || row.grant_payload === null
       ? null
@@ -277,13 +299,66 @@ const modelKey = (name: string, digest: string) => `${name}:${digest}`;
 type PendingConsume = { name: string; digest: string; at: Date; known: boolean; grantId: string | undefined };
 
 /**
+ * A deferred write that is one statement, atomic by itself, which the token endpoint may send alone on
+ * PostgreSQL, outside the instance's write lock (request-scope.ts flushDeferredWrites, lib/data
+ * unit-of-work.ts writeOneStatement). Only consumeThenUpsert makes one.
+ */
+export type AloneStatement = { alone?: (q: Tx) => Promise<void> };
+
+/**
+ * The consume-and-mint of the token endpoint (a refresh grant's rotation, a code exchange) as one
+ * statement that needs no transaction and no write lock (PostgreSQL). DESIGN — why it is safe without
+ * the instance's write lock:
+ *  - rotation and reuse: the old token is consumed by `UPDATE … WHERE consumed_at IS NULL`; of two
+ *    requests presenting it, the second waits on the first's row lock and then finds it consumed
+ *    (nothing returned: ConsumedMeanwhile, and its grant is revoked as for any reuse). The new tokens
+ *    are inserted only when the consume returned the row (`WHERE EXISTS (SELECT 1 FROM consumed)`), so
+ *    nothing is ever minted for a token that was not consumed, and nothing needs rolling back;
+ *  - revocation: the statement first takes FOR SHARE on the person's row (and on the app's), and every
+ *    path that ends a person's or an app's tokens locks that row FOR UPDATE before deleting
+ *    (./grants.ts lockPersonForRevocation / lockAppForRevocation, the one place). Either the grant
+ *    holds the row first, commits, and the revocation's later DELETE (a new statement, a new snapshot)
+ *    sees and deletes the new tokens; or the revocation holds it first and commits, and the grant's
+ *    consume then finds the old token deleted (or the person blocked on re-check) and mints nothing.
+ *    No window in which a concurrent grant mints a token that survives the revocation;
+ *  - the activity chain: this statement records no event; anything that does keeps the write lock.
+ */
+function consumeAndMintStatement(consume: PendingConsume, rows: UpsertValues[]) {
+  const userId = rows.find((r) => r.userId)?.userId ?? null;
+  const clientId = rows.find((r) => r.clientId)?.clientId ?? null;
+  const accountId = rows[0].accountId;
+  const person = userId
+    ? sql`exists (select 1 from (select 1 from users where account_id = ${accountId} and id = ${userId} and is_blocked = false for share) p)`
+    : sql`true`;
+  const app = clientId ? sql`exists (select 1 from (select 1 from applications where account_id = ${accountId} and client_id = ${clientId} for share) a)` : sql`true`;
+  const values = sql.join(
+    rows.map(
+      (r) =>
+        sql`(${r.name}::text, ${r.id}::text, ${r.accountId}::text, ${r.payloadCiphertext}::text, ${r.grantId}::text, ${r.userCode}::text, ${r.uid}::text, ${r.userId}::text, ${r.clientId}::text, ${r.expiresAt?.getTime() ?? null}::bigint)`,
+    ),
+    sql`, `,
+  );
+  return sql`with consumed as (
+      update oidc_models set consumed_at = ${consume.at.getTime()}
+      where name = ${consume.name} and id = ${consume.digest} and consumed_at is null and ${person} and ${app}
+      returning id),
+    minted as (
+      insert into oidc_models (name, id, account_id, payload_ciphertext, grant_id, user_code, uid, user_id, client_id, expires_at)
+      select * from (values ${values}) as v(name, id, account_id, payload_ciphertext, grant_id, user_code, uid, user_id, client_id, expires_at)
+      where exists (select 1 from consumed)
+      on conflict (name, id) do update set payload_ciphertext = excluded.payload_ciphertext, grant_id = excluded.grant_id,
+        user_code = excluded.user_code, uid = excluded.uid, user_id = excluded.user_id, client_id = excluded.client_id, expires_at = excluded.expires_at)
+    select count(*) as changed from consumed`;
+}
+
+/**
  * On PostgreSQL, a deferred consume (only if still unused) that the upserts held right after it join
  * (the refresh grant's new refresh and access tokens, the code exchange's access token): one statement,
  * the update and the insert as data-modifying CTEs, instead of two round trips while the unit of work
  * holds the write lock. Nothing consumed means another request consumed it first (ConsumedMeanwhile):
  * the unit of work rolls back, the inserted rows with it.
  */
-function consumeThenUpsert(consume: PendingConsume): BatchedUpsert {
+function consumeThenUpsert(consume: PendingConsume): BatchedUpsert & AloneStatement {
   const rows: NonNullable<BatchedUpsert["rows"]> = new Map();
   const write: BatchedUpsert = async (tx) => {
     const update = tx
@@ -307,6 +382,13 @@ function consumeThenUpsert(consume: PendingConsume): BatchedUpsert {
   };
   write.rows = rows;
   write.consumes = modelKey(consume.name, consume.digest);
+  // Alone (outside the write lock): only with tokens to mint, which name whose they are; the consume's
+  // own row must not be among them (one statement never changes a row twice).
+  (write as AloneStatement).alone = async (q) => {
+    if (rows.size === 0) throw new Error("consumeThenUpsert alone needs rows to mint");
+    const row = await firstRow<{ changed: number | string }>(q, consumeAndMintStatement(consume, [...rows.values()]));
+    if (Number(row?.changed ?? 0) === 0 && consume.known) throw new ConsumedMeanwhile(consume.grantId);
+  };
   return write;
 }
 
@@ -338,6 +420,7 @@ class DatabaseAdapter implements Adapter {
       expiresAt,
     };
     currentScope()?.prefetched.delete(modelKey(this.name, digest));
+    currentScope()?.memo.delete(tokenKindsKey(digest));
     const deferred = this.deferred();
     if (deferred) {
       const stored: Stored = { name: this.name, id: digest, payloadCiphertext: values.payloadCiphertext, expiresAtMs: expiresAt?.getTime() ?? null, consumedAtMs: null };
@@ -406,6 +489,7 @@ class DatabaseAdapter implements Adapter {
 
   async consume(id: string): Promise<void> {
     const digest = modelDigest(id);
+    currentScope()?.memo.delete(tokenKindsKey(digest));
     const now = new Date();
     const deferred = this.deferred();
     if (!deferred) {
@@ -440,6 +524,7 @@ class DatabaseAdapter implements Adapter {
   async destroy(id: string): Promise<void> {
     const digest = modelDigest(id);
     currentScope()?.prefetched.delete(modelKey(this.name, digest));
+    currentScope()?.memo.delete(tokenKindsKey(digest));
     this.deferred()?.models.set(modelKey(this.name, digest), null);
     await this.write((tx) => tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))));
   }
@@ -447,7 +532,10 @@ class DatabaseAdapter implements Adapter {
   async revokeByGrantId(grantId: string): Promise<void> {
     // Every model of the grant goes (tokens, codes), not only this adapter's kind: a grant revoked is revoked whole.
     // Never deferred: a reused refresh token's chain ends even if the rest of the request fails.
-    currentScope()?.prefetched.set(modelKey("Grant", modelDigest(grantId)), null);
+    const scope = currentScope();
+    scope?.prefetched.set(modelKey("Grant", modelDigest(grantId)), null);
+    // Tokens of the grant read earlier in this request are gone too.
+    for (const key of scope?.memo.keys() ?? []) if (key.startsWith(tokenKindsKey(""))) scope?.memo.delete(key);
     await writeSystem((tx) => tx.delete(oidcModels).where(eq(oidcModels.grantId, grantId)));
   }
 }

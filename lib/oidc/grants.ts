@@ -5,13 +5,14 @@
  * userinfo, introspection) finds nothing: access ends at once, not at expiry.
  */
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { findApplicationByClientId } from "@/lib/applications/for-provider";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { decryptField } from "@/lib/crypto/aead";
 import { write } from "@/lib/data/unit-of-work";
-import { db, type Db, type Tx } from "@/lib/db/database";
+import { db, dialect, type Db, type Tx } from "@/lib/db/database";
+import { execute } from "@/lib/db/raw";
 import { oidcModels } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 
@@ -19,10 +20,32 @@ import { NotFound } from "@/lib/errors";
 const ACCESS_MODELS = ["Grant", "AccessToken", "RefreshToken", "AuthorizationCode", "DeviceCode"];
 
 /**
+ * DESIGN — revocation against the token endpoint: on PostgreSQL a refresh grant or code exchange mints
+ * its tokens in one statement outside the instance's write lock, holding FOR SHARE on the person's row
+ * and the app's (./adapter.ts consumeAndMintStatement). So every path that ends a person's or an app's
+ * tokens locks that row FOR UPDATE first, in a statement of its own before its DELETE: a grant under
+ * way commits first and the DELETE (a later statement, a fresh snapshot) sees its new tokens; a grant
+ * that comes later finds the old token gone. These two functions are that lock; revokeUserAppAccess
+ * and revokeAppGrants (every revocation goes through them) take it. SQLite's BEGIN IMMEDIATE already
+ * orders everything: nothing to lock there.
+ */
+export async function lockPersonForRevocation(tx: Tx, accountId: string, userId: string): Promise<void> {
+  if (dialect() !== "postgres") return;
+  await execute(tx, sql`select 1 from users where account_id = ${accountId} and id = ${userId} for update`);
+}
+
+/** As lockPersonForRevocation, for an app's row (by client id). */
+export async function lockAppForRevocation(tx: Tx, accountId: string, clientId: string): Promise<void> {
+  if (dialect() !== "postgres") return;
+  await execute(tx, sql`select 1 from applications where account_id = ${accountId} and client_id = ${clientId} for update`);
+}
+
+/**
  * Ends a person's access to apps (one app when clientId is given; then their
  * provider sessions stay). Returns how many grants ended.
  */
 export async function revokeUserAppAccess(tx: Tx, accountId: string, userId: string, clientId?: string): Promise<number> {
+  await lockPersonForRevocation(tx, accountId, userId);
   const scope = and(eq(oidcModels.accountId, accountId), eq(oidcModels.userId, userId));
   const grants = await tx
     .select({ id: oidcModels.id })
@@ -36,6 +59,7 @@ export async function revokeUserAppAccess(tx: Tx, accountId: string, userId: str
 
 /** Ends every grant of an app (the app was deleted, or its secret rotated). */
 export async function revokeAppGrants(tx: Tx, accountId: string, clientId: string): Promise<void> {
+  await lockAppForRevocation(tx, accountId, clientId);
   await tx.delete(oidcModels).where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.clientId, clientId)));
 }
 

@@ -104,8 +104,8 @@ type SqliteRow = [
  * any other connection commits (this process's writer, a CLI command, another
  * process on the file), so an answer is reused only while nothing at all was
  * written since: exactly what a fresh read would return, for one cheap pragma
- * instead of the join. Unknown digests are not kept. On PostgreSQL Drizzle's unnamed prepared
- * statement runs on any pooled connection.
+ * instead of the join. Unknown digests are not kept. On PostgreSQL a named prepared statement runs
+ * on any pooled connection, and answers are kept the same way under the server's committed version.
  */
 function prepareLookup(database: Db): Lookup {
   const native = engine().native;
@@ -131,11 +131,25 @@ function prepareLookup(database: Db): Lookup {
   // (Db is typed with SQLite's builders, whose prepare takes no name; on PostgreSQL it is pg-core's.)
   const query = lookupQuery(database).limit(1) as unknown as { prepare(name: string): ReturnType<ReturnType<typeof lookupQuery>["prepare"]> };
   const prepared = query.prepare("latchkey_access_token_lookup");
+  // As on SQLite, answers are kept under the server's committed version (lib/db/postgres.ts
+  // snapshotVersions): a primary-key-free snapshot read, shared by the requests that arrive while one is
+  // under way, instead of the join; any commit on any replica changes it, so a kept answer is what
+  // the join would return now (a blocked owner or a deleted token fails on the next request).
+  const committedVersion = engine().committedVersion;
+  const seen = new Map<string, { version: string; found: Found }>();
   return async (digest) => {
+    const version = committedVersion ? await committedVersion() : undefined;
+    const known = seen.get(digest);
+    if (version !== undefined && known && known.version === version) return known.found;
     const [row] = await prepared.execute({ digest });
     if (!row) return undefined;
     const { expiresAt, lastUsedAt, ...rest } = row;
-    return { ...rest, expiresAtMs: expiresAt.getTime(), lastUsedAtMs: lastUsedAt?.getTime() ?? null };
+    const found = { ...rest, expiresAtMs: expiresAt.getTime(), lastUsedAtMs: lastUsedAt?.getTime() ?? null };
+    if (version !== undefined) {
+      if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value as string);
+      seen.set(digest, { version, found });
+    }
+    return found;
   };
 }
 

@@ -19,8 +19,9 @@
  * Lock ends in a kept page are compared with the clock where they are shown,
  * as for a fresh page. Records are frozen: a kept page is shared.
  *
- * PostgreSQL: nothing is kept (no cheap cross-replica "has anything changed"
- * check; see docs/benchmarks.md on the token lookup).
+ * PostgreSQL: the same, with the server's committed version (pg_current_snapshot,
+ * lib/db/postgres.ts) in place of data_version: it changes with every commit on any
+ * replica, so it holds across processes too (docs/benchmarks.md, round 10).
  */
 import "server-only";
 import { engine } from "@/lib/db/database";
@@ -34,13 +35,24 @@ const MAX_ITEMS = 100;
 
 type Page = { items: UserRecord[]; total: number };
 
-type Kept = { version: number; page: Page };
+type Kept = { version: number | string; page: Page };
 
+/**
+ * The database's "has anything been committed since" number: SQLite's PRAGMA data_version on the
+ * reader (synchronous), PostgreSQL's committed version (lib/db/postgres.ts snapshotVersions: one
+ * small read shared by the requests that arrive while one is under way; a commit on any replica
+ * changes it).
+ */
 const dataVersion = perDatabase(() => {
-  const native = engine().native;
-  if (native.kind !== "sqlite") return null;
-  const statement = native.reader.prepare<[], number>("PRAGMA data_version").pluck(true);
-  return { read: () => statement.get()!, kept: new Map<string, Kept>() };
+  const current = engine();
+  const native = current.native;
+  const kept = new Map<string, Kept>();
+  if (native.kind === "sqlite") {
+    const statement = native.reader.prepare<[], number>("PRAGMA data_version").pluck(true);
+    return { read: (): number | Promise<string> => statement.get()!, kept };
+  }
+  const committed = current.committedVersion;
+  return committed ? { read: (): number | Promise<string> => committed(), kept } : null;
 });
 
 function freeze(page: Page): Page {
@@ -58,7 +70,8 @@ export async function keptPage(key: string | null, read: () => Promise<Page>): P
   const versions = key === null ? null : dataVersion();
   if (!versions || key === null) return read();
   // Read before the page: a commit landing meanwhile makes the entry look older, never newer.
-  const version = versions.read();
+  const pending = versions.read();
+  const version = typeof pending === "number" ? pending : await pending;
   const known = versions.kept.get(key);
   if (known && known.version === version) {
     versions.kept.delete(key);

@@ -1,0 +1,120 @@
+/**
+ * On PostgreSQL the token endpoint's consume-and-mint runs outside the instance's write lock
+ * (./adapter.ts consumeAndMintStatement). These tests hold that a revocation racing a refresh grant
+ * never leaves a token minted by the grant: the grant locks the person's row FOR SHARE, every
+ * revocation locks it FOR UPDATE first (./grants.ts lockPersonForRevocation).
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { emit, noneEnded } from "@/lib/data/effects";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { oidcModels, users } from "@/lib/db/schema";
+import { createAccount } from "@/test/factories";
+import { personAndApp } from "@/test/oidc-fixtures";
+import { onPostgres } from "@/test/test-database";
+import { ConsumedMeanwhile, modelDigest, OidcAdapter } from "./adapter";
+import { revokeUserAppAccess } from "./grants";
+import { flushDeferredWrites, newRequestScope, runInRequestScope } from "./request-scope";
+
+beforeAll(async () => {
+  await createAccount();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A person with a grant and a refresh token at an app. */
+async function holder() {
+  const { accountId, userId, clientId } = await personAndApp();
+  const grantId = crypto.randomUUID();
+  const refreshToken = crypto.randomUUID();
+  await new OidcAdapter("Grant").upsert(grantId, { accountId: userId, clientId } as never, 3600);
+  await new OidcAdapter("RefreshToken").upsert(refreshToken, { accountId: userId, clientId, grantId } as never, 3600);
+  return { accountId, userId, clientId, grantId, refreshToken };
+}
+
+/** A refresh grant's writes as the token endpoint defers them (consume the old token, mint two), then flushed. */
+async function refreshGrant(h: Awaited<ReturnType<typeof holder>>): Promise<"granted" | "refused"> {
+  const refresh = new OidcAdapter("RefreshToken");
+  const access = new OidcAdapter("AccessToken");
+  const scope = newRequestScope(true);
+  const found = await runInRequestScope(scope, async () => {
+    const old = await refresh.find(h.refreshToken);
+    if (!old || old.consumed) return false;
+    await refresh.consume(h.refreshToken);
+    await refresh.upsert(crypto.randomUUID(), { accountId: h.userId, clientId: h.clientId, grantId: h.grantId } as never, 3600);
+    await access.upsert(crypto.randomUUID(), { accountId: h.userId, clientId: h.clientId, grantId: h.grantId } as never, 600);
+    return true;
+  });
+  if (!found) return "refused";
+  try {
+    await flushDeferredWrites(scope, writeSystem);
+    return "granted";
+  } catch (err) {
+    if (err instanceof ConsumedMeanwhile) return "refused";
+    throw err;
+  }
+}
+
+const revocations = {
+  block: (h: { accountId: string; userId: string; clientId: string }) =>
+    writeSystem(async (tx) => {
+      await tx.update(users).set({ isBlocked: true }).where(eq(users.id, h.userId));
+      await emit(tx, "user.blocked", { accountId: h.accountId, userId: h.userId, ended: noneEnded() });
+    }),
+  // Leaves the person's row as it is: only the revocation's own lock orders it against the grant.
+  sessions: (h: { accountId: string; userId: string; clientId: string }) =>
+    writeSystem((tx) => emit(tx, "user.sessions_revoked", { accountId: h.accountId, userId: h.userId, revokeTokens: true, ended: noneEnded() })),
+  // Removed from the app's allowed groups: lib/oidc/reactions.ts ends their access to that app alone.
+  appGroups: (h: { accountId: string; userId: string; clientId: string }) => writeSystem((tx) => revokeUserAppAccess(tx, h.accountId, h.userId, h.clientId)),
+};
+
+const tokensLeft = async (userId: string) =>
+  db()
+    .select({ name: oidcModels.name })
+    .from(oidcModels)
+    .where(and(eq(oidcModels.userId, userId), inArray(oidcModels.name, ["RefreshToken", "AccessToken", "Grant"])));
+
+describe("a refresh grant racing a revocation", () => {
+  for (const [name, revoke] of Object.entries(revocations)) {
+    it(`${name}: many times side by side, no token of the person survives`, async () => {
+      for (let i = 0; i < 15; i += 1) {
+        const h = await holder();
+        const [grant] = await Promise.all([refreshGrant(h), (async () => {
+          await sleep(i % 4);
+          await revoke(h);
+        })()]);
+        expect(["granted", "refused"]).toContain(grant);
+        expect(await tokensLeft(h.userId)).toEqual([]);
+      }
+    }, 60_000);
+  }
+
+  // Deterministic: the grant is held inside its statement (another connection holds the old token's
+  // row) while the revocation starts; without the person-row lock the revocation's DELETE misses the
+  // tokens the grant then mints.
+  describe.runIf(onPostgres)("PostgreSQL, the grant's statement held mid-way", () => {
+    for (const [name, revoke] of Object.entries(revocations)) {
+      it(`${name}: the tokens the grant mints are revoked too`, async () => {
+        const h = await holder();
+        const holdRow = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await holdRow.connect();
+        try {
+          await holdRow.query("BEGIN");
+          await holdRow.query("SELECT 1 FROM oidc_models WHERE name = 'RefreshToken' AND id = $1 FOR UPDATE", [modelDigest(h.refreshToken)]);
+          const grant = refreshGrant(h);
+          await sleep(300);
+          const revoked = revoke(h);
+          await sleep(300);
+          await holdRow.query("COMMIT");
+          expect(await grant).toBe("granted");
+          await revoked;
+        } finally {
+          await holdRow.end();
+        }
+        expect(await tokensLeft(h.userId)).toEqual([]);
+      }, 30_000);
+    }
+  });
+});

@@ -1,0 +1,17 @@
+/** A person and an app of the instance's account, as the OpenID provider's token endpoint needs them. */
+import crypto from "node:crypto";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { applications } from "@/lib/db/schema";
+import { instanceAccountId } from "@/lib/instance/account";
+import { createUser } from "./factories";
+
+export async function personAndApp(): Promise<{ accountId: string; userId: string; clientId: string; applicationId: string }> {
+  const accountId = (await instanceAccountId())!;
+  const user = await createUser(accountId);
+  const applicationId = crypto.randomUUID();
+  const clientId = `lka_${crypto.randomBytes(6).toString("hex")}`;
+  await writeSystem(async (tx) => {
+    await tx.insert(applications).values({ id: applicationId, accountId, name: `App ${clientId}`, type: "web", clientId, createdBy: user.id, updatedAt: new Date() });
+  });
+  return { accountId, userId: user.id, clientId, applicationId };
+}
