@@ -155,6 +155,15 @@ describe("growing delays", () => {
     expect(await backoffFailures(attemptKeys(v.email, fresh).ipKey)).toBeNull();
   });
 
+  it("doesn't make an attempt wait whose clock read is older than another's failure under the free count (people behind one address)", async () => {
+    // Two people sign in from one office address; the later-started attempt takes the write lock first.
+    const ip = "198.51.100.11";
+    const [a, b] = [await newVictim(), await newVictim()];
+    expect(await attempt(b.email, "wrong", ip, at(5000))).toBe("failed");
+    expect(await attempt(a.email, PASSWORD, ip, at(4990))).toBe("ok");
+    expect(await attempt(b.email, PASSWORD, ip, at(4995))).toBe("ok");
+  });
+
   it("slows down one address spraying many emails", async () => {
     const ip = "198.51.100.4";
     const outcomes: Outcome[] = [];

@@ -87,8 +87,14 @@ async function backoffs(tx: Tx, keys: AttemptKeys, pairMemoryMs: number, now: Da
   return { pair: fresh(keys.pairKey, pairMemoryMs), address: fresh(keys.ipKey, IP_MEMORY_MS) };
 }
 
+/**
+ * When the row's run lets the next attempt in (0: now). Under the free count never later than now: an
+ * attempt reads its clock before it waits for the write lock, so another attempt from the same address
+ * (people behind one office's address) may have counted a failure with a later time meanwhile.
+ */
 function waitUntil(row: Backoff | null, free: number, limits: SignInLimits): number {
-  return row ? row.lastFailureAt.getTime() + delaySeconds(row.failures, free, limits) * 1000 : 0;
+  const delay = row ? delaySeconds(row.failures, free, limits) : 0;
+  return row && delay > 0 ? row.lastFailureAt.getTime() + delay * 1000 : 0;
 }
 
 const countFailuresStatement = perTransaction((tx) =>
