@@ -15,6 +15,7 @@ import { testDatabase } from "./test-database";
 export async function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string; ENCRYPTION_KEY_PREVIOUS?: string }): Promise<void> {
   // The engine opened by the modules loaded so far (after a reset, the fresh module of the same name).
   const { closeDatabase } = await import("@/lib/db/database");
+  await (await import("@/lib/data/nudged-pass")).everyNudgedPassIdle();
   await closeDatabase();
   Object.assign(process.env, env);
   vi.resetModules();

@@ -28,7 +28,12 @@ await import("@/lib/reactions");
 
 if (testDatabase() === "postgres") {
   const { closeDatabase, openDatabase } = await import("@/lib/db/database");
+  const { everyNudgedPassIdle } = await import("@/lib/data/nudged-pass");
   await openDatabase();
-  // The pools' open connections would otherwise keep the worker alive after its tests.
-  afterAll(() => closeDatabase());
+  // The pools' open connections would otherwise keep the worker alive after its tests; a background
+  // pass a test's last commit started finishes first (it would fail on the closed database).
+  afterAll(async () => {
+    await everyNudgedPassIdle();
+    await closeDatabase();
+  });
 }

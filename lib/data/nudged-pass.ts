@@ -54,3 +54,12 @@ export function nudgedPass(name: string, failure: string, pass: () => Promise<bo
     },
   };
 }
+
+/** Resolves when every nudged pass of this process is done: before a database is closed under them (tests). */
+export async function everyNudgedPassIdle(): Promise<void> {
+  for (;;) {
+    const running = [...(holder.latchkeyNudgedPasses?.values() ?? [])].map((s) => s.running).filter((r) => r !== null);
+    if (running.length === 0) return;
+    await Promise.all(running);
+  }
+}
