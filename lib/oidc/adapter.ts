@@ -36,7 +36,7 @@ import { firstRow, rows } from "@/lib/db/raw";
 import { oidcModels } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
-import { currentScope, type RequestScope } from "./request-scope";
+import { currentScope, type AloneStatement, type RequestScope } from "./request-scope";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */
 export function modelDigest(value: string): string {
@@ -297,13 +297,6 @@ function batchedUpsert(first: UpsertValues): BatchedUpsert {
 const modelKey = (name: string, digest: string) => `${name}:${digest}`;
 
 type PendingConsume = { name: string; digest: string; at: Date; known: boolean; grantId: string | undefined };
-
-/**
- * A deferred write that is one statement, atomic by itself, which the token endpoint may send alone on
- * PostgreSQL, outside the instance's write lock (request-scope.ts flushDeferredWrites, lib/data
- * unit-of-work.ts writeOneStatement). Only consumeThenUpsert makes one.
- */
-export type AloneStatement = { alone?: (q: Tx) => Promise<void> };
 
 /**
  * The consume-and-mint of the token endpoint (a refresh grant's rotation, a code exchange) as one

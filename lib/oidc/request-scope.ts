@@ -23,9 +23,15 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { allCacheVersions } from "@/lib/data/cache-version";
 import { writeOneStatement, writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
-import type { AloneStatement } from "./adapter";
 
 export type DeferredWrite = (tx: Tx) => Promise<void>;
+
+/**
+ * A deferred write that is one statement, atomic by itself, which the token endpoint may send alone on
+ * PostgreSQL, outside the instance's write lock (flushDeferredWrites below, lib/data unit-of-work.ts
+ * writeOneStatement). Only adapter.ts consumeThenUpsert makes one.
+ */
+export type AloneStatement = { alone?: (q: Tx) => Promise<void> };
 
 export type RequestScope = {
   memo: Map<string, Promise<unknown>>;
