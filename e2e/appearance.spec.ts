@@ -56,7 +56,8 @@ test("the owner names the instance and uploads a logo; the sign-in page shows th
   await expect(page.getByText("Logo saved.")).toBeVisible();
   const current = page.getByRole("img", { name: "Current logo" });
   await expect(current).toBeVisible();
-  expect(await current.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
+  // Visible comes before decoded: wait for the picture itself (a broken one stays at 0).
+  await expect.poll(() => current.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : -1))).toBe(96);
 
   for (const theme of ["light", "dark"] as const) {
     await context.addCookies([{ name: "theme", value: theme, url: instance.baseURL }]);
@@ -79,7 +80,7 @@ test("the owner names the instance and uploads a logo; the sign-in page shows th
     await expect(visitor.getByText("Acme Team", { exact: true })).toBeVisible();
     const logo = visitor.getByTestId("instance-logo");
     await expect(logo).toBeVisible();
-    expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
+    await expect.poll(() => logo.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : -1))).toBe(96);
     await expect(visitor).toHaveTitle(/Acme Team$/);
     await expectAxeClean(visitor, { what: `login (${theme})`, settle: true, soft: true });
     if (theme === "light") {
