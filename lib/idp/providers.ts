@@ -170,6 +170,26 @@ function assertSecretFollowsEndpoint(before: IdentityProviderRow, input: Provide
   throw new Invalid(message, { client_secret: [message] });
 }
 
+/** A provider's stored columns from its validated input (the secret is sealed apart: it needs the row id). */
+function configColumns(input: ProviderInput) {
+  return {
+    type: input.type,
+    name: input.name,
+    issuer: input.issuer,
+    clientId: input.client_id,
+    scopes: input.scopes,
+    enabled: input.enabled,
+    signupPolicy: input.signup_policy,
+    allowedDomains: input.allowed_domains,
+    defaultRole: input.default_role,
+    defaultGroups: [...new Set(input.auto_groups)],
+    allowLinking: input.allow_linking,
+    allowInternalAddresses: input.allow_internal_addresses,
+    requireApproval: input.require_approval,
+    updatedAt: new Date(),
+  };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -192,21 +212,8 @@ export async function createProvider(actor: Actor, rawInput: ProviderInput, meta
       .values({
         id,
         accountId: me.accountId,
-        type: input.type,
-        name: input.name,
-        issuer: input.issuer,
-        clientId: input.client_id,
+        ...configColumns(input),
         clientSecretCiphertext: sealProviderSecret(id, secret),
-        scopes: input.scopes,
-        enabled: input.enabled,
-        signupPolicy: input.signup_policy,
-        allowedDomains: input.allowed_domains,
-        defaultRole: input.default_role,
-        defaultGroups: [...new Set(input.auto_groups)],
-        allowLinking: input.allow_linking,
-        allowInternalAddresses: input.allow_internal_addresses,
-        requireApproval: input.require_approval,
-        updatedAt: new Date(),
       })
       .returning();
     await signInConfigurationChanged(tx);
@@ -240,21 +247,8 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
   const [row] = await tx
     .update(identityProviders)
     .set({
-      type: input.type,
-      name: input.name,
-      issuer: input.issuer,
-      clientId: input.client_id,
+      ...configColumns(input),
       ...(input.client_secret ? { clientSecretCiphertext: sealProviderSecret(id, input.client_secret) } : {}),
-      scopes: input.scopes,
-      enabled: input.enabled,
-      signupPolicy: input.signup_policy,
-      allowedDomains: input.allowed_domains,
-      defaultRole: input.default_role,
-      defaultGroups: [...new Set(input.auto_groups)],
-      allowLinking: input.allow_linking,
-      allowInternalAddresses: input.allow_internal_addresses,
-      requireApproval: input.require_approval,
-      updatedAt: new Date(),
     })
     .where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)))
     .returning();

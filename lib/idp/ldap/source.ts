@@ -54,6 +54,25 @@ export function ldapConfigOf(row: LdapSourceRow): LdapConfig {
   };
 }
 
+/** How to reach and read the directory, from a validated input (the bind password apart: stored sealed, tested plain). */
+function directoryOf(input: LdapInput): Omit<LdapConfig, "bindPassword"> {
+  return {
+    url: input.url,
+    startTls: input.start_tls,
+    bindDn: input.bind_dn,
+    searchBase: input.search_base,
+    userFilter: input.user_filter,
+    usernameAttribute: input.username_attribute,
+    emailAttribute: input.email_attribute,
+    nameAttribute: input.name_attribute,
+    groupSearchBase: input.group_search_base,
+    groupFilter: input.group_filter,
+    groupNameAttribute: input.group_name_attribute,
+    groupMapping: input.group_mapping,
+    allowInternalAddresses: input.allow_internal_addresses,
+  };
+}
+
 function assertManagesSignIn(actor: Actor): void {
   assertCan(actor, "settings:sign_in", MANAGE_DENIED);
 }
@@ -110,25 +129,13 @@ export async function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: Re
     }
     const id = before?.id ?? crypto.randomUUID();
     const values = {
+      ...directoryOf(input),
       name: input.name,
       enabled: input.enabled,
-      url: input.url,
-      startTls: input.start_tls,
-      bindDn: input.bind_dn,
       ...(input.bind_password ? { bindPasswordCiphertext: sealLdapPassword(id, input.bind_password) } : {}),
-      searchBase: input.search_base,
-      userFilter: input.user_filter,
-      usernameAttribute: input.username_attribute,
-      emailAttribute: input.email_attribute,
-      nameAttribute: input.name_attribute,
-      groupSearchBase: input.group_search_base,
-      groupFilter: input.group_filter,
-      groupNameAttribute: input.group_name_attribute,
-      groupMapping: input.group_mapping,
       autoCreate: input.auto_create,
       defaultRole: input.default_role,
       allowUnencrypted: input.allow_unencrypted,
-      allowInternalAddresses: input.allow_internal_addresses,
       updatedAt: new Date(),
     };
     const [row] = before
@@ -188,22 +195,7 @@ export async function testLdapSource(actor: Actor, rawInput?: LdapInput): Promis
     const saved = await ldapSourceRow(tx, me.accountId);
     if (!input) return saved ? ldapConfigOf(saved) : null;
     if (saved) assertPasswordFollowsEndpoint(saved, input);
-    return {
-      url: input.url,
-      startTls: input.start_tls,
-      bindDn: input.bind_dn,
-      bindPassword: input.bind_password ?? (saved ? openLdapPassword(saved) : null),
-      searchBase: input.search_base,
-      userFilter: input.user_filter,
-      usernameAttribute: input.username_attribute,
-      emailAttribute: input.email_attribute,
-      nameAttribute: input.name_attribute,
-      groupSearchBase: input.group_search_base,
-      groupFilter: input.group_filter,
-      groupNameAttribute: input.group_name_attribute,
-      groupMapping: input.group_mapping,
-      allowInternalAddresses: input.allow_internal_addresses,
-    };
+    return { ...directoryOf(input), bindPassword: input.bind_password ?? (saved ? openLdapPassword(saved) : null) };
   });
   if (!config) return { ok: false, message: "LDAP is not configured yet.", ref: { key: "ldapNotConfigured" } };
   return testDirectory(config);
