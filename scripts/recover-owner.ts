@@ -6,8 +6,7 @@
 // device: the next sign-in asks for the password only. Recorded in the activity log. It needs the data directory (or
 // DATABASE_URL) and the key, so only someone on the server can run it.
 // Exit code 0 when a link was issued, 1 when refused, 2 when it can't run.
-import fs from "node:fs";
-import path from "node:path";
+import { instanceDataDir } from "./support/instance-data";
 
 const USAGE = "Usage: npm run recover-owner -- --email owner@example.com [--url https://id.example.com] [--reset-two-factor]   (DATA_DIR or DATABASE_URL names the instance)";
 
@@ -27,16 +26,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const base = (option(args, "--url") ?? `http://localhost:${process.env.PORT || "3000"}`).replace(/\/+$/, "");
-  const dataDir = path.resolve(process.env.DATA_DIR || "./data");
-  process.env.DATA_DIR = dataDir;
-  if (!process.env.DATABASE_URL && !fs.existsSync(path.join(dataDir, "latchkey.db"))) {
-    console.error(`No Latchkey database in ${dataDir} (set DATA_DIR to the data directory).`);
-    return 2;
-  }
-  if (!process.env.ENCRYPTION_KEY && !fs.existsSync(path.join(dataDir, "encryption.key"))) {
-    console.error(`No encryption key: set ENCRYPTION_KEY, or put the key file at ${path.join(dataDir, "encryption.key")}.`);
-    return 2;
-  }
+  if (!instanceDataDir()) return 2;
   // Domain-effect reactions (a two-factor reset ends sessions through them), as the server registers them.
   await import("../lib/reactions");
   const { closeDatabase, openDatabase } = await import("../lib/db/database");

@@ -2,21 +2,11 @@
 // user management for an operator on the server (lib/ops/users-command.ts).
 // Needs the data directory (or DATABASE_URL) and the key; refuses to touch a
 // database whose key check fails. Exit code 0 done, 1 refused, 2 can't run.
-import fs from "node:fs";
-import path from "node:path";
+import { instanceDataDir } from "./support/instance-data";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const dataDir = path.resolve(process.env.DATA_DIR || "./data");
-  process.env.DATA_DIR = dataDir;
-  if (!process.env.DATABASE_URL && !fs.existsSync(path.join(dataDir, "latchkey.db"))) {
-    console.error(`No Latchkey database in ${dataDir} (set DATA_DIR to the data directory).`);
-    return 2;
-  }
-  if (!process.env.ENCRYPTION_KEY && !fs.existsSync(path.join(dataDir, "encryption.key"))) {
-    console.error(`No encryption key: set ENCRYPTION_KEY, or put the key file at ${path.join(dataDir, "encryption.key")}.`);
-    return 2;
-  }
+  if (!instanceDataDir()) return 2;
   await import("../lib/reactions");
   const { closeDatabase, openDatabase } = await import("../lib/db/database");
   const { EncryptionKeyMismatchError } = await import("../lib/db/key-check");

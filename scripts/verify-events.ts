@@ -3,21 +3,10 @@
 // DATA_DIR/encryption.key), and reports the first broken link. Exit code 0 when
 // every chain is intact, 1 when one is broken, 2 when it can't check.
 // Safe while the server runs (it only reads; SQLite WAL lets both work).
-import fs from "node:fs";
-import path from "node:path";
+import { instanceDataDir } from "./support/instance-data";
 
 async function main(): Promise<number> {
-  const dataDir = path.resolve(process.env.DATA_DIR || "./data");
-  // With DATABASE_URL the events are in that PostgreSQL database; DATA_DIR only may hold the key file.
-  if (!process.env.DATABASE_URL && !fs.existsSync(path.join(dataDir, "latchkey.db"))) {
-    console.error(`No Latchkey database in ${dataDir} (set DATA_DIR to the data directory).`);
-    return 2;
-  }
-  if (!process.env.ENCRYPTION_KEY && !fs.existsSync(path.join(dataDir, "encryption.key"))) {
-    console.error(`No encryption key: set ENCRYPTION_KEY, or put the key file at ${path.join(dataDir, "encryption.key")}.`);
-    return 2;
-  }
-  process.env.DATA_DIR = dataDir;
+  if (!instanceDataDir()) return 2;
   const { closeDatabase, openDatabase } = await import("../lib/db/database");
   const { accountsWithEvents, verifyChain } = await import("../lib/audit/verify");
   await openDatabase();
