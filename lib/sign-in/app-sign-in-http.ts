@@ -105,7 +105,12 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     meta: requestMeta(headersOf(req)),
   });
   if (outcome.kind === "finish") {
-    const returnTo = await provider.interactionResult(req, res, outcome.result, { mergeWithLastSubmission: false });
+    // What provider.interactionResult(…, { mergeWithLastSubmission: false }) does, on the interaction this request
+    // has already found and checked (interactionDetails above): it would find it a second time (a Koa context,
+    // the signed cookie checked again, one more read and decryption of the same row) only to set its result.
+    details.result = outcome.result;
+    await details.save(details.exp - Math.floor(Date.now() / 1000));
+    const returnTo = details.returnTo;
     const resume = new URL(returnTo);
     if (resume.pathname === `${OIDC_PREFIX}/auth/${uid}`) return resumeHere(provider, req, res, uid, resume);
     await flush();
