@@ -37,6 +37,7 @@ import { firstRow } from "@/lib/db/raw";
 import { oidcModels } from "@/lib/db/schema";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
+import { sharedRevocationLockSql } from "./grants";
 import { currentScope, type AloneStatement, type RequestScope } from "./request-scope";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */
@@ -334,12 +335,13 @@ type PendingConsume = { name: string; digest: string; at: Date; known: boolean; 
  *    (nothing returned: ConsumedMeanwhile, and its grant is revoked as for any reuse). The new tokens
  *    are inserted only when the consume returned the row (`WHERE EXISTS (SELECT 1 FROM consumed)`), so
  *    nothing is ever minted for a token that was not consumed, and nothing needs rolling back;
- *  - revocation: the statement first takes FOR SHARE on the person's row (and on the app's), and every
- *    path that ends a person's or an app's tokens locks that row FOR UPDATE before deleting
- *    (./grants.ts lockPersonForRevocation / lockAppForRevocation, the one place). Either the grant
- *    holds the row first, commits, and the revocation's later DELETE (a new statement, a new snapshot)
- *    sees and deletes the new tokens; or the revocation holds it first and commits, and the grant's
- *    consume then finds the old token deleted (or the person blocked on re-check) and mints nothing.
+ *  - revocation: the statement first takes the person's (and the app's) revocation lock SHARED, and
+ *    every path that ends a person's or an app's tokens takes it EXCLUSIVE before deleting
+ *    (./grants.ts lockPersonForRevocation / lockAppForRevocation, the one place; advisory locks
+ *    since round 11, FOR SHARE / FOR UPDATE on their rows before). Either the grant holds it first,
+ *    commits, and the revocation's later DELETE (a new statement, a new snapshot) sees and deletes the
+ *    new tokens; or the revocation holds it first and commits, and the grant's consume then finds the
+ *    old token deleted (its UPDATE skips a row deleted after its snapshot) and mints nothing.
  *    No window in which a concurrent grant mints a token that survives the revocation;
  *  - the activity chain: this statement records no event; anything that does keeps the write lock.
  */
@@ -347,10 +349,14 @@ function consumeAndMintStatement(consume: PendingConsume, rows: UpsertValues[]) 
   const userId = rows.find((r) => r.userId)?.userId ?? null;
   const clientId = rows.find((r) => r.clientId)?.clientId ?? null;
   const accountId = rows[0].accountId;
+  // The person still unblocked and the app still registered (as of the statement's start), each with its
+  // revocation lock held shared (./grants.ts: the revocation's exclusive lock orders it against this).
   const person = userId
-    ? sql`exists (select 1 from (select 1 from users where account_id = ${accountId} and id = ${userId} and is_blocked = false for share) p)`
+    ? sql`exists (select 1 from users where account_id = ${accountId} and id = ${userId} and is_blocked = false) and ${sharedRevocationLockSql("person", accountId, userId)}`
     : sql`true`;
-  const app = clientId ? sql`exists (select 1 from (select 1 from applications where account_id = ${accountId} and client_id = ${clientId} for share) a)` : sql`true`;
+  const app = clientId
+    ? sql`exists (select 1 from applications where account_id = ${accountId} and client_id = ${clientId}) and ${sharedRevocationLockSql("app", accountId, clientId)}`
+    : sql`true`;
   const values = sql.join(
     rows.map(
       (r) =>
