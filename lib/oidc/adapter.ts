@@ -25,8 +25,9 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, isNull, lte, Param, Placeholder, sql, type SQL } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
+import { and, eq, inArray, isNull, lte, Param, Placeholder, sql, type SQL } from "drizzle-orm";
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
+import { alias, PgDialect } from "drizzle-orm/pg-core";
 import type { Adapter, AdapterPayload } from "oidc-provider";
 import { decryptFieldUncached, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -34,11 +35,13 @@ import { db, dialect, engine, type Db, type Tx } from "@/lib/db/database";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
 import { literalLimit } from "@/lib/db/prepared";
 import { firstRow } from "@/lib/db/raw";
-import { oidcModels } from "@/lib/db/schema";
+import { oidcModels, type UserRow } from "@/lib/db/schema";
+import * as pgSchema from "@/lib/db/schema.pg";
+import { applicationAccessColumns, mayUse } from "@/lib/applications/for-provider";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
 import { sharedRevocationLockSql } from "./grants";
-import { currentScope, type AloneStatement, type RequestScope } from "./request-scope";
+import { currentScope, personMemoKey, type AloneStatement, type RequestScope } from "./request-scope";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */
 export function modelDigest(value: string): string {
@@ -165,9 +168,10 @@ async function lookupWithGrant(name: string, digest: string): Promise<WithGrant 
     const key = tokenKindsKey(digest);
     let all = scope.memo.get(key) as Promise<Map<string, WithGrant>> | undefined;
     if (!all) {
-      all = namedRows<PgRow>(db(), withGrantQuery(sql`t.name in ('AccessToken', 'RefreshToken', 'ClientCredentials')`, digest, null)).then(
-        (found) => new Map(found.map((row) => [row.name, fromPgRow(row)])),
-      );
+      all = tokenKindsRead()({ digest }).then((found) => {
+        for (const row of found) notePerson(scope, row);
+        return new Map(found.map((row) => [row.name, fromKindsRow(row)]));
+      });
       scope.memo.set(key, all);
       all.catch(() => scope.memo.delete(key));
     }
@@ -180,6 +184,101 @@ async function lookupWithGrant(name: string, digest: string): Promise<WithGrant 
 /** Token kinds a presented value may be (./adapter.ts lookupWithGrant reads them together). */
 const TOKEN_KINDS = ["AccessToken", "RefreshToken", "ClientCredentials"];
 const tokenKindsKey = (digest: string) => `oidc-token-kinds:${digest}`;
+
+/**
+ * On PostgreSQL, a presented token's rows of every kind, each with its grant's row AND the person it was
+ * issued to and whether the app lets them in now (the check lib/oidc/accounts.ts usableUserOfApp makes,
+ * which the provider asks next: refresh, introspection, userinfo), in one named statement: one round
+ * trip for what took two. The person-and-app answer is kept for the request (./request-scope.ts
+ * personMemoKey), as the provider's own check would keep it.
+ */
+type KindsRow = {
+  name: string;
+  id: string;
+  payloadCiphertext: string;
+  expiresAt: Date | null;
+  consumedAt: Date | null;
+  accountId: string;
+  userId: string | null;
+  clientId: string | null;
+  grantId: string | null;
+  grantPayload: string | null;
+  grantExpiresAt: Date | null;
+  grantConsumedAt: Date | null;
+  user: UserRow | null;
+  restricted: boolean | null;
+  limited: unknown;
+  member: unknown;
+};
+type KindsRead = (values: { digest: string }) => Promise<KindsRow[]>;
+const kindsReads = new WeakMap<Db, KindsRead>();
+
+function tokenKindsRead(): KindsRead {
+  const database = db();
+  let read = kindsReads.get(database);
+  if (read) return read;
+  // PostgreSQL only: its schema's tables (the same objects lib/db/schema.ts hands out on PostgreSQL).
+  const { applications, users } = pgSchema;
+  const t = alias(pgSchema.oidcModels, "t");
+  const g = alias(pgSchema.oidcModels, "g");
+  // Db is typed with SQLite's builders; on PostgreSQL they are pg-core's (whose prepare takes a name).
+  const query = (database as unknown as NodePgDatabase)
+    .select({
+      name: t.name,
+      id: t.id,
+      payloadCiphertext: t.payloadCiphertext,
+      expiresAt: t.expiresAt,
+      consumedAt: t.consumedAt,
+      accountId: t.accountId,
+      userId: t.userId,
+      clientId: t.clientId,
+      grantId: g.id,
+      grantPayload: g.payloadCiphertext,
+      grantExpiresAt: g.expiresAt,
+      grantConsumedAt: g.consumedAt,
+      user: users,
+      // (typed with SQLite's columns; at run time they are the PostgreSQL tables', as above)
+      ...(applicationAccessColumns("users.id") as unknown as Record<string, SQL>),
+    })
+    .from(t)
+    .leftJoin(g, and(eq(g.name, "Grant"), eq(g.id, sql`encode(sha256(convert_to(${t.grantId}, 'UTF8')), 'hex')`)))
+    .leftJoin(users, and(eq(users.accountId, t.accountId), eq(users.id, t.userId)))
+    .leftJoin(applications, and(eq(applications.accountId, t.accountId), eq(applications.clientId, t.clientId)))
+    .where(and(inArray(t.name, TOKEN_KINDS), eq(t.id, sql.placeholder("digest"))));
+  const prepared = query.prepare("latchkey_oidc_token_kinds") as unknown as { execute(values: { digest: string }): Promise<KindsRow[]> };
+  read = (values) => prepared.execute(values);
+  kindsReads.set(database, read);
+  return read;
+}
+
+const epoch = (value: Date | null) => value?.getTime() ?? null;
+
+function fromKindsRow(row: KindsRow): WithGrant {
+  const grantRow =
+    row.grantId === null || row.grantPayload === null
+      ? null
+      : { name: "Grant", id: row.grantId, payloadCiphertext: row.grantPayload, expiresAtMs: epoch(row.grantExpiresAt), consumedAtMs: epoch(row.grantConsumedAt) };
+  return { name: row.name, id: row.id, payloadCiphertext: row.payloadCiphertext, expiresAtMs: epoch(row.expiresAt), consumedAtMs: epoch(row.consumedAt), grantRow };
+}
+
+/**
+ * The person-and-app answer read along with a token, kept for the request under the key the provider's
+ * check uses (lib/oidc/provider.ts personForApp). The rule is usableUserOfApp's (lib/oidc/accounts.ts):
+ * the person is of this instance, not blocked, not a service user, approved, and the app lets them in.
+ */
+function notePerson(scope: RequestScope, row: KindsRow): void {
+  if (!row.userId || !row.clientId || row.userId.length > 100 || row.clientId.length > 100) return;
+  const key = personMemoKey(row.userId, row.clientId);
+  if (scope.memo.has(key)) return;
+  const user = row.user;
+  const answer = (async () => {
+    if (!user || user.accountId !== (await instanceAccountId())) return null;
+    const mayUseApps = !user.isBlocked && !user.isServiceUser && !user.pendingApproval;
+    return mayUseApps && mayUse(row) ? user : null;
+  })();
+  scope.memo.set(key, answer);
+  answer.catch(() => scope.memo.delete(key));
+}
 
 function withGrantQuery(names: ReturnType<typeof sql>, digest: string, limit: number | null) {
   return sql`select t.name, t.id, t.payload_ciphertext, t.expires_at, t.consumed_at,

@@ -79,6 +79,9 @@ export function oncePerRequest<T>(key: string, load: () => Promise<T>): Promise<
   return held;
 }
 
+/** The request's key for the person-and-app check (lib/oidc/provider.ts personForApp; ./adapter.ts fills it along with a token). */
+export const personMemoKey = (sub: string, clientId: string) => `person:${sub}:${clientId}`;
+
 /**
  * The stored version of a cross-process cache (lib/data/cache-version.ts) for this request: every
  * version is read once per request in one query (the provider's keys and the applications are
