@@ -116,7 +116,7 @@ export async function flushDeferredWrites(scope: RequestScope, write: (fn: (tx: 
   scope.deferred = undefined;
   if (!deferred || deferred.writes.length === 0) return;
   // A refresh grant's or code exchange's only write, the consume-and-mint, is one statement that keeps
-  // the rules by its own row locks (./adapter.ts consumeAndMintStatement): on PostgreSQL it goes alone,
+  // the rules by its own locks (./adapter.ts consumeAndMintStatement): on PostgreSQL it goes alone,
   // without the instance's write lock (one round trip instead of three, and no other writer waits).
   const only = deferred.writes.length === 1 ? (deferred.writes[0] as DeferredWrite & AloneStatement) : undefined;
   if (only?.alone && (only as { rows?: Map<string, unknown> }).rows?.size) {
