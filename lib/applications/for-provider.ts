@@ -11,7 +11,7 @@ import { digestToken } from "@/lib/crypto/secret-tokens";
 import { cacheVersion } from "@/lib/data/cache-version";
 import { db, type Db } from "@/lib/db/database";
 import { literalLimit } from "@/lib/db/prepared";
-import { applicationGroups, applications, type IdTokenSigningAlg } from "@/lib/db/schema";
+import { applicationGroups, applications, type IdTokenSigningAlg, type UserRow } from "@/lib/db/schema";
 
 export type ProviderApplication = {
   id: string;
@@ -126,6 +126,11 @@ export function applicationAccessColumns(userId: SQL | "users.id") {
     limited: sql<unknown>`exists (select 1 from "application_groups" "lk_ag" where "lk_ag"."application_id" = "applications"."id")`,
     member: sql<unknown>`exists (select 1 from "application_groups" "lk_ag" inner join "user_groups" "lk_ug" on "lk_ug"."group_id" = "lk_ag"."group_id" and "lk_ug"."user_id" = ${user} where "lk_ag"."application_id" = "applications"."id")`,
   };
+}
+
+/** Who may sign in to apps at all: not blocked, not a service user, approved (the app's own rule is mayUse). */
+export function mayUseApps(user: Pick<UserRow, "isBlocked" | "isServiceUser" | "pendingApproval">): boolean {
+  return !user.isBlocked && !user.isServiceUser && !user.pendingApproval;
 }
 
 /** The rule on applicationAccessColumns' values (exists() is 0/1 on SQLite, a boolean on PostgreSQL). */

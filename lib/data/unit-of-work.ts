@@ -48,12 +48,13 @@ export async function write<T>(actor: Actor, fn: (tx: Tx, me: Actor) => Promise<
 }
 
 /**
- * One statement that is atomic by itself and keeps its rules by its own row locks, sent without the
+ * One statement that is atomic by itself and keeps its rules by its own locks, sent without the
  * instance's write lock (PostgreSQL: no BEGIN, no lock, no COMMIT; lib/db/engine.ts autocommit).
  * Returns false, sending nothing, where the engine has no such path (SQLite: the caller opens a unit of
  * work as usual). DESIGN: a write may skip the write lock only if (1) it is one statement, (2) it
  * records no activity event (the event hash chain is one chain: every append holds the write lock),
- * and (3) its row locks order it against every write that could contradict it — today only the token
+ * and (3) its locks (row locks, or the advisory locks lib/oidc/grants.ts names) order it against every
+ * write that could contradict it — today only the token
  * endpoint's consume-and-mint (lib/oidc/adapter.ts consumeAndMintStatement, whose rule against
  * revocations lib/oidc/grants.ts lockPersonForRevocation keeps). No afterCommit, no effects, no outbox.
  */

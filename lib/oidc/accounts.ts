@@ -12,7 +12,7 @@
  */
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { applicationAccessColumns, mayUse } from "@/lib/applications/for-provider";
+import { applicationAccessColumns, mayUse, mayUseApps } from "@/lib/applications/for-provider";
 import { heldRoleIds } from "@/lib/auth/effective-permissions";
 import { isBuiltInRole } from "@/lib/auth/permissions";
 import { db, type Db } from "@/lib/db/database";
@@ -32,8 +32,6 @@ export type OidcClaims = {
   groups?: string[];
   roles?: string[];
 };
-
-const mayUseApps = (row: UserRow) => !row.isBlocked && !row.isServiceUser && !row.pendingApproval;
 
 /** The user behind sub if they may use apps now: exists in this instance, not blocked, not a service user, approved. */
 export async function usableUser(sub: string): Promise<UserRow | null> {

@@ -2,12 +2,13 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { oidcModels, oidcSigningKeys } from "@/lib/db/schema";
+import { applications, oidcModels, oidcSigningKeys, users } from "@/lib/db/schema";
 import { createAccount } from "@/test/factories";
 import { personAndApp } from "@/test/oidc-fixtures";
 import { onPostgres } from "@/test/test-database";
 import { ConsumedMeanwhile, deleteExpiredModels, modelDigest, OidcAdapter } from "./adapter";
-import { flushDeferredWrites, newRequestScope, runInRequestScope } from "./request-scope";
+import { usableUserOfApp } from "./accounts";
+import { currentScope, flushDeferredWrites, newRequestScope, personMemoKey, runInRequestScope } from "./request-scope";
 import { loadSigningKeys, PUBLISHED_AFTER_DAYS, rotateSigningKeys, SIGNING_DAYS } from "./signing-keys";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -34,6 +35,28 @@ describe("oidc-provider adapter", () => {
       { name: "AccessToken", grantId: "g-b2" },
       { name: "RefreshToken", grantId: "g-b3" },
     ]);
+  });
+
+  it("reads the person-and-app answer along with a token as the provider's own check gives it (PostgreSQL): usable, app restricted, person blocked", async () => {
+    const { userId, clientId } = await personAndApp();
+    const access = new OidcAdapter("AccessToken");
+    const token = crypto.randomUUID();
+    await access.upsert(token, { accountId: userId, clientId, grantId: crypto.randomUUID() } as never, 600);
+    const answers = () =>
+      runInRequestScope(newRequestScope(false), async () => {
+        await access.find(token);
+        const kept = currentScope()!.memo.get(personMemoKey(userId, clientId)) as Promise<{ id: string } | null> | undefined;
+        const direct = await usableUserOfApp(userId, clientId);
+        return { kept: kept === undefined ? "not read" : ((await kept)?.id ?? null), direct: direct?.id ?? null };
+      });
+    const expected = (id: string | null) => ({ kept: onPostgres ? id : "not read", direct: id });
+    expect(await answers()).toEqual(expected(userId));
+    await writeSystem((tx) => tx.update(applications).set({ restrictedToGroups: true }).where(eq(applications.clientId, clientId)));
+    expect(await answers()).toEqual(expected(null));
+    await writeSystem((tx) => tx.update(applications).set({ restrictedToGroups: false }).where(eq(applications.clientId, clientId)));
+    expect(await answers()).toEqual(expected(userId));
+    await writeSystem((tx) => tx.update(users).set({ isBlocked: true }).where(eq(users.id, userId)));
+    expect(await answers()).toEqual(expected(null));
   });
 
   it("finds a token's grant as stored, within a request too (PostgreSQL reads it with the token), and not once revoked", async () => {

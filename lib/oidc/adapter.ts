@@ -25,18 +25,23 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, isNull, lte, Param, Placeholder, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, Param, Placeholder, sql, type SQL } from "drizzle-orm";
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
+import { alias, PgDialect } from "drizzle-orm/pg-core";
 import type { Adapter, AdapterPayload } from "oidc-provider";
 import { decryptFieldUncached, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, engine, type Db, type Tx } from "@/lib/db/database";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
 import { literalLimit } from "@/lib/db/prepared";
-import { firstRow, rows } from "@/lib/db/raw";
-import { oidcModels } from "@/lib/db/schema";
+import { firstRow } from "@/lib/db/raw";
+import { oidcModels, type UserRow } from "@/lib/db/schema";
+import * as pgSchema from "@/lib/db/schema.pg";
+import { applicationAccessColumns, mayUse, mayUseApps } from "@/lib/applications/for-provider";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
-import { currentScope, type AloneStatement, type RequestScope } from "./request-scope";
+import { sharedRevocationLockSql } from "./grants";
+import { currentScope, personMemoKey, type AloneStatement, type RequestScope } from "./request-scope";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */
 export function modelDigest(value: string): string {
@@ -125,6 +130,32 @@ type PgRow = {
 const ms = (value: string | number | null) => (value === null ? null : Number(value));
 
 /**
+ * On PostgreSQL, hand-written SQL as a named (prepared) statement: parsed and planned once per pooled
+ * connection, then only bound and run. The name is the text's digest, so each distinct text (these
+ * statements come in a few shapes: how many tokens are minted, whose they are) is its own statement;
+ * a text never seen before past SHAPES_NAMED runs unnamed, as Drizzle would send it. Measured (round 11,
+ * pg_stat_statements): the consume-and-mint's planning was a quarter of its time in the server, and
+ * the token lookup with its grant was planned on every call.
+ */
+const pgDialect = new PgDialect();
+const SHAPES_NAMED = 64;
+const statementNames = new Map<string, string>();
+type PgQueryable = { query<R>(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> };
+
+async function namedRows<T>(q: Db | Tx, query: SQL): Promise<T[]> {
+  const { sql: text, params } = pgDialect.sqlToQuery(query);
+  let name = statementNames.get(text);
+  if (!name && statementNames.size < SHAPES_NAMED) {
+    name = `latchkey_oidc_${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  // Drizzle's node-postgres database keeps its pool (the reader) or pooled connection (a tx) as $client.
+  const client = (q as unknown as { $client: PgQueryable }).$client;
+  const result = await client.query<T>(name ? { name, text, values: params } : { text, values: params });
+  return result.rows;
+}
+
+/**
  * On PostgreSQL, a token (or code) by id with its grant's row in the same round trip: the grant is
  * stored under the SHA-256 of its id, which the token's row names in grant_id. The provider asks for
  * the grant right after the token (refresh, introspection, code exchange): one round trip, not two.
@@ -137,21 +168,116 @@ async function lookupWithGrant(name: string, digest: string): Promise<WithGrant 
     const key = tokenKindsKey(digest);
     let all = scope.memo.get(key) as Promise<Map<string, WithGrant>> | undefined;
     if (!all) {
-      all = rows<PgRow>(db(), withGrantQuery(sql`t.name in ('AccessToken', 'RefreshToken', 'ClientCredentials')`, digest, null)).then(
-        (found) => new Map(found.map((row) => [row.name, fromPgRow(row)])),
-      );
+      all = tokenKindsRead()({ digest }).then((found) => {
+        for (const row of found) notePerson(scope, row);
+        return new Map(found.map((row) => [row.name, fromKindsRow(row)]));
+      });
       scope.memo.set(key, all);
       all.catch(() => scope.memo.delete(key));
     }
     return (await all).get(name);
   }
-  const row = await firstRow<PgRow>(db(), withGrantQuery(sql`t.name = ${name}`, digest, 1));
+  const [row] = await namedRows<PgRow>(db(), withGrantQuery(sql`t.name = ${name}`, digest, 1));
   return row ? fromPgRow(row) : undefined;
 }
 
 /** Token kinds a presented value may be (./adapter.ts lookupWithGrant reads them together). */
 const TOKEN_KINDS = ["AccessToken", "RefreshToken", "ClientCredentials"];
 const tokenKindsKey = (digest: string) => `oidc-token-kinds:${digest}`;
+
+/**
+ * On PostgreSQL, a presented token's rows of every kind, each with its grant's row AND the person it was
+ * issued to and whether the app lets them in now (the check lib/oidc/accounts.ts usableUserOfApp makes,
+ * which the provider asks next: refresh, introspection, userinfo), in one named statement: one round
+ * trip for what took two. The person-and-app answer is kept for the request (./request-scope.ts
+ * personMemoKey), as the provider's own check would keep it.
+ */
+type KindsRow = {
+  name: string;
+  id: string;
+  payloadCiphertext: string;
+  expiresAt: Date | null;
+  consumedAt: Date | null;
+  accountId: string;
+  userId: string | null;
+  clientId: string | null;
+  grantId: string | null;
+  grantPayload: string | null;
+  grantExpiresAt: Date | null;
+  grantConsumedAt: Date | null;
+  user: UserRow | null;
+  restricted: boolean | null;
+  limited: unknown;
+  member: unknown;
+};
+type KindsRead = (values: { digest: string }) => Promise<KindsRow[]>;
+const kindsReads = new WeakMap<Db, KindsRead>();
+
+function tokenKindsRead(): KindsRead {
+  const database = db();
+  let read = kindsReads.get(database);
+  if (read) return read;
+  // PostgreSQL only: its schema's tables (the same objects lib/db/schema.ts hands out on PostgreSQL).
+  const { applications, users } = pgSchema;
+  const t = alias(pgSchema.oidcModels, "t");
+  const g = alias(pgSchema.oidcModels, "g");
+  // Db is typed with SQLite's builders; on PostgreSQL they are pg-core's (whose prepare takes a name).
+  const query = (database as unknown as NodePgDatabase)
+    .select({
+      name: t.name,
+      id: t.id,
+      payloadCiphertext: t.payloadCiphertext,
+      expiresAt: t.expiresAt,
+      consumedAt: t.consumedAt,
+      accountId: t.accountId,
+      userId: t.userId,
+      clientId: t.clientId,
+      grantId: g.id,
+      grantPayload: g.payloadCiphertext,
+      grantExpiresAt: g.expiresAt,
+      grantConsumedAt: g.consumedAt,
+      user: users,
+      // (typed with SQLite's columns; at run time they are the PostgreSQL tables', as above)
+      ...(applicationAccessColumns("users.id") as unknown as Record<string, SQL>),
+    })
+    .from(t)
+    .leftJoin(g, and(eq(g.name, "Grant"), eq(g.id, sql`encode(sha256(convert_to(${t.grantId}, 'UTF8')), 'hex')`)))
+    .leftJoin(users, and(eq(users.accountId, t.accountId), eq(users.id, t.userId)))
+    .leftJoin(applications, and(eq(applications.accountId, t.accountId), eq(applications.clientId, t.clientId)))
+    .where(and(inArray(t.name, TOKEN_KINDS), eq(t.id, sql.placeholder("digest"))));
+  const prepared = query.prepare("latchkey_oidc_token_kinds") as unknown as { execute(values: { digest: string }): Promise<KindsRow[]> };
+  read = (values) => prepared.execute(values);
+  kindsReads.set(database, read);
+  return read;
+}
+
+const epoch = (value: Date | null) => value?.getTime() ?? null;
+
+function fromKindsRow(row: KindsRow): WithGrant {
+  const grantRow =
+    row.grantId === null || row.grantPayload === null
+      ? null
+      : { name: "Grant", id: row.grantId, payloadCiphertext: row.grantPayload, expiresAtMs: epoch(row.grantExpiresAt), consumedAtMs: epoch(row.grantConsumedAt) };
+  return { name: row.name, id: row.id, payloadCiphertext: row.payloadCiphertext, expiresAtMs: epoch(row.expiresAt), consumedAtMs: epoch(row.consumedAt), grantRow };
+}
+
+/**
+ * The person-and-app answer read along with a token, kept for the request under the key the provider's
+ * check uses (lib/oidc/provider.ts personForApp), by usableUserOfApp's rules (lib/oidc/accounts.ts): the
+ * person is of this instance, may use apps (mayUseApps) and the app lets them in (mayUse).
+ */
+function notePerson(scope: RequestScope, row: KindsRow): void {
+  if (!row.userId || !row.clientId || row.userId.length > 100 || row.clientId.length > 100) return;
+  const key = personMemoKey(row.userId, row.clientId);
+  if (scope.memo.has(key)) return;
+  const user = row.user;
+  const answer = (async () => {
+    if (!user || user.accountId !== (await instanceAccountId())) return null;
+    return mayUseApps(user) && mayUse(row) ? user : null;
+  })();
+  scope.memo.set(key, answer);
+  answer.catch(() => scope.memo.delete(key));
+}
 
 function withGrantQuery(names: ReturnType<typeof sql>, digest: string, limit: number | null) {
   return sql`select t.name, t.id, t.payload_ciphertext, t.expires_at, t.consumed_at,
@@ -307,12 +433,13 @@ type PendingConsume = { name: string; digest: string; at: Date; known: boolean; 
  *    (nothing returned: ConsumedMeanwhile, and its grant is revoked as for any reuse). The new tokens
  *    are inserted only when the consume returned the row (`WHERE EXISTS (SELECT 1 FROM consumed)`), so
  *    nothing is ever minted for a token that was not consumed, and nothing needs rolling back;
- *  - revocation: the statement first takes FOR SHARE on the person's row (and on the app's), and every
- *    path that ends a person's or an app's tokens locks that row FOR UPDATE before deleting
- *    (./grants.ts lockPersonForRevocation / lockAppForRevocation, the one place). Either the grant
- *    holds the row first, commits, and the revocation's later DELETE (a new statement, a new snapshot)
- *    sees and deletes the new tokens; or the revocation holds it first and commits, and the grant's
- *    consume then finds the old token deleted (or the person blocked on re-check) and mints nothing.
+ *  - revocation: the statement first takes the person's (and the app's) revocation lock SHARED, and
+ *    every path that ends a person's or an app's tokens takes it EXCLUSIVE before deleting
+ *    (./grants.ts lockPersonForRevocation / lockAppForRevocation, the one place; advisory locks
+ *    since round 11, FOR SHARE / FOR UPDATE on their rows before). Either the grant holds it first,
+ *    commits, and the revocation's later DELETE (a new statement, a new snapshot) sees and deletes the
+ *    new tokens; or the revocation holds it first and commits, and the grant's consume then finds the
+ *    old token deleted (its UPDATE skips a row deleted after its snapshot) and mints nothing.
  *    No window in which a concurrent grant mints a token that survives the revocation;
  *  - the activity chain: this statement records no event; anything that does keeps the write lock.
  */
@@ -320,10 +447,14 @@ function consumeAndMintStatement(consume: PendingConsume, rows: UpsertValues[]) 
   const userId = rows.find((r) => r.userId)?.userId ?? null;
   const clientId = rows.find((r) => r.clientId)?.clientId ?? null;
   const accountId = rows[0].accountId;
+  // The person still unblocked and the app still registered (as of the statement's start), each with its
+  // revocation lock held shared (./grants.ts: the revocation's exclusive lock orders it against this).
   const person = userId
-    ? sql`exists (select 1 from (select 1 from users where account_id = ${accountId} and id = ${userId} and is_blocked = false for share) p)`
+    ? sql`exists (select 1 from users where account_id = ${accountId} and id = ${userId} and is_blocked = false) and ${sharedRevocationLockSql("person", accountId, userId)}`
     : sql`true`;
-  const app = clientId ? sql`exists (select 1 from (select 1 from applications where account_id = ${accountId} and client_id = ${clientId} for share) a)` : sql`true`;
+  const app = clientId
+    ? sql`exists (select 1 from applications where account_id = ${accountId} and client_id = ${clientId}) and ${sharedRevocationLockSql("app", accountId, clientId)}`
+    : sql`true`;
   const values = sql.join(
     rows.map(
       (r) =>
@@ -379,7 +510,7 @@ function consumeThenUpsert(consume: PendingConsume): BatchedUpsert & AloneStatem
   // own row must not be among them (one statement never changes a row twice).
   (write as AloneStatement).alone = async (q) => {
     if (rows.size === 0) throw new Error("consumeThenUpsert alone needs rows to mint");
-    const row = await firstRow<{ changed: number | string }>(q, consumeAndMintStatement(consume, [...rows.values()]));
+    const [row] = await namedRows<{ changed: number | string }>(q, consumeAndMintStatement(consume, [...rows.values()]));
     if (Number(row?.changed ?? 0) === 0 && consume.known) throw new ConsumedMeanwhile(consume.grantId);
   };
   return write;

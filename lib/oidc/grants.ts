@@ -5,7 +5,8 @@
  * userinfo, introspection) finds nothing: access ends at once, not at expiry.
  */
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import crypto from "node:crypto";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { findApplicationByClientId } from "@/lib/applications/for-provider";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
@@ -21,23 +22,49 @@ const ACCESS_MODELS = ["Grant", "AccessToken", "RefreshToken", "AuthorizationCod
 
 /**
  * DESIGN — revocation against the token endpoint: on PostgreSQL a refresh grant or code exchange mints
- * its tokens in one statement outside the instance's write lock, holding FOR SHARE on the person's row
- * and the app's (./adapter.ts consumeAndMintStatement). So every path that ends a person's or an app's
- * tokens locks that row FOR UPDATE first, in a statement of its own before its DELETE: a grant under
- * way commits first and the DELETE (a later statement, a fresh snapshot) sees its new tokens; a grant
- * that comes later finds the old token gone. These two functions are that lock; revokeUserAppAccess
- * and revokeAppGrants (every revocation goes through them) take it. SQLite's BEGIN IMMEDIATE already
- * orders everything: nothing to lock there.
+ * its tokens in one statement outside the instance's write lock (./adapter.ts consumeAndMintStatement),
+ * holding a SHARED transaction-scoped advisory lock for the person and one for the app
+ * (revocationLockSql). Every path that ends a person's or an app's tokens takes that lock EXCLUSIVE
+ * first, in a statement of its own before its DELETE: a grant under way commits first and the DELETE
+ * (a later statement, a fresh snapshot) sees its new tokens; a grant that comes later waits for the
+ * revocation to commit and then finds the old token gone (its UPDATE skips a row deleted meanwhile),
+ * so it mints nothing. These two functions are that lock; revokeUserAppAccess and revokeAppGrants
+ * (every revocation goes through them) take it. SQLite's BEGIN IMMEDIATE already orders everything:
+ * nothing to lock there.
+ * Round 11: advisory locks, not row locks (FOR SHARE on the person's and the app's rows). Those wrote
+ * to the rows on every grant (a MultiXact as soon as two grants of one person or app overlapped, a
+ * WAL record each time) and made every other read of those rows resolve the lockers; an advisory
+ * lock lives only in the server's lock table. A hash collision between two people only makes one
+ * wait for the other's revocation; the two-key form has a key space of its own, apart from the
+ * instance's write lock and the migration lock (single bigint keys, lib/db/postgres.ts).
  */
-export async function lockPersonForRevocation(tx: Tx, accountId: string, userId: string): Promise<void> {
-  if (dialect() !== "postgres") return;
-  await execute(tx, sql`select 1 from users where account_id = ${accountId} and id = ${userId} for update`);
+const REVOCATION_LOCK_SPACE = { person: 0x4c4b5001, app: 0x4c4b5002 } as const;
+
+/** The advisory lock's two keys for a person (by user id) or an app (by client id) of an account. */
+export function revocationLockKeys(kind: keyof typeof REVOCATION_LOCK_SPACE, accountId: string, id: string): [number, number] {
+  const digest = crypto.createHash("sha256").update(`${accountId}\u0000${id}`, "utf8").digest();
+  return [REVOCATION_LOCK_SPACE[kind], digest.readInt32BE(0)];
 }
 
-/** As lockPersonForRevocation, for an app's row (by client id). */
-export async function lockAppForRevocation(tx: Tx, accountId: string, clientId: string): Promise<void> {
+/** The grant's side, as SQL that is true once the shared lock is held (./adapter.ts consumeAndMintStatement). */
+export function sharedRevocationLockSql(kind: keyof typeof REVOCATION_LOCK_SPACE, accountId: string, id: string): SQL {
+  const [space, key] = revocationLockKeys(kind, accountId, id);
+  return sql`(select true from pg_advisory_xact_lock_shared(${space}::int, ${key}::int))`;
+}
+
+async function lockForRevocation(tx: Tx, kind: keyof typeof REVOCATION_LOCK_SPACE, accountId: string, id: string): Promise<void> {
   if (dialect() !== "postgres") return;
-  await execute(tx, sql`select 1 from applications where account_id = ${accountId} and client_id = ${clientId} for update`);
+  const [space, key] = revocationLockKeys(kind, accountId, id);
+  await execute(tx, sql`select 1 from pg_advisory_xact_lock(${space}::int, ${key}::int)`);
+}
+
+export async function lockPersonForRevocation(tx: Tx, accountId: string, userId: string): Promise<void> {
+  await lockForRevocation(tx, "person", accountId, userId);
+}
+
+/** As lockPersonForRevocation, for an app (by client id). */
+export async function lockAppForRevocation(tx: Tx, accountId: string, clientId: string): Promise<void> {
+  await lockForRevocation(tx, "app", accountId, clientId);
 }
 
 /**

@@ -29,7 +29,7 @@ import { instanceAccountId } from "@/lib/instance/account";
 import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
-import { cacheVersionNow, currentScope, oncePerRequest } from "./request-scope";
+import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey } from "./request-scope";
 import { deviceConfirmPage, deviceInputPage, messagePage, signOutPage, viewerFor } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
@@ -65,7 +65,7 @@ async function readProviderStatus(): Promise<ProviderStatus> {
  * registered) lets them in now (its allowed groups): one query, asked once per request.
  */
 export function personForApp(sub: string, clientId: string) {
-  return oncePerRequest(`person:${sub}:${clientId}`, () => usableUserOfApp(sub, clientId));
+  return oncePerRequest(personMemoKey(sub, clientId), () => usableUserOfApp(sub, clientId));
 }
 
 function ttlFromClient(key: string, fallback: number) {

@@ -79,6 +79,9 @@ export function oncePerRequest<T>(key: string, load: () => Promise<T>): Promise<
   return held;
 }
 
+/** The request's key for the person-and-app check (lib/oidc/provider.ts personForApp; ./adapter.ts fills it along with a token). */
+export const personMemoKey = (sub: string, clientId: string) => `person:${sub}:${clientId}`;
+
 /**
  * The stored version of a cross-process cache (lib/data/cache-version.ts) for this request: every
  * version is read once per request in one query (the provider's keys and the applications are
@@ -113,7 +116,7 @@ export async function flushDeferredWrites(scope: RequestScope, write: (fn: (tx: 
   scope.deferred = undefined;
   if (!deferred || deferred.writes.length === 0) return;
   // A refresh grant's or code exchange's only write, the consume-and-mint, is one statement that keeps
-  // the rules by its own row locks (./adapter.ts consumeAndMintStatement): on PostgreSQL it goes alone,
+  // the rules by its own locks (./adapter.ts consumeAndMintStatement): on PostgreSQL it goes alone,
   // without the instance's write lock (one round trip instead of three, and no other writer waits).
   const only = deferred.writes.length === 1 ? (deferred.writes[0] as DeferredWrite & AloneStatement) : undefined;
   if (only?.alone && (only as { rows?: Map<string, unknown> }).rows?.size) {

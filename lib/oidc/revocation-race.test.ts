@@ -1,8 +1,9 @@
 /**
  * On PostgreSQL the token endpoint's consume-and-mint runs outside the instance's write lock
  * (./adapter.ts consumeAndMintStatement). These tests hold that a revocation racing a refresh grant
- * never leaves a token minted by the grant: the grant locks the person's row FOR SHARE, every
- * revocation locks it FOR UPDATE first (./grants.ts lockPersonForRevocation).
+ * never leaves a token minted by the grant: the grant holds the person's and the app's revocation locks
+ * shared, every revocation takes its lock exclusive first (./grants.ts lockPersonForRevocation,
+ * lockAppForRevocation).
  */
 import { and, eq, inArray } from "drizzle-orm";
 import pg from "pg";
@@ -15,7 +16,7 @@ import { createAccount } from "@/test/factories";
 import { personAndApp } from "@/test/oidc-fixtures";
 import { onPostgres } from "@/test/test-database";
 import { ConsumedMeanwhile, modelDigest, OidcAdapter } from "./adapter";
-import { revokeUserAppAccess } from "./grants";
+import { revokeAppGrants, revokeUserAppAccess } from "./grants";
 import { flushDeferredWrites, newRequestScope, runInRequestScope } from "./request-scope";
 
 beforeAll(async () => {
@@ -68,6 +69,8 @@ const revocations = {
     writeSystem((tx) => emit(tx, "user.sessions_revoked", { accountId: h.accountId, userId: h.userId, revokeTokens: true, ended: noneEnded() })),
   // Removed from the app's allowed groups: lib/oidc/reactions.ts ends their access to that app alone.
   appGroups: (h: { accountId: string; userId: string; clientId: string }) => writeSystem((tx) => revokeUserAppAccess(tx, h.accountId, h.userId, h.clientId)),
+  // The app's secret rotated or the app deleted: every grant of the app ends (the app's lock, not the person's).
+  appGrants: (h: { accountId: string; userId: string; clientId: string }) => writeSystem((tx) => revokeAppGrants(tx, h.accountId, h.clientId)),
 };
 
 const tokensLeft = async (userId: string) =>
@@ -92,7 +95,7 @@ describe("a refresh grant racing a revocation", () => {
   }
 
   // Deterministic: the grant is held inside its statement (another connection holds the old token's
-  // row) while the revocation starts; without the person-row lock the revocation's DELETE misses the
+  // row) while the revocation starts; without the revocation lock the revocation's DELETE misses the
   // tokens the grant then mints.
   describe.runIf(onPostgres)("PostgreSQL, the grant's statement held mid-way", () => {
     for (const [name, revoke] of Object.entries(revocations)) {

@@ -198,7 +198,12 @@ function countersRead(database: Db): CountersRead {
     const query = (d: Db) =>
       d.select({ key: rateLimits.key, points: rateLimits.points, expire: rateLimits.expire }).from(rateLimits).where(inIdSet(rateLimits.key, "keys"));
     const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
-    prepared = sqlite ? { execute: (values) => sqlite().all(values) as KeyedCounterRow[] } : (query(database).prepare() as unknown as CountersRead);
+    // PostgreSQL: named, so it is parsed and planned once per pooled connection (the OpenID provider's token and
+    // introspection endpoints read it on every request; unnamed, its planning was most of its server time).
+    // (Db is typed with SQLite's builders, whose prepare takes no name; on PostgreSQL it is pg-core's.)
+    prepared = sqlite
+      ? { execute: (values) => sqlite().all(values) as KeyedCounterRow[] }
+      : ((query(database) as unknown as { prepare(name: string): unknown }).prepare("latchkey_rate_limit_counters") as CountersRead);
     countersReads.set(database, prepared);
   }
   return prepared;
