@@ -56,6 +56,31 @@ describe("housekeepInBackground", () => {
     writer.close();
   });
 
+  it("leaves a short log alone, so a sporadic write doesn't start the log over (and sync it) in its COMMIT", async () => {
+    const { file, writer } = walDatabase();
+    const housekeeper = housekeepInBackground(file, writer);
+    try {
+      const before = fs.statSync(file).size;
+      // A few writes, far below 1,000 frames, then three of the worker's intervals.
+      for (let i = 0; i < 5; i++) {
+        writePages(writer, 20);
+        await sleep(400);
+      }
+      expect(fs.statSync(file).size).toBe(before);
+      // Past 1,000 frames the worker copies them.
+      writePages(writer, 1_200);
+      let size = fs.statSync(file).size;
+      for (let waited = 0; waited < 10_000 && size === before; waited += 100) {
+        await sleep(100);
+        size = fs.statSync(file).size;
+      }
+      expect(size).toBeGreaterThan(before + 1_000 * 4096);
+    } finally {
+      await housekeeper.stop();
+      writer.close();
+    }
+  });
+
   it("gives the query planner statistics when it starts (PRAGMA optimize)", async () => {
     const { file, writer } = walDatabase();
     writer.exec("CREATE TABLE u (id TEXT PRIMARY KEY, account TEXT NOT NULL, role TEXT NOT NULL)");

@@ -53,6 +53,17 @@ const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
  */
 export const BACKSTOP_PAGES = 16_000;
 const DEFAULT_PAGES = 1_000;
+/**
+ * The worker copies the log once this many frames wait (SQLite's own default
+ * threshold, 4 MiB). Copying everything also means the next write starts the
+ * log over, and SQLite syncs the restarted log's header inside that write's
+ * COMMIT, on the requests' thread (a documented cost of synchronous = NORMAL).
+ * Checkpointing every half second whatever the log held made every write after
+ * a quiet half second pay that fsync: 2–60 ms per sporadic write on this
+ * machine (strace), and on the token bench two event-loop stalls of 80–110 ms
+ * in the rate limiter's reservation writes (docs/benchmarks.md, round 11).
+ */
+const MIN_FRAMES = 1_000;
 /** The worker thread's nice value (19: the lowest priority; the process's other threads keep theirs). */
 const WORKER_NICENESS = 19;
 
@@ -89,7 +100,26 @@ const optimize = (mask) => {
 // 0x10002: check every table at start (a new connection hasn't seen any query yet).
 optimize("0x10002");
 const optimizer = setInterval(() => optimize(), workerData.optimizeEveryMs);
+// Frames in the log not yet copied into the database file, from the wal-index's header in the -shm
+// file (mxFrame at byte 16, the checkpoint's nBackfill at byte 96; native byte order). A torn read
+// (a writer changing it meanwhile) only moves one checkpoint by an interval.
+const fs = require("node:fs");
+const littleEndian = require("node:os").endianness() === "LE";
+const header = Buffer.alloc(100);
+let shm = null;
+const framesPending = () => {
+  try {
+    shm ??= fs.openSync(workerData.file + "-shm", "r");
+    if (fs.readSync(shm, header, 0, 100, 0) < 100) return Infinity;
+    const mxFrame = littleEndian ? header.readUInt32LE(16) : header.readUInt32BE(16);
+    const nBackfill = littleEndian ? header.readUInt32LE(96) : header.readUInt32BE(96);
+    return mxFrame >= nBackfill ? mxFrame - nBackfill : Infinity;
+  } catch {
+    return Infinity;
+  }
+};
 const timer = setInterval(() => {
+  if (framesPending() < workerData.minFrames) return;
   try {
     db.pragma("wal_checkpoint(PASSIVE)");
   } catch (err) {
@@ -101,6 +131,7 @@ parentPort.on("message", (m) => {
   if (m === "stop") {
     clearInterval(timer);
     clearInterval(optimizer);
+    if (shm !== null) fs.closeSync(shm);
     db.close();
     parentPort.close();
   }
@@ -113,7 +144,7 @@ export type Housekeeper = { stop(): Promise<void> };
 export function housekeepInBackground(file: string, writer: Database.Database): Housekeeper {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, intervalMs: INTERVAL_MS, optimizeEveryMs: OPTIMIZE_EVERY_MS, niceness: WORKER_NICENESS },
+    workerData: { file, intervalMs: INTERVAL_MS, optimizeEveryMs: OPTIMIZE_EVERY_MS, niceness: WORKER_NICENESS, minFrames: MIN_FRAMES },
   });
   // The process doesn't stay up for it; the writer's backstop keeps the log bounded meanwhile.
   worker.unref();
