@@ -41,7 +41,7 @@ import "server-only";
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 
-/** How often the worker checkpoints (a PASSIVE checkpoint with nothing to copy costs microseconds). */
+/** How often the worker looks at the log (a read of the -shm header) and checkpoints when MIN_FRAMES wait. */
 const INTERVAL_MS = 500;
 const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
 /**
