@@ -34,7 +34,7 @@ import { keyRing } from "@/lib/crypto/keys";
 import { entityTerms, queryTerms } from "@/lib/crypto/search-terms";
 import { dialect, engine, type Db, type Tx } from "@/lib/db/database";
 import { firstRow, rows } from "@/lib/db/raw";
-import { preparedQuery } from "@/lib/db/sqlite-prepared";
+import { literalLimit, perTransaction, type PreparedRows } from "@/lib/db/prepared";
 import { searchEntries, searchRecentTerms, searchScopes, searchTerms } from "@/lib/db/schema";
 import { notePendingPostings } from "./search-merge";
 import { afterCommit } from "./unit-of-work";
@@ -52,15 +52,19 @@ export type EntityFields = EntityRef & { fields: ReadonlyArray<string | null | u
  */
 const FREQUENCY_PROBE = 20_000;
 
-const scopeIdQuery = (q: Db, param: (name: "accountId" | "scope") => never) =>
-  q
-    .select({ id: searchScopes.id })
-    .from(searchScopes)
-    .where(and(eq(searchScopes.accountId, param("accountId")), eq(searchScopes.scope, param("scope"))))
-    .limit(1);
+// The lookups and inserts every indexed write runs, kept per database or tx (lib/db/prepared.ts).
+const scopeIdQuery = perTransaction(
+  (q) =>
+    q
+      .select({ id: searchScopes.id })
+      .from(searchScopes)
+      .where(and(eq(searchScopes.accountId, sql.placeholder("accountId")), eq(searchScopes.scope, sql.placeholder("scope"))))
+      .limit(literalLimit(1))
+      .prepare() as unknown as PreparedRows<{ id: number }>,
+);
 
 async function scopeIdOf(q: Db, accountId: string, scope: SearchScope): Promise<number | undefined> {
-  const [found] = await preparedQuery(q, scopeIdQuery, { accountId, scope });
+  const [found] = await scopeIdQuery(q).execute({ accountId, scope });
   return found?.id;
 }
 
@@ -72,29 +76,39 @@ async function ensureScope(tx: Tx, accountId: string, scope: SearchScope): Promi
   return made.id;
 }
 
-const entryIdQuery = (q: Db, param: (name: "scopeId" | "entityId") => never) =>
-  q
-    .select({ id: searchEntries.id })
-    .from(searchEntries)
-    .where(and(eq(searchEntries.scopeId, param("scopeId")), eq(searchEntries.entityId, param("entityId"))))
-    .limit(1);
+const entryIdQuery = perTransaction(
+  (tx) =>
+    tx
+      .select({ id: searchEntries.id })
+      .from(searchEntries)
+      .where(and(eq(searchEntries.scopeId, sql.placeholder("scopeId")), eq(searchEntries.entityId, sql.placeholder("entityId"))))
+      .limit(literalLimit(1))
+      .prepare() as unknown as PreparedRows<{ id: number }>,
+);
 
-const entryInsert = (q: Db, param: (name: "scopeId" | "entityId") => never) =>
-  q.insert(searchEntries).values({ scopeId: param("scopeId"), entityId: param("entityId") }).returning({ id: searchEntries.id });
+const entryInsert = perTransaction(
+  (tx) =>
+    tx
+      .insert(searchEntries)
+      // Drizzle encodes a placeholder in values() with the column's own mapping; its types don't say so.
+      .values({ scopeId: sql.placeholder("scopeId") as unknown as number, entityId: sql.placeholder("entityId") as unknown as string })
+      .returning({ id: searchEntries.id })
+      .prepare() as unknown as PreparedRows<{ id: number }>,
+);
 
 /** The entity's entry, created when new (`fresh`: it has no terms yet). */
 async function ensureEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: number; fresh: boolean }> {
   const scopeId = await ensureScope(tx, ref.accountId, ref.scope);
-  const [found] = await preparedQuery(tx, entryIdQuery, { scopeId, entityId: ref.entityId });
+  const [found] = await entryIdQuery(tx).execute({ scopeId, entityId: ref.entityId });
   if (found) return { scopeId, id: found.id, fresh: false };
-  const [made] = await preparedQuery(tx, entryInsert, { scopeId, entityId: ref.entityId });
+  const [made] = await entryInsert(tx).execute({ scopeId, entityId: ref.entityId });
   return { scopeId, id: made.id, fresh: true };
 }
 
 /** The entry of an entity known to have none. */
 async function newEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: number; fresh: true }> {
   const scopeId = await ensureScope(tx, ref.accountId, ref.scope);
-  const [made] = await preparedQuery(tx, entryInsert, { scopeId, entityId: ref.entityId });
+  const [made] = await entryInsert(tx).execute({ scopeId, entityId: ref.entityId });
   return { scopeId, id: made.id, fresh: true };
 }
 
@@ -104,31 +118,27 @@ export type PostingTable = "main" | "recent";
 const TABLE_NAMES: Record<PostingTable, string> = { main: "search_terms", recent: "search_recent_terms" };
 
 /**
- * On SQLite, one posting insert per table prepared once on the writer
- * connection (the unit of work's transaction runs on it). An entity has
- * 50–100 terms: Drizzle building a 100-row VALUES statement with 300
- * parameters on every write cost more CPU than SQLite inserting the rows.
+ * On SQLite, one posting insert per table, on the writer connection itself
+ * (better-sqlite3's statement, not Drizzle's), kept per unit-of-work tx like
+ * the statements above (the tx runs on that connection). An entity has 50–100
+ * terms: Drizzle building a 100-row VALUES statement with 300 parameters on
+ * every write cost more CPU than SQLite inserting the rows, and even a kept
+ * Drizzle statement adds its own few microseconds per row. Null on PostgreSQL.
  */
-const postingInserts = new WeakMap<object, Record<PostingTable, import("better-sqlite3").Statement<[number, number, number]>>>();
-
-function sqlitePostingInsert(table: PostingTable): import("better-sqlite3").Statement<[number, number, number]> | null {
+type PostingInsert = import("better-sqlite3").Statement<[number, number, number]>;
+const postingInserts = perTransaction((): Record<PostingTable, PostingInsert> | null => {
   const native = engine().native;
   if (native.kind !== "sqlite") return null;
-  let statements = postingInserts.get(native.writer);
-  if (!statements) {
-    const prepare = (name: string) =>
-      native.writer.prepare<[number, number, number]>(`INSERT INTO ${name} (scope_id, term, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`);
-    statements = { main: prepare(TABLE_NAMES.main), recent: prepare(TABLE_NAMES.recent) };
-    postingInserts.set(native.writer, statements);
-  }
-  return statements[table];
-}
+  const prepare = (name: string) =>
+    native.writer.prepare<[number, number, number]>(`INSERT INTO ${name} (scope_id, term, entry_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`);
+  return { main: prepare(TABLE_NAMES.main), recent: prepare(TABLE_NAMES.recent) };
+});
 
 async function insertTerms(tx: Tx, table: PostingTable, scopeId: number, entryId: number, terms: number[]): Promise<void> {
   if (terms.length === 0) return;
   // A merge soon moves them on (nudged after commit: a rolled-back write leaves nothing to merge).
   if (table === "recent") afterCommit(tx, () => notePendingPostings(terms.length));
-  const insert = sqlitePostingInsert(table);
+  const insert = postingInserts(tx)?.[table];
   if (insert) {
     // In key order: each insert descends next to the last one's path.
     for (const term of [...terms].sort((a, b) => a - b)) insert.run(scopeId, term, entryId);
@@ -140,12 +150,19 @@ async function insertTerms(tx: Tx, table: PostingTable, scopeId: number, entryId
     .onConflictDoNothing();
 }
 
-const inRecentQuery = (q: Db, param: (name: "entryId") => never) =>
-  q.select({ one: sql<number>`1` }).from(searchRecentTerms).where(eq(searchRecentTerms.entryId, param("entryId"))).limit(1);
+const inRecentQuery = perTransaction(
+  (tx) =>
+    tx
+      .select({ one: sql<number>`1` })
+      .from(searchRecentTerms)
+      .where(eq(searchRecentTerms.entryId, sql.placeholder("entryId")))
+      .limit(literalLimit(1))
+      .prepare() as unknown as PreparedRows<{ one: number }>,
+);
 
 /** Whether an existing entry's postings are in search_recent_terms (not merged yet). */
 async function inRecent(tx: Tx, entryId: number): Promise<boolean> {
-  const [found] = await preparedQuery(tx, inRecentQuery, { entryId });
+  const [found] = await inRecentQuery(tx).execute({ entryId });
   return found !== undefined;
 }
 

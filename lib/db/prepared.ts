@@ -1,16 +1,23 @@
 /**
- * Statements built once per database with placeholders, for the hot read
- * paths: Drizzle's builder turns a query into SQL on every call, which costs
- * about as much CPU as running a small indexed query. A statement built here
- * only binds values per call (the access-token lookup and the locked users'
- * query do the same by hand).
+ * Statements built once with placeholders and kept, the one prepare-once
+ * mechanism for both dialects: Drizzle's builder turns a query into SQL on
+ * every call, which costs about as much CPU as running a small indexed query
+ * (creating a user runs a dozen lookups: ~1.3 ms of a create's ~5 ms when
+ * each was built per call). A statement kept here only binds values per call.
  *
- * perDatabase: reads of committed data (db()), never inside a unit of work.
- * perTransaction: statements for a unit of work, built on the tx it runs in (or for a function that
- * takes either a tx or db(): kept per Drizzle database object, whichever it is). That tx is the one
- * Drizzle database on SQLite's writer connection, and one per pooled writer connection on
- * PostgreSQL (lib/db/postgres.ts), so a statement kept for a tx runs on the connection it was
- * built for and inside whatever transaction that connection has open.
+ * A statement is kept per Drizzle database object it was built on (tests and
+ * scripts reopen databases, so never one module-level statement):
+ * - perDatabase: reads of committed data on db(), never inside a unit of work.
+ * - perTransaction: statements for a unit of work, built on the tx it runs in, or for a function that
+ *   takes either a tx or db() (kept per Drizzle database object, whichever it is). That tx is the one
+ *   Drizzle database on SQLite's writer connection, and one per pooled writer connection on
+ *   PostgreSQL (lib/db/postgres.ts), so a statement kept for a tx runs on the connection it was
+ *   built for and inside whatever transaction that connection has open.
+ * - perTransactionBy: the same, with a few variants per database chosen by a key (e.g. how many
+ *   blind indexes a lookup takes: one, or two during a key rotation).
+ *
+ * Values go in through `sql.placeholder(name)` and `execute({ name })`. A statement's SQL must
+ * not depend on the values; a LIMIT is written with literalLimit (below).
  */
 import "server-only";
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
@@ -19,15 +26,20 @@ import { db, dialect, type Db, type Tx } from "./database";
 /** Drizzle's prepared query on either dialect: `execute` gives the rows (synchronously on SQLite). */
 export type PreparedRows<R> = { execute(values?: Record<string, unknown>): Promise<R[]> | R[] };
 
-/** Builds a statement on first use per database (tests and scripts reopen databases) and keeps it. */
-export function perDatabase<T>(build: (d: Db) => T): () => T {
-  const built = new WeakMap<Db, T>();
-  return () => {
-    const d = db();
+/** Keeps what `build` makes per Drizzle database object (the one mechanism behind the functions below). */
+function keptPer<K extends object, T>(build: (d: K) => T): (d: K) => T {
+  const built = new WeakMap<K, T>();
+  return (d) => {
     let statement = built.get(d);
     if (statement === undefined) built.set(d, (statement = build(d)));
     return statement;
   };
+}
+
+/** Builds a statement on first use per database (tests and scripts reopen databases) and keeps it. */
+export function perDatabase<T>(build: (d: Db) => T): () => T {
+  const kept = keptPer(build);
+  return () => kept(db());
 }
 
 /**
@@ -36,10 +48,19 @@ export function perDatabase<T>(build: (d: Db) => T): () => T {
  * then `await q(tx).execute({ x })`. The caller must be inside the unit of work that owns tx.
  */
 export function perTransaction<T>(build: (tx: Tx) => T): (tx: Tx) => T {
-  const built = new WeakMap<Tx, T>();
-  return (tx) => {
-    let statement = built.get(tx);
-    if (statement === undefined) built.set(tx, (statement = build(tx)));
+  return keptPer(build);
+}
+
+/**
+ * perTransaction with variants: `build(tx, key)` on first use of each key per tx (or db()), then
+ * kept. Keys must be few (a handful of shapes), never values.
+ */
+export function perTransactionBy<K, T>(build: (tx: Tx, key: K) => T): (tx: Tx, key: K) => T {
+  const variants = keptPer((tx: Tx) => new Map<K, T>());
+  return (tx, key) => {
+    const byKey = variants(tx);
+    let statement = byKey.get(key);
+    if (statement === undefined) byKey.set(key, (statement = build(tx, key)));
     return statement;
   };
 }

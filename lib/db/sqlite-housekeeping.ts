@@ -17,6 +17,18 @@
  * hasn't. It also bounds the log if the worker fails (which puts the default
  * threshold back).
  *
+ * The worker's thread runs at the lowest CPU priority (nice 19; Linux sets it
+ * per thread). A checkpoint copies what ~100 creates wrote (tens of MiB at
+ * 100,000 users) and uses a core meanwhile; at the process's priority it took
+ * that core from the requests' thread on a busy 2-core machine: creates that
+ * overlapped a checkpoint waited longer on the run queue (measured from
+ * /proc/thread-self/schedstat per create: p50 8.95 against 5.57 ms for the
+ * others in one run, 3.74 against 3.03 in the next), while their time blocked
+ * in system calls did not grow. At nice 19 the copy yields; overlapping
+ * creates run as fast as the others (docs/benchmarks.md, round 11). The
+ * statistics pass runs at that priority too: it is short, and while it holds
+ * the write lock the requests' thread waits for it, leaving it the core.
+ *
  * Statistics. Without them SQLite's planner guesses, and with several indexes
  * that start with account_id it can guess badly: at 100,000 users it read the
  * whole account through an index to fetch 30 users by id (150 ms instead of
@@ -29,7 +41,7 @@ import "server-only";
 import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 
-/** How often the worker checkpoints (a PASSIVE checkpoint with nothing to copy costs microseconds). */
+/** How often the worker looks at the log (a read of the -shm header) and checkpoints when MIN_FRAMES wait. */
 const INTERVAL_MS = 500;
 const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
 /**
@@ -41,12 +53,36 @@ const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
  */
 export const BACKSTOP_PAGES = 16_000;
 const DEFAULT_PAGES = 1_000;
+/**
+ * The worker copies the log once this many frames wait (SQLite's own default
+ * threshold, 4 MiB). Copying everything also means the next write starts the
+ * log over, and SQLite syncs the restarted log's header inside that write's
+ * COMMIT, on the requests' thread (a documented cost of synchronous = NORMAL).
+ * Checkpointing every half second whatever the log held made every write after
+ * a quiet half second pay that fsync: 2–60 ms per sporadic write on this
+ * machine (strace), and on the token bench two event-loop stalls of 80–110 ms
+ * in the rate limiter's reservation writes (docs/benchmarks.md, round 11).
+ */
+const MIN_FRAMES = 1_000;
+/** The worker thread's nice value (19: the lowest priority; the process's other threads keep theirs). */
+const WORKER_NICENESS = 19;
 
 // The worker is a string: Next.js bundles lib/ and must not bundle a worker file or the native module;
 // better-sqlite3 is required at run time from the application's node_modules, as the writer's is.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require("better-sqlite3");
+// This thread at the lowest CPU priority (Linux: a thread id is a PRIO_PROCESS target): the copying
+// yields to the requests' thread whenever both want a core, instead of sharing it with them.
+if (workerData.niceness !== null) {
+  try {
+    // "<pid>/task/<tid>"
+    const tid = Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop());
+    require("node:os").setPriority(tid, workerData.niceness);
+  } catch {
+    // Not Linux, or no /proc: the thread keeps the process's priority.
+  }
+}
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma("busy_timeout = 1000");
 // A small page cache: this connection only checkpoints and samples statistics, and better-sqlite3's
@@ -64,7 +100,26 @@ const optimize = (mask) => {
 // 0x10002: check every table at start (a new connection hasn't seen any query yet).
 optimize("0x10002");
 const optimizer = setInterval(() => optimize(), workerData.optimizeEveryMs);
+// Frames in the log not yet copied into the database file, from the wal-index's header in the -shm
+// file (mxFrame at byte 16, the checkpoint's nBackfill at byte 96; native byte order). A torn read
+// (a writer changing it meanwhile) only moves one checkpoint by an interval.
+const fs = require("node:fs");
+const littleEndian = require("node:os").endianness() === "LE";
+const header = Buffer.alloc(100);
+let shm = null;
+const framesPending = () => {
+  try {
+    shm ??= fs.openSync(workerData.file + "-shm", "r");
+    if (fs.readSync(shm, header, 0, 100, 0) < 100) return Infinity;
+    const mxFrame = littleEndian ? header.readUInt32LE(16) : header.readUInt32BE(16);
+    const nBackfill = littleEndian ? header.readUInt32LE(96) : header.readUInt32BE(96);
+    return mxFrame >= nBackfill ? mxFrame - nBackfill : Infinity;
+  } catch {
+    return Infinity;
+  }
+};
 const timer = setInterval(() => {
+  if (framesPending() < workerData.minFrames) return;
   try {
     db.pragma("wal_checkpoint(PASSIVE)");
   } catch (err) {
@@ -76,6 +131,7 @@ parentPort.on("message", (m) => {
   if (m === "stop") {
     clearInterval(timer);
     clearInterval(optimizer);
+    if (shm !== null) fs.closeSync(shm);
     db.close();
     parentPort.close();
   }
@@ -88,7 +144,7 @@ export type Housekeeper = { stop(): Promise<void> };
 export function housekeepInBackground(file: string, writer: Database.Database): Housekeeper {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, intervalMs: INTERVAL_MS, optimizeEveryMs: OPTIMIZE_EVERY_MS },
+    workerData: { file, intervalMs: INTERVAL_MS, optimizeEveryMs: OPTIMIZE_EVERY_MS, niceness: WORKER_NICENESS, minFrames: MIN_FRAMES },
   });
   // The process doesn't stay up for it; the writer's backstop keeps the log bounded meanwhile.
   worker.unref();

@@ -5,7 +5,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
@@ -16,6 +16,7 @@ import { hashPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
+import { perTransaction, type PreparedRows } from "@/lib/db/prepared";
 import { users, type Role } from "@/lib/db/schema";
 import { Invalid, NotFound } from "@/lib/errors";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
@@ -53,22 +54,47 @@ export type NewUser = {
  * A brand-new id has no memberships or index entry to replace, and the insert returns the stored row:
  * no statement here re-reads or clears what it just wrote.
  */
+/** The user row's insert, kept per unit-of-work tx (lib/db/prepared.ts): every create runs it. */
+const NEW_USER_COLUMNS = [
+  "id",
+  "accountId",
+  "emailCiphertext",
+  "emailIndex",
+  "nameCiphertext",
+  "usernameCiphertext",
+  "usernameIndex",
+  "role",
+  "isServiceUser",
+  "passwordHash",
+  "mustChangePassword",
+] as const;
+type NewUserRow = { [K in (typeof NEW_USER_COLUMNS)[number]]: (typeof users.$inferInsert)[K] };
+const insertUserRow = perTransaction(
+  (tx) =>
+    tx
+      .insert(users)
+      // Drizzle encodes a placeholder in values() with the column's own mapping (booleans as on any insert); its types don't say so.
+      .values(Object.fromEntries(NEW_USER_COLUMNS.map((column) => [column, sql.placeholder(column)])) as unknown as typeof users.$inferInsert)
+      .returning()
+      .prepare() as unknown as PreparedRows<typeof users.$inferSelect>,
+);
+
 export async function insertUser(tx: Tx, accountId: string, user: NewUser): Promise<UserRecord> {
   const userId = crypto.randomUUID();
-  const [row] = await tx
-    .insert(users)
-    .values({
-      id: userId,
-      accountId,
-      ...(user.email ? sealEmail(userId, user.email) : {}),
-      ...sealName(userId, user.name),
-      ...sealUsername(userId, user.username),
-      role: user.role,
-      isServiceUser: user.isServiceUser,
-      passwordHash: user.passwordHash,
-      mustChangePassword: user.mustChangePassword,
-    })
-    .returning();
+  const values: NewUserRow = {
+    id: userId,
+    accountId,
+    emailCiphertext: null,
+    emailIndex: null,
+    ...(user.email ? sealEmail(userId, user.email) : {}),
+    ...sealName(userId, user.name),
+    ...sealUsername(userId, user.username),
+    role: user.role,
+    isServiceUser: user.isServiceUser,
+    passwordHash: user.passwordHash,
+    mustChangePassword: user.mustChangePassword,
+  };
+  const [row] = await insertUserRow(tx).execute(values);
   const groupIds = [...new Set(user.autoGroups)];
   if (groupIds.length > 0) await setUserGroups(tx, accountId, userId, groupIds);
   await indexUser(tx, { accountId, id: userId, name: user.name, email: user.email, username: user.username }, { fresh: true });

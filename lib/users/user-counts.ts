@@ -17,7 +17,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { unitOf, writeSystem } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
-import { preparedQuery } from "@/lib/db/sqlite-prepared";
+import { perTransactionBy, type PreparedRows } from "@/lib/db/prepared";
 import { accounts, userCounts, users } from "@/lib/db/schema";
 
 function counted(accountId: string, isServiceUser: boolean) {
@@ -32,19 +32,21 @@ async function countTable(q: Db | Tx, accountId: string, isServiceUser: boolean)
   return Number(row?.n ?? 0);
 }
 
-/** A user was inserted in this unit of work (call after the insert). */
-// One query per kind of user (the flag is part of the SQL, so a placeholder needs no boolean), built once (lib/db/sqlite-prepared.ts).
-const addOne = (isServiceUser: boolean) => (q: Db, param: (name: "accountId") => never) =>
-  q
-    .update(userCounts)
-    .set({ count: sql`${userCounts.count} + 1` })
-    .where(and(eq(userCounts.accountId, param("accountId")), eq(userCounts.isServiceUser, isServiceUser)))
-    .returning({ count: userCounts.count });
-const ADD_ONE = { person: addOne(false), service: addOne(true) };
+// One statement per kind of user (the flag is part of the SQL, so a placeholder needs no boolean), kept per tx (lib/db/prepared.ts).
+const addOne = perTransactionBy(
+  (tx, isServiceUser: boolean) =>
+    tx
+      .update(userCounts)
+      .set({ count: sql`${userCounts.count} + 1` })
+      .where(and(eq(userCounts.accountId, sql.placeholder("accountId")), eq(userCounts.isServiceUser, isServiceUser)))
+      .returning({ count: userCounts.count })
+      .prepare() as unknown as PreparedRows<{ count: number }>,
+);
 
+/** A user was inserted in this unit of work (call after the insert). */
 export async function countUserAdded(tx: Tx, accountId: string, isServiceUser: boolean): Promise<void> {
   unitOf(tx);
-  const moved = await preparedQuery(tx, isServiceUser ? ADD_ONE.service : ADD_ONE.person, { accountId });
+  const moved = await addOne(tx, isServiceUser).execute({ accountId });
   if (moved.length > 0) return;
   // Not counted yet: start from the table, which holds this user already.
   await tx.insert(userCounts).values({ accountId, isServiceUser, count: await countTable(tx, accountId, isServiceUser) });

@@ -9,13 +9,11 @@
  * an email, one without is a username.
  */
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
 import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { USERNAME_TAKEN } from "@/lib/db/constraint-errors";
-import { preparedQuery } from "@/lib/db/sqlite-prepared";
-import { invites, users } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
+import { idByBlindIndex } from "./blind-index-lookup";
 
 export { usernameSchema, USERNAME_MAX, isValidUsername, sanitiseUsername, usernameBaseFor } from "./username-rule";
 
@@ -24,37 +22,13 @@ import { USERNAME_MAX, sanitiseUsername } from "./username-rule";
 export { USERNAME_TAKEN };
 
 /** The user id that holds this username in the account, if any (compared after NFKC + lower-casing). */
-// One blind index (no key rotation under way, the usual case): a query built once (lib/db/sqlite-prepared.ts).
-const userByUsername = (q: Db, param: (name: "accountId" | "index") => never) =>
-  q.select({ id: users.id }).from(users).where(and(eq(users.accountId, param("accountId")), eq(users.usernameIndex, param("index")))).limit(1);
-const inviteByUsername = (q: Db, param: (name: "accountId" | "index") => never) =>
-  q.select({ id: invites.id }).from(invites).where(and(eq(invites.accountId, param("accountId")), eq(invites.usernameIndex, param("index")))).limit(1);
-
 export async function usernameHolder(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
-  const indexes = usernameBlindIndexes(username);
-  const [row] =
-    indexes.length === 1
-      ? await preparedQuery(q, userByUsername, { accountId, index: indexes[0] })
-      : await q
-          .select({ id: users.id })
-          .from(users)
-          .where(and(eq(users.accountId, accountId), inArray(users.usernameIndex, indexes)))
-          .limit(1);
-  return row?.id;
+  return idByBlindIndex(q, "user-username", accountId, usernameBlindIndexes(username));
 }
 
 /** The pending invite that reserves this username in the account, if any (an admin named it on the invite). */
 export async function usernameInvite(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
-  const indexes = usernameBlindIndexes(username);
-  const [row] =
-    indexes.length === 1
-      ? await preparedQuery(q, inviteByUsername, { accountId, index: indexes[0] })
-      : await q
-          .select({ id: invites.id })
-          .from(invites)
-          .where(and(eq(invites.accountId, accountId), inArray(invites.usernameIndex, indexes)))
-          .limit(1);
-  return row?.id;
+  return idByBlindIndex(q, "invite-username", accountId, usernameBlindIndexes(username));
 }
 
 /**

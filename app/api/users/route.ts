@@ -9,6 +9,9 @@ import { usersListResponse } from "@/lib/users/api-list";
 import { createUserRequestSchema } from "@/lib/users/schemas";
 import { otherMethods } from "@/lib/http/methods";
 
+// Per request, never prerendered (as /api/health): Next.js skips its static-generation bookkeeping.
+export const dynamic = "force-dynamic";
+
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   return usersListResponse(actor, new URL(request.url).searchParams);

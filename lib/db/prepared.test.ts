@@ -1,0 +1,66 @@
+/**
+ * The one prepare-once mechanism (./prepared.ts): a statement is built once
+ * per Drizzle database object (and key), kept while that object lives, built
+ * again for another one (a reopened database, another pooled connection's tx);
+ * and a kept statement runs with new values each time, on either dialect.
+ */
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Tx } from "@/lib/db/database";
+import { accounts } from "@/lib/db/schema";
+import { literalLimit, perDatabase, perTransaction, perTransactionBy, type PreparedRows } from "./prepared";
+
+describe("statements kept per database", () => {
+  it("builds once per database object and key, again for another object", () => {
+    const built: Array<[object, string]> = [];
+    const byKey = perTransactionBy((tx, key: string) => (built.push([tx, key]), { key }));
+    const one = {} as Tx;
+    const two = {} as Tx;
+    expect(byKey(one, "a")).toBe(byKey(one, "a"));
+    expect(byKey(one, "b")).not.toBe(byKey(one, "a"));
+    expect(byKey(two, "a")).not.toBe(byKey(one, "a"));
+    expect(built).toEqual([
+      [one, "a"],
+      [one, "b"],
+      [two, "a"],
+    ]);
+    let n = 0;
+    const plain = perTransaction(() => ++n);
+    expect([plain(one), plain(one), plain(two), plain(two)]).toEqual([1, 1, 2, 2]);
+    // A build that makes nothing (e.g. a SQLite-only statement on PostgreSQL) is kept too.
+    let nulls = 0;
+    const none = perTransaction(() => (nulls++, null));
+    expect([none(one), none(one)]).toEqual([null, null]);
+    expect(nulls).toBe(1);
+  });
+
+  it("runs a kept statement with new values, on db() and inside a unit of work", async () => {
+    const ids = [crypto.randomUUID(), crypto.randomUUID()];
+    await writeSystem(async (tx) => {
+      for (const id of ids) await tx.insert(accounts).values({ id });
+    });
+    let builds = 0;
+    const build = (d: Tx) => {
+      builds++;
+      return d
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(eq(accounts.id, sql.placeholder("id")))
+        .limit(literalLimit(1))
+        .prepare() as unknown as PreparedRows<{ id: string }>;
+    };
+    const onDb = perDatabase(build);
+    for (const id of ids) expect(await onDb().execute({ id })).toEqual([{ id }]);
+    expect(await onDb().execute({ id: "none" })).toEqual([]);
+    expect(builds).toBe(1);
+    const inTx = perTransaction(build);
+    await writeSystem(async (tx) => {
+      for (const id of ids) expect(await inTx(tx).execute({ id })).toEqual([{ id }]);
+    });
+    await writeSystem(async (tx) => {
+      expect(await inTx(tx).execute({ id: ids[1] })).toEqual([{ id: ids[1] }]);
+    });
+    expect(builds).toBeGreaterThanOrEqual(2);
+  });
+});
