@@ -6,10 +6,10 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { cacheVersion } from "@/lib/data/cache-version";
-import { db, type Db } from "@/lib/db/database";
+import { db, type Db, type Tx } from "@/lib/db/database";
 import { literalLimit } from "@/lib/db/prepared";
 import { applicationGroups, applications, type IdTokenSigningAlg, type UserRow } from "@/lib/db/schema";
 
@@ -126,6 +126,19 @@ export function applicationAccessColumns(userId: SQL | "users.id") {
     limited: sql<unknown>`exists (select 1 from "application_groups" "lk_ag" where "lk_ag"."application_id" = "applications"."id")`,
     member: sql<unknown>`exists (select 1 from "application_groups" "lk_ag" inner join "user_groups" "lk_ug" on "lk_ug"."group_id" = "lk_ag"."group_id" and "lk_ug"."user_id" = ${user} where "lk_ag"."application_id" = "applications"."id")`,
   };
+}
+
+/**
+ * Of these apps (by client id), those whose groups no longer let the user in, read on q (a unit of
+ * work sees its own changes). Apps that don't exist are left out (their deletion ends their grants).
+ */
+export async function appsClosedTo(q: Db | Tx, accountId: string, userId: string, clientIds: readonly string[]): Promise<string[]> {
+  if (clientIds.length === 0) return [];
+  const rows = await q
+    .select({ clientId: applications.clientId, ...applicationAccessColumns(sql`${userId}`) })
+    .from(applications)
+    .where(and(eq(applications.accountId, accountId), inArray(applications.clientId, [...clientIds])));
+  return rows.filter((row) => !mayUse(row)).map((row) => row.clientId);
 }
 
 /** Who may sign in to apps at all: not blocked, not a service user, approved (the app's own rule is mayUse). */

@@ -105,7 +105,10 @@ const onConnection = new WeakMap<pg.PoolClient, Tx>();
  * on PostgreSQL each round trip of a unit of work is time every other writer waits (the lock, and one
  * unit of work at a time per process).
  */
-const BEGIN_AND_LOCK = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+// READ COMMITTED whatever the server's default_transaction_isolation: a revocation's DELETE must see
+// tokens a grant committed while it waited for their lock (lib/oidc/grants.ts), i.e. take a fresh
+// snapshot per statement; under REPEATABLE READ it would keep the one from BEGIN.
+const BEGIN_AND_LOCK = `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
 
 /** One transaction holding the write lock on a writer connection: committed when fn resolves, rolled back when it throws. */
 async function unitOfWork<T>(writers: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {

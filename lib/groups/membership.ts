@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
+import { emit } from "@/lib/data/effects";
 import type { Db, Tx } from "@/lib/db/database";
 import { groups, userGroups } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
@@ -25,14 +26,22 @@ export async function assertGroupsExist(q: Db | Tx, accountId: string, groupIds:
   }
 }
 
-/** Replaces a user's groups with exactly these (validated first). */
+/**
+ * Replaces a user's groups with exactly these (validated first). A change is the effect
+ * user.groups_changed: apps limited to groups the person left end their grants in this transaction.
+ */
 export async function setUserGroups(tx: Tx, accountId: string, userId: string, groupIds: string[]): Promise<void> {
   await assertGroupsExist(tx, accountId, groupIds);
-  await tx.delete(userGroups).where(and(eq(userGroups.accountId, accountId), eq(userGroups.userId, userId)));
+  const before = await tx
+    .delete(userGroups)
+    .where(and(eq(userGroups.accountId, accountId), eq(userGroups.userId, userId)))
+    .returning({ groupId: userGroups.groupId });
   const unique = [...new Set(groupIds)];
   if (unique.length > 0) {
     await tx.insert(userGroups).values(unique.map((groupId) => ({ userId, groupId, accountId })));
   }
+  const left = before.some(({ groupId }) => !unique.includes(groupId));
+  if (left) await emit(tx, "user.groups_changed", { accountId, userId });
 }
 
 export async function groupIdsOfUser(q: Db | Tx, accountId: string, userId: string): Promise<string[]> {

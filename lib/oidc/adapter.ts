@@ -25,7 +25,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, inArray, isNull, lte, Param, Placeholder, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lte, Param, Placeholder, sql, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { alias, PgDialect } from "drizzle-orm/pg-core";
 import type { Adapter, AdapterPayload } from "oidc-provider";
@@ -40,7 +40,7 @@ import * as pgSchema from "@/lib/db/schema.pg";
 import { applicationAccessColumns, mayUse, mayUseApps } from "@/lib/applications/for-provider";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
-import { sharedRevocationLockSql } from "./grants";
+import { lockPersonForRevocation, sharedRevocationLockSql } from "./grants";
 import { currentScope, personMemoKey, type AloneStatement, type RequestScope } from "./request-scope";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */
@@ -449,6 +449,9 @@ function consumeAndMintStatement(consume: PendingConsume, rows: UpsertValues[]) 
   const accountId = rows[0].accountId;
   // The person still unblocked and the app still registered (as of the statement's start), each with its
   // revocation lock held shared (./grants.ts: the revocation's exclusive lock orders it against this).
+  // These checks read the snapshot from before any wait for that lock: what stops a grant that waited for a
+  // revocation is the revocation's DELETE of the token rows (the consume below then finds nothing). So every
+  // way of ending someone's access must delete their tokens under the lock, never only change their row.
   const person = userId
     ? sql`exists (select 1 from users where account_id = ${accountId} and id = ${userId} and is_blocked = false) and ${sharedRevocationLockSql("person", accountId, userId)}`
     : sql`true`;
@@ -660,7 +663,20 @@ class DatabaseAdapter implements Adapter {
     scope?.prefetched.set(modelKey("Grant", modelDigest(grantId)), null);
     // Tokens of the grant read earlier in this request are gone too.
     for (const key of scope?.memo.keys() ?? []) if (key.startsWith(tokenKindsKey(""))) scope?.memo.delete(key);
-    await writeSystem((tx) => tx.delete(oidcModels).where(eq(oidcModels.grantId, grantId)));
+    await writeSystem(async (tx) => {
+      // On PostgreSQL a refresh of this grant may be minting outside the write lock: the person's
+      // revocation lock first (./grants.ts), so such a grant commits before the DELETE reads and its
+      // new tokens go too (they keep the grant id).
+      if (dialect() === "postgres") {
+        const [holder] = await tx
+          .select({ accountId: oidcModels.accountId, userId: oidcModels.userId })
+          .from(oidcModels)
+          .where(and(eq(oidcModels.grantId, grantId), isNotNull(oidcModels.userId)))
+          .limit(1);
+        if (holder?.userId) await lockPersonForRevocation(tx, holder.accountId, holder.userId);
+      }
+      await tx.delete(oidcModels).where(eq(oidcModels.grantId, grantId));
+    });
   }
 }
 

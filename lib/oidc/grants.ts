@@ -90,6 +90,15 @@ export async function revokeAppGrants(tx: Tx, accountId: string, clientId: strin
   await tx.delete(oidcModels).where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.clientId, clientId)));
 }
 
+/** The apps (client ids) the person holds a grant for now. */
+export async function appsWithGrantsOf(q: Db | Tx, accountId: string, userId: string): Promise<string[]> {
+  const rows = await q
+    .selectDistinct({ clientId: oidcModels.clientId })
+    .from(oidcModels)
+    .where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.userId, userId), eq(oidcModels.name, "Grant")));
+  return rows.map((r) => r.clientId).filter((id): id is string => id !== null);
+}
+
 /** The people who hold a grant for the app now. */
 export async function usersWithGrants(q: Db | Tx, accountId: string, clientId: string): Promise<string[]> {
   const rows = await q

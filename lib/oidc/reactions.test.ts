@@ -1,9 +1,11 @@
+import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { oidcModels } from "@/lib/db/schema";
+import { applicationGroups, applications, groups, oidcModels, userGroups } from "@/lib/db/schema";
+import { setUserGroups } from "@/lib/groups/membership";
 import { createAccount, createUser, lastEvent } from "@/test/factories";
 import { OidcAdapter } from "./adapter";
 
@@ -52,5 +54,37 @@ describe("how apps' access reacts", () => {
     await grantFor(user.id, "lka_kept");
     await writeSystem((tx) => emit(tx, "application.access_changed", { accountId, applicationId: "app-gone", clientId: "lka_gone", change: "deleted" }));
     expect((await rowsOf(user.id)).map((r) => r.clientId)).toEqual(["lka_kept", "lka_kept", "lka_kept"]);
+  });
+
+  it("a person who leaves the group an app is limited to loses that app's grants at once, and only that app's", async () => {
+    const [left, kept] = [crypto.randomUUID(), crypto.randomUUID()];
+    const app = async (groupIds: string[]) => {
+      const id = crypto.randomUUID();
+      const clientId = `lka_${crypto.randomBytes(12).toString("hex")}`;
+      await writeSystem(async (tx) => {
+        await tx.insert(applications).values({ id, accountId, name: "App", type: "web", clientId, restrictedToGroups: groupIds.length > 0, createdBy: "test", updatedAt: new Date() });
+        for (const groupId of groupIds) await tx.insert(applicationGroups).values({ applicationId: id, groupId, accountId });
+      });
+      return clientId;
+    };
+    await writeSystem(async (tx) => {
+      await tx.insert(groups).values([{ id: left, accountId, name: `Left ${left}` }, { id: kept, accountId, name: `Kept ${kept}` }]);
+    });
+    const [closing, stillMember, open] = [await app([left]), await app([kept]), await app([])];
+    const user = await createUser(accountId);
+    await writeSystem((tx) => tx.insert(userGroups).values([left, kept].map((groupId) => ({ userId: user.id, groupId, accountId }))));
+    for (const clientId of [closing, stillMember, open]) await grantFor(user.id, clientId);
+
+    // Joining a group ends nothing.
+    const extra = crypto.randomUUID();
+    await writeSystem((tx) => tx.insert(groups).values({ id: extra, accountId, name: `Extra ${extra}` }));
+    await writeSystem((tx) => setUserGroups(tx, accountId, user.id, [left, kept, extra]));
+    expect(await rowsOf(user.id)).toHaveLength(9);
+
+    await writeSystem((tx) => setUserGroups(tx, accountId, user.id, [kept]));
+    const remaining = (await rowsOf(user.id)).map((r) => r.clientId);
+    expect(remaining).toHaveLength(6);
+    expect(new Set(remaining)).toEqual(new Set([stillMember, open]));
+    expect(await lastEvent()).toMatchObject({ action: "app.tokens.revoked", targetId: user.id });
   });
 });

@@ -5,27 +5,29 @@
  * tokens at every app; an app deleted or its secret rotated ends all its
  * grants; an app's allowed groups changed ends the grants of people no
  * longer allowed (checked after the change commits, against the groups as
- * they then are). Each ending is an activity event ("app.tokens.revoked").
+ * they then are); a person who left groups loses the apps limited to groups
+ * that no longer let them in. Each ending is an activity event ("app.tokens.revoked").
  */
 import "server-only";
-import { userMayUseApplication, findApplicationByClientId } from "@/lib/applications/for-provider";
+import { appsClosedTo, userMayUseApplication, findApplicationByClientId } from "@/lib/applications/for-provider";
 import { recordEvent } from "@/lib/audit/record";
 import { react } from "@/lib/data/effects";
 import { afterCommit, writeSystem } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
 import { eq } from "drizzle-orm";
 import { applications } from "@/lib/db/schema";
-import { revokeAppGrants, revokeUserAppAccess, usersWithGrants } from "./grants";
+import { appsWithGrantsOf, revokeAppGrants, revokeUserAppAccess, usersWithGrants } from "./grants";
 
-async function endPersonsAccess(tx: Tx, accountId: string, userId: string, reason: string): Promise<void> {
-  const ended = await revokeUserAppAccess(tx, accountId, userId);
+/** Ends the person's grants and tokens at every app, or at one (clientId), and records it when there were any. */
+async function endPersonsAccess(tx: Tx, accountId: string, userId: string, reason: string, clientId?: string): Promise<void> {
+  const ended = await revokeUserAppAccess(tx, accountId, userId, clientId);
   if (ended === 0) return;
   await recordEvent(tx, {
     accountId,
     action: "app.tokens.revoked",
     actor: { type: "system", id: null },
     target: { type: "user", id: userId },
-    details: { reason, grants_ended: ended },
+    details: { reason, ...(clientId ? { client_id: clientId } : {}), grants_ended: ended },
     meta: { ip: null, userAgent: null },
   });
 }
@@ -36,6 +38,13 @@ react("user.password_reset", "oidc", (tx, { accountId, userId }) => endPersonsAc
 react("user.sessions_revoked", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "sessions_revoked"));
 react("user.password_changed", "oidc", async (tx, { accountId, userId, revokeTokens }) => {
   if (revokeTokens) await endPersonsAccess(tx, accountId, userId, "password_changed");
+});
+
+// The person left groups: the apps limited to groups that no longer let them in end their grants now,
+// in the same transaction (under the person's revocation lock: a refresh under way can't keep its tokens).
+react("user.groups_changed", "oidc", async (tx, { accountId, userId }) => {
+  const closed = await appsClosedTo(tx, accountId, userId, await appsWithGrantsOf(tx, accountId, userId));
+  for (const clientId of closed) await endPersonsAccess(tx, accountId, userId, "not_in_allowed_groups", clientId);
 });
 
 react("application.access_changed", "oidc", async (tx, payload) => {
@@ -58,19 +67,7 @@ react("application.access_changed", "oidc", async (tx, payload) => {
     for (const userId of holders) if (!(await userMayUseApplication(current, userId))) gone.push(userId);
     if (gone.length === 0) return;
     await writeSystem(async (next) => {
-      for (const userId of gone) {
-        const ended = await revokeUserAppAccess(next, accountId, userId, clientId);
-        if (ended > 0) {
-          await recordEvent(next, {
-            accountId,
-            action: "app.tokens.revoked",
-            actor: { type: "system", id: null },
-            target: { type: "user", id: userId },
-            details: { reason: "not_in_allowed_groups", client_id: clientId, grants_ended: ended },
-            meta: { ip: null, userAgent: null },
-          });
-        }
-      }
+      for (const userId of gone) await endPersonsAccess(next, accountId, userId, "not_in_allowed_groups", clientId);
     });
   });
 });
