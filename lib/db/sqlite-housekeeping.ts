@@ -26,8 +26,8 @@
  * others in one run, 3.74 against 3.03 in the next), while their time blocked
  * in system calls did not grow. At nice 19 the copy yields; overlapping
  * creates run as fast as the others (docs/benchmarks.md, round 11). The
- * statistics pass runs at that priority too: it is short, and while it holds
- * the write lock the requests' thread waits for it, leaving it the core.
+ * hourly statistics pass runs at that priority too (short: analysis_limit);
+ * the one at start runs before the priority drops.
  *
  * Statistics. Without them SQLite's planner guesses, and with several indexes
  * that start with account_id it can guess badly: at 100,000 users it read the
@@ -72,17 +72,6 @@ const WORKER_NICENESS = 19;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require("better-sqlite3");
-// This thread at the lowest CPU priority (Linux: a thread id is a PRIO_PROCESS target): the copying
-// yields to the requests' thread whenever both want a core, instead of sharing it with them.
-if (workerData.niceness !== null) {
-  try {
-    // "<pid>/task/<tid>"
-    const tid = Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop());
-    require("node:os").setPriority(tid, workerData.niceness);
-  } catch {
-    // Not Linux, or no /proc: the thread keeps the process's priority.
-  }
-}
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma("busy_timeout = 1000");
 // A small page cache: this connection only checkpoints and samples statistics, and better-sqlite3's
@@ -99,6 +88,19 @@ const optimize = (mask) => {
 };
 // 0x10002: check every table at start (a new connection hasn't seen any query yet).
 optimize("0x10002");
+// Then this thread at the lowest CPU priority (Linux: a thread id is a PRIO_PROCESS target): the copying
+// yields to the requests' thread whenever both want a core, instead of sharing it with them. Only after
+// the start-up statistics pass: that one holds the write lock while the server starts, and a thread at
+// nice 19 on a busy host could keep it past the writer's busy timeout.
+if (workerData.niceness !== null) {
+  try {
+    // "<pid>/task/<tid>"
+    const tid = Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop());
+    require("node:os").setPriority(tid, workerData.niceness);
+  } catch {
+    // Not Linux, or no /proc: the thread keeps the process's priority.
+  }
+}
 const optimizer = setInterval(() => optimize(), workerData.optimizeEveryMs);
 // Frames in the log not yet copied into the database file, from the wal-index's header in the -shm
 // file (mxFrame at byte 16, the checkpoint's nBackfill at byte 96; native byte order). A torn read
