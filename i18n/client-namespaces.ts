@@ -42,7 +42,6 @@ export const CLIENT_NAMESPACES = {
     "publicPages.newPassword",
     "publicPages.passkey",
     "publicPages.recover",
-    "serverMessages",
     "setup",
     "signIn",
     "toast",
@@ -55,7 +54,6 @@ export const CLIENT_NAMESPACES = {
     "nav",
     "passwordField",
     "sections",
-    "serverMessages",
     "toast",
   ],
   activity: [
