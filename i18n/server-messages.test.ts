@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import de from "@/messages/de.json";
 import en from "@/messages/en.json";
-import { loadServerMessages, needsServerMessages } from "@/components/ui/server-messages";
+import { loadServerMessages, needsServerMessages, NO_SERVER_MESSAGES } from "@/components/ui/server-messages";
 import { inLanguage } from "@/components/ui/use-server-form";
 import { Conflict, Invalid, NotFound, sayMessage, type MessageRef } from "@/lib/errors";
 import { formStateFromError } from "@/lib/forms/action-errors";
@@ -366,5 +366,15 @@ describe("the server messages' catalog, loaded on demand by browser code (compon
     expect(fallback("tokenDeleted")).toBe(english("tokenDeleted"));
     expect(needsServerMessages(formStateFromError(new Conflict("Nothing in the catalog says this")))).toBe(false);
     expect(needsServerMessages({ status: "error", message: "x", messageKeys: {} })).toBe(false);
+  });
+});
+
+describe("without the server messages' catalog (it could not load)", () => {
+  it("a keyed text reads as the server wrote it, a generic one still from the forms namespace", () => {
+    const forms = createTranslator({ locale: "de", messages: de, namespace: "forms" });
+    const state = formStateFromError(new Invalid("Invalid input", { email: ["A user with this email already exists"] }), {});
+    const shown = inLanguage(state, forms, NO_SERVER_MESSAGES);
+    expect(shown.message).toBe("Ungültige Eingabe");
+    expect(shown.fieldErrors).toEqual({ email: ["A user with this email already exists"] });
   });
 });

@@ -27,6 +27,8 @@ const CATALOGS: Record<Locale, () => Promise<Record<string, string>>> = {
 
 const loading = new Map<Locale, Promise<ServerTranslator>>();
 const ready = new Map<Locale, ServerTranslator>();
+// What a render waits on: never rejects (a failed load says the texts as the server wrote them, see inLanguage).
+const forRender = new Map<Promise<ServerTranslator>, Promise<ServerTranslator>>();
 
 /** The server messages' translator for a language, loading its catalog once (a failed load is tried again next time). */
 export function loadServerMessages(locale: string): Promise<ServerTranslator> {
@@ -49,10 +51,18 @@ export function needsServerMessages(state: FormState): boolean {
   return !!state.messageKeys && Object.keys(state.messageKeys).length > 0;
 }
 
-/** During a render only: the translator, suspending the render until the catalog has loaded. */
-export function serverMessagesNow(locale: string): ServerTranslator {
-  return ready.get(parseLocale(locale) ?? DEFAULT_LOCALE) ?? use(loadServerMessages(locale));
-}
-
-/** Stands in while a state names no catalog key: inLanguage never calls it then. */
+/** Stands in while a state names no catalog key, or when the catalog could not load: inLanguage then shows the server's own words. */
 export const NO_SERVER_MESSAGES = ((key: string) => key) as unknown as ServerTranslator;
+
+/**
+ * During a render only: the translator, suspending the render until the catalog has loaded. A load that
+ * fails gives NO_SERVER_MESSAGES (the texts in English, as the API says them), not the section's error page.
+ */
+export function serverMessagesNow(locale: string): ServerTranslator {
+  const known = ready.get(parseLocale(locale) ?? DEFAULT_LOCALE);
+  if (known) return known;
+  const load = loadServerMessages(locale);
+  let settled = forRender.get(load);
+  if (!settled) forRender.set(load, (settled = load.catch(() => NO_SERVER_MESSAGES)));
+  return use(settled);
+}

@@ -118,13 +118,14 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
 
 /**
  * The state's messages in the person's language: a text with a catalog entry
- * (state.messageKeys, lib/forms/message-keys.ts) from "serverMessages" (server-messages.ts), a
- * generic one (GENERIC_FORM_MESSAGES) from "forms", any other as the server wrote it.
+ * (state.messageKeys, lib/forms/message-keys.ts) from "serverMessages" (server-messages.ts; as written
+ * when that catalog could not load), a generic one (GENERIC_FORM_MESSAGES) from "forms", any other as
+ * the server wrote it.
  */
 export function inLanguage(state: FormState, t: ReturnType<typeof useTranslations<"forms">>, server: ServerTranslator): FormState {
   const say = (message: string) => {
     const ref = state.messageKeys && Object.hasOwn(state.messageKeys, message) ? state.messageKeys[message] : undefined;
-    if (ref) return sayMessage(server as never, ref);
+    if (ref && server !== NO_SERVER_MESSAGES) return sayMessage(server as never, ref);
     const key = genericMessageKey(message);
     return key ? t(key) : message;
   };
