@@ -1,11 +1,13 @@
 /**
  * The browser gets only the message namespaces listed in
  * i18n/client-namespaces.ts. This test derives from the source what each
- * provider's list must hold: from every route file under the provider's
- * layout, it follows imports, and from the first "use client" module on,
- * collects the namespaces passed to useTranslations. A list that misses one
- * fails (that text would show as a raw key in the browser), naming the
- * module that reads it; so does a list holding one no browser code reads.
+ * provider's list must hold: it finds the layouts that place a provider, and
+ * from every route file under one (and under no nested one) it follows
+ * imports and, from the first "use client" module on, collects the
+ * namespaces passed to useTranslations. A list that misses one fails (that
+ * text would show as a raw key in the browser), naming the module that reads
+ * it; so does a list holding one no browser code reads, and a section's list
+ * repeating one the provider around it already sends.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -14,17 +16,30 @@ import { describe, expect, it } from "vitest";
 import de from "../messages/de.json";
 import en from "../messages/en.json";
 import { clientReach, moduleFacts, moduleGraph, routeFiles } from "./client-module-graph";
-import { CLIENT_NAMESPACES, clientMessages, pickMessages, type ClientMessagesArea } from "./client-namespaces";
+import { AREA_WITHIN, CLIENT_NAMESPACES, clientMessages, mergeMessages, pickMessages, type ClientMessagesArea } from "./client-namespaces";
 
 const root = path.resolve(__dirname, "..");
 const graph = moduleGraph(root);
 
-/** Each provider: the layout that places it and the route files rendered under it (and under no nested provider). */
-const AREAS: Record<ClientMessagesArea, { layout: string; routes: string[] }> = {
-  root: { layout: "app/layout.tsx", routes: routeFiles(root, "app", false) },
-  public: { layout: "app/(public)/layout.tsx", routes: routeFiles(root, "app/(public)") },
-  dashboard: { layout: "app/(dashboard)/layout.tsx", routes: routeFiles(root, "app/(dashboard)") },
+/** Each provider: the layout that places it, its folder, and the area of the provider around it. */
+type Placement = { area: string; layout: string; dir: string; parent: string | null };
+const PLACES = /<ClientMessages area="([^"]+)">/g;
+const placements: Placement[] = routeFiles(root, "app")
+  .filter((file) => path.basename(file) === "layout.tsx")
+  .flatMap((layout) => [...fs.readFileSync(path.join(root, layout), "utf8").matchAll(PLACES)].map((m) => ({ area: m[1], layout, dir: path.dirname(layout), parent: null })));
+const inside = (file: string, dir: string) => file.startsWith(`${dir}${path.sep}`);
+/** The provider nearest around a file (its own folder's included). */
+const nearest = (file: string) => placements.filter((p) => inside(file, p.dir)).sort((a, b) => b.dir.length - a.dir.length)[0];
+for (const p of placements) p.parent = placements.filter((q) => q !== p && inside(p.layout, q.dir)).sort((a, b) => b.dir.length - a.dir.length)[0]?.area ?? null;
+/** The route files each provider covers: those whose nearest provider it is. */
+const routesOf = (area: string) => routeFiles(root, "app").filter((f) => !inside(f, path.join("app", "api")) && nearest(f)?.area === area);
+/** The namespaces a provider's components also get from the providers it merges into. */
+const inherited = (area: ClientMessagesArea): string[] => {
+  const parent = AREA_WITHIN[area];
+  return parent ? [...CLIENT_NAMESPACES[parent], ...inherited(parent)] : [];
 };
+// The merging provider reads the outer messages to merge them, not to translate: not a namespace read.
+const notScanned = (file: string) => file === path.join("i18n", "merged-messages.tsx");
 
 /** The namespaces to send: those read, less any under another one read whole. */
 function minimal(namespaces: Iterable<string>): string[] {
@@ -36,25 +51,32 @@ const lookup = (catalog: object, namespace: string) =>
   namespace.split(".").reduce<unknown>((at, key) => (at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), catalog);
 
 describe("message namespaces sent to the browser", () => {
-  it("every page, layout and boundary of app/ is under one provider", () => {
-    const placed = Object.values(AREAS).flatMap((a) => a.routes);
-    expect(new Set(placed).size).toBe(placed.length);
-    expect(routeFiles(root, "app").filter((f) => !f.startsWith(`app${path.sep}api${path.sep}`) && !placed.includes(f))).toEqual([]);
+  it("every page, layout and boundary of app/ is under a provider, and every area is placed once", () => {
+    expect(routeFiles(root, "app").filter((f) => !inside(f, path.join("app", "api")) && !nearest(f))).toEqual([]);
+    expect(placements.map((p) => p.area).sort()).toEqual(Object.keys(CLIENT_NAMESPACES).sort());
   });
 
-  for (const [area, { layout, routes }] of Object.entries(AREAS) as Array<[ClientMessagesArea, (typeof AREAS)[ClientMessagesArea]]>) {
-    it(`${layout} places the "${area}" provider`, () => {
-      expect(fs.readFileSync(path.join(root, layout), "utf8")).toContain(`<ClientMessages area="${area}">`);
-    });
+  it("a section's provider sits in the provider it merges into; the others replace their parent's", () => {
+    for (const p of placements) {
+      const within = AREA_WITHIN[p.area as ClientMessagesArea];
+      if (within) expect(p.parent, `${p.layout} places "${p.area}", declared within "${within}"`).toBe(within);
+      else expect(["root", "public", "dashboard"], `${p.layout} places "${p.area}": a replacing provider`).toContain(p.area);
+    }
+  });
 
-    it(`the "${area}" list holds exactly the namespaces its browser code reads`, () => {
-      const reach = clientReach(graph, routes);
+  for (const area of Object.keys(CLIENT_NAMESPACES) as ClientMessagesArea[]) {
+    it(`the "${area}" list holds exactly the namespaces its browser code reads${AREA_WITHIN[area] ? ` beyond "${AREA_WITHIN[area]}"'s` : ""}`, () => {
+      const routes = routesOf(area);
+      expect(routes.length, `route files under the "${area}" provider`).toBeGreaterThan(0);
+      const reach = clientReach(graph, routes, notScanned);
       expect(reach.unknowable, "useTranslations needs a string literal namespace here (the test can't tell what it reads)").toEqual([]);
-      const needed = minimal(reach.namespaces.keys());
+      const around = inherited(area);
+      const coveredBy = (list: readonly string[]) => (ns: string) => list.some((l) => ns === l || ns.startsWith(`${l}.`));
       const listed: readonly string[] = CLIENT_NAMESPACES[area];
-      const covered = (ns: string) => listed.some((l) => ns === l || ns.startsWith(`${l}.`));
+      const covered = coveredBy([...listed, ...around]);
       const missing = [...reach.namespaces].filter(([ns]) => !covered(ns)).map(([ns, files]) => `${ns} (read by ${files.join(", ")})`);
       expect(missing, `add to CLIENT_NAMESPACES.${area} in i18n/client-namespaces.ts`).toEqual([]);
+      const needed = minimal([...reach.namespaces.keys()].filter((ns) => !coveredBy(around)(ns)));
       expect([...listed].sort(), `CLIENT_NAMESPACES.${area} should be exactly these`).toEqual(needed);
     });
   }
@@ -70,7 +92,7 @@ describe("message namespaces sent to the browser", () => {
     // bulk-selection reads both lists' texts; identity-fields has no directive and is browser code only as the add dialog's import.
     expect(moduleFacts(root, "components/users/bulk-selection.tsx")).toMatchObject({ client: true });
     expect(moduleFacts(root, "components/users/bulk-selection.tsx").namespaces).toEqual(expect.arrayContaining(["usersPage.bulk", "invitesPage.bulk", "common"]));
-    const reach = clientReach(graph, ["app/(dashboard)/team/users/(list)/page.tsx"]);
+    const reach = clientReach(graph, ["app/(dashboard)/team/users/(list)/page.tsx"], notScanned);
     expect(reach.modules.has("components/users/identity-fields.tsx")).toBe(true);
     // A server component's own translations stay on the server.
     expect(reach.modules.has("components/users/users-table.tsx")).toBe(false);
@@ -109,12 +131,27 @@ describe("pickMessages", () => {
     expect(pickMessages(messages, ["b.c", "b.e", "missing.path"])).toEqual({ b: { c: { d: "3" }, e: "4" } });
   });
 
-  it("sends the dashboard a German catalog of the same shape as the English one, smaller than the whole", () => {
-    const english = clientMessages(en, "dashboard");
-    const german = clientMessages(de, "dashboard");
+  it("sends a section a German catalog of the same shape as the English one, and the users list far less than the whole", () => {
+    const english = clientMessages(en, "users");
+    const german = clientMessages(de, "users");
     expect(Object.keys(german).sort()).toEqual(Object.keys(english).sort());
     expect((german.usersPage as Record<string, unknown>).bulk).toEqual(de.usersPage.bulk);
-    expect(clientMessages(de, "dashboard")).toBe(german);
-    expect(JSON.stringify(english).length).toBeLessThan(JSON.stringify(en).length * 0.8);
+    expect(clientMessages(de, "users")).toBe(german);
+    // The users list's HTML carries the shell's catalog and the list's own, not every page's.
+    const sent = JSON.stringify(clientMessages(en, "dashboard")).length + JSON.stringify(english).length;
+    expect(sent).toBeLessThan(JSON.stringify(en).length * 0.4);
+    expect(english).not.toHaveProperty("serverMessages");
+    expect(english).not.toHaveProperty("profilePage");
+  });
+
+});
+
+describe("mergeMessages", () => {
+  it("lays a section's messages over the shell's, merging shared parents, without changing either", () => {
+    const outer = { nav: { users: "Users" }, profilePage: { name: { title: "Name" } } };
+    const inner = { profilePage: { email: { title: "Email" } }, team: { role: "Role" } };
+    expect(mergeMessages(outer, inner)).toEqual({ nav: { users: "Users" }, profilePage: { name: { title: "Name" }, email: { title: "Email" } }, team: { role: "Role" } });
+    expect(outer).toEqual({ nav: { users: "Users" }, profilePage: { name: { title: "Name" } } });
+    expect(inner).toEqual({ profilePage: { email: { title: "Email" } }, team: { role: "Role" } });
   });
 });

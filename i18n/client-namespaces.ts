@@ -5,15 +5,23 @@
  * the whole catalog; sending it all made the catalog most of every page's
  * HTML (docs/benchmarks.md, "Round 8 — users first page").
  *
- * One list per provider; a nested provider replaces its parent's messages:
+ * One list per provider. The three top areas replace their parent's messages:
  * - root: app/layout.tsx, around everything (the toasts), and the pages at app/'s top;
  * - public: app/(public)/layout.tsx, sign-in, set-up, invite and recovery pages;
- * - dashboard: app/(dashboard)/layout.tsx, the signed-in shell and every page under it.
+ * - dashboard: app/(dashboard)/layout.tsx, the signed-in shell (navigation, avatar
+ *   menu, change-password dialog) and the boundaries no section provider covers.
+ * Each dashboard section's layout places its own provider (AREA_WITHIN): it sends
+ * only what the section's browser code reads beyond the shell's list, and the
+ * browser merges it with the shell's (i18n/merged-messages.tsx). A soft
+ * navigation keeps the shell's provider and swaps the section's, so every page
+ * still finds its namespaces, and no page carries every other page's catalog
+ * (docs/benchmarks.md, "Round 11: Users first page").
  *
  * i18n/client-namespaces.test.ts reads the source, derives what each list
  * must hold, and fails naming the namespace and the module that reads it when
  * a list misses one (the browser would show raw keys) or holds one no
- * browser code reads. A namespace may be a path ("mfa.app").
+ * browser code reads; a section's list fails when it repeats one the shell
+ * already sends. A namespace may be a path ("mfa.app").
  */
 import type { AbstractIntlMessages } from "next-intl";
 
@@ -34,54 +42,109 @@ export const CLIENT_NAMESPACES = {
     "publicPages.newPassword",
     "publicPages.passkey",
     "publicPages.recover",
-    "serverMessages",
     "setup",
     "signIn",
     "toast",
     "usersPage",
   ],
   dashboard: [
-    "activityPage",
-    "appearance",
-    "applicationsPage",
     "avatar",
     "changePassword",
-    "columns",
-    "common",
-    "emailPage",
     "forms",
-    "groupsPage",
-    "identitySources",
-    "invitesPage",
-    "ldapPage",
-    "mfa",
     "nav",
     "passwordField",
+    "sections",
+    "toast",
+  ],
+  activity: [
+    "activityPage",
+    "common",
+  ],
+  groups: [
+    "columns",
+    "common",
+    "groupsPage",
+    "rolesPage.assign",
+  ],
+  profile: [
+    "appearance",
+    "columns",
+    "common",
+    "mfa",
     "profilePage.email",
     "profilePage.name",
     "profilePage.username",
-    "providersPage",
-    "proxyPage",
     "removeFactor",
     "rolesPage",
-    "sections",
-    "securityPage",
-    "serverMessages",
+    "tokensPage.create",
+    "tokensPage.delete",
+  ],
+  serviceUsers: [
+    "columns",
+    "common",
+    "rolesPage",
     "serviceUsersPage",
+    "team",
+    "tokensPage.create",
+    "tokensPage.delete",
+    "toolbar",
+    "usersPage.edit",
+  ],
+  settings: [
+    "appearance",
+    "applicationsPage",
+    "columns",
+    "common",
+    "emailPage",
+    "ldapPage",
+    "providersPage",
+    "proxyPage",
+    "rolesPage",
+    "securityPage",
     "settings",
+    "settingsPages.roleOptions",
+    "team",
+  ],
+  user: [
+    "columns",
+    "common",
+    "rolesPage.assign",
+    "team",
+    "tokensPage.delete",
+    "usersPage.actions",
+    "usersPage.edit",
+    "usersPage.resetPassword",
+  ],
+  users: [
+    "columns",
+    "common",
+    "identitySources",
+    "invitesPage",
     "settingsPages.roleOptions",
     "status",
     "table",
     "team",
-    "toast",
-    "tokensPage.create",
-    "tokensPage.delete",
     "toolbar",
     "usersPage",
   ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ClientMessagesArea = keyof typeof CLIENT_NAMESPACES;
+
+/**
+ * The areas whose provider adds to its parent's messages instead of replacing
+ * them, each with the area of the provider it sits in (checked against the
+ * layouts by i18n/client-namespaces.test.ts).
+ */
+export const AREA_WITHIN: Partial<Record<ClientMessagesArea, ClientMessagesArea>> = {
+  activity: "dashboard", // app/(dashboard)/activity/layout.tsx
+  groups: "dashboard", // app/(dashboard)/team/groups/layout.tsx
+  profile: "dashboard", // app/(dashboard)/profile/layout.tsx
+  serviceUsers: "dashboard", // app/(dashboard)/team/service-users/layout.tsx
+  settings: "dashboard", // app/(dashboard)/settings/layout.tsx
+  user: "dashboard", // app/(dashboard)/team/users/[id]/layout.tsx
+  users: "dashboard", // app/(dashboard)/team/users/(list)/layout.tsx
+};
 
 type Catalog = AbstractIntlMessages;
 
@@ -110,4 +173,18 @@ export function clientMessages(messages: Catalog, area: ClientMessagesArea): Cat
   let picked = byArea.get(area);
   if (!picked) byArea.set(area, (picked = pickMessages(messages, CLIENT_NAMESPACES[area])));
   return picked;
+}
+
+/**
+ * `inner` laid over `outer`: what a nested provider's components see. Objects
+ * met at the same key merge (a section may send "profilePage.email" under a
+ * parent sending "profilePage.name"); otherwise the inner value wins.
+ */
+export function mergeMessages(outer: Catalog, inner: Catalog): Catalog {
+  const merged: Catalog = { ...outer };
+  for (const [key, value] of Object.entries(inner)) {
+    const under = merged[key];
+    merged[key] = typeof under === "object" && typeof value === "object" ? mergeMessages(under, value) : value;
+  }
+  return merged;
 }

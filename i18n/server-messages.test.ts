@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import de from "@/messages/de.json";
 import en from "@/messages/en.json";
+import { loadServerMessages, needsServerMessages, NO_SERVER_MESSAGES } from "@/components/ui/server-messages";
 import { inLanguage } from "@/components/ui/use-server-form";
 import { Conflict, Invalid, NotFound, sayMessage, type MessageRef } from "@/lib/errors";
 import { formStateFromError } from "@/lib/forms/action-errors";
@@ -344,5 +345,36 @@ describe("activity parties", () => {
     expect(partyLabel(tEn, "token", 'Olive Owner (token "setup")')).toBe('Olive Owner (token "setup")');
     expect(partyLabel(t, "token", 'Olive Owner (token "setup")')).toBe("Olive Owner (Token „setup“)");
     expect(partyLabel(t, "user", 'Olive Owner (token "setup")')).toBe('Olive Owner (token "setup")');
+  });
+});
+
+describe("the server messages' catalog, loaded on demand by browser code (components/ui/server-messages.ts)", () => {
+  it("says a refusal as the whole catalog does, in the person's language, plurals included", async () => {
+    const loaded = await loadServerMessages("de");
+    const forms = createTranslator({ locale: "de", messages: de, namespace: "forms" });
+    const state = formStateFromError(new Invalid("Invalid input", { email: ["A user with this email already exists"] }), {});
+    expect(needsServerMessages(state)).toBe(true);
+    expect(inLanguage(state, forms, loaded)).toEqual(inLanguage(state, forms, german));
+    const ref = { key: "tooManyAttempts", params: { minutes: 1 } } as const;
+    expect(say(loaded, ref)).toBe(say(german, ref));
+    expect(say(loaded, ref)).not.toBe(say(english, ref));
+  });
+
+  it("loads each language once, falls back to English for an unknown one, and needs no catalog for an unkeyed state", async () => {
+    expect(loadServerMessages("de")).toBe(loadServerMessages("de"));
+    const fallback = await loadServerMessages("xx");
+    expect(fallback("tokenDeleted")).toBe(english("tokenDeleted"));
+    expect(needsServerMessages(formStateFromError(new Conflict("Nothing in the catalog says this")))).toBe(false);
+    expect(needsServerMessages({ status: "error", message: "x", messageKeys: {} })).toBe(false);
+  });
+});
+
+describe("without the server messages' catalog (it could not load)", () => {
+  it("a keyed text reads as the server wrote it, a generic one still from the forms namespace", () => {
+    const forms = createTranslator({ locale: "de", messages: de, namespace: "forms" });
+    const state = formStateFromError(new Invalid("Invalid input", { email: ["A user with this email already exists"] }), {});
+    const shown = inLanguage(state, forms, NO_SERVER_MESSAGES);
+    expect(shown.message).toBe("Ungültige Eingabe");
+    expect(shown.fieldErrors).toEqual({ email: ["A user with this email already exists"] });
   });
 });

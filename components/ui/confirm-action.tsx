@@ -1,12 +1,13 @@
 "use client";
 
 import { useState } from "react";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import type { FormState } from "@/lib/forms/form-state";
 import { Button, type ButtonVariant } from "./button";
 import { Dialog } from "./dialog";
 import { SubmitButton } from "./submit-button";
 import { useToast } from "./toast";
+import { loadServerMessages, needsServerMessages } from "./server-messages";
 import { useServerForm, useServerText } from "./use-server-form";
 
 /**
@@ -40,11 +41,14 @@ export function ConfirmAction({
   const [open, setOpen] = useState(false);
   const notify = useToast();
   const say = useServerText();
+  const locale = useLocale();
   const t = useTranslations("common");
   const form = useServerForm(
     async (prev, data) => {
       const result = await action(prev, data);
-      if (result.message) notify(result.status === "error" ? "error" : "success", say(result).message ?? result.message);
+      // Said outside a render: the server messages' catalog must have loaded first (as written if it can't).
+      const sayable = !needsServerMessages(result) || (await loadServerMessages(locale).then(() => true, () => false));
+      if (result.message) notify(result.status === "error" ? "error" : "success", (sayable && say(result).message) || result.message);
       setOpen(false);
       return result;
     },

@@ -14,13 +14,15 @@
  * password) may stay (`keepAfterError`), as retyping it gains nothing.
  */
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes } from "react";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { FEEDBACK_KEYS, feedbackKey, type FeedbackKey } from "@/lib/passwords/feedback-keys";
 import { describedByOf, FieldFrame } from "./field-frame";
+import { loadServerMessages } from "./server-messages";
 import { CLEAR_SECRETS_EVENT } from "./use-server-form";
 
-type Strength = { score: number; reason?: FeedbackKey };
+/** The score, and why it is too low in the person's language (a catalog entry of the server messages). */
+type Strength = { score: number; reason?: string };
 
 /** The server refuses scores below this (lib/passwords/policy). */
 const ENOUGH = 3;
@@ -45,7 +47,7 @@ function loadEstimator(): Promise<ZxcvbnFactory> {
   return estimator;
 }
 
-function useStrength(password: string, enabled: boolean): Strength | null {
+function useStrength(password: string, enabled: boolean, locale: string): Strength | null {
   const [strength, setStrength] = useState<Strength | null>(null);
   useEffect(() => {
     if (!enabled || !password) {
@@ -53,18 +55,19 @@ function useStrength(password: string, enabled: boolean): Strength | null {
       return;
     }
     let current = true;
-    loadEstimator()
-      .then((zxcvbn) => {
+    // The reasons are server messages (the server refuses with the same words): their catalog loads with the estimator.
+    Promise.all([loadEstimator(), loadServerMessages(locale)])
+      .then(([zxcvbn, server]) => {
         if (!current) return;
         const result = zxcvbn.check(password.normalize("NFKC").trim(), ["latchkey"]);
-        const reason = result.score < ENOUGH ? (feedbackKey(result.feedback.warning) ?? feedbackKey(result.feedback.suggestions[0])) : null;
-        setStrength({ score: result.score, reason: reason ?? undefined });
+        const reason: FeedbackKey | null = result.score < ENOUGH ? (feedbackKey(result.feedback.warning) ?? feedbackKey(result.feedback.suggestions[0])) : null;
+        setStrength({ score: result.score, reason: reason ? server(reason) : undefined });
       })
       .catch(() => current && setStrength(null));
     return () => {
       current = false;
     };
-  }, [password, enabled]);
+  }, [password, enabled, locale]);
   return strength;
 }
 
@@ -93,9 +96,9 @@ export function PasswordField({
   const [value, setValue] = useState("");
   const [shown, setShown] = useState(false);
   const [cleared, setCleared] = useState(false);
-  const strength = useStrength(value, measure);
+  const locale = useLocale();
+  const strength = useStrength(value, measure, locale);
   const t = useTranslations("passwordField");
-  const server = useTranslations("serverMessages");
 
   useEffect(() => {
     const form = ref.current?.form;
@@ -157,7 +160,7 @@ export function PasswordField({
               </div>
               <p className="mt-1 text-xs text-slate-600">
                 {t("strength", { word: t(`words.${WORDS[strength.score]}`) })}
-                {strength.score < ENOUGH ? ` ${t("tooWeak")} ${strength.reason ? server(strength.reason) : t("addWords")}` : "."}
+                {strength.score < ENOUGH ? ` ${t("tooWeak")} ${strength.reason ?? t("addWords")}` : "."}
               </p>
             </>
           )}

@@ -26,8 +26,9 @@ import { startTransition, useActionState, useCallback, useEffect, useMemo, useRe
 import { changedNames, loadedSnapshotOf, markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
 import { sayMessage } from "@/lib/errors";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { genericMessageKey } from "./generic-messages";
+import { loadServerMessages, needsServerMessages, NO_SERVER_MESSAGES, serverMessagesNow, type ServerTranslator } from "./server-messages";
 import { useToast } from "./toast";
 import { useLeaveGuard } from "./use-leave-guard";
 
@@ -46,8 +47,10 @@ export type ServerFormOptions = {
 
 export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   const [state, dispatch, pending] = useActionState(action, initialFormState);
-  const say = useServerText();
-  const shown = useMemo(() => say(state), [state, say]);
+  const t = useTranslations("forms");
+  const locale = useLocale();
+  const server = needsServerMessages(state) ? serverMessagesNow(locale) : NO_SERVER_MESSAGES;
+  const shown = useMemo(() => inLanguage(state, t, server), [state, t, server]);
   const [version, setVersion] = useState(0);
   const [seen, setSeen] = useState(state);
   const [dirty, setDirty] = useState(false);
@@ -92,6 +95,8 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     event.preventDefault();
     if (busy.current) return;
     busy.current = true;
+    // The answer may name server messages: their catalog loads while the action runs (server-messages.ts).
+    void loadServerMessages(locale).catch(() => undefined);
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
     const data = new FormData(event.currentTarget, submitter);
     if (snapshot.current) markChanges(data, snapshot.current);
@@ -113,13 +118,14 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
 
 /**
  * The state's messages in the person's language: a text with a catalog entry
- * (state.messageKeys, lib/forms/message-keys.ts) from "serverMessages", a
- * generic one (GENERIC_FORM_MESSAGES) from "forms", any other as the server wrote it.
+ * (state.messageKeys, lib/forms/message-keys.ts) from "serverMessages" (server-messages.ts; as written
+ * when that catalog could not load), a generic one (GENERIC_FORM_MESSAGES) from "forms", any other as
+ * the server wrote it.
  */
-export function inLanguage(state: FormState, t: ReturnType<typeof useTranslations<"forms">>, server: ReturnType<typeof useTranslations<"serverMessages">>): FormState {
+export function inLanguage(state: FormState, t: ReturnType<typeof useTranslations<"forms">>, server: ServerTranslator): FormState {
   const say = (message: string) => {
     const ref = state.messageKeys && Object.hasOwn(state.messageKeys, message) ? state.messageKeys[message] : undefined;
-    if (ref) return sayMessage(server as never, ref);
+    if (ref && server !== NO_SERVER_MESSAGES) return sayMessage(server as never, ref);
     const key = genericMessageKey(message);
     return key ? t(key) : message;
   };
@@ -131,9 +137,13 @@ export function inLanguage(state: FormState, t: ReturnType<typeof useTranslation
   };
 }
 
-/** For a component that shows an action's state without useServerForm (a toast, say): the state in the person's language. */
+/**
+ * For a component that shows an action's state without useServerForm (a toast, say): the state in the
+ * person's language. Call it while rendering, or after `loadServerMessages` has resolved: a state naming
+ * server messages suspends the render until their catalog has loaded (server-messages.ts).
+ */
 export function useServerText(): (state: FormState) => FormState {
   const t = useTranslations("forms");
-  const server = useTranslations("serverMessages");
-  return useCallback((state: FormState) => inLanguage(state, t, server), [t, server]);
+  const locale = useLocale();
+  return useCallback((state: FormState) => inLanguage(state, t, needsServerMessages(state) ? serverMessagesNow(locale) : NO_SERVER_MESSAGES), [t, locale]);
 }

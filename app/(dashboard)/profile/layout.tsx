@@ -1,0 +1,6 @@
+import { ClientMessages } from "@/i18n/client-messages";
+
+/** Profile: the browser gets only the message namespaces this section's client code adds to the shell's (i18n/client-namespaces.ts). */
+export default function ProfileLayout({ children }: { children: React.ReactNode }) {
+  return <ClientMessages area="profile">{children}</ClientMessages>;
+}
