@@ -49,11 +49,6 @@ export type NewUser = {
   autoGroups: string[];
 };
 
-/**
- * Inserts a user and their groups (the email must be checked available first); returns the stored record.
- * A brand-new id has no memberships or index entry to replace, and the insert returns the stored row:
- * no statement here re-reads or clears what it just wrote.
- */
 /** The user row's insert, kept per unit-of-work tx (lib/db/prepared.ts): every create runs it. */
 const NEW_USER_COLUMNS = [
   "id",
@@ -79,6 +74,11 @@ const insertUserRow = perTransaction(
       .prepare() as unknown as PreparedRows<typeof users.$inferSelect>,
 );
 
+/**
+ * Inserts a user and their groups (the email must be checked available first); returns the stored record.
+ * A brand-new id has no memberships or index entry to replace, and the insert returns the stored row:
+ * no statement here re-reads or clears what it just wrote.
+ */
 export async function insertUser(tx: Tx, accountId: string, user: NewUser): Promise<UserRecord> {
   const userId = crypto.randomUUID();
   const values: NewUserRow = {
