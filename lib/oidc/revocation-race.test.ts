@@ -3,7 +3,8 @@
  * (./adapter.ts consumeAndMintStatement). These tests hold that a revocation racing a refresh grant
  * never leaves a token minted by the grant: the grant holds the person's and the app's revocation locks
  * shared, every revocation takes its lock exclusive first (./grants.ts lockPersonForRevocation,
- * lockAppForRevocation).
+ * lockAppForRevocation) — the provider's own revocation of a grant (a reused refresh token, RFC 7009,
+ * logout) and a person leaving an app's only allowed group included.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import pg from "pg";
@@ -11,10 +12,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { oidcModels, users } from "@/lib/db/schema";
+import { applicationGroups, applications, groups, oidcModels, userGroups, users } from "@/lib/db/schema";
+import { setUserGroups } from "@/lib/groups/membership";
 import { createAccount } from "@/test/factories";
 import { personAndApp } from "@/test/oidc-fixtures";
 import { onPostgres } from "@/test/test-database";
+import { usableUserOfApp } from "./accounts";
 import { ConsumedMeanwhile, modelDigest, OidcAdapter } from "./adapter";
 import { revokeAppGrants, revokeUserAppAccess } from "./grants";
 import { flushDeferredWrites, newRequestScope, runInRequestScope } from "./request-scope";
@@ -27,16 +30,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A person with a grant and a refresh token at an app. */
 async function holder() {
-  const { accountId, userId, clientId } = await personAndApp();
+  const { accountId, userId, clientId, applicationId } = await personAndApp();
   const grantId = crypto.randomUUID();
   const refreshToken = crypto.randomUUID();
   await new OidcAdapter("Grant").upsert(grantId, { accountId: userId, clientId } as never, 3600);
   await new OidcAdapter("RefreshToken").upsert(refreshToken, { accountId: userId, clientId, grantId } as never, 3600);
-  return { accountId, userId, clientId, grantId, refreshToken };
+  return { accountId, userId, clientId, applicationId, grantId, refreshToken };
 }
 
-/** A refresh grant's writes as the token endpoint defers them (consume the old token, mint two), then flushed. */
-async function refreshGrant(h: Awaited<ReturnType<typeof holder>>): Promise<"granted" | "refused"> {
+/**
+ * A refresh grant's writes as the token endpoint defers them (consume the old token, mint two), then
+ * flushed; `between` runs after the writes are decided and before they are flushed.
+ */
+async function refreshGrant(h: Awaited<ReturnType<typeof holder>>, between?: () => Promise<unknown>): Promise<"granted" | "refused"> {
   const refresh = new OidcAdapter("RefreshToken");
   const access = new OidcAdapter("AccessToken");
   const scope = newRequestScope(true);
@@ -49,6 +55,7 @@ async function refreshGrant(h: Awaited<ReturnType<typeof holder>>): Promise<"gra
     return true;
   });
   if (!found) return "refused";
+  if (between) await between();
   try {
     await flushDeferredWrites(scope, writeSystem);
     return "granted";
@@ -119,5 +126,43 @@ describe("a refresh grant racing a revocation", () => {
         expect(await tokensLeft(h.userId)).toEqual([]);
       }, 30_000);
     }
+  });
+
+  // The provider's own revocation of a grant (./adapter.ts revokeByGrantId) takes the person's lock too.
+  it.runIf(onPostgres)("PostgreSQL: the provider's revocation of the grant, held mid-way, leaves no token of the grant", async () => {
+    const h = await holder();
+    const holdRow = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await holdRow.connect();
+    try {
+      await holdRow.query("BEGIN");
+      await holdRow.query("SELECT 1 FROM oidc_models WHERE name = 'RefreshToken' AND id = $1 FOR UPDATE", [modelDigest(h.refreshToken)]);
+      const grant = refreshGrant(h);
+      await sleep(300);
+      const revoked = new OidcAdapter("RefreshToken").revokeByGrantId(h.grantId);
+      await sleep(300);
+      await holdRow.query("COMMIT");
+      expect(await grant).toBe("granted");
+      await revoked;
+    } finally {
+      await holdRow.end();
+    }
+    expect(await db().select({ name: oidcModels.name }).from(oidcModels).where(eq(oidcModels.grantId, h.grantId))).toEqual([]);
+  }, 30_000);
+
+  // Removed from the app's only allowed group while a refresh is under way: the removal ends the app's
+  // tokens under the person's lock (./reactions.ts, user.groups_changed), so the refresh mints nothing.
+  it("a person removed from the app's only allowed group meanwhile: the refresh mints nothing", async () => {
+    const h = await holder();
+    const groupId = crypto.randomUUID();
+    await writeSystem(async (tx) => {
+      await tx.insert(groups).values({ id: groupId, accountId: h.accountId, name: `g-${groupId}` });
+      await tx.insert(applicationGroups).values({ applicationId: h.applicationId, groupId, accountId: h.accountId });
+      await tx.update(applications).set({ restrictedToGroups: true }).where(eq(applications.id, h.applicationId));
+      await tx.insert(userGroups).values({ userId: h.userId, groupId, accountId: h.accountId });
+    });
+    expect(await usableUserOfApp(h.userId, h.clientId)).not.toBeNull();
+    const result = await refreshGrant(h, () => writeSystem((tx) => setUserGroups(tx, h.accountId, h.userId, [])));
+    expect(await usableUserOfApp(h.userId, h.clientId)).toBeNull();
+    expect(result).toBe("refused");
   });
 });
