@@ -48,9 +48,11 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.userId, userId), eq(accessTokens.name, name)))
       .limit(1);
     if (taken) throw new Conflict(`A token named "${name}" already exists for this user`).keyed("tokenNameTaken", { name });
-    if (permissions) {
+    // Nobody grants what they don't hold: a scoped token holds its list, an unscoped one all its owner holds now.
+    const ownerHolds = await resolvePermissions(tx, { accountId: actor.accountId, userId, role: owner.role });
+    if (!permissions) assertMayGrant(me, ownerHolds);
+    else {
       // Narrowing only: within what the owner holds now, and nothing the creator couldn't grant.
-      const ownerHolds = await resolvePermissions(tx, { accountId: actor.accountId, userId, role: owner.role });
       const beyond = permissions.filter((p) => !ownerHolds.has(p));
       if (beyond.length > 0) {
         const list = beyond.join(", ");
