@@ -12,6 +12,7 @@ import "@/lib/invites/reactions";
 import "@/lib/mail/reactions";
 import "@/lib/sessions/reactions";
 import "@/lib/tokens/reactions";
+import "@/lib/users/reactions";
 import "@/lib/oidc/reactions";
 import "@/lib/audit/party-search";
 import "@/lib/users/search-source";

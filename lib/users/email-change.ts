@@ -15,6 +15,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
+import { emit } from "@/lib/data/effects";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
 import { emailChanges, users } from "@/lib/db/schema";
 import { Invalid, PreconditionFailed } from "@/lib/errors";
@@ -99,6 +100,7 @@ export async function confirmEmailChange(rawInput: unknown, meta: RequestMeta, n
     await assertEmailAvailable(tx, pending.accountId, email, { userId: pending.userId });
     await tx.delete(emailChanges).where(eq(emailChanges.userId, pending.userId));
     await tx.update(users).set(sealEmail(user.id, email)).where(eq(users.id, user.id));
+    await emit(tx, "user.email_changed", { accountId: user.accountId, userId: user.id });
     await indexUser(tx, { accountId: user.accountId, id: user.id, name: user.name, email, username: user.username });
     await recordEvent(tx, {
       accountId: user.accountId,

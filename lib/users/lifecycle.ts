@@ -201,6 +201,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
       })
       .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     if (groupsChange) await setUserGroups(tx, actor.accountId, userId, input.auto_groups);
+    if (emailChanges) await emit(tx, "user.email_changed", { accountId: actor.accountId, userId });
     const permissions = permissionsBefore ? permissionChange(permissionsBefore, await resolvePermissions(tx, { accountId: actor.accountId, userId, role: input.role })) : {};
     if (nameChanges || emailChanges || usernameChanges) {
       await indexUser(tx, {

@@ -1,0 +1,82 @@
+/**
+ * Links that must end with what they outlive (lib/users/reactions.ts). Found by the round-12 review:
+ * 1. A pending email change (lib/users/email-change.ts) survived the person's password change and an
+ *    admin's "sign out everywhere". Someone who briefly held a session (stolen cookie, unlocked laptop)
+ *    asks to move the email to their own address; the victim gets the notice ("If this wasn't you, sign
+ *    in and change your password") and does just that, yet the attacker's `lke_` link still confirmed for
+ *    24 hours, without any session; "Forgot password?" to the new address then took the account.
+ * 2. A password-reset link (lib/users/password-reset.ts) survived a change of the email address it was
+ *    sent to: a link mailed to the old address still set the password after the email moved.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { outboxIdle } from "@/lib/data/outbox";
+import { mailSettingsInputSchema } from "@/lib/mail/schemas";
+import { saveMailSettings } from "@/lib/mail/settings";
+import { resetRateLimits } from "@/lib/security/rate-limit";
+import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
+import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { revokeUserSessions } from "./access-control";
+import { confirmEmailChange, requestEmailChange } from "./email-change";
+import { updateUser } from "./lifecycle";
+import { changeOwnPassword } from "./password";
+import { passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken } from "./password-reset";
+
+let smtp: TestSmtp;
+let accountId: string;
+let owner: TestUser;
+const PASSWORD = "the victim's own passphrase 31";
+const changeLink = (text: string | undefined) => /\/confirm-email\?token=(lke_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
+const resetLink = (text: string | undefined) => /\/reset-password\?token=(lkr_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
+const to = (address: string) => (m: { to?: unknown }) => JSON.stringify(m.to).includes(address);
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  accountId = await createAccount();
+  owner = await createUser(accountId, { role: "owner" });
+  await saveMailSettings(
+    await startSession(owner),
+    mailSettingsInputSchema.parse({ host: "127.0.0.1", port: smtp.port, security: "none", from_address: "latchkey@example.com", public_url: "https://team.example.com" }),
+    META,
+  );
+}, 60_000);
+afterAll(() => smtp.stop());
+beforeEach(async () => {
+  await resetRateLimits();
+});
+
+/** The attacker, holding one of the victim's sessions, moves the email to their own address and keeps the link. */
+async function attackerAsksForEmailChange(victim: TestUser, attackerAddress: string): Promise<string> {
+  const stolen = await startSession(victim);
+  await requestEmailChange(stolen, { email: attackerAddress }, META);
+  await outboxIdle();
+  return changeLink((await smtp.waitFor(to(attackerAddress))).text)!;
+}
+
+describe("links that outlive what should end them", { timeout: 60_000 }, () => {
+  it("a pending email change dies when the person changes their password", async () => {
+    const victim = await createUser(accountId, { password: PASSWORD });
+    const token = await attackerAsksForEmailChange(victim, "attacker-1@evil.example");
+    // The victim reads the notice and changes their password (every other session ends).
+    await changeOwnPassword(await startSession(victim), victim.id, { old_password: PASSWORD, new_password: "a brand new passphrase 4417" }, META);
+    await expect(confirmEmailChange({ token }, META)).rejects.toThrow();
+  });
+
+  it("a pending email change dies when an admin signs the person out everywhere", async () => {
+    const victim = await createUser(accountId, { password: PASSWORD });
+    const token = await attackerAsksForEmailChange(victim, "attacker-2@evil.example");
+    await revokeUserSessions(await startSession(owner), victim.id, {}, META);
+    await expect(confirmEmailChange({ token }, META)).rejects.toThrow();
+  });
+
+  it("a reset link mailed to the old address stops working once an admin changes the email", async () => {
+    const victim = await createUser(accountId, { email: "old-mailbox@example.com", password: PASSWORD });
+    await requestPasswordReset(victim.email, META);
+    await passwordResetRequestsIdle();
+    await outboxIdle();
+    const token = resetLink((await smtp.waitFor(to("old-mailbox@example.com"))).text)!;
+    expect(token).toMatch(/^lkr_/);
+    // The old mailbox is no longer the person's (left the company, compromised): the admin moves the email.
+    await updateUser(await startSession(owner), victim.id, { email: "new-mailbox@example.com" }, META);
+    await expect(resetPasswordWithToken({ token, password: "whoever holds the old mailbox 9" }, META)).rejects.toThrow();
+  });
+});

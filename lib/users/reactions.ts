@@ -1,0 +1,32 @@
+/**
+ * How a person's pending links react to what happens to them (lib/data/effects.ts), in the same
+ * transaction:
+ * - a pending email change ends when the person's password changes or is reset, their sessions are
+ *   revoked, or they are blocked: it was asked for from a session, and ending sessions must end what
+ *   someone holding one of them started (else a stolen session's link still moves the email, and
+ *   "Forgot password?" to the new address takes the account);
+ * - unused password-reset links end when the email they were mailed to is no longer the person's, when
+ *   the password changes or is reset, when sessions are revoked, or when the person is blocked.
+ */
+import "server-only";
+import { and, eq, isNull } from "drizzle-orm";
+import { react } from "@/lib/data/effects";
+import type { Tx } from "@/lib/db/database";
+import { emailChanges, passwordResets } from "@/lib/db/schema";
+
+type Person = { accountId: string; userId: string };
+
+async function endUnusedResetLinks(tx: Tx, { accountId, userId }: Person): Promise<void> {
+  await tx.delete(passwordResets).where(and(eq(passwordResets.accountId, accountId), eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+}
+
+async function endPendingLinks(tx: Tx, person: Person): Promise<void> {
+  await tx.delete(emailChanges).where(and(eq(emailChanges.accountId, person.accountId), eq(emailChanges.userId, person.userId)));
+  await endUnusedResetLinks(tx, person);
+}
+
+react("user.password_changed", "pending-links", endPendingLinks);
+react("user.password_reset", "pending-links", endPendingLinks);
+react("user.sessions_revoked", "pending-links", endPendingLinks);
+react("user.blocked", "pending-links", endPendingLinks);
+react("user.email_changed", "pending-links", endUnusedResetLinks);
