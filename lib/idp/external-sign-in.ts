@@ -27,6 +27,7 @@ import type { Tx } from "@/lib/db/database";
 import { emailBlindIndexes, idpSubjectBlindIndexes } from "@/lib/crypto/blind-index";
 import { sealIdpSubject } from "@/lib/db/idp-subject";
 import { groups, invites, users, type Role, type UserRow } from "@/lib/db/schema";
+import { inviterStillMayInvite } from "@/lib/invites/acceptance";
 import { retireInviteToken } from "@/lib/invites/invites";
 import { isExpired, openInvite } from "@/lib/invites/records";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
@@ -311,7 +312,7 @@ async function acceptPendingInvite(
     .limit(1);
   if (!row) return null;
   const invite = openInvite(row);
-  if (isExpired(invite, now)) return null;
+  if (isExpired(invite, now) || !(await inviterStillMayInvite(tx, invite))) return null;
   const id = crypto.randomUUID();
   const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
   // usernames: the one the admin named on the invite (kept for it), else the provider's, made unique.

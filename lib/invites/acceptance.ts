@@ -80,12 +80,18 @@ export async function lookupInvite(token: string, meta: RequestMeta, now = new D
  * An invite is only as good as its inviter: if they were deleted, blocked or
  * lost the right to invite, their pending invites stop working too.
  */
-async function assertInviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<void> {
+/**
+ * An invite is only as good as its inviter: it is usable while they exist, aren't blocked and still hold
+ * invites:create (from any role). Every way of accepting an invite (the link, an external sign-in) asks this.
+ */
+export async function inviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<boolean> {
   const inviter = await findUserRow(q, invite.accountId, invite.createdBy);
-  const inviterMay = inviter && (await resolvePermissions(q, { accountId: invite.accountId, userId: inviter.id, role: inviter.role })).has("invites:create");
-  if (!inviter || inviter.isBlocked || !inviterMay) {
-    throw new InviteUnusable("revoked");
-  }
+  if (!inviter || inviter.isBlocked) return false;
+  return (await resolvePermissions(q, { accountId: invite.accountId, userId: inviter.id, role: inviter.role })).has("invites:create");
+}
+
+async function assertInviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<void> {
+  if (!(await inviterStillMayInvite(q, invite))) throw new InviteUnusable("revoked");
 }
 
 async function describeInvite(token: string, now: Date): Promise<InviteView> {
