@@ -16,7 +16,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
-import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
+import { invites, retiredInviteTokens, type InviteRow, type Role } from "@/lib/db/schema";
 import { NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { queueMail } from "@/lib/mail/delivery";
@@ -65,13 +65,21 @@ export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: 
   await tx.insert(retiredInviteTokens).values({ tokenDigest, accountId, reason, retiredAt: now }).onConflictDoNothing();
 }
 
+/**
+ * Who may issue (or renew) an invite: its role and every role its groups grant must be the actor's to give,
+ * judged on the actor as they are now; renewing an invite issues it again.
+ */
+async function assertMayIssueInvite(tx: Tx, me: Actor, role: Role, autoGroups: readonly string[]): Promise<void> {
+  assertCanInvite(me, role);
+  await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, me.accountId, autoGroups));
+}
+
 export async function createInvite(actor: Actor, input: CreateInviteInput, meta: RequestMeta, now = new Date()): Promise<IssuedInvite> {
   assertCanInvite(actor, input.role);
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.invite);
   const inviteId = crypto.randomUUID();
   const invite = await write(actor, async (tx, me) => {
-    assertCanInvite(me, input.role);
-    await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, input.auto_groups));
+    await assertMayIssueInvite(tx, me, input.role, input.auto_groups);
     if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
     // usernames: a username named here is kept for this invite until it is accepted or withdrawn.
     if (input.username) await assertUsernameAvailable(tx, actor.accountId, input.username);
@@ -169,7 +177,7 @@ export async function regenerateInvite(
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.invite);
   const invite = await write(actor, async (tx, me) => {
     const row = await loadInviteRow(tx, actor.accountId, inviteId);
-    assertCanInvite(me, row.role);
+    await assertMayIssueInvite(tx, me, row.role, row.autoGroups);
     await retireInviteToken(tx, actor.accountId, row.tokenDigest, "replaced", now);
     await tx
       .update(invites)
