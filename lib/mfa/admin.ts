@@ -19,6 +19,7 @@ import { Forbidden, NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { deleteRecoveryCodes } from "./recovery-codes";
 import { hasFactor, mfaSummary, type MfaSummary } from "./records";
+import { assertOutranks } from "@/lib/auth/escalation";
 
 /** For a caller that already may see the user (lib/users checked): the summary, never a secret. */
 export async function userMfaSummary(userId: string): Promise<MfaSummary> {
@@ -38,6 +39,7 @@ export async function resetTwoFactor(actor: Actor, userId: string, meta: Request
     const row = await findUserRow(tx, me.accountId, userId);
     if (!row) throw new NotFound("User");
     assertCanResetTwoFactor(me, row);
+    await assertOutranks(tx, me, row);
     return removeFactors(tx, me.accountId, row, await actorParty(tx, me), meta, now);
   });
 }

@@ -16,12 +16,14 @@ import { loadUser } from "@/lib/users/lifecycle";
 import { userLabel } from "@/lib/users/records";
 import { assertCanRevokeSessions } from "@/lib/users/rules";
 import { deleteSession, deleteUserSessions, publicSessionId } from "./sessions";
+import { assertOutranks } from "@/lib/auth/escalation";
 
 /** Ends the session of `userId` whose public id is `publicId`. */
 export async function endSession(actor: Actor, userId: string, publicId: string, meta: RequestMeta): Promise<void> {
   await write(actor, async (tx, me) => {
     const target = await loadUser(tx, me.accountId, userId);
     assertCanRevokeSessions(me, target);
+    await assertOutranks(tx, me, target);
     // A person has a handful of sessions: find the one by its digest among them.
     const own = await tx.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.accountId, me.accountId), eq(sessions.userId, userId)));
     const session = own.find((s) => publicSessionId(s.id) === publicId);

@@ -18,6 +18,7 @@ import { unindexUser } from "./search-source";
 import { countUserRemoved } from "./user-counts";
 import { loadUser } from "./lifecycle";
 import { userLabel, type UserRecord } from "./records";
+import { assertOutranks } from "@/lib/auth/escalation";
 
 const DENIED = "You don't have permission to approve or reject users";
 
@@ -31,6 +32,8 @@ export async function approveUser(actor: Actor, userId: string, meta: RequestMet
   return write(actor, async (tx, me) => {
     assertCan(me, "users:block", DENIED);
     const target = await loadPending(tx, actor.accountId, userId);
+    // Letting someone in gives them their role: only one the approver holds all of.
+    await assertOutranks(tx, me, target);
     await tx.update(users).set({ pendingApproval: false }).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     await recordEvent(tx, {
       accountId: actor.accountId,
@@ -48,6 +51,7 @@ export async function rejectUser(actor: Actor, userId: string, meta: RequestMeta
   await write(actor, async (tx, me) => {
     assertCan(me, "users:delete", DENIED);
     const target = await loadPending(tx, actor.accountId, userId);
+    await assertOutranks(tx, me, target);
     // Memberships and any sessions go with the row (foreign keys cascade); the event stays.
     await emit(tx, "user.deleted", { accountId: actor.accountId, userId });
     await tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));

@@ -37,6 +37,7 @@ import { emailSchema } from "./fields";
 import { loadUser } from "./lifecycle";
 import { findUserRowsByEmail, openIdentity, userLabel } from "./records";
 import { assertCanResetPassword } from "./rules";
+import { assertOutranks } from "@/lib/auth/escalation";
 
 export const RESET_LINK_MINUTES = 30;
 /** Every public request answers after this wait, whatever the email (the work runs apart from it). */
@@ -141,6 +142,7 @@ export async function sendPasswordResetLink(actor: Actor, userId: string, meta: 
   return write(actor, async (tx, me) => {
     const current = await loadUser(tx, actor.accountId, userId);
     assertCanResetPassword(me, current);
+    await assertOutranks(tx, me, current);
     if (!current.email) throw new PreconditionFailed("This person has no email address");
     if (current.isBlocked) throw new PreconditionFailed("This user is blocked; unblock them first");
     const status = await mailStatus(tx, actor.accountId);
@@ -171,6 +173,7 @@ export async function createPasswordResetLink(actor: Actor, userId: string, meta
   return write(actor, async (tx, me) => {
     const current = await loadUser(tx, actor.accountId, userId);
     assertCanResetPassword(me, current);
+    await assertOutranks(tx, me, current);
     if (current.isBlocked) throw new PreconditionFailed("This user is blocked; unblock them first");
     const [row] = await tx.select().from(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId))).limit(1);
     const token = await storeResetLink(tx, row, now);
