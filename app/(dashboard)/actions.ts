@@ -13,6 +13,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { changeOwnPassword, changePasswordSchema } from "@/lib/users/password";
+import { localPath } from "@/lib/http/local-path";
 
 export const signOutAction = publicAction(async (): Promise<void> => {
   const actor = await sessionActor();
@@ -25,18 +26,13 @@ export const changePasswordAction = serverAction({ needs: "own_account", duringP
   return submitPasswordChange(actor, formData);
 });
 
-/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
-function safeCallbackPath(value: FormDataEntryValue | null): string {
-  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
-}
-
 /**
  * The first sign-in with a generated or reset password: choose a new one, then go on to where the
  * sign-in was headed (an app's sign-in waiting at /oidc/interaction/…, else the dashboard).
  */
 export const requiredPasswordChangeAction = serverAction({ needs: "own_account", duringPasswordChange: true }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const state = await submitPasswordChange(actor, formData);
-  if (state.status === "success") redirect(safeCallbackPath(formData.get("callbackUrl")));
+  if (state.status === "success") redirect(localPath(formData.get("callbackUrl")));
   return state;
 });
 

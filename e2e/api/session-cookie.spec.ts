@@ -118,3 +118,18 @@ test("a same-origin cookie write is allowed; that session stays, the others end"
   expect((await signIn(instance, owner.email, owner.password)).signedIn).toBe(false);
   expect((await signIn(instance, owner.email, newPassword)).signedIn).toBe(true);
 });
+
+// Found by the round-12 review: a local-path check that let "/<tab>/evil.example" through, which browsers
+// read as "//evil.example". Every "go on to callbackUrl" uses lib/http/local-path.ts now.
+test("a callbackUrl a browser would read as another site sends a signed-in person home", async () => {
+  const cookie = await signInOrFail(instance, owner.email, newPassword);
+  for (const callbackUrl of ["/\t/evil.example/", "/\n/evil.example/", "/\t\\evil.example/", "//evil.example/"]) {
+    const res = await fetch(instance.url(`/change-password?${new URLSearchParams({ callbackUrl })}`), { headers: { cookie }, redirect: "manual" });
+    await res.text();
+    expect(res.status, `for ${JSON.stringify(callbackUrl)}`).toBeGreaterThanOrEqual(300);
+    expect(res.status).toBeLessThan(400);
+    const location = res.headers.get("location") ?? "";
+    // Where a browser goes: resolved against the page's own address, tabs and newlines dropped as browsers do.
+    expect(new URL(location, instance.baseURL).origin, `Location ${JSON.stringify(location)}`).toBe(new URL(instance.baseURL).origin);
+  }
+});

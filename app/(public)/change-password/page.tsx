@@ -4,14 +4,13 @@ import { ChangePasswordForm } from "@/components/shell/change-password-dialog";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
+import { localPath } from "@/lib/http/local-path";
 
 export const generateMetadata = titled("changePassword");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
-const localPath = (v: string | undefined) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
 
 /** callbackUrl: where the sign-in was headed (an app's sign-in, /oidc/interaction/…); the person lands there after the change. */
 export default async function RequiredPasswordChangePage({ searchParams }: { searchParams: SearchParams }) {

@@ -9,11 +9,7 @@ import { providerDiscovery } from "@/lib/idp/discovery";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { getTranslations } from "next-intl/server";
 import { credentialsMessage, waitMessage } from "./messages";
-
-/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
-function safeCallbackPath(value: FormDataEntryValue | null): string {
-  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
-}
+import { localPath } from "@/lib/http/local-path";
 
 export const signInAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const email = String(formData.get("email") ?? "");
@@ -21,7 +17,7 @@ export const signInAction = publicAction(async (_prev: FormState, formData: Form
     await signIn("credentials", {
       email,
       password: String(formData.get("password") ?? ""),
-      redirectTo: safeCallbackPath(formData.get("callbackUrl")),
+      redirectTo: localPath(formData.get("callbackUrl")),
     });
   } catch (err) {
     // Success throws Next's redirect, which must propagate; only Auth.js errors are a failed sign-in.
@@ -31,7 +27,7 @@ export const signInAction = publicAction(async (_prev: FormState, formData: Form
     if (err instanceof AuthError) {
       const code = err instanceof CredentialsSignin ? err.code : undefined;
       // two-factor: the password was right; the second step is on its own page.
-      if (code === SECOND_STEP_DUE) redirect(`/login/two-factor?${new URLSearchParams({ callbackUrl: safeCallbackPath(formData.get("callbackUrl")) })}`);
+      if (code === SECOND_STEP_DUE) redirect(`/login/two-factor?${new URLSearchParams({ callbackUrl: localPath(formData.get("callbackUrl")) })}`);
       return { status: "error", message: await credentialsMessage(code, (await signInOptions()).ldapEnabled), values: { email } };
     }
     throw err;
@@ -56,7 +52,7 @@ export const signInWithProviderAction = publicAction(async (providerId: string, 
   const failed = { status: "error" as const, message: t("providerCouldNotStart", { name: provider.name }) };
   let next: string;
   try {
-    next = await signIn(provider.id, { redirectTo: safeCallbackPath(formData.get("callbackUrl")), redirect: false });
+    next = await signIn(provider.id, { redirectTo: localPath(formData.get("callbackUrl")), redirect: false });
   } catch (err) {
     if (err instanceof AuthError) return failed;
     throw err;

@@ -15,6 +15,7 @@ import { passkeySignInAvailable } from "@/lib/sign-in/passkey-sign-in";
 import { isSetupRequired } from "@/lib/instance/account";
 import { credentialsMessage, signInErrorMessage } from "./messages";
 import { titled } from "@/i18n/titles";
+import { localPath } from "@/lib/http/local-path";
 
 export const generateMetadata = titled("signIn");
 
@@ -22,8 +23,6 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
-const localPath = (v: string | undefined) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   if (await isSetupRequired()) redirect("/setup");

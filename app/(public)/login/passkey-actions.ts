@@ -11,11 +11,7 @@ import type { FormState } from "@/lib/forms/form-state";
 import { PreconditionFailed, RateLimited } from "@/lib/errors";
 import { requestMeta } from "@/lib/http/request-meta";
 import { newPasskeyBinding, PasskeySignInFailed, passwordlessOptions } from "@/lib/sign-in/passkey-sign-in";
-
-/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
-function safeCallbackPath(value: FormDataEntryValue | null): string {
-  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
-}
+import { localPath } from "@/lib/http/local-path";
 
 /** A challenge for this browser (bound by a fresh cookie) and the options for navigator.credentials.get. */
 export const passkeyOptionsAction = publicAction(async (): Promise<FormState> => {
@@ -35,7 +31,7 @@ export const passkeyOptionsAction = publicAction(async (): Promise<FormState> =>
 export const passkeySignInAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const response = formData.get("response");
   try {
-    await signIn("passkey", { response: typeof response === "string" ? response : "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+    await signIn("passkey", { response: typeof response === "string" ? response : "", redirectTo: localPath(formData.get("callbackUrl")) });
   } catch (err) {
     if (err instanceof SignInMustWait) return { status: "error", message: await waitMessage(err.retryAfterSeconds) };
     if (err instanceof AuthError) return { status: "error", message: (await getTranslations("publicPages.signInProblems"))("passkeyFailed") };

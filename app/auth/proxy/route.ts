@@ -8,8 +8,8 @@
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { signIn } from "@/lib/sign-in/nextauth";
+import { localPath } from "@/lib/http/local-path";
 
-const localPath = (v: string | null) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
 
 export async function GET(request: Request): Promise<Response> {
   const callbackUrl = localPath(new URL(request.url).searchParams.get("callbackUrl"));

@@ -14,11 +14,7 @@ import { CodeThrottled, confirmEnrolment, SecondStepExpired, WrongCode } from "@
 import { PasskeyNotAccepted, secondStepPasskeyOptions } from "@/lib/mfa/second-step-passkey";
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
 import { ENROLMENT_TOOK_TOO_LONG, finishEnrolmentPasskey, startEnrolmentPasskey } from "@/lib/mfa/second-step-enrol-passkey";
-
-/** Only local paths, so a crafted link cannot bounce a signed-in person to another site. */
-function safeCallbackPath(value: FormDataEntryValue | null): string {
-  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/";
-}
+import { localPath } from "@/lib/http/local-path";
 
 const TIMED_OUT = "/login?error=second_step_expired";
 
@@ -29,7 +25,7 @@ const needPublicUrl = async () => (await getTranslations("publicPages.passkey"))
 export const secondStepAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const code = String(formData.get("code") ?? "");
   try {
-    await signIn("second-step", { code, redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+    await signIn("second-step", { code, redirectTo: localPath(formData.get("callbackUrl")) });
   } catch (err) {
     if (err instanceof SignInMustWait) return { status: "error", message: await waitMessage(err.retryAfterSeconds) };
     if (err instanceof AuthError) {
@@ -61,7 +57,7 @@ export const secondStepPasskeyOptionsAction = publicAction(async (): Promise<For
 export const secondStepPasskeyAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const passkey = formData.get("passkey");
   try {
-    await signIn("second-step", { passkey: typeof passkey === "string" ? passkey : "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+    await signIn("second-step", { passkey: typeof passkey === "string" ? passkey : "", redirectTo: localPath(formData.get("callbackUrl")) });
   } catch (err) {
     if (err instanceof SignInMustWait) return { status: "error", message: await waitMessage(err.retryAfterSeconds) };
     if (err instanceof AuthError) {
@@ -95,7 +91,7 @@ export const confirmEnrolmentAction = publicAction(async (_prev: FormState, form
 /** After set-up and saving the recovery codes: the session, through Auth.js. */
 export const continueAfterEnrolmentAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    await signIn("second-step", { code: "", redirectTo: safeCallbackPath(formData.get("callbackUrl")) });
+    await signIn("second-step", { code: "", redirectTo: localPath(formData.get("callbackUrl")) });
   } catch (err) {
     if (err instanceof AuthError) redirect(TIMED_OUT);
     throw err;

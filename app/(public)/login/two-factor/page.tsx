@@ -11,13 +11,13 @@ import { passkeysAvailableForStep } from "@/lib/mfa/second-step-enrol-passkey";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
 import { secondStepPasskeyAction, secondStepPasskeyOptionsAction } from "./actions";
+import { localPath } from "@/lib/http/local-path";
 
 export const generateMetadata = titled("twoFactor");
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-const localPath = (v: string | undefined) => (v && /^\/(?![/\\])/.test(v) ? v : "/");
 
 export default async function SecondStepPage({ searchParams }: { searchParams: SearchParams }) {
   if (await sessionActor()) redirect("/");

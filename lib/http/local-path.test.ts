@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { localPath } from "./local-path";
+
+describe("localPath", () => {
+  it("keeps a path on this site, with its query and fragment", () => {
+    expect(localPath("/team/users?page=2#top")).toBe("/team/users?page=2#top");
+    expect(localPath("/oidc/interaction/abc")).toBe("/oidc/interaction/abc");
+  });
+
+  it("sends anything that leaves the site, or isn't a path, to /", () => {
+    for (const value of [
+      "//evil.example",
+      "/\\evil.example",
+      "\\\\evil.example",
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "/%09/evil.example".replace("%09", "\t"),
+      "https://evil.example/",
+      "javascript:alert(1)",
+      "evil.example",
+      "",
+      undefined,
+      null,
+      42,
+    ]) {
+      expect(localPath(value), JSON.stringify(value)).toBe("/");
+    }
+  });
+
+  it("returns the path as a browser reads it", () => {
+    expect(localPath("/a/../b")).toBe("/b");
+    expect(localPath("/a\\b")).toBe("/a/b");
+  });
+});
