@@ -112,6 +112,12 @@ test("an email change from Profile takes effect when the new address confirms; t
   await page.goto(instance.url("/profile"));
   const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Change email" }) });
   await form.getByLabel("Email", { exact: true }).fill(NEW);
+  // A wrong current password keeps the new address typed and says so at the field.
+  await form.getByLabel("Current password").fill("not my password at all 7");
+  await form.getByRole("button", { name: "Change email" }).click();
+  await expect(form.getByText("Current password is incorrect")).toBeVisible();
+  await expect(form.getByLabel("Email", { exact: true })).toHaveValue(NEW);
+  await form.getByLabel("Current password").fill(SECOND);
   await form.getByRole("button", { name: "Change email" }).click();
   await expect(form.getByRole("status")).toContainText(`We sent a link to ${NEW}`);
   const notice = await smtp.waitFor((m) => recipientIs(INVITEE.email)(m) && /being changed/i.test(m.subject ?? ""));

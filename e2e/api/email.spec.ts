@@ -124,7 +124,13 @@ test.describe.serial("mail", () => {
   test("an email change takes effect only when the new address confirms; the old address gets a notice", async () => {
     const member = await personWithRole(ownerApi, "user");
     const newEmail = `changed-${Date.now()}@example.test`;
-    const asked = await member.client.post("/api/users/current/email", { email: newEmail });
+    // The account has a password: the request needs it (a session or token alone doesn't move the email).
+    const unproved = await member.client.post("/api/users/current/email", { email: newEmail });
+    expect(unproved.status, unproved.text).toBe(422);
+    expect(unproved.body).toMatchObject({ errors: { current_password: ["Current password is required"] } });
+    const wrong = await member.client.post("/api/users/current/email", { email: newEmail, current_password: "not the password at all 1" });
+    expect(wrong.status, wrong.text).toBe(422);
+    const asked = await member.client.post("/api/users/current/email", { email: newEmail, current_password: member.password });
     expect(asked.status, asked.text).toBe(200);
     expect((await member.client.get<{ email: string }>("/api/users/current")).body.email).toBe(member.email);
     await smtp.waitFor((m) => recipientIs(member.email)(m) && /being changed/i.test(m.subject ?? ""));

@@ -17,8 +17,9 @@ import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { emit } from "@/lib/data/effects";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
 import { emailChanges, users } from "@/lib/db/schema";
-import { Invalid, PreconditionFailed } from "@/lib/errors";
+import { Forbidden, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
@@ -29,11 +30,16 @@ import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { assertEmailAvailable } from "./email-availability";
 import { emailSchema } from "./fields";
 import { loadUser } from "./lifecycle";
-import { sealEmail, userLabel } from "./records";
+import { assertKnowsCurrentPassword } from "./password";
+import { findUserRow, sealEmail, userLabel } from "./records";
 import { indexUser } from "./search-source";
 
 export const EMAIL_CHANGE_HOURS = 24;
-export const emailChangeSchema = z.object({ email: emailSchema });
+export const emailChangeSchema = z.object({
+  email: emailSchema,
+  /** Required when the account has a password: a session or token alone doesn't move where the account is reached. */
+  current_password: z.string({ error: "Current password is required" }).max(1024).optional(),
+});
 export const confirmEmailChangeSchema = z.object({ token: z.string({ error: "The link is incomplete" }).max(200) });
 export const INVALID_EMAIL_LINK = "This link is invalid, used or expired. Change your email again from your profile.";
 
@@ -42,7 +48,12 @@ const pendingField = (id: string) => ({ table: "email_changes", column: "new_ema
 /** Asks for a confirmation at the new address; nothing changes until it is confirmed. */
 export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   assertSelf(actor, actor.userId, "You can only change your own email");
-  const { email } = parseOrThrow(emailChangeSchema, rawInput);
+  const { email, current_password } = parseOrThrow(emailChangeSchema, rawInput);
+  // The email is how the account is recovered: a token made for some other job can't move it.
+  if (actor.kind === "token" && actor.scope) throw new Forbidden("A token limited to some permissions can't change its owner's email");
+  const row = await findUserRow(db(), actor.accountId, actor.userId);
+  if (!row) throw new NotFound("User");
+  if (row.passwordHash) await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, current_password, "current_password");
   return write(actor, async (tx, me) => {
     const user = await loadUser(tx, me.accountId, me.userId);
     if (user.idpId !== null) throw new PreconditionFailed("Your email comes from your identity provider; change it there");

@@ -30,18 +30,27 @@ export const changePasswordSchema = z.object({
 /** Input form: callers in code may leave revoke_tokens out (false). */
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
+/**
+ * Proof that whoever acts knows the person's current password, before a change to how the account is
+ * reached (its password, its email). Counted before the check, per person, across every form that asks:
+ * this is also a limit on guessing it.
+ */
+export async function assertKnowsCurrentPassword(actor: Actor, row: { id: string; passwordHash: string }, password: string | undefined, field: string): Promise<void> {
+  await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${row.id}`);
+  if (!password) throw new Invalid("Current password is required", { [field]: ["Current password is required"] });
+  if (!(await verifyPassword(row.passwordHash, password))) {
+    throw new Invalid("Current password is incorrect", { [field]: ["Current password is incorrect"] });
+  }
+}
+
 export async function changeOwnPassword(actor: Actor, userId: string, input: ChangePasswordInput, meta: RequestMeta) {
   assertSelf(actor, userId, "You can only change your own password");
-  // Counted before the current password is checked: this is also a limit on guessing it.
-  await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${userId}`);
   const row = await findUserRow(db(), actor.accountId, userId);
   if (!row) throw new NotFound("User");
   if (!row.passwordHash) {
     throw new PreconditionFailed("This account has no local password; it signs in through an identity provider");
   }
-  if (!(await verifyPassword(row.passwordHash, input.old_password))) {
-    throw new Invalid("Current password is incorrect", { old_password: ["Current password is incorrect"] });
-  }
+  await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, input.old_password, "old_password");
   if (input.new_password === input.old_password) {
     throw new Invalid("Invalid input", { new_password: ["New password must differ from the current one"] });
   }

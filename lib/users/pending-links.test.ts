@@ -1,13 +1,17 @@
 /**
- * Links that must end with what they outlive (lib/users/reactions.ts). Found by the round-12 review:
- * 1. A pending email change (lib/users/email-change.ts) survived the person's password change and an
- *    admin's "sign out everywhere". Someone who briefly held a session (stolen cookie, unlocked laptop)
- *    asks to move the email to their own address; the victim gets the notice ("If this wasn't you, sign
- *    in and change your password") and does just that, yet the attacker's `lke_` link still confirmed for
- *    24 hours, without any session; "Forgot password?" to the new address then took the account.
- * 2. A password-reset link (lib/users/password-reset.ts) survived a change of the email address it was
- *    sent to: a link mailed to the old address still set the password after the email moved.
+ * An email change is how an account can be taken over ("Forgot password?" to the new address), so asking
+ * for one needs proof, and a pending one ends with what should end it (lib/users/email-change.ts,
+ * lib/users/reactions.ts). Found by the round-12 review:
+ * 1. A pending email change survived the person's password change and an admin's "sign out everywhere":
+ *    someone who briefly held a session asked to move the email to their own address; the victim got the
+ *    notice and changed their password, yet the link still confirmed for 24 hours, without any session.
+ * 2. Asking needed no proof: a stolen session, or an access token scoped to groups only, was enough.
+ *    Now an account with a password must give it, and a token limited to some permissions can't ask.
+ * 3. A password-reset link survived a change of the email address it was sent to.
  */
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { Forbidden } from "@/lib/errors";
+import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { outboxIdle } from "@/lib/data/outbox";
 import { mailSettingsInputSchema } from "@/lib/mail/schemas";
@@ -47,7 +51,7 @@ beforeEach(async () => {
 /** The attacker, holding one of the victim's sessions, moves the email to their own address and keeps the link. */
 async function attackerAsksForEmailChange(victim: TestUser, attackerAddress: string): Promise<string> {
   const stolen = await startSession(victim);
-  await requestEmailChange(stolen, { email: attackerAddress }, META);
+  await requestEmailChange(stolen, { email: attackerAddress, current_password: PASSWORD }, META);
   await outboxIdle();
   return changeLink((await smtp.waitFor(to(attackerAddress))).text)!;
 }
@@ -78,5 +82,19 @@ describe("links that outlive what should end them", { timeout: 60_000 }, () => {
     // The old mailbox is no longer the person's (left the company, compromised): the admin moves the email.
     await updateUser(await startSession(owner), victim.id, { email: "new-mailbox@example.com" }, META);
     await expect(resetPasswordWithToken({ token, password: "whoever holds the old mailbox 9" }, META)).rejects.toThrow();
+  });
+
+  it("asking needs the current password, and a token limited to some permissions can't ask", async () => {
+    const person = await createUser(accountId, { role: "admin", password: PASSWORD });
+    const session = await startSession(person);
+    await expect(requestEmailChange(session, { email: "no-proof@evil.example" }, META)).rejects.toMatchObject({ fieldErrors: { current_password: ["Current password is required"] } });
+    await expect(requestEmailChange(session, { email: "no-proof@evil.example", current_password: "a guess at the passphrase 1" }, META)).rejects.toMatchObject({
+      fieldErrors: { current_password: ["Current password is incorrect"] },
+    });
+    const { plain } = await writeSystem((tx) =>
+      mintAccessToken(tx, { accountId, userId: person.id, name: "groups-sync", expiresInDays: 1, createdBy: person.id, permissions: ["groups:read", "groups:update"] }),
+    );
+    const scoped = (await authenticateAccessToken(plain))!;
+    await expect(requestEmailChange(scoped, { email: "attacker-3@evil.example", current_password: PASSWORD }, META)).rejects.toBeInstanceOf(Forbidden);
   });
 });

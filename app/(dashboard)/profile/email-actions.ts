@@ -12,7 +12,8 @@ import { requestEmailChange } from "@/lib/users/email-change";
 export const requestEmailChangeAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["email"]);
   try {
-    const { email } = await requestEmailChange(actor, { email: formData.get("email") }, requestMeta(await headers()));
+    const input = { email: formData.get("email"), current_password: formData.get("current_password") ?? undefined };
+    const { email } = await requestEmailChange(actor, input, requestMeta(await headers()));
     return { status: "success", message: (await getTranslations("profilePage.email"))("linkSent", { email }) };
   } catch (err) {
     return formStateFromError(err, values);

@@ -19,7 +19,7 @@ export async function EmailSection({ actor }: { actor: Actor }) {
           : t("none")}{" "}
         {mail ? t("mailOn") : t("mailOff")}
       </p>
-      {mail && <ChangeEmailForm current={me.email} />}
+      {mail && <ChangeEmailForm current={me.email} asksPassword={me.hasLocalPassword} />}
     </section>
   );
 }
