@@ -41,7 +41,7 @@ import { applicationAccessColumns, mayUse, mayUseApps } from "@/lib/applications
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
 import { lockPersonForRevocation, sharedRevocationLockSql } from "./grants";
-import { currentScope, personMemoKey, type AloneStatement, type RequestScope } from "./request-scope";
+import { currentScope, personMemoKey, type AloneStatement, type DeferredWrite, type RequestScope } from "./request-scope";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */
 export function modelDigest(value: string): string {
@@ -519,6 +519,27 @@ function consumeThenUpsert(consume: PendingConsume): BatchedUpsert & AloneStatem
   return write;
 }
 
+/**
+ * A delete of a row held for this request's unit of work makes that request's earlier upserts of the
+ * same row pointless: they would write it only for the delete, later in the same transaction, to
+ * remove it again (the interaction: its result is saved, then the resumed authorization request
+ * consumes it, in one request — round 12). They are dropped; the delete still runs, for the row as
+ * stored before this request. Nothing between them reads the database for that row (the request's
+ * own reads of it are answered from deferred.models), so the transaction ends in the same state.
+ * Only plain upserts go: a consume and the tokens minted with it (consumeThenUpsert) stay whole.
+ */
+function dropPendingUpserts(deferred: Deferred, key: string): void {
+  deferred.writes = deferred.writes.filter((write) => {
+    if ((write as { upserts?: string }).upserts === key) return false;
+    const batch = write as BatchedUpsert;
+    if (batch.rows?.has(key) && batch.consumes === undefined) {
+      batch.rows.delete(key);
+      return batch.rows.size > 0;
+    }
+    return true;
+  });
+}
+
 class DatabaseAdapter implements Adapter {
   constructor(private readonly name: string) {}
 
@@ -564,10 +585,16 @@ class DatabaseAdapter implements Adapter {
       else deferred.writes.push(batchedUpsert(row));
       return;
     }
-    await this.write(async (tx) => {
+    const apply = async (tx: Tx) => {
       if (native) return native.upsert(row);
       await tx.insert(oidcModels).values(row).onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: values });
-    });
+    };
+    if (deferred) {
+      // Marked with its row, so that a delete of the same row later in this request can drop it (destroy).
+      deferred.writes.push(Object.assign(apply, { upserts: modelKey(this.name, digest) }) as DeferredWrite);
+      return;
+    }
+    await writeSystem(apply);
   }
 
   private async findBy(column: Column, value: string): Promise<AdapterPayload | undefined> {
@@ -650,9 +677,14 @@ class DatabaseAdapter implements Adapter {
 
   async destroy(id: string): Promise<void> {
     const digest = modelDigest(id);
-    currentScope()?.prefetched.delete(modelKey(this.name, digest));
+    const key = modelKey(this.name, digest);
+    currentScope()?.prefetched.delete(key);
     currentScope()?.memo.delete(tokenKindsKey(digest));
-    this.deferred()?.models.set(modelKey(this.name, digest), null);
+    const deferred = this.deferred();
+    if (deferred) {
+      deferred.models.set(key, null);
+      dropPendingUpserts(deferred, key);
+    }
     await this.write((tx) => tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))));
   }
 
