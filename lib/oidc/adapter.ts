@@ -56,7 +56,15 @@ async function accountOrFail(): Promise<string> {
   return accountId;
 }
 
-type Stored = { name: string; id: string; payloadCiphertext: string; expiresAtMs: number | null; consumedAtMs: number | null };
+type Stored = {
+  name: string;
+  id: string;
+  payloadCiphertext: string;
+  /** Rows this request holds for its unit of work: the JSON they are (or will be) sealed from, read back as it is. */
+  json?: string;
+  expiresAtMs: number | null;
+  consumedAtMs: number | null;
+};
 type Column = "id" | "userCode" | "uid";
 type Lookup = (name: string, digest: string) => Stored | undefined | Promise<Stored | undefined>;
 
@@ -67,7 +75,7 @@ type Lookup = (name: string, digest: string) => Stored | undefined | Promise<Sto
  */
 function open(row: Stored | undefined): AdapterPayload | undefined {
   if (!row) return undefined;
-  const payload = JSON.parse(decryptFieldUncached(row.payloadCiphertext, sealContext(row.name, row.id))) as AdapterPayload;
+  const payload = JSON.parse(row.json ?? decryptFieldUncached(row.payloadCiphertext, sealContext(row.name, row.id))) as AdapterPayload;
   if (row.expiresAtMs !== null) payload.exp = Math.min(payload.exp ?? Number.MAX_SAFE_INTEGER, Math.floor(row.expiresAtMs / 1000));
   if (row.consumedAtMs !== null) payload.consumed = Math.floor(row.consumedAtMs / 1000);
   return payload;
@@ -558,8 +566,15 @@ class DatabaseAdapter implements Adapter {
     const accountId = await accountOrFail();
     const digest = modelDigest(id);
     const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+    const json = JSON.stringify(payload);
+    const seal = () => encryptField(json, sealContext(this.name, digest));
+    const deferred = this.deferred();
+    const native = sqliteWrites();
+    // Held for the request's unit of work on SQLite: sealed when it is written (a row this request deletes again
+    // is never sealed: destroy drops its upsert). Otherwise sealed now (PostgreSQL's held upserts join one statement).
+    const sealLater = Boolean(deferred && native);
     const values = {
-      payloadCiphertext: encryptField(JSON.stringify(payload), sealContext(this.name, digest)),
+      payloadCiphertext: sealLater ? "" : seal(),
       grantId: payload.grantId ?? null,
       userCode: payload.userCode ? modelDigest(payload.userCode) : null,
       uid: payload.uid ? modelDigest(payload.uid) : null,
@@ -569,12 +584,11 @@ class DatabaseAdapter implements Adapter {
     };
     currentScope()?.prefetched.delete(modelKey(this.name, digest));
     currentScope()?.memo.delete(tokenKindsKey(digest));
-    const deferred = this.deferred();
     if (deferred) {
-      const stored: Stored = { name: this.name, id: digest, payloadCiphertext: values.payloadCiphertext, expiresAtMs: expiresAt?.getTime() ?? null, consumedAtMs: null };
+      // The request's own reads of this row are answered from here, from the JSON it was sealed from (not opened again).
+      const stored: Stored = { name: this.name, id: digest, payloadCiphertext: values.payloadCiphertext, json, expiresAtMs: expiresAt?.getTime() ?? null, consumedAtMs: null };
       deferred.models.set(modelKey(this.name, digest), stored);
     }
-    const native = sqliteWrites();
     const row = { name: this.name, id: digest, accountId, ...values };
     if (deferred && !native) {
       // PostgreSQL: upserts held one after another (a grant's new refresh and access tokens) go in one statement.
@@ -586,7 +600,7 @@ class DatabaseAdapter implements Adapter {
       return;
     }
     const apply = async (tx: Tx) => {
-      if (native) return native.upsert(row);
+      if (native) return native.upsert(sealLater ? { ...row, payloadCiphertext: seal() } : row);
       await tx.insert(oidcModels).values(row).onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: values });
     };
     if (deferred) {
