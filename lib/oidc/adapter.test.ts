@@ -58,6 +58,22 @@ describe("oidc-provider adapter", () => {
     expect(left).toEqual([]);
   });
 
+  it("answers a value asked for as every token kind in one request from one read, and forgets it when the request changes it", async () => {
+    const access = new OidcAdapter("AccessToken");
+    const refresh = new OidcAdapter("RefreshToken");
+    await access.upsert("kinds-value", { grantId: "g-kinds", accountId: "user-kinds", clientId: "lka_kinds" } as never, 600);
+    await runInRequestScope(newRequestScope(false), async () => {
+      const [asAccess, asRefresh] = await Promise.all([access.find("kinds-value"), refresh.find("kinds-value")]);
+      expect(asAccess).toMatchObject({ grantId: "g-kinds" });
+      expect(asRefresh).toBeUndefined();
+      await refresh.upsert("kinds-value", { grantId: "g-kinds-rt", accountId: "user-kinds", clientId: "lka_kinds" } as never, 600);
+      expect(await refresh.find("kinds-value")).toMatchObject({ grantId: "g-kinds-rt" });
+      await access.destroy("kinds-value");
+      expect(await access.find("kinds-value")).toBeUndefined();
+      expect(await refresh.find("kinds-value")).toMatchObject({ grantId: "g-kinds-rt" });
+    });
+  });
+
   it("reads the person-and-app answer along with a token as the provider's own check gives it (PostgreSQL): usable, app restricted, person blocked", async () => {
     const { userId, clientId } = await personAndApp();
     const access = new OidcAdapter("AccessToken");

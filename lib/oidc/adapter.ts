@@ -303,6 +303,44 @@ function fromPgRow(row: PgRow): WithGrant {
   return { name: row.name, id: row.id, payloadCiphertext: row.payload_ciphertext, expiresAtMs: ms(row.expires_at), consumedAtMs: ms(row.consumed_at), grantRow };
 }
 
+type KindsLookup = (scope: RequestScope, name: string, digest: string) => Promise<Stored | undefined>;
+const sqliteKindsLookups = new WeakMap<Db, KindsLookup | null>();
+
+/**
+ * On SQLite, a presented token's rows of every kind in one statement on the idle writer, kept for the
+ * request under the same key as PostgreSQL's tokenKindsRead (dropped when the request writes, consumes
+ * or deletes that value, or revokes a grant): introspection without a hint asks for the value as an
+ * access token and as a refresh token at once, two statements for one answer (round 12). Null on
+ * PostgreSQL.
+ */
+function sqliteTokenKinds(): KindsLookup | null {
+  const database = db();
+  const known = sqliteKindsLookups.get(database);
+  if (known !== undefined) return known;
+  const query = database
+    .select({ name: oidcModels.name, id: oidcModels.id, payloadCiphertext: oidcModels.payloadCiphertext, expiresAt: oidcModels.expiresAt, consumedAt: oidcModels.consumedAt })
+    .from(oidcModels)
+    .where(and(inArray(oidcModels.name, TOKEN_KINDS), eq(oidcModels.id, sql.placeholder("digest"))))
+    .toSQL();
+  const statement = onIdleWriter(({ native }) => native.prepare<unknown[], SqliteRow>(query.sql).raw(true));
+  let found: KindsLookup | null = null;
+  if (statement) {
+    const order = query.params.map((p) => (p instanceof Placeholder ? p.name : { literal: p }));
+    found = async (scope, name, digest) => {
+      const key = tokenKindsKey(digest);
+      let all = scope.memo.get(key) as Promise<Map<string, Stored>> | undefined;
+      if (!all) {
+        const rows = statement().all(...order.map((k) => (k === "digest" ? digest : (k as { literal: unknown }).literal)));
+        all = Promise.resolve(new Map(rows.map(([rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs]) => [rowName, { name: rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs }])));
+        scope.memo.set(key, all);
+      }
+      return (await all).get(name);
+    };
+  }
+  sqliteKindsLookups.set(database, found);
+  return found;
+}
+
 const lookups = new WeakMap<Db, Map<Column, Lookup>>();
 
 function lookup(column: Column): Lookup {
@@ -624,7 +662,12 @@ class DatabaseAdapter implements Adapter {
       if (known !== undefined) return known === null ? undefined : open(known as Stored);
     }
     const withGrant = scope && column === "id" && GRANT_BOUND.has(this.name) && dialect() === "postgres";
-    const row = withGrant ? await lookupWithGrant(this.name, digest) : await lookup(column)(this.name, digest);
+    const everyKind = scope && column === "id" && !withGrant && TOKEN_KINDS.includes(this.name) ? sqliteTokenKinds() : null;
+    const row = withGrant
+      ? await lookupWithGrant(this.name, digest)
+      : everyKind && scope
+        ? await everyKind(scope, this.name, digest)
+        : await lookup(column)(this.name, digest);
     if (row && deferred) {
       // Consumed or revoked earlier in this request (not committed yet).
       const pending = deferred.models.get(modelKey(this.name, row.id));
