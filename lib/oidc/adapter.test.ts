@@ -37,6 +37,43 @@ describe("oidc-provider adapter", () => {
     ]);
   });
 
+  it("drops a request's upsert of a row it deletes later in the same request (the interaction's result, then its consumption): only the delete is held, and the stored row goes", async () => {
+    const interactions = new OidcAdapter("Interaction");
+    const grants = new OidcAdapter("Grant");
+    await interactions.upsert("spent-uid", { uid: "spent-uid", returnTo: "before" } as never, 600);
+    const scope = newRequestScope(true);
+    await runInRequestScope(scope, async () => {
+      await interactions.upsert("spent-uid", { uid: "spent-uid", returnTo: "with its result" } as never, 600);
+      await grants.upsert("kept-grant", { accountId: "user-spent", clientId: "lka_spent" } as never, 600);
+      expect(await interactions.find("spent-uid")).toMatchObject({ returnTo: "with its result" });
+      await interactions.destroy("spent-uid");
+      expect(await interactions.find("spent-uid")).toBeUndefined();
+      // The grant's upsert and the interaction's delete; the interaction's upsert is gone.
+      expect(scope.deferred?.writes).toHaveLength(2);
+      await flushDeferredWrites(scope, writeSystem);
+    });
+    expect(await interactions.find("spent-uid")).toBeUndefined();
+    expect(await grants.find("kept-grant")).toMatchObject({ clientId: "lka_spent" });
+    const left = await db().select({ id: oidcModels.id }).from(oidcModels).where(eq(oidcModels.id, modelDigest("spent-uid")));
+    expect(left).toEqual([]);
+  });
+
+  it("answers a value asked for as every token kind in one request from one read, and forgets it when the request changes it", async () => {
+    const access = new OidcAdapter("AccessToken");
+    const refresh = new OidcAdapter("RefreshToken");
+    await access.upsert("kinds-value", { grantId: "g-kinds", accountId: "user-kinds", clientId: "lka_kinds" } as never, 600);
+    await runInRequestScope(newRequestScope(false), async () => {
+      const [asAccess, asRefresh] = await Promise.all([access.find("kinds-value"), refresh.find("kinds-value")]);
+      expect(asAccess).toMatchObject({ grantId: "g-kinds" });
+      expect(asRefresh).toBeUndefined();
+      await refresh.upsert("kinds-value", { grantId: "g-kinds-rt", accountId: "user-kinds", clientId: "lka_kinds" } as never, 600);
+      expect(await refresh.find("kinds-value")).toMatchObject({ grantId: "g-kinds-rt" });
+      await access.destroy("kinds-value");
+      expect(await access.find("kinds-value")).toBeUndefined();
+      expect(await refresh.find("kinds-value")).toMatchObject({ grantId: "g-kinds-rt" });
+    });
+  });
+
   it("reads the person-and-app answer along with a token as the provider's own check gives it (PostgreSQL): usable, app restricted, person blocked", async () => {
     const { userId, clientId } = await personAndApp();
     const access = new OidcAdapter("AccessToken");

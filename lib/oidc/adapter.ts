@@ -41,7 +41,7 @@ import { applicationAccessColumns, mayUse, mayUseApps } from "@/lib/applications
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
 import { lockPersonForRevocation, sharedRevocationLockSql } from "./grants";
-import { currentScope, personMemoKey, type AloneStatement, type RequestScope } from "./request-scope";
+import { currentScope, personMemoKey, type AloneStatement, type DeferredWrite, type RequestScope } from "./request-scope";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */
 export function modelDigest(value: string): string {
@@ -56,7 +56,15 @@ async function accountOrFail(): Promise<string> {
   return accountId;
 }
 
-type Stored = { name: string; id: string; payloadCiphertext: string; expiresAtMs: number | null; consumedAtMs: number | null };
+type Stored = {
+  name: string;
+  id: string;
+  payloadCiphertext: string;
+  /** Rows this request holds for its unit of work: the JSON they are (or will be) sealed from, read back as it is. */
+  json?: string;
+  expiresAtMs: number | null;
+  consumedAtMs: number | null;
+};
 type Column = "id" | "userCode" | "uid";
 type Lookup = (name: string, digest: string) => Stored | undefined | Promise<Stored | undefined>;
 
@@ -67,7 +75,7 @@ type Lookup = (name: string, digest: string) => Stored | undefined | Promise<Sto
  */
 function open(row: Stored | undefined): AdapterPayload | undefined {
   if (!row) return undefined;
-  const payload = JSON.parse(decryptFieldUncached(row.payloadCiphertext, sealContext(row.name, row.id))) as AdapterPayload;
+  const payload = JSON.parse(row.json ?? decryptFieldUncached(row.payloadCiphertext, sealContext(row.name, row.id))) as AdapterPayload;
   if (row.expiresAtMs !== null) payload.exp = Math.min(payload.exp ?? Number.MAX_SAFE_INTEGER, Math.floor(row.expiresAtMs / 1000));
   if (row.consumedAtMs !== null) payload.consumed = Math.floor(row.consumedAtMs / 1000);
   return payload;
@@ -295,6 +303,44 @@ function fromPgRow(row: PgRow): WithGrant {
   return { name: row.name, id: row.id, payloadCiphertext: row.payload_ciphertext, expiresAtMs: ms(row.expires_at), consumedAtMs: ms(row.consumed_at), grantRow };
 }
 
+type KindsLookup = (scope: RequestScope, name: string, digest: string) => Promise<Stored | undefined>;
+const sqliteKindsLookups = new WeakMap<Db, KindsLookup | null>();
+
+/**
+ * On SQLite, a presented token's rows of every kind in one statement on the idle writer, kept for the
+ * request under the same key as PostgreSQL's tokenKindsRead (dropped when the request writes, consumes
+ * or deletes that value, or revokes a grant): introspection without a hint asks for the value as an
+ * access token and as a refresh token at once, two statements for one answer (round 12). Null on
+ * PostgreSQL.
+ */
+function sqliteTokenKinds(): KindsLookup | null {
+  const database = db();
+  const known = sqliteKindsLookups.get(database);
+  if (known !== undefined) return known;
+  const query = database
+    .select({ name: oidcModels.name, id: oidcModels.id, payloadCiphertext: oidcModels.payloadCiphertext, expiresAt: oidcModels.expiresAt, consumedAt: oidcModels.consumedAt })
+    .from(oidcModels)
+    .where(and(inArray(oidcModels.name, TOKEN_KINDS), eq(oidcModels.id, sql.placeholder("digest"))))
+    .toSQL();
+  const statement = onIdleWriter(({ native }) => native.prepare<unknown[], SqliteRow>(query.sql).raw(true));
+  let found: KindsLookup | null = null;
+  if (statement) {
+    const order = query.params.map((p) => (p instanceof Placeholder ? p.name : { literal: p }));
+    found = async (scope, name, digest) => {
+      const key = tokenKindsKey(digest);
+      let all = scope.memo.get(key) as Promise<Map<string, Stored>> | undefined;
+      if (!all) {
+        const rows = statement().all(...order.map((k) => (k === "digest" ? digest : (k as { literal: unknown }).literal)));
+        all = Promise.resolve(new Map(rows.map(([rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs]) => [rowName, { name: rowName, id, payloadCiphertext, expiresAtMs, consumedAtMs }])));
+        scope.memo.set(key, all);
+      }
+      return (await all).get(name);
+    };
+  }
+  sqliteKindsLookups.set(database, found);
+  return found;
+}
+
 const lookups = new WeakMap<Db, Map<Column, Lookup>>();
 
 function lookup(column: Column): Lookup {
@@ -519,6 +565,27 @@ function consumeThenUpsert(consume: PendingConsume): BatchedUpsert & AloneStatem
   return write;
 }
 
+/**
+ * A delete of a row held for this request's unit of work makes that request's earlier upserts of the
+ * same row pointless: they would write it only for the delete, later in the same transaction, to
+ * remove it again (the interaction: its result is saved, then the resumed authorization request
+ * consumes it, in one request — round 12). They are dropped; the delete still runs, for the row as
+ * stored before this request. Nothing between them reads the database for that row (the request's
+ * own reads of it are answered from deferred.models), so the transaction ends in the same state.
+ * Only plain upserts go: a consume and the tokens minted with it (consumeThenUpsert) stay whole.
+ */
+function dropPendingUpserts(deferred: Deferred, key: string): void {
+  deferred.writes = deferred.writes.filter((write) => {
+    if ((write as { upserts?: string }).upserts === key) return false;
+    const batch = write as BatchedUpsert;
+    if (batch.rows?.has(key) && batch.consumes === undefined) {
+      batch.rows.delete(key);
+      return batch.rows.size > 0;
+    }
+    return true;
+  });
+}
+
 class DatabaseAdapter implements Adapter {
   constructor(private readonly name: string) {}
 
@@ -537,8 +604,15 @@ class DatabaseAdapter implements Adapter {
     const accountId = await accountOrFail();
     const digest = modelDigest(id);
     const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+    const json = JSON.stringify(payload);
+    const seal = () => encryptField(json, sealContext(this.name, digest));
+    const deferred = this.deferred();
+    const native = sqliteWrites();
+    // Held for the request's unit of work on SQLite: sealed when it is written (a row this request deletes again
+    // is never sealed: destroy drops its upsert). Otherwise sealed now (PostgreSQL's held upserts join one statement).
+    const sealLater = Boolean(deferred && native);
     const values = {
-      payloadCiphertext: encryptField(JSON.stringify(payload), sealContext(this.name, digest)),
+      payloadCiphertext: sealLater ? "" : seal(),
       grantId: payload.grantId ?? null,
       userCode: payload.userCode ? modelDigest(payload.userCode) : null,
       uid: payload.uid ? modelDigest(payload.uid) : null,
@@ -548,12 +622,11 @@ class DatabaseAdapter implements Adapter {
     };
     currentScope()?.prefetched.delete(modelKey(this.name, digest));
     currentScope()?.memo.delete(tokenKindsKey(digest));
-    const deferred = this.deferred();
     if (deferred) {
-      const stored: Stored = { name: this.name, id: digest, payloadCiphertext: values.payloadCiphertext, expiresAtMs: expiresAt?.getTime() ?? null, consumedAtMs: null };
+      // The request's own reads of this row are answered from here, from the JSON it was sealed from (not opened again).
+      const stored: Stored = { name: this.name, id: digest, payloadCiphertext: values.payloadCiphertext, json, expiresAtMs: expiresAt?.getTime() ?? null, consumedAtMs: null };
       deferred.models.set(modelKey(this.name, digest), stored);
     }
-    const native = sqliteWrites();
     const row = { name: this.name, id: digest, accountId, ...values };
     if (deferred && !native) {
       // PostgreSQL: upserts held one after another (a grant's new refresh and access tokens) go in one statement.
@@ -564,10 +637,16 @@ class DatabaseAdapter implements Adapter {
       else deferred.writes.push(batchedUpsert(row));
       return;
     }
-    await this.write(async (tx) => {
-      if (native) return native.upsert(row);
+    const apply = async (tx: Tx) => {
+      if (native) return native.upsert(sealLater ? { ...row, payloadCiphertext: seal() } : row);
       await tx.insert(oidcModels).values(row).onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: values });
-    });
+    };
+    if (deferred) {
+      // Marked with its row, so that a delete of the same row later in this request can drop it (destroy).
+      deferred.writes.push(Object.assign(apply, { upserts: modelKey(this.name, digest) }) as DeferredWrite);
+      return;
+    }
+    await writeSystem(apply);
   }
 
   private async findBy(column: Column, value: string): Promise<AdapterPayload | undefined> {
@@ -583,7 +662,12 @@ class DatabaseAdapter implements Adapter {
       if (known !== undefined) return known === null ? undefined : open(known as Stored);
     }
     const withGrant = scope && column === "id" && GRANT_BOUND.has(this.name) && dialect() === "postgres";
-    const row = withGrant ? await lookupWithGrant(this.name, digest) : await lookup(column)(this.name, digest);
+    const everyKind = scope && column === "id" && !withGrant && TOKEN_KINDS.includes(this.name) ? sqliteTokenKinds() : null;
+    const row = withGrant
+      ? await lookupWithGrant(this.name, digest)
+      : everyKind && scope
+        ? await everyKind(scope, this.name, digest)
+        : await lookup(column)(this.name, digest);
     if (row && deferred) {
       // Consumed or revoked earlier in this request (not committed yet).
       const pending = deferred.models.get(modelKey(this.name, row.id));
@@ -650,9 +734,14 @@ class DatabaseAdapter implements Adapter {
 
   async destroy(id: string): Promise<void> {
     const digest = modelDigest(id);
-    currentScope()?.prefetched.delete(modelKey(this.name, digest));
+    const key = modelKey(this.name, digest);
+    currentScope()?.prefetched.delete(key);
     currentScope()?.memo.delete(tokenKindsKey(digest));
-    this.deferred()?.models.set(modelKey(this.name, digest), null);
+    const deferred = this.deferred();
+    if (deferred) {
+      deferred.models.set(key, null);
+      dropPendingUpserts(deferred, key);
+    }
     await this.write((tx) => tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))));
   }
 
