@@ -8,7 +8,8 @@
  * What Next.js's route (app/api/auth/[...nextauth]/route.ts) gave this request,
  * it gets here, the same:
  * - Auth.js sees the request under publicOrigin() (never a forwarded header from
- *   an untrusted peer), as a NextRequest (next-auth reads `nextUrl` when AUTH_URL is set);
+ *   an untrusted peer); as a NextRequest when AUTH_URL is set (next-auth reads `nextUrl`
+ *   then, and the route crashed on its plain Request whenever the origins differed);
  * - the security headers next.config.ts adds to /api/* (lib/http/security-headers.ts,
  *   the one list both use);
  * - cookies set through `next/headers` in the sign-in (the pending second step's,
@@ -43,6 +44,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+function authUrlSet(): boolean {
+  return Boolean(process.env.AUTH_URL ?? process.env.NEXTAUTH_URL);
+}
+
 function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -66,7 +71,10 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const headers = headersOf(req);
   const url = new URL(req.url ?? "/", publicOrigin(headers));
   const body = await readBody(req);
-  const request = new NextRequest(url, { method: "POST", headers, body: body.length > 0 ? (body as Uint8Array<ArrayBuffer>) : undefined });
+  const init = { method: "POST", headers, body: body.length > 0 ? (body as Uint8Array<ArrayBuffer>) : undefined };
+  // A NextRequest only when next-auth needs one (with AUTH_URL it reads `nextUrl`, then puts AUTH_URL's origin in):
+  // NextRequest's URL turns a loopback host (127.0.0.1, [::1]) into "localhost", which the route never did.
+  const request = authUrlSet() ? new NextRequest(url, init) : (new Request(url, init) as NextRequest);
   const sink = newCookieSink(headers);
   const response = await withCookieSink(sink, () => handlers.POST(request));
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
