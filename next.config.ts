@@ -1,19 +1,9 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { securityHeaderRules } from "./lib/http/security-headers";
 
 // The message catalog (next-intl): i18n/request.ts picks the locale per request; no locale in URLs.
 const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
-
-/** Sent with every response, static files included. The Content-Security-Policy is per request, in proxy.ts. */
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "same-origin" },
-  // Legacy twin of CSP frame-ancestors 'none', for older browsers.
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-  { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
-];
 
 const nextConfig: NextConfig = {
   // Native modules stay outside the bundle and load from node_modules.
@@ -23,24 +13,10 @@ const nextConfig: NextConfig = {
   experimental: {
     serverActions: { bodySizeLimit: "64kb" },
   },
+  // The security headers (lib/http/security-headers.ts): one list, also used for the requests
+  // lib/startup.ts answers before Next.js. The Content-Security-Policy of pages is per request, in proxy.ts.
   async headers() {
-    return [
-      { source: "/:path*", headers: securityHeaders },
-      // API responses are JSON, never documents: nothing may load or frame them.
-      {
-        // The API reference page (/api/docs) sets its own policy, which lets it load its own scripts.
-        source: "/api/:path((?!docs(?:/|$)).*)",
-        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" }],
-      },
-      // The instance logo is shown in mail, which webmail renders on its own origin.
-      { source: "/api/instance/logo", headers: [{ key: "Cross-Origin-Resource-Policy", value: "cross-origin" }] },
-      {
-        // HSTS only when the request came over HTTPS (a TLS-terminating proxy says so); browsers ignore it on plain HTTP anyway.
-        source: "/:path*",
-        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
-        headers: [{ key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }],
-      },
-    ];
+    return securityHeaderRules();
   },
 };
 

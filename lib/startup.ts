@@ -23,6 +23,7 @@ import "@/lib/reactions";
 import { observeRequest, renderMetrics } from "@/lib/observability/metrics";
 import { ensureSigningKeys } from "@/lib/oidc/signing-keys";
 import { ownsPath } from "@/lib/oidc/paths";
+import { isCredentialsCallback } from "@/lib/sign-in/credentials-path";
 
 /**
  * What scripts/server.mjs needs from lib/ (it can't import it): the validated
@@ -43,22 +44,32 @@ function publishOperations(): void {
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 let oidcHandler: Promise<NodeHandler> | undefined;
+let credentialsHandler: Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> | undefined;
+
+function failed(res: ServerResponse, what: string) {
+  return (err: unknown) => {
+    console.error(`${what} failed:`, err);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(JSON.stringify({ message: "Internal server error", code: 500 }));
+  };
+}
 
 /**
- * The OpenID provider's paths, answered by lib/sign-in/app-sign-in-http.ts,
- * which (with oidc-provider and its Koa) is loaded on the first of them: an
- * instance that no app signs in through never holds it in memory.
+ * The requests answered before Next.js, each by a module loaded on the first of them:
+ * - the sign-in form's POST (/api/auth/callback/credentials), by Auth.js's own handler
+ *   (lib/sign-in/credentials-http.ts), without Next.js's routing around it;
+ * - the OpenID provider's paths, by lib/sign-in/app-sign-in-http.ts, which (with
+ *   oidc-provider and its Koa) an instance that no app signs in through never holds in memory.
  */
-function lazyOidcRequestHandler(req: IncomingMessage, res: ServerResponse): boolean {
+function beforeNextRequestHandler(req: IncomingMessage, res: ServerResponse): boolean {
+  if (isCredentialsCallback(req.method, req.url)) {
+    credentialsHandler ??= import("@/lib/sign-in/credentials-http").then((m) => m.credentialsCallbackHandler);
+    credentialsHandler.then((handle) => handle(req, res)).catch(failed(res, "Sign-in request"));
+    return true;
+  }
   if (!ownsPath((req.url ?? "/").split("?", 1)[0])) return false;
   oidcHandler ??= import("@/lib/sign-in/app-sign-in-http").then((m) => m.oidcRequestHandler);
-  oidcHandler
-    .then((handle) => handle(req, res))
-    .catch((err: unknown) => {
-      console.error("OpenID provider request failed:", err);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
-      res.end(JSON.stringify({ message: "Internal server error", code: 500 }));
-    });
+  oidcHandler.then((handle) => handle(req, res)).catch(failed(res, "OpenID provider request"));
   return true;
 }
 
@@ -95,8 +106,9 @@ export async function startUp(): Promise<void> {
   }
   // scripts/server.mjs applies this to every request before Next.js sees it (it can't import lib/ itself).
   (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.dropUntrustedForwarding")] = dropUntrustedForwarding;
-  // The OpenID provider's paths (/oidc/*, discovery, /device), served by scripts/server.mjs after its guards.
-  (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.oidcRequestHandler")] = lazyOidcRequestHandler;
+  // The sign-in form's POST and the OpenID provider's paths (/oidc/*, discovery, /device), served by
+  // scripts/server.mjs after its guards, before Next.js.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.oidcRequestHandler")] = beforeNextRequestHandler;
   startBackgroundJobs();
   publishOperations();
   // scripts/server.mjs listens only after this.

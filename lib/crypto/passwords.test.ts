@@ -121,6 +121,7 @@ describe("the hashing slots", () => {
   it("runs at most PASSWORD_HASH_CONCURRENCY hashes and verifications at once, and all of them", async () => {
     process.env.PASSWORD_HASH_CONCURRENCY = "2";
     vi.resetModules(); // a fresh config and limiter read the setting
+    delete (globalThis as { latchkeyHashSlots?: unknown }).latchkeyHashSlots;
     const passwords = await import("./passwords");
     const hash = await passwords.hashPassword("correct horse");
 
@@ -139,5 +140,26 @@ describe("the hashing slots", () => {
     expect(counter.peak).toBe(2);
     expect(results.slice(4, 8)).toEqual([true, true, true, true]);
     expect(results.slice(8)).toEqual([false, false, false, false]);
+  });
+
+  it("are the process's: two copies of the module (Next.js's separate bundles) share them", async () => {
+    process.env.PASSWORD_HASH_CONCURRENCY = "2";
+    vi.resetModules();
+    delete (globalThis as { latchkeyHashSlots?: unknown }).latchkeyHashSlots;
+    const first = await import("./passwords");
+    vi.resetModules(); // the second bundle's copy of the module
+    const second = await import("./passwords");
+    expect(second).not.toBe(first);
+    const hash = await first.hashPassword("correct horse");
+
+    const counter = { now: 0, peak: 0 };
+    const realVerify = argon2.verify.bind(argon2);
+    vi.spyOn(argon2, "verify").mockImplementation(countInFlight(realVerify, counter));
+    const results = await Promise.all([
+      ...Array.from({ length: 3 }, () => first.verifyPassword(hash, "correct horse")),
+      ...Array.from({ length: 3 }, () => second.verifyPassword(hash, "correct horse")),
+    ]);
+    expect(counter.peak).toBe(2);
+    expect(results).toEqual([true, true, true, true, true, true]);
   });
 });

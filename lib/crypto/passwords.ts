@@ -12,12 +12,14 @@ import bcrypt from "@node-rs/bcrypt";
 import pLimit, { type LimitFunction } from "p-limit";
 import { config } from "@/lib/config";
 
-let limiter: LimitFunction | undefined;
+// On globalThis: Next.js bundles instrumentation (which answers the sign-in form, lib/sign-in/credentials-http.ts)
+// and routes separately; the slots are the process's, one limiter for every bundle.
+const holder = globalThis as unknown as { latchkeyHashSlots?: LimitFunction };
 
-/** Runs one password computation when a slot is free (at most PASSWORD_HASH_CONCURRENCY at once). */
+/** Runs one password computation when a slot is free (at most PASSWORD_HASH_CONCURRENCY at once, in the whole process). */
 function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
-  limiter ??= pLimit(config().passwordHashConcurrency);
-  return limiter(work);
+  holder.latchkeyHashSlots ??= pLimit(config().passwordHashConcurrency);
+  return holder.latchkeyHashSlots(work);
 }
 
 // OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.

@@ -4,15 +4,26 @@
  * HTTPS, path "/", gone after five minutes. It holds a random 256-bit token;
  * the server keeps only its digest, so the cookie is as unforgeable as a
  * signed one and reveals nothing.
+ *
+ * The password step is answered before Next.js (./credentials-http.ts): there the
+ * request's cookie sink (./cookie-sink.ts) stands in for `next/headers`; the second
+ * step itself is a Next.js route.
  */
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { publicOrigin } from "@/lib/http/request-meta";
 import { SECOND_STEP_COOKIE, SECOND_STEP_TTL_MS } from "@/lib/mfa/second-step";
+import { currentCookieSink } from "./cookie-sink";
+
+async function requestCookies() {
+  const sink = currentCookieSink();
+  return sink ? { headers: sink.requestHeaders, read: sink.requestCookies, write: sink.responseCookies } : { headers: await headers(), read: await cookies(), write: await cookies() };
+}
 
 export async function setSecondStepCookie(token: string): Promise<void> {
-  const secure = publicOrigin(await headers()).startsWith("https:");
-  (await cookies()).set(SECOND_STEP_COOKIE, token, {
+  const request = await requestCookies();
+  const secure = publicOrigin(request.headers).startsWith("https:");
+  request.write.set(SECOND_STEP_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
     secure,
@@ -22,9 +33,9 @@ export async function setSecondStepCookie(token: string): Promise<void> {
 }
 
 export async function secondStepToken(): Promise<string | undefined> {
-  return (await cookies()).get(SECOND_STEP_COOKIE)?.value;
+  return (await requestCookies()).read.get(SECOND_STEP_COOKIE)?.value;
 }
 
 export async function clearSecondStepCookie(): Promise<void> {
-  (await cookies()).delete(SECOND_STEP_COOKIE);
+  (await requestCookies()).write.delete(SECOND_STEP_COOKIE);
 }

@@ -1,0 +1,51 @@
+/**
+ * The headers added before Next.js (lib/http/security-headers.ts apiSecurityHeaders)
+ * are exactly what next.config.ts's rules add, as Next.js's own matcher applies them.
+ */
+import { describe, expect, it } from "vitest";
+import { getPathMatch } from "next/dist/shared/lib/router/utils/path-match";
+import { matchHas } from "next/dist/shared/lib/router/utils/prepare-destination";
+import { modifyRouteRegex } from "next/dist/lib/redirect-status";
+import nextConfig from "@/next.config";
+import { CREDENTIALS_CALLBACK_PATH } from "@/lib/sign-in/credentials-path";
+import { apiSecurityHeaders } from "./security-headers";
+
+type Rule = { source: string; has?: Parameters<typeof matchHas>[2]; headers: { key: string; value: string }[] };
+
+/** What Next.js adds to a response for `pathname`, the way its router applies `headers()` (resolve-routes.js). */
+async function nextJsHeaders(pathname: string, requestHeaders: Record<string, string>): Promise<Record<string, string>> {
+  const rules = (await nextConfig.headers!()) as Rule[];
+  const added: Record<string, string> = {};
+  for (const rule of rules) {
+    const match = getPathMatch(rule.source, { strict: true, removeUnnamedParams: true, regexModifier: (regex) => modifyRouteRegex(regex) });
+    const params = match(pathname);
+    if (!params) continue;
+    if (rule.has && !matchHas({ headers: requestHeaders } as never, {}, rule.has, undefined)) continue;
+    for (const { key, value } of rule.headers) added[key] = value;
+  }
+  return added;
+}
+
+function asRecord(pairs: { key: string; value: string }[]): Record<string, string> {
+  return Object.fromEntries(pairs.map(({ key, value }) => [key, value]));
+}
+
+describe("security headers outside Next.js", () => {
+  it("are next.config.ts's for the credentials callback, over plain HTTP", async () => {
+    const expected = await nextJsHeaders(CREDENTIALS_CALLBACK_PATH, { host: "id.example.test" });
+    expect(asRecord(apiSecurityHeaders(undefined))).toEqual(expected);
+    expect(expected["Content-Security-Policy"]).toContain("default-src 'none'");
+    expect(expected["Strict-Transport-Security"]).toBeUndefined();
+  });
+
+  it("are next.config.ts's for the credentials callback behind HTTPS (HSTS)", async () => {
+    const expected = await nextJsHeaders(CREDENTIALS_CALLBACK_PATH, { host: "id.example.test", "x-forwarded-proto": "https" });
+    expect(asRecord(apiSecurityHeaders("https"))).toEqual(expected);
+    expect(expected["Strict-Transport-Security"]).toMatch(/max-age=/);
+  });
+
+  it("give no HSTS for another forwarded protocol", async () => {
+    const expected = await nextJsHeaders(CREDENTIALS_CALLBACK_PATH, { "x-forwarded-proto": "http" });
+    expect(asRecord(apiSecurityHeaders("http"))).toEqual(expected);
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * The security headers every response carries, as ONE list: next.config.ts
+ * hands it to Next.js (`headers()`), and the requests answered before Next.js
+ * (lib/startup.ts's hook: the credentials sign-in, lib/sign-in/credentials-http.ts)
+ * add the same headers from here. lib/http/security-headers.test.ts evaluates
+ * next.config.ts's rules with Next.js's own matcher and compares.
+ *
+ * No imports and no "server-only": next.config.ts loads this file at build time.
+ * The Content-Security-Policy of pages is per request, in proxy.ts.
+ */
+
+export type HeaderPair = { key: string; value: string };
+
+/** Sent with every response, static files included. */
+export const SECURITY_HEADERS: readonly HeaderPair[] = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "same-origin" },
+  // Legacy twin of CSP frame-ancestors 'none', for older browsers.
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
+];
+
+/** API responses are JSON, never documents: nothing may load or frame them. */
+export const API_CONTENT_SECURITY_POLICY: HeaderPair = {
+  key: "Content-Security-Policy",
+  value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+};
+
+/** HSTS only when the request came over HTTPS (a TLS-terminating proxy says so); browsers ignore it on plain HTTP anyway. */
+export const STRICT_TRANSPORT_SECURITY: HeaderPair = { key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" };
+
+type HeaderRule = {
+  source: string;
+  has?: { type: "header"; key: string; value: string }[];
+  headers: HeaderPair[];
+};
+
+/** next.config.ts's `headers()`: every rule, in Next.js's format. */
+export function securityHeaderRules(): HeaderRule[] {
+  return [
+    { source: "/:path*", headers: [...SECURITY_HEADERS] },
+    // The API reference page (/api/docs) sets its own policy, which lets it load its own scripts.
+    { source: "/api/:path((?!docs(?:/|$)).*)", headers: [API_CONTENT_SECURITY_POLICY] },
+    // The instance logo is shown in mail, which webmail renders on its own origin.
+    { source: "/api/instance/logo", headers: [{ key: "Cross-Origin-Resource-Policy", value: "cross-origin" }] },
+    {
+      source: "/:path*",
+      has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+      headers: [STRICT_TRANSPORT_SECURITY],
+    },
+  ];
+}
+
+/**
+ * What next.config.ts's rules add to an /api/* response other than /api/docs and
+ * /api/instance/logo, for a request answered before Next.js. `forwardedProto` is
+ * the request's X-Forwarded-Proto as Next.js would see it: after scripts/server.mjs
+ * has dropped forwarding headers from untrusted peers.
+ */
+export function apiSecurityHeaders(forwardedProto: string | string[] | undefined): HeaderPair[] {
+  const https = forwardedProto === "https";
+  return [...SECURITY_HEADERS, API_CONTENT_SECURITY_POLICY, ...(https ? [STRICT_TRANSPORT_SECURITY] : [])];
+}
