@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { and, eq, inArray, or, sql } from "drizzle-orm";
-import { literalLimit, perDatabase, type PreparedRows } from "@/lib/db/prepared";
+import { literalLimit, perDatabase, perTransaction, type PreparedRows } from "@/lib/db/prepared";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex, emailBlindIndexes, usernameBlindIndex } from "@/lib/crypto/blind-index";
 import { db, type Db, type Tx } from "@/lib/db/database";
@@ -99,12 +99,19 @@ export function openUser(row: UserRow, autoGroups: string[], lockedUntil?: Date 
   return record;
 }
 
+/** findUserRow's statement, kept per Drizzle database (a unit of work's tx or db()): every write's activity label reads it. */
+const userRowById = perTransaction(
+  (q: Db | Tx) =>
+    q
+      .select()
+      .from(users)
+      .where(and(eq(users.accountId, sql.placeholder("accountId")), eq(users.id, sql.placeholder("userId"))))
+      .limit(literalLimit(1))
+      .prepare() as unknown as PreparedRows<UserRow>,
+);
+
 export async function findUserRow(q: Db | Tx, accountId: string, userId: string): Promise<UserRow | undefined> {
-  const [row] = await q
-    .select()
-    .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.id, userId)))
-    .limit(literalLimit(1));
+  const [row] = await userRowById(q).execute({ accountId, userId });
   return row;
 }
 
