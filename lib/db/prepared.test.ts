@@ -67,17 +67,20 @@ describe("statements kept per database", () => {
 
   it("on PostgreSQL names a kept statement, so each connection parses and plans it once", async () => {
     if (dialect() !== "postgres") return;
-    const inTx = perTransaction((d: Tx) =>
-      d
-        .select({ id: accounts.id })
-        .from(accounts)
-        .where(eq(accounts.id, sql.placeholder("id")))
-        .limit(literalLimit(2))
-        .prepare() as unknown as PreparedRows<{ id: string }>,
-    );
+    // Statements built together (an object of them, as lib/users/list-statements.ts keeps) are named too.
+    const inTx = perTransaction((d: Tx) => ({
+      byId: {
+        two: d
+          .select({ id: accounts.id })
+          .from(accounts)
+          .where(eq(accounts.id, sql.placeholder("id")))
+          .limit(literalLimit(2))
+          .prepare() as unknown as PreparedRows<{ id: string }>,
+      },
+    }));
     const names = await writeSystem(async (tx) => {
-      await inTx(tx).execute({ id: "a" });
-      await inTx(tx).execute({ id: "b" });
+      await inTx(tx).byId.two.execute({ id: "a" });
+      await inTx(tx).byId.two.execute({ id: "b" });
       // The connection's own prepared statements: the kept one is there once, under its digest name.
       return rows<{ name: string; text: string }>(tx, sql`SELECT name, statement AS text FROM pg_prepared_statements WHERE statement LIKE '%limit 2%' AND statement LIKE '%"accounts"%'`);
     });

@@ -53,11 +53,16 @@ function isPgPreparedQuery(statement: unknown): statement is PgQueryConfigs {
  * statement's SQL never depends on its values, so a name names one text (node-postgres refuses a
  * name reused for another text). SQLite's prepared statements are already parsed once.
  */
-function namedOnPostgres<T>(statement: T): T {
-  if (!isPgPreparedQuery(statement) || statement.queryConfig.name) return statement;
-  const name = `lk_${crypto.createHash("sha256").update(statement.queryConfig.text).digest("hex").slice(0, 28)}`;
-  statement.rawQueryConfig.name = name;
-  statement.queryConfig.name = name;
+function namedOnPostgres<T>(statement: T, depth = 0): T {
+  if (isPgPreparedQuery(statement)) {
+    if (statement.queryConfig.name) return statement;
+    const name = `lk_${crypto.createHash("sha256").update(statement.queryConfig.text).digest("hex").slice(0, 28)}`;
+    statement.rawQueryConfig.name = name;
+    statement.queryConfig.name = name;
+  } else if (depth < 3 && typeof statement === "object" && statement !== null && Object.getPrototypeOf(statement) === Object.prototype) {
+    // A set of statements built together (e.g. one per kind of list: { all: { me, others }, … }).
+    for (const value of Object.values(statement)) namedOnPostgres(value, depth + 1);
+  }
   return statement;
 }
 
