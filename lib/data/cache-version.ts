@@ -14,7 +14,7 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
-import { literalLimit } from "@/lib/db/prepared";
+import { literalLimit, perTransaction, type PreparedRows } from "@/lib/db/prepared";
 import { cacheVersions } from "@/lib/db/schema";
 import { unitOf } from "./unit-of-work";
 
@@ -27,24 +27,23 @@ export async function bumpCacheVersion(tx: Tx, name: string): Promise<void> {
     .onConflictDoUpdate({ target: cacheVersions.name, set: { version: sql`${cacheVersions.version} + 1` } });
 }
 
-/** The stored version of a cached thing (0 before its first change). */
-export async function cacheVersion(q: Db, name: string): Promise<number> {
-  // Every use of a cache asks this: the statement is built and prepared once per database, not per call.
-  let prepared = versionReads.get(q);
-  if (!prepared) {
-    prepared = q
+/** cacheVersion's statement, kept per Drizzle database (lib/db/prepared.ts; named on PostgreSQL: every sign-in asks it). */
+const versionRead = perTransaction(
+  (q: Db) =>
+    q
       .select({ version: cacheVersions.version })
       .from(cacheVersions)
       .where(eq(cacheVersions.name, sql.placeholder("name")))
       .limit(literalLimit(1))
-      .prepare();
-    versionReads.set(q, prepared);
-  }
-  const [row] = await prepared.execute({ name });
+      .prepare() as unknown as PreparedRows<{ version: number }>,
+);
+
+/** The stored version of a cached thing (0 before its first change). */
+export async function cacheVersion(q: Db, name: string): Promise<number> {
+  // Every use of a cache asks this: the statement is built and prepared once per database, not per call.
+  const [row] = await versionRead(q).execute({ name });
   return row?.version ?? 0;
 }
-
-const versionReads = new WeakMap<Db, { execute(values: { name: string }): Promise<Array<{ version: number }>> | Array<{ version: number }> }>();
 
 const allVersionReads = new WeakMap<Db, { execute(): Promise<Array<{ name: string; version: number }>> | Array<{ name: string; version: number }> }>();
 

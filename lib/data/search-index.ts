@@ -144,6 +144,14 @@ async function insertTerms(tx: Tx, table: PostingTable, scopeId: number, entryId
     for (const term of [...terms].sort((a, b) => a - b)) insert.run(scopeId, term, entryId);
     return;
   }
+  if (dialect() === "postgres") {
+    // One named statement whatever the number of terms (the terms as one array): parsed and planned once per
+    // pooled connection, where a multi-row VALUES was built by Drizzle and planned afresh for every entity.
+    const text = `INSERT INTO ${TABLE_NAMES[table]} (scope_id, term, entry_id) SELECT $1::integer, t, $2::integer FROM unnest($3::bigint[]) AS t ON CONFLICT DO NOTHING`;
+    const client = (tx as unknown as { $client: { query(config: { name: string; text: string; values: unknown[] }): Promise<unknown> } }).$client;
+    await client.query({ name: `latchkey_postings_${table}`, text, values: [scopeId, entryId, terms] });
+    return;
+  }
   await tx
     .insert(table === "main" ? searchTerms : searchRecentTerms)
     .values(terms.map((term) => ({ scopeId, term, entryId })))

@@ -155,7 +155,8 @@ export function snapshotVersions(readers: pg.Pool): () => Promise<string> {
   let sent: Promise<string> | undefined;
   let queued: Promise<string> | undefined;
   const send = (): Promise<string> => {
-    const read = readers.query<{ v: string }>("SELECT pg_current_snapshot()::text AS v").then((r) => r.rows[0].v);
+    // Named: the most frequent statement of all (token and list caches ask it per request), parsed once per connection.
+    const read = readers.query<{ v: string }>({ name: "latchkey_committed_version", text: "SELECT pg_current_snapshot()::text AS v" }).then((r) => r.rows[0].v);
     sent = read;
     const clear = () => {
       if (sent === read) sent = undefined;

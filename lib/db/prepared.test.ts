@@ -7,7 +7,8 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { db, type Tx } from "@/lib/db/database";
+import { db, dialect, type Tx } from "@/lib/db/database";
+import { rows } from "@/lib/db/raw";
 import { accounts } from "@/lib/db/schema";
 import { literalLimit, perDatabase, perTransaction, perTransactionBy, type PreparedRows } from "./prepared";
 
@@ -62,5 +63,28 @@ describe("statements kept per database", () => {
       expect(await inTx(tx).execute({ id: ids[1] })).toEqual([{ id: ids[1] }]);
     });
     expect(builds).toBeGreaterThanOrEqual(2);
+  });
+
+  it("on PostgreSQL names a kept statement, so each connection parses and plans it once", async () => {
+    if (dialect() !== "postgres") return;
+    // Statements built together (an object of them, as lib/users/list-statements.ts keeps) are named too.
+    const inTx = perTransaction((d: Tx) => ({
+      byId: {
+        two: d
+          .select({ id: accounts.id })
+          .from(accounts)
+          .where(eq(accounts.id, sql.placeholder("id")))
+          .limit(literalLimit(2))
+          .prepare() as unknown as PreparedRows<{ id: string }>,
+      },
+    }));
+    const names = await writeSystem(async (tx) => {
+      await inTx(tx).byId.two.execute({ id: "a" });
+      await inTx(tx).byId.two.execute({ id: "b" });
+      // The connection's own prepared statements: the kept one is there once, under its digest name.
+      return rows<{ name: string; text: string }>(tx, sql`SELECT name, statement AS text FROM pg_prepared_statements WHERE statement LIKE '%limit 2%' AND statement LIKE '%"accounts"%'`);
+    });
+    expect(names).toHaveLength(1);
+    expect(names[0].name).toMatch(/^lk_[0-9a-f]{28}$/);
   });
 });

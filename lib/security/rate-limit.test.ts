@@ -95,6 +95,10 @@ describe("rate limits in the database", () => {
     // Other keys of the same limits still pass; so does an empty set of checks.
     await assertRateLimitsNotExhausted([[address, "198.51.100.10"], [client, "app-2"]]);
     await assertRateLimitsNotExhausted([]);
+    // More keys than one read takes: the exhausted one is found in a later read.
+    const many = ["app-3", "app-4", "app-5", "app-6", "app-7", "app-1"].map((key) => [client, key] as const);
+    expect(await assertRateLimitsNotExhausted(many).catch((err: unknown) => err)).toBeInstanceOf(RateLimited);
+    await assertRateLimitsNotExhausted(many.slice(0, 5));
   });
 
   it("refuses to count inside a unit of work (it would wait for its own transaction)", async () => {

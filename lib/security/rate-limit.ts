@@ -20,13 +20,13 @@
  */
 import "server-only";
 import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
-import { eq, lt, sql } from "drizzle-orm";
+import { eq, inArray, lt, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
-import { idSetValue, inIdSet, literalLimit } from "@/lib/db/prepared";
+import { perTransactionBy } from "@/lib/db/prepared";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited, type ServerMessageKey } from "@/lib/errors";
 import { countRateLimitRefusal } from "@/lib/observability/metrics";
@@ -68,7 +68,7 @@ export type RateLimiter = {
   consume(key: string): Promise<void>;
   /** Throws RateLimited when the key has used all its points, without counting anything (one read, no write). */
   assertNotExhausted(key: string): Promise<void>;
-  /** Throws RateLimited when the store's row for a key (as counterRead returns it) has used all the points. */
+  /** Throws RateLimited when the store's row for a key (as readCounters returns it) has used all the points. */
   refuseIfExhausted(row: CounterRow | undefined): void;
   /** Drops reserved points (the store's counts were reset). */
   forget(): void;
@@ -121,7 +121,7 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
     async assertNotExhausted(key: string): Promise<void> {
       // Read from the committed data with a statement prepared once (the store's own get prepares per call):
       // the row the store keeps under "<limit name>:<key>".
-      const [row] = await counterRead(db()).execute({ key: `${limit.name}:${key}` });
+      const [row] = await readCounters([`${limit.name}:${key}`]);
       this.refuseIfExhausted(row);
     },
     refuseIfExhausted(row: CounterRow | undefined): void {
@@ -167,46 +167,34 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
 }
 
 type CounterRow = { points: number | string; expire: number | string | null };
-type CounterRead = { execute(values: { key: string }): Promise<CounterRow[]> | CounterRow[] };
-const counterReads = new WeakMap<Db, CounterRead>();
-
-function counterRead(database: Db): CounterRead {
-  let prepared = counterReads.get(database);
-  if (!prepared) {
-    const query = (d: Db) =>
-      d
-        .select({ points: rateLimits.points, expire: rateLimits.expire })
-        .from(rateLimits)
-        .where(eq(rateLimits.key, sql.placeholder("key")))
-        .limit(literalLimit(1));
-    // SQLite: on the writer while it is idle, synchronously (lib/db/idle-writer-read.ts; the OpenID token endpoint reads this per request).
-    const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
-    prepared = sqlite ? { execute: (values) => sqlite().all(values) as CounterRow[] } : (query(database).prepare() as unknown as CounterRead);
-    counterReads.set(database, prepared);
-  }
-  return prepared;
-}
 
 type KeyedCounterRow = CounterRow & { key: string };
-type CountersRead = { execute(values: { keys: string | string[] }): Promise<KeyedCounterRow[]> | KeyedCounterRow[] };
-const countersReads = new WeakMap<Db, CountersRead>();
+type CountersRead = { execute(values: Record<string, string>): Promise<KeyedCounterRow[]> | KeyedCounterRow[] };
 
-/** The store's rows for a set of keys, in one read prepared once (on SQLite on the idle writer, as counterRead). */
-function countersRead(database: Db): CountersRead {
-  let prepared = countersReads.get(database);
-  if (!prepared) {
-    const query = (d: Db) =>
-      d.select({ key: rateLimits.key, points: rateLimits.points, expire: rateLimits.expire }).from(rateLimits).where(inIdSet(rateLimits.key, "keys"));
-    const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
-    // PostgreSQL: named, so it is parsed and planned once per pooled connection (the OpenID provider's token and
-    // introspection endpoints read it on every request; unnamed, its planning was most of its server time).
-    // (Db is typed with SQLite's builders, whose prepare takes no name; on PostgreSQL it is pg-core's.)
-    prepared = sqlite
-      ? { execute: (values) => sqlite().all(values) as KeyedCounterRow[] }
-      : ((query(database) as unknown as { prepare(name: string): unknown }).prepare("latchkey_rate_limit_counters") as CountersRead);
-    countersReads.set(database, prepared);
+/**
+ * The store's rows for a few keys, in one read prepared once per number of keys (a handful: the OpenID
+ * token endpoint checks two or three limits at once). `key IN ($0, $1 …)` rather than one bound set:
+ * PostgreSQL keeps planning `= ANY($1)` afresh on every run (a custom plan each time, round 11), while
+ * a fixed number of keys gets the primary key's generic plan after a few runs. On PostgreSQL the kept
+ * statement is named (lib/db/prepared.ts); on SQLite it runs on the writer while it is idle, synchronously (lib/db/idle-writer-read.ts).
+ */
+const countersReadBy = perTransactionBy((database: Db, count: number): CountersRead => {
+  const keys = Array.from({ length: count }, (_, i) => sql.placeholder(`k${i}`));
+  const query = (d: Db) => d.select({ key: rateLimits.key, points: rateLimits.points, expire: rateLimits.expire }).from(rateLimits).where(inArray(rateLimits.key, keys));
+  const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
+  return sqlite ? { execute: (values) => sqlite().all(values) as KeyedCounterRow[] } : (query(database).prepare() as unknown as CountersRead);
+});
+
+/** More keys than this are read in one statement each batch of this many (never happens today: two or three). */
+const COUNTERS_PER_READ = 4;
+
+async function readCounters(keys: readonly string[]): Promise<KeyedCounterRow[]> {
+  const found: KeyedCounterRow[] = [];
+  for (let at = 0; at < keys.length; at += COUNTERS_PER_READ) {
+    const batch = keys.slice(at, at + COUNTERS_PER_READ);
+    found.push(...(await countersReadBy(db(), batch.length).execute(Object.fromEntries(batch.map((key, i) => [`k${i}`, key])))));
   }
-  return prepared;
+  return found;
 }
 
 // One limiter per limit and open database (a test that reopens the database gets new ones).
@@ -247,7 +235,7 @@ export async function assertRateLimitNotExhausted(limit: RateLimit, key: string)
 export async function assertRateLimitsNotExhausted(checks: ReadonlyArray<readonly [RateLimit, string]>): Promise<void> {
   if (checks.length === 0) return;
   const keys = checks.map(([limit, key]) => `${limit.name}:${key}`);
-  const rows = await countersRead(db()).execute({ keys: idSetValue(keys) });
+  const rows = await readCounters(keys);
   const byKey = new Map(rows.map((row) => [row.key, row]));
   checks.forEach(([limit], i) => limiterFor(limit).refuseIfExhausted(byKey.get(keys[i])));
 }

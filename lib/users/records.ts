@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { and, eq, inArray, or, sql } from "drizzle-orm";
-import { literalLimit, perDatabase, type PreparedRows } from "@/lib/db/prepared";
+import { literalLimit, perTransaction, perTransactionBy, type PreparedRows } from "@/lib/db/prepared";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex, emailBlindIndexes, usernameBlindIndex } from "@/lib/crypto/blind-index";
 import { db, type Db, type Tx } from "@/lib/db/database";
@@ -99,12 +99,19 @@ export function openUser(row: UserRow, autoGroups: string[], lockedUntil?: Date 
   return record;
 }
 
+/** findUserRow's statement, kept per Drizzle database (a unit of work's tx or db()): every write's activity label reads it. */
+const userRowById = perTransaction(
+  (q: Db | Tx) =>
+    q
+      .select()
+      .from(users)
+      .where(and(eq(users.accountId, sql.placeholder("accountId")), eq(users.id, sql.placeholder("userId"))))
+      .limit(literalLimit(1))
+      .prepare() as unknown as PreparedRows<UserRow>,
+);
+
 export async function findUserRow(q: Db | Tx, accountId: string, userId: string): Promise<UserRow | undefined> {
-  const [row] = await q
-    .select()
-    .from(users)
-    .where(and(eq(users.accountId, accountId), eq(users.id, userId)))
-    .limit(literalLimit(1));
+  const [row] = await userRowById(q).execute({ accountId, userId });
   return row;
 }
 
@@ -127,23 +134,27 @@ export async function findUserRowsByIdentifier(q: Db | Tx, identifier: string): 
 }
 
 /** findUserRowsByIdentifier's statement on db(), per number of blind indexes (one per readable key set; two during a rotation). */
-const identifierLookup = perDatabase((d) => {
-  const byCount = new Map<number, PreparedRows<UserRow>>();
-  return (count: number) => {
-    let statement = byCount.get(count);
-    if (!statement) {
-      const indexes = Array.from({ length: count }, (_, i) => sql.placeholder(`i${i}`));
-      statement = d
-        .select()
-        .from(users)
-        .where(or(inArray(users.emailIndex, indexes), inArray(users.usernameIndex, indexes)))
-        .limit(literalLimit(2))
-        .prepare() as unknown as PreparedRows<UserRow>;
-      byCount.set(count, statement);
-    }
-    return statement;
-  };
-});
+const identifierLookupBy = perTransactionBy(
+  (d: Db, count: number) =>
+    d
+      .select()
+      .from(users)
+      .where(
+        or(
+          inArray(
+            users.emailIndex,
+            Array.from({ length: count }, (_, i) => sql.placeholder(`i${i}`)),
+          ),
+          inArray(
+            users.usernameIndex,
+            Array.from({ length: count }, (_, i) => sql.placeholder(`i${i}`)),
+          ),
+        ),
+      )
+      .limit(literalLimit(2))
+      .prepare() as unknown as PreparedRows<UserRow>,
+);
+const identifierLookup = () => (count: number) => identifierLookupBy(db(), count);
 
 /** A label for activity events: the name, or the email, or the username. */
 export function userLabel(user: { name: string; email: string | null; username?: string }): string {

@@ -44,8 +44,9 @@ describe("users per account (user_counts)", () => {
     const owner = await createTestUser(accountId, { role: "owner", email: "owner@counts.example" });
     const actor = await startSession(owner);
     expect(await storedUserCount(db(), accountId, false)).toBe(1);
-    // No service user was ever counted: the lists count the table.
-    expect(await storedUserCount(db(), accountId, true)).toBeNull();
+    // No service user yet: counted as none with the first person, so no list counts the table.
+    expect(await storedUserCount(db(), accountId, true)).toBe(0);
+    expect(await storedUserCount(db(), accountId, undefined)).toBe(1);
     expect(await listedTotal(accountId, owner.id, true)).toBe(0);
 
     const made: string[] = [];
@@ -83,6 +84,9 @@ describe("users per account (user_counts)", () => {
     // The first counted insert starts from the table, itself included.
     const owner = await createTestUser(accountId, { role: "owner" });
     expect(await storedUserCount(db(), accountId, false)).toBe(6);
+    // And the other kind's row with it (none yet), so a list of both kinds reads the stored counts too.
+    expect(await storedUserCount(db(), accountId, true)).toBe(0);
+    expect(await storedUserCount(db(), accountId, undefined)).toBe(6);
 
     await writeSystem((tx) => tx.update(userCounts).set({ count: 999 }).where(eq(userCounts.accountId, accountId)));
     await recountUsers();

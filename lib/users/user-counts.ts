@@ -48,8 +48,13 @@ export async function countUserAdded(tx: Tx, accountId: string, isServiceUser: b
   unitOf(tx);
   const moved = await addOne(tx, isServiceUser).execute({ accountId });
   if (moved.length > 0) return;
-  // Not counted yet: start from the table, which holds this user already.
+  // Not counted yet: start from the table, which holds this user already. The other kind's row too (an account
+  // set up after this process started has neither): without it, every list of both kinds counted the table.
   await tx.insert(userCounts).values({ accountId, isServiceUser, count: await countTable(tx, accountId, isServiceUser) });
+  await tx
+    .insert(userCounts)
+    .values({ accountId, isServiceUser: !isServiceUser, count: await countTable(tx, accountId, !isServiceUser) })
+    .onConflictDoNothing();
 }
 
 /** A user was deleted in this unit of work. */
