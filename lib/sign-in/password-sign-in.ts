@@ -125,8 +125,10 @@ export async function signInWithPassword(
   const candidates = await findUserRowsByIdentifier(db(), identifier);
   const row = candidates.length === 1 ? candidates[0] : undefined;
   const accountId = row?.accountId ?? (await instanceAccountId());
-  const who = row ? { id: row.id, label: userLabel(openIdentity(row)) } : undefined;
-  const keys = attemptKeys(identifier, meta.ip);
+  const identity = row ? openIdentity(row) : undefined;
+  const who = row && identity ? { id: row.id, label: userLabel(identity) } : undefined;
+  // The throttle counts the person, not what was typed: their email and their username reach one lock.
+  const keys = attemptKeys(identity ? identity.email || identity.username || identifier : identifier, meta.ip);
 
   const admission = await writeSystem(async (tx) => {
     const decision = await admitAttempt(tx, keys, accountId, now, limits);
