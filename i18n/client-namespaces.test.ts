@@ -60,7 +60,7 @@ describe("message namespaces sent to the browser", () => {
     for (const p of placements) {
       const within = AREA_WITHIN[p.area as ClientMessagesArea];
       if (within) expect(p.parent, `${p.layout} places "${p.area}", declared within "${within}"`).toBe(within);
-      else expect(["root", "public", "dashboard"], `${p.layout} places "${p.area}": a replacing provider`).toContain(p.area);
+      else expect(["root", "dashboard"], `${p.layout} places "${p.area}": a replacing provider`).toContain(p.area);
     }
   });
 
