@@ -223,6 +223,17 @@ export function clientMessages(messages: Catalog, area: ClientMessagesArea): Cat
   return picked;
 }
 
+const jsons = new WeakMap<object, Map<ClientMessagesArea, string>>();
+
+/** The same, as the JSON text the provider hands to the browser (i18n/client-messages.tsx): made once per catalog and area. */
+export function clientMessagesJson(messages: Catalog, area: ClientMessagesArea): string {
+  let byArea = jsons.get(messages);
+  if (!byArea) jsons.set(messages, (byArea = new Map()));
+  let json = byArea.get(area);
+  if (json === undefined) byArea.set(area, (json = JSON.stringify(clientMessages(messages, area))));
+  return json;
+}
+
 /**
  * `inner` laid over `outer`: what a nested provider's components see. Objects
  * met at the same key merge (a section may send "profilePage.email" under a
