@@ -35,9 +35,8 @@ export function IdentityFields({
 }) {
   const [username, setUsername] = useState(values?.username ?? "");
   const t = useTranslations("columns");
-  // Only the fields' own texts: the whole usersPage namespace would go to every page with these fields (setup, invite).
-  const fields = useTranslations("usersPage.fields");
-  const USERNAME_CHARACTERS = fields("usernameCharacters");
+  const usersPage = useTranslations("usersPage");
+  const USERNAME_CHARACTERS = usersPage("usernameCharacters");
   // Once the username is typed in, a changed email no longer replaces it.
   const [usernameTyped, setUsernameTyped] = useState(Boolean(values?.username));
   return (
