@@ -24,6 +24,7 @@ import { signOutSession } from "@/lib/sessions/sign-out";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
+import { webHeaders } from "@/lib/http/node-request";
 
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
 const FORM_LIMIT = 4 * 1024;
@@ -61,15 +62,6 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(body.slice(0, FORM_LIMIT));
 }
 
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === "string") headers.set(name, value);
-    else if (Array.isArray(value)) headers.set(name, value.join(", "));
-  }
-  return headers;
-}
-
 async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, answering: boolean): Promise<void> {
   const provider = await currentProvider();
   if (!provider) return unavailable(res, "no_public_url");
@@ -102,7 +94,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     requestedScope: String(details.params.scope ?? ""),
     grantId: details.grantId,
     consent: choice === "allow" ? "allow" : choice === "deny" ? "deny" : undefined,
-    meta: requestMeta(headersOf(req)),
+    meta: requestMeta(webHeaders(req)),
   });
   if (outcome.kind === "finish") {
     // What provider.interactionResult(…, { mergeWithLastSubmission: false }) does, on the interaction this request
@@ -227,7 +219,7 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
     await next();
     if (ctx.oidc?.route !== "end_session_confirm" || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
     const session = await browserSession(ctx.req.headers.cookie);
-    if (session) await signOutSession(session, requestMeta(headersOf(ctx.req)));
+    if (session) await signOutSession(session, requestMeta(webHeaders(ctx.req)));
     for (const name of SESSION_COOKIES) ctx.cookies.set(name, null, { path: "/", signed: false });
   });
   return provider.callback() as NodeHandler;
@@ -302,7 +294,7 @@ function providerCallback(provider: CurrentProvider): NodeHandler {
     withDeferredWrites(provider);
     provider.use(attemptLimits);
     withUnframeablePages(provider);
-    withAppRevocationActivity(provider, (ctx) => requestMeta(headersOf(ctx.req)));
+    withAppRevocationActivity(provider, (ctx) => requestMeta(webHeaders(ctx.req)));
     withDirectSignIn(provider);
     callback = withSingleLogout(provider);
     callbacks.set(provider, callback);

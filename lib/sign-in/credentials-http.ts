@@ -27,6 +27,7 @@ import { publicOrigin } from "@/lib/http/request-meta";
 import { apiSecurityHeaders } from "@/lib/http/security-headers";
 import { newCookieSink, withCookieSink } from "./cookie-sink";
 import { handlers } from "./nextauth";
+import { webHeaders } from "@/lib/http/node-request";
 
 /** scripts/body-limit.mjs's AUTH_BODY_LIMIT, which the server's guard has already applied; a backstop here. */
 const BODY_LIMIT = 64 * 1024;
@@ -48,15 +49,6 @@ function authUrlSet(): boolean {
   return Boolean(process.env.AUTH_URL ?? process.env.NEXTAUTH_URL);
 }
 
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === "string") headers.set(name, value);
-    else if (Array.isArray(value)) headers.set(name, value.join(", "));
-  }
-  return headers;
-}
-
 function sendError(res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) {
     res.destroy();
@@ -68,7 +60,7 @@ function sendError(res: ServerResponse, status: number, message: string): void {
 }
 
 async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const headers = headersOf(req);
+  const headers = webHeaders(req);
   const url = new URL(req.url ?? "/", publicOrigin(headers));
   const body = await readBody(req);
   const init = { method: "POST", headers, body: body.length > 0 ? (body as Uint8Array<ArrayBuffer>) : undefined };
