@@ -8,25 +8,19 @@ import { createSession } from "@/lib/sessions/sessions";
 import { requestPasswordReset } from "@/lib/users/password-reset";
 import { setOwnLocale } from "@/lib/users/profile";
 import { createAccount, createUser, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
+import { sendMailThrough, sentTo } from "@/test/mail";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
-import { mailSettingsInputSchema } from "./schemas";
-import { saveMailSettings } from "./settings";
 
 let smtp: TestSmtp;
 let accountId: string;
 let owner: TestUser;
-const to = (address: string) => (m: { to?: unknown }) => JSON.stringify(m.to).includes(address);
 const localeOf = async (userId: string) => (await db().select({ locale: users.locale }).from(users).where(and(eq(users.accountId, accountId), eq(users.id, userId))))[0]?.locale;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
   accountId = await createAccount();
   owner = await createUser(accountId, { role: "owner" });
-  await saveMailSettings(
-    await startSession(owner),
-    mailSettingsInputSchema.parse({ host: "127.0.0.1", port: smtp.port, security: "none", from_address: "latchkey@example.com", public_url: "https://team.example.com" }),
-    META,
-  );
+  await sendMailThrough(smtp, owner);
 }, 60_000);
 afterAll(() => smtp.stop());
 
@@ -40,12 +34,12 @@ describe("mail in the recipient's language", { timeout: 60_000 }, () => {
     await requestPasswordReset(german.email, META);
     await requestPasswordReset(english.email, META);
     await outboxIdle();
-    const de = await smtp.waitFor(to(german.email));
+    const de = await smtp.waitFor(sentTo(german.email));
     expect(de.subject).toBe("Neues Passwort festlegen · Latchkey (team.example.com)");
     expect(de.text).toContain("Hallo Greta,");
     expect(de.text).toContain("Der Link funktioniert einmal, 30 Minuten lang.");
     expect(de.html).toContain('<html lang="de">');
-    const en = await smtp.waitFor(to(english.email));
+    const en = await smtp.waitFor(sentTo(english.email));
     expect(en.subject).toBe("Set a new password · Latchkey (team.example.com)");
     expect(en.text).toContain("Hello Emma,");
     expect(en.text).toContain("The link works once, for 30 minutes.");
@@ -56,7 +50,7 @@ describe("mail in the recipient's language", { timeout: 60_000 }, () => {
     await updateUserRow(owner.id, { locale: "de" });
     await requestPasswordReset(undecided.email, META);
     await outboxIdle();
-    expect((await smtp.waitFor(to(undecided.email))).subject).toMatch(/^Neues Passwort festlegen/);
+    expect((await smtp.waitFor(sentTo(undecided.email))).subject).toMatch(/^Neues Passwort festlegen/);
     await updateUserRow(owner.id, { locale: null });
 
     await writeSystem((tx) => createSession(tx, undecided, { ...META, locale: "de" }));

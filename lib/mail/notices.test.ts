@@ -6,9 +6,8 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { createSession } from "@/lib/sessions/sessions";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
 import { createAccount, createUser, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
+import { sendMailThrough } from "@/test/mail";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
-import { mailSettingsInputSchema } from "./schemas";
-import { saveMailSettings } from "./settings";
 
 let smtp: TestSmtp;
 let accountId: string;
@@ -16,19 +15,7 @@ let owner: TestUser;
 const to = (address: string, subject: RegExp) => (m: { to?: unknown; subject?: string }) => JSON.stringify(m.to).includes(address) && subject.test(m.subject ?? "");
 
 async function notices(on: boolean) {
-  await saveMailSettings(
-    await startSession(owner),
-    mailSettingsInputSchema.parse({
-      host: "127.0.0.1",
-      port: smtp.port,
-      security: "none",
-      from_address: "latchkey@example.com",
-      public_url: "https://team.example.com",
-      notice_two_factor_changed: on,
-      notice_access_token_created: on,
-    }),
-    META,
-  );
+  await sendMailThrough(smtp, owner, { notice_two_factor_changed: on, notice_access_token_created: on });
 }
 
 beforeAll(async () => {

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { outboxIdle } from "@/lib/data/outbox";
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
-import { mailSettingsInputSchema } from "@/lib/mail/schemas";
-import { saveMailSettings } from "@/lib/mail/settings";
 import { createAccount, createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { sendMailThrough, sentTo } from "@/test/mail";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
 
@@ -12,7 +11,6 @@ let smtp: TestSmtp;
 let accountId: string;
 let owner: TestUser;
 const linkIn = (text: string | undefined) => /\/confirm-email\?token=(lke_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
-const to = (address: string) => (m: { to?: unknown }) => JSON.stringify(m.to).includes(address);
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -22,11 +20,7 @@ beforeAll(async () => {
 afterAll(() => smtp.stop());
 
 async function mailOn() {
-  await saveMailSettings(
-    await startSession(owner),
-    mailSettingsInputSchema.parse({ host: "127.0.0.1", port: smtp.port, security: "none", from_address: "latchkey@example.com", public_url: "https://team.example.com" }),
-    META,
-  );
+  await sendMailThrough(smtp, owner);
 }
 
 // Password hashing and a real SMTP server: slow on a loaded machine.
@@ -42,10 +36,10 @@ describe("email change with confirmation", { timeout: 60_000 }, () => {
     await requestEmailChange(await startSession(person), { email: "new-address@example.com" }, META);
     expect((await userRow(person.id))!.emailIndex).toBe(emailBlindIndex("old-address@example.com"));
     await outboxIdle();
-    const notice = await smtp.waitFor(to("old-address@example.com"));
+    const notice = await smtp.waitFor(sentTo("old-address@example.com"));
     expect(notice.subject).toMatch(/being changed/);
     expect(linkIn(notice.text)).toBeUndefined();
-    const confirm = await smtp.waitFor(to("new-address@example.com"));
+    const confirm = await smtp.waitFor(sentTo("new-address@example.com"));
     const token = linkIn(confirm.text)!;
     expect(await confirmEmailChange({ token }, META)).toEqual({ email: "new-address@example.com" });
     expect((await userRow(person.id))!.emailIndex).toBe(emailBlindIndex("new-address@example.com"));
@@ -60,7 +54,7 @@ describe("email change with confirmation", { timeout: 60_000 }, () => {
     await updateUserRow(person.id, { emailCiphertext: null, emailIndex: null });
     await requestEmailChange(await startSession(person), { email: "first-address@example.com" }, META);
     await outboxIdle();
-    const confirm = await smtp.waitFor(to("first-address@example.com"));
+    const confirm = await smtp.waitFor(sentTo("first-address@example.com"));
     await confirmEmailChange({ token: linkIn(confirm.text) }, META);
     expect((await userRow(person.id))!.emailIndex).toBe(emailBlindIndex("first-address@example.com"));
   });

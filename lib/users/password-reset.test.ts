@@ -2,11 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { outboxIdle } from "@/lib/data/outbox";
 import { Invalid, PreconditionFailed, RateLimited } from "@/lib/errors";
-import { mailSettingsInputSchema } from "@/lib/mail/schemas";
-import { saveMailSettings } from "@/lib/mail/settings";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { sendMailThrough } from "@/test/mail";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
 import { FORGOT_PASSWORD_ANSWER, passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken, sendPasswordResetLink } from "./password-reset";
 
@@ -22,11 +21,7 @@ beforeAll(async () => {
   smtp = await startSmtpServer();
   accountId = await createAccount();
   owner = await createUser(accountId, { role: "owner", password: "the owner's own passphrase" });
-  await saveMailSettings(
-    await startSession(owner),
-    mailSettingsInputSchema.parse({ host: "127.0.0.1", port: smtp.port, security: "none", from_address: "latchkey@example.com", public_url: "https://team.example.com" }),
-    META,
-  );
+  await sendMailThrough(smtp, owner);
 }, 60_000);
 
 afterAll(() => smtp.stop());

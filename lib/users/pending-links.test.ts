@@ -14,10 +14,9 @@ import { Forbidden } from "@/lib/errors";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { outboxIdle } from "@/lib/data/outbox";
-import { mailSettingsInputSchema } from "@/lib/mail/schemas";
-import { saveMailSettings } from "@/lib/mail/settings";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
+import { sendMailThrough, sentTo } from "@/test/mail";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
 import { revokeUserSessions } from "./access-control";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
@@ -31,17 +30,12 @@ let owner: TestUser;
 const PASSWORD = "the victim's own passphrase 31";
 const changeLink = (text: string | undefined) => /\/confirm-email\?token=(lke_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
 const resetLink = (text: string | undefined) => /\/reset-password\?token=(lkr_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
-const to = (address: string) => (m: { to?: unknown }) => JSON.stringify(m.to).includes(address);
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
   accountId = await createAccount();
   owner = await createUser(accountId, { role: "owner" });
-  await saveMailSettings(
-    await startSession(owner),
-    mailSettingsInputSchema.parse({ host: "127.0.0.1", port: smtp.port, security: "none", from_address: "latchkey@example.com", public_url: "https://team.example.com" }),
-    META,
-  );
+  await sendMailThrough(smtp, owner);
 }, 60_000);
 afterAll(() => smtp.stop());
 beforeEach(async () => {
@@ -53,7 +47,7 @@ async function attackerAsksForEmailChange(victim: TestUser, attackerAddress: str
   const stolen = await startSession(victim);
   await requestEmailChange(stolen, { email: attackerAddress, current_password: PASSWORD }, META);
   await outboxIdle();
-  return changeLink((await smtp.waitFor(to(attackerAddress))).text)!;
+  return changeLink((await smtp.waitFor(sentTo(attackerAddress))).text)!;
 }
 
 describe("links that outlive what should end them", { timeout: 60_000 }, () => {
@@ -77,7 +71,7 @@ describe("links that outlive what should end them", { timeout: 60_000 }, () => {
     await requestPasswordReset(victim.email, META);
     await passwordResetRequestsIdle();
     await outboxIdle();
-    const token = resetLink((await smtp.waitFor(to("old-mailbox@example.com"))).text)!;
+    const token = resetLink((await smtp.waitFor(sentTo("old-mailbox@example.com"))).text)!;
     expect(token).toMatch(/^lkr_/);
     // The old mailbox is no longer the person's (left the company, compromised): the admin moves the email.
     await updateUser(await startSession(owner), victim.id, { email: "new-mailbox@example.com" }, META);
