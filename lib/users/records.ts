@@ -129,32 +129,20 @@ export async function findUserRowsByEmail(q: Db | Tx, email: string): Promise<Us
 export async function findUserRowsByIdentifier(q: Db | Tx, identifier: string): Promise<UserRow[]> {
   const indexes = emailBlindIndexes(identifier);
   // Every sign-in asks this of committed data: the statement is built once (one per number of readable keys).
-  if (q === db()) return (await identifierLookup()(indexes.length).execute(Object.fromEntries(indexes.map((index, i) => [`i${i}`, index])))) as UserRow[];
+  if (q === db()) return (await identifierLookup(db(), indexes.length).execute(Object.fromEntries(indexes.map((index, i) => [`i${i}`, index])))) as UserRow[];
   return q.select().from(users).where(or(inArray(users.emailIndex, indexes), inArray(users.usernameIndex, indexes))).limit(2);
 }
 
 /** findUserRowsByIdentifier's statement on db(), per number of blind indexes (one per readable key set; two during a rotation). */
-const identifierLookupBy = perTransactionBy(
-  (d: Db, count: number) =>
-    d
-      .select()
-      .from(users)
-      .where(
-        or(
-          inArray(
-            users.emailIndex,
-            Array.from({ length: count }, (_, i) => sql.placeholder(`i${i}`)),
-          ),
-          inArray(
-            users.usernameIndex,
-            Array.from({ length: count }, (_, i) => sql.placeholder(`i${i}`)),
-          ),
-        ),
-      )
-      .limit(literalLimit(2))
-      .prepare() as unknown as PreparedRows<UserRow>,
-);
-const identifierLookup = () => (count: number) => identifierLookupBy(db(), count);
+const identifierLookup = perTransactionBy((d: Db, count: number) => {
+  const indexes = Array.from({ length: count }, (_, i) => sql.placeholder(`i${i}`));
+  return d
+    .select()
+    .from(users)
+    .where(or(inArray(users.emailIndex, indexes), inArray(users.usernameIndex, indexes)))
+    .limit(literalLimit(2))
+    .prepare() as unknown as PreparedRows<UserRow>;
+});
 
 /** A label for activity events: the name, or the email, or the username. */
 export function userLabel(user: { name: string; email: string | null; username?: string }): string {
