@@ -34,6 +34,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "invite.regenerated": "Invite regenerated",
   "invite.deleted": "Invite deleted",
   "invite.accepted": "Invite accepted",
+  "invite.withdrawn": "Invites withdrawn",
   "group.created": "Group created",
   "group.renamed": "Group renamed",
   "group.deleted": "Group deleted",

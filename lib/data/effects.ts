@@ -18,6 +18,8 @@ import { unitOf } from "./unit-of-work";
  */
 export type EndedCounts = { sessions: number; tokens: number; invites: number };
 export const noneEnded = (): EndedCounts => ({ sessions: 0, tokens: 0, invites: 0 });
+/** The invites a change withdrew, for its event's details (nothing when none). */
+export const withdrawnInvites = (ended: EndedCounts): { invites_withdrawn?: number } => (ended.invites > 0 ? { invites_withdrawn: ended.invites } : {});
 
 /** Every effect and its payload, in one place. */
 export interface DomainEffects {
@@ -25,8 +27,14 @@ export interface DomainEffects {
   "user.deleted": { accountId: string; userId: string; ended?: EndedCounts };
   /** people: a user was blocked (their sessions end; invites they made are withdrawn). */
   "user.blocked": { accountId: string; userId: string; ended: EndedCounts };
-  /** people: a user may no longer invite (their role lost users:manage, or they are blocked): their pending invites are withdrawn. */
-  "user.invite_right_lost": { accountId: string; userId: string; ended: EndedCounts };
+  /**
+   * people, roles, groups: what some people may do may have shrunk: a user's primary or extra roles changed, a
+   * role's permissions were edited or the role deleted, a group's roles changed or the group was deleted.
+   * userIds names the people (none: anyone in the account). Invites react: those who may no longer invite
+   * lose their pending invites; with `ended` the emitter counts them in its own event, otherwise the
+   * reaction records "invite.withdrawn" itself.
+   */
+  "permissions.changed": { accountId: string; userIds?: readonly string[]; ended?: EndedCounts };
   /** people: an admin reset the user's password (their sessions and access tokens end). */
   "user.password_reset": { accountId: string; userId: string; ended: EndedCounts };
   /** people: the user changed their own password (their other sessions end; their tokens too when they asked). */

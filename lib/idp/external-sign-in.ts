@@ -27,7 +27,7 @@ import type { Tx } from "@/lib/db/database";
 import { emailBlindIndexes, idpSubjectBlindIndexes } from "@/lib/crypto/blind-index";
 import { sealIdpSubject } from "@/lib/db/idp-subject";
 import { groups, invites, users, type Role, type UserRow } from "@/lib/db/schema";
-import { inviterStillMayInvite } from "@/lib/invites/acceptance";
+import { inviterStillMayInvite } from "@/lib/invites/inviter-rule";
 import { retireInviteToken } from "@/lib/invites/invites";
 import { isExpired, openInvite } from "@/lib/invites/records";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";

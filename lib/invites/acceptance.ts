@@ -11,7 +11,6 @@ import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
-import { resolvePermissions } from "@/lib/auth/effective-permissions";
 import { invites, retiredInviteTokens, type InviteRow } from "@/lib/db/schema";
 import { DomainError, Invalid } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
@@ -21,8 +20,9 @@ import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { insertUser } from "@/lib/users/lifecycle";
 import { usernameBlindIndex } from "@/lib/crypto/blind-index";
 import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "@/lib/users/username";
-import { findUserRow, userLabel } from "@/lib/users/records";
+import { userLabel } from "@/lib/users/records";
 import { inviterLabel, retireInviteToken } from "./invites";
+import { inviterStillMayInvite } from "./inviter-rule";
 import { isExpired, openInvite, type InviteRecord } from "./records";
 
 export type UnusableReason = "unknown" | "used" | "replaced" | "revoked" | "expired";
@@ -74,20 +74,6 @@ export const INVITE_ACCEPT_LIMIT: RateLimit = {
 export async function lookupInvite(token: string, meta: RequestMeta, now = new Date()): Promise<InviteView> {
   await consumeRateLimit(INVITE_LOOKUP_LIMIT, meta.ip ?? "unknown");
   return describeInvite(token, now);
-}
-
-/**
- * An invite is only as good as its inviter: if they were deleted, blocked or
- * lost the right to invite, their pending invites stop working too.
- */
-/**
- * An invite is only as good as its inviter: it is usable while they exist, aren't blocked and still hold
- * invites:create (from any role). Every way of accepting an invite (the link, an external sign-in) asks this.
- */
-export async function inviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<boolean> {
-  const inviter = await findUserRow(q, invite.accountId, invite.createdBy);
-  if (!inviter || inviter.isBlocked) return false;
-  return (await resolvePermissions(q, { accountId: invite.accountId, userId: inviter.id, role: inviter.role })).has("invites:create");
 }
 
 async function assertInviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<void> {

@@ -4,8 +4,11 @@
  * never assigns a group that is gone.
  */
 import "server-only";
-import { react } from "@/lib/data/effects";
+import { recordEvent } from "@/lib/audit/record";
+import { react, type EndedCounts } from "@/lib/data/effects";
+import type { Tx } from "@/lib/db/database";
 import { forgetGroupInInvites, withdrawInvitesBy } from "./invites";
+import { withdrawInvitesOfLapsedInviters } from "./inviter-rule";
 
 react("user.deleted", "invites", async (tx, { accountId, userId, ended }) => {
   const withdrawn = await withdrawInvitesBy(tx, accountId, userId);
@@ -16,10 +19,32 @@ react("user.blocked", "invites", async (tx, { accountId, userId, ended }) => {
   ended.invites += await withdrawInvitesBy(tx, accountId, userId);
 });
 
-react("user.invite_right_lost", "invites", async (tx, { accountId, userId, ended }) => {
-  ended.invites += await withdrawInvitesBy(tx, accountId, userId);
-});
+/** Those who may no longer invite lose their pending invites; counted for the emitter's event, or recorded here. */
+async function withdrawLapsed(tx: Tx, accountId: string, userIds: readonly string[] | undefined, ended?: EndedCounts): Promise<void> {
+  const withdrawn = await withdrawInvitesOfLapsedInviters(tx, accountId, userIds);
+  for (const [inviterId, invites] of withdrawn) {
+    if (ended) {
+      ended.invites += invites;
+      continue;
+    }
+    await recordEvent(tx, {
+      accountId,
+      action: "invite.withdrawn",
+      actor: { type: "system", id: null },
+      target: { type: "user", id: inviterId },
+      details: { invites, reason: "inviter_may_no_longer_invite" },
+      meta: { ip: null, userAgent: null },
+    });
+  }
+}
+
+react("permissions.changed", "invites", (tx, { accountId, userIds, ended }) => withdrawLapsed(tx, accountId, userIds, ended));
+
+// Leaving a group can take away the roles it granted, invites:create among them.
+react("user.groups_changed", "invites", (tx, { accountId, userId }) => withdrawLapsed(tx, accountId, [userId]));
 
 react("group.deleted", "invites", async (tx, { accountId, groupId }) => {
   await forgetGroupInInvites(tx, accountId, groupId);
+  // Its members lost the roles it granted (memberships cascade with the row).
+  await withdrawLapsed(tx, accountId, undefined);
 });

@@ -13,6 +13,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
 import { permissionChange, permissionsOfRoles, resolvePermissions } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
+import { emit, noneEnded, withdrawnInvites } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { groupRoles, groups, userRoles } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
@@ -51,12 +52,21 @@ export async function setUserRoles(actor: Actor, userId: string, input: RoleIdsI
     const permissionsBefore = await resolvePermissions(tx, held);
     await tx.delete(userRoles).where(and(eq(userRoles.accountId, actor.accountId), eq(userRoles.userId, userId)));
     if (wanted.length > 0) await tx.insert(userRoles).values(wanted.map((roleId) => ({ userId, roleId, accountId: actor.accountId })));
+    // Losing a role can take invites:create away: their pending invites are withdrawn (lib/invites reacts).
+    const ended = noneEnded();
+    await emit(tx, "permissions.changed", { accountId: actor.accountId, userIds: [userId], ended });
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.roles.changed",
       actor: await actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(target) },
-      details: { role_ids: { from: before, to: wanted }, added, removed, ...permissionChange(permissionsBefore, await resolvePermissions(tx, held)) },
+      details: {
+        role_ids: { from: before, to: wanted },
+        added,
+        removed,
+        ...permissionChange(permissionsBefore, await resolvePermissions(tx, held)),
+        ...withdrawnInvites(ended),
+      },
       meta,
     });
     return wanted;
@@ -88,6 +98,8 @@ export async function setGroupRoles(actor: Actor, groupId: string, input: RoleId
     await tx.delete(groupRoles).where(and(eq(groupRoles.accountId, actor.accountId), eq(groupRoles.groupId, groupId)));
     if (role_ids.length > 0) await tx.insert(groupRoles).values(role_ids.map((roleId) => ({ groupId, roleId, accountId: actor.accountId })));
     await assertNoSelfLockout(tx, me);
+    const ended = noneEnded();
+    await emit(tx, "permissions.changed", { accountId: actor.accountId, ended });
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.roles.changed",
@@ -99,6 +111,7 @@ export async function setGroupRoles(actor: Actor, groupId: string, input: RoleId
         added,
         removed,
         ...permissionChange(await permissionsOfRoles(tx, actor.accountId, before), await permissionsOfRoles(tx, actor.accountId, role_ids)),
+        ...withdrawnInvites(ended),
       },
       meta,
     });

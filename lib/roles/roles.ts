@@ -16,6 +16,7 @@ import { holdersOfRoles } from "@/lib/auth/effective-permissions";
 import { assertMayGrant, assertNoSelfLockout, assertValidCustomRole } from "@/lib/auth/escalation";
 import { isBuiltInRole, sortPermissions } from "@/lib/auth/permissions";
 import { assertCan } from "@/lib/auth/policy";
+import { emit, noneEnded, withdrawnInvites } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { groupRoles, roles, userRoles } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
@@ -67,6 +68,9 @@ export async function updateRole(actor: Actor, roleId: string, input: RoleInput,
       .returning();
     const after = toRoleRecord(row);
     await assertNoSelfLockout(tx, me);
+    // Its holders may have lost invites:create: their pending invites are withdrawn (lib/invites reacts).
+    const ended = noneEnded();
+    await emit(tx, "permissions.changed", { accountId: actor.accountId, ended });
     const added = after.permissions.filter((p) => !before.permissions.includes(p));
     const removed = before.permissions.filter((p) => !after.permissions.includes(p));
     await recordEvent(tx, {
@@ -79,6 +83,7 @@ export async function updateRole(actor: Actor, roleId: string, input: RoleInput,
         permissions: { from: before.permissions, to: after.permissions },
         added,
         removed,
+        ...withdrawnInvites(ended),
       },
       meta,
     });
@@ -100,12 +105,14 @@ export async function deleteRole(actor: Actor, roleId: string, meta: RequestMeta
     await tx.delete(groupRoles).where(and(eq(groupRoles.accountId, actor.accountId), eq(groupRoles.roleId, roleId)));
     await tx.delete(roles).where(and(eq(roles.accountId, actor.accountId), eq(roles.id, roleId)));
     await assertNoSelfLockout(tx, me);
+    const ended = noneEnded();
+    await emit(tx, "permissions.changed", { accountId: actor.accountId, ended });
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "role.deleted",
       actor: await actorParty(tx, me),
       target: { type: "role", id: roleId, label: before.name },
-      details: { permissions: { from: before.permissions, to: [] }, holders: holders.length },
+      details: { permissions: { from: before.permissions, to: [] }, holders: holders.length, ...withdrawnInvites(ended) },
       meta,
     });
   });

@@ -10,7 +10,6 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
 import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
-import { permissionsOf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
@@ -243,10 +242,8 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     // Blocking ends their sessions and withdraws their invites (lib/sessions, lib/invites react).
     if (blocking) await emit(tx, "user.blocked", { accountId: actor.accountId, userId, ended });
     if (input.is_blocked !== before.isBlocked) await event(input.is_blocked ? "user.blocked" : "user.unblocked");
-    // Blocked, or no longer allowed to invite: their pending invites stop working too.
-    if (!blocking && (input.is_blocked || !permissionsOf(input.role).includes("invites:create"))) {
-      await emit(tx, "user.invite_right_lost", { accountId: actor.accountId, userId, ended });
-    }
+    // A new role may no longer allow inviting (with their extra and group roles): their pending invites are withdrawn.
+    if (input.role !== before.role) await emit(tx, "permissions.changed", { accountId: actor.accountId, userIds: [userId], ended });
     // Leaving a group can take the actor's own management permissions away.
     if (groupsChange && userId === me.userId) await assertNoSelfLockout(tx, me);
     if (ended.invites > 0) {
