@@ -116,7 +116,7 @@ describe("refusals with values, keyed where they are made", () => {
 
   it("LDAP and discovery test results: English as before, German from the catalog", async () => {
     const { ldapReason } = await import("@/lib/idp/ldap/directory");
-    const { OutboundAddressRefused } = await import("@/lib/idp/outbound-guard");
+    const { OutboundAddressRefused } = await import("@/lib/security/outbound-guard");
     const config = { url: "ldap://127.0.0.1:389", bindDn: "cn=admin,dc=example,dc=org", searchBase: "ou=people,dc=example,dc=org" };
     const errors: unknown[] = [
       Object.assign(new Error("getaddrinfo"), { code: "ENOTFOUND" }),

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { signInConfigurationChanged } from "./configuration-version";
 import { DISCOVERY_BACKOFF_MS, DISCOVERY_TTL_MS, fetchDiscovery, forgetDiscoveryCache, providerDiscovery } from "./discovery";
-import { guardedFetch, refusalFor } from "./outbound-guard";
+import { guardedFetch, refusalFor } from "@/lib/security/outbound-guard";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 let handler: Handler;

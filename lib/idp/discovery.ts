@@ -23,7 +23,7 @@ import * as oauth from "oauth4webapi";
 import { cacheVersionWatch } from "@/lib/data/cache-version";
 import type { MessageRef } from "@/lib/errors";
 import { SIGN_IN_CONFIGURATION } from "./configuration-version";
-import { guardedFetch, OutboundAddressRefused, type AddressPolicy } from "./outbound-guard";
+import { guardedFetch, OutboundAddressRefused, type AddressPolicy } from "@/lib/security/outbound-guard";
 
 export const DISCOVERY_TIMEOUT_MS = 5_000;
 /** A good document is reused this long. */

@@ -23,7 +23,7 @@ export type SignInProvider = {
   clientId: string;
   clientSecret: string;
   scopes: string;
-  /** Whether calls to it may go to loopback addresses (lib/idp/outbound-guard.ts). */
+  /** Whether calls to it may go to loopback addresses (lib/security/outbound-guard.ts). */
   allowInternalAddresses: boolean;
 };
 

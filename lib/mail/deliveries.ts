@@ -86,7 +86,7 @@ export async function sendTestEmail(actor: Actor, rawInput: { to: unknown }): Pr
   // In the language of the person sending it, who reads it.
   const mail = testMail(await mailLocaleOf(db(), actor.accountId, actor.kind === "system" ? null : actor.userId), { publicUrl: settings.publicUrl, brand });
   try {
-    const transport = createMailTransport(settings);
+    const transport = await createMailTransport(settings);
     try {
       const info = await transport.sendMail({ from: fromHeader(settings, brand.name), to, subject: mail.subject, text: mail.text, html: mail.html });
       return { ok: true, response: String(info.response ?? "accepted") };

@@ -82,7 +82,7 @@ async function deliverMail(message: OutboxMessage<typeof MAIL_TOPIC>): Promise<v
   let response: string;
   try {
     if (!mailEnabled(settings)) throw new Error("Mail is not set up (Settings → Email)");
-    const transport = createMailTransport(settings);
+    const transport = await createMailTransport(settings);
     try {
       const info = await transport.sendMail({
         from: fromHeader(settings, (await mailBrandOf(db(), accountId, null)).name),

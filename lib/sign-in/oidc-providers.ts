@@ -12,7 +12,7 @@ import { customFetch } from "next-auth";
 import type { OIDCConfig } from "next-auth/providers";
 import { discoveryUrl, providerDiscovery } from "@/lib/idp/discovery";
 import type { OidcClaims } from "@/lib/idp/oidc";
-import { guardedFetch } from "@/lib/idp/outbound-guard";
+import { guardedFetch } from "@/lib/security/outbound-guard";
 import type { SignInProvider } from "@/lib/idp/sign-in-options";
 
 /** Calls to a provider during sign-in give up after this, so a dead provider fails fast with a message. */

@@ -8,7 +8,7 @@ import "server-only";
 import { Client, Filter, InvalidCredentialsError, NoSuchObjectError, ResultCodeError, type Entry } from "ldapts";
 import type { LdapGroupMapping } from "@/lib/db/schema";
 import type { MessageRef } from "@/lib/errors";
-import { checkedAddress, OutboundAddressRefused } from "../outbound-guard";
+import { checkedAddress, OutboundAddressRefused } from "@/lib/security/outbound-guard";
 
 const TIMEOUT_MS = 5_000;
 
