@@ -6,7 +6,7 @@
  * it nor its digest goes into the event.
  */
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, count, eq, gt } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
@@ -25,6 +25,7 @@ import { assertCanManageTokens } from "./rules";
 import { resolvePermissions } from "@/lib/auth/effective-permissions";
 import { assertMayGrant } from "@/lib/auth/escalation";
 import { sortPermissions } from "@/lib/auth/permissions";
+import { MAX_TOKENS_PER_USER } from "./limits";
 import { createTokenSchema, type CreateTokenInput } from "./schemas";
 
 /** The token's user as it is now; a user the actor can't see is "not found", as in the queries. */
@@ -34,6 +35,17 @@ async function loadTokenOwner(tx: Tx, actor: Actor, userId: string): Promise<Use
 }
 
 export type CreatedToken = { plain: string; token: AccessTokenRecord };
+
+/** A user holds at most MAX_TOKENS_PER_USER unexpired tokens (each is a row every listing and lookup reads). */
+async function assertRoomForToken(tx: Tx, accountId: string, userId: string, now = new Date()): Promise<void> {
+  const [held] = await tx
+    .select({ n: count() })
+    .from(accessTokens)
+    .where(and(eq(accessTokens.accountId, accountId), eq(accessTokens.userId, userId), gt(accessTokens.expiresAt, now)));
+  if (Number(held?.n ?? 0) < MAX_TOKENS_PER_USER) return;
+  const max = String(MAX_TOKENS_PER_USER);
+  throw new Conflict(`This user already has ${max} access tokens, the most one user may hold: delete one that is no longer used`).keyed("tooManyTokens", { max });
+}
 
 export async function createAccessToken(actor: Actor, userId: string, input: CreateTokenInput, meta: RequestMeta): Promise<CreatedToken> {
   // Parsed again here so no caller can store an untrimmed, empty or overlong name or an unbounded expiry.
@@ -48,6 +60,7 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.userId, userId), eq(accessTokens.name, name)))
       .limit(1);
     if (taken) throw new Conflict(`A token named "${name}" already exists for this user`).keyed("tokenNameTaken", { name });
+    await assertRoomForToken(tx, actor.accountId, userId);
     // Nobody grants what they don't hold: a scoped token holds its list, an unscoped one all its owner holds now.
     const ownerHolds = await resolvePermissions(tx, { accountId: actor.accountId, userId, role: owner.role });
     if (!permissions) assertMayGrant(me, ownerHolds);
