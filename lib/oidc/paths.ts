@@ -8,6 +8,43 @@ export const OIDC_PREFIX = "/oidc";
 export const DISCOVERY_PATH = "/.well-known/openid-configuration";
 export const DEVICE_PATH = "/device";
 
+/** The provider's endpoints (oidc-provider's `routes`), each at exactly one path. */
+export const PROVIDER_ROUTES = {
+  authorization: `${OIDC_PREFIX}/auth`,
+  backchannel_authentication: `${OIDC_PREFIX}/backchannel`,
+  code_verification: DEVICE_PATH,
+  device_authorization: `${OIDC_PREFIX}/device/auth`,
+  end_session: `${OIDC_PREFIX}/session/end`,
+  introspection: `${OIDC_PREFIX}/token/introspection`,
+  jwks: `${OIDC_PREFIX}/jwks`,
+  pushed_authorization_request: `${OIDC_PREFIX}/request`,
+  registration: `${OIDC_PREFIX}/reg`,
+  revocation: `${OIDC_PREFIX}/token/revocation`,
+  token: `${OIDC_PREFIX}/token`,
+  userinfo: `${OIDC_PREFIX}/me`,
+} as const;
+
 export function ownsPath(pathname: string): boolean {
   return pathname === DISCOVERY_PATH || pathname.startsWith(`${OIDC_PREFIX}/`) || pathname === DEVICE_PATH || pathname.startsWith(`${DEVICE_PATH}/`);
+}
+
+const UID = "[A-Za-z0-9_-]{1,64}";
+const FIXED = new Set<string>([
+  DISCOVERY_PATH,
+  ...Object.values(PROVIDER_ROUTES),
+  `${PROVIDER_ROUTES.end_session}/confirm`,
+  `${PROVIDER_ROUTES.end_session}/success`,
+]);
+// The authorization's and the device flow's return (/oidc/auth/:uid, /device/:uid), a registered client
+// (/oidc/reg/:id), and Latchkey's own interaction pages (/oidc/interaction/:uid, …/consent).
+const WITH_ID = new RegExp(`^(?:${PROVIDER_ROUTES.authorization}|${DEVICE_PATH}|${PROVIDER_ROUTES.registration})/${UID}$|^${OIDC_PREFIX}/interaction/${UID}(?:/consent)?$`);
+
+/**
+ * Whether a path the provider owns is written exactly as one of its routes. oidc-provider's router also
+ * answers "/oidc/TOKEN" and "/oidc/token/"; every rule Latchkey keeps by path (guessing limits, the token
+ * endpoint's writes in one unit of work) names the exact path, so any other spelling is refused (404)
+ * before it reaches the provider.
+ */
+export function isExactProviderPath(pathname: string): boolean {
+  return FIXED.has(pathname) || WITH_ID.test(pathname);
 }

@@ -33,7 +33,7 @@ import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey } from "./
 import { deviceConfirmPage, deviceInputPage, messagePage, signOutPage, viewerFor } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
-import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX } from "./paths";
+import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX, PROVIDER_ROUTES } from "./paths";
 
 export { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX };
 export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
@@ -111,20 +111,7 @@ function configuration(jwks: object[]): Configuration {
     clientDefaults: { id_token_signed_response_alg: "RS256", grant_types: ["authorization_code"], response_types: ["code"] },
     extraClientMetadata: { properties: ["urn:latchkey:access_token_ttl", "urn:latchkey:refresh_token_ttl"] },
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
-    routes: {
-      authorization: `${OIDC_PREFIX}/auth`,
-      backchannel_authentication: `${OIDC_PREFIX}/backchannel`,
-      code_verification: DEVICE_PATH,
-      device_authorization: `${OIDC_PREFIX}/device/auth`,
-      end_session: `${OIDC_PREFIX}/session/end`,
-      introspection: `${OIDC_PREFIX}/token/introspection`,
-      jwks: `${OIDC_PREFIX}/jwks`,
-      pushed_authorization_request: `${OIDC_PREFIX}/request`,
-      registration: `${OIDC_PREFIX}/reg`,
-      revocation: `${OIDC_PREFIX}/token/revocation`,
-      token: `${OIDC_PREFIX}/token`,
-      userinfo: `${OIDC_PREFIX}/me`,
-    },
+    routes: PROVIDER_ROUTES,
     // Always Latchkey's interaction, even without a session cookie (when it only sends the browser on to /login): the
     // provider sets its interaction cookie for this URL's path, so going to /login directly would lose it.
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: policy() },

@@ -17,7 +17,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits } from "@/lib/oidc/attempt-limits";
 import { consentPage, messagePage, viewerFor } from "@/lib/oidc/pages";
-import { ownsPath } from "@/lib/oidc/paths";
+import { isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, runInRequestScope } from "@/lib/oidc/request-scope";
 import { signOutSession } from "@/lib/sessions/sign-out";
@@ -306,6 +306,10 @@ function providerCallback(provider: CurrentProvider): NodeHandler {
 export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): boolean {
   const pathname = (req.url ?? "/").split("?", 1)[0];
   if (!ownsPath(pathname)) return false;
+  if (!isExactProviderPath(pathname)) {
+    send(res, 404, "application/json", JSON.stringify({ error: "not_found", error_description: "No such endpoint" }));
+    return true;
+  }
   // One scope per request: lookups shared within it, and the token endpoint's writes deferred into one unit of work.
   const scope = newRequestScope(defersWrites(req.method, pathname));
   runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => {
