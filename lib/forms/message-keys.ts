@@ -149,6 +149,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Username must be text": { key: "usernameText" },
   [`Username must be at most ${USERNAME_MAX} characters`]: { key: "usernameTooLong", params: { max: USERNAME_MAX } },
   'Username may contain only letters, digits, ".", "_" and "-"': { key: "usernameCharacters" },
+  "Username may not mix alphabets, such as Latin and Cyrillic letters": { key: "usernameMixedAlphabets" },
   "Enter an email or a username": { key: "emailOrUsername" },
   "Enter an email to send the invite by email": { key: "inviteEmailNeeded" },
   "Service users have no email": { key: "serviceUsersNoEmail" },

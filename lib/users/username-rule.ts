@@ -5,11 +5,23 @@ import { textError } from "./fields";
 export const USERNAME_MAX = 64;
 const USERNAME_PATTERN = /^[\p{L}\p{Nd}._-]+$/u;
 
+// Alphabets whose letters look like each other's ("а" Cyrillic, "a" Latin, "ο" Greek …). A username uses at most
+// one of them, so "аdmin" (Cyrillic а) can't pass for "admin" (Unicode TR39's mixed-script rule). Han, kana and
+// Hangul are not among them: they mix with each other and with Latin as Japanese, Chinese and Korean names do.
+const ALPHABETS = ["Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Cherokee", "Coptic", "Hebrew", "Arabic"].map(
+  (script) => new RegExp(`\\p{Script=${script}}`, "u"),
+);
+
+/** True when the letters come from two or more of the look-alike alphabets. */
+function mixesAlphabets(form: string): boolean {
+  return ALPHABETS.filter((alphabet) => alphabet.test(form)).length > 1;
+}
+
 /** Checked on the NFKC form, so a letter typed as letter + combining accent counts as the letter. */
 export function isValidUsername(value: string): boolean {
   const form = value.normalize("NFKC");
   const length = [...form].length;
-  return length >= 1 && length <= USERNAME_MAX && USERNAME_PATTERN.test(form);
+  return length >= 1 && length <= USERNAME_MAX && USERNAME_PATTERN.test(form) && !mixesAlphabets(form);
 }
 
 export const usernameSchema = z
@@ -17,7 +29,8 @@ export const usernameSchema = z
   .trim()
   .min(1, "Username is required")
   .refine((v) => [...v.normalize("NFKC")].length <= USERNAME_MAX, `Username must be at most ${USERNAME_MAX} characters`)
-  .refine((v) => USERNAME_PATTERN.test(v.normalize("NFKC")), "Username may contain only letters, digits, \".\", \"_\" and \"-\"");
+  .refine((v) => USERNAME_PATTERN.test(v.normalize("NFKC")), "Username may contain only letters, digits, \".\", \"_\" and \"-\"")
+  .refine((v) => !mixesAlphabets(v.normalize("NFKC")), "Username may not mix alphabets, such as Latin and Cyrillic letters");
 
 /**
  * A username made of what a source allows: disallowed characters become ".",
