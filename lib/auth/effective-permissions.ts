@@ -9,7 +9,7 @@ import "server-only";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/database";
 import { groupRoles, roles, userGroups, userRoles, users, type Role } from "@/lib/db/schema";
-import { builtInPermissions, isBuiltInRole, parsePermissionList, sortPermissions, type Permission } from "./permissions";
+import { BUILT_IN_ROLES, builtInPermissions, isBuiltInRole, parsePermissionList, sortPermissions, type Permission } from "./permissions";
 
 /**
  * Whether the user holds any role beyond the primary one: one cheap EXISTS
@@ -97,6 +97,23 @@ export async function holdersOfRoles(q: Db, accountId: string, roleIds: readonly
       .where(and(eq(groupRoles.accountId, accountId), inArray(groupRoles.roleId, [...roleIds]))),
   ];
   return [...new Set([...primary, ...direct, ...viaGroups].map((r) => r.userId))];
+}
+
+/** The role ids (built-in and custom) whose permissions include one outside `held`. */
+export async function roleIdsBeyond(q: Db, accountId: string, held: ReadonlySet<Permission>): Promise<string[]> {
+  const beyond = (permissions: Iterable<Permission>) => [...permissions].some((p) => !held.has(p));
+  const builtIn = Object.values(BUILT_IN_ROLES).filter((role) => beyond(role.permissions)).map((role) => role.id as string);
+  const custom = await q.select({ id: roles.id, permissions: roles.permissions }).from(roles).where(eq(roles.accountId, accountId));
+  return [...builtIn, ...custom.filter((row) => beyond(parsePermissionList(row.permissions) ?? [])).map((row) => row.id)];
+}
+
+/** The members of a group (who hold what it grants). */
+export async function memberIdsOfGroup(q: Db, accountId: string, groupId: string): Promise<string[]> {
+  const rows = await q
+    .select({ userId: userGroups.userId })
+    .from(userGroups)
+    .where(and(eq(userGroups.accountId, accountId), eq(userGroups.groupId, groupId)));
+  return rows.map((r) => r.userId);
 }
 
 /** The role ids the given groups grant. */

@@ -14,7 +14,7 @@ import type { Db } from "@/lib/db/database";
 import type { Role } from "@/lib/db/schema";
 import { Forbidden, Invalid } from "@/lib/errors";
 import type { Actor } from "./actor";
-import { permissionsOfRoles, resolvePermissions } from "./effective-permissions";
+import { holdersOfRoles, permissionsOfRoles, resolvePermissions, roleIdsBeyond } from "./effective-permissions";
 import { BUILT_IN_ROLES, OWNER_ONLY, type Permission } from "./permissions";
 import { permissionsOfActor } from "./policy";
 
@@ -59,6 +59,20 @@ export async function assertOutranks(tx: Db, actor: Actor, target: { id: string;
   if (target.id === actor.userId) return;
   const theirs = await resolvePermissions(tx, { accountId: actor.accountId, userId: target.id, role: target.role });
   if (notHeld(actor, theirs).length > 0) throw new Forbidden("This user holds permissions you don't; ask someone who holds them");
+}
+
+/**
+ * A change that takes roles from several people at once (emptying a group's roles, deleting the group,
+ * editing or deleting a role they hold) acts on each of them: none may hold anything the actor lacks.
+ * One query for the roles beyond the actor, one for who holds them; the actor themselves doesn't count.
+ */
+export async function assertOutranksEach(tx: Db, actor: Actor, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const stronger = await roleIdsBeyond(tx, actor.accountId, permissionsOfActor(actor));
+  const outranking = new Set(await holdersOfRoles(tx, actor.accountId, stronger));
+  if (userIds.some((id) => id !== actor.userId && outranking.has(id))) {
+    throw new Forbidden("Someone this change affects holds permissions you don't; ask someone who holds them");
+  }
 }
 
 /** What managing access needs; nobody takes these from themselves by accident. */

@@ -211,6 +211,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Only web apps have a client secret: single-page and device apps sign in with PKCE": { key: "clientSecretWebOnly" },
   "Only the owner can reset the owner's two-factor sign-in": { key: "onlyOwnerResetsOwnerTwoFactor" },
   "This user holds permissions you don't; ask someone who holds them": { key: "holdsPermissionsYouDont" },
+  "Someone this change affects holds permissions you don't; ask someone who holds them": { key: "affectsSomeoneWhoOutranks" },
   "Unblock this user before transferring ownership to them": { key: "unblockBeforeTransfer" },
   "Confirm the ownership transfer": { key: "confirmTransfer" },
   "This user has no local password; they sign in through an identity provider": { key: "noLocalPasswordUser" },

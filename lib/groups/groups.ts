@@ -9,8 +9,8 @@ import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { assertMayGrantRoles, assertNoSelfLockout } from "@/lib/auth/escalation";
-import { rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
+import { assertMayGrantRoles, assertNoSelfLockout, assertOutranksEach } from "@/lib/auth/escalation";
+import { memberIdsOfGroup, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { emit } from "@/lib/data/effects";
@@ -82,7 +82,10 @@ export async function deleteGroup(actor: Actor, groupId: string, meta: RequestMe
     const target = await loadGroupRow(tx, actor.accountId, groupId);
     const usersCount = await countMembers(tx, actor.accountId, groupId);
     // Deleting takes the group's roles from its members, as emptying its roles would: only roles the actor could grant.
-    await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, [groupId]));
+    const granted = await rolesGrantedByGroups(tx, actor.accountId, [groupId]);
+    await assertMayGrantRoles(tx, me, granted);
+    // … and from each member, as taking them out of it would: none may hold more than the actor.
+    if (granted.length > 0) await assertOutranksEach(tx, me, await memberIdsOfGroup(tx, actor.accountId, groupId));
     await tx.delete(groups).where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)));
     // A group that granted the actor their management permissions can't be deleted by them.
     await assertNoSelfLockout(tx, me);

@@ -10,8 +10,8 @@ import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
-import { permissionChange, permissionsOfRoles, resolvePermissions } from "@/lib/auth/effective-permissions";
+import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks, assertOutranksEach } from "@/lib/auth/escalation";
+import { memberIdsOfGroup, permissionChange, permissionsOfRoles, resolvePermissions } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { emit, noneEnded, withdrawnInvites } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
@@ -95,6 +95,8 @@ export async function setGroupRoles(actor: Actor, groupId: string, input: RoleId
     const { added, removed } = diff(before, role_ids);
     if (added.length === 0 && removed.length === 0) return role_ids;
     await assertMayGrantRoles(tx, me, [...added, ...removed]);
+    // Taking a role from the group takes it from each member, as taking them out of it would.
+    if (removed.length > 0) await assertOutranksEach(tx, me, await memberIdsOfGroup(tx, actor.accountId, groupId));
     await tx.delete(groupRoles).where(and(eq(groupRoles.accountId, actor.accountId), eq(groupRoles.groupId, groupId)));
     if (role_ids.length > 0) await tx.insert(groupRoles).values(role_ids.map((roleId) => ({ groupId, roleId, accountId: actor.accountId })));
     await assertNoSelfLockout(tx, me);

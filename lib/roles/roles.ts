@@ -13,7 +13,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { holdersOfRoles } from "@/lib/auth/effective-permissions";
-import { assertMayGrant, assertNoSelfLockout, assertValidCustomRole } from "@/lib/auth/escalation";
+import { assertMayGrant, assertNoSelfLockout, assertOutranksEach, assertValidCustomRole } from "@/lib/auth/escalation";
 import { isBuiltInRole, sortPermissions } from "@/lib/auth/permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { emit, noneEnded, withdrawnInvites } from "@/lib/data/effects";
@@ -60,6 +60,8 @@ export async function updateRole(actor: Actor, roleId: string, input: RoleInput,
     // Taking permissions away from a role is changing what its holders may do: only within one's own.
     assertMayGrant(me, before.permissions);
     assertValidCustomRole(me, permissions);
+    // Taking permissions from the role takes them from each holder: none may hold more than the actor.
+    if (before.permissions.some((p) => !permissions.includes(p))) await assertOutranksEach(tx, me, await holdersOfRoles(tx, actor.accountId, [roleId]));
     await assertRoleNameFree(tx, actor.accountId, name, roleId);
     const [row] = await tx
       .update(roles)
@@ -101,6 +103,7 @@ export async function deleteRole(actor: Actor, roleId: string, meta: RequestMeta
     const before = row ? toRoleRecord(row) : await loadRole(tx, actor.accountId, roleId);
     assertMayGrant(me, before.permissions);
     const holders = await holdersOfRoles(tx, actor.accountId, [roleId]);
+    await assertOutranksEach(tx, me, holders);
     await tx.delete(userRoles).where(and(eq(userRoles.accountId, actor.accountId), eq(userRoles.roleId, roleId)));
     await tx.delete(groupRoles).where(and(eq(groupRoles.accountId, actor.accountId), eq(groupRoles.roleId, roleId)));
     await tx.delete(roles).where(and(eq(roles.accountId, actor.accountId), eq(roles.id, roleId)));
