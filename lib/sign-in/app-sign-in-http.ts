@@ -283,7 +283,23 @@ async function serve(req: IncomingMessage, res: ServerResponse, pathname: string
   if (match) return interaction(req, res, match[1], match[2] !== undefined);
   const provider = await currentProvider();
   if (!provider) return unavailable(res, "no_public_url");
+  pinToIssuer(req, provider.issuer);
   await providerCallback(provider)(req, res);
+}
+
+/**
+ * oidc-provider builds the addresses it publishes (discovery's endpoints, the device flow's
+ * verification_uri) from the request's host and scheme. They must come from the issuer (PUBLIC_URL),
+ * as the issuer does: a request with another Host would otherwise get a discovery document pointing
+ * at that host, and a cache or proxy keyed on the path would hand it to every app (client secrets
+ * then go to whoever named the host). So the provider sees the issuer's host and scheme, whatever
+ * the client sent.
+ */
+function pinToIssuer(req: IncomingMessage, issuer: string): void {
+  const { host, protocol } = new URL(issuer);
+  req.headers.host = host;
+  delete req.headers["x-forwarded-host"];
+  req.headers["x-forwarded-proto"] = protocol.slice(0, -1);
 }
 
 /** The provider's Node callback with Latchkey's middleware around its own, made once per provider. */
