@@ -24,7 +24,16 @@ export type MintedToken = { plain: string; row: AccessTokenRow };
 
 export async function mintAccessToken(
   tx: Tx,
-  input: { accountId: string; userId: string; name: string; expiresInDays: number; createdBy: string; permissions?: readonly Permission[] | null },
+  input: {
+    accountId: string;
+    userId: string;
+    name: string;
+    expiresInDays: number;
+    /** The latest it may expire (a token made by a token of the same user ends with it). */
+    notAfter?: Date;
+    createdBy: string;
+    permissions?: readonly Permission[] | null;
+  },
   now = new Date(),
 ): Promise<MintedToken> {
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.accessToken);
@@ -36,7 +45,7 @@ export async function mintAccessToken(
       userId: input.userId,
       name: input.name,
       tokenDigest: digest,
-      expiresAt: new Date(now.getTime() + input.expiresInDays * DAY_MS),
+      expiresAt: new Date(Math.min(now.getTime() + input.expiresInDays * DAY_MS, input.notAfter?.getTime() ?? Infinity)),
       createdBy: input.createdBy,
       createdAt: now,
       permissions: input.permissions ? JSON.stringify(sortPermissions(input.permissions)) : null,

@@ -36,6 +36,21 @@ async function loadTokenOwner(tx: Tx, actor: Actor, userId: string): Promise<Use
 
 export type CreatedToken = { plain: string; token: AccessTokenRecord };
 
+/**
+ * When a token creates a token for its own user, the new one ends no later than it: a leaked token can't
+ * renew itself into one that survives its expiry and its deletion. (Tokens an admin's token makes for
+ * service users are managing automation, under the admin's own permissions, and keep their lifetime.)
+ */
+async function makerExpiry(tx: Tx, me: Actor, userId: string): Promise<Date | undefined> {
+  if (me.kind !== "token" || me.userId !== userId) return undefined;
+  const [maker] = await tx
+    .select({ expiresAt: accessTokens.expiresAt })
+    .from(accessTokens)
+    .where(and(eq(accessTokens.accountId, me.accountId), eq(accessTokens.id, me.tokenId)))
+    .limit(1);
+  return maker?.expiresAt;
+}
+
 /** A user holds at most MAX_TOKENS_PER_USER unexpired tokens (each is a row every listing and lookup reads). */
 async function assertRoomForToken(tx: Tx, accountId: string, userId: string, now = new Date()): Promise<void> {
   const [held] = await tx
@@ -78,6 +93,7 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       userId,
       name,
       expiresInDays: expires_in,
+      notAfter: await makerExpiry(tx, me, userId),
       createdBy: me.userId,
       permissions: permissions ?? null,
     });
