@@ -8,6 +8,7 @@
 import { collectWhenIdle, tuneHeap } from "./memory-tuning.mjs";
 import fs from "node:fs";
 import http from "node:http";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, metricsServer, requestObserver, serveMetrics, shutdownOnSignals } from "./operations.mjs";
@@ -27,6 +28,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 if (!dev) shareServerChunks(path.join(root, ".next", "server"));
 const port = Number.parseInt(process.env.PORT || "3000", 10);
 const host = process.env.HOST || undefined; // all interfaces unless told otherwise
+
+// The built Auth.js route (app/api/auth/[...nextauth]/route.ts) as Next.js itself loads it: the sign-in
+// form's POST, answered before Next.js (lib/sign-in/credentials-http.ts), calls this route's own POST, so
+// the process holds one copy of Auth.js and the sign-in's lib/ modules, not a second one in the
+// instrumentation bundle. `require` shares Node's module cache (and Turbopack's runtime) with Next.js.
+if (!dev) {
+  const authRoute = path.join(root, ".next", "server", "app", "api", "auth", "[...nextauth]", "route.js");
+  globalThis[Symbol.for("latchkey.builtAuthRoute")] = () => createRequire(import.meta.url)(authRoute).routeModule.userland;
+}
 
 // Production serves the configuration the build resolved (.next/required-server-files.json), handed
 // over the way the server.js of Next's own standalone output does, instead of transpiling

@@ -19,6 +19,11 @@
  *   device cookie to give here: the device cookie comes with the sign-in page.
  * Auth.js's protocol handling (CSRF check, callback URL, session cookie) is unchanged.
  * Every other Auth.js path and method stays a Next.js route.
+ *
+ * In production the POST called is the built route's own (scripts/server.mjs loads it as
+ * Next.js does), so Auth.js and the sign-in's lib/ modules are in memory once, shared with
+ * Next.js's routes, not copied into the instrumentation bundle; under `next dev` (no built
+ * route) this bundle's own copy, imported on the first sign-in.
  */
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -26,7 +31,6 @@ import { NextRequest } from "next/server";
 import { publicOrigin } from "@/lib/http/request-meta";
 import { apiSecurityHeaders } from "@/lib/http/security-headers";
 import { newCookieSink, withCookieSink } from "./cookie-sink";
-import { handlers } from "./nextauth";
 import { webHeaders } from "@/lib/http/node-request";
 
 /** scripts/body-limit.mjs's AUTH_BODY_LIMIT, which the server's guard has already applied; a backstop here. */
@@ -43,6 +47,22 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+type AuthPost = (request: NextRequest) => Promise<Response>;
+type BuiltAuthRoute = () => { POST: AuthPost };
+
+let authPost: Promise<AuthPost> | undefined;
+
+/** Auth.js's `handlers.POST`, as app/api/auth/[...nextauth]/route.ts exports it. */
+function authJsPost(): Promise<AuthPost> {
+  authPost ??= (async () => {
+    const builtRoute = (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.builtAuthRoute")] as BuiltAuthRoute | undefined;
+    if (builtRoute) return builtRoute().POST;
+    const { handlers } = await import("./nextauth");
+    return handlers.POST;
+  })();
+  return authPost;
 }
 
 function authUrlSet(): boolean {
@@ -67,8 +87,9 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
   // A NextRequest only when next-auth needs one (with AUTH_URL it reads `nextUrl`, then puts AUTH_URL's origin in):
   // NextRequest's URL turns a loopback host (127.0.0.1, [::1]) into "localhost", which the route never did.
   const request = authUrlSet() ? new NextRequest(url, init) : (new Request(url, init) as NextRequest);
+  const post = await authJsPost();
   const sink = newCookieSink(headers);
-  const response = await withCookieSink(sink, () => handlers.POST(request));
+  const response = await withCookieSink(sink, () => post(request));
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
 
   // As Next.js does: the configured headers first, then the route's own.
