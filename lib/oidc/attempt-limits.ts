@@ -10,21 +10,25 @@
  *  - a user code on /device that matches no device counts against the
  *    client address (oidcUserCodeIpLimit).
  * Only failures are counted (a write). A request checks that its address and
- * its client have not used up their limit in one read (no write), when the
- * provider looks the client up; a request that presents no client has its
- * address checked after the provider's answer. Past a limit every
+ * its client have not used up their limit (no write) when the provider looks
+ * the client up, judging the counters read with the request's cache versions
+ * (./request-start.ts: the address and the client its Basic credentials name,
+ * one round trip for both reads) or reading them then (a client named in the
+ * body); a request that presents no client has its address checked after the
+ * provider's answer. Past a limit every
  * request of that address or client is refused, whatever it presents, until
  * the window passes: 429 in OAuth's error shape
  * ({"error":"temporarily_unavailable","error_description":…}) with
  * Retry-After, or the /device page saying so.
  */
 import "server-only";
+import type { IncomingHttpHeaders } from "node:http";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
-import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
+import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, counterKey, type RateLimit } from "@/lib/security/rate-limit";
 import { tooManyAttemptsPage, viewerFor } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
 import { currentScope } from "./request-scope";
@@ -39,13 +43,45 @@ class TooManyAttempts extends errors.CustomOIDCProviderError {
   }
 }
 
-function addressOf(ctx: KoaContextWithOIDC): string {
+function addressOf(requestHeaders: IncomingHttpHeaders): string {
   const headers = new Headers();
   for (const name of [PEER_HEADER, "x-forwarded-for"]) {
-    const value = ctx.req.headers[name];
+    const value = requestHeaders[name];
     if (typeof value === "string") headers.set(name, value);
   }
   return clientAddress(headers) ?? "unknown";
+}
+
+/** Longer client_ids in a Basic header are not read ahead (the provider's own lookup then reads its counter). */
+const MAX_CLIENT_ID = 256;
+
+/** The client_id of HTTP Basic client credentials (`Basic base64(urlencoded id ":" urlencoded secret)`), if well formed. */
+function basicClientId(authorization: string | undefined): string | undefined {
+  const match = /^basic +([A-Za-z0-9+/=]+)$/i.exec(authorization ?? "");
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon <= 0 || colon > MAX_CLIENT_ID * 3) return undefined;
+  try {
+    const id = decodeURIComponent(decoded.slice(0, colon));
+    return id.length <= MAX_CLIENT_ID ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The guessing limits' counters an app's request will be checked against, known before the provider
+ * runs: its address's and, with Basic client credentials, its client's. The request reads them with
+ * its cache versions (./request-scope.ts); a client the provider finds elsewhere (the body) is read
+ * when it is looked up, so a wrong guess here costs one read, never a check.
+ */
+export function countersToReadAhead(method: string | undefined, pathname: string, headers: IncomingHttpHeaders): string[] {
+  if (method !== "POST" || !APP_ENDPOINTS.has(pathname)) return [];
+  const keys = [counterKey(oidcFailuresIpLimit(), addressOf(headers))];
+  const clientId = basicClientId(headers.authorization);
+  if (clientId) keys.push(counterKey(oidcFailuresClientLimit(), clientId));
+  return keys;
 }
 
 function oauthError(ctx: KoaContextWithOIDC): string | undefined {
@@ -93,7 +129,7 @@ export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise
   if (ctx.method !== "POST" || !scope) return next();
 
   if (ctx.path === DEVICE_PATH) {
-    const address = addressOf(ctx);
+    const address = addressOf(ctx.req.headers);
     try {
       await assertRateLimitNotExhausted(oidcUserCodeIpLimit(), address);
     } catch (err) {
@@ -109,7 +145,7 @@ export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise
   }
 
   if (!APP_ENDPOINTS.has(ctx.path)) return next();
-  const address = addressOf(ctx);
+  const address = addressOf(ctx.req.headers);
   // The client_id is known once the provider has read the body: it looks the client up (./clients.ts) and asks here
   // first. The address is checked in the same read as the first client (one read per request, not two).
   let refusal: RateLimited | undefined;
@@ -122,7 +158,7 @@ export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise
     checks.push([oidcFailuresClientLimit(), clientId]);
     addressChecked = true;
     try {
-      await assertRateLimitsNotExhausted(checks);
+      await assertRateLimitsNotExhausted(checks, scope.startCounters);
     } catch (err) {
       if (!(err instanceof RateLimited)) throw err;
       refusal = err;
@@ -134,7 +170,7 @@ export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise
     // No client was presented (the provider refused the request before looking one up): the address's check
     // still decides the answer, so an address past its limit is refused whatever it sends.
     try {
-      await assertRateLimitNotExhausted(oidcFailuresIpLimit(), address);
+      await assertRateLimitsNotExhausted([[oidcFailuresIpLimit(), address]], scope.startCounters);
     } catch (err) {
       if (!(err instanceof RateLimited)) throw err;
       refusal = err;

@@ -20,9 +20,10 @@
  */
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { allCacheVersions } from "@/lib/data/cache-version";
 import { writeOneStatement, writeSystem } from "@/lib/data/unit-of-work";
-import { db, type Tx } from "@/lib/db/database";
+import type { Tx } from "@/lib/db/database";
+import type { CountersRead } from "@/lib/security/rate-limit";
+import { readRequestStart } from "./request-start";
 
 export type DeferredWrite = (tx: Tx) => Promise<void>;
 
@@ -37,6 +38,10 @@ export type RequestScope = {
   memo: Map<string, Promise<unknown>>;
   /** Asked before the provider uses a client (./attempt-limits.ts: has it used up its failures?). */
   beforeClient?: (clientId: string) => Promise<void>;
+  /** Guessing limits' counters (store keys) to read with the cache versions (./request-start.ts; ./attempt-limits.ts names them). */
+  startCounterKeys: string[];
+  /** Those counters as read, once the cache versions were (absent before, or when the database reads them apart). */
+  startCounters?: CountersRead;
   /**
    * Rows read along with another (on PostgreSQL a token's lookup brings its grant: ./adapter.ts), by model name and
    * digest; null: known not to exist. The provider's own lookup of them then needs no round trip.
@@ -88,13 +93,27 @@ export const personMemoKey = (sub: string, clientId: string) => `person:${sub}:$
  * both asked for on every request), instead of one read per cache.
  */
 export async function cacheVersionNow(name: string): Promise<number> {
-  const versions = await oncePerRequest("cache-versions", () => allCacheVersions(db()));
+  const versions = await oncePerRequest("cache-versions", async () => {
+    const scope = storage.getStore();
+    const read = await readRequestStart(scope?.startCounterKeys ?? []);
+    if (scope && read.counters.size > 0) scope.startCounters = read.counters;
+    return read.versions;
+  });
   return versions.get(name) ?? 0;
 }
 
-/** A scope for one provider request; on the token endpoint its writes are deferred (flushDeferredWrites). */
-export function newRequestScope(deferWrites: boolean): RequestScope {
-  return { memo: new Map(), prefetched: new Map(), userCodeMisses: 0, deferred: deferWrites ? { writes: [], models: new Map(), read: new Map() } : undefined };
+/**
+ * A scope for one provider request; on the token endpoint its writes are deferred (flushDeferredWrites).
+ * `startCounterKeys`: counters to read along with the cache versions (./request-start.ts).
+ */
+export function newRequestScope(deferWrites: boolean, startCounterKeys: string[] = []): RequestScope {
+  return {
+    memo: new Map(),
+    prefetched: new Map(),
+    userCodeMisses: 0,
+    startCounterKeys,
+    deferred: deferWrites ? { writes: [], models: new Map(), read: new Map() } : undefined,
+  };
 }
 
 /**

@@ -121,7 +121,7 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
     async assertNotExhausted(key: string): Promise<void> {
       // Read from the committed data with a statement prepared once (the store's own get prepares per call):
       // the row the store keeps under "<limit name>:<key>".
-      const [row] = await readCounters([`${limit.name}:${key}`]);
+      const [row] = await readCounters([counterKey(limit, key)]);
       this.refuseIfExhausted(row);
     },
     refuseIfExhausted(row: CounterRow | undefined): void {
@@ -166,10 +166,10 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
   };
 }
 
-type CounterRow = { points: number | string; expire: number | string | null };
+export type CounterRow = { points: number | string; expire: number | string | null };
 
 type KeyedCounterRow = CounterRow & { key: string };
-type CountersRead = { execute(values: Record<string, string>): Promise<KeyedCounterRow[]> | KeyedCounterRow[] };
+type CountersStatement = { execute(values: Record<string, string>): Promise<KeyedCounterRow[]> | KeyedCounterRow[] };
 
 /**
  * The store's rows for a few keys, in one read prepared once per number of keys (a handful: the OpenID
@@ -178,11 +178,11 @@ type CountersRead = { execute(values: Record<string, string>): Promise<KeyedCoun
  * a fixed number of keys gets the primary key's generic plan after a few runs. On PostgreSQL the kept
  * statement is named (lib/db/prepared.ts); on SQLite it runs on the writer while it is idle, synchronously (lib/db/idle-writer-read.ts).
  */
-const countersReadBy = perTransactionBy((database: Db, count: number): CountersRead => {
+const countersReadBy = perTransactionBy((database: Db, count: number): CountersStatement => {
   const keys = Array.from({ length: count }, (_, i) => sql.placeholder(`k${i}`));
   const query = (d: Db) => d.select({ key: rateLimits.key, points: rateLimits.points, expire: rateLimits.expire }).from(rateLimits).where(inArray(rateLimits.key, keys));
   const sqlite = onIdleWriter(({ db: on }) => query(on).prepare());
-  return sqlite ? { execute: (values) => sqlite().all(values) as KeyedCounterRow[] } : (query(database).prepare() as unknown as CountersRead);
+  return sqlite ? { execute: (values) => sqlite().all(values) as KeyedCounterRow[] } : (query(database).prepare() as unknown as CountersStatement);
 });
 
 /** More keys than this are read in one statement each batch of this many (never happens today: two or three). */
@@ -227,17 +227,29 @@ export async function assertRateLimitNotExhausted(limit: RateLimit, key: string)
   await limiterFor(limit).assertNotExhausted(key);
 }
 
+/** The store's key for a limit's counter of `key` (the rate_limits row: "<limit name>:<key>"). */
+export function counterKey(limit: Pick<RateLimit, "name">, key: string): string {
+  return `${limit.name}:${key}`;
+}
+
+/** Counters read along with something else, by counterKey (null: the store has no row for that key). */
+export type CountersRead = ReadonlyMap<string, CounterRow | null>;
+
 /**
  * assertRateLimitNotExhausted for several limits and keys in one read (the OpenID token endpoint
  * checks the client's address and the client together): throws the RateLimited of the first
- * exhausted one, in the order given.
+ * exhausted one, in the order given. Counters the request already read (`alreadyRead`: the OpenID
+ * provider reads them with its cache versions, lib/oidc/request-start.ts) are judged as read;
+ * only the others are read now.
  */
-export async function assertRateLimitsNotExhausted(checks: ReadonlyArray<readonly [RateLimit, string]>): Promise<void> {
+export async function assertRateLimitsNotExhausted(checks: ReadonlyArray<readonly [RateLimit, string]>, alreadyRead?: CountersRead): Promise<void> {
   if (checks.length === 0) return;
-  const keys = checks.map(([limit, key]) => `${limit.name}:${key}`);
-  const rows = await readCounters(keys);
-  const byKey = new Map(rows.map((row) => [row.key, row]));
-  checks.forEach(([limit], i) => limiterFor(limit).refuseIfExhausted(byKey.get(keys[i])));
+  const keys = checks.map(([limit, key]) => counterKey(limit, key));
+  const missing = alreadyRead ? keys.filter((key) => !alreadyRead.has(key)) : keys;
+  const rows = missing.length > 0 ? await readCounters(missing) : [];
+  const byKey = new Map<string, CounterRow | null>(alreadyRead);
+  for (const row of rows) byKey.set(row.key, row);
+  checks.forEach(([limit], i) => limiterFor(limit).refuseIfExhausted(byKey.get(keys[i]) ?? undefined));
 }
 
 /** API requests per access token per minute (TOKEN_RATE_LIMIT_PER_MINUTE), keyed by the token's id. */

@@ -15,7 +15,7 @@ import { errors } from "oidc-provider";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
-import { attemptLimits } from "@/lib/oidc/attempt-limits";
+import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { consentPage, messagePage, viewerFor } from "@/lib/oidc/pages";
 import { isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
@@ -327,7 +327,8 @@ export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): b
     return true;
   }
   // One scope per request: lookups shared within it, and the token endpoint's writes deferred into one unit of work.
-  const scope = newRequestScope(defersWrites(req.method, pathname));
+  // An app's request reads its guessing limits' counters with the cache versions (one round trip: lib/oidc/request-start.ts).
+  const scope = newRequestScope(defersWrites(req.method, pathname), countersToReadAhead(req.method, pathname, req.headers));
   runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => {
     console.error("OpenID provider request failed:", err);
     if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ message: "Internal server error", code: 500 }));

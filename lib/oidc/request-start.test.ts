@@ -1,0 +1,56 @@
+import { describe, expect, it, vi } from "vitest";
+import { bumpCacheVersion } from "@/lib/data/cache-version";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { RateLimited } from "@/lib/errors";
+import { oidcFailuresClientLimit, oidcFailuresIpLimit } from "@/lib/security/limits";
+import { assertRateLimitsNotExhausted, consumeRateLimit } from "@/lib/security/rate-limit";
+import { PEER_HEADER } from "@/lib/http/request-meta";
+import { onPostgres } from "@/test/test-database";
+import { countersToReadAhead } from "./attempt-limits";
+import { cacheVersionNow, currentScope, newRequestScope, runInRequestScope } from "./request-scope";
+
+const basic = (clientId: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+
+describe("an app's request reads its guessing limits' counters with the cache versions", () => {
+  it("names the address's and the Basic client's counters on the app endpoints only", () => {
+    const headers = { [PEER_HEADER]: "198.51.100.7", authorization: basic("lka_one two", "secret:with:colons") };
+    const keys = countersToReadAhead("POST", "/oidc/token", headers);
+    expect(keys[0]).toBe(`${oidcFailuresIpLimit().name}:198.51.100.7`);
+    expect(keys[1]).toBe(`${oidcFailuresClientLimit().name}:lka_one two`);
+    expect(countersToReadAhead("POST", "/oidc/token/introspection", { authorization: "Bearer x" })).toHaveLength(1);
+    expect(countersToReadAhead("POST", "/oidc/token", { authorization: "Basic %%%" })).toHaveLength(1);
+    expect(countersToReadAhead("GET", "/oidc/token", headers)).toEqual([]);
+    expect(countersToReadAhead("POST", "/oidc/auth", headers)).toEqual([]);
+  });
+
+  it("refuses a client past its limit from the counters read with the versions, and counts what it didn't read", async () => {
+    const clientLimit = oidcFailuresClientLimit();
+    const exhausted = `lka_request_start_${Date.now()}`;
+    for (let i = 0; i < clientLimit.points; i++) await consumeRateLimit(clientLimit, exhausted);
+    await writeSystem((tx) => bumpCacheVersion(tx, "request-start-test"));
+    const headers = { [PEER_HEADER]: "198.51.100.8", authorization: basic(exhausted, "whatever") };
+    const scope = newRequestScope(false, countersToReadAhead("POST", "/oidc/token", headers));
+
+    // On PostgreSQL db()'s client is the readers' pool: every round trip of these reads is one call of its query.
+    const pool = onPostgres ? (db() as unknown as { $client: { query: (...args: unknown[]) => unknown } }).$client : undefined;
+    const sent = pool ? vi.spyOn(pool, "query") : undefined;
+    await runInRequestScope(scope, async () => {
+      expect(await cacheVersionNow("request-start-test")).toBeGreaterThanOrEqual(1);
+      const checks = [
+        [oidcFailuresIpLimit(), "198.51.100.8"],
+        [clientLimit, exhausted],
+      ] as const;
+      const refused = await assertRateLimitsNotExhausted(checks, currentScope()?.startCounters).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(RateLimited);
+      // Another client (named in the body, say) is read when it is checked, and is not refused.
+      await assertRateLimitsNotExhausted([[clientLimit, `${exhausted}_other`]], currentScope()?.startCounters);
+    });
+    if (onPostgres) {
+      // One round trip for the versions and both counters, one for the client read apart.
+      expect(sent!.mock.calls).toHaveLength(2);
+      expect(scope.startCounters?.size).toBe(2);
+    }
+    sent?.mockRestore();
+  });
+});
