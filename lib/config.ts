@@ -115,6 +115,8 @@ const envSchema = z.object({
   SETUP_ATTEMPTS_PER_15_MIN: wholeNumber(1, 100000, 60),
   /** Password change attempts per user per 15 minutes. */
   PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN: wholeNumber(1, 100000, 10),
+  /** OpenID flows started per client address per 5 minutes without a Latchkey session (each stores a row: a device code, a sign-in interaction). */
+  OIDC_FLOW_STARTS_PER_5_MIN: wholeNumber(1, 10_000_000, 100),
   /** API requests per minute allowed to one access token; more get 429 with Retry-After. */
   TOKEN_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 10_000_000, 600),
   // operations: metrics and logs (scripts/server.mjs gets them from lib/startup.ts)
@@ -169,6 +171,7 @@ export type Config = {
   setupAttemptsPer15Min: number;
   passwordChangeAttemptsPer15Min: number;
   tokenRateLimitPerMinute: number;
+  oidcFlowStartsPer5Min: number;
   passwordHashConcurrency: number;
   metricsToken: string | undefined;
   metricsPort: number | undefined;
@@ -232,6 +235,7 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     setupAttemptsPer15Min: env.SETUP_ATTEMPTS_PER_15_MIN,
     passwordChangeAttemptsPer15Min: env.PASSWORD_CHANGE_ATTEMPTS_PER_15_MIN,
     tokenRateLimitPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
+    oidcFlowStartsPer5Min: env.OIDC_FLOW_STARTS_PER_5_MIN,
     passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
     metricsToken: env.METRICS_TOKEN,
     metricsPort: env.METRICS_PORT,

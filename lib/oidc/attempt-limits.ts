@@ -8,8 +8,11 @@
  *    address and against the client_id (oidcFailuresIpLimit,
  *    oidcFailuresClientLimit);
  *  - a user code on /device that matches no device counts against the
- *    client address (oidcUserCodeIpLimit).
- * Only failures are counted (a write). A request checks that its address and
+ *    client address (oidcUserCodeIpLimit);
+ *  - a flow started without a Latchkey session (a device authorization, an
+ *    authorization request) counts against the client address whatever its
+ *    answer: each stores a row (oidcFlowStartsIpLimit).
+ * Otherwise only failures are counted (a write). A request checks that its address and
  * its client have not used up their limit (no write) when the provider looks
  * the client up, judging the counters read with the request's cache versions
  * (./request-start.ts: the address and the client its Basic credentials name,
@@ -27,10 +30,11 @@ import type { KoaContextWithOIDC } from "oidc-provider";
 import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
-import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
+import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
 import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, counterKey, type RateLimit } from "@/lib/security/rate-limit";
 import { tooManyAttemptsPage, viewerFor } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
+import { carriesSessionCookie, PROVIDER_ROUTES } from "./paths";
 import { currentScope } from "./request-scope";
 
 const APP_ENDPOINTS = new Set([`${OIDC_PREFIX}/token`, `${OIDC_PREFIX}/token/introspection`, `${OIDC_PREFIX}/token/revocation`, `${OIDC_PREFIX}/device/auth`]);
@@ -123,8 +127,24 @@ async function count(keys: Array<[Parameters<typeof consumeRateLimit>[0], string
   return refused;
 }
 
+/** A request that starts a flow and stores a row for whoever asks: a device authorization, or an authorization request without a session. */
+function startsFlow(ctx: KoaContextWithOIDC): "device" | "browser" | null {
+  if (ctx.method === "POST" && ctx.path === PROVIDER_ROUTES.device_authorization) return "device";
+  if ((ctx.method === "GET" || ctx.method === "POST") && ctx.path === PROVIDER_ROUTES.authorization && !carriesSessionCookie(ctx.req.headers.cookie)) return "browser";
+  return null;
+}
+
 /** The provider's first middleware (lib/sign-in/app-sign-in-http.ts installs it). */
 export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  const flow = startsFlow(ctx);
+  if (flow) {
+    try {
+      await consumeRateLimit(oidcFlowStartsIpLimit(), addressOf(ctx.req.headers));
+    } catch (err) {
+      if (!(err instanceof RateLimited)) throw err;
+      return await refuse(ctx, err, flow === "browser");
+    }
+  }
   const scope = currentScope();
   if (ctx.method !== "POST" || !scope) return next();
 

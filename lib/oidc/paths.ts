@@ -48,3 +48,8 @@ const WITH_ID = new RegExp(`^(?:${PROVIDER_ROUTES.authorization}|${DEVICE_PATH}|
 export function isExactProviderPath(pathname: string): boolean {
   return FIXED.has(pathname) || WITH_ID.test(pathname);
 }
+
+/** Whether a request carries a Latchkey session cookie (Auth.js's, plain or chunked): present, not proven valid. */
+export function carriesSessionCookie(cookieHeader: string | undefined): boolean {
+  return /(?:^|;\s*)(?:__Secure-)?authjs\.session-token(?:\.\d+)?=/.test(cookieHeader ?? "");
+}

@@ -67,7 +67,7 @@ export function passwordResetConfirmLimit(): RateLimit {
   return { name: "password-reset-confirm", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many attempts", ...waitFor("attempts", "tooManyAttempts") };
 }
 
-// The OpenID provider (lib/oidc/attempt-limits.ts): failures only; an app that authenticates is never counted.
+// The OpenID provider (lib/oidc/attempt-limits.ts): failures, and flows started without a session; an app that authenticates is never counted.
 
 /**
  * Failed attempts at the provider's token, introspection, revocation and device-authorization
@@ -85,4 +85,13 @@ export function oidcFailuresClientLimit(): RateLimit {
 /** User codes entered on /device that match no device, per client address: a limit on guessing them. */
 export function oidcUserCodeIpLimit(): RateLimit {
   return { name: "oidc-user-code-ip", points: 20, durationSeconds: FIFTEEN_MINUTES, message: "Too many codes that didn't match", ...waitFor("codes that didn't match", "tooManyUnmatchedCodes") };
+}
+
+/**
+ * OpenID flows started from one client address without a Latchkey session: device authorizations and
+ * authorization requests. Each stores a row (a device code, a sign-in interaction) for anyone who asks,
+ * so they are counted whether they succeed or not (OIDC_FLOW_STARTS_PER_5_MIN).
+ */
+export function oidcFlowStartsIpLimit(): RateLimit {
+  return { name: "oidc-flow-starts-ip", points: config().oidcFlowStartsPer5Min, durationSeconds: 300, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
 }

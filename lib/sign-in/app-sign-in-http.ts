@@ -17,7 +17,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { consentPage, messagePage, viewerFor } from "@/lib/oidc/pages";
-import { isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
+import { carriesSessionCookie, isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, runInRequestScope } from "@/lib/oidc/request-scope";
 import { signOutSession } from "@/lib/sessions/sign-out";
@@ -188,9 +188,6 @@ function withUnframeablePages(provider: CurrentProvider): void {
   });
 }
 
-/** A Latchkey session cookie in a Cookie header (Auth.js may split a large one into .0, .1, …). */
-const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?authjs\.session-token(?:\.\d+)?=/;
-
 /**
  * A browser with no Latchkey session cookie at all is sent from the authorization request straight to
  * /login, with the interaction as the way back: the interaction would only send it there (no session,
@@ -204,7 +201,7 @@ function withDirectSignIn(provider: CurrentProvider): void {
     if (ctx.oidc?.route !== "authorization" || ctx.status !== 303) return;
     const location = ctx.response.get("Location");
     const match = INTERACTION.exec(location);
-    if (!match || match[2] !== undefined || SESSION_COOKIE.test(ctx.req.headers.cookie ?? "")) return;
+    if (!match || match[2] !== undefined || carriesSessionCookie(ctx.req.headers.cookie)) return;
     ctx.set("Location", `/login?${new URLSearchParams({ callbackUrl: interactionPath(match[1]) })}`);
   });
 }
