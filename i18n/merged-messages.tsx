@@ -16,7 +16,12 @@ import { mergeMessages } from "./client-namespaces";
 const parsed = new Map<string, AbstractIntlMessages>();
 const merged = new WeakMap<AbstractIntlMessages, WeakMap<AbstractIntlMessages, AbstractIntlMessages>>();
 
-function parse(json: string): AbstractIntlMessages {
+/**
+ * The messages of a JSON string, the same object for the same text: a provider handing out a new object on
+ * each render (a refresh's new payload) gives every translator a new identity, and effects that depend on
+ * one run again (components/auth/passkey-sign-in.tsx).
+ */
+export function parse(json: string): AbstractIntlMessages {
   let messages = parsed.get(json);
   if (!messages) {
     if (parsed.size >= 256) parsed.clear();
@@ -26,7 +31,7 @@ function parse(json: string): AbstractIntlMessages {
 }
 
 /** `inner` over `outer`, made once per pair (both are parse()'s shared objects). */
-function mergedOnce(outer: AbstractIntlMessages, inner: AbstractIntlMessages): AbstractIntlMessages {
+export function mergedOnce(outer: AbstractIntlMessages, inner: AbstractIntlMessages): AbstractIntlMessages {
   let byInner = merged.get(outer);
   if (!byInner) merged.set(outer, (byInner = new WeakMap()));
   let both = byInner.get(inner);
