@@ -16,7 +16,7 @@ import { describe, expect, it } from "vitest";
 import de from "../messages/de.json";
 import en from "../messages/en.json";
 import { clientReach, moduleFacts, moduleGraph, routeFiles } from "./client-module-graph";
-import { AREA_WITHIN, CLIENT_NAMESPACES, clientMessages, mergeMessages, pickMessages, type ClientMessagesArea } from "./client-namespaces";
+import { AREA_WITHIN, CLIENT_NAMESPACES, clientMessages, clientMessagesJson, mergeMessages, pickMessages, type ClientMessagesArea } from "./client-namespaces";
 
 const root = path.resolve(__dirname, "..");
 const graph = moduleGraph(root);
@@ -60,7 +60,7 @@ describe("message namespaces sent to the browser", () => {
     for (const p of placements) {
       const within = AREA_WITHIN[p.area as ClientMessagesArea];
       if (within) expect(p.parent, `${p.layout} places "${p.area}", declared within "${within}"`).toBe(within);
-      else expect(["root", "public", "dashboard"], `${p.layout} places "${p.area}": a replacing provider`).toContain(p.area);
+      else expect(["root", "dashboard"], `${p.layout} places "${p.area}": a replacing provider`).toContain(p.area);
     }
   });
 
@@ -144,6 +144,23 @@ describe("pickMessages", () => {
     expect(english).not.toHaveProperty("profilePage");
   });
 
+});
+
+describe("clientMessagesJson", () => {
+  it("is the area's messages as JSON, made once per catalog and area", () => {
+    const json = clientMessagesJson(de, "login");
+    expect(JSON.parse(json)).toEqual(clientMessages(de, "login"));
+    expect(clientMessagesJson(de, "login")).toBe(json);
+    expect(JSON.parse(clientMessagesJson(en, "login"))).toEqual(clientMessages(en, "login"));
+  });
+
+  it("sends the sign-in page its own texts only, not the other public pages'", () => {
+    const login = clientMessages(en, "login");
+    expect(login).toHaveProperty("signIn");
+    for (const other of ["usersPage", "setup", "serverMessages", "changePassword", "forgotPassword"]) expect(login).not.toHaveProperty(other);
+    expect(login).not.toHaveProperty("publicPages.invite");
+    expect(clientMessagesJson(en, "login").length).toBeLessThan(6_000);
+  });
 });
 
 describe("mergeMessages", () => {

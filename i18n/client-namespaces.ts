@@ -5,11 +5,15 @@
  * the whole catalog; sending it all made the catalog most of every page's
  * HTML (docs/benchmarks.md, "Round 8 — users first page").
  *
- * One list per provider. The three top areas replace their parent's messages:
+ * One list per provider. Two areas replace their parent's messages:
  * - root: app/layout.tsx, around everything (the toasts), and the pages at app/'s top;
- * - public: app/(public)/layout.tsx, sign-in, set-up, invite and recovery pages;
  * - dashboard: app/(dashboard)/layout.tsx, the signed-in shell (navigation, avatar
  *   menu, change-password dialog) and the boundaries no section provider covers.
+ * Each public page (sign-in, set-up, invite, recovery…) has its own layout
+ * placing a provider within root's: it sends what that page's browser code
+ * reads beyond the toasts, so the sign-in page, which every app's sign-in
+ * through Latchkey loads, carries no other page's texts (docs/benchmarks.md,
+ * "Round 12: page render").
  * Each dashboard section's layout places its own provider (AREA_WITHIN): it sends
  * only what the section's browser code reads beyond the shell's list, and the
  * browser merges it with the shell's (i18n/merged-messages.tsx). A soft
@@ -27,25 +31,59 @@ import type { AbstractIntlMessages } from "next-intl";
 
 export const CLIENT_NAMESPACES = {
   root: ["toast"],
-  public: [
+  // The public pages: one provider per page, within root's (which sends the toasts' texts).
+  changePassword: [
     "avatar",
     "changePassword",
-    "columns",
-    "forcedSetup",
+    "forms",
+    "passwordField",
+  ],
+  confirmEmail: [
+    "avatar",
+    "forms",
+    "publicPages.confirmEmail",
+  ],
+  forgotPassword: [
+    "avatar",
     "forgotPassword",
+    "forms",
+  ],
+  invite: [
+    "avatar",
+    "forms",
+    "passwordField",
+    "publicPages.invite",
+  ],
+  login: [
+    "avatar",
+    "forcedSetup",
     "forms",
     "mfa.recovery",
     "mfa.secondStep",
     "passwordField",
-    "publicPages.confirmEmail",
-    "publicPages.invite",
-    "publicPages.newPassword",
     "publicPages.passkey",
-    "publicPages.recover",
-    "setup",
     "signIn",
-    "toast",
-    "usersPage",
+  ],
+  recover: [
+    "avatar",
+    "forms",
+    "passwordField",
+    "publicPages.newPassword",
+    "publicPages.recover",
+  ],
+  resetPassword: [
+    "avatar",
+    "forms",
+    "passwordField",
+    "publicPages.newPassword",
+  ],
+  setup: [
+    "avatar",
+    "columns",
+    "forms",
+    "passwordField",
+    "setup",
+    "usersPage.fields",
   ],
   dashboard: [
     "avatar",
@@ -125,7 +163,9 @@ export const CLIENT_NAMESPACES = {
     "table",
     "team",
     "toolbar",
-    "usersPage",
+    "usersPage.add",
+    "usersPage.bulk",
+    "usersPage.fields",
   ],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -144,6 +184,14 @@ export const AREA_WITHIN: Partial<Record<ClientMessagesArea, ClientMessagesArea>
   settings: "dashboard", // app/(dashboard)/settings/layout.tsx
   user: "dashboard", // app/(dashboard)/team/users/[id]/layout.tsx
   users: "dashboard", // app/(dashboard)/team/users/(list)/layout.tsx
+  changePassword: "root", // app/(public)/change-password/layout.tsx
+  confirmEmail: "root", // app/(public)/confirm-email/layout.tsx
+  forgotPassword: "root", // app/(public)/forgot-password/layout.tsx
+  invite: "root", // app/(public)/invite/layout.tsx
+  login: "root", // app/(public)/login/layout.tsx (its second step too)
+  recover: "root", // app/(public)/recover/layout.tsx
+  resetPassword: "root", // app/(public)/reset-password/layout.tsx
+  setup: "root", // app/(public)/setup/layout.tsx
 };
 
 type Catalog = AbstractIntlMessages;
@@ -173,6 +221,17 @@ export function clientMessages(messages: Catalog, area: ClientMessagesArea): Cat
   let picked = byArea.get(area);
   if (!picked) byArea.set(area, (picked = pickMessages(messages, CLIENT_NAMESPACES[area])));
   return picked;
+}
+
+const jsons = new WeakMap<object, Map<ClientMessagesArea, string>>();
+
+/** The same, as the JSON text the provider hands to the browser (i18n/client-messages.tsx): made once per catalog and area. */
+export function clientMessagesJson(messages: Catalog, area: ClientMessagesArea): string {
+  let byArea = jsons.get(messages);
+  if (!byArea) jsons.set(messages, (byArea = new Map()));
+  let json = byArea.get(area);
+  if (json === undefined) byArea.set(area, (json = JSON.stringify(clientMessages(messages, area))));
+  return json;
 }
 
 /**

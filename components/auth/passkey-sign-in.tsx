@@ -11,6 +11,15 @@ import { initialFormState, type FormState } from "@/lib/forms/form-state";
 /** A challenge lives five minutes on the server; the autofill request asks for a new one a little before. */
 const AUTOFILL_RENEW_MS = 4 * 60_000;
 
+/**
+ * What went wrong, kept as the server's text or as a key translated when shown: `ask` must not
+ * depend on the translator. The autofill effect re-runs whenever `ask` changes, and each run
+ * aborts the browser's open request and posts for a new challenge, whose cookie refreshes the
+ * page; a translator with a new identity after a refresh made that a loop (docs/benchmarks.md,
+ * "Round 13: page render again (wt-page5)").
+ */
+type Problem = { text: string } | { key: "unavailable" | "cancelled" | "browserFailed" };
+
 type Props = {
   callbackUrl: string;
   /** Offer passkeys in the browser's autofill of the username field too (conditional mediation). */
@@ -32,7 +41,7 @@ type Props = {
 export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label }: Props) {
   const t = useTranslations("publicPages.passkey");
   const [state, dispatch, pending] = useActionState(signInAction, initialFormState);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [waiting, setWaiting] = useState(false);
   const [supported, setSupported] = useState(true);
   // The browser's autofill request is open (shown as data-passkey-autofill, which tests wait for).
@@ -47,7 +56,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
       const started = await optionsAction();
       if (mine !== run.current) return;
       if (started.status === "error" || !started.result?.options) {
-        if (!useBrowserAutofill) setProblem(started.message ?? t("unavailable"));
+        if (!useBrowserAutofill) setProblem(started.message ? { text: started.message } : { key: "unavailable" });
         return;
       }
       if (useBrowserAutofill) renew.current = setTimeout(() => void ask(true), AUTOFILL_RENEW_MS);
@@ -66,7 +75,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
         if (mine !== run.current) return;
         if (!useBrowserAutofill) {
           const cancelled = err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError");
-          setProblem(cancelled ? t("cancelled") : t("browserFailed"));
+          setProblem({ key: cancelled ? "cancelled" : "browserFailed" });
         }
       } finally {
         if (mine === run.current) {
@@ -75,7 +84,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
         }
       }
     },
-    [callbackUrl, dispatch, field, optionsAction, t],
+    [callbackUrl, dispatch, field, optionsAction],
   );
 
   useEffect(() => {
@@ -98,7 +107,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
   }, [autofill, ask, state]);
 
   if (!supported) return null;
-  const message = problem ?? (state.status === "error" ? state.message : null);
+  const message = problem ? ("text" in problem ? problem.text : t(problem.key)) : state.status === "error" ? state.message : null;
   return (
     <div className="space-y-3" data-passkey-autofill={autofillOpen ? "open" : undefined}>
       {message && <Alert tone="error">{message}</Alert>}

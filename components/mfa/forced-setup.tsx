@@ -103,7 +103,10 @@ function deviceName(template: (parts: { browser: string; os: string }) => string
 function PasskeyEnrolmentForm({ onCodes }: { onCodes: (codes: string[]) => void }) {
   const t = useTranslations("forcedSetup");
   const [name, setName] = useState("");
-  useEffect(() => setName((typed) => typed || deviceName((parts) => t("defaultName", parts))), [t]);
+  // Once, after hydration (the name reads the browser's user agent): not again whenever the translator's
+  // identity changes, which would fill in a field the person has cleared.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => setName((typed) => typed || deviceName((parts) => t("defaultName", parts))), []);
   const form = useServerForm(
     async (prev: FormState, data: FormData): Promise<FormState> => {
       const started = await enrolPasskeyOptionsAction();

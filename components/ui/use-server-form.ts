@@ -73,6 +73,8 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   }, [pending]);
 
   const { announce } = options;
+  // Once per answer: keyed on the action's state, not on its translated copy (`shown` also changes with
+  // the translator's identity), since a re-run would clear the secrets typed since and toast again.
   useEffect(() => {
     const form = ref.current;
     if (shown.status === "success" && announce && shown.message) notify("success", shown.message);
@@ -80,7 +82,8 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     form.dispatchEvent(new Event(CLEAR_SECRETS_EVENT));
     const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
     invalid?.focus();
-  }, [shown, announce, notify]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state, announce, notify]);
 
   // Any edit re-checks against the snapshot, so typing a value back counts as unchanged.
   const check = () => {

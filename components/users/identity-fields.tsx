@@ -35,8 +35,9 @@ export function IdentityFields({
 }) {
   const [username, setUsername] = useState(values?.username ?? "");
   const t = useTranslations("columns");
-  const usersPage = useTranslations("usersPage");
-  const USERNAME_CHARACTERS = usersPage("usernameCharacters");
+  // Only the fields' own texts: the whole usersPage namespace would go to every page with these fields (setup, invite).
+  const fields = useTranslations("usersPage.fields");
+  const USERNAME_CHARACTERS = fields("usernameCharacters");
   // Once the username is typed in, a changed email no longer replaces it.
   const [usernameTyped, setUsernameTyped] = useState(Boolean(values?.username));
   return (

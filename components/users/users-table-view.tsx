@@ -59,6 +59,8 @@ export function UsersTableView({
   // One translator each for the badges of every row.
   const status = useTranslations("status");
   const sources = useTranslations("identitySources");
+  // "Never" for every row without a sign-in, worded once here rather than by a translator in each such cell.
+  const never = useTranslations("common")("never");
   const columns: Array<DataColumn<UserRow>> = [
     ...(selectable
       ? [
@@ -107,7 +109,7 @@ export function UsersTableView({
     // two-factor: whether the person has a second factor (types and counts are on their page).
     { id: "mfa", header: t("twoFactor"), cell: (user) => (user.mfa ? team("on") : team("off")) },
     { id: "idp", header: t("identityProvider"), className: "px-4 py-3", cell: (user) => <SourcePill source={user.source} t={sources} /> },
-    { id: "last_login", header: t("lastLogin"), sortKey: "last_login", cell: (user) => <RelativeTime date={user.lastLoginAt} /> },
+    { id: "last_login", header: t("lastLogin"), sortKey: "last_login", cell: (user) => <RelativeTime date={user.lastLoginAt} empty={never} /> },
     { id: "created_at", header: t("created"), sortKey: "created_at", cell: (user) => <RelativeTime date={user.createdAt} /> },
   ];
   return <DataTable label={label} rows={rows} rowKey={(u) => u.id} columns={columns} sort={sort} hrefForSort={sortHrefs} empty={empty} />;

@@ -1,0 +1,6 @@
+import { ClientMessages } from "@/i18n/client-messages";
+
+/** Choosing a new password from a reset link: the browser gets only the message namespaces this page's client code reads (i18n/client-namespaces.ts). */
+export default function Layout({ children }: { children: React.ReactNode }) {
+  return <ClientMessages area="resetPassword">{children}</ClientMessages>;
+}
