@@ -5,7 +5,7 @@ import { verifyPassword } from "@/lib/crypto/passwords";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { activityEvents, ownerRecoveryLinks, signInLockouts, signInSettings } from "@/lib/db/schema";
+import { activityEvents, ownerRecoveryLinks, signInLockouts, signInSettings, users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { resetTwoFactorBySystem } from "@/lib/mfa/admin";
@@ -89,6 +89,18 @@ describe("owner recovery links", () => {
     await expect(recoverOwnerWithLink(first.token, NEW, META)).rejects.toThrow(NotFound);
     expect(await recoveryLinkState(second.token)).toBe("valid");
     expect(await recoveryLinkState("lko_not-even-well-formed")).toBe("unknown");
+  }, 60_000);
+
+  it("stops working once its person is no longer the owner (ownership moved after it was issued)", async () => {
+    const link = await issueOwnerRecoveryLink(owner.email);
+    const successor = await createUser(accountId, { role: "admin" });
+    await writeSystem(async (tx) => {
+      await tx.update(users).set({ role: "owner" }).where(eq(users.id, successor.id));
+      await tx.update(users).set({ role: "admin" }).where(eq(users.id, owner.id));
+    });
+    expect(await recoveryLinkState(link.token)).toBe("expired");
+    await expect(recoverOwnerWithLink(link.token, NEW, META)).rejects.toThrow(/expired/);
+    expect(await verifyPassword((await userRow(owner.id))!.passwordHash!, OLD)).toBe(true);
   }, 60_000);
 
   it("holds the new password to the password rules, and a refused one leaves the link usable", async () => {

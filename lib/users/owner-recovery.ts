@@ -70,9 +70,17 @@ function stateOf(link: { usedAt: Date | null; expiresAt: Date } | undefined, now
   return link.expiresAt.getTime() <= now.getTime() ? "expired" : "valid";
 }
 
+/** A link is for the owner: once its person no longer is (ownership moved, or they are gone), it has run out. */
+async function linkState(q: Db | Tx, link: Awaited<ReturnType<typeof findLink>>, now: Date): Promise<RecoveryLinkState> {
+  const state = stateOf(link, now);
+  if (state !== "valid") return state;
+  const person = await findUserRow(q, link!.accountId, link!.userId);
+  return person?.role === "owner" ? "valid" : "expired";
+}
+
 /** What the /recover page says about a link before anything is submitted. */
 export async function recoveryLinkState(token: string, now = new Date()): Promise<RecoveryLinkState> {
-  return stateOf(await findLink(db(), token), now);
+  return linkState(db(), await findLink(db(), token), now);
 }
 
 function refuse(state: Exclude<RecoveryLinkState, "valid">): never {
@@ -95,7 +103,7 @@ export async function recoverOwnerWithLink(token: string, newPassword: string, m
   await writeSystem(async (tx) => {
     // Again under the write lock: two tabs submitting the same link can't both use it.
     const current = await findLink(tx, token);
-    const currentState = stateOf(current, now);
+    const currentState = await linkState(tx, current, now);
     if (currentState !== "valid") refuse(currentState);
     await tx
       .update(ownerRecoveryLinks)
