@@ -9,6 +9,8 @@ import { startServer, type Instance } from "./server";
 export function useInstance(env?: Record<string, string>): Instance {
   let current: Instance | undefined;
   test.beforeAll(async () => {
+    // Room for startServer's one retry of a start that hangs.
+    test.setTimeout(150_000);
     current = await startServer(env);
   });
   test.afterAll(async () => {
