@@ -7,8 +7,9 @@
  * PostgreSQL one refresh token used 8 times at once minted 8 token pairs.
  */
 import { expect, test } from "@playwright/test";
-import { bearer, call, CookieJar, signInOrFail } from "../support/api";
+import { bearer, CookieJar, signInOrFail } from "../support/api";
 import { OWNER, setUpOwner, useInstance } from "../support/instance";
+import { basicAuth, postForm, registerApp, type RegisteredApp } from "../support/provider-client";
 import { noteSecret } from "../support/secrets";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}", TRUST_PROXY: "true" });
@@ -17,34 +18,11 @@ test.describe.configure({ mode: "default" });
 
 const REDIRECT = "http://127.0.0.1:9/callback";
 
-type Registered = { id: string; client_id: string; client_secret?: string };
 let auth: Record<string, string>;
-let web: Registered;
+let web: RegisteredApp;
 
-async function register(json: Record<string, unknown>): Promise<Registered> {
-  const res = await call<Registered>(instance, "/api/applications", { method: "POST", headers: auth, json });
-  expect(res.status, res.text).toBe(201);
-  noteSecret(res.body.client_secret);
-  return res.body;
-}
-
-const basic = (clientId: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString("base64")}`;
-
-async function post(path: string, address: string, form: Record<string, string>, authorization?: string) {
-  const res = await fetch(instance.url(path), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": address, ...(authorization ? { authorization } : {}) },
-    body: new URLSearchParams(form),
-  });
-  const text = await res.text();
-  let body: { error?: string } = {};
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // HTML
-  }
-  return { status: res.status, body, text };
-}
+const register = (json: Record<string, unknown>) => registerApp(instance, auth, json);
+const post = (path: string, address: string, form: Record<string, string>, authorization?: string) => postForm(instance, path, address, form, authorization);
 
 test.beforeAll(async () => {
   auth = bearer((await setUpOwner(instance)).personal_access_token);
@@ -52,7 +30,7 @@ test.beforeAll(async () => {
 });
 
 test("other spellings of the provider's endpoints are refused before the provider answers them", async () => {
-  const wrong = basic(web.client_id, "lks_not-the-secret-of-this-app-at-all-0000");
+  const wrong = basicAuth(web.client_id, "lks_not-the-secret-of-this-app-at-all-0000");
   // The exact path answers (the provider authenticates the client there) …
   const exact = await post("/oidc/token", "198.51.100.20", { grant_type: "refresh_token", refresh_token: "x" }, wrong);
   expect(exact.body.error, exact.text).toBe("invalid_client");
@@ -67,7 +45,7 @@ test("other spellings of the provider's endpoints are refused before the provide
 });
 
 /** A refresh token of `app` for the owner: code + PKCE, offline_access (with prompt=consent, as OpenID Connect wants). */
-async function refreshToken(app: Registered): Promise<string> {
+async function refreshToken(app: RegisteredApp): Promise<string> {
   const crypto = await import("node:crypto");
   const jar = new CookieJar();
   const session = await signInOrFail(instance, OWNER.email, OWNER.password);
@@ -84,7 +62,7 @@ async function refreshToken(app: Registered): Promise<string> {
   }
   const code = new URL(next).searchParams.get("code");
   expect(code, next).toBeTruthy();
-  const res = await post("/oidc/token", "198.51.100.30", { grant_type: "authorization_code", code: code!, redirect_uri: REDIRECT, code_verifier: verifier }, basic(web.client_id, web.client_secret!));
+  const res = await post("/oidc/token", "198.51.100.30", { grant_type: "authorization_code", code: code!, redirect_uri: REDIRECT, code_verifier: verifier }, basicAuth(web.client_id, web.client_secret!));
   expect(res.status, res.text).toBe(200);
   const token = (res.body as { refresh_token?: string }).refresh_token;
   expect(token, res.text).toBeTruthy();
@@ -95,7 +73,7 @@ async function refreshToken(app: Registered): Promise<string> {
 /** `n` refresh grants with one refresh token at once; how many handed out new tokens. */
 async function concurrentRefreshes(path: string, token: string, n: number): Promise<number[]> {
   const answers = await Promise.all(
-    Array.from({ length: n }, () => post(path, "198.51.100.31", { grant_type: "refresh_token", refresh_token: token }, basic(web.client_id, web.client_secret!))),
+    Array.from({ length: n }, () => post(path, "198.51.100.31", { grant_type: "refresh_token", refresh_token: token }, basicAuth(web.client_id, web.client_secret!))),
   );
   for (const a of answers) if (a.status === 200) noteSecret((a.body as { refresh_token?: string }).refresh_token);
   return answers.map((a) => a.status);

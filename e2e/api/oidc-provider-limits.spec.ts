@@ -12,8 +12,9 @@
  */
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { bearer, call, CookieJar, signInOrFail } from "../support/api";
+import { bearer, CookieJar, signInOrFail } from "../support/api";
 import { OWNER, setUpOwner, useInstance } from "../support/instance";
+import { basicAuth, postForm, registerApp, type RegisteredApp } from "../support/provider-client";
 import { noteSecret } from "../support/secrets";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}", TRUST_PROXY: "true" });
@@ -22,42 +23,17 @@ test.describe.configure({ mode: "serial" });
 const REDIRECT = "http://127.0.0.1:9/callback";
 const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
-type Registered = { id: string; client_id: string; client_secret?: string };
+type Registered = RegisteredApp;
 let auth: Record<string, string>;
 let owner: { email: string; password: string };
 let web: Registered;
 let other: Registered;
 let device: Registered;
 
-async function register(json: Record<string, unknown>): Promise<Registered> {
-  const res = await call<Registered>(instance, "/api/applications", { method: "POST", headers: auth, json });
-  expect(res.status, res.text).toBe(201);
-  noteSecret(res.body.client_secret);
-  return res.body;
-}
-
-const basic = (clientId: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString("base64")}`;
-
+const register = (json: Record<string, unknown>) => registerApp(instance, auth, json);
+const basic = basicAuth;
 /** A form POST to one of the provider's endpoints, as a client at `address`. */
-async function post(path: string, address: string, form: Record<string, string>, authorization?: string) {
-  const res = await fetch(instance.url(path), {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-forwarded-for": address,
-      ...(authorization ? { authorization } : {}),
-    },
-    body: new URLSearchParams(form),
-  });
-  const text = await res.text();
-  let body: { error?: string; error_description?: string; active?: boolean } = {};
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // HTML (the /device page)
-  }
-  return { status: res.status, body, text, retryAfter: res.headers.get("retry-after") };
-}
+const post = (path: string, address: string, form: Record<string, string>, authorization?: string) => postForm(instance, path, address, form, authorization);
 
 function expectLimited(res: Awaited<ReturnType<typeof post>>, what: string) {
   expect(res.status, `${what}: ${res.text}`).toBe(429);
