@@ -79,11 +79,14 @@ db.pragma("busy_timeout = 1000");
 db.pragma("cache_size = -1024");
 // Rows sampled per index by ANALYZE: statistics good enough to choose an index, in milliseconds at any size.
 db.pragma("analysis_limit = 1000");
+// Busy in any form (SQLITE_BUSY, or an extended code such as SQLITE_BUSY_SNAPSHOT when the writer committed
+// between this connection's read and its write): another connection has the lock; try again next time.
+const isBusy = (err) => typeof err?.code === "string" && err.code.startsWith("SQLITE_BUSY");
 const optimize = (mask) => {
   try {
     db.pragma(mask === undefined ? "optimize" : "optimize = " + mask);
   } catch (err) {
-    if (err && err.code !== "SQLITE_BUSY") throw err;
+    if (!isBusy(err)) throw err;
   }
 };
 // 0x10002: check every table at start (a new connection hasn't seen any query yet).
@@ -125,8 +128,8 @@ const timer = setInterval(() => {
   try {
     db.pragma("wal_checkpoint(PASSIVE)");
   } catch (err) {
-    // SQLITE_BUSY: another checkpoint runs (e.g. another process's); try again next time.
-    if (err && err.code !== "SQLITE_BUSY") throw err;
+    // Another checkpoint runs (e.g. another process's); try again next time.
+    if (!isBusy(err)) throw err;
   }
 }, workerData.intervalMs);
 parentPort.on("message", (m) => {
@@ -142,11 +145,21 @@ parentPort.on("message", (m) => {
 
 export type Housekeeper = { stop(): Promise<void> };
 
+export type HousekeepingOptions = {
+  /**
+   * The worker thread's nice value; null keeps the process's priority. Tests pass null: at nice 19 on a
+   * machine saturated by other work (a CI run's parallel test files) the thread may wait indefinitely
+   * for a core, which is the point in production and no test of the checkpoints themselves.
+   */
+  niceness?: number | null;
+};
+
 /** Starts the worker on `file` and raises `writer`'s own checkpoint threshold to the backstop. */
-export function housekeepInBackground(file: string, writer: Database.Database): Housekeeper {
+export function housekeepInBackground(file: string, writer: Database.Database, options: HousekeepingOptions = {}): Housekeeper {
+  const niceness = options.niceness === undefined ? WORKER_NICENESS : options.niceness;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, intervalMs: INTERVAL_MS, optimizeEveryMs: OPTIMIZE_EVERY_MS, niceness: WORKER_NICENESS, minFrames: MIN_FRAMES },
+    workerData: { file, intervalMs: INTERVAL_MS, optimizeEveryMs: OPTIMIZE_EVERY_MS, niceness, minFrames: MIN_FRAMES },
   });
   // The process doesn't stay up for it; the writer's backstop keeps the log bounded meanwhile.
   worker.unref();
