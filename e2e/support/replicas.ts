@@ -28,7 +28,10 @@ export type RoundRobin = Instance & {
 export async function roundRobinProxy(upstreams: Instance[]): Promise<RoundRobin> {
   const served = upstreams.map(() => 0);
   let next = 0;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // A connection per request: with keep-alive a request could go out on a connection the replica had just
+  // closed as idle (its keepAliveTimeout), and come back as ECONNRESET (a 502 the spec never caused; seen
+  // once under the full suite's load). Loopback connections are cheap.
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 64 });
   const server = http.createServer((req, res) => {
     const index = next++ % upstreams.length;
     served[index] += 1;
