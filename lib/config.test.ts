@@ -23,6 +23,7 @@ describe("readConfig", () => {
   it.each([
     ["SIGNIN_FREE_ATTEMPTS", "0", "from 1 to 1000"],
     ["SESSION_MAX_AGE_HOURS", "twelve", "from 1 to 2160"],
+    ["SESSION_ABSOLUTE_MAX_DAYS", "400", "from 1 to 365"],
     ["ACTIVITY_RETENTION_DAYS", "1.5", "from 0 to 36500"],
     ["PORT", "70000", "from 1 to 65535"],
     ["PASSWORD_HASH_CONCURRENCY", "0", "from 1 to 256"],

@@ -79,6 +79,8 @@ const envSchema = z.object({
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Session lifetime in hours (sliding: a used session is extended up to this). */
   SESSION_MAX_AGE_HOURS: wholeNumber(1, 24 * 90, 24 * 7),
+  /** The most any session lasts from its sign-in, in days, however much it is used (then the person signs in again). */
+  SESSION_ABSOLUTE_MAX_DAYS: wholeNumber(1, 365, 30),
   /**
    * Which peers are reverse proxies whose X-Forwarded-For / X-Forwarded-Host
    * we believe: "false" (default: none), "true" (loopback only: a proxy on this
@@ -163,6 +165,8 @@ export type Config = {
   previousEncryptionKeysFromEnv: string[];
   authSecretFromEnv: string | undefined;
   sessionMaxAgeSeconds: number;
+  /** The most a session lasts from its sign-in, however much it is used. */
+  sessionAbsoluteMaxSeconds: number;
   /** Address ranges of trusted reverse proxies (empty: trust none). */
   trustedProxies: string[];
   /** Days of activity to keep; null keeps everything. */
@@ -222,6 +226,7 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     previousEncryptionKeysFromEnv: (env.ENCRYPTION_KEY_PREVIOUS ?? "").split(",").map((k) => k.trim()).filter(Boolean),
     authSecretFromEnv: env.AUTH_SECRET || undefined,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_HOURS * 3600,
+    sessionAbsoluteMaxSeconds: env.SESSION_ABSOLUTE_MAX_DAYS * 24 * 3600,
     trustedProxies: env.TRUST_PROXY,
     activityRetentionDays: env.ACTIVITY_RETENTION_DAYS === 0 ? null : env.ACTIVITY_RETENTION_DAYS,
     signIn: {

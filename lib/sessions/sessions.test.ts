@@ -48,6 +48,31 @@ describe("resolveSession", () => {
     expect((await sessionRow(sessionId))!.lastSeenAt).toEqual(later);
   });
 
+  it("ends a session SESSION_ABSOLUTE_MAX_DAYS (30) after its sign-in however much it is used", async () => {
+    const { sessionId } = await startSession(alice);
+    const { createdAt } = (await sessionRow(sessionId))!;
+    const latest = createdAt.getTime() + 30 * 24 * HOUR_MS;
+    // Used every day: the sliding week is extended each time, but never past the 30th day.
+    for (let day = 1; day < 30; day++) {
+      expect(await resolveSession(sessionId, new Date(createdAt.getTime() + day * 24 * HOUR_MS))).not.toBeNull();
+      expect((await sessionRow(sessionId))!.expiresAt.getTime()).toBeLessThanOrEqual(latest);
+    }
+    expect((await sessionRow(sessionId))!.expiresAt.getTime()).toBe(latest);
+    expect(await resolveSession(sessionId, new Date(latest - 1))).not.toBeNull();
+    expect(await resolveSession(sessionId, new Date(latest))).toBeNull();
+  });
+
+  it("holds the absolute limit for a row whose expiry was written before it existed", async () => {
+    const { sessionId } = await startSession(alice);
+    const { createdAt } = (await sessionRow(sessionId))!;
+    const latest = createdAt.getTime() + 30 * 24 * HOUR_MS;
+    await writeSystem(async (tx) => {
+      await tx.update(sessions).set({ lastSeenAt: new Date(latest - HOUR_MS), expiresAt: new Date(latest + 7 * 24 * HOUR_MS) }).where(eq(sessions.id, sessionId));
+    });
+    expect(await resolveSession(sessionId, new Date(latest - 1))).not.toBeNull();
+    expect(await resolveSession(sessionId, new Date(latest + HOUR_MS))).toBeNull();
+  });
+
   it("returns null once the session is deleted", async () => {
     const { sessionId } = await startSession(alice);
     expect(await writeSystem((tx) => deleteSession(tx, accountId, sessionId))).toBe(true);

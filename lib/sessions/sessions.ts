@@ -18,6 +18,16 @@ import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-pe
 /** How often last_seen (and the sliding expiry) is written; reads in between cost no write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+/**
+ * When a session used at `now` ends: SESSION_MAX_AGE_HOURS after its last use (sliding), but never later
+ * than SESSION_ABSOLUTE_MAX_DAYS after its sign-in, however much it is used: a stolen cookie kept busy
+ * doesn't live forever, and every session proves the password (and second factor) again in the end.
+ */
+function sessionEnd(createdAt: Date, now: Date): Date {
+  return new Date(Math.min(now.getTime() + config().sessionMaxAgeSeconds * 1000, latestEnd(createdAt)));
+}
+const latestEnd = (createdAt: Date) => createdAt.getTime() + config().sessionAbsoluteMaxSeconds * 1000;
+
 /** The sign-in's statements, built once per unit-of-work tx (lib/db/prepared.ts): every sign-in runs them. */
 const insertSession = perTransaction((tx) =>
   tx
@@ -74,7 +84,7 @@ export async function createSession(
     accountId: user.accountId,
     userId: user.id,
     now,
-    expiresAt: new Date(now.getTime() + config().sessionMaxAgeSeconds * 1000),
+    expiresAt: sessionEnd(now, now),
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
     ip: meta.ip,
   });
@@ -96,6 +106,7 @@ const sessionLookup = perDatabase(
     d
       .select({
         id: sessions.id,
+        createdAt: sessions.createdAt,
         lastSeenAt: sessions.lastSeenAt,
         expiresAt: sessions.expiresAt,
         accountId: users.accountId,
@@ -111,6 +122,7 @@ const sessionLookup = perDatabase(
       .limit(literalLimit(1))
       .prepare() as unknown as PreparedRows<{
       id: string;
+      createdAt: Date;
       lastSeenAt: Date;
       expiresAt: Date;
       accountId: string;
@@ -129,14 +141,15 @@ const sessionLookup = perDatabase(
  */
 export async function resolveSession(sessionId: string, now = new Date()): Promise<SessionActor | null> {
   const [row] = await sessionLookup().execute({ id: sessionId });
-  // Expired is as gone (the row waits for the clean-up job).
-  if (!row || row.expiresAt.getTime() <= now.getTime() || row.isBlocked) return null;
+  // Expired is as gone (the row waits for the clean-up job). A row from before the absolute limit may
+  // expire later than it allows: the limit counts from the sign-in whatever the row says.
+  if (!row || Math.min(row.expiresAt.getTime(), latestEnd(row.createdAt)) <= now.getTime() || row.isBlocked) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     // Only a session still alive is extended: one deleted meanwhile stays deleted.
     await writeSystem(async (tx) => {
       await tx
         .update(sessions)
-        .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + config().sessionMaxAgeSeconds * 1000) })
+        .set({ lastSeenAt: now, expiresAt: sessionEnd(row.createdAt, now) })
         .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, now)));
     });
   }
