@@ -1,0 +1,63 @@
+/**
+ * Review 6: users:update and users:reset_password are separate powers (lib/auth/permissions.ts), and a
+ * custom role may hold the first without the second ("edit people's names, emails and groups"). But
+ * an admin's email edit (lib/users/lifecycle.ts updateUser) takes effect at once, with no confirmation
+ * from the new address and no notice to the old one, so whoever may edit emails may reset passwords:
+ * set the person's email to an address you read, ask "Forgot password?" for it, and sign in as them —
+ * then into every app that signs people in through Latchkey, as them. assertOutranks only stops this
+ * against someone who holds more; a peer or any member is open to it.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { outboxIdle } from "@/lib/data/outbox";
+import { createRole } from "@/lib/roles/roles";
+import { setUserRoles } from "@/lib/roles/assignments";
+import { roleInputSchema } from "@/lib/roles/schemas";
+import { resetRateLimits } from "@/lib/security/rate-limit";
+import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
+import { sendMailThrough, sentTo } from "@/test/mail";
+import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { updateUser } from "./lifecycle";
+import { passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken } from "./password-reset";
+
+let smtp: TestSmtp;
+let accountId: string;
+let owner: TestUser;
+const resetLink = (text: string | undefined) => /\/reset-password\?token=(lkr_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  accountId = await createAccount();
+  owner = await createUser(accountId, { role: "owner" });
+  await sendMailThrough(smtp, owner);
+}, 60_000);
+afterAll(() => smtp.stop());
+beforeEach(async () => {
+  await resetRateLimits();
+});
+
+describe("editing someone's email is not resetting their password", { timeout: 60_000 }, () => {
+  it("an editor without users:reset_password can't take a member's account through the email field", async () => {
+    const ownerActor = await startSession(owner);
+    const editorRole = await createRole(ownerActor, roleInputSchema.parse({ name: "Directory editor", description: "", permissions: ["users:read", "users:update"] }), META);
+    const editorUser = await createUser(accountId, { role: "user" });
+    await setUserRoles(ownerActor, editorUser.id, { role_ids: [editorRole.id] }, META);
+    const editor = await startSession(editorUser);
+    const victim = await createUser(accountId, { email: "victim@example.com", password: "the victim's own passphrase 12" });
+
+    let tookOver = false;
+    try {
+      await updateUser(editor, victim.id, { email: "editor-inbox@evil.example" }, META);
+      await requestPasswordReset("editor-inbox@evil.example", META);
+      await passwordResetRequestsIdle();
+      await outboxIdle();
+      const token = resetLink((await smtp.waitFor(sentTo("editor-inbox@evil.example"))).text)!;
+      await resetPasswordWithToken({ token, password: "the editor's chosen passphrase 66" }, META);
+      const signed = await signInWithPassword("editor-inbox@evil.example", "the editor's chosen passphrase 66", META);
+      tookOver = signed.userId === victim.id;
+    } catch {
+      tookOver = false;
+    }
+    expect(tookOver, "the editor signed in as the member with a password of their choosing").toBe(false);
+  });
+});
