@@ -23,7 +23,8 @@ type EditableUser = {
   role: Role;
   isBlocked: boolean;
   autoGroups: string[];
-  emailEditable: boolean;
+  /** Whether this actor may change the email here, and if not, why (shown under the read-only field). */
+  emailEdit: "editable" | "fromIdp" | "needsResetPermission";
 };
 
 /**
@@ -67,10 +68,18 @@ export function EditUserForm({
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <Fragment key={form.version}>
       <TextField label={col("name")} name="name" required defaultValue={values?.name ?? user.name} errors={errors.name} />
-      {user.emailEditable ? (
+      {user.emailEdit === "editable" ? (
         <TextField label={col("email")} name="email" type="email" required={!!user.email} defaultValue={values?.email ?? user.email ?? ""} errors={errors.email} />
       ) : (
-        user.email && <TextField label={col("email")} name="email_readonly" readOnly value={user.email} hint={t("emailFromIdp")} />
+        user.email && (
+          <TextField
+            label={col("email")}
+            name="email_readonly"
+            readOnly
+            value={user.email}
+            hint={t(user.emailEdit === "fromIdp" ? "emailFromIdp" : "emailNeedsResetPermission")}
+          />
+        )
       )}
       <TextField
         label={col("username")}

@@ -90,6 +90,12 @@ export function emailChangeNoticeMail(locale: Locale, o: { publicUrl: string; br
   return compose(t, locale, o, t("emailNotice.subject"), hello(t, o.name), [{ text: t("emailNotice.body") }, { text: t("emailNotice.notYou") }]);
 }
 
+/** To an address someone asked to make theirs while it already belongs to an account here (or has an invite). */
+export function emailInUseMail(locale: Locale, o: { publicUrl: string; brand?: MailBrand }): ComposedMail {
+  const t = mailTranslator(locale);
+  return compose(t, locale, o, t("emailInUse.subject"), t("helloUnnamed"), [{ text: t("emailInUse.body") }, { text: t("emailInUse.ifYou") }]);
+}
+
 export type NoticeMailKind = "passwordChanged" | "twoFactorChanged" | "accessTokenCreated" | "newBrowser";
 
 /** `detail`: a sentence after the notice's line, worded in the mail's language. */

@@ -10,21 +10,21 @@ import crypto from "node:crypto";
 import { and, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { assertSelf } from "@/lib/auth/policy";
+import { assertSelf, can } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { emit } from "@/lib/data/effects";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
-import { db } from "@/lib/db/database";
+import { db, type Tx } from "@/lib/db/database";
 import { emailChanges, users } from "@/lib/db/schema";
-import { Forbidden, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
+import { Conflict, Forbidden, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
 import { mailLocaleOf } from "@/lib/mail/language";
-import { emailChangeConfirmMail, emailChangeNoticeMail } from "@/lib/mail/templates";
+import { emailChangeConfirmMail, emailChangeNoticeMail, emailInUseMail } from "@/lib/mail/templates";
 import { passwordResetConfirmLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { assertEmailAvailable } from "./email-availability";
@@ -45,6 +45,21 @@ export const INVALID_EMAIL_LINK = "This link is invalid, used or expired. Change
 
 const pendingField = (id: string) => ({ table: "email_changes", column: "new_email", rowId: id });
 
+/**
+ * Whether the address is free, for this actor. Someone who may read the directory and the invites is told
+ * it's taken; anyone else gets the same answer as for a free address (else Profile → Email would tell a
+ * member who has an account or an invite here), and the address itself is told by mail that nothing changed.
+ */
+async function addressFreeFor(tx: Tx, actor: Actor, email: string): Promise<boolean> {
+  try {
+    await assertEmailAvailable(tx, actor.accountId, email, { userId: actor.userId });
+    return true;
+  } catch (err) {
+    if (err instanceof Conflict && !(can(actor, "users:read") && can(actor, "invites:read"))) return false;
+    throw err;
+  }
+}
+
 /** Asks for a confirmation at the new address; nothing changes until it is confirmed. */
 export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   assertSelf(actor, actor.userId, "You can only change your own email");
@@ -60,31 +75,38 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
     if (user.email && emailBlindIndex(user.email) === emailBlindIndex(email)) throw new Invalid("Invalid input", { email: ["This is already your email address"] });
     const status = await mailStatus(tx, me.accountId);
     assertMailEnabled(status);
-    await assertEmailAvailable(tx, me.accountId, email, { userId: me.userId });
-    const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.emailChange);
-    const id = crypto.randomUUID();
-    await tx.delete(emailChanges).where(eq(emailChanges.userId, me.userId));
-    await tx.insert(emailChanges).values({
-      tokenDigest: digest,
-      id,
-      accountId: me.accountId,
-      userId: me.userId,
-      newEmailCiphertext: encryptField(email, pendingField(id)),
-      newEmailIndex: emailBlindIndex(email),
-      expiresAt: new Date(now.getTime() + EMAIL_CHANGE_HOURS * 3_600_000),
-      createdAt: now,
-    });
-    const link = `${status.publicUrl}/confirm-email?token=${encodeURIComponent(plain)}`;
+    const free = await addressFreeFor(tx, me, email);
     const locale = await mailLocaleOf(tx, me.accountId, me.userId);
-    await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailChangeConfirmMail(locale, { publicUrl: status.publicUrl!, brand: status.brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
+    const brand = { publicUrl: status.publicUrl!, brand: status.brand };
+    await tx.delete(emailChanges).where(eq(emailChanges.userId, me.userId));
+    if (free) {
+      const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.emailChange);
+      const id = crypto.randomUUID();
+      await tx.insert(emailChanges).values({
+        tokenDigest: digest,
+        id,
+        accountId: me.accountId,
+        userId: me.userId,
+        newEmailCiphertext: encryptField(email, pendingField(id)),
+        newEmailIndex: emailBlindIndex(email),
+        expiresAt: new Date(now.getTime() + EMAIL_CHANGE_HOURS * 3_600_000),
+        createdAt: now,
+      });
+      const link = `${status.publicUrl}/confirm-email?token=${encodeURIComponent(plain)}`;
+      await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailChangeConfirmMail(locale, { ...brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
+    } else {
+      await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailInUseMail(locale, brand) });
+    }
+    // The current address hears of it either way (its owner would notice a notice that only some requests send).
     if (user.email) {
-      await queueMail(tx, { accountId: me.accountId, to: user.email, kind: "email_change_notice", mail: emailChangeNoticeMail(locale, { publicUrl: status.publicUrl!, brand: status.brand, name: user.name || null }) });
+      await queueMail(tx, { accountId: me.accountId, to: user.email, kind: "email_change_notice", mail: emailChangeNoticeMail(locale, { ...brand, name: user.name || null }) });
     }
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "user.email.change_requested",
       actor: { type: "user", id: me.userId, label: userLabel(user) },
       target: { type: "user", id: me.userId, label: userLabel(user) },
+      ...(free ? {} : { details: { refused: "address_in_use" } }),
       meta,
       at: now,
     });

@@ -170,7 +170,12 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     const emailChanges = input.email !== undefined && input.email.trim() !== before.email;
     const usernameChanges = input.username !== undefined && input.username.trim() !== before.username;
     const groupsChange = !sameSet(input.auto_groups, before.autoGroups);
-    assertCanUpdateUser(me, before, { profile: nameChanges || emailChanges || usernameChanges || groupsChange, role: input.role, isBlocked: input.is_blocked });
+    assertCanUpdateUser(me, before, {
+      profile: nameChanges || emailChanges || usernameChanges || groupsChange,
+      email: emailChanges,
+      role: input.role,
+      isBlocked: input.is_blocked,
+    });
     await assertOutranks(tx, me, before);
     // Joining a group confers the roles it grants: nobody adds anyone (themselves included) to more than they hold.
     const joined = input.auto_groups.filter((g) => !before.autoGroups.includes(g));

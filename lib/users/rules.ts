@@ -54,9 +54,14 @@ export function assertCanInvite(actor: Actor, role: Role): void {
 
 export type UserChange = {
   profile: boolean; // name, email or groups
+  /** The email changes (part of the profile, and more: see below). */
+  email?: boolean;
   role?: Role;
   isBlocked?: boolean;
 };
+
+const EMAIL_NEEDS_RESET = "Changing someone's email needs permission to reset passwords";
+const PENDING_NOT_OWNER = "Approve this person before transferring ownership to them";
 
 export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: UserChange): void {
   const self = actor.userId === target.id;
@@ -64,6 +69,9 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
   const blockChanges = change.isBlocked !== undefined && change.isBlocked !== target.isBlocked;
   if (change.profile || roleChanges || !blockChanges) assertCan(actor, permissionFor(target, "update"), MANAGE_DENIED);
   if (blockChanges) assertCan(actor, permissionFor(target, "block"), MANAGE_DENIED);
+  // Whoever reads the new address can reset the password ("Forgot password?" mails it there): setting
+  // someone else's email is resetting their password, and needs that permission too.
+  if (change.email && !self) assertCan(actor, "users:reset_password", EMAIL_NEEDS_RESET);
   assertNotOwnerUnlessOwner(actor, target);
   if (self && roleChanges) throw new Forbidden("You can't change your own role");
   if (self && blockChanges) throw new Forbidden("You can't block yourself");
@@ -78,6 +86,8 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
     if (target.isBlocked || change.isBlocked) {
       throw new PreconditionFailed("Unblock this user before transferring ownership to them");
     }
+    // Someone still waiting can't sign in, and nobody outranks an owner to let them in.
+    if (target.pendingApproval) throw new PreconditionFailed(PENDING_NOT_OWNER);
   } else if (roleChanges) {
     // Nobody grants what they don't hold, nor takes away what they don't hold.
     assertMayGrantRole(actor, change.role!);

@@ -112,7 +112,7 @@ export default async function ServiceUserPage({
               role: user.role,
               isBlocked: user.isBlocked,
               autoGroups: user.autoGroups,
-              emailEditable: false,
+              emailEdit: "fromIdp", // service users have no email (the field is not shown)
             }}
             roles={roles}
             groups={groups}

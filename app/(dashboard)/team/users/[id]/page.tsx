@@ -124,7 +124,8 @@ export default async function UserPage({
               role: user.role,
               isBlocked: user.isBlocked,
               autoGroups: user.autoGroups,
-              emailEditable: !user.idpId && !user.isServiceUser,
+              // The rule itself is assertCanUpdateUser's: another person's email needs users:reset_password.
+              emailEdit: user.idpId || user.isServiceUser ? "fromIdp" : user.id === actor.userId || can(actor, "users:reset_password") ? "editable" : "needsResetPermission",
             }}
             roles={roles}
             groups={groups}
