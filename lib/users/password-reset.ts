@@ -16,7 +16,7 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { normaliseEmail } from "@/lib/crypto/blind-index";
+import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { emit, noneEnded } from "@/lib/data/effects";
@@ -100,7 +100,8 @@ export async function passwordResetRequestsIdle(): Promise<void> {
 export async function requestPasswordReset(rawEmail: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string }> {
   const { email } = parseOrThrow(forgotPasswordSchema, { email: rawEmail });
   await consumeRateLimit(passwordResetIpLimit(), meta.ip ?? "unknown");
-  await consumeRateLimit(passwordResetEmailLimit(), normaliseEmail(email));
+  // Keyed by the blind index: rate_limits holds no address in plain text (as the sign-in throttle).
+  await consumeRateLimit(passwordResetEmailLimit(), emailBlindIndex(email));
   await new Promise((resolve) => setTimeout(resolve, REQUEST_WAIT_MS));
   // Started once the answer is due, so nothing about this email runs while the caller waits.
   const work = issueForEmail(email, meta, now).catch((err: unknown) => console.error("A password reset request failed:", err));
