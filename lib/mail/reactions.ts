@@ -8,11 +8,13 @@
 import "server-only";
 import crypto from "node:crypto";
 import { and, eq, like, sql, type SQL } from "drizzle-orm";
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { UAParser } from "ua-parser-js";
 import { react } from "@/lib/data/effects";
-import type { Tx } from "@/lib/db/database";
-import { literalLimit, perTransaction } from "@/lib/db/prepared";
+import { dialect, type Tx } from "@/lib/db/database";
+import { literalLimit, perTransaction, perTransactionBy } from "@/lib/db/prepared";
 import { knownBrowsers, users } from "@/lib/db/schema";
+import * as pgSchema from "@/lib/db/schema.pg";
 import { openIdentity } from "@/lib/users/records";
 import { parseLocale } from "@/i18n/locales";
 import { queueMail } from "./delivery";
@@ -86,6 +88,49 @@ const rememberBrowser = perTransaction((tx) =>
 );
 
 /**
+ * PostgreSQL: whether a browser of the kind was known (anyKnownDevice / anyKnownBrowser) and whether this
+ * one was added (rememberBrowser) in one statement, one round trip under the write lock instead of two.
+ * Every part of a statement sees one snapshot, so `known` is read as before the insert, as it was.
+ */
+const knownThenRemembered = perTransactionBy((tx: Tx, device: boolean) => {
+  // Tx is typed with SQLite's builders; on PostgreSQL it is pg-core's database, with its schema's tables.
+  const pgTx = tx as unknown as NodePgDatabase;
+  const table = pgSchema.knownBrowsers;
+  const sameKind = device ? like(table.browserDigest, sql.raw(`'${DEVICE_ROW}%'`)) : undefined;
+  const known = pgTx.$with("known").as(
+    pgTx.select({ d: table.browserDigest }).from(table).where(and(eq(table.userId, sql.placeholder("userId")), sameKind)).limit(literalLimit(1)),
+  );
+  const added = pgTx.$with("added").as(
+    pgTx
+      .insert(table)
+      .values({
+        userId: sql.placeholder("userId"),
+        browserDigest: sql.placeholder("browserDigest"),
+        accountId: sql.placeholder("accountId"),
+        firstSeenAt: sql.placeholder("firstSeenAt"),
+      })
+      .onConflictDoNothing()
+      .returning({ d: table.browserDigest }),
+  );
+  return pgTx
+    .with(known, added)
+    .select({ anyKnown: sql<boolean>`exists (select 1 from ${known})`, added: sql<boolean>`exists (select 1 from ${added})` })
+    .from(sql`(values (1)) as one`)
+    .prepare(device ? "latchkey_known_device_then_remembered" : "latchkey_known_browser_then_remembered");
+});
+
+/** Whether a browser of this kind was known before, and whether this one is new (remembered now). */
+async function rememberThisBrowser(tx: Tx, device: boolean, values: { userId: string; browserDigest: string; accountId: string; firstSeenAt: Date }) {
+  if (dialect() === "postgres") {
+    const [row] = await knownThenRemembered(tx, device).execute(values);
+    return { anyKnown: row.anyKnown, added: row.added };
+  }
+  const [anyKnown] = await (device ? anyKnownDevice : anyKnownBrowser)(tx).execute({ userId: values.userId });
+  const added = await rememberBrowser(tx).execute(values);
+  return { anyKnown: anyKnown !== undefined, added: added.length > 0 };
+}
+
+/**
  * A sign-in from a browser the person never signed in from: the browser is its
  * device cookie (lib/http/device-cookie.ts) when it sent one, else its make.
  * The first browser ever (the invite, the first sign-in) is not news, nor the
@@ -94,9 +139,8 @@ const rememberBrowser = perTransaction((tx) =>
 react("session.created", "mail:notice-new-browser", async (tx, { accountId, userId, userAgent, ip, device }) => {
   // Parsing the user agent costs more than the rest of this reaction: only when it names the row or the notice.
   const browserDigest = device ? DEVICE_ROW + digest(userId, "device", device) : digest(userId, browserLabel(browserMake(userAgent)));
-  const [anyKnown] = await (device ? anyKnownDevice : anyKnownBrowser)(tx).execute({ userId });
-  const added = await rememberBrowser(tx).execute({ userId, browserDigest, accountId, firstSeenAt: new Date() });
-  if (anyKnown && added.length > 0) {
+  const { anyKnown, added } = await rememberThisBrowser(tx, !!device, { userId, browserDigest, accountId, firstSeenAt: new Date() });
+  if (anyKnown && added) {
     const make = browserMake(userAgent);
     await queueSecurityNotice(tx, accountId, userId, "newBrowser", (t) =>
       ip ? t("notice.browserFrom", { browser: browserLabel(make, t), ip }) : t("notice.browser", { browser: browserLabel(make, t) }),

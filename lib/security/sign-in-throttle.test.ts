@@ -1,15 +1,18 @@
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
+import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { activityEvents, signInBackoffs, signInLockouts } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { createUser, META, startSession, type TestUser } from "@/test/factories";
+import { onPostgres } from "@/test/test-database";
 import { SignInFailed, SignInThrottled, signInWithPassword, waitMessage } from "@/lib/sign-in/password-sign-in";
-import { attemptKeys, delaySeconds } from "./sign-in-throttle";
+import { admitAttempt, attemptKeys, delaySeconds, recordSignInSuccess } from "./sign-in-throttle";
 
 const PASSWORD = "a long and unusual passphrase";
 const LIMITS: SignInLimits = {
@@ -260,4 +263,74 @@ describe("unknown and known emails", () => {
     expect(known.slice(0, 6)).toEqual([...Array(5).fill("failed"), { wait: 59 }]);
     expect(known.at(-1)).toBe("failed");
   }, 30_000);
+});
+
+describe("round trips under the write lock", () => {
+  /** The lock's row for an email: its failures and whether it is locked, or null. */
+  async function lockFailures(emailIndex: string): Promise<{ failures: number; locked: boolean } | null> {
+    const [row] = await db().select().from(signInLockouts).where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, emailIndex)));
+    return row ? { failures: row.failures, locked: row.lockedUntil !== null } : null;
+  }
+
+  it("count the pair, the address and the email per attempt, and forgive them on success", async () => {
+    const keys = attemptKeys("round-trips@example.com", "10.9.0.1");
+    // Every round trip to PostgreSQL is one call of a pg Client's query (pooled connections included).
+    const sent = onPostgres ? vi.spyOn(pg.Client.prototype, "query") : undefined;
+    try {
+      for (let i = 1; i <= 3; i++) {
+        sent?.mockClear();
+        const admission = await writeSystem((tx) => admitAttempt(tx, keys, accountId, at(i * 1000), LIMITS));
+        expect(admission).toMatchObject({ kind: "proceed", failuresInWindow: i });
+        // BEGIN with the write lock, one read (backoffs and lock), one upsert (backoffs and lock), COMMIT.
+        if (sent) expect(sent.mock.calls).toHaveLength(4);
+      }
+      expect([await backoffFailures(keys.pairKey), await backoffFailures(keys.ipKey), await lockFailures(keys.emailIndex)]).toEqual([
+        3,
+        3,
+        { failures: 3, locked: false },
+      ]);
+
+      // An email nobody has: no lock row, the same round trips.
+      const stranger = attemptKeys("round-trips-nobody@example.com", "10.9.0.1");
+      sent?.mockClear();
+      expect(await writeSystem((tx) => admitAttempt(tx, stranger, null, at(4000), LIMITS))).toMatchObject({ kind: "proceed" });
+      if (sent) expect(sent.mock.calls).toHaveLength(4);
+      expect(await backoffFailures(keys.ipKey)).toBe(4);
+
+      // BEGIN with the write lock, one statement for the pair, the address and the lock, COMMIT.
+      sent?.mockClear();
+      await writeSystem((tx) => recordSignInSuccess(tx, keys, accountId));
+      if (sent) expect(sent.mock.calls).toHaveLength(3);
+      expect([await backoffFailures(keys.pairKey), await backoffFailures(keys.ipKey), await lockFailures(keys.emailIndex)]).toEqual([null, 3, null]);
+
+      // An address down to its last failure loses its row.
+      const alone = attemptKeys("round-trips-alone@example.com", "10.9.0.2");
+      await writeSystem((tx) => admitAttempt(tx, alone, accountId, at(5000), LIMITS));
+      await writeSystem((tx) => recordSignInSuccess(tx, alone, accountId));
+      expect([await backoffFailures(alone.pairKey), await backoffFailures(alone.ipKey)]).toEqual([null, null]);
+    } finally {
+      sent?.mockRestore();
+    }
+  });
+
+  it("count a locked email's attempt against the pair and the address only", async () => {
+    const keys = attemptKeys("round-trips-locked@example.com", "10.9.1.1");
+    // Each attempt from its own address, so no delay starts before the cap.
+    for (let i = 0; i < LIMITS.lockoutFailures; i++) {
+      await writeSystem((tx) => admitAttempt(tx, attemptKeys("round-trips-locked@example.com", `10.9.1.${10 + i}`), accountId, at(i), LIMITS));
+    }
+    expect(await lockFailures(keys.emailIndex)).toEqual({ failures: LIMITS.lockoutFailures, locked: true });
+    const sent = onPostgres ? vi.spyOn(pg.Client.prototype, "query") : undefined;
+    try {
+      expect(await writeSystem((tx) => admitAttempt(tx, keys, accountId, at(MINUTE), LIMITS))).toMatchObject({ kind: "locked" });
+      if (sent) expect(sent.mock.calls).toHaveLength(4);
+    } finally {
+      sent?.mockRestore();
+    }
+    expect([await backoffFailures(keys.pairKey), await backoffFailures(keys.ipKey), await lockFailures(keys.emailIndex)]).toEqual([
+      1,
+      1,
+      { failures: LIMITS.lockoutFailures, locked: true },
+    ]);
+  });
 });

@@ -32,10 +32,11 @@ import type { SignInLimits } from "@/lib/config";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { db, type Db, type Tx } from "@/lib/db/database";
+import { db, dialect, type Db, type Tx } from "@/lib/db/database";
 import { execute } from "@/lib/db/raw";
 import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
+import { attemptRowsStatement, countFailuresAndLockStatement, forgiveStatement } from "./sign-in-throttle-postgres";
 
 /** A run of address-wide failures is forgotten after an hour without one. */
 const IP_MEMORY_MS = 3_600_000;
@@ -77,9 +78,29 @@ const backoffRows = perTransaction((tx) =>
     .prepare(),
 );
 
-/** The pair's and the address's rows in one read, each only while it is still remembered. */
-async function backoffs(tx: Tx, keys: AttemptKeys, pairMemoryMs: number, now: Date): Promise<{ pair: Backoff | null; address: Backoff | null }> {
-  const found: Backoff[] = await backoffRows(tx).execute({ pairKey: keys.pairKey, ipKey: keys.ipKey });
+type Lockout = typeof signInLockouts.$inferSelect;
+
+/**
+ * What an admission reads: the backoff rows, and on PostgreSQL (with an account) the lockout row too
+ * (null: none). `lock` undefined: not read yet (SQLite reads it when needed, as function calls cost
+ * nothing there).
+ */
+type AttemptRows = { found: Backoff[]; lock?: Lockout | null };
+
+async function readAttemptRows(tx: Tx, keys: AttemptKeys, accountId: string | null): Promise<AttemptRows> {
+  if (dialect() !== "postgres" || !accountId) return { found: await backoffRows(tx).execute({ pairKey: keys.pairKey, ipKey: keys.ipKey }) };
+  const rows = await attemptRowsStatement(tx).execute({ pairKey: keys.pairKey, ipKey: keys.ipKey, accountId, emailIndex: keys.emailIndex });
+  const found: Backoff[] = [];
+  let lock: Lockout | null = null;
+  for (const r of rows) {
+    if (r.lock) lock = { accountId, emailIndex: r.key, failures: r.failures, windowStartedAt: r.at, lockedUntil: r.until };
+    else found.push({ key: r.key, emailIndex: null, failures: r.failures, lastFailureAt: r.at, lastThrottledAt: r.until });
+  }
+  return { found, lock };
+}
+
+/** The pair's and the address's rows, each only while it is still remembered. */
+function backoffs(found: Backoff[], keys: AttemptKeys, pairMemoryMs: number, now: Date): { pair: Backoff | null; address: Backoff | null } {
   const fresh = (key: string, memoryMs: number) => {
     const row = found.find((r) => r.key === key);
     return row && now.getTime() - row.lastFailureAt.getTime() < memoryMs ? row : null;
@@ -111,16 +132,16 @@ const countFailuresStatement = perTransaction((tx) =>
     .prepare(),
 );
 
-/** One more failure for the pair and for the address (a row past its memory starts again at 1): one upsert for both. */
-async function countFailures(tx: Tx, keys: AttemptKeys, pair: Backoff | null, address: Backoff | null, now: Date): Promise<void> {
-  await countFailuresStatement(tx).execute({
+/** The values of the backoffs' upsert: one more failure for the pair and for the address (a row past its memory starts again at 1). */
+function failureValues(keys: AttemptKeys, pair: Backoff | null, address: Backoff | null, now: Date) {
+  return {
     pairKey: keys.pairKey,
     ipKey: keys.ipKey,
     emailIndex: keys.emailIndex,
     pairFailures: (pair?.failures ?? 0) + 1,
     ipFailures: (address?.failures ?? 0) + 1,
     now,
-  });
+  };
 }
 
 const lockRow = perTransaction((tx) =>
@@ -160,7 +181,8 @@ const countLockFailure = perTransaction((tx) =>
  * (forgiven by recordSignInSuccess); "wait" counts nothing.
  */
 export async function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string | null, now: Date, limits: SignInLimits): Promise<Admission> {
-  const { pair, address } = await backoffs(tx, keys, limits.lockoutWindowSeconds * 1000, now);
+  const read = await readAttemptRows(tx, keys, accountId);
+  const { pair, address } = backoffs(read.found, keys, limits.lockoutWindowSeconds * 1000, now);
   const blocking = [
     { row: pair, until: waitUntil(pair, limits.freeAttempts, limits) },
     { row: address, until: waitUntil(address, limits.ipFreeAttempts, limits) },
@@ -172,19 +194,36 @@ export async function admitAttempt(tx: Tx, keys: AttemptKeys, accountId: string 
     const until = Math.max(...blocking.map((b) => b.until));
     return { kind: "wait", retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)), firstRefusal: !noted };
   }
-  await countFailures(tx, keys, pair, address, now);
-  if (!accountId) return { kind: "proceed", lockEngaged: false, failuresInWindow: 0, lockedUntil: null };
+  const failureCount = failureValues(keys, pair, address, now);
+  if (!accountId) {
+    await countFailuresStatement(tx).execute(failureCount);
+    return { kind: "proceed", lockEngaged: false, failuresInWindow: 0, lockedUntil: null };
+  }
 
   const windowMs = limits.lockoutWindowSeconds * 1000;
-  const [lock]: Array<typeof signInLockouts.$inferSelect> = await lockRow(tx).execute({ accountId, emailIndex: keys.emailIndex });
+  const lock = read.lock !== undefined ? read.lock : await readLock(tx, accountId, keys);
   const current = lock && now.getTime() < lock.windowStartedAt.getTime() + windowMs ? lock : null;
-  if (current?.lockedUntil && current.lockedUntil > now) return { kind: "locked", lockedUntil: current.lockedUntil };
+  if (current?.lockedUntil && current.lockedUntil > now) {
+    await countFailuresStatement(tx).execute(failureCount);
+    return { kind: "locked", lockedUntil: current.lockedUntil };
+  }
 
   const windowStartedAt = current?.windowStartedAt ?? now;
   const failures = (current?.failures ?? 0) + 1;
   const lockedUntil = failures >= limits.lockoutFailures ? new Date(windowStartedAt.getTime() + windowMs) : null;
-  await countLockFailure(tx).execute({ accountId, emailIndex: keys.emailIndex, windowStartedAt, failures, lockedUntilMs: lockedUntil?.getTime() ?? null });
+  const lockCount = { accountId, emailIndex: keys.emailIndex, windowStartedAt, failures, lockedUntilMs: lockedUntil?.getTime() ?? null };
+  if (dialect() === "postgres") {
+    await countFailuresAndLockStatement(tx).execute({ ...failureCount, ...lockCount });
+  } else {
+    await countFailuresStatement(tx).execute(failureCount);
+    await countLockFailure(tx).execute(lockCount);
+  }
   return { kind: "proceed", lockEngaged: lockedUntil !== null, failuresInWindow: failures, lockedUntil };
+}
+
+async function readLock(tx: Tx, accountId: string, keys: AttemptKeys): Promise<Lockout | null> {
+  const [lock]: Lockout[] = await lockRow(tx).execute({ accountId, emailIndex: keys.emailIndex });
+  return lock ?? null;
 }
 
 const forgivePairAndLastAddressFailure = perTransaction((tx) =>
@@ -214,10 +253,15 @@ const forgetLock = perTransaction((tx) =>
 
 /**
  * A correct password: this email's counts and this pair's delay start over; the address forgets this one attempt.
- * Three statements, no read: the pair's row and an address row down to its last failure go in one delete, a
- * longer run of the address's failures drops by one in SQL.
+ * No read: the pair's row and an address row down to its last failure go in one delete, a longer run of the
+ * address's failures drops by one in SQL, and the lock goes (three statements on SQLite, one on PostgreSQL).
  */
 export async function recordSignInSuccess(tx: Tx, keys: AttemptKeys, accountId: string): Promise<void> {
+  const values = { pairKey: keys.pairKey, ipKey: keys.ipKey, accountId, emailIndex: keys.emailIndex };
+  if (dialect() === "postgres") {
+    await forgiveStatement(tx).execute(values);
+    return;
+  }
   await forgivePairAndLastAddressFailure(tx).execute({ pairKey: keys.pairKey, ipKey: keys.ipKey });
   await forgiveOneAddressFailure(tx).execute({ ipKey: keys.ipKey });
   await forgetLock(tx).execute({ accountId, emailIndex: keys.emailIndex });

@@ -1,9 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { db } from "@/lib/db/database";
 import { activityEvents, sessions } from "@/lib/db/schema";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { onPostgres } from "@/test/test-database";
 import { SignInFailed, signInWithPassword } from "./password-sign-in";
 
 const PASSWORD = "a long and unusual passphrase";
@@ -118,5 +120,36 @@ describe("signInWithPassword", () => {
     await signInWithPassword(alice.email, PASSWORD, META);
     expect((await userRow(alice.id))!.passwordHash).toBe(hash);
     expect(await lastEvent()).toMatchObject({ action: "user.login", details: null });
+  });
+});
+
+describe.runIf(onPostgres)("a password sign-in on PostgreSQL", () => {
+  /** Round trips per unit of work (BEGIN with the write lock to COMMIT, both counted): every other writer waits for them. */
+  function roundTripsPerUnit(calls: unknown[][]): number[] {
+    const units: number[] = [];
+    let open = 0;
+    for (const [query] of calls) {
+      const text = typeof query === "string" ? query : (query as { text: string }).text;
+      if (text.startsWith("BEGIN")) open = 0;
+      open += 1;
+      if (text === "COMMIT") units.push(open);
+    }
+    return units;
+  }
+
+  it("admits in 4 round trips and signs in, session and activity event included, in 9", async () => {
+    const bob = await createUser(accountId, { email: "bob-round-trips@example.com", password: PASSWORD });
+    await signInWithPassword(bob.email, PASSWORD, META);
+    // Every round trip to PostgreSQL is one call of a pg Client's query (pooled connections included).
+    const sent = vi.spyOn(pg.Client.prototype, "query");
+    try {
+      await signInWithPassword(bob.email, PASSWORD, META);
+      // Admission: BEGIN + lock, the throttle's rows, their upsert, COMMIT. Sign-in: BEGIN + lock, the throttle
+      // forgiven, two-factor summary and policy, session + last sign-in, known browser, activity chain head and
+      // event, COMMIT.
+      expect(roundTripsPerUnit(sent.mock.calls)).toEqual([4, 9]);
+    } finally {
+      sent.mockRestore();
+    }
   });
 });
