@@ -14,7 +14,7 @@
  *
  * A token read once is remembered (decodedTokens below): every dashboard page
  * and server action reads the same cookie, and jose's A256CBC-HS512 decrypt is
- * six WebCrypto calls, most of them a round trip to libuv's thread pool, which
+ * seven WebCrypto calls, five of them a round trip to libuv's thread pool, which
  * runs at a lower priority (scripts/thread-pool-priority.cjs) and so waits
  * behind any busy core ("Round 14: Users first page" in docs/benchmarks.md).
  */
