@@ -68,6 +68,8 @@ export function DataTable<T>({
   empty: ReactNode;
   rowClassName?: string;
 }) {
+  // One translator for every sort link's label, rather than one per link.
+  const t = useTranslations("table");
   if (rows.length === 0) return <>{empty}</>;
   const sortHref: HrefForSort | undefined =
     typeof hrefForSort === "object" ? (key, order) => hrefForSort[key]?.[order] ?? "" : hrefForSort;
@@ -81,7 +83,7 @@ export function DataTable<T>({
         <thead className="sticky top-0 z-10 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           <tr>
             {columns.map((column) => (
-              <HeaderCell key={column.id} column={column} sort={sort} hrefForSort={sortHref} />
+              <HeaderCell key={column.id} column={column} sort={sort} hrefForSort={sortHref} t={t} />
             ))}
           </tr>
         </thead>
@@ -101,14 +103,18 @@ export function DataTable<T>({
   );
 }
 
+type TableTranslator = ReturnType<typeof useTranslations<"table">>;
+
 function HeaderCell<T>({
   column,
   sort,
   hrefForSort,
+  t,
 }: {
   column: DataColumn<T>;
   sort: TableSort;
   hrefForSort?: (key: string, order: SortOrder) => string;
+  t: TableTranslator;
 }) {
   if (column.headerCell) {
     return (
@@ -141,7 +147,7 @@ function HeaderCell<T>({
         {sorts.map((s, i) => (
           <span key={s.key} className="inline-flex items-center gap-2">
             {i > 0 && <span aria-hidden>·</span>}
-            <SortLink sortKey={s.key} header={s.header} sort={sort} hrefForSort={hrefForSort} />
+            <SortLink sortKey={s.key} header={s.header} sort={sort} hrefForSort={hrefForSort} t={t} />
           </span>
         ))}
       </span>
@@ -154,13 +160,14 @@ function SortLink({
   header,
   sort,
   hrefForSort,
+  t,
 }: {
   sortKey: string;
   header: string;
   sort: TableSort;
   hrefForSort: (key: string, order: SortOrder) => string;
+  t: TableTranslator;
 }) {
-  const t = useTranslations("table");
   const active = sort?.key === sortKey;
   // The active key flips its order; another starts ascending.
   const nextOrder: SortOrder = active && sort!.order === "asc" ? "desc" : "asc";
