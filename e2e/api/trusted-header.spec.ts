@@ -1,7 +1,8 @@
 /**
  * Trusted header authentication through the API: off by default, believed
  * only from a trusted peer address (the socket's, never X-Forwarded-For),
- * never signing in the owner or an admin by email, and the configuration
+ * never signing in the owner or an admin by email (nor accepting an admin's
+ * invite by email), and the configuration
  * refuses bad input and lock-outs.
  */
 import http from "node:http";
@@ -112,4 +113,23 @@ test("the header never signs in the owner by email, even from a trusted peer", a
   const refusals = await call(instance, "/api/events?action=user.login.failed", { headers: bearer(token) });
   expect(refusals.status, refusals.text).toBe(200);
   expect(refusals.text).toContain("privileged_account");
+});
+
+test("an invite with admin powers is accepted through its link only, not by the proxy's email; the sign-in page says so", async () => {
+  const invite = await call<{ id: string }>(instance, "/api/users/invites", {
+    method: "POST",
+    headers: bearer(token),
+    json: { email: "ada@example.com", name: "Ada", role: "admin" },
+  });
+  expect(invite.status, invite.text).toBe(200);
+  const answer = await proxySignIn("127.0.0.1", { "remote-user": "mallory", "remote-email": "ada@example.com" });
+  expect(answer.signedIn, `status ${answer.status}, location ${answer.location}`).toBe(false);
+  expect(answer.location).toContain("error=refused_privileged_invite");
+  // The invite waits for its link.
+  const pending = await call<Array<{ id: string }>>(instance, "/api/users/invites", { headers: bearer(token) });
+  expect(pending.body.map((i) => i.id)).toContain(invite.body.id);
+
+  const page = (language: string) => call(instance, "/login?error=refused_privileged_invite", { headers: { "accept-language": language } });
+  expect((await page("en")).text).toContain("such an invite is accepted only through its invite link");
+  expect((await page("de")).text).toContain("eine solche Einladung wird nur über ihren Einladungslink angenommen");
 });

@@ -6,20 +6,26 @@
  * its activity events. Refusals are recorded with their reason and thrown as
  * ExternalSignInRefused, whose message is safe to show the person.
  *
- * The rule for owners and admins: an external source never reaches an owner
- * or admin account by email, whatever its settings (linking, the proxy's
- * match by email, a user set up ahead of time for the source). Such an
- * account is only signed in through an identity already bound to it: the same
- * source (idp_id) and the same subject. An email is only as trustworthy as
- * the weakest source that may assert it, and whoever controls a source (its
+ * The rule for privileged accounts (isPrivileged, lib/auth/privileged.ts:
+ * anything beyond what the built-in user and auditor roles hold, whether from
+ * the primary role, extra roles or groups' roles): an external source never
+ * reaches such an account by email, whatever its settings (linking, the
+ * proxy's match by email, a user set up ahead of time for the source). Such
+ * an account is only signed in through an identity already bound to it: the
+ * same source (idp_id) and the same subject. An email is only as trustworthy
+ * as the weakest source that may assert it, and whoever controls a source (its
  * configuration, or the directory or proxy behind it) could otherwise take
  * over the accounts that run Latchkey. Users and auditors may still be linked
- * or matched by email where the source allows it.
+ * or matched by email where the source allows it. For the same reason an
+ * email match accepts only invites that would not make a privileged account;
+ * a privileged invite is accepted through its link only.
  */
 import "server-only";
 import crypto from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
+import { permissionChange, resolvePermissions } from "@/lib/auth/effective-permissions";
+import { grantIsPrivileged, userIsPrivileged } from "@/lib/auth/privileged";
 import type { MessageRef, ServerMessageKey } from "@/lib/errors";
 import { recordEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -90,6 +96,7 @@ export const REFUSAL_REASONS = [
   "blocked_user",
   "service_user",
   "privileged_account",
+  "privileged_invite",
   "pending_approval",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
@@ -104,6 +111,7 @@ const REFUSAL_KEYS: Record<RefusalReason, ServerMessageKey> = {
   service_user: "refusedServiceUser",
   pending_approval: "refusedPendingApproval",
   privileged_account: "refusedPrivileged",
+  privileged_invite: "refusedPrivilegedInvite",
 };
 
 /** refusalMessage's catalog entry ("serverMessages"): the source is a name, or itself a catalog text ("The directory"). */
@@ -131,7 +139,9 @@ export function refusalMessage(reason: RefusalReason, sourceName: string): strin
     case "pending_approval":
       return "Your account is waiting for an admin's approval. Try again once an admin has approved it.";
     case "privileged_account":
-      return `${sourceName} can't sign you in: your email belongs to an owner or admin account here, and those are never signed in by email. Sign in the way you usually do.`;
+      return `${sourceName} can't sign you in: your email belongs to an account with admin powers here, and those are never signed in by email. Sign in the way you usually do.`;
+    case "privileged_invite":
+      return `${sourceName} can't accept your invite: it comes with admin powers, and such an invite is accepted only through its invite link. Open the link you were sent to set up your account.`;
   }
 }
 
@@ -174,9 +184,6 @@ function domainOf(email: string): string {
 
 type Found = { row: UserRow; created: boolean; linked: boolean };
 
-/** Roles an email match never reaches (see the rule at the top). */
-const BOUND_ONLY_ROLES: readonly Role[] = ["owner", "admin"];
-
 /** Finds, claims, links or creates the user; throws ExternalSignInRefused with the reason otherwise. */
 async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Promise<Found> {
   const known = await findBySubject(tx, accountId, who.idpId, who.subject);
@@ -195,7 +202,8 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
   const sameEmail = (await findUserRowsByEmail(tx, address)).find((r) => r.accountId === accountId);
   if (sameEmail) {
     if (sameEmail.isServiceUser) throw new ExternalSignInRefused("email_taken", policy.sourceName);
-    if (BOUND_ONLY_ROLES.includes(sameEmail.role)) {
+    // Privileged accounts are never reached by email (see the rule at the top): checked before any branch below.
+    if (await userIsPrivileged(tx, sameEmail)) {
       throw new ExternalSignInRefused("privileged_account", policy.sourceName, { id: sameEmail.id, label: userLabel(openIdentity(sameEmail)) });
     }
     // Someone an admin created for this source ahead of time: their first sign-in claims the row.
@@ -230,7 +238,8 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
     throw new ExternalSignInRefused("email_taken", policy.sourceName);
   }
 
-  // Someone an admin invited: the provider's verified email accepts the invite, with its role and groups.
+  // Someone an admin invited: the provider's verified email accepts the invite, with its role and groups
+  // (one that would make a privileged account only through its link: see the rule at the top).
   const invited = await acceptPendingInvite(tx, accountId, address, who, policy, meta, now);
   if (invited) return { row: invited, created: true, linked: false };
 
@@ -313,6 +322,9 @@ async function acceptPendingInvite(
   if (!row) return null;
   const invite = openInvite(row);
   if (isExpired(invite, now) || !(await inviterStillMayInvite(tx, invite))) return null;
+  if (await grantIsPrivileged(tx, accountId, { role: invite.role, groupIds: invite.autoGroups })) {
+    throw new ExternalSignInRefused("privileged_invite", policy.sourceName);
+  }
   const id = crypto.randomUUID();
   const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
   // usernames: the one the admin named on the invite (kept for it), else the provider's, made unique.
@@ -359,15 +371,51 @@ async function acceptPendingInvite(
   return user;
 }
 
-async function syncMappedGroups(tx: Tx, accountId: string, userId: string, sync: NonNullable<ExternalPolicy["syncGroups"]>): Promise<void> {
+/**
+ * Keeps the person's mapped groups in step with the source. A change is recorded as an admin's edit
+ * of someone's groups is ("user.updated": auto_groups from → to and the permissions that came or went),
+ * by the source, and goes through setUserGroups, so the same effects follow (user.groups_changed: apps
+ * limited to groups and invites the person may no longer make end in this transaction).
+ */
+async function syncMappedGroups(
+  tx: Tx,
+  accountId: string,
+  user: UserRow,
+  sync: NonNullable<ExternalPolicy["syncGroups"]>,
+  who: ExternalIdentity,
+  policy: ExternalPolicy,
+  meta: RequestMeta,
+  now: Date,
+): Promise<void> {
   const managed = new Set(await existingGroupIds(tx, accountId, sync.managed));
   if (managed.size === 0) return;
-  const mine = new Set(await groupIdsOfUser(tx, accountId, userId));
+  const before = await groupIdsOfUser(tx, accountId, user.id);
+  const mine = new Set(before);
   // Groups the mapping doesn't mention are the admins' business and stay as they are.
   const wanted = new Set([...mine].filter((g) => !managed.has(g)));
   for (const g of sync.member) if (managed.has(g)) wanted.add(g);
-  const same = wanted.size === mine.size && [...wanted].every((g) => mine.has(g));
-  if (!same) await setUserGroups(tx, accountId, userId, [...wanted]);
+  if (wanted.size === mine.size && [...wanted].every((g) => mine.has(g))) return;
+  const after = [...wanted];
+  const held = { accountId, userId: user.id, role: user.role };
+  const permissionsBefore = await resolvePermissions(tx, held);
+  await setUserGroups(tx, accountId, user.id, after);
+  await recordEvent(tx, {
+    accountId,
+    action: "user.updated",
+    actor: { type: "system", id: null, label: policy.sourceName },
+    target: { type: "user", id: user.id, label: userLabel(openIdentity(user)) },
+    details: {
+      changed: ["auto_groups"],
+      auto_groups: { from: before, to: after },
+      ...permissionChange(permissionsBefore, await resolvePermissions(tx, held)),
+      via: "group_mapping",
+      method: policy.method,
+      idp_id: who.idpId,
+      provider: policy.sourceName,
+    },
+    meta,
+    at: now,
+  });
 }
 
 async function recordRefusal(
@@ -400,7 +448,7 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
       if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);
       // Created (and kept) but not let in: the refusal is thrown after this transaction commits.
       if (found.row.pendingApproval) return { pending: { id: found.row.id, label } };
-      if (policy.syncGroups) await syncMappedGroups(tx, accountId, found.row.id, policy.syncGroups);
+      if (policy.syncGroups) await syncMappedGroups(tx, accountId, found.row, policy.syncGroups, who, policy, meta, now);
       const interrupted = policy.beforeSession ? await policy.beforeSession(tx, found.row, now) : null;
       if (interrupted) return { interrupted };
       await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, found.row.id));

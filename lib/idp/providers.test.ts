@@ -149,10 +149,11 @@ describe("OIDC sign-in (just in time)", () => {
 
   it("lets an invited person in through an existing-users-only provider, with the invite's role and groups", async () => {
     const group = await createGroup(owner, { name: "Invited group" }, META);
-    await createInvite(owner, createInviteSchema.parse({ email: "invited@example.com", username: "ivy.named", name: "Ivy Invited", role: "admin", auto_groups: [group.id] }), META);
+    // An auditor's invite: one with admin powers is accepted through its link only (privileged-rule.test.ts).
+    await createInvite(owner, createInviteSchema.parse({ email: "invited@example.com", username: "ivy.named", name: "Ivy Invited", role: "auditor", auto_groups: [group.id] }), META);
     const p = await createProvider(owner, input({ name: "Invite IdP", signup_policy: "existing", allow_linking: true }), META);
     const signed = await handleOidcSignIn(p.id, { sub: "inv-1", email: "invited@example.com", email_verified: true, preferred_username: "other" }, META);
-    expect(await userRow(signed.userId)).toMatchObject({ role: "admin", idpId: p.id, passwordHash: null });
+    expect(await userRow(signed.userId)).toMatchObject({ role: "auditor", idpId: p.id, passwordHash: null });
     // usernames: the username the admin named on the invite, not the provider's.
     expect(openIdentity((await userRow(signed.userId))!).username).toBe("ivy.named");
     expect(await groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
