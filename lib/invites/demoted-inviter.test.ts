@@ -8,7 +8,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
-import { setUserRoles } from "@/lib/roles/assignments";
+import { createGroup } from "@/lib/groups/groups";
+import { resolvePermissions } from "@/lib/auth/effective-permissions";
+import { db } from "@/lib/db/database";
+import { setGroupRoles, setUserRoles } from "@/lib/roles/assignments";
 import { createRole } from "@/lib/roles/roles";
 import { roleInputSchema } from "@/lib/roles/schemas";
 import { updateUser } from "@/lib/users/lifecycle";
@@ -49,5 +52,25 @@ describe("an invite gives no more than its inviter may still give", () => {
       createdRole = null;
     }
     expect(createdRole, "the role of the account the old invite made").not.toBe("admin");
+  });
+
+  it("an invite into a group that has since been given the admin role doesn't make an admin of a recruiter's invitee", async () => {
+    const recruiter = await createRole(owner, roleInputSchema.parse({ name: "Recruiter 2", description: "", permissions: ["invites:read", "invites:create"] }), META);
+    const rita = await createUser(accountId, { role: "user" });
+    await setUserRoles(owner, rita.id, { role_ids: [recruiter.id] }, META);
+    const staff = await createGroup(owner, { name: "Staff" }, META);
+    // A group with no roles: Rita may put invitees in it.
+    const { token } = await createInvite(await startSession(rita), createInviteSchema.parse({ name: "Spare key 2", role: "user", auto_groups: [staff.id], expires_in: 7 * 86_400 }), META);
+    // Later an admin makes the group an admins' group; Rita never held those powers.
+    await setGroupRoles(owner, staff.id, { role_ids: ["admin"] }, META);
+
+    let gained: string[] = [];
+    try {
+      const created = await acceptInvite(token, "a spare passphrase rita chose 43", META, new Date(), "spare-key-2");
+      gained = [...(await resolvePermissions(db(), { accountId, userId: created.userId, role: "user" }))].filter((p) => p === "users:delete" || p === "roles:update");
+    } catch {
+      gained = [];
+    }
+    expect(gained, "admin powers the recruiter's invitee got").toEqual([]);
   });
 });
