@@ -39,8 +39,12 @@ export interface DomainEffects {
   "user.password_reset": { accountId: string; userId: string; ended: EndedCounts };
   /** people: the user changed their own password (their other sessions end; their tokens too when they asked). */
   "user.password_changed": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; ended: EndedCounts };
-  /** people: the user's sessions were revoked (their access tokens too when asked). */
-  "user.sessions_revoked": { accountId: string; userId: string; revokeTokens: boolean; ended: EndedCounts };
+  /**
+   * people: the user's sessions were revoked, by an admin or by the person ("Sign out everywhere else": the
+   * session that asked, keepSessionId, stays). Their pending links and app grants end; their access tokens
+   * too when asked.
+   */
+  "user.sessions_revoked": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; ended: EndedCounts };
   /** people: the user's email address changed (an admin's edit or a confirmed change): links mailed to the old address end. */
   "user.email_changed": { accountId: string; userId: string };
   /** people: a person's groups changed (apps limited to groups may no longer let them in: the provider ends those grants). */

@@ -7,7 +7,14 @@
  * sessions are revoked"; an admin's revoke (user.sessions_revoked) and a password change do end them.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import crypto from "node:crypto";
+import { and, eq, inArray } from "drizzle-orm";
 import { outboxIdle } from "@/lib/data/outbox";
+import { db } from "@/lib/db/database";
+import { oidcModels } from "@/lib/db/schema";
+import { OidcAdapter } from "@/lib/oidc/adapter";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { personAndApp } from "@/test/oidc-fixtures";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { confirmEmailChange, requestEmailChange } from "@/lib/users/email-change";
 import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
@@ -53,5 +60,22 @@ describe("signing out everywhere else ends what the other sessions started", { t
       moved = false;
     }
     expect(moved, "the attacker's link still moved the email after \"sign out everywhere else\"").toBe(false);
+  });
+
+  it("the person's grants at apps end too, and this session stays", async () => {
+    const { accountId: instance, userId, clientId } = await personAndApp();
+    const grantId = crypto.randomUUID();
+    await new OidcAdapter("Grant").upsert(grantId, { accountId: userId, clientId } as never, 3600);
+    await new OidcAdapter("RefreshToken").upsert(crypto.randomUUID(), { accountId: userId, clientId, grantId } as never, 3600);
+    const other = await startSession({ id: userId, accountId: instance });
+    const own = await startSession({ id: userId, accountId: instance });
+    expect(await endOtherSessions(own, META)).toBe(1);
+    const left = await db()
+      .select({ name: oidcModels.name })
+      .from(oidcModels)
+      .where(and(eq(oidcModels.userId, userId), inArray(oidcModels.name, ["RefreshToken", "Grant"])));
+    expect(left, "the app grants left after \"sign out everywhere else\"").toEqual([]);
+    expect(await resolveSession(other.sessionId)).toBeNull();
+    expect(await resolveSession(own.sessionId)).not.toBeNull();
   });
 });
