@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { resetRateLimits } from "@/lib/security/rate-limit";
-import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, startSession } from "@/test/factories";
 import { createPasswordResetLink, resetPasswordWithToken } from "./password-reset";
 
 let accountId: string;
@@ -34,5 +34,7 @@ describe("a reset link takes the account back", () => {
     await resetPasswordWithToken({ token: link.token, password: "a fresh passphrase only I know 77" }, META);
 
     expect(await authenticateAccessToken(token), "the attacker's token after the reset").toBeNull();
+    // Recorded: what the reset ended.
+    expect(await lastEvent()).toMatchObject({ action: "user.password.reset_by_link", details: { tokens_deleted: 1 } });
   });
 });
