@@ -12,8 +12,8 @@
 import { Auth, type AuthConfig } from "@auth/core";
 import { describe, expect, it, vi } from "vitest";
 import { sessionSecret } from "@/lib/crypto/keys";
-import { resolveSession } from "@/lib/sessions/sessions";
-import { createAccount, createUser, startSession } from "@/test/factories";
+import { publicSessionId, resolveSession } from "@/lib/sessions/sessions";
+import { createAccount, createUser, lastEvent, startSession } from "@/test/factories";
 import { encodeSessionToken } from "./session-token";
 
 const captured = vi.hoisted(() => ({ factory: null as null | ((request?: Request) => Promise<AuthConfig>) }));
@@ -61,5 +61,7 @@ describe("Auth.js's own sign-out route", () => {
     expect(cookiesOf(out)).toContain(`${COOKIE}=`);
     // …but a copy of the cookie still opens the session.
     expect(await resolveSession(sessionId), "the session row after POST /api/auth/signout").toBeNull();
+    // Recorded as the dashboard's "Sign out" records it.
+    expect(await lastEvent()).toMatchObject({ action: "user.logout", actorId: user.id, targetId: publicSessionId(sessionId) });
   });
 });
