@@ -25,7 +25,7 @@ export const withdrawnInvites = (ended: EndedCounts): { invites_withdrawn?: numb
 export interface DomainEffects {
   /** A user row is about to be deleted (or was deleted) in this tx. */
   "user.deleted": { accountId: string; userId: string; ended?: EndedCounts };
-  /** people: a user was blocked (their sessions end; invites they made are withdrawn). */
+  /** people: a user was blocked (their sessions end, a person's access tokens too, not a service user's; invites they made are withdrawn). */
   "user.blocked": { accountId: string; userId: string; ended: EndedCounts };
   /**
    * people, roles, groups: what some people may do may have shrunk: a user's primary or extra roles changed, a

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { setUserBlocked } from "@/lib/users/lifecycle";
-import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, startSession } from "@/test/factories";
 import { authenticateAccessToken } from "./access-tokens";
 import { createAccessToken } from "./personal-tokens";
 
@@ -24,6 +24,9 @@ describe("a block ends what the blocked account made", () => {
     const { plain } = await createAccessToken(await startSession(person), person.id, { name: "made by whoever had the session", expires_in: 365 }, META);
     await setUserBlocked(owner, person.id, true, META);
     expect(await authenticateAccessToken(plain)).toBeNull();
+    // Recorded in the block's event. (A service user's block is a pause: its tokens stay, refused while it
+    // lasts; lib/tokens/personal-tokens.test.ts checks they work again after the unblock.)
+    expect(await lastEvent()).toMatchObject({ action: "user.blocked", details: { tokens_deleted: 1 } });
     await setUserBlocked(owner, person.id, false, META);
     expect(await authenticateAccessToken(plain), "the token after block and unblock").toBeNull();
   });
