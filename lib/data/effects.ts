@@ -25,7 +25,7 @@ export const withdrawnInvites = (ended: EndedCounts): { invites_withdrawn?: numb
 export interface DomainEffects {
   /** A user row is about to be deleted (or was deleted) in this tx. */
   "user.deleted": { accountId: string; userId: string; ended?: EndedCounts };
-  /** people: a user was blocked (their sessions end; invites they made are withdrawn). */
+  /** people: a user was blocked (their sessions end, a person's access tokens too, not a service user's; invites they made are withdrawn). */
   "user.blocked": { accountId: string; userId: string; ended: EndedCounts };
   /**
    * people, roles, groups: what some people may do may have shrunk: a user's primary or extra roles changed, a
@@ -39,8 +39,12 @@ export interface DomainEffects {
   "user.password_reset": { accountId: string; userId: string; ended: EndedCounts };
   /** people: the user changed their own password (their other sessions end; their tokens too when they asked). */
   "user.password_changed": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; ended: EndedCounts };
-  /** people: the user's sessions were revoked (their access tokens too when asked). */
-  "user.sessions_revoked": { accountId: string; userId: string; revokeTokens: boolean; ended: EndedCounts };
+  /**
+   * people: the user's sessions were revoked, by an admin or by the person ("Sign out everywhere else": the
+   * session that asked, keepSessionId, stays). Their pending links and app grants end; their access tokens
+   * too when asked.
+   */
+  "user.sessions_revoked": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; ended: EndedCounts };
   /** people: the user's email address changed (an admin's edit or a confirmed change): links mailed to the old address end. */
   "user.email_changed": { accountId: string; userId: string };
   /** people: a person's groups changed (apps limited to groups may no longer let them in: the provider ends those grants). */

@@ -1,47 +1,55 @@
 /**
  * "An invite is only as good as its inviter": a pending invite is usable while
- * its inviter exists, isn't blocked and still holds invites:create (from any
- * role: primary, extra, or a group's). Every way of accepting an invite (the
- * link, an external sign-in) asks this; and whenever someone's permissions may
- * have shrunk, the invites of those who no longer pass are withdrawn
- * (./reactions.ts), so the Invites list never shows one that can't be used.
+ * its inviter exists, isn't blocked, still holds invites:create (from any role:
+ * primary, extra, or a group's) and still holds everything the invite gives: its
+ * role's permissions and those of every role its groups grant now. Issuing an
+ * invite (lib/invites/invites.ts assertMayIssueInvite), every way of accepting
+ * one (the link, an external sign-in) and the withdrawal of invites whenever
+ * someone's permissions or a group's roles change (./reactions.ts) ask this one
+ * rule, so the Invites list never shows one that can't be used.
  */
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
-import { resolvePermissions } from "@/lib/auth/effective-permissions";
+import { permissionsOfRoles, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
+import { BUILT_IN_ROLES, type Permission } from "@/lib/auth/permissions";
 import type { Db, Tx } from "@/lib/db/database";
-import { invites } from "@/lib/db/schema";
+import type { Role } from "@/lib/db/schema";
 import { findUserRow } from "@/lib/users/records";
-import { withdrawInvitesBy } from "./invites";
 import type { InviteRecord } from "./records";
 
-/** Whether this user may (still) invite: exists, isn't blocked, holds invites:create. */
-export async function mayInvite(q: Db | Tx, accountId: string, userId: string): Promise<boolean> {
-  const inviter = await findUserRow(q, accountId, userId);
-  if (!inviter || inviter.isBlocked) return false;
-  return (await resolvePermissions(q, { accountId, userId: inviter.id, role: inviter.role })).has("invites:create");
-}
+/** What an invite gives its invitee. */
+export type InviteGrant = { role: Role; autoGroups: readonly string[] };
 
-export function inviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<boolean> {
-  return mayInvite(q, invite.accountId, invite.createdBy);
+/** Everything an invite gives, as it stands now: its role's permissions and those of the roles its groups grant. */
+export async function permissionsInviteGives(q: Db | Tx, accountId: string, grant: InviteGrant): Promise<Set<Permission>> {
+  const viaGroups = await permissionsOfRoles(q, accountId, await rolesGrantedByGroups(q, accountId, grant.autoGroups));
+  return new Set([...BUILT_IN_ROLES[grant.role].permissions, ...viaGroups]);
 }
 
 /**
- * Withdraws the pending invites of inviters who may no longer invite, among userIds (or among everyone with
- * a pending invite in the account, when a change could touch anyone: a role edited or deleted, a group's roles).
- * Returns the withdrawn count per inviter (only those with any).
+ * The permissions of someone who may still invite (exists, isn't blocked, holds invites:create), or null.
+ * Split from mayInvite so that a check of many invites by one inviter resolves them once.
  */
-export async function withdrawInvitesOfLapsedInviters(tx: Tx, accountId: string, userIds?: readonly string[]): Promise<Map<string, number>> {
-  if (userIds && userIds.length === 0) return new Map();
-  const inviters = await tx
-    .selectDistinct({ createdBy: invites.createdBy })
-    .from(invites)
-    .where(and(eq(invites.accountId, accountId), userIds ? inArray(invites.createdBy, [...userIds]) : undefined));
-  const withdrawn = new Map<string, number>();
-  for (const { createdBy } of inviters) {
-    if (await mayInvite(tx, accountId, createdBy)) continue;
-    const count = await withdrawInvitesBy(tx, accountId, createdBy);
-    if (count > 0) withdrawn.set(createdBy, count);
-  }
-  return withdrawn;
+export async function invitingPermissions(q: Db | Tx, accountId: string, userId: string): Promise<ReadonlySet<Permission> | null> {
+  const inviter = await findUserRow(q, accountId, userId);
+  if (!inviter || inviter.isBlocked) return null;
+  const held = await resolvePermissions(q, { accountId, userId: inviter.id, role: inviter.role });
+  return held.has("invites:create") ? held : null;
+}
+
+/** Whether `held` covers the grant: never the owner role (ownership is transferred), nothing beyond what is held. */
+export async function grantWithin(q: Db | Tx, accountId: string, held: ReadonlySet<Permission>, grant: InviteGrant): Promise<boolean> {
+  if (grant.role === "owner") return false;
+  for (const p of await permissionsInviteGives(q, accountId, grant)) if (!held.has(p)) return false;
+  return true;
+}
+
+/** Whether this user may (still) invite at all, or, given an invite's grant, may (still) give what it gives. */
+export async function mayInvite(q: Db | Tx, accountId: string, userId: string, grant?: InviteGrant): Promise<boolean> {
+  const held = await invitingPermissions(q, accountId, userId);
+  if (!held) return false;
+  return !grant || grantWithin(q, accountId, held, grant);
+}
+
+export function inviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<boolean> {
+  return mayInvite(q, invite.accountId, invite.createdBy, invite);
 }

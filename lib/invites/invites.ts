@@ -5,11 +5,10 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, asc, count, eq, gt } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
 import { MAX_PAGE_SIZE, pageOf, type ListParams } from "@/lib/http/list-params";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
-import { assertMayGrantRoles } from "@/lib/auth/escalation";
+import { assertMayGrant } from "@/lib/auth/escalation";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
@@ -27,6 +26,7 @@ import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { userLabel, usersByIds } from "@/lib/users/records";
 import { assertCanInvite } from "@/lib/users/rules";
 import { assertUsernameAvailable } from "@/lib/users/username";
+import { grantWithin, invitingPermissions, permissionsInviteGives } from "./inviter-rule";
 import { inviteLabel, openInvite, sealInvitePii, type InviteRecord } from "./records";
 import type { CreateInviteInput } from "./schemas";
 
@@ -66,12 +66,13 @@ export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: 
 }
 
 /**
- * Who may issue (or renew) an invite: its role and every role its groups grant must be the actor's to give,
- * judged on the actor as they are now; renewing an invite issues it again.
+ * Who may issue (or renew) an invite: everything it gives (./inviter-rule.ts permissionsInviteGives, the
+ * rule acceptance and withdrawal apply too) must be the actor's to give, judged on the actor as they are
+ * now; renewing an invite issues it again.
  */
 async function assertMayIssueInvite(tx: Tx, me: Actor, role: Role, autoGroups: readonly string[]): Promise<void> {
   assertCanInvite(me, role);
-  await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, me.accountId, autoGroups));
+  assertMayGrant(me, await permissionsInviteGives(tx, me.accountId, { role, autoGroups }));
 }
 
 export async function createInvite(actor: Actor, input: CreateInviteInput, meta: RequestMeta, now = new Date()): Promise<IssuedInvite> {
@@ -222,19 +223,44 @@ export async function deleteInvite(actor: Actor, inviteId: string, meta: Request
   });
 }
 
+async function withdrawInviteRow(tx: Tx, accountId: string, row: { id: string; tokenDigest: string }, now: Date): Promise<void> {
+  await retireInviteToken(tx, accountId, row.tokenDigest, "revoked", now);
+  await tx.delete(invites).where(and(eq(invites.accountId, accountId), eq(invites.id, row.id)));
+}
+
 /**
  * Withdraws every pending invite a user made (their links stop at once). Called
- * when that user is deleted, blocked or loses the right to invite, so an
- * invite never outlives its inviter's authority.
+ * when that user is deleted or blocked, so an invite never outlives its inviter.
  */
 export async function withdrawInvitesBy(tx: Tx, accountId: string, userId: string, now = new Date()): Promise<number> {
   const rows = await tx
     .select({ id: invites.id, tokenDigest: invites.tokenDigest })
     .from(invites)
     .where(and(eq(invites.accountId, accountId), eq(invites.createdBy, userId)));
-  for (const row of rows) {
-    await retireInviteToken(tx, accountId, row.tokenDigest, "revoked", now);
-    await tx.delete(invites).where(eq(invites.id, row.id));
-  }
+  for (const row of rows) await withdrawInviteRow(tx, accountId, row, now);
   return rows.length;
+}
+
+/**
+ * Withdraws the pending invites their inviters may no longer give (./inviter-rule.ts: the inviter lost
+ * invites:create, or a permission the invite's role or groups give), among the invites of userIds, or
+ * of everyone in the account when a change could touch anyone (a role edited or deleted, a group's roles).
+ * Returns the withdrawn count per inviter (only those with any).
+ */
+export async function withdrawInvitesInvitersMayNoLongerGive(tx: Tx, accountId: string, userIds?: readonly string[], now = new Date()): Promise<Map<string, number>> {
+  if (userIds && userIds.length === 0) return new Map();
+  const rows = await tx
+    .select({ id: invites.id, tokenDigest: invites.tokenDigest, createdBy: invites.createdBy, role: invites.role, autoGroups: invites.autoGroups })
+    .from(invites)
+    .where(and(eq(invites.accountId, accountId), userIds ? inArray(invites.createdBy, [...userIds]) : undefined));
+  const inviters = new Map<string, Awaited<ReturnType<typeof invitingPermissions>>>();
+  const withdrawn = new Map<string, number>();
+  for (const row of rows) {
+    if (!inviters.has(row.createdBy)) inviters.set(row.createdBy, await invitingPermissions(tx, accountId, row.createdBy));
+    const held = inviters.get(row.createdBy);
+    if (held && (await grantWithin(tx, accountId, held, row))) continue;
+    await withdrawInviteRow(tx, accountId, row, now);
+    withdrawn.set(row.createdBy, (withdrawn.get(row.createdBy) ?? 0) + 1);
+  }
+  return withdrawn;
 }

@@ -132,3 +132,34 @@ describe("a change that leaves the right in place withdraws nothing", () => {
     expect(await pending()).toBe(1);
   });
 });
+
+describe("an invite its inviter may no longer give is withdrawn, the others stay", () => {
+  it("when the group it assigns is given a role beyond the inviter", async () => {
+    const { user } = await inviterThrough("extra");
+    const staff = await createGroup(owner, { name: `Staff ${++seq}` }, META);
+    const asInviter = await startSession(user);
+    const plain = await inviteAs(asInviter);
+    const { token: intoStaff } = await createInvite(asInviter, createInviteSchema.parse({ name: "Into staff", role: "user", auto_groups: [staff.id], expires_in: 86_400 }), META);
+    expect(await pending()).toBe(3);
+    await setGroupRoles(owner, staff.id, { role_ids: ["admin"] }, META);
+    const event = await lastEvent();
+    expect(event?.action).toBe("group.roles.changed");
+    expect(event?.details).toMatchObject({ invites_withdrawn: 1 });
+    await expect(lookupInvite(intoStaff, META)).rejects.toBeInstanceOf(InviteUnusable);
+    expect((await lookupInvite(plain, META)).valid).toBe(true);
+    expect(await pending()).toBe(2);
+  });
+
+  it("when an admin is moved to a role that invites but can't give admin", async () => {
+    const admin = await createUser(accountId, { role: "admin" });
+    const role = await createRole(owner, { name: `Inviter ${++seq}`, description: "", permissions: [...INVITING] }, META);
+    await setUserRoles(owner, admin.id, { role_ids: [role.id] }, META);
+    const asAdmin = await startSession(admin);
+    const plain = await inviteAs(asAdmin);
+    const { token: adminInvite } = await createInvite(asAdmin, createInviteSchema.parse({ name: "Another admin", role: "admin", expires_in: 86_400 }), META);
+    await updateUser(owner, admin.id, { role: "user" }, META);
+    expect(await lastEvent()).toMatchObject({ action: "invite.withdrawn", details: { invites: 1, reason: "inviter_role_changed" } });
+    await expect(lookupInvite(adminInvite, META)).rejects.toBeInstanceOf(InviteUnusable);
+    expect((await lookupInvite(plain, META)).valid).toBe(true);
+  });
+});

@@ -7,8 +7,7 @@ import "server-only";
 import { recordEvent } from "@/lib/audit/record";
 import { react, type EndedCounts } from "@/lib/data/effects";
 import type { Tx } from "@/lib/db/database";
-import { forgetGroupInInvites, withdrawInvitesBy } from "./invites";
-import { withdrawInvitesOfLapsedInviters } from "./inviter-rule";
+import { forgetGroupInInvites, withdrawInvitesBy, withdrawInvitesInvitersMayNoLongerGive } from "./invites";
 
 react("user.deleted", "invites", async (tx, { accountId, userId, ended }) => {
   const withdrawn = await withdrawInvitesBy(tx, accountId, userId);
@@ -19,9 +18,12 @@ react("user.blocked", "invites", async (tx, { accountId, userId, ended }) => {
   ended.invites += await withdrawInvitesBy(tx, accountId, userId);
 });
 
-/** Those who may no longer invite lose their pending invites; counted for the emitter's event, or recorded here. */
+/**
+ * Pending invites their inviters may no longer give (no invites:create, or not everything the invite's role
+ * and groups now give) are withdrawn; counted for the emitter's event, or recorded here.
+ */
 async function withdrawLapsed(tx: Tx, accountId: string, userIds: readonly string[] | undefined, ended?: EndedCounts): Promise<void> {
-  const withdrawn = await withdrawInvitesOfLapsedInviters(tx, accountId, userIds);
+  const withdrawn = await withdrawInvitesInvitersMayNoLongerGive(tx, accountId, userIds);
   for (const [inviterId, invites] of withdrawn) {
     if (ended) {
       ended.invites += invites;

@@ -20,6 +20,7 @@ react("user.password_changed", "sessions", async (tx, { accountId, userId, keepS
   ended.sessions += await deleteUserSessions(tx, accountId, userId, keepSessionId);
 });
 
-react("user.sessions_revoked", "sessions", async (tx, { accountId, userId, ended }) => {
-  ended.sessions += await deleteUserSessions(tx, accountId, userId);
+// "Sign out everywhere else" keeps the session that asked.
+react("user.sessions_revoked", "sessions", async (tx, { accountId, userId, keepSessionId, ended }) => {
+  ended.sessions += await deleteUserSessions(tx, accountId, userId, keepSessionId);
 });

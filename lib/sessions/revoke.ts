@@ -9,13 +9,14 @@ import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
+import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { sessions } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { loadUser } from "@/lib/users/lifecycle";
 import { userLabel } from "@/lib/users/records";
 import { assertCanRevokeSessions } from "@/lib/users/rules";
-import { deleteSession, deleteUserSessions, publicSessionId } from "./sessions";
+import { deleteSession, publicSessionId } from "./sessions";
 import { assertOutranks } from "@/lib/auth/escalation";
 
 /** Ends the session of `userId` whose public id is `publicId`. */
@@ -39,20 +40,25 @@ export async function endSession(actor: Actor, userId: string, publicId: string,
   });
 }
 
-/** Ends every session of the caller except the one making the request. */
+/**
+ * Ends every session of the caller except the one making the request, and what those sessions may have
+ * started: the effect user.sessions_revoked, as an admin's revoke, ends pending links (an email change asked
+ * from a stolen session) and the person's app grants (lib/users/reactions.ts, lib/oidc/reactions.ts).
+ */
 export async function endOtherSessions(actor: SessionActor, meta: RequestMeta): Promise<number> {
   return write(actor, async (tx, me) => {
     const target = await loadUser(tx, me.accountId, me.userId);
     assertCanRevokeSessions(me, target);
-    const ended = await deleteUserSessions(tx, me.accountId, me.userId, actor.sessionId);
+    const ended = noneEnded();
+    await emit(tx, "user.sessions_revoked", { accountId: me.accountId, userId: me.userId, keepSessionId: actor.sessionId, revokeTokens: false, ended });
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "user.sessions.revoked",
       actor: await actorParty(tx, me),
       target: { type: "user", id: me.userId, label: userLabel(target) },
-      details: { sessions_ended: ended, kept_current: true },
+      details: { sessions_ended: ended.sessions, kept_current: true },
       meta,
     });
-    return ended;
+    return ended.sessions;
   });
 }

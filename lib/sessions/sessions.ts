@@ -211,6 +211,15 @@ export async function deleteSession(tx: Tx, accountId: string, sessionId: string
   return deleted.length > 0;
 }
 
+/**
+ * Ends the session with this id (what the cookie carries: a secret that names one row, in one account).
+ * Returns whose it was, or null when it had already ended.
+ */
+export async function deleteSessionById(tx: Tx, sessionId: string): Promise<{ accountId: string; userId: string } | null> {
+  const [deleted] = await tx.delete(sessions).where(eq(sessions.id, sessionId)).returning({ accountId: sessions.accountId, userId: sessions.userId });
+  return deleted ?? null;
+}
+
 /** Ends every session of a user except, optionally, the one to keep. Returns how many ended. */
 export async function deleteUserSessions(tx: Tx, accountId: string, userId: string, keepSessionId?: string): Promise<number> {
   const conditions = [eq(sessions.accountId, accountId), eq(sessions.userId, userId)];

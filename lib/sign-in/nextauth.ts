@@ -30,6 +30,7 @@ import { PasskeySignInFailed, PasskeySignInThrottled, signInWithPasskey } from "
 import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
 import { completeSecondStepWithPasskey, PasskeyNotAccepted } from "@/lib/mfa/second-step-passkey";
 import { resolveSession } from "@/lib/sessions/sessions";
+import { signOutSession } from "@/lib/sessions/sign-out";
 import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
@@ -190,6 +191,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
       }),
       ...options.providers.map(toAuthProvider),
     ],
+    events: {
+      // Auth.js's own sign-out (POST /api/auth/signout) ends the session row too, not only the cookie, so a
+      // copy of the cookie is worthless afterwards. The dashboard's "Sign out" has ended it already: no-op.
+      async signOut(message) {
+        const sid = "token" in message ? message.token?.sid : undefined;
+        if (typeof sid === "string") await signOutSession({ sessionId: sid }, request ? requestMeta(request.headers) : { ip: null, userAgent: null });
+      },
+    },
     callbacks: {
       async signIn({ user, account, profile }) {
         if (account?.type !== "oidc") return true; // the credentials providers did their work in authorize()

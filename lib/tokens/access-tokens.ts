@@ -210,6 +210,22 @@ async function noteTokenUsed(tokenId: string, now: Date): Promise<void> {
 }
 
 /** Ends every access token of a user (an admin reset means the account may be in the wrong hands). */
+/**
+ * A block ends a person's access tokens for good: an unblock must not bring back what whoever had the account
+ * made with it. A service user's block is a pause: its tokens are refused while it lasts (authenticateAccessToken
+ * checks is_blocked) and work again after, since automation depends on them; a leaked one is deleted on its own.
+ * Returns how many ended.
+ */
+export async function deleteAccessTokensOfBlocked(tx: Tx, accountId: string, userId: string): Promise<number> {
+  const [row] = await tx
+    .select({ isServiceUser: users.isServiceUser })
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.id, userId)))
+    .limit(1);
+  if (!row || row.isServiceUser) return 0;
+  return deleteUserAccessTokens(tx, accountId, userId);
+}
+
 export async function deleteUserAccessTokens(tx: Tx, accountId: string, userId: string): Promise<number> {
   const deleted = await tx
     .delete(accessTokens)

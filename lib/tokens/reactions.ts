@@ -1,12 +1,18 @@
 /**
  * How access tokens react to what happens to their user (lib/data/effects.ts).
- * An admin's password reset takes the account back, so its tokens end; a
- * password change or a session revoke ends them only when the person asked.
- * A deleted user's tokens go with the row (the foreign key cascades).
+ * An admin's password reset (and a reset by link) takes the account back, so its
+ * tokens end; a password change or a session revoke ends them only when the
+ * person asked; a block ends a person's tokens for good, not a service user's
+ * (./access-tokens.ts deleteAccessTokensOfBlocked). A deleted user's tokens go
+ * with the row (the foreign key cascades).
  */
 import "server-only";
 import { react } from "@/lib/data/effects";
-import { deleteUserAccessTokens } from "./access-tokens";
+import { deleteAccessTokensOfBlocked, deleteUserAccessTokens } from "./access-tokens";
+
+react("user.blocked", "tokens", async (tx, { accountId, userId, ended }) => {
+  ended.tokens += await deleteAccessTokensOfBlocked(tx, accountId, userId);
+});
 
 react("user.password_reset", "tokens", async (tx, { accountId, userId, ended }) => {
   ended.tokens += await deleteUserAccessTokens(tx, accountId, userId);

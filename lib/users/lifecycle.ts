@@ -244,9 +244,10 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     }
     const ended = noneEnded();
     const blocking = input.is_blocked && !before.isBlocked;
-    // Blocking ends their sessions and withdraws their invites (lib/sessions, lib/invites react).
+    // Blocking ends their sessions and a person's access tokens, and withdraws their invites (lib/sessions, lib/tokens, lib/invites react).
     if (blocking) await emit(tx, "user.blocked", { accountId: actor.accountId, userId, ended });
-    if (input.is_blocked !== before.isBlocked) await event(input.is_blocked ? "user.blocked" : "user.unblocked");
+    // What the block ended (a person's access tokens for good: lib/tokens reacts).
+    if (input.is_blocked !== before.isBlocked) await event(input.is_blocked ? "user.blocked" : "user.unblocked", blocking ? { sessions_ended: ended.sessions, tokens_deleted: ended.tokens } : undefined);
     // A new role may no longer allow inviting (with their extra and group roles): their pending invites are withdrawn.
     if (input.role !== before.role) await emit(tx, "permissions.changed", { accountId: actor.accountId, userIds: [userId], ended });
     // Leaving a group can take the actor's own management permissions away.

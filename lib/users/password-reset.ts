@@ -210,7 +210,10 @@ async function usableReset(digest: string, now: Date, q: Tx | ReturnType<typeof 
   return { reset, row };
 }
 
-/** Sets the new password from a link: once, within 30 minutes, for an active local user; every session of the user ends. */
+/**
+ * Sets the new password from a link: once, within 30 minutes, for an active local user; every session of
+ * the user ends, and so do their personal access tokens and their grants at apps.
+ */
 export async function resetPasswordWithToken(rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ email: string | null }> {
   await consumeRateLimit(passwordResetConfirmLimit(), meta.ip ?? "unknown");
   const parsed = resetWithTokenSchema.safeParse(rawInput);
@@ -238,16 +241,18 @@ export async function resetPasswordWithToken(rawInput: unknown, meta: RequestMet
       .returning({ userId: passwordResets.userId });
     if (used.length === 0) throw new Invalid(INVALID_RESET_LINK, { token: [INVALID_RESET_LINK] });
     await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, again.row.id));
-    // Every session ends (lib/sessions reacts); mail's reaction sends the "password changed" notice.
+    // The link is how a person takes a stolen account back, so it ends what an admin's reset ends: every
+    // session, their access tokens and their apps' grants (lib/sessions, lib/tokens, lib/oidc react);
+    // mail's reaction sends the "password changed" notice.
     const ended = noneEnded();
-    await emit(tx, "user.password_changed", { accountId: again.row.accountId, userId: again.row.id, revokeTokens: false, ended });
+    await emit(tx, "user.password_changed", { accountId: again.row.accountId, userId: again.row.id, revokeTokens: true, ended });
     const label = userLabel(person);
     await recordEvent(tx, {
       accountId: again.row.accountId,
       action: "user.password.reset_by_link",
       actor: { type: "user", id: again.row.id, label },
       target: { type: "user", id: again.row.id, label },
-      details: { sessions_ended: ended.sessions },
+      details: { sessions_ended: ended.sessions, tokens_deleted: ended.tokens },
       meta,
       at: now,
     });
