@@ -36,9 +36,9 @@ describe("a passkey added from a stolen session", () => {
     const attackerKey = softwarePasskey(victim.id);
     let registered = false;
     try {
-      // The attacker holds one of the victim's sessions; no password is asked.
+      // The attacker holds one of the victim's sessions, and not the password.
       const stolen = await startSession(victim);
-      await finishPasskeyRegistration(stolen, { name: "Not mine", response: attackerKey.register(await startPasskeyRegistration(stolen), ORIGIN) }, META);
+      await finishPasskeyRegistration(stolen, { name: "Not mine", response: attackerKey.register(await startPasskeyRegistration(stolen, {}, META), ORIGIN) }, META);
       registered = true;
     } catch {
       registered = false;
