@@ -9,10 +9,13 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { mailSettings } from "@/lib/db/schema";
 import { Invalid, PreconditionFailed, RateLimited } from "@/lib/errors";
+import { endOtherSessions } from "@/lib/sessions/revoke";
+import { resetUserPassword } from "@/lib/users/access-control";
 import { changeOwnPassword } from "@/lib/users/password";
+import { softwarePasskey } from "@/test/software-authenticator";
 import { createAccount, createUser, lastEvent, META, startSession } from "@/test/factories";
 import { confirmTotpSetup, regenerateRecoveryCodes, startTotpSetup } from "./factors";
-import { startPasskeyRegistration } from "./passkeys";
+import { finishPasskeyRegistration, startPasskeyRegistration } from "./passkeys";
 import { RECENT_SIGN_IN_MINUTES } from "./proof";
 import { mfaSummary } from "./records";
 import { consumeRecoveryCode } from "./recovery-codes";
@@ -89,5 +92,24 @@ describe("without a local password (a directory or an external provider signs th
     await expect(startPasskeyRegistration(old, {}, META)).rejects.toThrow(PreconditionFailed);
     const fresh = await startSession(user);
     await expect(startTotpSetup(fresh, {}, META)).resolves.toMatchObject({ secret: expect.any(String) });
+  });
+});
+
+describe("taking the account back", () => {
+  it("keeps the person's passkeys and app, and records them with the password change, the reset and signing out elsewhere", async () => {
+    const user = await createUser(accountId, { password: PASSWORD });
+    const actor = await startSession(user);
+    const key = softwarePasskey(user.id);
+    await finishPasskeyRegistration(actor, { name: "Laptop", response: key.register(await startPasskeyRegistration(actor, { password: PASSWORD }, META), ORIGIN) }, META);
+    const kept = { passkeys_kept: 1, authenticator_app_kept: false };
+
+    await endOtherSessions(actor, META);
+    expect(await lastEvent()).toMatchObject({ action: "user.sessions.revoked", details: expect.objectContaining(kept) });
+    await changeOwnPassword(actor, user.id, { old_password: PASSWORD, new_password: "another long passphrase 72" }, META);
+    expect(await lastEvent()).toMatchObject({ action: "user.password.changed", details: expect.objectContaining(kept) });
+    const admin = await startSession(await createUser(accountId, { role: "owner" }));
+    await resetUserPassword(admin, user.id, {}, META);
+    expect(await lastEvent()).toMatchObject({ action: "user.password.reset", details: expect.objectContaining(kept) });
+    expect((await mfaSummary(db(), user.id)).passkeys).toBe(1);
   });
 });

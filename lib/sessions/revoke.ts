@@ -12,6 +12,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { write } from "@/lib/data/unit-of-work";
 import { sessions } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
+import { factorsKept } from "@/lib/mfa/records";
 import { loadUser } from "@/lib/users/lifecycle";
 import { userLabel } from "@/lib/users/records";
 import { assertCanRevokeSessions } from "@/lib/users/rules";
@@ -50,7 +51,7 @@ export async function endOtherSessions(actor: SessionActor, meta: RequestMeta): 
       action: "user.sessions.revoked",
       actor: await actorParty(tx, me),
       target: { type: "user", id: me.userId, label: userLabel(target) },
-      details: { sessions_ended: ended, kept_current: true },
+      details: { sessions_ended: ended, kept_current: true, ...(await factorsKept(tx, me.userId)) },
       meta,
     });
     return ended;
