@@ -64,6 +64,12 @@ test("in German: sign in, Profile's sections, and setting up an authenticator ap
   await expect(page.getByLabel("Ihr Name")).toHaveValue("Olive Eigentümerin");
 
   await twoFactor.getByRole("button", { name: "Authenticator-App einrichten" }).click();
+  // The password first (a session alone can't add a factor); a wrong one is refused in German.
+  await twoFactor.getByLabel("Ihr Passwort").fill("nicht das Passwort");
+  await twoFactor.getByRole("button", { name: "Weiter" }).click();
+  await expect(twoFactor.getByText("Das aktuelle Passwort ist falsch").first()).toBeVisible();
+  await twoFactor.getByLabel("Ihr Passwort").fill(OWNER.password);
+  await twoFactor.getByRole("button", { name: "Weiter" }).click();
   await expect(twoFactor.getByRole("img", { name: "QR-Code für Ihre Authenticator-App" })).toBeVisible();
   await expect(twoFactor.getByLabel("Geheimer Schlüssel")).not.toHaveValue("");
   await twoFactor.getByLabel("Code aus der App").fill("000000");

@@ -78,8 +78,14 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await page.goto(site("/profile"));
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await section.getByRole("button", { name: "Add a passkey" }).click();
-  // A name is required; what was typed stays after a refusal.
+  // The name and the password (a session alone can't add a passkey); after a refusal the name stays.
   await section.getByLabel("Passkey name").fill("Work laptop");
+  await section.getByLabel("Your password").fill("not the password");
+  await section.getByRole("button", { name: "Continue" }).click();
+  await expect(section.getByText("Current password is incorrect").first()).toBeVisible();
+  expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(0);
+  await expect(section.getByLabel("Passkey name")).toHaveValue("Work laptop");
+  await section.getByLabel("Your password").fill(person.password);
   await section.getByRole("button", { name: "Continue" }).click();
   // The first factor: ten recovery codes, shown once.
   const codes = section.getByRole("list", { name: "Recovery codes" });
@@ -153,7 +159,7 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await passkeys.getByRole("button", { name: "Remove Home laptop" }).click();
   await passkeys.getByLabel("Your password").fill("not the password");
   await passkeys.getByRole("button", { name: "Remove passkey" }).click();
-  await expect(passkeys.getByText("Password is incorrect").first()).toBeVisible();
+  await expect(passkeys.getByText("Current password is incorrect").first()).toBeVisible();
   await passkeys.getByLabel("Your password").fill(person.password);
   await passkeys.getByRole("button", { name: "Remove passkey" }).click();
   await expect(section.getByRole("list", { name: "Passkeys" })).toBeHidden();
@@ -258,6 +264,9 @@ test("an LDAP user with an authenticator app gets the second step after the dire
   await page.goto(site("/profile"));
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
+  // No local password and no factor yet: the directory sign-in a moment ago is the proof.
+  await expect(section.getByText("You signed in a few minutes ago, which confirms it's you.")).toBeVisible();
+  await section.getByRole("button", { name: "Continue" }).click();
   const secret = await section.getByLabel("Secret key").inputValue();
   const code = (stepsAhead = 0) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + stepsAhead * 30_000 });
   await section.getByLabel("Code from the app").fill(code());

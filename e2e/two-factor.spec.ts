@@ -51,6 +51,13 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await expect(section.getByText("Off", { exact: true })).toBeVisible();
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
+  // The password first: a session alone (a cookie taken from an open laptop) can't add a factor.
+  await section.getByLabel("Your password").fill("not the password");
+  await section.getByRole("button", { name: "Continue" }).click();
+  await expect(section.getByText("Current password is incorrect").first()).toBeVisible();
+  await expect(section.getByRole("img", { name: "QR code for your authenticator app" })).toBeHidden();
+  await section.getByLabel("Your password").fill(person.password);
+  await section.getByRole("button", { name: "Continue" }).click();
   await expect(section.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
   secret = await section.getByLabel("Secret key").inputValue();
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -68,6 +75,19 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
   await expect(list).toBeHidden();
   await expect(section.getByText(/^On · last used/)).toBeVisible();
   await expect(section.getByText("10 of 10 left")).toBeVisible();
+
+  // New recovery codes ask for the password too; the new ones replace these.
+  await section.getByRole("button", { name: "Generate new recovery codes" }).click();
+  await section.getByLabel("Your password").fill("not the password");
+  await section.getByRole("button", { name: "Make new codes" }).click();
+  await expect(section.getByText("Current password is incorrect").first()).toBeVisible();
+  await section.getByLabel("Your password").fill(person.password);
+  await section.getByRole("button", { name: "Make new codes" }).click();
+  await expect(list.getByRole("listitem")).toHaveCount(10);
+  const fresh = await list.getByRole("listitem").allTextContents();
+  expect(fresh).not.toContain(recoveryCodes[0]);
+  recoveryCodes = fresh;
+  await section.getByRole("button", { name: "Done" }).click();
   await context.close();
 });
 

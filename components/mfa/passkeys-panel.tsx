@@ -11,6 +11,8 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { FormState } from "@/lib/forms/form-state";
+import type { ProofKind } from "@/lib/mfa/proof-texts";
+import { ProofFields } from "./proof-fields";
 import { RemoveFactorForm } from "./remove-factor-form";
 
 export type PasskeyItem = { id: string; name: string; createdAt: string; lastUsedAt: string | null };
@@ -20,13 +22,13 @@ type Props = {
   /** A public address is configured (else the reason is shown). */
   available: boolean;
   unavailableMessage: string;
-  hasLocalPassword: boolean;
-  hasTotp: boolean;
+  /** What proves it's the person before adding or removing one (lib/mfa/proof.ts). */
+  proof: ProofKind;
   onRecoveryCodes: (codes: string[]) => void;
 };
 
 /** Profile → Two-factor authentication → Passkeys: add (named), rename, remove. */
-export function PasskeysPanel({ passkeys, available, unavailableMessage, hasLocalPassword, hasTotp, onRecoveryCodes }: Props) {
+export function PasskeysPanel({ passkeys, available, unavailableMessage, proof, onRecoveryCodes }: Props) {
   const [adding, setAdding] = useState(false);
   const [supported, setSupported] = useState(true);
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
@@ -54,6 +56,7 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, hasLoca
       )}
       {adding && (
         <AddPasskey
+          proof={proof}
           onDone={(codes) => {
             setAdding(false);
             if (codes) onRecoveryCodes(codes);
@@ -64,7 +67,7 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, hasLoca
       {passkeys.length > 0 && (
         <ul aria-label={t("listLabel")} className="mt-4 divide-y divide-slate-200">
           {passkeys.map((p) => (
-            <PasskeyRow key={p.id} passkey={p} hasLocalPassword={hasLocalPassword} hasTotp={hasTotp} />
+            <PasskeyRow key={p.id} passkey={p} proof={proof} />
           ))}
         </ul>
       )}
@@ -72,13 +75,14 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, hasLoca
   );
 }
 
-function AddPasskey({ onDone, onCancel }: { onDone: (codes: string[] | null) => void; onCancel: () => void }) {
+/** The name, and the proof that it's the person (checked before the browser is asked for a passkey). */
+function AddPasskey({ proof, onDone, onCancel }: { proof: ProofKind; onDone: (codes: string[] | null) => void; onCancel: () => void }) {
   const t = useTranslations("mfa.passkeys");
   const common = useTranslations("common");
   const form = useServerForm(
     async (prev: FormState, data: FormData): Promise<FormState> => {
       const name = String(data.get("name") ?? "");
-      const started = await startPasskeyRegistrationAction();
+      const started = await startPasskeyRegistrationAction(prev, data);
       if (started.status === "error") return { ...started, values: { name } };
       let response: unknown;
       try {
@@ -87,6 +91,9 @@ function AddPasskey({ onDone, onCancel }: { onDone: (codes: string[] | null) => 
         const cancelled = err instanceof Error && (err.name === "NotAllowedError" || err.name === "AbortError");
         return { status: "error", message: cancelled ? t("cancelled") : t("browserFailed"), values: { name } };
       }
+      // The proof did its work (the challenge); finishing needs only the name and the browser's answer.
+      data.delete("password");
+      data.delete("code");
       data.set("response", JSON.stringify(response));
       const state = await finishPasskeyRegistrationAction(prev, data);
       if (state.status === "success") onDone(state.result?.recoveryCodes ? state.result.recoveryCodes.split("\n") : null);
@@ -109,6 +116,7 @@ function AddPasskey({ onDone, onCancel }: { onDone: (codes: string[] | null) => 
         errors={errors?.name}
         autoComplete="off"
       />
+      <ProofFields proof={proof} errors={errors} ids={{ password: "passkey-new-password", code: "passkey-new-code" }} />
       <div className="flex gap-2">
         <SubmitButton pending={form.pending} pendingLabel={t("waitingDevice")}>
           {t("continue")}
@@ -121,7 +129,7 @@ function AddPasskey({ onDone, onCancel }: { onDone: (codes: string[] | null) => 
   );
 }
 
-function PasskeyRow({ passkey, hasLocalPassword, hasTotp }: { passkey: PasskeyItem; hasLocalPassword: boolean; hasTotp: boolean }) {
+function PasskeyRow({ passkey, proof }: { passkey: PasskeyItem; proof: ProofKind }) {
   const [mode, setMode] = useState<"view" | "rename" | "remove">("view");
   const t = useTranslations("mfa.passkeys");
   return (
@@ -145,7 +153,7 @@ function PasskeyRow({ passkey, hasLocalPassword, hasTotp }: { passkey: PasskeyIt
         )}
       </div>
       {mode === "rename" && <RenamePasskey passkey={passkey} onDone={() => setMode("view")} />}
-      {mode === "remove" && <RemovePasskey passkey={passkey} hasLocalPassword={hasLocalPassword} hasTotp={hasTotp} onDone={() => setMode("view")} />}
+      {mode === "remove" && <RemovePasskey passkey={passkey} proof={proof} onDone={() => setMode("view")} />}
     </li>
   );
 }
@@ -186,14 +194,13 @@ function RenamePasskey({ passkey, onDone }: { passkey: PasskeyItem; onDone: () =
   );
 }
 
-function RemovePasskey({ passkey, hasLocalPassword, hasTotp, onDone }: { passkey: PasskeyItem; hasLocalPassword: boolean; hasTotp: boolean; onDone: () => void }) {
+function RemovePasskey({ passkey, proof, onDone }: { passkey: PasskeyItem; proof: ProofKind; onDone: () => void }) {
   const t = useTranslations("mfa.passkeys");
   return (
     <RemoveFactorForm
       action={(prev, data) => removePasskeyAction(passkey.id, prev, data)}
       onDone={onDone}
-      hasLocalPassword={hasLocalPassword}
-      askCode={hasTotp}
+      proof={proof}
       submitLabel={t("removeSubmit")}
       ids={{ password: `passkey-remove-password-${passkey.id}`, code: `passkey-remove-code-${passkey.id}` }}
       announce

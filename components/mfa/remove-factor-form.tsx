@@ -4,21 +4,20 @@ import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { PasswordField } from "@/components/ui/password-field";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { FormState } from "@/lib/forms/form-state";
+import type { ProofKind } from "@/lib/mfa/proof-texts";
+import { ProofFields } from "./proof-fields";
 
 /**
- * Removing one of the person's own factors (the authenticator app, a passkey): their password proves it's
- * them, or, without one, a code from the app when they have it. One form for both panels.
+ * Removing one of the person's own factors (the authenticator app, a passkey), after the proof that it's
+ * them (ProofFields). One form for both panels.
  */
 export function RemoveFactorForm({
   action,
   onDone,
-  hasLocalPassword,
-  askCode,
+  proof,
   submitLabel,
   ids,
   announce = false,
@@ -27,9 +26,7 @@ export function RemoveFactorForm({
 }: {
   action: (prev: FormState, data: FormData) => Promise<FormState>;
   onDone: () => void;
-  hasLocalPassword: boolean;
-  /** Without a password: whether a code from the app is asked. */
-  askCode: boolean;
+  proof: ProofKind;
   submitLabel: ReactNode;
   /** The fields' ids, where several forms can be open at once. */
   ids?: { password: string; code: string };
@@ -52,13 +49,7 @@ export function RemoveFactorForm({
     <form {...form.formProps} className={className}>
       {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
       {children}
-      {hasLocalPassword ? (
-        <PasswordField {...(ids ? { id: ids.password } : {})} label={t("password")} name="password" autoComplete="current-password" required errors={form.state.fieldErrors?.password} />
-      ) : (
-        askCode && (
-          <TextField {...(ids ? { id: ids.code } : {})} label={t("code")} name="code" inputMode="numeric" autoComplete="one-time-code" required errors={form.state.fieldErrors?.code} />
-        )
-      )}
+      <ProofFields proof={proof} errors={form.state.fieldErrors} ids={ids} />
       <div className="flex gap-2">
         <SubmitButton variant="danger" pending={form.pending} pendingLabel={t("removing")}>
           {submitLabel}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { useTranslations } from "next-intl";
 import {
   confirmTotpSetupAction,
@@ -15,7 +15,9 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { FormState } from "@/lib/forms/form-state";
+import type { ProofKind } from "@/lib/mfa/proof-texts";
 import { PasskeysPanel, type PasskeyItem } from "./passkeys-panel";
+import { ProofForm } from "./proof-fields";
 import { RecoveryCodesList } from "./recovery-codes-list";
 import { RemoveFactorForm } from "./remove-factor-form";
 import { TotpSetupDetails } from "./second-step-forms";
@@ -25,34 +27,24 @@ type Props = {
   totpLastUsedAt: string | null;
   recoveryCodesLeft: number;
   lowOnCodes: boolean;
-  hasLocalPassword: boolean;
+  /** What proves it's the person before their factors change (lib/mfa/proof.ts). */
+  proof: ProofKind;
   passkeys: PasskeyItem[];
   passkeysAvailable: boolean;
   passkeysUnavailableMessage: string;
 };
 
 /** The person's own factors: the authenticator app, passkeys, and new recovery codes. */
-export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnCodes, hasLocalPassword, passkeys, passkeysAvailable, passkeysUnavailableMessage }: Props) {
+export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnCodes, proof, passkeys, passkeysAvailable, passkeysUnavailableMessage }: Props) {
   const [setup, setSetup] = useState<{ secret: string; qrCode: string } | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [removing, setRemoving] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, startTransition] = useTransition();
+  // Setting up the app and new recovery codes first ask for the proof (ProofForm).
+  const [proving, setProving] = useState<"setup" | "codes" | null>(null);
   const t = useTranslations("mfa");
-
-  const run = (action: () => Promise<FormState>, then: (state: FormState) => void) =>
-    startTransition(async () => {
-      const state = await action();
-      if (state.status === "error") setProblem(state.message ?? t("somethingWrong"));
-      else {
-        setProblem(null);
-        then(state);
-      }
-    });
 
   return (
     <div className="mt-4 space-y-4">
-      {problem && <Alert tone="error">{problem}</Alert>}
       {lowOnCodes && !codes && (
         <Alert tone="info">{recoveryCodesLeft === 0 ? t("noCodesLeft") : t("fewCodesLeft", { count: recoveryCodesLeft })}</Alert>
       )}
@@ -77,17 +69,27 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
               )}
             </p>
           </div>
-          {!totp && !setup && (
-            <Button disabled={busy} onClick={() => run(startTotpSetupAction, (s) => setSetup({ secret: s.result!.secret, qrCode: s.result!.qrCode }))}>
-              {t("app.setUp")}
-            </Button>
-          )}
+          {!totp && !setup && proving !== "setup" && <Button onClick={() => setProving("setup")}>{t("app.setUp")}</Button>}
           {totp && !removing && (
             <Button variant="secondary" onClick={() => setRemoving(true)}>
               {t("app.remove")}
             </Button>
           )}
         </div>
+        {proving === "setup" && !totp && (
+          <ProofForm
+            proof={proof}
+            action={startTotpSetupAction}
+            onDone={(s) => {
+              setProving(null);
+              setSetup({ secret: s.result!.secret, qrCode: s.result!.qrCode });
+            }}
+            onCancel={() => setProving(null)}
+            submitLabel={t("continue")}
+            pendingLabel={t("app.checking")}
+            ids={{ password: "totp-setup-password", code: "totp-setup-code" }}
+          />
+        )}
         {setup && !totp && (
           <ConfirmSetup
             setup={setup}
@@ -98,27 +100,46 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
             onCancel={() => setSetup(null)}
           />
         )}
-        {removing && totp && <RemoveTotp hasLocalPassword={hasLocalPassword} onDone={() => setRemoving(false)} />}
+        {removing && totp && <RemoveTotp proof={proof} onDone={() => setRemoving(false)} />}
       </div>
 
       <PasskeysPanel
         passkeys={passkeys}
         available={passkeysAvailable}
         unavailableMessage={passkeysUnavailableMessage}
-        hasLocalPassword={hasLocalPassword}
-        hasTotp={totp}
+        proof={proof}
         onRecoveryCodes={setCodes}
       />
 
       {(totp || passkeys.length > 0 || recoveryCodesLeft > 0) && (
-        <div className="flex flex-wrap items-center justify-between gap-3 rounded-md p-4 ring-1 ring-slate-200">
-          <div>
-            <h3 className="text-sm font-semibold text-slate-900">{t("recovery.heading")}</h3>
-            <p className="text-sm text-slate-600">{t("recovery.left", { count: recoveryCodesLeft })}</p>
+        <div className="rounded-md p-4 ring-1 ring-slate-200">
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <div>
+              <h3 className="text-sm font-semibold text-slate-900">{t("recovery.heading")}</h3>
+              <p className="text-sm text-slate-600">{t("recovery.left", { count: recoveryCodesLeft })}</p>
+            </div>
+            {proving !== "codes" && (
+              <Button variant="secondary" onClick={() => setProving("codes")}>
+                {t("recovery.generate")}
+              </Button>
+            )}
           </div>
-          <Button variant="secondary" disabled={busy} onClick={() => run(regenerateRecoveryCodesAction, (s) => setCodes(s.result!.recoveryCodes.split("\n")))}>
-            {t("recovery.generate")}
-          </Button>
+          {proving === "codes" && (
+            <ProofForm
+              proof={proof}
+              action={regenerateRecoveryCodesAction}
+              onDone={(s) => {
+                setProving(null);
+                setCodes(s.result!.recoveryCodes.split("\n"));
+              }}
+              onCancel={() => setProving(null)}
+              submitLabel={t("recovery.generateSubmit")}
+              pendingLabel={t("recovery.generating")}
+              ids={{ password: "recovery-codes-password", code: "recovery-codes-code" }}
+            >
+              <p className="text-sm text-slate-700">{t("recovery.generateQuestion")}</p>
+            </ProofForm>
+          )}
         </div>
       )}
     </div>
@@ -150,9 +171,9 @@ function ConfirmSetup({ setup, onDone, onCancel }: { setup: { secret: string; qr
   );
 }
 
-function RemoveTotp({ hasLocalPassword, onDone }: { hasLocalPassword: boolean; onDone: () => void }) {
+function RemoveTotp({ proof, onDone }: { proof: ProofKind; onDone: () => void }) {
   const t = useTranslations("mfa.app");
   return (
-    <RemoveFactorForm action={removeTotpAction} onDone={onDone} hasLocalPassword={hasLocalPassword} askCode submitLabel={t("removeSubmit")} className="mt-4 max-w-sm space-y-4" />
+    <RemoveFactorForm action={removeTotpAction} onDone={onDone} proof={proof} submitLabel={t("removeSubmit")} className="mt-4 max-w-sm space-y-4" />
   );
 }

@@ -1,8 +1,9 @@
 /**
  * A person's own second factors (Profile → Two-factor authentication): set
  * up an authenticator app (shown a QR code and the secret, confirmed with a
- * code), remove it (after re-entering the password), and make new recovery
- * codes. The first factor set up comes with ten recovery codes, shown once.
+ * code), remove it, and make new recovery codes; each after the person proves
+ * it's them (lib/mfa/proof.ts). The first factor set up comes with ten
+ * recovery codes, shown once.
  */
 import "server-only";
 import { eq } from "drizzle-orm";
@@ -11,7 +12,6 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
-import { verifyPassword } from "@/lib/crypto/passwords";
 import { emit } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
@@ -21,6 +21,8 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import { assertProvesItsThem, type FactorProof } from "./proof";
+import { WRONG_TOTP_CODE } from "./proof-texts";
 import { deleteRecoveryCodes, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
 import { hasFactor, mfaSummary, openTotpSecret, sealTotpSecret, totpRow, type MfaSummary } from "./records";
 import { acceptedTotpStep, newTotpSecret, totpUri } from "./totp";
@@ -28,13 +30,6 @@ import { acceptedTotpStep, newTotpSecret, totpUri } from "./totp";
 export const totpCodeSchema = z.object({
   code: z.string({ error: "Enter the 6-digit code" }).trim().regex(/^\d{3}\s?\d{3}$/, "Enter the 6-digit code from your app"),
 });
-
-export const removeTotpSchema = z.object({
-  password: z.string({ error: "Enter your password" }).max(1024).default(""),
-  code: z.string().max(64).default(""),
-});
-
-const WRONG_CODE = "That code is not right. Check your app's clock and try the current code.";
 
 export type TotpSetup = { secret: string; uri: string; qrCode: string };
 
@@ -49,13 +44,14 @@ export async function ownMfaSummary(actor: Actor): Promise<MfaSummary> {
 }
 
 /**
- * Starts (or restarts) setting up an authenticator app: a new secret, kept
+ * Starts (or restarts) setting up an authenticator app, after the person proves it's them (an app set
+ * up from a stolen session would pass the second step for good): a new secret, kept
  * sealed and unconfirmed until a code from it arrives. The QR code is an SVG
  * data URL rendered here, so the secret never goes to another service.
  */
-export async function startTotpSetup(actor: Actor, now = new Date()): Promise<TotpSetup> {
+export async function startTotpSetup(actor: Actor, proof: FactorProof | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<TotpSetup> {
   assertSelf(actor, actor.userId, "You can only set up your own second factor");
-  const { row } = await me(actor, actor.userId);
+  const row = await assertProvesItsThem(actor, proof, "totp.set_up", meta, now);
   const secret = newTotpSecret();
   await write(actor, async (tx) => {
     const existing = await totpRow(tx, actor.userId);
@@ -84,7 +80,7 @@ export async function confirmTotpSetup(actor: Actor, input: z.input<typeof totpC
     const row = await totpRow(tx, actor.userId);
     if (!row || row.confirmedAt) throw new PreconditionFailed("Start setting up the authenticator app again.");
     const step = acceptedTotpStep(openTotpSecret(row), code, now, null);
-    if (step === null) throw new Invalid(WRONG_CODE, { code: [WRONG_CODE] });
+    if (step === null) throw new Invalid(WRONG_TOTP_CODE, { code: [WRONG_TOTP_CODE] });
     const hadCodes = (await recoveryCodesLeft(tx, actor.userId)) > 0;
     await tx.update(mfaTotp).set({ confirmedAt: now, lastUsedStep: step, lastUsedAt: now }).where(eq(mfaTotp.userId, actor.userId));
     const codes = hadCodes ? null : await replaceRecoveryCodes(tx, actor.accountId, actor.userId, now);
@@ -94,24 +90,14 @@ export async function confirmTotpSetup(actor: Actor, input: z.input<typeof totpC
 }
 
 /**
- * Removes the authenticator app. The person proves it is them again: their
- * password, or (without a local password: LDAP, external providers) a current code.
- * Without any factor left, the recovery codes go too.
+ * Removes the authenticator app, after the person proves it's them (lib/mfa/proof.ts: without a
+ * password, a current code from this very app). Without any factor left, the recovery codes go too.
  */
-export async function removeTotp(actor: Actor, input: z.input<typeof removeTotpSchema>, meta: RequestMeta, now = new Date()): Promise<void> {
+export async function removeTotp(actor: Actor, proof: FactorProof | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<void> {
   assertSelf(actor, actor.userId, "You can only remove your own second factor");
-  const { password, code } = parseOrThrow(removeTotpSchema, input);
-  await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${actor.userId}`);
-  const { row, label } = await me(actor, actor.userId);
   const totp = await totpRow(db(), actor.userId);
   if (!totp?.confirmedAt) throw new NotFound("Authenticator app");
-  if (row.passwordHash) {
-    if (!(await verifyPassword(row.passwordHash, password))) {
-      throw new Invalid("Password is incorrect", { password: ["Password is incorrect"] });
-    }
-  } else if (acceptedTotpStep(openTotpSecret(totp), code, now, totp.lastUsedStep) === null) {
-    throw new Invalid(WRONG_CODE, { code: [WRONG_CODE] });
-  }
+  const label = userLabel(openIdentity(await assertProvesItsThem(actor, proof, "totp.remove", meta, now)));
   await write(actor, async (tx) => {
     await tx.delete(mfaTotp).where(eq(mfaTotp.userId, actor.userId));
     const left = await mfaSummary(tx, actor.userId);
@@ -120,10 +106,14 @@ export async function removeTotp(actor: Actor, input: z.input<typeof removeTotpS
   });
 }
 
-/** New recovery codes (the old ones stop working), shown once. Only for someone with a second factor. */
-export async function regenerateRecoveryCodes(actor: Actor, meta: RequestMeta, now = new Date()): Promise<string[]> {
+/**
+ * New recovery codes (the old ones stop working), shown once, after the person proves it's them: each
+ * code passes the second step, so a session alone can't mint ten of its own. Only for someone with a
+ * second factor.
+ */
+export async function regenerateRecoveryCodes(actor: Actor, proof: FactorProof | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<string[]> {
   assertSelf(actor, actor.userId, "You can only make your own recovery codes");
-  const { label } = await me(actor, actor.userId);
+  const label = userLabel(openIdentity(await assertProvesItsThem(actor, proof, "recovery_codes.regenerate", meta, now)));
   return write(actor, async (tx) => {
     if (!hasFactor(await mfaSummary(tx, actor.userId))) throw new PreconditionFailed("Set up a second factor first.");
     const codes = await replaceRecoveryCodes(tx, actor.accountId, actor.userId, now);

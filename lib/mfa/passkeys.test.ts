@@ -38,7 +38,7 @@ beforeAll(async () => {
   accountId = await createAccount();
   // Without a public address there is no relying party, and the message says what to set.
   const early = await startSession(await createUser(accountId, { password: PASSWORD }));
-  await expect(startPasskeyRegistration(early)).rejects.toThrow(/PUBLIC_URL/);
+  await expect(startPasskeyRegistration(early, { password: PASSWORD }, META)).rejects.toThrow(/PUBLIC_URL/);
   expect((await ownPasskeys(early)).available).toBe(false);
   // Settings → Email's public address (PUBLIC_URL would win over it).
   await writeSystem((tx) => tx.insert(mailSettings).values({ accountId, publicUrl: ORIGIN, updatedAt: new Date() }));
@@ -56,7 +56,7 @@ async function userWithPasskey(options: Parameters<typeof createUser>[1] = {}): 
   const user = await createUser(accountId, { password: PASSWORD, ...options });
   const actor = await startSession(user);
   const passkey = softwarePasskey(user.id);
-  const created = await startPasskeyRegistration(actor);
+  const created = await startPasskeyRegistration(actor, { password: PASSWORD }, META);
   const done = await finishPasskeyRegistration(actor, { name: "Work laptop", response: passkey.register(created, ORIGIN) }, META);
   return { user, passkey, codes: done.recoveryCodes, id: done.passkey.id };
 }
@@ -67,7 +67,7 @@ describe("registering a passkey", () => {
     expect(codes).toHaveLength(10);
     const actor = await startSession(user);
     const second = softwarePasskey(user.id);
-    const done = await finishPasskeyRegistration(actor, { name: "  YubiKey  5 ", response: second.register(await startPasskeyRegistration(actor), ORIGIN) }, META);
+    const done = await finishPasskeyRegistration(actor, { name: "  YubiKey  5 ", response: second.register(await startPasskeyRegistration(actor, { password: PASSWORD }, META), ORIGIN) }, META);
     expect(done.recoveryCodes).toBeNull();
     expect(done.passkey.name).toBe("YubiKey 5");
     expect((await ownPasskeys(actor)).passkeys.map((p) => p.name)).toEqual(["Work laptop", "YubiKey 5"]);
@@ -89,15 +89,15 @@ describe("registering a passkey", () => {
     const user = await createUser(accountId, { password: PASSWORD });
     const actor = await startSession(user);
     const key = softwarePasskey(user.id);
-    let options = await startPasskeyRegistration(actor);
+    let options = await startPasskeyRegistration(actor, { password: PASSWORD }, META);
     await expect(finishPasskeyRegistration(actor, { name: "Phone", response: key.register(options, ORIGIN, { userVerified: false }) }, META)).rejects.toThrow(Invalid);
     // That answer used the challenge up.
     await expect(finishPasskeyRegistration(actor, { name: "Phone", response: key.register(options, ORIGIN) }, META)).rejects.toThrow(PreconditionFailed);
-    options = await startPasskeyRegistration(actor);
+    options = await startPasskeyRegistration(actor, { password: PASSWORD }, META);
     await expect(finishPasskeyRegistration(actor, { name: "Phone", response: key.register(options, "https://evil.example.net") }, META)).rejects.toThrow(Invalid);
-    options = await startPasskeyRegistration(actor, new Date(Date.now() - 6 * 60_000));
+    options = await startPasskeyRegistration(actor, { password: PASSWORD }, META, new Date(Date.now() - 6 * 60_000));
     await expect(finishPasskeyRegistration(actor, { name: "Phone", response: key.register(options, ORIGIN) }, META)).rejects.toThrow(PreconditionFailed);
-    options = await startPasskeyRegistration(actor);
+    options = await startPasskeyRegistration(actor, { password: PASSWORD }, META);
     await expect(finishPasskeyRegistration(actor, { name: "   ", response: key.register(options, ORIGIN) }, META)).rejects.toThrow(Invalid);
     expect((await mfaSummary(db(), user.id)).passkeys).toBe(0);
   });

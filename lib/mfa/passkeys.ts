@@ -1,8 +1,10 @@
 /**
  * A person's own passkeys (Profile → Two-factor authentication): register
- * several, each with a name; rename; remove (after re-entering the password,
- * as for the authenticator app). A passkey is a second factor and, being a
- * discoverable credential with user verification, a passwordless sign-in.
+ * several, each with a name; rename; remove. Adding and removing one ask the
+ * person to prove it's them (lib/mfa/proof.ts), as for the authenticator app.
+ * A passkey is a second factor and, being a discoverable credential with user
+ * verification, a passwordless sign-in: one added from a stolen session would
+ * outlive a new password.
  * The first factor registered comes with the ten recovery codes, shown once.
  */
 import "server-only";
@@ -12,12 +14,11 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
-import { verifyPassword } from "@/lib/crypto/passwords";
 import { emit } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaPasskeys } from "@/lib/db/schema";
-import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
+import { NotFound, PreconditionFailed } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
@@ -25,18 +26,14 @@ import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { passkeyNameSchema, passkeyRowsOf, sealPasskeyName, toPasskeyView, type PasskeyView } from "./passkey-records";
 import { insertPasskey, registerPasskeySchema, registrationOptions, verifiedCredential } from "./passkey-registration";
 import { deleteRecoveryCodes, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
-import { hasFactor, mfaSummary, openTotpSecret, totpRow } from "./records";
-import { acceptedTotpStep } from "./totp";
+import { assertProvesItsThem, type FactorProof } from "./proof";
+import { hasFactor, mfaSummary } from "./records";
 import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
 
 // Where they were defined before the forced set-up shared them (./passkey-registration.ts).
 export { attestationWithoutCertificates, registerPasskeySchema } from "./passkey-registration";
 
 export const renamePasskeySchema = z.object({ name: passkeyNameSchema });
-export const removePasskeySchema = z.object({
-  password: z.string({ error: "Enter your password" }).max(1024).default(""),
-  code: z.string().max(64).default(""),
-});
 
 async function me(actor: Actor) {
   const row = await findUserRow(db(), actor.accountId, actor.userId);
@@ -52,11 +49,15 @@ export async function ownPasskeys(actor: Actor): Promise<OwnPasskeys> {
   return { passkeys: rows.map(toPasskeyView), available: (await relyingPartyOrNull(db(), actor.accountId)) !== null };
 }
 
-/** The options for navigator.credentials.create: a discoverable credential, user verification required. */
-export async function startPasskeyRegistration(actor: Actor, now = new Date()): Promise<PublicKeyCredentialCreationOptionsJSON> {
+/**
+ * The options for navigator.credentials.create: a discoverable credential, user verification required.
+ * Only after the person proves it's them: the challenge stored here is what finishing the registration
+ * needs, so no passkey is added without the proof.
+ */
+export async function startPasskeyRegistration(actor: Actor, proof: FactorProof | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<PublicKeyCredentialCreationOptionsJSON> {
   assertSelf(actor, actor.userId, "You can only add your own passkeys");
-  const { row } = await me(actor);
   const rp = await relyingParty(db(), actor.accountId);
+  const row = await assertProvesItsThem(actor, proof, "passkey.add", meta, now);
   const options = await registrationOptions(db(), rp, row);
   await write(actor, (tx) => storeChallenge(tx, actor.accountId, { purpose: "register", userId: actor.userId }, options.challenge, now));
   return options;
@@ -104,25 +105,14 @@ export async function renamePasskey(actor: Actor, passkeyId: string, input: z.in
 }
 
 /**
- * Removes a passkey. The person proves it is them again: their password, or
- * (without a local password) a current authenticator code when they have an
- * app. Without any factor left, the recovery codes go too.
+ * Removes a passkey, after the person proves it's them (lib/mfa/proof.ts). Without any factor left,
+ * the recovery codes go too.
  */
-export async function removePasskey(actor: Actor, passkeyId: string, input: z.input<typeof removePasskeySchema> | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<void> {
+export async function removePasskey(actor: Actor, passkeyId: string, proof: FactorProof | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<void> {
   assertSelf(actor, actor.userId, "You can only remove your own passkeys");
-  const { password, code } = parseOrThrow(removePasskeySchema, input);
-  await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${actor.userId}`);
-  const { row, label } = await me(actor);
   const owned = (await passkeyRowsOf(db(), actor.userId)).find((p) => p.id === String(passkeyId));
   if (!owned) throw new NotFound("Passkey");
-  if (row.passwordHash) {
-    if (!(await verifyPassword(row.passwordHash, password))) throw new Invalid("Password is incorrect", { password: ["Password is incorrect"] });
-  } else {
-    const totp = await totpRow(db(), actor.userId);
-    if (totp?.confirmedAt && acceptedTotpStep(openTotpSecret(totp), code, now, totp.lastUsedStep) === null) {
-      throw new Invalid("That code is not right.", { code: ["That code is not right."] });
-    }
-  }
+  const label = userLabel(openIdentity(await assertProvesItsThem(actor, proof, "passkey.remove", meta, now)));
   await write(actor, async (tx) => {
     const gone = await tx.delete(mfaPasskeys).where(and(eq(mfaPasskeys.id, owned.id), eq(mfaPasskeys.userId, actor.userId))).returning({ id: mfaPasskeys.id });
     if (gone.length !== 1) throw new NotFound("Passkey");

@@ -24,6 +24,16 @@ export type MfaSummary = {
 
 export const NO_FACTORS: MfaSummary = { totp: false, totpLastUsedAt: null, passkeys: 0, passkeysLastUsedAt: null, recoveryCodesLeft: 0 };
 
+/**
+ * The sign-in factors that outlive a password change, a reset or "sign out everywhere": recorded with
+ * each (the activity event's details), so that one someone else added is seen there. They are kept, not
+ * deleted: the person may sign in with nothing else, and Profile lists each with when it was added.
+ */
+export async function factorsKept(q: Db | Tx, userId: string): Promise<{ passkeys_kept: number; authenticator_app_kept: boolean }> {
+  const summary = await mfaSummary(q, userId);
+  return { passkeys_kept: summary.passkeys, authenticator_app_kept: summary.totp };
+}
+
 export function hasFactor(summary: MfaSummary): boolean {
   return summary.totp || summary.passkeys > 0;
 }

@@ -32,7 +32,7 @@ beforeAll(async () => {
 async function userWithTotp(role: TestUser["role"] = "user"): Promise<{ user: TestUser; secret: string; codes: string[] }> {
   const user = await createUser(accountId, { role, password: PASSWORD });
   const actor = await startSession(user);
-  const { secret } = await startTotpSetup(actor);
+  const { secret } = await startTotpSetup(actor, { password: PASSWORD }, META);
   const codes = await confirmTotpSetup(actor, { code: totpCode(secret, T0) }, META, T0);
   return { user, secret, codes: codes! };
 }

@@ -46,7 +46,7 @@ async function seed(a: App) {
   const actor = await factories.startSession(owner);
   const { startTotpSetup, confirmTotpSetup } = await import("@/lib/mfa/factors");
   const { totpCode } = await import("@/lib/mfa/totp");
-  const setup = await startTotpSetup(actor);
+  const setup = await startTotpSetup(actor, { password: PASSWORD }, factories.META);
   await confirmTotpSetup(actor, { code: totpCode(setup.secret, new Date()) }, factories.META);
   const inviteId = crypto.randomUUID();
   const { sealInvitePii } = await import("@/lib/invites/records");

@@ -13,6 +13,7 @@ import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { sessions } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
+import { factorsKept } from "@/lib/mfa/records";
 import { loadUser } from "@/lib/users/lifecycle";
 import { userLabel } from "@/lib/users/records";
 import { assertCanRevokeSessions } from "@/lib/users/rules";
@@ -56,7 +57,7 @@ export async function endOtherSessions(actor: SessionActor, meta: RequestMeta): 
       action: "user.sessions.revoked",
       actor: await actorParty(tx, me),
       target: { type: "user", id: me.userId, label: userLabel(target) },
-      details: { sessions_ended: ended.sessions, kept_current: true },
+      details: { sessions_ended: ended.sessions, kept_current: true, ...(await factorsKept(tx, me.userId)) },
       meta,
     });
     return ended.sessions;

@@ -203,6 +203,16 @@ export async function resolveSession(sessionId: string, now = new Date()): Promi
   };
 }
 
+/** When the session's person signed in (its row's creation), or null when it is gone: a fresh sign-in is proof for some changes (lib/mfa/proof.ts). */
+export async function sessionSignedInAt(accountId: string, sessionId: string): Promise<Date | null> {
+  const [row] = await db()
+    .select({ createdAt: sessions.createdAt })
+    .from(sessions)
+    .where(and(eq(sessions.accountId, accountId), eq(sessions.id, sessionId)))
+    .limit(1);
+  return row?.createdAt ?? null;
+}
+
 export async function deleteSession(tx: Tx, accountId: string, sessionId: string): Promise<boolean> {
   const deleted = await tx
     .delete(sessions)

@@ -13,6 +13,7 @@ import { hashPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
+import { factorsKept } from "@/lib/mfa/records";
 import { users } from "@/lib/db/schema";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { generatePassword } from "./generated-password";
@@ -56,7 +57,7 @@ export async function resetUserPassword(
       action: "user.password.reset",
       actor: await actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(current) },
-      details: { generated: !input.password, sessions_ended: ended.sessions, tokens_deleted: ended.tokens },
+      details: { generated: !input.password, sessions_ended: ended.sessions, tokens_deleted: ended.tokens, ...(await factorsKept(tx, userId)) },
       meta,
     });
   });
@@ -87,7 +88,7 @@ export async function revokeUserSessions(
       action: "user.sessions.revoked",
       actor: await actorParty(tx, me),
       target: { type: "user", id: userId, label: userLabel(target) },
-      details: { sessions_ended: ended.sessions, revoke_tokens: revokeTokens, tokens_deleted: ended.tokens },
+      details: { sessions_ended: ended.sessions, revoke_tokens: revokeTokens, tokens_deleted: ended.tokens, ...(await factorsKept(tx, userId)) },
       meta,
     });
     return { revoked: ended.sessions, tokens_deleted: ended.tokens };

@@ -111,7 +111,7 @@ describe("owner recovery links", () => {
 
   it("resets the owner's two-factor sign-in for the command, ending their sessions, recorded as the system", async () => {
     const actor = await startSession(owner);
-    const { secret } = await startTotpSetup(actor);
+    const { secret } = await startTotpSetup(actor, { password: OLD }, META);
     await confirmTotpSetup(actor, { code: totpCode(secret, new Date()) }, META);
     expect((await mfaSummary(db(), owner.id)).totp).toBe(true);
     const link = await issueOwnerRecoveryLink(owner.email);

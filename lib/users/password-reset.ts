@@ -18,6 +18,7 @@ import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { hashPassword } from "@/lib/crypto/passwords";
+import { factorsKept } from "@/lib/mfa/records";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
@@ -252,7 +253,7 @@ export async function resetPasswordWithToken(rawInput: unknown, meta: RequestMet
       action: "user.password.reset_by_link",
       actor: { type: "user", id: again.row.id, label },
       target: { type: "user", id: again.row.id, label },
-      details: { sessions_ended: ended.sessions, tokens_deleted: ended.tokens },
+      details: { sessions_ended: ended.sessions, tokens_deleted: ended.tokens, ...(await factorsKept(tx, again.row.id)) },
       meta,
       at: now,
     });

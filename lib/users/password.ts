@@ -17,6 +17,7 @@ import { db } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
+import { factorsKept } from "@/lib/mfa/records";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { findUserRow, openIdentity, userLabel } from "./records";
@@ -70,7 +71,7 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
       action: "user.password.changed",
       actor: { type: "user", id: userId, label },
       target: { type: "user", id: userId, label },
-      details: { other_sessions_ended: ended.sessions, revoke_tokens: revokeTokens, tokens_deleted: ended.tokens },
+      details: { other_sessions_ended: ended.sessions, revoke_tokens: revokeTokens, tokens_deleted: ended.tokens, ...(await factorsKept(tx, userId)) },
       meta,
     });
   });

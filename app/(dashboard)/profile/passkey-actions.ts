@@ -19,13 +19,19 @@ function json(formData: FormData, name: string): unknown {
   }
 }
 
-/** "Add a passkey", first half: the options for the browser (navigator.credentials.create). */
-export const startPasskeyRegistrationAction = serverAction({ needs: "own_account" }, async (actor): Promise<FormState> => {
+/** The proof fields every change to the person's own factors sends (lib/mfa/proof.ts). */
+function proofOf(formData: FormData) {
+  return { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
+}
+
+/** "Add a passkey", first half: the password (or code) proves it's the person; then the options for the browser. */
+export const startPasskeyRegistrationAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
+  const name = String(formData.get("name") ?? "");
   try {
-    const options = await startPasskeyRegistration(actor);
+    const options = await startPasskeyRegistration(actor, proofOf(formData), requestMeta(await headers()));
     return { status: "success", result: { options: JSON.stringify(options) } };
   } catch (err) {
-    return formStateFromError(err);
+    return formStateFromError(err, { name });
   }
 });
 
@@ -54,8 +60,7 @@ export const renamePasskeyAction = serverAction({ needs: "own_account" }, async 
 
 export const removePasskeyAction = serverAction({ needs: "own_account" }, async (actor, passkeyId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const input = { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
-    await removePasskey(actor, String(passkeyId), input, requestMeta(await headers()));
+    await removePasskey(actor, String(passkeyId), proofOf(formData), requestMeta(await headers()));
     revalidatePath("/profile");
     return { status: "success", message: (await getTranslations("mfa.passkeys"))("removedDone") };
   } catch (err) {

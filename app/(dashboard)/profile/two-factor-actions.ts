@@ -9,10 +9,15 @@ import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { confirmTotpSetup, regenerateRecoveryCodes, removeTotp, startTotpSetup } from "@/lib/mfa/factors";
 
-/** "Set up": a new secret, shown as a QR code and as text. */
-export const startTotpSetupAction = serverAction({ needs: "own_account" }, async (actor): Promise<FormState> => {
+/** The proof fields every change to the person's own factors sends (lib/mfa/proof.ts). */
+function proofOf(formData: FormData) {
+  return { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
+}
+
+/** "Set up", after the password (or code) proves it's the person: a new secret, shown as a QR code and as text. */
+export const startTotpSetupAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const setup = await startTotpSetup(actor);
+    const setup = await startTotpSetup(actor, proofOf(formData), requestMeta(await headers()));
     return { status: "success", result: { secret: setup.secret, qrCode: setup.qrCode } };
   } catch (err) {
     return formStateFromError(err);
@@ -31,8 +36,7 @@ export const confirmTotpSetupAction = serverAction({ needs: "own_account" }, asy
 
 export const removeTotpAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const input = { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
-    await removeTotp(actor, input, requestMeta(await headers()));
+    await removeTotp(actor, proofOf(formData), requestMeta(await headers()));
     revalidatePath("/profile");
     return { status: "success", message: (await getTranslations("mfa.app"))("removed") };
   } catch (err) {
@@ -40,9 +44,9 @@ export const removeTotpAction = serverAction({ needs: "own_account" }, async (ac
   }
 });
 
-export const regenerateRecoveryCodesAction = serverAction({ needs: "own_account" }, async (actor): Promise<FormState> => {
+export const regenerateRecoveryCodesAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const codes = await regenerateRecoveryCodes(actor, requestMeta(await headers()));
+    const codes = await regenerateRecoveryCodes(actor, proofOf(formData), requestMeta(await headers()));
     revalidatePath("/profile");
     return { status: "success", message: (await getTranslations("mfa.recovery"))("regenerated"), result: { recoveryCodes: codes.join("\n") } };
   } catch (err) {

@@ -3,12 +3,13 @@ import { TwoFactorPanel } from "@/components/mfa/two-factor-panel";
 import type { SessionActor } from "@/lib/auth/actor";
 import { ownMfaSummary } from "@/lib/mfa/factors";
 import { ownPasskeys } from "@/lib/mfa/passkeys";
+import { proofKindOf } from "@/lib/mfa/proof";
 import { RECOVERY_CODES_LOW } from "@/lib/mfa/recovery-codes";
 import { hasFactor } from "@/lib/mfa/records";
 
 /** Profile → Two-factor authentication: the person's own second factors (issue 14). */
 export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: SessionActor; hasLocalPassword: boolean }) {
-  const [summary, own] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor)]);
+  const [summary, own, proof] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor), proofKindOf(actor.userId, hasLocalPassword)]);
   const t = await getTranslations("profilePage.twoFactor");
   const needPublicUrl = (await getTranslations("publicPages.passkey"))("needPublicUrl");
   const passkeys = own.passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }));
@@ -23,7 +24,7 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
         totpLastUsedAt={summary.totpLastUsedAt?.toISOString() ?? null}
         recoveryCodesLeft={summary.recoveryCodesLeft}
         lowOnCodes={hasFactor(summary) && summary.recoveryCodesLeft < RECOVERY_CODES_LOW}
-        hasLocalPassword={hasLocalPassword}
+        proof={proof}
         passkeys={passkeys}
         passkeysAvailable={own.available}
         passkeysUnavailableMessage={needPublicUrl}

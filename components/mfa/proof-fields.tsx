@@ -1,0 +1,74 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import type { ReactNode } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { PasswordField } from "@/components/ui/password-field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { useServerForm } from "@/components/ui/use-server-form";
+import type { FormState } from "@/lib/forms/form-state";
+import type { ProofKind } from "@/lib/mfa/proof-texts";
+
+/**
+ * What proves it's the person before their second factors change (lib/mfa/proof.ts decides, and checks
+ * again): their password, a code from their app, or, with nothing to type, their recent sign-in.
+ */
+export function ProofFields({ proof, errors, ids }: { proof: ProofKind; errors?: Record<string, string[] | undefined>; ids?: { password: string; code: string } }) {
+  const t = useTranslations("mfa.proof");
+  if (proof === "password") {
+    return <PasswordField {...(ids ? { id: ids.password } : {})} label={t("password")} name="password" autoComplete="current-password" required hint={t("why")} errors={errors?.password} />;
+  }
+  if (proof === "code") {
+    return <TextField {...(ids ? { id: ids.code } : {})} label={t("code")} name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={7} hint={t("why")} errors={errors?.code} />;
+  }
+  return <p className="text-sm text-slate-600">{t("recentSignIn")}</p>;
+}
+
+/** A step that only asks for the proof, then runs (setting up the app, new recovery codes). */
+export function ProofForm({
+  proof,
+  action,
+  onDone,
+  onCancel,
+  submitLabel,
+  pendingLabel,
+  ids,
+  children,
+}: {
+  proof: ProofKind;
+  action: (prev: FormState, data: FormData) => Promise<FormState>;
+  onDone: (state: FormState) => void;
+  onCancel: () => void;
+  submitLabel: ReactNode;
+  pendingLabel: string;
+  ids?: { password: string; code: string };
+  /** What is about to happen, said before the fields. */
+  children?: ReactNode;
+}) {
+  const common = useTranslations("common");
+  const form = useServerForm(
+    async (prev: FormState, data: FormData) => {
+      const state = await action(prev, data);
+      if (state.status === "success") onDone(state);
+      return state;
+    },
+    { guardLeave: false },
+  );
+  return (
+    <form {...form.formProps} className="mt-4 max-w-sm space-y-4">
+      {form.state.status === "error" && form.state.message && <Alert tone="error">{form.state.message}</Alert>}
+      {children}
+      <ProofFields proof={proof} errors={form.state.fieldErrors} ids={ids} />
+      <div className="flex gap-2">
+        <SubmitButton pending={form.pending} pendingLabel={pendingLabel}>
+          {submitLabel}
+        </SubmitButton>
+        <Button variant="secondary" onClick={onCancel}>
+          {common("cancel")}
+        </Button>
+      </div>
+    </form>
+  );
+}

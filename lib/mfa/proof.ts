@@ -1,0 +1,102 @@
+/**
+ * Proof that whoever changes a person's second factors is that person, and not someone who holds one of
+ * their sessions (a cookie taken from an unlocked laptop, a session left open). A passkey signs in on its
+ * own, and an authenticator app or recovery codes pass the second step: each outlives every way the
+ * person takes their account back (a new password, "sign out everywhere else", an admin's reset). So
+ * adding a passkey or an app, removing one, and making new recovery codes all ask for it:
+ * - the current password, when the account has one (`assertKnowsCurrentPassword`: one guessing limit
+ *   with the password and email changes);
+ * - else (LDAP, external providers) a current code from the authenticator app, when there is one; the
+ *   code is used up;
+ * - else a sign-in within the last RECENT_SIGN_IN_MINUTES: nothing can be typed, so signing in again (at
+ *   the provider, the directory or with a passkey) is the proof.
+ */
+import "server-only";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { recordEvent } from "@/lib/audit/record";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { mfaTotp, type UserRow } from "@/lib/db/schema";
+import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+import { passwordChangeLimit } from "@/lib/security/limits";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
+import { sessionSignedInAt } from "@/lib/sessions/sessions";
+import { assertKnowsCurrentPassword } from "@/lib/users/password";
+import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, WRONG_TOTP_CODE, type ProofKind } from "./proof-texts";
+import { openTotpSecret, totpRow } from "./records";
+import { acceptedTotpStep } from "./totp";
+
+export const factorProofSchema = z.object({
+  password: z.string({ error: "Current password is required" }).max(1024).default(""),
+  code: z.string({ error: CODE_REQUIRED }).max(64).default(""),
+});
+export type FactorProof = z.input<typeof factorProofSchema>;
+export { RECENT_SIGN_IN_MINUTES, WRONG_TOTP_CODE, type ProofKind } from "./proof-texts";
+
+
+export async function proofKindOf(userId: string, hasLocalPassword: boolean): Promise<ProofKind> {
+  if (hasLocalPassword) return "password";
+  return (await totpRow(db(), userId))?.confirmedAt ? "code" : "recent_sign_in";
+}
+
+/** The change a proof is for, recorded with a refusal. */
+export type FactorChange = "passkey.add" | "passkey.remove" | "totp.set_up" | "totp.remove" | "recovery_codes.regenerate";
+
+/**
+ * Refuses unless the input proves the actor is the person (see above). Counted before the check, per
+ * person, with the password change's limit. A refusal is recorded (`mfa.proof.failed`, with the change
+ * asked for): someone holding the session without the password shows up in the activity log. Returns
+ * the person's row.
+ */
+export async function assertProvesItsThem(actor: Actor, input: unknown, change: FactorChange, meta: RequestMeta, now = new Date()): Promise<UserRow> {
+  const { password, code } = parseOrThrow(factorProofSchema, input ?? {});
+  const row = await findUserRow(db(), actor.accountId, actor.userId);
+  if (!row) throw new NotFound("User");
+  try {
+    await assertProof(actor, row, { password, code }, now);
+  } catch (err) {
+    if (err instanceof Invalid || err instanceof PreconditionFailed) await recordRefusal(actor, row, change, err, meta, now);
+    throw err;
+  }
+  return row;
+}
+
+async function assertProof(actor: Actor, row: UserRow, { password, code }: { password: string; code: string }, now: Date): Promise<void> {
+  if (row.passwordHash) {
+    await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, password, "password");
+    return;
+  }
+  await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${row.id}`);
+  const totp = await totpRow(db(), row.id);
+  if (totp?.confirmedAt) {
+    if (!code.trim()) throw new Invalid(CODE_REQUIRED, { code: [CODE_REQUIRED] });
+    const step = acceptedTotpStep(openTotpSecret(totp), code, now, totp.lastUsedStep);
+    // Used up, as at sign-in: a code seen over the person's shoulder doesn't prove it twice.
+    if (step === null || !(await useTotpStep(row.id, step, now))) throw new Invalid(WRONG_TOTP_CODE, { code: [WRONG_TOTP_CODE] });
+    return;
+  }
+  const signedInAt = actor.kind === "session" ? await sessionSignedInAt(actor.accountId, actor.sessionId) : null;
+  if (!signedInAt || now.getTime() - signedInAt.getTime() > RECENT_SIGN_IN_MINUTES * 60_000) throw new PreconditionFailed(SIGN_IN_AGAIN);
+}
+
+async function recordRefusal(actor: Actor, row: UserRow, change: FactorChange, err: Invalid | PreconditionFailed, meta: RequestMeta, at: Date) {
+  const reason = err instanceof PreconditionFailed ? "sign_in_not_recent" : "password" in err.fieldErrors ? "password" : "code";
+  const party = { type: "user" as const, id: row.id, label: userLabel(openIdentity(row)) };
+  await writeSystem((tx) => recordEvent(tx, { accountId: actor.accountId, action: "mfa.proof.failed", actor: party, target: party, details: { change, reason }, meta, at }));
+}
+
+/** Marks the step used unless it (or a later one) already is; false when another request took it first. */
+async function useTotpStep(userId: string, step: number, now: Date): Promise<boolean> {
+  const taken = await writeSystem((tx) =>
+    tx
+      .update(mfaTotp)
+      .set({ lastUsedStep: step, lastUsedAt: now })
+      .where(and(eq(mfaTotp.userId, userId), or(isNull(mfaTotp.lastUsedStep), lt(mfaTotp.lastUsedStep, step))))
+      .returning({ userId: mfaTotp.userId }),
+  );
+  return taken.length === 1;
+}
