@@ -39,6 +39,8 @@ async function confirm(page: Page, button: string, dialogTitle: RegExp, confirmL
 }
 
 test("the owner manages a person's whole lifecycle", async ({ browser }) => {
+  // The longest flow in the suite (two browsers, about 40 steps): it ran out of the 60 s default at load ~11–20.
+  test.slow();
   await setUpOwner(instance);
   const ownerContext = await browser.newContext();
   const admin = await ownerContext.newPage();
