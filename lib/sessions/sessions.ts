@@ -30,20 +30,23 @@ function sessionEnd(createdAt: Date, now: Date): Date {
 }
 const latestEnd = (createdAt: Date) => createdAt.getTime() + config().sessionAbsoluteMaxSeconds * 1000;
 
+/** A new session row's values, as placeholders: one list for SQLite's insert and PostgreSQL's (insertSignedInSession). */
+const SESSION_ROW = {
+  id: sql.placeholder("id"),
+  accountId: sql.placeholder("accountId"),
+  userId: sql.placeholder("userId"),
+  createdAt: sql.placeholder("now"),
+  lastSeenAt: sql.placeholder("now"),
+  expiresAt: sql.placeholder("expiresAt"),
+  userAgent: sql.placeholder("userAgent"),
+  ip: sql.placeholder("ip"),
+};
+
 /** The sign-in's statements, built once per unit-of-work tx (lib/db/prepared.ts): every sign-in runs them. */
 const insertSession = perTransaction((tx) =>
   tx
     .insert(sessions)
-    .values({
-      id: sql.placeholder("id"),
-      accountId: sql.placeholder("accountId"),
-      userId: sql.placeholder("userId"),
-      createdAt: sql.placeholder("now"),
-      lastSeenAt: sql.placeholder("now"),
-      expiresAt: sql.placeholder("expiresAt"),
-      userAgent: sql.placeholder("userAgent"),
-      ip: sql.placeholder("ip"),
-    })
+    .values(SESSION_ROW)
     .prepare(),
 );
 const adoptLocale = perTransaction((tx) =>
@@ -80,16 +83,7 @@ const insertSignedInSession = perTransaction((tx) => {
   const inserted = pgTx.$with("inserted").as(
     pgTx
       .insert(sessionTable)
-      .values({
-        id: sql.placeholder("id"),
-        accountId: sql.placeholder("accountId"),
-        userId: sql.placeholder("userId"),
-        createdAt: sql.placeholder("now"),
-        lastSeenAt: sql.placeholder("now"),
-        expiresAt: sql.placeholder("expiresAt"),
-        userAgent: sql.placeholder("userAgent"),
-        ip: sql.placeholder("ip"),
-      })
+      .values(SESSION_ROW)
       .returning({ id: sessionTable.id }),
   );
   return pgTx
