@@ -11,6 +11,7 @@ import { bearer, call } from "./support/api";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
 import { expectAxeClean } from "./support/axe";
+import { expectToLandOn } from "./support/browser";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -35,11 +36,17 @@ async function relyingParty(app: Registered) {
   });
 }
 
-async function signInOnLatchkey(page: Page) {
+/**
+ * On Latchkey's sign-in page in the middle of an app's sign-in: sign in, and land on `next`. The wait is
+ * oidc-sign-in-steps.spec.ts's: this is the instance's first sign-in through the form (Auth.js and the
+ * interaction load on first use), on a CI host where two workers share two cores.
+ */
+async function signInOnLatchkey(page: Page, next: string) {
   await expect(page).toHaveURL(/\/login\?callbackUrl=/);
   await page.getByLabel("Email").fill(OWNER.email);
   await page.getByLabel("Password").fill(OWNER.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expectToLandOn(page, next, { timeout: 30_000 });
 }
 
 test.beforeAll(async () => {
@@ -73,8 +80,7 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   await page.getByRole("button", { name: "Approve" }).click();
 
   // Not signed in yet: Latchkey's own sign-in page, then straight back to finish the device's sign-in.
-  await signInOnLatchkey(page);
-  await expect(page.getByRole("heading", { name: "Device connected" })).toBeVisible();
+  await signInOnLatchkey(page, "Device connected");
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: test.info().outputPath("device-done-desktop.png"), fullPage: true });
 
@@ -113,9 +119,8 @@ test("code flow: someone not signed in signs in on Latchkey's page, allows the a
   // The app: nothing listens at its redirect URI; the browser's request to it is what the app would receive.
   const reachedApp = page.waitForRequest((request) => request.url().startsWith(REDIRECT));
   await page.goto(url.href);
-  await signInOnLatchkey(page);
   // This app requires consent: Latchkey's page says what it will see.
-  await expect(page.getByRole("heading", { name: "Allow Grafana?" })).toBeVisible();
+  await signInOnLatchkey(page, "Allow Grafana?");
   await expect(page.getByText("Your email address")).toBeVisible();
   await expectAxeClean(page);
   await page.getByRole("button", { name: "Allow" }).click();

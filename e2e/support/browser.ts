@@ -8,3 +8,20 @@ export async function signIn(page: Page, baseURL: string, email: string, passwor
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).not.toHaveURL(/\/login/);
 }
+
+/**
+ * Waits for the page a step should land on, and when it doesn't come, says where the browser is instead
+ * (address and the start of its text: an error page, a refusal, a form that kept the person there),
+ * which a bare "element not found" doesn't.
+ */
+export async function expectToLandOn(page: Page, heading: string, { timeout }: { timeout?: number } = {}) {
+  try {
+    await expect(page.getByRole("heading", { name: heading })).toBeVisible({ timeout });
+  } catch (err) {
+    const text = await page
+      .locator("body")
+      .innerText({ timeout: 2_000 })
+      .catch(() => "(no text)");
+    throw new Error(`Expected the page "${heading}"; the browser is at ${page.url()} showing:\n${text.slice(0, 800)}\n\n${String(err)}`);
+  }
+}
