@@ -98,6 +98,19 @@ test("HSTS only when a trusted proxy says the request came over HTTPS", async ()
   expect(proxied.headers["strict-transport-security"]).toContain("max-age=");
 });
 
+test("the OpenID provider's paths (answered before Next.js) carry HSTS by the same rule, and its other headers", async () => {
+  // This instance has no PUBLIC_URL: the provider answers that it is off, with the headers all its answers carry.
+  for (const pathname of ["/.well-known/openid-configuration", "/device", "/oidc/token/"]) {
+    const client = await from(CLIENT, pathname, { headers: { "x-forwarded-proto": "https" } });
+    expect(client.headers["strict-transport-security"], pathname).toBeUndefined();
+    const proxied = await from(PROXY, pathname, { headers: { "x-forwarded-proto": "https" } });
+    expect(proxied.headers["strict-transport-security"], pathname).toContain("max-age=");
+    expect(proxied.headers["x-frame-options"], pathname).toBe("DENY");
+    expect(proxied.headers["x-content-type-options"], pathname).toBe("nosniff");
+    expect(proxied.headers["referrer-policy"], pathname).toBe("no-referrer");
+  }
+});
+
 test("Auth.js: a client's forwarded host can't make a foreign callback URL its own, nor mark cookies Secure", async () => {
   const spoofed = await signInFrom(CLIENT, SPOOFED, "https://evil.example/phish");
   expect(spoofed.status).toBe(302);

@@ -436,6 +436,8 @@ test("the provider's own pages can't be framed by another site (a framed Approve
     const res = await fetch(url, { redirect: "manual" });
     expect(res.headers.get("x-frame-options"), url).toBe("DENY");
     expect(res.headers.get("content-security-policy"), url).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("x-content-type-options"), url).toBe("nosniff");
+    expect(res.headers.get("referrer-policy"), url).toBe("no-referrer");
   }
 });
 

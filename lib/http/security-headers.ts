@@ -63,3 +63,22 @@ export function apiSecurityHeaders(forwardedProto: string | string[] | undefined
   const https = forwardedProto === "https";
   return [...SECURITY_HEADERS, API_CONTENT_SECURITY_POLICY, ...(https ? [STRICT_TRANSPORT_SECURITY] : [])];
 }
+
+/**
+ * What the OpenID provider's answers carry (lib/sign-in/app-sign-in-http.ts: /oidc/*, /device and discovery,
+ * answered before Next.js): the page headers above that suit a provider, HSTS as next.config.ts gives it, and
+ * no referrer (its addresses carry codes and interaction ids). Left out on purpose: Cross-Origin-Opener-Policy
+ * (an app may open the sign-in in a popup and be told the result through window.opener, as oidc-client-ts's
+ * signinPopup does; same-origin would cut it off) and Cross-Origin-Resource-Policy (apps load the JWKS and
+ * call the token and userinfo endpoints from their own origins). Framing is refused where the answer is made
+ * (Content-Security-Policy frame-ancestors per page).
+ */
+export function providerSecurityHeaders(forwardedProto: string | string[] | undefined): HeaderPair[] {
+  const keep = new Set(["X-Content-Type-Options", "X-Frame-Options", "Permissions-Policy"]);
+  const https = forwardedProto === "https";
+  return [
+    ...SECURITY_HEADERS.filter(({ key }) => keep.has(key)),
+    { key: "Referrer-Policy", value: "no-referrer" },
+    ...(https ? [STRICT_TRANSPORT_SECURITY] : []),
+  ];
+}

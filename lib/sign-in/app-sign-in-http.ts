@@ -25,6 +25,7 @@ import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
 import { webHeaders } from "@/lib/http/node-request";
+import { providerSecurityHeaders } from "@/lib/http/security-headers";
 
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
 const FORM_LIMIT = 4 * 1024;
@@ -40,7 +41,6 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
   // No form-action: the consent form's answer redirects on to the app's own address, which browsers check against it.
   send(res, status, "text/html; charset=utf-8", html, {
     "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "x-frame-options": "DENY",
   });
 }
 
@@ -181,10 +181,8 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
 function withUnframeablePages(provider: CurrentProvider): void {
   provider.use(async (ctx, next) => {
     await next();
-    ctx.set("X-Frame-Options", "DENY");
+    // X-Frame-Options and the other headers every provider answer carries: oidcRequestHandler.
     ctx.set("Content-Security-Policy", "frame-ancestors 'none'");
-    ctx.set("X-Content-Type-Options", "nosniff");
-    ctx.set("Referrer-Policy", "no-referrer");
   });
 }
 
@@ -319,6 +317,9 @@ function providerCallback(provider: CurrentProvider): NodeHandler {
 export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): boolean {
   const pathname = (req.url ?? "/").split("?", 1)[0];
   if (!ownsPath(pathname)) return false;
+  // Before anything answers (and before pinToIssuer sets the issuer's scheme): the request's own X-Forwarded-Proto,
+  // which scripts/server.mjs keeps only from a TRUST_PROXY peer, decides HSTS, as next.config.ts's rule does.
+  for (const { key, value } of providerSecurityHeaders(req.headers["x-forwarded-proto"])) res.setHeader(key, value);
   if (!isExactProviderPath(pathname)) {
     send(res, 404, "application/json", JSON.stringify({ error: "not_found", error_description: "No such endpoint" }));
     return true;
