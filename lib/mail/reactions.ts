@@ -11,7 +11,7 @@ import { and, eq, like, sql, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { UAParser } from "ua-parser-js";
 import { react } from "@/lib/data/effects";
-import { dialect, type Tx } from "@/lib/db/database";
+import { dialect, type Db, type Tx } from "@/lib/db/database";
 import { literalLimit, perTransaction, perTransactionBy } from "@/lib/db/prepared";
 import { knownBrowsers, users } from "@/lib/db/schema";
 import * as pgSchema from "@/lib/db/schema.pg";
@@ -62,6 +62,19 @@ function browserLabel(make: { browser: string | null; os: string | null }, t?: M
 const digest = (...parts: string[]) => crypto.createHash("sha256").update(parts.join("\u0000")).digest("base64url");
 /** Rows for browsers told apart by their device cookie start with this; the others (clients without the cookie) by their make. */
 const DEVICE_ROW = "d:";
+
+/**
+ * Whether `device` (a device cookie's id) is a browser this person has signed in with: remembered by the
+ * new-browser reaction below. Not a credential: it only tells their own browser from a stranger's.
+ */
+export async function isKnownDeviceOf(database: Db, userId: string, device: string): Promise<boolean> {
+  const [row] = await database
+    .select({ d: knownBrowsers.browserDigest })
+    .from(knownBrowsers)
+    .where(and(eq(knownBrowsers.userId, userId), eq(knownBrowsers.browserDigest, DEVICE_ROW + digest(userId, "device", device))))
+    .limit(1);
+  return row !== undefined;
+}
 
 /** The reaction's statements, built once per unit-of-work tx (lib/db/prepared.ts): every sign-in runs them. */
 const knownBrowserOf = (tx: Tx, sameKind: SQL | undefined) =>

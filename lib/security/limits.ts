@@ -62,6 +62,15 @@ export function passwordResetEmailLimit(): RateLimit {
   return { name: "password-reset-email", points: 3, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
 }
 
+/**
+ * Reset-link requests per email from one of that person's own browsers (one they signed in with), once the
+ * address's own limit is used up: a stranger's requests use up the address's limit, never the person's own way
+ * back in. Keyed by address and browser.
+ */
+export function passwordResetOwnBrowserLimit(): RateLimit {
+  return { name: "password-reset-own-browser", points: 3, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
+}
+
 /** Tries of reset (and email confirmation) links per client address: a limit on guessing them. */
 export function passwordResetConfirmLimit(): RateLimit {
   return { name: "password-reset-confirm", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many attempts", ...waitFor("attempts", "tooManyAttempts") };

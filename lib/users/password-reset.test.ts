@@ -3,7 +3,9 @@ import { verifyPassword } from "@/lib/crypto/passwords";
 import { outboxIdle } from "@/lib/data/outbox";
 import { Invalid, PreconditionFailed, RateLimited } from "@/lib/errors";
 import { resetRateLimits } from "@/lib/security/rate-limit";
-import { resolveSession } from "@/lib/sessions/sessions";
+import { createSession, resolveSession } from "@/lib/sessions/sessions";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { newDeviceId } from "@/lib/http/device-cookie";
 import { createAccount, createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
 import { sendMailThrough } from "@/test/mail";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
@@ -113,6 +115,33 @@ describe("forgot password", { timeout: 60_000 }, () => {
     const person = await createUser(accountId, { password: "an old passphrase here" });
     for (let i = 0; i < 3; i++) await requestPasswordReset(person.email, META);
     await expect(requestPasswordReset(person.email, META)).rejects.toBeInstanceOf(RateLimited);
+    await passwordResetRequestsIdle();
+  });
+
+  it("still mails the person's own browser a link once strangers have used up the address's requests", async () => {
+    const person = await createUser(accountId, { password: "an old passphrase here" });
+    const theirs = newDeviceId();
+    // They signed in with this browser before: the new-browser reaction remembers it.
+    await writeSystem((tx) => createSession(tx, person, { ...META, device: theirs }));
+    const stranger = { ...META, ip: "198.51.100.9", device: newDeviceId() };
+    for (let i = 0; i < 3; i++) await requestPasswordReset(person.email, stranger);
+    await expect(requestPasswordReset(person.email, stranger)).rejects.toBeInstanceOf(RateLimited);
+    await expect(requestPasswordReset(person.email, { ...stranger, device: null })).rejects.toBeInstanceOf(RateLimited);
+    await passwordResetRequestsIdle();
+
+    const before = smtp.messages.length;
+    expect((await requestPasswordReset(person.email, { ...META, device: theirs })).message).toBe(FORGOT_PASSWORD_ANSWER);
+    await passwordResetRequestsIdle();
+    await outboxIdle();
+    const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && JSON.stringify(m.to).includes(person.email) && /new password/i.test(m.subject ?? ""));
+    expect(linkIn(mail.text)).toBeDefined();
+    // Their browser has a limit of its own; another person's known browser is a stranger here.
+    for (let i = 0; i < 2; i++) await requestPasswordReset(person.email, { ...META, device: theirs });
+    await expect(requestPasswordReset(person.email, { ...META, device: theirs })).rejects.toBeInstanceOf(RateLimited);
+    const other = await createUser(accountId, { password: "another passphrase here" });
+    const othersBrowser = newDeviceId();
+    await writeSystem((tx) => createSession(tx, other, { ...META, device: othersBrowser }));
+    await expect(requestPasswordReset(person.email, { ...META, device: othersBrowser })).rejects.toBeInstanceOf(RateLimited);
     await passwordResetRequestsIdle();
   });
 });

@@ -24,14 +24,15 @@ import { emit, noneEnded } from "@/lib/data/effects";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { passwordResets, users, type UserRow } from "@/lib/db/schema";
-import { Invalid, PreconditionFailed } from "@/lib/errors";
+import { Invalid, PreconditionFailed, RateLimited } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { queueMail } from "@/lib/mail/delivery";
+import { isKnownDeviceOf } from "@/lib/mail/reactions";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
 import { mailLocaleOf } from "@/lib/mail/language";
 import { passwordElsewhereMail, passwordResetMail } from "@/lib/mail/templates";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
-import { passwordResetConfirmLimit, passwordResetEmailLimit, passwordResetIpLimit } from "@/lib/security/limits";
+import { passwordResetConfirmLimit, passwordResetEmailLimit, passwordResetIpLimit, passwordResetOwnBrowserLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { instanceAccountId } from "@/lib/instance/account";
 import { emailSchema } from "./fields";
@@ -101,14 +102,35 @@ export async function passwordResetRequestsIdle(): Promise<void> {
 export async function requestPasswordReset(rawEmail: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string }> {
   const { email } = parseOrThrow(forgotPasswordSchema, { email: rawEmail });
   await consumeRateLimit(passwordResetIpLimit(), meta.ip ?? "unknown");
-  // Keyed by the blind index: rate_limits holds no address in plain text (as the sign-in throttle).
-  await consumeRateLimit(passwordResetEmailLimit(), emailBlindIndex(email));
+  await consumeAddressLimit(email, meta);
   await new Promise((resolve) => setTimeout(resolve, REQUEST_WAIT_MS));
   // Started once the answer is due, so nothing about this email runs while the caller waits.
   const work = issueForEmail(email, meta, now).catch((err: unknown) => console.error("A password reset request failed:", err));
   inFlight.add(work);
   void work.finally(() => inFlight.delete(work));
   return { message: FORGOT_PASSWORD_ANSWER };
+}
+
+/**
+ * The address's limit (its inbox is not to be flooded), keyed by the blind index: rate_limits holds no
+ * address in plain text (as the sign-in throttle). Once strangers have used it up, the person's own
+ * browser (one they signed in with before, by its device cookie) still gets its requests, on a limit of
+ * its own: otherwise anyone could keep a person from resetting their password by asking for them.
+ */
+async function consumeAddressLimit(email: string, meta: RequestMeta): Promise<void> {
+  const index = emailBlindIndex(email);
+  try {
+    await consumeRateLimit(passwordResetEmailLimit(), index);
+  } catch (err) {
+    if (!(err instanceof RateLimited) || !meta.device || !(await fromTheirOwnBrowser(email, meta.device))) throw err;
+    await consumeRateLimit(passwordResetOwnBrowserLimit(), `${index}:${meta.device}`);
+  }
+}
+
+async function fromTheirOwnBrowser(email: string, device: string): Promise<boolean> {
+  const accountId = await instanceAccountId();
+  const [row] = (await findUserRowsByEmail(db(), email)).filter((r) => r.accountId === accountId);
+  return row !== undefined && (await isKnownDeviceOf(db(), row.id, device));
 }
 
 async function issueForEmail(email: string, meta: RequestMeta, now: Date): Promise<void> {
