@@ -108,7 +108,7 @@ function startProblem(anchor: Anchor, newest: RawEventRow | null): { broken: Bro
   const same = recorded.first_seq === anchor.firstSeq && recorded.prev_hash === anchor.prevHash && recorded.pruned_count === anchor.pruned;
   if (same) return { broken: null, verified: true };
   return {
-    broken: moved(`the newest retention record (event #${newest.seq}) set it at #${recorded.first_seq} after ${recorded.pruned_count} pruned, not ${anchor.pruned}`),
+    broken: moved(`the newest retention record (event #${newest.seq}) set it at #${recorded.first_seq} with ${recorded.pruned_count} pruned; the anchor says #${anchor.firstSeq} with ${anchor.pruned}`),
     verified: false,
   };
 }
