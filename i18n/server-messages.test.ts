@@ -286,6 +286,30 @@ describe("the last refusals a form can show, keyed", () => {
 });
 
 describe("activity detail values through the catalog", () => {
+  it("a retention record says where the chain now starts, not its hash; the integrity check's start messages in both languages", async () => {
+    const { detailLines } = await import("@/components/activity/format");
+    const hash = "ab".repeat(32);
+    const event = {
+      action: "activity.pruned",
+      actionLabel: "Old activity pruned",
+      details: { pruned: 3, retention_days: 30, anchor: { first_seq: 8, prev_hash: hash, pruned_count: 7 } },
+      privateDetails: null,
+    } as unknown as Parameters<typeof detailLines>[1];
+    for (const [messages, line] of [
+      [en, "chain now starts at: #8"],
+      [de, "Kette beginnt jetzt bei: #8"],
+    ] as const) {
+      const lines = detailLines(createTranslator({ locale: "en", messages, namespace: "events" }), event);
+      expect(lines).toContain(line);
+      expect(lines.join(" ")).not.toContain(hash);
+    }
+    for (const messages of [en, de]) {
+      const page = createTranslator({ locale: "en", messages, namespace: "activityPage" });
+      expect(page("integrityStartMoved", { seq: "8" })).toContain("#8");
+      expect(page("integrityStartUnchecked").length).toBeGreaterThan(20);
+    }
+  });
+
   it("factors, methods, types and kinds read in German; the API's codes stay; unknown codes as recorded", async () => {
     const { detailLines, partyTypeName, PROXY_SOURCE_NAME } = await import("@/components/activity/format");
     const { PROXY_SOURCE_NAME: recorded } = await import("@/lib/idp/trusted-header");

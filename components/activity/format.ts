@@ -139,6 +139,11 @@ export function detailLines(t: EventsTranslator, event: ActivityEvent, groupName
       }
       continue;
     }
+    // Retention's record of where the chain now starts (lib/audit/retention.ts): the hash and count are for verify, the place for people.
+    if (key === "anchor" && value && typeof value === "object" && "first_seq" in value) {
+      lines.push(t("value", { field: fieldName(t, key), value: `#${String(value.first_seq)}` }));
+      continue;
+    }
     // A directory's settings as saved ({"config": {…}, "changed": [names]}): one line per setting, only the changed ones when named.
     if (key === "config" && value && typeof value === "object" && !Array.isArray(value)) {
       const changed = Array.isArray(details.changed) ? new Set(details.changed.map(String)) : null;

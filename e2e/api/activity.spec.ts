@@ -1,6 +1,7 @@
 /**
  * GET /api/events and its exports for admins and auditors only, the integrity
- * check over the API and `npm run verify-events` on the data directory, rate
+ * check over the API and `npm run verify-events` on the data directory (an
+ * altered row, a start moved by hand), rate
  * limits on setup and password change (429 + Retry-After), and the security
  * headers on every kind of response.
  */
@@ -187,6 +188,20 @@ test("the integrity check and npm run verify-events find the first altered row",
     encoding: "utf8",
   });
   expect(wrongKey.status).toBe(2);
+});
+
+test("a chain start moved by hand, the oldest events deleted, is reported by the integrity check and npm run verify-events", async () => {
+  // Review 6, finding 14: the start moved past the row altered above, as someone with the database would (the helper lifts
+  // the triggers, though the delete trigger allows anything below the anchor): no retention run recorded this start.
+  tamperWithActivity(instance, "INSERT INTO activity_anchors (account_id, first_seq, prev_hash, pruned_count, updated_at) SELECT account_id, 4, prev_hash, 0, 0 FROM activity_events WHERE seq = 4");
+  tamperWithActivity(instance, "DELETE FROM activity_events WHERE seq < 4");
+
+  const report = await call(instance, "/api/events/integrity", { headers: bearer(token) });
+  expect(report.status, report.text).toBe(200);
+  expect(report.body).toMatchObject({ ok: false, checked: 0, start_verified: false, broken: { seq: 4, problem: "moved_start" } });
+  const cli = await verifyEvents();
+  expect(cli.code, cli.output).toBe(1);
+  expect(cli.output).toMatch(/BROKEN at event #4: .*moved outside retention/);
 });
 
 test("security headers are on pages, API responses and static files", async () => {

@@ -5,10 +5,22 @@
  * `seq` order. Changing, inserting or removing a row in the middle breaks the
  * chain at that row, and without the key nobody can re-seal a rewritten row.
  *
+ * Where the chain starts: at #1 on GENESIS_HASH, or, once retention removed
+ * the oldest events, at the account's anchor (activity_anchors). That row is
+ * plain data and the delete trigger allows anything below it, so the anchor
+ * alone proves nothing: retention records every anchor it sets inside a
+ * sealed "activity.pruned" event, in the same transaction, and verify
+ * (./verify.ts) holds the anchor to the newest such event. Moving the start
+ * by hand (deleting the oldest events outside retention) is reported.
+ *
  * Limits, on purpose: removing the newest events leaves a shorter chain that
- * still verifies (there is nothing after them to disagree), and someone with
- * the encryption key can rewrite the whole chain. An operator who needs more
- * exports the head hash (GET /api/events returns each event's hash) elsewhere.
+ * still verifies (there is nothing after them to disagree) as long as a
+ * retention record of the current anchor is among the events kept; someone
+ * with the encryption key can rewrite the whole chain. An account whose newest
+ * retention record was written before records carried the anchor verifies
+ * with its start unchecked (startVerified false) until the next retention run
+ * that removes events. An operator who needs more exports the head hash
+ * (GET /api/events returns each event's hash) elsewhere.
  */
 import "server-only";
 import crypto from "node:crypto";

@@ -4,8 +4,16 @@
  * events go, and the chain stays verifiable: in the same transaction as each
  * delete, the account's anchor moves to the first kept event and records the
  * hash it chains to. The database's delete trigger refuses anything above
- * the anchor, so this is the only way events leave the log. Each run that
- * removes something records an "activity.pruned" event.
+ * the anchor, so this is the only way events leave the log.
+ *
+ * The anchor row itself is plain data (anyone who can write the database can
+ * move it), so each batch also records, in that same transaction, an
+ * "activity.pruned" event whose sealed details carry the anchor it set
+ * (`anchor`: first_seq, prev_hash, pruned_count). verifyChain (./verify.ts)
+ * holds the anchor to the newest such event. One event per batch, not per
+ * run: a run that committed some batches and then crashed or is still going
+ * would otherwise leave an anchor no sealed event vouches for, which verify
+ * can't tell from a forged one.
  */
 import "server-only";
 import { and, count, desc, eq, lt, lte, min, sql } from "drizzle-orm";
@@ -20,8 +28,14 @@ const DAY_MS = 86_400_000;
 
 export type PruneResult = { accountId: string; pruned: number }[];
 
-/** Removes one batch of the account's events older than cutoff, in its own unit of work; returns how many went. */
-async function pruneBatch(accountId: string, cutoff: Date, batchSize: number, now: Date): Promise<number> {
+/** What an "activity.pruned" event records about the anchor its batch set (the names as in its details). */
+export type RecordedAnchor = { first_seq: number; prev_hash: string; pruned_count: number };
+
+/**
+ * Removes one batch of the account's events older than cutoff, in its own unit of work, and records it
+ * (with the anchor it set) in the same one; returns how many went.
+ */
+async function pruneBatch(accountId: string, cutoff: Date, days: number, batchSize: number, now: Date): Promise<number> {
   return writeSystem(async (tx) => {
     const ofAccount = eq(activityEvents.accountId, accountId);
     // Time never runs backwards in the log, so "older than cutoff" is a prefix of the seq order.
@@ -55,7 +69,17 @@ async function pruneBatch(accountId: string, cutoff: Date, batchSize: number, no
       .insert(activityAnchors)
       .values({ accountId, ...anchor })
       .onConflictDoUpdate({ target: activityAnchors.accountId, set: anchor });
-    return execute(tx, sql`DELETE FROM activity_events WHERE account_id = ${accountId} AND seq <= ${upto}`);
+    const pruned = await execute(tx, sql`DELETE FROM activity_events WHERE account_id = ${accountId} AND seq <= ${upto}`);
+    const recorded: RecordedAnchor = { first_seq: anchor.firstSeq, prev_hash: anchor.prevHash, pruned_count: anchor.prunedCount };
+    await recordEvent(tx, {
+      accountId,
+      action: "activity.pruned",
+      actor: { type: "system", id: null, label: "Retention" },
+      details: { pruned, older_than: cutoff.toISOString(), retention_days: days, anchor: recorded },
+      meta: { ip: null, userAgent: null },
+      at: now,
+    });
+    return pruned;
   });
 }
 
@@ -75,24 +99,12 @@ export async function pruneActivity(
   for (const accountId of await accountsWithEvents()) {
     let pruned = 0;
     for (;;) {
-      const n = await pruneBatch(accountId, cutoff, batchSize, now);
+      const n = await pruneBatch(accountId, cutoff, days, batchSize, now);
       pruned += n;
       if (n < batchSize) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    if (pruned > 0) {
-      await writeSystem((tx) =>
-        recordEvent(tx, {
-          accountId,
-          action: "activity.pruned",
-          actor: { type: "system", id: null, label: "Retention" },
-          details: { pruned, older_than: cutoff.toISOString(), retention_days: days },
-          meta: { ip: null, userAgent: null },
-          at: now,
-        }),
-      );
-      result.push({ accountId, pruned });
-    }
+    if (pruned > 0) result.push({ accountId, pruned });
   }
   return result;
 }

@@ -11,12 +11,16 @@ export const verifyIntegrityAction = serverAction({ needs: "events:read" }, asyn
     const report = await verifyActivityIntegrity(actor);
     const [t, format] = await Promise.all([getTranslations("activityPage"), getFormatter()]);
     const count = format.number(report.checked);
+    if (!report.ok && report.broken?.problem === "moved_start") {
+      return { status: "error", message: t("integrityStartMoved", { seq: String(report.broken.seq) }) };
+    }
     if (!report.ok && report.broken) {
       return { status: "error", message: t("integrityFailed", { problem: report.broken.message, count }) };
     }
     const range = report.firstSeq === null ? "" : t("integrityRange", { first: String(report.firstSeq), last: String(report.lastSeq ?? report.firstSeq) });
     const pruned = report.pruned > 0 ? t("integrityPruned", { pruned: format.number(report.pruned) }) : "";
-    return { status: "success", message: t("integrityVerified", { count, range, pruned }) };
+    const start = report.startVerified ? "" : t("integrityStartUnchecked");
+    return { status: "success", message: t("integrityVerified", { count, range, pruned }) + start };
   } catch (err) {
     return formStateFromError(err);
   }

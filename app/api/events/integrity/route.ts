@@ -13,6 +13,7 @@ export const GET = apiRoute(async (request) => {
     first_seq: report.firstSeq,
     last_seq: report.lastSeq,
     pruned: report.pruned,
+    start_verified: report.startVerified,
     broken: report.broken
       ? {
           seq: report.broken.seq,
