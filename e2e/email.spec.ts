@@ -3,24 +3,28 @@
  * in Settings → Email, invites someone by email, the invitee opens the link
  * from the received message, sets a password and signs in; then forgets it
  * and recovers it with "Forgot password?", and changes it from Profile (the
- * new address confirms). Screenshots of the settings page
+ * new address confirms). Someone a recruiter invited sees "Not confirmed" and
+ * confirms the address from Profile. Screenshots of the settings page
  * on a desktop and a phone.
  */
 import { expect, test } from "@playwright/test";
 import { signIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { acceptInvite } from "./support/invites-api";
 import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
+import { personWithRole, tokenClient, type Client } from "./support/users-api";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial", timeout: 180_000 });
 let smtp: TestSmtp;
+let ownerApi: Client;
 const INVITEE = { name: "Mona Mailed", email: "mona.mailed@example.test" };
 const FIRST = "mona's first passphrase, long";
 const SECOND = "violet harbour kettle drum 58";
 
 test.beforeAll(async () => {
   smtp = await startSmtpServer();
-  await setUpOwner(instance);
+  ownerApi = tokenClient(instance, (await setUpOwner(instance)).personal_access_token);
 });
 test.afterAll(async () => {
   await smtp.stop();
@@ -131,4 +135,43 @@ test("an email change from Profile takes effect when the new address confirms; t
   await expect(page.getByRole("status").filter({ hasText: `Your email is now ${NEW}` })).toBeVisible();
   await page.goto(instance.url("/profile"));
   await expect(form.getByLabel("Email", { exact: true })).toHaveValue(NEW);
+});
+
+test("an address nobody proved says \"Not confirmed\" until its owner confirms it from Profile", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  // A recruiter (invites:create, no user management) invites someone; the link went back to them too.
+  const role = await ownerApi.post<{ id: string }>("/api/roles", { name: "Recruiter", description: "", permissions: ["invites:read", "invites:create"] });
+  expect(role.status, role.text).toBe(200);
+  const recruiter = await personWithRole(ownerApi, "user");
+  expect((await ownerApi.put(`/api/users/${recruiter.user.id}/roles`, { role_ids: [role.body.id] })).status).toBe(200);
+  const RITA = { email: "rita.recruited@example.test", password: "rita's own passphrase, long 84" };
+  const invite = await recruiter.client.post<{ invite_link: string }>("/api/users/invites", { email: RITA.email, name: "Rita Recruited", role: "user" });
+  expect(invite.status, invite.text).toBe(200);
+  const accepted = await acceptInvite(instance, invite.body.invite_link, RITA.password);
+  expect(accepted.status, accepted.text).toBe(200);
+
+  // The owner sees it on the person's page.
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url(`/team/users/${accepted.body.user_id}`));
+  await expect(page.getByText("Not confirmed")).toBeVisible();
+
+  const person = await (await browser.newContext()).newPage();
+  await signIn(person, instance.baseURL, RITA.email, RITA.password);
+  await person.goto(instance.url("/profile"));
+  const section = person.locator("section").filter({ has: person.getByRole("heading", { name: "Email address" }) });
+  await expect(section.getByText("Not confirmed")).toBeVisible();
+  await section.getByRole("button", { name: "Confirm this address" }).click();
+  await expect(section.getByRole("status")).toContainText(`We sent a link to ${RITA.email}`);
+  const mail = await smtp.waitFor((m) => recipientIs(RITA.email)(m) && /confirm your new email/i.test(m.subject ?? ""));
+  await person.goto(linkIn(mail.text, instance.baseURL, "/confirm-email"));
+  await person.getByRole("button", { name: "Confirm my new email" }).click();
+  await expect(person.getByRole("status").filter({ hasText: `Your email is now ${RITA.email}` })).toBeVisible();
+  await person.goto(instance.url("/profile"));
+  await expect(section.getByRole("button", { name: "Change email" })).toBeVisible();
+  await expect(section.getByText("Not confirmed")).toHaveCount(0);
+  await expect(section.getByRole("button", { name: "Confirm this address" })).toHaveCount(0);
+  expect((await ownerApi.user(accepted.body.user_id)).email_verified).toBe(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Rita Recruited" })).toBeVisible();
+  await expect(page.getByText("Not confirmed")).toHaveCount(0);
 });

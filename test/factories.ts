@@ -47,6 +47,8 @@ export async function createUser(
     /** Hashed with argon2id (about 30 ms); leave out for a user without a local password. */
     password?: string;
     isBlocked?: boolean;
+    /** Left out: true, as for a person an admin created (false: an address nobody proved, lib/users/records.ts sealEmail). */
+    emailVerified?: boolean;
   } = {},
 ): Promise<TestUser> {
   counter += 1;
@@ -60,7 +62,7 @@ export async function createUser(
     await tx.insert(users).values({
       id,
       accountId,
-      ...sealEmail(id, email),
+      ...sealEmail(id, email, options.emailVerified === false ? null : new Date()),
       ...sealName(id, name),
       ...sealUsername(id, username),
       role,

@@ -25,7 +25,7 @@ export async function addPeople(accountId: string, people: Array<{ name: string;
   const made: Person[] = people.map((p) => ({ ...p, id: crypto.randomUUID() }));
   await writeSystem(async (tx) => {
     for (const p of made) {
-      await tx.insert(users).values({ id: p.id, accountId, ...sealEmail(p.id, p.email), ...sealName(p.id, p.name), role: "user" });
+      await tx.insert(users).values({ id: p.id, accountId, ...sealEmail(p.id, p.email, null), ...sealName(p.id, p.name), role: "user" });
       if (options.index !== false) await indexEntity(tx, { accountId, scope: "users", entityId: p.id, fields: [p.name, p.email] });
     }
   });

@@ -110,6 +110,7 @@ const requests: Record<string, () => Promise<{ path: string; json?: unknown; hid
   "DELETE /api/users/{id}/reject": async () => ({ path: `/api/users/${await fixtures.person()}/reject` }),
   "POST /api/users/{id}/invite": async () => ({ path: `/api/users/${await fixtures.invite()}/invite` }),
   "POST /api/users/current/email": async () => ({ path: "/api/users/current/email", json: { email: `c-${unique()}@example.com` } }),
+  "POST /api/users/current/email/confirmation": async () => ({ path: "/api/users/current/email/confirmation" }),
   "POST /api/users/{id}/password-reset-link": async () => ({ path: `/api/users/${await fixtures.person()}/password-reset-link` }),
   "POST /api/users/invites/{id}/resend": async () => ({ path: `/api/users/invites/${await fixtures.invite()}/resend`, json: {} }),
   "GET /api/settings/email": async () => ({ path: "/api/settings/email" }),

@@ -15,6 +15,8 @@ export type Role = "owner" | "admin" | "auditor" | "user";
 export type ApiUser = {
   id: string;
   email: string;
+  /** The address was proven or vouched for (what apps are told as email_verified). */
+  email_verified: boolean;
   name: string;
   role: Role;
   status: "active" | "invited" | "blocked";

@@ -84,6 +84,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.password.reset_by_link": "Password set from a reset link",
   "user.email.change_requested": "Email change requested",
   "user.email.changed": "Email changed",
+  "user.email.confirmation_requested": "Email confirmation requested",
+  "user.email.verified": "Email address confirmed",
   // applications (issue 15)
   "application.created": "Application registered",
   "application.updated": "Application changed",

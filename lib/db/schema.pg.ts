@@ -73,6 +73,8 @@ export const users = pgTable(
     usernameIndex: text("username_index"),
     /** The language mail to this person is written in ("en", "de"): their last choice, or null for the instance's (lib/mail/language.ts). */
     locale: text("locale"),
+    /** When the email was proven or vouched for; null when not (see schema.sqlite.ts). */
+    emailVerifiedAt: epochMs("email_verified_at"),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),

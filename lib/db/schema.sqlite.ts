@@ -68,6 +68,12 @@ export const users = sqliteTable(
     usernameIndex: text("username_index"),
     /** The language mail to this person is written in ("en", "de"): their last choice, or null for the instance's (lib/mail/language.ts). */
     locale: text("locale"),
+    /**
+     * When the email was proven (a link mailed to it was followed) or vouched for by someone who could
+     * have set it directly (an admin; an invite whose inviter may create people); null when unproven or
+     * no email. What the OIDC provider states as email_verified (lib/users/records.ts sealEmail says which roads prove it).
+     */
+    emailVerifiedAt: integer("email_verified_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),

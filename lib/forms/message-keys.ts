@@ -225,6 +225,8 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "from must be before to": { key: "fromBeforeTo" },
   // two-factor, passkeys, tokens, groups, email
   "Your email comes from your identity provider; change it there": { key: "emailFromProvider" },
+  "You have no email address to confirm": { key: "noEmailToConfirm" },
+  "Your email address is already confirmed": { key: "emailAlreadyConfirmed" },
   "Unknown group": { key: "unknownGroup" },
   "One of these groups doesn't exist any more": { key: "groupGone" },
   "That code is not right. Try again.": { key: "codeWrongTryAgain" },

@@ -212,9 +212,11 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
       // Their own password stays theirs. A temporary one an admin set (must be
       // changed) was never chosen by them: it goes, now that they have a way in.
       const passwordHash = sameEmail.mustChangePassword ? null : sameEmail.passwordHash;
+      // The source has just vouched for this very address (who.emailVerified, checked above): an unproven one is proven now.
+      const emailVerifiedAt = sameEmail.emailVerifiedAt ?? now;
       await tx
         .update(users)
-        .set({ ...sealIdpSubject(sameEmail.id, who.idpId, who.subject), passwordHash, mustChangePassword: false })
+        .set({ ...sealIdpSubject(sameEmail.id, who.idpId, who.subject), passwordHash, mustChangePassword: false, emailVerifiedAt })
         .where(and(eq(users.accountId, accountId), eq(users.id, sameEmail.id)));
       const label = userLabel(openIdentity(sameEmail));
       await recordEvent(tx, {
@@ -232,7 +234,7 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
         meta,
         at: now,
       });
-      return { row: { ...sameEmail, ...sealIdpSubject(sameEmail.id, who.idpId, who.subject), passwordHash, mustChangePassword: false }, created: false, linked: true };
+      return { row: { ...sameEmail, ...sealIdpSubject(sameEmail.id, who.idpId, who.subject), passwordHash, mustChangePassword: false, emailVerifiedAt }, created: false, linked: true };
     }
     if (policy.matchByEmail) return { row: sameEmail, created: false, linked: false };
     throw new ExternalSignInRefused("email_taken", policy.sourceName);
@@ -271,7 +273,8 @@ async function createExternalUser(
     .values({
       id,
       accountId,
-      ...(address ? sealEmail(id, address) : {}),
+      // The source vouches for the address: OIDC only with email_verified (checked in identify); directories and proxies are trusted.
+      ...(address ? sealEmail(id, address, now) : {}),
       ...sealName(id, name),
       ...sealUsername(id, username),
       role: policy.defaultRole,
@@ -334,7 +337,8 @@ async function acceptPendingInvite(
     .values({
       id,
       accountId,
-      ...sealEmail(id, email),
+      // The provider's verified address (checked in identify), not the invite's link: vouched for as at any external sign-in.
+      ...sealEmail(id, email, now),
       ...sealName(id, name),
       ...sealUsername(id, username),
       role: invite.role,

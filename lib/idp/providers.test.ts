@@ -110,6 +110,8 @@ describe("OIDC sign-in (just in time)", () => {
     const row = (await userRow(signed.userId))!;
     expect(row).toMatchObject({ role: "auditor", idpId: p.id, passwordHash: null });
     expect(openIdpSubject(row!)).toBe("abc-1");
+    // The provider said email_verified (required to come in by email): the address is vouched for, as before.
+    expect(row.emailVerifiedAt).toBeInstanceOf(Date);
     expect(await groupIdsOfUser(db(), accountId, signed.userId)).toEqual([group.id]);
     expect(await resolveSession(signed.sessionId)).toMatchObject({ userId: signed.userId });
     expect(await lastEvent()).toMatchObject({ action: "user.login", actorId: signed.userId });

@@ -22,7 +22,7 @@ import { usernameBlindIndex } from "@/lib/crypto/blind-index";
 import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "@/lib/users/username";
 import { userLabel } from "@/lib/users/records";
 import { inviterLabel, retireInviteToken } from "./invites";
-import { inviterStillMayInvite } from "./inviter-rule";
+import { inviterStillMayInvite, inviterVouchesForEmail } from "./inviter-rule";
 import { isExpired, openInvite, type InviteRecord } from "./records";
 
 export type UnusableReason = "unknown" | "used" | "replaced" | "revoked" | "expired";
@@ -133,6 +133,8 @@ export async function acceptInvite(
     const existingGroups = await groupNamesById(tx, invite.accountId);
     const created = await insertUser(tx, invite.accountId, {
       email: invite.email,
+      // Proven only if the inviter could have created them with it (the link went back to its creator too).
+      emailVerifiedAt: (await inviterVouchesForEmail(tx, invite)) ? now : null,
       name: invite.name,
       username: picked ?? (await allocateUsername(tx, invite.accountId, usernameBaseFor(invite))),
       role: invite.role,

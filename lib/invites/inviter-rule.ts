@@ -7,6 +7,9 @@
  * one (the link, an external sign-in) and the withdrawal of invites whenever
  * someone's permissions or a group's roles change (./reactions.ts) ask this one
  * rule, so the Invites list never shows one that can't be used.
+ *
+ * What an accepted link says about the invite's email is here too (inviterVouchesForEmail): the link goes
+ * back to its creator, so only an inviter who could have created the person directly vouches for it.
  */
 import "server-only";
 import { permissionsOfRoles, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
@@ -52,4 +55,17 @@ export async function mayInvite(q: Db | Tx, accountId: string, userId: string, g
 
 export function inviterStillMayInvite(q: Db | Tx, invite: InviteRecord): Promise<boolean> {
   return mayInvite(q, invite.accountId, invite.createdBy, invite);
+}
+
+/**
+ * Whether accepting this invite through its link proves its email (lib/users/records.ts sealEmail). The
+ * link is also handed to its creator (createInvite returns it, mailed or not), so following it proves
+ * only that someone had the link: the address is vouched for when the inviter, now, could have created
+ * the person with it directly (holds users:create, resolved like any permission: primary, extra and group
+ * roles). An inviter with invites:create alone (a recruiter role) leaves it unproven, to be confirmed by mail.
+ */
+export async function inviterVouchesForEmail(q: Db | Tx, invite: InviteRecord): Promise<boolean> {
+  if (!invite.email) return false;
+  const held = await invitingPermissions(q, invite.accountId, invite.createdBy);
+  return held !== null && held.has("users:create");
 }

@@ -6,8 +6,9 @@
  *
  * sub = the user's id (stable across renames and email changes).
  * profile → name, preferred_username (the username); email → email,
- * email_verified (true: addresses in Latchkey's directory are set by an
- * admin, an invite link that went to them, or a confirmed change);
+ * email_verified (users.email_verified_at: true only when the address was
+ * proven by a link mailed to it or vouched for by someone who could have set
+ * it directly, see lib/users/records.ts sealEmail; apps link accounts by it);
  * groups → group names; roles → role names (primary, extra, via groups).
  */
 import "server-only";
@@ -126,7 +127,7 @@ export async function claimsOf(row: UserRow, scope?: string): Promise<OidcClaims
     name: identity.name,
     preferred_username: identity.username || undefined,
     email: identity.email,
-    email_verified: identity.email !== null,
+    email_verified: identity.email !== null && row.emailVerifiedAt !== null,
     groups,
     roles: roleList,
   };

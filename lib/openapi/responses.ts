@@ -21,6 +21,9 @@ export const userSchema = z
   .object({
     id: z.string(),
     email: z.string().describe('"" when the person has no email (NetBird\'s schema requires a string)'),
+    email_verified: z
+      .boolean()
+      .describe("The address was proven (a link mailed to it was followed) or set by someone who may set it on anyone; what apps signing in through Latchkey are told. false with no email"),
     name: z.string(),
     // usernames:
     username: z.string().describe("Unique in the account; sign-in accepts it as well as the email"),

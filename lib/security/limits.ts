@@ -76,6 +76,11 @@ export function passwordResetConfirmLimit(): RateLimit {
   return { name: "password-reset-confirm", points: 30, durationSeconds: FIFTEEN_MINUTES, message: "Too many attempts", ...waitFor("attempts", "tooManyAttempts") };
 }
 
+/** "Confirm this address" (lib/users/email-change.ts), per person: each sends a mail to their address. */
+export function emailConfirmationLimit(): RateLimit {
+  return { name: "email-confirmation", points: 5, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
+}
+
 // The OpenID provider (lib/oidc/attempt-limits.ts): failures, and flows started without a session; an app that authenticates is never counted.
 
 /**

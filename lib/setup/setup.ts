@@ -67,7 +67,8 @@ export async function completeSetup(input: SetupInput, meta: RequestMeta): Promi
       .values({
         id: userId,
         accountId,
-        ...sealEmail(userId, input.email),
+        // The owner may create anyone with any address: theirs is vouched for as an admin's would be.
+        ...sealEmail(userId, input.email, new Date()),
         ...sealName(userId, input.name),
         ...sealUsername(userId, username),
         role: "owner",

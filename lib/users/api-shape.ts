@@ -22,6 +22,8 @@ export function toApiUser(user: UserRecord, actor: Actor) {
     id: user.id,
     // NetBird's schema requires a string: "" when the person has no email.
     email: user.email ?? "",
+    /** Proven or vouched for (lib/users/records.ts sealEmail): what apps are told as email_verified. */
+    email_verified: user.emailVerified,
     name: user.name,
     // usernames:
     username: user.username,

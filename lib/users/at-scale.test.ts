@@ -62,7 +62,7 @@ describe("100,000 users", () => {
       const batch: (typeof users.$inferInsert)[] = [];
       for (let n = start; n < Math.min(USERS, start + BATCH); n++) {
         const id = crypto.randomUUID();
-        batch.push({ id, accountId, ...sealEmail(id, emailOf(n)), ...sealName(id, nameOf(n)), role: "user" as const });
+        batch.push({ id, accountId, ...sealEmail(id, emailOf(n), null), ...sealName(id, nameOf(n)), role: "user" as const });
       }
       await writeSystem(async (tx) => {
         await tx.insert(users).values(batch);

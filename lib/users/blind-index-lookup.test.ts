@@ -22,7 +22,9 @@ async function addInvite(accountId: string, email: string, username: string): Pr
     await tx.insert(invites).values({
       id,
       accountId,
-      ...sealEmail(id, email),
+      // The invites table has no proof column: only the sealed address and its index.
+      emailCiphertext: sealEmail(id, email, null).emailCiphertext,
+      emailIndex: sealEmail(id, email, null).emailIndex,
       ...sealName(id, "Invited"),
       ...sealUsername(id, username),
       role: "user",

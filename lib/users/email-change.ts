@@ -4,6 +4,11 @@
  * address gets a notice. The pending address rests sealed with its blind
  * index; the link's `lke_` token is stored as its digest, single use, 24 hours.
  * Without mail there is nothing to confirm with: an admin changes the email.
+ *
+ * The same link proves an address the person already has but nobody proved (an invite whose link was
+ * handed out, lib/invites/inviter-rule.ts inviterVouchesForEmail): "Confirm this address" asks for it,
+ * and following it sets users.email_verified_at, what apps are told as email_verified. Any confirmed
+ * link proves the address it went to.
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -25,7 +30,7 @@ import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
 import { mailLocaleOf } from "@/lib/mail/language";
 import { emailChangeConfirmMail, emailChangeNoticeMail, emailInUseMail } from "@/lib/mail/templates";
-import { passwordResetConfirmLimit } from "@/lib/security/limits";
+import { emailConfirmationLimit, passwordResetConfirmLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { assertEmailAvailable } from "./email-availability";
 import { emailSchema } from "./fields";
@@ -60,6 +65,54 @@ async function addressFreeFor(tx: Tx, actor: Actor, email: string): Promise<bool
   }
 }
 
+/** Replaces the person's pending link (one at a time) with a new one for `email`; returns the link to mail. */
+async function newConfirmationLink(tx: Tx, me: Actor, email: string, publicUrl: string, now: Date): Promise<string> {
+  await tx.delete(emailChanges).where(eq(emailChanges.userId, me.userId));
+  const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.emailChange);
+  const id = crypto.randomUUID();
+  await tx.insert(emailChanges).values({
+    tokenDigest: digest,
+    id,
+    accountId: me.accountId,
+    userId: me.userId,
+    newEmailCiphertext: encryptField(email, pendingField(id)),
+    newEmailIndex: emailBlindIndex(email),
+    expiresAt: new Date(now.getTime() + EMAIL_CHANGE_HOURS * 3_600_000),
+    createdAt: now,
+  });
+  return `${publicUrl}/confirm-email?token=${encodeURIComponent(plain)}`;
+}
+
+/**
+ * "Confirm this address": mails the person's current, unproven address the same link an email change
+ * sends (replacing a pending change). Nothing moves, so no password is asked; a per-person limit keeps
+ * the button from flooding the inbox. Refused without mail (say so, as an email change does).
+ */
+export async function requestEmailConfirmation(actor: Actor, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
+  assertSelf(actor, actor.userId, "You can only confirm your own email");
+  if (actor.kind === "token" && actor.scope) throw new Forbidden("A token limited to some permissions can't confirm its owner's email");
+  await consumeRateLimit(emailConfirmationLimit(), `${actor.accountId}:${actor.userId}`);
+  return write(actor, async (tx, me) => {
+    const user = await loadUser(tx, me.accountId, me.userId);
+    if (user.idpId !== null) throw new PreconditionFailed("Your email comes from your identity provider; change it there");
+    if (!user.email) throw new PreconditionFailed("You have no email address to confirm");
+    if (user.emailVerified) throw new PreconditionFailed("Your email address is already confirmed");
+    const status = await mailStatus(tx, me.accountId);
+    assertMailEnabled(status);
+    const locale = await mailLocaleOf(tx, me.accountId, me.userId);
+    const link = await newConfirmationLink(tx, me, user.email, status.publicUrl!, now);
+    await queueMail(tx, {
+      accountId: me.accountId,
+      to: user.email,
+      kind: "email_change",
+      mail: emailChangeConfirmMail(locale, { publicUrl: status.publicUrl!, brand: status.brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }),
+    });
+    const self = { type: "user" as const, id: me.userId, label: userLabel(user) };
+    await recordEvent(tx, { accountId: me.accountId, action: "user.email.confirmation_requested", actor: self, target: self, meta, at: now });
+    return { message: `We sent a link to ${user.email}. Your address is confirmed when you open it.`, email: user.email };
+  });
+}
+
 /** Asks for a confirmation at the new address; nothing changes until it is confirmed. */
 export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   assertSelf(actor, actor.userId, "You can only change your own email");
@@ -78,23 +131,11 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
     const free = await addressFreeFor(tx, me, email);
     const locale = await mailLocaleOf(tx, me.accountId, me.userId);
     const brand = { publicUrl: status.publicUrl!, brand: status.brand };
-    await tx.delete(emailChanges).where(eq(emailChanges.userId, me.userId));
     if (free) {
-      const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.emailChange);
-      const id = crypto.randomUUID();
-      await tx.insert(emailChanges).values({
-        tokenDigest: digest,
-        id,
-        accountId: me.accountId,
-        userId: me.userId,
-        newEmailCiphertext: encryptField(email, pendingField(id)),
-        newEmailIndex: emailBlindIndex(email),
-        expiresAt: new Date(now.getTime() + EMAIL_CHANGE_HOURS * 3_600_000),
-        createdAt: now,
-      });
-      const link = `${status.publicUrl}/confirm-email?token=${encodeURIComponent(plain)}`;
+      const link = await newConfirmationLink(tx, me, email, status.publicUrl!, now);
       await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailChangeConfirmMail(locale, { ...brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
     } else {
+      await tx.delete(emailChanges).where(eq(emailChanges.userId, me.userId));
       await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailInUseMail(locale, brand) });
     }
     // The current address hears of it either way (its owner would notice a notice that only some requests send).
@@ -130,9 +171,17 @@ export async function confirmEmailChange(rawInput: unknown, meta: RequestMeta, n
     const user = await loadUser(tx, pending.accountId, pending.userId);
     if (user.isBlocked) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
     const email = decryptField(pending.newEmailCiphertext, pendingField(pending.id));
-    await assertEmailAvailable(tx, pending.accountId, email, { userId: pending.userId });
     await tx.delete(emailChanges).where(eq(emailChanges.userId, pending.userId));
-    await tx.update(users).set(sealEmail(user.id, email)).where(eq(users.id, user.id));
+    // "Confirm this address": the link went to the address they have; it is proven, nothing else changes.
+    if (user.email !== null && emailBlindIndex(user.email) === pending.newEmailIndex) {
+      await tx.update(users).set({ emailVerifiedAt: now }).where(eq(users.id, user.id));
+      const self = { type: "user" as const, id: user.id, label: userLabel(user) };
+      await recordEvent(tx, { accountId: user.accountId, action: "user.email.verified", actor: self, target: self, meta, at: now });
+      return { email: user.email };
+    }
+    await assertEmailAvailable(tx, pending.accountId, email, { userId: pending.userId });
+    // The link mailed to the new address was followed: it is proven.
+    await tx.update(users).set(sealEmail(user.id, email, now)).where(eq(users.id, user.id));
     await emit(tx, "user.email_changed", { accountId: user.accountId, userId: user.id });
     await indexUser(tx, { accountId: user.accountId, id: user.id, name: user.name, email, username: user.username });
     await recordEvent(tx, {

@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
+import { can } from "@/lib/auth/policy";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
 import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { recordEvent } from "@/lib/audit/record";
@@ -38,6 +39,8 @@ export async function loadUser(tx: Tx, accountId: string, userId: string): Promi
 
 export type NewUser = {
   email: string | null;
+  /** When the email was proven or vouched for by this road (records.ts sealEmail), or null: the caller decides. */
+  emailVerifiedAt: Date | null;
   name: string;
   /** Checked available (assertUsernameAvailable) or chosen free (allocateUsername) in the same transaction. */
   username: string;
@@ -68,7 +71,11 @@ const insertUserRow = perTransaction(
     tx
       .insert(users)
       // Drizzle encodes a placeholder in values() with the column's own mapping (booleans as on any insert); its types don't say so.
-      .values(Object.fromEntries(NEW_USER_COLUMNS.map((column) => [column, sql.placeholder(column)])) as unknown as typeof users.$inferInsert)
+      .values({
+        ...Object.fromEntries(NEW_USER_COLUMNS.map((column) => [column, sql.placeholder(column)])),
+        // Nullable, and a timestamp's mapping can't encode a null placeholder: bound as epoch ms (or null) as is.
+        emailVerifiedAt: sql`${sql.placeholder("emailVerifiedAtMs")}`,
+      } as unknown as typeof users.$inferInsert)
       .returning()
       .prepare() as unknown as PreparedRows<typeof users.$inferSelect>,
 );
@@ -80,12 +87,12 @@ const insertUserRow = perTransaction(
  */
 export async function insertUser(tx: Tx, accountId: string, user: NewUser): Promise<UserRecord> {
   const userId = crypto.randomUUID();
-  const values: NewUserRow = {
+  const { emailVerifiedAt, ...email } = user.email ? sealEmail(userId, user.email, user.emailVerifiedAt) : { emailCiphertext: null, emailIndex: null, emailVerifiedAt: null };
+  const values: NewUserRow & { emailVerifiedAtMs: number | null } = {
     id: userId,
     accountId,
-    emailCiphertext: null,
-    emailIndex: null,
-    ...(user.email ? sealEmail(userId, user.email) : {}),
+    ...email,
+    emailVerifiedAtMs: emailVerifiedAt?.getTime() ?? null,
     ...sealName(userId, user.name),
     ...sealUsername(userId, user.username),
     role: user.role,
@@ -129,6 +136,8 @@ export async function createUser(
     const username = input.username ?? (await allocateUsername(tx, actor.accountId, usernameBaseFor({ email: input.email, name: input.name })));
     const created = await insertUser(tx, actor.accountId, {
       email: input.email ?? null,
+      // An admin who may create people vouches for the addresses they set (as setting it directly on anyone).
+      emailVerifiedAt: input.email ? new Date() : null,
       name: input.name,
       username,
       role: input.role,
@@ -148,6 +157,15 @@ export async function createUser(
     return created;
   });
   return { user, password };
+}
+
+/**
+ * Whether an address this actor sets here is vouched for: they hold users:reset_password, as changing
+ * someone else's email requires (./rules.ts), so they could set it on anyone. Someone changing only their
+ * own with users:update and no more sets an unproven address (Profile's "Confirm this address" proves it).
+ */
+function vouchesForEmail(actor: Actor): boolean {
+  return can(actor, "users:reset_password");
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -198,7 +216,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
       .update(users)
       .set({
         ...(nameChanges ? sealName(userId, input.name!) : {}),
-        ...(emailChanges ? sealEmail(userId, input.email!) : {}),
+        ...(emailChanges ? sealEmail(userId, input.email!, vouchesForEmail(me) ? new Date() : null) : {}),
         ...(usernameChanges ? sealUsername(userId, input.username!) : {}),
         role: input.role,
         isBlocked: input.is_blocked,

@@ -61,7 +61,7 @@ describe("email uniqueness", () => {
   async function insertUserWithEmail(email: string) {
     const id = crypto.randomUUID();
     await writeSystem(async (tx) => {
-      await tx.insert(users).values({ id, accountId, ...sealEmail(id, email), ...sealName(id, "Duplicate"), role: "user" });
+      await tx.insert(users).values({ id, accountId, ...sealEmail(id, email, null), ...sealName(id, "Duplicate"), role: "user" });
     });
   }
 

@@ -16,6 +16,8 @@ export type UserRecord = {
   id: string;
   accountId: string;
   email: string | null;
+  /** The email was proven or vouched for (sealEmail below); false with no email. What apps are told as email_verified. */
+  emailVerified: boolean;
   name: string;
   /** Unique in the account; "" only for a row from before usernames until start-up derives one. */
   username: string;
@@ -39,10 +41,16 @@ export type UserRecord = {
 
 const field = (rowId: string, column: string) => ({ table: "users", column, rowId });
 
-export function sealEmail(userId: string, email: string) {
+/**
+ * Every write of an email goes through here, and says whether the address is proven: `verifiedAt` is
+ * when (the road that set it proved it or vouched for it), or null. A new
+ * address is never left with the old one's proof.
+ */
+export function sealEmail(userId: string, email: string, verifiedAt: Date | null) {
   return {
     emailCiphertext: encryptField(email.trim(), field(userId, "email")),
     emailIndex: emailBlindIndex(email),
+    emailVerifiedAt: verifiedAt,
   };
 }
 
@@ -82,6 +90,7 @@ export function openUser(row: UserRow, autoGroups: string[], lockedUntil?: Date 
     id: identity.id,
     accountId: identity.accountId,
     email: identity.email,
+    emailVerified: identity.email !== null && row.emailVerifiedAt !== null,
     name: identity.name,
     username: identity.username,
     role: row.role,

@@ -195,7 +195,7 @@ describe("the start-up back-fill (users from before usernames)", () => {
         await tx.insert(users).values({
           id,
           accountId: account,
-          ...(values.email ? sealEmail(id, values.email) : {}),
+          ...(values.email ? sealEmail(id, values.email, null) : {}),
           ...sealName(id, values.name),
           role: "user",
           isServiceUser: values.isServiceUser ?? false,

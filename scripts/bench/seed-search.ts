@@ -62,7 +62,7 @@ async function main() {
         const isMatch = matched < matching && i >= Math.round(matched * stride);
         if (isMatch) matched++;
         const name = isMatch ? `Quinn Searchable ${i}` : `Other Person ${i}`;
-        const email = sealEmail(id, `person${i}@bench.example`);
+        const email = sealEmail(id, `person${i}@bench.example`, null);
         values.push({ id, accountId, ...email, ...sealName(id, name), role: "user", createdAt: new Date() });
         ids.push(id);
         labels.push(name);

@@ -6,7 +6,7 @@ import { getTranslations } from "next-intl/server";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
-import { requestEmailChange } from "@/lib/users/email-change";
+import { requestEmailChange, requestEmailConfirmation } from "@/lib/users/email-change";
 
 /** email: asks the new address to confirm; the email changes only then. */
 export const requestEmailChangeAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
@@ -17,5 +17,15 @@ export const requestEmailChangeAction = serverAction({ needs: "own_account" }, a
     return { status: "success", message: (await getTranslations("profilePage.email"))("linkSent", { email }) };
   } catch (err) {
     return formStateFromError(err, values);
+  }
+});
+
+/** "Confirm this address": the link goes to the person's current address; following it proves it. */
+export const requestEmailConfirmationAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState): Promise<FormState> => {
+  try {
+    const { email } = await requestEmailConfirmation(actor, requestMeta(await headers()));
+    return { status: "success", message: (await getTranslations("profilePage.email"))("confirmLinkSent", { email }) };
+  } catch (err) {
+    return formStateFromError(err, {});
   }
 });

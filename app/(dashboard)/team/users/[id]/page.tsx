@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { CreatedServiceTokens } from "@/components/tokens/created-service-tokens";
 import { Alert } from "@/components/ui/alert";
 import { IdentityProviderBadge, StatusBadge } from "@/components/users/badges";
+import { EmailWithProof } from "@/components/users/email-with-proof";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { SessionsTable } from "@/components/users/sessions-table";
 import { UserActions } from "@/components/users/user-actions";
@@ -72,7 +73,7 @@ export default async function UserPage({
 
   const facts: [string, React.ReactNode][] = [
     [col("username"), user.username],
-    [col("email"), user.email ?? "—"],
+    [col("email"), <EmailWithProof key="e" email={user.email} verified={user.emailVerified} />],
     [col("role"), team(`roles.${user.role}.name`)],
     [col("status"), <StatusBadge key="s" status={userStatus(user)} />],
     [col("groups"), user.autoGroups.map((g) => groupNames.get(g) ?? g).join(", ") || "—"],

@@ -1,0 +1,8 @@
+-- email_verified_at: when a person's address was proven (a link mailed to it) or vouched for by someone
+-- who could have set it directly (review 6, finding 10). Everyone who has an address today keeps being
+-- vouched for (verified at their creation), so no app sign-in that relies on email_verified changes;
+-- only addresses set from now on by an unproven road (an invite by someone who may not create people)
+-- start unverified.
+ALTER TABLE `users` ADD `email_verified_at` integer;
+--> statement-breakpoint
+UPDATE `users` SET `email_verified_at` = CAST(`created_at` AS INTEGER) WHERE `email_index` IS NOT NULL;

@@ -1,0 +1,49 @@
+/**
+ * Review 6, finding 10, over the REST API: GET /api/users and /api/users/{id} say whether a person's
+ * address was proven (email_verified), as the OpenID provider tells apps. An admin's user is vouched
+ * for; someone who accepted an invite from a "recruiter" (invites:create, no user management) is not,
+ * since the recruiter had the link too; and asking to confirm needs mail.
+ */
+import { expect, test } from "@playwright/test";
+import { expectApiError, signInOrFail } from "../support/api";
+import { setUpOwner, useInstance } from "../support/instance";
+import { acceptInvite, createInvite, invitee } from "../support/invites-api";
+import { choosePassword, cookieClient, personWithRole, tokenClient, uniqueEmail, type ApiUser, type Client } from "../support/users-api";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+
+let ownerApi: Client;
+
+test.beforeAll(async () => {
+  const owner = await setUpOwner(instance);
+  ownerApi = tokenClient(instance, owner.personal_access_token);
+});
+
+test("email_verified: true for a person an admin created, false for one a recruiter invited and nobody confirmed", async () => {
+  const made = await ownerApi.createUser({ email: uniqueEmail("made"), name: "Made By Admin", role: "user" });
+  expect(made.email_verified).toBe(true);
+  expect((await ownerApi.user(made.id)).email_verified).toBe(true);
+
+  const role = await ownerApi.post<{ id: string }>("/api/roles", { name: "Recruiter", description: "", permissions: ["invites:read", "invites:create"] });
+  expect(role.status, role.text).toBe(200);
+  const recruiter = await personWithRole(ownerApi, "user");
+  const assigned = await ownerApi.put(`/api/users/${recruiter.user.id}/roles`, { role_ids: [role.body.id] });
+  expect(assigned.status, assigned.text).toBe(200);
+  const invite = await createInvite(recruiter.client, invitee("recruited"));
+  const password = choosePassword("recruited");
+  const accepted = await acceptInvite(instance, invite.invite_link, password);
+  expect(accepted.status, accepted.text).toBe(200);
+
+  const one = await ownerApi.user(accepted.body.user_id);
+  expect(one.email).toBe(invite.email);
+  expect(one.email_verified).toBe(false);
+  const listed = (await ownerApi.list()).users.find((u: ApiUser) => u.id === accepted.body.user_id);
+  expect(listed?.email_verified).toBe(false);
+
+  // They may ask to confirm it; without mail the answer says so (412), and nothing changes.
+  const cookie = await signInOrFail(instance, invite.email, password);
+  const asked = await cookieClient(instance, cookie).post("/api/users/current/email/confirmation");
+  expect(expectApiError(asked, 412).message).toMatch(/Mail is not set up/);
+  expect((await ownerApi.user(accepted.body.user_id)).email_verified).toBe(false);
+});
