@@ -131,7 +131,7 @@ test("an email change from Profile takes effect when the new address confirms; t
   await page.reload();
   await expect(form.getByLabel("Email", { exact: true })).toHaveValue(INVITEE.email);
   await page.goto(linkIn(mail.text, instance.baseURL, "/confirm-email"));
-  await page.getByRole("button", { name: "Confirm my new email" }).click();
+  await page.getByRole("button", { name: "Confirm my email" }).click();
   await expect(page.getByRole("status").filter({ hasText: `Your email is now ${NEW}` })).toBeVisible();
   await page.goto(instance.url("/profile"));
   await expect(form.getByLabel("Email", { exact: true })).toHaveValue(NEW);
@@ -162,9 +162,9 @@ test("an address nobody proved says \"Not confirmed\" until its owner confirms i
   await expect(section.getByText("Not confirmed")).toBeVisible();
   await section.getByRole("button", { name: "Confirm this address" }).click();
   await expect(section.getByRole("status")).toContainText(`We sent a link to ${RITA.email}`);
-  const mail = await smtp.waitFor((m) => recipientIs(RITA.email)(m) && /confirm your new email/i.test(m.subject ?? ""));
+  const mail = await smtp.waitFor((m) => recipientIs(RITA.email)(m) && /confirm your email address/i.test(m.subject ?? ""));
   await person.goto(linkIn(mail.text, instance.baseURL, "/confirm-email"));
-  await person.getByRole("button", { name: "Confirm my new email" }).click();
+  await person.getByRole("button", { name: "Confirm my email" }).click();
   await expect(person.getByRole("status").filter({ hasText: `Your email is now ${RITA.email}` })).toBeVisible();
   await person.goto(instance.url("/profile"));
   await expect(section.getByRole("button", { name: "Change email" })).toBeVisible();

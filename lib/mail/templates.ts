@@ -85,6 +85,16 @@ export function emailChangeConfirmMail(locale: Locale, o: { publicUrl: string; b
   ]);
 }
 
+/** To a person's current address, which nobody has proven yet (Profile → "Confirm this address"). */
+export function emailAddressConfirmMail(locale: Locale, o: { publicUrl: string; brand?: MailBrand; name: string | null; link: string; minutes: number }): ComposedMail {
+  const t = mailTranslator(locale);
+  return compose(t, locale, o, t("emailVerify.subject"), hello(t, o.name), [
+    { text: t("emailVerify.body") },
+    { link: o.link, label: t("emailVerify.button") },
+    { text: t("emailVerify.expires", { minutes: o.minutes }) },
+  ]);
+}
+
 export function emailChangeNoticeMail(locale: Locale, o: { publicUrl: string; brand?: MailBrand; name: string | null }): ComposedMail {
   const t = mailTranslator(locale);
   return compose(t, locale, o, t("emailNotice.subject"), hello(t, o.name), [{ text: t("emailNotice.body") }, { text: t("emailNotice.notYou") }]);

@@ -29,7 +29,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
 import { mailLocaleOf } from "@/lib/mail/language";
-import { emailChangeConfirmMail, emailChangeNoticeMail, emailInUseMail } from "@/lib/mail/templates";
+import { emailAddressConfirmMail, emailChangeConfirmMail, emailChangeNoticeMail, emailInUseMail } from "@/lib/mail/templates";
 import { emailConfirmationLimit, passwordResetConfirmLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { assertEmailAvailable } from "./email-availability";
@@ -105,7 +105,7 @@ export async function requestEmailConfirmation(actor: Actor, meta: RequestMeta, 
       accountId: me.accountId,
       to: user.email,
       kind: "email_change",
-      mail: emailChangeConfirmMail(locale, { publicUrl: status.publicUrl!, brand: status.brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }),
+      mail: emailAddressConfirmMail(locale, { publicUrl: status.publicUrl!, brand: status.brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }),
     });
     const self = { type: "user" as const, id: me.userId, label: userLabel(user) };
     await recordEvent(tx, { accountId: me.accountId, action: "user.email.confirmation_requested", actor: self, target: self, meta, at: now });
