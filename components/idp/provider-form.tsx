@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { createProviderAction, testDiscoveryAction, updateProviderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
@@ -195,9 +195,7 @@ export function ProviderForm({
       </Fragment>
 
       {!readOnly && (
-        <div className="flex justify-end">
-          <SubmitButton pendingLabel={tc("saving")} pending={form.pending}>{isNew ? t("addProvider") : t("saveChanges")}</SubmitButton>
-        </div>
+        <FormActions pendingLabel={tc("saving")} pending={form.pending}>{isNew ? t("addProvider") : t("saveChanges")}</FormActions>
       )}
     </form>
   );
