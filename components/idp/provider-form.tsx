@@ -181,9 +181,9 @@ export function ProviderForm({
           label={t("allowLinking")}
           hint={t("allowLinkingHint")}
           defaultChecked={v ? v.allow_linking === "on" : initial.allowLinking}
+          errors={errors.allow_linking}
           disabled={readOnly}
         />
-        {errors.allow_linking && <p className="text-sm text-red-600">{errors.allow_linking.join(" ")}</p>}
         <Checkbox
           name="require_approval"
           label={t("requireApproval")}
