@@ -11,8 +11,7 @@ import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { InviteUserForm } from "@/components/invites/invite-user-form";
 import { GroupCheckboxes } from "./group-checkboxes";
-import { IdentityFields } from "./identity-fields";
-import { RoleSelect } from "./role-select";
+import { NewPersonFields } from "./new-person-fields";
 
 type Group = { id: string; name: string };
 
@@ -34,14 +33,7 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <IdentityFields
-        values={state.values}
-        errors={errors}
-        emailHint={t("emailHint")}
-        usernameHint={t("usernameHint")}
-        nameRequired
-      />
-      <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
+      <NewPersonFields values={state.values} errors={errors} emailHint={t("emailHint")} usernameHint={t("usernameHint")} />
       <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={t("autoGroups")} />
       <p className="text-sm text-slate-600">{t("generatedNote")}</p>
       <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={t("creating")}>{t("create")}</FormActions>
