@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { bindAction } from "@/lib/forms/bind-action";
 
@@ -16,7 +16,6 @@ function RotateForm({ id, name, onClose }: { id: string; name: string; onClose: 
   const form = useServerForm(bindAction(rotateApplicationSecretAction, id), { guardLeave: false });
   const state = form.state;
   const t = useTranslations("applicationsPage");
-  const tc = useTranslations("common");
   if (state.status === "success" && state.result?.clientSecret) {
     return (
       <ShownOnceSecret
@@ -33,14 +32,7 @@ function RotateForm({ id, name, onClose }: { id: string; name: string; onClose: 
       <p className="text-sm text-slate-700">
         {t("rotateBody", { name })}
       </p>
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          {tc("cancel")}
-        </Button>
-        <SubmitButton variant="danger" pending={form.pending} pendingLabel={t("rotating")}>
-          {t("rotate")}
-        </SubmitButton>
-      </div>
+      <FormActions onCancel={onClose} variant="danger" pending={form.pending} pendingLabel={t("rotating")}>{t("rotate")}</FormActions>
     </form>
   );
 }

@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { updateApplicationAction } from "@/app/(dashboard)/settings/applications/actions";
 import { Alert } from "@/components/ui/alert";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { ApplicationFields, type ApplicationFormValue } from "./application-fields";
 import { bindAction } from "@/lib/forms/bind-action";
@@ -21,11 +21,7 @@ export function ApplicationForm({ id, app, groups, canSave }: { id: string; app:
         <ApplicationFields app={app} groups={groups} kept={state.status === "error" ? state.values : undefined} errors={state.fieldErrors} typeFixed readOnly={!canSave} />
       </div>
       {canSave && (
-        <div className="flex justify-end">
-          <SubmitButton pending={form.pending} pendingLabel={tc("saving")}>
-            {t("saveChanges")}
-          </SubmitButton>
-        </div>
+        <FormActions pending={form.pending} pendingLabel={tc("saving")}>{t("saveChanges")}</FormActions>
       )}
     </form>
   );

@@ -8,7 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { ApplicationFields, NEW_APPLICATION } from "./application-fields";
 
@@ -17,7 +17,6 @@ function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; n
   const form = useServerForm(createApplicationAction);
   const state = form.state;
   const t = useTranslations("applicationsPage");
-  const tc = useTranslations("common");
   if (state.status === "success" && state.result) {
     const { id, clientId, clientSecret } = state.result;
     const open = () => {
@@ -55,14 +54,7 @@ function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; n
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <ApplicationFields app={NEW_APPLICATION} groups={groups} kept={state.status === "error" ? state.values : undefined} errors={state.fieldErrors} typeFixed={false} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          {tc("cancel")}
-        </Button>
-        <SubmitButton pending={form.pending} pendingLabel={t("registering")}>
-          {t("register")}
-        </SubmitButton>
-      </div>
+      <FormActions onCancel={onClose} pending={form.pending} pendingLabel={t("registering")}>{t("register")}</FormActions>
     </form>
   );
 }

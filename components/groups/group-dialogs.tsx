@@ -6,7 +6,7 @@ import { createGroupAction, deleteGroupAction, renameGroupAction } from "@/app/(
 import { Alert } from "@/components/ui/alert";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
 import { useServerForm } from "@/components/ui/use-server-form";
@@ -51,7 +51,6 @@ function GroupNameForm({
   const form = useDialogForm(action, onDone);
   const t = useTranslations("groupsPage");
   const col = useTranslations("columns");
-  const common = useTranslations("common");
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
@@ -67,14 +66,7 @@ function GroupNameForm({
         defaultValue={state.values?.name ?? defaultName}
         errors={errors.name}
       />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          {common("cancel")}
-        </Button>
-        <SubmitButton pending={form.pending} pendingLabel={pendingLabel}>
-          {submitLabel}
-        </SubmitButton>
-      </div>
+      <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={pendingLabel}>{submitLabel}</FormActions>
     </form>
   );
 }
@@ -166,7 +158,6 @@ function DeleteGroupForm({
 }) {
   const form = useDialogForm(bindAction(deleteGroupAction, group.id, returnToList), onDone);
   const t = useTranslations("groupsPage");
-  const common = useTranslations("common");
   const state = form.state;
   return (
     <form {...form.formProps} className="space-y-4">
@@ -174,14 +165,7 @@ function DeleteGroupForm({
       <p className="text-sm text-slate-700">
         {t.rich("deleteBody", { name: group.name, strong: (chunks) => <strong className="font-semibold text-slate-900">{chunks}</strong> })}
       </p>
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          {common("cancel")}
-        </Button>
-        <SubmitButton variant="danger" pending={form.pending} pendingLabel={t("deleting")}>
-          {t("deleteTitle")}
-        </SubmitButton>
-      </div>
+      <FormActions onCancel={onCancel} variant="danger" pending={form.pending} pendingLabel={t("deleting")}>{t("deleteTitle")}</FormActions>
     </form>
   );
 }

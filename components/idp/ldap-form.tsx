@@ -77,9 +77,9 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           label={t("allowUnencrypted")}
           hint={t("allowUnencryptedHint")}
           defaultChecked={v ? v.allow_unencrypted === "on" : initial.allowUnencrypted}
+          errors={errors.allow_unencrypted}
           disabled={readOnly}
         />
-        {errors.allow_unencrypted && <p className="text-sm text-red-600">{errors.allow_unencrypted.join(" ")}</p>}
         <Checkbox
           name="allow_internal_addresses"
           label={t("allowInternal")}

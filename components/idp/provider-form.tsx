@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { createProviderAction, testDiscoveryAction, updateProviderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
@@ -181,9 +181,9 @@ export function ProviderForm({
           label={t("allowLinking")}
           hint={t("allowLinkingHint")}
           defaultChecked={v ? v.allow_linking === "on" : initial.allowLinking}
+          errors={errors.allow_linking}
           disabled={readOnly}
         />
-        {errors.allow_linking && <p className="text-sm text-red-600">{errors.allow_linking.join(" ")}</p>}
         <Checkbox
           name="require_approval"
           label={t("requireApproval")}
@@ -195,9 +195,7 @@ export function ProviderForm({
       </Fragment>
 
       {!readOnly && (
-        <div className="flex justify-end">
-          <SubmitButton pendingLabel={tc("saving")} pending={form.pending}>{isNew ? t("addProvider") : t("saveChanges")}</SubmitButton>
-        </div>
+        <FormActions pendingLabel={tc("saving")} pending={form.pending}>{isNew ? t("addProvider") : t("saveChanges")}</FormActions>
       )}
     </form>
   );

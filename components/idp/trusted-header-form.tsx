@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { saveTrustedHeaderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { Checkbox, errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
@@ -64,9 +64,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
         <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
       </section>
       {!readOnly && (
-        <div className="flex justify-end">
-          <SubmitButton pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</SubmitButton>
-        </div>
+        <FormActions pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</FormActions>
       )}
     </form>
   );

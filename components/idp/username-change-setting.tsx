@@ -4,7 +4,7 @@ import { Fragment } from "react";
 import { useTranslations } from "next-intl";
 import { setUsernameChangeAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { Checkbox } from "./form-bits";
 
@@ -27,11 +27,7 @@ export function UsernameChangeSetting({ allowed, canManage }: { allowed: boolean
         />
       </Fragment>
       {canManage && (
-        <div className="flex justify-end">
-          <SubmitButton pending={form.pending} pendingLabel={tc("saving")}>
-            {tc("save")}
-          </SubmitButton>
-        </div>
+        <FormActions pending={form.pending} pendingLabel={tc("saving")}>{tc("save")}</FormActions>
       )}
     </form>
   );

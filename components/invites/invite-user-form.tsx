@@ -4,11 +4,10 @@ import { useTranslations } from "next-intl";
 import { createInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
-import { IdentityFields } from "@/components/users/identity-fields";
-import { RoleSelect } from "@/components/users/role-select";
+import { NewPersonFields } from "@/components/users/new-person-fields";
 import { Checkbox } from "@/components/idp/form-bits";
 import { InviteExpiryField } from "./invite-expiry-field";
 import { InviteLinkResult } from "./invite-link-result";
@@ -17,7 +16,6 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
   const form = useServerForm(createInviteAction);
   const t = useTranslations("invitesPage.form");
   const add = useTranslations("usersPage.add");
-  const common = useTranslations("common");
   const state = form.state;
   if (state.status === "success" && state.result?.emailedTo) {
     return (
@@ -36,23 +34,11 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <IdentityFields
-        values={state.values}
-        errors={errors}
-        emailHint={t("emailHint")}
-        usernameHint={t("usernameHint")}
-        nameRequired
-      />
-      <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
+      <NewPersonFields values={state.values} errors={errors} emailHint={t("emailHint")} usernameHint={t("usernameHint")} />
       <InviteExpiryField defaultValue={state.values?.expires_in_days} errors={errors.expires_in_days} />
       <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={add("autoGroups")} />
       {mailEnabled && <Checkbox name="send_email" label={t("sendEmail")} hint={t("sendEmailHint")} defaultChecked={state.values ? state.values.send_email === "on" : true} />}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          {common("cancel")}
-        </Button>
-        <SubmitButton pending={form.pending} pendingLabel={add("creating")}>{t("submit")}</SubmitButton>
-      </div>
+      <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={add("creating")}>{t("submit")}</FormActions>
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { regenerateInviteAction } from "@/app/(dashboard)/team/users/invite-acti
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { InviteExpiryField } from "./invite-expiry-field";
 import { InviteLinkResult } from "./invite-link-result";
@@ -15,7 +15,6 @@ import { bindAction } from "@/lib/forms/bind-action";
 function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () => void }) {
   const form = useServerForm(bindAction(regenerateInviteAction, inviteId));
   const t = useTranslations("invitesPage.regenerate");
-  const common = useTranslations("common");
   const state = form.state;
   if (state.status === "success" && state.result) {
     return <InviteLinkResult token={state.result.token} expiresAt={state.result.expiresAt} onClose={onClose} />;
@@ -25,12 +24,7 @@ function RegenerateForm({ inviteId, onClose }: { inviteId: string; onClose: () =
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <p className="text-sm text-slate-700">{t("body")}</p>
       <InviteExpiryField defaultValue={state.values?.expires_in_days} errors={state.fieldErrors?.expires_in_days} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          {common("cancel")}
-        </Button>
-        <SubmitButton pendingLabel={t("regenerating")} pending={form.pending}>{t("submit")}</SubmitButton>
-      </div>
+      <FormActions onCancel={onClose} pendingLabel={t("regenerating")} pending={form.pending}>{t("submit")}</FormActions>
     </form>
   );
 }

@@ -5,7 +5,7 @@ import { saveMailSettingsAction } from "@/app/(dashboard)/settings/email/actions
 import { Checkbox, errorsFor, Select } from "@/components/idp/form-bits";
 import { Alert } from "@/components/ui/alert";
 import { PasswordField } from "@/components/ui/password-field";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 
@@ -91,9 +91,7 @@ export function MailSettingsForm({ initial, readOnly }: { initial: MailSettingsF
         <Checkbox name="notice_new_browser" label={t("noticeNewBrowser")} defaultChecked={notice("notice_new_browser", initial.notices.newBrowser)} disabled={readOnly} />
       </section>
       {!readOnly && (
-        <div className="flex justify-end">
-          <SubmitButton pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</SubmitButton>
-        </div>
+        <FormActions pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</FormActions>
       )}
     </form>
   );

@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { createRoleAction, deleteRoleAction, updateRoleAction } from "@/app/(dashboard)/settings/roles/actions";
 import { Alert } from "@/components/ui/alert";
 import { ConfirmAction } from "@/components/ui/confirm-action";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { PermissionGrid, type GridPermission } from "./permission-grid";
@@ -44,11 +44,7 @@ export function RoleForm({ role, permissions, grantable, canSave }: { role: Role
         </div>
       </div>
       {!readOnly && (
-        <div className="flex justify-end">
-          <SubmitButton pending={form.pending} pendingLabel={t("saving")}>
-            {role.id ? t("save") : t("create")}
-          </SubmitButton>
-        </div>
+        <FormActions pending={form.pending} pendingLabel={t("saving")}>{role.id ? t("save") : t("create")}</FormActions>
       )}
     </form>
   );

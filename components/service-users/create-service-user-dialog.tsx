@@ -6,7 +6,7 @@ import { createServiceUserAction } from "@/app/(dashboard)/team/service-users/ac
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { Role } from "@/lib/db/schema";
@@ -19,7 +19,6 @@ function CreateServiceUserForm({ onCancel }: { onCancel: () => void }) {
   const t = useTranslations("serviceUsersPage");
   const team = useTranslations("team");
   const col = useTranslations("columns");
-  const common = useTranslations("common");
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
@@ -46,12 +45,7 @@ function CreateServiceUserForm({ onCancel }: { onCancel: () => void }) {
         {errors.role?.length ? <p className="mt-1 text-sm text-red-600">{errors.role.join(" ")}</p> : null}
       </div>
       <p className="text-sm text-slate-600">{t("createNote")}</p>
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          {common("cancel")}
-        </Button>
-        <SubmitButton pending={form.pending} pendingLabel={t("creating")}>{t("createSubmit")}</SubmitButton>
-      </div>
+      <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={t("creating")}>{t("createSubmit")}</FormActions>
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { changePasswordAction, requiredPasswordChangeAction, signOutAction } fro
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { FormActions } from "@/components/ui/form-actions";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { PasswordField } from "@/components/ui/password-field";
 import { useServerForm } from "@/components/ui/use-server-form";
@@ -56,16 +57,9 @@ export function ChangePasswordForm({ onClose, callbackUrl }: { onClose?: () => v
           <span>{t("revokeTokens")}</span>
         </label>
       )}
-      <div className="flex justify-end gap-2">
-        {onClose && (
-          <Button variant="secondary" onClick={onClose}>
-            {t("cancel")}
-          </Button>
-        )}
-        <SubmitButton pending={form.pending} pendingLabel={t("saving")}>
-          {t("submit")}
-        </SubmitButton>
-      </div>
+      <FormActions onCancel={onClose} cancelLabel={t("cancel")} pending={form.pending} pendingLabel={t("saving")}>
+        {t("submit")}
+      </FormActions>
     </form>
   );
   if (onClose) return fields;

@@ -8,7 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "@/lib/tokens/limits";
@@ -61,7 +61,6 @@ function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: To
   const form = useServerForm(bindAction(createTokenAction, userId));
   const t = useTranslations("tokensPage.create");
   const col = useTranslations("columns");
-  const common = useTranslations("common");
   const state = form.state;
   if (state.status === "success" && state.result?.token) {
     return (
@@ -108,12 +107,7 @@ function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: To
           ))}
         </ul>
       )}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          {common("cancel")}
-        </Button>
-        <SubmitButton pending={form.pending} pendingLabel={t("creating")}>{t("title")}</SubmitButton>
-      </div>
+      <FormActions onCancel={onClose} pending={form.pending} pendingLabel={t("creating")}>{t("title")}</FormActions>
     </form>
   );
 }

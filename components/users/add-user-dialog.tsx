@@ -7,19 +7,17 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { InviteUserForm } from "@/components/invites/invite-user-form";
 import { GroupCheckboxes } from "./group-checkboxes";
-import { IdentityFields } from "./identity-fields";
-import { RoleSelect } from "./role-select";
+import { NewPersonFields } from "./new-person-fields";
 
 type Group = { id: string; name: string };
 
 function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () => void }) {
   const form = useServerForm(createUserAction);
   const t = useTranslations("usersPage.add");
-  const common = useTranslations("common");
   const state = form.state;
   if (state.status === "success" && state.result) {
     return (
@@ -35,22 +33,10 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <IdentityFields
-        values={state.values}
-        errors={errors}
-        emailHint={t("emailHint")}
-        usernameHint={t("usernameHint")}
-        nameRequired
-      />
-      <RoleSelect roles={["user", "auditor", "admin"]} defaultValue={state.values?.role} errors={errors.role} />
+      <NewPersonFields values={state.values} errors={errors} emailHint={t("emailHint")} usernameHint={t("usernameHint")} />
       <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={t("autoGroups")} />
       <p className="text-sm text-slate-600">{t("generatedNote")}</p>
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          {common("cancel")}
-        </Button>
-        <SubmitButton pending={form.pending} pendingLabel={t("creating")}>{t("create")}</SubmitButton>
-      </div>
+      <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={t("creating")}>{t("create")}</FormActions>
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { updateUserAction } from "@/app/(dashboard)/team/users/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import type { Role } from "@/lib/db/schema";
 import { CONFIRM_TRANSFER_FIELD } from "@/lib/users/transfer-confirmation";
@@ -108,9 +108,7 @@ export function EditUserForm({
         </div>
       ) : null}
       <input ref={confirmation} type="hidden" name={CONFIRM_TRANSFER_FIELD} defaultValue="" />
-      <div className="flex justify-end">
-        <SubmitButton pendingLabel={common("saving")} pending={form.pending}>{t("save")}</SubmitButton>
-      </div>
+      <FormActions pendingLabel={common("saving")} pending={form.pending}>{t("save")}</FormActions>
       <Dialog open={confirming} onClose={() => setConfirming(false)} title={t("transferTitle")}>
         <div className="space-y-4 text-sm text-slate-700">
           <p>{t("transferBody", { name: user.name || user.email || user.username })}</p>

@@ -1,10 +1,8 @@
 "use client";
 
-import { Fragment } from "react";
 import { useTranslations } from "next-intl";
 import { changeOwnUsernameAction } from "@/app/(dashboard)/profile/username-actions";
-import { Alert } from "@/components/ui/alert";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { InlineForm } from "@/components/ui/inline-form";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 
@@ -13,31 +11,20 @@ export function OwnUsernameForm({ username }: { username: string }) {
   const { state, values } = form;
   const errors = state.fieldErrors ?? {};
   const t = useTranslations("profilePage.username");
-  const common = useTranslations("common");
   return (
-    <form {...form.formProps} className="flex flex-wrap items-end gap-3">
-      {state.status === "error" && state.message && (
-        <div className="w-full">
-          <Alert tone="error">{state.message}</Alert>
-        </div>
-      )}
-      <Fragment key={form.version}>
-        <TextField
-          className="min-w-64 flex-1"
-          label={t("label")}
-          name="username"
-          required
-          maxLength={64}
-          autoCapitalize="none"
-          spellCheck={false}
-          autoComplete="username"
-          defaultValue={values?.username ?? username}
-          errors={errors.username}
-        />
-      </Fragment>
-      <SubmitButton pending={form.pending} pendingLabel={common("saving")}>
-        {t("submit")}
-      </SubmitButton>
-    </form>
+    <InlineForm form={form} submitLabel={t("submit")}>
+      <TextField
+        className="min-w-64 flex-1"
+        label={t("label")}
+        name="username"
+        required
+        maxLength={64}
+        autoCapitalize="none"
+        spellCheck={false}
+        autoComplete="username"
+        defaultValue={values?.username ?? username}
+        errors={errors.username}
+      />
+    </InlineForm>
   );
 }

@@ -7,7 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { bindAction } from "@/lib/forms/bind-action";
@@ -54,14 +54,7 @@ function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () =>
         <NewPasswordFields label={t("newPassword")} confirmLabel={t("confirm")} errors={errors} />
       )}
       <p className="text-sm text-slate-600">{t("note")}</p>
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          {common("cancel")}
-        </Button>
-        <SubmitButton variant="danger" pending={form.pending} pendingLabel={t("resetting")}>
-          {t("title")}
-        </SubmitButton>
-      </div>
+      <FormActions onCancel={onClose} variant="danger" pending={form.pending} pendingLabel={t("resetting")}>{t("title")}</FormActions>
     </form>
   );
 }

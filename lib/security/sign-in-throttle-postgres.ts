@@ -11,6 +11,7 @@ import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { perTransaction } from "@/lib/db/prepared";
 import { signInBackoffs, signInLockouts } from "@/lib/db/schema";
 import * as pgSchema from "@/lib/db/schema.pg";
+import { backoffFailureRows, backoffFailureUpdate, lockoutFailureRow, lockoutFailureUpdate } from "./sign-in-throttle-upserts";
 
 /**
  * PostgreSQL: the pair's and the address's backoff rows and the email's lockout row in one statement.
@@ -34,43 +35,21 @@ export const attemptRowsStatement = perTransaction((tx) => {
 /**
  * PostgreSQL: the backoffs' upsert and the lockout's in one statement (the first a data-modifying CTE,
  * which PostgreSQL runs exactly once whether or not the statement reads it): one round trip under the
- * write lock instead of two. The same rows and values as countFailuresStatement then countLockFailure.
+ * write lock instead of two. The same rows and values as countFailuresStatement then countLockFailure
+ * (./sign-in-throttle-upserts.ts says them once for both).
  */
 export const countFailuresAndLockStatement = perTransaction((tx) => {
   // Tx is typed with SQLite's builders; on PostgreSQL it is pg-core's database, with its schema's tables.
   const pgTx = tx as unknown as NodePgDatabase;
   const { signInBackoffs: backoffTable, signInLockouts: lockoutTable } = pgSchema;
   const counted = pgTx.$with("counted").as(
-    pgTx
-      .insert(backoffTable)
-      .values([
-        { key: sql.placeholder("pairKey"), emailIndex: sql.placeholder("emailIndex"), failures: sql.placeholder("pairFailures"), lastFailureAt: sql.placeholder("now"), lastThrottledAt: null },
-        { key: sql.placeholder("ipKey"), emailIndex: null, failures: sql.placeholder("ipFailures"), lastFailureAt: sql.placeholder("now"), lastThrottledAt: null },
-      ])
-      .onConflictDoUpdate({
-        target: backoffTable.key,
-        set: { failures: sql.raw("excluded.failures"), lastFailureAt: sql.raw("excluded.last_failure_at"), lastThrottledAt: null },
-      })
-      .returning({ key: backoffTable.key }),
+    pgTx.insert(backoffTable).values(backoffFailureRows).onConflictDoUpdate({ target: backoffTable.key, set: backoffFailureUpdate }).returning({ key: backoffTable.key }),
   );
   return pgTx
     .with(counted)
     .insert(lockoutTable)
-    .values({
-      accountId: sql.placeholder("accountId"),
-      emailIndex: sql.placeholder("emailIndex"),
-      windowStartedAt: sql.placeholder("windowStartedAt"),
-      failures: sql.placeholder("failures"),
-      lockedUntil: sql`${sql.placeholder("lockedUntilMs")}`,
-    })
-    .onConflictDoUpdate({
-      target: [lockoutTable.accountId, lockoutTable.emailIndex],
-      set: {
-        windowStartedAt: sql.raw("excluded.window_started_at"),
-        failures: sql.raw("excluded.failures"),
-        lockedUntil: sql.raw("excluded.locked_until"),
-      },
-    })
+    .values(lockoutFailureRow)
+    .onConflictDoUpdate({ target: [lockoutTable.accountId, lockoutTable.emailIndex], set: lockoutFailureUpdate })
     .prepare("latchkey_sign_in_count_failures_and_lock");
 });
 

@@ -37,6 +37,7 @@ import { execute } from "@/lib/db/raw";
 import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
 import { attemptRowsStatement, countFailuresAndLockStatement, forgiveStatement } from "./sign-in-throttle-postgres";
+import { backoffFailureRows, backoffFailureUpdate, lockoutFailureRow, lockoutFailureUpdate } from "./sign-in-throttle-upserts";
 
 /** A run of address-wide failures is forgotten after an hour without one. */
 const IP_MEMORY_MS = 3_600_000;
@@ -119,17 +120,7 @@ function waitUntil(row: Backoff | null, free: number, limits: SignInLimits): num
 }
 
 const countFailuresStatement = perTransaction((tx) =>
-  tx
-    .insert(signInBackoffs)
-    .values([
-      { key: sql.placeholder("pairKey"), emailIndex: sql.placeholder("emailIndex"), failures: sql.placeholder("pairFailures"), lastFailureAt: sql.placeholder("now"), lastThrottledAt: null },
-      { key: sql.placeholder("ipKey"), emailIndex: null, failures: sql.placeholder("ipFailures"), lastFailureAt: sql.placeholder("now"), lastThrottledAt: null },
-    ])
-    .onConflictDoUpdate({
-      target: signInBackoffs.key,
-      set: { failures: sql.raw("excluded.failures"), lastFailureAt: sql.raw("excluded.last_failure_at"), lastThrottledAt: null },
-    })
-    .prepare(),
+  tx.insert(signInBackoffs).values(backoffFailureRows).onConflictDoUpdate({ target: signInBackoffs.key, set: backoffFailureUpdate }).prepare(),
 );
 
 /** The values of the backoffs' upsert: one more failure for the pair and for the address (a row past its memory starts again at 1). */
@@ -156,22 +147,8 @@ const lockRow = perTransaction((tx) =>
 const countLockFailure = perTransaction((tx) =>
   tx
     .insert(signInLockouts)
-    .values({
-      accountId: sql.placeholder("accountId"),
-      emailIndex: sql.placeholder("emailIndex"),
-      windowStartedAt: sql.placeholder("windowStartedAt"),
-      failures: sql.placeholder("failures"),
-      // Raw, not through the column's encoder (which can't take null): epoch milliseconds on both dialects.
-      lockedUntil: sql`${sql.placeholder("lockedUntilMs")}`,
-    })
-    .onConflictDoUpdate({
-      target: [signInLockouts.accountId, signInLockouts.emailIndex],
-      set: {
-        windowStartedAt: sql.raw("excluded.window_started_at"),
-        failures: sql.raw("excluded.failures"),
-        lockedUntil: sql.raw("excluded.locked_until"),
-      },
-    })
+    .values(lockoutFailureRow)
+    .onConflictDoUpdate({ target: [signInLockouts.accountId, signInLockouts.emailIndex], set: lockoutFailureUpdate })
     .prepare(),
 );
 

@@ -1,9 +1,7 @@
 "use client";
 
-import { Fragment } from "react";
 import { useTranslations } from "next-intl";
-import { Alert } from "@/components/ui/alert";
-import { SubmitButton } from "@/components/ui/submit-button";
+import { InlineForm } from "@/components/ui/inline-form";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { updateOwnNameAction } from "./actions";
@@ -13,22 +11,11 @@ export function NameForm({ name }: { name: string }) {
   const form = useServerForm(updateOwnNameAction, { announce: true });
   const { state, values } = form;
   const t = useTranslations("profilePage.name");
-  const common = useTranslations("common");
   return (
-    <form {...form.formProps} className="flex flex-wrap items-end gap-3">
-      {state.status === "error" && state.message && (
-        <div className="w-full">
-          <Alert tone="error">{state.message}</Alert>
-        </div>
-      )}
-      <Fragment key={form.version}>
-        <div className="w-full max-w-sm">
-          <TextField id="profile-name" label={t("label")} name="name" defaultValue={values?.name ?? name} errors={state.fieldErrors?.name} />
-        </div>
-      </Fragment>
-      <SubmitButton pendingLabel={common("saving")} pending={form.pending}>
-        {t("submit")}
-      </SubmitButton>
-    </form>
+    <InlineForm form={form} submitLabel={t("submit")}>
+      <div className="w-full max-w-sm">
+        <TextField id="profile-name" label={t("label")} name="name" defaultValue={values?.name ?? name} errors={state.fieldErrors?.name} />
+      </div>
+    </InlineForm>
   );
 }

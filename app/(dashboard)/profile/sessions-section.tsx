@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { SectionHeader } from "@/components/shell/page-header";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { SessionsTable } from "@/components/users/sessions-table";
 import type { SessionActor } from "@/lib/auth/actor";
@@ -12,23 +13,22 @@ export async function SessionsSection({ actor }: { actor: SessionActor }) {
   const t = await getTranslations("profilePage.sessions");
   return (
     <section aria-labelledby="sessions-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-      <div className="flex flex-wrap items-center justify-between gap-4">
-        <div>
-          <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">
-            {t("heading")}
-          </h2>
-          <p className="mt-1 text-sm text-slate-600">{t("description")}</p>
-        </div>
-        {others > 0 && (
-          <ConfirmAction
-            label={t("signOutOthers")}
-            title={t("signOutOthersTitle")}
-            body={others === 1 ? t("signOutOtherBody") : t("signOutOthersBody", { count: others })}
-            confirmLabel={t("signOutOthers")}
-            action={endOtherSessionsAction}
-          />
-        )}
-      </div>
+      <SectionHeader
+        id="sessions-heading"
+        title={t("heading")}
+        description={t("description")}
+        actions={
+          others > 0 && (
+            <ConfirmAction
+              label={t("signOutOthers")}
+              title={t("signOutOthersTitle")}
+              body={others === 1 ? t("signOutOtherBody") : t("signOutOthersBody", { count: others })}
+              confirmLabel={t("signOutOthers")}
+              action={endOtherSessionsAction}
+            />
+          )
+        }
+      />
       <SessionsTable
         sessions={sessions}
         action={(s) =>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { IssuerPanel } from "@/components/applications/issuer-panel";
 import { NewApplicationDialog } from "@/components/applications/new-application-dialog";
-import { EmptyState } from "@/components/shell/page-header";
+import { EmptyState, SectionHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { DataTable } from "@/components/ui/data-table";
 import { discoveryUrl, issuerUrl } from "@/lib/applications/issuer";
@@ -33,15 +33,13 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
   const t = await getTranslations("applicationsPage");
   return (
     <section aria-labelledby="applications-heading" className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h2 id="applications-heading" className="text-base font-semibold text-slate-900">
-            {t("title")}
-          </h2>
-          <p className="mt-1 text-sm text-slate-600">{t("description")}</p>
-        </div>
-        {can(actor, "applications:create") && <NewApplicationDialog groups={groups} />}
-      </div>
+      <SectionHeader
+        id="applications-heading"
+        title={t("title")}
+        description={t("description")}
+        align="end"
+        actions={can(actor, "applications:create") && <NewApplicationDialog groups={groups} />}
+      />
       {deleted && <Alert tone="success">{t("deleted")}</Alert>}
       <IssuerPanel issuer={issuer} discovery={issuer ? discoveryUrl(issuer) : null} canSetEmail={can(actor, "settings:email")} />
       <DataTable

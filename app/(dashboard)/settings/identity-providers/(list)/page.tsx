@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { ProvidersTable } from "@/components/idp/providers-table";
 import { UsernameChangeSetting } from "@/components/idp/username-change-setting";
 import { LocalSignInToggle } from "@/components/idp/provider-actions";
-import { EmptyState } from "@/components/shell/page-header";
+import { EmptyState, SectionHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
 import { can } from "@/lib/auth/policy";
@@ -27,19 +27,12 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
     <div className="space-y-8">
       {deleted && <Alert tone="success">{t("deleted")}</Alert>}
       <section aria-labelledby="local-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <div className="flex flex-wrap items-center justify-between gap-4">
-          <div>
-            <h2 id="local-heading" className="text-base font-semibold text-slate-900">
-              {t("localHeading")}
-            </h2>
-            <p className="mt-1 text-sm text-slate-600">
-              {settings.localLoginEnabled
-                ? t("localOnState")
-                : t("localOffState")}
-            </p>
-          </div>
-          {canManage && <LocalSignInToggle enabled={settings.localLoginEnabled} />}
-        </div>
+        <SectionHeader
+          id="local-heading"
+          title={t("localHeading")}
+          description={settings.localLoginEnabled ? t("localOnState") : t("localOffState")}
+          actions={canManage && <LocalSignInToggle enabled={settings.localLoginEnabled} />}
+        />
       </section>
 
       <section aria-labelledby="usernames-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
@@ -51,19 +44,19 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
       </section>
 
       <section aria-labelledby="providers-heading" className="space-y-4">
-        <div className="flex flex-wrap items-end justify-between gap-4">
-          <div>
-            <h2 id="providers-heading" className="text-base font-semibold text-slate-900">
-              {t("oidcHeading")}
-            </h2>
-            <p className="mt-1 text-sm text-slate-600">{t("oidcBody")}</p>
-          </div>
-          {canManage && (
-            <Link href="/settings/identity-providers/new" className={buttonClasses("primary")}>
-              {t("addProvider")}
-            </Link>
-          )}
-        </div>
+        <SectionHeader
+          id="providers-heading"
+          title={t("oidcHeading")}
+          description={t("oidcBody")}
+          align="end"
+          actions={
+            canManage && (
+              <Link href="/settings/identity-providers/new" className={buttonClasses("primary")}>
+                {t("addProvider")}
+              </Link>
+            )
+          }
+        />
         {providers.length === 0 ? (
           <EmptyState title={t("none")}>{canManage ? t("noneAdd") : t("noneAsk")}</EmptyState>
         ) : (

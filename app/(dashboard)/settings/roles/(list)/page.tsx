@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
+import { SectionHeader } from "@/components/shell/page-header";
 import { buttonClasses } from "@/components/ui/button";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
@@ -16,19 +17,19 @@ export default async function RolesPage() {
   const t = await getTranslations("rolesPage");
   return (
     <section aria-labelledby="roles-heading" className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h2 id="roles-heading" className="text-base font-semibold text-slate-900">
-            {t("title")}
-          </h2>
-          <p className="mt-1 text-sm text-slate-600">{t("intro")}</p>
-        </div>
-        {can(actor, "roles:create") && (
-          <Link href="/settings/roles/new" className={buttonClasses("primary")}>
-            {t("create")}
-          </Link>
-        )}
-      </div>
+      <SectionHeader
+        id="roles-heading"
+        title={t("title")}
+        description={t("intro")}
+        align="end"
+        actions={
+          can(actor, "roles:create") && (
+            <Link href="/settings/roles/new" className={buttonClasses("primary")}>
+              {t("create")}
+            </Link>
+          )
+        }
+      />
       <RolesTable roles={roles} />
     </section>
   );

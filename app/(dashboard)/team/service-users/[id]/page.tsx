@@ -1,6 +1,6 @@
 import { DetailsSection } from "@/components/shell/details-section";
+import { DetailHeader, SectionHeader } from "@/components/shell/page-header";
 import { loadOr404 } from "@/app/page-params";
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ServiceUserActions } from "@/components/service-users/service-user-actions";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
@@ -65,34 +65,28 @@ export default async function ServiceUserPage({
 
   return (
     <div className="max-w-5xl space-y-8">
-      <div>
-        <Link href="/team/service-users" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-          {team("backToServiceUsers")}
-        </Link>
-        <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
-          <h1 className="min-w-0 break-words text-2xl font-bold text-slate-900">
-            {user.name}
-            <span className="ml-2 align-middle rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{team("serviceUser")}</span>
-          </h1>
-          <ServiceUserActions user={{ id: user.id, name: user.name, isBlocked: user.isBlocked }} allowed={allowed} />
-        </div>
-      </div>
+      <DetailHeader
+        backHref="/team/service-users"
+        backLabel={team("backToServiceUsers")}
+        title={user.name}
+        badge={<span className="ml-2 align-middle rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{team("serviceUser")}</span>}
+        actions={<ServiceUserActions user={{ id: user.id, name: user.name, isBlocked: user.isBlocked }} allowed={allowed} />}
+      />
 
       {created && <Alert tone="success">{t("created")}</Alert>}
       {user.isBlocked && <Alert tone="info">{t("blocked")}</Alert>}
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <div className="flex flex-wrap items-center justify-between gap-4">
-          <div>
-            <h2 id="tokens-heading" className="text-base font-semibold text-slate-900">
-              {t("tokensHeading")}
-            </h2>
-            <p className="mt-1 text-sm text-slate-600">
+        <SectionHeader
+          id="tokens-heading"
+          title={t("tokensHeading")}
+          description={
+            <>
               {t.rich("useAs", { token: "<token>", code: (chunks) => <code className="rounded bg-slate-100 px-1">{chunks}</code> })} {tokensMean}
-            </p>
-          </div>
-          {canManageTokens && scope && <CreateTokenDialog userId={user.id} scope={scope} />}
-        </div>
+            </>
+          }
+          actions={canManageTokens && scope && <CreateTokenDialog userId={user.id} scope={scope} />}
+        />
         <TokensTable tokens={tokens} canManage={canManageTokens} whose="its" />
       </section>
 

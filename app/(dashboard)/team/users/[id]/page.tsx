@@ -1,7 +1,7 @@
 import { UserRolesSection } from "@/components/roles/user-roles-section";
 import { DetailsSection } from "@/components/shell/details-section";
+import { DetailHeader } from "@/components/shell/page-header";
 import { loadOr404 } from "@/app/page-params";
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { CreatedServiceTokens } from "@/components/tokens/created-service-tokens";
 import { Alert } from "@/components/ui/alert";
@@ -84,20 +84,17 @@ export default async function UserPage({
 
   return (
     <div className="max-w-4xl space-y-8">
-      <div>
-        <Link href="/team/users" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-          {team("backToUsers")}
-        </Link>
-        <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
-          <h1 className="min-w-0 break-words text-2xl font-bold text-slate-900">
-            {label}
-            {user.id === actor.userId && (
-              <span className="ml-2 align-middle rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">{team("you")}</span>
-            )}
-          </h1>
-          <UserActions user={{ id: user.id, label, isBlocked: user.isBlocked }} allowed={allowed} />
-        </div>
-      </div>
+      <DetailHeader
+        backHref="/team/users"
+        backLabel={team("backToUsers")}
+        title={label}
+        badge={
+          user.id === actor.userId && (
+            <span className="ml-2 align-middle rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">{team("you")}</span>
+          )
+        }
+        actions={<UserActions user={{ id: user.id, label, isBlocked: user.isBlocked }} allowed={allowed} />}
+      />
 
       {locked && (
         <Alert tone="info">
