@@ -209,6 +209,7 @@ const calls: Record<string, Call | Call[]> = {
   "app/(dashboard)/profile/actions.ts#endOtherSessionsAction": { args: async () => [initial] },
   "app/(dashboard)/profile/language-actions.ts#rememberLanguageAction": { args: async () => ["de", initial] },
   "app/(dashboard)/profile/email-actions.ts#requestEmailChangeAction": { args: async () => [initial, form({ email: `c-${unique()}@example.com` })], pastCheck: true },
+  "app/(dashboard)/profile/email-actions.ts#requestEmailConfirmationAction": { args: async () => [initial, form({})], pastCheck: true },
   "app/(dashboard)/profile/username-actions.ts#changeOwnUsernameAction": {
     args: async () => {
       await setUsernameChangeAllowed(owner, true, META);

@@ -35,6 +35,7 @@ export const CLIENT_NAMESPACES = {
   changePassword: [
     "avatar",
     "changePassword",
+    "common",
     "forms",
     "passwordField",
   ],
@@ -88,6 +89,7 @@ export const CLIENT_NAMESPACES = {
   dashboard: [
     "avatar",
     "changePassword",
+    "common",
     "forms",
     "nav",
     "passwordField",
@@ -96,18 +98,15 @@ export const CLIENT_NAMESPACES = {
   ],
   activity: [
     "activityPage",
-    "common",
   ],
   groups: [
     "columns",
-    "common",
     "groupsPage",
     "rolesPage.assign",
   ],
   profile: [
     "appearance",
     "columns",
-    "common",
     "mfa",
     "profilePage.email",
     "profilePage.name",
@@ -119,7 +118,6 @@ export const CLIENT_NAMESPACES = {
   ],
   serviceUsers: [
     "columns",
-    "common",
     "rolesPage",
     "serviceUsersPage",
     "team",
@@ -132,7 +130,6 @@ export const CLIENT_NAMESPACES = {
     "appearance",
     "applicationsPage",
     "columns",
-    "common",
     "emailPage",
     "ldapPage",
     "providersPage",
@@ -145,7 +142,6 @@ export const CLIENT_NAMESPACES = {
   ],
   user: [
     "columns",
-    "common",
     "rolesPage.assign",
     "team",
     "tokensPage.delete",
@@ -155,7 +151,6 @@ export const CLIENT_NAMESPACES = {
   ],
   users: [
     "columns",
-    "common",
     "identitySources",
     "invitesPage",
     "settingsPages.roleOptions",
