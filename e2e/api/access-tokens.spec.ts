@@ -383,6 +383,7 @@ test("a user-role service user's token is refused (403) on every write route, an
     "POST /api/settings/email/deliveries/[id]/retry": [{ path: `/api/settings/email/deliveries/${crypto.randomUUID()}/retry` }],
     "POST /api/users/bulk": [{ path: "/api/users/bulk", json: { action: "block", user_ids: [other.id] } }],
     "POST /api/users/current/email": [{ path: "/api/users/current/email", json: { email: "sneaky@example.com" } }],
+    "POST /api/users/current/email/confirmation": [{ path: "/api/users/current/email/confirmation" }],
     "PUT /api/users/current": [{ path: "/api/users/current", json: { username: "sneaky" } }],
     "POST /api/users/[id]/password-reset-link": [{ path: `/api/users/${owner.user_id}/password-reset-link` }],
     "DELETE /api/users/[id]/mfa": [{ path: `/api/users/${other.id}/mfa` }],
