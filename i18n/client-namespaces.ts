@@ -160,6 +160,7 @@ export const CLIENT_NAMESPACES = {
     "toolbar",
     "usersPage.add",
     "usersPage.bulk",
+    "usersPage.emailProof",
     "usersPage.fields",
   ],
 } as const satisfies Record<string, readonly string[]>;
