@@ -153,7 +153,6 @@ export const CLIENT_NAMESPACES = {
     "columns",
     "identitySources",
     "invitesPage",
-    "settingsPages.roleOptions",
     "status",
     "table",
     "team",
