@@ -202,16 +202,11 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     // Joining a group confers the roles it grants: nobody adds anyone (themselves included) to more than they hold.
     const joined = input.auto_groups.filter((g) => !before.autoGroups.includes(g));
     if (joined.length > 0) await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, joined));
-    if (emailChanges && (before.isServiceUser || before.idpId)) {
-      const why = before.isServiceUser ? "Service users have no email" : "The email of a user from an identity provider comes from the provider";
-      throw new Invalid(why, { email: [why] });
-    }
-    if (proofChanges && !emailChanges) {
-      if (before.isServiceUser || before.idpId) {
-        const why = before.isServiceUser ? "Service users have no email" : "The email of a user from an identity provider comes from the provider";
-        throw new Invalid(why, { email_verified: [why] });
-      }
-      if (!before.email) throw new Invalid("There is no email address to confirm", { email_verified: ["There is no email address to confirm"] });
+    // Neither the address nor whether it is proven is ours to set for these.
+    const notOurs = before.isServiceUser ? "Service users have no email" : before.idpId ? "The email of a user from an identity provider comes from the provider" : null;
+    if (notOurs && (emailChanges || proofChanges)) throw new Invalid(notOurs, { [emailChanges ? "email" : "email_verified"]: [notOurs] });
+    if (proofChanges && !emailChanges && !before.email) {
+      throw new Invalid("There is no email address to confirm", { email_verified: ["There is no email address to confirm"] });
     }
     if (emailChanges) await assertEmailAvailable(tx, actor.accountId, input.email!, { userId });
     if (usernameChanges) await assertUsernameAvailable(tx, actor.accountId, input.username!, userId);
