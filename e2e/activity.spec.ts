@@ -2,12 +2,14 @@
  * The whole story in Chromium: wrong passwords lead to the waiting message;
  * the admin sees the user locked, sees the failures with their reasons in
  * Activity, unlocks the user, filters, exports CSV (and reads the file), and
- * verifies the log's integrity. Server actions refuse another origin.
+ * verifies the log's integrity. Server actions refuse another origin. Last, someone with the database
+ * moves the chain's start and deletes the oldest events: "Verify integrity" says so.
  */
 import fs from "node:fs";
 import { expect, test, type Page, type Request } from "@playwright/test";
 import { bearer, call } from "./support/api";
 import { signIn } from "./support/browser";
+import { tamperWithActivity } from "./support/database";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
 // The email locks at its 5th failure (the default is 100 a day), so one browser can show it.
@@ -164,3 +166,12 @@ async function replayAction(
   await res.arrayBuffer();
   return { status: res.status };
 }
+
+test("a chain start moved by hand is what \"Verify integrity\" reports", async ({ page }) => {
+  tamperWithActivity(instance, "INSERT INTO activity_anchors (account_id, first_seq, prev_hash, pruned_count, updated_at) SELECT account_id, 3, prev_hash, 0, 0 FROM activity_events WHERE seq = 3");
+  tamperWithActivity(instance, "DELETE FROM activity_events WHERE seq < 3");
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/activity"));
+  await page.getByRole("button", { name: "Verify integrity" }).click();
+  await expect(page.getByText("Integrity check failed: the chain's start (#3) was moved outside retention.", { exact: false })).toBeVisible();
+});

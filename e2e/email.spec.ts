@@ -175,3 +175,31 @@ test("an address nobody proved says \"Not confirmed\" until its owner confirms i
   await expect(page.getByRole("heading", { name: "Rita Recruited" })).toBeVisible();
   await expect(page.getByText("Not confirmed")).toHaveCount(0);
 });
+
+test("the owner sees \"Not confirmed\" in Team → Users and marks the address confirmed in Edit user; the save keeps it", async ({ page }) => {
+  const made = await ownerApi.createUser({ email: "nico.unproven@example.test", name: "Nico Unproven", role: "user" });
+  expect((await ownerApi.put(`/api/users/${made.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: false })).status).toBe(200);
+
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/team/users?search=nico.unproven"));
+  const row = page.getByRole("row").filter({ hasText: "nico.unproven@example.test" });
+  await expect(row.getByText("Not confirmed")).toBeVisible();
+
+  await page.goto(instance.url(`/team/users/${made.id}`));
+  const box = page.getByRole("checkbox", { name: "Email address confirmed" });
+  await expect(box).not.toBeChecked();
+  await box.check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("checkbox", { name: "Email address confirmed" })).toBeChecked();
+  await expect(page.getByText("Not confirmed")).toHaveCount(0);
+  expect((await ownerApi.user(made.id)).email_verified).toBe(true);
+
+  // Unmarked elsewhere meanwhile: a rename from the open form leaves that alone.
+  expect((await ownerApi.put(`/api/users/${made.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: false })).status).toBe(200);
+  await page.getByLabel("Name", { exact: true }).fill("Nico Renamed");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect.poll(async () => (await ownerApi.user(made.id)).name).toBe("Nico Renamed");
+  expect((await ownerApi.user(made.id)).email_verified).toBe(false);
+});

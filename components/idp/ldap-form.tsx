@@ -10,7 +10,8 @@ import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm, useServerText } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
-import { Checkbox, errorsFor, Select, useRoleOptions } from "./form-bits";
+import { errorsFor, Select, useRoleOptions } from "./form-bits";
+import { Checkbox } from "@/components/ui/checkbox";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
 const EXAMPLES = ["ldaps://ldap.example.com:636", "cn=latchkey,ou=services,dc=example,dc=com", "ou=people,dc=example,dc=com", "ou=groups,dc=example,dc=com"] as const;

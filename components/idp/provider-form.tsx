@@ -12,7 +12,8 @@ import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { useServerForm, useServerText } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
 import { CopyField } from "@/components/ui/copy-field";
-import { Checkbox, errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
+import { errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
+import { Checkbox } from "@/components/ui/checkbox";
 import { bindAction } from "@/lib/forms/bind-action";
 
 export type ProviderFormValues = {

@@ -6,7 +6,8 @@ import { Alert } from "@/components/ui/alert";
 import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { Checkbox, errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
+import { errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
+import { Checkbox } from "@/components/ui/checkbox";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
 const EXAMPLES = ["Remote-Email", "Remote-Name"] as const;

@@ -6,7 +6,7 @@ import { setUsernameChangeAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { Checkbox } from "./form-bits";
+import { Checkbox } from "@/components/ui/checkbox";
 
 /** usernames: the owner's switch "People may change their own username" (Profile shows the field when on). */
 export function UsernameChangeSetting({ allowed, canManage }: { allowed: boolean; canManage: boolean }) {

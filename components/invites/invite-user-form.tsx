@@ -8,7 +8,7 @@ import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { NewPersonFields } from "@/components/users/new-person-fields";
-import { Checkbox } from "@/components/idp/form-bits";
+import { Checkbox } from "@/components/ui/checkbox";
 import { InviteExpiryField } from "./invite-expiry-field";
 import { InviteLinkResult } from "./invite-link-result";
 

@@ -2,7 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { saveMailSettingsAction } from "@/app/(dashboard)/settings/email/actions";
-import { Checkbox, errorsFor, Select } from "@/components/idp/form-bits";
+import { errorsFor, Select } from "@/components/idp/form-bits";
+import { Checkbox } from "@/components/ui/checkbox";
 import { Alert } from "@/components/ui/alert";
 import { PasswordField } from "@/components/ui/password-field";
 import { FormActions } from "@/components/ui/form-actions";

@@ -14,6 +14,8 @@ import { useServerForm } from "@/components/ui/use-server-form";
 import { GroupCheckboxes } from "./group-checkboxes";
 import { RoleSelect } from "./role-select";
 import { bindAction } from "@/lib/forms/bind-action";
+import { Checkbox } from "@/components/ui/checkbox";
+import { EMAIL_VERIFIED_SHOWN } from "@/lib/users/form-fields";
 
 type EditableUser = {
   id: string;
@@ -25,10 +27,14 @@ type EditableUser = {
   autoGroups: string[];
   /** Whether this actor may change the email here, and if not, why (shown under the read-only field). */
   emailEdit: "editable" | "fromIdp" | "needsResetPermission";
+  /** Whether the address is proven; shown as a box to tick when this actor may vouch for it (else not shown). */
+  emailVerified: boolean;
+  canVouchForEmail: boolean;
 };
 
 /**
- * Name, email, username, role and groups. Choosing "Owner" asks to confirm the
+ * Name, email (and, for someone who may vouch for it, whether it is confirmed), username, role and
+ * groups. Choosing "Owner" asks to confirm the
  * ownership transfer first: a dialog, whose confirmation rides along as
  * CONFIRM_TRANSFER_FIELD. The server refuses a transfer without it, so a page
  * used without JavaScript gets the refusal and a box to tick instead.
@@ -80,6 +86,18 @@ export function EditUserForm({
             hint={t(user.emailEdit === "fromIdp" ? "emailFromIdp" : "emailNeedsResetPermission")}
           />
         )
+      )}
+      {user.canVouchForEmail && (user.email || user.emailEdit === "editable") && (
+        <>
+          <input type="hidden" name={EMAIL_VERIFIED_SHOWN} value="1" />
+          <Checkbox
+            name="email_verified"
+            label={t("emailConfirmed")}
+            hint={t("emailConfirmedHint")}
+            defaultChecked={values ? values.email_verified === "on" : user.emailVerified}
+            errors={errors.email_verified}
+          />
+        </>
       )}
       <TextField
         label={col("username")}

@@ -15,6 +15,7 @@ import type { IdentitySource } from "@/lib/idp/sources";
 import type { UserRecord } from "@/lib/users/records";
 import type { UserStatus } from "@/lib/users/status";
 import { SourcePill, StatusPill } from "./badges";
+import { EmailCell } from "./email-with-proof";
 import { SelectPageCheckbox, SelectUserCheckbox } from "./bulk-selection";
 
 /** One user as the table shows them. */
@@ -23,6 +24,8 @@ export type UserRow = {
   name: string;
   username: string;
   email: string | null;
+  /** Someone proved the email (else "Not confirmed" beside it). */
+  emailVerified: boolean;
   role: UserRecord["role"];
   status: UserStatus;
   /** The group names, joined; null: none. */
@@ -61,6 +64,9 @@ export function UsersTableView({
   const sources = useTranslations("identitySources");
   // "Never" for every row without a sign-in, worded once here rather than by a translator in each such cell.
   const never = useTranslations("common")("never");
+  const proof = useTranslations("usersPage.emailProof");
+  const notConfirmed = proof("notConfirmed");
+  const notConfirmedHint = proof("notConfirmedHint");
   const columns: Array<DataColumn<UserRow>> = [
     ...(selectable
       ? [
@@ -101,7 +107,7 @@ export function UsersTableView({
       sortKey: "email",
       unsortableReason: nameSortReason,
       className: "whitespace-nowrap px-4 py-3 text-slate-700",
-      cell: (user) => user.email ?? <span className="text-slate-500">—</span>,
+      cell: (user) => <EmailCell email={user.email} verified={user.emailVerified} notConfirmed={notConfirmed} hint={notConfirmedHint} />,
     },
     { id: "role", header: t("role"), sortKey: "role", cell: (user) => team(`roles.${user.role}.name`) },
     { id: "status", header: t("status"), sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusPill status={user.status} label={status(user.status)} /> },

@@ -49,6 +49,7 @@ export function UsersTable({
     name: user.name,
     username: user.username,
     email: user.email,
+    emailVerified: user.emailVerified,
     role: user.role,
     status: userStatus(user, now),
     groups: user.autoGroups.length === 0 ? null : user.autoGroups.map((id) => groupNames.get(id) ?? id).join(", "),

@@ -47,3 +47,27 @@ test("email_verified: true for a person an admin created, false for one a recrui
   expect(expectApiError(asked, 412).message).toMatch(/Mail is not set up/);
   expect((await ownerApi.user(accepted.body.user_id)).email_verified).toBe(false);
 });
+
+test("PUT /api/users/{id} with email_verified: an admin marks an address confirmed or not; a token without users:reset_password can't vouch", async () => {
+  const person = await ownerApi.createUser({ email: uniqueEmail("marked"), name: "Marked", role: "user" });
+  const unmarked = await ownerApi.put<ApiUser>(`/api/users/${person.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: false });
+  expect(unmarked.status, unmarked.text).toBe(200);
+  expect(unmarked.body.email_verified).toBe(false);
+  const marked = await ownerApi.put<ApiUser>(`/api/users/${person.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: true });
+  expect(marked.body.email_verified).toBe(true);
+  // Left out: unchanged.
+  const renamed = await ownerApi.put<ApiUser>(`/api/users/${person.id}`, { name: "Marked Renamed", role: "user", auto_groups: [], is_blocked: false });
+  expect(renamed.body.email_verified).toBe(true);
+
+  const bad = await ownerApi.put(`/api/users/${person.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: "yes" });
+  expect(expectApiError(bad, 422).message).toBeTruthy();
+
+  const role = await ownerApi.post<{ id: string }>("/api/roles", { name: "Directory editor", description: "", permissions: ["users:read", "users:update"] });
+  expect(role.status, role.text).toBe(200);
+  const editor = await personWithRole(ownerApi, "user");
+  expect((await ownerApi.put(`/api/users/${editor.user.id}/roles`, { role_ids: [role.body.id] })).status).toBe(200);
+  await ownerApi.put(`/api/users/${person.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: false });
+  const refused = await editor.client.put(`/api/users/${person.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: true });
+  expect(expectApiError(refused, 403).message).toBe("Marking an email confirmed needs permission to reset passwords");
+  expect((await ownerApi.user(person.id)).email_verified).toBe(false);
+});

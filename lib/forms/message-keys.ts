@@ -216,6 +216,8 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Unblock this user before transferring ownership to them": { key: "unblockBeforeTransfer" },
   "Approve this person before transferring ownership to them": { key: "approveBeforeTransfer" },
   "Changing someone's email needs permission to reset passwords": { key: "emailNeedsResetPermission" },
+  "Marking an email confirmed needs permission to reset passwords": { key: "emailProofNeedsResetPermission" },
+  "There is no email address to confirm": { key: "personHasNoEmailToConfirm" },
   "Confirm the ownership transfer": { key: "confirmTransfer" },
   "This user has no local password; they sign in through an identity provider": { key: "noLocalPasswordUser" },
   "This invite has no email address: regenerate its link and hand it over instead": { key: "inviteHasNoEmail" },

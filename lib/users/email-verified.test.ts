@@ -17,7 +17,7 @@ import { setUserRoles } from "@/lib/roles/assignments";
 import { createRole } from "@/lib/roles/roles";
 import { roleInputSchema } from "@/lib/roles/schemas";
 import { resetRateLimits } from "@/lib/security/rate-limit";
-import { createAccount, createUser, lastEvent, META, startSession, userRow, type TestUser } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
 import { sendMailThrough, sentTo } from "@/test/mail";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
 import { confirmEmailChange, requestEmailChange, requestEmailConfirmation } from "./email-change";
@@ -85,6 +85,37 @@ describe("which roads prove an email", { timeout: 60_000 }, () => {
     await updateUser(editor, editor.userId, { email: "someone-elses-address@example.com" }, META);
     expect((await userRow(editor.userId))!.emailIndex).toBe(emailBlindIndex("someone-elses-address@example.com"));
     expect(await told(editor.userId), "an address set with no proof and by nobody who could set it on anyone").toBe(false);
+  });
+
+  it("someone who may reset passwords marks an address confirmed or not; nobody else vouches, and nothing without an address of its own", async () => {
+    const person = await createUser(accountId, { email: "marked-by-admin@example.com", emailVerified: false });
+    await updateUser(ownerActor, person.id, { email_verified: true }, META);
+    expect(await told(person.id)).toBe(true);
+    const event = await lastEvent();
+    expect(event.action).toBe("user.updated");
+    expect(event.details).toMatchObject({ changed: ["email_verified"], email_verified: { from: false, to: true } });
+    await updateUser(ownerActor, person.id, { email_verified: false }, META);
+    expect(await told(person.id)).toBe(false);
+
+    // users:update without users:reset_password: no vouching, not for others, not for oneself, not with a new address.
+    const editor = await roleHolder("Directory editor 2", ["users:read", "users:update"]);
+    await updateUser(editor, editor.userId, { email: "editor-own-unproven@example.com" }, META);
+    for (const [target, changes] of [
+      [person.id, { email_verified: true }],
+      [editor.userId, { email_verified: true }],
+      [editor.userId, { email: "editor-new-address@example.com", email_verified: true }],
+    ] as const) {
+      await expect(updateUser(editor, target, changes, META)).rejects.toThrow("Marking an email confirmed needs permission to reset passwords");
+    }
+    expect(await told(person.id)).toBe(false);
+    expect(await told(editor.userId)).toBe(false);
+    // An admin changing an address may say it is not proven yet.
+    await updateUser(ownerActor, person.id, { email: "changed-unproven@example.com", email_verified: false }, META);
+    expect(await told(person.id)).toBe(false);
+
+    const noEmail = await createUser(accountId, {});
+    await updateUserRow(noEmail.id, { emailCiphertext: null, emailIndex: null, emailVerifiedAt: null });
+    await expect(updateUser(ownerActor, noEmail.id, { email_verified: true }, META)).rejects.toMatchObject({ fieldErrors: { email_verified: ["There is no email address to confirm"] } });
   });
 
   it("a confirmed email change proves the new address", async () => {

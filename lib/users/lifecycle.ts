@@ -188,9 +188,13 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     const emailChanges = input.email !== undefined && input.email.trim() !== before.email;
     const usernameChanges = input.username !== undefined && input.username.trim() !== before.username;
     const groupsChange = !sameSet(input.auto_groups, before.autoGroups);
+    // Proven or not (email_verified): a new address is proven when the actor vouches for it and didn't say false.
+    const verifiedAfter = emailChanges ? input.email_verified ?? vouchesForEmail(me) : input.email_verified ?? before.emailVerified;
+    const proofChanges = verifiedAfter !== before.emailVerified;
     assertCanUpdateUser(me, before, {
-      profile: nameChanges || emailChanges || usernameChanges || groupsChange,
+      profile: nameChanges || emailChanges || usernameChanges || groupsChange || proofChanges,
       email: emailChanges,
+      vouchesForEmail: input.email_verified === true && (emailChanges || proofChanges),
       role: input.role,
       isBlocked: input.is_blocked,
     });
@@ -198,9 +202,11 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     // Joining a group confers the roles it grants: nobody adds anyone (themselves included) to more than they hold.
     const joined = input.auto_groups.filter((g) => !before.autoGroups.includes(g));
     if (joined.length > 0) await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, joined));
-    if (emailChanges && (before.isServiceUser || before.idpId)) {
-      const why = before.isServiceUser ? "Service users have no email" : "The email of a user from an identity provider comes from the provider";
-      throw new Invalid(why, { email: [why] });
+    // Neither the address nor whether it is proven is ours to set for these.
+    const notOurs = before.isServiceUser ? "Service users have no email" : before.idpId ? "The email of a user from an identity provider comes from the provider" : null;
+    if (notOurs && (emailChanges || proofChanges)) throw new Invalid(notOurs, { [emailChanges ? "email" : "email_verified"]: [notOurs] });
+    if (proofChanges && !emailChanges && !before.email) {
+      throw new Invalid("There is no email address to confirm", { email_verified: ["There is no email address to confirm"] });
     }
     if (emailChanges) await assertEmailAvailable(tx, actor.accountId, input.email!, { userId });
     if (usernameChanges) await assertUsernameAvailable(tx, actor.accountId, input.username!, userId);
@@ -216,7 +222,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
       .update(users)
       .set({
         ...(nameChanges ? sealName(userId, input.name!) : {}),
-        ...(emailChanges ? sealEmail(userId, input.email!, vouchesForEmail(me) ? new Date() : null) : {}),
+        ...(emailChanges ? sealEmail(userId, input.email!, verifiedAfter ? new Date() : null) : proofChanges ? { emailVerifiedAt: verifiedAfter ? new Date() : null } : {}),
         ...(usernameChanges ? sealUsername(userId, input.username!) : {}),
         role: input.role,
         isBlocked: input.is_blocked,
@@ -235,12 +241,13 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
       });
     }
 
-    if (nameChanges || emailChanges || usernameChanges || groupsChange) {
+    if (nameChanges || emailChanges || usernameChanges || groupsChange || proofChanges) {
       await event(
         "user.updated",
         {
-          changed: [nameChanges && "name", emailChanges && "email", usernameChanges && "username", groupsChange && "auto_groups"].filter(Boolean),
+          changed: [nameChanges && "name", emailChanges && "email", usernameChanges && "username", groupsChange && "auto_groups", proofChanges && "email_verified"].filter(Boolean),
           ...(groupsChange ? { auto_groups: { from: before.autoGroups, to: input.auto_groups } } : {}),
+          ...(proofChanges ? { email_verified: { from: before.emailVerified, to: verifiedAfter } } : {}),
           // Groups that grant roles: the permissions that came or went with them (a role change says it below).
           ...(input.role === before.role ? permissions : {}),
         },

@@ -8,6 +8,8 @@
  * 2. Asking needed no proof: a stolen session, or an access token scoped to groups only, was enough.
  *    Now an account with a password must give it, and a token limited to some permissions can't ask.
  * 3. A password-reset link survived a change of the email address it was sent to.
+ * 4. A pending email change survived an admin setting the address: opening the link later undid the
+ *    admin's save.
  */
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { Forbidden } from "@/lib/errors";
@@ -22,6 +24,7 @@ import { revokeUserSessions } from "./access-control";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
 import { updateUser } from "./lifecycle";
 import { changeOwnPassword } from "./password";
+import { getUser } from "./queries";
 import { passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken } from "./password-reset";
 
 let smtp: TestSmtp;
@@ -76,6 +79,15 @@ describe("links that outlive what should end them", { timeout: 60_000 }, () => {
     // The old mailbox is no longer the person's (left the company, compromised): the admin moves the email.
     await updateUser(await startSession(owner), victim.id, { email: "new-mailbox@example.com" }, META);
     await expect(resetPasswordWithToken({ token, password: "whoever holds the old mailbox 9" }, META)).rejects.toThrow();
+  });
+
+  it("a pending email change dies when an admin sets the email: the admin's save stands", async () => {
+    const victim = await createUser(accountId, { email: "kept-by-admin@example.com", password: PASSWORD });
+    const token = await attackerAsksForEmailChange(victim, "attacker-4@evil.example");
+    const admin = await startSession(owner);
+    await updateUser(admin, victim.id, { email: "set-by-admin@example.com" }, META);
+    await expect(confirmEmailChange({ token }, META)).rejects.toThrow();
+    expect((await getUser(admin, victim.id)).email).toBe("set-by-admin@example.com");
   });
 
   it("asking needs the current password, and a token limited to some permissions can't ask", async () => {

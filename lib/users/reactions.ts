@@ -4,7 +4,8 @@
  * - a pending email change ends when the person's password changes or is reset, their sessions are
  *   revoked, or they are blocked: it was asked for from a session, and ending sessions must end what
  *   someone holding one of them started (else a stolen session's link still moves the email, and
- *   "Forgot password?" to the new address takes the account);
+ *   "Forgot password?" to the new address takes the account); it also ends when the email is set
+ *   some other way (an admin's save), which a link opened later would otherwise undo;
  * - unused password-reset links end when the email they were mailed to is no longer the person's, when
  *   the password changes or is reset, when sessions are revoked, or when the person is blocked.
  */
@@ -29,4 +30,4 @@ react("user.password_changed", "pending-links", endPendingLinks);
 react("user.password_reset", "pending-links", endPendingLinks);
 react("user.sessions_revoked", "pending-links", endPendingLinks);
 react("user.blocked", "pending-links", endPendingLinks);
-react("user.email_changed", "pending-links", endUnusedResetLinks);
+react("user.email_changed", "pending-links", endPendingLinks);

@@ -56,11 +56,14 @@ export type UserChange = {
   profile: boolean; // name, email or groups
   /** The email changes (part of the profile, and more: see below). */
   email?: boolean;
+  /** Someone marks the email proven (or, with a new one, keeps it proven): they vouch for it. */
+  vouchesForEmail?: boolean;
   role?: Role;
   isBlocked?: boolean;
 };
 
 const EMAIL_NEEDS_RESET = "Changing someone's email needs permission to reset passwords";
+export const EMAIL_PROOF_NEEDS_RESET = "Marking an email confirmed needs permission to reset passwords";
 const PENDING_NOT_OWNER = "Approve this person before transferring ownership to them";
 
 export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: UserChange): void {
@@ -72,6 +75,8 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
   // Whoever reads the new address can reset the password ("Forgot password?" mails it there): setting
   // someone else's email is resetting their password, and needs that permission too.
   if (change.email && !self) assertCan(actor, "users:reset_password", EMAIL_NEEDS_RESET);
+  // Apps trust email_verified to link accounts: vouching for an address, one's own included, is the same power.
+  if (change.vouchesForEmail) assertCan(actor, "users:reset_password", EMAIL_PROOF_NEEDS_RESET);
   assertNotOwnerUnlessOwner(actor, target);
   if (self && roleChanges) throw new Forbidden("You can't change your own role");
   if (self && blockChanges) throw new Forbidden("You can't block yourself");

@@ -74,5 +74,7 @@ export const updateUserSchema = z.object({
   role: roleSchema,
   auto_groups: groupIdsSchema,
   is_blocked: z.boolean({ error: "is_blocked must be true or false" }),
+  // Whether the address is proven (what apps are told as email_verified); setting it vouches for it (./rules.ts).
+  email_verified: z.boolean({ error: "email_verified must be true or false" }).optional(),
 });
 export type UpdateUserInput = z.output<typeof updateUserSchema>;

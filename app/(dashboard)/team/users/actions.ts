@@ -13,6 +13,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
 import { resetPasswordSchema, resetUserPassword, revokeUserSessions } from "@/lib/users/access-control";
 import { createUser, deleteUser, setUserBlocked, updateUser } from "@/lib/users/lifecycle";
+import { EMAIL_VERIFIED_SHOWN } from "@/lib/users/form-fields";
 import { userLabel } from "@/lib/users/records";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { approveUser, rejectUser } from "@/lib/users/approval";
@@ -46,13 +47,15 @@ export const createUserAction = serverAction({ needs: "users:create" }, async (a
 
 /** Applies only the fields the person changed (see lib/forms/changed-fields), so a stale form reverts nothing. */
 export const updateUserAction = serverAction({ needs: "users:update", or: "service_users:update" }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
-  const values = formValues(formData, ["email", "username", "name", "role"]);
+  const values = formValues(formData, ["email", "email_verified", "username", "name", "role"]);
   const changed = changedIn(formData);
+  const proofShown = formData.get(EMAIL_VERIFIED_SHOWN) === "1";
   let transferred = false;
   try {
     const input = parseOrThrow(updateUserSchema.partial(), {
       name: changed("name") ? values.name : undefined,
       email: changed("email") ? values.email : undefined,
+      email_verified: proofShown && changed("email_verified") ? formData.get("email_verified") === "on" : undefined,
       username: changed("username") ? values.username : undefined,
       role: changed("role") ? values.role : undefined,
       auto_groups: changed("auto_groups") ? formData.getAll("auto_groups") : undefined,

@@ -107,6 +107,8 @@ export default async function ServiceUserPage({
               isBlocked: user.isBlocked,
               autoGroups: user.autoGroups,
               emailEdit: "fromIdp", // service users have no email (the field is not shown)
+              emailVerified: false,
+              canVouchForEmail: false,
             }}
             roles={roles}
             groups={groups}

@@ -17,6 +17,7 @@ const row = (over: Partial<UserRow>): UserRow => ({
   name: "Ann Smith",
   username: "ann",
   email: "ann@example.com",
+  emailVerified: true,
   role: "user",
   status: "active",
   groups: null,
@@ -57,6 +58,12 @@ describe("the users table from rows of data", () => {
     expect(html).toContain('href="/team/users?sort=created_at&amp;order=desc"');
     expect(html).toContain('href="/team/users?sort=username&amp;order=asc"');
     expect(html).toContain('aria-sort="ascending"');
+  });
+
+  it("an email nobody proved says \"Not confirmed\" beside it; a proven one and a missing one don't", () => {
+    const html = render({ rows: [row({ email: "ann@example.com" }), row({ id: "u2", email: "cara@example.com", emailVerified: false }), row({ id: "u3", email: null, emailVerified: false })] });
+    expect(html.match(/Not confirmed/g)).toHaveLength(1);
+    expect(html).toMatch(/cara@example\.com<\/span><span title="Nobody has confirmed this address[^"]*"[^>]*>Not confirmed/);
   });
 
   it("names and email can't sort when too many match, and the empty state replaces an empty table", () => {

@@ -124,6 +124,9 @@ export default async function UserPage({
               autoGroups: user.autoGroups,
               // The rule itself is assertCanUpdateUser's: another person's email needs users:reset_password.
               emailEdit: user.idpId || user.isServiceUser ? "fromIdp" : user.id === actor.userId || can(actor, "users:reset_password") ? "editable" : "needsResetPermission",
+              emailVerified: user.emailVerified,
+              // Vouching for an address is assertCanUpdateUser's too: users:reset_password, and not for a provider's.
+              canVouchForEmail: !user.idpId && !user.isServiceUser && can(actor, "users:reset_password"),
             }}
             roles={roles}
             groups={groups}
