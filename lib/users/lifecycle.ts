@@ -8,7 +8,6 @@ import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
-import { can } from "@/lib/auth/policy";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
 import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { recordEvent } from "@/lib/audit/record";
@@ -25,7 +24,7 @@ import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
 import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "./username";
-import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser } from "./rules";
+import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, vouchesForEmail } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
 import { indexUser, unindexUser } from "./search-source";
 import { countUserAdded, countUserRemoved } from "./user-counts";
@@ -159,15 +158,6 @@ export async function createUser(
   return { user, password };
 }
 
-/**
- * Whether an address this actor sets here is vouched for: they hold users:reset_password, as changing
- * someone else's email requires (./rules.ts), so they could set it on anyone. Someone changing only their
- * own with users:update and no more sets an unproven address (Profile's "Confirm this address" proves it).
- */
-function vouchesForEmail(actor: Actor): boolean {
-  return can(actor, "users:reset_password");
-}
-
 function sameSet(a: string[], b: string[]): boolean {
   const left = new Set(a);
   const right = new Set(b);
@@ -191,6 +181,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     // Proven or not (email_verified): a new address is proven when the actor vouches for it and didn't say false.
     const verifiedAfter = emailChanges ? input.email_verified ?? vouchesForEmail(me) : input.email_verified ?? before.emailVerified;
     const proofChanges = verifiedAfter !== before.emailVerified;
+    const verifiedAt = verifiedAfter ? new Date() : null;
     assertCanUpdateUser(me, before, {
       profile: nameChanges || emailChanges || usernameChanges || groupsChange || proofChanges,
       email: emailChanges,
@@ -202,8 +193,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     // Joining a group confers the roles it grants: nobody adds anyone (themselves included) to more than they hold.
     const joined = input.auto_groups.filter((g) => !before.autoGroups.includes(g));
     if (joined.length > 0) await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, joined));
-    // Neither the address nor whether it is proven is ours to set for these.
-    const notOurs = before.isServiceUser ? "Service users have no email" : before.idpId ? "The email of a user from an identity provider comes from the provider" : null;
+    const notOurs = emailNotOurs(before);
     if (notOurs && (emailChanges || proofChanges)) throw new Invalid(notOurs, { [emailChanges ? "email" : "email_verified"]: [notOurs] });
     if (proofChanges && !emailChanges && !before.email) {
       throw new Invalid("There is no email address to confirm", { email_verified: ["There is no email address to confirm"] });
@@ -222,7 +212,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
       .update(users)
       .set({
         ...(nameChanges ? sealName(userId, input.name!) : {}),
-        ...(emailChanges ? sealEmail(userId, input.email!, verifiedAfter ? new Date() : null) : proofChanges ? { emailVerifiedAt: verifiedAfter ? new Date() : null } : {}),
+        ...(emailChanges ? sealEmail(userId, input.email!, verifiedAt) : proofChanges ? { emailVerifiedAt: verifiedAt } : {}),
         ...(usernameChanges ? sealUsername(userId, input.username!) : {}),
         role: input.role,
         isBlocked: input.is_blocked,

@@ -12,7 +12,7 @@
  */
 import type { Actor } from "@/lib/auth/actor";
 import { assertMayGrantRole } from "@/lib/auth/escalation";
-import { assertCan, assertMayWrite, type Permission } from "@/lib/auth/policy";
+import { assertCan, assertMayWrite, can, type Permission } from "@/lib/auth/policy";
 import type { Role } from "@/lib/db/schema";
 import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
 import type { UserRecord } from "./records";
@@ -63,6 +63,25 @@ export type UserChange = {
 };
 
 const EMAIL_NEEDS_RESET = "Changing someone's email needs permission to reset passwords";
+
+/**
+ * Why this person's email (and whether it is proven) isn't Latchkey's to set: a service user has none, a
+ * provider's user gets theirs from the provider. Null when it is.
+ */
+export function emailNotOurs(target: Pick<UserRecord, "isServiceUser" | "idpId">): string | null {
+  if (target.isServiceUser) return "Service users have no email";
+  return target.idpId ? "The email of a user from an identity provider comes from the provider" : null;
+}
+
+/**
+ * Whether an address this actor sets or marks confirmed is vouched for: they hold users:reset_password, as
+ * changing someone else's email requires, so they could set it on anyone. Someone changing only their own
+ * with users:update and no more sets an unproven address (Profile's "Confirm this address" proves it).
+ */
+export function vouchesForEmail(actor: Actor): boolean {
+  return can(actor, "users:reset_password");
+}
+
 export const EMAIL_PROOF_NEEDS_RESET = "Marking an email confirmed needs permission to reset passwords";
 const PENDING_NOT_OWNER = "Approve this person before transferring ownership to them";
 

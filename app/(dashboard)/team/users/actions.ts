@@ -55,7 +55,7 @@ export const updateUserAction = serverAction({ needs: "users:update", or: "servi
     const input = parseOrThrow(updateUserSchema.partial(), {
       name: changed("name") ? values.name : undefined,
       email: changed("email") ? values.email : undefined,
-      email_verified: proofShown && changed("email_verified") ? formData.get("email_verified") === "on" : undefined,
+      email_verified: proofShown && changed("email_verified") ? values.email_verified === "on" : undefined,
       username: changed("username") ? values.username : undefined,
       role: changed("role") ? values.role : undefined,
       auto_groups: changed("auto_groups") ? formData.getAll("auto_groups") : undefined,

@@ -22,6 +22,7 @@ import { listUserSessions } from "@/lib/sessions/queries";
 import { serviceTokensCreatedBy } from "@/lib/tokens/creators";
 import { getUser } from "@/lib/users/queries";
 import { userLabel } from "@/lib/users/records";
+import { emailNotOurs, vouchesForEmail } from "@/lib/users/rules";
 import {
   allows,
   assertCanDeleteUser,
@@ -123,10 +124,9 @@ export default async function UserPage({
               isBlocked: user.isBlocked,
               autoGroups: user.autoGroups,
               // The rule itself is assertCanUpdateUser's: another person's email needs users:reset_password.
-              emailEdit: user.idpId || user.isServiceUser ? "fromIdp" : user.id === actor.userId || can(actor, "users:reset_password") ? "editable" : "needsResetPermission",
+              emailEdit: emailNotOurs(user) ? "fromIdp" : user.id === actor.userId || vouchesForEmail(actor) ? "editable" : "needsResetPermission",
               emailVerified: user.emailVerified,
-              // Vouching for an address is assertCanUpdateUser's too: users:reset_password, and not for a provider's.
-              canVouchForEmail: !user.idpId && !user.isServiceUser && can(actor, "users:reset_password"),
+              canVouchForEmail: !emailNotOurs(user) && vouchesForEmail(actor),
             }}
             roles={roles}
             groups={groups}
