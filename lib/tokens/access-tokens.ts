@@ -209,7 +209,6 @@ async function noteTokenUsed(tokenId: string, now: Date): Promise<void> {
   });
 }
 
-/** Ends every access token of a user (an admin reset means the account may be in the wrong hands). */
 /**
  * A block ends a person's access tokens for good: an unblock must not bring back what whoever had the account
  * made with it. A service user's block is a pause: its tokens are refused while it lasts (authenticateAccessToken
@@ -226,6 +225,7 @@ export async function deleteAccessTokensOfBlocked(tx: Tx, accountId: string, use
   return deleteUserAccessTokens(tx, accountId, userId);
 }
 
+/** Ends every access token of a user (an admin reset means the account may be in the wrong hands). */
 export async function deleteUserAccessTokens(tx: Tx, accountId: string, userId: string): Promise<number> {
   const deleted = await tx
     .delete(accessTokens)
