@@ -41,4 +41,23 @@ describe("the users list's kept pages", () => {
     expect(after.total).toBe(3);
     expect(after.items.map((u) => u.id)).toEqual([owner.id, member.id, added.id]);
   });
+
+  it("keeps a whole list (no limit) of up to 100 too, and reads a longer one each time", async () => {
+    const accountId = await createAccount();
+    const owner = await createUser(accountId, { email: "owner@whole.example", name: "Whole Owner", role: "owner" });
+    const actor = await startSession(owner);
+    const whole = () => listUsers(actor, userFiltersSchema.parse({}));
+    const first = await whole();
+    expect(first.items.map((u) => u.id)).toEqual([owner.id]);
+    if (dialect() === "sqlite") expect(await whole()).toBe(first);
+    // Whatever is written, the next whole list is what the database holds.
+    const added = await createUser(accountId, { email: "added@whole.example", name: "Added", role: "user" });
+    expect((await whole()).items.map((u) => u.id)).toEqual([owner.id, added.id]);
+    for (let i = 0; i < 100; i++) await createUser(accountId, { email: `many${i}@whole.example`, name: `Many ${i}`, role: "user" });
+    const long = await whole();
+    expect(long.items).toHaveLength(102);
+    const longAgain = await whole();
+    expect(longAgain).not.toBe(long);
+    expect(Object.isFrozen(longAgain)).toBe(false);
+  });
 });

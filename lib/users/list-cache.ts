@@ -12,7 +12,8 @@
  * dashboards reload), and reading and decrypting the page is most of what
  * those requests cost.
  *
- * What is kept is a page of users (at most 100) as the caller may see it; the
+ * What is kept is a page of users (at most 100; a whole list without a limit as
+ * well, when it is that short) as the caller may see it; the
  * key holds the account, the caller, whether they may see everyone, and
  * every filter. Lists whose answer depends on the clock as well as the data
  * are never kept: a status filter or sort (a sign-in lock ends with time).
@@ -30,7 +31,7 @@ import type { UserRecord } from "./records";
 
 /** Pages kept, least recently used dropped first. */
 const KEEP = 64;
-/** Larger lists (a whole list without a limit, an export's batches) are read each time. */
+/** Longer lists (a long whole list without a limit, an export's batches) are read each time, not kept. */
 const MAX_ITEMS = 100;
 
 type Page = { items: UserRecord[]; total: number };

@@ -52,8 +52,8 @@ export type UserList = { items: UserRecord[]; total: number };
 export async function listUsers(actor: Actor, filters: UserFilters): Promise<UserList> {
   const everyone = can(actor, "users:read");
   // A page read again while nothing was written since is the page read before (./list-cache.ts, SQLite only);
-  // not when the clock decides too (status) or for whole lists.
-  const keep = filters.status === undefined && filters.sort !== "status" && filters.limit !== undefined && filters.limit <= 100;
+  // not when the clock decides too (status). A whole list (no limit) is kept when it is short (keptPage's own limit).
+  const keep = filters.status === undefined && filters.sort !== "status" && (filters.limit === undefined || filters.limit <= 100);
   return keptPage(keep ? JSON.stringify([actor.accountId, actor.userId, everyone, filters]) : null, () => readUsers(actor, everyone, filters));
 }
 
