@@ -203,3 +203,18 @@ test("the owner sees \"Not confirmed\" in Team → Users and marks the address c
   await expect.poll(async () => (await ownerApi.user(made.id)).name).toBe("Nico Renamed");
   expect((await ownerApi.user(made.id)).email_verified).toBe(false);
 });
+
+test("on their own page the owner sees their email read-only, pointing to Profile; a rename still saves (review 7)", async ({ page }) => {
+  const me = await ownerApi.get<{ id: string }>("/api/users/current");
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url(`/team/users/${me.body.id}`));
+  const email = page.getByLabel("Email", { exact: true });
+  await expect(email).toHaveValue(OWNER.email);
+  await expect(email).not.toBeEditable();
+  await expect(page.getByText("Change your own email in Profile: it asks for your password and confirms the new address with a link.")).toBeVisible();
+  // Renaming oneself still saves, and the address stays.
+  await page.getByLabel("Name", { exact: true }).fill("Olive Renamed");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  expect((await ownerApi.user(me.body.id))).toMatchObject({ name: "Olive Renamed", email: OWNER.email });
+});

@@ -17,6 +17,9 @@ import { bindAction } from "@/lib/forms/bind-action";
 import { Checkbox } from "@/components/ui/checkbox";
 import { EMAIL_VERIFIED_SHOWN } from "@/lib/users/form-fields";
 
+/** Why the email is shown read-only. */
+const EMAIL_HINTS = { fromIdp: "emailFromIdp", ownFromProfile: "emailOwnFromProfile", needsResetPermission: "emailNeedsResetPermission" } as const;
+
 type EditableUser = {
   id: string;
   name: string;
@@ -26,7 +29,7 @@ type EditableUser = {
   isBlocked: boolean;
   autoGroups: string[];
   /** Whether this actor may change the email here, and if not, why (shown under the read-only field). */
-  emailEdit: "editable" | "fromIdp" | "needsResetPermission";
+  emailEdit: "editable" | "fromIdp" | "ownFromProfile" | "needsResetPermission";
   /** Whether the address is proven; shown as a box to tick when this actor may vouch for it (else not shown). */
   emailVerified: boolean;
   canVouchForEmail: boolean;
@@ -83,7 +86,7 @@ export function EditUserForm({
             name="email_readonly"
             readOnly
             value={user.email}
-            hint={t(user.emailEdit === "fromIdp" ? "emailFromIdp" : "emailNeedsResetPermission")}
+            hint={t(EMAIL_HINTS[user.emailEdit])}
           />
         )
       )}

@@ -68,6 +68,19 @@ test("PUT /api/users/{id} with email_verified: an admin marks an address confirm
   expect((await ownerApi.put(`/api/users/${editor.user.id}/roles`, { role_ids: [role.body.id] })).status).toBe(200);
   await ownerApi.put(`/api/users/${person.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: false });
   const refused = await editor.client.put(`/api/users/${person.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: true });
-  expect(expectApiError(refused, 403).message).toBe("Marking an email confirmed needs permission to reset passwords");
+  expect(expectApiError(refused, 403).message).toBe("Marking an email confirmed or not needs permission to reset passwords");
   expect((await ownerApi.user(person.id)).email_verified).toBe(false);
+  // Nor the other way (review 7): an editor can't make apps distrust someone's proven address.
+  await ownerApi.put(`/api/users/${person.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: true });
+  const unproving = await editor.client.put(`/api/users/${person.id}`, { role: "user", auto_groups: [], is_blocked: false, email_verified: false });
+  expect(expectApiError(unproving, 403).message).toBe("Marking an email confirmed or not needs permission to reset passwords");
+  expect((await ownerApi.user(person.id)).email_verified).toBe(true);
+});
+
+test("PUT /api/users/{id} doesn't move one's own email, not even the owner's: that is Profile's change, with the password and a link (review 7)", async () => {
+  const me = await ownerApi.get<{ id: string; email: string }>("/api/users/current");
+  expect(me.status, me.text).toBe(200);
+  const moved = await ownerApi.put(`/api/users/${me.body.id}`, { email: uniqueEmail("hijack"), role: "owner", auto_groups: [], is_blocked: false });
+  expect(expectApiError(moved, 403).message).toBe("Change your own email in Profile: it asks for your password and confirms the new address");
+  expect((await ownerApi.user(me.body.id)).email).toBe(me.body.email);
 });

@@ -185,7 +185,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Partial<
     assertCanUpdateUser(me, before, {
       profile: nameChanges || emailChanges || usernameChanges || groupsChange || proofChanges,
       email: emailChanges,
-      vouchesForEmail: input.email_verified === true && (emailChanges || proofChanges),
+      emailProof: proofChanges || (emailChanges && input.email_verified === true),
       role: input.role,
       isBlocked: input.is_blocked,
     });

@@ -56,13 +56,14 @@ export type UserChange = {
   profile: boolean; // name, email or groups
   /** The email changes (part of the profile, and more: see below). */
   email?: boolean;
-  /** Someone marks the email proven (or, with a new one, keeps it proven): they vouch for it. */
-  vouchesForEmail?: boolean;
+  /** Whether the email counts as proven changes (marked confirmed or not, or a new address kept proven): vouching. */
+  emailProof?: boolean;
   role?: Role;
   isBlocked?: boolean;
 };
 
 const EMAIL_NEEDS_RESET = "Changing someone's email needs permission to reset passwords";
+export const OWN_EMAIL_FROM_PROFILE = "Change your own email in Profile: it asks for your password and confirms the new address";
 
 /**
  * Why this person's email (and whether it is proven) isn't Latchkey's to set: a service user has none, a
@@ -75,14 +76,14 @@ export function emailNotOurs(target: Pick<UserRecord, "isServiceUser" | "idpId">
 
 /**
  * Whether an address this actor sets or marks confirmed is vouched for: they hold users:reset_password, as
- * changing someone else's email requires, so they could set it on anyone. Someone changing only their own
- * with users:update and no more sets an unproven address (Profile's "Confirm this address" proves it).
+ * changing someone else's email requires, so they could set it on anyone. (One's own address changes only
+ * through Profile, where a link to the new address proves it.)
  */
 export function vouchesForEmail(actor: Actor): boolean {
   return can(actor, "users:reset_password");
 }
 
-export const EMAIL_PROOF_NEEDS_RESET = "Marking an email confirmed needs permission to reset passwords";
+export const EMAIL_PROOF_NEEDS_RESET = "Marking an email confirmed or not needs permission to reset passwords";
 const PENDING_NOT_OWNER = "Approve this person before transferring ownership to them";
 
 export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: UserChange): void {
@@ -94,8 +95,13 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
   // Whoever reads the new address can reset the password ("Forgot password?" mails it there): setting
   // someone else's email is resetting their password, and needs that permission too.
   if (change.email && !self) assertCan(actor, "users:reset_password", EMAIL_NEEDS_RESET);
-  // Apps trust email_verified to link accounts: vouching for an address, one's own included, is the same power.
-  if (change.vouchesForEmail) assertCan(actor, "users:reset_password", EMAIL_PROOF_NEEDS_RESET);
+  // One's own address moves only with proof (Profile's email change: the current password, then a link to
+  // the new address): here a stolen session or a token scoped to users:update would move it and then take
+  // the account through "Forgot password?".
+  if (change.email && self) throw new Forbidden(OWN_EMAIL_FROM_PROFILE);
+  // Apps trust email_verified to link accounts (and refuse an unproven one): marking an address confirmed or
+  // not, one's own included, is the same power.
+  if (change.emailProof) assertCan(actor, "users:reset_password", EMAIL_PROOF_NEEDS_RESET);
   assertNotOwnerUnlessOwner(actor, target);
   if (self && roleChanges) throw new Forbidden("You can't change your own role");
   if (self && blockChanges) throw new Forbidden("You can't block yourself");

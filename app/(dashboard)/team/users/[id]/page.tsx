@@ -123,8 +123,8 @@ export default async function UserPage({
               role: user.role,
               isBlocked: user.isBlocked,
               autoGroups: user.autoGroups,
-              // The rule itself is assertCanUpdateUser's: another person's email needs users:reset_password.
-              emailEdit: emailNotOurs(user) ? "fromIdp" : user.id === actor.userId || vouchesForEmail(actor) ? "editable" : "needsResetPermission",
+              // The rules are assertCanUpdateUser's: one's own email moves in Profile, another's needs users:reset_password.
+              emailEdit: emailNotOurs(user) ? "fromIdp" : user.id === actor.userId ? "ownFromProfile" : vouchesForEmail(actor) ? "editable" : "needsResetPermission",
               emailVerified: user.emailVerified,
               canVouchForEmail: !emailNotOurs(user) && vouchesForEmail(actor),
             }}

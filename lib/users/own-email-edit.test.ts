@@ -1,0 +1,82 @@
+/**
+ * "Changing where an account is reached needs proof" (docs/security.md): one's own address moves only through
+ * Profile's email change (requestEmailChange: the current password, no scoped token, a link to the new
+ * address). Review 7: updateUser (Team → Users' Edit user, PUT /api/users/{id}) let a person move their own
+ * address with users:update alone, from a stolen session or a token scoped to users:update; "Forgot
+ * password?" to the new address then took the account (and every app it signs in to). Now it refuses.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { outboxIdle } from "@/lib/data/outbox";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { resetRateLimits } from "@/lib/security/rate-limit";
+import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
+import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
+import { sendMailThrough, sentTo } from "@/test/mail";
+import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { updateUser } from "./lifecycle";
+import { passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken } from "./password-reset";
+
+let smtp: TestSmtp;
+let accountId: string;
+let owner: TestUser;
+const PASSWORD = "the admin's own long passphrase 73";
+const resetLink = (text: string | undefined) => /\/reset-password\?token=(lkr_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  accountId = await createAccount();
+  owner = await createUser(accountId, { role: "owner" });
+  await sendMailThrough(smtp, owner);
+}, 60_000);
+afterAll(() => smtp.stop());
+beforeEach(async () => {
+  await resetRateLimits();
+});
+
+async function takeOverThrough(inbox: string, victimId: string): Promise<boolean> {
+  try {
+    await requestPasswordReset(inbox, META);
+    await passwordResetRequestsIdle();
+    await outboxIdle();
+    const token = resetLink((await smtp.waitFor(sentTo(inbox))).text)!;
+    await resetPasswordWithToken({ token, password: "the attacker's chosen passphrase 91" }, META);
+    return (await signInWithPassword(inbox, "the attacker's chosen passphrase 91", META)).userId === victimId;
+  } catch {
+    return false;
+  }
+}
+
+describe("moving one's own address through Edit user needs the same proof as Profile's email change", { timeout: 60_000 }, () => {
+  it("a token scoped to users:update can't move its owner's email (and so take the account)", async () => {
+    const admin = await createUser(accountId, { role: "admin", email: "scoped-admin@example.com", password: PASSWORD });
+    const { plain } = await writeSystem((tx) =>
+      mintAccessToken(tx, { accountId, userId: admin.id, name: "directory-sync", expiresInDays: 1, createdBy: admin.id, permissions: ["users:read", "users:update"] }),
+    );
+    const scoped = (await authenticateAccessToken(plain))!;
+    let moved = true;
+    try {
+      await updateUser(scoped, admin.id, { email: "leaked-token@evil.example" }, META);
+    } catch {
+      moved = false;
+    }
+    const tookOver = moved && (await takeOverThrough("leaked-token@evil.example", admin.id));
+    expect(tookOver, "the leaked token's holder signed in as its owner with a password of their choosing").toBe(false);
+    expect(moved, "a token limited to users:update moved its owner's email").toBe(false);
+  });
+
+  it("a session alone (no current password) can't move its own email through Edit user", async () => {
+    const admin = await createUser(accountId, { role: "admin", email: "session-admin@example.com", password: PASSWORD });
+    const stolen = await startSession(admin);
+    let moved = true;
+    try {
+      await updateUser(stolen, admin.id, { email: "stolen-cookie@evil.example" }, META);
+    } catch (err) {
+      expect(String(err)).toContain("Change your own email in Profile");
+      moved = false;
+    }
+    const tookOver = moved && (await takeOverThrough("stolen-cookie@evil.example", admin.id));
+    expect(tookOver, "the cookie's thief signed in as the admin with a password of their choosing").toBe(false);
+    expect(moved, "a session without the password moved its own email").toBe(false);
+  });
+});
