@@ -15,8 +15,9 @@ test.describe.configure({ mode: "serial" });
 
 let api: Client;
 
-async function mintToken(client: Client, userId: string, name: string): Promise<string> {
-  const res = await client.post<{ plain_token: string }>(`/api/users/${userId}/tokens`, { name, expires_in: 30 });
+/** `password`: a person minting their own with their session gives it (a service user's token needs none). */
+async function mintToken(client: Client, userId: string, name: string, password?: string): Promise<string> {
+  const res = await client.post<{ plain_token: string }>(`/api/users/${userId}/tokens`, { name, expires_in: 30, ...(password ? { password } : {}) });
   expect(res.status, res.text).toBe(200);
   return res.body.plain_token;
 }
@@ -35,7 +36,7 @@ test.beforeAll(async () => {
 
 test("changing my password revokes my access tokens only when I tick the box", async ({ page }) => {
   const me = await personWithRole(api, "admin", { name: "Tess Tokens" });
-  const token = await mintToken(me.client, me.user.id, "laptop");
+  const token = await mintToken(me.client, me.user.id, "laptop", me.password);
   await signIn(page, instance.baseURL, me.email, me.password);
 
   const change = async (from: string, to: string, revoke: boolean) => {
@@ -62,7 +63,7 @@ test("changing my password revokes my access tokens only when I tick the box", a
 
 test("an admin's Revoke sessions can also revoke the person's tokens", async ({ page }) => {
   const person = await personWithRole(api, "admin", { name: "Rex Revoked" });
-  const token = await mintToken(person.client, person.user.id, "ci");
+  const token = await mintToken(person.client, person.user.id, "ci", person.password);
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url(`/team/users/${person.user.id}`));
   await page.getByRole("button", { name: "Revoke sessions" }).click();

@@ -59,13 +59,18 @@ async function createServiceUser(page: Page, name: string, role: "user" | "audit
   await expect(page.getByText("Service user created")).toBeVisible();
 }
 
-/** Create Token on the current page; returns the plain token as copied to the clipboard. */
-async function createToken(page: Page, name: string, days?: number): Promise<string> {
+/**
+ * Create Token on the current page; returns the plain token as copied to the clipboard. `password`: one's own
+ * token (Profile) asks for it; a service user's doesn't.
+ */
+async function createToken(page: Page, name: string, days?: number, password?: string): Promise<string> {
   await page.getByRole("button", { name: "Create Token" }).click();
   const dialog = page.getByRole("dialog", { name: "Create Token" });
   await expect(dialog.getByLabel("Expires in")).toHaveValue("30");
   await dialog.getByLabel("Name").fill(name);
   if (days !== undefined) await dialog.getByLabel("Expires in").fill(String(days));
+  if (password !== undefined) await dialog.getByLabel("Your password").fill(password);
+  else await expect(dialog.getByLabel("Your password")).toHaveCount(0);
   await dialog.getByRole("button", { name: "Create Token" }).click();
   await expect(dialog.getByText("This token will not be shown again")).toBeVisible();
   const shown = await dialog.getByLabel(`Token "${name}"`).inputValue();
@@ -186,12 +191,18 @@ test("a person creates and deletes their own token from their profile", async ({
   await page.getByRole("button", { name: "Create Token" }).click();
   const dialog = page.getByRole("dialog", { name: "Create Token" });
   await dialog.getByLabel("Name").fill("setup");
+  // One's own token asks for the password: a wrong one is refused on its field, and the name stays.
+  await dialog.getByLabel("Your password").fill("not the owner's password");
+  await dialog.getByRole("button", { name: "Create Token" }).click();
+  await expect(dialog.getByText("Current password is incorrect").first()).toBeVisible();
+  await expect(dialog.getByLabel("Name")).toHaveValue("setup");
+  await dialog.getByLabel("Your password").fill(OWNER.password);
   await dialog.getByRole("button", { name: "Create Token" }).click();
   await expect(dialog.getByRole("alert")).toContainText('A token named "setup" already exists');
   await expect(dialog.getByLabel("Name")).toHaveValue("setup");
   await dialog.getByRole("button", { name: "Cancel" }).click();
 
-  const token = await createToken(page, "my laptop", 90);
+  const token = await createToken(page, "my laptop", 90, OWNER.password);
   const row = page.getByRole("row", { name: /my laptop/ });
   await expect(row).toContainText("Valid");
   await expect(row).toContainText("Never");

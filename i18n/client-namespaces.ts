@@ -118,6 +118,7 @@ export const CLIENT_NAMESPACES = {
   ],
   serviceUsers: [
     "columns",
+    "mfa.proof",
     "rolesPage",
     "serviceUsersPage",
     "team",

@@ -34,7 +34,9 @@ export const createTokenAction = serverAction({ needs: ["users:read", "tokens:cr
   if (permissions) values.permissions = permissions.join(",");
   try {
     const input = parseOrThrow(createTokenSchema, { name: values.name, expires_in: expiresInFrom(values.expires_in), permissions });
-    const { plain, token } = await createAccessToken(actor, userId, input, requestMeta(await headers()));
+    // Creating one's own token asks for proof it's the person (the password or a code; never kept in values).
+    const proof = { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
+    const { plain, token } = await createAccessToken(actor, userId, input, requestMeta(await headers()), proof);
     refreshTokenPages(userId);
     // The plain token goes to this one response and is never kept in form values.
     return { status: "success", result: { token: plain, name: token.name, expiresAt: token.expiresAt.toISOString() } };

@@ -15,13 +15,25 @@ import type { ProofKind } from "@/lib/mfa/proof-texts";
  * What proves it's the person before their second factors change (lib/mfa/proof.ts decides, and checks
  * again): their password, a code from their app, or, with nothing to type, their recent sign-in.
  */
-export function ProofFields({ proof, errors, ids }: { proof: ProofKind; errors?: Record<string, string[] | undefined>; ids?: { password: string; code: string } }) {
+export function ProofFields({
+  proof,
+  errors,
+  ids,
+  why,
+}: {
+  proof: ProofKind;
+  errors?: Record<string, string[] | undefined>;
+  ids?: { password: string; code: string };
+  /** Why it is asked, when not for a second factor. */
+  why?: string;
+}) {
   const t = useTranslations("mfa.proof");
+  const hint = why ?? t("why");
   if (proof === "password") {
-    return <PasswordField {...(ids ? { id: ids.password } : {})} label={t("password")} name="password" autoComplete="current-password" required hint={t("why")} errors={errors?.password} />;
+    return <PasswordField {...(ids ? { id: ids.password } : {})} label={t("password")} name="password" autoComplete="current-password" required hint={hint} errors={errors?.password} />;
   }
   if (proof === "code") {
-    return <TextField {...(ids ? { id: ids.code } : {})} label={t("code")} name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={7} hint={t("why")} errors={errors?.code} />;
+    return <TextField {...(ids ? { id: ids.code } : {})} label={t("code")} name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={7} hint={hint} errors={errors?.code} />;
   }
   return <p className="text-sm text-slate-600">{t("recentSignIn")}</p>;
 }

@@ -13,6 +13,8 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "@/lib/tokens/limits";
 import { bindAction } from "@/lib/forms/bind-action";
+import { ProofFields } from "@/components/mfa/proof-fields";
+import type { ProofKind } from "@/lib/mfa/proof-texts";
 
 /**
  * What the token may be narrowed to: its owner's permissions (grouped by
@@ -57,7 +59,7 @@ function ScopePicker({ choice, kept }: { choice: TokenScopeChoice; kept?: Record
   );
 }
 
-function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: TokenScopeChoice; onClose: () => void }) {
+function CreateTokenForm({ userId, scope, proof, onClose }: { userId: string; scope: TokenScopeChoice; proof?: ProofKind; onClose: () => void }) {
   const form = useServerForm(bindAction(createTokenAction, userId));
   const t = useTranslations("tokensPage.create");
   const col = useTranslations("columns");
@@ -107,20 +109,24 @@ function CreateTokenForm({ userId, scope, onClose }: { userId: string; scope: To
           ))}
         </ul>
       )}
+      {proof && <ProofFields proof={proof} errors={errors} why={t("proofWhy")} />}
       <FormActions onCancel={onClose} pending={form.pending} pendingLabel={t("creating")}>{t("title")}</FormActions>
     </form>
   );
 }
 
-/** "Create Token": name, expiry and scope, then the plain token once, with copy. */
-export function CreateTokenDialog({ userId, scope }: { userId: string; scope: TokenScopeChoice }) {
+/**
+ * "Create Token": name, expiry and scope, then the plain token once, with copy. `proof`: one's own token asks
+ * for proof it's the person (lib/tokens/personal-tokens.ts), a service user's doesn't.
+ */
+export function CreateTokenDialog({ userId, scope, proof }: { userId: string; scope: TokenScopeChoice; proof?: ProofKind }) {
   const [open, setOpen] = useState(false);
   const t = useTranslations("tokensPage.create");
   return (
     <>
       <Button onClick={() => setOpen(true)}>{t("title")}</Button>
       <Dialog open={open} onClose={() => setOpen(false)} title={t("title")}>
-        <CreateTokenForm userId={userId} scope={scope} onClose={() => setOpen(false)} />
+        <CreateTokenForm userId={userId} scope={scope} proof={proof} onClose={() => setOpen(false)} />
       </Dialog>
     </>
   );

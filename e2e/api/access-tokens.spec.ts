@@ -59,8 +59,9 @@ async function createToken(userId: string, json: unknown = { name: `t-${crypto.r
   return res;
 }
 
-async function tokenFor(userId: string, auth = ownerAuth): Promise<CreatedToken> {
-  const res = await createToken(userId, undefined, auth);
+/** `password`: a person creating their own with their session gives it. */
+async function tokenFor(userId: string, auth = ownerAuth, password?: string): Promise<CreatedToken> {
+  const res = await createToken(userId, { name: `t-${crypto.randomUUID().slice(0, 8)}`, ...(password ? { password } : {}) }, auth);
   expect(res.status, res.text).toBe(200);
   return res.body;
 }
@@ -193,9 +194,13 @@ test.describe("who manages whose tokens", () => {
     robot = await createServiceUser("Robot", "user");
   });
 
-  test("every person manages their own tokens with their session", async () => {
+  test("every person manages their own tokens with their session, giving their password (review 7b)", async () => {
     for (const person of [admin, auditor, member]) {
-      const created = await createToken(person.id, { name: "my laptop", expires_in: 7 }, person.headers);
+      // The session alone can't leave a token behind: the password proves it's the person.
+      expect(expectApiError(await createToken(person.id, { name: "my laptop", expires_in: 7 }, person.headers), 422).errors?.password).toBeTruthy();
+      const wrong = await createToken(person.id, { name: "my laptop", expires_in: 7, password: "not my password at all" }, person.headers);
+      expect(expectApiError(wrong, 422).errors?.password).toEqual(["Current password is incorrect"]);
+      const created = await createToken(person.id, { name: "my laptop", expires_in: 7, password: person.password }, person.headers);
       expect(created.status, created.text).toBe(200);
       expect(created.body.personal_access_token.created_by).toBe(person.id);
       const list = await call<ApiToken[]>(instance, `/api/users/${person.id}/tokens`, { headers: person.headers });
@@ -210,7 +215,7 @@ test.describe("who manages whose tokens", () => {
   });
 
   test("nobody sees or manages another person's tokens, not even the owner (403)", async () => {
-    const memberToken = (await tokenFor(member.id, member.headers)).personal_access_token;
+    const memberToken = (await tokenFor(member.id, member.headers, member.password)).personal_access_token;
     for (const [who, auth] of [
       ["owner", ownerAuth],
       ["admin", admin.headers],
@@ -253,7 +258,7 @@ test.describe("who manages whose tokens", () => {
   });
 
   test("a person's user-role token reads what they may read and writes nothing, not even their own settings", async () => {
-    const mine = await tokenFor(member.id, member.headers);
+    const mine = await tokenFor(member.id, member.headers, member.password);
     const auth = bearer(mine.plain_token);
     const users = await call<ApiUser[]>(instance, "/api/users", { headers: auth });
     expect(users.status).toBe(200);

@@ -18,8 +18,9 @@ let api: Client;
 
 type ApiToken = { id: string; name: string; created_by: string; created_by_name?: string | null; created_by_status?: string; user_id?: string };
 
-async function mintToken(client: Client, userId: string, name: string): Promise<{ plain: string; id: string }> {
-  const res = await client.post<{ plain_token: string; personal_access_token: { id: string } }>(`/api/users/${userId}/tokens`, { name, expires_in: 30 });
+/** `password`: a person minting their own with their session gives it (a service user's token needs none). */
+async function mintToken(client: Client, userId: string, name: string, password?: string): Promise<{ plain: string; id: string }> {
+  const res = await client.post<{ plain_token: string; personal_access_token: { id: string } }>(`/api/users/${userId}/tokens`, { name, expires_in: 30, ...(password ? { password } : {}) });
   expect(res.status, res.text).toBe(200);
   return { plain: res.body.plain_token, id: res.body.personal_access_token.id };
 }
@@ -62,7 +63,7 @@ test("changing one's password, an admin's reset and accepting an invite refuse w
 
 test("a password change keeps the person's tokens unless revoke_tokens is chosen, and logs the choice", async () => {
   const person = await personWithRole(api, "admin");
-  const kept = await mintToken(person.client, person.user.id, "kept");
+  const kept = await mintToken(person.client, person.user.id, "kept", person.password);
   const kept2 = await person.client.put(`/api/users/${person.user.id}/password`, { old_password: person.password, new_password: "the second sturdy passphrase" });
   expect(kept2.status, kept2.text).toBe(200);
   expect(await tokenWorks(kept.plain)).toBe(true);
@@ -83,7 +84,7 @@ test("a password change keeps the person's tokens unless revoke_tokens is chosen
 
 test("an admin's revoke sessions ends tokens only with ?revoke_tokens=true, and logs the choice", async () => {
   const person = await personWithRole(api, "admin");
-  const token = await mintToken(person.client, person.user.id, "ci");
+  const token = await mintToken(person.client, person.user.id, "ci", person.password);
 
   const plain = await api.call<{ revoked: number; tokens_deleted: number }>(`/api/users/${person.user.id}/sessions`, { method: "DELETE" });
   expect(plain.status, plain.text).toBe(200);

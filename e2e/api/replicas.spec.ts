@@ -38,6 +38,7 @@ let b: Instance;
 let proxy: RoundRobin;
 let owner: { user_id: string; personal_access_token: string };
 let ownerCookie: string;
+let ownerPassword: string;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -54,9 +55,9 @@ test.afterAll(async () => {
   await postgres?.stop();
 });
 
-/** A new access token of the owner's, minted with the owner's session (not counted against another token's limit). */
+/** A new access token of the owner's, minted with the owner's session and password (not counted against another token's limit). */
 async function ownerToken(name: string): Promise<string> {
-  const res = await cookieClient(proxy, ownerCookie).post<{ plain_token: string }>(`/api/users/${owner.user_id}/tokens`, { name, expires_in: 1 });
+  const res = await cookieClient(proxy, ownerCookie).post<{ plain_token: string }>(`/api/users/${owner.user_id}/tokens`, { name, expires_in: 1, password: ownerPassword });
   expect(res.status, res.text).toBe(200);
   expect(res.body.plain_token).toMatch(ACCESS_TOKEN_PATTERN);
   return res.body.plain_token;
@@ -78,7 +79,8 @@ test("50 concurrent setups spread over both replicas: one owner", async () => {
   for (const res of responses) if (res.status !== 200) expect(expectApiError(res, 412).message).toMatch(/already/i);
 
   owner = responses[winners[0]].body as typeof owner;
-  ownerCookie = await signInOrFail(proxy, attempts[winners[0]].email, attempts[winners[0]].password);
+  ownerPassword = attempts[winners[0]].password;
+  ownerCookie = await signInOrFail(proxy, attempts[winners[0]].email, ownerPassword);
   for (const replica of [a, b]) {
     const { users, total } = await tokenClient(replica, owner.personal_access_token).list();
     expect(total).toBe(1);
@@ -111,7 +113,7 @@ test("blocked on A: B refuses that user's token and cookie on the next request",
   const changed = await cookieClient(b, first).put(`/api/users/${user.id}/password`, { old_password: user.password, new_password: password });
   expect(changed.status, changed.text).toBe(200);
   const cookie = await signInOrFail(b, email, password);
-  const minted = await cookieClient(b, cookie).post<{ plain_token: string }>(`/api/users/${user.id}/tokens`, { name: "bea-cli", expires_in: 1 });
+  const minted = await cookieClient(b, cookie).post<{ plain_token: string }>(`/api/users/${user.id}/tokens`, { name: "bea-cli", expires_in: 1, password });
   expect(minted.status, minted.text).toBe(200);
   const token = minted.body.plain_token;
   // Both work on B (and B has now seen this session and token).

@@ -17,7 +17,7 @@ test("a token over its per-minute limit gets 429 with Retry-After; other tokens 
   const created = await call<{ plain_token: string }>(instance, `/api/users/${owner.user_id}/tokens`, {
     method: "POST",
     headers: { cookie, origin: instance.baseURL },
-    json: { name: "second" },
+    json: { name: "second", password: OWNER.password },
   });
   expect(created.status, created.text).toBe(200);
 

@@ -3,7 +3,8 @@ import { expect } from "@playwright/test";
 import { call, signInOrFail } from "./api";
 import type { Instance } from "./server";
 
-export type Person = { id: string; email: string; cookie: string; headers: Record<string, string> };
+/** `password`: their current one (creating their own access token with the session asks for it). */
+export type Person = { id: string; email: string; password: string; cookie: string; headers: Record<string, string> };
 
 export async function personWithSession(
   instance: Instance,
@@ -19,11 +20,12 @@ export async function personWithSession(
   expect(created.status, created.text).toBe(200);
   const cookie = await signInOrFail(instance, email, created.body.password);
   const headers = { cookie, origin: instance.baseURL };
+  const password = `a fresh ${role} passphrase 42`;
   const changed = await call(instance, `/api/users/${created.body.id}/password`, {
     method: "PUT",
     headers,
-    json: { old_password: created.body.password, new_password: `a fresh ${role} passphrase 42` },
+    json: { old_password: created.body.password, new_password: password },
   });
   expect(changed.status, changed.text).toBe(200);
-  return { id: created.body.id, email, cookie, headers };
+  return { id: created.body.id, email, password, cookie, headers };
 }

@@ -2,7 +2,7 @@
 export const RECENT_SIGN_IN_MINUTES = 15;
 export const WRONG_TOTP_CODE = "That code is not right. Check your app's clock and try the current code.";
 export const CODE_REQUIRED = "Enter the code from your authenticator app";
-export const SIGN_IN_AGAIN = `Sign in again to change your second factors: without a password, a sign-in in the last ${RECENT_SIGN_IN_MINUTES} minutes shows it's you.`;
+export const SIGN_IN_AGAIN = `Sign in again first: without a password, a sign-in in the last ${RECENT_SIGN_IN_MINUTES} minutes shows it's you.`;
 
 /** What the person must give to prove it's them: "password", "code", or nothing to type ("recent_sign_in"). */
 export type ProofKind = "password" | "code" | "recent_sign_in";

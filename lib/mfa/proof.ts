@@ -3,7 +3,9 @@
  * their sessions (a cookie taken from an unlocked laptop, a session left open). A passkey signs in on its
  * own, and an authenticator app or recovery codes pass the second step: each outlives every way the
  * person takes their account back (a new password, "sign out everywhere else", an admin's reset). So
- * adding a passkey or an app, removing one, and making new recovery codes all ask for it:
+ * adding a passkey or an app, removing one, and making new recovery codes all ask for it, and so does a
+ * session creating an access token for its own person (lib/tokens/personal-tokens.ts: a token, too, acts
+ * on its own and outlives a new password and "sign out everywhere else"):
  * - the current password, when the account has one (`assertKnowsCurrentPassword`: one guessing limit
  *   with the password and email changes);
  * - else (LDAP, external providers) a current code from the authenticator app, when there is one; the
@@ -13,7 +15,7 @@
  */
 import "server-only";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import { z } from "zod";
+import { factorProofSchema } from "./proof-schema";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -30,11 +32,7 @@ import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, WRONG_TOTP_CODE, 
 import { openTotpSecret, totpRow } from "./records";
 import { acceptedTotpStep } from "./totp";
 
-export const factorProofSchema = z.object({
-  password: z.string({ error: "Current password is required" }).max(1024).default(""),
-  code: z.string({ error: CODE_REQUIRED }).max(64).default(""),
-});
-export type FactorProof = z.input<typeof factorProofSchema>;
+export { factorProofSchema, type FactorProof } from "./proof-schema";
 export { RECENT_SIGN_IN_MINUTES, WRONG_TOTP_CODE, type ProofKind } from "./proof-texts";
 
 
@@ -44,7 +42,7 @@ export async function proofKindOf(userId: string, hasLocalPassword: boolean): Pr
 }
 
 /** The change a proof is for, recorded with a refusal. */
-export type FactorChange = "passkey.add" | "passkey.remove" | "totp.set_up" | "totp.remove" | "recovery_codes.regenerate";
+export type FactorChange = "passkey.add" | "passkey.remove" | "totp.set_up" | "totp.remove" | "recovery_codes.regenerate" | "token.create";
 
 /**
  * Refuses unless the input proves the actor is the person (see above). Counted before the check, per

@@ -11,7 +11,7 @@ import { ldapInputSchema, providerInputSchema, signInSwitchesSchema, trustedHead
 import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema, resendInviteSchema } from "@/lib/invites/schemas";
 import { mailSettingsInputSchema, testMailSchema } from "@/lib/mail/schemas";
 import { setupInputSchema } from "@/lib/setup/setup";
-import { createTokenSchema } from "@/lib/tokens/schemas";
+import { createTokenRequestSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
 import { changePasswordSchema } from "@/lib/users/password";
 import { forgotPasswordSchema, resetWithTokenSchema } from "@/lib/users/password-reset";
@@ -100,7 +100,7 @@ export const API_ROUTES: ApiRoute[] = [
 
   { method: "get", path: `/api/users/${uuid}/service-tokens`, summary: "The service users' tokens this user created (also after the user is deleted)", tag: "Tokens", response: R.createdServiceTokenSchema, list: true, permissions: ["tokens:read"] },
   { method: "get", path: `/api/users/${uuid}/tokens`, summary: "A user's access tokens", tag: "Tokens", response: R.tokenSchema, list: true, permissions: ["users:read", "tokens:read"] },
-  { method: "post", path: `/api/users/${uuid}/tokens`, summary: "Create an access token (shown once)", tag: "Tokens", body: createTokenSchema, response: R.tokenGeneratedSchema, secret: true, permissions: ["users:read", "tokens:create"] },
+  { method: "post", path: `/api/users/${uuid}/tokens`, summary: "Create an access token (shown once); a signed-in person creating their own gives their password (or a code)", tag: "Tokens", body: createTokenRequestSchema, response: R.tokenGeneratedSchema, secret: true, permissions: ["users:read", "tokens:create"] },
   { method: "get", path: `/api/users/${uuid}/tokens/{tokenId}`, summary: "One access token", tag: "Tokens", response: R.tokenSchema, permissions: ["users:read", "tokens:read"] },
   { method: "delete", path: `/api/users/${uuid}/tokens/{tokenId}`, summary: "Delete an access token", tag: "Tokens", response: R.emptySchema, permissions: ["users:read", "tokens:delete"] },
 

@@ -27,6 +27,7 @@ import { assertMayGrant } from "@/lib/auth/escalation";
 import { sortPermissions } from "@/lib/auth/permissions";
 import { MAX_TOKENS_PER_USER } from "./limits";
 import { createTokenSchema, type CreateTokenInput } from "./schemas";
+import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
 
 /** The token's user as it is now; a user the actor can't see is "not found", as in the queries. */
 async function loadTokenOwner(tx: Tx, actor: Actor, userId: string): Promise<UserRecord> {
@@ -62,9 +63,17 @@ async function assertRoomForToken(tx: Tx, accountId: string, userId: string, now
   throw new Conflict(`This user already has ${max} access tokens, the most one user may hold: delete one that is no longer used`).keyed("tooManyTokens", { max });
 }
 
-export async function createAccessToken(actor: Actor, userId: string, input: CreateTokenInput, meta: RequestMeta): Promise<CreatedToken> {
+/**
+ * A new access token for userId. A session making one for its own person proves it's them first, as for a
+ * new passkey (lib/mfa/proof.ts: the password, else a code from the app, else a recent sign-in): a token
+ * acts on its own for up to a year, and a new password or "sign out everywhere else" doesn't end it, so a
+ * stolen cookie mustn't be able to leave one behind. A token making one is bounded by its own expiry
+ * (makerExpiry); an admin making a service user's token is managing automation.
+ */
+export async function createAccessToken(actor: Actor, userId: string, input: CreateTokenInput, meta: RequestMeta, proof?: FactorProof): Promise<CreatedToken> {
   // Parsed again here so no caller can store an untrimmed, empty or overlong name or an unbounded expiry.
   const { name, expires_in, permissions } = parseOrThrow(createTokenSchema, input);
+  if (actor.kind === "session" && actor.userId === userId) await assertProvesItsThem(actor, proof, "token.create", meta);
   // The rules run on the actor as it is under the write lock (a demotion or block in flight stops this).
   return write(actor, async (tx, me) => {
     const owner = await loadTokenOwner(tx, me, userId);

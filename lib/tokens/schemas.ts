@@ -1,5 +1,6 @@
 /** Input schema for creating an access token: one for the Create Token form and POST /api/users/{id}/tokens. */
 import { z } from "zod";
+import { factorProofSchema } from "@/lib/mfa/proof-schema";
 import { permissionListSchema } from "@/lib/roles/schemas";
 import { textError } from "@/lib/users/fields";
 import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "./limits";
@@ -24,3 +25,9 @@ export const createTokenSchema = z.object({
   permissions: permissionListSchema.optional(),
 });
 export type CreateTokenInput = z.output<typeof createTokenSchema>;
+
+/**
+ * POST /api/users/{id}/tokens: the token, and for a signed-in person creating their own, the proof it's them
+ * ("password", or "code" from their authenticator app; lib/tokens/personal-tokens.ts).
+ */
+export const createTokenRequestSchema = createTokenSchema.extend(factorProofSchema.partial().shape);

@@ -10,6 +10,7 @@ import { permissionsOfActor } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
+import { proofKindOf } from "@/lib/mfa/proof";
 import { getUser } from "@/lib/users/queries";
 import { allows } from "@/lib/users/rules";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -69,7 +70,9 @@ export default async function ProfilePage() {
               {writes ? tp("tokens.writes") : tp("tokens.readOnly")}
             </p>
           </div>
-          {canManageTokens && <CreateTokenDialog userId={me.id} scope={await tokenScopeChoice(actor, me.id)} />}
+          {canManageTokens && (
+            <CreateTokenDialog userId={me.id} scope={await tokenScopeChoice(actor, me.id)} proof={await proofKindOf(me.id, me.hasLocalPassword)} />
+          )}
         </div>
         <TokensTable tokens={tokens} canManage={canManageTokens} />
       </section>

@@ -7,7 +7,7 @@ import { toApiToken } from "@/lib/tokens/api-shape";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
 import { withCreators } from "@/lib/tokens/creators";
 import { listAccessTokens } from "@/lib/tokens/queries";
-import { createTokenSchema } from "@/lib/tokens/schemas";
+import { createTokenRequestSchema } from "@/lib/tokens/schemas";
 import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
@@ -17,12 +17,16 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   return Response.json((await withCreators(actor.accountId, await listAccessTokens(actor, (await params).id))).map(toApiToken));
 });
 
-/** {"name", "expires_in" (days, 1–365, default 30)} → the plain token, in this response only. */
+/**
+ * {"name", "expires_in" (days, 1–365, default 30), "permissions"?} → the plain token, in this response only.
+ * A signed-in person creating their own adds the proof it's them: "password" (or "code" from their
+ * authenticator app when they have no password).
+ */
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id } = await params;
-  const input = await readJson(request, createTokenSchema);
-  const { plain, token } = await createAccessToken(actor, id, input, requestMeta(request.headers));
+  const { password, code, ...input } = await readJson(request, createTokenRequestSchema);
+  const { plain, token } = await createAccessToken(actor, id, input, requestMeta(request.headers), { password, code });
   return secretResponse({ plain_token: plain, personal_access_token: toApiToken(token) });
 });
 
