@@ -54,6 +54,41 @@ function inAny(addr: ipaddr.IPv4 | ipaddr.IPv6, ranges: ReadonlyArray<readonly [
   });
 }
 
+const v4 = (bytes: number[]) => new ipaddr.IPv4(bytes);
+const LOCAL_USE_NAT64 = ipaddr.parse("64:ff9b:1::") as ipaddr.IPv6;
+
+/**
+ * IPv6 spellings of an IPv4 destination that a translator on the path turns back into it (review 7b): NAT64's
+ * well-known prefix 64:ff9b::/96 and SIIT's ::ffff:0:0:0/96 (RFC 6052, 6145: the last 32 bits), 6to4's
+ * 2002::/16 (bits 16–47), and NAT64's local-use 64:ff9b:1::/48 (RFC 8215), whose network picks the prefix
+ * length: every RFC 6052 layout it may use (/48, /56, /64, /96) is judged, except what reads as 0.0.0.0/8
+ * (the zeros of another layout). ("::ffff:a.b.c.d", IPv4-mapped, ipaddr.process already turns into IPv4.)
+ */
+function embeddedIPv4(addr: ipaddr.IPv6): { addresses: ipaddr.IPv4[]; localTranslator: boolean } {
+  const b = addr.toByteArray();
+  if (addr.match(LOCAL_USE_NAT64, 48)) {
+    // RFC 6052 §2.2: bits 64–71 (byte 8) are always skipped.
+    const layouts = [
+      [b[6], b[7], b[9], b[10]],
+      [b[7], b[9], b[10], b[11]],
+      [b[9], b[10], b[11], b[12]],
+      [b[12], b[13], b[14], b[15]],
+    ];
+    return { addresses: layouts.map(v4).filter((a) => a.range() !== "unspecified"), localTranslator: true };
+  }
+  const range = addr.range();
+  if (range === "rfc6052" || range === "rfc6145") return { addresses: [v4(b.slice(12, 16))], localTranslator: false };
+  if (range === "6to4") return { addresses: [v4(b.slice(2, 6))], localTranslator: false };
+  return { addresses: [], localTranslator: false };
+}
+
+/** Why one parsed address may not be contacted, or null when it may. */
+function refusalOf(addr: ipaddr.IPv4 | ipaddr.IPv6, policy: AddressPolicy): OutboundAddressRefused | null {
+  if (inAny(addr, ALWAYS_REFUSED)) return new OutboundAddressRefused(addr.range() === "unspecified" ? "unspecified" : "metadata");
+  if (inAny(addr, LOOPBACK) && !policy.allowInternal) return new OutboundAddressRefused("internal");
+  return null;
+}
+
 /** Why an address may not be contacted, or null when it may. Unparseable addresses are refused. */
 export function refusalFor(address: string, policy: AddressPolicy): OutboundAddressRefused | null {
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
@@ -63,8 +98,15 @@ export function refusalFor(address: string, policy: AddressPolicy): OutboundAddr
   } catch {
     return new OutboundAddressRefused("unspecified");
   }
-  if (inAny(addr, ALWAYS_REFUSED)) return new OutboundAddressRefused(addr.range() === "unspecified" ? "unspecified" : "metadata");
-  if (inAny(addr, LOOPBACK) && !policy.allowInternal) return new OutboundAddressRefused("internal");
+  const own = refusalOf(addr, policy);
+  if (own || addr.kind() === "ipv4") return own;
+  // An IPv4 destination spelled as IPv6 is judged as that IPv4 address too.
+  const embedded = embeddedIPv4(addr as ipaddr.IPv6);
+  const refusals = embedded.addresses.map((inner) => refusalOf(inner, policy)).filter((r) => r !== null);
+  const metadata = refusals.find((r) => r.reason !== "internal");
+  if (metadata) return metadata;
+  // A local-use translator is a network of one's own: only with "Allow internal addresses".
+  if (refusals.length > 0 || (embedded.localTranslator && !policy.allowInternal)) return new OutboundAddressRefused("internal");
   return null;
 }
 
