@@ -42,3 +42,36 @@ describe("IPv4 destinations spelled as IPv6", () => {
     expect(refusalFor("not an address", ON)?.reason).toBe("unspecified");
   });
 });
+
+describe("an identity provider's answer", () => {
+  it("is read up to MAX_PROVIDER_RESPONSE_BYTES; a longer one fails instead of filling memory", async () => {
+    const http = await import("node:http");
+    const { guardedFetch, MAX_PROVIDER_RESPONSE_BYTES } = await import("./outbound-guard");
+    const server = http.createServer((req, res) => {
+      const size = req.url === "/huge" ? MAX_PROVIDER_RESPONSE_BYTES * 4 : 2048;
+      res.writeHead(200, { "content-type": "application/json" });
+      // Sent in chunks, with no Content-Length: only the bytes read can tell.
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const more = () => {
+        while (sent < size) {
+          const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
+          sent += part.length;
+          if (!res.write(part)) return void res.once("drain", more);
+        }
+        res.end();
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const get = guardedFetch({ allowInternal: true });
+      expect((await (await get(`http://127.0.0.1:${port}/small`)).text()).length).toBe(2048);
+      await expect(get(`http://127.0.0.1:${port}/huge`).then((res) => res.text())).rejects.toThrow();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -145,11 +145,17 @@ export async function checkedAddress(hostname: string, policy: AddressPolicy): P
   return addresses[0].address;
 }
 
+/**
+ * The most an identity provider's answer may hold (discovery, JWKS, tokens, userinfo are a few KiB): a
+ * hostile or broken provider can't make us buffer an endless body (review 7b). Past it the body errors.
+ */
+export const MAX_PROVIDER_RESPONSE_BYTES = 1024 * 1024;
+
 const agents = new Map<boolean, Agent>();
 function agentFor(policy: AddressPolicy): Agent {
   let agent = agents.get(policy.allowInternal);
   if (!agent) {
-    agent = new Agent({ connect: { lookup: guardedLookup(policy) } });
+    agent = new Agent({ connect: { lookup: guardedLookup(policy) }, maxResponseSize: MAX_PROVIDER_RESPONSE_BYTES });
     agents.set(policy.allowInternal, agent);
   }
   return agent;
@@ -157,8 +163,9 @@ function agentFor(policy: AddressPolicy): Agent {
 
 /**
  * fetch for calls to an identity provider: the destination is checked (literal
- * addresses up front, names in the connection's own lookup) and redirects are
- * never followed, so a provider cannot send us to another host.
+ * addresses up front, names in the connection's own lookup), redirects are
+ * never followed, so a provider cannot send us to another host, and an answer
+ * over MAX_PROVIDER_RESPONSE_BYTES fails.
  */
 export function guardedFetch(policy: AddressPolicy): typeof fetch {
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
