@@ -6,7 +6,7 @@ import { applications, oidcModels, oidcSigningKeys, users } from "@/lib/db/schem
 import { createAccount } from "@/test/factories";
 import { personAndApp } from "@/test/oidc-fixtures";
 import { onPostgres } from "@/test/test-database";
-import { ConsumedMeanwhile, deleteExpiredModels, modelDigest, OidcAdapter } from "./adapter";
+import { ConsumedMeanwhile, deleteExpiredModels, EXPIRED_MODEL_GRACE_MS, modelDigest, OidcAdapter } from "./adapter";
 import { usableUserOfApp } from "./accounts";
 import { currentScope, flushDeferredWrites, newRequestScope, personMemoKey, runInRequestScope } from "./request-scope";
 import { loadSigningKeys, PUBLISHED_AFTER_DAYS, rotateSigningKeys, SIGNING_DAYS } from "./signing-keys";
@@ -204,7 +204,11 @@ describe("oidc-provider adapter", () => {
     await new Promise((r) => setTimeout(r, 1100));
     // The row's expiry wins over the payload's: the provider sees it expired.
     expect((await access.find("a-3"))?.exp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
-    expect(await deleteExpiredModels()).toBeGreaterThanOrEqual(1);
+    // Just expired, it is kept a while (a poll then gets "expired", not "unknown"); an hour on, it goes.
+    await deleteExpiredModels();
+    expect(await access.find("a-3")).toBeDefined();
+    expect(await deleteExpiredModels(new Date(Date.now() + EXPIRED_MODEL_GRACE_MS))).toBeGreaterThanOrEqual(1);
+    expect(await access.find("a-3")).toBeUndefined();
   });
 });
 

@@ -782,8 +782,16 @@ export class ConsumedMeanwhile extends Error {
 /** The constructor oidc-provider is given (`adapter` in its configuration). */
 export const OidcAdapter = DatabaseAdapter as unknown as new (name: string) => Adapter;
 
-/** Removes rows past their expiry (a background job; the provider ignores them already). */
+/**
+ * How long an expired row is kept before the background job removes it: meanwhile the provider still finds
+ * it and answers as for an expired artifact (a device code polled just after it expired gets RFC 8628's
+ * expired_token, not invalid_grant "not found"), whenever the job happens to run.
+ */
+export const EXPIRED_MODEL_GRACE_MS = 60 * 60 * 1000;
+
+/** Removes rows an EXPIRED_MODEL_GRACE_MS past their expiry (a background job; the provider ignores them already). */
 export async function deleteExpiredModels(now = new Date()): Promise<number> {
-  const gone = await writeSystem((tx) => tx.delete(oidcModels).where(lte(oidcModels.expiresAt, now)).returning({ id: oidcModels.id }));
+  const before = new Date(now.getTime() - EXPIRED_MODEL_GRACE_MS);
+  const gone = await writeSystem((tx) => tx.delete(oidcModels).where(lte(oidcModels.expiresAt, before)).returning({ id: oidcModels.id }));
   return gone.length;
 }
