@@ -12,8 +12,9 @@ import type { FormState } from "@/lib/forms/form-state";
 import type { ProofKind } from "@/lib/mfa/proof-texts";
 
 /**
- * What proves it's the person before their second factors change (lib/mfa/proof.ts decides, and checks
- * again): their password, a code from their app, or, with nothing to type, their recent sign-in.
+ * What proves it's the person before their second factors change or they create an access token
+ * (lib/mfa/proof.ts decides, and checks again): their password, a code from their app, or, with nothing
+ * to type, their recent sign-in.
  */
 export function ProofFields({
   proof,
