@@ -6,22 +6,20 @@
  * password?" to the new address then took the account (and every app it signs in to). Now it refuses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { outboxIdle } from "@/lib/data/outbox";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { resetRateLimits } from "@/lib/security/rate-limit";
-import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
-import { sendMailThrough, sentTo } from "@/test/mail";
+import { sendMailThrough } from "@/test/mail";
+import { takesOverThrough } from "@/test/takeover";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
 import { updateUser } from "./lifecycle";
-import { passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken } from "./password-reset";
 
 let smtp: TestSmtp;
 let accountId: string;
 let owner: TestUser;
 const PASSWORD = "the admin's own long passphrase 73";
-const resetLink = (text: string | undefined) => /\/reset-password\?token=(lkr_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
+const CHOSEN = "the attacker's chosen passphrase 91";
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -33,19 +31,6 @@ afterAll(() => smtp.stop());
 beforeEach(async () => {
   await resetRateLimits();
 });
-
-async function takeOverThrough(inbox: string, victimId: string): Promise<boolean> {
-  try {
-    await requestPasswordReset(inbox, META);
-    await passwordResetRequestsIdle();
-    await outboxIdle();
-    const token = resetLink((await smtp.waitFor(sentTo(inbox))).text)!;
-    await resetPasswordWithToken({ token, password: "the attacker's chosen passphrase 91" }, META);
-    return (await signInWithPassword(inbox, "the attacker's chosen passphrase 91", META)).userId === victimId;
-  } catch {
-    return false;
-  }
-}
 
 describe("moving one's own address through Edit user needs the same proof as Profile's email change", { timeout: 60_000 }, () => {
   it("a token scoped to users:update can't move its owner's email (and so take the account)", async () => {
@@ -60,7 +45,7 @@ describe("moving one's own address through Edit user needs the same proof as Pro
     } catch {
       moved = false;
     }
-    const tookOver = moved && (await takeOverThrough("leaked-token@evil.example", admin.id));
+    const tookOver = moved && (await takesOverThrough(smtp, "leaked-token@evil.example", admin.id, CHOSEN));
     expect(tookOver, "the leaked token's holder signed in as its owner with a password of their choosing").toBe(false);
     expect(moved, "a token limited to users:update moved its owner's email").toBe(false);
   });
@@ -75,7 +60,7 @@ describe("moving one's own address through Edit user needs the same proof as Pro
       expect(String(err)).toContain("Change your own email in Profile");
       moved = false;
     }
-    const tookOver = moved && (await takeOverThrough("stolen-cookie@evil.example", admin.id));
+    const tookOver = moved && (await takesOverThrough(smtp, "stolen-cookie@evil.example", admin.id, CHOSEN));
     expect(tookOver, "the cookie's thief signed in as the admin with a password of their choosing").toBe(false);
     expect(moved, "a session without the password moved its own email").toBe(false);
   });

@@ -9,6 +9,7 @@ import { newDeviceId } from "@/lib/http/device-cookie";
 import { createAccount, createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
 import { sendMailThrough } from "@/test/mail";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { resetTokenIn } from "@/test/takeover";
 import { FORGOT_PASSWORD_ANSWER, passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken, sendPasswordResetLink } from "./password-reset";
 
 const NEW = "a completely fresh passphrase 77";
@@ -16,7 +17,6 @@ let smtp: TestSmtp;
 let accountId: string;
 let owner: TestUser;
 
-const linkIn = (text: string | undefined) => /\/reset-password\?token=(lkr_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
 const mailTo = (address: string, subject: RegExp) => smtp.waitFor((m) => JSON.stringify(m.to).includes(address) && subject.test(m.subject ?? ""));
 
 beforeAll(async () => {
@@ -40,7 +40,7 @@ async function requestAndReadLink(user: TestUser): Promise<string> {
   const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && JSON.stringify(m.to).includes(user.email) && /new password/i.test(m.subject ?? ""));
   expect(mail.text).toContain("https://team.example.com/reset-password?token=");
   expect(mail.html).toContain("https://team.example.com/reset-password?token=");
-  return linkIn(mail.text)!;
+  return resetTokenIn(mail.text)!;
 }
 
 // Password hashing and a real SMTP server: slow on a loaded machine.
@@ -107,7 +107,7 @@ describe("forgot password", { timeout: 60_000 }, () => {
     await passwordResetRequestsIdle();
     await outboxIdle();
     const mail = await mailTo(external.email, /about your password/i);
-    expect(linkIn(mail.text)).toBeUndefined();
+    expect(resetTokenIn(mail.text)).toBeUndefined();
     expect(mail.text).toMatch(/identity provider or directory/);
   });
 
@@ -134,7 +134,7 @@ describe("forgot password", { timeout: 60_000 }, () => {
     await passwordResetRequestsIdle();
     await outboxIdle();
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && JSON.stringify(m.to).includes(person.email) && /new password/i.test(m.subject ?? ""));
-    expect(linkIn(mail.text)).toBeDefined();
+    expect(resetTokenIn(mail.text)).toBeDefined();
     // Their browser has a limit of its own; another person's known browser is a stranger here.
     for (let i = 0; i < 2; i++) await requestPasswordReset(person.email, { ...META, device: theirs });
     await expect(requestPasswordReset(person.email, { ...META, device: theirs })).rejects.toBeInstanceOf(RateLimited);
@@ -154,7 +154,7 @@ describe("an admin's Send reset link", { timeout: 60_000 }, () => {
     await sendPasswordResetLink(await startSession(owner), person.id, META);
     await outboxIdle();
     const mail = await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && JSON.stringify(m.to).includes(person.email));
-    await resetPasswordWithToken({ token: linkIn(mail.text), password: NEW }, META);
+    await resetPasswordWithToken({ token: resetTokenIn(mail.text), password: NEW }, META);
     expect(await verifyPassword((await userRow(person.id))!.passwordHash!, NEW)).toBe(true);
   });
 

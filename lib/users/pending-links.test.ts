@@ -20,6 +20,7 @@ import { resetRateLimits } from "@/lib/security/rate-limit";
 import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
 import { sendMailThrough, sentTo } from "@/test/mail";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { resetTokenIn } from "@/test/takeover";
 import { revokeUserSessions } from "./access-control";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
 import { updateUser } from "./lifecycle";
@@ -32,7 +33,6 @@ let accountId: string;
 let owner: TestUser;
 const PASSWORD = "the victim's own passphrase 31";
 const changeLink = (text: string | undefined) => /\/confirm-email\?token=(lke_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
-const resetLink = (text: string | undefined) => /\/reset-password\?token=(lkr_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -74,7 +74,7 @@ describe("links that outlive what should end them", { timeout: 60_000 }, () => {
     await requestPasswordReset(victim.email, META);
     await passwordResetRequestsIdle();
     await outboxIdle();
-    const token = resetLink((await smtp.waitFor(sentTo("old-mailbox@example.com"))).text)!;
+    const token = resetTokenIn((await smtp.waitFor(sentTo("old-mailbox@example.com"))).text)!;
     expect(token).toMatch(/^lkr_/);
     // The old mailbox is no longer the person's (left the company, compromised): the admin moves the email.
     await updateUser(await startSession(owner), victim.id, { email: "new-mailbox@example.com" }, META);
