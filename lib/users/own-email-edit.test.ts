@@ -33,19 +33,23 @@ beforeEach(async () => {
 });
 
 describe("moving one's own address through Edit user needs the same proof as Profile's email change", { timeout: 60_000 }, () => {
-  it("a token scoped to users:update can't move its owner's email (and so take the account)", async () => {
-    const admin = await createUser(accountId, { role: "admin", email: "scoped-admin@example.com", password: PASSWORD });
+  it.each([
+    ["users:update", ["users:read", "users:update"], "leaked-token@evil.example"],
+    // Holding users:reset_password too (an admin's token), only the rule on one's own address stops it.
+    ["users:update and users:reset_password", ["users:read", "users:update", "users:reset_password"], "leaked-admin-token@evil.example"],
+  ] as const)("a token scoped to %s can't move its owner's email (and so take the account)", async (_, permissions, inbox) => {
+    const admin = await createUser(accountId, { role: "admin", email: `scoped-admin-${permissions.length}@example.com`, password: PASSWORD });
     const { plain } = await writeSystem((tx) =>
-      mintAccessToken(tx, { accountId, userId: admin.id, name: "directory-sync", expiresInDays: 1, createdBy: admin.id, permissions: ["users:read", "users:update"] }),
+      mintAccessToken(tx, { accountId, userId: admin.id, name: "directory-sync", expiresInDays: 1, createdBy: admin.id, permissions: [...permissions] }),
     );
     const scoped = (await authenticateAccessToken(plain))!;
     let moved = true;
     try {
-      await updateUser(scoped, admin.id, { email: "leaked-token@evil.example" }, META);
+      await updateUser(scoped, admin.id, { email: inbox }, META);
     } catch {
       moved = false;
     }
-    const tookOver = moved && (await takesOverThrough(smtp, "leaked-token@evil.example", admin.id, CHOSEN));
+    const tookOver = moved && (await takesOverThrough(smtp, inbox, admin.id, CHOSEN));
     expect(tookOver, "the leaked token's holder signed in as its owner with a password of their choosing").toBe(false);
     expect(moved, "a token limited to users:update moved its owner's email").toBe(false);
   });
