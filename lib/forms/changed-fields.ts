@@ -75,3 +75,15 @@ export function changedIn(data: FormData): (name: string) => boolean {
   const changed = new Set(data.getAll(CHANGED_FIELD).map(String));
   return (name) => changed.has(name);
 }
+
+/**
+ * The entries of a form's input whose fields the person changed (every entry
+ * of an untracked submission), for a service that applies a patch over what
+ * it stores (lib/data/patch). `fields` names the form fields behind an input
+ * key where they differ from the key (a list edited as several controls).
+ */
+export function changedEntries<T extends Record<string, unknown>>(data: FormData, input: T, fields: { [K in keyof T]?: readonly string[] } = {}): Partial<T> {
+  const changed = changedIn(data);
+  const entries = Object.entries(input).filter(([key, value]) => value !== undefined && (fields[key as keyof T] ?? [key]).some(changed));
+  return Object.fromEntries(entries) as Partial<T>;
+}
