@@ -3,6 +3,7 @@
  * application's page. After an error they show what was typed (`kept`), else the
  * stored values. The type is chosen once (it can't change later).
  */
+import { listValue } from "@/lib/forms/form-state";
 import { useTranslations } from "next-intl";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { TextAreaField } from "@/components/ui/text-area-field";
@@ -66,7 +67,7 @@ export function ApplicationFields({
   readOnly?: boolean;
 }) {
   const type = (kept?.type as ApplicationFormValue["type"] | undefined) ?? app.type;
-  const selectedGroups = kept?.allowed_groups !== undefined ? kept.allowed_groups.split(",").filter(Boolean) : app.allowedGroupIds;
+  const selectedGroups = kept?.allowed_groups !== undefined ? listValue(kept.allowed_groups) : app.allowedGroupIds;
   const consent = kept ? kept.require_consent === "on" : app.requireConsent;
   const t = useTranslations("applicationsPage");
   const alg = kept?.id_token_signed_response_alg ?? app.idTokenSignedResponseAlg;

@@ -1,5 +1,6 @@
 "use client";
 
+import { listValue } from "@/lib/forms/form-state";
 import { Fragment, startTransition, useActionState, useState } from "react";
 import { useTranslations } from "next-intl";
 import { createProviderAction, testDiscoveryAction, updateProviderAction } from "@/app/(dashboard)/settings/actions";
@@ -176,7 +177,7 @@ export function ProviderForm({
           />
         )}
         <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
-        <GroupCheckboxes groups={groups} selected={initial.autoGroups} errors={errors.auto_groups} legend={t("defaultGroups")} disabled={readOnly} />
+        <GroupCheckboxes groups={groups} selected={v?.auto_groups !== undefined ? listValue(v.auto_groups) : initial.autoGroups} errors={errors.auto_groups} legend={t("defaultGroups")} disabled={readOnly} />
         <Checkbox
           name="allow_linking"
           label={t("allowLinking")}

@@ -1,5 +1,6 @@
 "use client";
 
+import { listValue } from "@/lib/forms/form-state";
 import { useTranslations } from "next-intl";
 import { saveSecurityPolicyAction } from "@/app/(dashboard)/settings/security/actions";
 import { Alert } from "@/components/ui/alert";
@@ -27,7 +28,7 @@ export function SecurityPolicyForm({
   const tc = useTranslations("common");
   const v = form.values;
   const requireFor = v?.require_for ?? initial.requireFor;
-  const groupIds = v?.auto_groups !== undefined ? v.auto_groups.split(",").filter(Boolean) : initial.groupIds;
+  const groupIds = v?.auto_groups !== undefined ? listValue(v.auto_groups) : initial.groupIds;
   return (
     <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}

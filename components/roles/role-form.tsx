@@ -40,7 +40,8 @@ export function RoleForm({ role, permissions, grantable, canSave }: { role: Role
               ))}
             </ul>
           )}
-          <PermissionGrid permissions={permissions} checked={checked} grantable={new Set(grantable)} disabled={readOnly} />
+          {/* What the role holds stays tickable: unticked and refused, it can be ticked again (the service decides). */}
+          <PermissionGrid permissions={permissions} checked={checked} grantable={new Set([...grantable, ...role.permissions])} disabled={readOnly} />
         </div>
       </div>
       {!readOnly && (

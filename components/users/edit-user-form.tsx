@@ -1,5 +1,6 @@
 "use client";
 
+import { listValue } from "@/lib/forms/form-state";
 import { useTranslations } from "next-intl";
 import { Fragment, useRef, useState } from "react";
 import { updateUserAction } from "@/app/(dashboard)/team/users/actions";
@@ -117,7 +118,7 @@ export function EditUserForm({
       ) : (
         <input type="hidden" name="role" value={user.role} />
       )}
-      <GroupCheckboxes groups={groups} selected={user.autoGroups} errors={errors.auto_groups} />
+      <GroupCheckboxes groups={groups} selected={values?.auto_groups !== undefined ? listValue(values.auto_groups) : user.autoGroups} errors={errors.auto_groups} />
       </Fragment>
       {errors[CONFIRM_TRANSFER_FIELD] ? (
         <div>

@@ -19,6 +19,7 @@ import { mintSecretToken, randomBase62, TOKEN_PREFIXES } from "@/lib/crypto/secr
 import { bumpCacheVersion } from "@/lib/data/cache-version";
 import { emit } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
+import { SetEdit, type SetValue } from "@/lib/data/patch";
 import type { Tx } from "@/lib/db/database";
 import { applicationGroups, applications, type ApplicationRow } from "@/lib/db/schema";
 import { Conflict, Invalid } from "@/lib/errors";
@@ -104,10 +105,14 @@ export async function createApplication(actor: Actor, input: CreateApplicationIn
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 const sameSet = (a: readonly string[], b: readonly string[]) => sameList([...new Set(a)].sort(), [...new Set(b)].sort());
 
-/** Changes the fields given; a field equal to what is stored is no change (no event when nothing changed). */
-export async function updateApplication(actor: Actor, id: string, input: UpdateApplicationInput, meta: RequestMeta): Promise<ApplicationRecord> {
+/**
+ * Changes the fields given; a field equal to what is stored is no change (no event when nothing changed).
+ * The allowed groups may be an edit of the stored set (lib/data/patch), as the dashboard sends them.
+ */
+export async function updateApplication(actor: Actor, id: string, input: Omit<UpdateApplicationInput, "allowed_groups"> & { allowed_groups?: SetValue }, meta: RequestMeta): Promise<ApplicationRecord> {
   assertCan(actor, "applications:update", DENIED.update);
-  const values = parseOrThrow(updateApplicationSchema, input);
+  const groupEdit = input.allowed_groups instanceof SetEdit ? input.allowed_groups : undefined;
+  const values = parseOrThrow(updateApplicationSchema, groupEdit ? { ...input, allowed_groups: undefined } : input);
   return write(actor, async (tx, me) => {
     assertCan(me, "applications:update", DENIED.update);
     const before = await loadApplicationRow(tx, actor.accountId, id);
@@ -134,8 +139,9 @@ export async function updateApplication(actor: Actor, id: string, input: UpdateA
     compare("require_consent", "requireConsent", values.require_consent);
     compare("id_token_signed_response_alg", "idTokenSignedResponseAlg", values.id_token_signed_response_alg);
     let groupsChanged = false;
-    if (values.allowed_groups !== undefined) {
-      const next = [...new Set(values.allowed_groups)];
+    const wantedGroups = groupEdit ? groupEdit.applyTo(groupsBefore) : values.allowed_groups;
+    if (wantedGroups !== undefined) {
+      const next = [...new Set(wantedGroups)];
       const restricted = next.length > 0;
       if (!sameSet(groupsBefore, next) || restricted !== before.restrictedToGroups) {
         await assertGroupsExist(tx, actor.accountId, next, "allowed_groups");

@@ -4,6 +4,7 @@
  * as ticked boxes. Pure (the server actions call it; no server-only imports).
  */
 import type { FieldErrors } from "@/lib/errors";
+import { setIn } from "@/lib/forms/changed-fields";
 import { ACCESS_TTL, REFRESH_TTL } from "./schemas";
 
 /** Form field names, as kept after an error so the form shows what was typed. */
@@ -42,14 +43,17 @@ export function readApplicationForm(formData: FormData): { values: Record<string
   return { values, problems };
 }
 
-/** Service input from the form; `include` picks the fields (all on create, the changed ones on save). */
-export function applicationInputOf(formData: FormData, values: Record<string, string>, include: (field: ApplicationFormField) => boolean): Record<string, unknown> {
+/**
+ * Service input from the form; `include` picks the fields (all on create, the changed ones on save).
+ * On save the allowed groups are an edit of the stored set (`groupsAsEdit`, lib/forms/changed-fields setIn).
+ */
+export function applicationInputOf(formData: FormData, values: Record<string, string>, include: (field: ApplicationFormField) => boolean, groupsAsEdit = false): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   if (include("name")) input.name = values.name ?? "";
   if (include("type") && values.type !== undefined) input.type = values.type;
   if (include("redirect_uris")) input.redirect_uris = linesOf(values.redirect_uris ?? "");
   if (include("post_logout_redirect_uris")) input.post_logout_redirect_uris = linesOf(values.post_logout_redirect_uris ?? "");
-  if (include("allowed_groups")) input.allowed_groups = formData.getAll("allowed_groups").map(String);
+  if (include("allowed_groups")) input.allowed_groups = groupsAsEdit ? setIn(formData, "allowed_groups") : formData.getAll("allowed_groups").map(String);
   if (include("access_token_ttl_minutes") && values.access_token_ttl_minutes !== undefined) input.access_token_ttl_seconds = Number(values.access_token_ttl_minutes) * 60;
   if (include("refresh_token_ttl_days") && values.refresh_token_ttl_days !== undefined) input.refresh_token_ttl_seconds = Number(values.refresh_token_ttl_days) * 86_400;
   if (include("require_consent")) input.require_consent = formData.get("require_consent") === "on";

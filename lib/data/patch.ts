@@ -6,11 +6,45 @@
  * a script that sends one field, can't put back or reset what it didn't name.
  */
 
-/** The fields a caller may send; unknown keys are dropped by the service's schema. */
-export type Patch<T> = { [K in keyof T]?: T[K] | undefined };
+/**
+ * A change to a set (ticked groups, roles, permissions): what to add and what
+ * to take out, applied to what is stored when the change is written. Two
+ * people ticking different boxes of one list both keep their change. Only the
+ * dashboard makes these (a JSON body can't): the API sends a list, which
+ * replaces the stored one.
+ */
+export class SetEdit {
+  constructor(
+    readonly add: readonly string[],
+    readonly remove: readonly string[],
+  ) {}
 
-/** What is stored, with the patch's fields over it (a field sent as undefined keeps the stored value). */
+  applyTo(stored: readonly string[]): string[] {
+    return [...new Set([...stored.filter((value) => !this.remove.includes(value)), ...this.add])];
+  }
+}
+
+/** A set as the service gets it: the whole list, or an edit of the stored one. */
+export type SetValue = string[] | SetEdit;
+
+/** The list a set value leaves, given what is stored. */
+export function resolveSet(stored: readonly string[], value: SetValue): string[] {
+  return value instanceof SetEdit ? value.applyTo(stored) : value;
+}
+
+/** The fields a caller may send; unknown keys are dropped by the service's schema. */
+export type Patch<T> = { [K in keyof T]?: T[K] | SetEdit | undefined };
+
+/**
+ * What is stored, with the patch's fields over it: a field sent as undefined
+ * keeps the stored value, a SetEdit is applied to the stored list.
+ */
 export function patched<T extends Record<string, unknown>>(stored: T, patch: Patch<T> | Record<string, unknown>): T & Record<string, unknown> {
-  const sent = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-  return { ...stored, ...sent };
+  const result: Record<string, unknown> = { ...stored };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const before = result[key];
+    result[key] = value instanceof SetEdit ? value.applyTo(Array.isArray(before) ? before.map(String) : []) : value;
+  }
+  return result as T & Record<string, unknown>;
 }

@@ -5,17 +5,24 @@
  * only those, so a form left open can't undo a change made elsewhere since.
  * Shared by the client hook and the server actions (no server-only imports).
  */
+import { SetEdit, type SetValue } from "@/lib/data/patch";
 
 export const CHANGED_FIELD = "__changed";
 /** Present when the browser tracked changes; without it (no JavaScript) every field counts as changed. */
 export const TRACKED_FIELD = "__tracked";
+/** Prefix of the entries that carry a changed field's values as loaded (for a set's added and removed entries). */
+export const LOADED_PREFIX = "__loaded.";
 
 export type FormSnapshot = Map<string, string[]>;
+
+function isMarker(name: string): boolean {
+  return name.startsWith("$ACTION") || name === CHANGED_FIELD || name === TRACKED_FIELD || name.startsWith(LOADED_PREFIX);
+}
 
 export function snapshotOf(data: FormData): FormSnapshot {
   const snapshot: FormSnapshot = new Map();
   for (const [key, value] of data.entries()) {
-    if (key.startsWith("$ACTION") || key === CHANGED_FIELD || key === TRACKED_FIELD) continue;
+    if (isMarker(key)) continue;
     const list = snapshot.get(key) ?? [];
     list.push(typeof value === "string" ? value : value.name);
     snapshot.set(key, list);
@@ -36,7 +43,7 @@ export function loadedSnapshotOf(form: HTMLFormElement): FormSnapshot {
   for (const element of Array.from(form.elements)) {
     if (!(element instanceof HTMLInputElement || element instanceof HTMLSelectElement || element instanceof HTMLTextAreaElement)) continue;
     const name = element.name;
-    if (!name || element.disabled || element.matches(":disabled") || name.startsWith("$ACTION") || name === CHANGED_FIELD || name === TRACKED_FIELD) continue;
+    if (!name || element.disabled || element.matches(":disabled") || isMarker(name)) continue;
     if (element instanceof HTMLSelectElement) {
       const chosen = Array.from(element.options).filter((option) => option.defaultSelected && !option.disabled);
       // A select rendered without a chosen option shows its first one; client-rendered controlled selects carry no default either.
@@ -62,11 +69,14 @@ export function changedNames(before: FormSnapshot, after: FormSnapshot): string[
   return [...names].filter((n) => !same(before.get(n), after.get(n)));
 }
 
-/** Adds the change markers to a submission. */
+/** Adds the change markers to a submission: the changed fields' names, and what each held when loaded. */
 export function markChanges(data: FormData, before: FormSnapshot): void {
   const after = snapshotOf(data);
   data.set(TRACKED_FIELD, "1");
-  for (const name of changedNames(before, after)) data.append(CHANGED_FIELD, name);
+  for (const name of changedNames(before, after)) {
+    data.append(CHANGED_FIELD, name);
+    for (const value of before.get(name) ?? []) data.append(LOADED_PREFIX + name, value);
+  }
 }
 
 /** On the server: did the person change this field? True for every field of an untracked submission. */
@@ -86,4 +96,20 @@ export function changedEntries<T extends Record<string, unknown>>(data: FormData
   const changed = changedIn(data);
   const entries = Object.entries(input).filter(([key, value]) => value !== undefined && (fields[key as keyof T] ?? [key]).some(changed));
   return Object.fromEntries(entries) as Partial<T>;
+}
+
+/**
+ * A set of ticked boxes (all named `name`) as a service applies it: what the
+ * person added and took out since the form loaded, so a change made elsewhere
+ * to the same list since is kept; the whole list when the browser didn't
+ * track changes (no JavaScript).
+ */
+export function setIn(data: FormData, name: string): SetValue {
+  const submitted = data.getAll(name).map(String);
+  if (data.get(TRACKED_FIELD) !== "1") return submitted;
+  const loaded = data.getAll(LOADED_PREFIX + name).map(String);
+  return new SetEdit(
+    submitted.filter((value) => !loaded.includes(value)),
+    loaded.filter((value) => !submitted.includes(value)),
+  );
 }

@@ -19,3 +19,13 @@ export type FormState = {
 };
 
 export const initialFormState: FormState = { status: "idle" };
+
+/** A list field (ticked boxes of one name) as kept in `values`: its entries joined with commas (ids hold none). */
+export function keptList(formData: FormData, name: string): string {
+  return formData.getAll(name).map(String).join(",");
+}
+
+/** The list a kept value holds (see keptList). */
+export function listValue(kept: string): string[] {
+  return kept.split(",").filter(Boolean);
+}

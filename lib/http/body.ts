@@ -5,7 +5,7 @@
  * route's zod schema.
  */
 import "server-only";
-import type { z } from "zod";
+import { z } from "zod";
 import { BodyTooLarge, MalformedRequest, UnsupportedMediaType } from "@/lib/errors";
 import { parseOrThrow } from "./validation";
 import { assertWellFormedText } from "./well-formed-text";
@@ -58,4 +58,11 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   }
   assertWellFormedText(value);
   return parseOrThrow(schema, value);
+}
+
+/** A body naming the fields to change, for a service that applies it over what it stores (lib/data/patch) and validates the result. */
+const patchBody = z.record(z.string(), z.unknown(), { error: "The body must be a JSON object of the fields to change" });
+
+export async function readPatch(request: Request): Promise<Record<string, unknown>> {
+  return readJson(request, patchBody);
 }

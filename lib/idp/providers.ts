@@ -19,6 +19,7 @@ import { identityProviders, users, type IdentityProviderRow, type IdpType, type 
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
+import { patched, type Patch } from "@/lib/data/patch";
 import { signInConfigurationChanged } from "./configuration-version";
 import { findProviderRow, loadProviderRow, providerRows, sealProviderSecret } from "./records";
 import { providerInputSchema, type ProviderInput } from "./schemas";
@@ -271,12 +272,13 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
   return toRecord(row, await usersOf(tx, me.accountId, id));
 }
 
-export async function updateProvider(actor: Actor, id: string, rawInput: ProviderInput, meta: RequestMeta): Promise<ProviderRecord> {
+/** Changes the fields the patch names (lib/data/patch); the others keep what is stored. */
+export async function updateProvider(actor: Actor, id: string, patch: Patch<ProviderInput> | Record<string, unknown>, meta: RequestMeta): Promise<ProviderRecord> {
   assertManagesSignIn(actor);
-  const input = parseOrThrow(providerInputSchema, rawInput);
   return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
-    return writeProviderUpdate(tx, me, await loadProviderRow(tx, me.accountId, id), input, meta);
+    const before = await loadProviderRow(tx, me.accountId, id);
+    return writeProviderUpdate(tx, me, before, parseOrThrow(providerInputSchema, patched(storedConfig(before), patch)), meta);
   });
 }
 

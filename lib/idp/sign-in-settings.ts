@@ -14,6 +14,7 @@ import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { parseOrThrow } from "@/lib/http/validation";
+import { patched, type Patch } from "@/lib/data/patch";
 import { loadSignInSettings, saveSignInSettings, type SignInSettings } from "./records";
 import { localSignInSchema, trustedHeaderInputSchema, type LocalSignInInput, type TrustedHeaderInput } from "./schemas";
 import { signInConfigurationChanged } from "./configuration-version";
@@ -54,12 +55,26 @@ export async function setLocalSignIn(actor: Actor, rawInput: LocalSignInInput, m
   });
 }
 
-export async function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderInput, meta: RequestMeta): Promise<SignInSettings> {
+/** The trusted-header settings as the form and the API send them. */
+function trustedHeaderView(s: SignInSettings) {
+  return {
+    enabled: s.headerEnabled,
+    trusted_ranges: s.headerTrustedRanges,
+    user_header: s.headerUser,
+    email_header: s.headerEmail,
+    name_header: s.headerName,
+    auto_create: s.headerAutoCreate,
+    default_role: s.headerDefaultRole,
+  };
+}
+
+/** Changes the fields the patch names (lib/data/patch); the others keep what is stored. */
+export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHeaderInput> | Record<string, unknown>, meta: RequestMeta): Promise<SignInSettings> {
   assertManagesSignIn(actor);
-  const input = parseOrThrow(trustedHeaderInputSchema, rawInput);
   return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
     const before = await loadSignInSettings(tx, me.accountId);
+    const input = parseOrThrow(trustedHeaderInputSchema, patched(trustedHeaderView(before), patch));
     const after: SignInSettings = {
       ...before,
       headerEnabled: input.enabled,
@@ -72,17 +87,8 @@ export async function updateTrustedHeader(actor: Actor, rawInput: TrustedHeaderI
     };
     const wasOn = before.headerEnabled && before.headerTrustedRanges.length > 0;
     if (wasOn && !after.headerEnabled) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));
-    const view = (s: SignInSettings) => ({
-      enabled: s.headerEnabled,
-      trusted_ranges: s.headerTrustedRanges,
-      user_header: s.headerUser,
-      email_header: s.headerEmail,
-      name_header: s.headerName,
-      auto_create: s.headerAutoCreate,
-      default_role: s.headerDefaultRole,
-    });
-    const prev = view(before) as Record<string, unknown>;
-    const next = view(after) as Record<string, unknown>;
+    const prev = trustedHeaderView(before) as Record<string, unknown>;
+    const next = trustedHeaderView(after) as Record<string, unknown>;
     const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]));
     if (changed.length === 0) return before;
     await saveSignInSettings(tx, after);

@@ -19,6 +19,7 @@ import { db, type Db, type Tx } from "@/lib/db/database";
 import { groups, MFA_REQUIREMENTS, mfaPolicies, userGroups, type MfaRequirement, type Role } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
+import { patched, type Patch } from "@/lib/data/patch";
 
 export type SecurityPolicy = { requireFor: MfaRequirement; groupIds: string[]; graceDays: number; enforcedSince: Date | null };
 
@@ -46,20 +47,26 @@ export async function securityPolicy(actor: Actor): Promise<SecurityPolicy> {
   return policyOf(db(), actor.accountId);
 }
 
-/** Owner only (settings:security). The grace period starts again when who is required changes. */
-export async function updateSecurityPolicy(actor: Actor, input: SecurityPolicyInput | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<SecurityPolicy> {
-  assertCan(actor, "settings:security", "Only the owner can change who must use two-factor sign-in");
-  const parsed = parseOrThrow(securityPolicySchema, input);
-  const groupIds = parsed.require_for === "groups" ? [...new Set(parsed.group_ids)] : [];
-  if (parsed.require_for === "groups" && groupIds.length === 0) {
-    throw new Invalid("Choose at least one group", { group_ids: ["Choose at least one group"] });
-  }
+const MANAGE_DENIED = "Only the owner can change who must use two-factor sign-in";
+
+/**
+ * Owner only (settings:security). Changes the fields the patch names (lib/data/patch); the others keep
+ * what is stored. The grace period starts again when who is required changes.
+ */
+export async function updateSecurityPolicy(actor: Actor, patch: Patch<SecurityPolicyInput> | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<SecurityPolicy> {
+  assertCan(actor, "settings:security", MANAGE_DENIED);
   return write(actor, async (tx, me) => {
+    assertCan(me, "settings:security", MANAGE_DENIED);
+    const before = await policyOf(tx, me.accountId);
+    const parsed = parseOrThrow(securityPolicySchema, patched({ require_for: before.requireFor, group_ids: before.groupIds, grace_days: before.graceDays }, patch));
+    const groupIds = parsed.require_for === "groups" ? [...new Set(parsed.group_ids)] : [];
+    if (parsed.require_for === "groups" && groupIds.length === 0) {
+      throw new Invalid("Choose at least one group", { group_ids: ["Choose at least one group"] });
+    }
     if (groupIds.length > 0) {
-      const found = await tx.select({ id: groups.id }).from(groups).where(and(eq(groups.accountId, actor.accountId), inArray(groups.id, groupIds)));
+      const found = await tx.select({ id: groups.id }).from(groups).where(and(eq(groups.accountId, me.accountId), inArray(groups.id, groupIds)));
       if (found.length !== groupIds.length) throw new Invalid("Unknown group", { group_ids: ["One of these groups doesn't exist any more"] });
     }
-    const before = await policyOf(tx, actor.accountId);
     const sameTarget = before.requireFor === parsed.require_for && before.groupIds.join() === groupIds.join();
     const enforcedSince = sameTarget && before.enforcedSince ? before.enforcedSince : now;
     const values = { requireFor: parsed.require_for, groupIds, graceDays: parsed.grace_days, enforcedSince };

@@ -14,6 +14,7 @@ import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks, assertOutrank
 import { memberIdsOfGroup, permissionChange, permissionsOfRoles, resolvePermissions } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { emit, noneEnded, withdrawnInvites } from "@/lib/data/effects";
+import { resolveSet, type SetValue } from "@/lib/data/patch";
 import { write } from "@/lib/data/unit-of-work";
 import { groupRoles, groups, userRoles } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
@@ -21,29 +22,29 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { loadUser } from "@/lib/users/lifecycle";
 import { userLabel } from "@/lib/users/records";
 import { assertRolesExist } from "./records";
-import { roleIdsSchema, type RoleIdsInput } from "./schemas";
+import { roleIdsSchema } from "./schemas";
 
 const diff = (before: string[], after: string[]) => ({
   added: after.filter((id) => !before.includes(id)),
   removed: before.filter((id) => !after.includes(id)),
 });
 
-/** Sets all of a user's extra roles (NetStacks' shape); the primary role is changed with the user itself. */
-export async function setUserRoles(actor: Actor, userId: string, input: RoleIdsInput, meta: RequestMeta): Promise<string[]> {
+/** Sets a user's extra roles: the whole list (the API), or an edit of the stored one (the dashboard). The primary role is changed with the user itself. */
+export async function setUserRoles(actor: Actor, userId: string, input: { role_ids: SetValue }, meta: RequestMeta): Promise<string[]> {
   assertCan(actor, "users:update", "You don't have permission to change users' roles");
-  const { role_ids } = parseOrThrow(roleIdsSchema, input);
   return write(actor, async (tx, me) => {
     assertCan(me, "users:update", "You don't have permission to change users' roles");
     const target = await loadUser(tx, actor.accountId, userId);
     if (target.id === me.userId) throw new Forbidden("You can't change your own roles");
-    await assertRolesExist(tx, actor.accountId, role_ids);
-    const wanted = role_ids.filter((id) => id !== target.role);
     const before = (
       await tx
         .select({ roleId: userRoles.roleId })
         .from(userRoles)
         .where(and(eq(userRoles.accountId, actor.accountId), eq(userRoles.userId, userId)))
     ).map((r) => r.roleId);
+    const { role_ids } = parseOrThrow(roleIdsSchema, { role_ids: resolveSet(before, input.role_ids) });
+    await assertRolesExist(tx, actor.accountId, role_ids);
+    const wanted = role_ids.filter((id) => id !== target.role);
     const { added, removed } = diff(before, wanted);
     if (added.length === 0 && removed.length === 0) return wanted;
     await assertOutranks(tx, me, target);
@@ -74,9 +75,8 @@ export async function setUserRoles(actor: Actor, userId: string, input: RoleIdsI
 }
 
 /** Sets the roles a group grants; its members hold them from their next request. */
-export async function setGroupRoles(actor: Actor, groupId: string, input: RoleIdsInput, meta: RequestMeta): Promise<string[]> {
+export async function setGroupRoles(actor: Actor, groupId: string, input: { role_ids: SetValue }, meta: RequestMeta): Promise<string[]> {
   assertCan(actor, "groups:update", "You don't have permission to change groups");
-  const { role_ids } = parseOrThrow(roleIdsSchema, input);
   return write(actor, async (tx, me) => {
     assertCan(me, "groups:update", "You don't have permission to change groups");
     const [group] = await tx
@@ -85,13 +85,14 @@ export async function setGroupRoles(actor: Actor, groupId: string, input: RoleId
       .where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)))
       .limit(1);
     if (!group) throw new NotFound("Group");
-    await assertRolesExist(tx, actor.accountId, role_ids);
     const before = (
       await tx
         .select({ roleId: groupRoles.roleId })
         .from(groupRoles)
         .where(and(eq(groupRoles.accountId, actor.accountId), eq(groupRoles.groupId, groupId)))
     ).map((r) => r.roleId);
+    const { role_ids } = parseOrThrow(roleIdsSchema, { role_ids: resolveSet(before, input.role_ids) });
+    await assertRolesExist(tx, actor.accountId, role_ids);
     const { added, removed } = diff(before, role_ids);
     if (added.length === 0 && removed.length === 0) return role_ids;
     await assertMayGrantRoles(tx, me, [...added, ...removed]);

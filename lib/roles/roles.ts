@@ -21,6 +21,7 @@ import { write } from "@/lib/data/unit-of-work";
 import { groupRoles, roles, userRoles } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
+import { patched, type Patch } from "@/lib/data/patch";
 import { assertRoleNameFree, findCustomRole, loadRole, toRoleRecord, type RoleRecord } from "./records";
 import { roleInputSchema, type RoleInput } from "./schemas";
 
@@ -50,13 +51,15 @@ export async function createRole(actor: Actor, input: RoleInput, meta: RequestMe
   });
 }
 
-export async function updateRole(actor: Actor, roleId: string, input: RoleInput, meta: RequestMeta, now = new Date()): Promise<RoleRecord> {
+/** Changes the fields the patch names (lib/data/patch: permissions may be an edit of the stored set); the others keep what is stored. */
+export async function updateRole(actor: Actor, roleId: string, patch: Patch<RoleInput> | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<RoleRecord> {
   assertCan(actor, "roles:update", "You don't have permission to change roles");
-  const { name, description, permissions } = parseOrThrow(roleInputSchema, input);
   return write(actor, async (tx, me) => {
     assertCan(me, "roles:update", "You don't have permission to change roles");
     const before = await loadRole(tx, actor.accountId, roleId);
     if (before.builtIn) throw new Forbidden(BUILT_IN);
+    const stored = { name: before.name, description: before.description, permissions: [...before.permissions] };
+    const { name, description, permissions } = parseOrThrow(roleInputSchema, patched(stored, patch));
     // Taking permissions away from a role is changing what its holders may do: only within one's own.
     assertMayGrant(me, before.permissions);
     assertValidCustomRole(me, permissions);

@@ -14,6 +14,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
+import { resolveSet, type SetValue } from "@/lib/data/patch";
 import type { Tx } from "@/lib/db/database";
 import { perTransaction, type PreparedRows } from "@/lib/db/prepared";
 import { users, type Role } from "@/lib/db/schema";
@@ -164,14 +165,17 @@ function sameSet(a: string[], b: string[]): boolean {
   return left.size === right.size && [...left].every((x) => right.has(x));
 }
 
-/** Applies the fields given; a field left out keeps its stored value (forms send only what the person changed). */
-export async function updateUser(actor: Actor, userId: string, changes: Partial<UpdateUserInput>, meta: RequestMeta): Promise<UserRecord> {
+/**
+ * Applies the fields given; a field left out keeps its stored value (forms send only what the person
+ * changed), and the groups may be an edit of the stored set (lib/data/patch).
+ */
+export async function updateUser(actor: Actor, userId: string, changes: Omit<Partial<UpdateUserInput>, "auto_groups"> & { auto_groups?: SetValue }, meta: RequestMeta): Promise<UserRecord> {
   return write(actor, async (tx, me) => {
     const before = await loadUser(tx, actor.accountId, userId);
     const input: UpdateUserInput = {
       ...changes,
       role: changes.role ?? before.role,
-      auto_groups: changes.auto_groups ?? before.autoGroups,
+      auto_groups: changes.auto_groups === undefined ? before.autoGroups : resolveSet(before.autoGroups, changes.auto_groups),
       is_blocked: changes.is_blocked ?? before.isBlocked,
     };
     const nameChanges = input.name !== undefined && input.name !== before.name;

@@ -7,13 +7,15 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { sayMessage } from "@/lib/errors";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
-import type { FormState } from "@/lib/forms/form-state";
+import { changedEntries, setIn } from "@/lib/forms/changed-fields";
+import type { SetValue } from "@/lib/data/patch";
+import { keptList, type FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
 import { fetchDiscovery } from "@/lib/idp/discovery";
 import { saveLdapSource, testLdapSource } from "@/lib/idp/ldap/source";
 import { createProvider, deleteProvider, setProviderEnabled, updateProvider } from "@/lib/idp/providers";
-import { discoveryTestSchema, ldapInputSchema, providerInputSchema, splitList, trustedHeaderInputSchema } from "@/lib/idp/schemas";
+import { discoveryTestSchema, ldapInputSchema, providerInputSchema, splitList } from "@/lib/idp/schemas";
 import { setLocalSignIn, setUsernameChangeAllowed, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
 
 const meta = async () => requestMeta(await headers());
@@ -28,7 +30,8 @@ function refreshSettings() {
 
 const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "allow_internal_addresses", "require_approval"];
 
-function providerInput(formData: FormData) {
+/** The form's provider; `autoGroups` as a set edit for an update (lib/forms/changed-fields setIn). */
+function providerInput(formData: FormData, autoGroups: SetValue = formData.getAll("auto_groups").map(String)) {
   return {
     type: formData.get("type"),
     name: formData.get("name"),
@@ -40,7 +43,7 @@ function providerInput(formData: FormData) {
     signup_policy: formData.get("signup_policy") ?? undefined,
     allowed_domains: splitList(formData.get("allowed_domains")),
     default_role: formData.get("default_role") ?? undefined,
-    auto_groups: formData.getAll("auto_groups"),
+    auto_groups: autoGroups,
     allow_linking: checked(formData, "allow_linking"),
     allow_internal_addresses: checked(formData, "allow_internal_addresses"),
     require_approval: checked(formData, "require_approval"),
@@ -48,7 +51,7 @@ function providerInput(formData: FormData) {
 }
 
 export const createProviderAction = serverAction({ needs: "settings:sign_in" }, async (actor, providerId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
-  const values = formValues(formData, PROVIDER_TEXT);
+  const values: Record<string, string> = { ...formValues(formData, PROVIDER_TEXT), auto_groups: keptList(formData, "auto_groups") };
   let created: string;
   try {
     const input = parseOrThrow(providerInputSchema, providerInput(formData));
@@ -61,10 +64,9 @@ export const createProviderAction = serverAction({ needs: "settings:sign_in" }, 
 });
 
 export const updateProviderAction = serverAction({ needs: "settings:sign_in" }, async (actor, providerId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
-  const values = formValues(formData, PROVIDER_TEXT);
+  const values: Record<string, string> = { ...formValues(formData, PROVIDER_TEXT), auto_groups: keptList(formData, "auto_groups") };
   try {
-    const input = parseOrThrow(providerInputSchema, providerInput(formData));
-    const saved = await updateProvider(actor, String(providerId), input, await meta());
+    const saved = await updateProvider(actor, String(providerId), changedEntries(formData, providerInput(formData, setIn(formData, "auto_groups"))), await meta());
     refreshSettings();
     return { status: "success", message: (await getTranslations("providersPage"))("saved", { name: saved.name }) };
   } catch (err) {
@@ -158,6 +160,9 @@ const LDAP_TEXT = [
   "allow_internal_addresses",
 ];
 
+/** The mapping editor's rows are one field of the input. */
+const LDAP_LIST_FIELDS = { group_mapping: ["map_ldap_group", "map_group_id"] };
+
 /** "ldap group = group id" lines, from the mapping editor's rows. */
 function ldapInput(formData: FormData) {
   const ldapGroups = formData.getAll("map_ldap_group").map(String);
@@ -195,8 +200,7 @@ function ldapInput(formData: FormData) {
 export const saveLdapAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, LDAP_TEXT);
   try {
-    const input = parseOrThrow(ldapInputSchema, ldapInput(formData));
-    const saved = await saveLdapSource(actor, input, await meta());
+    const saved = await saveLdapSource(actor, changedEntries(formData, ldapInput(formData), LDAP_LIST_FIELDS), await meta());
     refreshSettings();
     return { status: "success", message: (await getTranslations("ldapPage"))(saved.enabled ? "savedOn" : "savedOff") };
   } catch (err) {
@@ -226,7 +230,7 @@ export const testLdapAction = serverAction({ needs: "settings:sign_in" }, async 
 export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["enabled", "trusted_ranges", "user_header", "email_header", "name_header", "auto_create", "default_role"]);
   try {
-    const input = parseOrThrow(trustedHeaderInputSchema, {
+    const input = {
       enabled: checked(formData, "enabled"),
       trusted_ranges: splitList(formData.get("trusted_ranges")),
       user_header: formData.get("user_header") ?? undefined,
@@ -234,8 +238,8 @@ export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" 
       name_header: formData.get("name_header") ?? undefined,
       auto_create: checked(formData, "auto_create"),
       default_role: formData.get("default_role") ?? undefined,
-    });
-    const saved = await updateTrustedHeader(actor, input, await meta());
+    };
+    const saved = await updateTrustedHeader(actor, changedEntries(formData, input), await meta());
     refreshSettings();
     return { status: "success", message: (await getTranslations("proxyPage"))(saved.headerEnabled ? "savedOn" : "savedOff") };
   } catch (err) {

@@ -1,28 +1,27 @@
 /**
  * The shape most settings pages' routes share: GET answers the stored
- * settings, PUT validates the body, saves it and answers what is now stored,
- * in the same API shape. A route exports each handler by name, as every
- * route does (e2e/api/access-tokens reads `export const PUT` to find the
- * write routes), and the other methods from otherMethods("GET", "PUT").
+ * settings; PUT changes the fields its body names (the others keep their
+ * stored values, lib/data/patch), and answers what is now stored, in the same
+ * API shape. The service validates the result as a whole. A route exports
+ * each handler by name, as every route does (e2e/api/access-tokens reads
+ * `export const PUT` to find the write routes), and the other methods from
+ * otherMethods("GET", "PUT").
  */
-import type { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { readJson } from "@/lib/http/body";
+import { readPatch } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { apiActor } from "@/lib/sign-in/api-actor";
 
-export function settingsRoute<Stored, Schema extends z.ZodType>(settings: {
+export function settingsRoute<Stored>(settings: {
   /** The service's read; it checks the actor. */
   read: (actor: Actor) => Promise<Stored>;
-  /** The PUT body. */
-  schema: Schema;
-  /** The service's save; it checks the actor and answers what it stored. */
-  save: (actor: Actor, input: z.output<Schema>, meta: RequestMeta) => Promise<Stored>;
+  /** The service's save of the fields sent; it checks the actor, validates the result and answers what it stored. */
+  save: (actor: Actor, patch: Record<string, unknown>, meta: RequestMeta) => Promise<Stored>;
   /** The API's shape of the stored settings, for both answers. */
   toApi: (stored: Stored) => unknown;
 }) {
-  const { read, schema, save, toApi } = settings;
+  const { read, save, toApi } = settings;
   return {
     GET: apiRoute(async (request: Request) => {
       const actor = await apiActor(request);
@@ -30,8 +29,8 @@ export function settingsRoute<Stored, Schema extends z.ZodType>(settings: {
     }),
     PUT: apiRoute(async (request: Request) => {
       const actor = await apiActor(request);
-      const input = await readJson(request, schema);
-      return Response.json(toApi(await save(actor, input, requestMeta(request.headers))));
+      const patch = await readPatch(request);
+      return Response.json(toApi(await save(actor, patch, requestMeta(request.headers))));
     }),
   };
 }

@@ -19,6 +19,7 @@ import { ldapSources, type LdapSourceRow } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
+import { patched, type Patch } from "@/lib/data/patch";
 import { ldapSourceRow, openLdapPassword, sealLdapPassword } from "../records";
 import { ldapInputSchema, type LdapInput } from "../schemas";
 import { signInConfigurationChanged } from "../configuration-version";
@@ -113,12 +114,37 @@ function publicConfig(input: LdapInput) {
   return rest;
 }
 
-export async function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: RequestMeta): Promise<LdapSourceRecord> {
+/** The stored source as the form and the API send it (the bind password apart: write-only). */
+function inputOf(row: LdapSourceRow): Omit<LdapInput, "bind_password"> {
+  return {
+    name: row.name,
+    enabled: row.enabled,
+    url: row.url,
+    start_tls: row.startTls,
+    bind_dn: row.bindDn,
+    search_base: row.searchBase,
+    user_filter: row.userFilter,
+    username_attribute: row.usernameAttribute,
+    email_attribute: row.emailAttribute,
+    name_attribute: row.nameAttribute,
+    group_search_base: row.groupSearchBase,
+    group_filter: row.groupFilter,
+    group_name_attribute: row.groupNameAttribute,
+    group_mapping: row.groupMapping,
+    auto_create: row.autoCreate,
+    default_role: row.defaultRole === "owner" ? "user" : row.defaultRole,
+    allow_unencrypted: row.allowUnencrypted,
+    allow_internal_addresses: row.allowInternalAddresses,
+  };
+}
+
+/** Changes the fields the patch names (lib/data/patch); the others keep what is stored. */
+export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Record<string, unknown>, meta: RequestMeta): Promise<LdapSourceRecord> {
   assertManagesSignIn(actor);
-  const input = parseOrThrow(ldapInputSchema, rawInput);
   return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
     const before = await ldapSourceRow(tx, me.accountId);
+    const input = parseOrThrow(ldapInputSchema, patched(before ? inputOf(before) : {}, patch));
     await assertGroupsExist(tx, me.accountId, input.group_mapping.map((m) => m.group_id), "group_mapping");
     if (!before && !input.bind_password && input.bind_dn && input.enabled) {
       throw new Invalid("Bind password is required", { bind_password: ["Enter the bind password of the service account"] });
@@ -143,28 +169,7 @@ export async function saveLdapSource(actor: Actor, rawInput: LdapInput, meta: Re
       : await tx.insert(ldapSources).values({ id, accountId: me.accountId, ...values }).returning();
     await signInConfigurationChanged(tx);
     const next = publicConfig(input) as Record<string, unknown>;
-    const prev: Record<string, unknown> | null = before
-      ? {
-          name: before.name,
-          enabled: before.enabled,
-          url: before.url,
-          start_tls: before.startTls,
-          bind_dn: before.bindDn,
-          search_base: before.searchBase,
-          user_filter: before.userFilter,
-          username_attribute: before.usernameAttribute,
-          email_attribute: before.emailAttribute,
-          name_attribute: before.nameAttribute,
-          group_search_base: before.groupSearchBase,
-          group_filter: before.groupFilter,
-          group_name_attribute: before.groupNameAttribute,
-          group_mapping: before.groupMapping,
-          auto_create: before.autoCreate,
-          default_role: before.defaultRole,
-          allow_unencrypted: before.allowUnencrypted,
-          allow_internal_addresses: before.allowInternalAddresses,
-        }
-      : null;
+    const prev: Record<string, unknown> | null = before ? inputOf(before) : null;
     const changed = prev ? Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k])) : Object.keys(next);
     if (input.bind_password) changed.push("bind_password");
     if (changed.length > 0) {

@@ -7,7 +7,7 @@ import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { createApplication, deleteApplication, rotateApplicationSecret, updateApplication } from "@/lib/applications/applications";
 import { applicationInputOf, formFieldErrors, readApplicationForm } from "@/lib/applications/form-input";
-import { createApplicationSchema, updateApplicationSchema } from "@/lib/applications/schemas";
+import { createApplicationSchema } from "@/lib/applications/schemas";
 import { Invalid } from "@/lib/errors";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import { changedIn } from "@/lib/forms/changed-fields";
@@ -47,7 +47,7 @@ export const updateApplicationAction = serverAction({ needs: "applications:updat
   try {
     const relevant = Object.fromEntries(Object.entries(problems).filter(([field]) => changed(field)));
     if (Object.keys(relevant).length > 0) throw new Invalid("Please fix the highlighted fields", relevant);
-    const input = parseOrThrow(updateApplicationSchema, applicationInputOf(formData, values, (field) => field !== "type" && changed(field)));
+    const input = applicationInputOf(formData, values, (field) => field !== "type" && changed(field), true);
     const application = await updateApplication(actor, String(id), input, requestMeta(await headers()));
     revalidatePath(APPLICATIONS_PATH, "layout");
     return { status: "success", message: (await getTranslations("applicationsPage"))("saved", { name: application.name }) };

@@ -7,12 +7,13 @@ import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { Conflict } from "@/lib/errors";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { changedEntries, setIn } from "@/lib/forms/changed-fields";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
 import { setGroupRoles, setUserRoles } from "@/lib/roles/assignments";
 import { createRole, deleteRole, updateRole } from "@/lib/roles/roles";
-import { roleIdsSchema, roleInputSchema } from "@/lib/roles/schemas";
+import { roleInputSchema } from "@/lib/roles/schemas";
 
 const ROLES_PATH = "/settings/roles";
 
@@ -41,10 +42,12 @@ export const createRoleAction = serverAction({ needs: "roles:create" }, async (a
   redirect(`${ROLES_PATH}/${id}?created=1`);
 });
 
+/** Saves only what the person changed: a permission ticked elsewhere since the form loaded stays. */
 export const updateRoleAction = serverAction({ needs: "roles:update" }, async (actor, roleId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const { values, input } = roleValues(formData);
   try {
-    const role = await updateRole(actor, String(roleId), parseOrThrow(roleInputSchema, input), requestMeta(await headers()));
+    const patch = changedEntries(formData, { ...input, permissions: setIn(formData, "permissions") });
+    const role = await updateRole(actor, String(roleId), patch, requestMeta(await headers()));
     revalidatePath(ROLES_PATH, "layout");
     return { status: "success", message: (await getTranslations("rolesPage.toasts"))("saved", { name: role.name }) };
   } catch (err) {
@@ -66,10 +69,11 @@ function roleIds(formData: FormData) {
   return formData.getAll("role_ids").filter((v): v is string => typeof v === "string");
 }
 
+/** The roles ticked and unticked since the form loaded (lib/forms/changed-fields setIn), applied to what is stored. */
 export const setUserRolesAction = serverAction({ needs: "users:update" }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const ids = roleIds(formData);
   try {
-    await setUserRoles(actor, String(userId), parseOrThrow(roleIdsSchema, { role_ids: ids }), requestMeta(await headers()));
+    await setUserRoles(actor, String(userId), { role_ids: setIn(formData, "role_ids") }, requestMeta(await headers()));
     revalidatePath(`/team/users/${userId}`);
     return { status: "success", message: (await getTranslations("rolesPage.toasts"))("rolesSaved") };
   } catch (err) {
@@ -80,7 +84,7 @@ export const setUserRolesAction = serverAction({ needs: "users:update" }, async 
 export const setGroupRolesAction = serverAction({ needs: "groups:update" }, async (actor, groupId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const ids = roleIds(formData);
   try {
-    await setGroupRoles(actor, String(groupId), parseOrThrow(roleIdsSchema, { role_ids: ids }), requestMeta(await headers()));
+    await setGroupRoles(actor, String(groupId), { role_ids: setIn(formData, "role_ids") }, requestMeta(await headers()));
     revalidatePath(`/team/groups/${groupId}`);
     return { status: "success", message: (await getTranslations("rolesPage.toasts"))("rolesSaved") };
   } catch (err) {

@@ -7,8 +7,8 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { assertConfirmed, bulkFailures, formStateFromError, formValues } from "@/lib/forms/action-errors";
-import { changedIn } from "@/lib/forms/changed-fields";
-import type { FormState } from "@/lib/forms/form-state";
+import { changedIn, setIn } from "@/lib/forms/changed-fields";
+import { keptList, type FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
 import { resetPasswordSchema, resetUserPassword, revokeUserSessions } from "@/lib/users/access-control";
@@ -47,19 +47,20 @@ export const createUserAction = serverAction({ needs: "users:create" }, async (a
 
 /** Applies only the fields the person changed (see lib/forms/changed-fields), so a stale form reverts nothing. */
 export const updateUserAction = serverAction({ needs: "users:update", or: "service_users:update" }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
-  const values = formValues(formData, ["email", "email_verified", "username", "name", "role"]);
+  const values: Record<string, string> = { ...formValues(formData, ["email", "email_verified", "username", "name", "role"]), auto_groups: keptList(formData, "auto_groups") };
   const changed = changedIn(formData);
   const proofShown = formData.get(EMAIL_VERIFIED_SHOWN) === "1";
   let transferred = false;
   try {
-    const input = parseOrThrow(updateUserSchema.partial(), {
+    const fields = parseOrThrow(updateUserSchema.omit({ auto_groups: true }).partial(), {
       name: changed("name") ? values.name : undefined,
       email: changed("email") ? values.email : undefined,
       email_verified: proofShown && changed("email_verified") ? values.email_verified === "on" : undefined,
       username: changed("username") ? values.username : undefined,
       role: changed("role") ? values.role : undefined,
-      auto_groups: changed("auto_groups") ? formData.getAll("auto_groups") : undefined,
     });
+    // The groups ticked and unticked since the form loaded, applied to what is stored by updateUser.
+    const input = { ...fields, auto_groups: changed("auto_groups") ? setIn(formData, "auto_groups") : undefined };
     assertTransferConfirmed(formData, input.role === "owner" && userId !== actor.userId);
     const wasOwner = actor.role === "owner";
     const updated = await updateUser(actor, userId, input, await meta());

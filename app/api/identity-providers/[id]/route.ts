@@ -1,10 +1,9 @@
 import { apiActor } from "@/lib/sign-in/api-actor";
-import { readJson } from "@/lib/http/body";
+import { readPatch } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { publicOrigin, toApiProvider } from "@/lib/idp/api-shape";
 import { deleteProvider, getProvider, updateProvider } from "@/lib/idp/providers";
-import { providerInputSchema } from "@/lib/idp/schemas";
 import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
@@ -14,12 +13,12 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   return Response.json(toApiProvider(await getProvider(actor, (await params).id), publicOrigin(request.headers)));
 });
 
-/** The whole configuration; leave client_secret out to keep the stored one. */
+/** The fields sent (the others keep their stored values); leave client_secret out to keep the stored one. */
 export const PUT = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id } = await params;
-  const input = await readJson(request, providerInputSchema);
-  return Response.json(toApiProvider(await updateProvider(actor, id, input, requestMeta(request.headers)), publicOrigin(request.headers)));
+  const patch = await readPatch(request);
+  return Response.json(toApiProvider(await updateProvider(actor, id, patch, requestMeta(request.headers)), publicOrigin(request.headers)));
 });
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {

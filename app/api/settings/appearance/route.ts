@@ -1,4 +1,4 @@
-import { appearanceInputSchema, appearanceSettings, toApiAppearance, updateAppearance } from "@/lib/appearance/settings";
+import { appearanceSettings, toApiAppearance, updateAppearance } from "@/lib/appearance/settings";
 import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
@@ -8,7 +8,6 @@ import { settingsRoute } from "../settings-route";
  */
 const settings = settingsRoute({
   read: appearanceSettings,
-  schema: appearanceInputSchema,
   save: updateAppearance,
   toApi: toApiAppearance,
 });

@@ -1,13 +1,11 @@
 import { toApiLdap } from "@/lib/idp/api-shape";
 import { getLdapSource, saveLdapSource } from "@/lib/idp/ldap/source";
-import { ldapInputSchema } from "@/lib/idp/schemas";
 import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
-/** PUT: the whole configuration; leave bind_password out to keep the stored one. */
+/** PUT: the fields sent (the others keep their stored values); leave bind_password out to keep the stored one. */
 const settings = settingsRoute({
   read: getLdapSource,
-  schema: ldapInputSchema,
   save: saveLdapSource,
   toApi: toApiLdap,
 });

@@ -1,4 +1,4 @@
-import { securityPolicy, securityPolicySchema, toApiSecurityPolicy, updateSecurityPolicy } from "@/lib/mfa/policy";
+import { securityPolicy, toApiSecurityPolicy, updateSecurityPolicy } from "@/lib/mfa/policy";
 import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
@@ -8,7 +8,6 @@ import { settingsRoute } from "../settings-route";
  */
 const settings = settingsRoute({
   read: securityPolicy,
-  schema: securityPolicySchema,
   save: updateSecurityPolicy,
   toApi: toApiSecurityPolicy,
 });

@@ -1,12 +1,10 @@
 import { toApiSignInSettings } from "@/lib/idp/api-shape";
-import { trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { getSignInSettings, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
 import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
 const settings = settingsRoute({
   read: getSignInSettings,
-  schema: trustedHeaderInputSchema,
   save: updateTrustedHeader,
   toApi: (settings) => toApiSignInSettings(settings).trusted_header,
 });
