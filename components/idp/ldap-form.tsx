@@ -40,6 +40,16 @@ export type LdapFormValues = {
 
 let nextRowKey = 0;
 
+/** The mapping rows a refused save kept (JSON of {ldap_group, group_id} pairs); none when unreadable. */
+function keptMapping(kept: string): LdapFormValues["groupMapping"] {
+  try {
+    const rows: unknown = JSON.parse(kept);
+    return Array.isArray(rows) ? rows.filter((r) => r && typeof r.ldap_group === "string" && typeof r.group_id === "string").map((r) => ({ ldap_group: r.ldap_group, group_id: r.group_id })) : [];
+  } catch {
+    return [];
+  }
+}
+
 export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValues; groups: { id: string; name: string }[]; readOnly: boolean }) {
   const form = useServerForm(saveLdapAction, { announce: true });
   const state = form.state;
@@ -54,7 +64,8 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
   const testMessage = testFields.length > 0 ? testFields.join(" ") : test.message;
   // Rows carry their own key: with the index as key, removing a row showed the removed row's values in the next one.
   const rows = (list: LdapFormValues["groupMapping"]) => list.map((m) => ({ ...m, key: nextRowKey++ }));
-  const [mapping, setMapping] = useState(() => rows(initial.groupMapping));
+  // A refused post without JavaScript renders again from what was sent (kept by the action as JSON).
+  const [mapping, setMapping] = useState(() => rows(form.values?.group_mapping ? keptMapping(form.values.group_mapping) : initial.groupMapping));
   // After a save the rows show the stored mapping again (blank rows dropped, as the server did).
   const [mappingVersion, setMappingVersion] = useState(form.version);
   if (mappingVersion !== form.version) {

@@ -149,7 +149,8 @@ export function ProviderForm({
             {test.status !== "idle" && test.message && <Alert tone={test.status === "error" ? "error" : "success"}>{test.message}</Alert>}
           </div>
         )}
-        <Checkbox name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} disabled={readOnly} />
+        {/* Keyed on the stored state: the header's Enable/Disable changes it without this form saving, and the box follows. */}
+        <Checkbox key={String(initial.enabled)} name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} disabled={readOnly} />
       </section>
 
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">

@@ -198,7 +198,7 @@ function ldapInput(formData: FormData) {
 }
 
 export const saveLdapAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
-  const values = formValues(formData, LDAP_TEXT);
+  const values = { ...formValues(formData, LDAP_TEXT), group_mapping: JSON.stringify(ldapInput(formData).group_mapping) };
   try {
     const saved = await saveLdapSource(actor, changedEntries(formData, ldapInput(formData), LDAP_LIST_FIELDS), await meta());
     refreshSettings();
