@@ -101,6 +101,24 @@ test("a form left open does not revert a role changed elsewhere", async () => {
   expect(await client.user(created.id)).toMatchObject({ name: "Fresh Name", role: "auditor", is_blocked: true });
 });
 
+test("a person's groups ticked on a page left open keep a group added elsewhere meanwhile", async () => {
+  const client = tokenClient(instance, token);
+  const created = await client.createUser({ email: "stale-groups@example.com", name: "Stale Groups", role: "user" });
+  const engineering = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: bearer(token), json: { name: "Stale Engineering" } });
+  const ops = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: bearer(token), json: { name: "Stale Ops" } });
+  await page.goto(instance.url(`/team/users/${created.id}`));
+  // Meanwhile someone adds them to Engineering (the group's page does one member at a time).
+  const added = await client.updateUser(created.id, { auto_groups: [engineering.body.id] });
+  expect(added.status).toBe(200);
+
+  await page.getByRole("checkbox", { name: "Stale Ops" }).check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  expect(((await client.user(created.id)).auto_groups as string[]).sort()).toEqual([engineering.body.id, ops.body.id].sort());
+  // The page now shows what is stored: both ticked.
+  await expect(page.getByRole("checkbox", { name: "Stale Engineering" })).toBeChecked();
+});
+
 test("adding a provider keeps Type, Default role and the secret after a refused submit", async () => {
   await page.goto(instance.url("/settings/identity-providers/new"));
   await page.getByLabel("Type").selectOption("okta");
