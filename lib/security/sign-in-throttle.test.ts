@@ -263,6 +263,24 @@ describe("unknown and known emails", () => {
     expect(known.slice(0, 6)).toEqual([...Array(5).fill("failed"), { wait: 59 }]);
     expect(known.at(-1)).toBe("failed");
   }, 30_000);
+
+  // Review 8a: the pair's delay was keyed by the person's email when the identifier named someone and by
+  // the typed string otherwise, so five guesses under an email and one under a username answered "wait"
+  // only when both belonged to one person: a way to tell whether an account (and its username) exists.
+  it("answer alike when a person's other identifier is typed next", async () => {
+    const person = await createUser(accountId, { email: "two-names@example.com", username: "twonames", password: PASSWORD });
+    const run = async (email: string, username: string, ip: string) => {
+      const outcomes: Outcome[] = [];
+      for (let i = 0; i < 5; i++) outcomes.push(await attempt(email, "guess", ip, at(i * 1000)));
+      outcomes.push(await attempt(username, "guess", ip, at(6_000)));
+      outcomes.push(await attempt(email, "guess", ip, at(7_000)));
+      return outcomes;
+    };
+    const known = await run(person.email, "twonames", "10.3.0.1");
+    const stranger = await run("no-two-names@example.com", "notwonames", "10.4.0.1");
+    expect(known).toEqual(stranger);
+    expect(known).toEqual([...Array(6).fill("failed"), { wait: 57 }]);
+  }, 30_000);
 });
 
 describe("round trips under the write lock", () => {
