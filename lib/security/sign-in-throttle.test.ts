@@ -177,6 +177,16 @@ describe("growing delays", () => {
     const v = await newVictim();
     expect(await attempt(v.email, PASSWORD, "198.51.100.5", at(100))).toBe("ok");
   }, 30_000);
+
+  // Review 8a: keyed by the full address, one host with a /64 took a fresh address per attempt and was never slowed.
+  it("slows down one IPv6 /64 spraying from a fresh address each time, and no other /64", async () => {
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < LIMITS.ipFreeAttempts + 1; i++) outcomes.push(await attempt(`spray64-${i}@example.com`, "wrong", `2001:db8:64:1::${(i + 1).toString(16)}`, at(i)));
+    expect(outcomes.slice(0, LIMITS.ipFreeAttempts).every((o) => o === "failed")).toBe(true);
+    expect(outcomes.at(-1)).toEqual({ wait: 60 });
+    const v = await newVictim();
+    expect(await attempt(v.email, PASSWORD, "2001:db8:64:2::1", at(100))).toBe("ok");
+  }, 30_000);
 });
 
 describe("a third party", () => {

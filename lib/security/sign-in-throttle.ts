@@ -11,6 +11,8 @@
  * - Per client address, across all emails, the same growing delay starts after
  *   SIGNIN_IP_FREE_ATTEMPTS failures (password spraying from one address).
  *   Only people behind that same address share it; its memory is one hour.
+ *   "Address" here and in the pair is rateLimitAddress's key (./address-key.ts):
+ *   an IPv6 client counts as its /64, which one host can rotate through.
  * - Per email, from anywhere, at most SIGNIN_LOCKOUT_FAILURES failures count
  *   per window (SIGNIN_LOCKOUT_WINDOW_HOURS, from the first failure). At the
  *   cap the email is locked until that window ends, or until an admin unlocks
@@ -45,6 +47,7 @@ import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
 import { attemptRowsStatement, countFailuresAndLockStatement, forgiveStatement } from "./sign-in-throttle-postgres";
 import { backoffFailureRows, backoffFailureUpdate, lockoutFailureRow, lockoutFailureUpdate } from "./sign-in-throttle-upserts";
+import { rateLimitAddress } from "./address-key";
 
 /** A run of address-wide failures is forgotten after an hour without one. */
 const IP_MEMORY_MS = 3_600_000;
@@ -71,7 +74,7 @@ function hmac(value: string): string {
 export function attemptKeys(typed: string, ip: string | null, person: string = typed): AttemptKeys {
   const typedIndex = emailBlindIndex(typed);
   const emailIndex = person === typed ? typedIndex : emailBlindIndex(person);
-  const address = ip ?? "unknown";
+  const address = rateLimitAddress(ip);
   return { emailIndex, typedIndex, pairKey: `pair:${hmac(`${typedIndex}\u0000${address}`)}`, ipKey: `ip:${hmac(address)}` };
 }
 
