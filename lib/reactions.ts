@@ -10,6 +10,7 @@ import "server-only";
 import "@/lib/applications/reactions";
 import "@/lib/invites/reactions";
 import "@/lib/mail/reactions";
+import "@/lib/mfa/reactions";
 import "@/lib/sessions/reactions";
 import "@/lib/tokens/reactions";
 import "@/lib/users/reactions";

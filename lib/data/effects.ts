@@ -41,8 +41,8 @@ export interface DomainEffects {
   "user.password_changed": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; ended: EndedCounts };
   /**
    * people: the user's sessions were revoked, by an admin or by the person ("Sign out everywhere else": the
-   * session that asked, keepSessionId, stays). Their pending links and app grants end; their access tokens
-   * too when asked.
+   * session that asked, keepSessionId, stays). Their pending links, pending second sign-in steps and app
+   * grants end; their access tokens too when asked.
    */
   "user.sessions_revoked": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; ended: EndedCounts };
   /** people: the user's email address changed (an admin's edit or a confirmed change): links mailed to the old address end. */

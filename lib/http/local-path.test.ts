@@ -28,6 +28,25 @@ describe("localPath", () => {
     }
   });
 
+  it("sends a path whose dot segments collapse into another site's address to /", () => {
+    // Each parses to the path "//evil.example", which a browser (and redirect()) reads as another host.
+    for (const value of [
+      "/..//evil.example",
+      "/.//evil.example",
+      "/%2e%2e//evil.example",
+      "/%2e//evil.example",
+      "/a/..//evil.example",
+      "/..\\/evil.example",
+      "/a/../..//evil.example?x=1#y",
+    ]) {
+      expect(localPath(value), JSON.stringify(value)).toBe("/");
+    }
+  });
+
+  it("keeps a path with an empty segment further in", () => {
+    expect(localPath("/a//b")).toBe("/a//b");
+  });
+
   it("returns the path as a browser reads it", () => {
     expect(localPath("/a/../b")).toBe("/b");
     expect(localPath("/a\\b")).toBe("/a/b");

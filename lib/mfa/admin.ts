@@ -14,7 +14,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
-import { mfaPasskeys, mfaPendingSteps, mfaTotp, mfaWebauthnChallenges, type Role } from "@/lib/db/schema";
+import { mfaPasskeys, mfaTotp, mfaWebauthnChallenges, type Role } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { deleteRecoveryCodes } from "./recovery-codes";
@@ -79,8 +79,8 @@ async function removeFactors(
   await tx.delete(mfaPasskeys).where(eq(mfaPasskeys.userId, userId));
   await tx.delete(mfaWebauthnChallenges).where(eq(mfaWebauthnChallenges.userId, userId));
   await deleteRecoveryCodes(tx, userId);
-  await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.userId, userId));
   const ended = noneEnded();
+  // The revoke also ends the person's pending second steps (./reactions.ts).
   await emit(tx, "user.sessions_revoked", { accountId, userId, revokeTokens: false, ended });
   await emit(tx, "user.two_factor_changed", { accountId, userId, change: "reset" });
   const label = userLabel(openIdentity(row));

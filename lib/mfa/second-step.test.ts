@@ -8,7 +8,11 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { Forbidden } from "@/lib/errors";
 import { createGroup } from "@/lib/groups/groups";
 import { setUserGroups } from "@/lib/groups/membership";
+import { endOtherSessions } from "@/lib/sessions/revoke";
 import { resolveSession } from "@/lib/sessions/sessions";
+import { resetUserPassword, revokeUserSessions } from "@/lib/users/access-control";
+import { setUserBlocked, updateUser } from "@/lib/users/lifecycle";
+import { changeOwnPassword } from "@/lib/users/password";
 import { eq } from "drizzle-orm";
 import { createAccount, createUser, lastEvent, META, startSession, type TestUser } from "@/test/factories";
 import { resetTwoFactor } from "./admin";
@@ -166,6 +170,50 @@ describe("enforcement", () => {
   it("lets only the owner set the requirement", async () => {
     const admin = await createUser(accountId, { role: "admin", password: PASSWORD });
     await expect(updateSecurityPolicy(await startSession(admin), { require_for: "everyone" }, META)).rejects.toThrow(Forbidden);
+  });
+});
+
+/**
+ * Review 8a: a pending step outlived what takes an account back. Someone who had the password and started the
+ * step could finish it after the person changed their password or signed out everywhere (or an admin reset the
+ * password or moved the email) and get a fresh session. The step ends with them (./reactions.ts).
+ */
+describe("a pending step ends with what takes the account back", () => {
+  const ATTACKER: RequestMeta = { ip: "203.0.113.80", userAgent: "attacker" };
+  const takeBacks: Array<[string, (user: TestUser, admin: Awaited<ReturnType<typeof startSession>>) => Promise<unknown>]> = [
+    ["the person changes their password", async (user) =>
+      changeOwnPassword(await startSession(user), user.id, { old_password: PASSWORD, new_password: "a completely new passphrase 8812" }, META)],
+    ["the person signs out everywhere else", async (user) => endOtherSessions(await startSession(user), META)],
+    ["an admin resets the password", async (user, admin) => resetUserPassword(admin, user.id, {}, META)],
+    ["an admin revokes the sessions", async (user, admin) => revokeUserSessions(admin, user.id, {}, META)],
+    ["an admin changes the email", async (user, admin) => updateUser(admin, user.id, { email: `moved-${user.id}@example.com` }, META)],
+    ["an admin blocks the person (and unblocks them later)", async (user, admin) => {
+      await setUserBlocked(admin, user.id, true, META);
+      await setUserBlocked(admin, user.id, false, META);
+    }],
+  ];
+
+  for (const [what, takeBack] of takeBacks) {
+    it(`refuses to finish a code step once ${what}`, async () => {
+      const { user, secret } = await userWithTotp();
+      const admin = await startSession(await createUser(accountId, { role: "admin" }));
+      const step = await passwordStep(user, at(700));
+      await takeBack(user, admin);
+      await expect(completeSecondStep(step.token, totpCode(secret, at(730)), ATTACKER, at(730), LIMITS)).rejects.toThrow(SecondStepExpired);
+    });
+  }
+
+  it("refuses to finish a set-up step (a person who must enrol) once the person changes their password", async () => {
+    const enrolAccount = await createAccount();
+    const owner = await createUser(enrolAccount, { role: "owner", password: PASSWORD });
+    const user = await createUser(enrolAccount, { role: "admin", password: PASSWORD });
+    await updateSecurityPolicy(await startSession(owner), { require_for: "admins", grace_days: 0 }, META, at(0));
+    const step = await passwordStep(user, at(800));
+    expect(step.enrol).toBe(true);
+    await changeOwnPassword(await startSession(user), user.id, { old_password: PASSWORD, new_password: "a completely new passphrase 5521" }, META);
+    await expect(startEnrolment(step.token, at(830))).rejects.toThrow(SecondStepExpired);
+    await expect(completeSecondStep(step.token, "", ATTACKER, at(830), LIMITS)).rejects.toThrow(SecondStepExpired);
+    expect(await db().select().from(mfaPendingSteps).where(eq(mfaPendingSteps.userId, user.id))).toHaveLength(0);
   });
 });
 

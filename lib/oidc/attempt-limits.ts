@@ -32,6 +32,7 @@ import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
 import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, counterKey, type RateLimit } from "@/lib/security/rate-limit";
+import { rateLimitAddress } from "@/lib/security/address-key";
 import { tooManyAttemptsPage, viewerFor } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
 import { carriesSessionCookie, PROVIDER_ROUTES } from "./paths";
@@ -47,13 +48,14 @@ class TooManyAttempts extends errors.CustomOIDCProviderError {
   }
 }
 
+/** The client's address as the per-address limits key it (an IPv6 client by its /64: lib/security/address-key.ts). */
 function addressOf(requestHeaders: IncomingHttpHeaders): string {
   const headers = new Headers();
   for (const name of [PEER_HEADER, "x-forwarded-for"]) {
     const value = requestHeaders[name];
     if (typeof value === "string") headers.set(name, value);
   }
-  return clientAddress(headers) ?? "unknown";
+  return rateLimitAddress(clientAddress(headers));
 }
 
 /** Longer client_ids in a Basic header are not read ahead (the provider's own lookup then reads its counter). */

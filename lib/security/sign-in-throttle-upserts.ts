@@ -7,9 +7,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 
-/** One more failure for the pair and for the address; placeholders pairKey, ipKey, emailIndex, pairFailures, ipFailures, now. */
+/** One more failure for the pair and for the address; placeholders pairKey, ipKey, pairIndex (what was typed), pairFailures, ipFailures, now. */
 export const backoffFailureRows = [
-  { key: sql.placeholder("pairKey"), emailIndex: sql.placeholder("emailIndex"), failures: sql.placeholder("pairFailures"), lastFailureAt: sql.placeholder("now"), lastThrottledAt: null },
+  { key: sql.placeholder("pairKey"), emailIndex: sql.placeholder("pairIndex"), failures: sql.placeholder("pairFailures"), lastFailureAt: sql.placeholder("now"), lastThrottledAt: null },
   { key: sql.placeholder("ipKey"), emailIndex: null, failures: sql.placeholder("ipFailures"), lastFailureAt: sql.placeholder("now"), lastThrottledAt: null },
 ];
 

@@ -177,6 +177,16 @@ describe("growing delays", () => {
     const v = await newVictim();
     expect(await attempt(v.email, PASSWORD, "198.51.100.5", at(100))).toBe("ok");
   }, 30_000);
+
+  // Review 8a: keyed by the full address, one host with a /64 took a fresh address per attempt and was never slowed.
+  it("slows down one IPv6 /64 spraying from a fresh address each time, and no other /64", async () => {
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < LIMITS.ipFreeAttempts + 1; i++) outcomes.push(await attempt(`spray64-${i}@example.com`, "wrong", `2001:db8:64:1::${(i + 1).toString(16)}`, at(i)));
+    expect(outcomes.slice(0, LIMITS.ipFreeAttempts).every((o) => o === "failed")).toBe(true);
+    expect(outcomes.at(-1)).toEqual({ wait: 60 });
+    const v = await newVictim();
+    expect(await attempt(v.email, PASSWORD, "2001:db8:64:2::1", at(100))).toBe("ok");
+  }, 30_000);
 });
 
 describe("a third party", () => {
@@ -262,6 +272,24 @@ describe("unknown and known emails", () => {
     expect(stranger).toEqual(known);
     expect(known.slice(0, 6)).toEqual([...Array(5).fill("failed"), { wait: 59 }]);
     expect(known.at(-1)).toBe("failed");
+  }, 30_000);
+
+  // Review 8a: the pair's delay was keyed by the person's email when the identifier named someone and by
+  // the typed string otherwise, so five guesses under an email and one under a username answered "wait"
+  // only when both belonged to one person: a way to tell whether an account (and its username) exists.
+  it("answer alike when a person's other identifier is typed next", async () => {
+    const person = await createUser(accountId, { email: "two-names@example.com", username: "twonames", password: PASSWORD });
+    const run = async (email: string, username: string, ip: string) => {
+      const outcomes: Outcome[] = [];
+      for (let i = 0; i < 5; i++) outcomes.push(await attempt(email, "guess", ip, at(i * 1000)));
+      outcomes.push(await attempt(username, "guess", ip, at(6_000)));
+      outcomes.push(await attempt(email, "guess", ip, at(7_000)));
+      return outcomes;
+    };
+    const known = await run(person.email, "twonames", "10.3.0.1");
+    const stranger = await run("no-two-names@example.com", "notwonames", "10.4.0.1");
+    expect(known).toEqual(stranger);
+    expect(known).toEqual([...Array(6).fill("failed"), { wait: 57 }]);
   }, 30_000);
 });
 

@@ -11,15 +11,24 @@
  * - Per client address, across all emails, the same growing delay starts after
  *   SIGNIN_IP_FREE_ATTEMPTS failures (password spraying from one address).
  *   Only people behind that same address share it; its memory is one hour.
+ *   "Address" here and in the pair is rateLimitAddress's key (./address-key.ts):
+ *   an IPv6 client counts as its /64, which one host can rotate through.
  * - Per email, from anywhere, at most SIGNIN_LOCKOUT_FAILURES failures count
  *   per window (SIGNIN_LOCKOUT_WINDOW_HOURS, from the first failure). At the
  *   cap the email is locked until that window ends, or until an admin unlocks
  *   it (Team → Users). Attempts while locked aren't counted, so they can't
  *   stretch it: a third party can keep someone out for at most one window.
  *   This cap is the only per-email lever, and the only one anyone else can pull.
- * - Every state is keyed by the email's blind index whether or not the email
- *   belongs to anyone, so unknown and known emails are throttled and locked
- *   exactly alike. Keys are HMACs; no email or address is stored here.
+ * - The delays are keyed by what was typed (its blind index: trimmed, NFKC,
+ *   lower-cased) whether or not it names anyone, so unknown and known emails
+ *   and usernames are delayed exactly alike: a run of failures under a
+ *   person's email never delays an attempt under their username, as it
+ *   couldn't for an identifier that names nobody (review 8a).
+ * - The daily cap is kept per person: the sign-in passes the person's email
+ *   when the identifier names someone, so their email and username reach one
+ *   lock. A locked attempt answers as a wrong password does (same message,
+ *   same work), so which identifiers share a lock tells a caller nothing.
+ *   Keys are HMACs; no email or address is stored here.
  * - An attempt is counted as a failure before the password is checked and
  *   forgiven on success, so parallel requests can't slip past the limit.
  * Every function takes `now`, so tests move the clock instead of sleeping.
@@ -38,11 +47,16 @@ import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { signInBackoffs, signInLockouts, users } from "@/lib/db/schema";
 import { attemptRowsStatement, countFailuresAndLockStatement, forgiveStatement } from "./sign-in-throttle-postgres";
 import { backoffFailureRows, backoffFailureUpdate, lockoutFailureRow, lockoutFailureUpdate } from "./sign-in-throttle-upserts";
+import { rateLimitAddress } from "./address-key";
 
 /** A run of address-wide failures is forgotten after an hour without one. */
 const IP_MEMORY_MS = 3_600_000;
 
-export type AttemptKeys = { emailIndex: string; pairKey: string; ipKey: string };
+/**
+ * emailIndex: the daily cap's (the person's); typedIndex: the delays' (what was typed), also kept on the
+ * pair's row so an admin's unlock finds it by either of the person's identifiers.
+ */
+export type AttemptKeys = { emailIndex: string; typedIndex: string; pairKey: string; ipKey: string };
 
 export type Admission =
   | { kind: "wait"; retryAfterSeconds: number; firstRefusal: boolean }
@@ -53,10 +67,15 @@ function hmac(value: string): string {
   return crypto.createHmac("sha256", keyRing().throttleKey).update(value, "utf8").digest("base64url");
 }
 
-export function attemptKeys(email: string, ip: string | null): AttemptKeys {
-  const emailIndex = emailBlindIndex(email);
-  const address = ip ?? "unknown";
-  return { emailIndex, pairKey: `pair:${hmac(`${emailIndex}\u0000${address}`)}`, ipKey: `ip:${hmac(address)}` };
+/**
+ * One attempt's keys: `typed` is what the person typed, `person` (by default the same) what the daily cap
+ * counts: the sign-in passes the email of the person the identifier names.
+ */
+export function attemptKeys(typed: string, ip: string | null, person: string = typed): AttemptKeys {
+  const typedIndex = emailBlindIndex(typed);
+  const emailIndex = person === typed ? typedIndex : emailBlindIndex(person);
+  const address = rateLimitAddress(ip);
+  return { emailIndex, typedIndex, pairKey: `pair:${hmac(`${typedIndex}\u0000${address}`)}`, ipKey: `ip:${hmac(address)}` };
 }
 
 /** The wait after `failures` failures in a row: none for the free ones, then doubling up to the maximum. */
@@ -128,7 +147,7 @@ function failureValues(keys: AttemptKeys, pair: Backoff | null, address: Backoff
   return {
     pairKey: keys.pairKey,
     ipKey: keys.ipKey,
-    emailIndex: keys.emailIndex,
+    pairIndex: keys.typedIndex,
     pairFailures: (pair?.failures ?? 0) + 1,
     ipFailures: (address?.failures ?? 0) + 1,
     now,
@@ -244,7 +263,7 @@ export async function recordSignInSuccess(tx: Tx, keys: AttemptKeys, accountId: 
   await forgetLock(tx).execute({ accountId, emailIndex: keys.emailIndex });
 }
 
-/** Ends a lock and every delay of one email (an admin's Unlock). Returns whether it was locked. */
+/** Ends a lock and every delay of one identifier (an admin's Unlock, per email and username). Returns whether it was locked. */
 export async function clearSignInLimits(
   tx: Tx,
   accountId: string,

@@ -127,8 +127,9 @@ export async function signInWithPassword(
   const accountId = row?.accountId ?? (await instanceAccountId());
   const identity = row ? openIdentity(row) : undefined;
   const who = row && identity ? { id: row.id, label: userLabel(identity) } : undefined;
-  // The throttle counts the person, not what was typed: their email and their username reach one lock.
-  const keys = attemptKeys(identity ? identity.email || identity.username || identifier : identifier, meta.ip);
+  // The daily cap counts the person: their email and their username reach one lock. The delays count what was
+  // typed, as they must for an identifier that names nobody, or a delay would tell who exists (review 8a).
+  const keys = attemptKeys(identifier, meta.ip, identity ? identity.email || identity.username || identifier : identifier);
 
   const admission = await writeSystem(async (tx) => {
     const decision = await admitAttempt(tx, keys, accountId, now, limits);

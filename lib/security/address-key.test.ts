@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { rateLimitAddress } from "./address-key";
+
+describe("rateLimitAddress", () => {
+  it("keeps an IPv4 address as it is", () => {
+    expect(rateLimitAddress("198.51.100.7")).toBe("198.51.100.7");
+  });
+
+  it("reads an IPv4-mapped IPv6 address as its IPv4 address", () => {
+    expect(rateLimitAddress("::ffff:198.51.100.7")).toBe("198.51.100.7");
+    expect(rateLimitAddress("::ffff:c633:6407")).toBe("198.51.100.7");
+  });
+
+  it("groups IPv6 addresses by their /64, however they are spelled", () => {
+    const key = rateLimitAddress("2001:db8:1:2::1");
+    expect(key).toBe("2001:db8:1:2::/64");
+    for (const same of ["2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0DB8:0001:0002:0:0:0:abcd", "[2001:db8:1:2::9]", "2001:db8:1:2::1%eth0"]) {
+      expect(rateLimitAddress(same), same).toBe(key);
+    }
+    expect(rateLimitAddress("2001:db8:1:3::1")).not.toBe(key);
+    expect(rateLimitAddress("::1")).toBe("::/64");
+  });
+
+  it("keeps what isn't an address, and names a missing one", () => {
+    expect(rateLimitAddress(null)).toBe("unknown");
+    expect(rateLimitAddress(undefined)).toBe("unknown");
+    expect(rateLimitAddress("unknown")).toBe("unknown");
+    expect(rateLimitAddress("not an address")).toBe("not an address");
+  });
+});

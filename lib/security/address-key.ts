@@ -1,0 +1,27 @@
+/**
+ * The key every per-address limit counts a client under (the sign-in throttle's address-wide delay and its
+ * (identifier, address) pairs, the reset, invite, setup, passkey-challenge and OpenID limits): one rule, here.
+ * An IPv4 address is its own key, and an IPv4-mapped IPv6 address ("::ffff:198.51.100.7") is that IPv4
+ * address. Any other IPv6 address counts as its /64: a single host or home is routinely handed a whole /64
+ * and may pick a fresh address from it per request, so keyed by the full address it would escape every
+ * address-wide limit (review 8a). A value that isn't an address (none known: "unknown") is kept as it is.
+ * Only the limits' keys are grouped; sessions and the activity log keep the full address.
+ */
+import ipaddr from "ipaddr.js";
+
+/** IPv6 clients are grouped by this prefix length. */
+export const IPV6_PREFIX_BITS = 64;
+
+export function rateLimitAddress(address: string | null | undefined): string {
+  if (!address) return "unknown";
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    // process(): an IPv4-mapped IPv6 address comes back as the IPv4 address.
+    parsed = ipaddr.process(address.replace(/^\[|\]$/g, ""));
+  } catch {
+    return address;
+  }
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const network = ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toNormalizedString()}/${IPV6_PREFIX_BITS}`);
+  return `${network.toString()}/${IPV6_PREFIX_BITS}`;
+}
