@@ -24,7 +24,8 @@ import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
 import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "./username";
-import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, vouchesForEmail } from "./rules";
+import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
+import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, transferNeedsProof, vouchesForEmail } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
 import { indexUser, unindexUser } from "./search-source";
 import { countUserAdded, countUserRemoved } from "./user-counts";
@@ -164,8 +165,14 @@ function sameSet(a: string[], b: string[]): boolean {
   return left.size === right.size && [...left].every((x) => right.has(x));
 }
 
-/** Applies the fields given; a field left out keeps its stored value (forms send only what the person changed). */
-export async function updateUser(actor: Actor, userId: string, changes: Partial<UpdateUserInput>, meta: RequestMeta): Promise<UserRecord> {
+/**
+ * Applies the fields given; a field left out keeps its stored value (forms send only what the person changed).
+ * `proof`: an owner's session making someone else the owner proves it's them first (./rules.ts
+ * transferNeedsProof; the password, else a code from the app, else a recent sign-in), before the write: the
+ * proof counts guesses and records a refusal in writes of its own.
+ */
+export async function updateUser(actor: Actor, userId: string, changes: Partial<UpdateUserInput>, meta: RequestMeta, proof?: FactorProof): Promise<UserRecord> {
+  if (transferNeedsProof(actor, userId, changes.role)) await assertProvesItsThem(actor, proof, "ownership.transfer", meta);
   return write(actor, async (tx, me) => {
     const before = await loadUser(tx, actor.accountId, userId);
     const input: UpdateUserInput = {
