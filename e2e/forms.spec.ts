@@ -223,7 +223,7 @@ test("without JavaScript an ownership transfer still asks first (and for the pas
     await plain.getByRole("checkbox", { name: /Nora Noscript will become the owner/ }).check();
     await plain.getByLabel("Your password").fill("not my password");
     await plain.getByRole("button", { name: "Save changes" }).click();
-    await expect(plain.getByText("Current password is incorrect")).toBeVisible();
+    await expect(plain.getByRole("alert").filter({ hasText: "Current password is incorrect" })).toBeVisible();
     await expect(plain.getByLabel("Role", { exact: true })).toHaveValue("owner");
     expect((await client.user(created.id)).role).toBe("user");
 
