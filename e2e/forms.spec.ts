@@ -224,7 +224,7 @@ test("Proxy header sign-in stays on through a save, a refused save and a rename"
 
 // Last in this file: the owner it signs in as is an admin afterwards. A form posted without JavaScript is
 // answered (it used to hang: lib/forms/bind-action.ts) and the transfer still asks first.
-test("without JavaScript an ownership transfer still asks first, and the refusal keeps the chosen role", async ({ browser }) => {
+test("without JavaScript an ownership transfer still asks first (and for the password), and the refusal keeps the chosen role", async ({ browser }) => {
   const client = tokenClient(instance, token);
   const created = await client.createUser({ email: "noscript@example.com", name: "Nora Noscript", role: "user" });
   const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
@@ -237,7 +237,16 @@ test("without JavaScript an ownership transfer still asks first, and the refusal
     await expect(plain.getByLabel("Role", { exact: true })).toHaveValue("owner");
     expect((await client.user(created.id)).role).toBe("user");
 
+    // The owner's password is asked beside the box; a wrong one is refused, the chosen role kept.
     await plain.getByRole("checkbox", { name: /Nora Noscript will become the owner/ }).check();
+    await plain.getByLabel("Your password").fill("not my password");
+    await plain.getByRole("button", { name: "Save changes" }).click();
+    await expect(plain.getByRole("alert").filter({ hasText: "Current password is incorrect" })).toBeVisible();
+    await expect(plain.getByLabel("Role", { exact: true })).toHaveValue("owner");
+    expect((await client.user(created.id)).role).toBe("user");
+
+    await plain.getByRole("checkbox", { name: /Nora Noscript will become the owner/ }).check();
+    await plain.getByLabel("Your password").fill(OWNER.password);
     await plain.getByRole("button", { name: "Save changes" }).click();
     await expect(plain.getByText("Ownership transferred.")).toBeVisible();
     expect((await client.user(created.id)).role).toBe("owner");

@@ -108,11 +108,17 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
   await signIn(bobPage, instance.baseURL, bob.email, reset);
   await expect(bobPage).toHaveURL(/\/change-password$/);
 
-  // Transfer ownership to Bob, after a confirmation.
+  // Transfer ownership to Bob, after a confirmation with the owner's password (a session alone can't give the
+  // account away). A wrong one is refused in the dialog, and the chosen role stays.
   await admin.reload();
   await admin.getByLabel("Role", { exact: true }).selectOption("owner");
   await admin.getByRole("button", { name: "Save changes" }).click();
   const transfer = admin.getByRole("dialog", { name: "Transfer ownership?" });
+  await transfer.getByLabel("Your password").fill("not my password");
+  await transfer.getByRole("button", { name: "Transfer ownership" }).click();
+  await expect(transfer.getByText("Current password is incorrect")).toBeVisible();
+  await expect(admin.getByLabel("Role", { exact: true })).toHaveValue("owner");
+  await transfer.getByLabel("Your password").fill(OWNER.password);
   await transfer.getByRole("button", { name: "Transfer ownership" }).click();
   await expect(admin.getByText("Ownership transferred.")).toBeVisible();
   await admin.goto(instance.url("/team/users"));

@@ -143,6 +143,7 @@ export const CLIENT_NAMESPACES = {
   ],
   user: [
     "columns",
+    "mfa.proof",
     "rolesPage.assign",
     "team",
     "tokensPage.delete",

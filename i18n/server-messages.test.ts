@@ -335,6 +335,13 @@ describe("activity detail values through the catalog", () => {
     ]);
     expect(detailLines(tEn, event({ expires_at: "2026-12-08T09:30:00.000Z", method: "carrier_pigeon" }))).toEqual(["expires at: Dec 8, 2026, 9:30 AM UTC", "method: carrier_pigeon"]);
     expect(detailLines(t, event({ reason: "not_in_allowed_groups" }))).toEqual(["Grund: Nicht in den erlaubten Gruppen der App"]);
+    // A refused proof names the change it was for (lib/mfa/proof-texts.ts FACTOR_CHANGES): each one, in both languages.
+    const { FACTOR_CHANGES } = await import("@/lib/mfa/proof-texts");
+    for (const change of FACTOR_CHANGES) {
+      for (const tr of [t, tEn]) expect(detailLines(tr, event({ change }))[0], change).not.toContain(change);
+    }
+    expect(detailLines(tEn, event({ change: "ownership.transfer", reason: "password" }))[0]).toBe("change: Transferring ownership");
+    expect(detailLines(t, event({ change: "ownership.transfer" }))).toEqual(["Änderung: Inhaberschaft übertragen"]);
     expect(partyTypeName(t, "ldap_source")).toBe("LDAP-Verzeichnis");
     expect(partyTypeName(t, "spaceship")).toBe("spaceship");
   });

@@ -63,6 +63,8 @@ const VALUE_SETS: Record<string, string> = {
   permissions: "permissions",
   revoked_by: "revoked_by",
   token: "token",
+  // mfa.proof.failed: the change the proof was for (lib/mfa/proof.ts FactorChange, "ownership.transfer").
+  change: "change",
 };
 /** The trusted proxy's name as sign-in events record it (lib/idp/trusted-header.ts PROXY_SOURCE_NAME). */
 export const PROXY_SOURCE_NAME = "Your sign-in proxy";

@@ -2,7 +2,7 @@
 
 import { listValue } from "@/lib/forms/form-state";
 import { useTranslations } from "next-intl";
-import { Fragment, useRef, useState } from "react";
+import { Fragment, useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
 import { updateUserAction } from "@/app/(dashboard)/team/users/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -17,6 +17,8 @@ import { RoleSelect } from "./role-select";
 import { bindAction } from "@/lib/forms/bind-action";
 import { Checkbox } from "@/components/ui/checkbox";
 import { EMAIL_VERIFIED_SHOWN } from "@/lib/users/form-fields";
+import { ProofFields } from "@/components/mfa/proof-fields";
+import type { ProofKind } from "@/lib/mfa/proof-texts";
 
 /** Why the email is shown read-only. */
 const EMAIL_HINTS = { fromIdp: "emailFromIdp", ownFromProfile: "emailOwnFromProfile", needsResetPermission: "emailNeedsResetPermission" } as const;
@@ -42,17 +44,24 @@ type EditableUser = {
  * ownership transfer first: a dialog, whose confirmation rides along as
  * CONFIRM_TRANSFER_FIELD. The server refuses a transfer without it, so a page
  * used without JavaScript gets the refusal and a box to tick instead.
+ * `transferProof`: what the owner gives to prove it's them (lib/users/rules.ts transferNeedsProof), asked in
+ * the dialog (and beside the box); a refused proof opens the dialog again with the reason, keeping the rest.
  */
 export function EditUserForm({
   user,
   roles,
   groups,
+  transferProof,
 }: {
   user: EditableUser;
   roles: Role[];
   groups: { id: string; name: string }[];
+  transferProof?: ProofKind;
 }) {
   const [confirming, setConfirming] = useState(false);
+  const proofIds = { password: useId(), code: useId() };
+  // False in the server's HTML (a page used without JavaScript shows the proof beside the box instead).
+  const scripted = useSyncExternalStore(noSubscription, () => true, () => false);
   const t = useTranslations("usersPage.edit");
   const col = useTranslations("columns");
   const common = useTranslations("common");
@@ -72,6 +81,12 @@ export function EditUserForm({
   });
   const { state, values } = form;
   const errors = state.fieldErrors ?? {};
+  const proofRefused = Boolean(transferProof && (errors.password || errors.code));
+  // The proof's refusal (a wrong password) is said where it was typed: the dialog, open again.
+  useEffect(() => {
+    if (proofRefused) setConfirming(true);
+  }, [state, proofRefused]);
+  const transferBody = t("transferBody", { name: user.name || user.email || user.username });
 
   return (
     <form {...form.formProps} className="space-y-4">
@@ -120,20 +135,24 @@ export function EditUserForm({
       )}
       <GroupCheckboxes groups={groups} selected={values?.auto_groups !== undefined ? listValue(values.auto_groups) : user.autoGroups} errors={errors.auto_groups} />
       </Fragment>
-      {errors[CONFIRM_TRANSFER_FIELD] ? (
-        <div>
-          <label className="flex items-start gap-2 text-sm text-slate-900">
-            <input type="checkbox" name={CONFIRM_TRANSFER_FIELD} value="yes" aria-invalid="true" className="mt-0.5" />
-            <span>{t("transferBody", { name: user.name || user.email || user.username })}</span>
-          </label>
-          <p className="mt-1 text-sm text-red-600">{errors[CONFIRM_TRANSFER_FIELD].join(" ")}</p>
+      {errors[CONFIRM_TRANSFER_FIELD] || (proofRefused && !scripted) ? (
+        <div className="space-y-4">
+          <div>
+            <label className="flex items-start gap-2 text-sm text-slate-900">
+              <input type="checkbox" name={CONFIRM_TRANSFER_FIELD} value="yes" aria-invalid={errors[CONFIRM_TRANSFER_FIELD] ? "true" : undefined} className="mt-0.5" />
+              <span>{transferBody}</span>
+            </label>
+            {errors[CONFIRM_TRANSFER_FIELD] && <p className="mt-1 text-sm text-red-600">{errors[CONFIRM_TRANSFER_FIELD].join(" ")}</p>}
+          </div>
+          {transferProof && !confirming && <ProofFields proof={transferProof} errors={errors} why={t("transferProofWhy")} />}
         </div>
       ) : null}
       <input ref={confirmation} type="hidden" name={CONFIRM_TRANSFER_FIELD} defaultValue="" />
       <FormActions pendingLabel={common("saving")} pending={form.pending}>{t("save")}</FormActions>
       <Dialog open={confirming} onClose={() => setConfirming(false)} title={t("transferTitle")}>
         <div className="space-y-4 text-sm text-slate-700">
-          <p>{t("transferBody", { name: user.name || user.email || user.username })}</p>
+          <p>{transferBody}</p>
+          {transferProof && <ProofFields proof={transferProof} errors={proofRefused ? errors : undefined} ids={proofIds} why={t("transferProofWhy")} />}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setConfirming(false)}>
               {common("cancel")}
@@ -141,9 +160,12 @@ export function EditUserForm({
             <Button
               variant="danger"
               onClick={() => {
+                const element = form.formProps.ref.current;
+                // The proof field is required: the browser says so in the dialog, which stays open.
+                if (!element?.reportValidity()) return;
                 setConfirming(false);
                 confirmed.current = true;
-                form.formProps.ref.current?.requestSubmit();
+                element.requestSubmit();
               }}
             >
               {t("transfer")}
@@ -154,3 +176,5 @@ export function EditUserForm({
     </form>
   );
 }
+
+const noSubscription = () => () => {};

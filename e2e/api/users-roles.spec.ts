@@ -314,7 +314,12 @@ test.describe("ownership", () => {
     expect(demoted.body.role).toBe("auditor");
     expectForbidden(await ownerApi.post("/api/users", { email: uniqueEmail("x"), name: "Auditor Writes", role: "user" }));
 
-    const back = await admin.client.put<ApiUser>(`/api/users/${owner.user_id}`, putBody(demoted.body, { role: "owner" }));
+    // With a session cookie, the transfer asks for the owner's password (a stolen cookie can't give the account away).
+    const asked = expectFieldErrors(await admin.client.put(`/api/users/${owner.user_id}`, putBody(demoted.body, { role: "owner" })), "password");
+    expect(asked.password).toEqual(["Current password is required"]);
+    expectFieldErrors(await admin.client.put(`/api/users/${owner.user_id}`, putBody(demoted.body, { role: "owner", password: "not the password" })), "password");
+    expect((await ownerApi.user(owner.user_id)).role).toBe("auditor");
+    const back = await admin.client.put<ApiUser>(`/api/users/${owner.user_id}`, putBody(demoted.body, { role: "owner", password: admin.password }));
     expect(back.status, back.text).toBe(200);
     expect((await ownerApi.user(owner.user_id)).role).toBe("owner");
     expect((await ownerApi.user(admin.user.id)).role).toBe("admin");

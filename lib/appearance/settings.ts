@@ -17,6 +17,7 @@ import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { instanceAppearance } from "@/lib/db/schema";
 import { parseOrThrow } from "@/lib/http/validation";
+import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { assertWellFormedText } from "@/lib/http/well-formed-text";
 import { APPEARANCE_CACHE, brandingOf, logoPath, type Branding } from "@/lib/instance/branding";
 import { INSTANCE_NAME_MAX } from "./limits";
@@ -26,16 +27,14 @@ export { INSTANCE_NAME_MAX };
 
 const DENIED = "Only the owner can change the appearance";
 
-/** Line breaks, tabs and other controls, and the bidirectional overrides that could make a name read as another. */
-const UNSAFE_CHARACTERS = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
-
 /** Body of PUT /api/settings/appearance, and the form's: an empty name means the default ("Latchkey"). */
 export const appearanceInputSchema = z.object({
   name: z
     .string({ error: "Name must be text" })
     .trim()
     .max(INSTANCE_NAME_MAX, `Name must be at most ${INSTANCE_NAME_MAX} characters`)
-    .refine((name) => !UNSAFE_CHARACTERS.test(name), "Name must not contain control characters"),
+    // Line breaks, tabs, other controls and direction overrides: the rule for every name others read.
+    .refine((name) => !hasUnsafeDisplayCharacters(name), "Name must not contain control characters"),
 });
 export type AppearanceInput = z.input<typeof appearanceInputSchema>;
 

@@ -62,7 +62,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "mfa.code.failed": "Wrong two-factor code",
   "mfa.recovery_code.used": "Recovery code used",
   "mfa.recovery_codes.regenerated": "Recovery codes regenerated",
-  "mfa.proof.failed": "Changing second factors refused (no proof it's them)",
+  "mfa.proof.failed": "Sensitive change refused (no proof it's them)",
   "mfa.reset": "Two-factor reset by an admin",
   "mfa.passkey.renamed": "Passkey renamed",
   "mfa.passkey.failed": "Passkey not accepted",

@@ -142,6 +142,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Name is required": { key: "nameRequired" },
   "Name must be text": { key: "nameText" },
   "Name must be at most 100 characters": { key: "nameTooLong", params: { max: 100 } },
+  "A name can't contain line breaks, tabs or invisible direction marks": { key: "nameUnsafeCharacters" },
   "Email is required": { key: "emailRequired" },
   "Email must be text": { key: "emailText" },
   "Email must be at most 254 characters": { key: "emailTooLong", params: { max: 254 } },

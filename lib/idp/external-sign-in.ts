@@ -42,6 +42,7 @@ import { indexUser } from "@/lib/users/search-source";
 import { countUserAdded } from "@/lib/users/user-counts";
 import { emailSchema } from "@/lib/users/fields";
 import { findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
+import { asDisplayText } from "@/lib/format/display-text";
 import { allocateUsername, usernameBaseFor } from "@/lib/users/username";
 
 export type ExternalIdentity = {
@@ -266,7 +267,7 @@ async function createExternalUser(
   now: Date,
 ): Promise<Found> {
   const id = crypto.randomUUID();
-  const name = (who.name ?? "").trim().slice(0, 100) || address || (who.username ?? "").trim().slice(0, 100) || who.subject.slice(0, 100);
+  const name = asDisplayText(who.name, 100) || address || asDisplayText(who.username, 100) || asDisplayText(who.subject, 100);
   const username = await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || address, name }));
   const [row] = await tx
     .insert(users)
@@ -329,7 +330,7 @@ async function acceptPendingInvite(
     throw new ExternalSignInRefused("privileged_invite", policy.sourceName);
   }
   const id = crypto.randomUUID();
-  const name = invite.name || (who.name ?? "").trim().slice(0, 100) || email;
+  const name = invite.name || asDisplayText(who.name, 100) || email;
   // usernames: the one the admin named on the invite (kept for it), else the provider's, made unique.
   const username = invite.username ?? (await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || email, name })));
   const [user] = await tx

@@ -9,6 +9,7 @@
 import type { Locale } from "@/i18n/locales";
 import type { MailBrand } from "@/lib/instance/branding";
 import { mailDateTime, mailTranslator, type MailTranslator } from "./language";
+import { asDisplayText } from "@/lib/format/display-text";
 
 export type ComposedMail = { subject: string; text: string; html: string };
 
@@ -51,10 +52,14 @@ function compose(t: MailTranslator, locale: Locale, o: { publicUrl: string | nul
 
 const hello = (t: MailTranslator, name: string | null) => (name ? t("hello", { name }) : t("helloUnnamed"));
 
+/**
+ * The names in an invite are one line each (lib/format/display-text.ts): a name stored before typed names
+ * were refused line breaks can't put a paragraph of its own into the mail.
+ */
 export function inviteMail(locale: Locale, o: { publicUrl: string; brand?: MailBrand; name: string | null; inviter: string; link: string; expiresAt: Date }): ComposedMail {
   const t = mailTranslator(locale);
-  return compose(t, locale, o, t("invite.subject"), hello(t, o.name), [
-    { text: t("invite.body", { inviter: o.inviter, instance: instanceName(o.publicUrl, o.brand) }) },
+  return compose(t, locale, o, t("invite.subject"), hello(t, asDisplayText(o.name, 100) || null), [
+    { text: t("invite.body", { inviter: asDisplayText(o.inviter, 100), instance: instanceName(o.publicUrl, o.brand) }) },
     { link: o.link, label: t("invite.button") },
     { text: t("invite.expires", { expires: mailDateTime(locale, o.expiresAt) }) },
   ]);

@@ -6,3 +6,18 @@ export const SIGN_IN_AGAIN = `Sign in again first: without a password, a sign-in
 
 /** What the person must give to prove it's them: "password", "code", or nothing to type ("recent_sign_in"). */
 export type ProofKind = "password" | "code" | "recent_sign_in";
+
+/**
+ * The changes a proof is for, recorded with a refusal (`mfa.proof.failed`'s `change`); each has a name in
+ * every catalog ("events.values.change", the activity page).
+ */
+export const FACTOR_CHANGES = [
+  "passkey.add",
+  "passkey.remove",
+  "totp.set_up",
+  "totp.remove",
+  "recovery_codes.regenerate",
+  "token.create",
+  "ownership.transfer",
+] as const;
+export type FactorChange = (typeof FACTOR_CHANGES)[number];

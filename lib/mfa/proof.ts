@@ -5,7 +5,8 @@
  * person takes their account back (a new password, "sign out everywhere else", an admin's reset). So
  * adding a passkey or an app, removing one, and making new recovery codes all ask for it, and so does a
  * session creating an access token for its own person (lib/tokens/personal-tokens.ts: a token, too, acts
- * on its own and outlives a new password and "sign out everywhere else"):
+ * on its own and outlives a new password and "sign out everywhere else"), and an owner's session making
+ * someone else the owner (lib/users/lifecycle.ts updateUser: the account is theirs for good):
  * - the current password, when the account has one (`assertKnowsCurrentPassword`: one guessing limit
  *   with the password and email changes);
  * - else (LDAP, external providers) a current code from the authenticator app, when there is one; the
@@ -28,12 +29,12 @@ import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
 import { assertKnowsCurrentPassword } from "@/lib/users/password";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
-import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, WRONG_TOTP_CODE, type ProofKind } from "./proof-texts";
+import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, WRONG_TOTP_CODE, type FactorChange, type ProofKind } from "./proof-texts";
 import { openTotpSecret, totpRow } from "./records";
 import { acceptedTotpStep } from "./totp";
 
 export { factorProofSchema, type FactorProof } from "./proof-schema";
-export { RECENT_SIGN_IN_MINUTES, WRONG_TOTP_CODE, type ProofKind } from "./proof-texts";
+export { RECENT_SIGN_IN_MINUTES, WRONG_TOTP_CODE, type FactorChange, type ProofKind } from "./proof-texts";
 
 
 export async function proofKindOf(userId: string, hasLocalPassword: boolean): Promise<ProofKind> {
@@ -41,8 +42,13 @@ export async function proofKindOf(userId: string, hasLocalPassword: boolean): Pr
   return (await totpRow(db(), userId))?.confirmedAt ? "code" : "recent_sign_in";
 }
 
-/** The change a proof is for, recorded with a refusal. */
-export type FactorChange = "passkey.add" | "passkey.remove" | "totp.set_up" | "totp.remove" | "recovery_codes.regenerate" | "token.create";
+/** What the actor would give to prove it's them, for a page that asks it of someone other than the person shown. */
+export async function ownProofKind(actor: Actor): Promise<ProofKind> {
+  const row = await findUserRow(db(), actor.accountId, actor.userId);
+  if (!row) throw new NotFound("User");
+  return proofKindOf(row.id, row.passwordHash !== null);
+}
+
 
 /**
  * Refuses unless the input proves the actor is the person (see above). Counted before the check, per

@@ -23,7 +23,7 @@ import { apiAppearanceSchema, appearanceInputSchema } from "@/lib/appearance/set
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
 import { bulkInvitesResponseSchema, bulkInvitesSchema } from "@/lib/invites/bulk";
 import { groupMemberSchema } from "@/lib/users/group-members";
-import { createUserRequestSchema, updateUserSchema } from "@/lib/users/schemas";
+import { createUserRequestSchema, updateUserRequestSchema } from "@/lib/users/schemas";
 import type { Permission } from "@/lib/auth/permissions";
 import { roleIdsSchema, roleInputSchema } from "@/lib/roles/schemas";
 import { createApplicationSchema, updateApplicationSchema } from "@/lib/applications/schemas";
@@ -79,7 +79,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: "/api/users/current", summary: "The caller, with NetBird's permissions object", tag: "Users", response: R.currentUserSchema, permissions: [] },
   { method: "put", path: "/api/users/current", summary: "Change one's own username (when the owner allows it; 403 otherwise)", tag: "Users", body: ownUsernameSchema, response: R.currentUserSchema, permissions: [] },
   { method: "get", path: `/api/users/${uuid}`, summary: "One user", tag: "Users", response: R.userSchema, permissions: ["users:read"], denied: 404 },
-  { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email (another person's email only: one's own changes through POST /api/users/current/email)", tag: "Users", body: updateUserSchema, response: R.userSchema, permissions: ["users:update"] },
+  { method: "put", path: `/api/users/${uuid}`, summary: "Update a user's role, groups, block state, name or email (another person's email only: one's own changes through POST /api/users/current/email); an owner signed in with a session transferring ownership gives their password (or a code)", tag: "Users", body: updateUserRequestSchema, response: R.userSchema, permissions: ["users:update"] },
   { method: "delete", path: `/api/users/${uuid}`, summary: "Delete a user", tag: "Users", response: R.emptySchema, permissions: ["users:delete"] },
   { method: "put", path: `/api/users/${uuid}/password`, summary: "Change one's own password", tag: "Users", body: changePasswordSchema, response: R.messageSchema, permissions: [] },
   { method: "post", path: `/api/users/${uuid}/password-reset`, summary: "Admin password reset (generated when none is sent)", tag: "Users", body: resetPasswordSchema, response: z.object({ password: z.string().optional() }), secret: true, permissions: ["users:reset_password"] },

@@ -1,5 +1,6 @@
 /** Field schemas shared by every form and API route that takes a person's details. */
 import { z } from "zod";
+import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 
 /** "X is required" when missing, "X must be text" when another type was sent. */
 export const textError = (label: string) => (issue: { input: unknown }) =>
@@ -12,7 +13,14 @@ export const emailSchema = z
   .max(254, "Email must be at most 254 characters")
   .pipe(z.email({ error: "Enter a valid email address" }));
 
+export const NAME_UNSAFE_CHARACTERS = "A name can't contain line breaks, tabs or invisible direction marks";
+
+/**
+ * A person's name, typed (users, invites, setup, Profile): one line of visible text, since others read it,
+ * invite mails included (lib/format/display-text.ts; names from a directory or a provider are cleaned instead).
+ */
 export const nameSchema = z
   .string({ error: textError("Name") })
   .trim()
-  .max(100, "Name must be at most 100 characters");
+  .max(100, "Name must be at most 100 characters")
+  .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS);

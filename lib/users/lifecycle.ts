@@ -25,7 +25,8 @@ import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
 import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "./username";
-import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, vouchesForEmail } from "./rules";
+import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
+import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, transferNeedsProof, vouchesForEmail } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
 import { indexUser, unindexUser } from "./search-source";
 import { countUserAdded, countUserRemoved } from "./user-counts";
@@ -168,8 +169,12 @@ function sameSet(a: string[], b: string[]): boolean {
 /**
  * Applies the fields given; a field left out keeps its stored value (forms send only what the person
  * changed), and the groups may be an edit of the stored set (lib/data/patch).
+ * `proof`: an owner's session making someone else the owner proves it's them first (./rules.ts
+ * transferNeedsProof; the password, else a code from the app, else a recent sign-in), before the write: the
+ * proof counts guesses and records a refusal in writes of its own.
  */
-export async function updateUser(actor: Actor, userId: string, changes: Omit<Partial<UpdateUserInput>, "auto_groups"> & { auto_groups?: SetValue }, meta: RequestMeta): Promise<UserRecord> {
+export async function updateUser(actor: Actor, userId: string, changes: Omit<Partial<UpdateUserInput>, "auto_groups"> & { auto_groups?: SetValue }, meta: RequestMeta, proof?: FactorProof): Promise<UserRecord> {
+  if (transferNeedsProof(actor, userId, changes.role)) await assertProvesItsThem(actor, proof, "ownership.transfer", meta);
   return write(actor, async (tx, me) => {
     const before = await loadUser(tx, actor.accountId, userId);
     const input: UpdateUserInput = {

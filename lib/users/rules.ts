@@ -125,6 +125,16 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
   }
 }
 
+/**
+ * Whether this change makes someone else the owner from a browser session, which first proves it's the owner
+ * (lib/mfa/proof.ts; lib/users/lifecycle.ts updateUser): a stolen cookie would otherwise hand the account to
+ * an address its thief invited. An access token isn't asked (automation, as for creating tokens), and a
+ * non-owner's attempt is refused by assertCanUpdateUser without being asked for a password.
+ */
+export function transferNeedsProof(actor: Actor, userId: string, role: Role | undefined): boolean {
+  return actor.kind === "session" && role === "owner" && userId !== actor.userId && actor.role === "owner";
+}
+
 export function assertCanDeleteUser(actor: Actor, target: UserRecord): void {
   assertCan(actor, permissionFor(target, "delete"), MANAGE_DENIED);
   if (actor.userId === target.id) throw new Forbidden("You can't delete yourself");

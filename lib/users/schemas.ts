@@ -1,6 +1,7 @@
 /** Input schemas for managing users: one per input, shared by the forms and the REST API. */
 import { z } from "zod";
 import { ROLES } from "@/lib/db/schema";
+import { factorProofSchema } from "@/lib/mfa/proof-schema";
 import { newPasswordSchema } from "@/lib/passwords/policy";
 import { emailSchema, nameSchema } from "./fields";
 import { usernameSchema } from "./username-rule";
@@ -78,3 +79,6 @@ export const updateUserSchema = z.object({
   email_verified: z.boolean({ error: "email_verified must be true or false" }).optional(),
 });
 export type UpdateUserInput = z.output<typeof updateUserSchema>;
+
+/** PUT /api/users/{id}: an owner signed in with a session cookie adds the proof it's them to transfer ownership (./lifecycle.ts). */
+export const updateUserRequestSchema = updateUserSchema.extend(factorProofSchema.partial().shape);

@@ -1,6 +1,7 @@
 /**
  * The dashboard asks before an ownership transfer (the API does not: a client
- * that sends role "owner" means it). The edit form's dialog sends its answer
+ * that sends role "owner" means it; either way an owner's session also proves
+ * it's them, in the service: lib/users/rules.ts transferNeedsProof). The edit form's dialog sends its answer
  * as CONFIRM_TRANSFER_FIELD; without JavaScript there is no dialog, so the
  * server refuses the transfer and the form shows a box to tick instead.
  * Safe to import from client components (no server-only imports).

@@ -63,7 +63,9 @@ export const updateUserAction = serverAction({ needs: "users:update", or: "servi
     const input = { ...fields, auto_groups: changed("auto_groups") ? setIn(formData, "auto_groups") : undefined };
     assertTransferConfirmed(formData, input.role === "owner" && userId !== actor.userId);
     const wasOwner = actor.role === "owner";
-    const updated = await updateUser(actor, userId, input, await meta());
+    // A transfer asks for proof it's the owner (the password or a code; never kept in values).
+    const proof = { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
+    const updated = await updateUser(actor, userId, input, await meta(), proof);
     refreshUserPages(userId);
     transferred = wasOwner && updated.role === "owner" && userId !== actor.userId;
   } catch (err) {

@@ -12,6 +12,7 @@ import { SessionsTable } from "@/components/users/sessions-table";
 import { UserActions } from "@/components/users/user-actions";
 import { UserFactors } from "@/components/mfa/user-factors";
 import { assertCanResetTwoFactor } from "@/lib/mfa/admin";
+import { ownProofKind } from "@/lib/mfa/proof";
 import { can } from "@/lib/auth/policy";
 import { mailIsOn } from "@/lib/mail/settings";
 import { pageActor } from "@/lib/sign-in/session-actor";
@@ -25,6 +26,7 @@ import { userLabel } from "@/lib/users/records";
 import { emailNotOurs, vouchesForEmail } from "@/lib/users/rules";
 import {
   allows,
+  transferNeedsProof,
   assertCanDeleteUser,
   assertCanResetPassword,
   assertCanRevokeSessions,
@@ -60,6 +62,8 @@ export default async function UserPage({
   const canEdit = allows(() => assertCanUpdateUser(actor, user, { profile: true }));
   // Roles the actor may set here: the rules decide, the form only offers what would pass.
   const roles = ROLES.filter((role: Role) => role === user.role || allows(() => assertCanUpdateUser(actor, user, { profile: false, role })));
+  // Offering "Owner" to an owner signed in here: the transfer asks for their proof (lib/users/rules.ts).
+  const transferProof = roles.includes("owner") && transferNeedsProof(actor, user.id, "owner") ? await ownProofKind(actor) : undefined;
   const locked = userStatus(user) === "locked";
   const allowed = {
     manage: allows(() => assertCanUnlockUser(actor)),
@@ -130,6 +134,7 @@ export default async function UserPage({
             }}
             roles={roles}
             groups={groups}
+            transferProof={transferProof}
           />
         </section>
       )}
