@@ -44,6 +44,13 @@ test("the owner turns mail on in Settings → Email and sends a test message", a
   await page.getByLabel("Security", { exact: true }).selectOption("none");
   await page.getByLabel("From address").fill("latchkey@example.test");
   await page.getByRole("button", { name: "Save email settings" }).click();
+  // Where mail goes changes: a session proves it's the owner (a taken cookie can't send reset links
+  // elsewhere); the refusal keeps what was typed.
+  await expect(page.getByText("Current password is required").first()).toBeVisible();
+  await expect(page.getByLabel("Port")).toHaveValue(String(smtp.port));
+  await expect(page.getByLabel("From address")).toHaveValue("latchkey@example.test");
+  await page.getByLabel("Your password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Save email settings" }).click();
   await expect(page.getByText("Mail is on.", { exact: true })).toBeVisible();
   await expect(page.getByLabel("Port")).toHaveValue(String(smtp.port));
   await page.getByRole("button", { name: "Send test email" }).click();

@@ -133,6 +133,7 @@ export const CLIENT_NAMESPACES = {
     "columns",
     "emailPage",
     "ldapPage",
+    "mfa.proof",
     "providersPage",
     "proxyPage",
     "rolesPage",

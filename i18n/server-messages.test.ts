@@ -16,7 +16,7 @@ import { formStateFromError } from "@/lib/forms/action-errors";
 import { SERVER_TEXT_KEYS } from "@/lib/forms/message-keys";
 import { groupInputSchema } from "@/lib/groups/schemas";
 import { zodToInvalid } from "@/lib/http/validation";
-import { passwordResetIpLimit, setupLimit } from "@/lib/security/limits";
+import { passwordResetIpLimit, setupLimit, testEmailLimit } from "@/lib/security/limits";
 import { minutesToWait } from "@/lib/security/rate-limit";
 import { createTokenSchema } from "@/lib/tokens/schemas";
 import { createUserSchema } from "@/lib/users/schemas";
@@ -64,7 +64,7 @@ describe("server messages through the catalog", () => {
   });
 
   it("rate limit refusals name the wait in the catalog as the server does", () => {
-    for (const limit of [setupLimit, passwordResetIpLimit]) {
+    for (const limit of [setupLimit, passwordResetIpLimit, testEmailLimit]) {
       // setupLimit reads the config: unit-env sets it up.
       const { messageFor, messageKey } = limit();
       for (const seconds of [30, 60, 61, 600]) {

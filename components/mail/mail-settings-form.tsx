@@ -9,6 +9,8 @@ import { PasswordField } from "@/components/ui/password-field";
 import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { ProofFields } from "@/components/mfa/proof-fields";
+import type { ProofKind } from "@/lib/mfa/proof-texts";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
 const EXAMPLES = ["https://team.example.com", "mail.example.com", "latchkey@example.com"] as const;
@@ -18,7 +20,9 @@ export type MailSettingsFormValues = {
   host: string;
   port: number;
   security: string;
+  /** Empty for people other than the owner (hasUsername says whether one is set). */
   username: string;
+  hasUsername: boolean;
   hasPassword: boolean;
   fromName: string;
   fromAddress: string;
@@ -29,7 +33,11 @@ export type MailSettingsFormValues = {
 
 const SECURITY = ["starttls", "tls", "none"] as const;
 
-export function MailSettingsForm({ initial, readOnly }: { initial: MailSettingsFormValues; readOnly: boolean }) {
+/**
+ * Settings → Email. Saves only the fields the person changed (useServerForm names them). `proof`: what the
+ * owner gives to show it's them when mail would go somewhere else (lib/mail/settings.ts asks).
+ */
+export function MailSettingsForm({ initial, readOnly, proof }: { initial: MailSettingsFormValues; readOnly: boolean; proof?: ProofKind }) {
   const form = useServerForm(saveMailSettingsAction, { announce: true });
   const state = form.state;
   const t = useTranslations("emailPage");
@@ -63,7 +71,11 @@ export function MailSettingsForm({ initial, readOnly }: { initial: MailSettingsF
         </div>
         <Select label={t("security")} name="security" options={SECURITY.map((value) => ({ value, label: t(`securityOptions.${value}`) }))} defaultValue={v?.security ?? initial.security} errors={errors.security} disabled={serverLocked} />
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField label={t("username")} name="username" autoComplete="off" hint={t("optional")} defaultValue={v?.username ?? initial.username} errors={errors.username} readOnly={serverLocked} />
+          {readOnly ? (
+            <TextField label={t("username")} name="username_state" value={initial.hasUsername ? t("usernameSet") : t("usernameNone")} readOnly />
+          ) : (
+            <TextField label={t("username")} name="username" autoComplete="off" hint={t("optional")} defaultValue={v?.username ?? initial.username} errors={errors.username} readOnly={serverLocked} />
+          )}
           {!serverLocked ? (
             <PasswordField
               label={t("password")}
@@ -91,6 +103,11 @@ export function MailSettingsForm({ initial, readOnly }: { initial: MailSettingsF
         <Checkbox name="notice_access_token_created" label={t("noticeTokenCreated")} defaultChecked={notice("notice_access_token_created", initial.notices.accessTokenCreated)} disabled={readOnly} />
         <Checkbox name="notice_new_browser" label={t("noticeNewBrowser")} defaultChecked={notice("notice_new_browser", initial.notices.newBrowser)} disabled={readOnly} />
       </section>
+      {!readOnly && proof && (
+        <section key={`proof-${form.version}`} className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <ProofFields proof={proof} errors={errors} why={t("proofWhy")} passwordName="current_password" ids={{ password: "mail-proof-password", code: "mail-proof-code" }} required={false} />
+        </section>
+      )}
       {!readOnly && (
         <FormActions pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</FormActions>
       )}

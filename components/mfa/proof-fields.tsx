@@ -12,8 +12,8 @@ import type { FormState } from "@/lib/forms/form-state";
 import type { ProofKind } from "@/lib/mfa/proof-texts";
 
 /**
- * What proves it's the person before their second factors change or they create an access token
- * (lib/mfa/proof.ts decides, and checks again): their password, a code from their app, or, with nothing
+ * What proves it's the person before their second factors change, they create an access token or the
+ * owner moves where mail goes (lib/mfa/proof.ts decides, and checks again): their password, a code from their app, or, with nothing
  * to type, their recent sign-in.
  */
 export function ProofFields({
@@ -21,20 +21,26 @@ export function ProofFields({
   errors,
   ids,
   why,
+  passwordName = "password",
+  required = true,
 }: {
   proof: ProofKind;
   errors?: Record<string, string[] | undefined>;
   ids?: { password: string; code: string };
   /** Why it is asked, when not for a second factor. */
   why?: string;
+  /** The password's field name, in a form whose "password" is another one (Settings → Email's SMTP password). */
+  passwordName?: string;
+  /** False where only some changes ask for it (the `why` says which). */
+  required?: boolean;
 }) {
   const t = useTranslations("mfa.proof");
   const hint = why ?? t("why");
   if (proof === "password") {
-    return <PasswordField {...(ids ? { id: ids.password } : {})} label={t("password")} name="password" autoComplete="current-password" required hint={hint} errors={errors?.password} />;
+    return <PasswordField {...(ids ? { id: ids.password } : {})} label={t("password")} name={passwordName} autoComplete="current-password" required={required} hint={hint} errors={errors?.[passwordName]} />;
   }
   if (proof === "code") {
-    return <TextField {...(ids ? { id: ids.code } : {})} label={t("code")} name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={7} hint={hint} errors={errors?.code} />;
+    return <TextField {...(ids ? { id: ids.code } : {})} label={t("code")} name="code" inputMode="numeric" autoComplete="one-time-code" required={required} maxLength={7} hint={hint} errors={errors?.code} />;
   }
   return <p className="text-sm text-slate-600">{t("recentSignIn")}</p>;
 }

@@ -18,7 +18,7 @@ const PUBLIC = "https://team.example.test";
 let smtp: TestSmtp;
 let ownerApi: Client;
 
-type MailSettings = { enabled: boolean; has_password: boolean; source: string; public_url: string | null };
+type MailSettings = { enabled: boolean; host: string | null; username: string | null; has_username: boolean; has_password: boolean; source: string; public_url: string | null };
 type Delivery = { id: string; to: string; subject: string; state: string; attempts: number; last_error: string | null };
 
 const tokenOf = (link: string) => decodeURIComponent(new URL(link).searchParams.get("token")!);
@@ -59,6 +59,14 @@ test.describe.serial("mail", () => {
     expect(saved.status, saved.text).toBe(200);
     expect(saved.body).toMatchObject({ enabled: true, has_password: true, source: "settings", public_url: PUBLIC });
     expect(saved.text).not.toContain("smtp-pass-1");
+    // A PUT names what changes: the rest keeps its stored values (mail stays on).
+    const oneField = await ownerApi.put<MailSettings>("/api/settings/email", { notice_new_browser: false });
+    expect(oneField.body, oneField.text).toMatchObject({ enabled: true, host: "127.0.0.1", username: "mailer", has_password: true, notices: { new_browser: false } });
+    expect((await ownerApi.put<MailSettings>("/api/settings/email", { notice_new_browser: true })).status).toBe(200);
+    // The stored SMTP password isn't sent to another server: it is given again (or removed).
+    expect(expectFieldErrors(await ownerApi.put("/api/settings/email", { host: "localhost" }), "password").password[0]).toMatch(/^Enter the SMTP password again/);
+    // The username is the owner's to see; others learn that one is set.
+    expect((await admin.client.get<MailSettings>("/api/settings/email")).body).toMatchObject({ username: null, has_username: true });
     const test1 = await ownerApi.post<{ ok: boolean; response: string }>("/api/settings/email/test", { to: "owner-inbox@example.test" });
     expect(test1.body.ok, test1.body.response).toBe(true);
     await smtp.waitFor(recipientIs("owner-inbox@example.test"));

@@ -1,4 +1,4 @@
-/** Mail settings and deliveries as the REST API returns them (snake_case; never the SMTP password). */
+/** Mail settings and deliveries as the REST API returns them (snake_case; never the SMTP password, and the username only to the owner). */
 import type { Delivery } from "./deliveries";
 import type { MailSettingsView } from "./settings";
 
@@ -9,6 +9,7 @@ export function toApiMailSettings(s: MailSettingsView) {
     port: s.port,
     security: s.security,
     username: s.username,
+    has_username: s.hasUsername,
     has_password: s.hasPassword,
     from_name: s.fromName,
     from_address: s.fromAddress,

@@ -16,12 +16,14 @@ import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
+import { testEmailLimit } from "@/lib/security/limits";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { MAIL_TOPIC, openEnvelope, type MailKind, type MailPayload } from "./delivery";
 import { testMailSchema } from "./schemas";
 import { mailTransportSettings } from "./settings";
 import { mailLocaleOf } from "./language";
 import { testMail } from "./templates";
-import { createMailTransport, fromHeader } from "./transport";
+import { createMailTransport, fromHeader, smtpFailureText } from "./transport";
 
 export type Delivery = {
   id: string;
@@ -75,13 +77,18 @@ export async function retryDelivery(actor: Actor, id: string, meta: RequestMeta)
   });
 }
 
-/** Sends a test message now; the answer is the server's (accepted or refused), for the owner to read. */
+/**
+ * Sends a test message now; the answer is the server's (accepted or refused), for the owner to read,
+ * as far as it is a mail server's (lib/mail/transport.ts smtpFailureText). Counted per person
+ * (testEmailLimit): each try opens a connection to a server the owner names.
+ */
 export async function sendTestEmail(actor: Actor, rawInput: { to: unknown }): Promise<{ ok: boolean; response: string }> {
   assertCan(actor, "settings:email", "Only the owner can send a test email");
   const { to } = parseOrThrow(testMailSchema, rawInput);
   const settings = await mailTransportSettings(db(), actor.accountId);
   if (!settings.url && !settings.host) return { ok: false, response: "No mail server is set: enter one and save first." };
   if (!settings.fromAddress) return { ok: false, response: "No sender address is set: enter one and save first." };
+  await consumeRateLimit(testEmailLimit(), `${actor.accountId}:${actor.userId}`);
   const brand = await mailBrandOf(db(), actor.accountId, settings.publicUrl);
   // In the language of the person sending it, who reads it.
   const mail = testMail(await mailLocaleOf(db(), actor.accountId, actor.kind === "system" ? null : actor.userId), { publicUrl: settings.publicUrl, brand });
@@ -94,6 +101,6 @@ export async function sendTestEmail(actor: Actor, rawInput: { to: unknown }): Pr
       transport.close();
     }
   } catch (err) {
-    return { ok: false, response: err instanceof Error ? err.message : String(err) };
+    return { ok: false, response: smtpFailureText(err, settings) };
   }
 }

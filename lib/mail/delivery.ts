@@ -18,7 +18,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mailEnabled, mailTransportSettings } from "./settings";
 import type { ComposedMail } from "./templates";
-import { createMailTransport, fromHeader } from "./transport";
+import { createMailTransport, fromHeader, smtpFailureText } from "./transport";
 
 export const MAIL_KINDS = ["invite", "password_reset", "email_change", "email_change_notice", "security_notice"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
@@ -74,6 +74,8 @@ function redact(text: string, to: string): string {
   return to ? text.split(to).join("<recipient>") : text;
 }
 
+const NOT_SET_UP = "Mail is not set up (Settings → Email)";
+
 async function deliverMail(message: OutboxMessage<typeof MAIL_TOPIC>): Promise<void> {
   const { payload, accountId } = message;
   const { to, subject } = openEnvelope(payload);
@@ -81,7 +83,7 @@ async function deliverMail(message: OutboxMessage<typeof MAIL_TOPIC>): Promise<v
   const settings = await mailTransportSettings(db(), accountId);
   let response: string;
   try {
-    if (!mailEnabled(settings)) throw new Error("Mail is not set up (Settings → Email)");
+    if (!mailEnabled(settings)) throw new Error(NOT_SET_UP);
     const transport = await createMailTransport(settings);
     try {
       const info = await transport.sendMail({
@@ -97,7 +99,8 @@ async function deliverMail(message: OutboxMessage<typeof MAIL_TOPIC>): Promise<v
       transport.close();
     }
   } catch (err) {
-    const answer = redact(err instanceof Error ? err.message : String(err), to);
+    // What the server said only as far as it is a mail server's reply (lib/mail/transport.ts).
+    const answer = redact(mailEnabled(settings) ? smtpFailureText(err, settings) : NOT_SET_UP, to);
     await record(accountId, "email.failed", payload, { attempt: message.attempt, given_up: message.attempt >= MAX_ATTEMPTS, response: answer.slice(0, 300) });
     throw new Error(answer);
   }

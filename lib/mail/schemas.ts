@@ -1,26 +1,29 @@
 /**
  * The inputs of Settings → Email and PUT /api/settings/email: one schema for
- * the form and the API (and the OpenAPI document).
+ * the form and the API (and the OpenAPI document). Both send a patch (the
+ * fields that change); the service lays it over what is stored and validates
+ * the whole with mailSettingsInputSchema.
  */
 import { z } from "zod";
 import { MAIL_SECURITY } from "@/lib/db/schema.sqlite";
+import { factorProofSchema } from "@/lib/mfa/proof-schema";
 
 const optionalText = (max: number, message: string) =>
   z
     .string({ error: message })
     .trim()
     .max(max, message)
-    .optional()
+    .nullish()
     .transform((v) => (v ? v : null));
 
 export const mailSettingsInputSchema = z.object({
-  /** Empty turns sending off (links are shown once, as without a mail server). */
+  /** Empty (or null) turns sending off (links are shown once, as without a mail server). */
   host: z
     .string({ error: "Must be a host name or address" })
     .trim()
     .max(253, "Must be a host name or address")
     .regex(/^$|^[A-Za-z0-9.\-:[\]]+$/, "Must be a host name or address, like mail.example.com")
-    .optional()
+    .nullish()
     .transform((v) => (v ? v : null)),
   port: z.coerce.number({ error: "Must be a port from 1 to 65535" }).int("Must be a port from 1 to 65535").min(1, "Must be a port from 1 to 65535").max(65535, "Must be a port from 1 to 65535").default(587),
   security: z.enum(MAIL_SECURITY, { error: "Must be none, starttls or tls" }).default("starttls"),
@@ -33,14 +36,14 @@ export const mailSettingsInputSchema = z.object({
     .string({ error: "Must be an email address" })
     .trim()
     .max(320, "Must be an email address")
-    .optional()
+    .nullish()
     .transform((v) => (v ? v : null))
     .refine((v) => v === null || z.email().safeParse(v).success, "Must be an email address, like latchkey@example.com"),
   public_url: z
     .string({ error: "Must be an http:// or https:// address" })
     .trim()
     .max(2000, "At most 2000 characters")
-    .optional()
+    .nullish()
     .transform((v) => (v ? v.replace(/\/+$/, "") : null))
     .refine((v) => v === null || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), "Must be an http:// or https:// address, like https://team.example.com"),
   notice_password_changed: z.boolean({ error: "Must be true or false" }).default(true),
@@ -50,6 +53,27 @@ export const mailSettingsInputSchema = z.object({
 });
 export type MailSettingsInput = z.input<typeof mailSettingsInputSchema>;
 export type MailSettingsValues = z.output<typeof mailSettingsInputSchema>;
+
+/**
+ * The proof it's the owner (lib/mfa/proof.ts) a signed-in person adds when mail would go somewhere else:
+ * "current_password" (the body's "password" is the SMTP server's), or "code" from their authenticator app.
+ */
+export const mailSettingsProofSchema = z.object({
+  current_password: factorProofSchema.shape.password,
+  code: factorProofSchema.shape.code,
+});
+export type MailSettingsProof = z.input<typeof mailSettingsProofSchema>;
+
+/** PUT /api/settings/email's body as the OpenAPI document shows it: any of the fields, and the proof. */
+export const mailSettingsPatchSchema = mailSettingsInputSchema.partial().extend({
+  password: mailSettingsInputSchema.shape.password.describe(
+    "The SMTP password, write-only: left out (or empty) keeps the stored one, but only while host, port, security and username stay as they are; otherwise send it again or clear_password",
+  ),
+  current_password: mailSettingsProofSchema.shape.current_password
+    .optional()
+    .describe("Your own password: needed from a signed-in session that changes host, port, security, username, from_address or public_url, or turns a notice off (not from an access token)"),
+  code: mailSettingsProofSchema.shape.code.optional().describe("A code from your authenticator app, instead of current_password when you have no password"),
+});
 
 export const testMailSchema = z.object({
   to: z.string({ error: "Must be an email address" }).trim().pipe(z.email("Must be an email address")),

@@ -9,7 +9,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { literalLimit } from "@/lib/db/prepared";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { assertCan } from "@/lib/auth/policy";
+import { assertCan, can } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { config } from "@/lib/config";
@@ -17,10 +17,16 @@ import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { mailSettings, type MailSecurity, type MailSettingsRow } from "@/lib/db/schema";
-import { Invalid, PreconditionFailed } from "@/lib/errors";
+import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
 import { mailBrandOf, type MailBrand } from "@/lib/instance/branding";
 import { publicUrlFrom } from "@/lib/instance/public-url";
-import type { MailSettingsValues } from "./schemas";
+import { patched, type Patch } from "@/lib/data/patch";
+import { parseOrThrow } from "@/lib/http/validation";
+import { assertProvesItsThem } from "@/lib/mfa/proof";
+import { mailSettingsInputSchema, mailSettingsProofSchema, type MailSettingsInput, type MailSettingsProof } from "./schemas";
+
+/** A change of the settings: the fields that change (and the proof, when a session moves where mail goes). */
+export type MailSettingsPatch = Patch<MailSettingsInput & MailSettingsProof> | Record<string, unknown>;
 
 export type MailNotices = { passwordChanged: boolean; twoFactorChanged: boolean; accessTokenCreated: boolean; newBrowser: boolean };
 export type NoticeKind = keyof MailNotices;
@@ -32,7 +38,9 @@ export type MailSettingsView = {
   host: string | null;
   port: number;
   security: MailSecurity;
+  /** Only for the owner (settings:email): to others, whether one is set. */
   username: string | null;
+  hasUsername: boolean;
   hasPassword: boolean;
   fromName: string | null;
   fromAddress: string | null;
@@ -131,7 +139,8 @@ export async function mailIsOn(accountId: string): Promise<boolean> {
   return mailEnabled(await mailTransportSettings(db(), accountId));
 }
 
-async function view(q: Db | Tx, accountId: string): Promise<MailSettingsView> {
+/** `showUsername`: the owner's view; admins and auditors learn only whether a username is set. */
+async function view(q: Db | Tx, accountId: string, showUsername: boolean): Promise<MailSettingsView> {
   const row = await loadRow(q, accountId);
   const s = await mailTransportSettings(q, accountId);
   return {
@@ -139,7 +148,8 @@ async function view(q: Db | Tx, accountId: string): Promise<MailSettingsView> {
     host: s.host,
     port: s.port,
     security: s.security,
-    username: s.username,
+    username: showUsername ? s.username : null,
+    hasUsername: s.username !== null,
     hasPassword: s.url ? s.password !== null : Boolean(row?.passwordCiphertext),
     fromName: s.fromName,
     fromAddress: s.fromAddress,
@@ -152,47 +162,123 @@ async function view(q: Db | Tx, accountId: string): Promise<MailSettingsView> {
 
 const READ_DENIED = "Only admins, auditors and the owner can see the mail settings";
 const MANAGE_DENIED = "Only the owner can change the mail settings";
+const SAVED_MEANWHILE = "The mail settings changed while you were saving: check them and save again";
 
 export async function getMailSettings(actor: Actor): Promise<MailSettingsView> {
   assertCan(actor, "settings:read", READ_DENIED);
-  return view(db(), actor.accountId);
+  return view(db(), actor.accountId, can(actor, "settings:email"));
 }
 
-/** Saves the page (input parsed with mailSettingsInputSchema); the fields the environment decides stay as they are. Returns what is stored now. */
-export async function saveMailSettings(actor: Actor, input: MailSettingsValues, meta: RequestMeta, now = new Date()): Promise<MailSettingsView> {
+/** What is stored, as the form and the API send it (snake_case; never the password): what a patch is laid over. */
+function storedInput(row: MailSettingsRow | undefined): MailSettingsInput {
+  const notices = noticesOf(row);
+  return {
+    host: row?.host ?? undefined,
+    port: row?.port ?? 587,
+    security: row?.security ?? "starttls",
+    username: row?.username ?? undefined,
+    from_name: row?.fromName ?? undefined,
+    from_address: row?.fromAddress ?? undefined,
+    public_url: row?.publicUrl ?? undefined,
+    notice_password_changed: notices.passwordChanged,
+    notice_two_factor_changed: notices.twoFactorChanged,
+    notice_access_token_created: notices.accessTokenCreated,
+    notice_new_browser: notices.newBrowser,
+  };
+}
+
+type StoredValues = ReturnType<typeof pick>;
+
+/** The row's columns a save writes (the defaults when nothing is stored yet). */
+function pick(row: MailSettingsRow | undefined) {
+  const notices = noticesOf(row);
+  return {
+    host: row?.host ?? null,
+    port: row?.port ?? 587,
+    security: row?.security ?? ("starttls" as MailSecurity),
+    username: row?.username ?? null,
+    fromName: row?.fromName ?? null,
+    fromAddress: row?.fromAddress ?? null,
+    publicUrl: row?.publicUrl ?? null,
+    noticePasswordChanged: notices.passwordChanged,
+    noticeTwoFactorChanged: notices.twoFactorChanged,
+    noticeAccessTokenCreated: notices.accessTokenCreated,
+    noticeNewBrowser: notices.newBrowser,
+  };
+}
+
+/** Where the server's stored password would be sent: it follows these only when entered again. */
+const ENDPOINT = { host: "host", port: "port", security: "security setting", username: "username" } as const;
+/** Where mail goes (reset links, invites, security notices): a session changing these proves it's the owner. */
+const WHERE_MAIL_GOES = ["host", "port", "security", "username", "fromAddress", "publicUrl"] as const;
+const NOTICES = ["noticePasswordChanged", "noticeTwoFactorChanged", "noticeAccessTokenCreated", "noticeNewBrowser"] as const;
+
+type SavePlan = { next: StoredValues; password: { set: string } | "clear" | "keep"; changed: string[]; movesMail: boolean };
+
+/**
+ * The patch over what is stored, validated whole, and what it changes. Refuses mail without a sender
+ * or public address, and a stored password sent somewhere it wasn't entered for: with another host,
+ * port, security setting or username it must be entered again (or removed), else "Send test email"
+ * would hand it to a server of the editor's choosing (as LDAP's bind password, lib/idp/ldap/source.ts).
+ */
+function planSave(before: MailSettingsRow | undefined, patch: MailSettingsPatch, env: { smtpUrl: string | null; publicUrl: string | null }): SavePlan {
+  const input = parseOrThrow(mailSettingsInputSchema, patched(storedInput(before), patch));
+  const prev = pick(before);
+  const serverFromEnv = env.smtpUrl !== null;
+  const next: StoredValues = {
+    host: serverFromEnv ? prev.host : input.host,
+    port: serverFromEnv ? prev.port : input.port,
+    security: serverFromEnv ? prev.security : input.security,
+    username: serverFromEnv ? prev.username : input.username,
+    fromName: serverFromEnv ? prev.fromName : input.from_name,
+    fromAddress: serverFromEnv ? prev.fromAddress : input.from_address,
+    publicUrl: env.publicUrl !== null ? prev.publicUrl : input.public_url,
+    noticePasswordChanged: input.notice_password_changed,
+    noticeTwoFactorChanged: input.notice_two_factor_changed,
+    noticeAccessTokenCreated: input.notice_access_token_created,
+    noticeNewBrowser: input.notice_new_browser,
+  };
+  if (!serverFromEnv && next.host) {
+    const problems: Record<string, string[]> = {};
+    if (!next.fromAddress) problems.from_address = ["Mail needs a sender address"];
+    if (!(env.publicUrl ?? next.publicUrl)) problems.public_url = ["Set the public address first: links in mail start with it"];
+    if (Object.keys(problems).length) throw new Invalid("Mail can't be turned on yet", problems);
+  }
+  const changed = (Object.keys(next) as Array<keyof StoredValues>).filter((k) => prev[k] !== next[k]);
+  const password = serverFromEnv ? "keep" : input.clear_password ? "clear" : input.password ? { set: input.password } : "keep";
+  if (password === "keep" && before?.passwordCiphertext) {
+    const moved = (Object.keys(ENDPOINT) as Array<keyof typeof ENDPOINT>).filter((k) => changed.includes(k)).map((k) => ENDPOINT[k]);
+    if (moved.length > 0) {
+      const message = `Enter the SMTP password again: the ${moved.join(", ").replace(/, ([^,]*)$/, " and $1")} changed, and the stored password is only sent where it was entered`;
+      throw new Invalid(message, { password: [message] });
+    }
+  }
+  const movesMail = WHERE_MAIL_GOES.some((k) => changed.includes(k)) || NOTICES.some((k) => prev[k] && !next[k]);
+  return { next, password, changed: password === "keep" ? changed : [...changed, "password"], movesMail };
+}
+
+/**
+ * Saves a change of Settings → Email: the fields in `patch` over what is stored (a form left open, or a
+ * PUT naming one field, leaves the others as they are); the fields the environment decides stay. A
+ * session that changes where mail goes (server, sender, public address) or turns a security notice off
+ * proves it's the owner first (lib/mfa/proof.ts): with a taken session, reset links and notices would
+ * otherwise be the taker's. Access tokens don't (as for creating a token). Returns what is stored now.
+ */
+export async function saveMailSettings(actor: Actor, patch: MailSettingsPatch, meta: RequestMeta, now = new Date()): Promise<MailSettingsView> {
   assertCan(actor, "settings:email", MANAGE_DENIED);
   const env = config();
+  const proof = parseOrThrow(mailSettingsProofSchema, patch);
+  const asksProof = actor.kind === "session";
+  // Decided on what is stored now, before the unit of work: the proof records its refusals in its own.
+  const proven = asksProof && planSave(await loadRow(db(), actor.accountId), patch, env).movesMail;
+  if (proven) await assertProvesItsThem(actor, { password: proof.current_password, code: proof.code }, "settings.email", meta, now, "current_password");
   return write(actor, async (tx, me) => {
     assertCan(me, "settings:email", MANAGE_DENIED);
     const before = await loadRow(tx, me.accountId);
-    const serverFromEnv = env.smtpUrl !== null;
-    const next = {
-      host: serverFromEnv ? (before?.host ?? null) : input.host,
-      port: serverFromEnv ? (before?.port ?? 587) : input.port,
-      security: serverFromEnv ? (before?.security ?? "starttls") : input.security,
-      username: serverFromEnv ? (before?.username ?? null) : input.username,
-      fromName: serverFromEnv ? (before?.fromName ?? null) : input.from_name,
-      fromAddress: serverFromEnv ? (before?.fromAddress ?? null) : input.from_address,
-      publicUrl: env.publicUrl !== null ? (before?.publicUrl ?? null) : input.public_url,
-      noticePasswordChanged: input.notice_password_changed,
-      noticeTwoFactorChanged: input.notice_two_factor_changed,
-      noticeAccessTokenCreated: input.notice_access_token_created,
-      noticeNewBrowser: input.notice_new_browser,
-    };
-    if (!serverFromEnv && next.host) {
-      const problems: Record<string, string[]> = {};
-      if (!next.fromAddress) problems.from_address = ["Mail needs a sender address"];
-      if (!(env.publicUrl ?? next.publicUrl)) problems.public_url = ["Set the public address first: links in mail start with it"];
-      if (Object.keys(problems).length) throw new Invalid("Mail can't be turned on yet", problems);
-    }
-    let passwordCiphertext = before?.passwordCiphertext ?? null;
-    const passwordChanged = !serverFromEnv && (input.clear_password || Boolean(input.password));
-    if (!serverFromEnv && input.clear_password) passwordCiphertext = null;
-    else if (!serverFromEnv && input.password) passwordCiphertext = encryptField(input.password, passwordField(me.accountId));
-    const prev: Record<string, unknown> = before ? { ...pick(before) } : {};
-    const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k] ?? null) !== JSON.stringify((next as Record<string, unknown>)[k]));
-    if (passwordChanged) changed.push("password");
-    if (changed.length === 0 && before) return view(tx, me.accountId);
+    const { next, password, changed, movesMail } = planSave(before, patch, env);
+    if (asksProof && movesMail && !proven) throw new Conflict(SAVED_MEANWHILE);
+    if (changed.length === 0 && before) return view(tx, me.accountId, true);
+    const passwordCiphertext = password === "keep" ? (before?.passwordCiphertext ?? null) : password === "clear" ? null : encryptField(password.set, passwordField(me.accountId));
     await tx
       .insert(mailSettings)
       .values({ accountId: me.accountId, ...next, passwordCiphertext, updatedAt: now })
@@ -206,24 +292,8 @@ export async function saveMailSettings(actor: Actor, input: MailSettingsValues, 
       meta,
       at: now,
     });
-    return view(tx, me.accountId);
+    return view(tx, me.accountId, true);
   });
-}
-
-function pick(row: MailSettingsRow) {
-  return {
-    host: row.host,
-    port: row.port,
-    security: row.security,
-    username: row.username,
-    fromName: row.fromName,
-    fromAddress: row.fromAddress,
-    publicUrl: row.publicUrl,
-    noticePasswordChanged: row.noticePasswordChanged,
-    noticeTwoFactorChanged: row.noticeTwoFactorChanged,
-    noticeAccessTokenCreated: row.noticeAccessTokenCreated,
-    noticeNewBrowser: row.noticeNewBrowser,
-  };
 }
 
 /** For services that must send now: refuses (412) when mail is off, saying what to do. */

@@ -19,5 +19,6 @@ export const FACTOR_CHANGES = [
   "recovery_codes.regenerate",
   "token.create",
   "ownership.transfer",
+  "settings.email",
 ] as const;
 export type FactorChange = (typeof FACTOR_CHANGES)[number];

@@ -5,8 +5,10 @@
  * person takes their account back (a new password, "sign out everywhere else", an admin's reset). So
  * adding a passkey or an app, removing one, and making new recovery codes all ask for it, and so does a
  * session creating an access token for its own person (lib/tokens/personal-tokens.ts: a token, too, acts
- * on its own and outlives a new password and "sign out everywhere else"), and an owner's session making
- * someone else the owner (lib/users/lifecycle.ts updateUser: the account is theirs for good):
+ * on its own and outlives a new password and "sign out everywhere else"), an owner's session making
+ * someone else the owner (lib/users/lifecycle.ts updateUser: the account is theirs for good), and a
+ * session moving where the account's mail goes (lib/mail/settings.ts: reset links and security notices
+ * would follow it):
  * - the current password, when the account has one (`assertKnowsCurrentPassword`: one guessing limit
  *   with the password and email changes);
  * - else (LDAP, external providers) a current code from the authenticator app, when there is one; the
@@ -54,24 +56,25 @@ export async function ownProofKind(actor: Actor): Promise<ProofKind> {
  * Refuses unless the input proves the actor is the person (see above). Counted before the check, per
  * person, with the password change's limit. A refusal is recorded (`mfa.proof.failed`, with the change
  * asked for): someone holding the session without the password shows up in the activity log. Returns
- * the person's row.
+ * the person's row. `passwordField` names the field a wrong password is reported on, for a form whose
+ * "password" is something else (Settings → Email's SMTP password).
  */
-export async function assertProvesItsThem(actor: Actor, input: unknown, change: FactorChange, meta: RequestMeta, now = new Date()): Promise<UserRow> {
+export async function assertProvesItsThem(actor: Actor, input: unknown, change: FactorChange, meta: RequestMeta, now = new Date(), passwordField = "password"): Promise<UserRow> {
   const { password, code } = parseOrThrow(factorProofSchema, input ?? {});
   const row = await findUserRow(db(), actor.accountId, actor.userId);
   if (!row) throw new NotFound("User");
   try {
-    await assertProof(actor, row, { password, code }, now);
+    await assertProof(actor, row, { password, code }, now, passwordField);
   } catch (err) {
-    if (err instanceof Invalid || err instanceof PreconditionFailed) await recordRefusal(actor, row, change, err, meta, now);
+    if (err instanceof Invalid || err instanceof PreconditionFailed) await recordRefusal(actor, row, change, err, meta, now, passwordField);
     throw err;
   }
   return row;
 }
 
-async function assertProof(actor: Actor, row: UserRow, { password, code }: { password: string; code: string }, now: Date): Promise<void> {
+async function assertProof(actor: Actor, row: UserRow, { password, code }: { password: string; code: string }, now: Date, passwordField: string): Promise<void> {
   if (row.passwordHash) {
-    await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, password, "password");
+    await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, password, passwordField);
     return;
   }
   await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${row.id}`);
@@ -87,8 +90,8 @@ async function assertProof(actor: Actor, row: UserRow, { password, code }: { pas
   if (!signedInAt || now.getTime() - signedInAt.getTime() > RECENT_SIGN_IN_MINUTES * 60_000) throw new PreconditionFailed(SIGN_IN_AGAIN);
 }
 
-async function recordRefusal(actor: Actor, row: UserRow, change: FactorChange, err: Invalid | PreconditionFailed, meta: RequestMeta, at: Date) {
-  const reason = err instanceof PreconditionFailed ? "sign_in_not_recent" : "password" in err.fieldErrors ? "password" : "code";
+async function recordRefusal(actor: Actor, row: UserRow, change: FactorChange, err: Invalid | PreconditionFailed, meta: RequestMeta, at: Date, passwordField: string) {
+  const reason = err instanceof PreconditionFailed ? "sign_in_not_recent" : passwordField in err.fieldErrors ? "password" : "code";
   const party = { type: "user" as const, id: row.id, label: userLabel(openIdentity(row)) };
   await writeSystem((tx) => recordEvent(tx, { accountId: actor.accountId, action: "mfa.proof.failed", actor: party, target: party, details: { change, reason }, meta, at }));
 }

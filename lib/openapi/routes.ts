@@ -9,7 +9,7 @@ import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { ldapInputSchema, providerInputSchema, signInSwitchesSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema, resendInviteSchema } from "@/lib/invites/schemas";
-import { mailSettingsInputSchema, testMailSchema } from "@/lib/mail/schemas";
+import { mailSettingsPatchSchema, testMailSchema } from "@/lib/mail/schemas";
 import { setupInputSchema } from "@/lib/setup/setup";
 import { createTokenRequestSchema } from "@/lib/tokens/schemas";
 import { resetPasswordSchema } from "@/lib/users/access-control";
@@ -148,7 +148,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: "/api/settings/appearance/logo", summary: "Remove the logo; owner only", tag: "Settings", response: apiAppearanceSchema, permissions: ["settings:appearance"] },
   { method: "put", path: "/api/settings/security", summary: "Require two-factor sign-in for nobody, the owner and admins, everyone or chosen groups (owner only; the fields sent, the others keep their stored values)", tag: "Sign-in settings", body: securityPolicySchema, response: apiSecurityPolicySchema, permissions: ["settings:security"] },
   { method: "get", path: "/api/settings/email", summary: "Mail settings (never the SMTP password)", tag: "Settings", response: R.mailSettingsSchema, permissions: ["settings:read"] },
-  { method: "put", path: "/api/settings/email", summary: "Change the mail settings (owner); password is write-only", tag: "Settings", body: mailSettingsInputSchema, response: R.mailSettingsSchema, permissions: ["settings:email"] },
+  { method: "put", path: "/api/settings/email", summary: "Change the mail settings (owner): the fields sent; the others keep their stored values; password is write-only", tag: "Settings", body: mailSettingsPatchSchema, response: R.mailSettingsSchema, permissions: ["settings:email"] },
   { method: "post", path: "/api/settings/email/test", summary: "Send a test email now and return the server's answer", tag: "Settings", body: testMailSchema, response: R.mailTestResultSchema, permissions: ["settings:email"] },
   { method: "get", path: "/api/settings/email/deliveries", summary: "Recent mail deliveries (no bodies)", tag: "Settings", response: R.mailDeliverySchema, list: true, permissions: ["settings:read"] },
   { method: "post", path: `/api/settings/email/deliveries/${uuid}/retry`, summary: "Retry a failed delivery", tag: "Settings", response: R.messageSchema, permissions: ["users:update"] },

@@ -81,6 +81,14 @@ export function emailConfirmationLimit(): RateLimit {
   return { name: "email-confirmation", points: 5, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
 }
 
+/**
+ * "Send test email", per person: each opens a connection to a server the owner names and reports how it
+ * answered, so it is not to be a fast probe of the network (lib/mail/deliveries.ts).
+ */
+export function testEmailLimit(): RateLimit {
+  return { name: "test-email", points: 10, durationSeconds: FIFTEEN_MINUTES, message: "Too many test emails", ...waitFor("test emails", "tooManyTestEmails") };
+}
+
 // The OpenID provider (lib/oidc/attempt-limits.ts): failures, and flows started without a session; an app that authenticates is never counted.
 
 /**

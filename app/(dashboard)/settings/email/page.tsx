@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { listDeliveries } from "@/lib/mail/deliveries";
+import { proofKindOf } from "@/lib/mfa/proof";
 import { getMailSettings } from "@/lib/mail/settings";
 import { getUser } from "@/lib/users/queries";
 import { titled } from "@/i18n/titles";
@@ -26,12 +27,14 @@ export default async function EmailSettingsPage() {
       <Alert tone={s.enabled ? "success" : "info"}>{s.enabled ? t("mailOn") : t("mailOff")}</Alert>
       <MailSettingsForm
         readOnly={!owner}
+        proof={owner ? await proofKindOf(me.id, me.hasLocalPassword) : undefined}
         initial={{
           source: s.source,
           host: s.host ?? "",
           port: s.port,
           security: s.security,
           username: s.username ?? "",
+          hasUsername: s.hasUsername,
           hasPassword: s.hasPassword,
           fromName: s.fromName ?? "",
           fromAddress: s.fromAddress ?? "",

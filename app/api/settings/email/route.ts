@@ -1,14 +1,16 @@
 import { toApiMailSettings } from "@/lib/mail/api-shape";
-import { mailSettingsInputSchema } from "@/lib/mail/schemas";
 import { getMailSettings, saveMailSettings } from "@/lib/mail/settings";
 import { otherMethods } from "@/lib/http/methods";
-import { parseOrThrow } from "@/lib/http/validation";
 import { settingsRoute } from "../settings-route";
 
-/** PUT: the whole page; "password" is write-only (left out: kept). */
+/**
+ * PUT: the fields sent; the others keep their stored values; password is write-only. The service
+ * validates the stored settings with the body over them (lib/mail/settings.ts), so the body is passed
+ * as it came: a signed-in person moving where mail goes adds "current_password" (or "code").
+ */
 const settings = settingsRoute({
   read: getMailSettings,
-  save: (actor, patch, meta) => saveMailSettings(actor, parseOrThrow(mailSettingsInputSchema, patch), meta),
+  save: saveMailSettings,
   toApi: toApiMailSettings,
 });
 
