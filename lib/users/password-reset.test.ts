@@ -23,7 +23,7 @@ beforeAll(async () => {
   smtp = await startSmtpServer();
   accountId = await createAccount();
   owner = await createUser(accountId, { role: "owner", password: "the owner's own passphrase" });
-  await sendMailThrough(smtp, owner);
+  await sendMailThrough(smtp, owner, { current_password: "the owner's own passphrase" });
 }, 60_000);
 
 afterAll(() => smtp.stop());
