@@ -13,7 +13,6 @@ import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
 import { mfaSummary } from "@/lib/mfa/records";
 import { totpCode } from "@/lib/mfa/totp";
 import { createAccount, createUser, META, startSession, userRow, type TestUser } from "@/test/factories";
-import { OidcAdapter } from "@/lib/oidc/adapter";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { oidcModels } from "@/lib/db/schema";
 import { issueOwnerRecoveryLink, recoverOwnerWithLink, recoveryLinkState } from "./owner-recovery";
@@ -81,9 +80,10 @@ describe("owner recovery links", () => {
 
   it("ends the owner's sign-ins at other apps (grants, refresh tokens) and keeps their personal access tokens", async () => {
     // An app's refresh token is a person's sign-in, like a session: whoever took the account may hold one.
-    const grantId = "recovery-grant-" + owner.id;
-    await new OidcAdapter("Grant").upsert(grantId, { accountId: owner.id, clientId: "lka_recovery" } as never, 3600);
-    await new OidcAdapter("RefreshToken").upsert("recovery-refresh-" + owner.id, { accountId: owner.id, clientId: "lka_recovery", grantId } as never, 3600);
+    // The rows as the provider keeps them (each test here has its own account, so they are written for it directly).
+    const grantId = `recovery-grant-${owner.id}`;
+    const row = { accountId, userId: owner.id, clientId: "lka_recovery", grantId, payloadCiphertext: "sealed", expiresAt: new Date(Date.now() + 3_600_000) };
+    await writeSystem((tx) => tx.insert(oidcModels).values([{ ...row, name: "Grant", id: grantId }, { ...row, name: "RefreshToken", id: `recovery-refresh-${owner.id}` }]));
     const token = await writeSystem((tx) => mintAccessToken(tx, { accountId, userId: owner.id, name: "terraform", expiresInDays: 1, createdBy: owner.id }));
     const link = await issueOwnerRecoveryLink(owner.email);
 
