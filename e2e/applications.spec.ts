@@ -116,13 +116,30 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   await expect(page.getByRole("heading", { name: "No applications yet" })).toBeVisible();
   expect((await call(instance, `/api/applications/${id}`, { headers: auth })).status).toBe(404);
 
-  // An admin manages applications: the owner-only "Read-only" note belongs to the sign-in tabs, not this one.
+  // Registering and changing apps is the owner's (whoever decides where an app's sign-ins go can sign in as anyone
+  // there): an admin sees Settings → Applications read-only, and may delete an app.
+  const kept = await call<{ id: string }>(instance, "/api/applications", {
+    method: "POST",
+    headers: auth,
+    json: { name: "Gitea", type: "web", redirect_uris: ["https://git.example.com/user/oauth2/latchkey/callback"] },
+  });
+  expect(kept.status, kept.text).toBe(201);
   const admin = await personWithRole(tokenClient(instance, owner.personal_access_token), "admin");
   await page.context().clearCookies();
   await signIn(page, instance.baseURL, admin.email, admin.password);
   await page.goto(instance.url("/settings/applications"));
-  await expect(page.getByRole("button", { name: "New application" })).toBeVisible();
+  const readOnly = "Read-only: only the owner registers and changes applications";
+  await expect(page.getByText(readOnly)).toBeVisible();
+  await expect(page.getByRole("link", { name: "Gitea" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "New application" })).toHaveCount(0);
   await expect(page.getByText("Read-only: only the owner can change how people sign in.")).toHaveCount(0);
+  await page.getByRole("link", { name: "Gitea" }).click();
+  await expect(page.getByRole("heading", { name: "Gitea" })).toBeVisible();
+  await expect(page.getByText(readOnly)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Rotate secret" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save changes" })).toHaveCount(0);
+  await expect(page.getByLabel("Name", { exact: true })).toHaveAttribute("readonly", "");
+  await expect(page.getByRole("button", { name: "Delete", exact: true })).toBeVisible();
   await page.goto(instance.url("/settings/identity-providers"));
   await expect(page.getByText("Read-only: only the owner can change how people sign in.")).toBeVisible();
 });

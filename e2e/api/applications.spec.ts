@@ -179,3 +179,25 @@ test("escalation: a member gets 403; an auditor reads but its read-only token ch
   expectApiError(await api(`/${app.id}/rotate-secret`, { method: "POST", headers: auditor }), 403);
   expect((await api(`/${app.id}`)).body.redirect_uris).toEqual(grafana.redirect_uris);
 });
+
+test("registering and changing apps is the owner's: an admin reads and deletes them, and no custom role can hold create or update", async () => {
+  // Round 14's review: whoever registers an app without consent, or adds a redirect URI to an existing one, receives
+  // everyone's ID tokens there. Those two are owner-only, like the sign-in settings.
+  const app = (await api("", { method: "POST", json: { ...grafana, name: "Owner's" } })).body;
+  const admin = await serviceToken("admin");
+  expectApiError(await api("", { method: "POST", json: { ...grafana, name: "Admin's", require_consent: false }, headers: admin }), 403);
+  expectApiError(await api(`/${app.id}`, { method: "PUT", json: { redirect_uris: [...grafana.redirect_uris, "https://admin.example.com/cb"] }, headers: admin }), 403);
+  expectApiError(await api(`/${app.id}/rotate-secret`, { method: "POST", headers: admin }), 403);
+  expect((await api(`/${app.id}`)).body.redirect_uris).toEqual(grafana.redirect_uris);
+  const read = await api(`/${app.id}`, { headers: admin });
+  expect(read.status, read.text).toBe(200);
+
+  for (const permission of ["applications:create", "applications:update"]) {
+    const role = await call(instance, "/api/roles", { method: "POST", headers: auth, json: { name: `Keeper ${permission}`, description: "", permissions: ["applications:read", permission] } });
+    const errors = expectFieldErrors(role, "permissions");
+    expect(errors.permissions.join(" ")).toContain(permission);
+  }
+
+  const deleted = await api(`/${app.id}`, { method: "DELETE", headers: admin });
+  expect([200, 204], deleted.text).toContain(deleted.status);
+});

@@ -24,7 +24,7 @@ type Operation = { "x-permissions"?: string[]; "x-denied"?: 403 | 404 | "filtere
 type Route = { method: string; path: string; permissions: string[]; denied: 403 | 404 | "filtered" };
 type Mechanism = "role" | "group" | "union" | "scoped";
 
-const OWNER_ONLY = new Set(["settings:sign_in", "settings:security", "settings:email", "settings:appearance", "users:transfer_ownership"]);
+const OWNER_ONLY = new Set(["settings:sign_in", "settings:security", "settings:email", "settings:appearance", "users:transfer_ownership", "applications:create", "applications:update"]);
 
 let owner: Awaited<ReturnType<typeof setUpOwner>>;
 let ownerAuth: Record<string, string>;

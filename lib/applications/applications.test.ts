@@ -3,14 +3,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { settingsTabs } from "@/lib/auth/navigation";
+import { can } from "@/lib/auth/policy";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { react } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { activityEvents, applications } from "@/lib/db/schema";
+import { activityEvents, applications, roles } from "@/lib/db/schema";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { createGroup, deleteGroup } from "@/lib/groups/groups";
 import { setUserRoles } from "@/lib/roles/assignments";
+import { listRoles } from "@/lib/roles/queries";
 import { createRole } from "@/lib/roles/roles";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
@@ -100,10 +102,10 @@ describe("createApplication", () => {
   });
 
   it("gives single-page and device apps no secret", async () => {
-    const spa = await createApplication(admin, web({ name: "SPA", type: "spa" }), META);
+    const spa = await createApplication(owner, web({ name: "SPA", type: "spa" }), META);
     expect(spa.clientSecret).toBeNull();
     expect(spa.application.hasClientSecret).toBe(false);
-    const cli = await createApplication(admin, createApplicationSchema.parse({ name: "CLI", type: "device" }), META);
+    const cli = await createApplication(owner, createApplicationSchema.parse({ name: "CLI", type: "device" }), META);
     expect(cli.clientSecret).toBeNull();
     expect(cli.application.redirectUris).toEqual([]);
   });
@@ -116,17 +118,36 @@ describe("createApplication", () => {
     await expect(createApplication(owner, web({ allowed_groups: [elsewhere.id] }), META)).rejects.toMatchObject({ fieldErrors: { allowed_groups: [expect.stringContaining("Unknown group")] } });
   });
 
-  it("refuses auditors and members; a custom role holding applications:create may", async () => {
+  it("is the owner's alone: admins, auditors and members are refused, and no custom role can hold it", async () => {
+    // Whoever registers an app (or changes where its sign-ins go) receives ID tokens of anyone who signs in there.
+    await expect(createApplication(admin, web(), META)).rejects.toBeInstanceOf(Forbidden);
     await expect(createApplication(auditor, web(), META)).rejects.toBeInstanceOf(Forbidden);
     await expect(createApplication(member, web(), META)).rejects.toBeInstanceOf(Forbidden);
-    const role = await createRole(owner, { name: "App keeper", description: "", permissions: ["applications:read", "applications:create"] }, META);
+    await expect(createRole(owner, { name: "App keeper", description: "", permissions: ["applications:read", "applications:create"] }, META)).rejects.toBeInstanceOf(Invalid);
+  });
+
+  it("a custom role stored with applications:create or :update (from before they were the owner's) grants neither", async () => {
+    const role = await createRole(owner, { name: "Old app keeper", description: "", permissions: ["applications:read", "applications:delete"] }, META);
+    await writeSystem((tx) =>
+      tx
+        .update(roles)
+        .set({ permissions: JSON.stringify(["applications:read", "applications:create", "applications:update", "applications:delete"]) })
+        .where(eq(roles.id, role.id)),
+    );
     const keeper = await createUser(accountId, { role: "user" });
     const session = await startSession(keeper);
     await setUserRoles(owner, keeper.id, { role_ids: [role.id] }, META);
     const now = (await resolveSession(session.sessionId))!;
-    const made = await createApplication(now, web({ name: "Keeper's" }), META);
-    expect(made.application.name).toBe("Keeper's");
-    await expect(deleteApplication(now, made.application.id, META)).rejects.toBeInstanceOf(Forbidden);
+    expect(can(now, "applications:read")).toBe(true);
+    expect(can(now, "applications:create")).toBe(false);
+    expect(can(now, "applications:update")).toBe(false);
+    await expect(createApplication(now, web({ name: "Keeper's" }), META)).rejects.toBeInstanceOf(Forbidden);
+    const { application } = await createApplication(owner, web({ name: "Owner's" }), META);
+    await expect(updateApplication(now, application.id, { redirect_uris: ["https://evil.example/cb"] }, META)).rejects.toBeInstanceOf(Forbidden);
+    await expect(rotateApplicationSecret(now, application.id, META)).rejects.toBeInstanceOf(Forbidden);
+    // Shown as it grants: the role's record lists only what it can grant.
+    expect((await listRoles(owner)).find((r) => r.id === role.id)?.permissions).toEqual(["applications:read", "applications:delete"]);
+    await deleteApplication(now, application.id, META);
   });
 });
 
@@ -139,13 +160,27 @@ describe("updateApplication", () => {
     expect(same.updatedAt).toEqual(application.updatedAt);
     expect((await eventsOf(application.id)).map((e) => e.action)).toEqual(["application.created"]);
 
-    const after = await updateApplication(owner, application.id, { redirect_uris: ["https://git.example.com/user/oauth2/latchkey/callback"], allowed_groups: [ops.id] }, META);
-    expect(after.name).toBe("Gitea");
-    expect(after.redirectUris).toEqual(["https://git.example.com/user/oauth2/latchkey/callback"]);
+    const after = await updateApplication(owner, application.id, { name: "Gitea 2", allowed_groups: [ops.id] }, META);
+    expect(after.name).toBe("Gitea 2");
     expect(after.allowedGroups).toEqual([{ id: ops.id, name: "Ops 2" }]);
     const updated = (await eventsOf(application.id)).find((e) => e.action === "application.updated")!;
-    expect(updated.details).toMatchObject({ changed: ["redirect_uris", "allowed_groups"], allowed_groups: { from: [], to: [ops.id] } });
+    expect(updated.details).toMatchObject({ changed: ["name", "allowed_groups"], allowed_groups: { from: [], to: [ops.id] } });
     expect(accessChanges).toEqual([{ applicationId: application.id, change: "groups_changed" }]);
+  });
+
+  it("ends every grant of the app when its redirect URIs or its consent change (also along with its groups), not on other changes", async () => {
+    const ops = await createGroup(owner, { name: "Ops 3" }, META);
+    const { application } = await createApplication(owner, web({ name: "NetBird" }), META);
+    accessChanges.length = 0;
+    await updateApplication(owner, application.id, { access_token_ttl_seconds: 900, post_logout_redirect_uris: ["https://grafana.example.com/"] }, META);
+    expect(accessChanges).toEqual([]);
+    const after = await updateApplication(owner, application.id, { redirect_uris: [...application.redirectUris, "https://elsewhere.example/cb"], allowed_groups: [ops.id] }, META);
+    expect(after.redirectUris).toEqual([...application.redirectUris, "https://elsewhere.example/cb"]);
+    await updateApplication(owner, application.id, { require_consent: !application.requireConsent }, META);
+    expect(accessChanges).toEqual([
+      { applicationId: application.id, change: "sign_in_changed" },
+      { applicationId: application.id, change: "sign_in_changed" },
+    ]);
   });
 
   it("refuses a type change, an empty redirect list for a web app, and another account's id (404)", async () => {
@@ -162,7 +197,7 @@ describe("rotateApplicationSecret", () => {
   it("replaces the secret: the old one stops matching, the new one matches, and access_changed is emitted", async () => {
     const { application, clientSecret } = await createApplication(owner, web({ name: "Rotating" }), META);
     accessChanges.length = 0;
-    const rotated = await rotateApplicationSecret(admin, application.id, META);
+    const rotated = await rotateApplicationSecret(owner, application.id, META);
     expect(rotated.clientSecret).not.toBe(clientSecret);
     const provided = await findApplicationByClientId(application.clientId);
     expect(clientSecretMatches(provided!, clientSecret!)).toBe(false);

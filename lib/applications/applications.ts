@@ -165,7 +165,11 @@ export async function updateApplication(actor: Actor, id: string, input: Omit<Up
       details: { changed: Object.keys(changes), ...changes },
       meta,
     });
-    if (groupsChanged) await emit(tx, "application.access_changed", { accountId: actor.accountId, applicationId: id, clientId: before.clientId, change: "groups_changed" });
+    // Where sign-ins go or whether people are asked first changed: every grant ends (the provider's reaction, recorded
+    // there), so no consent or refresh token given for the app as it was carries over. That covers a group change too.
+    const signInChanged = "redirect_uris" in changes || "require_consent" in changes;
+    const change = signInChanged ? "sign_in_changed" : groupsChanged ? "groups_changed" : undefined;
+    if (change) await emit(tx, "application.access_changed", { accountId: actor.accountId, applicationId: id, clientId: before.clientId, change });
     return loadApplicationRecord(tx, actor.accountId, id);
   });
 }

@@ -9,7 +9,7 @@ import "server-only";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/database";
 import { groupRoles, roles, userGroups, userRoles, users, type Role } from "@/lib/db/schema";
-import { BUILT_IN_ROLES, builtInPermissions, isBuiltInRole, parsePermissionList, sortPermissions, type Permission } from "./permissions";
+import { BUILT_IN_ROLES, builtInPermissions, customRolePermissions, isBuiltInRole, sortPermissions, type Permission } from "./permissions";
 
 /**
  * Whether the user holds any role beyond the primary one: one cheap EXISTS
@@ -38,7 +38,7 @@ export async function heldRoleIds(q: Db, accountId: string, userId: string, prim
   return [...new Set([primary, ...direct.map((r) => r.roleId), ...viaGroups.map((r) => r.roleId)])];
 }
 
-/** The union of the roles' permissions; unknown ids (a role deleted meanwhile) add nothing. */
+/** The union of the roles' permissions; unknown ids (a role deleted meanwhile) add nothing, nor does an owner-only power stored in a custom role. */
 export async function permissionsOfRoles(q: Db, accountId: string, roleIds: readonly string[]): Promise<Set<Permission>> {
   const held = new Set<Permission>();
   const custom: string[] = [];
@@ -51,7 +51,7 @@ export async function permissionsOfRoles(q: Db, accountId: string, roleIds: read
       .select({ permissions: roles.permissions })
       .from(roles)
       .where(and(eq(roles.accountId, accountId), inArray(roles.id, custom)));
-    for (const row of found) for (const p of parsePermissionList(row.permissions) ?? []) held.add(p);
+    for (const row of found) for (const p of customRolePermissions(row.permissions)) held.add(p);
   }
   return held;
 }
@@ -104,7 +104,7 @@ export async function roleIdsBeyond(q: Db, accountId: string, held: ReadonlySet<
   const beyond = (permissions: Iterable<Permission>) => [...permissions].some((p) => !held.has(p));
   const builtIn = Object.values(BUILT_IN_ROLES).filter((role) => beyond(role.permissions)).map((role) => role.id as string);
   const custom = await q.select({ id: roles.id, permissions: roles.permissions }).from(roles).where(eq(roles.accountId, accountId));
-  return [...builtIn, ...custom.filter((row) => beyond(parsePermissionList(row.permissions) ?? [])).map((row) => row.id)];
+  return [...builtIn, ...custom.filter((row) => beyond(customRolePermissions(row.permissions))).map((row) => row.id)];
 }
 
 /** The members of a group (who hold what it grants). */

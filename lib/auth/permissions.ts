@@ -44,8 +44,8 @@ export const PERMISSION_CATALOGUE = {
   "roles:update": "Change custom roles",
   "roles:delete": "Delete custom roles",
   "applications:read": "See the applications that sign people in through Latchkey (never their secrets)",
-  "applications:create": "Register applications",
-  "applications:update": "Change applications and rotate their secrets",
+  "applications:create": "Register applications (the owner only: they decide where sign-ins go)",
+  "applications:update": "Change applications and rotate their secrets (the owner only)",
   "applications:delete": "Delete applications",
 } as const;
 
@@ -60,7 +60,11 @@ export function isPermission(name: string): name is Permission {
 /**
  * Powers only the owner holds, never put in a custom role: whoever decides
  * who a sign-in source may vouch for (or how second factors and mail work)
- * can make the system vouch for anyone, the owner included.
+ * can make the system vouch for anyone, the owner included. The same holds for
+ * registering and changing applications: whoever decides where an app's
+ * sign-ins go (its redirect URIs) or whether people are asked first (consent)
+ * receives anyone's ID tokens for it, and their profile. Seeing and deleting
+ * applications stay with admins.
  */
 export const OWNER_ONLY: ReadonlySet<Permission> = new Set<Permission>([
   "settings:sign_in",
@@ -68,6 +72,8 @@ export const OWNER_ONLY: ReadonlySet<Permission> = new Set<Permission>([
   "settings:email",
   "settings:appearance",
   "users:transfer_ownership",
+  "applications:create",
+  "applications:update",
 ]);
 
 /** A permission that only lets one look. Every other one changes something. */
@@ -89,7 +95,7 @@ export type BuiltInRole = { id: BuiltInRoleId; name: string; description: string
  */
 export const BUILT_IN_ROLES: Record<BuiltInRoleId, BuiltInRole> = {
   owner: { id: "owner", name: "Owner", description: "Everything, including sign-in settings and ownership", permissions: ALL_PERMISSIONS },
-  admin: { id: "admin", name: "Admin", description: "Manages people, groups, roles and tokens; sees sign-in settings", permissions: ADMIN },
+  admin: { id: "admin", name: "Admin", description: "Manages people, groups, roles and tokens; sees sign-in settings and applications", permissions: ADMIN },
   auditor: { id: "auditor", name: "Auditor", description: "Reads everything, changes nothing", permissions: READS },
   user: { id: "user", name: "User", description: "Their own account only", permissions: [] },
   network_admin: {
@@ -124,6 +130,14 @@ export function parsePermissionList(json: string | null): Permission[] | null {
   if (json === null) return null;
   const value: unknown = JSON.parse(json);
   return Array.isArray(value) ? value.filter((p): p is Permission => typeof p === "string" && isPermission(p)) : [];
+}
+
+/**
+ * A custom role's stored permissions as they grant: catalogue names only, and never an owner-only power
+ * (a role stored before a power became owner-only keeps its row, but the power is not granted, shown or kept).
+ */
+export function customRolePermissions(json: string | null): Permission[] {
+  return (parsePermissionList(json) ?? []).filter((p) => !OWNER_ONLY.has(p));
 }
 
 /** Sorted in catalogue order, without repeats: how permission lists are stored and shown. */

@@ -37,8 +37,13 @@ export interface DomainEffects {
   "permissions.changed": { accountId: string; userIds?: readonly string[]; ended?: EndedCounts };
   /** people: an admin reset the user's password (their sessions and access tokens end). */
   "user.password_reset": { accountId: string; userId: string; ended: EndedCounts };
-  /** people: the user changed their own password (their other sessions end; their tokens too when they asked). */
-  "user.password_changed": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; ended: EndedCounts };
+  /**
+   * people: the user's password changed, by themselves or through owner recovery (their other sessions end).
+   * revokeTokens: their personal access tokens end too (automation); endAppGrants: their sign-ins at other apps
+   * (grants, refresh tokens) end too. A self change ends both when the person asks; owner recovery ends the
+   * app sign-ins (a person's, not automation's) and keeps the tokens.
+   */
+  "user.password_changed": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; endAppGrants: boolean; ended: EndedCounts };
   /**
    * people: the user's sessions were revoked, by an admin or by the person ("Sign out everywhere else": the
    * session that asked, keepSessionId, stays). Their pending links, pending second sign-in steps and app
@@ -56,12 +61,13 @@ export interface DomainEffects {
   /** email: a personal access token was created for a person (mail sends the notice). */
   "user.access_token_created": { accountId: string; userId: string; tokenName: string };
   /**
-   * applications: an application was deleted, its secret rotated, or its allowed groups changed (also when
-   * one of them was deleted). The OIDC provider reacts: all grants end on delete and on rotation of a web
-   * app's secret; otherwise the grants of people no longer allowed (lib/applications/for-provider.ts
-   * userMayUseApplication) end.
+   * applications: an application was deleted, its secret rotated, where its sign-ins go or whether it asks for
+   * consent changed (sign_in_changed: its redirect URIs or require_consent), or its allowed groups changed (also
+   * when one of them was deleted). The OIDC provider reacts: all grants end on delete, on rotation of a web
+   * app's secret and on sign_in_changed (consent given for the app as it was doesn't carry over); otherwise the
+   * grants of people no longer allowed (lib/applications/for-provider.ts userMayUseApplication) end.
    */
-  "application.access_changed": { accountId: string; applicationId: string; clientId: string; change: "deleted" | "secret_rotated" | "groups_changed" };
+  "application.access_changed": { accountId: string; applicationId: string; clientId: string; change: "deleted" | "secret_rotated" | "sign_in_changed" | "groups_changed" };
   /** email: a person signed in and got a new session (mail notices a browser they never used before). */
   "session.created": { accountId: string; userId: string; userAgent: string | null; ip: string | null; device?: string | null };
 }

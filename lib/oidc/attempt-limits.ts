@@ -9,9 +9,10 @@
  *    oidcFailuresClientLimit);
  *  - a user code on /device that matches no device counts against the
  *    client address (oidcUserCodeIpLimit);
- *  - a flow started without a Latchkey session (a device authorization, an
+ *  - a flow started without a live Latchkey session (a device authorization, an
  *    authorization request) counts against the client address whatever its
- *    answer: each stores a row (oidcFlowStartsIpLimit).
+ *    answer: each stores a row (oidcFlowStartsIpLimit). A session cookie that
+ *    doesn't resolve to a live session is no session.
  * Otherwise only failures are counted (a write). A request checks that its address and
  * its client have not used up their limit (no write) when the provider looks
  * the client up, judging the counters read with the request's cache versions
@@ -129,16 +130,28 @@ async function count(keys: Array<[Parameters<typeof consumeRateLimit>[0], string
   return refused;
 }
 
-/** A request that starts a flow and stores a row for whoever asks: a device authorization, or an authorization request without a session. */
-function startsFlow(ctx: KoaContextWithOIDC): "device" | "browser" | null {
+/** Whether a request's cookies carry a live Latchkey session (lib/sign-in resolves it: this layer can't). */
+export type LiveSession = (cookieHeader: string) => Promise<boolean>;
+
+/**
+ * A request that starts a flow and stores a row for whoever asks: a device authorization, or an authorization
+ * request without a live session. A cookie only named like the session's is no session: it is resolved (once
+ * per request) before the request goes uncounted, so "authjs.session-token=junk" counts as no cookie does.
+ */
+async function startsFlow(ctx: KoaContextWithOIDC, liveSession: LiveSession): Promise<"device" | "browser" | null> {
   if (ctx.method === "POST" && ctx.path === PROVIDER_ROUTES.device_authorization) return "device";
-  if ((ctx.method === "GET" || ctx.method === "POST") && ctx.path === PROVIDER_ROUTES.authorization && !carriesSessionCookie(ctx.req.headers.cookie)) return "browser";
-  return null;
+  if ((ctx.method !== "GET" && ctx.method !== "POST") || ctx.path !== PROVIDER_ROUTES.authorization) return null;
+  const cookie = ctx.req.headers.cookie;
+  return cookie && carriesSessionCookie(cookie) && (await liveSession(cookie)) ? null : "browser";
 }
 
-/** The provider's first middleware (lib/sign-in/app-sign-in-http.ts installs it). */
-export async function attemptLimits(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-  const flow = startsFlow(ctx);
+/** The provider's first middleware (lib/sign-in/app-sign-in-http.ts installs it, and says how a session is resolved). */
+export function attemptLimits(liveSession: LiveSession) {
+  return (ctx: KoaContextWithOIDC, next: () => Promise<void>) => limitAttempts(ctx, next, liveSession);
+}
+
+async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>, liveSession: LiveSession): Promise<void> {
+  const flow = await startsFlow(ctx, liveSession);
   if (flow) {
     try {
       await consumeRateLimit(oidcFlowStartsIpLimit(), addressOf(ctx.req.headers));

@@ -85,9 +85,10 @@ export async function revokeUserAppAccess(tx: Tx, accountId: string, userId: str
 }
 
 /** Ends every grant of an app (the app was deleted, or its secret rotated). */
-export async function revokeAppGrants(tx: Tx, accountId: string, clientId: string): Promise<void> {
+export async function revokeAppGrants(tx: Tx, accountId: string, clientId: string): Promise<number> {
   await lockAppForRevocation(tx, accountId, clientId);
-  await tx.delete(oidcModels).where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.clientId, clientId)));
+  const deleted = await tx.delete(oidcModels).where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.clientId, clientId))).returning({ name: oidcModels.name });
+  return deleted.filter((row) => row.name === "Grant").length;
 }
 
 /** The apps (client ids) the person holds a grant for now. */

@@ -41,3 +41,10 @@ describe("isExactProviderPath", () => {
     }
   });
 });
+
+describe("pushed authorization requests", () => {
+  it("are no path of the provider (PAR is off): /oidc/request is refused as an unknown path", () => {
+    expect(Object.values(PROVIDER_ROUTES)).not.toContain("/oidc/request");
+    expect(ownsPath("/oidc/request") && !isExactProviderPath("/oidc/request")).toBe(true);
+  });
+});

@@ -8,7 +8,10 @@ export const OIDC_PREFIX = "/oidc";
 export const DISCOVERY_PATH = "/.well-known/openid-configuration";
 export const DEVICE_PATH = "/device";
 
-/** The provider's endpoints (oidc-provider's `routes`), each at exactly one path. */
+/**
+ * The provider's endpoints (oidc-provider's `routes`), each at exactly one path. Pushed authorization
+ * requests are off (./provider.ts), so /oidc/request is no path of the provider: it answers as any unknown one.
+ */
 export const PROVIDER_ROUTES = {
   authorization: `${OIDC_PREFIX}/auth`,
   backchannel_authentication: `${OIDC_PREFIX}/backchannel`,
@@ -17,7 +20,6 @@ export const PROVIDER_ROUTES = {
   end_session: `${OIDC_PREFIX}/session/end`,
   introspection: `${OIDC_PREFIX}/token/introspection`,
   jwks: `${OIDC_PREFIX}/jwks`,
-  pushed_authorization_request: `${OIDC_PREFIX}/request`,
   registration: `${OIDC_PREFIX}/reg`,
   revocation: `${OIDC_PREFIX}/token/revocation`,
   token: `${OIDC_PREFIX}/token`,

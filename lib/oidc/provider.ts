@@ -140,6 +140,9 @@ function configuration(jwks: object[]): Configuration {
     },
     features: {
       devInteractions: { enabled: false },
+      // Off (on by default in oidc-provider 8): no app Latchkey serves needs PAR, and its endpoint stored a row per
+      // request for a public client and checked client secrets outside the guessing limits (./attempt-limits.ts).
+      pushedAuthorizationRequests: { enabled: false },
       revocation: { enabled: true },
       introspection: {
         enabled: true,

@@ -39,13 +39,26 @@ describe("how apps' access reacts", () => {
     expect(await lastEvent()).toMatchObject({ action: "app.tokens.revoked", targetId: user.id });
   });
 
-  it("a password change ends them only when the person asked to end their tokens", async () => {
+  it("a password change ends them only when it says the person's app sign-ins end (whatever it says of access tokens)", async () => {
     const user = await createUser(accountId);
     await grantFor(user.id, "lka_one");
-    await writeSystem((tx) => emit(tx, "user.password_changed", { accountId, userId: user.id, revokeTokens: false, ended: noneEnded() }));
+    await writeSystem((tx) => emit(tx, "user.password_changed", { accountId, userId: user.id, revokeTokens: false, endAppGrants: false, ended: noneEnded() }));
     expect(await rowsOf(user.id)).toHaveLength(3);
-    await writeSystem((tx) => emit(tx, "user.password_changed", { accountId, userId: user.id, revokeTokens: true, ended: noneEnded() }));
+    await writeSystem((tx) => emit(tx, "user.password_changed", { accountId, userId: user.id, revokeTokens: false, endAppGrants: true, ended: noneEnded() }));
     expect(await rowsOf(user.id)).toEqual([]);
+    expect(await lastEvent()).toMatchObject({ action: "app.tokens.revoked", targetId: user.id });
+  });
+
+  it("an app whose redirect URIs or consent changed ends every grant it holds, only its own, and says so", async () => {
+    const [user, other] = [await createUser(accountId), await createUser(accountId)];
+    await grantFor(user.id, "lka_moved");
+    await grantFor(other.id, "lka_moved");
+    await grantFor(user.id, "lka_same");
+    await writeSystem((tx) => emit(tx, "application.access_changed", { accountId, applicationId: "app-moved", clientId: "lka_moved", change: "sign_in_changed" }));
+    expect((await rowsOf(user.id)).map((r) => r.clientId)).toEqual(["lka_same", "lka_same", "lka_same"]);
+    expect(await rowsOf(other.id)).toEqual([]);
+    expect(await lastEvent()).toMatchObject({ action: "app.tokens.revoked", targetType: "application", targetId: "app-moved" });
+    expect((await lastEvent())!.details).toMatchObject({ reason: "application_sign_in_changed", client_id: "lka_moved", grants_ended: 2 });
   });
 
   it("an app deleted or its secret rotated ends every grant it holds, and only its own", async () => {

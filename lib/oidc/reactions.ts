@@ -2,8 +2,8 @@
  * How apps' access reacts to what happens to a person or an app
  * (lib/data/effects.ts), in the same transaction: blocking, deleting,
  * resetting a password or revoking sessions ends the person's grants and
- * tokens at every app; an app deleted or its secret rotated ends all its
- * grants; an app's allowed groups changed ends the grants of people no
+ * tokens at every app (a password change when the person asks, and owner recovery); an app deleted,
+ * its secret rotated, or its redirect URIs or consent changed ends all its grants; an app's allowed groups changed ends the grants of people no
  * longer allowed (checked after the change commits, against the groups as
  * they then are); a person who left groups loses the apps limited to groups
  * that no longer let them in. Each ending is an activity event ("app.tokens.revoked").
@@ -36,8 +36,8 @@ react("user.deleted", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx
 react("user.blocked", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "user_blocked"));
 react("user.password_reset", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "password_reset"));
 react("user.sessions_revoked", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "sessions_revoked"));
-react("user.password_changed", "oidc", async (tx, { accountId, userId, revokeTokens }) => {
-  if (revokeTokens) await endPersonsAccess(tx, accountId, userId, "password_changed");
+react("user.password_changed", "oidc", async (tx, { accountId, userId, endAppGrants }) => {
+  if (endAppGrants) await endPersonsAccess(tx, accountId, userId, "password_changed");
 });
 
 // The person left groups: the apps limited to groups that no longer let them in end their grants now,
@@ -55,7 +55,18 @@ react("application.access_changed", "oidc", async (tx, payload) => {
   const clientId = named ?? row?.clientId;
   if (!clientId) return;
   if (change !== "groups_changed") {
-    await revokeAppGrants(tx, accountId, clientId);
+    const ended = await revokeAppGrants(tx, accountId, clientId);
+    // A deleted or re-keyed app has its own event; a changed destination or consent says here what it ended.
+    if (change === "sign_in_changed" && ended > 0) {
+      await recordEvent(tx, {
+        accountId,
+        action: "app.tokens.revoked",
+        actor: { type: "system", id: null },
+        target: { type: "application", id: applicationId },
+        details: { reason: "application_sign_in_changed", client_id: clientId, grants_ended: ended },
+        meta: { ip: null, userAgent: null },
+      });
+    }
     return;
   }
   const holders = await usersWithGrants(tx, accountId, clientId);

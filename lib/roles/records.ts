@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { BUILT_IN_ROLES, isBuiltInRole, parsePermissionList, sortPermissions, type Permission } from "@/lib/auth/permissions";
+import { BUILT_IN_ROLES, customRolePermissions, isBuiltInRole, sortPermissions, type Permission } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db/database";
 import { roles, type RoleRow } from "@/lib/db/schema";
 import { Conflict, Invalid, NotFound } from "@/lib/errors";
@@ -25,7 +25,7 @@ export function toRoleRecord(row: RoleRow): RoleRecord {
     id: row.id,
     name: row.name,
     description: row.description,
-    permissions: sortPermissions(parsePermissionList(row.permissions) ?? []),
+    permissions: sortPermissions(customRolePermissions(row.permissions)),
     builtIn: false,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

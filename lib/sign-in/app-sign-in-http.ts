@@ -19,7 +19,7 @@ import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { consentPage, messagePage, viewerFor } from "@/lib/oidc/pages";
 import { carriesSessionCookie, isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
-import { currentScope, flushDeferredWrites, newRequestScope, runInRequestScope } from "@/lib/oidc/request-scope";
+import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope } from "@/lib/oidc/request-scope";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
@@ -122,6 +122,14 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       sendHtml(res, 200, consentPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
       return;
   }
+}
+
+/**
+ * Whether the request's session cookie is a live Latchkey session (the guessing limits exempt only those from
+ * counting an authorization request): resolved as the interaction resolves it, once per request.
+ */
+async function liveSession(cookieHeader: string): Promise<boolean> {
+  return (await oncePerRequest("browser-session", () => browserSession(cookieHeader))) !== null;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -303,7 +311,7 @@ function providerCallback(provider: CurrentProvider): NodeHandler {
   if (!callback) {
     // In this order, outermost first: deferred writes, guessing limits, unframeable pages, single logout, direct sign-in.
     withDeferredWrites(provider);
-    provider.use(attemptLimits);
+    provider.use(attemptLimits(liveSession));
     withUnframeablePages(provider);
     withAppRevocationActivity(provider, (ctx) => requestMeta(webHeaders(ctx.req)));
     withDirectSignIn(provider);

@@ -13,6 +13,8 @@ import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
 import { mfaSummary } from "@/lib/mfa/records";
 import { totpCode } from "@/lib/mfa/totp";
 import { createAccount, createUser, META, startSession, userRow, type TestUser } from "@/test/factories";
+import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
+import { oidcModels } from "@/lib/db/schema";
 import { issueOwnerRecoveryLink, recoverOwnerWithLink, recoveryLinkState } from "./owner-recovery";
 
 const OLD = "the forgotten passphrase, long enough";
@@ -74,6 +76,24 @@ describe("owner recovery links", () => {
     expect(await recoveryLinkState(link.token)).toBe("used");
     await expect(recoverOwnerWithLink(link.token, "yet another passphrase, quite long", META)).rejects.toThrow(PreconditionFailed);
     expect(await verifyPassword((await userRow(owner.id))!.passwordHash!, NEW)).toBe(true);
+  }, 60_000);
+
+  it("ends the owner's sign-ins at other apps (grants, refresh tokens) and keeps their personal access tokens", async () => {
+    // An app's refresh token is a person's sign-in, like a session: whoever took the account may hold one.
+    // The rows as the provider keeps them (each test here has its own account, so they are written for it directly).
+    const grantId = `recovery-grant-${owner.id}`;
+    const row = { accountId, userId: owner.id, clientId: "lka_recovery", grantId, payloadCiphertext: "sealed", expiresAt: new Date(Date.now() + 3_600_000) };
+    await writeSystem((tx) => tx.insert(oidcModels).values([{ ...row, name: "Grant", id: grantId }, { ...row, name: "RefreshToken", id: `recovery-refresh-${owner.id}` }]));
+    const token = await writeSystem((tx) => mintAccessToken(tx, { accountId, userId: owner.id, name: "terraform", expiresInDays: 1, createdBy: owner.id }));
+    const link = await issueOwnerRecoveryLink(owner.email);
+
+    await recoverOwnerWithLink(link.token, NEW, META);
+
+    expect(await db().select().from(oidcModels).where(eq(oidcModels.userId, owner.id))).toEqual([]);
+    expect(await authenticateAccessToken(token.plain)).not.toBeNull();
+    const [ended] = await eventsOf("app.tokens.revoked");
+    expect(ended).toMatchObject({ targetId: owner.id });
+    expect(ended.details).toMatchObject({ reason: "password_changed", grants_ended: 1 });
   }, 60_000);
 
   it("expires after 15 minutes, and a newer link replaces an unused older one", async () => {

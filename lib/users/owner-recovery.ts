@@ -3,7 +3,8 @@
  * recover-owner -- --email X` (run where the data directory and key are, so it
  * is no remote backdoor) issues a one-time link, valid 15 minutes, to
  * /recover, where the owner sets a new password. Using the link ends every
- * session of the owner, lifts a sign-in lock on their email, and is recorded;
+ * session of the owner and their sign-ins at other apps (personal access
+ * tokens stay), lifts a sign-in lock on their email, and is recorded;
  * so is issuing it. When a sign-in rule had turned password sign-in off (an
  * identity provider the owner can no longer use), using the link turns it back
  * on, or the new password would not let them in. Only the link token's SHA-256 digest is stored, and a new
@@ -110,9 +111,10 @@ export async function recoverOwnerWithLink(token: string, newPassword: string, m
       .set({ usedAt: now })
       .where(and(eq(ownerRecoveryLinks.id, link.id)));
     await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, link.userId));
-    // Every session ends (whoever held one is out); tokens stay (automation keeps working).
+    // Every session ends (whoever held one is out), and so do the owner's sign-ins at other apps (a person's, like a
+    // session: whoever took the account may hold a refresh token there); personal access tokens stay (automation).
     const ended = noneEnded();
-    await emit(tx, "user.password_changed", { accountId: link.accountId, userId: link.userId, revokeTokens: false, ended });
+    await emit(tx, "user.password_changed", { accountId: link.accountId, userId: link.userId, revokeTokens: false, endAppGrants: true, ended });
     // A provider rule that no longer lets the owner in: their new password must work.
     const reenabled = await tx
       .update(signInSettings)

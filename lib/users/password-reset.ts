@@ -269,7 +269,7 @@ export async function resetPasswordWithToken(rawInput: unknown, meta: RequestMet
     // session, their access tokens and their apps' grants (lib/sessions, lib/tokens, lib/oidc react);
     // mail's reaction sends the "password changed" notice.
     const ended = noneEnded();
-    await emit(tx, "user.password_changed", { accountId: again.row.accountId, userId: again.row.id, revokeTokens: true, ended });
+    await emit(tx, "user.password_changed", { accountId: again.row.accountId, userId: again.row.id, revokeTokens: true, endAppGrants: true, ended });
     const label = userLabel(person);
     await recordEvent(tx, {
       accountId: again.row.accountId,

@@ -5,6 +5,10 @@ import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { mintAccessToken, authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { createAccount, createUser, lastEvent, META, startSession, userRow, type TestUser } from "@/test/factories";
+import { and, eq } from "drizzle-orm";
+import { db } from "@/lib/db/database";
+import { oidcModels } from "@/lib/db/schema";
+import { OidcAdapter } from "@/lib/oidc/adapter";
 import { changeOwnPassword } from "./password";
 
 const OLD = "the old passphrase, long enough";
@@ -17,6 +21,15 @@ beforeEach(async () => {
   accountId ??= await createAccount();
   alice = await createUser(accountId, { password: OLD });
 });
+
+/** A sign-in at another app, as the OpenID provider stores it: a grant and its refresh token. */
+async function appSignIn(userId: string): Promise<void> {
+  const grantId = `grant-${crypto.randomUUID()}`;
+  await new OidcAdapter("Grant").upsert(grantId, { accountId: userId, clientId: "lka_grafana" } as never, 3600);
+  await new OidcAdapter("RefreshToken").upsert(`refresh-${crypto.randomUUID()}`, { accountId: userId, clientId: "lka_grafana", grantId } as never, 3600);
+}
+
+const appRowsOf = (userId: string) => db().select({ name: oidcModels.name }).from(oidcModels).where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.userId, userId)));
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -72,25 +85,30 @@ describe("changeOwnPassword", () => {
     });
   });
 
-  it("with revoke_tokens also ends the person's access tokens, and the log records the choice", async () => {
+  it("with revoke_tokens also ends the person's access tokens and the apps they signed in to, and the log records the choice", async () => {
     const acting = await startSession(alice);
     const token = await writeSystem(async (tx) =>
       await mintAccessToken(tx, { accountId, userId: alice.id, name: "ci", expiresInDays: 1, createdBy: alice.id }),
     );
+    await appSignIn(alice.id);
 
     await changeOwnPassword(acting, alice.id, { old_password: OLD, new_password: NEW, revoke_tokens: true }, META);
 
     expect(await resolveSession(acting.sessionId)).not.toBeNull();
     expect(await authenticateAccessToken(token.plain)).toBeNull();
+    // "Also revoke my access tokens and the apps I signed in to": the app's grant and refresh token are gone.
+    expect(await appRowsOf(alice.id)).toEqual([]);
     expect(await lastEvent()).toMatchObject({
       action: "user.password.changed",
       details: { other_sessions_ended: 0, revoke_tokens: true, tokens_deleted: 1 },
     });
   });
 
-  it("without revoke_tokens records that the access tokens were kept", async () => {
+  it("without revoke_tokens records that the access tokens were kept, and keeps the apps signed in to", async () => {
+    await appSignIn(alice.id);
     await changeOwnPassword(await startSession(alice), alice.id, { old_password: OLD, new_password: NEW }, META);
     expect(await lastEvent()).toMatchObject({ details: { revoke_tokens: false, tokens_deleted: 0 } });
+    expect(await appRowsOf(alice.id)).toHaveLength(2);
   });
 
   it("ends every session when an admin's access token makes the change", async () => {

@@ -64,7 +64,7 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
     // Their other sessions end, and their tokens when they asked (lib/sessions, lib/tokens react).
     const keepSessionId = actor.kind === "session" ? actor.sessionId : undefined;
     const ended = noneEnded();
-    await emit(tx, "user.password_changed", { accountId: actor.accountId, userId, keepSessionId, revokeTokens, ended });
+    await emit(tx, "user.password_changed", { accountId: actor.accountId, userId, keepSessionId, revokeTokens, endAppGrants: revokeTokens, ended });
     const label = userLabel(user);
     await recordEvent(tx, {
       accountId: actor.accountId,

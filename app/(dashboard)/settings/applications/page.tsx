@@ -40,6 +40,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
         align="end"
         actions={can(actor, "applications:create") && <NewApplicationDialog groups={groups} />}
       />
+      {!can(actor, "applications:update") && <Alert tone="info">{t("readOnly")}</Alert>}
       {deleted && <Alert tone="success">{t("deleted")}</Alert>}
       <IssuerPanel issuer={issuer} discovery={issuer ? discoveryUrl(issuer) : null} canSetEmail={can(actor, "settings:email")} />
       <DataTable

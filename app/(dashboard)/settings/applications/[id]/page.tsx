@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteApplicationButton, RotateSecretButton } from "@/components/applications/application-actions";
 import { ApplicationForm } from "@/components/applications/application-form";
+import { Alert } from "@/components/ui/alert";
 import { CopyField } from "@/components/ui/copy-field";
 import { IssuerPanel } from "@/components/applications/issuer-panel";
 import { EmptyState } from "@/components/shell/page-header";
@@ -48,6 +49,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
           {can(actor, "applications:delete") && <DeleteApplicationButton id={app.id} name={app.name} />}
         </div>
       </div>
+      {!can(actor, "applications:update") && <Alert tone="info">{t("readOnly")}</Alert>}
       {accessOf(app) === "nobody" && (
         <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
           {t("nobodyNote")}
