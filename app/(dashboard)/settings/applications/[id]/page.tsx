@@ -60,7 +60,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
         <div>
           <p className="text-sm font-medium text-slate-900">{t("clientSecret")}</p>
           <p className="mt-1 text-sm text-slate-700">
-            {app.hasClientSecret ? t("secretSet") : t("secretNone")}
+            {app.hasClientSecret ? t(can(actor, "applications:update") ? "secretSet" : "secretSetReadOnly") : t("secretNone")}
           </p>
         </div>
       </div>
