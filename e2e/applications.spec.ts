@@ -140,6 +140,10 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   await expect(page.getByRole("button", { name: "Save changes" })).toHaveCount(0);
   await expect(page.getByLabel("Name", { exact: true })).toHaveAttribute("readonly", "");
   await expect(page.getByRole("button", { name: "Delete", exact: true })).toBeVisible();
+  await expect(page.getByText("the owner can rotate it")).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("application-admin-390.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(instance.url("/settings/identity-providers"));
   await expect(page.getByText("Read-only: only the owner can change how people sign in.")).toBeVisible();
 });
