@@ -63,18 +63,23 @@ export function toApiLdap(s: LdapSourceRecord | null) {
   };
 }
 
+/** The trusted-header settings as the API (and the form) send them: also what a change is laid over. */
+export function toApiTrustedHeader(s: SignInSettings) {
+  return {
+    enabled: s.headerEnabled,
+    trusted_ranges: s.headerTrustedRanges,
+    user_header: s.headerUser,
+    email_header: s.headerEmail,
+    name_header: s.headerName,
+    auto_create: s.headerAutoCreate,
+    default_role: s.headerDefaultRole,
+  };
+}
+
 export function toApiSignInSettings(s: SignInSettings) {
   return {
     local_login_enabled: s.localLoginEnabled,
     users_may_change_username: s.usersMayChangeUsername,
-    trusted_header: {
-      enabled: s.headerEnabled,
-      trusted_ranges: s.headerTrustedRanges,
-      user_header: s.headerUser,
-      email_header: s.headerEmail,
-      name_header: s.headerName,
-      auto_create: s.headerAutoCreate,
-      default_role: s.headerDefaultRole,
-    },
+    trusted_header: toApiTrustedHeader(s),
   };
 }

@@ -15,6 +15,7 @@ import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
+import { toApiTrustedHeader } from "./api-shape";
 import { loadSignInSettings, saveSignInSettings, type SignInSettings } from "./records";
 import { localSignInSchema, trustedHeaderInputSchema, type LocalSignInInput, type TrustedHeaderInput } from "./schemas";
 import { signInConfigurationChanged } from "./configuration-version";
@@ -55,26 +56,13 @@ export async function setLocalSignIn(actor: Actor, rawInput: LocalSignInInput, m
   });
 }
 
-/** The trusted-header settings as the form and the API send them. */
-function trustedHeaderView(s: SignInSettings) {
-  return {
-    enabled: s.headerEnabled,
-    trusted_ranges: s.headerTrustedRanges,
-    user_header: s.headerUser,
-    email_header: s.headerEmail,
-    name_header: s.headerName,
-    auto_create: s.headerAutoCreate,
-    default_role: s.headerDefaultRole,
-  };
-}
-
 /** Changes the fields the patch names (lib/data/patch); the others keep what is stored. */
 export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHeaderInput> | Record<string, unknown>, meta: RequestMeta): Promise<SignInSettings> {
   assertManagesSignIn(actor);
   return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
     const before = await loadSignInSettings(tx, me.accountId);
-    const input = parseOrThrow(trustedHeaderInputSchema, patched(trustedHeaderView(before), patch));
+    const input = parseOrThrow(trustedHeaderInputSchema, patched(toApiTrustedHeader(before), patch));
     const after: SignInSettings = {
       ...before,
       headerEnabled: input.enabled,
@@ -87,8 +75,8 @@ export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHead
     };
     const wasOn = before.headerEnabled && before.headerTrustedRanges.length > 0;
     if (wasOn && !after.headerEnabled) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));
-    const prev = trustedHeaderView(before) as Record<string, unknown>;
-    const next = trustedHeaderView(after) as Record<string, unknown>;
+    const prev = toApiTrustedHeader(before) as Record<string, unknown>;
+    const next = toApiTrustedHeader(after) as Record<string, unknown>;
     const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]));
     if (changed.length === 0) return before;
     await saveSignInSettings(tx, after);
