@@ -171,19 +171,19 @@ export async function getMailSettings(actor: Actor): Promise<MailSettingsView> {
 
 /** What is stored, as the form and the API send it (snake_case; never the password): what a patch is laid over. */
 function storedInput(row: MailSettingsRow | undefined): MailSettingsInput {
-  const notices = noticesOf(row);
+  const s = pick(row);
   return {
-    host: row?.host ?? undefined,
-    port: row?.port ?? 587,
-    security: row?.security ?? "starttls",
-    username: row?.username ?? undefined,
-    from_name: row?.fromName ?? undefined,
-    from_address: row?.fromAddress ?? undefined,
-    public_url: row?.publicUrl ?? undefined,
-    notice_password_changed: notices.passwordChanged,
-    notice_two_factor_changed: notices.twoFactorChanged,
-    notice_access_token_created: notices.accessTokenCreated,
-    notice_new_browser: notices.newBrowser,
+    host: s.host,
+    port: s.port,
+    security: s.security,
+    username: s.username,
+    from_name: s.fromName,
+    from_address: s.fromAddress,
+    public_url: s.publicUrl,
+    notice_password_changed: s.noticePasswordChanged,
+    notice_two_factor_changed: s.noticeTwoFactorChanged,
+    notice_access_token_created: s.noticeAccessTokenCreated,
+    notice_new_browser: s.noticeNewBrowser,
   };
 }
 

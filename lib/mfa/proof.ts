@@ -51,7 +51,6 @@ export async function ownProofKind(actor: Actor): Promise<ProofKind> {
   return proofKindOf(row.id, row.passwordHash !== null);
 }
 
-
 /**
  * Refuses unless the input proves the actor is the person (see above). Counted before the check, per
  * person, with the password change's limit. A refusal is recorded (`mfa.proof.failed`, with the change

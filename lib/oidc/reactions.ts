@@ -2,9 +2,10 @@
  * How apps' access reacts to what happens to a person or an app
  * (lib/data/effects.ts), in the same transaction: blocking, deleting,
  * resetting a password or revoking sessions ends the person's grants and
- * tokens at every app (a password change when the person asks, and owner recovery); an app deleted,
- * its secret rotated, or its redirect URIs or consent changed ends all its grants; an app's allowed groups changed ends the grants of people no
- * longer allowed (checked after the change commits, against the groups as
+ * tokens at every app (a password change too when the person asks, and owner
+ * recovery); an app deleted, its secret rotated, or its redirect URIs or
+ * consent changed ends all its grants; an app's allowed groups changed ends
+ * the grants of people no longer allowed (checked after the change commits, against the groups as
  * they then are); a person who left groups loses the apps limited to groups
  * that no longer let them in. Each ending is an activity event ("app.tokens.revoked").
  */

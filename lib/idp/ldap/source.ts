@@ -37,26 +37,11 @@ function toRecord(row: LdapSourceRow): LdapSourceRecord {
 }
 
 export function ldapConfigOf(row: LdapSourceRow): LdapConfig {
-  return {
-    url: row.url,
-    startTls: row.startTls,
-    bindDn: row.bindDn,
-    bindPassword: openLdapPassword(row),
-    searchBase: row.searchBase,
-    userFilter: row.userFilter,
-    usernameAttribute: row.usernameAttribute,
-    emailAttribute: row.emailAttribute,
-    nameAttribute: row.nameAttribute,
-    groupSearchBase: row.groupSearchBase,
-    groupFilter: row.groupFilter,
-    groupNameAttribute: row.groupNameAttribute,
-    groupMapping: row.groupMapping,
-    allowInternalAddresses: row.allowInternalAddresses,
-  };
+  return { ...directoryOf(inputOf(row)), bindPassword: openLdapPassword(row) };
 }
 
 /** How to reach and read the directory, from a validated input (the bind password apart: stored sealed, tested plain). */
-function directoryOf(input: LdapInput): Omit<LdapConfig, "bindPassword"> {
+function directoryOf(input: Omit<LdapInput, "bind_password">): Omit<LdapConfig, "bindPassword"> {
   return {
     url: input.url,
     startTls: input.start_tls,
