@@ -1,7 +1,8 @@
 /**
  * Background work of the server process, started once from lib/startup.ts
  * (instrumentation), never from a page load: activity retention, pruning the
- * sign-in throttle's, rate limits' and outbox's stale rows, the outbox
+ * sign-in throttle's, rate limits' and outbox's stale rows, the one-time
+ * cleaning of names stored before names were held to one line, the outbox
  * delivery pass, and the search index's merge of recent postings. (The search index's backfill starts from lib/startup.ts: it
  * must be planned before requests are served.)
  *
@@ -20,6 +21,7 @@ import { searchMergePass } from "@/lib/data/search-merge";
 import { deleteExpiredModels } from "@/lib/oidc/adapter";
 import { rotateSigningKeys } from "@/lib/oidc/signing-keys";
 import { pruneRateLimits } from "@/lib/security/rate-limit";
+import { cleanStoredNames } from "@/lib/users/name-cleanup";
 
 const HOUR_MS = 3_600_000;
 /** The outbox pass: what the after-commit nudge missed (a failed try due again, another process's crash). */
@@ -44,6 +46,8 @@ export async function runMaintenance(
   // The OpenID provider: expired codes, tokens and sessions go; signing keys rotate on their schedule.
   await deleteExpiredModels(now);
   await rotateSigningKeys(now);
+  // Once per instance (later passes read one row): names from before the one-line rule.
+  await cleanStoredNames({ now });
   return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, outboxRowsPruned };
 }
 

@@ -13,6 +13,9 @@ export const emailSchema = z
   .max(254, "Email must be at most 254 characters")
   .pipe(z.email({ error: "Enter a valid email address" }));
 
+/** The longest name a person may type; names from elsewhere are cut to it (lib/users/name-cleanup.ts). */
+export const NAME_MAX_LENGTH = 100;
+
 export const NAME_UNSAFE_CHARACTERS = "A name can't contain line breaks, tabs or invisible direction marks";
 
 /**
@@ -22,5 +25,5 @@ export const NAME_UNSAFE_CHARACTERS = "A name can't contain line breaks, tabs or
 export const nameSchema = z
   .string({ error: textError("Name") })
   .trim()
-  .max(100, "Name must be at most 100 characters")
+  .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`)
   .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS);

@@ -68,13 +68,18 @@ export function sealUsername(userId: string, username: string) {
 
 export type UserIdentity = { id: string; accountId: string; email: string | null; name: string; username: string };
 
+/** The name alone, for a pass that reads only names (lib/users/name-cleanup.ts). */
+export function openName(row: Pick<UserRow, "id" | "nameCiphertext">): string {
+  return decryptField(row.nameCiphertext, field(row.id, "name"));
+}
+
 /** Just who the user is (decrypted email, name and username), for labels and identity checks. */
 export function openIdentity(row: UserRow): UserIdentity {
   return {
     id: row.id,
     accountId: row.accountId,
     email: row.emailCiphertext ? decryptField(row.emailCiphertext, field(row.id, "email")) : null,
-    name: decryptField(row.nameCiphertext, field(row.id, "name")),
+    name: openName(row),
     username: row.usernameCiphertext ? decryptField(row.usernameCiphertext, field(row.id, "username")) : "",
   };
 }
