@@ -19,6 +19,7 @@ import { recordEvent, type NewEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { searchMergeIdle } from "@/lib/data/search-merge";
+import { cleanStoredNames } from "@/lib/users/name-cleanup";
 import { users as usersTable } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { sealEmail, sealName } from "@/lib/users/records";
@@ -108,6 +109,8 @@ async function main() {
   );
   // A merge of the search index's recent postings this run started finishes before the database closes.
   await searchMergeIdle();
+  // As an instance's first maintenance pass would have (scripts/bench/seed-users.ts says why).
+  await cleanStoredNames();
   await closeDatabase();
 }
 

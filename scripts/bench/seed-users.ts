@@ -13,6 +13,7 @@ import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { searchMergeIdle } from "@/lib/data/search-merge";
 import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { createUser } from "@/lib/users/lifecycle";
+import { cleanStoredNames } from "@/lib/users/name-cleanup";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { hashPassword } from "@/lib/crypto/passwords";
@@ -65,6 +66,9 @@ async function main() {
   );
   // A merge of the search index's recent postings this run started finishes before the database closes.
   await searchMergeIdle();
+  // As an instance's first maintenance pass would have (it finds nothing to clean here): the bench's
+  // servers start as a running instance restarts, not as the first start after an upgrade.
+  await cleanStoredNames();
   await closeDatabase();
 }
 
