@@ -177,8 +177,9 @@ describe("outbox", () => {
 
   it("does not send a message of its batch that another pass took over after the batch's claim ran out", async () => {
     // A pass claims up to a batch at once and sends one message after the other: with a slow mail
-    // server the later ones' claims run out before their turn, and another replica's pass (or this
-    // process's periodic one) claims and sends them. The first pass must not send them as well.
+    // server the later ones' claims run out before their turn (or a replica whose clock runs ahead
+    // sees them run out), and another pass claims and sends them. The first pass must not send them
+    // as well.
     const t = Date.now();
     const row = (text: string, at: number) => ({ id: crypto.randomUUID(), accountId, topic: "test.note" as const, payload: { text }, availableAt: new Date(at), createdAt: new Date(at) });
     // Inserted directly: no commit nudges a pass.
