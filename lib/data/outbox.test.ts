@@ -18,6 +18,8 @@ let accountId: string;
 let received: string[] = [];
 let failNext = 0;
 let slowMs = 0;
+/** Runs in the handler before it records the message (a test's view of "meanwhile"). */
+let meanwhile: ((text: string) => Promise<void>) | undefined;
 
 beforeAll(async () => {
   accountId = crypto.randomUUID();
@@ -26,6 +28,7 @@ beforeAll(async () => {
   });
   handleOutbox("test.note", "test-handler", async (message) => {
     if (slowMs) await new Promise((resolve) => setTimeout(resolve, slowMs));
+    if (meanwhile) await meanwhile(message.payload.text);
     if (failNext > 0) {
       failNext -= 1;
       throw new Error(`refused ${message.payload.text}`);
@@ -39,6 +42,7 @@ beforeEach(async () => {
   received = [];
   failNext = 0;
   slowMs = 0;
+  meanwhile = undefined;
 });
 
 async function send(text: string): Promise<string> {
@@ -169,6 +173,34 @@ describe("outbox", () => {
     expect(await deliverOutbox({ now: new Date(now + CLAIM_MS + 1) })).toEqual({ delivered: 1, failed: 0 });
     expect(received).toEqual(["orphan"]);
     expect((await outboxMessage(id))?.attempts).toBe(2);
+  });
+
+  it("does not send a message of its batch that another pass took over after the batch's claim ran out", async () => {
+    // A pass claims up to a batch at once and sends one message after the other: with a slow mail
+    // server the later ones' claims run out before their turn (or a replica whose clock runs ahead
+    // sees them run out), and another pass claims and sends them. The first pass must not send them
+    // as well.
+    const t = Date.now();
+    const row = (text: string, at: number) => ({ id: crypto.randomUUID(), accountId, topic: "test.note" as const, payload: { text }, availableAt: new Date(at), createdAt: new Date(at) });
+    // Inserted directly: no commit nudges a pass.
+    const [first, second] = [row("slow first", t - 2), row("late second", t - 1)];
+    await writeSystem(async (tx) => {
+      await tx.insert(outbox).values([first, second]);
+    });
+    let other: Promise<unknown> | undefined;
+    meanwhile = async (text) => {
+      if (text !== "slow first" || other) return;
+      // Still busy with the first message when the batch's claim has run out: another pass, later, takes what is due.
+      other = deliverOutbox({ now: new Date(t + CLAIM_MS + 1) });
+      await other;
+    };
+    await deliverOutbox({ now: new Date(t) });
+    expect(other).toBeDefined();
+    // The other pass sent it; this one, finding its claim taken, left it alone.
+    expect(received.filter((text) => text === "late second")).toEqual(["late second"]);
+    const stored = await outboxMessage(second.id);
+    expect(stored?.status).toBe("delivered");
+    expect(stored?.attempts).toBe(2);
   });
 
   it("prunes delivered messages after a week, never failed or pending ones", async () => {

@@ -5,7 +5,9 @@
  * after the commit. Delivery is at least once:
  *  - a pass claims due rows in one short unit of work (claimed_until,
  *    claim_id), so two passes (in this process or another replica) never hold
- *    the same row at once;
+ *    the same row at once; each row's claim is checked and extended just
+ *    before its turn, so a row whose claim ran out while earlier ones were
+ *    sent, and which another pass took over, is not sent twice;
  *  - it calls the topic's handler outside any transaction (a slow SMTP server
  *    must not hold the write lock), then marks the row delivered — or, when the
  *    handler throws, due again after a back-off, until MAX_ATTEMPTS, when the
@@ -154,6 +156,25 @@ async function claimDue(now: Date): Promise<Claimed[]> {
   });
 }
 
+/**
+ * Just before a message's turn: keeps its claim for another CLAIM_MS from `at`, or says it is no
+ * longer ours. A pass claims a whole batch at once and sends one message after the other, so with a
+ * slow mail server the batch's claim can run out before the later messages' turn, and another pass
+ * (another replica, or this process's periodic one) claims and sends them: sending them here as
+ * well would be the repeat the claim exists to prevent. Under the write lock, so the check and the
+ * extension are one step (a pass that took the row over has written its own claim_id).
+ */
+async function keepClaim(row: Claimed, at: Date): Promise<boolean> {
+  const kept = await writeSystem((tx) =>
+    tx
+      .update(outbox)
+      .set({ claimedUntil: new Date(at.getTime() + CLAIM_MS) })
+      .where(and(eq(outbox.id, row.id), eq(outbox.claimId, row.claimId), eq(outbox.status, "pending")))
+      .returning({ id: outbox.id }),
+  );
+  return kept.length === 1;
+}
+
 /** Records the outcome, only while the claim is still ours (an expired claim may have passed to another process). */
 async function settle(row: Claimed, now: Date, error: unknown): Promise<void> {
   const ours = and(eq(outbox.id, row.id), eq(outbox.claimId, row.claimId));
@@ -189,9 +210,12 @@ export async function deliverOutbox(options: { now?: Date } = {}): Promise<{ del
   if (inUnitOfWork()) throw new Error("deliverOutbox() inside a unit of work: it opens its own");
   const now = options.now ?? new Date();
   const claimed = await claimDue(now);
+  const startedMs = Date.now();
   let delivered = 0;
   let failed = 0;
   for (const row of claimed) {
+    // The pass's clock: `now`, moved on by the time the messages before this one took.
+    if (!(await keepClaim(row, new Date(now.getTime() + (Date.now() - startedMs))))) continue;
     const registered = state().handlers.get(row.topic);
     let error: unknown = undefined;
     try {
