@@ -107,6 +107,29 @@ describe("the second step", () => {
     await expect(completeSecondStep(step.token, totpCode(secret, later), from(user), later, LIMITS)).resolves.toMatchObject({ userId: user.id });
   });
 
+  it("counts codes sent all at once before any is checked: a burst gets the free tries, from one address or many", async () => {
+    const { user, secret } = await userWithTotp();
+    const now = at(1000);
+    const valid = new Set([-30, 0, 30].map((s) => totpCode(secret, new Date(now.getTime() + s * 1000))));
+    const wrong = (i: number) => {
+      for (let n = i; ; n += 1000) if (!valid.has(String(n).padStart(6, "0"))) return String(n).padStart(6, "0");
+    };
+    const step = await passwordStep(user, now);
+    const burst = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => completeSecondStep(step.token, wrong(i), from(user), now, LIMITS)));
+    const reasons = burst.map((o) => (o.status === "rejected" ? o.reason : o.value));
+    expect(reasons.filter((r) => r instanceof WrongCode)).toHaveLength(LIMITS.freeAttempts);
+    expect(reasons.filter((r) => r instanceof CodeThrottled)).toHaveLength(40 - LIMITS.freeAttempts);
+    // From many addresses at once (each its own pair): the person's daily cap holds, whoever sends them.
+    const spread = { ...LIMITS, lockoutFailures: 12 };
+    const other = await userWithTotp();
+    const otherStep = await passwordStep(other.user, now);
+    const many = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => completeSecondStep(otherStep.token, wrong(i), { ip: `203.0.113.${i + 1}`, userAgent: "vitest" }, now, spread)),
+    );
+    const checked = many.filter((o) => o.status === "rejected" && o.reason instanceof WrongCode);
+    expect(checked).toHaveLength(spread.lockoutFailures);
+  });
+
   it("takes each recovery code once", async () => {
     const { user, codes } = await userWithTotp();
     const signedIn = await completeSecondStep((await passwordStep(user, at(1200))).token, codes[0].toUpperCase(), from(user), at(1200), LIMITS);

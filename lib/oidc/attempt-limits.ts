@@ -7,8 +7,9 @@
  *    unknown device code at the token endpoint counts against the client
  *    address and against the client_id (oidcFailuresIpLimit,
  *    oidcFailuresClientLimit);
- *  - a user code on /device that matches no device counts against the
- *    client address (oidcUserCodeIpLimit);
+ *  - a user code on /device counts against the client address before it is
+ *    looked up, and is forgiven when it matched a device (oidcUserCodeIpLimit):
+ *    counted first, so parallel guesses can't all pass the check (review 9d);
  *  - a flow started without a live Latchkey session (a device authorization, an
  *    authorization request) counts against the client address whatever its
  *    answer: each stores a row (oidcFlowStartsIpLimit). A session cookie that
@@ -32,7 +33,7 @@ import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
-import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, counterKey, type RateLimit } from "@/lib/security/rate-limit";
+import { assertRateLimitsNotExhausted, consumeRateLimit, counterKey, forgiveRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { rateLimitAddress } from "@/lib/security/address-key";
 import { tooManyAttemptsPage, viewerFor } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
@@ -164,18 +165,18 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
   if (ctx.method !== "POST" || !scope) return next();
 
   if (ctx.path === DEVICE_PATH) {
+    // A user code is a short secret a person types (8 characters): each POST is counted before its code is
+    // looked up, in the same atomic step as the limit's check, so a burst of parallel guesses can't all pass
+    // a check before any of them is counted. A code that matched is forgiven (a person retyping theirs).
     const address = addressOf(ctx.req.headers);
     try {
-      await assertRateLimitNotExhausted(oidcUserCodeIpLimit(), address);
+      await consumeRateLimit(oidcUserCodeIpLimit(), address);
     } catch (err) {
       if (!(err instanceof RateLimited)) throw err;
       return await refuse(ctx, err, true);
     }
     await next();
-    if (scope.userCodeMisses > 0) {
-      const refused = await count([[oidcUserCodeIpLimit(), address]]);
-      if (refused) await refuse(ctx, refused, true);
-    }
+    if (scope.userCodeMisses === 0) await forgiveRateLimit(oidcUserCodeIpLimit(), address);
     return;
   }
 

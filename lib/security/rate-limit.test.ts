@@ -4,7 +4,7 @@ import { db } from "@/lib/db/database";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited } from "@/lib/errors";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, createRateLimiter, pruneRateLimits, resetRateLimits, type RateLimit } from "./rate-limit";
+import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, createRateLimiter, forgiveRateLimit, pruneRateLimits, resetRateLimits, type RateLimit } from "./rate-limit";
 
 const limit = (name: string, points = 3): RateLimit => ({
   name,
@@ -99,6 +99,26 @@ describe("rate limits in the database", () => {
     const many = ["app-3", "app-4", "app-5", "app-6", "app-7", "app-1"].map((key) => [client, key] as const);
     expect(await assertRateLimitsNotExhausted(many).catch((err: unknown) => err)).toBeInstanceOf(RateLimited);
     await assertRateLimitsNotExhausted(many.slice(0, 5));
+  });
+
+  it("gives back a counted guess that was right: one point, never below zero, never to a window that ended", async () => {
+    const l = limit("test-forgive", 2);
+    const points = async (key: string) => (await db().select({ points: rateLimits.points }).from(rateLimits).where(eq(rateLimits.key, `test-forgive:${key}`)))[0]?.points;
+    await consumeRateLimit(l, "198.51.100.20");
+    await consumeRateLimit(l, "198.51.100.20");
+    await forgiveRateLimit(l, "198.51.100.20");
+    expect(await points("198.51.100.20")).toBe(1);
+    await forgiveRateLimit(l, "198.51.100.20");
+    await forgiveRateLimit(l, "198.51.100.20");
+    expect(await points("198.51.100.20")).toBe(0);
+    await forgiveRateLimit(l, "198.51.100.21"); // nothing counted: nothing to give
+    expect(await points("198.51.100.21")).toBeUndefined();
+    await consumeRateLimit(l, "198.51.100.22");
+    await writeSystem((tx) => tx.update(rateLimits).set({ expire: Date.now() - 1 }).where(eq(rateLimits.key, "test-forgive:198.51.100.22")));
+    await forgiveRateLimit(l, "198.51.100.22");
+    expect(await points("198.51.100.22")).toBe(1);
+    // A limit reserved in slices hands its points out in memory: there is none to give back.
+    await expect(forgiveRateLimit({ ...limit("test-forgive-sliced", 1000), reserveInSlices: true }, "k")).rejects.toThrow(/slices/);
   });
 
   it("refuses to count inside a unit of work (it would wait for its own transaction)", async () => {

@@ -20,7 +20,7 @@
  */
 import "server-only";
 import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
-import { eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db } from "@/lib/db/database";
@@ -221,10 +221,30 @@ export async function consumeRateLimit(limit: RateLimit, key: string): Promise<v
 /**
  * Throws RateLimited when the key has already used all of the limit's points; counts nothing. For
  * limits on failures: a request checks first (one read), and only a failure consumes (a write), so
- * traffic that succeeds costs no write.
+ * traffic that succeeds costs no write. The check and the count are two steps: N requests sent at once
+ * all pass the check before any is counted. So not for a short secret someone could guess (a user code):
+ * count first with consumeRateLimit and give a right guess back with forgiveRateLimit.
  */
 export async function assertRateLimitNotExhausted(limit: RateLimit, key: string): Promise<void> {
   await limiterFor(limit).assertNotExhausted(key);
+}
+
+/**
+ * Gives back the point a request counted with consumeRateLimit, for a limit on guesses: a request that guesses
+ * is counted before the guess is checked (one atomic step with the limit's check, so a burst of parallel
+ * guesses can't all pass before any is counted), and only a guess that turned out right is forgiven. Never
+ * below zero, and only while the window lasts (a window that ended took the point with it). Exact limits only:
+ * a limit reserved in slices hands points out in memory, and has none to give back.
+ */
+export async function forgiveRateLimit(limit: RateLimit, key: string): Promise<void> {
+  if (reservationSlice(limit) !== 1) throw new Error(`The ${limit.name} limit reserves points in slices: nothing to give back`);
+  const now = Date.now();
+  await writeSystem((tx) =>
+    tx
+      .update(rateLimits)
+      .set({ points: sql`${rateLimits.points} - 1` })
+      .where(and(eq(rateLimits.key, counterKey(limit, key)), gt(rateLimits.points, 0), or(isNull(rateLimits.expire), gt(rateLimits.expire, now)))),
+  );
 }
 
 /** The store's key for a limit's counter of `key` (the rate_limits row: "<limit name>:<key>"). */

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
+import { config } from "@/lib/config";
+import { Forbidden, Invalid, PreconditionFailed, RateLimited } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { mintAccessToken, authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { createAccount, createUser, lastEvent, META, startSession, userRow, type TestUser } from "@/test/factories";
@@ -136,6 +137,19 @@ describe("changeOwnPassword", () => {
 
     expect((await userRow(alice.id))!.passwordHash).toBe(hash);
     expect(await resolveSession(session.sessionId)).not.toBeNull();
+  });
+
+  it("checks no more current passwords than its limit when guesses arrive all at once", async () => {
+    const actor = await startSession(alice);
+    const limit = config().passwordChangeAttemptsPer15Min;
+    const guesses = await Promise.allSettled(
+      Array.from({ length: limit * 3 }, (_, i) => changeOwnPassword(actor, alice.id, { old_password: `guess number ${i}`, new_password: NEW }, META)),
+    );
+    const reasons = guesses.map((g) => (g.status === "rejected" ? g.reason : g.value));
+    expect(reasons.filter((r) => r instanceof Invalid)).toHaveLength(limit);
+    expect(reasons.filter((r) => r instanceof RateLimited)).toHaveLength(limit * 2);
+    // The right one is refused now too, without being checked: the refusal says nothing about it.
+    expect(await rejection(changeOwnPassword(actor, alice.id, { old_password: OLD, new_password: NEW }, META))).toBeInstanceOf(RateLimited);
   });
 
   it("refuses a new password equal to the old one", async () => {
