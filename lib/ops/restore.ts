@@ -9,7 +9,9 @@
  * --force replaces data; on SQLite the replaced files are kept aside). Then
  * the data is written, the database is opened as a start opens it
  * (migrations, key check), and the row counts and every account's activity
- * chain are checked against the manifest.
+ * chain are checked against the manifest. On SQLite a failed check undoes the
+ * restore (what it wrote is removed, the files it set aside come back), so a
+ * start never opens data that failed them.
  */
 import "server-only";
 import fs from "node:fs";
@@ -94,6 +96,13 @@ function restoreSqlite(file: string, force: boolean): string[] {
   return setAside;
 }
 
+/** Removes what restoreSqlite wrote (and what opening it added) and puts the files it set aside back under their names. */
+function undoSqliteRestore(setAside: string[]): void {
+  const { databaseFile } = config();
+  for (const suffix of SQLITE_FILES) fs.rmSync(databaseFile + suffix, { force: true });
+  for (const aside of setAside) fs.renameSync(aside, aside.replace(/\.replaced-[^/]*$/, ""));
+}
+
 /** PostgreSQL: the backup's rows copied into the (empty, or emptied with --force) database. */
 async function restorePostgres(file: string, url: string, force: boolean, log: (line: string) => void): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -154,10 +163,17 @@ export async function restoreBackup(file: string, options: { force: boolean }, l
   const target = url ? describeTarget(url) : config().databaseFile;
   for (const aside of setAside) log(`The replaced ${path.basename(aside).replace(/\.replaced-.*$/, "")} is kept as ${aside}.`);
   log(`Restored into ${target}; opening it as a start does (migrations, key check)…`);
-  await openDatabase();
   try {
+    await openDatabase();
     const events = await checkRestored(manifest);
     return { manifest, target, events, setAside };
+  } catch (err) {
+    if (url) throw err;
+    // What failed its checks must not stay as the instance a start opens: the replaced database comes back.
+    await closeDatabase();
+    undoSqliteRestore(setAside);
+    const undone = setAside.length > 0 ? "the database it replaced is back in place" : `${config().databaseFile} was removed again`;
+    throw new Error(`${(err as Error).message}. The restore was undone: ${undone}.`, { cause: err });
   } finally {
     await closeDatabase();
   }

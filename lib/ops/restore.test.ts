@@ -1,0 +1,70 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { onSqlite } from "@/test/test-database";
+
+/*
+ * A restore whose checks after writing fail (here: an activity event changed in
+ * the backup file, which only the keyed chain check can see) must not leave
+ * what it wrote as the instance: the database it replaced comes back, and an
+ * empty DATA_DIR stays without a database a start would open.
+ */
+
+/** Changes the details of the account's first event in the backup file, leaving counts, heads and the SQLite file sound. */
+function tamperFirstEvent(file: string): void {
+  const sqlite = new Database(file);
+  try {
+    const trigger = sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'activity_events_no_update'").get() as { sql: string };
+    sqlite.exec("DROP TRIGGER activity_events_no_update");
+    const changed = sqlite.prepare("UPDATE activity_events SET action = 'user.tampered' WHERE seq = 1").run();
+    expect(changed.changes).toBeGreaterThan(0);
+    sqlite.exec(trigger.sql);
+  } finally {
+    sqlite.close();
+  }
+}
+
+describe.runIf(onSqlite)("restore that fails its checks after writing", () => {
+  it("puts the replaced database back and leaves no restored database behind", async () => {
+    const factories = await import("@/test/factories");
+    const { config } = await import("@/lib/config");
+    const { closeDatabase } = await import("@/lib/db/database");
+    const { takeBackup } = await import("./backup");
+    const { restoreBackup } = await import("./restore");
+    const { accountsWithEvents, verifyChain } = await import("@/lib/audit/verify");
+
+    const accountId = await factories.createAccount();
+    await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+    await factories.createUser(accountId, { email: "bob@example.com", name: "Bob" });
+    const { recordEvent } = await import("@/lib/audit/record");
+    const { writeSystem } = await import("@/lib/data/unit-of-work");
+    for (let i = 0; i < 3; i++) {
+      await writeSystem((tx) => recordEvent(tx, { accountId, action: "test.event", actor: { type: "system", id: null, label: "Test" }, meta: factories.META }));
+    }
+    await closeDatabase();
+
+    const { databaseFile, dataDir } = config();
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-")), "tampered.backup");
+    await takeBackup({ kind: "sqlite", file: databaseFile }, out, () => undefined);
+    tamperFirstEvent(out);
+
+    await expect(restoreBackup(out, { force: true }, () => undefined)).rejects.toThrow(/activity chain does not verify/);
+
+    // The instance is the one from before the restore, whole, and nothing was left set aside.
+    expect(fs.readdirSync(dataDir).filter((f) => f.includes(".replaced-") || f.includes(".restoring-"))).toEqual([]);
+    const reopened = await accountsWithEvents();
+    expect(reopened).toContain(accountId);
+    for (const id of reopened) expect((await verifyChain(id)).ok).toBe(true);
+    await closeDatabase();
+
+    // Into an empty DATA_DIR: no database stays there for a start to open.
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-unit-"));
+    const { restartWith } = await import("@/test/fresh-instance");
+    await restartWith({ DATA_DIR: empty });
+    const { restoreBackup: restoreAgain } = await import("./restore");
+    await expect(restoreAgain(out, { force: false }, () => undefined)).rejects.toThrow(/activity chain does not verify/);
+    expect(fs.readdirSync(empty).filter((f) => f.startsWith("latchkey.db"))).toEqual([]);
+  });
+});
