@@ -44,6 +44,35 @@ export class BackupRefusedError extends Error {
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * Creates an empty file only its owner can read (refused if it exists). Backup
+ * and restore files are made this way before a byte is in them: a descriptor
+ * someone opened on a world-readable file keeps reading after a later chmod.
+ */
+export function createPrivateFile(file: string): void {
+  fs.closeSync(fs.openSync(file, "wx", 0o600));
+}
+
+/** Copies `from` into a new file only its owner can read (fs.copyFile would give it `from`'s mode). */
+export function copyPrivate(from: string, to: string): void {
+  createPrivateFile(to);
+  const source = fs.openSync(from, "r");
+  const target = fs.openSync(to, "r+");
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    for (let at = 0; ; ) {
+      const n = fs.readSync(source, chunk, 0, chunk.length, at);
+      if (n === 0) break;
+      fs.writeSync(target, chunk, 0, n, at);
+      at += n;
+    }
+    fs.fsyncSync(target);
+  } finally {
+    fs.closeSync(source);
+    fs.closeSync(target);
+  }
+}
+
 /** The id in front of the stored key check value ("<keyId>.<ciphertext>"), or null for a database that has none. */
 function keyIdOf(sqlite: Database.Database): string | null {
   const row = sqlite.prepare("SELECT value FROM meta WHERE key = 'encryption_key_check'").get() as { value: string } | undefined;

@@ -25,7 +25,7 @@ import { parseInt8AsNumber, POSTGRES_MIGRATIONS } from "@/lib/db/postgres";
 import * as pgSchema from "@/lib/db/schema.pg";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
 import { SQLITE_MIGRATIONS } from "@/lib/db/sqlite";
-import { type BackupManifest, BackupRefusedError, describe, writeManifest } from "./backup-file";
+import { type BackupManifest, BackupRefusedError, createPrivateFile, describe, writeManifest } from "./backup-file";
 
 const MAX_PARAMETERS = 30_000;
 const MAX_BATCH = 1_000;
@@ -38,6 +38,8 @@ export async function takeBackup(source: Source, out: string, log: (line: string
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const partial = `${out}.partial-${process.pid}`;
   try {
+    // Private before the copy writes a byte into it (SQLite gives its journal the same mode).
+    createPrivateFile(partial);
     if (source.kind === "sqlite") {
       if (!fs.existsSync(source.file)) throw new BackupRefusedError(`There is no Latchkey database at ${source.file}.`);
       log(`Backing up ${source.file} (SQLite online backup)…`);

@@ -28,7 +28,7 @@ import { closeDatabase, db, openDatabase } from "@/lib/db/database";
 import { checkKeyReadOnly, EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { rows } from "@/lib/db/raw";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
-import { type BackupManifest, BackupRefusedError, checkBackup, MANIFEST_TABLE, openBackup, readManifest, sqliteJournal } from "./backup-file";
+import { type BackupManifest, BackupRefusedError, checkBackup, copyPrivate, MANIFEST_TABLE, openBackup, readManifest, sqliteJournal } from "./backup-file";
 
 export type RestoreResult = { manifest: BackupManifest; target: string; events: number; setAside: string[] };
 
@@ -78,8 +78,7 @@ function restoreSqlite(file: string, force: boolean): string[] {
   }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const staged = `${databaseFile}.restoring-${process.pid}`;
-  fs.copyFileSync(file, staged);
-  fs.chmodSync(staged, 0o600);
+  copyPrivate(file, staged);
   const sqlite = new Database(staged);
   try {
     sqlite.exec(`DROP TABLE ${MANIFEST_TABLE}`);
