@@ -13,6 +13,7 @@ import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
+import { ENCRYPTED_COLUMNS, ENCRYPTED_JSON_FIELDS } from "./encrypted-columns";
 
 export const MANIFEST_TABLE = "latchkey_backup";
 const FORMAT = "latchkey-backup/1";
@@ -79,6 +80,39 @@ function keyIdOf(sqlite: Database.Database): string | null {
   if (!row) return null;
   const dot = row.value.indexOf(".");
   return dot > 0 ? row.value.slice(0, dot) : null;
+}
+
+/**
+ * Every key id the file's sealed values name (the prefix of each
+ * "<keyId>.<sealed>"): the key check's, every encrypted column's and the
+ * queued mail's. A backup taken while `npm run rotate-key` ran holds two, and
+ * only restores with both keys. Tables or columns an older schema lacks are skipped.
+ */
+export function sealedKeyIds(sqlite: Database.Database): string[] {
+  const ids = new Set<string>();
+  const check = keyIdOf(sqlite);
+  if (check) ids.add(check);
+  const hasColumn = (table: string, column: string) =>
+    (sqlite.prepare("SELECT count(*) AS n FROM pragma_table_info(?) WHERE name = ?").get(table, column) as { n: number }).n > 0;
+  const collect = (query: string, ...params: unknown[]) => {
+    for (const { id } of sqlite.prepare(query).all(...params) as Array<{ id: string | null }>) if (id) ids.add(id);
+  };
+  for (const { table, column } of ENCRYPTED_COLUMNS) {
+    if (!hasColumn(table, column)) continue;
+    const value = quoted(column);
+    collect(`SELECT DISTINCT substr(${value}, 1, instr(${value}, '.') - 1) AS id FROM ${quoted(table)} WHERE instr(${value}, '.') > 1`);
+  }
+  const mail = ENCRYPTED_JSON_FIELDS;
+  if (hasColumn(mail.table, mail.column)) {
+    for (const { field } of mail.fields) {
+      const value = `json_extract(${quoted(mail.column)}, '$.${field}')`;
+      collect(
+        `SELECT DISTINCT substr(${value}, 1, instr(${value}, '.') - 1) AS id FROM ${quoted(mail.table)} WHERE topic = ? AND json_valid(${quoted(mail.column)}) AND instr(${value}, '.') > 1`,
+        mail.topic,
+      );
+    }
+  }
+  return [...ids].sort();
 }
 
 /** Row counts of every table of the schema, as the file holds them. */

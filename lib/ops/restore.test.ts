@@ -68,3 +68,56 @@ describe.runIf(onSqlite)("restore that fails its checks after writing", () => {
     expect(fs.readdirSync(empty).filter((f) => f.startsWith("latchkey.db"))).toEqual([]);
   });
 });
+
+/*
+ * A backup taken while `npm run rotate-key` runs holds values under both keys,
+ * while its key check (and so its manifest's key id) still names the old one.
+ * Restored with the old key alone it used to "succeed" into an instance whose
+ * rotated rows (emails and their blind indexes) no key it has can open: nobody
+ * could sign in. Every key id the file's sealed values name must be given.
+ */
+describe.runIf(onSqlite)("restore of a backup taken during a key rotation", () => {
+  it("is refused unless every key its values are sealed with is given, then restores with both", async () => {
+    const crypto = await import("node:crypto");
+    const { newDataDir, restartWith } = await import("@/test/fresh-instance");
+    const K1 = crypto.randomBytes(32).toString("base64");
+    const K2 = crypto.randomBytes(32).toString("base64");
+    const source = newDataDir();
+    await restartWith({ DATA_DIR: source, ENCRYPTION_KEY: K1, ENCRYPTION_KEY_PREVIOUS: "" });
+    const factories = await import("@/test/factories");
+    const accountId = await factories.createAccount();
+    await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+    for (let i = 0; i < 4; i++) await factories.createUser(accountId, { email: `person${i}@example.com`, name: `Person ${i}` });
+    const k1Id = (await import("@/lib/crypto/keys")).keyRing().keyId;
+
+    // The rotation to K2 stops after its first batch (as a kill -9 would): some emails are under K2, the check under K1.
+    await restartWith({ ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: K1 });
+    const k2Id = (await import("@/lib/crypto/keys")).keyRing().keyId;
+    const { rotateEncryptionKey } = await import("./key-rotation");
+    await expect(rotateEncryptionKey({ batchSize: 2, crashAfterBatches: 1 })).rejects.toThrow(/simulated crash/);
+    const { config } = await import("@/lib/config");
+    const { closeDatabase } = await import("@/lib/db/database");
+    await closeDatabase();
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-")), "mid-rotation.backup");
+    const { takeBackup } = await import("./backup");
+    const manifest = await takeBackup({ kind: "sqlite", file: config().databaseFile }, out, () => undefined);
+    expect(manifest.key_id).toBe(k1Id);
+
+    const target = newDataDir();
+    await restartWith({ DATA_DIR: target, ENCRYPTION_KEY: K1, ENCRYPTION_KEY_PREVIOUS: "" });
+    const refused = await import("./restore").then((m) => m.restoreBackup(out, { force: false }, () => undefined)).catch((err: Error) => err);
+    const { BackupRefusedError } = await import("./backup-file");
+    expect(refused).toBeInstanceOf(BackupRefusedError);
+    expect((refused as Error).message).toContain(k2Id);
+    expect(fs.readdirSync(target).filter((f) => f.startsWith("latchkey.db"))).toEqual([]);
+
+    await restartWith({ ENCRYPTION_KEY: K1, ENCRYPTION_KEY_PREVIOUS: K2 });
+    await (await import("./restore")).restoreBackup(out, { force: false }, () => undefined);
+    const { findUserRowsByEmail, openIdentity } = await import("@/lib/users/records");
+    const { db } = await import("@/lib/db/database");
+    for (let i = 0; i < 4; i++) {
+      const [row] = await findUserRowsByEmail(db(), `person${i}@example.com`);
+      expect(openIdentity(row).email).toBe(`person${i}@example.com`);
+    }
+  });
+});

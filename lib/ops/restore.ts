@@ -28,7 +28,7 @@ import { closeDatabase, db, openDatabase } from "@/lib/db/database";
 import { checkKeyReadOnly, EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { rows } from "@/lib/db/raw";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
-import { type BackupManifest, BackupRefusedError, checkBackup, copyPrivate, MANIFEST_TABLE, openBackup, readManifest, sqliteJournal } from "./backup-file";
+import { type BackupManifest, BackupRefusedError, checkBackup, copyPrivate, MANIFEST_TABLE, openBackup, readManifest, sealedKeyIds, sqliteJournal } from "./backup-file";
 
 export type RestoreResult = { manifest: BackupManifest; target: string; events: number; setAside: string[] };
 
@@ -49,6 +49,16 @@ function inspect(file: string): BackupManifest {
       throw new BackupRefusedError(
         `The encryption key does not match this backup: its data is sealed with key id "${manifest.key_id}", the configured key's id is "${keyId}". ` +
           "Restore with the key the instance had (ENCRYPTION_KEY, or its encryption.key file in DATA_DIR). Nothing was written.",
+      );
+    }
+    // The key check names one key; values sealed with another (a backup taken during `npm run rotate-key`) would be unreadable.
+    const given = new Set([keyId, ...keyRing().previous.map((k) => k.keyId)]);
+    const missing = sealedKeyIds(backup).filter((id) => !given.has(id));
+    if (missing.length > 0) {
+      throw new BackupRefusedError(
+        `This backup also holds values sealed with key id(s) ${missing.map((id) => `"${id}"`).join(", ")}, which the configured keys don't include ` +
+          `(it was taken while \`npm run rotate-key\` ran). Restore with ENCRYPTION_KEY set to the key with id "${keyId}" and ENCRYPTION_KEY_PREVIOUS ` +
+          "to the other key(s) (comma-separated), then run `npm run rotate-key` to finish the rotation. Nothing was written.",
       );
     }
     return manifest;
