@@ -5,7 +5,8 @@
  * form, so one restore reads them all and a backup restores into either
  * dialect. The manifest is computed from the file itself after the copy, so
  * it describes exactly what the file holds. The encryption key is never in
- * it: only the key's id (the prefix of every ciphertext).
+ * it: only the key's id (the prefix of every ciphertext), and a seal made with
+ * a key derived from it, so a changed file is refused (./backup-seal.ts).
  */
 import "server-only";
 import "@/lib/db/sqlite-uri";
@@ -13,6 +14,7 @@ import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
+import type { BackupSeal } from "./backup-seal";
 import { ENCRYPTED_COLUMNS, ENCRYPTED_JSON_FIELDS } from "./encrypted-columns";
 
 export const MANIFEST_TABLE = "latchkey_backup";
@@ -33,6 +35,8 @@ export type BackupManifest = {
   row_counts: Record<string, number>;
   /** The activity chain's newest event per account. */
   chain_heads: ChainHead[];
+  /** HMAC over the file's content and the fields above, under a key derived from the encryption key (./backup-seal.ts). */
+  seal?: BackupSeal;
 };
 
 /** The backup can't be used, or the restore would harm data: the message says why (and that nothing changed). */

@@ -12,18 +12,34 @@ import { onSqlite } from "@/test/test-database";
  * empty DATA_DIR stays without a database a start would open.
  */
 
-/** Changes the details of the account's first event in the backup file, leaving counts, heads and the SQLite file sound. */
-function tamperFirstEvent(file: string): void {
+/** Runs `change` on the backup file (opened writable), as someone with access to where backups are kept could. */
+function editBackup(file: string, change: (sqlite: Database.Database) => void): void {
   const sqlite = new Database(file);
   try {
+    change(sqlite);
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** Changes the account's first event in the backup file, leaving counts, heads and the SQLite file sound. */
+function tamperFirstEvent(file: string): void {
+  editBackup(file, (sqlite) => {
     const trigger = sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'activity_events_no_update'").get() as { sql: string };
     sqlite.exec("DROP TRIGGER activity_events_no_update");
     const changed = sqlite.prepare("UPDATE activity_events SET action = 'user.tampered' WHERE seq = 1").run();
     expect(changed.changes).toBeGreaterThan(0);
     sqlite.exec(trigger.sql);
-  } finally {
-    sqlite.close();
-  }
+  });
+}
+
+/** Rewrites the manifest without its seal, as a backup made before backups were sealed has it. */
+function dropSeal(file: string): void {
+  editBackup(file, (sqlite) => {
+    const { manifest } = sqlite.prepare("SELECT manifest FROM latchkey_backup").get() as { manifest: string };
+    const { seal: _seal, ...rest } = JSON.parse(manifest) as Record<string, unknown>;
+    sqlite.prepare("UPDATE latchkey_backup SET manifest = ?").run(JSON.stringify(rest));
+  });
 }
 
 describe.runIf(onSqlite)("restore that fails its checks after writing", () => {
@@ -48,9 +64,11 @@ describe.runIf(onSqlite)("restore that fails its checks after writing", () => {
     const { databaseFile, dataDir } = config();
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-")), "tampered.backup");
     await takeBackup({ kind: "sqlite", file: databaseFile }, out, () => undefined);
+    // A backup from before backups were sealed (so only the checks after writing can see the change), restored with --allow-unsealed.
     tamperFirstEvent(out);
+    dropSeal(out);
 
-    await expect(restoreBackup(out, { force: true }, () => undefined)).rejects.toThrow(/activity chain does not verify/);
+    await expect(restoreBackup(out, { force: true, allowUnsealed: true }, () => undefined)).rejects.toThrow(/activity chain does not verify/);
 
     // The instance is the one from before the restore, whole, and nothing was left set aside.
     expect(fs.readdirSync(dataDir).filter((f) => f.includes(".replaced-") || f.includes(".restoring-"))).toEqual([]);
@@ -64,7 +82,7 @@ describe.runIf(onSqlite)("restore that fails its checks after writing", () => {
     const { restartWith } = await import("@/test/fresh-instance");
     await restartWith({ DATA_DIR: empty });
     const { restoreBackup: restoreAgain } = await import("./restore");
-    await expect(restoreAgain(out, { force: false }, () => undefined)).rejects.toThrow(/activity chain does not verify/);
+    await expect(restoreAgain(out, { force: false, allowUnsealed: true }, () => undefined)).rejects.toThrow(/activity chain does not verify/);
     expect(fs.readdirSync(empty).filter((f) => f.startsWith("latchkey.db"))).toEqual([]);
   });
 });
@@ -119,5 +137,63 @@ describe.runIf(onSqlite)("restore of a backup taken during a key rotation", () =
       const [row] = await findUserRowsByEmail(db(), `person${i}@example.com`);
       expect(openIdentity(row).email).toBe(`person${i}@example.com`);
     }
+  });
+});
+
+/*
+ * Whoever can write where backups are kept, without the key, must not be able
+ * to change what a restore brings back: the owner's password hash is not
+ * encrypted and no activity chain covers it, so a changed one would hand them
+ * the instance after a restore. The backup is sealed under the key; a changed
+ * file, or one whose seal was removed, is refused before anything is written.
+ */
+describe.runIf(onSqlite)("restore of a changed backup", () => {
+  it("refuses a backup whose content or manifest was changed, or whose seal was removed", async () => {
+    const { newDataDir, restartWith } = await import("@/test/fresh-instance");
+    await restartWith({ DATA_DIR: newDataDir() });
+    const factories = await import("@/test/factories");
+    const accountId = await factories.createAccount();
+    const owner = await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+    const { config } = await import("@/lib/config");
+    await (await import("@/lib/db/database")).closeDatabase();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-"));
+    const { takeBackup } = await import("./backup");
+    const take = async (name: string) => {
+      const file = path.join(dir, name);
+      await takeBackup({ kind: "sqlite", file: config().databaseFile }, file, () => undefined);
+      return file;
+    };
+    const { hashPassword } = await import("@/lib/crypto/passwords");
+    const attackersHash = await hashPassword("the attacker's own passphrase");
+    const changes: Record<string, (sqlite: Database.Database) => void> = {
+      "owner's password hash": (sqlite) => sqlite.prepare("UPDATE users SET password_hash = ? WHERE id = ?").run(attackersHash, owner.id),
+      "a trigger added": (sqlite) => sqlite.exec("CREATE TRIGGER promote AFTER INSERT ON sessions BEGIN UPDATE users SET role = 'owner'; END"),
+      "the manifest's date": (sqlite) => {
+        const { manifest } = sqlite.prepare("SELECT manifest FROM latchkey_backup").get() as { manifest: string };
+        sqlite.prepare("UPDATE latchkey_backup SET manifest = ?").run(manifest.replace(/"created_at":"[^"]+"/, '"created_at":"2020-01-01T00:00:00.000Z"'));
+      },
+    };
+
+    const target = newDataDir();
+    await restartWith({ DATA_DIR: target });
+    const { restoreBackup } = await import("./restore");
+    const { BackupRefusedError } = await import("./backup-file");
+    for (const [what, change] of Object.entries(changes)) {
+      const file = await take(`${what}.backup`);
+      editBackup(file, change);
+      const refused = await restoreBackup(file, { force: false }, () => undefined).catch((err: Error) => err);
+      expect(refused, what).toBeInstanceOf(BackupRefusedError);
+      expect((refused as Error).message, what).toMatch(/was changed after it was taken.*Nothing was written\./);
+      expect(fs.readdirSync(target).filter((f) => f.startsWith("latchkey.db")), what).toEqual([]);
+    }
+
+    const unsealed = await take("unsealed.backup");
+    dropSeal(unsealed);
+    await expect(restoreBackup(unsealed, { force: false }, () => undefined)).rejects.toThrow(/carries no seal.*--allow-unsealed/);
+    expect(fs.readdirSync(target).filter((f) => f.startsWith("latchkey.db"))).toEqual([]);
+
+    // Unchanged, it restores.
+    const whole = await take("whole.backup");
+    await expect(restoreBackup(whole, { force: false }, () => undefined)).resolves.toMatchObject({ manifest: { seal: { hmac: expect.any(String) } } });
   });
 });

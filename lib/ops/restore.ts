@@ -5,7 +5,9 @@
  *
  * Everything that can refuse does so before anything is written: the file's
  * integrity and manifest, its schema version, the key (its id and the stored
- * check value must match the configured key), and an occupied target (only
+ * check value must match the configured key, and every key id its sealed
+ * values name must be given), its seal (./backup-seal.ts: the content is
+ * what was backed up, changed by nobody without the key), and an occupied target (only
  * --force replaces data; on SQLite the replaced files are kept aside). Then
  * the data is written, the database is opened as a start opens it
  * (migrations, key check), and the row counts and every account's activity
@@ -28,6 +30,7 @@ import { closeDatabase, db, openDatabase } from "@/lib/db/database";
 import { checkKeyReadOnly, EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { rows } from "@/lib/db/raw";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
+import { checkBackupSeal } from "./backup-seal";
 import { type BackupManifest, BackupRefusedError, checkBackup, copyPrivate, MANIFEST_TABLE, openBackup, readManifest, sealedKeyIds, sqliteJournal } from "./backup-file";
 
 export type RestoreResult = { manifest: BackupManifest; target: string; events: number; setAside: string[] };
@@ -35,7 +38,7 @@ export type RestoreResult = { manifest: BackupManifest; target: string; events: 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Everything about the file and the key, before anything is written. */
-function inspect(file: string): BackupManifest {
+function inspect(file: string, allowUnsealed: boolean): BackupManifest {
   const backup = openBackup(file);
   try {
     const manifest = readManifest(backup, file);
@@ -61,9 +64,29 @@ function inspect(file: string): BackupManifest {
           "to the other key(s) (comma-separated), then run `npm run rotate-key` to finish the rotation. Nothing was written.",
       );
     }
+    checkSeal(backup, manifest, file, allowUnsealed);
     return manifest;
   } finally {
     backup.close();
+  }
+}
+
+/** The seal matches the content under one of the configured keys: nobody without the key changed the file. */
+function checkSeal(backup: Database.Database, manifest: BackupManifest, file: string, allowUnsealed: boolean): void {
+  const { seal, ...described } = manifest;
+  if (!seal) {
+    if (allowUnsealed) return;
+    throw new BackupRefusedError(
+      `${file} carries no seal, so nothing shows it is unchanged since it was taken. Only a backup made before backups were sealed lacks one; ` +
+        "if this is such a backup and it never left your hands, restore it with --allow-unsealed. Nothing was written.",
+    );
+  }
+  const result = checkBackupSeal(backup, MANIFEST_TABLE, described, seal);
+  if (result === "key_missing") {
+    throw new BackupRefusedError(`${file} is sealed with key id "${seal.key_id}", which is not among the configured keys. Restore with that key. Nothing was written.`);
+  }
+  if (result === "changed") {
+    throw new BackupRefusedError(`${file} was changed after it was taken: its content doesn't match its seal. Don't restore it. Nothing was written.`);
   }
 }
 
@@ -161,8 +184,12 @@ async function checkRestored(manifest: BackupManifest): Promise<number> {
   return events;
 }
 
-export async function restoreBackup(file: string, options: { force: boolean }, log: (line: string) => void): Promise<RestoreResult> {
-  const manifest = inspect(file);
+export async function restoreBackup(
+  file: string,
+  options: { force: boolean; allowUnsealed?: boolean },
+  log: (line: string) => void,
+): Promise<RestoreResult> {
+  const manifest = inspect(file, options.allowUnsealed ?? false);
   checkKey(file);
   log(`Backup ${file}: taken ${manifest.created_at} from ${manifest.source}, schema ${manifest.schema_version}, key id ${manifest.key_id}; integrity OK.`);
   const url = config().databaseUrl;
