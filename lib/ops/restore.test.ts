@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { onSqlite } from "@/test/test-database";
+import { onPostgres, onSqlite } from "@/test/test-database";
 
 /*
  * A restore whose checks after writing fail (here: an activity event changed in
@@ -195,5 +195,29 @@ describe.runIf(onSqlite)("restore of a changed backup", () => {
     // Unchanged, it restores.
     const whole = await take("whole.backup");
     await expect(restoreBackup(whole, { force: false }, () => undefined)).resolves.toMatchObject({ manifest: { seal: { hmac: expect.any(String) } } });
+  });
+});
+
+describe.runIf(onPostgres)("backup of PostgreSQL, sealed", () => {
+  it("restores into a new database, and is refused once changed", async () => {
+    const factories = await import("@/test/factories");
+    const accountId = await factories.createAccount();
+    const owner = await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+    const { takeBackup } = await import("./backup");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-"));
+    const whole = path.join(dir, "whole.backup");
+    const manifest = await takeBackup({ kind: "postgres", url: process.env.DATABASE_URL as string }, whole, () => undefined);
+    expect(manifest.seal?.key_id).toBe((await import("@/lib/crypto/keys")).keyRing().keyId);
+    const changed = path.join(dir, "changed.backup");
+    fs.copyFileSync(whole, changed);
+    editBackup(changed, (sqlite) => sqlite.prepare("UPDATE users SET role = 'user' WHERE id = ?").run(owner.id));
+
+    const { newDataDir, restartWith } = await import("@/test/fresh-instance");
+    await restartWith({ DATA_DIR: newDataDir() });
+    // restartWith opened the new, empty database; restore opens it itself.
+    await (await import("@/lib/db/database")).closeDatabase();
+    const { restoreBackup } = await import("./restore");
+    await expect(restoreBackup(changed, { force: false }, () => undefined)).rejects.toThrow(/was changed after it was taken/);
+    await expect(restoreBackup(whole, { force: true }, () => undefined)).resolves.toMatchObject({ events: expect.any(Number) });
   });
 });
