@@ -34,9 +34,11 @@ function feedContent(sqlite: Database.Database, manifestTable: string, mac: cryp
   for (const object of objects) {
     mac.update(`object ${[object.type, object.name, object.tbl_name, object.sql].map(encodeValue).join(" ")}\n`);
   }
-  for (const { name } of objects.filter((o) => o.type === "table" && !o.name.startsWith("sqlite_"))) {
+  for (const { name, sql } of objects.filter((o) => o.type === "table" && !o.name.startsWith("sqlite_"))) {
+    // The file is read as it is (immutable), so rowid order is the same at backup and at restore; a table
+    // without one is read in the order of all its columns.
     const columns = (sqlite.prepare(`SELECT count(*) AS n FROM pragma_table_info(?)`).get(name) as { n: number }).n;
-    const order = Array.from({ length: columns }, (_, i) => String(i + 1)).join(", ");
+    const order = /without\s+rowid/i.test(sql ?? "") ? Array.from({ length: columns }, (_, i) => String(i + 1)).join(", ") : "rowid";
     mac.update(`table ${encodeValue(name)}\n`);
     for (const row of sqlite.prepare(`SELECT * FROM ${quoted(name)} ORDER BY ${order}`).raw().iterate() as Iterable<unknown[]>) {
       mac.update(`${row.map(encodeValue).join(" ")}\n`);
