@@ -38,6 +38,16 @@ describe("readConfig", () => {
     expect(problems({ TRUST_PROXY: "10.0.0.0/8,proxy.local" })[0]).toMatch(/^TRUST_PROXY="10\.0\.0\.0\/8,proxy\.local" is not valid: it must be false, true, or/);
   });
 
+  it.each(["0.0.0.0/0", "10.0.0.0/8,::/0", "::ffff:0:0/0"])("refuses TRUST_PROXY=%s: a range of every address lets anyone claim any client address", (value) => {
+    const lines = problems({ TRUST_PROXY: value });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^TRUST_PROXY=".*" is not valid: it must not trust every address/);
+  });
+
+  it("still takes public proxy ranges (a CDN's) and single addresses", () => {
+    expect(readConfig({ TRUST_PROXY: "173.245.48.0/20, 2400:cb00::/32, 10.0.0.1" }).trustedProxies).toEqual(["173.245.48.0/20", "2400:cb00::/32", "10.0.0.1"]);
+  });
+
   it("refuses a malformed ENCRYPTION_KEY without echoing it", () => {
     const lines = problems({ ENCRYPTION_KEY: "c2hvcnQ=" });
     expect(lines).toEqual(["ENCRYPTION_KEY is not valid: it must be the base64 encoding of exactly 32 bytes."]);

@@ -35,6 +35,11 @@ function isAddressOrRange(entry: string): boolean {
   }
 }
 
+/** A range of prefix length 0 (0.0.0.0/0, ::/0): every address of its family. */
+function coversEveryAddress(entry: string): boolean {
+  return entry.includes("/") && ipaddr.parseCIDR(entry)[1] === 0;
+}
+
 /**
  * Hashes at once when PASSWORD_HASH_CONCURRENCY is unset. Two pool threads always stay free for file
  * reads and compression. Cores: all of them when scripts/thread-pool-priority.cjs lowered the pool's
@@ -98,6 +103,11 @@ const envSchema = z.object({
     .refine(
       (ranges) => ranges.every(isAddressOrRange),
       "must be false, true, or a comma-separated list of IP addresses and CIDR ranges (e.g. 10.0.0.0/8,::1)",
+    )
+    // Trusting every peer believes every client's X-Forwarded-For and -Host: per-address sign-in limits and the logged address become the client's choice.
+    .refine(
+      (ranges) => !ranges.some((r) => isAddressOrRange(r) && coversEveryAddress(r)),
+      "must not trust every address (0.0.0.0/0 or ::/0): anyone could then claim any client address. Name your proxies' addresses or ranges",
     ),
   /** Activity events older than this many days are pruned by a background job; 0 keeps them forever. */
   ACTIVITY_RETENTION_DAYS: wholeNumber(0, 36500, 0),

@@ -29,6 +29,8 @@ export type KeySet = {
   searchIndexKey: Buffer;
   /** Keys of the OpenID provider's signed cookies (lib/oidc/provider.ts). */
   oidcCookieKey: Buffer;
+  /** HMAC key of a backup's seal over its content (lib/ops/backup-seal.ts). */
+  backupSealKey: Buffer;
 };
 
 /**
@@ -151,6 +153,7 @@ export function deriveKeySet(master: Buffer): KeySet {
     throttleKey: derive(master, "sign-in-throttle"),
     searchIndexKey: derive(master, "search-index"),
     oidcCookieKey: derive(master, "oidc-provider-cookies"),
+    backupSealKey: derive(master, "backup-seal"),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run db:copy` (scripts/db-copy.ts): copies a SQLite instance into an
  * empty PostgreSQL database. Every table of the schema, parents before the
- * tables that reference them, in batches, one transaction per table, with
+ * tables that reference them, in batches, all in one transaction (a copy that
+ * fails leaves no rows; the row counts are checked before it commits), with
  * every value as the application holds it (Drizzle maps each dialect's storage:
  * times, booleans, JSON), so activity events keep their seq, prev_hash and hash
  * and the chain verifies on the target. Then the row counts are compared.
@@ -38,6 +39,7 @@ export class CopyRefusedError extends Error {
 
 export type TablePair = { name: string; source: SQLiteTable; target: PgTable };
 export type CopiedTable = { name: string; rows: number };
+type PgCopyTransaction = Parameters<Parameters<NodePgDatabase<typeof pgSchema>["transaction"]>[0]>[0];
 
 /** PostgreSQL accepts at most 65,535 parameters in one statement; batches stay well under it. */
 const MAX_PARAMETERS = 30_000;
@@ -166,21 +168,26 @@ export async function copyToPostgres(
     await migrate(target, { migrationsFolder: POSTGRES_MIGRATIONS });
     log(`Migrated ${describeTarget(targetUrl)} (drizzle/postgres).`);
 
-    const copied: CopiedTable[] = [];
-    for (const table of tables) {
-      const rows = await copyTable(source, target, table);
-      copied.push({ name: table.name, rows });
-      log(`  ${table.name}: ${rows} ${rows === 1 ? "row" : "rows"}`);
-    }
-    await advanceIdentitySequences(client);
-
-    // The target as committed, table by table, against the source (same snapshot as the copy).
-    const mismatched: string[] = [];
-    for (const { name, rows } of copied) {
-      const onTarget = await countRows(client, name);
-      if (onTarget !== rows) mismatched.push(`${name}: ${rows} in SQLite, ${onTarget} in PostgreSQL`);
-    }
-    if (mismatched.length > 0) throw new Error(`Row counts differ after the copy: ${mismatched.join("; ")}`);
+    // Every table in one transaction, checked before it commits: a copy that fails part-way (a refused
+    // value, a lost connection, Ctrl-C) leaves no rows behind, so no start serves half an instance and a
+    // rerun is not refused as "not empty".
+    const copied = await target.transaction(async (tx) => {
+      const done: CopiedTable[] = [];
+      for (const table of tables) {
+        const rows = await copyTable(source, tx, table);
+        done.push({ name: table.name, rows });
+        log(`  ${table.name}: ${rows} ${rows === 1 ? "row" : "rows"}`);
+      }
+      await advanceIdentitySequences(client);
+      // The target (this transaction, on the same connection), table by table, against the source (same snapshot as the copy).
+      const mismatched: string[] = [];
+      for (const { name, rows } of done) {
+        const onTarget = await countRows(client, name);
+        if (onTarget !== rows) mismatched.push(`${name}: ${rows} in SQLite, ${onTarget} in PostgreSQL`);
+      }
+      if (mismatched.length > 0) throw new Error(`Row counts differ after the copy: ${mismatched.join("; ")}. Nothing was copied.`);
+      return done;
+    });
     log(`Row counts match in all ${copied.length} tables.`);
     return copied;
   } finally {
@@ -188,10 +195,10 @@ export async function copyToPostgres(
   }
 }
 
-/** One table in one transaction: batches in the source's rowid order. */
+/** One table, inside the copy's transaction: batches in the source's rowid order. */
 async function copyTable(
   source: BetterSQLite3Database<typeof sqliteSchema>,
-  target: NodePgDatabase<typeof pgSchema>,
+  tx: PgCopyTransaction,
   { source: from, target: to, name }: TablePair,
 ): Promise<number> {
   const columns = getTableColumns(from);
@@ -200,20 +207,18 @@ async function copyTable(
   if (extra.length > 0) throw new CopyRefusedError(`${name}: PostgreSQL's schema lacks ${extra.join(", ")}. Nothing of ${name} was copied.`);
   const batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_PARAMETERS / Object.keys(columns).length)));
   const rowid = sql<number>`rowid`.mapWith(Number);
-  return target.transaction(async (tx) => {
-    let after = 0;
-    let copied = 0;
-    for (;;) {
-      const batch = (await source
-        .select({ rowid, row: columns })
-        .from(from)
-        .where(sql`rowid > ${after}`)
-        .orderBy(rowid)
-        .limit(batchSize)) as Array<{ rowid: number; row: Record<string, unknown> }>;
-      if (batch.length === 0) return copied;
-      await tx.insert(to).values(batch.map((b) => b.row) as PgInsertValue<PgTable>[]);
-      copied += batch.length;
-      after = batch[batch.length - 1].rowid;
-    }
-  });
+  let after = 0;
+  let copied = 0;
+  for (;;) {
+    const batch = (await source
+      .select({ rowid, row: columns })
+      .from(from)
+      .where(sql`rowid > ${after}`)
+      .orderBy(rowid)
+      .limit(batchSize)) as Array<{ rowid: number; row: Record<string, unknown> }>;
+    if (batch.length === 0) return copied;
+    await tx.insert(to).values(batch.map((b) => b.row) as PgInsertValue<PgTable>[]);
+    copied += batch.length;
+    after = batch[batch.length - 1].rowid;
+  }
 }

@@ -5,7 +5,8 @@
  * form, so one restore reads them all and a backup restores into either
  * dialect. The manifest is computed from the file itself after the copy, so
  * it describes exactly what the file holds. The encryption key is never in
- * it: only the key's id (the prefix of every ciphertext).
+ * it: only the key's id (the prefix of every ciphertext), and a seal made with
+ * a key derived from it, so a changed file is refused (./backup-seal.ts).
  */
 import "server-only";
 import "@/lib/db/sqlite-uri";
@@ -13,6 +14,8 @@ import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
+import type { BackupSeal } from "./backup-seal";
+import { ENCRYPTED_COLUMNS, ENCRYPTED_JSON_FIELDS } from "./encrypted-columns";
 
 export const MANIFEST_TABLE = "latchkey_backup";
 const FORMAT = "latchkey-backup/1";
@@ -32,6 +35,8 @@ export type BackupManifest = {
   row_counts: Record<string, number>;
   /** The activity chain's newest event per account. */
   chain_heads: ChainHead[];
+  /** HMAC over the file's content and the fields above, under a key derived from the encryption key (./backup-seal.ts). */
+  seal?: BackupSeal;
 };
 
 /** The backup can't be used, or the restore would harm data: the message says why (and that nothing changed). */
@@ -44,12 +49,74 @@ export class BackupRefusedError extends Error {
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * Creates an empty file only its owner can read (refused if it exists). Backup
+ * and restore files are made this way before a byte is in them: a descriptor
+ * someone opened on a world-readable file keeps reading after a later chmod.
+ */
+export function createPrivateFile(file: string): void {
+  fs.closeSync(fs.openSync(file, "wx", 0o600));
+}
+
+/** Copies `from` into a new file only its owner can read (fs.copyFile would give it `from`'s mode). */
+export function copyPrivate(from: string, to: string): void {
+  createPrivateFile(to);
+  const source = fs.openSync(from, "r");
+  const target = fs.openSync(to, "r+");
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    for (let at = 0; ; ) {
+      const n = fs.readSync(source, chunk, 0, chunk.length, at);
+      if (n === 0) break;
+      fs.writeSync(target, chunk, 0, n, at);
+      at += n;
+    }
+    fs.fsyncSync(target);
+  } finally {
+    fs.closeSync(source);
+    fs.closeSync(target);
+  }
+}
+
 /** The id in front of the stored key check value ("<keyId>.<ciphertext>"), or null for a database that has none. */
 function keyIdOf(sqlite: Database.Database): string | null {
   const row = sqlite.prepare("SELECT value FROM meta WHERE key = 'encryption_key_check'").get() as { value: string } | undefined;
   if (!row) return null;
   const dot = row.value.indexOf(".");
   return dot > 0 ? row.value.slice(0, dot) : null;
+}
+
+/**
+ * Every key id the file's sealed values name (the prefix of each
+ * "<keyId>.<sealed>"): the key check's, every encrypted column's and the
+ * queued mail's. A backup taken while `npm run rotate-key` ran holds two, and
+ * only restores with both keys. Tables or columns an older schema lacks are skipped.
+ */
+export function sealedKeyIds(sqlite: Database.Database): string[] {
+  const ids = new Set<string>();
+  const check = keyIdOf(sqlite);
+  if (check) ids.add(check);
+  const hasColumn = (table: string, column: string) =>
+    (sqlite.prepare("SELECT count(*) AS n FROM pragma_table_info(?) WHERE name = ?").get(table, column) as { n: number }).n > 0;
+  const collect = (query: string, ...params: unknown[]) => {
+    for (const { id } of sqlite.prepare(query).all(...params) as Array<{ id: string | null }>) if (id) ids.add(id);
+  };
+  for (const { table, column } of ENCRYPTED_COLUMNS) {
+    if (!hasColumn(table, column)) continue;
+    const value = quoted(column);
+    collect(`SELECT DISTINCT substr(${value}, 1, instr(${value}, '.') - 1) AS id FROM ${quoted(table)} WHERE instr(${value}, '.') > 1`);
+  }
+  const mail = ENCRYPTED_JSON_FIELDS;
+  if (hasColumn(mail.table, mail.column)) {
+    for (const { field } of mail.fields) {
+      const value = `json_extract(${quoted(mail.column)}, '$.${field}')`;
+      collect(
+        `SELECT DISTINCT substr(${value}, 1, instr(${value}, '.') - 1) AS id FROM ${quoted(mail.table)} WHERE topic = ? AND json_valid(${quoted(mail.column)}) AND instr(${value}, '.') > 1`,
+        mail.topic,
+      );
+    }
+  }
+  return [...ids].sort();
 }
 
 /** Row counts of every table of the schema, as the file holds them. */

@@ -6,9 +6,10 @@
  * - PostgreSQL: every table read in one REPEATABLE READ, READ ONLY transaction
  *   (one snapshot for all of them) and written into a SQLite file of the same
  *   schema; the same Drizzle mapping as db:copy, in the other direction.
- * Either way the result is a backup file (./backup-file.ts) with a manifest.
+ * Either way the result is a backup file (./backup-file.ts) with a manifest,
+ * sealed with a key derived from the encryption key (./backup-seal.ts), so the
+ * backup needs the instance's key (the data itself stays sealed as it is).
  * The file is written next to --out and renamed into place only when whole.
- * Nothing here needs the encryption key: the data stays sealed as it is.
  */
 import "server-only";
 import fs from "node:fs";
@@ -25,7 +26,9 @@ import { parseInt8AsNumber, POSTGRES_MIGRATIONS } from "@/lib/db/postgres";
 import * as pgSchema from "@/lib/db/schema.pg";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
 import { SQLITE_MIGRATIONS } from "@/lib/db/sqlite";
-import { type BackupManifest, BackupRefusedError, describe, writeManifest } from "./backup-file";
+import { keyRing, keySetById } from "@/lib/crypto/keys";
+import { type BackupManifest, BackupRefusedError, createPrivateFile, describe, MANIFEST_TABLE, writeManifest } from "./backup-file";
+import { sealBackup } from "./backup-seal";
 
 const MAX_PARAMETERS = 30_000;
 const MAX_BATCH = 1_000;
@@ -38,6 +41,8 @@ export async function takeBackup(source: Source, out: string, log: (line: string
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const partial = `${out}.partial-${process.pid}`;
   try {
+    // Private before the copy writes a byte into it (SQLite gives its journal the same mode).
+    createPrivateFile(partial);
     if (source.kind === "sqlite") {
       if (!fs.existsSync(source.file)) throw new BackupRefusedError(`There is no Latchkey database at ${source.file}.`);
       log(`Backing up ${source.file} (SQLite online backup)…`);
@@ -57,7 +62,15 @@ export async function takeBackup(source: Source, out: string, log: (line: string
     try {
       // A self-contained file: no -wal beside it.
       file.pragma("journal_mode = DELETE");
-      manifest = describe(file, source.kind);
+      const described = describe(file, source.kind);
+      // The key must be this instance's: the seal made with another would refuse the backup at restore.
+      if (described.key_id !== null && !keySetById(described.key_id)) {
+        throw new BackupRefusedError(
+          `The configured encryption key is not this instance's: its data is sealed with key id "${described.key_id}", the configured key's id is "${keyRing().keyId}". ` +
+            "Run the backup with the instance's key (ENCRYPTION_KEY, or its encryption.key file in DATA_DIR).",
+        );
+      }
+      manifest = { ...described, seal: sealBackup(file, MANIFEST_TABLE, described) };
       writeManifest(file, manifest);
     } finally {
       file.close();

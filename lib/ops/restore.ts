@@ -5,11 +5,15 @@
  *
  * Everything that can refuse does so before anything is written: the file's
  * integrity and manifest, its schema version, the key (its id and the stored
- * check value must match the configured key), and an occupied target (only
+ * check value must match the configured key, and every key id its sealed
+ * values name must be given), its seal (./backup-seal.ts: the content is
+ * what was backed up, changed by nobody without the key), and an occupied target (only
  * --force replaces data; on SQLite the replaced files are kept aside). Then
  * the data is written, the database is opened as a start opens it
  * (migrations, key check), and the row counts and every account's activity
- * chain are checked against the manifest.
+ * chain are checked against the manifest. On SQLite a failed check undoes the
+ * restore (what it wrote is removed, the files it set aside come back), so a
+ * start never opens data that failed them.
  */
 import "server-only";
 import fs from "node:fs";
@@ -26,14 +30,15 @@ import { closeDatabase, db, openDatabase } from "@/lib/db/database";
 import { checkKeyReadOnly, EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { rows } from "@/lib/db/raw";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
-import { type BackupManifest, BackupRefusedError, checkBackup, MANIFEST_TABLE, openBackup, readManifest, sqliteJournal } from "./backup-file";
+import { checkBackupSeal } from "./backup-seal";
+import { type BackupManifest, BackupRefusedError, checkBackup, copyPrivate, MANIFEST_TABLE, openBackup, readManifest, sealedKeyIds, sqliteJournal } from "./backup-file";
 
 export type RestoreResult = { manifest: BackupManifest; target: string; events: number; setAside: string[] };
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Everything about the file and the key, before anything is written. */
-function inspect(file: string): BackupManifest {
+function inspect(file: string, allowUnsealed: boolean): BackupManifest {
   const backup = openBackup(file);
   try {
     const manifest = readManifest(backup, file);
@@ -49,9 +54,39 @@ function inspect(file: string): BackupManifest {
           "Restore with the key the instance had (ENCRYPTION_KEY, or its encryption.key file in DATA_DIR). Nothing was written.",
       );
     }
+    // The key check names one key; values sealed with another (a backup taken during `npm run rotate-key`) would be unreadable.
+    const given = new Set([keyId, ...keyRing().previous.map((k) => k.keyId)]);
+    const missing = sealedKeyIds(backup).filter((id) => !given.has(id));
+    if (missing.length > 0) {
+      throw new BackupRefusedError(
+        `This backup also holds values sealed with key id(s) ${missing.map((id) => `"${id}"`).join(", ")}, which the configured keys don't include ` +
+          `(it was taken while \`npm run rotate-key\` ran). Restore with ENCRYPTION_KEY set to the key with id "${keyId}" and ENCRYPTION_KEY_PREVIOUS ` +
+          "to the other key(s) (comma-separated), then run `npm run rotate-key` to finish the rotation. Nothing was written.",
+      );
+    }
+    checkSeal(backup, manifest, file, allowUnsealed);
     return manifest;
   } finally {
     backup.close();
+  }
+}
+
+/** The seal matches the content under one of the configured keys: nobody without the key changed the file. */
+function checkSeal(backup: Database.Database, manifest: BackupManifest, file: string, allowUnsealed: boolean): void {
+  const { seal, ...described } = manifest;
+  if (!seal) {
+    if (allowUnsealed) return;
+    throw new BackupRefusedError(
+      `${file} carries no seal, so nothing shows it is unchanged since it was taken. Only a backup made before backups were sealed lacks one; ` +
+        "if this is such a backup and it never left your hands, restore it with --allow-unsealed. Nothing was written.",
+    );
+  }
+  const result = checkBackupSeal(backup, MANIFEST_TABLE, described, seal);
+  if (result === "key_missing") {
+    throw new BackupRefusedError(`${file} is sealed with key id "${seal.key_id}", which is not among the configured keys. Restore with that key. Nothing was written.`);
+  }
+  if (result === "changed") {
+    throw new BackupRefusedError(`${file} was changed after it was taken: its content doesn't match its seal. Don't restore it. Nothing was written.`);
   }
 }
 
@@ -76,8 +111,7 @@ function restoreSqlite(file: string, force: boolean): string[] {
   }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const staged = `${databaseFile}.restoring-${process.pid}`;
-  fs.copyFileSync(file, staged);
-  fs.chmodSync(staged, 0o600);
+  copyPrivate(file, staged);
   const sqlite = new Database(staged);
   try {
     sqlite.exec(`DROP TABLE ${MANIFEST_TABLE}`);
@@ -92,6 +126,13 @@ function restoreSqlite(file: string, force: boolean): string[] {
   });
   fs.renameSync(staged, databaseFile);
   return setAside;
+}
+
+/** Removes what restoreSqlite wrote (and what opening it added) and puts the files it set aside back under their names. */
+function undoSqliteRestore(setAside: string[]): void {
+  const { databaseFile } = config();
+  for (const suffix of SQLITE_FILES) fs.rmSync(databaseFile + suffix, { force: true });
+  for (const aside of setAside) fs.renameSync(aside, aside.replace(/\.replaced-[^/]*$/, ""));
 }
 
 /** PostgreSQL: the backup's rows copied into the (empty, or emptied with --force) database. */
@@ -143,8 +184,12 @@ async function checkRestored(manifest: BackupManifest): Promise<number> {
   return events;
 }
 
-export async function restoreBackup(file: string, options: { force: boolean }, log: (line: string) => void): Promise<RestoreResult> {
-  const manifest = inspect(file);
+export async function restoreBackup(
+  file: string,
+  options: { force: boolean; allowUnsealed?: boolean },
+  log: (line: string) => void,
+): Promise<RestoreResult> {
+  const manifest = inspect(file, options.allowUnsealed ?? false);
   checkKey(file);
   log(`Backup ${file}: taken ${manifest.created_at} from ${manifest.source}, schema ${manifest.schema_version}, key id ${manifest.key_id}; integrity OK.`);
   const url = config().databaseUrl;
@@ -154,10 +199,17 @@ export async function restoreBackup(file: string, options: { force: boolean }, l
   const target = url ? describeTarget(url) : config().databaseFile;
   for (const aside of setAside) log(`The replaced ${path.basename(aside).replace(/\.replaced-.*$/, "")} is kept as ${aside}.`);
   log(`Restored into ${target}; opening it as a start does (migrations, key check)…`);
-  await openDatabase();
   try {
+    await openDatabase();
     const events = await checkRestored(manifest);
     return { manifest, target, events, setAside };
+  } catch (err) {
+    if (url) throw err;
+    // What failed its checks must not stay as the instance a start opens: the replaced database comes back.
+    await closeDatabase();
+    undoSqliteRestore(setAside);
+    const undone = setAside.length > 0 ? "the database it replaced is back in place" : `${config().databaseFile} was removed again`;
+    throw new Error(`${(err as Error).message}. The restore was undone: ${undone}.`, { cause: err });
   } finally {
     await closeDatabase();
   }

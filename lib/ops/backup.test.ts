@@ -1,0 +1,49 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { onSqlite } from "@/test/test-database";
+
+/*
+ * A backup holds password hashes, token digests and sealed PII: no other user
+ * on the machine may read it, not even while it is being written (a descriptor
+ * opened on a world-readable file keeps reading after a later chmod): the
+ * backup's file is mode 0600 from the moment it exists.
+ */
+const modesSeen = (dir: string, match: (name: string) => boolean) => {
+  const seen: number[] = [];
+  const watcher = fs.watch(dir, (_event, name) => {
+    if (!name || !match(String(name))) return;
+    try {
+      seen.push(fs.statSync(path.join(dir, String(name))).mode & 0o777);
+    } catch {
+      // already renamed or removed
+    }
+  });
+  return { seen, stop: () => watcher.close() };
+};
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe.runIf(onSqlite)("backup file", () => {
+  it("is never readable by others, while written or after", async () => {
+    process.umask(0o022);
+    const factories = await import("@/test/factories");
+    const { config } = await import("@/lib/config");
+    const { closeDatabase } = await import("@/lib/db/database");
+    const { takeBackup } = await import("./backup");
+    const accountId = await factories.createAccount();
+    for (let i = 0; i < 20; i++) await factories.createUser(accountId, { name: `Person ${i}`, email: `person${i}@example.com` });
+    await closeDatabase();
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-"));
+    const out = path.join(dir, "nightly.backup");
+    const backupWatch = modesSeen(dir, (name) => name.startsWith("nightly.backup"));
+    await takeBackup({ kind: "sqlite", file: config().databaseFile }, out, () => undefined);
+    await settle();
+    backupWatch.stop();
+    expect(backupWatch.seen.length).toBeGreaterThan(0);
+    expect(backupWatch.seen.every((mode) => mode === 0o600), `modes seen: ${backupWatch.seen.map((m) => m.toString(8))}`).toBe(true);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+  });
+});
