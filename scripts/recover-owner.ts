@@ -3,12 +3,15 @@
 // them in): prints a one-time link, valid 15 minutes, where they set a new
 // password. With --reset-two-factor it also removes the owner's second
 // factors (authenticator app, recovery codes), for an owner who lost their
-// device: the next sign-in asks for the password only. Recorded in the activity log. It needs the data directory (or
+// device: the next sign-in asks for the password only. With --revoke-tokens it also signs the owner out
+// everywhere and deletes their access tokens, for an owner locked out by someone who took the account: a
+// new password alone leaves the tokens working (they act on their own). Without it, it says how many live
+// tokens the owner holds. Recorded in the activity log. It needs the data directory (or
 // DATABASE_URL) and the key, so only someone on the server can run it.
 // Exit code 0 when a link was issued, 1 when refused, 2 when it can't run.
 import { instanceDataDir } from "./support/instance-data";
 
-const USAGE = "Usage: npm run recover-owner -- --email owner@example.com [--url https://id.example.com] [--reset-two-factor]   (DATA_DIR or DATABASE_URL names the instance)";
+const USAGE = "Usage: npm run recover-owner -- --email owner@example.com [--url https://id.example.com] [--reset-two-factor] [--revoke-tokens]   (DATA_DIR or DATABASE_URL names the instance)";
 
 function option(args: string[], name: string): string | null {
   for (let i = 0; i < args.length; i++) {
@@ -32,8 +35,13 @@ async function main(): Promise<number> {
   const { closeDatabase, openDatabase } = await import("../lib/db/database");
   const { issueOwnerRecoveryLink, RECOVERY_LINK_MINUTES } = await import("../lib/users/owner-recovery");
   const { resetTwoFactorBySystem } = await import("../lib/mfa/admin");
+  const { systemActor } = await import("../lib/auth/system-actor");
+  const { revokeUserSessions } = await import("../lib/users/access-control");
+  const { listAccessTokens } = await import("../lib/tokens/queries");
+  const { isExpired } = await import("../lib/tokens/records");
   const { NotFound } = await import("../lib/errors");
   const resetTwoFactor = args.includes("--reset-two-factor");
+  const revokeTokens = args.includes("--revoke-tokens");
   await openDatabase();
   try {
     const link = await issueOwnerRecoveryLink(email);
@@ -44,6 +52,18 @@ async function main(): Promise<number> {
           ? `Two-factor sign-in of the owner reset: their authenticator, passkeys and recovery codes are removed (${reset.sessionsEnded} session(s) ended).`
           : "The owner had no two-factor sign-in set up; nothing to reset.",
       );
+    }
+    const command = systemActor(link.accountId, "npm run recover-owner");
+    if (revokeTokens) {
+      const ended = await revokeUserSessions(command, link.userId, { revoke_tokens: true }, { ip: null, userAgent: "npm run recover-owner" });
+      console.log(`The owner is signed out everywhere: ${ended.revoked} session(s) ended, ${ended.tokens_deleted} access token(s) deleted.`);
+    } else {
+      const live = (await listAccessTokens(command, link.userId)).filter((token) => !isExpired(token));
+      if (live.length > 0) {
+        // Counted, not named: a name is whatever whoever holds the account typed.
+        console.log(`The owner holds ${live.length} live access token(s); a new password leaves them working.`);
+        console.log("  If someone else took the account, run this again with --revoke-tokens (it signs the owner out everywhere and deletes them).");
+      }
     }
     console.log(`Recovery link for the owner (user ${link.userId}), valid ${RECOVERY_LINK_MINUTES} minutes, once:`);
     console.log(`  ${base}/recover?token=${link.token}`);
