@@ -5,7 +5,7 @@
 // factors (authenticator app, recovery codes), for an owner who lost their
 // device: the next sign-in asks for the password only. With --revoke-tokens it also signs the owner out
 // everywhere and deletes their access tokens, for an owner locked out by someone who took the account: a
-// new password alone leaves the tokens working (they act on their own). Without it, it says how many live
+// new password alone leaves the tokens working (they act on their own). Without it, it says how many
 // tokens the owner holds. Recorded in the activity log. It needs the data directory (or
 // DATABASE_URL) and the key, so only someone on the server can run it.
 // Exit code 0 when a link was issued, 1 when refused, 2 when it can't run.
@@ -37,8 +37,7 @@ async function main(): Promise<number> {
   const { resetTwoFactorBySystem } = await import("../lib/mfa/admin");
   const { systemActor } = await import("../lib/auth/system-actor");
   const { revokeUserSessions } = await import("../lib/users/access-control");
-  const { listAccessTokens } = await import("../lib/tokens/queries");
-  const { isExpired } = await import("../lib/tokens/records");
+  const { tokenCountsByUser } = await import("../lib/tokens/queries");
   const { NotFound } = await import("../lib/errors");
   const resetTwoFactor = args.includes("--reset-two-factor");
   const revokeTokens = args.includes("--revoke-tokens");
@@ -58,10 +57,10 @@ async function main(): Promise<number> {
       const ended = await revokeUserSessions(command, link.userId, { revoke_tokens: true }, { ip: null, userAgent: "npm run recover-owner" });
       console.log(`The owner is signed out everywhere: ${ended.revoked} session(s) ended, ${ended.tokens_deleted} access token(s) deleted.`);
     } else {
-      const live = (await listAccessTokens(command, link.userId)).filter((token) => !isExpired(token));
-      if (live.length > 0) {
-        // Counted, not named: a name is whatever whoever holds the account typed.
-        console.log(`The owner holds ${live.length} live access token(s); a new password leaves them working.`);
+      // Counted, not listed: a token's name is whatever whoever holds the account typed.
+      const held = (await tokenCountsByUser(command, [link.userId])).get(link.userId) ?? 0;
+      if (held > 0) {
+        console.log(`The owner holds ${held} access token(s); a new password leaves them working.`);
         console.log("  If someone else took the account, run this again with --revoke-tokens (it signs the owner out everywhere and deletes them).");
       }
     }

@@ -66,7 +66,7 @@ test("npm run users: list, block, unblock and a printed reset link, recorded; a 
   expect(recovered.output).toMatch(/recover\?token=lko_/);
   expect(recovered.output).toContain("had no two-factor sign-in set up");
   // The setup's token still works after a new password: recover-owner says so (someone who took the account may hold it).
-  expect(recovered.output).toContain("The owner holds 1 live access token(s); a new password leaves them working.");
+  expect(recovered.output).toContain("The owner holds 1 access token(s); a new password leaves them working.");
   expect(recovered.output).toContain("--revoke-tokens");
   noteSecret(recovered.output.match(/lko_[0-9A-Za-z]+/)?.[0]);
 
