@@ -1,7 +1,7 @@
 /**
  * Background work of the server process, started once from lib/startup.ts
  * (instrumentation), never from a page load: activity retention, pruning the
- * sign-in throttle's, rate limits' and outbox's stale rows, the outbox
+ * sign-in throttle's, rate limits', ended sessions' and outbox's stale rows, the outbox
  * delivery pass, and the search index's merge of recent postings. (The search index's backfill starts from lib/startup.ts: it
  * must be planned before requests are served.)
  *
@@ -20,6 +20,7 @@ import { searchMergePass } from "@/lib/data/search-merge";
 import { deleteExpiredModels } from "@/lib/oidc/adapter";
 import { rotateSigningKeys } from "@/lib/oidc/signing-keys";
 import { pruneRateLimits } from "@/lib/security/rate-limit";
+import { pruneEndedSessions } from "@/lib/sessions/sessions";
 
 const HOUR_MS = 3_600_000;
 /** The outbox pass: what the after-commit nudge missed (a failed try due again, another process's crash). */
@@ -36,15 +37,16 @@ const globalForJobs = globalThis as unknown as { latchkeyJobsStarted?: boolean }
 /** One maintenance pass; exported for tests and for `now`-driven runs. */
 export async function runMaintenance(
   now = new Date(),
-): Promise<{ eventsPruned: number; throttleRowsPruned: number; rateLimitRowsPruned: number; outboxRowsPruned: number }> {
+): Promise<{ eventsPruned: number; throttleRowsPruned: number; rateLimitRowsPruned: number; sessionsPruned: number; outboxRowsPruned: number }> {
   const pruned = await pruneActivity(now);
   const throttleRowsPruned = await pruneSignInThrottles(now, config().signIn);
   const rateLimitRowsPruned = await pruneRateLimits(now);
+  const sessionsPruned = await pruneEndedSessions(now);
   const outboxRowsPruned = await pruneDeliveredOutbox(now);
   // The OpenID provider: expired codes, tokens and sessions go; signing keys rotate on their schedule.
   await deleteExpiredModels(now);
   await rotateSigningKeys(now);
-  return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, outboxRowsPruned };
+  return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, sessionsPruned, outboxRowsPruned };
 }
 
 /** The maintenance pass on the replica holding its lease (elsewhere: nothing, ran: false). */
