@@ -7,7 +7,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, count, desc, eq, gt, like, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { UAParser } from "ua-parser-js";
 import { react } from "@/lib/data/effects";
@@ -15,6 +15,8 @@ import { dialect, type Db, type Tx } from "@/lib/db/database";
 import { literalLimit, perTransaction, perTransactionBy } from "@/lib/db/prepared";
 import { knownBrowsers, users } from "@/lib/db/schema";
 import * as pgSchema from "@/lib/db/schema.pg";
+import { securityNoticeLimit } from "@/lib/security/limits";
+import { countWithinLimit } from "@/lib/security/rate-limit";
 import { openIdentity } from "@/lib/users/records";
 import { parseLocale } from "@/i18n/locales";
 import { queueMail } from "./delivery";
@@ -30,6 +32,8 @@ export async function queueSecurityNotice(tx: Tx, accountId: string, userId: str
   if (!row || row.isServiceUser) return false;
   const person = openIdentity(row);
   if (!person.email) return false;
+  // The person's hourly budget (lib/security/limits.ts): past it, what caused the notice stands, unmailed.
+  if (!(await countWithinLimit(tx, securityNoticeLimit(), userId))) return false;
   await queueMail(tx, { accountId, to: person.email, kind: "security_notice", mail: securityNoticeMail(parseLocale(row.locale ?? undefined) ?? (await mailLocaleOf(tx, accountId, null)), { publicUrl: status.publicUrl, brand: status.brand, name: person.name, kind, detail }) });
   return true;
 }
@@ -146,13 +150,10 @@ async function rememberThisBrowser(tx: Tx, device: boolean, values: { userId: st
 /**
  * The browser's device cookie is the client's to choose: a script signing in with a person's own password in
  * a loop, a fresh cookie each time, is a new browser at every sign-in. So a person's known browsers are kept
- * to the newest MAX_KNOWN_BROWSERS_PER_USER (a forgotten one is news again, once), and of the browsers first
- * seen within an hour only the first NEW_BROWSER_NOTICES_PER_HOUR are mailed: the notices can't be made to
- * use up the mail provider's sending quota that invites and password resets need. The first ones of a burst
- * still go out, so a burst can't hide a stranger's sign-in from the person.
+ * to the newest MAX_KNOWN_BROWSERS_PER_USER (a forgotten one is news again, once); the notices themselves
+ * are bounded by queueSecurityNotice's hourly budget.
  */
 export const MAX_KNOWN_BROWSERS_PER_USER = 100;
-export const NEW_BROWSER_NOTICES_PER_HOUR = 5;
 
 async function forgetOldestBrowsers(tx: Tx, userId: string): Promise<void> {
   const kept = tx
@@ -164,15 +165,6 @@ async function forgetOldestBrowsers(tx: Tx, userId: string): Promise<void> {
   await tx.delete(knownBrowsers).where(and(eq(knownBrowsers.userId, userId), notInArray(knownBrowsers.browserDigest, kept)));
 }
 
-/** How many of the person's known browsers were first seen since `since` (this one included). */
-async function browsersFirstSeenSince(tx: Tx, userId: string, since: Date): Promise<number> {
-  const [row] = await tx
-    .select({ n: count() })
-    .from(knownBrowsers)
-    .where(and(eq(knownBrowsers.userId, userId), gt(knownBrowsers.firstSeenAt, since)));
-  return Number(row?.n ?? 0);
-}
-
 /**
  * A sign-in from a browser the person never signed in from: the browser is its
  * device cookie (lib/http/device-cookie.ts) when it sent one, else its make.
@@ -182,10 +174,9 @@ async function browsersFirstSeenSince(tx: Tx, userId: string, since: Date): Prom
 react("session.created", "mail:notice-new-browser", async (tx, { accountId, userId, userAgent, ip, device }) => {
   // Parsing the user agent costs more than the rest of this reaction: only when it names the row or the notice.
   const browserDigest = device ? DEVICE_ROW + digest(userId, "device", device) : digest(userId, browserLabel(browserMake(userAgent)));
-  const now = new Date();
-  const { anyKnown, added } = await rememberThisBrowser(tx, !!device, { userId, browserDigest, accountId, firstSeenAt: now });
+  const { anyKnown, added } = await rememberThisBrowser(tx, !!device, { userId, browserDigest, accountId, firstSeenAt: new Date() });
   if (added) await forgetOldestBrowsers(tx, userId);
-  if (anyKnown && added && (await browsersFirstSeenSince(tx, userId, new Date(now.getTime() - 3_600_000))) <= NEW_BROWSER_NOTICES_PER_HOUR) {
+  if (anyKnown && added) {
     const make = browserMake(userAgent);
     await queueSecurityNotice(tx, accountId, userId, "newBrowser", (t) =>
       ip ? t("notice.browserFrom", { browser: browserLabel(make, t), ip }) : t("notice.browser", { browser: browserLabel(make, t) }),

@@ -89,6 +89,17 @@ export function testEmailLimit(): RateLimit {
   return { name: "test-email", points: 10, durationSeconds: FIFTEEN_MINUTES, message: "Too many test emails", ...waitFor("test emails", "tooManyTestEmails") };
 }
 
+/**
+ * Security notices (lib/mail/reactions.ts), per person: password or two-factor changed, a new access token,
+ * a new browser. Each is caused by something the person (or whoever holds their password or a token) can
+ * repeat in a loop, so without a budget a script made the instance mail for ever, using up the mail
+ * provider's quota that invites and password resets need. The hour's first ones always go, so a burst can't
+ * hide what happened; counted inside the unit of work (countWithinLimit), never refused.
+ */
+export function securityNoticeLimit(): Pick<RateLimit, "name" | "points" | "durationSeconds"> {
+  return { name: "security-notices", points: 10, durationSeconds: 3600 };
+}
+
 // The OpenID provider (lib/oidc/attempt-limits.ts): failures, and flows started without a session; an app that authenticates is never counted.
 
 /**

@@ -23,7 +23,7 @@ import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimite
 import { eq, inArray, lt, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
-import { db, engine, type Db } from "@/lib/db/database";
+import { db, engine, type Db, type Tx } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
 import { perTransactionBy } from "@/lib/db/prepared";
@@ -272,6 +272,30 @@ export async function pruneRateLimits(now: Date): Promise<number> {
       .returning({ key: rateLimits.key }),
   );
   return removed.length;
+}
+
+/**
+ * Counts one more against `limit` for `key` in the caller's transaction and returns whether it still fits.
+ * For a budget spent inside a unit of work, where consumeRateLimit can't run (it writes outside one): a
+ * reaction's mail, say, whose cause is already committed with it. The row is rate_limits' own ("<name>:<key>",
+ * points, expire in epoch ms), its window starting at its first count, so pruneRateLimits removes it once
+ * the window is over. Nothing is refused here: the caller decides what not doing it means.
+ */
+export async function countWithinLimit(tx: Tx, limit: Pick<RateLimit, "name" | "points" | "durationSeconds">, key: string, now = new Date()): Promise<boolean> {
+  const t = now.getTime();
+  const end = t + limit.durationSeconds * 1000;
+  const [row] = await tx
+    .insert(rateLimits)
+    .values({ key: counterKey(limit, key), points: 1, expire: end })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        points: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} <= ${t} THEN 1 ELSE ${rateLimits.points} + 1 END`,
+        expire: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} <= ${t} THEN ${end} ELSE ${rateLimits.expire} END`,
+      },
+    })
+    .returning({ points: rateLimits.points });
+  return Number(row?.points ?? 1) <= limit.points;
 }
 
 /** Forgets every counter (tests start from a clean slate). */
