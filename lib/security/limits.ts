@@ -100,6 +100,16 @@ export function securityNoticeLimit(): Pick<RateLimit, "name" | "points" | "dura
   return { name: "security-notices", points: 10, durationSeconds: 3600 };
 }
 
+/**
+ * Invite mails (lib/invites/invites.ts: an invite sent by email, "Resend"), per invitee address: each mails
+ * an outside address on the inviter's word, so a script with invites:create (a scoped automation token, at
+ * its 600 requests a minute) mustn't be able to flood one inbox from the organisation's mail server.
+ * Counted in the unit of work that queues the mail (countWithinLimit); past it the request is refused.
+ */
+export function inviteMailLimit(): RateLimit {
+  return { name: "invite-mail-address", points: 5, durationSeconds: 3600, message: "Too many invite emails to this address", ...waitFor("invite emails to this address", "tooManyInviteEmails") };
+}
+
 // The OpenID provider (lib/oidc/attempt-limits.ts): failures, and flows started without a session; an app that authenticates is never counted.
 
 /**
