@@ -82,6 +82,15 @@ export function emailConfirmationLimit(): RateLimit {
 }
 
 /**
+ * Asking to change one's email (lib/users/email-change.ts), per person: each mails the new address, one
+ * the person names, and the current one. A person with a password proves it under its own guessing limit;
+ * this bounds everyone, also the accounts without one, whose requests nothing else limited.
+ */
+export function emailChangeRequestLimit(): RateLimit {
+  return { name: "email-change-request", points: 5, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
+}
+
+/**
  * "Send test email", per person: each opens a connection to a server the owner names and reports how it
  * answered, so it is not to be a fast probe of the network (lib/mail/deliveries.ts).
  */
