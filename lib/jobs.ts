@@ -15,7 +15,7 @@ import { pruneActivity } from "@/lib/audit/retention";
 import { pruneSignInThrottles } from "@/lib/security/sign-in-throttle";
 import { config } from "@/lib/config";
 import { withLease } from "@/lib/data/lease";
-import { deliverOutbox, handlesOutbox, pruneDeliveredOutbox } from "@/lib/data/outbox";
+import { deliverOutbox, handlesOutbox, pruneFinishedOutbox } from "@/lib/data/outbox";
 import { searchMergePass } from "@/lib/data/search-merge";
 import { deleteExpiredModels } from "@/lib/oidc/adapter";
 import { rotateSigningKeys } from "@/lib/oidc/signing-keys";
@@ -42,7 +42,7 @@ export async function runMaintenance(
   const throttleRowsPruned = await pruneSignInThrottles(now, config().signIn);
   const rateLimitRowsPruned = await pruneRateLimits(now);
   const sessionsPruned = await pruneEndedSessions(now);
-  const outboxRowsPruned = await pruneDeliveredOutbox(now);
+  const outboxRowsPruned = await pruneFinishedOutbox(now);
   // The OpenID provider: expired codes, tokens and sessions go; signing keys rotate on their schedule.
   await deleteExpiredModels(now);
   await rotateSigningKeys(now);
