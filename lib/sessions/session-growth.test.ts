@@ -7,7 +7,7 @@ import { and, count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { sessions } from "@/lib/db/schema";
+import { activityEvents, sessions } from "@/lib/db/schema";
 import { runMaintenance } from "@/lib/jobs";
 import { createAccount, createUser, META, type TestUser } from "@/test/factories";
 import { createSession, MAX_SESSIONS_PER_USER, resolveSession } from "./sessions";
@@ -45,6 +45,12 @@ describe("sessions table growth", () => {
     expect(await resolveSession(ids[20], now)).not.toBeNull();
     expect(await exists(ids[0])).toBe(false);
     expect(await exists(ids[19])).toBe(false);
+    // Each one ended is on record, as a revocation by the system with the reason.
+    const revoked = (await db().select().from(activityEvents).where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, "session.revoked")))).filter(
+      (e) => e.targetId === member.id,
+    );
+    expect(revoked).toHaveLength(20);
+    expect(revoked.map((e) => e.actorType)).toEqual(Array(20).fill("system"));
     // A session in use counts as recent, however old its sign-in: using the first kept one moves it up.
     await resolveSession(ids[20], new Date(now.getTime() + 2 * 60_000));
     ids.push(await signIn(member, new Date(now.getTime() + 3 * 60_000)));

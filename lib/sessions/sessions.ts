@@ -10,6 +10,7 @@ import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { config } from "@/lib/config";
 import { db, dialect, type Tx } from "@/lib/db/database";
 import { literalLimit, perDatabase, perTransaction, type PreparedRows } from "@/lib/db/prepared";
+import { recordEvent } from "@/lib/audit/record";
 import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { sessions, users, type Role } from "@/lib/db/schema";
@@ -131,14 +132,17 @@ export async function createSession(
     if (signedIn) await signedInNow(tx).execute({ now, locale, accountId: user.accountId, userId: user.id });
     else if (locale) await adoptLocale(tx).execute({ locale, accountId: user.accountId, userId: user.id });
   }
-  await endSessionsOverLimit(tx, user, id);
+  await endSessionsOverLimit(tx, user, id, meta, now);
   // email: a sign-in from a browser the person never used gets a notice (lib/mail reacts).
   await emit(tx, "session.created", { accountId: user.accountId, userId: user.id, userAgent: meta.userAgent, ip: meta.ip, device: meta.device ?? null });
   return id;
 }
 
-/** Ends the person's least recently used sessions beyond MAX_SESSIONS_PER_USER, never the one just made. */
-async function endSessionsOverLimit(tx: Tx, user: { id: string; accountId: string }, newId: string): Promise<void> {
+/**
+ * Ends the person's least recently used sessions beyond MAX_SESSIONS_PER_USER, never the one just made;
+ * each on record as a revocation by the system (as an admin's would be, with the reason).
+ */
+async function endSessionsOverLimit(tx: Tx, user: { id: string; accountId: string }, newId: string, meta: RequestMeta, now: Date): Promise<void> {
   const ofUser = and(eq(sessions.accountId, user.accountId), eq(sessions.userId, user.id));
   const kept = tx
     .select({ id: sessions.id })
@@ -146,7 +150,21 @@ async function endSessionsOverLimit(tx: Tx, user: { id: string; accountId: strin
     .where(ofUser)
     .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt), desc(sessions.id))
     .limit(MAX_SESSIONS_PER_USER);
-  await tx.delete(sessions).where(and(ofUser, ne(sessions.id, newId), notInArray(sessions.id, kept)));
+  const ended = await tx
+    .delete(sessions)
+    .where(and(ofUser, ne(sessions.id, newId), notInArray(sessions.id, kept)))
+    .returning({ id: sessions.id });
+  for (const { id } of ended) {
+    await recordEvent(tx, {
+      accountId: user.accountId,
+      action: "session.revoked",
+      actor: { type: "system", id: null, label: "Session limit" },
+      target: { type: "user", id: user.id },
+      details: { session: publicSessionId(id), reason: "session_limit", max_sessions: MAX_SESSIONS_PER_USER },
+      meta,
+      at: now,
+    });
+  }
 }
 
 /**
