@@ -5,8 +5,9 @@ export const API_BODY_LIMIT: number;
 export const AUTH_BODY_LIMIT: number;
 export const PAGE_BODY_LIMIT: number;
 export const HELD_BODIES_BUDGET: number;
-/** The bytes of unfinished bodies held now, and the most that may be (tests lower it). */
-export const heldBodies: { budget: number; bytes: number };
+export const HELD_BODY_TIMEOUT_MS: number;
+/** The bytes of unfinished bodies held now, the most that may be, and how long one may take (tests lower them). */
+export const heldBodies: { budget: number; timeoutMs: number; bytes: number };
 export function bodyLimitFor(url?: string): number;
 export function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers?: Record<string, string>): void;
 export function withBodyLimit(

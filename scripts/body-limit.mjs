@@ -5,8 +5,9 @@
 // - A chunked body (no length up front) is held back here, counted as it
 //   arrives, and handed to Next.js only once it is complete and within the cap;
 //   past the cap the request is answered 413 and the connection closed, so at
-//   most `cap` bytes of it are ever held in memory, and all such bodies together
-//   at most HELD_BODIES_BUDGET (past it: 503 with Retry-After).
+//   most `cap` bytes of it are ever held in memory, for at most
+//   HELD_BODY_TIMEOUT_MS (then 408), and all such bodies together at most
+//   HELD_BODIES_BUDGET (past it: 503 with Retry-After).
 // Routes keep their own, smaller limits (lib/http/body.ts caps JSON at 64 KiB
 // with the API's error); these caps are the backstop above them.
 // A guard may also ask to see the whole (capped) body before Next.js does
@@ -20,14 +21,21 @@ export const AUTH_BODY_LIMIT = 64 * 1024;
 export const PAGE_BODY_LIMIT = 64 * 1024;
 
 /**
- * The most bytes of unfinished bodies held here at once, across all requests: each is within its cap, but
- * a caller opening many connections and sending just under the cap on each (then nothing) would otherwise
- * pin cap × connections until Node's request timeout. Past it a new body is refused with 503.
+ * A body held here must arrive within this time (1 MiB takes a few seconds on a slow mobile link): a
+ * caller opening many connections, sending just under the cap on each and then trickling or nothing, would
+ * otherwise pin cap × connections until Node's request timeout (5 minutes). Past it: 408, connection closed.
  */
-export const HELD_BODIES_BUDGET = 32 * 1024 * 1024;
-/** The bytes held now, and the budget (tests lower it). One process, one count. */
-export const heldBodies = { budget: HELD_BODIES_BUDGET, bytes: 0 };
+export const HELD_BODY_TIMEOUT_MS = 30_000;
+/**
+ * The most bytes of unfinished bodies held here at once, across all requests: the backstop for many
+ * uploads arriving at once within the time. Past it a new body is refused with 503 and Retry-After. High
+ * enough that filling it for long takes a sustained upload of tens of megabits a second.
+ */
+export const HELD_BODIES_BUDGET = 64 * 1024 * 1024;
+/** The bytes held now, the budget and the time (tests lower them). One process, one count. */
+export const heldBodies = { budget: HELD_BODIES_BUDGET, timeoutMs: HELD_BODY_TIMEOUT_MS, bytes: 0 };
 const BUSY_MESSAGE = "The server is busy receiving other requests. Try again shortly.";
+const SLOW_MESSAGE = "The request body took too long to arrive";
 
 /** How long a refused client gets to read the answer before its connection is closed under it. */
 const CLOSE_GRACE_MS = 1000;
@@ -97,13 +105,22 @@ export function withBodyLimit(req, res, next, inspect) {
   // This request's share of heldBodies.bytes: given back once, when its body is handed on, refused or abandoned.
   let share = 0;
   const giveBack = () => {
+    clearTimeout(timer);
     heldBodies.bytes -= share;
     share = 0;
   };
+  const timer = setTimeout(() => {
+    held.length = 0;
+    giveBack();
+    req.push = () => false;
+    refuse(req, res, 408, SLOW_MESSAGE);
+  }, heldBodies.timeoutMs);
+  timer.unref();
   req.once("close", giveBack);
   req.push = function countingPush(chunk, encoding) {
     if (chunk === null) {
       req.push = () => false;
+      clearTimeout(timer);
       setImmediate(async () => {
         try {
           if (inspect && (await inspect(req, res, Buffer.concat(held)))) return;

@@ -2,8 +2,9 @@
  * Review 9c (memory): scripts/body-limit.mjs holds a chunked body (no Content-Length) until it is complete
  * and within its route's cap, 1 MiB for the API. Each request was capped, the sum was not: a caller with no
  * credentials opening many connections, sending just under 1 MiB on each and then nothing more, pinned
- * that much memory per connection until Node's request timeout (5 minutes). Now the bodies held at once
- * have a budget across the process; past it a request is answered 503 with Retry-After and closed.
+ * that much memory per connection until Node's request timeout (5 minutes). Now a held body must arrive
+ * within a time (408 past it), and the bodies held at once have a budget across the process (past it 503
+ * with Retry-After).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -54,7 +55,7 @@ const settle = () => new Promise((r) => setTimeout(r, 200));
 
 describe("bodies held by the request guard", () => {
   it("has one budget across all requests: past it a new upload is refused with 503, and the budget comes back", async () => {
-    expect(heldBodies.budget).toBe(32 * 1024 * KIB);
+    expect(heldBodies.budget).toBe(64 * 1024 * KIB);
     const budget = heldBodies.budget;
     heldBodies.budget = 2 * 1024 * KIB; // two near-1 MiB uploads fit, a third doesn't
     try {
@@ -64,6 +65,7 @@ describe("bodies held by the request guard", () => {
       expect(heldBodies.bytes).toBe(1800 * KIB);
       const c = slowUpload(900 * KIB);
       const refused = await c.answer;
+      expect(refused.status).not.toBe(408);
       expect(refused.status).toBe(503);
       expect(JSON.parse(refused.body)).toEqual({ message: "The server is busy receiving other requests. Try again shortly.", code: 503 });
       expect(refused.retryAfter).toBe("5");
@@ -85,6 +87,27 @@ describe("bodies held by the request guard", () => {
       expect(await dAnswered).toBe("hung up");
     } finally {
       heldBodies.budget = budget;
+    }
+  });
+
+  it("gives a held body a time to arrive: one that stalls is answered 408 and its share given back", async () => {
+    expect(heldBodies.timeoutMs).toBe(30_000);
+    const timeoutMs = heldBodies.timeoutMs;
+    heldBodies.timeoutMs = 300;
+    try {
+      const stalled = slowUpload(600 * KIB);
+      await settle();
+      expect(heldBodies.bytes).toBe(600 * KIB);
+      const answer = await stalled.answer;
+      expect(answer.status).toBe(408);
+      expect(JSON.parse(answer.body)).toEqual({ message: "The request body took too long to arrive", code: 408 });
+      expect(heldBodies.bytes).toBe(0);
+      // One that arrives in time is handed on as before.
+      const quick = slowUpload(10 * KIB);
+      quick.finish();
+      expect(await quick.answer).toMatchObject({ status: 200, body: String(10 * KIB) });
+    } finally {
+      heldBodies.timeoutMs = timeoutMs;
     }
   });
 });
