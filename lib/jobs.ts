@@ -1,8 +1,8 @@
 /**
  * Background work of the server process, started once from lib/startup.ts
  * (instrumentation), never from a page load: activity retention, pruning the
- * sign-in throttle's, rate limits' and outbox's stale rows, the one-time
- * cleaning of names stored before names were held to one line, the outbox
+ * sign-in throttle's, rate limits', ended sessions' and outbox's stale rows, the
+ * one-time cleaning of names stored before names were held to one line, the outbox
  * delivery pass, and the search index's merge of recent postings. (The search index's backfill starts from lib/startup.ts: it
  * must be planned before requests are served.)
  *
@@ -16,11 +16,12 @@ import { pruneActivity } from "@/lib/audit/retention";
 import { pruneSignInThrottles } from "@/lib/security/sign-in-throttle";
 import { config } from "@/lib/config";
 import { withLease } from "@/lib/data/lease";
-import { deliverOutbox, handlesOutbox, pruneDeliveredOutbox } from "@/lib/data/outbox";
+import { deliverOutbox, handlesOutbox, pruneFinishedOutbox } from "@/lib/data/outbox";
 import { searchMergePass } from "@/lib/data/search-merge";
 import { deleteExpiredModels } from "@/lib/oidc/adapter";
 import { rotateSigningKeys } from "@/lib/oidc/signing-keys";
 import { pruneRateLimits } from "@/lib/security/rate-limit";
+import { pruneEndedSessions } from "@/lib/sessions/sessions";
 import { cleanStoredNames } from "@/lib/users/name-cleanup";
 
 const HOUR_MS = 3_600_000;
@@ -38,17 +39,18 @@ const globalForJobs = globalThis as unknown as { latchkeyJobsStarted?: boolean }
 /** One maintenance pass; exported for tests and for `now`-driven runs. */
 export async function runMaintenance(
   now = new Date(),
-): Promise<{ eventsPruned: number; throttleRowsPruned: number; rateLimitRowsPruned: number; outboxRowsPruned: number }> {
+): Promise<{ eventsPruned: number; throttleRowsPruned: number; rateLimitRowsPruned: number; sessionsPruned: number; outboxRowsPruned: number }> {
   const pruned = await pruneActivity(now);
   const throttleRowsPruned = await pruneSignInThrottles(now, config().signIn);
   const rateLimitRowsPruned = await pruneRateLimits(now);
-  const outboxRowsPruned = await pruneDeliveredOutbox(now);
+  const sessionsPruned = await pruneEndedSessions(now);
+  const outboxRowsPruned = await pruneFinishedOutbox(now);
   // The OpenID provider: expired codes, tokens and sessions go; signing keys rotate on their schedule.
   await deleteExpiredModels(now);
   await rotateSigningKeys(now);
   // Once per instance (later passes read one row): names from before the one-line rule.
   await cleanStoredNames({ now });
-  return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, outboxRowsPruned };
+  return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, sessionsPruned, outboxRowsPruned };
 }
 
 /** The maintenance pass on the replica holding its lease (elsewhere: nothing, ran: false). */

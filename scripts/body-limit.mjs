@@ -5,7 +5,9 @@
 // - A chunked body (no length up front) is held back here, counted as it
 //   arrives, and handed to Next.js only once it is complete and within the cap;
 //   past the cap the request is answered 413 and the connection closed, so at
-//   most `cap` bytes of it are ever held in memory.
+//   most `cap` bytes of it are ever held in memory, for at most
+//   HELD_BODY_TIMEOUT_MS (then 408), and all such bodies together at most
+//   HELD_BODIES_BUDGET (past it: 503 with Retry-After).
 // Routes keep their own, smaller limits (lib/http/body.ts caps JSON at 64 KiB
 // with the API's error); these caps are the backstop above them.
 // A guard may also ask to see the whole (capped) body before Next.js does
@@ -17,6 +19,23 @@ export const API_BODY_LIMIT = 1024 * 1024;
 export const AUTH_BODY_LIMIT = 64 * 1024;
 /** Pages and server actions: equal to experimental.serverActions.bodySizeLimit in next.config.ts (keep the two in step). */
 export const PAGE_BODY_LIMIT = 64 * 1024;
+
+/**
+ * A body held here must arrive within this time (1 MiB takes a few seconds on a slow mobile link): a
+ * caller opening many connections, sending just under the cap on each and then trickling or nothing, would
+ * otherwise pin cap × connections until Node's request timeout (5 minutes). Past it: 408, connection closed.
+ */
+export const HELD_BODY_TIMEOUT_MS = 30_000;
+/**
+ * The most bytes of unfinished bodies held here at once, across all requests: the backstop for many
+ * uploads arriving at once within the time. Past it a new body is refused with 503 and Retry-After. High
+ * enough that filling it for long takes a sustained upload of tens of megabits a second.
+ */
+export const HELD_BODIES_BUDGET = 64 * 1024 * 1024;
+/** The bytes held now, the budget and the time (tests lower them). One process, one count. */
+export const heldBodies = { budget: HELD_BODIES_BUDGET, timeoutMs: HELD_BODY_TIMEOUT_MS, bytes: 0 };
+const BUSY_MESSAGE = "The server is busy receiving other requests. Try again shortly.";
+const SLOW_MESSAGE = "The request body took too long to arrive";
 
 /** How long a refused client gets to read the answer before its connection is closed under it. */
 const CLOSE_GRACE_MS = 1000;
@@ -83,9 +102,25 @@ export function withBodyLimit(req, res, next, inspect) {
   const push = req.push;
   const held = [];
   let size = 0;
+  // This request's share of heldBodies.bytes: given back once, when its body is handed on, refused or abandoned.
+  let share = 0;
+  const giveBack = () => {
+    clearTimeout(timer);
+    heldBodies.bytes -= share;
+    share = 0;
+  };
+  const timer = setTimeout(() => {
+    held.length = 0;
+    giveBack();
+    req.push = () => false;
+    refuse(req, res, 408, SLOW_MESSAGE);
+  }, heldBodies.timeoutMs);
+  timer.unref();
+  req.once("close", giveBack);
   req.push = function countingPush(chunk, encoding) {
     if (chunk === null) {
       req.push = () => false;
+      clearTimeout(timer);
       setImmediate(async () => {
         try {
           if (inspect && (await inspect(req, res, Buffer.concat(held)))) return;
@@ -97,19 +132,26 @@ export function withBodyLimit(req, res, next, inspect) {
         req.push = push;
         for (const c of held) push.call(req, c);
         held.length = 0;
+        giveBack();
         push.call(req, null);
         next(req, res);
       });
       return false;
     }
-    size += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
-    if (size > limit) {
+    const bytes = typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : chunk.byteLength;
+    size += bytes;
+    const overBudget = size <= limit && heldBodies.bytes + bytes > heldBodies.budget;
+    if (size > limit || overBudget) {
       held.length = 0;
+      giveBack();
       // Drop whatever else arrives, and tell the parser to stop reading the socket.
       req.push = () => false;
-      tooLarge(req, res, limit);
+      if (overBudget) refuse(req, res, 503, BUSY_MESSAGE, { "retry-after": "5" });
+      else tooLarge(req, res, limit);
       return false;
     }
+    heldBodies.bytes += bytes;
+    share += bytes;
     held.push(typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk);
     return true;
   };

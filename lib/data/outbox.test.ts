@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/database";
 import { accounts, outbox } from "@/lib/db/schema";
-import { CLAIM_MS, MAX_ATTEMPTS, backoffMs, deliverOutbox, recentOutboxMessages, requeueFailed, enqueue, handleOutbox, outboxIdle, outboxMessage, pruneDeliveredOutbox } from "./outbox";
+import { CLAIM_MS, MAX_ATTEMPTS, backoffMs, deliverOutbox, recentOutboxMessages, requeueFailed, enqueue, handleOutbox, outboxIdle, outboxMessage, pruneFinishedOutbox } from "./outbox";
 import { writeSystem } from "./unit-of-work";
 
 declare module "./outbox" {
@@ -203,15 +203,15 @@ describe("outbox", () => {
     expect(stored?.attempts).toBe(2);
   });
 
-  it("prunes delivered messages after a week, never failed or pending ones", async () => {
+  it("prunes delivered messages after a week, never pending ones (failed ones: lib/data/outbox-growth.test.ts)", async () => {
     const delivered = await send("old news");
     await outboxIdle();
     failNext = 1;
     const pending = await send("still trying");
     await outboxIdle();
     const weekLater = new Date(Date.now() + 8 * 24 * HOUR);
-    expect(await pruneDeliveredOutbox(new Date())).toBe(0);
-    expect(await pruneDeliveredOutbox(weekLater)).toBeGreaterThanOrEqual(1);
+    expect(await pruneFinishedOutbox(new Date())).toBe(0);
+    expect(await pruneFinishedOutbox(weekLater)).toBeGreaterThanOrEqual(1);
     expect(await outboxMessage(delivered)).toBeUndefined();
     expect((await outboxMessage(pending))?.status).toBe("pending");
   });

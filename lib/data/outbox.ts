@@ -11,7 +11,7 @@
  *  - it calls the topic's handler outside any transaction (a slow SMTP server
  *    must not hold the write lock), then marks the row delivered — or, when the
  *    handler throws, due again after a back-off, until MAX_ATTEMPTS, when the
- *    row stays as "failed" with its last error for an operator to read;
+ *    row stays as "failed" with its last error for an operator to read (30 days);
  *  - a process that dies mid-delivery leaves a claim that expires, and the
  *    next pass delivers the row again. Handlers must therefore tolerate a
  *    repeat (the row id is a natural idempotency key).
@@ -54,6 +54,8 @@ type Registered = { name: string; handler: Handler<OutboxTopic> };
  * day still gets the message when it comes back).
  */
 export const MAX_ATTEMPTS = 31;
+/** How long a given-up message is kept for an operator to read and retry: long after a reset or confirmation link in it stopped working. */
+export const FAILED_KEEP_MS = 30 * 24 * 3_600_000;
 /** How long a claim holds a row: longer than any handler may take. */
 export const CLAIM_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
@@ -256,13 +258,24 @@ export async function outboxIdle(): Promise<void> {
   await delivery.idle();
 }
 
-/** Deletes delivered messages older than keepMs (failed ones stay for an operator). Returns how many. */
-export async function pruneDeliveredOutbox(now: Date, keepMs = 7 * 24 * 3_600_000): Promise<number> {
-  const before = new Date(now.getTime() - keepMs);
+/**
+ * Deletes finished messages: delivered ones older than keepMs, and failed (given-up) ones older than
+ * FAILED_KEEP_MS. Failed ones stay a while for an operator (Settings → Email lists the newest, with "Retry"),
+ * not for ever: while mail is set up but broken every mail anyone can cause (a stranger's "Forgot
+ * password?" for each known address) ends as one, and the table grew without bound. Returns how many.
+ */
+export async function pruneFinishedOutbox(now: Date, keepMs = 7 * 24 * 3_600_000): Promise<number> {
+  const deliveredBefore = new Date(now.getTime() - keepMs);
+  const failedBefore = new Date(now.getTime() - FAILED_KEEP_MS);
   const removed = await writeSystem((tx) =>
     tx
       .delete(outbox)
-      .where(and(eq(outbox.status, "delivered"), lt(outbox.deliveredAt, before)))
+      .where(
+        or(
+          and(eq(outbox.status, "delivered"), lt(outbox.deliveredAt, deliveredBefore)),
+          and(eq(outbox.status, "failed"), lt(outbox.createdAt, failedBefore)),
+        ),
+      )
       .returning({ id: outbox.id }),
   );
   return removed.length;

@@ -1,16 +1,33 @@
 /**
  * Reading a JSON request body safely: the content type must be JSON, the size
- * is capped while streaming (a lying Content-Length doesn't help), its text
- * must be well-formed Unicode, and the parsed value is validated by the
- * route's zod schema.
+ * is capped while streaming (a lying Content-Length doesn't help), its nesting
+ * is bounded, its text must be well-formed Unicode, and the parsed value is
+ * validated by the route's zod schema.
  */
 import "server-only";
 import { z } from "zod";
-import { BodyTooLarge, MalformedRequest, UnsupportedMediaType } from "@/lib/errors";
+import { BodyTooLarge, Invalid, MalformedRequest, UnsupportedMediaType } from "@/lib/errors";
 import { parseOrThrow } from "./validation";
 import { assertWellFormedText } from "./well-formed-text";
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
+/**
+ * How deeply a JSON body may nest (the top-level object or list is level 1). No input of the API nests
+ * more than a few levels; 64 KiB of brackets is 32,000, which the checks after parsing (and anything
+ * recursive: zod, JSON.stringify of details) would walk until the stack overflows.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Refuses (422) a parsed value nested deeper than MAX_JSON_DEPTH; walks it with its own stack, never recursion. */
+function assertNestingWithin(value: unknown): void {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== "object") continue;
+    if (depth > MAX_JSON_DEPTH) throw new Invalid(`The body is nested too deeply (at most ${MAX_JSON_DEPTH} levels)`);
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+}
 
 /**
  * The raw body, at most `limit` bytes: a declared Content-Length over it is
@@ -56,6 +73,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
       throw new MalformedRequest("Request body is not valid JSON");
     }
   }
+  assertNestingWithin(value);
   assertWellFormedText(value);
   return parseOrThrow(schema, value);
 }

@@ -16,6 +16,7 @@ import { mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { invites, retiredInviteTokens, type InviteRow, type Role } from "@/lib/db/schema";
+import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { queueMail } from "@/lib/mail/delivery";
@@ -24,6 +25,8 @@ import { mailLocaleOf } from "@/lib/mail/language";
 import { inviteMail } from "@/lib/mail/templates";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { userLabel, usersByIds } from "@/lib/users/records";
+import { inviteMailLimit } from "@/lib/security/limits";
+import { countWithinLimit, rateLimitRefusal } from "@/lib/security/rate-limit";
 import { assertCanInvite } from "@/lib/users/rules";
 import { assertUsernameAvailable } from "@/lib/users/username";
 import { grantWithin, invitingPermissions, permissionsInviteGives } from "./inviter-rule";
@@ -39,6 +42,10 @@ async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: s
   if (!invite.email) throw new PreconditionFailed("This invite has no email address: regenerate its link and hand it over instead");
   const status = await mailStatus(tx, me.accountId);
   assertMailEnabled(status);
+  // The invitee's hourly budget (lib/security/limits.ts), keyed by the address's blind index (no address in plain text).
+  const limit = inviteMailLimit();
+  const budget = await countWithinLimit(tx, limit, emailBlindIndex(invite.email));
+  if (!budget.within) throw rateLimitRefusal(limit, budget.retryAfterSeconds);
   const inviter = (await actorParty(tx, me)).label ?? "An administrator";
   await queueMail(tx, {
     accountId: me.accountId,

@@ -7,7 +7,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, like, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { UAParser } from "ua-parser-js";
 import { react } from "@/lib/data/effects";
@@ -15,6 +15,8 @@ import { dialect, type Db, type Tx } from "@/lib/db/database";
 import { literalLimit, perTransaction, perTransactionBy } from "@/lib/db/prepared";
 import { knownBrowsers, users } from "@/lib/db/schema";
 import * as pgSchema from "@/lib/db/schema.pg";
+import { securityNoticeLimit } from "@/lib/security/limits";
+import { countWithinLimit } from "@/lib/security/rate-limit";
 import { openIdentity } from "@/lib/users/records";
 import { parseLocale } from "@/i18n/locales";
 import { queueMail } from "./delivery";
@@ -30,6 +32,8 @@ export async function queueSecurityNotice(tx: Tx, accountId: string, userId: str
   if (!row || row.isServiceUser) return false;
   const person = openIdentity(row);
   if (!person.email) return false;
+  // The person's hourly budget (lib/security/limits.ts): past it, what caused the notice stands, unmailed.
+  if (!(await countWithinLimit(tx, securityNoticeLimit(), userId)).within) return false;
   await queueMail(tx, { accountId, to: person.email, kind: "security_notice", mail: securityNoticeMail(parseLocale(row.locale ?? undefined) ?? (await mailLocaleOf(tx, accountId, null)), { publicUrl: status.publicUrl, brand: status.brand, name: person.name, kind, detail }) });
   return true;
 }
@@ -144,6 +148,24 @@ async function rememberThisBrowser(tx: Tx, device: boolean, values: { userId: st
 }
 
 /**
+ * The browser's device cookie is the client's to choose: a script signing in with a person's own password in
+ * a loop, a fresh cookie each time, is a new browser at every sign-in. So a person's known browsers are kept
+ * to the newest MAX_KNOWN_BROWSERS_PER_USER (a forgotten one is news again, once); the notices themselves
+ * are bounded by queueSecurityNotice's hourly budget.
+ */
+export const MAX_KNOWN_BROWSERS_PER_USER = 100;
+
+async function forgetOldestBrowsers(tx: Tx, userId: string): Promise<void> {
+  const kept = tx
+    .select({ d: knownBrowsers.browserDigest })
+    .from(knownBrowsers)
+    .where(eq(knownBrowsers.userId, userId))
+    .orderBy(desc(knownBrowsers.firstSeenAt), desc(knownBrowsers.browserDigest))
+    .limit(MAX_KNOWN_BROWSERS_PER_USER);
+  await tx.delete(knownBrowsers).where(and(eq(knownBrowsers.userId, userId), notInArray(knownBrowsers.browserDigest, kept)));
+}
+
+/**
  * A sign-in from a browser the person never signed in from: the browser is its
  * device cookie (lib/http/device-cookie.ts) when it sent one, else its make.
  * The first browser ever (the invite, the first sign-in) is not news, nor the
@@ -153,6 +175,7 @@ react("session.created", "mail:notice-new-browser", async (tx, { accountId, user
   // Parsing the user agent costs more than the rest of this reaction: only when it names the row or the notice.
   const browserDigest = device ? DEVICE_ROW + digest(userId, "device", device) : digest(userId, browserLabel(browserMake(userAgent)));
   const { anyKnown, added } = await rememberThisBrowser(tx, !!device, { userId, browserDigest, accountId, firstSeenAt: new Date() });
+  if (added) await forgetOldestBrowsers(tx, userId);
   if (anyKnown && added) {
     const make = browserMake(userAgent);
     await queueSecurityNotice(tx, accountId, userId, "newBrowser", (t) =>

@@ -82,11 +82,41 @@ export function emailConfirmationLimit(): RateLimit {
 }
 
 /**
+ * Asking to change one's email (lib/users/email-change.ts), per person: each mails the new address, one
+ * the person names, and the current one. A person with a password proves it under its own guessing limit;
+ * this bounds everyone, also the accounts without one, whose requests nothing else limited.
+ */
+export function emailChangeRequestLimit(): RateLimit {
+  return { name: "email-change-request", points: 5, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
+}
+
+/**
  * "Send test email", per person: each opens a connection to a server the owner names and reports how it
  * answered, so it is not to be a fast probe of the network (lib/mail/deliveries.ts).
  */
 export function testEmailLimit(): RateLimit {
   return { name: "test-email", points: 10, durationSeconds: FIFTEEN_MINUTES, message: "Too many test emails", ...waitFor("test emails", "tooManyTestEmails") };
+}
+
+/**
+ * Security notices (lib/mail/reactions.ts), per person: password or two-factor changed, a new access token,
+ * a new browser. Each is caused by something the person (or whoever holds their password or a token) can
+ * repeat in a loop, so without a budget a script made the instance mail for ever, using up the mail
+ * provider's quota that invites and password resets need. The hour's first ones always go, so a burst can't
+ * hide what happened; counted inside the unit of work (countWithinLimit), never refused.
+ */
+export function securityNoticeLimit(): Pick<RateLimit, "name" | "points" | "durationSeconds"> {
+  return { name: "security-notices", points: 10, durationSeconds: 3600 };
+}
+
+/**
+ * Invite mails (lib/invites/invites.ts: an invite sent by email, "Resend"), per invitee address: each mails
+ * an outside address on the inviter's word, so a script with invites:create (a scoped automation token, at
+ * its 600 requests a minute) mustn't be able to flood one inbox from the organisation's mail server.
+ * Counted in the unit of work that queues the mail (countWithinLimit); past it the request is refused.
+ */
+export function inviteMailLimit(): RateLimit {
+  return { name: "invite-mail-address", points: 5, durationSeconds: 3600, message: "Too many invite emails to this address", ...waitFor("invite emails to this address", "tooManyInviteEmails") };
 }
 
 // The OpenID provider (lib/oidc/attempt-limits.ts): failures, and flows started without a session; an app that authenticates is never counted.

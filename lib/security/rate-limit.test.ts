@@ -4,7 +4,7 @@ import { db } from "@/lib/db/database";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited } from "@/lib/errors";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, createRateLimiter, forgiveRateLimit, pruneRateLimits, resetRateLimits, type RateLimit } from "./rate-limit";
+import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, countWithinLimit, createRateLimiter, forgiveRateLimit, pruneRateLimits, resetRateLimits, type RateLimit } from "./rate-limit";
 
 const limit = (name: string, points = 3): RateLimit => ({
   name,
@@ -123,6 +123,27 @@ describe("rate limits in the database", () => {
 
   it("refuses to count inside a unit of work (it would wait for its own transaction)", async () => {
     await expect(writeSystem(() => consumeRateLimit(limit("test-in-uow"), "k"))).rejects.toThrow(/before the unit of work/);
+  });
+
+  it("counts within a unit of work (countWithinLimit): a window from the first count, a fresh one after it, pruned like the others", async () => {
+    const budget = { name: "test-in-tx", points: 2, durationSeconds: 60 };
+    const start = new Date("2030-01-01T00:00:00Z");
+    const at = (ms: number) => writeSystem((tx) => countWithinLimit(tx, budget, "person-1", new Date(start.getTime() + ms)));
+    expect(await at(0)).toEqual({ within: true, retryAfterSeconds: 60 });
+    expect((await at(10_000)).within).toBe(true);
+    expect(await at(20_000)).toEqual({ within: false, retryAfterSeconds: 40 });
+    // Another key counts on its own; past the window the count starts again.
+    expect((await writeSystem((tx) => countWithinLimit(tx, budget, "person-2", new Date(start.getTime() + 20_000)))).within).toBe(true);
+    expect(await at(60_000)).toEqual({ within: true, retryAfterSeconds: 60 });
+    // A refusal thrown in the same unit of work takes its count back with it.
+    await writeSystem(async (tx) => {
+      await countWithinLimit(tx, budget, "person-1", new Date(start.getTime() + 61_000));
+      throw new Error("refused");
+    }).catch(() => undefined);
+    expect((await at(62_000)).within).toBe(true);
+    expect((await at(63_000)).within).toBe(false);
+    expect(await pruneRateLimits(new Date(start.getTime() + 2 * 3_600_000 + 120_000))).toBeGreaterThanOrEqual(2);
+    expect(await db().select().from(rateLimits).where(eq(rateLimits.key, "test-in-tx:person-1"))).toEqual([]);
   });
 
   it("prunes counters that expired over an hour ago, and resets", async () => {

@@ -23,7 +23,7 @@ import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimite
 import { and, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
-import { db, engine, type Db } from "@/lib/db/database";
+import { db, engine, type Db, type Tx } from "@/lib/db/database";
 import type { Engine } from "@/lib/db/engine";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
 import { perTransactionBy } from "@/lib/db/prepared";
@@ -63,6 +63,14 @@ type Reserved = { left: number; until: number };
 
 const TABLE = "rate_limits";
 
+/** The refusal of a request over `limit`, naming the wait where the limit's text does; counted in the metrics. */
+export function rateLimitRefusal(limit: Pick<RateLimit, "name" | "message" | "messageFor" | "messageKey">, retryAfterSeconds: number): RateLimited {
+  countRateLimitRefusal(limit.name);
+  const refusal = new RateLimited(limit.messageFor ? limit.messageFor(retryAfterSeconds) : limit.message, retryAfterSeconds);
+  if (limit.messageFor && limit.messageKey) refusal.keyed(limit.messageKey, { minutes: minutesToWait(retryAfterSeconds) });
+  return refusal;
+}
+
 /** A limiter over the database: what one process (one "replica") holds. */
 export type RateLimiter = {
   consume(key: string): Promise<void>;
@@ -94,11 +102,7 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
   const reserved = new Map<string, Reserved>();
   const reserving = new Map<string, Promise<void>>();
   const refuse = (msBeforeNext: number): never => {
-    const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-    countRateLimitRefusal(limit.name);
-    const refusal = new RateLimited(limit.messageFor ? limit.messageFor(seconds) : limit.message, seconds);
-    if (limit.messageFor && limit.messageKey) refusal.keyed(limit.messageKey, { minutes: minutesToWait(seconds) });
-    throw refusal;
+    throw rateLimitRefusal(limit, Math.max(1, Math.ceil(msBeforeNext / 1000)));
   };
   /** Counts `points` in the store; returns how many of them fit in the window (all, some, or none) and when it ends. */
   const reserve = async (key: string, points: number): Promise<{ granted: number; until: number }> => {
@@ -292,6 +296,37 @@ export async function pruneRateLimits(now: Date): Promise<number> {
       .returning({ key: rateLimits.key }),
   );
   return removed.length;
+}
+
+/**
+ * Counts one more against `limit` for `key` in the caller's transaction and returns whether it still fits.
+ * For a budget spent inside a unit of work, where consumeRateLimit can't run (it writes outside one): a
+ * reaction's mail, say, whose cause is already committed with it. The row is rate_limits' own ("<name>:<key>",
+ * points, expire in epoch ms), its window starting at its first count, so pruneRateLimits removes it once
+ * the window is over. Nothing is refused here: the caller decides what not doing it means (a refusal thrown
+ * in the unit of work rolls this count back with the rest, so refused attempts don't stretch the budget).
+ */
+export async function countWithinLimit(
+  tx: Tx,
+  limit: Pick<RateLimit, "name" | "points" | "durationSeconds">,
+  key: string,
+  now = new Date(),
+): Promise<{ within: boolean; retryAfterSeconds: number }> {
+  const t = now.getTime();
+  const end = t + limit.durationSeconds * 1000;
+  const [row] = await tx
+    .insert(rateLimits)
+    .values({ key: counterKey(limit, key), points: 1, expire: end })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        points: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} <= ${t} THEN 1 ELSE ${rateLimits.points} + 1 END`,
+        expire: sql`CASE WHEN ${rateLimits.expire} IS NULL OR ${rateLimits.expire} <= ${t} THEN ${end} ELSE ${rateLimits.expire} END`,
+      },
+    })
+    .returning({ points: rateLimits.points, expire: rateLimits.expire });
+  const retryAfterSeconds = Math.max(1, Math.ceil((Number(row?.expire ?? end) - t) / 1000));
+  return { within: Number(row?.points ?? 1) <= limit.points, retryAfterSeconds };
 }
 
 /** Forgets every counter (tests start from a clean slate). */

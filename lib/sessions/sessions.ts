@@ -5,17 +5,25 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lte, ne, notInArray, or, sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { config } from "@/lib/config";
 import { db, dialect, type Tx } from "@/lib/db/database";
 import { literalLimit, perDatabase, perTransaction, type PreparedRows } from "@/lib/db/prepared";
+import { recordEvent } from "@/lib/audit/record";
 import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { sessions, users, type Role } from "@/lib/db/schema";
 import * as pgSchema from "@/lib/db/schema.pg";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
+
+/**
+ * The most sessions one person holds at once. A sign-in past it ends their least recently used ones: a
+ * script signing in with a person's own password in a loop can't grow the table (or the person's session
+ * list, which every session page reads whole) without bound. Far more browsers and devices than anyone uses.
+ */
+export const MAX_SESSIONS_PER_USER = 100;
 
 /** How often last_seen (and the sliding expiry) is written; reads in between cost no write. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -124,9 +132,55 @@ export async function createSession(
     if (signedIn) await signedInNow(tx).execute({ now, locale, accountId: user.accountId, userId: user.id });
     else if (locale) await adoptLocale(tx).execute({ locale, accountId: user.accountId, userId: user.id });
   }
+  await endSessionsOverLimit(tx, user, id, meta, now);
   // email: a sign-in from a browser the person never used gets a notice (lib/mail reacts).
   await emit(tx, "session.created", { accountId: user.accountId, userId: user.id, userAgent: meta.userAgent, ip: meta.ip, device: meta.device ?? null });
   return id;
+}
+
+/**
+ * Ends the person's least recently used sessions beyond MAX_SESSIONS_PER_USER, never the one just made;
+ * each on record as a revocation by the system (as an admin's would be, with the reason).
+ */
+async function endSessionsOverLimit(tx: Tx, user: { id: string; accountId: string }, newId: string, meta: RequestMeta, now: Date): Promise<void> {
+  const ofUser = and(eq(sessions.accountId, user.accountId), eq(sessions.userId, user.id));
+  const kept = tx
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(ofUser)
+    .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt), desc(sessions.id))
+    .limit(MAX_SESSIONS_PER_USER);
+  const ended = await tx
+    .delete(sessions)
+    .where(and(ofUser, ne(sessions.id, newId), notInArray(sessions.id, kept)))
+    .returning({ id: sessions.id });
+  for (const { id } of ended) {
+    await recordEvent(tx, {
+      accountId: user.accountId,
+      action: "session.revoked",
+      actor: { type: "system", id: null, label: "Session limit" },
+      target: { type: "user", id: user.id },
+      details: { session: publicSessionId(id), reason: "session_limit", max_sessions: MAX_SESSIONS_PER_USER },
+      meta,
+      at: now,
+    });
+  }
+}
+
+/**
+ * Removes the sessions that have ended: idle past their sliding expiry, or past SESSION_ABSOLUTE_MAX_DAYS
+ * after their sign-in (resolveSession refuses both). Run by the maintenance job (lib/jobs.ts); without it
+ * every sign-in's row stayed for ever. Returns how many went.
+ */
+export async function pruneEndedSessions(now: Date): Promise<number> {
+  const signedInBefore = new Date(now.getTime() - config().sessionAbsoluteMaxSeconds * 1000);
+  const removed = await writeSystem((tx) =>
+    tx
+      .delete(sessions)
+      .where(or(lte(sessions.expiresAt, now), lte(sessions.createdAt, signedInBefore)))
+      .returning({ id: sessions.id }),
+  );
+  return removed.length;
 }
 
 /**
