@@ -36,26 +36,39 @@ describe("sessions table growth", () => {
     const start = Date.now();
     const otherSession = await signIn(other, new Date(start));
     const ids: string[] = [];
-    for (let i = 0; i < MAX_SESSIONS_PER_USER + 20; i++) ids.push(await signIn(member, new Date(start + i * 1000)));
-
+    const signInAgain = () => signIn(member, new Date(start + ids.length * 1000)).then((id) => ids.push(id));
+    for (let i = 0; i < MAX_SESSIONS_PER_USER; i++) await signInAgain();
     expect(await sessionCount(member)).toBe(MAX_SESSIONS_PER_USER);
-    // The newest sessions stay and work; the oldest ones ended.
-    const now = new Date(start + (MAX_SESSIONS_PER_USER + 20) * 1000);
-    expect(await resolveSession(ids.at(-1)!, now)).not.toBeNull();
-    expect(await resolveSession(ids[20], now)).not.toBeNull();
+    const revokedEvents = async () =>
+      (await db().select().from(activityEvents).where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, "session.revoked")))).filter(
+        (e) => e.targetId === member.id,
+      );
+    expect(await revokedEvents()).toEqual([]);
+
+    // The 101st ends the least recently used down to 90 (so the next sign-ins don't each end one).
+    await signInAgain();
+    expect(await sessionCount(member)).toBe(90);
     expect(await exists(ids[0])).toBe(false);
-    expect(await exists(ids[19])).toBe(false);
-    // Each one ended is on record, as a revocation by the system with the reason.
-    const revoked = (await db().select().from(activityEvents).where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, "session.revoked")))).filter(
-      (e) => e.targetId === member.id,
-    );
-    expect(revoked).toHaveLength(20);
-    expect(revoked.map((e) => e.actorType)).toEqual(Array(20).fill("system"));
-    // A session in use counts as recent, however old its sign-in: using the first kept one moves it up.
-    await resolveSession(ids[20], new Date(now.getTime() + 2 * 60_000));
-    ids.push(await signIn(member, new Date(now.getTime() + 3 * 60_000)));
-    expect(await exists(ids[20])).toBe(true);
-    expect(await exists(ids[21])).toBe(false);
+    expect(await exists(ids[10])).toBe(false);
+    expect(await exists(ids[11])).toBe(true);
+    const now = new Date(start + ids.length * 1000);
+    expect(await resolveSession(ids.at(-1)!, now)).not.toBeNull();
+    // On record once, as a revocation by the system with the reason and the sessions it ended.
+    const [revoked, ...more] = await revokedEvents();
+    expect(more).toEqual([]);
+    expect(revoked.actorType).toBe("system");
+    expect(revoked.details).toMatchObject({ reason: "session_limit", sessions_ended: 11, max_sessions: MAX_SESSIONS_PER_USER });
+    expect((revoked.details as { sessions: string[] }).sessions).toHaveLength(11);
+
+    // Ten more fit; the one after ends again. A session in use counts as recent, however old its sign-in.
+    for (let i = 0; i < 10; i++) await signInAgain();
+    expect(await sessionCount(member)).toBe(MAX_SESSIONS_PER_USER);
+    await resolveSession(ids[11], new Date(now.getTime() + 20 * 60_000));
+    await signInAgain();
+    expect(await sessionCount(member)).toBe(90);
+    expect(await exists(ids[11])).toBe(true);
+    expect(await exists(ids[12])).toBe(false);
+    expect(await revokedEvents()).toHaveLength(2);
     // Someone else's sessions are not touched.
     expect(await exists(otherSession)).toBe(true);
   });

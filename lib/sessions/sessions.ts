@@ -5,7 +5,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, desc, eq, gt, isNull, lte, ne, notInArray, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, lte, ne, notInArray, or, sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { config } from "@/lib/config";
 import { db, dialect, type Tx } from "@/lib/db/database";
@@ -17,6 +17,7 @@ import { sessions, users, type Role } from "@/lib/db/schema";
 import * as pgSchema from "@/lib/db/schema.pg";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
+import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 
 /**
  * The most sessions one person holds at once. A sign-in past it ends their least recently used ones: a
@@ -99,6 +100,11 @@ const insertSignedInSession = perTransaction((tx) => {
     .update(userTable)
     .set({ lastLoginAt: sql.placeholder("now") as unknown as Date, locale: sql`coalesce(${sql.placeholder("locale")}, ${userTable.locale})` })
     .where(and(eq(userTable.accountId, sql.placeholder("accountId")), eq(userTable.id, sql.placeholder("userId"))))
+    // The person's other sessions (the statement's snapshot doesn't see its own insert): the limit's check
+    // without a round trip of its own; the trim runs only past it.
+    .returning({
+      others: sql<number>`(SELECT count(*) FROM ${sessionTable} WHERE ${sessionTable.accountId} = ${sql.placeholder("accountId")} AND ${sessionTable.userId} = ${sql.placeholder("userId")})`.mapWith(Number),
+    })
     .prepare("latchkey_signed_in_session");
 });
 
@@ -126,45 +132,68 @@ export async function createSession(
   // The language chosen on this browser becomes the person's, for the mail they get (lib/mail/language.ts).
   const locale = meta.locale ?? null;
   if (signedIn && dialect() === "postgres") {
-    await insertSignedInSession(tx).execute({ ...row, locale });
+    const [person] = (await insertSignedInSession(tx).execute({ ...row, locale })) as { others: number }[];
+    if (person && person.others + 1 > MAX_SESSIONS_PER_USER) await endSessionsOverLimit(tx, user, id, meta, now);
   } else {
     await insertSession(tx).execute(row);
     if (signedIn) await signedInNow(tx).execute({ now, locale, accountId: user.accountId, userId: user.id });
     else if (locale) await adoptLocale(tx).execute({ locale, accountId: user.accountId, userId: user.id });
+    await endSessionsOverLimit(tx, user, id, meta, now);
   }
-  await endSessionsOverLimit(tx, user, id, meta, now);
   // email: a sign-in from a browser the person never used gets a notice (lib/mail reacts).
   await emit(tx, "session.created", { accountId: user.accountId, userId: user.id, userAgent: meta.userAgent, ip: meta.ip, device: meta.device ?? null });
   return id;
 }
 
+/** What a trim leaves: a sign-in past the limit ends this many more than it must, so the next few don't trim again. */
+const SESSIONS_KEPT_AFTER_TRIM = MAX_SESSIONS_PER_USER - 10;
+
 /**
- * Ends the person's least recently used sessions beyond MAX_SESSIONS_PER_USER, never the one just made;
- * each on record as a revocation by the system (as an admin's would be, with the reason).
+ * A sign-in's check of the limit, one statement built once (every sign-in runs it): while the person holds
+ * at most MAX_SESSIONS_PER_USER sessions it deletes nothing (the count is one uncorrelated subquery, taken
+ * once); past it, it deletes all but their SESSIONS_KEPT_AFTER_TRIM most recently used, never the new one.
  */
-async function endSessionsOverLimit(tx: Tx, user: { id: string; accountId: string }, newId: string, meta: RequestMeta, now: Date): Promise<void> {
-  const ofUser = and(eq(sessions.accountId, user.accountId), eq(sessions.userId, user.id));
-  const kept = tx
+const trimSessions = perTransaction((tx) => {
+  const ofPerson = () => and(eq(sessions.accountId, sql.placeholder("accountId")), eq(sessions.userId, sql.placeholder("userId")));
+  const held = tx.select({ n: count() }).from(sessions).where(ofPerson());
+  const mostRecent = tx
     .select({ id: sessions.id })
     .from(sessions)
-    .where(ofUser)
+    .where(ofPerson())
     .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt), desc(sessions.id))
-    .limit(MAX_SESSIONS_PER_USER);
-  const ended = await tx
+    .limit(literalLimit(SESSIONS_KEPT_AFTER_TRIM));
+  return tx
     .delete(sessions)
-    .where(and(ofUser, ne(sessions.id, newId), notInArray(sessions.id, kept)))
-    .returning({ id: sessions.id });
-  for (const { id } of ended) {
-    await recordEvent(tx, {
-      accountId: user.accountId,
-      action: "session.revoked",
-      actor: { type: "system", id: null, label: "Session limit" },
-      target: { type: "user", id: user.id },
-      details: { session: publicSessionId(id), reason: "session_limit", max_sessions: MAX_SESSIONS_PER_USER },
-      meta,
-      at: now,
-    });
-  }
+    .where(
+      and(
+        ofPerson(),
+        ne(sessions.id, sql.placeholder("newId")),
+        sql`(${held}) > ${sql.raw(String(MAX_SESSIONS_PER_USER))}`,
+        notInArray(sessions.id, mostRecent),
+      ),
+    )
+    .returning({ id: sessions.id })
+    .prepare();
+});
+
+async function labelOf(tx: Tx, user: { id: string; accountId: string }): Promise<string | null> {
+  const row = await findUserRow(tx, user.accountId, user.id);
+  return row ? userLabel(openIdentity(row)) : null;
+}
+
+/** Past MAX_SESSIONS_PER_USER, ends the person's least recently used sessions; on record as one revocation by the system. */
+async function endSessionsOverLimit(tx: Tx, user: { id: string; accountId: string }, newId: string, meta: RequestMeta, now: Date): Promise<void> {
+  const ended = (await trimSessions(tx).execute({ accountId: user.accountId, userId: user.id, newId })) as { id: string }[];
+  if (ended.length === 0) return;
+  await recordEvent(tx, {
+    accountId: user.accountId,
+    action: "session.revoked",
+    actor: { type: "system", id: null, label: "Session limit" },
+    target: { type: "user", id: user.id, label: await labelOf(tx, user) },
+    details: { sessions: ended.map(({ id }) => publicSessionId(id)), sessions_ended: ended.length, reason: "session_limit", max_sessions: MAX_SESSIONS_PER_USER },
+    meta,
+    at: now,
+  });
 }
 
 /**
