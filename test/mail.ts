@@ -3,8 +3,8 @@
  */
 import type { MailSettingsInput } from "@/lib/mail/schemas";
 import { saveMailSettings } from "@/lib/mail/settings";
-import { META, startSession, type TestUser } from "./factories";
-import type { TestSmtp } from "./smtp-server";
+import { createAccount, createUser, META, startSession, type TestUser } from "./factories";
+import { startSmtpServer, type TestSmtp } from "./smtp-server";
 
 /**
  * Turns the owner's account's mail on, sent through `smtp`, with any other settings given (notices…). An
@@ -13,6 +13,15 @@ import type { TestSmtp } from "./smtp-server";
 export async function sendMailThrough(smtp: TestSmtp, owner: TestUser, settings: Partial<MailSettingsInput> & { current_password?: string } = {}): Promise<void> {
   const input = { host: "127.0.0.1", port: smtp.port, security: "none", from_address: "latchkey@example.com", public_url: "https://team.example.com", ...settings };
   await saveMailSettings(await startSession(owner), input, META);
+}
+
+/** An account whose owner sends its mail through a throwaway SMTP server: where the mail tests start (stop `smtp` after). */
+export async function startMailInstance(): Promise<{ smtp: TestSmtp; accountId: string; owner: TestUser }> {
+  const smtp = await startSmtpServer();
+  const accountId = await createAccount();
+  const owner = await createUser(accountId, { role: "owner" });
+  await sendMailThrough(smtp, owner);
+  return { smtp, accountId, owner };
 }
 
 /** A message to this address (for `smtp.waitFor`). */

@@ -7,21 +7,16 @@ import { users } from "@/lib/db/schema";
 import { createSession } from "@/lib/sessions/sessions";
 import { requestPasswordReset } from "@/lib/users/password-reset";
 import { setOwnLocale } from "@/lib/users/profile";
-import { createAccount, createUser, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
-import { sendMailThrough, sentTo } from "@/test/mail";
-import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { createUser, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
+import { sentTo, startMailInstance } from "@/test/mail";
+import type { TestSmtp } from "@/test/smtp-server";
 
 let smtp: TestSmtp;
 let accountId: string;
 let owner: TestUser;
 const localeOf = async (userId: string) => (await db().select({ locale: users.locale }).from(users).where(and(eq(users.accountId, accountId), eq(users.id, userId))))[0]?.locale;
 
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  accountId = await createAccount();
-  owner = await createUser(accountId, { role: "owner" });
-  await sendMailThrough(smtp, owner);
-}, 60_000);
+beforeAll(async () => ({ smtp, accountId, owner } = await startMailInstance()), 60_000);
 afterAll(() => smtp.stop());
 
 // A real SMTP server and password hashing: slow on a loaded machine.

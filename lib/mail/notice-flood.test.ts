@@ -19,21 +19,16 @@ import { securityNoticeLimit } from "@/lib/security/limits";
 import { createSession } from "@/lib/sessions/sessions";
 import { mintAccessToken, authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { createAccessToken, deleteAccessToken } from "@/lib/tokens/personal-tokens";
-import { createAccount, createUser, META, type TestUser } from "@/test/factories";
-import { sendMailThrough } from "@/test/mail";
-import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { createUser, META, type TestUser } from "@/test/factories";
+import { startMailInstance } from "@/test/mail";
+import type { TestSmtp } from "@/test/smtp-server";
 import { isKnownDeviceOf, MAX_KNOWN_BROWSERS_PER_USER } from "./reactions";
 
 let smtp: TestSmtp;
 let accountId: string;
 let owner: TestUser;
 
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  accountId = await createAccount();
-  owner = await createUser(accountId, { role: "owner" });
-  await sendMailThrough(smtp, owner);
-}, 60_000);
+beforeAll(async () => ({ smtp, accountId, owner } = await startMailInstance()), 60_000);
 afterAll(() => smtp.stop());
 
 const freshDevice = () => crypto.randomBytes(16).toString("base64url");

@@ -10,21 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outboxIdle } from "@/lib/data/outbox";
 import { RateLimited } from "@/lib/errors";
 import { emailChangeRequestLimit } from "@/lib/security/limits";
-import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
-import { sendMailThrough, sentTo } from "@/test/mail";
-import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { createUser, META, startSession, type TestUser } from "@/test/factories";
+import { sentTo, startMailInstance } from "@/test/mail";
+import type { TestSmtp } from "@/test/smtp-server";
 import { requestEmailChange } from "./email-change";
 
 let smtp: TestSmtp;
 let accountId: string;
 let owner: TestUser;
 
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  accountId = await createAccount();
-  owner = await createUser(accountId, { role: "owner" });
-  await sendMailThrough(smtp, owner);
-}, 60_000);
+beforeAll(async () => ({ smtp, accountId, owner } = await startMailInstance()), 60_000);
 afterAll(() => smtp.stop());
 
 describe("email change requests in a loop", { timeout: 60_000 }, () => {

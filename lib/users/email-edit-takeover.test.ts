@@ -12,22 +12,17 @@ import { createRole } from "@/lib/roles/roles";
 import { setUserRoles } from "@/lib/roles/assignments";
 import { roleInputSchema } from "@/lib/roles/schemas";
 import { resetRateLimits } from "@/lib/security/rate-limit";
-import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
-import { sendMailThrough } from "@/test/mail";
+import { createUser, META, startSession, type TestUser } from "@/test/factories";
+import { startMailInstance } from "@/test/mail";
 import { takesOverThrough } from "@/test/takeover";
-import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import type { TestSmtp } from "@/test/smtp-server";
 import { updateUser } from "./lifecycle";
 
 let smtp: TestSmtp;
 let accountId: string;
 let owner: TestUser;
 
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  accountId = await createAccount();
-  owner = await createUser(accountId, { role: "owner" });
-  await sendMailThrough(smtp, owner);
-}, 60_000);
+beforeAll(async () => ({ smtp, accountId, owner } = await startMailInstance()), 60_000);
 afterAll(() => smtp.stop());
 beforeEach(async () => {
   await resetRateLimits();

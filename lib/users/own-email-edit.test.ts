@@ -9,10 +9,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
-import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
-import { sendMailThrough } from "@/test/mail";
+import { createUser, META, startSession, type TestUser } from "@/test/factories";
+import { startMailInstance } from "@/test/mail";
 import { takesOverThrough } from "@/test/takeover";
-import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import type { TestSmtp } from "@/test/smtp-server";
 import { updateUser } from "./lifecycle";
 
 let smtp: TestSmtp;
@@ -21,12 +21,7 @@ let owner: TestUser;
 const PASSWORD = "the admin's own long passphrase 73";
 const CHOSEN = "the attacker's chosen passphrase 91";
 
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  accountId = await createAccount();
-  owner = await createUser(accountId, { role: "owner" });
-  await sendMailThrough(smtp, owner);
-}, 60_000);
+beforeAll(async () => ({ smtp, accountId, owner } = await startMailInstance()), 60_000);
 afterAll(() => smtp.stop());
 beforeEach(async () => {
   await resetRateLimits();

@@ -17,9 +17,9 @@ import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-to
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { outboxIdle } from "@/lib/data/outbox";
 import { resetRateLimits } from "@/lib/security/rate-limit";
-import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
-import { sendMailThrough, sentTo } from "@/test/mail";
-import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
+import { createUser, META, startSession, type TestUser } from "@/test/factories";
+import { sentTo, startMailInstance } from "@/test/mail";
+import type { TestSmtp } from "@/test/smtp-server";
 import { resetTokenIn } from "@/test/takeover";
 import { revokeUserSessions } from "./access-control";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
@@ -34,12 +34,7 @@ let owner: TestUser;
 const PASSWORD = "the victim's own passphrase 31";
 const changeLink = (text: string | undefined) => /\/confirm-email\?token=(lke_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
 
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  accountId = await createAccount();
-  owner = await createUser(accountId, { role: "owner" });
-  await sendMailThrough(smtp, owner);
-}, 60_000);
+beforeAll(async () => ({ smtp, accountId, owner } = await startMailInstance()), 60_000);
 afterAll(() => smtp.stop());
 beforeEach(async () => {
   await resetRateLimits();
