@@ -58,7 +58,6 @@ describe("sessions table growth", () => {
     expect(more).toEqual([]);
     expect(revoked.actorType).toBe("system");
     expect(revoked.details).toMatchObject({ reason: "session_limit", sessions_ended: 11, max_sessions: MAX_SESSIONS_PER_USER });
-    expect((revoked.details as { sessions: string[] }).sessions).toHaveLength(11);
 
     // Ten more fit; the one after ends again. A session in use counts as recent, however old its sign-in.
     for (let i = 0; i < 10; i++) await signInAgain();

@@ -181,7 +181,7 @@ async function labelOf(tx: Tx, user: { id: string; accountId: string }): Promise
   return row ? userLabel(openIdentity(row)) : null;
 }
 
-/** Past MAX_SESSIONS_PER_USER, ends the person's least recently used sessions; on record as one revocation by the system. */
+/** Past MAX_SESSIONS_PER_USER, ends the person's least recently used sessions; on record as one revocation by the system, with how many. */
 async function endSessionsOverLimit(tx: Tx, user: { id: string; accountId: string }, newId: string, meta: RequestMeta, now: Date): Promise<void> {
   const ended = (await trimSessions(tx).execute({ accountId: user.accountId, userId: user.id, newId })) as { id: string }[];
   if (ended.length === 0) return;
@@ -190,7 +190,7 @@ async function endSessionsOverLimit(tx: Tx, user: { id: string; accountId: strin
     action: "session.revoked",
     actor: { type: "system", id: null, label: "Session limit" },
     target: { type: "user", id: user.id, label: await labelOf(tx, user) },
-    details: { sessions: ended.map(({ id }) => publicSessionId(id)), sessions_ended: ended.length, reason: "session_limit", max_sessions: MAX_SESSIONS_PER_USER },
+    details: { sessions_ended: ended.length, reason: "session_limit", max_sessions: MAX_SESSIONS_PER_USER },
     meta,
     at: now,
   });
