@@ -4,7 +4,7 @@ import { db } from "@/lib/db/database";
 import { rateLimits } from "@/lib/db/schema";
 import { RateLimited } from "@/lib/errors";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { assertRateLimitNotExhausted, assertRateLimitsNotExhausted, consumeRateLimit, countWithinLimit, createRateLimiter, forgiveRateLimit, pruneRateLimits, resetRateLimits, type RateLimit } from "./rate-limit";
+import { assertRateLimitsNotExhausted, consumeRateLimit, countWithinLimit, createRateLimiter, forgiveRateLimit, pruneRateLimits, resetRateLimits, type RateLimit } from "./rate-limit";
 
 const limit = (name: string, points = 3): RateLimit => ({
   name,
@@ -69,16 +69,16 @@ describe("rate limits in the database", () => {
 
   it("checks without counting: a key that used its points is refused (with the time left), others and unused keys pass", async () => {
     const l = limit("test-check", 2);
-    await assertRateLimitNotExhausted(l, "198.51.100.7");
-    await assertRateLimitNotExhausted(l, "198.51.100.7"); // checking counts nothing
+    await assertRateLimitsNotExhausted([[l, "198.51.100.7"]]);
+    await assertRateLimitsNotExhausted([[l, "198.51.100.7"]]); // checking counts nothing
     await consumeRateLimit(l, "198.51.100.7");
-    await assertRateLimitNotExhausted(l, "198.51.100.7");
+    await assertRateLimitsNotExhausted([[l, "198.51.100.7"]]);
     await consumeRateLimit(l, "198.51.100.7");
-    const refused = await assertRateLimitNotExhausted(l, "198.51.100.7").catch((err: unknown) => err);
+    const refused = await assertRateLimitsNotExhausted([[l, "198.51.100.7"]]).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(RateLimited);
     expect((refused as RateLimited).retryAfterSeconds).toBeGreaterThanOrEqual(59);
-    await assertRateLimitNotExhausted(l, "198.51.100.8");
-    await assertRateLimitNotExhausted(limit("test-check-other", 2), "198.51.100.7");
+    await assertRateLimitsNotExhausted([[l, "198.51.100.8"]]);
+    await assertRateLimitsNotExhausted([[limit("test-check-other", 2), "198.51.100.7"]]);
   });
 
   it("checks several limits and keys in one read, refusing with the first exhausted one in the order given", async () => {

@@ -74,8 +74,6 @@ export function rateLimitRefusal(limit: Pick<RateLimit, "name" | "message" | "me
 /** A limiter over the database: what one process (one "replica") holds. */
 export type RateLimiter = {
   consume(key: string): Promise<void>;
-  /** Throws RateLimited when the key has used all its points, without counting anything (one read, no write). */
-  assertNotExhausted(key: string): Promise<void>;
   /** Throws RateLimited when the store's row for a key (as readCounters returns it) has used all the points. */
   refuseIfExhausted(row: CounterRow | undefined): void;
   /** Drops reserved points (the store's counts were reset). */
@@ -122,12 +120,6 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
     }
   };
   return {
-    async assertNotExhausted(key: string): Promise<void> {
-      // Read from the committed data with a statement prepared once (the store's own get prepares per call):
-      // the row the store keeps under "<limit name>:<key>".
-      const [row] = await readCounters([counterKey(limit, key)]);
-      this.refuseIfExhausted(row);
-    },
     refuseIfExhausted(row: CounterRow | undefined): void {
       const expire = row?.expire == null ? null : Number(row.expire);
       if (!row || (expire !== null && expire <= Date.now())) return;
@@ -223,17 +215,6 @@ export async function consumeRateLimit(limit: RateLimit, key: string): Promise<v
 }
 
 /**
- * Throws RateLimited when the key has already used all of the limit's points; counts nothing. For
- * limits on failures: a request checks first (one read), and only a failure consumes (a write), so
- * traffic that succeeds costs no write. The check and the count are two steps: N requests sent at once
- * all pass the check before any is counted. So not for a short secret someone could guess (a user code):
- * count first with consumeRateLimit and give a right guess back with forgiveRateLimit.
- */
-export async function assertRateLimitNotExhausted(limit: RateLimit, key: string): Promise<void> {
-  await limiterFor(limit).assertNotExhausted(key);
-}
-
-/**
  * Gives back the point a request counted with consumeRateLimit, for a limit on guesses: a request that guesses
  * is counted before the guess is checked (one atomic step with the limit's check, so a burst of parallel
  * guesses can't all pass before any is counted), and only a guess that turned out right is forgiven. Never
@@ -260,9 +241,15 @@ export function counterKey(limit: Pick<RateLimit, "name">, key: string): string 
 export type CountersRead = ReadonlyMap<string, CounterRow | null>;
 
 /**
- * assertRateLimitNotExhausted for several limits and keys in one read (the OpenID token endpoint
- * checks the client's address and the client together): throws the RateLimited of the first
- * exhausted one, in the order given. Counters the request already read (`alreadyRead`: the OpenID
+ * Throws RateLimited when a key has already used all of its limit's points; counts nothing. For limits
+ * on failures: a request checks first (one read), and only a failure consumes (a write), so traffic that
+ * succeeds costs no write. The check and the count are two steps: N requests sent at once all pass the
+ * check before any is counted. So not for a short secret someone could guess (a user code): count first
+ * with consumeRateLimit and give a right guess back with forgiveRateLimit.
+ *
+ * Several limits and keys are read at once (the OpenID token endpoint checks the client's address and
+ * the client together), from committed data with a statement prepared once; it throws the RateLimited
+ * of the first exhausted one, in the order given. Counters the request already read (`alreadyRead`: the OpenID
  * provider reads them with its cache versions, lib/oidc/request-start.ts) are judged as read;
  * only the others are read now.
  */
