@@ -4,12 +4,16 @@
  * The link works once, and the recovery is in the activity log.
  */
 import { spawn } from "node:child_process";
+import crypto from "node:crypto";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./support/api";
 import { OWNER, setUpOwner } from "./support/instance";
 import { startServer, type Instance } from "./support/server";
 import { tokenClient } from "./support/users-api";
+
+/** The instance's key, given to the server and to the command alike. */
+const RECOVERY_KEY = crypto.randomBytes(32).toString("base64");
 
 const root = path.resolve(__dirname, "..");
 const NEW_PASSWORD = "a recovered owner's new passphrase";
@@ -18,7 +22,7 @@ let instance: Instance;
 let token: string;
 
 test.beforeAll(async () => {
-  instance = await startServer({ DATABASE_URL: "", ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") });
+  instance = await startServer({ DATABASE_URL: "", ENCRYPTION_KEY: RECOVERY_KEY });
   token = (await setUpOwner(instance)).personal_access_token;
 });
 
@@ -29,7 +33,7 @@ test.afterAll(async () => {
 function recoverOwner(email: string): Promise<{ code: number | null; output: string }> {
   const child = spawn("npm", ["run", "--silent", "recover-owner", "--", "--email", email, "--url", instance.baseURL], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: instance.dataDir, DATABASE_URL: "", ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") },
+    env: { ...process.env, DATA_DIR: instance.dataDir, DATABASE_URL: "", ENCRYPTION_KEY: RECOVERY_KEY },
   });
   let output = "";
   child.stdout.on("data", (d) => (output += d));

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import os from "node:os";
 import { describe, expect, it, vi } from "vitest";
 import { ConfigError, missingSharedSecrets, readConfig } from "./config";
@@ -53,6 +54,38 @@ describe("readConfig", () => {
     expect(lines).toEqual(["ENCRYPTION_KEY is not valid: it must be the base64 encoding of exactly 32 bytes."]);
   });
 
+  it.each([
+    ["32 zero bytes", Buffer.alloc(32).toString("base64")],
+    ["a short pattern repeated", Buffer.from("changeme".repeat(4)).toString("base64")],
+  ])("refuses an ENCRYPTION_KEY made by hand (%s) without echoing it, and says how to move off it", (_, key) => {
+    const lines = problems({ ENCRYPTION_KEY: key });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ENCRYPTION_KEY is not valid: it must be random bytes, and this one repeats a short pattern/);
+    expect(lines[0]).toContain("ENCRYPTION_KEY_PREVIOUS and run npm run rotate-key");
+    expect(lines[0]).not.toContain(key);
+  });
+
+  it("still reads data under a hand-made key given as ENCRYPTION_KEY_PREVIOUS (the way off it)", () => {
+    const weak = Buffer.alloc(32).toString("base64");
+    const current = crypto.randomBytes(32).toString("base64");
+    expect(readConfig({ ENCRYPTION_KEY: current, ENCRYPTION_KEY_PREVIOUS: weak }).previousEncryptionKeysFromEnv).toEqual([weak]);
+  });
+
+  it.each(["s".repeat(32), "changeme".repeat(4)])("refuses an AUTH_SECRET made by hand (%s) without echoing it", (secret) => {
+    const lines = problems({ AUTH_SECRET: secret });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^AUTH_SECRET is not valid: it must be random, and this one repeats a few characters/);
+    expect(lines[0]).not.toContain(secret);
+  });
+
+  it("takes random secrets in every usual spelling", () => {
+    for (let i = 0; i < 200; i++) {
+      const bytes = crypto.randomBytes(32);
+      expect(problems({ ENCRYPTION_KEY: bytes.toString("base64"), AUTH_SECRET: bytes.toString("hex") })).toEqual([]);
+      expect(problems({ ENCRYPTION_KEY: bytes.toString("base64url"), AUTH_SECRET: crypto.randomBytes(16).toString("hex") })).toEqual([]);
+    }
+  });
+
   it("reports each bad variable once", () => {
     expect(problems({ SIGNIN_DELAY_SECONDS: "-1.5", SETUP_ATTEMPTS_PER_15_MIN: "lots" })).toHaveLength(2);
   });
@@ -63,8 +96,8 @@ describe("readConfig", () => {
 });
 
 describe("missingSharedSecrets", () => {
-  const KEY = Buffer.alloc(32, 7).toString("base64");
-  const SECRET = "s".repeat(32);
+  const KEY = crypto.randomBytes(32).toString("base64");
+  const SECRET = crypto.randomBytes(32).toString("base64url");
   const URL = "postgres://latchkey@db.internal:5432/latchkey";
 
   it("asks nothing on SQLite: the secrets are generated into DATA_DIR", () => {

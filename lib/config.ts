@@ -53,6 +53,17 @@ function defaultHashConcurrency(): number {
   return Math.max(1, Math.min(cores, threadPool - 2));
 }
 
+/**
+ * How varied a secret given by hand must be. Fewer different values means a hand-made pattern, such as
+ * base64 of 32 zero bytes or "changeme" repeated: it would decrypt every stored name and email, or forge
+ * session cookies. Random secrets pass: 32 random bytes take 30 different values on average, and fewer
+ * than 16 about 3 times in 10^17; 32 random hex characters (the narrowest usual alphabet) take fewer
+ * than 8 about once in 28 million. ENCRYPTION_KEY_PREVIOUS is not judged, so an instance made with such
+ * a key can still be rotated away from it.
+ */
+const MIN_DIFFERENT_KEY_BYTES = 16;
+const MIN_DIFFERENT_SECRET_CHARACTERS = 8;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("development"),
   /** The port scripts/server.mjs listens on; validated here so a bad one stops the start like any other. */
@@ -68,7 +79,13 @@ const envSchema = z.object({
   ENCRYPTION_KEY: z
     .string()
     .optional()
-    .refine((v) => !v || Buffer.from(v.trim(), "base64").length === 32, "must be the base64 encoding of exactly 32 bytes"),
+    .refine((v) => !v || Buffer.from(v.trim(), "base64").length === 32, "must be the base64 encoding of exactly 32 bytes")
+    .refine(
+      (v) => !v || new Set(Buffer.from(v.trim(), "base64")).size >= MIN_DIFFERENT_KEY_BYTES,
+      "must be random bytes, and this one repeats a short pattern (such as all zeros) that anyone could guess. " +
+        `Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))". ` +
+        "If data was made with this key, give it as ENCRYPTION_KEY_PREVIOUS and run npm run rotate-key (docs/operations.md)",
+    ),
   /**
    * During a key rotation (npm run rotate-key, docs/operations.md): the key(s) the
    * data was encrypted with before ENCRYPTION_KEY, comma-separated. Still
@@ -81,7 +98,15 @@ const envSchema = z.object({
       (v) => !v || v.split(",").every((k) => Buffer.from(k.trim(), "base64").length === 32),
       "must be the base64 encoding of exactly 32 bytes (several: separated by commas)",
     ),
-  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  AUTH_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .refine(
+      (v) => new Set(v).size >= MIN_DIFFERENT_SECRET_CHARACTERS,
+      "must be random, and this one repeats a few characters that anyone could guess. " +
+        `Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))" (every signed-in person signs in again)`,
+    )
+    .optional(),
   /** Session lifetime in hours (sliding: a used session is extended up to this). */
   SESSION_MAX_AGE_HOURS: wholeNumber(1, 24 * 90, 24 * 7),
   /** The most any session lasts from its sign-in, in days, however much it is used (then the person signs in again). */
