@@ -38,6 +38,8 @@ test("an invalid variable stops the start with one line naming it and its range,
     [{ SESSION_MAX_AGE_HOURS: "a week" }, /^Latchkey cannot start: SESSION_MAX_AGE_HOURS="a week" is not valid: it must be a whole number from 1 to 2160\.$/],
     [{ TRUST_PROXY: "my-proxy" }, /^Latchkey cannot start: TRUST_PROXY="my-proxy" is not valid: it must be false, true, or a comma-separated list/],
     [{ ENCRYPTION_KEY: "too-short" }, /^Latchkey cannot start: ENCRYPTION_KEY is not valid: it must be the base64 encoding of exactly 32 bytes\.$/],
+    [{ ENCRYPTION_KEY: Buffer.alloc(32).toString("base64") }, /^Latchkey cannot start: ENCRYPTION_KEY is not valid: it must be random bytes, and this one repeats a short pattern/],
+    [{ AUTH_SECRET: "changeme".repeat(4) }, /^Latchkey cannot start: AUTH_SECRET is not valid: it must be random, and this one repeats a few characters/],
   ];
   for (const [env, line] of cases) {
     const dataDir = newDataDir();
