@@ -242,25 +242,35 @@ export async function currentProvider(): Promise<Provider | null> {
   if (!status.available) return null;
   const version = await cacheVersionNow(SIGNING_KEYS_VERSION);
   const built = holder.latchkeyOidcProvider;
-  if (built && built.issuer === status.issuer && built.keysVersion === version && Date.now() - built.builtAt < REBUILD_AFTER_MS) {
-    return built.provider;
+  if (built && servesAsOf(built, status.issuer, version) && Date.now() - built.builtAt < REBUILD_AFTER_MS) return built.provider;
+  // A build already under way may have begun before a change this request has seen (a new public
+  // address, rotated keys): its provider would sign for the old issuer. Wait for it, then build anew.
+  for (;;) {
+    const finished = await (holder.latchkeyOidcBuilding ??= buildNow(status.issuer, version));
+    if (servesAsOf(finished, status.issuer, version)) return finished.provider;
   }
-  holder.latchkeyOidcBuilding ??= (async () => {
-    try {
-      let keys = await loadSigningKeys();
-      if (keys.length === 0) {
-        await ensureSigningKeys();
-        keys = await loadSigningKeys();
-      }
-      if (keys.length === 0) throw new Error("The OpenID provider has no signing keys (another replica is making them): try again");
-      const next: Built = { provider: build(status.issuer, keys), issuer: status.issuer, keysVersion: version, builtAt: Date.now() };
-      holder.latchkeyOidcProvider = next;
-      return next;
-    } finally {
-      holder.latchkeyOidcBuilding = undefined;
+}
+
+/** A build serves a request that read this issuer and keys version (or an older keys version). */
+function servesAsOf(built: Built, issuer: string, keysVersion: number): boolean {
+  return built.issuer === issuer && built.keysVersion >= keysVersion;
+}
+
+/** Builds the provider (making the signing keys on the very first start); one build at a time per process. */
+async function buildNow(issuer: string, keysVersion: number): Promise<Built> {
+  try {
+    let keys = await loadSigningKeys();
+    if (keys.length === 0) {
+      await ensureSigningKeys();
+      keys = await loadSigningKeys();
     }
-  })();
-  return (await holder.latchkeyOidcBuilding).provider;
+    if (keys.length === 0) throw new Error("The OpenID provider has no signing keys (another replica is making them): try again");
+    const next: Built = { provider: build(issuer, keys), issuer, keysVersion, builtAt: Date.now() };
+    holder.latchkeyOidcProvider = next;
+    return next;
+  } finally {
+    holder.latchkeyOidcBuilding = undefined;
+  }
 }
 
 export { DEVICE_CODE_GRANT };
