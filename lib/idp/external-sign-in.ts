@@ -28,6 +28,7 @@ import { permissionChange, resolvePermissions } from "@/lib/auth/effective-permi
 import { grantIsPrivileged, userIsPrivileged } from "@/lib/auth/privileged";
 import type { MessageRef, ServerMessageKey } from "@/lib/errors";
 import { recordEvent } from "@/lib/audit/record";
+import { emit, noneEnded } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
 import { emailBlindIndexes, idpSubjectBlindIndexes } from "@/lib/crypto/blind-index";
@@ -70,7 +71,10 @@ export type ExternalPolicy = {
   /** Who may come in the first time: anyone, verified emails of allowed domains, or nobody new. */
   signup: "open" | "domains" | "existing";
   allowedDomains: string[];
-  /** Link an existing local user (user or auditor) with the same verified email to this source; they keep their password. */
+  /**
+   * Link an existing local user (user or auditor) with the same verified email to this source; they keep their
+   * password, unless nobody had proven their address (then what was set up under it ends: see identify).
+   */
   allowLinking: boolean;
   /** Sign in an existing user (user or auditor) with the same email as they are, without linking (the trusted proxy). */
   matchByEmail: boolean;
@@ -212,7 +216,13 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
     if (preCreated || (policy.allowLinking && sameEmail.idpId === null)) {
       // Their own password stays theirs. A temporary one an admin set (must be
       // changed) was never chosen by them: it goes, now that they have a way in.
-      const passwordHash = sameEmail.mustChangePassword ? null : sameEmail.passwordHash;
+      // Under an address nobody had proven, whoever set the account up (a recruiter
+      // who accepted the invite's link themselves) needn't be the address's owner:
+      // their password goes, and their sessions, access tokens and app grants end.
+      const unproven = sameEmail.emailVerifiedAt === null;
+      const passwordHash = sameEmail.mustChangePassword || unproven ? null : sameEmail.passwordHash;
+      const ended = noneEnded();
+      if (unproven) await emit(tx, "user.sessions_revoked", { accountId, userId: sameEmail.id, revokeTokens: true, ended });
       // The source has just vouched for this very address (who.emailVerified, checked above): an unproven one is proven now.
       const emailVerifiedAt = sameEmail.emailVerifiedAt ?? now;
       await tx
@@ -231,6 +241,7 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
           provider: policy.sourceName,
           had_local_password: sameEmail.passwordHash !== null,
           kept_local_password: passwordHash !== null,
+          ...(unproven ? { email_was_unproven: true, sessions_ended: ended.sessions, tokens_deleted: ended.tokens } : {}),
         },
         meta,
         at: now,
