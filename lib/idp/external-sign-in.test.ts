@@ -2,7 +2,8 @@
  * The rule every external source obeys (OIDC, LDAP, the proxy header): an
  * owner or admin (any privileged account: lib/auth/privileged.ts) is reached
  * only through an identity already bound to them, never by matching an email;
- * linking a regular user keeps their password.
+ * linking a regular user keeps their password (unless nobody had proven their
+ * address: ./link-unproven-email.test.ts).
  */
 import { openIdpSubject, sealIdpSubject } from "@/lib/db/idp-subject";
 import { beforeAll, describe, expect, it } from "vitest";

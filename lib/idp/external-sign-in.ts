@@ -28,6 +28,7 @@ import { permissionChange, resolvePermissions } from "@/lib/auth/effective-permi
 import { grantIsPrivileged, userIsPrivileged } from "@/lib/auth/privileged";
 import type { MessageRef, ServerMessageKey } from "@/lib/errors";
 import { recordEvent } from "@/lib/audit/record";
+import { emit, noneEnded } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
 import { emailBlindIndexes, idpSubjectBlindIndexes } from "@/lib/crypto/blind-index";
@@ -70,7 +71,10 @@ export type ExternalPolicy = {
   /** Who may come in the first time: anyone, verified emails of allowed domains, or nobody new. */
   signup: "open" | "domains" | "existing";
   allowedDomains: string[];
-  /** Link an existing local user (user or auditor) with the same verified email to this source; they keep their password. */
+  /**
+   * Link an existing local user (user or auditor) with the same verified email to this source; they keep their
+   * password, unless nobody had proven their address (then what was set up under it ends: see identify).
+   */
   allowLinking: boolean;
   /** Sign in an existing user (user or auditor) with the same email as they are, without linking (the trusted proxy). */
   matchByEmail: boolean;
@@ -183,7 +187,23 @@ function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 }
 
-type Found = { row: UserRow; created: boolean; linked: boolean };
+/** What a sign-in into an account whose address nobody had proven ended (see endWhatTheUnprovenSetUp), for its event. */
+type TookOver = { email_was_unproven: true; sessions_ended: number; tokens_deleted: number };
+
+type Found = { row: UserRow; created: boolean; linked: boolean; tookOver?: TookOver };
+
+/**
+ * A source vouching for an address nobody had proven (email_verified_at empty) meets the account set up under
+ * it: whoever set it up (a recruiter who accepted the invite's link with a password of their own) needn't own the
+ * address. Their password goes, their sessions, access tokens and app grants end, and the address is proven now.
+ */
+async function endWhatTheUnprovenSetUp(tx: Tx, accountId: string, row: UserRow, now: Date): Promise<{ row: UserRow; tookOver: TookOver }> {
+  const ended = noneEnded();
+  await emit(tx, "user.sessions_revoked", { accountId, userId: row.id, revokeTokens: true, ended });
+  const changes = { passwordHash: null, mustChangePassword: false, emailVerifiedAt: now };
+  await tx.update(users).set(changes).where(and(eq(users.accountId, accountId), eq(users.id, row.id)));
+  return { row: { ...row, ...changes }, tookOver: { email_was_unproven: true, sessions_ended: ended.sessions, tokens_deleted: ended.tokens } };
+}
 
 /** Finds, claims, links or creates the user; throws ExternalSignInRefused with the reason otherwise. */
 async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Promise<Found> {
@@ -212,7 +232,9 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
     if (preCreated || (policy.allowLinking && sameEmail.idpId === null)) {
       // Their own password stays theirs. A temporary one an admin set (must be
       // changed) was never chosen by them: it goes, now that they have a way in.
-      const passwordHash = sameEmail.mustChangePassword ? null : sameEmail.passwordHash;
+      // Under an address nobody had proven, nothing set up before stays (endWhatTheUnprovenSetUp).
+      const taken = sameEmail.emailVerifiedAt === null ? await endWhatTheUnprovenSetUp(tx, accountId, sameEmail, now) : null;
+      const passwordHash = sameEmail.mustChangePassword || taken ? null : sameEmail.passwordHash;
       // The source has just vouched for this very address (who.emailVerified, checked above): an unproven one is proven now.
       const emailVerifiedAt = sameEmail.emailVerifiedAt ?? now;
       await tx
@@ -231,13 +253,17 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
           provider: policy.sourceName,
           had_local_password: sameEmail.passwordHash !== null,
           kept_local_password: passwordHash !== null,
+          ...taken?.tookOver,
         },
         meta,
         at: now,
       });
       return { row: { ...sameEmail, ...sealIdpSubject(sameEmail.id, who.idpId, who.subject), passwordHash, mustChangePassword: false, emailVerifiedAt }, created: false, linked: true };
     }
-    if (policy.matchByEmail) return { row: sameEmail, created: false, linked: false };
+    if (policy.matchByEmail) {
+      if (sameEmail.emailVerifiedAt !== null) return { row: sameEmail, created: false, linked: false };
+      return { ...(await endWhatTheUnprovenSetUp(tx, accountId, sameEmail, now)), created: false, linked: false };
+    }
     throw new ExternalSignInRefused("email_taken", policy.sourceName);
   }
 
@@ -463,7 +489,7 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
         action: "user.login",
         actor: { type: "user", id: found.row.id, label },
         target: { type: "user", id: found.row.id, label },
-        details: { method: policy.method, idp_id: who.idpId, provider: policy.sourceName },
+        details: { method: policy.method, idp_id: who.idpId, provider: policy.sourceName, ...found.tookOver },
         meta,
         at: now,
       });
