@@ -76,6 +76,21 @@ export function publicOrigin(headers: Headers): string {
   return `${proto === "https" ? "https" : "http"}://${host}`;
 }
 
+/**
+ * PUBLIC_URL names an https address: people reach this instance over TLS, whatever scheme a request
+ * arrived with. A TLS proxy not named in TRUST_PROXY (or one that sends no X-Forwarded-Proto) makes every
+ * request look like plain http; the cookies that sign someone in must be Secure all the same, or the
+ * browser hands them to any http:// address of the host, where a network attacker reads them.
+ */
+export function publicUrlIsHttps(): boolean {
+  return config().publicUrl?.startsWith("https:") ?? false;
+}
+
+/** Whether a cookie set in answer to this request is Secure: PUBLIC_URL is https, or the request came over https. */
+export function secureCookieFor(headers: Headers): boolean {
+  return publicUrlIsHttps() || publicOrigin(headers).startsWith("https:");
+}
+
 /** The language chosen on this browser (the cookie the language switch sets), if any. */
 function chosenLocale(cookieHeader: string | null) {
   const match = cookieHeader?.match(new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([^;]*)`));

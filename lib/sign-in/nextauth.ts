@@ -20,7 +20,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
-import { requestMeta } from "@/lib/http/request-meta";
+import { publicUrlIsHttps, requestMeta } from "@/lib/http/request-meta";
 import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
 import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/idp/oidc";
 import { signInOptions } from "@/lib/idp/sign-in-options";
@@ -85,6 +85,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
     // Self-hosted: the app is reached under whatever host the operator gives it.
     trustHost: true,
     session: { strategy: "jwt", maxAge: config().sessionMaxAgeSeconds },
+    // With an https PUBLIC_URL the cookies are Secure (and "__Secure-"/"__Host-" named) even when the request
+    // reached us as http (lib/http/request-meta.ts publicUrlIsHttps); otherwise Auth.js goes by the request's scheme.
+    ...(publicUrlIsHttps() ? { useSecureCookies: true } : {}),
     // Auth.js's token format, with the derived key kept instead of derived per call (./session-token.ts).
     jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
     pages: { signIn: "/login", error: "/login" },

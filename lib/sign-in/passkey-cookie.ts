@@ -5,11 +5,11 @@
  */
 import "server-only";
 import { cookies, headers } from "next/headers";
-import { publicOrigin } from "@/lib/http/request-meta";
+import { secureCookieFor } from "@/lib/http/request-meta";
 import { PASSKEY_COOKIE, PASSKEY_COOKIE_TTL_MS } from "@/lib/sign-in/passkey-sign-in";
 
 export async function setPasskeyCookie(token: string): Promise<void> {
-  const secure = publicOrigin(await headers()).startsWith("https:");
+  const secure = secureCookieFor(await headers());
   (await cookies()).set(PASSKEY_COOKIE, token, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: PASSKEY_COOKIE_TTL_MS / 1000 });
 }
 

@@ -11,7 +11,7 @@
  */
 import "server-only";
 import { cookies, headers } from "next/headers";
-import { publicOrigin } from "@/lib/http/request-meta";
+import { secureCookieFor } from "@/lib/http/request-meta";
 import { SECOND_STEP_COOKIE, SECOND_STEP_TTL_MS } from "@/lib/mfa/second-step";
 import { currentCookieSink } from "./cookie-sink";
 
@@ -22,7 +22,7 @@ async function requestCookies() {
 
 export async function setSecondStepCookie(token: string): Promise<void> {
   const request = await requestCookies();
-  const secure = publicOrigin(request.headers).startsWith("https:");
+  const secure = secureCookieFor(request.headers);
   request.write.set(SECOND_STEP_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",

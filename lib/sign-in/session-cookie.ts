@@ -16,16 +16,19 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { getToken } from "next-auth/jwt";
 import { sessionSecret } from "@/lib/crypto/keys";
+import { publicUrlIsHttps } from "@/lib/http/request-meta";
 import { decodeSessionToken } from "./session-token";
 
 /**
  * Whether Auth.js names its cookies "__Secure-…" for this request: as its
  * session endpoint decides (@auth/core createActionURL, then
- * `useSecureCookies ?? url.protocol === "https:"`): AUTH_URL's scheme when
- * set, else X-Forwarded-Proto (Next.js sets it; scripts/server.mjs drops a
+ * `useSecureCookies ?? url.protocol === "https:"`): always with an https
+ * PUBLIC_URL (./nextauth.ts sets useSecureCookies then), else AUTH_URL's scheme
+ * when set, else X-Forwarded-Proto (Next.js sets it; scripts/server.mjs drops a
  * client's own unless the peer is a trusted proxy), else https.
  */
 function secureCookies(requestHeaders: Headers): boolean {
+  if (publicUrlIsHttps()) return true;
   const envUrl = process.env.AUTH_URL ?? process.env.NEXTAUTH_URL;
   if (envUrl) return new URL(envUrl).protocol === "https:";
   const protocol = requestHeaders.get("x-forwarded-proto") ?? "https";
