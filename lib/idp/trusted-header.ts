@@ -12,6 +12,7 @@
  * owner configures it.
  */
 import "server-only";
+import crypto from "node:crypto";
 import { isAddressInRanges } from "@/lib/http/address-ranges";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
@@ -51,13 +52,33 @@ export async function proxySignInAvailable(headers: Headers): Promise<boolean> {
 
 export class NoProxyIdentity extends Error {}
 
-export async function signInWithTrustedHeader(headers: Headers, meta: RequestMeta): Promise<ExternalSignedIn> {
+/**
+ * Which proxy identity a session signed in through the header belongs to: the header's name and a digest
+ * of the user it named (the session cookie carries it; never the name itself).
+ */
+export type ProxyBinding = { header: string; user: string };
+
+const userDigest = (user: string) => crypto.createHash("sha256").update(user.toLowerCase()).digest("base64url").slice(0, 22);
+
+/**
+ * Whether a request may go on with a session the proxy header signed in: yes, unless the request carries
+ * that header naming someone else. A shared browser whose proxy sign-in changed hands (the proxy now names
+ * Bob) is then no longer Alice's session; a request without the header (a path the proxy leaves bare) goes
+ * on. Whoever sends the header, a trusted proxy or not, can only end the session for their own request.
+ */
+export function proxyStillNames(binding: ProxyBinding, header: (name: string) => string | string[] | null | undefined): boolean {
+  const sent = header(binding.header);
+  const value = (Array.isArray(sent) ? sent.join(", ") : sent)?.trim();
+  return !value || userDigest(value) === binding.user;
+}
+
+export async function signInWithTrustedHeader(headers: Headers, meta: RequestMeta): Promise<ExternalSignedIn & { proxy: ProxyBinding }> {
   const accountId = await instanceAccountId();
   if (!accountId) throw new NoProxyIdentity("Setup is not complete");
   const settings = await loadSignInSettings(db(), accountId);
   const who = proxyIdentity(headers, settings);
   if (!who) throw new NoProxyIdentity("No trusted proxy header on this request");
-  return signInExternal(
+  const signedIn = await signInExternal(
     accountId,
     { idpId: HEADER_IDP_ID, subject: who.user.toLowerCase(), email: who.email, emailVerified: true, name: who.name ?? who.user, username: who.user },
     {
@@ -72,4 +93,5 @@ export async function signInWithTrustedHeader(headers: Headers, meta: RequestMet
     },
     meta,
   );
+  return { ...signedIn, proxy: { header: settings.headerUser.toLowerCase(), user: userDigest(who.user) } };
 }

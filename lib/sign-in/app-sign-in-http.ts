@@ -89,7 +89,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
   };
   const outcome = await decideAppSignIn({
     provider,
-    session: await browserSession(req.headers.cookie),
+    session: await browserSession(req.headers.cookie, (name) => req.headers[name]),
     clientId: String(details.params.client_id ?? ""),
     requestedScope: String(details.params.scope ?? ""),
     grantId: details.grantId,
@@ -221,7 +221,7 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== "end_session_confirm" || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
-    const session = await browserSession(ctx.req.headers.cookie);
+    const session = await browserSession(ctx.req.headers.cookie, (name) => ctx.req.headers[name]);
     if (session) await signOutSession(session, requestMeta(webHeaders(ctx.req)));
     for (const name of SESSION_COOKIES) ctx.cookies.set(name, null, { path: "/", signed: false });
   });

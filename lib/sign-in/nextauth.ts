@@ -24,7 +24,7 @@ import { publicUrlIsHttps, requestMeta } from "@/lib/http/request-meta";
 import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
 import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/idp/oidc";
 import { signInOptions } from "@/lib/idp/sign-in-options";
-import { NoProxyIdentity, signInWithTrustedHeader } from "@/lib/idp/trusted-header";
+import { NoProxyIdentity, signInWithTrustedHeader, type ProxyBinding } from "@/lib/idp/trusted-header";
 import { parseAuthenticationResponse } from "@/lib/mfa/passkey-records";
 import { PasskeySignInFailed, PasskeySignInThrottled, signInWithPasskey } from "@/lib/sign-in/passkey-sign-in";
 import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
@@ -43,12 +43,15 @@ export const SECOND_STEP_DUE = "second_step";
 declare module "next-auth" {
   interface User {
     sessionId?: string;
+    /** Signed in by the proxy header: whom it named (lib/idp/trusted-header.ts proxyStillNames). */
+    proxy?: ProxyBinding;
   }
 }
 
 declare module "@auth/core/jwt" {
   interface JWT {
     sid?: string;
+    proxy?: ProxyBinding;
   }
 }
 
@@ -184,7 +187,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         async authorize(_credentials, req) {
           try {
             const signedIn = await signInWithTrustedHeader(req.headers, requestMeta(req.headers));
-            return { id: signedIn.userId, sessionId: signedIn.sessionId };
+            return { id: signedIn.userId, sessionId: signedIn.sessionId, proxy: signedIn.proxy };
           } catch (err) {
             if (err instanceof NoProxyIdentity) throw new SignInDenied("proxy_header_missing");
             if (err instanceof ExternalSignInRefused) throw new SignInDenied(`refused_${err.reason}`);
@@ -222,8 +225,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         }
       },
       async jwt({ token, user }) {
-        // Only the session id goes into the cookie: no name, email or role.
-        if (user?.sessionId) return { sid: user.sessionId, sub: user.id };
+        // Only the session id goes into the cookie (and, signed in by the proxy header, a digest of whom it
+        // named): no name, email or role.
+        if (user?.sessionId) return { sid: user.sessionId, sub: user.id, ...(user.proxy ? { proxy: user.proxy } : {}) };
         // A cookie whose session row is gone, expired, or whose user is blocked
         // or deleted is no session: null makes Auth.js answer "no session" and
         // clear the cookie instead of re-issuing it with a fresh expiry.

@@ -17,6 +17,7 @@ import { cookies, headers } from "next/headers";
 import { getToken } from "next-auth/jwt";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { publicUrlIsHttps } from "@/lib/http/request-meta";
+import { proxyStillNames } from "@/lib/idp/trusted-header";
 import { decodeSessionToken } from "./session-token";
 
 /**
@@ -50,5 +51,6 @@ export async function sessionIdFromCookie(): Promise<string | null> {
     decode: decodeSessionToken,
   });
   const sid = token?.sid;
+  if (token?.proxy && !proxyStillNames(token.proxy, (name) => requestHeaders.get(name))) return null;
   return typeof sid === "string" ? sid : null;
 }
