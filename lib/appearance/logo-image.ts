@@ -5,11 +5,13 @@
  * Its dimensions are read from its header too, and a picture over
  * MAX_LOGO_SIDE a side is refused: a file of a few bytes may declare 65,535 ×
  * 65,535 pixels, and the sign-in page and every mail would have each
- * visitor's browser or mail client decode it (a decompression bomb).
+ * visitor's browser or mail client decode it (a decompression bomb). What is
+ * kept is the picture without its metadata (./logo-metadata.ts).
  */
 import crypto from "node:crypto";
 import type { LogoType } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
+import { withoutMetadata } from "./logo-metadata";
 import { LOGO_DIMENSIONS_MESSAGE, LOGO_EMPTY_MESSAGE, LOGO_SIZE_MESSAGE, LOGO_TYPE_MESSAGE, MAX_LOGO_BYTES, MAX_LOGO_SIDE } from "./limits";
 
 export { MAX_LOGO_BYTES };
@@ -86,7 +88,8 @@ export function checkLogo(bytes: Uint8Array): CheckedLogo {
   if (bytes.byteLength > MAX_LOGO_BYTES) throw new Invalid(LOGO_SIZE_MESSAGE, { logo: [LOGO_SIZE_MESSAGE] });
   const type = sniffLogoType(bytes);
   if (!type) throw new Invalid(LOGO_TYPE_MESSAGE, { logo: [LOGO_TYPE_MESSAGE] });
-  const buffer = Buffer.from(bytes);
+  const buffer = withoutMetadata(Buffer.from(bytes), type);
+  if (!buffer) throw new Invalid(LOGO_TYPE_MESSAGE, { logo: [LOGO_TYPE_MESSAGE] });
   const size = logoDimensions(buffer, type);
   if (!size || size.width === 0 || size.height === 0) throw new Invalid(LOGO_TYPE_MESSAGE, { logo: [LOGO_TYPE_MESSAGE] });
   if (size.width > MAX_LOGO_SIDE || size.height > MAX_LOGO_SIDE) throw new Invalid(LOGO_DIMENSIONS_MESSAGE, { logo: [LOGO_DIMENSIONS_MESSAGE] });

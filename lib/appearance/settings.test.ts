@@ -129,6 +129,71 @@ describe("a logo is a picture of sensible dimensions (no decompression bomb for 
   });
 });
 
+/** A PNG chunk: length, type, data, CRC over type and data. */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, "latin1");
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])));
+  return Buffer.concat([head, data, crc]);
+}
+
+const WHERE = "GPSLatitude 52.5208 N GPSLongitude 13.4094 E";
+
+describe("a logo is served without the metadata it was uploaded with (camera, author, where it was taken)", () => {
+  it("drops a PNG's text, EXIF and time chunks and anything after IEND, keeping the picture's chunks as they were", () => {
+    const ihdr = PNG.subarray(8, 33);
+    const rest = PNG.subarray(33); // IDAT, IEND
+    const withMeta = Buffer.concat([
+      PNG.subarray(0, 8),
+      ihdr,
+      pngChunk("tEXt", Buffer.from(`Author\0Olive Owner, ${WHERE}`, "latin1")),
+      pngChunk("iTXt", Buffer.from("XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta>Olive Owner</x:xmpmeta>", "latin1")),
+      pngChunk("eXIf", Buffer.from(`MM\0*${WHERE}`, "latin1")),
+      pngChunk("tIME", Buffer.from([0x07, 0xea, 1, 2, 3, 4, 5])),
+      rest,
+      Buffer.from("<script>after the end</script>"),
+    ]);
+    const logo = checkLogo(withMeta);
+    expect(logo.bytes.equals(PNG)).toBe(true);
+  });
+
+  it("drops a JPEG's EXIF and XMP (APP1), IPTC (APP13) and comments, keeping its frame and scan", () => {
+    const exif = Buffer.from(`Exif\0\0MM\0*${WHERE}`, "latin1");
+    const segment = (marker: number, data: Buffer) => Buffer.concat([Buffer.from([0xff, marker, (data.length + 2) >> 8, (data.length + 2) & 0xff]), data]);
+    const plain = jpegHead(300, 120);
+    const withMeta = Buffer.concat([
+      plain.subarray(0, 2),
+      segment(0xe1, exif),
+      segment(0xe1, Buffer.from("http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>Olive Owner</x:xmpmeta>", "latin1")),
+      segment(0xed, Buffer.from("Photoshop 3.0\0Olive Owner", "latin1")),
+      segment(0xfe, Buffer.from("Olive Owner", "latin1")),
+      plain.subarray(2),
+    ]);
+    const logo = checkLogo(withMeta);
+    expect(logo.bytes.equals(plain)).toBe(true);
+  });
+
+  it("drops a WebP's EXIF and XMP chunks and their flags, keeping the picture", () => {
+    const plain = webpClaiming("VP8X", 300, 120);
+    const flagged = Buffer.from(plain);
+    flagged[20] = 0x08 | 0x04;
+    const chunk = (kind: string, data: Buffer) => {
+      const head = Buffer.alloc(8);
+      head.write(kind, 0, "latin1");
+      head.writeUInt32LE(data.length, 4);
+      return Buffer.concat([head, data, data.length % 2 ? Buffer.alloc(1) : Buffer.alloc(0)]);
+    };
+    const body = Buffer.concat([flagged.subarray(8), chunk("EXIF", Buffer.from(`MM\0*${WHERE}`, "latin1")), chunk("XMP ", Buffer.from("<x:xmpmeta>Olive Owner</x:xmpmeta>", "latin1"))]);
+    const riff = Buffer.alloc(8);
+    riff.write("RIFF", 0, "latin1");
+    riff.writeUInt32LE(body.length, 4);
+    const logo = checkLogo(Buffer.concat([riff, body]));
+    expect(logo.bytes.equals(plain)).toBe(true);
+  });
+});
+
 describe("Settings → Appearance", () => {
   let owner: SessionActor;
   let admin: SessionActor;
