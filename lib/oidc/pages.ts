@@ -9,7 +9,7 @@
  *  - the language: the locale cookie, else Accept-Language, else English,
  *    as i18n/request.ts decides; texts in messages/*.json under "oidcPages";
  *  - the instance's name above the heading, as the sign-in page's card shows it.
- * No script and no external resource: the pages' CSP allows inline styles only.
+ * No script and no external resource: their policy (PAGE_POLICY) allows inline styles only.
  * The provider hands in its own forms (with their CSRF field); we wrap them.
  */
 import "server-only";
@@ -102,6 +102,13 @@ export function richText(t: ReturnType<typeof textsFor>, key: Parameters<ReturnT
  * (lib/applications/schemas.ts); one stored before could otherwise reorder the sentence it stands in.
  */
 const appLabel = (app: string) => asDisplayText(app, APPLICATION_NAME_MAX);
+
+/**
+ * The policy every page here is served with: no script at all, styles inline, pictures (the logo) from here,
+ * no framing. No form-action: signing out and consenting redirect on to the app's own address, which
+ * browsers would check against it.
+ */
+export const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function page(viewer: Viewer, title: string, body: string): string {
   const theme = viewer.theme === "system" ? "" : ` class="${viewer.theme}"`;
