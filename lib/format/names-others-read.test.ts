@@ -9,6 +9,8 @@ import { createApplicationSchema, updateApplicationSchema } from "@/lib/applicat
 import { groupInputSchema } from "@/lib/groups/schemas";
 import { ldapInputSchema, providerInputSchema } from "@/lib/idp/schemas";
 import { consentPage, deviceConfirmPage, messagePage, viewerOf } from "@/lib/oidc/pages";
+import { roleInputSchema } from "@/lib/roles/schemas";
+import { createTokenSchema } from "@/lib/tokens/schemas";
 import { NAME_UNSAFE_CHARACTERS } from "@/lib/users/fields";
 
 const UNSAFE = ["Grafana\u202E", "Grafana\u2067x", "Grafana\nClick https://evil.example", "Gra\tfana", "Gra\u2028fana"];
@@ -28,6 +30,11 @@ describe("names others read are one line of visible text", () => {
     expect(nameIssues(providerInputSchema.safeParse(provider))).toEqual([NAME_UNSAFE_CHARACTERS]);
     expect(nameIssues(ldapInputSchema.safeParse({ name }))).toEqual([NAME_UNSAFE_CHARACTERS]);
     expect(nameIssues(groupInputSchema.safeParse({ name }))).toEqual([NAME_UNSAFE_CHARACTERS]);
+  });
+
+  it.each(UNSAFE)("refuses a role or an access token named %j (a role's name reaches apps and lists; a token's, the notice mail)", (name) => {
+    expect(nameIssues(roleInputSchema.safeParse({ name, permissions: [] }))).toEqual(["Name must not contain control characters"]);
+    expect(nameIssues(createTokenSchema.safeParse({ name }))).toEqual(["Name must not contain control characters"]);
   });
 
   it("keeps ordinary names, other scripts included", () => {
