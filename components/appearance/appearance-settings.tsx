@@ -11,7 +11,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { INSTANCE_NAME_MAX, LOGO_EMPTY_MESSAGE, LOGO_SIZE_MESSAGE, LOGO_TYPE_MESSAGE, MAX_LOGO_BYTES } from "@/lib/appearance/limits";
+import { INSTANCE_NAME_MAX, LOGO_DIMENSIONS_MESSAGE, LOGO_EMPTY_MESSAGE, LOGO_SIZE_MESSAGE, LOGO_TYPE_MESSAGE, MAX_LOGO_BYTES, MAX_LOGO_SIDE } from "@/lib/appearance/limits";
 
 type Initial = { name: string; logo: { url: string; size: number } | null };
 
@@ -69,6 +69,7 @@ function useLogoError() {
     if (message === LOGO_TYPE_MESSAGE) return t("instance.errors.type");
     if (message === LOGO_SIZE_MESSAGE || /too large/i.test(message)) return t("instance.errors.size");
     if (message === LOGO_EMPTY_MESSAGE) return t("instance.errors.empty");
+    if (message === LOGO_DIMENSIONS_MESSAGE) return t("instance.errors.dimensions", { max: MAX_LOGO_SIDE });
     return t("instance.errors.failed", { message });
   };
 }

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS } from "@/lib/db/schema.sqlite";
 import type { MessageRef, ServerMessageKey } from "@/lib/errors";
+import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
 
 export const APPLICATION_NAME_MAX = 100;
 export const REDIRECT_URIS_MAX = 20;
@@ -90,7 +91,9 @@ const fields = {
     .string({ error: "Name is required" })
     .trim()
     .min(1, "Name is required")
-    .max(APPLICATION_NAME_MAX, `Name must be at most ${APPLICATION_NAME_MAX} characters`),
+    .max(APPLICATION_NAME_MAX, `Name must be at most ${APPLICATION_NAME_MAX} characters`)
+    // Everyone reads it on the consent and device pages: one line, no direction overrides (lib/format/display-text.ts).
+    .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS),
   redirect_uris: uriList("redirect_uris"),
   post_logout_redirect_uris: uriList("post_logout_redirect_uris"),
   allowed_groups: z

@@ -15,6 +15,9 @@ const UNSAFE = String.raw`\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069`;
 const UNSAFE_CHARACTER = new RegExp(`[${UNSAFE}]`, "u");
 const UNSAFE_RUN = new RegExp(`[${UNSAFE}]+`, "u");
 
+/** The field message when a typed name breaks the rule (a person's, an application's, a provider's, a group's). */
+export const NAME_UNSAFE_CHARACTERS = "A name can't contain line breaks, tabs or invisible direction marks";
+
 export function hasUnsafeDisplayCharacters(text: string): boolean {
   return UNSAFE_CHARACTER.test(text);
 }

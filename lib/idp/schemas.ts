@@ -6,6 +6,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
+import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
 import { publicRangeProblem } from "./proxy-ranges";
 
 /** Roles a provider may give new users: never the owner. */
@@ -67,7 +68,9 @@ const providerFields = {
     .string({ error: "Display name is required" })
     .trim()
     .min(1, "Display name is required")
-    .max(64, "Display name must be at most 64 characters"),
+    .max(64, "Display name must be at most 64 characters")
+    // The public sign-in page shows it to anyone: one line, no direction overrides (lib/format/display-text.ts).
+    .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS),
   issuer: issuerSchema,
   client_id: z
     .string({ error: "Client ID is required" })
@@ -158,7 +161,13 @@ const filterSchema = (label: string, placeholder: string) =>
     .refine((v) => v.includes(placeholder), `${label} must contain ${placeholder}`);
 
 export const ldapInputSchema = z.object({
-  name: z.string({ error: "Name must be text" }).trim().min(1, "Name is required").max(64, "Name must be at most 64 characters").default("LDAP"),
+  name: z
+    .string({ error: "Name must be text" })
+    .trim()
+    .min(1, "Name is required")
+    .max(64, "Name must be at most 64 characters")
+    .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS)
+    .default("LDAP"),
   enabled: bool("enabled").default(false),
   url: ldapUrlSchema,
   start_tls: bool("start_tls").default(false),

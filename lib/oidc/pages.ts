@@ -9,7 +9,7 @@
  *  - the language: the locale cookie, else Accept-Language, else English,
  *    as i18n/request.ts decides; texts in messages/*.json under "oidcPages";
  *  - the instance's name above the heading, as the sign-in page's card shows it.
- * No script and no external resource: the pages' CSP allows inline styles only.
+ * No script and no external resource: their policy (PAGE_POLICY) allows inline styles only.
  * The provider hands in its own forms (with their CSRF field); we wrap them.
  */
 import "server-only";
@@ -22,6 +22,8 @@ import { localeFromAcceptLanguage } from "@/i18n/negotiate";
 import de from "@/messages/de.json";
 import en from "@/messages/en.json";
 import { brandView, DEFAULT_BRANDING, instanceBranding, type BrandView } from "@/lib/instance/branding";
+import { APPLICATION_NAME_MAX } from "@/lib/applications/schemas";
+import { asDisplayText } from "@/lib/format/display-text";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -95,6 +97,19 @@ export function richText(t: ReturnType<typeof textsFor>, key: Parameters<ReturnT
   return t.markup(key, { ...escaped, strong: (chunks: string) => `<strong>${chunks}</strong>` });
 }
 
+/**
+ * An app's name as these pages show it: one line without direction overrides. New names are refused them
+ * (lib/applications/schemas.ts); one stored before could otherwise reorder the sentence it stands in.
+ */
+const appLabel = (app: string) => asDisplayText(app, APPLICATION_NAME_MAX);
+
+/**
+ * The policy every page here is served with: no script at all, styles inline, pictures (the logo) from here,
+ * no framing. No form-action: signing out and consenting redirect on to the app's own address, which
+ * browsers would check against it.
+ */
+export const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 export function page(viewer: Viewer, title: string, body: string): string {
   const theme = viewer.theme === "system" ? "" : ` class="${viewer.theme}"`;
   return `<!doctype html><html lang="${viewer.locale}"${theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)} · ${escapeHtml(viewer.instanceName)}</title><style>${STYLE}</style></head><body><main><p class="brand">${viewer.logoUrl ? `<img src="${escapeHtml(viewer.logoUrl)}" alt="">` : ""}${escapeHtml(viewer.instanceName)}</p><div class="card">${body}</div></main></body></html>`;
@@ -112,7 +127,7 @@ export function messagePage(viewer: Viewer, section: "signedOut" | "failed" | "e
   const t = textsFor(viewer);
   const instance = viewer.instanceName;
   if (section === "deviceDone") {
-    const app = extra.app ?? t("deviceDone.someDevice");
+    const app = (extra.app && appLabel(extra.app)) || t("deviceDone.someDevice");
     return page(viewer, t("deviceDone.title"), `<h1>${escapeHtml(t("deviceDone.heading"))}</h1><p>${richText(t, "deviceDone.body", { app })}</p>`);
   }
   const alert = extra.alert !== undefined ? `<p role="alert">${escapeHtml(extra.alert)}</p>` : "";
@@ -162,8 +177,9 @@ export function deviceInputPage(viewer: Viewer, form: string, invalid: boolean):
 }
 
 /** "Approve the device?" naming the app and showing the code to compare. */
-export function deviceConfirmPage(viewer: Viewer, form: string, app: string, userCode: string): string {
+export function deviceConfirmPage(viewer: Viewer, form: string, name: string, userCode: string): string {
   const t = textsFor(viewer);
+  const app = appLabel(name);
   return page(
     viewer,
     t("deviceConfirm.title"),
@@ -176,8 +192,9 @@ export function deviceConfirmPage(viewer: Viewer, form: string, app: string, use
 const SCOPE_KEYS = ["openid", "profile", "email", "groups", "roles", "offline_access"] as const;
 
 /** The consent question: which app, and what it would see; the answer posts to action. */
-export function consentPage(viewer: Viewer, action: string, app: string, scopes: string[]): string {
+export function consentPage(viewer: Viewer, action: string, name: string, scopes: string[]): string {
   const t = textsFor(viewer);
+  const app = appLabel(name);
   const instance = viewer.instanceName;
   const items = scopes
     .map((s) => {

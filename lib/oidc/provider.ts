@@ -30,7 +30,7 @@ import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
 import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey } from "./request-scope";
-import { deviceConfirmPage, deviceInputPage, messagePage, signOutPage, viewerFor } from "./pages";
+import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
 import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX, PROVIDER_ROUTES } from "./paths";
@@ -85,6 +85,13 @@ function policy() {
     ),
   );
   return prompts;
+}
+
+/** One of ./pages.ts's pages as the answer, under their policy (no script: app-sign-in-http.ts keeps it). */
+function showPage(ctx: { type: string; body: unknown; set(field: string, value: string): void }, html: string): void {
+  ctx.type = "html";
+  ctx.body = html;
+  ctx.set("Content-Security-Policy", PAGE_POLICY);
 }
 
 function configuration(jwks: object[]): Configuration {
@@ -156,12 +163,10 @@ function configuration(jwks: object[]): Configuration {
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
-          ctx.type = "html";
-          ctx.body = signOutPage(await viewerFor(ctx.req.headers), form);
+          showPage(ctx, signOutPage(await viewerFor(ctx.req.headers), form));
         },
         async postLogoutSuccessSource(ctx) {
-          ctx.type = "html";
-          ctx.body = messagePage(await viewerFor(ctx.req.headers), "signedOut");
+          showPage(ctx, messagePage(await viewerFor(ctx.req.headers), "signedOut"));
         },
       },
       deviceFlow: {
@@ -169,22 +174,18 @@ function configuration(jwks: object[]): Configuration {
         charset: "base-20",
         mask: "****-****",
         async userCodeInputSource(ctx, form, _out, err) {
-          ctx.type = "html";
-          ctx.body = deviceInputPage(await viewerFor(ctx.req.headers), form, Boolean(err));
+          showPage(ctx, deviceInputPage(await viewerFor(ctx.req.headers), form, Boolean(err)));
         },
         async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
-          ctx.type = "html";
-          ctx.body = deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode);
+          showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode));
         },
         async successSource(ctx) {
-          ctx.type = "html";
-          ctx.body = messagePage(await viewerFor(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName });
+          showPage(ctx, messagePage(await viewerFor(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName }));
         },
       },
     },
     async renderError(ctx, out) {
-      ctx.type = "html";
-      ctx.body = messagePage(await viewerFor(ctx.req.headers), "failed", { alert: out.error_description ?? out.error });
+      showPage(ctx, messagePage(await viewerFor(ctx.req.headers), "failed", { alert: out.error_description ?? out.error }));
     },
     // Grant types: code and device (and refresh); no implicit, no client credentials.
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),

@@ -16,7 +16,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
-import { consentPage, messagePage, viewerFor } from "@/lib/oidc/pages";
+import { consentPage, messagePage, PAGE_POLICY, viewerFor } from "@/lib/oidc/pages";
 import { carriesSessionCookie, isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope } from "@/lib/oidc/request-scope";
@@ -38,10 +38,7 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {
-  // No form-action: the consent form's answer redirects on to the app's own address, which browsers check against it.
-  send(res, status, "text/html; charset=utf-8", html, {
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-  });
+  send(res, status, "text/html; charset=utf-8", html, { "content-security-policy": PAGE_POLICY });
 }
 
 function unavailable(res: ServerResponse, reason: "no_public_url" | "not_set_up"): void {
@@ -184,13 +181,14 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
  * reach it: none of its pages (enter a device code, approve a device, sign
  * out, errors) may be framed by another site — a framed "Approve" would hand
  * an attacker's device the person's tokens (clickjacking). Only framing is
- * restricted here: the form_post response mode needs its inline script.
+ * restricted here: the form_post response mode needs its inline script. Our
+ * own pages (lib/oidc/pages.ts) come with their stricter policy, which stays.
  */
 function withUnframeablePages(provider: CurrentProvider): void {
   provider.use(async (ctx, next) => {
     await next();
     // X-Frame-Options and the other headers every provider answer carries: oidcRequestHandler.
-    ctx.set("Content-Security-Policy", "frame-ancestors 'none'");
+    if (ctx.response.get("Content-Security-Policy") !== PAGE_POLICY) ctx.set("Content-Security-Policy", "frame-ancestors 'none'");
   });
 }
 

@@ -1,6 +1,8 @@
 /** Field schemas shared by every form and API route that takes a person's details. */
 import { z } from "zod";
-import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
+import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
+
+export { NAME_UNSAFE_CHARACTERS };
 
 /** "X is required" when missing, "X must be text" when another type was sent. */
 export const textError = (label: string) => (issue: { input: unknown }) =>
@@ -15,8 +17,6 @@ export const emailSchema = z
 
 /** The longest name a person may type; names from elsewhere are cut to it (lib/users/name-cleanup.ts). */
 export const NAME_MAX_LENGTH = 100;
-
-export const NAME_UNSAFE_CHARACTERS = "A name can't contain line breaks, tabs or invisible direction marks";
 
 /**
  * A person's name, typed (users, invites, setup, Profile): one line of visible text, since others read it,

@@ -9,7 +9,7 @@ import { removeLogo, setLogo, toApiAppearance } from "@/lib/appearance/settings"
 
 /**
  * The picture itself as the body (`curl -T logo.png`, any Content-Type: the type is
- * read from the bytes); PNG, JPEG or WebP, at most 256 KiB; owner only.
+ * read from the bytes); PNG, JPEG or WebP, at most 256 KiB and 4096 × 4096 pixels; owner only.
  */
 export const PUT = apiRoute(async (request) => {
   const actor = await apiActor(request);
