@@ -14,8 +14,13 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceFromCookieHeader, newDeviceId } from "@/lib/http/device-cookie";
+import { STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 
 const dev = process.env.NODE_ENV === "development";
+// An https PUBLIC_URL (validated at start, lib/config.ts) means people reach us over TLS, even when the TLS
+// proxy isn't trusted to say so (lib/http/request-meta.ts publicUrlIsHttps; read here from the environment,
+// as this file loads no server module).
+const publicUrlIsHttps = process.env.PUBLIC_URL?.startsWith("https:") ?? false;
 
 function pagePolicy(nonce: string, https: boolean): string {
   return [
@@ -35,13 +40,15 @@ function pagePolicy(nonce: string, https: boolean): string {
 
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const https = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  const https = publicUrlIsHttps || request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
   const policy = pagePolicy(nonce, https);
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);
+  // next.config.ts sends HSTS when a trusted proxy says https; a page also sends it under an https PUBLIC_URL.
+  if (https) response.headers.set(STRICT_TRANSPORT_SECURITY.key, STRICT_TRANSPORT_SECURITY.value);
   // A browser without a (well-formed) device cookie gets one, before it can sign in (lib/http/device-cookie.ts).
   if (!deviceFromCookieHeader(request.headers.get("cookie"))) {
     response.cookies.set(DEVICE_COOKIE, newDeviceId(), { httpOnly: true, sameSite: "lax", secure: https, path: "/", maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
