@@ -51,6 +51,11 @@ export type ExternalIdentity = {
   idpId: string;
   /** The person's stable id at that source. */
   subject: string;
+  /**
+   * The id an older Latchkey bound this person by (LDAP: the username, before the entry's own id was read): a
+   * user found by it alone is moved to `subject`, once.
+   */
+  formerSubject?: string;
   email: string | null;
   /** Whether the source vouches for the email (OIDC email_verified; directories and proxies are trusted). */
   emailVerified: boolean;
@@ -209,6 +214,12 @@ async function endWhatTheUnprovenSetUp(tx: Tx, accountId: string, row: UserRow, 
 async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Promise<Found> {
   const known = await findBySubject(tx, accountId, who.idpId, who.subject);
   if (known) return { row: known, created: false, linked: false };
+  const former = who.formerSubject === undefined ? undefined : await findBySubject(tx, accountId, who.idpId, who.formerSubject);
+  if (former) {
+    const bound = sealIdpSubject(former.id, who.idpId, who.subject);
+    await tx.update(users).set(bound).where(and(eq(users.accountId, accountId), eq(users.id, former.id)));
+    return { row: { ...former, ...bound }, created: false, linked: false };
+  }
 
   const email = who.email ? emailSchema.safeParse(who.email) : null;
   // usernames: directories and proxies may know people without an email (sites without mail); they come in by username.

@@ -165,11 +165,11 @@ async function signInThroughDirectory(
   password: string,
   attempt: Attempt,
 ): Promise<SignedIn> {
-  // A directory user may type their email; the directory knows them by username.
-  const username = (row ? openIdpSubject(row) : null) ?? identifier.trim();
+  // A directory user may type their email: the directory knows them by the id (or username) they are bound by.
+  const lookup = { typed: identifier.trim(), boundTo: row ? openIdpSubject(row) : null };
   // two-factor: a directory user with a second factor (or who must set one up) gets the same second step as a local one.
   const secondStep = (tx: Tx, user: UserRow, now: Date) => beginSecondStepIfNeeded(tx, user, "ldap", now);
-  const [result] = await Promise.allSettled([signInWithDirectory(ldap, username, password, attempt.meta, secondStep), verifyAgainstDummy(password)]);
+  const [result] = await Promise.allSettled([signInWithDirectory(ldap, lookup, password, attempt.meta, secondStep), verifyAgainstDummy(password)]);
   const directoryAttempt = { ...attempt, accountId: ldap.accountId };
   if (result.status === "fulfilled") {
     await writeSystem((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));

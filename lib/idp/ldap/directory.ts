@@ -30,7 +30,38 @@ export type LdapConfig = {
   allowInternalAddresses: boolean;
 };
 
-export type DirectoryUser = { dn: string; username: string; email: string | null; name: string | null };
+export type DirectoryUser = {
+  dn: string;
+  username: string;
+  email: string | null;
+  name: string | null;
+  /** The entry's own id, which a username given to someone else later doesn't carry (see stableIdOf), or null. */
+  stableId: string | null;
+};
+
+/**
+ * The attributes a directory keeps as an entry's id for its whole life, whatever its names become: OpenLDAP's
+ * and most servers' entryUUID (RFC 4530), Active Directory's objectGUID (16 bytes), 389 Directory Server's and
+ * FreeIPA's nsUniqueId. Asked by name; a server that doesn't know one ignores it (RFC 4511 4.5.1.8).
+ */
+const STABLE_ID_ATTRIBUTES = ["entryUUID", "objectGUID", "nsUniqueId"] as const;
+
+/** Whether a bound subject is an entry's id (stableIdOf), not a username (which can't hold a ":"…: see isDirectoryId's users). */
+export function isDirectoryId(subject: string): boolean {
+  return STABLE_ID_ATTRIBUTES.some((a) => subject.startsWith(`${a.toLowerCase()}:`));
+}
+
+/** "entryuuid:…" (the attribute's name, lower-cased, then its value; objectGUID's bytes in hex), or null. */
+function stableIdOf(entry: Entry): string | null {
+  for (const attribute of STABLE_ID_ATTRIBUTES) {
+    const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
+    const value = key === undefined ? undefined : [entry[key]].flat()[0];
+    if (value === undefined) continue;
+    const text = Buffer.isBuffer(value) ? value.toString("hex") : String(value).trim().toLowerCase();
+    if (text) return `${attribute.toLowerCase()}:${text}`;
+  }
+  return null;
+}
 
 /** The directory could not be asked (down, TLS refused, service bind refused): not the person's fault. */
 export class DirectoryUnavailable extends Error {
@@ -120,22 +151,38 @@ export function describeLdapError(err: unknown, config: Pick<LdapConfig, "url" |
 /** The one entry the user filter finds for this username, or null (none, or ambiguous). */
 export async function findDirectoryUser(config: LdapConfig, username: string): Promise<DirectoryUser | null> {
   if (!username || username.length > 256) return null;
-  const filter = config.userFilter.replaceAll("{username}", Filter.escape(username));
+  return findOneEntry(config, config.userFilter.replaceAll("{username}", Filter.escape(username)), username);
+}
+
+/**
+ * The entry with this id (stableIdOf's "attribute:value"), if the user filter still lets it sign in (with any
+ * username), or null: how a person already bound to their entry is found again, whatever their username now.
+ */
+export async function findDirectoryUserById(config: LdapConfig, stableId: string): Promise<DirectoryUser | null> {
+  const attribute = STABLE_ID_ATTRIBUTES.find((a) => stableId.startsWith(`${a.toLowerCase()}:`));
+  if (!attribute) return null;
+  const value = stableId.slice(attribute.length + 1);
+  // objectGUID is 16 bytes, matched byte by byte (RFC 4515's \hh); the others are text.
+  const assertion = attribute === "objectGUID" ? (value.match(/^[0-9a-f]{32}$/) ? value.replace(/../g, "\\$&") : null) : Filter.escape(value);
+  if (assertion === null) return null;
+  return findOneEntry(config, `(&${config.userFilter.replaceAll("{username}", "*")}(${attribute}=${assertion}))`, null);
+}
+
+/** The one entry `filter` finds, or null; `typed`: the username to go by when the entry has none. */
+async function findOneEntry(config: LdapConfig, filter: string, typed: string | null): Promise<DirectoryUser | null> {
   return withServiceBind(config, async (client) => {
     const { searchEntries } = await client.search(config.searchBase, {
       scope: "sub",
       filter,
-      attributes: [config.usernameAttribute, config.emailAttribute, config.nameAttribute],
+      attributes: [config.usernameAttribute, config.emailAttribute, config.nameAttribute, ...STABLE_ID_ATTRIBUTES],
+      explicitBufferAttributes: ["objectGUID"],
       sizeLimit: 2,
     });
     if (searchEntries.length !== 1) return null;
     const entry = searchEntries[0];
-    return {
-      dn: entry.dn,
-      username: first(entry, config.usernameAttribute) ?? username,
-      email: first(entry, config.emailAttribute),
-      name: first(entry, config.nameAttribute),
-    };
+    const username = first(entry, config.usernameAttribute) ?? typed;
+    if (!username) return null;
+    return { dn: entry.dn, username, email: first(entry, config.emailAttribute), name: first(entry, config.nameAttribute), stableId: stableIdOf(entry) };
   }).catch((err) => {
     // A size-limit error means the filter matched more than one entry: nobody in particular.
     if (err instanceof DirectoryUnavailable && /size limit/i.test(err.message)) return null;

@@ -102,7 +102,8 @@ describe("directory sign-in on the normal form", () => {
     const first = await signInWithPassword("dora", LDAP_PEOPLE.dora.password, META);
     const row = (await userRow(first.userId))!;
     expect(row).toMatchObject({ passwordHash: null, role: "user" });
-    expect(openIdpSubject(row!)).toBe("dora");
+    // Bound by the entry's own id (OpenLDAP's entryUUID), not the username that a new person could be given later.
+    expect(openIdpSubject(row!)).toMatch(/^entryuuid:[0-9a-f-]{36}$/);
     expect(await resolveSession(first.sessionId)).toMatchObject({ userId: first.userId });
     expect(await lastEvent()).toMatchObject({ action: "user.login", details: expect.objectContaining({ method: "ldap" }) });
     // Again by username, and by email.

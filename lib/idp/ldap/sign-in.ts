@@ -7,7 +7,7 @@ import "server-only";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { LdapSourceRow } from "@/lib/db/schema";
 import { signInExternal, type ExternalPolicy, type ExternalSignedIn } from "../external-sign-in";
-import { directoryGroupNames, findDirectoryUser, verifyDirectoryPassword } from "./directory";
+import { directoryGroupNames, findDirectoryUser, findDirectoryUserById, isDirectoryId, verifyDirectoryPassword, type DirectoryUser, type LdapConfig } from "./directory";
 import { ldapConfigOf } from "./source";
 
 /** Unknown to the directory, or the wrong password: the caller answers both the same way. */
@@ -17,16 +17,29 @@ export class DirectoryCredentialsRejected extends Error {
   }
 }
 
+/**
+ * Whom to look up: `typed`, what the person typed; `boundTo`, the directory subject the Latchkey user they typed
+ * is bound by, if any: an entry's id (./directory.ts stableIdOf) or, for people bound before ids were read, the
+ * username (so a person who typed their email is found by it).
+ */
+export type DirectoryLookup = { typed: string; boundTo: string | null };
+
+/** The entry a sign-in is about: the bound entry by its id; if it is gone (a username reused), what was typed. */
+async function lookUp(config: LdapConfig, { typed, boundTo }: DirectoryLookup): Promise<DirectoryUser | null> {
+  if (boundTo && !isDirectoryId(boundTo)) return findDirectoryUser(config, boundTo);
+  return (boundTo ? await findDirectoryUserById(config, boundTo) : null) ?? findDirectoryUser(config, typed);
+}
+
 /** `beforeSession`: the orchestration's last word before a session (two-factor's second step), see ExternalPolicy. */
 export async function signInWithDirectory(
   source: LdapSourceRow,
-  username: string,
+  lookup: DirectoryLookup,
   password: string,
   meta: RequestMeta,
   beforeSession?: ExternalPolicy["beforeSession"],
 ): Promise<ExternalSignedIn> {
   const config = ldapConfigOf(source);
-  const entry = await findDirectoryUser(config, username);
+  const entry = await lookUp(config, lookup);
   if (!entry) throw new DirectoryCredentialsRejected("unknown_user");
   if (!(await verifyDirectoryPassword(config, entry.dn, password))) throw new DirectoryCredentialsRejected("wrong_password");
 
@@ -40,7 +53,17 @@ export async function signInWithDirectory(
   }
   return signInExternal(
     source.accountId,
-    { idpId: source.id, subject: entry.username.toLowerCase(), email: entry.email, emailVerified: true, name: entry.name, username: entry.username },
+    {
+      idpId: source.id,
+      // The entry's own id where the directory keeps one: a username handed to someone new later is then a new
+      // person here, not the old account. People bound by username before are moved to it at their next sign-in.
+      subject: entry.stableId ?? entry.username.toLowerCase(),
+      formerSubject: entry.stableId ? entry.username.toLowerCase() : undefined,
+      email: entry.email,
+      emailVerified: true,
+      name: entry.name,
+      username: entry.username,
+    },
     {
       method: "ldap",
       sourceName: source.name,
