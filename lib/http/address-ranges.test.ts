@@ -13,5 +13,12 @@ describe("isAddressInRanges", () => {
     expect(isAddressInRanges("not an address", ["0.0.0.0/0"])).toBe(false);
     expect(isAddressInRanges(null, ["0.0.0.0/0"])).toBe(false);
   });
+
+  it("matches a range written as IPv4-mapped IPv6 (as the trusted ranges' check reads it) against IPv4 clients", () => {
+    expect(isAddressInRanges("10.1.2.3", ["::ffff:10.0.0.0/104"])).toBe(true);
+    expect(isAddressInRanges("::ffff:10.1.2.3", ["::ffff:10.1.0.0/112"])).toBe(true);
+    expect(isAddressInRanges("10.2.0.1", ["::ffff:10.1.0.0/112"])).toBe(false);
+    expect(isAddressInRanges("fd00::5", ["::ffff:10.0.0.0/104"])).toBe(false);
+  });
 });
 

@@ -13,10 +13,13 @@ export function isAddressInRanges(address: string | null, ranges: readonly strin
   }
   for (const range of ranges) {
     try {
-      const [net, bits] = range.includes("/") ? ipaddr.parseCIDR(range) : ([ipaddr.process(range), -1] as const);
-      const candidate = net.kind() === "ipv4" ? ipaddr.process(net.toString()) : net;
-      if (candidate.kind() !== addr.kind()) continue;
-      if (bits === -1 ? candidate.toString() === addr.toString() : addr.match(candidate, bits)) return true;
+      let [net, bits] = range.includes("/") ? ipaddr.parseCIDR(range) : ([ipaddr.process(range), -1] as const);
+      // "::ffff:10.0.0.0/104" is the IPv4 range 10.0.0.0/8, and addresses are compared as IPv4 (above).
+      if (net.kind() === "ipv6" && (net as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
+        [net, bits] = [(net as ipaddr.IPv6).toIPv4Address(), bits - 96];
+      }
+      if (net.kind() !== addr.kind()) continue;
+      if (bits === -1 ? net.toString() === addr.toString() : addr.match(net, bits)) return true;
     } catch {
       // a range that doesn't parse trusts nobody
     }
