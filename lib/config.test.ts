@@ -39,7 +39,7 @@ describe("readConfig", () => {
     expect(problems({ TRUST_PROXY: "10.0.0.0/8,proxy.local" })[0]).toMatch(/^TRUST_PROXY="10\.0\.0\.0\/8,proxy\.local" is not valid: it must be false, true, or/);
   });
 
-  it.each(["0.0.0.0/0", "10.0.0.0/8,::/0", "::ffff:0:0/0"])("refuses TRUST_PROXY=%s: a range of every address lets anyone claim any client address", (value) => {
+  it.each(["0.0.0.0/0", "10.0.0.0/8,::/0", "::ffff:0:0/0", "::ffff:0.0.0.0/96", "::ffff:0.0.0.0/90"])("refuses TRUST_PROXY=%s: a range of every address lets anyone claim any client address", (value) => {
     const lines = problems({ TRUST_PROXY: value });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^TRUST_PROXY=".*" is not valid: it must not trust every address/);

@@ -35,9 +35,12 @@ function isAddressOrRange(entry: string): boolean {
   }
 }
 
-/** A range of prefix length 0 (0.0.0.0/0, ::/0): every address of its family. */
+/** A range of prefix length 0 (0.0.0.0/0, ::/0): every address of its family; ::ffff:0.0.0.0/96 is every IPv4 address. */
 function coversEveryAddress(entry: string): boolean {
-  return entry.includes("/") && ipaddr.parseCIDR(entry)[1] === 0;
+  if (!entry.includes("/")) return false;
+  const [net, bits] = ipaddr.parseCIDR(entry);
+  const ipv4Mapped = net.kind() === "ipv6" && (net as ipaddr.IPv6).isIPv4MappedAddress();
+  return bits === 0 || (ipv4Mapped && bits <= 96);
 }
 
 /**
