@@ -86,6 +86,13 @@ describe("readConfig", () => {
     }
   });
 
+  it.each(["https://team.example.com@evil.example", "https://user:pass@team.example.com", "https://team.example.com\\@evil.example"])(
+    "refuses a PUBLIC_URL with a user name before the host (%s): links would go to another host than they read",
+    (value) => {
+      expect(problems({ PUBLIC_URL: value })).toEqual([expect.stringMatching(/^PUBLIC_URL=.* is not valid: it must be an http:\/\/ or https:\/\/ address/)]);
+    },
+  );
+
   it("reports each bad variable once", () => {
     expect(problems({ SIGNIN_DELAY_SECONDS: "-1.5", SETUP_ATTEMPTS_PER_15_MIN: "lots" })).toHaveLength(2);
   });

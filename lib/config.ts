@@ -67,6 +67,12 @@ function defaultHashConcurrency(): number {
 const MIN_DIFFERENT_KEY_BYTES = 16;
 const MIN_DIFFERENT_SECRET_CHARACTERS = 8;
 
+/**
+ * A public address: http(s), a host (no user name or password before it: "https://team.example.com@evil.example"
+ * reads as the first host but links to the second), an optional path, no query or fragment. Also Settings → Email's.
+ */
+export const PUBLIC_ADDRESS = /^https?:\/\/[^\s/?#@\\]+(\/[^\s?#]*)?$/;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("development"),
   /** The port scripts/server.mjs listens on; validated here so a bad one stops the start like any other. */
@@ -187,7 +193,7 @@ const envSchema = z.object({
   PUBLIC_URL: z
     .string()
     .optional()
-    .refine((v) => !v || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), "must be an http:// or https:// address (e.g. https://team.example.com)"),
+    .refine((v) => !v || PUBLIC_ADDRESS.test(v), "must be an http:// or https:// address (e.g. https://team.example.com)"),
 });
 
 export type Config = {

@@ -64,6 +64,15 @@ describe("mail settings", { timeout: 60_000 }, () => {
     await expect(saveMailSettings(await startSession(admin), mailSettingsInputSchema.parse({ host: "" }), META)).rejects.toBeInstanceOf(Forbidden);
   });
 
+  it("refuses a public address with a user name before the host: mailed links would go to the host after the @", () => {
+    for (const public_url of ["https://team.example.com@evil.example", "https://user:pass@team.example.com/"]) {
+      const parsed = mailSettingsInputSchema.safeParse({ public_url });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]).toMatchObject({ path: ["public_url"], message: expect.stringMatching(/^Must be an http:\/\/ or https:\/\/ address/) });
+    }
+    expect(mailSettingsInputSchema.parse({ public_url: "https://team.example.com/latchkey/" }).public_url).toBe("https://team.example.com/latchkey");
+  });
+
   it("seals the SMTP password at rest and never returns it; an empty password keeps it", async () => {
     const saved = await configure();
     expect(saved.enabled).toBe(true);

@@ -5,6 +5,7 @@
  * the whole with mailSettingsInputSchema.
  */
 import { z } from "zod";
+import { PUBLIC_ADDRESS } from "@/lib/config";
 import { MAIL_SECURITY } from "@/lib/db/schema.sqlite";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
 
@@ -45,7 +46,7 @@ export const mailSettingsInputSchema = z.object({
     .max(2000, "At most 2000 characters")
     .nullish()
     .transform((v) => (v ? v.replace(/\/+$/, "") : null))
-    .refine((v) => v === null || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), "Must be an http:// or https:// address, like https://team.example.com"),
+    .refine((v) => v === null || PUBLIC_ADDRESS.test(v), "Must be an http:// or https:// address, like https://team.example.com"),
   notice_password_changed: z.boolean({ error: "Must be true or false" }).default(true),
   notice_two_factor_changed: z.boolean({ error: "Must be true or false" }).default(true),
   notice_access_token_created: z.boolean({ error: "Must be true or false" }).default(true),
