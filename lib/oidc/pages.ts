@@ -40,7 +40,7 @@ const STYLE = `
 @media (prefers-color-scheme:dark){:root:not(.light){color-scheme:dark;${DARK}}}
 :root.dark{color-scheme:dark;${DARK}}
 *{box-sizing:border-box}body{margin:0;min-height:100vh;display:flex;align-items:flex-start;justify-content:center;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:48px 16px}
-main{width:100%;max-width:420px}
+main{width:100%;max-width:420px;overflow-wrap:anywhere}
 .brand{margin:0 0 12px;text-align:center;font-size:.875rem;font-weight:600;letter-spacing:.025em;color:var(--brand)}
 .brand img{display:block;margin:0 auto 8px;max-height:48px;max-width:100%}
 .card{background:var(--card);border:1px solid var(--border);border-radius:12px;padding:24px}
