@@ -1,0 +1,51 @@
+/**
+ * Review 10d: what the REST API does with hostile input at its edges, called through the route handlers
+ * as a client with a token would. Each case failed before its fix.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.mock("@/lib/sign-in/session-cookie", () => ({ sessionIdFromCookie: async () => null }));
+vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "vitest" }), cookies: async () => ({ get: () => undefined }) }));
+vi.mock("next-intl/server", () => import("@/test/next-intl-server"));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+let token: string;
+let accountId: string;
+
+beforeAll(async () => {
+  const { completeSetup, setupInputSchema } = await import("@/lib/setup/setup");
+  const { createAccessToken } = await import("@/lib/tokens/personal-tokens");
+  const { META, startSession } = await import("@/test/factories");
+  const password = "a long and unusual passphrase";
+  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password }), META);
+  accountId = setup.account_id;
+  const owner = await startSession({ id: setup.user_id, accountId });
+  token = (await createAccessToken(owner, setup.user_id, { name: "edges", expires_in: 30 }, META, { password })).plain;
+});
+
+function call(url: string, init: { method?: string; body?: string } = {}): Request {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  return new Request(`http://localhost${url}`, { method: init.method ?? "GET", headers, body: init.body });
+}
+
+async function groupNames(): Promise<string[]> {
+  const { listGroups } = await import("@/lib/groups/queries");
+  const { authenticateAccessToken } = await import("@/lib/tokens/access-tokens");
+  const actor = (await authenticateAccessToken(token))!;
+  return (await listGroups(actor, { offset: 0 })).items.map((g: { name: string }) => g.name);
+}
+
+describe("a NUL character in a JSON body", () => {
+  it("is refused with 422 naming the field, and nothing is written (PostgreSQL can't store it; SQLite kept it)", async () => {
+    const { POST } = await import("@/app/api/groups/route");
+    const res = await POST(call("/api/groups", { method: "POST", body: JSON.stringify({ name: "Ops\u0000Admins" }) }), undefined);
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { code: number; errors: Record<string, string[]> };
+    expect(body.code).toBe(422);
+    expect(body.errors.name?.[0]).toMatch(/NUL/);
+    expect((await groupNames()).some((n) => n.startsWith("Ops"))).toBe(false);
+  });
+});
