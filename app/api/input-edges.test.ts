@@ -49,3 +49,38 @@ describe("a NUL character in a JSON body", () => {
     expect((await groupNames()).some((n) => n.startsWith("Ops"))).toBe(false);
   });
 });
+
+describe("query parameters", () => {
+  it("a NUL character in one is a 422 naming it, never a 500 (PostgreSQL refused ?group=%00 and ?role=%00 in its query)", async () => {
+    const { GET } = await import("@/app/api/users/route");
+    const { GET: exportUsers } = await import("@/app/api/users/export/route");
+    for (const [handler, url] of [
+      [GET, "/api/users?group=%00"],
+      [GET, "/api/users?role=ad%00min"],
+      [exportUsers, "/api/users/export?group=%00"],
+    ] as const) {
+      const res = await handler(call(url), undefined);
+      expect(res.status, url).toBe(422);
+      const body = (await res.json()) as { errors: Record<string, string[]> };
+      expect(Object.values(body.errors).flat().join(" "), url).toMatch(/NUL/);
+    }
+  });
+
+  it("given twice, the first one counts in every list, as in the activity log and NetBird's Go handlers (?limit=1&limit=999 answered 999 rows)", async () => {
+    const { createUser } = await import("@/test/factories");
+    await createUser(accountId);
+    await createUser(accountId);
+    const { GET: users } = await import("@/app/api/users/route");
+    const { GET: groups } = await import("@/app/api/groups/route");
+    const { POST: addGroup } = await import("@/app/api/groups/route");
+    for (const name of ["First", "Second"]) expect((await addGroup(call("/api/groups", { method: "POST", body: JSON.stringify({ name }) }), undefined)).status).toBe(200);
+    for (const [handler, url] of [
+      [users, "/api/users?limit=1&limit=999"],
+      [groups, "/api/groups?limit=1&limit=999"],
+    ] as const) {
+      const res = await handler(call(url), undefined);
+      expect(res.status, url).toBe(200);
+      expect(await res.json(), url).toHaveLength(1);
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { otherMethods } from "@/lib/http/methods";
+import { queryParams } from "@/lib/http/query";
 
 const formatSchema = z.object({
   format: z.enum(EXPORT_FORMATS, { error: `format must be one of: ${EXPORT_FORMATS.join(", ")}` }).default("csv"),
@@ -13,7 +14,7 @@ const formatSchema = z.object({
 /** Every event matching the filters (not just one page), as a CSV or JSON Lines download. */
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const input = filtersInput(new URL(request.url).searchParams);
+  const input = filtersInput(queryParams(new URL(request.url).searchParams));
   const { format } = parseOrThrow(formatSchema, { format: input.format });
   // Paging does not apply to an export: it is the whole filtered view.
   const filters = parseOrThrow(eventFiltersSchema, { ...input, limit: undefined, offset: undefined, before: undefined, after: undefined });
