@@ -84,3 +84,32 @@ describe("query parameters", () => {
     }
   });
 });
+
+describe("methods a route doesn't serve", () => {
+  it("are answered by every route file with a JSON 405 naming the allowed ones (POST /api/users/{id}/service-tokens fell through to Next's bare 405)", async () => {
+    const apiDir = path.join(process.cwd(), "app", "api");
+    const routeFiles: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        // Auth.js answers its own paths.
+        else if (entry.name === "route.ts" && !full.includes(`${path.sep}auth${path.sep}`)) routeFiles.push(full);
+      }
+    };
+    walk(apiDir);
+    const missing: string[] = [];
+    for (const file of routeFiles) {
+      const mod = (await import(file)) as Record<string, unknown>;
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
+        if (typeof mod[method] !== "function") missing.push(`${method} ${path.relative(apiDir, file)}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    const { POST } = (await import("@/app/api/users/[id]/service-tokens/route")) as unknown as Record<string, (r: Request) => Promise<Response>>;
+    const res = await POST(call("/api/users/x/service-tokens", { method: "POST" }));
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(await res.json()).toEqual({ message: "Method POST is not allowed here", code: 405 });
+  });
+});
