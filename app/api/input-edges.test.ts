@@ -113,3 +113,19 @@ describe("methods a route doesn't serve", () => {
     expect(await res.json()).toEqual({ message: "Method POST is not allowed here", code: 405 });
   });
 });
+
+describe("GET /api/events/audit", () => {
+  it("honours the documented after cursor without a limit too (it answered the whole log, older events included)", async () => {
+    const { POST: addGroup } = await import("@/app/api/groups/route");
+    const { GET: events } = await import("@/app/api/events/route");
+    const { GET: audit } = await import("@/app/api/events/audit/route");
+    for (const name of ["Audit A", "Audit B", "Audit C"]) await addGroup(call("/api/groups", { method: "POST", body: JSON.stringify({ name }) }), undefined);
+    const newest = (await (await events(call("/api/events?limit=3"), undefined)).json()) as { id: string; seq: number }[];
+    const after = newest[2].seq;
+    const res = await audit(call(`/api/events/audit?after=${after}`), undefined);
+    expect(res.status).toBe(200);
+    const got = (await res.json()) as { id: string }[];
+    expect(got.map((e) => e.id)).toEqual(newest.slice(0, 2).map((e) => e.id));
+    expect(res.headers.get("x-total-count")).toBe("2");
+  });
+});
