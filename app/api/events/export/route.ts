@@ -1,15 +1,12 @@
-import { z } from "zod";
-import { eventFiltersSchema, filtersInput } from "@/lib/audit/event-filters";
-import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportEvents, exportFileName } from "@/lib/audit/export";
+import { eventFiltersSchema, exportQuerySchema, filtersInput } from "@/lib/audit/event-filters";
+import { EXPORT_CONTENT_TYPES, exportEvents, exportFileName } from "@/lib/audit/export";
 import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { otherMethods } from "@/lib/http/methods";
 import { queryParams } from "@/lib/http/query";
 
-const formatSchema = z.object({
-  format: z.enum(EXPORT_FORMATS, { error: `format must be one of: ${EXPORT_FORMATS.join(", ")}` }).default("csv"),
-});
+const formatSchema = exportQuerySchema.pick({ format: true });
 
 /** Every event matching the filters (not just one page), as a CSV or JSON Lines download. */
 export const GET = apiRoute(async (request) => {
