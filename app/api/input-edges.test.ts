@@ -129,3 +129,26 @@ describe("GET /api/events/audit", () => {
     expect(res.headers.get("x-total-count")).toBe("2");
   });
 });
+
+describe("a group's name", () => {
+  it("is one line of visible text, as people's, roles' and the instance's names are (a line break or a bidi override was kept, and went to apps in the groups claim)", async () => {
+    const { POST } = await import("@/app/api/groups/route");
+    for (const name of ["Ops\nAdmins", "Ops\u202Esnimda", "Ops\tTeam", "Ops\u2028Admins"]) {
+      const res = await POST(call("/api/groups", { method: "POST", body: JSON.stringify({ name }) }), undefined);
+      expect(res.status, JSON.stringify(name)).toBe(422);
+      expect(((await res.json()) as { errors: Record<string, string[]> }).errors.name).toEqual(["Name must not contain control characters"]);
+    }
+    expect((await groupNames()).filter((n) => n.startsWith("Ops"))).toEqual([]);
+  });
+});
+
+describe("a role's name", () => {
+  it("refuses bidi overrides and line separators too, not only control characters (\"Auditor\\u202E\" passed)", async () => {
+    const { POST } = await import("@/app/api/roles/route");
+    for (const name of ["Auditor\u202Erotidua", "Help\u2028desk", "Help\u2066desk"]) {
+      const res = await POST(call("/api/roles", { method: "POST", body: JSON.stringify({ name, permissions: ["users:read"] }) }), undefined);
+      expect(res.status, JSON.stringify(name)).toBe(422);
+      expect(((await res.json()) as { errors: Record<string, string[]> }).errors.name).toEqual(["Name must not contain control characters"]);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 /** Input schemas for groups: one per input, shared by the dashboard's forms and the REST API. */
 import { z } from "zod";
+import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { listParamsSchema } from "@/lib/http/list-params";
 
 export const GROUP_NAME_MAX = 64;
@@ -8,7 +9,9 @@ export const groupNameSchema = z
   .string({ error: "Name is required" })
   .trim()
   .min(1, "Name is required")
-  .max(GROUP_NAME_MAX, `Name must be at most ${GROUP_NAME_MAX} characters`);
+  .max(GROUP_NAME_MAX, `Name must be at most ${GROUP_NAME_MAX} characters`)
+  // One line of visible text, as people's and roles' names (lib/format/display-text.ts): apps get it in the groups claim.
+  .refine((name) => !hasUnsafeDisplayCharacters(name), "Name must not contain control characters");
 
 /**
  * NetBird's group requests carry peers and network resources. Latchkey has

@@ -1,5 +1,6 @@
 /** Input schemas for roles: one per input, shared by the Settings → Roles forms and the REST API. */
 import { z } from "zod";
+import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { isPermission, type Permission } from "@/lib/auth/permissions";
 
 export const ROLE_NAME_MAX = 64;
@@ -25,7 +26,8 @@ export const roleInputSchema = z.object({
     .trim()
     .min(1, "Name is required")
     .max(ROLE_NAME_MAX, `Name must be at most ${ROLE_NAME_MAX} characters`)
-    .regex(/^[^\p{Cc}]*$/u, "Name must not contain control characters"),
+    // One line of visible text, as people's and groups' names (lib/format/display-text.ts).
+    .refine((name) => !hasUnsafeDisplayCharacters(name), "Name must not contain control characters"),
   description: z
     .string({ error: "Description must be text" })
     .trim()
