@@ -152,3 +152,29 @@ describe("a role's name", () => {
     }
   });
 });
+
+describe("names people read on the consent and sign-in pages", () => {
+  it("an application's name is one line of visible text (it is shown on the consent page to everyone signing in to it)", async () => {
+    const { POST } = await import("@/app/api/applications/route");
+    for (const name of ["Grafana\nAllow this to read your mail", "Grafana\u202Eliam", "Grafana\u2029x"]) {
+      const res = await POST(call("/api/applications", { method: "POST", body: JSON.stringify({ name, type: "web", redirect_uris: ["https://grafana.example.com/login/generic_oauth"] }) }), undefined);
+      expect(res.status, JSON.stringify(name)).toBe(422);
+      expect(((await res.json()) as { errors: Record<string, string[]> }).errors.name).toEqual(["Name must not contain control characters"]);
+    }
+  });
+
+  it("an identity provider's display name too (it is the public sign-in page's button)", async () => {
+    const { providerInputSchema } = await import("@/lib/idp/schemas");
+    const { parseOrThrow } = await import("@/lib/http/validation");
+    const base = { type: "oidc", issuer: "https://idp.example.com", client_id: "latchkey", client_secret: "s3cret" };
+    for (const name of ["Google\nor type your password here", "Google\u202Eelgoog"]) {
+      let fields: Record<string, string[]> = {};
+      try {
+        parseOrThrow(providerInputSchema, { ...base, name });
+      } catch (err) {
+        fields = (err as { fieldErrors: Record<string, string[]> }).fieldErrors;
+      }
+      expect(fields.name, JSON.stringify(name)).toEqual(["Display name must not contain control characters"]);
+    }
+  });
+});

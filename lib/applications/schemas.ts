@@ -6,6 +6,7 @@
  * credentials.
  */
 import { z } from "zod";
+import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS } from "@/lib/db/schema.sqlite";
 import type { MessageRef, ServerMessageKey } from "@/lib/errors";
 
@@ -90,7 +91,9 @@ const fields = {
     .string({ error: "Name is required" })
     .trim()
     .min(1, "Name is required")
-    .max(APPLICATION_NAME_MAX, `Name must be at most ${APPLICATION_NAME_MAX} characters`),
+    .max(APPLICATION_NAME_MAX, `Name must be at most ${APPLICATION_NAME_MAX} characters`)
+    // Everyone signing in to the app reads it on the consent page: one line of visible text (lib/format/display-text.ts).
+    .refine((name) => !hasUnsafeDisplayCharacters(name), "Name must not contain control characters"),
   redirect_uris: uriList("redirect_uris"),
   post_logout_redirect_uris: uriList("post_logout_redirect_uris"),
   allowed_groups: z

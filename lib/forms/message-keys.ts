@@ -162,6 +162,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   // tokens
   // (a token's name is at most TOKEN_NAME_MAX_LENGTH = 100 characters, as a person's name: the entry above)
   "Name must not contain control characters": { key: "nameControlCharacters" },
+  "Display name must not contain control characters": { key: "displayNameControlCharacters" },
   [`Expires in must be between ${TOKEN_EXPIRY_DAYS.min} and ${TOKEN_EXPIRY_DAYS.max} days`]: {
     key: "expiryRange",
     params: { min: TOKEN_EXPIRY_DAYS.min, max: TOKEN_EXPIRY_DAYS.max },

@@ -5,6 +5,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
 import { publicRangeProblem } from "./proxy-ranges";
 
@@ -67,7 +68,9 @@ const providerFields = {
     .string({ error: "Display name is required" })
     .trim()
     .min(1, "Display name is required")
-    .max(64, "Display name must be at most 64 characters"),
+    .max(64, "Display name must be at most 64 characters")
+    // The public sign-in page's button: one line of visible text (lib/format/display-text.ts).
+    .refine((name) => !hasUnsafeDisplayCharacters(name), "Display name must not contain control characters"),
   issuer: issuerSchema,
   client_id: z
     .string({ error: "Client ID is required" })
