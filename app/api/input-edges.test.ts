@@ -178,3 +178,15 @@ describe("names people read on the consent and sign-in pages", () => {
     }
   });
 });
+
+describe("GET /api/docs/assets/{file}", () => {
+  it("answers 404 for a name only an object's prototype holds (/api/docs/assets/constructor was a 500 reading node_modules)", async () => {
+    const { GET } = await import("@/app/api/docs/assets/[file]/route");
+    for (const file of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      const res = await GET(new Request(`http://localhost/api/docs/assets/${file}`), { params: Promise.resolve({ file }) });
+      expect(res.status, file).toBe(404);
+    }
+    const css = await GET(new Request("http://localhost/api/docs/assets/swagger-ui.css"), { params: Promise.resolve({ file: "swagger-ui.css" }) });
+    expect(css.status).toBe(200);
+  });
+});
