@@ -190,3 +190,22 @@ describe("GET /api/docs/assets/{file}", () => {
     expect(css.status).toBe(200);
   });
 });
+
+describe("numbers in a settings body", () => {
+  it("must be numbers (or a form's digits): true, false, null and [7] are refused, where z.coerce read them as 1, 0, 0 and 7", async () => {
+    const { PUT } = await import("@/app/api/settings/security/route");
+    const { GET } = await import("@/app/api/settings/security/route");
+    const { PUT: mailPut } = await import("@/app/api/settings/email/route");
+    expect((await PUT(call("/api/settings/security", { method: "PUT", body: JSON.stringify({ require_for: "nobody", grace_days: 14 }) }), undefined)).status).toBe(200);
+    for (const grace_days of [true, null, [7], false]) {
+      const res = await PUT(call("/api/settings/security", { method: "PUT", body: JSON.stringify({ grace_days }) }), undefined);
+      expect(res.status, JSON.stringify(grace_days)).toBe(422);
+      expect(((await res.json()) as { errors: Record<string, string[]> }).errors.grace_days, JSON.stringify(grace_days)).toBeDefined();
+    }
+    expect(((await (await GET(call("/api/settings/security"), undefined)).json()) as { grace_days: number }).grace_days).toBe(14);
+    for (const port of [true, [25], null]) {
+      const res = await mailPut(call("/api/settings/email", { method: "PUT", body: JSON.stringify({ port }) }), undefined);
+      expect(res.status, JSON.stringify(port)).toBe(422);
+    }
+  });
+});

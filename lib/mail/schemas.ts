@@ -5,6 +5,7 @@
  * the whole with mailSettingsInputSchema.
  */
 import { z } from "zod";
+import { numberInput } from "@/lib/forms/number-input";
 import { MAIL_SECURITY } from "@/lib/db/schema.sqlite";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
 
@@ -25,7 +26,7 @@ export const mailSettingsInputSchema = z.object({
     .regex(/^$|^[A-Za-z0-9.\-:[\]]+$/, "Must be a host name or address, like mail.example.com")
     .nullish()
     .transform((v) => (v ? v : null)),
-  port: z.coerce.number({ error: "Must be a port from 1 to 65535" }).int("Must be a port from 1 to 65535").min(1, "Must be a port from 1 to 65535").max(65535, "Must be a port from 1 to 65535").default(587),
+  port: numberInput(z.number({ error: "Must be a port from 1 to 65535" }).int("Must be a port from 1 to 65535").min(1, "Must be a port from 1 to 65535").max(65535, "Must be a port from 1 to 65535")).default(587),
   security: z.enum(MAIL_SECURITY, { error: "Must be none, starttls or tls" }).default("starttls"),
   username: optionalText(320, "At most 320 characters"),
   /** Write-only: left out (or empty) keeps the stored one; clear_password removes it. */
