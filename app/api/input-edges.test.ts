@@ -209,3 +209,21 @@ describe("numbers in a settings body", () => {
     }
   });
 });
+
+describe("a NUL character in a path id (/api/users/%00, which Next decodes)", () => {
+  it("is a 404, as any id that names nothing, on every route with an id (it was a 500 on PostgreSQL)", async () => {
+    const routes: [string, string, Record<string, string>][] = [
+      ["@/app/api/users/[id]/route", "GET", { id: "\u0000" }],
+      ["@/app/api/groups/[id]/route", "DELETE", { id: "a\u0000b" }],
+      ["@/app/api/roles/[id]/route", "GET", { id: "\u0000" }],
+      ["@/app/api/applications/[id]/route", "GET", { id: "\u0000" }],
+      ["@/app/api/users/[id]/sessions/[sessionId]/route", "DELETE", { id: "\u0000", sessionId: "x" }],
+    ];
+    for (const [file, method, params] of routes) {
+      const mod = (await import(/* @vite-ignore */ file)) as Record<string, (r: Request, c: unknown) => Promise<Response>>;
+      const res = await mod[method](call("/api/x", { method }), { params: Promise.resolve(params) });
+      expect(res.status, `${method} ${file}`).toBe(404);
+      expect(((await res.json()) as { message: string }).message).toMatch(/not found$/);
+    }
+  });
+});
