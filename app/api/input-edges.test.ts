@@ -227,3 +227,26 @@ describe("a NUL character in a path id (/api/users/%00, which Next decodes)", ()
     }
   });
 });
+
+describe("pending invites", () => {
+  it("are bounded per inviter, as access tokens and sessions are (the list decrypts every one on each read; a script made them without end)", async () => {
+    const { MAX_PENDING_INVITES_PER_INVITER } = await import("@/lib/invites/limits");
+    const { POST } = await import("@/app/api/users/invites/route");
+    const first = await POST(call("/api/users/invites", { method: "POST", body: JSON.stringify({ name: "Ivy", role: "user" }) }), undefined);
+    expect(first.status).toBe(200);
+    // The rest straight into the table: copies of the first with their own ids and token digests.
+    const { db } = await import("@/lib/db/database");
+    const { invites } = await import("@/lib/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const [row] = await db().select().from(invites).where(eq(invites.id, ((await first.json()) as { id: string }).id));
+    const { writeSystem } = await import("@/lib/data/unit-of-work");
+    const crypto = await import("node:crypto");
+    const copies = Array.from({ length: MAX_PENDING_INVITES_PER_INVITER - 1 }, () => ({ ...row, id: crypto.randomUUID(), tokenDigest: crypto.randomBytes(32).toString("hex") }));
+    await writeSystem(async (tx) => {
+      for (let i = 0; i < copies.length; i += 100) await tx.insert(invites).values(copies.slice(i, i + 100));
+    });
+    const res = await POST(call("/api/users/invites", { method: "POST", body: JSON.stringify({ name: "One too many", role: "user" }) }), undefined);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { message: string }).message).toContain(String(MAX_PENDING_INVITES_PER_INVITER));
+  });
+});
