@@ -250,3 +250,14 @@ describe("pending invites", () => {
     expect(((await res.json()) as { message: string }).message).toContain(String(MAX_PENDING_INVITES_PER_INVITER));
   });
 });
+
+describe("the mail sender's name", () => {
+  it("is one line of visible text: every mail shows it as who it is from (\"IT Support\\u202E\" and line breaks were kept)", async () => {
+    const { PUT } = await import("@/app/api/settings/email/route");
+    for (const from_name of ["Latchkey\u202Etroppus", "Latchkey\nBcc: x@example.com", "IT\u2028Support"]) {
+      const res = await PUT(call("/api/settings/email", { method: "PUT", body: JSON.stringify({ from_name }) }), undefined);
+      expect(res.status, JSON.stringify(from_name)).toBe(422);
+      expect(((await res.json()) as { errors: Record<string, string[]> }).errors.from_name).toEqual(["Name must not contain control characters"]);
+    }
+  });
+});

@@ -5,6 +5,7 @@
  * the whole with mailSettingsInputSchema.
  */
 import { z } from "zod";
+import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { numberInput } from "@/lib/forms/number-input";
 import { MAIL_SECURITY } from "@/lib/db/schema.sqlite";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
@@ -32,7 +33,8 @@ export const mailSettingsInputSchema = z.object({
   /** Write-only: left out (or empty) keeps the stored one; clear_password removes it. */
   password: z.string({ error: "Must be text" }).max(1024, "At most 1024 characters").optional(),
   clear_password: z.boolean({ error: "Must be true or false" }).default(false),
-  from_name: optionalText(120, "At most 120 characters"),
+  // Every mail shows it as who it is from: one line of visible text (lib/format/display-text.ts).
+  from_name: optionalText(120, "At most 120 characters").refine((name) => name === null || !hasUnsafeDisplayCharacters(name), "Name must not contain control characters"),
   from_address: z
     .string({ error: "Must be an email address" })
     .trim()
