@@ -261,3 +261,16 @@ describe("the mail sender's name", () => {
     }
   });
 });
+
+describe("an access token's name", () => {
+  it("is one line of visible text too: the person's security notice mail quotes it (\"ci\\u2028\\u2028No action is needed\" passed)", async () => {
+    const { authenticateAccessToken } = await import("@/lib/tokens/access-tokens");
+    const me = (await authenticateAccessToken(token))!;
+    const { POST } = await import("@/app/api/users/[id]/tokens/route");
+    for (const name of ["ci\u2028\u2028No action is needed", "ci\u202Edaer"]) {
+      const res = await POST(call(`/api/users/${me.userId}/tokens`, { method: "POST", body: JSON.stringify({ name, expires_in: 1 }) }), { params: Promise.resolve({ id: me.userId }) });
+      expect(res.status, JSON.stringify(name)).toBe(422);
+      expect(((await res.json()) as { errors: Record<string, string[]> }).errors.name).toEqual(["Name must not contain control characters"]);
+    }
+  });
+});
