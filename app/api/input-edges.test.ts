@@ -86,7 +86,7 @@ describe("query parameters", () => {
 });
 
 describe("methods a route doesn't serve", () => {
-  it("are answered by every route file with a JSON 405 naming the allowed ones (POST /api/users/{id}/service-tokens fell through to Next's bare 405)", async () => {
+  it("are answered by every route file with a JSON 405 naming the allowed ones, and OPTIONS names the same ones (POST /api/users/{id}/service-tokens fell through to Next's bare 405; Next's OPTIONS listed every method)", async () => {
     const apiDir = path.join(process.cwd(), "app", "api");
     const routeFiles: string[] = [];
     const walk = (dir: string) => {
@@ -106,6 +106,20 @@ describe("methods a route doesn't serve", () => {
       }
     }
     expect(missing).toEqual([]);
+    // OPTIONS names the same methods as a 405's Allow: Next's own answer listed every exported one, the 405 handlers included.
+    const wrongAllow: string[] = [];
+    for (const file of routeFiles) {
+      const mod = (await import(file)) as Record<string, (r: Request, c: unknown) => Promise<Response> | Response>;
+      // A refused method's handler is otherMethods' one (lib/http/methods.ts), named "refuse": calling it does nothing else.
+      const refused = ["GET", "POST", "PUT", "PATCH", "DELETE"].find((m) => mod[m]?.name === "refuse");
+      if (!refused) continue;
+      const res405 = await mod[refused](new Request("http://localhost/api/x", { method: refused }), undefined);
+      const options = mod.OPTIONS;
+      const allow = res405.headers.get("allow");
+      const answered = typeof options === "function" ? await options(new Request("http://localhost/api/x", { method: "OPTIONS" }), undefined) : undefined;
+      if (answered?.status !== 204 || answered.headers.get("allow") !== `${allow}, OPTIONS`) wrongAllow.push(`${path.relative(apiDir, file)}: ${answered?.headers.get("allow") ?? "none"} vs ${allow}`);
+    }
+    expect(wrongAllow).toEqual([]);
     const { POST } = (await import("@/app/api/users/[id]/service-tokens/route")) as unknown as Record<string, (r: Request) => Promise<Response>>;
     const res = await POST(call("/api/users/x/service-tokens", { method: "POST" }));
     expect(res.status).toBe(405);

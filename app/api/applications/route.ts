@@ -26,4 +26,4 @@ export const POST = apiRoute(async (request) => {
   return secretResponse(toApiApplicationWithSecret(application, clientSecret), { status: 201 });
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

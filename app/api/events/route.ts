@@ -31,4 +31,4 @@ export const GET = apiRoute(async (request) => {
   return Response.json(page.events.map(toApiEvent), { headers });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

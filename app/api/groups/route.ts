@@ -23,4 +23,4 @@ export const POST = apiRoute(async (request) => {
   return Response.json(toApiGroup(await createGroup(actor, input, requestMeta(request.headers))));
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -37,4 +37,4 @@ export const GET = apiRoute(async (request) => {
   return Response.json(events.slice(filters.offset), { headers: { "x-total-count": String(events.length) } });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -28,4 +28,4 @@ export const POST = apiRoute(async (request) => {
   return secretResponse(toApiInvite(invite, { token, emailQueued }));
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

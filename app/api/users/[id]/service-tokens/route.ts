@@ -17,4 +17,4 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   return Response.json(tokens.map((t) => ({ ...toApiToken(t), user_id: t.userId, user_name: t.serviceUserName })));
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");
