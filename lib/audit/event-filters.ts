@@ -36,8 +36,14 @@ const cursor = (field: string) =>
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
-export const eventFiltersSchema = z
-  .object({
+const pageLimit = z.coerce
+  .number({ error: "limit must be a number" })
+  .int("limit must be a whole number")
+  .min(1, "limit must be at least 1")
+  .max(MAX_EVENTS_PAGE, `limit must be at most ${MAX_EVENTS_PAGE}`);
+
+/** The fields, without the checks across them (zod can't pick or extend a refined object). */
+const eventFilterFields = z.object({
     /** One action code (user.login.failed) or several, comma-separated. */
     action: z.preprocess(
       emptyAsUndefined,
@@ -59,12 +65,7 @@ export const eventFiltersSchema = z
     to: z.preprocess(emptyAsUndefined, instant("to", true).optional()),
     /** Free text: names and emails of actors and targets, actions, failure reasons, an exact IP address or id. */
     search: z.preprocess(emptyAsUndefined, z.string().trim().max(200, "search must be at most 200 characters").optional()),
-    limit: z.coerce
-      .number({ error: "limit must be a number" })
-      .int("limit must be a whole number")
-      .min(1, "limit must be at least 1")
-      .max(MAX_EVENTS_PAGE, `limit must be at most ${MAX_EVENTS_PAGE}`)
-      .default(100),
+    limit: pageLimit.default(100),
     offset: z.coerce
       .number({ error: "offset must be a number" })
       .int("offset must be a whole number")
@@ -75,7 +76,9 @@ export const eventFiltersSchema = z
     before: z.preprocess(emptyAsUndefined, cursor("before").optional()),
     /** Only events newer than this seq (the previous page). */
     after: z.preprocess(emptyAsUndefined, cursor("after").optional()),
-  })
+  });
+
+export const eventFiltersSchema = eventFilterFields
   .refine((f) => !(f.from && f.to) || f.from.getTime() < f.to.getTime(), {
     message: "from must be before to",
     path: ["to"],
@@ -86,6 +89,19 @@ export const eventFiltersSchema = z
   });
 
 export type EventFilters = z.output<typeof eventFiltersSchema>;
+
+/**
+ * What GET /api/events/audit documents: the same filters, but without a limit it answers every event
+ * (NetBird's clients don't page), so limit has no default there. The route parses with eventFiltersSchema.
+ */
+export const auditQueryDocSchema = eventFilterFields.extend({ limit: pageLimit.optional() });
+
+export const EXPORT_FORMATS = ["csv", "jsonl"] as const;
+
+/** GET /api/events/export: the filtered view, whole (no paging), in a format. */
+export const exportQuerySchema = eventFilterFields.omit({ limit: true, offset: true, before: true, after: true }).extend({
+  format: z.enum(EXPORT_FORMATS, { error: `format must be one of: ${EXPORT_FORMATS.join(", ")}` }).default("csv"),
+});
 
 /** Reads filters from URL search params (repeated keys: the first wins). */
 export function filtersInput(params: URLSearchParams | Record<string, string | string[] | undefined>): Record<string, string> {

@@ -285,14 +285,15 @@ export async function queryEvents(accountId: string, filters: EventFilters, opti
 }
 
 /**
- * Every event matching the filters, newest first, in batches (for exports).
- * Keyset paging, so a million events cost a million index steps, not a
- * million squared.
+ * Every event matching the filters, newest first, in batches (for exports and
+ * /api/events/audit without a limit). Keyset paging, so a million events cost
+ * a million index steps, not a million squared. `after` bounds it below (it was
+ * dropped: ?after=N answered the whole log).
  */
 export async function* eachEvent(accountId: string, filters: EventFilters, batchSize = 1000): AsyncGenerator<EventRow[]> {
   let before = filters.before;
   for (;;) {
-    const p = await plan(accountId, { ...filters, before, after: undefined, offset: 0, limit: batchSize });
+    const p = await plan(accountId, { ...filters, before, offset: 0, limit: batchSize });
     if (p.empty) return;
     const found = (await matchingSeqs(p, batchSize, "DESC")).slice(0, batchSize);
     if (found.length === 0) return;

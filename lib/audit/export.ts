@@ -8,10 +8,10 @@
 import "server-only";
 import { stringify } from "csv-stringify/sync";
 import type { Actor } from "@/lib/auth/actor";
-import type { EventFilters } from "./event-filters";
+import { EXPORT_FORMATS, type EventFilters } from "./event-filters";
 import { assertCanReadActivity, eachActivityEvent, toApiEvent } from "./events";
 
-export const EXPORT_FORMATS = ["csv", "jsonl"] as const;
+export { EXPORT_FORMATS };
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const CSV_COLUMNS = [

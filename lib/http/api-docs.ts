@@ -53,7 +53,8 @@ export function docsPage(): Response {
 }
 
 export async function docsAsset(file: string): Promise<Response> {
-  const type = ASSETS[file];
+  // Own names only: "constructor" or "__proto__" is something every object holds (it was a 500).
+  const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
   if (!type) throw new NotFound("File");
   const body = file === "init.js" ? INIT : await fs.readFile(path.join(process.cwd(), "node_modules", "swagger-ui-dist", file));
   return new Response(body, { headers: { "content-type": type, "cache-control": "public, max-age=3600" } });

@@ -16,13 +16,16 @@ function jsonError(message: string, status: number, headers: Record<string, stri
 
 /**
  * Handlers for every method a route does not export, answering 405 with the
- * route's methods in Allow. Spread the ones the route lacks into its exports:
- * `export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");`
+ * route's methods in Allow, and OPTIONS naming the same ones (Next's own
+ * OPTIONS listed every exported handler, these 405 ones included). Spread the
+ * ones the route lacks, and OPTIONS, into its exports:
+ * `export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");`
  */
-export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
+export function otherMethods(...allowed: Method[]): Record<Method | "OPTIONS", Handler> {
   const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : [])].join(", ");
   const refuse: Handler = async (request) => jsonError(`Method ${request.method} is not allowed here`, 405, { allow });
-  return Object.fromEntries(METHODS.map((m) => [m, refuse])) as Record<Method, Handler>;
+  const options: Handler = async () => new Response(null, { status: 204, headers: { allow: `${allow}, OPTIONS` } });
+  return { ...(Object.fromEntries(METHODS.map((m) => [m, refuse])) as Record<Method, Handler>), OPTIONS: options };
 }
 
 /** Every method of an unknown /api path: a JSON 404. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Invalid } from "@/lib/errors";
-import { assertWellFormedText, MALFORMED_TEXT_MESSAGE } from "./well-formed-text";
+import { assertWellFormedText, MALFORMED_TEXT_MESSAGE, NUL_TEXT_MESSAGE } from "./well-formed-text";
 
 function fieldsOf(value: unknown): Record<string, string[]> | undefined {
   try {
@@ -27,5 +27,12 @@ describe("assertWellFormedText", () => {
   it("reports a top-level string or a malformed key where it sits", () => {
     expect(fieldsOf("\ud800")).toEqual({ _: [MALFORMED_TEXT_MESSAGE] });
     expect(fieldsOf({ outer: { ["k\ud800"]: "v" } })).toEqual({ outer: [MALFORMED_TEXT_MESSAGE] });
+  });
+});
+
+describe("a NUL character (review 10d: PostgreSQL can't store one, SQLite kept it in a group's name)", () => {
+  it("is refused in a value or a key, named by its field", () => {
+    expect(fieldsOf({ name: "Ops\u0000Admins", ok: "fine", list: ["a", "\u0000"] })).toEqual({ name: [NUL_TEXT_MESSAGE], "list.1": [NUL_TEXT_MESSAGE] });
+    expect(fieldsOf({ outer: { ["k\u0000"]: "v" } })).toEqual({ outer: [NUL_TEXT_MESSAGE] });
   });
 });

@@ -17,7 +17,7 @@ import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { invites, retiredInviteTokens, type InviteRow, type Role } from "@/lib/db/schema";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
-import { NotFound, PreconditionFailed } from "@/lib/errors";
+import { Conflict, NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
@@ -30,6 +30,7 @@ import { countWithinLimit, rateLimitRefusal } from "@/lib/security/rate-limit";
 import { assertCanInvite } from "@/lib/users/rules";
 import { assertUsernameAvailable } from "@/lib/users/username";
 import { grantWithin, invitingPermissions, permissionsInviteGives } from "./inviter-rule";
+import { MAX_PENDING_INVITES_PER_INVITER } from "./limits";
 import { inviteLabel, openInvite, sealInvitePii, type InviteRecord } from "./records";
 import type { CreateInviteInput } from "./schemas";
 
@@ -82,6 +83,17 @@ async function assertMayIssueInvite(tx: Tx, me: Actor, role: Role, autoGroups: r
   assertMayGrant(me, await permissionsInviteGives(tx, me.accountId, { role, autoGroups }));
 }
 
+/** An inviter has at most MAX_PENDING_INVITES_PER_INVITER pending invites (./limits.ts). */
+async function assertRoomForInvite(tx: Tx, accountId: string, inviterId: string): Promise<void> {
+  const [pending] = await tx
+    .select({ n: count() })
+    .from(invites)
+    .where(and(eq(invites.accountId, accountId), eq(invites.createdBy, inviterId)));
+  if (Number(pending?.n ?? 0) < MAX_PENDING_INVITES_PER_INVITER) return;
+  const max = String(MAX_PENDING_INVITES_PER_INVITER);
+  throw new Conflict(`You already have ${max} pending invites, the most one person may have: delete ones that are no longer needed`).keyed("tooManyInvites", { max });
+}
+
 export async function createInvite(actor: Actor, input: CreateInviteInput, meta: RequestMeta, now = new Date()): Promise<IssuedInvite> {
   assertCanInvite(actor, input.role);
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.invite);
@@ -92,6 +104,7 @@ export async function createInvite(actor: Actor, input: CreateInviteInput, meta:
     // usernames: a username named here is kept for this invite until it is accepted or withdrawn.
     if (input.username) await assertUsernameAvailable(tx, actor.accountId, input.username);
     await assertGroupsExist(tx, actor.accountId, input.auto_groups);
+    await assertRoomForInvite(tx, actor.accountId, actor.userId);
     await tx
       .insert(invites)
       .values({

@@ -6,6 +6,8 @@
  */
 import { z } from "zod";
 import { PUBLIC_ADDRESS } from "@/lib/config";
+import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
+import { numberInput } from "@/lib/forms/number-input";
 import { MAIL_SECURITY } from "@/lib/db/schema.sqlite";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
 
@@ -26,13 +28,14 @@ export const mailSettingsInputSchema = z.object({
     .regex(/^$|^[A-Za-z0-9.\-:[\]]+$/, "Must be a host name or address, like mail.example.com")
     .nullish()
     .transform((v) => (v ? v : null)),
-  port: z.coerce.number({ error: "Must be a port from 1 to 65535" }).int("Must be a port from 1 to 65535").min(1, "Must be a port from 1 to 65535").max(65535, "Must be a port from 1 to 65535").default(587),
+  port: numberInput(z.number({ error: "Must be a port from 1 to 65535" }).int("Must be a port from 1 to 65535").min(1, "Must be a port from 1 to 65535").max(65535, "Must be a port from 1 to 65535")).default(587),
   security: z.enum(MAIL_SECURITY, { error: "Must be none, starttls or tls" }).default("starttls"),
   username: optionalText(320, "At most 320 characters"),
   /** Write-only: left out (or empty) keeps the stored one; clear_password removes it. */
   password: z.string({ error: "Must be text" }).max(1024, "At most 1024 characters").optional(),
   clear_password: z.boolean({ error: "Must be true or false" }).default(false),
-  from_name: optionalText(120, "At most 120 characters"),
+  // Every mail shows it as who it is from: one line of visible text (lib/format/display-text.ts).
+  from_name: optionalText(120, "At most 120 characters").refine((name) => name === null || !hasUnsafeDisplayCharacters(name), "Name must not contain control characters"),
   from_address: z
     .string({ error: "Must be an email address" })
     .trim()

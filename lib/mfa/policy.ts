@@ -20,6 +20,7 @@ import { groups, MFA_REQUIREMENTS, mfaPolicies, userGroups, type MfaRequirement,
 import { Invalid } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
+import { numberInput } from "@/lib/forms/number-input";
 
 export type SecurityPolicy = { requireFor: MfaRequirement; groupIds: string[]; graceDays: number; enforcedSince: Date | null };
 
@@ -28,7 +29,7 @@ const NOBODY: SecurityPolicy = { requireFor: "nobody", groupIds: [], graceDays: 
 export const securityPolicySchema = z.object({
   require_for: z.enum(MFA_REQUIREMENTS, { error: "Choose who must use two-factor sign-in" }),
   group_ids: z.array(z.string().max(64)).max(500).default([]),
-  grace_days: z.coerce.number({ error: "Enter a number of days" }).int("Enter whole days").min(0, "Can't be negative").max(365, "At most 365 days").default(0),
+  grace_days: numberInput(z.number({ error: "Enter a number of days" }).int("Enter whole days").min(0, "Can't be negative").max(365, "At most 365 days")).default(0),
 });
 export type SecurityPolicyInput = z.input<typeof securityPolicySchema>;
 

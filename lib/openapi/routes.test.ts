@@ -59,3 +59,22 @@ describe("the permissions each route needs", () => {
     }
   });
 });
+
+describe("query parameters in the document match what the routes read (review 10d)", () => {
+  type Param = { name: string; in: string; schema?: { default?: unknown } };
+  const queryOf = (path: string): Param[] => {
+    const doc = openApiDocument() as { paths: Record<string, { get: { parameters?: Param[] } }> };
+    return (doc.paths[path].get.parameters ?? []).filter((p) => p.in === "query");
+  };
+
+  it("GET /api/events/export documents its format and the filters it applies (it documented none)", () => {
+    expect(queryOf("/api/events/export").map((p) => p.name).sort()).toEqual(["action", "actor", "format", "from", "search", "target", "to"]);
+  });
+
+  it("GET /api/events/audit's limit has no default: without one it answers every event (it said 100)", () => {
+    const limit = queryOf("/api/events/audit").find((p) => p.name === "limit");
+    expect(limit).toBeDefined();
+    expect(limit!.schema?.default).toBeUndefined();
+    expect(queryOf("/api/events").find((p) => p.name === "limit")!.schema?.default).toBe(100);
+  });
+});

@@ -4,7 +4,7 @@
  * the routes parse with; a unit test checks every route file is listed here.
  */
 import { z } from "zod";
-import { eventFiltersSchema } from "@/lib/audit/event-filters";
+import { auditQueryDocSchema, eventFiltersSchema, exportQuerySchema } from "@/lib/audit/event-filters";
 import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { ldapInputSchema, providerInputSchema, signInSwitchesSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
@@ -124,8 +124,8 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "delete", path: `/api/groups/${uuid}/members/{userId}`, summary: "Remove one user from the group", tag: "Groups", response: R.objectSchema, permissions: ["users:update"] },
 
   { method: "get", path: "/api/events", summary: "The activity log, newest first, with filters and cursor paging", tag: "Activity", query: eventFiltersSchema, response: R.eventSchema, list: true, permissions: ["events:read"] },
-  { method: "get", path: "/api/events/audit", summary: "The activity log in NetBird's Event shape; everything without limit", tag: "Activity", query: eventFiltersSchema, response: R.netbirdEventSchema, list: true, permissions: ["events:read"] },
-  { method: "get", path: "/api/events/export", summary: "Download the activity log (CSV or JSON lines)", tag: "Activity", response: "file", permissions: ["events:read"] },
+  { method: "get", path: "/api/events/audit", summary: "The activity log in NetBird's Event shape; everything without limit", tag: "Activity", query: auditQueryDocSchema, response: R.netbirdEventSchema, list: true, permissions: ["events:read"] },
+  { method: "get", path: "/api/events/export", summary: "Download the activity log (CSV or JSON lines)", tag: "Activity", query: exportQuerySchema, response: "file", permissions: ["events:read"] },
   { method: "get", path: "/api/events/integrity", summary: "Verify the activity log's hash chain", tag: "Activity", response: R.objectSchema, permissions: ["events:read"] },
 
   { method: "get", path: "/api/identity-providers", summary: "OpenID Connect providers", tag: "Sign-in settings", response: R.objectSchema, list: true, permissions: ["identity_providers:read"] },

@@ -26,6 +26,7 @@ export const roleInputSchema = z.object({
     .trim()
     .min(1, "Name is required")
     .max(ROLE_NAME_MAX, `Name must be at most ${ROLE_NAME_MAX} characters`)
+    // One line of visible text, as people's and groups' names (lib/format/display-text.ts).
     .refine((name) => !hasUnsafeDisplayCharacters(name), "Name must not contain control characters"),
   description: z
     .string({ error: "Description must be text" })

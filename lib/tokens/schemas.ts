@@ -14,6 +14,7 @@ export const createTokenSchema = z.object({
     .trim()
     .min(1, "Name is required")
     .max(TOKEN_NAME_MAX_LENGTH, `Name must be at most ${TOKEN_NAME_MAX_LENGTH} characters`)
+    // The person's security notice mail quotes it: one line of visible text (lib/format/display-text.ts).
     .refine((name) => !hasUnsafeDisplayCharacters(name), "Name must not contain control characters"),
   /** Days until the token expires. */
   expires_in: z

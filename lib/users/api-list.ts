@@ -17,6 +17,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { parseOrThrow } from "@/lib/http/validation";
 import { toApiUser } from "./api-shape";
 import { listUsers, userFiltersSchema, type UserList } from "./queries";
+import { queryParams } from "@/lib/http/query";
 
 type Body = { userId: string; bytes: Uint8Array<ArrayBuffer>; untilMs: number };
 
@@ -42,7 +43,7 @@ function encodedBody(page: UserList, actor: Actor): Uint8Array<ArrayBuffer> {
 }
 
 export async function usersListResponse(actor: Actor, searchParams: URLSearchParams): Promise<Response> {
-  const filters = parseOrThrow(userFiltersSchema, Object.fromEntries(searchParams));
+  const filters = parseOrThrow(userFiltersSchema, queryParams(searchParams));
   const page = await listUsers(actor, filters);
   return new Response(encodedBody(page, actor), {
     headers: { "content-type": "application/json", "x-total-count": String(page.total) },

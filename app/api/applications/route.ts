@@ -10,10 +10,11 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { secretResponse } from "@/lib/http/secret-response";
 import { parseOrThrow } from "@/lib/http/validation";
+import { queryParams } from "@/lib/http/query";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const params = parseOrThrow(listParamsSchema, Object.fromEntries(new URL(request.url).searchParams));
+  const params = parseOrThrow(listParamsSchema, queryParams(new URL(request.url).searchParams));
   const { items, total } = await listApplications(actor, params);
   return Response.json(items.map(toApiApplication), { headers: { "x-total-count": String(total) } });
 });
@@ -25,4 +26,4 @@ export const POST = apiRoute(async (request) => {
   return secretResponse(toApiApplicationWithSecret(application, clientSecret), { status: 201 });
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -5,4 +5,4 @@ import { apiRoute } from "@/lib/http/route";
 
 export const GET = apiRoute(async () => docsPage());
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

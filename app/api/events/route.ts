@@ -4,6 +4,7 @@ import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { otherMethods } from "@/lib/http/methods";
+import { queryParams } from "@/lib/http/query";
 
 /**
  * The activity log, newest first, with the Activity page's filters. Total in
@@ -13,7 +14,7 @@ import { otherMethods } from "@/lib/http/methods";
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const url = new URL(request.url);
-  const filters = parseOrThrow(eventFiltersSchema, filtersInput(url.searchParams));
+  const filters = parseOrThrow(eventFiltersSchema, filtersInput(queryParams(url.searchParams)));
   const page = await listEvents(actor, filters);
   const headers = new Headers({
     "x-total-count": String(page.total),
@@ -30,4 +31,4 @@ export const GET = apiRoute(async (request) => {
   return Response.json(page.events.map(toApiEvent), { headers });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -8,10 +8,11 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { otherMethods } from "@/lib/http/methods";
+import { queryParams } from "@/lib/http/query";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const filters = parseOrThrow(groupFiltersSchema, Object.fromEntries(new URL(request.url).searchParams));
+  const filters = parseOrThrow(groupFiltersSchema, queryParams(new URL(request.url).searchParams));
   const { items, total } = await listGroups(actor, filters);
   return Response.json(items.map(toApiGroup), { headers: { "x-total-count": String(total) } });
 });
@@ -22,4 +23,4 @@ export const POST = apiRoute(async (request) => {
   return Response.json(toApiGroup(await createGroup(actor, input, requestMeta(request.headers))));
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -4,4 +4,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = () => Response.json({ status: "ok" });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

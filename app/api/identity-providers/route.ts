@@ -20,4 +20,4 @@ export const POST = apiRoute(async (request) => {
   return Response.json(toApiProvider(created, publicOrigin(request.headers)));
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

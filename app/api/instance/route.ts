@@ -6,4 +6,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute(async () => Response.json({ setup_required: await isSetupRequired() }));
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

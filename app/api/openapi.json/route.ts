@@ -5,4 +5,4 @@ import { openApiDocument } from "@/lib/openapi/document";
 
 export const GET = apiRoute(async () => Response.json(openApiDocument()));
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

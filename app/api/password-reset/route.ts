@@ -10,4 +10,4 @@ export const POST = apiRoute(async (request) => {
   return Response.json(await requestPasswordReset(email, requestMeta(request.headers)));
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -9,4 +9,4 @@ export const GET = apiRoute(async (request) => {
   return Response.json(permissionCatalogue());
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

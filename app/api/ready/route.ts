@@ -9,4 +9,4 @@ export const GET = async (): Promise<Response> => {
   return Response.json({ message: "Not ready", code: 503, checks }, { status: 503, headers: { "Retry-After": "1" } });
 };
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

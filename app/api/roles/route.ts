@@ -23,4 +23,4 @@ export const POST = apiRoute(async (request) => {
   return Response.json(toApiRole(can(actor, "roles:read") ? await getRole(actor, role.id) : { ...role, holders: [], groups: [] }));
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -3,4 +3,4 @@ import { otherMethods } from "@/lib/http/methods";
 
 export { POST } from "../instance/setup/route";
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

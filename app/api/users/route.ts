@@ -25,4 +25,4 @@ export const POST = apiRoute(async (request) => {
   return secretResponse({ ...toApiUser(user, actor), ...(password ? { password } : {}) });
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -12,4 +12,4 @@ export const POST = apiRoute(async (request) => {
   return Response.json({ message: `Your email is now ${email}.` });
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -13,10 +13,11 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { tokenOwners } from "@/lib/tokens/queries";
 import { usersSeenBy } from "@/lib/users/queries";
 import type { ActivityEvent } from "@/lib/audit/events";
+import { queryParams } from "@/lib/http/query";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const params = filtersInput(new URL(request.url).searchParams);
+  const params = filtersInput(queryParams(new URL(request.url).searchParams));
   const filters = parseOrThrow(eventFiltersSchema, params);
   const owners = await tokenOwners(actor);
   const tokenOwner = (id: string) => owners.get(id);
@@ -36,4 +37,4 @@ export const GET = apiRoute(async (request) => {
   return Response.json(events.slice(filters.offset), { headers: { "x-total-count": String(events.length) } });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -1,19 +1,17 @@
-import { z } from "zod";
-import { eventFiltersSchema, filtersInput } from "@/lib/audit/event-filters";
-import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, exportEvents, exportFileName } from "@/lib/audit/export";
+import { eventFiltersSchema, exportQuerySchema, filtersInput } from "@/lib/audit/event-filters";
+import { EXPORT_CONTENT_TYPES, exportEvents, exportFileName } from "@/lib/audit/export";
 import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { otherMethods } from "@/lib/http/methods";
+import { queryParams } from "@/lib/http/query";
 
-const formatSchema = z.object({
-  format: z.enum(EXPORT_FORMATS, { error: `format must be one of: ${EXPORT_FORMATS.join(", ")}` }).default("csv"),
-});
+const formatSchema = exportQuerySchema.pick({ format: true });
 
 /** Every event matching the filters (not just one page), as a CSV or JSON Lines download. */
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const input = filtersInput(new URL(request.url).searchParams);
+  const input = filtersInput(queryParams(new URL(request.url).searchParams));
   const { format } = parseOrThrow(formatSchema, { format: input.format });
   // Paging does not apply to an export: it is the whole filtered view.
   const filters = parseOrThrow(eventFiltersSchema, { ...input, limit: undefined, offset: undefined, before: undefined, after: undefined });
@@ -26,4 +24,4 @@ export const GET = apiRoute(async (request) => {
   });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -28,4 +28,4 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   return Response.json({});
 });
 
-export const { POST, PATCH } = otherMethods("GET", "PUT", "DELETE");
+export const { POST, PATCH, OPTIONS } = otherMethods("GET", "PUT", "DELETE");

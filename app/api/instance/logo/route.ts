@@ -31,4 +31,4 @@ export const GET = apiRoute(async (request) => {
   return new Response(new Uint8Array(logo.bytes), { status: 200, headers: { ...headers, "content-length": String(logo.bytes.byteLength) } });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

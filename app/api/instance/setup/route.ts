@@ -13,4 +13,4 @@ export const POST = apiRoute(async (request) => {
   return secretResponse(await completeSetup(input, requestMeta(request.headers)));
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -15,4 +15,4 @@ export const GET = apiRoute(async (request) => {
   return Response.json({ management_current_version: instanceVersion(), management_update_available: false });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

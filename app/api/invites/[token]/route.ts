@@ -7,4 +7,4 @@ type Context = { params: Promise<{ token: string }> };
 /** Public: what an invite link is for. Rate limited per client address. */
 export const GET = apiRoute<Context>(async (request, { params }) => inviteInfoResponse(request, (await params).token));
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

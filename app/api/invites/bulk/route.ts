@@ -14,4 +14,4 @@ export const POST = apiRoute(async (request) => {
   return secretResponse({ results: results.map(toApiBulkResult) });
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -13,6 +13,6 @@ export const POST = apiRoute(async (request) => {
   return Response.json({ message: "Your password is set. Your sessions, access tokens and sign-ins at apps have ended. Sign in with the new password." });
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");
 
 export type ResetConfirmBody = z.input<typeof resetWithTokenSchema>;

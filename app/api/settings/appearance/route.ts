@@ -14,4 +14,4 @@ const settings = settingsRoute({
 
 export const GET = settings.GET;
 export const PUT = settings.PUT;
-export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

@@ -25,4 +25,4 @@ export const PUT = apiRoute(async (request) => {
   return Response.json(toApiSignInSettings(settings ?? (await getSignInSettings(actor))));
 });
 
-export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

@@ -20,4 +20,4 @@ export const PUT = apiRoute(async (request) => {
   return Response.json(toApiCurrentUser(await getUser(actor, actor.userId), actor));
 });
 
-export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

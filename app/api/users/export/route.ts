@@ -5,11 +5,12 @@ import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
 import { exportUsers, usersExportFileName } from "@/lib/users/export";
 import { userFiltersSchema } from "@/lib/users/queries";
+import { queryParams } from "@/lib/http/query";
 
 /** Every user matching the list's filters, search and sort (not one page), as a CSV download. */
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const filters = parseOrThrow(userFiltersSchema, { ...Object.fromEntries(new URL(request.url).searchParams), limit: undefined, offset: undefined });
+  const filters = parseOrThrow(userFiltersSchema, { ...queryParams(new URL(request.url).searchParams), limit: undefined, offset: undefined });
   return new Response(await exportUsers(actor, filters, requestMeta(request.headers)), {
     headers: {
       "content-type": "text/csv; charset=utf-8",
@@ -19,4 +20,4 @@ export const GET = apiRoute(async (request) => {
   });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -9,10 +9,11 @@ import { toApiInvite } from "@/lib/invites/api-shape";
 import { createInvite, listInvites } from "@/lib/invites/invites";
 import { createInviteSchema } from "@/lib/invites/schemas";
 import { otherMethods } from "@/lib/http/methods";
+import { queryParams } from "@/lib/http/query";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const params = parseOrThrow(listParamsSchema, Object.fromEntries(new URL(request.url).searchParams));
+  const params = parseOrThrow(listParamsSchema, queryParams(new URL(request.url).searchParams));
   const { items, total } = await listInvites(actor, params);
   return Response.json(
     items.map((i) => toApiInvite(i, { invitedBy: i.invitedBy })),
@@ -27,4 +28,4 @@ export const POST = apiRoute(async (request) => {
   return secretResponse(toApiInvite(invite, { token, emailQueued }));
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

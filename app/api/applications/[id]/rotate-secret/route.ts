@@ -14,4 +14,4 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   return secretResponse(toApiApplicationWithSecret(application, clientSecret));
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

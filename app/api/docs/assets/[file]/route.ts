@@ -7,4 +7,4 @@ type Context = { params: Promise<{ file: string }> };
 
 export const GET = apiRoute<Context>(async (_request, { params }) => docsAsset((await params).file));
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -15,4 +15,4 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   return Response.json({});
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -22,4 +22,4 @@ export const PUT = apiRoute<Context>(async (request, { params }) => {
   return Response.json({ role_ids: await setGroupRoles(actor, id, input, requestMeta(request.headers)) });
 });
 
-export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

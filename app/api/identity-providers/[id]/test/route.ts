@@ -23,4 +23,4 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   );
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

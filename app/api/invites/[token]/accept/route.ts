@@ -7,4 +7,4 @@ type Context = { params: Promise<{ token: string }> };
 /** Public: accept an invite by choosing a password. Rate limited per client address. */
 export const POST = apiRoute<Context>(async (request, { params }) => acceptInviteResponse(request, (await params).token));
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

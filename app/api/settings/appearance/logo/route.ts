@@ -25,4 +25,4 @@ export const DELETE = apiRoute(async (request) => {
   return Response.json(toApiAppearance(await removeLogo(actor, requestMeta(request.headers))));
 });
 
-export const { GET, POST, PATCH } = otherMethods("PUT", "DELETE");
+export const { GET, POST, PATCH, OPTIONS } = otherMethods("PUT", "DELETE");

@@ -10,4 +10,4 @@ export const GET = apiRoute(async (request) => {
   return Response.json((await listDeliveries(actor)).map(toApiDelivery));
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

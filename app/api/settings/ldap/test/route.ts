@@ -15,4 +15,4 @@ export const POST = apiRoute(async (request) => {
   return Response.json(await testLdapSource(actor, empty ? undefined : parseOrThrow(ldapInputSchema, body)));
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

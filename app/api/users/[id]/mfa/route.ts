@@ -13,4 +13,4 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   return Response.json({ sessions_ended: sessionsEnded });
 });
 
-export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods("DELETE");

@@ -16,4 +16,4 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   return secretResponse(password ? { password } : {});
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -15,4 +15,4 @@ export const PUT = apiRoute<Context>(async (request, { params }) => {
   return Response.json({ message: "Password changed" });
 });
 
-export const { GET, POST, PATCH, DELETE } = otherMethods("PUT");
+export const { GET, POST, PATCH, DELETE, OPTIONS } = otherMethods("PUT");

@@ -24,4 +24,4 @@ export const PUT = apiRoute<Context>(async (request, { params }) => {
   return Response.json({ role_ids: await setUserRoles(actor, id, input, requestMeta(request.headers)) });
 });
 
-export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

@@ -1,5 +1,6 @@
 import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
+import { otherMethods } from "@/lib/http/methods";
 import { toApiToken } from "@/lib/tokens/api-shape";
 import { serviceTokensCreatedBy } from "@/lib/tokens/creators";
 
@@ -15,3 +16,5 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   const tokens = await serviceTokensCreatedBy(actor, (await params).id);
   return Response.json(tokens.map((t) => ({ ...toApiToken(t), user_id: t.userId, user_name: t.serviceUserName })));
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -32,4 +32,4 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   return Response.json(await revokeUserSessions(actor, (await params).id, input, requestMeta(request.headers)));
 });
 
-export const { POST, PUT, PATCH } = otherMethods("GET", "DELETE");
+export const { POST, PUT, PATCH, OPTIONS } = otherMethods("GET", "DELETE");

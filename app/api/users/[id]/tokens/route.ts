@@ -30,4 +30,4 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   return secretResponse({ plain_token: plain, personal_access_token: toApiToken(token) });
 });
 
-export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

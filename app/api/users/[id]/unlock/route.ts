@@ -12,4 +12,4 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   return Response.json(await unlockUser(actor, (await params).id, requestMeta(request.headers)));
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

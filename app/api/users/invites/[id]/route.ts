@@ -19,4 +19,4 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   return Response.json({});
 });
 
-export const { POST, PUT, PATCH } = otherMethods("GET", "DELETE");
+export const { POST, PUT, PATCH, OPTIONS } = otherMethods("GET", "DELETE");

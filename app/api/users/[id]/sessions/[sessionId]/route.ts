@@ -14,4 +14,4 @@ export const DELETE = apiRoute<Context>(async (request, { params }) => {
   return Response.json({});
 });
 
-export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods("DELETE");

@@ -7,4 +7,4 @@ type Context = { params: Promise<{ id: string }> };
 
 export const POST = apiRoute<Context>(async (request, { params }) => acceptInviteResponse(request, (await params).id));
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -17,4 +17,4 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   return Response.json(toApiInvite(invite, { emailQueued }));
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -13,4 +13,4 @@ export const POST = apiRoute<Context>(async (request, { params }) => {
   return Response.json({ message: "Queued again" });
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");
