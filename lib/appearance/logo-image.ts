@@ -1,17 +1,20 @@
 /**
- * What a logo upload really is, decided from its first bytes (never from the
- * file's name or the type the client claimed): PNG, JPEG or WebP, nothing
- * else. SVG is refused on purpose: it is a document that can carry script.
- * Its dimensions are read from its header too, and a picture over
- * MAX_LOGO_SIDE a side is refused: a file of a few bytes may declare 65,535 ×
- * 65,535 pixels, and the sign-in page and every mail would have each
- * visitor's browser or mail client decode it (a decompression bomb). What is
- * kept is the picture without its metadata (./logo-metadata.ts).
+ * What a logo upload really is, decided from its bytes (never from the file's name or the type the
+ * client claimed): PNG, JPEG or WebP, nothing else. SVG is refused on purpose: it is a document that can
+ * carry script.
+ *
+ * What is kept is the picture as sharp (libvips) decodes and encodes it again, in the same format:
+ * - its size is read from its header first, and a picture over MAX_LOGO_SIDE a side is refused before
+ *   anything is decoded: a file of a few bytes may declare 65,535 × 65,535 pixels, and the sign-in page
+ *   and every mail would have each visitor's browser or mail client decode it (a decompression bomb);
+ * - the new file carries none of the upload's metadata (EXIF with the camera and where it was taken, XMP,
+ *   IPTC, comments, text chunks), which /api/instance/logo and every mail would otherwise hand to anyone;
+ *   a photo's EXIF orientation is applied first, so it stays upright;
+ * - nothing that was not part of the picture (bytes after its end, a polyglot's other document) survives.
  */
 import crypto from "node:crypto";
 import type { LogoType } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
-import { withoutMetadata } from "./logo-metadata";
 import { LOGO_DIMENSIONS_MESSAGE, LOGO_EMPTY_MESSAGE, LOGO_SIZE_MESSAGE, LOGO_TYPE_MESSAGE, MAX_LOGO_BYTES, MAX_LOGO_SIDE } from "./limits";
 
 export { MAX_LOGO_BYTES };
@@ -33,65 +36,29 @@ export function sniffLogoType(bytes: Uint8Array): LogoType | null {
   return null;
 }
 
-type Dimensions = { width: number; height: number };
-
-/** A JPEG's size from its frame header (SOF0–SOF15 but DHT, JPG and DAC), found by walking the segments before the scan. */
-function jpegDimensions(bytes: Buffer): Dimensions | null {
-  let at = 2;
-  while (at + 4 <= bytes.length) {
-    if (bytes[at] !== 0xff) return null;
-    const marker = bytes[at + 1];
-    if (marker === 0xff) {
-      at += 1; // fill byte
-      continue;
-    }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      at += 2; // no length
-      continue;
-    }
-    if (marker === 0xd9 || marker === 0xda) return null; // end of image, or the scan, before any frame header
-    const length = bytes.readUInt16BE(at + 2);
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return at + 9 <= bytes.length ? { height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7) } : null;
-    }
-    at += 2 + length;
-  }
-  return null;
-}
-
-/** A WebP's size from its first chunk: the canvas of VP8X, the header of VP8L (lossless) or of "VP8 " (lossy). */
-function webpDimensions(bytes: Buffer): Dimensions | null {
-  const chunk = bytes.toString("latin1", 12, 16);
-  if (chunk === "VP8X" && bytes.length >= 30) return { width: bytes.readUIntLE(24, 3) + 1, height: bytes.readUIntLE(27, 3) + 1 };
-  if (chunk === "VP8L" && bytes.length >= 25 && bytes[20] === 0x2f) {
-    const bits = bytes.readUInt32LE(21);
-    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
-  }
-  if (chunk === "VP8 " && bytes.length >= 30 && startsWith(bytes, [0x9d, 0x01, 0x2a], 23)) {
-    return { width: bytes.readUInt16LE(26) & 0x3fff, height: bytes.readUInt16LE(28) & 0x3fff };
-  }
-  return null;
-}
-
-/** The picture's width and height as its header declares them (what a decoder allocates for), or null when unreadable. */
-export function logoDimensions(bytes: Buffer, type: LogoType): Dimensions | null {
-  if (type === "image/png") return bytes.length >= 24 ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) } : null;
-  if (type === "image/jpeg") return jpegDimensions(bytes);
-  return webpDimensions(bytes);
-}
+/** sharp's name for each format, as its metadata reports it. */
+const SHARP_FORMAT: Record<LogoType, string> = { "image/png": "png", "image/jpeg": "jpeg", "image/webp": "webp" };
 
 export type CheckedLogo = { type: LogoType; bytes: Buffer; digest: string };
 
+const refuse = (message: string) => new Invalid(message, { logo: [message] });
+
 /** The upload as a logo, or Invalid on the `logo` field (empty, too large, not a PNG/JPEG/WebP, or too many pixels). */
-export function checkLogo(bytes: Uint8Array): CheckedLogo {
-  if (bytes.byteLength === 0) throw new Invalid(LOGO_EMPTY_MESSAGE, { logo: [LOGO_EMPTY_MESSAGE] });
-  if (bytes.byteLength > MAX_LOGO_BYTES) throw new Invalid(LOGO_SIZE_MESSAGE, { logo: [LOGO_SIZE_MESSAGE] });
+export async function checkLogo(bytes: Uint8Array): Promise<CheckedLogo> {
+  if (bytes.byteLength === 0) throw refuse(LOGO_EMPTY_MESSAGE);
+  if (bytes.byteLength > MAX_LOGO_BYTES) throw refuse(LOGO_SIZE_MESSAGE);
   const type = sniffLogoType(bytes);
-  if (!type) throw new Invalid(LOGO_TYPE_MESSAGE, { logo: [LOGO_TYPE_MESSAGE] });
-  const buffer = withoutMetadata(Buffer.from(bytes), type);
-  if (!buffer) throw new Invalid(LOGO_TYPE_MESSAGE, { logo: [LOGO_TYPE_MESSAGE] });
-  const size = logoDimensions(buffer, type);
-  if (!size || size.width === 0 || size.height === 0) throw new Invalid(LOGO_TYPE_MESSAGE, { logo: [LOGO_TYPE_MESSAGE] });
-  if (size.width > MAX_LOGO_SIDE || size.height > MAX_LOGO_SIDE) throw new Invalid(LOGO_DIMENSIONS_MESSAGE, { logo: [LOGO_DIMENSIONS_MESSAGE] });
-  return { type, bytes: buffer, digest: crypto.createHash("sha256").update(buffer).digest("hex") };
+  if (!type) throw refuse(LOGO_TYPE_MESSAGE);
+  // Loaded only here: an upload is rare, and the library's memory stays out of every other request's process.
+  const { default: sharp } = await import("sharp");
+  // The header alone: what a decoder would allocate for.
+  const header = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => null);
+  if (!header || header.format !== SHARP_FORMAT[type] || !header.width || !header.height) throw refuse(LOGO_TYPE_MESSAGE);
+  if (header.width > MAX_LOGO_SIDE || header.height > MAX_LOGO_SIDE) throw refuse(LOGO_DIMENSIONS_MESSAGE);
+  const picture = sharp(bytes, { limitInputPixels: MAX_LOGO_SIDE * MAX_LOGO_SIDE, failOn: "error" }).rotate();
+  const encoded =
+    type === "image/png" ? picture.png({ compressionLevel: 9 }) : type === "image/jpeg" ? picture.jpeg({ quality: 90 }) : picture.webp({ quality: 90 });
+  const clean = await encoded.toBuffer().catch(() => null);
+  if (!clean) throw refuse(LOGO_TYPE_MESSAGE);
+  return { type, bytes: clean, digest: crypto.createHash("sha256").update(clean).digest("hex") };
 }

@@ -21,7 +21,7 @@ import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { assertWellFormedText } from "@/lib/http/well-formed-text";
 import { APPEARANCE_CACHE, brandingOf, logoPath, type Branding } from "@/lib/instance/branding";
 import { INSTANCE_NAME_MAX } from "./limits";
-import { checkLogo } from "./logo-image";
+import { checkLogo, type CheckedLogo } from "./logo-image";
 
 export { INSTANCE_NAME_MAX };
 
@@ -43,7 +43,7 @@ export async function appearanceSettings(actor: Actor): Promise<Branding> {
   return brandingOf(db(), actor.accountId);
 }
 
-type Change = { name?: string | null; logo?: ReturnType<typeof checkLogo> | null };
+type Change = { name?: string | null; logo?: CheckedLogo | null };
 
 async function applyChange(actor: Actor, change: Change, meta: RequestMeta, now: Date): Promise<Branding> {
   return write(actor, async (tx: Tx, me) => {
@@ -97,7 +97,7 @@ export async function updateAppearance(actor: Actor, input: AppearanceInput | Re
 /** Sets the logo from the uploaded bytes (owner only); its type comes from the bytes themselves. */
 export async function setLogo(actor: Actor, bytes: Uint8Array, meta: RequestMeta, now = new Date()): Promise<Branding> {
   assertCan(actor, "settings:appearance", DENIED);
-  return applyChange(actor, { logo: checkLogo(bytes) }, meta, now);
+  return applyChange(actor, { logo: await checkLogo(bytes) }, meta, now);
 }
 
 /** Removes the logo (owner only); removing none is no change. */
