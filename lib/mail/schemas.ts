@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { PUBLIC_ADDRESS } from "@/lib/config";
 import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
-import { numberInput } from "@/lib/forms/number-input";
+import { numberInput } from "@/lib/http/number-input";
 import { MAIL_SECURITY } from "@/lib/db/schema.sqlite";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
 

@@ -20,7 +20,7 @@ import { groups, MFA_REQUIREMENTS, mfaPolicies, userGroups, type MfaRequirement,
 import { Invalid } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
-import { numberInput } from "@/lib/forms/number-input";
+import { numberInput } from "@/lib/http/number-input";
 
 export type SecurityPolicy = { requireFor: MfaRequirement; groupIds: string[]; graceDays: number; enforcedSince: Date | null };
 
