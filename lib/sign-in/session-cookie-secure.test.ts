@@ -9,30 +9,18 @@
  *
  * Runs ./nextauth.ts's own configuration through @auth/core's Auth(), as auth-route-sign-out.test.ts does.
  */
-import { Auth, type AuthConfig } from "@auth/core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
+import { authJs, cookiePairs, serverRequest } from "@/test/auth-js";
 import { createAccount, createUser, startSession, type TestUser } from "@/test/factories";
 import { browserSession } from "./browser-session";
 import { sessionIdFromCookie } from "./session-cookie";
 import { encodeSessionToken } from "./session-token";
 
-const captured = vi.hoisted(() => ({ factory: null as null | ((request?: Request) => Promise<AuthConfig>), headers: new Headers() }));
-vi.mock("next-auth", () => ({
-  default: (factory: (request?: Request) => Promise<AuthConfig>) => {
-    captured.factory = factory;
-    return { handlers: {}, auth: null, signIn: null, signOut: null };
-  },
-  CredentialsSignin: class CredentialsSignin extends Error {},
-  customFetch: Symbol("customFetch"),
-}));
-vi.mock("next-auth/providers/credentials", async () => ({ default: (await import("@auth/core/providers/credentials")).default }));
-// A server component's request (./session-cookie.ts reads it): captured.headers.
-vi.mock("next/headers", () => ({
-  headers: async () => captured.headers,
-  cookies: async () => ({ size: captured.headers.get("cookie") ? 1 : 0, get: () => undefined, set: () => undefined, delete: () => undefined }),
-}));
+vi.mock("next-auth", async () => (await import("@/test/auth-js")).nextAuthModule);
+vi.mock("next-auth/providers/credentials", async () => (await import("@/test/auth-js")).credentialsModule());
+vi.mock("next/headers", async () => (await import("@/test/auth-js")).nextHeadersModule);
 
 const PASSWORD = "a long and unusual passphrase";
 const environment = config() as { publicUrl: string | null };
@@ -45,16 +33,8 @@ beforeAll(async () => {
 
 afterEach(() => {
   environment.publicUrl = null;
-  captured.headers = new Headers();
+  serverRequest.headers = new Headers();
 });
-
-async function authJs(request: Request): Promise<Response> {
-  await import("./nextauth");
-  const options = await captured.factory!(request);
-  return Auth(request, { basePath: "/api/auth", ...options });
-}
-
-const pairs = (response: Response) => response.headers.getSetCookie().map((c) => c.split(";")[0]);
 
 /** The sign-in form's POST to Auth.js as it reaches Latchkey: at `origin` (what publicOrigin made of the request). */
 async function signIn(origin: string): Promise<string[]> {
@@ -63,7 +43,7 @@ async function signIn(origin: string): Promise<string[]> {
   const out = await authJs(
     new Request(`${origin}/api/auth/callback/credentials`, {
       method: "POST",
-      headers: { cookie: pairs(csrf).join("; "), "content-type": "application/x-www-form-urlencoded" },
+      headers: { cookie: cookiePairs(csrf).join("; "), "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ csrfToken, email: alice.email, password: PASSWORD, callbackUrl: "/" }).toString(),
     }),
   );
@@ -98,7 +78,7 @@ describe("reading the session cookie with an https PUBLIC_URL", () => {
   it("the dashboard reads the __Secure- cookie Auth.js now sets, though the request came as http", async () => {
     environment.publicUrl = "https://team.example.com";
     const { cookie, sessionId } = await sessionCookie("__Secure-authjs.session-token");
-    captured.headers = new Headers({ cookie, "x-forwarded-proto": "http", host: "team.example.com" });
+    serverRequest.headers = new Headers({ cookie, "x-forwarded-proto": "http", host: "team.example.com" });
     expect(await sessionIdFromCookie()).toBe(sessionId);
   });
 
@@ -107,7 +87,7 @@ describe("reading the session cookie with an https PUBLIC_URL", () => {
     // The attacker's own session, in a cookie a plain-http answer (a network attacker's) can set in the victim's browser.
     const { cookie } = await sessionCookie("authjs.session-token");
     expect(await browserSession(cookie)).toBeNull();
-    captured.headers = new Headers({ cookie, "x-forwarded-proto": "https", host: "team.example.com" });
+    serverRequest.headers = new Headers({ cookie, "x-forwarded-proto": "https", host: "team.example.com" });
     expect(await sessionIdFromCookie()).toBeNull();
     // The real one still signs in.
     const real = await sessionCookie("__Secure-authjs.session-token");
