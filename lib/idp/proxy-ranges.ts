@@ -7,6 +7,7 @@
  */
 import ipaddr from "ipaddr.js";
 import type { MessageRef } from "@/lib/errors";
+import { parseRange } from "@/lib/http/address-ranges";
 
 const NON_PUBLIC: ReadonlyArray<readonly [string, number]> = [
   ["127.0.0.0", 8],
@@ -28,18 +29,10 @@ export function publicRangeProblem(range: string): { message: string; ref: Messa
   let net: ipaddr.IPv4 | ipaddr.IPv6;
   let bits: number;
   try {
-    if (range.includes("/")) [net, bits] = ipaddr.parseCIDR(range);
-    else {
-      net = ipaddr.parse(range);
-      bits = net.kind() === "ipv4" ? 32 : 128;
-    }
+    // ::ffff:10.0.0.0/104 is the IPv4 range 10.0.0.0/8 (as matching reads it).
+    [net, bits] = parseRange(range);
   } catch {
     return null;
-  }
-  // ::ffff:10.0.0.0/104 is the IPv4 range 10.0.0.0/8.
-  if (net.kind() === "ipv6" && (net as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
-    net = (net as ipaddr.IPv6).toIPv4Address();
-    bits -= 96;
   }
   if (bits === 0) {
     return {
