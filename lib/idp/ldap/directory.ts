@@ -46,16 +46,20 @@ export type DirectoryUser = {
  */
 const STABLE_ID_ATTRIBUTES = ["entryUUID", "objectGUID", "nsUniqueId"] as const;
 
-/** Whether a bound subject is an entry's id (stableIdOf), not a username (which can't hold a ":"…: see isDirectoryId's users). */
+/** The attribute a bound subject is an entry's id of (stableIdOf's "attribute:value"), or undefined for a username. */
+function directoryIdAttribute(subject: string): (typeof STABLE_ID_ATTRIBUTES)[number] | undefined {
+  return STABLE_ID_ATTRIBUTES.find((a) => subject.startsWith(`${a.toLowerCase()}:`));
+}
+
+/** Whether a bound subject is an entry's id (stableIdOf), not a username. */
 export function isDirectoryId(subject: string): boolean {
-  return STABLE_ID_ATTRIBUTES.some((a) => subject.startsWith(`${a.toLowerCase()}:`));
+  return directoryIdAttribute(subject) !== undefined;
 }
 
 /** "entryuuid:…" (the attribute's name, lower-cased, then its value; objectGUID's bytes in hex), or null. */
 function stableIdOf(entry: Entry): string | null {
   for (const attribute of STABLE_ID_ATTRIBUTES) {
-    const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
-    const value = key === undefined ? undefined : [entry[key]].flat()[0];
+    const value = firstRaw(entry, attribute);
     if (value === undefined) continue;
     const text = Buffer.isBuffer(value) ? value.toString("hex") : String(value).trim().toLowerCase();
     if (text) return `${attribute.toLowerCase()}:${text}`;
@@ -77,11 +81,14 @@ export class DirectoryUnavailable extends Error {
 /** A reason in English (logs, API) with its catalog entry. */
 export type LdapReason = { message: string; ref: MessageRef };
 
-function first(entry: Entry, attribute: string): string | null {
+/** An attribute's first value as the server sent it (names match in any case, as LDAP's do), or undefined. */
+function firstRaw(entry: Entry, attribute: string): Buffer | string | undefined {
   const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
-  if (!key) return null;
-  const value = entry[key];
-  const one = Array.isArray(value) ? value[0] : value;
+  return key === undefined ? undefined : [entry[key]].flat()[0];
+}
+
+function first(entry: Entry, attribute: string): string | null {
+  const one = firstRaw(entry, attribute);
   if (one === undefined) return null;
   return (Buffer.isBuffer(one) ? one.toString("utf8") : String(one)).trim() || null;
 }
@@ -159,7 +166,7 @@ export async function findDirectoryUser(config: LdapConfig, username: string): P
  * username), or null: how a person already bound to their entry is found again, whatever their username now.
  */
 export async function findDirectoryUserById(config: LdapConfig, stableId: string): Promise<DirectoryUser | null> {
-  const attribute = STABLE_ID_ATTRIBUTES.find((a) => stableId.startsWith(`${a.toLowerCase()}:`));
+  const attribute = directoryIdAttribute(stableId);
   if (!attribute) return null;
   const value = stableId.slice(attribute.length + 1);
   // objectGUID is 16 bytes, matched byte by byte (RFC 4515's \hh); the others are text.

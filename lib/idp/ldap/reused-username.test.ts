@@ -6,7 +6,7 @@
  */
 import { Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "@/e2e/support/slapd";
+import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { openIdpSubject, sealIdpSubject } from "@/lib/db/idp-subject";
 import { users } from "@/lib/db/schema";
@@ -26,17 +26,7 @@ beforeAll(async () => {
   owner = await startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
   const saved = await saveLdapSource(
     owner,
-    ldapInputSchema.parse({
-      name: "Corp Directory",
-      enabled: true,
-      url: slapd.url,
-      allow_unencrypted: true,
-      allow_internal_addresses: true,
-      bind_dn: LDAP_ADMIN.dn,
-      bind_password: LDAP_ADMIN.password,
-      search_base: `ou=people,${LDAP_BASE}`,
-      auto_create: true,
-    }),
+    ldapInputSchema.parse(ldapSettings(slapd, { name: "Corp Directory", auto_create: true })),
     META,
   );
   sourceId = saved.id;
