@@ -14,8 +14,10 @@ export function queryParams(params: URLSearchParams): Record<string, string> {
   const problems: FieldErrors = {};
   for (const [name, value] of params) {
     if (Object.hasOwn(out, name)) continue;
-    const problem = textProblem(name) ?? textProblem(value);
-    if (problem) problems[textProblem(name) ? "_" : name] = [problem];
+    // A bad name can't name a field the client would recognise: reported as the query's own problem.
+    const nameProblem = textProblem(name);
+    const problem = nameProblem ?? textProblem(value);
+    if (problem) problems[nameProblem ? "_" : name] = [problem];
     out[name] = value;
   }
   if (Object.keys(problems).length > 0) throw new Invalid(problems._ ? problems._.join("; ") : "Invalid query parameters", problems);
