@@ -5,7 +5,7 @@
 import "server-only";
 import os from "node:os";
 import path from "node:path";
-import ipaddr from "ipaddr.js";
+import { coversEveryAddress, isAddressOrRange } from "@/lib/net/address-range";
 import { z } from "zod";
 
 /** Raised when the environment holds a value Latchkey cannot run with; its message is one line per variable. */
@@ -24,24 +24,6 @@ function wholeNumber(min: number, max: number, fallback: number) {
 
 /** Values never echoed back in a start-up error (they are secrets). */
 const SECRET_VARIABLES = new Set(["ENCRYPTION_KEY", "ENCRYPTION_KEY_PREVIOUS", "AUTH_SECRET", "DATABASE_URL", "METRICS_TOKEN", "SMTP_URL"]);
-
-function isAddressOrRange(entry: string): boolean {
-  try {
-    if (entry.includes("/")) ipaddr.parseCIDR(entry);
-    else ipaddr.process(entry);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A range of prefix length 0 (0.0.0.0/0, ::/0): every address of its family; ::ffff:0.0.0.0/96 is every IPv4 address. */
-function coversEveryAddress(entry: string): boolean {
-  if (!entry.includes("/")) return false;
-  const [net, bits] = ipaddr.parseCIDR(entry);
-  const ipv4Mapped = net.kind() === "ipv6" && (net as ipaddr.IPv6).isIPv4MappedAddress();
-  return bits === 0 || (ipv4Mapped && bits <= 96);
-}
 
 /**
  * Hashes at once when PASSWORD_HASH_CONCURRENCY is unset. Two pool threads always stay free for file
@@ -140,7 +122,7 @@ const envSchema = z.object({
     )
     // Trusting every peer believes every client's X-Forwarded-For and -Host: per-address sign-in limits and the logged address become the client's choice.
     .refine(
-      (ranges) => !ranges.some((r) => isAddressOrRange(r) && coversEveryAddress(r)),
+      (ranges) => !ranges.some(coversEveryAddress),
       "must not trust every address (0.0.0.0/0 or ::/0): anyone could then claim any client address. Name your proxies' addresses or ranges",
     ),
   /** Activity events older than this many days are pruned by a background job; 0 keeps them forever. */

@@ -7,7 +7,7 @@
  */
 import ipaddr from "ipaddr.js";
 import type { MessageRef } from "@/lib/errors";
-import { parseRange } from "@/lib/http/address-ranges";
+import { parseRange } from "@/lib/net/address-range";
 
 const NON_PUBLIC: ReadonlyArray<readonly [string, number]> = [
   ["127.0.0.0", 8],
