@@ -5,7 +5,7 @@
  */
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { signIn } from "./support/browser";
-import { dashboardPages, ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
+import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
 import { useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -78,6 +78,31 @@ test("in German and the dark theme the main pages fit 360 px too", async ({ brow
     await expect(page.locator("html")).toHaveClass(/dark/);
     await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
     await expectNoSidewaysScroll(page, `${name} (${path}) in German, dark`);
+  }
+  await context.close();
+});
+
+test("names without spaces, as long as they may be, wrap instead of widening a phone page", async ({ browser }) => {
+  // Names are whatever people type: a group or role name of 64 characters, a person's name and address of
+  // over 80, an app's name, none with a space. They sit in headings, checkbox labels, select options and an
+  // empty list's sentence.
+  const seeded = await ensureSeeded();
+  const long = (first: string, length: number) => (first + "verylongnamewithoutanyspaces".repeat(10)).slice(0, length);
+  const token = seeded.ownerToken;
+  const group = await post<{ id: string }>(instance, token, "/api/groups", { name: long("G", 64) });
+  const role = await post<{ id: string }>(instance, token, "/api/roles", { name: long("R", 64), permissions: ["users:read"] });
+  const user = await post<{ id: string }>(instance, token, "/api/users", {
+    name: long("U", 100),
+    email: `${long("e", 60)}@${long("d", 50)}.example.com`,
+    role: "user",
+    auto_groups: [group.id],
+  });
+  const app = await post<{ id: string }>(instance, token, "/api/applications", { name: long("A", 100), type: "device" }, 201);
+  const { context, page } = await ownerPage(browser, instance, { viewport: { width: 360, height: 740 } });
+  for (const path of ["/team/users", `/team/users/${user.id}`, `/team/groups/${group.id}`, `/settings/roles/${role.id}`, `/settings/applications/${app.id}`]) {
+    await page.goto(instance.url(path));
+    await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    await expectNoSidewaysScroll(page, path);
   }
   await context.close();
 });

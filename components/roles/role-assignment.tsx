@@ -37,9 +37,9 @@ export function RoleAssignmentForm({ target, id, roles, held }: { target: "user"
                 value={r.id}
                 defaultChecked={checked.has(r.id)}
                 disabled={!r.grantable && !checked.has(r.id)}
-                className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600"
+                className="mt-1 h-4 w-4 shrink-0 rounded border-slate-300 text-indigo-600"
               />
-              <label htmlFor={`${target}-role-${r.id}`} className="text-sm">
+              <label htmlFor={`${target}-role-${r.id}`} className="min-w-0 text-sm [overflow-wrap:anywhere]">
                 <span className="font-medium text-slate-900">{r.name}</span>
                 <span className="block text-xs text-slate-600">{r.description}</span>
               </label>

@@ -20,8 +20,8 @@ export function Checkbox({
   return (
     <>
       <label className="flex items-start gap-2 text-sm text-slate-900">
-        <input type="checkbox" name={name} defaultChecked={defaultChecked} disabled={disabled} className="mt-0.5" />
-        <span>
+        <input type="checkbox" name={name} defaultChecked={defaultChecked} disabled={disabled} className="mt-0.5 shrink-0" />
+        <span className="min-w-0 [overflow-wrap:anywhere]">
           <span className="font-medium">{label}</span>
           {hint && <span className="block text-xs text-slate-500">{hint}</span>}
         </span>

@@ -29,9 +29,9 @@ export function GroupCheckboxes({
       ) : (
         <div className="mt-1 flex max-h-40 flex-wrap gap-x-4 gap-y-1 overflow-y-auto">
           {groups.map((g) => (
-            <label key={g.id} className="flex items-center gap-2 text-sm text-slate-700">
-              <input type="checkbox" name={name} value={g.id} defaultChecked={selected.includes(g.id)} disabled={disabled} />
-              {g.name}
+            <label key={g.id} className="flex min-w-0 items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" name={name} value={g.id} defaultChecked={selected.includes(g.id)} disabled={disabled} className="shrink-0" />
+              <span className="min-w-0 [overflow-wrap:anywhere]">{g.name}</span>
             </label>
           ))}
         </div>

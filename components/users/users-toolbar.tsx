@@ -6,8 +6,9 @@ import { useTranslations } from "next-intl";
 
 type Option = { value: string; label: string };
 
+// max-w: a role or group name can make an option long; the select stays on a phone's screen (its open list shows the whole name).
 const selectClass =
-  "rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600";
+  "max-w-[60vw] sm:max-w-xs rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600";
 
 /**
  * Search and filters kept in the URL, so a view can be shared and the back

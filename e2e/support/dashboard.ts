@@ -19,9 +19,11 @@ export type Seeded = {
   roleId: string;
   newcomer: { email: string; password: string };
   applicationId: string;
+  /** The owner's access token, for a spec that adds records of its own. */
+  ownerToken: string;
 };
 
-async function post<T>(instance: Instance, token: string, path: string, json: unknown, status = 200): Promise<T> {
+export async function post<T>(instance: Instance, token: string, path: string, json: unknown, status = 200): Promise<T> {
   const res = await fetch(instance.url(path), {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -73,6 +75,7 @@ export async function seedDashboard(instance: Instance): Promise<Seeded> {
   return {
     applicationId: application.id,
     ownerId,
+    ownerToken: token,
     groupId: group.id,
     userId: user.id,
     serviceUserId: bot.id,
