@@ -99,5 +99,5 @@ function chosenLocale(cookieHeader: string | null) {
 
 export function requestMeta(headers: Headers): RequestMeta {
   const cookie = headers.get("cookie");
-  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, device: deviceFromCookieHeader(cookie), locale: chosenLocale(cookie) };
+  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, device: deviceFromCookieHeader(cookie, secureCookieFor(headers)), locale: chosenLocale(cookie) };
 }
