@@ -176,7 +176,6 @@ async function resumeHere(provider: CurrentProvider, req: IncomingMessage, res: 
   }
 }
 
-
 /**
  * The provider answers outside Next.js, so next.config.ts's headers don't
  * reach it: none of its pages (enter a device code, approve a device, sign

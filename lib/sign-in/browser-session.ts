@@ -17,11 +17,10 @@ import { sessionCookieName } from "./auth-cookies";
 import { decodeSessionToken } from "./session-token";
 
 /**
- * The request's headers: its Cookie header, whether it came over https (the session cookie's name, as the
- * dashboard reads it: lib/http/request-meta.ts secureCookieFor, ./auth-cookies.ts; `secure` when the caller
- * decided that before the headers were changed), and its other headers (a
- * session the proxy header signed in is no session when the request's proxy header names someone else:
- * lib/idp/trusted-header.ts proxyStillNames, as for the dashboard).
+ * From the request's headers: its Cookie header; whether it came over https, which names the session cookie as
+ * the dashboard reads it (lib/http/request-meta.ts secureCookieFor, ./auth-cookies.ts; `secure` when the caller
+ * decided that before the headers were changed); and its proxy header (a session the proxy header signed in is
+ * no session when the request's proxy header names someone else: lib/idp/trusted-header.ts proxyStillNames).
  */
 export async function browserSession(headers: Headers, secure = secureCookieFor(headers)): Promise<SessionActor | null> {
   const cookieHeader = headers.get("cookie");

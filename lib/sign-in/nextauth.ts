@@ -18,9 +18,9 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
-import { headers } from "next/headers";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
 import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/idp/oidc";
