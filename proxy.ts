@@ -13,7 +13,7 @@
  * files, are in next.config.ts. Also gives a browser its device cookie.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceFromCookieHeader, newDeviceId } from "@/lib/http/device-cookie";
+import { DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookieName, deviceFromCookieHeader, newDeviceId } from "@/lib/http/device-cookie";
 import { STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 
 const dev = process.env.NODE_ENV === "development";
@@ -50,8 +50,9 @@ export function proxy(request: NextRequest) {
   // next.config.ts sends HSTS when a trusted proxy says https; a page also sends it under an https PUBLIC_URL.
   if (https) response.headers.set(STRICT_TRANSPORT_SECURITY.key, STRICT_TRANSPORT_SECURITY.value);
   // A browser without a (well-formed) device cookie gets one, before it can sign in (lib/http/device-cookie.ts).
-  if (!deviceFromCookieHeader(request.headers.get("cookie"))) {
-    response.cookies.set(DEVICE_COOKIE, newDeviceId(), { httpOnly: true, sameSite: "lax", secure: https, path: "/", maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
+  // Under https "__Host-" named, as lib/http/request-meta.ts requestMeta reads it.
+  if (!deviceFromCookieHeader(request.headers.get("cookie"), https)) {
+    response.cookies.set(deviceCookieName(https), newDeviceId(), { httpOnly: true, sameSite: "lax", secure: https, path: "/", maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
   }
   return response;
 }

@@ -125,9 +125,12 @@ test("Auth.js: a client's forwarded host can't make a foreign callback URL its o
   const proxied = await signInFrom(PROXY, PUBLIC, "https://latchkey.example.com/team/users");
   expect(proxied.location).toBe("https://latchkey.example.com/team/users");
   const secure = proxied.setCookies.find((c) => c.includes("authjs.session-token="));
-  expect(secure).toMatch(/^__Secure-authjs\.session-token=.*;\s*secure/i);
+  // "__Host-": Secure, Path=/, no Domain, so no sibling subdomain can plant one (lib/http/host-cookie.ts).
+  expect(secure).toMatch(/^__Host-authjs\.session-token=.*;\s*secure/i);
+  expect(secure).toMatch(/;\s*Path=\/(;|$)/i);
+  expect(secure).not.toMatch(/;\s*Domain=/i);
   // The dashboard reads that cookie under the name Auth.js gave it: through the proxy (HTTPS) it is a
-  // session; sent over plain HTTP it is not the session cookie (Auth.js's name there has no prefix).
+  // session; sent over plain HTTP it is not the session cookie (the name there has no prefix).
   const cookie = secure!.split(";")[0];
   const page = await from(PROXY, "/team/users", { headers: { ...PUBLIC, cookie } });
   expect(page.status).toBe(200);

@@ -122,8 +122,8 @@ test("behind a trusted HTTPS proxy: the public origin, Secure cookies, HSTS; a c
   expect(proxied.res.status).toBe(302);
   expect(proxied.res.headers.location).toBe("https://latchkey.example.com");
   expect(proxied.res.setCookies.map((c) => shape(c).shape)).toEqual([
-    "__Secure-authjs.callback-url=…; Path=/; HttpOnly; Secure; SameSite=Lax",
-    "__Secure-authjs.session-token=…; Path=/; Expires=…; HttpOnly; Secure; SameSite=Lax",
+    "__Host-authjs.callback-url=…; Path=/; HttpOnly; Secure; SameSite=Lax",
+    "__Host-authjs.session-token=…; Path=/; Expires=…; HttpOnly; Secure; SameSite=Lax",
   ]);
   expect(securityHeaders(proxied.res)).toEqual(securityHeaders(proxied.csrf));
   expect(proxied.res.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
@@ -131,11 +131,11 @@ test("behind a trusted HTTPS proxy: the public origin, Secure cookies, HSTS; a c
   const spoofed = await post(CLIENT, { email: OWNER.email, password: OWNER.password }, { ...PUBLIC, "x-forwarded-host": "evil.example" });
   expect(spoofed.res.status).toBe(302);
   expect(spoofed.res.headers.location).toBe(instance.url("/").replace(/\/$/, ""));
-  expect(spoofed.res.setCookies.every((c) => !/Secure/.test(c) && !c.startsWith("__Secure-"))).toBe(true);
+  expect(spoofed.res.setCookies.every((c) => !/Secure/.test(c) && !c.startsWith("__Secure-") && !c.startsWith("__Host-"))).toBe(true);
   expect(spoofed.res.headers["strict-transport-security"]).toBeUndefined();
 });
 
-test("a second step due: its cookie (HttpOnly, Lax, five minutes; Secure behind HTTPS) and no session", async () => {
+test("a second step due: its cookie (HttpOnly, Lax, five minutes; Secure and __Host- named behind HTTPS) and no session", async () => {
   const policy = await fetch(instance.url("/api/settings/security"), {
     method: "PUT",
     headers: { ...bearer(token), "content-type": "application/json" },
@@ -153,7 +153,7 @@ test("a second step due: its cookie (HttpOnly, Lax, five minutes; Secure behind 
 
     const proxied = await post(PROXY, { email: OWNER.email, password: OWNER.password }, PUBLIC);
     expect(proxied.res.headers.location).toBe("https://latchkey.example.com/login?error=CredentialsSignin&code=second_step");
-    expect(proxied.res.setCookies.map((c) => shape(c).shape)).toEqual(["latchkey.second-step=…; Path=/; Expires=…; Max-Age=300; Secure; HttpOnly; SameSite=lax"]);
+    expect(proxied.res.setCookies.map((c) => shape(c).shape)).toEqual(["__Host-latchkey.second-step=…; Path=/; Expires=…; Max-Age=300; Secure; HttpOnly; SameSite=lax"]);
   } finally {
     await fetch(instance.url("/api/settings/security"), {
       method: "PUT",

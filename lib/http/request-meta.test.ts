@@ -79,3 +79,27 @@ describe("dropUntrustedForwarding", () => {
     expect(headers).toEqual(incoming());
   });
 });
+
+describe("storedHttpsLeavesCookiesPlain (the email settings page's warning)", () => {
+  afterEach(() => {
+    delete process.env.PUBLIC_URL;
+  });
+
+  const request = (peer: string, proto?: string) => new Headers({ "x-latchkey-peer": peer, host: "team.example.com", ...(proto ? { "x-forwarded-proto": proto } : {}) });
+
+  it("warns when the stored address is https and Latchkey can't tell the request came over https", async () => {
+    const { storedHttpsLeavesCookiesPlain, secureCookieFor } = await metaWith(undefined);
+    expect(secureCookieFor(request("203.0.113.9", "https"))).toBe(false);
+    expect(storedHttpsLeavesCookiesPlain("https://team.example.com", request("203.0.113.9", "https"))).toBe(true);
+  });
+
+  it("is quiet for an http or no stored address, an https PUBLIC_URL, or a trusted proxy saying https", async () => {
+    const { storedHttpsLeavesCookiesPlain } = await metaWith("10.0.0.0/8");
+    expect(storedHttpsLeavesCookiesPlain(null, request("203.0.113.9"))).toBe(false);
+    expect(storedHttpsLeavesCookiesPlain("http://team.example.com", request("203.0.113.9"))).toBe(false);
+    expect(storedHttpsLeavesCookiesPlain("https://team.example.com", request("10.0.0.2", "https"))).toBe(false);
+    process.env.PUBLIC_URL = "https://team.example.com";
+    const withPublicUrl = await metaWith(undefined);
+    expect(withPublicUrl.storedHttpsLeavesCookiesPlain("https://team.example.com", request("203.0.113.9"))).toBe(false);
+  });
+});

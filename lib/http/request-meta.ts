@@ -86,9 +86,25 @@ export function publicUrlIsHttps(): boolean {
   return config().publicUrl?.startsWith("https:") ?? false;
 }
 
-/** Whether a cookie set in answer to this request is Secure: PUBLIC_URL is https, or the request came over https. */
+/**
+ * Whether a cookie set in answer to this request is Secure (and, for the sign-in cookies, "__Host-" named:
+ * ./host-cookie.ts): PUBLIC_URL is https, or the request came over https. Every writer and reader of those
+ * cookies asks this, so they agree on the name. The public address stored in Settings → Email does not count:
+ * proxy.ts (the device cookie) can't read the database, and the dashboard's cookie read (every page, action and
+ * the API's cookie calls) reads no settings today; a per-process copy without a version read would let replicas
+ * disagree on the name (docs/security.md).
+ */
 export function secureCookieFor(headers: Headers): boolean {
   return publicUrlIsHttps() || publicOrigin(headers).startsWith("https:");
+}
+
+/**
+ * A stored public address (Settings → Email) that is https while this request's cookies are not Secure: people
+ * are told to reach the instance over TLS, but Latchkey can't tell (no https PUBLIC_URL, no trusted proxy saying
+ * https), so its sign-in cookies go out plain. The email settings page says so.
+ */
+export function storedHttpsLeavesCookiesPlain(storedPublicUrl: string | null, headers: Headers): boolean {
+  return (storedPublicUrl?.startsWith("https:") ?? false) && !secureCookieFor(headers);
 }
 
 /** The language chosen on this browser (the cookie the language switch sets), if any. */
@@ -99,5 +115,5 @@ function chosenLocale(cookieHeader: string | null) {
 
 export function requestMeta(headers: Headers): RequestMeta {
   const cookie = headers.get("cookie");
-  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, device: deviceFromCookieHeader(cookie), locale: chosenLocale(cookie) };
+  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, device: deviceFromCookieHeader(cookie, secureCookieFor(headers)), locale: chosenLocale(cookie) };
 }

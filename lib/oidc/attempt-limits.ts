@@ -27,7 +27,7 @@
  * Retry-After, or the /device page saying so.
  */
 import "server-only";
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
@@ -132,7 +132,7 @@ async function count(keys: Array<[Parameters<typeof consumeRateLimit>[0], string
 }
 
 /** Whether a request's cookies carry a live Latchkey session (lib/sign-in resolves it: this layer can't). */
-export type LiveSession = (cookieHeader: string) => Promise<boolean>;
+export type LiveSession = (req: IncomingMessage) => Promise<boolean>;
 
 /**
  * A request that starts a flow and stores a row for whoever asks: a device authorization, or an authorization
@@ -143,7 +143,7 @@ async function startsFlow(ctx: KoaContextWithOIDC, liveSession: LiveSession): Pr
   if (ctx.method === "POST" && ctx.path === PROVIDER_ROUTES.device_authorization) return "device";
   if ((ctx.method !== "GET" && ctx.method !== "POST") || ctx.path !== PROVIDER_ROUTES.authorization) return null;
   const cookie = ctx.req.headers.cookie;
-  return cookie && carriesSessionCookie(cookie) && (await liveSession(cookie)) ? null : "browser";
+  return cookie && carriesSessionCookie(cookie) && (await liveSession(ctx.req)) ? null : "browser";
 }
 
 /** The provider's first middleware (lib/sign-in/app-sign-in-http.ts installs it, and says how a session is resolved). */

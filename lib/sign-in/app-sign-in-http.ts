@@ -11,9 +11,10 @@
  */
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ResponseCookies } from "next/dist/server/web/spec-extension/cookies";
 import { errors } from "oidc-provider";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { requestMeta } from "@/lib/http/request-meta";
+import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { consentPage, messagePage, PAGE_POLICY, viewerFor } from "@/lib/oidc/pages";
@@ -21,6 +22,7 @@ import { carriesSessionCookie, isExactProviderPath, ownsPath } from "@/lib/oidc/
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope } from "@/lib/oidc/request-scope";
 import { signOutSession } from "@/lib/sessions/sign-out";
+import { sessionCookieName } from "./auth-cookies";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
@@ -86,7 +88,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
   };
   const outcome = await decideAppSignIn({
     provider,
-    session: await browserSession(req.headers.cookie, (name) => req.headers[name]),
+    session: await browserSession(webHeaders(req)),
     clientId: String(details.params.client_id ?? ""),
     requestedScope: String(details.params.scope ?? ""),
     grantId: details.grantId,
@@ -125,8 +127,8 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
  * Whether the request's session cookie is a live Latchkey session (the guessing limits exempt only those from
  * counting an authorization request): resolved as the interaction resolves it, once per request.
  */
-async function liveSession(cookieHeader: string): Promise<boolean> {
-  return (await oncePerRequest("browser-session", () => browserSession(cookieHeader))) !== null;
+async function liveSession(req: IncomingMessage): Promise<boolean> {
+  return (await oncePerRequest("browser-session", () => providerRequestSession(req))) !== null;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -174,8 +176,6 @@ async function resumeHere(provider: CurrentProvider, req: IncomingMessage, res: 
   }
 }
 
-const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
-
 /**
  * The provider answers outside Next.js, so next.config.ts's headers don't
  * reach it: none of its pages (enter a device code, approve a device, sign
@@ -219,9 +219,14 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== "end_session_confirm" || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
-    const session = await browserSession(ctx.req.headers.cookie, (name) => ctx.req.headers[name]);
+    const session = await providerRequestSession(ctx.req);
     if (session) await signOutSession(session, requestMeta(webHeaders(ctx.req)));
-    for (const name of SESSION_COOKIES) ctx.cookies.set(name, null, { path: "/", signed: false });
+    // Under the name the browser holds it (./auth-cookies.ts), with what a "__Host-" cookie's clearing needs
+    // (Secure, Path=/, no Domain), written as Next.js writes cookies: Koa's would refuse Secure on a pinned http issuer.
+    const secure = secureBeforePinning(ctx.req);
+    const cleared = new Headers();
+    new ResponseCookies(cleared).set(sessionCookieName(secure), "", { path: "/", maxAge: 0, expires: new Date(0), httpOnly: true, sameSite: "lax", secure });
+    for (const cookie of cleared.getSetCookie()) ctx.append("Set-Cookie", cookie);
   });
   return provider.callback() as NodeHandler;
 }
@@ -297,10 +302,24 @@ async function serve(req: IncomingMessage, res: ServerResponse, pathname: string
  * the client sent.
  */
 function pinToIssuer(req: IncomingMessage, issuer: string): void {
+  // The session cookie's name follows the scheme the request came with, as on the dashboard: decided first.
+  cookiesSecure.set(req, secureCookieFor(webHeaders(req)));
   const { host, protocol } = new URL(issuer);
   req.headers.host = host;
   delete req.headers["x-forwarded-host"];
   req.headers["x-forwarded-proto"] = protocol.slice(0, -1);
+}
+
+/** Whether the session cookie is Secure ("__Host-" named) for a provider request, as its scheme said before pinToIssuer. */
+const cookiesSecure = new WeakMap<IncomingMessage, boolean>();
+
+function secureBeforePinning(req: IncomingMessage): boolean {
+  return cookiesSecure.get(req) ?? secureCookieFor(webHeaders(req));
+}
+
+/** The Latchkey session of a provider request (in the provider's middleware, after pinToIssuer). */
+function providerRequestSession(req: IncomingMessage) {
+  return browserSession(webHeaders(req), secureBeforePinning(req));
 }
 
 /** The provider's Node callback with Latchkey's middleware around its own, made once per provider. */

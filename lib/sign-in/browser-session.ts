@@ -11,26 +11,30 @@ import { getToken } from "next-auth/jwt";
 import type { SessionActor } from "@/lib/auth/actor";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { resolveSession } from "@/lib/sessions/sessions";
-import { publicUrlIsHttps } from "@/lib/http/request-meta";
+import { secureCookieFor } from "@/lib/http/request-meta";
 import { proxyStillNames } from "@/lib/idp/trusted-header";
+import { sessionCookieName } from "./auth-cookies";
 import { decodeSessionToken } from "./session-token";
 
-const SECURE_COOKIE = "__Secure-authjs.session-token";
-
 /**
- * `header` reads the request's other headers: a session the proxy header signed in is no session when the
- * request's proxy header names someone else (lib/idp/trusted-header.ts proxyStillNames), as for the dashboard.
+ * From the request's headers: its Cookie header; whether it came over https, which names the session cookie as
+ * the dashboard reads it (lib/http/request-meta.ts secureCookieFor, ./auth-cookies.ts; `secure` when the caller
+ * decided that before the headers were changed); and its proxy header (a session the proxy header signed in is
+ * no session when the request's proxy header names someone else: lib/idp/trusted-header.ts proxyStillNames).
  */
-export async function browserSession(
-  cookieHeader: string | undefined,
-  header: (name: string) => string | string[] | undefined = () => undefined,
-): Promise<SessionActor | null> {
+export async function browserSession(headers: Headers, secure = secureCookieFor(headers)): Promise<SessionActor | null> {
+  const cookieHeader = headers.get("cookie");
   if (!cookieHeader) return null;
-  // With an https PUBLIC_URL only the "__Secure-" cookie is ours (./nextauth.ts): a plain "authjs.session-token"
-  // is one that a plain-http response (a network attacker's) planted, and must not sign anyone in to an app.
-  const secureCookie = publicUrlIsHttps() || cookieHeader.includes(SECURE_COOKIE);
-  const token = await getToken({ req: { headers: { cookie: cookieHeader } }, secret: sessionSecret(), secureCookie, decode: decodeSessionToken });
+  // Under https only the "__Host-" cookie is ours (./nextauth.ts): a "__Secure-" or plain one is one a sibling
+  // subdomain or a plain-http answer planted, and must not sign anyone in to an app.
+  const token = await getToken({
+    req: { headers: { cookie: cookieHeader } },
+    secret: sessionSecret(),
+    secureCookie: secure,
+    cookieName: sessionCookieName(secure),
+    decode: decodeSessionToken,
+  });
   const sid = token?.sid;
-  if (token?.proxy && !proxyStillNames(token.proxy, header)) return null;
+  if (token?.proxy && !proxyStillNames(token.proxy, (name) => headers.get(name))) return null;
   return typeof sid === "string" ? resolveSession(sid) : null;
 }

@@ -18,9 +18,10 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
-import { publicUrlIsHttps, requestMeta } from "@/lib/http/request-meta";
+import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
 import { handleOidcSignIn, ProviderUnavailable, type OidcClaims } from "@/lib/idp/oidc";
 import { signInOptions } from "@/lib/idp/sign-in-options";
@@ -31,6 +32,7 @@ import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequire
 import { completeSecondStepWithPasskey, PasskeyNotAccepted } from "@/lib/mfa/second-step-passkey";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
+import { authJsCookies } from "./auth-cookies";
 import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
@@ -83,14 +85,18 @@ const REFUSED_REQUEST_TYPES = new Set<string>(["MissingCSRF", "UnknownAction"]);
 
 export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
   const options = await signInOptions();
+  // Secure (and "__Host-" named, ./auth-cookies.ts) with an https PUBLIC_URL or a request that came over https
+  // (lib/http/request-meta.ts secureCookieFor), the one rule every reader of these cookies asks too; Auth.js's own
+  // guess (the request URL's scheme) is not used. No request: a server action's signIn/signOut, whose headers
+  // next/headers has.
+  const secure = secureCookieFor(request?.headers ?? (await headers()));
   return {
     secret: sessionSecret(),
     // Self-hosted: the app is reached under whatever host the operator gives it.
     trustHost: true,
     session: { strategy: "jwt", maxAge: config().sessionMaxAgeSeconds },
-    // With an https PUBLIC_URL the cookies are Secure (and "__Secure-"/"__Host-" named) even when the request
-    // reached us as http (lib/http/request-meta.ts publicUrlIsHttps); otherwise Auth.js goes by the request's scheme.
-    ...(publicUrlIsHttps() ? { useSecureCookies: true } : {}),
+    useSecureCookies: secure,
+    cookies: authJsCookies(secure),
     // Auth.js's token format, with the derived key kept instead of derived per call (./session-token.ts).
     jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
     pages: { signIn: "/login", error: "/login" },

@@ -1,7 +1,8 @@
 /**
  * The cookie that binds a pending second step (lib/mfa/second-step.ts) to the
  * browser that passed the password: HttpOnly, SameSite=Lax, Secure behind
- * HTTPS, path "/", gone after five minutes. It holds a random 256-bit token;
+ * HTTPS and then "__Host-" named (lib/http/host-cookie.ts: no sibling subdomain can plant one), path "/",
+ * gone after five minutes. It holds a random 256-bit token;
  * the server keeps only its digest, so the cookie is as unforgeable as a
  * signed one and reveals nothing.
  *
@@ -11,19 +12,22 @@
  */
 import "server-only";
 import { cookies, headers } from "next/headers";
+import { hostCookieName } from "@/lib/http/host-cookie";
 import { secureCookieFor } from "@/lib/http/request-meta";
 import { SECOND_STEP_COOKIE, SECOND_STEP_TTL_MS } from "@/lib/mfa/second-step";
 import { currentCookieSink } from "./cookie-sink";
 
 async function requestCookies() {
   const sink = currentCookieSink();
-  return sink ? { headers: sink.requestHeaders, read: sink.requestCookies, write: sink.responseCookies } : { headers: await headers(), read: await cookies(), write: await cookies() };
+  const request = sink ? { headers: sink.requestHeaders, read: sink.requestCookies, write: sink.responseCookies } : { headers: await headers(), read: await cookies(), write: await cookies() };
+  const secure = secureCookieFor(request.headers);
+  return { ...request, secure, name: hostCookieName(SECOND_STEP_COOKIE, secure) };
 }
 
 export async function setSecondStepCookie(token: string): Promise<void> {
   const request = await requestCookies();
-  const secure = secureCookieFor(request.headers);
-  request.write.set(SECOND_STEP_COOKIE, token, {
+  const secure = request.secure;
+  request.write.set(request.name, token, {
     httpOnly: true,
     sameSite: "lax",
     secure,
@@ -33,9 +37,12 @@ export async function setSecondStepCookie(token: string): Promise<void> {
 }
 
 export async function secondStepToken(): Promise<string | undefined> {
-  return (await requestCookies()).read.get(SECOND_STEP_COOKIE)?.value;
+  const request = await requestCookies();
+  return request.read.get(request.name)?.value;
 }
 
 export async function clearSecondStepCookie(): Promise<void> {
-  (await requestCookies()).write.delete(SECOND_STEP_COOKIE);
+  const request = await requestCookies();
+  // With the attributes it was set with: a browser ignores a "__Host-" cookie's clearing that isn't Secure with Path=/.
+  request.write.set(request.name, "", { httpOnly: true, sameSite: "lax", secure: request.secure, path: "/", maxAge: 0, expires: new Date(0) });
 }

@@ -16,25 +16,10 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { getToken } from "next-auth/jwt";
 import { sessionSecret } from "@/lib/crypto/keys";
-import { publicUrlIsHttps } from "@/lib/http/request-meta";
+import { secureCookieFor } from "@/lib/http/request-meta";
 import { proxyStillNames } from "@/lib/idp/trusted-header";
+import { sessionCookieName } from "./auth-cookies";
 import { decodeSessionToken } from "./session-token";
-
-/**
- * Whether Auth.js names its cookies "__Secure-…" for this request: as its
- * session endpoint decides (@auth/core createActionURL, then
- * `useSecureCookies ?? url.protocol === "https:"`): always with an https
- * PUBLIC_URL (./nextauth.ts sets useSecureCookies then), else AUTH_URL's scheme
- * when set, else X-Forwarded-Proto (Next.js sets it; scripts/server.mjs drops a
- * client's own unless the peer is a trusted proxy), else https.
- */
-function secureCookies(requestHeaders: Headers): boolean {
-  if (publicUrlIsHttps()) return true;
-  const envUrl = process.env.AUTH_URL ?? process.env.NEXTAUTH_URL;
-  if (envUrl) return new URL(envUrl).protocol === "https:";
-  const protocol = requestHeaders.get("x-forwarded-proto") ?? "https";
-  return protocol.replace(/:$/, "") === "https";
-}
 
 /** The session id the request's session cookie carries, or null (no cookie, undecryptable, expired, no id). */
 export async function sessionIdFromCookie(): Promise<string | null> {
@@ -42,11 +27,15 @@ export async function sessionIdFromCookie(): Promise<string | null> {
   // No cookie at all (a signed-out browser): nothing to decrypt.
   if (jar.size === 0) return null;
   const requestHeaders = await headers();
+  // The name Auth.js writes for this request (./nextauth.ts, the same rule): under https only "__Host-…", so a
+  // "__Secure-" or plain session cookie a sibling subdomain planted signs nobody in (./auth-cookies.ts).
+  const secure = secureCookieFor(requestHeaders);
   // Only the cookie header: getToken would otherwise take an Authorization: Bearer value for a session token.
   const token = await getToken({
     req: { headers: { cookie: requestHeaders.get("cookie") ?? "" } },
     secret: sessionSecret(),
-    secureCookie: secureCookies(requestHeaders),
+    secureCookie: secure,
+    cookieName: sessionCookieName(secure),
     // Auth.js's token format with the key derived once per secret (./session-token.ts).
     decode: decodeSessionToken,
   });

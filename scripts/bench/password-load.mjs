@@ -113,7 +113,7 @@ function signInSucceeded(res) {
   if (res.status !== 302) return false;
   const location = String(res.headers.location ?? "");
   if (location.includes("error")) return false;
-  return (res.headers["set-cookie"] ?? []).some((c) => /^(__Secure-)?authjs\.session-token=/.test(c));
+  return (res.headers["set-cookie"] ?? []).some((c) => /^(__Host-)?authjs\.session-token=/.test(c));
 }
 
 export async function signInLoad({ baseURL, email, password, concurrency, seconds }) {
@@ -169,6 +169,6 @@ export async function signInCookie({ baseURL, email, password }) {
   if (!signInSucceeded(res)) {
     throw new Error(`sign-in as ${email} failed: ${res.status} ${res.headers.location ?? ""} ${res.body.slice(0, 300)}`);
   }
-  const session = (res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).find((c) => /^(__Secure-)?authjs\.session-token=/.test(c));
+  const session = (res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).find((c) => /^(__Host-)?authjs\.session-token=/.test(c));
   return session;
 }

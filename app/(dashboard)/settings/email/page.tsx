@@ -1,9 +1,11 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { DeliveriesTable } from "@/components/mail/deliveries-table";
 import { MailSettingsForm } from "@/components/mail/mail-settings-form";
 import { TestEmailForm } from "@/components/mail/test-email-form";
 import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/policy";
+import { storedHttpsLeavesCookiesPlain } from "@/lib/http/request-meta";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { listDeliveries } from "@/lib/mail/deliveries";
 import { proofKindOf } from "@/lib/mfa/proof";
@@ -25,6 +27,7 @@ export default async function EmailSettingsPage() {
     <div className="space-y-6">
       <p className="text-sm text-slate-600">{t("intro")}</p>
       <Alert tone={s.enabled ? "success" : "info"}>{s.enabled ? t("mailOn") : t("mailOff")}</Alert>
+      {storedHttpsLeavesCookiesPlain(s.publicUrl, await headers()) && <Alert tone="error">{t("cookiesNotSecure")}</Alert>}
       <MailSettingsForm
         readOnly={!owner}
         proof={owner ? await proofKindOf(me.id, me.hasLocalPassword) : undefined}
