@@ -1,6 +1,7 @@
 /** Helpers for page components: search parameters and not-found ids. */
 import { notFound } from "next/navigation";
 import { NotFound } from "@/lib/errors";
+import { textProblem } from "@/lib/http/well-formed-text";
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -22,4 +23,15 @@ export async function loadOr404<T>(load: () => Promise<T>): Promise<T> {
     if (err instanceof NotFound) notFound();
     throw err;
   }
+}
+
+/**
+ * A dynamic route's id ("/team/groups/[id]"), or the 404 page for one no row can have: Next decodes
+ * "/team/groups/%00" to a NUL, which PostgreSQL refuses in a query (the page failed with a 500), as the
+ * API's apiRoute answers 404 before any query (lib/http/route.ts).
+ */
+export async function routeId(params: Promise<{ id: string }>): Promise<string> {
+  const { id } = await params;
+  if (textProblem(id) !== undefined) notFound();
+  return id;
 }

@@ -23,6 +23,7 @@ import { rotateSigningKeys } from "@/lib/oidc/signing-keys";
 import { pruneRateLimits } from "@/lib/security/rate-limit";
 import { pruneEndedSessions } from "@/lib/sessions/sessions";
 import { cleanStoredNames } from "@/lib/users/name-cleanup";
+import { cleanStoredRecordNames } from "@/lib/ops/record-name-cleanup";
 import { cleanStoredLogos } from "@/lib/appearance/logo-cleanup";
 
 const HOUR_MS = 3_600_000;
@@ -49,9 +50,10 @@ export async function runMaintenance(
   // The OpenID provider: expired codes, tokens and sessions go; signing keys rotate on their schedule.
   await deleteExpiredModels(now);
   await rotateSigningKeys(now);
-  // Once per instance (later passes read one row): names from before the one-line rule, logos from before
-  // uploads were encoded again.
+  // Once per instance (later passes read one row): names from before the one-line rule (people's; groups',
+  // roles', apps', providers', tokens', the mail sender's), logos from before uploads were encoded again.
   await cleanStoredNames({ now });
+  await cleanStoredRecordNames({ now });
   await cleanStoredLogos({ now });
   return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, sessionsPruned, outboxRowsPruned };
 }

@@ -44,9 +44,11 @@ describe("a NUL character in a JSON body", () => {
     const { POST } = await import("@/app/api/groups/route");
     const res = await POST(call("/api/groups", { method: "POST", body: JSON.stringify({ name: "Ops\u0000Admins" }) }), undefined);
     expect(res.status).toBe(422);
-    const body = (await res.json()) as { code: number; errors: Record<string, string[]> };
+    const body = (await res.json()) as { code: number; message: string; errors: Record<string, string[]> };
     expect(body.code).toBe(422);
     expect(body.errors.name?.[0]).toMatch(/NUL/);
+    // The headline fits a NUL as well as malformed Unicode; the field says which.
+    expect(body.message).toBe("Some text contains characters that can't be stored");
     expect((await groupNames()).some((n) => n.startsWith("Ops"))).toBe(false);
   });
 });

@@ -30,6 +30,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "service_user.deleted": "Service user deleted",
   "token.created": "Access token created",
   "token.deleted": "Access token deleted",
+  "token.renamed": "Access token renamed",
   "invite.created": "Invite created",
   "invite.regenerated": "Invite regenerated",
   "invite.deleted": "Invite deleted",

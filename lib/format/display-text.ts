@@ -14,6 +14,7 @@
 const UNSAFE = String.raw`\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069`;
 const UNSAFE_CHARACTER = new RegExp(`[${UNSAFE}]`, "u");
 const UNSAFE_RUN = new RegExp(`[${UNSAFE}]+`, "u");
+const EACH_UNSAFE = new RegExp(`[${UNSAFE}]`, "gu");
 
 /** The field message when a typed name breaks the rule (a person's, an application's, a provider's, a group's). */
 export const NAME_UNSAFE_CHARACTERS = "A name can't contain line breaks, tabs or invisible direction marks";
@@ -29,4 +30,12 @@ export function hasUnsafeDisplayCharacters(text: string): boolean {
 export function asDisplayText(text: string | null | undefined, max: number): string {
   const pieces = (text ?? "").split(UNSAFE_RUN).map((piece) => piece.trim());
   return pieces.filter(Boolean).join(" ").slice(0, max).trim();
+}
+
+/**
+ * The text with each unsafe character written as its escape ("Ops\nAdmins" reads `Ops\u000aAdmins`): one line
+ * that shows what was there, for the record of a name that was cleaned.
+ */
+export function escapedDisplayText(text: string): string {
+  return text.replace(EACH_UNSAFE, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
 }

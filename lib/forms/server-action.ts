@@ -12,7 +12,8 @@
  * for the request), checks the declaration, and only then runs the action;
  * the service it calls checks again, with its finer rules (owner, self,
  * escalation). A refusal comes back as form state (or is thrown, for actions
- * that aren't forms).
+ * that aren't forms). So does input no database can store (a NUL: ./unstorable-input.ts),
+ * before any action runs.
  */
 import "server-only";
 import type { SessionActor } from "@/lib/auth/actor";
@@ -20,7 +21,9 @@ import { can } from "@/lib/auth/policy";
 import type { Permission } from "@/lib/auth/permissions";
 import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/sign-in/session-actor";
 import { DomainError, Forbidden, Unauthenticated, type MessageKeys } from "@/lib/errors";
+import { formStateFromError } from "./action-errors";
 import { messageKeysOf } from "./message-keys";
+import { unstorableInput } from "./unstorable-input";
 
 /** One permission or several (all needed); or no permission at all. */
 export type ActionNeeds = Permission | readonly Permission[] | "own_account" | "public";
@@ -91,11 +94,20 @@ export function serverAction<A extends unknown[], R>(
       const messageKeys = messageKeysOf(err);
       return { status: "error", message: err.message, code: err.status, ...(messageKeys && { messageKeys }) } satisfies Refusal as R;
     }
-    return run(actor, ...args);
+    return refuseUnstorable(declaration, args) ?? run(actor, ...args);
   });
 }
 
 /** A server action anyone may call, signed in or not (sign-in, setup, invite and reset links). */
 export function publicAction<A extends unknown[], R>(run: (...args: A) => Promise<R>): DeclaredAction<A, R> {
-  return declare({ needs: "public" }, (...args: A) => run(...args));
+  const declaration: ActionDeclaration = { needs: "public" };
+  return declare(declaration, async (...args: A) => refuseUnstorable(declaration, args) ?? run(...args));
+}
+
+/** Arguments with text no database can store (./unstorable-input.ts) never reach the action: the form's state says which field, or it is thrown. */
+function refuseUnstorable<R>(declaration: ActionDeclaration, args: readonly unknown[]): Promise<R> | undefined {
+  const refused = unstorableInput(args);
+  if (!refused) return undefined;
+  if (declaration.refusal === "throw") return Promise.reject(refused.error);
+  return Promise.resolve(formStateFromError(refused.error, refused.values) as R);
 }

@@ -11,6 +11,8 @@ import { Invalid, type FieldErrors } from "@/lib/errors";
 
 export const MALFORMED_TEXT_MESSAGE = "Must be valid Unicode text (it contains an unpaired surrogate)";
 export const NUL_TEXT_MESSAGE = "Must not contain a NUL character";
+/** The headline of a refusal for either reason (the fields say which). */
+export const UNSTORABLE_TEXT_MESSAGE = "Some text contains characters that can't be stored";
 
 /** Why a string can't be stored as it is, or undefined when it can. */
 export function textProblem(text: string): string | undefined {
@@ -40,5 +42,5 @@ export function assertWellFormedText(value: unknown): void {
   const fields: FieldErrors = {};
   collect(value, [], fields);
   if (Object.keys(fields).length === 0) return;
-  throw new Invalid(fields._ ? fields._.join("; ") : "Text must be valid Unicode", fields);
+  throw new Invalid(fields._ ? fields._.join("; ") : UNSTORABLE_TEXT_MESSAGE, fields);
 }

@@ -32,6 +32,7 @@ import type { KoaContextWithOIDC } from "oidc-provider";
 import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
+import { textProblem } from "@/lib/http/well-formed-text";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
 import { assertRateLimitsNotExhausted, consumeRateLimit, counterKey, forgiveRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { rateLimitAddress } from "@/lib/security/address-key";
@@ -72,7 +73,8 @@ function basicClientId(authorization: string | undefined): string | undefined {
   if (colon <= 0 || colon > MAX_CLIENT_ID * 3) return undefined;
   try {
     const id = decodeURIComponent(decoded.slice(0, colon));
-    return id.length <= MAX_CLIENT_ID ? id : undefined;
+    // A NUL can't be in a counter's key on PostgreSQL; no app has such an id (./provider.ts refuses it).
+    return id.length <= MAX_CLIENT_ID && textProblem(id) === undefined ? id : undefined;
   } catch {
     return undefined;
   }

@@ -25,6 +25,7 @@ import { config } from "@/lib/config";
 import { keyRing } from "@/lib/crypto/keys";
 import { clientSecretMatches } from "@/lib/applications/for-provider";
 import { issuerUrl } from "@/lib/applications/issuer";
+import { textProblem } from "@/lib/http/well-formed-text";
 import { instanceAccountId } from "@/lib/instance/account";
 import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
@@ -215,14 +216,17 @@ type ClientClass = { find(id: unknown): Promise<unknown> };
  * asks the adapter for the metadata and hashes it (object-hash) on every request to find its cached
  * client; here the Application copy (./clients.ts: cached per process under the applications cache
  * version, so a changed, rotated or deleted app is a new copy or none on every replica's next
- * request) is the key. The guessing limits' check of the client (beforeClient) runs as before.
+ * request) is the key. The guessing limits' check of the client (beforeClient) runs as before. Every
+ * client_id the provider reads (query, body, Basic credentials) comes through here.
  */
 function reuseClients(provider: Provider): void {
   const Client = provider.Client as unknown as ClientClass;
   const find = Client.find.bind(Client);
   const byApplication = new WeakMap<object, unknown>();
   Client.find = async (id: unknown) => {
-    if (typeof id !== "string") return undefined;
+    // No app has a client_id a database can't hold (a NUL: PostgreSQL failed the lookup with a 500): an unknown
+    // client, invalid_client, before the guessing limits' counter or the app is read by it.
+    if (typeof id !== "string" || textProblem(id) !== undefined) return undefined;
     await currentScope()?.beforeClient?.(id);
     const app = await applicationOf(id);
     if (!app) return undefined;

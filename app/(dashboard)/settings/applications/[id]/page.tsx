@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { routeId } from "@/app/page-params";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteApplicationButton, RotateSecretButton } from "@/components/applications/application-actions";
@@ -24,7 +25,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await pageActor();
   if (!can(actor, "applications:read")) return null;
-  const app = await getApplication(actor, (await params).id).catch((err: unknown) => {
+  const app = await getApplication(actor, await routeId(params)).catch((err: unknown) => {
     if (err instanceof NotFound) notFound();
     throw err;
   });

@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import { routeId } from "@/app/page-params";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { DeleteProviderButton, ToggleProviderButton } from "@/components/idp/provider-actions";
@@ -26,7 +27,7 @@ export default async function ProviderPage({
   const actor = await sessionActor();
   if (!actor) redirect("/login");
   if (!can(actor, "identity_providers:read")) return null;
-  const { id } = await params;
+  const id = await routeId(params);
   let provider: ProviderRecord;
   try {
     provider = await getProvider(actor, id);

@@ -1,4 +1,5 @@
 import { roleDescription, roleName } from "@/components/roles/role-names";
+import { routeId } from "@/app/page-params";
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -18,7 +19,7 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 export default async function RolePage({ params, searchParams }: Props) {
   const actor = await pageActor();
   if (!can(actor, "roles:read")) return null;
-  const role = await getRole(actor, (await params).id).catch((err: unknown) => {
+  const role = await getRole(actor, await routeId(params)).catch((err: unknown) => {
     if (err instanceof NotFound) notFound();
     throw err;
   });

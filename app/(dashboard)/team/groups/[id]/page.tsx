@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { routeId } from "@/app/page-params";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
@@ -27,13 +28,13 @@ const loadGroup = cache(async (id: string) => {
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { group } = await loadGroup((await params).id);
+  const { group } = await loadGroup(await routeId(params));
   const t = await getTranslations("groupsPage");
   return { title: t("pageTitle", { name: group.name }) };
 }
 
 export default async function GroupPage({ params }: Props) {
-  const { actor, group } = await loadGroup((await params).id);
+  const { actor, group } = await loadGroup(await routeId(params));
   // Only decides which buttons to show; the service checks every change itself.
   const canManage = can(actor, "groups:update");
   const seesAll = can(actor, "groups:read");

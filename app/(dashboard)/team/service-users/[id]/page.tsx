@@ -1,6 +1,6 @@
 import { DetailsSection } from "@/components/shell/details-section";
 import { DetailHeader, SectionHeader } from "@/components/shell/page-header";
-import { loadOr404 } from "@/app/page-params";
+import { loadOr404, routeId } from "@/app/page-params";
 import { redirect } from "next/navigation";
 import { ServiceUserActions } from "@/components/service-users/service-user-actions";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
@@ -33,7 +33,7 @@ export default async function ServiceUserPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const actor = await pageActor();
-  const { id } = await params;
+  const id = await routeId(params);
   const user = await loadOr404(() => getUser(actor, id));
   if (!user.isServiceUser) redirect(`/team/users/${id}`);
   const [t, col, team] = await Promise.all([getTranslations("serviceUsersPage"), getTranslations("columns"), getTranslations("team")]);

@@ -1,7 +1,7 @@
 import { UserRolesSection } from "@/components/roles/user-roles-section";
 import { DetailsSection } from "@/components/shell/details-section";
 import { DetailHeader } from "@/components/shell/page-header";
-import { loadOr404 } from "@/app/page-params";
+import { loadOr404, routeId } from "@/app/page-params";
 import { redirect } from "next/navigation";
 import { CreatedServiceTokens } from "@/components/tokens/created-service-tokens";
 import { Alert } from "@/components/ui/alert";
@@ -48,7 +48,7 @@ export default async function UserPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const actor = await pageActor();
-  const { id } = await params;
+  const id = await routeId(params);
   const user = await loadOr404(() => getUser(actor, id));
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
   const [t, col, team, format] = await Promise.all([getTranslations("usersPage"), getTranslations("columns"), getTranslations("team"), getFormatter()]);
