@@ -20,11 +20,13 @@ import { OidcAdapter } from "@/lib/oidc/adapter";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
+import { setUserBlocked } from "@/lib/users/lifecycle";
 import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
+import { toApiLdap } from "../api-shape";
 import { ldapSourceRow } from "../records";
 import { ldapInputSchema } from "../schemas";
 import { syncDirectorySource } from "./directory-sync";
-import { saveLdapSource } from "./source";
+import { getLdapSource, saveLdapSource } from "./source";
 
 let slapd: Slapd;
 let accountId: string;
@@ -134,6 +136,16 @@ describe("the periodic directory check", () => {
     // Blocked people aren't looked up again: the next run checks the others.
     expect(await sync()).toMatchObject({ status: "done", checked: 4, missing: 0, suspended: 0 });
     await expect(signInWithPassword("fay", EXTRA[0].password, META)).rejects.toThrow();
+    // The API shows the last run to admins.
+    expect(toApiLdap(await getLdapSource(owner))).toMatchObject({ last_sync: { at: expect.any(String), status: "done", checked: 4, suspended: 0 } });
+  });
+
+  it("leaves a person an admin unblocked to the admin: the directory's mark goes with the block", async () => {
+    await setUserBlocked(owner, ids.fay, false, META);
+    expect(await userRow(ids.fay)).toMatchObject({ isBlocked: false, directorySuspendedAt: null });
+    // Fay's entry is still gone: the next check blocks her again.
+    expect(await sync()).toMatchObject({ status: "done", checked: 5, suspended: 1 });
+    expect(await userRow(ids.fay)).toMatchObject({ isBlocked: true, directorySuspendedAt: expect.any(Date) });
   });
 
   it("lets a person whose entry came back in at their next directory sign-in", async () => {
