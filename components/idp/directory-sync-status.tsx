@@ -1,10 +1,11 @@
-import { getFormatter, getTranslations } from "next-intl/server";
+import { useFormatter, useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import type { DirectorySyncOutcome } from "@/lib/db/schema";
 
 /** The periodic directory check on the LDAP page: how often it runs, and what its last run came to. */
-export async function DirectorySyncStatus({ intervalMinutes, lastAt, last }: { intervalMinutes: number | null; lastAt: Date | null; last: DirectorySyncOutcome | null }) {
-  const [t, format] = await Promise.all([getTranslations("ldapPage.sync"), getFormatter()]);
+export function DirectorySyncStatus({ intervalMinutes, lastAt, last }: { intervalMinutes: number | null; lastAt: Date | null; last: DirectorySyncOutcome | null }) {
+  const t = useTranslations("ldapPage.sync");
+  const format = useFormatter();
   const time = lastAt ? `${format.dateTime(lastAt, { dateStyle: "medium", timeStyle: "short" })} UTC` : "";
   const counts = last ? { time, checked: last.checked, missing: last.missing, suspended: last.suspended, groups: last.groups_updated } : null;
   return (
