@@ -181,6 +181,12 @@ describe("the periodic directory check", () => {
     expect(await sync()).toMatchObject({ status: "done", missing: 0 });
   });
 
+  it("keeps people whose entries lack the username attribute (a sign-in goes by what they typed)", async () => {
+    await saveLdapSource(owner, settings({ username_attribute: "employeeNumber" }), META);
+    expect(await sync()).toMatchObject({ status: "done", checked: 5, missing: 0, suspended: 0 });
+    await saveLdapSource(owner, settings(), META);
+  });
+
   it("runs on one replica at a time, under its lease", async () => {
     const first = await directorySyncPass({ holder: "replica-a" });
     expect(first).toMatchObject({ ran: true, result: [expect.objectContaining({ outcome: expect.objectContaining({ status: "done" }) })] });

@@ -239,8 +239,8 @@ export async function findBoundEntries(config: LdapConfig, subjects: readonly st
       if (filter === "(|)") continue;
       const { searchEntries } = await client.search(config.searchBase, { scope: "sub", filter, attributes: ENTRY_ATTRIBUTES(config), explicitBufferAttributes: ["objectGUID"] });
       for (const entry of searchEntries) {
-        const user = directoryUserOf(config, entry, null);
-        if (!user) continue;
+        // An entry without a username attribute is still the bound person's (a sign-in goes by what they typed).
+        const user = directoryUserOf(config, entry, entry.dn)!;
         for (const key of [user.stableId, user.username.toLowerCase()]) if (key && wanted.has(key)) found.set(key, user);
       }
     }
