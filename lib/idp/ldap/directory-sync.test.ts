@@ -21,6 +21,7 @@ import { resolveSession } from "@/lib/sessions/sessions";
 import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { setUserBlocked } from "@/lib/users/lifecycle";
+import { getUser } from "@/lib/users/queries";
 import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
 import { toApiLdap } from "../api-shape";
 import { ldapSourceRow } from "../records";
@@ -128,6 +129,8 @@ describe("the periodic directory check", () => {
       expect(await userRow(gone.userId)).toMatchObject({ isBlocked: true, directorySuspendedAt: expect.any(Date) });
     }
     expect(await stillHas(eve)).toEqual([true, true, true]);
+    // The user's page says why they are blocked.
+    expect(await getUser(owner, dora.userId)).toMatchObject({ isBlocked: true, directorySuspendedAt: expect.any(Date) });
     // Her three sign-ins here (two with an access token each) ended.
     const blocked = (await events("user.blocked")).filter((e) => e.targetId === dora.userId);
     expect(blocked).toHaveLength(1);
