@@ -64,7 +64,7 @@ async function currentRows(tx: Tx, source: LdapSourceRow, ids: string[]) {
 async function suspend(tx: Tx, source: LdapSourceRow, ids: string[], now: Date): Promise<number> {
   let suspended = 0;
   for (const row of await currentRows(tx, source, ids)) {
-    await tx.update(users).set({ isBlocked: true, directorySuspendedAt: now }).where(eq(users.id, row.id));
+    await tx.update(users).set({ isBlocked: true, directorySuspendedAt: now }).where(and(eq(users.accountId, source.accountId), eq(users.id, row.id)));
     // The same cascade as an admin's block: lib/sessions, lib/tokens, lib/oidc and lib/invites react.
     const ended = noneEnded();
     await emit(tx, "user.blocked", { accountId: source.accountId, userId: row.id, ended });
@@ -101,8 +101,9 @@ function chunks<T>(list: T[]): T[][] {
 /** Keeps the run's time and outcome on the source, and records what only an admin can resolve, once. */
 async function recordOutcome(source: LdapSourceRow, outcome: DirectorySyncOutcome, now: Date): Promise<DirectorySyncOutcome> {
   await writeSystem(async (tx) => {
-    const [before] = await tx.select({ outcome: ldapSources.lastSyncOutcome }).from(ldapSources).where(eq(ldapSources.id, source.id));
-    await tx.update(ldapSources).set({ lastSyncAt: now, lastSyncOutcome: outcome }).where(eq(ldapSources.id, source.id));
+    const thisSource = and(eq(ldapSources.accountId, source.accountId), eq(ldapSources.id, source.id));
+    const [before] = await tx.select({ outcome: ldapSources.lastSyncOutcome }).from(ldapSources).where(thisSource);
+    await tx.update(ldapSources).set({ lastSyncAt: now, lastSyncOutcome: outcome }).where(thisSource);
     const target = { type: "ldap_source", id: source.id, label: source.name };
     const counts = { checked: outcome.checked, missing: outcome.missing, suspended: outcome.suspended, groups_updated: outcome.groups_updated };
     if (outcome.status === "guarded" && before?.outcome?.status !== "guarded") {
