@@ -19,7 +19,8 @@ export function DirectorySyncStatus({ intervalMinutes, lastAt, last }: { interva
       ) : last.status === "done" ? (
         <Alert tone="success">{t("done", counts)}</Alert>
       ) : (
-        <Alert tone="error">{t(last.status, counts)}</Alert>
+        // A standing status, not news: read out politely (role=status), like the other notes on the page.
+        <Alert tone="info">{t(last.status, counts)}</Alert>
       )}
     </section>
   );

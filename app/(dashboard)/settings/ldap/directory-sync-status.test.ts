@@ -29,7 +29,7 @@ describe("the directory check on Settings → LDAP", () => {
     expect(render({ intervalMinutes: 15, lastAt: AT, last: { status: "unavailable", ...counts, message: "x" } })).toContain("could not be reached or refused the service account; nobody was changed");
     const guarded = render({ intervalMinutes: 15, lastAt: AT, last: { status: "guarded", ...counts, missing: 10 } });
     expect(guarded).toContain("no longer has 10 of the 12 people");
-    expect(guarded).toContain('role="alert"');
+    expect(guarded).toContain('role="status"');
     expect(render({ intervalMinutes: 15, lastAt: AT, last: { status: "done", ...counts } }, de as typeof en, "de")).toContain("12 Personen geprüft, 2 gesperrt");
   });
 });
