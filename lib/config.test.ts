@@ -26,6 +26,7 @@ describe("readConfig", () => {
     ["SESSION_MAX_AGE_HOURS", "twelve", "from 1 to 2160"],
     ["SESSION_ABSOLUTE_MAX_DAYS", "400", "from 1 to 365"],
     ["ACTIVITY_RETENTION_DAYS", "1.5", "from 0 to 36500"],
+    ["LDAP_SYNC_INTERVAL_MINUTES", "-5", "from 0 to 10080"],
     ["PORT", "70000", "from 1 to 65535"],
     ["PASSWORD_HASH_CONCURRENCY", "0", "from 1 to 256"],
   ])("refuses %s=%s with one line (%s)", (name, value, range) => {
@@ -33,6 +34,12 @@ describe("readConfig", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(name);
     expect(lines[0]).toContain(range);
+  });
+
+  it("checks the LDAP directory every 15 minutes unless told otherwise, and not at all with 0", () => {
+    expect(readConfig({}).ldapSyncIntervalMinutes).toBe(15);
+    expect(readConfig({ LDAP_SYNC_INTERVAL_MINUTES: "60" }).ldapSyncIntervalMinutes).toBe(60);
+    expect(readConfig({ LDAP_SYNC_INTERVAL_MINUTES: "0" }).ldapSyncIntervalMinutes).toBeNull();
   });
 
   it("refuses a TRUST_PROXY entry that is not an address or range", () => {

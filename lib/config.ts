@@ -127,6 +127,8 @@ const envSchema = z.object({
     ),
   /** Activity events older than this many days are pruned by a background job; 0 keeps them forever. */
   ACTIVITY_RETENTION_DAYS: wholeNumber(0, 36500, 0),
+  /** Minutes between checks of the LDAP directory for people removed from it or moved between groups; 0 turns the check off. */
+  LDAP_SYNC_INTERVAL_MINUTES: wholeNumber(0, 10080, 15),
   /** Failed sign-ins in a row (per email and client address) before each next attempt must wait. */
   SIGNIN_FREE_ATTEMPTS: wholeNumber(1, 1000, 5),
   /** The first wait after those failures; each further failure doubles it. */
@@ -197,6 +199,8 @@ export type Config = {
   trustedProxies: string[];
   /** Days of activity to keep; null keeps everything. */
   activityRetentionDays: number | null;
+  /** Minutes between directory checks (lib/idp/ldap/directory-sync.ts); null: off. */
+  ldapSyncIntervalMinutes: number | null;
   signIn: SignInLimits;
   setupAttemptsPer15Min: number;
   passwordChangeAttemptsPer15Min: number;
@@ -255,6 +259,7 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     sessionAbsoluteMaxSeconds: env.SESSION_ABSOLUTE_MAX_DAYS * 24 * 3600,
     trustedProxies: env.TRUST_PROXY,
     activityRetentionDays: env.ACTIVITY_RETENTION_DAYS === 0 ? null : env.ACTIVITY_RETENTION_DAYS,
+    ldapSyncIntervalMinutes: env.LDAP_SYNC_INTERVAL_MINUTES === 0 ? null : env.LDAP_SYNC_INTERVAL_MINUTES,
     signIn: {
       freeAttempts: env.SIGNIN_FREE_ATTEMPTS,
       delaySeconds: env.SIGNIN_DELAY_SECONDS,

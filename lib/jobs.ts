@@ -3,7 +3,8 @@
  * (instrumentation), never from a page load: activity retention, pruning the
  * sign-in throttle's, rate limits', ended sessions' and outbox's stale rows, the
  * one-time cleaning of names stored before names were held to one line, the outbox
- * delivery pass, and the search index's merge of recent postings. (The search index's backfill starts from lib/startup.ts: it
+ * delivery pass, the search index's merge of recent postings, and the LDAP directory check
+ * (lib/idp/ldap/directory-sync.ts, every LDAP_SYNC_INTERVAL_MINUTES). (The search index's backfill starts from lib/startup.ts: it
  * must be planned before requests are served.)
  *
  * Every process runs the timers; the shared work runs under a lease
@@ -25,6 +26,7 @@ import { pruneEndedSessions } from "@/lib/sessions/sessions";
 import { cleanStoredNames } from "@/lib/users/name-cleanup";
 import { cleanStoredRecordNames } from "@/lib/ops/record-name-cleanup";
 import { cleanStoredLogos } from "@/lib/appearance/logo-cleanup";
+import { syncDirectories } from "@/lib/idp/ldap/directory-sync";
 
 const HOUR_MS = 3_600_000;
 /** The outbox pass: what the after-commit nudge missed (a failed try due again, another process's crash). */
@@ -33,6 +35,8 @@ const OUTBOX_PASS_MS = 30_000;
 const SEARCH_MERGE_PASS_MS = 10_000;
 export const MAINTENANCE_LEASE = { name: "maintenance", ttlMs: 1.5 * HOUR_MS };
 export const OUTBOX_LEASE = { name: "outbox", ttlMs: 3 * OUTBOX_PASS_MS };
+/** The directory check's lease outlives its interval (the same replica keeps it), at least a run's worst case. */
+export const directorySyncLease = (intervalMinutes: number) => ({ name: "directory-sync", ttlMs: Math.max(3 * intervalMinutes * 60_000, 10 * 60_000) });
 /** Tests play two processes with these (lib/data/lease.ts). */
 type LeaseOptions = { holder?: string; now?: Date };
 
@@ -70,6 +74,14 @@ export async function outboxPass(options: LeaseOptions = {}) {
   return withLease(OUTBOX_LEASE.name, OUTBOX_LEASE.ttlMs, () => deliverOutbox({ now: options.now }), options);
 }
 
+/** The directory check on the replica holding its lease (elsewhere, or with the check off: nothing, ran: false). */
+export async function directorySyncPass(options: LeaseOptions = {}) {
+  const interval = config().ldapSyncIntervalMinutes;
+  if (interval === null) return { ran: false as const };
+  const lease = directorySyncLease(interval);
+  return withLease(lease.name, lease.ttlMs, () => syncDirectories(options.now), options);
+}
+
 function runLogged(): void {
   maintenancePass().then(
     (r) => {
@@ -85,6 +97,11 @@ function deliverLogged(): void {
   outboxPass().catch((err: unknown) => console.error("Outbox pass failed:", err));
 }
 
+function directorySyncLogged(): void {
+  // Each source's trouble is logged by the check itself, once per run.
+  directorySyncPass().catch((err: unknown) => console.error("Directory check failed:", err));
+}
+
 function mergeLogged(): void {
   searchMergePass().catch((err: unknown) => console.error("Search index merge failed:", err));
 }
@@ -97,4 +114,9 @@ export function startBackgroundJobs(): void {
   setInterval(runLogged, HOUR_MS).unref();
   setInterval(deliverLogged, OUTBOX_PASS_MS).unref();
   setInterval(mergeLogged, SEARCH_MERGE_PASS_MS).unref();
+  const directoryInterval = config().ldapSyncIntervalMinutes;
+  if (directoryInterval !== null) {
+    setTimeout(directorySyncLogged, 60_000).unref();
+    setInterval(directorySyncLogged, directoryInterval * 60_000).unref();
+  }
 }

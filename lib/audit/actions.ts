@@ -46,6 +46,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "identity_provider.deleted": "Identity provider deleted",
   "ldap.created": "LDAP directory added",
   "ldap.updated": "LDAP directory changed",
+  "ldap.sync.completed": "Directory check changed people",
+  "ldap.sync.guarded": "Directory check held back",
   "sign_in.local.enabled": "Password sign-in enabled",
   "sign_in.local.disabled": "Password sign-in disabled",
   "sign_in.trusted_header.updated": "Trusted header sign-in changed",

@@ -9,7 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS, IDP_TYPES, LOGO_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type LdapGroupMapping } from "./schema.sqlite";
+import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS, IDP_TYPES, LOGO_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type DirectorySyncOutcome, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
 const epochMs = customType<{ data: Date; driverData: number | string }>({
@@ -75,6 +75,8 @@ export const users = pgTable(
     locale: text("locale"),
     /** When the email was proven or vouched for; null when not (see schema.sqlite.ts). */
     emailVerifiedAt: epochMs("email_verified_at"),
+    /** When the directory check blocked the person (their entry gone); see schema.sqlite.ts. */
+    directorySuspendedAt: epochMs("directory_suspended_at"),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
@@ -316,6 +318,8 @@ export const ldapSources = pgTable(
     allowInternalAddresses: boolean("allow_internal_addresses").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: epochMs("updated_at").notNull(),
+    lastSyncAt: epochMs("last_sync_at"),
+    lastSyncOutcome: jsonText<DirectorySyncOutcome>("last_sync_outcome"),
   },
   (t) => [uniqueIndex("ldap_sources_account_unique").on(t.accountId)],
 );

@@ -74,6 +74,11 @@ export const users = sqliteTable(
      * no email. What the OIDC provider states as email_verified (lib/users/records.ts sealEmail says which roads prove it).
      */
     emailVerifiedAt: integer("email_verified_at", { mode: "timestamp_ms" }),
+    /**
+     * When the directory check (lib/idp/ldap/directory-sync.ts) found the person's entry gone or outside the
+     * user filter and blocked them; null otherwise. Their next successful directory sign-in lifts that block.
+     */
+    directorySuspendedAt: integer("directory_suspended_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("users_account_email_unique").on(t.accountId, t.emailIndex),
@@ -340,6 +345,19 @@ export const identityProviders = sqliteTable(
 );
 
 export type LdapGroupMapping = { ldap_group: string; group_id: string };
+/**
+ * What the periodic directory check's last run came to (lib/idp/ldap/directory-sync.ts): done (with counts),
+ * unavailable (the directory couldn't be asked: nobody changed) or guarded (it would have blocked too many
+ * people at once: nobody changed). `message`: the reason in English, for logs and the API.
+ */
+export type DirectorySyncOutcome = {
+  status: "done" | "unavailable" | "guarded";
+  checked: number;
+  missing: number;
+  suspended: number;
+  groups_updated: number;
+  message?: string;
+};
 
 /** The account's LDAP / Active Directory source (at most one per account). */
 export const ldapSources = sqliteTable(
@@ -373,6 +391,9 @@ export const ldapSources = sqliteTable(
     allowInternalAddresses: integer("allow_internal_addresses", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    /** The periodic directory check's last run (lib/idp/ldap/directory-sync.ts) and what came of it. */
+    lastSyncAt: integer("last_sync_at", { mode: "timestamp_ms" }),
+    lastSyncOutcome: text("last_sync_outcome", { mode: "json" }).$type<DirectorySyncOutcome>(),
   },
   (t) => [uniqueIndex("ldap_sources_account_unique").on(t.accountId)],
 );

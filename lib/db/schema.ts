@@ -18,6 +18,7 @@ export type {
   IdentityProviderRow,
   IdpType,
   InviteRow,
+  DirectorySyncOutcome,
   LdapGroupMapping,
   LdapSourceRow,
   OutboxStatus,

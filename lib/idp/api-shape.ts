@@ -60,6 +60,8 @@ export function toApiLdap(s: LdapSourceRecord | null) {
     allow_unencrypted: s.allowUnencrypted,
     allow_internal_addresses: s.allowInternalAddresses,
     updated_at: s.updatedAt.toISOString(),
+    // The periodic directory check's last run (lib/idp/ldap/directory-sync.ts): null before the first.
+    last_sync: s.lastSyncAt ? { at: s.lastSyncAt.toISOString(), ...s.lastSyncOutcome } : null,
   };
 }
 

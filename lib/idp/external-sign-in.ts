@@ -419,24 +419,24 @@ async function acceptPendingInvite(
  * by the source, and goes through setUserGroups, so the same effects follow (user.groups_changed: apps
  * limited to groups and invites the person may no longer make end in this transaction).
  */
-async function syncMappedGroups(
+export async function syncMappedGroups(
   tx: Tx,
   accountId: string,
   user: UserRow,
   sync: NonNullable<ExternalPolicy["syncGroups"]>,
-  who: ExternalIdentity,
-  policy: ExternalPolicy,
+  who: Pick<ExternalIdentity, "idpId">,
+  policy: Pick<ExternalPolicy, "method" | "sourceName">,
   meta: RequestMeta,
   now: Date,
-): Promise<void> {
+): Promise<boolean> {
   const managed = new Set(await existingGroupIds(tx, accountId, sync.managed));
-  if (managed.size === 0) return;
+  if (managed.size === 0) return false;
   const before = await groupIdsOfUser(tx, accountId, user.id);
   const mine = new Set(before);
   // Groups the mapping doesn't mention are the admins' business and stay as they are.
   const wanted = new Set([...mine].filter((g) => !managed.has(g)));
   for (const g of sync.member) if (managed.has(g)) wanted.add(g);
-  if (wanted.size === mine.size && [...wanted].every((g) => mine.has(g))) return;
+  if (wanted.size === mine.size && [...wanted].every((g) => mine.has(g))) return false;
   const after = [...wanted];
   const held = { accountId, userId: user.id, role: user.role };
   const permissionsBefore = await resolvePermissions(tx, held);
@@ -458,6 +458,27 @@ async function syncMappedGroups(
     meta,
     at: now,
   });
+  return true;
+}
+
+/**
+ * The directory has the person again (they just signed in through it): the block the directory check put on
+ * them when their entry was gone (lib/idp/ldap/directory-sync.ts) is lifted, on record. A block an admin put
+ * on them stays.
+ */
+async function liftDirectorySuspension(tx: Tx, accountId: string, row: UserRow, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Promise<UserRow> {
+  if (policy.method !== "ldap" || row.directorySuspendedAt === null || row.idpId !== who.idpId) return row;
+  await tx.update(users).set({ isBlocked: false, directorySuspendedAt: null }).where(and(eq(users.accountId, accountId), eq(users.id, row.id)));
+  await recordEvent(tx, {
+    accountId,
+    action: "user.unblocked",
+    actor: { type: "system", id: null, label: policy.sourceName },
+    target: { type: "user", id: row.id, label: userLabel(openIdentity(row)) },
+    details: { reason: "directory_entry_back", method: policy.method, idp_id: who.idpId, provider: policy.sourceName },
+    meta,
+    at: now,
+  });
+  return { ...row, isBlocked: false, directorySuspendedAt: null };
 }
 
 async function recordRefusal(
@@ -484,7 +505,8 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
   const now = new Date();
   try {
     const result = await writeSystem(async (tx): Promise<ExternalSignedIn | { pending: { id: string; label: string } } | { interrupted: Error }> => {
-      const found = await identify(tx, accountId, who, policy, meta, now);
+      const identified = await identify(tx, accountId, who, policy, meta, now);
+      const found = { ...identified, row: await liftDirectorySuspension(tx, accountId, identified.row, who, policy, meta, now) };
       const label = userLabel(openIdentity(found.row));
       if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });
       if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);

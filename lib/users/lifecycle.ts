@@ -225,6 +225,8 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
         ...(usernameChanges ? sealUsername(userId, input.username!) : {}),
         role: input.role,
         isBlocked: input.is_blocked,
+        // An admin's unblock is theirs: a block the directory check put on them no longer waits for the directory.
+        ...(input.is_blocked ? {} : { directorySuspendedAt: null }),
       })
       .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     if (groupsChange) await setUserGroups(tx, actor.accountId, userId, input.auto_groups);

@@ -33,6 +33,8 @@ export type UserRecord = {
   lastLoginAt: Date | null;
   /** Signed in through an external provider that makes new people wait for an admin's approval. */
   pendingApproval?: boolean;
+  /** When the LDAP directory check blocked them (their entry gone; lib/idp/ldap/directory-sync.ts), or null. */
+  directorySuspendedAt?: Date | null;
   /** Set by the queries when sign-in is locked after too many failures (lib/security/sign-in-throttle.ts). */
   lockedUntil?: Date | null;
   /** two-factor: set by the queries (lib/mfa/records.ts); types and counts, never secrets. */
@@ -108,6 +110,7 @@ export function openUser(row: UserRow, autoGroups: string[], lockedUntil?: Date 
     createdAt: row.createdAt,
     lastLoginAt: row.lastLoginAt,
     pendingApproval: row.pendingApproval,
+    directorySuspendedAt: row.directorySuspendedAt,
   };
   if (lockedUntil !== undefined) record.lockedUntil = lockedUntil;
   return record;

@@ -161,18 +161,38 @@ export async function findDirectoryUser(config: LdapConfig, username: string): P
   return findOneEntry(config, config.userFilter.replaceAll("{username}", Filter.escape(username)), username);
 }
 
-/**
- * The entry with this id (stableIdOf's "attribute:value"), if the user filter still lets it sign in (with any
- * username), or null: how a person already bound to their entry is found again, whatever their username now.
- */
-export async function findDirectoryUserById(config: LdapConfig, stableId: string): Promise<DirectoryUser | null> {
+/** A filter clause matching the entry with this id (stableIdOf's "attribute:value"), or null for a username or a malformed id. */
+function idClause(stableId: string): string | null {
   const attribute = directoryIdAttribute(stableId);
   if (!attribute) return null;
   const value = stableId.slice(attribute.length + 1);
   // objectGUID is 16 bytes, matched byte by byte (RFC 4515's \hh); the others are text.
   const assertion = attribute === "objectGUID" ? (value.match(/^[0-9a-f]{32}$/) ? value.replace(/../g, "\\$&") : null) : Filter.escape(value);
-  if (assertion === null) return null;
-  return findOneEntry(config, `(&${config.userFilter.replaceAll("{username}", "*")}(${attribute}=${assertion}))`, null);
+  return assertion === null ? null : `(${attribute}=${assertion})`;
+}
+
+/** The user filter as it matches any username: who may sign in at all. */
+function anyUserFilter(config: LdapConfig): string {
+  return config.userFilter.replaceAll("{username}", "*");
+}
+
+/**
+ * The entry with this id (stableIdOf's "attribute:value"), if the user filter still lets it sign in (with any
+ * username), or null: how a person already bound to their entry is found again, whatever their username now.
+ */
+export async function findDirectoryUserById(config: LdapConfig, stableId: string): Promise<DirectoryUser | null> {
+  const clause = idClause(stableId);
+  if (clause === null) return null;
+  return findOneEntry(config, `(&${anyUserFilter(config)}${clause})`, null);
+}
+
+const ENTRY_ATTRIBUTES = (config: LdapConfig) => [config.usernameAttribute, config.emailAttribute, config.nameAttribute, ...STABLE_ID_ATTRIBUTES];
+
+/** An entry as a DirectoryUser; `typed`: the username to go by when the entry has none (null: then it is nobody). */
+function directoryUserOf(config: LdapConfig, entry: Entry, typed: string | null): DirectoryUser | null {
+  const username = first(entry, config.usernameAttribute) ?? typed;
+  if (!username) return null;
+  return { dn: entry.dn, username, email: first(entry, config.emailAttribute), name: first(entry, config.nameAttribute), stableId: stableIdOf(entry) };
 }
 
 /** The one entry `filter` finds, or null; `typed`: the username to go by when the entry has none. */
@@ -181,20 +201,51 @@ async function findOneEntry(config: LdapConfig, filter: string, typed: string | 
     const { searchEntries } = await client.search(config.searchBase, {
       scope: "sub",
       filter,
-      attributes: [config.usernameAttribute, config.emailAttribute, config.nameAttribute, ...STABLE_ID_ATTRIBUTES],
+      attributes: ENTRY_ATTRIBUTES(config),
       explicitBufferAttributes: ["objectGUID"],
       sizeLimit: 2,
     });
-    if (searchEntries.length !== 1) return null;
-    const entry = searchEntries[0];
-    const username = first(entry, config.usernameAttribute) ?? typed;
-    if (!username) return null;
-    return { dn: entry.dn, username, email: first(entry, config.emailAttribute), name: first(entry, config.nameAttribute), stableId: stableIdOf(entry) };
+    return searchEntries.length === 1 ? directoryUserOf(config, searchEntries[0], typed) : null;
   }).catch((err) => {
     // A size-limit error means the filter matched more than one entry: nobody in particular.
     if (err instanceof DirectoryUnavailable && /size limit/i.test(err.message)) return null;
     throw err;
   });
+}
+
+/** Bound subjects per search in findBoundEntries: a filter of a few kilobytes, well under servers' limits (and slapd's default size limit of 500). */
+const SUBJECTS_PER_SEARCH = 100;
+
+/**
+ * The entries that people bound to this directory are still bound to, by their bound subject (an entry's id,
+ * or for people bound before ids were read, their username), where the user filter still lets them sign in.
+ * A subject missing from the answer has no such entry. One search per SUBJECTS_PER_SEARCH people, an OR of
+ * their ids inside the user filter, over one connection: only the bound people are read, however large the
+ * directory. Throws DirectoryUnavailable when the directory can't be asked: never a partial answer.
+ */
+export async function findBoundEntries(config: LdapConfig, subjects: readonly string[]): Promise<Map<string, DirectoryUser>> {
+  const found = new Map<string, DirectoryUser>();
+  if (subjects.length === 0) return found;
+  const wanted = new Set(subjects);
+  await withServiceBind(config, async (client) => {
+    for (let i = 0; i < subjects.length; i += SUBJECTS_PER_SEARCH) {
+      const clauses = subjects.slice(i, i + SUBJECTS_PER_SEARCH).map((subject) => {
+        const byId = idClause(subject);
+        if (byId !== null) return `(&${anyUserFilter(config)}${byId})`;
+        // Bound by username: the user filter as a sign-in with that username would use it.
+        return isDirectoryId(subject) ? null : config.userFilter.replaceAll("{username}", Filter.escape(subject));
+      });
+      const filter = `(|${clauses.filter((c): c is string => c !== null).join("")})`;
+      if (filter === "(|)") continue;
+      const { searchEntries } = await client.search(config.searchBase, { scope: "sub", filter, attributes: ENTRY_ATTRIBUTES(config), explicitBufferAttributes: ["objectGUID"] });
+      for (const entry of searchEntries) {
+        // An entry without a username attribute is still the bound person's (a sign-in goes by what they typed).
+        const user = directoryUserOf(config, entry, entry.dn)!;
+        for (const key of [user.stableId, user.username.toLowerCase()]) if (key && wanted.has(key)) found.set(key, user);
+      }
+    }
+  });
+  return found;
 }
 
 /** Whether the password is the person's: a simple bind as them. An empty password is never tried (it would be an anonymous bind). */

@@ -7,7 +7,8 @@ import "server-only";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { LdapSourceRow } from "@/lib/db/schema";
 import { signInExternal, type ExternalPolicy, type ExternalSignedIn } from "../external-sign-in";
-import { directoryGroupNames, findDirectoryUser, findDirectoryUserById, isDirectoryId, verifyDirectoryPassword, type DirectoryUser, type LdapConfig } from "./directory";
+import { findDirectoryUser, findDirectoryUserById, isDirectoryId, verifyDirectoryPassword, type DirectoryUser, type LdapConfig } from "./directory";
+import { mappedGroupsOf } from "./group-mapping";
 import { ldapConfigOf } from "./source";
 
 /** Unknown to the directory, or the wrong password: the caller answers both the same way. */
@@ -43,14 +44,7 @@ export async function signInWithDirectory(
   if (!entry) throw new DirectoryCredentialsRejected("unknown_user");
   if (!(await verifyDirectoryPassword(config, entry.dn, password))) throw new DirectoryCredentialsRejected("wrong_password");
 
-  let syncGroups: { managed: string[]; member: string[] } | undefined;
-  if (config.groupMapping.length > 0 && config.groupSearchBase) {
-    const names = new Set((await directoryGroupNames(config, entry.dn)).map((n) => n.toLowerCase()));
-    syncGroups = {
-      managed: config.groupMapping.map((m) => m.group_id),
-      member: config.groupMapping.filter((m) => names.has(m.ldap_group.toLowerCase())).map((m) => m.group_id),
-    };
-  }
+  const syncGroups = await mappedGroupsOf(config, entry.dn);
   return signInExternal(
     source.accountId,
     {

@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
+import { DirectorySyncStatus } from "@/components/idp/directory-sync-status";
 import { LdapForm } from "@/components/idp/ldap-form";
+import { config } from "@/lib/config";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { db } from "@/lib/db/database";
@@ -20,6 +22,7 @@ export default async function LdapPage() {
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">{t("intro")}</p>
+      {source?.enabled && <DirectorySyncStatus intervalMinutes={config().ldapSyncIntervalMinutes} lastAt={source.lastSyncAt} last={source.lastSyncOutcome} />}
       <LdapForm
         readOnly={!can(actor, "settings:sign_in")}
         groups={groups}

@@ -107,6 +107,10 @@ export default async function UserPage({
         </Alert>
       )}
 
+      {user.directorySuspendedAt && (
+        <Alert tone="info">{t("blockedByDirectory", { since: `${format.dateTime(user.directorySuspendedAt, { dateStyle: "medium", timeStyle: "short" })} UTC` })}</Alert>
+      )}
+
       {transferred && (
         <Alert tone="success">{t("transferred", { name: label })}</Alert>
       )}
