@@ -221,3 +221,55 @@ describe.runIf(onPostgres)("backup of PostgreSQL, sealed", () => {
     await expect(restoreBackup(whole, { force: true }, () => undefined)).resolves.toMatchObject({ events: expect.any(Number) });
   });
 });
+
+/*
+ * A restore under a running server corrupts the SQLite file it has open, or empties and refills the
+ * PostgreSQL database it serves from: --force replaced the data all the same. Now a fresh server
+ * heartbeat (lib/data/heartbeat.ts) in the target refuses it, --force or not, unless
+ * --ignore-running-server; one that expired (the server stopped) doesn't.
+ */
+describe("restore while a server runs on the target", () => {
+  it("is refused when another process's heartbeat is fresh, even with --force; a stale heartbeat or --ignore-running-server lets it run", async () => {
+    const factories = await import("@/test/factories");
+    const { config } = await import("@/lib/config");
+    const { closeDatabase, openDatabase } = await import("@/lib/db/database");
+    const { beat, SERVER_HEARTBEAT } = await import("@/lib/data/heartbeat");
+    const { takeBackup } = await import("./backup");
+    const { restoreBackup } = await import("./restore");
+    // The test before may have closed it (a restore closes what it opened).
+    await openDatabase();
+    const accountId = await factories.createAccount();
+    await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+    const url = config().databaseUrl;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-")), "live.backup");
+    if (!url) await closeDatabase();
+    await takeBackup(url ? { kind: "postgres", url } : { kind: "sqlite", file: config().databaseFile }, file, () => undefined);
+
+    /** Another server process beats at `now`, then this "restore process" lets go of the database. */
+    const serverBeats = async (now: Date) => {
+      await openDatabase();
+      await beat({ holder: "another-server", now });
+      await closeDatabase();
+    };
+    const quiet = () => undefined;
+
+    await serverBeats(new Date());
+    await expect(restoreBackup(file, { force: true }, quiet)).rejects.toThrow(/A Latchkey server is running on .*stop the server\(s\) first.*--ignore-running-server.*Nothing was written\./);
+    // Nothing was written: the account is still there (and, on SQLite, nothing was set aside).
+    await openDatabase();
+    const { accounts } = await import("@/lib/db/schema");
+    const { db } = await import("@/lib/db/database");
+    expect((await db().select().from(accounts)).map((a) => a.id)).toContain(accountId);
+    await closeDatabase();
+    if (!url) expect(fs.readdirSync(config().dataDir).filter((f) => f.includes(".replaced-"))).toEqual([]);
+
+    // A server stopped longer ago than the heartbeat lasts: the restore runs.
+    await serverBeats(new Date(Date.now() - SERVER_HEARTBEAT.ttlMs - 1_000));
+    await expect(restoreBackup(file, { force: true }, quiet)).resolves.toMatchObject({ events: expect.any(Number) });
+
+    // A fresh heartbeat again, and the operator's word that no server runs.
+    await serverBeats(new Date());
+    await expect(restoreBackup(file, { force: true, ignoreRunningServer: true }, quiet)).resolves.toMatchObject({ events: expect.any(Number) });
+    await openDatabase();
+  });
+});
