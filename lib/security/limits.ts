@@ -140,6 +140,18 @@ export function oidcUserCodeIpLimit(): RateLimit {
 }
 
 /**
+ * User codes entered on /device that match no device, from every address together, by people without a
+ * Latchkey session: a limit on guessing them from many addresses (RFC 8628 §5.1). A user code has
+ * 20^8 ≈ 2.6·10^10 values, so 30 misses a minute give one pending code about a 1 in 10^5 chance a
+ * month (with 5 codes pending at all times, about 5 in 10^5). A short window, so its worst case, an attacker
+ * using it up minute after minute, is a wait of at most a minute per try for people who are not signed in;
+ * signed-in people are held to their address's limit only (lib/oidc/attempt-limits.ts).
+ */
+export function oidcUserCodeGlobalLimit(): RateLimit {
+  return { name: "oidc-user-code-all", points: 30, durationSeconds: 60, message: "Too many codes that didn't match", ...waitFor("codes that didn't match", "tooManyUnmatchedCodes") };
+}
+
+/**
  * OpenID flows started from one client address without a Latchkey session: device authorizations and
  * authorization requests. Each stores a row (a device code, a sign-in interaction) for anyone who asks,
  * so they are counted whether they succeed or not (OIDC_FLOW_STARTS_PER_5_MIN).
