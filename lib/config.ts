@@ -145,6 +145,12 @@ const envSchema = z.object({
     ),
   /** Activity events older than this many days are pruned by a background job; 0 keeps them forever. */
   ACTIVITY_RETENTION_DAYS: wholeNumber(0, 36500, 0),
+  /**
+   * Failed sign-ins recorded one by one per account and hour; past it they are counted, not recorded (one
+   * event says so). They live in the chained log, which retention can only shorten from its oldest end, so
+   * a cap, not a retention of their own, is what bounds them. 0 records every one.
+   */
+  FAILED_SIGN_IN_EVENTS_PER_HOUR: wholeNumber(0, 1_000_000, 500),
   /** Failed sign-ins in a row (per email and client address) before each next attempt must wait. */
   SIGNIN_FREE_ATTEMPTS: wholeNumber(1, 1000, 5),
   /** The first wait after those failures; each further failure doubles it. */
@@ -215,6 +221,8 @@ export type Config = {
   trustedProxies: string[];
   /** Days of activity to keep; null keeps everything. */
   activityRetentionDays: number | null;
+  /** null: every failed sign-in is recorded. */
+  failedSignInEventsPerHour: number | null;
   signIn: SignInLimits;
   setupAttemptsPer15Min: number;
   passwordChangeAttemptsPer15Min: number;
@@ -273,6 +281,7 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     sessionAbsoluteMaxSeconds: env.SESSION_ABSOLUTE_MAX_DAYS * 24 * 3600,
     trustedProxies: env.TRUST_PROXY,
     activityRetentionDays: env.ACTIVITY_RETENTION_DAYS === 0 ? null : env.ACTIVITY_RETENTION_DAYS,
+    failedSignInEventsPerHour: env.FAILED_SIGN_IN_EVENTS_PER_HOUR === 0 ? null : env.FAILED_SIGN_IN_EVENTS_PER_HOUR,
     signIn: {
       freeAttempts: env.SIGNIN_FREE_ATTEMPTS,
       delaySeconds: env.SIGNIN_DELAY_SECONDS,

@@ -110,6 +110,16 @@ export function securityNoticeLimit(): Pick<RateLimit, "name" | "points" | "dura
 }
 
 /**
+ * Failed sign-ins recorded one by one, per account and hour (FAILED_SIGN_IN_EVENTS_PER_HOUR; null: no cap):
+ * attempts from many addresses, each within the sign-in throttle, otherwise grew the activity log without
+ * bound. Counted in the unit of work that records them (countWithinLimit), never refused (lib/audit/failed-sign-in-cap.ts).
+ */
+export function failedSignInEventsLimit(): Pick<RateLimit, "name" | "points" | "durationSeconds"> | null {
+  const points = config().failedSignInEventsPerHour;
+  return points === null ? null : { name: "failed-sign-in-events", points, durationSeconds: 3600 };
+}
+
+/**
  * Invite mails (lib/invites/invites.ts: an invite sent by email, "Resend"), per invitee address: each mails
  * an outside address on the inviter's word, so a script with invites:create (a scoped automation token, at
  * its 600 requests a minute) mustn't be able to flood one inbox from the organisation's mail server.
