@@ -12,18 +12,18 @@ import "server-only";
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import type pg from "pg";
-import { SERVER_HEARTBEAT } from "@/lib/data/heartbeat";
+import { HEARTBEAT_PATTERN, SERVER_HEARTBEAT } from "@/lib/data/heartbeat";
 import { BackupRefusedError } from "./backup-file";
 
-/** When the heartbeat in the SQLite file expires (ms), or null: no file, no leases table (older schema), no row. */
+/** When the newest server heartbeat in the SQLite file expires (ms), or null: no file, no leases table (older schema), no row. */
 export function sqliteHeartbeat(file: string): number | null {
   if (!fs.existsSync(file)) return null;
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leases'").get();
     if (!table) return null;
-    const row = sqlite.prepare("SELECT expires_at FROM leases WHERE name = ?").get(SERVER_HEARTBEAT.name) as { expires_at: number } | undefined;
-    return row ? Number(row.expires_at) : null;
+    const row = sqlite.prepare("SELECT max(expires_at) AS expires_at FROM leases WHERE name LIKE ?").get(HEARTBEAT_PATTERN) as { expires_at: number | null } | undefined;
+    return row?.expires_at == null ? null : Number(row.expires_at);
   } finally {
     sqlite.close();
   }
@@ -33,17 +33,17 @@ export function sqliteHeartbeat(file: string): number | null {
 export async function postgresHeartbeat(client: pg.Client): Promise<number | null> {
   const { rows: present } = await client.query<{ present: boolean }>("SELECT to_regclass('public.leases') IS NOT NULL AS present");
   if (!present[0].present) return null;
-  const { rows } = await client.query<{ expires_at: string | number }>("SELECT expires_at FROM leases WHERE name = $1", [SERVER_HEARTBEAT.name]);
-  return rows[0] ? Number(rows[0].expires_at) : null;
+  const { rows } = await client.query<{ expires_at: string | number | null }>("SELECT max(expires_at) AS expires_at FROM leases WHERE name LIKE $1", [HEARTBEAT_PATTERN]);
+  return rows[0]?.expires_at == null ? null : Number(rows[0].expires_at);
 }
 
-/** Refuses (nothing written yet) when the heartbeat is unexpired at `now`. */
+/** Refuses (nothing written yet) when the newest heartbeat is unexpired at `now`. */
 export function refuseWhileServing(expiresAtMs: number | null, target: string, options: { ignoreRunningServer: boolean; now?: Date }): void {
   const now = (options.now ?? new Date()).getTime();
   if (expiresAtMs === null || expiresAtMs <= now || options.ignoreRunningServer) return;
   const age = Math.max(0, Math.round((now - (expiresAtMs - SERVER_HEARTBEAT.ttlMs)) / 1000));
   throw new BackupRefusedError(
-    `A Latchkey server is running on ${target} (its heartbeat is ${age} s old): stop the server(s) first, then restore ` +
+    `A Latchkey server is running on ${target} (its last heartbeat is ${age} s old): stop the server(s) first, then restore ` +
       `(if none runs, wait ${Math.ceil(SERVER_HEARTBEAT.ttlMs / 1000)} s or add --ignore-running-server). Nothing was written.`,
   );
 }
