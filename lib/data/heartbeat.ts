@@ -25,7 +25,7 @@ export const SERVER_HEARTBEAT = { prefix: "server.heartbeat:", everyMs: 30_000, 
 /** The rows' names, as SQL LIKE matches them (the prefix has no wildcard characters). */
 export const HEARTBEAT_PATTERN = `${SERVER_HEARTBEAT.prefix}%`;
 
-const state = globalThis as unknown as { latchkeyHeartbeatEnded?: boolean };
+const state = globalThis as unknown as { latchkeyHeartbeatEnded?: boolean; latchkeyBeating?: Promise<void> };
 
 /** Renews this process's heartbeat as of `now` (tests play other processes with `holder`), and removes expired ones. */
 export async function beat(options: { now?: Date; holder?: string } = {}): Promise<void> {
@@ -35,14 +35,18 @@ export async function beat(options: { now?: Date; holder?: string } = {}): Promi
   const now = options.now ?? new Date();
   const expiresAt = new Date(now.getTime() + SERVER_HEARTBEAT.ttlMs);
   const name = SERVER_HEARTBEAT.prefix + holder;
-  await writeSystem(async (tx) => {
+  const beating = writeSystem(async (tx) => {
     await tx.insert(leases).values({ name, holder, expiresAt }).onConflictDoUpdate({ target: leases.name, set: { holder, expiresAt } });
     await tx.delete(leases).where(and(like(leases.name, HEARTBEAT_PATTERN), lte(leases.expiresAt, now)));
   });
+  if (!options.holder) state.latchkeyBeating = beating.catch(() => undefined);
+  await beating;
 }
 
 /** A graceful stop: this process's heartbeat goes at once (a restore needn't wait for it to expire). */
 export async function endHeartbeat(): Promise<void> {
   state.latchkeyHeartbeatEnded = true;
+  // A beat already under way would write the row back after the delete.
+  await state.latchkeyBeating;
   await writeSystem((tx) => tx.delete(leases).where(eq(leases.name, SERVER_HEARTBEAT.prefix + processId())));
 }
