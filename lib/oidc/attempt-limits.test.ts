@@ -25,6 +25,9 @@ beforeEach(async () => {
 
 type Outcome = { looked: boolean; status: number };
 
+/** The page (or body) the last typeUserCode answered with. */
+let lastBody: unknown;
+
 /**
  * One POST /device from `address` typing `userCode`, through the limits' middleware; whether the code was looked up.
  * `signedIn`: the request carries a session cookie that resolves to a live session.
@@ -51,6 +54,7 @@ async function typeUserCode(address: string, userCode: string, signedIn = false)
       ctx.body = found ? "confirm" : "no such code";
     }),
   );
+  lastBody = ctx.body;
   return { looked, status: ctx.status };
 }
 
@@ -98,6 +102,8 @@ describe("/device user codes guessed from many addresses", () => {
     await missFromManyAddresses();
     // A new address, never seen: not looked up.
     expect(await typeUserCode("192.0.2.200", wrongCode())).toEqual({ looked: false, status: 429 });
+    // The page says it isn't this person's doing, and how to skip the wait.
+    expect(String(lastBody)).toMatch(/Try again in 1 minute, or sign in to Latchkey first/);
     // A burst from fresh addresses gets no code looked up either.
     const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => typeUserCode(`192.0.2.${i + 1}`, wrongCode())));
     expect(burst.filter((o) => o.looked)).toEqual([]);
