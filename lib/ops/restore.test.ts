@@ -255,6 +255,7 @@ describe("restore while a server runs on the target", () => {
     await serverBeats(new Date());
     await takeBackup(url ? { kind: "postgres", url } : { kind: "sqlite", file: config().databaseFile }, file, () => undefined);
 
+    const filesBefore = url ? [] : fs.readdirSync(config().dataDir).sort();
     await expect(restoreBackup(file, { force: true }, quiet)).rejects.toThrow(
       /^A Latchkey server is running on .* \(its last heartbeat is \d+ s old\): stop the server\(s\) first, then restore \(if none runs, wait 90 s or add --ignore-running-server\)\. Nothing was written\.$/,
     );
@@ -264,7 +265,7 @@ describe("restore while a server runs on the target", () => {
     const { db } = await import("@/lib/db/database");
     expect((await db().select().from(accounts)).map((a) => a.id)).toContain(accountId);
     await closeDatabase();
-    if (!url) expect(fs.readdirSync(config().dataDir).filter((f) => f.includes(".replaced-"))).toEqual([]);
+    if (!url) expect(fs.readdirSync(config().dataDir).filter((f) => !filesBefore.includes(f))).toEqual([]);
 
     // A server that died longer ago than the heartbeat lasts: the restore runs.
     await serverBeats(new Date(Date.now() - SERVER_HEARTBEAT.ttlMs - 1_000));

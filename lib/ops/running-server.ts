@@ -18,7 +18,9 @@ import { BackupRefusedError } from "./backup-file";
 /** When the newest server heartbeat in the SQLite file expires (ms), or null: no file, no leases table (older schema), no row. */
 export function sqliteHeartbeat(file: string): number | null {
   if (!fs.existsSync(file)) return null;
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  // Read-write, though it only reads: a read-only connection to a WAL database leaves -wal and -shm files
+  // behind, which the restore would then set aside; the last connection to close removes them.
+  const sqlite = new Database(file, { fileMustExist: true });
   try {
     const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leases'").get();
     if (!table) return null;
