@@ -152,8 +152,8 @@ export function oidcUserCodeIpLimit(): RateLimit {
 /**
  * User codes entered on /device that match no device, from every address together, by people without a
  * Latchkey session: a limit on guessing them from many addresses (RFC 8628 §5.1). A user code has
- * 20^8 ≈ 2.6·10^10 values, so 30 misses a minute give one pending code about a 1 in 10^5 chance a
- * month (with 5 codes pending at all times, about 5 in 10^5). A short window, so its worst case, an attacker
+ * 20^8 ≈ 2.6·10^10 values, so 30 misses a minute (1.3·10^6 a month) hit a code with a chance of about
+ * 5·10^-5 a month per code pending at all times (1 in 20,000). A short window, so its worst case, an attacker
  * using it up minute after minute, is a wait of at most a minute per try for people who are not signed in;
  * signed-in people are held to their address's limit only (lib/oidc/attempt-limits.ts).
  */
