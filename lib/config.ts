@@ -129,6 +129,12 @@ const envSchema = z.object({
   ACTIVITY_RETENTION_DAYS: wholeNumber(0, 36500, 0),
   /** Minutes between checks of the LDAP directory for people removed from it or moved between groups; 0 turns the check off. */
   LDAP_SYNC_INTERVAL_MINUTES: wholeNumber(0, 10080, 15),
+  /**
+   * Failed sign-ins recorded one by one per account and hour; past it they are counted, not recorded (one
+   * event says so). They live in the chained log, which retention can only shorten from its oldest end, so
+   * a cap, not a retention of their own, is what bounds them. 0 records every one.
+   */
+  FAILED_SIGN_IN_EVENTS_PER_HOUR: wholeNumber(0, 1_000_000, 500),
   /** Failed sign-ins in a row (per email and client address) before each next attempt must wait. */
   SIGNIN_FREE_ATTEMPTS: wholeNumber(1, 1000, 5),
   /** The first wait after those failures; each further failure doubles it. */
@@ -201,6 +207,8 @@ export type Config = {
   activityRetentionDays: number | null;
   /** Minutes between directory checks (lib/idp/ldap/directory-sync.ts); null: off. */
   ldapSyncIntervalMinutes: number | null;
+  /** null: every failed sign-in is recorded. */
+  failedSignInEventsPerHour: number | null;
   signIn: SignInLimits;
   setupAttemptsPer15Min: number;
   passwordChangeAttemptsPer15Min: number;
@@ -260,6 +268,7 @@ export function readConfig(environment: Record<string, string | undefined> = pro
     trustedProxies: env.TRUST_PROXY,
     activityRetentionDays: env.ACTIVITY_RETENTION_DAYS === 0 ? null : env.ACTIVITY_RETENTION_DAYS,
     ldapSyncIntervalMinutes: env.LDAP_SYNC_INTERVAL_MINUTES === 0 ? null : env.LDAP_SYNC_INTERVAL_MINUTES,
+    failedSignInEventsPerHour: env.FAILED_SIGN_IN_EVENTS_PER_HOUR === 0 ? null : env.FAILED_SIGN_IN_EVENTS_PER_HOUR,
     signIn: {
       freeAttempts: env.SIGNIN_FREE_ATTEMPTS,
       delaySeconds: env.SIGNIN_DELAY_SECONDS,

@@ -3,8 +3,9 @@
  * (instrumentation), never from a page load: activity retention, pruning the
  * sign-in throttle's, rate limits', ended sessions' and outbox's stale rows, the
  * one-time cleaning of names stored before names were held to one line, the outbox
- * delivery pass, the search index's merge of recent postings, and the LDAP directory check
- * (lib/idp/ldap/directory-sync.ts, every LDAP_SYNC_INTERVAL_MINUTES). (The search index's backfill starts from lib/startup.ts: it
+ * delivery pass, the search index's merge of recent postings, the LDAP directory check
+ * (lib/idp/ldap/directory-sync.ts, every LDAP_SYNC_INTERVAL_MINUTES), and the server's heartbeat
+ * (lib/data/heartbeat.ts). (The search index's backfill starts from lib/startup.ts: it
  * must be planned before requests are served.)
  *
  * Every process runs the timers; the shared work runs under a lease
@@ -16,6 +17,7 @@ import "server-only";
 import { pruneActivity } from "@/lib/audit/retention";
 import { pruneSignInThrottles } from "@/lib/security/sign-in-throttle";
 import { config } from "@/lib/config";
+import { beat, SERVER_HEARTBEAT } from "@/lib/data/heartbeat";
 import { withLease } from "@/lib/data/lease";
 import { deliverOutbox, handlesOutbox, pruneFinishedOutbox } from "@/lib/data/outbox";
 import { searchMergePass } from "@/lib/data/search-merge";
@@ -102,6 +104,10 @@ function directorySyncLogged(): void {
   directorySyncPass().catch((err: unknown) => console.error("Directory check failed:", err));
 }
 
+function beatLogged(): void {
+  beat().catch((err: unknown) => console.error("Server heartbeat failed:", err));
+}
+
 function mergeLogged(): void {
   searchMergePass().catch((err: unknown) => console.error("Search index merge failed:", err));
 }
@@ -119,4 +125,7 @@ export function startBackgroundJobs(): void {
     setTimeout(directorySyncLogged, 60_000).unref();
     setInterval(directorySyncLogged, directoryInterval * 60_000).unref();
   }
+  // From the start: `npm run restore` refuses to run beside a server (lib/ops/running-server.ts).
+  beatLogged();
+  setInterval(beatLogged, SERVER_HEARTBEAT.everyMs).unref();
 }

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { sealUnchainedEvents } from "@/lib/audit/chain";
 import { ConfigError, config } from "@/lib/config";
 import { MissingEncryptionKeyError, requireSharedSecrets, SharedSecretsMissingError, sessionSecret } from "@/lib/crypto/keys";
+import { endHeartbeat } from "@/lib/data/heartbeat";
 import { startSearchBackfill } from "@/lib/data/search-backfill";
 import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { startSqliteHousekeeping } from "@/lib/db/sqlite";
@@ -28,7 +29,8 @@ import { isCredentialsCallback } from "@/lib/sign-in/credentials-path";
 /**
  * What scripts/server.mjs needs from lib/ (it can't import it): the validated
  * metrics and log settings, the request counter, the metrics page, and the
- * end of a graceful shutdown (close the database: SQLite checkpoints its WAL).
+ * end of a graceful shutdown (the server's heartbeat goes, so a restore needn't
+ * wait for it to expire; then the database closes: SQLite checkpoints its WAL).
  */
 function publishOperations(): void {
   const { metricsToken, metricsPort, logLevel } = config();
@@ -38,7 +40,10 @@ function publishOperations(): void {
     logLevel,
     observeRequest,
     renderMetrics,
-    closeDatabase,
+    closeDatabase: async () => {
+      await endHeartbeat().catch((err: unknown) => console.error("Removing the server heartbeat failed:", err));
+      await closeDatabase();
+    },
   };
 }
 

@@ -3,13 +3,15 @@
 // with the key the instance had (ENCRYPTION_KEY, or DATA_DIR/encryption.key).
 // Refuses a wrong key, a damaged or changed file (its seal) or an occupied
 // target before writing anything (--force replaces existing data;
-// --allow-unsealed takes a backup made before backups were sealed), then
+// --allow-unsealed takes a backup made before backups were sealed). A server
+// running on the target (its heartbeat, lib/data/heartbeat.ts, is fresh) is
+// refused even with --force; --ignore-running-server overrides that. Then
 // checks row counts and the activity chain of what it restored (verify-events).
 // Exit code 0 when restored and verified, 1 when refused or a check failed, 2 when it can't run.
 import fs from "node:fs";
 import path from "node:path";
 
-const USAGE = "Usage: npm run restore -- --from FILE [--force] [--allow-unsealed]   (into DATA_DIR, default ./data, or DATABASE_URL)";
+const USAGE = "Usage: npm run restore -- --from FILE [--force] [--allow-unsealed] [--ignore-running-server]   (into DATA_DIR, default ./data, or DATABASE_URL)";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -35,7 +37,7 @@ async function main(): Promise<number> {
   const { restoreBackup } = await import("../lib/ops/restore");
   const { BackupRefusedError } = await import("../lib/ops/backup-file");
   try {
-    const result = await restoreBackup(path.resolve(from), { force: args.includes("--force"), allowUnsealed: args.includes("--allow-unsealed") }, (line) => console.log(line));
+    const result = await restoreBackup(path.resolve(from), { force: args.includes("--force"), allowUnsealed: args.includes("--allow-unsealed"), ignoreRunningServer: args.includes("--ignore-running-server") }, (line) => console.log(line));
     const rows = Object.values(result.manifest.row_counts).reduce((a, b) => a + b, 0);
     console.log(`Row counts match the manifest (${rows} rows in ${Object.keys(result.manifest.row_counts).length} tables).`);
     console.log(`Activity chain verified: ${result.events} events, ending at the backup's head.`);

@@ -86,6 +86,40 @@ describe("query parameters", () => {
       expect(await res.json(), url).toHaveLength(1);
     }
   });
+
+  it("a number is plain decimal digits: hex, exponents, signs, spaces and empty values are a 422 naming the parameter in every list (Number() read ?limit=0x10 as 16, 1e2 as 100, ' 5' as 5)", async () => {
+    const { GET: users } = await import("@/app/api/users/route");
+    const { GET: groups } = await import("@/app/api/groups/route");
+    const { GET: invites } = await import("@/app/api/users/invites/route");
+    const { GET: applications } = await import("@/app/api/applications/route");
+    const { GET: events } = await import("@/app/api/events/route");
+    const { GET: audit } = await import("@/app/api/events/audit/route");
+    const lists = [
+      [users, "/api/users"],
+      [groups, "/api/groups"],
+      [invites, "/api/users/invites"],
+      [applications, "/api/applications"],
+      [events, "/api/events"],
+      [audit, "/api/events/audit"],
+    ] as const;
+    const refused: [string, string][] = [];
+    for (const [handler, base] of lists) {
+      const names = base.startsWith("/api/events") ? ["limit", "offset", "before", "after"] : ["limit", "offset"];
+      for (const name of names) {
+        for (const value of ["0x10", "1e2", "%205", "5%20", "%2B5", "5.0", "0b1", "", "%EF%BC%95"]) {
+          // before/after read an empty value as absent (the Activity page's form sends them so).
+          if (value === "" && (name === "before" || name === "after")) continue;
+          const url = `${base}?${name}=${value}`;
+          const res = await handler(call(url), undefined);
+          const body = (await res.json()) as { errors?: Record<string, string[]> };
+          if (res.status !== 422 || !body.errors?.[name]?.[0]?.includes("digits")) refused.push([url, `${res.status} ${JSON.stringify(body).slice(0, 120)}`]);
+        }
+      }
+      const res = await handler(call(`${base}?limit=2&offset=0`), undefined);
+      expect(res.status, base).toBe(200);
+    }
+    expect(refused).toEqual([]);
+  });
 });
 
 describe("methods a route doesn't serve", () => {

@@ -3,6 +3,7 @@
  * /api/events and the exports (query string).
  */
 import { z } from "zod";
+import { digitsOnly, queryNumber } from "@/lib/http/number-input";
 
 export const MAX_EVENTS_PAGE = 1000;
 /** Deeper than this, use the `before` cursor: an offset costs a walk over every skipped event. */
@@ -29,16 +30,13 @@ function instant(field: string, endOfDay: boolean) {
 }
 
 const cursor = (field: string) =>
-  z.coerce
-    .number({ error: `${field} must be an event seq number` })
-    .int(`${field} must be a whole number`)
-    .min(0, `${field} must be 0 or more`);
+  queryNumber(z.number({ error: digitsOnly(field) }).int(digitsOnly(field)).min(0, `${field} must be 0 or more`));
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
-const pageLimit = z.coerce
-  .number({ error: "limit must be a number" })
-  .int("limit must be a whole number")
+const pageLimit = z
+  .number({ error: digitsOnly("limit") })
+  .int(digitsOnly("limit"))
   .min(1, "limit must be at least 1")
   .max(MAX_EVENTS_PAGE, `limit must be at most ${MAX_EVENTS_PAGE}`);
 
@@ -65,13 +63,15 @@ const eventFilterFields = z.object({
     to: z.preprocess(emptyAsUndefined, instant("to", true).optional()),
     /** Free text: names and emails of actors and targets, actions, failure reasons, an exact IP address or id. */
     search: z.preprocess(emptyAsUndefined, z.string().trim().max(200, "search must be at most 200 characters").optional()),
-    limit: pageLimit.default(100),
-    offset: z.coerce
-      .number({ error: "offset must be a number" })
-      .int("offset must be a whole number")
-      .min(0, "offset must be 0 or more")
-      .max(MAX_EVENTS_OFFSET, `offset must be at most ${MAX_EVENTS_OFFSET}; use the before cursor to go further`)
-      .default(0),
+    limit: queryNumber(pageLimit.default(100)),
+    offset: queryNumber(
+      z
+        .number({ error: digitsOnly("offset") })
+        .int(digitsOnly("offset"))
+        .min(0, "offset must be 0 or more")
+        .max(MAX_EVENTS_OFFSET, `offset must be at most ${MAX_EVENTS_OFFSET}; use the before cursor to go further`)
+        .default(0),
+    ),
     /** Only events older than this seq (the next page of a newest-first list). */
     before: z.preprocess(emptyAsUndefined, cursor("before").optional()),
     /** Only events newer than this seq (the previous page). */
@@ -94,7 +94,7 @@ export type EventFilters = z.output<typeof eventFiltersSchema>;
  * What GET /api/events/audit documents: the same filters, but without a limit it answers every event
  * (NetBird's clients don't page), so limit has no default there. The route parses with eventFiltersSchema.
  */
-export const auditQueryDocSchema = eventFilterFields.extend({ limit: pageLimit.optional() });
+export const auditQueryDocSchema = eventFilterFields.extend({ limit: queryNumber(pageLimit).optional() });
 
 export const EXPORT_FORMATS = ["csv", "jsonl"] as const;
 

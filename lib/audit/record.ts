@@ -16,6 +16,7 @@ import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { countSignIn } from "@/lib/observability/metrics";
 import { activityEvents } from "@/lib/db/schema";
 import { anchorQuery, eventHash, headFrom, type ChainedFields, type ChainHead } from "./chain";
+import { FAILED_SIGN_IN, FAILED_SIGN_INS_CAPPED, failedSignInOnRecord } from "./failed-sign-in-cap";
 import { indexEventParties } from "./party-search";
 
 export type EventParty = {
@@ -146,12 +147,30 @@ async function preparedChainHead(tx: Tx, accountId: string): Promise<ChainHead> 
  * a rolled-back event's label never widens a search).
  */
 export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
-  const row = sealedRow(event, await preparedChainHead(tx, event.accountId));
-  await insertEvent(tx).execute({ ...row, occurredAt: new Date(row.occurredAtMs) });
-  await indexEventParties(tx, event);
-  // operations: sign-ins counted for /metrics once they are on record.
-  if (event.action === "user.login" || event.action === "user.login.failed") {
+  // operations: sign-ins counted for /metrics once they are committed (a failure past the cap too).
+  if (event.action === "user.login" || event.action === FAILED_SIGN_IN) {
     const method = typeof event.details?.method === "string" ? event.details.method : "password";
     afterCommit(tx, () => countSignIn(event.action === "user.login" ? "success" : "failure", method));
   }
+  if (event.action === FAILED_SIGN_IN) {
+    const onRecord = await failedSignInOnRecord(tx, event.accountId, event.at ?? new Date());
+    if (onRecord.record === "nothing") return;
+    if (onRecord.record === "cap") {
+      return appendEvent(tx, {
+        accountId: event.accountId,
+        action: FAILED_SIGN_INS_CAPPED,
+        actor: { type: "system", id: null, label: "Sign-in" },
+        details: { failures_per_hour: onRecord.perHour, recorded_again_from: onRecord.resumesAt.toISOString() },
+        meta: { ip: null, userAgent: null },
+        at: event.at,
+      });
+    }
+  }
+  await appendEvent(tx, event);
+}
+
+async function appendEvent(tx: Tx, event: NewEvent): Promise<void> {
+  const row = sealedRow(event, await preparedChainHead(tx, event.accountId));
+  await insertEvent(tx).execute({ ...row, occurredAt: new Date(row.occurredAtMs) });
+  await indexEventParties(tx, event);
 }

@@ -4,22 +4,20 @@
  * doesn't page (NetBird's Terraform provider) must not silently lose rows.
  */
 import { z } from "zod";
+import { digitsOnly, queryNumber } from "./number-input";
 
 export const MAX_PAGE_SIZE = 1000;
 
 export const listParamsSchema = z.object({
   search: z.string().trim().max(200, "search must be at most 200 characters").optional(),
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int("limit must be a whole number")
-    .min(1, "limit must be at least 1")
-    .max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`)
-    .optional(),
-  offset: z.coerce
-    .number({ error: "offset must be a number" })
-    .int("offset must be a whole number")
-    .min(0, "offset must be 0 or more")
-    .default(0),
+  limit: queryNumber(
+    z
+      .number({ error: digitsOnly("limit") })
+      .int(digitsOnly("limit"))
+      .min(1, "limit must be at least 1")
+      .max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`),
+  ).optional(),
+  offset: queryNumber(z.number({ error: digitsOnly("offset") }).int(digitsOnly("offset")).min(0, "offset must be 0 or more").default(0)),
 });
 
 export type ListParams = z.output<typeof listParamsSchema>;

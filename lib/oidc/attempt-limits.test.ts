@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PEER_HEADER } from "@/lib/http/request-meta";
-import { oidcUserCodeIpLimit } from "@/lib/security/limits";
+import { oidcUserCodeGlobalLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { createAccount } from "@/test/factories";
 import { OidcAdapter } from "./adapter";
@@ -25,10 +25,17 @@ beforeEach(async () => {
 
 type Outcome = { looked: boolean; status: number };
 
-/** One POST /device from `address` typing `userCode`, through the limits' middleware; whether the code was looked up. */
-async function typeUserCode(address: string, userCode: string): Promise<Outcome> {
+/** The page (or body) the last typeUserCode answered with. */
+let lastBody: unknown;
+
+/**
+ * One POST /device from `address` typing `userCode`, through the limits' middleware; whether the code was looked up.
+ * `signedIn`: the request carries a session cookie that resolves to a live session.
+ */
+async function typeUserCode(address: string, userCode: string, signedIn = false): Promise<Outcome> {
   let looked = false;
   const headers: Record<string, string> = { [PEER_HEADER]: address };
+  if (signedIn) headers.cookie = "authjs.session-token=live";
   const ctx = {
     method: "POST",
     path: DEVICE_PATH,
@@ -39,7 +46,7 @@ async function typeUserCode(address: string, userCode: string): Promise<Outcome>
     set() {},
     oidc: undefined,
   } as unknown as KoaContextWithOIDC;
-  const middleware = attemptLimits(async () => false);
+  const middleware = attemptLimits(async (req) => signedIn && String(req.headers.cookie ?? "").includes("authjs.session-token=live"));
   await runInRequestScope(newRequestScope(false), () =>
     middleware(ctx, async () => {
       looked = true;
@@ -47,6 +54,7 @@ async function typeUserCode(address: string, userCode: string): Promise<Outcome>
       ctx.body = found ? "confirm" : "no such code";
     }),
   );
+  lastBody = ctx.body;
   return { looked, status: ctx.status };
 }
 
@@ -74,5 +82,50 @@ describe("/device user codes under a burst of guesses", () => {
     // Its misses still count as before: the limit's worth are looked up, the next is refused.
     for (let i = 0; i < limit; i++) expect((await typeUserCode("198.51.100.42", wrongCode())).looked).toBe(true);
     expect(await typeUserCode("198.51.100.42", wrongCode())).toEqual({ looked: false, status: 429 });
+  });
+});
+
+/*
+ * The per-address limit alone let many addresses guess together (each at 20 a quarter hour). Misses from
+ * people without a session now share one budget a minute across addresses; a signed-in person is not held
+ * up by it, and a matching code never counts, so its worst case for a person is a short wait.
+ */
+describe("/device user codes guessed from many addresses", () => {
+  const global = () => oidcUserCodeGlobalLimit().points;
+  /** The budget used up by misses from many addresses, each well under its own limit. */
+  async function missFromManyAddresses(): Promise<void> {
+    for (let i = 0; i < global(); i++) expect((await typeUserCode(`203.0.113.${i % 100}`, wrongCode())).looked).toBe(true);
+  }
+
+  it("refuses further guesses from any address without a session once the budget is used, for at most its short window", async () => {
+    expect(oidcUserCodeGlobalLimit().durationSeconds).toBeLessThanOrEqual(60);
+    await missFromManyAddresses();
+    // A new address, never seen: not looked up.
+    expect(await typeUserCode("192.0.2.200", wrongCode())).toEqual({ looked: false, status: 429 });
+    // The page says it isn't this person's doing, and how to skip the wait.
+    expect(String(lastBody)).toMatch(/Try again in 1 minute, or sign in to Latchkey first/);
+    // A burst from fresh addresses gets no code looked up either.
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => typeUserCode(`192.0.2.${i + 1}`, wrongCode())));
+    expect(burst.filter((o) => o.looked)).toEqual([]);
+  });
+
+  it("holds no signed-in person up, and never counts a code that matched", async () => {
+    const userCode = "BCDFGHJK";
+    await new OidcAdapter("DeviceCode").upsert(crypto.randomUUID(), { userCode, clientId: "lka_device_test" } as never, 600);
+    // People typing their right code from many addresses don't use up the budget.
+    for (let i = 0; i < global() + 5; i++) expect(await typeUserCode(`198.51.100.${i}`, userCode)).toEqual({ looked: true, status: 200 });
+    await missFromManyAddresses();
+    expect((await typeUserCode("192.0.2.201", userCode)).status).toBe(429);
+    // Signed in, the same person's code is looked up (and their address's own limit still applies).
+    expect(await typeUserCode("192.0.2.201", userCode, true)).toEqual({ looked: true, status: 200 });
+    for (let i = 0; i < oidcUserCodeIpLimit().points; i++) expect((await typeUserCode("192.0.2.202", wrongCode(), true)).looked).toBe(true);
+    expect(await typeUserCode("192.0.2.202", wrongCode(), true)).toEqual({ looked: false, status: 429 });
+  });
+
+  it("doesn't spend an address's own budget on a guess the shared budget refused", async () => {
+    await missFromManyAddresses();
+    for (let i = 0; i < oidcUserCodeIpLimit().points + 5; i++) expect((await typeUserCode("192.0.2.203", wrongCode())).status).toBe(429);
+    // Signed in from that address: its own limit is untouched.
+    expect((await typeUserCode("192.0.2.203", wrongCode(), true)).looked).toBe(true);
   });
 });

@@ -10,6 +10,10 @@
  *  - a user code on /device counts against the client address before it is
  *    looked up, and is forgiven when it matched a device (oidcUserCodeIpLimit):
  *    counted first, so parallel guesses can't all pass the check (review 9d);
+ *    without a live Latchkey session it also counts against one budget of all
+ *    addresses together, a short one (oidcUserCodeGlobalLimit: 30 a minute),
+ *    so guessing from many addresses is bounded while its worst case for a
+ *    person is a minute's wait, or none once signed in;
  *  - a flow started without a live Latchkey session (a device authorization, an
  *    authorization request) counts against the client address whatever its
  *    answer: each stores a row (oidcFlowStartsIpLimit). A session cookie that
@@ -33,7 +37,7 @@ import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
 import { textProblem } from "@/lib/http/well-formed-text";
-import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
+import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeGlobalLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
 import { assertRateLimitsNotExhausted, consumeRateLimit, counterKey, forgiveRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { rateLimitAddress } from "@/lib/security/address-key";
 import { tooManyAttemptsPage, viewerFor } from "./pages";
@@ -106,13 +110,13 @@ function failed(ctx: KoaContextWithOIDC): boolean {
   return ctx.path === `${OIDC_PREFIX}/token` && ctx.oidc?.params?.grant_type === DEVICE_CODE_GRANT && error === "invalid_grant";
 }
 
-async function refuse(ctx: KoaContextWithOIDC, err: RateLimited, html: boolean): Promise<void> {
+async function refuse(ctx: KoaContextWithOIDC, err: RateLimited, html: boolean, whose: "address" | "everyone" = "address"): Promise<void> {
   ctx.status = 429;
   ctx.set("Retry-After", String(err.retryAfterSeconds));
   ctx.set("Cache-Control", "no-store");
   if (html) {
     ctx.type = "html";
-    ctx.body = tooManyAttemptsPage(await viewerFor(ctx.req.headers), err.retryAfterSeconds);
+    ctx.body = tooManyAttemptsPage(await viewerFor(ctx.req.headers), err.retryAfterSeconds, whose);
   } else {
     ctx.body = { error: "temporarily_unavailable", error_description: err.message };
   }
@@ -144,9 +148,17 @@ export type LiveSession = (req: IncomingMessage) => Promise<boolean>;
 async function startsFlow(ctx: KoaContextWithOIDC, liveSession: LiveSession): Promise<"device" | "browser" | null> {
   if (ctx.method === "POST" && ctx.path === PROVIDER_ROUTES.device_authorization) return "device";
   if ((ctx.method !== "GET" && ctx.method !== "POST") || ctx.path !== PROVIDER_ROUTES.authorization) return null;
-  const cookie = ctx.req.headers.cookie;
-  return cookie && carriesSessionCookie(cookie) && (await liveSession(ctx.req)) ? null : "browser";
+  return (await signedIn(ctx, liveSession)) ? null : "browser";
 }
+
+/** Whether the request carries a live Latchkey session (a cookie only named like one is none). */
+async function signedIn(ctx: KoaContextWithOIDC, liveSession: LiveSession): Promise<boolean> {
+  const cookie = ctx.req.headers.cookie;
+  return Boolean(cookie && carriesSessionCookie(cookie) && (await liveSession(ctx.req)));
+}
+
+/** The one key of oidcUserCodeGlobalLimit: every address's misses together. */
+const EVERY_ADDRESS = "all";
 
 /** The provider's first middleware (lib/sign-in/app-sign-in-http.ts installs it, and says how a session is resolved). */
 export function attemptLimits(liveSession: LiveSession) {
@@ -177,8 +189,24 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
       if (!(err instanceof RateLimited)) throw err;
       return await refuse(ctx, err, true);
     }
+    // Guesses from many addresses share one short budget; a signed-in person (known, and held to their address's
+    // limit) is never held up by it, so using it up costs others at most a minute's wait.
+    const everyone = !(await signedIn(ctx, liveSession));
+    if (everyone) {
+      try {
+        await consumeRateLimit(oidcUserCodeGlobalLimit(), EVERY_ADDRESS);
+      } catch (err) {
+        if (!(err instanceof RateLimited)) throw err;
+        // Not looked up, so not this address's guess: its own budget is not spent on others' misses.
+        await forgiveRateLimit(oidcUserCodeIpLimit(), address);
+        return await refuse(ctx, err, true, "everyone");
+      }
+    }
     await next();
-    if (scope.userCodeMisses === 0) await forgiveRateLimit(oidcUserCodeIpLimit(), address);
+    if (scope.userCodeMisses === 0) {
+      await forgiveRateLimit(oidcUserCodeIpLimit(), address);
+      if (everyone) await forgiveRateLimit(oidcUserCodeGlobalLimit(), EVERY_ADDRESS);
+    }
     return;
   }
 

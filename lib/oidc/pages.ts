@@ -116,10 +116,12 @@ export function page(viewer: Viewer, title: string, body: string): string {
 }
 
 /** The answer to an address past a guessing limit (lib/oidc/attempt-limits.ts). */
-export function tooManyAttemptsPage(viewer: Viewer, retryAfterSeconds: number): string {
+export function tooManyAttemptsPage(viewer: Viewer, retryAfterSeconds: number, whose: "address" | "everyone" = "address"): string {
   const t = textsFor(viewer);
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return page(viewer, t("tooMany.title"), `<h1>${escapeHtml(t("tooMany.title"))}</h1><p role="alert">${escapeHtml(t("tooMany.body", { minutes }))}</p>`);
+  // Everyone's limit (/device's codes from all addresses) is not this person's doing: say how to skip it.
+  const body = whose === "everyone" ? t("tooMany.everyone", { minutes }) : t("tooMany.body", { minutes });
+  return page(viewer, t("tooMany.title"), `<h1>${escapeHtml(t("tooMany.title"))}</h1><p role="alert">${escapeHtml(body)}</p>`);
 }
 
 /** A page of a heading and a paragraph or two (the ends of flows, errors). */

@@ -27,6 +27,7 @@ import * as pgSchema from "@/lib/db/schema.pg";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
 import { SQLITE_MIGRATIONS } from "@/lib/db/sqlite";
 import { keyRing, keySetById } from "@/lib/crypto/keys";
+import { HEARTBEAT_PATTERN } from "@/lib/data/heartbeat";
 import { type BackupManifest, BackupRefusedError, createPrivateFile, describe, MANIFEST_TABLE, writeManifest } from "./backup-file";
 import { sealBackup } from "./backup-seal";
 
@@ -62,6 +63,9 @@ export async function takeBackup(source: Source, out: string, log: (line: string
     try {
       // A self-contained file: no -wal beside it.
       file.pragma("journal_mode = DELETE");
+      // The source's server heartbeats describe its processes, not the data: restored, they would read as a
+      // server running on the target (lib/ops/running-server.ts).
+      dropServerHeartbeats(file);
       const described = describe(file, source.kind);
       // The key must be this instance's: the seal made with another would refuse the backup at restore.
       if (described.key_id !== null && !keySetById(described.key_id)) {
@@ -82,6 +86,11 @@ export async function takeBackup(source: Source, out: string, log: (line: string
     fs.rmSync(partial, { force: true });
     throw err;
   }
+}
+
+function dropServerHeartbeats(file: Database.Database): void {
+  if (!file.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leases'").get()) return;
+  file.prepare("DELETE FROM leases WHERE name LIKE ?").run(HEARTBEAT_PATTERN);
 }
 
 /** Every table of the PostgreSQL database, from one snapshot, into a new SQLite file with the same schema. */

@@ -221,3 +221,72 @@ describe.runIf(onPostgres)("backup of PostgreSQL, sealed", () => {
     await expect(restoreBackup(whole, { force: true }, () => undefined)).resolves.toMatchObject({ events: expect.any(Number) });
   });
 });
+
+/*
+ * A restore under a running server corrupts the SQLite file it has open, or empties and refills the
+ * PostgreSQL database it serves from: --force replaced the data all the same. Now a fresh server
+ * heartbeat (lib/data/heartbeat.ts) in the target refuses it, --force or not, unless
+ * --ignore-running-server; one that expired (the server died) or was removed (it stopped) doesn't.
+ */
+describe("restore while a server runs on the target", () => {
+  it("is refused when another process's heartbeat is fresh, even with --force; a stale or ended heartbeat, or --ignore-running-server, lets it run", async () => {
+    const factories = await import("@/test/factories");
+    const { config } = await import("@/lib/config");
+    const { closeDatabase, openDatabase } = await import("@/lib/db/database");
+    const { beat, endHeartbeat, SERVER_HEARTBEAT } = await import("@/lib/data/heartbeat");
+    const { takeBackup } = await import("./backup");
+    const { restoreBackup } = await import("./restore");
+    // The test before may have closed it (a restore closes what it opened).
+    await openDatabase();
+    const accountId = await factories.createAccount();
+    await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+    const url = config().databaseUrl;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-")), "live.backup");
+
+    /** Another server process beats at `now`, then this "restore process" lets go of the database. */
+    const serverBeats = async (now: Date) => {
+      await openDatabase();
+      await beat({ holder: "another-server", now });
+      await closeDatabase();
+    };
+    const quiet = () => undefined;
+
+    // A backup taken while that server runs (its heartbeat stays behind: it is the source's, not the data's).
+    await serverBeats(new Date());
+    await takeBackup(url ? { kind: "postgres", url } : { kind: "sqlite", file: config().databaseFile }, file, () => undefined);
+
+    const filesBefore = url ? [] : fs.readdirSync(config().dataDir).sort();
+    await expect(restoreBackup(file, { force: true }, quiet)).rejects.toThrow(
+      /^A Latchkey server is running on .* \(its last heartbeat is \d+ s old\): stop the server\(s\) first, then restore \(if none runs, wait 90 s or add --ignore-running-server\)\. Nothing was written\.$/,
+    );
+    // Nothing was written: the account is still there (and, on SQLite, nothing was set aside).
+    await openDatabase();
+    const { accounts } = await import("@/lib/db/schema");
+    const { db } = await import("@/lib/db/database");
+    expect((await db().select().from(accounts)).map((a) => a.id)).toContain(accountId);
+    await closeDatabase();
+    if (!url) expect(fs.readdirSync(config().dataDir).filter((f) => !filesBefore.includes(f))).toEqual([]);
+
+    // A server that died longer ago than the heartbeat lasts: the restore runs.
+    await serverBeats(new Date(Date.now() - SERVER_HEARTBEAT.ttlMs - 1_000));
+    await expect(restoreBackup(file, { force: true }, quiet)).resolves.toMatchObject({ events: expect.any(Number) });
+    // What it restored holds no heartbeat of the backup's source: restoring again at once runs too.
+    await expect(restoreBackup(file, { force: true }, quiet)).resolves.toMatchObject({ events: expect.any(Number) });
+
+    // A fresh heartbeat again, and the operator's word that no server runs.
+    await serverBeats(new Date());
+    await expect(restoreBackup(file, { force: true, ignoreRunningServer: true }, quiet)).resolves.toMatchObject({ events: expect.any(Number) });
+
+    // A server that stopped gracefully (this process, playing one) removed its heartbeat: no wait.
+    await openDatabase();
+    await beat();
+    // A beat under way as the stop begins doesn't write the row back after it.
+    const beating = beat();
+    await endHeartbeat();
+    await beating;
+    await beat(); // a timer that fires during the stop writes nothing
+    await closeDatabase();
+    await expect(restoreBackup(file, { force: true }, quiet)).resolves.toMatchObject({ events: expect.any(Number) });
+    await openDatabase();
+  });
+});

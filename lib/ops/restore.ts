@@ -7,7 +7,9 @@
  * integrity and manifest, its schema version, the key (its id and the stored
  * check value must match the configured key, and every key id its sealed
  * values name must be given), its seal (./backup-seal.ts: the content is
- * what was backed up, changed by nobody without the key), and an occupied target (only
+ * what was backed up, changed by nobody without the key), a server running on the
+ * target (./running-server.ts: refused even with --force, unless
+ * --ignore-running-server), and an occupied target (only
  * --force replaces data; on SQLite the replaced files are kept aside). Then
  * the data is written, the database is opened as a start opens it
  * (migrations, key check), and the row counts and every account's activity
@@ -31,7 +33,17 @@ import { checkKeyReadOnly, EncryptionKeyMismatchError } from "@/lib/db/key-check
 import { rows } from "@/lib/db/raw";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
 import { checkBackupSeal } from "./backup-seal";
+import { postgresHeartbeat, refuseWhileServing, sqliteHeartbeat } from "./running-server";
 import { type BackupManifest, BackupRefusedError, checkBackup, copyPrivate, MANIFEST_TABLE, openBackup, readManifest, sealedKeyIds, sqliteJournal } from "./backup-file";
+
+export type RestoreOptions = {
+  /** Replace the target's data (SQLite: its files are kept aside). */
+  force: boolean;
+  /** Take a backup made before backups were sealed. */
+  allowUnsealed?: boolean;
+  /** Restore although the target's server heartbeat is fresh (the operator knows no server runs). */
+  ignoreRunningServer?: boolean;
+};
 
 export type RestoreResult = { manifest: BackupManifest; target: string; events: number; setAside: string[] };
 
@@ -103,8 +115,10 @@ function checkKey(file: string): void {
 const SQLITE_FILES = ["", "-wal", "-shm"];
 
 /** SQLite: the backup file, less its manifest, becomes DATA_DIR/latchkey.db (old files set aside with --force). */
-function restoreSqlite(file: string, force: boolean): string[] {
+function restoreSqlite(file: string, options: RestoreOptions): string[] {
   const { dataDir, databaseFile } = config();
+  const force = options.force;
+  refuseWhileServing(sqliteHeartbeat(databaseFile), databaseFile, { ignoreRunningServer: options.ignoreRunningServer ?? false });
   const present = SQLITE_FILES.map((s) => databaseFile + s).filter((f) => fs.existsSync(f));
   if (present.length > 0 && !force) {
     throw new BackupRefusedError(`${databaseFile} already exists. Restore into an empty DATA_DIR, or add --force to replace it (it is kept aside). Nothing was written.`);
@@ -136,10 +150,12 @@ function undoSqliteRestore(setAside: string[]): void {
 }
 
 /** PostgreSQL: the backup's rows copied into the (empty, or emptied with --force) database. */
-async function restorePostgres(file: string, url: string, force: boolean, log: (line: string) => void): Promise<void> {
+async function restorePostgres(file: string, url: string, options: RestoreOptions, log: (line: string) => void): Promise<void> {
+  const force = options.force;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    refuseWhileServing(await postgresHeartbeat(client), describeTarget(url), { ignoreRunningServer: options.ignoreRunningServer ?? false });
     const occupied: string[] = [];
     for (const { name } of tablesInCopyOrder()) {
       const { rows: present } = await client.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [`public.${quoted(name)}`]);
@@ -186,7 +202,7 @@ async function checkRestored(manifest: BackupManifest): Promise<number> {
 
 export async function restoreBackup(
   file: string,
-  options: { force: boolean; allowUnsealed?: boolean },
+  options: RestoreOptions,
   log: (line: string) => void,
 ): Promise<RestoreResult> {
   const manifest = inspect(file, options.allowUnsealed ?? false);
@@ -194,8 +210,8 @@ export async function restoreBackup(
   log(`Backup ${file}: taken ${manifest.created_at} from ${manifest.source}, schema ${manifest.schema_version}, key id ${manifest.key_id}; integrity OK.`);
   const url = config().databaseUrl;
   let setAside: string[] = [];
-  if (url) await restorePostgres(file, url, options.force, log);
-  else setAside = restoreSqlite(file, options.force);
+  if (url) await restorePostgres(file, url, options, log);
+  else setAside = restoreSqlite(file, options);
   const target = url ? describeTarget(url) : config().databaseFile;
   for (const aside of setAside) log(`The replaced ${path.basename(aside).replace(/\.replaced-.*$/, "")} is kept as ${aside}.`);
   log(`Restored into ${target}; opening it as a start does (migrations, key check)…`);

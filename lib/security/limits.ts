@@ -110,6 +110,16 @@ export function securityNoticeLimit(): Pick<RateLimit, "name" | "points" | "dura
 }
 
 /**
+ * Failed sign-ins recorded one by one, per account and hour (FAILED_SIGN_IN_EVENTS_PER_HOUR; null: no cap):
+ * attempts from many addresses, each within the sign-in throttle, otherwise grew the activity log without
+ * bound. Counted in the unit of work that records them (countWithinLimit), never refused (lib/audit/failed-sign-in-cap.ts).
+ */
+export function failedSignInEventsLimit(): Pick<RateLimit, "name" | "points" | "durationSeconds"> | null {
+  const points = config().failedSignInEventsPerHour;
+  return points === null ? null : { name: "failed-sign-in-events", points, durationSeconds: 3600 };
+}
+
+/**
  * Invite mails (lib/invites/invites.ts: an invite sent by email, "Resend"), per invitee address: each mails
  * an outside address on the inviter's word, so a script with invites:create (a scoped automation token, at
  * its 600 requests a minute) mustn't be able to flood one inbox from the organisation's mail server.
@@ -137,6 +147,18 @@ export function oidcFailuresClientLimit(): RateLimit {
 /** User codes entered on /device that match no device, per client address: a limit on guessing them. */
 export function oidcUserCodeIpLimit(): RateLimit {
   return { name: "oidc-user-code-ip", points: 20, durationSeconds: FIFTEEN_MINUTES, message: "Too many codes that didn't match", ...waitFor("codes that didn't match", "tooManyUnmatchedCodes") };
+}
+
+/**
+ * User codes entered on /device that match no device, from every address together, by people without a
+ * Latchkey session: a limit on guessing them from many addresses (RFC 8628 §5.1). A user code has
+ * 20^8 ≈ 2.6·10^10 values, so 30 misses a minute (1.3·10^6 a month) hit a code with a chance of about
+ * 5·10^-5 a month per code pending at all times (1 in 20,000). A short window, so its worst case, an attacker
+ * using it up minute after minute, is a wait of at most a minute per try for people who are not signed in;
+ * signed-in people are held to their address's limit only (lib/oidc/attempt-limits.ts).
+ */
+export function oidcUserCodeGlobalLimit(): RateLimit {
+  return { name: "oidc-user-code-all", points: 30, durationSeconds: 60, message: "Too many codes that didn't match", ...waitFor("codes that didn't match", "tooManyUnmatchedCodes") };
 }
 
 /**

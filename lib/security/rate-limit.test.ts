@@ -129,12 +129,12 @@ describe("rate limits in the database", () => {
     const budget = { name: "test-in-tx", points: 2, durationSeconds: 60 };
     const start = new Date("2030-01-01T00:00:00Z");
     const at = (ms: number) => writeSystem((tx) => countWithinLimit(tx, budget, "person-1", new Date(start.getTime() + ms)));
-    expect(await at(0)).toEqual({ within: true, retryAfterSeconds: 60 });
+    expect(await at(0)).toEqual({ within: true, retryAfterSeconds: 60, count: 1 });
     expect((await at(10_000)).within).toBe(true);
-    expect(await at(20_000)).toEqual({ within: false, retryAfterSeconds: 40 });
+    expect(await at(20_000)).toEqual({ within: false, retryAfterSeconds: 40, count: 3 });
     // Another key counts on its own; past the window the count starts again.
     expect((await writeSystem((tx) => countWithinLimit(tx, budget, "person-2", new Date(start.getTime() + 20_000)))).within).toBe(true);
-    expect(await at(60_000)).toEqual({ within: true, retryAfterSeconds: 60 });
+    expect(await at(60_000)).toEqual({ within: true, retryAfterSeconds: 60, count: 1 });
     // A refusal thrown in the same unit of work takes its count back with it.
     await writeSystem(async (tx) => {
       await countWithinLimit(tx, budget, "person-1", new Date(start.getTime() + 61_000));

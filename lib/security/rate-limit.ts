@@ -298,7 +298,7 @@ export async function countWithinLimit(
   limit: Pick<RateLimit, "name" | "points" | "durationSeconds">,
   key: string,
   now = new Date(),
-): Promise<{ within: boolean; retryAfterSeconds: number }> {
+): Promise<{ within: boolean; retryAfterSeconds: number; count: number }> {
   const t = now.getTime();
   const end = t + limit.durationSeconds * 1000;
   const [row] = await tx
@@ -313,7 +313,8 @@ export async function countWithinLimit(
     })
     .returning({ points: rateLimits.points, expire: rateLimits.expire });
   const retryAfterSeconds = Math.max(1, Math.ceil((Number(row?.expire ?? end) - t) / 1000));
-  return { within: Number(row?.points ?? 1) <= limit.points, retryAfterSeconds };
+  const count = Number(row?.points ?? 1);
+  return { within: count <= limit.points, retryAfterSeconds, count };
 }
 
 /** Forgets every counter (tests start from a clean slate). */

@@ -1,0 +1,74 @@
+/**
+ * Failed sign-ins were recorded without bound: attempts from many addresses, each within the sign-in
+ * throttle, grew the activity log for ever (its retention keeps everything by default). They live in the
+ * account's hash chain, which retention may only shorten from its oldest end, so they can't have a
+ * retention of their own without breaking it: past FAILED_SIGN_IN_EVENTS_PER_HOUR (default 500) an
+ * account's failures in that hour are counted, not recorded, and one event says so. The chain verifies.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { config } from "@/lib/config";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { activityEvents } from "@/lib/db/schema";
+import { resetRateLimits } from "@/lib/security/rate-limit";
+import { createAccount, META } from "@/test/factories";
+import { FAILED_SIGN_INS_CAPPED } from "./failed-sign-in-cap";
+import { recordEvent } from "./record";
+import { verifyChain } from "./verify";
+
+const HOUR = 3_600_000;
+
+beforeEach(async () => {
+  await resetRateLimits();
+});
+
+/** `n` failed sign-ins for the account at `at`, each as the sign-in code records it (one unit of work each, in batches). */
+async function failSignIns(accountId: string, n: number, at: Date): Promise<void> {
+  for (let done = 0; done < n; done += 100) {
+    await writeSystem(async (tx) => {
+      for (let i = done; i < Math.min(n, done + 100); i++) {
+        await recordEvent(tx, { accountId, action: "user.login.failed", actor: { type: "anonymous", id: null }, details: { reason: "unknown_email" }, meta: META, at });
+      }
+    });
+  }
+}
+
+async function countOf(accountId: string, action: string): Promise<number> {
+  const [{ n }] = await db()
+    .select({ n: sql<number>`count(*)` })
+    .from(activityEvents)
+    .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)));
+  return Number(n);
+}
+
+describe("failed sign-ins recorded per account and hour", () => {
+  it("has a bounded default", () => {
+    expect(config().failedSignInEventsPerHour).toBe(500);
+  });
+
+  it("records the hour's first ones, then one event saying the rest go unrecorded, and the chain still verifies", async () => {
+    const cap = config().failedSignInEventsPerHour!;
+    const accountId = await createAccount();
+    const other = await createAccount();
+    const t0 = new Date(Date.now() - 10 * HOUR);
+    await failSignIns(accountId, cap + 40, t0);
+    expect(await countOf(accountId, "user.login.failed")).toBe(cap);
+    expect(await countOf(accountId, FAILED_SIGN_INS_CAPPED)).toBe(1);
+    const [capped] = await db().select().from(activityEvents).where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, FAILED_SIGN_INS_CAPPED)));
+    expect(typeof capped.details === "string" ? JSON.parse(capped.details) : capped.details).toEqual({ failures_per_hour: cap, recorded_again_from: new Date(t0.getTime() + HOUR).toISOString() });
+
+    // Everything else is still recorded, and another account has its own count.
+    await writeSystem((tx) => recordEvent(tx, { accountId, action: "user.login", actor: { type: "user", id: "u1", label: "Ada" }, meta: META, at: t0 }));
+    expect(await countOf(accountId, "user.login")).toBe(1);
+    await failSignIns(other, 3, t0);
+    expect(await countOf(other, "user.login.failed")).toBe(3);
+
+    // The next hour, failures are recorded again.
+    await failSignIns(accountId, 2, new Date(t0.getTime() + HOUR + 1_000));
+    expect(await countOf(accountId, "user.login.failed")).toBe(cap + 2);
+    const report = await verifyChain(accountId);
+    expect(report.ok).toBe(true);
+    expect(report.checked).toBe(cap + 1 + 1 + 2);
+  });
+});
