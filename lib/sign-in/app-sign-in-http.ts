@@ -11,7 +11,7 @@
  */
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ResponseCookies } from "next/dist/server/web/spec-extension/cookies";
+import { RequestCookies, ResponseCookies } from "next/dist/server/web/spec-extension/cookies";
 import { errors } from "oidc-provider";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
@@ -211,6 +211,22 @@ function withDirectSignIn(provider: CurrentProvider): void {
 }
 
 /**
+ * The device page's form comes back with a one-time value the provider kept in its own session when it showed
+ * the form (against request forgery). A POST without the provider's session cookie (a script, or a browser that
+ * dropped the cookie) can't carry it: oidc-provider answered it with a 500 (it tries to extend a session it
+ * never stored) and logged an error. It is sent to the page instead, where a fresh form starts; no code is looked up.
+ */
+function withDeviceFormFromItsPage(provider: CurrentProvider): void {
+  // The provider's own session cookie ("_session" unless configured); its typings don't declare cookieName.
+  const sessionCookie = (provider as unknown as { cookieName(type: "session"): string }).cookieName("session");
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== "POST" || ctx.path !== DEVICE_PATH || new RequestCookies(webHeaders(ctx.req)).has(sessionCookie)) return next();
+    ctx.status = 303;
+    ctx.set("Location", DEVICE_PATH);
+  });
+}
+
+/**
  * RP-initiated logout ends the single sign-on session too: when the person
  * confirms "Sign out" on the provider's page, their Latchkey session ends
  * (the row, so the cookie is worthless) and its cookie is cleared.
@@ -326,9 +342,11 @@ function providerRequestSession(req: IncomingMessage) {
 function providerCallback(provider: CurrentProvider): NodeHandler {
   let callback = callbacks.get(provider);
   if (!callback) {
-    // In this order, outermost first: deferred writes, guessing limits, unframeable pages, single logout, direct sign-in.
+    // In this order, outermost first: deferred writes, guessing limits, the device form's own session, unframeable pages,
+    // app revocations, direct sign-in, single logout.
     withDeferredWrites(provider);
     provider.use(attemptLimits(liveSession));
+    withDeviceFormFromItsPage(provider);
     withUnframeablePages(provider);
     withAppRevocationActivity(provider, (ctx) => requestMeta(webHeaders(ctx.req)));
     withDirectSignIn(provider);

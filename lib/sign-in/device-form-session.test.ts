@@ -1,0 +1,61 @@
+/**
+ * The device page's form is posted back with the one-time value the provider kept in its session when it
+ * showed the form. A POST without the provider's session cookie (a script, a browser that dropped it) got a
+ * 500 from oidc-provider ("persist can only be called on previously persisted Sessions") and an error in
+ * the log; now it is sent back to the page, and the page's own form still works.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { config } from "@/lib/config";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { mailSettings } from "@/lib/db/schema";
+import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
+import { META } from "@/test/factories";
+import { oidcRequestHandler } from "./app-sign-in-http";
+
+let server: http.Server;
+let base: string;
+
+beforeAll(async () => {
+  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" }), META);
+  server = http.createServer((req, res) => {
+    if (!oidcRequestHandler(req, res)) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  (config() as { publicUrl: string | null }).publicUrl = null;
+  await writeSystem(async (tx) => {
+    await tx.insert(mailSettings).values({ accountId: setup.account_id, publicUrl: base, updatedAt: new Date() });
+  });
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const form = (fields: Record<string, string>) => ({
+  method: "POST",
+  headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+  body: new URLSearchParams(fields).toString(),
+  redirect: "manual" as const,
+});
+
+describe("the device page's form", () => {
+  it("posted without the provider's session is sent to the page, not answered with a 500", async () => {
+    const res = await fetch(`${base}/device`, form({ user_code: "BCDF-GHJK", xsrf: "made-up" }));
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/device");
+  });
+
+  it("posted from the page (its session cookie and one-time value) is answered by the provider as before", async () => {
+    const page = await fetch(`${base}/device`, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    const cookies = page.headers.getSetCookie().map((c) => c.split(";", 1)[0]).join("; ");
+    expect(cookies).toContain("_session=");
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    expect(xsrf).toBeTruthy();
+    const res = await fetch(`${base}/device`, { ...form({ user_code: "BCDF-GHJK", xsrf: xsrf! }), headers: { ...form({}).headers, cookie: cookies } });
+    // A code that matches nothing: the form again, saying so (not a redirect, not a 500).
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/not valid or has expired/);
+  });
+});
