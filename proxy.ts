@@ -40,7 +40,11 @@ function pagePolicy(nonce: string, https: boolean): string {
 
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const https = publicUrlIsHttps || request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  // The first X-Forwarded-Proto value (the proxy nearest the client), as lib/http/request-meta.ts publicOrigin reads
+  // it, so the device cookie is written under the name requestMeta reads (scripts/server.mjs keeps the header only
+  // from a TRUST_PROXY peer).
+  const forwardedProto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
+  const https = publicUrlIsHttps || request.nextUrl.protocol === "https:" || forwardedProto === "https";
   const policy = pagePolicy(nonce, https);
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);

@@ -7,11 +7,11 @@
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-async function pageAnswer(publicUrl: string | undefined) {
+async function pageAnswer(publicUrl: string | undefined, headers: Record<string, string> = {}) {
   vi.resetModules();
   vi.stubEnv("PUBLIC_URL", publicUrl ?? "");
   const { proxy } = await import("@/proxy");
-  return proxy(new NextRequest("http://team.example.com/team/users"));
+  return proxy(new NextRequest("http://team.example.com/team/users", { headers }));
 }
 
 afterEach(() => {
@@ -33,5 +33,14 @@ describe("a page's transport headers", () => {
       expect(answer.headers.get("content-security-policy")).not.toContain("upgrade-insecure-requests");
       expect(answer.headers.get("set-cookie")).not.toMatch(/;\s*Secure/i);
     }
+  });
+
+  it("reads a trusted proxy's X-Forwarded-Proto list by its first value, as requestMeta does: the device cookie has the name it is read by", async () => {
+    // scripts/server.mjs keeps the header only from a TRUST_PROXY peer; a chain of proxies may send a list.
+    const answer = await pageAnswer(undefined, { "x-forwarded-proto": "https, http" });
+    expect(answer.headers.get("set-cookie")).toMatch(/^__Host-latchkey-device=[^;]+;.*Secure/i);
+    const { requestMeta } = await import("@/lib/http/request-meta");
+    const cookie = answer.headers.get("set-cookie")!.split(";", 1)[0];
+    expect(requestMeta(new Headers({ cookie, "x-forwarded-proto": "https, http", host: "team.example.com" }), true).device).toBe(cookie.split("=")[1]);
   });
 });

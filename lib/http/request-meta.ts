@@ -113,7 +113,8 @@ function chosenLocale(cookieHeader: string | null) {
   return parseLocale(match?.[1]?.trim()) ?? null;
 }
 
-export function requestMeta(headers: Headers): RequestMeta {
+/** `secure`: which device cookie name to read, when the caller decided it before the headers were changed (the OpenID provider's requests). */
+export function requestMeta(headers: Headers, secure = secureCookieFor(headers)): RequestMeta {
   const cookie = headers.get("cookie");
-  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, device: deviceFromCookieHeader(cookie, secureCookieFor(headers)), locale: chosenLocale(cookie) };
+  return { ip: clientAddress(headers), userAgent: headers.get("user-agent")?.slice(0, 512) ?? null, device: deviceFromCookieHeader(cookie, secure), locale: chosenLocale(cookie) };
 }

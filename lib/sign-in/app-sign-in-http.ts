@@ -220,7 +220,11 @@ function withDeviceFormFromItsPage(provider: CurrentProvider): void {
   // The provider's own session cookie ("_session" unless configured); its typings don't declare cookieName.
   const sessionCookie = (provider as unknown as { cookieName(type: "session"): string }).cookieName("session");
   provider.use(async (ctx, next) => {
-    if (ctx.method !== "POST" || ctx.path !== DEVICE_PATH || new RequestCookies(webHeaders(ctx.req)).has(sessionCookie)) return next();
+    if (ctx.method !== "POST" || ctx.path !== DEVICE_PATH) return next();
+    // Or its ".legacy" twin: the provider sets that one too (without SameSite=None, which a browser refuses on
+    // a cookie that isn't Secure), and reads it when the first is missing.
+    const cookies = new RequestCookies(webHeaders(ctx.req));
+    if (cookies.has(sessionCookie) || cookies.has(`${sessionCookie}.legacy`)) return next();
     ctx.status = 303;
     ctx.set("Location", DEVICE_PATH);
   });
@@ -236,7 +240,7 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
     await next();
     if (ctx.oidc?.route !== "end_session_confirm" || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
     const session = await providerRequestSession(ctx.req);
-    if (session) await signOutSession(session, requestMeta(webHeaders(ctx.req)));
+    if (session) await signOutSession(session, providerRequestMeta(ctx.req));
     // Under the name the browser holds it (./auth-cookies.ts), with what a "__Host-" cookie's clearing needs
     // (Secure, Path=/, no Domain), written as Next.js writes cookies: Koa's would refuse Secure on a pinned http issuer.
     const secure = secureBeforePinning(ctx.req);
@@ -338,6 +342,11 @@ function providerRequestSession(req: IncomingMessage) {
   return browserSession(webHeaders(req), secureBeforePinning(req));
 }
 
+/** The request's address, browser and device cookie for the activity log, the device cookie named as before pinToIssuer. */
+function providerRequestMeta(req: IncomingMessage) {
+  return requestMeta(webHeaders(req), secureBeforePinning(req));
+}
+
 /** The provider's Node callback with Latchkey's middleware around its own, made once per provider. */
 function providerCallback(provider: CurrentProvider): NodeHandler {
   let callback = callbacks.get(provider);
@@ -348,7 +357,7 @@ function providerCallback(provider: CurrentProvider): NodeHandler {
     provider.use(attemptLimits(liveSession));
     withDeviceFormFromItsPage(provider);
     withUnframeablePages(provider);
-    withAppRevocationActivity(provider, (ctx) => requestMeta(webHeaders(ctx.req)));
+    withAppRevocationActivity(provider, (ctx) => providerRequestMeta(ctx.req));
     withDirectSignIn(provider);
     callback = withSingleLogout(provider);
     callbacks.set(provider, callback);

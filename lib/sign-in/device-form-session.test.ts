@@ -58,4 +58,17 @@ describe("the device page's form", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/not valid or has expired/);
   });
+
+  it("posted with only the provider's legacy session cookie (a browser over plain http keeps only that one) is answered too", async () => {
+    const page = await fetch(`${base}/device`, { headers: { accept: "text/html" } });
+    const legacy = page.headers
+      .getSetCookie()
+      .map((c) => c.split(";", 1)[0])
+      .filter((c) => c.startsWith("_session.legacy"));
+    expect(legacy.length).toBeGreaterThan(0);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    const res = await fetch(`${base}/device`, { ...form({ user_code: "BCDF-GHJK", xsrf: xsrf! }), headers: { ...form({}).headers, cookie: legacy.join("; ") } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/not valid or has expired/);
+  });
 });
