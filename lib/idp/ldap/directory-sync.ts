@@ -6,6 +6,10 @@
  *   "user.blocked" effect: sessions, personal access tokens, app grants and refresh tokens end, invites they
  *   made are withdrawn), marked as blocked by the directory (users.directory_suspended_at). Their next
  *   successful directory sign-in lifts it (../external-sign-in.ts), as does an admin's unblock.
+ *   Never the owner (lib/users' assertBlockable: nothing could unblock them): the run records
+ *   owner_entry_gone, and "ldap.sync.owner_entry_gone" once, for an admin to look into.
+ * - Can't tell: a subject the directory's answer can't be matched to reliably (findBoundEntries' unsure) is
+ *   left as it is and counted in not_checked, never taken for missing.
  * - Entry still there: the group mapping is applied as a sign-in applies it (./group-mapping.ts and
  *   syncMappedGroups), so leaving a mapped directory group takes the group away at the next check.
  * - Fail safe: a directory that can't be asked (down, bind refused, a search failing half-way) changes
