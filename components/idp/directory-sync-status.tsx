@@ -22,6 +22,8 @@ export function DirectorySyncStatus({ intervalMinutes, lastAt, last }: { interva
         // A standing status, not news: read out politely (role=status), like the other notes on the page.
         <Alert tone="info">{t(last.status, counts)}</Alert>
       )}
+      {last?.status === "done" && last.owner_entry_gone && <Alert tone="info">{t("ownerEntryGone")}</Alert>}
+      {last?.status === "done" && (last.not_checked ?? 0) > 0 && <p className="text-sm text-slate-600">{t("notChecked", { count: last.not_checked! })}</p>}
     </section>
   );
 }

@@ -49,6 +49,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "ldap.updated": "LDAP directory changed",
   "ldap.sync.completed": "Directory check changed people",
   "ldap.sync.guarded": "Directory check held back",
+  "ldap.sync.owner_entry_gone": "Directory check: the owner's entry is gone",
   "sign_in.local.enabled": "Password sign-in enabled",
   "sign_in.local.disabled": "Password sign-in disabled",
   "sign_in.trusted_header.updated": "Trusted header sign-in changed",

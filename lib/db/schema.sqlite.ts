@@ -356,6 +356,10 @@ export type DirectorySyncOutcome = {
   missing: number;
   suspended: number;
   groups_updated: number;
+  /** People the check couldn't match to the directory's answer reliably, left as they are (absent before it counted them). */
+  not_checked?: number;
+  /** The owner's entry is gone: the owner is never blocked, an admin has to look (absent before it was recorded). */
+  owner_entry_gone?: boolean;
   message?: string;
 };
 

@@ -191,12 +191,16 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
     const verifiedAfter = emailChanges ? input.email_verified ?? vouchesForEmail(me) : input.email_verified ?? before.emailVerified;
     const proofChanges = verifiedAfter !== before.emailVerified;
     const verifiedAt = verifiedAfter ? new Date() : null;
+    // An explicit block of someone the directory check blocked makes the block the admin's: the directory's
+    // mark goes, so their next directory sign-in doesn't lift it (../idp/external-sign-in.ts).
+    const adoptsBlock = changes.is_blocked === true && before.isBlocked && Boolean(before.directorySuspendedAt);
     assertCanUpdateUser(me, before, {
       profile: nameChanges || emailChanges || usernameChanges || groupsChange || proofChanges,
       email: emailChanges,
       emailProof: proofChanges || (emailChanges && input.email_verified === true),
       role: input.role,
       isBlocked: input.is_blocked,
+      adoptsBlock,
     });
     await assertOutranks(tx, me, before);
     // Joining a group confers the roles it grants: nobody adds anyone (themselves included) to more than they hold.
@@ -225,8 +229,8 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
         ...(usernameChanges ? sealUsername(userId, input.username!) : {}),
         role: input.role,
         isBlocked: input.is_blocked,
-        // An admin's unblock is theirs: a block the directory check put on them no longer waits for the directory.
-        ...(input.is_blocked ? {} : { directorySuspendedAt: null }),
+        // An admin's unblock (or explicit block) is theirs: a block the directory check put on them no longer waits for the directory.
+        ...(input.is_blocked && !adoptsBlock ? {} : { directorySuspendedAt: null }),
       })
       .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
     if (groupsChange) await setUserGroups(tx, actor.accountId, userId, input.auto_groups);
@@ -274,6 +278,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
     if (blocking) await emit(tx, "user.blocked", { accountId: actor.accountId, userId, ended });
     // What the block ended (a person's access tokens for good: lib/tokens reacts).
     if (input.is_blocked !== before.isBlocked) await event(input.is_blocked ? "user.blocked" : "user.unblocked", blocking ? { sessions_ended: ended.sessions, tokens_deleted: ended.tokens } : undefined);
+    if (adoptsBlock) await event("user.blocked", { reason: "directory_block_taken_over" });
     // A new role may no longer allow inviting (with their extra and group roles): their pending invites are withdrawn.
     if (input.role !== before.role) await emit(tx, "permissions.changed", { accountId: actor.accountId, userIds: [userId], ended });
     // Leaving a group can take the actor's own management permissions away.

@@ -60,6 +60,8 @@ export type UserChange = {
   emailProof?: boolean;
   role?: Role;
   isBlocked?: boolean;
+  /** An admin blocks someone the directory check already blocked: the block becomes theirs (a block, for the rules). */
+  adoptsBlock?: boolean;
 };
 
 const EMAIL_NEEDS_RESET = "Changing someone's email needs permission to reset passwords";
@@ -89,7 +91,7 @@ const PENDING_NOT_OWNER = "Approve this person before transferring ownership to 
 export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: UserChange): void {
   const self = actor.userId === target.id;
   const roleChanges = change.role !== undefined && change.role !== target.role;
-  const blockChanges = change.isBlocked !== undefined && change.isBlocked !== target.isBlocked;
+  const blockChanges = (change.isBlocked !== undefined && change.isBlocked !== target.isBlocked) || change.adoptsBlock === true;
   if (change.profile || roleChanges || !blockChanges) assertCan(actor, permissionFor(target, "update"), MANAGE_DENIED);
   if (blockChanges) assertCan(actor, permissionFor(target, "block"), MANAGE_DENIED);
   // Whoever reads the new address can reset the password ("Forgot password?" mails it there): setting
@@ -105,7 +107,7 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
   assertNotOwnerUnlessOwner(actor, target);
   if (self && roleChanges) throw new Forbidden("You can't change your own role");
   if (self && blockChanges) throw new Forbidden("You can't block yourself");
-  if (target.role === "owner" && blockChanges) throw new Forbidden("The owner can't be blocked");
+  if (blockChanges) assertBlockable(target);
   if (target.role === "owner" && roleChanges) {
     throw new Forbidden("The owner can't be demoted; transfer ownership to another user instead");
   }
@@ -133,6 +135,11 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
  */
 export function transferNeedsProof(actor: Actor, userId: string, role: Role | undefined): boolean {
   return actor.kind === "session" && role === "owner" && userId !== actor.userId && actor.role === "owner";
+}
+
+/** The owner can't be blocked, by anyone or anything (an admin, the API, the CLI, the directory check). */
+export function assertBlockable(target: Pick<UserRecord, "role">): void {
+  if (target.role === "owner") throw new Forbidden("The owner can't be blocked");
 }
 
 export function assertCanDeleteUser(actor: Actor, target: UserRecord): void {

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { activityEvents, oidcModels } from "@/lib/db/schema";
+import { openIdpSubject, sealIdpSubject } from "@/lib/db/idp-subject";
+import { activityEvents, oidcModels, users } from "@/lib/db/schema";
 import { createGroup } from "@/lib/groups/groups";
 import { groupIdsOfUser } from "@/lib/groups/membership";
 import { directorySyncPass } from "@/lib/jobs";
@@ -188,6 +189,54 @@ describe("the periodic directory check", () => {
     await saveLdapSource(owner, settings({ username_attribute: "employeeNumber" }), META);
     expect(await sync()).toMatchObject({ status: "done", checked: 5, missing: 0, suspended: 0 });
     await saveLdapSource(owner, settings(), META);
+  });
+
+  it("never blocks the owner whose entry is gone (nothing could unblock them), and tells the admins once", async () => {
+    // Ownership can go to a person who signs in through the directory.
+    await writeSystem((tx) => tx.update(users).set({ role: "owner" }).where(eq(users.id, ids.ivy)));
+    await asDirectoryAdmin((client) => client.modifyDN(`uid=ivy,${PEOPLE_DN}`, `uid=ivy,ou=groups,${LDAP_BASE}`));
+    expect(await sync()).toMatchObject({ status: "done", checked: 5, missing: 1, suspended: 0, owner_entry_gone: true });
+    expect(await userRow(ids.ivy)).toMatchObject({ isBlocked: false, directorySuspendedAt: null });
+    expect(await sync()).toMatchObject({ owner_entry_gone: true });
+    expect(await events("ldap.sync.owner_entry_gone")).toHaveLength(1);
+    expect((await ldapSourceRow(db(), accountId))!.lastSyncOutcome).toMatchObject({ owner_entry_gone: true });
+    await asDirectoryAdmin((client) => client.modifyDN(`uid=ivy,ou=groups,${LDAP_BASE}`, `uid=ivy,${PEOPLE_DN}`));
+    expect(await sync()).toMatchObject({ status: "done", missing: 0, owner_entry_gone: false });
+    await writeSystem((tx) => tx.update(users).set({ role: "user" }).where(eq(users.id, ids.ivy)));
+  });
+
+  it("makes a directory block an admin's when an admin blocks the person: their next directory sign-in doesn't lift it", async () => {
+    await asDirectoryAdmin((client) => client.modifyDN(`uid=hal,${PEOPLE_DN}`, `uid=hal,ou=groups,${LDAP_BASE}`));
+    expect(await sync()).toMatchObject({ status: "done", suspended: 1 });
+    expect(await userRow(ids.hal)).toMatchObject({ isBlocked: true, directorySuspendedAt: expect.any(Date) });
+    await setUserBlocked(owner, ids.hal, true, META);
+    expect(await userRow(ids.hal)).toMatchObject({ isBlocked: true, directorySuspendedAt: null });
+    const takenOver = (await events("user.blocked")).filter((e) => e.targetId === ids.hal && (e.details as { reason?: string } | null)?.reason === "directory_block_taken_over");
+    expect(takenOver).toEqual([expect.objectContaining({ actorId: owner.userId })]);
+    await asDirectoryAdmin((client) => client.modifyDN(`uid=hal,ou=groups,${LDAP_BASE}`, `uid=hal,${PEOPLE_DN}`));
+    await expect(signInWithPassword("hal", EXTRA[2].password, META)).rejects.toThrow();
+    expect((await userRow(ids.hal))!.isBlocked).toBe(true);
+    await setUserBlocked(owner, ids.hal, false, META);
+  });
+
+  it("leaves alone, as not checked, people it can't match reliably: bound by a username the entry lacks, or by a malformed id", async () => {
+    const subjectOf = async (uid: string) => openIdpSubject((await userRow(ids[uid]))!)!;
+    const sourceId = (await ldapSourceRow(db(), accountId))!.id;
+    const before = { gus: await subjectOf("gus"), hal: await subjectOf("hal") };
+    const bindTo = (uid: string, subject: string) => writeSystem((tx) => tx.update(users).set(sealIdpSubject(ids[uid], sourceId, subject)).where(eq(users.id, ids[uid])));
+    // Gus was bound by username before ids were read; Hal's id was stored malformed.
+    await bindTo("gus", "gus");
+    await bindTo("hal", "objectguid:not-hex");
+    try {
+      expect(await sync()).toMatchObject({ status: "done", missing: 0, suspended: 0 });
+      await saveLdapSource(owner, settings({ username_attribute: "employeeNumber" }), META);
+      expect(await sync()).toMatchObject({ status: "done", checked: 3, not_checked: 2, missing: 0, suspended: 0 });
+      for (const uid of ["gus", "hal"]) expect((await userRow(ids[uid]))!.isBlocked).toBe(false);
+    } finally {
+      await saveLdapSource(owner, settings(), META);
+      await bindTo("gus", before.gus);
+      await bindTo("hal", before.hal);
+    }
   });
 
   it("runs on one replica at a time, under its lease", async () => {

@@ -6,6 +6,10 @@
  *   "user.blocked" effect: sessions, personal access tokens, app grants and refresh tokens end, invites they
  *   made are withdrawn), marked as blocked by the directory (users.directory_suspended_at). Their next
  *   successful directory sign-in lifts it (../external-sign-in.ts), as does an admin's unblock.
+ *   Never the owner (lib/users' assertBlockable: nothing could unblock them): the run records
+ *   owner_entry_gone, and "ldap.sync.owner_entry_gone" once, for an admin to look into.
+ * - Can't tell: a subject the directory's answer can't be matched to reliably (findBoundEntries' unsure) is
+ *   left as it is and counted in not_checked, never taken for missing.
  * - Entry still there: the group mapping is applied as a sign-in applies it (./group-mapping.ts and
  *   syncMappedGroups), so leaving a mapped directory group takes the group away at the next check.
  * - Fail safe: a directory that can't be asked (down, bind refused, a search failing half-way) changes
@@ -27,6 +31,7 @@ import { db, type Tx } from "@/lib/db/database";
 import { openIdpSubject } from "@/lib/db/idp-subject";
 import { ldapSources, users, type DirectorySyncOutcome, type LdapSourceRow } from "@/lib/db/schema";
 import { openIdentity, userLabel } from "@/lib/users/records";
+import { allows, assertBlockable } from "@/lib/users/rules";
 import { syncMappedGroups } from "../external-sign-in";
 import { DirectoryUnavailable, findBoundEntries, type DirectoryUser } from "./directory";
 import { mappedGroupsOf, type MappedGroups } from "./group-mapping";
@@ -60,10 +65,16 @@ async function currentRows(tx: Tx, source: LdapSourceRow, ids: string[]) {
     .where(and(eq(users.accountId, source.accountId), eq(users.idpId, source.id), eq(users.isBlocked, false), inArray(users.id, ids)));
 }
 
-/** Blocks the people whose entries are gone, each with its event; returns how many it blocked. */
-async function suspend(tx: Tx, source: LdapSourceRow, ids: string[], now: Date): Promise<number> {
+/** Blocks the people whose entries are gone, each with its event (never the owner: see ownerEntryGone). */
+async function suspend(tx: Tx, source: LdapSourceRow, ids: string[], now: Date): Promise<{ suspended: number; ownerEntryGone: boolean }> {
   let suspended = 0;
+  let ownerEntryGone = false;
   for (const row of await currentRows(tx, source, ids)) {
+    // lib/users' rule, on the row as it is now: the owner is never blocked (nothing could unblock them).
+    if (!allows(() => assertBlockable(row))) {
+      ownerEntryGone = true;
+      continue;
+    }
     await tx.update(users).set({ isBlocked: true, directorySuspendedAt: now }).where(and(eq(users.accountId, source.accountId), eq(users.id, row.id)));
     // The same cascade as an admin's block: lib/sessions, lib/tokens, lib/oidc and lib/invites react.
     const ended = noneEnded();
@@ -79,7 +90,7 @@ async function suspend(tx: Tx, source: LdapSourceRow, ids: string[], now: Date):
     });
     suspended += 1;
   }
-  return suspended;
+  return { suspended, ownerEntryGone };
 }
 
 /** Applies the group mapping to the people still in the directory; returns how many had their groups changed. */
@@ -105,9 +116,13 @@ async function recordOutcome(source: LdapSourceRow, outcome: DirectorySyncOutcom
     const [before] = await tx.select({ outcome: ldapSources.lastSyncOutcome }).from(ldapSources).where(thisSource);
     await tx.update(ldapSources).set({ lastSyncAt: now, lastSyncOutcome: outcome }).where(thisSource);
     const target = { type: "ldap_source", id: source.id, label: source.name };
-    const counts = { checked: outcome.checked, missing: outcome.missing, suspended: outcome.suspended, groups_updated: outcome.groups_updated };
+    const counts = { checked: outcome.checked, missing: outcome.missing, suspended: outcome.suspended, groups_updated: outcome.groups_updated, not_checked: outcome.not_checked ?? 0 };
     if (outcome.status === "guarded" && before?.outcome?.status !== "guarded") {
       await recordEvent(tx, { accountId: source.accountId, action: "ldap.sync.guarded", actor: { type: "system", id: null }, target, details: { ...counts, reason: outcome.message }, meta: SYSTEM_META, at: now });
+    }
+    // The owner's entry gone: said once (until a run finds it again), for an admin to look into.
+    if (outcome.owner_entry_gone && !before?.outcome?.owner_entry_gone) {
+      await recordEvent(tx, { accountId: source.accountId, action: "ldap.sync.owner_entry_gone", actor: { type: "system", id: null }, target, details: counts, meta: SYSTEM_META, at: now });
     }
     if (outcome.status === "done" && outcome.suspended + outcome.groups_updated > 0) {
       await recordEvent(tx, { accountId: source.accountId, action: "ldap.sync.completed", actor: { type: "system", id: null }, target, details: counts, meta: SYSTEM_META, at: now });
@@ -123,13 +138,18 @@ export function looksLikeMassRemoval(missing: number, total: number): boolean {
 
 /** One check of one source (see the header). Never throws for the directory's sake: the outcome says it. */
 export async function syncDirectorySource(source: LdapSourceRow, now = new Date()): Promise<DirectorySyncOutcome> {
-  const people = await boundPeople(source);
+  const bound = await boundPeople(source);
   const config = ldapConfigOf(source);
-  const zero = { checked: people.length, missing: 0, suspended: 0, groups_updated: 0 };
+  let zero = { checked: bound.length, missing: 0, suspended: 0, groups_updated: 0, not_checked: 0 };
   let found: Map<string, DirectoryUser>;
+  let people = bound;
   const groupsOf = new Map<string, MappedGroups>();
   try {
-    found = await findBoundEntries(config, people.map((p) => p.subject));
+    const answer = await findBoundEntries(config, bound.map((p) => p.subject));
+    found = answer.found;
+    // Someone the answer can't be matched to is left as they are: neither kept in step nor taken for missing.
+    people = bound.filter((p) => !answer.unsure.has(p.subject));
+    zero = { ...zero, checked: people.length, not_checked: bound.length - people.length };
     // All of the directory's answers before any change: a directory failing half-way changes nobody.
     for (const person of people) {
       const entry = found.get(person.subject);
@@ -148,12 +168,18 @@ export async function syncDirectorySource(source: LdapSourceRow, now = new Date(
     return recordOutcome(source, { status: "guarded", ...zero, missing: missing.length, message }, now);
   }
   let suspended = 0;
-  for (const ids of chunks(missing)) suspended += await writeSystem((tx) => suspend(tx, source, ids, now));
+  let ownerEntryGone = false;
+  for (const ids of chunks(missing)) {
+    const done = await writeSystem((tx) => suspend(tx, source, ids, now));
+    suspended += done.suspended;
+    ownerEntryGone ||= done.ownerEntryGone;
+  }
+  if (ownerEntryGone) console.warn(`Directory check of ${source.name}: the owner's entry is gone; the owner is never blocked, so look into it.`);
   let groupsUpdated = 0;
   for (const ids of chunks([...groupsOf.keys()])) {
     groupsUpdated += await writeSystem((tx) => applyGroups(tx, source, new Map(ids.map((id) => [id, groupsOf.get(id)!])), now));
   }
-  return recordOutcome(source, { status: "done", ...zero, missing: missing.length, suspended, groups_updated: groupsUpdated }, now);
+  return recordOutcome(source, { status: "done", ...zero, missing: missing.length, suspended, groups_updated: groupsUpdated, owner_entry_gone: ownerEntryGone }, now);
 }
 
 /** The check of every enabled LDAP source (one per account); a source's own failure doesn't stop the others'. */

@@ -216,36 +216,56 @@ async function findOneEntry(config: LdapConfig, filter: string, typed: string | 
 /** Bound subjects per search in findBoundEntries: a filter of a few kilobytes, well under servers' limits (and slapd's default size limit of 500). */
 const SUBJECTS_PER_SEARCH = 100;
 
+/** findBoundEntries' answer: the entries found, by bound subject, and the subjects it can't answer for. */
+export type BoundEntries = {
+  found: Map<string, DirectoryUser>;
+  /**
+   * Subjects the answer can't be matched to reliably, neither found nor missing: an id that is no filter (a
+   * malformed objectGUID), or a person bound by username whose search returned an entry that matches no bound
+   * subject (no username attribute, or another value of it), which may be theirs.
+   */
+  unsure: Set<string>;
+};
+
 /**
  * The entries that people bound to this directory are still bound to, by their bound subject (an entry's id,
  * or for people bound before ids were read, their username), where the user filter still lets them sign in.
- * A subject missing from the answer has no such entry. One search per SUBJECTS_PER_SEARCH people, an OR of
+ * A subject neither found nor unsure has no such entry. One search per SUBJECTS_PER_SEARCH people, an OR of
  * their ids inside the user filter, over one connection: only the bound people are read, however large the
  * directory. Throws DirectoryUnavailable when the directory can't be asked: never a partial answer.
  */
-export async function findBoundEntries(config: LdapConfig, subjects: readonly string[]): Promise<Map<string, DirectoryUser>> {
+export async function findBoundEntries(config: LdapConfig, subjects: readonly string[]): Promise<BoundEntries> {
   const found = new Map<string, DirectoryUser>();
-  if (subjects.length === 0) return found;
+  const unsure = new Set<string>();
+  if (subjects.length === 0) return { found, unsure };
   const wanted = new Set(subjects);
   await withServiceBind(config, async (client) => {
     for (let i = 0; i < subjects.length; i += SUBJECTS_PER_SEARCH) {
-      const clauses = subjects.slice(i, i + SUBJECTS_PER_SEARCH).map((subject) => {
+      const batch = subjects.slice(i, i + SUBJECTS_PER_SEARCH);
+      const byUsername = batch.filter((subject) => !isDirectoryId(subject));
+      const clauses: string[] = [];
+      for (const subject of batch) {
         const byId = idClause(subject);
-        if (byId !== null) return `(&${anyUserFilter(config)}${byId})`;
+        if (byId !== null) clauses.push(`(&${anyUserFilter(config)}${byId})`);
         // Bound by username: the user filter as a sign-in with that username would use it.
-        return isDirectoryId(subject) ? null : config.userFilter.replaceAll("{username}", Filter.escape(subject));
-      });
-      const filter = `(|${clauses.filter((c): c is string => c !== null).join("")})`;
-      if (filter === "(|)") continue;
-      const { searchEntries } = await client.search(config.searchBase, { scope: "sub", filter, attributes: ENTRY_ATTRIBUTES(config), explicitBufferAttributes: ["objectGUID"] });
-      for (const entry of searchEntries) {
-        // An entry without a username attribute is still the bound person's (a sign-in goes by what they typed).
-        const user = directoryUserOf(config, entry, entry.dn)!;
-        for (const key of [user.stableId, user.username.toLowerCase()]) if (key && wanted.has(key)) found.set(key, user);
+        else if (!isDirectoryId(subject)) clauses.push(config.userFilter.replaceAll("{username}", Filter.escape(subject)));
+        else unsure.add(subject);
       }
+      if (clauses.length === 0) continue;
+      const { searchEntries } = await client.search(config.searchBase, { scope: "sub", filter: `(|${clauses.join("")})`, attributes: ENTRY_ATTRIBUTES(config), explicitBufferAttributes: ["objectGUID"] });
+      let unmatched = false;
+      for (const entry of searchEntries) {
+        const user = directoryUserOf(config, entry, entry.dn)!;
+        const keys = [user.stableId, user.username.toLowerCase()].filter((key): key is string => key !== null && wanted.has(key));
+        for (const key of keys) found.set(key, user);
+        if (keys.length === 0) unmatched = true;
+      }
+      // An entry that matches nobody by name was found by someone's username: whose isn't known, so none of
+      // this batch's username-bound people not found otherwise counts as missing (a sign-in goes by what they type).
+      if (unmatched) for (const subject of byUsername) if (!found.has(subject)) unsure.add(subject);
     }
   });
-  return found;
+  return { found, unsure };
 }
 
 /** Whether the password is the person's: a simple bind as them. An empty password is never tried (it would be an anonymous bind). */

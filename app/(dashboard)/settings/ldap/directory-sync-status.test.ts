@@ -32,4 +32,16 @@ describe("the directory check on Settings → LDAP", () => {
     expect(guarded).toContain('role="status"');
     expect(render({ intervalMinutes: 15, lastAt: AT, last: { status: "done", ...counts } }, de as typeof en, "de")).toContain("12 Personen geprüft, 2 gesperrt");
   });
+
+  it("says when the owner's entry is gone (the owner is never blocked) and how many people were not checked", () => {
+    const plain = render({ intervalMinutes: 15, lastAt: AT, last: { status: "done", ...counts } });
+    expect(plain).not.toContain("owner");
+    expect(plain).not.toContain("could not be matched");
+    const noted = render({ intervalMinutes: 15, lastAt: AT, last: { status: "done", ...counts, not_checked: 2, owner_entry_gone: true } });
+    expect(noted).toContain("The owner&#x27;s entry is no longer in the directory");
+    expect(noted).toContain("2 people could not be matched to the directory&#x27;s answer");
+    const german = render({ intervalMinutes: 15, lastAt: AT, last: { status: "done", ...counts, not_checked: 1, owner_entry_gone: true } }, de as typeof en, "de");
+    expect(german).toContain("Der Eintrag des Eigentümers ist nicht mehr im Verzeichnis");
+    expect(german).toContain("1 Person konnte der Antwort des Verzeichnisses nicht sicher zugeordnet werden");
+  });
 });
