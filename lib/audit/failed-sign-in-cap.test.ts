@@ -94,6 +94,12 @@ describe("failed sign-ins against real people", () => {
     });
     expect(await countOf(accountId, "user.login.failed")).toBe(cap + 30);
     expect(await countOf(accountId, FAILED_SIGN_INS_CAPPED)).toBe(1);
+    // Refusals of a person already locked (or made to wait) are not counted by the lock, so not bounded by it: capped.
+    await writeSystem(async (tx) => {
+      const who = { type: "user" as const, id: "u0", label: "Person 0" };
+      for (const reason of ["locked", "rate_limited"]) await recordEvent(tx, { accountId, action: "user.login.failed", actor: who, target: who, details: { reason }, meta: META, at: t0 });
+    });
+    expect(await countOf(accountId, "user.login.failed")).toBe(cap + 30);
     expect((await verifyChain(accountId)).ok).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The cap on failed sign-ins recorded one by one (FAILED_SIGN_IN_EVENTS_PER_HOUR,
  * per account and hour), for failures that name no existing person only (an
- * unknown email or username, an unknown passkey: no target user). A failure
- * against a real person is always recorded: the per-person lock
+ * unknown email or username, an unknown passkey: no target user) or that the
+ * lock didn't count (refused while locked or waiting). A failure against a real
+ * person is always recorded: the per-person lock
  * (lib/security/sign-in-throttle.ts, SIGNIN_LOCKOUT_FAILURES per window) bounds
  * those already, and a cap they shared could be used up with made-up emails to
  * hide a password spray against real people that follows. Failed sign-ins are activity events in the account's
@@ -28,9 +29,18 @@ export const FAILED_SIGN_IN = "user.login.failed";
 export const FAILED_SIGN_INS_CAPPED = "user.login.failed.capped";
 export const FAILED_SIGN_INS_UNRECORDED = "user.login.failed.unrecorded";
 
-/** Whether a failed sign-in names an existing person (its target is a user): those are never capped. */
-export function namesAPerson(event: { target?: { type: string } }): boolean {
-  return event.target?.type === "user";
+/**
+ * Refusals the per-person lock doesn't count (the lock, or a wait, is already on; one per request while it
+ * lasts, from any number of addresses): capped like failures that name nobody. The lock itself is on record.
+ */
+const NOT_COUNTED_BY_THE_LOCK = new Set(["locked", "rate_limited"]);
+
+/**
+ * Whether a failed sign-in is never capped: it names an existing person (its target is a user) and the
+ * per-person lock counted it, so it is bounded by SIGNIN_LOCKOUT_FAILURES per window already.
+ */
+export function alwaysRecorded(event: { target?: { type: string }; details?: Record<string, unknown> }): boolean {
+  return event.target?.type === "user" && !NOT_COUNTED_BY_THE_LOCK.has(String(event.details?.reason));
 }
 
 /** How many of a capped hour's failures went unrecorded, once the hour is over (read before this failure counts). */
