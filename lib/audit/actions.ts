@@ -7,6 +7,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.login": "Signed in",
   "user.login.failed": "Sign-in failed",
   "user.login.failed.capped": "Failed sign-ins no longer recorded this hour",
+  "user.login.failed.unrecorded": "Failed sign-ins that went unrecorded",
   "user.logout": "Signed out",
   "user.locked": "Sign-in locked",
   "user.unlocked": "Sign-in unlocked",

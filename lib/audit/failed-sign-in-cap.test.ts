@@ -13,7 +13,7 @@ import { db } from "@/lib/db/database";
 import { activityEvents } from "@/lib/db/schema";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { createAccount, META } from "@/test/factories";
-import { FAILED_SIGN_INS_CAPPED } from "./failed-sign-in-cap";
+import { FAILED_SIGN_INS_CAPPED, FAILED_SIGN_INS_UNRECORDED } from "./failed-sign-in-cap";
 import { recordEvent } from "./record";
 import { verifyChain } from "./verify";
 
@@ -64,11 +64,42 @@ describe("failed sign-ins recorded per account and hour", () => {
     await failSignIns(other, 3, t0);
     expect(await countOf(other, "user.login.failed")).toBe(3);
 
-    // The next hour, failures are recorded again.
+    // The next hour, failures are recorded again, after one event saying how many of the last went unrecorded.
     await failSignIns(accountId, 2, new Date(t0.getTime() + HOUR + 1_000));
     expect(await countOf(accountId, "user.login.failed")).toBe(cap + 2);
+    const unrecorded = await db().select().from(activityEvents).where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, FAILED_SIGN_INS_UNRECORDED)));
+    expect(unrecorded).toHaveLength(1);
+    expect(typeof unrecorded[0].details === "string" ? JSON.parse(unrecorded[0].details) : unrecorded[0].details).toEqual({ unrecorded: 40, until: new Date(t0.getTime() + HOUR).toISOString() });
     const report = await verifyChain(accountId);
     expect(report.ok).toBe(true);
-    expect(report.checked).toBe(cap + 1 + 1 + 2);
+    expect(report.checked).toBe(cap + 1 + 1 + 1 + 2);
+  });
+});
+
+/*
+ * Review 11y: the cap was one budget for every failure, so ~500 made-up emails switched recording off for
+ * the hour and a password spray against real people that followed was missing from Activity.
+ */
+describe("failed sign-ins against real people", () => {
+  it("are recorded past the cap that failures naming nobody used up", async () => {
+    const cap = config().failedSignInEventsPerHour!;
+    const accountId = await createAccount();
+    const t0 = new Date(Date.now() - 20 * HOUR);
+    await failSignIns(accountId, cap + 5, t0);
+    await writeSystem(async (tx) => {
+      for (let i = 0; i < 30; i++) {
+        const who = { type: "user" as const, id: `u${i}`, label: `Person ${i}` };
+        await recordEvent(tx, { accountId, action: "user.login.failed", actor: who, target: who, details: { reason: "wrong_password" }, meta: META, at: t0 });
+      }
+    });
+    expect(await countOf(accountId, "user.login.failed")).toBe(cap + 30);
+    expect(await countOf(accountId, FAILED_SIGN_INS_CAPPED)).toBe(1);
+    // Refusals of a person already locked (or made to wait) are not counted by the lock, so not bounded by it: capped.
+    await writeSystem(async (tx) => {
+      const who = { type: "user" as const, id: "u0", label: "Person 0" };
+      for (const reason of ["locked", "rate_limited"]) await recordEvent(tx, { accountId, action: "user.login.failed", actor: who, target: who, details: { reason }, meta: META, at: t0 });
+    });
+    expect(await countOf(accountId, "user.login.failed")).toBe(cap + 30);
+    expect((await verifyChain(accountId)).ok).toBe(true);
   });
 });

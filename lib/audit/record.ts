@@ -16,7 +16,7 @@ import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { countSignIn } from "@/lib/observability/metrics";
 import { activityEvents } from "@/lib/db/schema";
 import { anchorQuery, eventHash, headFrom, type ChainedFields, type ChainHead } from "./chain";
-import { FAILED_SIGN_IN, FAILED_SIGN_INS_CAPPED, failedSignInOnRecord } from "./failed-sign-in-cap";
+import { FAILED_SIGN_IN, FAILED_SIGN_INS_CAPPED, FAILED_SIGN_INS_UNRECORDED, failedSignInOnRecord, alwaysRecorded } from "./failed-sign-in-cap";
 import { indexEventParties } from "./party-search";
 
 export type EventParty = {
@@ -152,8 +152,18 @@ export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
     const method = typeof event.details?.method === "string" ? event.details.method : "password";
     afterCommit(tx, () => countSignIn(event.action === "user.login" ? "success" : "failure", method));
   }
-  if (event.action === FAILED_SIGN_IN) {
+  if (event.action === FAILED_SIGN_IN && !alwaysRecorded(event)) {
     const onRecord = await failedSignInOnRecord(tx, event.accountId, event.at ?? new Date());
+    if (onRecord.unrecorded) {
+      await appendEvent(tx, {
+        accountId: event.accountId,
+        action: FAILED_SIGN_INS_UNRECORDED,
+        actor: { type: "system", id: null, label: "Sign-in" },
+        details: { unrecorded: onRecord.unrecorded.count, until: onRecord.unrecorded.until.toISOString() },
+        meta: { ip: null, userAgent: null },
+        at: event.at,
+      });
+    }
     if (onRecord.record === "nothing") return;
     if (onRecord.record === "cap") {
       return appendEvent(tx, {

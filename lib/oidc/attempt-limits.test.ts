@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PEER_HEADER } from "@/lib/http/request-meta";
-import { oidcUserCodeGlobalLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
+import { oidcUserCodeGlobalLimit, oidcUserCodeIpLimit, oidcUserCodePersonLimit } from "@/lib/security/limits";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { createAccount } from "@/test/factories";
 import { OidcAdapter } from "./adapter";
@@ -30,9 +30,9 @@ let lastBody: unknown;
 
 /**
  * One POST /device from `address` typing `userCode`, through the limits' middleware; whether the code was looked up.
- * `signedIn`: the request carries a session cookie that resolves to a live session.
+ * `signedIn`: the request carries a session cookie that resolves to a live session (of user "user-a", or the id given).
  */
-async function typeUserCode(address: string, userCode: string, signedIn = false): Promise<Outcome> {
+async function typeUserCode(address: string, userCode: string, signedIn: boolean | string = false): Promise<Outcome> {
   let looked = false;
   const headers: Record<string, string> = { [PEER_HEADER]: address };
   if (signedIn) headers.cookie = "authjs.session-token=live";
@@ -46,7 +46,8 @@ async function typeUserCode(address: string, userCode: string, signedIn = false)
     set() {},
     oidc: undefined,
   } as unknown as KoaContextWithOIDC;
-  const middleware = attemptLimits(async (req) => signedIn && String(req.headers.cookie ?? "").includes("authjs.session-token=live"));
+  const userId = signedIn === true ? "user-a" : signedIn || null;
+  const middleware = attemptLimits(async (req) => (String(req.headers.cookie ?? "").includes("authjs.session-token=live") ? userId : null));
   await runInRequestScope(newRequestScope(false), () =>
     middleware(ctx, async () => {
       looked = true;
@@ -127,5 +128,30 @@ describe("/device user codes guessed from many addresses", () => {
     for (let i = 0; i < oidcUserCodeIpLimit().points + 5; i++) expect((await typeUserCode("192.0.2.203", wrongCode())).status).toBe(429);
     // Signed in from that address: its own limit is untouched.
     expect((await typeUserCode("192.0.2.203", wrongCode(), true)).looked).toBe(true);
+  });
+});
+
+/*
+ * Review 11y: a signed-in person skipped the shared budget and had no budget of their own, so one account's
+ * session cookie used from many addresses got each address's budget with no overall cap.
+ */
+describe("/device user codes guessed with one account's session from many addresses", () => {
+  const perPerson = () => oidcUserCodePersonLimit().points;
+
+  it("charges a signed-in person's misses to their own budget, across addresses", async () => {
+    for (let i = 0; i < perPerson(); i++) expect((await typeUserCode(`203.0.113.${i}`, wrongCode(), "user-a")).looked).toBe(true);
+    // A fresh address, same person: not looked up, and that address's own budget is not spent on it.
+    expect(await typeUserCode("192.0.2.210", wrongCode(), "user-a")).toEqual({ looked: false, status: 429 });
+    expect((await typeUserCode("192.0.2.210", wrongCode())).looked).toBe(true);
+    // Another person has their own budget; the shared one of people without a session was never touched.
+    expect((await typeUserCode("192.0.2.211", wrongCode(), "user-b")).looked).toBe(true);
+  });
+
+  it("forgives a signed-in person's code that matched", async () => {
+    const userCode = "BCDFGHJK";
+    await new OidcAdapter("DeviceCode").upsert(crypto.randomUUID(), { userCode, clientId: "lka_device_test" } as never, 600);
+    for (let i = 0; i < perPerson() + 5; i++) expect(await typeUserCode(`198.51.100.${i}`, userCode, "user-c")).toEqual({ looked: true, status: 200 });
+    for (let i = 0; i < perPerson(); i++) expect((await typeUserCode(`203.0.113.${i}`, wrongCode(), "user-c")).looked).toBe(true);
+    expect((await typeUserCode("203.0.113.99", wrongCode(), "user-c")).status).toBe(429);
   });
 });

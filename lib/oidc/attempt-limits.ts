@@ -12,8 +12,11 @@
  *    counted first, so parallel guesses can't all pass the check (review 9d);
  *    without a live Latchkey session it also counts against one budget of all
  *    addresses together, a short one (oidcUserCodeGlobalLimit: 30 a minute),
- *    so guessing from many addresses is bounded while its worst case for a
- *    person is a minute's wait, or none once signed in;
+ *    so guessing from many addresses is bounded; with one it counts against the
+ *    signed-in person's own budget instead (oidcUserCodePersonLimit), so one
+ *    account's cookie used from many addresses is bounded too. An attacker can
+ *    keep the shared budget used up for as long as they keep at it; signing in
+ *    first is the way past it;
  *  - a flow started without a live Latchkey session (a device authorization, an
  *    authorization request) counts against the client address whatever its
  *    answer: each stores a row (oidcFlowStartsIpLimit). A session cookie that
@@ -37,7 +40,7 @@ import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
 import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
 import { textProblem } from "@/lib/http/well-formed-text";
-import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeGlobalLimit, oidcUserCodeIpLimit } from "@/lib/security/limits";
+import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeGlobalLimit, oidcUserCodeIpLimit, oidcUserCodePersonLimit } from "@/lib/security/limits";
 import { assertRateLimitsNotExhausted, consumeRateLimit, counterKey, forgiveRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { rateLimitAddress } from "@/lib/security/address-key";
 import { tooManyAttemptsPage, viewerFor } from "./pages";
@@ -137,8 +140,8 @@ async function count(keys: Array<[Parameters<typeof consumeRateLimit>[0], string
   return refused;
 }
 
-/** Whether a request's cookies carry a live Latchkey session (lib/sign-in resolves it: this layer can't). */
-export type LiveSession = (req: IncomingMessage) => Promise<boolean>;
+/** The user id of the live Latchkey session a request's cookies carry, or null (lib/sign-in resolves it: this layer can't). */
+export type LiveSession = (req: IncomingMessage) => Promise<string | null>;
 
 /**
  * A request that starts a flow and stores a row for whoever asks: a device authorization, or an authorization
@@ -148,13 +151,13 @@ export type LiveSession = (req: IncomingMessage) => Promise<boolean>;
 async function startsFlow(ctx: KoaContextWithOIDC, liveSession: LiveSession): Promise<"device" | "browser" | null> {
   if (ctx.method === "POST" && ctx.path === PROVIDER_ROUTES.device_authorization) return "device";
   if ((ctx.method !== "GET" && ctx.method !== "POST") || ctx.path !== PROVIDER_ROUTES.authorization) return null;
-  return (await signedIn(ctx, liveSession)) ? null : "browser";
+  return (await signedInUser(ctx, liveSession)) ? null : "browser";
 }
 
-/** Whether the request carries a live Latchkey session (a cookie only named like one is none). */
-async function signedIn(ctx: KoaContextWithOIDC, liveSession: LiveSession): Promise<boolean> {
+/** The user id of the request's live Latchkey session, or null (a cookie only named like one is none). */
+async function signedInUser(ctx: KoaContextWithOIDC, liveSession: LiveSession): Promise<string | null> {
   const cookie = ctx.req.headers.cookie;
-  return Boolean(cookie && carriesSessionCookie(cookie) && (await liveSession(ctx.req)));
+  return cookie && carriesSessionCookie(cookie) ? await liveSession(ctx.req) : null;
 }
 
 /** The one key of oidcUserCodeGlobalLimit: every address's misses together. */
@@ -189,23 +192,22 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
       if (!(err instanceof RateLimited)) throw err;
       return await refuse(ctx, err, true);
     }
-    // Guesses from many addresses share one short budget; a signed-in person (known, and held to their address's
-    // limit) is never held up by it, so using it up costs others at most a minute's wait.
-    const everyone = !(await signedIn(ctx, liveSession));
-    if (everyone) {
-      try {
-        await consumeRateLimit(oidcUserCodeGlobalLimit(), EVERY_ADDRESS);
-      } catch (err) {
-        if (!(err instanceof RateLimited)) throw err;
-        // Not looked up, so not this address's guess: its own budget is not spent on others' misses.
-        await forgiveRateLimit(oidcUserCodeIpLimit(), address);
-        return await refuse(ctx, err, true, "everyone");
-      }
+    // Guesses from many addresses share one short budget. A signed-in person is never held up by it: their misses
+    // are charged to their own budget instead (one account's cookie used from many addresses gets no more).
+    const userId = await signedInUser(ctx, liveSession);
+    const [shared, key]: [RateLimit, string] = userId ? [oidcUserCodePersonLimit(), userId] : [oidcUserCodeGlobalLimit(), EVERY_ADDRESS];
+    try {
+      await consumeRateLimit(shared, key);
+    } catch (err) {
+      if (!(err instanceof RateLimited)) throw err;
+      // Not looked up, so not this address's guess: its own budget is not spent on it.
+      await forgiveRateLimit(oidcUserCodeIpLimit(), address);
+      return await refuse(ctx, err, true, userId ? undefined : "everyone");
     }
     await next();
     if (scope.userCodeMisses === 0) {
       await forgiveRateLimit(oidcUserCodeIpLimit(), address);
-      if (everyone) await forgiveRateLimit(oidcUserCodeGlobalLimit(), EVERY_ADDRESS);
+      await forgiveRateLimit(shared, key);
     }
     return;
   }

@@ -153,12 +153,23 @@ export function oidcUserCodeIpLimit(): RateLimit {
  * User codes entered on /device that match no device, from every address together, by people without a
  * Latchkey session: a limit on guessing them from many addresses (RFC 8628 §5.1). A user code has
  * 20^8 ≈ 2.6·10^10 values, so 30 misses a minute (1.3·10^6 a month) hit a code with a chance of about
- * 5·10^-5 a month per code pending at all times (1 in 20,000). A short window, so its worst case, an attacker
- * using it up minute after minute, is a wait of at most a minute per try for people who are not signed in;
- * signed-in people are held to their address's limit only (lib/oidc/attempt-limits.ts).
+ * 5·10^-5 a month per code pending at all times (1 in 20,000). Its worst case: an attacker who uses it up
+ * minute after minute refuses every person without a session on /device for as long as the attack lasts
+ * (each window is a minute; the next is used up again). Signing in to Latchkey first is the way past it:
+ * a signed-in person is held to their address's limit and their own (oidcUserCodePersonLimit) instead
+ * (lib/oidc/attempt-limits.ts).
  */
 export function oidcUserCodeGlobalLimit(): RateLimit {
   return { name: "oidc-user-code-all", points: 30, durationSeconds: 60, message: "Too many codes that didn't match", ...waitFor("codes that didn't match", "tooManyUnmatchedCodes") };
+}
+
+/**
+ * User codes entered on /device that match no device, per signed-in person (their user id), from any
+ * address: the shared budget above doesn't hold them, so one account's session used from many addresses
+ * is bounded by this instead. The same size as the per-address limit.
+ */
+export function oidcUserCodePersonLimit(): RateLimit {
+  return { ...oidcUserCodeIpLimit(), name: "oidc-user-code-person" };
 }
 
 /**

@@ -124,11 +124,12 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
 }
 
 /**
- * Whether the request's session cookie is a live Latchkey session (the guessing limits exempt only those from
- * counting an authorization request): resolved as the interaction resolves it, once per request.
+ * The user id of the request's live Latchkey session, or null (the guessing limits exempt only those from
+ * counting an authorization request, and charge their /device misses to the person): resolved as the
+ * interaction resolves it, once per request.
  */
-async function liveSession(req: IncomingMessage): Promise<boolean> {
-  return (await oncePerRequest("browser-session", () => providerRequestSession(req))) !== null;
+async function liveSession(req: IncomingMessage): Promise<string | null> {
+  return (await oncePerRequest("browser-session", () => providerRequestSession(req)))?.userId ?? null;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
