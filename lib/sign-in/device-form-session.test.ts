@@ -4,33 +4,18 @@
  * 500 from oidc-provider ("persist can only be called on previously persisted Sessions") and an error in
  * the log; now it is sent back to the page, and the page's own form still works.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { config } from "@/lib/config";
-import { writeSystem } from "@/lib/data/unit-of-work";
-import { mailSettings } from "@/lib/db/schema";
-import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
-import { META } from "@/test/factories";
-import { oidcRequestHandler } from "./app-sign-in-http";
+import { startProviderServer } from "@/test/provider-server";
 
-let server: http.Server;
+let provider: Awaited<ReturnType<typeof startProviderServer>>;
 let base: string;
 
 beforeAll(async () => {
-  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" }), META);
-  server = http.createServer((req, res) => {
-    if (!oidcRequestHandler(req, res)) res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  (config() as { publicUrl: string | null }).publicUrl = null;
-  await writeSystem(async (tx) => {
-    await tx.insert(mailSettings).values({ accountId: setup.account_id, publicUrl: base, updatedAt: new Date() });
-  });
+  provider = await startProviderServer();
+  base = provider.base;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => provider.close());
 
 const form = (fields: Record<string, string>) => ({
   method: "POST",

@@ -3,40 +3,29 @@
  * query's text (the driver threw, the provider answered 500 server_error), SQLite looked for it.
  * Each answers the protocol's own error for a value no client, code or token can have.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { config } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { applications, mailSettings } from "@/lib/db/schema";
-import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
-import { META } from "@/test/factories";
+import { applications } from "@/lib/db/schema";
 import { personAndApp } from "@/test/oidc-fixtures";
-import { oidcRequestHandler } from "./app-sign-in-http";
+import { startProviderServer } from "@/test/provider-server";
 import { eq } from "drizzle-orm";
 
-let server: http.Server;
+let provider: Awaited<ReturnType<typeof startProviderServer>>;
 let base: string;
 let clientId: string;
 const REDIRECT = "https://app.example.com/callback";
 
 beforeAll(async () => {
-  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" }), META);
-  server = http.createServer((req, res) => {
-    if (!oidcRequestHandler(req, res)) res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  (config() as { publicUrl: string | null }).publicUrl = null;
+  provider = await startProviderServer();
+  base = provider.base;
   const app = await personAndApp();
   clientId = app.clientId;
   await writeSystem(async (tx) => {
-    await tx.insert(mailSettings).values({ accountId: setup.account_id, publicUrl: base, updatedAt: new Date() });
     await tx.update(applications).set({ type: "spa", redirectUris: [REDIRECT] }).where(eq(applications.id, app.applicationId));
   });
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => provider.close());
 
 const NUL = "a\u0000b";
 
