@@ -18,7 +18,7 @@
  * Latchkey groups by id and are not affected.
  */
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { recordEvent } from "@/lib/audit/record";
 import { bumpCacheVersion } from "@/lib/data/cache-version";
@@ -146,9 +146,10 @@ export function cleanedName(kind: Pick<Kind, "noun" | "max">, id: string, name: 
 }
 
 /** Renames one record when its name still needs it; false when someone changed or removed it meanwhile. */
-async function cleanOne(kind: Kind, id: string, at: Date): Promise<boolean> {
+async function cleanOne(kind: Kind, found: { id: string; accountId: string }, at: Date): Promise<boolean> {
+  const itself = and(eq(kind.columns.accountId, found.accountId), eq(kind.columns.id, found.id))!;
   return writeSystem(async (tx) => {
-    const [row] = await select(tx, kind).where(eq(kind.columns.id, id));
+    const [row] = await select(tx, kind).where(itself);
     if (!row?.name || !hasUnsafeDisplayCharacters(row.name)) return false;
     const taken = new Set(kind.unique?.reserved ?? []);
     if (kind.unique) {
@@ -157,7 +158,7 @@ async function cleanOne(kind: Kind, id: string, at: Date): Promise<boolean> {
       }
     }
     const name = cleanedName(kind, row.id, row.name, taken);
-    await tx.update(kind.table).set({ [kind.field]: name } as never).where(eq(kind.columns.id, row.id));
+    await tx.update(kind.table).set({ [kind.field]: name } as never).where(itself);
     await kind.changed?.(tx);
     await recordEvent(tx, { accountId: row.accountId, actor: ACTOR, ...kind.event(row, escapedDisplayText(row.name), name), meta: { ip: null, userAgent: null }, at });
     return true;
@@ -172,7 +173,7 @@ export async function cleanStoredRecordNames({ now = new Date() }: { now?: Date 
   for (const kind of KINDS) {
     // Ids and names only; the few that need it are written one by one.
     for (const row of await select(db(), kind)) {
-      if (row.name !== null && hasUnsafeDisplayCharacters(row.name) && (await cleanOne(kind, row.id, now))) cleaned += 1;
+      if (row.name !== null && hasUnsafeDisplayCharacters(row.name) && (await cleanOne(kind, row, now))) cleaned += 1;
     }
   }
   await writeSystem(async (tx) => {
