@@ -45,7 +45,7 @@ import { assertRateLimitsNotExhausted, consumeRateLimit, counterKey, forgiveRate
 import { rateLimitAddress } from "@/lib/security/address-key";
 import { tooManyAttemptsPage, viewerFor } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
-import { carriesSessionCookie, PROVIDER_ROUTES } from "./paths";
+import { PROVIDER_ROUTES } from "./paths";
 import { currentScope } from "./request-scope";
 
 const APP_ENDPOINTS = new Set([`${OIDC_PREFIX}/token`, `${OIDC_PREFIX}/token/introspection`, `${OIDC_PREFIX}/token/revocation`, `${OIDC_PREFIX}/device/auth`]);
@@ -140,7 +140,10 @@ async function count(keys: Array<[Parameters<typeof consumeRateLimit>[0], string
   return refused;
 }
 
-/** The user id of the live Latchkey session a request's cookies carry, or null (lib/sign-in resolves it: this layer can't). */
+/**
+ * The user id of the live Latchkey session a request's cookies carry, or null (lib/sign-in resolves it: this
+ * layer can't; it answers null at once for a request without a session cookie).
+ */
 export type LiveSession = (req: IncomingMessage) => Promise<string | null>;
 
 /**
@@ -151,13 +154,7 @@ export type LiveSession = (req: IncomingMessage) => Promise<string | null>;
 async function startsFlow(ctx: KoaContextWithOIDC, liveSession: LiveSession): Promise<"device" | "browser" | null> {
   if (ctx.method === "POST" && ctx.path === PROVIDER_ROUTES.device_authorization) return "device";
   if ((ctx.method !== "GET" && ctx.method !== "POST") || ctx.path !== PROVIDER_ROUTES.authorization) return null;
-  return (await signedInUser(ctx, liveSession)) ? null : "browser";
-}
-
-/** The user id of the request's live Latchkey session, or null (a cookie only named like one is none). */
-async function signedInUser(ctx: KoaContextWithOIDC, liveSession: LiveSession): Promise<string | null> {
-  const cookie = ctx.req.headers.cookie;
-  return cookie && carriesSessionCookie(cookie) ? await liveSession(ctx.req) : null;
+  return (await liveSession(ctx.req)) ? null : "browser";
 }
 
 /** The one key of oidcUserCodeGlobalLimit: every address's misses together. */
@@ -194,7 +191,7 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
     }
     // Guesses from many addresses share one short budget. A signed-in person is never held up by it: their misses
     // are charged to their own budget instead (one account's cookie used from many addresses gets no more).
-    const userId = await signedInUser(ctx, liveSession);
+    const userId = await liveSession(ctx.req);
     const [shared, key]: [RateLimit, string] = userId ? [oidcUserCodePersonLimit(), userId] : [oidcUserCodeGlobalLimit(), EVERY_ADDRESS];
     try {
       await consumeRateLimit(shared, key);

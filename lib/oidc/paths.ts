@@ -50,11 +50,3 @@ const WITH_ID = new RegExp(`^(?:${PROVIDER_ROUTES.authorization}|${DEVICE_PATH}|
 export function isExactProviderPath(pathname: string): boolean {
   return FIXED.has(pathname) || WITH_ID.test(pathname);
 }
-
-/**
- * Whether a request carries a Latchkey session cookie (Auth.js's, under any of its names, plain or chunked):
- * present, not proven valid (which name counts is lib/sign-in/auth-cookies.ts's business).
- */
-export function carriesSessionCookie(cookieHeader: string | undefined): boolean {
-  return /(?:^|;\s*)(?:__Host-|__Secure-)?authjs\.session-token(?:\.\d+)?=/.test(cookieHeader ?? "");
-}

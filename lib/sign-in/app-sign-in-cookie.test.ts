@@ -55,12 +55,16 @@ async function sessionCookie(name: string): Promise<string> {
 
 const pairs = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]);
 
-/** An authorization request with `cookie`, then its interaction: where the interaction sends the browser. */
+/**
+ * An authorization request with `cookie`, then its interaction: where the interaction sends the browser. A
+ * request with no cookie of a session's names is sent to sign in by the authorization request itself.
+ */
 async function appSignIn(cookie: string): Promise<string> {
   const challenge = crypto.createHash("sha256").update(crypto.randomBytes(32)).digest("base64url");
   const query = new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT, response_type: "code", scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "s" });
   const auth = await fetch(`${base}/oidc/auth?${query}`, { redirect: "manual", headers: { cookie } });
   expect(auth.status, await auth.clone().text()).toBe(303);
+  if (auth.headers.get("location")!.startsWith("/login?")) return auth.headers.get("location")!;
   const interaction = new URL(auth.headers.get("location")!, ISSUER);
   expect(interaction.pathname).toMatch(/^\/oidc\/interaction\//);
   const answer = await fetch(`${base}${interaction.pathname}`, { redirect: "manual", headers: { cookie: [...pairs(auth), cookie].join("; ") } });

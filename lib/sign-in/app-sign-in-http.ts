@@ -18,11 +18,11 @@ import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { consentPage, messagePage, PAGE_POLICY, viewerFor } from "@/lib/oidc/pages";
-import { carriesSessionCookie, isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
+import { isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope } from "@/lib/oidc/request-scope";
 import { signOutSession } from "@/lib/sessions/sign-out";
-import { sessionCookieName } from "./auth-cookies";
+import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
@@ -129,6 +129,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
  * interaction resolves it, once per request.
  */
 async function liveSession(req: IncomingMessage): Promise<string | null> {
+  if (!carriesSessionCookie(req.headers.cookie)) return null;
   return (await oncePerRequest("browser-session", () => providerRequestSession(req)))?.userId ?? null;
 }
 

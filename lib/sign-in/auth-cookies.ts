@@ -17,6 +17,20 @@ export function sessionCookieName(secure: boolean): string {
   return hostCookieName(SESSION_COOKIE, secure);
 }
 
+/** Either session cookie name, whole or one of Auth.js's chunks (".0", ".1", …), at the start of a cookie pair. */
+const SESSION_COOKIE_PRESENT = new RegExp(
+  `(?:^|;\\s*)(?:${[true, false].map((secure) => sessionCookieName(secure).replaceAll(".", "\\.")).join("|")})(?:\\.\\d+)?=`,
+);
+
+/**
+ * Whether a Cookie header carries a session cookie under either name (Secure or not): present, not proven
+ * valid. For skipping work where no session can be (the provider's routes); whether the cookie counts is for
+ * the readers above, which take only this request's name.
+ */
+export function carriesSessionCookie(cookieHeader: string | undefined): boolean {
+  return SESSION_COOKIE_PRESENT.test(cookieHeader ?? "");
+}
+
 /** Auth.js's `cookies` option: only the names; its defaults keep the options (HttpOnly, SameSite=Lax, Path=/, Secure as useSecureCookies, no Domain). */
 export function authJsCookies(secure: boolean): NonNullable<NextAuthConfig["cookies"]> {
   const named = (name: string) => ({ name: hostCookieName(`authjs.${name}`, secure) });
