@@ -15,6 +15,7 @@ import { DecryptionError, decryptField, encryptField } from "@/lib/crypto/aead";
 import { config } from "@/lib/config";
 import * as pgSchema from "./schema.pg";
 import * as schema from "./schema.sqlite";
+import { sqliteHasTable } from "./sqlite-has-table";
 
 const CHECK_KEY = "encryption_key_check";
 const CHECK_PLAINTEXT = "latchkey-key-check";
@@ -67,8 +68,7 @@ function openReadOnly(databaseFile: string): Database.Database {
 export function checkKeyReadOnly(databaseFile: string): void {
   const sqlite = openReadOnly(databaseFile);
   try {
-    const initialised = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-    if (initialised) compareCheckValue(drizzle(sqlite, { schema }));
+    if (sqliteHasTable(sqlite, "meta")) compareCheckValue(drizzle(sqlite, { schema }));
   } finally {
     sqlite.close();
   }

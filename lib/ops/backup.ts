@@ -26,6 +26,7 @@ import { parseInt8AsNumber, POSTGRES_MIGRATIONS } from "@/lib/db/postgres";
 import * as pgSchema from "@/lib/db/schema.pg";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
 import { SQLITE_MIGRATIONS } from "@/lib/db/sqlite";
+import { sqliteHasTable } from "@/lib/db/sqlite-has-table";
 import { keyRing, keySetById } from "@/lib/crypto/keys";
 import { HEARTBEAT_PATTERN } from "@/lib/data/heartbeat";
 import { type BackupManifest, BackupRefusedError, createPrivateFile, describe, MANIFEST_TABLE, writeManifest } from "./backup-file";
@@ -89,7 +90,7 @@ export async function takeBackup(source: Source, out: string, log: (line: string
 }
 
 function dropServerHeartbeats(file: Database.Database): void {
-  if (!file.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leases'").get()) return;
+  if (!sqliteHasTable(file, "leases")) return;
   file.prepare("DELETE FROM leases WHERE name LIKE ?").run(HEARTBEAT_PATTERN);
 }
 

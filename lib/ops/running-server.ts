@@ -12,6 +12,7 @@ import "server-only";
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import type pg from "pg";
+import { sqliteHasTable } from "@/lib/db/sqlite-has-table";
 import { HEARTBEAT_PATTERN, SERVER_HEARTBEAT } from "@/lib/data/heartbeat";
 import { BackupRefusedError } from "./backup-file";
 
@@ -22,8 +23,7 @@ export function sqliteHeartbeat(file: string): number | null {
   // behind, which the restore would then set aside; the last connection to close removes them.
   const sqlite = new Database(file, { fileMustExist: true });
   try {
-    const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leases'").get();
-    if (!table) return null;
+    if (!sqliteHasTable(sqlite, "leases")) return null;
     const row = sqlite.prepare("SELECT max(expires_at) AS expires_at FROM leases WHERE name LIKE ?").get(HEARTBEAT_PATTERN) as { expires_at: number | null } | undefined;
     return row?.expires_at == null ? null : Number(row.expires_at);
   } finally {
