@@ -62,13 +62,16 @@ const domainSchema = z
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "Enter domains like example.com");
 
+/** The longest name of an identity provider or the LDAP directory (the sign-in page's button). */
+export const SIGN_IN_SOURCE_NAME_MAX = 64;
+
 const providerFields = {
   type: z.enum(IDP_TYPES, { error: `Type must be one of: ${IDP_TYPES.join(", ")}` }),
   name: z
     .string({ error: "Display name is required" })
     .trim()
     .min(1, "Display name is required")
-    .max(64, "Display name must be at most 64 characters")
+    .max(SIGN_IN_SOURCE_NAME_MAX, `Display name must be at most ${SIGN_IN_SOURCE_NAME_MAX} characters`)
     // The public sign-in page shows it to anyone: one line, no direction overrides (lib/format/display-text.ts).
     .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS),
   issuer: issuerSchema,
@@ -165,7 +168,7 @@ export const ldapInputSchema = z.object({
     .string({ error: "Name must be text" })
     .trim()
     .min(1, "Name is required")
-    .max(64, "Name must be at most 64 characters")
+    .max(SIGN_IN_SOURCE_NAME_MAX, `Name must be at most ${SIGN_IN_SOURCE_NAME_MAX} characters`)
     .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS)
     .default("LDAP"),
   enabled: bool("enabled").default(false),

@@ -29,6 +29,7 @@ import { asDisplayText, escapedDisplayText, hasUnsafeDisplayCharacters } from "@
 import { APPLICATIONS_VERSION } from "@/lib/applications/for-provider";
 import { APPLICATION_NAME_MAX } from "@/lib/applications/schemas";
 import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
+import { SIGN_IN_SOURCE_NAME_MAX } from "@/lib/idp/schemas";
 import { signInConfigurationChanged } from "@/lib/idp/configuration-version";
 import { ROLE_NAME_MAX } from "@/lib/roles/schemas";
 import { TOKEN_NAME_MAX_LENGTH } from "@/lib/tokens/limits";
@@ -90,7 +91,7 @@ const KINDS: Kind[] = [
   },
   {
     noun: "Identity provider",
-    max: 64,
+    max: SIGN_IN_SOURCE_NAME_MAX,
     table: identityProviders,
     columns: { id: identityProviders.id, accountId: identityProviders.accountId, scope: identityProviders.accountId, name: identityProviders.name },
     field: "name",
@@ -100,7 +101,7 @@ const KINDS: Kind[] = [
   },
   {
     noun: "Directory",
-    max: 64,
+    max: SIGN_IN_SOURCE_NAME_MAX,
     table: ldapSources,
     columns: { id: ldapSources.id, accountId: ldapSources.accountId, scope: ldapSources.accountId, name: ldapSources.name },
     field: "name",
