@@ -35,8 +35,11 @@ export type DirectoryUser = {
   username: string;
   email: string | null;
   name: string | null;
-  /** The entry's own id, which a username given to someone else later doesn't carry (see stableIdOf), or null. */
-  stableId: string | null;
+  /**
+   * The entry's own ids, which a username given to someone else later doesn't carry (see stableIdsOf): one per
+   * id attribute the directory answered, in STABLE_ID_ATTRIBUTES' order; empty when it keeps none.
+   */
+  stableIds: string[];
 };
 
 /**
@@ -46,25 +49,45 @@ export type DirectoryUser = {
  */
 const STABLE_ID_ATTRIBUTES = ["entryUUID", "objectGUID", "nsUniqueId"] as const;
 
-/** The attribute a bound subject is an entry's id of (stableIdOf's "attribute:value"), or undefined for a username. */
+/** The attribute a bound subject is an entry's id of (stableIdsOf's "attribute:value"), or undefined for a username. */
 function directoryIdAttribute(subject: string): (typeof STABLE_ID_ATTRIBUTES)[number] | undefined {
   return STABLE_ID_ATTRIBUTES.find((a) => subject.startsWith(`${a.toLowerCase()}:`));
 }
 
-/** Whether a bound subject is an entry's id (stableIdOf), not a username. */
+/** Whether a bound subject is an entry's id (stableIdsOf), not a username. */
 export function isDirectoryId(subject: string): boolean {
   return directoryIdAttribute(subject) !== undefined;
 }
 
-/** "entryuuid:…" (the attribute's name, lower-cased, then its value; objectGUID's bytes in hex), or null. */
-function stableIdOf(entry: Entry): string | null {
+/**
+ * "entryuuid:…" (the attribute's name, lower-cased, then its value; objectGUID's bytes in hex) for each id
+ * attribute the entry has. A directory may answer more than one (389 Directory Server with its entryUUID
+ * plugin turned on later also keeps nsUniqueId), and a person stays bound by whichever they were bound by.
+ */
+export function stableIdsOf(entry: Entry): string[] {
+  const ids: string[] = [];
   for (const attribute of STABLE_ID_ATTRIBUTES) {
     const value = firstRaw(entry, attribute);
     if (value === undefined) continue;
     const text = Buffer.isBuffer(value) ? value.toString("hex") : String(value).trim().toLowerCase();
-    if (text) return `${attribute.toLowerCase()}:${text}`;
+    if (text) ids.push(`${attribute.toLowerCase()}:${text}`);
   }
-  return null;
+  return ids;
+}
+
+/**
+ * The subject a directory sign-in binds the person by: the id they are bound by already when the entry still
+ * carries it (so a directory that starts answering a second id attribute doesn't make them someone new), else
+ * the entry's first id, else (a directory that keeps none) the username.
+ */
+export function directorySubject(entry: DirectoryUser, boundTo: string | null): string {
+  if (boundTo && entry.stableIds.includes(boundTo)) return boundTo;
+  return entry.stableIds[0] ?? entry.username.toLowerCase();
+}
+
+/** The bound subjects among `wanted` that this entry answers for: any of its ids, or its username. */
+export function subjectsAnsweredBy(entry: DirectoryUser, wanted: ReadonlySet<string>): string[] {
+  return [...entry.stableIds, entry.username.toLowerCase()].filter((key) => wanted.has(key));
 }
 
 /** The directory could not be asked (down, TLS refused, service bind refused): not the person's fault. */
@@ -161,7 +184,7 @@ export async function findDirectoryUser(config: LdapConfig, username: string): P
   return findOneEntry(config, config.userFilter.replaceAll("{username}", Filter.escape(username)), username);
 }
 
-/** A filter clause matching the entry with this id (stableIdOf's "attribute:value"), or null for a username or a malformed id. */
+/** A filter clause matching the entry with this id (stableIdsOf's "attribute:value"), or null for a username or a malformed id. */
 function idClause(stableId: string): string | null {
   const attribute = directoryIdAttribute(stableId);
   if (!attribute) return null;
@@ -177,7 +200,7 @@ function anyUserFilter(config: LdapConfig): string {
 }
 
 /**
- * The entry with this id (stableIdOf's "attribute:value"), if the user filter still lets it sign in (with any
+ * The entry with this id (stableIdsOf's "attribute:value"), if the user filter still lets it sign in (with any
  * username), or null: how a person already bound to their entry is found again, whatever their username now.
  */
 export async function findDirectoryUserById(config: LdapConfig, stableId: string): Promise<DirectoryUser | null> {
@@ -192,7 +215,7 @@ const ENTRY_ATTRIBUTES = (config: LdapConfig) => [config.usernameAttribute, conf
 function directoryUserOf(config: LdapConfig, entry: Entry, typed: string | null): DirectoryUser | null {
   const username = first(entry, config.usernameAttribute) ?? typed;
   if (!username) return null;
-  return { dn: entry.dn, username, email: first(entry, config.emailAttribute), name: first(entry, config.nameAttribute), stableId: stableIdOf(entry) };
+  return { dn: entry.dn, username, email: first(entry, config.emailAttribute), name: first(entry, config.nameAttribute), stableIds: stableIdsOf(entry) };
 }
 
 /** The one entry `filter` finds, or null; `typed`: the username to go by when the entry has none. */
@@ -256,7 +279,7 @@ export async function findBoundEntries(config: LdapConfig, subjects: readonly st
       let unmatched = false;
       for (const entry of searchEntries) {
         const user = directoryUserOf(config, entry, entry.dn)!;
-        const keys = [user.stableId, user.username.toLowerCase()].filter((key): key is string => key !== null && wanted.has(key));
+        const keys = subjectsAnsweredBy(user, wanted);
         for (const key of keys) found.set(key, user);
         if (keys.length === 0) unmatched = true;
       }

@@ -7,7 +7,7 @@ import "server-only";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { LdapSourceRow } from "@/lib/db/schema";
 import { signInExternal, type ExternalPolicy, type ExternalSignedIn } from "../external-sign-in";
-import { findDirectoryUser, findDirectoryUserById, isDirectoryId, verifyDirectoryPassword, type DirectoryUser, type LdapConfig } from "./directory";
+import { directorySubject, findDirectoryUser, findDirectoryUserById, isDirectoryId, verifyDirectoryPassword, type DirectoryUser, type LdapConfig } from "./directory";
 import { mappedGroupsOf } from "./group-mapping";
 import { ldapConfigOf } from "./source";
 
@@ -20,7 +20,7 @@ export class DirectoryCredentialsRejected extends Error {
 
 /**
  * Whom to look up: `typed`, what the person typed; `boundTo`, the directory subject the Latchkey user they typed
- * is bound by, if any: an entry's id (./directory.ts stableIdOf) or, for people bound before ids were read, the
+ * is bound by, if any: an entry's id (./directory.ts stableIdsOf) or, for people bound before ids were read, the
  * username (so a person who typed their email is found by it).
  */
 export type DirectoryLookup = { typed: string; boundTo: string | null };
@@ -51,8 +51,8 @@ export async function signInWithDirectory(
       idpId: source.id,
       // The entry's own id where the directory keeps one: a username handed to someone new later is then a new
       // person here, not the old account. People bound by username before are moved to it at their next sign-in.
-      subject: entry.stableId ?? entry.username.toLowerCase(),
-      formerSubject: entry.stableId ? entry.username.toLowerCase() : undefined,
+      subject: directorySubject(entry, lookup.boundTo),
+      formerSubject: entry.stableIds.length > 0 ? entry.username.toLowerCase() : undefined,
       email: entry.email,
       emailVerified: true,
       name: entry.name,
