@@ -100,6 +100,14 @@ const CASES: Case[] = [
     unknown: ["requre_approval"],
     change: { name: "Corp single sign-on" },
   },
+  {
+    route: "applications/[id]",
+    url: "/api/applications/{id}",
+    create: { route: "applications", url: "/api/applications", body: { name: "Grafana", type: "web", redirect_uris: ["https://grafana.example.com/cb"] } },
+    typo: { name: "Graphs", require_concent: true },
+    unknown: ["require_concent"],
+    change: { name: "Grafana (production)" },
+  },
 ];
 
 async function handlers(route: string): Promise<{ GET: Handler; PUT: Handler; POST: Handler }> {
