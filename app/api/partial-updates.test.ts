@@ -20,13 +20,8 @@ type Json = Record<string, unknown>;
 let token: string;
 
 beforeAll(async () => {
-  const { completeSetup, setupInputSchema } = await import("@/lib/setup/setup");
-  const { createAccessToken } = await import("@/lib/tokens/personal-tokens");
-  const { META, startSession } = await import("@/test/factories");
-  const password = "a long and unusual passphrase";
-  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password }), META);
-  const owner = await startSession({ id: setup.user_id, accountId: setup.account_id });
-  token = (await createAccessToken(owner, setup.user_id, { name: "partial updates", expires_in: 30 }, META, { password })).plain;
+  const { ownerWithToken } = await import("@/test/factories");
+  ({ token } = await ownerWithToken("partial updates"));
 });
 
 function call(url: string, method = "GET", body?: Json): Request {
