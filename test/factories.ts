@@ -95,6 +95,20 @@ export async function startSession(user: { id: string; accountId: string }, now?
   return actor;
 }
 
+/**
+ * A fresh instance's owner, set up as /setup does, and an access token of theirs: what a script calling
+ * the API holds. Its modules load on first use, after a test file's mocks.
+ */
+export async function ownerWithToken(tokenName = "api tests"): Promise<{ accountId: string; userId: string; token: string }> {
+  const { completeSetup, setupInputSchema } = await import("@/lib/setup/setup");
+  const { createAccessToken } = await import("@/lib/tokens/personal-tokens");
+  const password = "a long and unusual passphrase";
+  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password }), META);
+  const owner = await startSession({ id: setup.user_id, accountId: setup.account_id });
+  const { plain } = await createAccessToken(owner, setup.user_id, { name: tokenName, expires_in: 30 }, META, { password });
+  return { accountId: setup.account_id, userId: setup.user_id, token: plain };
+}
+
 /** The most recently written activity event. */
 export async function lastEvent() {
   // SQLite: insertion order (rowid). PostgreSQL has none: the newest time, then the highest position

@@ -16,14 +16,8 @@ let token: string;
 let accountId: string;
 
 beforeAll(async () => {
-  const { completeSetup, setupInputSchema } = await import("@/lib/setup/setup");
-  const { createAccessToken } = await import("@/lib/tokens/personal-tokens");
-  const { META, startSession } = await import("@/test/factories");
-  const password = "a long and unusual passphrase";
-  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password }), META);
-  accountId = setup.account_id;
-  const owner = await startSession({ id: setup.user_id, accountId });
-  token = (await createAccessToken(owner, setup.user_id, { name: "edges", expires_in: 30 }, META, { password })).plain;
+  const { ownerWithToken } = await import("@/test/factories");
+  ({ accountId, token } = await ownerWithToken("edges"));
 });
 
 function call(url: string, init: { method?: string; body?: string } = {}): Request {

@@ -341,6 +341,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Must be valid Unicode text (it contains an unpaired surrogate)": { key: "unicodeText" },
   "Must not contain a NUL character": { key: "nulText" },
   "Some text contains characters that can't be stored": { key: "unstorableText" },
+  "Unknown field": { key: "unknownField" },
   "Too many invite requests from your address. Wait a minute and try again.": { key: "inviteLookupLimited" },
   "Too many attempts to accept an invite from your address. Wait a few minutes and try again.": { key: "inviteAcceptLimited" },
   // what someone without the permission is told

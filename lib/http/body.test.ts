@@ -1,7 +1,11 @@
+import { createTranslator } from "next-intl";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Invalid } from "@/lib/errors";
-import { MAX_JSON_DEPTH, readJson } from "./body";
+import de from "@/messages/de.json";
+import en from "@/messages/en.json";
+import { Invalid, sayMessage } from "@/lib/errors";
+import { messageKeysOf } from "@/lib/forms/message-keys";
+import { fieldsOf, MAX_JSON_DEPTH, patchFields, readJson, readPatch } from "./body";
 
 const post = (text: string) => new Request("http://localhost/api/x", { method: "POST", headers: { "content-type": "application/json" }, body: text });
 const nested = (depth: number, open = "[", close = "]", inner = "") => open.repeat(depth) + inner + close.repeat(depth);
@@ -25,5 +29,49 @@ describe("readJson", () => {
     const refusal = await readJson(post(deepest), z.unknown()).catch((err: unknown) => err);
     expect(refusal).toBeInstanceOf(Invalid);
     expect(Object.keys((refusal as Invalid).fieldErrors)).toEqual([Array(MAX_JSON_DEPTH - 1).fill("a").join(".")]);
+  });
+});
+
+describe("readPatch", () => {
+  const input = z.object({ name: z.string(), enabled: z.boolean() }).refine((v) => v.name !== "", "Name is required");
+  const answer = z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), updated_at: z.string() });
+  const fields = patchFields(input, answer);
+
+  it("lists a schema's fields through refinements, transforms and unions", () => {
+    expect(fieldsOf(input)).toEqual(["name", "enabled"]);
+    expect(fieldsOf(z.object({ a: z.string(), b: z.string().optional() }).transform((v) => ({ ...v, c: 1 })))).toEqual(["a", "b"]);
+    expect(fieldsOf(z.discriminatedUnion("ok", [z.object({ ok: z.literal(false) }), z.object({ ok: z.literal(true), id: z.string() })]))).toEqual(["ok", "id"]);
+    expect(() => fieldsOf(z.string())).toThrow();
+    expect([...fields.writes]).toEqual(["name", "enabled"]);
+    expect([...fields.answers]).toEqual(["id", "updated_at"]);
+  });
+
+  it("answers the fields to change, without the read-only ones the answer carries back", async () => {
+    expect(await readPatch(post(JSON.stringify({ id: "x", name: "Ops", updated_at: "then" })), fields)).toEqual({ name: "Ops" });
+    expect(await readPatch(post(""), fields)).toEqual({});
+    // A "__proto__" key never reaches a service, as a field or as the patch's prototype.
+    const guarded = await readPatch(post('{"name": "Ops", "__proto__": {"enabled": true}}'), fields);
+    expect(Object.getPrototypeOf(guarded)).toBe(Object.prototype);
+    expect(guarded.enabled).toBeUndefined();
+  });
+
+  it("refuses any other field with 422 naming each, in the API's words and the catalogs'", async () => {
+    const one = await readPatch(post(JSON.stringify({ name: "Ops", nmae: "Ops" })), fields).catch((err: unknown) => err);
+    expect(one).toBeInstanceOf(Invalid);
+    expect((one as Invalid).message).toBe("Unknown field: nmae");
+    expect((one as Invalid).fieldErrors).toEqual({ nmae: ["Unknown field"] });
+    const two = (await readPatch(post('{"enabld": true, "name": "Ops", "updatd_at": "now"}'), fields).catch((err: unknown) => err)) as Invalid;
+    expect(two.message).toBe("Unknown fields: enabld, updatd_at");
+    expect(two.fieldErrors).toEqual({ enabld: ["Unknown field"], updatd_at: ["Unknown field"] });
+    const english = createTranslator({ locale: "en", messages: en, namespace: "serverMessages" });
+    const german = createTranslator({ locale: "de", messages: de, namespace: "serverMessages" });
+    for (const err of [one as Invalid, two]) {
+      const keys = messageKeysOf(err, err.fieldErrors)!;
+      for (const text of [err.message, "Unknown field"]) {
+        expect(sayMessage(english as never, keys[text]), text).toBe(text);
+        expect(sayMessage(german as never, keys[text]), text).not.toBe(text);
+      }
+    }
+    expect(sayMessage(german as never, messageKeysOf(two)![two.message])).toBe("Unbekannte Felder: enabld, updatd_at");
   });
 });

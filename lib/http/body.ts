@@ -81,6 +81,41 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 /** A body naming the fields to change, for a service that applies it over what it stores (lib/data/patch) and validates the result. */
 const patchBody = z.record(z.string(), z.unknown(), { error: "The body must be a JSON object of the fields to change" });
 
-export async function readPatch(request: Request): Promise<Record<string, unknown>> {
-  return readJson(request, patchBody);
+/**
+ * The fields a partial update's body may name: those its input schema reads (`writes`), and the
+ * other fields its GET answers (`answers`: ids, timestamps, a secret's "is set"), which a client that
+ * GETs, changes one value and PUTs the whole object back sends too; those are ignored.
+ */
+export type PatchFields = { writes: ReadonlySet<string>; answers: ReadonlySet<string> };
+
+/** The top-level fields a schema reads: an object's keys, a pipe's (a transform's) input's, every option's of a union. */
+export function fieldsOf(schema: z.core.$ZodType): string[] {
+  if (schema instanceof z.ZodObject) return Object.keys(schema.shape);
+  if (schema instanceof z.ZodPipe) return fieldsOf(schema.in);
+  if (schema instanceof z.ZodUnion) return [...new Set(schema.options.flatMap((option) => fieldsOf(option)))];
+  throw new Error(`No fields to list in a ${schema._zod.def.type} schema`);
+}
+
+/** What a route's PUT may name, from its input schema and its GET answer's schema (never a hand-written list). */
+export function patchFields(input: z.core.$ZodType, answer: z.core.$ZodType): PatchFields {
+  const writes = new Set(fieldsOf(input));
+  return { writes, answers: new Set(fieldsOf(answer).filter((name) => !writes.has(name))) };
+}
+
+const UNKNOWN_FIELD = "Unknown field";
+
+/**
+ * The fields to change, as the body names them; the GET answer's read-only fields it carries back are
+ * left out. Any other field is refused (422 naming each, nothing saved): a typo such as
+ * "allow_unecrypted" used to answer 200 and change nothing, and the person believed it saved.
+ */
+export async function readPatch(request: Request, fields: PatchFields): Promise<Record<string, unknown>> {
+  const body = await readJson(request, patchBody);
+  const unknown = Object.keys(body).filter((name) => !fields.writes.has(name) && !fields.answers.has(name));
+  if (unknown.length > 0) {
+    const named = unknown.join(", ");
+    const [message, key] = unknown.length === 1 ? [`${UNKNOWN_FIELD}: ${named}`, "unknownFieldNamed" as const] : [`Unknown fields: ${named}`, "unknownFieldsNamed" as const];
+    throw new Invalid(message, Object.fromEntries(unknown.map((name) => [name, [UNKNOWN_FIELD]]))).keyed(key, { fields: named });
+  }
+  return Object.fromEntries(Object.entries(body).filter(([name]) => fields.writes.has(name)));
 }

@@ -1,4 +1,10 @@
-/** Sign-in configuration as the REST API returns it (snake_case; never a secret). */
+/**
+ * Sign-in configuration as the REST API returns it (snake_case; never a secret), with each answer's
+ * zod schema: the OpenAPI document shows it, and a PUT takes its fields back (lib/http/body.ts readPatch).
+ * Each builder returns its schema's type, so the two can't drift apart.
+ */
+import { z } from "zod";
+import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
 import type { LdapSourceRecord } from "./ldap/source";
 import type { ProviderRecord } from "./providers";
 import type { SignInSettings } from "./records";
@@ -11,7 +17,33 @@ export function redirectUrl(origin: string, providerId: string): string {
   return `${origin}/api/auth/callback/${providerId}`;
 }
 
-export function toApiProvider(p: ProviderRecord, origin: string) {
+const dateTime = z.iso.datetime({ offset: true });
+
+export const apiProviderSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(IDP_TYPES),
+    name: z.string(),
+    issuer: z.string(),
+    client_id: z.string(),
+    client_secret_set: z.literal(true).describe("The secret is write-only: send client_secret to change it"),
+    scopes: z.string(),
+    enabled: z.boolean(),
+    signup_policy: z.enum(SIGNUP_POLICIES),
+    allowed_domains: z.array(z.string()),
+    default_role: z.string(),
+    auto_groups: z.array(z.string()),
+    allow_linking: z.boolean(),
+    allow_internal_addresses: z.boolean(),
+    require_approval: z.boolean(),
+    redirect_url: z.string().describe("The callback URL to register at the provider"),
+    users_count: z.number().int(),
+    created_at: dateTime,
+    updated_at: dateTime,
+  })
+  .meta({ id: "IdentityProvider" });
+
+export function toApiProvider(p: ProviderRecord, origin: string): z.input<typeof apiProviderSchema> {
   return {
     id: p.id,
     type: p.type,
@@ -35,7 +67,51 @@ export function toApiProvider(p: ProviderRecord, origin: string) {
   };
 }
 
-export function toApiLdap(s: LdapSourceRecord | null) {
+/** The LDAP directory when one is configured. */
+export const apiLdapSourceSchema = z
+  .object({
+    configured: z.literal(true),
+    id: z.string(),
+    name: z.string(),
+    enabled: z.boolean(),
+    url: z.string(),
+    start_tls: z.boolean(),
+    bind_dn: z.string(),
+    bind_password_set: z.boolean().describe("The bind password is write-only: send bind_password to change it"),
+    search_base: z.string(),
+    user_filter: z.string(),
+    username_attribute: z.string(),
+    email_attribute: z.string(),
+    name_attribute: z.string(),
+    group_search_base: z.string().nullable(),
+    group_filter: z.string(),
+    group_name_attribute: z.string(),
+    group_mapping: z.array(z.object({ ldap_group: z.string(), group_id: z.string() })),
+    auto_create: z.boolean(),
+    default_role: z.string(),
+    allow_unencrypted: z.boolean(),
+    allow_internal_addresses: z.boolean(),
+    updated_at: dateTime,
+    last_sync: z
+      .object({
+        at: dateTime,
+        status: z.enum(["done", "unavailable", "guarded"]).optional(),
+        checked: z.number().int().optional(),
+        missing: z.number().int().optional(),
+        suspended: z.number().int().optional(),
+        groups_updated: z.number().int().optional(),
+        not_checked: z.number().int().optional(),
+        owner_entry_gone: z.boolean().optional(),
+        message: z.string().optional(),
+      })
+      .nullable()
+      .describe("The periodic directory check's last run; null before the first"),
+  })
+  .meta({ id: "LdapSource" });
+
+export const apiLdapSchema = z.discriminatedUnion("configured", [z.object({ configured: z.literal(false) }), apiLdapSourceSchema]).meta({ id: "LdapSettings" });
+
+export function toApiLdap(s: LdapSourceRecord | null): z.input<typeof apiLdapSchema> {
   if (!s) return { configured: false };
   return {
     configured: true,
@@ -65,8 +141,20 @@ export function toApiLdap(s: LdapSourceRecord | null) {
   };
 }
 
+export const apiTrustedHeaderSchema = z
+  .object({
+    enabled: z.boolean(),
+    trusted_ranges: z.array(z.string()),
+    user_header: z.string(),
+    email_header: z.string().nullable(),
+    name_header: z.string().nullable(),
+    auto_create: z.boolean(),
+    default_role: z.string(),
+  })
+  .meta({ id: "TrustedHeaderSettings" });
+
 /** The trusted-header settings as the API (and the form) send them: also what a change is laid over. */
-export function toApiTrustedHeader(s: SignInSettings) {
+export function toApiTrustedHeader(s: SignInSettings): z.input<typeof apiTrustedHeaderSchema> {
   return {
     enabled: s.headerEnabled,
     trusted_ranges: s.headerTrustedRanges,
@@ -78,7 +166,11 @@ export function toApiTrustedHeader(s: SignInSettings) {
   };
 }
 
-export function toApiSignInSettings(s: SignInSettings) {
+export const apiSignInSettingsSchema = z
+  .object({ local_login_enabled: z.boolean(), users_may_change_username: z.boolean(), trusted_header: apiTrustedHeaderSchema })
+  .meta({ id: "SignInSettings" });
+
+export function toApiSignInSettings(s: SignInSettings): z.input<typeof apiSignInSettingsSchema> {
   return {
     local_login_enabled: s.localLoginEnabled,
     users_may_change_username: s.usersMayChangeUsername,

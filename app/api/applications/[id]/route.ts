@@ -3,10 +3,12 @@ import { deleteApplication, updateApplication } from "@/lib/applications/applica
 import { getApplication } from "@/lib/applications/queries";
 import { updateApplicationSchema } from "@/lib/applications/schemas";
 import { apiActor } from "@/lib/sign-in/api-actor";
-import { readJson } from "@/lib/http/body";
+import { patchFields, readPatch } from "@/lib/http/body";
 import { otherMethods } from "@/lib/http/methods";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
+import { parseOrThrow } from "@/lib/http/validation";
+import { applicationSchema } from "@/lib/openapi/responses";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -15,10 +17,13 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   return Response.json(toApiApplication(await getApplication(actor, (await params).id)));
 });
 
+const fields = patchFields(updateApplicationSchema, applicationSchema);
+
+/** The fields sent; the others keep their stored values. */
 export const PUT = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id } = await params;
-  const input = await readJson(request, updateApplicationSchema);
+  const input = parseOrThrow(updateApplicationSchema, await readPatch(request, fields));
   return Response.json(toApiApplication(await updateApplication(actor, id, input, requestMeta(request.headers))));
 });
 

@@ -1,9 +1,10 @@
 import { apiActor } from "@/lib/sign-in/api-actor";
-import { readPatch } from "@/lib/http/body";
+import { patchFields, readPatch } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
-import { publicOrigin, toApiProvider } from "@/lib/idp/api-shape";
+import { apiProviderSchema, publicOrigin, toApiProvider } from "@/lib/idp/api-shape";
 import { deleteProvider, getProvider, updateProvider } from "@/lib/idp/providers";
+import { providerInputSchema } from "@/lib/idp/schemas";
 import { otherMethods } from "@/lib/http/methods";
 
 type Context = { params: Promise<{ id: string }> };
@@ -13,11 +14,13 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   return Response.json(toApiProvider(await getProvider(actor, (await params).id), publicOrigin(request.headers)));
 });
 
+const fields = patchFields(providerInputSchema, apiProviderSchema);
+
 /** The fields sent (the others keep their stored values); leave client_secret out to keep the stored one. */
 export const PUT = apiRoute<Context>(async (request, { params }) => {
   const actor = await apiActor(request);
   const { id } = await params;
-  const patch = await readPatch(request);
+  const patch = await readPatch(request, fields);
   return Response.json(toApiProvider(await updateProvider(actor, id, patch, requestMeta(request.headers)), publicOrigin(request.headers)));
 });
 

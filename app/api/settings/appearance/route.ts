@@ -1,4 +1,4 @@
-import { appearanceSettings, toApiAppearance, updateAppearance } from "@/lib/appearance/settings";
+import { apiAppearanceSchema, appearanceInputSchema, appearanceSettings, toApiAppearance, updateAppearance } from "@/lib/appearance/settings";
 import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
@@ -9,7 +9,9 @@ import { settingsRoute } from "../settings-route";
 const settings = settingsRoute({
   read: appearanceSettings,
   save: updateAppearance,
+  input: appearanceInputSchema,
   toApi: toApiAppearance,
+  answer: apiAppearanceSchema,
 });
 
 export const GET = settings.GET;

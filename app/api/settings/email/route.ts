@@ -1,5 +1,7 @@
 import { toApiMailSettings } from "@/lib/mail/api-shape";
+import { mailSettingsPatchSchema } from "@/lib/mail/schemas";
 import { getMailSettings, saveMailSettings } from "@/lib/mail/settings";
+import { mailSettingsSchema } from "@/lib/openapi/responses";
 import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
@@ -11,7 +13,9 @@ import { settingsRoute } from "../settings-route";
 const settings = settingsRoute({
   read: getMailSettings,
   save: saveMailSettings,
+  input: mailSettingsPatchSchema,
   toApi: toApiMailSettings,
+  answer: mailSettingsSchema,
 });
 
 export const GET = settings.GET;

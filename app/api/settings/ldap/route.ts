@@ -1,4 +1,5 @@
-import { toApiLdap } from "@/lib/idp/api-shape";
+import { apiLdapSchema, toApiLdap } from "@/lib/idp/api-shape";
+import { ldapInputSchema } from "@/lib/idp/schemas";
 import { getLdapSource, saveLdapSource } from "@/lib/idp/ldap/source";
 import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
@@ -7,7 +8,9 @@ import { settingsRoute } from "../settings-route";
 const settings = settingsRoute({
   read: getLdapSource,
   save: saveLdapSource,
+  input: ldapInputSchema,
   toApi: toApiLdap,
+  answer: apiLdapSchema,
 });
 
 export const GET = settings.GET;

@@ -1,4 +1,4 @@
-import { securityPolicy, toApiSecurityPolicy, updateSecurityPolicy } from "@/lib/mfa/policy";
+import { apiSecurityPolicySchema, securityPolicy, securityPolicySchema, toApiSecurityPolicy, updateSecurityPolicy } from "@/lib/mfa/policy";
 import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
 
@@ -9,7 +9,9 @@ import { settingsRoute } from "../settings-route";
 const settings = settingsRoute({
   read: securityPolicy,
   save: updateSecurityPolicy,
+  input: securityPolicySchema,
   toApi: toApiSecurityPolicy,
+  answer: apiSecurityPolicySchema,
 });
 
 export const GET = settings.GET;

@@ -1,4 +1,5 @@
-import { toApiSignInSettings } from "@/lib/idp/api-shape";
+import { apiTrustedHeaderSchema, toApiTrustedHeader } from "@/lib/idp/api-shape";
+import { trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { getSignInSettings, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
 import { otherMethods } from "@/lib/http/methods";
 import { settingsRoute } from "../settings-route";
@@ -6,7 +7,9 @@ import { settingsRoute } from "../settings-route";
 const settings = settingsRoute({
   read: getSignInSettings,
   save: updateTrustedHeader,
-  toApi: (settings) => toApiSignInSettings(settings).trusted_header,
+  input: trustedHeaderInputSchema,
+  toApi: toApiTrustedHeader,
+  answer: apiTrustedHeaderSchema,
 });
 
 export const GET = settings.GET;
