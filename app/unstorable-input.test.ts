@@ -109,6 +109,40 @@ describe("a server action's id argument", () => {
   });
 });
 
+/*
+ * The group page's member picker searched as someone typed and showed an error for a NUL: the wrapper refused the
+ * search like an id (not found, thrown). A search no stored name can hold finds nobody instead.
+ */
+describe("a picker's search", () => {
+  it("with a NUL or an unpaired surrogate finds nobody, as any search that matches no one", async () => {
+    request.sid = owner.sessionId;
+    const { findPeopleAction } = await import("@/app/(dashboard)/team/groups/actions");
+    const { createGroup } = await import("@/lib/groups/groups");
+    const group = await createGroup(owner, { name: "Night shift pickers" }, { ip: null, userAgent: "vitest" });
+    expect((await findPeopleAction(group.id, "olive")).map((p) => p.label)).toEqual(["Olive Owner"]);
+    await expect(findPeopleAction(group.id, "oli\u0000ve")).resolves.toEqual([]);
+    await expect(findPeopleAction(group.id, "\u0000")).resolves.toEqual([]);
+    await expect(findPeopleAction(group.id, "olive\ud800")).resolves.toEqual([]);
+    // Not text at all (a public endpoint gets whatever is posted): nobody either.
+    await expect(findPeopleAction(group.id, 42 as unknown as string)).resolves.toEqual([]);
+  });
+
+  it("is still checked for permission first, and the group id beside it is still an id", async () => {
+    request.sid = null;
+    const { findPeopleAction } = await import("@/app/(dashboard)/team/groups/actions");
+    await expect(findPeopleAction("g", "oli\u0000ve")).rejects.toMatchObject({ status: 401 });
+    request.sid = owner.sessionId;
+    await expect(findPeopleAction("g\u0000", "oli\u0000ve")).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("of the Users list (a search in the page's address, not an action) finds nobody too, on either database", async () => {
+    const { listUsers, userFiltersSchema } = await import("@/lib/users/queries");
+    for (const search of ["oli\u0000ve", "\u0000", "ol\u0000"]) {
+      expect((await listUsers(owner, userFiltersSchema.parse({ search, service_user: "false", limit: 25 }))).items, search).toEqual([]);
+    }
+  });
+});
+
 describe("a page's route id (/team/groups/%00, which Next decodes)", () => {
   it("with a NUL or an unpaired surrogate is the 404 page; another id is passed on", async () => {
     const { routeId } = await import("@/app/page-params");

@@ -1,6 +1,7 @@
 /**
  * Background work of the server process, started once from lib/startup.ts
- * (instrumentation), never from a page load: activity retention, pruning the
+ * (instrumentation), never from a page load: activity retention, recording the
+ * count of failed sign-ins a capped hour left unrecorded, pruning the
  * sign-in throttle's, rate limits', ended sessions' and outbox's stale rows, the
  * one-time cleaning of names stored before names were held to one line, the outbox
  * delivery pass, the search index's merge of recent postings, the LDAP directory check
@@ -15,6 +16,7 @@
  */
 import "server-only";
 import { pruneActivity } from "@/lib/audit/retention";
+import { recordUnrecordedFailedSignIns } from "@/lib/audit/unrecorded-sign-ins";
 import { pruneSignInThrottles } from "@/lib/security/sign-in-throttle";
 import { config } from "@/lib/config";
 import { beat, SERVER_HEARTBEAT } from "@/lib/data/heartbeat";
@@ -50,6 +52,8 @@ export async function runMaintenance(
 ): Promise<{ eventsPruned: number; throttleRowsPruned: number; rateLimitRowsPruned: number; sessionsPruned: number; outboxRowsPruned: number }> {
   const pruned = await pruneActivity(now);
   const throttleRowsPruned = await pruneSignInThrottles(now, config().signIn);
+  // First: a capped hour's count of unrecorded failed sign-ins lives in its counter row, which the prune drops.
+  await recordUnrecordedFailedSignIns(now);
   const rateLimitRowsPruned = await pruneRateLimits(now);
   const sessionsPruned = await pruneEndedSessions(now);
   const outboxRowsPruned = await pruneFinishedOutbox(now);

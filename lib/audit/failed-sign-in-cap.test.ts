@@ -14,7 +14,9 @@ import { activityEvents } from "@/lib/db/schema";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { createAccount, META } from "@/test/factories";
 import { FAILED_SIGN_INS_CAPPED, FAILED_SIGN_INS_UNRECORDED } from "./failed-sign-in-cap";
+import { runMaintenance } from "@/lib/jobs";
 import { recordEvent } from "./record";
+import { recordUnrecordedFailedSignIns } from "./unrecorded-sign-ins";
 import { verifyChain } from "./verify";
 
 const HOUR = 3_600_000;
@@ -101,5 +103,62 @@ describe("failed sign-ins against real people", () => {
     });
     expect(await countOf(accountId, "user.login.failed")).toBe(cap + 30);
     expect((await verifyChain(accountId)).ok).toBe(true);
+  });
+});
+
+/*
+ * The count of a capped hour's unrecorded failures was written only by the next capped failure after the hour,
+ * read from the cap's counter row; when none came before the maintenance pass pruned that row (an hour after the
+ * window), the count was lost. The pass now records it first, and the row's deletion is the one claim.
+ */
+describe("a capped hour no failure follows", () => {
+  async function unrecordedOf(accountId: string) {
+    const rows = await db().select().from(activityEvents).where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, FAILED_SIGN_INS_UNRECORDED)));
+    return rows.map((row) => ({ actor: [row.actorType, row.actorId], details: typeof row.details === "string" ? JSON.parse(row.details) : row.details }));
+  }
+
+  it("is recorded by the maintenance pass with its count, once: a failure after it records no second one", async () => {
+    const cap = config().failedSignInEventsPerHour!;
+    const accountId = await createAccount();
+    const quiet = await createAccount();
+    const now = new Date();
+    const t0 = new Date(now.getTime() - 3 * HOUR);
+    await failSignIns(accountId, cap + 7, t0);
+    await failSignIns(quiet, 3, t0);
+
+    // The hour ended two hours ago, with no failure since: the pass would prune its counter.
+    await runMaintenance(now);
+    const expected = [{ actor: ["system", null], details: { unrecorded: 7, until: new Date(t0.getTime() + HOUR).toISOString() } }];
+    expect(await unrecordedOf(accountId)).toEqual(expected);
+    // An hour that wasn't capped has nothing to say.
+    expect(await unrecordedOf(quiet)).toEqual([]);
+
+    // The next failure, and the next pass, find nothing left to record.
+    await failSignIns(accountId, 1, now);
+    await runMaintenance(new Date(now.getTime() + 2 * HOUR));
+    expect(await unrecordedOf(accountId)).toEqual(expected);
+    expect(await countOf(accountId, "user.login.failed")).toBe(cap + 1);
+    expect((await verifyChain(accountId)).ok).toBe(true);
+  });
+
+  it("is recorded once whether the next failure or the pass claims it first, even when they run at once", async () => {
+    const cap = config().failedSignInEventsPerHour!;
+    const now = new Date();
+    const t0 = new Date(now.getTime() - 2 * HOUR);
+
+    // The failure first: the pass that follows records nothing more.
+    const first = await createAccount();
+    await failSignIns(first, cap + 3, t0);
+    await failSignIns(first, 1, now);
+    expect(await recordUnrecordedFailedSignIns(now)).toBe(0);
+    expect(await unrecordedOf(first)).toEqual([{ actor: ["system", null], details: { unrecorded: 3, until: new Date(t0.getTime() + HOUR).toISOString() } }]);
+
+    // Both at once (two replicas): one of them gets the row.
+    const raced = await createAccount();
+    await failSignIns(raced, cap + 4, t0);
+    await Promise.all([recordUnrecordedFailedSignIns(now), failSignIns(raced, 1, now), recordUnrecordedFailedSignIns(now), failSignIns(raced, 1, now)]);
+    expect(await unrecordedOf(raced)).toHaveLength(1);
+    expect((await unrecordedOf(raced))[0].details).toEqual({ unrecorded: 4, until: new Date(t0.getTime() + HOUR).toISOString() });
+    expect((await verifyChain(raced)).ok).toBe(true);
   });
 });

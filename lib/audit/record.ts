@@ -16,7 +16,7 @@ import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { countSignIn } from "@/lib/observability/metrics";
 import { activityEvents } from "@/lib/db/schema";
 import { anchorQuery, eventHash, headFrom, type ChainedFields, type ChainHead } from "./chain";
-import { FAILED_SIGN_IN, FAILED_SIGN_INS_CAPPED, FAILED_SIGN_INS_UNRECORDED, failedSignInOnRecord, alwaysRecorded } from "./failed-sign-in-cap";
+import { FAILED_SIGN_IN, FAILED_SIGN_INS_CAPPED, failedSignInOnRecord, alwaysRecorded, unrecordedEvent } from "./failed-sign-in-cap";
 import { indexEventParties } from "./party-search";
 
 export type EventParty = {
@@ -38,6 +38,9 @@ export type NewEvent = {
   meta: RequestMeta;
   at?: Date;
 };
+
+/** Who records the cap's events on a failed sign-in's behalf. */
+const SIGN_IN: EventParty = { type: "system", id: null, label: "Sign-in" };
 
 /** The row of a new event after head, with its hash: exactly the values stored and hashed. */
 export function sealedRow(event: NewEvent, head: ChainHead): ChainedFields & { hash: string } {
@@ -154,22 +157,13 @@ export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
   }
   if (event.action === FAILED_SIGN_IN && !alwaysRecorded(event)) {
     const onRecord = await failedSignInOnRecord(tx, event.accountId, event.at ?? new Date());
-    if (onRecord.unrecorded) {
-      await appendEvent(tx, {
-        accountId: event.accountId,
-        action: FAILED_SIGN_INS_UNRECORDED,
-        actor: { type: "system", id: null, label: "Sign-in" },
-        details: { unrecorded: onRecord.unrecorded.count, until: onRecord.unrecorded.until.toISOString() },
-        meta: { ip: null, userAgent: null },
-        at: event.at,
-      });
-    }
+    if (onRecord.unrecorded) await appendEvent(tx, unrecordedEvent(event.accountId, onRecord.unrecorded, SIGN_IN, event.at));
     if (onRecord.record === "nothing") return;
     if (onRecord.record === "cap") {
       return appendEvent(tx, {
         accountId: event.accountId,
         action: FAILED_SIGN_INS_CAPPED,
-        actor: { type: "system", id: null, label: "Sign-in" },
+        actor: SIGN_IN,
         details: { failures_per_hour: onRecord.perHour, recorded_again_from: onRecord.resumesAt.toISOString() },
         meta: { ip: null, userAgent: null },
         at: event.at,

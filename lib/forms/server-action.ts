@@ -13,7 +13,7 @@
  * the service it calls checks again, with its finer rules (owner, self,
  * escalation). A refusal comes back as form state (or is thrown, for actions
  * that aren't forms). So does input no database can store (a NUL: ./unstorable-input.ts),
- * before any action runs.
+ * before any action runs; a picker's search (`searchArg`) finds nothing instead (./search-term.ts).
  */
 import "server-only";
 import type { SessionActor } from "@/lib/auth/actor";
@@ -37,6 +37,12 @@ export type ActionDeclaration = {
   or?: Permission;
   /** Acting on oneself needs no permission: the index of the argument naming the user (own tokens, own sessions). */
   selfArg?: number;
+  /**
+   * The index of an argument that is a search as someone types (a picker's): text no database can store is not
+   * refused for it (the picker would show an error); the action reads it with pickerSearchTerm
+   * (./search-term.ts), which finds nothing for such text.
+   */
+  searchArg?: number;
   /** Actions whose first argument picks the operation (bulk): the permission per operation; others need `needs`. */
   byFirstArg?: Record<string, Permission | readonly Permission[]>;
   /** May be called while the session must first choose a new password (that very change). */
@@ -106,7 +112,7 @@ export function publicAction<A extends unknown[], R>(run: (...args: A) => Promis
 
 /** Arguments with text no database can store (./unstorable-input.ts) never reach the action: the form's state says which field, or it is thrown. */
 function refuseUnstorable<R>(declaration: ActionDeclaration, args: readonly unknown[]): Promise<R> | undefined {
-  const refused = unstorableInput(args);
+  const refused = unstorableInput(declaration.searchArg === undefined ? args : args.filter((_, i) => i !== declaration.searchArg));
   if (!refused) return undefined;
   if (declaration.refusal === "throw") return Promise.reject(refused.error);
   return Promise.resolve(formStateFromError(refused.error, refused.values) as R);

@@ -5,7 +5,8 @@
  * write with a 500; SQLite stored the NUL, invisible.
  *
  * - a form field: its own message, and the form keeps what the person typed (never a secret field);
- * - an id (a plain string argument, or a list of them): not found, since no row has one.
+ * - an id (a plain string argument, or a list of them): not found, since no row has one;
+ * - a picker's search (an action's declared `searchArg`) is not looked at here: it finds nothing (./search-term.ts).
  */
 import { Invalid, NotFound, type DomainError, type FieldErrors } from "@/lib/errors";
 import { textProblem, UNSTORABLE_TEXT_MESSAGE } from "@/lib/http/well-formed-text";

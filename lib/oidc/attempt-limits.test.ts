@@ -7,12 +7,12 @@ import crypto from "node:crypto";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PEER_HEADER } from "@/lib/http/request-meta";
-import { oidcUserCodeGlobalLimit, oidcUserCodeIpLimit, oidcUserCodePersonLimit } from "@/lib/security/limits";
+import { oidcFlowStartsIpLimit, oidcUserCodeGlobalLimit, oidcUserCodeIpLimit, oidcUserCodePersonLimit } from "@/lib/security/limits";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { createAccount } from "@/test/factories";
 import { OidcAdapter } from "./adapter";
 import { attemptLimits } from "./attempt-limits";
-import { DEVICE_PATH } from "./paths";
+import { DEVICE_PATH, PROVIDER_ROUTES } from "./paths";
 import { newRequestScope, runInRequestScope } from "./request-scope";
 
 beforeAll(async () => {
@@ -32,9 +32,9 @@ let lastBody: unknown;
  * One POST /device from `address` typing `userCode`, through the limits' middleware; whether the code was looked up.
  * `signedIn`: the request carries a session cookie that resolves to a live session (of user "user-a", or the id given).
  */
-async function typeUserCode(address: string, userCode: string, signedIn: boolean | string = false): Promise<Outcome> {
+async function typeUserCode(address: string, userCode: string, signedIn: boolean | string = false, extraHeaders: Record<string, string> = {}): Promise<Outcome> {
   let looked = false;
-  const headers: Record<string, string> = { [PEER_HEADER]: address };
+  const headers: Record<string, string> = { [PEER_HEADER]: address, ...extraHeaders };
   if (signedIn) headers.cookie = "authjs.session-token=live";
   const ctx = {
     method: "POST",
@@ -153,5 +153,55 @@ describe("/device user codes guessed with one account's session from many addres
     for (let i = 0; i < perPerson() + 5; i++) expect(await typeUserCode(`198.51.100.${i}`, userCode, "user-c")).toEqual({ looked: true, status: 200 });
     for (let i = 0; i < perPerson(); i++) expect((await typeUserCode(`203.0.113.${i}`, wrongCode(), "user-c")).looked).toBe(true);
     expect((await typeUserCode("203.0.113.99", wrongCode(), "user-c")).status).toBe(429);
+  });
+});
+
+/*
+ * A signed-in person refused by their own budget was told the same as an address past its limit, and an app's
+ * sign-in refused for too many started from the address was told about codes that didn't match: each refusal
+ * now says whose count ran out.
+ */
+describe("a refusal's page", () => {
+  const ADDRESS = /entered from your address/;
+  const PERSON = /entered with your account/;
+
+  it("for an address past its limit says so", async () => {
+    for (let i = 0; i < oidcUserCodeIpLimit().points; i++) expect((await typeUserCode("198.51.100.60", wrongCode())).looked).toBe(true);
+    expect(await typeUserCode("198.51.100.60", wrongCode())).toEqual({ looked: false, status: 429 });
+    expect(String(lastBody)).toMatch(ADDRESS);
+    expect(String(lastBody)).not.toMatch(PERSON);
+    // Signed in from that address: still the address's limit.
+    expect(await typeUserCode("198.51.100.60", wrongCode(), "user-d")).toEqual({ looked: false, status: 429 });
+    expect(String(lastBody)).toMatch(ADDRESS);
+  });
+
+  it("for a signed-in person past their own budget says it is theirs, not their address's (en, de)", async () => {
+    for (let i = 0; i < oidcUserCodePersonLimit().points; i++) expect((await typeUserCode(`203.0.113.${i}`, wrongCode(), "user-e")).looked).toBe(true);
+    expect(await typeUserCode("192.0.2.220", wrongCode(), "user-e")).toEqual({ looked: false, status: 429 });
+    expect(String(lastBody)).toMatch(PERSON);
+    expect(String(lastBody)).not.toMatch(ADDRESS);
+    await typeUserCode("192.0.2.221", wrongCode(), "user-e", { "accept-language": "de" });
+    expect(String(lastBody)).toMatch(/Mit Ihrem Konto wurden zu viele Codes eingegeben/);
+  });
+
+  it("for everyone's budget says it isn't theirs and how to skip it", async () => {
+    for (let i = 0; i < oidcUserCodeGlobalLimit().points; i++) expect((await typeUserCode(`203.0.113.${i}`, wrongCode())).looked).toBe(true);
+    await typeUserCode("192.0.2.222", wrongCode());
+    expect(String(lastBody)).toMatch(/or sign in to Latchkey first/);
+    expect(String(lastBody)).not.toMatch(ADDRESS);
+    expect(String(lastBody)).not.toMatch(PERSON);
+  });
+
+  it("for an app's sign-in started too often from the address speaks of sign-ins, not codes", async () => {
+    const signInStart = async () => {
+      const ctx = { method: "GET", path: PROVIDER_ROUTES.authorization, req: { headers: { [PEER_HEADER]: "198.51.100.61" } }, status: 200, body: undefined as unknown, type: "", set() {}, oidc: undefined } as unknown as KoaContextWithOIDC;
+      await attemptLimits(async () => null)(ctx, async () => undefined);
+      return ctx;
+    };
+    for (let i = 0; i < oidcFlowStartsIpLimit().points; i++) expect((await signInStart()).status).toBe(200);
+    const refused = await signInStart();
+    expect(refused.status).toBe(429);
+    expect(String(refused.body)).toMatch(/Too many sign-ins were started from your address/);
+    expect(String(refused.body)).not.toMatch(/didn\S*t match/);
   });
 });

@@ -43,7 +43,7 @@ import { textProblem } from "@/lib/http/well-formed-text";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeGlobalLimit, oidcUserCodeIpLimit, oidcUserCodePersonLimit } from "@/lib/security/limits";
 import { assertRateLimitsNotExhausted, consumeRateLimit, counterKey, forgiveRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { rateLimitAddress } from "@/lib/security/address-key";
-import { tooManyAttemptsPage, viewerFor } from "./pages";
+import { tooManyAttemptsPage, viewerFor, type TooManyCause } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
 import { PROVIDER_ROUTES } from "./paths";
 import { currentScope } from "./request-scope";
@@ -113,13 +113,14 @@ function failed(ctx: KoaContextWithOIDC): boolean {
   return ctx.path === `${OIDC_PREFIX}/token` && ctx.oidc?.params?.grant_type === DEVICE_CODE_GRANT && error === "invalid_grant";
 }
 
-async function refuse(ctx: KoaContextWithOIDC, err: RateLimited, html: boolean, whose: "address" | "everyone" = "address"): Promise<void> {
+/** Answers 429: a page naming the limit's cause for a person's browser, OAuth's JSON error for an app (no cause). */
+async function refuse(ctx: KoaContextWithOIDC, err: RateLimited, pageCause?: TooManyCause): Promise<void> {
   ctx.status = 429;
   ctx.set("Retry-After", String(err.retryAfterSeconds));
   ctx.set("Cache-Control", "no-store");
-  if (html) {
+  if (pageCause) {
     ctx.type = "html";
-    ctx.body = tooManyAttemptsPage(await viewerFor(ctx.req.headers), err.retryAfterSeconds, whose);
+    ctx.body = tooManyAttemptsPage(await viewerFor(ctx.req.headers), err.retryAfterSeconds, pageCause);
   } else {
     ctx.body = { error: "temporarily_unavailable", error_description: err.message };
   }
@@ -172,7 +173,7 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
       await consumeRateLimit(oidcFlowStartsIpLimit(), addressOf(ctx.req.headers));
     } catch (err) {
       if (!(err instanceof RateLimited)) throw err;
-      return await refuse(ctx, err, flow === "browser");
+      return await refuse(ctx, err, flow === "browser" ? "flowStarts" : undefined);
     }
   }
   const scope = currentScope();
@@ -187,7 +188,7 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
       await consumeRateLimit(oidcUserCodeIpLimit(), address);
     } catch (err) {
       if (!(err instanceof RateLimited)) throw err;
-      return await refuse(ctx, err, true);
+      return await refuse(ctx, err, "address");
     }
     // Guesses from many addresses share one short budget. A signed-in person is never held up by it: their misses
     // are charged to their own budget instead (one account's cookie used from many addresses gets no more).
@@ -199,7 +200,7 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
       if (!(err instanceof RateLimited)) throw err;
       // Not looked up, so not this address's guess: its own budget is not spent on it.
       await forgiveRateLimit(oidcUserCodeIpLimit(), address);
-      return await refuse(ctx, err, true, userId ? undefined : "everyone");
+      return await refuse(ctx, err, userId ? "person" : "everyone");
     }
     await next();
     if (scope.userCodeMisses === 0) {
@@ -241,12 +242,12 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
       refusal = err;
     }
   }
-  if (refusal) return await refuse(ctx, refusal, false);
+  if (refusal) return await refuse(ctx, refusal);
   if (!failed(ctx)) return;
   // Per client only for registered ones: made-up client_ids are the address's business (no row per invented id).
   const refused = await count([
     [oidcFailuresIpLimit(), address],
     [oidcFailuresClientLimit(), ctx.oidc?.client?.clientId],
   ]);
-  if (refused) await refuse(ctx, refused, false);
+  if (refused) await refuse(ctx, refused);
 }

@@ -115,12 +115,19 @@ export function page(viewer: Viewer, title: string, body: string): string {
   return `<!doctype html><html lang="${viewer.locale}"${theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)} · ${escapeHtml(viewer.instanceName)}</title><style>${STYLE}</style></head><body><main><p class="brand">${viewer.logoUrl ? `<img src="${escapeHtml(viewer.logoUrl)}" alt="">` : ""}${escapeHtml(viewer.instanceName)}</p><div class="card">${body}</div></main></body></html>`;
 }
 
-/** The answer to an address past a guessing limit (lib/oidc/attempt-limits.ts). */
-export function tooManyAttemptsPage(viewer: Viewer, retryAfterSeconds: number, whose: "address" | "everyone" = "address"): string {
+/**
+ * Whose count a refusal ran out (lib/oidc/attempt-limits.ts): codes that didn't match from this address, entered
+ * with this person's account (from any address), from every address without a session; or sign-ins started from
+ * this address without a session.
+ */
+export type TooManyCause = "address" | "person" | "everyone" | "flowStarts";
+
+/** The answer to a request past a guessing limit, in the words of its cause (lib/oidc/attempt-limits.ts). */
+export function tooManyAttemptsPage(viewer: Viewer, retryAfterSeconds: number, cause: TooManyCause): string {
   const t = textsFor(viewer);
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  // Everyone's limit (/device's codes from all addresses) is not this person's doing: say how to skip it.
-  const body = whose === "everyone" ? t("tooMany.everyone", { minutes }) : t("tooMany.body", { minutes });
+  // Each limit says whose count ran out; everyone's (/device's codes from all addresses) is not this person's doing, and says how to skip it.
+  const body = t(`tooMany.${cause}`, { minutes });
   return page(viewer, t("tooMany.title"), `<h1>${escapeHtml(t("tooMany.title"))}</h1><p role="alert">${escapeHtml(body)}</p>`);
 }
 

@@ -8,6 +8,7 @@ import { revalidatePath } from "next/cache";
 import { Conflict } from "@/lib/errors";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
+import { pickerSearchTerm } from "@/lib/forms/search-term";
 import { createGroup, deleteGroup, renameGroup } from "@/lib/groups/groups";
 import { groupInputSchema } from "@/lib/groups/schemas";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -68,9 +69,9 @@ export const deleteGroupAction = serverAction({ needs: "groups:delete" }, async 
 export type PersonOption = { id: string; label: string; email: string | null; member: boolean };
 
 /** The member picker's search: the users search (name, email, role), a few at a time. */
-export const findPeopleAction = serverAction({ needs: "users:read", refusal: "throw" }, async (actor, groupId: string, search: string): Promise<PersonOption[]> => {
-  const term = search.trim().slice(0, 200);
-  if (term === "") return [];
+export const findPeopleAction = serverAction({ needs: "users:read", refusal: "throw", searchArg: 1 }, async (actor, groupId: string, search: string): Promise<PersonOption[]> => {
+  const term = pickerSearchTerm(search);
+  if (term === null) return [];
   const { items } = await listUsers(actor, userFiltersSchema.parse({ search: term, limit: 8 }));
   return items.map((u) => ({ id: u.id, label: userLabel(u), email: u.email, member: u.autoGroups.includes(groupId) }));
 });
