@@ -177,6 +177,13 @@ describe("Settings → Appearance", () => {
     expect(await updateAppearance(owner, { name: "   " }, META)).toMatchObject({ name: "Latchkey", custom: false });
   });
 
+  it("keeps the default when the default's own name comes back (a client that GETs and PUTs the settings back)", async () => {
+    expect(await updateAppearance(owner, { name: "" }, META)).toMatchObject({ name: "Latchkey", custom: false });
+    const before = (await lastEvent()).id;
+    expect(await updateAppearance(owner, { name: "Latchkey" }, META)).toMatchObject({ name: "Latchkey", custom: false });
+    expect((await lastEvent()).id).toBe(before);
+  });
+
   it("is the owner's alone: an admin is refused and nothing changes", async () => {
     await expect(updateAppearance(admin, { name: "Admin's" }, META)).rejects.toBeInstanceOf(Forbidden);
     await expect(setLogo(admin, PNG, META)).rejects.toBeInstanceOf(Forbidden);

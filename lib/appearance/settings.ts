@@ -45,13 +45,21 @@ export async function appearanceSettings(actor: Actor): Promise<Branding> {
 
 type Change = { name?: string | null; logo?: CheckedLogo | null };
 
+/**
+ * Whether a name sent is the one in force: the custom name itself, or with the default in force, no name or the
+ * default's own text (a client that GETs the settings and PUTs them back sends "Latchkey": that keeps the default).
+ */
+function sameName(name: string | null, before: Branding): boolean {
+  return before.custom ? name === before.name : name === null || name === before.name;
+}
+
 async function applyChange(actor: Actor, change: Change, meta: RequestMeta, now: Date): Promise<Branding> {
   return write(actor, async (tx: Tx, me) => {
     assertCan(me, "settings:appearance", DENIED);
     const before = await brandingOf(tx, actor.accountId);
     const changed: string[] = [];
     const values: Partial<typeof instanceAppearance.$inferInsert> = {};
-    if (change.name !== undefined && (change.name ?? null) !== (before.custom ? before.name : null)) {
+    if (change.name !== undefined && !sameName(change.name, before)) {
       changed.push("name");
       values.name = change.name;
     }
