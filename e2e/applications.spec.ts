@@ -1,8 +1,9 @@
 /**
  * Settings → Applications in the browser (issue 15): the owner registers a web
  * app (a refused redirect URI explained with what was typed kept, then the
- * client secret shown once), edits its redirect URIs, sees the issuer once a
- * public address is set, rotates the secret and deletes the app. Screenshots
+ * client secret shown once), edits its redirect URIs, opens it to everyone
+ * again after its only group was deleted, sees the issuer once a public
+ * address is set, rotates the secret and deletes the app. Screenshots
  * at desktop width and 390 px.
  */
 import { expect, test } from "@playwright/test";
@@ -80,6 +81,36 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   expect(signed.body.redirect_uris).toHaveLength(2);
   await page.reload();
   await expect(page.getByLabel("ID token signature")).toHaveValue("ES256");
+
+  // Who may sign in: an app whose only group was deleted admits nobody, shown as "Only members…" with no box
+  // ticked; a rename keeps it closed, and choosing Everyone (its boxes disabled) opens it.
+  const ops = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Grafana users" } });
+  expect(ops.status, ops.text).toBe(200);
+  expect((await call(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Staff" } })).status).toBe(200);
+  const limited = await call(instance, `/api/applications/${id}`, { method: "PUT", headers: auth, json: { access: "groups", allowed_groups: [ops.body.id] } });
+  expect(limited.status, limited.text).toBe(200);
+  expect((await call(instance, `/api/groups/${ops.body.id}`, { method: "DELETE", headers: auth })).status).toBe(200);
+  await page.reload();
+  await expect(page.getByText("Nobody can sign in to this app")).toBeVisible();
+  const onlyMembers = page.getByRole("radio", { name: "Only members of these groups" });
+  const everyone = page.getByRole("radio", { name: "Everyone" });
+  await expect(onlyMembers).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: "Staff" })).not.toBeChecked();
+  await page.getByLabel("Name", { exact: true }).fill("Grafana (closed)");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Application Grafana (closed) saved.")).toBeVisible();
+  expect((await call<{ access: string }>(instance, `/api/applications/${id}`, { headers: auth })).body.access).toBe("nobody");
+  await everyone.check();
+  await expect(page.getByRole("checkbox", { name: "Staff" })).toBeDisabled();
+  await onlyMembers.check();
+  await expect(page.getByRole("checkbox", { name: "Staff" })).toBeEnabled();
+  await everyone.check();
+  await page.getByLabel("Name", { exact: true }).fill("Grafana");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Application Grafana saved.")).toBeVisible();
+  expect((await call<{ access: string; allowed_groups: string[] }>(instance, `/api/applications/${id}`, { headers: auth })).body).toMatchObject({ access: "everyone", allowed_groups: [] });
+  await expect(page.getByText("Nobody can sign in to this app")).toHaveCount(0);
+  await expect(page.getByRole("radio", { name: "Everyone" })).toBeChecked();
 
   // With a public address (Settings → Email), the issuer and discovery URL show with Copy.
   const mail = await call(instance, "/api/settings/email", { method: "PUT", headers: auth, json: { public_url: "https://id.example.com" } });

@@ -56,6 +56,8 @@ const VALUE_SETS: Record<string, string> = {
   type: "type",
   kind: "kind",
   require_for: "require_for",
+  // application.created/updated: who may sign in (lib/applications/access.ts).
+  access: "access",
   step: "step",
   via: "via",
   status: "status",

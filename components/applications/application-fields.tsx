@@ -5,7 +5,7 @@
  */
 import { listValue } from "@/lib/forms/form-state";
 import { useTranslations } from "next-intl";
-import { GroupCheckboxes } from "@/components/users/group-checkboxes";
+import { AccessChoice } from "./access-choice";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import { TextField } from "@/components/ui/text-field";
 import { ACCESS_MINUTES, REFRESH_DAYS } from "@/lib/applications/form-input";
@@ -20,6 +20,8 @@ export type ApplicationFormValue = {
   type: "web" | "spa" | "device";
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /** Who may sign in: "nobody" (limited, no group left) shows as "groups" with no box ticked. */
+  access: "everyone" | "groups" | "nobody";
   allowedGroupIds: string[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -35,6 +37,7 @@ export const NEW_APPLICATION: ApplicationFormValue = {
   type: "web",
   redirectUris: [],
   postLogoutRedirectUris: [],
+  access: "everyone",
   allowedGroupIds: [],
   accessTokenTtlSeconds: 600,
   refreshTokenTtlSeconds: 2_592_000,
@@ -67,7 +70,10 @@ export function ApplicationFields({
   readOnly?: boolean;
 }) {
   const type = (kept?.type as ApplicationFormValue["type"] | undefined) ?? app.type;
-  const selectedGroups = kept?.allowed_groups !== undefined ? listValue(kept.allowed_groups) : app.allowedGroupIds;
+  const access = kept?.access === "everyone" || kept?.access === "groups" ? kept.access : app.access === "everyone" ? "everyone" : "groups";
+  // Under Everyone the boxes were disabled, so none was submitted: they show what they showed.
+  const keptGroups = kept?.allowed_groups !== undefined && !(kept.access === "everyone" && kept.allowed_groups === "") ? listValue(kept.allowed_groups) : undefined;
+  const selectedGroups = keptGroups ?? app.allowedGroupIds;
   const consent = kept ? kept.require_consent === "on" : app.requireConsent;
   const t = useTranslations("applicationsPage");
   const alg = kept?.id_token_signed_response_alg ?? app.idTokenSignedResponseAlg;
@@ -120,15 +126,7 @@ export function ApplicationFields({
         errors={errors.post_logout_redirect_uris}
         hint={t("postLogoutUrisHint")}
       />
-      <GroupCheckboxes
-        name="allowed_groups"
-        legend={t("whoMay")}
-        hint={t("whoMayHint")}
-        groups={groups}
-        selected={selectedGroups}
-        errors={errors.allowed_groups}
-        disabled={readOnly}
-      />
+      <AccessChoice access={access} groups={groups} selected={selectedGroups} errors={errors} readOnly={readOnly} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label={t("accessTtl")}

@@ -13,7 +13,7 @@ export function toApiApplication(app: ApplicationRecord) {
     redirect_uris: app.redirectUris,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     allowed_groups: app.allowedGroups.map((g) => g.id),
-    /** everyone, members of allowed_groups, or nobody (every allowed group was deleted). */
+    /** everyone, members of allowed_groups, or nobody (limited to groups and none is left); writable (./access.ts). */
     access: accessOf(app),
     access_token_ttl_seconds: app.accessTokenTtlSeconds,
     refresh_token_ttl_seconds: app.refreshTokenTtlSeconds,

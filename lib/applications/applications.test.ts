@@ -6,11 +6,13 @@ import { settingsTabs } from "@/lib/auth/navigation";
 import { can } from "@/lib/auth/policy";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { react } from "@/lib/data/effects";
+import { SetEdit } from "@/lib/data/patch";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { activityEvents, applications, roles } from "@/lib/db/schema";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { createGroup, deleteGroup } from "@/lib/groups/groups";
+import { setUserGroups } from "@/lib/groups/membership";
 import { setUserRoles } from "@/lib/roles/assignments";
 import { listRoles } from "@/lib/roles/queries";
 import { createRole } from "@/lib/roles/roles";
@@ -19,6 +21,7 @@ import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { createAccount, createUser, META, startSession } from "@/test/factories";
 import { createApplication, deleteApplication, rotateApplicationSecret, updateApplication } from "./applications";
 import { clientSecretMatches, findApplicationByClientId, userMayUseApplication } from "./for-provider";
+import { accessOf } from "./records";
 import { getApplication, listApplications, recentSignIns } from "./queries";
 import { createApplicationSchema, redirectUriProblem, type CreateApplicationInput } from "./schemas";
 
@@ -164,7 +167,7 @@ describe("updateApplication", () => {
     expect(after.name).toBe("Gitea 2");
     expect(after.allowedGroups).toEqual([{ id: ops.id, name: "Ops 2" }]);
     const updated = (await eventsOf(application.id)).find((e) => e.action === "application.updated")!;
-    expect(updated.details).toMatchObject({ changed: ["name", "allowed_groups"], allowed_groups: { from: [], to: [ops.id] } });
+    expect(updated.details).toMatchObject({ changed: ["name", "access", "allowed_groups"], access: { from: "everyone", to: "groups" }, allowed_groups: { from: [], to: [ops.id] } });
     expect(accessChanges).toEqual([{ applicationId: application.id, change: "groups_changed" }]);
   });
 
@@ -190,6 +193,68 @@ describe("updateApplication", () => {
     await expect(updateApplication(stranger, application.id, { name: "Mine now" }, META)).rejects.toBeInstanceOf(NotFound);
     await expect(getApplication(stranger, application.id)).rejects.toBeInstanceOf(NotFound);
     await expect(updateApplication(auditor, application.id, { name: "Nope" }, META)).rejects.toBeInstanceOf(Forbidden);
+  });
+});
+
+describe("who may sign in (access)", () => {
+  it("is written on create: everyone, members of the groups, or nobody", async () => {
+    const ops = await createGroup(owner, { name: "Access create" }, META);
+    const open = await createApplication(owner, web({ name: "Open", access: "everyone" }), META);
+    const limited = await createApplication(owner, web({ name: "Limited", access: "groups", allowed_groups: [ops.id] }), META);
+    const closed = await createApplication(owner, web({ name: "Closed", access: "nobody" }), META);
+    expect([open, limited, closed].map(({ application: a }) => [accessOf(a), a.allowedGroups.map((g) => g.id)])).toEqual([
+      ["everyone", []],
+      ["groups", [ops.id]],
+      ["nobody", []],
+    ]);
+    const [created] = await eventsOf(closed.application.id);
+    expect(created.details).toMatchObject({ access: "nobody", allowed_groups: [] });
+    await expect(createApplication(owner, web({ name: "None ticked", access: "groups" }), META)).rejects.toMatchObject({ fieldErrors: { allowed_groups: ["Tick at least one group, or choose Everyone"] } });
+  });
+
+  it("everyone on an app limited to groups opens it and clears its groups, recorded, the provider told as for any group change", async () => {
+    const ops = await createGroup(owner, { name: "Access everyone" }, META);
+    const { application } = await createApplication(owner, web({ name: "Opening", allowed_groups: [ops.id] }), META);
+    const member = await createUser(accountId);
+    accessChanges.length = 0;
+    const after = await updateApplication(owner, application.id, { access: "everyone" }, META);
+    expect([accessOf(after), after.allowedGroups, after.restrictedToGroups]).toEqual(["everyone", [], false]);
+    const updated = (await eventsOf(application.id)).find((e) => e.action === "application.updated")!;
+    expect(updated.details).toEqual({ changed: ["access", "allowed_groups"], access: { from: "groups", to: "everyone" }, allowed_groups: { from: [ops.id], to: [] } });
+    // The provider re-checks each grant at the app, as after any change of its groups (lib/oidc/reactions.ts).
+    expect(accessChanges).toEqual([{ applicationId: application.id, change: "groups_changed" }]);
+    expect(await userMayUseApplication((await findApplicationByClientId(application.clientId))!, member.id)).toBe(true);
+  });
+
+  it("nobody closes the app and clears its groups; its members may no longer sign in", async () => {
+    const ops = await createGroup(owner, { name: "Access nobody" }, META);
+    const member = await createUser(accountId);
+    await writeSystem((tx) => setUserGroups(tx, accountId, member.id, [ops.id]));
+    const { application } = await createApplication(owner, web({ name: "Closing", allowed_groups: [ops.id] }), META);
+    const app = (await findApplicationByClientId(application.clientId))!;
+    expect(await userMayUseApplication(app, member.id)).toBe(true);
+    accessChanges.length = 0;
+    const after = await updateApplication(owner, application.id, { access: "nobody" }, META);
+    expect([accessOf(after), after.allowedGroups, after.restrictedToGroups]).toEqual(["nobody", [], true]);
+    expect(accessChanges).toEqual([{ applicationId: application.id, change: "groups_changed" }]);
+    expect(await userMayUseApplication(app, member.id)).toBe(false);
+  });
+
+  it("groups with none left is refused, nothing changed, unless that is what is stored (a nobody app saved as it is)", async () => {
+    const ops = await createGroup(owner, { name: "Access none" }, META);
+    const { application } = await createApplication(owner, web({ name: "Unticked", allowed_groups: [ops.id] }), META);
+    for (const groups of [[], new SetEdit([], [ops.id])]) {
+      await expect(updateApplication(owner, application.id, { name: "Renamed", access: "groups", allowed_groups: groups }, META)).rejects.toMatchObject({
+        fieldErrors: { allowed_groups: ["Tick at least one group, or choose Everyone"] },
+      });
+    }
+    expect(await getApplication(owner, application.id)).toEqual(application);
+    await deleteGroup(owner, ops.id, META);
+    const closed = await getApplication(owner, application.id);
+    accessChanges.length = 0;
+    for (const groups of [[], new SetEdit([], [])]) expect(await updateApplication(owner, application.id, { access: "groups", allowed_groups: groups }, META)).toEqual(closed);
+    expect((await eventsOf(application.id)).map((e) => e.action)).toEqual(["application.created"]);
+    expect(accessChanges).toEqual([]);
   });
 });
 
@@ -235,8 +300,10 @@ describe("deleteApplication and group deletion", () => {
     expect(after.restrictedToGroups).toBe(true);
     expect(await userMayUseApplication((await findApplicationByClientId(application.clientId))!, person.id)).toBe(false);
     expect(accessChanges).toContainEqual({ applicationId: application.id, change: "groups_changed" });
-    // Opening it to everyone again is an explicit change.
+    // Opening it to everyone again is an explicit choice: the empty list it answers, sent back, changes nothing.
     await updateApplication(owner, application.id, { allowed_groups: [] }, META);
+    expect(await userMayUseApplication((await findApplicationByClientId(application.clientId))!, person.id)).toBe(false);
+    await updateApplication(owner, application.id, { access: "everyone" }, META);
     expect(await userMayUseApplication((await findApplicationByClientId(application.clientId))!, person.id)).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ import { applicationGroups, applications, type ApplicationRow } from "@/lib/db/s
 import { Conflict, Invalid } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
+import { accessChangesOf, accessStateOf, resolveAccess } from "./access";
 import { APPLICATIONS_VERSION } from "./for-provider";
 import { allowedGroupsOf, loadApplicationRecord, loadApplicationRow, toApplicationRecord, type ApplicationRecord } from "./records";
 import { createApplicationSchema, updateApplicationSchema, type CreateApplicationInput, type UpdateApplicationInput } from "./schemas";
@@ -53,10 +54,11 @@ export async function createApplication(actor: Actor, input: CreateApplicationIn
   const values = parseOrThrow(createApplicationSchema, input);
   return write(actor, async (tx, me) => {
     assertCan(me, "applications:create", DENIED.create);
-    await assertGroupsExist(tx, actor.accountId, values.allowed_groups, "allowed_groups");
+    const access = resolveAccess(undefined, { access: values.access, groups: values.allowed_groups });
+    await assertGroupsExist(tx, actor.accountId, access.groups, "allowed_groups");
     // Public apps (single-page, device) can't keep a secret: they get none, and the provider requires PKCE.
     const secret = values.type === "web" ? mintSecretToken(TOKEN_PREFIXES.applicationSecret) : null;
-    const allowedGroups = [...new Set(values.allowed_groups)];
+    const allowedGroups = access.groups;
     const [row] = await tx
       .insert(applications)
       .values({
@@ -68,7 +70,7 @@ export async function createApplication(actor: Actor, input: CreateApplicationIn
         clientSecretDigest: secret?.digest ?? null,
         redirectUris: values.redirect_uris,
         postLogoutRedirectUris: values.post_logout_redirect_uris,
-        restrictedToGroups: allowedGroups.length > 0,
+        restrictedToGroups: access.access !== "everyone",
         accessTokenTtlSeconds: values.access_token_ttl_seconds,
         refreshTokenTtlSeconds: values.refresh_token_ttl_seconds,
         requireConsent: values.require_consent,
@@ -90,6 +92,7 @@ export async function createApplication(actor: Actor, input: CreateApplicationIn
         redirect_uris: row.redirectUris,
         post_logout_redirect_uris: row.postLogoutRedirectUris,
         allowed_groups: allowedGroups,
+        access: access.access,
         access_token_ttl_seconds: row.accessTokenTtlSeconds,
         refresh_token_ttl_seconds: row.refreshTokenTtlSeconds,
         require_consent: row.requireConsent,
@@ -103,11 +106,11 @@ export async function createApplication(actor: Actor, input: CreateApplicationIn
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
-const sameSet = (a: readonly string[], b: readonly string[]) => sameList([...new Set(a)].sort(), [...new Set(b)].sort());
 
 /**
  * Changes the fields given; a field equal to what is stored is no change (no event when nothing changed).
- * The allowed groups may be an edit of the stored set (lib/data/patch), as the dashboard sends them.
+ * The allowed groups may be an edit of the stored set (lib/data/patch), as the dashboard sends them; who
+ * may sign in follows resolveAccess (./access.ts).
  */
 export async function updateApplication(actor: Actor, id: string, input: Omit<UpdateApplicationInput, "allowed_groups"> & { allowed_groups?: SetValue }, meta: RequestMeta): Promise<ApplicationRecord> {
   assertCan(actor, "applications:update", DENIED.update);
@@ -138,18 +141,15 @@ export async function updateApplication(actor: Actor, id: string, input: Omit<Up
     compare("refresh_token_ttl_seconds", "refreshTokenTtlSeconds", values.refresh_token_ttl_seconds);
     compare("require_consent", "requireConsent", values.require_consent);
     compare("id_token_signed_response_alg", "idTokenSignedResponseAlg", values.id_token_signed_response_alg);
-    let groupsChanged = false;
-    const wantedGroups = groupEdit ? groupEdit.applyTo(groupsBefore) : values.allowed_groups;
-    if (wantedGroups !== undefined) {
-      const next = [...new Set(wantedGroups)];
-      const restricted = next.length > 0;
-      if (!sameSet(groupsBefore, next) || restricted !== before.restrictedToGroups) {
-        await assertGroupsExist(tx, actor.accountId, next, "allowed_groups");
-        await setAllowedGroups(tx, actor.accountId, id, next);
-        patch.restrictedToGroups = restricted;
-        changes.allowed_groups = { from: groupsBefore.sort(), to: [...next].sort() };
-        groupsChanged = true;
-      }
+    const accessBefore = accessStateOf(before.restrictedToGroups, groupsBefore);
+    const access = resolveAccess(accessBefore, { access: values.access, groups: groupEdit ?? values.allowed_groups });
+    const accessChanges = accessChangesOf(accessBefore, access);
+    const accessChanged = Object.keys(accessChanges).length > 0;
+    if (accessChanged) {
+      await assertGroupsExist(tx, actor.accountId, access.groups, "allowed_groups");
+      await setAllowedGroups(tx, actor.accountId, id, access.groups);
+      patch.restrictedToGroups = access.access !== "everyone";
+      Object.assign(changes, accessChanges);
     }
     if (Object.keys(changes).length === 0) return loadApplicationRecord(tx, actor.accountId, id);
     await tx
@@ -168,7 +168,7 @@ export async function updateApplication(actor: Actor, id: string, input: Omit<Up
     // Where sign-ins go or whether people are asked first changed: every grant ends (the provider's reaction, recorded
     // there), so no consent or refresh token given for the app as it was carries over. That covers a group change too.
     const signInChanged = "redirect_uris" in changes || "require_consent" in changes;
-    const change = signInChanged ? "sign_in_changed" : groupsChanged ? "groups_changed" : undefined;
+    const change = signInChanged ? "sign_in_changed" : accessChanged ? "groups_changed" : undefined;
     if (change) await emit(tx, "application.access_changed", { accountId: actor.accountId, applicationId: id, clientId: before.clientId, change });
     return loadApplicationRecord(tx, actor.accountId, id);
   });

@@ -41,6 +41,15 @@ describe("the application form", () => {
     expect(applicationInputOf(data, values, () => false)).toEqual({});
   });
 
+  it("sends who may sign in whenever it or the groups changed, so unticking the last group is never read as everyone", () => {
+    const data = form([["name", "Grafana"], ["access", "groups"]]);
+    const { values } = readApplicationForm(data);
+    expect(values).toMatchObject({ access: "groups", allowed_groups: "" });
+    expect(applicationInputOf(data, values, (f) => f === "allowed_groups")).toEqual({ access: "groups", allowed_groups: [] });
+    expect(applicationInputOf(data, values, (f) => f === "access")).toEqual({ access: "groups" });
+    expect(applicationInputOf(data, values, (f) => f === "name")).toEqual({ name: "Grafana" });
+  });
+
   it("refuses lifetimes out of range or fractional, and names the form's fields in the service's errors", () => {
     expect(readApplicationForm(form([["access_token_ttl_minutes", "0"], ["refresh_token_ttl_days", "1.5"]])).problems).toEqual({
       access_token_ttl_minutes: [expect.stringContaining("minutes")],

@@ -1,14 +1,15 @@
 /**
  * The dashboard's application form as the service's input: one address per
- * line, lifetimes in minutes and days (the API speaks seconds), allowed groups
- * as ticked boxes. Pure (the server actions call it; no server-only imports).
+ * line, lifetimes in minutes and days (the API speaks seconds), who may sign in
+ * as a choice ("everyone" or "groups") and the allowed groups as ticked boxes.
+ * Pure (the server actions call it; no server-only imports).
  */
 import type { FieldErrors } from "@/lib/errors";
 import { setIn } from "@/lib/forms/changed-fields";
 import { ACCESS_TTL, REFRESH_TTL } from "./schemas";
 
 /** Form field names, as kept after an error so the form shows what was typed. */
-export const APPLICATION_FORM_FIELDS = ["name", "type", "redirect_uris", "post_logout_redirect_uris", "allowed_groups", "access_token_ttl_minutes", "refresh_token_ttl_days", "require_consent", "id_token_signed_response_alg"] as const;
+export const APPLICATION_FORM_FIELDS = ["name", "type", "redirect_uris", "post_logout_redirect_uris", "access", "allowed_groups", "access_token_ttl_minutes", "refresh_token_ttl_days", "require_consent", "id_token_signed_response_alg"] as const;
 export type ApplicationFormField = (typeof APPLICATION_FORM_FIELDS)[number];
 
 export const ACCESS_MINUTES = { min: ACCESS_TTL.min / 60, max: ACCESS_TTL.max / 60 };
@@ -53,6 +54,8 @@ export function applicationInputOf(formData: FormData, values: Record<string, st
   if (include("type") && values.type !== undefined) input.type = values.type;
   if (include("redirect_uris")) input.redirect_uris = linesOf(values.redirect_uris ?? "");
   if (include("post_logout_redirect_uris")) input.post_logout_redirect_uris = linesOf(values.post_logout_redirect_uris ?? "");
+  // Who may sign in goes with the groups: unticking the last one under "Only members…" is then refused, not read as "everyone".
+  if ((include("access") || include("allowed_groups")) && values.access !== undefined) input.access = values.access;
   if (include("allowed_groups")) input.allowed_groups = groupsAsEdit ? setIn(formData, "allowed_groups") : formData.getAll("allowed_groups").map(String);
   if (include("access_token_ttl_minutes") && values.access_token_ttl_minutes !== undefined) input.access_token_ttl_seconds = Number(values.access_token_ttl_minutes) * 60;
   if (include("refresh_token_ttl_days") && values.refresh_token_ttl_days !== undefined) input.refresh_token_ttl_seconds = Number(values.refresh_token_ttl_days) * 86_400;

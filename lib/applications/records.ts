@@ -7,6 +7,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "@/lib/db/database";
 import { applicationGroups, applications, groups, type ApplicationRow, type ApplicationType, type IdTokenSigningAlg } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
+import { accessStateOf, type ApplicationAccess } from "./access";
 
 export type ApplicationRecord = {
   id: string;
@@ -18,7 +19,7 @@ export type ApplicationRecord = {
   postLogoutRedirectUris: string[];
   /** The allowed groups that still exist, sorted by name. */
   allowedGroups: Array<{ id: string; name: string }>;
-  /** Limited to groups: with allowedGroups empty, nobody may sign in (every allowed group was deleted). */
+  /** Limited to groups: with allowedGroups empty, nobody may sign in (every allowed group was deleted, or access "nobody"). */
   restrictedToGroups: boolean;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -29,10 +30,9 @@ export type ApplicationRecord = {
   updatedAt: Date;
 };
 
-/** Who may sign in: everyone, members of the allowed groups, or nobody (its groups were deleted). */
-export function accessOf(app: Pick<ApplicationRecord, "allowedGroups" | "restrictedToGroups">): "everyone" | "groups" | "nobody" {
-  if (app.allowedGroups.length > 0) return "groups";
-  return app.restrictedToGroups ? "nobody" : "everyone";
+/** Who may sign in: everyone, members of the allowed groups, or nobody (limited, and no group left; ./access.ts). */
+export function accessOf(app: Pick<ApplicationRecord, "allowedGroups" | "restrictedToGroups">): ApplicationAccess {
+  return accessStateOf(app.restrictedToGroups, app.allowedGroups.map((g) => g.id)).access;
 }
 
 export async function findApplicationRow(q: Db | Tx, accountId: string, id: string): Promise<ApplicationRow | undefined> {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS } from "@/lib/db/schema.sqlite";
 import type { MessageRef, ServerMessageKey } from "@/lib/errors";
 import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
+import { APPLICATION_ACCESS } from "./access";
 
 export const APPLICATION_NAME_MAX = 100;
 export const REDIRECT_URIS_MAX = 20;
@@ -86,6 +87,8 @@ const ttl = (field: string, bounds: { min: number; max: number }, unit: string) 
     .min(bounds.min, `${field} must be at least ${bounds.min} seconds`)
     .max(bounds.max, `${field} must be at most ${bounds.max} seconds (${unit})`);
 
+const ACCESS_MESSAGE = `access must be one of ${APPLICATION_ACCESS.join(", ")}`;
+
 const fields = {
   name: z
     .string({ error: "Name is required" })
@@ -99,6 +102,11 @@ const fields = {
   allowed_groups: z
     .array(z.string({ error: "allowed_groups must be a list of group ids" }).max(100), { error: "allowed_groups must be a list of group ids" })
     .max(ALLOWED_GROUPS_MAX, `At most ${ALLOWED_GROUPS_MAX} groups`),
+  access: z
+    .enum(APPLICATION_ACCESS, { error: ACCESS_MESSAGE })
+    .describe(
+      'Who may sign in: "everyone", "groups" (members of allowed_groups) or "nobody". Left out: as it is when allowed_groups is left out or the same set as stored, else "groups" for a list of groups and "everyone" for []. "everyone" and "nobody" take no allowed_groups and clear the stored ones; "groups" needs one.',
+    ),
   access_token_ttl_seconds: ttl("access_token_ttl_seconds", ACCESS_TTL, "one day"),
   refresh_token_ttl_seconds: ttl("refresh_token_ttl_seconds", REFRESH_TTL, "one year"),
   require_consent: z.boolean({ error: "require_consent must be true or false" }),
@@ -115,6 +123,7 @@ export const createApplicationSchema = z
     redirect_uris: fields.redirect_uris.default([]),
     post_logout_redirect_uris: fields.post_logout_redirect_uris.default([]),
     allowed_groups: fields.allowed_groups.default([]),
+    access: fields.access.optional(),
     access_token_ttl_seconds: fields.access_token_ttl_seconds.default(ACCESS_TTL.default),
     refresh_token_ttl_seconds: fields.refresh_token_ttl_seconds.default(REFRESH_TTL.default),
     require_consent: fields.require_consent.default(false),
@@ -139,6 +148,7 @@ export const updateApplicationSchema = z.object({
   redirect_uris: fields.redirect_uris.optional(),
   post_logout_redirect_uris: fields.post_logout_redirect_uris.optional(),
   allowed_groups: fields.allowed_groups.optional(),
+  access: fields.access.optional(),
   access_token_ttl_seconds: fields.access_token_ttl_seconds.optional(),
   refresh_token_ttl_seconds: fields.refresh_token_ttl_seconds.optional(),
   require_consent: fields.require_consent.optional(),

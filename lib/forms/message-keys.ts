@@ -26,6 +26,7 @@ import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
 import { sayMessage, type DomainError, type MessageKeys, type MessageRef, type ServerMessageKey } from "@/lib/errors";
 import { USERNAME_MAX } from "@/lib/users/username-rule";
 import { TOKEN_EXPIRY_DAYS } from "@/lib/tokens/limits";
+import { ACCESS_TEXTS } from "@/lib/applications/access";
 import { ALLOWED_GROUPS_MAX, REDIRECT_URIS_MAX } from "@/lib/applications/schemas";
 import { ACCESS_MINUTES, REFRESH_DAYS } from "@/lib/applications/form-input";
 import { ROLES } from "@/lib/db/schema";
@@ -202,6 +203,9 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   [`At most ${REDIRECT_URIS_MAX} addresses`]: { key: "addressesAtMost", params: { max: REDIRECT_URIS_MAX } },
   "An address is listed twice": { key: "addressListedTwice" },
   "Add at least one redirect URI: where the app receives the sign-in": { key: "redirectUriNeeded" },
+  [ACCESS_TEXTS.groupsNeeded]: { key: "applicationGroupsNeeded" },
+  [ACCESS_TEXTS.everyoneTakesNoGroups]: { key: "applicationEveryoneNoGroups" },
+  [ACCESS_TEXTS.nobodyTakesNoGroups]: { key: "applicationNobodyNoGroups" },
   [`At most ${ALLOWED_GROUPS_MAX} groups`]: { key: "groupsAtMost", params: { max: ALLOWED_GROUPS_MAX } },
   [`A whole number of minutes, ${ACCESS_MINUTES.min}–${ACCESS_MINUTES.max}`]: { key: "wholeMinutes", params: ACCESS_MINUTES },
   [`A whole number of days, ${REFRESH_DAYS.min}–${REFRESH_DAYS.max}`]: { key: "wholeDays", params: REFRESH_DAYS },

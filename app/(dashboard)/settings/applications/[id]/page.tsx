@@ -75,6 +75,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
             type: app.type,
             redirectUris: app.redirectUris,
             postLogoutRedirectUris: app.postLogoutRedirectUris,
+            access: accessOf(app),
             allowedGroupIds: app.allowedGroups.map((g) => g.id),
             accessTokenTtlSeconds: app.accessTokenTtlSeconds,
             refreshTokenTtlSeconds: app.refreshTokenTtlSeconds,
