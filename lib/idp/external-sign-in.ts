@@ -52,10 +52,10 @@ export type ExternalIdentity = {
   /** The person's stable id at that source. */
   subject: string;
   /**
-   * The id an older Latchkey bound this person by (LDAP: the username, before the entry's own id was read): a
-   * user found by it alone is moved to `subject`, once.
+   * Other ids the person may be bound by, in order (LDAP: the entry's other id attributes, then the username an
+   * older Latchkey bound by before the entry's own id was read): a user found by one alone is moved to `subject`.
    */
-  formerSubject?: string;
+  formerSubjects?: readonly string[];
   email: string | null;
   /** Whether the source vouches for the email (OIDC email_verified; directories and proxies are trusted). */
   emailVerified: boolean;
@@ -214,7 +214,8 @@ async function endWhatTheUnprovenSetUp(tx: Tx, accountId: string, row: UserRow, 
 async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Promise<Found> {
   const known = await findBySubject(tx, accountId, who.idpId, who.subject);
   if (known) return { row: known, created: false, linked: false };
-  const former = who.formerSubject === undefined ? undefined : await findBySubject(tx, accountId, who.idpId, who.formerSubject);
+  let former: UserRow | undefined;
+  for (const subject of who.formerSubjects ?? []) if (!former) former = await findBySubject(tx, accountId, who.idpId, subject);
   if (former) {
     const bound = sealIdpSubject(former.id, who.idpId, who.subject);
     await tx.update(users).set(bound).where(and(eq(users.accountId, accountId), eq(users.id, former.id)));

@@ -76,13 +76,15 @@ export function stableIdsOf(entry: Entry): string[] {
 }
 
 /**
- * The subject a directory sign-in binds the person by: the id they are bound by already when the entry still
- * carries it (so a directory that starts answering a second id attribute doesn't make them someone new), else
- * the entry's first id, else (a directory that keeps none) the username.
+ * Whom a directory sign-in binds: the entry's first id (the username for a directory that keeps none), and the
+ * subjects the person may be bound by already, each moved to it: the entry's other ids (a directory that started
+ * answering a second id attribute doesn't make them someone new, whatever they typed), then the username (bound
+ * by an older Latchkey, before ids were read). A username handed to someone new never carries the old entry's ids.
  */
-export function directorySubject(entry: DirectoryUser, boundTo: string | null): string {
-  if (boundTo && entry.stableIds.includes(boundTo)) return boundTo;
-  return entry.stableIds[0] ?? entry.username.toLowerCase();
+export function directorySubjects(entry: DirectoryUser): { subject: string; formerSubjects: string[] } {
+  const username = entry.username.toLowerCase();
+  const [first, ...others] = entry.stableIds;
+  return first === undefined ? { subject: username, formerSubjects: [] } : { subject: first, formerSubjects: [...others, username] };
 }
 
 /** The bound subjects among `wanted` that this entry answers for: any of its ids, or its username. */

@@ -7,7 +7,7 @@ import "server-only";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { LdapSourceRow } from "@/lib/db/schema";
 import { signInExternal, type ExternalPolicy, type ExternalSignedIn } from "../external-sign-in";
-import { directorySubject, findDirectoryUser, findDirectoryUserById, isDirectoryId, verifyDirectoryPassword, type DirectoryUser, type LdapConfig } from "./directory";
+import { directorySubjects, findDirectoryUser, findDirectoryUserById, isDirectoryId, verifyDirectoryPassword, type DirectoryUser, type LdapConfig } from "./directory";
 import { mappedGroupsOf } from "./group-mapping";
 import { ldapConfigOf } from "./source";
 
@@ -50,9 +50,8 @@ export async function signInWithDirectory(
     {
       idpId: source.id,
       // The entry's own id where the directory keeps one: a username handed to someone new later is then a new
-      // person here, not the old account. People bound by username before are moved to it at their next sign-in.
-      subject: directorySubject(entry, lookup.boundTo),
-      formerSubject: entry.stableIds.length > 0 ? entry.username.toLowerCase() : undefined,
+      // person here, not the old account. People bound by another of its ids, or by username before, are moved to it.
+      ...directorySubjects(entry),
       email: entry.email,
       emailVerified: true,
       name: entry.name,
