@@ -11,7 +11,8 @@ const MAX_SEARCH = 200;
 
 /** The search to run, trimmed and at most MAX_SEARCH characters; null when it can find nothing (empty, not text, unstorable). */
 export function pickerSearchTerm(search: unknown): string | null {
-  if (typeof search !== "string" || textProblem(search) !== undefined) return null;
-  const term = search.trim().slice(0, MAX_SEARCH);
-  return term === "" ? null : term;
+  if (typeof search !== "string") return null;
+  // Cut by code points, then checked: a cut by UTF-16 units could split an emoji and leave half a pair.
+  const term = Array.from(search.trim()).slice(0, MAX_SEARCH).join("");
+  return term === "" || textProblem(term) !== undefined ? null : term;
 }
