@@ -136,15 +136,25 @@ describe("access, written explicitly", () => {
     expect(await get(id)).toEqual(before);
   });
 
-  it("everyone or nobody with groups listed is a 422 on allowed_groups", async () => {
+  it("everyone or nobody with a group not stored is a 422 on allowed_groups", async () => {
     const id = await app("groups");
     const before = await get(id);
+    const other = await group("Not allowed yet");
     for (const access of ["everyone", "nobody"]) {
-      const res = await put(id, { access, allowed_groups: before.allowed_groups });
+      const res = await put(id, { access, allowed_groups: [...(before.allowed_groups as string[]), other] });
       expect(res.status).toBe(422);
       expect(Object.keys((res.body as { errors: Json }).errors)).toEqual(["allowed_groups"]);
     }
     expect(await get(id)).toEqual(before);
+  });
+
+  it("a GET sent back with only access changed does what access says (the stored groups it carries go)", async () => {
+    for (const access of ["everyone", "nobody"]) {
+      const id = await app("groups");
+      const res = await put(id, { ...(await get(id)), access });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ access, allowed_groups: [] });
+    }
   });
 
   it("nobody closes an app and clears its groups", async () => {
@@ -248,13 +258,17 @@ describe("the application page's form", () => {
     expect(await get(id)).toMatchObject({ access: "everyone", allowed_groups: [] });
   });
 
-  it("without JavaScript, Everyone with boxes still ticked is refused beside the groups", async () => {
+  it("without JavaScript, Everyone with the stored boxes still ticked opens the app; a box ticked anew is refused beside the groups", async () => {
     const id = await app("groups");
     const before = await get(id);
-    const state = await save(id, formData({ ...formFields(before), access: "everyone" }));
-    expect(state.status).toBe("error");
-    expect(Object.keys(state.fieldErrors ?? {})).toEqual(["allowed_groups"]);
+    const other = await group("Ticked anew");
+    const refused = await save(id, formData({ ...formFields(before), access: "everyone", allowed_groups: [...(before.allowed_groups as string[]), other] }));
+    expect(refused.status).toBe("error");
+    expect(Object.keys(refused.fieldErrors ?? {})).toEqual(["allowed_groups"]);
     expect(await get(id)).toEqual(before);
+    const state = await save(id, formData({ ...formFields(before), access: "everyone" }));
+    expect(state.status, JSON.stringify(state)).toBe("success");
+    expect(await get(id)).toMatchObject({ access: "everyone", allowed_groups: [] });
   });
 
   it("the New application form registers an app for members of the ticked groups, or for everyone", async () => {

@@ -48,7 +48,10 @@ describe("resolveAccess", () => {
     // The dashboard's boxes are disabled under Everyone: taking groups out is what it sends.
     expect(resolveAccess(limited, { access: "everyone", groups: new SetEdit([], ["a"]) })).toEqual(everyone);
     expect(resolveAccess(nobody, { access: "everyone" })).toEqual(everyone);
-    expect(refusal(() => resolveAccess(limited, { access: "everyone", groups: ["a"] }))).toEqual([ACCESS_TEXTS.everyoneTakesNoGroups]);
+    // A GET sent back with only access changed carries the stored groups: they go, as access says.
+    expect(resolveAccess(limited, { access: "everyone", groups: limited.groups })).toEqual(everyone);
+    expect(resolveAccess(limited, { access: "nobody", groups: ["a"] })).toEqual(nobody);
+    expect(refusal(() => resolveAccess(limited, { access: "everyone", groups: ["a", "c"] }))).toEqual([ACCESS_TEXTS.everyoneTakesNoGroups]);
     expect(refusal(() => resolveAccess(everyone, { access: "nobody", groups: new SetEdit(["c"], []) }))).toEqual([ACCESS_TEXTS.nobodyTakesNoGroups]);
     expect(refusal(() => resolveAccess(undefined, { access: "everyone", groups: ["a"] }))).toEqual([ACCESS_TEXTS.everyoneTakesNoGroups]);
   });

@@ -62,8 +62,9 @@ export function resolveAccess(stored: AccessState | undefined, sent: { access?: 
   const listChanged = sent.groups !== undefined && !sameSet(groups, before.groups);
   const access = sent.access ?? (!listChanged ? before.access : groups.length > 0 ? "groups" : "everyone");
   if (access !== "groups") {
-    // The groups the caller named: a list, or what an edit adds (the dashboard's; taking groups out is fine).
-    const named = sent.groups instanceof SetEdit ? sent.groups.add : (sent.groups ?? []);
+    // The groups the caller asked for anew: what an edit adds (the dashboard's), or a list's groups not stored
+    // already (a GET sent back with only `access` changed carries the stored ones); taking groups out is fine.
+    const named = sent.groups instanceof SetEdit ? sent.groups.add : (sent.groups ?? []).filter((id) => !before.groups.includes(id));
     if (named.length > 0) throw invalidGroups(access === "everyone" ? ACCESS_TEXTS.everyoneTakesNoGroups : ACCESS_TEXTS.nobodyTakesNoGroups);
     return { access, groups: [] };
   }

@@ -105,7 +105,7 @@ const fields = {
   access: z
     .enum(APPLICATION_ACCESS, { error: ACCESS_MESSAGE })
     .describe(
-      'Who may sign in: "everyone", "groups" (members of allowed_groups) or "nobody". Left out: as it is when allowed_groups is left out or the same set as stored, else "groups" for a list of groups and "everyone" for []. "everyone" and "nobody" take no allowed_groups and clear the stored ones; "groups" needs one.',
+      'Who may sign in: "everyone", "groups" (members of allowed_groups) or "nobody". Left out: as it is when allowed_groups is left out or the same set as stored, else "groups" for a list of groups and "everyone" for []. "everyone" and "nobody" clear the stored groups (sent back, they are ignored) and take no group not stored; "groups" needs one.',
     ),
   access_token_ttl_seconds: ttl("access_token_ttl_seconds", ACCESS_TTL, "one day"),
   refresh_token_ttl_seconds: ttl("refresh_token_ttl_seconds", REFRESH_TTL, "one year"),
