@@ -46,26 +46,63 @@ type LeaseOptions = { holder?: string; now?: Date };
 
 const globalForJobs = globalThis as unknown as { latchkeyJobsStarted?: boolean };
 
-/** One maintenance pass; exported for tests and for `now`-driven runs. */
-export async function runMaintenance(
-  now = new Date(),
-): Promise<{ eventsPruned: number; throttleRowsPruned: number; rateLimitRowsPruned: number; sessionsPruned: number; outboxRowsPruned: number }> {
-  const pruned = await pruneActivity(now);
-  const throttleRowsPruned = await pruneSignInThrottles(now, config().signIn);
-  // First: a capped hour's count of unrecorded failed sign-ins lives in its counter row, which the prune drops.
-  await recordUnrecordedFailedSignIns(now);
-  const rateLimitRowsPruned = await pruneRateLimits(now);
-  const sessionsPruned = await pruneEndedSessions(now);
-  const outboxRowsPruned = await pruneFinishedOutbox(now);
+type MaintenanceCounts = {
+  eventsPruned: number;
+  throttleRowsPruned: number;
+  rateLimitRowsPruned: number;
+  sessionsPruned: number;
+  outboxRowsPruned: number;
+};
+
+type MaintenanceStep = {
+  name: string;
+  run: () => Promise<Partial<MaintenanceCounts> | number>;
+  /** A step that must have succeeded in this pass first; when it failed, this one waits for the next pass. */
+  needs?: string;
+};
+
+/**
+ * The pass's steps, in order. A step that throws is logged with its name and reported in `failed`, and the rest
+ * still run (a broken logo must not stop the activity retention), except a step that `needs` it.
+ */
+const maintenanceSteps = (now: Date): MaintenanceStep[] => [
+  { name: "activity retention", run: async () => ({ eventsPruned: (await pruneActivity(now)).reduce((n, p) => n + p.pruned, 0) }) },
+  { name: "sign-in throttles", run: async () => ({ throttleRowsPruned: await pruneSignInThrottles(now, config().signIn) }) },
+  { name: "unrecorded failed sign-ins", run: () => recordUnrecordedFailedSignIns(now) },
+  // A capped hour's count of unrecorded failed sign-ins lives in its rate-limit row, which this prune drops.
+  { name: "rate limits", needs: "unrecorded failed sign-ins", run: async () => ({ rateLimitRowsPruned: await pruneRateLimits(now) }) },
+  { name: "ended sessions", run: async () => ({ sessionsPruned: await pruneEndedSessions(now) }) },
+  { name: "finished outbox messages", run: async () => ({ outboxRowsPruned: await pruneFinishedOutbox(now) }) },
   // The OpenID provider: expired codes, tokens and sessions go; signing keys rotate on their schedule.
-  await deleteExpiredModels(now);
-  await rotateSigningKeys(now);
+  { name: "expired OpenID records", run: () => deleteExpiredModels(now) },
+  { name: "signing key rotation", run: () => rotateSigningKeys(now) },
   // Once per instance (later passes read one row): names from before the one-line rule (people's; groups',
   // roles', apps', providers', tokens', the mail sender's), logos from before uploads were encoded again.
-  await cleanStoredNames({ now });
-  await cleanStoredRecordNames({ now });
-  await cleanStoredLogos({ now });
-  return { eventsPruned: pruned.reduce((n, p) => n + p.pruned, 0), throttleRowsPruned, rateLimitRowsPruned, sessionsPruned, outboxRowsPruned };
+  { name: "stored names", run: () => cleanStoredNames({ now }) },
+  { name: "stored record names", run: () => cleanStoredRecordNames({ now }) },
+  { name: "stored logos", run: () => cleanStoredLogos({ now }) },
+];
+
+/** One maintenance pass; exported for tests and for `now`-driven runs. `failed` names the steps that threw. */
+export async function runMaintenance(now = new Date()): Promise<MaintenanceCounts & { failed: string[]; skipped: string[] }> {
+  const counts: MaintenanceCounts = { eventsPruned: 0, throttleRowsPruned: 0, rateLimitRowsPruned: 0, sessionsPruned: 0, outboxRowsPruned: 0 };
+  const failed: string[] = [];
+  const skipped: string[] = [];
+  for (const step of maintenanceSteps(now)) {
+    if (step.needs && failed.includes(step.needs)) {
+      skipped.push(step.name);
+      console.error(`Maintenance step "${step.name}" waits for the next pass ("${step.needs}" failed)`);
+      continue;
+    }
+    try {
+      const result = await step.run();
+      if (typeof result === "object") Object.assign(counts, result);
+    } catch (err) {
+      failed.push(step.name);
+      console.error(`Maintenance step "${step.name}" failed (the others ran):`, err);
+    }
+  }
+  return { ...counts, failed, skipped };
 }
 
 /** The maintenance pass on the replica holding its lease (elsewhere: nothing, ran: false). */
