@@ -200,3 +200,37 @@ describe("every route that reads a partial update", () => {
     expect(found.sort()).toEqual(CASES.map((c) => c.route).sort());
   });
 });
+
+/** The routes that create what the cases above change: held to the same rule, so a typo never makes a different record. */
+const CREATES = CASES.filter((c): c is Case & { create: NonNullable<Case["create"]> } => c.create !== undefined).map((c) => ({
+  ...c,
+  // What a copy needs beyond the GET answer: a secret is never answered.
+  copyExtra: c.create.route === "identity-providers" ? { client_secret: "provider secret" } : {},
+}));
+
+async function listed(route: string, url: string): Promise<number> {
+  const res = await (await handlers(route)).GET(call(url), undefined);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as unknown[]).length;
+}
+
+describe("a field a create doesn't know", () => {
+  it.each(CREATES.map((c) => [c.create.route, c] as const))("POST /api/%s: is a 422 naming it, and nothing is made", async (_, c) => {
+    const before = await listed(c.create.route, c.create.url);
+    const [typo] = Object.keys(c.typo).filter((name) => c.unknown.includes(name));
+    const res = await (await handlers(c.create.route)).POST(call(c.create.url, "POST", { ...c.create.body, name: "Typo", [typo]: true }), undefined);
+    const body = (await res.json()) as Json;
+    expect(res.status, JSON.stringify(body)).toBe(422);
+    expect(body).toEqual({ message: `Unknown field: ${typo}`, code: 422, errors: { [typo]: ["Unknown field"] } });
+    expect(await listed(c.create.route, c.create.url)).toBe(before);
+  });
+
+  it.each(CREATES.map((c) => [c.create.route, c] as const))("POST /api/%s: a GET answer sent back (renamed) makes a copy; its read-only fields are ignored", async (_, c) => {
+    const original = await read(c);
+    const res = await (await handlers(c.create.route)).POST(call(c.create.url, "POST", { ...original, ...c.copyExtra, name: `${String(original.name)} copy` }), undefined);
+    const copy = (await res.json()) as Json;
+    expect(res.status, JSON.stringify(copy)).toBeLessThan(300);
+    expect(copy.id).not.toBe(original.id);
+    expect(copy.name).toBe(`${String(original.name)} copy`);
+  });
+});

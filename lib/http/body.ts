@@ -110,7 +110,21 @@ const UNKNOWN_FIELD = "Unknown field";
  * "allow_unecrypted" used to answer 200 and change nothing, and the person believed it saved.
  */
 export async function readPatch(request: Request, fields: PatchFields): Promise<Record<string, unknown>> {
-  const body = await readJson(request, patchBody);
+  return knownFields(await readJson(request, patchBody), fields);
+}
+
+const createBody = z.record(z.string(), z.unknown(), { error: "The body must be a JSON object" });
+
+/**
+ * A create's body, held to readPatch's rule (a field the route neither reads nor answers is refused, so a typo
+ * is never a silently different record), then validated whole by the create's schema. The GET answer's
+ * read-only fields are ignored, so an answer sent back makes a copy.
+ */
+export async function readCreate<S extends z.ZodType>(request: Request, schema: S, fields: PatchFields): Promise<z.output<S>> {
+  return parseOrThrow(schema, knownFields(await readJson(request, createBody), fields));
+}
+
+function knownFields(body: Record<string, unknown>, fields: PatchFields): Record<string, unknown> {
   const unknown = Object.keys(body).filter((name) => !fields.writes.has(name) && !fields.answers.has(name));
   if (unknown.length > 0) {
     const named = unknown.join(", ");
