@@ -63,7 +63,8 @@ type MaintenanceStep = {
 
 /**
  * The pass's steps, in order. A step that throws is logged with its name and reported in `failed`, and the rest
- * still run (a broken logo must not stop the activity retention), except a step that `needs` it.
+ * still run (a failing activity retention must not stop the session prune or the key rotation), except a step
+ * that `needs` it.
  */
 const maintenanceSteps = (now: Date): MaintenanceStep[] => [
   { name: "activity retention", run: async () => ({ eventsPruned: (await pruneActivity(now)).reduce((n, p) => n + p.pruned, 0) }) },
