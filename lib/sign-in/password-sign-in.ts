@@ -33,7 +33,7 @@ import { signInOptions } from "@/lib/idp/sign-in-options";
 import { beginSecondStepIfNeeded, SecondStepRequired } from "@/lib/mfa/second-step";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/instance/account";
-import { findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
+import { findUserRow, findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 
@@ -204,7 +204,13 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
 
   const upgradedHash = needsRehash(row.passwordHash) ? await hashPassword(password) : null;
   const now = attempt.now;
-  const outcome = await writeSystem(async (tx) => {
+  const outcome = await writeSystem(async (tx): Promise<SecondStepRequired | { refused: string } | { sessionId: string }> => {
+    // The password was checked against the row as read before this transaction. A change that committed
+    // meanwhile wins: a password changed or reset (which ended the person's sessions) or a block must not be
+    // followed by a session made with what was checked, nor the old password's rehash written over the new one.
+    const current = await findUserRow(tx, row.accountId, row.id);
+    const refused = !current ? "unknown_email" : current.passwordHash !== row.passwordHash ? "wrong_password" : current.isBlocked ? "blocked_user" : null;
+    if (refused) return { refused };
     await recordSignInSuccess(tx, attempt.keys, row.accountId);
     if (upgradedHash) await tx.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, row.id));
     // two-factor: a right password alone makes no session when a second step is due (lib/mfa/second-step.ts).
@@ -225,8 +231,9 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
       meta: attempt.meta,
       at: now,
     });
-    return id;
+    return { sessionId: id };
   });
   if (outcome instanceof SecondStepRequired) throw outcome;
-  return { userId: row.id, sessionId: outcome, mustChangePassword: row.mustChangePassword };
+  if ("refused" in outcome) throw await failed(attempt, outcome.refused);
+  return { userId: row.id, sessionId: outcome.sessionId, mustChangePassword: row.mustChangePassword };
 }

@@ -1,0 +1,84 @@
+/**
+ * A password sign-in checks the password (argon2, tens of milliseconds) before its write. A change that
+ * commits in that time wins: the attempt makes no session. Before, someone holding a stolen password and
+ * signing in over and over kept a session made after the person changed it (or after they were blocked).
+ */
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db/database";
+import { sessions } from "@/lib/db/schema";
+import { changeOwnPassword } from "@/lib/users/password";
+import { setUserBlocked } from "@/lib/users/lifecycle";
+import { verifyPassword } from "@/lib/crypto/passwords";
+import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow } from "@/test/factories";
+import { SignInFailed, signInWithPassword } from "./password-sign-in";
+
+/** What happens while the next password check runs: another request committing meanwhile. */
+const meanwhile = vi.hoisted(() => ({ next: null as null | (() => Promise<void>) }));
+
+vi.mock("@/lib/crypto/passwords", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/crypto/passwords")>();
+  return {
+    ...real,
+    async verifyPassword(hash: string, password: string) {
+      const result = await real.verifyPassword(hash, password);
+      const other = meanwhile.next;
+      meanwhile.next = null;
+      if (other) await other();
+      return result;
+    },
+  };
+});
+
+const OLD = "a long and unusual passphrase";
+const NEW = "another quite unusual passphrase";
+
+let accountId: string;
+
+beforeAll(async () => {
+  accountId = await createAccount();
+});
+
+const sessionsOf = async (userId: string) => (await db().select().from(sessions)).filter((s) => s.userId === userId).length;
+
+describe("a password sign-in racing a change to the person", () => {
+  it("makes no session when the password changed while it was checked", async () => {
+    const victim = await createUser(accountId, { email: "victim@example.com", password: OLD });
+    const own = await startSession(victim);
+    meanwhile.next = () => changeOwnPassword(own, victim.id, { old_password: OLD, new_password: NEW }, META);
+
+    await expect(signInWithPassword(victim.email, OLD, META)).rejects.toBeInstanceOf(SignInFailed);
+
+    expect(await sessionsOf(victim.id)).toBe(1); // only the one that changed it
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", targetId: victim.id, details: { reason: "wrong_password" } });
+    await expect(signInWithPassword(victim.email, NEW, META)).resolves.toMatchObject({ userId: victim.id });
+  });
+
+  it("doesn't write the old password's upgraded hash over a password changed meanwhile", async () => {
+    const carol = await createUser(accountId, { email: "carol-race@example.com" });
+    // Openwall crypt_blowfish test vector for the password "U*U": an imported hash, upgraded at sign-in.
+    await updateUserRow(carol.id, { passwordHash: "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW" });
+    const { hashPassword } = await import("@/lib/crypto/passwords");
+    const changed = await hashPassword(NEW);
+    meanwhile.next = () => updateUserRow(carol.id, { passwordHash: changed });
+
+    await expect(signInWithPassword(carol.email, "U*U", META)).rejects.toBeInstanceOf(SignInFailed);
+
+    expect((await userRow(carol.id))!.passwordHash).toBe(changed);
+    expect(await verifyPassword(changed, NEW)).toBe(true);
+    expect(await sessionsOf(carol.id)).toBe(0);
+  });
+
+  it("makes no session when the person was blocked while it was checked", async () => {
+    const admin = await createUser(accountId, { email: "admin-race@example.com", role: "admin" });
+    const bob = await createUser(accountId, { email: "bob-race@example.com", password: OLD });
+    const adminSession = await startSession(admin);
+    meanwhile.next = async () => {
+      await setUserBlocked(adminSession, bob.id, true, META);
+    };
+
+    await expect(signInWithPassword(bob.email, OLD, META)).rejects.toBeInstanceOf(SignInFailed);
+
+    expect(await sessionsOf(bob.id)).toBe(0);
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", targetId: bob.id, details: { reason: "blocked_user" } });
+  });
+});
