@@ -3,31 +3,15 @@
  * commits in that time wins: the attempt makes no session. Before, someone holding a stolen password and
  * signing in over and over kept a session made after the person changed it (or after they were blocked).
  */
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/database";
 import { sessions } from "@/lib/db/schema";
 import { changeOwnPassword } from "@/lib/users/password";
 import { setUserBlocked } from "@/lib/users/lifecycle";
-import { verifyPassword } from "@/lib/crypto/passwords";
+import { hashPassword, verifyPassword } from "@/lib/crypto/passwords";
 import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow } from "@/test/factories";
+import { afterNextPasswordCheck } from "@/test/password-check-race";
 import { SignInFailed, signInWithPassword } from "./password-sign-in";
-
-/** What happens while the next password check runs: another request committing meanwhile. */
-const meanwhile = vi.hoisted(() => ({ next: null as null | (() => Promise<void>) }));
-
-vi.mock("@/lib/crypto/passwords", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/lib/crypto/passwords")>();
-  return {
-    ...real,
-    async verifyPassword(hash: string, password: string) {
-      const result = await real.verifyPassword(hash, password);
-      const other = meanwhile.next;
-      meanwhile.next = null;
-      if (other) await other();
-      return result;
-    },
-  };
-});
 
 const OLD = "a long and unusual passphrase";
 const NEW = "another quite unusual passphrase";
@@ -44,7 +28,7 @@ describe("a password sign-in racing a change to the person", () => {
   it("makes no session when the password changed while it was checked", async () => {
     const victim = await createUser(accountId, { email: "victim@example.com", password: OLD });
     const own = await startSession(victim);
-    meanwhile.next = () => changeOwnPassword(own, victim.id, { old_password: OLD, new_password: NEW }, META);
+    afterNextPasswordCheck(() => changeOwnPassword(own, victim.id, { old_password: OLD, new_password: NEW }, META));
 
     await expect(signInWithPassword(victim.email, OLD, META)).rejects.toBeInstanceOf(SignInFailed);
 
@@ -57,9 +41,8 @@ describe("a password sign-in racing a change to the person", () => {
     const carol = await createUser(accountId, { email: "carol-race@example.com" });
     // Openwall crypt_blowfish test vector for the password "U*U": an imported hash, upgraded at sign-in.
     await updateUserRow(carol.id, { passwordHash: "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW" });
-    const { hashPassword } = await import("@/lib/crypto/passwords");
     const changed = await hashPassword(NEW);
-    meanwhile.next = () => updateUserRow(carol.id, { passwordHash: changed });
+    afterNextPasswordCheck(() => updateUserRow(carol.id, { passwordHash: changed }));
 
     await expect(signInWithPassword(carol.email, "U*U", META)).rejects.toBeInstanceOf(SignInFailed);
 
@@ -72,9 +55,7 @@ describe("a password sign-in racing a change to the person", () => {
     const admin = await createUser(accountId, { email: "admin-race@example.com", role: "admin" });
     const bob = await createUser(accountId, { email: "bob-race@example.com", password: OLD });
     const adminSession = await startSession(admin);
-    meanwhile.next = async () => {
-      await setUserBlocked(adminSession, bob.id, true, META);
-    };
+    afterNextPasswordCheck(() => setUserBlocked(adminSession, bob.id, true, META));
 
     await expect(signInWithPassword(bob.email, OLD, META)).rejects.toBeInstanceOf(SignInFailed);
 
