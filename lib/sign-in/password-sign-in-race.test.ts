@@ -2,6 +2,7 @@
  * A password sign-in checks the password (argon2, tens of milliseconds) before its write. A change that
  * commits in that time wins: the attempt makes no session. Before, someone holding a stolen password and
  * signing in over and over kept a session made after the person changed it (or after they were blocked).
+ * The rest of the sign-in goes by the person as they are then (a promotion that makes two-factor due).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/database";
@@ -11,6 +12,8 @@ import { setUserBlocked } from "@/lib/users/lifecycle";
 import { hashPassword, verifyPassword } from "@/lib/crypto/passwords";
 import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow } from "@/test/factories";
 import { afterNextPasswordCheck } from "@/test/password-check-race";
+import { SecondStepRequired } from "@/lib/mfa/second-step";
+import { updateSecurityPolicy } from "@/lib/mfa/policy";
 import { SignInFailed, signInWithPassword } from "./password-sign-in";
 
 const OLD = "a long and unusual passphrase";
@@ -61,5 +64,20 @@ describe("a password sign-in racing a change to the person", () => {
 
     expect(await sessionsOf(bob.id)).toBe(0);
     expect(await lastEvent()).toMatchObject({ action: "user.login.failed", targetId: bob.id, details: { reason: "blocked_user" } });
+  });
+
+  it("asks for two-factor set-up when the person became an admin while it was checked, and admins must use it", async () => {
+    // An account of its own: its policy covers admins.
+    const elsewhere = await createAccount();
+    const owner = await startSession(await createUser(elsewhere, { role: "owner" }));
+    await updateSecurityPolicy(owner, { require_for: "admins" }, META, new Date(0));
+    const dana = await createUser(elsewhere, { email: "dana-race@example.com", password: OLD });
+    afterNextPasswordCheck(() => updateUserRow(dana.id, { role: "admin" }));
+
+    const outcome = await signInWithPassword(dana.email, OLD, META).catch((e: unknown) => e);
+
+    expect(outcome).toBeInstanceOf(SecondStepRequired);
+    expect((outcome as SecondStepRequired).enrol).toBe(true);
+    expect(await sessionsOf(dana.id)).toBe(0);
   });
 });
