@@ -8,7 +8,7 @@
  * files together. Migrations: `npm run db:generate` (drizzle/postgres).
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS, IDP_TYPES, LOGO_TYPES, MAIL_SECURITY, MFA_REQUIREMENTS, OUTBOX_STATUSES, ROLES, SIGNUP_POLICIES, type DirectorySyncOutcome, type LdapGroupMapping } from "./schema.sqlite";
 
 /** Epoch milliseconds in a bigint column, a Date in JavaScript (SQLite's integer timestamp_ms). */
@@ -192,10 +192,17 @@ export const accessTokens = pgTable(
     lastUsedAt: epochMs("last_used_at"),
     // roles: the token's scope (JSON array of permission names); null = all of its owner's.
     permissions: text("permissions"),
+    /**
+     * The token of the same user that made this one (lib/tokens/personal-tokens.ts), else null. Deleting that
+     * token deletes this one: a leaked token can't leave behind a copy that outlives its deletion.
+     */
+    madeByTokenId: text("made_by_token_id").references((): AnyPgColumn => accessTokens.id, { onDelete: "cascade" }),
   },
   (t) => [
     uniqueIndex("access_tokens_digest_unique").on(t.tokenDigest),
     uniqueIndex("access_tokens_user_name_unique").on(t.userId, t.name),
+    // A token's deletion finds the tokens it made (the foreign key's cascade) by this.
+    index("access_tokens_made_by_token_id_idx").on(t.madeByTokenId),
   ],
 );
 

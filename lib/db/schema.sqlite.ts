@@ -5,7 +5,7 @@
  * blind index column.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -206,10 +206,17 @@ export const accessTokens = sqliteTable(
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
     // roles: the token's scope, a JSON array of permission names; null = all of its owner's.
     permissions: text("permissions"),
+    /**
+     * The token of the same user that made this one (lib/tokens/personal-tokens.ts), else null. Deleting that
+     * token deletes this one: a leaked token can't leave behind a copy that outlives its deletion.
+     */
+    madeByTokenId: text("made_by_token_id").references((): AnySQLiteColumn => accessTokens.id, { onDelete: "cascade" }),
   },
   (t) => [
     uniqueIndex("access_tokens_digest_unique").on(t.tokenDigest),
     uniqueIndex("access_tokens_user_name_unique").on(t.userId, t.name),
+    // A token's deletion finds the tokens it made (the foreign key's cascade) by this.
+    index("access_tokens_made_by_token_id_idx").on(t.madeByTokenId),
   ],
 );
 

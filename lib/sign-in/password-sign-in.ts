@@ -33,7 +33,7 @@ import { signInOptions } from "@/lib/idp/sign-in-options";
 import { beginSecondStepIfNeeded, SecondStepRequired } from "@/lib/mfa/second-step";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/instance/account";
-import { findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
+import { findUserRow, findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 
@@ -204,17 +204,25 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
 
   const upgradedHash = needsRehash(row.passwordHash) ? await hashPassword(password) : null;
   const now = attempt.now;
-  const outcome = await writeSystem(async (tx) => {
+  const outcome = await writeSystem(async (tx): Promise<SecondStepRequired | { refused: string } | { sessionId: string; mustChangePassword: boolean }> => {
+    // The password was checked against the row as read before this transaction. A change that committed
+    // meanwhile wins: a password changed or reset (which ended the person's sessions) or a block must not be
+    // followed by a session made with what was checked, nor the old password's rehash written over the new one.
+    // The rest of the sign-in goes by the person as they are now (their role decides whether two-factor is due).
+    const current = await findUserRow(tx, row.accountId, row.id);
+    if (!current) return { refused: "unknown_email" };
+    if (current.passwordHash !== row.passwordHash) return { refused: "wrong_password" };
+    if (current.isBlocked) return { refused: "blocked_user" };
     await recordSignInSuccess(tx, attempt.keys, row.accountId);
     if (upgradedHash) await tx.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, row.id));
     // two-factor: a right password alone makes no session when a second step is due (lib/mfa/second-step.ts).
-    const secondStep = await beginSecondStepIfNeeded(tx, row, "password", now);
+    const secondStep = await beginSecondStepIfNeeded(tx, current, "password", now);
     if (secondStep) return secondStep;
     // The person's last sign-in goes in with the session (one statement with the language).
-    const id = await createSession(tx, row, attempt.meta, now, { signedIn: true });
+    const id = await createSession(tx, current, attempt.meta, now, { signedIn: true });
     const details = {
       ...(upgradedHash ? { password_hash_upgraded: true } : {}),
-      ...(row.mustChangePassword ? { must_change_password: true } : {}),
+      ...(current.mustChangePassword ? { must_change_password: true } : {}),
     };
     await recordEvent(tx, {
       accountId: row.accountId,
@@ -225,8 +233,9 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
       meta: attempt.meta,
       at: now,
     });
-    return id;
+    return { sessionId: id, mustChangePassword: current.mustChangePassword };
   });
   if (outcome instanceof SecondStepRequired) throw outcome;
-  return { userId: row.id, sessionId: outcome, mustChangePassword: row.mustChangePassword };
+  if ("refused" in outcome) throw await failed(attempt, outcome.refused);
+  return { userId: row.id, ...outcome };
 }

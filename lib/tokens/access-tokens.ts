@@ -5,7 +5,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { inUnitOfWork, writeSystem } from "@/lib/data/unit-of-work";
 import { db, engine, type Db, type Tx } from "@/lib/db/database";
@@ -31,6 +31,8 @@ export async function mintAccessToken(
     expiresInDays: number;
     /** The latest it may expire (a token made by a token of the same user ends with it). */
     notAfter?: Date;
+    /** That token, when one made it: deleting it deletes this one (the foreign key cascades). */
+    madeByTokenId?: string;
     createdBy: string;
     permissions?: readonly Permission[] | null;
   },
@@ -49,6 +51,7 @@ export async function mintAccessToken(
       createdBy: input.createdBy,
       createdAt: now,
       permissions: input.permissions ? JSON.stringify(sortPermissions(input.permissions)) : null,
+      madeByTokenId: input.madeByTokenId ?? null,
     })
     .returning();
   return { plain, row };
@@ -223,6 +226,19 @@ export async function deleteAccessTokensOfBlocked(tx: Tx, accountId: string, use
     .limit(1);
   if (!row || row.isServiceUser) return 0;
   return deleteUserAccessTokens(tx, accountId, userId);
+}
+
+/**
+ * How many tokens go with this one when it is deleted: those it made for its user, and what they made in turn
+ * (made_by_token_id cascades). A level per query; a chain is as long as a token kept making its successor.
+ */
+export async function tokensMadeBy(tx: Tx, tokenId: string): Promise<number> {
+  let total = 0;
+  for (let level = [tokenId]; level.length > 0; ) {
+    level = (await tx.select({ id: accessTokens.id }).from(accessTokens).where(inArray(accessTokens.madeByTokenId, level))).map((r) => r.id);
+    total += level.length;
+  }
+  return total;
 }
 
 /** Ends every access token of a user (an admin reset means the account may be in the wrong hands). */

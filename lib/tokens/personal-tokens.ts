@@ -19,7 +19,7 @@ import { Conflict, Forbidden, NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { loadUser } from "@/lib/users/lifecycle";
 import type { UserRecord } from "@/lib/users/records";
-import { mintAccessToken } from "./access-tokens";
+import { mintAccessToken, tokensMadeBy } from "./access-tokens";
 import { loadTokenRow, toTokenRecord, type AccessTokenRecord } from "./records";
 import { assertCanManageTokens } from "./rules";
 import { resolvePermissions } from "@/lib/auth/effective-permissions";
@@ -38,18 +38,19 @@ async function loadTokenOwner(tx: Tx, actor: Actor, userId: string): Promise<Use
 export type CreatedToken = { plain: string; token: AccessTokenRecord };
 
 /**
- * When a token creates a token for its own user, the new one ends no later than it: a leaked token can't
- * renew itself into one that survives its expiry and its deletion. (Tokens an admin's token makes for
- * service users are managing automation, under the admin's own permissions, and keep their lifetime.)
+ * When a token creates a token for its own user, the new one ends no later than it, and ends with it when it is
+ * deleted (its row names its maker; the foreign key cascades): a leaked token can't leave behind a copy that
+ * survives its expiry or its deletion. (Tokens an admin's token makes for service users are managing automation,
+ * under the admin's own permissions, and keep their lifetime.)
  */
-async function makerExpiry(tx: Tx, me: Actor, userId: string): Promise<Date | undefined> {
+async function makerToken(tx: Tx, me: Actor, userId: string): Promise<{ id: string; expiresAt: Date } | undefined> {
   if (me.kind !== "token" || me.userId !== userId) return undefined;
   const [maker] = await tx
-    .select({ expiresAt: accessTokens.expiresAt })
+    .select({ id: accessTokens.id, expiresAt: accessTokens.expiresAt })
     .from(accessTokens)
     .where(and(eq(accessTokens.accountId, me.accountId), eq(accessTokens.id, me.tokenId)))
     .limit(1);
-  return maker?.expiresAt;
+  return maker;
 }
 
 /** A user holds at most MAX_TOKENS_PER_USER unexpired tokens (each is a row every listing and lookup reads). */
@@ -97,12 +98,14 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       }
       assertMayGrant(me, permissions);
     }
+    const maker = await makerToken(tx, me, userId);
     const { plain, row } = await mintAccessToken(tx, {
       accountId: actor.accountId,
       userId,
       name,
       expiresInDays: expires_in,
-      notAfter: await makerExpiry(tx, me, userId),
+      notAfter: maker?.expiresAt,
+      madeByTokenId: maker?.id,
       createdBy: me.userId,
       permissions: permissions ?? null,
     });
@@ -127,13 +130,14 @@ export async function deleteAccessToken(actor: Actor, userId: string, tokenId: s
     const row = await loadTokenRow(tx, actor.accountId, userId, tokenId);
     // The actor is described before the delete, so a token deleting itself is still named in its event.
     const party = await actorParty(tx, me);
+    const madeTokens = await tokensMadeBy(tx, row.id);
     await tx.delete(accessTokens).where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.id, row.id)));
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "token.deleted",
       actor: party,
       target: { type: "token", id: row.id, label: row.name },
-      details: { user_id: userId, service_user: owner.isServiceUser },
+      details: { user_id: userId, service_user: owner.isServiceUser, ...(madeTokens > 0 ? { made_tokens_deleted: madeTokens } : {}) },
       meta,
     });
   });

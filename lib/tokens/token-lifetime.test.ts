@@ -3,7 +3,8 @@
  * turned, with one POST /api/users/{me}/tokens, into a year-long token that survived its expiry and its
  * deletion. A token creating a token for its own user now gets one that ends no later than itself (the
  * answer's expiration_date says when); tokens an admin's token creates for service users keep the
- * lifetime asked for (provisioning automation).
+ * lifetime asked for (provisioning automation). And a token made that way is deleted with its maker: before, the
+ * leaked token's copy kept working after the person deleted the leaked one, until the leaked one's own end.
  */
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +12,9 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
 import { createUser as createUserService } from "@/lib/users/lifecycle";
-import { createAccount, createUser, META } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, startSession } from "@/test/factories";
 import { authenticateAccessToken, mintAccessToken } from "./access-tokens";
-import { createAccessToken } from "./personal-tokens";
+import { createAccessToken, deleteAccessToken } from "./personal-tokens";
 import { createTokenSchema } from "./schemas";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -29,7 +30,7 @@ async function tokenOf(days: number) {
   const { plain, row } = await writeSystem((tx) => mintAccessToken(tx, { accountId, userId: admin.id, name: `maker-${Math.random()}`, expiresInDays: days, createdBy: admin.id }));
   const actor = await authenticateAccessToken(plain);
   expect(actor?.kind).toBe("token");
-  return { actor: actor!, expiresAt: row.expiresAt };
+  return { actor: actor!, plain, expiresAt: row.expiresAt };
 }
 
 const create = (actor: Awaited<ReturnType<typeof tokenOf>>["actor"], userId: string, days: number) =>
@@ -56,5 +57,35 @@ describe("a token can't renew itself past its own end", { timeout: 60_000 }, () 
     const { token } = await create(maker.actor, robot.id, 365);
     const [stored] = await db().select().from(accessTokens).where(eq(accessTokens.id, token.id));
     expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(365 * DAY_MS);
+  });
+});
+
+describe("a token's deletion takes what it made for its own user", { timeout: 60_000 }, () => {
+  it("the tokens a deleted token made, and what they made, stop working with it, on record", async () => {
+    const maker = await tokenOf(30);
+    const child = await create(maker.actor, admin.id, 30);
+    const childActor = (await authenticateAccessToken(child.plain))!;
+    const grandchild = await create(childActor, admin.id, 30);
+
+    await deleteAccessToken(await startSession(admin), admin.id, maker.actor.tokenId, META);
+
+    expect(await authenticateAccessToken(child.plain)).toBeNull();
+    expect(await authenticateAccessToken(grandchild.plain)).toBeNull();
+    expect(await lastEvent()).toMatchObject({ action: "token.deleted", targetId: maker.actor.tokenId, details: { made_tokens_deleted: 2 } });
+  });
+
+  it("a made token's deletion leaves its maker, and an admin's token leaves the service users' tokens it made", async () => {
+    const maker = await tokenOf(30);
+    const child = await create(maker.actor, admin.id, 30);
+    const { user: robot } = await createUserService(maker.actor, { is_service_user: true, name: "Build bot", role: "user", auto_groups: [] } as never, META);
+    const robots = await create(maker.actor, robot.id, 30);
+
+    await deleteAccessToken(await startSession(admin), admin.id, child.token.id, META);
+    expect(await authenticateAccessToken(child.plain)).toBeNull();
+    expect(await authenticateAccessToken(maker.plain)).not.toBeNull();
+    await deleteAccessToken(await startSession(admin), admin.id, maker.actor.tokenId, META);
+
+    expect(await authenticateAccessToken(robots.plain)).not.toBeNull();
+    expect((await lastEvent())?.details).toEqual({ user_id: admin.id, service_user: false });
   });
 });

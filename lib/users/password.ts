@@ -5,7 +5,7 @@
  * and either way the choice is in the activity log.
  */
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertSelf } from "@/lib/auth/policy";
@@ -39,10 +39,10 @@ export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 export async function assertKnowsCurrentPassword(actor: Actor, row: { id: string; passwordHash: string }, password: string | undefined, field: string): Promise<void> {
   await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${row.id}`);
   if (!password) throw new Invalid("Current password is required", { [field]: ["Current password is required"] });
-  if (!(await verifyPassword(row.passwordHash, password))) {
-    throw new Invalid("Current password is incorrect", { [field]: ["Current password is incorrect"] });
-  }
+  if (!(await verifyPassword(row.passwordHash, password))) throw wrongCurrentPassword(field);
 }
+
+const wrongCurrentPassword = (field: string) => new Invalid("Current password is incorrect", { [field]: ["Current password is incorrect"] });
 
 export async function changeOwnPassword(actor: Actor, userId: string, input: ChangePasswordInput, meta: RequestMeta) {
   assertSelf(actor, userId, "You can only change your own password");
@@ -51,7 +51,8 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
   if (!row.passwordHash) {
     throw new PreconditionFailed("This account has no local password; it signs in through an identity provider");
   }
-  await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, input.old_password, "old_password");
+  const checkedHash = row.passwordHash;
+  await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: checkedHash }, input.old_password, "old_password");
   if (input.new_password === input.old_password) {
     throw new Invalid("Invalid input", { new_password: ["New password must differ from the current one"] });
   }
@@ -60,7 +61,14 @@ export async function changeOwnPassword(actor: Actor, userId: string, input: Cha
   const passwordHash = await hashPassword(input.new_password);
   const revokeTokens = input.revoke_tokens === true;
   await write(actor, async (tx) => {
-    await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId));
+    // The current password was checked before this transaction: a change, reset or recovery that committed
+    // meanwhile wins, or a request checked against the old password would write over the new one.
+    const changed = await tx
+      .update(users)
+      .set({ passwordHash, mustChangePassword: false })
+      .where(and(eq(users.id, userId), eq(users.passwordHash, checkedHash)))
+      .returning({ id: users.id });
+    if (changed.length === 0) throw wrongCurrentPassword("old_password");
     // Their other sessions end, and their tokens when they asked (lib/sessions, lib/tokens react).
     const keepSessionId = actor.kind === "session" ? actor.sessionId : undefined;
     const ended = noneEnded();
