@@ -381,6 +381,7 @@ export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): b
   // One scope per request: lookups shared within it, and the token endpoint's writes deferred into one unit of work.
   // An app's request reads its guessing limits' counters with the cache versions (one round trip: lib/oidc/request-start.ts).
   const scope = newRequestScope(defersWrites(req.method, pathname), countersToReadAhead(req.method, pathname, req.headers));
+  scope.liveSession = () => liveSession(req);
   runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => {
     console.error("OpenID provider request failed:", err);
     if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ message: "Internal server error", code: 500 }));

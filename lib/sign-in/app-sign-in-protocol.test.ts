@@ -1,0 +1,109 @@
+/**
+ * What relying parties in the wild send to Latchkey's OpenID provider, answered as they expect: silent
+ * renewal (prompt=none) from a signed-in browser. The whole flow runs through oidcRequestHandler on a loopback server whose
+ * address is the issuer, with openid-client as the app and fetch with a cookie jar as the browser.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import * as oidc from "openid-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApplication } from "@/lib/applications/applications";
+import { createApplicationSchema } from "@/lib/applications/schemas";
+import { config } from "@/lib/config";
+import { sessionSecret } from "@/lib/crypto/keys";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { sessions } from "@/lib/db/schema";
+import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
+import { META, startSession } from "@/test/factories";
+import { oidcRequestHandler } from "./app-sign-in-http";
+import { SESSION_COOKIE } from "./auth-cookies";
+import { encodeSessionToken } from "./session-token";
+
+const REDIRECT = "http://127.0.0.1:9/callback";
+let server: http.Server;
+let base: string;
+let owner: { id: string; accountId: string };
+let rp: oidc.Configuration;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    if (!oidcRequestHandler(req, res)) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  (config() as { publicUrl: string | null }).publicUrl = base;
+  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" }), META);
+  owner = { id: setup.user_id, accountId: setup.account_id };
+  const input = createApplicationSchema.parse({ name: "NetBird dashboard", type: "spa", redirect_uris: [REDIRECT] });
+  const { application } = await createApplication(await startSession(owner), input, META);
+  rp = await oidc.discovery(new URL(base), application.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+});
+
+afterAll(async () => {
+  (config() as { publicUrl: string | null }).publicUrl = null;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** A browser holding a fresh Latchkey session of the owner (begun at `signedInAt`), and its session id. */
+async function signedInBrowser(signedInAt?: Date): Promise<{ jar: string[]; sessionId: string }> {
+  const { sessionId } = await startSession(owner, signedInAt);
+  const token = await encodeSessionToken({ token: { sid: sessionId, sub: owner.id }, secret: sessionSecret(), salt: SESSION_COOKIE, maxAge: 3600 });
+  return { jar: [`${SESSION_COOKIE}=${token}`], sessionId };
+}
+
+/** Follows the browser's redirects within Latchkey, keeping its cookies; returns where it was sent outside it. */
+async function browse(url: URL, jar: string[]): Promise<URL> {
+  let next = url;
+  for (let hop = 0; hop < 8; hop += 1) {
+    const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+    for (const set of res.headers.getSetCookie()) {
+      const pair = set.split(";", 1)[0];
+      const name = pair.slice(0, pair.indexOf("="));
+      jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${name}=`)), pair);
+    }
+    const body = await res.text();
+    const location = res.headers.get("location");
+    if (!location) throw new Error(`no redirect: ${res.status} ${body.slice(0, 200)}`);
+    const target = new URL(location, next);
+    if (target.origin !== base || target.pathname === "/login") return target;
+    next = target;
+  }
+  throw new Error("too many redirects");
+}
+
+/** An app's authorization request (code + PKCE, state, nonce) in the browser; the tokens when it came back with a code. */
+async function authorize(jar: string[], extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce", ...extra });
+  const landed = await browse(url, jar);
+  const exchange = () => oidc.authorizationCodeGrant(rp, landed, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce", maxAge: extra.max_age ? Number(extra.max_age) : undefined });
+  return { landed, exchange };
+}
+
+describe("prompt=none (silent renewal)", () => {
+  it("without a session: login_required to the redirect URI with the state, never a page", async () => {
+    const { landed } = await authorize([], { prompt: "none" });
+    expect(`${landed.origin}${landed.pathname}`).toBe(REDIRECT);
+    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
+
+  it("from a browser that signed in to the app and is still signed in to Latchkey: a code, nothing asked", async () => {
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar)).exchange();
+    const silent = await authorize(jar, { prompt: "none" });
+    expect(silent.landed.searchParams.get("error")).toBeNull();
+    const tokens = await silent.exchange();
+    expect(tokens.claims()).toMatchObject({ sub: owner.id, nonce: "n0nce" });
+  });
+
+  it("after the Latchkey session ended: login_required, though the provider still remembers the browser", async () => {
+    const { jar, sessionId } = await signedInBrowser();
+    await (await authorize(jar)).exchange();
+    await writeSystem(async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.id, sessionId));
+    });
+    const { landed } = await authorize(jar, { prompt: "none" });
+    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
+});
