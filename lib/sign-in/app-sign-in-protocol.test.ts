@@ -1,6 +1,6 @@
 /**
  * What relying parties in the wild send to Latchkey's OpenID provider, answered as they expect: silent
- * renewal (prompt=none) from a signed-in browser. The whole flow runs through oidcRequestHandler on a loopback server whose
+ * renewal (prompt=none) from a signed-in browser, auth_time when they ask max_age. The whole flow runs through oidcRequestHandler on a loopback server whose
  * address is the issuer, with openid-client as the app and fetch with a cookie jar as the browser.
  */
 import http from "node:http";
@@ -105,5 +105,21 @@ describe("prompt=none (silent renewal)", () => {
     });
     const { landed } = await authorize(jar, { prompt: "none" });
     expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
+});
+
+describe("max_age and auth_time", () => {
+  it("auth_time is when the person signed in to Latchkey, not when the app asked", async () => {
+    const signedInAt = new Date(Date.now() - 20 * 60 * 1000);
+    const { jar } = await signedInBrowser(signedInAt);
+    const { exchange } = await authorize(jar, { max_age: "3600" });
+    const claims = (await exchange()).claims()!;
+    expect(claims.auth_time).toBe(Math.floor(signedInAt.getTime() / 1000));
+  });
+
+  it("an app asking max_age shorter than the session's age sees that nobody signed in again (openid-client refuses it)", async () => {
+    const { jar } = await signedInBrowser(new Date(Date.now() - 20 * 60 * 1000));
+    const { exchange } = await authorize(jar, { max_age: "60" });
+    await expect(exchange()).rejects.toThrow(/timestamp claim value failed/);
   });
 });

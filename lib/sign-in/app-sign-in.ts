@@ -23,6 +23,7 @@ import { usableUser } from "@/lib/oidc/accounts";
 import { grantedScopes } from "@/lib/oidc/grants";
 import { writeInRequest } from "@/lib/oidc/request-scope";
 import { personForApp, SCOPES } from "@/lib/oidc/provider";
+import { sessionSignedInAt } from "@/lib/sessions/sessions";
 
 export type AppSignInRequest = {
   provider: Provider;
@@ -103,8 +104,12 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
 
   const grantId = await grantFor(provider, session, app.clientId, scopes, request.grantId);
   await record(app, session, APPLICATION_SIGN_IN, { scopes }, meta);
+  // The person authenticated when their Latchkey session began, not now: the ID token's auth_time says so (an app
+  // asking max_age or prompt=login sees that nobody signed in again).
+  const signedInAt = await sessionSignedInAt(session.accountId, session.sessionId);
+  const ts = Math.floor((signedInAt ?? new Date()).getTime() / 1000);
   return {
     kind: "finish",
-    result: { login: { accountId: session.userId, remember: true }, consent: { grantId } },
+    result: { login: { accountId: session.userId, remember: true, ts }, consent: { grantId } },
   };
 }
