@@ -10,6 +10,9 @@ import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication } from "@/lib/applications/applications";
 import { createApplicationSchema } from "@/lib/applications/schemas";
+import { createGroup } from "@/lib/groups/groups";
+import { setUserGroups } from "@/lib/groups/membership";
+import { groupInputSchema } from "@/lib/groups/schemas";
 import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -25,6 +28,8 @@ let server: http.Server;
 let base: string;
 let owner: { id: string; accountId: string };
 let rp: oidc.Configuration;
+let restricted: oidc.Configuration;
+let groupId: string;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -37,13 +42,18 @@ beforeAll(async () => {
   owner = { id: setup.user_id, accountId: setup.account_id };
   const input = createApplicationSchema.parse({ name: "NetBird dashboard", type: "spa", redirect_uris: [REDIRECT] });
   const { application } = await createApplication(await startSession(owner), input, META);
-  rp = await oidc.discovery(new URL(base), application.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  rp = await relyingParty(application.clientId);
+  groupId = (await createGroup(await startSession(owner), groupInputSchema.parse({ name: "VPN users" }), META)).id;
+  const limited = createApplicationSchema.parse({ name: "Proxmox", type: "spa", redirect_uris: [REDIRECT], access: "groups", allowed_groups: [groupId] });
+  restricted = await relyingParty((await createApplication(await startSession(owner), limited, META)).application.clientId);
 });
 
 afterAll(async () => {
   (config() as { publicUrl: string | null }).publicUrl = null;
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
+
+const relyingParty = (clientId: string) => oidc.discovery(new URL(base), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
 
 /** A browser holding a fresh Latchkey session of the owner (begun at `signedInAt`), and its session id. */
 async function signedInBrowser(signedInAt?: Date): Promise<{ jar: string[]; sessionId: string }> {
@@ -73,11 +83,11 @@ async function browse(url: URL, jar: string[]): Promise<URL> {
 }
 
 /** An app's authorization request (code + PKCE, state, nonce) in the browser; the tokens when it came back with a code. */
-async function authorize(jar: string[], extra: Record<string, string> = {}) {
+async function authorize(jar: string[], extra: Record<string, string> = {}, app = rp) {
   const verifier = oidc.randomPKCECodeVerifier();
-  const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce", ...extra });
+  const url = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce", ...extra });
   const landed = await browse(url, jar);
-  const exchange = () => oidc.authorizationCodeGrant(rp, landed, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce", maxAge: extra.max_age ? Number(extra.max_age) : undefined });
+  const exchange = () => oidc.authorizationCodeGrant(app, landed, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce", maxAge: extra.max_age ? Number(extra.max_age) : undefined });
   return { landed, exchange };
 }
 
@@ -104,6 +114,15 @@ describe("prompt=none (silent renewal)", () => {
       await tx.delete(sessions).where(eq(sessions.id, sessionId));
     });
     const { landed } = await authorize(jar, { prompt: "none" });
+    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
+
+  it("for a person who left the app's allowed groups since: login_required, no code", async () => {
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, [groupId]));
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar, {}, restricted)).exchange();
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
+    const { landed } = await authorize(jar, { prompt: "none" }, restricted);
     expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
   });
 });
