@@ -27,6 +27,7 @@ import { browserSession } from "./browser-session";
 import { decideAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
 import { webHeaders } from "@/lib/http/node-request";
+import { textProblem } from "@/lib/http/well-formed-text";
 import { providerSecurityHeaders } from "@/lib/http/security-headers";
 
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
@@ -111,7 +112,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
   await flush();
   switch (outcome.kind) {
     case "sign_in":
-      send(res, 303, "text/plain", "", { location: `/login?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
+      send(res, 303, "text/plain", "", { location: signInLocation(uid, details.params.login_hint) });
       return;
     case "must_change_password":
       // The person comes back here after choosing their password (the page and its action keep the way back).
@@ -121,6 +122,19 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       sendHtml(res, 200, consentPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
       return;
   }
+}
+
+const LOGIN_HINT_MAX = 320;
+
+/**
+ * Where a browser signs in to return to interaction `uid`: /login, its identifier field filled in with the app's
+ * login_hint when it is one line of text (the person sees it and may change it: it decides nothing).
+ */
+function signInLocation(uid: string, loginHint: unknown): string {
+  const query = new URLSearchParams({ callbackUrl: interactionPath(uid) });
+  const hint = typeof loginHint === "string" ? loginHint.trim() : "";
+  if (hint && hint.length <= LOGIN_HINT_MAX && textProblem(hint) === undefined && !/\p{Cc}/u.test(hint)) query.set("email", hint);
+  return `/login?${query}`;
 }
 
 /**
@@ -208,7 +222,7 @@ function withDirectSignIn(provider: CurrentProvider): void {
     const location = ctx.response.get("Location");
     const match = INTERACTION.exec(location);
     if (!match || match[2] !== undefined || carriesSessionCookie(ctx.req.headers.cookie)) return;
-    ctx.set("Location", `/login?${new URLSearchParams({ callbackUrl: interactionPath(match[1]) })}`);
+    ctx.set("Location", signInLocation(match[1], ctx.oidc.params?.login_hint));
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * What relying parties in the wild send to Latchkey's OpenID provider, answered as they expect: silent
- * renewal (prompt=none) from a signed-in browser, auth_time when they ask max_age. The whole flow runs through oidcRequestHandler on a loopback server whose
+ * renewal (prompt=none) from a signed-in browser, auth_time when they ask max_age, the sign-in page
+ * prefilled from login_hint. The whole flow runs through oidcRequestHandler on a loopback server whose
  * address is the issuer, with openid-client as the app and fetch with a cookie jar as the browser.
  */
 import http from "node:http";
@@ -140,5 +141,35 @@ describe("max_age and auth_time", () => {
     const { jar } = await signedInBrowser(new Date(Date.now() - 20 * 60 * 1000));
     const { exchange } = await authorize(jar, { max_age: "60" });
     await expect(exchange()).rejects.toThrow(/timestamp claim value failed/);
+  });
+});
+
+describe("login_hint", () => {
+  it("fills in the sign-in page's identifier, with or without a session cookie; it signs nobody in", async () => {
+    const { landed } = await authorize([], { login_hint: "mia@example.com" });
+    expect(landed.pathname).toBe("/login");
+    expect(landed.searchParams.get("email")).toBe("mia@example.com");
+    expect(landed.searchParams.get("callbackUrl")).toMatch(/^\/oidc\/interaction\//);
+    // A session cookie that is no session goes through the interaction, which sends the browser on with the hint too.
+    const ended = await signedInBrowser();
+    await writeSystem(async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.id, ended.sessionId));
+    });
+    const { landed: again } = await authorize(ended.jar, { login_hint: "mia@example.com" });
+    expect(again.searchParams.get("email")).toBe("mia@example.com");
+  });
+
+  it("a signed-in person is signed in as themselves whatever the hint names", async () => {
+    const { jar } = await signedInBrowser();
+    const { exchange } = await authorize(jar, { login_hint: "someone-else@example.com" });
+    expect((await exchange()).claims()?.sub).toBe(owner.id);
+  });
+
+  it("a hint that isn't one line of text is left out", async () => {
+    for (const hint of ["a\nb@example.com", "x".repeat(400)]) {
+      const { landed } = await authorize([], { login_hint: hint });
+      expect(landed.pathname).toBe("/login");
+      expect(landed.searchParams.has("email")).toBe(false);
+    }
   });
 });
