@@ -188,7 +188,10 @@ function configuration(jwks: object[]): Configuration {
         charset: "base-20",
         mask: "****-****",
         async userCodeInputSource(ctx, form, _out, err) {
-          showPage(ctx, deviceInputPage(await viewerFor(ctx.req.headers), form, Boolean(err)));
+          const viewer = await viewerFor(ctx.req.headers);
+          // The person pressed Deny: the device is refused (its next poll gets access_denied), and the page says so, not that the code was wrong.
+          if (err?.name === "AbortedError") return showPage(ctx, messagePage(viewer, "deviceDenied"));
+          showPage(ctx, deviceInputPage(viewer, form, Boolean(err)));
         },
         async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
           showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode));

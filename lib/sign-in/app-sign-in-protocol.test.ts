@@ -1,7 +1,7 @@
 /**
  * What relying parties in the wild send to Latchkey's OpenID provider, answered as they expect: silent
  * renewal (prompt=none) from a signed-in browser, auth_time when they ask max_age, the sign-in page
- * prefilled from login_hint. The whole flow runs through oidcRequestHandler on a loopback server whose
+ * prefilled from login_hint, a device code typed loosely and denied. The whole flow runs through oidcRequestHandler on a loopback server whose
  * address is the issuer, with openid-client as the app and fetch with a cookie jar as the browser.
  */
 import http from "node:http";
@@ -31,6 +31,7 @@ let owner: { id: string; accountId: string };
 let rp: oidc.Configuration;
 let restricted: oidc.Configuration;
 let groupId: string;
+let cli: oidc.Configuration;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -46,6 +47,8 @@ beforeAll(async () => {
   rp = await relyingParty(application.clientId);
   groupId = (await createGroup(await startSession(owner), groupInputSchema.parse({ name: "VPN users" }), META)).id;
   const limited = createApplicationSchema.parse({ name: "Proxmox", type: "spa", redirect_uris: [REDIRECT], access: "groups", allowed_groups: [groupId] });
+  const device = createApplicationSchema.parse({ name: "NetBird client", type: "device" });
+  cli = await relyingParty((await createApplication(await startSession(owner), device, META)).application.clientId);
   restricted = await relyingParty((await createApplication(await startSession(owner), limited, META)).application.clientId);
 });
 
@@ -171,5 +174,27 @@ describe("login_hint", () => {
       expect(landed.pathname).toBe("/login");
       expect(landed.searchParams.has("email")).toBe(false);
     }
+  });
+});
+
+describe("device flow", () => {
+  /** Posts the /device page's form (with the xsrf value the page before it carried); the page it answers with. */
+  async function postDevice(jar: string[], previous: string, fields: Record<string, string>): Promise<string> {
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(previous)?.[1] ?? "";
+    const res = await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, ...fields }) });
+    return res.text();
+  }
+
+  it("a code typed in lower case without its dash finds the device; Deny says so (not 'invalid code') and the device gets access_denied", async () => {
+    const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+    const { jar } = await signedInBrowser();
+    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+    jar.push(...input.headers.getSetCookie().map((c) => c.split(";", 1)[0]));
+    const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code.toLowerCase().replace("-", "") });
+    expect(confirm).toContain(`<p class="code">${started.user_code}</p>`);
+    const denied = await postDevice(jar, confirm, { user_code: started.user_code, confirm: "yes", abort: "yes" });
+    expect(denied).toContain("<h1>Device not connected</h1>");
+    expect(denied).not.toContain('role="alert"');
+    await expect(oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 })).rejects.toMatchObject({ error: "access_denied" });
   });
 });
