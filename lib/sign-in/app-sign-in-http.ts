@@ -17,6 +17,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
+import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, messagePage, PAGE_POLICY, viewerFor } from "@/lib/oidc/pages";
 import { isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
@@ -367,10 +368,11 @@ function providerRequestMeta(req: IncomingMessage) {
 function providerCallback(provider: CurrentProvider): NodeHandler {
   let callback = callbacks.get(provider);
   if (!callback) {
-    // In this order, outermost first: deferred writes, guessing limits, the device form's own session, unframeable pages,
+    // In this order, outermost first: deferred writes, guessing limits, device polls too early, the device form's own session, unframeable pages,
     // app revocations, direct sign-in, single logout.
     withDeferredWrites(provider);
     provider.use(attemptLimits(liveSession));
+    provider.use(slowDownEarlyPolls());
     withDeviceFormFromItsPage(provider);
     withUnframeablePages(provider);
     withAppRevocationActivity(provider, (ctx) => providerRequestMeta(ctx.req));

@@ -1,7 +1,8 @@
 /**
  * What relying parties in the wild send to Latchkey's OpenID provider, answered as they expect: silent
  * renewal (prompt=none) from a signed-in browser, auth_time when they ask max_age, the sign-in page
- * prefilled from login_hint, a device code typed loosely and denied. The whole flow runs through oidcRequestHandler on a loopback server whose
+ * prefilled from login_hint, a device code typed loosely and denied,
+ * a device polling too fast. The whole flow runs through oidcRequestHandler on a loopback server whose
  * address is the issuer, with openid-client as the app and fetch with a cookie jar as the browser.
  */
 import http from "node:http";
@@ -196,5 +197,18 @@ describe("device flow", () => {
     expect(denied).toContain("<h1>Device not connected</h1>");
     expect(denied).not.toContain('role="alert"');
     await expect(oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 })).rejects.toMatchObject({ error: "access_denied" });
+  });
+
+  it("a pending device polled again within 5 seconds gets slow_down; after the interval, authorization_pending again", async () => {
+    const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+    const poll = async () => {
+      const body = new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: started.device_code, client_id: cli.clientMetadata().client_id });
+      const res = await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+      return { status: res.status, error: ((await res.json()) as { error: string }).error };
+    };
+    expect(await poll()).toEqual({ status: 400, error: "authorization_pending" });
+    expect(await poll()).toEqual({ status: 400, error: "slow_down" });
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
+    expect(await poll()).toEqual({ status: 400, error: "authorization_pending" });
   });
 });
