@@ -98,7 +98,7 @@ function policy() {
 async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   const accountId = ctx.oidc.session?.accountId;
   if (!accountId || !ctx.oidc.account) return false;
-  return (await currentScope()?.liveSession?.()) === accountId;
+  return (await currentScope()?.signedInForApps?.()) === accountId;
 }
 
 /** One of ./pages.ts's pages as the answer, under their policy (no script: app-sign-in-http.ts keeps it). */

@@ -148,6 +148,16 @@ async function liveSession(req: IncomingMessage): Promise<string | null> {
   return (await oncePerRequest("browser-session", () => providerRequestSession(req)))?.userId ?? null;
 }
 
+/**
+ * The user id of the request's live Latchkey session when it may sign in to apps as it is, or null: a person who
+ * must first choose a new password is sent to do so by the interaction, so a silent sign-in can't pass them.
+ */
+async function signedInForApps(req: IncomingMessage): Promise<string | null> {
+  if (!carriesSessionCookie(req.headers.cookie)) return null;
+  const session = await oncePerRequest("browser-session", () => providerRequestSession(req));
+  return session && !session.mustChangePassword ? session.userId : null;
+}
+
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 const callbacks = new WeakMap<object, NodeHandler>();
 type CurrentProvider = NonNullable<Awaited<ReturnType<typeof currentProvider>>>;
@@ -397,7 +407,7 @@ export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): b
   // One scope per request: lookups shared within it, and the token endpoint's writes deferred into one unit of work.
   // An app's request reads its guessing limits' counters with the cache versions (one round trip: lib/oidc/request-start.ts).
   const scope = newRequestScope(defersWrites(req.method, pathname), countersToReadAhead(req.method, pathname, req.headers));
-  scope.liveSession = () => liveSession(req);
+  scope.signedInForApps = () => signedInForApps(req);
   runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => {
     console.error("OpenID provider request failed:", err);
     if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ message: "Internal server error", code: 500 }));

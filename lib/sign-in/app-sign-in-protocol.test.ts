@@ -18,7 +18,7 @@ import { groupInputSchema } from "@/lib/groups/schemas";
 import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { sessions } from "@/lib/db/schema";
+import { sessions, users } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { META, startSession } from "@/test/factories";
 import { oidcRequestHandler } from "./app-sign-in-http";
@@ -129,6 +129,22 @@ describe("prompt=none (silent renewal)", () => {
     await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
     const { landed } = await authorize(jar, { prompt: "none" }, restricted);
     expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
+
+  it("for a person who must choose a new password first: login_required, as the interactive sign-in sends them to do that", async () => {
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar)).exchange();
+    await writeSystem(async (tx) => {
+      await tx.update(users).set({ mustChangePassword: true }).where(eq(users.id, owner.id));
+    });
+    try {
+      const { landed } = await authorize(jar, { prompt: "none" });
+      expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+    } finally {
+      await writeSystem(async (tx) => {
+        await tx.update(users).set({ mustChangePassword: false }).where(eq(users.id, owner.id));
+      });
+    }
   });
 });
 
