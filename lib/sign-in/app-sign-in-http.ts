@@ -25,7 +25,7 @@ import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, run
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
 import { browserSession } from "./browser-session";
-import { decideAppSignIn } from "./app-sign-in";
+import { decideAppSignIn, recordSilentAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
 import { webHeaders } from "@/lib/http/node-request";
 import { textProblem } from "@/lib/http/well-formed-text";
@@ -258,6 +258,20 @@ function withDeviceFormFromItsPage(provider: CurrentProvider): void {
 }
 
 /**
+ * A code the authorization request issued by itself (no interaction: a silent sign-in, prompt=none) is recorded as
+ * a sign-in to the app, with the request's other writes (the code itself) in its one unit of work.
+ */
+function withSilentSignInActivity(provider: CurrentProvider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== "authorization") return;
+    const code = ctx.oidc.entities.AuthorizationCode as { accountId?: string; clientId?: string; scope?: string } | undefined;
+    if (!code?.accountId || !code.clientId) return;
+    await recordSilentAppSignIn(code.clientId, code.accountId, code.scope ?? "", providerRequestMeta(ctx.req));
+  });
+}
+
+/**
  * RP-initiated logout ends the single sign-on session too: when the person
  * confirms "Sign out" on the provider's page, their Latchkey session ends
  * (the row, so the cookie is worthless) and its cookie is cleared.
@@ -379,13 +393,14 @@ function providerCallback(provider: CurrentProvider): NodeHandler {
   let callback = callbacks.get(provider);
   if (!callback) {
     // In this order, outermost first: deferred writes, guessing limits, device polls too early, the device form's own session, unframeable pages,
-    // app revocations, direct sign-in, single logout.
+    // app revocations, silent sign-ins' activity, direct sign-in, single logout.
     withDeferredWrites(provider);
     provider.use(attemptLimits(liveSession));
     provider.use(slowDownEarlyPolls());
     withDeviceFormFromItsPage(provider);
     withUnframeablePages(provider);
     withAppRevocationActivity(provider, (ctx) => providerRequestMeta(ctx.req));
+    withSilentSignInActivity(provider);
     withDirectSignIn(provider);
     callback = withSingleLogout(provider);
     callbacks.set(provider, callback);

@@ -12,6 +12,9 @@ import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication } from "@/lib/applications/applications";
 import { createApplicationSchema } from "@/lib/applications/schemas";
+import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
+import { listEvents } from "@/lib/audit/events";
+import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { createGroup } from "@/lib/groups/groups";
 import { setUserGroups } from "@/lib/groups/membership";
 import { groupInputSchema } from "@/lib/groups/schemas";
@@ -67,6 +70,13 @@ async function signedInBrowser(signedInAt?: Date): Promise<{ jar: string[]; sess
   return { jar: [`${SESSION_COOKIE}=${token}`], sessionId };
 }
 
+/** The activity log's sign-ins to the single-page app, newest first. */
+async function signInEvents() {
+  const filters = eventFiltersSchema.parse({ action: APPLICATION_SIGN_IN, limit: 100 });
+  const clientId = rp.clientMetadata().client_id;
+  return (await listEvents(await startSession(owner), filters)).events.filter((e) => (e.details as { client_id?: string }).client_id === clientId);
+}
+
 /** Follows the browser's redirects within Latchkey, keeping its cookies; returns where it was sent outside it. */
 async function browse(url: URL, jar: string[]): Promise<URL> {
   let next = url;
@@ -110,6 +120,16 @@ describe("prompt=none (silent renewal)", () => {
     expect(silent.landed.searchParams.get("error")).toBeNull();
     const tokens = await silent.exchange();
     expect(tokens.claims()).toMatchObject({ sub: owner.id, nonce: "n0nce" });
+  });
+
+  it("a silent sign-in is recorded as a sign-in to the app, as the interactive one is", async () => {
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar)).exchange();
+    const before = await signInEvents();
+    await (await authorize(jar, { prompt: "none" })).exchange();
+    const after = await signInEvents();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after[0]).toMatchObject({ actor: { type: "user", id: owner.id }, details: { scopes: ["openid", "profile"], silent: true } });
   });
 
   it("after the Latchkey session ended: login_required, though the provider still remembers the browser", async () => {
