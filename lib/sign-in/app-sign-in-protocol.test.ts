@@ -2,7 +2,7 @@
  * What relying parties in the wild send to Latchkey's OpenID provider, answered as they expect: silent
  * renewal (prompt=none) from a signed-in browser, auth_time when they ask max_age, the sign-in page
  * prefilled from login_hint, a device code typed loosely and denied,
- * a device polling too fast. The whole flow runs through oidcRequestHandler on a loopback server whose
+ * a device polling too fast, a single-page app calling from its own origin. The whole flow runs through oidcRequestHandler on a loopback server whose
  * address is the issuer, with openid-client as the app and fetch with a cookie jar as the browser.
  */
 import http from "node:http";
@@ -246,5 +246,21 @@ describe("device flow", () => {
     expect(await poll()).toEqual({ status: 400, error: "slow_down" });
     await new Promise((resolve) => setTimeout(resolve, 5_100));
     expect(await poll()).toEqual({ status: 400, error: "authorization_pending" });
+  });
+});
+
+describe("CORS for a single-page app", () => {
+  const allowedOrigin = (res: Response) => res.headers.get("access-control-allow-origin");
+
+  it("its redirect URIs' origin may read the token and userinfo answers; another origin may not", async () => {
+    const { jar } = await signedInBrowser();
+    const tokens = await (await authorize(jar)).exchange();
+    for (const origin of [new URL(REDIRECT).origin, "https://evil.example"]) {
+      const userinfo = await fetch(`${base}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}`, origin } });
+      const body = new URLSearchParams({ grant_type: "authorization_code", code: "spent", redirect_uri: REDIRECT, code_verifier: "v".repeat(43), client_id: rp.clientMetadata().client_id });
+      const token = await fetch(`${base}/oidc/token`, { method: "POST", headers: { origin, "content-type": "application/x-www-form-urlencoded" }, body });
+      const expected = origin === new URL(REDIRECT).origin ? origin : null;
+      expect([allowedOrigin(userinfo), allowedOrigin(token)], origin).toEqual([expected, expected]);
+    }
   });
 });
