@@ -168,6 +168,17 @@ describe("prompt=none (silent renewal)", () => {
   });
 });
 
+describe("errors go back to the app with its state", () => {
+  it("a person outside the app's allowed groups: access_denied with the state; a request object: request_not_supported with the state", async () => {
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
+    const { jar } = await signedInBrowser();
+    const refused = await authorize(jar, {}, restricted);
+    expect(Object.fromEntries(refused.landed.searchParams)).toMatchObject({ error: "access_denied", state: "st4te" });
+    const unsupported = await authorize(jar, { request: "eyJhbGciOiJub25lIn0.e30." });
+    expect(Object.fromEntries(unsupported.landed.searchParams)).toMatchObject({ error: "request_not_supported", state: "st4te" });
+  });
+});
+
 describe("max_age and auth_time", () => {
   it("auth_time is when the person signed in to Latchkey, not when the app asked", async () => {
     const signedInAt = new Date(Date.now() - 20 * 60 * 1000);
