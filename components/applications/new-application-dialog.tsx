@@ -11,6 +11,7 @@ import { ShownOnceSecret } from "@/components/ui/shown-once-secret";
 import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { ApplicationFields, NEW_APPLICATION } from "./application-fields";
+import { NoSecretNote } from "./no-secret-note";
 
 function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; name: string }>; onClose: () => void }) {
   const router = useRouter();
@@ -18,7 +19,7 @@ function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; n
   const state = form.state;
   const t = useTranslations("applicationsPage");
   if (state.status === "success" && state.result) {
-    const { id, clientId, clientSecret } = state.result;
+    const { id, clientId, clientSecret, type } = state.result;
     const open = () => {
       onClose();
       router.push(`/settings/applications/${id}`);
@@ -28,7 +29,7 @@ function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; n
         <div className="space-y-4">
           <Alert tone="success">{state.message}</Alert>
           <p className="text-sm text-slate-700">
-            {t.rich("createdNoSecret", { clientId, code: (chunks) => <code className="break-all font-mono">{chunks}</code> })}
+            <NoSecretNote type={type === "device" ? "device" : "spa"} clientId={clientId} />
           </p>
           <div className="flex justify-end">
             <Button onClick={open}>{t("open")}</Button>

@@ -33,4 +33,10 @@ describe("the provider's pages follow the person's language and theme", () => {
     expect(html).toContain("prefers-color-scheme:dark");
     expect(messagePage(viewerOf({ cookie: "theme=light" }), "failed", { alert: "bad <thing>" })).toContain('<p role="alert">bad &lt;thing&gt;</p>');
   });
+
+  it("says in the viewer's language that a denied device wasn't signed in, with no alert", () => {
+    const html = messagePage(viewerOf({ cookie: "locale=de" }), "deviceDenied");
+    expect(html).toContain("<h1>Gerät nicht verbunden</h1>");
+    expect(html).not.toContain('role="alert"');
+  });
 });

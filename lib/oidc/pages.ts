@@ -132,7 +132,7 @@ export function tooManyAttemptsPage(viewer: Viewer, retryAfterSeconds: number, c
 }
 
 /** A page of a heading and a paragraph or two (the ends of flows, errors). */
-export function messagePage(viewer: Viewer, section: "signedOut" | "failed" | "expired" | "deviceDone", extra: { alert?: string; app?: string } = {}): string {
+export function messagePage(viewer: Viewer, section: "signedOut" | "failed" | "expired" | "deviceDone" | "deviceDenied", extra: { alert?: string; app?: string } = {}): string {
   const t = textsFor(viewer);
   const instance = viewer.instanceName;
   if (section === "deviceDone") {
@@ -140,6 +140,9 @@ export function messagePage(viewer: Viewer, section: "signedOut" | "failed" | "e
     return page(viewer, t("deviceDone.title"), `<h1>${escapeHtml(t("deviceDone.heading"))}</h1><p>${richText(t, "deviceDone.body", { app })}</p>`);
   }
   const alert = extra.alert !== undefined ? `<p role="alert">${escapeHtml(extra.alert)}</p>` : "";
+  if (section === "deviceDenied") {
+    return page(viewer, t("deviceDenied.title"), `<h1>${escapeHtml(t("deviceDenied.heading"))}</h1><p>${escapeHtml(t("deviceDenied.body"))}</p>`);
+  }
   if (section === "expired") {
     return page(viewer, t("expired.title"), `<h1>${escapeHtml(t("expired.heading"))}</h1><p role="alert">${escapeHtml(t("expired.body"))}</p>`);
   }

@@ -76,16 +76,29 @@ function ttlFromClient(key: string, fallback: number) {
   };
 }
 
-/** The login prompt is always asked, unless this request is the return from Latchkey's interaction. */
+/**
+ * The login prompt is always asked (so Latchkey's interaction decides, and records, each sign-in), unless this
+ * request is the return from that interaction, or a silent one (prompt=none: an app renewing its sign-in in a
+ * hidden frame, as NetBird's dashboard does) from a browser whose provider session and live Latchkey session are
+ * the same person, who may still use the app. A silent request that can't be answered so gets login_required.
+ */
 function policy() {
   const { Check, base } = interactionPolicy;
   const prompts = base();
   prompts.get("login")?.checks.add(
-    new Check("latchkey_session", "Latchkey's session decides who is signed in", (ctx) =>
-      ctx.oidc.result?.login ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
-    ),
+    new Check("latchkey_session", "End-User authentication is required", "login_required", async (ctx) => {
+      if (ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
+      return ctx.oidc.promptPending("none") && (await silentlySignedIn(ctx)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
   );
   return prompts;
+}
+
+/** The provider session's person is the browser's live Latchkey session's, and may use the app (findAccount found them). */
+async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
+  const accountId = ctx.oidc.session?.accountId;
+  if (!accountId || !ctx.oidc.account) return false;
+  return (await currentScope()?.signedInForApps?.()) === accountId;
 }
 
 /** One of ./pages.ts's pages as the answer, under their policy (no script: app-sign-in-http.ts keeps it). */
@@ -175,7 +188,10 @@ function configuration(jwks: object[]): Configuration {
         charset: "base-20",
         mask: "****-****",
         async userCodeInputSource(ctx, form, _out, err) {
-          showPage(ctx, deviceInputPage(await viewerFor(ctx.req.headers), form, Boolean(err)));
+          const viewer = await viewerFor(ctx.req.headers);
+          // The person pressed Deny: the device is refused (its next poll gets access_denied), and the page says so, not that the code was wrong.
+          if (err?.name === "AbortedError") return showPage(ctx, messagePage(viewer, "deviceDenied"));
+          showPage(ctx, deviceInputPage(viewer, form, Boolean(err)));
         },
         async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
           showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode));

@@ -172,6 +172,11 @@ export function oidcUserCodePersonLimit(): RateLimit {
   return { ...oidcUserCodeIpLimit(), name: "oidc-user-code-person" };
 }
 
+/** Polls of one pending device code (keyed by its digest): one per interval, RFC 8628's default 5 seconds (lib/oidc/device-polling.ts). */
+export function oidcDevicePollLimit(): RateLimit {
+  return { name: "oidc-device-poll", points: 1, durationSeconds: 5, message: "Polling too fast" };
+}
+
 /**
  * OpenID flows started from one client address without a Latchkey session: device authorizations and
  * authorization requests. Each stores a row (a device code, a sign-in interaction) for anyone who asks,

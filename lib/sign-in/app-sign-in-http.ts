@@ -17,6 +17,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
+import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, messagePage, PAGE_POLICY, viewerFor } from "@/lib/oidc/pages";
 import { isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
@@ -24,9 +25,10 @@ import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, run
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
 import { browserSession } from "./browser-session";
-import { decideAppSignIn } from "./app-sign-in";
+import { decideAppSignIn, recordSilentAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
 import { webHeaders } from "@/lib/http/node-request";
+import { textProblem } from "@/lib/http/well-formed-text";
 import { providerSecurityHeaders } from "@/lib/http/security-headers";
 
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
@@ -111,7 +113,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
   await flush();
   switch (outcome.kind) {
     case "sign_in":
-      send(res, 303, "text/plain", "", { location: `/login?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
+      send(res, 303, "text/plain", "", { location: signInLocation(uid, details.params.login_hint) });
       return;
     case "must_change_password":
       // The person comes back here after choosing their password (the page and its action keep the way back).
@@ -123,6 +125,19 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
   }
 }
 
+const LOGIN_HINT_MAX = 320;
+
+/**
+ * Where a browser signs in to return to interaction `uid`: /login, its identifier field filled in with the app's
+ * login_hint when it is one line of text (the person sees it and may change it: it decides nothing).
+ */
+function signInLocation(uid: string, loginHint: unknown): string {
+  const query = new URLSearchParams({ callbackUrl: interactionPath(uid) });
+  const hint = typeof loginHint === "string" ? loginHint.trim() : "";
+  if (hint && hint.length <= LOGIN_HINT_MAX && textProblem(hint) === undefined && !/\p{Cc}/u.test(hint)) query.set("email", hint);
+  return `/login?${query}`;
+}
+
 /**
  * The user id of the request's live Latchkey session, or null (the guessing limits exempt only those from
  * counting an authorization request, and charge their /device misses to the person): resolved as the
@@ -131,6 +146,16 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
 async function liveSession(req: IncomingMessage): Promise<string | null> {
   if (!carriesSessionCookie(req.headers.cookie)) return null;
   return (await oncePerRequest("browser-session", () => providerRequestSession(req)))?.userId ?? null;
+}
+
+/**
+ * The user id of the request's live Latchkey session when it may sign in to apps as it is, or null: a person who
+ * must first choose a new password is sent to do so by the interaction, so a silent sign-in can't pass them.
+ */
+async function signedInForApps(req: IncomingMessage): Promise<string | null> {
+  if (!carriesSessionCookie(req.headers.cookie)) return null;
+  const session = await oncePerRequest("browser-session", () => providerRequestSession(req));
+  return session && !session.mustChangePassword ? session.userId : null;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -208,7 +233,7 @@ function withDirectSignIn(provider: CurrentProvider): void {
     const location = ctx.response.get("Location");
     const match = INTERACTION.exec(location);
     if (!match || match[2] !== undefined || carriesSessionCookie(ctx.req.headers.cookie)) return;
-    ctx.set("Location", `/login?${new URLSearchParams({ callbackUrl: interactionPath(match[1]) })}`);
+    ctx.set("Location", signInLocation(match[1], ctx.oidc.params?.login_hint));
   });
 }
 
@@ -229,6 +254,20 @@ function withDeviceFormFromItsPage(provider: CurrentProvider): void {
     if (cookies.has(sessionCookie) || cookies.has(`${sessionCookie}.legacy`)) return next();
     ctx.status = 303;
     ctx.set("Location", DEVICE_PATH);
+  });
+}
+
+/**
+ * A code the authorization request issued by itself (no interaction: a silent sign-in, prompt=none) is recorded as
+ * a sign-in to the app, with the request's other writes (the code itself) in its one unit of work.
+ */
+function withSilentSignInActivity(provider: CurrentProvider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== "authorization") return;
+    const code = ctx.oidc.entities.AuthorizationCode as { accountId?: string; clientId?: string; scope?: string } | undefined;
+    if (!code?.accountId || !code.clientId) return;
+    await recordSilentAppSignIn(code.clientId, code.accountId, code.scope ?? "", providerRequestMeta(ctx.req));
   });
 }
 
@@ -353,13 +392,15 @@ function providerRequestMeta(req: IncomingMessage) {
 function providerCallback(provider: CurrentProvider): NodeHandler {
   let callback = callbacks.get(provider);
   if (!callback) {
-    // In this order, outermost first: deferred writes, guessing limits, the device form's own session, unframeable pages,
-    // app revocations, direct sign-in, single logout.
+    // In this order, outermost first: deferred writes, guessing limits, device polls too early, the device form's own session, unframeable pages,
+    // app revocations, silent sign-ins' activity, direct sign-in, single logout.
     withDeferredWrites(provider);
     provider.use(attemptLimits(liveSession));
+    provider.use(slowDownEarlyPolls());
     withDeviceFormFromItsPage(provider);
     withUnframeablePages(provider);
     withAppRevocationActivity(provider, (ctx) => providerRequestMeta(ctx.req));
+    withSilentSignInActivity(provider);
     withDirectSignIn(provider);
     callback = withSingleLogout(provider);
     callbacks.set(provider, callback);
@@ -381,6 +422,7 @@ export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): b
   // One scope per request: lookups shared within it, and the token endpoint's writes deferred into one unit of work.
   // An app's request reads its guessing limits' counters with the cache versions (one round trip: lib/oidc/request-start.ts).
   const scope = newRequestScope(defersWrites(req.method, pathname), countersToReadAhead(req.method, pathname, req.headers));
+  scope.signedInForApps = () => signedInForApps(req);
   runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => {
     console.error("OpenID provider request failed:", err);
     if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ message: "Internal server error", code: 500 }));

@@ -23,6 +23,7 @@ import { usableUser } from "@/lib/oidc/accounts";
 import { grantedScopes } from "@/lib/oidc/grants";
 import { writeInRequest } from "@/lib/oidc/request-scope";
 import { personForApp, SCOPES } from "@/lib/oidc/provider";
+import { sessionSignedInAt } from "@/lib/sessions/sessions";
 
 export type AppSignInRequest = {
   provider: Provider;
@@ -50,18 +51,27 @@ function scopesOf(requested: string): string[] {
   return [...new Set(requested.split(" ").filter((s) => known.has(s)))];
 }
 
-async function record(app: ProviderApplication, session: SessionActor, action: string, details: Record<string, unknown>, meta: RequestMeta): Promise<void> {
+async function record(app: ProviderApplication, userId: string, action: string, details: Record<string, unknown>, meta: RequestMeta): Promise<void> {
   // With the interaction's other writes (the grant, its result) when they are held for one unit of work.
   await writeInRequest((tx) =>
     recordEvent(tx, {
       accountId: app.accountId,
       action,
-      actor: { type: "user", id: session.userId },
+      actor: { type: "user", id: userId },
       target: { type: "application", id: app.id, label: app.name },
       details: { client_id: app.clientId, ...details },
       meta,
     }),
   );
+}
+
+/**
+ * A silent sign-in (prompt=none, which the provider answers without the interaction when the browser's Latchkey
+ * session is the person it remembers: lib/oidc/provider.ts) is a sign-in to the app like any other.
+ */
+export async function recordSilentAppSignIn(clientId: string, userId: string, grantedScope: string, meta: RequestMeta): Promise<void> {
+  const app = await findApplicationByClientId(clientId);
+  if (app) await record(app, userId, APPLICATION_SIGN_IN, { scopes: scopesOf(grantedScope), silent: true }, meta);
 }
 
 async function grantFor(provider: Provider, session: SessionActor, clientId: string, scopes: string[], grantId?: string): Promise<string> {
@@ -83,28 +93,32 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   const allowed = (await personForApp(session.userId, app.clientId)) !== null;
   if (!allowed) {
     const reason = (await usableUser(session.userId)) === null ? "not_allowed_user" : "not_in_allowed_groups";
-    await record(app, session, "app.sign_in.refused", { reason }, meta);
+    await record(app, session.userId, "app.sign_in.refused", { reason }, meta);
     return deny(`You don't have access to ${app.name}. Ask your administrator.`);
   }
 
   const scopes = scopesOf(request.requestedScope);
   if (app.requireConsent) {
     if (request.consent === "deny") {
-      await record(app, session, "app.consent.denied", { scopes }, meta);
+      await record(app, session.userId, "app.consent.denied", { scopes }, meta);
       return deny("You declined the app's request");
     }
     if (request.consent !== "allow") {
       const granted = await grantedScopes(app.accountId, session.userId, app.clientId);
       if (!scopes.every((s) => granted.has(s))) return { kind: "consent", appName: app.name, scopes };
     } else {
-      await record(app, session, "app.consent.given", { scopes }, meta);
+      await record(app, session.userId, "app.consent.given", { scopes }, meta);
     }
   }
 
   const grantId = await grantFor(provider, session, app.clientId, scopes, request.grantId);
-  await record(app, session, APPLICATION_SIGN_IN, { scopes }, meta);
+  await record(app, session.userId, APPLICATION_SIGN_IN, { scopes }, meta);
+  // The person authenticated when their Latchkey session began, not now: the ID token's auth_time says so (an app
+  // asking max_age or prompt=login sees that nobody signed in again).
+  const signedInAt = await sessionSignedInAt(session.accountId, session.sessionId);
+  const ts = Math.floor((signedInAt ?? new Date()).getTime() / 1000);
   return {
     kind: "finish",
-    result: { login: { accountId: session.userId, remember: true }, consent: { grantId } },
+    result: { login: { accountId: session.userId, remember: true, ts }, consent: { grantId } },
   };
 }

@@ -33,7 +33,7 @@ export const createApplicationAction = serverAction({ needs: "applications:creat
     return {
       status: "success",
       message: (await getTranslations("applicationsPage"))("registered", { name: application.name }),
-      result: { id: application.id, name: application.name, clientId: application.clientId, ...(clientSecret ? { clientSecret } : {}) },
+      result: { id: application.id, name: application.name, clientId: application.clientId, type: application.type, ...(clientSecret ? { clientSecret } : {}) },
     };
   } catch (err) {
     return errorState(err, values);

@@ -7,6 +7,7 @@ import { ApplicationForm } from "@/components/applications/application-form";
 import { Alert } from "@/components/ui/alert";
 import { CopyField } from "@/components/ui/copy-field";
 import { IssuerPanel } from "@/components/applications/issuer-panel";
+import { NoSecretNote } from "@/components/applications/no-secret-note";
 import { EmptyState } from "@/components/shell/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { discoveryUrl, issuerUrl } from "@/lib/applications/issuer";
@@ -61,7 +62,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
         <div>
           <p className="text-sm font-medium text-slate-900">{t("clientSecret")}</p>
           <p className="mt-1 text-sm text-slate-700">
-            {app.hasClientSecret ? t(can(actor, "applications:update") ? "secretSet" : "secretSetReadOnly") : t("secretNone")}
+            {app.hasClientSecret ? t(can(actor, "applications:update") ? "secretSet" : "secretSetReadOnly") : <NoSecretNote type={app.type === "device" ? "device" : "spa"} />}
           </p>
         </div>
       </div>

@@ -1,0 +1,277 @@
+/**
+ * What relying parties in the wild send to Latchkey's OpenID provider, answered as they expect: silent
+ * renewal (prompt=none) from a signed-in browser, auth_time when they ask max_age, the sign-in page
+ * prefilled from login_hint, a device code typed loosely and denied,
+ * a device polling too fast, a single-page app calling from its own origin. The whole flow runs through oidcRequestHandler on a loopback server whose
+ * address is the issuer, with openid-client as the app and fetch with a cookie jar as the browser.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import * as oidc from "openid-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApplication } from "@/lib/applications/applications";
+import { createApplicationSchema } from "@/lib/applications/schemas";
+import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
+import { listEvents } from "@/lib/audit/events";
+import { eventFiltersSchema } from "@/lib/audit/event-filters";
+import { createGroup } from "@/lib/groups/groups";
+import { setUserGroups } from "@/lib/groups/membership";
+import { groupInputSchema } from "@/lib/groups/schemas";
+import { config } from "@/lib/config";
+import { sessionSecret } from "@/lib/crypto/keys";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { sessions, users } from "@/lib/db/schema";
+import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
+import { META, startSession } from "@/test/factories";
+import { oidcRequestHandler } from "./app-sign-in-http";
+import { SESSION_COOKIE } from "./auth-cookies";
+import { encodeSessionToken } from "./session-token";
+
+const REDIRECT = "http://127.0.0.1:9/callback";
+let server: http.Server;
+let base: string;
+let owner: { id: string; accountId: string };
+let rp: oidc.Configuration;
+let restricted: oidc.Configuration;
+let groupId: string;
+let cli: oidc.Configuration;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    if (!oidcRequestHandler(req, res)) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  (config() as { publicUrl: string | null }).publicUrl = base;
+  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" }), META);
+  owner = { id: setup.user_id, accountId: setup.account_id };
+  const input = createApplicationSchema.parse({ name: "NetBird dashboard", type: "spa", redirect_uris: [REDIRECT] });
+  const { application } = await createApplication(await startSession(owner), input, META);
+  rp = await relyingParty(application.clientId);
+  groupId = (await createGroup(await startSession(owner), groupInputSchema.parse({ name: "VPN users" }), META)).id;
+  const limited = createApplicationSchema.parse({ name: "Proxmox", type: "spa", redirect_uris: [REDIRECT], access: "groups", allowed_groups: [groupId] });
+  const device = createApplicationSchema.parse({ name: "NetBird client", type: "device" });
+  cli = await relyingParty((await createApplication(await startSession(owner), device, META)).application.clientId);
+  restricted = await relyingParty((await createApplication(await startSession(owner), limited, META)).application.clientId);
+});
+
+afterAll(async () => {
+  (config() as { publicUrl: string | null }).publicUrl = null;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const relyingParty = (clientId: string) => oidc.discovery(new URL(base), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+
+/** A browser holding a fresh Latchkey session of the owner (begun at `signedInAt`), and its session id. */
+async function signedInBrowser(signedInAt?: Date): Promise<{ jar: string[]; sessionId: string }> {
+  const { sessionId } = await startSession(owner, signedInAt);
+  const token = await encodeSessionToken({ token: { sid: sessionId, sub: owner.id }, secret: sessionSecret(), salt: SESSION_COOKIE, maxAge: 3600 });
+  return { jar: [`${SESSION_COOKIE}=${token}`], sessionId };
+}
+
+/** The activity log's sign-ins to the single-page app, newest first. */
+async function signInEvents() {
+  const filters = eventFiltersSchema.parse({ action: APPLICATION_SIGN_IN, limit: 100 });
+  const clientId = rp.clientMetadata().client_id;
+  return (await listEvents(await startSession(owner), filters)).events.filter((e) => (e.details as { client_id?: string }).client_id === clientId);
+}
+
+/** Follows the browser's redirects within Latchkey, keeping its cookies; returns where it was sent outside it. */
+async function browse(url: URL, jar: string[]): Promise<URL> {
+  let next = url;
+  for (let hop = 0; hop < 8; hop += 1) {
+    const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+    for (const set of res.headers.getSetCookie()) {
+      const pair = set.split(";", 1)[0];
+      const name = pair.slice(0, pair.indexOf("="));
+      jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${name}=`)), pair);
+    }
+    const body = await res.text();
+    const location = res.headers.get("location");
+    if (!location) throw new Error(`no redirect: ${res.status} ${body.slice(0, 200)}`);
+    const target = new URL(location, next);
+    if (target.origin !== base || target.pathname === "/login") return target;
+    next = target;
+  }
+  throw new Error("too many redirects");
+}
+
+/** An app's authorization request (code + PKCE, state, nonce) in the browser; the tokens when it came back with a code. */
+async function authorize(jar: string[], extra: Record<string, string> = {}, app = rp) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce", ...extra });
+  const landed = await browse(url, jar);
+  const exchange = () => oidc.authorizationCodeGrant(app, landed, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce", maxAge: extra.max_age ? Number(extra.max_age) : undefined });
+  return { landed, exchange };
+}
+
+describe("prompt=none (silent renewal)", () => {
+  it("without a session: login_required to the redirect URI with the state, never a page", async () => {
+    const { landed } = await authorize([], { prompt: "none" });
+    expect(`${landed.origin}${landed.pathname}`).toBe(REDIRECT);
+    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
+
+  it("from a browser that signed in to the app and is still signed in to Latchkey: a code, nothing asked", async () => {
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar)).exchange();
+    const silent = await authorize(jar, { prompt: "none" });
+    expect(silent.landed.searchParams.get("error")).toBeNull();
+    const tokens = await silent.exchange();
+    expect(tokens.claims()).toMatchObject({ sub: owner.id, nonce: "n0nce" });
+  });
+
+  it("a silent sign-in is recorded as a sign-in to the app, as the interactive one is", async () => {
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar)).exchange();
+    const before = await signInEvents();
+    await (await authorize(jar, { prompt: "none" })).exchange();
+    const after = await signInEvents();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after[0]).toMatchObject({ actor: { type: "user", id: owner.id }, details: { scopes: ["openid", "profile"], silent: true } });
+  });
+
+  it("after the Latchkey session ended: login_required, though the provider still remembers the browser", async () => {
+    const { jar, sessionId } = await signedInBrowser();
+    await (await authorize(jar)).exchange();
+    await writeSystem(async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.id, sessionId));
+    });
+    const { landed } = await authorize(jar, { prompt: "none" });
+    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
+
+  it("for a person who left the app's allowed groups since: login_required, no code", async () => {
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, [groupId]));
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar, {}, restricted)).exchange();
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
+    const { landed } = await authorize(jar, { prompt: "none" }, restricted);
+    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
+
+  it("for a person who must choose a new password first: login_required, as the interactive sign-in sends them to do that", async () => {
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar)).exchange();
+    await writeSystem(async (tx) => {
+      await tx.update(users).set({ mustChangePassword: true }).where(eq(users.id, owner.id));
+    });
+    try {
+      const { landed } = await authorize(jar, { prompt: "none" });
+      expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+    } finally {
+      await writeSystem(async (tx) => {
+        await tx.update(users).set({ mustChangePassword: false }).where(eq(users.id, owner.id));
+      });
+    }
+  });
+});
+
+describe("errors go back to the app with its state", () => {
+  it("a person outside the app's allowed groups: access_denied with the state; a request object: request_not_supported with the state", async () => {
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
+    const { jar } = await signedInBrowser();
+    const refused = await authorize(jar, {}, restricted);
+    expect(Object.fromEntries(refused.landed.searchParams)).toMatchObject({ error: "access_denied", state: "st4te" });
+    const unsupported = await authorize(jar, { request: "eyJhbGciOiJub25lIn0.e30." });
+    expect(Object.fromEntries(unsupported.landed.searchParams)).toMatchObject({ error: "request_not_supported", state: "st4te" });
+  });
+});
+
+describe("max_age and auth_time", () => {
+  it("auth_time is when the person signed in to Latchkey, not when the app asked", async () => {
+    const signedInAt = new Date(Date.now() - 20 * 60 * 1000);
+    const { jar } = await signedInBrowser(signedInAt);
+    const { exchange } = await authorize(jar, { max_age: "3600" });
+    const claims = (await exchange()).claims()!;
+    expect(claims.auth_time).toBe(Math.floor(signedInAt.getTime() / 1000));
+  });
+
+  it("an app asking max_age shorter than the session's age sees that nobody signed in again (openid-client refuses it)", async () => {
+    const { jar } = await signedInBrowser(new Date(Date.now() - 20 * 60 * 1000));
+    const { exchange } = await authorize(jar, { max_age: "60" });
+    await expect(exchange()).rejects.toThrow(/timestamp claim value failed/);
+  });
+});
+
+describe("login_hint", () => {
+  it("fills in the sign-in page's identifier, with or without a session cookie; it signs nobody in", async () => {
+    const { landed } = await authorize([], { login_hint: "mia@example.com" });
+    expect(landed.pathname).toBe("/login");
+    expect(landed.searchParams.get("email")).toBe("mia@example.com");
+    expect(landed.searchParams.get("callbackUrl")).toMatch(/^\/oidc\/interaction\//);
+    // A session cookie that is no session goes through the interaction, which sends the browser on with the hint too.
+    const ended = await signedInBrowser();
+    await writeSystem(async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.id, ended.sessionId));
+    });
+    const { landed: again } = await authorize(ended.jar, { login_hint: "mia@example.com" });
+    expect(again.searchParams.get("email")).toBe("mia@example.com");
+  });
+
+  it("a signed-in person is signed in as themselves whatever the hint names", async () => {
+    const { jar } = await signedInBrowser();
+    const { exchange } = await authorize(jar, { login_hint: "someone-else@example.com" });
+    expect((await exchange()).claims()?.sub).toBe(owner.id);
+  });
+
+  it("a hint that isn't one line of text is left out", async () => {
+    for (const hint of ["a\nb@example.com", "x".repeat(400)]) {
+      const { landed } = await authorize([], { login_hint: hint });
+      expect(landed.pathname).toBe("/login");
+      expect(landed.searchParams.has("email")).toBe(false);
+    }
+  });
+});
+
+describe("device flow", () => {
+  /** Posts the /device page's form (with the xsrf value the page before it carried); the page it answers with. */
+  async function postDevice(jar: string[], previous: string, fields: Record<string, string>): Promise<string> {
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(previous)?.[1] ?? "";
+    const res = await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, ...fields }) });
+    return res.text();
+  }
+
+  it("a code typed in lower case without its dash finds the device; Deny says so (not 'invalid code') and the device gets access_denied", async () => {
+    const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+    const { jar } = await signedInBrowser();
+    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+    jar.push(...input.headers.getSetCookie().map((c) => c.split(";", 1)[0]));
+    const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code.toLowerCase().replace("-", "") });
+    expect(confirm).toContain(`<p class="code">${started.user_code}</p>`);
+    const denied = await postDevice(jar, confirm, { user_code: started.user_code, confirm: "yes", abort: "yes" });
+    expect(denied).toContain("<h1>Device not connected</h1>");
+    expect(denied).not.toContain('role="alert"');
+    await expect(oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 })).rejects.toMatchObject({ error: "access_denied" });
+  });
+
+  it("a pending device polled again within 5 seconds gets slow_down; after the interval, authorization_pending again", async () => {
+    const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+    const poll = async () => {
+      const body = new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: started.device_code, client_id: cli.clientMetadata().client_id });
+      const res = await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+      return { status: res.status, error: ((await res.json()) as { error: string }).error };
+    };
+    expect(await poll()).toEqual({ status: 400, error: "authorization_pending" });
+    expect(await poll()).toEqual({ status: 400, error: "slow_down" });
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
+    expect(await poll()).toEqual({ status: 400, error: "authorization_pending" });
+  });
+});
+
+describe("CORS for a single-page app", () => {
+  const allowedOrigin = (res: Response) => res.headers.get("access-control-allow-origin");
+
+  it("its redirect URIs' origin may read the token and userinfo answers; another origin may not", async () => {
+    const { jar } = await signedInBrowser();
+    const tokens = await (await authorize(jar)).exchange();
+    for (const origin of [new URL(REDIRECT).origin, "https://evil.example"]) {
+      const userinfo = await fetch(`${base}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}`, origin } });
+      const body = new URLSearchParams({ grant_type: "authorization_code", code: "spent", redirect_uri: REDIRECT, code_verifier: "v".repeat(43), client_id: rp.clientMetadata().client_id });
+      const token = await fetch(`${base}/oidc/token`, { method: "POST", headers: { origin, "content-type": "application/x-www-form-urlencoded" }, body });
+      const expected = origin === new URL(REDIRECT).origin ? origin : null;
+      expect([allowedOrigin(userinfo), allowedOrigin(token)], origin).toEqual([expected, expected]);
+    }
+  });
+});
