@@ -254,3 +254,48 @@ test("without JavaScript an ownership transfer still asks first (and for the pas
     await context.close();
   }
 });
+
+test("a taken email is said at Add User's Email field, which gets the focus, and the rest stays as chosen", async () => {
+  const client = tokenClient(instance, token);
+  await client.createUser({ email: "taken@example.com", name: "Tara Taken", role: "user" });
+  const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: bearer(token), json: { name: "Taken Ops" } });
+  expect(group.status).toBe(200);
+  await page.goto(instance.url("/team/users"));
+  await page.getByRole("button", { name: "Add User" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add User" });
+  await dialog.getByRole("tab", { name: "Create User" }).click();
+  await dialog.getByLabel("Email").fill("Taken@example.com");
+  await dialog.getByLabel("Name", { exact: true }).fill("Second Tara");
+  await dialog.getByLabel("Role", { exact: true }).selectOption("admin");
+  await dialog.getByRole("checkbox", { name: "Taken Ops" }).check();
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+
+  const email = dialog.getByLabel("Email");
+  await expect(email).toHaveAccessibleDescription(/A user with this email already exists/);
+  await expect(email).toHaveAttribute("aria-invalid", "true");
+  await expect(email).toBeFocused();
+  await expect(email).toHaveValue("Taken@example.com");
+  await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("Second Tara");
+  await expect(dialog.getByLabel("Role", { exact: true })).toHaveValue("admin");
+  await expect(dialog.getByRole("checkbox", { name: "Taken Ops" })).toBeChecked();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+});
+
+test("a token name a service user already has is said at Create Token's Name field, which gets the focus", async () => {
+  const client = tokenClient(instance, token);
+  const bot = await client.createUser({ name: "Token Name Bot", role: "user", is_service_user: true });
+  const first = await call(instance, `/api/users/${bot.id}/tokens`, { method: "POST", headers: bearer(token), json: { name: "terraform", expires_in: 30 } });
+  expect(first.status, first.text).toBe(200);
+  await page.goto(instance.url(`/team/service-users/${bot.id}`));
+  await page.getByRole("button", { name: "Create Token" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create Token" });
+  await dialog.getByLabel("Name", { exact: true }).fill("terraform");
+  await dialog.getByLabel("Expires in").fill("7");
+  await dialog.getByRole("button", { name: "Create Token" }).click();
+
+  const name = dialog.getByLabel("Name", { exact: true });
+  await expect(name).toHaveAccessibleDescription(/A token named "terraform" already exists for this user/);
+  await expect(name).toBeFocused();
+  await expect(dialog.getByLabel("Expires in")).toHaveValue("7");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+});
