@@ -299,3 +299,16 @@ test("a token name a service user already has is said at Create Token's Name fie
   await expect(dialog.getByLabel("Expires in")).toHaveValue("7");
   await dialog.getByRole("button", { name: "Cancel" }).click();
 });
+
+test("after a save from the keyboard the focus is back on the button used, not lost to the page", async () => {
+  const client = tokenClient(instance, token);
+  const created = await client.createUser({ email: "keyboard@example.com", name: "Kim Keyboard", role: "user" });
+  await page.goto(instance.url(`/team/users/${created.id}`));
+  await page.getByLabel("Name", { exact: true }).fill("Kim Keys");
+  const save = page.getByRole("button", { name: "Save changes" });
+  await save.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  await expect(save).toBeFocused();
+  await expect.poll(async () => (await client.user(created.id)).name).toBe("Kim Keys");
+});

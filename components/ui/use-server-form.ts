@@ -19,6 +19,9 @@
  *   shows `pending`);
  * - after a refusal, secrets are cleared (PasswordField listens for
  *   CLEAR_SECRETS_EVENT) and the first field in error gets the focus;
+ * - the submit button is disabled while the action runs, which drops the
+ *   focus to the page (out of a dialog, too): after the answer it goes back
+ *   to the button the person used, unless a field in error takes it;
  * - leaving with unsaved changes asks first (use-leave-guard);
  * - with `announce`, a success message is raised as a toast.
  */
@@ -61,6 +64,7 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   const ref = useRef<HTMLFormElement>(null);
   const snapshot = useRef<FormSnapshot | null>(null);
   const busy = useRef(false);
+  const submitter = useRef<HTMLElement | null>(null);
   const notify = useToast();
 
   useEffect(() => {
@@ -78,10 +82,17 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   useEffect(() => {
     const form = ref.current;
     if (shown.status === "success" && announce && shown.message) notify("success", shown.message);
-    if (shown.status !== "error" || !form) return;
-    form.dispatchEvent(new Event(CLEAR_SECRETS_EVENT));
-    const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
-    invalid?.focus();
+    if (shown.status === "error" && form) {
+      form.dispatchEvent(new Event(CLEAR_SECRETS_EVENT));
+      const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+      if (invalid) {
+        invalid.focus();
+        return;
+      }
+    }
+    if (!focusLost()) return;
+    const used = submitter.current;
+    if (used?.isConnected && form?.contains(used)) used.focus();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state, announce, notify]);
 
@@ -100,8 +111,9 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     busy.current = true;
     // The answer may name server messages: their catalog loads while the action runs (server-messages.ts).
     void loadServerMessages(locale).catch(() => undefined);
-    const submitter = (event.nativeEvent as SubmitEvent).submitter;
-    const data = new FormData(event.currentTarget, submitter);
+    const used = (event.nativeEvent as SubmitEvent).submitter;
+    submitter.current = used;
+    const data = new FormData(event.currentTarget, used);
     if (snapshot.current) markChanges(data, snapshot.current);
     startTransition(() => dispatch(data));
   };
@@ -117,6 +129,11 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     values: state.status === "error" ? state.values : undefined,
     formProps: { ref, action: dispatch, onSubmit, onInput: check, onChange: check },
   };
+}
+
+/** Nothing has the focus: it fell to the page when the element holding it was disabled or went away. */
+function focusLost(): boolean {
+  return document.activeElement === null || document.activeElement === document.body;
 }
 
 /**
