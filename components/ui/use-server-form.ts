@@ -30,6 +30,7 @@ import { changedNames, loadedSnapshotOf, markChanges, snapshotOf, type FormSnaps
 import { sayMessage } from "@/lib/errors";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
 import { useLocale, useTranslations } from "next-intl";
+import { focusIfLost } from "./focus";
 import { genericMessageKey } from "./generic-messages";
 import { loadServerMessages, needsServerMessages, NO_SERVER_MESSAGES, serverMessagesNow, type ServerTranslator } from "./server-messages";
 import { useToast } from "./toast";
@@ -90,9 +91,8 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
         return;
       }
     }
-    if (!focusLost()) return;
     const used = submitter.current;
-    if (used?.isConnected && form?.contains(used)) used.focus();
+    if (used && form?.contains(used)) focusIfLost(used);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state, announce, notify]);
 
@@ -129,11 +129,6 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     values: state.status === "error" ? state.values : undefined,
     formProps: { ref, action: dispatch, onSubmit, onInput: check, onChange: check },
   };
-}
-
-/** Nothing has the focus: it fell to the page when the element holding it was disabled or went away. */
-function focusLost(): boolean {
-  return document.activeElement === null || document.activeElement === document.body;
 }
 
 /**
