@@ -99,7 +99,7 @@ function AddPasskey({ proof, onDone, onCancel }: { proof: ProofKind; onDone: (co
       if (state.status === "success") onDone(state.result?.recoveryCodes ? state.result.recoveryCodes.split("\n") : null);
       return state;
     },
-    { guardLeave: false },
+    { guardLeave: false, focusOnOpen: true },
   );
   const errors = form.state.fieldErrors;
   return (
@@ -165,7 +165,7 @@ function RenamePasskey({ passkey, onDone }: { passkey: PasskeyItem; onDone: () =
       if (state.status === "success") onDone();
       return state;
     },
-    { guardLeave: false, announce: true },
+    { guardLeave: false, announce: true, focusOnOpen: true },
   );
   const t = useTranslations("mfa.passkeys");
   const common = useTranslations("common");

@@ -151,7 +151,7 @@ function ConfirmSetup({ setup, onDone, onCancel }: { setup: { secret: string; qr
     const state = await confirmTotpSetupAction(prev, data);
     if (state.status === "success") onDone(state.result?.recoveryCodes ? state.result.recoveryCodes.split("\n") : null);
     return state;
-  }, { guardLeave: false });
+  }, { guardLeave: false, focusOnOpen: true });
   const t = useTranslations("mfa.app");
   const common = useTranslations("common");
   return (

@@ -8,3 +8,14 @@ export function focusIfLost(target: HTMLElement | null | undefined): void {
   if (active !== null && active !== document.body) return;
   if (target?.isConnected) target.focus();
 }
+
+const TYPED = "input:not([type=hidden]):not([readonly]):not(:disabled), select:not(:disabled), textarea:not([readonly]):not(:disabled)";
+
+/**
+ * A form that opens in place of the button that asked for it (a proof step, a rename): the focus goes to
+ * its first field to type in, since the button it was on is gone. With nothing to type (the proof is a
+ * recent sign-in), to its first button that doesn't submit (Cancel), never straight onto a Remove.
+ */
+export function focusFirstField(form: HTMLFormElement | null): void {
+  (form?.querySelector<HTMLElement>(TYPED) ?? form?.querySelector<HTMLElement>('button[type="button"]:not(:disabled)'))?.focus();
+}

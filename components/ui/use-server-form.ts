@@ -30,7 +30,7 @@ import { changedNames, loadedSnapshotOf, markChanges, snapshotOf, type FormSnaps
 import { sayMessage } from "@/lib/errors";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
 import { useLocale, useTranslations } from "next-intl";
-import { focusIfLost } from "./focus";
+import { focusFirstField, focusIfLost } from "./focus";
 import { genericMessageKey } from "./generic-messages";
 import { loadServerMessages, needsServerMessages, NO_SERVER_MESSAGES, serverMessagesNow, type ServerTranslator } from "./server-messages";
 import { useToast } from "./toast";
@@ -47,6 +47,8 @@ export type ServerFormOptions = {
   announce?: boolean;
   /** Ask before leaving with unsaved changes (default). Off for forms that hold no work: sign-in, confirmations. */
   guardLeave?: boolean;
+  /** The form opens in place of the button that asked for it: its first field gets the focus (./focus.ts). */
+  focusOnOpen?: boolean;
 };
 
 export function useServerForm(action: Action, options: ServerFormOptions = {}) {
@@ -76,6 +78,11 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   useEffect(() => {
     if (!pending) busy.current = false;
   }, [pending]);
+
+  const { focusOnOpen } = options;
+  useEffect(() => {
+    if (focusOnOpen) focusFirstField(ref.current);
+  }, [focusOnOpen]);
 
   const { announce } = options;
   // Once per answer: keyed on the action's state, not on its translated copy (`shown` also changes with
