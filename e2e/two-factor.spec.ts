@@ -54,6 +54,11 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
   // The password first: a session alone (a cookie taken from an open laptop) can't add a factor.
   // Each step opens where its button was, with the focus in its field (not dropped to the page).
   await expect(section.getByLabel("Your password")).toBeFocused();
+  // Cancel closes the step and puts the focus back on its button.
+  await section.getByRole("button", { name: "Cancel" }).click();
+  await expect(section.getByRole("button", { name: "Set up authenticator app" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(section.getByLabel("Your password")).toBeFocused();
   await section.getByLabel("Your password").fill("not the password");
   await section.getByRole("button", { name: "Continue" }).click();
   await expect(section.getByText("Current password is incorrect").first()).toBeVisible();

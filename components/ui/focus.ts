@@ -1,3 +1,5 @@
+import { useEffect, useRef, type RefObject } from "react";
+
 /**
  * A control disabled or replaced while an action runs (a submit button, a row's "Add") drops the focus to
  * the page: a keyboard user starts again from the top. After the answer, the focus goes back where the
@@ -18,4 +20,16 @@ const TYPED = "input:not([type=hidden]):not([readonly]):not(:disabled), select:n
  */
 export function focusFirstField(form: HTMLFormElement | null): void {
   (form?.querySelector<HTMLElement>(TYPED) ?? form?.querySelector<HTMLElement>('button[type="button"]:not(:disabled)'))?.focus();
+}
+
+/**
+ * A part that opens in place of its button (a proof step, a rename) and closes again (Cancel, done): the
+ * focus goes back to that button, which is shown again, instead of falling to the page with the part.
+ */
+export function useFocusBack(open: boolean, opener: RefObject<HTMLElement | null>): void {
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (wasOpen.current && !open) focusIfLost(opener.current);
+    wasOpen.current = open;
+  }, [open, opener]);
 }
