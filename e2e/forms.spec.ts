@@ -224,6 +224,23 @@ test("Proxy header sign-in stays on through a save, a refused save and a rename"
 
 // Last in this file: the owner it signs in as is an admin afterwards. A form posted without JavaScript is
 // answered (it used to hang: lib/forms/bind-action.ts) and the transfer still asks first.
+// Before the ownership transfer below: Security is the owner's.
+test("Security: 'Members of chosen groups' with no group ticked marks the boxes, says why on them and focuses the first", async () => {
+  const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: bearer(token), json: { name: "Chosen Ops" } });
+  expect(group.status).toBe(200);
+  await page.goto(instance.url("/settings/security"));
+  await page.getByLabel("Members of chosen groups").check();
+  await page.getByLabel("Grace period (days)").fill("3");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+
+  const box = page.getByRole("checkbox", { name: "Chosen Ops" });
+  await expect(box).toHaveAccessibleDescription("Choose at least one group");
+  await expect(box).toHaveAttribute("aria-invalid", "true");
+  await expect(box).toBeFocused();
+  await expect(page.getByLabel("Members of chosen groups")).toBeChecked();
+  await expect(page.getByLabel("Grace period (days)")).toHaveValue("3");
+});
+
 test("without JavaScript an ownership transfer still asks first (and for the password), and the refusal keeps the chosen role", async ({ browser }) => {
   const client = tokenClient(instance, token);
   const created = await client.createUser({ email: "noscript@example.com", name: "Nora Noscript", role: "user" });
@@ -253,4 +270,62 @@ test("without JavaScript an ownership transfer still asks first (and for the pas
   } finally {
     await context.close();
   }
+});
+
+test("a taken email is said at Add User's Email field, which gets the focus, and the rest stays as chosen", async () => {
+  const client = tokenClient(instance, token);
+  await client.createUser({ email: "taken@example.com", name: "Tara Taken", role: "user" });
+  const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: bearer(token), json: { name: "Taken Ops" } });
+  expect(group.status).toBe(200);
+  await page.goto(instance.url("/team/users"));
+  await page.getByRole("button", { name: "Add User" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add User" });
+  await dialog.getByRole("tab", { name: "Create User" }).click();
+  await dialog.getByLabel("Email").fill("Taken@example.com");
+  await dialog.getByLabel("Name", { exact: true }).fill("Second Tara");
+  await dialog.getByLabel("Role", { exact: true }).selectOption("admin");
+  await dialog.getByRole("checkbox", { name: "Taken Ops" }).check();
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+
+  const email = dialog.getByLabel("Email");
+  await expect(email).toHaveAccessibleDescription(/A user with this email already exists/);
+  await expect(email).toHaveAttribute("aria-invalid", "true");
+  await expect(email).toBeFocused();
+  await expect(email).toHaveValue("Taken@example.com");
+  await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("Second Tara");
+  await expect(dialog.getByLabel("Role", { exact: true })).toHaveValue("admin");
+  await expect(dialog.getByRole("checkbox", { name: "Taken Ops" })).toBeChecked();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+});
+
+test("a token name a service user already has is said at Create Token's Name field, which gets the focus", async () => {
+  const client = tokenClient(instance, token);
+  const bot = await client.createUser({ name: "Token Name Bot", role: "user", is_service_user: true });
+  const first = await call(instance, `/api/users/${bot.id}/tokens`, { method: "POST", headers: bearer(token), json: { name: "terraform", expires_in: 30 } });
+  expect(first.status, first.text).toBe(200);
+  await page.goto(instance.url(`/team/service-users/${bot.id}`));
+  await page.getByRole("button", { name: "Create Token" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create Token" });
+  await dialog.getByLabel("Name", { exact: true }).fill("terraform");
+  await dialog.getByLabel("Expires in").fill("7");
+  await dialog.getByRole("button", { name: "Create Token" }).click();
+
+  const name = dialog.getByLabel("Name", { exact: true });
+  await expect(name).toHaveAccessibleDescription(/A token named "terraform" already exists for this user/);
+  await expect(name).toBeFocused();
+  await expect(dialog.getByLabel("Expires in")).toHaveValue("7");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+});
+
+test("after a save from the keyboard the focus is back on the button used, not lost to the page", async () => {
+  const client = tokenClient(instance, token);
+  const created = await client.createUser({ email: "keyboard@example.com", name: "Kim Keyboard", role: "user" });
+  await page.goto(instance.url(`/team/users/${created.id}`));
+  await page.getByLabel("Name", { exact: true }).fill("Kim Keys");
+  const save = page.getByRole("button", { name: "Save changes" });
+  await save.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  await expect(save).toBeFocused();
+  await expect.poll(async () => (await client.user(created.id)).name).toBe("Kim Keys");
 });

@@ -140,3 +140,26 @@ test("a group's page lists its members and deletes the group from there", async 
   const gone = await page.goto(instance.url(`/team/groups/${groupId}`));
   expect(gone?.status()).toBe(404);
 });
+
+test("adding people from the keyboard: after Add the focus is back in the search, ready for the next person", async ({ page }) => {
+  const headers = bearer(owner.personal_access_token);
+  const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers, json: { name: "Keyboard crew" } });
+  expect(group.status, group.text).toBe(200);
+  for (const [name, email] of [["Kai Keys", "kai@example.com"], ["Kira Keys", "kira@example.com"]]) {
+    const made = await call(instance, "/api/users", { method: "POST", headers, json: { name, email, role: "user" } });
+    expect(made.status, made.text).toBe(200);
+  }
+  await signIn(page);
+  await page.goto(instance.url(`/team/groups/${group.body.id}`));
+
+  const search = page.getByRole("searchbox", { name: "Add people" });
+  await search.fill("Keys");
+  const kai = page.getByRole("button", { name: "Add Kai Keys" });
+  await kai.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("list", { name: "People found" }).getByRole("listitem").filter({ hasText: "Kai Keys" })).toContainText("In this group");
+  await expect(search).toBeFocused();
+  // The next one is a Tab away.
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Add Kira Keys" })).toBeFocused();
+});

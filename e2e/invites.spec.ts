@@ -48,7 +48,9 @@ test("an invited person sets a password and signs in with the invite's role and 
   await again.getByLabel("Name", { exact: true }).fill("Ivy Again");
   await again.getByLabel("Email").fill("IVY@example.com");
   await again.getByRole("button", { name: "Create Invite Link" }).click();
-  await expect(again.getByText("A pending invite for this email already exists")).toBeVisible();
+  // Said at the Email field, which gets the focus.
+  await expect(again.getByLabel("Email")).toHaveAccessibleDescription(/A pending invite for this email already exists/);
+  await expect(again.getByLabel("Email")).toBeFocused();
   await expect(again.getByLabel("Name", { exact: true })).toHaveValue("Ivy Again");
   await again.getByRole("button", { name: "Cancel" }).click();
 

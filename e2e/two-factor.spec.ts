@@ -52,6 +52,13 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
   await expect(section.getByText("Off", { exact: true })).toBeVisible();
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
   // The password first: a session alone (a cookie taken from an open laptop) can't add a factor.
+  // Each step opens where its button was, with the focus in its field (not dropped to the page).
+  await expect(section.getByLabel("Your password")).toBeFocused();
+  // Cancel closes the step and puts the focus back on its button.
+  await section.getByRole("button", { name: "Cancel" }).click();
+  await expect(section.getByRole("button", { name: "Set up authenticator app" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(section.getByLabel("Your password")).toBeFocused();
   await section.getByLabel("Your password").fill("not the password");
   await section.getByRole("button", { name: "Continue" }).click();
   await expect(section.getByText("Current password is incorrect").first()).toBeVisible();
@@ -59,6 +66,7 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
   await section.getByLabel("Your password").fill(person.password);
   await section.getByRole("button", { name: "Continue" }).click();
   await expect(section.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  await expect(section.getByLabel("Code from the app")).toBeFocused();
   secret = await section.getByLabel("Secret key").inputValue();
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 
@@ -78,6 +86,7 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
 
   // New recovery codes ask for the password too; the new ones replace these.
   await section.getByRole("button", { name: "Generate new recovery codes" }).click();
+  await expect(section.getByLabel("Your password")).toBeFocused();
   await section.getByLabel("Your password").fill("not the password");
   await section.getByRole("button", { name: "Make new codes" }).click();
   await expect(section.getByText("Current password is incorrect").first()).toBeVisible();

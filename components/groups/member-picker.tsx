@@ -3,12 +3,14 @@
  * Adding people to a group from its page: type part of a name, email or role
  * (the Users search, through the encrypted index), then "Add" beside the
  * person. Results come a moment after typing stops; people already in the
- * group say so instead of offering Add.
+ * group say so instead of offering Add. After an Add the focus is back in
+ * the search (the button it was on is gone), ready for the next person.
  */
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, useTransition } from "react";
 import { findPeopleAction, setGroupMemberAction, type PersonOption } from "@/app/(dashboard)/team/groups/actions";
 import { Button } from "@/components/ui/button";
+import { focusIfLost } from "@/components/ui/focus";
 import { useToast } from "@/components/ui/toast";
 import { useTranslations } from "next-intl";
 
@@ -22,6 +24,7 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
   const [busyId, setBusyId] = useState<string | null>(null);
   const [, startTransition] = useTransition();
   const latest = useRef(0);
+  const search = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     const term = query.trim();
@@ -48,6 +51,7 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
         setResults((list) => list?.map((p) => (p.id === person.id ? { ...p, member: true } : p)) ?? null);
         router.refresh();
       }
+      focusIfLost(search.current);
     });
   }
 
@@ -57,6 +61,7 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
         {t("label")}
       </label>
       <input
+        ref={search}
         id={inputId}
         type="search"
         autoComplete="off"

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import type { FieldErrors } from "@/lib/errors";
-import { FieldFrame } from "@/components/ui/field-frame";
+import { describedByOf, FieldFrame } from "@/components/ui/field-frame";
 
 /** Errors of a field and of its list items ("allowed_domains.0"), for one message list. */
 export function errorsFor(errors: FieldErrors | undefined, name: string): string[] | undefined {
@@ -68,10 +68,7 @@ export function Select({
 }) {
   const id = givenId ?? `field-${name}`;
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} errors={errors}>
       <select
         id={id}
         name={name}
@@ -79,6 +76,7 @@ export function Select({
         disabled={disabled}
         onChange={onChange ? (e) => onChange(e.target.value) : undefined}
         aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedByOf(id, undefined, errors)}
         className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
       >
         {options.map((o) => (
@@ -87,8 +85,7 @@ export function Select({
           </option>
         ))}
       </select>
-      {errors?.length ? <p className="mt-1 text-sm text-red-600">{errors.join(" ")}</p> : null}
-    </div>
+    </FieldFrame>
   );
 }
 

@@ -1,11 +1,12 @@
 "use client";
 
 import { browserSupportsWebAuthn, startRegistration } from "@simplewebauthn/browser";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import { finishPasskeyRegistrationAction, removePasskeyAction, renamePasskeyAction, startPasskeyRegistrationAction } from "@/app/(dashboard)/profile/passkey-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useFocusBack } from "@/components/ui/focus";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
@@ -33,6 +34,8 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, proof, 
   const [supported, setSupported] = useState(true);
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
   const t = useTranslations("mfa.passkeys");
+  const addButton = useRef<HTMLButtonElement>(null);
+  useFocusBack(adding, addButton);
   return (
     <div className="rounded-md p-4 ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -42,7 +45,7 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, proof, 
             {passkeys.length === 0 ? t("none") : t("registered", { count: passkeys.length })}
           </p>
         </div>
-        {available && supported && !adding && <Button onClick={() => setAdding(true)}>{t("add")}</Button>}
+        {available && supported && !adding && <Button ref={addButton} onClick={() => setAdding(true)}>{t("add")}</Button>}
       </div>
       {!available && (
         <div className="mt-3">
@@ -99,7 +102,7 @@ function AddPasskey({ proof, onDone, onCancel }: { proof: ProofKind; onDone: (co
       if (state.status === "success") onDone(state.result?.recoveryCodes ? state.result.recoveryCodes.split("\n") : null);
       return state;
     },
-    { guardLeave: false },
+    { guardLeave: false, focusOnOpen: true },
   );
   const errors = form.state.fieldErrors;
   return (
@@ -132,6 +135,10 @@ function AddPasskey({ proof, onDone, onCancel }: { proof: ProofKind; onDone: (co
 function PasskeyRow({ passkey, proof }: { passkey: PasskeyItem; proof: ProofKind }) {
   const [mode, setMode] = useState<"view" | "rename" | "remove">("view");
   const t = useTranslations("mfa.passkeys");
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const removeButton = useRef<HTMLButtonElement>(null);
+  useFocusBack(mode === "rename", renameButton);
+  useFocusBack(mode === "remove", removeButton);
   return (
     <li className="py-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -143,10 +150,10 @@ function PasskeyRow({ passkey, proof }: { passkey: PasskeyItem; proof: ProofKind
         </div>
         {mode === "view" && (
           <div className="flex gap-2">
-            <Button variant="secondary" onClick={() => setMode("rename")} aria-label={t("renameLabel", { name: passkey.name })}>
+            <Button ref={renameButton} variant="secondary" onClick={() => setMode("rename")} aria-label={t("renameLabel", { name: passkey.name })}>
               {t("rename")}
             </Button>
-            <Button variant="secondary" onClick={() => setMode("remove")} aria-label={t("removeLabel", { name: passkey.name })}>
+            <Button ref={removeButton} variant="secondary" onClick={() => setMode("remove")} aria-label={t("removeLabel", { name: passkey.name })}>
               {t("remove")}
             </Button>
           </div>
@@ -165,7 +172,7 @@ function RenamePasskey({ passkey, onDone }: { passkey: PasskeyItem; onDone: () =
       if (state.status === "success") onDone();
       return state;
     },
-    { guardLeave: false, announce: true },
+    { guardLeave: false, announce: true, focusOnOpen: true },
   );
   const t = useTranslations("mfa.passkeys");
   const common = useTranslations("common");

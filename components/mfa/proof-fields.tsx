@@ -73,7 +73,7 @@ export function ProofForm({
       if (state.status === "success") onDone(state);
       return state;
     },
-    { guardLeave: false },
+    { guardLeave: false, focusOnOpen: true },
   );
   return (
     <form {...form.formProps} className="mt-4 max-w-sm space-y-4">

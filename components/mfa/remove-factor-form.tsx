@@ -43,7 +43,7 @@ export function RemoveFactorForm({
       if (state.status === "success") onDone();
       return state;
     },
-    announce ? { guardLeave: false, announce: true } : { guardLeave: false },
+    { guardLeave: false, announce, focusOnOpen: true },
   );
   return (
     <form {...form.formProps} className={className}>

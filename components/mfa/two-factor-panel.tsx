@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import {
   confirmTotpSetupAction,
@@ -10,6 +10,7 @@ import {
 } from "@/app/(dashboard)/profile/two-factor-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useFocusBack } from "@/components/ui/focus";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
@@ -42,6 +43,13 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
   // Setting up the app and new recovery codes first ask for the proof (ProofForm).
   const [proving, setProving] = useState<"setup" | "codes" | null>(null);
   const t = useTranslations("mfa");
+  // Cancel (or a step that ends) puts the focus back on the button that opened it.
+  const setUpButton = useRef<HTMLButtonElement>(null);
+  const removeButton = useRef<HTMLButtonElement>(null);
+  const codesButton = useRef<HTMLButtonElement>(null);
+  useFocusBack(proving === "setup" || setup !== null, setUpButton);
+  useFocusBack(removing, removeButton);
+  useFocusBack(proving === "codes", codesButton);
 
   return (
     <div className="mt-4 space-y-4">
@@ -69,9 +77,9 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
               )}
             </p>
           </div>
-          {!totp && !setup && proving !== "setup" && <Button onClick={() => setProving("setup")}>{t("app.setUp")}</Button>}
+          {!totp && !setup && proving !== "setup" && <Button ref={setUpButton} onClick={() => setProving("setup")}>{t("app.setUp")}</Button>}
           {totp && !removing && (
-            <Button variant="secondary" onClick={() => setRemoving(true)}>
+            <Button ref={removeButton} variant="secondary" onClick={() => setRemoving(true)}>
               {t("app.remove")}
             </Button>
           )}
@@ -119,7 +127,7 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
               <p className="text-sm text-slate-600">{t("recovery.left", { count: recoveryCodesLeft })}</p>
             </div>
             {proving !== "codes" && (
-              <Button variant="secondary" onClick={() => setProving("codes")}>
+              <Button ref={codesButton} variant="secondary" onClick={() => setProving("codes")}>
                 {t("recovery.generate")}
               </Button>
             )}
@@ -151,7 +159,7 @@ function ConfirmSetup({ setup, onDone, onCancel }: { setup: { secret: string; qr
     const state = await confirmTotpSetupAction(prev, data);
     if (state.status === "success") onDone(state.result?.recoveryCodes ? state.result.recoveryCodes.split("\n") : null);
     return state;
-  }, { guardLeave: false });
+  }, { guardLeave: false, focusOnOpen: true });
   const t = useTranslations("mfa.app");
   const common = useTranslations("common");
   return (

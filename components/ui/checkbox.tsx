@@ -1,6 +1,9 @@
+import { useId } from "react";
+
 /**
  * A box to tick with its label and an optional hint beside it. One for every form (settings, invites,
- * Edit user): `errors`, the server's refusal of this box's setting, shown under it.
+ * Edit user): `errors`, the server's refusal of this box's setting, shown under it, describing the box
+ * (which is marked invalid, so a refused form's focus goes to it).
  */
 export function Checkbox({
   name,
@@ -17,16 +20,30 @@ export function Checkbox({
   disabled?: boolean;
   errors?: string[];
 }) {
+  const errorId = `${useId()}-error`;
+  const invalid = Boolean(errors?.length);
   return (
     <>
       <label className="flex items-start gap-2 text-sm text-slate-900">
-        <input type="checkbox" name={name} defaultChecked={defaultChecked} disabled={disabled} className="mt-0.5 shrink-0" />
+        <input
+          type="checkbox"
+          name={name}
+          defaultChecked={defaultChecked}
+          disabled={disabled}
+          aria-invalid={invalid || undefined}
+          aria-describedby={invalid ? errorId : undefined}
+          className="mt-0.5 shrink-0"
+        />
         <span className="min-w-0 [overflow-wrap:anywhere]">
           <span className="font-medium">{label}</span>
           {hint && <span className="block text-xs text-slate-500">{hint}</span>}
         </span>
       </label>
-      {errors && <p className="text-sm text-red-600">{errors.join(" ")}</p>}
+      {invalid && (
+        <p id={errorId} className="text-sm text-red-600">
+          {errors?.join(" ")}
+        </p>
+      )}
     </>
   );
 }

@@ -19,6 +19,9 @@
  *   shows `pending`);
  * - after a refusal, secrets are cleared (PasswordField listens for
  *   CLEAR_SECRETS_EVENT) and the first field in error gets the focus;
+ * - the submit button is disabled while the action runs, which drops the
+ *   focus to the page (out of a dialog, too): after the answer it goes back
+ *   to the button the person used, unless a field in error takes it;
  * - leaving with unsaved changes asks first (use-leave-guard);
  * - with `announce`, a success message is raised as a toast.
  */
@@ -27,6 +30,7 @@ import { changedNames, loadedSnapshotOf, markChanges, snapshotOf, type FormSnaps
 import { sayMessage } from "@/lib/errors";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
 import { useLocale, useTranslations } from "next-intl";
+import { focusFirstField, focusIfLost } from "./focus";
 import { genericMessageKey } from "./generic-messages";
 import { loadServerMessages, needsServerMessages, NO_SERVER_MESSAGES, serverMessagesNow, type ServerTranslator } from "./server-messages";
 import { useToast } from "./toast";
@@ -43,6 +47,8 @@ export type ServerFormOptions = {
   announce?: boolean;
   /** Ask before leaving with unsaved changes (default). Off for forms that hold no work: sign-in, confirmations. */
   guardLeave?: boolean;
+  /** The form opens in place of the button that asked for it: its first field gets the focus (./focus.ts). */
+  focusOnOpen?: boolean;
 };
 
 export function useServerForm(action: Action, options: ServerFormOptions = {}) {
@@ -61,6 +67,7 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   const ref = useRef<HTMLFormElement>(null);
   const snapshot = useRef<FormSnapshot | null>(null);
   const busy = useRef(false);
+  const submitter = useRef<HTMLElement | null>(null);
   const notify = useToast();
 
   useEffect(() => {
@@ -72,16 +79,27 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     if (!pending) busy.current = false;
   }, [pending]);
 
+  const { focusOnOpen } = options;
+  useEffect(() => {
+    if (focusOnOpen) focusFirstField(ref.current);
+  }, [focusOnOpen]);
+
   const { announce } = options;
   // Once per answer: keyed on the action's state, not on its translated copy (`shown` also changes with
   // the translator's identity), since a re-run would clear the secrets typed since and toast again.
   useEffect(() => {
     const form = ref.current;
     if (shown.status === "success" && announce && shown.message) notify("success", shown.message);
-    if (shown.status !== "error" || !form) return;
-    form.dispatchEvent(new Event(CLEAR_SECRETS_EVENT));
-    const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
-    invalid?.focus();
+    if (shown.status === "error" && form) {
+      form.dispatchEvent(new Event(CLEAR_SECRETS_EVENT));
+      const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+      if (invalid) {
+        invalid.focus();
+        return;
+      }
+    }
+    const used = submitter.current;
+    if (used && form?.contains(used)) focusIfLost(used);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state, announce, notify]);
 
@@ -100,8 +118,9 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     busy.current = true;
     // The answer may name server messages: their catalog loads while the action runs (server-messages.ts).
     void loadServerMessages(locale).catch(() => undefined);
-    const submitter = (event.nativeEvent as SubmitEvent).submitter;
-    const data = new FormData(event.currentTarget, submitter);
+    const used = (event.nativeEvent as SubmitEvent).submitter;
+    submitter.current = used;
+    const data = new FormData(event.currentTarget, used);
     if (snapshot.current) markChanges(data, snapshot.current);
     startTransition(() => dispatch(data));
   };

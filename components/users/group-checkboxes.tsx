@@ -1,6 +1,11 @@
 import { useTranslations } from "next-intl";
+import { useId } from "react";
 
-/** Group choice as checkboxes named "auto_groups" (the API's field name) unless `name` says otherwise. */
+/**
+ * Group choice as checkboxes named "auto_groups" (the API's field name) unless `name` says otherwise.
+ * A refusal (`errors`) marks the boxes invalid and describes them with it, so a form's focus goes to the
+ * first box and a screen reader says why (use-server-form).
+ */
 export function GroupCheckboxes({
   groups,
   selected = [],
@@ -20,6 +25,8 @@ export function GroupCheckboxes({
 }) {
   const t = useTranslations("team");
   const col = useTranslations("columns");
+  const errorId = `${useId()}-error`;
+  const invalid = Boolean(errors?.length);
   return (
     <fieldset>
       <legend className="block text-sm font-medium text-slate-900">{legend ?? col("groups")}</legend>
@@ -30,13 +37,26 @@ export function GroupCheckboxes({
         <div className="mt-1 flex max-h-40 flex-wrap gap-x-4 gap-y-1 overflow-y-auto">
           {groups.map((g) => (
             <label key={g.id} className="flex min-w-0 items-center gap-2 text-sm text-slate-700">
-              <input type="checkbox" name={name} value={g.id} defaultChecked={selected.includes(g.id)} disabled={disabled} className="shrink-0" />
+              <input
+                type="checkbox"
+                name={name}
+                value={g.id}
+                defaultChecked={selected.includes(g.id)}
+                disabled={disabled}
+                aria-invalid={invalid || undefined}
+                aria-describedby={invalid ? errorId : undefined}
+                className="shrink-0"
+              />
               <span className="min-w-0 [overflow-wrap:anywhere]">{g.name}</span>
             </label>
           ))}
         </div>
       )}
-      {errors?.length ? <p className="mt-1 text-sm text-red-600">{errors.join(" ")}</p> : null}
+      {invalid ? (
+        <p id={errorId} className="mt-1 text-sm text-red-600">
+          {errors?.join(" ")}
+        </p>
+      ) : null}
     </fieldset>
   );
 }

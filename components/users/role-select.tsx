@@ -1,5 +1,6 @@
 import { useTranslations } from "next-intl";
 import type { Role } from "@/lib/db/schema";
+import { describedByOf, FieldFrame } from "@/components/ui/field-frame";
 
 export function RoleSelect({
   roles,
@@ -15,16 +16,14 @@ export function RoleSelect({
   const t = useTranslations("team");
   const col = useTranslations("columns");
   return (
-    <div>
-      <label htmlFor="field-role" className="block text-sm font-medium text-slate-900">
-        {col("role")}
-      </label>
+    <FieldFrame id="field-role" label={col("role")} errors={errors}>
       <select
         id="field-role"
         name="role"
         defaultValue={defaultValue ?? "user"}
         onChange={onChange ? (e) => onChange(e.target.value) : undefined}
         aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedByOf("field-role", undefined, errors)}
         className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
       >
         {roles.map((r) => (
@@ -33,7 +32,6 @@ export function RoleSelect({
           </option>
         ))}
       </select>
-      {errors?.length ? <p className="mt-1 text-sm text-red-600">{errors.join(" ")}</p> : null}
-    </div>
+    </FieldFrame>
   );
 }

@@ -84,7 +84,11 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       .from(accessTokens)
       .where(and(eq(accessTokens.accountId, actor.accountId), eq(accessTokens.userId, userId), eq(accessTokens.name, name)))
       .limit(1);
-    if (taken) throw new Conflict(`A token named "${name}" already exists for this user`).keyed("tokenNameTaken", { name });
+    if (taken) {
+      // Said at the Name field of the form (and named in the API's "errors").
+      const message = `A token named "${name}" already exists for this user`;
+      throw new Conflict(message, { name: [message] }).keyed("tokenNameTaken", { name });
+    }
     await assertRoomForToken(tx, actor.accountId, userId);
     // Nobody grants what they don't hold: a scoped token holds its list, an unscoped one all its owner holds now.
     const ownerHolds = await resolvePermissions(tx, { accountId: actor.accountId, userId, role: owner.role });

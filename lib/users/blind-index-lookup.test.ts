@@ -78,6 +78,9 @@ describe("idByBlindIndex", () => {
     await writeSystem(async (tx) => {
       await expect(assertEmailAvailable(tx, accountId, "GUS@avail.example")).rejects.toBeInstanceOf(Conflict);
       await expect(assertEmailAvailable(tx, accountId, "hal@avail.example")).rejects.toBeInstanceOf(Conflict);
+      // The clash is the email field's (forms say it there; the API names it under "errors").
+      await expect(assertEmailAvailable(tx, accountId, "GUS@avail.example")).rejects.toMatchObject({ fieldErrors: { email: ["A user with this email already exists"] } });
+      await expect(assertEmailAvailable(tx, accountId, "hal@avail.example")).rejects.toMatchObject({ fieldErrors: { email: ["A pending invite for this email already exists"] } });
       await assertEmailAvailable(tx, accountId, "gus@avail.example", { userId: user.id });
       await assertEmailAvailable(tx, accountId, "hal@avail.example", { inviteId });
       await assertEmailAvailable(tx, accountId, "new@avail.example");

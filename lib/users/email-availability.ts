@@ -1,7 +1,8 @@
 /**
  * One email, one person per account: an email is taken by a user or by a
  * pending invite. Checked inside the write transaction (the unique indexes on
- * users and invites back it up).
+ * users and invites back it up). The clash is the email field's, so a form
+ * says it there and the API names the field in "errors".
  */
 import "server-only";
 import { emailBlindIndexes } from "@/lib/crypto/blind-index";
@@ -17,7 +18,11 @@ export async function assertEmailAvailable(
 ): Promise<void> {
   const indexes = emailBlindIndexes(email);
   const user = await idByBlindIndex(tx, "user-email", accountId, indexes);
-  if (user && user !== except.userId) throw new Conflict("A user with this email already exists");
+  if (user && user !== except.userId) throw emailTaken("A user with this email already exists");
   const invite = await idByBlindIndex(tx, "invite-email", accountId, indexes);
-  if (invite && invite !== except.inviteId) throw new Conflict("A pending invite for this email already exists");
+  if (invite && invite !== except.inviteId) throw emailTaken("A pending invite for this email already exists");
+}
+
+function emailTaken(message: string): Conflict {
+  return new Conflict(message, { email: [message] });
 }

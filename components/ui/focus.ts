@@ -1,0 +1,35 @@
+import { useEffect, useRef, type RefObject } from "react";
+
+/**
+ * A control disabled or replaced while an action runs (a submit button, a row's "Add") drops the focus to
+ * the page: a keyboard user starts again from the top. After the answer, the focus goes back where the
+ * person can carry on, when nothing else has taken it meanwhile.
+ */
+export function focusIfLost(target: HTMLElement | null | undefined): void {
+  const active = document.activeElement;
+  if (active !== null && active !== document.body) return;
+  if (target?.isConnected) target.focus();
+}
+
+const TYPED = "input:not([type=hidden]):not([readonly]):not(:disabled), select:not(:disabled), textarea:not([readonly]):not(:disabled)";
+
+/**
+ * A form that opens in place of the button that asked for it (a proof step, a rename): the focus goes to
+ * its first field to type in, since the button it was on is gone. With nothing to type (the proof is a
+ * recent sign-in), to its first button that doesn't submit (Cancel), never straight onto a Remove.
+ */
+export function focusFirstField(form: HTMLFormElement | null): void {
+  (form?.querySelector<HTMLElement>(TYPED) ?? form?.querySelector<HTMLElement>('button[type="button"]:not(:disabled)'))?.focus();
+}
+
+/**
+ * A part that opens in place of its button (a proof step, a rename) and closes again (Cancel, done): the
+ * focus goes back to that button, which is shown again, instead of falling to the page with the part.
+ */
+export function useFocusBack(open: boolean, opener: RefObject<HTMLElement | null>): void {
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (wasOpen.current && !open) focusIfLost(opener.current);
+    wasOpen.current = open;
+  }, [open, opener]);
+}
