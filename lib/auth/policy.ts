@@ -56,6 +56,15 @@ export function assertSelf(actor: Actor, userId: string, message: string): void 
   if (actor.userId !== userId) throw new Forbidden(message);
 }
 
+/**
+ * The actions that hand the account to whoever does them (its password, its email: how it is recovered) are
+ * the person's, or an unscoped token's, which holds all they hold; a token limited to some permissions was made
+ * for some other job, and can't.
+ */
+export function assertNotLimitedToken(actor: Actor, message: string): void {
+  if (actor.kind === "token" && actor.scope) throw new Forbidden(message);
+}
+
 /** A built-in role's permissions, in catalogue order. */
 export function permissionsOf(role: Role): Permission[] {
   return sortPermissions(builtInPermissions(role));

@@ -15,7 +15,7 @@ import crypto from "node:crypto";
 import { and, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { assertSelf, can } from "@/lib/auth/policy";
+import { assertNotLimitedToken, assertSelf, can } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
@@ -24,7 +24,7 @@ import { emit } from "@/lib/data/effects";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { emailChanges, users } from "@/lib/db/schema";
-import { Conflict, Forbidden, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
+import { Conflict, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
@@ -91,7 +91,7 @@ async function newConfirmationLink(tx: Tx, me: Actor, email: string, publicUrl: 
  */
 export async function requestEmailConfirmation(actor: Actor, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   assertSelf(actor, actor.userId, "You can only confirm your own email");
-  if (actor.kind === "token" && actor.scope) throw new Forbidden("A token limited to some permissions can't confirm its owner's email");
+  assertNotLimitedToken(actor, "A token limited to some permissions can't confirm its owner's email");
   await consumeRateLimit(emailConfirmationLimit(), `${actor.accountId}:${actor.userId}`);
   return write(actor, async (tx, me) => {
     const user = await loadUser(tx, me.accountId, me.userId);
@@ -118,8 +118,7 @@ export async function requestEmailConfirmation(actor: Actor, meta: RequestMeta, 
 export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   assertSelf(actor, actor.userId, "You can only change your own email");
   const { email, current_password } = parseOrThrow(emailChangeSchema, rawInput);
-  // The email is how the account is recovered: a token made for some other job can't move it.
-  if (actor.kind === "token" && actor.scope) throw new Forbidden("A token limited to some permissions can't change its owner's email");
+  assertNotLimitedToken(actor, "A token limited to some permissions can't change its owner's email");
   // Each request mails an address the person names: a few per person, with or without a password to prove.
   await consumeRateLimit(emailChangeRequestLimit(), `${actor.accountId}:${actor.userId}`);
   const row = await findUserRow(db(), actor.accountId, actor.userId);

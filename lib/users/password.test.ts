@@ -139,6 +139,23 @@ describe("changeOwnPassword", () => {
     expect(await resolveSession(session.sessionId)).not.toBeNull();
   });
 
+  it("refuses the change through an admin's token limited to some permissions (it was made for another job), changing nothing", async () => {
+    const ada = await createUser(accountId, { password: OLD, role: "admin" });
+    const session = await startSession(ada);
+    const hash = (await userRow(ada.id))!.passwordHash;
+    const { plain } = await writeSystem(async (tx) =>
+      await mintAccessToken(tx, { accountId, userId: ada.id, name: "group sync", expiresInDays: 1, createdBy: ada.id, permissions: ["groups:read", "groups:update"] }),
+    );
+    const tokenActor = (await authenticateAccessToken(plain))!;
+
+    const refused = await rejection(changeOwnPassword(tokenActor, ada.id, { old_password: OLD, new_password: NEW }, META));
+    expect(refused).toBeInstanceOf(Forbidden);
+    expect((refused as Error).message).toBe("A token limited to some permissions can't change its owner's password");
+
+    expect((await userRow(ada.id))!.passwordHash).toBe(hash);
+    expect(await resolveSession(session.sessionId)).not.toBeNull();
+  });
+
   it("checks no more current passwords than its limit when guesses arrive all at once", async () => {
     const actor = await startSession(alice);
     const limit = config().passwordChangeAttemptsPer15Min;

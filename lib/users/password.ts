@@ -8,7 +8,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { assertSelf } from "@/lib/auth/policy";
+import { assertNotLimitedToken, assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
@@ -46,6 +46,7 @@ const wrongCurrentPassword = (field: string) => new Invalid("Current password is
 
 export async function changeOwnPassword(actor: Actor, userId: string, input: ChangePasswordInput, meta: RequestMeta) {
   assertSelf(actor, userId, "You can only change your own password");
+  assertNotLimitedToken(actor, "A token limited to some permissions can't change its owner's password");
   const row = await findUserRow(db(), actor.accountId, userId);
   if (!row) throw new NotFound("User");
   if (!row.passwordHash) {
