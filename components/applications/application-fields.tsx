@@ -77,8 +77,20 @@ export function ApplicationFields({
   const consent = kept ? kept.require_consent === "on" : app.requireConsent;
   const t = useTranslations("applicationsPage");
   const alg = kept?.id_token_signed_response_alg ?? app.idTokenSignedResponseAlg;
+  // A device app signs in on another screen and returns nowhere: no redirect addresses to ask for. The new-app
+  // form hides them while Device / CLI is chosen (CSS, so without the script too); a device app's page shows
+  // them only when it has some stored. A refusal about them always shows them.
+  const redirectErrors = Boolean(errors.redirect_uris?.length || errors.post_logout_redirect_uris?.length);
+  const storedRedirects = app.redirectUris.length + app.postLogoutRedirectUris.length > 0;
+  const redirectsClass = redirectErrors
+    ? "space-y-4"
+    : !typeFixed
+      ? "space-y-4 group-has-[#application-type-device:checked]/app:hidden"
+      : app.type === "device" && !storedRedirects
+        ? "hidden"
+        : "space-y-4";
   return (
-    <div className="space-y-4">
+    <div className="group/app space-y-4">
       <TextField label={t("name")} name="name" required maxLength={APPLICATION_NAME_MAX} autoComplete="off" readOnly={readOnly} defaultValue={kept?.name ?? app.name} errors={errors.name} hint={t("nameHint")} />
       {typeFixed ? (
         <div>
@@ -93,7 +105,7 @@ export function ApplicationFields({
           <div className="mt-1 space-y-2">
             {TYPES.map((value) => (
               <label key={value} className="flex items-start gap-2 text-sm">
-                <input type="radio" name="type" value={value} defaultChecked={type === value} className="mt-1" aria-describedby={`type-${value}-explanation`} />
+                <input type="radio" name="type" value={value} id={`application-type-${value}`} defaultChecked={type === value} className="mt-1" aria-describedby={`type-${value}-explanation`} />
                 <span>
                   <span className="font-medium text-slate-900">{t(`types.${value}.label`)}</span>
                   <span id={`type-${value}-explanation`} className="block text-xs text-slate-600">
@@ -106,26 +118,28 @@ export function ApplicationFields({
           {errors.type?.length ? <p className="mt-1 text-sm text-red-600">{errors.type.join(" ")}</p> : null}
         </fieldset>
       )}
-      <TextAreaField
-        label={t("redirectUris")}
-        name="redirect_uris"
-        rows={3}
-        readOnly={readOnly}
-        placeholder={EXAMPLES[0]}
-        defaultValue={kept?.redirect_uris ?? app.redirectUris.join("\n")}
-        errors={errors.redirect_uris}
-        hint={t("redirectUrisHint")}
-      />
-      <TextAreaField
-        label={t("postLogoutUris")}
-        name="post_logout_redirect_uris"
-        rows={2}
-        readOnly={readOnly}
-        placeholder={EXAMPLES[1]}
-        defaultValue={kept?.post_logout_redirect_uris ?? app.postLogoutRedirectUris.join("\n")}
-        errors={errors.post_logout_redirect_uris}
-        hint={t("postLogoutUrisHint")}
-      />
+      <div className={redirectsClass}>
+        <TextAreaField
+          label={t("redirectUris")}
+          name="redirect_uris"
+          rows={3}
+          readOnly={readOnly}
+          placeholder={EXAMPLES[0]}
+          defaultValue={kept?.redirect_uris ?? app.redirectUris.join("\n")}
+          errors={errors.redirect_uris}
+          hint={t("redirectUrisHint")}
+        />
+        <TextAreaField
+          label={t("postLogoutUris")}
+          name="post_logout_redirect_uris"
+          rows={2}
+          readOnly={readOnly}
+          placeholder={EXAMPLES[1]}
+          defaultValue={kept?.post_logout_redirect_uris ?? app.postLogoutRedirectUris.join("\n")}
+          errors={errors.post_logout_redirect_uris}
+          hint={t("postLogoutUrisHint")}
+        />
+      </div>
       <AccessChoice access={access} groups={groups} selected={selectedGroups} errors={errors} readOnly={readOnly} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField

@@ -65,3 +65,23 @@ describe("Who may sign in, as the server renders it", () => {
     expect(text).toContain("Zugelassene Gruppen");
   });
 });
+
+describe("redirect addresses, which a device app has no use for", () => {
+  const redirectsWrapper = (html: string) => /<div class="([^"]*)"><div[^>]*>(?:(?!<\/div>).)*redirect_uris/s.exec(html)?.[1];
+  const renderFields = (app: ApplicationFormValue, typeFixed: boolean, errors = {}) =>
+    renderToStaticMarkup(createElement(NextIntlClientProvider, { locale: "en", messages: en, timeZone: "UTC", children: createElement(ApplicationFields, { app, groups: GROUPS, typeFixed, errors }) }));
+
+  it("are hidden while Device / CLI is chosen in the new-app form (by CSS: without the script too), and shown for the other types", () => {
+    const html = renderFields(NEW_APPLICATION, false);
+    expect(html).toContain('id="application-type-device"');
+    expect(redirectsWrapper(html)).toBe("space-y-4 group-has-[#application-type-device:checked]/app:hidden");
+  });
+
+  it("are not offered on a device app's page, unless it has some stored or a refusal is about them", () => {
+    const device = { ...NEW_APPLICATION, type: "device" as const };
+    expect(redirectsWrapper(renderFields(device, true))).toBe("hidden");
+    expect(redirectsWrapper(renderFields({ ...device, redirectUris: ["https://cli.example.com/cb"] }, true))).not.toContain("hidden");
+    expect(redirectsWrapper(renderFields(device, true, { redirect_uris: ["Not a valid address"] }))).toBe("space-y-4");
+    expect(redirectsWrapper(renderFields({ ...NEW_APPLICATION, type: "web" as const }, true))).not.toContain("hidden");
+  });
+});
