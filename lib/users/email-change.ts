@@ -36,7 +36,7 @@ import { rateLimitAddress } from "@/lib/security/address-key";
 import { assertEmailAvailable } from "./email-availability";
 import { emailSchema } from "./fields";
 import { loadUser } from "./lifecycle";
-import { assertKnowsCurrentPassword } from "./password";
+import { assertKnowsCurrentPassword, assertPasswordStillCurrent } from "./password";
 import { findUserRow, sealEmail, userLabel } from "./records";
 import { indexUser } from "./search-source";
 
@@ -125,6 +125,7 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
   if (!row) throw new NotFound("User");
   if (row.passwordHash) await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, current_password, "current_password");
   return write(actor, async (tx, me) => {
+    if (row.passwordHash) await assertPasswordStillCurrent(tx, me.userId, row.passwordHash, "current_password");
     const user = await loadUser(tx, me.accountId, me.userId);
     if (user.idpId !== null) throw new PreconditionFailed("Your email comes from your identity provider; change it there");
     if (user.email && emailBlindIndex(user.email) === emailBlindIndex(email)) throw new Invalid("Invalid input", { email: ["This is already your email address"] });

@@ -13,7 +13,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
-import { db } from "@/lib/db/database";
+import { db, type Tx } from "@/lib/db/database";
 import { users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
@@ -43,6 +43,15 @@ export async function assertKnowsCurrentPassword(actor: Actor, row: { id: string
 }
 
 const wrongCurrentPassword = (field: string) => new Invalid("Current password is incorrect", { [field]: ["Current password is incorrect"] });
+
+/**
+ * Under the write lock, after a current password was checked outside it (argon2 takes tens of milliseconds):
+ * a change, reset or recovery that committed meanwhile wins, so the request is told its password is wrong.
+ */
+export async function assertPasswordStillCurrent(tx: Tx, userId: string, checkedHash: string, field: string): Promise<void> {
+  const [row] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
+  if (row?.passwordHash !== checkedHash) throw wrongCurrentPassword(field);
+}
 
 export async function changeOwnPassword(actor: Actor, userId: string, input: ChangePasswordInput, meta: RequestMeta) {
   assertSelf(actor, userId, "You can only change your own password");

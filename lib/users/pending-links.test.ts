@@ -11,7 +11,10 @@
  * 4. A pending email change survived an admin setting the address: opening the link later undid the
  *    admin's save.
  */
+import { eq } from "drizzle-orm";
 import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { emailChanges } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -21,6 +24,7 @@ import { createUser, META, startSession, type TestUser } from "@/test/factories"
 import { sentTo, startMailInstance } from "@/test/mail";
 import type { TestSmtp } from "@/test/smtp-server";
 import { resetTokenIn } from "@/test/takeover";
+import { afterNextPasswordCheck } from "@/test/password-check-race";
 import { revokeUserSessions } from "./access-control";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
 import { updateUser } from "./lifecycle";
@@ -97,5 +101,19 @@ describe("links that outlive what should end them", { timeout: 60_000 }, () => {
     );
     const scoped = (await authenticateAccessToken(plain))!;
     await expect(requestEmailChange(scoped, { email: "attacker-3@evil.example", current_password: PASSWORD }, META)).rejects.toBeInstanceOf(Forbidden);
+  });
+  it("an email change whose current password was changed while it was checked asks nothing (the change wins)", async () => {
+    const person = await createUser(accountId, { role: "admin", password: PASSWORD });
+    const theirs = await startSession(person);
+    // A session would end with the password change; an access token (kept unless the person asks) doesn't.
+    const { plain } = await writeSystem((tx) => mintAccessToken(tx, { accountId, userId: person.id, name: "leaked", expiresInDays: 1, createdBy: person.id }));
+    const stolen = (await authenticateAccessToken(plain))!;
+    afterNextPasswordCheck(() => changeOwnPassword(theirs, person.id, { old_password: PASSWORD, new_password: "the person's brand new passphrase 7" }, META));
+    await expect(requestEmailChange(stolen, { email: "attacker-5@evil.example", current_password: PASSWORD }, META)).rejects.toMatchObject({
+      fieldErrors: { current_password: ["Current password is incorrect"] },
+    });
+    await outboxIdle();
+    expect(smtp.messages.some(sentTo("attacker-5@evil.example"))).toBe(false);
+    expect(await db().select().from(emailChanges).where(eq(emailChanges.userId, person.id))).toEqual([]);
   });
 });
