@@ -29,6 +29,7 @@ import { decideAppSignIn, recordSilentAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
 import { webHeaders } from "@/lib/http/node-request";
 import { textProblem } from "@/lib/http/well-formed-text";
+import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { providerSecurityHeaders } from "@/lib/http/security-headers";
 
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
@@ -134,18 +135,22 @@ const LOGIN_HINT_MAX = 320;
 function signInLocation(uid: string, loginHint: unknown): string {
   const query = new URLSearchParams({ callbackUrl: interactionPath(uid) });
   const hint = typeof loginHint === "string" ? loginHint.trim() : "";
-  if (hint && hint.length <= LOGIN_HINT_MAX && textProblem(hint) === undefined && !/\p{Cc}/u.test(hint)) query.set("email", hint);
+  if (hint && hint.length <= LOGIN_HINT_MAX && textProblem(hint) === undefined && !hasUnsafeDisplayCharacters(hint)) query.set("email", hint);
   return `/login?${query}`;
+}
+
+/** The request's live Latchkey session, or null: resolved as the interaction resolves it, once per request. */
+async function requestSession(req: IncomingMessage) {
+  if (!carriesSessionCookie(req.headers.cookie)) return null;
+  return oncePerRequest("browser-session", () => providerRequestSession(req));
 }
 
 /**
  * The user id of the request's live Latchkey session, or null (the guessing limits exempt only those from
- * counting an authorization request, and charge their /device misses to the person): resolved as the
- * interaction resolves it, once per request.
+ * counting an authorization request, and charge their /device misses to the person).
  */
 async function liveSession(req: IncomingMessage): Promise<string | null> {
-  if (!carriesSessionCookie(req.headers.cookie)) return null;
-  return (await oncePerRequest("browser-session", () => providerRequestSession(req)))?.userId ?? null;
+  return (await requestSession(req))?.userId ?? null;
 }
 
 /**
@@ -153,8 +158,7 @@ async function liveSession(req: IncomingMessage): Promise<string | null> {
  * must first choose a new password is sent to do so by the interaction, so a silent sign-in can't pass them.
  */
 async function signedInForApps(req: IncomingMessage): Promise<string | null> {
-  if (!carriesSessionCookie(req.headers.cookie)) return null;
-  const session = await oncePerRequest("browser-session", () => providerRequestSession(req));
+  const session = await requestSession(req);
   return session && !session.mustChangePassword ? session.userId : null;
 }
 
