@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { describedByOf } from "@/components/ui/field-frame";
 
 /**
  * A box to tick with its label and an optional hint beside it. One for every form (settings, invites,
@@ -20,7 +21,7 @@ export function Checkbox({
   disabled?: boolean;
   errors?: string[];
 }) {
-  const errorId = `${useId()}-error`;
+  const id = useId();
   const invalid = Boolean(errors?.length);
   return (
     <>
@@ -31,7 +32,7 @@ export function Checkbox({
           defaultChecked={defaultChecked}
           disabled={disabled}
           aria-invalid={invalid || undefined}
-          aria-describedby={invalid ? errorId : undefined}
+          aria-describedby={describedByOf(id, undefined, errors)}
           className="mt-0.5 shrink-0"
         />
         <span className="min-w-0 [overflow-wrap:anywhere]">
@@ -40,7 +41,7 @@ export function Checkbox({
         </span>
       </label>
       {invalid && (
-        <p id={errorId} className="text-sm text-red-600">
+        <p id={`${id}-error`} className="text-sm text-red-600">
           {errors?.join(" ")}
         </p>
       )}

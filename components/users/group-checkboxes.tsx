@@ -1,5 +1,6 @@
 import { useTranslations } from "next-intl";
 import { useId } from "react";
+import { describedByOf } from "@/components/ui/field-frame";
 
 /**
  * Group choice as checkboxes named "auto_groups" (the API's field name) unless `name` says otherwise.
@@ -25,7 +26,7 @@ export function GroupCheckboxes({
 }) {
   const t = useTranslations("team");
   const col = useTranslations("columns");
-  const errorId = `${useId()}-error`;
+  const id = useId();
   const invalid = Boolean(errors?.length);
   return (
     <fieldset>
@@ -44,7 +45,7 @@ export function GroupCheckboxes({
                 defaultChecked={selected.includes(g.id)}
                 disabled={disabled}
                 aria-invalid={invalid || undefined}
-                aria-describedby={invalid ? errorId : undefined}
+                aria-describedby={describedByOf(id, undefined, errors)}
                 className="shrink-0"
               />
               <span className="min-w-0 [overflow-wrap:anywhere]">{g.name}</span>
@@ -53,7 +54,7 @@ export function GroupCheckboxes({
         </div>
       )}
       {invalid ? (
-        <p id={errorId} className="mt-1 text-sm text-red-600">
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-600">
           {errors?.join(" ")}
         </p>
       ) : null}
