@@ -20,6 +20,7 @@ import { recordUnrecordedFailedSignIns } from "@/lib/audit/unrecorded-sign-ins";
 import { pruneSignInThrottles } from "@/lib/security/sign-in-throttle";
 import { config } from "@/lib/config";
 import { beat, SERVER_HEARTBEAT } from "@/lib/data/heartbeat";
+import { checkClockOffset } from "@/lib/data/clock-offset";
 import { withLease } from "@/lib/data/lease";
 import { deliverOutbox, handlesOutbox, pruneFinishedOutbox } from "@/lib/data/outbox";
 import { searchMergePass } from "@/lib/data/search-merge";
@@ -146,8 +147,11 @@ function directorySyncLogged(): void {
   directorySyncPass().catch((err: unknown) => console.error("Directory check failed:", err));
 }
 
+/** The heartbeat, then this server's clock against the database's (which logs only when it is off: lib/data/clock-offset.ts). */
 function beatLogged(): void {
-  beat().catch((err: unknown) => console.error("Server heartbeat failed:", err));
+  beat()
+    .then(() => checkClockOffset())
+    .catch((err: unknown) => console.error("Server heartbeat failed:", err));
 }
 
 function mergeLogged(): void {

@@ -94,6 +94,10 @@ test("/metrics is Prometheus text behind the metrics token, and its counters mov
   expect(value(after, "latchkey_sign_ins_total", success) - value(before, "latchkey_sign_ins_total", success)).toBe(1);
   expect(value(after, "latchkey_sign_ins_total", failure) - value(before, "latchkey_sign_ins_total", failure)).toBe(1);
   expect(value(after, "latchkey_active_sessions")).toBeGreaterThanOrEqual(1);
+  // Replicas on PostgreSQL compare their clock with the database server's (here the same machine's clock).
+  const onPostgres = process.env.TEST_DATABASE === "postgres";
+  expect(after.map((f) => f.name).includes("latchkey_database_clock_offset_seconds")).toBe(onPostgres);
+  if (onPostgres) expect(Math.abs(value(after, "latchkey_database_clock_offset_seconds"))).toBeLessThan(1);
   expect(after.find((f) => f.name === "latchkey_http_request_duration_seconds")?.type).toBe("HISTOGRAM");
   // The parser folds a histogram's labelled series into one; its _count series says how many were timed.
   const text = await (await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();

@@ -10,7 +10,8 @@
 import "server-only";
 import { and, eq, gt, sql } from "drizzle-orm";
 import client from "prom-client";
-import { db, engine } from "@/lib/db/database";
+import { db, dialect, engine } from "@/lib/db/database";
+import { clockOffsetMs } from "@/lib/data/clock-offset";
 import { outbox, sessions } from "@/lib/db/schema";
 
 type Metrics = {
@@ -86,6 +87,16 @@ function create(): Metrics {
       }
     },
   });
+  if (dialect() === "postgres") {
+    new client.Gauge({
+      name: "latchkey_database_clock_offset_seconds",
+      help: "How far this server's clock is ahead of the database server's (negative: behind); replicas decide expiries and leases by their own clocks",
+      registers: [registry],
+      async collect() {
+        this.set(((await clockOffsetMs()) ?? 0) / 1000);
+      },
+    });
+  }
   return { registry, requests, duration, signIns, rateLimited };
 }
 
