@@ -1,7 +1,7 @@
 /**
- * Usernames stored while they were compared lower-cased only (round 23's review): the start-up pass gives
- * each the case-folded index, so "straße" is still found at the sign-in form, and of two accounts that
- * differed only by case ("admin" and "admın", whose capitals are both "ADMIN") the one that no longer
+ * Usernames stored while they were compared lower-cased only (the attacker review of usernames): the start-up
+ * pass gives each the case-folded index, so "straße" is still found at the sign-in form, and of two accounts
+ * that differed only by case ("admin" and "admın", whose capitals are both "ADMIN") the one that no longer
  * compared as before is renumbered and the change recorded. Both dialects.
  */
 import crypto from "node:crypto";

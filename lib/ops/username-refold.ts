@@ -1,9 +1,10 @@
 /**
- * Usernames stored before they were compared case-folded (lib/crypto/blind-index.ts, round 23's review) carry
- * the index of their lower-cased form: one with "ß", "ı" or a Greek sigma in the other form than the fold's
- * ("straße", "admın", "νίκοσ") would no longer be found at the sign-in form, and its fold-mate ("strasse",
- * "admin", "νίκος") could be taken beside it. This pass, run at start-up before the server listens (the
- * sign-in form needs it), gives each such user and pending invite the folded index, once per instance.
+ * Usernames stored before they were compared case-folded (lib/crypto/blind-index.ts; the attacker review of
+ * usernames) carry the index of their lower-cased form: one with "ß", "ı" or a Greek sigma in the other form
+ * than the fold's ("straße", "admın", "νίκοσ") would no longer be found at the sign-in form, and its
+ * fold-mate ("strasse", "admin", "νίκος") could be taken beside it. This pass, run at start-up before the
+ * server listens (the sign-in form needs it), gives each such user and pending invite the folded index, once
+ * per instance.
  *
  * A username whose folded form someone else already holds (two accounts that differed only by case) is the
  * one that moves: it gets the first free numbered form, as a derived username does ("admın2"), and the change

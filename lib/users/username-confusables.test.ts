@@ -30,7 +30,7 @@ describe("a username that looks like another account's", { timeout: 60_000 }, ()
     await expect(changeOwnUsername(await startSession(member), { username: "ａｄｍｉｎ" }, META)).rejects.toBeInstanceOf(Conflict);
   });
 
-  // Letters whose capital is another's (round 23's review): "ı" (dotless i) and "i" are both "I", so "admın" is
+  // Letters whose capital is another's (the attacker review of usernames): "ı" (dotless i) and "i" are both "I", so "admın" is
   // "admin" in another case; lower-casing alone kept them apart, as it kept "ς"/"σ" and "ß"/"ss".
   for (const [variant, of] of [
     ["adm\u0131n", "admin"],
