@@ -19,6 +19,7 @@ import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
 import { deriveMissingUsernames } from "@/lib/users/username-backfill";
+import { refoldStoredUsernames } from "@/lib/ops/username-refold";
 import { recountUsers } from "@/lib/users/user-counts";
 import "@/lib/reactions";
 import { observeRequest, renderMetrics } from "@/lib/observability/metrics";
@@ -94,6 +95,9 @@ export async function startUp(): Promise<void> {
     // usernames: users from before usernames get one (needs decryption, so not in the SQL migration).
     const named = await deriveMissingUsernames();
     if (named > 0) console.log(`Gave ${named} users a username derived from their email or name`);
+    // Usernames stored before they were compared case-folded get the folded index, once (the sign-in form needs it).
+    const renamed = await refoldStoredUsernames();
+    if (renamed > 0) console.log(`Renamed ${renamed} users whose username another account held in another case (recorded in the activity log)`);
     // The users per account that list totals read (lib/users/user-counts.ts), right whatever wrote users before.
     await recountUsers();
     // Planned before the server answers (searches of what isn't indexed yet decrypt and filter); indexed in the background.

@@ -2,13 +2,21 @@
  * Email lookup without decryption: an HMAC-SHA-256 of the normalised email
  * under a key derived from the master key. Equal emails (any case, spacing or
  * Unicode form) give equal indexes; the index reveals nothing without the key.
+ * Usernames share it (usernameBlindIndex below).
  */
 import "server-only";
 import crypto from "node:crypto";
 import { keyRing, readableKeySets, type KeySet } from "./keys";
 
+/**
+ * An email or username as it is compared: trimmed, NFKC, then case-folded. Lower-casing alone kept apart
+ * spellings that differ only by case: "ı" (dotless i) and "i" are both "I", "ς" and "σ" both "Σ", "ß" and
+ * "ss" both "SS", so "admın" stood beside "admin" (the attacker review of usernames). Lower, upper, lower
+ * again makes every spelling with the same capitals compare equal; NFKC again because case mapping may leave
+ * a letter decomposed. An ASCII address compares exactly as before (emails are ASCII: lib/users/fields.ts).
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().normalize("NFKC").toLowerCase();
+  return email.trim().normalize("NFKC").toLowerCase().toUpperCase().toLowerCase().normalize("NFKC");
 }
 
 /**

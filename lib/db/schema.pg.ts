@@ -87,7 +87,7 @@ export const users = pgTable(
     uniqueIndex("users_account_idp_subject_index_unique").on(t.accountId, t.idpId, t.idpSubjectIndex),
     index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
     index("users_account_service_created_idx").on(t.accountId, t.isServiceUser, t.createdAt, t.id),
-    // usernames: one person per username in an account (compared after NFKC + lower-casing).
+    // usernames: one person per username in an account (compared after NFKC + case folding).
     uniqueIndex("users_account_username_unique").on(t.accountId, t.usernameIndex),
   ],
 );

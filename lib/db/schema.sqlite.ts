@@ -91,7 +91,7 @@ export const users = sqliteTable(
     // and count people or service users (Team → Users, Service Users) from the index alone.
     index("users_account_created_idx").on(t.accountId, t.createdAt, t.id),
     index("users_account_service_created_idx").on(t.accountId, t.isServiceUser, t.createdAt, t.id),
-    // usernames: one person per username in an account (compared after NFKC + lower-casing).
+    // usernames: one person per username in an account (compared after NFKC + case folding).
     uniqueIndex("users_account_username_unique").on(t.accountId, t.usernameIndex),
   ],
 );

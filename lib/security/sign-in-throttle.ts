@@ -20,7 +20,7 @@
  *   stretch it: a third party can keep someone out for at most one window.
  *   This cap is the only per-email lever, and the only one anyone else can pull.
  * - The delays are keyed by what was typed (its blind index: trimmed, NFKC,
- *   lower-cased) whether or not it names anyone, so unknown and known emails
+ *   case-folded) whether or not it names anyone, so unknown and known emails
  *   and usernames are delayed exactly alike: a run of failures under a
  *   person's email never delays an attempt under their username, as it
  *   couldn't for an identifier that names nobody (review 8a).

@@ -90,7 +90,7 @@ function filterConditions(q: UserListQuery, { role = true } = {}): SQL[] | null 
   const conditions: SQL[] = [eq(users.accountId, q.accountId)];
   if (!q.everyone) conditions.push(eq(users.id, q.meId));
   if (q.role && role) conditions.push(holdsRole(q.accountId, q.role));
-  // usernames: the exact filter (?username=X), compared as usernames are (NFKC + lower-case) through the index.
+  // usernames: the exact filter (?username=X), compared as usernames are (NFKC + case folding) through the index.
   if (q.username !== undefined) conditions.push(inArray(users.usernameIndex, usernameBlindIndexes(q.username)));
   if (q.serviceUser !== undefined) conditions.push(eq(users.isServiceUser, q.serviceUser));
   if (q.mfa !== undefined) {

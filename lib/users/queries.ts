@@ -29,7 +29,7 @@ export const userFiltersSchema = listParamsSchema.extend({
   role: z.string().trim().min(1, { error: "role must name a role of this account" }).max(200).optional(),
   status: z.enum(USER_STATUSES, { error: `status must be one of: ${USER_STATUSES.join(", ")}` }).optional(),
   group: z.string().max(100).optional(),
-  /** usernames: exactly this username (compared after NFKC + lower-casing). */
+  /** usernames: exactly this username (compared after NFKC + case folding). */
   username: z.string().max(200).optional(),
   /** Read as Go's strconv.ParseBool does, since NetBird's clients send it that way. */
   service_user: z

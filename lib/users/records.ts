@@ -60,7 +60,7 @@ export function sealName(userId: string, name: string) {
   return { nameCiphertext: encryptField(name, field(userId, "name")) };
 }
 
-/** Stored as entered (trimmed), found by its blind index (NFKC + lower-case). */
+/** Stored as entered (trimmed), found by its blind index (NFKC + case folding). */
 export function sealUsername(userId: string, username: string) {
   return {
     usernameCiphertext: encryptField(username.trim(), field(userId, "username")),
@@ -75,6 +75,11 @@ export function openName(row: Pick<UserRow, "id" | "nameCiphertext">): string {
   return decryptField(row.nameCiphertext, field(row.id, "name"));
 }
 
+/** The username alone, for a pass that reads only usernames (lib/ops/username-refold.ts); "" when none. */
+export function openUsername(row: Pick<UserRow, "id" | "usernameCiphertext">): string {
+  return row.usernameCiphertext ? decryptField(row.usernameCiphertext, field(row.id, "username")) : "";
+}
+
 /** Just who the user is (decrypted email, name and username), for labels and identity checks. */
 export function openIdentity(row: UserRow): UserIdentity {
   return {
@@ -82,7 +87,7 @@ export function openIdentity(row: UserRow): UserIdentity {
     accountId: row.accountId,
     email: row.emailCiphertext ? decryptField(row.emailCiphertext, field(row.id, "email")) : null,
     name: openName(row),
-    username: row.usernameCiphertext ? decryptField(row.usernameCiphertext, field(row.id, "username")) : "",
+    username: openUsername(row),
   };
 }
 

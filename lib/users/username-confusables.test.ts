@@ -20,6 +20,8 @@ beforeAll(async () => {
   owner = await createUser(accountId, { role: "owner", username: "admin" });
   member = await createUser(accountId, { role: "user", username: "member.one" });
   await createUser(accountId, { role: "admin", username: "ops.lead" });
+  await createUser(accountId, { role: "user", username: "\u03bf\u03b4\u03bf\u03c2" });
+  await createUser(accountId, { role: "user", username: "stra\u00dfe" });
   await setUsernameChangeAllowed(await startSession(owner), true, META);
 }, 60_000);
 
@@ -27,6 +29,20 @@ describe("a username that looks like another account's", { timeout: 60_000 }, ()
   it("a fullwidth copy is taken (NFKC)", async () => {
     await expect(changeOwnUsername(await startSession(member), { username: "ａｄｍｉｎ" }, META)).rejects.toBeInstanceOf(Conflict);
   });
+
+  // Letters whose capital is another's (the attacker review of usernames): "ı" (dotless i) and "i" are both "I", so "admın" is
+  // "admin" in another case; lower-casing alone kept them apart, as it kept "ς"/"σ" and "ß"/"ss".
+  for (const [variant, of] of [
+    ["adm\u0131n", "admin"],
+    ["ADM\u0131N", "admin"],
+    ["\u03bf\u03b4\u03bf\u03c3", "\u03bf\u03b4\u03bf\u03c2"],
+    ["STRASSE", "stra\u00dfe"],
+    ["stra\u1e9ee", "stra\u00dfe"],
+  ] as const) {
+    it(`${JSON.stringify(variant)} is ${JSON.stringify(of)} in another case: taken`, async () => {
+      await expect(changeOwnUsername(await startSession(member), { username: variant }, META)).rejects.toBeInstanceOf(Conflict);
+    });
+  }
 
   for (const [lookAlike, of] of [
     ["\u0430dmin", "admin"],

@@ -4,7 +4,7 @@
  * provider's username), made unique in the account with a number.
  *
  * A username is 1–64 Unicode letters (any script), digits, ".", "_" and "-",
- * stored as entered and compared after NFKC + lower-casing through its blind
+ * stored as entered and compared after NFKC + case folding through its blind
  * index (lib/crypto/blind-index.ts). No "@": a sign-in identifier with "@" is
  * an email, one without is a username.
  */
@@ -21,7 +21,7 @@ import { USERNAME_MAX, sanitiseUsername } from "./username-rule";
 
 export { USERNAME_TAKEN };
 
-/** The user id that holds this username in the account, if any (compared after NFKC + lower-casing). */
+/** The user id that holds this username in the account, if any (compared after NFKC + case folding). */
 export async function usernameHolder(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
   return idByBlindIndex(q, "user-username", accountId, usernameBlindIndexes(username));
 }
