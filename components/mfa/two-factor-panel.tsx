@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import {
   confirmTotpSetupAction,
@@ -50,6 +50,24 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
   useFocusBack(proving === "setup" || setup !== null, setUpButton);
   useFocusBack(removing, removeButton);
   useFocusBack(proving === "codes", codesButton);
+  // Done closes the new codes: the focus goes back to the control that asked for them (Generate, or Add passkey),
+  // which has it while they are shown; after setting up the app, whose Set up button is gone, to its Remove.
+  const codesOpener = useRef<HTMLElement | null>(null);
+  const codesShown = codes !== null;
+  useEffect(() => {
+    if (!codesShown) return;
+    const active = document.activeElement;
+    codesOpener.current = active instanceof HTMLElement && active !== document.body ? active : null;
+  }, [codesShown]);
+  const backFromCodes = useMemo(
+    () => ({
+      get current(): HTMLElement | null {
+        return codesOpener.current?.isConnected ? codesOpener.current : removeButton.current;
+      },
+    }),
+    [],
+  );
+  useFocusBack(codesShown, backFromCodes);
 
   return (
     <div className="mt-4 space-y-4">
