@@ -177,9 +177,11 @@ test("on a phone a toast covers no control: not the Save button just pressed at 
 
   // On a laptop it stays bottom left, over the sidebar's empty end.
   await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole("button", { name: "Dismiss" }).click();
   await name.fill("Maximiliane Wolfeschlegelsteinhausenbergerdorff");
   await save.click();
   await expect(toast).toBeVisible();
+  await expect(save).toBeEnabled();
   await page.screenshot({ path: testInfo.outputPath("toast-laptop.png") });
   const box = (await page.locator("[data-toast]").first().boundingBox())!;
   expect(box.x).toBeLessThan(40);

@@ -44,14 +44,15 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
   const [proving, setProving] = useState<"setup" | "codes" | null>(null);
   const t = useTranslations("mfa");
   // Cancel (or a step that ends) puts the focus back on the button that opened it.
-  const setUpButton = useRef<HTMLButtonElement>(null);
-  const removeButton = useRef<HTMLButtonElement>(null);
+  // The app's one button: Set up while it is off, Remove once on. One element for both, so the focus on it
+  // stays when setting up turns the app on (two buttons dropped it to the page as one replaced the other).
+  const appButton = useRef<HTMLButtonElement>(null);
   const codesButton = useRef<HTMLButtonElement>(null);
-  useFocusBack(proving === "setup" || setup !== null, setUpButton);
-  useFocusBack(removing, removeButton);
+  useFocusBack(proving === "setup" || setup !== null, appButton);
+  useFocusBack(removing, appButton);
   useFocusBack(proving === "codes", codesButton);
-  // Done closes the new codes: the focus goes back to the control that asked for them (Generate, or Add passkey),
-  // which has it while they are shown; after setting up the app, whose Set up button is gone, to its Remove.
+  // Done closes the new codes: the focus goes back to the control that asked for them (Generate, Add passkey),
+  // which has it while they are shown; after setting up the app (its step is gone), to the app's button.
   const codesOpener = useRef<HTMLElement | null>(null);
   const codesShown = codes !== null;
   useEffect(() => {
@@ -62,7 +63,7 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
   const backFromCodes = useMemo(
     () => ({
       get current(): HTMLElement | null {
-        return codesOpener.current?.isConnected ? codesOpener.current : removeButton.current;
+        return codesOpener.current?.isConnected ? codesOpener.current : appButton.current;
       },
     }),
     [],
@@ -95,10 +96,9 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
               )}
             </p>
           </div>
-          {!totp && !setup && proving !== "setup" && <Button ref={setUpButton} onClick={() => setProving("setup")}>{t("app.setUp")}</Button>}
-          {totp && !removing && (
-            <Button ref={removeButton} variant="secondary" onClick={() => setRemoving(true)}>
-              {t("app.remove")}
+          {(totp ? !removing : !setup && proving !== "setup") && (
+            <Button ref={appButton} variant={totp ? "secondary" : "primary"} onClick={() => (totp ? setRemoving(true) : setProving("setup"))}>
+              {totp ? t("app.remove") : t("app.setUp")}
             </Button>
           )}
         </div>
