@@ -150,7 +150,8 @@ test("on a phone the settings tabs are one row that scrolls sideways, the active
 async function controlsUnderToasts(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const region = document.querySelector('section[aria-label="Notifications"]')!;
-    const toasts = [...region.querySelectorAll<HTMLElement>("[data-toast]")].map((t) => t.getBoundingClientRect());
+    // Each toast is the box around its Dismiss button.
+    const toasts = [...region.querySelectorAll("button")].map((dismiss) => dismiss.parentElement!.getBoundingClientRect());
     const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
     return [...document.querySelectorAll<HTMLElement>("a[href], button, input:not([type=hidden]), select, textarea")]
       .filter((el) => !region.contains(el) && el.checkVisibility())
@@ -183,7 +184,7 @@ test("on a phone a toast covers no control: not the Save button just pressed at 
   await expect(toast).toBeVisible();
   await expect(save).toBeEnabled();
   await page.screenshot({ path: testInfo.outputPath("toast-laptop.png") });
-  const box = (await page.locator("[data-toast]").first().boundingBox())!;
+  const box = (await page.getByRole("region", { name: "Notifications" }).getByRole("button", { name: "Dismiss" }).locator("..").boundingBox())!;
   expect(box.x).toBeLessThan(40);
   expect(box.y + box.height).toBeGreaterThan(800 - 40);
   expect(await controlsUnderToasts(page)).toEqual([]);

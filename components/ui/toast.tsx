@@ -88,7 +88,6 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
   }, [toast, held, onDismiss]);
   return (
     <div
-      data-toast
       className={`flex w-full max-w-sm items-start gap-3 rounded-lg px-4 py-3 text-sm shadow-lg ring-1 ${TONES[toast.tone]}`}
       onFocus={() => setHeld(true)}
       onBlur={() => setHeld(false)}
