@@ -289,6 +289,9 @@ test("a taken email is said at Add User's Email field, which gets the focus, and
 
   const email = dialog.getByLabel("Email");
   await expect(email).toHaveAccessibleDescription(/A user with this email already exists/);
+  // Said once, at the field: the banner points at it instead of repeating it.
+  await expect(dialog.getByText("A user with this email already exists")).toHaveCount(1);
+  await expect(dialog.getByRole("alert")).toHaveText("Please fix the highlighted fields");
   await expect(email).toHaveAttribute("aria-invalid", "true");
   await expect(email).toBeFocused();
   await expect(email).toHaveValue("Taken@example.com");
@@ -312,6 +315,7 @@ test("a token name a service user already has is said at Create Token's Name fie
 
   const name = dialog.getByLabel("Name", { exact: true });
   await expect(name).toHaveAccessibleDescription(/A token named "terraform" already exists for this user/);
+  await expect(dialog.getByText(/A token named "terraform" already exists/)).toHaveCount(1);
   await expect(name).toBeFocused();
   await expect(dialog.getByLabel("Expires in")).toHaveValue("7");
   await dialog.getByRole("button", { name: "Cancel" }).click();

@@ -1,7 +1,6 @@
-import Database from "better-sqlite3";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./support/browser";
+import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -122,11 +121,12 @@ test("regenerate replaces the link, delete revokes it, an expired link is refuse
   await jay.goto(second);
   await expect(jay.getByText("This invite was withdrawn")).toBeVisible();
 
-  // Expiry: move the invite's expiry into the past in the instance's database.
+  // Expiry: move the invite's expiry into the past in the instance's database (either dialect: the spec
+  // opened the SQLite file by hand, so under TEST_DATABASE=postgres it failed on a file with no tables).
   const kim = await invite(page, { name: "Kim Lee", email: "kim@example.com" });
-  const sqlite = new Database(path.join(instance.dataDir, "latchkey.db"));
-  sqlite.prepare("UPDATE invites SET expires_at = ?").run(Date.now() - 60_000);
-  sqlite.close();
+  const database = openInstanceDatabase(instance);
+  database.prepare("UPDATE invites SET expires_at = ?").run(Date.now() - 60_000);
+  database.close();
   await jay.goto(kim);
   await expect(jay.getByRole("heading", { name: "This invite has expired" })).toBeVisible();
   await expect(jay.getByText(/Ask Olive Owner or another admin to send you a new one/)).toBeVisible();

@@ -146,6 +146,51 @@ test("on a phone the settings tabs are one row that scrolls sideways, the active
   await context.close();
 });
 
+/** The controls in view that a toast's box overlaps (the toasts' own Dismiss buttons aside). */
+async function controlsUnderToasts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const region = document.querySelector('section[aria-label="Notifications"]')!;
+    // Each toast is the box around its Dismiss button.
+    const toasts = [...region.querySelectorAll("button")].map((dismiss) => dismiss.parentElement!.getBoundingClientRect());
+    const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return [...document.querySelectorAll<HTMLElement>("a[href], button, input:not([type=hidden]), select, textarea")]
+      .filter((el) => !region.contains(el) && el.checkVisibility())
+      .filter((el) => toasts.some((t) => overlaps(t, el.getBoundingClientRect())))
+      .map((el) => el.getAttribute("aria-label") ?? (el.textContent?.trim() || el.getAttribute("name") || el.tagName));
+  });
+}
+
+test("on a phone a toast covers no control: not the Save button just pressed at the bottom, not the menu", async ({ browser }, testInfo) => {
+  const { userId } = await ensureSeeded();
+  const { context, page } = await ownerPage(browser, instance, { viewport: { width: 390, height: 844 } });
+  await page.goto(instance.url(`/team/users/${userId}`));
+  const name = page.getByLabel("Name", { exact: true });
+  await name.fill("Maximiliane Toast");
+  // Where a person on a phone presses Save: scrolled down to it, at the bottom of the screen.
+  const save = page.getByRole("button", { name: "Save changes" });
+  await save.evaluate((el) => el.scrollIntoView({ block: "end" }));
+  await save.click();
+  const toast = page.getByRole("region", { name: "Notifications" }).getByText("Changes saved");
+  await expect(toast).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("toast-phone.png") });
+  expect(await controlsUnderToasts(page)).toEqual([]);
+  await expect(save).toBeInViewport();
+
+  // On a laptop it stays bottom left, over the sidebar's empty end.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole("button", { name: "Dismiss" }).click();
+  await name.fill("Maximiliane Wolfeschlegelsteinhausenbergerdorff");
+  await save.click();
+  await expect(toast).toBeVisible();
+  await expect(save).toBeEnabled();
+  await page.screenshot({ path: testInfo.outputPath("toast-laptop.png") });
+  const box = (await page.getByRole("region", { name: "Notifications" }).getByRole("button", { name: "Dismiss" }).locator("..").boundingBox())!;
+  expect(box.x).toBeLessThan(40);
+  expect(box.y + box.height).toBeGreaterThan(800 - 40);
+  expect(await controlsUnderToasts(page)).toEqual([]);
+  await context.close();
+});
+
 test("on a phone the menu button opens the navigation as a drawer", async ({ browser }) => {
   await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { viewport: { width: 390, height: 844 } });

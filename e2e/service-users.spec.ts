@@ -198,7 +198,8 @@ test("a person creates and deletes their own token from their profile", async ({
   await expect(dialog.getByLabel("Name")).toHaveValue("setup");
   await dialog.getByLabel("Your password").fill(OWNER.password);
   await dialog.getByRole("button", { name: "Create Token" }).click();
-  await expect(dialog.getByRole("alert")).toContainText('A token named "setup" already exists');
+  await expect(dialog.getByLabel("Name")).toHaveAccessibleDescription(/A token named "setup" already exists/);
+  await expect(dialog.getByText(/A token named "setup" already exists/)).toHaveCount(1);
   await expect(dialog.getByLabel("Name")).toHaveValue("setup");
   await dialog.getByRole("button", { name: "Cancel" }).click();
 

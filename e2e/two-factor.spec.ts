@@ -83,6 +83,8 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
   await expect(list).toBeHidden();
   await expect(section.getByText(/^On · last used/)).toBeVisible();
   await expect(section.getByText("10 of 10 left")).toBeVisible();
+  // Done doesn't drop the focus to the page: Set up is gone, so it goes to the app's control in its place.
+  await expect(section.getByRole("button", { name: "Remove authenticator app" })).toBeFocused();
 
   // New recovery codes ask for the password too; the new ones replace these.
   await section.getByRole("button", { name: "Generate new recovery codes" }).click();
@@ -97,6 +99,9 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
   expect(fresh).not.toContain(recoveryCodes[0]);
   recoveryCodes = fresh;
   await section.getByRole("button", { name: "Done" }).click();
+  await expect(list).toBeHidden();
+  // Back on the button that asked for them, not lost to the page.
+  await expect(section.getByRole("button", { name: "Generate new recovery codes" })).toBeFocused();
   await context.close();
 });
 

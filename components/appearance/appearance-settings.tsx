@@ -46,7 +46,8 @@ function NameForm({ initial, defaultName, readOnly }: { initial: string; default
         name="name"
         defaultValue={form.values?.name ?? initial}
         placeholder={defaultName}
-        maxLength={INSTANCE_NAME_MAX}
+        // No maxLength: it cut a pasted name short without a word. The hint says the limit; a longer name
+        // stays as typed and the server's refusal is said at the field.
         autoComplete="off"
         errors={state.fieldErrors?.name}
         hint={t("instance.nameHint", { max: INSTANCE_NAME_MAX, fallback: defaultName })}

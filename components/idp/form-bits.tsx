@@ -1,17 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import type { FieldErrors } from "@/lib/errors";
 import { describedByOf, FieldFrame } from "@/components/ui/field-frame";
-
-/** Errors of a field and of its list items ("allowed_domains.0"), for one message list. */
-export function errorsFor(errors: FieldErrors | undefined, name: string): string[] | undefined {
-  if (!errors) return undefined;
-  const found = Object.entries(errors)
-    .filter(([k]) => k === name || k.startsWith(`${name}.`))
-    .flatMap(([, v]) => v);
-  return found.length ? [...new Set(found)] : undefined;
-}
 
 export function TextArea({
   label,

@@ -10,7 +10,7 @@ import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm, useServerText } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
-import { errorsFor, Select, useRoleOptions } from "./form-bits";
+import { Select, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
@@ -150,7 +150,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
               )}
             </div>
           ))}
-          {errorsFor(errors, "group_mapping") && <p className="text-sm text-red-600">{errorsFor(errors, "group_mapping")!.join(" ")}</p>}
+          {errors.group_mapping && <p className="text-sm text-red-600">{errors.group_mapping.join(" ")}</p>}
           {!readOnly && (
             <Button variant="secondary" onClick={() => setMapping([...mapping, ...rows([{ ldap_group: "", group_id: "" }])])} disabled={groups.length === 0}>
               {t("addMapping")}

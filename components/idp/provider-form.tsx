@@ -13,7 +13,7 @@ import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { useServerForm, useServerText } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
 import { CopyField } from "@/components/ui/copy-field";
-import { errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
+import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
 import { bindAction } from "@/lib/forms/bind-action";
 
@@ -173,7 +173,7 @@ export function ProviderForm({
             rows={2}
             hint={t("allowedDomainsHint")}
             defaultValue={v?.allowed_domains ?? initial.allowedDomains.join("\n")}
-            errors={errorsFor(errors, "allowed_domains")}
+            errors={errors.allowed_domains}
             disabled={readOnly}
           />
         )}

@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { errorsFor, Select, TextArea, useRoleOptions } from "./form-bits";
+import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
@@ -47,7 +47,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
           rows={3}
           hint={yourAddress ? t("rangesHintFrom", { address: yourAddress }) : t("rangesHint")}
           defaultValue={v?.trusted_ranges ?? initial.trustedRanges.join("\n")}
-          errors={errorsFor(errors, "trusted_ranges")}
+          errors={errors.trusted_ranges}
           disabled={readOnly}
         />
         <div className="grid gap-4 sm:grid-cols-3">

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { saveMailSettingsAction } from "@/app/(dashboard)/settings/email/actions";
-import { errorsFor, Select } from "@/components/idp/form-bits";
+import { Select } from "@/components/idp/form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Alert } from "@/components/ui/alert";
 import { PasswordField } from "@/components/ui/password-field";
@@ -58,7 +58,7 @@ export function MailSettingsForm({ initial, readOnly, proof }: { initial: MailSe
           placeholder={EXAMPLES[0]}
           hint={initial.publicUrlFromEnvironment ? t("publicUrlFromEnv") : t("publicUrlHint")}
           defaultValue={v?.public_url ?? initial.publicUrl}
-          errors={errorsFor(errors, "public_url")}
+          errors={errors.public_url}
           readOnly={readOnly || initial.publicUrlFromEnvironment}
         />
       </section>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import {
   confirmTotpSetupAction,
@@ -44,12 +44,31 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
   const [proving, setProving] = useState<"setup" | "codes" | null>(null);
   const t = useTranslations("mfa");
   // Cancel (or a step that ends) puts the focus back on the button that opened it.
-  const setUpButton = useRef<HTMLButtonElement>(null);
-  const removeButton = useRef<HTMLButtonElement>(null);
+  // The app's one button: Set up while it is off, Remove once on. One element for both, so the focus on it
+  // stays when setting up turns the app on (two buttons dropped it to the page as one replaced the other).
+  const appButton = useRef<HTMLButtonElement>(null);
   const codesButton = useRef<HTMLButtonElement>(null);
-  useFocusBack(proving === "setup" || setup !== null, setUpButton);
-  useFocusBack(removing, removeButton);
+  useFocusBack(proving === "setup" || setup !== null, appButton);
+  useFocusBack(removing, appButton);
   useFocusBack(proving === "codes", codesButton);
+  // Done closes the new codes: the focus goes back to the control that asked for them (Generate, Add passkey),
+  // which has it while they are shown; after setting up the app (its step is gone), to the app's button.
+  const codesOpener = useRef<HTMLElement | null>(null);
+  const codesShown = codes !== null;
+  useEffect(() => {
+    if (!codesShown) return;
+    const active = document.activeElement;
+    codesOpener.current = active instanceof HTMLElement && active !== document.body ? active : null;
+  }, [codesShown]);
+  const backFromCodes = useMemo(
+    () => ({
+      get current(): HTMLElement | null {
+        return codesOpener.current?.isConnected ? codesOpener.current : appButton.current;
+      },
+    }),
+    [],
+  );
+  useFocusBack(codesShown, backFromCodes);
 
   return (
     <div className="mt-4 space-y-4">
@@ -77,10 +96,9 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
               )}
             </p>
           </div>
-          {!totp && !setup && proving !== "setup" && <Button ref={setUpButton} onClick={() => setProving("setup")}>{t("app.setUp")}</Button>}
-          {totp && !removing && (
-            <Button ref={removeButton} variant="secondary" onClick={() => setRemoving(true)}>
-              {t("app.remove")}
+          {(totp ? !removing : !setup && proving !== "setup") && (
+            <Button ref={appButton} variant={totp ? "secondary" : "primary"} onClick={() => (totp ? setRemoving(true) : setProving("setup"))}>
+              {totp ? t("app.remove") : t("app.setUp")}
             </Button>
           )}
         </div>

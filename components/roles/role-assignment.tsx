@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { setGroupRolesAction, setUserRolesAction } from "@/app/(dashboard)/settings/roles/actions";
 import { Alert } from "@/components/ui/alert";
+import { describedByOf } from "@/components/ui/field-frame";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { bindAction } from "@/lib/forms/bind-action";
@@ -22,11 +23,19 @@ export function RoleAssignmentForm({ target, id, roles, held }: { target: "user"
   const checked = new Set(kept !== undefined ? (kept ? kept.split(",") : []) : held);
   const t = useTranslations("rolesPage.assign");
   const legend = target === "user" ? t("userLegend") : t("groupLegend");
+  // A refusal of the ticked roles is said under the legend, and the boxes are marked (the form's focus goes to the first).
+  const refused = state.fieldErrors?.role_ids;
+  const errorsId = `${target}-roles`;
   return (
     <form {...form.formProps} className="space-y-3">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <fieldset key={form.version}>
+      <fieldset key={form.version} aria-describedby={describedByOf(errorsId, undefined, refused)}>
         <legend className="text-sm font-medium text-slate-900">{legend}</legend>
+        {refused?.length ? (
+          <p id={`${errorsId}-error`} className="mt-1 text-sm text-red-600">
+            {refused.join(" ")}
+          </p>
+        ) : null}
         <ul className="mt-2 space-y-2">
           {roles.map((r) => (
             <li key={r.id} className="flex items-start gap-2">
@@ -36,6 +45,7 @@ export function RoleAssignmentForm({ target, id, roles, held }: { target: "user"
                 name="role_ids"
                 value={r.id}
                 defaultChecked={checked.has(r.id)}
+                aria-invalid={refused?.length ? true : undefined}
                 disabled={!r.grantable && !checked.has(r.id)}
                 className="mt-1 h-4 w-4 shrink-0 rounded border-slate-300 text-indigo-600"
               />

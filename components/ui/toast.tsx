@@ -7,9 +7,12 @@
  * themselves after a while (not while Dismiss is pointed at or focused); failures stay
  * until dismissed, so nobody has to read against a clock.
  *
- * They sit bottom left (over the sidebar's empty end on a laptop), and only
- * their Dismiss button takes the pointer: a click on a toast's text reaches
- * the Save button or row beneath it.
+ * On a laptop they sit bottom left (over the sidebar's empty end). On a phone
+ * the bottom of the screen is where the person is working (the Save button
+ * they just pressed, the paging links), so there they sit at the top, under
+ * the header with the menu and avatar buttons (its height, h-16), over the
+ * page's title. Only their Dismiss button takes the pointer: a click on a
+ * toast's text reaches whatever is beneath it.
  *
  * The provider sits in the root layout, so a toast outlives the component
  * that raised it (a table row whose token was just deleted, say).
@@ -50,7 +53,7 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
       {children}
       <section
         aria-label={t("label")}
-        className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-start"
+        className="pointer-events-none fixed inset-x-0 top-16 z-50 flex flex-col items-center gap-2 px-4 py-2 sm:top-auto sm:bottom-0 sm:items-start sm:p-4"
       >
         <div role="alert" className="flex w-full flex-col items-center gap-2 sm:items-start">
           {urgent.map((t) => (

@@ -11,6 +11,15 @@ export const MAX_EVENTS_OFFSET = 10_000;
 
 const DAY_MS = 86_400_000;
 
+/** The value starts with a day the calendar has: Date.parse reads 2026-02-30 as 2 March, silently. */
+function isCalendarDate(value: string): boolean {
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!day) return false;
+  const [year, month, date] = day.slice(1).map(Number);
+  const parsed = new Date(Date.UTC(year, month - 1, date));
+  return parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === date;
+}
+
 /** "2026-05-01" (a whole UTC day) or a full ISO timestamp. */
 function instant(field: string, endOfDay: boolean) {
   return z
@@ -20,7 +29,7 @@ function instant(field: string, endOfDay: boolean) {
     .transform((value, ctx) => {
       const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
       const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) {
+      if (!isCalendarDate(value) || Number.isNaN(ms)) {
         ctx.addIssue({ code: "custom", message: `${field} must be a date (YYYY-MM-DD) or an ISO 8601 time` });
         return z.NEVER;
       }

@@ -1,23 +1,44 @@
 /** Domain errors as form state; anything else is a bug and propagates. */
 import { getTranslations } from "next-intl/server";
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
-import { Conflict, DomainError, Invalid } from "@/lib/errors";
-import type { FormState } from "./form-state";
+import { Conflict, DomainError, Invalid, type FieldErrors } from "@/lib/errors";
+import { FIX_HIGHLIGHTED_FIELDS, type FormState } from "./form-state";
 import { messageKeysOf, serverText } from "./message-keys";
 
+/**
+ * A refusal as its form shows it:
+ * - each field message under the form's control it is about: a schema's path into a list or an object
+ *   ("auto_groups.0", "group_mapping.2.group_id") is said at the field named by its first step, since
+ *   no form names a control by a path (the API keeps the whole path in "errors");
+ * - a message that is one of its fields' own (a taken email or name: the Conflict says it in both) is said
+ *   at that field only, when the form shows the field (it sent its value back), and the banner asks to fix
+ *   the highlighted field instead of repeating it.
+ */
 export function formStateFromError(thrown: unknown, values?: Record<string, string>): FormState {
   const err = conflictFromConstraint(thrown) ?? thrown;
   if (!(err instanceof DomainError)) throw err;
-  const fieldErrors = err instanceof Invalid || err instanceof Conflict ? err.fieldErrors : undefined;
+  const fieldErrors = err instanceof Invalid || err instanceof Conflict ? byFormField(err.fieldErrors) : undefined;
   const messageKeys = messageKeysOf(err, fieldErrors);
+  // A field the form sent back (`values`) is one it shows; a link's token or a passkey's response is not.
+  const saidAtAField = Object.entries(fieldErrors ?? {}).some(([field, messages]) => values !== undefined && Object.hasOwn(values, field) && messages.includes(err.message));
   return {
     status: "error",
-    message: err.message,
+    message: saidAtAField ? FIX_HIGHLIGHTED_FIELDS : err.message,
     code: err.status,
     fieldErrors,
     values,
     ...(messageKeys && { messageKeys }),
   };
+}
+
+/** Field messages keyed by the form control they are about (the first step of their path), each said once. */
+function byFormField(errors: FieldErrors): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const [path, messages] of Object.entries(errors)) {
+    const field = path.split(".")[0];
+    fields[field] = [...new Set([...(fields[field] ?? []), ...messages])];
+  }
+  return fields;
 }
 
 /** Text values of a submitted form, leaving out secrets so they are never echoed back. */
@@ -33,7 +54,7 @@ export function formValues(formData: FormData, keys: string[]): Record<string, s
 /** Forms that set a password ask for it twice; a mismatch is a field error on the confirmation. */
 export function assertConfirmed(formData: FormData, field: string): void {
   if (formData.get(field) !== formData.get("confirm_password")) {
-    throw new Invalid("Please fix the highlighted fields", { confirm_password: ["Passwords do not match"] });
+    throw new Invalid(FIX_HIGHLIGHTED_FIELDS, { confirm_password: ["Passwords do not match"] });
   }
 }
 

@@ -18,6 +18,9 @@ export type FormState = {
   result?: Record<string, string>;
 };
 
+/** The banner of a refusal whose messages are said at the fields (components/ui/generic-messages.ts has its translations). */
+export const FIX_HIGHLIGHTED_FIELDS = "Please fix the highlighted fields";
+
 export const initialFormState: FormState = { status: "idle" };
 
 /** A list field (ticked boxes of one name) as kept in `values`: its entries joined with commas (ids hold none). */

@@ -100,6 +100,8 @@ describe("createGroup", () => {
       })();
       expect(error).toBeInstanceOf(Conflict);
       expect((error as Conflict).message).toBe("A group with this name already exists");
+      // The name field's: a form says it there only (lib/forms/action-errors.ts), the API names it in "errors".
+      expect((error as Conflict).fieldErrors).toEqual({ name: ["A group with this name already exists"] });
       expect((await db().select().from(groups).where(eq(groups.accountId, accountId)))).toHaveLength(before);
     },
   );

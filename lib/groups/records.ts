@@ -53,11 +53,11 @@ export async function memberCountsByGroup(q: Db | Tx, accountId: string): Promis
   return new Map(rows.map((r) => [r.groupId, r.n]));
 }
 
-/** Throws Conflict if another group of the account already has this name in any case. */
+/** Throws Conflict if another group of the account already has this name in any case: the name field's (forms say it there, the API in "errors"). */
 export async function assertGroupNameFree(tx: Tx, accountId: string, name: string, exceptGroupId?: string): Promise<void> {
   const key = groupNameKey(name);
   const names = await tx.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.accountId, accountId));
-  if (names.some((g) => g.id !== exceptGroupId && groupNameKey(g.name) === key)) throw new Conflict(GROUP_NAME_TAKEN);
+  if (names.some((g) => g.id !== exceptGroupId && groupNameKey(g.name) === key)) throw new Conflict(GROUP_NAME_TAKEN, { name: [GROUP_NAME_TAKEN] });
 }
 
 export function toGroupRecord(row: GroupRow, usersCount: number): GroupRecord {

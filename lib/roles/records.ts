@@ -83,7 +83,9 @@ export async function assertRolesExist(q: Db, accountId: string, roleIds: readon
   return roleIds.map((id) => found.get(id)!);
 }
 
-/** Role names are unique per account, compared without case, and never a built-in role's name or id. */
+const ROLE_NAME_TAKEN = "A role with this name already exists";
+
+/** Role names are unique per account, compared without case, and never a built-in role's name or id: a clash is the name field's. */
 export async function assertRoleNameFree(q: Db, accountId: string, name: string, exceptId?: string): Promise<void> {
   const key = name.normalize("NFKC").toLocaleLowerCase("en");
   const taken =
@@ -91,5 +93,5 @@ export async function assertRoleNameFree(q: Db, accountId: string, name: string,
     (await q.select({ id: roles.id, name: roles.name }).from(roles).where(eq(roles.accountId, accountId))).some(
       (r) => r.id !== exceptId && r.name.normalize("NFKC").toLocaleLowerCase("en") === key,
     );
-  if (taken) throw new Conflict("A role with this name already exists");
+  if (taken) throw new Conflict(ROLE_NAME_TAKEN, { name: [ROLE_NAME_TAKEN] });
 }

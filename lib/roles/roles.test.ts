@@ -9,7 +9,7 @@ import { assertCan, can, READ_ONLY_TOKEN } from "@/lib/auth/policy";
 import { ALL_PERMISSIONS } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/database";
 import { activityEvents } from "@/lib/db/schema";
-import { Forbidden, Invalid } from "@/lib/errors";
+import { Conflict, Forbidden, Invalid } from "@/lib/errors";
 import { createGroup } from "@/lib/groups/groups";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
@@ -44,6 +44,18 @@ beforeAll(async () => {
 async function again(actor: SessionActor): Promise<SessionActor> {
   return (await resolveSession(actor.sessionId))!;
 }
+
+describe("a role's name", () => {
+  // The form says a clash at the Name field only (lib/forms/action-errors.ts), as the API names it in "errors".
+  it("taken, in any case, or a built-in role's: a Conflict about the name field", async () => {
+    await createRole(owner, { name: "Auditing desk", description: "", permissions: ["users:read"] }, META);
+    for (const name of ["auditing DESK", "Admin"]) {
+      const refused = await createRole(owner, { name, description: "", permissions: ["users:read"] }, META).catch((e: unknown) => e);
+      expect(refused, name).toBeInstanceOf(Conflict);
+      expect((refused as Conflict).fieldErrors).toEqual({ name: ["A role with this name already exists"] });
+    }
+  });
+});
 
 describe("custom roles and where permissions come from", () => {
   it("gives a user a role's permissions through a group, on their next request, and says where each comes from", async () => {

@@ -27,3 +27,9 @@ export const nameSchema = z
   .trim()
   .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`)
   .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS);
+
+/**
+ * A name that must be given: a service user's, and a person's once they have one to change (Edit user,
+ * Profile → Name). One rule for both, so nobody blanks a name the admin's form would refuse.
+ */
+export const requiredNameSchema = nameSchema.min(1, "Name is required");

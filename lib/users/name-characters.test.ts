@@ -46,6 +46,11 @@ describe("a typed name", () => {
     for (const name of ["Olga Petrova", "José Núñez-O'Brien", "李小龍", "محمد علي", "  Olga\n"]) expect(nameErrors(() => parse(name)), name).toBeUndefined();
   });
 
+  // Profile let a person blank their own name, which the admin's Edit user refuses: one rule for both.
+  it.each(inputs.filter(([form]) => form === "Profile" || form === "Edit user"))("%s refuses a blank name at the field", (_, parse) => {
+    for (const name of ["", "   "]) expect(nameErrors(() => parse(name)), JSON.stringify(name)).toEqual(["Name is required"]);
+  });
+
   it("the instance's name keeps the same rule, with its own message", () => {
     for (const name of UNSAFE.slice(1)) {
       expect(nameErrors(() => parseOrThrow(appearanceInputSchema, { name })), JSON.stringify(name)).toEqual(["Name must not contain control characters"]);

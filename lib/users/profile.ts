@@ -14,12 +14,12 @@ import { recordEvent } from "@/lib/audit/record";
 import { assertSelf } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { users } from "@/lib/db/schema";
-import { nameSchema } from "./fields";
+import { requiredNameSchema } from "./fields";
 import { loadUser } from "./lifecycle";
 import { sealName, userLabel, type UserRecord } from "./records";
 import { indexUser } from "./search-source";
 
-export const ownNameSchema = z.object({ name: nameSchema });
+export const ownNameSchema = z.object({ name: requiredNameSchema });
 export type OwnNameInput = z.output<typeof ownNameSchema>;
 
 export async function updateOwnName(actor: Actor, input: OwnNameInput, meta: RequestMeta): Promise<UserRecord> {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ROLES } from "@/lib/db/schema";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
 import { newPasswordSchema } from "@/lib/passwords/policy";
-import { emailSchema, nameSchema } from "./fields";
+import { emailSchema, nameSchema, requiredNameSchema } from "./fields";
 import { usernameSchema } from "./username-rule";
 
 /** The primary role is a built-in one (NetBird's network_admin and billing_admin included); custom roles are given with PUT /api/users/{id}/roles. */
@@ -14,7 +14,6 @@ const groupIdsSchema = z
   .max(200, "At most 200 groups")
   .nullable()
   .transform((v) => v ?? []);
-const requiredName = nameSchema.min(1, "Name is required");
 /** usernames: an empty field (a form's blank input, "" from a client) means "none given". */
 const blankIsNone = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalEmail = z.preprocess(blankIsNone, emailSchema.optional());
@@ -38,7 +37,7 @@ export const createUserSchema = z.discriminatedUnion(
     }),
     z.object({
       is_service_user: z.literal(true),
-      name: requiredName,
+      name: requiredNameSchema,
       role: roleSchema,
       auto_groups: groupIdsSchema.default([]),
       email: z.undefined({ error: "Service users have no email" }).optional(),
@@ -68,7 +67,7 @@ function fromNetStacksShape(body: unknown): unknown {
 export const createUserRequestSchema = z.preprocess(fromNetStacksShape, createUserSchema);
 
 export const updateUserSchema = z.object({
-  name: requiredName.optional(),
+  name: requiredNameSchema.optional(),
   email: emailSchema.optional(),
   // usernames: the owner and admins change anyone's (users:update); people their own when allowed (./username-change.ts).
   username: usernameSchema.optional(),

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { ActivityFilters } from "@/components/activity/activity-filters";
+import { ActivityFilters, isFilterField } from "@/components/activity/activity-filters";
 import { EventsTable } from "@/components/activity/events-table";
 import { VerifyIntegrity } from "@/components/activity/verify-integrity";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
@@ -40,8 +40,12 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
 
   const input = filtersInput(await searchParams);
   const parsed = eventFiltersSchema.safeParse({ ...input, limit: PAGE_SIZE, offset: undefined });
-  // The filter's refusals in the person's language where the catalog has them (lib/forms/message-keys.ts).
-  const errors = parsed.success ? null : Object.values(fieldErrorsOf(parsed.error)).flat().map((text) => serverText(server, text));
+  // The filter's refusals in the person's language where the catalog has them (lib/forms/message-keys.ts): each
+  // at its field; the banner says the rest (a paging cursor from a hand-made URL), or points at the fields.
+  const refused = parsed.success ? null : Object.entries(fieldErrorsOf(parsed.error)).map(([name, texts]) => [name, texts.map((text) => serverText(server, text))] as const);
+  const atFields = Object.fromEntries((refused ?? []).filter(([name]) => isFilterField(name)));
+  const elsewhere = (refused ?? []).filter(([name]) => !isFilterField(name)).flatMap(([, texts]) => texts);
+  const errors = refused ? (elsewhere.length > 0 ? elsewhere : [(await getTranslations("forms"))("fixFields")]) : null;
   const filters = parsed.success ? parsed.data : eventFiltersSchema.parse({ limit: PAGE_SIZE });
   const page = await listEvents(actor, filters);
   const filterValues: Record<string, string> = {};
@@ -76,7 +80,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
       <div className="mb-4">
         <VerifyIntegrity />
       </div>
-      <ActivityFilters values={filterValues} actions={await actionOptions(actor)} />
+      <ActivityFilters values={filterValues} actions={await actionOptions(actor)} errors={atFields} />
       {errors && (
         <div className="mb-4">
           <Alert tone="error">{errors.join(" ")}</Alert>

@@ -5,7 +5,6 @@ import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { Conflict } from "@/lib/errors";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import { changedEntries, setIn } from "@/lib/forms/changed-fields";
 import type { FormState } from "@/lib/forms/form-state";
@@ -24,11 +23,6 @@ function roleValues(formData: FormData) {
   return { values: { ...values, permissions: permissions.join(",") }, input: { ...values, permissions } };
 }
 
-function roleFormState(err: unknown, values: Record<string, string>): FormState {
-  const state = formStateFromError(err, values);
-  return err instanceof Conflict ? { ...state, fieldErrors: { name: [err.message] } } : state;
-}
-
 export const createRoleAction = serverAction({ needs: "roles:create" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const { values, input } = roleValues(formData);
   let id: string;
@@ -37,7 +31,7 @@ export const createRoleAction = serverAction({ needs: "roles:create" }, async (a
     id = role.id;
     revalidatePath(ROLES_PATH, "layout");
   } catch (err) {
-    return roleFormState(err, values);
+    return formStateFromError(err, values);
   }
   redirect(`${ROLES_PATH}/${id}?created=1`);
 });
@@ -51,7 +45,7 @@ export const updateRoleAction = serverAction({ needs: "roles:update" }, async (a
     revalidatePath(ROLES_PATH, "layout");
     return { status: "success", message: (await getTranslations("rolesPage.toasts"))("saved", { name: role.name }) };
   } catch (err) {
-    return roleFormState(err, values);
+    return formStateFromError(err, values);
   }
 });
 

@@ -5,7 +5,6 @@ import { serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { Conflict } from "@/lib/errors";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { pickerSearchTerm } from "@/lib/forms/search-term";
@@ -18,12 +17,6 @@ import { listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { userLabel } from "@/lib/users/records";
 
 const GROUPS_PATH = "/team/groups";
-
-/** A name conflict belongs next to the Name field, like any other problem with the name. */
-function nameFormState(err: unknown, values: Record<string, string>): FormState {
-  const state = formStateFromError(err, values);
-  return err instanceof Conflict ? { ...state, fieldErrors: { name: [err.message] } } : state;
-}
 
 function revalidateGroups(): void {
   // "layout" covers the list and every group's page.
@@ -38,7 +31,7 @@ export const createGroupAction = serverAction({ needs: "groups:create" }, async 
     revalidateGroups();
     return { status: "success", message: (await getTranslations("groupsPage.toasts"))("created", { name: group.name }) };
   } catch (err) {
-    return nameFormState(err, values);
+    return formStateFromError(err, values);
   }
 });
 
@@ -50,7 +43,7 @@ export const renameGroupAction = serverAction({ needs: "groups:update" }, async 
     revalidateGroups();
     return { status: "success", message: (await getTranslations("groupsPage.toasts"))("renamed", { name: group.name }) };
   } catch (err) {
-    return nameFormState(err, values);
+    return formStateFromError(err, values);
   }
 });
 
