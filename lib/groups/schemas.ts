@@ -13,6 +13,16 @@ export const groupNameSchema = z
   .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS);
 
 /**
+ * A list of group ids as people, invites and identity providers take it (`auto_groups`): each id a string of
+ * at most 100 characters (ids are UUIDs; which exist is checked where the list is used: ./membership.ts), at
+ * most 200 of them. Each rule says its own message (a schema-wide `error` would answer "must be strings" for a
+ * too-long id too).
+ */
+export const groupIdListSchema = z
+  .array(z.string({ error: "Group ids must be strings" }).max(100, "A group id is at most 100 characters"), { error: "auto_groups must be a list of group ids" })
+  .max(200, "At most 200 groups");
+
+/**
  * NetBird's group requests carry peers and network resources. Latchkey has
  * neither, so an empty list (or none) is accepted and anything in it refused,
  * rather than silently dropped.

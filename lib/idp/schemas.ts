@@ -6,6 +6,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
+import { groupIdListSchema } from "@/lib/groups/schemas";
 import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
 import { publicRangeProblem } from "./proxy-ranges";
 
@@ -13,9 +14,6 @@ import { publicRangeProblem } from "./proxy-ranges";
 export const GRANTABLE_ROLES = ["admin", "auditor", "user", "network_admin", "billing_admin"] as const;
 const roleSchema = z.enum(GRANTABLE_ROLES, { error: `Default role must be one of: ${GRANTABLE_ROLES.join(", ")}` });
 
-const groupIdsSchema = z
-  .array(z.string({ error: "Group ids must be strings" }).max(100), { error: "auto_groups must be a list of group ids" })
-  .max(200, "At most 200 groups");
 
 const bool = (label: string) => z.boolean({ error: `${label} must be true or false` });
 
@@ -92,7 +90,7 @@ const providerFields = {
   signup_policy: z.enum(SIGNUP_POLICIES, { error: `signup_policy must be one of: ${SIGNUP_POLICIES.join(", ")}` }).default("existing"),
   allowed_domains: z.array(domainSchema, { error: "allowed_domains must be a list of domains" }).max(50, "At most 50 domains").default([]),
   default_role: roleSchema.default("user"),
-  auto_groups: groupIdsSchema.default([]),
+  auto_groups: groupIdListSchema.default([]),
   /** Left out: on for "existing" (the only way those users get in), off otherwise. */
   allow_linking: bool("allow_linking").optional(),
   /** Discovery and token calls may go to loopback (a provider on this machine); link-local and metadata never. */

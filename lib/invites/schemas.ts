@@ -1,6 +1,7 @@
 /** Input schemas for invites, shared by the dashboard forms and the REST API. */
 import { z } from "zod";
 import { ROLES } from "@/lib/db/schema";
+import { groupIdListSchema } from "@/lib/groups/schemas";
 import { newPasswordSchema } from "@/lib/passwords/policy";
 import { emailSchema, nameSchema } from "@/lib/users/fields";
 import { usernameSchema } from "@/lib/users/username-rule";
@@ -26,9 +27,7 @@ export const createInviteSchema = z.object({
   username: z.preprocess(blankIsNone, usernameSchema.optional()),
   name: nameSchema.min(1, "Name is required"),
   role: z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}` }),
-  auto_groups: z
-    .array(z.string({ error: "Group ids must be strings" }).max(100), { error: "auto_groups must be a list of group ids" })
-    .max(200)
+  auto_groups: groupIdListSchema
     // NetBird's Go client sends a nil list as null: no groups.
     .nullish()
     .transform((v) => v ?? []),

@@ -1,6 +1,7 @@
 /** Input schemas for managing users: one per input, shared by the forms and the REST API. */
 import { z } from "zod";
 import { ROLES } from "@/lib/db/schema";
+import { groupIdListSchema } from "@/lib/groups/schemas";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
 import { newPasswordSchema } from "@/lib/passwords/policy";
 import { emailSchema, nameSchema, requiredNameSchema } from "./fields";
@@ -9,9 +10,7 @@ import { usernameSchema } from "./username-rule";
 /** The primary role is a built-in one (NetBird's network_admin and billing_admin included); custom roles are given with PUT /api/users/{id}/roles. */
 const roleSchema = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}` });
 /** NetBird's Go client sends a nil list as null: that means no groups. */
-const groupIdsSchema = z
-  .array(z.string({ error: "Group ids must be strings" }).max(100), { error: "auto_groups must be a list of group ids" })
-  .max(200, "At most 200 groups")
+const groupIdsSchema = groupIdListSchema
   .nullable()
   .transform((v) => v ?? []);
 /** usernames: an empty field (a form's blank input, "" from a client) means "none given". */
