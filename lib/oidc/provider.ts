@@ -30,6 +30,7 @@ import { instanceAccountId } from "@/lib/instance/account";
 import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
+import { maxAgeExceeded } from "./reauthentication";
 import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey } from "./request-scope";
 import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
@@ -80,7 +81,8 @@ function ttlFromClient(key: string, fallback: number) {
  * The login prompt is always asked (so Latchkey's interaction decides, and records, each sign-in), unless this
  * request is the return from that interaction, or a silent one (prompt=none: an app renewing its sign-in in a
  * hidden frame, as NetBird's dashboard does) from a browser whose provider session and live Latchkey session are
- * the same person, who may still use the app. A silent request that can't be answered so gets login_required.
+ * the same person, who may still use the app, and whose sign-in is no older than the request's max_age. A silent
+ * request that can't be answered so gets login_required.
  */
 function policy() {
   const { Check, base } = interactionPolicy;
@@ -94,11 +96,15 @@ function policy() {
   return prompts;
 }
 
-/** The provider session's person is the browser's live Latchkey session's, and may use the app (findAccount found them). */
+/**
+ * The provider session's person is the browser's live Latchkey session's, may use the app (findAccount found them),
+ * and signed in to that session recently enough for the request's max_age (./reauthentication.ts).
+ */
 async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   const accountId = ctx.oidc.session?.accountId;
   if (!accountId || !ctx.oidc.account) return false;
-  return (await currentScope()?.signedInForApps?.()) === accountId;
+  const live = await currentScope()?.signedInForApps?.();
+  return live?.userId === accountId && !maxAgeExceeded(ctx.oidc.params ?? {}, live.signedInAt);
 }
 
 /** One of ./pages.ts's pages as the answer, under their policy (no script: app-sign-in-http.ts keeps it). */

@@ -38,8 +38,8 @@ export type RequestScope = {
   memo: Map<string, Promise<unknown>>;
   /** Asked before the provider uses a client (./attempt-limits.ts: has it used up its failures?). */
   beforeClient?: (clientId: string) => Promise<void>;
-  /** The user id of the request's live Latchkey session if it may sign in to apps as it is, else null (lib/sign-in/app-sign-in-http.ts). */
-  signedInForApps?: () => Promise<string | null>;
+  /** The request's live Latchkey session (its user id and sign-in time) if it may sign in to apps as it is, else null (lib/sign-in/app-sign-in-http.ts). */
+  signedInForApps?: () => Promise<{ userId: string; signedInAt: Date } | null>;
   /** Guessing limits' counters (store keys) to read with the cache versions (./request-start.ts; ./attempt-limits.ts names them). */
   startCounterKeys: string[];
   /** Those counters as read, once the cache versions were (absent before, or when the database reads them apart). */
