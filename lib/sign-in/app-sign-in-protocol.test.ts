@@ -384,6 +384,13 @@ describe("device flow", () => {
     await expect(oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 })).rejects.toMatchObject({ error: "access_denied" });
   });
 
+  it("the device authorization says how often to poll: every 5 seconds, the interval slow_down enforces", async () => {
+    const body = new URLSearchParams({ client_id: cli.clientMetadata().client_id, scope: "openid" });
+    const res = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ device_code: expect.any(String), interval: 5 });
+  });
+
   it("a pending device polled again within 5 seconds gets slow_down; after the interval, authorization_pending again", async () => {
     const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
     const poll = async () => {
