@@ -121,6 +121,10 @@ function configuration(jwks: object[]): Configuration {
     jwks: { keys: jwks as NonNullable<Configuration["jwks"]>["keys"] },
     cookies: { keys: [cookieKey] },
     claims: {
+      // oidc-provider lists `sid` among the claims by default, but puts it in an ID token only for back-channel logout
+      // (off) or the claims parameter (off): never here. false drops it from discovery's claims_supported (null would
+      // keep it, and a list would make it a scope).
+      sid: false as never,
       openid: ["sub"],
       profile: ["name", "preferred_username"],
       email: ["email", "email_verified"],

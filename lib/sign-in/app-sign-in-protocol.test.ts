@@ -405,6 +405,20 @@ describe("device flow", () => {
   });
 });
 
+describe("discovery", () => {
+  it("lists only the claims ID tokens carry: no sid (no front- or back-channel logout is offered), and sid is in no ID token", async () => {
+    const metadata = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(metadata.claims_supported).toEqual(expect.arrayContaining(["sub", "auth_time", "iss", "name", "email", "groups", "roles"]));
+    expect(metadata.claims_supported).not.toContain("sid");
+    for (const key of ["frontchannel_logout_supported", "backchannel_logout_supported", "check_session_iframe"]) expect(metadata).not.toHaveProperty(key);
+    const { jar } = await signedInBrowser();
+    const claims = (await (await authorize(jar, { max_age: "3600" })).exchange()).claims()!;
+    expect(claims).not.toHaveProperty("sid");
+    // auth_time is issued (when the app asks max_age).
+    expect(claims).toHaveProperty("auth_time");
+  });
+});
+
 describe("CORS for a single-page app", () => {
   const allowedOrigin = (res: Response) => res.headers.get("access-control-allow-origin");
 
