@@ -141,6 +141,8 @@ function configuration(jwks: object[]): Configuration {
     // why); the client metadata (./clients.ts) carries the app's choice, this is only the fallback.
     clientDefaults: { id_token_signed_response_alg: "RS256", grant_types: ["authorization_code"], response_types: ["code"] },
     extraClientMetadata: { properties: ["urn:latchkey:access_token_ttl", "urn:latchkey:refresh_token_ttl"] },
+    // Every code flow without client authentication: the single-page apps (what the API's pkce_required says:
+    // lib/applications/schemas.ts pkceRequired; a device app, the other kind without a secret, has no code flow).
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
     routes: PROVIDER_ROUTES,
     // Always Latchkey's interaction, even without a session cookie (when it only sends the browser on to /login): the

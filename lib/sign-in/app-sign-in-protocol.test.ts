@@ -11,6 +11,7 @@ import { eq } from "drizzle-orm";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication } from "@/lib/applications/applications";
+import { toApiApplication } from "@/lib/applications/api-shape";
 import { createApplicationSchema } from "@/lib/applications/schemas";
 import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { listEvents } from "@/lib/audit/events";
@@ -416,6 +417,32 @@ describe("discovery", () => {
     expect(claims).not.toHaveProperty("sid");
     // auth_time is issued (when the app asks max_age).
     expect(claims).toHaveProperty("auth_time");
+  });
+});
+
+describe("PKCE", () => {
+  it("the applications API's pkce_required is what the provider enforces, for each type of app", async () => {
+    const inputs = {
+      web: { name: "Grafana (PKCE check)", type: "web", redirect_uris: [REDIRECT] },
+      spa: { name: "Dashboard (PKCE check)", type: "spa", redirect_uris: [REDIRECT] },
+      device: { name: "CLI (PKCE check)", type: "device" },
+    } as const;
+    const seen: Record<string, { pkce_required: boolean; answer: string }> = {};
+    for (const [type, input] of Object.entries(inputs)) {
+      const { application } = await createApplication(await startSession(owner), createApplicationSchema.parse(input), META);
+      // A code flow without code_challenge, from a browser without a session.
+      const query = new URLSearchParams({ client_id: application.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "openid", state: "st4te" });
+      const res = await fetch(`${base}/oidc/auth?${query}`, { redirect: "manual" });
+      const location = new URL(res.headers.get("location") ?? "/none", base);
+      const answer =
+        res.status !== 303 ? `no code flow (${res.status})` : location.searchParams.get("error_description") ?? (location.pathname === "/login" ? "sign in" : location.pathname);
+      seen[type] = { pkce_required: toApiApplication(application).pkce_required, answer };
+    }
+    expect(seen).toEqual({
+      web: { pkce_required: false, answer: "sign in" },
+      spa: { pkce_required: true, answer: "Authorization Server policy requires PKCE to be used for this request" },
+      device: { pkce_required: false, answer: "no code flow (400)" },
+    });
   });
 });
 
