@@ -104,7 +104,11 @@ async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   const accountId = ctx.oidc.session?.accountId;
   if (!accountId || !ctx.oidc.account) return false;
   const live = await currentScope()?.signedInForApps?.();
-  return live?.userId === accountId && !maxAgeExceeded(ctx.oidc.params ?? {}, live.signedInAt);
+  if (live?.userId !== accountId) return false;
+  const params = ctx.oidc.params ?? {};
+  if (params.max_age === undefined) return true;
+  const signedInAt = await live.signedInAt();
+  return signedInAt !== null && !maxAgeExceeded(params, signedInAt);
 }
 
 /** One of ./pages.ts's pages as the answer, under their policy (no script: app-sign-in-http.ts keeps it). */

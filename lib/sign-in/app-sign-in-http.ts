@@ -21,7 +21,7 @@ import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, messagePage, PAGE_POLICY, viewerFor } from "@/lib/oidc/pages";
 import { isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
-import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope } from "@/lib/oidc/request-scope";
+import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, type SignedInForApps } from "@/lib/oidc/request-scope";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
@@ -160,14 +160,14 @@ async function liveSession(req: IncomingMessage): Promise<string | null> {
 }
 
 /**
- * The request's live Latchkey session's user id and sign-in time when it may sign in to apps as it is, or null: a
- * person who must first choose a new password is sent to do so by the interaction, so a silent sign-in can't pass them.
+ * The request's live Latchkey session's user id (and how to read when it was signed in to) when it may sign in to
+ * apps as it is, or null: a person who must first choose a new password is sent to do so by the interaction, so a
+ * silent sign-in can't pass them.
  */
-async function signedInForApps(req: IncomingMessage): Promise<{ userId: string; signedInAt: Date } | null> {
+async function signedInForApps(req: IncomingMessage): Promise<SignedInForApps | null> {
   const session = await requestSession(req);
   if (!session || session.mustChangePassword) return null;
-  const signedInAt = await sessionSignedInAt(session.accountId, session.sessionId);
-  return signedInAt && { userId: session.userId, signedInAt };
+  return { userId: session.userId, signedInAt: () => sessionSignedInAt(session.accountId, session.sessionId) };
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;

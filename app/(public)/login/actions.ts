@@ -2,12 +2,9 @@
 
 import { publicAction } from "@/lib/forms/server-action";
 import { AuthError, CredentialsSignin } from "next-auth";
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { requestMeta } from "@/lib/http/request-meta";
-import { signOutSession } from "@/lib/sessions/sign-out";
-import { SECOND_STEP_DUE, signIn, signOut, SignInMustWait } from "@/lib/sign-in/nextauth";
-import { sessionActor } from "@/lib/sign-in/session-actor";
+import { SECOND_STEP_DUE, signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
+import { signOutBrowser } from "@/lib/sign-in/sign-out-browser";
 import type { FormState } from "@/lib/forms/form-state";
 import { providerDiscovery } from "@/lib/idp/discovery";
 import { signInOptions } from "@/lib/idp/sign-in-options";
@@ -71,8 +68,5 @@ export const signInWithProviderAction = publicAction(async (providerId: string, 
  * fresh sign-in): signs out, then the ordinary sign-in page, still on its way back to the app.
  */
 export const useAnotherAccountAction = publicAction(async (formData: FormData): Promise<void> => {
-  const actor = await sessionActor();
-  if (actor) await signOutSession(actor, requestMeta(await headers()));
-  // signed_out=1: behind a trusted proxy, the sign-in page must not sign the person straight back in.
-  await signOut({ redirectTo: `/login?${new URLSearchParams({ signed_out: "1", callbackUrl: localPath(formData.get("callbackUrl")) })}` });
+  await signOutBrowser({ callbackUrl: localPath(formData.get("callbackUrl")) });
 });
