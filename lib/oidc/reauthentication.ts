@@ -32,7 +32,8 @@ export function maxAgeExceeded(params: ReauthenticationParams, signedInAt: Date,
 /**
  * The authorization request begun at `startedAt` (epoch seconds: the interaction's iat) needs a sign-in
  * newer than the one at `signedInAt`. A sign-in since the request began always answers it (max_age=0
- * included): only such a sign-in counts, and the person isn't asked twice for one request.
+ * included): only such a sign-in counts, and the person isn't asked twice for one request. The start is
+ * known to the second, so a sign-in in the very second the request began counts too.
  */
 export function reauthenticationDue(request: { params: ReauthenticationParams; startedAt: number }, signedInAt: Date, now = Date.now()): boolean {
   if (seconds(signedInAt.getTime()) >= request.startedAt) return false;
