@@ -3,7 +3,8 @@
  * between the password and the app: a person who must set up two-factor
  * (Settings → Security requires it for their group) and must choose their own
  * password (an admin set it) does both and lands back at the app; next time
- * the password and an authenticator code take them there. Then the provider's
+ * the password and an authenticator code take them there, and when the app asks
+ * for a fresh sign-in (prompt=login), both again on the confirm page. Then the provider's
  * own pages (device code, consent) in the dashboard's themes and in German,
  * with axe and screenshots. Other ways in (LDAP, external provider, proxy
  * header): e2e/api/oidc-provider-sign-in-methods.spec.ts.
@@ -130,6 +131,24 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   const again = await oidc.authorizationCodeGrant(config, new URL(next.page.url()), second.checks);
   noteSecret(again.access_token);
   expect(again.claims()?.sub).toBe(person.id);
+
+  // The app asks this signed-in person for a fresh sign-in (prompt=login): the confirm page, the password, the second
+  // step again (though a session lives), then the app. A recovery code: both TOTP steps near now are spent.
+  await next.page.waitForTimeout(1_100);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const fresh = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: "openid email", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state, prompt: "login" });
+  await next.page.goto(fresh.href);
+  await expect(next.page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible({ timeout: 30_000 });
+  await next.page.getByLabel("Password").fill(person.password);
+  await next.page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(next.page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible({ timeout: 30_000 });
+  await next.page.getByLabel("Authentication code").fill(person.recoveryCodes[0]);
+  await next.page.getByRole("button", { name: "Verify" }).click();
+  await next.page.waitForURL((url) => url.href.startsWith(REDIRECT));
+  const confirmed = await oidc.authorizationCodeGrant(config, new URL(next.page.url()), { pkceCodeVerifier: verifier, expectedState: state });
+  noteSecret(confirmed.access_token);
+  expect(confirmed.claims()?.sub).toBe(person.id);
   await next.context.close();
 });
 

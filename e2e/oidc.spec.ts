@@ -2,8 +2,9 @@
  * Signing in to other apps through Latchkey, in Chromium (issue 15): a CLI
  * (openid-client) starts the device flow and polls while the person enters
  * the code on /device, sees which app asks, approves, and signs in on
- * Latchkey's own sign-in page on the way; and a web app's code flow where the
- * person isn't signed in yet lands back in the app after the sign-in page.
+ * Latchkey's own sign-in page on the way; a web app's code flow where the
+ * person isn't signed in yet lands back in the app after the sign-in page; and
+ * an app asking for a fresh sign-in (prompt=login) of someone signed in.
  */
 import { expect, test, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
@@ -11,7 +12,7 @@ import { bearer, call } from "./support/api";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
 import { expectAxeClean } from "./support/axe";
-import { expectToLandOn } from "./support/browser";
+import { expectToLandOn, signIn } from "./support/browser";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -128,5 +129,76 @@ test("code flow: someone not signed in signs in on Latchkey's page, allows the a
   const tokens = await oidc.authorizationCodeGrant(app, callback, { pkceCodeVerifier: verifier, expectedState: state });
   noteSecret(tokens.access_token);
   expect(tokens.claims()).toMatchObject({ sub: ownerId, email: OWNER.email, name: OWNER.name });
+  await context.close();
+});
+
+test("prompt=login: the signed-in person confirms it's them (a wrong password is refused), the app gets a fresh auth_time, and the old session ends", async ({ browser }) => {
+  const app = await relyingParty(await register({ name: "Gitea", type: "web", redirect_uris: [REDIRECT] }));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  const oldCookies = await context.cookies();
+  // The app's request begins in a later second than that sign-in (only a sign-in after the request counts, to the second).
+  await page.waitForTimeout(1_100);
+
+  const authorizeUrl = async (state: string, verifier: string) =>
+    oidc
+      .buildAuthorizationUrl(app, {
+        redirect_uri: REDIRECT,
+        scope: "openid profile email",
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: "S256",
+        state,
+        prompt: "login",
+      })
+      .toString();
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const askedAt = Math.floor(Date.now() / 1000);
+  await page.goto(await authorizeUrl(state, verifier));
+  await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
+  await expect(page.getByText("Gitea asks you to sign in again.")).toBeVisible();
+  await expect(page.getByText(OWNER.name)).toBeVisible();
+  await expect(page.getByLabel("Email or username")).toHaveValue(OWNER.email);
+  await expect(page.getByLabel("Email or username")).toHaveJSProperty("readOnly", true);
+  await expect(page.getByRole("button", { name: "Use another account" })).toBeVisible();
+  await expectAxeClean(page);
+  await page.screenshot({ path: test.info().outputPath("confirm-sign-in-desktop.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("confirm-sign-in-390.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // A wrong password: the sign-in form's own refusal, still on the confirm page, and nothing reaches the app.
+  await page.getByLabel("Password").fill("not the password at all");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByText("Invalid email or password")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
+
+  const reachedApp = page.waitForRequest((request) => request.url().startsWith(REDIRECT));
+  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  const callback = new URL((await reachedApp).url());
+  const tokens = await oidc.authorizationCodeGrant(app, callback, { pkceCodeVerifier: verifier, expectedState: state, maxAge: 60 });
+  noteSecret(tokens.access_token);
+  const claims = tokens.claims()!;
+  expect(claims.sub).toBe(ownerId);
+  expect(Number(claims.auth_time)).toBeGreaterThanOrEqual(askedAt);
+
+  // The confirmation was a new session: the browser's old cookie signs nobody in any more.
+  const stale = await browser.newContext();
+  await stale.addCookies(oldCookies);
+  const stalePage = await stale.newPage();
+  await stalePage.goto(instance.url("/"));
+  await expect(stalePage).toHaveURL(/\/login/);
+  await stale.close();
+
+  // "Use another account": signed out, the ordinary sign-in page, still on its way back to the app.
+  await page.waitForTimeout(1_100);
+  await page.goto(await authorizeUrl(oidc.randomState(), oidc.randomPKCECodeVerifier()));
+  await expectToLandOn(page, "Confirm it's you");
+  await page.getByRole("button", { name: "Use another account" }).click();
+  await expectToLandOn(page, "Sign in");
+  await expect(page).toHaveURL(/callbackUrl=%2Foidc%2Finteraction%2F/);
+  await expect(page.getByLabel("Email or username")).toHaveValue("");
   await context.close();
 });

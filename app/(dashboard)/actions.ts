@@ -4,22 +4,17 @@ import { publicAction, serverAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
-import { sessionActor } from "@/lib/sign-in/session-actor";
-import { signOut } from "@/lib/sign-in/nextauth";
+import { signOutBrowser } from "@/lib/sign-in/sign-out-browser";
 import type { SessionActor } from "@/lib/auth/actor";
 import { assertConfirmed, formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
-import { signOutSession } from "@/lib/sessions/sign-out";
 import { changeOwnPassword, changePasswordSchema } from "@/lib/users/password";
 import { localPath } from "@/lib/http/local-path";
 
 export const signOutAction = publicAction(async (): Promise<void> => {
-  const actor = await sessionActor();
-  if (actor) await signOutSession(actor, requestMeta(await headers()));
-  // signed_out=1: behind a trusted proxy, the sign-in page must not sign the person straight back in.
-  await signOut({ redirectTo: "/login?signed_out=1" });
+  await signOutBrowser();
 });
 
 export const changePasswordAction = serverAction({ needs: "own_account", duringPasswordChange: true }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {

@@ -13,7 +13,19 @@ import { useServerForm } from "@/components/ui/use-server-form";
  * LDAP users sign in with their directory username). The field keeps the
  * name "email": the server decides whom the identifier names.
  */
-export function LoginForm({ email, callbackUrl, passkeys = false }: { email?: string; callbackUrl?: string; usernames?: boolean; passkeys?: boolean }) {
+export function LoginForm({
+  email,
+  callbackUrl,
+  passkeys = false,
+  identifierFixed = false,
+}: {
+  email?: string;
+  callbackUrl?: string;
+  usernames?: boolean;
+  passkeys?: boolean;
+  /** Confirming who is signed in: the identifier is theirs, shown read-only ("Use another account" is the way to change it). */
+  identifierFixed?: boolean;
+}) {
   // Nothing typed here is work to lose: no question before leaving.
   const form = useServerForm(signInAction, { guardLeave: false });
   const state = form.state;
@@ -31,7 +43,8 @@ export function LoginForm({ email, callbackUrl, passkeys = false }: { email?: st
         autoCapitalize="none"
         spellCheck={false}
         required
-        defaultValue={form.values?.email ?? email}
+        readOnly={identifierFixed}
+        defaultValue={identifierFixed ? email : (form.values?.email ?? email)}
       />
       <PasswordField label={t("password")} name="password" autoComplete="current-password" required />
       <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("signingIn")}>

@@ -1,5 +1,6 @@
 /** The application resource as the REST API returns it (snake_case; never the secret's digest). */
 import { accessOf, type ApplicationRecord } from "./records";
+import { pkceRequired } from "./schemas";
 
 export function toApiApplication(app: ApplicationRecord) {
   return {
@@ -8,8 +9,8 @@ export function toApiApplication(app: ApplicationRecord) {
     type: app.type,
     client_id: app.clientId,
     has_client_secret: app.hasClientSecret,
-    /** Public apps (single-page, device) always use PKCE; web apps may. */
-    pkce_required: app.type !== "web",
+    /** Single-page apps must use PKCE; web apps may; device apps have no code flow, so it doesn't apply (./schemas.ts). */
+    pkce_required: pkceRequired(app.type),
     redirect_uris: app.redirectUris,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     allowed_groups: app.allowedGroups.map((g) => g.id),

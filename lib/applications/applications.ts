@@ -180,7 +180,7 @@ export async function rotateApplicationSecret(actor: Actor, id: string, meta: Re
   return write(actor, async (tx, me) => {
     assertCan(me, "applications:update", DENIED.update);
     const before = await loadApplicationRow(tx, actor.accountId, id);
-    if (before.type !== "web") throw new Conflict("Only web apps have a client secret: single-page and device apps sign in with PKCE");
+    if (before.type !== "web") throw new Conflict("Only web apps have a client secret: single-page apps sign in with PKCE, device apps with a code approved on another screen");
     const secret = mintSecretToken(TOKEN_PREFIXES.applicationSecret);
     await tx
       .update(applications)

@@ -26,6 +26,16 @@ export const REFRESH_TTL = { min: 300, max: 31_536_000, default: 2_592_000 } as 
  */
 export const DEFAULT_ID_TOKEN_ALG = "RS256" as const;
 
+/**
+ * Whether an app of this type must send PKCE: the apps that sign in with the code flow and no client secret
+ * (single-page / native). The provider demands it of every code flow without client authentication
+ * (lib/oidc/provider.ts pkce.required); a device app has no code flow at all (the device code grant only:
+ * lib/oidc/clients.ts), so PKCE never applies to it, and a web app authenticates with its secret (PKCE optional).
+ */
+export function pkceRequired(type: (typeof APPLICATION_TYPES)[number]): boolean {
+  return type === "spa";
+}
+
 /** A one-line explanation of each type (the form and the docs show it). */
 export const APPLICATION_TYPE_INFO: Record<(typeof APPLICATION_TYPES)[number], { label: string; explanation: string }> = {
   web: { label: "Web app", explanation: "A server-side app that keeps a client secret (Grafana, Gitea, oauth2-proxy)." },

@@ -214,7 +214,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "The owner role can't be assigned; transfer ownership instead": { key: "ownerRoleNotAssignable" },
   "The owner role can't be given to a new user": { key: "ownerRoleNotForNewUser" },
   "The type can't change": { key: "applicationTypeFixed" },
-  "Only web apps have a client secret: single-page and device apps sign in with PKCE": { key: "clientSecretWebOnly" },
+  "Only web apps have a client secret: single-page apps sign in with PKCE, device apps with a code approved on another screen": { key: "clientSecretWebOnly" },
   "Only the owner can reset the owner's two-factor sign-in": { key: "onlyOwnerResetsOwnerTwoFactor" },
   "This user holds permissions you don't; ask someone who holds them": { key: "holdsPermissionsYouDont" },
   "Someone this change affects holds permissions you don't; ask someone who holds them": { key: "affectsSomeoneWhoOutranks" },

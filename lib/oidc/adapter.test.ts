@@ -197,9 +197,14 @@ describe("oidc-provider adapter", () => {
     const refresh = new OidcAdapter("RefreshToken");
     await access.upsert("a-2", { grantId: "g-2" } as never, 60);
     await refresh.upsert("r-2", { grantId: "g-2" } as never, 60);
+    // An interaction naming the grant (the person's earlier grant for the app) is no credential of it: it stays, so a
+    // sign-in that switches person (the provider ends the old person's session and grants first) can still resume.
+    const interactions = new OidcAdapter("Interaction");
+    await interactions.upsert("int-2", { uid: "int-2", grantId: "g-2" } as never, 60);
     await access.revokeByGrantId("g-2");
     expect(await access.find("a-2")).toBeUndefined();
     expect(await refresh.find("r-2")).toBeUndefined();
+    expect(await interactions.find("int-2")).toMatchObject({ grantId: "g-2" });
     await access.upsert("a-3", { exp: Math.floor(Date.now() / 1000) + 3600 } as never, 1);
     await new Promise((r) => setTimeout(r, 1100));
     // The row's expiry wins over the payload's: the provider sees it expired.

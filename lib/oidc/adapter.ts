@@ -120,7 +120,10 @@ function prepareLookup(database: Db, column: Column): Lookup {
   };
 }
 
-/** Models whose rows name their grant (grant_id): on PostgreSQL their lookup by id brings the grant's row along. */
+/**
+ * Models whose rows name their grant (grant_id): revoking the grant deletes them, and on PostgreSQL their lookup by id
+ * brings the grant's row along.
+ */
 const GRANT_BOUND = new Set(["AccessToken", "RefreshToken", "AuthorizationCode", "DeviceCode", "BackchannelAuthenticationRequest"]);
 
 type WithGrant = Stored & { grantRow: Stored | null };
@@ -613,7 +616,9 @@ class DatabaseAdapter implements Adapter {
     const sealLater = Boolean(deferred && native);
     const values = {
       payloadCiphertext: sealLater ? "" : seal(),
-      grantId: payload.grantId ?? null,
+      // Only the grant's own credentials are filed under it (revokeByGrantId deletes by it): an interaction also names
+      // the person's earlier grant, and must outlive that grant's revocation (a sign-in switching person revokes it).
+      grantId: GRANT_BOUND.has(this.name) ? (payload.grantId ?? null) : null,
       userCode: payload.userCode ? modelDigest(payload.userCode) : null,
       uid: payload.uid ? modelDigest(payload.uid) : null,
       userId: payload.accountId ?? null,

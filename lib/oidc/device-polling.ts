@@ -1,9 +1,10 @@
 /**
- * A device polling for its pending code's tokens faster than the provider's interval (RFC 8628 §3.5:
- * 5 seconds when, as here, the device authorization names none) is told slow_down instead of
- * authorization_pending, and should add 5 seconds to its interval from then on. Each pending poll is
- * counted per device code (by its digest: the code is a secret) in the database, so every replica
- * answers alike; a poll that gets anything else (tokens, access_denied, expired_token) isn't counted.
+ * How often a device may poll for its pending code's tokens: the device authorization's answer says
+ * `interval` (RFC 8628 §3.2), and a poll sooner than that after the last (§3.5) is told slow_down instead
+ * of authorization_pending (the device should add 5 seconds to its interval from then on). Both from the
+ * one limit (lib/security/limits.ts oidcDevicePollLimit). Each pending poll is counted per device code
+ * (by its digest: the code is a secret) in the database, so every replica answers alike; a poll that gets
+ * anything else (tokens, access_denied, expired_token) isn't counted.
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -20,14 +21,26 @@ function pendingDeviceCode(ctx: KoaContextWithOIDC): string | undefined {
   return body?.error === "authorization_pending" ? params.device_code : undefined;
 }
 
-/** The provider middleware that answers a too-early poll of a pending device code with slow_down. */
+/** A device authorization's answer (oidc-provider's, which names no interval). */
+function deviceAuthorization(ctx: KoaContextWithOIDC): Record<string, unknown> | undefined {
+  const body = ctx.body as Record<string, unknown> | undefined;
+  return ctx.oidc?.route === "device_authorization" && ctx.status === 200 && typeof body?.device_code === "string" ? body : undefined;
+}
+
+/** The provider middleware that states the polling interval, and answers a too-early poll of a pending device code with slow_down. */
 export function slowDownEarlyPolls() {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     await next();
+    const limit = oidcDevicePollLimit();
+    const started = deviceAuthorization(ctx);
+    if (started) {
+      started.interval = limit.durationSeconds;
+      return;
+    }
     const deviceCode = pendingDeviceCode(ctx);
     if (!deviceCode) return;
     try {
-      await consumeRateLimit(oidcDevicePollLimit(), crypto.createHash("sha256").update(deviceCode).digest("base64url"));
+      await consumeRateLimit(limit, crypto.createHash("sha256").update(deviceCode).digest("base64url"));
     } catch (err) {
       if (!(err instanceof RateLimited)) throw err;
       ctx.body = { error: "slow_down", error_description: "You are polling too quickly: add 5 seconds to the interval between polls" };

@@ -41,6 +41,13 @@ const FIXED = new Set<string>([
 // (/oidc/reg/:id), and Latchkey's own interaction pages (/oidc/interaction/:uid, …/consent).
 const WITH_ID = new RegExp(`^(?:${PROVIDER_ROUTES.authorization}|${DEVICE_PATH}|${PROVIDER_ROUTES.registration})/${UID}$|^${OIDC_PREFIX}/interaction/${UID}(?:/consent)?$`);
 
+const INTERACTION_PAGE = new RegExp(`^${OIDC_PREFIX}/interaction/(${UID})$`);
+
+/** The uid of the interaction a local path (a sign-in's callbackUrl) returns to, or null when it is no interaction's. */
+export function interactionUidOf(path: string): string | null {
+  return INTERACTION_PAGE.exec(path)?.[1] ?? null;
+}
+
 /**
  * Whether a path the provider owns is written exactly as one of its routes. oidc-provider's router also
  * answers "/oidc/TOKEN" and "/oidc/token/"; every rule Latchkey keeps by path (guessing limits, the token

@@ -30,6 +30,7 @@ import { instanceAccountId } from "@/lib/instance/account";
 import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
+import { maxAgeExceeded } from "./reauthentication";
 import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey } from "./request-scope";
 import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
@@ -80,7 +81,8 @@ function ttlFromClient(key: string, fallback: number) {
  * The login prompt is always asked (so Latchkey's interaction decides, and records, each sign-in), unless this
  * request is the return from that interaction, or a silent one (prompt=none: an app renewing its sign-in in a
  * hidden frame, as NetBird's dashboard does) from a browser whose provider session and live Latchkey session are
- * the same person, who may still use the app. A silent request that can't be answered so gets login_required.
+ * the same person, who may still use the app, and whose sign-in is no older than the request's max_age. A silent
+ * request that can't be answered so gets login_required.
  */
 function policy() {
   const { Check, base } = interactionPolicy;
@@ -94,11 +96,19 @@ function policy() {
   return prompts;
 }
 
-/** The provider session's person is the browser's live Latchkey session's, and may use the app (findAccount found them). */
+/**
+ * The provider session's person is the browser's live Latchkey session's, may use the app (findAccount found them),
+ * and signed in to that session recently enough for the request's max_age (./reauthentication.ts).
+ */
 async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   const accountId = ctx.oidc.session?.accountId;
   if (!accountId || !ctx.oidc.account) return false;
-  return (await currentScope()?.signedInForApps?.()) === accountId;
+  const live = await currentScope()?.signedInForApps?.();
+  if (live?.userId !== accountId) return false;
+  const params = ctx.oidc.params ?? {};
+  if (params.max_age === undefined) return true;
+  const signedInAt = await live.signedInAt();
+  return signedInAt !== null && !maxAgeExceeded(params, signedInAt);
 }
 
 /** One of ./pages.ts's pages as the answer, under their policy (no script: app-sign-in-http.ts keeps it). */
@@ -115,6 +125,10 @@ function configuration(jwks: object[]): Configuration {
     jwks: { keys: jwks as NonNullable<Configuration["jwks"]>["keys"] },
     cookies: { keys: [cookieKey] },
     claims: {
+      // oidc-provider lists `sid` among the claims by default, but puts it in an ID token only for back-channel logout
+      // (off) or the claims parameter (off): never here. false drops it from discovery's claims_supported (null would
+      // keep it, and a list would make it a scope).
+      sid: false as never,
       openid: ["sub"],
       profile: ["name", "preferred_username"],
       email: ["email", "email_verified"],
@@ -131,6 +145,8 @@ function configuration(jwks: object[]): Configuration {
     // why); the client metadata (./clients.ts) carries the app's choice, this is only the fallback.
     clientDefaults: { id_token_signed_response_alg: "RS256", grant_types: ["authorization_code"], response_types: ["code"] },
     extraClientMetadata: { properties: ["urn:latchkey:access_token_ttl", "urn:latchkey:refresh_token_ttl"] },
+    // Every code flow without client authentication: the single-page apps (what the API's pkce_required says:
+    // lib/applications/schemas.ts pkceRequired; a device app, the other kind without a secret, has no code flow).
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
     routes: PROVIDER_ROUTES,
     // Always Latchkey's interaction, even without a session cookie (when it only sends the browser on to /login): the

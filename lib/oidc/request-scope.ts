@@ -34,12 +34,15 @@ export type DeferredWrite = (tx: Tx) => Promise<void>;
  */
 export type AloneStatement = { alone?: (q: Tx) => Promise<void> };
 
+/** A live Latchkey session's person, and when that session was signed in to (read only when asked: a max_age to check; null when it ended). */
+export type SignedInForApps = { userId: string; signedInAt: () => Promise<Date | null> };
+
 export type RequestScope = {
   memo: Map<string, Promise<unknown>>;
   /** Asked before the provider uses a client (./attempt-limits.ts: has it used up its failures?). */
   beforeClient?: (clientId: string) => Promise<void>;
-  /** The user id of the request's live Latchkey session if it may sign in to apps as it is, else null (lib/sign-in/app-sign-in-http.ts). */
-  signedInForApps?: () => Promise<string | null>;
+  /** The request's live Latchkey session if it may sign in to apps as it is, else null (lib/sign-in/app-sign-in-http.ts). */
+  signedInForApps?: () => Promise<SignedInForApps | null>;
   /** Guessing limits' counters (store keys) to read with the cache versions (./request-start.ts; ./attempt-limits.ts names them). */
   startCounterKeys: string[];
   /** Those counters as read, once the cache versions were (absent before, or when the database reads them apart). */

@@ -274,7 +274,7 @@ export const applicationSchema = z
     type: z.enum(["web", "spa", "device"]),
     client_id: z.string(),
     has_client_secret: z.boolean(),
-    pkce_required: z.boolean(),
+    pkce_required: z.boolean().describe("Whether the app must send PKCE (S256) in the code flow: true for single-page apps; false for web apps (optional) and device apps (no code flow)"),
     redirect_uris: z.array(z.string()),
     post_logout_redirect_uris: z.array(z.string()),
     allowed_groups: z.array(z.string()).describe('Group ids whose members may sign in (access "groups"); empty when access is "everyone" or "nobody"'),

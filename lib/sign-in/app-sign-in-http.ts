@@ -21,7 +21,8 @@ import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, messagePage, PAGE_POLICY, viewerFor } from "@/lib/oidc/pages";
 import { isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
-import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope } from "@/lib/oidc/request-scope";
+import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, type SignedInForApps } from "@/lib/oidc/request-scope";
+import { sessionSignedInAt } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
 import { browserSession } from "./browser-session";
@@ -94,6 +95,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     session: await browserSession(webHeaders(req)),
     clientId: String(details.params.client_id ?? ""),
     requestedScope: String(details.params.scope ?? ""),
+    reauthentication: { params: details.params, startedAt: details.iat },
     grantId: details.grantId,
     consent: choice === "allow" ? "allow" : choice === "deny" ? "deny" : undefined,
     meta: requestMeta(webHeaders(req)),
@@ -115,6 +117,10 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
   switch (outcome.kind) {
     case "sign_in":
       send(res, 303, "text/plain", "", { location: signInLocation(uid, details.params.login_hint) });
+      return;
+    case "reauthenticate":
+      // The sign-in page sees the live session and this interaction's request, and asks the person to confirm it's them.
+      send(res, 303, "text/plain", "", { location: signInLocation(uid, undefined) });
       return;
     case "must_change_password":
       // The person comes back here after choosing their password (the page and its action keep the way back).
@@ -154,12 +160,14 @@ async function liveSession(req: IncomingMessage): Promise<string | null> {
 }
 
 /**
- * The user id of the request's live Latchkey session when it may sign in to apps as it is, or null: a person who
- * must first choose a new password is sent to do so by the interaction, so a silent sign-in can't pass them.
+ * The request's live Latchkey session's user id (and how to read when it was signed in to) when it may sign in to
+ * apps as it is, or null: a person who must first choose a new password is sent to do so by the interaction, so a
+ * silent sign-in can't pass them.
  */
-async function signedInForApps(req: IncomingMessage): Promise<string | null> {
+async function signedInForApps(req: IncomingMessage): Promise<SignedInForApps | null> {
   const session = await requestSession(req);
-  return session && !session.mustChangePassword ? session.userId : null;
+  if (!session || session.mustChangePassword) return null;
+  return { userId: session.userId, signedInAt: () => sessionSignedInAt(session.accountId, session.sessionId) };
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -284,6 +292,10 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== "end_session_confirm" || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
+    // oidc-provider's own logout of its session when the interaction signed someone else in (a person asked to
+    // confirm it's them signed in as another: an auto-submitted form, then back to the authorization's resume): the
+    // Latchkey session is already the new person's, and stays.
+    if (RESUME.test(new URL(ctx.response.get("Location"), provider.issuer).pathname)) return;
     const session = await providerRequestSession(ctx.req);
     if (session) await signOutSession(session, providerRequestMeta(ctx.req));
     // Under the name the browser holds it (./auth-cookies.ts), with what a "__Host-" cookie's clearing needs

@@ -1,7 +1,7 @@
 /**
  * What relying parties in the wild send to Latchkey's OpenID provider, answered as they expect: silent
- * renewal (prompt=none) from a signed-in browser, auth_time when they ask max_age, the sign-in page
- * prefilled from login_hint, a device code typed loosely and denied,
+ * renewal (prompt=none) from a signed-in browser, auth_time when they ask max_age, a fresh sign-in when
+ * they ask prompt=login or a max_age the session is older than, the sign-in page prefilled from login_hint, a device code typed loosely and denied,
  * a device polling too fast, a single-page app calling from its own origin. The whole flow runs through oidcRequestHandler on a loopback server whose
  * address is the issuer, with openid-client as the app and fetch with a cookie jar as the browser.
  */
@@ -11,6 +11,7 @@ import { eq } from "drizzle-orm";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication } from "@/lib/applications/applications";
+import { toApiApplication } from "@/lib/applications/api-shape";
 import { createApplicationSchema } from "@/lib/applications/schemas";
 import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { listEvents } from "@/lib/audit/events";
@@ -23,9 +24,13 @@ import { sessionSecret } from "@/lib/crypto/keys";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { sessions, users } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
-import { META, startSession } from "@/test/factories";
+import { createUser, META, startSession } from "@/test/factories";
+import { resolveSession, sessionSignedInAt } from "@/lib/sessions/sessions";
 import { oidcRequestHandler } from "./app-sign-in-http";
 import { SESSION_COOKIE } from "./auth-cookies";
+import { endReplacedSession } from "./browser-session";
+import { signInWithPassword, SignInFailed } from "./password-sign-in";
+import { confirmSignInFor } from "./reauthentication";
 import { encodeSessionToken } from "./session-token";
 
 const REDIRECT = "http://127.0.0.1:9/callback";
@@ -63,11 +68,16 @@ afterAll(async () => {
 
 const relyingParty = (clientId: string) => oidc.discovery(new URL(base), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
 
+/** The session cookie of session `sessionId` of user `userId`, as Auth.js sets it. */
+async function sessionCookie(sessionId: string, userId: string): Promise<string> {
+  const token = await encodeSessionToken({ token: { sid: sessionId, sub: userId }, secret: sessionSecret(), salt: SESSION_COOKIE, maxAge: 3600 });
+  return `${SESSION_COOKIE}=${token}`;
+}
+
 /** A browser holding a fresh Latchkey session of the owner (begun at `signedInAt`), and its session id. */
 async function signedInBrowser(signedInAt?: Date): Promise<{ jar: string[]; sessionId: string }> {
   const { sessionId } = await startSession(owner, signedInAt);
-  const token = await encodeSessionToken({ token: { sid: sessionId, sub: owner.id }, secret: sessionSecret(), salt: SESSION_COOKIE, maxAge: 3600 });
-  return { jar: [`${SESSION_COOKIE}=${token}`], sessionId };
+  return { jar: [await sessionCookie(sessionId, owner.id)], sessionId };
 }
 
 /** The activity log's sign-ins to the single-page app, newest first. */
@@ -77,19 +87,41 @@ async function signInEvents() {
   return (await listEvents(await startSession(owner), filters)).events.filter((e) => (e.details as { client_id?: string }).client_id === clientId);
 }
 
+/** The cookies an answer sets, kept in the jar as a browser keeps them (a cleared one stays, empty: it is sent as nothing). */
+function keepCookies(jar: string[], res: Response): void {
+  for (const set of res.headers.getSetCookie()) {
+    const pair = set.split(";", 1)[0];
+    const name = pair.slice(0, pair.indexOf("="));
+    jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${name}=`)), pair);
+  }
+}
+
+/** The form a page submits by itself on load (oidc-provider's form_post pages): where it posts, and its hidden fields. */
+function autoSubmittedForm(html: string): { action: string; fields: URLSearchParams } | null {
+  if (!html.includes("document.forms[0].submit()")) return null;
+  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1];
+  if (!action) return null;
+  const fields = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]] as [string, string]));
+  return { action, fields };
+}
+
 /** Follows the browser's redirects within Latchkey, keeping its cookies; returns where it was sent outside it. */
 async function browse(url: URL, jar: string[]): Promise<URL> {
   let next = url;
   for (let hop = 0; hop < 8; hop += 1) {
     const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
-    for (const set of res.headers.getSetCookie()) {
-      const pair = set.split(";", 1)[0];
-      const name = pair.slice(0, pair.indexOf("="));
-      jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${name}=`)), pair);
-    }
+    keepCookies(jar, res);
     const body = await res.text();
     const location = res.headers.get("location");
-    if (!location) throw new Error(`no redirect: ${res.status} ${body.slice(0, 200)}`);
+    const posted = location ? null : autoSubmittedForm(body);
+    if (posted) {
+      // The provider's auto-submitted form (its logout of the provider session before another person's sign-in): as a browser submits it.
+      const answer = await fetch(posted.action, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: posted.fields });
+      keepCookies(jar, answer);
+      next = new URL(answer.headers.get("location") ?? "", posted.action);
+      continue;
+    }
+    if (!location) throw new Error(`no redirect: ${res.status} ${body.replace(/<style>[^]*<\/style>/, "").slice(0, 3000)}`);
     const target = new URL(location, next);
     if (target.origin !== base || target.pathname === "/login") return target;
     next = target;
@@ -97,12 +129,16 @@ async function browse(url: URL, jar: string[]): Promise<URL> {
   throw new Error("too many redirects");
 }
 
-/** An app's authorization request (code + PKCE, state, nonce) in the browser; the tokens when it came back with a code. */
+/**
+ * An app's authorization request (code + PKCE, state, nonce) in the browser; the tokens when it came back with a
+ * code (there, or at `back`: where the browser was sent after signing in on the way).
+ */
 async function authorize(jar: string[], extra: Record<string, string> = {}, app = rp) {
   const verifier = oidc.randomPKCECodeVerifier();
   const url = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce", ...extra });
   const landed = await browse(url, jar);
-  const exchange = () => oidc.authorizationCodeGrant(app, landed, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce", maxAge: extra.max_age ? Number(extra.max_age) : undefined });
+  const exchange = (back = landed) =>
+    oidc.authorizationCodeGrant(app, back, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce", maxAge: extra.max_age ? Number(extra.max_age) : undefined });
   return { landed, exchange };
 }
 
@@ -180,18 +216,121 @@ describe("errors go back to the app with its state", () => {
 });
 
 describe("max_age and auth_time", () => {
-  it("auth_time is when the person signed in to Latchkey, not when the app asked", async () => {
+  it("auth_time is when the person signed in to Latchkey, not when the app asked; a max_age the session is within asks nothing", async () => {
     const signedInAt = new Date(Date.now() - 20 * 60 * 1000);
     const { jar } = await signedInBrowser(signedInAt);
-    const { exchange } = await authorize(jar, { max_age: "3600" });
+    const { landed, exchange } = await authorize(jar, { max_age: "3600" });
+    expect(`${landed.origin}${landed.pathname}`).toBe(REDIRECT);
     const claims = (await exchange()).claims()!;
     expect(claims.auth_time).toBe(Math.floor(signedInAt.getTime() / 1000));
   });
+});
 
-  it("an app asking max_age shorter than the session's age sees that nobody signed in again (openid-client refuses it)", async () => {
-    const { jar } = await signedInBrowser(new Date(Date.now() - 20 * 60 * 1000));
-    const { exchange } = await authorize(jar, { max_age: "60" });
-    await expect(exchange()).rejects.toThrow(/timestamp claim value failed/);
+describe("a fresh sign-in (prompt=login, max_age older than the session)", () => {
+  const PASSWORD = "a long and unusual passphrase";
+  const TWENTY_MINUTES_AGO = () => new Date(Date.now() - 20 * 60 * 1000);
+
+  /**
+   * What the confirm page's sign-in does for the browser: Auth.js signs in with the password (a new session),
+   * ends the browser's previous session and sets the new cookie. The new session's id.
+   */
+  async function signInAgain(jar: string[], identifier: string, password: string): Promise<string> {
+    const signedIn = await signInWithPassword(identifier, password, META);
+    await endReplacedSession(new Headers({ cookie: jar.join("; ") }), signedIn.sessionId);
+    jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${SESSION_COOKIE}=`)), await sessionCookie(signedIn.sessionId, signedIn.userId));
+    return signedIn.sessionId;
+  }
+
+  /** The sign-in page the app's request was sent to, asking to confirm; the interaction it returns to. */
+  function confirmPage(landed: URL): URL {
+    expect(landed.pathname).toBe("/login");
+    const callbackUrl = landed.searchParams.get("callbackUrl") ?? "";
+    expect(callbackUrl).toMatch(/^\/oidc\/interaction\//);
+    return new URL(callbackUrl, base);
+  }
+
+  it("prompt=login: the sign-in page asks the signed-in person to confirm; after a new sign-in the app gets a code with its auth_time", async () => {
+    const { jar, sessionId } = await signedInBrowser(TWENTY_MINUTES_AGO());
+    const { landed, exchange } = await authorize(jar, { prompt: "login" });
+    const interaction = confirmPage(landed);
+    // The page's question: which app asks, for whom.
+    const actor = (await resolveSession(sessionId))!;
+    expect(await confirmSignInFor(actor, interaction.pathname)).toMatchObject({
+      appName: "NetBird dashboard",
+      person: { name: "Olive Owner", identifier: "owner@example.com" },
+      methods: { form: true, providerIds: [] },
+    });
+    const before = await signInEvents();
+    const fresh = await signInAgain(jar, "owner@example.com", PASSWORD);
+    // The re-authentication is a new session; the old one ended with it.
+    expect(await resolveSession(sessionId)).toBeNull();
+    const back = await browse(interaction, jar);
+    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
+    const claims = (await exchange(back)).claims()!;
+    expect(claims.sub).toBe(owner.id);
+    expect(claims.auth_time).toBe(Math.floor((await sessionSignedInAt(owner.accountId, fresh))!.getTime() / 1000));
+    expect(claims.auth_time).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 5);
+    expect(await signInEvents()).toHaveLength(before.length + 1);
+  });
+
+  it("max_age the session is older than: a new sign-in first, and openid-client accepts the ID token's auth_time", async () => {
+    const { jar, sessionId } = await signedInBrowser(TWENTY_MINUTES_AGO());
+    const { landed, exchange } = await authorize(jar, { max_age: "60" });
+    const interaction = confirmPage(landed);
+    expect(await confirmSignInFor((await resolveSession(sessionId))!, interaction.pathname)).toMatchObject({ appName: "NetBird dashboard" });
+    await signInAgain(jar, "owner", PASSWORD);
+    const back = await browse(interaction, jar);
+    // authorizationCodeGrant checks auth_time + max_age against now (it refused the old auth_time).
+    const claims = (await exchange(back)).claims()!;
+    expect(claims.sub).toBe(owner.id);
+    expect(Number(claims.auth_time)).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 60);
+  });
+
+  it("a session begun before the request, however recently, doesn't count for prompt=login", async () => {
+    const { jar, sessionId } = await signedInBrowser(new Date(Date.now() - 5_000));
+    const { landed } = await authorize(jar, { prompt: "login" });
+    confirmPage(landed);
+    expect(await resolveSession(sessionId)).not.toBeNull();
+  });
+
+  it("a wrong password on the confirm page is refused as any wrong password, and the app gets no code: it is asked again", async () => {
+    const { jar, sessionId } = await signedInBrowser(TWENTY_MINUTES_AGO());
+    const { landed } = await authorize(jar, { prompt: "login" });
+    const interaction = confirmPage(landed);
+    await expect(signInAgain(jar, "owner@example.com", "not the passphrase")).rejects.toBeInstanceOf(SignInFailed);
+    const again = await browse(interaction, jar);
+    expect(again.pathname).toBe("/login");
+    expect(again.searchParams.get("callbackUrl")).toBe(interaction.pathname);
+    expect(again.searchParams.has("code")).toBe(false);
+    // The session the browser held is untouched: still asked to confirm.
+    expect(await confirmSignInFor((await resolveSession(sessionId))!, interaction.pathname)).not.toBeNull();
+  });
+
+  it("signing in again as someone else: the app gets that person, nothing of the one signed in before", async () => {
+    const mia = await createUser(owner.accountId, { email: "mia.reauth@example.com", name: "Mia Meyer", password: "another long passphrase here" });
+    const { jar } = await signedInBrowser(TWENTY_MINUTES_AGO());
+    await (await authorize(jar)).exchange();
+    const { landed, exchange } = await authorize(jar, { prompt: "login" });
+    const interaction = confirmPage(landed);
+    await signInAgain(jar, "mia.reauth@example.com", "another long passphrase here");
+    const back = await browse(interaction, jar);
+    const tokens = await exchange(back);
+    expect(tokens.claims()).toMatchObject({ sub: mia.id, name: "Mia Meyer" });
+    expect(await oidc.fetchUserInfo(rp, tokens.access_token, mia.id)).toMatchObject({ sub: mia.id, name: "Mia Meyer" });
+    // A silent renewal afterwards is Mia's too.
+    const silent = await authorize(jar, { prompt: "none" });
+    expect((await silent.exchange()).claims()?.sub).toBe(mia.id);
+  });
+
+  it("prompt=none with a max_age the session is older than: login_required, never a silent code; within it, a code", async () => {
+    const { jar } = await signedInBrowser(TWENTY_MINUTES_AGO());
+    await (await authorize(jar)).exchange();
+    const { landed } = await authorize(jar, { prompt: "none", max_age: "60" });
+    expect(`${landed.origin}${landed.pathname}`).toBe(REDIRECT);
+    expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+    const within = await authorize(jar, { prompt: "none", max_age: "3600" });
+    expect(within.landed.searchParams.get("error")).toBeNull();
+    expect((await within.exchange()).claims()?.sub).toBe(owner.id);
   });
 });
 
@@ -246,6 +385,13 @@ describe("device flow", () => {
     await expect(oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 })).rejects.toMatchObject({ error: "access_denied" });
   });
 
+  it("the device authorization says how often to poll: every 5 seconds, the interval slow_down enforces", async () => {
+    const body = new URLSearchParams({ client_id: cli.clientMetadata().client_id, scope: "openid" });
+    const res = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ device_code: expect.any(String), interval: 5 });
+  });
+
   it("a pending device polled again within 5 seconds gets slow_down; after the interval, authorization_pending again", async () => {
     const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
     const poll = async () => {
@@ -257,6 +403,46 @@ describe("device flow", () => {
     expect(await poll()).toEqual({ status: 400, error: "slow_down" });
     await new Promise((resolve) => setTimeout(resolve, 5_100));
     expect(await poll()).toEqual({ status: 400, error: "authorization_pending" });
+  });
+});
+
+describe("discovery", () => {
+  it("lists only the claims ID tokens carry: no sid (no front- or back-channel logout is offered), and sid is in no ID token", async () => {
+    const metadata = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(metadata.claims_supported).toEqual(expect.arrayContaining(["sub", "auth_time", "iss", "name", "email", "groups", "roles"]));
+    expect(metadata.claims_supported).not.toContain("sid");
+    for (const key of ["frontchannel_logout_supported", "backchannel_logout_supported", "check_session_iframe"]) expect(metadata).not.toHaveProperty(key);
+    const { jar } = await signedInBrowser();
+    const claims = (await (await authorize(jar, { max_age: "3600" })).exchange()).claims()!;
+    expect(claims).not.toHaveProperty("sid");
+    // auth_time is issued (when the app asks max_age).
+    expect(claims).toHaveProperty("auth_time");
+  });
+});
+
+describe("PKCE", () => {
+  it("the applications API's pkce_required is what the provider enforces, for each type of app", async () => {
+    const inputs = {
+      web: { name: "Grafana (PKCE check)", type: "web", redirect_uris: [REDIRECT] },
+      spa: { name: "Dashboard (PKCE check)", type: "spa", redirect_uris: [REDIRECT] },
+      device: { name: "CLI (PKCE check)", type: "device" },
+    } as const;
+    const seen: Record<string, { pkce_required: boolean; answer: string }> = {};
+    for (const [type, input] of Object.entries(inputs)) {
+      const { application } = await createApplication(await startSession(owner), createApplicationSchema.parse(input), META);
+      // A code flow without code_challenge, from a browser without a session.
+      const query = new URLSearchParams({ client_id: application.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "openid", state: "st4te" });
+      const res = await fetch(`${base}/oidc/auth?${query}`, { redirect: "manual" });
+      const location = new URL(res.headers.get("location") ?? "/none", base);
+      const answer =
+        res.status !== 303 ? `no code flow (${res.status})` : location.searchParams.get("error_description") ?? (location.pathname === "/login" ? "sign in" : location.pathname);
+      seen[type] = { pkce_required: toApiApplication(application).pkce_required, answer };
+    }
+    expect(seen).toEqual({
+      web: { pkce_required: false, answer: "sign in" },
+      spa: { pkce_required: true, answer: "Authorization Server policy requires PKCE to be used for this request" },
+      device: { pkce_required: false, answer: "no code flow (400)" },
+    });
   });
 });
 

@@ -7,6 +7,10 @@
  *  - a person who may not use the app (blocked, service user, awaiting
  *    approval, outside the app's allowed groups): refused, the app is told
  *    access_denied;
+ *  - the app asks for a fresh sign-in (prompt=login, or a max_age the session's
+ *    sign-in is older than: lib/oidc/reauthentication.ts) and nobody signed in
+ *    since the request began: /login again, where the page asks the signed-in
+ *    person to confirm it's them (lib/sign-in/reauthentication.ts);
  *  - the app requires consent and the person hasn't granted these scopes:
  *    the consent page;
  *  - otherwise: finished at once, nothing asked.
@@ -21,6 +25,7 @@ import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { recordEvent } from "@/lib/audit/record";
 import { usableUser } from "@/lib/oidc/accounts";
 import { grantedScopes } from "@/lib/oidc/grants";
+import { reauthenticationDue, type ReauthenticationParams } from "@/lib/oidc/reauthentication";
 import { writeInRequest } from "@/lib/oidc/request-scope";
 import { personForApp, SCOPES } from "@/lib/oidc/provider";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
@@ -31,6 +36,8 @@ export type AppSignInRequest = {
   clientId: string;
   /** The scopes the app asked for (the authorization request's scope). */
   requestedScope: string;
+  /** The authorization request's prompt and max_age, and when it began (the interaction's iat, epoch seconds). */
+  reauthentication: { params: ReauthenticationParams; startedAt: number };
   /** The interaction's grant, if the provider already has one for this person and app. */
   grantId?: string;
   /** The person's answer on the consent page, when this is that answer. */
@@ -40,6 +47,7 @@ export type AppSignInRequest = {
 
 export type AppSignInOutcome =
   | { kind: "sign_in" }
+  | { kind: "reauthenticate" }
   | { kind: "must_change_password" }
   | { kind: "consent"; appName: string; scopes: string[] }
   | { kind: "finish"; result: InteractionResults };
@@ -97,6 +105,12 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
     return deny(`You don't have access to ${app.name}. Ask your administrator.`);
   }
 
+  // The person authenticated when their Latchkey session began, not now: the ID token's auth_time says so, and an
+  // app asking for a newer sign-in than that gets one first (a new session, whose start is then the auth_time).
+  const signedInAt = await sessionSignedInAt(session.accountId, session.sessionId);
+  if (!signedInAt) return { kind: "sign_in" };
+  if (reauthenticationDue(request.reauthentication, signedInAt)) return { kind: "reauthenticate" };
+
   const scopes = scopesOf(request.requestedScope);
   if (app.requireConsent) {
     if (request.consent === "deny") {
@@ -113,10 +127,7 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
 
   const grantId = await grantFor(provider, session, app.clientId, scopes, request.grantId);
   await record(app, session.userId, APPLICATION_SIGN_IN, { scopes }, meta);
-  // The person authenticated when their Latchkey session began, not now: the ID token's auth_time says so (an app
-  // asking max_age or prompt=login sees that nobody signed in again).
-  const signedInAt = await sessionSignedInAt(session.accountId, session.sessionId);
-  const ts = Math.floor((signedInAt ?? new Date()).getTime() / 1000);
+  const ts = Math.floor(signedInAt.getTime() / 1000);
   return {
     kind: "finish",
     result: { login: { accountId: session.userId, remember: true, ts }, consent: { grantId } },

@@ -11,7 +11,8 @@ import { getToken } from "next-auth/jwt";
 import type { SessionActor } from "@/lib/auth/actor";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { resolveSession } from "@/lib/sessions/sessions";
-import { secureCookieFor } from "@/lib/http/request-meta";
+import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
+import { signOutSession } from "@/lib/sessions/sign-out";
 import { proxyStillNames } from "@/lib/idp/trusted-header";
 import { sessionCookieName } from "./auth-cookies";
 import { decodeSessionToken } from "./session-token";
@@ -37,4 +38,15 @@ export async function browserSession(headers: Headers, secure = secureCookieFor(
   const sid = token?.sid;
   if (token?.proxy && !proxyStillNames(token.proxy, (name) => headers.get(name))) return null;
   return typeof sid === "string" ? resolveSession(sid) : null;
+}
+
+/**
+ * A sign-in in a browser that still holds a live Latchkey session (an app asked the person to confirm it's them:
+ * ./reauthentication.ts) starts a new session that replaces it: the new cookie overwrites the old one, and the old
+ * session ends here too (recorded as its sign-out), so a copy of its cookie is worthless and the person's session
+ * list shows one browser once. Called by every sign-in as it sets its cookie (./nextauth.ts).
+ */
+export async function endReplacedSession(headers: Headers, newSessionId: string, secure = secureCookieFor(headers)): Promise<void> {
+  const previous = await browserSession(headers, secure);
+  if (previous && previous.sessionId !== newSessionId) await signOutSession(previous, requestMeta(headers, secure));
 }

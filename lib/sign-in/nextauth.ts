@@ -33,6 +33,7 @@ import { completeSecondStepWithPasskey, PasskeyNotAccepted } from "@/lib/mfa/sec
 import { resolveSession } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { authJsCookies } from "./auth-cookies";
+import { endReplacedSession } from "./browser-session";
 import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
@@ -232,8 +233,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
       },
       async jwt({ token, user }) {
         // Only the session id goes into the cookie (and, signed in by the proxy header, a digest of whom it
-        // named): no name, email or role.
-        if (user?.sessionId) return { sid: user.sessionId, sub: user.id, ...(user.proxy ? { proxy: user.proxy } : {}) };
+        // named): no name, email or role. The browser's previous session, if it still had one, ends.
+        if (user?.sessionId) {
+          await endReplacedSession(request?.headers ?? (await headers()), user.sessionId, secure);
+          return { sid: user.sessionId, sub: user.id, ...(user.proxy ? { proxy: user.proxy } : {}) };
+        }
         // A cookie whose session row is gone, expired, or whose user is blocked
         // or deleted is no session: null makes Auth.js answer "no session" and
         // clear the cookie instead of re-issuing it with a fresh expiry.

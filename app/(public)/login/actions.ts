@@ -4,6 +4,7 @@ import { publicAction } from "@/lib/forms/server-action";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { SECOND_STEP_DUE, signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
+import { signOutBrowser } from "@/lib/sign-in/sign-out-browser";
 import type { FormState } from "@/lib/forms/form-state";
 import { providerDiscovery } from "@/lib/idp/discovery";
 import { signInOptions } from "@/lib/idp/sign-in-options";
@@ -60,4 +61,12 @@ export const signInWithProviderAction = publicAction(async (providerId: string, 
   // Auth.js answers a failure with a link to our error page; say it here, beside the button.
   if (/\/login\?(.*&)?error=/.test(next)) return failed;
   redirect(next);
+});
+
+/**
+ * "Use another account" on the page that asks a signed-in person to confirm it's them (an app asked for a
+ * fresh sign-in): signs out, then the ordinary sign-in page, still on its way back to the app.
+ */
+export const useAnotherAccountAction = publicAction(async (formData: FormData): Promise<void> => {
+  await signOutBrowser({ callbackUrl: localPath(formData.get("callbackUrl")) });
 });

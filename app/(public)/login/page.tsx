@@ -3,11 +3,13 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { AuthCard } from "@/components/auth/auth-card";
+import { ConfirmSignInCard } from "@/components/auth/confirm-sign-in";
 import { LoginForm } from "@/components/auth/login-form";
 import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { ProviderButtons } from "@/components/auth/provider-buttons";
 import { Alert } from "@/components/ui/alert";
 import { SECOND_STEP_DUE } from "@/lib/sign-in/nextauth";
+import { confirmSignInFor } from "@/lib/sign-in/reauthentication";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";
@@ -26,10 +28,13 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   if (await isSetupRequired()) redirect("/setup");
-  if (await sessionActor()) redirect("/");
   const params = await searchParams;
-  const t = await getTranslations("signIn");
   const callbackUrl = localPath(first(params.callbackUrl));
+  // Signed in already: the dashboard, unless an app's sign-in on its way back asks this person to confirm it's them.
+  const actor = await sessionActor();
+  const confirm = actor ? await confirmSignInFor(actor, callbackUrl) : null;
+  if (actor && !confirm) redirect("/");
+  const t = await getTranslations("signIn");
   const error = first(params.error);
   // Behind a trusted proxy that names the person, go straight through, unless that just failed or they signed out.
   if (!error && first(params.signed_out) !== "1" && (await proxySignInAvailable(await headers()))) {
@@ -45,6 +50,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
     error === "CredentialsSignin"
       ? await credentialsMessage(first(params.code), options.ldapEnabled)
       : await signInErrorMessage(error, providerName);
+  const providers = options.providers.map((p) => ({ id: p.id, name: p.name, type: p.type }));
+  if (confirm) return <ConfirmSignInCard confirm={confirm} providers={providers} callbackUrl={callbackUrl} problem={problem} />;
   const notice =
     first(params.setup) === "done"
       ? t("notice.setupDone")
@@ -55,7 +62,6 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           : null;
   const showForm = options.localLoginEnabled || options.ldapEnabled;
   const passkeys = await passkeySignInAvailable();
-  const providers = options.providers.map((p) => ({ id: p.id, name: p.name, type: p.type }));
   return (
     <AuthCard title={t("title")}>
       <div className="space-y-4">

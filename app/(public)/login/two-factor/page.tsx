@@ -20,11 +20,12 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export default async function SecondStepPage({ searchParams }: { searchParams: SearchParams }) {
-  if (await sessionActor()) redirect("/");
   const callbackUrl = localPath(first((await searchParams).callbackUrl));
   const token = await secondStepToken();
   const step = await pendingStep(token);
-  if (!token || !step) redirect("/login?error=second_step_expired");
+  // A pending step is a password just proved in this browser: asked even while a session lives, when an app
+  // asked the signed-in person to confirm it's them (the new session replaces that one).
+  if (!token || !step) redirect((await sessionActor()) ? "/" : "/login?error=second_step_expired");
   const t = await getTranslations("publicPages.twoFactor");
   if (step.enrol) {
     const setup = step.verified ? null : await startEnrolment(token);

@@ -1,0 +1,41 @@
+/**
+ * When an app asks that the person sign in again (OpenID Connect Core §3.1.2.1): `prompt=login`, or a
+ * `max_age` the Latchkey session's sign-in is older than. The one rule for the interaction
+ * (lib/sign-in/app-sign-in.ts), the silent sign-in (./provider.ts: prompt=none answers login_required
+ * instead) and the sign-in page's "confirm it's you" mode (lib/sign-in/reauthentication.ts).
+ *
+ * Ages are counted in whole seconds, as the ID token's auth_time and the app's check of it are
+ * (oidc-provider's own max_age check and openid-client's agree: older than max_age, not equal).
+ */
+import "server-only";
+
+/** The authorization request's parameters this rule reads, as oidc-provider keeps them (strings). */
+export type ReauthenticationParams = { prompt?: unknown; max_age?: unknown };
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+function asksLogin(prompt: unknown): boolean {
+  return typeof prompt === "string" && prompt.split(" ").includes("login");
+}
+
+function maxAgeOf(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** The sign-in at `signedInAt` is older than the request's max_age allows (false without one). */
+export function maxAgeExceeded(params: ReauthenticationParams, signedInAt: Date, now = Date.now()): boolean {
+  const maxAge = maxAgeOf(params.max_age);
+  return maxAge !== undefined && seconds(now) - seconds(signedInAt.getTime()) > maxAge;
+}
+
+/**
+ * The authorization request begun at `startedAt` (epoch seconds: the interaction's iat) needs a sign-in
+ * newer than the one at `signedInAt`. A sign-in since the request began always answers it (max_age=0
+ * included): only such a sign-in counts, and the person isn't asked twice for one request. The start is
+ * known to the second, so a sign-in in the very second the request began counts too.
+ */
+export function reauthenticationDue(request: { params: ReauthenticationParams; startedAt: number }, signedInAt: Date, now = Date.now()): boolean {
+  if (seconds(signedInAt.getTime()) >= request.startedAt) return false;
+  return asksLogin(request.params.prompt) || maxAgeExceeded(request.params, signedInAt, now);
+}
