@@ -250,11 +250,14 @@ test("revocation (RFC 7009) ends a refresh token and what it was issued with", a
   expect(await revokedByApp(member.id, "revoked_by_app")).toMatchObject({ initiator_name: "Grafana", meta: { client_id: web.client_id, token: "refresh_token" } });
 });
 
-test("RP-initiated logout returns only to a registered post-logout URI, and ends the Latchkey session", async () => {
-  const lou = await person("lou");
-  const config = await relyingParty(web);
-  // One browser: Latchkey's session cookie and the provider's own session cookie, as a real browser keeps them.
-  const browser = jarWith(lou.cookie);
+/**
+ * A person signed in to `app` in one browser (Latchkey's cookie and the provider's own, as a real browser keeps them), then
+ * the app's RP-initiated logout to `postLogout`, confirmed on the provider's page as a browser submits it.
+ */
+async function signInThenLogOut(app: Registered, postLogout: string) {
+  const someone = await person("lou");
+  const config = await relyingParty(app);
+  const browser = jarWith(someone.cookie);
   const started = await authorization(config, "openid");
   const landed = await browse(started.url.href, "", browser);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(landed.location!), { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce });
@@ -265,7 +268,7 @@ test("RP-initiated logout returns only to a registered post-logout URI, and ends
   expect(refused.status).toBe(400);
   expect(refused.headers.get("location")).toBeNull();
 
-  const url = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: AFTER_LOGOUT, state: "bye" });
+  const url = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogout, state: "bye" });
   const page = await fetch(url, { redirect: "manual", headers: { cookie: browser.header } });
   expect(page.status).toBe(200);
   const html = await page.text();
@@ -280,7 +283,12 @@ test("RP-initiated logout returns only to a registered post-logout URI, and ends
     body: new URLSearchParams({ xsrf: xsrf!, logout: "yes" }),
   });
   expect(confirmed.status).toBe(303);
-  expect(confirmed.headers.get("location")).toBe(`${AFTER_LOGOUT}?state=bye`);
+  expect(confirmed.headers.get("location")).toBe(`${postLogout}?state=bye`);
+  return { someone, config, tokens, confirmed };
+}
+
+test("RP-initiated logout returns only to a registered post-logout URI, and ends the Latchkey session", async () => {
+  const { someone: lou, config, tokens, confirmed } = await signInThenLogOut(web, AFTER_LOGOUT);
   // The single sign-on session is over: the Latchkey cookie no longer works.
   expect(confirmed.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token=;"))).toBe(true);
   const after = await fetch(instance.url("/api/users/current"), { headers: { cookie: lou.cookie } });
@@ -288,6 +296,15 @@ test("RP-initiated logout returns only to a registered post-logout URI, and ends
   // The app's grant ended with the sign-out, and activity says which app did it.
   expect(await revokedByApp(lou.id, "signed_out_by_app")).toMatchObject({ initiator_name: "Grafana", meta: { client_id: web.client_id } });
   expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+});
+
+test("an app's post-logout address whose path looks like the provider's own resume still ends the Latchkey session", async () => {
+  // The provider's logout that leads back to an authorization (another person signed in on the confirm page) keeps the
+  // new Latchkey session; only the provider's own origin is that, never an app's address with the same path.
+  const lookalike = "http://127.0.0.1:9/oidc/auth/AbCdEf123";
+  const app = await register({ name: "Lookalike", type: "web", redirect_uris: [REDIRECT], post_logout_redirect_uris: [lookalike] });
+  const { someone } = await signInThenLogOut(app, lookalike);
+  expect((await fetch(instance.url("/api/users/current"), { headers: { cookie: someone.cookie } })).status).toBe(401);
 });
 
 test("an unregistered redirect URI is refused on Latchkey's page, never redirected to", async () => {

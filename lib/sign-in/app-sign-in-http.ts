@@ -295,7 +295,9 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
     // oidc-provider's own logout of its session when the interaction signed someone else in (a person asked to
     // confirm it's them signed in as another: an auto-submitted form, then back to the authorization's resume): the
     // Latchkey session is already the new person's, and stays.
-    if (RESUME.test(new URL(ctx.response.get("Location"), provider.issuer).pathname)) return;
+    // Only the provider's own resume (its origin, not an app's post-logout address whose path looks like it).
+    const then = new URL(ctx.response.get("Location"), provider.issuer);
+    if (then.origin === new URL(provider.issuer).origin && RESUME.test(then.pathname)) return;
     const session = await providerRequestSession(ctx.req);
     if (session) await signOutSession(session, providerRequestMeta(ctx.req));
     // Under the name the browser holds it (./auth-cookies.ts), with what a "__Host-" cookie's clearing needs

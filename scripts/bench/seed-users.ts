@@ -14,6 +14,7 @@ import { searchMergeIdle } from "@/lib/data/search-merge";
 import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { createUser } from "@/lib/users/lifecycle";
 import { cleanStoredNames } from "@/lib/users/name-cleanup";
+import { refoldStoredUsernames } from "@/lib/ops/username-refold";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { hashPassword } from "@/lib/crypto/passwords";
@@ -66,9 +67,10 @@ async function main() {
   );
   // A merge of the search index's recent postings this run started finishes before the database closes.
   await searchMergeIdle();
-  // As an instance's first maintenance pass would have (it finds nothing to clean here): the bench's
-  // servers start as a running instance restarts, not as the first start after an upgrade.
+  // As an instance's first maintenance pass and first start would have (they find nothing to change here): the
+  // bench's servers start as a running instance restarts, not as the first start after an upgrade.
   await cleanStoredNames();
+  await refoldStoredUsernames();
   await closeDatabase();
 }
 
