@@ -150,8 +150,9 @@ function directorySyncLogged(): void {
 /** The heartbeat, then this server's clock against the database's (which logs only when it is off: lib/data/clock-offset.ts). */
 function beatLogged(): void {
   beat()
+    .catch((err: unknown) => console.error("Server heartbeat failed:", err))
     .then(() => checkClockOffset())
-    .catch((err: unknown) => console.error("Server heartbeat failed:", err));
+    .catch((err: unknown) => console.error("Comparing this server's clock with the database's failed:", err));
 }
 
 function mergeLogged(): void {
