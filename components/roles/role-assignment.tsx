@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { setGroupRolesAction, setUserRolesAction } from "@/app/(dashboard)/settings/roles/actions";
 import { Alert } from "@/components/ui/alert";
-import { describedByOf } from "@/components/ui/field-frame";
+import { describedByOf, FieldErrorText } from "@/components/ui/field-frame";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { bindAction } from "@/lib/forms/bind-action";
@@ -31,11 +31,7 @@ export function RoleAssignmentForm({ target, id, roles, held }: { target: "user"
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <fieldset key={form.version} aria-describedby={describedByOf(errorsId, undefined, refused)}>
         <legend className="text-sm font-medium text-slate-900">{legend}</legend>
-        {refused?.length ? (
-          <p id={`${errorsId}-error`} className="mt-1 text-sm text-red-600">
-            {refused.join(" ")}
-          </p>
-        ) : null}
+        <FieldErrorText id={errorsId} errors={refused} className="mt-1" />
         <ul className="mt-2 space-y-2">
           {roles.map((r) => (
             <li key={r.id} className="flex items-start gap-2">

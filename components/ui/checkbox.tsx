@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { describedByOf } from "@/components/ui/field-frame";
+import { describedByOf, FieldErrorText } from "@/components/ui/field-frame";
 
 /**
  * A box to tick with its label and an optional hint beside it. One for every form (settings, invites,
@@ -40,11 +40,7 @@ export function Checkbox({
           {hint && <span className="block text-xs text-slate-500">{hint}</span>}
         </span>
       </label>
-      {invalid && (
-        <p id={`${id}-error`} className="text-sm text-red-600">
-          {errors?.join(" ")}
-        </p>
-      )}
+      <FieldErrorText id={id} errors={errors} />
     </>
   );
 }

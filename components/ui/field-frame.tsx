@@ -5,6 +5,19 @@ export function describedByOf(id: string, hint?: string, errors?: string[]): str
   return [errors?.length ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
 }
 
+/**
+ * The refusal of a control that has no FieldFrame (a checkbox, a fieldset of boxes), at the id describedByOf names:
+ * one line, nothing when there is none.
+ */
+export function FieldErrorText({ id, errors, className = "" }: { id: string; errors?: string[]; className?: string }) {
+  if (!errors?.length) return null;
+  return (
+    <p id={`${id}-error`} className={`${className} text-sm text-red-600`.trim()}>
+      {errors.join(" ")}
+    </p>
+  );
+}
+
 /** What every labelled field shares around its control: the label, the hint and the error messages. */
 export function FieldFrame({
   id,

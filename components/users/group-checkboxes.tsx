@@ -1,6 +1,6 @@
 import { useTranslations } from "next-intl";
 import { useId } from "react";
-import { describedByOf } from "@/components/ui/field-frame";
+import { describedByOf, FieldErrorText } from "@/components/ui/field-frame";
 
 /**
  * Group choice as checkboxes named "auto_groups" (the API's field name) unless `name` says otherwise.
@@ -53,11 +53,7 @@ export function GroupCheckboxes({
           ))}
         </div>
       )}
-      {invalid ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-600">
-          {errors?.join(" ")}
-        </p>
-      ) : null}
+      <FieldErrorText id={id} errors={errors} className="mt-1" />
     </fieldset>
   );
 }
