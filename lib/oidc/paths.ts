@@ -41,11 +41,24 @@ const FIXED = new Set<string>([
 // (/oidc/reg/:id), and Latchkey's own interaction pages (/oidc/interaction/:uid, …/consent).
 const WITH_ID = new RegExp(`^(?:${PROVIDER_ROUTES.authorization}|${DEVICE_PATH}|${PROVIDER_ROUTES.registration})/${UID}$|^${OIDC_PREFIX}/interaction/${UID}(?:/consent)?$`);
 
-const INTERACTION_PAGE = new RegExp(`^${OIDC_PREFIX}/interaction/(${UID})$`);
+const INTERACTION = new RegExp(`^${OIDC_PREFIX}/interaction/(${UID})(/consent)?$`);
+const RESUME = new RegExp(`^${PROVIDER_ROUTES.authorization}/${UID}$`);
+
+/** Latchkey's interaction pages (/oidc/interaction/:uid, and its …/consent): the uid and which page; null for any other path. */
+export function interactionPathOf(path: string): { uid: string; consent: boolean } | null {
+  const match = INTERACTION.exec(path);
+  return match ? { uid: match[1], consent: match[2] !== undefined } : null;
+}
 
 /** The uid of the interaction a local path (a sign-in's callbackUrl) returns to, or null when it is no interaction's. */
 export function interactionUidOf(path: string): string | null {
-  return INTERACTION_PAGE.exec(path)?.[1] ?? null;
+  const page = interactionPathOf(path);
+  return page && !page.consent ? page.uid : null;
+}
+
+/** The authorization request's return from the interaction (/oidc/auth/:uid). */
+export function isAuthorizationResume(pathname: string): boolean {
+  return RESUME.test(pathname);
 }
 
 /**

@@ -19,8 +19,8 @@ import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, messagePage, PAGE_POLICY, viewerFor } from "@/lib/oidc/pages";
-import { isExactProviderPath, ownsPath } from "@/lib/oidc/paths";
-import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, OIDC_PREFIX, providerStatus } from "@/lib/oidc/provider";
+import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
+import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, type SignedInForApps } from "@/lib/oidc/request-scope";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
@@ -33,7 +33,6 @@ import { textProblem } from "@/lib/http/well-formed-text";
 import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { providerSecurityHeaders } from "@/lib/http/security-headers";
 
-const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/consent)?$/;
 const FORM_LIMIT = 4 * 1024;
 
 export { ownsPath };
@@ -108,7 +107,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     await details.save(details.exp - Math.floor(Date.now() / 1000));
     const returnTo = details.returnTo;
     const resume = new URL(returnTo);
-    if (resume.pathname === `${OIDC_PREFIX}/auth/${uid}`) return resumeHere(provider, req, res, uid, resume);
+    if (resume.pathname === `${PROVIDER_ROUTES.authorization}/${uid}`) return resumeHere(provider, req, res, uid, resume);
     await flush();
     send(res, 303, "text/plain", "", { location: returnTo });
     return;
@@ -243,9 +242,9 @@ function withDirectSignIn(provider: CurrentProvider): void {
     await next();
     if (ctx.oidc?.route !== "authorization" || ctx.status !== 303) return;
     const location = ctx.response.get("Location");
-    const match = INTERACTION.exec(location);
-    if (!match || match[2] !== undefined || carriesSessionCookie(ctx.req.headers.cookie)) return;
-    ctx.set("Location", signInLocation(match[1], ctx.oidc.params?.login_hint));
+    const uid = interactionUidOf(location);
+    if (!uid || carriesSessionCookie(ctx.req.headers.cookie)) return;
+    ctx.set("Location", signInLocation(uid, ctx.oidc.params?.login_hint));
   });
 }
 
@@ -297,7 +296,7 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
     // Latchkey session is already the new person's, and stays.
     // Only the provider's own resume (its origin, not an app's post-logout address whose path looks like it).
     const then = new URL(ctx.response.get("Location"), provider.issuer);
-    if (then.origin === new URL(provider.issuer).origin && RESUME.test(then.pathname)) return;
+    if (then.origin === new URL(provider.issuer).origin && isAuthorizationResume(then.pathname)) return;
     const session = await providerRequestSession(ctx.req);
     if (session) await signOutSession(session, providerRequestMeta(ctx.req));
     // Under the name the browser holds it (./auth-cookies.ts), with what a "__Host-" cookie's clearing needs
@@ -347,25 +346,21 @@ function withDeferredWrites(provider: CurrentProvider): void {
   });
 }
 
-const TOKEN_PATH = `${OIDC_PREFIX}/token`;
-const AUTHORIZATION_PATH = `${OIDC_PREFIX}/auth`;
-/** The authorization request's return from the interaction (/oidc/auth/:uid). */
-const RESUME = /^\/oidc\/auth\/[A-Za-z0-9_-]{1,64}$/;
 
 /** Requests whose writes are held for one unit of work at the end (see withDeferredWrites and interaction). */
 function defersWrites(method: string | undefined, pathname: string): boolean {
-  if (method === "POST" && pathname === TOKEN_PATH) return true;
+  if (method === "POST" && pathname === PROVIDER_ROUTES.token) return true;
   // The authorization request: the interaction it starts and, for a browser with a provider session, the session's renewal.
-  if ((method === "GET" || method === "POST") && pathname === AUTHORIZATION_PATH) return true;
-  if (method === "GET" && RESUME.test(pathname)) return true;
-  return INTERACTION.test(pathname);
+  if ((method === "GET" || method === "POST") && pathname === PROVIDER_ROUTES.authorization) return true;
+  if (method === "GET" && isAuthorizationResume(pathname)) return true;
+  return interactionPathOf(pathname) !== null;
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   const status = await providerStatus();
   if (!status.available) return unavailable(res, status.reason);
-  const match = INTERACTION.exec(pathname);
-  if (match) return interaction(req, res, match[1], match[2] !== undefined);
+  const page = interactionPathOf(pathname);
+  if (page) return interaction(req, res, page.uid, page.consent);
   const provider = await currentProvider();
   if (!provider) return unavailable(res, "no_public_url");
   pinToIssuer(req, provider.issuer);
