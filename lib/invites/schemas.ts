@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ROLES } from "@/lib/db/schema";
 import { groupIdListSchema } from "@/lib/groups/schemas";
 import { newPasswordSchema } from "@/lib/passwords/policy";
-import { emailSchema, nameSchema } from "@/lib/users/fields";
+import { blankIsNone, emailSchema, requiredNameSchema } from "@/lib/users/fields";
 import { usernameSchema } from "@/lib/users/username-rule";
 
 export const INVITE_EXPIRY = { minSeconds: 3600, maxSeconds: 365 * 86400, defaultSeconds: 3 * 86400 } as const;
@@ -17,15 +17,12 @@ const expiresInSchema = z
   .optional()
   .transform((v) => (v ? v : INVITE_EXPIRY.defaultSeconds));
 
-/** usernames: an empty field (a form's blank input, "" from a client) means "none given". */
-const blankIsNone = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-
 export const createInviteSchema = z.object({
   // usernames: optional for a link the admin hands over (then the invitee picks the username); needed to send it by email.
   email: z.preprocess(blankIsNone, emailSchema.optional()),
   // usernames: the invitee's username, chosen by the admin; left out, the invitee picks it on the invite page.
   username: z.preprocess(blankIsNone, usernameSchema.optional()),
-  name: nameSchema.min(1, "Name is required"),
+  name: requiredNameSchema,
   role: z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}` }),
   auto_groups: groupIdListSchema
     // NetBird's Go client sends a nil list as null: no groups.
@@ -51,5 +48,5 @@ export const resendInviteSchema = z.object({
 export const acceptInviteSchema = z.object({
   password: newPasswordSchema,
   // usernames: chosen on the invite page (prefilled from the email); left out, derived from the email.
-  username: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), usernameSchema.optional()),
+  username: z.preprocess(blankIsNone, usernameSchema.optional()),
 });

@@ -33,3 +33,6 @@ export const nameSchema = z
  * Profile → Name). One rule for both, so nobody blanks a name the admin's form would refuse.
  */
 export const requiredNameSchema = nameSchema.min(1, "Name is required");
+
+/** An optional field's blank value (a form's empty input, "" from a client) means "none given": for z.preprocess. */
+export const blankIsNone = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);

@@ -4,7 +4,7 @@ import { ROLES } from "@/lib/db/schema";
 import { groupIdListSchema } from "@/lib/groups/schemas";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
 import { newPasswordSchema } from "@/lib/passwords/policy";
-import { emailSchema, nameSchema, requiredNameSchema } from "./fields";
+import { blankIsNone, emailSchema, nameSchema, requiredNameSchema } from "./fields";
 import { usernameSchema } from "./username-rule";
 
 /** The primary role is a built-in one (NetBird's network_admin and billing_admin included); custom roles are given with PUT /api/users/{id}/roles. */
@@ -13,8 +13,6 @@ const roleSchema = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", 
 const groupIdsSchema = groupIdListSchema
   .nullable()
   .transform((v) => v ?? []);
-/** usernames: an empty field (a form's blank input, "" from a client) means "none given". */
-const blankIsNone = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalEmail = z.preprocess(blankIsNone, emailSchema.optional());
 /** Left out: derived from the email's local part or the name (NetBird's clients don't send it). */
 const optionalUsername = z.preprocess(blankIsNone, usernameSchema.optional());
