@@ -43,12 +43,15 @@ export type Engine = {
    */
   autocommit?<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * PostgreSQL: a value that changes whenever any transaction commits (or starts writing) anywhere on
-   * the database server: the text of a fresh snapshot (xmin:xmax:in-progress ids). Two equal values
-   * mean the same committed data, whichever replica committed it. Coalesced: a call shares a read
-   * sent after it was made, never one already under way. Undefined on SQLite (PRAGMA data_version).
+   * A value that changes whenever a commit may have changed what a read returns, for caches that keep
+   * an answer while nothing was written since. Two equal values mean the same committed data.
+   * - SQLite (synchronous): moved by this process's every write at once, and by other processes'
+   *   commits (PRAGMA data_version) within a millisecond (lib/db/sqlite-committed-version.ts).
+   * - PostgreSQL: changes whenever any transaction commits (or starts writing) anywhere on the
+   *   database server: the text of a fresh snapshot (xmin:xmax:in-progress ids), whichever replica
+   *   committed. Coalesced: a call shares a read sent after it was made, never one already under way.
    */
-  committedVersion?: () => Promise<string>;
+  committedVersion: () => number | Promise<string>;
   /**
    * Runs fn when no transaction is open on the writing connection (SQLite: in
    * the writer's queue; PostgreSQL: at once). For libraries that write through

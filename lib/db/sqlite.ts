@@ -19,6 +19,7 @@ import type { Db, Engine } from "./engine";
 import { sealPlaintextIdpSubjects } from "./idp-subject";
 import { checkKeyReadOnly, verifyEncryptionKey } from "./key-check";
 import * as schema from "./schema";
+import { sqliteCommittedVersion } from "./sqlite-committed-version";
 import { type Housekeeper, housekeepInBackground } from "./sqlite-housekeeping";
 
 export const SQLITE_MIGRATIONS = path.join(process.cwd(), "drizzle", "sqlite");
@@ -111,11 +112,20 @@ export function openSqlite(): Engine {
   const reader = connect(databaseFile, { queryOnly: true });
   // One transaction at a time on the one writer connection; BEGIN IMMEDIATE orders us against other processes.
   const queue = pLimit(1);
+  // Every write on the writer moves it in finally: a failed one only costs the caches a reload.
+  const version = sqliteCommittedVersion(reader);
   return {
     dialect: "sqlite",
     reader: drizzle(withStatementCache(reader), { schema }) as Db,
     native: { kind: "sqlite", writer, reader },
-    withWriter: (fn) => queue(fn),
+    withWriter: (fn) =>
+      queue(async () => {
+        try {
+          return await fn();
+        } finally {
+          version.committed();
+        }
+      }),
     transact: (fn) =>
       queue(async () => {
         writer.exec("BEGIN IMMEDIATE");
@@ -126,8 +136,11 @@ export function openSqlite(): Engine {
         } catch (err) {
           if (writer.inTransaction) writer.exec("ROLLBACK");
           throw err;
+        } finally {
+          version.committed();
         }
       }),
+    committedVersion: version.read,
     close: async () => {
       await queue(async () => undefined);
       await housekeepers.get(writer)?.stop();

@@ -9,6 +9,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, engine } from "@/lib/db/database";
 import { accessTokens } from "@/lib/db/schema";
 import { createAccount, createUser, sqlite, updateUserRow, type TestUser } from "@/test/factories";
+import { SAMPLE_MS } from "@/lib/db/sqlite-committed-version";
 import { authenticateAccessToken, mintAccessToken } from "./access-tokens";
 
 // Every db() reads the engine's reader: counted, so the tests can see whether a refused token reached the database at all.
@@ -148,6 +149,8 @@ describe("authenticateAccessToken", () => {
         } finally {
           other.close();
         }
+        // Another process's commit reaches the cache within SAMPLE_MS (lib/db/sqlite-committed-version.ts).
+        await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS + 1));
         return;
       }
       const other = new pg.Client({ connectionString: process.env.DATABASE_URL });

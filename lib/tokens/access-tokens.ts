@@ -111,31 +111,36 @@ type SqliteRow = [
  * reader sees committed data only, as before, so a blocked owner or a deleted
  * token fails on the next request.
  *
- * On SQLite the last answers are kept, each with the database's
- * `PRAGMA data_version` at the time it was read. That number changes whenever
- * any other connection commits (this process's writer, a CLI command, another
- * process on the file), so an answer is reused only while nothing at all was
- * written since: exactly what a fresh read would return, for one cheap pragma
- * instead of the join. Unknown digests are not kept. On PostgreSQL a named prepared statement runs
- * on any pooled connection, and answers are kept the same way under the server's committed version.
+ * The last answers are kept, each with the database's committed version
+ * (Engine.committedVersion) at the time it was read, and reused only while that
+ * version is unchanged: exactly what a fresh read would return (a blocked owner
+ * or a deleted token fails on the next request), for a number compared instead
+ * of the join. On SQLite the version is synchronous (this process's writes move
+ * it at once, another process's within a millisecond); on PostgreSQL it is the
+ * server's snapshot, which any commit on any replica changes (lib/db/postgres.ts
+ * snapshotVersions: one small read shared by the requests that arrive while one
+ * is under way). Unknown digests are not kept. On PostgreSQL a named prepared
+ * statement runs on any pooled connection.
  */
 function prepareLookup(database: Db): Lookup {
-  const native = engine().native;
+  const { native, committedVersion } = engine();
+  const seen = new Map<string, { version: number | string; found: Found }>();
+  const keep = (digest: string, version: number | string, found: Found) => {
+    if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value as string);
+    seen.set(digest, { version, found });
+  };
   if (native.kind === "sqlite") {
     const statement = native.reader.prepare<[string], SqliteRow>(lookupQuery(database).toSQL().sql).raw(true);
-    const dataVersion = native.reader.prepare<[], number>("PRAGMA data_version").pluck(true);
-    const seen = new Map<string, { version: number; found: Found }>();
     return (digest) => {
       // Read before the lookup: a commit landing between the two makes the entry look older, never newer.
-      const version = dataVersion.get()!;
+      const version = committedVersion() as number;
       const known = seen.get(digest);
       if (known && known.version === version) return known.found;
       const row = statement.get(digest);
       if (!row) return undefined;
       const [tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked, hasExtraRoles, scope] = row;
       const found = { tokenId, expiresAtMs, lastUsedAtMs, accountId, userId, role, isBlocked: isBlocked !== 0, hasExtraRoles: hasExtraRoles !== 0, scope };
-      if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value as string);
-      seen.set(digest, { version, found });
+      keep(digest, version, found);
       return found;
     };
   }
@@ -143,24 +148,15 @@ function prepareLookup(database: Db): Lookup {
   // (Db is typed with SQLite's builders, whose prepare takes no name; on PostgreSQL it is pg-core's.)
   const query = lookupQuery(database).limit(1) as unknown as { prepare(name: string): ReturnType<ReturnType<typeof lookupQuery>["prepare"]> };
   const prepared = query.prepare("latchkey_access_token_lookup");
-  // As on SQLite, answers are kept under the server's committed version (lib/db/postgres.ts
-  // snapshotVersions): a primary-key-free snapshot read, shared by the requests that arrive while one is
-  // under way, instead of the join; any commit on any replica changes it, so a kept answer is what
-  // the join would return now (a blocked owner or a deleted token fails on the next request).
-  const committedVersion = engine().committedVersion;
-  const seen = new Map<string, { version: string; found: Found }>();
   return async (digest) => {
-    const version = committedVersion ? await committedVersion() : undefined;
+    const version = await committedVersion();
     const known = seen.get(digest);
-    if (version !== undefined && known && known.version === version) return known.found;
+    if (known && known.version === version) return known.found;
     const [row] = await prepared.execute({ digest });
     if (!row) return undefined;
     const { expiresAt, lastUsedAt, ...rest } = row;
     const found = { ...rest, expiresAtMs: expiresAt.getTime(), lastUsedAtMs: lastUsedAt?.getTime() ?? null };
-    if (version !== undefined) {
-      if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value as string);
-      seen.set(digest, { version, found });
-    }
+    keep(digest, version, found);
     return found;
   };
 }

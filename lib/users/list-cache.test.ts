@@ -6,6 +6,7 @@ import { dialect } from "@/lib/db/database";
 import { createAccount, createUser, META, startSession } from "@/test/factories";
 import { setUserBlocked } from "./lifecycle";
 import { listUsers, userFiltersSchema } from "./queries";
+import { SAMPLE_MS } from "@/lib/db/sqlite-committed-version";
 
 describe("the users list's kept pages", () => {
   it("gives the same page while nothing changed, and what the database holds after any commit (this process or another)", async () => {
@@ -31,6 +32,8 @@ describe("the users list's kept pages", () => {
       const other = new Database(config().databaseFile);
       other.prepare("UPDATE users SET is_blocked = 0 WHERE id = ?").run(member.id);
       other.close();
+      // Another process's commit reaches the cache within SAMPLE_MS (lib/db/sqlite-committed-version.ts).
+      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS + 1));
     } else {
       await setUserBlocked(actor, member.id, false, META);
     }

@@ -1,11 +1,13 @@
 /**
- * On SQLite, the last pages of users lists asked for, each kept with the
- * database's `PRAGMA data_version` at the time it was read, and reused only
- * while that number is unchanged — as the access-token lookup does
- * (lib/tokens/access-tokens.ts). The number changes whenever any other
- * connection commits: this process's writer, a CLI command, another process
- * on the file. So a reused page is exactly what reading again would return:
- * it is not a time-based cache, and it holds across processes.
+ * The last pages of users lists asked for, each kept with the database's
+ * committed version (Engine.committedVersion) at the time it was read, and
+ * reused only while that version is unchanged — as the access-token lookup does
+ * (lib/tokens/access-tokens.ts). Any write by this process moves it at once;
+ * on SQLite another process's commit (a CLI command) within a millisecond
+ * (lib/db/sqlite-committed-version.ts); on PostgreSQL any commit on any replica
+ * (the server's snapshot, lib/db/postgres.ts). So a reused page is what reading
+ * again would return: it is not a time-based cache, and it holds across
+ * processes.
  *
  * Why: a token's `GET /api/users?limit=25` and the first page of Team → Users
  * are asked over and over with nothing written in between (automation polls,
@@ -19,10 +21,6 @@
  * are never kept: a status filter or sort (a sign-in lock ends with time).
  * Lock ends in a kept page are compared with the clock where they are shown,
  * as for a fresh page. Records are frozen: a kept page is shared.
- *
- * PostgreSQL: the same, with the server's committed version (pg_current_snapshot,
- * lib/db/postgres.ts) in place of data_version: it changes with every commit on any
- * replica, so it holds across processes too (docs/benchmarks.md, round 10).
  */
 import "server-only";
 import { engine } from "@/lib/db/database";
@@ -38,23 +36,8 @@ type Page = { items: UserRecord[]; total: number };
 
 type Kept = { version: number | string; page: Page };
 
-/**
- * The database's "has anything been committed since" number: SQLite's PRAGMA data_version on the
- * reader (synchronous), PostgreSQL's committed version (lib/db/postgres.ts snapshotVersions: one
- * small read shared by the requests that arrive while one is under way; a commit on any replica
- * changes it).
- */
-const dataVersion = perDatabase(() => {
-  const current = engine();
-  const native = current.native;
-  const kept = new Map<string, Kept>();
-  if (native.kind === "sqlite") {
-    const statement = native.reader.prepare<[], number>("PRAGMA data_version").pluck(true);
-    return { read: (): number | Promise<string> => statement.get()!, kept };
-  }
-  const committed = current.committedVersion;
-  return committed ? { read: (): number | Promise<string> => committed(), kept } : null;
-});
+/** The pages kept, per database (tests and scripts reopen databases). */
+const keptPages = perDatabase(() => new Map<string, Kept>());
 
 function freeze(page: Page): Page {
   for (const user of page.items) {
@@ -68,20 +51,20 @@ function freeze(page: Page): Page {
 
 /** The page `key` names: kept while nothing was committed since it was read, else read (and kept). */
 export async function keptPage(key: string | null, read: () => Promise<Page>): Promise<Page> {
-  const versions = key === null ? null : dataVersion();
-  if (!versions || key === null) return read();
+  if (key === null) return read();
+  const kept = keptPages();
   // Read before the page: a commit landing meanwhile makes the entry look older, never newer.
-  const pending = versions.read();
+  const pending = engine().committedVersion();
   const version = typeof pending === "number" ? pending : await pending;
-  const known = versions.kept.get(key);
+  const known = kept.get(key);
   if (known && known.version === version) {
-    versions.kept.delete(key);
-    versions.kept.set(key, known);
+    kept.delete(key);
+    kept.set(key, known);
     return known.page;
   }
   const page = await read();
   if (page.items.length > MAX_ITEMS) return page;
-  if (versions.kept.size >= KEEP) versions.kept.delete(versions.kept.keys().next().value as string);
-  versions.kept.set(key, { version, page: freeze(page) });
+  if (kept.size >= KEEP) kept.delete(kept.keys().next().value as string);
+  kept.set(key, { version, page: freeze(page) });
   return page;
 }
