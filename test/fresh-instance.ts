@@ -5,11 +5,9 @@
  * reopen DATA_DIR. Import lib/ modules dynamically after calling this, errors
  * included: classes from before the reset are different objects.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { inject, vi } from "vitest";
 import { createDatabaseOn } from "../scripts/test-support/postgres.mjs";
+import { scratchDir } from "./scratch";
 import { testDatabase } from "./test-database";
 
 export async function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: string; ENCRYPTION_KEY_PREVIOUS?: string }): Promise<void> {
@@ -29,5 +27,5 @@ export async function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: str
 }
 
 export function newDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-unit-"));
+  return scratchDir("latchkey-unit-");
 }

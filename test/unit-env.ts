@@ -3,14 +3,12 @@
 // its SQLite file, or (TEST_DATABASE=postgres) a fresh database on the harness's
 // PostgreSQL server (test/global-setup.ts).
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, inject } from "vitest";
 import { createDatabaseOn } from "../scripts/test-support/postgres.mjs";
+import { removeScratchDirs, scratchDir } from "./scratch";
 import { testDatabase } from "./test-database";
 
-process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-unit-"));
+process.env.DATA_DIR = scratchDir("latchkey-unit-");
 process.env.ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = crypto.randomBytes(32).toString("base64url");
 // As lib/db/sqlite-uri.ts does for the server; here better-sqlite3 may load before any lib module.
@@ -26,14 +24,14 @@ if (testDatabase() === "postgres") {
 // Domain-effect reactions, as lib/startup.ts registers them for the server.
 await import("@/lib/reactions");
 
-if (testDatabase() === "postgres") {
-  const { closeDatabase, openDatabase } = await import("@/lib/db/database");
+const { closeDatabase, openDatabase } = await import("@/lib/db/database");
+if (testDatabase() === "postgres") await openDatabase();
+// The pools' open connections would otherwise keep the worker alive after its tests; a background
+// pass a test's last commit started finishes first (it would fail on the closed database). Then the
+// file's data directory (its SQLite database and key) and its scratch directories go.
+afterAll(async () => {
   const { everyNudgedPassIdle } = await import("@/lib/data/nudged-pass");
-  await openDatabase();
-  // The pools' open connections would otherwise keep the worker alive after its tests; a background
-  // pass a test's last commit started finishes first (it would fail on the closed database).
-  afterAll(async () => {
-    await everyNudgedPassIdle();
-    await closeDatabase();
-  });
-}
+  await everyNudgedPassIdle();
+  await closeDatabase();
+  removeScratchDirs();
+});

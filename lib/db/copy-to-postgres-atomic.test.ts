@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
@@ -9,6 +7,7 @@ import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import { createDatabaseOn } from "@/scripts/test-support/postgres.mjs";
 import { onPostgres } from "@/test/test-database";
+import { scratchDir } from "@/test/scratch";
 
 /*
  * db:copy and a restore into PostgreSQL both go through copyToPostgres. A copy
@@ -22,7 +21,7 @@ describe.runIf(onPostgres)("copyToPostgres", () => {
     const { SQLITE_MIGRATIONS } = await import("./sqlite");
     const schema = await import("./schema.sqlite");
 
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-copy-")), "source.db");
+    const file = path.join(scratchDir("latchkey-copy-"), "source.db");
     const sqlite = new Database(file);
     const source = drizzle(sqlite, { schema });
     migrate(source, { migrationsFolder: SQLITE_MIGRATIONS });

@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import pg from "pg";
@@ -8,6 +7,7 @@ import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { createDatabaseOn } from "@/scripts/test-support/postgres.mjs";
 import { onPostgres } from "@/test/test-database";
 import type { Engine } from "./engine";
+import { scratchDir } from "@/test/scratch";
 
 const ORIGINAL_KEY = process.env.ENCRYPTION_KEY!;
 const ORIGINAL_URL = process.env.DATABASE_URL!;
@@ -160,7 +160,7 @@ describe.runIf(onPostgres)("PostgreSQL engine", () => {
     await first.transact(async (tx) => {
       await tx.insert(schema.accounts).values({ id: "account-1" });
     });
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-unit-nokey-"));
+    const dataDir = scratchDir("latchkey-unit-nokey-");
     const originalDataDir = process.env.DATA_DIR;
     process.env.DATA_DIR = dataDir;
     try {

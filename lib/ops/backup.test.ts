@@ -1,8 +1,8 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { onSqlite } from "@/test/test-database";
+import { scratchDir } from "@/test/scratch";
 
 /*
  * A backup holds password hashes, token digests and sealed PII: no other user
@@ -36,7 +36,7 @@ describe.runIf(onSqlite)("backup file", () => {
     for (let i = 0; i < 20; i++) await factories.createUser(accountId, { name: `Person ${i}`, email: `person${i}@example.com` });
     await closeDatabase();
 
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-"));
+    const dir = scratchDir("latchkey-backups-");
     const out = path.join(dir, "nightly.backup");
     const backupWatch = modesSeen(dir, (name) => name.startsWith("nightly.backup"));
     await takeBackup({ kind: "sqlite", file: config().databaseFile }, out, () => undefined);

@@ -1,9 +1,9 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { onPostgres, onSqlite } from "@/test/test-database";
+import { scratchDir } from "@/test/scratch";
 
 /*
  * A restore whose checks after writing fail (here: an activity event changed in
@@ -62,7 +62,7 @@ describe.runIf(onSqlite)("restore that fails its checks after writing", () => {
     await closeDatabase();
 
     const { databaseFile, dataDir } = config();
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-")), "tampered.backup");
+    const out = path.join(scratchDir("latchkey-backups-"), "tampered.backup");
     await takeBackup({ kind: "sqlite", file: databaseFile }, out, () => undefined);
     // A backup from before backups were sealed (so only the checks after writing can see the change), restored with --allow-unsealed.
     tamperFirstEvent(out);
@@ -78,7 +78,7 @@ describe.runIf(onSqlite)("restore that fails its checks after writing", () => {
     await closeDatabase();
 
     // Into an empty DATA_DIR: no database stays there for a start to open.
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-unit-"));
+    const empty = scratchDir("latchkey-unit-");
     const { restartWith } = await import("@/test/fresh-instance");
     await restartWith({ DATA_DIR: empty });
     const { restoreBackup: restoreAgain } = await import("./restore");
@@ -116,7 +116,7 @@ describe.runIf(onSqlite)("restore of a backup taken during a key rotation", () =
     const { config } = await import("@/lib/config");
     const { closeDatabase } = await import("@/lib/db/database");
     await closeDatabase();
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-")), "mid-rotation.backup");
+    const out = path.join(scratchDir("latchkey-backups-"), "mid-rotation.backup");
     const { takeBackup } = await import("./backup");
     const manifest = await takeBackup({ kind: "sqlite", file: config().databaseFile }, out, () => undefined);
     expect(manifest.key_id).toBe(k1Id);
@@ -156,7 +156,7 @@ describe.runIf(onSqlite)("restore of a changed backup", () => {
     const owner = await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
     const { config } = await import("@/lib/config");
     await (await import("@/lib/db/database")).closeDatabase();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-"));
+    const dir = scratchDir("latchkey-backups-");
     const { takeBackup } = await import("./backup");
     const take = async (name: string) => {
       const file = path.join(dir, name);
@@ -204,7 +204,7 @@ describe.runIf(onPostgres)("backup of PostgreSQL, sealed", () => {
     const accountId = await factories.createAccount();
     const owner = await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
     const { takeBackup } = await import("./backup");
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-"));
+    const dir = scratchDir("latchkey-backups-");
     const whole = path.join(dir, "whole.backup");
     const manifest = await takeBackup({ kind: "postgres", url: process.env.DATABASE_URL as string }, whole, () => undefined);
     expect(manifest.seal?.key_id).toBe((await import("@/lib/crypto/keys")).keyRing().keyId);
@@ -241,7 +241,7 @@ describe("restore while a server runs on the target", () => {
     const accountId = await factories.createAccount();
     await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
     const url = config().databaseUrl;
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-backups-")), "live.backup");
+    const file = path.join(scratchDir("latchkey-backups-"), "live.backup");
 
     /** Another server process beats at `now`, then this "restore process" lets go of the database. */
     const serverBeats = async (now: Date) => {
