@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { OidcAdapter } from "@/lib/oidc/adapter";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { META } from "@/test/factories";
-import { failedSignInLocation } from "./failed-sign-in-return";
+import { failedSignInLocation, withWayBackToApp } from "./failed-sign-in-return";
 
 const ORIGIN = "http://127.0.0.1:9";
 
@@ -55,5 +55,15 @@ describe("where a sign-in that failed on the way back to an app's sign-in goes",
     for (const location of [`${ORIGIN}${live}`, `${ORIGIN}/login`, "https://evil.example/login?error=OAuthCallbackError", `${ORIGIN}/login/two-factor?error=x`]) {
       expect(await failedSignInLocation(location, `${ORIGIN}${live}`, ORIGIN), location).toBeNull();
     }
+  });
+
+  it("is read by the auth route from Auth.js's callback-url cookie, on a provider's callback only", async () => {
+    const path = `/oidc/interaction/${await interactionAskingToConfirm()}`;
+    const request = (at: string) => new Request(`${ORIGIN}${at}`, { headers: { host: "127.0.0.1:9", cookie: `authjs.callback-url=${encodeURIComponent(`${ORIGIN}${path}`)}` } });
+    const answered = await withWayBackToApp(request("/api/auth/callback/p-1?error=access_denied&state=x"), Response.redirect(failed, 302));
+    expect(answered.status).toBe(302);
+    expect(answered.headers.get("location")).toBe(`/login?error=OAuthCallbackError&callbackUrl=${encodeURIComponent(path)}`);
+    // Any other Auth.js path (a sign-in started there, a sign-out) is left as Auth.js answered.
+    expect((await withWayBackToApp(request("/api/auth/signin/p-1"), Response.redirect(failed, 302))).headers.get("location")).toBe(failed);
   });
 });
