@@ -1,8 +1,9 @@
 // A real OpenID Connect provider for the end-to-end tests, run as its own
 // process on a loopback port: the certified `oidc-provider` package with one
 // confidential client and one test user, a login page that checks that user's
-// password (or "Cancel", answered to the client as access_denied), and consent granted automatically. Configured by environment:
-// PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, USER_JSON ({login, password, sub, email, name}).
+// password (or "Cancel": the client gets error=access_denied), and consent
+// granted automatically. Configured by environment: PORT, CLIENT_ID,
+// CLIENT_SECRET, REDIRECT_URI, USER_JSON ({login, password, sub, email, name}).
 import http from "node:http";
 import Provider from "oidc-provider";
 
