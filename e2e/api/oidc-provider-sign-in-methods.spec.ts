@@ -4,7 +4,8 @@
  * without a session, is sent to /login with the app's sign-in as the way
  * back, signs in with LDAP, an external OpenID provider, or a trusted
  * proxy's header, and lands back at the app with a code that gives their ID
- * token. And: a forced password change in the middle keeps the way back.
+ * token. A sign-in cancelled at the external provider comes back to the sign-in page with its reason and the
+ * way back. And: a forced password change in the middle keeps the way back.
  * The browser is fetch with one cookie jar per origin (Latchkey's and the
  * external provider's oidc-provider both name their cookies "_interaction").
  * Password + authenticator code, and the forced set-up, walk in Chromium:
@@ -151,15 +152,23 @@ test("an external OpenID provider: the person signs in there and returns through
   const started = await startSignIn(config);
   const browser = new Browser();
   const back = await toSignInPage(browser, started);
-  // "Sign in with Test IdP", as the sign-in page's button posts it to Auth.js.
-  const csrf = await browser.go(instance.url("/api/auth/csrf"));
-  const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
-  const atProvider = await browser.go(instance.url(`/api/auth/signin/${created.body.id}`), { form: { csrfToken, callbackUrl: instance.url(back) } });
-  expect(atProvider.body).toContain("Test IdP sign-in");
-  const uid = /action="\/interaction\/([^/"]+)\/login"/.exec(atProvider.body)?.[1];
-  expect(uid).toBeTruthy();
+  // "Sign in with Test IdP", as the sign-in page's button posts it to Auth.js: the provider's sign-in form, its interaction.
+  const toProvider = async () => {
+    const csrf = await browser.go(instance.url("/api/auth/csrf"));
+    const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
+    const atProvider = await browser.go(instance.url(`/api/auth/signin/${created.body.id}`), { form: { csrfToken, callbackUrl: instance.url(back) } });
+    expect(atProvider.body).toContain("Test IdP sign-in");
+    const uid = /action="\/interaction\/([^/"]+)\/login"/.exec(atProvider.body)?.[1];
+    expect(uid).toBeTruthy();
+    return uid!;
+  };
+  // Cancelled at the provider: the sign-in page again, with the reason and the way back to the app's sign-in.
+  const cancelled = new URL((await browser.go(`${idp.issuer}/interaction/${await toProvider()}/cancel`, { form: {} })).url);
+  expect(cancelled.pathname).toBe("/login");
+  expect(cancelled.searchParams.get("error")).toBeTruthy();
+  expect(cancelled.searchParams.get("callbackUrl")).toBe(back);
   noteSecret(TEST_IDP_USER.password);
-  const landed = await browser.go(`${idp.issuer}/interaction/${uid}/login`, { form: { login: TEST_IDP_USER.login, password: TEST_IDP_USER.password } });
+  const landed = await browser.go(`${idp.issuer}/interaction/${await toProvider()}/login`, { form: { login: TEST_IDP_USER.login, password: TEST_IDP_USER.password } });
   const claims = await finish(config, started, landed.url);
   expect(claims).toMatchObject({ email: TEST_IDP_USER.email, name: TEST_IDP_USER.name });
 });

@@ -1,8 +1,9 @@
 // A real OpenID Connect provider for the end-to-end tests, run as its own
 // process on a loopback port: the certified `oidc-provider` package with one
 // confidential client and one test user, a login page that checks that user's
-// password, and consent granted automatically. Configured by environment:
-// PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, USER_JSON ({login, password, sub, email, name}).
+// password (or "Cancel": the client gets error=access_denied), and consent
+// granted automatically. Configured by environment: PORT, CLIENT_ID,
+// CLIENT_SECRET, REDIRECT_URI, USER_JSON ({login, password, sub, email, name}).
 import http from "node:http";
 import Provider from "oidc-provider";
 
@@ -46,7 +47,8 @@ function loginForm(uid, error) {
       <label>Username <input name="login" autocomplete="username"></label>
       <label>Password <input name="password" type="password" autocomplete="current-password"></label>
       <button type="submit">Sign in to Test IdP</button>
-    </form>`,
+    </form>
+    <form method="post" action="/interaction/${uid}/cancel"><button type="submit">Cancel</button></form>`,
   );
 }
 
@@ -57,9 +59,14 @@ async function readForm(req) {
 }
 
 async function interaction(req, res) {
-  const match = /^\/interaction\/([^/]+)(\/login)?$/.exec(new URL(req.url, issuer).pathname);
+  const match = /^\/interaction\/([^/]+)(\/login|\/cancel)?$/.exec(new URL(req.url, issuer).pathname);
   const details = await provider.interactionDetails(req, res);
-  if (match[2] && req.method === "POST") {
+  // The person gives up at the provider: the client gets error=access_denied, as from Google or Okta.
+  if (match[2] === "/cancel" && req.method === "POST") {
+    await provider.interactionFinished(req, res, { error: "access_denied", error_description: "The person cancelled the sign-in" }, { mergeWithLastSubmission: false });
+    return;
+  }
+  if (match[2] === "/login" && req.method === "POST") {
     const form = await readForm(req);
     if (form.get("login") !== user.login || form.get("password") !== user.password) {
       res.writeHead(200, { "content-type": "text/html" }).end(loginForm(details.uid, "Wrong username or password"));

@@ -9,16 +9,16 @@
  * limits and checks), and the interaction checks again that it began after the request did.
  */
 import "server-only";
-import type { AdapterPayload } from "oidc-provider";
 import { findApplicationByClientId } from "@/lib/applications/for-provider";
 import type { SessionActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import { HEADER_IDP_ID, ldapSourceRow } from "@/lib/idp/records";
 import { signInOptions } from "@/lib/idp/sign-in-options";
-import { OidcAdapter } from "@/lib/oidc/adapter";
+import { liveInteraction } from "@/lib/oidc/interactions";
 import { interactionUidOf } from "@/lib/oidc/paths";
 import { reauthenticationDue } from "@/lib/oidc/reauthentication";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
+import { passkeyRowsOf } from "@/lib/mfa/passkey-records";
 import { findUserRow, openIdentity } from "@/lib/users/records";
 import { passkeySignInAvailable } from "./passkey-sign-in";
 
@@ -26,7 +26,10 @@ export type ConfirmSignIn = {
   appName: string;
   /** Who is signed in now: their name and the identifier they sign in with (email, else username). */
   person: { name: string; identifier: string };
-  /** How this person signs in: the identifier-and-password form (local or directory), passkeys, their identity provider. */
+  /**
+   * How this person signs in: the identifier-and-password form (local or directory), passkeys (when they have one),
+   * their identity provider. The page shows these and nothing else.
+   */
   methods: { form: boolean; passkeys: boolean; providerIds: string[] };
 };
 
@@ -38,8 +41,8 @@ export type ConfirmSignIn = {
 export async function confirmSignInFor(actor: SessionActor, callbackUrl: string, now = Date.now()): Promise<ConfirmSignIn | null> {
   const uid = interactionUidOf(callbackUrl);
   if (!uid || actor.mustChangePassword) return null;
-  const interaction = (await new OidcAdapter("Interaction").find(uid)) as AdapterPayload | undefined;
-  if (!interaction || interaction.iat === undefined || (interaction.exp ?? 0) * 1000 <= now) return null;
+  const interaction = await liveInteraction(uid, now);
+  if (!interaction) return null;
   const params = (interaction.params ?? {}) as Record<string, unknown>;
   const signedInAt = await sessionSignedInAt(actor.accountId, actor.sessionId);
   if (!signedInAt || !reauthenticationDue({ params, startedAt: interaction.iat }, signedInAt, now)) return null;
@@ -50,15 +53,19 @@ export async function confirmSignInFor(actor: SessionActor, callbackUrl: string,
   return {
     appName: app.name,
     person: { name: identity.name, identifier: identity.email ?? identity.username },
-    methods: await methodsOf(row.accountId, row.idpId, row.passwordHash !== null),
+    methods: await methodsOf(row.accountId, row.id, row.idpId, row.passwordHash !== null),
   };
 }
 
-/** The ways the person signs in here, as the sign-in page offers them to everyone (only theirs). */
-async function methodsOf(accountId: string, idpId: string | null, hasPassword: boolean): Promise<ConfirmSignIn["methods"]> {
+/**
+ * The ways the person signs in here, as the sign-in page offers them to everyone (only theirs): a passkey only when
+ * they have registered one (the passkey sign-in still checks whose it is when it is used).
+ */
+async function methodsOf(accountId: string, userId: string, idpId: string | null, hasPassword: boolean): Promise<ConfirmSignIn["methods"]> {
   const options = await signInOptions();
   if (idpId === null) {
-    return { form: hasPassword && options.localLoginEnabled, passkeys: await passkeySignInAvailable(), providerIds: [] };
+    const passkeys = (await passkeySignInAvailable()) && (await passkeyRowsOf(db(), userId)).length > 0;
+    return { form: hasPassword && options.localLoginEnabled, passkeys, providerIds: [] };
   }
   // The proxy header's people sign in through the proxy: the page sends them on as it does on any sign-in.
   if (idpId === HEADER_IDP_ID) return { form: false, passkeys: false, providerIds: [] };

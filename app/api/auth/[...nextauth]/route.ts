@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/sign-in/nextauth";
 import { publicOrigin } from "@/lib/idp/api-shape";
+import { withWayBackToApp } from "@/lib/sign-in/failed-sign-in-return";
 
 /**
  * Next hands route handlers a URL on the server's configured hostname, while
@@ -20,5 +21,10 @@ function withPublicOrigin(handler: (req: NextRequest) => Promise<Response>) {
   };
 }
 
-export const GET = withPublicOrigin(handlers.GET);
-export const POST = withPublicOrigin(handlers.POST);
+/** A sign-in that failed on its way back to an app's sign-in returns to that app's sign-in page (lib/sign-in/failed-sign-in-return.ts). */
+function withWayBack(handler: (req: NextRequest) => Promise<Response>) {
+  return async (req: NextRequest) => withWayBackToApp(req, await handler(req));
+}
+
+export const GET = withWayBack(withPublicOrigin(handlers.GET));
+export const POST = withWayBack(withPublicOrigin(handlers.POST));

@@ -1,0 +1,199 @@
+/**
+ * The "Confirm it's you" page (an app asks a signed-in person for a fresh sign-in, prompt=login) in Chromium,
+ * for each way in it offers: a sign-in at the person's external OpenID provider that fails (they cancel there, or
+ * the answer's state is refused) brings them back to the confirm page of the same app's sign-in, with the sign-in
+ * page's own message, and a retry gives the app its code; a directory (LDAP) person's wrong password keeps them
+ * there too (the local password's: e2e/oidc.spec.ts); and a local person without a passkey is offered none.
+ */
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import * as oidc from "openid-client";
+import { bearer, call } from "./support/api";
+import { expectToLandOn } from "./support/browser";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
+import { noteSecret } from "./support/secrets";
+import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
+
+const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
+test.describe.configure({ mode: "serial" });
+test.setTimeout(120_000);
+
+const REDIRECT = "http://127.0.0.1:4999/callback";
+const PROVIDER_FAILED = "Sign-in with the identity provider did not complete: the provider may be unavailable or refused the request. Try again, or sign in another way.";
+
+let auth: Record<string, string>;
+let app: oidc.Configuration;
+let idp: TestOidcProvider | undefined;
+let slapd: Slapd | undefined;
+
+test.beforeAll(async () => {
+  auth = bearer((await setUpOwner(instance)).personal_access_token);
+  const registered = await call<{ client_id: string; client_secret: string }>(instance, "/api/applications", {
+    method: "POST",
+    headers: auth,
+    json: { name: "Gitea", type: "web", redirect_uris: [REDIRECT] },
+  });
+  expect(registered.status, registered.text).toBe(201);
+  noteSecret(registered.body.client_secret);
+  const { client_id, client_secret } = registered.body;
+  app = await oidc.discovery(new URL(instance.baseURL), client_id, client_secret, oidc.ClientSecretBasic(client_secret), { execute: [oidc.allowInsecureRequests] });
+});
+
+test.afterAll(async () => {
+  await idp?.stop();
+  await slapd?.stop();
+});
+
+/** The app's authorization request asking for a fresh sign-in; the browser goes there and lands on the confirm page. */
+async function appAsksToConfirm(page: Page) {
+  // The request begins in a later second than the browser's sign-in (only a sign-in after it counts, to the second).
+  await page.waitForTimeout(1_100);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(app, {
+    redirect_uri: REDIRECT,
+    scope: "openid profile email",
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    prompt: "login",
+  });
+  await page.goto(url.href);
+  await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
+  await expect(page.getByText("Gitea asks you to sign in again.")).toBeVisible();
+  const callbackUrl = new URL(page.url()).searchParams.get("callbackUrl");
+  expect(callbackUrl).toMatch(/^\/oidc\/interaction\/[A-Za-z0-9_-]+$/);
+  /** The app's end: the browser reaches its redirect URI with a code, which gives tokens (maxAge checks auth_time). */
+  const appGetsCode = async (act: () => Promise<void>) => {
+    const reachedApp = page.waitForRequest((request) => request.url().startsWith(REDIRECT), { timeout: 30_000 });
+    await act();
+    const tokens = await oidc.authorizationCodeGrant(app, new URL((await reachedApp).url()), { pkceCodeVerifier: verifier, expectedState: state, maxAge: 60 });
+    noteSecret(tokens.access_token);
+    return tokens.claims()!;
+  };
+  return { callbackUrl: callbackUrl!, appGetsCode };
+}
+
+/** The external provider's own cookies (its session, named as Latchkey's provider names its own on this host) go. */
+async function forgetProviderSession(context: BrowserContext) {
+  await context.clearCookies({ name: /^_session/ });
+}
+
+async function signInAtProvider(page: Page) {
+  await expect(page.getByRole("heading", { name: "Test IdP sign-in" })).toBeVisible({ timeout: 30_000 });
+  await page.getByLabel("Username").fill(TEST_IDP_USER.login);
+  await page.getByLabel("Password").fill(TEST_IDP_USER.password);
+  await page.getByRole("button", { name: "Sign in to Test IdP" }).click();
+}
+
+test("an external provider's sign-in that fails on the confirm page comes back to it with the reason, and a retry gives the app its code", async ({ browser }) => {
+  const body = { type: "oidc", name: "Test IdP", client_id: "latchkey-e2e", client_secret: "e2e-client-secret-7c1f0b", signup_policy: "open", allow_internal_addresses: true };
+  const created = await call<{ id: string; redirect_url: string }>(instance, "/api/identity-providers", { method: "POST", headers: auth, json: { ...body, issuer: "http://127.0.0.1:9" } });
+  expect(created.status, created.text).toBe(200);
+  idp = await startOidcProvider(created.body.redirect_url);
+  const pointed = await call(instance, `/api/identity-providers/${created.body.id}`, { method: "PUT", headers: auth, json: { ...body, issuer: idp.issuer, client_secret: idp.clientSecret } });
+  expect(pointed.status, pointed.text).toBe(200);
+  noteSecret(TEST_IDP_USER.password);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  // Pat signs in to Latchkey through the provider (and is created).
+  await page.goto(instance.url("/login"));
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await signInAtProvider(page);
+  await expect(page).not.toHaveURL(/\/login|127\.0\.0\.1:\d+\/interaction/, { timeout: 30_000 });
+  await forgetProviderSession(context);
+
+  const { callbackUrl, appGetsCode } = await appAsksToConfirm(page);
+  const own = page.getByRole("button", { name: "Sign in with Test IdP" });
+  await expect(own).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toHaveCount(0);
+
+  // Pat cancels at the provider: back on the confirm page of the same app's sign-in, told why.
+  await own.click();
+  await expect(page.getByRole("heading", { name: "Test IdP sign-in" })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
+  await expect(page.getByText(PROVIDER_FAILED)).toBeVisible();
+  await expect(page.getByText("Gitea asks you to sign in again.")).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("confirm-provider-failed-desktop.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: test.info().outputPath("confirm-provider-failed-390.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // The provider's answer comes back without the browser's state cookie (Auth.js refuses it): the same way back.
+  await own.click();
+  await expect(page.getByRole("heading", { name: "Test IdP sign-in" })).toBeVisible({ timeout: 30_000 });
+  await context.clearCookies({ name: "authjs.state" });
+  await signInAtProvider(page);
+  await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
+  await expect(page.getByText(PROVIDER_FAILED)).toBeVisible();
+  await forgetProviderSession(context);
+
+  // Then it works: the app gets its code, for Pat.
+  const claims = await appGetsCode(async () => {
+    await own.click();
+    await signInAtProvider(page);
+  });
+  expect(claims).toMatchObject({ email: TEST_IDP_USER.email, name: TEST_IDP_USER.name });
+  await context.close();
+});
+
+test("a directory person's wrong password on the confirm page keeps them there; the right one gives the app its code", async ({ browser }) => {
+  slapd = await startSlapd();
+  const ldap = await call(instance, "/api/settings/ldap", {
+    method: "PUT",
+    headers: auth,
+    json: ldapSettings(slapd, { user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))", username_attribute: "mail", auto_create: true }),
+  });
+  expect(ldap.status, ldap.text).toBe(200);
+  const dora = LDAP_PEOPLE.dora;
+  noteSecret(dora.password);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(instance.url("/login"));
+  await page.getByLabel("Email or username").fill(dora.email);
+  await page.getByLabel("Password").fill(dora.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login/, { timeout: 30_000 });
+
+  const { callbackUrl, appGetsCode } = await appAsksToConfirm(page);
+  await expect(page.getByLabel("Email or username")).toHaveValue(dora.email);
+  await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toHaveCount(0);
+  await page.getByLabel("Password").fill("not dora's password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByText("Invalid username or password")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
+
+  const claims = await appGetsCode(async () => {
+    await page.getByLabel("Password").fill(dora.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  });
+  expect(claims).toMatchObject({ email: dora.email, name: dora.name });
+  await context.close();
+});
+
+test("a local person who has registered no passkey is offered none on the confirm page", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(instance.url("/login"));
+  // Passkeys are on for this instance (a public address, password sign-in): the ordinary page offers them to anyone.
+  await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toBeVisible();
+  await page.getByLabel("Email or username").fill(OWNER.email);
+  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login/, { timeout: 30_000 });
+
+  const { appGetsCode } = await appAsksToConfirm(page);
+  await expect(page.getByLabel("Password")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toHaveCount(0);
+  const claims = await appGetsCode(async () => {
+    await page.getByLabel("Password").fill(OWNER.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  });
+  expect(claims).toMatchObject({ email: OWNER.email });
+  await context.close();
+});
