@@ -20,14 +20,13 @@ import { acceptInviteSchema, createInviteSchema } from "@/lib/invites/schemas";
 import { setUsernameChangeAllowed } from "@/lib/idp/sign-in-settings";
 import { SignInFailed, signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import type { SignInLimits } from "@/lib/config";
-import { createAccount, createUser as createTestUser, META, startSession, type TestUser } from "@/test/factories";
+import { createAccount, createUser as createTestUser, META, startSession, userRow, type TestUser } from "@/test/factories";
 import { createUser, updateUser } from "./lifecycle";
 import { changeOwnUsername } from "./own-username";
 import { openIdentity } from "./records";
 import { createUserSchema, updateUserSchema } from "./schemas";
 import { USERNAME_EDGES, USERNAME_MIXED_SCRIPTS, isValidUsername, sanitiseUsername, usernameBaseFor, usernameSchema } from "./username-rule";
 import { SCRIPTS } from "./username-scripts";
-import { userRow } from "@/test/factories";
 
 const PASSWORD = "a long and unusual passphrase";
 const LIMITS: SignInLimits = { freeAttempts: 1000, delaySeconds: 1, maxDelaySeconds: 1, ipFreeAttempts: 1000, lockoutFailures: 1000, lockoutWindowSeconds: 60 };
@@ -182,7 +181,7 @@ describe("a username stored before the rules", { timeout: 60_000 }, () => {
     await expect(changeOwnUsername(await startSession(old), { username: "bob." }, META)).resolves.toMatchObject({ username: "bob." });
   });
 
-  it("keeps its place: \"bob\" beside it is still free, a change of it meets the rules", async () => {
+  it("changed to another username, the new one meets the rules", async () => {
     expect(await fieldErrorsOf(updateUser(owner, old.id, parseOrThrow(updateUserSchema.partial(), { username: "bob.." }), META))).toEqual({ username: [USERNAME_EDGES] });
     const renamed = await updateUser(owner, old.id, parseOrThrow(updateUserSchema.partial(), { username: "bob.d" }), META);
     expect(renamed.username).toBe("bob.d");
