@@ -106,3 +106,35 @@ test("an unknown username gets the same answer as an unknown email", async ({ pa
   };
   expect(await answer("nobody-here")).toBe(await answer("nobody@example.com"));
 });
+
+test("Add User and Profile refuse a look-alike username at the field, saying why", async ({ browser }) => {
+  const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await signIn(admin, instance.baseURL, OWNER.email, OWNER.password);
+
+  await admin.goto(instance.url("/team/users"));
+  await admin.getByRole("button", { name: "Add User" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Add User" });
+  await dialog.getByRole("tab", { name: "Create User" }).click();
+  const username = dialog.getByLabel("Username");
+  await username.fill("\u0430dmin");
+  await dialog.getByLabel("Name", { exact: true }).fill("Mallory Mixed");
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(username).toHaveAttribute("aria-invalid", "true");
+  await expect(username).toHaveAccessibleDescription(/A username can't mix alphabets, e\.g\. Latin and Cyrillic letters/);
+  await expect(username).toHaveValue("\u0430dmin");
+  await dialog.screenshot({ path: test.info().outputPath("add-user-mixed-alphabets.png") });
+
+  await username.fill("mallory.");
+  await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(username).toHaveAccessibleDescription(/A username can't start or end with "\.", "_" or "-", or have two of them in a row/);
+  await dialog.screenshot({ path: test.info().outputPath("add-user-edge-punctuation.png") });
+
+  await admin.goto(instance.url("/profile"));
+  const own = admin.getByRole("textbox", { name: "Username" });
+  await own.fill("-owner");
+  await admin.getByRole("button", { name: "Save username" }).click();
+  await expect(own).toHaveAttribute("aria-invalid", "true");
+  await expect(own).toHaveAccessibleDescription(/A username can't start or end with/);
+  await own.scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: test.info().outputPath("profile-edge-punctuation.png") });
+});

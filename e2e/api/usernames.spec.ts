@@ -198,3 +198,21 @@ test("people change their own username with PUT /api/users/current once the owne
   expect((await owner.put("/api/settings/sign-in", { users_may_change_username: false })).status).toBe(200);
   expect((await member.client.put("/api/users/current", { username: "again" })).status).toBe(403);
 });
+
+test("refuses a look-alike username with a 422 on username saying why: mixed alphabets, punctuation at an end or doubled", async () => {
+  const mixed = await post({ username: "\u0430dmin", name: "Mixed", role: "user" });
+  expect(expectFieldErrors(mixed, "username").username).toEqual(["A username can't mix alphabets, e.g. Latin and Cyrillic letters"]);
+  const edges = 'A username can\'t start or end with ".", "_" or "-", or have two of them in a row';
+  for (const username of ["owner.", "-owner", "ow..ner"]) {
+    const refused = await post({ username, name: "Edge", role: "user" });
+    expect(expectFieldErrors(refused, "username").username, username).toEqual([edges]);
+  }
+  const japanese = await post({ username: "山田たろう.taro", name: "Yamada Taro", role: "user" });
+  expect(japanese.status, japanese.text).toBe(200);
+  const put = await call(instance, `/api/users/${japanese.body.id}`, {
+    method: "PUT",
+    headers: bearer(token),
+    json: { username: "yamada_", role: "user", auto_groups: [], is_blocked: false },
+  });
+  expect(expectFieldErrors(put, "username").username).toEqual([edges]);
+});

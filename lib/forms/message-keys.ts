@@ -24,7 +24,7 @@
 import { INSTANCE_NAME_MAX } from "@/lib/appearance/limits";
 import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
 import { sayMessage, type DomainError, type MessageKeys, type MessageRef, type ServerMessageKey } from "@/lib/errors";
-import { USERNAME_MAX } from "@/lib/users/username-rule";
+import { USERNAME_CHARACTERS, USERNAME_EDGES, USERNAME_MAX, USERNAME_MIXED_SCRIPTS } from "@/lib/users/username-rule";
 import { TOKEN_EXPIRY_DAYS } from "@/lib/tokens/limits";
 import { ACCESS_TEXTS } from "@/lib/applications/access";
 import { ALLOWED_GROUPS_MAX, REDIRECT_URIS_MAX } from "@/lib/applications/schemas";
@@ -151,8 +151,9 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Username is required": { key: "usernameRequired" },
   "Username must be text": { key: "usernameText" },
   [`Username must be at most ${USERNAME_MAX} characters`]: { key: "usernameTooLong", params: { max: USERNAME_MAX } },
-  'Username may contain only letters, digits, ".", "_" and "-"': { key: "usernameCharacters" },
-  "Username may not mix alphabets, such as Latin and Cyrillic letters": { key: "usernameMixedAlphabets" },
+  [USERNAME_CHARACTERS]: { key: "usernameCharacters" },
+  [USERNAME_EDGES]: { key: "usernameEdges" },
+  [USERNAME_MIXED_SCRIPTS]: { key: "usernameMixedAlphabets" },
   "Enter an email or a username": { key: "emailOrUsername" },
   "Enter an email to send the invite by email": { key: "inviteEmailNeeded" },
   "Service users have no email": { key: "serviceUsersNoEmail" },

@@ -306,7 +306,7 @@ async function createExternalUser(
 ): Promise<Found> {
   const id = crypto.randomUUID();
   const name = asDisplayText(who.name, 100) || address || asDisplayText(who.username, 100) || asDisplayText(who.subject, 100);
-  const username = await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || address, name }));
+  const username = await allocateUsername(tx, accountId, usernameBaseFor({ username: who.username, email: address, name }));
   const [row] = await tx
     .insert(users)
     .values({
@@ -370,7 +370,7 @@ async function acceptPendingInvite(
   const id = crypto.randomUUID();
   const name = invite.name || asDisplayText(who.name, 100) || email;
   // usernames: the one the admin named on the invite (kept for it), else the provider's, made unique.
-  const username = invite.username ?? (await allocateUsername(tx, accountId, usernameBaseFor({ email: who.username?.trim() || email, name })));
+  const username = invite.username ?? (await allocateUsername(tx, accountId, usernameBaseFor({ username: who.username, email, name })));
   const [user] = await tx
     .insert(users)
     .values({

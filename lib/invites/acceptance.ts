@@ -20,7 +20,7 @@ import { rateLimitAddress } from "@/lib/security/address-key";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { insertUser } from "@/lib/users/lifecycle";
 import { usernameBlindIndex } from "@/lib/crypto/blind-index";
-import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "@/lib/users/username";
+import { allocateUsername, assertSettableUsername, assertUsernameAvailable, usernameBaseFor } from "@/lib/users/username";
 import { userLabel } from "@/lib/users/records";
 import { inviterLabel, retireInviteToken } from "./invites";
 import { inviterStillMayInvite, inviterVouchesForEmail } from "./inviter-rule";
@@ -186,5 +186,6 @@ function chosenUsername(invite: InviteRecord, username: string | undefined): str
     return undefined;
   }
   if (!username && !invite.email) throw new Invalid(CHOOSE_USERNAME, { username: [CHOOSE_USERNAME] });
+  if (username) assertSettableUsername(username);
   return username;
 }

@@ -4,7 +4,7 @@ import { ROLES } from "@/lib/db/schema";
 import { groupIdListSchema } from "@/lib/groups/schemas";
 import { newPasswordSchema } from "@/lib/passwords/policy";
 import { blankIsNone, emailSchema, requiredNameSchema } from "@/lib/users/fields";
-import { usernameSchema } from "@/lib/users/username-rule";
+import { usernameSchema, usernameShapeSchema } from "@/lib/users/username-rule";
 
 export const INVITE_EXPIRY = { minSeconds: 3600, maxSeconds: 365 * 86400, defaultSeconds: 3 * 86400 } as const;
 
@@ -47,6 +47,8 @@ export const resendInviteSchema = z.object({
 
 export const acceptInviteSchema = z.object({
   password: newPasswordSchema,
-  // usernames: chosen on the invite page (prefilled from the email); left out, derived from the email.
-  username: z.preprocess(blankIsNone, usernameSchema.optional()),
+  // usernames: chosen on the invite page (prefilled from the email); left out, derived from the email. The
+  // page sends the invite's own username back when it names one (kept as the admin set it, even from before
+  // the look-alike rules); one the invitee picks is held to every rule at accept (assertSettableUsername).
+  username: z.preprocess(blankIsNone, usernameShapeSchema.optional()),
 });

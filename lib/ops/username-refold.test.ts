@@ -38,6 +38,7 @@ let accountId: string;
 let admin: TestUser;
 let lookAlike: TestUser;
 let strasse: TestUser;
+let dotted: TestUser;
 let inviteId: string;
 
 beforeAll(async () => {
@@ -45,6 +46,8 @@ beforeAll(async () => {
   admin = await createUser(accountId, { role: "owner", username: "admin" });
   lookAlike = await storedBefore(accountId, "adm\u0131n");
   strasse = await storedBefore(accountId, "stra\u00dfe");
+  // Also from before the look-alike rules (no "." at an end): re-keyed, not re-derived into "groß".
+  dotted = await storedBefore(accountId, "gro\u00df.");
   await createUser(accountId, { username: "\u03bd\u03af\u03ba\u03bf\u03c2" });
   const issued = await createInvite(await startSession(admin), parseOrThrow(createInviteSchema, { name: "Nikos", username: "nikos.invite", role: "user" }), META);
   inviteId = issued.invite.id;
@@ -65,6 +68,8 @@ describe("usernames stored before they were compared case-folded", () => {
     // Found by any spelling with the same capitals, and kept as typed.
     for (const typed of ["stra\u00dfe", "STRASSE", "strasse", "STRA\u1e9eE"]) expect(await usernameHolder(db(), accountId, typed), typed).toBe(strasse.id);
     expect(await usernameOf(strasse.id)).toBe("stra\u00dfe");
+    expect(await usernameOf(dotted.id)).toBe("gro\u00df.");
+    expect(await usernameHolder(db(), accountId, "GROSS.")).toBe(dotted.id);
     // "admin" keeps its name; "admın" (the same in capitals) moves to the first free numbered form.
     expect(await usernameHolder(db(), accountId, "admin")).toBe(admin.id);
     expect(await usernameOf(lookAlike.id)).toBe("adm\u0131n2");

@@ -24,7 +24,7 @@ import { generatePassword } from "./generated-password";
 import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
-import { allocateUsername, assertUsernameAvailable, usernameBaseFor } from "./username";
+import { allocateUsername, assertSettableUsername, assertUsernameAvailable, usernameBaseFor } from "./username";
 import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, transferNeedsProof, vouchesForEmail } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
@@ -212,7 +212,11 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
       throw new Invalid("There is no email address to confirm", { email_verified: ["There is no email address to confirm"] });
     }
     if (emailChanges) await assertEmailAvailable(tx, actor.accountId, input.email!, { userId });
-    if (usernameChanges) await assertUsernameAvailable(tx, actor.accountId, input.username!, userId);
+    if (usernameChanges) {
+      // A new username meets every rule; one stored before the look-alike rules may be sent back unchanged.
+      assertSettableUsername(input.username!);
+      await assertUsernameAvailable(tx, actor.accountId, input.username!, userId);
+    }
 
     // Role and group changes change what the user may do: the events say before → after.
     const permissionsBefore = input.role !== before.role || groupsChange ? await resolvePermissions(tx, { accountId: actor.accountId, userId, role: before.role }) : null;

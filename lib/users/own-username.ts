@@ -18,10 +18,11 @@ import { z } from "zod";
 import { loadUser } from "./lifecycle";
 import { sealUsername, userLabel, type UserRecord } from "./records";
 import { indexUser } from "./search-source";
-import { assertUsernameAvailable } from "./username";
-import { usernameSchema } from "./username-rule";
+import { assertSettableUsername, assertUsernameAvailable } from "./username";
+import { usernameShapeSchema } from "./username-rule";
 
-export const ownUsernameSchema = z.object({ username: usernameSchema });
+/** One's own username sent back unchanged is fine whatever rules came since; a new one meets them all (below). */
+export const ownUsernameSchema = z.object({ username: usernameShapeSchema });
 
 export const OWN_USERNAME_NOT_ALLOWED =
   "Changing your own username is turned off here (the owner can allow it under Settings → Identity providers → Usernames); ask an admin to change it";
@@ -50,6 +51,7 @@ export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: R
     if (!(await mayChangeOwnUsername(tx, me))) throw new Forbidden(OWN_USERNAME_NOT_ALLOWED);
     const before = await loadUser(tx, me.accountId, me.userId);
     if (before.username === username) return before;
+    assertSettableUsername(username);
     await assertUsernameAvailable(tx, me.accountId, username, me.userId);
     await tx.update(users).set(sealUsername(me.userId, username)).where(and(eq(users.accountId, me.accountId), eq(users.id, me.userId)));
     await indexUser(tx, { accountId: me.accountId, id: me.userId, name: before.name, email: before.email, username });

@@ -5,7 +5,7 @@ import { groupIdListSchema } from "@/lib/groups/schemas";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
 import { newPasswordSchema } from "@/lib/passwords/policy";
 import { blankIsNone, emailSchema, nameSchema, requiredNameSchema } from "./fields";
-import { usernameSchema } from "./username-rule";
+import { usernameSchema, usernameShapeSchema } from "./username-rule";
 
 /** The primary role is a built-in one (NetBird's network_admin and billing_admin included); custom roles are given with PUT /api/users/{id}/roles. */
 const roleSchema = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}` });
@@ -66,8 +66,9 @@ export const createUserRequestSchema = z.preprocess(fromNetStacksShape, createUs
 export const updateUserSchema = z.object({
   name: requiredNameSchema.optional(),
   email: emailSchema.optional(),
-  // usernames: the owner and admins change anyone's (users:update); people their own when allowed (./username-change.ts).
-  username: usernameSchema.optional(),
+  // usernames: the owner and admins change anyone's (users:update); people their own when allowed (./own-username.ts).
+  // A stored username may come back unchanged; a changed one is held to every rule by updateUser (assertSettableUsername).
+  username: usernameShapeSchema.optional(),
   role: roleSchema,
   auto_groups: groupIdsSchema,
   is_blocked: z.boolean({ error: "is_blocked must be true or false" }),

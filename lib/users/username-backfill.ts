@@ -25,7 +25,7 @@ function baseFor(row: UserRow, ldapIds: Set<string>): string {
   if (row.isServiceUser) return sanitiseUsername(who.name);
   // The directory username or the proxy's user name, as a sign-in through them would give.
   const subject = row.idpId && (row.idpId === PROXY_HEADER_IDP_ID || ldapIds.has(row.idpId)) ? openIdpSubject(row) : null;
-  return usernameBaseFor({ email: subject ?? who.email, name: who.name });
+  return usernameBaseFor({ username: subject, email: who.email, name: who.name });
 }
 
 /** Gives every user without a username one; returns how many it filled. */

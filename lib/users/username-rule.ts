@@ -1,46 +1,75 @@
-/** What a username may be, and the one derived from an email or a name (shared by forms, the API schema and the server; no database here). */
+/**
+ * What a username may be, and the one derived from an email or a name (shared by forms, the API schema and the
+ * server; no database here).
+ *
+ * Every username: 1–64 letters (any script), digits, ".", "_" and "-" (usernameShapeSchema). One being set or
+ * changed must also not look like another person's (usernameSchema): its letters keep to one script (TR39's
+ * Highly Restrictive, ./username-scripts.ts), and ".", "_" and "-" only sit between other characters, one at a
+ * time ("bob." and "-bob" can't stand beside "bob"). Usernames stored before these rules keep working: the
+ * rules apply when a username is set or changed, never to one only repeated back.
+ */
 import { z } from "zod";
 import { textError } from "./fields";
+import { keepsToOneScript } from "./username-scripts";
 
 export const USERNAME_MAX = 64;
 const USERNAME_PATTERN = /^[\p{L}\p{Nd}._-]+$/u;
+/** Punctuation first, last, or twice in a row. */
+const LOOSE_PUNCTUATION = /^[._-]|[._-]$|[._-]{2}/;
 
-// Alphabets whose letters look like each other's ("а" Cyrillic, "a" Latin, "ο" Greek …). A username uses at most
-// one of them, so "аdmin" (Cyrillic а) can't pass for "admin" (Unicode TR39's mixed-script rule). Han, kana and
-// Hangul are not among them: they mix with each other and with Latin as Japanese, Chinese and Korean names do.
-const ALPHABETS = ["Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Cherokee", "Coptic", "Hebrew", "Arabic"].map(
-  (script) => new RegExp(`\\p{Script=${script}}`, "u"),
-);
-
-/** True when the letters come from two or more of the look-alike alphabets. */
-function mixesAlphabets(form: string): boolean {
-  return ALPHABETS.filter((alphabet) => alphabet.test(form)).length > 1;
-}
+export const USERNAME_CHARACTERS = 'Username may contain only letters, digits, ".", "_" and "-"';
+export const USERNAME_EDGES = 'A username can\'t start or end with ".", "_" or "-", or have two of them in a row';
+export const USERNAME_MIXED_SCRIPTS = "A username can't mix alphabets, e.g. Latin and Cyrillic letters";
 
 /** Checked on the NFKC form, so a letter typed as letter + combining accent counts as the letter. */
-export function isValidUsername(value: string): boolean {
-  const form = value.normalize("NFKC");
-  const length = [...form].length;
-  return length >= 1 && length <= USERNAME_MAX && USERNAME_PATTERN.test(form) && !mixesAlphabets(form);
+const form = (value: string) => value.normalize("NFKC");
+const fitsLength = (value: string) => [...form(value)].length <= USERNAME_MAX;
+const hasUsernameCharacters = (value: string) => USERNAME_PATTERN.test(form(value));
+
+/** Why a username with valid characters looks too much like another's, if it does. */
+function lookAlikeProblem(value: string): string | undefined {
+  const nfkc = form(value);
+  if (LOOSE_PUNCTUATION.test(nfkc)) return USERNAME_EDGES;
+  if (!keepsToOneScript(nfkc)) return USERNAME_MIXED_SCRIPTS;
+  return undefined;
 }
 
-export const usernameSchema = z
+/** Whether a value is, as it stands (untrimmed), a username that passes every rule of usernameSchema. */
+export function isValidUsername(value: string): boolean {
+  return value === value.trim() && usernameSchema.safeParse(value).success;
+}
+
+/**
+ * What any username is, those stored before the look-alike rules included: for an input that may repeat the
+ * person's own (PUT /api/users/{id}, Profile, the invite's own username on the accept form). Where such a
+ * value is new, the service checks it against usernameSchema (assertSettableUsername in ./username.ts).
+ */
+export const usernameShapeSchema = z
   .string({ error: textError("Username") })
   .trim()
   .min(1, "Username is required")
-  .refine((v) => [...v.normalize("NFKC")].length <= USERNAME_MAX, `Username must be at most ${USERNAME_MAX} characters`)
-  .refine((v) => USERNAME_PATTERN.test(v.normalize("NFKC")), "Username may contain only letters, digits, \".\", \"_\" and \"-\"")
-  .refine((v) => !mixesAlphabets(v.normalize("NFKC")), "Username may not mix alphabets, such as Latin and Cyrillic letters");
+  .refine(fitsLength, `Username must be at most ${USERNAME_MAX} characters`)
+  .refine(hasUsernameCharacters, USERNAME_CHARACTERS);
+
+/** A username being set: every rule. */
+export const usernameSchema = usernameShapeSchema.superRefine((value, ctx) => {
+  if (!fitsLength(value) || !hasUsernameCharacters(value)) return;
+  const problem = lookAlikeProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /**
- * A username made of what a source allows: disallowed characters become ".",
- * runs and ends of punctuation are trimmed, and nothing usable gives "user".
+ * The one derivation of a username from a source (an email's local part, a name, LDAP's username, the proxy's
+ * user header, OIDC's preferred_username): disallowed characters become ".", a run of punctuation keeps its
+ * first mark, punctuation at the ends goes ("-Bob." → "Bob"), so what comes out passes usernameSchema and a
+ * sign-in never fails on the rule. A source mixing scripts ("pаypal" with a Cyrillic а) is not usable, like one
+ * with no letters: the next source is tried, and nothing usable gives "user".
  */
 export function sanitiseUsername(source: string | null | undefined): string {
   return usableUsername(source) || "user";
 }
 
-/** The valid username made of a source's allowed characters, or "" when none are left. */
+/** The valid username made of a source's allowed characters, or "" when none are left or they mix scripts. */
 function usableUsername(source: string | null | undefined): string {
   const cleaned = (source ?? "")
     .normalize("NFKC")
@@ -51,9 +80,13 @@ function usableUsername(source: string | null | undefined): string {
   return cut && isValidUsername(cut) ? cut : "";
 }
 
-/** The base of a derived username: the email's local part, else the name, else "user". */
-export function usernameBaseFor(person: { email?: string | null; name?: string | null }): string {
-  return usableUsername(person.email?.trim().split("@")[0]) || sanitiseUsername(person.name);
+/**
+ * The base of a derived username: the source's own username (LDAP, the proxy header, OIDC preferred_username),
+ * else the email's local part, else the name, else "user"; each made a valid username, or passed over when
+ * nothing usable is left of it (a source mixing scripts included).
+ */
+export function usernameBaseFor(person: { username?: string | null; email?: string | null; name?: string | null }): string {
+  return usableUsername(person.username) || usableUsername(person.email?.trim().split("@")[0]) || sanitiseUsername(person.name);
 }
 
 /** What the invite page and the forms prefill: the email's local part, made a valid username ("" when there is nothing usable). */

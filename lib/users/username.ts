@@ -6,18 +6,21 @@
  * A username is 1–64 Unicode letters (any script), digits, ".", "_" and "-",
  * stored as entered and compared after NFKC + case folding through its blind
  * index (lib/crypto/blind-index.ts). No "@": a sign-in identifier with "@" is
- * an email, one without is a username.
+ * an email, one without is a username. One being set also keeps to one script
+ * and has no loose punctuation (./username-rule.ts).
  */
 import "server-only";
+import { z } from "zod";
 import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { USERNAME_TAKEN } from "@/lib/db/constraint-errors";
 import { Conflict } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
 import { idByBlindIndex } from "./blind-index-lookup";
 
 export { usernameSchema, USERNAME_MAX, isValidUsername, sanitiseUsername, usernameBaseFor } from "./username-rule";
 
-import { USERNAME_MAX, sanitiseUsername } from "./username-rule";
+import { USERNAME_MAX, usernameSchema } from "./username-rule";
 
 export { USERNAME_TAKEN };
 
@@ -29,6 +32,17 @@ export async function usernameHolder(q: Db | Tx, accountId: string, username: st
 /** The pending invite that reserves this username in the account, if any (an admin named it on the invite). */
 export async function usernameInvite(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
   return idByBlindIndex(q, "invite-username", accountId, usernameBlindIndexes(username));
+}
+
+const settableUsername = z.object({ username: usernameSchema });
+
+/**
+ * Refuses a new username that breaks a rule of usernameSchema (422 on the username field), where the input
+ * was read with usernameShapeSchema because it may repeat a stored one: a changed username on the user page
+ * or PUT /api/users/{id}, on Profile, one an invitee picks. A username stored before the rules is kept as is.
+ */
+export function assertSettableUsername(username: string): void {
+  parseOrThrow(settableUsername, { username });
 }
 
 /**
@@ -55,13 +69,14 @@ export async function assertUsernameAvailable(
  * The first free username of base, base2, base3, … in the account (the base
  * shortened so the number fits in 64 characters). Inside the write
  * transaction that then stores it, so two writers can't pick the same one
- * unseen (the unique index refuses the second).
+ * unseen (the unique index refuses the second). The base is a derived one
+ * (usernameBaseFor, sanitiseUsername) or a stored one being renumbered
+ * (lib/ops/username-refold.ts), which keeps its form: it is not re-derived.
  */
 export async function allocateUsername(tx: Tx, accountId: string, base: string, exceptUserId?: string): Promise<string> {
-  const clean = sanitiseUsername(base);
   for (let n = 1; ; n++) {
     const suffix = n === 1 ? "" : String(n);
-    const candidate = [...clean].slice(0, USERNAME_MAX - suffix.length).join("") + suffix;
+    const candidate = [...base].slice(0, USERNAME_MAX - suffix.length).join("") + suffix;
     const holder = await usernameHolder(tx, accountId, candidate);
     if ((!holder || holder === exceptUserId) && !(await usernameInvite(tx, accountId, candidate))) return candidate;
   }
