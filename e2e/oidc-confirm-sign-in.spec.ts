@@ -13,6 +13,7 @@ import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
 import { noteSecret } from "./support/secrets";
 import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
+import { startAuthorization } from "./support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -48,17 +49,8 @@ test.afterAll(async () => {
 async function appAsksToConfirm(page: Page) {
   // The request begins in a later second than the browser's sign-in (only a sign-in after it counts, to the second).
   await page.waitForTimeout(1_100);
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(app, {
-    redirect_uri: REDIRECT,
-    scope: "openid profile email",
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-    state,
-    prompt: "login",
-  });
-  await page.goto(url.href);
+  const started = await startAuthorization(app, { redirect_uri: REDIRECT, scope: "openid profile email", prompt: "login" });
+  await page.goto(started.url.href);
   await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
   await expect(page.getByText("Gitea asks you to sign in again.")).toBeVisible();
   const callbackUrl = new URL(page.url()).searchParams.get("callbackUrl");
@@ -67,7 +59,7 @@ async function appAsksToConfirm(page: Page) {
   const appGetsCode = async (act: () => Promise<void>) => {
     const reachedApp = page.waitForRequest((request) => request.url().startsWith(REDIRECT), { timeout: 30_000 });
     await act();
-    const tokens = await oidc.authorizationCodeGrant(app, new URL((await reachedApp).url()), { pkceCodeVerifier: verifier, expectedState: state, maxAge: 60 });
+    const tokens = await oidc.authorizationCodeGrant(app, new URL((await reachedApp).url()), { ...started.checks, maxAge: 60 });
     noteSecret(tokens.access_token);
     return tokens.claims()!;
   };

@@ -18,6 +18,7 @@ import { setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
 import { tokenClient, uniqueEmail } from "./support/users-api";
 import { expectAxeClean } from "./support/axe";
+import { startAuthorization } from "./support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -51,12 +52,8 @@ async function relyingParty(app: Registered) {
   return oidc.discovery(new URL(instance.baseURL), app.client_id, app.client_secret, oidc.ClientSecretBasic(app.client_secret), { execute: [oidc.allowInsecureRequests] });
 }
 
-async function startSignIn(config: oidc.Configuration, scope = "openid email") {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state, nonce });
-  return { url, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
+function startSignIn(config: oidc.Configuration, scope = "openid email", extra: Record<string, string> = {}) {
+  return startAuthorization(config, { redirect_uri: REDIRECT, scope, ...extra });
 }
 
 /** A fresh browser (context) with the given cookies. */
@@ -141,10 +138,8 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   // The app asks this signed-in person for a fresh sign-in (prompt=login): the confirm page, the password, the second
   // step again (though a session lives), then the app. A recovery code: both TOTP steps near now are spent.
   await next.page.waitForTimeout(1_100);
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const fresh = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: "openid email", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state, prompt: "login" });
-  await next.page.goto(fresh.href);
+  const fresh = await startSignIn(config, "openid email", { prompt: "login" });
+  await next.page.goto(fresh.url.href);
   await expect(next.page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible({ timeout: 30_000 });
   await next.page.getByLabel("Password").fill(person.password);
   await next.page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -152,7 +147,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   await next.page.getByLabel("Authentication code").fill(spendRecoveryCode());
   await next.page.getByRole("button", { name: "Verify" }).click();
   await next.page.waitForURL((url) => url.href.startsWith(REDIRECT));
-  const confirmed = await oidc.authorizationCodeGrant(config, new URL(next.page.url()), { pkceCodeVerifier: verifier, expectedState: state });
+  const confirmed = await oidc.authorizationCodeGrant(config, new URL(next.page.url()), fresh.checks);
   noteSecret(confirmed.access_token);
   expect(confirmed.claims()?.sub).toBe(person.id);
   await next.context.close();

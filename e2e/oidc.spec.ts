@@ -13,6 +13,7 @@ import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
 import { expectAxeClean } from "./support/axe";
 import { expectToLandOn, signIn } from "./support/browser";
+import { startAuthorization } from "./support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -106,27 +107,19 @@ test("device flow: the CLI polls while the person enters its code on /device, se
 
 test("code flow: someone not signed in signs in on Latchkey's page, allows the app, and lands back in it", async ({ browser }) => {
   const app = await relyingParty(await register({ name: "Grafana", type: "web", redirect_uris: [REDIRECT], require_consent: true }));
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(app, {
-    redirect_uri: REDIRECT,
-    scope: "openid profile email",
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-    state,
-  });
+  const started = await startAuthorization(app, { redirect_uri: REDIRECT, scope: "openid profile email" });
   const context = await browser.newContext();
   const page = await context.newPage();
   // The app: nothing listens at its redirect URI; the browser's request to it is what the app would receive.
   const reachedApp = page.waitForRequest((request) => request.url().startsWith(REDIRECT));
-  await page.goto(url.href);
+  await page.goto(started.url.href);
   // This app requires consent: Latchkey's page says what it will see.
   await signInOnLatchkey(page, "Allow Grafana?");
   await expect(page.getByText("Your email address")).toBeVisible();
   await expectAxeClean(page);
   await page.getByRole("button", { name: "Allow" }).click();
   const callback = new URL((await reachedApp).url());
-  const tokens = await oidc.authorizationCodeGrant(app, callback, { pkceCodeVerifier: verifier, expectedState: state });
+  const tokens = await oidc.authorizationCodeGrant(app, callback, started.checks);
   noteSecret(tokens.access_token);
   expect(tokens.claims()).toMatchObject({ sub: ownerId, email: OWNER.email, name: OWNER.name });
   await context.close();
@@ -141,21 +134,10 @@ test("prompt=login: the signed-in person confirms it's them (a wrong password is
   // The app's request begins in a later second than that sign-in (only a sign-in after the request counts, to the second).
   await page.waitForTimeout(1_100);
 
-  const authorizeUrl = async (state: string, verifier: string) =>
-    oidc
-      .buildAuthorizationUrl(app, {
-        redirect_uri: REDIRECT,
-        scope: "openid profile email",
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: "S256",
-        state,
-        prompt: "login",
-      })
-      .toString();
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
+  const asking = () => startAuthorization(app, { redirect_uri: REDIRECT, scope: "openid profile email", prompt: "login" });
+  const started = await asking();
   const askedAt = Math.floor(Date.now() / 1000);
-  await page.goto(await authorizeUrl(state, verifier));
+  await page.goto(started.url.href);
   await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
   await expect(page.getByText("Gitea asks you to sign in again.")).toBeVisible();
   await expect(page.getByText(OWNER.name)).toBeVisible();
@@ -178,7 +160,7 @@ test("prompt=login: the signed-in person confirms it's them (a wrong password is
   await page.getByLabel("Password").fill(OWNER.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   const callback = new URL((await reachedApp).url());
-  const tokens = await oidc.authorizationCodeGrant(app, callback, { pkceCodeVerifier: verifier, expectedState: state, maxAge: 60 });
+  const tokens = await oidc.authorizationCodeGrant(app, callback, { ...started.checks, maxAge: 60 });
   noteSecret(tokens.access_token);
   const claims = tokens.claims()!;
   expect(claims.sub).toBe(ownerId);
@@ -194,7 +176,7 @@ test("prompt=login: the signed-in person confirms it's them (a wrong password is
 
   // "Use another account": signed out, the ordinary sign-in page, still on its way back to the app.
   await page.waitForTimeout(1_100);
-  await page.goto(await authorizeUrl(oidc.randomState(), oidc.randomPKCECodeVerifier()));
+  await page.goto((await asking()).url.href);
   await expectToLandOn(page, "Confirm it's you");
   await page.getByRole("button", { name: "Use another account" }).click();
   await expectToLandOn(page, "Sign in");

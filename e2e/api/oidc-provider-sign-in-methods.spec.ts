@@ -19,6 +19,7 @@ import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "../supp
 import { noteSecret } from "../support/secrets";
 import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "../support/slapd";
 import { tokenClient, uniqueEmail } from "../support/users-api";
+import { startAuthorization, type StartedAuthorization } from "../support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -66,25 +67,14 @@ class Browser {
   }
 }
 
-type Started = { url: URL; verifier: string; state: string; nonce: string };
+type Started = StartedAuthorization;
 
 async function relyingParty(): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(instance.baseURL), app.client_id, app.client_secret, oidc.ClientSecretBasic(app.client_secret), { execute: [oidc.allowInsecureRequests] });
 }
 
-async function startSignIn(config: oidc.Configuration): Promise<Started> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT,
-    scope: "openid email profile",
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-    state,
-    nonce,
-  });
-  return { url, verifier, state, nonce };
+function startSignIn(config: oidc.Configuration): Promise<Started> {
+  return startAuthorization(config, { redirect_uri: REDIRECT, scope: "openid email profile" });
 }
 
 /** From the app's authorization request to Latchkey's sign-in page: returns the way back it was given. */
@@ -100,7 +90,7 @@ async function toSignInPage(browser: Browser, started: Started): Promise<string>
 /** The app's end: the code it got back turns into tokens whose ID token names the person. */
 async function finish(config: oidc.Configuration, started: Started, at: string) {
   expect(at, "the sign-in did not come back to the app").toMatch(new RegExp(`^${REDIRECT}\\?`));
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(at), { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce });
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(at), started.checks);
   noteSecret(tokens.access_token);
   return tokens.claims()!;
 }

@@ -17,6 +17,7 @@ import { openInstanceDatabase } from "../support/database";
 import { setUpOwner, useInstance } from "../support/instance";
 import { noteSecret } from "../support/secrets";
 import { tokenClient } from "../support/users-api";
+import { startAuthorization } from "../support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -95,35 +96,16 @@ async function browse(url: string, cookie: string, jar = jarWith(cookie), init: 
   throw new Error("too many redirects");
 }
 
-type Started = { url: URL; verifier: string; state: string; nonce: string };
-
-async function authorization(config: oidc.Configuration, scope = "openid profile email groups roles offline_access", extra: Record<string, string> = {}): Promise<Started> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT,
-    scope,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-    state,
-    nonce,
-    // OpenID Connect issues refresh tokens (offline_access) only with prompt=consent.
-    prompt: "consent",
-    ...extra,
-  });
-  return { url, verifier, state, nonce };
+function authorization(config: oidc.Configuration, scope = "openid profile email groups roles offline_access", extra: Record<string, string> = {}) {
+  // OpenID Connect issues refresh tokens (offline_access) only with prompt=consent.
+  return startAuthorization(config, { redirect_uri: REDIRECT, scope, prompt: "consent", ...extra });
 }
 
 async function signInTo(config: oidc.Configuration, who: Person, scope?: string) {
   const started = await authorization(config, scope);
   const landed = await browse(started.url.href, who.cookie);
   expect(landed.location, landed.body).toContain(REDIRECT);
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(landed.location!), {
-    pkceCodeVerifier: started.verifier,
-    expectedState: started.state,
-    expectedNonce: started.nonce,
-  });
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(landed.location!), started.checks);
   noteSecret(tokens.access_token);
   noteSecret(tokens.refresh_token);
   return tokens;
@@ -260,7 +242,7 @@ async function signInThenLogOut(app: Registered, postLogout: string) {
   const browser = jarWith(someone.cookie);
   const started = await authorization(config, "openid");
   const landed = await browse(started.url.href, "", browser);
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(landed.location!), { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce });
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(landed.location!), started.checks);
   noteSecret(tokens.access_token);
   expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
   const unregistered = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: "http://127.0.0.1:9/elsewhere" });
@@ -323,7 +305,7 @@ test("a wrong client secret, a reused code and a PKCE mismatch are refused at th
   const landed = await browse(started.url.href, member.cookie);
   const wrong = await relyingParty(web, "lks_not-the-secret-of-this-app-at-all-0000");
   const badSecret = await oidc
-    .authorizationCodeGrant(wrong, new URL(landed.location!), { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce })
+    .authorizationCodeGrant(wrong, new URL(landed.location!), started.checks)
     .catch((err: unknown) => err);
   expect(oauthError(badSecret)).toBe("invalid_client");
 
@@ -331,14 +313,14 @@ test("a wrong client secret, a reused code and a PKCE mismatch are refused at th
   const mismatch = await authorization(config, "openid");
   const mismatchLanded = await browse(mismatch.url.href, member.cookie);
   const pkce = await oidc
-    .authorizationCodeGrant(config, new URL(mismatchLanded.location!), { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: mismatch.state, expectedNonce: mismatch.nonce })
+    .authorizationCodeGrant(config, new URL(mismatchLanded.location!), { ...mismatch.checks, pkceCodeVerifier: oidc.randomPKCECodeVerifier() })
     .catch((err: unknown) => err);
   expect(oauthError(pkce)).toBe("invalid_grant");
 
   // Reused code.
   const once = await authorization(config, "openid");
   const onceLanded = await browse(once.url.href, member.cookie);
-  const checks = { pkceCodeVerifier: once.verifier, expectedState: once.state, expectedNonce: once.nonce };
+  const checks = once.checks;
   const tokens = await oidc.authorizationCodeGrant(config, new URL(onceLanded.location!), checks);
   noteSecret(tokens.access_token);
   const again = await oidc.authorizationCodeGrant(config, new URL(onceLanded.location!), checks).catch((err: unknown) => err);

@@ -1,9 +1,10 @@
 /**
- * An app talking to Latchkey's OpenID provider from the API specs: register it through
- * /api/applications, authenticate with HTTP Basic, and post forms to the provider's endpoints
- * as a client at a given (forwarded) address.
+ * An app talking to Latchkey's OpenID provider from the specs: register it through
+ * /api/applications, authenticate with HTTP Basic, post forms to the provider's endpoints
+ * as a client at a given (forwarded) address, and start a sign-in as openid-client does.
  */
 import { expect } from "@playwright/test";
+import * as oidc from "openid-client";
 import { call } from "./api";
 import { noteSecret } from "./secrets";
 import type { Instance } from "./server";
@@ -40,4 +41,29 @@ export async function postForm(instance: Instance, path: string, address: string
     // HTML (the /device page)
   }
   return { status: res.status, body, text, retryAfter: res.headers.get("retry-after") };
+}
+
+/** An app's authorization request as openid-client makes it (PKCE S256, state, nonce), and the checks for its answer. */
+export type StartedAuthorization = {
+  url: URL;
+  verifier: string;
+  state: string;
+  nonce: string;
+  /** What authorizationCodeGrant checks the answer against (spread in maxAge where the request asked for one). */
+  checks: { pkceCodeVerifier: string; expectedState: string; expectedNonce: string };
+};
+
+/** Starts an app's sign-in: `params` are the request's own (redirect_uri, scope, prompt …); PKCE, state and nonce are added. */
+export async function startAuthorization(config: oidc.Configuration, params: Record<string, string> & { redirect_uri: string; scope: string }): Promise<StartedAuthorization> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+    ...params,
+  });
+  return { url, verifier, state, nonce, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
 }
