@@ -194,10 +194,17 @@ export const ldapInputSchema = z.object({
   group_name_attribute: attributeSchema("Group name attribute").default("cn"),
   group_mapping: z
     .array(
-      z.object({
-        ldap_group: z.string({ error: "LDAP group is required" }).trim().min(1, "LDAP group is required").max(200),
-        group_id: z.string({ error: "Group is required" }).min(1, "Group is required").max(100),
-      }),
+      // Strict, as the body's own fields are (lib/http/body.ts): a typo such as "ldap_grup" is refused, never dropped.
+      z.strictObject(
+        {
+          ldap_group: z.string({ error: "LDAP group is required" }).trim().min(1, "LDAP group is required").max(200),
+          group_id: z.string({ error: "Group is required" }).min(1, "Group is required").max(100),
+        },
+        {
+          error: (issue) =>
+            issue.code === "unrecognized_keys" ? `Unknown field in a group mapping: ${issue.keys.join(", ")}` : "group_mapping must be a list of {ldap_group, group_id}",
+        },
+      ),
       { error: "group_mapping must be a list of {ldap_group, group_id}" },
     )
     .max(100, "At most 100 group mappings")
