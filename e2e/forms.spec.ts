@@ -258,7 +258,9 @@ test("without JavaScript an ownership transfer still asks first (and for the pas
     await plain.getByRole("checkbox", { name: /Nora Noscript will become the owner/ }).check();
     await plain.getByLabel("Your password").fill("not my password");
     await plain.getByRole("button", { name: "Save changes" }).click();
-    await expect(plain.getByRole("alert").filter({ hasText: "Current password is incorrect" })).toBeVisible();
+    // Said at the password field it is about; the banner points there.
+    await expect(plain.getByLabel("Your password")).toHaveAccessibleDescription(/Current password is incorrect/);
+    await expect(plain.getByRole("alert").filter({ hasText: "Please fix the highlighted fields" })).toBeVisible();
     await expect(plain.getByLabel("Role", { exact: true })).toHaveValue("owner");
     expect((await client.user(created.id)).role).toBe("user");
 
@@ -298,6 +300,32 @@ test("a taken email is said at Add User's Email field, which gets the focus, and
   await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("Second Tara");
   await expect(dialog.getByLabel("Role", { exact: true })).toHaveValue("admin");
   await expect(dialog.getByRole("checkbox", { name: "Taken Ops" })).toBeChecked();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+});
+
+test("a wrong current password is said once, at Change Password's Current password field, which gets the focus; the passwords are cleared, the choice kept", async () => {
+  await page.goto(instance.url("/profile"));
+  await page.getByRole("button", { name: OWNER.name }).click();
+  await page.getByRole("menuitem", { name: "Change Password" }).click();
+  const dialog = page.getByRole("dialog", { name: "Change Password" });
+  await dialog.getByLabel("Current password").fill("not my password");
+  await dialog.getByLabel("New password", { exact: true }).fill("a brand new passphrase 42");
+  await dialog.getByLabel("Confirm new password").fill("a brand new passphrase 42");
+  await dialog.getByRole("checkbox", { name: /Also revoke my access tokens/ }).check();
+  await dialog.getByRole("button", { name: "Change Password" }).click();
+
+  const current = dialog.getByLabel("Current password");
+  await expect(current).toHaveAccessibleDescription(/Current password is incorrect/);
+  // Said once, at the field (the form never gets the password back, yet it shows the field).
+  await expect(dialog.getByText("Current password is incorrect")).toHaveCount(1);
+  await expect(dialog.getByRole("alert")).toHaveText("Please fix the highlighted fields");
+  await expect(current).toHaveAttribute("aria-invalid", "true");
+  await expect(current).toBeFocused();
+  // Every password field empties after a refusal (PasswordField); the box stays as chosen.
+  await expect(current).toHaveValue("");
+  await expect(dialog.getByLabel("New password", { exact: true })).toHaveValue("");
+  await expect(dialog.getByLabel("Confirm new password")).toHaveValue("");
+  await expect(dialog.getByRole("checkbox", { name: /Also revoke my access tokens/ })).toBeChecked();
   await dialog.getByRole("button", { name: "Cancel" }).click();
 });
 
