@@ -16,6 +16,7 @@ import { CopyField } from "@/components/ui/copy-field";
 import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
 import { bindAction } from "@/lib/forms/bind-action";
+import { SIGN_IN_SOURCE_NAME_MAX } from "@/lib/idp/limits";
 
 export type ProviderFormValues = {
   type: string;
@@ -92,7 +93,7 @@ export function ProviderForm({
           errors={errors.type}
           disabled={readOnly}
         />
-        <TextField label={t("displayName")} name="name" required maxLength={64} hint={t("displayNameHint")} defaultValue={v?.name ?? initial.name} errors={errors.name} disabled={readOnly} />
+        <TextField label={t("displayName")} name="name" required hint={t("displayNameHint", { max: SIGN_IN_SOURCE_NAME_MAX })} defaultValue={v?.name ?? initial.name} errors={errors.name} disabled={readOnly} />
         <TextField
           label={t("issuer")}
           name="issuer"
