@@ -187,6 +187,42 @@ test("LDAP stays enabled through a save, a refused save and a rename", async () 
     .toMatchObject({ name: "Directory 2", enabled: true, default_role: "auditor" });
 });
 
+test("a provider's sign-up choice and boxes, and LDAP's boxes, say a refusal at the control it is about", async () => {
+  // Only a hand-made request can send such values: here the page's own controls are made to send them.
+  await page.goto(instance.url("/settings/identity-providers/new"));
+  await page.getByLabel("Display name").fill("Hand Made");
+  await page.getByLabel("Client ID").fill("hand-made");
+  await page.getByLabel("Client secret").fill("hand made secret");
+  const open = page.getByRole("radio", { name: /^Anyone the provider signs in/ });
+  await open.evaluate((el: HTMLInputElement) => (el.value = "everyone"));
+  await open.check();
+  const approval = page.getByRole("checkbox", { name: /New users wait for an admin's approval/ });
+  await approval.evaluate((el: HTMLInputElement) => (el.value = "maybe"));
+  await approval.check();
+  await page.getByRole("button", { name: "Add Provider" }).click();
+  await expect(open).toHaveAccessibleDescription("signup_policy must be one of: open, domains, existing");
+  await expect(open).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("radio", { name: /^Only people an admin created/ })).toHaveAttribute("aria-invalid", "true");
+  await expect(open).toBeFocused();
+  await expect(approval).toHaveAccessibleDescription("require_approval must be true or false");
+  await expect(approval).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("require_approval must be true or false")).toHaveCount(1);
+  const providers = await call<Array<{ name: string }>>(instance, "/api/identity-providers", { headers: bearer(token) });
+  expect(providers.body.map((p) => p.name)).not.toContain("Hand Made");
+
+  await page.goto(instance.url("/settings/ldap"));
+  const startTls = page.getByRole("checkbox", { name: /Use StartTLS/ });
+  await expect(startTls).not.toBeChecked();
+  await startTls.evaluate((el: HTMLInputElement) => (el.value = "maybe"));
+  await startTls.check();
+  await page.getByRole("button", { name: "Save LDAP settings" }).click();
+  await expect(startTls).toHaveAccessibleDescription("start_tls must be true or false");
+  await expect(startTls).toHaveAttribute("aria-invalid", "true");
+  await expect(startTls).toBeFocused();
+  const ldap = await call<{ start_tls: boolean }>(instance, "/api/settings/ldap", { headers: bearer(token) });
+  expect(ldap.body.start_tls).toBe(false);
+});
+
 test("Proxy header sign-in stays on through a save, a refused save and a rename", async () => {
   const put = await call(instance, "/api/settings/trusted-header", {
     method: "PUT",
