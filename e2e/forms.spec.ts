@@ -194,8 +194,9 @@ test("a provider's sign-up choice and boxes, and LDAP's boxes, say a refusal at 
   await page.getByLabel("Client ID").fill("hand-made");
   await page.getByLabel("Client secret").fill("hand made secret");
   const open = page.getByRole("radio", { name: /^Anyone the provider signs in/ });
-  await open.evaluate((el: HTMLInputElement) => (el.value = "everyone"));
+  // Chosen first: choosing renders the form again, which would put the value back.
   await open.check();
+  await open.evaluate((el: HTMLInputElement) => (el.value = "everyone"));
   const approval = page.getByRole("checkbox", { name: /New users wait for an admin's approval/ });
   await approval.evaluate((el: HTMLInputElement) => (el.value = "maybe"));
   await approval.check();

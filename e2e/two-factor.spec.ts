@@ -121,7 +121,7 @@ test("sign in with the password and a code from the app", async ({ browser }) =>
   // Said once, at the code field, which gets the focus.
   await expect(page.getByLabel("Authentication code")).toHaveAccessibleDescription(/That code is not right/);
   await expect(page.getByText("That code is not right")).toHaveCount(1);
-  await expect(page.getByRole("alert")).toHaveText("Please fix the highlighted fields");
+  await expect(page.getByRole("alert").filter({ hasText: "Please fix the highlighted fields" })).toBeVisible();
   await expect(page.getByLabel("Authentication code")).toBeFocused();
   // The set-up used this step's code: the next step's code (accepted one step early) signs in.
   await page.getByLabel("Authentication code").fill(code(secret, 1));
