@@ -187,6 +187,43 @@ test("LDAP stays enabled through a save, a refused save and a rename", async () 
     .toMatchObject({ name: "Directory 2", enabled: true, default_role: "auditor" });
 });
 
+test("a provider's sign-up choice and boxes, and LDAP's boxes, say a refusal at the control it is about", async () => {
+  // Only a hand-made request can send such values: here the page's own controls are made to send them.
+  await page.goto(instance.url("/settings/identity-providers/new"));
+  await page.getByLabel("Display name").fill("Hand Made");
+  await page.getByLabel("Client ID").fill("hand-made");
+  await page.getByLabel("Client secret").fill("hand made secret");
+  const open = page.getByRole("radio", { name: /^Anyone the provider signs in/ });
+  // Chosen first: choosing renders the form again, which would put the value back.
+  await open.check();
+  await open.evaluate((el: HTMLInputElement) => (el.value = "everyone"));
+  const approval = page.getByRole("checkbox", { name: /New users wait for an admin's approval/ });
+  await approval.evaluate((el: HTMLInputElement) => (el.value = "maybe"));
+  await approval.check();
+  await page.getByRole("button", { name: "Add Provider" }).click();
+  await expect(open).toHaveAccessibleDescription("signup_policy must be one of: open, domains, existing");
+  await expect(open).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("radio", { name: /^Only people an admin created/ })).toHaveAttribute("aria-invalid", "true");
+  await expect(open).toBeFocused();
+  await expect(approval).toHaveAccessibleDescription("require_approval must be true or false");
+  await expect(approval).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("require_approval must be true or false")).toHaveCount(1);
+  const providers = await call<Array<{ name: string }>>(instance, "/api/identity-providers", { headers: bearer(token) });
+  expect(providers.body.map((p) => p.name)).not.toContain("Hand Made");
+
+  await page.goto(instance.url("/settings/ldap"));
+  const startTls = page.getByRole("checkbox", { name: /Use StartTLS/ });
+  await expect(startTls).not.toBeChecked();
+  await startTls.evaluate((el: HTMLInputElement) => (el.value = "maybe"));
+  await startTls.check();
+  await page.getByRole("button", { name: "Save LDAP settings" }).click();
+  await expect(startTls).toHaveAccessibleDescription("start_tls must be true or false");
+  await expect(startTls).toHaveAttribute("aria-invalid", "true");
+  await expect(startTls).toBeFocused();
+  const ldap = await call<{ start_tls: boolean }>(instance, "/api/settings/ldap", { headers: bearer(token) });
+  expect(ldap.body.start_tls).toBe(false);
+});
+
 test("Proxy header sign-in stays on through a save, a refused save and a rename", async () => {
   const put = await call(instance, "/api/settings/trusted-header", {
     method: "PUT",
@@ -258,7 +295,9 @@ test("without JavaScript an ownership transfer still asks first (and for the pas
     await plain.getByRole("checkbox", { name: /Nora Noscript will become the owner/ }).check();
     await plain.getByLabel("Your password").fill("not my password");
     await plain.getByRole("button", { name: "Save changes" }).click();
-    await expect(plain.getByRole("alert").filter({ hasText: "Current password is incorrect" })).toBeVisible();
+    // Said at the password field it is about; the banner points there.
+    await expect(plain.getByLabel("Your password")).toHaveAccessibleDescription(/Current password is incorrect/);
+    await expect(plain.getByRole("alert").filter({ hasText: "Please fix the highlighted fields" })).toBeVisible();
     await expect(plain.getByLabel("Role", { exact: true })).toHaveValue("owner");
     expect((await client.user(created.id)).role).toBe("user");
 
@@ -298,6 +337,32 @@ test("a taken email is said at Add User's Email field, which gets the focus, and
   await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("Second Tara");
   await expect(dialog.getByLabel("Role", { exact: true })).toHaveValue("admin");
   await expect(dialog.getByRole("checkbox", { name: "Taken Ops" })).toBeChecked();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+});
+
+test("a wrong current password is said once, at Change Password's Current password field, which gets the focus; the passwords are cleared, the choice kept", async () => {
+  await page.goto(instance.url("/profile"));
+  await page.getByRole("button", { name: OWNER.name }).click();
+  await page.getByRole("menuitem", { name: "Change Password" }).click();
+  const dialog = page.getByRole("dialog", { name: "Change Password" });
+  await dialog.getByLabel("Current password").fill("not my password");
+  await dialog.getByLabel("New password", { exact: true }).fill("a brand new passphrase 42");
+  await dialog.getByLabel("Confirm new password").fill("a brand new passphrase 42");
+  await dialog.getByRole("checkbox", { name: /Also revoke my access tokens/ }).check();
+  await dialog.getByRole("button", { name: "Change Password" }).click();
+
+  const current = dialog.getByLabel("Current password");
+  await expect(current).toHaveAccessibleDescription(/Current password is incorrect/);
+  // Said once, at the field (the form never gets the password back, yet it shows the field).
+  await expect(dialog.getByText("Current password is incorrect")).toHaveCount(1);
+  await expect(dialog.getByRole("alert")).toHaveText("Please fix the highlighted fields");
+  await expect(current).toHaveAttribute("aria-invalid", "true");
+  await expect(current).toBeFocused();
+  // Every password field empties after a refusal (PasswordField); the box stays as chosen.
+  await expect(current).toHaveValue("");
+  await expect(dialog.getByLabel("New password", { exact: true })).toHaveValue("");
+  await expect(dialog.getByLabel("Confirm new password")).toHaveValue("");
+  await expect(dialog.getByRole("checkbox", { name: /Also revoke my access tokens/ })).toBeChecked();
   await dialog.getByRole("button", { name: "Cancel" }).click();
 });
 

@@ -95,6 +95,29 @@ test("the owner creates, renames and deletes a group", async ({ page }) => {
   expect(api.body).toEqual([]);
 });
 
+test("a pasted name longer than the limit stays as typed and is refused at the field, which says the limit", async ({ page }) => {
+  await signIn(page);
+  await page.goto(instance.url("/team/groups"));
+  await page.getByRole("button", { name: "Create Group" }).click();
+  const create = page.getByRole("dialog", { name: "Create Group" });
+  const name = create.getByLabel("Name");
+  await expect(name).toHaveAccessibleDescription(/Up to 64 characters/);
+  // Pasted, not cut short by the browser without a word.
+  const pasted = `Platform ${"x".repeat(60)}`;
+  await name.focus();
+  await page.keyboard.insertText(pasted);
+  await expect(name).toHaveValue(pasted);
+  await create.getByRole("button", { name: "Create" }).click();
+  await expect(name).toHaveAccessibleDescription(/^Name must be at most 64 characters/);
+  await expect(create.getByText("Name must be at most 64 characters")).toHaveCount(1);
+  await expect(name).toHaveAttribute("aria-invalid", "true");
+  await expect(name).toBeFocused();
+  await expect(name).toHaveValue(pasted);
+  await create.getByRole("button", { name: "Cancel" }).click();
+  const listed = await call<Array<{ name: string }>>(instance, "/api/groups", { headers: bearer(owner.personal_access_token) });
+  expect(listed.body.map((g) => g.name)).not.toContain(pasted);
+});
+
 test("a group's page lists its members and deletes the group from there", async ({ page }) => {
   const auth = bearer(owner.personal_access_token);
   const created = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Support" } });

@@ -72,7 +72,8 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
 
   await section.getByLabel("Code from the app").fill("000000" === code(secret) ? "111111" : "000000");
   await section.getByRole("button", { name: "Turn on" }).click();
-  await expect(section.getByRole("alert")).toContainText("not right");
+  await expect(section.getByLabel("Code from the app")).toHaveAccessibleDescription(/not right/);
+  await expect(section.getByRole("alert")).toHaveText("Please fix the highlighted fields");
 
   await section.getByLabel("Code from the app").fill(code(secret));
   await section.getByRole("button", { name: "Turn on" }).click();
@@ -117,7 +118,11 @@ test("sign in with the password and a code from the app", async ({ browser }) =>
 
   await page.getByLabel("Authentication code").fill("000000" === code(secret, 1) ? "111111" : "000000");
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "That code is not right" })).toBeVisible();
+  // Said once, at the code field, which gets the focus.
+  await expect(page.getByLabel("Authentication code")).toHaveAccessibleDescription(/That code is not right/);
+  await expect(page.getByText("That code is not right")).toHaveCount(1);
+  await expect(page.getByRole("alert").filter({ hasText: "Please fix the highlighted fields" })).toBeVisible();
+  await expect(page.getByLabel("Authentication code")).toBeFocused();
   // The set-up used this step's code: the next step's code (accepted one step early) signs in.
   await page.getByLabel("Authentication code").fill(code(secret, 1));
   await page.getByRole("button", { name: "Verify" }).click();
@@ -144,7 +149,8 @@ test("sign in with a recovery code when the device is lost; each code works once
   await expect(again.page).toHaveURL(/\/login\/two-factor/);
   await again.page.getByLabel("Authentication code").fill(recoveryCodes[0]);
   await again.page.getByRole("button", { name: "Verify" }).click();
-  await expect(again.page.getByRole("alert").filter({ hasText: "That code is not right" })).toBeVisible();
+  await expect(again.page.getByLabel("Authentication code")).toHaveAccessibleDescription(/That code is not right/);
+  await expect(again.page.getByText("That code is not right")).toHaveCount(1);
   await again.context.close();
 });
 

@@ -43,6 +43,6 @@ async function submitPasswordChange(actor: SessionActor, formData: FormData): Pr
     const t = await getTranslations("serverMessages");
     return { status: "success", message: t("passwordChangedSignedOut", { tokens: input.revoke_tokens ? "yes" : "no" }) };
   } catch (err) {
-    return formStateFromError(err);
+    return formStateFromError(err, undefined, ["old_password", "new_password", "confirm_password"]);
   }
 }

@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import { formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { PROOF_FIELDS, proofOf } from "@/lib/forms/proof-fields";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -35,13 +36,12 @@ export const createTokenAction = serverAction({ needs: ["users:read", "tokens:cr
   try {
     const input = parseOrThrow(createTokenSchema, { name: values.name, expires_in: expiresInFrom(values.expires_in), permissions });
     // Creating one's own token asks for proof it's the person (the password or a code; never kept in values).
-    const proof = { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
-    const { plain, token } = await createAccessToken(actor, userId, input, requestMeta(await headers()), proof);
+    const { plain, token } = await createAccessToken(actor, userId, input, requestMeta(await headers()), proofOf(formData));
     refreshTokenPages(userId);
     // The plain token goes to this one response and is never kept in form values.
     return { status: "success", result: { token: plain, name: token.name, expiresAt: token.expiresAt.toISOString() } };
   } catch (err) {
-    return formStateFromError(err, values);
+    return formStateFromError(err, values, PROOF_FIELDS);
   }
 });
 

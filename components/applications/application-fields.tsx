@@ -91,7 +91,7 @@ export function ApplicationFields({
         : "space-y-4";
   return (
     <div className="group/app space-y-4">
-      <TextField label={t("name")} name="name" required maxLength={APPLICATION_NAME_MAX} autoComplete="off" readOnly={readOnly} defaultValue={kept?.name ?? app.name} errors={errors.name} hint={t("nameHint")} />
+      <TextField label={t("name")} name="name" required autoComplete="off" readOnly={readOnly} defaultValue={kept?.name ?? app.name} errors={errors.name} hint={t("nameHint", { max: APPLICATION_NAME_MAX })} />
       {typeFixed ? (
         <div>
           <p className="text-sm font-medium text-slate-900">{t("type")}</p>

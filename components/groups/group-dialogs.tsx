@@ -61,7 +61,6 @@ function GroupNameForm({
         name="name"
         autoComplete="off"
         required
-        maxLength={GROUP_NAME_MAX}
         hint={t("nameHint", { max: GROUP_NAME_MAX })}
         defaultValue={state.values?.name ?? defaultName}
         errors={errors.name}

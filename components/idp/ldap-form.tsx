@@ -83,7 +83,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
         <h2 className="text-base font-semibold text-slate-900">{t("server")}</h2>
         <TextField label={t("name")} name="name" hint={t("nameHint")} defaultValue={text("name", initial.name)} errors={errors.name} disabled={readOnly} />
         <TextField label={t("url")} name="url" placeholder={EXAMPLES[0]} hint={t("urlHint")} defaultValue={text("url", initial.url)} errors={errors.url} disabled={readOnly} />
-        <Checkbox name="start_tls" label={t("startTls")} hint={t("startTlsHint")} defaultChecked={v ? v.start_tls === "on" : initial.startTls} disabled={readOnly} />
+        <Checkbox name="start_tls" label={t("startTls")} hint={t("startTlsHint")} defaultChecked={v ? v.start_tls === "on" : initial.startTls} errors={errors.start_tls} disabled={readOnly} />
         <Checkbox
           name="allow_unencrypted"
           label={t("allowUnencrypted")}
@@ -97,6 +97,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           label={t("allowInternal")}
           hint={t("allowInternalHint")}
           defaultChecked={v ? v.allow_internal_addresses === "on" : initial.allowInternalAddresses}
+          errors={errors.allow_internal_addresses}
           disabled={readOnly}
         />
         <TextField label={t("bindDn")} name="bind_dn" placeholder={EXAMPLES[1]} hint={t("bindDnHint")} defaultValue={text("bind_dn", initial.bindDn)} errors={errors.bind_dn} disabled={readOnly} />
@@ -123,7 +124,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           <TextField label={t("emailAttribute")} name="email_attribute" defaultValue={text("email_attribute", initial.emailAttribute)} errors={errors.email_attribute} disabled={readOnly} />
           <TextField label={t("nameAttribute")} name="name_attribute" defaultValue={text("name_attribute", initial.nameAttribute)} errors={errors.name_attribute} disabled={readOnly} />
         </div>
-        <Checkbox name="auto_create" label={t("autoCreate")} hint={t("autoCreateHint")} defaultChecked={v ? v.auto_create === "on" : initial.autoCreate} disabled={readOnly} />
+        <Checkbox name="auto_create" label={t("autoCreate")} hint={t("autoCreateHint")} defaultChecked={v ? v.auto_create === "on" : initial.autoCreate} errors={errors.auto_create} disabled={readOnly} />
         <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={text("default_role", initial.defaultRole)} errors={errors.default_role} disabled={readOnly} />
       </section>
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
@@ -159,7 +160,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           {groups.length === 0 && <p className="text-xs text-slate-500">{t("noGroups")}</p>}
         </fieldset>
       </section>
-      <Checkbox name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} disabled={readOnly} />
+      <Checkbox name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} errors={errors.enabled} disabled={readOnly} />
       </Fragment>
       {!readOnly && (
         <div className="flex flex-wrap items-center justify-end gap-2">

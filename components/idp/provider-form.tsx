@@ -1,7 +1,7 @@
 "use client";
 
 import { listValue } from "@/lib/forms/form-state";
-import { Fragment, startTransition, useActionState, useState } from "react";
+import { Fragment, startTransition, useActionState, useId, useState } from "react";
 import { useTranslations } from "next-intl";
 import { createProviderAction, testDiscoveryAction, updateProviderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
@@ -15,7 +15,9 @@ import { initialFormState } from "@/lib/forms/form-state";
 import { CopyField } from "@/components/ui/copy-field";
 import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
+import { describedByOf, FieldErrorText } from "@/components/ui/field-frame";
 import { bindAction } from "@/lib/forms/bind-action";
+import { SIGN_IN_SOURCE_NAME_MAX } from "@/lib/idp/limits";
 
 export type ProviderFormValues = {
   type: string;
@@ -73,6 +75,7 @@ export function ProviderForm({
         : t(`types.${value}.hint`);
   const [type, setType] = useState(initial.type);
   const [policy, setPolicy] = useState(initial.signupPolicy);
+  const policyId = useId();
   const errors = state.fieldErrors ?? {};
   const v = form.values;
   const typeInfo = TYPES.find((o) => o.value === type) ?? TYPES[3];
@@ -92,7 +95,7 @@ export function ProviderForm({
           errors={errors.type}
           disabled={readOnly}
         />
-        <TextField label={t("displayName")} name="name" required maxLength={64} hint={t("displayNameHint")} defaultValue={v?.name ?? initial.name} errors={errors.name} disabled={readOnly} />
+        <TextField label={t("displayName")} name="name" required hint={t("displayNameHint", { max: SIGN_IN_SOURCE_NAME_MAX })} defaultValue={v?.name ?? initial.name} errors={errors.name} disabled={readOnly} />
         <TextField
           label={t("issuer")}
           name="issuer"
@@ -127,6 +130,7 @@ export function ProviderForm({
           label={t("allowInternal")}
           hint={t("allowInternalHint")}
           defaultChecked={v ? v.allow_internal_addresses === "on" : initial.allowInternalAddresses}
+          errors={errors.allow_internal_addresses}
           disabled={readOnly}
         />
         {!readOnly && (
@@ -150,7 +154,7 @@ export function ProviderForm({
           </div>
         )}
         {/* Keyed on the stored state: the header's Enable/Disable changes it without this form saving, and the box follows. */}
-        <Checkbox key={String(initial.enabled)} name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} disabled={readOnly} />
+        <Checkbox key={String(initial.enabled)} name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} errors={errors.enabled} disabled={readOnly} />
       </section>
 
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
@@ -160,11 +164,21 @@ export function ProviderForm({
           <div className="mt-2 space-y-2 text-sm text-slate-700">
             {(["open", "domains", "existing"] as const).map((value) => ({ value, label: t(`policies.${value}`) })).map((o) => (
               <label key={o.value} className="flex items-center gap-2">
-                <input type="radio" name="signup_policy" value={o.value} defaultChecked={(v?.signup_policy ?? initial.signupPolicy) === o.value} onChange={() => setPolicy(o.value)} disabled={readOnly} />
+                <input
+                  type="radio"
+                  name="signup_policy"
+                  value={o.value}
+                  defaultChecked={(v?.signup_policy ?? initial.signupPolicy) === o.value}
+                  onChange={() => setPolicy(o.value)}
+                  aria-invalid={errors.signup_policy ? true : undefined}
+                  aria-describedby={describedByOf(policyId, undefined, errors.signup_policy)}
+                  disabled={readOnly}
+                />
                 {o.label}
               </label>
             ))}
           </div>
+          <FieldErrorText id={policyId} errors={errors.signup_policy} className="mt-1" />
         </fieldset>
         {policy === "domains" && (
           <TextArea
@@ -192,6 +206,7 @@ export function ProviderForm({
           label={t("requireApproval")}
           hint={t("requireApprovalHint")}
           defaultChecked={v ? v.require_approval === "on" : initial.requireApproval}
+          errors={errors.require_approval}
           disabled={readOnly}
         />
       </section>

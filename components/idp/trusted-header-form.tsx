@@ -39,6 +39,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
           label={t("enabled")}
           hint={t("enabledHint")}
           defaultChecked={v ? v.enabled === "on" : initial.enabled}
+          errors={errors.enabled}
           disabled={readOnly}
         />
         <TextArea
@@ -60,6 +61,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
           label={t("autoCreate")}
           hint={t("autoCreateHint")}
           defaultChecked={v ? v.auto_create === "on" : initial.autoCreate}
+          errors={errors.auto_create}
           disabled={readOnly}
         />
         <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />

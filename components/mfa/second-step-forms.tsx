@@ -28,6 +28,7 @@ export function SecondStepForm({ callbackUrl }: { callbackUrl: string }) {
         required
         maxLength={64}
         hint={t("codeHint")}
+        errors={state.fieldErrors?.code}
       />
       <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("verifying")}>
         {t("verify")}

@@ -25,12 +25,13 @@ export function RoleForm({ role, permissions, grantable, canSave }: { role: Role
   const readOnly = role.builtIn || !canSave;
   const t = useTranslations("rolesPage");
   const col = useTranslations("columns");
+  const common = useTranslations("common");
   return (
     <form {...form.formProps} className="space-y-6" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <div key={form.version} className="space-y-4">
-        <TextField label={col("name")} name="name" required maxLength={ROLE_NAME_MAX} readOnly={readOnly} defaultValue={kept?.name ?? role.name} errors={errors.name} autoComplete="off" />
-        <TextField label={t("description")} name="description" maxLength={ROLE_DESCRIPTION_MAX} readOnly={readOnly} defaultValue={kept?.description ?? role.description} errors={errors.description} autoComplete="off" />
+        <TextField label={col("name")} name="name" required hint={readOnly ? undefined : common("upToCharacters", { max: ROLE_NAME_MAX })} readOnly={readOnly} defaultValue={kept?.name ?? role.name} errors={errors.name} autoComplete="off" />
+        <TextField label={t("description")} name="description" hint={readOnly ? undefined : common("upToCharacters", { max: ROLE_DESCRIPTION_MAX })} readOnly={readOnly} defaultValue={kept?.description ?? role.description} errors={errors.description} autoComplete="off" />
         <div>
           <h2 className="mb-2 text-base font-semibold text-slate-900">{col("permissions")}</h2>
           {errors.permissions && (

@@ -10,6 +10,7 @@ import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { Role } from "@/lib/db/schema";
+import { NAME_MAX_LENGTH } from "@/lib/users/fields";
 
 /** What each role means for a service user, whose only way in is the API. */
 const SERVICE_ROLES = ["user", "auditor", "admin"] as const satisfies readonly Role[];
@@ -19,12 +20,13 @@ function CreateServiceUserForm({ onCancel }: { onCancel: () => void }) {
   const t = useTranslations("serviceUsersPage");
   const team = useTranslations("team");
   const col = useTranslations("columns");
+  const common = useTranslations("common");
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <TextField label={col("name")} name="name" required maxLength={100} placeholder={t("namePlaceholder")} defaultValue={state.values?.name} errors={errors.name} />
+      <TextField label={col("name")} name="name" required placeholder={t("namePlaceholder")} hint={common("upToCharacters", { max: NAME_MAX_LENGTH })} defaultValue={state.values?.name} errors={errors.name} />
       <div>
         <label htmlFor="field-role" className="block text-sm font-medium text-slate-900">
           {col("role")}

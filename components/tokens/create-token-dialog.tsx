@@ -82,11 +82,10 @@ function CreateTokenForm({ userId, scope, proof, onClose }: { userId: string; sc
         label={col("name")}
         name="name"
         required
-        maxLength={TOKEN_NAME_MAX_LENGTH}
         placeholder={t("namePlaceholder")}
         defaultValue={state.values?.name}
         errors={errors.name}
-        hint={t("nameHint")}
+        hint={t("nameHint", { max: TOKEN_NAME_MAX_LENGTH })}
       />
       <TextField
         label={t("expiresIn")}

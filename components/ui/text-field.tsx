@@ -1,7 +1,13 @@
 import type { InputHTMLAttributes } from "react";
 import { describedByOf, FieldFrame } from "./field-frame";
 
-/** A labelled input with its error messages linked for screen readers. */
+/**
+ * A labelled input with its error messages linked for screen readers.
+ *
+ * A server limit on its length goes in the hint ("Up to 64 characters"), not in `maxLength`: the browser
+ * cuts pasted text short without a word, so the person never learns what was saved. A longer value stays
+ * as typed and the server's refusal is said at the field.
+ */
 export function TextField({
   label,
   name,

@@ -28,6 +28,18 @@ describe("a refusal's messages on the form", () => {
     expect(state.values).toEqual({ email: "ann@example.com" });
   });
 
+  it("a refusal about a secret field the form shows (a password, a code: never sent back) is said at it only, and nothing secret is sent back", () => {
+    const wrong = "Current password is incorrect";
+    const state = formStateFromError(new Invalid(wrong, { current_password: [wrong] }), { email: "new@example.com" }, ["current_password"]);
+    expect(state.fieldErrors).toEqual({ current_password: [wrong] });
+    expect(state.message).toBe(FIX_HIGHLIGHTED_FIELDS);
+    expect(state.values).toEqual({ email: "new@example.com" });
+    // A form that sends nothing back still names the secrets it shows.
+    const code = formStateFromError(new Invalid("That code is not right", { code: ["That code is not right"] }), undefined, ["password", "code"]);
+    expect(code.message).toBe(FIX_HIGHLIGHTED_FIELDS);
+    expect(code.values).toBeUndefined();
+  });
+
   it("a refusal about a field the form doesn't show (it sent no value for it) keeps its words in the banner", () => {
     const link = "This link is invalid or has expired";
     expect(formStateFromError(new Invalid(link, { token: [link] }), { password: "" }).message).toBe(link);

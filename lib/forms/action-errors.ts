@@ -10,17 +10,21 @@ import { messageKeysOf, serverText } from "./message-keys";
  * - each field message under the form's control it is about: a schema's path into a list or an object
  *   ("auto_groups.0", "group_mapping.2.group_id") is said at the field named by its first step, since
  *   no form names a control by a path (the API keeps the whole path in "errors");
- * - a message that is one of its fields' own (a taken email or name: the Conflict says it in both) is said
- *   at that field only, when the form shows the field (it sent its value back), and the banner asks to fix
+ * - a message that is one of its fields' own (a taken email or name, a wrong current password: the error
+ *   says it in both) is said at that field only, when the form shows the field, and the banner asks to fix
  *   the highlighted field instead of repeating it.
+ *
+ * The form shows the fields it sends back (`values`, kept after a refusal) and its `secrets`: fields it
+ * shows whose values are never sent back (a password, a code). A link's token or a passkey's response is
+ * neither.
  */
-export function formStateFromError(thrown: unknown, values?: Record<string, string>): FormState {
+export function formStateFromError(thrown: unknown, values?: Record<string, string>, secrets: readonly string[] = []): FormState {
   const err = conflictFromConstraint(thrown) ?? thrown;
   if (!(err instanceof DomainError)) throw err;
   const fieldErrors = err instanceof Invalid || err instanceof Conflict ? byFormField(err.fieldErrors) : undefined;
   const messageKeys = messageKeysOf(err, fieldErrors);
-  // A field the form sent back (`values`) is one it shows; a link's token or a passkey's response is not.
-  const saidAtAField = Object.entries(fieldErrors ?? {}).some(([field, messages]) => values !== undefined && Object.hasOwn(values, field) && messages.includes(err.message));
+  const shown = (field: string) => (values !== undefined && Object.hasOwn(values, field)) || secrets.includes(field);
+  const saidAtAField = Object.entries(fieldErrors ?? {}).some(([field, messages]) => shown(field) && messages.includes(err.message));
   return {
     status: "error",
     message: saidAtAField ? FIX_HIGHLIGHTED_FIELDS : err.message,

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
 import { groupIdListSchema } from "@/lib/groups/schemas";
 import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
+import { SIGN_IN_SOURCE_NAME_MAX } from "./limits";
 import { publicRangeProblem } from "./proxy-ranges";
 
 /** Roles a provider may give new users: never the owner. */
@@ -60,8 +61,7 @@ const domainSchema = z
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "Enter domains like example.com");
 
-/** The longest name of an identity provider or the LDAP directory (the sign-in page's button). */
-export const SIGN_IN_SOURCE_NAME_MAX = 64;
+export { SIGN_IN_SOURCE_NAME_MAX };
 
 const providerFields = {
   type: z.enum(IDP_TYPES, { error: `Type must be one of: ${IDP_TYPES.join(", ")}` }),

@@ -16,7 +16,7 @@ export const requestEmailChangeAction = serverAction({ needs: "own_account" }, a
     const { email } = await requestEmailChange(actor, input, requestMeta(await headers()));
     return { status: "success", message: (await getTranslations("profilePage.email"))("linkSent", { email }) };
   } catch (err) {
-    return formStateFromError(err, values);
+    return formStateFromError(err, values, ["current_password"]);
   }
 });
 

@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { formStateFromError } from "@/lib/forms/action-errors";
+import { PROOF_FIELDS, proofOf } from "@/lib/forms/proof-fields";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { finishPasskeyRegistration, removePasskey, renamePasskey, startPasskeyRegistration } from "@/lib/mfa/passkeys";
@@ -19,11 +20,6 @@ function json(formData: FormData, name: string): unknown {
   }
 }
 
-/** The proof fields every change to the person's own factors sends (lib/mfa/proof.ts). */
-function proofOf(formData: FormData) {
-  return { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
-}
-
 /** "Add a passkey", first half: the password (or code) proves it's the person; then the options for the browser. */
 export const startPasskeyRegistrationAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const name = String(formData.get("name") ?? "");
@@ -31,7 +27,7 @@ export const startPasskeyRegistrationAction = serverAction({ needs: "own_account
     const options = await startPasskeyRegistration(actor, proofOf(formData), requestMeta(await headers()));
     return { status: "success", result: { options: JSON.stringify(options) } };
   } catch (err) {
-    return formStateFromError(err, { name });
+    return formStateFromError(err, { name }, PROOF_FIELDS);
   }
 });
 
@@ -64,6 +60,6 @@ export const removePasskeyAction = serverAction({ needs: "own_account" }, async 
     revalidatePath("/profile");
     return { status: "success", message: (await getTranslations("mfa.passkeys"))("removedDone") };
   } catch (err) {
-    return formStateFromError(err);
+    return formStateFromError(err, undefined, PROOF_FIELDS);
   }
 });

@@ -5,14 +5,10 @@ import { revalidatePath } from "next/cache";
 import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { formStateFromError } from "@/lib/forms/action-errors";
+import { PROOF_FIELDS, proofOf } from "@/lib/forms/proof-fields";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { confirmTotpSetup, regenerateRecoveryCodes, removeTotp, startTotpSetup } from "@/lib/mfa/factors";
-
-/** The proof fields every change to the person's own factors sends (lib/mfa/proof.ts). */
-function proofOf(formData: FormData) {
-  return { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
-}
 
 /** "Set up", after the password (or code) proves it's the person: a new secret, shown as a QR code and as text. */
 export const startTotpSetupAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
@@ -20,7 +16,7 @@ export const startTotpSetupAction = serverAction({ needs: "own_account" }, async
     const setup = await startTotpSetup(actor, proofOf(formData), requestMeta(await headers()));
     return { status: "success", result: { secret: setup.secret, qrCode: setup.qrCode } };
   } catch (err) {
-    return formStateFromError(err);
+    return formStateFromError(err, undefined, PROOF_FIELDS);
   }
 });
 
@@ -30,7 +26,7 @@ export const confirmTotpSetupAction = serverAction({ needs: "own_account" }, asy
     revalidatePath("/profile");
     return { status: "success", message: (await getTranslations("mfa.app"))("turnedOn"), result: codes ? { recoveryCodes: codes.join("\n") } : undefined };
   } catch (err) {
-    return formStateFromError(err);
+    return formStateFromError(err, undefined, ["code"]);
   }
 });
 
@@ -40,7 +36,7 @@ export const removeTotpAction = serverAction({ needs: "own_account" }, async (ac
     revalidatePath("/profile");
     return { status: "success", message: (await getTranslations("mfa.app"))("removed") };
   } catch (err) {
-    return formStateFromError(err);
+    return formStateFromError(err, undefined, PROOF_FIELDS);
   }
 });
 
@@ -50,6 +46,6 @@ export const regenerateRecoveryCodesAction = serverAction({ needs: "own_account"
     revalidatePath("/profile");
     return { status: "success", message: (await getTranslations("mfa.recovery"))("regenerated"), result: { recoveryCodes: codes.join("\n") } };
   } catch (err) {
-    return formStateFromError(err);
+    return formStateFromError(err, undefined, PROOF_FIELDS);
   }
 });

@@ -19,7 +19,15 @@ import { discoveryTestSchema, ldapInputSchema, providerInputSchema, splitList } 
 import { setLocalSignIn, setUsernameChangeAllowed, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
 
 const meta = async () => requestMeta(await headers());
-const checked = (formData: FormData, name: string) => formData.get(name) === "on" || formData.get(name) === "true";
+/**
+ * A box's setting as a schema reads it: unticked (absent) false, ticked ("on", or "true" from a script) true.
+ * Any other value goes to the schema as sent, which refuses it at the box: a hand-made value is not read as unticked.
+ */
+const box = (formData: FormData, name: string): unknown => {
+  const value = formData.get(name);
+  return value === null ? false : value === "on" || value === "true" ? true : value;
+};
+const checked = (formData: FormData, name: string) => box(formData, name) === true;
 
 function refreshSettings() {
   revalidatePath("/settings", "layout");
@@ -28,6 +36,8 @@ function refreshSettings() {
 
 // ------------------------------------------------------------ OIDC providers
 
+/** The client secret: shown, never sent back. */
+const PROVIDER_SECRETS = ["client_secret"];
 const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "allow_internal_addresses", "require_approval"];
 
 /** The form's provider; `autoGroups` as a set edit for an update (lib/forms/changed-fields setIn). */
@@ -39,14 +49,14 @@ function providerInput(formData: FormData, autoGroups: SetValue = formData.getAl
     client_id: formData.get("client_id"),
     client_secret: formData.get("client_secret") ?? undefined,
     scopes: formData.get("scopes") ?? undefined,
-    enabled: checked(formData, "enabled"),
+    enabled: box(formData, "enabled"),
     signup_policy: formData.get("signup_policy") ?? undefined,
     allowed_domains: splitList(formData.get("allowed_domains")),
     default_role: formData.get("default_role") ?? undefined,
     auto_groups: autoGroups,
-    allow_linking: checked(formData, "allow_linking"),
-    allow_internal_addresses: checked(formData, "allow_internal_addresses"),
-    require_approval: checked(formData, "require_approval"),
+    allow_linking: box(formData, "allow_linking"),
+    allow_internal_addresses: box(formData, "allow_internal_addresses"),
+    require_approval: box(formData, "require_approval"),
   };
 }
 
@@ -58,7 +68,7 @@ export const createProviderAction = serverAction({ needs: "settings:sign_in" }, 
     created = (await createProvider(actor, input, await meta(), String(providerId))).id;
     refreshSettings();
   } catch (err) {
-    return formStateFromError(err, values);
+    return formStateFromError(err, values, PROVIDER_SECRETS);
   }
   redirect(`/settings/identity-providers/${created}?created=1`);
 });
@@ -70,7 +80,7 @@ export const updateProviderAction = serverAction({ needs: "settings:sign_in" }, 
     refreshSettings();
     return { status: "success", message: (await getTranslations("providersPage"))("saved", { name: saved.name }) };
   } catch (err) {
-    return formStateFromError(err, values);
+    return formStateFromError(err, values, PROVIDER_SECRETS);
   }
 });
 
@@ -79,7 +89,7 @@ export const testDiscoveryAction = serverAction({ needs: "settings:sign_in" }, a
   try {
     const { issuer, allow_internal_addresses } = parseOrThrow(discoveryTestSchema, {
       issuer: formData.get("issuer"),
-      allow_internal_addresses: checked(formData, "allow_internal_addresses"),
+      allow_internal_addresses: box(formData, "allow_internal_addresses"),
     });
     const result = await fetchDiscovery(issuer, { allowInternal: allow_internal_addresses });
     if (!result.ok) return { status: "error", message: result.message, messageKeys: { [result.message]: result.ref } };
@@ -160,6 +170,9 @@ const LDAP_TEXT = [
   "allow_internal_addresses",
 ];
 
+/** The bind password: shown, never sent back. */
+const LDAP_SECRETS = ["bind_password"];
+
 /** The mapping editor's rows are one field of the input. */
 const LDAP_LIST_FIELDS = { group_mapping: ["map_ldap_group", "map_group_id"] };
 
@@ -176,9 +189,9 @@ function ldapInput(formData: FormData) {
   };
   return {
     name: text("name"),
-    enabled: checked(formData, "enabled"),
+    enabled: box(formData, "enabled"),
     url: text("url"),
-    start_tls: checked(formData, "start_tls"),
+    start_tls: box(formData, "start_tls"),
     bind_dn: text("bind_dn"),
     bind_password: text("bind_password"),
     search_base: text("search_base"),
@@ -190,10 +203,10 @@ function ldapInput(formData: FormData) {
     group_filter: text("group_filter"),
     group_name_attribute: text("group_name_attribute"),
     group_mapping: mapping,
-    auto_create: checked(formData, "auto_create"),
+    auto_create: box(formData, "auto_create"),
     default_role: text("default_role"),
-    allow_unencrypted: checked(formData, "allow_unencrypted"),
-    allow_internal_addresses: checked(formData, "allow_internal_addresses"),
+    allow_unencrypted: box(formData, "allow_unencrypted"),
+    allow_internal_addresses: box(formData, "allow_internal_addresses"),
   };
 }
 
@@ -204,7 +217,7 @@ export const saveLdapAction = serverAction({ needs: "settings:sign_in" }, async 
     refreshSettings();
     return { status: "success", message: (await getTranslations("ldapPage"))(saved.enabled ? "savedOn" : "savedOff") };
   } catch (err) {
-    return formStateFromError(err, values);
+    return formStateFromError(err, values, LDAP_SECRETS);
   }
 });
 
@@ -231,12 +244,12 @@ export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" 
   const values = formValues(formData, ["enabled", "trusted_ranges", "user_header", "email_header", "name_header", "auto_create", "default_role"]);
   try {
     const input = {
-      enabled: checked(formData, "enabled"),
+      enabled: box(formData, "enabled"),
       trusted_ranges: splitList(formData.get("trusted_ranges")),
       user_header: formData.get("user_header") ?? undefined,
       email_header: formData.get("email_header") ?? undefined,
       name_header: formData.get("name_header") ?? undefined,
-      auto_create: checked(formData, "auto_create"),
+      auto_create: box(formData, "auto_create"),
       default_role: formData.get("default_role") ?? undefined,
     };
     const saved = await updateTrustedHeader(actor, changedEntries(formData, input), await meta());

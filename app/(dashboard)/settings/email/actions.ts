@@ -13,6 +13,8 @@ import { saveMailSettings } from "@/lib/mail/settings";
 
 const TEXT = ["host", "port", "security", "username", "from_name", "from_address", "public_url"];
 const NOTICES = ["notice_password_changed", "notice_two_factor_changed", "notice_access_token_created", "notice_new_browser"];
+/** The SMTP password and the proof that it's the person: shown, never sent back. */
+const SECRETS = ["password", "current_password", "code"];
 const checked = (formData: FormData, name: string) => formData.get(name) === "on";
 
 /**
@@ -35,7 +37,7 @@ export const saveMailSettingsAction = serverAction({ needs: "settings:email" }, 
     revalidatePath("/login");
     return { status: "success", message: (await getTranslations("emailPage"))(saved.enabled ? "savedOn" : "savedOff") };
   } catch (err) {
-    return formStateFromError(err, values);
+    return formStateFromError(err, values, SECRETS);
   }
 });
 

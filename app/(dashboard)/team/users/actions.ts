@@ -7,6 +7,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { assertConfirmed, bulkFailures, formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { PROOF_FIELDS, proofOf } from "@/lib/forms/proof-fields";
 import { changedIn, setIn } from "@/lib/forms/changed-fields";
 import { keptList, type FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -64,12 +65,11 @@ export const updateUserAction = serverAction({ needs: "users:update", or: "servi
     assertTransferConfirmed(formData, input.role === "owner" && userId !== actor.userId);
     const wasOwner = actor.role === "owner";
     // A transfer asks for proof it's the owner (the password or a code; never kept in values).
-    const proof = { password: String(formData.get("password") ?? ""), code: String(formData.get("code") ?? "") };
-    const updated = await updateUser(actor, userId, input, await meta(), proof);
+    const updated = await updateUser(actor, userId, input, await meta(), proofOf(formData));
     refreshUserPages(userId);
     transferred = wasOwner && updated.role === "owner" && userId !== actor.userId;
   } catch (err) {
-    return formStateFromError(err, values);
+    return formStateFromError(err, values, PROOF_FIELDS);
   }
   // After a transfer the actor is an admin and the form is gone: say so on the page itself.
   if (transferred) redirect(`/team/users/${userId}?transferred=1`);

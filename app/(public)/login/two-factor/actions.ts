@@ -8,6 +8,7 @@ import { signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
 import { getTranslations } from "next-intl/server";
 import { waitMessage } from "../messages";
 import { secondStepToken } from "@/lib/sign-in/second-step-cookie";
+import { formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { CodeThrottled, confirmEnrolment, SecondStepExpired, WrongCode } from "@/lib/mfa/second-step";
@@ -21,6 +22,12 @@ const TIMED_OUT = "/login?error=second_step_expired";
 const says = async (key: "wrongCode" | "passkeyNotAccepted") => (await getTranslations("publicPages.twoFactor"))(key);
 const needPublicUrl = async () => (await getTranslations("publicPages.passkey"))("needPublicUrl");
 
+/** A wrong code (authenticator or recovery) is said at the code field, which the form shows but never gets back. */
+const wrongCode = async () => {
+  const wrong = await says("wrongCode");
+  return formStateFromError(new Invalid(wrong, { code: [wrong] }), undefined, ["code"]);
+};
+
 /** The code (authenticator or recovery) for the pending step; Auth.js makes the session. */
 export const secondStepAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const code = String(formData.get("code") ?? "");
@@ -31,8 +38,7 @@ export const secondStepAction = publicAction(async (_prev: FormState, formData: 
     if (err instanceof AuthError) {
       const denial = err instanceof CredentialsSignin ? err.code : undefined;
       if (denial === "second_step_expired") redirect(TIMED_OUT);
-      const wrong = await says("wrongCode");
-      return { status: "error", message: wrong, fieldErrors: { code: [wrong] } };
+      return wrongCode();
     }
     throw err;
   }
@@ -80,10 +86,7 @@ export const confirmEnrolmentAction = publicAction(async (_prev: FormState, form
   } catch (err) {
     if (err instanceof SecondStepExpired) redirect(TIMED_OUT);
     if (err instanceof CodeThrottled) return { status: "error", message: err.message };
-    if (err instanceof WrongCode) {
-      const wrong = await says("wrongCode");
-      return { status: "error", message: wrong, fieldErrors: { code: [wrong] } };
-    }
+    if (err instanceof WrongCode) return wrongCode();
     throw err;
   }
 });
@@ -138,7 +141,7 @@ async function enrolPasskeyRefusal(err: unknown, name?: string): Promise<FormSta
   const values = name === undefined ? undefined : { name };
   if (err instanceof CodeThrottled) return { status: "error", message: await waitMessage(err.retryAfterSeconds), values };
   const t = await getTranslations("forcedSetup");
-  if (err instanceof Invalid && err.fieldErrors.name) return { status: "error", message: t("nameInvalid"), fieldErrors: { name: [t("nameInvalid")] }, values };
+  if (err instanceof Invalid && err.fieldErrors.name) return formStateFromError(new Invalid(t("nameInvalid"), { name: [t("nameInvalid")] }), values);
   if (err instanceof Invalid) return { status: "error", message: t("notRegistered"), values };
   if (err instanceof Conflict) return { status: "error", message: t("alreadyRegistered"), values };
   if (err instanceof PreconditionFailed) return { status: "error", message: err.message === ENROLMENT_TOOK_TOO_LONG ? t("tookTooLong") : await needPublicUrl(), values };
