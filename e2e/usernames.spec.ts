@@ -138,3 +138,20 @@ test("Add User and Profile refuse a look-alike username at the field, saying why
   await own.scrollIntoViewIfNeeded();
   await admin.screenshot({ path: test.info().outputPath("profile-edge-punctuation.png") });
 });
+
+test("a pasted username longer than 64 characters stays as typed on Profile and is refused at the field, whose hint says the limit", async ({ page }) => {
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/profile"));
+  const own = page.getByRole("textbox", { name: "Username" });
+  await expect(own).toHaveAccessibleDescription(/Up to 64 characters/);
+  // Pasted, not cut short by the browser without a word (it would then save a username nobody typed).
+  const pasted = `owner${"x".repeat(64)}`;
+  await own.fill("");
+  await own.focus();
+  await page.keyboard.insertText(pasted);
+  await expect(own).toHaveValue(pasted);
+  await page.getByRole("button", { name: "Save username" }).click();
+  await expect(own).toHaveAttribute("aria-invalid", "true");
+  await expect(own).toHaveAccessibleDescription(/^Username must be at most 64 characters/);
+  await expect(own).toHaveValue(pasted);
+});

@@ -51,12 +51,14 @@ export const CLIENT_NAMESPACES = {
   ],
   invite: [
     "avatar",
+    "common",
     "forms",
     "passwordField",
     "publicPages.invite",
   ],
   login: [
     "avatar",
+    "common",
     "forcedSetup",
     "forms",
     "mfa.recovery",
@@ -81,6 +83,7 @@ export const CLIENT_NAMESPACES = {
   setup: [
     "avatar",
     "columns",
+    "common",
     "forms",
     "passwordField",
     "setup",

@@ -22,7 +22,6 @@ export function NewPasswordFields({
         autoComplete="new-password"
         required
         minLength={8}
-        maxLength={128}
         strength
         hint={t("newHint")}
         errors={errors[name]}

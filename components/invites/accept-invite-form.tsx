@@ -9,6 +9,7 @@ import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { suggestedUsername } from "@/lib/users/username-rule";
 import { bindAction } from "@/lib/forms/bind-action";
+import { USERNAME_MAX } from "@/lib/users/username-rule";
 
 /**
  * usernames: the person picks their username here, prefilled from the email's
@@ -20,6 +21,7 @@ export function AcceptInviteForm({ token, email, username }: { token: string; em
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   const t = useTranslations("publicPages.invite");
+  const common = useTranslations("common");
   return (
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
@@ -34,12 +36,9 @@ export function AcceptInviteForm({ token, email, username }: { token: string; em
           autoCapitalize="none"
           spellCheck={false}
           required
-          maxLength={64}
           defaultValue={form.values?.username ?? suggestedUsername(email)}
           errors={errors.username}
-          hint={
-            email ? t("usernameHintEmail") : t("usernameHintNoEmail")
-          }
+          hint={`${email ? t("usernameHintEmail") : t("usernameHintNoEmail")} ${common("upToCharacters", { max: USERNAME_MAX })}`}
         />
       )}
       <NewPasswordFields errors={errors} />

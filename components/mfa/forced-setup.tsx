@@ -10,6 +10,7 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { FormState } from "@/lib/forms/form-state";
 import { AppEnrolmentForm, ContinueAfterEnrolment } from "./second-step-forms";
+import { PASSKEY_NAME_MAX } from "@/lib/mfa/limits";
 
 type Method = "app" | "passkey";
 
@@ -102,6 +103,7 @@ function deviceName(template: (parts: { browser: string; os: string }) => string
 /** Set-up during sign-in with a passkey: a name (the browser and system to start with), then the browser's own dialog. */
 function PasskeyEnrolmentForm({ onCodes }: { onCodes: (codes: string[]) => void }) {
   const t = useTranslations("forcedSetup");
+  const common = useTranslations("common");
   const [name, setName] = useState("");
   // Once, after hydration (the name reads the browser's user agent): not again whenever the translator's
   // identity changes, which would fill in a field the person has cleared.
@@ -134,10 +136,9 @@ function PasskeyEnrolmentForm({ onCodes }: { onCodes: (codes: string[]) => void 
         label={t("nameLabel")}
         name="name"
         required
-        maxLength={64}
         value={name}
         onChange={(e) => setName(e.target.value)}
-        hint={t("nameHint")}
+        hint={`${t("nameHint")} ${common("upToCharacters", { max: PASSKEY_NAME_MAX })}`}
         errors={form.state.fieldErrors?.name}
         autoComplete="off"
       />

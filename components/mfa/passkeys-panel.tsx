@@ -15,6 +15,7 @@ import type { FormState } from "@/lib/forms/form-state";
 import type { ProofKind } from "@/lib/mfa/proof-texts";
 import { ProofFields } from "./proof-fields";
 import { RemoveFactorForm } from "./remove-factor-form";
+import { PASSKEY_NAME_MAX } from "@/lib/mfa/limits";
 
 export type PasskeyItem = { id: string; name: string; createdAt: string; lastUsedAt: string | null };
 
@@ -113,9 +114,8 @@ function AddPasskey({ proof, onDone, onCancel }: { proof: ProofKind; onDone: (co
         label={t("nameLabel")}
         name="name"
         required
-        maxLength={64}
         defaultValue={form.state.values?.name ?? ""}
-        hint={t("nameHint")}
+        hint={`${t("nameHint")} ${common("upToCharacters", { max: PASSKEY_NAME_MAX })}`}
         errors={errors?.name}
         autoComplete="off"
       />
@@ -184,7 +184,7 @@ function RenamePasskey({ passkey, onDone }: { passkey: PasskeyItem; onDone: () =
         label={t("newName")}
         name="name"
         required
-        maxLength={64}
+        hint={common("upToCharacters", { max: PASSKEY_NAME_MAX })}
         defaultValue={form.state.values?.name ?? passkey.name}
         errors={form.state.fieldErrors?.name}
         autoComplete="off"

@@ -19,6 +19,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { EMAIL_VERIFIED_SHOWN } from "@/lib/users/form-fields";
 import { ProofFields } from "@/components/mfa/proof-fields";
 import type { ProofKind } from "@/lib/mfa/proof-texts";
+import { USERNAME_MAX } from "@/lib/users/username-rule";
 
 /** Why the email is shown read-only. */
 const EMAIL_HINTS = { fromIdp: "emailFromIdp", ownFromProfile: "emailOwnFromProfile", needsResetPermission: "emailNeedsResetPermission" } as const;
@@ -124,7 +125,7 @@ export function EditUserForm({
         required
         autoCapitalize="none"
         spellCheck={false}
-        maxLength={64}
+        hint={common("upToCharacters", { max: USERNAME_MAX })}
         defaultValue={values?.username ?? user.username}
         errors={errors.username}
       />

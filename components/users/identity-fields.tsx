@@ -10,6 +10,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { TextField } from "@/components/ui/text-field";
 import { suggestedUsername } from "@/lib/users/username-rule";
+import { USERNAME_MAX } from "@/lib/users/username-rule";
 
 export function IdentityFields({
   values,
@@ -37,6 +38,7 @@ export function IdentityFields({
   const t = useTranslations("columns");
   // Only the fields' own texts: the whole usersPage namespace would go to every page with these fields (setup, invite).
   const fields = useTranslations("usersPage.fields");
+  const common = useTranslations("common");
   const USERNAME_CHARACTERS = fields("usernameCharacters");
   // Once the username is typed in, a changed email no longer replaces it.
   const [usernameTyped, setUsernameTyped] = useState(Boolean(values?.username));
@@ -61,14 +63,13 @@ export function IdentityFields({
         autoComplete={own ? "username" : "off"}
         autoCapitalize="none"
         spellCheck={false}
-        maxLength={64}
         value={username}
         onChange={(e) => {
           setUsername(e.currentTarget.value);
           setUsernameTyped(true);
         }}
         errors={errors.username}
-        hint={usernameHint ? `${USERNAME_CHARACTERS} ${usernameHint}` : USERNAME_CHARACTERS}
+        hint={[USERNAME_CHARACTERS, common("upToCharacters", { max: USERNAME_MAX }), usernameHint].filter(Boolean).join(" ")}
       />
       <TextField
         label={t("name")}

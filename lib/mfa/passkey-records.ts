@@ -13,12 +13,14 @@ import { decryptField, encryptField } from "@/lib/crypto/aead";
 import type { Db, Tx } from "@/lib/db/database";
 import { mfaPasskeys } from "@/lib/db/schema";
 import type { RelyingParty } from "./webauthn";
+import { PASSKEY_NAME_MAX } from "./limits";
+
+export { PASSKEY_NAME_MAX };
 
 export type PasskeyRow = typeof mfaPasskeys.$inferSelect;
 
 /** A person can register this many passkeys (phones, laptops, security keys); more is a mistake or abuse. */
 export const MAX_PASSKEYS = 20;
-export const PASSKEY_NAME_MAX = 64;
 
 export const passkeyNameSchema = z
   .string({ error: "Name the passkey" })
