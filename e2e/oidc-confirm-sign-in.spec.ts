@@ -12,7 +12,7 @@ import { expectToLandOn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
 import { noteSecret } from "./support/secrets";
-import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
+import { LDAP_PEOPLE, ldapSettings, SIGN_IN_BY_EMAIL, type Slapd, startSlapd } from "./support/slapd";
 import { startAuthorization } from "./support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
@@ -138,7 +138,7 @@ test("a directory person's wrong password on the confirm page keeps them there; 
   const ldap = await call(instance, "/api/settings/ldap", {
     method: "PUT",
     headers: auth,
-    json: ldapSettings(slapd, { user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))", username_attribute: "mail", auto_create: true }),
+    json: ldapSettings(slapd, SIGN_IN_BY_EMAIL),
   });
   expect(ldap.status, ldap.text).toBe(200);
   const dora = LDAP_PEOPLE.dora;

@@ -12,7 +12,7 @@ import { expect, test } from "@playwright/test";
 import { bearer, call, CookieJar, SESSION_COOKIE, signInOrFail } from "../support/api";
 import { postgresDump } from "../support/database";
 import { setUpOwner, useInstance } from "../support/instance";
-import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "../support/slapd";
+import { LDAP_PEOPLE, ldapSettings, SIGN_IN_BY_EMAIL, type Slapd, startSlapd } from "../support/slapd";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -74,7 +74,7 @@ test("LDAP and proxy-header identifiers are not stored in plaintext, and still f
     method: "PUT",
     headers: bearer(token),
     // People sign in with their email, which becomes their subject: the identifier is an email here.
-    json: ldapSettings(slapd, { user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))", username_attribute: "mail", auto_create: true }),
+    json: ldapSettings(slapd, SIGN_IN_BY_EMAIL),
   });
   expect(ldap.status, ldap.text).toBe(200);
   const header = await call(instance, "/api/settings/trusted-header", {

@@ -17,7 +17,7 @@ import { bearer, call, CookieJar } from "../support/api";
 import { setUpOwner, useInstance } from "../support/instance";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "../support/oidc-provider";
 import { noteSecret } from "../support/secrets";
-import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "../support/slapd";
+import { LDAP_PEOPLE, ldapSettings, SIGN_IN_BY_EMAIL, type Slapd, startSlapd } from "../support/slapd";
 import { tokenClient, uniqueEmail } from "../support/users-api";
 import { startAuthorization, type StartedAuthorization } from "../support/provider-client";
 
@@ -116,7 +116,7 @@ test("LDAP: a directory person signs in on Latchkey's form and returns to the ap
   const ldap = await call(instance, "/api/settings/ldap", {
     method: "PUT",
     headers: auth,
-    json: ldapSettings(slapd, { user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))", username_attribute: "mail", auto_create: true }),
+    json: ldapSettings(slapd, SIGN_IN_BY_EMAIL),
   });
   expect(ldap.status, ldap.text).toBe(200);
   const config = await relyingParty();

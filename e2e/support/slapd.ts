@@ -109,6 +109,9 @@ function canConnect(port: number): Promise<boolean> {
 
 export type Slapd = { url: string; port: number; stop: () => Promise<void> };
 
+/** ldapSettings' `more` for a directory whose people sign in with their email (found by `mail`) and are created on first sign-in. */
+export const SIGN_IN_BY_EMAIL = { user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))", username_attribute: "mail", auto_create: true };
+
 /** The body of PUT /api/settings/ldap for this test directory: plain LDAP on loopback, bound as its admin, people under ou=people; `more` adds or overrides fields. */
 export function ldapSettings(slapd: Slapd, more: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -15,8 +15,6 @@ import { mfaPasskeys } from "@/lib/db/schema";
 import type { RelyingParty } from "./webauthn";
 import { PASSKEY_NAME_MAX } from "./limits";
 
-export { PASSKEY_NAME_MAX };
-
 export type PasskeyRow = typeof mfaPasskeys.$inferSelect;
 
 /** A person can register this many passkeys (phones, laptops, security keys); more is a mistake or abuse. */
