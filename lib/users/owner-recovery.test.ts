@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { attemptKeys } from "@/lib/security/sign-in-throttle";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { digestToken } from "@/lib/crypto/secret-tokens";
+import { emit, noneEnded } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { activityEvents, ownerRecoveryLinks, signInLockouts, signInSettings, users } from "@/lib/db/schema";
@@ -15,6 +16,7 @@ import { totpCode } from "@/lib/mfa/totp";
 import { createAccount, createUser, META, startSession, userRow, type TestUser } from "@/test/factories";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { oidcModels } from "@/lib/db/schema";
+import { changeOwnPassword } from "./password";
 import { issueOwnerRecoveryLink, recoverOwnerWithLink, recoveryLinkState } from "./owner-recovery";
 
 const OLD = "the forgotten passphrase, long enough";
@@ -158,5 +160,38 @@ describe("owner recovery links", () => {
     expect(settings.localLoginEnabled).toBe(true);
     const [event] = await eventsOf("user.recovered");
     expect(event.details).toMatchObject({ password_sign_in_turned_on: true });
+  }, 60_000);
+
+  it("ends when the owner's password changes some other way (Profile), and /recover then calls it expired", async () => {
+    // OWASP's reset-token guidance: a password change ends every unused reset link, or a link someone got hold
+    // of (a terminal's scrollback, a shared paste) still takes the account after the owner changed their password.
+    const link = await issueOwnerRecoveryLink(owner.email);
+    await changeOwnPassword(await startSession(owner), owner.id, { old_password: OLD, new_password: NEW }, META);
+
+    expect(await recoveryLinkState(link.token)).toBe("expired");
+    await expect(recoverOwnerWithLink(link.token, "what the link's holder would set, long", META)).rejects.toThrow(/expired/);
+    expect(await verifyPassword((await userRow(owner.id))!.passwordHash!, NEW)).toBe(true);
+    // A new link after the change works.
+    expect(await recoveryLinkState((await issueOwnerRecoveryLink(owner.email)).token)).toBe("valid");
+  }, 60_000);
+
+  it("ends when the password is set through a forgot-password link or an admin's reset (the same effects those paths emit)", async () => {
+    const afterLink = await issueOwnerRecoveryLink(owner.email);
+    await writeSystem((tx) => emit(tx, "user.password_changed", { accountId, userId: owner.id, revokeTokens: true, endAppGrants: true, ended: noneEnded() }));
+    expect(await recoveryLinkState(afterLink.token)).toBe("expired");
+
+    const afterReset = await issueOwnerRecoveryLink(owner.email);
+    await writeSystem((tx) => emit(tx, "user.password_reset", { accountId, userId: owner.id, ended: noneEnded() }));
+    expect(await recoveryLinkState(afterReset.token)).toBe("expired");
+  }, 60_000);
+
+  it("leaves another person's link alone, and a used link stays 'used'", async () => {
+    const otherAccount = await createAccount();
+    const otherOwner = await createUser(otherAccount, { role: "owner", password: OLD });
+    const theirs = await issueOwnerRecoveryLink(otherOwner.email);
+    const mine = await issueOwnerRecoveryLink(owner.email);
+    await recoverOwnerWithLink(mine.token, NEW, META);
+    expect(await recoveryLinkState(mine.token)).toBe("used");
+    expect(await recoveryLinkState(theirs.token)).toBe("valid");
   }, 60_000);
 });

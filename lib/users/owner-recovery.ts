@@ -8,7 +8,9 @@
  * so is issuing it. When a sign-in rule had turned password sign-in off (an
  * identity provider the owner can no longer use), using the link turns it back
  * on, or the new password would not let them in. Only the link token's SHA-256 digest is stored, and a new
- * link replaces any unused older one.
+ * link replaces any unused older one. A password change made any other way (Profile, a forgot-password link,
+ * an admin's reset) ends an unused link: lib/users/reactions.ts marks it expired on `user.password_changed`
+ * and `user.password_reset`.
  */
 import "server-only";
 import crypto from "node:crypto";
