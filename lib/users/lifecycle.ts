@@ -23,6 +23,7 @@ import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
 import { generatePassword } from "./generated-password";
 import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
+import { endUnusedRecoveryLinks } from "./owner-recovery";
 import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
 import { allocateUsername, assertSettableUsername, assertUsernameAvailable, usernameBaseFor } from "./username";
 import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
@@ -269,8 +270,10 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
     }
     if (input.role !== before.role) {
       if (input.role === "owner") {
-        // Ownership moves: the actor (the owner, checked by the rules) steps down to admin.
+        // Ownership moves: the actor (the owner, checked by the rules) steps down to admin, and their unused recovery
+        // link ends (it stopped working with their ownership; it must not come back with it).
         await tx.update(users).set({ role: "admin" }).where(and(eq(users.accountId, actor.accountId), eq(users.id, actor.userId)));
+        await endUnusedRecoveryLinks(tx, actor.accountId, actor.userId);
         await event("account.ownership.transferred", { from_user_id: actor.userId, to_user_id: userId });
       } else {
         await event("user.role.changed", { role: { from: before.role, to: input.role }, ...permissions });

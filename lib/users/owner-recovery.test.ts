@@ -16,6 +16,7 @@ import { totpCode } from "@/lib/mfa/totp";
 import { createAccount, createUser, META, startSession, userRow, type TestUser } from "@/test/factories";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { oidcModels } from "@/lib/db/schema";
+import { updateUser } from "./lifecycle";
 import { changeOwnPassword } from "./password";
 import { issueOwnerRecoveryLink, recoverOwnerWithLink, recoveryLinkState } from "./owner-recovery";
 
@@ -120,6 +121,19 @@ describe("owner recovery links", () => {
       await tx.update(users).set({ role: "owner" }).where(eq(users.id, successor.id));
       await tx.update(users).set({ role: "admin" }).where(eq(users.id, owner.id));
     });
+    expect(await recoveryLinkState(link.token)).toBe("expired");
+    await expect(recoverOwnerWithLink(link.token, NEW, META)).rejects.toThrow(/expired/);
+    expect(await verifyPassword((await userRow(owner.id))!.passwordHash!, OLD)).toBe(true);
+  }, 60_000);
+
+  it("stays expired once ownership moved away, even when it comes back (transferred there and back within the 15 minutes)", async () => {
+    const link = await issueOwnerRecoveryLink(owner.email);
+    const heir = await createUser(accountId, { role: "admin", password: "the heir's own long passphrase" });
+    await updateUser(await startSession(owner), heir.id, { role: "owner" }, META, { password: OLD });
+    expect(await recoveryLinkState(link.token)).toBe("expired");
+
+    await updateUser(await startSession(heir), owner.id, { role: "owner" }, META, { password: "the heir's own long passphrase" });
+    expect((await userRow(owner.id))!.role).toBe("owner");
     expect(await recoveryLinkState(link.token)).toBe("expired");
     await expect(recoverOwnerWithLink(link.token, NEW, META)).rejects.toThrow(/expired/);
     expect(await verifyPassword((await userRow(owner.id))!.passwordHash!, OLD)).toBe(true);

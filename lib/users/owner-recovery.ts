@@ -9,12 +9,12 @@
  * identity provider the owner can no longer use), using the link turns it back
  * on, or the new password would not let them in. Only the link token's SHA-256 digest is stored, and a new
  * link replaces any unused older one. A password change made any other way (Profile, a forgot-password link,
- * an admin's reset) ends an unused link: lib/users/reactions.ts marks it expired on `user.password_changed`
- * and `user.password_reset`.
+ * an admin's reset: ./reactions.ts on `user.password_changed` and `user.password_reset`) ends an unused link,
+ * and so does ownership moving away (./lifecycle.ts), so the link stays dead if it comes back.
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { clearSignInLimits } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
@@ -59,6 +59,17 @@ export async function issueOwnerRecoveryLink(email: string, now = new Date()): P
     });
   });
   return { token: plain, expiresAt, userId: owner.id, accountId: owner.accountId };
+}
+
+/**
+ * Ends the person's unused links, in the caller's transaction: marked expired (not deleted, so /recover says
+ * "expired"). A link being used is already marked used in that transaction, so it stays "used".
+ */
+export async function endUnusedRecoveryLinks(tx: Tx, accountId: string, userId: string, now = new Date()): Promise<void> {
+  await tx
+    .update(ownerRecoveryLinks)
+    .set({ expiresAt: now })
+    .where(and(eq(ownerRecoveryLinks.accountId, accountId), eq(ownerRecoveryLinks.userId, userId), isNull(ownerRecoveryLinks.usedAt), gt(ownerRecoveryLinks.expiresAt, now)));
 }
 
 async function findLink(q: Db | Tx, token: string) {

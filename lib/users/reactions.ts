@@ -8,14 +8,15 @@
  *   some other way (an admin's save), which a link opened later would otherwise undo;
  * - unused password-reset links end when the email they were mailed to is no longer the person's, when
  *   the password changes or is reset, when sessions are revoked, or when the person is blocked;
- * - an unused owner recovery link (lib/users/owner-recovery.ts) ends when the password changes or is reset
- *   any other way (OWASP's reset-token guidance): it is marked expired, not deleted, so /recover says so.
+ * - an unused owner recovery link (./owner-recovery.ts endUnusedRecoveryLinks) ends when the password changes
+ *   or is reset any other way (OWASP's reset-token guidance).
  */
 import "server-only";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { react } from "@/lib/data/effects";
 import type { Tx } from "@/lib/db/database";
-import { emailChanges, ownerRecoveryLinks, passwordResets } from "@/lib/db/schema";
+import { emailChanges, passwordResets } from "@/lib/db/schema";
+import { endUnusedRecoveryLinks } from "./owner-recovery";
 
 type Person = { accountId: string; userId: string };
 
@@ -28,18 +29,9 @@ async function endPendingLinks(tx: Tx, person: Person): Promise<void> {
   await endUnusedResetLinks(tx, person);
 }
 
-/** The link being used right now is already marked used in this transaction, so it stays "used". */
-async function endUnusedRecoveryLinks(tx: Tx, { accountId, userId }: Person): Promise<void> {
-  const now = new Date();
-  await tx
-    .update(ownerRecoveryLinks)
-    .set({ expiresAt: now })
-    .where(and(eq(ownerRecoveryLinks.accountId, accountId), eq(ownerRecoveryLinks.userId, userId), isNull(ownerRecoveryLinks.usedAt), gt(ownerRecoveryLinks.expiresAt, now)));
-}
-
 async function endLinksOnPasswordChange(tx: Tx, person: Person): Promise<void> {
   await endPendingLinks(tx, person);
-  await endUnusedRecoveryLinks(tx, person);
+  await endUnusedRecoveryLinks(tx, person.accountId, person.userId);
 }
 
 react("user.password_changed", "pending-links", endLinksOnPasswordChange);
