@@ -7,12 +7,14 @@
 // search=ann p95 ≤ 10 ms on SQLite, ≤ 20 ms on PostgreSQL; first page p95
 // ≤ 30 ms; the longest wait of any request in the first 10 s after start
 // ≤ 100 ms; RSS ≤ 250 MiB after the lists ran; create user (without the hash)
-// ≤ 5 ms p95. Takes 4–15 minutes, most of it seeding.
+// ≤ 5 ms p95. Takes 4–15 minutes, most of it seeding. With --users-seed the seeding is done once and
+// kept (SQLite); a PostgreSQL pass copies the kept seed in (./postgres-seed.mjs).
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { signInCookie } from "./password-load.mjs";
 import { latencyCases } from "./latency-cases.mjs";
+import { cloneDatabase, copySeedToPostgres, dropDatabase } from "./postgres-seed.mjs";
 import { fmt } from "./report.mjs";
 import { cpuSeconds, currentDialect, databaseEnv, lastJsonLine, randomEncryptionKey, removeTempDir, rssMiB, runNode, startServer, tempDataDir } from "./server.mjs";
 
@@ -84,7 +86,7 @@ export default {
     seedDir: {
       flag: "--users-seed",
       value: "<dir>",
-      help: "users-100k, SQLite: keep the seeded instance in <dir> (database, key, seed figures) and reuse it when <dir> holds one, skipping the seeding (a copy is measured)",
+      help: "users-100k: keep the seeded instance in <dir> (database, key, seed figures) and reuse it when <dir> holds one, skipping the seeding (a copy is measured). Seeds are kept on SQLite; on PostgreSQL a kept seed is copied in with npm run db:copy",
       default: undefined,
       parse(text) {
         if (!text) throw new Error("--users-seed needs a directory");
@@ -99,10 +101,13 @@ export default {
 async function run({ root, options: { seedUsers: count, seedDir }, metric, step, warn, runs }) {
   const n = count.toLocaleString("en-US");
   const dataDir = tempDataDir("latchkey-bench-100k-");
-  // --users-seed: a kept seed (SQLite only; the server migrates the copy it measures, never the kept one).
-  if (seedDir && currentDialect() !== "sqlite") throw new Error("--users-seed keeps SQLite seeds only: run it with --dialect sqlite");
+  // --users-seed: a kept seed (kept as a SQLite instance; the server migrates the copy it measures, never the kept one).
   const kept = seedDir && fs.existsSync(path.join(seedDir, "seed.json")) ? JSON.parse(fs.readFileSync(path.join(seedDir, "seed.json"), "utf8")) : null;
   if (kept && kept.count !== count) throw new Error(`--users-seed ${seedDir} holds ${kept.count} users, not ${count}`);
+  const onPostgres = currentDialect() === "postgres";
+  if (seedDir && onPostgres && !kept) {
+    throw new Error(`--users-seed on PostgreSQL reuses a seed kept by a SQLite run: run npm run bench -- --dialect sqlite --only users-100k --users-seed ${seedDir} first`);
+  }
   const encryptionKey = kept ? kept.encryptionKey : randomEncryptionKey();
   // The seeding script and the server share one database (a fresh one on PostgreSQL).
   const database = await databaseEnv();
@@ -113,16 +118,22 @@ async function run({ root, options: { seedUsers: count, seedDir }, metric, step,
       step(`reusing the ${n} users seeded in ${seedDir} (seeding figures from that run)`);
       fs.cpSync(path.join(seedDir, "data"), dataDir, { recursive: true });
       seed = { ...kept.seed };
+      // On PostgreSQL: the kept SQLite instance copied into the fresh database as an operator moves one
+      // (npm run db:copy, which also checks the counts and the activity chain there).
+      const copy = onPostgres ? await copySeedToPostgres(root, dataDir, encryptionKey, database.DATABASE_URL, step) : null;
+      if (copy) runs.seed_copy = copy;
       // The seed's create-user figure is the build that seeded it: create more on a second copy with this build.
       step(`creating ${CREATE_MORE.toLocaleString("en-US")} more users on a copy of the kept seed with this build (scripts/bench/create-users.ts)`);
       const createDir = tempDataDir("latchkey-bench-100k-create-");
       fs.cpSync(path.join(seedDir, "data"), createDir, { recursive: true });
+      const createDatabase = onPostgres ? { DATABASE_URL: await cloneDatabase(database.DATABASE_URL) } : database;
       const created = lastJsonLine(
         await runNode(root, ["--conditions=react-server", "--import", "tsx", path.join(root, "scripts", "bench", "create-users.ts"), String(CREATE_MORE), kept.seed.token], {
-          env: { DATA_DIR: createDir, ENCRYPTION_KEY: encryptionKey, ...database },
+          env: { DATA_DIR: createDir, ENCRYPTION_KEY: encryptionKey, ...createDatabase },
         }),
       );
       removeTempDir(createDir);
+      if (onPostgres) await dropDatabase(createDatabase.DATABASE_URL);
       seed.seededCreateUserMs = seed.createUserMs;
       seed.createUserMs = created.createUserMs;
       seed.createUserCpuMs = created.cpuMsPerCreate;
@@ -150,9 +161,13 @@ async function run({ root, options: { seedUsers: count, seedDir }, metric, step,
     step(`seeded ${n} users in ${fmt(seed.seconds)} s`);
     metric({
       id: "seed_seconds",
-      metric: `Seed ${n} users (one createUser each, separate transactions)`,
+      metric: runs.seed_copy
+        ? `Seed ${n} users (kept SQLite seed's figure), copied here by npm run db:copy`
+        : `Seed ${n} users (one createUser each, separate transactions)`,
       value: seed.seconds,
-      display: `${fmt(seed.seconds)} s  (${fmt(count / seed.seconds)} users/s)`,
+      display:
+        `${fmt(seed.seconds)} s  (${fmt(count / seed.seconds)} users/s)` +
+        (runs.seed_copy ? `; copy ${fmt(runs.seed_copy.seconds)} s, ${runs.seed_copy.rows.toLocaleString("en-US")} rows` : ""),
       target: "(info)",
       pass: null,
     });
