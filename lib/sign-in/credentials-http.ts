@@ -16,7 +16,9 @@
  *   ./second-step-cookie.ts) go through a request-scoped sink (./cookie-sink.ts) and
  *   are written by Next.js's own cookie serializer;
  * - proxy.ts does not run for /api/* (its matcher), so there is no page policy or
- *   device cookie to give here: the device cookie comes with the sign-in page.
+ *   device cookie to give here: the device cookie comes with the sign-in page;
+ * - a refused sign-in whose callbackUrl is an app's sign-in goes back to that sign-in's page
+ *   (./failed-sign-in-return.ts), as the route sends it.
  * Auth.js's protocol handling (CSRF check, callback URL, session cookie) is unchanged.
  * Every other Auth.js path and method stays a Next.js route.
  *
@@ -31,6 +33,7 @@ import { NextRequest } from "next/server";
 import { publicOrigin } from "@/lib/http/request-meta";
 import { apiSecurityHeaders } from "@/lib/http/security-headers";
 import { newCookieSink, withCookieSink } from "./cookie-sink";
+import { formFields, withWayBackToApp } from "./failed-sign-in-return";
 import { webHeaders } from "@/lib/http/node-request";
 
 /** scripts/body-limit.mjs's AUTH_BODY_LIMIT, which the server's guard has already applied; a backstop here. */
@@ -89,7 +92,9 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const request = authUrlSet() ? new NextRequest(url, init) : (new Request(url, init) as NextRequest);
   const post = await authJsPost();
   const sink = newCookieSink(headers);
-  const response = await withCookieSink(sink, () => post(request));
+  // A refused sign-in on its way back to an app's sign-in returns to that sign-in's page (./failed-sign-in-return.ts).
+  const answered = await withCookieSink(sink, () => post(request));
+  const response = await withWayBackToApp(request, answered, async () => formFields(headers.get("content-type"), body.toString()));
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
 
   // As Next.js does: the configured headers first, then the route's own.

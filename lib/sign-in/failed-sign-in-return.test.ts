@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { OidcAdapter } from "@/lib/oidc/adapter";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { META } from "@/test/factories";
-import { failedSignInLocation, withWayBackToApp } from "./failed-sign-in-return";
+import { failedSignInLocation, formFields, withWayBackToApp } from "./failed-sign-in-return";
 
 const ORIGIN = "http://127.0.0.1:9";
 
@@ -65,5 +65,23 @@ describe("where a sign-in that failed on the way back to an app's sign-in goes",
     expect(answered.headers.get("location")).toBe(`/login?error=OAuthCallbackError&callbackUrl=${encodeURIComponent(path)}`);
     // Any other Auth.js path (a sign-in started there, a sign-out) is left as Auth.js answered.
     expect((await withWayBackToApp(request("/api/auth/signin/p-1"), Response.redirect(failed, 302))).headers.get("location")).toBe(failed);
+  });
+
+  it("is read from a password form posted straight to Auth.js, its callbackUrl field first, as Auth.js reads it", async () => {
+    const path = `/oidc/interaction/${await interactionAskingToConfirm()}`;
+    const refused = `${ORIGIN}/login?error=CredentialsSignin&code=invalid_credentials`;
+    const post = new Request(`${ORIGIN}/api/auth/callback/credentials`, { method: "POST", headers: { host: "127.0.0.1:9" } });
+    const posted = (fields: Record<string, string>) => async () => formFields("application/x-www-form-urlencoded", new URLSearchParams(fields).toString());
+    const answered = await withWayBackToApp(post, Response.redirect(refused, 302), posted({ email: "a@example.com", callbackUrl: `${ORIGIN}${path}` }));
+    expect(answered.headers.get("location")).toBe(`/login?error=CredentialsSignin&code=invalid_credentials&callbackUrl=${encodeURIComponent(path)}`);
+    // The field wins over the cookie (Auth.js goes where the form says), and the same guards hold.
+    const withCookie = new Request(post.url, { method: "POST", headers: { host: "127.0.0.1:9", cookie: `authjs.callback-url=${encodeURIComponent(`${ORIGIN}${path}`)}` } });
+    const elsewhere = await withWayBackToApp(withCookie, Response.redirect(refused, 302), posted({ callbackUrl: `https://evil.example${path}` }));
+    expect(elsewhere.headers.get("location")).toBe(refused);
+    // A success (Auth.js's redirect to the way back) is left as it is, and the form is not even read.
+    let read = false;
+    const success = await withWayBackToApp(post, Response.redirect(`${ORIGIN}${path}`, 302), async () => ((read = true), null));
+    expect([success.headers.get("location"), read]).toEqual([`${ORIGIN}${path}`, false]);
+    expect(formFields("application/json", "callbackUrl=x")).toBeNull();
   });
 });
