@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { OidcAdapter } from "@/lib/oidc/adapter";
+import { PROVIDER_CLOCK_TOLERANCE_SECONDS } from "@/lib/oidc/interactions";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { META } from "@/test/factories";
 import { failedSignInLocation, formFields, withWayBackToApp } from "./failed-sign-in-return";
@@ -41,8 +42,11 @@ describe("where a sign-in that failed on the way back to an app's sign-in goes",
   });
 
   it("to the interaction itself when it has expired or is unknown (the provider says the request expired)", async () => {
-    const expired = `/oidc/interaction/${await interactionAskingToConfirm({ expiresIn: -5 })}`;
+    const expired = `/oidc/interaction/${await interactionAskingToConfirm({ expiresIn: -(PROVIDER_CLOCK_TOLERANCE_SECONDS + 5) })}`;
     expect(await failedSignInLocation(failed, `${ORIGIN}${expired}`, ORIGIN)).toBe(expired);
+    // Just past its expiry the provider still resumes the request (its clock tolerance): still the sign-in page, not the dashboard.
+    const lately = `/oidc/interaction/${await interactionAskingToConfirm({ expiresIn: -5 })}`;
+    expect(new URL((await failedSignInLocation(failed, `${ORIGIN}${lately}`, ORIGIN)) ?? "", ORIGIN).searchParams.get("callbackUrl")).toBe(lately);
     expect(await failedSignInLocation(failed, `${ORIGIN}/oidc/interaction/never-was`, ORIGIN)).toBe("/oidc/interaction/never-was");
   });
 
