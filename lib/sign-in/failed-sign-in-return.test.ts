@@ -8,7 +8,7 @@ import { OidcAdapter } from "@/lib/oidc/adapter";
 import { PROVIDER_CLOCK_TOLERANCE_SECONDS } from "@/lib/oidc/interactions";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { META } from "@/test/factories";
-import { failedSignInLocation, formFields, withWayBackToApp } from "./failed-sign-in-return";
+import { failedSignInLocation, formFields, withWayBackOnFailure, withWayBackToApp } from "./failed-sign-in-return";
 
 const ORIGIN = "http://127.0.0.1:9";
 
@@ -87,5 +87,9 @@ describe("where a sign-in that failed on the way back to an app's sign-in goes",
     const success = await withWayBackToApp(post, Response.redirect(`${ORIGIN}${path}`, 302), async () => ((read = true), null));
     expect([success.headers.get("location"), read]).toEqual([`${ORIGIN}${path}`, false]);
     expect(formFields("application/json", "callbackUrl=x")).toBeNull();
+    // As the auth route (and the credentials fast path) wrap Auth.js: the handler reads the body, the way back a copy.
+    const authJs = withWayBackOnFailure(async (request: Request) => ((await request.text()).includes("password=") ? Response.redirect(refused, 302) : new Response(null)));
+    const form = new Request(post.url, { method: "POST", headers: { host: "127.0.0.1:9", "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ password: "wrong", callbackUrl: path }) });
+    expect((await authJs(form)).headers.get("location")).toBe(`/login?error=CredentialsSignin&code=invalid_credentials&callbackUrl=${encodeURIComponent(path)}`);
   });
 });

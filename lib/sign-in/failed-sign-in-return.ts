@@ -62,3 +62,15 @@ export async function withWayBackToApp(request: Request, response: Response, for
   headers.set("location", next);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
+
+/**
+ * Auth.js's handler with the way back (withWayBackToApp), as the auth route exports it, which also answers the
+ * credentials form's POST on the Node fast path (./credentials-http.ts). A posted form's fields are read from a copy
+ * (Auth.js reads the request's own body), and only when the sign-in failed.
+ */
+export function withWayBackOnFailure<R extends Request>(handler: (request: R) => Promise<Response>): (request: R) => Promise<Response> {
+  return async (request) => {
+    const copy = request.method === "POST" ? request.clone() : null;
+    return withWayBackToApp(request, await handler(request), async () => (copy ? formFields(copy.headers.get("content-type"), await copy.text()) : null));
+  };
+}
