@@ -2,15 +2,18 @@
  * The "Confirm it's you" page (an app asks a signed-in person for a fresh sign-in, prompt=login) in Chromium,
  * for each way in it offers: a sign-in at the person's external OpenID provider that fails (they cancel there, or
  * the answer's state is refused) brings them back to the confirm page of the same app's sign-in, with the sign-in
- * page's own message, and a retry gives the app its code; a directory (LDAP) person's wrong password keeps them
- * there too (the local password's: e2e/oidc.spec.ts); and a local person without a passkey is offered none.
+ * page's own message, and a retry gives the app its code; the provider signing in someone else is refused the same
+ * way (the app's sign-in and the browser's session stay the person's); once the app's request has expired, the way
+ * back is the provider's "expired" page; a directory (LDAP) person's wrong password keeps them there too (the local
+ * password's: e2e/oidc.spec.ts); and a local person without a passkey is offered none.
  */
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { bearer, call } from "./support/api";
 import { expectToLandOn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
-import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
+import { openInstanceDatabase } from "./support/database";
+import { OTHER_IDP_USER, startOidcProvider, TEST_IDP_USER, type TestIdpUser, type TestOidcProvider } from "./support/oidc-provider";
 import { noteSecret } from "./support/secrets";
 import { LDAP_PEOPLE, ldapSettings, SIGN_IN_BY_EMAIL, type Slapd, startSlapd } from "./support/slapd";
 import { startAuthorization } from "./support/provider-client";
@@ -71,10 +74,10 @@ async function forgetProviderSession(context: BrowserContext) {
   await context.clearCookies({ name: /^_session/ });
 }
 
-async function signInAtProvider(page: Page) {
+async function signInAtProvider(page: Page, who: TestIdpUser = TEST_IDP_USER) {
   await expect(page.getByRole("heading", { name: "Test IdP sign-in" })).toBeVisible({ timeout: 30_000 });
-  await page.getByLabel("Username").fill(TEST_IDP_USER.login);
-  await page.getByLabel("Password").fill(TEST_IDP_USER.password);
+  await page.getByLabel("Username").fill(who.login);
+  await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in to Test IdP" }).click();
 }
 
@@ -82,7 +85,7 @@ test("an external provider's sign-in that fails on the confirm page comes back t
   const body = { type: "oidc", name: "Test IdP", client_id: "latchkey-e2e", client_secret: "e2e-client-secret-7c1f0b", signup_policy: "open", allow_internal_addresses: true };
   const created = await call<{ id: string; redirect_url: string }>(instance, "/api/identity-providers", { method: "POST", headers: auth, json: { ...body, issuer: "http://127.0.0.1:9" } });
   expect(created.status, created.text).toBe(200);
-  idp = await startOidcProvider(created.body.redirect_url);
+  idp = await startOidcProvider(created.body.redirect_url, [TEST_IDP_USER, OTHER_IDP_USER]);
   const pointed = await call(instance, `/api/identity-providers/${created.body.id}`, { method: "PUT", headers: auth, json: { ...body, issuer: idp.issuer, client_secret: idp.clientSecret } });
   expect(pointed.status, pointed.text).toBe(200);
   noteSecret(TEST_IDP_USER.password);
@@ -130,6 +133,66 @@ test("an external provider's sign-in that fails on the confirm page comes back t
     await signInAtProvider(page);
   });
   expect(claims).toMatchObject({ email: TEST_IDP_USER.email, name: TEST_IDP_USER.name });
+  await context.close();
+});
+
+/** Pat, signed in to Latchkey through the provider in a new browser (Pat exists since the first test), then forgotten there. */
+async function patSignedIn(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(instance.url("/login"));
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await signInAtProvider(page);
+  await expect(page).not.toHaveURL(/\/login|127\.0\.0\.1:\d+\/interaction/, { timeout: 30_000 });
+  await forgetProviderSession(context);
+  return { context, page };
+}
+
+test("someone else signed in at the external provider doesn't confirm it's Pat: back on the confirm page, still Pat, and nobody new", async ({ browser }) => {
+  noteSecret(OTHER_IDP_USER.password);
+  const { context, page } = await patSignedIn(browser);
+  const { callbackUrl, appGetsCode } = await appAsksToConfirm(page);
+  const own = page.getByRole("button", { name: "Sign in with Test IdP" });
+
+  // Sam signs in at the provider (a shared computer): refused, back on the confirm page of the same request, told why.
+  await own.click();
+  await signInAtProvider(page, OTHER_IDP_USER);
+  await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
+  await expect(page.getByText("Test IdP signed you in as someone else, not as the person signed in here.")).toBeVisible();
+  // Still Pat's session (the page names who is signed in), and Sam was not created on the way.
+  await expect(page.getByText(TEST_IDP_USER.name)).toBeVisible();
+  const sam = await call<unknown[]>(instance, `/api/users?search=${encodeURIComponent(OTHER_IDP_USER.email)}`, { headers: auth });
+  expect(sam.status, sam.text).toBe(200);
+  expect(sam.body).toEqual([]);
+
+  // Pat signs in there as Pat: the app gets its code, for Pat.
+  await forgetProviderSession(context);
+  const claims = await appGetsCode(async () => {
+    await own.click();
+    await signInAtProvider(page);
+  });
+  expect(claims).toMatchObject({ email: TEST_IDP_USER.email, name: TEST_IDP_USER.name });
+  await context.close();
+});
+
+test("when the app's request expires while Pat is at the provider, a failed sign-in there ends on the 'expired' page", async ({ browser }) => {
+  const { context, page } = await patSignedIn(browser);
+  const { callbackUrl } = await appAsksToConfirm(page);
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await expect(page.getByRole("heading", { name: "Test IdP sign-in" })).toBeVisible({ timeout: 30_000 });
+  // The request's time runs out meanwhile: its interaction's expiry, which the store holds, moved into the past (a
+  // minute: beyond the provider's clock tolerance of 15 s, within which it would still take the request).
+  const database = openInstanceDatabase(instance);
+  try {
+    expect(database.prepare("UPDATE oidc_models SET expires_at = ? WHERE name = 'Interaction'").run(Date.now() - 60_000).changes).toBeGreaterThan(0);
+  } finally {
+    database.close();
+  }
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("heading", { name: "This sign-in has expired" })).toBeVisible({ timeout: 30_000 });
+  expect(new URL(page.url()).pathname).toBe(callbackUrl);
+  await expect(page.getByText("Go back to the app and start signing in again.")).toBeVisible();
   await context.close();
 });
 

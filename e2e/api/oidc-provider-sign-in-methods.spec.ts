@@ -95,12 +95,12 @@ async function finish(config: oidc.Configuration, started: Started, at: string) 
   return tokens.claims()!;
 }
 
-/** Auth.js's credentials form (local password or LDAP), posted with the way back to the app's sign-in. */
+/** Auth.js's credentials form (local password or LDAP), posted with the way back to the app's sign-in (a path here, or an address). */
 async function passwordForm(browser: Browser, identifier: string, password: string, back: string) {
   noteSecret(password);
   const csrf = await browser.go(instance.url("/api/auth/csrf"));
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
-  return browser.go(instance.url("/api/auth/callback/credentials"), { form: { csrfToken, email: identifier, password, callbackUrl: instance.url(back) } });
+  return browser.go(instance.url("/api/auth/callback/credentials"), { form: { csrfToken, email: identifier, password, callbackUrl: new URL(back, instance.baseURL).href } });
 }
 
 test.beforeAll(async () => {
@@ -127,6 +127,31 @@ test("LDAP: a directory person signs in on Latchkey's form and returns to the ap
   const landed = await passwordForm(browser, dora.email, dora.password, back);
   const claims = await finish(config, started, landed.url);
   expect(claims).toMatchObject({ email: dora.email, name: dora.name });
+});
+
+test("a wrong password posted straight to Auth.js comes back to the app's sign-in page with the form's message; the right one reaches the app", async () => {
+  const config = await relyingParty();
+  const started = await startSignIn(config);
+  const browser = new Browser();
+  const back = await toSignInPage(browser, started);
+  const dora = LDAP_PEOPLE.dora;
+  const refused = await passwordForm(browser, dora.email, "not dora's password", back);
+  const page = new URL(refused.url);
+  expect(page.pathname).toBe("/login");
+  expect(Object.fromEntries(page.searchParams)).toEqual({ error: "CredentialsSignin", code: "invalid_credentials", callbackUrl: back });
+  // The form's one message for a wrong password or an unknown person (the directory is on: usernames too).
+  expect(refused.status).toBe(200);
+  expect(refused.body).toContain("Invalid username or password");
+  expect(refused.body).toContain(`name="callbackUrl" value="${back}"`);
+  // Another site, another path, or a query: Auth.js's own answer, with no way back.
+  for (const elsewhere of [`https://evil.example${back}`, instance.url(`${back}?next=https://evil.example`), instance.url("/team/users")]) {
+    const answered = new URL((await passwordForm(browser, dora.email, "not dora's password", elsewhere)).url);
+    expect(answered.pathname, elsewhere).toBe("/login");
+    expect(answered.searchParams.get("callbackUrl"), elsewhere).toBeNull();
+  }
+  const landed = await passwordForm(browser, dora.email, dora.password, back);
+  const claims = await finish(config, started, landed.url);
+  expect(claims).toMatchObject({ email: dora.email });
 });
 
 test("an external OpenID provider: the person signs in there and returns through Latchkey to the app", async () => {

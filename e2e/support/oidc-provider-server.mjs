@@ -1,15 +1,15 @@
 // A real OpenID Connect provider for the end-to-end tests, run as its own
 // process on a loopback port: the certified `oidc-provider` package with one
-// confidential client and one test user, a login page that checks that user's
+// confidential client and its test users, a login page that checks a user's
 // password (or "Cancel": the client gets error=access_denied), and consent
 // granted automatically. Configured by environment: PORT, CLIENT_ID,
-// CLIENT_SECRET, REDIRECT_URI, USER_JSON ({login, password, sub, email, name}).
+// CLIENT_SECRET, REDIRECT_URI, USERS_JSON ([{login, password, sub, email, name}, …]).
 import http from "node:http";
 import Provider from "oidc-provider";
 
 const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
-const user = JSON.parse(process.env.USER_JSON);
+const people = JSON.parse(process.env.USERS_JSON);
 
 const provider = new Provider(issuer, {
   clients: [
@@ -31,7 +31,8 @@ const provider = new Provider(issuer, {
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   cookies: { keys: ["latchkey-e2e-oidc-cookie-key"] },
   async findAccount(_ctx, id) {
-    if (id !== user.sub) return undefined;
+    const user = people.find((p) => p.sub === id);
+    if (!user) return undefined;
     return { accountId: id, claims: async () => ({ sub: user.sub, email: user.email, email_verified: true, name: user.name }) };
   },
 });
@@ -68,7 +69,8 @@ async function interaction(req, res) {
   }
   if (match[2] === "/login" && req.method === "POST") {
     const form = await readForm(req);
-    if (form.get("login") !== user.login || form.get("password") !== user.password) {
+    const user = people.find((p) => p.login === form.get("login"));
+    if (!user || form.get("password") !== user.password) {
       res.writeHead(200, { "content-type": "text/html" }).end(loginForm(details.uid, "Wrong username or password"));
       return;
     }

@@ -42,7 +42,7 @@ import { createSession } from "@/lib/sessions/sessions";
 import { indexUser } from "@/lib/users/search-source";
 import { countUserAdded } from "@/lib/users/user-counts";
 import { emailSchema } from "@/lib/users/fields";
-import { findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
+import { findUserRow, findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
 import { asDisplayText } from "@/lib/format/display-text";
 import { allocateUsername, usernameBaseFor } from "@/lib/users/username";
 
@@ -95,6 +95,12 @@ export type ExternalPolicy = {
    * made. The sign-in orchestration passes two-factor's second step here (LDAP on the form).
    */
   beforeSession?: (tx: Tx, user: UserRow, now: Date) => Promise<Error | null>;
+  /**
+   * The user id of the only person this sign-in may be (an app asked them to confirm it's them:
+   * lib/sign-in/reauthentication.ts): the source vouching for anyone else is refused, and nothing the
+   * sign-in would have found, linked or created for that other person is kept.
+   */
+  onlyPerson?: string;
 };
 
 export const REFUSAL_REASONS = [
@@ -108,6 +114,7 @@ export const REFUSAL_REASONS = [
   "privileged_account",
   "privileged_invite",
   "pending_approval",
+  "not_the_person",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -122,6 +129,7 @@ const REFUSAL_KEYS: Record<RefusalReason, ServerMessageKey> = {
   pending_approval: "refusedPendingApproval",
   privileged_account: "refusedPrivileged",
   privileged_invite: "refusedPrivilegedInvite",
+  not_the_person: "refusedNotThePerson",
 };
 
 /** refusalMessage's catalog entry ("serverMessages"): the source is a name, or itself a catalog text ("The directory"). */
@@ -152,6 +160,8 @@ export function refusalMessage(reason: RefusalReason, sourceName: string): strin
       return `${sourceName} can't sign you in: your email belongs to an account with admin powers here, and those are never signed in by email. Sign in the way you usually do.`;
     case "privileged_invite":
       return `${sourceName} can't accept your invite: it comes with admin powers, and such an invite is accepted only through its invite link. Open the link you were sent to set up your account.`;
+    case "not_the_person":
+      return `${sourceName} signed you in as someone else, not as the person signed in here. To confirm it's you, sign in to ${sourceName} with your own account (signing out of the other one there first), or choose “Use another account”.`;
   }
 }
 
@@ -507,6 +517,11 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
   try {
     const result = await writeSystem(async (tx): Promise<ExternalSignedIn | { pending: { id: string; label: string } } | { interrupted: Error }> => {
       const identified = await identify(tx, accountId, who, policy, meta, now);
+      if (policy.onlyPerson !== undefined && identified.row.id !== policy.onlyPerson) {
+        // Thrown in the transaction: whatever identify did for the other person is rolled back.
+        const asked = await findUserRow(tx, accountId, policy.onlyPerson);
+        throw new ExternalSignInRefused("not_the_person", policy.sourceName, asked ? { id: asked.id, label: userLabel(openIdentity(asked)) } : undefined);
+      }
       const found = { ...identified, row: await liftDirectorySuspension(tx, accountId, identified.row, who, policy, meta, now) };
       const label = userLabel(openIdentity(found.row));
       if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });

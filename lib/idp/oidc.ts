@@ -32,8 +32,11 @@ export type OidcClaims = Record<string, unknown> & { sub?: unknown };
 
 export class ProviderUnavailable extends Error {}
 
-/** After the provider's callback: find, link or create the Latchkey user and open a session. */
-export async function handleOidcSignIn(providerId: string, claims: OidcClaims, meta: RequestMeta): Promise<ExternalSignedIn> {
+/**
+ * After the provider's callback: find, link or create the Latchkey user and open a session. `onlyPerson`: the user
+ * id of the only person this sign-in may be (ExternalPolicy.onlyPerson), when an app asked them to confirm it's them.
+ */
+export async function handleOidcSignIn(providerId: string, claims: OidcClaims, meta: RequestMeta, onlyPerson?: string): Promise<ExternalSignedIn> {
   const accountId = await instanceAccountId();
   const row = accountId ? await findProviderRow(db(), accountId, providerId) : undefined;
   // Disabled or deleted between the click and the callback: nobody comes in through it.
@@ -59,6 +62,7 @@ export async function handleOidcSignIn(providerId: string, claims: OidcClaims, m
       matchByEmail: false,
       defaultRole: row.defaultRole === "owner" ? "user" : row.defaultRole,
       defaultGroups: row.defaultGroups,
+      onlyPerson,
     },
     meta,
   );

@@ -36,6 +36,7 @@ import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPa
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
 import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX, PROVIDER_ROUTES } from "./paths";
+import { PROVIDER_CLOCK_TOLERANCE_SECONDS } from "./interactions";
 
 export { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX };
 export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
@@ -152,6 +153,8 @@ function configuration(jwks: object[]): Configuration {
     // Always Latchkey's interaction, even without a session cookie (when it only sends the browser on to /login): the
     // provider sets its interaction cookie for this URL's path, so going to /login directly would lose it.
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: policy() },
+    // Its default, named where the pages that read an interaction count its expiry the same way (./interactions.ts).
+    clockTolerance: PROVIDER_CLOCK_TOLERANCE_SECONDS,
     ttl: {
       AccessToken: ttlFromClient("urn:latchkey:access_token_ttl", 600) as never,
       // Sliding: every refresh rotates the token, and the new one lives this long again.

@@ -16,7 +16,9 @@
  *   ./second-step-cookie.ts) go through a request-scoped sink (./cookie-sink.ts) and
  *   are written by Next.js's own cookie serializer;
  * - proxy.ts does not run for /api/* (its matcher), so there is no page policy or
- *   device cookie to give here: the device cookie comes with the sign-in page.
+ *   device cookie to give here: the device cookie comes with the sign-in page;
+ * - a refused sign-in whose callbackUrl is an app's sign-in goes back to that sign-in's page
+ *   (./failed-sign-in-return.ts): the route's own wrapper, on the built route and on `next dev`'s copy.
  * Auth.js's protocol handling (CSRF check, callback URL, session cookie) is unchanged.
  * Every other Auth.js path and method stays a Next.js route.
  *
@@ -31,6 +33,7 @@ import { NextRequest } from "next/server";
 import { publicOrigin } from "@/lib/http/request-meta";
 import { apiSecurityHeaders } from "@/lib/http/security-headers";
 import { newCookieSink, withCookieSink } from "./cookie-sink";
+import { withWayBackOnFailure } from "./failed-sign-in-return";
 import { webHeaders } from "@/lib/http/node-request";
 
 /** scripts/body-limit.mjs's AUTH_BODY_LIMIT, which the server's guard has already applied; a backstop here. */
@@ -54,13 +57,13 @@ type BuiltAuthRoute = () => { POST: AuthPost };
 
 let authPost: Promise<AuthPost> | undefined;
 
-/** Auth.js's `handlers.POST`, as app/api/auth/[...nextauth]/route.ts exports it. */
+/** Auth.js's `handlers.POST`, as app/api/auth/[...nextauth]/route.ts exports it (with a refused sign-in's way back to an app: withWayBackOnFailure). */
 function authJsPost(): Promise<AuthPost> {
   authPost ??= (async () => {
     const builtRoute = (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.builtAuthRoute")] as BuiltAuthRoute | undefined;
     if (builtRoute) return builtRoute().POST;
     const { handlers } = await import("./nextauth");
-    return handlers.POST;
+    return withWayBackOnFailure(handlers.POST);
   })();
   return authPost;
 }

@@ -5,9 +5,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { OidcAdapter } from "@/lib/oidc/adapter";
+import { PROVIDER_CLOCK_TOLERANCE_SECONDS } from "@/lib/oidc/interactions";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { META } from "@/test/factories";
-import { failedSignInLocation, withWayBackToApp } from "./failed-sign-in-return";
+import { failedSignInLocation, formFields, withWayBackOnFailure, withWayBackToApp } from "./failed-sign-in-return";
 
 const ORIGIN = "http://127.0.0.1:9";
 
@@ -41,8 +42,11 @@ describe("where a sign-in that failed on the way back to an app's sign-in goes",
   });
 
   it("to the interaction itself when it has expired or is unknown (the provider says the request expired)", async () => {
-    const expired = `/oidc/interaction/${await interactionAskingToConfirm({ expiresIn: -5 })}`;
+    const expired = `/oidc/interaction/${await interactionAskingToConfirm({ expiresIn: -(PROVIDER_CLOCK_TOLERANCE_SECONDS + 5) })}`;
     expect(await failedSignInLocation(failed, `${ORIGIN}${expired}`, ORIGIN)).toBe(expired);
+    // Just past its expiry the provider still resumes the request (its clock tolerance): still the sign-in page, not the dashboard.
+    const lately = `/oidc/interaction/${await interactionAskingToConfirm({ expiresIn: -5 })}`;
+    expect(new URL((await failedSignInLocation(failed, `${ORIGIN}${lately}`, ORIGIN)) ?? "", ORIGIN).searchParams.get("callbackUrl")).toBe(lately);
     expect(await failedSignInLocation(failed, `${ORIGIN}/oidc/interaction/never-was`, ORIGIN)).toBe("/oidc/interaction/never-was");
   });
 
@@ -65,5 +69,27 @@ describe("where a sign-in that failed on the way back to an app's sign-in goes",
     expect(answered.headers.get("location")).toBe(`/login?error=OAuthCallbackError&callbackUrl=${encodeURIComponent(path)}`);
     // Any other Auth.js path (a sign-in started there, a sign-out) is left as Auth.js answered.
     expect((await withWayBackToApp(request("/api/auth/signin/p-1"), Response.redirect(failed, 302))).headers.get("location")).toBe(failed);
+  });
+
+  it("is read from a password form posted straight to Auth.js, its callbackUrl field first, as Auth.js reads it", async () => {
+    const path = `/oidc/interaction/${await interactionAskingToConfirm()}`;
+    const refused = `${ORIGIN}/login?error=CredentialsSignin&code=invalid_credentials`;
+    const post = new Request(`${ORIGIN}/api/auth/callback/credentials`, { method: "POST", headers: { host: "127.0.0.1:9" } });
+    const posted = (fields: Record<string, string>) => async () => formFields("application/x-www-form-urlencoded", new URLSearchParams(fields).toString());
+    const answered = await withWayBackToApp(post, Response.redirect(refused, 302), posted({ email: "a@example.com", callbackUrl: `${ORIGIN}${path}` }));
+    expect(answered.headers.get("location")).toBe(`/login?error=CredentialsSignin&code=invalid_credentials&callbackUrl=${encodeURIComponent(path)}`);
+    // The field wins over the cookie (Auth.js goes where the form says), and the same guards hold.
+    const withCookie = new Request(post.url, { method: "POST", headers: { host: "127.0.0.1:9", cookie: `authjs.callback-url=${encodeURIComponent(`${ORIGIN}${path}`)}` } });
+    const elsewhere = await withWayBackToApp(withCookie, Response.redirect(refused, 302), posted({ callbackUrl: `https://evil.example${path}` }));
+    expect(elsewhere.headers.get("location")).toBe(refused);
+    // A success (Auth.js's redirect to the way back) is left as it is, and the form is not even read.
+    let read = false;
+    const success = await withWayBackToApp(post, Response.redirect(`${ORIGIN}${path}`, 302), async () => ((read = true), null));
+    expect([success.headers.get("location"), read]).toEqual([`${ORIGIN}${path}`, false]);
+    expect(formFields("application/json", "callbackUrl=x")).toBeNull();
+    // As the auth route (and the credentials fast path) wrap Auth.js: the handler reads the body, the way back a copy.
+    const authJs = withWayBackOnFailure(async (request: Request) => ((await request.text()).includes("password=") ? Response.redirect(refused, 302) : new Response(null)));
+    const form = new Request(post.url, { method: "POST", headers: { host: "127.0.0.1:9", "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ password: "wrong", callbackUrl: path }) });
+    expect((await authJs(form)).headers.get("location")).toBe(`/login?error=CredentialsSignin&code=invalid_credentials&callbackUrl=${encodeURIComponent(path)}`);
   });
 });

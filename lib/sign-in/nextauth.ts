@@ -34,6 +34,7 @@ import { resolveSession } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { authJsCookies } from "./auth-cookies";
 import { endReplacedSession } from "./browser-session";
+import { personAskedToConfirm } from "./reauthentication";
 import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
@@ -218,7 +219,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         // The callback route always has the request: the session row records where the person came from.
         const meta = request ? requestMeta(request.headers) : { ip: null, userAgent: null };
         try {
-          const signedIn = await handleOidcSignIn(account.provider, (profile ?? {}) as OidcClaims, meta);
+          // On the "confirm it's you" page the provider must vouch for the person asked, not sign anyone else in.
+          const onlyPerson = request ? await personAskedToConfirm(request.headers) : null;
+          const signedIn = await handleOidcSignIn(account.provider, (profile ?? {}) as OidcClaims, meta, onlyPerson ?? undefined);
           // Auth.js hands this same user object to the jwt callback below.
           user.id = signedIn.userId;
           user.sessionId = signedIn.sessionId;

@@ -1,7 +1,7 @@
 /**
  * What the "Confirm it's you" page offers (./reauthentication.ts decides, the page only shows it): a local person's
- * passkeys only when they have registered one. The whole confirm flow: ./app-sign-in-protocol.test.ts and
- * e2e/oidc-confirm-sign-in.spec.ts.
+ * passkeys only when they have registered one; and who may answer it at their external provider (only they). The
+ * whole confirm flow: ./app-sign-in-protocol.test.ts and e2e/oidc-confirm-sign-in.spec.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication } from "@/lib/applications/applications";
@@ -12,8 +12,16 @@ import { mfaPasskeys } from "@/lib/db/schema";
 import { sealPasskeyName, sealPublicKey } from "@/lib/mfa/passkey-records";
 import { OidcAdapter } from "@/lib/oidc/adapter";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
-import { createUser, META, startSession } from "@/test/factories";
-import { confirmSignInFor } from "./reauthentication";
+import { sessionSecret } from "@/lib/crypto/keys";
+import { db } from "@/lib/db/database";
+import { sessions, users } from "@/lib/db/schema";
+import { ExternalSignInRefused } from "@/lib/idp/external-sign-in";
+import { handleOidcSignIn } from "@/lib/idp/oidc";
+import { createProvider } from "@/lib/idp/providers";
+import { providerInputSchema } from "@/lib/idp/schemas";
+import { createUser, lastEvent, META, startSession } from "@/test/factories";
+import { confirmSignInFor, personAskedToConfirm } from "./reauthentication";
+import { encodeSessionToken } from "./session-token";
 
 const ORIGIN = "http://127.0.0.1:9";
 let owner: { id: string; accountId: string };
@@ -69,5 +77,45 @@ describe("what the confirm page offers a local person", () => {
     expect(await confirmSignInFor(actor, path)).toMatchObject({ appName: "Gitea", methods: { form: true, passkeys: false, providerIds: [] } });
     await addPasskey(mia);
     expect(await confirmSignInFor(actor, path)).toMatchObject({ methods: { form: true, passkeys: true, providerIds: [] } });
+  });
+});
+
+describe("who may answer the confirm page at their external provider", () => {
+  /** A request to Auth.js's callback from a browser holding `sessionId`'s cookie, on its way back to `callbackUrl`. */
+  async function callbackRequest(sessionId: string, userId: string, callbackUrl: string): Promise<Headers> {
+    const token = await encodeSessionToken({ token: { sid: sessionId, sub: userId }, secret: sessionSecret(), salt: "authjs.session-token", maxAge: 3600 });
+    return new Headers({ host: "127.0.0.1:9", cookie: `authjs.session-token=${token}; authjs.callback-url=${encodeURIComponent(callbackUrl)}` });
+  }
+
+  it("is the person the page asks, and only while it asks them", async () => {
+    const mia = await createUser(owner.accountId, { email: "mia.asked@example.com", name: "Mia Asked", password: "another long passphrase here" });
+    const asked = await startSession(mia, TWENTY_MINUTES_AGO());
+    const path = `/oidc/interaction/${await interactionAskingToConfirm()}`;
+    expect(await personAskedToConfirm(await callbackRequest(asked.sessionId, mia.id, `${ORIGIN}${path}`))).toBe(mia.id);
+    // No app asking (a way back elsewhere, or one that only looks like it), or no session: nobody is asked.
+    for (const elsewhere of [`${ORIGIN}/team/users`, `https://evil.example${path}`, `${ORIGIN}${path}?x=1`]) {
+      expect(await personAskedToConfirm(await callbackRequest(asked.sessionId, mia.id, elsewhere)), elsewhere).toBeNull();
+    }
+    expect(await personAskedToConfirm(new Headers({ host: "127.0.0.1:9", cookie: `authjs.callback-url=${encodeURIComponent(`${ORIGIN}${path}`)}` }))).toBeNull();
+    // A session begun since the app asked already answers it: nobody is asked any more.
+    const fresh = await startSession(mia);
+    expect(await personAskedToConfirm(await callbackRequest(fresh.sessionId, mia.id, `${ORIGIN}${path}`))).toBeNull();
+  });
+
+  it("refuses the provider's answer for anyone else: no session, nobody created, the refusal recorded for the person asked", async () => {
+    const ownerActor = await startSession(owner);
+    const input = providerInputSchema.parse({ type: "oidc", name: "Work IdP", issuer: "https://idp.example.com", client_id: "c", client_secret: "s", signup_policy: "open" });
+    const provider = await createProvider(ownerActor, input, META);
+    const pat = await handleOidcSignIn(provider.id, { sub: "pat-1", email: "pat.confirm@example.com", email_verified: true, name: "Pat" }, META);
+    const other = { sub: "sam-2", email: "sam.confirm@example.com", email_verified: true, name: "Sam" };
+    const counts = async () => ({ users: (await db().select().from(users)).length, sessions: (await db().select().from(sessions)).length });
+    const before = await counts();
+    await expect(handleOidcSignIn(provider.id, other, META, pat.userId)).rejects.toThrow(ExternalSignInRefused);
+    await expect(handleOidcSignIn(provider.id, other, META, pat.userId)).rejects.toMatchObject({ reason: "not_the_person" });
+    expect(await counts()).toEqual(before);
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", targetId: pat.userId, details: { reason: "not_the_person", method: "oidc" } });
+    // Pat's own answer is a sign-in as ever; without anyone asked, Sam comes in (and is created) as before.
+    expect(await handleOidcSignIn(provider.id, { sub: "pat-1" }, META, pat.userId)).toMatchObject({ userId: pat.userId });
+    expect(await handleOidcSignIn(provider.id, other, META)).toMatchObject({ created: true });
   });
 });

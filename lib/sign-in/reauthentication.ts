@@ -20,6 +20,9 @@ import { reauthenticationDue } from "@/lib/oidc/reauthentication";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
 import { passkeyRowsOf } from "@/lib/mfa/passkey-records";
 import { findUserRow, openIdentity } from "@/lib/users/records";
+import { publicOrigin } from "@/lib/http/request-meta";
+import { browserSession } from "./browser-session";
+import { callbackUrlCookie, interactionCallbackPath } from "./interaction-callback";
 import { passkeySignInAvailable } from "./passkey-sign-in";
 
 export type ConfirmSignIn = {
@@ -55,6 +58,18 @@ export async function confirmSignInFor(actor: SessionActor, callbackUrl: string,
     person: { name: identity.name, identifier: identity.email ?? identity.username },
     methods: await methodsOf(row.accountId, row.id, row.idpId, row.passwordHash !== null),
   };
+}
+
+/**
+ * The user id of the person an app asks to confirm it's them, when a sign-in arrives in a browser on that page: its
+ * live Latchkey session is theirs, and the sign-in's way back (Auth.js's callback-url cookie) is the interaction
+ * asking them (confirmSignInFor). Only they may answer it (an external provider's sign-in as anyone else is refused:
+ * ./nextauth.ts); null when no one is being asked.
+ */
+export async function personAskedToConfirm(headers: Headers): Promise<string | null> {
+  const callbackUrl = interactionCallbackPath(callbackUrlCookie(headers), publicOrigin(headers));
+  const actor = callbackUrl ? await browserSession(headers) : null;
+  return actor && (await confirmSignInFor(actor, callbackUrl!)) ? actor.userId : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/sign-in/nextauth";
 import { publicOrigin } from "@/lib/idp/api-shape";
-import { withWayBackToApp } from "@/lib/sign-in/failed-sign-in-return";
+import { withWayBackOnFailure } from "@/lib/sign-in/failed-sign-in-return";
 
 /**
  * Next hands route handlers a URL on the server's configured hostname, while
@@ -21,10 +21,6 @@ function withPublicOrigin(handler: (req: NextRequest) => Promise<Response>) {
   };
 }
 
-/** A sign-in that failed on its way back to an app's sign-in returns to that app's sign-in page (lib/sign-in/failed-sign-in-return.ts). */
-function withWayBack(handler: (req: NextRequest) => Promise<Response>) {
-  return async (req: NextRequest) => withWayBackToApp(req, await handler(req));
-}
-
-export const GET = withWayBack(withPublicOrigin(handlers.GET));
-export const POST = withWayBack(withPublicOrigin(handlers.POST));
+// A sign-in that failed on its way back to an app's sign-in returns to that app's sign-in page (lib/sign-in/failed-sign-in-return.ts).
+export const GET = withWayBackOnFailure(withPublicOrigin(handlers.GET));
+export const POST = withWayBackOnFailure(withPublicOrigin(handlers.POST));
