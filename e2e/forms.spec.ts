@@ -220,6 +220,11 @@ test("a provider's sign-up choice and boxes, and LDAP's boxes, say a refusal at 
   await expect(startTls).toHaveAccessibleDescription("start_tls must be true or false");
   await expect(startTls).toHaveAttribute("aria-invalid", "true");
   await expect(startTls).toBeFocused();
+  // The error line sits right under the box's label, in the label's column: not a section gap lower, not under the box.
+  const label = await page.getByText("Upgrade an ldap:// connection to TLS before binding.").boundingBox();
+  const line = await page.getByText("start_tls must be true or false").boundingBox();
+  expect(line!.y - (label!.y + label!.height), "gap between the label's hint and the error line").toBeLessThanOrEqual(8);
+  expect(Math.abs(line!.x - label!.x), "the error line starts where the label's text does").toBeLessThanOrEqual(1);
   const ldap = await call<{ start_tls: boolean }>(instance, "/api/settings/ldap", { headers: bearer(token) });
   expect(ldap.body.start_tls).toBe(false);
 });
