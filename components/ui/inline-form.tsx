@@ -9,8 +9,9 @@ import type { useServerForm } from "./use-server-form";
 /**
  * A one-line form (Profile → Name, Username): the field and its Save button side by side, a refusal above
  * them. The button lines up with the field's input, not with the foot of its hint or error lines (which
- * would push it below the input); on a phone the button wraps under the field. The field is remounted per saved version (`form.version`), so that its defaultValue (the caller's
- * `form.values ?? stored`) shows what was stored after a save and what was typed after a refusal.
+ * would push it below the input); on a phone the button wraps under the field. The field is remounted per
+ * saved version (`form.version`), so that its defaultValue (the caller's `form.values ?? stored`) shows
+ * what was stored after a save and what was typed after a refusal.
  */
 export function InlineForm({
   form,
