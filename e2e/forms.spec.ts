@@ -403,3 +403,31 @@ test("after a save from the keyboard the focus is back on the button used, not l
   await expect(save).toBeFocused();
   await expect.poll(async () => (await client.user(created.id)).name).toBe("Kim Keys");
 });
+
+test("an empty name in Add User, Create Service User and Create Token is said at the Name field, in the page's language, which gets the focus", async ({ browser }) => {
+  // The browser speaks English, the person chose German: a refusal comes from the page (as in Create Group),
+  // not as the browser's own bubble in the browser's language that vanishes on the next click.
+  const client = tokenClient(instance, token);
+  const bot = await client.createUser({ name: "Empty Name Bot", role: "user", is_service_user: true });
+  const context = await browser.newContext({ locale: "en-US" });
+  const de = await context.newPage();
+  await signIn(de, instance.baseURL, OWNER.email, OWNER.password);
+  await context.addCookies([{ name: "locale", value: "de", url: instance.baseURL }]);
+  const cases = [
+    { path: "/team/users", open: "Benutzer hinzufügen", dialog: "Benutzer hinzufügen" },
+    { path: "/team/service-users", open: "Dienstkonto anlegen", dialog: "Dienstkonto anlegen" },
+    { path: `/team/service-users/${bot.id}`, open: "Token erstellen", dialog: "Token erstellen" },
+  ];
+  for (const { path, open, dialog: title } of cases) {
+    await de.goto(instance.url(path));
+    await de.getByRole("button", { name: open, exact: true }).first().click();
+    const dialog = de.getByRole("dialog", { name: title });
+    await dialog.locator('button[type="submit"]').last().click();
+    const name = dialog.getByLabel("Name", { exact: true });
+    await expect(name, `${title}: the refusal at the Name field`).toHaveAccessibleDescription(/Bitte geben Sie einen Namen ein/);
+    await expect(name).toHaveAttribute("aria-invalid", "true");
+    await expect(name).toBeFocused();
+    await dialog.getByRole("button", { name: "Abbrechen" }).click();
+  }
+  await context.close();
+});
