@@ -220,6 +220,11 @@ test("a provider's sign-up choice and boxes, and LDAP's boxes, say a refusal at 
   await expect(startTls).toHaveAccessibleDescription("start_tls must be true or false");
   await expect(startTls).toHaveAttribute("aria-invalid", "true");
   await expect(startTls).toBeFocused();
+  // The error line sits right under the box's label, in the label's column: not a section gap lower, not under the box.
+  const label = await page.getByText("Upgrade an ldap:// connection to TLS before binding.").boundingBox();
+  const line = await page.getByText("start_tls must be true or false").boundingBox();
+  expect(line!.y - (label!.y + label!.height), "gap between the label's hint and the error line").toBeLessThanOrEqual(8);
+  expect(Math.abs(line!.x - label!.x), "the error line starts where the label's text does").toBeLessThanOrEqual(1);
   const ldap = await call<{ start_tls: boolean }>(instance, "/api/settings/ldap", { headers: bearer(token) });
   expect(ldap.body.start_tls).toBe(false);
 });
@@ -397,4 +402,32 @@ test("after a save from the keyboard the focus is back on the button used, not l
   await expect(page.getByText("Changes saved")).toBeVisible();
   await expect(save).toBeFocused();
   await expect.poll(async () => (await client.user(created.id)).name).toBe("Kim Keys");
+});
+
+test("an empty name in Add User, Create Service User and Create Token is said at the Name field, in the page's language, which gets the focus", async ({ browser }) => {
+  // The browser speaks English, the person chose German: a refusal comes from the page (as in Create Group),
+  // not as the browser's own bubble in the browser's language that vanishes on the next click.
+  const client = tokenClient(instance, token);
+  const bot = await client.createUser({ name: "Empty Name Bot", role: "user", is_service_user: true });
+  const context = await browser.newContext({ locale: "en-US" });
+  const de = await context.newPage();
+  await signIn(de, instance.baseURL, OWNER.email, OWNER.password);
+  await context.addCookies([{ name: "locale", value: "de", url: instance.baseURL }]);
+  const cases = [
+    { path: "/team/users", open: "Benutzer hinzufügen", dialog: "Benutzer hinzufügen" },
+    { path: "/team/service-users", open: "Dienstkonto anlegen", dialog: "Dienstkonto anlegen" },
+    { path: `/team/service-users/${bot.id}`, open: "Token erstellen", dialog: "Token erstellen" },
+  ];
+  for (const { path, open, dialog: title } of cases) {
+    await de.goto(instance.url(path));
+    await de.getByRole("button", { name: open, exact: true }).first().click();
+    const dialog = de.getByRole("dialog", { name: title });
+    await dialog.locator('button[type="submit"]').last().click();
+    const name = dialog.getByLabel("Name", { exact: true });
+    await expect(name, `${title}: the refusal at the Name field`).toHaveAccessibleDescription(/Bitte geben Sie einen Namen ein/);
+    await expect(name).toHaveAttribute("aria-invalid", "true");
+    await expect(name).toBeFocused();
+    await dialog.getByRole("button", { name: "Abbrechen" }).click();
+  }
+  await context.close();
 });

@@ -135,6 +135,10 @@ test("Add User and Profile refuse a look-alike username at the field, saying why
   await admin.getByRole("button", { name: "Save username" }).click();
   await expect(own).toHaveAttribute("aria-invalid", "true");
   await expect(own).toHaveAccessibleDescription(/A username can't start or end with/);
+  // Save sits beside the input it saves, not pushed down to the foot of the hint and the error line.
+  const input = await own.boundingBox();
+  const save = await admin.getByRole("button", { name: "Save username" }).boundingBox();
+  expect(Math.abs(save!.y - input!.y), "Save username lines up with the input").toBeLessThanOrEqual(2);
   await own.scrollIntoViewIfNeeded();
   await admin.screenshot({ path: test.info().outputPath("profile-edge-punctuation.png") });
 });

@@ -170,4 +170,9 @@ test("search, filters and pagination live in the URL", async ({ page }) => {
   await expect(page).not.toHaveURL(/role=admin/);
   await page.reload();
   await expect(page.getByLabel("Search users")).toHaveValue("person 1");
+
+  // Nothing matches: the empty state alone, without "Showing 0–0 of 0" and a pager with nowhere to go.
+  await page.getByLabel("Search users").fill("nobody by this name");
+  await expect(page.getByRole("heading", { name: "No users match" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Pagination" })).toHaveCount(0);
 });

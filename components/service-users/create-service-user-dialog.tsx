@@ -24,7 +24,7 @@ function CreateServiceUserForm({ onCancel }: { onCancel: () => void }) {
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
-    <form {...form.formProps} className="space-y-4">
+    <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField label={col("name")} name="name" required placeholder={t("namePlaceholder")} hint={common("upToCharacters", { max: NAME_MAX_LENGTH })} defaultValue={state.values?.name} errors={errors.name} />
       <div>

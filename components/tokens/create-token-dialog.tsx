@@ -76,7 +76,7 @@ function CreateTokenForm({ userId, scope, proof, onClose }: { userId: string; sc
   }
   const errors = state.fieldErrors ?? {};
   return (
-    <form {...form.formProps} className="space-y-4">
+    <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField
         label={col("name")}

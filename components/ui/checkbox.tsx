@@ -23,24 +23,27 @@ export function Checkbox({
 }) {
   const id = useId();
   const invalid = Boolean(errors?.length);
+  // The error line sits in the label's column, right under its text: as a sibling of the whole row it took
+  // the parent's space-y-* gap and started under the box.
   return (
-    <>
-      <label className="flex items-start gap-2 text-sm text-slate-900">
-        <input
-          type="checkbox"
-          name={name}
-          defaultChecked={defaultChecked}
-          disabled={disabled}
-          aria-invalid={invalid || undefined}
-          aria-describedby={describedByOf(id, undefined, errors)}
-          className="mt-0.5 shrink-0"
-        />
-        <span className="min-w-0 [overflow-wrap:anywhere]">
+    <div className="flex items-start gap-2 text-sm text-slate-900">
+      <input
+        id={id}
+        type="checkbox"
+        name={name}
+        defaultChecked={defaultChecked}
+        disabled={disabled}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedByOf(id, undefined, errors)}
+        className="mt-0.5 shrink-0"
+      />
+      <div className="min-w-0 [overflow-wrap:anywhere]">
+        <label htmlFor={id} className="block">
           <span className="font-medium">{label}</span>
           {hint && <span className="block text-xs text-slate-500">{hint}</span>}
-        </span>
-      </label>
-      <FieldErrorText id={id} errors={errors} />
-    </>
+        </label>
+        <FieldErrorText id={id} errors={errors} className="mt-1" />
+      </div>
+    </div>
   );
 }
