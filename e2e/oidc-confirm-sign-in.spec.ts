@@ -69,6 +69,8 @@ async function appAsksToConfirm(page: Page) {
   return { callbackUrl: callbackUrl!, appGetsCode };
 }
 
+type ConfirmRequest = Awaited<ReturnType<typeof appAsksToConfirm>>;
+
 /** The external provider's own cookies (its session, named as Latchkey's provider names its own on this host) go. */
 async function forgetProviderSession(context: BrowserContext) {
   await context.clearCookies({ name: /^_session/ });
@@ -81,6 +83,35 @@ async function signInAtProvider(page: Page, who: TestIdpUser = TEST_IDP_USER) {
   await page.getByRole("button", { name: "Sign in to Test IdP" }).click();
 }
 
+/** Back on the confirm page of the same app's request (its callbackUrl), told why. */
+async function expectBackOnConfirm(page: Page, callbackUrl: string, message: string) {
+  await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
+  await expect(page.getByText(message)).toBeVisible();
+}
+
+/** Pat signs in at the provider as Pat (its session forgotten first): the app gets its code, for Pat. */
+async function patConfirmsAtProvider(context: BrowserContext, page: Page, appGetsCode: ConfirmRequest["appGetsCode"]) {
+  await forgetProviderSession(context);
+  const claims = await appGetsCode(async () => {
+    await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+    await signInAtProvider(page);
+  });
+  expect(claims).toMatchObject({ email: TEST_IDP_USER.email, name: TEST_IDP_USER.name });
+}
+
+/** Pat, signed in to Latchkey through the provider in a new browser (created at the first such sign-in), then forgotten there. */
+async function patSignedIn(browser: Browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(instance.url("/login"));
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await signInAtProvider(page);
+  await expect(page).not.toHaveURL(/\/login|127\.0\.0\.1:\d+\/interaction/, { timeout: 30_000 });
+  await forgetProviderSession(context);
+  return { context, page };
+}
+
 test("an external provider's sign-in that fails on the confirm page comes back to it with the reason, and a retry gives the app its code", async ({ browser }) => {
   const body = { type: "oidc", name: "Test IdP", client_id: "latchkey-e2e", client_secret: "e2e-client-secret-7c1f0b", signup_policy: "open", allow_internal_addresses: true };
   const created = await call<{ id: string; redirect_url: string }>(instance, "/api/identity-providers", { method: "POST", headers: auth, json: { ...body, issuer: "http://127.0.0.1:9" } });
@@ -90,14 +121,8 @@ test("an external provider's sign-in that fails on the confirm page comes back t
   expect(pointed.status, pointed.text).toBe(200);
   noteSecret(TEST_IDP_USER.password);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
   // Pat signs in to Latchkey through the provider (and is created).
-  await page.goto(instance.url("/login"));
-  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
-  await signInAtProvider(page);
-  await expect(page).not.toHaveURL(/\/login|127\.0\.0\.1:\d+\/interaction/, { timeout: 30_000 });
-  await forgetProviderSession(context);
+  const { context, page } = await patSignedIn(browser);
 
   const { callbackUrl, appGetsCode } = await appAsksToConfirm(page);
   const own = page.getByRole("button", { name: "Sign in with Test IdP" });
@@ -108,9 +133,7 @@ test("an external provider's sign-in that fails on the confirm page comes back t
   await own.click();
   await expect(page.getByRole("heading", { name: "Test IdP sign-in" })).toBeVisible({ timeout: 30_000 });
   await page.getByRole("button", { name: "Cancel" }).click();
-  await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
-  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
-  await expect(page.getByText(PROVIDER_FAILED)).toBeVisible();
+  await expectBackOnConfirm(page, callbackUrl, PROVIDER_FAILED);
   await expect(page.getByText("Gitea asks you to sign in again.")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("confirm-provider-failed-desktop.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
@@ -122,31 +145,12 @@ test("an external provider's sign-in that fails on the confirm page comes back t
   await expect(page.getByRole("heading", { name: "Test IdP sign-in" })).toBeVisible({ timeout: 30_000 });
   await context.clearCookies({ name: "authjs.state" });
   await signInAtProvider(page);
-  await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
-  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
-  await expect(page.getByText(PROVIDER_FAILED)).toBeVisible();
-  await forgetProviderSession(context);
+  await expectBackOnConfirm(page, callbackUrl, PROVIDER_FAILED);
 
   // Then it works: the app gets its code, for Pat.
-  const claims = await appGetsCode(async () => {
-    await own.click();
-    await signInAtProvider(page);
-  });
-  expect(claims).toMatchObject({ email: TEST_IDP_USER.email, name: TEST_IDP_USER.name });
+  await patConfirmsAtProvider(context, page, appGetsCode);
   await context.close();
 });
-
-/** Pat, signed in to Latchkey through the provider in a new browser (Pat exists since the first test), then forgotten there. */
-async function patSignedIn(browser: Browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(instance.url("/login"));
-  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
-  await signInAtProvider(page);
-  await expect(page).not.toHaveURL(/\/login|127\.0\.0\.1:\d+\/interaction/, { timeout: 30_000 });
-  await forgetProviderSession(context);
-  return { context, page };
-}
 
 test("someone else signed in at the external provider doesn't confirm it's Pat: back on the confirm page, still Pat, and nobody new", async ({ browser }) => {
   noteSecret(OTHER_IDP_USER.password);
@@ -157,9 +161,7 @@ test("someone else signed in at the external provider doesn't confirm it's Pat: 
   // Sam signs in at the provider (a shared computer): refused, back on the confirm page of the same request, told why.
   await own.click();
   await signInAtProvider(page, OTHER_IDP_USER);
-  await expectToLandOn(page, "Confirm it's you", { timeout: 30_000 });
-  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
-  await expect(page.getByText("Test IdP signed you in as someone else, not as the person signed in here.")).toBeVisible();
+  await expectBackOnConfirm(page, callbackUrl, "Test IdP signed you in as someone else, not as the person signed in here.");
   // Still Pat's session (the page names who is signed in), and Sam was not created on the way.
   await expect(page.getByText(TEST_IDP_USER.name)).toBeVisible();
   const sam = await call<unknown[]>(instance, `/api/users?search=${encodeURIComponent(OTHER_IDP_USER.email)}`, { headers: auth });
@@ -167,12 +169,7 @@ test("someone else signed in at the external provider doesn't confirm it's Pat: 
   expect(sam.body).toEqual([]);
 
   // Pat signs in there as Pat: the app gets its code, for Pat.
-  await forgetProviderSession(context);
-  const claims = await appGetsCode(async () => {
-    await own.click();
-    await signInAtProvider(page);
-  });
-  expect(claims).toMatchObject({ email: TEST_IDP_USER.email, name: TEST_IDP_USER.name });
+  await patConfirmsAtProvider(context, page, appGetsCode);
   await context.close();
 });
 
