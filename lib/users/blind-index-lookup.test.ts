@@ -11,10 +11,10 @@ import { db } from "@/lib/db/database";
 import { invites } from "@/lib/db/schema";
 import { Conflict } from "@/lib/errors";
 import { createAccount, createUser } from "@/test/factories";
-import { idByBlindIndex } from "./blind-index-lookup";
+import { holdersByBlindIndex, idByBlindIndex } from "./blind-index-lookup";
 import { assertEmailAvailable } from "./email-availability";
 import { sealEmail, sealName, sealUsername } from "./records";
-import { assertUsernameAvailable, usernameHolder, usernameInvite } from "./username";
+import { allocateUsername, assertUsernameAvailable, usernameHolder } from "./username";
 
 async function addInvite(accountId: string, email: string, username: string): Promise<string> {
   const id = crypto.randomUUID();
@@ -68,7 +68,36 @@ describe("idByBlindIndex", () => {
       expect(await ask("user-email", accountId, [])).toBeUndefined();
     }
     expect(await usernameHolder(db(), accountId, "finn.l")).toBe(user.id);
-    expect(await usernameInvite(db(), accountId, "IVY")).toBe(inviteId);
+  });
+
+  it("asks users and pending invites at once (holdersByBlindIndex), in one account only", async () => {
+    const accountId = await createAccount();
+    const other = await createAccount();
+    const user = await createUser(accountId, { email: "jo@both.example", username: "jo" });
+    const inviteId = await addInvite(accountId, "kit@both.example", "kit");
+    const both = await addInvite(accountId, "jo2@both.example", "Jo.Both");
+    const userToo = await createUser(accountId, { email: "jo.both@both.example", username: "jo.both.user" });
+    await createUser(other, { email: "otto@both.example", username: "otto" });
+    const stale = emailBlindIndex("someone-else@both.example");
+    await writeSystem(async (tx) => {
+      expect(await holdersByBlindIndex(tx, "email", accountId, emailBlindIndexes("JO@both.example"))).toEqual({ user: user.id });
+      expect(await holdersByBlindIndex(tx, "email", accountId, emailBlindIndexes("kit@both.example"))).toEqual({ invite: inviteId });
+      expect(await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes("KIT"))).toEqual({ invite: inviteId });
+      expect(await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes("jo.both"))).toEqual({ invite: both });
+      // Two indexes (a rotation): either one finds it; a user and an invite found by different values come back together.
+      expect(await holdersByBlindIndex(tx, "email", accountId, [stale, ...emailBlindIndexes("jo@both.example")])).toEqual({ user: user.id });
+      expect(
+        await holdersByBlindIndex(tx, "email", accountId, [...emailBlindIndexes("jo.both@both.example"), ...emailBlindIndexes("kit@both.example")]),
+      ).toEqual({ user: userToo.id, invite: inviteId });
+      // The field decides the column; another account's holders are not this account's.
+      expect(await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes("jo@both.example"))).toEqual({});
+      expect(await holdersByBlindIndex(tx, "email", accountId, emailBlindIndexes("otto@both.example"))).toEqual({});
+      expect(await holdersByBlindIndex(tx, "email", accountId, [])).toEqual({});
+      // The next free username skips one a pending invite keeps, as one a user holds.
+      expect(await allocateUsername(tx, accountId, "kit")).toBe("kit2");
+      expect(await allocateUsername(tx, accountId, "jo")).toBe("jo2");
+      expect(await allocateUsername(tx, accountId, "jo", user.id)).toBe("jo");
+    });
   });
 
   it("backs the availability checks, which let a row keep its own email or username", async () => {

@@ -4,7 +4,9 @@
  * one blind index per readable key (lib/crypto/blind-index.ts): one as a rule,
  * two or more while a key rotation is under way. The statement for each
  * (question, number of indexes) is built once per database or unit-of-work tx
- * (lib/db/prepared.ts): creating a user asks two or three of these.
+ * (lib/db/prepared.ts). An email or a username is taken by a user or by a
+ * pending invite, so the availability checks ask both tables in one statement
+ * (holdersByBlindIndex): one round trip, not two, on PostgreSQL.
  */
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
@@ -46,4 +48,41 @@ export async function idByBlindIndex(
   indexes.forEach((index, i) => (values[`i${i}`] = index));
   const [row] = await lookup(q, `${holder}/${indexes.length}`).execute(values);
   return row?.id;
+}
+
+/** The field whose holders holdersByBlindIndex looks for, in users and in pending invites. */
+export type BlindIndexField = "email" | "username";
+
+/** Who holds a value in the account: the user and the pending invite with it, where there is one. */
+export type BlindIndexHolders = { user?: string; invite?: string };
+
+const bothLookup = perTransactionBy((q: Tx, key: `${BlindIndexField}/${number}`) => {
+  const [field, count] = key.split("/") as [BlindIndexField, string];
+  const indexes = Array.from({ length: Number(count) }, (_, i) => sql.placeholder(`i${i}`));
+  const matching = (c: (typeof COLUMNS)[BlindIndexHolder]) =>
+    and(eq(c.accountId, sql.placeholder("accountId")), indexes.length === 1 ? eq(c.index, indexes[0]) : inArray(c.index, indexes));
+  const user = COLUMNS[`user-${field}`];
+  const invite = COLUMNS[`invite-${field}`];
+  // Each table's unique (account, index) keeps its branch to one row per index.
+  return q
+    .select({ holder: sql<"user" | "invite">`'user'`.as("holder"), id: user.id })
+    .from(user.table)
+    .where(matching(user))
+    .unionAll(q.select({ holder: sql<"user" | "invite">`'invite'`.as("holder"), id: invite.id }).from(invite.table).where(matching(invite)))
+    .prepare() as unknown as PreparedRows<{ holder: "user" | "invite"; id: string }>;
+});
+
+/** The account's user and pending invite whose email (or username) has one of these blind indexes, in one statement. */
+export async function holdersByBlindIndex(
+  tx: Tx,
+  field: BlindIndexField,
+  accountId: string,
+  indexes: readonly string[],
+): Promise<BlindIndexHolders> {
+  if (indexes.length === 0) return {};
+  const values: Record<string, unknown> = { accountId };
+  indexes.forEach((index, i) => (values[`i${i}`] = index));
+  const found: BlindIndexHolders = {};
+  for (const row of await bothLookup(tx, `${field}/${indexes.length}`).execute(values)) found[row.holder] ??= row.id;
+  return found;
 }

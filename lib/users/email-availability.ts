@@ -8,7 +8,7 @@ import "server-only";
 import { emailBlindIndexes } from "@/lib/crypto/blind-index";
 import type { Tx } from "@/lib/db/database";
 import { Conflict } from "@/lib/errors";
-import { idByBlindIndex } from "./blind-index-lookup";
+import { holdersByBlindIndex } from "./blind-index-lookup";
 
 export async function assertEmailAvailable(
   tx: Tx,
@@ -16,10 +16,8 @@ export async function assertEmailAvailable(
   email: string,
   except: { userId?: string; inviteId?: string } = {},
 ): Promise<void> {
-  const indexes = emailBlindIndexes(email);
-  const user = await idByBlindIndex(tx, "user-email", accountId, indexes);
+  const { user, invite } = await holdersByBlindIndex(tx, "email", accountId, emailBlindIndexes(email));
   if (user && user !== except.userId) throw emailTaken("A user with this email already exists");
-  const invite = await idByBlindIndex(tx, "invite-email", accountId, indexes);
   if (invite && invite !== except.inviteId) throw emailTaken("A pending invite for this email already exists");
 }
 

@@ -16,7 +16,7 @@ import type { Db, Tx } from "@/lib/db/database";
 import { USERNAME_TAKEN } from "@/lib/db/constraint-errors";
 import { Conflict } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
-import { idByBlindIndex } from "./blind-index-lookup";
+import { holdersByBlindIndex, idByBlindIndex } from "./blind-index-lookup";
 
 export { usernameSchema, USERNAME_MAX, isValidUsername, sanitiseUsername, usernameBaseFor } from "./username-rule";
 
@@ -27,11 +27,6 @@ export { USERNAME_TAKEN };
 /** The user id that holds this username in the account, if any (compared after NFKC + case folding). */
 export async function usernameHolder(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
   return idByBlindIndex(q, "user-username", accountId, usernameBlindIndexes(username));
-}
-
-/** The pending invite that reserves this username in the account, if any (an admin named it on the invite). */
-export async function usernameInvite(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
-  return idByBlindIndex(q, "invite-username", accountId, usernameBlindIndexes(username));
 }
 
 const settableUsername = z.object({ username: usernameSchema });
@@ -56,9 +51,8 @@ export async function assertUsernameAvailable(
   exceptUserId?: string,
   except: { inviteId?: string } = {},
 ): Promise<void> {
-  const holder = await usernameHolder(tx, accountId, username);
+  const { user: holder, invite } = await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes(username));
   if (holder && holder !== exceptUserId) throw new Conflict(USERNAME_TAKEN, { username: [USERNAME_TAKEN] });
-  const invite = await usernameInvite(tx, accountId, username);
   if (invite && invite !== except.inviteId) {
     const message = "This username is kept for a pending invite";
     throw new Conflict(message, { username: [message] });
@@ -77,7 +71,7 @@ export async function allocateUsername(tx: Tx, accountId: string, base: string, 
   for (let n = 1; ; n++) {
     const suffix = n === 1 ? "" : String(n);
     const candidate = [...base].slice(0, USERNAME_MAX - suffix.length).join("") + suffix;
-    const holder = await usernameHolder(tx, accountId, candidate);
-    if ((!holder || holder === exceptUserId) && !(await usernameInvite(tx, accountId, candidate))) return candidate;
+    const { user: holder, invite } = await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes(candidate));
+    if ((!holder || holder === exceptUserId) && !invite) return candidate;
   }
 }
