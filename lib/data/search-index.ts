@@ -76,14 +76,24 @@ async function ensureScope(tx: Tx, accountId: string, scope: SearchScope): Promi
   return made.id;
 }
 
-const entryIdQuery = perTransaction(
+/**
+ * The scope's id and, where it has one, the entity's entry in it, with whether that entry's postings
+ * are still in search_recent_terms: one statement (one round trip on PostgreSQL) for what every
+ * indexed write asks first. No row: the account has no such scope yet.
+ */
+const entryLookup = perTransaction(
   (tx) =>
     tx
-      .select({ id: searchEntries.id })
-      .from(searchEntries)
-      .where(and(eq(searchEntries.scopeId, sql.placeholder("scopeId")), eq(searchEntries.entityId, sql.placeholder("entityId"))))
+      .select({
+        scopeId: searchScopes.id,
+        entryId: searchEntries.id,
+        inRecent: sql<boolean | number>`EXISTS (SELECT 1 FROM ${searchRecentTerms} WHERE ${searchRecentTerms.entryId} = ${searchEntries.id})`,
+      })
+      .from(searchScopes)
+      .leftJoin(searchEntries, and(eq(searchEntries.scopeId, searchScopes.id), eq(searchEntries.entityId, sql.placeholder("entityId"))))
+      .where(and(eq(searchScopes.accountId, sql.placeholder("accountId")), eq(searchScopes.scope, sql.placeholder("scope"))))
       .limit(literalLimit(1))
-      .prepare() as unknown as PreparedRows<{ id: number }>,
+      .prepare() as unknown as PreparedRows<{ scopeId: number; entryId: number | null; inRecent: boolean | number }>,
 );
 
 const entryInsert = perTransaction(
@@ -96,20 +106,31 @@ const entryInsert = perTransaction(
       .prepare() as unknown as PreparedRows<{ id: number }>,
 );
 
+type Entry = { scopeId: number; id: number; fresh: boolean; inRecent: boolean };
+
 /** The entity's entry, created when new (`fresh`: it has no terms yet). */
-async function ensureEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: number; fresh: boolean }> {
-  const scopeId = await ensureScope(tx, ref.accountId, ref.scope);
-  const [found] = await entryIdQuery(tx).execute({ scopeId, entityId: ref.entityId });
-  if (found) return { scopeId, id: found.id, fresh: false };
-  const [made] = await entryInsert(tx).execute({ scopeId, entityId: ref.entityId });
-  return { scopeId, id: made.id, fresh: true };
+async function ensureEntry(tx: Tx, ref: EntityRef): Promise<Entry> {
+  const [found] = await entryLookup(tx).execute({ accountId: ref.accountId, scope: ref.scope, entityId: ref.entityId });
+  if (!found) return newEntry(tx, ref);
+  if (found.entryId !== null) return { scopeId: found.scopeId, id: found.entryId, fresh: false, inRecent: Boolean(found.inRecent) };
+  const [made] = await entryInsert(tx).execute({ scopeId: found.scopeId, entityId: ref.entityId });
+  return { scopeId: found.scopeId, id: made.id, fresh: true, inRecent: false };
 }
 
 /** The entry of an entity known to have none. */
-async function newEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: number; fresh: true }> {
+async function newEntry(tx: Tx, ref: EntityRef): Promise<Entry & { fresh: true }> {
+  // The scope found by its key in the same statement (Drizzle's insert-select wants every column, the id too).
+  const made = await firstRow<{ id: number; scopeId: number }>(
+    tx,
+    sql`INSERT INTO ${searchEntries} (scope_id, entity_id)
+        SELECT id, CAST(${ref.entityId} AS TEXT) FROM ${searchScopes} WHERE account_id = ${ref.accountId} AND scope = ${ref.scope}
+        RETURNING id, scope_id AS "scopeId"`,
+  );
+  if (made) return { scopeId: made.scopeId, id: made.id, fresh: true, inRecent: false };
+  // The account's first indexed entity of this kind.
   const scopeId = await ensureScope(tx, ref.accountId, ref.scope);
-  const [made] = await entryInsert(tx).execute({ scopeId, entityId: ref.entityId });
-  return { scopeId, id: made.id, fresh: true };
+  const [first] = await entryInsert(tx).execute({ scopeId, entityId: ref.entityId });
+  return { scopeId, id: first.id, fresh: true, inRecent: false };
 }
 
 /** Where postings go: "recent" (search_recent_terms, merged later) or "main" (search_terms: the backfill's bulk path). */
@@ -158,22 +179,6 @@ async function insertTerms(tx: Tx, table: PostingTable, scopeId: number, entryId
     .onConflictDoNothing();
 }
 
-const inRecentQuery = perTransaction(
-  (tx) =>
-    tx
-      .select({ one: sql<number>`1` })
-      .from(searchRecentTerms)
-      .where(eq(searchRecentTerms.entryId, sql.placeholder("entryId")))
-      .limit(literalLimit(1))
-      .prepare() as unknown as PreparedRows<{ one: number }>,
-);
-
-/** Whether an existing entry's postings are in search_recent_terms (not merged yet). */
-async function inRecent(tx: Tx, entryId: number): Promise<boolean> {
-  const [found] = await inRecentQuery(tx).execute({ entryId });
-  return found !== undefined;
-}
-
 export type IndexOptions = {
   /** The entity was created in this transaction (a new random id), so it has no entry yet to look for. */
   fresh?: boolean;
@@ -199,7 +204,7 @@ export async function indexEntity(tx: Tx, ref: EntityFields, options?: IndexOpti
  */
 export async function addToEntity(tx: Tx, ref: EntityFields, options?: Pick<IndexOptions, "into">): Promise<void> {
   const entry = await ensureEntry(tx, ref);
-  const table: PostingTable = entry.fresh ? (options?.into ?? "recent") : (await inRecent(tx, entry.id)) ? "recent" : "main";
+  const table: PostingTable = entry.fresh ? (options?.into ?? "recent") : entry.inRecent ? "recent" : "main";
   await insertTerms(tx, table, entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
 }
 
