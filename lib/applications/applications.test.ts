@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
@@ -9,7 +10,7 @@ import { react } from "@/lib/data/effects";
 import { SetEdit } from "@/lib/data/patch";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { activityEvents, applications, roles } from "@/lib/db/schema";
+import { activityEvents, applications, groups, roles } from "@/lib/db/schema";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { createGroup, deleteGroup } from "@/lib/groups/groups";
 import { setUserGroups } from "@/lib/groups/membership";
@@ -255,6 +256,25 @@ describe("who may sign in (access)", () => {
     for (const groups of [[], new SetEdit([], [])]) expect(await updateApplication(owner, application.id, { access: "groups", allowed_groups: groups }, META)).toEqual(closed);
     expect((await eventsOf(application.id)).map((e) => e.action)).toEqual(["application.created"]);
     expect(accessChanges).toEqual([]);
+  });
+});
+
+describe("allowed groups within their limit", () => {
+  // Review 10: the dashboard sends the groups as an edit of the stored set (ticked and unticked), which no schema
+  // saw, so a crafted form gave an app any number of allowed groups where the API refuses more than 100.
+  it("refuses an edit that leaves more than 100 groups, as it refuses a list of 101", async () => {
+    const ids = Array.from({ length: 101 }, () => crypto.randomUUID());
+    await writeSystem(async (tx) => {
+      await tx.insert(groups).values(ids.map((id, i) => ({ id, accountId, name: `Allowed ${i}` })));
+    });
+    const { application } = await createApplication(owner, web({ name: "Many groups", allowed_groups: ids.slice(0, 100) }), META);
+    const refusal = await updateApplication(owner, application.id, { allowed_groups: new SetEdit([ids[100]], []) }, META).catch((err: unknown) => err);
+    expect(refusal).toBeInstanceOf(Invalid);
+    expect((refusal as Invalid).fieldErrors.allowed_groups).toEqual(["At most 100 groups"]);
+    expect((await getApplication(owner, application.id)).allowedGroups).toHaveLength(100);
+    // Taking one out and putting another in stays within it.
+    const swapped = await updateApplication(owner, application.id, { allowed_groups: new SetEdit([ids[100]], [ids[0]]) }, META);
+    expect(swapped.allowedGroups.map((g) => g.id).sort()).toEqual(ids.slice(1).sort());
   });
 });
 

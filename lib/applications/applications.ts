@@ -143,6 +143,8 @@ export async function updateApplication(actor: Actor, id: string, input: Omit<Up
     compare("id_token_signed_response_alg", "idTokenSignedResponseAlg", values.id_token_signed_response_alg);
     const accessBefore = accessStateOf(before.restrictedToGroups, groupsBefore);
     const access = resolveAccess(accessBefore, { access: values.access, groups: groupEdit ?? values.allowed_groups });
+    // The dashboard's edit of the stored set reached no schema: the list it leaves is held to the same one.
+    if (groupEdit) parseOrThrow(updateApplicationSchema.pick({ allowed_groups: true }), { allowed_groups: access.groups });
     const accessChanges = accessChangesOf(accessBefore, access);
     const accessChanged = Object.keys(accessChanges).length > 0;
     if (accessChanged) {

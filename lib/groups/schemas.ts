@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
 import { listParamsSchema } from "@/lib/http/list-params";
+import { parseOrThrow } from "@/lib/http/validation";
 
 export const GROUP_NAME_MAX = 64;
 
@@ -21,6 +22,17 @@ export const groupNameSchema = z
 export const groupIdListSchema = z
   .array(z.string({ error: "Group ids must be strings" }).max(100, "A group id is at most 100 characters"), { error: "auto_groups must be a list of group ids" })
   .max(200, "At most 200 groups");
+
+const autoGroupsSchema = z.object({ auto_groups: groupIdListSchema });
+
+/**
+ * A person's groups as a change leaves them, held to groupIdListSchema (422 on auto_groups): the list sent, or
+ * the dashboard's edit of the stored set (ticked and unticked) and the group page's add applied, which no
+ * schema saw (review 10: they took any number of groups).
+ */
+export function autoGroupsWithinLimits(groupIds: string[]): string[] {
+  return parseOrThrow(autoGroupsSchema, { auto_groups: groupIds }).auto_groups;
+}
 
 /**
  * NetBird's group requests carry peers and network resources. Latchkey has

@@ -13,6 +13,7 @@ import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/li
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
 import { write } from "@/lib/data/unit-of-work";
 import { assertGroupsExist, setUserGroups } from "@/lib/groups/membership";
+import { autoGroupsWithinLimits } from "@/lib/groups/schemas";
 import { loadUser } from "./lifecycle";
 import { userLabel } from "./records";
 import { assertCanUpdateUser } from "./rules";
@@ -24,7 +25,7 @@ export async function setGroupMembership(actor: Actor, groupId: string, userId: 
     const before = await loadUser(tx, me.accountId, userId);
     assertCanUpdateUser(me, before, { profile: true });
     await assertGroupsExist(tx, me.accountId, [groupId], "group");
-    const after = member ? [...new Set([...before.autoGroups, groupId])] : before.autoGroups.filter((g) => g !== groupId);
+    const after = member ? autoGroupsWithinLimits([...new Set([...before.autoGroups, groupId])]) : before.autoGroups.filter((g) => g !== groupId);
     if (after.length === before.autoGroups.length) return; // already so: nothing to change or record
     // As on the user's own page: not on someone who holds more, nobody joins a group granting more than
     // the actor holds (themselves included), and nobody leaves a group that carries their own management powers.

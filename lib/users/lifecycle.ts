@@ -20,6 +20,7 @@ import { perTransaction, type PreparedRows } from "@/lib/db/prepared";
 import { users, type Role } from "@/lib/db/schema";
 import { Invalid, NotFound } from "@/lib/errors";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
+import { autoGroupsWithinLimits } from "@/lib/groups/schemas";
 import { generatePassword } from "./generated-password";
 import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
@@ -181,7 +182,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
     const input: UpdateUserInput = {
       ...changes,
       role: changes.role ?? before.role,
-      auto_groups: changes.auto_groups === undefined ? before.autoGroups : resolveSet(before.autoGroups, changes.auto_groups),
+      auto_groups: changes.auto_groups === undefined ? before.autoGroups : autoGroupsWithinLimits(resolveSet(before.autoGroups, changes.auto_groups)),
       is_blocked: changes.is_blocked ?? before.isBlocked,
     };
     const nameChanges = input.name !== undefined && input.name !== before.name;
