@@ -24,14 +24,26 @@ const COLUMNS = {
   "invite-username": { table: invites, id: invites.id, accountId: invites.accountId, index: invites.usernameIndex },
 } as const;
 
+/** The account's rows of the holder's table whose column has one of `count` blind indexes (placeholders i0, i1, …). */
+function holding(c: (typeof COLUMNS)[BlindIndexHolder], count: number) {
+  const indexes = Array.from({ length: count }, (_, i) => sql.placeholder(`i${i}`));
+  return and(eq(c.accountId, sql.placeholder("accountId")), indexes.length === 1 ? eq(c.index, indexes[0]) : inArray(c.index, indexes));
+}
+
+/** The values for holding's placeholders. */
+function holdingValues(accountId: string, indexes: readonly string[]): Record<string, unknown> {
+  const values: Record<string, unknown> = { accountId };
+  indexes.forEach((index, i) => (values[`i${i}`] = index));
+  return values;
+}
+
 const lookup = perTransactionBy((q: Tx, key: `${BlindIndexHolder}/${number}`) => {
   const [holder, count] = key.split("/") as [BlindIndexHolder, string];
   const c = COLUMNS[holder];
-  const indexes = Array.from({ length: Number(count) }, (_, i) => sql.placeholder(`i${i}`));
   return q
     .select({ id: c.id })
     .from(c.table)
-    .where(and(eq(c.accountId, sql.placeholder("accountId")), indexes.length === 1 ? eq(c.index, indexes[0]) : inArray(c.index, indexes)))
+    .where(holding(c, Number(count)))
     .limit(literalLimit(1))
     .prepare() as unknown as PreparedRows<{ id: string }>;
 });
@@ -44,8 +56,7 @@ export async function idByBlindIndex(
   indexes: readonly string[],
 ): Promise<string | undefined> {
   if (indexes.length === 0) return undefined;
-  const values: Record<string, unknown> = { accountId };
-  indexes.forEach((index, i) => (values[`i${i}`] = index));
+  const values = holdingValues(accountId, indexes);
   const [row] = await lookup(q, `${holder}/${indexes.length}`).execute(values);
   return row?.id;
 }
@@ -58,17 +69,14 @@ export type BlindIndexHolders = { user?: string; invite?: string };
 
 const bothLookup = perTransactionBy((q: Tx, key: `${BlindIndexField}/${number}`) => {
   const [field, count] = key.split("/") as [BlindIndexField, string];
-  const indexes = Array.from({ length: Number(count) }, (_, i) => sql.placeholder(`i${i}`));
-  const matching = (c: (typeof COLUMNS)[BlindIndexHolder]) =>
-    and(eq(c.accountId, sql.placeholder("accountId")), indexes.length === 1 ? eq(c.index, indexes[0]) : inArray(c.index, indexes));
   const user = COLUMNS[`user-${field}`];
   const invite = COLUMNS[`invite-${field}`];
   // Each table's unique (account, index) keeps its branch to one row per index.
   return q
     .select({ holder: sql<"user" | "invite">`'user'`.as("holder"), id: user.id })
     .from(user.table)
-    .where(matching(user))
-    .unionAll(q.select({ holder: sql<"user" | "invite">`'invite'`.as("holder"), id: invite.id }).from(invite.table).where(matching(invite)))
+    .where(holding(user, Number(count)))
+    .unionAll(q.select({ holder: sql<"user" | "invite">`'invite'`.as("holder"), id: invite.id }).from(invite.table).where(holding(invite, Number(count))))
     .prepare() as unknown as PreparedRows<{ holder: "user" | "invite"; id: string }>;
 });
 
@@ -80,8 +88,7 @@ export async function holdersByBlindIndex(
   indexes: readonly string[],
 ): Promise<BlindIndexHolders> {
   if (indexes.length === 0) return {};
-  const values: Record<string, unknown> = { accountId };
-  indexes.forEach((index, i) => (values[`i${i}`] = index));
+  const values = holdingValues(accountId, indexes);
   const found: BlindIndexHolders = {};
   for (const row of await bothLookup(tx, `${field}/${indexes.length}`).execute(values)) found[row.holder] ??= row.id;
   return found;
