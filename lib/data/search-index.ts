@@ -34,7 +34,7 @@ import { keyRing } from "@/lib/crypto/keys";
 import { entityTerms, queryTerms } from "@/lib/crypto/search-terms";
 import { dialect, engine, type Db, type Tx } from "@/lib/db/database";
 import { firstRow, rows } from "@/lib/db/raw";
-import { literalLimit, perTransaction, type PreparedRows } from "@/lib/db/prepared";
+import { literalLimit, perTransaction, perTransactionSql, type PreparedRows } from "@/lib/db/prepared";
 import { searchEntries, searchRecentTerms, searchScopes, searchTerms } from "@/lib/db/schema";
 import { notePendingPostings } from "./search-merge";
 import { afterCommit } from "./unit-of-work";
@@ -106,6 +106,13 @@ const entryInsert = perTransaction(
       .prepare() as unknown as PreparedRows<{ id: number }>,
 );
 
+/** A new entry with its scope found by its key in the same statement; no row: the account has no such scope yet. */
+const entryInsertInScope = perTransactionSql<{ id: number; scopeId: number }>(
+  `INSERT INTO search_entries (scope_id, entity_id)
+   SELECT id, CAST($1 AS TEXT) FROM search_scopes WHERE account_id = $2 AND scope = $3
+   RETURNING id, scope_id AS "scopeId"`,
+);
+
 type Entry = { scopeId: number; id: number; fresh: boolean; inRecent: boolean };
 
 /** The entity's entry, created when new (`fresh`: it has no terms yet). */
@@ -119,13 +126,7 @@ async function ensureEntry(tx: Tx, ref: EntityRef): Promise<Entry> {
 
 /** The entry of an entity known to have none. */
 async function newEntry(tx: Tx, ref: EntityRef): Promise<Entry & { fresh: true }> {
-  // The scope found by its key in the same statement (Drizzle's insert-select wants every column, the id too).
-  const made = await firstRow<{ id: number; scopeId: number }>(
-    tx,
-    sql`INSERT INTO ${searchEntries} (scope_id, entity_id)
-        SELECT id, CAST(${ref.entityId} AS TEXT) FROM ${searchScopes} WHERE account_id = ${ref.accountId} AND scope = ${ref.scope}
-        RETURNING id, scope_id AS "scopeId"`,
-  );
+  const [made] = await entryInsertInScope(tx).rows([ref.entityId, ref.accountId, ref.scope]);
   if (made) return { scopeId: made.scopeId, id: made.id, fresh: true, inRecent: false };
   // The account's first indexed entity of this kind.
   const scopeId = await ensureScope(tx, ref.accountId, ref.scope);

@@ -10,7 +10,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, type Tx } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { accounts } from "@/lib/db/schema";
-import { literalLimit, perDatabase, perTransaction, perTransactionBy, type PreparedRows } from "./prepared";
+import { literalLimit, perDatabase, perTransaction, perTransactionBy, perTransactionSql, type PreparedRows } from "./prepared";
 
 describe("statements kept per database", () => {
   it("builds once per database object and key, again for another object", () => {
@@ -86,5 +86,23 @@ describe("statements kept per database", () => {
     });
     expect(names).toHaveLength(1);
     expect(names[0].name).toMatch(/^lk_[0-9a-f]{28}$/);
+  });
+
+  it("keeps a hand-written statement (perTransactionSql): rows with new values each run, named once per connection on PostgreSQL", async () => {
+    const ids = [crypto.randomUUID(), crypto.randomUUID()];
+    const insert = perTransactionSql<{ id: string }>(`INSERT INTO accounts (id) SELECT CAST($1 AS TEXT) WHERE CAST($2 AS TEXT) = 'yes' RETURNING id`);
+    const found = await writeSystem(async (tx) => [
+      await insert(tx).rows([ids[0], "yes"]),
+      await insert(tx).rows([ids[1], "no"]),
+      dialect() === "postgres"
+        ? (await rows<{ name: string }>(tx, sql`SELECT name FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO accounts (id) SELECT CAST($1%'`)).map((r) => r.name)
+        : [],
+    ]);
+    expect(found.slice(0, 2)).toEqual([[{ id: ids[0] }], []]);
+    if (dialect() === "postgres") expect(found[2]).toEqual([expect.stringMatching(/^lk_[0-9a-f]{28}$/)]);
+    expect(await rows<{ id: string }>(db(), sql`SELECT id FROM accounts WHERE id IN (${ids[0]}, ${ids[1]})`)).toEqual([{ id: ids[0] }]);
+    // Parameters out of order or repeated would bind differently on the two dialects: refused when written.
+    expect(() => perTransactionSql("SELECT $2, $1")).toThrow(/each once, in order/);
+    expect(() => perTransactionSql("SELECT $1, $1")).toThrow(/each once, in order/);
   });
 });

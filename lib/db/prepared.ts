@@ -22,7 +22,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { db, dialect, type Db, type Tx } from "./database";
+import { db, dialect, engine, type Db, type Tx } from "./database";
 
 /** Drizzle's prepared query on either dialect: `execute` gives the rows (synchronously on SQLite). */
 export type PreparedRows<R> = { execute(values?: Record<string, unknown>): Promise<R[]> | R[] };
@@ -93,6 +93,31 @@ export function perTransactionBy<K, T>(build: (tx: Tx, key: K) => T): (tx: Tx, k
     if (statement === undefined) byKey.set(key, (statement = namedOnPostgres(build(tx, key))));
     return statement;
   };
+}
+
+/** A kept hand-written statement: its rows for the values of $1, $2, … in order. */
+export type KeptSql<R> = { rows(values: readonly unknown[]): Promise<R[]> };
+
+/**
+ * A statement Drizzle's builder can't write (e.g. an INSERT … SELECT of some of a table's columns: its
+ * insert-select wants every one), in SQL both dialects speak, kept per unit-of-work tx like the rest:
+ * better-sqlite3's own statement on SQLite's writer, a named statement on PostgreSQL. Its parameters
+ * are $1, $2, … each once and in order (SQLite gets them as ?). Inside the unit of work that owns tx,
+ * as perTransaction.
+ */
+export function perTransactionSql<R>(text: string): (tx: Tx) => KeptSql<R> {
+  const numbers = [...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+  if (numbers.some((n, i) => n !== i + 1)) throw new Error("perTransactionSql: write the parameters $1, $2, … each once, in order");
+  const name = `lk_${crypto.createHash("sha256").update(text).digest("hex").slice(0, 28)}`;
+  return keptPer((tx: Tx): KeptSql<R> => {
+    const native = engine().native;
+    if (native.kind === "sqlite") {
+      const statement = native.writer.prepare<unknown[], R>(text.replace(/\$\d+/g, "?"));
+      return { rows: async (values) => (statement.reader ? statement.all(...values) : (statement.run(...values), [])) };
+    }
+    const client = (tx as unknown as { $client: { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }> } }).$client;
+    return { rows: async (values) => (await client.query({ name, text, values: [...values] })).rows };
+  });
 }
 
 /**
