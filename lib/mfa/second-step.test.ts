@@ -34,7 +34,11 @@ beforeAll(async () => {
 
 /** A user with the authenticator app on (set up at T0) and their ten recovery codes. */
 async function userWithTotp(role: TestUser["role"] = "user"): Promise<{ user: TestUser; secret: string; codes: string[] }> {
-  const user = await createUser(accountId, { role, password: PASSWORD });
+  return userWithTotpIn(accountId, role);
+}
+
+async function userWithTotpIn(acct: string, role: TestUser["role"]): Promise<{ user: TestUser; secret: string; codes: string[] }> {
+  const user = await createUser(acct, { role, password: PASSWORD });
   const actor = await startSession(user);
   const { secret } = await startTotpSetup(actor, { password: PASSWORD }, META);
   const codes = await confirmTotpSetup(actor, { code: totpCode(secret, T0) }, META, T0);
@@ -257,5 +261,16 @@ describe("resetTwoFactor", () => {
     const { user: owner } = await userWithTotp("owner");
     await expect(resetTwoFactor(adminActor, owner.id, META)).rejects.toThrow(Forbidden);
     expect((await mfaSummary(db(), owner.id)).totp).toBe(true);
+  });
+
+  it("doesn't remove one's own factors without the proof Profile asks: a stolen session can't strip them", async () => {
+    for (const role of ["admin", "owner"] as const) {
+      const acct = await createAccount();
+      const { user } = await userWithTotpIn(acct, role);
+      const actor = await startSession(user);
+      await expect(resetTwoFactor(actor, user.id, META)).rejects.toThrow(Forbidden);
+      expect(await mfaSummary(db(), user.id)).toMatchObject({ totp: true, recoveryCodesLeft: 10 });
+      expect((await sessionsOf(user.id)).length).toBeGreaterThan(0);
+    }
   });
 });
