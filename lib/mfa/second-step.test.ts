@@ -178,6 +178,25 @@ describe("enforcement", () => {
     expect((await passwordStep(owner, at(100))).enrol).toBe(false);
   });
 
+  it("never shows the set-up step a secret it didn't make: one the person is setting up in Profile stays theirs", async () => {
+    // Someone with the person's password waits on the set-up page while the person, already signed in
+    // when two-factor became required, sets up their app in Profile. Reloading the page must not hand
+    // over the Profile secret: the person would confirm it, and the other would hold their second factor.
+    const acct = await createAccount();
+    const owner = await createUser(acct, { role: "owner", password: PASSWORD });
+    const person = await createUser(acct, { role: "admin", password: PASSWORD });
+    const personActor = await startSession(person);
+    await updateSecurityPolicy(await startSession(owner), { require_for: "admins", grace_days: 0 }, META, at(0));
+
+    const step = await passwordStep(person, at(10));
+    expect(step.enrol).toBe(true);
+    const first = await startEnrolment(step.token, at(11));
+    const profile = await startTotpSetup(personActor, { password: PASSWORD }, META, at(20));
+    const reloaded = await startEnrolment(step.token, at(30));
+    expect(reloaded.secret).not.toBe(profile.secret);
+    expect(reloaded.secret).toBe(first.secret);
+  });
+
   it("covers members of chosen groups after the grace period, and nobody else", async () => {
     const acct = await createAccount();
     const owner = await createUser(acct, { role: "owner", password: PASSWORD });
