@@ -113,6 +113,11 @@ test("DELETE /api/users/{id}/mfa: admins reset, users can't, and the person's se
   expectApiError(await person.client.delete(`/api/users/${admin.user.id}/mfa`), 403);
   expectApiError(await api.delete(`/api/users/${crypto.randomUUID()}/mfa`), 404);
   expectApiError(await api.call(`/api/users/${person.user.id}/mfa`, { method: "POST" }), 405);
+  // One's own factors go in Profile, with proof: not through the admin reset, by a session or a token (review 11).
+  expectApiError(await admin.client.delete(`/api/users/${admin.user.id}/mfa`), 403);
+  const ownerId = ((await api.get("/api/users/current")).body as { id: string }).id;
+  expectApiError(await api.delete(`/api/users/${ownerId}/mfa`), 403);
+  expect((await admin.client.get("/api/users/current")).status).toBe(200);
 
   expect((await person.client.get("/api/users/current")).status).toBe(200);
   const res = await admin.client.delete(`/api/users/${person.user.id}/mfa`);

@@ -31,6 +31,8 @@ export type KeySet = {
   oidcCookieKey: Buffer;
   /** HMAC key of a backup's seal over its content (lib/ops/backup-seal.ts). */
   backupSealKey: Buffer;
+  /** HMAC key deriving a sign-in set-up step's authenticator secret from its token (lib/mfa/second-step.ts). */
+  totpEnrolmentKey: Buffer;
 };
 
 /**
@@ -154,6 +156,7 @@ export function deriveKeySet(master: Buffer): KeySet {
     searchIndexKey: derive(master, "search-index"),
     oidcCookieKey: derive(master, "oidc-provider-cookies"),
     backupSealKey: derive(master, "backup-seal"),
+    totpEnrolmentKey: derive(master, "totp-enrolment"),
   };
 }
 

@@ -217,6 +217,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "The type can't change": { key: "applicationTypeFixed" },
   "Only web apps have a client secret: single-page apps sign in with PKCE, device apps with a code approved on another screen": { key: "clientSecretWebOnly" },
   "Only the owner can reset the owner's two-factor sign-in": { key: "onlyOwnerResetsOwnerTwoFactor" },
+  "Remove your own second factors in Profile, which asks you to prove it's you": { key: "ownTwoFactorInProfile" },
   "This user holds permissions you don't; ask someone who holds them": { key: "holdsPermissionsYouDont" },
   "Someone this change affects holds permissions you don't; ask someone who holds them": { key: "affectsSomeoneWhoOutranks" },
   "Unblock this user before transferring ownership to them": { key: "unblockBeforeTransfer" },

@@ -31,6 +31,18 @@ describe("clientAddress", () => {
     expect(clientAddress(headers("10.0.0.2", "1.1.1.1, 198.51.100.7, 10.0.0.9"))).toBe("198.51.100.7");
   });
 
+  it("drops the port a proxy writes after the client's address: a new connection is not a new client", async () => {
+    // Azure Application Gateway and IIS ARR write "address:port". Kept whole, the per-address limits counted
+    // every source port apart, and a client reconnecting per attempt escaped them all.
+    const { clientAddress } = await metaWith("10.0.0.0/8");
+    expect(clientAddress(headers("10.0.0.2", "198.51.100.7:51234"))).toBe("198.51.100.7");
+    expect(clientAddress(headers("10.0.0.2", "[2001:db8::7]:51234"))).toBe("2001:db8::7");
+    expect(clientAddress(headers("10.0.0.2", "[::ffff:198.51.100.7]:51234"))).toBe("198.51.100.7");
+    // A trusted hop written with its port is still trusted, and skipped.
+    expect(clientAddress(headers("10.0.0.2", "198.51.100.7:443, 10.0.0.9:8080"))).toBe("198.51.100.7");
+    expect(clientAddress(headers("10.0.0.2", "2001:db8::7"))).toBe("2001:db8::7");
+  });
+
   it("true trusts a proxy on loopback only", async () => {
     const { clientAddress, fromTrustedProxy } = await metaWith("true");
     expect(clientAddress(headers("127.0.0.1", "198.51.100.7"))).toBe("198.51.100.7");

@@ -21,6 +21,16 @@ function stripIpv4Mapping(address: string): string {
   return address.startsWith("::ffff:") ? address.slice(7) : address;
 }
 
+/**
+ * One X-Forwarded-For entry as an address: some proxies (Azure Application Gateway, IIS ARR) write the
+ * client's port too ("198.51.100.7:51234", "[2001:db8::7]:51234"); kept, it made every connection a new
+ * client to the per-address limits. Anything else is kept as written (and matches no trusted range).
+ */
+function hopAddress(hop: string): string {
+  const address = /^\[([^\]]+)\](?::\d+)?$/.exec(hop)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(hop)?.[1] ?? hop;
+  return stripIpv4Mapping(address);
+}
+
 function socketPeer(headers: Headers): string | null {
   const peer = headers.get(PEER_HEADER);
   return peer ? stripIpv4Mapping(peer) : null;
@@ -36,7 +46,7 @@ export function clientAddress(headers: Headers): string | null {
   if (!fromTrustedProxy(headers)) return peer;
   const hops = (headers.get("x-forwarded-for") ?? "")
     .split(",")
-    .map((h) => stripIpv4Mapping(h.trim()))
+    .map((h) => hopAddress(h.trim()))
     .filter(Boolean);
   // The nearest hop that isn't one of our proxies is the client.
   for (let i = hops.length - 1; i >= 0; i--) {

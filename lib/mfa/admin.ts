@@ -27,8 +27,11 @@ export async function userMfaSummary(userId: string): Promise<MfaSummary> {
 }
 
 /** The rule for who may reset whose second factors (the page asks it to show the button; the reset enforces it). */
-export function assertCanResetTwoFactor(actor: Actor, target: { role: Role }): void {
+export function assertCanResetTwoFactor(actor: Actor, target: { id: string; role: Role }): void {
   assertCan(actor, "users:reset_two_factor");
+  // One's own factors go in Profile, which asks for proof (./proof.ts): a stolen session or token must not
+  // strip them with no password or code at all.
+  if (target.id === actor.userId) throw new Forbidden("Remove your own second factors in Profile, which asks you to prove it's you");
   // The owner's factors are the owner's: an admin who could remove them could weaken the one account above them.
   if (target.role === "owner" && actor.role !== "owner") throw new Forbidden("Only the owner can reset the owner's two-factor sign-in");
 }

@@ -34,7 +34,11 @@ beforeAll(async () => {
 
 /** A user with the authenticator app on (set up at T0) and their ten recovery codes. */
 async function userWithTotp(role: TestUser["role"] = "user"): Promise<{ user: TestUser; secret: string; codes: string[] }> {
-  const user = await createUser(accountId, { role, password: PASSWORD });
+  return userWithTotpIn(accountId, role);
+}
+
+async function userWithTotpIn(acct: string, role: TestUser["role"]): Promise<{ user: TestUser; secret: string; codes: string[] }> {
+  const user = await createUser(acct, { role, password: PASSWORD });
   const actor = await startSession(user);
   const { secret } = await startTotpSetup(actor, { password: PASSWORD }, META);
   const codes = await confirmTotpSetup(actor, { code: totpCode(secret, T0) }, META, T0);
@@ -174,6 +178,25 @@ describe("enforcement", () => {
     expect((await passwordStep(owner, at(100))).enrol).toBe(false);
   });
 
+  it("never shows the set-up step a secret it didn't make: one the person is setting up in Profile stays theirs", async () => {
+    // Someone with the person's password waits on the set-up page while the person, already signed in
+    // when two-factor became required, sets up their app in Profile. Reloading the page must not hand
+    // over the Profile secret: the person would confirm it, and the other would hold their second factor.
+    const acct = await createAccount();
+    const owner = await createUser(acct, { role: "owner", password: PASSWORD });
+    const person = await createUser(acct, { role: "admin", password: PASSWORD });
+    const personActor = await startSession(person);
+    await updateSecurityPolicy(await startSession(owner), { require_for: "admins", grace_days: 0 }, META, at(0));
+
+    const step = await passwordStep(person, at(10));
+    expect(step.enrol).toBe(true);
+    const first = await startEnrolment(step.token, at(11));
+    const profile = await startTotpSetup(personActor, { password: PASSWORD }, META, at(20));
+    const reloaded = await startEnrolment(step.token, at(30));
+    expect(reloaded.secret).not.toBe(profile.secret);
+    expect(reloaded.secret).toBe(first.secret);
+  });
+
   it("covers members of chosen groups after the grace period, and nobody else", async () => {
     const acct = await createAccount();
     const owner = await createUser(acct, { role: "owner", password: PASSWORD });
@@ -257,5 +280,16 @@ describe("resetTwoFactor", () => {
     const { user: owner } = await userWithTotp("owner");
     await expect(resetTwoFactor(adminActor, owner.id, META)).rejects.toThrow(Forbidden);
     expect((await mfaSummary(db(), owner.id)).totp).toBe(true);
+  });
+
+  it("doesn't remove one's own factors without the proof Profile asks: a stolen session can't strip them", async () => {
+    for (const role of ["admin", "owner"] as const) {
+      const acct = await createAccount();
+      const { user } = await userWithTotpIn(acct, role);
+      const actor = await startSession(user);
+      await expect(resetTwoFactor(actor, user.id, META)).rejects.toThrow(Forbidden);
+      expect(await mfaSummary(db(), user.id)).toMatchObject({ totp: true, recoveryCodesLeft: 10 });
+      expect((await sessionsOf(user.id)).length).toBeGreaterThan(0);
+    }
   });
 });

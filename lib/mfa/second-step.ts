@@ -15,11 +15,13 @@
 import "server-only";
 import crypto from "node:crypto";
 import { and, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
+import { Secret } from "otpauth";
 import QRCode from "qrcode";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { admitAttempt, attemptKeys, recordSignInSuccess, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
+import { keyRing } from "@/lib/crypto/keys";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -30,7 +32,7 @@ import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { consumeRecoveryCode, looksLikeRecoveryCode, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
 import { hasFactor, mfaSummary, openTotpSecret, sealTotpSecret, totpRow } from "./records";
 import { mustUseTwoFactor } from "./policy";
-import { acceptedTotpStep, looksLikeTotpCode, newTotpSecret, totpUri } from "./totp";
+import { acceptedTotpStep, looksLikeTotpCode, totpUri } from "./totp";
 
 export const SECOND_STEP_TTL_MS = 5 * 60_000;
 export const SECOND_STEP_COOKIE = "latchkey.second-step";
@@ -297,23 +299,29 @@ export async function createSignedIn(
 export type EnrolmentSetup = { secret: string; qrCode: string };
 
 /**
- * The authenticator secret the pending person is setting up: the one started
- * during this step (so reloading the page shows the same QR code), else a new one.
+ * The step's own authenticator secret: derived from its token (which only that browser holds) under a
+ * server key (so the cookie alone doesn't give it away), the same on every reload of the set-up page.
+ * Never read back from the stored row: an unconfirmed secret there may be one the person is setting up
+ * in Profile meanwhile, and showing it here would hand the person's future factor to whoever holds this
+ * step (someone with their password, waiting on the set-up page).
  */
+function enrolmentSecret(token: string): string {
+  const bytes = crypto.createHmac("sha256", keyRing().totpEnrolmentKey).update(token).digest().subarray(0, 20);
+  return new Secret({ buffer: Uint8Array.from(bytes).buffer }).base32;
+}
+
+/** The authenticator secret the pending person is setting up: this step's own (enrolmentSecret), kept unconfirmed until a code from it arrives. */
 export async function startEnrolment(token: string, now = new Date()): Promise<EnrolmentSetup> {
   const found = await pendingRow(db(), token, now);
   if (!found?.enrol || found.verifiedAt) throw new SecondStepExpired();
-  let secret = newTotpSecret();
+  const secret = enrolmentSecret(token);
   const label = await writeSystem(async (tx) => {
     const person = await who(tx, found);
     if (!person) return null;
     const existing = await totpRow(tx, found.userId);
     if (existing?.confirmedAt) return null;
     const identity = openIdentity(person.user);
-    if (existing && existing.createdAt >= found.createdAt) {
-      secret = openTotpSecret(existing);
-      return identity.email ?? (identity.username || identity.name);
-    }
+    if (existing && openTotpSecret(existing) === secret) return identity.email ?? (identity.username || identity.name);
     const values = { secretCiphertext: sealTotpSecret(found.userId, secret), confirmedAt: null, lastUsedStep: null, lastUsedAt: null, createdAt: now };
     await tx.insert(mfaTotp).values({ userId: found.userId, accountId: found.accountId, ...values }).onConflictDoUpdate({ target: mfaTotp.userId, set: values });
     return identity.email ?? (identity.username || identity.name);

@@ -126,6 +126,14 @@ describe("directory sign-in on the normal form", () => {
     expect(await lastEvent()).toMatchObject({ action: "user.login", details: expect.objectContaining({ method: "ldap", second_factor: "totp" }) });
   });
 
+  it("reads filter characters in the username as text, and never binds with an empty password (review 11)", async () => {
+    await saveLdapSource(owner, settings(), META);
+    // With dora's own password: a wildcard or an injected clause must not find her (or anyone).
+    for (const typed of ["*", "d*", "dora*", "dora)(uid=*", "*)(|(uid=*", "dora\\", "dora\u0000"]) await refused(typed, LDAP_PEOPLE.dora.password);
+    // An empty password would be an anonymous bind, which servers accept.
+    await refused("dora", "");
+  });
+
   it("gives a wrong directory password, an unknown name and a wrong local password the same message", async () => {
     await createUser(accountId, { email: "local@example.com", password: "local user passphrase" });
     const wrong = await refused("dora", "not dora's password");
