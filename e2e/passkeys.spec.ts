@@ -302,30 +302,39 @@ test("an app's 'confirm it's you' for Pat refuses Sam's passkey: Pat stays signe
   const { cdp, authenticatorId } = await withAuthenticator(page);
   const presence = (enabled: boolean) => cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
 
-  /** `who` registers a passkey from Profile (in this browser's authenticator) and signs out. */
+  /** `who`, signed in with their password, registers a passkey from Profile in this browser's authenticator: their recovery codes. */
   const registerPasskey = async (who: typeof pat) => {
+    // No presence on the sign-in page: its autofill request would be answered with a passkey already held.
+    await presence(false);
     await passwordStep(page, who.email, who.password);
     await expect(page).not.toHaveURL(/\/login/);
     await page.goto(site("/profile"));
+    await presence(true);
     const section = page.getByRole("region", { name: "Two-factor authentication" });
     await section.getByRole("button", { name: "Add a passkey" }).click();
-    await section.getByLabel("Passkey name").fill(`${who.user.name}'s laptop`);
+    await section.getByLabel("Passkey name").fill("Laptop");
     await section.getByLabel("Your password").fill(who.password);
     await section.getByRole("button", { name: "Continue" }).click();
+    const list = section.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+    await expect(list).toHaveCount(10);
+    const codes = (await list.allTextContents()).map((c) => c.trim());
     await section.getByRole("button", { name: "Done" }).click();
     await expect(section.getByRole("list", { name: "Passkeys" }).getByRole("listitem")).toHaveCount(1);
-    await presence(false);
-    await signOut(page, who.user.name);
+    return codes;
   };
-  // Pat has a passkey (the confirm page offers passkeys for it), held elsewhere; this browser holds only Sam's.
-  await registerPasskey(pat);
-  await cdp.send("WebAuthn.clearCredentials", { authenticatorId });
-  await presence(true);
+  const heldCredentials = async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
   await registerPasskey(sam);
-  expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(1);
+  await presence(false);
+  await signOut(page, sam.user.name);
+  const samsCredential = (await heldCredentials())[0].credentialId;
+  // Pat has a passkey too (the confirm page offers passkeys for it), held elsewhere: this browser keeps only Sam's.
+  const patsCodes = await registerPasskey(pat);
+  for (const held of await heldCredentials()) {
+    if (held.credentialId !== samsCredential) await cdp.send("WebAuthn.removeCredential", { authenticatorId, credentialId: held.credentialId });
+  }
+  expect((await heldCredentials()).map((c) => c.credentialId)).toEqual([samsCredential]);
+  await presence(false);
 
-  await passwordStep(page, pat.email, pat.password);
-  await expect(page).not.toHaveURL(/\/login/);
   // The app asks for a fresh sign-in, in a later second than Pat's.
   await page.waitForTimeout(1_100);
   const started = await startAuthorization(app, { redirect_uri: REDIRECT, scope: "openid email profile", prompt: "login" });
@@ -353,9 +362,13 @@ test("an app's 'confirm it's you' for Pat refuses Sam's passkey: Pat stays signe
   expect(refusals.length).toBeGreaterThan(0);
   for (const refusal of refusals) expect(refusal).toMatchObject({ reason: "not_the_person", method: "passkey" });
 
+  // Pat's own password, and their second step (a recovery code: their passkey is elsewhere), answer the app.
   const reached = page.waitForRequest((request) => request.url().startsWith(REDIRECT), { timeout: 30_000 });
   await page.getByLabel("Password").fill(pat.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await page.getByLabel("Authentication code").fill(patsCodes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
   const tokens = await oidc.authorizationCodeGrant(app, new URL((await reached).url()), { ...started.checks, maxAge: 60 });
   noteSecret(tokens.access_token);
   expect(tokens.claims()).toMatchObject({ email: pat.email, sub: pat.user.id });
