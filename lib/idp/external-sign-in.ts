@@ -43,7 +43,7 @@ import { createSession } from "@/lib/sessions/sessions";
 import { indexUser } from "@/lib/users/search-source";
 import { countUserAdded } from "@/lib/users/user-counts";
 import { emailSchema } from "@/lib/users/fields";
-import { findUserRow, findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
+import { findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
 import { asDisplayText } from "@/lib/format/display-text";
 import { allocateUsername, usernameBaseFor } from "@/lib/users/username";
 
