@@ -5,7 +5,10 @@
  * page's own message, and a retry gives the app its code; the provider signing in someone else is refused the same
  * way (the app's sign-in and the browser's session stay the person's); once the app's request has expired, the way
  * back is the provider's "expired" page; a directory (LDAP) person's wrong password keeps them there too (the local
- * password's: e2e/oidc.spec.ts); and a local person without a passkey is offered none.
+ * password's: e2e/oidc.spec.ts); and a local person without a passkey is offered none. The form's fixed identifier
+ * changed in the page to someone else's, with their right password, is refused back to the same page (the page's
+ * server action; the same post straight to Auth.js: e2e/api/oidc-provider-sign-in-methods.spec.ts; a passkey:
+ * e2e/passkeys.spec.ts).
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
@@ -17,6 +20,7 @@ import { OTHER_IDP_USER, startOidcProvider, TEST_IDP_USER, type TestIdpUser, typ
 import { noteSecret } from "./support/secrets";
 import { LDAP_PEOPLE, ldapSettings, SIGN_IN_BY_EMAIL, type Slapd, startSlapd } from "./support/slapd";
 import { startAuthorization } from "./support/provider-client";
+import { personWithRole, tokenClient } from "./support/users-api";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -243,6 +247,38 @@ test("a local person who has registered no passkey is offered none on the confir
   await expect(page.getByLabel("Password")).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toHaveCount(0);
   const claims = await appGetsCode(async () => {
+    await page.getByLabel("Password").fill(OWNER.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  });
+  expect(claims).toMatchObject({ email: OWNER.email });
+  await context.close();
+});
+
+test("the confirm page's form with someone else's right password (its fixed identifier changed in the page) is refused: still the owner, then the owner's own gives the app its code", async ({ browser }) => {
+  const sam = await personWithRole(tokenClient(instance, auth.authorization.replace(/^Bearer /, "")), "user", { name: "Sam Someone" });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(instance.url("/login"));
+  await page.getByLabel("Email or username").fill(OWNER.email);
+  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login/, { timeout: 30_000 });
+
+  const { callbackUrl, appGetsCode } = await appAsksToConfirm(page);
+  const identifier = page.getByLabel("Email or username");
+  await expect(identifier).toHaveValue(OWNER.email);
+  await identifier.evaluate((input: HTMLInputElement) => (input.readOnly = false));
+  await identifier.fill(sam.email);
+  await page.getByLabel("Password").fill(sam.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByText("You signed in as someone else, not as the person signed in here.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
+  expect((await (await page.request.get(instance.url("/api/users/current"))).json()).email).toBe(OWNER.email);
+
+  const claims = await appGetsCode(async () => {
+    await page.reload();
+    await expect(page.getByLabel("Email or username")).toHaveValue(OWNER.email);
     await page.getByLabel("Password").fill(OWNER.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
   });

@@ -6,17 +6,21 @@
  * step after the password, rename and remove it. A person who must use
  * two-factor and has none chooses a passkey in the set-up forced after the
  * password, and the next sign-in asks for it. Then an LDAP user with an
- * authenticator app gets the same second step as a local user.
+ * authenticator app gets the same second step as a local user. And an app's
+ * "confirm it's you" for one person refuses another person's passkey.
  *
  * WebAuthn needs a name, not an IP address, for its relying party: the
  * server's PUBLIC_URL is http://localhost:<port>, and the pages are opened there.
  */
 import { expect, test, type Page } from "@playwright/test";
+import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
 import { setUpOwner, useInstance } from "./support/instance";
 import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
 import { expectAxeClean } from "./support/axe";
+import { startAuthorization } from "./support/provider-client";
+import { noteSecret } from "./support/secrets";
 
 const instance = useInstance({ PUBLIC_URL: "http://localhost:{port}" });
 test.describe.configure({ mode: "serial" });
@@ -284,4 +288,88 @@ test("an LDAP user with an authenticator app gets the second step after the dire
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).not.toHaveURL(/\/login/);
   await expect(page.getByRole("button", { name: LDAP_PEOPLE.dora.name })).toBeVisible();
+});
+
+test("an app's 'confirm it's you' for Pat refuses Sam's passkey: Pat stays signed in, on the same page, told why; Pat's password gives the app Pat's code", async ({ page }) => {
+  const REDIRECT = "http://127.0.0.1:4999/callback";
+  const registered = await api.post<{ client_id: string; client_secret: string }>("/api/applications", { name: "Gitea", type: "web", redirect_uris: [REDIRECT] });
+  expect(registered.status, registered.text).toBe(201);
+  const { client_id, client_secret } = registered.body;
+  noteSecret(client_secret);
+  const app = await oidc.discovery(new URL(site("/")), client_id, client_secret, oidc.ClientSecretBasic(client_secret), { execute: [oidc.allowInsecureRequests] });
+  const pat = await personWithRole(api, "user", { name: "Pat Confirming" });
+  const sam = await personWithRole(api, "user", { name: "Sam Someone" });
+  const { cdp, authenticatorId } = await withAuthenticator(page);
+  const presence = (enabled: boolean) => cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
+
+  /** `who`, signed in with their password, registers a passkey from Profile in this browser's authenticator: their recovery codes. */
+  const registerPasskey = async (who: typeof pat) => {
+    // No presence on the sign-in page: its autofill request would be answered with a passkey already held.
+    await presence(false);
+    await passwordStep(page, who.email, who.password);
+    await expect(page).not.toHaveURL(/\/login/);
+    await page.goto(site("/profile"));
+    await presence(true);
+    const section = page.getByRole("region", { name: "Two-factor authentication" });
+    await section.getByRole("button", { name: "Add a passkey" }).click();
+    await section.getByLabel("Passkey name").fill("Laptop");
+    await section.getByLabel("Your password").fill(who.password);
+    await section.getByRole("button", { name: "Continue" }).click();
+    const list = section.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+    await expect(list).toHaveCount(10);
+    const codes = (await list.allTextContents()).map((c) => c.trim());
+    await section.getByRole("button", { name: "Done" }).click();
+    await expect(section.getByRole("list", { name: "Passkeys" }).getByRole("listitem")).toHaveCount(1);
+    return codes;
+  };
+  const heldCredentials = async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
+  await registerPasskey(sam);
+  await presence(false);
+  await signOut(page, sam.user.name);
+  const samsCredential = (await heldCredentials())[0].credentialId;
+  // Pat has a passkey too (the confirm page offers passkeys for it), held elsewhere: this browser keeps only Sam's.
+  const patsCodes = await registerPasskey(pat);
+  for (const held of await heldCredentials()) {
+    if (held.credentialId !== samsCredential) await cdp.send("WebAuthn.removeCredential", { authenticatorId, credentialId: held.credentialId });
+  }
+  expect((await heldCredentials()).map((c) => c.credentialId)).toEqual([samsCredential]);
+  await presence(false);
+
+  // The app asks for a fresh sign-in, in a later second than Pat's.
+  await page.waitForTimeout(1_100);
+  const started = await startAuthorization(app, { redirect_uri: REDIRECT, scope: "openid email profile", prompt: "login" });
+  let reachedApp: string | null = null;
+  page.on("request", (request) => {
+    if (request.url().startsWith(REDIRECT)) reachedApp = request.url();
+  });
+  await page.goto(started.url.href);
+  await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible({ timeout: 30_000 });
+  const callbackUrl = new URL(page.url()).searchParams.get("callbackUrl");
+  expect(callbackUrl).toMatch(/^\/oidc\/interaction\/[A-Za-z0-9_-]+$/);
+
+  // As on the sign-in page: the button's request (the open autofill one would not be answered when presence comes on).
+  await presence(true);
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "You signed in as someone else, not as the person signed in here." })).toBeVisible();
+  await presence(false);
+  await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
+  expect(reachedApp).toBeNull();
+  expect((await (await page.request.get(site("/api/users/current"))).json()).email).toBe(pat.email);
+  const failures = await api.get<{ target_id: string; meta: { reason: string; method?: string } }[]>("/api/events?action=user.login.failed&limit=100");
+  // On record as Pat's failed sign-in (the autofill may have asked once more before presence went off).
+  const refusals = failures.body.filter((e) => e.target_id === pat.user.id).map((e) => e.meta);
+  expect(refusals.length).toBeGreaterThan(0);
+  for (const refusal of refusals) expect(refusal).toMatchObject({ reason: "not_the_person", method: "passkey" });
+
+  // Pat's own password, and their second step (a recovery code: their passkey is elsewhere), answer the app.
+  const reached = page.waitForRequest((request) => request.url().startsWith(REDIRECT), { timeout: 30_000 });
+  await page.getByLabel("Password").fill(pat.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await page.getByLabel("Authentication code").fill(patsCodes[0]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  const tokens = await oidc.authorizationCodeGrant(app, new URL((await reached).url()), { ...started.checks, maxAge: 60 });
+  noteSecret(tokens.access_token);
+  expect(tokens.claims()).toMatchObject({ email: pat.email, sub: pat.user.id });
 });

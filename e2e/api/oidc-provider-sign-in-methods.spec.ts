@@ -18,7 +18,7 @@ import { setUpOwner, useInstance } from "../support/instance";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "../support/oidc-provider";
 import { noteSecret } from "../support/secrets";
 import { LDAP_PEOPLE, ldapSettings, SIGN_IN_BY_EMAIL, type Slapd, startSlapd } from "../support/slapd";
-import { tokenClient, uniqueEmail } from "../support/users-api";
+import { personWithRole, tokenClient, uniqueEmail } from "../support/users-api";
 import { startAuthorization, type StartedAuthorization } from "../support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
@@ -68,6 +68,15 @@ class Browser {
 }
 
 type Started = StartedAuthorization;
+
+/** A browser already signed in to Latchkey: `cookie` is a session's Cookie header. */
+function signedInBrowser(cookie: string): Browser {
+  const browser = new Browser();
+  const given = new Headers();
+  for (const pair of cookie.split("; ")) given.append("set-cookie", pair);
+  browser.jar(instance.baseURL).update(given);
+  return browser;
+}
 
 async function relyingParty(): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(instance.baseURL), app.client_id, app.client_secret, oidc.ClientSecretBasic(app.client_secret), { execute: [oidc.allowInsecureRequests] });
@@ -152,6 +161,42 @@ test("a wrong password posted straight to Auth.js comes back to the app's sign-i
   const landed = await passwordForm(browser, dora.email, dora.password, back);
   const claims = await finish(config, started, landed.url);
   expect(claims).toMatchObject({ email: dora.email });
+});
+
+test("on Pat's 'confirm it's you', Sam's right password posted straight to Auth.js is refused back to the same page; Pat's own gives the app Pat's code", async () => {
+  const owner = tokenClient(instance, auth.authorization.replace(/^Bearer /, ""));
+  const pat = await personWithRole(owner, "user", { name: "Pat Confirm" });
+  const sam = await personWithRole(owner, "user", { name: "Sam Other" });
+  const config = await relyingParty();
+  // The app asks for a fresh sign-in, in a later second than Pat's (only a sign-in since the request began answers it).
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const started = await startAuthorization(config, { redirect_uri: REDIRECT, scope: "openid email profile", prompt: "login" });
+  const browser = signedInBrowser(pat.cookie);
+  const back = await toSignInPage(browser, started);
+  const whoIsSignedIn = async () => (await call<{ email: string }>(instance, "/api/users/current", { headers: { cookie: browser.jar(instance.baseURL).header } })).body.email;
+
+  const refused = await passwordForm(browser, sam.email, sam.password, back);
+  const page = new URL(refused.url);
+  expect(page.pathname).toBe("/login");
+  expect(Object.fromEntries(page.searchParams)).toEqual({ error: "CredentialsSignin", code: "not_the_person", callbackUrl: back });
+  expect(refused.body).toMatch(/Confirm it(&#x27;|')s you/);
+  expect(refused.body).toContain("You signed in as someone else, not as the person signed in here.");
+  expect(await whoIsSignedIn()).toBe(pat.email);
+  // The same request's page asks Pat still: nothing answered it, no code reached the app.
+  expect(new URL((await browser.go(instance.url(back))).url).searchParams.get("callbackUrl")).toBe(back);
+  // A wrong password for Sam there reads as any wrong password.
+  const wrong = new URL((await passwordForm(browser, sam.email, "not sam's password", back)).url);
+  expect(Object.fromEntries(wrong.searchParams)).toEqual({ error: "CredentialsSignin", code: "invalid_credentials", callbackUrl: back });
+
+  const landed = await passwordForm(browser, pat.email, pat.password, back);
+  const claims = await finish(config, started, landed.url);
+  expect(claims).toMatchObject({ email: pat.email, sub: pat.user.id });
+  // On record as Pat's failed sign-in, and never as Sam's.
+  const failures = await call<{ target_id: string; meta: { reason: string } }[]>(instance, "/api/events?action=user.login.failed&limit=100", { headers: auth });
+  expect(failures.status, failures.text).toBe(200);
+  const reasons = (id: string) => failures.body.filter((e) => e.target_id === id).map((e) => e.meta.reason);
+  expect(reasons(pat.user.id)).toEqual(["not_the_person"]);
+  expect(reasons(sam.user.id)).toEqual(["wrong_password"]);
 });
 
 test("an external OpenID provider: the person signs in there and returns through Latchkey to the app", async () => {

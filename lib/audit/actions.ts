@@ -125,7 +125,7 @@ export const FAILURE_REASON_LABELS: Record<string, string> = {
   passkey_not_verified: "Passkey's signature or challenge not accepted",
   pending_approval: "Waiting for approval",
   service_user: "Service user",
-  not_the_person: "The identity provider signed in someone else (confirming it's them)",
+  not_the_person: "Signed in as someone else than the person asked to confirm it's them",
 };
 
 export function actionLabel(action: string): string {

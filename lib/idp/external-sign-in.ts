@@ -38,11 +38,12 @@ import { inviterStillMayInvite } from "@/lib/invites/inviter-rule";
 import { retireInviteToken } from "@/lib/invites/invites";
 import { isExpired, openInvite } from "@/lib/invites/records";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
+import { notThePerson } from "@/lib/sessions/only-person";
 import { createSession } from "@/lib/sessions/sessions";
 import { indexUser } from "@/lib/users/search-source";
 import { countUserAdded } from "@/lib/users/user-counts";
 import { emailSchema } from "@/lib/users/fields";
-import { findUserRow, findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
+import { findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
 import { asDisplayText } from "@/lib/format/display-text";
 import { allocateUsername, usernameBaseFor } from "@/lib/users/username";
 
@@ -97,8 +98,8 @@ export type ExternalPolicy = {
   beforeSession?: (tx: Tx, user: UserRow, now: Date) => Promise<Error | null>;
   /**
    * The user id of the only person this sign-in may be (an app asked them to confirm it's them:
-   * lib/sign-in/reauthentication.ts): the source vouching for anyone else is refused, and nothing the
-   * sign-in would have found, linked or created for that other person is kept.
+   * lib/sign-in/reauthentication.ts): the source vouching for anyone else is refused (lib/sessions/only-person.ts),
+   * and nothing the sign-in would have found, linked or created for that other person is kept.
    */
   onlyPerson?: string;
 };
@@ -517,11 +518,9 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
   try {
     const result = await writeSystem(async (tx): Promise<ExternalSignedIn | { pending: { id: string; label: string } } | { interrupted: Error }> => {
       const identified = await identify(tx, accountId, who, policy, meta, now);
-      if (policy.onlyPerson !== undefined && identified.row.id !== policy.onlyPerson) {
-        // Thrown in the transaction: whatever identify did for the other person is rolled back.
-        const asked = await findUserRow(tx, accountId, policy.onlyPerson);
-        throw new ExternalSignInRefused("not_the_person", policy.sourceName, asked ? { id: asked.id, label: userLabel(openIdentity(asked)) } : undefined);
-      }
+      const someoneElse = await notThePerson(tx, accountId, policy.onlyPerson, identified.row.id);
+      // Thrown in the transaction: whatever identify did for the other person is rolled back.
+      if (someoneElse) throw new ExternalSignInRefused("not_the_person", policy.sourceName, someoneElse.asked);
       const found = { ...identified, row: await liftDirectorySuspension(tx, accountId, identified.row, who, policy, meta, now) };
       const label = userLabel(openIdentity(found.row));
       if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });

@@ -3,7 +3,10 @@ import { openIdpSubject } from "@/lib/db/idp-subject";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { Invalid } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
-import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
+import { eq } from "drizzle-orm";
+import { db } from "@/lib/db/database";
+import { sessions } from "@/lib/db/schema";
+import { createAccount, createUser, lastEvent, META, startSession, userRow } from "@/test/factories";
 import { ExternalSignInRefused } from "./external-sign-in";
 import { updateTrustedHeader } from "./sign-in-settings";
 import { NoProxyIdentity, signInWithTrustedHeader } from "./trusted-header";
@@ -55,6 +58,17 @@ describe("signInWithTrustedHeader", () => {
 });
 
 describe("trusted ranges", () => {
+  it("on an app's 'confirm it's you' for someone else, refuses the header's person: no session, on record for the person asked", async () => {
+    await updateTrustedHeader(owner, settings(), META);
+    const pat = await createUser(alice.accountId, { email: "pat.asked@example.com", password: "pat passphrase" });
+    const headers = request("10.1.0.9", { "remote-user": "alice", "remote-email": "alice@example.com" });
+    const before = (await db().select().from(sessions).where(eq(sessions.userId, alice.id))).length;
+    await expect(signInWithTrustedHeader(headers, META, pat.id)).rejects.toMatchObject({ reason: "not_the_person" });
+    expect(await db().select().from(sessions).where(eq(sessions.userId, alice.id))).toHaveLength(before);
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", targetId: pat.id, details: expect.objectContaining({ reason: "not_the_person", method: "header" }) });
+    expect((await signInWithTrustedHeader(headers, META, alice.id)).userId).toBe(alice.id);
+  });
+
   it("refuses ranges that cover everything or reach public addresses, with an explanation on the field", async () => {
     for (const range of ["0.0.0.0/0", "::/0", "8.8.8.0/24", "192.168.0.0/15", "10.0.0.0/7", "203.0.113.9", "2001:db8::/32", "::ffff:0.0.0.0/96"]) {
       let err: unknown;

@@ -72,7 +72,8 @@ export function proxyStillNames(binding: ProxyBinding, header: (name: string) =>
   return !value || userDigest(value) === binding.user;
 }
 
-export async function signInWithTrustedHeader(headers: Headers, meta: RequestMeta): Promise<ExternalSignedIn & { proxy: ProxyBinding }> {
+/** `onlyPerson`: the only person this sign-in may be (ExternalPolicy.onlyPerson), when an app asked them to confirm it's them. */
+export async function signInWithTrustedHeader(headers: Headers, meta: RequestMeta, onlyPerson?: string): Promise<ExternalSignedIn & { proxy: ProxyBinding }> {
   const accountId = await instanceAccountId();
   if (!accountId) throw new NoProxyIdentity("Setup is not complete");
   const settings = await loadSignInSettings(db(), accountId);
@@ -90,6 +91,7 @@ export async function signInWithTrustedHeader(headers: Headers, meta: RequestMet
       matchByEmail: true,
       defaultRole: settings.headerDefaultRole === "owner" ? "user" : settings.headerDefaultRole,
       defaultGroups: [],
+      onlyPerson,
     },
     meta,
   );

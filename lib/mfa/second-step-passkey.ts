@@ -14,7 +14,7 @@ import { config, type SignInLimits } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { knownTransports, passkeyRowsOf, verifyAssertion } from "./passkey-records";
-import { admitStepAttempt, pendingRow, proveStep, SecondStepExpired, type SecondStepSignedIn } from "./second-step";
+import { admitStepAttempt, pendingRow, proveStep, refuseSomeoneElse, SecondStepExpired, type SecondStepSignedIn } from "./second-step";
 import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
 
 export const PASSKEY_NOT_ACCEPTED = "That passkey was not accepted. Try again, or use a code.";
@@ -48,9 +48,12 @@ export async function completeSecondStepWithPasskey(
   meta: RequestMeta,
   now = new Date(),
   limits: SignInLimits = config().signIn,
+  /** The only person this sign-in may be: an app asked them to confirm it's them (refuseSomeoneElse). */
+  onlyPerson?: string,
 ): Promise<SecondStepSignedIn> {
   const found = await pendingRow(db(), token, now);
   if (!found || found.enrol || found.verifiedAt) throw new SecondStepExpired();
+  await refuseSomeoneElse(found, onlyPerson, meta, now);
   const rp = await relyingPartyOrNull(db(), found.accountId);
   if (!rp) throw new PasskeyNotAccepted();
   const keys = await admitStepAttempt(found, meta, now, limits);

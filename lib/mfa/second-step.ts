@@ -27,6 +27,7 @@ import { emit } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaPendingSteps, mfaTotp, users, type Role } from "@/lib/db/schema";
+import { notThePerson, recordNotThePerson } from "@/lib/sessions/only-person";
 import { createSession } from "@/lib/sessions/sessions";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { consumeRecoveryCode, looksLikeRecoveryCode, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
@@ -150,6 +151,18 @@ export async function admitStepAttempt(step: PendingRow, meta: RequestMeta, now:
 
 export type SecondStepSignedIn = { userId: string; sessionId: string; mustChangePassword: boolean };
 
+/**
+ * On the "confirm it's you" page (`onlyPerson`: lib/sessions/only-person.ts), a pending step of anyone but the
+ * person asked is refused (NotThePerson) before its code or passkey is looked at or the attempt counted: only a
+ * right password opens a step, so this tells nothing new, and nothing is used up. The step itself stays.
+ */
+export async function refuseSomeoneElse(step: PendingRow, onlyPerson: string | undefined, meta: RequestMeta, now: Date): Promise<void> {
+  const refusal = await notThePerson(db(), step.accountId, onlyPerson, step.userId);
+  if (!refusal) return;
+  await writeSystem((tx) => recordNotThePerson(tx, step.accountId, refusal, { method: step.method, step: "second_step" }, meta, now));
+  throw refusal;
+}
+
 type StepPerson = NonNullable<Awaited<ReturnType<typeof who>>>;
 
 /** How a proof went: the factor that proved the step (and what the activity log adds about it), or null (refused, recorded). */
@@ -194,9 +207,12 @@ export async function completeSecondStep(
   meta: RequestMeta,
   now = new Date(),
   limits: SignInLimits = config().signIn,
+  /** The only person this sign-in may be: an app asked them to confirm it's them (refuseSomeoneElse). */
+  onlyPerson?: string,
 ): Promise<SecondStepSignedIn> {
   const found = await pendingRow(db(), token, now);
   if (!found) throw new SecondStepExpired();
+  await refuseSomeoneElse(found, onlyPerson, meta, now);
   if (found.verifiedAt) return finish(token, meta, now, null);
   if (found.enrol) throw new SecondStepExpired();
 

@@ -17,7 +17,7 @@ import "server-only";
 import { publicOrigin } from "@/lib/http/request-meta";
 import { liveInteraction } from "@/lib/oidc/interactions";
 import { interactionUidOf } from "@/lib/oidc/paths";
-import { callbackUrlCookie, interactionCallbackPath } from "./interaction-callback";
+import { authJsCallbackUrl, interactionCallbackPath } from "./interaction-callback";
 
 const SIGN_IN_PAGE = "/login";
 /** Where providers send the browser back to Auth.js (/api/auth/callback/:provider), and where a form posts (…/credentials). */
@@ -54,7 +54,7 @@ export async function withWayBackToApp(request: Request, response: Response, for
   if (!location || response.status < 300 || response.status >= 400) return response;
   const url = new URL(request.url);
   if (!AUTH_CALLBACK.test(url.pathname) || !new URL(location, url).searchParams.has("error")) return response;
-  const callbackUrl = (await form())?.get("callbackUrl") ?? url.searchParams.get("callbackUrl") ?? callbackUrlCookie(request.headers);
+  const callbackUrl = authJsCallbackUrl((await form())?.get("callbackUrl") ?? undefined, request.url, request.headers);
   const next = await failedSignInLocation(location, callbackUrl, publicOrigin(request.headers));
   if (next === null) return response;
   // Auth.js's redirects may have immutable headers: the same answer, with the new Location.

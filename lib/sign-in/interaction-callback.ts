@@ -29,3 +29,12 @@ export function callbackUrlCookie(headers: Headers): string | undefined {
   const name = authJsCookies(secureCookieFor(headers)).callbackUrl!.name!;
   return new RequestCookies(headers).get(name)?.value;
 }
+
+/**
+ * Where an Auth.js sign-in request goes on to, as Auth.js reads it: the posted form's `callbackUrl` field (`posted`;
+ * a server action's signIn posts its redirectTo there), else the query's, else its callback-url cookie.
+ */
+export function authJsCallbackUrl(posted: unknown, url: string, headers: Headers): string | undefined {
+  if (typeof posted === "string") return posted;
+  return new URL(url).searchParams.get("callbackUrl") ?? callbackUrlCookie(headers);
+}

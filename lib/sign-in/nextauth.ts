@@ -34,6 +34,8 @@ import { resolveSession } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { authJsCookies } from "./auth-cookies";
 import { endReplacedSession } from "./browser-session";
+import { NOT_THE_PERSON, NotThePerson } from "@/lib/sessions/only-person";
+import { authJsCallbackUrl } from "./interaction-callback";
 import { personAskedToConfirm } from "./reauthentication";
 import { toAuthProvider } from "./oidc-providers";
 import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
@@ -82,6 +84,15 @@ function denialCode(err: SignInFailed): string {
   return "invalid_credentials";
 }
 
+/**
+ * The person a credentials sign-in must be, when it arrives on an app's "confirm it's you" page (its way back, read as
+ * Auth.js reads it, is the interaction asking the browser's signed-in person: ./reauthentication.ts); every provider
+ * passes it to its sign-in, which refuses anyone else (lib/sessions/only-person.ts). Undefined when nobody is asked.
+ */
+async function onlyPersonFor(credentials: Partial<Record<string, unknown>>, req: Request): Promise<string | undefined> {
+  return (await personAskedToConfirm(req.headers, authJsCallbackUrl(credentials.callbackUrl, req.url, req.headers))) ?? undefined;
+}
+
 /** Auth.js errors that mean a bad request, not a fault of the server. */
 const REFUSED_REQUEST_TYPES = new Set<string>(["MissingCSRF", "UnknownAction"]);
 
@@ -126,9 +137,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
           const identifier = typeof credentials.email === "string" ? credentials.email.slice(0, 254) : "";
           const password = typeof credentials.password === "string" ? credentials.password.slice(0, 1024) : "";
           try {
-            const signedIn = await signInWithPassword(identifier, password, requestMeta(req.headers));
+            const signedIn = await signInWithPassword(identifier, password, requestMeta(req.headers), undefined, undefined, await onlyPersonFor(credentials, req));
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
+            if (err instanceof NotThePerson) throw new SignInDenied(NOT_THE_PERSON);
             if (err instanceof SignInFailed) throw new SignInDenied(denialCode(err));
             if (err instanceof SignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
             // two-factor: no session yet; the browser gets the pending step's cookie and goes to /login/two-factor.
@@ -153,11 +165,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
             const passkey = credentials.passkey === undefined ? null : parseAuthenticationResponse(credentials.passkey);
             if (credentials.passkey !== undefined && !passkey) throw new SignInDenied("passkey_not_accepted");
             const meta = requestMeta(req.headers);
-            const signedIn = passkey ? await completeSecondStepWithPasskey(token, passkey, meta) : await completeSecondStep(token, code, meta);
+            const onlyPerson = await onlyPersonFor(credentials, req);
+            const signedIn = passkey
+              ? await completeSecondStepWithPasskey(token, passkey, meta, undefined, undefined, onlyPerson)
+              : await completeSecondStep(token, code, meta, undefined, undefined, onlyPerson);
             await clearSecondStepCookie();
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
             if (err instanceof SignInDenied) throw err;
+            if (err instanceof NotThePerson) throw new SignInDenied(NOT_THE_PERSON);
             if (err instanceof PasskeyNotAccepted) throw new SignInDenied("passkey_not_accepted");
             if (err instanceof WrongCode) throw new SignInDenied("wrong_code");
             if (err instanceof CodeThrottled) throw new SignInMustWait(err.retryAfterSeconds);
@@ -179,9 +195,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
           const response = parseAuthenticationResponse(credentials.response);
           if (!binding || !response) throw new SignInDenied("passkey_failed");
           try {
-            const signedIn = await signInWithPasskey(binding, response, requestMeta(req.headers));
+            const signedIn = await signInWithPasskey(binding, response, requestMeta(req.headers), undefined, undefined, await onlyPersonFor(credentials, req));
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
+            if (err instanceof NotThePerson) throw new SignInDenied(NOT_THE_PERSON);
             if (err instanceof PasskeySignInFailed) throw new SignInDenied("passkey_failed");
             if (err instanceof PasskeySignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
             throw err;
@@ -192,9 +209,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         id: "trusted-header",
         name: "Trusted proxy header",
         credentials: {},
-        async authorize(_credentials, req) {
+        async authorize(credentials, req) {
           try {
-            const signedIn = await signInWithTrustedHeader(req.headers, requestMeta(req.headers));
+            const signedIn = await signInWithTrustedHeader(req.headers, requestMeta(req.headers), await onlyPersonFor(credentials, req));
             return { id: signedIn.userId, sessionId: signedIn.sessionId, proxy: signedIn.proxy };
           } catch (err) {
             if (err instanceof NoProxyIdentity) throw new SignInDenied("proxy_header_missing");

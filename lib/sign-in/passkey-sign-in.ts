@@ -12,7 +12,10 @@
  * signature, expired challenge, blocked, pending or deleted user, service
  * user, a directory or provider user) gives the caller the same answer;
  * the activity log records the real reason. Attempts are throttled per
- * passkey and address like passwords.
+ * passkey and address like passwords. On the "confirm it's you" page
+ * (`onlyPerson`) a passkey that proves anyone but the person asked ends in
+ * NotThePerson (lib/sessions/only-person.ts), forgiven by the throttle as any
+ * passkey that proves someone is.
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -28,6 +31,7 @@ import { signInOptions } from "@/lib/idp/sign-in-options";
 import { passkeyChallengeIpLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { rateLimitAddress } from "@/lib/security/address-key";
+import { NotThePerson, notThePerson, recordNotThePerson } from "@/lib/sessions/only-person";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/instance/account";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
@@ -81,6 +85,8 @@ export async function signInWithPasskey(
   meta: RequestMeta,
   now = new Date(),
   limits: SignInLimits = config().signIn,
+  /** The only person this sign-in may be: an app asked them to confirm it's them (lib/sessions/only-person.ts). */
+  onlyPerson?: string,
 ): Promise<PasskeySignedIn> {
   const accountId = await instanceAccountId();
   if (!accountId || !binding || binding.length > 100) throw new PasskeySignInFailed();
@@ -130,6 +136,11 @@ export async function signInWithPasskey(
     if (user.isServiceUser) return fail("service_user");
 
     await recordSignInSuccess(tx, keys, accountId);
+    const someoneElse = await notThePerson(tx, accountId, onlyPerson, user.id);
+    if (someoneElse) {
+      await recordNotThePerson(tx, accountId, someoneElse, { method: "passkey" }, meta, now);
+      return someoneElse;
+    }
     const sessionId = await createSession(tx, user, meta, now, { signedIn: true });
     await recordEvent(tx, { accountId, action: "mfa.factor.used", actor: who, target: who, details: { factor: "passkey", passkey_id: passkey.id, passwordless: true }, meta, at: now });
     await recordEvent(tx, {
@@ -144,5 +155,6 @@ export async function signInWithPasskey(
     return { userId: user.id, sessionId, mustChangePassword: user.mustChangePassword };
   });
   if (!outcome) throw new PasskeySignInFailed();
+  if (outcome instanceof NotThePerson) throw outcome;
   return outcome;
 }

@@ -15,6 +15,11 @@
  * Which path: an identifier that is the email of a local user with a
  * password is checked here; one that belongs to a directory user, or to
  * nobody, goes to the directory when LDAP is on. Both paths are throttled.
+ *
+ * On the "confirm it's you" page (`onlyPerson`: lib/sessions/only-person.ts) a right password, local or the
+ * directory's, for anyone but the person asked ends in NotThePerson: no session, no second step. A right password
+ * is not a guess: the throttle forgets the attempt as it does for any right password, so the person trying again
+ * with their own is not kept waiting. Any wrong one fails as it always does, whoever it names.
  */
 import "server-only";
 import { eq } from "drizzle-orm";
@@ -31,6 +36,7 @@ import { DirectoryCredentialsRejected, directoryLookupCover, signInWithDirectory
 import { ldapSourceRow } from "@/lib/idp/records";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { beginSecondStepIfNeeded, SecondStepRequired } from "@/lib/mfa/second-step";
+import { NotThePerson, notThePerson, recordNotThePerson } from "@/lib/sessions/only-person";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/instance/account";
 import { findUserRow, findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
@@ -72,7 +78,7 @@ export type SignedIn = { userId: string; sessionId: string; mustChangePassword: 
 type Who = { id: string; label: string };
 
 /** One attempt's context: who it is about, its throttle keys and what the throttle decided. */
-type Attempt = { accountId: string | null; who?: Who; keys: AttemptKeys; admission: Admission; meta: RequestMeta; now: Date };
+type Attempt = { accountId: string | null; who?: Who; keys: AttemptKeys; admission: Admission; meta: RequestMeta; now: Date; onlyPerson?: string };
 
 async function recordFailure(tx: Tx, attempt: Omit<Attempt, "keys" | "admission">, reason: string, extra?: Record<string, unknown>): Promise<void> {
   const { accountId, who, meta, now } = attempt;
@@ -117,6 +123,8 @@ export async function signInWithPassword(
   meta: RequestMeta,
   now = new Date(),
   limits: SignInLimits = config().signIn,
+  /** The only person this sign-in may be: an app asked them to confirm it's them (lib/sessions/only-person.ts). */
+  onlyPerson?: string,
 ): Promise<SignedIn> {
   const options = await signInOptions();
   const source = options.ldapEnabled && options.accountId ? await ldapSourceRow(db(), options.accountId) : undefined;
@@ -139,7 +147,7 @@ export async function signInWithPassword(
     return decision;
   });
   if (admission.kind === "wait") throw new SignInThrottled(admission.retryAfterSeconds);
-  const attempt: Attempt = { accountId, who, keys, admission, meta, now };
+  const attempt: Attempt = { accountId, who, keys, admission, meta, now, onlyPerson };
   if (admission.kind === "locked") {
     // Not even a right password gets in, and checking it would tell the caller whether it was right.
     const cover = ldap ? directoryLookupCover(ldap, identifier.trim()) : Promise.resolve();
@@ -169,17 +177,19 @@ async function signInThroughDirectory(
   const lookup = { typed: identifier.trim(), boundTo: row ? openIdpSubject(row) : null };
   // two-factor: a directory user with a second factor (or who must set one up) gets the same second step as a local one.
   const secondStep = (tx: Tx, user: UserRow, now: Date) => beginSecondStepIfNeeded(tx, user, "ldap", now);
-  const [result] = await Promise.allSettled([signInWithDirectory(ldap, lookup, password, attempt.meta, secondStep), verifyAgainstDummy(password)]);
+  const [result] = await Promise.allSettled([signInWithDirectory(ldap, lookup, password, attempt.meta, { beforeSession: secondStep, onlyPerson: attempt.onlyPerson }), verifyAgainstDummy(password)]);
   const directoryAttempt = { ...attempt, accountId: ldap.accountId };
   if (result.status === "fulfilled") {
     await writeSystem((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));
     return { userId: result.value.userId, sessionId: result.value.sessionId, mustChangePassword: false };
   }
   const err = result.reason;
-  if (err instanceof SecondStepRequired) {
-    // The password was right: the throttle forgets this identifier's failures, as for a local password.
+  const someoneElse = err instanceof ExternalSignInRefused && err.reason === "not_the_person";
+  if (err instanceof SecondStepRequired || someoneElse) {
+    // The password was right: the throttle forgets this identifier's failures, as for a local password. The
+    // directory vouching for someone other than the person asked is on record already (signInExternal).
     await writeSystem((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));
-    throw err;
+    throw someoneElse ? new NotThePerson(err.user) : err;
   }
   if (err instanceof DirectoryCredentialsRejected) throw await failed(directoryAttempt, err.reason, { method: "ldap" });
   if (err instanceof DirectoryUnavailable) {
@@ -204,7 +214,7 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
 
   const upgradedHash = needsRehash(row.passwordHash) ? await hashPassword(password) : null;
   const now = attempt.now;
-  const outcome = await writeSystem(async (tx): Promise<SecondStepRequired | { refused: string } | { sessionId: string; mustChangePassword: boolean }> => {
+  const outcome = await writeSystem(async (tx): Promise<SecondStepRequired | NotThePerson | { refused: string } | { sessionId: string; mustChangePassword: boolean }> => {
     // The password was checked against the row as read before this transaction. A change that committed
     // meanwhile wins: a password changed or reset (which ended the person's sessions) or a block must not be
     // followed by a session made with what was checked, nor the old password's rehash written over the new one.
@@ -214,6 +224,11 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
     if (current.passwordHash !== row.passwordHash) return { refused: "wrong_password" };
     if (current.isBlocked) return { refused: "blocked_user" };
     await recordSignInSuccess(tx, attempt.keys, row.accountId);
+    const someoneElse = await notThePerson(tx, row.accountId, attempt.onlyPerson, current.id);
+    if (someoneElse) {
+      await recordNotThePerson(tx, row.accountId, someoneElse, {}, attempt.meta, now);
+      return someoneElse;
+    }
     if (upgradedHash) await tx.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, row.id));
     // two-factor: a right password alone makes no session when a second step is due (lib/mfa/second-step.ts).
     const secondStep = await beginSecondStepIfNeeded(tx, current, "password", now);
@@ -235,7 +250,7 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
     });
     return { sessionId: id, mustChangePassword: current.mustChangePassword };
   });
-  if (outcome instanceof SecondStepRequired) throw outcome;
+  if (outcome instanceof SecondStepRequired || outcome instanceof NotThePerson) throw outcome;
   if ("refused" in outcome) throw await failed(attempt, outcome.refused);
   return { userId: row.id, ...outcome };
 }

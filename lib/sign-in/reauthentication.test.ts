@@ -21,6 +21,7 @@ import { createProvider } from "@/lib/idp/providers";
 import { providerInputSchema } from "@/lib/idp/schemas";
 import { createUser, lastEvent, META, startSession } from "@/test/factories";
 import { confirmSignInFor, personAskedToConfirm } from "./reauthentication";
+import { authJsCallbackUrl } from "./interaction-callback";
 import { encodeSessionToken } from "./session-token";
 
 const ORIGIN = "http://127.0.0.1:9";
@@ -100,6 +101,20 @@ describe("who may answer the confirm page at their external provider", () => {
     // A session begun since the app asked already answers it: nobody is asked any more.
     const fresh = await startSession(mia);
     expect(await personAskedToConfirm(await callbackRequest(fresh.sessionId, mia.id, `${ORIGIN}${path}`))).toBeNull();
+  });
+
+  it("is asked by a form's sign-in too: its way back read as Auth.js reads it (the posted field, the query, the cookie)", async () => {
+    const mia = await createUser(owner.accountId, { email: "mia.form@example.com", name: "Mia Form", password: "another long passphrase here" });
+    const asked = await startSession(mia, TWENTY_MINUTES_AGO());
+    const path = `/oidc/interaction/${await interactionAskingToConfirm()}`;
+    const browser = await callbackRequest(asked.sessionId, mia.id, `${ORIGIN}/team/users`);
+    const callback = `${ORIGIN}/api/auth/callback/credentials`;
+    // A server action's signIn posts its redirectTo as the field; a form posted straight may use the query.
+    expect(await personAskedToConfirm(browser, authJsCallbackUrl(path, callback, browser))).toBe(mia.id);
+    expect(await personAskedToConfirm(browser, authJsCallbackUrl(undefined, `${callback}?callbackUrl=${encodeURIComponent(path)}`, browser))).toBe(mia.id);
+    // The posted field wins over the query and the cookie, as it does for Auth.js.
+    expect(await personAskedToConfirm(browser, authJsCallbackUrl("/", `${callback}?callbackUrl=${encodeURIComponent(path)}`, browser))).toBeNull();
+    expect(await personAskedToConfirm(browser, authJsCallbackUrl(undefined, callback, browser))).toBeNull();
   });
 
   it("refuses the provider's answer for anyone else: no session, nobody created, the refusal recorded for the person asked", async () => {

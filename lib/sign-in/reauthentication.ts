@@ -62,12 +62,13 @@ export async function confirmSignInFor(actor: SessionActor, callbackUrl: string,
 
 /**
  * The user id of the person an app asks to confirm it's them, when a sign-in arrives in a browser on that page: its
- * live Latchkey session is theirs, and the sign-in's way back (Auth.js's callback-url cookie) is the interaction
- * asking them (confirmSignInFor). Only they may answer it (an external provider's sign-in as anyone else is refused:
- * ./nextauth.ts); null when no one is being asked.
+ * live Latchkey session is theirs, and the sign-in's way back (`wayBack`, as Auth.js reads it: ./interaction-callback.ts
+ * authJsCallbackUrl; Auth.js's callback-url cookie when a provider comes back) is the interaction asking them
+ * (confirmSignInFor). Only they may answer it: every sign-in refuses anyone else (lib/sessions/only-person.ts, asked
+ * by each of ./nextauth.ts's providers); null when no one is being asked.
  */
-export async function personAskedToConfirm(headers: Headers): Promise<string | null> {
-  const callbackUrl = interactionCallbackPath(callbackUrlCookie(headers), publicOrigin(headers));
+export async function personAskedToConfirm(headers: Headers, wayBack = callbackUrlCookie(headers)): Promise<string | null> {
+  const callbackUrl = interactionCallbackPath(wayBack, publicOrigin(headers));
   const actor = callbackUrl ? await browserSession(headers) : null;
   return actor && (await confirmSignInFor(actor, callbackUrl!)) ? actor.userId : null;
 }

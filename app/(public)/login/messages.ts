@@ -7,6 +7,7 @@
 import { getTranslations } from "next-intl/server";
 import { sayMessage } from "@/lib/errors";
 import { REFUSAL_REASONS, refusalRef, type RefusalReason } from "@/lib/idp/external-sign-in";
+import { NOT_THE_PERSON } from "@/lib/sessions/only-person";
 
 /** "Too many attempts. Try again in N minutes." for a throttle's Retry-After. */
 export async function waitMessage(retryAfterSeconds: number): Promise<string> {
@@ -20,6 +21,7 @@ export async function credentialsMessage(code: string | undefined, usernames: bo
   if (code === "rate_limited") return t("rateLimited");
   if (code === "passkey_failed") return t("passkeyFailed");
   if (code === "directory_unavailable") return t("directoryUnavailable");
+  if (code === NOT_THE_PERSON) return t("notThePerson");
   if (code?.startsWith("refused_")) {
     const reason = code.slice("refused_".length) as RefusalReason;
     if (REFUSAL_REASONS.includes(reason)) return sayMessage(await getTranslations("serverMessages"), refusalRef(reason, { key: "sourceDirectory" }));
@@ -48,6 +50,8 @@ export async function signInErrorMessage(error: string | undefined, providerName
       return null;
     case "second_step_expired":
       return t("secondStepExpired");
+    case NOT_THE_PERSON:
+      return t("notThePerson");
     default:
       // Configuration, OAuthCallbackError, a cancelled sign-in, a provider that went down mid-way.
       return providerName ? t("providerIncomplete", { name: providerName }) : t("providerIncompleteUnnamed");

@@ -14,7 +14,9 @@ import { totpCode } from "@/lib/mfa/totp";
 import { db } from "@/lib/db/database";
 import { createGroup } from "@/lib/groups/groups";
 import { groupIdsOfUser } from "@/lib/groups/membership";
+import { NotThePerson } from "@/lib/sessions/only-person";
 import { resolveSession } from "@/lib/sessions/sessions";
+import { sessions } from "@/lib/db/schema";
 import { createAccount, createUser, lastEvent, META, startSession, userRow } from "@/test/factories";
 import { ldapInputSchema } from "../schemas";
 import { saveLdapSource, testLdapSource } from "./source";
@@ -156,6 +158,22 @@ describe("directory sign-in on the normal form", () => {
     const err = await refused("nomail", LDAP_PEOPLE.nomail.password);
     expect(err).toBeInstanceOf(SignInRefused);
     expect((err as SignInRefused).reason).toBe("no_email");
+  });
+
+  it("refuses a right directory password for someone else than the person an app asked to confirm it's them", async () => {
+    await saveLdapSource(owner, settings(), META);
+    const pat = await createUser(accountId, { email: "pat.confirm@example.com", password: "pat's own passphrase" });
+    const sessionCount = async () => (await db().select().from(sessions)).length;
+    const before = await sessionCount();
+    const err = await signInWithPassword("eve", LDAP_PEOPLE.eve.password, META, undefined, undefined, pat.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotThePerson);
+    expect(await sessionCount()).toBe(before);
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", targetId: pat.id, details: expect.objectContaining({ reason: "not_the_person", method: "ldap" }) });
+    // A wrong directory password there reads as any wrong password.
+    const wrong = await signInWithPassword("eve", "not eve's password", META, undefined, undefined, pat.id).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(SignInFailed);
+    expect(wrong).not.toBeInstanceOf(NotThePerson);
+    expect((wrong as Error).message).toBe((await refused("nobody-here", "whatever password")).message);
   });
 
   it("keeps local sign-in working while the directory is down", async () => {

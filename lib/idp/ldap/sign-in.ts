@@ -37,7 +37,8 @@ export async function signInWithDirectory(
   lookup: DirectoryLookup,
   password: string,
   meta: RequestMeta,
-  beforeSession?: ExternalPolicy["beforeSession"],
+  /** Asked before the session (two-factor's second step), and the only person it may be (ExternalPolicy's). */
+  { beforeSession, onlyPerson }: Pick<ExternalPolicy, "beforeSession" | "onlyPerson"> = {},
 ): Promise<ExternalSignedIn> {
   const config = ldapConfigOf(source);
   const entry = await lookUp(config, lookup);
@@ -68,6 +69,7 @@ export async function signInWithDirectory(
       defaultGroups: syncGroups?.member ?? [],
       syncGroups,
       beforeSession,
+      onlyPerson,
     },
     meta,
   );

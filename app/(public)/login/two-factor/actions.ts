@@ -16,8 +16,17 @@ import { PasskeyNotAccepted, secondStepPasskeyOptions } from "@/lib/mfa/second-s
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
 import { ENROLMENT_TOOK_TOO_LONG, finishEnrolmentPasskey, startEnrolmentPasskey } from "@/lib/mfa/second-step-enrol-passkey";
 import { localPath } from "@/lib/http/local-path";
+import { NOT_THE_PERSON } from "@/lib/sessions/only-person";
 
 const TIMED_OUT = "/login?error=second_step_expired";
+
+/**
+ * The pending step is someone else's than the person an app asked to confirm it's them (lib/sessions/only-person.ts):
+ * back to that request's "confirm it's you" page, told why.
+ */
+function backIfSomeoneElse(denial: string | undefined, formData: FormData): void {
+  if (denial === NOT_THE_PERSON) redirect(`/login?${new URLSearchParams({ error: NOT_THE_PERSON, callbackUrl: localPath(formData.get("callbackUrl")) })}`);
+}
 
 const says = async (key: "wrongCode" | "passkeyNotAccepted") => (await getTranslations("publicPages.twoFactor"))(key);
 const needPublicUrl = async () => (await getTranslations("publicPages.passkey"))("needPublicUrl");
@@ -38,6 +47,7 @@ export const secondStepAction = publicAction(async (_prev: FormState, formData: 
     if (err instanceof AuthError) {
       const denial = err instanceof CredentialsSignin ? err.code : undefined;
       if (denial === "second_step_expired") redirect(TIMED_OUT);
+      backIfSomeoneElse(denial, formData);
       return wrongCode();
     }
     throw err;
@@ -69,6 +79,7 @@ export const secondStepPasskeyAction = publicAction(async (_prev: FormState, for
     if (err instanceof AuthError) {
       const denial = err instanceof CredentialsSignin ? err.code : undefined;
       if (denial === "second_step_expired") redirect(TIMED_OUT);
+      backIfSomeoneElse(denial, formData);
       return { status: "error", message: await says("passkeyNotAccepted") };
     }
     throw err;
@@ -96,7 +107,10 @@ export const continueAfterEnrolmentAction = publicAction(async (_prev: FormState
   try {
     await signIn("second-step", { code: "", redirectTo: localPath(formData.get("callbackUrl")) });
   } catch (err) {
-    if (err instanceof AuthError) redirect(TIMED_OUT);
+    if (err instanceof AuthError) {
+      backIfSomeoneElse(err instanceof CredentialsSignin ? err.code : undefined, formData);
+      redirect(TIMED_OUT);
+    }
     throw err;
   }
   return { status: "success" };
