@@ -28,7 +28,7 @@ import { signInOptions } from "@/lib/idp/sign-in-options";
 import { NoProxyIdentity, signInWithTrustedHeader, type ProxyBinding } from "@/lib/idp/trusted-header";
 import { parseAuthenticationResponse } from "@/lib/mfa/passkey-records";
 import { PasskeySignInFailed, PasskeySignInThrottled, signInWithPasskey } from "@/lib/sign-in/passkey-sign-in";
-import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
+import { CodeMissing, CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
 import { completeSecondStepWithPasskey, PasskeyNotAccepted } from "@/lib/mfa/second-step-passkey";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
@@ -36,13 +36,16 @@ import { authJsCookies } from "./auth-cookies";
 import { endReplacedSession } from "./browser-session";
 import { personAskedToConfirm } from "./reauthentication";
 import { toAuthProvider } from "./oidc-providers";
-import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
+import { CredentialsMissing, signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
 import { clearSecondStepCookie, secondStepToken, setSecondStepCookie } from "./second-step-cookie";
 import { decodeSessionToken, encodeSessionToken } from "./session-token";
 
 /** two-factor: the denial code that means "password right, now the second step" (app/(public)/login). */
 export const SECOND_STEP_DUE = "second_step";
+/** Denial codes of a post with nothing to check: no identifier or password, no code (not an attempt; the pages say what to type). */
+export const CREDENTIALS_MISSING = "credentials_missing";
+export const CODE_MISSING = "code_missing";
 
 declare module "next-auth" {
   interface User {
@@ -129,6 +132,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
             const signedIn = await signInWithPassword(identifier, password, requestMeta(req.headers));
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
+            if (err instanceof CredentialsMissing) throw new SignInDenied(CREDENTIALS_MISSING);
             if (err instanceof SignInFailed) throw new SignInDenied(denialCode(err));
             if (err instanceof SignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
             // two-factor: no session yet; the browser gets the pending step's cookie and goes to /login/two-factor.
@@ -160,6 +164,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
             if (err instanceof SignInDenied) throw err;
             if (err instanceof PasskeyNotAccepted) throw new SignInDenied("passkey_not_accepted");
             if (err instanceof WrongCode) throw new SignInDenied("wrong_code");
+            if (err instanceof CodeMissing) throw new SignInDenied(CODE_MISSING);
             if (err instanceof CodeThrottled) throw new SignInMustWait(err.retryAfterSeconds);
             if (err instanceof SecondStepExpired) {
               await clearSecondStepCookie();

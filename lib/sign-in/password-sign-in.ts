@@ -15,6 +15,9 @@
  * Which path: an identifier that is the email of a local user with a
  * password is checked here; one that belongs to a directory user, or to
  * nobody, goes to the directory when LDAP is on. Both paths are throttled.
+ *
+ * A blank identifier or an empty password is no attempt at all (CredentialsMissing): refused before
+ * any of that, the same for everyone.
  */
 import "server-only";
 import { eq } from "drizzle-orm";
@@ -35,6 +38,8 @@ import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/instance/account";
 import { findUserRow, findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "@/lib/auth/actor";
+import { Invalid, type FieldErrors } from "@/lib/errors";
+import { IDENTIFIER_REQUIRED, PASSWORD_REQUIRED } from "./sign-in-texts";
 import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 
 export const SIGN_IN_FAILED = "Invalid email or password";
@@ -65,6 +70,25 @@ export class SignInThrottled extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super(waitMessage(retryAfterSeconds));
   }
+}
+
+/**
+ * A sign-in without an identifier or without a password is not an attempt: there is nothing to check, so
+ * nothing is looked up, hashed, counted by the throttle or recorded, and everyone gets the same answer.
+ * Its field errors are named as the sign-in form's fields ("email" holds the identifier).
+ */
+export class CredentialsMissing extends Invalid {
+  constructor(fieldErrors: FieldErrors) {
+    super(Object.values(fieldErrors)[0][0], fieldErrors);
+  }
+}
+
+/** Throws CredentialsMissing when the identifier is blank or the password empty (see there). */
+export function assertCredentialsGiven(identifier: string, password: string): void {
+  const missing: FieldErrors = {};
+  if (!identifier.trim()) missing.email = [IDENTIFIER_REQUIRED];
+  if (!password) missing.password = [PASSWORD_REQUIRED];
+  if (Object.keys(missing).length > 0) throw new CredentialsMissing(missing);
 }
 
 export type SignedIn = { userId: string; sessionId: string; mustChangePassword: boolean };
@@ -118,6 +142,7 @@ export async function signInWithPassword(
   now = new Date(),
   limits: SignInLimits = config().signIn,
 ): Promise<SignedIn> {
+  assertCredentialsGiven(identifier, password);
   const options = await signInOptions();
   const source = options.ldapEnabled && options.accountId ? await ldapSourceRow(db(), options.accountId) : undefined;
   const ldap = source?.enabled ? source : undefined;
