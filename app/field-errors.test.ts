@@ -33,23 +33,25 @@ function controls(html: string, name: string): Array<{ invalid: boolean; descrip
     });
 }
 
-const CASES: Array<[string, string, (errors?: string[]) => ReactElement]> = [
+/** Each control, and the hint that always describes it after its errors (none: ""). */
+const CASES: Array<[string, string, (errors?: string[]) => ReactElement, string?]> = [
   ["a group's boxes", "auto_groups", (errors) => createElement(GroupCheckboxes, { groups: [{ id: "g1", name: "Ops" }, { id: "g2", name: "Staff" }], errors })],
   ["a box", "email_verified", (errors) => createElement(Checkbox, { name: "email_verified", label: "Email address confirmed", errors })],
-  ["the role", "role", (errors) => createElement(RoleSelect, { roles: ["user", "admin"], errors })],
+  // The chosen role's meaning is the select's hint (an option says the name only: components/users/role-select.tsx).
+  ["the role", "role", (errors) => createElement(RoleSelect, { roles: ["user", "admin"], errors }), en.team.roles.user.description],
   ["a settings select", "default_role", (errors) => createElement(Select, { label: "Default role", name: "default_role", options: [{ value: "user", label: "User" }], errors })],
 ];
 
 describe("a refused field's control says so", () => {
-  for (const [what, name, element] of CASES) {
+  for (const [what, name, element, hint = ""] of CASES) {
     it(`${what}: marked invalid and described by the message`, () => {
       const refused = controls(render(element([MESSAGE])), name);
       expect(refused.length).toBeGreaterThan(0);
-      for (const control of refused) expect(control).toEqual({ invalid: true, description: MESSAGE });
+      for (const control of refused) expect(control).toEqual({ invalid: true, description: [MESSAGE, hint].filter(Boolean).join(" ") });
     });
 
     it(`${what}: neither without an error`, () => {
-      for (const control of controls(render(element()), name)) expect(control).toEqual({ invalid: false, description: "" });
+      for (const control of controls(render(element()), name)) expect(control).toEqual({ invalid: false, description: hint });
     });
   }
 });

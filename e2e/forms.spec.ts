@@ -4,10 +4,11 @@
  * (selects and checkboxes too), and a second save (a rename only) changes
  * nothing else. Each case saves twice and reads the stored value through the API.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
 import { signIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { createInvite, invitee } from "./support/invites-api";
 import { tokenClient } from "./support/users-api";
 
 const instance = useInstance();
@@ -429,5 +430,82 @@ test("an empty name in Add User, Create Service User and Create Token is said at
     await expect(name).toBeFocused();
     await dialog.getByRole("button", { name: "Abbrechen" }).click();
   }
+  await context.close();
+});
+
+/** A fresh browser speaking English for a person who chose German: a refusal said by the page comes in German. */
+async function germanPage(browser: Browser, { owner = false } = {}): Promise<{ context: BrowserContext; de: Page }> {
+  const context = await browser.newContext({ locale: "en-US" });
+  const de = await context.newPage();
+  if (owner) await signIn(de, instance.baseURL, OWNER.email, OWNER.password);
+  await context.addCookies([{ name: "locale", value: "de", url: instance.baseURL }]);
+  return { context, de };
+}
+
+async function failedSignIns(): Promise<number> {
+  const res = await call<unknown[]>(instance, "/api/events?action=user.login.failed&from=2020-01-01", { headers: bearer(token) });
+  expect(res.status, res.text).toBe(200);
+  return res.body.length;
+}
+
+test("an empty sign-in is said at its field in the page's language, keeps the identifier, and is no failed sign-in", async ({ browser }) => {
+  const failedBefore = await failedSignIns();
+  const { context, de } = await germanPage(browser);
+  await de.goto(instance.url("/login"));
+  const identifier = de.getByLabel("E-Mail oder Benutzername");
+  const password = de.getByLabel("Passwort", { exact: true });
+  const submit = de.getByRole("button", { name: "Anmelden", exact: true });
+  await submit.click();
+  await expect(identifier).toHaveAccessibleDescription("Geben Sie Ihre E-Mail-Adresse oder Ihren Benutzernamen ein");
+  await expect(identifier).toHaveAttribute("aria-invalid", "true");
+  await expect(identifier).toBeFocused();
+  await expect(password).toHaveAccessibleDescription("Geben Sie Ihr Passwort ein");
+  // The identifier typed, the password not: said at the password, which gets the focus; the identifier stays.
+  await identifier.fill(OWNER.email);
+  await submit.click();
+  await expect(password).toBeFocused();
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(identifier).not.toHaveAttribute("aria-invalid");
+  await expect(identifier).toHaveValue(OWNER.email);
+  // A wrong password is what it was: the generic message, the password emptied, one failed sign-in on record.
+  await password.fill("not the password");
+  await submit.click();
+  await expect(de.getByRole("alert").filter({ hasText: "Passwort ist falsch" })).toBeVisible();
+  await expect(password).toHaveValue("");
+  await expect(identifier).toHaveValue(OWNER.email);
+  await expect.poll(failedSignIns).toBe(failedBefore + 1);
+  await context.close();
+});
+
+test("an empty invite acceptance is said at the password, in the page's language, and the chosen username stays", async ({ browser }) => {
+  const invite = await createInvite(tokenClient(instance, token), invitee("empty-accept"));
+  const { context, de } = await germanPage(browser);
+  await de.goto(instance.url(`/invite?token=${invite.invite_link}`));
+  const username = de.getByLabel("Benutzername");
+  await username.fill("emil.empty");
+  await de.getByRole("button", { name: "Konto anlegen" }).click();
+  const password = de.getByLabel("Passwort", { exact: true });
+  await expect(password).toHaveAccessibleDescription(/Bitte geben Sie ein Passwort ein/);
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(password).toBeFocused();
+  await expect(username).toHaveValue("emil.empty");
+  await context.close();
+});
+
+test("an empty password change is said at Current password, in the page's language, and the tokens choice stays", async ({ browser }) => {
+  const { context, de } = await germanPage(browser, { owner: true });
+  await de.goto(instance.url("/profile"));
+  await de.getByRole("button", { name: OWNER.name }).click();
+  await de.getByRole("menuitem", { name: "Passwort ändern" }).click();
+  const dialog = de.getByRole("dialog", { name: "Passwort ändern" });
+  const revoke = dialog.getByRole("checkbox", { name: /Auch meine Zugriffstokens/ });
+  await revoke.check();
+  await dialog.getByRole("button", { name: "Passwort ändern" }).click();
+  const current = dialog.getByLabel("Aktuelles Passwort");
+  await expect(current).toHaveAccessibleDescription(/Bitte geben Sie Ihr aktuelles Passwort ein/);
+  await expect(current).toHaveAttribute("aria-invalid", "true");
+  await expect(current).toBeFocused();
+  await expect(dialog.getByLabel("Neues Passwort", { exact: true })).toHaveAccessibleDescription(/Bitte geben Sie ein Passwort ein/);
+  await expect(revoke).toBeChecked();
   await context.close();
 });

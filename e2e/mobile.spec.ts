@@ -107,6 +107,44 @@ test("names without spaces, as long as they may be, wrap instead of widening a p
   await context.close();
 });
 
+/** Whether the select's chosen option, as the closed field shows it, fits between its paddings (the arrow's included). */
+async function closedTextFits(select: Locator): Promise<{ text: string; fits: boolean; overflow: string }> {
+  return select.evaluate((el: HTMLSelectElement) => {
+    const style = getComputedStyle(el);
+    const context = document.createElement("canvas").getContext("2d")!;
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const text = el.selectedOptions[0]?.text ?? "";
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return { text, fits: context.measureText(text).width <= room, overflow: style.textOverflow };
+  });
+}
+
+test("on a phone the Role field shows the chosen role whole, in English and German; a longer option ends in an ellipsis", async ({ browser }) => {
+  const seeded = await ensureSeeded();
+  const { context, page } = await ownerPage(browser, instance, { viewport: { width: 390, height: 844 } });
+  for (const [locale, addUser, role] of [
+    ["en", "Add User", "Role"],
+    ["de", "Benutzer hinzufügen", "Rolle"],
+  ] as const) {
+    await context.addCookies([{ name: "locale", value: locale, url: instance.baseURL }]);
+    await page.goto(instance.url("/team/users"));
+    await page.getByRole("button", { name: addUser, exact: true }).first().click();
+    const field = page.getByRole("dialog").getByLabel(role, { exact: true });
+    for (const value of ["user", "auditor", "admin"]) {
+      await field.selectOption(value);
+      const shown = await closedTextFits(field);
+      expect(shown.fits, `${locale}: "${shown.text}" is cut in the closed Role field`).toBe(true);
+    }
+    // What the chosen role may do is said under it.
+    await expect(field).toHaveAccessibleDescription(locale === "en" ? /Manages people/ : /Verwaltet Personen/);
+    // A user's page: their role whole; every select ends a too-long option in "…" (app/globals.css).
+    await page.goto(instance.url(`/team/users/${seeded.userId}`));
+    const theirs = await closedTextFits(page.locator("#field-role"));
+    expect(theirs, `${locale}: the user's page`).toEqual({ text: locale === "en" ? "Admin" : "Administrator", fits: true, overflow: "ellipsis" });
+  }
+  await context.close();
+});
+
 test("on a phone the settings tabs are one row that scrolls sideways, the active tab in view, every tab reachable by keyboard", async ({ browser }) => {
   await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { theme: "dark", viewport: { width: 360, height: 740 } });

@@ -106,6 +106,28 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
   await context.close();
 });
 
+test("an empty code is said at the code field, which gets the focus, and is no failed code", async ({ browser }) => {
+  const failedCodes = async () => {
+    const res = await api.get<unknown[]>("/api/events?action=mfa.code.failed&from=2020-01-01");
+    expect(res.status, res.text).toBe(200);
+    return res.body.length;
+  };
+  const before = await failedCodes();
+  const { context, page } = await freshPage(browser);
+  await passwordStep(page, person.email, person.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  const field = page.getByLabel("Authentication code");
+  for (let i = 0; i < 3; i++) {
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect(field).toHaveAccessibleDescription(/Enter the code from your authenticator app or a recovery code/);
+    await expect(field).toHaveAttribute("aria-invalid", "true");
+    await expect(field).toBeFocused();
+  }
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  expect(await failedCodes()).toBe(before);
+  await context.close();
+});
+
 test("sign in with the password and a code from the app", async ({ browser }) => {
   const { context, page } = await freshPage(browser);
   await passwordStep(page, person.email, person.password);

@@ -12,6 +12,7 @@ import { useServerForm } from "@/components/ui/use-server-form";
  * Email or username, and password (usernames: everyone has a username, and
  * LDAP users sign in with their directory username). The field keeps the
  * name "email": the server decides whom the identifier names.
+ * An empty field is said there by the server (noValidate), in the page's language; it is not an attempt.
  */
 export function LoginForm({
   email,
@@ -31,7 +32,7 @@ export function LoginForm({
   const state = form.state;
   const t = useTranslations("signIn");
   return (
-    <form {...form.formProps} className="space-y-4">
+    <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
       <TextField
@@ -45,8 +46,9 @@ export function LoginForm({
         required
         readOnly={identifierFixed}
         defaultValue={identifierFixed ? email : (form.values?.email ?? email)}
+        errors={state.fieldErrors?.email}
       />
-      <PasswordField label={t("password")} name="password" autoComplete="current-password" required />
+      <PasswordField label={t("password")} name="password" autoComplete="current-password" required errors={state.fieldErrors?.password} />
       <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("signingIn")}>
         {t("submit")}
       </SubmitButton>

@@ -11,14 +11,15 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import type { Role } from "@/lib/db/schema";
 import { NAME_MAX_LENGTH } from "@/lib/users/fields";
+import { RoleSelect } from "@/components/users/role-select";
 
 /** What each role means for a service user, whose only way in is the API. */
 const SERVICE_ROLES = ["user", "auditor", "admin"] as const satisfies readonly Role[];
+type ServiceRole = (typeof SERVICE_ROLES)[number];
 
 function CreateServiceUserForm({ onCancel }: { onCancel: () => void }) {
   const form = useServerForm(createServiceUserAction);
   const t = useTranslations("serviceUsersPage");
-  const team = useTranslations("team");
   const col = useTranslations("columns");
   const common = useTranslations("common");
   const state = form.state;
@@ -27,25 +28,7 @@ function CreateServiceUserForm({ onCancel }: { onCancel: () => void }) {
     <form {...form.formProps} className="space-y-4" noValidate>
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField label={col("name")} name="name" required placeholder={t("namePlaceholder")} hint={common("upToCharacters", { max: NAME_MAX_LENGTH })} defaultValue={state.values?.name} errors={errors.name} />
-      <div>
-        <label htmlFor="field-role" className="block text-sm font-medium text-slate-900">
-          {col("role")}
-        </label>
-        <select
-          id="field-role"
-          name="role"
-          defaultValue={state.values?.role ?? "user"}
-          aria-invalid={errors.role?.length ? true : undefined}
-          className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
-        >
-          {SERVICE_ROLES.map((role) => (
-            <option key={role} value={role}>
-              {team(`roles.${role}.name`)} — {t(`roleMeaning.${role}`)}
-            </option>
-          ))}
-        </select>
-        {errors.role?.length ? <p className="mt-1 text-sm text-red-600">{errors.role.join(" ")}</p> : null}
-      </div>
+      <RoleSelect roles={[...SERVICE_ROLES]} defaultValue={state.values?.role} errors={errors.role} meaning={(role) => t(`roleMeaning.${role as ServiceRole}`)} />
       <p className="text-sm text-slate-600">{t("createNote")}</p>
       <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={t("creating")}>{t("createSubmit")}</FormActions>
     </form>

@@ -52,6 +52,20 @@ async function attempt(email: string, password: string, ip = "198.51.100.1"): Pr
   return { status: res.status, body: await res.text(), headers };
 }
 
+test("a post with the password or the email left empty is no attempt: the same answer for everyone, nothing counted", async () => {
+  // From the address the next tests use: had these counted, Bob's first wrong password there would wait,
+  // and the Activity log would hold more than the next tests' reasons.
+  for (let i = 0; i < 8; i++) {
+    const known = await attempt(bob.email, "");
+    expect(await attempt("nobody-at-all@example.com", "")).toEqual(known);
+    expect(await attempt("", "some password")).toEqual(known);
+    expect(known.status).toBe(302);
+    expect(known.headers.location).toMatch(/\/login\?error=CredentialsSignin&code=credentials_missing$/);
+  }
+  const failed = await call(instance, "/api/events?action=user.login.failed&limit=100", { headers: bearer(token) });
+  expect(failed.body).toEqual([]);
+});
+
 test("unknown and known emails get the same answers, for wrong passwords and once they must wait", async () => {
   const known: Raw[] = [];
   const unknown: Raw[] = [];

@@ -32,7 +32,8 @@ import { ACCESS_MINUTES, REFRESH_DAYS } from "@/lib/applications/form-input";
 import { ROLES } from "@/lib/db/schema";
 import { GRANTABLE_ROLES } from "@/lib/idp/schemas";
 import { ROLE_DESCRIPTION_MAX } from "@/lib/roles/schemas";
-import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN } from "@/lib/mfa/proof-texts";
+import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, STEP_CODE_REQUIRED } from "@/lib/mfa/proof-texts";
+import { IDENTIFIER_REQUIRED } from "@/lib/sign-in/sign-in-texts";
 
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
@@ -245,6 +246,8 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Set up a second factor first.": { key: "setUpFactorFirst" },
   "That code is not right.": { key: "codeWrong" },
   [CODE_REQUIRED]: { key: "codeFromAppRequired" },
+  [STEP_CODE_REQUIRED]: { key: "stepCodeRequired" },
+  [IDENTIFIER_REQUIRED]: { key: "signInIdentifierRequired" },
   [SIGN_IN_AGAIN]: { key: "signInAgainForFactors", params: { minutes: RECENT_SIGN_IN_MINUTES } },
   "You can't see other users' tokens": { key: "cannotSeeOthersTokens" },
   // sign-in settings' fields by their labels, and their limits

@@ -3,7 +3,7 @@ import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
 import { db } from "@/lib/db/database";
-import { mfaPendingSteps, mfaRecoveryCodes, mfaTotp, sessions } from "@/lib/db/schema";
+import { activityEvents, mfaPendingSteps, mfaRecoveryCodes, mfaTotp, sessions } from "@/lib/db/schema";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { Forbidden } from "@/lib/errors";
 import { createGroup } from "@/lib/groups/groups";
@@ -19,7 +19,7 @@ import { resetTwoFactor } from "./admin";
 import { confirmTotpSetup, startTotpSetup } from "./factors";
 import { updateSecurityPolicy } from "./policy";
 import { mfaSummary } from "./records";
-import { CodeThrottled, completeSecondStep, confirmEnrolment, SecondStepExpired, SecondStepRequired, startEnrolment, WrongCode } from "./second-step";
+import { CodeMissing, CodeThrottled, completeSecondStep, confirmEnrolment, SecondStepExpired, SecondStepRequired, startEnrolment, WrongCode } from "./second-step";
 import { totpCode } from "./totp";
 
 const PASSWORD = "a long and unusual passphrase";
@@ -111,6 +111,21 @@ describe("the second step", () => {
     await expect(completeSecondStep(step.token, totpCode(secret, later), from(user), later, LIMITS)).resolves.toMatchObject({ userId: user.id });
   });
 
+  it("takes an empty code as no attempt: said at the field, not counted, not recorded", async () => {
+    const { user, secret } = await userWithTotp();
+    const step = await passwordStep(user, at(1500));
+    const events = async () => (await db().select().from(activityEvents).where(eq(activityEvents.action, "mfa.code.failed"))).length;
+    const failedBefore = await events();
+    for (let i = 0; i < 10; i++) {
+      const error = await completeSecondStep(step.token, i % 2 ? "" : "   ", from(user), at(1501 + i), LIMITS).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CodeMissing);
+      expect((error as CodeMissing).fieldErrors).toEqual({ code: ["Enter the code from your authenticator app or a recovery code"] });
+    }
+    expect(await events()).toBe(failedBefore);
+    // Ten empty submits past the five free tries: the right code is not made to wait.
+    await expect(completeSecondStep(step.token, totpCode(secret, at(1512)), from(user), at(1512), LIMITS)).resolves.toMatchObject({ userId: user.id });
+  });
+
   it("counts codes sent all at once before any is checked: a burst gets the free tries, from one address or many", async () => {
     const { user, secret } = await userWithTotp();
     const now = at(1000);
@@ -169,6 +184,7 @@ describe("enforcement", () => {
     const { secret } = await startEnrolment(step.token, at(11));
     // Reloading the set-up page shows the same secret.
     expect((await startEnrolment(step.token, at(12))).secret).toBe(secret);
+    await expect(confirmEnrolment(step.token, "", from(owner), at(13), LIMITS)).rejects.toThrow(new CodeMissing("Enter the code from your authenticator app"));
     await expect(confirmEnrolment(step.token, totpCode(secret, at(13)) === "123456" ? "654321" : "123456", from(owner), at(13), LIMITS)).rejects.toThrow(WrongCode);
     const codes = await confirmEnrolment(step.token, totpCode(secret, at(14)), from(owner), at(14), LIMITS);
     expect(codes).toHaveLength(10);

@@ -28,11 +28,13 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaPendingSteps, mfaTotp, users, type Role } from "@/lib/db/schema";
 import { notThePerson, recordNotThePerson } from "@/lib/sessions/only-person";
+import { Invalid } from "@/lib/errors";
 import { createSession } from "@/lib/sessions/sessions";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { consumeRecoveryCode, looksLikeRecoveryCode, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
 import { hasFactor, mfaSummary, openTotpSecret, sealTotpSecret, totpRow } from "./records";
 import { mustUseTwoFactor } from "./policy";
+import { CODE_REQUIRED, STEP_CODE_REQUIRED } from "./proof-texts";
 import { acceptedTotpStep, looksLikeTotpCode, totpUri } from "./totp";
 
 export const SECOND_STEP_TTL_MS = 5 * 60_000;
@@ -61,6 +63,20 @@ export class WrongCode extends Error {
   constructor() {
     super(WRONG_CODE);
   }
+}
+
+/**
+ * No code typed: not an attempt. Nothing is checked, counted by the throttle or recorded; said at the
+ * form's "code" field.
+ */
+export class CodeMissing extends Invalid {
+  constructor(message: string = STEP_CODE_REQUIRED) {
+    super(message, { code: [message] });
+  }
+}
+
+function assertCodeGiven(code: string, message?: string): void {
+  if (!code.trim()) throw new CodeMissing(message);
 }
 
 export class CodeThrottled extends Error {
@@ -215,6 +231,7 @@ export async function completeSecondStep(
   await refuseSomeoneElse(found, onlyPerson, meta, now);
   if (found.verifiedAt) return finish(token, meta, now, null);
   if (found.enrol) throw new SecondStepExpired();
+  assertCodeGiven(code);
 
   const keys = await admitStepAttempt(found, meta, now, limits);
   return proveStep(token, keys, meta, now, async (tx, row, person) => {
@@ -379,6 +396,7 @@ export async function finishEnrolledStep(tx: Tx, row: PendingRow, label: string,
 export async function confirmEnrolment(token: string, code: string, meta: RequestMeta, now = new Date(), limits: SignInLimits = config().signIn): Promise<string[]> {
   const found = await pendingRow(db(), token, now);
   if (!found?.enrol || found.verifiedAt) throw new SecondStepExpired();
+  assertCodeGiven(code, CODE_REQUIRED);
   const keys = await admitStepAttempt(found, meta, now, limits);
   const codes = await writeSystem(async (tx) => {
     const row = await pendingRow(tx, token, now);

@@ -42,6 +42,8 @@ export function isCommonPassword(password: string): boolean {
 /** The schema for any password a person chooses (setup, invite, change, reset): length and the common list. */
 export const newPasswordSchema = z
   .string({ error: (issue) => (issue.input === undefined || issue.input === null ? "Password is required" : "Password must be text") })
+  // An empty field is said as such (a form sent without one), not as too short.
+  .min(1, { error: "Password is required", abort: true })
   .min(PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`)
   .refine((p) => !isCommonPassword(p), TOO_COMMON);

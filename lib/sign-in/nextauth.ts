@@ -28,7 +28,7 @@ import { signInOptions } from "@/lib/idp/sign-in-options";
 import { NoProxyIdentity, signInWithTrustedHeader, type ProxyBinding } from "@/lib/idp/trusted-header";
 import { parseAuthenticationResponse } from "@/lib/mfa/passkey-records";
 import { PasskeySignInFailed, PasskeySignInThrottled, signInWithPasskey } from "@/lib/sign-in/passkey-sign-in";
-import { CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
+import { CodeMissing, CodeThrottled, completeSecondStep, SecondStepExpired, SecondStepRequired, WrongCode } from "@/lib/mfa/second-step";
 import { completeSecondStepWithPasskey, PasskeyNotAccepted } from "@/lib/mfa/second-step-passkey";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
@@ -38,13 +38,16 @@ import { NOT_THE_PERSON, NotThePerson } from "@/lib/sessions/only-person";
 import { authJsCallbackUrl } from "./interaction-callback";
 import { personAskedToConfirm } from "./reauthentication";
 import { toAuthProvider } from "./oidc-providers";
-import { signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
+import { CredentialsMissing, signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
 import { clearSecondStepCookie, secondStepToken, setSecondStepCookie } from "./second-step-cookie";
 import { decodeSessionToken, encodeSessionToken } from "./session-token";
 
 /** two-factor: the denial code that means "password right, now the second step" (app/(public)/login). */
 export const SECOND_STEP_DUE = "second_step";
+/** Denial codes of a post with nothing to check: no identifier or password, no code (not an attempt; the pages say what to type). */
+export const CREDENTIALS_MISSING = "credentials_missing";
+export const CODE_MISSING = "code_missing";
 
 declare module "next-auth" {
   interface User {
@@ -140,6 +143,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
             const signedIn = await signInWithPassword(identifier, password, requestMeta(req.headers), undefined, undefined, await onlyPersonFor(credentials, req));
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
+            if (err instanceof CredentialsMissing) throw new SignInDenied(CREDENTIALS_MISSING);
             if (err instanceof NotThePerson) throw new SignInDenied(NOT_THE_PERSON);
             if (err instanceof SignInFailed) throw new SignInDenied(denialCode(err));
             if (err instanceof SignInThrottled) throw new SignInMustWait(err.retryAfterSeconds);
@@ -176,6 +180,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
             if (err instanceof NotThePerson) throw new SignInDenied(NOT_THE_PERSON);
             if (err instanceof PasskeyNotAccepted) throw new SignInDenied("passkey_not_accepted");
             if (err instanceof WrongCode) throw new SignInDenied("wrong_code");
+            if (err instanceof CodeMissing) throw new SignInDenied(CODE_MISSING);
             if (err instanceof CodeThrottled) throw new SignInMustWait(err.retryAfterSeconds);
             if (err instanceof SecondStepExpired) {
               await clearSecondStepCookie();

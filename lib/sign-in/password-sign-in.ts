@@ -16,6 +16,9 @@
  * password is checked here; one that belongs to a directory user, or to
  * nobody, goes to the directory when LDAP is on. Both paths are throttled.
  *
+ * A blank identifier or an empty password is no attempt at all (CredentialsMissing): refused before
+ * any of that, the same for everyone.
+ *
  * On the "confirm it's you" page (`onlyPerson`: lib/sessions/only-person.ts) a right password, local or the
  * directory's, for anyone but the person asked ends in NotThePerson: no session, no second step. A right password
  * is not a guess: the throttle forgets the attempt as it does for any right password, so the person trying again
@@ -41,6 +44,8 @@ import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/instance/account";
 import { findUserRow, findUserRowsByIdentifier, openIdentity, userLabel } from "@/lib/users/records";
 import type { RequestMeta } from "@/lib/auth/actor";
+import { Invalid, type FieldErrors } from "@/lib/errors";
+import { IDENTIFIER_REQUIRED, PASSWORD_REQUIRED } from "./sign-in-texts";
 import { admitAttempt, attemptKeys, recordSignInSuccess, type Admission, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 
 export const SIGN_IN_FAILED = "Invalid email or password";
@@ -71,6 +76,25 @@ export class SignInThrottled extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super(waitMessage(retryAfterSeconds));
   }
+}
+
+/**
+ * A sign-in without an identifier or without a password is not an attempt: there is nothing to check, so
+ * nothing is looked up, hashed, counted by the throttle or recorded, and everyone gets the same answer.
+ * Its field errors are named as the sign-in form's fields ("email" holds the identifier).
+ */
+export class CredentialsMissing extends Invalid {
+  constructor(fieldErrors: FieldErrors) {
+    super(Object.values(fieldErrors)[0][0], fieldErrors);
+  }
+}
+
+/** Throws CredentialsMissing when the identifier is blank or the password empty (see there). */
+export function assertCredentialsGiven(identifier: string, password: string): void {
+  const missing: FieldErrors = {};
+  if (!identifier.trim()) missing.email = [IDENTIFIER_REQUIRED];
+  if (!password) missing.password = [PASSWORD_REQUIRED];
+  if (Object.keys(missing).length > 0) throw new CredentialsMissing(missing);
 }
 
 export type SignedIn = { userId: string; sessionId: string; mustChangePassword: boolean };
@@ -126,6 +150,7 @@ export async function signInWithPassword(
   /** The only person this sign-in may be: an app asked them to confirm it's them (lib/sessions/only-person.ts). */
   onlyPerson?: string,
 ): Promise<SignedIn> {
+  assertCredentialsGiven(identifier, password);
   const options = await signInOptions();
   const source = options.ldapEnabled && options.accountId ? await ldapSourceRow(db(), options.accountId) : undefined;
   const ldap = source?.enabled ? source : undefined;

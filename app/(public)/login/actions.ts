@@ -4,6 +4,8 @@ import { publicAction } from "@/lib/forms/server-action";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { SECOND_STEP_DUE, signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
+import { assertCredentialsGiven, CredentialsMissing } from "@/lib/sign-in/password-sign-in";
+import { formStateFromError } from "@/lib/forms/action-errors";
 import { signOutBrowser } from "@/lib/sign-in/sign-out-browser";
 import type { FormState } from "@/lib/forms/form-state";
 import { providerDiscovery } from "@/lib/idp/discovery";
@@ -14,13 +16,17 @@ import { localPath } from "@/lib/http/local-path";
 
 export const signInAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const email = String(formData.get("email") ?? "");
+  const password = String(formData.get("password") ?? "");
   try {
+    // Said at the fields before Auth.js is asked (which would refuse the same, without the fields).
+    assertCredentialsGiven(email, password);
     await signIn("credentials", {
       email,
-      password: String(formData.get("password") ?? ""),
+      password,
       redirectTo: localPath(formData.get("callbackUrl")),
     });
   } catch (err) {
+    if (err instanceof CredentialsMissing) return formStateFromError(err, { email }, ["password"]);
     // Success throws Next's redirect, which must propagate; only Auth.js errors are a failed sign-in.
     if (err instanceof SignInMustWait) {
       return { status: "error", message: await waitMessage(err.retryAfterSeconds), values: { email } };

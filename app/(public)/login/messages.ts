@@ -5,6 +5,7 @@
  * Said in the reader's language (messages: publicPages.signInProblems).
  */
 import { getTranslations } from "next-intl/server";
+import { CREDENTIALS_MISSING } from "@/lib/sign-in/nextauth";
 import { sayMessage } from "@/lib/errors";
 import { REFUSAL_REASONS, refusalRef, type RefusalReason } from "@/lib/idp/external-sign-in";
 import { NOT_THE_PERSON } from "@/lib/sessions/only-person";
@@ -20,6 +21,8 @@ export async function credentialsMessage(code: string | undefined, usernames: bo
   // The form's own action says exactly how long (SignInMustWait carries it); a bare code can't.
   if (code === "rate_limited") return t("rateLimited");
   if (code === "passkey_failed") return t("passkeyFailed");
+  // Posted straight to Auth.js with a field left empty (the form's action says it at the field).
+  if (code === CREDENTIALS_MISSING) return t("credentialsMissing");
   if (code === "directory_unavailable") return t("directoryUnavailable");
   if (code === NOT_THE_PERSON) return t("notThePerson");
   if (code?.startsWith("refused_")) {

@@ -4,14 +4,14 @@ import { publicAction } from "@/lib/forms/server-action";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
+import { CODE_MISSING, signIn, SignInMustWait } from "@/lib/sign-in/nextauth";
 import { getTranslations } from "next-intl/server";
 import { waitMessage } from "../messages";
 import { secondStepToken } from "@/lib/sign-in/second-step-cookie";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
-import { CodeThrottled, confirmEnrolment, SecondStepExpired, WrongCode } from "@/lib/mfa/second-step";
+import { CodeMissing, CodeThrottled, confirmEnrolment, SecondStepExpired, WrongCode } from "@/lib/mfa/second-step";
 import { PasskeyNotAccepted, secondStepPasskeyOptions } from "@/lib/mfa/second-step-passkey";
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
 import { ENROLMENT_TOOK_TOO_LONG, finishEnrolmentPasskey, startEnrolmentPasskey } from "@/lib/mfa/second-step-enrol-passkey";
@@ -48,6 +48,7 @@ export const secondStepAction = publicAction(async (_prev: FormState, formData: 
       const denial = err instanceof CredentialsSignin ? err.code : undefined;
       if (denial === "second_step_expired") redirect(TIMED_OUT);
       backIfSomeoneElse(denial, formData);
+      if (denial === CODE_MISSING) return formStateFromError(new CodeMissing(), undefined, ["code"]);
       return wrongCode();
     }
     throw err;
@@ -98,6 +99,7 @@ export const confirmEnrolmentAction = publicAction(async (_prev: FormState, form
     if (err instanceof SecondStepExpired) redirect(TIMED_OUT);
     if (err instanceof CodeThrottled) return { status: "error", message: err.message };
     if (err instanceof WrongCode) return wrongCode();
+    if (err instanceof CodeMissing) return formStateFromError(err, undefined, ["code"]);
     throw err;
   }
 });
