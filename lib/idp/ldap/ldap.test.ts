@@ -7,7 +7,7 @@ import net from "node:net";
 import { openIdpSubject } from "@/lib/db/idp-subject";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, startSlapd, type Slapd } from "@/e2e/support/slapd";
-import { SignInFailed, SignInRefused, SignInUnavailable, signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { CredentialsMissing, SignInFailed, SignInRefused, SignInUnavailable, signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
 import { completeSecondStep, SecondStepRequired } from "@/lib/mfa/second-step";
 import { totpCode } from "@/lib/mfa/totp";
@@ -132,8 +132,10 @@ describe("directory sign-in on the normal form", () => {
     await saveLdapSource(owner, settings(), META);
     // With dora's own password: a wildcard or an injected clause must not find her (or anyone).
     for (const typed of ["*", "d*", "dora*", "dora)(uid=*", "*)(|(uid=*", "dora\\", "dora\u0000"]) await refused(typed, LDAP_PEOPLE.dora.password);
-    // An empty password would be an anonymous bind, which servers accept.
-    await refused("dora", "");
+    // An empty password would be an anonymous bind, which servers accept: it never gets as far as the directory
+    // (no attempt at all: lib/sign-in/password-sign-in.ts), and one of spaces reaches it and is refused.
+    await expect(signInWithPassword("dora", "", META)).rejects.toBeInstanceOf(CredentialsMissing);
+    await refused("dora", "   ");
   });
 
   it("gives a wrong directory password, an unknown name and a wrong local password the same message", async () => {
