@@ -87,7 +87,9 @@ const entryLookup = perTransaction(
       .select({
         scopeId: searchScopes.id,
         entryId: searchEntries.id,
-        inRecent: sql<boolean | number>`EXISTS (SELECT 1 FROM ${searchRecentTerms} WHERE ${searchRecentTerms.entryId} = ${searchEntries.id})`,
+        // Asked only of an entry that exists: for none (a new entity), a plan made while the recent table was
+        // small scans all of it looking for NULL (PostgreSQL; measured 0.3 ms a create at 100k users).
+        inRecent: sql<boolean | number>`CASE WHEN ${searchEntries.id} IS NULL THEN 0 = 1 ELSE EXISTS (SELECT 1 FROM ${searchRecentTerms} WHERE ${searchRecentTerms.entryId} = ${searchEntries.id}) END`,
       })
       .from(searchScopes)
       .leftJoin(searchEntries, and(eq(searchEntries.scopeId, searchScopes.id), eq(searchEntries.entityId, sql.placeholder("entityId"))))
