@@ -5,7 +5,8 @@
  * fails leaves no rows; the row counts are checked before it commits), with
  * every value as the application holds it (Drizzle maps each dialect's storage:
  * times, booleans, JSON), so activity events keep their seq, prev_hash and hash
- * and the chain verifies on the target. Then the row counts are compared.
+ * and the chain verifies on the target. Then the row counts are compared, and
+ * the copy is vacuumed and analysed (statistics for the planner from the start).
  *
  * The target is migrated first, under the same advisory lock a starting
  * replica takes (lib/db/postgres.ts), so a server started on it meanwhile waits
@@ -189,6 +190,12 @@ export async function copyToPostgres(
       return done;
     });
     log(`Row counts match in all ${copied.length} tables.`);
+    // Still under the lock, so a server started meanwhile begins with them: the planner's statistics of the copied
+    // tables (none until autovacuum gets round to them, so its first plans guess) and their visibility map (a bulk
+    // load left every row's hint bits to be set by the first reads). Without it, autovacuum works through the
+    // whole copy while the first requests are served (measured at 100,000 users: docs/benchmarks.md round 25).
+    await client.query("VACUUM (ANALYZE)");
+    log("Vacuumed and analysed the copied tables.");
     return copied;
   } finally {
     await client.end();
