@@ -158,6 +158,16 @@ const postingInserts = perTransaction((): Record<PostingTable, PostingInsert> | 
   return { main: prepare(TABLE_NAMES.main), recent: prepare(TABLE_NAMES.recent) };
 });
 
+/**
+ * On PostgreSQL, one kept statement per table whatever the number of terms (the terms as one array): parsed and
+ * planned once per pooled connection, where a multi-row VALUES was built by Drizzle and planned afresh for every entity.
+ */
+const pgPostingInsert = (table: PostingTable) =>
+  perTransactionSql<never>(
+    `INSERT INTO ${TABLE_NAMES[table]} (scope_id, term, entry_id) SELECT $1::integer, t, $2::integer FROM unnest($3::bigint[]) AS t ON CONFLICT DO NOTHING`,
+  );
+const pgPostingInserts: Record<PostingTable, ReturnType<typeof pgPostingInsert>> = { main: pgPostingInsert("main"), recent: pgPostingInsert("recent") };
+
 async function insertTerms(tx: Tx, table: PostingTable, scopeId: number, entryId: number, terms: number[]): Promise<void> {
   if (terms.length === 0) return;
   // A merge soon moves them on (nudged after commit: a rolled-back write leaves nothing to merge).
@@ -169,11 +179,7 @@ async function insertTerms(tx: Tx, table: PostingTable, scopeId: number, entryId
     return;
   }
   if (dialect() === "postgres") {
-    // One named statement whatever the number of terms (the terms as one array): parsed and planned once per
-    // pooled connection, where a multi-row VALUES was built by Drizzle and planned afresh for every entity.
-    const text = `INSERT INTO ${TABLE_NAMES[table]} (scope_id, term, entry_id) SELECT $1::integer, t, $2::integer FROM unnest($3::bigint[]) AS t ON CONFLICT DO NOTHING`;
-    const client = (tx as unknown as { $client: { query(config: { name: string; text: string; values: unknown[] }): Promise<unknown> } }).$client;
-    await client.query({ name: `latchkey_postings_${table}`, text, values: [scopeId, entryId, terms] });
+    await pgPostingInserts[table](tx).rows([scopeId, entryId, terms]);
     return;
   }
   await tx

@@ -100,8 +100,9 @@ export type KeptSql<R> = { rows(values: readonly unknown[]): Promise<R[]> };
 
 /**
  * A statement Drizzle's builder can't write (e.g. an INSERT … SELECT of some of a table's columns: its
- * insert-select wants every one), in SQL both dialects speak, kept per unit-of-work tx like the rest:
- * better-sqlite3's own statement on SQLite's writer, a named statement on PostgreSQL. Its parameters
+ * insert-select wants every one, or PostgreSQL's unnest of an array), in the SQL of the dialects that run it,
+ * kept per unit-of-work tx like the rest: better-sqlite3's own statement on SQLite's writer, a named statement
+ * on PostgreSQL (built at its first run, so one only PostgreSQL runs is never prepared on SQLite). Its parameters
  * are $1, $2, … each once and in order (SQLite gets them as ?). Inside the unit of work that owns tx,
  * as perTransaction.
  */
