@@ -9,7 +9,7 @@ import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, engine } from "@/lib/db/database";
-import { accounts, activityEvents, users, type Role } from "@/lib/db/schema";
+import { accounts, activityEvents, mailSettings, users, type Role } from "@/lib/db/schema";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
 import { sealEmail, sealName, sealUsername } from "@/lib/users/records";
 import { indexUser } from "@/lib/users/search-source";
@@ -30,6 +30,11 @@ export async function createAccount(): Promise<string> {
     await tx.insert(accounts).values({ id });
   });
   return id;
+}
+
+/** Settings → Email's public address of the account, written straight in: the relying party for passkeys (PUBLIC_URL would win over it). */
+export async function setPublicAddress(accountId: string, publicUrl: string): Promise<void> {
+  await writeSystem((tx) => tx.insert(mailSettings).values({ accountId, publicUrl, updatedAt: new Date() }));
 }
 
 export type TestUser = { id: string; accountId: string; email: string; name: string; username: string; role: Role };

@@ -9,12 +9,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SignInLimits } from "@/lib/config";
-import { writeSystem } from "@/lib/data/unit-of-work";
-import { mailSettings } from "@/lib/db/schema";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { passwordlessOptions, signInWithPasskey } from "@/lib/sign-in/passkey-sign-in";
 import { changeOwnPassword } from "@/lib/users/password";
-import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { createAccount, createUser, META, setPublicAddress, startSession } from "@/test/factories";
 import { softwarePasskey } from "@/test/software-authenticator";
 import { parseAuthenticationResponse } from "./passkey-records";
 import { finishPasskeyRegistration, startPasskeyRegistration } from "./passkeys";
@@ -26,7 +24,7 @@ const LIMITS: SignInLimits = { freeAttempts: 5, delaySeconds: 60, maxDelaySecond
 let accountId: string;
 beforeAll(async () => {
   accountId = await createAccount();
-  await writeSystem((tx) => tx.insert(mailSettings).values({ accountId, publicUrl: ORIGIN, updatedAt: new Date() }));
+  await setPublicAddress(accountId, ORIGIN);
   await resetRateLimits();
 });
 

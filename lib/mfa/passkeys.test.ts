@@ -13,12 +13,11 @@ import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
 import { db } from "@/lib/db/database";
-import { mailSettings, mfaPasskeys, sessions } from "@/lib/db/schema";
-import { writeSystem } from "@/lib/data/unit-of-work";
+import { mfaPasskeys, sessions } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
-import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, type TestUser } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, setPublicAddress, startSession, type TestUser, updateUserRow } from "@/test/factories";
 import { softwarePasskey, type SoftwarePasskey } from "@/test/software-authenticator";
 import { resetTwoFactor } from "./admin";
 import { parseAuthenticationResponse } from "./passkey-records";
@@ -41,7 +40,7 @@ beforeAll(async () => {
   await expect(startPasskeyRegistration(early, { password: PASSWORD }, META)).rejects.toThrow(/PUBLIC_URL/);
   expect((await ownPasskeys(early)).available).toBe(false);
   // Settings → Email's public address (PUBLIC_URL would win over it).
-  await writeSystem((tx) => tx.insert(mailSettings).values({ accountId, publicUrl: ORIGIN, updatedAt: new Date() }));
+  await setPublicAddress(accountId, ORIGIN);
 });
 
 const addresses = new Map<string, RequestMeta>();

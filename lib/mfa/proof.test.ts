@@ -7,13 +7,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { mailSettings } from "@/lib/db/schema";
 import { Invalid, PreconditionFailed, RateLimited } from "@/lib/errors";
 import { endOtherSessions } from "@/lib/sessions/revoke";
 import { resetUserPassword } from "@/lib/users/access-control";
 import { changeOwnPassword } from "@/lib/users/password";
 import { softwarePasskey } from "@/test/software-authenticator";
-import { createAccount, createUser, lastEvent, META, startSession } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, setPublicAddress, startSession } from "@/test/factories";
 import { confirmTotpSetup, regenerateRecoveryCodes, startTotpSetup } from "./factors";
 import { finishPasskeyRegistration, startPasskeyRegistration } from "./passkeys";
 import { RECENT_SIGN_IN_MINUTES } from "./proof";
@@ -27,7 +26,7 @@ const ORIGIN = "https://team.example.com";
 let accountId: string;
 beforeAll(async () => {
   accountId = await createAccount();
-  await writeSystem((tx) => tx.insert(mailSettings).values({ accountId, publicUrl: ORIGIN, updatedAt: new Date() }));
+  await setPublicAddress(accountId, ORIGIN);
 });
 
 const fieldErrorsOf = (e: unknown) => (e instanceof Invalid ? e.fieldErrors : e);

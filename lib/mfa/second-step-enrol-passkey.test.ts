@@ -10,13 +10,12 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
-import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { mailSettings, mfaPasskeys, sessions } from "@/lib/db/schema";
+import { mfaPasskeys, sessions } from "@/lib/db/schema";
 import { Invalid, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
-import { createAccount, createUser, lastEvent, META, startSession, type TestUser } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, setPublicAddress, startSession, type TestUser } from "@/test/factories";
 import { softwarePasskey } from "@/test/software-authenticator";
 import { parseAuthenticationResponse } from "./passkey-records";
 import { updateSecurityPolicy } from "./policy";
@@ -33,7 +32,7 @@ let accountId: string;
 beforeAll(async () => {
   accountId = await createAccount();
   const owner = await createUser(accountId, { role: "owner", password: PASSWORD });
-  await writeSystem((tx) => tx.insert(mailSettings).values({ accountId, publicUrl: ORIGIN, updatedAt: new Date() }));
+  await setPublicAddress(accountId, ORIGIN);
   await updateSecurityPolicy(await startSession(owner), { require_for: "everyone", grace_days: 0 }, META, new Date(Date.now() - 60_000));
 });
 

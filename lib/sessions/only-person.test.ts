@@ -8,9 +8,8 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
-import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { mailSettings, mfaPendingSteps, sessions } from "@/lib/db/schema";
+import { mfaPendingSteps, sessions } from "@/lib/db/schema";
 import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
 import { parseAuthenticationResponse } from "@/lib/mfa/passkey-records";
 import { finishPasskeyRegistration, startPasskeyRegistration } from "@/lib/mfa/passkeys";
@@ -18,7 +17,7 @@ import { completeSecondStep, SecondStepRequired } from "@/lib/mfa/second-step";
 import { totpCode } from "@/lib/mfa/totp";
 import { PasskeySignInFailed, passwordlessOptions, signInWithPasskey } from "@/lib/sign-in/passkey-sign-in";
 import { SignInFailed, SignInThrottled, signInWithPassword } from "@/lib/sign-in/password-sign-in";
-import { createAccount, createUser, lastEvent, META, startSession, type TestUser } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, setPublicAddress, startSession, type TestUser } from "@/test/factories";
 import { softwarePasskey } from "@/test/software-authenticator";
 import { NotThePerson } from "./only-person";
 
@@ -31,7 +30,7 @@ let accountId: string;
 beforeAll(async () => {
   accountId = await createAccount();
   // A public address (Settings → Email): the relying party for passkeys.
-  await writeSystem((tx) => tx.insert(mailSettings).values({ accountId, publicUrl: ORIGIN, updatedAt: new Date() }));
+  await setPublicAddress(accountId, ORIGIN);
 });
 
 let addresses = 0;
