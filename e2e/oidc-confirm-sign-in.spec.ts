@@ -104,6 +104,18 @@ async function patConfirmsAtProvider(context: BrowserContext, page: Page, appGet
   expect(claims).toMatchObject({ email: TEST_IDP_USER.email, name: TEST_IDP_USER.name });
 }
 
+/** Someone signed in to Latchkey with their password on the sign-in page, in a new browser. */
+async function signedInWithPassword(browser: Browser, identifier: string, password: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(instance.url("/login"));
+  await page.getByLabel("Email or username").fill(identifier);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login/, { timeout: 30_000 });
+  return { context, page };
+}
+
 /** Pat, signed in to Latchkey through the provider in a new browser (created at the first such sign-in), then forgotten there. */
 async function patSignedIn(browser: Browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -207,13 +219,7 @@ test("a directory person's wrong password on the confirm page keeps them there; 
   expect(ldap.status, ldap.text).toBe(200);
   const dora = LDAP_PEOPLE.dora;
   noteSecret(dora.password);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("Email or username").fill(dora.email);
-  await page.getByLabel("Password").fill(dora.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/, { timeout: 30_000 });
+  const { context, page } = await signedInWithPassword(browser, dora.email, dora.password);
 
   const { callbackUrl, appGetsCode } = await appAsksToConfirm(page);
   await expect(page.getByLabel("Email or username")).toHaveValue(dora.email);
@@ -256,13 +262,7 @@ test("a local person who has registered no passkey is offered none on the confir
 
 test("the confirm page's form with someone else's right password (its fixed identifier changed in the page) is refused: still the owner, then the owner's own gives the app its code", async ({ browser }) => {
   const sam = await personWithRole(tokenClient(instance, auth.authorization.replace(/^Bearer /, "")), "user", { name: "Sam Someone" });
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("Email or username").fill(OWNER.email);
-  await page.getByLabel("Password").fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/, { timeout: 30_000 });
+  const { context, page } = await signedInWithPassword(browser, OWNER.email, OWNER.password);
 
   const { callbackUrl, appGetsCode } = await appAsksToConfirm(page);
   const identifier = page.getByLabel("Email or username");
