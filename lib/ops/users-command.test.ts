@@ -3,11 +3,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { attemptKeys } from "@/lib/security/sign-in-throttle";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { activityEvents, passwordResets, signInLockouts } from "@/lib/db/schema";
+import { activityEvents, invites, passwordResets, signInLockouts } from "@/lib/db/schema";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { resetLinkUsable } from "@/lib/users/password-reset";
 import { resolveSession } from "@/lib/sessions/sessions";
-import { createAccount, createUser, startSession, userRow, type TestUser } from "@/test/factories";
+import { createInvite } from "@/lib/invites/invites";
+import { sealInvitePii } from "@/lib/invites/records";
+import { createInviteSchema } from "@/lib/invites/schemas";
+import { parseOrThrow } from "@/lib/http/validation";
+import { openIdentity, sealUsername } from "@/lib/users/records";
+import { USERNAME_EDGES, USERNAME_MIXED_SCRIPTS } from "@/lib/users/username-rule";
+import { createAccount, createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
 import { runUsersCommand } from "./users-command";
 
 let accountId: string;
@@ -91,5 +97,36 @@ describe("npm run users", () => {
     expect((await eventsOf("user.password.reset_link_created"))[0]).toMatchObject({ actorType: "system", targetId: member.id });
     // A user without a local password has no link to reset.
     expect((await runUsersCommand(["reset-password", "olive"])).code).toBe(1);
+  });
+
+  it("check-usernames lists the stored usernames that break today's rules (users and invites) and changes nothing", async () => {
+    expect(await runUsersCommand(["check-usernames"])).toEqual({ code: 0, lines: ["Every stored username keeps today's rules."] });
+
+    // Stored before the look-alike rules: "mona." beside "mona", and Latin with a Cyrillic "а".
+    const dotted = await createUser(accountId, { email: "dotted@example.com", username: "dotted" });
+    await updateUserRow(dotted.id, sealUsername(dotted.id, "mona."));
+    const mixed = await createUser(accountId, { email: "mixed@example.com", username: "mixed" });
+    await updateUserRow(mixed.id, sealUsername(mixed.id, "p\u0430ypal"));
+    const issued = await createInvite(await startSession(owner), parseOrThrow(createInviteSchema, { name: "Ivy", username: "ivy", role: "user" }), META);
+    const sealed = sealInvitePii(issued.invite.id, null, "Ivy", "-ivy");
+    await writeSystem(async (tx) => {
+      await tx.update(invites).set({ usernameCiphertext: sealed.usernameCiphertext, usernameIndex: sealed.usernameIndex }).where(eq(invites.id, issued.invite.id));
+    });
+
+    const listed = await runUsersCommand(["check-usernames", "--json"]);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.lines[0])).toEqual([
+      ...[
+        { holder: "user", id: dotted.id, username: "mona.", email: "dotted@example.com", problem: USERNAME_EDGES },
+        { holder: "user", id: mixed.id, username: "p\u0430ypal", email: "mixed@example.com", problem: USERNAME_MIXED_SCRIPTS },
+      ].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      { holder: "invite", id: issued.invite.id, username: "-ivy", email: null, problem: USERNAME_EDGES },
+    ]);
+    const text = (await runUsersCommand(["check-usernames"])).lines.join("\n");
+    expect(text).toContain(`user\t${dotted.id}\tmona.\tdotted@example.com\t${USERNAME_EDGES}`);
+    expect(text).toContain("3 username(s) break today's rules.");
+    // Nothing changed: they keep their usernames, and nothing is on record.
+    expect(openIdentity((await userRow(dotted.id))!).username).toBe("mona.");
+    expect(await eventsOf("user.updated")).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ import { createPasswordResetLink, RESET_LINK_MINUTES, sendPasswordResetLink } fr
 import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { findUserRowsByIdentifier, type UserRecord } from "@/lib/users/records";
 import { unlockUser } from "@/lib/users/sign-in-lock";
+import { usernamesBreakingRules } from "@/lib/users/username-audit";
 
 export const USERS_COMMAND = "npm run users";
 const META: RequestMeta = { ip: null, userAgent: USERS_COMMAND };
@@ -34,6 +35,7 @@ export const USERS_USAGE = [
   "  reset-password <who> [--url URL]              mails a reset link, or (mail off) prints a one-time link",
   "  revoke-sessions <who> [--tokens]              signs them out everywhere (--tokens: deletes their access tokens too)",
   "  reset-two-factor <who>                        removes their authenticator, passkeys and recovery codes",
+  "  check-usernames [--json]                      usernames stored before today's rules that break them (nothing is changed)",
 ].join("\n");
 
 export type CommandResult = { code: number; lines: string[] };
@@ -87,7 +89,7 @@ export async function runUsersCommand(args: string[]): Promise<CommandResult> {
   const accountId = await instanceAccountId();
   if (!accountId) return { code: 1, lines: ["This instance has no account yet: finish setup first."] };
   const actor = systemActor(accountId, USERS_COMMAND);
-  const needsWho = command !== "list";
+  const needsWho = command !== "list" && command !== "check-usernames";
   if (!command || (needsWho && (!who || who.startsWith("--")))) return { code: 2, lines: [USERS_USAGE] };
   try {
     switch (command) {
@@ -143,6 +145,19 @@ export async function runUsersCommand(args: string[]): Promise<CommandResult> {
             `Mail is off: give this one-time link to ${target.email ?? target.username} yourself. It works once, for ${RESET_LINK_MINUTES} minutes:`,
             `  ${base}/reset-password?token=${encodeURIComponent(link.token)}`,
             `It expires at ${link.expiresAt.toISOString()}. Any older unused link no longer works. This is recorded in the activity log.`,
+          ],
+        };
+      }
+      case "check-usernames": {
+        const found = await usernamesBreakingRules(accountId);
+        if (json) return { code: 0, lines: [JSON.stringify(found)] };
+        if (found.length === 0) return { code: 0, lines: ["Every stored username keeps today's rules."] };
+        return {
+          code: 0,
+          lines: [
+            "holder\tid\tusername\temail\tproblem",
+            ...found.map((f) => [f.holder, f.id, f.username, f.email ?? "-", f.problem].join("\t")),
+            `${found.length} username(s) break today's rules. They still sign in; rename one on the person's page or with PUT /api/users/{id} (an invite: revoke it and invite again).`,
           ],
         };
       }
