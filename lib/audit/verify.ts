@@ -21,6 +21,8 @@ import { eq, sql } from "drizzle-orm";
 import { db } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { activityAnchors } from "@/lib/db/schema";
+import { activityVerifyLimit } from "@/lib/security/limits";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { chainedFields, GENESIS_HASH, sealMatches, RAW_EVENT_COLUMNS, rawEventRow, type RawEventRow } from "./chain";
 import type { RecordedAnchor } from "./retention";
 
@@ -199,7 +201,9 @@ export async function accountsWithEvents(): Promise<string[]> {
   return found.map((r) => r.v);
 }
 
+/** The Activity page's and the API's check: a budget per person (activityVerifyLimit), as each re-hashes the whole log. */
 export async function verifyActivityIntegrity(actor: Actor): Promise<ChainReport> {
   assertCan(actor, "events:read", "Only admins and auditors can verify the activity log");
+  await consumeRateLimit(activityVerifyLimit(), `${actor.accountId}:${actor.userId}`);
   return verifyChain(actor.accountId);
 }

@@ -15,6 +15,7 @@ import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { emit } from "@/lib/data/effects";
 import { groups } from "@/lib/db/schema";
+import { assertGroupNotRequiredForTwoFactor } from "@/lib/mfa/policy";
 import { parseOrThrow } from "@/lib/http/validation";
 import { assertGroupNameFree, countMembers, loadGroupRow, toGroupRecord, type GroupRecord } from "./records";
 import { groupInputSchema, type GroupInput } from "./schemas";
@@ -80,6 +81,7 @@ export async function deleteGroup(actor: Actor, groupId: string, meta: RequestMe
   await write(actor, async (tx, me) => {
     assertManagesGroups(me, "delete");
     const target = await loadGroupRow(tx, actor.accountId, groupId);
+    await assertGroupNotRequiredForTwoFactor(tx, actor.accountId, groupId);
     const usersCount = await countMembers(tx, actor.accountId, groupId);
     // Deleting takes the group's roles from its members, as emptying its roles would: only roles the actor could grant.
     const granted = await rolesGrantedByGroups(tx, actor.accountId, [groupId]);

@@ -199,10 +199,14 @@ export async function regenerateInvite(
   const invite = await write(actor, async (tx, me) => {
     const row = await loadInviteRow(tx, actor.accountId, inviteId);
     await assertMayIssueInvite(tx, me, row.role, row.autoGroups);
+    // A new link handed back to its renewer makes the invite theirs: the inviter rule and the email's vouching
+    // (./inviter-rule.ts) are judged on whoever holds the link. A resend mails it to the invitee alone.
+    const inviter = options.sendEmail ? row.createdBy : me.userId;
+    if (inviter !== row.createdBy) await assertRoomForInvite(tx, actor.accountId, inviter);
     await retireInviteToken(tx, actor.accountId, row.tokenDigest, "replaced", now);
     await tx
       .update(invites)
-      .set({ tokenDigest: digest, expiresAt: new Date(now.getTime() + expiresInSeconds * 1000) })
+      .set({ tokenDigest: digest, expiresAt: new Date(now.getTime() + expiresInSeconds * 1000), createdBy: inviter })
       .where(and(eq(invites.accountId, actor.accountId), eq(invites.id, inviteId)));
     const updated = await loadInvite(tx, actor.accountId, inviteId);
     await recordEvent(tx, {
@@ -210,7 +214,11 @@ export async function regenerateInvite(
       action: "invite.regenerated",
       actor: await actorParty(tx, me),
       target: { type: "invite", id: inviteId, label: inviteLabel(updated) },
-      details: { expires_at: updated.expiresAt.toISOString(), ...(options.sendEmail ? { sent_by_email: true } : {}) },
+      details: {
+        expires_at: updated.expiresAt.toISOString(),
+        ...(options.sendEmail ? { sent_by_email: true } : {}),
+        ...(inviter !== row.createdBy ? { invited_by: { from: row.createdBy, to: inviter } } : {}),
+      },
       meta,
       at: now,
     });

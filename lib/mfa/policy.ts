@@ -17,7 +17,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { groups, MFA_REQUIREMENTS, mfaPolicies, userGroups, type MfaRequirement, type Role } from "@/lib/db/schema";
-import { Invalid } from "@/lib/errors";
+import { Conflict, Invalid } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
 import { numberInput } from "@/lib/http/number-input";
@@ -82,6 +82,18 @@ export async function updateSecurityPolicy(actor: Actor, patch: Patch<SecurityPo
     });
     return { ...values };
   });
+}
+
+export const GROUP_REQUIRED_FOR_TWO_FACTOR =
+  "Settings → Security requires two-factor sign-in for this group's members: the owner must choose other groups there before it can be deleted";
+
+/**
+ * Who must use two-factor sign-in is the owner's to decide (settings:security): deleting a group the requirement
+ * names would end it for every member at once (review 13), so that waits until the owner chooses other groups.
+ */
+export async function assertGroupNotRequiredForTwoFactor(tx: Tx, accountId: string, groupId: string): Promise<void> {
+  const policy = await policyOf(tx, accountId);
+  if (policy.requireFor === "groups" && policy.groupIds.includes(groupId)) throw new Conflict(GROUP_REQUIRED_FOR_TWO_FACTOR);
 }
 
 /** Whether the requirement covers this person (grace period aside). */

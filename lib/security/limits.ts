@@ -129,6 +129,15 @@ export function inviteMailLimit(): RateLimit {
   return { name: "invite-mail-address", points: 5, durationSeconds: 3600, message: "Too many invite emails to this address", ...waitFor("invite emails to this address", "tooManyInviteEmails") };
 }
 
+/**
+ * "Verify integrity" (lib/audit/verify.ts verifyActivityIntegrity), per person: each re-hashes the whole activity
+ * log (about a second of CPU per 30,000 events), so anyone with events:read could keep the server busy by asking
+ * again and again. `npm run verify-events` is not limited.
+ */
+export function activityVerifyLimit(): RateLimit {
+  return { name: "activity-verify", points: 10, durationSeconds: FIFTEEN_MINUTES, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
+}
+
 // The OpenID provider (lib/oidc/attempt-limits.ts): failures, and flows started without a session; an app that authenticates is never counted.
 
 /**

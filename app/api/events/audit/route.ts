@@ -1,10 +1,11 @@
 /**
  * NetBird's audit events: the activity log in NetBird's Event shape, newest
- * first. Without `limit`, every event (as NetBird answers); with
- * `limit`/`offset`, one page. Total in X-Total-Count when paging.
+ * first. Without `limit`, every event (as NetBird answers), streamed a batch at
+ * a time (a log of millions never sits in memory); with `limit`/`offset`, one
+ * page. Total in X-Total-Count when paging.
  */
 import { eventFiltersSchema, filtersInput } from "@/lib/audit/event-filters";
-import { eachActivityEvent, listEvents } from "@/lib/audit/events";
+import { assertCanReadActivity, eachActivityEvent, listEvents } from "@/lib/audit/events";
 import { toNetbirdEvent, type PersonLookup } from "@/lib/audit/netbird-events";
 import { apiActor } from "@/lib/sign-in/api-actor";
 import { otherMethods } from "@/lib/http/methods";
@@ -14,6 +15,7 @@ import { tokenOwners } from "@/lib/tokens/queries";
 import { usersSeenBy } from "@/lib/users/queries";
 import type { ActivityEvent } from "@/lib/audit/events";
 import { queryParams } from "@/lib/http/query";
+import { jsonArrayStream } from "@/lib/http/json-array-stream";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
@@ -32,9 +34,17 @@ export const GET = apiRoute(async (request) => {
     const page = await listEvents(actor, filters);
     return Response.json(await convert(page.events), { headers: { "x-total-count": String(page.total) } });
   }
-  const events = [];
-  for await (const batch of eachActivityEvent(actor, filters)) events.push(...(await convert(batch)));
-  return Response.json(events.slice(filters.offset), { headers: { "x-total-count": String(events.length) } });
+  // Checked now, so a refusal is an error response rather than a broken download.
+  assertCanReadActivity(actor);
+  let skip = filters.offset;
+  async function* converted() {
+    for await (const batch of eachActivityEvent(actor, filters)) {
+      const kept = batch.slice(skip);
+      skip = Math.max(0, skip - batch.length);
+      if (kept.length > 0) yield await convert(kept);
+    }
+  }
+  return new Response(jsonArrayStream(converted()), { headers: { "content-type": "application/json" } });
 });
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");
