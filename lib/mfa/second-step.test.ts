@@ -244,7 +244,7 @@ describe("enforcement", () => {
     const admins = await createGroup(ownerActor, { name: "Admins" }, META);
     await setGroupRoles(ownerActor, admins.id, { role_ids: ["admin"] }, META);
     await setGroupMembership(ownerActor, admins.id, byGroup.id, true, META);
-    const helpdesk = await createRole(ownerActor, { name: "Helpdesk", permissions: ["users:read", "users:reset_password"] }, META);
+    const helpdesk = await createRole(ownerActor, { name: "Helpdesk", description: "", permissions: ["users:read", "users:reset_password"] }, META);
     const byCustomRole = await createUser(acct, { password: PASSWORD });
     await setUserRoles(ownerActor, byCustomRole.id, { role_ids: [helpdesk.id] }, META);
     const auditor = await createUser(acct, { role: "auditor", password: PASSWORD });
