@@ -6,6 +6,7 @@
  * and no cache keeps the page.
  */
 import { expect, test } from "@playwright/test";
+import { call } from "../support/api";
 import { setUpOwner, useInstance } from "../support/instance";
 import { createInvite, invitee } from "../support/invites-api";
 import { solidPng } from "../support/png";
@@ -19,7 +20,11 @@ test.beforeAll(async () => {
   const owner = await setUpOwner(instance);
   const api = tokenClient(instance, owner.personal_access_token);
   // A real logo on the pages, as an instance that set one shows it.
-  const logo = await api.call("/api/settings/appearance/logo", { method: "PUT", headers: { "content-type": "image/png" }, body: new Uint8Array(solidPng(8, 8, [10, 20, 30])) });
+  const logo = await call(instance, "/api/settings/appearance/logo", {
+    method: "PUT",
+    headers: { ...api.headers, "content-type": "image/png" },
+    body: new Uint8Array(solidPng(8, 8, [10, 20, 30])),
+  });
   expect(logo.status, logo.text).toBe(200);
   inviteToken = (await createInvite(api, invitee("pages"))).invite_link;
 });
