@@ -10,6 +10,9 @@ const nextConfig: NextConfig = {
   // oidc-provider (and its Koa) load from node_modules too: it is served by scripts/server.mjs, not a Next route.
   serverExternalPackages: ["better-sqlite3", "pg", "argon2", "@node-rs/bcrypt", "oidc-provider"],
   poweredByHeader: false,
+  // No page uses next/image: its optimizer (/_next/image) is off, so nobody can make the server decode and resize
+  // the public logo (up to 4096 × 4096) into every width and format and keep each on disk (review 12).
+  images: { unoptimized: true },
   experimental: {
     serverActions: { bodySizeLimit: "64kb" },
   },

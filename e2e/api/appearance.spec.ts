@@ -110,3 +110,20 @@ test("a file that only claims to be a PNG, an SVG and an oversized upload are re
   expect((await ownerApi.get<Appearance>("/api/settings/appearance")).body.logo).toBeNull();
   expectApiError(await call(instance, "/api/instance/logo"), 404);
 });
+
+/**
+ * Review 12: Next.js's image optimizer (/_next/image) answered anyone, though no page uses it: given the public logo
+ * it decoded and resized it (up to 4096 × 4096, seconds of CPU for 3840 px wide) into each width and format asked
+ * for, and kept every result on disk. It is off: 404, and nothing is decoded.
+ */
+test("the image optimizer no page uses answers nobody, not even for the public logo", async () => {
+  const set = await uploadLogo(ownerApi, solidPng(64, 64, [0, 128, 0]));
+  expect(set.status, set.text).toBe(200);
+  for (const url of ["/api/instance/logo", set.body.logo!.url]) {
+    const res = await fetch(instance.url(`/_next/image?${new URLSearchParams({ url, w: "64", q: "75" })}`));
+    expect(res.status, url).toBe(404);
+    expect(res.headers.get("content-type")).not.toMatch(/^image\//);
+  }
+  // The logo itself is served as before.
+  expect((await fetch(instance.url(set.body.logo!.url))).status).toBe(200);
+});

@@ -6,6 +6,7 @@
  * post without its CSRF token logs one line.
  */
 import fs from "node:fs";
+import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { bearer, call, expectApiError, expectFieldErrors, type JsonResponse } from "../support/api";
 import { setUpOwner, useInstance } from "../support/instance";
@@ -164,5 +165,49 @@ test.describe("a path whose percent escapes don't decode", () => {
     // "%25" is an escaped "%", "%2F" an escaped "/": they decode, and reach the route as before.
     expect(expectApiError(await call(instance, "/api/users/%25ff", { headers: auth }), 404).message).toMatch(/not found/i);
     expect((await fetch(instance.url("/api/health?note=%ff"))).status).toBe(200);
+  });
+});
+
+/** A request with any method, on a connection of its own (fetch refuses TRACE and CONNECT before sending them). */
+function rawRequest(method: string, path: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(instance.url(path), { method, agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/**
+ * Review 12: a method Node knows but no route serves (TRACE, PROPFIND, LOCK…) made Next.js throw while it built the
+ * request ("'TRACE' HTTP method is unsupported"): a bare 500 and a stack trace in the log for every such request,
+ * pages and API alike, signed in or not. The server serves no such method anywhere: a 405 in the API's shape, and
+ * the log's line is a warning (a 5xx would be an error line and a server error in the metrics for each).
+ */
+test.describe("a method no route serves", () => {
+  for (const method of ["TRACE", "PROPFIND", "LOCK"]) {
+    test(`${method} is a 405 in the API's shape on pages, the API and the provider, without a stack trace`, async () => {
+      const { result, log } = await logsDuring(() => Promise.all(["/api/health", "/api/users", "/api/no-such-route", "/login", "/", "/oidc/jwks"].map((p) => rawRequest(method, p))));
+      for (const res of result) {
+        expect(res.status).toBe(405);
+        expect(res.headers.allow).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+        expect(JSON.parse(res.text)).toEqual({ message: `This server doesn't serve the method ${method}`, code: 405 });
+      }
+      expectNoStackTrace(log);
+      expect(log).not.toMatch(/"level":50/);
+    });
+  }
+
+  test("the methods routes serve still reach them", async () => {
+    expect((await rawRequest("HEAD", "/api/health")).status).toBe(200);
+    expect((await rawRequest("OPTIONS", "/api/users")).headers.allow).toBe("GET, POST, HEAD, OPTIONS");
+    expect((await rawRequest("PATCH", "/api/users")).status).toBe(405);
+    // An unknown API path is a 404 whatever the method: Next's own OPTIONS answered 204 offering every method.
+    const options = await rawRequest("OPTIONS", "/api/no-such-route");
+    expect([options.status, options.headers.allow, JSON.parse(options.text)]).toEqual([404, undefined, { message: "No such API endpoint", code: 404 }]);
   });
 });

@@ -28,8 +28,8 @@ export function otherMethods(...allowed: Method[]): Record<Method | "OPTIONS", H
   return { ...(Object.fromEntries(METHODS.map((m) => [m, refuse])) as Record<Method, Handler>), OPTIONS: options };
 }
 
-/** Every method of an unknown /api path: a JSON 404. */
-export function unknownPath(): Record<Method, Handler> {
+/** Every method of an unknown /api path, OPTIONS included (Next's own answer offered every method): a JSON 404. */
+export function unknownPath(): Record<Method | "OPTIONS", Handler> {
   const notFound: Handler = async () => jsonError("No such API endpoint", 404);
-  return Object.fromEntries(METHODS.map((m) => [m, notFound])) as Record<Method, Handler>;
+  return Object.fromEntries([...METHODS, "OPTIONS"].map((m) => [m, notFound])) as Record<Method | "OPTIONS", Handler>;
 }

@@ -147,6 +147,25 @@ describe("what Test connection reports", () => {
     expect(r).toMatchObject({ ok: false, category: "invalid_response" });
     expect(otherHits).toBe(0);
   });
+
+  it("refuses a document that sends the secret, codes or sign-in across the network over plain http (review 12)", async () => {
+    // A provider behind a TLS proxy that doesn't know it is reached over https (Keycloak without its proxy
+    // setting) names http:// endpoints: the token request would carry the client secret and the code unencrypted.
+    for (const field of ["authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri"]) {
+      handler = (_req, res) => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ ...discoveryDocument(base), [field]: "http://idp.example.com/realms/team/endpoint" }));
+      };
+      const r = await fetchDiscovery(base, internal);
+      expect(r, field).toMatchObject({ ok: false, category: "invalid_response", ref: { key: "discoveryPlainHttp", params: { endpoint: "http://idp.example.com/realms/team/endpoint" } } });
+    }
+    // https anywhere, and plain http on this machine (a local test provider, as the issuer itself may be), are fine.
+    handler = (_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ ...discoveryDocument(base), token_endpoint: "https://idp.example.com/token", userinfo_endpoint: "http://localhost:8080/userinfo" }));
+    };
+    expect(await fetchDiscovery(base, internal)).toMatchObject({ ok: true, tokenEndpoint: "https://idp.example.com/token" });
+  });
 });
 
 describe("discovery at sign-in", () => {

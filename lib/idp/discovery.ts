@@ -23,6 +23,7 @@ import * as oauth from "oauth4webapi";
 import { cacheVersionWatch } from "@/lib/data/cache-version";
 import type { MessageRef } from "@/lib/errors";
 import { SIGN_IN_CONFIGURATION } from "./configuration-version";
+import { providerUrlIsSafe } from "./schemas";
 import { guardedFetch, OutboundAddressRefused, type AddressPolicy } from "@/lib/security/outbound-guard";
 
 export const DISCOVERY_TIMEOUT_MS = 5_000;
@@ -92,6 +93,14 @@ function failure(err: unknown, issuer: string): DiscoveryResult & { ok: false } 
   return { ok: false, category: "unreachable", message, ref: { key: "discoveryUnreachable", params: { host } } };
 }
 
+function endpointIsSafe(endpoint: string): boolean {
+  try {
+    return providerUrlIsSafe(new URL(endpoint));
+  } catch {
+    return false;
+  }
+}
+
 /** One uncached discovery request ("Test connection" wants the provider as it is now). */
 export async function fetchDiscovery(issuer: string, policy: AddressPolicy, timeoutMs = DISCOVERY_TIMEOUT_MS): Promise<DiscoveryResult> {
   try {
@@ -105,6 +114,13 @@ export async function fetchDiscovery(issuer: string, policy: AddressPolicy, time
     if (!as.authorization_endpoint || !as.token_endpoint) {
       const message = `The discovery document at ${url.host} has no authorization or token endpoint.`;
       return { ok: false, category: "invalid_response", message, ref: { key: "discoveryNoEndpoints", params: { host: url.host } } };
+    }
+    // Review 12: the issuer's own rule for what it names too. A provider behind a TLS proxy that doesn't know it is
+    // reached over https names http:// endpoints, and Auth.js would send the secret and the code to them as named.
+    const plain = [as.authorization_endpoint, as.token_endpoint, as.userinfo_endpoint, as.jwks_uri].find((e) => e !== undefined && !endpointIsSafe(e));
+    if (plain !== undefined) {
+      const message = `The discovery document at ${url.host} names ${plain}, over plain http: the client secret and sign-in codes would cross the network unencrypted. Make the provider name its https address (behind a TLS proxy, tell it so).`;
+      return { ok: false, category: "invalid_response", message, ref: { key: "discoveryPlainHttp", params: { host: url.host, endpoint: plain } } };
     }
     return {
       ok: true,

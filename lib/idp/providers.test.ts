@@ -149,6 +149,28 @@ describe("OIDC sign-in (just in time)", () => {
     expect((await refusal(() => handleOidcSignIn(p.id, { sub: "L2", email: "stranger@example.com", email_verified: true }, META))).reason).toBe("not_invited");
   });
 
+  it("gives someone with an account at a linking provider nobody else's account (review 12, checked safe)", async () => {
+    const p = await createProvider(owner, input({ name: "Permissive IdP", signup_policy: "open", allow_linking: true }), META);
+    const victim = await createUser(accountId, { email: "victim@example.com", password: "victim passphrase" });
+    // The victim's address, not vouched for: absent, false, or any other spelling of "not verified".
+    for (const [sub, verified] of [["m1", undefined], ["m2", false], ["m3", "false"], ["m4", 1], ["m5", "yes"]] as const) {
+      const claims = { sub, email: victim.email, ...(verified === undefined ? {} : { email_verified: verified }) };
+      expect((await refusal(() => handleOidcSignIn(p.id, claims, META))).reason).toBe("email_not_verified");
+    }
+    // Microsoft's own "the domain's owner verified it" counts only for a Microsoft provider.
+    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "m6", email: victim.email, xms_edov: true }, META))).reason).toBe("email_not_verified");
+    // A verified address that folds to the victim's (dotless ı; fullwidth letters, NFKC): no such address is an email here.
+    for (const email of ["vıctim@example.com", "\uFF56ictim@example.com", "victim@\uFF45xample.com"]) {
+      const refused = await refusal(() => handleOidcSignIn(p.id, { sub: `fold-${email}`, email, email_verified: true }, META));
+      expect(refused.reason).toBe("no_email");
+    }
+    expect(await userRow(victim.id)).toMatchObject({ idpId: null });
+    // Once linked, another subject at the same provider with the same verified address is not the person.
+    await handleOidcSignIn(p.id, { sub: "victim-sub", email: victim.email, email_verified: true }, META);
+    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "attacker-sub", email: victim.email, email_verified: true }, META))).reason).toBe("email_taken");
+    expect(openIdpSubject((await userRow(victim.id))!)).toBe("victim-sub");
+  });
+
   it("lets an invited person in through an existing-users-only provider, with the invite's role and groups", async () => {
     const group = await createGroup(owner, { name: "Invited group" }, META);
     // An auditor's invite: one with admin powers is accepted through its link only (privileged-rule.test.ts).

@@ -20,6 +20,15 @@ const bool = (label: string) => z.boolean({ error: `${label} must be true or fal
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
+/**
+ * Where an identity provider may be reached: over https, or plain http only on this machine (a local test
+ * provider), never across a network. The issuer URL and every endpoint its discovery document names
+ * (./discovery.ts) are held to it: the token request carries the client secret and the code.
+ */
+export function providerUrlIsSafe(url: URL): boolean {
+  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
+}
+
 /** An http(s) URL; plain http only for this machine (a local test provider), never across a network. */
 export const issuerSchema = z
   .string({ error: "Issuer URL is required" })
@@ -34,7 +43,7 @@ export const issuerSchema = z
       ctx.addIssue({ code: "custom", message: "Enter the issuer as a full URL, like https://accounts.google.com" });
       return;
     }
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname))) {
+    if (!providerUrlIsSafe(url)) {
       ctx.addIssue({ code: "custom", message: "Issuer URL must start with https:// (http:// only for localhost)" });
     } else if (url.username || url.password || url.search || url.hash) {
       ctx.addIssue({ code: "custom", message: "Issuer URL must not contain credentials, a query or a fragment" });

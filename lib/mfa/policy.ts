@@ -1,6 +1,7 @@
 /**
  * Who must use two-factor sign-in (Settings → Security): nobody, the owner
- * and admins, everyone, or members of chosen groups, with an optional grace
+ * and admins (whoever holds admin powers, by any role: lib/auth/privileged.ts),
+ * everyone, or members of chosen groups, with an optional grace
  * period counted from when the requirement was set. Someone who must and has
  * no factor is sent to set-up right after the password (./second-step.ts),
  * before any session exists: the owner included, so enforcing never locks the
@@ -12,6 +13,7 @@ import { literalLimit, perTransaction } from "@/lib/db/prepared";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
+import { userIsPrivileged } from "@/lib/auth/privileged";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { write } from "@/lib/data/unit-of-work";
@@ -104,7 +106,9 @@ async function covers(q: Db | Tx, policy: SecurityPolicy, user: { id: string; ac
     case "everyone":
       return true;
     case "admins":
-      return user.role === "owner" || user.role === "admin";
+      // Admin powers by any road (primary role, extra roles, groups' roles, a custom role), not the primary
+      // role's name: a member given the admin role through a group is an admin all the same (review 12).
+      return userIsPrivileged(q, user);
     case "groups": {
       if (policy.groupIds.length === 0) return false;
       const rows = await q

@@ -8,6 +8,9 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { Forbidden } from "@/lib/errors";
 import { createGroup } from "@/lib/groups/groups";
 import { setUserGroups } from "@/lib/groups/membership";
+import { setGroupRoles, setUserRoles } from "@/lib/roles/assignments";
+import { createRole } from "@/lib/roles/roles";
+import { setGroupMembership } from "@/lib/users/group-members";
 import { endOtherSessions } from "@/lib/sessions/revoke";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { resetUserPassword, revokeUserSessions } from "@/lib/users/access-control";
@@ -227,6 +230,32 @@ describe("enforcement", () => {
     await expect(signInWithPassword(member.email, PASSWORD, from(member), at(86_400), LIMITS)).resolves.toMatchObject({ userId: member.id });
     expect((await passwordStep(member, at(3 * 86_400))).enrol).toBe(true);
     await expect(signInWithPassword(other.email, PASSWORD, from(other), at(3 * 86_400), LIMITS)).resolves.toMatchObject({ userId: other.id });
+  });
+
+  it("counts as an admin whoever holds admin powers: by an extra role, a group's role or a custom role", async () => {
+    // Review 12: "Owner and admins" read the primary role only, so a member given the admin role as an extra
+    // role or through a group signed in with the password alone, with every power of an admin.
+    const acct = await createAccount();
+    const owner = await createUser(acct, { role: "owner", password: PASSWORD });
+    const ownerActor = await startSession(owner);
+    const byExtraRole = await createUser(acct, { password: PASSWORD });
+    await setUserRoles(ownerActor, byExtraRole.id, { role_ids: ["admin"] }, META);
+    const byGroup = await createUser(acct, { password: PASSWORD });
+    const admins = await createGroup(ownerActor, { name: "Admins" }, META);
+    await setGroupRoles(ownerActor, admins.id, { role_ids: ["admin"] }, META);
+    await setGroupMembership(ownerActor, admins.id, byGroup.id, true, META);
+    const helpdesk = await createRole(ownerActor, { name: "Helpdesk", description: "", permissions: ["users:read", "users:reset_password"] }, META);
+    const byCustomRole = await createUser(acct, { password: PASSWORD });
+    await setUserRoles(ownerActor, byCustomRole.id, { role_ids: [helpdesk.id] }, META);
+    const auditor = await createUser(acct, { role: "auditor", password: PASSWORD });
+    const member = await createUser(acct, { password: PASSWORD });
+    await updateSecurityPolicy(ownerActor, { require_for: "admins", grace_days: 0 }, META, at(0));
+
+    for (const person of [byExtraRole, byGroup, byCustomRole]) expect((await passwordStep(person, at(10))).enrol).toBe(true);
+    // Looking is not an admin's power: auditors and members go straight in.
+    for (const person of [auditor, member]) {
+      await expect(signInWithPassword(person.email, PASSWORD, from(person), at(10), LIMITS)).resolves.toMatchObject({ userId: person.id });
+    }
   });
 
   it("lets only the owner set the requirement", async () => {

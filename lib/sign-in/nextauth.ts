@@ -96,8 +96,14 @@ async function onlyPersonFor(credentials: Partial<Record<string, unknown>>, req:
   return (await personAskedToConfirm(req.headers, authJsCallbackUrl(credentials.callbackUrl, req.url, req.headers))) ?? undefined;
 }
 
-/** Auth.js errors that mean a bad request, not a fault of the server. */
-const REFUSED_REQUEST_TYPES = new Set<string>(["MissingCSRF", "UnknownAction"]);
+/**
+ * Auth.js errors that mean a bad request, not a fault of the server: a post without its CSRF token, an unknown
+ * Auth.js path, a provider's callback that no sign-in of this browser started (its state, PKCE or nonce cookie
+ * missing or not matching: a forged or replayed link, a stale tab) and a provider's error answer (the person
+ * cancelled there; a token endpoint's refusal, such as a wrong client secret, says which in the line). Review 12:
+ * the callback's were a stack trace per request, for anyone who knew a provider's id.
+ */
+const REFUSED_REQUEST_TYPES = new Set<string>(["MissingCSRF", "UnknownAction", "InvalidCheck", "OAuthCallbackError"]);
 
 export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
   const options = await signInOptions();
@@ -124,7 +130,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         // client's fault: one line each, no stack trace.
         const type = (error as { type?: unknown }).type;
         if (typeof type === "string" && REFUSED_REQUEST_TYPES.has(type)) {
-          console.warn(`Auth.js refused a request: ${type}`);
+          // Auth.js's message up to its "Read more" link: which check failed, or what the provider said.
+          console.warn(`Auth.js refused a request: ${type}: ${error.message.replace(/\s*Read more at \S+$/, "")}`);
           return;
         }
         const cause = (error as { cause?: { err?: unknown } }).cause?.err;

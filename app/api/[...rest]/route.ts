@@ -3,4 +3,4 @@ import { unknownPath } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, POST, PUT, PATCH, DELETE } = unknownPath();
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = unknownPath();
