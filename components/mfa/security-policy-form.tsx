@@ -41,7 +41,7 @@ export function SecurityPolicyForm({
                 <input type="radio" name="require_for" value={c} defaultChecked={requireFor === c} disabled={readOnly} className="mt-0.5" />
                 <span>
                   {t(`choices.${c}`)}
-                  {c === "nobody" && <span className="block text-xs text-slate-500">{t("nobodyHint")}</span>}
+                  {(c === "nobody" || c === "admins") && <span className="block text-xs text-slate-500">{t(`${c}Hint`)}</span>}
                 </span>
               </label>
             ))}
