@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS } from "@/lib/db/schema.sqlite";
+import { httpsOrLoopback } from "@/lib/net/secure-url";
 import type { MessageRef, ServerMessageKey } from "@/lib/errors";
 import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
 import { APPLICATION_ACCESS } from "./access";
@@ -43,8 +44,6 @@ export const APPLICATION_TYPE_INFO: Record<(typeof APPLICATION_TYPES)[number], {
   device: { label: "Device / CLI", explanation: "A command-line tool or TV-style device: the person approves a code on another screen." },
 };
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
-
 /** Why a redirect URI can't be registered: the English words after the address, and the catalog key of the whole sentence. */
 type RedirectUriIssue = { problem: string; key: ServerMessageKey };
 
@@ -64,8 +63,7 @@ function redirectUriIssue(value: string): RedirectUriIssue | null {
   }
   if (url.username || url.password) return { problem: "can't contain a user name or password", key: "redirectUriCredentials" };
   if (url.protocol === "https:") return url.hostname ? null : { problem: "must name a host", key: "redirectUriNoHost" };
-  if (url.protocol === "http:") return LOOPBACK_HOSTS.has(url.hostname) ? null : HTTPS_ONLY;
-  return HTTPS_ONLY;
+  return httpsOrLoopback(url) ? null : HTTPS_ONLY;
 }
 
 /** Why a redirect URI can't be registered, or null when it can. Pure: shared by the form and the service. */

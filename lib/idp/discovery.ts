@@ -23,7 +23,7 @@ import * as oauth from "oauth4webapi";
 import { cacheVersionWatch } from "@/lib/data/cache-version";
 import type { MessageRef } from "@/lib/errors";
 import { SIGN_IN_CONFIGURATION } from "./configuration-version";
-import { providerUrlIsSafe } from "./schemas";
+import { httpsOrLoopback } from "@/lib/net/secure-url";
 import { guardedFetch, OutboundAddressRefused, type AddressPolicy } from "@/lib/security/outbound-guard";
 
 export const DISCOVERY_TIMEOUT_MS = 5_000;
@@ -95,7 +95,7 @@ function failure(err: unknown, issuer: string): DiscoveryResult & { ok: false } 
 
 function endpointIsSafe(endpoint: string): boolean {
   try {
-    return providerUrlIsSafe(new URL(endpoint));
+    return httpsOrLoopback(new URL(endpoint));
   } catch {
     return false;
   }

@@ -4,6 +4,7 @@
  * input, shared by the dashboard's forms and the REST API.
  */
 import ipaddr from "ipaddr.js";
+import { httpsOrLoopback } from "@/lib/net/secure-url";
 import { z } from "zod";
 import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
 import { groupIdListSchema } from "@/lib/groups/schemas";
@@ -15,21 +16,9 @@ import { publicRangeProblem } from "./proxy-ranges";
 export const GRANTABLE_ROLES = ["admin", "auditor", "user", "network_admin", "billing_admin"] as const;
 const roleSchema = z.enum(GRANTABLE_ROLES, { error: `Default role must be one of: ${GRANTABLE_ROLES.join(", ")}` });
 
-
 const bool = (label: string) => z.boolean({ error: `${label} must be true or false` });
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/**
- * Where an identity provider may be reached: over https, or plain http only on this machine (a local test
- * provider), never across a network. The issuer URL and every endpoint its discovery document names
- * (./discovery.ts) are held to it: the token request carries the client secret and the code.
- */
-export function providerUrlIsSafe(url: URL): boolean {
-  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
-}
-
-/** An http(s) URL; plain http only for this machine (a local test provider), never across a network. */
+/** An http(s) URL; plain http only for this machine (a local test provider), never across a network (lib/net/secure-url.ts). */
 export const issuerSchema = z
   .string({ error: "Issuer URL is required" })
   .trim()
@@ -43,7 +32,7 @@ export const issuerSchema = z
       ctx.addIssue({ code: "custom", message: "Enter the issuer as a full URL, like https://accounts.google.com" });
       return;
     }
-    if (!providerUrlIsSafe(url)) {
+    if (!httpsOrLoopback(url)) {
       ctx.addIssue({ code: "custom", message: "Issuer URL must start with https:// (http:// only for localhost)" });
     } else if (url.username || url.password || url.search || url.hash) {
       ctx.addIssue({ code: "custom", message: "Issuer URL must not contain credentials, a query or a fragment" });
