@@ -67,6 +67,7 @@ describe("with a local password", () => {
     await expect(startTotpSetup(actor, { password: PASSWORD }, META)).rejects.toThrow(RateLimited);
     await expect(changeOwnPassword(actor, user.id, { old_password: PASSWORD, new_password: "another long passphrase 71" }, META)).rejects.toThrow(RateLimited);
   });
+
   it("an empty password is no attempt: neither counted nor recorded, while a wrong one is both", async () => {
     const user = await createUser(accountId, { password: PASSWORD });
     const actor = await startSession(user);

@@ -16,8 +16,9 @@ import { createInviteSchema, INVITE_EXPIRY, regenerateInviteSchema } from "@/lib
 const DAY_SECONDS = 86400;
 
 /**
- * The form asks for days; the service (like the API) takes seconds. A form without the field takes the default; the field emptied is
- * refused (said at it, as the browser's own "required" did), not read as the default the person cleared.
+ * The form asks for days; the service (like the API) takes seconds. A form without the field takes the
+ * default; the field emptied is refused at it (as the browser's own "required" did), not read as the
+ * default the person cleared.
  */
 function daysToSeconds(value: FormDataEntryValue | null): number | undefined {
   if (value === null) return undefined;
