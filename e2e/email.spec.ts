@@ -99,9 +99,29 @@ test("forgot password: the link from the message sets a new password once", asyn
   const mail = await smtp.waitFor((m) => recipientIs(INVITEE.email)(m) && /new password/i.test(m.subject ?? ""));
   const link = linkIn(mail.text, instance.baseURL, "/reset-password");
   await page.goto(link);
-  await page.getByLabel("New password", { exact: true }).fill(SECOND);
-  await page.getByLabel("Confirm new password").fill(SECOND);
-  await page.getByRole("button", { name: "Set new password" }).click();
+  const password = page.getByLabel("New password", { exact: true });
+  const confirm = page.getByLabel("Confirm new password");
+  const submit = page.getByRole("button", { name: "Set new password" });
+  // Nothing typed: said at the field by the page (not the browser's bubble), which gets the focus.
+  await submit.click();
+  await expect(password).toHaveAccessibleDescription(/Password is required/);
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(password).toBeFocused();
+  // Too short, then two that differ: each said at its field; the passwords are emptied after a refusal.
+  await password.fill("short");
+  await confirm.fill("short");
+  await submit.click();
+  await expect(password).toHaveAccessibleDescription(/Password must be at least 8 characters/);
+  await expect(password).toBeFocused();
+  await expect(password).toHaveValue("");
+  await password.fill(SECOND);
+  await confirm.fill(`${SECOND} but different`);
+  await submit.click();
+  await expect(confirm).toHaveAccessibleDescription(/Passwords do not match/);
+  await expect(confirm).toBeFocused();
+  await password.fill(SECOND);
+  await confirm.fill(SECOND);
+  await submit.click();
   await expect(page.getByText("Your new password is set")).toBeVisible();
   await signIn(page, instance.baseURL, INVITEE.email, SECOND);
   // This browser is not the one the invite was accepted in (its device cookie differs, the make doesn't): a notice.
@@ -113,6 +133,7 @@ test("forgot password: the link from the message sets a new password once", asyn
   const again = await (await browser.newContext()).newPage();
   await again.goto(link);
   await expect(again.getByText("This link is invalid, used or expired")).toBeVisible();
+  await expect(again.getByLabel("New password", { exact: true })).toHaveCount(0);
 });
 
 test("an email change from Profile takes effect when the new address confirms; the old one gets a notice", async ({ browser }) => {

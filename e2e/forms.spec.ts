@@ -509,3 +509,132 @@ test("an empty password change is said at Current password, in the page's langua
   await expect(revoke).toBeChecked();
   await context.close();
 });
+
+test("a user's page says an empty name, a malformed email and a too long username at their fields, in German on a phone, and keeps what was typed", async ({ browser }) => {
+  const client = tokenClient(instance, token);
+  const created = await client.createUser({ email: "edit-empty@example.com", name: "Edda Empty", role: "user" });
+  const { context, de } = await germanPage(browser, { owner: true });
+  await de.setViewportSize({ width: 390, height: 844 });
+  await de.goto(instance.url(`/team/users/${created.id}`));
+  const name = de.getByLabel("Name", { exact: true });
+  const email = de.getByLabel("E-Mail", { exact: true });
+  const username = de.getByLabel("Benutzername", { exact: true });
+  const longName = `edda${"x".repeat(64)}`;
+  await name.fill("");
+  await email.fill("not-an-email");
+  await username.fill(longName);
+  await de.getByLabel("Rolle", { exact: true }).selectOption("auditor");
+  await de.getByRole("button", { name: "Änderungen speichern" }).click();
+  await expect(name).toHaveAccessibleDescription(/Bitte geben Sie einen Namen ein/);
+  await expect(name).toHaveAttribute("aria-invalid", "true");
+  await expect(name).toBeFocused();
+  await expect(email).toHaveAccessibleDescription(/Geben Sie eine gültige E-Mail-Adresse ein/);
+  await expect(username).toHaveAccessibleDescription(/Der Benutzername darf höchstens 64 Zeichen lang sein/);
+  // The banner points at the fields instead of a bare "invalid input".
+  await expect(de.getByRole("alert").filter({ hasText: "Bitte korrigieren Sie die markierten Felder" })).toBeVisible();
+  await expect(email).toHaveValue("not-an-email");
+  await expect(username).toHaveValue(longName);
+  await expect(de.getByLabel("Rolle", { exact: true })).toHaveValue("auditor");
+  await de.screenshot({ path: "/tmp/forms11-edit-user-de-390.png", fullPage: true });
+  expect(await client.user(created.id)).toMatchObject({ name: "Edda Empty", email: "edit-empty@example.com", role: "user" });
+  await context.close();
+});
+
+test("Profile's name and username say an empty value at the field, which gets the focus", async () => {
+  await page.goto(instance.url("/profile"));
+  for (const { label, save, says } of [
+    { label: "Your name", save: "Save name", says: /Name is required/ },
+    { label: "Username", save: "Save username", says: /Username is required/ },
+  ]) {
+    const field = page.getByRole("textbox", { name: label, exact: true });
+    await field.fill("");
+    await page.getByRole("button", { name: save }).click();
+    await expect(field, label).toHaveAccessibleDescription(says);
+    await expect(field).toHaveAttribute("aria-invalid", "true");
+    await expect(field).toBeFocused();
+  }
+  const me = await call<{ name: string; username: string }>(instance, "/api/users/current", { headers: bearer(token) });
+  expect(me.body).toMatchObject({ name: OWNER.name });
+  expect(me.body.username).not.toBe("");
+});
+
+test("an admin's Reset password says an empty, a short and a mismatched typed password at the fields", async () => {
+  const client = tokenClient(instance, token);
+  const created = await client.createUser({ email: "reset-empty@example.com", name: "Rita Reset", role: "user" });
+  await page.goto(instance.url(`/team/users/${created.id}`));
+  await page.getByRole("button", { name: "Reset password" }).click();
+  const dialog = page.getByRole("dialog", { name: "Reset password" });
+  await dialog.getByRole("radio", { name: "Type a password" }).check();
+  const submit = dialog.getByRole("button", { name: "Reset password" });
+  const password = dialog.getByLabel("New password", { exact: true });
+  const confirm = dialog.getByLabel("Confirm new password");
+  await submit.click();
+  await expect(password).toHaveAccessibleDescription(/Password is required/);
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(password).toBeFocused();
+  await expect(dialog.getByRole("radio", { name: "Type a password" })).toBeChecked();
+  await password.fill("short");
+  await confirm.fill("short");
+  await submit.click();
+  await expect(password).toHaveAccessibleDescription(/Password must be at least 8 characters/);
+  await expect(password).toBeFocused();
+  await password.fill("a long and fine passphrase 9");
+  await confirm.fill("another long passphrase 10");
+  await submit.click();
+  await expect(confirm).toHaveAccessibleDescription(/Passwords do not match/);
+  await expect(confirm).toBeFocused();
+  await expect(password).toHaveValue("");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  const events = await call<unknown[]>(instance, "/api/events?action=user.password.reset&from=2020-01-01", { headers: bearer(token) });
+  expect(JSON.stringify(events.body)).not.toContain(created.id);
+});
+
+test("Regenerate on a pending invite says an empty number of days at the field", async () => {
+  const invite = await createInvite(tokenClient(instance, token), invitee("regen-empty"));
+  await page.goto(instance.url("/team/users?view=invites"));
+  await page.getByRole("row", { name: new RegExp(invite.name) }).getByRole("button", { name: "Regenerate" }).click();
+  const dialog = page.getByRole("dialog", { name: new RegExp(`Regenerate the invite for ${invite.name}`) });
+  const days = dialog.getByLabel("Expires in (days)");
+  await days.fill("");
+  await dialog.getByRole("button", { name: "Regenerate link" }).click();
+  await expect(days).toHaveAttribute("aria-invalid", "true");
+  await expect(days).toHaveAccessibleDescription(/Expires in must be between 1 and 365 days/);
+  await expect(days).toBeFocused();
+  await days.fill("900");
+  await dialog.getByRole("button", { name: "Regenerate link" }).click();
+  await expect(days).toHaveAccessibleDescription(/Expires in must be between 1 and 365 days/);
+  await expect(days).toHaveValue("900");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+});
+
+async function failedProofs(): Promise<number> {
+  const res = await call<unknown[]>(instance, "/api/events?action=mfa.proof.failed&from=2020-01-01", { headers: bearer(token) });
+  expect(res.status, res.text).toBe(200);
+  return res.body.length;
+}
+
+test("Profile's two-factor set-up says an empty password and an empty code at their fields, and an empty password is no failed proof", async () => {
+  const before = await failedProofs();
+  await page.goto(instance.url("/profile"));
+  await page.getByRole("button", { name: "Set up authenticator app" }).click();
+  const password = page.getByLabel("Your password");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(password).toHaveAccessibleDescription(/Current password is required/);
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(password).toBeFocused();
+  expect(await failedProofs()).toBe(before);
+  // A wrong one is a failed proof, as before.
+  await password.fill("not my password");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(password).toHaveAccessibleDescription(/Current password is incorrect/);
+  await expect.poll(failedProofs).toBe(before + 1);
+  await password.fill(OWNER.password);
+  await page.getByRole("button", { name: "Continue" }).click();
+  const code = page.getByLabel("Code from the app");
+  await expect(code).toBeVisible();
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(code).toHaveAccessibleDescription(/Enter the 6-digit code from your app/);
+  await expect(code).toHaveAttribute("aria-invalid", "true");
+  await expect(code).toBeFocused();
+  await page.getByRole("button", { name: "Cancel" }).click();
+});

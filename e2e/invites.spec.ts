@@ -164,6 +164,12 @@ test("select two invites, delete them at once: one confirmation naming the count
   const regenerate = page.getByRole("dialog", { name: "Regenerate 1 invite?" });
   const expiry = regenerate.getByLabel("Expires in (days)");
   await expect(expiry).toHaveValue("3");
+  // Emptied: refused at the field by the server, in the page's words, and the focus goes there; nothing changes.
+  await expiry.fill("");
+  await regenerate.getByRole("button", { name: "Regenerate 1 invite" }).click();
+  await expect(expiry).toHaveAccessibleDescription(/Expires in must be between 1 and 365 days/);
+  await expect(expiry).toHaveAttribute("aria-invalid", "true");
+  await expect(expiry).toBeFocused();
   await expiry.fill("10");
   const regeneratedAt = Date.now();
   await regenerate.getByRole("button", { name: "Regenerate 1 invite" }).click();

@@ -82,6 +82,15 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await page.goto(site("/profile"));
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await section.getByRole("button", { name: "Add a passkey" }).click();
+  // No name: said at the field before the password is tried or the browser asked (nothing made on the device).
+  await section.getByLabel("Your password").fill(person.password);
+  await section.getByRole("button", { name: "Continue" }).click();
+  const newName = section.getByLabel("Passkey name");
+  await expect(newName).toHaveAccessibleDescription(/Name the passkey \(for example, the device it is on\)/);
+  await expect(newName).toHaveAttribute("aria-invalid", "true");
+  await expect(newName).toBeFocused();
+  await expect(section.getByLabel("Your password")).toHaveValue("");
+  expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(0);
   // The name and the password (a session alone can't add a passkey); after a refusal the name stays.
   await section.getByLabel("Passkey name").fill("Work laptop");
   await section.getByLabel("Your password").fill("not the password");
@@ -155,12 +164,20 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   // Rename, then remove (the password again: a wrong one is refused).
   await page.goto(site("/profile"));
   await passkeys.getByRole("button", { name: "Rename Work laptop" }).click();
+  // An empty name is said at the field, which gets the focus; nothing is renamed.
+  await passkeys.getByLabel("New name").fill("  ");
+  await passkeys.getByRole("button", { name: "Save name" }).click();
+  await expect(passkeys.getByLabel("New name")).toHaveAccessibleDescription(/Name the passkey \(for example, the device it is on\)/);
+  await expect(passkeys.getByLabel("New name")).toBeFocused();
   await passkeys.getByLabel("New name").fill("Home laptop");
   await passkeys.getByRole("button", { name: "Save name" }).click();
   await expect(passkeys.getByText("Home laptop")).toBeVisible();
   await page.reload();
   await expect(passkeys.getByText("Home laptop")).toBeVisible();
   await passkeys.getByRole("button", { name: "Remove Home laptop" }).click();
+  await passkeys.getByRole("button", { name: "Remove passkey" }).click();
+  await expect(passkeys.getByLabel("Your password")).toHaveAccessibleDescription(/Current password is required/);
+  await expect(passkeys.getByLabel("Your password")).toBeFocused();
   await passkeys.getByLabel("Your password").fill("not the password");
   await passkeys.getByRole("button", { name: "Remove passkey" }).click();
   await expect(passkeys.getByText("Current password is incorrect").first()).toBeVisible();
@@ -256,6 +273,42 @@ test("two-factor required and no factor yet: a passkey set up right after the pa
 
   const off = await api.put("/api/settings/security", { require_for: "nobody", grace_days: 0 });
   expect(off.status, off.text).toBe(200);
+});
+
+test("the forced set-up says an empty passkey name at the field, in German on a phone, before the browser is asked", async ({ page }) => {
+  const group = await api.post<{ id: string }>("/api/groups", { name: "Passkey people (empty name)" });
+  expect(group.status, group.text).toBe(200);
+  const p = await personWithRole(api, "user", { name: "Nele Nameless", email: uniqueEmail("nameless"), auto_groups: [group.body.id] });
+  const policy = await api.put("/api/settings/security", { require_for: "groups", group_ids: [group.body.id], grace_days: 0 });
+  expect(policy.status, policy.text).toBe(200);
+  try {
+    const { cdp, authenticatorId } = await withAuthenticator(page);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await passwordStep(page, p.email, p.password);
+    await expect(page).toHaveURL(/\/login\/two-factor/);
+    await page.context().addCookies([{ name: "locale", value: "de", url: site("/") }]);
+    await page.reload();
+    const choice = page.getByRole("group", { name: "Wie möchten Sie Ihre Anmeldungen bestätigen?" });
+    await choice.getByText("Passkey", { exact: true }).click();
+    const name = page.getByLabel("Name des Passkeys");
+    await expect(name).not.toHaveValue("");
+    await name.fill("");
+    await page.getByRole("button", { name: "Passkey erstellen" }).click();
+    await expect(name).toHaveAccessibleDescription(/Geben Sie dem Passkey einen Namen \(höchstens 64 Zeichen\)/);
+    await expect(name).toHaveAttribute("aria-invalid", "true");
+    await expect(name).toBeFocused();
+    expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: "/tmp/forms11-forced-setup-de-390.png", fullPage: true });
+    // A name, and the passkey is made.
+    await name.fill("Neles Telefon");
+    await page.getByRole("button", { name: "Passkey erstellen" }).click();
+    await expect(page.getByRole("list", { name: "Wiederherstellungscodes" }).getByRole("listitem")).toHaveCount(10);
+    expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(1);
+  } finally {
+    const off = await api.put("/api/settings/security", { require_for: "nobody", grace_days: 0 });
+    expect(off.status, off.text).toBe(200);
+  }
 });
 
 test("an LDAP user with an authenticator app gets the second step after the directory password", async ({ page }) => {

@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./support/api";
+import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner } from "./support/instance";
 import { startServer, type Instance } from "./support/server";
 import { tokenClient } from "./support/users-api";
@@ -58,10 +59,23 @@ test("a locked-out owner gets back in through a one-time link and sets a new pas
 
   await page.goto(link!);
   await expect(page.getByRole("heading", { name: "Recover the owner account" })).toBeVisible();
+  const password = page.getByLabel("New password", { exact: true });
+  // Nothing typed: said at the field by the page (not the browser's bubble), which gets the focus; the link stays good.
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(password).toHaveAccessibleDescription(/Password is required/);
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(password).toBeFocused();
+  await password.fill("short");
+  await page.getByLabel("Confirm new password").fill("short");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(password).toHaveAccessibleDescription(/Password must be at least 8 characters/);
+  await expect(password).toBeFocused();
+  await expect(password).toHaveValue("");
   await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
   await page.getByLabel("Confirm new password").fill("not the same at all, sorry");
   await page.getByRole("button", { name: "Set new password" }).click();
-  await expect(page.getByText("Passwords do not match")).toBeVisible();
+  await expect(page.getByLabel("Confirm new password")).toHaveAccessibleDescription(/Passwords do not match/);
+  await expect(page.getByLabel("Confirm new password")).toBeFocused();
   await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
   await page.getByLabel("Confirm new password").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "Set new password" }).click();
@@ -73,6 +87,7 @@ test("a locked-out owner gets back in through a one-time link and sets a new pas
   expect((await signIn(instance, OWNER.email, NEW_PASSWORD)).signedIn).toBe(true);
   await page.goto(link!);
   await expect(page.getByText("This recovery link was already used")).toBeVisible();
+  await expect(page.getByLabel("New password", { exact: true })).toHaveCount(0);
 
   const events = await tokenClient(instance, token).get<Array<{ activity_code: string; initiator_type: string }>>(
     "/api/events?action=user.recovery_link.created,user.recovered",
@@ -82,4 +97,19 @@ test("a locked-out owner gets back in through a one-time link and sets a new pas
     ["user.recovered", "user"],
     ["user.recovery_link.created", "system"],
   ]);
+
+  // A link past its 15 minutes says so, and asks for nothing.
+  const late = await recoverOwner(OWNER.email);
+  expect(late.code, late.output).toBe(0);
+  const lateLink = /https?:\/\/\S+\/recover\?token=lko_[0-9A-Za-z]{36}/.exec(late.output)?.[0];
+  expect(lateLink, late.output).toBeTruthy();
+  const database = openInstanceDatabase(instance);
+  try {
+    database.prepare("UPDATE owner_recovery_links SET expires_at = ? WHERE used_at IS NULL").run(Date.now() - 60_000);
+  } finally {
+    database.close();
+  }
+  await page.goto(lateLink!);
+  await expect(page.getByText("This recovery link has expired")).toBeVisible();
+  await expect(page.getByLabel("New password", { exact: true })).toHaveCount(0);
 });

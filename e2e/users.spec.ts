@@ -114,6 +114,11 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
   await admin.getByLabel("Role", { exact: true }).selectOption("owner");
   await admin.getByRole("button", { name: "Save changes" }).click();
   const transfer = admin.getByRole("dialog", { name: "Transfer ownership?" });
+  // Nothing typed: the server says so in the dialog (open again), at the field, which gets the focus.
+  await transfer.getByRole("button", { name: "Transfer ownership" }).click();
+  await expect(transfer.getByLabel("Your password")).toHaveAccessibleDescription(/Current password is required/);
+  await expect(transfer.getByLabel("Your password")).toBeFocused();
+  await expect(admin.getByLabel("Role", { exact: true })).toHaveValue("owner");
   await transfer.getByLabel("Your password").fill("not my password");
   await transfer.getByRole("button", { name: "Transfer ownership" }).click();
   await expect(transfer.getByText("Current password is incorrect")).toBeVisible();

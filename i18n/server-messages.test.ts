@@ -77,7 +77,9 @@ describe("server messages through the catalog", () => {
     const forms = createTranslator({ locale: "de", messages: de, namespace: "forms" });
     const err = new Invalid("Invalid input", { email: ["A user with this email already exists"], name: ["Something only the server knows"] });
     const shown = inLanguage(formStateFromError(err, { email: "ann@example.com" }), forms, german);
-    expect(shown.message).toBe("Ungültige Eingabe");
+    // A schema's "Invalid input" about a field the form shows points at the field; about none, it stays.
+    expect(shown.message).toBe("Bitte korrigieren Sie die markierten Felder");
+    expect(inLanguage(formStateFromError(err), forms, german).message).toBe("Ungültige Eingabe");
     expect(shown.fieldErrors).toEqual({ email: ["Es gibt bereits einen Benutzer mit dieser E-Mail-Adresse"], name: ["Something only the server knows"] });
     expect(shown.values).toEqual({ email: "ann@example.com" });
     expect(inLanguage(formStateFromError(new NotFound("Group")), forms, german).message).toBe("Gruppe nicht gefunden");

@@ -111,7 +111,7 @@ function PasskeyEnrolmentForm({ onCodes }: { onCodes: (codes: string[]) => void 
   useEffect(() => setName((typed) => typed || deviceName((parts) => t("defaultName", parts))), []);
   const form = useServerForm(
     async (prev: FormState, data: FormData): Promise<FormState> => {
-      const started = await enrolPasskeyOptionsAction();
+      const started = await enrolPasskeyOptionsAction(prev, data);
       if (started.status === "error" || !started.result?.options) return started;
       let response: unknown;
       try {

@@ -15,6 +15,9 @@
  * was last loaded (lib/forms/changed-fields), so an action can apply only those.
  *
  * Around that, what every form needs and no form should write again:
+ * - the browser's own checks are off (noValidate): an empty, over-long or malformed value reaches the
+ *   server action, which refuses it at the field in the page's language, instead of a bubble in the
+ *   browser's language that the server never hears of (`required` stays on a field, for screen readers);
  * - one submission at a time (a double click posts once; the SubmitButton
  *   shows `pending`);
  * - after a refusal, secrets are cleared (PasswordField listens for
@@ -134,7 +137,7 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     dirty,
     /** Submitted values to show after an error when the page was used without JavaScript. */
     values: state.status === "error" ? state.values : undefined,
-    formProps: { ref, action: dispatch, onSubmit, onInput: check, onChange: check },
+    formProps: { ref, action: dispatch, onSubmit, onInput: check, onChange: check, noValidate: true },
   };
 }
 

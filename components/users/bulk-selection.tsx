@@ -11,7 +11,7 @@
  * the list's own `messages` namespace (usersPage.bulk, invitesPage.bulk).
  */
 import { useRouter } from "next/navigation";
-import { createContext, useContext, useMemo, useState, useTransition } from "react";
+import { createContext, useContext, useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast";
@@ -86,6 +86,11 @@ export function BulkSelection({
   const [asking, setAsking] = useState<Action | null>(null);
   const [failures, setFailures] = useState<Array<{ label: string; message: string }>>([]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const confirmation = useRef<HTMLFormElement>(null);
+  // A refused field of the confirmation (the server says why, noValidate) gets the focus.
+  useEffect(() => {
+    if (Object.keys(fieldErrors).length > 0) confirmation.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [fieldErrors]);
   const [pending, startTransition] = useTransition();
   const pageIds = useMemo(() => users.map((u) => u.id), [users]);
   const labels = useMemo(() => new Map(users.map((u) => [u.id, u.label])), [users]);
@@ -170,7 +175,9 @@ export function BulkSelection({
       >
         {asking && (
           <form
+            ref={confirmation}
             className="space-y-4"
+            noValidate
             onSubmit={(e) => {
               e.preventDefault();
               confirm(asking, confirmFields ? new FormData(e.currentTarget) : undefined);

@@ -162,8 +162,8 @@ export function EditUserForm({
               variant="danger"
               onClick={() => {
                 const element = form.formProps.ref.current;
-                // The proof field is required: the browser says so in the dialog, which stays open.
-                if (!element?.reportValidity()) return;
+                if (!element) return;
+                // An empty or wrong proof comes back from the server, said in the dialog (opened again above).
                 setConfirming(false);
                 confirmed.current = true;
                 element.requestSubmit();

@@ -46,6 +46,14 @@ describe("a refusal's messages on the form", () => {
     expect(formStateFromError(new Invalid(link, { token: [link] })).message).toBe(link);
   });
 
+  it("a schema's generic refusal about a field the form shows points at the field", () => {
+    const err = refusal(() => parseOrThrow(createUserSchema, { email: "not-an-email", role: "user" }));
+    expect((err as Invalid).message).toBe("Invalid input");
+    const state = formStateFromError(err, { email: "not-an-email" });
+    expect(state.message).toBe("Please fix the highlighted fields");
+    expect(state.fieldErrors).toEqual({ email: ["Enter a valid email address"] });
+  });
+
   it("a refusal about no field keeps its own words in the banner", () => {
     expect(formStateFromError(new Conflict("This provider was already added; reload the page")).message).toBe("This provider was already added; reload the page");
     expect(formStateFromError(new NotFound("User")).message).toBe("User not found");

@@ -4,6 +4,7 @@ import { conflictFromConstraint } from "@/lib/db/constraint-errors";
 import { Conflict, DomainError, Invalid, type FieldErrors } from "@/lib/errors";
 import { FIX_HIGHLIGHTED_FIELDS, type FormState } from "./form-state";
 import { messageKeysOf, serverText } from "./message-keys";
+import { INVALID_INPUT } from "@/lib/http/validation";
 
 /**
  * A refusal as its form shows it:
@@ -11,8 +12,8 @@ import { messageKeysOf, serverText } from "./message-keys";
  *   ("auto_groups.0", "group_mapping.2.group_id") is said at the field named by its first step, since
  *   no form names a control by a path (the API keeps the whole path in "errors");
  * - a message that is one of its fields' own (a taken email or name, a wrong current password: the error
- *   says it in both) is said at that field only, when the form shows the field, and the banner asks to fix
- *   the highlighted field instead of repeating it.
+ *   says it in both), or a schema's generic "Invalid input", is said at that field only, when the form shows
+ *   the field, and the banner asks to fix the highlighted field instead of repeating it.
  *
  * The form shows the fields it sends back (`values`, kept after a refusal) and its `secrets`: fields it
  * shows whose values are never sent back (a password, a code). A link's token or a passkey's response is
@@ -24,7 +25,8 @@ export function formStateFromError(thrown: unknown, values?: Record<string, stri
   const fieldErrors = err instanceof Invalid || err instanceof Conflict ? byFormField(err.fieldErrors) : undefined;
   const messageKeys = messageKeysOf(err, fieldErrors);
   const shown = (field: string) => (values !== undefined && Object.hasOwn(values, field)) || secrets.includes(field);
-  const saidAtAField = Object.entries(fieldErrors ?? {}).some(([field, messages]) => shown(field) && messages.includes(err.message));
+  // The schema's generic "Invalid input" says nothing the fields don't: it, too, points at them when one is shown.
+  const saidAtAField = Object.entries(fieldErrors ?? {}).some(([field, messages]) => shown(field) && (messages.includes(err.message) || err.message === INVALID_INPUT));
   return {
     status: "error",
     message: saidAtAField ? FIX_HIGHLIGHTED_FIELDS : err.message,

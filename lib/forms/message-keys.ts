@@ -34,6 +34,7 @@ import { GRANTABLE_ROLES } from "@/lib/idp/schemas";
 import { ROLE_DESCRIPTION_MAX } from "@/lib/roles/schemas";
 import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, STEP_CODE_REQUIRED } from "@/lib/mfa/proof-texts";
 import { IDENTIFIER_REQUIRED } from "@/lib/sign-in/sign-in-texts";
+import { PASSKEY_NAME_MAX } from "@/lib/mfa/limits";
 
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
@@ -301,6 +302,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "You can only make your own recovery codes": { key: "ownRecoveryCodesOnly" },
   "Name the passkey": { key: "namePasskey" },
   "Name the passkey (for example, the device it is on)": { key: "namePasskeyDevice" },
+  [`At most ${PASSKEY_NAME_MAX} characters`]: { key: "atMostCharacters", params: { max: PASSKEY_NAME_MAX } },
   "The passkey was not registered: your browser's answer didn't check out. Try again.": { key: "passkeyNotRegistered" },
   "Adding the passkey took too long. Start again.": { key: "passkeyTookTooLong" },
   "You can only add your own passkeys": { key: "ownPasskeysAddOnly" },

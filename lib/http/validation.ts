@@ -18,9 +18,12 @@ function messageRefOf(issue: z.core.$ZodIssue): MessageRef | undefined {
   return ref && typeof ref.key === "string" ? ref : undefined;
 }
 
+/** A schema's refusal whose messages are all about fields (each said there). */
+export const INVALID_INPUT = "Invalid input";
+
 export function zodToInvalid(error: z.ZodError): Invalid {
   const fields = fieldErrorsOf(error);
-  const message = fields._ ? fields._.join("; ") : "Invalid input";
+  const message = fields._ ? fields._.join("; ") : INVALID_INPUT;
   const invalid = new Invalid(message, fields);
   for (const issue of error.issues) {
     const ref = messageRefOf(issue);

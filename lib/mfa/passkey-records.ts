@@ -25,6 +25,12 @@ export const passkeyNameSchema = z
   .transform((v) => v.normalize("NFC").replace(/\s+/g, " ").trim())
   .pipe(z.string().min(1, "Name the passkey (for example, the device it is on)").max(PASSKEY_NAME_MAX, `At most ${PASSKEY_NAME_MAX} characters`));
 
+/**
+ * A passkey's name as a form sends it: renaming one, and adding one, where it is checked before the browser is
+ * asked to make the passkey (a refused name would otherwise come back only after the device's dialog).
+ */
+export const passkeyNameInputSchema = z.object({ name: passkeyNameSchema });
+
 const b64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*={0,2}$/, "not base64url");
 const TRANSPORTS = ["ble", "hybrid", "internal", "nfc", "usb"] as const;
 

@@ -23,7 +23,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
-import { passkeyNameSchema, passkeyRowsOf, sealPasskeyName, toPasskeyView, type PasskeyView } from "./passkey-records";
+import { passkeyNameInputSchema, passkeyRowsOf, sealPasskeyName, toPasskeyView, type PasskeyView } from "./passkey-records";
 import { insertPasskey, registerPasskeySchema, registrationOptions, verifiedCredential } from "./passkey-registration";
 import { deleteRecoveryCodes, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
 import { assertProvesItsThem, type FactorProof } from "./proof";
@@ -33,7 +33,7 @@ import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from 
 // Where they were defined before the forced set-up shared them (./passkey-registration.ts).
 export { attestationWithoutCertificates, registerPasskeySchema } from "./passkey-registration";
 
-export const renamePasskeySchema = z.object({ name: passkeyNameSchema });
+export const renamePasskeySchema = passkeyNameInputSchema;
 
 async function me(actor: Actor) {
   const row = await findUserRow(db(), actor.accountId, actor.userId);

@@ -67,6 +67,20 @@ describe("with a local password", () => {
     await expect(startTotpSetup(actor, { password: PASSWORD }, META)).rejects.toThrow(RateLimited);
     await expect(changeOwnPassword(actor, user.id, { old_password: PASSWORD, new_password: "another long passphrase 71" }, META)).rejects.toThrow(RateLimited);
   });
+
+  it("an empty password is no attempt: neither counted nor recorded, while a wrong one is both", async () => {
+    const user = await createUser(accountId, { password: PASSWORD });
+    const actor = await startSession(user);
+    const before = await lastEvent();
+    for (let i = 0; i < 12; i++) {
+      expect(fieldErrorsOf(await startPasskeyRegistration(actor, { password: "" }, META).catch((e: unknown) => e))).toEqual({ password: ["Current password is required"] });
+    }
+    await expect(regenerateRecoveryCodes(actor, {}, META)).rejects.toThrow(Invalid);
+    expect((await lastEvent())?.id).toBe(before?.id);
+    await expect(startTotpSetup(actor, { password: "a guess" }, META)).rejects.toThrow(Invalid);
+    expect(await lastEvent()).toMatchObject({ action: "mfa.proof.failed", targetId: user.id, details: { change: "totp.set_up", reason: "password" } });
+    await expect(startTotpSetup(actor, { password: PASSWORD }, META)).resolves.toMatchObject({ secret: expect.any(String) });
+  });
 });
 
 describe("without a local password (a directory or an external provider signs them in)", () => {
@@ -81,6 +95,22 @@ describe("without a local password (a directory or an external provider signs th
     await expect(startPasskeyRegistration(actor, { code }, META)).resolves.toMatchObject({ challenge: expect.any(String) });
     // Seen over a shoulder, the same code proves nothing a second time.
     await expect(regenerateRecoveryCodes(actor, { code }, META)).rejects.toThrow(Invalid);
+  });
+
+  it("an empty code is no attempt: neither counted nor recorded, while a wrong one is both", async () => {
+    const user = await createUser(accountId);
+    const actor = await startSession(user);
+    const { secret } = await startTotpSetup(actor, {}, META);
+    const setUpAt = new Date(Date.now() - 60_000);
+    await confirmTotpSetup(actor, { code: totpCode(secret, setUpAt) }, META, setUpAt);
+    const before = await lastEvent();
+    for (let i = 0; i < 12; i++) {
+      expect(fieldErrorsOf(await regenerateRecoveryCodes(actor, { code: i % 2 ? "" : "   " }, META).catch((e: unknown) => e))).toEqual({ code: ["Enter the code from your authenticator app"] });
+    }
+    expect((await lastEvent())?.id).toBe(before?.id);
+    await expect(regenerateRecoveryCodes(actor, { code: "000000" }, META)).rejects.toThrow(Invalid);
+    expect(await lastEvent()).toMatchObject({ action: "mfa.proof.failed", targetId: user.id, details: { change: "recovery_codes.regenerate", reason: "code" } });
+    await expect(regenerateRecoveryCodes(actor, { code: totpCode(secret, new Date()) }, META)).resolves.toHaveLength(10);
   });
 
   it("without an app: a sign-in in the last minutes, else they sign in again", async () => {

@@ -29,7 +29,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
-import { assertKnowsCurrentPassword } from "@/lib/users/password";
+import { assertKnowsCurrentPassword, ProofMissing } from "@/lib/users/password";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, WRONG_TOTP_CODE, type FactorChange, type ProofKind } from "./proof-texts";
 import { openTotpSecret, totpRow } from "./records";
@@ -54,7 +54,8 @@ export async function ownProofKind(actor: Actor): Promise<ProofKind> {
 /**
  * Refuses unless the input proves the actor is the person (see above). Counted before the check, per
  * person, with the password change's limit. A refusal is recorded (`mfa.proof.failed`, with the change
- * asked for): someone holding the session without the password shows up in the activity log. Returns
+ * asked for): someone holding the session without the password shows up in the activity log. An empty
+ * password or code is neither counted nor recorded (ProofMissing): nothing was tried. Returns
  * the person's row. `passwordField` names the field a wrong password is reported on, for a form whose
  * "password" is something else (Settings → Email's SMTP password).
  */
@@ -65,7 +66,7 @@ export async function assertProvesItsThem(actor: Actor, input: unknown, change: 
   try {
     await assertProof(actor, row, { password, code }, now, passwordField);
   } catch (err) {
-    if (err instanceof Invalid || err instanceof PreconditionFailed) await recordRefusal(actor, row, change, err, meta, now, passwordField);
+    if ((err instanceof Invalid && !(err instanceof ProofMissing)) || err instanceof PreconditionFailed) await recordRefusal(actor, row, change, err, meta, now, passwordField);
     throw err;
   }
   return row;
@@ -76,10 +77,11 @@ async function assertProof(actor: Actor, row: UserRow, { password, code }: { pas
     await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, password, passwordField);
     return;
   }
-  await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${row.id}`);
   const totp = await totpRow(db(), row.id);
+  // No code typed is no guess: refused before the limit counts it (ProofMissing, as an empty password).
+  if (totp?.confirmedAt && !code.trim()) throw new ProofMissing(CODE_REQUIRED, "code");
+  await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${row.id}`);
   if (totp?.confirmedAt) {
-    if (!code.trim()) throw new Invalid(CODE_REQUIRED, { code: [CODE_REQUIRED] });
     const step = acceptedTotpStep(openTotpSecret(totp), code, now, totp.lastUsedStep);
     // Used up, as at sign-in: a code seen over the person's shoulder doesn't prove it twice.
     if (step === null || !(await useTotpStep(row.id, step, now))) throw new Invalid(WRONG_TOTP_CODE, { code: [WRONG_TOTP_CODE] });

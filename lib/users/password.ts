@@ -32,13 +32,23 @@ export const changePasswordSchema = z.object({
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
 /**
+ * Nothing typed where a proof is asked (the current password, a code from the app): not an attempt. Said at
+ * the field; nothing is checked, counted against the guessing limit or recorded as a failed proof.
+ */
+export class ProofMissing extends Invalid {
+  constructor(message: string, field: string) {
+    super(message, { [field]: [message] });
+  }
+}
+
+/**
  * Proof that whoever acts knows the person's current password, before a change to how the account is
  * reached (its password, its email). Counted before the check, per person, across every form that asks:
- * this is also a limit on guessing it.
+ * this is also a limit on guessing it. An empty one is no guess (ProofMissing).
  */
 export async function assertKnowsCurrentPassword(actor: Actor, row: { id: string; passwordHash: string }, password: string | undefined, field: string): Promise<void> {
+  if (!password) throw new ProofMissing("Current password is required", field);
   await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${row.id}`);
-  if (!password) throw new Invalid("Current password is required", { [field]: ["Current password is required"] });
   if (!(await verifyPassword(row.passwordHash, password))) throw wrongCurrentPassword(field);
 }
 

@@ -8,6 +8,8 @@ import { formStateFromError } from "@/lib/forms/action-errors";
 import { PROOF_FIELDS, proofOf } from "@/lib/forms/proof-fields";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
+import { parseOrThrow } from "@/lib/http/validation";
+import { passkeyNameInputSchema } from "@/lib/mfa/passkey-records";
 import { finishPasskeyRegistration, removePasskey, renamePasskey, startPasskeyRegistration } from "@/lib/mfa/passkeys";
 
 function json(formData: FormData, name: string): unknown {
@@ -20,10 +22,14 @@ function json(formData: FormData, name: string): unknown {
   }
 }
 
-/** "Add a passkey", first half: the password (or code) proves it's the person; then the options for the browser. */
+/**
+ * "Add a passkey", first half: the name is checked, the password (or code) proves it's the person; then the
+ * options for the browser. A refused name is said before any proof is looked at or the browser asked.
+ */
 export const startPasskeyRegistrationAction = serverAction({ needs: "own_account" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const name = String(formData.get("name") ?? "");
   try {
+    parseOrThrow(passkeyNameInputSchema, { name });
     const options = await startPasskeyRegistration(actor, proofOf(formData), requestMeta(await headers()));
     return { status: "success", result: { options: JSON.stringify(options) } };
   } catch (err) {

@@ -100,7 +100,8 @@ export const resetPasswordAction = serverAction({ needs: "users:reset_password" 
       result: password ? { password } : undefined,
     };
   } catch (err) {
-    return formStateFromError(err);
+    // A typed password and its confirmation are shown but never sent back: a refusal is said at them.
+    return formStateFromError(err, undefined, ["password", "confirm_password"]);
   }
 });
 

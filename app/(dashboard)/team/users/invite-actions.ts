@@ -15,9 +15,14 @@ import { createInviteSchema, INVITE_EXPIRY, regenerateInviteSchema } from "@/lib
 
 const DAY_SECONDS = 86400;
 
-/** The form asks for days; the service (like the API) takes seconds. */
+/**
+ * The form asks for days; the service (like the API) takes seconds. A form without the field takes the
+ * default; the field emptied is refused at it (as the browser's own "required" did), not read as the
+ * default the person cleared.
+ */
 function daysToSeconds(value: FormDataEntryValue | null): number | undefined {
-  if (value === null || value === "") return undefined;
+  if (value === null) return undefined;
+  if (typeof value !== "string" || value.trim() === "") return Number.NaN;
   const days = Number(value);
   return Number.isFinite(days) ? Math.round(days * DAY_SECONDS) : Number.NaN;
 }

@@ -16,6 +16,8 @@ import { PasskeyNotAccepted, secondStepPasskeyOptions } from "@/lib/mfa/second-s
 import { Conflict, Invalid, PreconditionFailed } from "@/lib/errors";
 import { ENROLMENT_TOOK_TOO_LONG, finishEnrolmentPasskey, startEnrolmentPasskey } from "@/lib/mfa/second-step-enrol-passkey";
 import { localPath } from "@/lib/http/local-path";
+import { parseOrThrow } from "@/lib/http/validation";
+import { passkeyNameInputSchema } from "@/lib/mfa/passkey-records";
 import { NOT_THE_PERSON } from "@/lib/sessions/only-person";
 
 const TIMED_OUT = "/login?error=second_step_expired";
@@ -118,14 +120,19 @@ export const continueAfterEnrolmentAction = publicAction(async (_prev: FormState
   return { status: "success" };
 });
 
-/** Set-up during sign-in with a passkey, first half: the options for the browser, for this browser's pending step only. */
-export const enrolPasskeyOptionsAction = publicAction(async (): Promise<FormState> => {
+/**
+ * Set-up during sign-in with a passkey, first half: the options for the browser, for this browser's pending step
+ * only. The name is checked first: a refused one is said at its field before the browser is asked.
+ */
+export const enrolPasskeyOptionsAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   const token = await secondStepToken();
   if (!token) redirect(TIMED_OUT);
+  const name = String(formData.get("name") ?? "").slice(0, 256);
   try {
+    parseOrThrow(passkeyNameInputSchema, { name });
     return { status: "success", result: { options: JSON.stringify(await startEnrolmentPasskey(token)) } };
   } catch (err) {
-    return enrolPasskeyRefusal(err);
+    return enrolPasskeyRefusal(err, name);
   }
 });
 
