@@ -35,7 +35,7 @@ function NameForm({ initial, defaultName, readOnly }: { initial: string; default
   const tc = useTranslations("common");
   const state = form.state;
   return (
-    <form {...form.formProps} className={CARD} noValidate aria-labelledby="appearance-name-heading">
+    <form {...form.formProps} className={CARD} aria-labelledby="appearance-name-heading">
       <h2 id="appearance-name-heading" className="text-base font-semibold text-slate-900">
         {t("instance.nameHeading")}
       </h2>

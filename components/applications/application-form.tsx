@@ -15,7 +15,7 @@ export function ApplicationForm({ id, app, groups, canSave }: { id: string; app:
   const t = useTranslations("applicationsPage");
   const tc = useTranslations("common");
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <div key={form.version}>
         <ApplicationFields app={app} groups={groups} kept={state.status === "error" ? state.values : undefined} errors={state.fieldErrors} typeFixed readOnly={!canSave} />

@@ -52,7 +52,7 @@ function NewApplicationForm({ groups, onClose }: { groups: Array<{ id: string; n
     );
   }
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <ApplicationFields app={NEW_APPLICATION} groups={groups} kept={state.status === "error" ? state.values : undefined} errors={state.fieldErrors} typeFixed={false} />
       <FormActions onCancel={onClose} pending={form.pending} pendingLabel={t("registering")}>{t("register")}</FormActions>

@@ -12,7 +12,7 @@ export function ForgotPasswordForm() {
   const state = form.state;
   const t = useTranslations("forgotPassword");
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status !== "idle" && state.message && (
         <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}

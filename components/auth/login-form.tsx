@@ -32,7 +32,7 @@ export function LoginForm({
   const state = form.state;
   const t = useTranslations("signIn");
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
       <TextField

@@ -13,7 +13,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   const state = form.state;
   const t = useTranslations("publicPages.newPassword");
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <NewPasswordFields label={t("label")} confirmLabel={t("confirm")} errors={state.fieldErrors ?? {}} />
       <SubmitButton className="w-full" pending={form.pending} pendingLabel={t("saving")}>

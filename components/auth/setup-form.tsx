@@ -14,7 +14,7 @@ export function SetupForm() {
   const t = useTranslations("setup");
   const errors = state.fieldErrors ?? {};
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <IdentityFields values={form.values} errors={errors} own emailRequired usernameHint={t("usernameHint")} nameHint={t("optional")} />
       <NewPasswordFields errors={errors} />

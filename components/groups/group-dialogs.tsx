@@ -54,7 +54,7 @@ function GroupNameForm({
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && !errors.name && <Alert tone="error">{state.message}</Alert>}
       <TextField
         label={col("name")}

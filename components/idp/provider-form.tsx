@@ -80,7 +80,7 @@ export function ProviderForm({
   const v = form.values;
   const typeInfo = TYPES.find((o) => o.value === type) ?? TYPES[3];
   return (
-    <form {...form.formProps} className="space-y-6" noValidate>
+    <form {...form.formProps} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
 
       <Fragment key={form.version}>

@@ -31,7 +31,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
   const errors = state.fieldErrors ?? {};
   const v = form.values;
   return (
-    <form {...form.formProps} className="space-y-6" noValidate>
+    <form {...form.formProps} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <section key={form.version} className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <Checkbox

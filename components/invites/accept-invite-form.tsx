@@ -23,7 +23,7 @@ export function AcceptInviteForm({ token, email, username }: { token: string; em
   const t = useTranslations("publicPages.invite");
   const common = useTranslations("common");
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       {email && <TextField label={t("email")} name="email_readonly" type="email" readOnly value={email} />}
       {username ? (

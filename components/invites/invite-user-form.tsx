@@ -32,7 +32,7 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
   }
   const errors = state.fieldErrors ?? {};
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <NewPersonFields values={state.values} errors={errors} emailHint={t("emailHint")} usernameHint={t("usernameHint")} />
       <InviteExpiryField defaultValue={state.values?.expires_in_days} errors={errors.expires_in_days} />

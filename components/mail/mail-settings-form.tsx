@@ -48,7 +48,7 @@ export function MailSettingsForm({ initial, readOnly, proof }: { initial: MailSe
   const serverLocked = readOnly || fromEnv;
   const notice = (name: string, on: boolean) => (v ? v[name] === "on" : on);
   return (
-    <form {...form.formProps} className="space-y-6" noValidate>
+    <form {...form.formProps} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <section key={`url-${form.version}`} aria-labelledby="mail-address-heading" className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <h2 id="mail-address-heading" className="text-base font-semibold text-slate-900">{t("publicAddress")}</h2>

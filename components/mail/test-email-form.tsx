@@ -13,7 +13,7 @@ export function TestEmailForm({ defaultTo }: { defaultTo: string }) {
   const state = form.state;
   const t = useTranslations("emailPage");
   return (
-    <form {...form.formProps} aria-labelledby="mail-test-heading" className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" noValidate>
+    <form {...form.formProps} aria-labelledby="mail-test-heading" className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="mail-test-heading" className="text-base font-semibold text-slate-900">{t("testHeading")}</h2>
       {state.status !== "idle" && state.message && (
         <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>

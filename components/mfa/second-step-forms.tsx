@@ -15,7 +15,7 @@ export function SecondStepForm({ callbackUrl }: { callbackUrl: string }) {
   const state = form.state;
   const t = useTranslations("mfa.secondStep");
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <TextField
@@ -49,7 +49,7 @@ export function AppEnrolmentForm({ secret, qrCode, onCodes }: { secret: string; 
   );
   const t = useTranslations("mfa.secondStep");
   return (
-    <form {...confirm.formProps} className="space-y-4" noValidate>
+    <form {...confirm.formProps} className="space-y-4">
       {confirm.state.status === "error" && confirm.state.message && <Alert tone="error">{confirm.state.message}</Alert>}
       <TotpSetupDetails secret={secret} qrCode={qrCode} />
       <TextField

@@ -30,7 +30,7 @@ export function SecurityPolicyForm({
   const requireFor = v?.require_for ?? initial.requireFor;
   const groupIds = v?.auto_groups !== undefined ? listValue(v.auto_groups) : initial.groupIds;
   return (
-    <form {...form.formProps} className="space-y-6" noValidate>
+    <form {...form.formProps} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <section key={form.version} className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <fieldset>

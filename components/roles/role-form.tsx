@@ -27,7 +27,7 @@ export function RoleForm({ role, permissions, grantable, canSave }: { role: Role
   const col = useTranslations("columns");
   const common = useTranslations("common");
   return (
-    <form {...form.formProps} className="space-y-6" noValidate>
+    <form {...form.formProps} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <div key={form.version} className="space-y-4">
         <TextField label={col("name")} name="name" required hint={readOnly ? undefined : common("upToCharacters", { max: ROLE_NAME_MAX })} readOnly={readOnly} defaultValue={kept?.name ?? role.name} errors={errors.name} autoComplete="off" />

@@ -25,7 +25,7 @@ function CreateServiceUserForm({ onCancel }: { onCancel: () => void }) {
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField label={col("name")} name="name" required placeholder={t("namePlaceholder")} hint={common("upToCharacters", { max: NAME_MAX_LENGTH })} defaultValue={state.values?.name} errors={errors.name} />
       <RoleSelect roles={[...SERVICE_ROLES]} defaultValue={state.values?.role} errors={errors.role} meaning={(role) => t(`roleMeaning.${role as ServiceRole}`)} />

@@ -34,7 +34,7 @@ export function ChangePasswordForm({ onClose, callbackUrl }: { onClose?: () => v
   }
   const errors = state.fieldErrors ?? {};
   const fields = (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       {callbackUrl && <input type="hidden" name="callbackUrl" value={callbackUrl} />}
       <PasswordField

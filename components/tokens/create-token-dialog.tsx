@@ -76,7 +76,7 @@ function CreateTokenForm({ userId, scope, proof, onClose }: { userId: string; sc
   }
   const errors = state.fieldErrors ?? {};
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <TextField
         label={col("name")}

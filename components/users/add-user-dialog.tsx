@@ -31,7 +31,7 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
   }
   const errors = state.fieldErrors ?? {};
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <NewPersonFields values={state.values} errors={errors} emailHint={t("emailHint")} usernameHint={t("usernameHint")} />
       <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={t("autoGroups")} />

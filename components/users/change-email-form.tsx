@@ -17,7 +17,7 @@ export function ChangeEmailForm({ current, asksPassword }: { current: string | n
   const state = form.state;
   const t = useTranslations("profilePage.email");
   return (
-    <form {...form.formProps} className="space-y-4" noValidate>
+    <form {...form.formProps} className="space-y-4">
       {state.status !== "idle" && state.message && (
         <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}
