@@ -171,7 +171,8 @@ describe("GET /api/events/audit", () => {
     expect(res.status).toBe(200);
     const got = (await res.json()) as { id: string }[];
     expect(got.map((e) => e.id)).toEqual(newest.slice(0, 2).map((e) => e.id));
-    expect(res.headers.get("x-total-count")).toBe("2");
+    // Without a limit the answer is streamed a batch at a time (review 13): its total is known only at the end.
+    expect(res.headers.get("x-total-count")).toBeNull();
   });
 });
 
