@@ -15,7 +15,6 @@ import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { emit } from "@/lib/data/effects";
 import { groups } from "@/lib/db/schema";
-import { assertGroupNotRequiredForTwoFactor } from "@/lib/mfa/policy";
 import { parseOrThrow } from "@/lib/http/validation";
 import { assertGroupNameFree, countMembers, loadGroupRow, toGroupRecord, type GroupRecord } from "./records";
 import { groupInputSchema, type GroupInput } from "./schemas";
@@ -81,7 +80,6 @@ export async function deleteGroup(actor: Actor, groupId: string, meta: RequestMe
   await write(actor, async (tx, me) => {
     assertManagesGroups(me, "delete");
     const target = await loadGroupRow(tx, actor.accountId, groupId);
-    await assertGroupNotRequiredForTwoFactor(tx, actor.accountId, groupId);
     const usersCount = await countMembers(tx, actor.accountId, groupId);
     // Deleting takes the group's roles from its members, as emptying its roles would: only roles the actor could grant.
     const granted = await rolesGrantedByGroups(tx, actor.accountId, [groupId]);
@@ -91,7 +89,7 @@ export async function deleteGroup(actor: Actor, groupId: string, meta: RequestMe
     await tx.delete(groups).where(and(eq(groups.accountId, actor.accountId), eq(groups.id, groupId)));
     // A group that granted the actor their management permissions can't be deleted by them.
     await assertNoSelfLockout(tx, me);
-    // Pending invites stop assigning it (lib/invites reacts).
+    // Pending invites stop assigning it (lib/invites reacts); a group the two-factor requirement names is refused (lib/mfa reacts).
     await emit(tx, "group.deleted", { accountId: actor.accountId, groupId });
     await recordEvent(tx, {
       accountId: actor.accountId,

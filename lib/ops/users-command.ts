@@ -21,7 +21,7 @@ import { createPasswordResetLink, RESET_LINK_MINUTES, sendPasswordResetLink } fr
 import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { findUserRowsByIdentifier, type UserRecord } from "@/lib/users/records";
 import { unlockUser } from "@/lib/users/sign-in-lock";
-import { usernamesBreakingRules } from "@/lib/users/username-audit";
+import { usernamesBreakingRules } from "./username-audit";
 
 export const USERS_COMMAND = "npm run users";
 const META: RequestMeta = { ip: null, userAgent: USERS_COMMAND };

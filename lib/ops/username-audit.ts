@@ -1,8 +1,8 @@
 /**
- * Stored usernames that break today's rules (./username-rule.ts usernameSchema). A username set before the
+ * Stored usernames that break today's rules (lib/users/username-rule.ts usernameSchema). A username set before the
  * look-alike rules ("bob." beside "bob", Latin mixed with Cyrillic) keeps signing in and stays until someone
  * changes it (docs/security.md, "Usernames don't pass for each other"); this finds them, so an operator can rename
- * the ones that pass for someone else's (`npm run users -- check-usernames`, lib/ops/users-command.ts).
+ * the ones that pass for someone else's (`npm run users -- check-usernames`, ./users-command.ts).
  *
  * Reading only: users are read in pages by id and only their usernames decrypted (a hit's email too); invites that
  * name a username are read whole. Nothing is changed or recorded.
@@ -12,8 +12,8 @@ import { and, asc, eq, gt, isNotNull } from "drizzle-orm";
 import { db } from "@/lib/db/database";
 import { invites, users } from "@/lib/db/schema";
 import { openInvite } from "@/lib/invites/records";
-import { findUserRow, openIdentity, openUsername } from "./records";
-import { usernameSchema } from "./username-rule";
+import { findUserRow, openIdentity, openUsername } from "@/lib/users/records";
+import { usernameSchema } from "@/lib/users/username-rule";
 
 export type UsernameProblem = {
   /** A user, or an invite that reserves the username for the person it invites. */
@@ -38,7 +38,7 @@ export async function usernamesBreakingRules(accountId: string, { batchSize = 50
     const rows = await db()
       .select({ id: users.id, accountId: users.accountId, usernameCiphertext: users.usernameCiphertext })
       .from(users)
-      // By the primary key alone (as lib/ops/username-refold.ts reads): with the account in the filter the planner
+      // By the primary key alone (as ./username-refold.ts reads): with the account in the filter the planner
       // takes the account's index and sorts every row for each page.
       .where(and(gt(users.id, after), isNotNull(users.usernameCiphertext)))
       .orderBy(asc(users.id))
