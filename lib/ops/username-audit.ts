@@ -13,7 +13,7 @@ import { db } from "@/lib/db/database";
 import { invites, users } from "@/lib/db/schema";
 import { openInvite } from "@/lib/invites/records";
 import { findUserRow, openIdentity, openUsername } from "@/lib/users/records";
-import { usernameSchema } from "@/lib/users/username-rule";
+import { usernameProblem } from "@/lib/users/username-rule";
 
 export type UsernameProblem = {
   /** A user, or an invite that reserves the username for the person it invites. */
@@ -24,12 +24,6 @@ export type UsernameProblem = {
   /** The rule it breaks, in the words a form would use when it is set. */
   problem: string;
 };
-
-/** The rule `username` breaks, or null when it could be set today. */
-export function usernameProblem(username: string): string | null {
-  const checked = usernameSchema.safeParse(username);
-  return checked.success ? null : checked.error.issues[0].message;
-}
 
 /** Every user and invite in `accountId` whose username breaks today's rules: users first, each kind by id. */
 export async function usernamesBreakingRules(accountId: string, { batchSize = 500 }: { batchSize?: number } = {}): Promise<UsernameProblem[]> {
@@ -44,12 +38,13 @@ export async function usernamesBreakingRules(accountId: string, { batchSize = 50
       .orderBy(asc(users.id))
       .limit(batchSize);
     for (const row of rows) {
-      const problem = row.accountId === accountId ? usernameProblem(openUsername(row)) : null;
+      if (row.accountId !== accountId) continue;
+      const problem = usernameProblem(openUsername(row));
+      // Only a hit's whole row is read, for its email.
       const holder = problem ? await findUserRow(db(), accountId, row.id) : undefined;
-      if (holder) {
-        const { id, username, email } = openIdentity(holder);
-        found.push({ holder: "user", id, username, email, problem: problem! });
-      }
+      if (!problem || !holder) continue;
+      const { id, username, email } = openIdentity(holder);
+      found.push({ holder: "user", id, username, email, problem });
     }
     if (rows.length < batchSize) break;
     after = rows[rows.length - 1].id;

@@ -36,7 +36,13 @@ function lookAlikeProblem(value: string): string | undefined {
 
 /** Whether a value is, as it stands (untrimmed), a username that passes every rule of usernameSchema. */
 export function isValidUsername(value: string): boolean {
-  return value === value.trim() && usernameSchema.safeParse(value).success;
+  return value === value.trim() && usernameProblem(value) === null;
+}
+
+/** The rule of usernameSchema a username breaks, in the words a form says it with; null when it could be set today. */
+export function usernameProblem(value: string): string | null {
+  const checked = usernameSchema.safeParse(value);
+  return checked.success ? null : checked.error.issues[0].message;
 }
 
 /**
