@@ -11,6 +11,13 @@ export function focusIfLost(target: HTMLElement | null | undefined): void {
   if (target?.isConnected) target.focus();
 }
 
+/** After a refusal, the focus goes to the form's first field marked wrong (aria-invalid); false when none is. */
+export function focusFirstInvalid(form: HTMLFormElement | null | undefined): boolean {
+  const invalid = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
+  invalid?.focus();
+  return invalid != null;
+}
+
 const TYPED = "input:not([type=hidden]):not([readonly]):not(:disabled), select:not(:disabled), textarea:not([readonly]):not(:disabled)";
 
 /**

@@ -33,7 +33,7 @@ import { changedNames, loadedSnapshotOf, markChanges, snapshotOf, type FormSnaps
 import { sayMessage } from "@/lib/errors";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
 import { useLocale, useTranslations } from "next-intl";
-import { focusFirstField, focusIfLost } from "./focus";
+import { focusFirstField, focusFirstInvalid, focusIfLost } from "./focus";
 import { genericMessageKey } from "./generic-messages";
 import { loadServerMessages, needsServerMessages, NO_SERVER_MESSAGES, serverMessagesNow, type ServerTranslator } from "./server-messages";
 import { useToast } from "./toast";
@@ -95,11 +95,7 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     if (shown.status === "success" && announce && shown.message) notify("success", shown.message);
     if (shown.status === "error" && form) {
       form.dispatchEvent(new Event(CLEAR_SECRETS_EVENT));
-      const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
-      if (invalid) {
-        invalid.focus();
-        return;
-      }
+      if (focusFirstInvalid(form)) return;
     }
     const used = submitter.current;
     if (used && form?.contains(used)) focusIfLost(used);

@@ -14,6 +14,7 @@ import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { focusFirstInvalid } from "@/components/ui/focus";
 import { useToast } from "@/components/ui/toast";
 import { useTranslations } from "next-intl";
 
@@ -89,7 +90,7 @@ export function BulkSelection({
   const confirmation = useRef<HTMLFormElement>(null);
   // A refused field of the confirmation (the server says why, noValidate) gets the focus.
   useEffect(() => {
-    if (Object.keys(fieldErrors).length > 0) confirmation.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    if (Object.keys(fieldErrors).length > 0) focusFirstInvalid(confirmation.current);
   }, [fieldErrors]);
   const [pending, startTransition] = useTransition();
   const pageIds = useMemo(() => users.map((u) => u.id), [users]);
