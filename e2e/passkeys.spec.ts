@@ -68,6 +68,16 @@ function serverActionPosts(page: Page, path: string) {
   return { count: () => count };
 }
 
+/** A new person in a new group that Settings → Security requires two-factor sign-in for, with no grace period. */
+async function mustUseTwoFactor(groupName: string, person: { name: string; email: string }) {
+  const group = await api.post<{ id: string }>("/api/groups", { name: groupName });
+  expect(group.status, group.text).toBe(200);
+  const p = await personWithRole(api, "user", { ...person, auto_groups: [group.body.id] });
+  const policy = await api.put("/api/settings/security", { require_for: "groups", group_ids: [group.body.id], grace_days: 0 });
+  expect(policy.status, policy.text).toBe(200);
+  return p;
+}
+
 async function signOut(page: Page, name: string) {
   await page.getByRole("button", { name }).click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
@@ -208,11 +218,7 @@ test("register a passkey from Profile, sign in with it alone and as the second s
 });
 
 test("two-factor required and no factor yet: a passkey set up right after the password, then it is the second step", async ({ page }) => {
-  const group = await api.post<{ id: string }>("/api/groups", { name: "Passkey people" });
-  expect(group.status, group.text).toBe(200);
-  const p = await personWithRole(api, "user", { name: "Fay Forced", email: uniqueEmail("forced"), auto_groups: [group.body.id] });
-  const policy = await api.put("/api/settings/security", { require_for: "groups", group_ids: [group.body.id], grace_days: 0 });
-  expect(policy.status, policy.text).toBe(200);
+  const p = await mustUseTwoFactor("Passkey people", { name: "Fay Forced", email: uniqueEmail("forced") });
 
   const { cdp, authenticatorId } = await withAuthenticator(page);
   const presence = (enabled: boolean) => cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
@@ -276,11 +282,7 @@ test("two-factor required and no factor yet: a passkey set up right after the pa
 });
 
 test("the forced set-up says an empty passkey name at the field, in German on a phone, before the browser is asked", async ({ page }) => {
-  const group = await api.post<{ id: string }>("/api/groups", { name: "Passkey people (empty name)" });
-  expect(group.status, group.text).toBe(200);
-  const p = await personWithRole(api, "user", { name: "Nele Nameless", email: uniqueEmail("nameless"), auto_groups: [group.body.id] });
-  const policy = await api.put("/api/settings/security", { require_for: "groups", group_ids: [group.body.id], grace_days: 0 });
-  expect(policy.status, policy.text).toBe(200);
+  const p = await mustUseTwoFactor("Passkey people (empty name)", { name: "Nele Nameless", email: uniqueEmail("nameless") });
   try {
     const { cdp, authenticatorId } = await withAuthenticator(page);
     await page.setViewportSize({ width: 390, height: 844 });
@@ -299,7 +301,6 @@ test("the forced set-up says an empty passkey name at the field, in German on a 
     await expect(name).toBeFocused();
     expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: "/tmp/forms11-forced-setup-de-390.png", fullPage: true });
     // A name, and the passkey is made.
     await name.fill("Neles Telefon");
     await page.getByRole("button", { name: "Passkey erstellen" }).click();
