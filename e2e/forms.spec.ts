@@ -535,7 +535,6 @@ test("a user's page says an empty name, a malformed email and a too long usernam
   await expect(email).toHaveValue("not-an-email");
   await expect(username).toHaveValue(longName);
   await expect(de.getByLabel("Rolle", { exact: true })).toHaveValue("auditor");
-  await de.screenshot({ path: "/tmp/forms11-edit-user-de-390.png", fullPage: true });
   expect(await client.user(created.id)).toMatchObject({ name: "Edda Empty", email: "edit-empty@example.com", role: "user" });
   await context.close();
 });
