@@ -21,12 +21,22 @@ const stages = [
   ["API tests (PostgreSQL)", [bin("@playwright/test", "cli.js"), "test", "--project=api"], postgres],
 ];
 
+// Each stage's wall time, printed at the end (and on a failure): the whole suite should stay near 30 minutes.
+const minutes = (ms) => `${(ms / 60_000).toFixed(1)} min`;
+const timings = [];
+const printTimings = () => console.log(`\n${timings.map(([name, ms]) => `${name}: ${minutes(ms)}`).join("\n")}`);
+
 for (const [name, args, stageEnv] of stages) {
   if (name === "Build" && process.env.SKIP_BUILD === "1") continue;
   console.log(`\n=== ${name} ===`);
+  const started = Date.now();
   const { status } = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...env, ...stageEnv } });
+  timings.push([name, Date.now() - started]);
   if (status !== 0) {
+    printTimings();
     console.error(`\n${name} failed.`);
     process.exit(status ?? 1);
   }
 }
+timings.push(["All stages", timings.reduce((sum, [, ms]) => sum + ms, 0)]);
+printTimings();
