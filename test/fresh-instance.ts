@@ -20,10 +20,15 @@ export async function restartWith(env: { DATA_DIR?: string; ENCRYPTION_KEY?: str
   if (testDatabase() === "postgres") {
     // A new data directory is a new instance: on PostgreSQL, a new database. The engine must be open
     // before use there (SQLite opens on first use), as start-up opens it.
-    if (env.DATA_DIR) process.env.DATABASE_URL = await createDatabaseOn(inject("postgresServerUrl"), "unit");
+    if (env.DATA_DIR) process.env.DATABASE_URL = await newTestDatabase();
     const { openDatabase } = await import("@/lib/db/database");
     await openDatabase();
   }
+}
+
+/** A new instance's PostgreSQL database: a copy of the run's migrated template (test/global-setup.ts), no data. */
+export function newTestDatabase(): Promise<string> {
+  return createDatabaseOn(inject("postgresServerUrl"), "unit", { template: inject("postgresTemplate") });
 }
 
 export function newDataDir(): string {

@@ -1,10 +1,10 @@
 // Unit tests run against a real database with the real migrations, with a
 // random encryption key: per test file, a fresh temporary data directory with
 // its SQLite file, or (TEST_DATABASE=postgres) a fresh database on the harness's
-// PostgreSQL server (test/global-setup.ts).
+// PostgreSQL server, copied from the run's migrated template (test/global-setup.ts).
 import crypto from "node:crypto";
-import { afterAll, inject } from "vitest";
-import { createDatabaseOn } from "../scripts/test-support/postgres.mjs";
+import { afterAll } from "vitest";
+import { newTestDatabase } from "./fresh-instance";
 import { removeScratchDirs, scratchDir } from "./scratch";
 import { testDatabase } from "./test-database";
 
@@ -14,8 +14,8 @@ process.env.AUTH_SECRET = crypto.randomBytes(32).toString("base64url");
 // As lib/db/sqlite-uri.ts does for the server; here better-sqlite3 may load before any lib module.
 process.env.SQLITE_USE_URI = "1";
 if (testDatabase() === "postgres") {
-  process.env.DATABASE_URL = await createDatabaseOn(inject("postgresServerUrl"), "unit");
-  // Test files run two at a time; small pools keep the server's connection count low.
+  process.env.DATABASE_URL = await newTestDatabase();
+  // Test files run one per core (vitest.config.ts); small pools keep the server's connection count low.
   process.env.DATABASE_POOL_SIZE = "4";
 } else {
   delete process.env.DATABASE_URL;

@@ -42,7 +42,10 @@ const root = path.resolve(__dirname, "..", "..");
 /** Each data directory's PostgreSQL database, so a restart on the same directory finds the same data. */
 const databases = new Map<string, string>();
 
-/** The PostgreSQL database of a data directory (made on first use), or null when the tests run on SQLite. */
+/**
+ * The PostgreSQL database of a data directory (made on first use, a copy of the run's migrated template:
+ * ./global-setup.ts), or null when the tests run on SQLite.
+ */
 async function databaseFor(dataDir: string): Promise<string | null> {
   if (process.env.TEST_DATABASE !== "postgres") return null;
   const server = process.env.LATCHKEY_TEST_POSTGRES_URL;
@@ -51,7 +54,7 @@ async function databaseFor(dataDir: string): Promise<string | null> {
   if (known) return known;
   // Loaded as ESM at run time: Playwright's TypeScript loader can't require() this plain-Node module.
   const { createDatabaseOn } = await import("../../scripts/test-support/postgres.mjs");
-  const url = await createDatabaseOn(server, "e2e");
+  const url = await createDatabaseOn(server, "e2e", { template: process.env.LATCHKEY_TEST_POSTGRES_TEMPLATE });
   databases.set(path.resolve(dataDir), url);
   return url;
 }
@@ -131,7 +134,7 @@ async function startOnce(env: Record<string, string>, options: { dataDir?: strin
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   const baseURL = `http://127.0.0.1:${port}`;
-  // A start on PostgreSQL (new database, every migration) takes ~30 s when the shared machine is busy.
+  // A start on PostgreSQL took ~30 s when the shared machine was busy (before the template, every migration).
   const deadline = Date.now() + START_WAIT_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Server exited early (${child.exitCode}):\n${output}`);

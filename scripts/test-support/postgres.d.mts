@@ -9,5 +9,8 @@ export type PostgresServer = {
 };
 export function findPostgresBin(): string;
 export function databaseUrl(serverUrl: string, dbName: string): string;
-export function createDatabaseOn(serverUrl: string, prefix?: string): Promise<string>;
+/** A new database: empty, or a copy of `template` (createMigratedTemplate's); resolves to its URL. */
+export function createDatabaseOn(serverUrl: string, prefix?: string, options?: { template?: string }): Promise<string>;
+/** A database with every migration applied and no data, to copy; resolves to its name. */
+export function createMigratedTemplate(serverUrl: string): Promise<string>;
 export function startPostgres(): Promise<PostgresServer>;

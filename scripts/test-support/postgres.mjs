@@ -10,6 +10,9 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 
 const MISSING = "PostgreSQL is needed for this suite: sudo apt-get install postgresql";
@@ -72,17 +75,42 @@ export function databaseUrl(serverUrl, dbName) {
   return url.href;
 }
 
-/** A new, empty database on the server at serverUrl (any database URL on it); returns its URL. */
-export async function createDatabaseOn(serverUrl, prefix = "latchkey") {
+/**
+ * A new database on the server at serverUrl (any database URL on it); returns its URL. Empty, or with
+ * `template` (from createMigratedTemplate) a copy of it: the schema in place, no data.
+ */
+export async function createDatabaseOn(serverUrl, prefix = "latchkey", { template } = {}) {
   const name = `${prefix}_${Date.now().toString(36)}_${crypto.randomBytes(4).toString("hex")}`;
   const client = new pg.Client({ connectionString: databaseUrl(serverUrl, "postgres") });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE "${name}"`);
+    await client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`);
   } finally {
     await client.end();
   }
   return databaseUrl(serverUrl, name);
+}
+
+const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "drizzle", "postgres");
+
+/**
+ * Makes a database holding every migration and nothing else, for createDatabaseOn's `template`; returns its
+ * name. The test harnesses make one per run: copying it takes about a sixth of migrating a new database
+ * (0.15 against 0.9 s on a busy two-core machine), once per test file and test server. The migrations are
+ * the server's own (drizzle's migrator on drizzle/postgres, as lib/db/postgres.ts runs them), so a server
+ * starting on a copy finds nothing to migrate and treats it as new: no data, no key check yet.
+ * Nothing may stay connected to a template, so the connection closes before this returns.
+ */
+export async function createMigratedTemplate(serverUrl) {
+  const url = await createDatabaseOn(serverUrl, "template");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await client.end();
+  }
+  return new URL(url).pathname.slice(1);
 }
 
 /**
