@@ -12,7 +12,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RequestCookies, ResponseCookies } from "next/dist/server/web/spec-extension/cookies";
-import { errors, type KoaContextWithOIDC } from "oidc-provider";
+import { errors } from "oidc-provider";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
@@ -172,6 +172,7 @@ async function signedInForApps(req: IncomingMessage): Promise<SignedInForApps | 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 const callbacks = new WeakMap<object, NodeHandler>();
 type CurrentProvider = NonNullable<Awaited<ReturnType<typeof currentProvider>>>;
+type ProviderContext = Parameters<Parameters<CurrentProvider["use"]>[0]>[0];
 
 /**
  * The signed resume cookie of interaction `uid` ("name=value; name.sig=…"), as the provider itself sets it on
@@ -320,11 +321,12 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
  * session is live gets the confirmation page instead, with the same one-time value, so only the person's "Sign out"
  * ends that session.
  */
-async function askBeforeSigningOut(ctx: KoaContextWithOIDC): Promise<void> {
+async function askBeforeSigningOut(ctx: ProviderContext): Promise<void> {
   const secret = (ctx.oidc.session?.state as { secret?: unknown } | undefined)?.secret;
   if (ctx.status !== 200 || ctx.oidc.session?.accountId || typeof secret !== "string") return;
   if (!(await providerRequestSession(ctx.req))) return;
-  const form = `<form id="op.logoutForm" method="post" action="${escapeHtml(ctx.oidc.urlFor("end_session_confirm"))}"><input type="hidden" name="xsrf" value="${escapeHtml(secret)}"/></form>`;
+  const action = (ctx.oidc as unknown as { urlFor(route: "end_session_confirm"): string }).urlFor("end_session_confirm");
+  const form = `<form id="op.logoutForm" method="post" action="${escapeHtml(action)}"><input type="hidden" name="xsrf" value="${escapeHtml(secret)}"/></form>`;
   ctx.type = "html";
   ctx.body = signOutPage(await viewerFor(ctx.req.headers), form);
   ctx.set("Content-Security-Policy", PAGE_POLICY);
