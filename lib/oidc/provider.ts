@@ -21,10 +21,8 @@
  */
 import "server-only";
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { config } from "@/lib/config";
-import { clientAddress } from "@/lib/http/request-meta";
-import { webHeaders } from "@/lib/http/node-request";
+import { clientAddressOfNode } from "@/lib/http/request-meta";
 import { rateLimitAddress } from "@/lib/security/address-key";
 import { keyRing } from "@/lib/crypto/keys";
 import { clientSecretMatches } from "@/lib/applications/for-provider";
@@ -114,11 +112,6 @@ async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   if (params.max_age === undefined) return true;
   const signedInAt = await live.signedInAt();
   return signedInAt !== null && !maxAgeExceeded(params, signedInAt);
-}
-
-/** The client's address of a provider request, as every other part of Latchkey reads it (lib/http/request-meta.ts). */
-function requestAddress(headers: IncomingHttpHeaders): string | null {
-  return clientAddress(webHeaders({ headers } as IncomingMessage));
 }
 
 /**
@@ -234,9 +227,9 @@ function configuration(jwks: object[]): Configuration {
         },
         // Where the device asked from: the address as Latchkey reads it (the trusted proxies' hops), not Koa's leftmost
         // X-Forwarded-For. Stored with the device code, sealed (./adapter.ts).
-        deviceInfo: (ctx) => ({ address: requestAddress(ctx.req.headers) }),
+        deviceInfo: (ctx) => ({ address: clientAddressOfNode(ctx.req.headers) }),
         async userCodeConfirmSource(ctx, form, client, deviceInfo, userCode) {
-          const asked = deviceRequest(deviceInfo, ctx.oidc.entities.DeviceCode?.iat, requestAddress(ctx.req.headers));
+          const asked = deviceRequest(deviceInfo, ctx.oidc.entities.DeviceCode?.iat, clientAddressOfNode(ctx.req.headers));
           showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode, asked));
         },
         async successSource(ctx) {
