@@ -9,6 +9,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sealUnchainedEvents } from "@/lib/audit/chain";
 import { ConfigError, config } from "@/lib/config";
+import { UnsafeDataDirError } from "@/lib/crypto/data-dir";
 import { MissingEncryptionKeyError, requireSharedSecrets, SharedSecretsMissingError, sessionSecret } from "@/lib/crypto/keys";
 import { endHeartbeat } from "@/lib/data/heartbeat";
 import { startSearchBackfill } from "@/lib/data/search-backfill";
@@ -106,7 +107,7 @@ export async function startUp(): Promise<void> {
     await ensureSigningKeys();
   } catch (err) {
     if (err instanceof ConfigError || err instanceof SharedSecretsMissingError) refuseToStart(err.problems);
-    if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError || err instanceof DatabaseStartError) {
+    if (err instanceof EncryptionKeyMismatchError || err instanceof MissingEncryptionKeyError || err instanceof DatabaseStartError || err instanceof UnsafeDataDirError) {
       refuseToStart([err.message]);
     }
     // Anything else is a defect: say so and stop (scripts/server.mjs waits for start-up before it listens).

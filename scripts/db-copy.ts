@@ -1,4 +1,4 @@
-// `npm run db:copy -- --to postgres://…`: copies the SQLite instance in
+// `PGPASSWORD=… npm run db:copy -- --to postgres://user@host/db`: copies the SQLite instance in
 // DATA_DIR (default ./data; its key from ENCRYPTION_KEY or DATA_DIR/encryption.key)
 // into an empty PostgreSQL database, then checks row counts and the activity
 // chain there (`npm run verify-events` on the target). Stop Latchkey first: a
@@ -8,7 +8,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const USAGE = "Usage: npm run db:copy -- --to postgres://user:password@host:5432/database   (DATA_DIR names the SQLite instance, ./data by default)";
+const USAGE =
+  "Usage: PGPASSWORD=… npm run db:copy -- --to postgres://user@host:5432/database   (DATA_DIR names the SQLite instance, ./data by default)";
 
 function targetFromArgs(args: string[]): string | null {
   for (let i = 0; i < args.length; i++) {
@@ -41,6 +42,14 @@ function verifyTarget(dataDir: string, targetUrl: string): Promise<number | null
 async function main(): Promise<number> {
   const targetUrl = targetFromArgs(process.argv.slice(2));
   if (!targetUrl || !/^postgres(ql)?:\/\/\S+$/.test(targetUrl)) {
+    console.error(USAGE);
+    return 2;
+  }
+  // A command's arguments are in the process list every user of the machine reads (ps), for as long as the copy
+  // runs: the password is taken from PGPASSWORD (node-postgres reads it), which only this user's processes see.
+  if (URL.canParse(targetUrl) && new URL(targetUrl).password) {
+    console.error("db:copy refused: --to holds a password, which every user of this machine can read in the process list (ps) while the copy runs.");
+    console.error("Leave it out of the address and give it in PGPASSWORD instead (change it now if others can log in here). Nothing was read or written.");
     console.error(USAGE);
     return 2;
   }

@@ -9,7 +9,6 @@
 // file is renamed encryption.key.retired-<id> (no longer read).
 // `--generate-key` prints a new key and exits. Rerun after a crash: it resumes.
 // Exit code 0 when done (or nothing to do), 1 when refused, 2 when it failed.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -25,21 +24,15 @@ function option(args: string[], name: string): string | null {
   return null;
 }
 
-const newKey = () => crypto.randomBytes(32).toString("base64");
-
 /** Key file mode: puts a new key in place, keeping the old one readable, unless a rotation already did. */
-function stageKeyFiles(dataDir: string): void {
-  const current = path.join(dataDir, "encryption.key");
+async function stageKeyFiles(dataDir: string): Promise<void> {
+  const { stageKeyFiles: stage } = await import("../lib/ops/key-files");
   const previous = path.join(dataDir, "encryption.key.previous");
-  if (fs.existsSync(previous) && fs.readFileSync(previous, "utf8").trim() !== fs.readFileSync(current, "utf8").trim()) {
+  if ((await stage(dataDir)) === "resumed") {
     console.log(`Resuming the rotation begun earlier (the old key is in ${previous}).`);
     return;
   }
-  if (!fs.existsSync(previous)) fs.writeFileSync(previous, fs.readFileSync(current, "utf8"), { mode: 0o600, flag: "wx" });
-  const staged = `${current}.new`;
-  fs.writeFileSync(staged, newKey() + "\n", { mode: 0o600 });
-  fs.renameSync(staged, current);
-  console.log(`Generated a new key into ${current}; the old one is kept in ${previous} until the rotation completes.`);
+  console.log(`Generated a new key into ${path.join(dataDir, "encryption.key")}; the old one is kept in ${previous} until the rotation completes.`);
   console.log("BACK UP THE NEW KEY. A server started from now on reads with both keys and writes with the new one.");
 }
 
@@ -50,7 +43,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (args.includes("--generate-key")) {
-    console.log(newKey());
+    console.log((await import("../lib/ops/key-files")).newKey());
     return 0;
   }
   const batchSize = Number(option(args, "--batch-size") ?? 200);
@@ -84,7 +77,7 @@ async function main(): Promise<number> {
   await openDatabase();
   if (!fromEnv && keyRing().previous.length === 0) {
     await closeDatabase();
-    stageKeyFiles(dataDir);
+    await stageKeyFiles(dataDir);
     console.log("Run `npm run rotate-key` again once every server reading this directory has been restarted (or right away, if the server is stopped).");
     return 0;
   }

@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { config, missingSharedSecrets } from "@/lib/config";
+import { ensurePrivateDataDir } from "./data-dir";
 
 const KEY_FILE = "encryption.key";
 const PREVIOUS_KEY_FILE = "encryption.key.previous";
@@ -81,7 +82,7 @@ export function decodeMasterKey(value: string, source: string): Buffer {
 /** Reads a secret file, or creates it with fresh random bytes; returns the content and whether it was new. */
 function readOrCreateSecretFile(name: string, make: () => string): { value: string; created: boolean } {
   const dir = config().dataDir;
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDataDir(dir);
   const file = path.join(dir, name);
   try {
     // "wx" fails if the file exists, so two processes starting at once cannot both write.

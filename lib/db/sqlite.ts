@@ -14,6 +14,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import pLimit from "p-limit";
 import { config } from "@/lib/config";
+import { ensurePrivateDataDir } from "@/lib/crypto/data-dir";
 import { keyRing } from "@/lib/crypto/keys";
 import type { Db, Engine } from "./engine";
 import { sealPlaintextIdpSubjects } from "./idp-subject";
@@ -90,12 +91,13 @@ export function withStatementCache(sqlite: Database.Database): Database.Database
 /** Opens (creating and migrating when new) the instance's SQLite database. Synchronous: SQLite is a file. */
 export function openSqlite(): Engine {
   const { dataDir, databaseFile } = config();
+  // Before anything in it is read: a directory anyone may write to may hold their database or key.
+  ensurePrivateDataDir(dataDir);
   // An existing database is checked read-only first: a wrong key must not change a byte of DATA_DIR
   // (no chmod, no WAL checkpoint on close, no migration).
   if (fs.existsSync(databaseFile)) checkKeyReadOnly(databaseFile);
   // A new database: the key (generated into DATA_DIR when not given) exists before the database does.
   else keyRing();
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const writer = connect(databaseFile, { queryOnly: false });
   fs.chmodSync(databaseFile, 0o600);
   const writerDb = drizzle(withStatementCache(writer), { schema }) as Db;

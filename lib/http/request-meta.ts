@@ -9,6 +9,7 @@
  * Next.js sees them (its server-action Origin check, Auth.js, HSTS).
  */
 import "server-only";
+import type { IncomingHttpHeaders } from "node:http";
 import { config } from "@/lib/config";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { isAddressInRanges } from "./address-ranges";
@@ -53,6 +54,16 @@ export function clientAddress(headers: Headers): string | null {
     if (!isAddressInRanges(hops[i], config().trustedProxies)) return hops[i].slice(0, 64);
   }
   return hops[0]?.slice(0, 64) ?? peer;
+}
+
+/** clientAddress of a Node request's headers (the OpenID provider's requests), reading only the two it needs. */
+export function clientAddressOfNode(requestHeaders: IncomingHttpHeaders): string | null {
+  const headers = new Headers();
+  for (const name of [PEER_HEADER, "x-forwarded-for"]) {
+    const value = requestHeaders[name];
+    if (typeof value === "string") headers.set(name, value);
+  }
+  return clientAddress(headers);
 }
 
 /** Headers a reverse proxy sets to say what the client asked for (Forwarded, X-Forwarded-*, X-Real-IP); only a trusted proxy may. */

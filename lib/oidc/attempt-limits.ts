@@ -38,7 +38,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
-import { clientAddress, PEER_HEADER } from "@/lib/http/request-meta";
+import { clientAddressOfNode } from "@/lib/http/request-meta";
 import { textProblem } from "@/lib/http/well-formed-text";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeGlobalLimit, oidcUserCodeIpLimit, oidcUserCodePersonLimit } from "@/lib/security/limits";
 import { assertRateLimitsNotExhausted, consumeRateLimit, counterKey, forgiveRateLimit, type RateLimit } from "@/lib/security/rate-limit";
@@ -60,12 +60,7 @@ class TooManyAttempts extends errors.CustomOIDCProviderError {
 
 /** The client's address as the per-address limits key it (an IPv6 client by its /64: lib/security/address-key.ts). */
 function addressOf(requestHeaders: IncomingHttpHeaders): string {
-  const headers = new Headers();
-  for (const name of [PEER_HEADER, "x-forwarded-for"]) {
-    const value = requestHeaders[name];
-    if (typeof value === "string") headers.set(name, value);
-  }
-  return rateLimitAddress(clientAddress(headers));
+  return rateLimitAddress(clientAddressOfNode(requestHeaders));
 }
 
 /** Longer client_ids in a Basic header are not read ahead (the provider's own lookup then reads its counter). */

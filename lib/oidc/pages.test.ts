@@ -39,4 +39,17 @@ describe("the provider's pages follow the person's language and theme", () => {
     expect(html).toContain("<h1>Gerät nicht verbunden</h1>");
     expect(html).not.toContain('role="alert"');
   });
+
+  it("says where and when the device asked, and warns when that isn't this browser's network (review 14: codes sent to someone)", () => {
+    const asked = { address: "203.0.113.7", minutesAgo: 3, sameNetwork: false };
+    const html = deviceConfirmPage(viewerOf({}), "<form></form>", "NetBird CLI", "BCDF-GHJK", asked);
+    expect(html).toContain("The device asked from <strong>203.0.113.7</strong>, 3 minutes ago.");
+    expect(html).toContain('<p role="alert">This browser is on another network than the device.');
+    const german = deviceConfirmPage(viewerOf({ cookie: "locale=de" }), "<form></form>", "NetBird CLI", "BCDF-GHJK", { ...asked, minutesAgo: 1 });
+    expect(german).toContain("Das Gerät hat von <strong>203.0.113.7</strong> aus angefragt, vor 1 Minute.");
+    expect(german).toContain('<p role="alert">Dieser Browser ist in einem anderen Netz als das Gerät.');
+    const here = deviceConfirmPage(viewerOf({}), "<form></form>", "NetBird CLI", "BCDF-GHJK", { address: "<script>", minutesAgo: 0, sameNetwork: true });
+    expect(here).toContain("The device asked from <strong>&lt;script&gt;</strong>, 0 minutes ago.");
+    expect(here).not.toContain('role="alert"');
+  });
 });

@@ -92,8 +92,8 @@ export function textsFor(viewer: Viewer) {
 }
 
 /** A text with <strong> markup around escaped values (the catalogs' only markup). */
-export function richText(t: ReturnType<typeof textsFor>, key: Parameters<ReturnType<typeof textsFor>["markup"]>[0], values: Record<string, string>): string {
-  const escaped = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, escapeHtml(v)]));
+export function richText(t: ReturnType<typeof textsFor>, key: Parameters<ReturnType<typeof textsFor>["markup"]>[0], values: Record<string, string | number>): string {
+  const escaped = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "number" ? v : escapeHtml(v)]));
   return t.markup(key, { ...escaped, strong: (chunks: string) => `<strong>${chunks}</strong>` });
 }
 
@@ -188,14 +188,22 @@ export function deviceInputPage(viewer: Viewer, form: string, invalid: boolean):
   );
 }
 
-/** "Approve the device?" naming the app and showing the code to compare. */
-export function deviceConfirmPage(viewer: Viewer, form: string, name: string, userCode: string): string {
+/**
+ * Where and when the device asked for its code, against this browser: a code someone sends to be typed in (RFC 8628
+ * §5.4, remote phishing) comes from their device, usually on another network than the person's browser.
+ */
+export type DeviceRequest = { address: string | null; minutesAgo: number; sameNetwork: boolean };
+
+/** "Approve the device?" naming the app, showing the code to compare, and where and when the device asked. */
+export function deviceConfirmPage(viewer: Viewer, form: string, name: string, userCode: string, asked?: DeviceRequest): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
+  const where = asked?.address ? `<p>${richText(t, "deviceConfirm.asked", { address: asked.address, minutes: asked.minutesAgo })}</p>` : "";
+  const warning = asked?.address && !asked.sameNetwork ? `<p role="alert">${escapeHtml(t("deviceConfirm.otherNetwork"))}</p>` : "";
   return page(
     viewer,
     t("deviceConfirm.title"),
-    `<h1>${escapeHtml(t("deviceConfirm.heading"))}</h1><p>${richText(t, "deviceConfirm.body", { app })}</p><p class="code">${escapeHtml(userCode)}</p>${form}
+    `<h1>${escapeHtml(t("deviceConfirm.heading"))}</h1><p>${richText(t, "deviceConfirm.body", { app })}</p><p class="code">${escapeHtml(userCode)}</p>${where}${warning}${form}
     <button type="submit" form="op.deviceConfirmForm" autofocus>${escapeHtml(t("deviceConfirm.approve"))}</button>
     <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">${escapeHtml(t("deviceConfirm.deny"))}</button>`,
   );

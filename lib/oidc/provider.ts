@@ -22,6 +22,8 @@
 import "server-only";
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { config } from "@/lib/config";
+import { clientAddressOfNode } from "@/lib/http/request-meta";
+import { rateLimitAddress } from "@/lib/security/address-key";
 import { keyRing } from "@/lib/crypto/keys";
 import { clientSecretMatches } from "@/lib/applications/for-provider";
 import { issuerUrl } from "@/lib/applications/issuer";
@@ -32,7 +34,7 @@ import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
 import { maxAgeExceeded } from "./reauthentication";
 import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey } from "./request-scope";
-import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor } from "./pages";
+import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor, type DeviceRequest } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
 import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX, PROVIDER_ROUTES } from "./paths";
@@ -110,6 +112,17 @@ async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   if (params.max_age === undefined) return true;
   const signedInAt = await live.signedInAt();
   return signedInAt !== null && !maxAgeExceeded(params, signedInAt);
+}
+
+/**
+ * Where and when a device asked for the code being confirmed, and whether that is this browser's network (the same
+ * address, or the same IPv6 /64, as the guessing limits count one client: lib/security/address-key.ts).
+ */
+function deviceRequest(deviceInfo: unknown, issuedAt: number | undefined, browserAddress: string | null): DeviceRequest | undefined {
+  const address = (deviceInfo as { address?: unknown } | undefined)?.address;
+  if (typeof address !== "string" || typeof issuedAt !== "number") return undefined;
+  const minutesAgo = Math.max(0, Math.floor((Date.now() / 1000 - issuedAt) / 60));
+  return { address, minutesAgo, sameNetwork: rateLimitAddress(address) === rateLimitAddress(browserAddress) };
 }
 
 /** One of ./pages.ts's pages as the answer, under their policy (no script: app-sign-in-http.ts keeps it). */
@@ -212,8 +225,12 @@ function configuration(jwks: object[]): Configuration {
           if (err?.name === "AbortedError") return showPage(ctx, messagePage(viewer, "deviceDenied"));
           showPage(ctx, deviceInputPage(viewer, form, Boolean(err)));
         },
-        async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
-          showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode));
+        // Where the device asked from: the address as Latchkey reads it (the trusted proxies' hops), not Koa's leftmost
+        // X-Forwarded-For. Stored with the device code, sealed (./adapter.ts).
+        deviceInfo: (ctx) => ({ address: clientAddressOfNode(ctx.req.headers) }),
+        async userCodeConfirmSource(ctx, form, client, deviceInfo, userCode) {
+          const asked = deviceRequest(deviceInfo, ctx.oidc.entities.DeviceCode?.iat, clientAddressOfNode(ctx.req.headers));
+          showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode, asked));
         },
         async successSource(ctx) {
           showPage(ctx, messagePage(await viewerFor(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName }));

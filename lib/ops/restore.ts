@@ -26,6 +26,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import pg from "pg";
 import { accountsWithEvents, verifyChain } from "@/lib/audit/verify";
 import { config } from "@/lib/config";
+import { ensurePrivateDataDir } from "@/lib/crypto/data-dir";
 import { keyRing } from "@/lib/crypto/keys";
 import { copyToPostgres, describeTarget, tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
 import { closeDatabase, db, openDatabase } from "@/lib/db/database";
@@ -123,7 +124,7 @@ function restoreSqlite(file: string, options: RestoreOptions): string[] {
   if (present.length > 0 && !force) {
     throw new BackupRefusedError(`${databaseFile} already exists. Restore into an empty DATA_DIR, or add --force to replace it (it is kept aside). Nothing was written.`);
   }
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDataDir(dataDir);
   const staged = `${databaseFile}.restoring-${process.pid}`;
   copyPrivate(file, staged);
   const sqlite = new Database(staged);

@@ -18,7 +18,7 @@ import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
-import { consentPage, messagePage, PAGE_POLICY, viewerFor } from "@/lib/oidc/pages";
+import { consentPage, escapeHtml, messagePage, PAGE_POLICY, signOutPage, viewerFor } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, type SignedInForApps } from "@/lib/oidc/request-scope";
@@ -172,6 +172,7 @@ async function signedInForApps(req: IncomingMessage): Promise<SignedInForApps | 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 const callbacks = new WeakMap<object, NodeHandler>();
 type CurrentProvider = NonNullable<Awaited<ReturnType<typeof currentProvider>>>;
+type ProviderContext = Parameters<Parameters<CurrentProvider["use"]>[0]>[0];
 
 /**
  * The signed resume cookie of interaction `uid` ("name=value; name.sig=…"), as the provider itself sets it on
@@ -286,10 +287,16 @@ function withSilentSignInActivity(provider: CurrentProvider): void {
  * RP-initiated logout ends the single sign-on session too: when the person
  * confirms "Sign out" on the provider's page, their Latchkey session ends
  * (the row, so the cookie is worthless) and its cookie is cleared.
+ *
+ * The provider shows that page only when its own session holds a person; without one (the browser never signed in
+ * to an app here, or that session ended) it answers a form that submits itself. A browser with a live Latchkey
+ * session gets the page instead (review 14): the self-submitting form signed the person out of Latchkey for any
+ * site that sent the browser to /oidc/session/end.
  */
 function withSingleLogout(provider: CurrentProvider): NodeHandler {
   provider.use(async (ctx, next) => {
     await next();
+    if (ctx.oidc?.route === "end_session") return await askBeforeSigningOut(ctx);
     if (ctx.oidc?.route !== "end_session_confirm" || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
     // oidc-provider's own logout of its session when the interaction signed someone else in (a person asked to
     // confirm it's them signed in as another: an auto-submitted form, then back to the authorization's resume): the
@@ -307,6 +314,22 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
     for (const cookie of cleared.getSetCookie()) ctx.append("Set-Cookie", cookie);
   });
   return provider.callback() as NodeHandler;
+}
+
+/**
+ * The provider's sign-out answered with its self-submitting form (no person in its session): a browser whose Latchkey
+ * session is live gets the confirmation page instead, with the same one-time value, so only the person's "Sign out"
+ * ends that session.
+ */
+async function askBeforeSigningOut(ctx: ProviderContext): Promise<void> {
+  const secret = (ctx.oidc.session?.state as { secret?: unknown } | undefined)?.secret;
+  if (ctx.status !== 200 || ctx.oidc.session?.accountId || typeof secret !== "string") return;
+  if (!(await providerRequestSession(ctx.req))) return;
+  const action = (ctx.oidc as unknown as { urlFor(route: "end_session_confirm"): string }).urlFor("end_session_confirm");
+  const form = `<form id="op.logoutForm" method="post" action="${escapeHtml(action)}"><input type="hidden" name="xsrf" value="${escapeHtml(secret)}"/></form>`;
+  ctx.type = "html";
+  ctx.body = signOutPage(await viewerFor(ctx.req.headers), form);
+  ctx.set("Content-Security-Policy", PAGE_POLICY);
 }
 
 /**

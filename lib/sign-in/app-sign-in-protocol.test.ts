@@ -32,6 +32,7 @@ import { endReplacedSession } from "./browser-session";
 import { signInWithPassword, SignInFailed } from "./password-sign-in";
 import { confirmSignInFor } from "./reauthentication";
 import { encodeSessionToken } from "./session-token";
+import { PEER_HEADER } from "@/lib/http/request-meta";
 
 const REDIRECT = "http://127.0.0.1:9/callback";
 let server: http.Server;
@@ -366,11 +367,33 @@ describe("login_hint", () => {
 
 describe("device flow", () => {
   /** Posts the /device page's form (with the xsrf value the page before it carried); the page it answers with. */
-  async function postDevice(jar: string[], previous: string, fields: Record<string, string>): Promise<string> {
+  async function postDevice(jar: string[], previous: string, fields: Record<string, string>, peer?: string): Promise<string> {
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(previous)?.[1] ?? "";
-    const res = await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, ...fields }) });
+    const headers: Record<string, string> = { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded", ...(peer ? { [PEER_HEADER]: peer } : {}) };
+    const res = await fetch(`${base}/device`, { method: "POST", headers, body: new URLSearchParams({ xsrf, ...fields }) });
     return res.text();
   }
+
+  it("the confirmation says where the device asked from, and warns when that is another network than the browser's (review 14)", async () => {
+    // The device asks from 203.0.113.7 (as scripts/server.mjs names a connection's peer).
+    const body = new URLSearchParams({ client_id: cli.clientMetadata().client_id, scope: "openid" });
+    const asked = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", [PEER_HEADER]: "203.0.113.7" }, body });
+    const { user_code: code } = (await asked.json()) as { user_code: string };
+    const confirmFrom = async (peer: string) => {
+      const { jar } = await signedInBrowser();
+      const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; "), [PEER_HEADER]: peer } });
+      jar.push(...input.headers.getSetCookie().map((c) => c.split(";", 1)[0]));
+      return postDevice(jar, await input.text(), { user_code: code }, peer);
+    };
+    // Someone sent the person the code: their browser is elsewhere.
+    const elsewhere = await confirmFrom("198.51.100.2");
+    expect(elsewhere).toContain("The device asked from <strong>203.0.113.7</strong>, 0 minutes ago.");
+    expect(elsewhere).toContain('<p role="alert">This browser is on another network than the device.');
+    // The person's own device, on the same network as the browser: no warning.
+    const here = await confirmFrom("203.0.113.7");
+    expect(here).toContain("The device asked from <strong>203.0.113.7</strong>");
+    expect(here).not.toContain('role="alert"');
+  });
 
   it("a code typed in lower case without its dash finds the device; Deny says so (not 'invalid code') and the device gets access_denied", async () => {
     const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
