@@ -23,6 +23,7 @@ import { patched, type Patch } from "@/lib/data/patch";
 import { signInConfigurationChanged } from "./configuration-version";
 import { findProviderRow, loadProviderRow, providerRows, sealProviderSecret } from "./records";
 import { providerInputSchema, type ProviderInput } from "./schemas";
+import { endSessionsThrough } from "./source-closed";
 import { assertOwnerKeepsWayIn } from "./way-in";
 
 const MANAGE_DENIED = "Only the owner can change identity providers";
@@ -156,6 +157,7 @@ function storedConfig(row: IdentityProviderRow): ProviderInput {
   };
 }
 
+
 /**
  * The stored client secret is only ever sent to the issuer it was entered
  * for, with the client ID it belongs to: pointing the provider elsewhere
@@ -236,12 +238,14 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
   await assertNameFree(tx, me.accountId, input.name, id);
   await assertGroupsExist(tx, me.accountId, input.auto_groups);
   assertSecretFollowsEndpoint(before, input);
-  if (before.enabled && !input.enabled) {
+  const switchedOff = before.enabled && !input.enabled;
+  if (switchedOff) {
     await assertOwnerKeepsWayIn(tx, me.accountId, (s) => {
       s.enabledProviderIds.delete(id);
       return s;
     });
   }
+  const sessionsEnded = switchedOff ? await endSessionsThrough(tx, me.accountId, "oidc", id) : 0;
   const next = publicConfig(input);
   const prev: Record<string, unknown> = publicConfig(storedConfig(before));
   const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k as keyof typeof next]));
@@ -265,7 +269,7 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
       action: enabledChanged && changed.length === 1 ? (input.enabled ? "identity_provider.enabled" : "identity_provider.disabled") : "identity_provider.updated",
       actor: await actorParty(tx, me),
       target: { type: "identity_provider", id, label: input.name },
-      details: { changed, changes },
+      details: { changed, changes, ...(switchedOff ? { sessions_ended: sessionsEnded } : {}) },
       meta,
     });
   }
@@ -303,6 +307,8 @@ export async function deleteProvider(actor: Actor, id: string, meta: RequestMeta
         `${n} ${n === 1 ? "user signs" : "users sign"} in with ${row.name}. Disable the provider instead, or delete ${n === 1 ? "that user" : "those users"} first.`,
       );
     }
+    // Nobody belongs to it now, but someone who signed in through it may have been moved to another source since.
+    const sessionsEnded = await endSessionsThrough(tx, me.accountId, "oidc", id);
     await tx.delete(identityProviders).where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)));
     await signInConfigurationChanged(tx);
     await recordEvent(tx, {
@@ -310,7 +316,7 @@ export async function deleteProvider(actor: Actor, id: string, meta: RequestMeta
       action: "identity_provider.deleted",
       actor: await actorParty(tx, me),
       target: { type: "identity_provider", id, label: row.name },
-      details: { type: row.type, issuer: row.issuer },
+      details: { type: row.type, issuer: row.issuer, sessions_ended: sessionsEnded },
       meta,
     });
   });

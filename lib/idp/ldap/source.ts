@@ -23,6 +23,7 @@ import { patched, type Patch } from "@/lib/data/patch";
 import { ldapSourceRow, openLdapPassword, sealLdapPassword } from "../records";
 import { ldapInputSchema, type LdapInput } from "../schemas";
 import { signInConfigurationChanged } from "../configuration-version";
+import { endSessionsThrough } from "../source-closed";
 import { assertOwnerKeepsWayIn } from "../way-in";
 import { testDirectory, type LdapConfig, type LdapTestResult } from "./directory";
 
@@ -135,9 +136,11 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
       throw new Invalid("Bind password is required", { bind_password: ["Enter the bind password of the service account"] });
     }
     if (before) assertPasswordFollowsEndpoint(before, input);
-    if (before?.enabled && !input.enabled) {
+    const switchedOff = before?.enabled === true && !input.enabled;
+    if (switchedOff) {
       await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, enabledLdapSourceId: null }));
     }
+    const sessionsEnded = before && switchedOff ? await endSessionsThrough(tx, me.accountId, "ldap", before.id) : 0;
     const id = before?.id ?? crypto.randomUUID();
     const values = {
       ...directoryOf(input),
@@ -164,7 +167,7 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
         actor: await actorParty(tx, me),
         target: { type: "ldap_source", id, label: input.name },
         // The bind password is named as changed, never shown.
-        details: { changed, config: next },
+        details: { changed, config: next, ...(switchedOff ? { sessions_ended: sessionsEnded } : {}) },
         meta,
       });
     }
