@@ -23,6 +23,7 @@ import { patched, type Patch } from "@/lib/data/patch";
 import { signInConfigurationChanged } from "./configuration-version";
 import { findProviderRow, loadProviderRow, providerRows, sealProviderSecret } from "./records";
 import { providerInputSchema, type ProviderInput } from "./schemas";
+import { assertPrivilegedSignupAccepted, type SignupGrant } from "./privileged-signup";
 import { endSessionsThrough } from "./source-closed";
 import { assertOwnerKeepsWayIn } from "./way-in";
 
@@ -154,9 +155,14 @@ function storedConfig(row: IdentityProviderRow): ProviderInput {
     allow_linking: row.allowLinking,
     allow_internal_addresses: row.allowInternalAddresses,
     require_approval: row.requireApproval,
+    accept_privileged_signup: false,
   };
 }
 
+/** Whom the provider's sign-up makes, for the privileged sign-up rule. */
+function signupGrant(c: Pick<ProviderInput, "signup_policy" | "require_approval" | "default_role" | "auto_groups">): SignupGrant {
+  return { createsAccounts: c.signup_policy !== "existing" && !c.require_approval, role: c.default_role, groupIds: c.auto_groups };
+}
 
 /**
  * The stored client secret is only ever sent to the issuer it was entered
@@ -210,6 +216,7 @@ export async function createProvider(actor: Actor, rawInput: ProviderInput, meta
     if (await findProviderRow(tx, me.accountId, id)) throw new Conflict("This provider was already added; reload the page");
     await assertNameFree(tx, me.accountId, input.name);
     await assertGroupsExist(tx, me.accountId, input.auto_groups);
+    await assertPrivilegedSignupAccepted(tx, me.accountId, null, signupGrant(input), input.accept_privileged_signup);
     const [row] = await tx
       .insert(identityProviders)
       .values({
@@ -238,6 +245,7 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
   await assertNameFree(tx, me.accountId, input.name, id);
   await assertGroupsExist(tx, me.accountId, input.auto_groups);
   assertSecretFollowsEndpoint(before, input);
+  await assertPrivilegedSignupAccepted(tx, me.accountId, signupGrant(storedConfig(before)), signupGrant(input), input.accept_privileged_signup);
   const switchedOff = before.enabled && !input.enabled;
   if (switchedOff) {
     await assertOwnerKeepsWayIn(tx, me.accountId, (s) => {
