@@ -24,8 +24,10 @@ import { signInConfigurationChanged } from "./configuration-version";
 import { findProviderRow, loadProviderRow, providerRows, sealProviderSecret } from "./records";
 import { providerInputSchema, type ProviderInput } from "./schemas";
 import { assertPrivilegedSignupAccepted, type SignupGrant } from "./privileged-signup";
+import { fetchDiscovery } from "./discovery";
+import { assertTestedConnection, ownerWayInTestFailed } from "./owner-connection";
 import { endSessionsThrough } from "./source-closed";
-import { assertOwnerKeepsWayIn } from "./way-in";
+import { assertOwnerKeepsWayIn, ownerOnlyThrough } from "./way-in";
 
 const MANAGE_DENIED = "Only the owner can change identity providers";
 const READ_DENIED = "Only admins, auditors and the owner can see identity providers";
@@ -239,12 +241,33 @@ export async function createProvider(actor: Actor, rawInput: ProviderInput, meta
   });
 }
 
+/** What "Test connection" and the sign-in depend on, as one comparable text (kept in memory only: it holds a new secret). */
+function connectionOf(c: ProviderInput): string {
+  return JSON.stringify([c.issuer, c.client_id, c.client_secret ?? null, c.allow_internal_addresses]);
+}
+
+/**
+ * When the provider is the owner's only way in and the save changes its connection, "Test connection" on the
+ * new settings (./owner-connection.ts), before the save's transaction. Returns the connection it vouched for.
+ */
+async function testOwnersConnection(accountId: string, id: string, patch: Patch<ProviderInput> | Record<string, unknown>): Promise<string | null> {
+  const before = await loadProviderRow(db(), accountId, id);
+  const input = parseOrThrow(providerInputSchema, patched(storedConfig(before), patch));
+  const next = connectionOf(input);
+  if (next === connectionOf(storedConfig(before)) || !(await ownerOnlyThrough(db(), accountId, id))) return null;
+  assertSecretFollowsEndpoint(before, input);
+  const result = await fetchDiscovery(input.issuer, { allowInternal: input.allow_internal_addresses });
+  if (!result.ok) throw ownerWayInTestFailed("issuer", result);
+  return next;
+}
+
 /** Writes a provider's new configuration and its activity event; the caller checked the actor inside `tx`. */
-async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, input: ProviderInput, meta: RequestMeta): Promise<ProviderRecord> {
+async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, input: ProviderInput, meta: RequestMeta, tested: string | null = null): Promise<ProviderRecord> {
   const id = before.id;
   await assertNameFree(tx, me.accountId, input.name, id);
   await assertGroupsExist(tx, me.accountId, input.auto_groups);
   assertSecretFollowsEndpoint(before, input);
+  await assertTestedConnection(tx, me.accountId, id, connectionOf(storedConfig(before)), connectionOf(input), tested);
   await assertPrivilegedSignupAccepted(tx, me.accountId, signupGrant(storedConfig(before)), signupGrant(input), input.accept_privileged_signup);
   const switchedOff = before.enabled && !input.enabled;
   if (switchedOff) {
@@ -287,10 +310,11 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
 /** Changes the fields the patch names (lib/data/patch); the others keep what is stored. */
 export async function updateProvider(actor: Actor, id: string, patch: Patch<ProviderInput> | Record<string, unknown>, meta: RequestMeta): Promise<ProviderRecord> {
   assertManagesSignIn(actor);
+  const tested = await testOwnersConnection(actor.accountId, id, patch);
   return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
     const before = await loadProviderRow(tx, me.accountId, id);
-    return writeProviderUpdate(tx, me, before, parseOrThrow(providerInputSchema, patched(storedConfig(before), patch)), meta);
+    return writeProviderUpdate(tx, me, before, parseOrThrow(providerInputSchema, patched(storedConfig(before), patch)), meta, tested);
   });
 }
 
