@@ -3,7 +3,9 @@
  * Connect provider (oidc-provider, run locally) in Settings, a new person
  * signs in through it and appears in Team → Users with its badge; a provider
  * that is down gets a clear message while local sign-in keeps working; a
- * directory user signs in on the normal form against a real OpenLDAP; an
+ * directory user signs in on the normal form against a real OpenLDAP; disabling
+ * the provider signs out whoever came in through it, and an admin default role
+ * for open sign-up needs the owner's confirmation; an
  * admin sees the sign-in settings read-only.
  */
 import { expect, test, type Page } from "@playwright/test";
@@ -101,6 +103,51 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
   await expect(row).toContainText("Test IdP");
   await expect(page.getByRole("row", { name: new RegExp(OWNER.name) })).toContainText("Local");
   await page.screenshot({ path: test.info().outputPath("users-with-idp-badge.png"), fullPage: true });
+});
+
+test("disabling a provider signs out whoever came in through it; an admin default role for open sign-up must be confirmed", async ({ page, browser }) => {
+  test.slow();
+  // Pat signs in through the provider in a browser of their own.
+  const pats = await browser.newContext();
+  const pat = await pats.newPage();
+  await pat.goto(instance.url("/login"));
+  await pat.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await expect(pat.getByRole("heading", { name: "Test IdP sign-in" })).toBeVisible();
+  await pat.getByLabel("Username").fill(TEST_IDP_USER.login);
+  await pat.getByLabel("Password").fill(TEST_IDP_USER.password);
+  await pat.getByRole("button", { name: "Sign in to Test IdP" }).click();
+  await expect(pat).toHaveURL(/\/team\/users/);
+
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/settings/identity-providers"));
+  await page.getByRole("link", { name: "Test IdP" }).first().click();
+  await page.getByRole("button", { name: "Disable Test IdP" }).click();
+  // The confirmation says so before the owner confirms.
+  await expect(page.getByRole("dialog")).toContainText("Everyone signed in through it is signed out now");
+  await page.getByRole("dialog").getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByText("Test IdP disabled")).toBeVisible();
+  await pat.reload();
+  await expect(pat).toHaveURL(/\/login/);
+  await pats.close();
+  await page.getByRole("button", { name: "Enable Test IdP" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Enable" }).click();
+  await expect(page.getByText("Test IdP enabled")).toBeVisible();
+
+  // Anyone the provider signs in would become an admin: refused with a warning that names the role, the choice kept.
+  await page.getByLabel("Default role").selectOption("admin");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  const confirm = page.getByRole("checkbox", { name: "I understand: everyone this provider lets in gets this role's powers" });
+  await expect(confirm).toBeVisible();
+  await expect(page.getByText('New accounts get the role "admin"').first()).toBeVisible();
+  await expect(page.getByLabel("Default role")).toHaveValue("admin");
+  await confirm.check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Test IdP saved.")).toBeVisible();
+  await expect(page.getByLabel("Default role")).toHaveValue("admin");
+  // Back to a plain user role for the tests that follow.
+  await page.getByLabel("Default role").selectOption("user");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Test IdP saved.")).toBeVisible();
 });
 
 test("a provider that is down gets a clear message and never blocks local sign-in", async ({ page }) => {

@@ -10,6 +10,7 @@ import { hashPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, engine } from "@/lib/db/database";
 import { accounts, activityEvents, mailSettings, users, type Role } from "@/lib/db/schema";
+import type { SignInMethod } from "@/lib/sessions/sign-in-method";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
 import { sealEmail, sealName, sealUsername } from "@/lib/users/records";
 import { indexUser } from "@/lib/users/search-source";
@@ -93,8 +94,8 @@ export async function userRow(userId: string) {
 }
 
 /** Signs the user in without a password: a session row, and the actor a request with its cookie would get. */
-export async function startSession(user: { id: string; accountId: string }, now?: Date): Promise<SessionActor> {
-  const sessionId = await writeSystem(async (tx) => createSession(tx, user, META, now));
+export async function startSession(user: { id: string; accountId: string }, now?: Date, method: SignInMethod = "password"): Promise<SessionActor> {
+  const sessionId = await writeSystem(async (tx) => createSession(tx, user, method, META, now));
   const actor = await resolveSession(sessionId, now);
   if (!actor) throw new Error(`new session of user ${user.id} does not resolve`);
   return actor;

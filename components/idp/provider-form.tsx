@@ -15,6 +15,7 @@ import { initialFormState } from "@/lib/forms/form-state";
 import { CopyField } from "@/components/ui/copy-field";
 import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
+import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
 import { describedByOf, FieldErrorText } from "@/components/ui/field-frame";
 import { bindAction } from "@/lib/forms/bind-action";
 import { SIGN_IN_SOURCE_NAME_MAX } from "@/lib/idp/limits";
@@ -209,6 +210,7 @@ export function ProviderForm({
           errors={errors.require_approval}
           disabled={readOnly}
         />
+        <PrivilegedSignupConfirm errors={errors.accept_privileged_signup} submitted={v?.accept_privileged_signup} disabled={readOnly} />
       </section>
       </Fragment>
 

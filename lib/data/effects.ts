@@ -68,6 +68,15 @@ export interface DomainEffects {
    * grants of people no longer allowed (lib/applications/for-provider.ts userMayUseApplication) end.
    */
   "application.access_changed": { accountId: string; applicationId: string; clientId: string; change: "deleted" | "secret_rotated" | "sign_in_changed" | "groups_changed" };
+  /**
+   * sign-in: a way in was switched off or deleted (an identity provider, the LDAP directory, the proxy header).
+   * Sessions react: the sessions made through it end (`method`, as sessions.sign_in_method spells it), and so do
+   * the sessions from before that column of the people who belong to the source (`sourceId`, as users.idp_id
+   * names it); they say whose ended with "sessions.ended_by_source".
+   */
+  "sign_in.source_closed": { accountId: string; method: string; sourceId: string; ended: EndedCounts };
+  /** sessions: these people's sessions ended with the way in they were made by: what those began at apps (grants, tokens) ends too. */
+  "sessions.ended_by_source": { accountId: string; userIds: readonly string[] };
   /** email: a person signed in and got a new session (mail notices a browser they never used before). */
   "session.created": { accountId: string; userId: string; userAgent: string | null; ip: string | null; device?: string | null };
 }

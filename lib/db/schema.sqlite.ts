@@ -182,6 +182,12 @@ export const sessions = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     userAgent: text("user_agent"),
     ip: text("ip"),
+    /**
+     * How the session was made (lib/sessions/sign-in-method.ts): "password", "passkey", "header", or
+     * "oidc:<provider id>" / "ldap:<source id>". Null for sessions made before the column existed.
+     * Switching a way in off ends the sessions made through it.
+     */
+    signInMethod: text("sign_in_method"),
   },
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );

@@ -40,6 +40,7 @@ import { isExpired, openInvite } from "@/lib/invites/records";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
 import { notThePerson } from "@/lib/sessions/only-person";
 import { createSession } from "@/lib/sessions/sessions";
+import { externalSignInMethod } from "@/lib/sessions/sign-in-method";
 import { indexUser } from "@/lib/users/search-source";
 import { countUserAdded } from "@/lib/users/user-counts";
 import { emailSchema } from "@/lib/users/fields";
@@ -531,7 +532,7 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
       const interrupted = policy.beforeSession ? await policy.beforeSession(tx, found.row, now) : null;
       if (interrupted) return { interrupted };
       await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, found.row.id));
-      const sessionId = await createSession(tx, found.row, meta, now);
+      const sessionId = await createSession(tx, found.row, externalSignInMethod(policy.method, who.idpId), meta, now);
       await recordEvent(tx, {
         accountId,
         action: "user.login",

@@ -23,7 +23,11 @@ import { patched, type Patch } from "@/lib/data/patch";
 import { signInConfigurationChanged } from "./configuration-version";
 import { findProviderRow, loadProviderRow, providerRows, sealProviderSecret } from "./records";
 import { providerInputSchema, type ProviderInput } from "./schemas";
-import { assertOwnerKeepsWayIn } from "./way-in";
+import { assertPrivilegedSignupAccepted, type SignupGrant } from "./privileged-signup";
+import { fetchDiscovery } from "./discovery";
+import { assertTestedConnection, ownerWayInTestFailed } from "./owner-connection";
+import { endSessionsThrough } from "./source-closed";
+import { assertOwnerKeepsWayIn, ownerOnlyThrough } from "./way-in";
 
 const MANAGE_DENIED = "Only the owner can change identity providers";
 const READ_DENIED = "Only admins, auditors and the owner can see identity providers";
@@ -153,7 +157,13 @@ function storedConfig(row: IdentityProviderRow): ProviderInput {
     allow_linking: row.allowLinking,
     allow_internal_addresses: row.allowInternalAddresses,
     require_approval: row.requireApproval,
+    accept_privileged_signup: false,
   };
+}
+
+/** Whom the provider's sign-up makes, for the privileged sign-up rule. */
+function signupGrant(c: Pick<ProviderInput, "signup_policy" | "require_approval" | "default_role" | "auto_groups">): SignupGrant {
+  return { createsAccounts: c.signup_policy !== "existing" && !c.require_approval, role: c.default_role, groupIds: c.auto_groups };
 }
 
 /**
@@ -208,6 +218,7 @@ export async function createProvider(actor: Actor, rawInput: ProviderInput, meta
     if (await findProviderRow(tx, me.accountId, id)) throw new Conflict("This provider was already added; reload the page");
     await assertNameFree(tx, me.accountId, input.name);
     await assertGroupsExist(tx, me.accountId, input.auto_groups);
+    await assertPrivilegedSignupAccepted(tx, me.accountId, null, signupGrant(input), input.accept_privileged_signup);
     const [row] = await tx
       .insert(identityProviders)
       .values({
@@ -230,18 +241,42 @@ export async function createProvider(actor: Actor, rawInput: ProviderInput, meta
   });
 }
 
+/** What "Test connection" and the sign-in depend on, as one comparable text (kept in memory only: it holds a new secret). */
+function connectionOf(c: ProviderInput): string {
+  return JSON.stringify([c.issuer, c.client_id, c.client_secret ?? null, c.allow_internal_addresses]);
+}
+
+/**
+ * When the provider is the owner's only way in and the save changes its connection, "Test connection" on the
+ * new settings (./owner-connection.ts), before the save's transaction. Returns the connection it vouched for.
+ */
+async function testOwnersConnection(accountId: string, id: string, patch: Patch<ProviderInput> | Record<string, unknown>): Promise<string | null> {
+  const before = await loadProviderRow(db(), accountId, id);
+  const input = parseOrThrow(providerInputSchema, patched(storedConfig(before), patch));
+  const next = connectionOf(input);
+  if (next === connectionOf(storedConfig(before)) || !(await ownerOnlyThrough(db(), accountId, id))) return null;
+  assertSecretFollowsEndpoint(before, input);
+  const result = await fetchDiscovery(input.issuer, { allowInternal: input.allow_internal_addresses });
+  if (!result.ok) throw ownerWayInTestFailed("issuer", result);
+  return next;
+}
+
 /** Writes a provider's new configuration and its activity event; the caller checked the actor inside `tx`. */
-async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, input: ProviderInput, meta: RequestMeta): Promise<ProviderRecord> {
+async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRow, input: ProviderInput, meta: RequestMeta, tested: string | null = null): Promise<ProviderRecord> {
   const id = before.id;
   await assertNameFree(tx, me.accountId, input.name, id);
   await assertGroupsExist(tx, me.accountId, input.auto_groups);
   assertSecretFollowsEndpoint(before, input);
-  if (before.enabled && !input.enabled) {
+  await assertTestedConnection(tx, me.accountId, id, connectionOf(storedConfig(before)), connectionOf(input), tested);
+  await assertPrivilegedSignupAccepted(tx, me.accountId, signupGrant(storedConfig(before)), signupGrant(input), input.accept_privileged_signup);
+  const switchedOff = before.enabled && !input.enabled;
+  if (switchedOff) {
     await assertOwnerKeepsWayIn(tx, me.accountId, (s) => {
       s.enabledProviderIds.delete(id);
       return s;
     });
   }
+  const sessionsEnded = switchedOff ? await endSessionsThrough(tx, me.accountId, "oidc", id) : 0;
   const next = publicConfig(input);
   const prev: Record<string, unknown> = publicConfig(storedConfig(before));
   const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k as keyof typeof next]));
@@ -265,7 +300,7 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
       action: enabledChanged && changed.length === 1 ? (input.enabled ? "identity_provider.enabled" : "identity_provider.disabled") : "identity_provider.updated",
       actor: await actorParty(tx, me),
       target: { type: "identity_provider", id, label: input.name },
-      details: { changed, changes },
+      details: { changed, changes, ...(switchedOff ? { sessions_ended: sessionsEnded } : {}) },
       meta,
     });
   }
@@ -275,10 +310,11 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
 /** Changes the fields the patch names (lib/data/patch); the others keep what is stored. */
 export async function updateProvider(actor: Actor, id: string, patch: Patch<ProviderInput> | Record<string, unknown>, meta: RequestMeta): Promise<ProviderRecord> {
   assertManagesSignIn(actor);
+  const tested = await testOwnersConnection(actor.accountId, id, patch);
   return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
     const before = await loadProviderRow(tx, me.accountId, id);
-    return writeProviderUpdate(tx, me, before, parseOrThrow(providerInputSchema, patched(storedConfig(before), patch)), meta);
+    return writeProviderUpdate(tx, me, before, parseOrThrow(providerInputSchema, patched(storedConfig(before), patch)), meta, tested);
   });
 }
 
@@ -303,6 +339,8 @@ export async function deleteProvider(actor: Actor, id: string, meta: RequestMeta
         `${n} ${n === 1 ? "user signs" : "users sign"} in with ${row.name}. Disable the provider instead, or delete ${n === 1 ? "that user" : "those users"} first.`,
       );
     }
+    // Nobody belongs to it now, but someone who signed in through it may have been moved to another source since.
+    const sessionsEnded = await endSessionsThrough(tx, me.accountId, "oidc", id);
     await tx.delete(identityProviders).where(and(eq(identityProviders.accountId, me.accountId), eq(identityProviders.id, id)));
     await signInConfigurationChanged(tx);
     await recordEvent(tx, {
@@ -310,7 +348,7 @@ export async function deleteProvider(actor: Actor, id: string, meta: RequestMeta
       action: "identity_provider.deleted",
       actor: await actorParty(tx, me),
       target: { type: "identity_provider", id, label: row.name },
-      details: { type: row.type, issuer: row.issuer },
+      details: { type: row.type, issuer: row.issuer, sessions_ended: sessionsEnded },
       meta,
     });
   });

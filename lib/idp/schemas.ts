@@ -95,6 +95,8 @@ const providerFields = {
   allow_internal_addresses: bool("allow_internal_addresses").default(false),
   /** New users wait for an admin's approval (NetBird's user approval). */
   require_approval: bool("require_approval").default(false),
+  /** This request's confirmation that new people may get a privileged role (./privileged-signup.ts); never stored. */
+  accept_privileged_signup: bool("accept_privileged_signup").default(false),
 };
 
 export const providerInputSchema = z

@@ -16,9 +16,10 @@ import { db } from "@/lib/db/database";
 import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
 import { toApiTrustedHeader } from "./api-shape";
-import { loadSignInSettings, saveSignInSettings, type SignInSettings } from "./records";
+import { HEADER_IDP_ID, loadSignInSettings, saveSignInSettings, type SignInSettings } from "./records";
 import { localSignInSchema, trustedHeaderInputSchema, type LocalSignInInput, type TrustedHeaderInput } from "./schemas";
 import { signInConfigurationChanged } from "./configuration-version";
+import { endSessionsThrough } from "./source-closed";
 import { assertOwnerKeepsWayIn } from "./way-in";
 
 const MANAGE_DENIED = "Only the owner can change how people sign in";
@@ -74,19 +75,25 @@ export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHead
       headerDefaultRole: input.default_role,
     };
     const wasOn = before.headerEnabled && before.headerTrustedRanges.length > 0;
-    if (wasOn && !after.headerEnabled) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));
+    const switchedOff = wasOn && !(after.headerEnabled && after.headerTrustedRanges.length > 0);
+    if (switchedOff) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));
     const prev = toApiTrustedHeader(before) as Record<string, unknown>;
     const next = toApiTrustedHeader(after) as Record<string, unknown>;
     const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]));
     if (changed.length === 0) return before;
     await saveSignInSettings(tx, after);
     await signInConfigurationChanged(tx);
+    const sessionsEnded = switchedOff ? await endSessionsThrough(tx, me.accountId, "header", HEADER_IDP_ID) : 0;
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "sign_in.trusted_header.updated",
       actor: await actorParty(tx, me),
       target: { type: "account", id: me.accountId },
-      details: { changed, changes: Object.fromEntries(changed.map((k) => [k, { from: prev[k], to: next[k] }])) },
+      details: {
+        changed,
+        changes: Object.fromEntries(changed.map((k) => [k, { from: prev[k], to: next[k] }])),
+        ...(switchedOff ? { sessions_ended: sessionsEnded } : {}),
+      },
       meta,
     });
     return after;

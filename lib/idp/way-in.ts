@@ -7,8 +7,8 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import type { Tx } from "@/lib/db/database";
-import { users } from "@/lib/db/schema";
+import type { Db, Tx } from "@/lib/db/database";
+import { users, type UserRow } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
 import { HEADER_IDP_ID, ldapSourceRow, loadSignInSettings, providerRows } from "./records";
 
@@ -21,7 +21,7 @@ export type SignInState = {
   enabledLdapSourceId: string | null;
 };
 
-export async function currentSignInState(tx: Tx, accountId: string): Promise<SignInState> {
+export async function currentSignInState(tx: Db | Tx, accountId: string): Promise<SignInState> {
   const settings = await loadSignInSettings(tx, accountId);
   const ldap = await ldapSourceRow(tx, accountId);
   const providers = await providerRows(tx, accountId);
@@ -65,4 +65,21 @@ export async function assertOwnerKeepsWayIn(tx: Tx, accountId: string, change: (
       "This would leave the owner with no way to sign in. Keep local sign-in on, or have the owner sign in once through an enabled identity provider first.",
     );
   }
+}
+
+/**
+ * The owner's row when the identity provider or directory `sourceId` is, as things are now, the owner's
+ * only way in; null otherwise. A change to its connection is then tested before it is saved
+ * (./owner-connection.ts): a wrong issuer, secret or filter would lock the owner out as surely as
+ * switching it off.
+ */
+export async function ownerOnlyThrough(q: Db | Tx, accountId: string, sourceId: string): Promise<UserRow | null> {
+  const [owner] = await q
+    .select()
+    .from(users)
+    .where(and(eq(users.accountId, accountId), eq(users.role, "owner")))
+    .limit(1);
+  if (!owner || owner.idpId !== sourceId) return null;
+  const ways = ownerWaysIn({ passwordHash: owner.passwordHash, idpId: owner.idpId, idpSubject: owner.idpSubjectIndex }, await currentSignInState(q, accountId));
+  return ways.length === 1 && (ways[0] === "oidc" || ways[0] === "ldap") ? owner : null;
 }

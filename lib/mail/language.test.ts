@@ -48,9 +48,9 @@ describe("mail in the recipient's language", { timeout: 60_000 }, () => {
     expect((await smtp.waitFor(sentTo(undecided.email))).subject).toMatch(/^Neues Passwort festlegen/);
     await updateUserRow(owner.id, { locale: null });
 
-    await writeSystem((tx) => createSession(tx, undecided, { ...META, locale: "de" }));
+    await writeSystem((tx) => createSession(tx, undecided, "password", { ...META, locale: "de" }));
     expect(await localeOf(undecided.id)).toBe("de");
-    await writeSystem((tx) => createSession(tx, undecided, META)); // no cookie: the choice stays
+    await writeSystem((tx) => createSession(tx, undecided, "password", META)); // no cookie: the choice stays
     expect(await localeOf(undecided.id)).toBe("de");
     await setOwnLocale(await startSession(undecided), "en");
     expect(await localeOf(undecided.id)).toBe("en");

@@ -42,7 +42,7 @@ describe("security notices in a loop", { timeout: 60_000 }, () => {
     expect(budget).toBe(10);
     const person = await createUser(accountId);
     const other = await createUser(accountId, { role: "admin" });
-    const signIn = (user: TestUser, device: string) => writeSystem((tx) => createSession(tx, user, { ip: "198.51.100.4", userAgent: chrome, device }));
+    const signIn = (user: TestUser, device: string) => writeSystem((tx) => createSession(tx, user, "password", { ip: "198.51.100.4", userAgent: chrome, device }));
     const othersDevice = freshDevice();
     await signIn(other, othersDevice);
     const devices: string[] = [];

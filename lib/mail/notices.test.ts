@@ -32,7 +32,7 @@ describe("security notices", { timeout: 60_000 }, () => {
     const person = await createUser(accountId);
     const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
     const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-    const signInWith = (userAgent: string) => writeSystem((tx) => createSession(tx, person, { ip: "198.51.100.4", userAgent }));
+    const signInWith = (userAgent: string) => writeSystem((tx) => createSession(tx, person, "password", { ip: "198.51.100.4", userAgent }));
     await signInWith(firefox);
     await signInWith(firefox.replace("128.0", "129.0"));
     await outboxIdle();
@@ -52,7 +52,7 @@ describe("security notices", { timeout: 60_000 }, () => {
     await notices(true);
     const person = await createUser(accountId);
     const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-    const signIn = (device: string | null, userAgent = chrome) => writeSystem((tx) => createSession(tx, person, { ip: "198.51.100.4", userAgent, device }));
+    const signIn = (device: string | null, userAgent = chrome) => writeSystem((tx) => createSession(tx, person, "password", { ip: "198.51.100.4", userAgent, device }));
     const newBrowserMails = () => smtp.messages.filter(to(person.email, /new browser/i)).length;
     // Known before device cookies existed (no cookie), then the first sign-in with one: neither is news.
     await signIn(null);

@@ -30,6 +30,7 @@ import { mfaPendingSteps, mfaTotp, users, type Role } from "@/lib/db/schema";
 import { notThePerson, recordNotThePerson } from "@/lib/sessions/only-person";
 import { Invalid } from "@/lib/errors";
 import { createSession } from "@/lib/sessions/sessions";
+import { externalSignInMethod, type SignInMethod } from "@/lib/sessions/sign-in-method";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { consumeRecoveryCode, looksLikeRecoveryCode, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
 import { hasFactor, mfaSummary, openTotpSecret, sealTotpSecret, totpRow } from "./records";
@@ -293,6 +294,11 @@ async function finish(token: string, meta: RequestMeta, now: Date, factor: "totp
   return signedIn;
 }
 
+/** The session's method: the first step's (a directory user's directory is the one they belong to). */
+function firstStepMethod(row: PendingRow, user: { idpId: string | null }): SignInMethod {
+  return row.method === "ldap" && user.idpId ? externalSignInMethod("ldap", user.idpId) : "password";
+}
+
 /** The pending step is used up and the session made, with the sign-in on record. */
 export async function createSignedIn(
   tx: Tx,
@@ -306,7 +312,7 @@ export async function createSignedIn(
   const used = await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.tokenDigest, row.tokenDigest)).returning({ d: mfaPendingSteps.tokenDigest });
   if (used.length !== 1) throw new SecondStepExpired();
   await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, row.userId));
-  const sessionId = await createSession(tx, person.user, meta, now);
+  const sessionId = await createSession(tx, person.user, firstStepMethod(row, person.user), meta, now);
   const party = { type: "user" as const, id: row.userId, label: person.label };
   if (factor !== "enrolment") {
     await recordEvent(tx, { accountId: row.accountId, action: "mfa.factor.used", actor: party, target: party, details: { factor, ...factorDetails }, meta, at: now });

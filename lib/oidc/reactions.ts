@@ -1,8 +1,9 @@
 /**
  * How apps' access reacts to what happens to a person or an app
  * (lib/data/effects.ts), in the same transaction: blocking, deleting,
- * resetting a password or revoking sessions ends the person's grants and
- * tokens at every app (a password change too when the person asks, and owner
+ * resetting a password, revoking sessions or switching off the way in a
+ * person's sessions were made by ends the person's grants and tokens at
+ * every app (a password change too when the person asks, and owner
  * recovery); an app deleted, its secret rotated, or its redirect URIs or
  * consent changed ends all its grants; an app's allowed groups changed ends
  * the grants of people no longer allowed (checked after the change commits, against the groups as
@@ -37,6 +38,11 @@ react("user.deleted", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx
 react("user.blocked", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "user_blocked"));
 react("user.password_reset", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "password_reset"));
 react("user.sessions_revoked", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "sessions_revoked"));
+// A way in was switched off: the people signed out with it lose what their sessions began at apps. Grants are
+// the person's, not one session's (the provider keeps no link back), so all of theirs end.
+react("sessions.ended_by_source", "oidc", async (tx, { accountId, userIds }) => {
+  for (const userId of userIds) await endPersonsAccess(tx, accountId, userId, "sign_in_source_closed");
+});
 react("user.password_changed", "oidc", async (tx, { accountId, userId, endAppGrants }) => {
   if (endAppGrants) await endPersonsAccess(tx, accountId, userId, "password_changed");
 });

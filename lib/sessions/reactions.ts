@@ -1,11 +1,12 @@
 /**
  * How sessions react to what happens to their user (lib/data/effects.ts): a
  * blocked user, a reset or changed password, or revoked sessions end the
- * user's sessions in the same transaction, so access stops at once.
+ * user's sessions in the same transaction, so access stops at once; a way in
+ * switched off ends the sessions made through it, whoever's they are.
  */
 import "server-only";
-import { react } from "@/lib/data/effects";
-import { deleteUserSessions } from "./sessions";
+import { emit, react } from "@/lib/data/effects";
+import { deleteSessionsMadeBy, deleteUserSessions } from "./sessions";
 
 react("user.blocked", "sessions", async (tx, { accountId, userId, ended }) => {
   ended.sessions += await deleteUserSessions(tx, accountId, userId);
@@ -23,4 +24,11 @@ react("user.password_changed", "sessions", async (tx, { accountId, userId, keepS
 // "Sign out everywhere else" keeps the session that asked.
 react("user.sessions_revoked", "sessions", async (tx, { accountId, userId, keepSessionId, ended }) => {
   ended.sessions += await deleteUserSessions(tx, accountId, userId, keepSessionId);
+});
+
+// Nobody stays signed in through a way in that was switched off; the apps they signed in to hear whose ended.
+react("sign_in.source_closed", "sessions", async (tx, { accountId, method, sourceId, ended }) => {
+  const { sessions, userIds } = await deleteSessionsMadeBy(tx, accountId, method, sourceId);
+  ended.sessions += sessions;
+  if (userIds.length > 0) await emit(tx, "sessions.ended_by_source", { accountId, userIds });
 });

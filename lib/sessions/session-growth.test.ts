@@ -25,7 +25,7 @@ beforeAll(async () => {
   other = await createUser(accountId, { role: "user" });
 });
 
-const signIn = (user: TestUser, at: Date) => writeSystem((tx) => createSession(tx, user, META, at, { signedIn: true }));
+const signIn = (user: TestUser, at: Date) => writeSystem((tx) => createSession(tx, user, "password", META, at, { signedIn: true }));
 const sessionCount = async (user: TestUser) =>
   Number((await db().select({ n: count() }).from(sessions).where(and(eq(sessions.accountId, accountId), eq(sessions.userId, user.id))))[0].n);
 const exists = async (id: string) => (await db().select({ id: sessions.id }).from(sessions).where(eq(sessions.id, id)).limit(1)).length === 1;

@@ -5,7 +5,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, count, desc, eq, gt, isNull, lte, ne, notInArray, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, isNull, lte, ne, notInArray, or, sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { config } from "@/lib/config";
 import { db, dialect, type Tx } from "@/lib/db/database";
@@ -18,6 +18,7 @@ import * as pgSchema from "@/lib/db/schema.pg";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import type { SignInMethod } from "./sign-in-method";
 
 /**
  * The most sessions one person holds at once. A sign-in past it ends their least recently used ones: a
@@ -49,6 +50,7 @@ const SESSION_ROW = {
   expiresAt: sql.placeholder("expiresAt"),
   userAgent: sql.placeholder("userAgent"),
   ip: sql.placeholder("ip"),
+  signInMethod: sql.placeholder("signInMethod"),
 };
 
 /** The sign-in's statements, built once per unit-of-work tx (lib/db/prepared.ts): every sign-in runs them. */
@@ -109,12 +111,14 @@ const insertSignedInSession = perTransaction((tx) => {
 });
 
 /**
- * A new session for the user. `signedIn` (a sign-in that has just proved who this is) also sets the
- * user's last sign-in to `now`, in the same statement as the language.
+ * A new session for the user, made by `method` (kept on the row: switching that way in off ends it).
+ * `signedIn` (a sign-in that has just proved who this is) also sets the user's last sign-in to `now`, in
+ * the same statement as the language.
  */
 export async function createSession(
   tx: Tx,
   user: { id: string; accountId: string },
+  method: SignInMethod,
   meta: RequestMeta,
   now = new Date(),
   { signedIn = false }: { signedIn?: boolean } = {},
@@ -128,6 +132,7 @@ export async function createSession(
     expiresAt: sessionEnd(now, now),
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
     ip: meta.ip,
+    signInMethod: method,
   };
   // The language chosen on this browser becomes the person's, for the mail they get (lib/mail/language.ts).
   const locale = meta.locale ?? null;
@@ -316,6 +321,20 @@ export async function deleteUserSessions(tx: Tx, accountId: string, userId: stri
     .where(and(...conditions))
     .returning({ id: sessions.id });
   return deleted.length;
+}
+
+/**
+ * Ends the sessions made by `method` (a way in being switched off), and the sessions from before
+ * sessions.sign_in_method existed of the people who belong to that source (users.idp_id = `sourceId`: such
+ * a person has no other way in but a passkey, which is refused to them). Returns how many ended and whose.
+ */
+export async function deleteSessionsMadeBy(tx: Tx, accountId: string, method: string, sourceId: string): Promise<{ sessions: number; userIds: string[] }> {
+  const sourcesPeople = tx.select({ id: users.id }).from(users).where(and(eq(users.accountId, accountId), eq(users.idpId, sourceId)));
+  const deleted = await tx
+    .delete(sessions)
+    .where(and(eq(sessions.accountId, accountId), or(eq(sessions.signInMethod, method), and(isNull(sessions.signInMethod), inArray(sessions.userId, sourcesPeople)))))
+    .returning({ userId: sessions.userId });
+  return { sessions: deleted.length, userIds: [...new Set(deleted.map((d) => d.userId))] };
 }
 
 /**

@@ -141,7 +141,7 @@ export async function signInWithPasskey(
       await recordNotThePerson(tx, accountId, someoneElse, { method: "passkey" }, meta, now);
       return someoneElse;
     }
-    const sessionId = await createSession(tx, user, meta, now, { signedIn: true });
+    const sessionId = await createSession(tx, user, "passkey", meta, now, { signedIn: true });
     await recordEvent(tx, { accountId, action: "mfa.factor.used", actor: who, target: who, details: { factor: "passkey", passkey_id: passkey.id, passwordless: true }, meta, at: now });
     await recordEvent(tx, {
       accountId,

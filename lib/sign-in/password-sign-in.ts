@@ -259,7 +259,7 @@ async function signInLocally(row: UserRow | undefined, password: string, localLo
     const secondStep = await beginSecondStepIfNeeded(tx, current, "password", now);
     if (secondStep) return secondStep;
     // The person's last sign-in goes in with the session (one statement with the language).
-    const id = await createSession(tx, current, attempt.meta, now, { signedIn: true });
+    const id = await createSession(tx, current, "password", attempt.meta, now, { signedIn: true });
     const details = {
       ...(upgradedHash ? { password_hash_upgraded: true } : {}),
       ...(current.mustChangePassword ? { must_change_password: true } : {}),

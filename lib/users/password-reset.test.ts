@@ -122,7 +122,7 @@ describe("forgot password", { timeout: 60_000 }, () => {
     const person = await createUser(accountId, { password: "an old passphrase here" });
     const theirs = newDeviceId();
     // They signed in with this browser before: the new-browser reaction remembers it.
-    await writeSystem((tx) => createSession(tx, person, { ...META, device: theirs }));
+    await writeSystem((tx) => createSession(tx, person, "password", { ...META, device: theirs }));
     const stranger = { ...META, ip: "198.51.100.9", device: newDeviceId() };
     for (let i = 0; i < 3; i++) await requestPasswordReset(person.email, stranger);
     await expect(requestPasswordReset(person.email, stranger)).rejects.toBeInstanceOf(RateLimited);
@@ -140,7 +140,7 @@ describe("forgot password", { timeout: 60_000 }, () => {
     await expect(requestPasswordReset(person.email, { ...META, device: theirs })).rejects.toBeInstanceOf(RateLimited);
     const other = await createUser(accountId, { password: "another passphrase here" });
     const othersBrowser = newDeviceId();
-    await writeSystem((tx) => createSession(tx, other, { ...META, device: othersBrowser }));
+    await writeSystem((tx) => createSession(tx, other, "password", { ...META, device: othersBrowser }));
     await expect(requestPasswordReset(person.email, { ...META, device: othersBrowser })).rejects.toBeInstanceOf(RateLimited);
     await passwordResetRequestsIdle();
   });

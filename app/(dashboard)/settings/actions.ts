@@ -38,7 +38,7 @@ function refreshSettings() {
 
 /** The client secret: shown, never sent back. */
 const PROVIDER_SECRETS = ["client_secret"];
-const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "allow_internal_addresses", "require_approval"];
+const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "allow_internal_addresses", "require_approval", "accept_privileged_signup"];
 
 /** The form's provider; `autoGroups` as a set edit for an update (lib/forms/changed-fields setIn). */
 function providerInput(formData: FormData, autoGroups: SetValue = formData.getAll("auto_groups").map(String)) {
@@ -57,6 +57,7 @@ function providerInput(formData: FormData, autoGroups: SetValue = formData.getAl
     allow_linking: box(formData, "allow_linking"),
     allow_internal_addresses: box(formData, "allow_internal_addresses"),
     require_approval: box(formData, "require_approval"),
+    accept_privileged_signup: box(formData, "accept_privileged_signup"),
   };
 }
 
@@ -76,7 +77,10 @@ export const createProviderAction = serverAction({ needs: "settings:sign_in" }, 
 export const updateProviderAction = serverAction({ needs: "settings:sign_in" }, async (actor, providerId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values: Record<string, string> = { ...formValues(formData, PROVIDER_TEXT), auto_groups: keptList(formData, "auto_groups") };
   try {
-    const saved = await updateProvider(actor, String(providerId), changedEntries(formData, providerInput(formData, setIn(formData, "auto_groups"))), await meta());
+    const input = providerInput(formData, setIn(formData, "auto_groups"));
+    // The confirmation is this request's answer, not a setting that changed: it goes whether or not it did.
+    const patch = { ...changedEntries(formData, input), accept_privileged_signup: input.accept_privileged_signup };
+    const saved = await updateProvider(actor, String(providerId), patch, await meta());
     refreshSettings();
     return { status: "success", message: (await getTranslations("providersPage"))("saved", { name: saved.name }) };
   } catch (err) {

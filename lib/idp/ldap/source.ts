@@ -16,6 +16,7 @@ import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { ldapSources, type LdapSourceRow } from "@/lib/db/schema";
+import { openIdpSubject } from "@/lib/db/idp-subject";
 import { Invalid } from "@/lib/errors";
 import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -23,8 +24,10 @@ import { patched, type Patch } from "@/lib/data/patch";
 import { ldapSourceRow, openLdapPassword, sealLdapPassword } from "../records";
 import { ldapInputSchema, type LdapInput } from "../schemas";
 import { signInConfigurationChanged } from "../configuration-version";
-import { assertOwnerKeepsWayIn } from "../way-in";
-import { testDirectory, type LdapConfig, type LdapTestResult } from "./directory";
+import { endSessionsThrough } from "../source-closed";
+import { assertTestedConnection, ownerWayInTestFailed } from "../owner-connection";
+import { assertOwnerKeepsWayIn, ownerOnlyThrough } from "../way-in";
+import { DirectoryUnavailable, findBoundEntries, testDirectory, type LdapConfig, type LdapTestResult } from "./directory";
 
 const MANAGE_DENIED = "Only the owner can change or test the LDAP settings";
 const READ_DENIED = "Only admins, auditors and the owner can see the LDAP settings";
@@ -123,21 +126,59 @@ function inputOf(row: LdapSourceRow): Omit<LdapInput, "bind_password"> {
   };
 }
 
+/** What reaching and finding a person depends on, as one comparable text (kept in memory only: it holds a new bind password). */
+function connectionOf(c: Omit<LdapInput, "bind_password"> & { bind_password?: string }): string {
+  return JSON.stringify([c.url, c.start_tls, c.allow_unencrypted, c.allow_internal_addresses, c.bind_dn, c.bind_password ?? null, c.search_base, c.user_filter, c.username_attribute]);
+}
+
+const OWNER_NOT_FOUND = "With the new settings, the directory no longer finds the owner: the search base and user filter must still match their entry.";
+
+/**
+ * When the directory is the owner's only way in and the save changes how it is reached or searched,
+ * "Test connection" on the new settings, and then a search for the owner's own entry by the new filter
+ * (lib/idp/owner-connection.ts), before the save's transaction. Returns the connection it vouched for.
+ */
+async function testOwnersConnection(accountId: string, patch: Patch<LdapInput> | Record<string, unknown>): Promise<string | null> {
+  const before = await ldapSourceRow(db(), accountId);
+  if (!before) return null;
+  const input = parseOrThrow(ldapInputSchema, patched(inputOf(before), patch));
+  const next = connectionOf(input);
+  const owner = next === connectionOf(inputOf(before)) ? null : await ownerOnlyThrough(db(), accountId, before.id);
+  if (!owner) return null;
+  assertPasswordFollowsEndpoint(before, input);
+  const config = { ...directoryOf(input), bindPassword: input.bind_password ?? openLdapPassword(before) };
+  const result = await testDirectory(config);
+  if (!result.ok) throw ownerWayInTestFailed("url", result);
+  const subject = openIdpSubject(owner);
+  if (subject) {
+    const { found, unsure } = await findBoundEntries(config, [subject]).catch((err: unknown) => {
+      if (err instanceof DirectoryUnavailable) throw ownerWayInTestFailed("url", { message: err.message, ref: err.ref });
+      throw err;
+    });
+    if (!found.has(subject) && !unsure.has(subject)) throw ownerWayInTestFailed("user_filter", { message: OWNER_NOT_FOUND, ref: { key: "ldapOwnerNotFound" } });
+  }
+  return next;
+}
+
 /** Changes the fields the patch names (lib/data/patch); the others keep what is stored. */
 export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Record<string, unknown>, meta: RequestMeta): Promise<LdapSourceRecord> {
   assertManagesSignIn(actor);
+  const tested = await testOwnersConnection(actor.accountId, patch);
   return write(actor, async (tx, me) => {
     assertManagesSignIn(me);
     const before = await ldapSourceRow(tx, me.accountId);
     const input = parseOrThrow(ldapInputSchema, patched(before ? inputOf(before) : {}, patch));
+    if (before) await assertTestedConnection(tx, me.accountId, before.id, connectionOf(inputOf(before)), connectionOf(input), tested);
     await assertGroupsExist(tx, me.accountId, input.group_mapping.map((m) => m.group_id), "group_mapping");
     if (!before && !input.bind_password && input.bind_dn && input.enabled) {
       throw new Invalid("Bind password is required", { bind_password: ["Enter the bind password of the service account"] });
     }
     if (before) assertPasswordFollowsEndpoint(before, input);
-    if (before?.enabled && !input.enabled) {
+    const switchedOff = before?.enabled === true && !input.enabled;
+    if (switchedOff) {
       await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, enabledLdapSourceId: null }));
     }
+    const sessionsEnded = before && switchedOff ? await endSessionsThrough(tx, me.accountId, "ldap", before.id) : 0;
     const id = before?.id ?? crypto.randomUUID();
     const values = {
       ...directoryOf(input),
@@ -164,7 +205,7 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
         actor: await actorParty(tx, me),
         target: { type: "ldap_source", id, label: input.name },
         // The bind password is named as changed, never shown.
-        details: { changed, config: next },
+        details: { changed, config: next, ...(switchedOff ? { sessions_ended: sessionsEnded } : {}) },
         meta,
       });
     }

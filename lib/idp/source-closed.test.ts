@@ -1,0 +1,117 @@
+/**
+ * A way in switched off or deleted leaves nobody signed in through it (lib/idp/source-closed.ts): the
+ * sessions made through it end, with the app grants of the people signed out, and the change's event says
+ * how many sessions ended. Sessions made another way stay, and so do other people's grants.
+ */
+import crypto from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { oidcModels, sessions } from "@/lib/db/schema";
+import { PEER_HEADER } from "@/lib/http/request-meta";
+import { OidcAdapter } from "@/lib/oidc/adapter";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { createAccount, createUser, lastEvent, META, startSession, updateUserRow } from "@/test/factories";
+import { saveLdapSource } from "./ldap/source";
+import { handleOidcSignIn } from "./oidc";
+import { createProvider, deleteProvider, setProviderEnabled, updateProvider } from "./providers";
+import { ldapInputSchema, providerInputSchema } from "./schemas";
+import { updateTrustedHeader } from "./sign-in-settings";
+import { signInWithTrustedHeader } from "./trusted-header";
+
+let accountId: string;
+let owner: Awaited<ReturnType<typeof startSession>>;
+let slapd: Slapd;
+
+const provider = (name: string) =>
+  createProvider(owner, providerInputSchema.parse({ type: "oidc", name, issuer: "https://idp.example.com", client_id: "latchkey", client_secret: "s3cret-client-secret", signup_policy: "open" }), META);
+
+async function grantFor(userId: string): Promise<void> {
+  const grantId = crypto.randomUUID();
+  await new OidcAdapter("Grant").upsert(grantId, { accountId: userId, clientId: "lka_wiki" } as never, 3600);
+  await new OidcAdapter("RefreshToken").upsert(crypto.randomUUID(), { accountId: userId, clientId: "lka_wiki", grantId } as never, 3600);
+}
+const appRows = (userId: string) => db().select({ name: oidcModels.name }).from(oidcModels).where(eq(oidcModels.userId, userId));
+const alive = async (sessionId: string) => (await resolveSession(sessionId)) !== null;
+
+beforeAll(async () => {
+  slapd = await startSlapd();
+  accountId = await createAccount();
+  owner = await startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
+});
+afterAll(async () => {
+  await slapd?.stop();
+});
+
+describe("switching a way in off", () => {
+  it("disabling an identity provider ends the sessions made through it and their people's app grants, nothing else", async () => {
+    const closing = await provider("Closing IdP");
+    const staying = await provider("Staying IdP");
+    const viaClosing = await handleOidcSignIn(closing.id, { sub: "c-1", email: "c1@corp.example", email_verified: true }, META);
+    const viaStaying = await handleOidcSignIn(staying.id, { sub: "s-1", email: "s1@corp.example", email_verified: true }, META);
+    const local = await startSession(await createUser(accountId, { password: "local passphrase" }));
+    await grantFor(viaClosing.userId);
+    await grantFor(viaStaying.userId);
+    await grantFor(local.userId);
+
+    const disabled = await setProviderEnabled(owner, closing.id, false, META);
+    expect(disabled.enabled).toBe(false);
+    expect(await lastEvent()).toMatchObject({ action: "identity_provider.disabled", details: expect.objectContaining({ sessions_ended: 1 }) });
+    expect(await alive(viaClosing.sessionId)).toBe(false);
+    expect(await appRows(viaClosing.userId)).toEqual([]);
+    // Another provider's sessions, password sessions and their grants stay; so does the owner's.
+    expect([await alive(viaStaying.sessionId), await alive(local.sessionId), await alive(owner.sessionId)]).toEqual([true, true, true]);
+    expect(await appRows(viaStaying.userId)).toHaveLength(2);
+    expect(await appRows(local.userId)).toHaveLength(2);
+  });
+
+  it("ends the sessions from before the method was recorded of the people who belong to the provider", async () => {
+    const p = await provider("Old sessions IdP");
+    const person = await handleOidcSignIn(p.id, { sub: "o-1", email: "o1@corp.example", email_verified: true }, META);
+    const other = await startSession(await createUser(accountId, { password: "other passphrase" }));
+    // As a row written before the column existed: no method.
+    await writeSystem((tx) => tx.update(sessions).set({ signInMethod: null }).where(eq(sessions.id, person.sessionId)));
+    await writeSystem((tx) => tx.update(sessions).set({ signInMethod: null }).where(eq(sessions.id, other.sessionId)));
+    await updateProvider(owner, p.id, { enabled: false, name: "Old sessions IdP (retired)" }, META);
+    expect(await lastEvent()).toMatchObject({ action: "identity_provider.updated", details: expect.objectContaining({ sessions_ended: 1 }) });
+    expect(await alive(person.sessionId)).toBe(false);
+    expect(await alive(other.sessionId)).toBe(true);
+  });
+
+  it("deleting a provider ends sessions still made through it (its person since moved elsewhere)", async () => {
+    const p = await provider("Deleted IdP");
+    const person = await handleOidcSignIn(p.id, { sub: "d-1", email: "d1@corp.example", email_verified: true }, META);
+    await grantFor(person.userId);
+    // The person no longer belongs to it (deleting a provider with people is refused), but their session was made through it.
+    await updateUserRow(person.userId, { idpId: null, idpSubjectIndex: null, idpSubjectCiphertext: null, idpSubjectPlaintext: null });
+    await deleteProvider(owner, p.id, META);
+    expect(await lastEvent()).toMatchObject({ action: "identity_provider.deleted", details: expect.objectContaining({ sessions_ended: 1 }) });
+    expect(await alive(person.sessionId)).toBe(false);
+    expect(await appRows(person.userId)).toEqual([]);
+  });
+
+  it("turning the proxy header off ends the sessions it made", async () => {
+    await createUser(accountId, { email: "proxied@example.com", username: "proxied", password: "proxied passphrase" });
+    await updateTrustedHeader(owner, { enabled: true, trusted_ranges: ["10.1.0.0/16"], user_header: "Remote-User", email_header: "Remote-Email", auto_create: false, default_role: "user" }, META);
+    const signed = await signInWithTrustedHeader(new Headers({ [PEER_HEADER]: "10.1.0.9", "remote-user": "proxied", "remote-email": "proxied@example.com" }), META);
+    const local = await startSession({ id: signed.userId, accountId });
+    await updateTrustedHeader(owner, { enabled: false }, META);
+    expect(await lastEvent()).toMatchObject({ action: "sign_in.trusted_header.updated", details: expect.objectContaining({ sessions_ended: 1 }) });
+    expect(await alive(signed.sessionId)).toBe(false);
+    // The same person's password session was not made by the proxy.
+    expect(await alive(local.sessionId)).toBe(true);
+  });
+
+  it("switching the LDAP directory off ends the sessions it made", async () => {
+    await saveLdapSource(owner, ldapInputSchema.parse(ldapSettings(slapd, { name: "Corp Directory", auto_create: true })), META);
+    const signed = await signInWithPassword(LDAP_PEOPLE.dora.uid, LDAP_PEOPLE.dora.password, META);
+    await grantFor(signed.userId);
+    await saveLdapSource(owner, { enabled: false }, META);
+    expect(await lastEvent()).toMatchObject({ action: "ldap.updated", details: expect.objectContaining({ sessions_ended: 1 }) });
+    expect(await alive(signed.sessionId)).toBe(false);
+    expect(await appRows(signed.userId)).toEqual([]);
+  });
+});
