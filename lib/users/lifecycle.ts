@@ -198,6 +198,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
     const adoptsBlock = changes.is_blocked === true && before.isBlocked && Boolean(before.directorySuspendedAt);
     assertCanUpdateUser(me, before, {
       profile: nameChanges || emailChanges || usernameChanges || groupsChange || proofChanges,
+      groups: groupsChange,
       email: emailChanges,
       emailProof: proofChanges || (emailChanges && input.email_verified === true),
       role: input.role,
