@@ -138,6 +138,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "You can't change your own groups: apps trust them; ask another admin": { key: "cantChangeOwnGroups" },
   "You can't rename a group you are in: apps trust group names; ask another admin": { key: "cantRenameOwnGroup" },
   "Renaming a group with members needs permission to manage users: apps trust group names": { key: "renameGroupNeedsUsers" },
+  "Putting people in groups needs permission to manage users: apps trust group names": { key: "groupsNeedUsers" },
   "The owner can't be blocked": { key: "ownerCantBeBlocked" },
   "The owner can't be deleted": { key: "ownerCantBeDeleted" },
   "Only the owner can change the owner's account": { key: "onlyOwnerChangesOwner" },

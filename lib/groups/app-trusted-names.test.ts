@@ -14,7 +14,8 @@ import { Conflict, Forbidden, Invalid } from "@/lib/errors";
 import { setUserRoles } from "@/lib/roles/assignments";
 import { createRole } from "@/lib/roles/roles";
 import { setGroupMembership } from "@/lib/users/group-members";
-import { updateUser } from "@/lib/users/lifecycle";
+import { createUser as addPerson, updateUser } from "@/lib/users/lifecycle";
+import { createUserSchema } from "@/lib/users/schemas";
 import { createAccount, createUser, META, startSession } from "@/test/factories";
 import { createGroup, renameGroup } from "./groups";
 import { groupIdsOfUser } from "./membership";
@@ -26,6 +27,8 @@ let networkAdmin: SessionActor;
 /** A custom role that manages people's groups and nothing about groups themselves. */
 let membershipManager: SessionActor;
 let person: { id: string };
+/** A custom role that adds people and nothing more. */
+let recruiter: SessionActor;
 
 let n = 0;
 const fresh = (prefix: string) => `${prefix} ${++n}`;
@@ -48,6 +51,10 @@ beforeAll(async () => {
   await setUserRoles(owner, manager.id, { role_ids: [role.id] }, META);
   membershipManager = await startSession(manager);
   person = await createUser(accountId, { role: "user" });
+  const recruiting = await createRole(owner, { name: "Recruiter", description: "", permissions: ["users:read", "users:create"] }, META);
+  const recruiterUser = await createUser(accountId, { role: "user" });
+  await setUserRoles(owner, recruiterUser.id, { role_ids: [recruiting.id] }, META);
+  recruiter = await startSession(recruiterUser);
 }, 60_000);
 
 describe("renaming a group is changing its members' groups", { timeout: 60_000 }, () => {
@@ -138,5 +145,18 @@ describe("group names don't pass for each other", { timeout: 60_000 }, () => {
     // One alphabet, and Latin with Japanese writing, are names like any other.
     expect((await createGroup(owner, { name: "Команда" }, META)).name).toBe("Команда");
     expect((await createGroup(owner, { name: "Tokyo 東京チーム" }, META)).name).toBe("Tokyo 東京チーム");
+  });
+});
+
+describe("a new person's groups are given by someone who manages people's groups", { timeout: 60_000 }, () => {
+  it("refuses someone who may only add people creating a person (whose first password they see) in a group", async () => {
+    const target = await groupWith(fresh("grafana-admins"));
+    const input = (email: string, auto_groups: string[]) => createUserSchema.parse({ email, role: "user", auto_groups });
+    const refusal = await addPerson(recruiter, input(`puppet${n}@example.com`, [target]), META).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(Forbidden);
+    expect((refusal as Forbidden).message).toBe("Putting people in groups needs permission to manage users: apps trust group names");
+    // Without groups, and for an admin (who may put anyone in them), creating works as before.
+    expect((await addPerson(recruiter, input(`new${n}@example.com`, []), META)).user.autoGroups).toEqual([]);
+    expect((await addPerson(admin, input(`hire${n}@example.com`, [target]), META)).user.autoGroups).toEqual([target]);
   });
 });
