@@ -2,10 +2,11 @@
  * Apps trust group names (the `groups` claim: Grafana maps "grafana-admins" to its admin role), so a group name in
  * someone's claim must come from someone who could put them in that group. The review found a member allowed to
  * rename a group (a network admin: groups:update without users:update) renaming their own group "grafana-admins".
- * The rule (lib/auth/escalation.ts assertMayChangeGroupsOf): who is in a group under which name is each member's
- * groups. Joining, leaving, and renaming a group with members need users:update on people the actor outranks, and
- * nobody but the owner does any of it to themselves (as nobody changes their own roles). Names also can't pass for
- * each other: compared as usernames are (full case folding), and a new name keeps to one script.
+ * The rule (lib/auth/escalation.ts: assertMayChangeOwnGroups, assertMayRenameGroupWith, assertMayPutInGroups): who
+ * is in a group under which name is each member's groups. Joining, leaving, renaming a group with members, and
+ * creating a person in groups need users:update (on people the actor outranks), and nobody but the owner does any
+ * of it to themselves (as nobody changes their own roles). Names also can't pass for each other: compared as
+ * usernames are (full case folding), and a new name keeps to one script.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
