@@ -1,11 +1,13 @@
 /**
  * Team → Groups in the browser: the owner creates, renames and deletes a
  * group through the dialogs, sees refused names explained with what they
- * typed kept, and opens a group's page with its members.
+ * typed kept, and opens a group's page with its members. An admin can't give
+ * themselves a group an app trusts (rename their own, leave or join one).
  */
 import { expect, test, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { signInAndChangePassword } from "./support/users-api";
 
 const instance = useInstance();
 
@@ -185,4 +187,47 @@ test("adding people from the keyboard: after Add the focus is back in the search
   // The next one is a Tab away.
   await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Add Kira Keys" })).toBeFocused();
+});
+
+test("an admin can't rename a group they are in nor change their own groups: told why, with the typed name kept", async ({ page }) => {
+  const auth = bearer(owner.personal_access_token);
+  const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Platform" } });
+  expect(group.status, group.text).toBe(200);
+  const made = await call<{ id: string; password: string }>(instance, "/api/users", {
+    method: "POST",
+    headers: auth,
+    json: { email: "ada@example.com", name: "Ada Admin", role: "admin", auto_groups: [group.body.id] },
+  });
+  expect(made.status, made.text).toBe(200);
+  const { password } = await signInAndChangePassword(instance, { id: made.body.id, email: "ada@example.com" }, made.body.password);
+
+  await page.goto(instance.url("/login"));
+  await page.getByLabel("Email").fill("ada@example.com");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/team\/users$/, { timeout: 30_000 });
+
+  await page.goto(instance.url(`/team/groups/${group.body.id}`));
+  // Their own row offers no Remove.
+  await expect(page.getByRole("row", { name: /Ada Admin/ })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Ada Admin/ }).getByRole("button", { name: "Remove" })).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Rename" }).click();
+  const rename = page.getByRole("dialog", { name: "Rename group Platform" });
+  await rename.getByLabel("Name").fill("grafana-admins");
+  await rename.getByRole("button", { name: "Rename" }).click();
+  await expect(rename.getByText("You can't rename a group you are in: apps trust group names; ask another admin")).toBeVisible();
+  await expect(rename.getByLabel("Name")).toHaveValue("grafana-admins");
+  await rename.getByRole("button", { name: "Cancel" }).click();
+
+  // On their own page the groups are shown, not offered, and saying so.
+  await page.goto(instance.url(`/team/users/${made.body.id}`));
+  const platform = page.getByRole("checkbox", { name: "Platform" });
+  await expect(platform).toBeChecked();
+  await expect(platform).toBeDisabled();
+  await expect(page.getByText("Only the owner can change their own groups")).toBeVisible();
+
+  const listed = await call<Array<{ name: string }>>(instance, "/api/groups", { headers: auth });
+  expect(listed.body.map((g) => g.name)).toContain("Platform");
+  expect(listed.body.map((g) => g.name)).not.toContain("grafana-admins");
 });

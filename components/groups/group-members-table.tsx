@@ -6,14 +6,19 @@ import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { GroupMember } from "@/lib/groups/queries";
 import { bindAction } from "@/lib/forms/bind-action";
 
-/** A group's members; with `group` (someone who manages users) each row can be removed. */
+/**
+ * A group's members; with `group` (someone who manages users) each row can be removed, but for `lockedId`'s: the
+ * actor's own, when they may not change their own groups (lib/auth/escalation.ts assertMayChangeOwnGroups).
+ */
 export function GroupMembersTable({
   members,
   group,
+  lockedId,
   empty,
 }: {
   members: GroupMember[];
   group?: { id: string; name: string };
+  lockedId?: string;
   empty: React.ReactNode;
 }) {
   const t = useTranslations("columns");
@@ -37,15 +42,16 @@ export function GroupMembersTable({
       id: "actions",
       header: t("actions"),
       className: "px-4 py-3 text-right",
-      cell: (member) => (
-        <ConfirmAction
-          label={tg("remove")}
-          title={tg("removeTitle", { name: member.name || member.email || team("unnamed"), group: group.name })}
-          body={tg("removeBody")}
-          confirmLabel={tg("remove")}
-          action={bindAction(setGroupMemberAction, group.id, member.id, false)}
-        />
-      ),
+      cell: (member) =>
+        member.id === lockedId ? null : (
+          <ConfirmAction
+            label={tg("remove")}
+            title={tg("removeTitle", { name: member.name || member.email || team("unnamed"), group: group.name })}
+            body={tg("removeBody")}
+            confirmLabel={tg("remove")}
+            action={bindAction(setGroupMemberAction, group.id, member.id, false)}
+          />
+        ),
     });
   }
   return <DataTable label={t("members")} rows={members} rowKey={(m) => m.id} columns={columns} rowClassName="" empty={empty} />;

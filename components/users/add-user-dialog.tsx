@@ -15,7 +15,8 @@ import { NewPersonFields } from "./new-person-fields";
 
 type Group = { id: string; name: string };
 
-function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () => void }) {
+/** `groups`: null when the actor may add people but not put them in groups (users:update; lib/auth/escalation.ts). */
+function CreateUserForm({ groups, onCancel }: { groups: Group[] | null; onCancel: () => void }) {
   const form = useServerForm(createUserAction);
   const t = useTranslations("usersPage.add");
   const state = form.state;
@@ -34,7 +35,7 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
     <form {...form.formProps} className="space-y-4">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <NewPersonFields values={state.values} errors={errors} emailHint={t("emailHint")} usernameHint={t("usernameHint")} />
-      <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={t("autoGroups")} />
+      {groups && <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={t("autoGroups")} />}
       <p className="text-sm text-slate-600">{t("generatedNote")}</p>
       <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={t("creating")}>{t("create")}</FormActions>
     </form>
@@ -43,7 +44,7 @@ function CreateUserForm({ groups, onCancel }: { groups: Group[]; onCancel: () =>
 
 const TABS = [{ id: "invite" }, { id: "create" }] as const;
 
-export function AddUserDialog({ groups, mailEnabled = false }: { groups: Group[]; mailEnabled?: boolean }) {
+export function AddUserDialog({ groups, mailEnabled = false, groupsOnCreate = true }: { groups: Group[]; mailEnabled?: boolean; groupsOnCreate?: boolean }) {
   const [open, setOpen] = useState(false);
   const [tab, setTab] = useState<(typeof TABS)[number]["id"]>("invite");
   const close = () => setOpen(false);
@@ -93,7 +94,7 @@ export function AddUserDialog({ groups, mailEnabled = false }: { groups: Group[]
           {tab === "invite" ? (
             <InviteUserForm groups={groups} onCancel={close} mailEnabled={mailEnabled} />
           ) : (
-            <CreateUserForm groups={groups} onCancel={close} />
+            <CreateUserForm groups={groupsOnCreate ? groups : null} onCancel={close} />
           )}
         </div>
       </Dialog>

@@ -37,6 +37,8 @@ type EditableUser = {
   /** Whether the address is proven; shown as a box to tick when this actor may vouch for it (else not shown). */
   emailVerified: boolean;
   canVouchForEmail: boolean;
+  /** False on one's own page for anyone but the owner: apps trust group names (lib/auth/escalation.ts). */
+  groupsEditable: boolean;
 };
 
 /**
@@ -134,7 +136,17 @@ export function EditUserForm({
       ) : (
         <input type="hidden" name="role" value={user.role} />
       )}
-      <GroupCheckboxes groups={groups} selected={values?.auto_groups !== undefined ? listValue(values.auto_groups) : user.autoGroups} errors={errors.auto_groups} />
+      {user.groupsEditable ? (
+        <GroupCheckboxes groups={groups} selected={values?.auto_groups !== undefined ? listValue(values.auto_groups) : user.autoGroups} errors={errors.auto_groups} />
+      ) : (
+        <>
+          {/* Shown, not sent as a change: a form without JavaScript sends the stored groups back, which changes nothing. */}
+          <GroupCheckboxes groups={groups} selected={user.autoGroups} disabled hint={t("ownGroupsLocked")} name="auto_groups_shown" />
+          {user.autoGroups.map((groupId) => (
+            <input key={groupId} type="hidden" name="auto_groups" value={groupId} />
+          ))}
+        </>
+      )}
       </Fragment>
       {errors[CONFIRM_TRANSFER_FIELD] || (proofRefused && !scripted) ? (
         <div className="space-y-4">

@@ -243,7 +243,7 @@ test.describe("nobody acts on themselves", () => {
     expect(renamed.body).toMatchObject({ name: "Olive O. Owner", role: "owner" });
   });
 
-  test("an admin can't block, re-role or delete themselves, but can edit their own profile", async () => {
+  test("an admin can't block, re-role, regroup or delete themselves, but can edit their own profile", async () => {
     const me = await admin.client.user(admin.user.id);
     expectForbidden(await admin.client.put(`/api/users/${me.id}`, putBody(me, { is_blocked: true })), /yourself/i);
     expectForbidden(await admin.client.put(`/api/users/${me.id}`, putBody(me, { role: "user" })), /own role/i);
@@ -252,9 +252,11 @@ test.describe("nobody acts on themselves", () => {
     expect(await ownerApi.user(me.id)).toMatchObject({ role: "admin", is_blocked: false });
     // Still signed in and still an admin.
     expect((await admin.client.list()).total).toBeGreaterThan(1);
-    const renamed = await admin.client.put<ApiUser>(`/api/users/${me.id}`, putBody(me, { name: "Addie Admin", auto_groups: [groupId] }));
+    // Apps trust group names: only the owner changes their own groups (lib/auth/escalation.ts).
+    expectForbidden(await admin.client.put(`/api/users/${me.id}`, putBody(me, { name: "Addie Admin", auto_groups: [groupId] })), /own groups/i);
+    const renamed = await admin.client.put<ApiUser>(`/api/users/${me.id}`, putBody(me, { name: "Addie Admin" }));
     expect(renamed.status, renamed.text).toBe(200);
-    expect(renamed.body).toMatchObject({ name: "Addie Admin", auto_groups: [groupId], role: "admin" });
+    expect(renamed.body).toMatchObject({ name: "Addie Admin", auto_groups: me.auto_groups, role: "admin" });
     admin.user = renamed.body;
   });
 });

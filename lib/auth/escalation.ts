@@ -6,7 +6,10 @@
  * - owner-only powers never go into a custom role;
  * - nobody acts on someone who holds more than they do (resetting their
  *   password or blocking them would be a way into those powers);
- * - nobody removes their own ability to manage roles or users (self-lockout).
+ * - nobody removes their own ability to manage roles or users (self-lockout);
+ * - group names are what apps trust (the `groups` claim), so who is in a group
+ *   under which name is each member's groups: nobody but the owner changes
+ *   their own, and renaming a group with members is changing theirs.
  * Services call these inside their unit of work, with the fresh actor.
  */
 import "server-only";
@@ -16,7 +19,7 @@ import { Forbidden, Invalid } from "@/lib/errors";
 import type { Actor } from "./actor";
 import { holdersOfRoles, permissionsOfRoles, resolvePermissions, roleIdsBeyond } from "./effective-permissions";
 import { BUILT_IN_ROLES, OWNER_ONLY, type Permission } from "./permissions";
-import { permissionsOfActor } from "./policy";
+import { assertCan, can, permissionsOfActor } from "./policy";
 
 /** The permissions among `wanted` the actor doesn't hold. */
 export function notHeld(actor: Actor, wanted: Iterable<Permission>): Permission[] {
@@ -90,4 +93,48 @@ export async function assertNoSelfLockout(tx: Db, actor: Actor): Promise<void> {
     const permissions = lost.join(", ");
     throw new Forbidden(`This change would take away your own ${permissions} permission`).keyed("wouldLoseOwnPermission", { permissions });
   }
+}
+
+/** The permission that changes who is in a group: people's groups are part of the person (users:update). */
+const CHANGES_GROUPS: Permission = "users:update";
+
+export const OWN_GROUPS = "You can't change your own groups: apps trust them; ask another admin";
+export const OWN_GROUP_RENAME = "You can't rename a group you are in: apps trust group names; ask another admin";
+export const RENAME_NEEDS_USERS = "Renaming a group with members needs permission to manage users: apps trust group names";
+export const GROUPS_NEED_USERS = "Putting people in groups needs permission to manage users: apps trust group names";
+
+/**
+ * Apps map group names to their own rights (Grafana's "grafana-admins" → admin), and Latchkey can't rank those
+ * rights as it ranks permissions. So, as nobody changes their own roles, nobody but the owner changes their own
+ * groups: not by joining or leaving one (the user's page, the group's page, the API), and not by renaming a group
+ * they are in. The owner already holds everything; anyone else asks someone who manages people.
+ */
+export function assertMayChangeOwnGroups(actor: Actor, message: string = OWN_GROUPS): void {
+  if (actor.role !== "owner") throw new Forbidden(message);
+}
+
+/**
+ * A new person's groups are given as anyone's are, by someone who may change people's groups (users:update):
+ * who may only add people (users:create) sees the first password of the account they make, so could otherwise
+ * put an account of their own into any group.
+ */
+export function assertMayPutInGroups(actor: Actor, groupIds: readonly string[]): void {
+  if (groupIds.length > 0) assertCan(actor, CHANGES_GROUPS, GROUPS_NEED_USERS);
+}
+
+/** Whether a form adding people offers groups (assertMayPutInGroups decides). */
+export function mayPutInGroups(actor: Actor): boolean {
+  return can(actor, CHANGES_GROUPS);
+}
+
+/**
+ * Renaming a group puts each member under a new name in every app's `groups` claim, as moving each of them into
+ * another group would: with members, it needs what changing their groups needs (users:update, on people the actor
+ * outranks, never on themselves unless they are the owner). An empty group's name gives nobody anything.
+ */
+export async function assertMayRenameGroupWith(tx: Db, actor: Actor, memberIds: readonly string[]): Promise<void> {
+  if (memberIds.length === 0) return;
+  assertCan(actor, CHANGES_GROUPS, RENAME_NEEDS_USERS);
+  if (memberIds.includes(actor.userId)) assertMayChangeOwnGroups(actor, OWN_GROUP_RENAME);
+  await assertOutranksEach(tx, actor, memberIds);
 }

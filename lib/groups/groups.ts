@@ -2,6 +2,9 @@
  * Creating, renaming and deleting groups. Only the owner and admins change
  * groups; each change checks its rules on fresh data inside its write
  * transaction and records its activity event in that same transaction.
+ * Apps trust group names (the `groups` claim): renaming a group with members
+ * is changing their groups (lib/auth/escalation.ts assertMayRenameGroupWith),
+ * and a new name may not pass for another (./records.ts assertGroupNameFree).
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -9,7 +12,7 @@ import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { assertMayGrantRoles, assertNoSelfLockout, assertOutranksEach } from "@/lib/auth/escalation";
+import { assertMayGrantRoles, assertMayRenameGroupWith, assertNoSelfLockout, assertOutranksEach } from "@/lib/auth/escalation";
 import { memberIdsOfGroup, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
@@ -55,6 +58,8 @@ export async function renameGroup(actor: Actor, groupId: string, input: GroupInp
     const before = await loadGroupRow(tx, actor.accountId, groupId);
     const usersCount = await countMembers(tx, actor.accountId, groupId);
     if (before.name === name) return toGroupRecord(before, usersCount);
+    // Each member gets the new name in their groups claim, where apps read it ("grafana-admins" → Grafana admin).
+    await assertMayRenameGroupWith(tx, me, await memberIdsOfGroup(tx, actor.accountId, groupId));
     // The group's own name never blocks it, so "ops" can become "Ops".
     await assertGroupNameFree(tx, actor.accountId, name, groupId);
     const [after] = await tx

@@ -1,21 +1,29 @@
 /**
  * Reading group rows, always scoped to one account, and the one rule about
- * names: unique per account regardless of case (Unicode-aware, which SQLite's
- * NOCASE is not, so the comparison happens here, inside the write transaction).
+ * names: apps trust them (the `groups` claim), so a new name may not pass for
+ * another. Unique per account compared as usernames are (NFKC and full case
+ * folding, which SQLite's NOCASE is not, so the comparison happens here, inside
+ * the write transaction), and keeping to one script as usernames do.
  */
 import "server-only";
 import { and, count, eq } from "drizzle-orm";
+import { normaliseEmail } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { groups, userGroups, type GroupRow } from "@/lib/db/schema";
-import { Conflict, NotFound } from "@/lib/errors";
+import { Conflict, Invalid, NotFound } from "@/lib/errors";
+import { keepsToOneScript } from "@/lib/users/username-scripts";
 
 export const GROUP_NAME_TAKEN = "A group with this name already exists";
+export const GROUP_NAME_MIXED_SCRIPTS = "A group name can't mix alphabets, e.g. Latin and Cyrillic letters";
 
 export type GroupRecord = { id: string; accountId: string; name: string; createdAt: Date; usersCount: number };
 
-/** The form names are compared in: "Ops", " OPS" (after trimming) and "ops" are one name. */
+/**
+ * The form names are compared in, the usernames' (lib/crypto/blind-index.ts normaliseEmail): "Ops", " OPS" and
+ * "ops" are one name, and so are "admins" and "admıns" (dotless ı), whose capitals are the same.
+ */
 export function groupNameKey(name: string): string {
-  return name.normalize("NFKC").toLocaleLowerCase("en");
+  return normaliseEmail(name);
 }
 
 export async function findGroupRow(q: Db | Tx, accountId: string, groupId: string): Promise<GroupRow | undefined> {
@@ -53,8 +61,14 @@ export async function memberCountsByGroup(q: Db | Tx, accountId: string): Promis
   return new Map(rows.map((r) => [r.groupId, r.n]));
 }
 
-/** Throws Conflict if another group of the account already has this name in any case: the name field's (forms say it there, the API in "errors"). */
+/**
+ * Refuses a name being given to a group that could pass for another's: letters from more than one script
+ * ("grаfana-admins" with a Cyrillic а; TR39's Highly Restrictive, lib/users/username-scripts.ts) is Invalid,
+ * another group of the account with this name in any case is a Conflict; both on the name field (forms say it
+ * there, the API in "errors"). Names stored before the script rule stay as long as they aren't changed.
+ */
 export async function assertGroupNameFree(tx: Tx, accountId: string, name: string, exceptGroupId?: string): Promise<void> {
+  if (!keepsToOneScript(name.normalize("NFKC"))) throw new Invalid(GROUP_NAME_MIXED_SCRIPTS, { name: [GROUP_NAME_MIXED_SCRIPTS] });
   const key = groupNameKey(name);
   const names = await tx.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.accountId, accountId));
   if (names.some((g) => g.id !== exceptGroupId && groupNameKey(g.name) === key)) throw new Conflict(GROUP_NAME_TAKEN, { name: [GROUP_NAME_TAKEN] });

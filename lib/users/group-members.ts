@@ -23,12 +23,14 @@ export const groupMemberSchema = z.object({ user_id: z.string({ error: "user_id 
 export async function setGroupMembership(actor: Actor, groupId: string, userId: string, member: boolean, meta: RequestMeta): Promise<void> {
   await write(actor, async (tx, me) => {
     const before = await loadUser(tx, me.accountId, userId);
-    assertCanUpdateUser(me, before, { profile: true });
+    const changes = before.autoGroups.includes(groupId) !== member;
+    assertCanUpdateUser(me, before, { profile: true, groups: changes });
     await assertGroupsExist(tx, me.accountId, [groupId], "group");
-    const after = member ? autoGroupsWithinLimits([...new Set([...before.autoGroups, groupId])]) : before.autoGroups.filter((g) => g !== groupId);
-    if (after.length === before.autoGroups.length) return; // already so: nothing to change or record
-    // As on the user's own page: not on someone who holds more, nobody joins a group granting more than
-    // the actor holds (themselves included), and nobody leaves a group that carries their own management powers.
+    if (!changes) return; // already so: nothing to change or record
+    const after = member ? autoGroupsWithinLimits([...before.autoGroups, groupId]) : before.autoGroups.filter((g) => g !== groupId);
+    // As on the user's own page: nobody but the owner changes their own groups (assertCanUpdateUser), not on
+    // someone who holds more, nobody joins a group granting more than the actor holds, and nobody leaves a group
+    // that carries their own management powers.
     await assertOutranks(tx, me, before);
     if (member) await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, me.accountId, [groupId]));
     const held = { accountId: me.accountId, userId, role: before.role };

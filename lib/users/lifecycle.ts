@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
-import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
+import { assertMayGrantRoles, assertMayPutInGroups, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
 import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
@@ -132,6 +132,9 @@ export async function createUser(
   const passwordHash = chosen ? await hash(chosen) : password ? await hash(password) : null;
   const user = await write(actor, async (tx, me) => {
     assertCanCreateUser(me, input.role, input.is_service_user);
+    // Apps trust group names: a person's groups come from someone who may change people's groups. Service users
+    // never sign in to apps (lib/oidc refuses them), and their groups are service_users:create's.
+    if (!input.is_service_user) assertMayPutInGroups(me, input.auto_groups);
     // Groups that grant roles confer them: only what the actor holds.
     await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, input.auto_groups));
     if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
@@ -198,6 +201,7 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
     const adoptsBlock = changes.is_blocked === true && before.isBlocked && Boolean(before.directorySuspendedAt);
     assertCanUpdateUser(me, before, {
       profile: nameChanges || emailChanges || usernameChanges || groupsChange || proofChanges,
+      groups: groupsChange,
       email: emailChanges,
       emailProof: proofChanges || (emailChanges && input.email_verified === true),
       role: input.role,

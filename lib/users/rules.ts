@@ -5,13 +5,14 @@
  * - Each change needs its permission (users:update, users:block, …; service
  *   users' service_users:*), and giving a role needs holding its permissions
  *   (lib/auth/escalation.ts; acting on someone who holds more is refused there).
- * - Nobody blocks, deletes or changes the role of themselves.
+ * - Nobody blocks, deletes or changes the role of themselves; nobody but the
+ *   owner changes their own groups (apps trust group names: escalation.ts).
  * - The owner can't be blocked, deleted or demoted, and only the owner changes
  *   the owner's account. Only the owner gives the owner role, which transfers
  *   ownership (the old owner becomes an admin).
  */
 import type { Actor } from "@/lib/auth/actor";
-import { assertMayGrantRole } from "@/lib/auth/escalation";
+import { assertMayChangeOwnGroups, assertMayGrantRole } from "@/lib/auth/escalation";
 import { assertCan, assertMayWrite, can, type Permission } from "@/lib/auth/policy";
 import type { Role } from "@/lib/db/schema";
 import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
@@ -54,6 +55,8 @@ export function assertCanInvite(actor: Actor, role: Role): void {
 
 export type UserChange = {
   profile: boolean; // name, email or groups
+  /** The person's groups change (joining or leaving one). */
+  groups?: boolean;
   /** The email changes (part of the profile, and more: see below). */
   email?: boolean;
   /** Whether the email counts as proven changes (marked confirmed or not, or a new address kept proven): vouching. */
@@ -106,6 +109,7 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
   if (change.emailProof) assertCan(actor, "users:reset_password", EMAIL_PROOF_NEEDS_RESET);
   assertNotOwnerUnlessOwner(actor, target);
   if (self && roleChanges) throw new Forbidden("You can't change your own role");
+  if (self && change.groups) assertMayChangeOwnGroups(actor);
   if (self && blockChanges) throw new Forbidden("You can't block yourself");
   if (blockChanges) assertBlockable(target);
   if (target.role === "owner" && roleChanges) {

@@ -10,7 +10,9 @@ import { GroupRolesSection } from "@/components/roles/group-roles-section";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { pageActor } from "@/lib/sign-in/session-actor";
+import { assertMayChangeOwnGroups } from "@/lib/auth/escalation";
 import { can } from "@/lib/auth/policy";
+import { allows } from "@/lib/users/rules";
 import { NotFound } from "@/lib/errors";
 import { getGroup } from "@/lib/groups/queries";
 
@@ -76,6 +78,7 @@ export default async function GroupPage({ params }: Props) {
       <GroupMembersTable
         members={group.members}
         group={managesMembers ? ref : undefined}
+        lockedId={allows(() => assertMayChangeOwnGroups(actor)) ? undefined : actor.userId}
         empty={
           <EmptyState title={t("noMembers")}>
             {managesMembers

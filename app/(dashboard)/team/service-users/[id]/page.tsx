@@ -109,6 +109,7 @@ export default async function ServiceUserPage({
               emailEdit: "fromIdp", // service users have no email (the field is not shown)
               emailVerified: false,
               canVouchForEmail: false,
+              groupsEditable: allows(() => assertCanUpdateUser(actor, user, { profile: true, groups: true })),
             }}
             roles={roles}
             groups={groups}

@@ -10,6 +10,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { AddUserDialog } from "@/components/users/add-user-dialog";
 import { UsersTable } from "@/components/users/users-table";
 import { UsersToolbar } from "@/components/users/users-toolbar";
+import { mayPutInGroups } from "@/lib/auth/escalation";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { groupNamesFor } from "@/lib/groups/queries";
@@ -117,7 +118,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                 {t("exportCsv")}
               </a>
             )}
-            {can(actor, "users:create") && <AddUserDialog groups={groups} mailEnabled={await mailIsOn(actor.accountId)} />}
+            {can(actor, "users:create") && <AddUserDialog groups={groups} mailEnabled={await mailIsOn(actor.accountId)} groupsOnCreate={mayPutInGroups(actor)} />}
           </div>
         }
       />

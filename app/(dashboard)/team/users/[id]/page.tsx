@@ -135,6 +135,7 @@ export default async function UserPage({
               emailEdit: emailNotOurs(user) ? "fromIdp" : user.id === actor.userId ? "ownFromProfile" : vouchesForEmail(actor) ? "editable" : "needsResetPermission",
               emailVerified: user.emailVerified,
               canVouchForEmail: !emailNotOurs(user) && vouchesForEmail(actor),
+              groupsEditable: allows(() => assertCanUpdateUser(actor, user, { profile: true, groups: true })),
             }}
             roles={roles}
             groups={groups}
