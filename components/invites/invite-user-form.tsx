@@ -12,7 +12,8 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { InviteExpiryField } from "./invite-expiry-field";
 import { InviteLinkResult } from "./invite-link-result";
 
-export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { groups: { id: string; name: string }[]; onCancel: () => void; mailEnabled?: boolean }) {
+/** `groups`: null when the actor may invite but not put people in groups (users:update; lib/auth/escalation.ts). */
+export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { groups: { id: string; name: string }[] | null; onCancel: () => void; mailEnabled?: boolean }) {
   const form = useServerForm(createInviteAction);
   const t = useTranslations("invitesPage.form");
   const add = useTranslations("usersPage.add");
@@ -36,7 +37,7 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <NewPersonFields values={state.values} errors={errors} emailHint={t("emailHint")} usernameHint={t("usernameHint")} />
       <InviteExpiryField defaultValue={state.values?.expires_in_days} errors={errors.expires_in_days} />
-      <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={add("autoGroups")} />
+      {groups && <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={add("autoGroups")} />}
       {mailEnabled && <Checkbox name="send_email" label={t("sendEmail")} hint={t("sendEmailHint")} defaultChecked={state.values ? state.values.send_email === "on" : true} />}
       <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={add("creating")}>{t("submit")}</FormActions>
     </form>

@@ -92,7 +92,7 @@ export function AddUserDialog({ groups, mailEnabled = false, groupsOnCreate = tr
         </div>
         <div role="tabpanel" id={`add-user-panel-${tab}`} aria-labelledby={`add-user-tab-${tab}`}>
           {tab === "invite" ? (
-            <InviteUserForm groups={groups} onCancel={close} mailEnabled={mailEnabled} />
+            <InviteUserForm groups={groupsOnCreate ? groups : null} onCancel={close} mailEnabled={mailEnabled} />
           ) : (
             <CreateUserForm groups={groupsOnCreate ? groups : null} onCancel={close} />
           )}

@@ -96,7 +96,7 @@ export async function assertNoSelfLockout(tx: Db, actor: Actor): Promise<void> {
 }
 
 /** The permission that changes who is in a group: people's groups are part of the person (users:update). */
-const CHANGES_GROUPS: Permission = "users:update";
+export const CHANGES_GROUPS: Permission = "users:update";
 
 export const OWN_GROUPS = "You can't change your own groups: apps trust them; ask another admin";
 export const OWN_GROUP_RENAME = "You can't rename a group you are in: apps trust group names; ask another admin";

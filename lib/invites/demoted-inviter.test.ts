@@ -55,7 +55,8 @@ describe("an invite gives no more than its inviter may still give", () => {
   });
 
   it("an invite into a group that has since been given the admin role doesn't make an admin of a recruiter's invitee", async () => {
-    const recruiter = await createRole(owner, roleInputSchema.parse({ name: "Recruiter 2", description: "", permissions: ["invites:read", "invites:create"] }), META);
+    // Inviting into groups needs the power to change people's groups (./inviter-rule.ts).
+    const recruiter = await createRole(owner, roleInputSchema.parse({ name: "Recruiter 2", description: "", permissions: ["invites:read", "invites:create", "users:read", "users:update"] }), META);
     const rita = await createUser(accountId, { role: "user" });
     await setUserRoles(owner, rita.id, { role_ids: [recruiter.id] }, META);
     const staff = await createGroup(owner, { name: "Staff" }, META);

@@ -2,7 +2,8 @@
  * "An invite is only as good as its inviter": a pending invite is usable while
  * its inviter exists, isn't blocked, still holds invites:create (from any role:
  * primary, extra, or a group's) and still holds everything the invite gives: its
- * role's permissions and those of every role its groups grant now. Issuing an
+ * role's permissions and those of every role its groups grant now, and, for an
+ * invite into groups, the power to change people's groups. Issuing an
  * invite (lib/invites/invites.ts assertMayIssueInvite), every way of accepting
  * one (the link, an external sign-in) and the withdrawal of invites whenever
  * someone's permissions or a group's roles change (./reactions.ts) ask this one
@@ -13,6 +14,7 @@
  */
 import "server-only";
 import { permissionsOfRoles, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
+import { CHANGES_GROUPS } from "@/lib/auth/escalation";
 import { BUILT_IN_ROLES, type Permission } from "@/lib/auth/permissions";
 import type { Db, Tx } from "@/lib/db/database";
 import type { Role } from "@/lib/db/schema";
@@ -39,9 +41,14 @@ export async function invitingPermissions(q: Db | Tx, accountId: string, userId:
   return held.has("invites:create") ? held : null;
 }
 
-/** Whether `held` covers the grant: never the owner role (ownership is transferred), nothing beyond what is held. */
+/**
+ * Whether `held` covers the grant: never the owner role (ownership is transferred), nothing beyond what is held,
+ * and groups only from someone who may change people's groups (lib/auth/escalation.ts assertMayPutInGroups: apps
+ * trust group names, and the link goes back to its inviter, who could accept it themselves).
+ */
 export async function grantWithin(q: Db | Tx, accountId: string, held: ReadonlySet<Permission>, grant: InviteGrant): Promise<boolean> {
   if (grant.role === "owner") return false;
+  if (grant.autoGroups.length > 0 && !held.has(CHANGES_GROUPS)) return false;
   for (const p of await permissionsInviteGives(q, accountId, grant)) if (!held.has(p)) return false;
   return true;
 }

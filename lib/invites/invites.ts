@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
 import { MAX_PAGE_SIZE, pageOf, type ListParams } from "@/lib/http/list-params";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { assertMayGrant } from "@/lib/auth/escalation";
+import { assertMayGrant, assertMayPutInGroups } from "@/lib/auth/escalation";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
@@ -80,6 +80,7 @@ export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: 
  */
 async function assertMayIssueInvite(tx: Tx, me: Actor, role: Role, autoGroups: readonly string[]): Promise<void> {
   assertCanInvite(me, role);
+  assertMayPutInGroups(me, autoGroups);
   assertMayGrant(me, await permissionsInviteGives(tx, me.accountId, { role, autoGroups }));
 }
 

@@ -42,9 +42,13 @@ async function expectWithdrawn(token: string) {
   await expect(lookupInvite(token, META)).rejects.toBeInstanceOf(InviteUnusable);
 }
 
-/** A user whose only right to invite comes from a custom role, given directly or through a group. */
-async function inviterThrough(via: "extra" | "group") {
-  const role = await createRole(owner, { name: `Inviter ${++seq}`, description: "", permissions: [...INVITING] }, META);
+/**
+ * A user whose only right to invite comes from a custom role, given directly or through a group; `intoGroups`: the
+ * role also changes people's groups (users:update), which an invite into groups needs (./inviter-rule.ts).
+ */
+async function inviterThrough(via: "extra" | "group", { intoGroups = false } = {}) {
+  const permissions = intoGroups ? [...INVITING, "users:read", "users:update"] as const : INVITING;
+  const role = await createRole(owner, { name: `Inviter ${++seq}`, description: "", permissions: [...permissions] }, META);
   const user = await createUser(accountId, { role: "user" });
   const group = await createGroup(owner, { name: `Inviters ${seq}` }, META);
   if (via === "extra") await setUserRoles(owner, user.id, { role_ids: [role.id] }, META);
@@ -135,7 +139,7 @@ describe("a change that leaves the right in place withdraws nothing", () => {
 
 describe("an invite its inviter may no longer give is withdrawn, the others stay", () => {
   it("when the group it assigns is given a role beyond the inviter", async () => {
-    const { user } = await inviterThrough("extra");
+    const { user } = await inviterThrough("extra", { intoGroups: true });
     const staff = await createGroup(owner, { name: `Staff ${++seq}` }, META);
     const asInviter = await startSession(user);
     const plain = await inviteAs(asInviter);
