@@ -152,3 +152,19 @@ describe("GET /api/users/export, while it streams", () => {
   });
 });
 
+
+describe("a stream read as fast as it comes", () => {
+  it("lets a revocation that arrives meanwhile (another request to this process) run, and ends there", async () => {
+    const { GET } = await import("./events/export/route");
+    const r = await admin();
+    const res = await GET(request("/api/events/export?format=jsonl", { token: r.token }), undefined);
+    // Queued as the next turn of the event loop, as another request's work would be: on SQLite every read
+    // resolved without one, so the whole log was written out before this ran.
+    let revoked = false;
+    setImmediate(() => void takeAway.token(r).then(() => (revoked = true)));
+    const { text, broken } = await download(res, async () => {});
+    expect(revoked).toBe(true);
+    expect(broken).toBe(true);
+    expect(text.split("Script ").length - 1).toBeLessThan(EVENTS);
+  });
+});
