@@ -19,7 +19,6 @@ const EVENTS = 3_600; // four batches of 1,000
 const USERS = 1_020; // three pages of the users export (500 each)
 let accountId: string;
 
-
 beforeAll(async () => {
   const { createUser, ownerWithToken, META } = await import("@/test/factories");
   const { writeSystem } = await import("@/lib/data/unit-of-work");
@@ -151,7 +150,6 @@ describe("GET /api/users/export, while it streams", () => {
     expect(text.trim().split("\n").length - 1).toBeGreaterThan(USERS);
   });
 });
-
 
 describe("a stream read as fast as it comes", () => {
   it("lets a revocation that arrives meanwhile (another request to this process) run, and ends there", async () => {
