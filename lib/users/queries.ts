@@ -8,7 +8,7 @@ import { listParamsSchema, sortParamsSchema } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/database";
-import { Forbidden, NotFound } from "@/lib/errors";
+import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
 import { lockedUsers } from "@/lib/security/sign-in-throttle";
 import { mfaSummariesOfPage, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
@@ -49,25 +49,8 @@ export type UserList = { items: UserRecord[]; total: number };
  * page, filtered, searched and counted in the database (./list-query.ts), with
  * only the page's rows decrypted.
  */
-/**
- * Who the actor may see: themselves; other people with users:read; service users with service_users:read
- * as well (their own module, as Team → Service users asks: a billing admin reads people only).
- */
-function maySee(actor: Actor, user: { id: string; isServiceUser: boolean }): boolean {
-  if (user.id === actor.userId) return true;
-  return can(actor, "users:read") && (!user.isServiceUser || can(actor, "service_users:read"));
-}
-
-/** The list filters as the actor may ask them: without service_users:read, people only, and asking for service users is refused. */
-function kindsSeenBy(actor: Actor, everyone: boolean, filters: UserFilters): UserFilters {
-  if (!everyone || can(actor, "service_users:read")) return filters;
-  if (filters.service_user === true) throw new Forbidden("You don't have permission to see service users");
-  return { ...filters, service_user: false };
-}
-
-export async function listUsers(actor: Actor, asked: UserFilters): Promise<UserList> {
+export async function listUsers(actor: Actor, filters: UserFilters): Promise<UserList> {
   const everyone = can(actor, "users:read");
-  const filters = kindsSeenBy(actor, everyone, asked);
   // A page read again while nothing was written since is the page read before (./list-cache.ts, SQLite only);
   // not when the clock decides too (status). A whole list (no limit) is kept when it is short (keptPage's own limit).
   const keep = filters.status === undefined && filters.sort !== "status" && (filters.limit === undefined || filters.limit <= 100);
@@ -118,7 +101,7 @@ export async function getUser(actor: Actor, userId: string): Promise<UserRecord>
     lockedUsers(actor.accountId),
     mfaSummary(db(), userId),
   ]);
-  if (!row || !maySee(actor, row)) throw new NotFound("User");
+  if (!row) throw new NotFound("User");
   const user = openUser(row, groupIds, locks.get(userId) ?? null);
   user.mfa = mfa;
   return user;
@@ -136,10 +119,8 @@ export async function ownIdentity(actor: Actor): Promise<Pick<UserRecord, "name"
   return { name, email, hasLocalPassword };
 }
 
-/** Some users by id, as the actor may see them (maySee: everyone with users:read, service users with service_users:read too, else only themselves): for labels on lists of other things. */
+/** Some users by id, as the actor may see them (everyone with users:read, else only themselves): for labels on lists of other things. */
 export async function usersSeenBy(actor: Actor, ids: Iterable<string>): Promise<Map<string, UserRecord>> {
   const visible = can(actor, "users:read") ? [...ids] : [...ids].filter((id) => id === actor.userId);
-  const found = await usersByIds(db(), actor.accountId, visible);
-  for (const [id, user] of found) if (!maySee(actor, user)) found.delete(id);
-  return found;
+  return usersByIds(db(), actor.accountId, visible);
 }
