@@ -5,6 +5,7 @@
  */
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
+import { currentCaller } from "@/lib/auth/current-caller";
 import { assertCan } from "@/lib/auth/policy";
 import { decryptField } from "@/lib/crypto/aead";
 import { actionLabel } from "./actions";
@@ -83,7 +84,7 @@ export function openEvent(row: EventRow): ActivityEvent {
 }
 
 export async function listEvents(actor: Actor, filters: EventFilters): Promise<ActivityPage> {
-  assertCan(actor, "events:read", DENIED);
+  assertCanReadActivity(actor);
   const page = await queryEvents(actor.accountId, filters);
   return {
     events: page.rows.map(openEvent),
@@ -94,15 +95,25 @@ export async function listEvents(actor: Actor, filters: EventFilters): Promise<A
   };
 }
 
-/** Every matching event, newest first, in batches; the caller streams them out. */
-export async function* eachActivityEvent(actor: Actor, filters: EventFilters): AsyncGenerator<ActivityEvent[]> {
-  assertCan(actor, "events:read", DENIED);
-  for await (const rows of eachEvent(actor.accountId, filters)) yield rows.map(openEvent);
+/**
+ * Every matching event, newest first, in batches; the caller streams them out. A stream outlives the
+ * request's check, so before each batch after the first the caller is read again (`caller`, which the
+ * route may share to label the batch as the caller may now see it): once they may no longer read the
+ * log, this throws and the stream built on it breaks off instead of ending complete.
+ */
+export async function* eachActivityEvent(actor: Actor, filters: EventFilters, caller = currentCaller(actor)): AsyncGenerator<ActivityEvent[]> {
+  assertCanReadActivity(actor);
+  let first = true;
+  for await (const rows of eachEvent(actor.accountId, filters)) {
+    if (!first) assertCanReadActivity(await caller());
+    first = false;
+    yield rows.map(openEvent);
+  }
 }
 
 /** Action codes to offer in the filter: those in the log, with their names. */
 export async function actionOptions(actor: Actor): Promise<{ value: string; label: string }[]> {
-  assertCan(actor, "events:read", DENIED);
+  assertCanReadActivity(actor);
   return (await distinctActions(actor.accountId))
     .map((value) => ({ value, label: actionLabel(value) }))
     .sort((a, b) => a.label.localeCompare(b.label));

@@ -8,6 +8,7 @@
 import "server-only";
 import { stringify } from "csv-stringify/sync";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { currentCaller } from "@/lib/auth/current-caller";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
@@ -24,9 +25,15 @@ export function usersExportFileName(now = new Date()): string {
   return `latchkey-users-${now.toISOString().slice(0, 19).replaceAll(":", "").replace("T", "-")}.csv`;
 }
 
+/** Who may export the users list: checked at the start and again before each later page. */
+function mayExport(actor: Actor): Actor {
+  assertCan(actor, "users:read");
+  return actor;
+}
+
 export async function exportUsers(actor: Actor, filters: UserFilters, meta: RequestMeta): Promise<ReadableStream<Uint8Array>> {
   // Checked and recorded before the first byte, so a refusal is an error response rather than a broken download.
-  assertCan(actor, "users:read");
+  mayExport(actor);
   // The first page is read now too: a refused sort (lib/users/sort.ts) is a 422, not a truncated file.
   const firstPage = (await listUsers(actor, { ...filters, offset: 0, limit: PAGE })).items;
   await writeSystem(async (tx) => {
@@ -41,12 +48,15 @@ export async function exportUsers(actor: Actor, filters: UserFilters, meta: Requ
     });
   });
   const groupNames = await groupNamesFor(actor);
+  // The download outlives this check: each later page is read as the caller may read now, and not at all
+  // once they may not (lib/auth/current-caller.ts); the error breaks the file off rather than ending it.
+  const caller = currentCaller(actor);
   const encoder = new TextEncoder();
   let offset = 0;
   let first = true;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const items = first ? firstPage : (await listUsers(actor, { ...filters, offset, limit: PAGE })).items;
+      const items = first ? firstPage : (await listUsers(mayExport(await caller()), { ...filters, offset, limit: PAGE })).items;
       offset += PAGE;
       const records = items.map((u) => [
         u.id,

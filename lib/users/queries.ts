@@ -58,7 +58,7 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
 }
 
 async function readUsers(actor: Actor, everyone: boolean, filters: UserFilters): Promise<UserList> {
-  const role = filters.role === undefined ? undefined : await resolveRoleFilter(db(), actor.accountId, filters.role);
+  const role = filters.role === undefined ? undefined : await resolveRoleFilter(db(), actor.accountId, filters.role, everyone);
   const [page, locks] = await Promise.all([
     queryUserRows({
       accountId: actor.accountId,

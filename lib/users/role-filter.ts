@@ -20,8 +20,16 @@ export type RoleFilter = { id: string; builtIn: boolean };
 
 const UNKNOWN = "role must be the id or name of a role of this account";
 
-/** The role a filter value names, or Invalid (422 on "role"); another account's role is unknown here. */
-export async function resolveRoleFilter(q: Db, accountId: string, value: string): Promise<RoleFilter> {
+/** Matches no one: no role has an empty id. */
+const NOBODY: RoleFilter = { id: "", builtIn: false };
+
+/**
+ * The role a filter value names, or Invalid (422 on "role"); another account's role is unknown here.
+ * For a caller who sees only themselves (`seesEveryone` false: no users:read) an unknown role is a role
+ * they don't hold, matching no one: the 422 told them which names and ids the account's roles have, which
+ * is roles:read's to show.
+ */
+export async function resolveRoleFilter(q: Db, accountId: string, value: string, seesEveryone = true): Promise<RoleFilter> {
   if (isBuiltInRole(value)) return { id: value, builtIn: true };
   const named = Object.values(BUILT_IN_ROLES).find((r) => r.name === value);
   if (named) return { id: named.id, builtIn: true };
@@ -30,7 +38,10 @@ export async function resolveRoleFilter(q: Db, accountId: string, value: string)
     .from(roles)
     .where(and(eq(roles.accountId, accountId), or(eq(roles.id, value), eq(roles.name, value))))
     .limit(1);
-  if (!row) throw new Invalid(UNKNOWN, { role: [UNKNOWN] });
+  if (!row) {
+    if (!seesEveryone) return NOBODY;
+    throw new Invalid(UNKNOWN, { role: [UNKNOWN] });
+  }
   return { id: row.id, builtIn: false };
 }
 

@@ -14,6 +14,8 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { tokenOwners } from "@/lib/tokens/queries";
 import { usersSeenBy } from "@/lib/users/queries";
 import type { ActivityEvent } from "@/lib/audit/events";
+import type { Actor } from "@/lib/auth/actor";
+import { currentCaller } from "@/lib/auth/current-caller";
 import { queryParams } from "@/lib/http/query";
 import { jsonArrayStream } from "@/lib/http/json-array-stream";
 
@@ -24,9 +26,9 @@ export const GET = apiRoute(async (request) => {
   const owners = await tokenOwners(actor);
   const tokenOwner = (id: string) => owners.get(id);
   // The people who initiated these events (a token's action is its owner's), read once per batch.
-  const convert = async (batch: ActivityEvent[]) => {
+  const convert = async (batch: ActivityEvent[], reader: Actor = actor) => {
     const ids = batch.flatMap((e) => (e.actor.type === "token" && e.actor.id ? [owners.get(e.actor.id) ?? e.actor.id] : e.actor.id ? [e.actor.id] : []));
-    const people = await usersSeenBy(actor, ids);
+    const people = await usersSeenBy(reader, ids);
     const person: PersonLookup = (id) => people.get(id);
     return batch.map((e) => toNetbirdEvent(e, person, tokenOwner));
   };
@@ -37,11 +39,13 @@ export const GET = apiRoute(async (request) => {
   // Checked now, so a refusal is an error response rather than a broken download.
   assertCanReadActivity(actor);
   let skip = filters.offset;
+  // The stream outlives this request's check: each batch is read, and its people labelled, as the caller may now.
+  const caller = currentCaller(actor);
   async function* converted() {
-    for await (const batch of eachActivityEvent(actor, filters)) {
+    for await (const batch of eachActivityEvent(actor, filters, caller)) {
       const kept = batch.slice(skip);
       skip = Math.max(0, skip - batch.length);
-      if (kept.length > 0) yield await convert(kept);
+      if (kept.length > 0) yield await convert(kept, await caller());
     }
   }
   return new Response(jsonArrayStream(converted()), { headers: { "content-type": "application/json" } });
