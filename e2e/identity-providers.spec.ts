@@ -121,6 +121,9 @@ test("disabling a provider signs out whoever came in through it; an admin defaul
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url("/settings/identity-providers"));
   await page.getByRole("link", { name: "Test IdP" }).first().click();
+  // The list has a "Disable Test IdP" of its own: on the provider's page first, or the list's dialog is the one
+  // opened and then thrown away by the arriving page.
+  await expect(page).toHaveURL(/\/settings\/identity-providers\/[0-9a-f-]{36}$/);
   await page.getByRole("button", { name: "Disable Test IdP" }).click();
   // The confirmation says so before the owner confirms.
   await expect(page.getByRole("dialog")).toContainText("Everyone signed in through it is signed out now");
