@@ -12,7 +12,7 @@ import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { oidcRequestHandler } from "@/lib/sign-in/app-sign-in-http";
 import { META } from "./factories";
 
-export async function startProviderServer(): Promise<{ base: string; accountId: string; close(): Promise<void> }> {
+export async function startProviderServer(): Promise<{ base: string; accountId: string; ownerId: string; close(): Promise<void> }> {
   const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" }), META);
   const server = http.createServer((req, res) => {
     if (!oidcRequestHandler(req, res)) res.writeHead(404).end();
@@ -23,5 +23,5 @@ export async function startProviderServer(): Promise<{ base: string; accountId: 
   await writeSystem(async (tx) => {
     await tx.insert(mailSettings).values({ accountId: setup.account_id, publicUrl: base, updatedAt: new Date() });
   });
-  return { base, accountId: setup.account_id, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { base, accountId: setup.account_id, ownerId: setup.user_id, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

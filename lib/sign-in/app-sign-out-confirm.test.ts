@@ -5,37 +5,25 @@
  * Latchkey session ended with it: any site could sign a person out of Latchkey with a link or a hidden frame's
  * navigation, silently.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { resolveSession } from "@/lib/sessions/sessions";
-import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
-import { META, startSession } from "@/test/factories";
-import { oidcRequestHandler } from "./app-sign-in-http";
+import { startSession } from "@/test/factories";
+import { startProviderServer } from "@/test/provider-server";
 import { SESSION_COOKIE } from "./auth-cookies";
 import { encodeSessionToken } from "./session-token";
 
-let server: http.Server;
+let provider: Awaited<ReturnType<typeof startProviderServer>>;
 let base: string;
 let owner: { id: string; accountId: string };
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    if (!oidcRequestHandler(req, res)) res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  (config() as { publicUrl: string | null }).publicUrl = base;
-  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" }), META);
-  owner = { id: setup.user_id, accountId: setup.account_id };
+  provider = await startProviderServer();
+  base = provider.base;
+  owner = { id: provider.ownerId, accountId: provider.accountId };
 });
 
-afterAll(async () => {
-  (config() as { publicUrl: string | null }).publicUrl = null;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => provider.close());
 
 /** A browser holding the owner's Latchkey session (signed in to the dashboard only), and the session's id. */
 async function signedInBrowser(): Promise<{ jar: string[]; sessionId: string }> {
