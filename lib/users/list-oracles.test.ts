@@ -7,21 +7,11 @@
  */
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { SessionActor } from "@/lib/auth/actor";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { roles, userRoles } from "@/lib/db/schema";
 import { Invalid } from "@/lib/errors";
-import { createAccount, createUser } from "@/test/factories";
+import { createAccount, createUser, startSession } from "@/test/factories";
 import { listUsers, userFiltersSchema } from "./queries";
-
-const actorOf = (u: { id: string; accountId: string; role: SessionActor["role"] }): SessionActor => ({
-  kind: "session",
-  sessionId: "s",
-  accountId: u.accountId,
-  userId: u.id,
-  role: u.role,
-  mustChangePassword: false,
-});
 
 async function accountWithRoles() {
   const accountId = await createAccount();
@@ -35,7 +25,7 @@ async function accountWithRoles() {
     await tx.insert(userRoles).values({ userId: admin.id, roleId: secretRole, accountId });
     await tx.insert(userRoles).values({ userId: member.id, roleId: heldRole, accountId });
   });
-  return { admin: actorOf(admin), member: actorOf(member), secretRole, heldRole };
+  return { admin: await startSession(admin), member: await startSession(member), secretRole, heldRole };
 }
 
 const byRole = (role: string) => userFiltersSchema.parse({ role });
