@@ -103,9 +103,8 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
         <TextField label={t("bindDn")} name="bind_dn" placeholder={EXAMPLES[1]} hint={t("bindDnHint")} defaultValue={text("bind_dn", initial.bindDn)} errors={errors.bind_dn} disabled={readOnly} />
         <PasswordField
           label={t("bindPassword")}
-          keepAfterError
+          serviceSecret
           name="bind_password"
-          autoComplete="new-password"
           hint={
             initial.bindPasswordSet
               ? t("bindPasswordHint")

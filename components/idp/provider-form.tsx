@@ -113,9 +113,8 @@ export function ProviderForm({
         <TextField label={t("clientId")} name="client_id" required autoComplete="off" defaultValue={v?.client_id ?? initial.clientId} errors={errors.client_id} disabled={readOnly} />
         <PasswordField
           label={t("clientSecret")}
-          keepAfterError
+          serviceSecret
           name="client_secret"
-          autoComplete="new-password"
           required={isNew}
           hint={
             isNew

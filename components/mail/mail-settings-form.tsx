@@ -80,8 +80,7 @@ export function MailSettingsForm({ initial, readOnly, proof }: { initial: MailSe
             <PasswordField
               label={t("password")}
               name="password"
-              autoComplete="new-password"
-              keepAfterError
+              serviceSecret
               hint={initial.hasPassword ? t("passwordStoredHint") : t("passwordHint")}
               errors={errors.password}
             />

@@ -11,7 +11,9 @@
  * (CLEAR_SECRETS_EVENT from useServerForm); the field says so, so nobody
  * wonders where their typing went. A person's password is cleared; a
  * service's credential an admin is configuring (a client secret, a bind
- * password) may stay (`keepAfterError`), as retyping it gains nothing.
+ * password: `serviceSecret`) stays, as retyping it gains nothing, and is
+ * marked autocomplete="off": it is not the admin's password for this site,
+ * so the browser should neither generate one nor save it as theirs.
  */
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes } from "react";
 import { useLocale, useTranslations } from "next-intl";
@@ -77,18 +79,21 @@ export function PasswordField({
   errors,
   hint,
   strength: measure = false,
-  keepAfterError = false,
+  serviceSecret = false,
+  autoComplete,
   className = "",
   ...input
-}: Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "value" | "defaultValue"> & {
+}: Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "value" | "defaultValue" | "autoComplete"> & {
   label: string;
   name: string;
   errors?: string[];
   hint?: string;
   /** Show the strength meter (fields where a new password is chosen). */
   strength?: boolean;
-  /** Keep the value after a refused submission (configuration secrets, not people's passwords). */
-  keepAfterError?: boolean;
+  /** A service's credential, not a person's password: kept after a refused submission, autocomplete off. */
+  serviceSecret?: boolean;
+  /** Whose password this is to the browser (https://html.spec.whatwg.org/#autofill); a serviceSecret is "off". */
+  autoComplete?: "current-password" | "new-password" | "off";
 }) {
   const id = input.id ?? `field-${name}`;
   const strengthId = useId();
@@ -102,7 +107,7 @@ export function PasswordField({
 
   useEffect(() => {
     const form = ref.current?.form;
-    if (!form || keepAfterError) return;
+    if (!form || serviceSecret) return;
     const clear = () => {
       setValue((v) => {
         if (v) setCleared(true);
@@ -112,7 +117,7 @@ export function PasswordField({
     };
     form.addEventListener(CLEAR_SECRETS_EVENT, clear);
     return () => form.removeEventListener(CLEAR_SECRETS_EVENT, clear);
-  }, [keepAfterError]);
+  }, [serviceSecret]);
 
   const note = cleared && !value ? t("cleared") : null;
   // The frame's error list and hint (describedByOf), then the strength meter.
@@ -131,6 +136,7 @@ export function PasswordField({
             setCleared(false);
           }}
           autoCapitalize="none"
+          autoComplete={serviceSecret ? "off" : autoComplete}
           spellCheck={false}
           aria-invalid={errors?.length ? true : undefined}
           aria-describedby={describedBy}

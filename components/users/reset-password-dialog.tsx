@@ -51,7 +51,7 @@ function ResetPasswordForm({ userId, onClose }: { userId: string; onClose: () =>
         </label>
       </fieldset>
       {mode === "type" && (
-        <NewPasswordFields label={t("newPassword")} confirmLabel={t("confirm")} errors={errors} />
+        <NewPasswordFields label={t("newPassword")} confirmLabel={t("confirm")} errors={errors} forSomeoneElse />
       )}
       <p className="text-sm text-slate-600">{t("note")}</p>
       <FormActions onCancel={onClose} variant="danger" pending={form.pending} pendingLabel={t("resetting")}>{t("title")}</FormActions>

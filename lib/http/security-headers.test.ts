@@ -49,3 +49,19 @@ describe("security headers outside Next.js", () => {
     expect(asRecord(apiSecurityHeaders("http"))).toEqual(expected);
   });
 });
+
+describe("what a cache may keep of the API", () => {
+  // Review 15: JSON with people's names and emails (GET /api/users, /api/events…) carried no Cache-Control, so a
+  // browser kept it on disk and showed it again on Back after its person signed out (a shared computer).
+  it("nothing: every API answer is no-store, whatever its handler set", async () => {
+    for (const path of ["/api/users", "/api/users/export", "/api/events", "/api/auth/session", "/api/settings/email", "/api/instance", "/api/nothing"]) {
+      expect((await nextJsHeaders(path, {}))["Cache-Control"], path).toBe("no-store");
+    }
+  });
+
+  it("but the logo and the API reference, which are public and set their own", async () => {
+    for (const path of ["/api/instance/logo", "/api/docs", "/api/docs/assets/swagger-ui-bundle.js"]) {
+      expect((await nextJsHeaders(path, {}))["Cache-Control"], path).toBeUndefined();
+    }
+  });
+});

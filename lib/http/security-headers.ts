@@ -28,6 +28,14 @@ export const API_CONTENT_SECURITY_POLICY: HeaderPair = {
   value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
 
+/**
+ * API answers carry people's data (names, emails, the activity log) or secrets: no cache may keep them. Without it
+ * a browser kept GET /api/users on disk and showed it again on Back after its person had signed out (review 15).
+ * Every /api answer but the logo's and the API reference's (public, each sets its own); a handler's own value
+ * gives way to this one, as its Content-Security-Policy does.
+ */
+export const API_NO_STORE: HeaderPair = { key: "Cache-Control", value: "no-store" };
+
 /** HSTS only when the request came over HTTPS (a TLS-terminating proxy says so); browsers ignore it on plain HTTP anyway. */
 export const STRICT_TRANSPORT_SECURITY: HeaderPair = { key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" };
 
@@ -43,6 +51,7 @@ export function securityHeaderRules(): HeaderRule[] {
     { source: "/:path*", headers: [...SECURITY_HEADERS] },
     // The API reference page (/api/docs) sets its own policy, which lets it load its own scripts.
     { source: "/api/:path((?!docs(?:/|$)).*)", headers: [API_CONTENT_SECURITY_POLICY] },
+    { source: "/api/:path((?!docs(?:/|$)|instance/logo$).*)", headers: [API_NO_STORE] },
     // The instance logo is shown in mail, which webmail renders on its own origin.
     { source: "/api/instance/logo", headers: [{ key: "Cross-Origin-Resource-Policy", value: "cross-origin" }] },
     {
@@ -61,7 +70,7 @@ export function securityHeaderRules(): HeaderRule[] {
  */
 export function apiSecurityHeaders(forwardedProto: string | string[] | undefined): HeaderPair[] {
   const https = forwardedProto === "https";
-  return [...SECURITY_HEADERS, API_CONTENT_SECURITY_POLICY, ...(https ? [STRICT_TRANSPORT_SECURITY] : [])];
+  return [...SECURITY_HEADERS, API_CONTENT_SECURITY_POLICY, API_NO_STORE, ...(https ? [STRICT_TRANSPORT_SECURITY] : [])];
 }
 
 /**
