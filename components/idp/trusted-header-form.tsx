@@ -8,6 +8,7 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
+import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
 const EXAMPLES = ["Remote-Email", "Remote-Name"] as const;
@@ -65,6 +66,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
           disabled={readOnly}
         />
         <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
+        <PrivilegedSignupConfirm label={t("acceptPrivilegedSignup")} errors={errors.accept_privileged_signup} submitted={v?.accept_privileged_signup} disabled={readOnly} />
       </section>
       {!readOnly && (
         <FormActions pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</FormActions>

@@ -172,6 +172,7 @@ const LDAP_TEXT = [
   "auto_create",
   "allow_unencrypted",
   "allow_internal_addresses",
+  "accept_privileged_signup",
 ];
 
 /** The bind password: shown, never sent back. */
@@ -211,13 +212,17 @@ function ldapInput(formData: FormData) {
     default_role: text("default_role"),
     allow_unencrypted: box(formData, "allow_unencrypted"),
     allow_internal_addresses: box(formData, "allow_internal_addresses"),
+    accept_privileged_signup: box(formData, "accept_privileged_signup"),
   };
 }
 
 export const saveLdapAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = { ...formValues(formData, LDAP_TEXT), group_mapping: JSON.stringify(ldapInput(formData).group_mapping) };
   try {
-    const saved = await saveLdapSource(actor, changedEntries(formData, ldapInput(formData), LDAP_LIST_FIELDS), await meta());
+    const input = ldapInput(formData);
+    // The confirmation is this request's answer, not a setting that changed: it goes whether or not it did.
+    const patch = { ...changedEntries(formData, input, LDAP_LIST_FIELDS), accept_privileged_signup: input.accept_privileged_signup };
+    const saved = await saveLdapSource(actor, patch, await meta());
     refreshSettings();
     return { status: "success", message: (await getTranslations("ldapPage"))(saved.enabled ? "savedOn" : "savedOff") };
   } catch (err) {
@@ -245,7 +250,7 @@ export const testLdapAction = serverAction({ needs: "settings:sign_in" }, async 
 // ------------------------------------------------------------ trusted header
 
 export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
-  const values = formValues(formData, ["enabled", "trusted_ranges", "user_header", "email_header", "name_header", "auto_create", "default_role"]);
+  const values = formValues(formData, ["enabled", "trusted_ranges", "user_header", "email_header", "name_header", "auto_create", "default_role", "accept_privileged_signup"]);
   try {
     const input = {
       enabled: box(formData, "enabled"),
@@ -256,7 +261,8 @@ export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" 
       auto_create: box(formData, "auto_create"),
       default_role: formData.get("default_role") ?? undefined,
     };
-    const saved = await updateTrustedHeader(actor, changedEntries(formData, input), await meta());
+    const accept = box(formData, "accept_privileged_signup");
+    const saved = await updateTrustedHeader(actor, { ...changedEntries(formData, input), accept_privileged_signup: accept }, await meta());
     refreshSettings();
     return { status: "success", message: (await getTranslations("proxyPage"))(saved.headerEnabled ? "savedOn" : "savedOff") };
   } catch (err) {
