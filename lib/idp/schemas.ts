@@ -119,8 +119,17 @@ export const providerInputSchema = z
   .transform((v) => ({ ...v, allowed_domains: [...new Set(v.allowed_domains)] }));
 export type ProviderInput = z.output<typeof providerInputSchema>;
 
-/** Only the issuer, for "Test connection" on a form that hasn't been saved yet. */
-export const discoveryTestSchema = z.object({ issuer: issuerSchema, allow_internal_addresses: bool("allow_internal_addresses").default(false) });
+/**
+ * "Test connection" on the form, saved or not: the issuer, and the client ID and secret as typed (./provider-test.ts).
+ * Without a secret, a saved provider's stored one is used, for the issuer and client ID it was entered with.
+ */
+export const providerTestSchema = z.object({
+  issuer: issuerSchema,
+  allow_internal_addresses: bool("allow_internal_addresses").default(false),
+  client_id: z.string({ error: "Client ID must be text" }).trim().max(500, "Client ID must be at most 500 characters").optional().transform((v) => (v ? v : undefined)),
+  client_secret: providerFields.client_secret,
+});
+export type ProviderTestInput = z.input<typeof providerTestSchema>;
 
 // ---------------------------------------------------------------- LDAP
 

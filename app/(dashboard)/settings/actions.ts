@@ -12,10 +12,10 @@ import type { SetValue } from "@/lib/data/patch";
 import { keptList, type FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
-import { fetchDiscovery } from "@/lib/idp/discovery";
 import { saveLdapSource, testLdapSource } from "@/lib/idp/ldap/source";
 import { createProvider, deleteProvider, setProviderEnabled, updateProvider } from "@/lib/idp/providers";
-import { discoveryTestSchema, ldapInputSchema, providerInputSchema, splitList } from "@/lib/idp/schemas";
+import { testProviderConnection } from "@/lib/idp/provider-test";
+import { ldapInputSchema, providerInputSchema, providerTestSchema, splitList } from "@/lib/idp/schemas";
 import { setLocalSignIn, setUsernameChangeAllowed, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
 
 const meta = async () => requestMeta(await headers());
@@ -88,17 +88,28 @@ export const updateProviderAction = serverAction({ needs: "settings:sign_in" }, 
   }
 });
 
-/** "Test connection" on the form: the issuer as typed, saved or not. */
-export const testDiscoveryAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
+/**
+ * "Test connection" on the form, saved or not: the issuer, client ID and secret as typed (an empty secret: the
+ * stored one, lib/idp/provider-test.ts). Refused credentials are said at the secret field as well.
+ */
+export const testProviderAction = serverAction({ needs: "settings:sign_in" }, async (actor, providerId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const { issuer, allow_internal_addresses } = parseOrThrow(discoveryTestSchema, {
+    const input = parseOrThrow(providerTestSchema, {
       issuer: formData.get("issuer"),
+      client_id: formData.get("client_id") ?? undefined,
+      client_secret: formData.get("client_secret") ?? undefined,
       allow_internal_addresses: box(formData, "allow_internal_addresses"),
     });
-    const result = await fetchDiscovery(issuer, { allowInternal: allow_internal_addresses });
-    if (!result.ok) return { status: "error", message: result.message, messageKeys: { [result.message]: result.ref } };
+    const result = await testProviderConnection(actor, String(providerId), input);
+    if (!result.ok) {
+      const fieldErrors = result.field === "client_secret" ? { client_secret: [result.message] } : undefined;
+      return { status: "error", message: result.message, messageKeys: { [result.message]: result.ref }, ...(fieldErrors && { fieldErrors }) };
+    }
     const t = await getTranslations("providersPage");
-    return { status: "success", message: t(result.pkce ? "testConnected" : "testNoPkce", { issuer: result.issuer, endpoint: result.authorizationEndpoint }) };
+    const { discovery, client } = result;
+    const found = t(discovery.pkce ? "testConnected" : "testNoPkce", { issuer: discovery.issuer, endpoint: discovery.authorizationEndpoint });
+    const credentials = !client ? t("testClientNotSent") : client.outcome === "accepted" ? t("testClientAccepted") : sayMessage(await getTranslations("serverMessages"), client.ref);
+    return { status: "success", message: `${found} ${credentials}` };
   } catch (err) {
     return formStateFromError(err);
   }
