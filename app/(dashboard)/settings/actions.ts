@@ -17,6 +17,9 @@ import { createProvider, deleteProvider, setProviderEnabled, updateProvider } fr
 import { testProviderConnection } from "@/lib/idp/provider-test";
 import { ldapInputSchema, providerInputSchema, providerTestSchema, splitList } from "@/lib/idp/schemas";
 import { setLocalSignIn, setUsernameChangeAllowed, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
+import { refusalRef, type SignInPreview } from "@/lib/idp/external-sign-in";
+import { PROXY_SOURCE_NAME } from "@/lib/idp/trusted-header";
+import { checkProxyHeader } from "@/lib/idp/trusted-header-check";
 
 const meta = async () => requestMeta(await headers());
 /**
@@ -278,5 +281,32 @@ export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" 
     return { status: "success", message: (await getTranslations("proxyPage"))(saved.headerEnabled ? "savedOn" : "savedOff") };
   } catch (err) {
     return formStateFromError(err, values);
+  }
+});
+
+/** Whom the header would sign in as, said in the person's language. */
+async function signsInAsText(preview: SignInPreview): Promise<string> {
+  const t = await getTranslations("proxyPage");
+  if (preview.outcome === "existing") return t("testSignsInAs", { name: preview.user.label });
+  if (preview.outcome === "new") return t("testCreates");
+  return t("testRefused", { reason: sayMessage(await getTranslations("serverMessages"), refusalRef(preview.reason, PROXY_SOURCE_NAME)) });
+}
+
+/** "Test" for the proxy header: what this very request carries, and whom it would sign in as (lib/idp/trusted-header-check.ts). */
+export const testTrustedHeaderAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState): Promise<FormState> => {
+  try {
+    const request = await headers();
+    const check = await checkProxyHeader(actor, request, requestMeta(request));
+    const t = await getTranslations("proxyPage");
+    const said = [
+      check.enabled ? null : t("testOff"),
+      check.peer === null ? t("testPeerUnknown") : t(check.trustedPeer ? "testPeerTrusted" : "testPeerUntrusted", { address: check.peer }),
+      t(check.headerPresent ? "testHeaderPresent" : "testHeaderMissing", { header: check.userHeader }),
+      check.signsInAs ? await signsInAsText(check.signsInAs) : null,
+    ];
+    const signsIn = check.signsInAs !== null && check.signsInAs.outcome !== "refused";
+    return { status: signsIn ? "success" : "error", message: said.filter((line) => line !== null).join(" ") };
+  } catch (err) {
+    return formStateFromError(err);
   }
 });
