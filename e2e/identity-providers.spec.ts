@@ -205,14 +205,14 @@ test("the owner connects LDAP and a directory user signs in on the form and is c
   await expect(page.getByText(`Connected to ${slapd.url}`)).toBeVisible();
   await page.getByLabel("Enabled").check();
   // Creating anyone the directory vouches for as an admin is refused with a warning and a box; what was typed stays.
-  await page.getByLabel("Default role").selectOption("admin");
+  await page.getByLabel("Default role", { exact: true }).selectOption("admin");
   await page.getByRole("button", { name: "Save LDAP settings" }).click();
   const confirm = page.getByRole("checkbox", { name: "I understand: everyone the directory lets in gets the default role's and the mapped groups' powers" });
   await expect(confirm).toBeVisible();
   await expect(page.getByText('New accounts get the role "admin"').first()).toBeVisible();
-  await expect(page.getByLabel("Default role")).toHaveValue("admin");
+  await expect(page.getByLabel("Default role", { exact: true })).toHaveValue("admin");
   await expect(page.getByLabel("Server URL")).toHaveValue(slapd.url);
-  await page.getByLabel("Default role").selectOption("user");
+  await page.getByLabel("Default role", { exact: true }).selectOption("user");
   await page.getByRole("button", { name: "Save LDAP settings" }).click();
   await expect(page.getByText("LDAP settings saved. Directory users can sign in")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("ldap-settings.png"), fullPage: true });
@@ -245,19 +245,19 @@ test("the proxy header creating admins needs the owner's confirmation, and keeps
   await page.goto(instance.url("/settings/proxy-header"));
   await page.getByLabel("Trusted proxy addresses").fill("10.0.0.0/8");
   await page.getByLabel("Create users the proxy vouches for").check();
-  await page.getByLabel("Default role").selectOption("admin");
+  await page.getByLabel("Default role", { exact: true }).selectOption("admin");
   await page.getByRole("button", { name: "Save proxy header settings" }).click();
   const confirm = page.getByRole("checkbox", { name: "I understand: everyone the proxy names gets the default role's powers" });
   await expect(confirm).toBeVisible();
   await expect(page.getByText('New accounts get the role "admin"').first()).toBeVisible();
   await expect(page.getByLabel("Trusted proxy addresses")).toHaveValue("10.0.0.0/8");
-  await expect(page.getByLabel("Default role")).toHaveValue("admin");
+  await expect(page.getByLabel("Default role", { exact: true })).toHaveValue("admin");
   await confirm.check();
   await page.getByRole("button", { name: "Save proxy header settings" }).click();
   await expect(page.getByText("Saved. Header sign-in is off.").first()).toBeVisible();
-  await expect(page.getByLabel("Default role")).toHaveValue("admin");
+  await expect(page.getByLabel("Default role", { exact: true })).toHaveValue("admin");
   // Back to a plain user role for the tests that follow.
-  await page.getByLabel("Default role").selectOption("user");
+  await page.getByLabel("Default role", { exact: true }).selectOption("user");
   await page.getByRole("button", { name: "Save proxy header settings" }).click();
   // The same message as the save before: what is stored tells this save apart.
   const stored = async () => (await tokenClient(instance, ownerToken).get("/api/settings/trusted-header")).body as { default_role: string; trusted_ranges: string[] };
