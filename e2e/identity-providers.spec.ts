@@ -5,7 +5,8 @@
  * that is down gets a clear message while local sign-in keeps working; a
  * directory user signs in on the normal form against a real OpenLDAP; disabling
  * the provider signs out whoever came in through it, and an admin default role
- * for open sign-up needs the owner's confirmation; an
+ * for open sign-up (a provider's, the directory's or the proxy header's) needs the owner's confirmation, and
+ * Test connection tells a wrong client secret; an
  * admin sees the sign-in settings read-only.
  */
 import { expect, test, type Page } from "@playwright/test";
@@ -62,7 +63,14 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByText(`Connected: ${idp.issuer} answered`)).toBeVisible();
   await page.getByLabel("Client ID").fill(idp.clientId);
+  // A mistyped secret: the provider's token endpoint refuses the client, said at the secret field.
+  await page.getByLabel("Client secret").fill(`${idp.clientSecret}-typo`);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The client ID or secret is wrong" })).toBeVisible();
+  await expect(page.getByLabel("Client secret")).toHaveAccessibleDescription(/The client ID or secret is wrong/);
   await page.getByLabel("Client secret").fill(idp.clientSecret);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText("The provider accepted the client ID and secret.")).toBeVisible();
   // A new provider lets in only existing users until the owner opens it up.
   await expect(page.getByLabel("Only people an admin created or invited, matched by verified email")).toBeChecked();
   await page.getByLabel("Anyone the provider signs in (a user is created on first sign-in)").check();
@@ -196,6 +204,15 @@ test("the owner connects LDAP and a directory user signs in on the form and is c
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByText(`Connected to ${slapd.url}`)).toBeVisible();
   await page.getByLabel("Enabled").check();
+  // Creating anyone the directory vouches for as an admin is refused with a warning and a box; what was typed stays.
+  await page.getByLabel("Default role", { exact: true }).selectOption("admin");
+  await page.getByRole("button", { name: "Save LDAP settings" }).click();
+  const confirm = page.getByRole("checkbox", { name: "I understand: everyone the directory lets in gets the default role's and the mapped groups' powers" });
+  await expect(confirm).toBeVisible();
+  await expect(page.getByText('New accounts get the role "admin"').first()).toBeVisible();
+  await expect(page.getByLabel("Default role", { exact: true })).toHaveValue("admin");
+  await expect(page.getByLabel("Server URL")).toHaveValue(slapd.url);
+  await page.getByLabel("Default role", { exact: true }).selectOption("user");
   await page.getByRole("button", { name: "Save LDAP settings" }).click();
   await expect(page.getByText("LDAP settings saved. Directory users can sign in")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("ldap-settings.png"), fullPage: true });
@@ -221,6 +238,44 @@ test("the owner connects LDAP and a directory user signs in on the form and is c
   const row = page.getByRole("row", { name: new RegExp(LDAP_PEOPLE.dora.name) });
   await expect(row).toContainText(LDAP_PEOPLE.dora.email);
   await expect(row).toContainText("Corp Directory");
+});
+
+test("the proxy header creating admins needs the owner's confirmation, and keeps what was typed", async ({ page }) => {
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/settings/proxy-header"));
+  await page.getByLabel("Trusted proxy addresses").fill("10.0.0.0/8");
+  await page.getByLabel("Create users the proxy vouches for").check();
+  await page.getByLabel("Default role", { exact: true }).selectOption("admin");
+  await page.getByRole("button", { name: "Save proxy header settings" }).click();
+  const confirm = page.getByRole("checkbox", { name: "I understand: everyone the proxy names gets the default role's powers" });
+  await expect(confirm).toBeVisible();
+  await expect(page.getByText('New accounts get the role "admin"').first()).toBeVisible();
+  await expect(page.getByLabel("Trusted proxy addresses")).toHaveValue("10.0.0.0/8");
+  await expect(page.getByLabel("Default role", { exact: true })).toHaveValue("admin");
+  await confirm.check();
+  await page.getByRole("button", { name: "Save proxy header settings" }).click();
+  await expect(page.getByText("Saved. Header sign-in is off.").first()).toBeVisible();
+  await expect(page.getByLabel("Default role", { exact: true })).toHaveValue("admin");
+  // Back to a plain user role for the tests that follow.
+  await page.getByLabel("Default role", { exact: true }).selectOption("user");
+  await page.getByRole("button", { name: "Save proxy header settings" }).click();
+  // The same message as the save before: what is stored tells this save apart.
+  const stored = async () => (await tokenClient(instance, ownerToken).get("/api/settings/trusted-header")).body as { default_role: string; trusted_ranges: string[] };
+  await expect.poll(async () => (await stored()).default_role).toBe("user");
+
+  // "Test" reads the owner's own request: this browser is not a trusted proxy yet.
+  await page.getByRole("button", { name: "Test with this request" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /came from (127\.0\.0\.1|::1), which is not in the trusted ranges/ })).toBeVisible();
+  await page.getByLabel("Trusted proxy addresses").fill("127.0.0.1\n::1");
+  await page.getByRole("button", { name: "Save proxy header settings" }).click();
+  await expect.poll(async () => (await stored()).trusted_ranges).toEqual(["127.0.0.1", "::1"]);
+  // As a proxy in front would: the header names someone new. Nobody is signed in or created by the test.
+  await page.setExtraHTTPHeaders({ "Remote-User": "proxied.newcomer@example.com" });
+  await page.getByRole("button", { name: "Test with this request" }).click();
+  const said = page.getByRole("status").filter({ hasText: "a trusted proxy address" });
+  await expect(said).toContainText("It carries the Remote-User header.");
+  await expect(said).toContainText("It would create a new user");
+  await page.setExtraHTTPHeaders({});
 });
 
 test("an admin sees the sign-in settings read-only, with no buttons that would be refused", async ({ page }) => {

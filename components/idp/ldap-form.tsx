@@ -12,6 +12,7 @@ import { useServerForm, useServerText } from "@/components/ui/use-server-form";
 import { initialFormState } from "@/lib/forms/form-state";
 import { Select, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
+import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
 const EXAMPLES = ["ldaps://ldap.example.com:636", "cn=latchkey,ou=services,dc=example,dc=com", "ou=people,dc=example,dc=com", "ou=groups,dc=example,dc=com"] as const;
@@ -160,6 +161,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
         </fieldset>
       </section>
       <Checkbox name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} errors={errors.enabled} disabled={readOnly} />
+      <PrivilegedSignupConfirm label={t("acceptPrivilegedSignup")} errors={errors.accept_privileged_signup} submitted={v?.accept_privileged_signup} disabled={readOnly} />
       </Fragment>
       {!readOnly && (
         <div className="flex flex-wrap items-center justify-end gap-2">

@@ -3,7 +3,7 @@
 import { listValue } from "@/lib/forms/form-state";
 import { Fragment, startTransition, useActionState, useId, useState } from "react";
 import { useTranslations } from "next-intl";
-import { createProviderAction, testDiscoveryAction, updateProviderAction } from "@/app/(dashboard)/settings/actions";
+import { createProviderAction, testProviderAction, updateProviderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormActions } from "@/components/ui/form-actions";
@@ -66,7 +66,7 @@ export function ProviderForm({
   const tc = useTranslations("common");
   const roleOptions = useRoleOptions();
   const say = useServerText();
-  const [testState, testAction, testing] = useActionState(testDiscoveryAction, initialFormState);
+  const [testState, testAction, testing] = useActionState(bindAction(testProviderAction, providerId), initialFormState);
   const test = say(testState);
   const typeHint = (value: (typeof TYPES)[number]["value"]) =>
     value === "microsoft"
@@ -121,7 +121,7 @@ export function ProviderForm({
               ? t("clientSecretHintNew")
               : t("clientSecretHint")
           }
-          errors={errors.client_secret}
+          errors={errors.client_secret ?? test.fieldErrors?.client_secret}
           disabled={readOnly}
         />
         <TextField label={t("scopes")} name="scopes" hint={t("scopesHint")} defaultValue={v?.scopes ?? initial.scopes} errors={errors.scopes} disabled={readOnly} />
@@ -140,9 +140,11 @@ export function ProviderForm({
               disabled={testing}
               onClick={(e) => {
                 // Not a form submission: React would reset the fields after it.
-                const issuer = e.currentTarget.form?.elements.namedItem("issuer") as HTMLInputElement | null;
                 const data = new FormData();
-                data.set("issuer", issuer?.value ?? "");
+                for (const name of ["issuer", "client_id", "client_secret"]) {
+                  const field = e.currentTarget.form?.elements.namedItem(name) as HTMLInputElement | null;
+                  data.set(name, field?.value ?? "");
+                }
                 const internal = e.currentTarget.form?.elements.namedItem("allow_internal_addresses") as HTMLInputElement | null;
                 if (internal?.checked) data.set("allow_internal_addresses", "on");
                 startTransition(() => testAction(data));

@@ -1,13 +1,17 @@
 "use client";
 
+import { startTransition, useActionState } from "react";
 import { useTranslations } from "next-intl";
-import { saveTrustedHeaderAction } from "@/app/(dashboard)/settings/actions";
+import { saveTrustedHeaderAction, testTrustedHeaderAction } from "@/app/(dashboard)/settings/actions";
+import { Button } from "@/components/ui/button";
+import { initialFormState } from "@/lib/forms/form-state";
 import { Alert } from "@/components/ui/alert";
 import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
+import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
 const EXAMPLES = ["Remote-Email", "Remote-Name"] as const;
@@ -28,6 +32,8 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
   const t = useTranslations("proxyPage");
   const tc = useTranslations("common");
   const roleOptions = useRoleOptions();
+  // The test reads this very request and the saved settings: no form data goes with it.
+  const [test, testAction, testing] = useActionState(testTrustedHeaderAction, initialFormState);
   const errors = state.fieldErrors ?? {};
   const v = form.values;
   return (
@@ -65,9 +71,19 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
           disabled={readOnly}
         />
         <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
+        <PrivilegedSignupConfirm label={t("acceptPrivilegedSignup")} errors={errors.accept_privileged_signup} submitted={v?.accept_privileged_signup} disabled={readOnly} />
       </section>
       {!readOnly && (
         <FormActions pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</FormActions>
+      )}
+      {!readOnly && (
+        <div className="space-y-2">
+          <Button variant="secondary" disabled={testing} onClick={() => startTransition(() => testAction())}>
+            {testing ? t("testing") : t("test")}
+          </Button>
+          <p className="text-xs text-slate-500">{t("testHint")}</p>
+          {test.status !== "idle" && test.message && <Alert tone={test.status === "error" ? "error" : "success"}>{test.message}</Alert>}
+        </div>
       )}
     </form>
   );

@@ -379,6 +379,7 @@ test("a user-role service user's token is refused (403) on every write route, an
     "PUT /api/settings/ldap": [{ path: "/api/settings/ldap", json: ldapBody }],
     "POST /api/settings/ldap/test": [{ path: "/api/settings/ldap/test", json: ldapBody }],
     "PUT /api/settings/trusted-header": [{ path: "/api/settings/trusted-header", json: { enabled: false } }],
+    "POST /api/settings/trusted-header/test": [{ path: "/api/settings/trusted-header/test" }],
     "PUT /api/settings/security": [{ path: "/api/settings/security", json: { require_for: "everyone", group_ids: [], grace_days: 0 } }],
     "PUT /api/settings/email": [{ path: "/api/settings/email", json: { host: "mail.example.com" } }],
     "PUT /api/settings/appearance": [{ path: "/api/settings/appearance", json: { name: "Sneaky" } }],

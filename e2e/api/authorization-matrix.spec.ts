@@ -176,6 +176,7 @@ const requests: Record<string, () => Promise<{ path: string; json?: unknown; hid
   "PUT /api/settings/sign-in": async () => ({ path: "/api/settings/sign-in", json: { local_login_enabled: true } }),
   "GET /api/settings/trusted-header": async () => ({ path: "/api/settings/trusted-header" }),
   "PUT /api/settings/trusted-header": async () => ({ path: "/api/settings/trusted-header", json: { enabled: false } }),
+  "POST /api/settings/trusted-header/test": async () => ({ path: "/api/settings/trusted-header/test" }),
   "GET /api/roles": async () => ({ path: "/api/roles" }),
   "POST /api/roles": async () => ({ path: "/api/roles", json: { name: `n-${unique()}`, description: "", permissions: [] } }),
   "GET /api/roles/{id}": async () => ({ path: `/api/roles/${await fixtures.role()}` }),

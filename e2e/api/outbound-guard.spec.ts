@@ -3,7 +3,8 @@
  * real server: anonymous sign-in starts and callbacks ask a provider for its
  * discovery document at most once (cached), "Test connection" refuses
  * loopback unless allowed and metadata addresses always, and reports a
- * category without what a foreign server answered; LDAP needs explicit
+ * category without what a foreign server answered (the client check goes to the
+ * token endpoint discovery named, through the same guard); LDAP needs explicit
  * choices for plain ldap:// and loopback; a new provider lets in only
  * existing users.
  */
@@ -22,6 +23,7 @@ let idp: http.Server;
 let base: string;
 let discoveryHits = 0;
 let otherHits = 0;
+let tokenHits = 0;
 let answer: "discovery" | "foreign" = "discovery";
 
 const providerBody = (over: Record<string, unknown> = {}) => ({ type: "oidc", name: "Local IdP", issuer: base, client_id: "latchkey", client_secret: "local-idp-secret", ...over });
@@ -33,6 +35,13 @@ test.beforeAll(async () => {
       discoveryHits += 1;
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ issuer: base, authorization_endpoint: `${base}/auth`, token_endpoint: `${base}/token`, userinfo_endpoint: `${base}/me`, jwks_uri: `${base}/jwks` }));
+      return;
+    }
+    if (req.url === "/token" && req.method === "POST" && answer === "discovery") {
+      // Test connection's check of the client: a code that can't be valid, refused as a provider refuses it.
+      tokenHits += 1;
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "invalid_grant" }));
       return;
     }
     otherHits += 1;
@@ -67,7 +76,9 @@ test("Test connection refuses loopback unless allowed and metadata addresses alw
 
   const allowed = await ownerApi.put<{ allow_internal_addresses: boolean }>(`/api/identity-providers/${loopback.body.id}`, providerBody({ name: "Loopback IdP", allow_internal_addresses: true }));
   expect(allowed.body.allow_internal_addresses).toBe(true);
-  expect((await ownerApi.post(`/api/identity-providers/${loopback.body.id}/test`, {})).body).toMatchObject({ ok: true, issuer: base });
+  expect((await ownerApi.post(`/api/identity-providers/${loopback.body.id}/test`, {})).body).toMatchObject({ ok: true, issuer: base, client_credentials: "accepted" });
+  // The client check went to the token endpoint discovery named, through the same guard (loopback allowed here).
+  expect(tokenHits).toBe(1);
 
   answer = "foreign";
   const foreign = await ownerApi.post(`/api/identity-providers/${loopback.body.id}/test`, {});

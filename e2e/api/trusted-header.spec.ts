@@ -104,6 +104,17 @@ test("a trusted peer's header signs the user in; the same header from another ad
   expect(stranger.location).toContain("error=refused_not_invited");
 });
 
+test("Test reads the caller's own request: trusted peer, the header, and whom it would sign in as, signing nobody in", async () => {
+  const test1 = await call(instance, "/api/settings/trusted-header/test", { method: "POST", headers: { ...bearer(token), ...asMember } });
+  expect(test1.status, test1.text).toBe(200);
+  expect(test1.body).toMatchObject({ enabled: true, trusted_peer: true, user_header: "Remote-User", header_present: true, signs_in_as: { outcome: "existing", user: { id: member.id } } });
+  expect(test1.headers.get("set-cookie") ?? "").not.toContain(SESSION_COOKIE);
+  const bare = await call(instance, "/api/settings/trusted-header/test", { method: "POST", headers: bearer(token) });
+  expect(bare.body).toMatchObject({ trusted_peer: true, header_present: false, signs_in_as: null });
+  const owner = await call(instance, "/api/settings/trusted-header/test", { method: "POST", headers: { ...bearer(token), ...asOwner } });
+  expect(owner.body).toMatchObject({ signs_in_as: { outcome: "refused", reason: "privileged_account" } });
+});
+
 test("the header never signs in the owner by email, even from a trusted peer", async () => {
   for (const headers of [asOwner, { "remote-user": OWNER.email }]) {
     const answer = await proxySignIn("127.0.0.1", headers);

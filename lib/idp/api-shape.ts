@@ -8,6 +8,7 @@ import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
 import type { LdapSourceRecord } from "./ldap/source";
 import type { ProviderRecord } from "./providers";
 import type { SignInSettings } from "./records";
+import type { ProxyHeaderCheck } from "./trusted-header-check";
 
 /** The origin people reach this instance at (forwarded headers believed only from TRUST_PROXY peers). */
 export { publicOrigin } from "@/lib/http/request-meta";
@@ -176,4 +177,27 @@ export function toApiSignInSettings(s: SignInSettings): z.input<typeof apiSignIn
     users_may_change_username: s.usersMayChangeUsername,
     trusted_header: toApiTrustedHeader(s),
   };
+}
+
+/** POST /api/settings/trusted-header/test: what the request carries, and whom it would sign in as (never signed in). */
+export const apiProxyHeaderCheckSchema = z
+  .object({
+    enabled: z.boolean().describe("Whether header sign-in is on now; the rest says what it does (or would do) for this request"),
+    peer: z.string().nullable().describe("The request's network peer address, as the sign-in sees it"),
+    trusted_peer: z.boolean(),
+    user_header: z.string(),
+    header_present: z.boolean(),
+    signs_in_as: z
+      .discriminatedUnion("outcome", [
+        z.object({ outcome: z.literal("existing"), user: z.object({ id: z.string(), label: z.string() }) }),
+        z.object({ outcome: z.literal("new") }),
+        z.object({ outcome: z.literal("refused"), reason: z.string(), message: z.string() }),
+      ])
+      .nullable()
+      .describe("null: the header would sign nobody in (untrusted peer, or no header)"),
+  })
+  .meta({ id: "ProxyHeaderCheck" });
+
+export function toApiProxyHeaderCheck(c: ProxyHeaderCheck): z.input<typeof apiProxyHeaderCheckSchema> {
+  return { enabled: c.enabled, peer: c.peer, trusted_peer: c.trustedPeer, user_header: c.userHeader, header_present: c.headerPresent, signs_in_as: c.signsInAs };
 }

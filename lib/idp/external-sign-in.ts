@@ -514,18 +514,57 @@ async function recordRefusal(
   });
 }
 
+/** Who the identity is here (identify) and whether they may come in; throws ExternalSignInRefused when not. Approval is the caller's. */
+async function admit(tx: Tx, accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta, now: Date): Promise<{ found: Found; label: string }> {
+  const identified = await identify(tx, accountId, who, policy, meta, now);
+  const someoneElse = await notThePerson(tx, accountId, policy.onlyPerson, identified.row.id);
+  // Thrown in the transaction: whatever identify did for the other person is rolled back.
+  if (someoneElse) throw new ExternalSignInRefused("not_the_person", policy.sourceName, someoneElse.asked);
+  const found = { ...identified, row: await liftDirectorySuspension(tx, accountId, identified.row, who, policy, meta, now) };
+  const label = userLabel(openIdentity(found.row));
+  if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });
+  if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);
+  return { found, label };
+}
+
+/** Whom a sign-in would make (previewExternalSignIn): an existing person, a new one, or a refusal and its reason. */
+export type SignInPreview =
+  | { outcome: "existing"; user: { id: string; label: string } }
+  | { outcome: "new" }
+  | { outcome: "refused"; reason: RefusalReason; message: string };
+
+class PreviewDone extends Error {
+  constructor(readonly preview: SignInPreview) {
+    super("preview done");
+  }
+}
+
+/**
+ * Whom the source's identity would sign in as, by the very rules of a sign-in (admit), without signing in: the
+ * sign-in's transaction runs to that point and is rolled back, so nothing it would claim, link, create or record
+ * is kept, and no effect leaves it.
+ */
+export async function previewExternalSignIn(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): Promise<SignInPreview> {
+  try {
+    await writeSystem(async (tx) => {
+      const { found, label } = await admit(tx, accountId, who, policy, meta, new Date());
+      if (found.created) throw new PreviewDone({ outcome: "new" });
+      if (found.row.pendingApproval) throw new ExternalSignInRefused("pending_approval", policy.sourceName);
+      throw new PreviewDone({ outcome: "existing", user: { id: found.row.id, label } });
+    });
+  } catch (err) {
+    if (err instanceof PreviewDone) return err.preview;
+    if (err instanceof ExternalSignInRefused) return { outcome: "refused", reason: err.reason, message: err.message };
+    throw err;
+  }
+  throw new Error("A sign-in preview ended without an answer");
+}
+
 export async function signInExternal(accountId: string, who: ExternalIdentity, policy: ExternalPolicy, meta: RequestMeta): Promise<ExternalSignedIn> {
   const now = new Date();
   try {
     const result = await writeSystem(async (tx): Promise<ExternalSignedIn | { pending: { id: string; label: string } } | { interrupted: Error }> => {
-      const identified = await identify(tx, accountId, who, policy, meta, now);
-      const someoneElse = await notThePerson(tx, accountId, policy.onlyPerson, identified.row.id);
-      // Thrown in the transaction: whatever identify did for the other person is rolled back.
-      if (someoneElse) throw new ExternalSignInRefused("not_the_person", policy.sourceName, someoneElse.asked);
-      const found = { ...identified, row: await liftDirectorySuspension(tx, accountId, identified.row, who, policy, meta, now) };
-      const label = userLabel(openIdentity(found.row));
-      if (found.row.isBlocked) throw new ExternalSignInRefused("blocked_user", policy.sourceName, { id: found.row.id, label });
-      if (found.row.isServiceUser) throw new ExternalSignInRefused("service_user", policy.sourceName);
+      const { found, label } = await admit(tx, accountId, who, policy, meta, now);
       // Created (and kept) but not let in: the refusal is thrown after this transaction commits.
       if (found.row.pendingApproval) return { pending: { id: found.row.id, label } };
       if (policy.syncGroups) await syncMappedGroups(tx, accountId, found.row, policy.syncGroups, who, policy, meta, now);

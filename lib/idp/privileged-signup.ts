@@ -3,7 +3,9 @@
  * that creates accounts by itself (an identity provider with open or domain
  * sign-up and no approval; LDAP or the proxy header with auto-create) and
  * gives new people more than a user's powers (lib/auth/privileged.ts, the one
- * meaning of "privileged") makes such an account of anyone it lets in. A save
+ * meaning of "privileged") makes such an account of anyone it lets in. The
+ * powers may come from its default role or from groups: a provider's default
+ * groups, or the groups LDAP's directory groups map to. A save
  * that makes a source so is refused unless the request says
  * `accept_privileged_signup: true`; the form shows the refusal as a warning
  * at a confirming box. A source already so is not asked again.
@@ -27,6 +29,10 @@ async function makesPrivilegedAccounts(q: Tx, accountId: string, s: SignupGrant)
 export async function assertPrivilegedSignupAccepted(q: Tx, accountId: string, before: SignupGrant | null, after: SignupGrant, accepted: boolean): Promise<void> {
   if (accepted || !(await makesPrivilegedAccounts(q, accountId, after))) return;
   if (before && (await makesPrivilegedAccounts(q, accountId, before))) return;
-  const message = `New accounts get the role "${after.role}" (with their default groups), which holds more than a user's powers: anyone this source lets in gets them, without anyone's approval. Confirm it, or choose the user or auditor role, or require approval`;
-  throw new Invalid(message, { [ACCEPT_PRIVILEGED_SIGNUP]: [message] }).keyed("privilegedSignup", { role: after.role });
+  if (await grantIsPrivileged(q, accountId, { role: after.role, groupIds: [] })) {
+    const message = `New accounts get the role "${after.role}" (with their default groups), which holds more than a user's powers: anyone this source lets in gets them, without anyone's approval. Confirm it, choose the user or auditor role, or stop the source creating accounts by itself (approval, or existing people only)`;
+    throw new Invalid(message, { [ACCEPT_PRIVILEGED_SIGNUP]: [message] }).keyed("privilegedSignup", { role: after.role });
+  }
+  const message = "New accounts can get groups (default groups, or groups a directory group maps to) that hold more than a user's powers: anyone this source lets in can get them, without anyone's approval. Confirm it, give new people groups without such powers, or stop the source creating accounts by itself (approval, or existing people only)";
+  throw new Invalid(message, { [ACCEPT_PRIVILEGED_SIGNUP]: [message] }).keyed("privilegedSignupGroups");
 }

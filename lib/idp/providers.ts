@@ -21,10 +21,10 @@ import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
 import { signInConfigurationChanged } from "./configuration-version";
-import { findProviderRow, loadProviderRow, providerRows, sealProviderSecret } from "./records";
+import { findProviderRow, loadProviderRow, openProviderSecret, providerRows, sealProviderSecret } from "./records";
 import { providerInputSchema, type ProviderInput } from "./schemas";
 import { assertPrivilegedSignupAccepted, type SignupGrant } from "./privileged-signup";
-import { fetchDiscovery } from "./discovery";
+import { probeProvider } from "./provider-test";
 import { assertTestedConnection, ownerWayInTestFailed } from "./owner-connection";
 import { endSessionsThrough } from "./source-closed";
 import { assertOwnerKeepsWayIn, ownerOnlyThrough } from "./way-in";
@@ -248,7 +248,8 @@ function connectionOf(c: ProviderInput): string {
 
 /**
  * When the provider is the owner's only way in and the save changes its connection, "Test connection" on the
- * new settings (./owner-connection.ts), before the save's transaction. Returns the connection it vouched for.
+ * new settings (./owner-connection.ts, ./provider-test.ts: discovery, and the client ID and secret), before the
+ * save's transaction. Returns the connection it vouched for.
  */
 async function testOwnersConnection(accountId: string, id: string, patch: Patch<ProviderInput> | Record<string, unknown>): Promise<string | null> {
   const before = await loadProviderRow(db(), accountId, id);
@@ -256,8 +257,9 @@ async function testOwnersConnection(accountId: string, id: string, patch: Patch<
   const next = connectionOf(input);
   if (next === connectionOf(storedConfig(before)) || !(await ownerOnlyThrough(db(), accountId, id))) return null;
   assertSecretFollowsEndpoint(before, input);
-  const result = await fetchDiscovery(input.issuer, { allowInternal: input.allow_internal_addresses });
-  if (!result.ok) throw ownerWayInTestFailed("issuer", result);
+  const clientSecret = input.client_secret ?? openProviderSecret(before);
+  const result = await probeProvider(accountId, id, { issuer: input.issuer, clientId: input.client_id, clientSecret, allowInternal: input.allow_internal_addresses });
+  if (!result.ok) throw ownerWayInTestFailed(result.field, result);
   return next;
 }
 

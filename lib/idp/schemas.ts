@@ -18,6 +18,9 @@ const roleSchema = z.enum(GRANTABLE_ROLES, { error: `Default role must be one of
 
 const bool = (label: string) => z.boolean({ error: `${label} must be true or false` });
 
+/** This request's confirmation that new people may get a privileged role or groups (./privileged-signup.ts); never stored. */
+const acceptPrivilegedSignup = bool("accept_privileged_signup").default(false);
+
 /** An http(s) URL; plain http only for this machine (a local test provider), never across a network (lib/net/secure-url.ts). */
 export const issuerSchema = z
   .string({ error: "Issuer URL is required" })
@@ -95,8 +98,7 @@ const providerFields = {
   allow_internal_addresses: bool("allow_internal_addresses").default(false),
   /** New users wait for an admin's approval (NetBird's user approval). */
   require_approval: bool("require_approval").default(false),
-  /** This request's confirmation that new people may get a privileged role (./privileged-signup.ts); never stored. */
-  accept_privileged_signup: bool("accept_privileged_signup").default(false),
+  accept_privileged_signup: acceptPrivilegedSignup,
 };
 
 export const providerInputSchema = z
@@ -117,8 +119,17 @@ export const providerInputSchema = z
   .transform((v) => ({ ...v, allowed_domains: [...new Set(v.allowed_domains)] }));
 export type ProviderInput = z.output<typeof providerInputSchema>;
 
-/** Only the issuer, for "Test connection" on a form that hasn't been saved yet. */
-export const discoveryTestSchema = z.object({ issuer: issuerSchema, allow_internal_addresses: bool("allow_internal_addresses").default(false) });
+/**
+ * "Test connection" on the form, saved or not: the issuer, and the client ID and secret as typed (./provider-test.ts).
+ * Without a secret, a saved provider's stored one is used, for the issuer and client ID it was entered with.
+ */
+export const providerTestSchema = z.object({
+  issuer: issuerSchema,
+  allow_internal_addresses: bool("allow_internal_addresses").default(false),
+  client_id: z.string({ error: "Client ID must be text" }).trim().max(500, "Client ID must be at most 500 characters").optional().transform((v) => (v ? v : undefined)),
+  client_secret: providerFields.client_secret,
+});
+export type ProviderTestInput = z.input<typeof providerTestSchema>;
 
 // ---------------------------------------------------------------- LDAP
 
@@ -211,6 +222,7 @@ export const ldapInputSchema = z.object({
     .default([]),
   auto_create: bool("auto_create").default(true),
   default_role: roleSchema.default("user"),
+  accept_privileged_signup: acceptPrivilegedSignup,
   /** The owner's explicit choice to use ldap:// without StartTLS, where passwords cross the network in the clear. */
   allow_unencrypted: bool("allow_unencrypted").default(false),
   /** The server may be on a loopback address (a directory on this machine); link-local and metadata never. */
@@ -259,6 +271,7 @@ export const trustedHeaderInputSchema = z
     name_header: headerNameSchema("Name header").nullish().transform((v) => (v ? v : null)),
     auto_create: bool("auto_create").default(false),
     default_role: roleSchema.default("user"),
+    accept_privileged_signup: acceptPrivilegedSignup,
   })
   .superRefine((v, ctx) => {
     if (!v.user_header) ctx.addIssue({ code: "custom", path: ["user_header"], message: "User header is required" });

@@ -19,6 +19,7 @@ import { toApiTrustedHeader } from "./api-shape";
 import { HEADER_IDP_ID, loadSignInSettings, saveSignInSettings, type SignInSettings } from "./records";
 import { localSignInSchema, trustedHeaderInputSchema, type LocalSignInInput, type TrustedHeaderInput } from "./schemas";
 import { signInConfigurationChanged } from "./configuration-version";
+import { assertPrivilegedSignupAccepted, type SignupGrant } from "./privileged-signup";
 import { endSessionsThrough } from "./source-closed";
 import { assertOwnerKeepsWayIn } from "./way-in";
 
@@ -57,6 +58,11 @@ export async function setLocalSignIn(actor: Actor, rawInput: LocalSignInInput, m
   });
 }
 
+/** Whom the proxy's auto-create makes, for the privileged sign-up rule: anyone the proxy names, with the default role. */
+function headerSignupGrant(s: SignInSettings): SignupGrant {
+  return { createsAccounts: s.headerAutoCreate, role: s.headerDefaultRole, groupIds: [] };
+}
+
 /** Changes the fields the patch names (lib/data/patch); the others keep what is stored. */
 export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHeaderInput> | Record<string, unknown>, meta: RequestMeta): Promise<SignInSettings> {
   assertManagesSignIn(actor);
@@ -74,6 +80,7 @@ export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHead
       headerAutoCreate: input.auto_create,
       headerDefaultRole: input.default_role,
     };
+    await assertPrivilegedSignupAccepted(tx, me.accountId, headerSignupGrant(before), headerSignupGrant(after), input.accept_privileged_signup);
     const wasOn = before.headerEnabled && before.headerTrustedRanges.length > 0;
     const switchedOff = wasOn && !(after.headerEnabled && after.headerTrustedRanges.length > 0);
     if (switchedOff) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));

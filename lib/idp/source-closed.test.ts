@@ -13,6 +13,9 @@ import { oidcModels, sessions } from "@/lib/db/schema";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { OidcAdapter } from "@/lib/oidc/adapter";
 import { resolveSession } from "@/lib/sessions/sessions";
+import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
+import { completeSecondStep, SecondStepExpired, SecondStepRequired } from "@/lib/mfa/second-step";
+import { totpCode } from "@/lib/mfa/totp";
 import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { createAccount, createUser, lastEvent, META, startSession, updateUserRow } from "@/test/factories";
 import { saveLdapSource } from "./ldap/source";
@@ -113,5 +116,25 @@ describe("switching a way in off", () => {
     expect(await lastEvent()).toMatchObject({ action: "ldap.updated", details: expect.objectContaining({ sessions_ended: 1 }) });
     expect(await alive(signed.sessionId)).toBe(false);
     expect(await appRows(signed.userId)).toEqual([]);
+  });
+
+  it("switching the LDAP directory off ends a second step begun through it: the code no longer makes a session", async () => {
+    await saveLdapSource(owner, ldapInputSchema.parse(ldapSettings(slapd, { name: "Corp Directory", auto_create: true })), META);
+    const eve = await startSession({ id: (await signInWithPassword(LDAP_PEOPLE.eve.uid, LDAP_PEOPLE.eve.password, META)).userId, accountId });
+    const earlier = new Date(Date.now() - 30_000);
+    const { secret } = await startTotpSetup(eve, {}, META);
+    await confirmTotpSetup(eve, { code: totpCode(secret, earlier) }, META, earlier);
+    // A local person half way through their own second step, at the same time.
+    const local = await createUser(accountId, { password: "local second-step passphrase" });
+    const localSecret = (await startTotpSetup(await startSession(local), { password: "local second-step passphrase" }, META)).secret;
+    await confirmTotpSetup(await startSession(local), { code: totpCode(localSecret, earlier) }, META, earlier);
+    const eveStep = await signInWithPassword(LDAP_PEOPLE.eve.uid, LDAP_PEOPLE.eve.password, META).catch((e: unknown) => e);
+    const localStep = await signInWithPassword(local.email, "local second-step passphrase", META).catch((e: unknown) => e);
+    expect([eveStep, localStep].map((e) => e instanceof SecondStepRequired)).toEqual([true, true]);
+
+    await saveLdapSource(owner, { enabled: false }, META);
+    await expect(completeSecondStep((eveStep as SecondStepRequired).token, totpCode(secret, new Date()), META)).rejects.toThrow(SecondStepExpired);
+    // The local person's step was not made through the directory.
+    expect((await completeSecondStep((localStep as SecondStepRequired).token, totpCode(localSecret, new Date()), META)).userId).toBe(local.id);
   });
 });

@@ -18,14 +18,14 @@ import type { RequestMeta } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { instanceAccountId } from "@/lib/instance/account";
-import { signInExternal, type ExternalSignedIn } from "./external-sign-in";
+import { signInExternal, type ExternalIdentity, type ExternalPolicy, type ExternalSignedIn } from "./external-sign-in";
 import { HEADER_IDP_ID, loadSignInSettings, type SignInSettings } from "./records";
 
 export const PROXY_SOURCE_NAME = "Your sign-in proxy";
 
 
 /** A header value fit to identify someone: trimmed, bounded, no control characters. */
-function headerValue(headers: Headers, name: string | null): string | null {
+export function headerValue(headers: Headers, name: string | null): string | null {
   if (!name) return null;
   const value = headers.get(name)?.trim();
   if (!value || value.length > 256 || /[\u0000-\u001f\u007f]/.test(value)) return null;
@@ -72,6 +72,26 @@ export function proxyStillNames(binding: ProxyBinding, header: (name: string) =>
   return !value || userDigest(value) === binding.user;
 }
 
+/** The proxy's identity as the external sign-in takes it. */
+export function headerIdentity(who: ProxyIdentity): ExternalIdentity {
+  return { idpId: HEADER_IDP_ID, subject: who.user.toLowerCase(), email: who.email, emailVerified: true, name: who.name ?? who.user, username: who.user };
+}
+
+/** The proxy header's rules for the external sign-in (`onlyPerson`: ExternalPolicy's). */
+export function headerPolicy(settings: SignInSettings, onlyPerson?: string): ExternalPolicy {
+  return {
+    method: "header",
+    sourceName: PROXY_SOURCE_NAME,
+    signup: settings.headerAutoCreate ? "open" : "existing",
+    allowedDomains: [],
+    allowLinking: false,
+    matchByEmail: true,
+    defaultRole: settings.headerDefaultRole === "owner" ? "user" : settings.headerDefaultRole,
+    defaultGroups: [],
+    onlyPerson,
+  };
+}
+
 /** `onlyPerson`: the only person this sign-in may be (ExternalPolicy.onlyPerson), when an app asked them to confirm it's them. */
 export async function signInWithTrustedHeader(headers: Headers, meta: RequestMeta, onlyPerson?: string): Promise<ExternalSignedIn & { proxy: ProxyBinding }> {
   const accountId = await instanceAccountId();
@@ -79,21 +99,6 @@ export async function signInWithTrustedHeader(headers: Headers, meta: RequestMet
   const settings = await loadSignInSettings(db(), accountId);
   const who = proxyIdentity(headers, settings);
   if (!who) throw new NoProxyIdentity("No trusted proxy header on this request");
-  const signedIn = await signInExternal(
-    accountId,
-    { idpId: HEADER_IDP_ID, subject: who.user.toLowerCase(), email: who.email, emailVerified: true, name: who.name ?? who.user, username: who.user },
-    {
-      method: "header",
-      sourceName: PROXY_SOURCE_NAME,
-      signup: settings.headerAutoCreate ? "open" : "existing",
-      allowedDomains: [],
-      allowLinking: false,
-      matchByEmail: true,
-      defaultRole: settings.headerDefaultRole === "owner" ? "user" : settings.headerDefaultRole,
-      defaultGroups: [],
-      onlyPerson,
-    },
-    meta,
-  );
+  const signedIn = await signInExternal(accountId, headerIdentity(who), headerPolicy(settings, onlyPerson), meta);
   return { ...signedIn, proxy: { header: settings.headerUser.toLowerCase(), user: userDigest(who.user) } };
 }

@@ -4,7 +4,8 @@
  * sessions are revoked ("Sign out everywhere", an admin's revoke, a two-factor reset), the email changes,
  * or the person is blocked. A pending step is a sign-in half done with the password: whoever passed it
  * must not finish it after the account was taken back (review 8a), as the sessions and links it would
- * have led to end then too (lib/sessions/reactions.ts, lib/users/reactions.ts).
+ * have led to end then too (lib/sessions/reactions.ts, lib/users/reactions.ts). A way in switched off ends
+ * the steps begun through it, as it ends the sessions made through it (lib/idp/source-closed.ts).
  *
  * And the two-factor requirement refuses the deletion of a group it names (review 13): the whole deletion is
  * undone, so the requirement never silently ends for the group's members (./policy.ts).
@@ -15,6 +16,7 @@ import { react } from "@/lib/data/effects";
 import type { Tx } from "@/lib/db/database";
 import { mfaPendingSteps } from "@/lib/db/schema";
 import { assertGroupNotRequiredForTwoFactor } from "./policy";
+import { endPendingStepsThrough } from "./second-step";
 
 async function endPendingSteps(tx: Tx, { accountId, userId }: { accountId: string; userId: string }): Promise<void> {
   await tx.delete(mfaPendingSteps).where(and(eq(mfaPendingSteps.accountId, accountId), eq(mfaPendingSteps.userId, userId)));
@@ -25,4 +27,5 @@ react("user.password_reset", "pending-second-steps", endPendingSteps);
 react("user.sessions_revoked", "pending-second-steps", endPendingSteps);
 react("user.email_changed", "pending-second-steps", endPendingSteps);
 react("user.blocked", "pending-second-steps", endPendingSteps);
+react("sign_in.source_closed", "pending-second-steps", (tx, { accountId, method, sourceId }) => endPendingStepsThrough(tx, accountId, method, sourceId));
 react("group.deleted", "two-factor-requirement", (tx, { accountId, groupId }) => assertGroupNotRequiredForTwoFactor(tx, accountId, groupId));

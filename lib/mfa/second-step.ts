@@ -14,7 +14,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lt, ne, or } from "drizzle-orm";
 import { Secret } from "otpauth";
 import QRCode from "qrcode";
 import type { RequestMeta } from "@/lib/auth/actor";
@@ -297,6 +297,17 @@ async function finish(token: string, meta: RequestMeta, now: Date, factor: "totp
 /** The session's method: the first step's (a directory user's directory is the one they belong to). */
 function firstStepMethod(row: PendingRow, user: { idpId: string | null }): SignInMethod {
   return row.method === "ldap" && user.idpId ? externalSignInMethod("ldap", user.idpId) : "password";
+}
+
+/**
+ * A way in switched off (lib/idp/source-closed.ts, `method` as the sessions it made carry it) ends the pending
+ * steps that would make a session through it (firstStepMethod), so a code typed after the switch makes none.
+ * Only a directory's first step leads to a pending step; providers and the proxy header make sessions at once.
+ */
+export async function endPendingStepsThrough(tx: Tx, accountId: string, method: string, sourceId: string): Promise<void> {
+  if (method !== externalSignInMethod("ldap", sourceId)) return;
+  const sourcesPeople = tx.select({ id: users.id }).from(users).where(and(eq(users.accountId, accountId), eq(users.idpId, sourceId)));
+  await tx.delete(mfaPendingSteps).where(and(eq(mfaPendingSteps.accountId, accountId), eq(mfaPendingSteps.method, "ldap"), inArray(mfaPendingSteps.userId, sourcesPeople)));
 }
 
 /** The pending step is used up and the session made, with the sign-in on record. */

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { auditQueryDocSchema, eventFiltersSchema, exportQuerySchema } from "@/lib/audit/event-filters";
 import { groupFiltersSchema, groupInputSchema } from "@/lib/groups/schemas";
 import { listParamsSchema } from "@/lib/http/list-params";
-import { apiLdapSchema, apiProviderSchema, apiSignInSettingsSchema, apiTrustedHeaderSchema } from "@/lib/idp/api-shape";
+import { apiLdapSchema, apiProviderSchema, apiProxyHeaderCheckSchema, apiSignInSettingsSchema, apiTrustedHeaderSchema } from "@/lib/idp/api-shape";
 import { ldapInputSchema, providerInputSchema, signInSwitchesSchema, trustedHeaderInputSchema } from "@/lib/idp/schemas";
 import { acceptInviteSchema, createInviteSchema, regenerateInviteSchema, resendInviteSchema } from "@/lib/invites/schemas";
 import { mailSettingsPatchSchema, testMailSchema } from "@/lib/mail/schemas";
@@ -134,7 +134,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: `/api/identity-providers/${uuid}`, summary: "One provider", tag: "Sign-in settings", response: apiProviderSchema, permissions: ["identity_providers:read"] },
   { method: "put", path: `/api/identity-providers/${uuid}`, summary: "Change a provider (the fields sent; the others keep their stored values); leave client_secret out to keep it", tag: "Sign-in settings", body: providerInputSchema, response: apiProviderSchema, permissions: ["settings:sign_in"] },
   { method: "delete", path: `/api/identity-providers/${uuid}`, summary: "Delete a provider", tag: "Sign-in settings", response: R.emptySchema, permissions: ["settings:sign_in"] },
-  { method: "post", path: `/api/identity-providers/${uuid}/test`, summary: "Test a provider's discovery document", tag: "Sign-in settings", response: R.objectSchema, permissions: ["identity_providers:read", "settings:sign_in"] },
+  { method: "post", path: `/api/identity-providers/${uuid}/test`, summary: "Test a provider: its discovery document, then whether its token endpoint accepts the stored client ID and secret (client_credentials: accepted, rejected or unchecked)", tag: "Sign-in settings", response: R.objectSchema, permissions: ["identity_providers:read", "settings:sign_in"] },
   { method: "get", path: "/api/settings/ldap", summary: "The LDAP directory", tag: "Sign-in settings", response: apiLdapSchema, permissions: ["identity_providers:read"] },
   { method: "put", path: "/api/settings/ldap", summary: "Configure the LDAP directory (the fields sent; the others keep their stored values); leave bind_password out to keep it", tag: "Sign-in settings", body: ldapInputSchema, response: apiLdapSchema, permissions: ["settings:sign_in"] },
   { method: "post", path: "/api/settings/ldap/test", summary: "Test an LDAP configuration (the stored one without a body)", tag: "Sign-in settings", body: ldapInputSchema, response: R.objectSchema, permissions: ["settings:sign_in"] },
@@ -142,6 +142,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "put", path: "/api/settings/sign-in", summary: "Turn password sign-in on or off; let people change their own username (or not)", tag: "Sign-in settings", body: signInSwitchesSchema, response: apiSignInSettingsSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/trusted-header", summary: "Trusted proxy header sign-in", tag: "Sign-in settings", response: apiTrustedHeaderSchema, permissions: ["settings:read"] },
   { method: "put", path: "/api/settings/trusted-header", summary: "Configure trusted proxy header sign-in (the fields sent; the others keep their stored values)", tag: "Sign-in settings", body: trustedHeaderInputSchema, response: apiTrustedHeaderSchema, permissions: ["settings:sign_in"] },
+  { method: "post", path: "/api/settings/trusted-header/test", summary: "Test the proxy header with this request: whether it came from a trusted proxy address, whether it carries the user header, and whom it would sign in as (without signing in)", tag: "Sign-in settings", response: apiProxyHeaderCheckSchema, permissions: ["settings:sign_in"] },
   { method: "get", path: "/api/settings/security", summary: "Who must use two-factor sign-in", tag: "Sign-in settings", response: apiSecurityPolicySchema, permissions: ["settings:read"] },
   { method: "get", path: "/api/settings/appearance", summary: "The instance's name and logo", tag: "Settings", response: apiAppearanceSchema, permissions: ["settings:read"] },
   { method: "put", path: "/api/settings/appearance", summary: "Rename the instance (\"\" for the default); owner only", tag: "Settings", body: appearanceInputSchema, response: apiAppearanceSchema, permissions: ["settings:appearance"] },

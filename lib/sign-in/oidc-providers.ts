@@ -10,6 +10,7 @@
 import "server-only";
 import { customFetch } from "next-auth";
 import type { OIDCConfig } from "next-auth/providers";
+import { SIGN_IN_CLIENT_AUTH } from "@/lib/idp/client-check";
 import { discoveryUrl, providerDiscovery } from "@/lib/idp/discovery";
 import type { OidcClaims } from "@/lib/idp/oidc";
 import { guardedFetch } from "@/lib/security/outbound-guard";
@@ -41,6 +42,8 @@ export function toAuthProvider(p: SignInProvider): OIDCConfig<OidcClaims> {
     issuer: p.issuer,
     clientId: p.clientId,
     clientSecret: p.clientSecret,
+    // Named, not left to Auth.js's default: "Test connection" authenticates the same way (lib/idp/client-check.ts).
+    client: { token_endpoint_auth_method: SIGN_IN_CLIENT_AUTH },
     checks: ["pkce", "state", "nonce"],
     authorization: { params: { scope: p.scopes } },
     profile(claims) {

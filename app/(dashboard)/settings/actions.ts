@@ -12,11 +12,14 @@ import type { SetValue } from "@/lib/data/patch";
 import { keptList, type FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
-import { fetchDiscovery } from "@/lib/idp/discovery";
 import { saveLdapSource, testLdapSource } from "@/lib/idp/ldap/source";
 import { createProvider, deleteProvider, setProviderEnabled, updateProvider } from "@/lib/idp/providers";
-import { discoveryTestSchema, ldapInputSchema, providerInputSchema, splitList } from "@/lib/idp/schemas";
+import { testProviderConnection } from "@/lib/idp/provider-test";
+import { ldapInputSchema, providerInputSchema, providerTestSchema, splitList } from "@/lib/idp/schemas";
 import { setLocalSignIn, setUsernameChangeAllowed, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
+import { refusalRef, type SignInPreview } from "@/lib/idp/external-sign-in";
+import { PROXY_SOURCE_NAME } from "@/lib/idp/trusted-header";
+import { checkProxyHeader } from "@/lib/idp/trusted-header-check";
 
 const meta = async () => requestMeta(await headers());
 /**
@@ -88,17 +91,28 @@ export const updateProviderAction = serverAction({ needs: "settings:sign_in" }, 
   }
 });
 
-/** "Test connection" on the form: the issuer as typed, saved or not. */
-export const testDiscoveryAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
+/**
+ * "Test connection" on the form, saved or not: the issuer, client ID and secret as typed (an empty secret: the
+ * stored one, lib/idp/provider-test.ts). Refused credentials are said at the secret field as well.
+ */
+export const testProviderAction = serverAction({ needs: "settings:sign_in" }, async (actor, providerId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   try {
-    const { issuer, allow_internal_addresses } = parseOrThrow(discoveryTestSchema, {
+    const input = parseOrThrow(providerTestSchema, {
       issuer: formData.get("issuer"),
+      client_id: formData.get("client_id") ?? undefined,
+      client_secret: formData.get("client_secret") ?? undefined,
       allow_internal_addresses: box(formData, "allow_internal_addresses"),
     });
-    const result = await fetchDiscovery(issuer, { allowInternal: allow_internal_addresses });
-    if (!result.ok) return { status: "error", message: result.message, messageKeys: { [result.message]: result.ref } };
+    const result = await testProviderConnection(actor, String(providerId), input);
+    if (!result.ok) {
+      const fieldErrors = result.field === "client_secret" ? { client_secret: [result.message] } : undefined;
+      return { status: "error", message: result.message, messageKeys: { [result.message]: result.ref }, ...(fieldErrors && { fieldErrors }) };
+    }
     const t = await getTranslations("providersPage");
-    return { status: "success", message: t(result.pkce ? "testConnected" : "testNoPkce", { issuer: result.issuer, endpoint: result.authorizationEndpoint }) };
+    const { discovery, client } = result;
+    const found = t(discovery.pkce ? "testConnected" : "testNoPkce", { issuer: discovery.issuer, endpoint: discovery.authorizationEndpoint });
+    const credentials = !client ? t("testClientNotSent") : client.outcome === "accepted" ? t("testClientAccepted") : sayMessage(await getTranslations("serverMessages"), client.ref);
+    return { status: "success", message: `${found} ${credentials}` };
   } catch (err) {
     return formStateFromError(err);
   }
@@ -172,6 +186,7 @@ const LDAP_TEXT = [
   "auto_create",
   "allow_unencrypted",
   "allow_internal_addresses",
+  "accept_privileged_signup",
 ];
 
 /** The bind password: shown, never sent back. */
@@ -211,13 +226,17 @@ function ldapInput(formData: FormData) {
     default_role: text("default_role"),
     allow_unencrypted: box(formData, "allow_unencrypted"),
     allow_internal_addresses: box(formData, "allow_internal_addresses"),
+    accept_privileged_signup: box(formData, "accept_privileged_signup"),
   };
 }
 
 export const saveLdapAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = { ...formValues(formData, LDAP_TEXT), group_mapping: JSON.stringify(ldapInput(formData).group_mapping) };
   try {
-    const saved = await saveLdapSource(actor, changedEntries(formData, ldapInput(formData), LDAP_LIST_FIELDS), await meta());
+    const input = ldapInput(formData);
+    // The confirmation is this request's answer, not a setting that changed: it goes whether or not it did.
+    const patch = { ...changedEntries(formData, input, LDAP_LIST_FIELDS), accept_privileged_signup: input.accept_privileged_signup };
+    const saved = await saveLdapSource(actor, patch, await meta());
     refreshSettings();
     return { status: "success", message: (await getTranslations("ldapPage"))(saved.enabled ? "savedOn" : "savedOff") };
   } catch (err) {
@@ -245,7 +264,7 @@ export const testLdapAction = serverAction({ needs: "settings:sign_in" }, async 
 // ------------------------------------------------------------ trusted header
 
 export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
-  const values = formValues(formData, ["enabled", "trusted_ranges", "user_header", "email_header", "name_header", "auto_create", "default_role"]);
+  const values = formValues(formData, ["enabled", "trusted_ranges", "user_header", "email_header", "name_header", "auto_create", "default_role", "accept_privileged_signup"]);
   try {
     const input = {
       enabled: box(formData, "enabled"),
@@ -256,10 +275,38 @@ export const saveTrustedHeaderAction = serverAction({ needs: "settings:sign_in" 
       auto_create: box(formData, "auto_create"),
       default_role: formData.get("default_role") ?? undefined,
     };
-    const saved = await updateTrustedHeader(actor, changedEntries(formData, input), await meta());
+    const accept = box(formData, "accept_privileged_signup");
+    const saved = await updateTrustedHeader(actor, { ...changedEntries(formData, input), accept_privileged_signup: accept }, await meta());
     refreshSettings();
     return { status: "success", message: (await getTranslations("proxyPage"))(saved.headerEnabled ? "savedOn" : "savedOff") };
   } catch (err) {
     return formStateFromError(err, values);
+  }
+});
+
+/** Whom the header would sign in as, said in the person's language. */
+async function signsInAsText(preview: SignInPreview): Promise<string> {
+  const t = await getTranslations("proxyPage");
+  if (preview.outcome === "existing") return t("testSignsInAs", { name: preview.user.label });
+  if (preview.outcome === "new") return t("testCreates");
+  return t("testRefused", { reason: sayMessage(await getTranslations("serverMessages"), refusalRef(preview.reason, PROXY_SOURCE_NAME)) });
+}
+
+/** "Test" for the proxy header: what this very request carries, and whom it would sign in as (lib/idp/trusted-header-check.ts). */
+export const testTrustedHeaderAction = serverAction({ needs: "settings:sign_in" }, async (actor, _prev: FormState): Promise<FormState> => {
+  try {
+    const request = await headers();
+    const check = await checkProxyHeader(actor, request, requestMeta(request));
+    const t = await getTranslations("proxyPage");
+    const said = [
+      check.enabled ? null : t("testOff"),
+      check.peer === null ? t("testPeerUnknown") : t(check.trustedPeer ? "testPeerTrusted" : "testPeerUntrusted", { address: check.peer }),
+      t(check.headerPresent ? "testHeaderPresent" : "testHeaderMissing", { header: check.userHeader }),
+      check.signsInAs ? await signsInAsText(check.signsInAs) : null,
+    ];
+    const signsIn = check.signsInAs !== null && check.signsInAs.outcome !== "refused";
+    return { status: signsIn ? "success" : "error", message: said.filter((line) => line !== null).join(" ") };
+  } catch (err) {
+    return formStateFromError(err);
   }
 });

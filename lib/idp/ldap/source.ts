@@ -24,6 +24,7 @@ import { patched, type Patch } from "@/lib/data/patch";
 import { ldapSourceRow, openLdapPassword, sealLdapPassword } from "../records";
 import { ldapInputSchema, type LdapInput } from "../schemas";
 import { signInConfigurationChanged } from "../configuration-version";
+import { assertPrivilegedSignupAccepted, type SignupGrant } from "../privileged-signup";
 import { endSessionsThrough } from "../source-closed";
 import { assertTestedConnection, ownerWayInTestFailed } from "../owner-connection";
 import { assertOwnerKeepsWayIn, ownerOnlyThrough } from "../way-in";
@@ -43,8 +44,11 @@ export function ldapConfigOf(row: LdapSourceRow): LdapConfig {
   return { ...directoryOf(inputOf(row)), bindPassword: openLdapPassword(row) };
 }
 
+/** The source's settings as stored: the input without the write-only bind password and the request's confirmation. */
+type StoredInput = Omit<LdapInput, "bind_password" | "accept_privileged_signup">;
+
 /** How to reach and read the directory, from a validated input (the bind password apart: stored sealed, tested plain). */
-function directoryOf(input: Omit<LdapInput, "bind_password">): Omit<LdapConfig, "bindPassword"> {
+function directoryOf(input: StoredInput): Omit<LdapConfig, "bindPassword"> {
   return {
     url: input.url,
     startTls: input.start_tls,
@@ -97,13 +101,22 @@ export async function getLdapSource(actor: Actor): Promise<LdapSourceRecord | nu
   return row ? toRecord(row) : null;
 }
 
-function publicConfig(input: LdapInput) {
-  const { bind_password: _secret, ...rest } = input;
+function publicConfig(input: LdapInput): StoredInput {
+  const { bind_password: _secret, accept_privileged_signup: _confirmation, ...rest } = input;
   return rest;
 }
 
+/**
+ * Whom the directory's sign-up makes, for the privileged sign-up rule: with auto-create, anyone the directory
+ * vouches for gets the default role and whatever groups their directory groups map to (mapped only with a
+ * group search base: ./group-mapping.ts).
+ */
+function signupGrant(c: StoredInput): SignupGrant {
+  return { createsAccounts: c.auto_create, role: c.default_role, groupIds: c.group_search_base ? c.group_mapping.map((m) => m.group_id) : [] };
+}
+
 /** The stored source as the form and the API send it (the bind password apart: write-only). */
-function inputOf(row: LdapSourceRow): Omit<LdapInput, "bind_password"> {
+function inputOf(row: LdapSourceRow): StoredInput {
   return {
     name: row.name,
     enabled: row.enabled,
@@ -127,7 +140,7 @@ function inputOf(row: LdapSourceRow): Omit<LdapInput, "bind_password"> {
 }
 
 /** What reaching and finding a person depends on, as one comparable text (kept in memory only: it holds a new bind password). */
-function connectionOf(c: Omit<LdapInput, "bind_password"> & { bind_password?: string }): string {
+function connectionOf(c: StoredInput & { bind_password?: string }): string {
   return JSON.stringify([c.url, c.start_tls, c.allow_unencrypted, c.allow_internal_addresses, c.bind_dn, c.bind_password ?? null, c.search_base, c.user_filter, c.username_attribute]);
 }
 
@@ -170,6 +183,7 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
     const input = parseOrThrow(ldapInputSchema, patched(before ? inputOf(before) : {}, patch));
     if (before) await assertTestedConnection(tx, me.accountId, before.id, connectionOf(inputOf(before)), connectionOf(input), tested);
     await assertGroupsExist(tx, me.accountId, input.group_mapping.map((m) => m.group_id), "group_mapping");
+    await assertPrivilegedSignupAccepted(tx, me.accountId, before ? signupGrant(inputOf(before)) : null, signupGrant(input), input.accept_privileged_signup);
     if (!before && !input.bind_password && input.bind_dn && input.enabled) {
       throw new Invalid("Bind password is required", { bind_password: ["Enter the bind password of the service account"] });
     }

@@ -1,0 +1,44 @@
+/**
+ * "Test" for the proxy header (Settings → Proxy header and POST /api/settings/trusted-header/test): what the
+ * owner's own request carries, as the sign-in would read it. Whether its network peer (never X-Forwarded-For) is in
+ * the trusted ranges, whether the configured user header is there, and whom it would sign in as, by the sign-in's
+ * own rules (./external-sign-in.ts previewExternalSignIn), without signing in. The answer is for the settings as
+ * saved, on or off: it says what turning them on would do for this request.
+ */
+import "server-only";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { assertCan } from "@/lib/auth/policy";
+import { db } from "@/lib/db/database";
+import { isAddressInRanges } from "@/lib/http/address-ranges";
+import { PEER_HEADER } from "@/lib/http/request-meta";
+import { previewExternalSignIn, type SignInPreview } from "./external-sign-in";
+import { loadSignInSettings } from "./records";
+import { headerIdentity, headerPolicy, headerValue, proxyIdentity } from "./trusted-header";
+
+export type ProxyHeaderCheck = {
+  /** Whether header sign-in is on now. */
+  enabled: boolean;
+  /** The request's network peer, as the sign-in sees it. */
+  peer: string | null;
+  trustedPeer: boolean;
+  userHeader: string;
+  headerPresent: boolean;
+  /** Whom the header would sign in as; null when it would not sign anyone in (untrusted peer, or no header). */
+  signsInAs: SignInPreview | null;
+};
+
+export async function checkProxyHeader(actor: Actor, headers: Headers, meta: RequestMeta): Promise<ProxyHeaderCheck> {
+  assertCan(actor, "settings:sign_in", "Only the owner can test the proxy header");
+  const settings = await loadSignInSettings(db(), actor.accountId);
+  const peer = headers.get(PEER_HEADER);
+  // As the sign-in reads the request once header sign-in is on (the answer doesn't depend on the switch).
+  const who = proxyIdentity(headers, { ...settings, headerEnabled: true });
+  return {
+    enabled: settings.headerEnabled,
+    peer: peer ? peer.replace(/^::ffff:/, "") : null,
+    trustedPeer: settings.headerTrustedRanges.length > 0 && isAddressInRanges(peer, settings.headerTrustedRanges),
+    userHeader: settings.headerUser,
+    headerPresent: headerValue(headers, settings.headerUser) !== null,
+    signsInAs: who ? await previewExternalSignIn(actor.accountId, headerIdentity(who), headerPolicy(settings), meta) : null,
+  };
+}
