@@ -133,6 +133,8 @@ describe("GET /api/events/audit without a limit, while it streams", () => {
     expect(broken).toBe(false);
     const events = JSON.parse(text) as Array<{ initiator_name: string }>;
     expect(events.filter((e) => e.initiator_name.startsWith("Script "))).toHaveLength(EVENTS);
+    // One look at the caller per batch after the first (1,000 events each), which both checks and labels it.
+    expect(looks).toBe(Math.ceil(events.length / 1_000) - 1);
   });
 });
 
