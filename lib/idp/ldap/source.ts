@@ -24,7 +24,7 @@ import { patched, type Patch } from "@/lib/data/patch";
 import { ldapSourceRow, openLdapPassword, sealLdapPassword } from "../records";
 import { ldapInputSchema, type LdapInput } from "../schemas";
 import { signInConfigurationChanged } from "../configuration-version";
-import { endSessionsThrough } from "../source-closed";
+import { endSessionsIfSwitchedOff } from "../source-closed";
 import { assertTestedConnection, ownerWayInTestFailed } from "../owner-connection";
 import { assertOwnerKeepsWayIn, ownerOnlyThrough } from "../way-in";
 import { DirectoryUnavailable, findBoundEntries, testDirectory, type LdapConfig, type LdapTestResult } from "./directory";
@@ -178,8 +178,8 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
     if (switchedOff) {
       await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, enabledLdapSourceId: null }));
     }
-    const sessionsEnded = before && switchedOff ? await endSessionsThrough(tx, me.accountId, "ldap", before.id) : 0;
     const id = before?.id ?? crypto.randomUUID();
+    const closed = await endSessionsIfSwitchedOff(tx, me.accountId, switchedOff, "ldap", id);
     const values = {
       ...directoryOf(input),
       name: input.name,
@@ -205,7 +205,7 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
         actor: await actorParty(tx, me),
         target: { type: "ldap_source", id, label: input.name },
         // The bind password is named as changed, never shown.
-        details: { changed, config: next, ...(switchedOff ? { sessions_ended: sessionsEnded } : {}) },
+        details: { changed, config: next, ...closed },
         meta,
       });
     }
