@@ -5,6 +5,8 @@
  * log until the stream ended (minutes, at a million events). Each now asks for its caller again between
  * batches (lib/auth/current-caller.ts) and breaks off, erroring the body, so the client is left with a
  * truncated download (a JSON array never closed, a CSV cut short), not one that looks complete.
+ * Round 15: GET /api/events/integrity walked the whole chain on its first check alike; it now asks between
+ * batches too, and answers the refusal instead of the report.
  */
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
