@@ -428,7 +428,22 @@ async function scanEveryone(q: UserListQuery, where: SQL | undefined, text: stri
   return pageOfMatches(q, matches);
 }
 
-export async function queryUserRows(q: UserListQuery): Promise<UserRowPage> {
+/**
+ * A caller who sees one kind and is of that kind (a billing admin: people, themselves one) sees exactly that
+ * kind: the same list as asking for it, so its stored count and prepared statements serve it too, rather than
+ * "that kind or me" counted row by row (3× the time at 20,000 users). Asking for the other kind finds no one.
+ */
+async function asKindFilter(q: UserListQuery): Promise<UserListQuery> {
+  const { people, serviceUsers } = q.sees;
+  if (people === serviceUsers) return q;
+  const [me] = await db().select({ isServiceUser: users.isServiceUser }).from(users).where(and(eq(users.accountId, q.accountId), eq(users.id, q.meId))).limit(1);
+  if (!me || me.isServiceUser !== serviceUsers) return q;
+  const all = { people: true, serviceUsers: true };
+  return q.serviceUser === undefined || q.serviceUser === serviceUsers ? { ...q, sees: all, serviceUser: serviceUsers } : { ...q, sees: { people: false, serviceUsers: false } };
+}
+
+export async function queryUserRows(asked: UserListQuery): Promise<UserRowPage> {
+  const q = await asKindFilter(asked);
   const conditions = filterConditions(q);
   if (!conditions) return { rows: [], total: 0 };
   const where = and(...conditions);
