@@ -59,7 +59,7 @@ export async function listUsers(actor: Actor, filters: UserFilters): Promise<Use
 }
 
 async function readUsers(actor: Actor, sees: UserVisibility, filters: UserFilters): Promise<UserList> {
-  // Unknown role names are roles:read's to tell; users:read holders were told them before (./role-filter.ts).
+  // Only those who see people (users:read) are told a role name is unknown, as before (./role-filter.ts).
   const role = filters.role === undefined ? undefined : await resolveRoleFilter(db(), actor.accountId, filters.role, sees.people);
   const [page, locks] = await Promise.all([
     queryUserRows({
