@@ -28,7 +28,7 @@ function expiresInFrom(value: string | undefined): unknown {
   return Number.isFinite(days) ? days : value;
 }
 
-export const createTokenAction = serverAction({ needs: ["users:read", "tokens:create"], selfArg: 0 }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
+export const createTokenAction = serverAction({ needs: ["service_users:read", "tokens:create"], selfArg: 0 }, async (actor, userId: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["name", "expires_in", "scope"]);
   // "some": only the ticked permissions (none ticked: a token that may only read its owner's own account).
   const permissions = values.scope === "some" ? formData.getAll("permissions").filter((v): v is string => typeof v === "string") : undefined;
@@ -45,7 +45,7 @@ export const createTokenAction = serverAction({ needs: ["users:read", "tokens:cr
   }
 });
 
-export const deleteTokenAction = serverAction({ needs: ["users:read", "tokens:delete"], selfArg: 0 }, async (actor, userId: string, tokenId: string, _prev: FormState): Promise<FormState> => {
+export const deleteTokenAction = serverAction({ needs: ["service_users:read", "tokens:delete"], selfArg: 0 }, async (actor, userId: string, tokenId: string, _prev: FormState): Promise<FormState> => {
   try {
     await deleteAccessToken(actor, userId, tokenId, requestMeta(await headers()));
     refreshTokenPages(userId);

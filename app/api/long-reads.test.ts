@@ -5,15 +5,40 @@
  * log until the stream ended (minutes, at a million events). Each now asks for its caller again between
  * batches (lib/auth/current-caller.ts) and breaks off, erroring the body, so the client is left with a
  * truncated download (a JSON array never closed, a CSV cut short), not one that looks complete.
+ * Round 15: GET /api/events/integrity walked the whole chain on its first check alike; it now asks between
+ * batches too, and answers the refusal instead of the report.
  */
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 /** The session id the request's cookie carries (null: no cookie). */
 let cookieSession: string | null = null;
 vi.mock("@/lib/sign-in/session-cookie", () => ({ sessionIdFromCookie: async () => cookieSession }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "vitest" }), cookies: async () => ({ get: () => undefined }) }));
 vi.mock("next-intl/server", () => import("@/test/next-intl-server"));
+
+/**
+ * The real lib/auth/current-caller.ts, counting its looks, and running `beforeNextLook` (once) just before the
+ * next one: what a read that answers only at its end (the integrity check) lost meanwhile, at a known point.
+ */
+let looks = 0;
+let beforeNextLook: (() => Promise<unknown>) | null = null;
+vi.mock("@/lib/auth/current-caller", async (importOriginal) => {
+  const original = await importOriginal<typeof import("@/lib/auth/current-caller")>();
+  return {
+    ...original,
+    currentCaller: (...args: Parameters<typeof original.currentCaller>) => {
+      const look = original.currentCaller(...args);
+      return async () => {
+        looks++;
+        const meanwhile = beforeNextLook;
+        beforeNextLook = null;
+        if (meanwhile) await meanwhile();
+        return look();
+      };
+    },
+  };
+});
 
 const EVENTS = 3_600; // four batches of 1,000
 const USERS = 1_020; // three pages of the users export (500 each)
@@ -31,6 +56,11 @@ beforeAll(async () => {
   });
   for (let i = 0; i < USERS; i++) await createUser(accountId);
 }, 180_000);
+
+afterEach(() => {
+  beforeNextLook = null;
+  looks = 0;
+});
 
 type Reader = { id: string; token: string; sessionId: string };
 
@@ -105,6 +135,38 @@ describe("GET /api/events/audit without a limit, while it streams", () => {
     expect(broken).toBe(false);
     const events = JSON.parse(text) as Array<{ initiator_name: string }>;
     expect(events.filter((e) => e.initiator_name.startsWith("Script "))).toHaveLength(EVENTS);
+    // One look at the caller per batch after the first (1,000 events each), which both checks and labels it.
+    expect(looks).toBe(Math.ceil(events.length / 1_000) - 1);
+  });
+});
+
+describe("GET /api/events/integrity, while it walks the chain", () => {
+  it.each([
+    ["role", "token"],
+    ["block", "session"],
+    ["account", "token"],
+    ["token", "token"],
+    ["session", "session"],
+  ] as const)("is refused, with no report, when the caller loses their %s before it has walked every batch (signed in by %s)", async (what, by) => {
+    const { GET } = await import("./events/integrity/route");
+    const r = await admin();
+    beforeNextLook = () => takeAway[what](r);
+    const res = await GET(request("/api/events/integrity", by === "token" ? { token: r.token } : { session: r.sessionId }), undefined);
+    expect(beforeNextLook, "the walk looked at its caller again").toBeNull();
+    expect([401, 403]).toContain(res.status);
+    expect(await res.text()).not.toContain("checked");
+  });
+
+  it("answers its report when what was written meanwhile is not about the caller", async () => {
+    const { GET } = await import("./events/integrity/route");
+    const r = await admin();
+    beforeNextLook = takeAway.nothing;
+    const res = await GET(request("/api/events/integrity", { token: r.token }), undefined);
+    expect(beforeNextLook).toBeNull();
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { ok: boolean; checked: number };
+    expect(report.ok).toBe(true);
+    expect(report.checked).toBeGreaterThan(EVENTS);
   });
 });
 

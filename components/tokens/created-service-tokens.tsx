@@ -19,7 +19,7 @@ export function CreatedServiceTokens({
 }: {
   tokens: ServiceTokenOfCreator[];
   personBlocked: boolean;
-  /** tokens:delete (and users:read, to name the service user): the Delete buttons. */
+  /** tokens:delete (the list itself is service_users:read's): the Delete buttons. */
   canDelete: boolean;
   now?: Date;
 }) {

@@ -204,9 +204,12 @@ async function expectRefused(res: JsonResponse, what: string, route: Route, miss
     expect((res.body as Array<{ id: string }>).map((x) => x.id), `${what} shows what it may not`).not.toContain(hidden);
     return;
   }
-  // Without users:read another user doesn't exist for the caller: 404 wherever a user is named (in the path).
-  const namesAUser = /\/api\/users\/\{id\}/.test(route.path);
-  expect(res.status, `${what} should be refused: ${res.text}`).toBe(missing === "users:read" && namesAUser ? 404 : route.denied);
+  // Without users:read another person doesn't exist for the caller, nor a service user without service_users:read
+  // (lib/users/visibility.ts): 404 wherever one is named (in the path).
+  // The service-tokens list names the person who created them; every other {id} a service_users:read route names is a service user.
+  const namesAUser = /\/api\/users\/\{id\}(?!\/service-tokens)/.test(route.path);
+  const hidesUser = missing === "users:read" || missing === "service_users:read";
+  expect(res.status, `${what} should be refused: ${res.text}`).toBe(hidesUser && namesAUser ? 404 : route.denied);
 }
 
 let routes: Route[] = [];

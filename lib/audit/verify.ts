@@ -15,7 +15,9 @@
  * is ok with startVerified false until the next retention run records one.
  */
 import "server-only";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Actor } from "@/lib/auth/actor";
+import { currentCaller } from "@/lib/auth/current-caller";
 import { assertCan } from "@/lib/auth/policy";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/lib/db/database";
@@ -116,10 +118,11 @@ function startProblem(anchor: Anchor, newest: RawEventRow | null): { broken: Bro
 }
 
 /**
- * Verifies one account's chain. Yields to the event loop between batches so a
- * server checking a million events keeps answering other requests.
+ * Verifies one account's chain. Between batches it awaits `beforeNextBatch`: by default a turn of the event
+ * loop, so a server checking a million events keeps answering other requests; for a person's check, their
+ * permission asked again (verifyActivityIntegrity), which throws to end the walk.
  */
-export async function verifyChain(accountId: string): Promise<ChainReport> {
+export async function verifyChain(accountId: string, beforeNextBatch: () => Promise<unknown> = nextTurn): Promise<ChainReport> {
   const [anchor] = await db()
     .select({ firstSeq: activityAnchors.firstSeq, prevHash: activityAnchors.prevHash, pruned: activityAnchors.prunedCount })
     .from(activityAnchors)
@@ -182,7 +185,7 @@ export async function verifyChain(accountId: string): Promise<ChainReport> {
       expectedPrev = row.hash;
     }
     after = found[found.length - 1].seq;
-    await new Promise((resolve) => setImmediate(resolve));
+    await beforeNextBatch();
   }
 }
 
@@ -203,7 +206,15 @@ export async function accountsWithEvents(): Promise<string[]> {
 
 /** The Activity page's and the API's check: a budget per person (activityVerifyLimit), as each re-hashes the whole log. */
 export async function verifyActivityIntegrity(actor: Actor): Promise<ChainReport> {
-  assertCan(actor, "events:read", "Only admins and auditors can verify the activity log");
+  assertMayVerify(actor);
   await consumeRateLimit(activityVerifyLimit(), `${actor.accountId}:${actor.userId}`);
-  return verifyChain(actor.accountId);
+  // The walk outlives this check (minutes at a million events): before each later batch the caller is asked
+  // for again, as the long downloads do (lib/auth/current-caller.ts), and one who may no longer read the log
+  // gets the refusal, not the report.
+  const caller = currentCaller(actor);
+  return verifyChain(actor.accountId, async () => assertMayVerify(await caller()));
+}
+
+function assertMayVerify(actor: Actor): void {
+  assertCan(actor, "events:read", "Only admins and auditors can verify the activity log");
 }

@@ -8,7 +8,7 @@
  */
 
 export const PERMISSION_CATALOGUE = {
-  "users:read": "See every user of the account (everyone sees themselves)",
+  "users:read": "See every person of the account (service users need service_users:read; everyone sees themselves)",
   "users:create": "Add people and invite them",
   "users:update": "Change a user's name, email, groups, role and roles",
   "users:delete": "Delete users and reject people waiting for approval",

@@ -18,6 +18,7 @@ import { createProvider } from "./providers";
 import { providerInputSchema } from "./schemas";
 import { updateTrustedHeader } from "./sign-in-settings";
 import { signInWithTrustedHeader } from "./trusted-header";
+import { refusal } from "@/test/refusal";
 
 let accountId: string;
 let owner: TestUser;
@@ -30,16 +31,6 @@ beforeAll(async () => {
   admin = await createUser(accountId, { email: "admin@example.com", role: "admin", password: "admin passphrase" });
   ownerActor = await startSession(owner);
 });
-
-async function refusal(fn: () => unknown): Promise<ExternalSignInRefused> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ExternalSignInRefused);
-    return err as ExternalSignInRefused;
-  }
-  throw new Error("expected a refusal");
-}
 
 const sessionsOf = async (userId: string) => (await db().select().from(sessions)).filter((s) => s.userId === userId).length;
 
@@ -56,7 +47,7 @@ describe("owners and admins are never claimed by email", () => {
     for (const who of [owner, admin]) {
       const before = (await userRow(who.id))!;
       const sessionsBefore = await sessionsOf(who.id);
-      const err = await refusal(() => handleOidcSignIn(p.id, { sub: `attacker-${who.role}`, email: who.email, email_verified: true }, META));
+      const err = await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: `attacker-${who.role}`, email: who.email, email_verified: true }, META));
       expect(err.reason).toBe("privileged_account");
       expect(await lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "privileged_account" }) });
       expect(await userRow(who.id)).toEqual(before);
@@ -76,9 +67,9 @@ describe("owners and admins are never claimed by email", () => {
     const asProxy = (user: string, email: string) => new Headers({ [PEER_HEADER]: "10.1.0.9", "remote-user": user, "remote-email": email });
     for (const who of [owner, admin]) {
       const sessionsBefore = await sessionsOf(who.id);
-      expect((await refusal(() => signInWithTrustedHeader(asProxy("mallory", who.email), META))).reason).toBe("privileged_account");
+      expect((await refusal(ExternalSignInRefused, () => signInWithTrustedHeader(asProxy("mallory", who.email), META))).reason).toBe("privileged_account");
       // Nor with the email in the user header itself.
-      expect((await refusal(() => signInWithTrustedHeader(asProxy(who.email, who.email), META))).reason).toBe("privileged_account");
+      expect((await refusal(ExternalSignInRefused, () => signInWithTrustedHeader(asProxy(who.email, who.email), META))).reason).toBe("privileged_account");
       expect(await sessionsOf(who.id)).toBe(sessionsBefore);
       expect(await userRow(who.id)).toMatchObject({ idpId: null });
       expect(openIdpSubject((await userRow(who.id))!)).toBe(null);
@@ -101,7 +92,7 @@ describe("owners and admins are never claimed by email", () => {
       defaultGroups: [],
     };
     const who = { idpId: "ldap-source-id", subject: "wadmin", email: waiting.email, emailVerified: true, name: null };
-    expect((await refusal(() => signInExternal(accountId, who, policy, META))).reason).toBe("privileged_account");
+    expect((await refusal(ExternalSignInRefused, () => signInExternal(accountId, who, policy, META))).reason).toBe("privileged_account");
     expect(await userRow(waiting.id)).toMatchObject({ idpId: "ldap-source-id" });
     expect(openIdpSubject((await userRow(waiting.id))!)).toBe(null);
   });

@@ -11,6 +11,7 @@ import { Invalid } from "@/lib/errors";
 import { createAccount, createUser, META, startSession, updateUserRow } from "@/test/factories";
 import { createProvider, getProvider, updateProvider } from "./providers";
 import { providerInputSchema } from "./schemas";
+import { refusal } from "@/test/refusal";
 
 let server: http.Server;
 let base: string;
@@ -31,15 +32,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-async function refusal(fn: () => Promise<unknown>): Promise<Invalid> {
-  const err = await fn().then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Invalid);
-  return err as Invalid;
-}
-
 const providerInput = (name: string, issuer: string) =>
   providerInputSchema.parse({ type: "oidc", name, issuer, client_id: "latchkey", client_secret: "s3cret-client-secret", allow_internal_addresses: true });
 
@@ -59,7 +51,7 @@ describe("editing the owner's only identity provider", () => {
   });
 
   it("refuses a new issuer whose connection test fails, with the test's message at the issuer, and saves nothing", async () => {
-    const err = await refusal(() => updateProvider(owner, ownersId, { issuer: `${base}/gone`, client_secret: "new-s3cret-client" }, META));
+    const err = await refusal(Invalid, () => updateProvider(owner, ownersId, { issuer: `${base}/gone`, client_secret: "new-s3cret-client" }, META));
     expect(err.fieldErrors.issuer?.[0]).toMatch(/owner's only way in/);
     expect((await getProvider(owner, ownersId)).issuer).toBe(`${base}/good`);
   });

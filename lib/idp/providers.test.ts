@@ -19,6 +19,7 @@ import { handleOidcSignIn } from "./oidc";
 import { createProvider, deleteProvider, listProviders, updateProvider } from "./providers";
 import { openProviderSecret } from "./records";
 import { providerInputSchema } from "./schemas";
+import { refusal } from "@/test/refusal";
 
 const SECRET = "very-secret-client-secret-9f3c1a";
 
@@ -42,16 +43,6 @@ beforeAll(async () => {
   owner = await startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
   member = await startSession(await createUser(accountId, { email: "member@example.com", role: "user" }));
 });
-
-async function refusal(fn: () => unknown): Promise<ExternalSignInRefused> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ExternalSignInRefused);
-    return err as ExternalSignInRefused;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("identity provider configuration", () => {
   it("stores the client secret sealed, never returns it and never logs it", async () => {
@@ -84,7 +75,7 @@ describe("identity provider configuration", () => {
   it("lets a new provider in only people an admin created or invited, unless the owner chooses otherwise", async () => {
     const p = await createProvider(owner, input({ name: "Default policy" }), META);
     expect(p).toMatchObject({ signupPolicy: "existing", allowLinking: true, allowInternalAddresses: false });
-    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "s1", email: "stranger@corp.example", email_verified: true }, META))).reason).toBe("not_invited");
+    expect((await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: "s1", email: "stranger@corp.example", email_verified: true }, META))).reason).toBe("not_invited");
     // Open sign-up is an explicit choice, and then linking stays off unless asked for.
     expect(await createProvider(owner, input({ name: "Chosen open", signup_policy: "open" }), META)).toMatchObject({ signupPolicy: "open", allowLinking: false });
   });
@@ -122,17 +113,17 @@ describe("OIDC sign-in (just in time)", () => {
 
     // Blocked users are refused, and no session is created.
     await updateUserRow(signed.userId, { isBlocked: true });
-    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true }, META))).reason).toBe("blocked_user");
+    expect((await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: "abc-1", email: "new@corp.example", email_verified: true }, META))).reason).toBe("blocked_user");
     expect(await lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "blocked_user" }) });
   });
 
   it("applies the allowed domains, needs a verified email, and never links without permission", async () => {
     const p = await createProvider(owner, input({ name: "Domains IdP", signup_policy: "domains", allowed_domains: ["corp.example"] }), META);
-    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "d1", email: "x@other.example", email_verified: true }, META))).reason).toBe("domain_not_allowed");
-    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "d2", email: "y@corp.example", email_verified: false }, META))).reason).toBe("email_not_verified");
+    expect((await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: "d1", email: "x@other.example", email_verified: true }, META))).reason).toBe("domain_not_allowed");
+    expect((await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: "d2", email: "y@corp.example", email_verified: false }, META))).reason).toBe("email_not_verified");
 
     const local = await createUser(accountId, { email: "local@corp.example", password: "local passphrase" });
-    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "d3", email: "local@corp.example", email_verified: true }, META))).reason).toBe("email_taken");
+    expect((await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: "d3", email: "local@corp.example", email_verified: true }, META))).reason).toBe("email_taken");
     expect(await userRow(local.id)).toMatchObject({ idpId: null });
     expect((await userRow(local.id))!.passwordHash).not.toBeNull();
   });
@@ -146,7 +137,7 @@ describe("OIDC sign-in (just in time)", () => {
     expect(await userRow(local.id)).toMatchObject({ idpId: p.id });
     expect(openIdpSubject((await userRow(local.id))!)).toBe("L1");
     expect((await userRow(local.id))!.passwordHash).not.toBeNull();
-    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "L2", email: "stranger@example.com", email_verified: true }, META))).reason).toBe("not_invited");
+    expect((await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: "L2", email: "stranger@example.com", email_verified: true }, META))).reason).toBe("not_invited");
   });
 
   it("gives someone with an account at a linking provider nobody else's account (review 12, checked safe)", async () => {
@@ -155,19 +146,19 @@ describe("OIDC sign-in (just in time)", () => {
     // The victim's address, not vouched for: absent, false, or any other spelling of "not verified".
     for (const [sub, verified] of [["m1", undefined], ["m2", false], ["m3", "false"], ["m4", 1], ["m5", "yes"]] as const) {
       const claims = { sub, email: victim.email, ...(verified === undefined ? {} : { email_verified: verified }) };
-      expect((await refusal(() => handleOidcSignIn(p.id, claims, META))).reason).toBe("email_not_verified");
+      expect((await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, claims, META))).reason).toBe("email_not_verified");
     }
     // Microsoft's own "the domain's owner verified it" counts only for a Microsoft provider.
-    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "m6", email: victim.email, xms_edov: true }, META))).reason).toBe("email_not_verified");
+    expect((await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: "m6", email: victim.email, xms_edov: true }, META))).reason).toBe("email_not_verified");
     // A verified address that folds to the victim's (dotless ı; fullwidth letters, NFKC): no such address is an email here.
     for (const email of ["vıctim@example.com", "\uFF56ictim@example.com", "victim@\uFF45xample.com"]) {
-      const refused = await refusal(() => handleOidcSignIn(p.id, { sub: `fold-${email}`, email, email_verified: true }, META));
+      const refused = await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: `fold-${email}`, email, email_verified: true }, META));
       expect(refused.reason).toBe("no_email");
     }
     expect(await userRow(victim.id)).toMatchObject({ idpId: null });
     // Once linked, another subject at the same provider with the same verified address is not the person.
     await handleOidcSignIn(p.id, { sub: "victim-sub", email: victim.email, email_verified: true }, META);
-    expect((await refusal(() => handleOidcSignIn(p.id, { sub: "attacker-sub", email: victim.email, email_verified: true }, META))).reason).toBe("email_taken");
+    expect((await refusal(ExternalSignInRefused, () => handleOidcSignIn(p.id, { sub: "attacker-sub", email: victim.email, email_verified: true }, META))).reason).toBe("email_taken");
     expect(openIdpSubject((await userRow(victim.id))!)).toBe("victim-sub");
   });
 

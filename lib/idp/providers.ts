@@ -26,7 +26,7 @@ import { providerInputSchema, type ProviderInput } from "./schemas";
 import { assertPrivilegedSignupAccepted, type SignupGrant } from "./privileged-signup";
 import { probeProvider } from "./provider-test";
 import { assertTestedConnection, ownerWayInTestFailed } from "./owner-connection";
-import { endSessionsThrough } from "./source-closed";
+import { endSessionsIfSwitchedOff, endSessionsThrough } from "./source-closed";
 import { assertOwnerKeepsWayIn, ownerOnlyThrough } from "./way-in";
 
 const MANAGE_DENIED = "Only the owner can change identity providers";
@@ -278,7 +278,7 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
       return s;
     });
   }
-  const sessionsEnded = switchedOff ? await endSessionsThrough(tx, me.accountId, "oidc", id) : 0;
+  const closed = await endSessionsIfSwitchedOff(tx, me.accountId, switchedOff, "oidc", id);
   const next = publicConfig(input);
   const prev: Record<string, unknown> = publicConfig(storedConfig(before));
   const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k as keyof typeof next]));
@@ -302,7 +302,7 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
       action: enabledChanged && changed.length === 1 ? (input.enabled ? "identity_provider.enabled" : "identity_provider.disabled") : "identity_provider.updated",
       actor: await actorParty(tx, me),
       target: { type: "identity_provider", id, label: input.name },
-      details: { changed, changes, ...(switchedOff ? { sessions_ended: sessionsEnded } : {}) },
+      details: { changed, changes, ...closed },
       meta,
     });
   }

@@ -20,7 +20,7 @@ import { HEADER_IDP_ID, loadSignInSettings, saveSignInSettings, type SignInSetti
 import { localSignInSchema, trustedHeaderInputSchema, type LocalSignInInput, type TrustedHeaderInput } from "./schemas";
 import { signInConfigurationChanged } from "./configuration-version";
 import { assertPrivilegedSignupAccepted, type SignupGrant } from "./privileged-signup";
-import { endSessionsThrough } from "./source-closed";
+import { endSessionsIfSwitchedOff } from "./source-closed";
 import { assertOwnerKeepsWayIn } from "./way-in";
 
 const MANAGE_DENIED = "Only the owner can change how people sign in";
@@ -90,7 +90,7 @@ export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHead
     if (changed.length === 0) return before;
     await saveSignInSettings(tx, after);
     await signInConfigurationChanged(tx);
-    const sessionsEnded = switchedOff ? await endSessionsThrough(tx, me.accountId, "header", HEADER_IDP_ID) : 0;
+    const closed = await endSessionsIfSwitchedOff(tx, me.accountId, switchedOff, "header", HEADER_IDP_ID);
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "sign_in.trusted_header.updated",
@@ -99,7 +99,7 @@ export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHead
       details: {
         changed,
         changes: Object.fromEntries(changed.map((k) => [k, { from: prev[k], to: next[k] }])),
-        ...(switchedOff ? { sessions_ended: sessionsEnded } : {}),
+        ...closed,
       },
       meta,
     });

@@ -16,3 +16,11 @@ export async function endSessionsThrough(tx: Tx, accountId: string, kind: Extern
   await emit(tx, "sign_in.source_closed", { accountId, method: externalSignInMethod(kind, sourceId), sourceId, ended });
   return ended.sessions;
 }
+
+/**
+ * A save that may switch the source off (disabled, or the header's trusted ranges emptied): when it does, its
+ * sessions end. What goes on the save's activity event: how many ended, or nothing while the source stays on.
+ */
+export async function endSessionsIfSwitchedOff(tx: Tx, accountId: string, switchedOff: boolean, kind: ExternalSignInKind, sourceId: string): Promise<{ sessions_ended?: number }> {
+  return switchedOff ? { sessions_ended: await endSessionsThrough(tx, accountId, kind, sourceId) } : {};
+}

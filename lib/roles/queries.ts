@@ -7,11 +7,12 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { PERMISSION_CATALOGUE, ALL_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
-import { assertCan, can } from "@/lib/auth/policy";
+import { assertCan } from "@/lib/auth/policy";
 import { db } from "@/lib/db/database";
 import { groupRoles, groups, userGroups, userRoles, users } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { usersSeenBy } from "@/lib/users/queries";
+import { maySeeUser, seesOthers } from "@/lib/users/visibility";
 import { allRoles, loadRole, type RoleRecord } from "./records";
 
 const READ_DENIED = "You don't have permission to see roles";
@@ -101,14 +102,14 @@ export type UserRoles = {
 
 /** A user's roles and, per permission, where it comes from ("from role Helpdesk", "from group Support"). */
 export async function getUserRoles(actor: Actor, userId: string): Promise<UserRoles> {
-  if (userId !== actor.userId && !can(actor, "users:read")) throw new NotFound("User");
+  if (userId !== actor.userId && !seesOthers(actor)) throw new NotFound("User");
   const q = db();
   const [user] = await q
-    .select({ role: users.role })
+    .select({ role: users.role, isServiceUser: users.isServiceUser })
     .from(users)
     .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)))
     .limit(1);
-  if (!user) throw new NotFound("User");
+  if (!user || !maySeeUser(actor, { id: userId, isServiceUser: user.isServiceUser })) throw new NotFound("User");
   const direct = await q
     .select({ roleId: userRoles.roleId })
     .from(userRoles)

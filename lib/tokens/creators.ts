@@ -40,11 +40,11 @@ export async function withCreators(accountId: string, tokens: AccessTokenRecord[
 export type ServiceTokenOfCreator = TokenWithCreator & { serviceUserName: string };
 
 /**
- * The tokens of service users that this person created, newest first. Seeing
- * service users' tokens needs read access to every user (admins, auditors).
+ * The tokens of service users that this person created, newest first: seeing
+ * them needs tokens:read and seeing the service users (service_users:read).
  */
 export async function serviceTokensCreatedBy(actor: Actor, creatorId: string): Promise<ServiceTokenOfCreator[]> {
-  if (!can(actor, "tokens:read")) throw new Forbidden("You can't see other users' tokens");
+  if (!can(actor, "tokens:read") || !can(actor, "service_users:read")) throw new Forbidden("You can't see service users' tokens");
   const created = await db()
     .select()
     .from(accessTokens)

@@ -10,7 +10,6 @@ import { and, count, eq, gt } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { can } from "@/lib/auth/policy";
 import { emit } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import type { Tx } from "@/lib/db/database";
@@ -18,6 +17,7 @@ import { accessTokens } from "@/lib/db/schema";
 import { Conflict, Forbidden, NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { loadUser } from "@/lib/users/lifecycle";
+import { maySeeUser, seesOthers } from "@/lib/users/visibility";
 import type { UserRecord } from "@/lib/users/records";
 import { mintAccessToken, tokensMadeBy } from "./access-tokens";
 import { loadTokenRow, toTokenRecord, type AccessTokenRecord } from "./records";
@@ -31,8 +31,10 @@ import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
 
 /** The token's user as it is now; a user the actor can't see is "not found", as in the queries. */
 async function loadTokenOwner(tx: Tx, actor: Actor, userId: string): Promise<UserRecord> {
-  if (userId !== actor.userId && !can(actor, "users:read")) throw new NotFound("User");
-  return loadUser(tx, actor.accountId, userId);
+  if (userId !== actor.userId && !seesOthers(actor)) throw new NotFound("User");
+  const user = await loadUser(tx, actor.accountId, userId);
+  if (!maySeeUser(actor, user)) throw new NotFound("User");
+  return user;
 }
 
 export type CreatedToken = { plain: string; token: AccessTokenRecord };

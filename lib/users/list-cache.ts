@@ -16,7 +16,7 @@
  *
  * What is kept is a page of users (at most 100; a whole list without a limit as
  * well, when it is that short) as the caller may see it; the
- * key holds the account, the caller, whether they may see everyone, and
+ * key holds the account, the caller, whom they may see (people, service users), and
  * every filter. Lists whose answer depends on the clock as well as the data
  * are never kept: a status filter or sort (a sign-in lock ends with time).
  * Lock ends in a kept page are compared with the clock where they are shown,

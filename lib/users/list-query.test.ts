@@ -16,6 +16,9 @@ import { userStatus } from "./status";
 import { recountUsers } from "./user-counts";
 import { Invalid } from "@/lib/errors";
 
+const ALL = { people: true, serviceUsers: true };
+const NONE = { people: false, serviceUsers: false };
+
 const STATUS_RANK = { active: 0, locked: 1, pending_approval: 2, blocked: 3, invited: 4 } as const;
 
 /** The reference: every row of the account decrypted, filtered and ordered in memory. */
@@ -35,7 +38,7 @@ async function bruteForce(q: UserListQuery): Promise<{ ids: string[]; total: num
   const matching = all.filter((row) => {
     const { name, email } = openIdentity(row);
     return (
-      (q.everyone || row.id === q.meId) &&
+      (row.id === q.meId || (row.isServiceUser ? q.sees.serviceUsers : q.sees.people)) &&
       (!q.search || matchesSearch(q.search, [name, email]) || matchesSearch(q.search, [row.role])) &&
       (!q.role || holds(row, q.role)) &&
       (q.serviceUser === undefined || row.isServiceUser === q.serviceUser) &&
@@ -162,14 +165,14 @@ describe("listing users in the database (queryUserRows)", () => {
           [5, undefined],
           [1, 10],
         ] as const) {
-          const q: UserListQuery = { accountId, meId: me, everyone: true, search, offset, limit, ...filter };
+          const q: UserListQuery = { accountId, meId: me, sees: ALL, search, offset, limit, ...filter };
           expect({ q, got: await listed(q) }).toEqual({ q, got: await bruteForce(q) });
         }
       }
     }
     // Without users:read-all, only the caller, whatever the search.
     for (const search of ["", people[17].name, "zzzz"]) {
-      const q: UserListQuery = { accountId, meId: me, everyone: false, search, offset: 0, limit: 25 };
+      const q: UserListQuery = { accountId, meId: me, sees: NONE, search, offset: 0, limit: 25 };
       expect(await listed(q)).toEqual(await bruteForce(q));
     }
   }, HEAVY_TEST_MS);
@@ -183,7 +186,7 @@ describe("listing users in the database (queryUserRows)", () => {
     ]);
     for (const sort of sorts) {
       for (const extra of [{}, { search: "a" }, { search: "example.com" }, { role: { id: "user", builtIn: true } }, { group: groupId, offset: 2, limit: 5 }, { status: "active" as const, offset: 3 }]) {
-        const q: UserListQuery = { accountId, meId: me, everyone: true, offset: 0, limit: 10, sort, ...extra };
+        const q: UserListQuery = { accountId, meId: me, sees: ALL, offset: 0, limit: 10, sort, ...extra };
         expect({ sort, extra, got: await listed(q) }).toEqual({ sort, extra, got: await bruteForce(q) });
       }
     }
@@ -197,12 +200,12 @@ describe("listing users in the database (queryUserRows)", () => {
     const me = people[0].id;
     const queries = queriesFor(people, random);
     for (const search of queries) {
-      const q: UserListQuery = { accountId, meId: me, everyone: true, search, offset: 0, limit: 10 };
+      const q: UserListQuery = { accountId, meId: me, sees: ALL, search, offset: 0, limit: 10 };
       expect({ q, got: await listed(q) }).toEqual({ q, got: await bruteForce(q) });
     }
     await runSearchBackfill({ batchSize: 7 });
     for (const search of queries) {
-      const q: UserListQuery = { accountId, meId: me, everyone: true, search, offset: 0, limit: 10 };
+      const q: UserListQuery = { accountId, meId: me, sees: ALL, search, offset: 0, limit: 10 };
       expect({ q, got: await listed(q) }).toEqual({ q, got: await bruteForce(q) });
     }
   });
@@ -218,24 +221,34 @@ describe("listing users in the database (queryUserRows)", () => {
     });
     const me = people[1_000].id;
     for (const extra of [{}, { serviceUser: false }, { offset: 2_000, limit: 25 }, { serviceUser: true, offset: 40, limit: 25 }]) {
-      const q: UserListQuery = { accountId, meId: me, everyone: true, search: "ann", offset: 0, limit: 25, ...extra };
+      const q: UserListQuery = { accountId, meId: me, sees: ALL, search: "ann", offset: 0, limit: 25, ...extra };
       expect({ extra, got: await listed(q) }).toEqual({ extra, got: await bruteForce(q) });
     }
     // Once counted (a start recounts what was written around the services, as these rows were), people are
     // the candidates less the service users among them (./user-counts.ts), and the reverse.
     await recountUsers();
     for (const extra of [{ serviceUser: false }, { serviceUser: true, offset: 40, limit: 25 }, {}]) {
-      const q: UserListQuery = { accountId, meId: me, everyone: true, search: "ann", offset: 0, limit: 25, ...extra };
+      const q: UserListQuery = { accountId, meId: me, sees: ALL, search: "ann", offset: 0, limit: 25, ...extra };
       expect({ extra, counted: true, got: await listed(q) }).toEqual({ extra, counted: true, got: await bruteForce(q) });
     }
     // Unfiltered lists (prepared statements, ./list-statements.ts; the stored total): every kind, the caller
     // (a service user here) first only where they are of that kind, pages before, across and after them.
     for (const extra of [{}, { serviceUser: false }, { serviceUser: true }, { offset: 1, limit: 25 }, { serviceUser: true, offset: 40, limit: 25 }, { serviceUser: false, offset: 2_000 }, { limit: undefined, offset: 2_040 }]) {
-      const q: UserListQuery = { accountId, meId: me, everyone: true, offset: 0, limit: 25, ...extra };
+      const q: UserListQuery = { accountId, meId: me, sees: ALL, offset: 0, limit: 25, ...extra };
       expect({ extra, unfiltered: true, got: await listed(q) }).toEqual({ extra, unfiltered: true, got: await bruteForce(q) });
     }
+    // A caller who sees one kind only (users:read without service_users:read, or the reverse): that kind and
+    // themselves, the total counting no one else, whether the caller is a service user (me) or a person.
+    for (const caller of [me, people[1].id]) {
+      for (const sees of [{ people: true, serviceUsers: false }, { people: false, serviceUsers: true }]) {
+        for (const extra of [{}, { serviceUser: true }, { serviceUser: false }, { search: "ann" }, { search: "ann", serviceUser: true }, { offset: 1, limit: 25 }, { sort: { key: "status", order: "asc" } as UserSort }]) {
+          const q: UserListQuery = { accountId, meId: caller, sees, offset: 0, limit: 25, ...extra };
+          expect({ caller, sees, extra, got: await listed(q) }).toEqual({ caller, sees, extra, got: await bruteForce(q) });
+        }
+      }
+    }
     // Sorting by an encrypted column decrypts the matches: refused above 1,000, done below it, in SQL otherwise.
-    const base: UserListQuery = { accountId, meId: me, everyone: true, offset: 0, limit: 25 };
+    const base: UserListQuery = { accountId, meId: me, sees: ALL, offset: 0, limit: 25 };
     for (const extra of [{ search: "ann" }, {}]) {
       await expect(queryUserRows({ ...base, ...extra, sort: { key: "name", order: "asc" } })).rejects.toBeInstanceOf(Invalid);
     }

@@ -1,12 +1,12 @@
 /**
- * Reading users, scoped to the actor's account and to what the actor's role
- * may see: the owner, admins and auditors see everyone; users see themselves.
+ * Reading users, scoped to the actor's account and to whom the actor may see
+ * (./visibility.ts): people with users:read, service users with
+ * service_users:read, and themselves.
  */
 import "server-only";
 import { z } from "zod";
 import { listParamsSchema, sortParamsSchema } from "@/lib/http/list-params";
 import type { Actor } from "@/lib/auth/actor";
-import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
@@ -19,6 +19,7 @@ import { resolveRoleFilter } from "./role-filter";
 import { findUserRow, openUser, usersByIds, type UserRecord } from "./records";
 import { USER_SORT_KEYS } from "./sort";
 import { USER_STATUSES } from "./status";
+import { maySeeUser, seesOthers, userVisibility, type UserVisibility } from "./visibility";
 
 const GO_TRUE = ["1", "t", "T", "true", "TRUE", "True"] as const;
 const GO_FALSE = ["0", "f", "F", "false", "FALSE", "False"] as const;
@@ -50,20 +51,21 @@ export type UserList = { items: UserRecord[]; total: number };
  * only the page's rows decrypted.
  */
 export async function listUsers(actor: Actor, filters: UserFilters): Promise<UserList> {
-  const everyone = can(actor, "users:read");
+  const sees = userVisibility(actor);
   // A page read again while nothing was written since is the page read before (./list-cache.ts, SQLite only);
   // not when the clock decides too (status). A whole list (no limit) is kept when it is short (keptPage's own limit).
   const keep = filters.status === undefined && filters.sort !== "status" && (filters.limit === undefined || filters.limit <= 100);
-  return keptPage(keep ? JSON.stringify([actor.accountId, actor.userId, everyone, filters]) : null, () => readUsers(actor, everyone, filters));
+  return keptPage(keep ? JSON.stringify([actor.accountId, actor.userId, sees, filters]) : null, () => readUsers(actor, sees, filters));
 }
 
-async function readUsers(actor: Actor, everyone: boolean, filters: UserFilters): Promise<UserList> {
-  const role = filters.role === undefined ? undefined : await resolveRoleFilter(db(), actor.accountId, filters.role, everyone);
+async function readUsers(actor: Actor, sees: UserVisibility, filters: UserFilters): Promise<UserList> {
+  // Only those who see people (users:read) are told a role name is unknown, as before (./role-filter.ts).
+  const role = filters.role === undefined ? undefined : await resolveRoleFilter(db(), actor.accountId, filters.role, sees.people);
   const [page, locks] = await Promise.all([
     queryUserRows({
       accountId: actor.accountId,
       meId: actor.userId,
-      everyone,
+      sees,
       search: filters.search,
       role,
       status: filters.status,
@@ -92,16 +94,16 @@ async function readUsers(actor: Actor, everyone: boolean, filters: UserFilters):
   return { items, total: page.total };
 }
 
-/** One user, read fresh from the database; other accounts' ids and hidden users are "not found". */
+/** One user, read fresh from the database; other accounts' ids and users the actor may not see are "not found". */
 export async function getUser(actor: Actor, userId: string): Promise<UserRecord> {
-  if (userId !== actor.userId && !can(actor, "users:read")) throw new NotFound("User");
+  if (userId !== actor.userId && !seesOthers(actor)) throw new NotFound("User");
   const [row, groupIds, locks, mfa] = await Promise.all([
     findUserRow(db(), actor.accountId, userId),
     groupIdsOfUser(db(), actor.accountId, userId),
     lockedUsers(actor.accountId),
     mfaSummary(db(), userId),
   ]);
-  if (!row) throw new NotFound("User");
+  if (!row || !maySeeUser(actor, row)) throw new NotFound("User");
   const user = openUser(row, groupIds, locks.get(userId) ?? null);
   user.mfa = mfa;
   return user;
@@ -119,8 +121,10 @@ export async function ownIdentity(actor: Actor): Promise<Pick<UserRecord, "name"
   return { name, email, hasLocalPassword };
 }
 
-/** Some users by id, as the actor may see them (everyone with users:read, else only themselves): for labels on lists of other things. */
+/** Some users by id, those the actor may see (./visibility.ts): for labels on lists of other things. */
 export async function usersSeenBy(actor: Actor, ids: Iterable<string>): Promise<Map<string, UserRecord>> {
-  const visible = can(actor, "users:read") ? [...ids] : [...ids].filter((id) => id === actor.userId);
-  return usersByIds(db(), actor.accountId, visible);
+  const wanted = seesOthers(actor) ? [...ids] : [...ids].filter((id) => id === actor.userId);
+  const found = await usersByIds(db(), actor.accountId, wanted);
+  for (const [id, user] of found) if (!maySeeUser(actor, user)) found.delete(id);
+  return found;
 }

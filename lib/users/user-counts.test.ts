@@ -28,7 +28,7 @@ async function tableCount(accountId: string, isServiceUser?: boolean): Promise<n
 }
 
 async function listedTotal(accountId: string, meId: string, serviceUser?: boolean): Promise<number> {
-  return (await queryUserRows({ accountId, meId, everyone: true, serviceUser, offset: 0, limit: 5 })).total;
+  return (await queryUserRows({ accountId, meId, sees: { people: true, serviceUsers: true }, serviceUser, offset: 0, limit: 5 })).total;
 }
 
 async function expectCountsRight(accountId: string, meId: string): Promise<void> {

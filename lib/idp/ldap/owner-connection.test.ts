@@ -10,6 +10,7 @@ import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { createAccount, createUser, META, startSession, updateUserRow } from "@/test/factories";
 import { ldapInputSchema } from "../schemas";
 import { getLdapSource, saveLdapSource } from "./source";
+import { refusal } from "@/test/refusal";
 
 let slapd: Slapd;
 
@@ -19,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await slapd?.stop();
 });
-
-async function refusal(fn: () => Promise<unknown>): Promise<Invalid> {
-  const err = await fn().then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Invalid);
-  return err as Invalid;
-}
 
 describe("editing the owner's only directory", () => {
   let owner: Awaited<ReturnType<typeof startSession>>;
@@ -45,13 +37,13 @@ describe("editing the owner's only directory", () => {
   });
 
   it("refuses a bind the server refuses, at the server's field", async () => {
-    const err = await refusal(() => saveLdapSource(owner, { bind_password: "not the admin password" }, META));
+    const err = await refusal(Invalid, () => saveLdapSource(owner, { bind_password: "not the admin password" }, META));
     expect(err.fieldErrors.url?.[0]).toMatch(/refused the bind DN.*owner's only way in/);
   });
 
   it("refuses a filter that no longer finds the owner, at the filter, and saves nothing", async () => {
     const user_filter = "(&(objectClass=inetOrgPerson)(uid={username})(employeeType=nobody-has-this))";
-    const err = await refusal(() => saveLdapSource(owner, { user_filter, bind_password: LDAP_ADMIN.password }, META));
+    const err = await refusal(Invalid, () => saveLdapSource(owner, { user_filter, bind_password: LDAP_ADMIN.password }, META));
     expect(err.fieldErrors.user_filter?.[0]).toMatch(/no longer finds the owner/);
     expect((await getLdapSource(owner))?.userFilter).not.toBe(user_filter);
   });

@@ -25,7 +25,7 @@ import { ldapSourceRow, openLdapPassword, sealLdapPassword } from "../records";
 import { ldapInputSchema, type LdapInput } from "../schemas";
 import { signInConfigurationChanged } from "../configuration-version";
 import { assertPrivilegedSignupAccepted, type SignupGrant } from "../privileged-signup";
-import { endSessionsThrough } from "../source-closed";
+import { endSessionsIfSwitchedOff } from "../source-closed";
 import { assertTestedConnection, ownerWayInTestFailed } from "../owner-connection";
 import { assertOwnerKeepsWayIn, ownerOnlyThrough } from "../way-in";
 import { DirectoryUnavailable, findBoundEntries, testDirectory, type LdapConfig, type LdapTestResult } from "./directory";
@@ -192,8 +192,8 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
     if (switchedOff) {
       await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, enabledLdapSourceId: null }));
     }
-    const sessionsEnded = before && switchedOff ? await endSessionsThrough(tx, me.accountId, "ldap", before.id) : 0;
     const id = before?.id ?? crypto.randomUUID();
+    const closed = await endSessionsIfSwitchedOff(tx, me.accountId, switchedOff, "ldap", id);
     const values = {
       ...directoryOf(input),
       name: input.name,
@@ -219,7 +219,7 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
         actor: await actorParty(tx, me),
         target: { type: "ldap_source", id, label: input.name },
         // The bind password is named as changed, never shown.
-        details: { changed, config: next, ...(switchedOff ? { sessions_ended: sessionsEnded } : {}) },
+        details: { changed, config: next, ...closed },
         meta,
       });
     }

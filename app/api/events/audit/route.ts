@@ -40,12 +40,15 @@ export const GET = apiRoute(async (request) => {
   assertCanReadActivity(actor);
   let skip = filters.offset;
   // The stream outlives this request's check: each batch is read, and its people labelled, as the caller may now.
+  // eachActivityEvent looks at the caller before each batch after the first; that one look's answer labels it.
   const caller = currentCaller(actor);
+  let reader: Actor = actor;
+  const look = async () => (reader = await caller());
   async function* converted() {
-    for await (const batch of eachActivityEvent(actor, filters, caller)) {
+    for await (const batch of eachActivityEvent(actor, filters, look)) {
       const kept = batch.slice(skip);
       skip = Math.max(0, skip - batch.length);
-      if (kept.length > 0) yield await convert(kept, await caller());
+      if (kept.length > 0) yield await convert(kept, reader);
     }
   }
   return new Response(jsonArrayStream(converted()), { headers: { "content-type": "application/json" } });

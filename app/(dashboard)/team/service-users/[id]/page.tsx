@@ -10,9 +10,8 @@ import { Alert } from "@/components/ui/alert";
 import { StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { getTranslations } from "next-intl/server";
-import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
-import { ROLES, type Role } from "@/lib/db/schema";
+import { ROLES } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
 import { getUser } from "@/lib/users/queries";
@@ -22,8 +21,6 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { titled } from "@/i18n/titles";
 
 export const generateMetadata = titled("serviceUser");
-
-const ROLE_MEANING: Partial<Record<Role, "readOnly" | "readsAll" | "write">> = { user: "readOnly", auditor: "readsAll", admin: "write" };
 
 export default async function ServiceUserPage({
   params,
@@ -43,12 +40,11 @@ export default async function ServiceUserPage({
   const groupNames = await groupNamesFor(actor);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
 
-  // Creating a token for it also names it (users:read), as the action declares.
-  const canManageTokens = allows(() => assertCanManageTokens(actor, user)) && can(actor, "users:read");
-  const scope = can(actor, "users:read") ? await tokenScopeChoice(actor, user.id) : null;
+  // Seeing it (getUser passed) is the service_users:read its token actions declare besides tokens:*.
+  const canManageTokens = allows(() => assertCanManageTokens(actor, user));
+  const scope = await tokenScopeChoice(actor, user.id);
   // What its tokens may do follows all of its roles (groups included), not only the primary one.
-  const meaning = scope ? (scope.permissions.some((p) => !p.name.endsWith(":read")) ? "write" : "readOnly") : ROLE_MEANING[user.role];
-  const tokensMean = meaning ? t(`tokensMean.${meaning}`) : "";
+  const tokensMean = t(`tokensMean.${scope.permissions.some((p) => !p.name.endsWith(":read")) ? "write" : "readOnly"}`);
   const canEdit = allows(() => assertCanUpdateUser(actor, user, { profile: true }));
   const roles = ROLES.filter((role) => role === user.role || allows(() => assertCanUpdateUser(actor, user, { profile: false, role })));
   const allowed = {
@@ -85,7 +81,7 @@ export default async function ServiceUserPage({
               {t.rich("useAs", { token: "<token>", code: (chunks) => <code className="rounded bg-slate-100 px-1">{chunks}</code> })} {tokensMean}
             </>
           }
-          actions={canManageTokens && scope && <CreateTokenDialog userId={user.id} scope={scope} />}
+          actions={canManageTokens && <CreateTokenDialog userId={user.id} scope={scope} />}
         />
         <TokensTable tokens={tokens} canManage={canManageTokens} whose="its" />
       </section>

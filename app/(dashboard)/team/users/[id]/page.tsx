@@ -53,7 +53,7 @@ export default async function UserPage({
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
   const [t, col, team, format] = await Promise.all([getTranslations("usersPage"), getTranslations("columns"), getTranslations("team"), getFormatter()]);
   const sessions = await listUserSessions(actor, id);
-  const serviceTokens = can(actor, "tokens:read") ? await serviceTokensCreatedBy(actor, id) : [];
+  const serviceTokens = can(actor, "tokens:read") && can(actor, "service_users:read") ? await serviceTokensCreatedBy(actor, id) : [];
   const groupNames = await groupNamesFor(actor);
   const groups = [...groupNames].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   const label = userLabel(user);
@@ -157,7 +157,7 @@ export default async function UserPage({
         <SessionsTable sessions={sessions} />
       </section>
 
-      {serviceTokens.length > 0 && <CreatedServiceTokens tokens={serviceTokens} personBlocked={user.isBlocked} canDelete={can(actor, "tokens:delete") && can(actor, "users:read")} />}
+      {serviceTokens.length > 0 && <CreatedServiceTokens tokens={serviceTokens} personBlocked={user.isBlocked} canDelete={can(actor, "tokens:delete")} />}
     </div>
   );
 }
