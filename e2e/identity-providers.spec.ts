@@ -69,6 +69,10 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
   await expect(page.getByRole("alert").filter({ hasText: "The client ID or secret is wrong" })).toBeVisible();
   await expect(page.getByLabel("Client secret")).toHaveAccessibleDescription(/The client ID or secret is wrong/);
   await page.getByLabel("Client secret").fill(idp.clientSecret);
+  // The secret is corrected: the result of testing the old one goes, at the field and under the button (it stayed
+  // through a save refused for another reason before).
+  await expect(page.getByText("The client ID or secret is wrong")).toHaveCount(0);
+  await expect(page.getByLabel("Client secret")).not.toHaveAccessibleDescription(/wrong/);
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByText("The provider accepted the client ID and secret.")).toBeVisible();
   // A new provider lets in only existing users until the owner opens it up.
