@@ -31,7 +31,7 @@ export const OPENER_POLICY: HeaderPair = { key: "Cross-Origin-Opener-Policy", va
  * Cross-Origin-Opener-Policy: a popup that loads one response with COOP same-origin, a redirect included, is put
  * in a browsing context group of its own and loses window.opener for good, so the app would never hear back.
  * Not made to depend on the callbackUrl: anyone can write one that leads to an app's sign-in, so it would guard
- * nothing. What COOP would protect there, and why that is given up: docs/security.md ("Requests from other sites").
+ * nothing. What COOP would protect there, and why that is given up: docs/security.md ("Popups and the sign-in pages").
  */
 export const SIGN_IN_PATHS = ["/login", "/change-password", "/auth/proxy", "/api/auth"] as const;
 
