@@ -1,6 +1,6 @@
 "use client";
 
-import { Fragment, startTransition, useActionState, useState } from "react";
+import { Fragment, startTransition, useState } from "react";
 import { useTranslations } from "next-intl";
 import { saveLdapAction, testLdapAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
@@ -9,7 +9,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm, useServerText } from "@/components/ui/use-server-form";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useConnectionTest } from "@/components/ui/use-connection-test";
 import { Select, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
 import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
@@ -58,8 +58,9 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
   const tc = useTranslations("common");
   const roleOptions = useRoleOptions();
   const say = useServerText();
-  const [testState, testAction, testing] = useActionState(testLdapAction, initialFormState);
-  const test = say(testState);
+  const connectionTest = useConnectionTest(testLdapAction);
+  const { run: testAction, testing } = connectionTest;
+  const test = say(connectionTest.state);
   // A refused test names its field problems in its message (joined); said one by one in the person's language.
   const testFields = Object.values(test.fieldErrors ?? {}).flat();
   const testMessage = testFields.length > 0 ? testFields.join(" ") : test.message;
@@ -77,7 +78,14 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
   const v = form.values;
   const text = (name: string, fallback: string) => v?.[name] ?? fallback;
   return (
-    <form {...form.formProps} className="space-y-6">
+    <form
+      {...form.formProps}
+      onInput={() => {
+        form.formProps.onInput();
+        connectionTest.onEdit();
+      }}
+      className="space-y-6"
+    >
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <Fragment key={form.version}>
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">

@@ -1,7 +1,7 @@
 "use client";
 
 import { listValue } from "@/lib/forms/form-state";
-import { Fragment, startTransition, useActionState, useId, useState } from "react";
+import { Fragment, startTransition, useId, useState } from "react";
 import { useTranslations } from "next-intl";
 import { createProviderAction, testProviderAction, updateProviderAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
@@ -11,7 +11,7 @@ import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { useServerForm, useServerText } from "@/components/ui/use-server-form";
-import { initialFormState } from "@/lib/forms/form-state";
+import { useConnectionTest } from "@/components/ui/use-connection-test";
 import { CopyField } from "@/components/ui/copy-field";
 import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -66,8 +66,9 @@ export function ProviderForm({
   const tc = useTranslations("common");
   const roleOptions = useRoleOptions();
   const say = useServerText();
-  const [testState, testAction, testing] = useActionState(bindAction(testProviderAction, providerId), initialFormState);
-  const test = say(testState);
+  const connectionTest = useConnectionTest(bindAction(testProviderAction, providerId));
+  const { run: testAction, testing } = connectionTest;
+  const test = say(connectionTest.state);
   const typeHint = (value: (typeof TYPES)[number]["value"]) =>
     value === "microsoft"
       ? t("types.microsoft.hint", { example: "https://login.microsoftonline.com/<tenant id>/v2.0" })
@@ -81,7 +82,14 @@ export function ProviderForm({
   const v = form.values;
   const typeInfo = TYPES.find((o) => o.value === type) ?? TYPES[3];
   return (
-    <form {...form.formProps} className="space-y-6">
+    <form
+      {...form.formProps}
+      onInput={() => {
+        form.formProps.onInput();
+        connectionTest.onEdit();
+      }}
+      className="space-y-6"
+    >
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
 
       <Fragment key={form.version}>

@@ -21,12 +21,14 @@ export function Dialog({
   const ref = useModalDialog(open);
   const titleId = useId();
 
+  // text-left: the dialog sits in the DOM where it is opened, so one opened from a table's actions cell (right-aligned)
+  // would inherit that cell's alignment.
   return (
     <dialog
       ref={ref}
       aria-labelledby={titleId}
       onClose={onClose}
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-lg bg-white p-0 text-slate-900 shadow-xl backdrop:bg-black/50"
+      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-lg bg-white p-0 text-left text-slate-900 shadow-xl backdrop:bg-black/50"
     >
       {open && (
         <div className="p-6">

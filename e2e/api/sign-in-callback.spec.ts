@@ -60,7 +60,9 @@ function shape(line: string): { shape: string; expiresIn: number | null } {
   };
 }
 
-const securityHeaderNames = apiSecurityHeaders("https").map((h) => h.key.toLowerCase());
+// Every header's name, Cross-Origin-Opener-Policy's included (an API path's): the sign-in's answers must lack it as
+// Next.js's do (a popup's redirect with it loses window.opener: lib/http/security-headers.ts SIGN_IN_PATHS).
+const securityHeaderNames = apiSecurityHeaders("/api/users", "https").map((h) => h.key.toLowerCase());
 
 /** The security headers of an answer, by name. */
 function securityHeaders(answer: Answer): Record<string, unknown> {
@@ -85,9 +87,10 @@ test("a sign-in: 302 to the callback URL, Auth.js's cookies as before, the API's
   expect(Math.abs((cookies[1].expiresIn ?? 0) - WEEK_SECONDS)).toBeLessThan(60);
   // The same headers as GET /api/auth/csrf, which Next.js answers with next.config.ts's, and no HSTS over plain HTTP.
   expect(securityHeaders(res)).toEqual(securityHeaders(csrf));
-  const expected: Record<string, unknown> = Object.fromEntries(apiSecurityHeaders(undefined).map((h) => [h.key.toLowerCase(), h.value]));
+  const expected: Record<string, unknown> = Object.fromEntries(apiSecurityHeaders("/api/auth/callback/credentials", undefined).map((h) => [h.key.toLowerCase(), h.value]));
   expect(securityHeaders(res)).toEqual({ ...expected, "strict-transport-security": undefined });
   expect(res.headers["x-powered-by"]).toBeUndefined();
+  expect(res.headers["cross-origin-opener-policy"]).toBeUndefined();
 });
 
 test("refused sign-ins: the same redirects to the sign-in page, no session cookie", async () => {

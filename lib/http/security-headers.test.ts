@@ -8,7 +8,7 @@ import { matchHas } from "next/dist/shared/lib/router/utils/prepare-destination"
 import { modifyRouteRegex } from "next/dist/lib/redirect-status";
 import nextConfig from "@/next.config";
 import { CREDENTIALS_CALLBACK_PATH } from "@/lib/sign-in/credentials-path";
-import { apiSecurityHeaders } from "./security-headers";
+import { apiSecurityHeaders, isSignInPath } from "./security-headers";
 
 type Rule = { source: string; has?: Parameters<typeof matchHas>[2]; headers: { key: string; value: string }[] };
 
@@ -33,20 +33,46 @@ function asRecord(pairs: { key: string; value: string }[]): Record<string, strin
 describe("security headers outside Next.js", () => {
   it("are next.config.ts's for the credentials callback, over plain HTTP", async () => {
     const expected = await nextJsHeaders(CREDENTIALS_CALLBACK_PATH, { host: "id.example.test" });
-    expect(asRecord(apiSecurityHeaders(undefined))).toEqual(expected);
+    expect(asRecord(apiSecurityHeaders(CREDENTIALS_CALLBACK_PATH, undefined))).toEqual(expected);
     expect(expected["Content-Security-Policy"]).toContain("default-src 'none'");
     expect(expected["Strict-Transport-Security"]).toBeUndefined();
   });
 
   it("are next.config.ts's for the credentials callback behind HTTPS (HSTS)", async () => {
     const expected = await nextJsHeaders(CREDENTIALS_CALLBACK_PATH, { host: "id.example.test", "x-forwarded-proto": "https" });
-    expect(asRecord(apiSecurityHeaders("https"))).toEqual(expected);
+    expect(asRecord(apiSecurityHeaders(CREDENTIALS_CALLBACK_PATH, "https"))).toEqual(expected);
     expect(expected["Strict-Transport-Security"]).toMatch(/max-age=/);
   });
 
   it("give no HSTS for another forwarded protocol", async () => {
     const expected = await nextJsHeaders(CREDENTIALS_CALLBACK_PATH, { "x-forwarded-proto": "http" });
-    expect(asRecord(apiSecurityHeaders("http"))).toEqual(expected);
+    expect(asRecord(apiSecurityHeaders(CREDENTIALS_CALLBACK_PATH, "http"))).toEqual(expected);
+  });
+});
+
+describe("Cross-Origin-Opener-Policy", () => {
+  // A popup that loads one response with COOP same-origin (a redirect included) loses window.opener: an app's
+  // sign-in in a popup (oidc-client-ts's signinPopup) goes through these, and must still be told the result.
+  const signIn = ["/login", "/login/two-factor", "/change-password", "/auth/proxy", "/api/auth/callback/credentials", "/api/auth/callback/0c6f5b1e-idp", "/api/auth/signin/x", "/api/auth"];
+  const dashboard = ["/", "/profile", "/team/users", "/settings/security", "/setup", "/invite", "/reset-password", "/loginx", "/login-help", "/api/users", "/api/authx", "/auth", "/_next/static/chunks/app.js"];
+
+  it("is left out on the sign-in pages and their redirects", async () => {
+    for (const path of signIn) {
+      expect((await nextJsHeaders(path, {}))["Cross-Origin-Opener-Policy"], path).toBeUndefined();
+      expect(isSignInPath(path), path).toBe(true);
+    }
+  });
+
+  it("is same-origin everywhere else, the dashboard and the API", async () => {
+    for (const path of dashboard) {
+      expect((await nextJsHeaders(path, {}))["Cross-Origin-Opener-Policy"], path).toBe("same-origin");
+      expect(isSignInPath(path), path).toBe(false);
+    }
+  });
+
+  it("is what the credentials sign-in's own answer sends too (none)", () => {
+    expect(asRecord(apiSecurityHeaders(CREDENTIALS_CALLBACK_PATH, undefined))["Cross-Origin-Opener-Policy"]).toBeUndefined();
+    expect(asRecord(apiSecurityHeaders("/api/users", undefined))["Cross-Origin-Opener-Policy"]).toBe("same-origin");
   });
 });
 

@@ -17,10 +17,31 @@ export const SECURITY_HEADERS: readonly HeaderPair[] = [
   { key: "Referrer-Policy", value: "same-origin" },
   // Legacy twin of CSP frame-ancestors 'none', for older browsers.
   { key: "X-Frame-Options", value: "DENY" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
 ];
+
+/** Sent with every response but those of a person's sign-in (SIGN_IN_PATHS). */
+export const OPENER_POLICY: HeaderPair = { key: "Cross-Origin-Opener-Policy", value: "same-origin" };
+
+/**
+ * Where a person's sign-in goes, and so an app's sign-in in a popup (oidc-client-ts's signinPopup, MSAL's
+ * loginPopup): the sign-in page and its second step (/login, /login/two-factor), the password change it may
+ * demand, the proxy header's way in, and Auth.js's redirects (an external provider's callback). These send no
+ * Cross-Origin-Opener-Policy: a popup that loads one response with COOP same-origin, a redirect included, is put
+ * in a browsing context group of its own and loses window.opener for good, so the app would never hear back.
+ * Not made to depend on the callbackUrl: anyone can write one that leads to an app's sign-in, so it would guard
+ * nothing. What COOP would protect there, and why that is given up: docs/security.md ("Popups and the sign-in pages").
+ */
+export const SIGN_IN_PATHS = ["/login", "/change-password", "/auth/proxy", "/api/auth"] as const;
+
+/** True for a SIGN_IN_PATHS path or one under it. */
+export function isSignInPath(pathname: string): boolean {
+  return SIGN_IN_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+/** next.config.ts's source for every path but SIGN_IN_PATHS and those under them (path-to-regexp, as Next.js reads it). */
+const ALL_BUT_SIGN_IN = `/:path((?!(?:${SIGN_IN_PATHS.map((p) => p.slice(1)).join("|")})(?:/|$)).*)`;
 
 /** API responses are JSON, never documents: nothing may load or frame them. */
 export const API_CONTENT_SECURITY_POLICY: HeaderPair = {
@@ -49,6 +70,7 @@ type HeaderRule = {
 export function securityHeaderRules(): HeaderRule[] {
   return [
     { source: "/:path*", headers: [...SECURITY_HEADERS] },
+    { source: ALL_BUT_SIGN_IN, headers: [OPENER_POLICY] },
     // The API reference page (/api/docs) sets its own policy, which lets it load its own scripts.
     { source: "/api/:path((?!docs(?:/|$)).*)", headers: [API_CONTENT_SECURITY_POLICY] },
     { source: "/api/:path((?!docs(?:/|$)|instance/logo$).*)", headers: [API_NO_STORE] },
@@ -63,14 +85,20 @@ export function securityHeaderRules(): HeaderRule[] {
 }
 
 /**
- * What next.config.ts's rules add to an /api/* response other than /api/docs and
- * /api/instance/logo, for a request answered before Next.js. `forwardedProto` is
+ * What next.config.ts's rules add to the /api/* response at `pathname` (other than /api/docs and
+ * /api/instance/logo), for a request answered before Next.js. `forwardedProto` is
  * the request's X-Forwarded-Proto as Next.js would see it: after scripts/server.mjs
  * has dropped forwarding headers from untrusted peers.
  */
-export function apiSecurityHeaders(forwardedProto: string | string[] | undefined): HeaderPair[] {
+export function apiSecurityHeaders(pathname: string, forwardedProto: string | string[] | undefined): HeaderPair[] {
   const https = forwardedProto === "https";
-  return [...SECURITY_HEADERS, API_CONTENT_SECURITY_POLICY, API_NO_STORE, ...(https ? [STRICT_TRANSPORT_SECURITY] : [])];
+  return [
+    ...SECURITY_HEADERS,
+    ...(isSignInPath(pathname) ? [] : [OPENER_POLICY]),
+    API_CONTENT_SECURITY_POLICY,
+    API_NO_STORE,
+    ...(https ? [STRICT_TRANSPORT_SECURITY] : []),
+  ];
 }
 
 /**
@@ -78,7 +106,7 @@ export function apiSecurityHeaders(forwardedProto: string | string[] | undefined
  * answered before Next.js): the page headers above that suit a provider, HSTS as next.config.ts gives it, and
  * no referrer (its addresses carry codes and interaction ids). Left out on purpose: Cross-Origin-Opener-Policy
  * (an app may open the sign-in in a popup and be told the result through window.opener, as oidc-client-ts's
- * signinPopup does; same-origin would cut it off) and Cross-Origin-Resource-Policy (apps load the JWKS and
+ * signinPopup does; same-origin would cut it off, as on SIGN_IN_PATHS) and Cross-Origin-Resource-Policy (apps load the JWKS and
  * call the token and userinfo endpoints from their own origins). Framing is refused where the answer is made
  * (Content-Security-Policy frame-ancestors per page).
  */

@@ -96,7 +96,7 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
 
   // As Next.js does: the configured headers first, then the route's own.
-  for (const { key, value } of apiSecurityHeaders(req.headers["x-forwarded-proto"])) res.setHeader(key, value);
+  for (const { key, value } of apiSecurityHeaders(url.pathname, req.headers["x-forwarded-proto"])) res.setHeader(key, value);
   for (const [name, value] of response.headers) {
     if (name !== "set-cookie") res.setHeader(name, value);
   }
