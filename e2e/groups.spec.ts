@@ -189,7 +189,7 @@ test("adding people from the keyboard: after Add the focus is back in the search
   await expect(page.getByRole("button", { name: "Add Kira Keys" })).toBeFocused();
 });
 
-test("an admin can't rename a group they are in nor change their own groups: told why, with the typed name kept", async ({ page }) => {
+test("an admin can't rename a group they are in nor change their own or the owner's groups: not offered on its page, told why, with the typed name kept", async ({ page }) => {
   const auth = bearer(owner.personal_access_token);
   const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Platform" } });
   expect(group.status, group.text).toBe(200);
@@ -199,6 +199,10 @@ test("an admin can't rename a group they are in nor change their own groups: tol
     json: { email: "ada@example.com", name: "Ada Admin", role: "admin", auto_groups: [group.body.id] },
   });
   expect(made.status, made.text).toBe(200);
+  const member = await call(instance, "/api/users", { method: "POST", headers: auth, json: { email: "bo@example.com", name: "Bo Member", role: "user", auto_groups: [group.body.id] } });
+  expect(member.status, member.text).toBe(200);
+  const ownerJoins = await call(instance, `/api/users/${owner.user_id}`, { method: "PUT", headers: auth, json: { role: "owner", is_blocked: false, auto_groups: [group.body.id] } });
+  expect(ownerJoins.status, ownerJoins.text).toBe(200);
   const { password } = await signInAndChangePassword(instance, { id: made.body.id, email: "ada@example.com" }, made.body.password);
 
   await page.goto(instance.url("/login"));
@@ -208,11 +212,18 @@ test("an admin can't rename a group they are in nor change their own groups: tol
   await expect(page).toHaveURL(/\/team\/users$/, { timeout: 30_000 });
 
   await page.goto(instance.url(`/team/groups/${group.body.id}`));
-  // Their own row offers no Remove.
+  // Their own row and the owner's offer no Remove (walk 15: the owner's did, then was refused); others' do.
   await expect(page.getByRole("row", { name: /Ada Admin/ })).toBeVisible();
   await expect(page.getByRole("row", { name: /Ada Admin/ }).getByRole("button", { name: "Remove" })).toHaveCount(0);
+  await expect(page.getByRole("row", { name: new RegExp(OWNER.name) }).getByRole("button", { name: "Remove" })).toHaveCount(0);
+  await expect(page.getByRole("row", { name: /Bo Member/ }).getByRole("button", { name: "Remove" })).toBeVisible();
+  // Rename isn't offered on the group's page, which says why instead.
+  await expect(page.getByText("You can't rename a group you are in: apps trust group names; ask another admin")).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Rename/ })).toHaveCount(0);
 
-  await page.getByRole("button", { name: "Rename" }).click();
+  // The list offers Rename on every group (it doesn't read each one's members); the refusal says why and keeps the typed name.
+  await page.goto(instance.url("/team/groups"));
+  await page.getByRole("row", { name: /Platform/ }).getByRole("button", { name: /^Rename/ }).click();
   const rename = page.getByRole("dialog", { name: "Rename group Platform" });
   await rename.getByLabel("Name").fill("grafana-admins");
   await rename.getByRole("button", { name: "Rename" }).click();

@@ -7,18 +7,19 @@ import type { GroupMember } from "@/lib/groups/queries";
 import { bindAction } from "@/lib/forms/bind-action";
 
 /**
- * A group's members; with `group` (someone who manages users) each row can be removed, but for `lockedId`'s: the
- * actor's own, when they may not change their own groups (lib/auth/escalation.ts assertMayChangeOwnGroups).
+ * A group's members; with `group` (someone who manages users) each row can be removed, but those in `lockedIds`:
+ * whom the actor may not take out (lib/users/group-members.ts membersNotRemovableBy: their own row unless they are
+ * the owner, the owner's, and anyone holding more than they do).
  */
 export function GroupMembersTable({
   members,
   group,
-  lockedId,
+  lockedIds = [],
   empty,
 }: {
   members: GroupMember[];
   group?: { id: string; name: string };
-  lockedId?: string;
+  lockedIds?: readonly string[];
   empty: React.ReactNode;
 }) {
   const t = useTranslations("columns");
@@ -43,7 +44,7 @@ export function GroupMembersTable({
       header: t("actions"),
       className: "px-4 py-3 text-right",
       cell: (member) =>
-        member.id === lockedId ? null : (
+        lockedIds.includes(member.id) ? null : (
           <ConfirmAction
             label={tg("remove")}
             title={tg("removeTitle", { name: member.name || member.email || team("unnamed"), group: group.name })}

@@ -70,12 +70,17 @@ export async function assertOutranks(tx: Db, actor: Actor, target: { id: string;
  * One query for the roles beyond the actor, one for who holds them; the actor themselves doesn't count.
  */
 export async function assertOutranksEach(tx: Db, actor: Actor, userIds: readonly string[]): Promise<void> {
-  if (userIds.length === 0) return;
-  const stronger = await roleIdsBeyond(tx, actor.accountId, permissionsOfActor(actor));
-  const outranking = new Set(await holdersOfRoles(tx, actor.accountId, stronger));
-  if (userIds.some((id) => id !== actor.userId && outranking.has(id))) {
+  if ((await outrankingAmong(tx, actor, userIds)).size > 0) {
     throw new Forbidden("Someone this change affects holds permissions you don't; ask someone who holds them");
   }
+}
+
+/** Of these people, those who hold something the actor lacks (the actor never counts): whom assertOutranksEach refuses. */
+export async function outrankingAmong(tx: Db, actor: Actor, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const stronger = await roleIdsBeyond(tx, actor.accountId, permissionsOfActor(actor));
+  const holders = new Set(await holdersOfRoles(tx, actor.accountId, stronger));
+  return new Set(userIds.filter((id) => id !== actor.userId && holders.has(id)));
 }
 
 /** What managing access needs; nobody takes these from themselves by accident. */

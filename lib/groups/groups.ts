@@ -16,6 +16,8 @@ import { assertMayGrantRoles, assertMayRenameGroupWith, assertNoSelfLockout, ass
 import { memberIdsOfGroup, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { Forbidden } from "@/lib/errors";
 import { emit } from "@/lib/data/effects";
 import { groups } from "@/lib/db/schema";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -48,6 +50,20 @@ export async function createGroup(actor: Actor, input: GroupInput, meta: Request
     });
     return toGroupRecord(row, 0);
   });
+}
+
+/**
+ * Why renaming this group would be refused to the actor by renameGroup's own rule (assertMayRenameGroupWith), or
+ * null: the group's page offers Rename only when it would be accepted, and otherwise says why.
+ */
+export async function renameRefusal(actor: Actor, groupId: string): Promise<string | null> {
+  try {
+    await assertMayRenameGroupWith(db(), actor, await memberIdsOfGroup(db(), actor.accountId, groupId));
+    return null;
+  } catch (err) {
+    if (err instanceof Forbidden) return err.message;
+    throw err;
+  }
 }
 
 export async function renameGroup(actor: Actor, groupId: string, input: GroupInput, meta: RequestMeta): Promise<GroupRecord> {

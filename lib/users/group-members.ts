@@ -10,13 +10,14 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
-import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
+import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks, outrankingAmong } from "@/lib/auth/escalation";
 import { write } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
 import { assertGroupsExist, setUserGroups } from "@/lib/groups/membership";
 import { autoGroupsWithinLimits } from "@/lib/groups/schemas";
 import { loadUser } from "./lifecycle";
-import { userLabel } from "./records";
-import { assertCanUpdateUser } from "./rules";
+import { userLabel, usersByIds, type UserRecord } from "./records";
+import { allows, assertCanUpdateUser } from "./rules";
 
 export const groupMemberSchema = z.object({ user_id: z.string({ error: "user_id is required" }).min(1, "user_id is required").max(100) });
 
@@ -46,4 +47,16 @@ export async function setGroupMembership(actor: Actor, groupId: string, userId: 
       meta,
     });
   });
+}
+
+/**
+ * Of a group's members, those the actor may not take out of it, by setGroupMembership's own checks
+ * (assertCanUpdateUser, which keeps one's own groups and the owner's account to the owner, and assertOutranks):
+ * the group's page offers no Remove on their rows.
+ */
+export async function membersNotRemovableBy(actor: Actor, memberIds: readonly string[]): Promise<string[]> {
+  const members = await usersByIds(db(), actor.accountId, memberIds);
+  const outranking = await outrankingAmong(db(), actor, memberIds);
+  const removable = (member: UserRecord) => !outranking.has(member.id) && allows(() => assertCanUpdateUser(actor, member, { profile: true, groups: true }));
+  return [...members.values()].filter((member) => !removable(member)).map((member) => member.id);
 }

@@ -10,9 +10,10 @@ import { GroupRolesSection } from "@/components/roles/group-roles-section";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { pageActor } from "@/lib/sign-in/session-actor";
-import { assertMayChangeOwnGroups } from "@/lib/auth/escalation";
 import { can } from "@/lib/auth/policy";
-import { allows } from "@/lib/users/rules";
+import { membersNotRemovableBy } from "@/lib/users/group-members";
+import { renameRefusal } from "@/lib/groups/groups";
+import { serverText } from "@/lib/forms/message-keys";
 import { NotFound } from "@/lib/errors";
 import { getGroup } from "@/lib/groups/queries";
 
@@ -43,7 +44,15 @@ export default async function GroupPage({ params }: Props) {
   // Adding and removing people changes the people (users:update), found by searching them (users:read).
   const managesMembers = can(actor, "users:update") && can(actor, "users:read");
   const ref = { id: group.id, name: group.name };
-  const [t, nav, format] = await Promise.all([getTranslations("groupsPage"), getTranslations("nav"), getFormatter()]);
+  // Rename and Remove are offered only where the service would accept them; a refused Rename says why instead.
+  const [t, nav, format, server, cantRename, lockedIds] = await Promise.all([
+    getTranslations("groupsPage"),
+    getTranslations("nav"),
+    getFormatter(),
+    getTranslations("serverMessages"),
+    canManage ? renameRefusal(actor, group.id) : null,
+    managesMembers ? membersNotRemovableBy(actor, group.members.map((m) => m.id)) : [],
+  ]);
   return (
     <>
       <nav aria-label={t("breadcrumb")} className="mb-2 text-sm">
@@ -61,14 +70,15 @@ export default async function GroupPage({ params }: Props) {
         title={group.name}
         description={t("summary", { count: group.usersCount, created: format.dateTime(group.createdAt, { dateStyle: "medium" }) })}
         actions={
-          canManage || can(actor, "groups:delete") ? (
+          (canManage && !cantRename) || can(actor, "groups:delete") ? (
             <div className="flex flex-wrap gap-2">
-              {canManage && <RenameGroupButton group={ref} />}
+              {canManage && !cantRename && <RenameGroupButton group={ref} />}
               {can(actor, "groups:delete") && <DeleteGroupButton group={ref} returnToList variant="danger" />}
             </div>
           ) : undefined
         }
       />
+      {cantRename && <p className="mb-4 text-sm text-slate-600">{serverText(server, cantRename)}</p>}
       <GroupRolesSection actor={actor} groupId={group.id} />
       <h2 className="mb-3 text-base font-semibold text-slate-900">{t("members")}</h2>
       {!seesAll && (
@@ -78,7 +88,7 @@ export default async function GroupPage({ params }: Props) {
       <GroupMembersTable
         members={group.members}
         group={managesMembers ? ref : undefined}
-        lockedId={allows(() => assertMayChangeOwnGroups(actor)) ? undefined : actor.userId}
+        lockedIds={lockedIds}
         empty={
           <EmptyState title={t("noMembers")}>
             {managesMembers
