@@ -7,16 +7,12 @@ import { z } from "zod";
 import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
 import type { LdapSourceRecord } from "./ldap/source";
 import type { ProviderRecord } from "./providers";
+import { redirectUrl } from "./callback-url";
 import type { SignInSettings } from "./records";
 import type { ProxyHeaderCheck } from "./trusted-header-check";
 
 /** The origin people reach this instance at (forwarded headers believed only from TRUST_PROXY peers). */
 export { publicOrigin } from "@/lib/http/request-meta";
-
-/** The redirect (callback) URL to register at the provider. */
-export function redirectUrl(origin: string, providerId: string): string {
-  return `${origin}/api/auth/callback/${providerId}`;
-}
 
 const dateTime = z.iso.datetime({ offset: true });
 

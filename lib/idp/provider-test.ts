@@ -16,7 +16,7 @@ import { db } from "@/lib/db/database";
 import type { MessageRef } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { publicUrlOf } from "@/lib/instance/public-url";
-import { redirectUrl } from "./api-shape";
+import { redirectUrl } from "./callback-url";
 import { checkClientCredentials, type ClientCheck } from "./client-check";
 import { fetchDiscovery, type DiscoveryResult } from "./discovery";
 import { findProviderRow, openProviderSecret } from "./records";

@@ -7,7 +7,8 @@ import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { db } from "@/lib/db/database";
 import { groupNamesById } from "@/lib/groups/membership";
-import { publicOrigin, redirectUrl } from "@/lib/idp/api-shape";
+import { publicOrigin } from "@/lib/idp/api-shape";
+import { redirectUrl } from "@/lib/idp/callback-url";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
 
