@@ -4,12 +4,15 @@ import en from "@/messages/en.json";
 import { GENERIC_FORM_MESSAGES, genericMessageKey } from "@/components/ui/generic-messages";
 import { localeFromAcceptLanguage } from "./negotiate";
 
-/** Every key path in a catalog ("nav.users"), with the placeholders its message uses. */
+/**
+ * Every key path in a catalog ("nav.users"), with the placeholders its message uses: `{name}` or `{name, …}`
+ * (a plural branch's text, `=0 {less than a minute ago}`, is no placeholder).
+ */
 function entries(messages: object, prefix = ""): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [key, value] of Object.entries(messages)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === "string") out.set(path, [...value.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort());
+    if (typeof value === "string") out.set(path, [...value.matchAll(/\{\s*(\w+)\s*(?=[,}])/g)].map((m) => m[1]).sort());
     else for (const [k, v] of entries(value as object, path)) out.set(k, v);
   }
   return out;

@@ -387,7 +387,7 @@ describe("device flow", () => {
     };
     // Someone sent the person the code: their browser is elsewhere.
     const elsewhere = await confirmFrom("198.51.100.2");
-    expect(elsewhere).toContain("The device asked from <strong>203.0.113.7</strong>, 0 minutes ago.");
+    expect(elsewhere).toContain("The device asked from <strong>203.0.113.7</strong>, less than a minute ago.");
     expect(elsewhere).toContain('<p role="alert">This browser is on another network than the device.');
     // The person's own device, on the same network as the browser: no warning.
     const here = await confirmFrom("203.0.113.7");
