@@ -78,14 +78,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
   const v = form.values;
   const text = (name: string, fallback: string) => v?.[name] ?? fallback;
   return (
-    <form
-      {...form.formProps}
-      onInput={() => {
-        form.formProps.onInput();
-        connectionTest.onEdit();
-      }}
-      className="space-y-6"
-    >
+    <form {...connectionTest.watching(form.formProps)} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <Fragment key={form.version}>
       <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">

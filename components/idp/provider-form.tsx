@@ -82,14 +82,7 @@ export function ProviderForm({
   const v = form.values;
   const typeInfo = TYPES.find((o) => o.value === type) ?? TYPES[3];
   return (
-    <form
-      {...form.formProps}
-      onInput={() => {
-        form.formProps.onInput();
-        connectionTest.onEdit();
-      }}
-      className="space-y-6"
-    >
+    <form {...connectionTest.watching(form.formProps)} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
 
       <Fragment key={form.version}>
