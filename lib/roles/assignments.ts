@@ -20,6 +20,7 @@ import { groupRoles, groups, userRoles } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { loadUser } from "@/lib/users/lifecycle";
+import { assertCanActOn } from "@/lib/users/rules";
 import { userLabel } from "@/lib/users/records";
 import { assertRolesExist } from "./records";
 import { roleIdsSchema } from "./schemas";
@@ -35,6 +36,8 @@ export async function setUserRoles(actor: Actor, userId: string, input: { role_i
   return write(actor, async (tx, me) => {
     assertCan(me, "users:update", "You don't have permission to change users' roles");
     const target = await loadUser(tx, actor.accountId, userId);
+    // A service user's roles are service_users:update's, as the rest of them (lib/users/rules.ts).
+    assertCanActOn(me, target, "update");
     if (target.id === me.userId) throw new Forbidden("You can't change your own roles");
     const before = (
       await tx

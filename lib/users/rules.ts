@@ -15,8 +15,9 @@ import type { Actor } from "@/lib/auth/actor";
 import { assertMayChangeOwnGroups, assertMayGrantRole } from "@/lib/auth/escalation";
 import { assertCan, assertMayWrite, can, type Permission } from "@/lib/auth/policy";
 import type { Role } from "@/lib/db/schema";
-import { Forbidden, Invalid, PreconditionFailed } from "@/lib/errors";
+import { Forbidden, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import type { UserRecord } from "./records";
+import { maySeeUser } from "./visibility";
 
 const MANAGE_DENIED = "You don't have permission to manage users";
 
@@ -24,6 +25,18 @@ const MANAGE_DENIED = "You don't have permission to manage users";
 function permissionFor(target: { isServiceUser: boolean }, operation: "create" | "update" | "delete" | "block"): Permission {
   if (target.isServiceUser) return operation === "block" ? "service_users:update" : `service_users:${operation}`;
   return `users:${operation}`;
+}
+
+/**
+ * Acting on an existing user needs the permission for their kind (a person's users:*, a service user's
+ * service_users:*). A people manager refused on a service user they can't see (./visibility.ts) is told
+ * "not found", as reading it tells them: "forbidden" would say which ids are service users. (Lacking the
+ * people permission itself is the route's own 403, whoever the target is.)
+ */
+export function assertCanActOn(actor: Actor, target: Pick<UserRecord, "id" | "isServiceUser">, operation: "update" | "delete" | "block"): void {
+  if (can(actor, permissionFor(target, operation))) return;
+  if (target.isServiceUser && !maySeeUser(actor, target)) throw new NotFound("User");
+  throw new Forbidden(MANAGE_DENIED);
 }
 
 function assertNotOwnerUnlessOwner(actor: Actor, target: UserRecord): void {
@@ -95,8 +108,8 @@ export function assertCanUpdateUser(actor: Actor, target: UserRecord, change: Us
   const self = actor.userId === target.id;
   const roleChanges = change.role !== undefined && change.role !== target.role;
   const blockChanges = (change.isBlocked !== undefined && change.isBlocked !== target.isBlocked) || change.adoptsBlock === true;
-  if (change.profile || roleChanges || !blockChanges) assertCan(actor, permissionFor(target, "update"), MANAGE_DENIED);
-  if (blockChanges) assertCan(actor, permissionFor(target, "block"), MANAGE_DENIED);
+  if (change.profile || roleChanges || !blockChanges) assertCanActOn(actor, target, "update");
+  if (blockChanges) assertCanActOn(actor, target, "block");
   // Whoever reads the new address can reset the password ("Forgot password?" mails it there): setting
   // someone else's email is resetting their password, and needs that permission too.
   if (change.email && !self) assertCan(actor, "users:reset_password", EMAIL_NEEDS_RESET);
@@ -147,7 +160,7 @@ export function assertBlockable(target: Pick<UserRecord, "role">): void {
 }
 
 export function assertCanDeleteUser(actor: Actor, target: UserRecord): void {
-  assertCan(actor, permissionFor(target, "delete"), MANAGE_DENIED);
+  assertCanActOn(actor, target, "delete");
   if (actor.userId === target.id) throw new Forbidden("You can't delete yourself");
   if (target.role === "owner") throw new Forbidden("The owner can't be deleted");
 }
@@ -180,7 +193,7 @@ export function allows(check: () => void): boolean {
     check();
     return true;
   } catch (err) {
-    if (err instanceof Forbidden || err instanceof Invalid || err instanceof PreconditionFailed) return false;
+    if (err instanceof Forbidden || err instanceof Invalid || err instanceof PreconditionFailed || err instanceof NotFound) return false;
     throw err;
   }
 }
