@@ -78,9 +78,9 @@ export async function revokeUserSessions(
 ): Promise<{ revoked: number; tokens_deleted: number }> {
   return write(actor, async (tx, me) => {
     const target = await loadUser(tx, actor.accountId, userId);
-    assertCanRevokeSessions(me, target);
-    await assertOutranks(tx, me, target);
     const revokeTokens = input.revoke_tokens === true;
+    assertCanRevokeSessions(me, target, revokeTokens);
+    await assertOutranks(tx, me, target);
     const ended = noneEnded();
     await emit(tx, "user.sessions_revoked", { accountId: actor.accountId, userId, revokeTokens, ended });
     await recordEvent(tx, {

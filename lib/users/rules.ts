@@ -16,6 +16,7 @@ import { assertMayChangeOwnGroups, assertMayGrantRole } from "@/lib/auth/escalat
 import { assertCan, assertMayWrite, can, type Permission } from "@/lib/auth/policy";
 import type { Role } from "@/lib/db/schema";
 import { Forbidden, Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
+import { assertCanManageTokens } from "@/lib/tokens/rules";
 import type { UserRecord } from "./records";
 import { maySeeUser } from "./visibility";
 
@@ -174,12 +175,17 @@ export function assertCanResetPassword(actor: Actor, target: UserRecord): void {
   }
 }
 
-/** People may end their own sessions; ending someone else's is user management. */
-export function assertCanRevokeSessions(actor: Actor, target: UserRecord): void {
+/**
+ * People may end their own sessions; ending someone else's is user management. Ending a service user's tokens
+ * with it (`withTokens`) is managing its tokens, as deleting them one by one is (lib/tokens/rules.ts).
+ */
+export function assertCanRevokeSessions(actor: Actor, target: UserRecord, withTokens = false): void {
   assertMayWrite(actor);
   if (actor.userId === target.id) return;
   assertCan(actor, "users:revoke_sessions", "You don't have permission to sign other people out");
+  if (target.isServiceUser && !maySeeUser(actor, target)) throw new NotFound("User");
   assertNotOwnerUnlessOwner(actor, target);
+  if (withTokens && target.isServiceUser) assertCanManageTokens(actor, target, "delete");
 }
 
 /** Unlocking sign-in (after too many failures) is user management; it is allowed for anyone's account, the owner's too. */

@@ -11,7 +11,10 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { roles, userRoles } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { setUserRoles } from "@/lib/roles/assignments";
+import { createAccessToken } from "@/lib/tokens/personal-tokens";
+import { listAccessTokens } from "@/lib/tokens/queries";
 import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { revokeUserSessions } from "./access-control";
 import { createUser as createUserAsAdmin, deleteUser, updateUser } from "./lifecycle";
 
 async function customRole(accountId: string, permissions: string[]): Promise<string> {
@@ -67,5 +70,19 @@ describe("acting on a service user", () => {
     const { person, people } = await account();
     expect((await updateUser(people, person.id, { name: "Pat Renamed" }, META)).name).toBe("Pat Renamed");
     await deleteUser(people, person.id, META);
+  });
+});
+
+describe("ending a service user's tokens through a sign-out", () => {
+  it("needs seeing service users and tokens:delete, as deleting the tokens themselves does", async () => {
+    const { admin, bot } = await account();
+    await createAccessToken(admin, bot.id, { name: "ci", expires_in: 30 }, META);
+    const accountId = admin.accountId;
+    const signOuts = await holding(accountId, ["users:read", "users:revoke_sessions"]);
+    const seeing = await holding(accountId, ["users:read", "service_users:read", "users:revoke_sessions"]);
+    await expect(revokeUserSessions(signOuts, bot.id, { revoke_tokens: true }, META)).rejects.toBeInstanceOf(NotFound);
+    await expect(revokeUserSessions(seeing, bot.id, { revoke_tokens: true }, META)).rejects.toBeInstanceOf(Forbidden);
+    expect(await listAccessTokens(admin, bot.id)).toHaveLength(1);
+    expect(await revokeUserSessions(admin, bot.id, { revoke_tokens: true }, META)).toMatchObject({ tokens_deleted: 1 });
   });
 });
