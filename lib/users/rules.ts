@@ -168,6 +168,7 @@ export function assertCanDeleteUser(actor: Actor, target: UserRecord): void {
 
 export function assertCanResetPassword(actor: Actor, target: UserRecord): void {
   assertCan(actor, "users:reset_password", "You don't have permission to reset passwords");
+  if (target.isServiceUser && !maySeeUser(actor, target)) throw new NotFound("User");
   assertNotOwnerUnlessOwner(actor, target);
   if (actor.userId === target.id) throw new Forbidden("Use Change Password to change your own password");
   if (!target.hasLocalPassword || target.isServiceUser) {

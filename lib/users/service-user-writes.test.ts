@@ -14,7 +14,7 @@ import { setUserRoles } from "@/lib/roles/assignments";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
 import { listAccessTokens } from "@/lib/tokens/queries";
 import { createAccount, createUser, META, startSession } from "@/test/factories";
-import { revokeUserSessions } from "./access-control";
+import { resetUserPassword, revokeUserSessions } from "./access-control";
 import { createUser as createUserAsAdmin, deleteUser, updateUser } from "./lifecycle";
 
 async function customRole(accountId: string, permissions: string[]): Promise<string> {
@@ -50,6 +50,8 @@ describe("acting on a service user", () => {
     const { bot, people } = await account();
     await expect(updateUser(people, bot.id, { name: "Renamed" }, META)).rejects.toBeInstanceOf(NotFound);
     await expect(deleteUser(people, bot.id, META)).rejects.toBeInstanceOf(NotFound);
+    const resets = await holding(people.accountId, ["users:read", "users:reset_password"]);
+    await expect(resetUserPassword(resets, bot.id, {}, META)).rejects.toBeInstanceOf(NotFound);
     await expect(updateUser(people, crypto.randomUUID(), { name: "Renamed" }, META)).rejects.toBeInstanceOf(NotFound);
   });
 
