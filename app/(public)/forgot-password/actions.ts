@@ -7,6 +7,7 @@ import { redirect } from "next/navigation";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
+import { prefillSignInWith } from "@/lib/sign-in/sign-in-as-cookie";
 import { confirmEmailChange } from "@/lib/users/email-change";
 import { requestPasswordReset, resetPasswordWithToken } from "@/lib/users/password-reset";
 
@@ -30,7 +31,9 @@ export const resetPasswordAction = publicAction(async (token: string, _prev: For
   } catch (err) {
     return formStateFromError(err);
   }
-  redirect(`/login?reset=1${email ? `&email=${encodeURIComponent(email)}` : ""}`);
+  // The address to sign in with goes in a short-lived cookie, not the sign-in page's address (history).
+  if (email) await prefillSignInWith(email);
+  redirect("/login?reset=1");
 });
 
 export const confirmEmailAction = publicAction(async (token: string, _prev: FormState): Promise<FormState> => {

@@ -9,6 +9,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
 import { acceptInvite } from "@/lib/invites/acceptance";
 import { acceptInviteSchema } from "@/lib/invites/schemas";
+import { prefillSignInWith } from "@/lib/sign-in/sign-in-as-cookie";
 
 export const acceptInviteAction = publicAction(async (token: string, _prev: FormState, formData: FormData): Promise<FormState> => {
   let signInAs: string;
@@ -22,5 +23,7 @@ export const acceptInviteAction = publicAction(async (token: string, _prev: Form
   } catch (err) {
     return formStateFromError(err, values);
   }
-  redirect(`/login?invited=1&email=${encodeURIComponent(signInAs)}`);
+  // Whom to sign in as goes in a short-lived cookie, not the sign-in page's address (history).
+  await prefillSignInWith(signInAs);
+  redirect("/login?invited=1");
 });
