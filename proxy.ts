@@ -10,11 +10,13 @@
  * 'unsafe-eval' is allowed only in development (React's dev tooling needs it).
  * Styles allow 'unsafe-inline' (style attributes), which can't run code.
  * The other security headers, the same for every response including static
- * files, are in next.config.ts. Also gives a browser its device cookie.
+ * files, are in next.config.ts. Also gives a browser its device cookie, and moves a one-time link's token out
+ * of the address into a cookie (lib/http/link-cookie.ts).
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookieName, deviceFromCookieHeader, newDeviceId } from "@/lib/http/device-cookie";
-import { STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
+import { linkTokenExchange } from "@/lib/http/link-cookie";
+import { SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 
 const dev = process.env.NODE_ENV === "development";
 // An https PUBLIC_URL (validated at start, lib/config.ts) means people reach us over TLS, even when the TLS
@@ -46,10 +48,21 @@ export function proxy(request: NextRequest) {
   const forwardedProto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
   const https = publicUrlIsHttps || request.nextUrl.protocol === "https:" || forwardedProto === "https";
   const policy = pagePolicy(nonce, https);
-  const headers = new Headers(request.headers);
-  headers.set("x-nonce", nonce);
-  headers.set("content-security-policy", policy);
-  const response = NextResponse.next({ request: { headers } });
+  const link = linkTokenExchange(request.method, request.nextUrl, https);
+  let response: NextResponse;
+  if (link) {
+    // A one-time link's first request: its token goes into a cookie, the browser to the address without it, and
+    // nothing keeps this answer. Next.js wants an absolute Location here and sends it relative (same origin).
+    response = new NextResponse(null, { status: 303, headers: { location: new URL(link.location, request.nextUrl).href, "cache-control": "no-store" } });
+    for (const { key, value } of SECURITY_HEADERS) response.headers.set(key, value);
+    response.headers.set("referrer-policy", "no-referrer");
+    response.cookies.set(link.cookie.name, link.cookie.value, link.cookie.options);
+  } else {
+    const headers = new Headers(request.headers);
+    headers.set("x-nonce", nonce);
+    headers.set("content-security-policy", policy);
+    response = NextResponse.next({ request: { headers } });
+  }
   response.headers.set("content-security-policy", policy);
   // next.config.ts sends HSTS when a trusted proxy says https; a page also sends it under an https PUBLIC_URL.
   if (https) response.headers.set(STRICT_TRANSPORT_SECURITY.key, STRICT_TRANSPORT_SECURITY.value);

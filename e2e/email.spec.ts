@@ -123,6 +123,9 @@ test("forgot password: the link from the message sets a new password once", asyn
   await confirm.fill(SECOND);
   await submit.click();
   await expect(page.getByText("Your new password is set")).toBeVisible();
+  // The sign-in form is prefilled with the address, which is not in the page's address (history).
+  expect(page.url()).toBe(instance.url("/login?reset=1"));
+  await expect(page.getByLabel("Email or username")).toHaveValue(INVITEE.email);
   await signIn(page, instance.baseURL, INVITEE.email, SECOND);
   // This browser is not the one the invite was accepted in (its device cookie differs, the make doesn't): a notice.
   const device = (await page.context().cookies()).find((c) => c.name === "latchkey-device");

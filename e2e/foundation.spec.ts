@@ -26,6 +26,8 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await page.getByRole("button", { name: "Create Owner Account" }).click();
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByText("Owner account created")).toBeVisible();
+  // The address to sign in with is prefilled, and not in the page's address (history).
+  expect(page.url()).toBe(instance.url("/login?setup=done"));
   await expect(page.getByLabel("Email")).toHaveValue(owner.email);
 
   // Setup can't be reached again.

@@ -77,7 +77,8 @@ test("an invited person sets a password and signs in with the invite's role and 
   await ivy.getByLabel("Password", { exact: true }).fill("ivys own passphrase");
   await ivy.getByLabel("Confirm password").fill("ivys own passphrase");
   await ivy.getByRole("button", { name: "Create Account" }).click();
-  await expect(ivy).toHaveURL(/\/login/);
+  // Prefilled, with no address in the sign-in page's address (history).
+  await expect(ivy).toHaveURL(instance.url("/login?invited=1"));
   await expect(ivy.getByLabel("Email")).toHaveValue("ivy@example.com");
   await ivy.getByLabel("Password").fill("ivys own passphrase");
   await ivy.getByRole("button", { name: "Sign in" }).click();

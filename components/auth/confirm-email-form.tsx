@@ -6,12 +6,20 @@ import { confirmEmailAction } from "@/app/(public)/forgot-password/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { bindAction } from "@/lib/forms/bind-action";
+import { forgetLink } from "./forget-link";
+import { useEffect } from "react";
 
-/** A button, not the link itself: mail scanners open links, and must not confirm an address by doing so. */
-export function ConfirmEmailForm({ token }: { token: string }) {
-  const form = useServerForm(bindAction(confirmEmailAction, token), { guardLeave: false });
+/**
+ * A button, not the link itself: mail scanners open links, and must not confirm an address by doing so. The
+ * link's token stays in its cookie (lib/http/link-cookie.ts); once used, the browser forgets it.
+ */
+export function ConfirmEmailForm() {
+  const form = useServerForm(confirmEmailAction, { guardLeave: false });
   const state = form.state;
+  const used = state.status === "success";
+  useEffect(() => {
+    if (used) forgetLink("confirmEmail");
+  }, [used]);
   const t = useTranslations("publicPages.confirmEmail");
   if (state.status === "success") {
     return (

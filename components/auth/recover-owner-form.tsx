@@ -7,12 +7,18 @@ import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { bindAction } from "@/lib/forms/bind-action";
+import { forgetLink } from "./forget-link";
+import { useEffect } from "react";
 
 /** The owner's new password, through a recovery link; after success, only the way to sign in. */
-export function RecoverOwnerForm({ token }: { token: string }) {
-  const form = useServerForm(bindAction(recoverOwnerAction, token));
+export function RecoverOwnerForm() {
+  const form = useServerForm(recoverOwnerAction);
   const state = form.state;
+  // The link is used: the browser forgets it (its cookie: lib/http/link-cookie.ts).
+  const used = state.status === "success";
+  useEffect(() => {
+    if (used) forgetLink("recover");
+  }, [used]);
   const t = useTranslations("publicPages.newPassword");
   const recover = useTranslations("publicPages.recover");
   if (state.status === "success") {

@@ -6,10 +6,10 @@ import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "./new-password-fields";
-import { bindAction } from "@/lib/forms/bind-action";
 
-export function ResetPasswordForm({ token }: { token: string }) {
-  const form = useServerForm(bindAction(resetPasswordAction, token), { guardLeave: false });
+/** The link's token stays in its cookie (lib/http/link-cookie.ts): the action reads it there. */
+export function ResetPasswordForm() {
+  const form = useServerForm(resetPasswordAction, { guardLeave: false });
   const state = form.state;
   const t = useTranslations("publicPages.newPassword");
   return (

@@ -8,16 +8,15 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { suggestedUsername } from "@/lib/users/username-rule";
-import { bindAction } from "@/lib/forms/bind-action";
 import { USERNAME_MAX } from "@/lib/users/username-rule";
 
 /**
  * usernames: the person picks their username here, prefilled from the email's
  * local part; an invite that names one shows it, and a link without an email
- * has only the username to sign in with.
+ * has only the username to sign in with. The link's token stays in its cookie (lib/http/link-cookie.ts).
  */
-export function AcceptInviteForm({ token, email, username }: { token: string; email: string | null; username: string | null }) {
-  const form = useServerForm(bindAction(acceptInviteAction, token));
+export function AcceptInviteForm({ email, username }: { email: string | null; username: string | null }) {
+  const form = useServerForm(acceptInviteAction);
   const state = form.state;
   const errors = state.fieldErrors ?? {};
   const t = useTranslations("publicPages.invite");

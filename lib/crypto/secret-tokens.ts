@@ -7,9 +7,9 @@
 import "server-only";
 import crypto from "node:crypto";
 import zlib from "node:zlib";
+import { SECRET_TOKEN_LENGTH, type TokenPrefix } from "./token-prefixes";
 
-export const TOKEN_PREFIXES = { accessToken: "lkp", invite: "lki", passwordReset: "lkr", emailChange: "lke", ownerRecovery: "lko", applicationSecret: "lks" } as const;
-export type TokenPrefix = (typeof TOKEN_PREFIXES)[keyof typeof TOKEN_PREFIXES];
+export { TOKEN_PREFIXES, type TokenPrefix } from "./token-prefixes";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const SECRET_LENGTH = 30;
@@ -56,7 +56,7 @@ export function mintSecretToken(prefix: TokenPrefix): { plain: string; digest: s
   return { plain, digest: digestToken(plain) };
 }
 
-const TOKEN_LENGTH = 4 + SECRET_LENGTH + CHECKSUM_LENGTH;
+const TOKEN_LENGTH = SECRET_TOKEN_LENGTH; // 4 + SECRET_LENGTH + CHECKSUM_LENGTH
 
 /** The value of one base62 character, or -1. */
 function base62Value(code: number): number {

@@ -6,7 +6,9 @@ import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
+import { forgetLinkToken, linkToken } from "@/lib/http/link-token";
 import { requestMeta } from "@/lib/http/request-meta";
+import { prefillSignInWith } from "@/lib/sign-in/sign-in-as-cookie";
 import { confirmEmailChange } from "@/lib/users/email-change";
 import { requestPasswordReset, resetPasswordWithToken } from "@/lib/users/password-reset";
 
@@ -22,19 +24,30 @@ export const forgotPasswordAction = publicAction(async (_prev: FormState, formDa
   }
 });
 
-export const resetPasswordAction = publicAction(async (token: string, _prev: FormState, formData: FormData): Promise<FormState> => {
+/** The reset link's token is in its cookie (lib/http/link-cookie.ts), never in the page or the form. */
+export const resetPasswordAction = publicAction(async (_prev: FormState, formData: FormData): Promise<FormState> => {
   let email: string | null;
   try {
     assertConfirmed(formData, "password");
+    const { token } = await linkToken("reset");
     ({ email } = await resetPasswordWithToken({ token, password: formData.get("password") }, requestMeta(await headers())));
   } catch (err) {
     return formStateFromError(err);
   }
-  redirect(`/login?reset=1${email ? `&email=${encodeURIComponent(email)}` : ""}`);
+  // The link is used: the browser forgets it; the address to sign in with goes in a short-lived cookie, not the
+  // sign-in page's address (history).
+  await forgetLinkToken("reset");
+  if (email) await prefillSignInWith(email);
+  redirect("/login?reset=1");
 });
 
-export const confirmEmailAction = publicAction(async (token: string, _prev: FormState): Promise<FormState> => {
+/**
+ * The link's token is in its cookie (lib/http/link-cookie.ts). After success the form has the browser forget it
+ * (components/auth/forget-link.tsx): clearing it here would make Next.js render the page again, without the link.
+ */
+export const confirmEmailAction = publicAction(async (_prev: FormState): Promise<FormState> => {
   try {
+    const { token } = await linkToken("confirmEmail");
     const { email } = await confirmEmailChange({ token }, requestMeta(await headers()));
     return { status: "success", message: (await getTranslations("publicPages.confirmEmail"))("done", { email }) };
   } catch (err) {

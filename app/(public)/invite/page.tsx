@@ -1,17 +1,17 @@
 import { headers } from "next/headers";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
+import { ForgetLink } from "@/components/auth/forget-link";
 import { AcceptInviteForm } from "@/components/invites/accept-invite-form";
 import { Alert } from "@/components/ui/alert";
 import { RateLimited } from "@/lib/errors";
+import { linkToken } from "@/lib/http/link-token";
 import { requestMeta } from "@/lib/http/request-meta";
 import { InviteUnusable, inviteGroupNames, lookupInvite, type InviteView } from "@/lib/invites/acceptance";
 import { titled } from "@/i18n/titles";
 import { getFormatter, getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("invite");
-
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 async function findInvite(token: string): Promise<InviteView | { problem: string }> {
   try {
@@ -22,12 +22,13 @@ async function findInvite(token: string): Promise<InviteView | { problem: string
   }
 }
 
-async function Problem({ title, message }: { title: string; message: string }) {
+async function Problem({ title, message, forget }: { title: string; message: string; forget: boolean }) {
   const t = await getTranslations("publicPages.invite");
   return (
     <AuthCard title={title}>
       <div className="space-y-4">
         <Alert tone="error">{message}</Alert>
+        {forget && <ForgetLink kind="invite" />}
         <p className="text-sm text-slate-600">
           {t("alreadyHave")}{" "}
           <Link href="/login" className="font-medium text-indigo-600 hover:text-indigo-500">
@@ -39,21 +40,22 @@ async function Problem({ title, message }: { title: string; message: string }) {
   );
 }
 
-export default async function InvitePage({ searchParams }: { searchParams: SearchParams }) {
-  const raw = (await searchParams).token;
-  const token = (Array.isArray(raw) ? raw[0] : raw) ?? "";
-  const found = await findInvite(token);
+/** Opened from an invite link: proxy.ts moved its token into a cookie (lib/http/link-cookie.ts), read here. */
+export default async function InvitePage() {
+  const link = await linkToken("invite");
+  const found = await findInvite(link.token);
   const t = await getTranslations("publicPages.invite");
   const team = await getTranslations("team");
   const format = await getFormatter();
   // In UTC, labelled, as everywhere an admin reads a date (components/users/format.ts), in the reader's language.
   const when = (date: Date) => t("utc", { date: format.dateTime(date, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) });
-  if ("problem" in found) return <Problem title={t("unusable")} message={found.problem} />;
+  if ("problem" in found) return <Problem title={t("unusable")} message={found.problem} forget={link.held} />;
   if (!found.valid) {
     return (
       <Problem
         title={t("expiredTitle")}
         message={t("expiredBody", { date: when(found.expiresAt), inviter: found.invitedBy })}
+        forget={link.held}
       />
     );
   }
@@ -75,7 +77,7 @@ export default async function InvitePage({ searchParams }: { searchParams: Searc
           <dt className="text-slate-500">{t("expires")}</dt>
           <dd className="text-slate-900">{when(found.expiresAt)}</dd>
         </dl>
-        <AcceptInviteForm token={token} email={found.email} username={found.username} />
+        <AcceptInviteForm email={found.email} username={found.username} />
       </div>
     </AuthCard>
   );

@@ -11,6 +11,7 @@ import { Alert } from "@/components/ui/alert";
 import { SECOND_STEP_DUE } from "@/lib/sign-in/nextauth";
 import { confirmSignInFor } from "@/lib/sign-in/reauthentication";
 import { sessionActor } from "@/lib/sign-in/session-actor";
+import { signInPrefill } from "@/lib/sign-in/sign-in-as-cookie";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { proxySignInAvailable } from "@/lib/idp/trusted-header";
 import { passkeySignInAvailable } from "@/lib/sign-in/passkey-sign-in";
@@ -75,7 +76,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
             <span className="h-px flex-1 bg-slate-200" />
           </div>
         )}
-        {showForm && <LoginForm email={first(params.email)} callbackUrl={callbackUrl} usernames={options.ldapEnabled} passkeys={passkeys} />}
+        {showForm && <LoginForm email={await signInPrefill()} callbackUrl={callbackUrl} usernames={options.ldapEnabled} passkeys={passkeys} />}
         {passkeys && <PasskeySignIn callbackUrl={callbackUrl} autofill={showForm} />}
         {options.localLoginEnabled && <p className="text-center text-sm"><Link href="/forgot-password" className="font-medium text-indigo-600 hover:text-indigo-500">{t("forgotPassword")}</Link></p>}
         {!showForm && !passkeys && providers.length === 0 && (

@@ -1,30 +1,33 @@
 import { AuthCard } from "@/components/auth/auth-card";
+import { ForgetLink } from "@/components/auth/forget-link";
 import { RecoverOwnerForm } from "@/components/auth/recover-owner-form";
 import { Alert } from "@/components/ui/alert";
+import { linkToken } from "@/lib/http/link-token";
 import { recoveryLinkState } from "@/lib/users/owner-recovery";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("recover");
 
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-/** Where `npm run recover-owner` sends a locked-out owner: a new password, once, within 15 minutes. */
-export default async function RecoverOwnerPage({ searchParams }: { searchParams: SearchParams }) {
-  const raw = (await searchParams).token;
-  const token = (Array.isArray(raw) ? raw[0] : raw) ?? "";
-  const state = await recoveryLinkState(token);
+/**
+ * Where `npm run recover-owner` sends a locked-out owner: a new password, once, within 15 minutes. proxy.ts moved
+ * the link's token into a cookie (lib/http/link-cookie.ts), read here.
+ */
+export default async function RecoverOwnerPage() {
+  const link = await linkToken("recover");
+  const state = await recoveryLinkState(link.token);
   const t = await getTranslations("publicPages.recover");
   if (state !== "valid") {
     return (
       <AuthCard title={t("cantUse")}>
         <Alert tone="error">{t(state)}</Alert>
+        {link.held && <ForgetLink kind="recover" />}
       </AuthCard>
     );
   }
   return (
     <AuthCard title={t("title")} subtitle={t("subtitle")}>
-      <RecoverOwnerForm token={token} />
+      <RecoverOwnerForm />
     </AuthCard>
   );
 }

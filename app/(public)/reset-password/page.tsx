@@ -1,24 +1,25 @@
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
+import { ForgetLink } from "@/components/auth/forget-link";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { Alert } from "@/components/ui/alert";
+import { linkToken } from "@/lib/http/link-token";
 import { resetLinkUsable } from "@/lib/users/password-reset";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
 
 export const generateMetadata = titled("resetPassword");
 
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-export default async function ResetPasswordPage({ searchParams }: { searchParams: SearchParams }) {
-  const raw = (await searchParams).token;
-  const token = (Array.isArray(raw) ? raw[0] : raw) ?? "";
-  const usable = await resetLinkUsable(token);
+/** Opened from a reset link: proxy.ts moved its token into a cookie (lib/http/link-cookie.ts), read here. */
+export default async function ResetPasswordPage() {
+  const link = await linkToken("reset");
+  const usable = await resetLinkUsable(link.token);
   const t = await getTranslations("publicPages.resetPassword");
   return (
     <AuthCard title={t("title")}>
       <div className="space-y-4">
-        {usable ? <ResetPasswordForm token={token} /> : <Alert tone="error">{t("invalidLink")}</Alert>}
+        {usable ? <ResetPasswordForm /> : <Alert tone="error">{t("invalidLink")}</Alert>}
+        {!usable && link.held && <ForgetLink kind="reset" />}
         <p className="text-center text-sm text-slate-600">
           <Link href={usable ? "/login" : "/forgot-password"} className="font-medium text-indigo-600 hover:text-indigo-500">
             {usable ? t("backToSignIn") : t("askNew")}

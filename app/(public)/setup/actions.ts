@@ -8,6 +8,7 @@ import { redirect } from "next/navigation";
 import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
+import { prefillSignInWith } from "@/lib/sign-in/sign-in-as-cookie";
 import { parseOrThrow } from "@/lib/http/validation";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 
@@ -21,5 +22,7 @@ export const createOwnerAction = publicAction(async (_prev: FormState, formData:
   } catch (err) {
     return formStateFromError(err, values);
   }
-  redirect(`/login?setup=done&email=${encodeURIComponent(values.email.trim())}`);
+  // The address to sign in with goes in a short-lived cookie, not the sign-in page's address (history).
+  await prefillSignInWith(values.email.trim());
+  redirect("/login?setup=done");
 });
