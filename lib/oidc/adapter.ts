@@ -633,6 +633,14 @@ class DatabaseAdapter implements Adapter {
       deferred.models.set(modelKey(this.name, digest), stored);
     }
     const row = { name: this.name, id: digest, accountId, ...values };
+    if (claimsDeviceCode(this.name, payload)) {
+      // The claim and the check that nobody claimed it first, in one unit of work (under the write lock).
+      await this.write(async (tx) => {
+        await refuseSecondClaim(tx, digest);
+        await tx.insert(oidcModels).values({ ...row, payloadCiphertext: values.payloadCiphertext || seal() }).onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: FROM_THE_NEW_ROW });
+      });
+      return;
+    }
     if (deferred && !native) {
       // PostgreSQL: upserts held one after another (a grant's new refresh and access tokens) go in one statement.
       const last = deferred.writes.at(-1) as BatchedUpsert | undefined;
@@ -771,6 +779,42 @@ class DatabaseAdapter implements Adapter {
       }
       await tx.delete(oidcModels).where(eq(oidcModels.grantId, grantId));
     });
+  }
+}
+
+/**
+ * The device page's Approve claims a device code: oidc-provider finds it by its user code, checks that it is
+ * not claimed yet (inFlight, accountId or error) and saves it with inFlight set, then goes on to sign the
+ * person in to the app. The check and the save were two round trips apart, so two people pressing Approve on
+ * one code at the same moment both passed, each was told "Device connected", and the device got whichever
+ * person's grant was saved last (review 16). The save that sets inFlight is the claim: it checks the stored
+ * code again in its own unit of work and is refused when another claim came first.
+ */
+function claimsDeviceCode(name: string, payload: AdapterPayload): boolean {
+  return name === "DeviceCode" && payload.inFlight === true && !payload.accountId && !payload.error;
+}
+
+async function refuseSecondClaim(tx: Tx, digest: string): Promise<void> {
+  const [stored] = await tx
+    .select({ payloadCiphertext: oidcModels.payloadCiphertext, expiresAt: oidcModels.expiresAt, consumedAt: oidcModels.consumedAt })
+    .from(oidcModels)
+    .where(and(eq(oidcModels.name, "DeviceCode"), eq(oidcModels.id, digest)))
+    .limit(1);
+  const code = stored && open({ name: "DeviceCode", id: digest, ...stored, expiresAtMs: stored.expiresAt?.getTime() ?? null, consumedAtMs: stored.consumedAt?.getTime() ?? null });
+  if (!code || code.inFlight || code.accountId || code.error || code.consumed) throw new DeviceCodeClaimed();
+}
+
+/**
+ * Another approval claimed the device code first: the device page answers as for a code already used
+ * (oidc-provider's AlreadyUsedError: the code form again, "not valid or has expired").
+ */
+export class DeviceCodeClaimed extends Error {
+  readonly expose = true;
+  readonly status = 200;
+  readonly statusCode = 200;
+  constructor() {
+    super("code has already been used");
+    this.name = "AlreadyUsedError";
   }
 }
 
