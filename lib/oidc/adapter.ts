@@ -785,13 +785,16 @@ class DatabaseAdapter implements Adapter {
 /**
  * The device page's Approve claims a device code: oidc-provider finds it by its user code, checks that it is
  * not claimed yet (inFlight, accountId or error) and saves it with inFlight set, then goes on to sign the
- * person in to the app. The check and the save were two round trips apart, so two people pressing Approve on
- * one code at the same moment both passed, each was told "Device connected", and the device got whichever
- * person's grant was saved last (review 16). The save that sets inFlight is the claim: it checks the stored
- * code again in its own unit of work and is refused when another claim came first.
+ * person in to the app; Deny saves it with error set. The check and the save were two round trips apart, so
+ * two people pressing Approve on one code at the same moment both passed, each was told "Device connected",
+ * and the device got whichever person's grant was saved last (review 16); an Approve and a Deny at once
+ * likewise. The save that sets inFlight (or Deny's error) is the claim: it checks the stored code again in
+ * its own unit of work and is refused when another claim came first.
  */
 function claimsDeviceCode(name: string, payload: AdapterPayload): boolean {
-  return name === "DeviceCode" && payload.inFlight === true && !payload.accountId && !payload.error;
+  // Approve sets inFlight, Deny sets error: each is a claim. An error saved on a code this request claimed (inFlight
+  // and error: the sign-in after Approve failed) and the approved code's save (accountId) follow a claim of their own.
+  return name === "DeviceCode" && !payload.accountId && (payload.inFlight === true) !== Boolean(payload.error);
 }
 
 async function refuseSecondClaim(tx: Tx, digest: string): Promise<void> {

@@ -152,11 +152,12 @@ describe("the device flow at once", () => {
     return { jar, page: confirm.body };
   }
 
-  const pressConfirm = (jar: string[], page: string, userCode: string) =>
+  /** Approve on the confirmation page (Deny with `{ abort: "yes" }`): the page the browser ends on. */
+  const pressConfirm = (jar: string[], page: string, userCode: string, extra: Record<string, string> = {}) =>
     browse(new URL(`${base}/device`), jar, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ xsrf: /name="xsrf" value="([^"]+)"/.exec(page)?.[1] ?? "", user_code: userCode, confirm: "yes" }).toString(),
+      body: new URLSearchParams({ xsrf: /name="xsrf" value="([^"]+)"/.exec(page)?.[1] ?? "", user_code: userCode, confirm: "yes", ...extra }).toString(),
     });
 
   it("one user code confirmed by two people at once: one of them connects the device, the other is told the code was used", async () => {
@@ -171,6 +172,25 @@ describe("the device flow at once", () => {
     const tokens = await oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 });
     // The device is signed in as the person who was told it is connected.
     expect(tokens.claims()?.sub).toBe(connected[0] === doneA ? owner.id : other.id);
+  });
+
+  it("one user code approved by one person and denied by another at once: the device gets what the one whose press counted was told", async () => {
+    // Four devices side by side, each with its two presses at once: the window between oidc-provider's check and its save is narrow.
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+        const [a, b] = await Promise.all([atConfirmation(owner, started.user_code), atConfirmation(other, started.user_code)]);
+        const [approved, denied] = await Promise.all([pressConfirm(a.jar, a.page, started.user_code), pressConfirm(b.jar, b.page, started.user_code, { abort: "yes" })]);
+        const connected = approved.body.includes("<h1>Device connected</h1>");
+        const refused = denied.body.includes("<h1>Device not connected</h1>");
+        // Exactly one press counted; the other is told the code was used.
+        expect(connected !== refused).toBe(true);
+        expect((connected ? denied : approved).body).toContain("That code is not valid or has expired.");
+        const polled = oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 });
+        if (connected) expect((await polled).claims()?.sub).toBe(owner.id);
+        else await expect(polled).rejects.toMatchObject({ error: "access_denied" });
+      }),
+    );
   });
 
   it("one approved device code polled several times at once: at most one poll gets tokens", async () => {
