@@ -751,11 +751,16 @@ class DatabaseAdapter implements Adapter {
     currentScope()?.prefetched.delete(key);
     currentScope()?.memo.delete(tokenKindsKey(digest));
     const deferred = this.deferred();
+    // An interaction this request found stored is spent by its delete: the delete must find it (InteractionSpentMeanwhile).
+    const spends = Boolean(deferred && this.name === "Interaction" && deferred.read.has(key));
     if (deferred) {
       deferred.models.set(key, null);
       dropPendingUpserts(deferred, key);
     }
-    await this.write((tx) => tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))));
+    await this.write(async (tx) => {
+      const gone = await tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))).returning({ id: oidcModels.id });
+      if (spends && gone.length === 0) throw new InteractionSpentMeanwhile();
+    });
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -828,6 +833,21 @@ export class DeviceCodeClaimed extends Error {
 export class ConsumedMeanwhile extends Error {
   constructor(readonly grantId: string | undefined) {
     super("consumed by a concurrent request");
+  }
+}
+
+/**
+ * An interaction (the person's answer to one authorization request: signed in, Allow on the consent page) is
+ * spent when the authorization request resumes from it and gets its code: oidc-provider deletes it then. Two
+ * requests resuming from one interaction at once (Allow pressed twice, two tabs) both found it, and on
+ * PostgreSQL both got a code for the one request (review 16); one after the other, the second finds it gone and
+ * is told the sign-in expired. The resume's delete is held for its unit of work (./request-scope.ts) and must
+ * delete the row its request found: nothing deleted means another request spent it first, and this one's
+ * writes (its code, grant and activity event) roll back.
+ */
+export class InteractionSpentMeanwhile extends Error {
+  constructor() {
+    super("interaction spent by a concurrent request");
   }
 }
 

@@ -9,7 +9,10 @@ import type { AddressInfo } from "node:net";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication } from "@/lib/applications/applications";
+import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { createApplicationSchema } from "@/lib/applications/schemas";
+import { eventFiltersSchema } from "@/lib/audit/event-filters";
+import { listEvents } from "@/lib/audit/events";
 import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
@@ -25,6 +28,7 @@ let base: string;
 let owner: { id: string; accountId: string };
 let other: { id: string; accountId: string };
 let spa: oidc.Configuration;
+let asking: oidc.Configuration;
 let cli: oidc.Configuration;
 
 beforeAll(async () => {
@@ -40,6 +44,8 @@ beforeAll(async () => {
   const actor = await startSession(owner);
   const web = createApplicationSchema.parse({ name: "Dashboard", type: "spa", redirect_uris: [REDIRECT] });
   spa = await relyingParty((await createApplication(actor, web, META)).application.clientId);
+  const consenting = createApplicationSchema.parse({ name: "Wiki", type: "spa", redirect_uris: [REDIRECT], require_consent: true });
+  asking = await relyingParty((await createApplication(actor, consenting, META)).application.clientId);
   const device = createApplicationSchema.parse({ name: "CLI", type: "device" });
   cli = await relyingParty((await createApplication(actor, device, META)).application.clientId);
 });
@@ -134,6 +140,28 @@ describe("the token endpoint, one code or refresh token sent several times at on
       expect((await tokenRequest({ ...refresh, refresh_token: a.body.refresh_token })).status).toBe(400);
     }
     expect(await introspect(first.body.access_token, spa)).toBe(false);
+  });
+});
+
+describe("the consent page answered twice at once", () => {
+  it("Allow pressed twice at once (two tabs, a double click): one authorization request gives one code", async () => {
+    const jar = await signedInBrowser(owner);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(asking, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+    const consent = await browse(url, jar);
+    const action = /<form method="post" action="([^"]+)">/.exec(consent.body)?.[1];
+    expect(action).toMatch(/\/consent$/);
+    const allow = () =>
+      browse(new URL(action!, base), [...jar], { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "choice=allow" });
+    const answers = await Promise.all([allow(), allow()]);
+    const codes = answers.map((a) => a.left?.searchParams.get("code")).filter((c): c is string => Boolean(c));
+    expect(codes).toHaveLength(1);
+    // The other press is told what a press after it would be: this sign-in has expired. Its grant and event rolled back.
+    expect(answers.find((a) => !a.left)?.body).toContain("<h1>This sign-in has expired</h1>");
+    const events = await listEvents(await startSession(owner), eventFiltersSchema.parse({ action: APPLICATION_SIGN_IN, limit: 100 }));
+    expect(events.events.filter((e) => (e.details as { client_id?: string }).client_id === asking.clientMetadata().client_id)).toHaveLength(1);
+    const exchange = { grant_type: "authorization_code", redirect_uri: REDIRECT, code_verifier: verifier, client_id: asking.clientMetadata().client_id };
+    expect((await tokenRequest({ ...exchange, code: codes[0] })).status).toBe(200);
   });
 });
 

@@ -15,7 +15,7 @@ import { RequestCookies, ResponseCookies } from "next/dist/server/web/spec-exten
 import { errors } from "oidc-provider";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
-import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
+import { ConsumedMeanwhile, InteractionSpentMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, escapeHtml, messagePage, PAGE_POLICY, signOutPage, viewerFor } from "@/lib/oidc/pages";
@@ -358,6 +358,12 @@ function withDeferredWrites(provider: CurrentProvider): void {
             if (err.grantId) await new OidcAdapter("Grant").revokeByGrantId(err.grantId);
             ctx.status = 400;
             ctx.body = { error: "invalid_grant", error_description: "grant request is invalid" };
+          } else if (err instanceof InteractionSpentMeanwhile) {
+            // Another request resumed from the same interaction first (Allow pressed twice): as for a second use after it.
+            ctx.status = 400;
+            ctx.type = "html";
+            ctx.body = messagePage(await viewerFor(ctx.req.headers), "expired");
+            ctx.set("Content-Security-Policy", PAGE_POLICY);
           } else {
             console.error("OpenID provider: storing the token endpoint's changes failed:", err);
             ctx.status = 500;
