@@ -6,7 +6,7 @@ import { applications, oidcModels, oidcSigningKeys, users } from "@/lib/db/schem
 import { createAccount } from "@/test/factories";
 import { personAndApp } from "@/test/oidc-fixtures";
 import { onPostgres } from "@/test/test-database";
-import { ConsumedMeanwhile, deleteExpiredModels, EXPIRED_MODEL_GRACE_MS, modelDigest, OidcAdapter } from "./adapter";
+import { ConsumedMeanwhile, DeviceCodeClaimed, deleteExpiredModels, EXPIRED_MODEL_GRACE_MS, modelDigest, OidcAdapter } from "./adapter";
 import { usableUserOfApp } from "./accounts";
 import { currentScope, flushDeferredWrites, newRequestScope, personMemoKey, runInRequestScope } from "./request-scope";
 import { loadSigningKeys, PUBLISHED_AFTER_DAYS, rotateSigningKeys, SIGNING_DAYS } from "./signing-keys";
@@ -18,6 +18,28 @@ beforeAll(async () => {
 });
 
 describe("oidc-provider adapter", () => {
+  it("lets one press claim a device code: a second Approve, or a Deny, that found it unclaimed before the first was saved is refused (review 16)", async () => {
+    const codes = new OidcAdapter("DeviceCode");
+    for (const [first, second] of [
+      [{ inFlight: true }, { inFlight: true }],
+      [{ inFlight: true }, { error: "access_denied" }],
+      [{ error: "access_denied" }, { inFlight: true }],
+    ]) {
+      const id = `device-${Math.random()}`;
+      const pending = { clientId: "lka_d", userCode: `CLAIM-${id}`, params: {} };
+      await codes.upsert(id, pending as never, 600);
+      // Both found it unclaimed (the provider's check); the first save is the claim, the second is refused and changes nothing.
+      await codes.upsert(id, { ...pending, ...first } as never, 600);
+      await expect(codes.upsert(id, { ...pending, ...second } as never, 600)).rejects.toBeInstanceOf(DeviceCodeClaimed);
+      expect(await codes.find(id)).toMatchObject(first);
+      // The claimer's own saves go on: Approve's sign-in saves the person (or an error) on the code it claimed.
+      if (first.inFlight) {
+        await codes.upsert(id, { ...pending, ...first, accountId: "user-d", grantId: "g-d" } as never, 600);
+        expect(await codes.find(id)).toMatchObject({ accountId: "user-d" });
+      }
+    }
+  });
+
   it("stores upserts held one after another in one request, each row with its own values, the last write of a row winning", async () => {
     const access = new OidcAdapter("AccessToken");
     const refresh = new OidcAdapter("RefreshToken");

@@ -633,6 +633,14 @@ class DatabaseAdapter implements Adapter {
       deferred.models.set(modelKey(this.name, digest), stored);
     }
     const row = { name: this.name, id: digest, accountId, ...values };
+    if (claimsDeviceCode(this.name, payload)) {
+      // The claim and the check that nobody claimed it first, in one unit of work (under the write lock).
+      await this.write(async (tx) => {
+        await refuseSecondClaim(tx, digest);
+        await tx.insert(oidcModels).values({ ...row, payloadCiphertext: values.payloadCiphertext || seal() }).onConflictDoUpdate({ target: [oidcModels.name, oidcModels.id], set: FROM_THE_NEW_ROW });
+      });
+      return;
+    }
     if (deferred && !native) {
       // PostgreSQL: upserts held one after another (a grant's new refresh and access tokens) go in one statement.
       const last = deferred.writes.at(-1) as BatchedUpsert | undefined;
@@ -743,11 +751,16 @@ class DatabaseAdapter implements Adapter {
     currentScope()?.prefetched.delete(key);
     currentScope()?.memo.delete(tokenKindsKey(digest));
     const deferred = this.deferred();
+    // An interaction this request found stored is spent by its delete: the delete must find it (InteractionSpentMeanwhile).
+    const spends = Boolean(deferred && this.name === "Interaction" && deferred.read.has(key));
     if (deferred) {
       deferred.models.set(key, null);
       dropPendingUpserts(deferred, key);
     }
-    await this.write((tx) => tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))));
+    await this.write(async (tx) => {
+      const gone = await tx.delete(oidcModels).where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest))).returning({ id: oidcModels.id });
+      if (spends && gone.length === 0) throw new InteractionSpentMeanwhile();
+    });
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -775,12 +788,66 @@ class DatabaseAdapter implements Adapter {
 }
 
 /**
+ * The device page's Approve claims a device code: oidc-provider finds it by its user code, checks that it is
+ * not claimed yet (inFlight, accountId or error) and saves it with inFlight set, then goes on to sign the
+ * person in to the app; Deny saves it with error set. The check and the save were two round trips apart, so
+ * two people pressing Approve on one code at the same moment both passed, each was told "Device connected",
+ * and the device got whichever person's grant was saved last (review 16); an Approve and a Deny at once
+ * likewise. The save that sets inFlight (or Deny's error) is the claim: it checks the stored code again in
+ * its own unit of work and is refused when another claim came first.
+ */
+function claimsDeviceCode(name: string, payload: AdapterPayload): boolean {
+  // Approve sets inFlight, Deny sets error: each is a claim. An error saved on a code this request claimed (inFlight
+  // and error: the sign-in after Approve failed) and the approved code's save (accountId) follow a claim of their own.
+  return name === "DeviceCode" && !payload.accountId && (payload.inFlight === true) !== Boolean(payload.error);
+}
+
+async function refuseSecondClaim(tx: Tx, digest: string): Promise<void> {
+  const [stored] = await tx
+    .select({ payloadCiphertext: oidcModels.payloadCiphertext, expiresAt: oidcModels.expiresAt, consumedAt: oidcModels.consumedAt })
+    .from(oidcModels)
+    .where(and(eq(oidcModels.name, "DeviceCode"), eq(oidcModels.id, digest)))
+    .limit(1);
+  const code = stored && open({ name: "DeviceCode", id: digest, ...stored, expiresAtMs: stored.expiresAt?.getTime() ?? null, consumedAtMs: stored.consumedAt?.getTime() ?? null });
+  if (!code || code.inFlight || code.accountId || code.error || code.consumed) throw new DeviceCodeClaimed();
+}
+
+/**
+ * Another approval claimed the device code first: the device page answers as for a code already used
+ * (oidc-provider's AlreadyUsedError: the code form again, "not valid or has expired").
+ */
+export class DeviceCodeClaimed extends Error {
+  readonly expose = true;
+  readonly status = 200;
+  readonly statusCode = 200;
+  constructor() {
+    super("code has already been used");
+    this.name = "AlreadyUsedError";
+  }
+}
+
+/**
  * A code or refresh token this request consumed was consumed by another request first (a concurrent
  * second use): the request's writes are rolled back, and its grant is revoked as for any reuse.
  */
 export class ConsumedMeanwhile extends Error {
   constructor(readonly grantId: string | undefined) {
     super("consumed by a concurrent request");
+  }
+}
+
+/**
+ * An interaction (the person's answer to one authorization request: signed in, Allow on the consent page) is
+ * spent when the authorization request resumes from it and gets its code: oidc-provider deletes it then. Two
+ * requests resuming from one interaction at once (Allow pressed twice, two tabs) both found it, and on
+ * PostgreSQL both got a code for the one request (review 16); one after the other, the second finds it gone and
+ * is told the sign-in expired. The resume's delete is held for its unit of work (./request-scope.ts) and must
+ * delete the row its request found: nothing deleted means another request spent it first, and this one's
+ * writes (its code, grant and activity event) roll back.
+ */
+export class InteractionSpentMeanwhile extends Error {
+  constructor() {
+    super("interaction spent by a concurrent request");
   }
 }
 

@@ -33,7 +33,7 @@ import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
 import { maxAgeExceeded } from "./reauthentication";
-import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey } from "./request-scope";
+import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey, whileSignedIn } from "./request-scope";
 import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor, type DeviceRequest } from "./pages";
 import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
 
@@ -109,9 +109,13 @@ async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   const live = await currentScope()?.signedInForApps?.();
   if (live?.userId !== accountId) return false;
   const params = ctx.oidc.params ?? {};
-  if (params.max_age === undefined) return true;
-  const signedInAt = await live.signedInAt();
-  return signedInAt !== null && !maxAgeExceeded(params, signedInAt);
+  if (params.max_age !== undefined) {
+    const signedInAt = await live.signedInAt();
+    if (signedInAt === null || maxAgeExceeded(params, signedInAt)) return false;
+  }
+  // The code this answer stores commits only while the session is live (./request-scope.ts whileSignedIn).
+  await whileSignedIn(live.session);
+  return true;
 }
 
 /**

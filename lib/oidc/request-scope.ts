@@ -20,7 +20,10 @@
  */
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { SessionActor } from "@/lib/auth/actor";
+import { freshActor } from "@/lib/auth/fresh-actor";
 import { writeOneStatement, writeSystem } from "@/lib/data/unit-of-work";
+import { Unauthenticated } from "@/lib/errors";
 import type { Tx } from "@/lib/db/database";
 import type { CountersRead } from "@/lib/security/rate-limit";
 import { readRequestStart } from "./request-start";
@@ -35,7 +38,7 @@ export type DeferredWrite = (tx: Tx) => Promise<void>;
 export type AloneStatement = { alone?: (q: Tx) => Promise<void> };
 
 /** A live Latchkey session's person, and when that session was signed in to (read only when asked: a max_age to check; null when it ended). */
-export type SignedInForApps = { userId: string; signedInAt: () => Promise<Date | null> };
+export type SignedInForApps = { userId: string; signedInAt: () => Promise<Date | null>; session: SessionActor };
 
 export type RequestScope = {
   memo: Map<string, Promise<unknown>>;
@@ -150,5 +153,34 @@ export async function flushDeferredWrites(scope: RequestScope, write: (fn: (tx: 
   }
   await write(async (tx) => {
     for (const apply of deferred.writes) await apply(tx);
+  });
+}
+
+/**
+ * The Latchkey session an app sign-in was decided on ended before the sign-in's writes committed: signed out,
+ * "sign out everywhere", a new password, blocked (whatever ended it committed first under the write lock).
+ */
+export class SignedOutMeanwhile extends Error {
+  constructor() {
+    super("the session this sign-in was decided on ended meanwhile");
+  }
+}
+
+/**
+ * An app sign-in decided on the browser's Latchkey session (the interaction's decision, or a silent prompt=none
+ * answer) commits only while that session is live: the check goes with the request's writes (the grant, the
+ * code, the provider session), into their one unit of work. The session was read when the request began; a
+ * revocation committing between that read and these writes (the person's "sign out everywhere", a reset link)
+ * ended the person's grants and tokens as they were then, and the code this request was about to store would
+ * have outlived it, good for tokens for as long as the refresh token lives (review 16). Now those writes roll
+ * back (SignedOutMeanwhile); a revocation that comes after them ends what they stored.
+ */
+export async function whileSignedIn(session: SessionActor): Promise<void> {
+  await writeInRequest(async (tx) => {
+    try {
+      await freshActor(tx, session);
+    } catch (err) {
+      throw err instanceof Unauthenticated ? new SignedOutMeanwhile() : err;
+    }
   });
 }

@@ -15,13 +15,13 @@ import { RequestCookies, ResponseCookies } from "next/dist/server/web/spec-exten
 import { errors } from "oidc-provider";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
-import { ConsumedMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
+import { ConsumedMeanwhile, InteractionSpentMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, escapeHtml, messagePage, PAGE_POLICY, signOutPage, viewerFor } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
-import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, type SignedInForApps } from "@/lib/oidc/request-scope";
+import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type SignedInForApps } from "@/lib/oidc/request-scope";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
@@ -85,9 +85,17 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
   }
   const choice = answering ? (await readForm(req)).get("choice") : null;
   // The decision's writes (grant, activity event) and the interaction's result commit together, before the answer leaves.
-  const flush = async () => {
-    const scope = currentScope();
-    if (scope) await flushDeferredWrites(scope, (fn) => writeSystem(fn));
+  // False after answering that the sign-in expired: another request spent the interaction, or the session ended.
+  const flushed = async () => {
+    try {
+      const scope = currentScope();
+      if (scope) await flushDeferredWrites(scope, (fn) => writeSystem(fn));
+      return true;
+    } catch (err) {
+      if (!(err instanceof InteractionSpentMeanwhile || err instanceof SignedOutMeanwhile)) throw err;
+      sendHtml(res, 400, messagePage(await viewerFor(req.headers), "expired"));
+      return false;
+    }
   };
   const outcome = await decideAppSignIn({
     provider,
@@ -108,11 +116,11 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     const returnTo = details.returnTo;
     const resume = new URL(returnTo);
     if (resume.pathname === `${PROVIDER_ROUTES.authorization}/${uid}`) return resumeHere(provider, req, res, uid, resume);
-    await flush();
+    if (!(await flushed())) return;
     send(res, 303, "text/plain", "", { location: returnTo });
     return;
   }
-  await flush();
+  if (!(await flushed())) return;
   switch (outcome.kind) {
     case "sign_in":
       send(res, 303, "text/plain", "", { location: signInLocation(uid, details.params.login_hint) });
@@ -166,7 +174,7 @@ async function liveSession(req: IncomingMessage): Promise<string | null> {
 async function signedInForApps(req: IncomingMessage): Promise<SignedInForApps | null> {
   const session = await requestSession(req);
   if (!session || session.mustChangePassword) return null;
-  return { userId: session.userId, signedInAt: () => sessionSignedInAt(session.accountId, session.sessionId) };
+  return { userId: session.userId, signedInAt: () => sessionSignedInAt(session.accountId, session.sessionId), session };
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -358,6 +366,13 @@ function withDeferredWrites(provider: CurrentProvider): void {
             if (err.grantId) await new OidcAdapter("Grant").revokeByGrantId(err.grantId);
             ctx.status = 400;
             ctx.body = { error: "invalid_grant", error_description: "grant request is invalid" };
+          } else if (err instanceof InteractionSpentMeanwhile || err instanceof SignedOutMeanwhile) {
+            // Another request resumed from the same interaction first (Allow pressed twice), or the session this sign-in
+            // was decided on ended meanwhile: nothing was stored, and the browser is told the sign-in expired.
+            ctx.status = 400;
+            ctx.type = "html";
+            ctx.body = messagePage(await viewerFor(ctx.req.headers), "expired");
+            ctx.set("Content-Security-Policy", PAGE_POLICY);
           } else {
             console.error("OpenID provider: storing the token endpoint's changes failed:", err);
             ctx.status = 500;

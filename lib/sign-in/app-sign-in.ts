@@ -26,7 +26,7 @@ import { recordEvent } from "@/lib/audit/record";
 import { usableUser } from "@/lib/oidc/accounts";
 import { grantedScopes } from "@/lib/oidc/grants";
 import { reauthenticationDue, type ReauthenticationParams } from "@/lib/oidc/reauthentication";
-import { writeInRequest } from "@/lib/oidc/request-scope";
+import { whileSignedIn, writeInRequest } from "@/lib/oidc/request-scope";
 import { personForApp, SCOPES } from "@/lib/oidc/provider";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
 
@@ -125,6 +125,8 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
     }
   }
 
+  // The grant, its event and the code commit only if the session is still live then (whileSignedIn).
+  await whileSignedIn(session);
   const grantId = await grantFor(provider, session, app.clientId, scopes, request.grantId);
   await record(app, session.userId, APPLICATION_SIGN_IN, { scopes }, meta);
   const ts = Math.floor(signedInAt.getTime() / 1000);
