@@ -1,11 +1,9 @@
 /**
  * Review 16: the OpenID provider's one-time things used twice at the same moment, over HTTP through
- * oidcRequestHandler on a loopback server (as app-sign-in-protocol.test.ts): requests fired together with
+ * oidcRequestHandler on a loopback server (test/provider-server.ts): requests fired together with
  * Promise.all. On PostgreSQL the requests' units of work really overlap (two pools, an advisory lock); on
  * SQLite they are serialised in this process, so the same tests hold the rule there too.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,9 +12,7 @@ import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { createApplicationSchema } from "@/lib/applications/schemas";
 import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { listEvents } from "@/lib/audit/events";
-import { config } from "@/lib/config";
 import { sessionSecret } from "@/lib/crypto/keys";
-import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { revokeUserSessions } from "@/lib/users/access-control";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
@@ -24,14 +20,14 @@ import { oidcModels } from "@/lib/db/schema";
 import { currentProvider } from "@/lib/oidc/provider";
 import { flushDeferredWrites, newRequestScope, runInRequestScope, SignedOutMeanwhile } from "@/lib/oidc/request-scope";
 import { createUser, META, startSession } from "@/test/factories";
+import { startProviderServer } from "@/test/provider-server";
 import { decideAppSignIn } from "./app-sign-in";
-import { oidcRequestHandler } from "./app-sign-in-http";
 import { SESSION_COOKIE } from "./auth-cookies";
 import { encodeSessionToken } from "./session-token";
 
 const REDIRECT = "http://127.0.0.1:9/callback";
 const AT_ONCE = 6;
-let server: http.Server;
+let loopback: Awaited<ReturnType<typeof startProviderServer>>;
 let base: string;
 let owner: { id: string; accountId: string };
 let other: { id: string; accountId: string };
@@ -40,14 +36,9 @@ let asking: oidc.Configuration;
 let cli: oidc.Configuration;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    if (!oidcRequestHandler(req, res)) res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  (config() as { publicUrl: string | null }).publicUrl = base;
-  const setup = await completeSetup(setupInputSchema.parse({ email: "owner@example.com", name: "Olive Owner", password: "a long and unusual passphrase" }), META);
-  owner = { id: setup.user_id, accountId: setup.account_id };
+  loopback = await startProviderServer();
+  base = loopback.base;
+  owner = { id: loopback.ownerId, accountId: loopback.accountId };
   other = await createUser(owner.accountId, { role: "user" });
   const actor = await startSession(owner);
   const web = createApplicationSchema.parse({ name: "Dashboard", type: "spa", redirect_uris: [REDIRECT] });
@@ -58,10 +49,7 @@ beforeAll(async () => {
   cli = await relyingParty((await createApplication(actor, device, META)).application.clientId);
 });
 
-afterAll(async () => {
-  (config() as { publicUrl: string | null }).publicUrl = null;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => loopback.close());
 
 const relyingParty = (clientId: string) => oidc.discovery(new URL(base), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
 
