@@ -35,7 +35,7 @@ function permissionFor(target: { isServiceUser: boolean }, operation: "create" |
  */
 export function assertCanActOn(actor: Actor, target: Pick<UserRecord, "id" | "isServiceUser">, operation: "update" | "delete" | "block"): void {
   if (can(actor, permissionFor(target, operation))) return;
-  if (target.isServiceUser && !maySeeUser(actor, target)) throw new NotFound("User");
+  if (target.isServiceUser && can(actor, `users:${operation}`) && !maySeeUser(actor, target)) throw new NotFound("User");
   throw new Forbidden(MANAGE_DENIED);
 }
 

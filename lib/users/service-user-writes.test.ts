@@ -60,6 +60,14 @@ describe("acting on a service user", () => {
     await expect(updateUser(watcher, bot.id, { name: "Renamed" }, META)).rejects.toBeInstanceOf(Forbidden);
   });
 
+  it("is forbidden for a caller without the route's own permission, whoever the target (as for a person)", async () => {
+    const { bot, person } = await account();
+    const nobody = await holding(bot.accountId, []);
+    await expect(updateUser(nobody, bot.id, { name: "Renamed" }, META)).rejects.toBeInstanceOf(Forbidden);
+    await expect(updateUser(nobody, person.id, { name: "Renamed" }, META)).rejects.toBeInstanceOf(Forbidden);
+    await expect(deleteUser(nobody, bot.id, META)).rejects.toBeInstanceOf(Forbidden);
+  });
+
   it("needs service_users:update to set a service user's extra roles, and users:update for a person's", async () => {
     const { admin, bot, person, people, watcher, emptyRole } = await account();
     await expect(setUserRoles(people, bot.id, { role_ids: [emptyRole] }, META)).rejects.toBeInstanceOf(NotFound);
