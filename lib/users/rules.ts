@@ -28,14 +28,21 @@ function permissionFor(target: { isServiceUser: boolean }, operation: "create" |
 }
 
 /**
+ * A service user the actor can't see (./visibility.ts) is "not found" to a refusal past the route's own
+ * permission, as it is to a read: "forbidden" would say which ids are service users.
+ */
+function assertNotHiddenServiceUser(actor: Actor, target: Pick<UserRecord, "id" | "isServiceUser">): void {
+  if (target.isServiceUser && !maySeeUser(actor, target)) throw new NotFound("User");
+}
+
+/**
  * Acting on an existing user needs the permission for their kind (a person's users:*, a service user's
- * service_users:*). A people manager refused on a service user they can't see (./visibility.ts) is told
- * "not found", as reading it tells them: "forbidden" would say which ids are service users. (Lacking the
- * people permission itself is the route's own 403, whoever the target is.)
+ * service_users:*). A people manager refused on a service user they can't see is told "not found"; lacking the
+ * people permission itself is the route's own 403, whoever the target is.
  */
 export function assertCanActOn(actor: Actor, target: Pick<UserRecord, "id" | "isServiceUser">, operation: "update" | "delete" | "block"): void {
   if (can(actor, permissionFor(target, operation))) return;
-  if (target.isServiceUser && can(actor, `users:${operation}`) && !maySeeUser(actor, target)) throw new NotFound("User");
+  if (can(actor, `users:${operation}`)) assertNotHiddenServiceUser(actor, target);
   throw new Forbidden(MANAGE_DENIED);
 }
 
@@ -167,7 +174,7 @@ export function assertCanDeleteUser(actor: Actor, target: UserRecord): void {
 
 export function assertCanResetPassword(actor: Actor, target: UserRecord): void {
   assertCan(actor, "users:reset_password", "You don't have permission to reset passwords");
-  if (target.isServiceUser && !maySeeUser(actor, target)) throw new NotFound("User");
+  assertNotHiddenServiceUser(actor, target);
   assertNotOwnerUnlessOwner(actor, target);
   if (actor.userId === target.id) throw new Forbidden("Use Change Password to change your own password");
   if (!target.hasLocalPassword || target.isServiceUser) {
@@ -183,7 +190,7 @@ export function assertCanRevokeSessions(actor: Actor, target: UserRecord, withTo
   assertMayWrite(actor);
   if (actor.userId === target.id) return;
   assertCan(actor, "users:revoke_sessions", "You don't have permission to sign other people out");
-  if (target.isServiceUser && !maySeeUser(actor, target)) throw new NotFound("User");
+  assertNotHiddenServiceUser(actor, target);
   assertNotOwnerUnlessOwner(actor, target);
   // As deleting a service user's tokens one by one asks (lib/tokens/rules.ts assertCanManageTokens; not imported:
   // lib/tokens builds on lib/users).
