@@ -111,12 +111,16 @@ async function expectNoLinkCookie(context: BrowserContext, pagePath: string) {
   await expect.poll(async () => (await linkCookie(context, pagePath))?.value ?? null).toBeNull();
 }
 
-/** The clean address in a browser that holds no link shows the page's "invalid link" state, not an error. */
+/**
+ * The clean address in a browser that holds no link shows the page's "invalid link" state, not an error, and says
+ * why a link opened earlier may be gone from this browser (components/auth/unusable-link-note.tsx).
+ */
 async function cleanWithoutCookie(context: BrowserContext, pagePath: string, invalid: RegExp) {
   const page = await context.newPage();
   const response = await page.goto(instance.url(`/${pagePath}`));
   expect(response?.status()).toBe(200);
   await expect(page.getByText(invalid)).toBeVisible();
+  await expect(page.getByText(/This browser keeps an opened link for (30|15) minutes only/)).toBeVisible();
   await page.close();
 }
 

@@ -1,6 +1,6 @@
 import { AuthCard } from "@/components/auth/auth-card";
 import { ConfirmEmailForm } from "@/components/auth/confirm-email-form";
-import { ForgetLink } from "@/components/auth/forget-link";
+import { UnusableLinkNote } from "@/components/auth/unusable-link-note";
 import { Alert } from "@/components/ui/alert";
 import { linkToken } from "@/lib/http/link-token";
 import { titled } from "@/i18n/titles";
@@ -21,7 +21,7 @@ export default async function ConfirmEmailPage() {
     return (
       <AuthCard title={t("title")}>
         <Alert tone="error">{server("emailLinkInvalid")}</Alert>
-        {link.held && <ForgetLink kind="confirmEmail" />}
+        <UnusableLinkNote kind="confirmEmail" held={link.held} />
       </AuthCard>
     );
   }

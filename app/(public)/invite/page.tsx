@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
-import { ForgetLink } from "@/components/auth/forget-link";
+import { UnusableLinkNote } from "@/components/auth/unusable-link-note";
 import { AcceptInviteForm } from "@/components/invites/accept-invite-form";
 import { Alert } from "@/components/ui/alert";
 import { RateLimited } from "@/lib/errors";
@@ -22,13 +22,13 @@ async function findInvite(token: string): Promise<InviteView | { problem: string
   }
 }
 
-async function Problem({ title, message, forget }: { title: string; message: string; forget: boolean }) {
+async function Problem({ title, message, held }: { title: string; message: string; held: boolean }) {
   const t = await getTranslations("publicPages.invite");
   return (
     <AuthCard title={title}>
       <div className="space-y-4">
         <Alert tone="error">{message}</Alert>
-        {forget && <ForgetLink kind="invite" />}
+        <UnusableLinkNote kind="invite" held={held} />
         <p className="text-sm text-slate-600">
           {t("alreadyHave")}{" "}
           <Link href="/login" className="font-medium text-indigo-600 hover:text-indigo-500">
@@ -49,13 +49,13 @@ export default async function InvitePage() {
   const format = await getFormatter();
   // In UTC, labelled, as everywhere an admin reads a date (components/users/format.ts), in the reader's language.
   const when = (date: Date) => t("utc", { date: format.dateTime(date, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) });
-  if ("problem" in found) return <Problem title={t("unusable")} message={found.problem} forget={link.held} />;
+  if ("problem" in found) return <Problem title={t("unusable")} message={found.problem} held={link.held} />;
   if (!found.valid) {
     return (
       <Problem
         title={t("expiredTitle")}
         message={t("expiredBody", { date: when(found.expiresAt), inviter: found.invitedBy })}
-        forget={link.held}
+        held={link.held}
       />
     );
   }

@@ -1,5 +1,5 @@
 import { AuthCard } from "@/components/auth/auth-card";
-import { ForgetLink } from "@/components/auth/forget-link";
+import { UnusableLinkNote } from "@/components/auth/unusable-link-note";
 import { RecoverOwnerForm } from "@/components/auth/recover-owner-form";
 import { Alert } from "@/components/ui/alert";
 import { linkToken } from "@/lib/http/link-token";
@@ -21,7 +21,7 @@ export default async function RecoverOwnerPage() {
     return (
       <AuthCard title={t("cantUse")}>
         <Alert tone="error">{t(state)}</Alert>
-        {link.held && <ForgetLink kind="recover" />}
+        <UnusableLinkNote kind="recover" held={link.held} />
       </AuthCard>
     );
   }

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
-import { ForgetLink } from "@/components/auth/forget-link";
+import { UnusableLinkNote } from "@/components/auth/unusable-link-note";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { Alert } from "@/components/ui/alert";
 import { linkToken } from "@/lib/http/link-token";
@@ -19,7 +19,7 @@ export default async function ResetPasswordPage() {
     <AuthCard title={t("title")}>
       <div className="space-y-4">
         {usable ? <ResetPasswordForm /> : <Alert tone="error">{t("invalidLink")}</Alert>}
-        {!usable && link.held && <ForgetLink kind="reset" />}
+        {!usable && <UnusableLinkNote kind="reset" held={link.held} />}
         <p className="text-center text-sm text-slate-600">
           <Link href={usable ? "/login" : "/forgot-password"} className="font-medium text-indigo-600 hover:text-indigo-500">
             {usable ? t("backToSignIn") : t("askNew")}
