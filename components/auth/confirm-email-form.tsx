@@ -6,8 +6,7 @@ import { confirmEmailAction } from "@/app/(public)/forgot-password/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { forgetLink } from "./forget-link";
-import { useEffect } from "react";
+import { ForgetLink } from "./forget-link";
 
 /**
  * A button, not the link itself: mail scanners open links, and must not confirm an address by doing so. The
@@ -16,15 +15,13 @@ import { useEffect } from "react";
 export function ConfirmEmailForm() {
   const form = useServerForm(confirmEmailAction, { guardLeave: false });
   const state = form.state;
-  const used = state.status === "success";
-  useEffect(() => {
-    if (used) forgetLink("confirmEmail");
-  }, [used]);
   const t = useTranslations("publicPages.confirmEmail");
   if (state.status === "success") {
     return (
       <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
+        {/* The link is used: the browser forgets it (its cookie: lib/http/link-cookie.ts). */}
+        <ForgetLink kind="confirmEmail" />
         <Link href="/" className="block text-center text-sm font-medium text-indigo-600 hover:text-indigo-500">{t("continue")}</Link>
       </div>
     );

@@ -7,24 +7,20 @@ import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { forgetLink } from "./forget-link";
-import { useEffect } from "react";
+import { ForgetLink } from "./forget-link";
 
 /** The owner's new password, through a recovery link; after success, only the way to sign in. */
 export function RecoverOwnerForm() {
   const form = useServerForm(recoverOwnerAction);
   const state = form.state;
-  // The link is used: the browser forgets it (its cookie: lib/http/link-cookie.ts).
-  const used = state.status === "success";
-  useEffect(() => {
-    if (used) forgetLink("recover");
-  }, [used]);
   const t = useTranslations("publicPages.newPassword");
   const recover = useTranslations("publicPages.recover");
   if (state.status === "success") {
     return (
       <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
+        {/* The link is used: the browser forgets it (its cookie: lib/http/link-cookie.ts). */}
+        <ForgetLink kind="recover" />
         <Link href="/login" className="block text-center font-medium text-indigo-600 hover:text-indigo-500">
           {recover("signIn")}
         </Link>
