@@ -6,7 +6,7 @@ import type { Tx } from "@/lib/db/database";
 import { literalLimit, perTransactionBy, type PreparedRows } from "@/lib/db/prepared";
 import { accessTokens, users, type UserRow } from "@/lib/db/schema";
 import { openIdentity, userLabel } from "@/lib/users/records";
-import type { EventParty } from "./record";
+import type { EventParty } from "./new-event";
 
 /**
  * The actor's user row and, for a token, the token's name: one statement (most admin writes record

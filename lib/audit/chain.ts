@@ -222,3 +222,6 @@ export function chainedFields(row: RawEventRow, prevHash: string): ChainedFields
     prevHash,
   };
 }
+
+/** What an "activity.pruned" event records about the anchor its batch set (the names as in its details). */
+export type RecordedAnchor = { first_seq: number; prev_hash: string; pruned_count: number };

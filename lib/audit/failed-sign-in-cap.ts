@@ -29,7 +29,7 @@ import type { Tx } from "@/lib/db/database";
 import { rateLimits } from "@/lib/db/schema";
 import { failedSignInEventsLimit } from "@/lib/security/limits";
 import { counterKey, countWithinLimit, type RateLimit } from "@/lib/security/rate-limit";
-import type { EventParty, NewEvent } from "./record";
+import type { EventParty, NewEvent } from "./new-event";
 
 export const FAILED_SIGN_IN = "user.login.failed";
 export const FAILED_SIGN_INS_CAPPED = "user.login.failed.capped";

@@ -8,7 +8,6 @@
 import "server-only";
 import crypto from "node:crypto";
 import { desc, eq, sql } from "drizzle-orm";
-import type { RequestMeta } from "@/lib/auth/actor";
 import { encryptField } from "@/lib/crypto/aead";
 import { afterCommit } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
@@ -18,26 +17,7 @@ import { activityEvents } from "@/lib/db/schema";
 import { anchorQuery, eventHash, headFrom, type ChainedFields, type ChainHead } from "./chain";
 import { FAILED_SIGN_IN, FAILED_SIGN_INS_CAPPED, failedSignInOnRecord, alwaysRecorded, unrecordedEvent } from "./failed-sign-in-cap";
 import { indexEventParties } from "./party-search";
-
-export type EventParty = {
-  type: "user" | "token" | "system" | "anonymous";
-  id: string | null;
-  /** A human label (name or email); stored encrypted. */
-  label?: string | null;
-};
-
-export type NewEvent = {
-  accountId: string;
-  action: string;
-  actor: EventParty;
-  target?: { type: string; id: string; label?: string | null };
-  /** Reason codes, changed fields and their values; never passwords, tokens or personal data. */
-  details?: Record<string, unknown>;
-  /** Before/after values that are personal data (names, emails); stored encrypted. */
-  privateDetails?: Record<string, unknown>;
-  meta: RequestMeta;
-  at?: Date;
-};
+import type { EventParty, NewEvent } from "./new-event";
 
 /** Who records the cap's events on a failed sign-in's behalf. */
 const SIGN_IN: EventParty = { type: "system", id: null, label: "Sign-in" };

@@ -22,14 +22,12 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { execute } from "@/lib/db/raw";
 import { activityAnchors, activityEvents } from "@/lib/db/schema";
 import { recordEvent } from "./record";
+import type { RecordedAnchor } from "./chain";
 import { accountsWithEvents } from "./verify";
 
 const DAY_MS = 86_400_000;
 
 export type PruneResult = { accountId: string; pruned: number }[];
-
-/** What an "activity.pruned" event records about the anchor its batch set (the names as in its details). */
-export type RecordedAnchor = { first_seq: number; prev_hash: string; pruned_count: number };
 
 /**
  * Removes one batch of the account's events older than cutoff, in its own unit of work, and records it

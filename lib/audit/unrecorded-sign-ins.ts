@@ -8,7 +8,8 @@
 import "server-only";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { claimClosedCappedHours, unrecordedEvent } from "./failed-sign-in-cap";
-import { recordEvent, type EventParty } from "./record";
+import type { EventParty } from "./new-event";
+import { recordEvent } from "./record";
 
 const MAINTENANCE: EventParty = { type: "system", id: null, label: "Maintenance" };
 

@@ -25,8 +25,7 @@ import { rows } from "@/lib/db/raw";
 import { activityAnchors } from "@/lib/db/schema";
 import { activityVerifyLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { chainedFields, GENESIS_HASH, sealMatches, RAW_EVENT_COLUMNS, rawEventRow, type RawEventRow } from "./chain";
-import type { RecordedAnchor } from "./retention";
+import { chainedFields, GENESIS_HASH, sealMatches, RAW_EVENT_COLUMNS, rawEventRow, type RawEventRow, type RecordedAnchor } from "./chain";
 
 export type BrokenLink = {
   seq: number;

@@ -9,7 +9,8 @@
  * Run: node --conditions=react-server --import tsx scripts/bench/seed-events.ts <events>
  * with DATA_DIR and ENCRYPTION_KEY set (a fresh directory).
  */
-import { recordEvent, type NewEvent } from "@/lib/audit/record";
+import type { NewEvent } from "@/lib/audit/new-event";
+import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { closeDatabase, openDatabase } from "@/lib/db/database";

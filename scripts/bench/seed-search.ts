@@ -15,7 +15,8 @@
  * with DATA_DIR and ENCRYPTION_KEY set. Prints one JSON line: token, owner, term, counts.
  */
 import crypto from "node:crypto";
-import { recordEvent, type NewEvent } from "@/lib/audit/record";
+import type { NewEvent } from "@/lib/audit/new-event";
+import { recordEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { searchMergeIdle } from "@/lib/data/search-merge";
