@@ -363,10 +363,21 @@ test("an app that requires consent asks once, on Latchkey's page; the answer is 
   expect(events.text).toContain("app.consent.given");
 });
 
-test("a person outside the app's allowed groups is refused (access_denied) and the refusal is recorded", async () => {
+test("a person outside the app's allowed groups is told so on Latchkey's page (403); 'Back' sends the app access_denied; the refusal is recorded", async () => {
   const config = await relyingParty(restricted);
   const started = await authorization(config, "openid");
-  const landed = await browse(started.url.href, member.cookie);
+  const jar = jarWith(member.cookie);
+  const refused = await browse(started.url.href, "", jar);
+  expect(refused.status).toBe(403);
+  expect(refused.body).toContain("You don&#39;t have access to Proxmox");
+  expect(refused.body).not.toContain("Allow");
+  const action = /action="([^"]+\/consent)"/.exec(refused.body)?.[1];
+  expect(action).toBeTruthy();
+  const landed = await browse(new URL(action!, instance.baseURL).href, "", jar, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "choice=deny",
+  });
   const params = new URL(landed.location!).searchParams;
   expect(params.get("error")).toBe("access_denied");
   expect(params.get("state")).toBe(started.state);

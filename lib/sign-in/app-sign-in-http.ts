@@ -18,7 +18,7 @@ import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, InteractionSpentMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
-import { consentPage, escapeHtml, messagePage, PAGE_POLICY, signOutPage, viewerFor } from "@/lib/oidc/pages";
+import { consentPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type SignedInForApps } from "@/lib/oidc/request-scope";
@@ -135,6 +135,9 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       return;
     case "consent":
       sendHtml(res, 200, consentPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
+      return;
+    case "refused":
+      sendHtml(res, 403, refusedPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName));
       return;
   }
 }

@@ -106,14 +106,33 @@ function autoSubmittedForm(html: string): { action: string; fields: URLSearchPar
   return { action, fields };
 }
 
-/** Follows the browser's redirects within Latchkey, keeping its cookies; returns where it was sent outside it. */
-async function browse(url: URL, jar: string[]): Promise<URL> {
+/** Latchkey's "You don't have access to {app}" page: where its "Back to the app" posts. */
+function refusalForm(status: number, html: string): string | null {
+  if (status !== 403 || !html.includes('name="choice" value="deny"')) return null;
+  return /<form method="post" action="([^"]+)">/.exec(html)?.[1] ?? null;
+}
+
+/**
+ * Follows the browser's redirects within Latchkey, keeping its cookies; returns where it was sent outside it.
+ * A refusal page is answered with its only button, as the person would, and its text kept in `refusals`.
+ */
+async function browse(url: URL, jar: string[], refusals: string[] = []): Promise<URL> {
   let next = url;
   for (let hop = 0; hop < 8; hop += 1) {
     const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
     keepCookies(jar, res);
     const body = await res.text();
     const location = res.headers.get("location");
+    const back = location ? null : refusalForm(res.status, body);
+    if (back) {
+      refusals.push(body.replace(/<style>[^]*<\/style>/, ""));
+      const answer = await fetch(new URL(back, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=deny" });
+      keepCookies(jar, answer);
+      const target = new URL(answer.headers.get("location") ?? "", next);
+      if (target.origin !== base) return target;
+      next = target;
+      continue;
+    }
     const posted = location ? null : autoSubmittedForm(body);
     if (posted) {
       // The provider's auto-submitted form (its logout of the provider session before another person's sign-in): as a browser submits it.
@@ -137,10 +156,11 @@ async function browse(url: URL, jar: string[]): Promise<URL> {
 async function authorize(jar: string[], extra: Record<string, string> = {}, app = rp) {
   const verifier = oidc.randomPKCECodeVerifier();
   const url = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce", ...extra });
-  const landed = await browse(url, jar);
+  const refusals: string[] = [];
+  const landed = await browse(url, jar, refusals);
   const exchange = (back = landed) =>
     oidc.authorizationCodeGrant(app, back, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce", maxAge: extra.max_age ? Number(extra.max_age) : undefined });
-  return { landed, exchange };
+  return { landed, exchange, refusals };
 }
 
 describe("prompt=none (silent renewal)", () => {
@@ -206,10 +226,12 @@ describe("prompt=none (silent renewal)", () => {
 });
 
 describe("errors go back to the app with its state", () => {
-  it("a person outside the app's allowed groups: access_denied with the state; a request object: request_not_supported with the state", async () => {
+  it("a person outside the app's allowed groups: Latchkey's page says why, its 'Back' sends access_denied with the state; a request object: request_not_supported with the state", async () => {
     await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
     const { jar } = await signedInBrowser();
     const refused = await authorize(jar, {}, restricted);
+    expect(refused.refusals).toHaveLength(1);
+    expect(refused.refusals[0]).toContain("You don&#39;t have access to");
     expect(Object.fromEntries(refused.landed.searchParams)).toMatchObject({ error: "access_denied", state: "st4te" });
     const unsupported = await authorize(jar, { request: "eyJhbGciOiJub25lIn0.e30." });
     expect(Object.fromEntries(unsupported.landed.searchParams)).toMatchObject({ error: "request_not_supported", state: "st4te" });

@@ -40,7 +40,10 @@ export type AppSignInRequest = {
   reauthentication: { params: ReauthenticationParams; startedAt: number };
   /** The interaction's grant, if the provider already has one for this person and app. */
   grantId?: string;
-  /** The person's answer on the consent page, when this is that answer. */
+  /**
+   * The person's answer on the consent page, when this is that answer; "deny" is also "Back to the app" on the page
+   * that says they have no access to it.
+   */
   consent?: "allow" | "deny";
   meta: RequestMeta;
 };
@@ -50,6 +53,8 @@ export type AppSignInOutcome =
   | { kind: "reauthenticate" }
   | { kind: "must_change_password" }
   | { kind: "consent"; appName: string; scopes: string[] }
+  /** The person may not sign in to this app: Latchkey says so itself, and "Back to the app" sends the app access_denied. */
+  | { kind: "refused"; appName: string }
   | { kind: "finish"; result: InteractionResults };
 
 const deny = (description: string): AppSignInOutcome => ({ kind: "finish", result: { error: "access_denied", error_description: description } });
@@ -100,9 +105,13 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   // this same request (lib/sign-in/app-sign-in-http.ts) asks the provider's findAccount the same question.
   const allowed = (await personForApp(session.userId, app.clientId)) !== null;
   if (!allowed) {
+    // Apps show an access_denied in their own words, or not at all (mod_auth_openidc shows "Invalid Request"), so
+    // the person hears why here first, as Keycloak's and Authentik's own refusal pages say it. The answer to that
+    // page ("Back to the app") ends the request as the standard says: access_denied to the app.
+    if (request.consent === "deny") return deny(`You don't have access to ${app.name}. Ask your administrator.`);
     const reason = (await usableUser(session.userId)) === null ? "not_allowed_user" : "not_in_allowed_groups";
     await record(app, session.userId, "app.sign_in.refused", { reason }, meta);
-    return deny(`You don't have access to ${app.name}. Ask your administrator.`);
+    return { kind: "refused", appName: app.name };
   }
 
   // The person authenticated when their Latchkey session began, not now: the ID token's auth_time says so, and an
