@@ -2,6 +2,7 @@
  * A real relying party for tests: Debian's Apache httpd with mod_auth_openidc, run on a free loopback port
  * with its own minimal httpd.conf in a temp dir (no system config, no system service, the modules it needs
  * loaded explicitly), in the foreground so the test owns the process. Used by e2e/apache-openidc.spec.ts.
+ * APACHE_OIDC_LOG=debug raises mod_auth_openidc's log level (the spec then prints the error log: it holds tokens).
  *
  * As root (CI), Apache refuses to serve unless it switches to another user: it runs its workers as
  * nobody/nogroup then, and the temp dir is made readable to them.
@@ -102,7 +103,7 @@ export async function startApache({ port, site, files = {} }: { port: number; si
     `ServerName 127.0.0.1:${port}`,
     `PidFile "${path.join(dir, "httpd.pid")}"`,
     `ErrorLog "${path.join(dir, "error.log")}"`,
-    "LogLevel warn auth_openidc:info",
+    `LogLevel warn auth_openidc:${process.env.APACHE_OIDC_LOG ?? "info"}`,
     `DefaultRuntimeDir "${run}"`,
     `Mutex file:${run} default`,
     ...(asRoot ? ["User nobody", "Group nogroup"] : []),
