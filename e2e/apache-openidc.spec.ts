@@ -259,10 +259,11 @@ test("a person outside the app's allowed groups is refused: Apache doesn't let t
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(apache.url("/app/index.html"));
-  const refusal = page.waitForRequest((r) => r.url().startsWith(apache.url("/app/redirect_uri?error=access_denied")));
+  const refusal = page.waitForRequest((r) => r.url().startsWith(apache.url("/app/redirect_uri?")) && new URL(r.url()).searchParams.has("error"));
   await signInOnLatchkey(page, outsider);
   // Latchkey answers the app access_denied with its reason (and, as RFC 9207 requires, its issuer in `iss`).
   const answer = new URL((await refusal).url()).searchParams;
+  expect(answer.get("error")).toBe("access_denied");
   expect(answer.get("error_description")).toBe("You don't have access to Wiki. Ask your administrator.");
   expect(answer.get("iss")).toBe(instance.baseURL);
   // mod_auth_openidc (2.4.12, and its later versions alike) reads any `iss` at its redirect URI as a third-party
