@@ -3,7 +3,7 @@ import { expect } from "@playwright/test";
 import { call, signInOrFail } from "./api";
 import type { Instance } from "./server";
 
-/** `password`: their current one (creating their own access token with the session asks for it). */
+/** `password`: their current one (creating their own access token with the session asks for it). `more`: other fields of POST /api/users (username, name, auto_groups). */
 export type Person = { id: string; email: string; password: string; cookie: string; headers: Record<string, string> };
 
 export async function personWithSession(
@@ -11,11 +11,12 @@ export async function personWithSession(
   adminAuth: Record<string, string>,
   role: "admin" | "auditor" | "user",
   email: string,
+  more: Record<string, unknown> = {},
 ): Promise<Person> {
   const created = await call<{ id: string; password: string }>(instance, "/api/users", {
     method: "POST",
     headers: adminAuth,
-    json: { email, name: `${role} ${email.split("@")[0]}`, role },
+    json: { email, name: `${role} ${email.split("@")[0]}`, role, ...more },
   });
   expect(created.status, created.text).toBe(200);
   const cookie = await signInOrFail(instance, email, created.body.password);

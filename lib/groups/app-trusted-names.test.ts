@@ -147,6 +147,22 @@ describe("group names don't pass for each other", { timeout: 60_000 }, () => {
     expect((await createGroup(owner, { name: "Команда" }, META)).name).toBe("Команда");
     expect((await createGroup(owner, { name: "Tokyo 東京チーム" }, META)).name).toBe("Tokyo 東京チーム");
   });
+
+  it("refuses a new name with a comma, on create and rename: apps that get groups as one line read it as two", async () => {
+    // Apache's mod_auth_openidc hands the app OIDC_CLAIM_groups joined with "," (e2e/apache-openidc.spec.ts),
+    // so "ops,wiki-admins" would read as "wiki-admins" there.
+    const admins = fresh("wiki-admins");
+    await groupWith(admins);
+    for (const name of [`ops,${admins}`, `ops\uff0c${admins}`]) {
+      const refusal = await createGroup(owner, { name }, META).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(Invalid);
+      expect((refusal as Invalid).fieldErrors.name).toEqual(["A group name can't contain a comma"]);
+    }
+    const empty = await groupWith(fresh("Plain"));
+    await expect(renameGroup(owner, empty, { name: `ops, ${admins}` }, META)).rejects.toBeInstanceOf(Invalid);
+    // Other punctuation is a name like any other.
+    expect((await createGroup(owner, { name: fresh("Ops; night shift (EU)") }, META)).name).toMatch(/^Ops; night shift \(EU\)/);
+  });
 });
 
 describe("a new person's groups are given by someone who manages people's groups", { timeout: 60_000 }, () => {

@@ -15,6 +15,7 @@ import { keepsToOneScript } from "@/lib/users/username-scripts";
 
 export const GROUP_NAME_TAKEN = "A group with this name already exists";
 export const GROUP_NAME_MIXED_SCRIPTS = "A group name can't mix alphabets, e.g. Latin and Cyrillic letters";
+export const GROUP_NAME_COMMA = "A group name can't contain a comma";
 
 export type GroupRecord = { id: string; accountId: string; name: string; createdAt: Date; usersCount: number };
 
@@ -65,10 +66,15 @@ export async function memberCountsByGroup(q: Db | Tx, accountId: string): Promis
  * Refuses a name being given to a group that could pass for another's: letters from more than one script
  * ("grаfana-admins" with a Cyrillic а; TR39's Highly Restrictive, lib/users/username-scripts.ts) is Invalid,
  * another group of the account with this name in any case is a Conflict; both on the name field (forms say it
- * there, the API in "errors"). Names stored before the script rule stay as long as they aren't changed.
+ * there, the API in "errors"). A comma (or one that is a comma in NFKC, "，") is Invalid too: apps that get the
+ * groups claim as one line join the names with "," (Apache's mod_auth_openidc in OIDC_CLAIM_groups; proxies that
+ * put the groups in one header may too), so "ops,wiki-admins" would read there as "wiki-admins". Names stored before these rules
+ * stay as long as they aren't changed.
  */
 export async function assertGroupNameFree(tx: Tx, accountId: string, name: string, exceptGroupId?: string): Promise<void> {
-  if (!keepsToOneScript(name.normalize("NFKC"))) throw new Invalid(GROUP_NAME_MIXED_SCRIPTS, { name: [GROUP_NAME_MIXED_SCRIPTS] });
+  const nfkc = name.normalize("NFKC");
+  if (nfkc.includes(",")) throw new Invalid(GROUP_NAME_COMMA, { name: [GROUP_NAME_COMMA] });
+  if (!keepsToOneScript(nfkc)) throw new Invalid(GROUP_NAME_MIXED_SCRIPTS, { name: [GROUP_NAME_MIXED_SCRIPTS] });
   const key = groupNameKey(name);
   const names = await tx.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.accountId, accountId));
   if (names.some((g) => g.id !== exceptGroupId && groupNameKey(g.name) === key)) throw new Conflict(GROUP_NAME_TAKEN, { name: [GROUP_NAME_TAKEN] });
