@@ -261,13 +261,17 @@ test("logout through mod_auth_openidc reaches Latchkey's end-session page, and b
   await signedIn.close();
 });
 
-test("a person outside the app's allowed groups is refused: Apache doesn't let them in, and Latchkey records why", async ({ browser }) => {
+test("a person outside the app's allowed groups is refused: Latchkey's page says why, Apache doesn't let them in, and Latchkey records why", async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(apache.url("/app/index.html"));
-  const refusal = page.waitForRequest((r) => r.url().startsWith(apache.url("/app/redirect_uri?")) && new URL(r.url()).searchParams.has("error"));
   await signInOnLatchkey(page, outsider);
-  // Latchkey answers the app access_denied with its reason (and, as RFC 9207 requires, its issuer in `iss`).
+  // Latchkey says why itself: apps show an access_denied in their own words or not at all.
+  await expect(page.getByRole("heading", { name: "You don't have access to Wiki" })).toBeVisible();
+  await expect(page.getByText("ask an administrator to add you")).toBeVisible();
+  // "Back to Wiki" sends the app access_denied with its reason (and, as RFC 9207 requires, Latchkey's issuer in `iss`).
+  const refusal = page.waitForRequest((r) => r.url().startsWith(apache.url("/app/redirect_uri?")) && new URL(r.url()).searchParams.has("error"));
+  await page.getByRole("button", { name: "Back to Wiki" }).click();
   const answer = new URL((await refusal).url()).searchParams;
   expect(answer.get("error")).toBe("access_denied");
   expect(answer.get("error_description")).toBe("You don't have access to Wiki. Ask your administrator.");

@@ -244,7 +244,7 @@ export function refusedPage(viewer: Viewer, action: string, name: string): strin
   return page(
     viewer,
     t("refused.title", { app }),
-    `<h1>${escapeHtml(t("refused.heading", { app }))}</h1><p role="alert">${richText(t, "refused.body", { app, instance: viewer.instanceName })}</p>
+    `<h1>${escapeHtml(t("refused.heading", { app }))}</h1><p>${richText(t, "refused.body", { app, instance: viewer.instanceName })}</p>
     <form method="post" action="${escapeHtml(action)}">
       <button type="submit" name="choice" value="deny">${escapeHtml(t("refused.back", { app }))}</button>
     </form>`,
