@@ -135,8 +135,9 @@ const world = {
   },
   group: async () => (await createGroup(owner, { name: `g-${unique()}` }, META)).id,
   role: async (permissions: Permission[] = []) => (await createRole(owner, { name: `r-${unique()}`, description: "", permissions }, META)).id,
-  application: async () =>
-    (await createApplication(owner, { name: `a-${unique()}`, type: "web", redirect_uris: ["https://app.example.com/callback"] } as Parameters<typeof createApplication>[1], META)).application.id,
+  application: async () => (await world.webApplication()).id,
+  webApplication: async () =>
+    (await createApplication(owner, { name: `a-${unique()}`, type: "web", redirect_uris: ["https://app.example.com/callback"] } as Parameters<typeof createApplication>[1], META)).application,
   invite: async () =>
     (await createInvite(owner, createInviteSchema.parse({ email: `i-${unique()}@example.com`, name: "Ivy Invitee", role: "user" }), META)).invite.id,
 };
@@ -227,7 +228,12 @@ const calls: Record<string, Call | Call[]> = {
   "app/(dashboard)/profile/passkey-actions.ts#removePasskeyAction": { args: async () => [absent(), initial, form({ password: "x" })], pastCheck: true },
   "app/(dashboard)/settings/applications/actions.ts#createApplicationAction": { args: async () => [initial, form({ name: `a-${unique()}`, type: "spa", redirect_uris: "https://spa.example.com/cb" })] },
   "app/(dashboard)/settings/applications/actions.ts#updateApplicationAction": { args: async () => [await world.application(), initial, form({ name: `u-${unique()}`, redirect_uris: "https://app.example.com/callback" })] },
-  "app/(dashboard)/settings/applications/actions.ts#rotateApplicationSecretAction": { args: async () => [await world.application(), initial] },
+  "app/(dashboard)/settings/applications/actions.ts#rotateApplicationSecretAction": {
+    args: async () => {
+      const app = await world.webApplication();
+      return [app.id, app.clientSecretId, initial];
+    },
+  },
   "app/(dashboard)/settings/applications/actions.ts#deleteApplicationAction": { args: async () => [await world.application(), initial] },
   "app/(dashboard)/settings/actions.ts#createProviderAction": { args: async () => [absent(), initial, form({ ...PROVIDER, name: `SSO ${unique()}` })] },
   "app/(dashboard)/settings/actions.ts#updateProviderAction": { args: async () => [absent(), initial, form(PROVIDER)], pastCheck: true },

@@ -138,6 +138,21 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   await rotate.getByRole("button", { name: "Copy & Close" }).click();
   await expect(rotate).toBeHidden();
 
+  // Rotated meanwhile (another tab, another admin, a script) while this dialog was open: pressing Rotate says so
+  // instead of showing a secret that the other rotation's would replace; the next press rotates the secret now held.
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  await expect(rotate.getByText("stops working at once")).toBeVisible();
+  const elsewhere = await call<{ client_secret: string }>(instance, `/api/applications/${id}/rotate-secret`, { method: "POST", headers: auth });
+  expect(elsewhere.status, elsewhere.text).toBe(200);
+  await rotate.getByRole("button", { name: "Rotate secret" }).click();
+  await expect(rotate.getByRole("alert")).toContainText("The client secret was rotated meanwhile");
+  await expect(rotate.getByLabel("New client secret")).toHaveCount(0);
+  await rotate.getByRole("button", { name: "Rotate secret" }).click();
+  await expect(rotate.getByLabel("New client secret")).toHaveValue(/^lks_/);
+  expect(await rotate.getByLabel("New client secret").inputValue()).not.toBe(elsewhere.body.client_secret);
+  await rotate.getByRole("button", { name: "Copy & Close" }).click();
+  await expect(rotate).toBeHidden();
+
   // Delete: asks first, then the list is empty again.
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   const confirm = page.getByRole("dialog", { name: "Delete Grafana?" });

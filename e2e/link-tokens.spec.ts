@@ -159,6 +159,45 @@ test("an invite link: the token leaves the address; a newer invite replaces it; 
   await context.close();
 });
 
+/**
+ * Back and Forward through the sign-in page. A link opened from /login, then Back to it, then Forward: the link page
+ * again. /login runs a server action as it loads (the passkey autofill's options, which sets a cookie: Next.js renders
+ * the page again), and it must add no history entry (that would drop the entries ahead, and Forward would go nowhere).
+ * Checked by the address and history.length, not by page.goForward()'s answer: Playwright answers null when that
+ * action is in flight as Forward is pressed, though the browser goes forward.
+ */
+test("Back to /login and Forward to a link page: the sign-in page adds no history entry", async ({ browser }) => {
+  const invite = await createInvite(ownerApi, invitee("link-forward"));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const login = instance.url("/login");
+  const optionsAsked = () => page.waitForResponse((r) => r.url() === login && r.request().method() === "POST");
+  let asked = optionsAsked();
+  await page.goto(login);
+  await asked;
+  const before = await page.evaluate(() => history.length);
+  await page.goto(instance.url(`/invite?token=${invite.invite_link}`));
+  const form = () => expect(page.getByRole("button", { name: /create account/i })).toBeVisible();
+  await form();
+  expect(await page.evaluate(() => history.length)).toBe(before + 1);
+  asked = optionsAsked();
+  await page.goBack();
+  await expect(page).toHaveURL(login);
+  await asked;
+  expect(await page.evaluate(() => history.length)).toBe(before + 1);
+  await page.goForward();
+  await expect(page).toHaveURL(instance.url("/invite"));
+  await form();
+  expect(await page.evaluate(() => history.length)).toBe(before + 1);
+  // Forward pressed while /login's action is still under way goes forward too.
+  await page.goBack();
+  await expect(page).toHaveURL(login);
+  await page.goForward();
+  await expect(page).toHaveURL(instance.url("/invite"));
+  await form();
+  await context.close();
+});
+
 test("a password reset link: the token leaves the address; the new password is set; the sign-in page's address holds no email", async ({ browser }) => {
   const member = await personWithRole(ownerApi, "user");
   const asked = await fetch(instance.url("/api/password-reset"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: member.email }) });

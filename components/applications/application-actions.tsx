@@ -12,8 +12,8 @@ import { FormActions } from "@/components/ui/form-actions";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { bindAction } from "@/lib/forms/bind-action";
 
-function RotateForm({ id, name, onClose }: { id: string; name: string; onClose: () => void }) {
-  const form = useServerForm(bindAction(rotateApplicationSecretAction, id), { guardLeave: false });
+function RotateForm({ id, name, secretId, onClose }: { id: string; name: string; secretId: string; onClose: () => void }) {
+  const form = useServerForm(bindAction(rotateApplicationSecretAction, id, secretId), { guardLeave: false });
   const state = form.state;
   const t = useTranslations("applicationsPage");
   if (state.status === "success" && state.result?.clientSecret) {
@@ -37,8 +37,8 @@ function RotateForm({ id, name, onClose }: { id: string; name: string; onClose: 
   );
 }
 
-/** "Rotate secret": asks first, then shows the new secret once. */
-export function RotateSecretButton({ id, name }: { id: string; name: string }) {
+/** "Rotate secret": asks first, then shows the new secret once. `secretId` names the secret it replaces (the page's). */
+export function RotateSecretButton({ id, name, secretId }: { id: string; name: string; secretId: string }) {
   const [open, setOpen] = useState(false);
   const [round, setRound] = useState(0);
   const t = useTranslations("applicationsPage");
@@ -54,7 +54,7 @@ export function RotateSecretButton({ id, name }: { id: string; name: string }) {
         {t("rotate")}
       </Button>
       <Dialog open={open} onClose={() => setOpen(false)} title={t("rotateTitle", { name })}>
-        {open && <RotateForm key={round} id={id} name={name} onClose={() => setOpen(false)} />}
+        {open && <RotateForm key={round} id={id} name={name} secretId={secretId} onClose={() => setOpen(false)} />}
       </Dialog>
     </>
   );

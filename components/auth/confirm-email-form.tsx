@@ -21,7 +21,7 @@ export function ConfirmEmailForm() {
       <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
         {/* The link is used: the browser forgets it (its cookie: lib/http/link-cookie.ts). */}
-        <ForgetLink kind="confirmEmail" />
+        {state.result?.link && <ForgetLink kind="confirmEmail" link={state.result.link} />}
         <Link href="/" className="block text-center text-sm font-medium text-indigo-600 hover:text-indigo-500">{t("continue")}</Link>
       </div>
     );

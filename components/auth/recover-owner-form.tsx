@@ -20,7 +20,7 @@ export function RecoverOwnerForm() {
       <div className="space-y-4">
         <Alert tone="success">{state.message}</Alert>
         {/* The link is used: the browser forgets it (its cookie: lib/http/link-cookie.ts). */}
-        <ForgetLink kind="recover" />
+        {state.result?.link && <ForgetLink kind="recover" link={state.result.link} />}
         <Link href="/login" className="block text-center font-medium text-indigo-600 hover:text-indigo-500">
           {recover("signIn")}
         </Link>

@@ -20,6 +20,7 @@ type ApiApplication = {
   client_id: string;
   client_secret?: string;
   has_client_secret: boolean;
+  client_secret_id: string | null;
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
   allowed_groups: string[];
@@ -135,6 +136,27 @@ test("a change sends only the fields to change; the type is fixed; rotation ends
   expectApiError(await api(`/${created.id}`), 404);
   const codes = (await call<Array<{ activity_code: string; target_id?: string }>>(instance, "/api/events/audit?action=application.created,application.updated,application.secret_rotated,application.deleted", { headers: auth })).body.map((e) => e.activity_code);
   for (const code of ["application.created", "application.updated", "application.secret_rotated", "application.deleted"]) expect(codes).toContain(code);
+});
+
+test("two rotations at once naming the secret they replace: one new secret, the other told it was rotated meanwhile", async () => {
+  const created = (await api("", { method: "POST", json: { ...grafana, name: "Rotated twice" } })).body;
+  expect(created.client_secret_id).toMatch(/^[0-9a-f]{16}$/);
+  expect(created.client_secret_id).not.toBe(storedDigest(created.id)?.slice(0, 16));
+  const replaces = created.client_secret_id;
+  const answers = await Promise.all([1, 2, 3].map(() => api(`/${created.id}/rotate-secret`, { method: "POST", json: { replaces } })));
+  const rotated = answers.filter((a) => a.status === 200);
+  expect(rotated, answers.map((a) => a.text).join("\n")).toHaveLength(1);
+  for (const refused of answers.filter((a) => a.status !== 200)) {
+    expectApiError(refused, 409);
+    expect(refused.text).toContain("rotated meanwhile");
+    expect(refused.text).not.toContain("lks_");
+  }
+  expect(storedDigest(created.id)).toBe(crypto.createHash("sha256").update(rotated[0].body.client_secret!).digest("hex"));
+  expect(rotated[0].body.client_secret_id).not.toBe(replaces);
+  expect((await api(`/${created.id}`)).body.client_secret_id).toBe(rotated[0].body.client_secret_id);
+  // The id it answered rotates again; an unknown field is refused, not ignored.
+  expect((await api(`/${created.id}/rotate-secret`, { method: "POST", json: { replaces: rotated[0].body.client_secret_id } })).status).toBe(200);
+  expectFieldErrors(await api(`/${created.id}/rotate-secret`, { method: "POST", json: { replace: "x" } }), "replace");
 });
 
 test("another account's application is 404 everywhere", async () => {

@@ -113,6 +113,30 @@ test("the page reads only a token of its own kind and shape from its own cookie;
   expect((await fetch(instance.url(`/reset-password?token=${fakeReset}`), { method: "POST", redirect: "manual" })).status).not.toBe(303);
 });
 
+test("a page forgets the link it rendered, never a newer one of its kind opened since", async () => {
+  const forget = (query: string, cookie: string) => fetch(instance.url(`/reset-password/forget${query}`), { method: "DELETE", headers: { cookie }, redirect: "manual" });
+  const older = `latchkey-link-reset=${fakeReset}`;
+  const newer = `latchkey-link-reset=lkr_${"1".repeat(36)}`;
+  // The page rendered for the older link (unusable: it has the browser forget it) names it by a fingerprint.
+  const html = await (await fetch(instance.url("/reset-password"), { headers: { cookie: older }, redirect: "manual" })).text();
+  expect(html).toContain("This link is invalid, used or expired");
+  const link = html.match(/link\\?":\\?"([0-9a-f]{32})\\?"/)?.[1];
+  expect(link, "the page names the link it forgets").toBeTruthy();
+  expect(html).not.toContain(fakeReset);
+  // Fired late, after a newer link of the kind was opened: the newer link's cookie stays.
+  const late = await forget(`?link=${link}`, newer);
+  expect(late.status).toBe(409);
+  expect(setCookie(late, "latchkey-link-reset")).toBeUndefined();
+  // Fired while the browser still holds that link: it goes.
+  const inTime = await forget(`?link=${link}`, older);
+  expect(inTime.status).toBe(204);
+  expect(setCookie(inTime, "latchkey-link-reset")?.attrs).toContain("max-age=0");
+  // Naming no link clears nothing.
+  const unnamed = await forget("", older);
+  expect(unnamed.status).toBe(400);
+  expect(setCookie(unnamed, "latchkey-link-reset")).toBeUndefined();
+});
+
 test.describe("under an https PUBLIC_URL", () => {
   const secure = useInstance({ PUBLIC_URL: "https://team.example.test" });
 

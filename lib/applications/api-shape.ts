@@ -9,6 +9,8 @@ export function toApiApplication(app: ApplicationRecord) {
     type: app.type,
     client_id: app.clientId,
     has_client_secret: app.hasClientSecret,
+    /** Names the current secret (never reveals it); a rotation that sends it as `replaces` is refused once it changed. */
+    client_secret_id: app.clientSecretId,
     /** Single-page apps must use PKCE; web apps may; device apps have no code flow, so it doesn't apply (./schemas.ts). */
     pkce_required: pkceRequired(app.type),
     redirect_uris: app.redirectUris,

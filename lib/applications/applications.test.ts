@@ -24,7 +24,7 @@ import { createApplication, deleteApplication, rotateApplicationSecret, updateAp
 import { clientSecretMatches, findApplicationByClientId, userMayUseApplication } from "./for-provider";
 import { accessOf } from "./records";
 import { getApplication, listApplications, recentSignIns } from "./queries";
-import { createApplicationSchema, redirectUriProblem, type CreateApplicationInput } from "./schemas";
+import { createApplicationSchema, redirectUriProblem, SECRET_ROTATED_MEANWHILE, type CreateApplicationInput } from "./schemas";
 
 let accountId: string;
 let owner: SessionActor;
@@ -290,6 +290,27 @@ describe("rotateApplicationSecret", () => {
     const event = (await eventsOf(application.id)).find((e) => e.action === "application.secret_rotated")!;
     expect(JSON.stringify(event)).not.toContain(rotated.clientSecret!);
     expect(accessChanges).toEqual([{ applicationId: application.id, change: "secret_rotated" }]);
+  });
+
+  it("pressed twice at once naming the secret it replaces: one new secret, and it is the one that works", async () => {
+    const { application } = await createApplication(owner, web({ name: "Twice at once" }), META);
+    const replaces = application.clientSecretId!;
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => rotateApplicationSecret(owner, application.id, META, { replaces })));
+    const rotated = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    expect(rotated).toHaveLength(1);
+    expect(refused).toHaveLength(3);
+    for (const err of refused) {
+      expect(err).toBeInstanceOf(Conflict);
+      expect((err as Conflict).message).toBe(SECRET_ROTATED_MEANWHILE);
+    }
+    const provided = await findApplicationByClientId(application.clientId);
+    expect(clientSecretMatches(provided!, rotated[0].clientSecret!)).toBe(true);
+    expect(rotated[0].application.clientSecretId).not.toBe(replaces);
+    expect((await eventsOf(application.id)).filter((e) => e.action === "application.secret_rotated")).toHaveLength(1);
+    // The secret's id from now on rotates again; without `replaces` a rotation is not checked (scripts written before it).
+    await rotateApplicationSecret(owner, application.id, META, { replaces: rotated[0].application.clientSecretId! });
+    await rotateApplicationSecret(owner, application.id, META);
   });
 
   it("refuses apps without a secret", async () => {

@@ -27,8 +27,16 @@ import { assertGroupsExist } from "@/lib/groups/membership";
 import { parseOrThrow } from "@/lib/http/validation";
 import { accessChangesOf, accessStateOf, resolveAccess } from "./access";
 import { APPLICATIONS_VERSION } from "./for-provider";
-import { allowedGroupsOf, loadApplicationRecord, loadApplicationRow, toApplicationRecord, type ApplicationRecord } from "./records";
-import { createApplicationSchema, updateApplicationSchema, type CreateApplicationInput, type UpdateApplicationInput } from "./schemas";
+import { allowedGroupsOf, clientSecretIdOf, loadApplicationRecord, loadApplicationRow, toApplicationRecord, type ApplicationRecord } from "./records";
+import {
+  createApplicationSchema,
+  rotateApplicationSecretSchema,
+  SECRET_ROTATED_MEANWHILE,
+  updateApplicationSchema,
+  type CreateApplicationInput,
+  type RotateApplicationSecretInput,
+  type UpdateApplicationInput,
+} from "./schemas";
 
 const DENIED = {
   create: "You don't have permission to register applications",
@@ -176,13 +184,20 @@ export async function updateApplication(actor: Actor, id: string, input: Omit<Up
   });
 }
 
-/** A new client secret for a web app; the old one stops working at once. */
-export async function rotateApplicationSecret(actor: Actor, id: string, meta: RequestMeta): Promise<CreatedApplication> {
+/**
+ * A new client secret for a web app; the old one stops working at once. With `replaces` (the
+ * client_secret_id the caller saw), a secret changed meanwhile is refused (409): of two rotations at
+ * once only the later commit's secret would work, and the earlier one's answer would show a dead one.
+ * The check runs under the write lock, so two rotations naming one secret can't both pass it.
+ */
+export async function rotateApplicationSecret(actor: Actor, id: string, meta: RequestMeta, input: RotateApplicationSecretInput = {}): Promise<CreatedApplication> {
   assertCan(actor, "applications:update", DENIED.update);
+  const { replaces } = parseOrThrow(rotateApplicationSecretSchema, input);
   return write(actor, async (tx, me) => {
     assertCan(me, "applications:update", DENIED.update);
     const before = await loadApplicationRow(tx, actor.accountId, id);
     if (before.type !== "web") throw new Conflict("Only web apps have a client secret: single-page apps sign in with PKCE, device apps with a code approved on another screen");
+    if (replaces !== undefined && replaces !== clientSecretIdOf(before.clientSecretDigest)) throw new Conflict(SECRET_ROTATED_MEANWHILE);
     const secret = mintSecretToken(TOKEN_PREFIXES.applicationSecret);
     await tx
       .update(applications)

@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
+import { digestToken } from "@/lib/crypto/secret-tokens";
 import type { Db, Tx } from "@/lib/db/database";
 import { applicationGroups, applications, groups, type ApplicationRow, type ApplicationType, type IdTokenSigningAlg } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
@@ -15,6 +16,8 @@ export type ApplicationRecord = {
   type: ApplicationType;
   clientId: string;
   hasClientSecret: boolean;
+  /** Names the current client secret without revealing it (null without one): what a rotation says it replaces. */
+  clientSecretId: string | null;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   /** The allowed groups that still exist, sorted by name. */
@@ -71,6 +74,14 @@ export async function allowedGroupsOf(q: Db | Tx, accountId: string, application
   return out;
 }
 
+/**
+ * A short name for the secret a digest is of: a digest of its digest, so it says nothing about the
+ * secret (which is 178 random bits anyway), and changes with every rotation.
+ */
+export function clientSecretIdOf(digest: string | null): string | null {
+  return digest === null ? null : digestToken(`client-secret-id:${digest}`).slice(0, 16);
+}
+
 export function toApplicationRecord(row: ApplicationRow, allowedGroups: Array<{ id: string; name: string }>): ApplicationRecord {
   return {
     id: row.id,
@@ -78,6 +89,7 @@ export function toApplicationRecord(row: ApplicationRow, allowedGroups: Array<{ 
     type: row.type,
     clientId: row.clientId,
     hasClientSecret: row.clientSecretDigest !== null,
+    clientSecretId: clientSecretIdOf(row.clientSecretDigest),
     redirectUris: row.redirectUris,
     postLogoutRedirectUris: row.postLogoutRedirectUris,
     allowedGroups,

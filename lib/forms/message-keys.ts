@@ -27,7 +27,7 @@ import { sayMessage, type DomainError, type MessageKeys, type MessageRef, type S
 import { USERNAME_CHARACTERS, USERNAME_EDGES, USERNAME_MAX, USERNAME_MIXED_SCRIPTS } from "@/lib/users/username-rule";
 import { TOKEN_EXPIRY_DAYS } from "@/lib/tokens/limits";
 import { ACCESS_TEXTS } from "@/lib/applications/access";
-import { ALLOWED_GROUPS_MAX, REDIRECT_URIS_MAX } from "@/lib/applications/schemas";
+import { ALLOWED_GROUPS_MAX, REDIRECT_URIS_MAX, SECRET_ROTATED_MEANWHILE } from "@/lib/applications/schemas";
 import { ACCESS_MINUTES, REFRESH_DAYS } from "@/lib/applications/form-input";
 import { ROLES } from "@/lib/db/schema";
 import { GRANTABLE_ROLES } from "@/lib/idp/schemas";
@@ -225,6 +225,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "The owner role can't be given to a new user": { key: "ownerRoleNotForNewUser" },
   "The type can't change": { key: "applicationTypeFixed" },
   "Only web apps have a client secret: single-page apps sign in with PKCE, device apps with a code approved on another screen": { key: "clientSecretWebOnly" },
+  [SECRET_ROTATED_MEANWHILE]: { key: "clientSecretRotatedMeanwhile" },
   "Only the owner can reset the owner's two-factor sign-in": { key: "onlyOwnerResetsOwnerTwoFactor" },
   "Remove your own second factors in Profile, which asks you to prove it's you": { key: "ownTwoFactorInProfile" },
   "This user holds permissions you don't; ask someone who holds them": { key: "holdsPermissionsYouDont" },

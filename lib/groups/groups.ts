@@ -54,11 +54,12 @@ export async function createGroup(actor: Actor, input: GroupInput, meta: Request
 
 /**
  * Why renaming this group would be refused to the actor by renameGroup's own rule (assertMayRenameGroupWith), or
- * null: the group's page offers Rename only when it would be accepted, and otherwise says why.
+ * null: the group's page offers Rename only when it would be accepted, and otherwise says why. `memberIds`: every
+ * member, when the caller has read them already (else they are read here).
  */
-export async function renameRefusal(actor: Actor, groupId: string): Promise<string | null> {
+export async function renameRefusal(actor: Actor, groupId: string, memberIds?: readonly string[]): Promise<string | null> {
   try {
-    await assertMayRenameGroupWith(db(), actor, await memberIdsOfGroup(db(), actor.accountId, groupId));
+    await assertMayRenameGroupWith(db(), actor, memberIds ?? (await memberIdsOfGroup(db(), actor.accountId, groupId)));
     return null;
   } catch (err) {
     if (err instanceof Forbidden) return err.message;

@@ -9,7 +9,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/database";
-import { groups, userGroups, users } from "@/lib/db/schema";
+import { groups, userGroups, users, type UserRow } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
 import { openIdentity } from "@/lib/users/records";
 import { groupIdsOfUser, groupNamesById } from "./membership";
@@ -61,26 +61,39 @@ export async function listGroups(actor: Actor, filters: GroupFilters): Promise<G
 
 /** One group with its members (sorted by name); hidden groups and other accounts' ids are "not found". */
 export async function getGroup(actor: Actor, groupId: string): Promise<GroupDetail> {
+  return (await getGroupWithMemberRows(actor, groupId)).group;
+}
+
+/**
+ * getGroup, with the user rows of the members it lists (read once, in the same statement), for a caller that goes
+ * on to decide about them (the group's page: lib/users/group-members.ts groupPageView). `allMembers`: the rows are
+ * every member (the actor sees all groups), not only the actor.
+ */
+export async function getGroupWithMemberRows(actor: Actor, groupId: string): Promise<{ group: GroupDetail; memberRows: UserRow[]; allMembers: boolean }> {
   const row = await findGroupRow(db(), actor.accountId, groupId);
   if (!row) throw new NotFound("Group");
   const seesAll = can(actor, "groups:read");
-  const memberRows = await db()
-    .select({ user: users })
-    .from(userGroups)
-    .innerJoin(users, and(eq(users.id, userGroups.userId), eq(users.accountId, userGroups.accountId)))
-    .where(
-      and(
-        eq(userGroups.accountId, actor.accountId),
-        eq(userGroups.groupId, groupId),
-        seesAll ? undefined : eq(userGroups.userId, actor.userId),
-      ),
-    );
+  const memberRows = (
+    await db()
+      .select({ user: users })
+      .from(userGroups)
+      .innerJoin(users, and(eq(users.id, userGroups.userId), eq(users.accountId, userGroups.accountId)))
+      .where(
+        and(
+          eq(userGroups.accountId, actor.accountId),
+          eq(userGroups.groupId, groupId),
+          seesAll ? undefined : eq(userGroups.userId, actor.userId),
+        ),
+      )
+  ).map(({ user }) => user);
   if (!seesAll && memberRows.length === 0) throw new NotFound("Group");
   const members = memberRows
-    .map(({ user }) => {
+    .map((user) => {
       const { id, name, email } = openIdentity(user);
       return { id, name, email };
     })
     .sort((a, b) => byName.compare(a.name || a.email || "", b.name || b.email || ""));
-  return { ...toGroupRecord(row, await countMembers(db(), actor.accountId, groupId)), members };
+  // Every member row was read (a membership's user is deleted with it: the foreign key cascades): counted here.
+  const usersCount = seesAll ? memberRows.length : await countMembers(db(), actor.accountId, groupId);
+  return { group: { ...toGroupRecord(row, usersCount), members }, memberRows, allMembers: seesAll };
 }

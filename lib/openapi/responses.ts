@@ -274,6 +274,10 @@ export const applicationSchema = z
     type: z.enum(["web", "spa", "device"]),
     client_id: z.string(),
     has_client_secret: z.boolean(),
+    client_secret_id: z
+      .string()
+      .nullable()
+      .describe("Names the current client secret without revealing it (null without one); changes with each rotation. Send it as `replaces` to rotate-secret so that a second rotation at once is refused (409) instead of handing out a secret that no longer works"),
     pkce_required: z.boolean().describe("Whether the app must send PKCE (S256) in the code flow: true for single-page apps; false for web apps (optional) and device apps (no code flow)"),
     redirect_uris: z.array(z.string()),
     post_logout_redirect_uris: z.array(z.string()),

@@ -27,7 +27,7 @@ import { groupMemberSchema } from "@/lib/users/group-members";
 import { createUserRequestSchema, updateUserRequestSchema } from "@/lib/users/schemas";
 import type { Permission } from "@/lib/auth/permissions";
 import { roleIdsSchema, roleInputSchema } from "@/lib/roles/schemas";
-import { createApplicationSchema, updateApplicationSchema } from "@/lib/applications/schemas";
+import { createApplicationSchema, rotateApplicationSecretSchema, updateApplicationSchema } from "@/lib/applications/schemas";
 import * as R from "./responses";
 
 export type Method = "get" | "post" | "put" | "delete";
@@ -170,7 +170,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "get", path: `/api/applications/${uuid}`, summary: "One application", tag: "Applications", response: R.applicationSchema, permissions: ["applications:read"] },
   { method: "put", path: `/api/applications/${uuid}`, summary: "Change an application: the fields sent (the type is fixed)", tag: "Applications", body: updateApplicationSchema, response: R.applicationSchema, permissions: ["applications:update"] },
   { method: "delete", path: `/api/applications/${uuid}`, summary: "Delete an application (its sign-ins end)", tag: "Applications", response: R.emptySchema, permissions: ["applications:delete"] },
-  { method: "post", path: `/api/applications/${uuid}/rotate-secret`, summary: "A new client secret for a web app (in this response only); the old one stops working", tag: "Applications", response: R.applicationWithSecretSchema, secret: true, permissions: ["applications:update"] },
+  { method: "post", path: `/api/applications/${uuid}/rotate-secret`, summary: "A new client secret for a web app (in this response only); the old one stops working. Send {\"replaces\": client_secret_id} to be refused (409) when it was rotated meanwhile", tag: "Applications", body: rotateApplicationSecretSchema, response: R.applicationWithSecretSchema, secret: true, permissions: ["applications:update"] },
   { method: "get", path: `/api/groups/${uuid}/roles`, summary: "The roles a group grants its members", tag: "Roles", response: R.roleIdsResponseSchema, permissions: ["groups:read"] },
   { method: "put", path: `/api/groups/${uuid}/roles`, summary: "Set the roles a group grants its members", tag: "Roles", body: roleIdsSchema, response: R.roleIdsResponseSchema, permissions: ["groups:update"] },
 ];

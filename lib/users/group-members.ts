@@ -7,16 +7,19 @@
 import "server-only";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks, outrankingAmong } from "@/lib/auth/escalation";
 import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
+import { renameRefusal } from "@/lib/groups/groups";
 import { assertGroupsExist, setUserGroups } from "@/lib/groups/membership";
+import { getGroupWithMemberRows, type GroupDetail } from "@/lib/groups/queries";
 import { autoGroupsWithinLimits } from "@/lib/groups/schemas";
 import { loadUser } from "./lifecycle";
-import { userLabel, usersByIds, type UserRecord } from "./records";
+import { openUser, userLabel, usersByIds, type UserRecord } from "./records";
 import { allows, assertCanUpdateUser } from "./rules";
 
 export const groupMemberSchema = z.object({ user_id: z.string({ error: "user_id is required" }).min(1, "user_id is required").max(100) });
@@ -55,8 +58,36 @@ export async function setGroupMembership(actor: Actor, groupId: string, userId: 
  * the group's page offers no Remove on their rows.
  */
 export async function membersNotRemovableBy(actor: Actor, memberIds: readonly string[]): Promise<string[]> {
-  const members = await usersByIds(db(), actor.accountId, memberIds);
-  const outranking = await outrankingAmong(db(), actor, memberIds);
+  return membersNotRemovableAmong(actor, [...(await usersByIds(db(), actor.accountId, memberIds)).values()]);
+}
+
+/** membersNotRemovableBy over members already read. */
+async function membersNotRemovableAmong(actor: Actor, members: readonly UserRecord[]): Promise<string[]> {
+  const outranking = await outrankingAmong(db(), actor, members.map((m) => m.id));
   const removable = (member: UserRecord) => !outranking.has(member.id) && allows(() => assertCanUpdateUser(actor, member, { profile: true, groups: true }));
-  return [...members.values()].filter((member) => !removable(member)).map((member) => member.id);
+  return members.filter((member) => !removable(member)).map((member) => member.id);
+}
+
+/** What a group's page shows: the group and its members, why Rename is refused (null: offered), and the rows without Remove. */
+export type GroupPageView = { group: GroupDetail; renameRefused: string | null; lockedIds: string[] };
+
+/**
+ * The group's page, as the actor may see it. Rename is decided for those who change groups (groups:update), the
+ * Remove locks for those who change people's groups (users:update, and users:read to find them); the page asks
+ * the same `can` for its buttons, and the services check every change again.
+ */
+export async function groupPageView(actor: Actor, groupId: string): Promise<GroupPageView> {
+  // The members are read once, here, and each decision below is made over those rows.
+  const { group, memberRows, allMembers } = await getGroupWithMemberRows(actor, groupId);
+  const memberIds = memberRows.map((row) => row.id);
+  const [renameRefused, lockedIds] = await Promise.all([
+    can(actor, "groups:update") ? renameRefusal(actor, group.id, allMembers ? memberIds : undefined) : null,
+    managesMembers(actor) ? membersNotRemovableAmong(actor, memberRows.map((row) => openUser(row, []))) : [],
+  ]);
+  return { group, renameRefused, lockedIds };
+}
+
+/** Adding and removing people on a group's page changes the people (users:update), found by searching them (users:read). */
+export function managesMembers(actor: Actor): boolean {
+  return can(actor, "users:update") && can(actor, "users:read");
 }

@@ -21,7 +21,7 @@ export default async function ConfirmEmailPage() {
     return (
       <AuthCard title={t("title")}>
         <Alert tone="error">{server("emailLinkInvalid")}</Alert>
-        <UnusableLinkNote kind="confirmEmail" held={link.held} />
+        <UnusableLinkNote kind="confirmEmail" held={link.fingerprint} />
       </AuthCard>
     );
   }

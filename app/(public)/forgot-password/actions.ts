@@ -47,9 +47,10 @@ export const resetPasswordAction = publicAction(async (_prev: FormState, formDat
  */
 export const confirmEmailAction = publicAction(async (_prev: FormState): Promise<FormState> => {
   try {
-    const { token } = await linkToken("confirmEmail");
+    const { token, fingerprint } = await linkToken("confirmEmail");
     const { email } = await confirmEmailChange({ token }, requestMeta(await headers()));
-    return { status: "success", message: (await getTranslations("publicPages.confirmEmail"))("done", { email }) };
+    // The link used, by its fingerprint: the form's success has the browser forget this link and no other.
+    return { status: "success", message: (await getTranslations("publicPages.confirmEmail"))("done", { email }), result: { link: fingerprint ?? "" } };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -22,7 +22,7 @@ async function findInvite(token: string): Promise<InviteView | { problem: string
   }
 }
 
-async function Problem({ title, message, held }: { title: string; message: string; held: boolean }) {
+async function Problem({ title, message, held }: { title: string; message: string; held: string | null }) {
   const t = await getTranslations("publicPages.invite");
   return (
     <AuthCard title={title}>
@@ -49,13 +49,13 @@ export default async function InvitePage() {
   const format = await getFormatter();
   // In UTC, labelled, as everywhere an admin reads a date (components/users/format.ts), in the reader's language.
   const when = (date: Date) => t("utc", { date: format.dateTime(date, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) });
-  if ("problem" in found) return <Problem title={t("unusable")} message={found.problem} held={link.held} />;
+  if ("problem" in found) return <Problem title={t("unusable")} message={found.problem} held={link.fingerprint} />;
   if (!found.valid) {
     return (
       <Problem
         title={t("expiredTitle")}
         message={t("expiredBody", { date: when(found.expiresAt), inviter: found.invitedBy })}
-        held={link.held}
+        held={link.fingerprint}
       />
     );
   }

@@ -21,9 +21,11 @@ export const recoverOwnerAction = publicAction(async (_prev: FormState, formData
     assertConfirmed(formData, "password");
     // The same rule as every new password (acceptInviteSchema is { password: newPasswordSchema }).
     const { password } = parseOrThrow(acceptInviteSchema, { password: formData.get("password") });
-    await recoverOwnerWithLink((await linkToken("recover")).token, password, requestMeta(await headers()));
+    const link = await linkToken("recover");
+    await recoverOwnerWithLink(link.token, password, requestMeta(await headers()));
+    // The link used, by its fingerprint: the form's success has the browser forget this link and no other.
+    return { status: "success", message: (await getTranslations("publicPages.recover"))("done"), result: { link: link.fingerprint ?? "" } };
   } catch (err) {
     return formStateFromError(err);
   }
-  return { status: "success", message: (await getTranslations("publicPages.recover"))("done") };
 });

@@ -21,7 +21,7 @@ export default async function RecoverOwnerPage() {
     return (
       <AuthCard title={t("cantUse")}>
         <Alert tone="error">{t(state)}</Alert>
-        <UnusableLinkNote kind="recover" held={link.held} />
+        <UnusableLinkNote kind="recover" held={link.fingerprint} />
       </AuthCard>
     );
   }

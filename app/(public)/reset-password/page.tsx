@@ -19,7 +19,7 @@ export default async function ResetPasswordPage() {
     <AuthCard title={t("title")}>
       <div className="space-y-4">
         {usable ? <ResetPasswordForm /> : <Alert tone="error">{t("invalidLink")}</Alert>}
-        {!usable && <UnusableLinkNote kind="reset" held={link.held} />}
+        {!usable && <UnusableLinkNote kind="reset" held={link.fingerprint} />}
         <p className="text-center text-sm text-slate-600">
           <Link href={usable ? "/login" : "/forgot-password"} className="font-medium text-indigo-600 hover:text-indigo-500">
             {usable ? t("backToSignIn") : t("askNew")}

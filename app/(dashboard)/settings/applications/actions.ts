@@ -56,13 +56,19 @@ export const updateApplicationAction = serverAction({ needs: "applications:updat
   }
 });
 
-export const rotateApplicationSecretAction = serverAction({ needs: "applications:update" }, async (actor, id: string, _prev: FormState): Promise<FormState> => {
+/**
+ * Replaces the secret the page showed (`replaces`: its client_secret_id): one rotated meanwhile (a second
+ * tab, another admin) is refused with a message rather than shown a secret that the other rotation ends.
+ * The page is rendered again either way, so a refused form's next press replaces the secret now stored.
+ */
+export const rotateApplicationSecretAction = serverAction({ needs: "applications:update" }, async (actor, id: string, replaces: string, _prev: FormState): Promise<FormState> => {
   try {
-    const { application, clientSecret } = await rotateApplicationSecret(actor, String(id), requestMeta(await headers()));
-    revalidatePath(APPLICATIONS_PATH, "layout");
+    const { application, clientSecret } = await rotateApplicationSecret(actor, String(id), requestMeta(await headers()), { replaces: String(replaces) });
     return { status: "success", message: (await getTranslations("applicationsPage"))("newSecret", { name: application.name }), result: { clientSecret: clientSecret ?? "" } };
   } catch (err) {
     return formStateFromError(err);
+  } finally {
+    revalidatePath(APPLICATIONS_PATH, "layout");
   }
 });
 

@@ -47,7 +47,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
           {app.name}
         </h2>
         <div className="flex flex-wrap gap-2">
-          {app.type === "web" && can(actor, "applications:update") && <RotateSecretButton id={app.id} name={app.name} />}
+          {app.type === "web" && app.clientSecretId && can(actor, "applications:update") && <RotateSecretButton id={app.id} name={app.name} secretId={app.clientSecretId} />}
           {can(actor, "applications:delete") && <DeleteApplicationButton id={app.id} name={app.name} />}
         </div>
       </div>

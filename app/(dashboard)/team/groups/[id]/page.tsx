@@ -11,19 +11,17 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
-import { membersNotRemovableBy } from "@/lib/users/group-members";
-import { renameRefusal } from "@/lib/groups/groups";
+import { groupPageView, managesMembers as managesMembersOf } from "@/lib/users/group-members";
 import { serverText } from "@/lib/forms/message-keys";
 import { NotFound } from "@/lib/errors";
-import { getGroup } from "@/lib/groups/queries";
 
 type Props = { params: Promise<{ id: string }> };
 
-/** The group as this request's actor may see it, or Next's 404 page; shared by the metadata and the page. */
+/** The group's page as this request's actor may see it (its members read once), or Next's 404 page; shared by the metadata and the page. */
 const loadGroup = cache(async (id: string) => {
   const actor = await pageActor();
   try {
-    return { actor, group: await getGroup(actor, id) };
+    return { actor, ...(await groupPageView(actor, id)) };
   } catch (err) {
     if (err instanceof NotFound) notFound();
     throw err;
@@ -37,22 +35,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function GroupPage({ params }: Props) {
-  const { actor, group } = await loadGroup(await routeId(params));
+  // Rename and Remove are offered only where the service would accept them; a refused Rename says why instead.
+  const { actor, group, renameRefused: cantRename, lockedIds } = await loadGroup(await routeId(params));
   // Only decides which buttons to show; the service checks every change itself.
   const canManage = can(actor, "groups:update");
   const seesAll = can(actor, "groups:read");
-  // Adding and removing people changes the people (users:update), found by searching them (users:read).
-  const managesMembers = can(actor, "users:update") && can(actor, "users:read");
+  const managesMembers = managesMembersOf(actor);
   const ref = { id: group.id, name: group.name };
-  // Rename and Remove are offered only where the service would accept them; a refused Rename says why instead.
-  const [t, nav, format, server, cantRename, lockedIds] = await Promise.all([
-    getTranslations("groupsPage"),
-    getTranslations("nav"),
-    getFormatter(),
-    getTranslations("serverMessages"),
-    canManage ? renameRefusal(actor, group.id) : null,
-    managesMembers ? membersNotRemovableBy(actor, group.members.map((m) => m.id)) : [],
-  ]);
+  const [t, nav, format, server] = await Promise.all([getTranslations("groupsPage"), getTranslations("nav"), getFormatter(), getTranslations("serverMessages")]);
   return (
     <>
       <nav aria-label={t("breadcrumb")} className="mb-2 text-sm">

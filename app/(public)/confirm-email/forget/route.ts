@@ -1,0 +1,4 @@
+import { forgetLinkRoute } from "@/lib/http/link-token";
+
+/** DELETE /confirm-email/forget?link=…: the browser forgets the link this page rendered, and no newer one (lib/http/link-token.ts). */
+export const DELETE = forgetLinkRoute("confirmEmail");
