@@ -430,6 +430,36 @@ describe("device flow", () => {
     await expect(oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 })).rejects.toMatchObject({ error: "access_denied" });
   });
 
+  it("a person outside a device app's allowed groups who approves its code is told so; 'Back' tells the device access_denied", async () => {
+    const limitedCli = createApplicationSchema.parse({ name: "Restricted CLI", type: "device", access: "groups", allowed_groups: [groupId] });
+    const device = await relyingParty((await createApplication(await startSession(owner), limitedCli, META)).application.clientId);
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
+    const started = await oidc.initiateDeviceAuthorization(device, { scope: "openid" });
+    const { jar } = await signedInBrowser();
+    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+    keepCookies(jar, input);
+    const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code });
+    // Approving: the provider's redirects to the interaction, as a browser follows them with its cookies.
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm)?.[1] ?? "";
+    let res = await fetch(`${base}/device`, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, user_code: started.user_code, confirm: "yes" }) });
+    for (let hop = 0; hop < 6 && res.headers.get("location"); hop += 1) {
+      keepCookies(jar, res);
+      res = await fetch(new URL(res.headers.get("location")!, base), { redirect: "manual", headers: { cookie: jar.join("; ") } });
+    }
+    keepCookies(jar, res);
+    const page = await res.text();
+    expect(res.status).toBe(403);
+    expect(page).toContain("You don&#39;t have access to Restricted CLI");
+    const back = refusalForm(res.status, page)!;
+    res = await fetch(new URL(back, base), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=deny" });
+    for (let hop = 0; hop < 6 && res.headers.get("location"); hop += 1) {
+      keepCookies(jar, res);
+      res = await fetch(new URL(res.headers.get("location")!, base), { redirect: "manual", headers: { cookie: jar.join("; ") } });
+    }
+    expect(await res.text()).toContain("<h1>Device not connected</h1>");
+    await expect(oidc.pollDeviceAuthorizationGrant(device, { ...started, interval: 0 })).rejects.toMatchObject({ error: "access_denied" });
+  });
+
   it("the device authorization says how often to poll: every 5 seconds, the interval slow_down enforces", async () => {
     const body = new URLSearchParams({ client_id: cli.clientMetadata().client_id, scope: "openid" });
     const res = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
