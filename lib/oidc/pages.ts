@@ -235,16 +235,16 @@ export function consentPage(viewer: Viewer, action: string, name: string, scopes
 }
 
 /**
- * The person may not sign in to this app (not in its allowed groups): why, in Latchkey's words, and "Back to the
- * app", which posts to action and sends the app access_denied.
+ * The person may not sign in to this app (not in its allowed groups, or the app admits nobody now: `closed`): why,
+ * in Latchkey's words, and "Back to the app", which posts to action and sends the app access_denied.
  */
-export function refusedPage(viewer: Viewer, action: string, name: string): string {
+export function refusedPage(viewer: Viewer, action: string, name: string, closed: boolean): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
   return page(
     viewer,
     t("refused.title", { app }),
-    `<h1>${escapeHtml(t("refused.heading", { app }))}</h1><p>${richText(t, "refused.body", { app, instance: viewer.instanceName })}</p>
+    `<h1>${escapeHtml(t("refused.heading", { app }))}</h1><p>${richText(t, closed ? "refused.bodyClosed" : "refused.body", { app, instance: viewer.instanceName })}</p>
     <form method="post" action="${escapeHtml(action)}">
       <button type="submit" name="choice" value="deny">${escapeHtml(t("refused.back", { app }))}</button>
     </form>`,

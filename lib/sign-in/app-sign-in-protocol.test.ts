@@ -232,6 +232,13 @@ describe("errors go back to the app with its state", () => {
     const refused = await authorize(jar, {}, restricted);
     expect(refused.refusals).toHaveLength(1);
     expect(refused.refusals[0]).toContain("You don&#39;t have access to");
+    expect(refused.refusals[0]).toContain("only members of the groups chosen for it may");
+    // An app closed to everyone says so, not that a group would do.
+    const closedInput = createApplicationSchema.parse({ name: "Closed", type: "spa", redirect_uris: [REDIRECT], access: "nobody" });
+    const closed = await relyingParty((await createApplication(await startSession(owner), closedInput, META)).application.clientId);
+    const shut = await authorize(jar, {}, closed);
+    expect(shut.refusals[0]).toContain("No one may sign in to <strong>Closed</strong> at the moment");
+    expect(Object.fromEntries(shut.landed.searchParams)).toMatchObject({ error: "access_denied", state: "st4te" });
     expect(Object.fromEntries(refused.landed.searchParams)).toMatchObject({ error: "access_denied", state: "st4te" });
     const unsupported = await authorize(jar, { request: "eyJhbGciOiJub25lIn0.e30." });
     expect(Object.fromEntries(unsupported.landed.searchParams)).toMatchObject({ error: "request_not_supported", state: "st4te" });
