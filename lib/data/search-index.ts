@@ -115,25 +115,24 @@ const entryInsertInScope = perTransactionSql<{ id: number; scopeId: number }>(
    RETURNING id, scope_id AS "scopeId"`,
 );
 
-type Entry = { scopeId: number; id: number; fresh: boolean; inRecent: boolean };
+type Entry = { scopeId: number; id: number; inRecent: boolean };
 
-/** The entity's entry, created when new (`fresh`: it has no terms yet). */
-async function ensureEntry(tx: Tx, ref: EntityRef): Promise<Entry> {
+/** The entity's entry as stored (null: it has none), and its scope's id (undefined: the account has no such scope yet). */
+async function findEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number | undefined; entry: Entry | null }> {
   const [found] = await entryLookup(tx).execute({ accountId: ref.accountId, scope: ref.scope, entityId: ref.entityId });
-  if (!found) return newEntry(tx, ref);
-  if (found.entryId !== null) return { scopeId: found.scopeId, id: found.entryId, fresh: false, inRecent: Boolean(found.inRecent) };
-  const [made] = await entryInsert(tx).execute({ scopeId: found.scopeId, entityId: ref.entityId });
-  return { scopeId: found.scopeId, id: made.id, fresh: true, inRecent: false };
+  if (!found) return { scopeId: undefined, entry: null };
+  if (found.entryId === null) return { scopeId: found.scopeId, entry: null };
+  return { scopeId: found.scopeId, entry: { scopeId: found.scopeId, id: found.entryId, inRecent: Boolean(found.inRecent) } };
 }
 
 /** The entry of an entity known to have none. */
-async function newEntry(tx: Tx, ref: EntityRef): Promise<Entry & { fresh: true }> {
+async function newEntry(tx: Tx, ref: EntityRef): Promise<{ scopeId: number; id: number }> {
   const [made] = await entryInsertInScope(tx).rows([ref.entityId, ref.accountId, ref.scope]);
-  if (made) return { scopeId: made.scopeId, id: made.id, fresh: true, inRecent: false };
+  if (made) return { scopeId: made.scopeId, id: made.id };
   // The account's first indexed entity of this kind.
   const scopeId = await ensureScope(tx, ref.accountId, ref.scope);
   const [first] = await entryInsert(tx).execute({ scopeId, entityId: ref.entityId });
-  return { scopeId, id: first.id, fresh: true, inRecent: false };
+  return { scopeId, id: first.id };
 }
 
 /** Where postings go: "recent" (search_recent_terms, merged later) or "main" (search_terms: the backfill's bulk path). */
@@ -195,15 +194,65 @@ export type IndexOptions = {
   into?: PostingTable;
 };
 
+/**
+ * On PostgreSQL, a new entry and its postings in one statement: the entry's insert is a data-modifying CTE whose
+ * id the postings' insert takes (the postings' foreign key is checked at the statement's end, when the entry is
+ * there). Inside a unit of work every round trip is time all other writers wait for the write lock (round 27:
+ * two round trips fewer per created user). `InScope` finds the scope by its key in the same statement: no row
+ * means the account has no such scope yet, and nothing was inserted.
+ */
+const pgNewEntryWithTerms = (table: PostingTable) => ({
+  inScope: perTransactionSql<{ id: number }>(
+    `WITH entry AS (
+       INSERT INTO search_entries (scope_id, entity_id)
+       SELECT id, CAST($1 AS TEXT) FROM search_scopes WHERE account_id = $2 AND scope = $3
+       RETURNING id, scope_id),
+     posted AS (
+       INSERT INTO ${TABLE_NAMES[table]} (scope_id, term, entry_id)
+       SELECT entry.scope_id, t, entry.id FROM entry, unnest($4::bigint[]) AS t ON CONFLICT DO NOTHING)
+     SELECT id FROM entry`,
+  ),
+  toScope: perTransactionSql<{ id: number }>(
+    `WITH entry AS (
+       INSERT INTO search_entries (scope_id, entity_id) VALUES ($1::integer, CAST($2 AS TEXT))
+       RETURNING id, scope_id),
+     posted AS (
+       INSERT INTO ${TABLE_NAMES[table]} (scope_id, term, entry_id)
+       SELECT entry.scope_id, t, entry.id FROM entry, unnest($3::bigint[]) AS t ON CONFLICT DO NOTHING)
+     SELECT id FROM entry`,
+  ),
+});
+const pgNewEntriesWithTerms: Record<PostingTable, ReturnType<typeof pgNewEntryWithTerms>> = { main: pgNewEntryWithTerms("main"), recent: pgNewEntryWithTerms("recent") };
+
+/**
+ * A new entry for an entity known to have none, with its postings in `table`; `scopeId` when the caller has read
+ * it (undefined: found here, the scope made for the account's first indexed entity of its kind).
+ */
+async function addNewEntry(tx: Tx, ref: EntityFields, table: PostingTable, scopeId?: number): Promise<void> {
+  const terms = entityTerms(ref.accountId, ref.scope, ref.fields);
+  if (dialect() === "postgres") {
+    const statements = pgNewEntriesWithTerms[table];
+    const inserted = scopeId === undefined && (await statements.inScope(tx).rows([ref.entityId, ref.accountId, ref.scope, terms])).length > 0;
+    // Into the scope read by the caller, or the account's first indexed entity of this kind (its scope made first).
+    if (!inserted) await statements.toScope(tx).rows([scopeId ?? (await ensureScope(tx, ref.accountId, ref.scope)), ref.entityId, terms]);
+    if (table === "recent" && terms.length > 0) afterCommit(tx, () => notePendingPostings(terms.length));
+    return;
+  }
+  const entry =
+    scopeId === undefined ? await newEntry(tx, ref) : { scopeId, id: (await entryInsert(tx).execute({ scopeId, entityId: ref.entityId }))[0].id };
+  await insertTerms(tx, table, entry.scopeId, entry.id, terms);
+}
+
 /** Indexes an entity's fields, replacing whatever it was indexed under before (a rename drops the old name). */
 export async function indexEntity(tx: Tx, ref: EntityFields, options?: IndexOptions): Promise<void> {
-  const entry = options?.fresh ? await newEntry(tx, ref) : await ensureEntry(tx, ref);
-  if (!entry.fresh) {
-    // From both tables: all of the entry's new postings then go to one.
-    await tx.delete(searchTerms).where(eq(searchTerms.entryId, entry.id));
-    await tx.delete(searchRecentTerms).where(eq(searchRecentTerms.entryId, entry.id));
-  }
-  await insertTerms(tx, options?.into ?? "recent", entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
+  const table = options?.into ?? "recent";
+  if (options?.fresh) return addNewEntry(tx, ref, table);
+  const { scopeId, entry } = await findEntry(tx, ref);
+  if (!entry) return addNewEntry(tx, ref, table, scopeId);
+  // From both tables: all of the entry's new postings then go to one.
+  await tx.delete(searchTerms).where(eq(searchTerms.entryId, entry.id));
+  await tx.delete(searchRecentTerms).where(eq(searchRecentTerms.entryId, entry.id));
+  await insertTerms(tx, table, entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
 }
 
 /**
@@ -212,9 +261,9 @@ export async function indexEntity(tx: Tx, ref: EntityFields, options?: IndexOpti
  * postings join the table holding the entry's others (an entry never spans both).
  */
 export async function addToEntity(tx: Tx, ref: EntityFields, options?: Pick<IndexOptions, "into">): Promise<void> {
-  const entry = await ensureEntry(tx, ref);
-  const table: PostingTable = entry.fresh ? (options?.into ?? "recent") : entry.inRecent ? "recent" : "main";
-  await insertTerms(tx, table, entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
+  const { scopeId, entry } = await findEntry(tx, ref);
+  if (!entry) return addNewEntry(tx, ref, options?.into ?? "recent", scopeId);
+  await insertTerms(tx, entry.inRecent ? "recent" : "main", entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
 }
 
 /** Removes an entity from the index (its terms, in either table, go with the entry: ON DELETE CASCADE). */
