@@ -10,7 +10,8 @@
 import crypto from "node:crypto";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { freePort, startApache, type Apache } from "./support/apache";
+import { startApache, type Apache } from "./support/apache";
+import { freePort } from "./support/ports";
 import { expectToLandOn } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { personWithSession, type Person } from "./support/people";

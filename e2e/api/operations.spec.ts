@@ -7,9 +7,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../support/ports";
 import { expect, test } from "@playwright/test";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { call, signIn } from "../support/api";
@@ -20,16 +20,6 @@ import { tokenClient } from "../support/users-api";
 
 const METRICS_TOKEN = crypto.randomBytes(24).toString("base64url");
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 type Families = ReturnType<typeof parsePrometheusTextFormat>;
 

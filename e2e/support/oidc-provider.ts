@@ -4,8 +4,8 @@
  * client and its test users (TEST_IDP_USER unless told).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "./ports";
 
 export type TestIdpUser = { login: string; password: string; sub: string; email: string; name: string };
 export const TEST_IDP_USER: TestIdpUser = { login: "pat", password: "pat's idp passphrase", sub: "pat-0001", email: "pat@idp.example", name: "Pat Provider" };
@@ -14,17 +14,6 @@ export const OTHER_IDP_USER: TestIdpUser = { login: "sam", password: "sam's idp 
 
 export type TestOidcProvider = { issuer: string; clientId: string; clientSecret: string; stop: () => Promise<void> };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startOidcProvider(redirectUri: string, users: TestIdpUser[] = [TEST_IDP_USER]): Promise<TestOidcProvider> {
   const port = await freePort();

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import { freePort } from "./ports";
 import os from "node:os";
 import path from "node:path";
 import { noteSecret, secretsIn } from "./secrets";
@@ -25,17 +26,6 @@ export type Instance = {
   stop: () => Promise<void>;
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const root = path.resolve(__dirname, "..", "..");
 
