@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { canConnect, freePort } from "./ports";
+import { stopProcess } from "./processes";
 
 const HTTPD_CANDIDATES = ["/usr/sbin/apache2", "/usr/sbin/httpd"];
 const MODULE_DIRS = ["/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/lib/httpd/modules"];
@@ -136,13 +137,8 @@ export async function startApache({ port, site, files = {} }: { port: number; si
     url: (p) => `${baseURL}${p}`,
     errorLog,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        // SIGTERM: the parent stops its workers and exits.
-        child.kill("SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
+      // SIGTERM: the parent stops its workers and exits.
+      await stopProcess(child);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { canConnect, freePort } from "./ports";
+import { stopProcess } from "./processes";
 
 export const LDAP_BASE = "dc=example,dc=org";
 export const LDAP_ADMIN = { dn: `cn=admin,${LDAP_BASE}`, password: "admin-secret-for-tests" };
@@ -134,12 +135,7 @@ export async function startSlapd(): Promise<Slapd> {
     url: `ldap://127.0.0.1:${port}`,
     port,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
+      await stopProcess(child);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
