@@ -236,9 +236,10 @@ export function consentPage(viewer: Viewer, action: string, name: string, scopes
 
 /**
  * The person may not sign in to this app (not in its allowed groups, or the app admits nobody now: `closed`): why,
- * in Latchkey's words, and "Back to the app", which posts to action and sends the app access_denied.
+ * in Latchkey's words, and "Back to the app" (a device app: "Cancel the device's sign-in", as there is no app page
+ * to go back to), which posts to action and sends the app access_denied.
  */
-export function refusedPage(viewer: Viewer, action: string, name: string, closed: boolean): string {
+export function refusedPage(viewer: Viewer, action: string, name: string, { closed, device }: { closed: boolean; device: boolean }): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
   return page(
@@ -246,7 +247,7 @@ export function refusedPage(viewer: Viewer, action: string, name: string, closed
     t("refused.title", { app }),
     `<h1>${escapeHtml(t("refused.heading", { app }))}</h1><p>${richText(t, closed ? "refused.bodyClosed" : "refused.body", { app, instance: viewer.instanceName })}</p>
     <form method="post" action="${escapeHtml(action)}">
-      <button type="submit" name="choice" value="deny">${escapeHtml(t("refused.back", { app }))}</button>
+      <button type="submit" name="choice" value="deny">${escapeHtml(device ? t("refused.backDevice") : t("refused.back", { app }))}</button>
     </form>`,
   );
 }

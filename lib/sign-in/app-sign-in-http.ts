@@ -137,7 +137,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       sendHtml(res, 200, consentPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
       return;
     case "refused":
-      sendHtml(res, 403, refusedPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.closed));
+      sendHtml(res, 403, refusedPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome));
       return;
   }
 }

@@ -233,6 +233,7 @@ describe("errors go back to the app with its state", () => {
     expect(refused.refusals).toHaveLength(1);
     expect(refused.refusals[0]).toContain("You don&#39;t have access to");
     expect(refused.refusals[0]).toContain("only members of the groups chosen for it may");
+    expect(refused.refusals[0]).toContain("Back to Proxmox");
     // An app closed to everyone says so, not that a group would do.
     const closedInput = createApplicationSchema.parse({ name: "Closed", type: "spa", redirect_uris: [REDIRECT], access: "nobody" });
     const closed = await relyingParty((await createApplication(await startSession(owner), closedInput, META)).application.clientId);
@@ -457,6 +458,8 @@ describe("device flow", () => {
     const page = await res.text();
     expect(res.status).toBe(403);
     expect(page).toContain("You don&#39;t have access to Restricted CLI");
+    expect(page).toContain("Cancel the device&#39;s sign-in");
+    expect(page).not.toContain("Back to Restricted CLI");
     const back = refusalForm(res.status, page)!;
     res = await fetch(new URL(back, base), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=deny" });
     for (let hop = 0; hop < 6 && res.headers.get("location"); hop += 1) {

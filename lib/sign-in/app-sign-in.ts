@@ -53,8 +53,11 @@ export type AppSignInOutcome =
   | { kind: "reauthenticate" }
   | { kind: "must_change_password" }
   | { kind: "consent"; appName: string; scopes: string[] }
-  /** The person may not sign in to this app: Latchkey says so itself, and "Back to the app" sends the app access_denied. */
-  | { kind: "refused"; appName: string; closed: boolean }
+  /**
+   * The person may not sign in to this app: Latchkey says so itself, and "Back to the app" (on a device app, "Cancel
+   * the device's sign-in") sends the app access_denied.
+   */
+  | { kind: "refused"; appName: string; closed: boolean; device: boolean }
   | { kind: "finish"; result: InteractionResults };
 
 const deny = (description: string): AppSignInOutcome => ({ kind: "finish", result: { error: "access_denied", error_description: description } });
@@ -111,7 +114,7 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
     if (request.consent === "deny") return deny(`You don't have access to ${app.name}. Ask your administrator.`);
     const reason = (await usableUser(session.userId)) === null ? "not_allowed_user" : "not_in_allowed_groups";
     await record(app, session.userId, "app.sign_in.refused", { reason }, meta);
-    return { kind: "refused", appName: app.name, closed: app.restrictedToGroups && app.allowedGroupIds.length === 0 };
+    return { kind: "refused", appName: app.name, closed: app.restrictedToGroups && app.allowedGroupIds.length === 0, device: app.type === "device" };
   }
 
   // The person authenticated when their Latchkey session began, not now: the ID token's auth_time says so, and an
