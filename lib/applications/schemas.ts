@@ -164,14 +164,15 @@ export const updateApplicationSchema = z.object({
 });
 export type UpdateApplicationInput = z.output<typeof updateApplicationSchema>;
 
+/** The 409 of a rotation whose `replaces` names a secret already replaced. */
+export const SECRET_ROTATED_MEANWHILE = "The client secret was rotated meanwhile (another rotation finished first): the secret it showed is the one that works. Rotate again for a new one";
+
 /**
  * Body of POST /api/applications/{id}/rotate-secret (may be empty): `replaces` names the secret the caller
  * means to replace (the application's `client_secret_id`). Sent, a rotation that finds another secret
  * (one rotated meanwhile, a second press at once) is refused rather than handing out a secret that a
  * rotation committing just after it would make useless.
  */
-export const SECRET_ROTATED_MEANWHILE = "The client secret was rotated meanwhile (another rotation finished first): the secret it showed is the one that works. Rotate again for a new one";
-
 export const rotateApplicationSecretSchema = z.object({
   replaces: z.string().trim().min(1).max(64).optional(),
 });

@@ -167,10 +167,14 @@ const pgPostingInsert = (table: PostingTable) =>
   );
 const pgPostingInserts: Record<PostingTable, ReturnType<typeof pgPostingInsert>> = { main: pgPostingInsert("main"), recent: pgPostingInsert("recent") };
 
+/** Postings written to "recent": a merge soon moves them on (nudged after commit: a rolled-back write leaves nothing to merge). */
+function nudgeMergeAfterCommit(tx: Tx, table: PostingTable, count: number): void {
+  if (table === "recent" && count > 0) afterCommit(tx, () => notePendingPostings(count));
+}
+
 async function insertTerms(tx: Tx, table: PostingTable, scopeId: number, entryId: number, terms: number[]): Promise<void> {
   if (terms.length === 0) return;
-  // A merge soon moves them on (nudged after commit: a rolled-back write leaves nothing to merge).
-  if (table === "recent") afterCommit(tx, () => notePendingPostings(terms.length));
+  nudgeMergeAfterCommit(tx, table, terms.length);
   const insert = postingInserts(tx)?.[table];
   if (insert) {
     // In key order: each insert descends next to the last one's path.
@@ -235,7 +239,7 @@ async function addNewEntry(tx: Tx, ref: EntityFields, table: PostingTable, scope
     const inserted = scopeId === undefined && (await statements.inScope(tx).rows([ref.entityId, ref.accountId, ref.scope, terms])).length > 0;
     // Into the scope read by the caller, or the account's first indexed entity of this kind (its scope made first).
     if (!inserted) await statements.toScope(tx).rows([scopeId ?? (await ensureScope(tx, ref.accountId, ref.scope)), ref.entityId, terms]);
-    if (table === "recent" && terms.length > 0) afterCommit(tx, () => notePendingPostings(terms.length));
+    nudgeMergeAfterCommit(tx, table, terms.length);
     return;
   }
   const entry =
