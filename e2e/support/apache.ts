@@ -11,8 +11,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { canConnect, freePort } from "./ports";
-import { stopProcess } from "./processes";
+import { stopProcess, untilListening } from "./processes";
 
 const HTTPD_CANDIDATES = ["/usr/sbin/apache2", "/usr/sbin/httpd"];
 const MODULE_DIRS = ["/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/lib/httpd/modules"];
@@ -41,8 +40,6 @@ export function requireApache(): { httpd: string; moduleDir: string } {
   return { httpd, moduleDir };
 }
 
-
-
 export type Apache = {
   port: number;
   baseURL: string;
@@ -53,7 +50,7 @@ export type Apache = {
 };
 
 /**
- * Starts Apache on `port` (reserve it with freePort() first when the config must name its own address, as
+ * Starts Apache on `port` (reserve it with freePort() from ./ports.ts first when the config must name its own address, as
  * OIDCRedirectURI does). `site` is the configuration after the server's own lines (modules, port, files);
  * `files` are written under the document root (relative paths). "{root}" in `site` is the document root.
  */
@@ -119,16 +116,11 @@ export async function startApache({ port, site, files = {} }: { port: number; si
   });
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  const deadline = Date.now() + 15_000;
-  while (!(await canConnect(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      const why = child.exitCode !== null ? `exited early (${child.exitCode})` : `did not listen on ${port} within 15 s`;
-      child.kill("SIGKILL");
-      const log = errorLog();
-      fs.rmSync(dir, { recursive: true, force: true });
-      throw new Error(`Apache ${why}:\n${output}\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  const why = await untilListening(child, port);
+  if (why) {
+    const log = errorLog();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`Apache ${why}:\n${output}\n${log}`);
   }
   const baseURL = `http://127.0.0.1:${port}`;
   return {

@@ -1,5 +1,6 @@
 /** The servers the tests start as child processes (slapd, Apache). */
 import type { ChildProcess } from "node:child_process";
+import { canConnect } from "./ports";
 
 /** SIGTERM, then SIGKILL if it hasn't exited within 5 s; nothing if it already has. */
 export async function stopProcess(child: ChildProcess): Promise<void> {
@@ -8,4 +9,21 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   child.kill("SIGTERM");
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
   if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+/**
+ * Waits until `child` accepts connections on 127.0.0.1:port. Null once it does; otherwise why not (it exited, or
+ * it didn't listen within `ms`: then it is killed), for the caller's error message.
+ */
+export async function untilListening(child: ChildProcess, port: number, ms = 15_000): Promise<string | null> {
+  const deadline = Date.now() + ms;
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null) return `exited early (${child.exitCode})`;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      return `did not listen on ${port} within ${ms / 1000} s`;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return null;
 }

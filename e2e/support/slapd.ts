@@ -9,8 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { canConnect, freePort } from "./ports";
-import { stopProcess } from "./processes";
+import { freePort } from "./ports";
+import { stopProcess, untilListening } from "./processes";
 
 export const LDAP_BASE = "dc=example,dc=org";
 export const LDAP_ADMIN = { dn: `cn=admin,${LDAP_BASE}`, password: "admin-secret-for-tests" };
@@ -122,15 +122,8 @@ export async function startSlapd(): Promise<Slapd> {
   });
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  const deadline = Date.now() + 15_000;
-  while (!(await canConnect(port))) {
-    if (child.exitCode !== null) throw new Error(`slapd exited early (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`slapd did not listen on ${port} within 15 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const why = await untilListening(child, port);
+  if (why) throw new Error(`slapd ${why}:\n${output}`);
   return {
     url: `ldap://127.0.0.1:${port}`,
     port,
