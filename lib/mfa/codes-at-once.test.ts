@@ -9,9 +9,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
 import { db } from "@/lib/db/database";
-import { mfaRecoveryCodes, sessions } from "@/lib/db/schema";
+import { mfaRecoveryCodes } from "@/lib/db/schema";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { AT_ONCE, fulfilled, sessionsOf } from "@/test/at-once";
 import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
 import { confirmTotpSetup, startTotpSetup } from "./factors";
 import { assertProvesItsThem } from "./proof";
@@ -19,7 +20,6 @@ import { completeSecondStep, SecondStepRequired } from "./second-step";
 import { totpCode } from "./totp";
 
 const PASSWORD = "a long and unusual passphrase";
-const AT_ONCE = 6;
 // Generous: these tests are about using one code twice, not about the throttle (lib/mfa/second-step.test.ts).
 const LIMITS: SignInLimits = { freeAttempts: 100, delaySeconds: 60, maxDelaySeconds: 900, ipFreeAttempts: 1000, lockoutFailures: 1000, lockoutWindowSeconds: 86_400 };
 const T0 = new Date("2026-03-01T10:00:00Z");
@@ -45,15 +45,8 @@ async function pendingStep(user: TestUser, now: Date): Promise<string> {
   return (step as SecondStepRequired).token;
 }
 
-const sessionsOf = async (userId: string) => (await db().select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId))).length;
 const codesLeft = async (userId: string) =>
   (await db().select({ id: mfaRecoveryCodes.id }).from(mfaRecoveryCodes).where(and(eq(mfaRecoveryCodes.userId, userId), isNull(mfaRecoveryCodes.usedAt)))).length;
-
-/** Runs every call at once; how many resolved. */
-async function fulfilled(calls: Array<() => Promise<unknown>>): Promise<number> {
-  const results = await Promise.allSettled(calls.map((call) => call()));
-  return results.filter((r) => r.status === "fulfilled").length;
-}
 
 describe("the second step, one code sent several times at once", () => {
   it("one authenticator code: one session", async () => {

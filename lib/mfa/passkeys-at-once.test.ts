@@ -11,10 +11,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RequestMeta } from "@/lib/auth/actor";
 import type { SignInLimits } from "@/lib/config";
 import { db } from "@/lib/db/database";
-import { mfaPasskeys, sessions } from "@/lib/db/schema";
+import { mfaPasskeys } from "@/lib/db/schema";
 import { resetRateLimits } from "@/lib/security/rate-limit";
 import { passwordlessOptions, signInWithPasskey } from "@/lib/sign-in/passkey-sign-in";
 import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { AT_ONCE, fulfilled, sessionsOf } from "@/test/at-once";
 import { createAccount, createUser, META, setPublicAddress, startSession, type TestUser } from "@/test/factories";
 import { softwarePasskey, type SoftwarePasskey } from "@/test/software-authenticator";
 import { parseAuthenticationResponse } from "./passkey-records";
@@ -24,7 +25,6 @@ import { completeSecondStepWithPasskey, secondStepPasskeyOptions } from "./secon
 
 const ORIGIN = "https://team.example.com";
 const PASSWORD = "a long and unusual passphrase";
-const AT_ONCE = 6;
 // Generous: these tests are about one challenge answered twice, not about the throttle (./passkeys.test.ts).
 const LIMITS: SignInLimits = { freeAttempts: 100, delaySeconds: 60, maxDelaySeconds: 900, ipFreeAttempts: 1000, lockoutFailures: 1000, lockoutWindowSeconds: 86_400 };
 const from = (n: number): RequestMeta => ({ ip: `198.51.100.${n}`, userAgent: "vitest" });
@@ -45,14 +45,7 @@ async function userWithPasskey(): Promise<{ user: TestUser; passkey: SoftwarePas
   return { user, passkey };
 }
 
-const sessionsOf = async (userId: string) => (await db().select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId))).length;
 const passkeysOf = async (userId: string) => (await db().select({ id: mfaPasskeys.id }).from(mfaPasskeys).where(eq(mfaPasskeys.userId, userId))).length;
-
-/** Runs every call at once; how many resolved. */
-async function fulfilled(calls: Array<() => Promise<unknown>>): Promise<number> {
-  const results = await Promise.allSettled(calls.map((call) => call()));
-  return results.filter((r) => r.status === "fulfilled").length;
-}
 
 describe("one passkey challenge answered several times at once", () => {
   it("passwordless: one answer sent six times makes one session", async () => {

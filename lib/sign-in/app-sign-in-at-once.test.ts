@@ -19,6 +19,7 @@ import { db } from "@/lib/db/database";
 import { oidcModels } from "@/lib/db/schema";
 import { currentProvider } from "@/lib/oidc/provider";
 import { flushDeferredWrites, newRequestScope, runInRequestScope, SignedOutMeanwhile } from "@/lib/oidc/request-scope";
+import { AT_ONCE } from "@/test/at-once";
 import { createUser, META, startSession } from "@/test/factories";
 import { startProviderServer } from "@/test/provider-server";
 import { decideAppSignIn } from "./app-sign-in";
@@ -26,7 +27,6 @@ import { SESSION_COOKIE } from "./auth-cookies";
 import { encodeSessionToken } from "./session-token";
 
 const REDIRECT = "http://127.0.0.1:9/callback";
-const AT_ONCE = 6;
 let loopback: Awaited<ReturnType<typeof startProviderServer>>;
 let base: string;
 let owner: { id: string; accountId: string };
@@ -177,7 +177,6 @@ describe("an app sign-in at the moment the person's sessions are ended", () => {
     });
     expect(await grantsOf()).toBe(0);
   });
-
 
   it("a sign-in under way when 'sign out everywhere' commits leaves no code that still works", async () => {
     const person = await createUser(owner.accountId, { role: "user" });

@@ -12,12 +12,12 @@ import { db } from "@/lib/db/database";
 import { accessTokens, groups, userGroups } from "@/lib/db/schema";
 import { setGroupMembership } from "@/lib/users/group-members";
 import { createUser as createUserAsAdmin } from "@/lib/users/lifecycle";
+import { AT_ONCE, fulfilled } from "@/test/at-once";
 import { createAccount, createUser, META, startSession } from "@/test/factories";
 import { mintAccessToken } from "./access-tokens";
 import { MAX_TOKENS_PER_USER } from "./limits";
 import { createAccessToken } from "./personal-tokens";
 
-const AT_ONCE = 6;
 /** autoGroupsSchema's limit (lib/groups/schemas.ts). */
 const MAX_GROUPS_PER_PERSON = 200;
 
@@ -27,8 +27,6 @@ beforeAll(async () => {
   accountId = await createAccount();
   admin = await startSession(await createUser(accountId, { role: "owner" }));
 });
-
-const fulfilled = async (calls: Array<() => Promise<unknown>>) => (await Promise.allSettled(calls.map((call) => call()))).filter((r) => r.status === "fulfilled").length;
 
 describe("one short of a limit, several requests at once", () => {
   it("access tokens: one more is made, never past the most", async () => {

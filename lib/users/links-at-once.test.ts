@@ -12,6 +12,7 @@ import { outboxIdle } from "@/lib/data/outbox";
 import { db } from "@/lib/db/database";
 import { activityEvents } from "@/lib/db/schema";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
+import { AT_ONCE } from "@/test/at-once";
 import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
 import { startMailInstance, sentTo } from "@/test/mail";
 import type { TestSmtp } from "@/test/smtp-server";
@@ -20,7 +21,6 @@ import { confirmEmailChange, requestEmailChange } from "./email-change";
 import { issueOwnerRecoveryLink, recoverOwnerWithLink } from "./owner-recovery";
 import { createPasswordResetLink, resetPasswordWithToken } from "./password-reset";
 
-const AT_ONCE = 6;
 const passwords = Array.from({ length: AT_ONCE }, (_, i) => `a fresh and unusual passphrase number ${i}`);
 // Each from its own address: the confirm limit counts per address, and is not what this is about.
 const from = (i: number): RequestMeta => ({ ip: `192.0.2.${40 + i}`, userAgent: "vitest" });
