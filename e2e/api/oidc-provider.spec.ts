@@ -96,6 +96,17 @@ async function browse(url: string, cookie: string, jar = jarWith(cookie), init: 
   throw new Error("too many redirects");
 }
 
+/** Presses a Latchkey page's button in the sign-in (consent's Allow or Deny, a refusal's Back): posts its form's `choice`. */
+async function answerPage(html: string, jar: CookieJar, choice: "allow" | "deny") {
+  const action = /action="([^"]+\/consent)"/.exec(html)?.[1];
+  expect(action).toBeTruthy();
+  return browse(new URL(action!, instance.baseURL).href, "", jar, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `choice=${choice}`,
+  });
+}
+
 function authorization(config: oidc.Configuration, scope = "openid profile email groups roles offline_access", extra: Record<string, string> = {}) {
   // OpenID Connect issues refresh tokens (offline_access) only with prompt=consent.
   return startAuthorization(config, { redirect_uri: REDIRECT, scope, prompt: "consent", ...extra });
@@ -347,13 +358,7 @@ test("an app that requires consent asks once, on Latchkey's page; the answer is 
   expect(asked.status).toBe(200);
   expect(asked.body).toContain("Allow Team Wiki?");
   expect(asked.body).toContain("Your email address");
-  const action = /action="([^"]+\/consent)"/.exec(asked.body)?.[1];
-  expect(action).toBeTruthy();
-  const answered = await browse(new URL(action!, instance.baseURL).href, "", jar, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: "choice=allow",
-  });
+  const answered = await answerPage(asked.body, jar, "allow");
   expect(answered.location).toContain(REDIRECT);
   expect(new URL(answered.location!).searchParams.get("code")).toBeTruthy();
   // Granted once: the next sign-in asks nothing.
@@ -371,13 +376,7 @@ test("a person outside the app's allowed groups is told so on Latchkey's page (4
   expect(refused.status).toBe(403);
   expect(refused.body).toContain("You don&#39;t have access to Proxmox");
   expect(refused.body).not.toContain("Allow");
-  const action = /action="([^"]+\/consent)"/.exec(refused.body)?.[1];
-  expect(action).toBeTruthy();
-  const landed = await browse(new URL(action!, instance.baseURL).href, "", jar, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: "choice=deny",
-  });
+  const landed = await answerPage(refused.body, jar, "deny");
   const params = new URL(landed.location!).searchParams;
   expect(params.get("error")).toBe("access_denied");
   expect(params.get("state")).toBe(started.state);
