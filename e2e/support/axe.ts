@@ -26,6 +26,10 @@ export type AxeCheck = {
 /** axe finds no violation on the page (or the part named), in the theme and language it is shown in. */
 export async function expectAxeClean(page: Page, { what = page.url(), include, rules = "wcag", settle = false, soft = false }: AxeCheck = {}) {
   if (settle) await page.waitForLoadState("networkidle");
+  // A client-side navigation (a filter pushing its URL) sets the new page's <title> a moment after its content: axe
+  // read in between saw no title (a flaky document-title violation, stop 45). Wait for one; if none ever comes,
+  // axe still reports it below.
+  await page.waitForFunction(() => document.title.trim() !== "", undefined, { timeout: 5_000 }).catch(() => undefined);
   let builder = new AxeBuilder({ page });
   if (include) builder = builder.include(include);
   if (rules === "wcag") builder = builder.withTags(WCAG_TAGS);
