@@ -291,3 +291,17 @@ test("a person outside the app's allowed groups is refused: Latchkey's page says
   expect(events.body.find((e) => e.activity_code === "app.sign_in.refused")).toMatchObject({ initiator_id: outsider.id, meta: { client_id: app.client_id, reason: "not_in_allowed_groups" } });
   await context.close();
 });
+
+test("signed in with the wrong account, the refused person chooses 'Use another account' and gets into Apache as the other", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(apache.url("/app/index.html"));
+  await signInOnLatchkey(page, outsider);
+  await expect(page.getByRole("heading", { name: "You don't have access to Wiki" })).toBeVisible();
+  await expect(page.getByText("signed in to Latchkey as Olaf Outside (olaf@example.com)")).toBeVisible();
+  await page.getByRole("button", { name: "Use another account" }).click();
+  // Signed out of Latchkey, on the sign-in page, still on the way to the wiki.
+  await signInOnLatchkey(page, member);
+  await expectClaimsOf(page, member);
+  await context.close();
+});

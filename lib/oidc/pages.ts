@@ -103,6 +103,9 @@ export function richText(t: ReturnType<typeof textsFor>, key: Parameters<ReturnT
  */
 const appLabel = (app: string) => asDisplayText(app, APPLICATION_NAME_MAX);
 
+/** A person's name and email as the refusal page names them (a name stored before names were held to one line included). */
+const PERSON_LABEL_MAX = 400;
+
 /**
  * The policy every page here is served with: no script at all, styles inline, pictures (the logo) from here,
  * no framing. No form-action: signing out and consenting redirect on to the app's own address, which
@@ -236,18 +239,27 @@ export function consentPage(viewer: Viewer, action: string, name: string, scopes
 
 /**
  * The person may not sign in to this app (not in its allowed groups, or the app admits nobody now: `closed`): why,
- * in Latchkey's words, and "Back to the app" (a device app: "Cancel the device's sign-in", as there is no app page
- * to go back to), which posts to action and sends the app access_denied.
+ * in Latchkey's words, who is signed in, "Back to the app" (a device app: "Cancel the device's sign-in", as there is
+ * no app page to go back to), which sends the app access_denied, and "Use another account" (signed in with the wrong
+ * one on a shared computer). Both post to action.
  */
-export function refusedPage(viewer: Viewer, action: string, name: string, { closed, device }: { closed: boolean; device: boolean }): string {
+export function refusedPage(
+  viewer: Viewer,
+  action: string,
+  name: string,
+  { closed, device, signedInAs }: { closed: boolean; device: boolean; signedInAs: string },
+): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
+  const person = asDisplayText(signedInAs, PERSON_LABEL_MAX);
+  const who = person ? `<p>${richText(t, "refused.signedInAs", { who: person, instance: viewer.instanceName })}</p>` : "";
   return page(
     viewer,
     t("refused.title", { app }),
-    `<h1>${escapeHtml(t("refused.heading", { app }))}</h1><p>${richText(t, closed ? "refused.bodyClosed" : "refused.body", { app, instance: viewer.instanceName })}</p>
+    `<h1>${escapeHtml(t("refused.heading", { app }))}</h1><p>${richText(t, closed ? "refused.bodyClosed" : "refused.body", { app, instance: viewer.instanceName })}</p>${who}
     <form method="post" action="${escapeHtml(action)}">
       <button type="submit" name="choice" value="deny">${escapeHtml(device ? t("refused.backDevice") : t("refused.back", { app }))}</button>
+      <button type="submit" name="choice" value="switch" class="secondary">${escapeHtml(t("refused.switch"))}</button>
     </form>`,
   );
 }

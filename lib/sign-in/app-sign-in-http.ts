@@ -84,6 +84,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     return;
   }
   const choice = answering ? (await readForm(req)).get("choice") : null;
+  if (choice === "switch") return useAnotherAccount(req, res, uid);
   // The decision's writes (grant, activity event) and the interaction's result commit together, before the answer leaves.
   // False after answering that the sign-in expired: another request spent the interaction, or the session ended.
   const flushed = async () => {
@@ -140,6 +141,20 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       sendHtml(res, 403, refusedPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome));
       return;
   }
+}
+
+/**
+ * "Use another account" on the page that says the person has no access to the app: their Latchkey session ends (as
+ * "Sign out" ends it: the row, recorded, and the cookie), then the sign-in page, on its way back to this same
+ * interaction, which decides again for whoever signs in. The interaction's own cookie (checked above) is what shows
+ * that this browser started it, so no other site can sign the person out through it.
+ */
+async function useAnotherAccount(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
+  const session = await requestSession(req);
+  if (session) await signOutSession(session, requestMeta(webHeaders(req)));
+  const query = new URLSearchParams({ callbackUrl: interactionPath(uid), signed_out: "1" });
+  res.setHeader("set-cookie", sessionCookieClearing(req));
+  send(res, 303, "text/plain", "", { location: `/login?${query}` });
 }
 
 const LOGIN_HINT_MAX = 320;
@@ -317,14 +332,21 @@ function withSingleLogout(provider: CurrentProvider): NodeHandler {
     if (then.origin === new URL(provider.issuer).origin && isAuthorizationResume(then.pathname)) return;
     const session = await providerRequestSession(ctx.req);
     if (session) await signOutSession(session, providerRequestMeta(ctx.req));
-    // Under the name the browser holds it (./auth-cookies.ts), with what a "__Host-" cookie's clearing needs
-    // (Secure, Path=/, no Domain), written as Next.js writes cookies: Koa's would refuse Secure on a pinned http issuer.
-    const secure = secureBeforePinning(ctx.req);
-    const cleared = new Headers();
-    new ResponseCookies(cleared).set(sessionCookieName(secure), "", { path: "/", maxAge: 0, expires: new Date(0), httpOnly: true, sameSite: "lax", secure });
-    for (const cookie of cleared.getSetCookie()) ctx.append("Set-Cookie", cookie);
+    for (const cookie of sessionCookieClearing(ctx.req)) ctx.append("Set-Cookie", cookie);
   });
   return provider.callback() as NodeHandler;
+}
+
+/**
+ * The Set-Cookie lines that clear the Latchkey session cookie, under the name the browser holds it (./auth-cookies.ts)
+ * and with what a "__Host-" cookie's clearing needs (Secure, Path=/, no Domain), written as Next.js writes cookies:
+ * Koa's would refuse Secure on a pinned http issuer.
+ */
+function sessionCookieClearing(req: IncomingMessage): string[] {
+  const secure = secureBeforePinning(req);
+  const cleared = new Headers();
+  new ResponseCookies(cleared).set(sessionCookieName(secure), "", { path: "/", maxAge: 0, expires: new Date(0), httpOnly: true, sameSite: "lax", secure });
+  return cleared.getSetCookie();
 }
 
 /**

@@ -81,6 +81,17 @@ async function signedInBrowser(signedInAt?: Date): Promise<{ jar: string[]; sess
   return { jar: [await sessionCookie(sessionId, owner.id)], sessionId };
 }
 
+/**
+ * What the confirm page's sign-in does for the browser: Auth.js signs in with the password (a new session),
+ * ends the browser's previous session and sets the new cookie. The new session's id.
+ */
+async function signInAgain(jar: string[], identifier: string, password: string): Promise<string> {
+  const signedIn = await signInWithPassword(identifier, password, META);
+  await endReplacedSession(new Headers({ cookie: jar.join("; ") }), signedIn.sessionId);
+  jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${SESSION_COOKIE}=`)), await sessionCookie(signedIn.sessionId, signedIn.userId));
+  return signedIn.sessionId;
+}
+
 /** The activity log's sign-ins to the single-page app, newest first. */
 async function signInEvents() {
   const filters = eventFiltersSchema.parse({ action: APPLICATION_SIGN_IN, limit: 100 });
@@ -116,7 +127,7 @@ function refusalForm(status: number, html: string): string | null {
  * Follows the browser's redirects within Latchkey, keeping its cookies; returns where it was sent outside it.
  * A refusal page is answered with its only button, as the person would, and its text kept in `refusals`.
  */
-async function browse(url: URL, jar: string[], refusals: string[] = []): Promise<URL> {
+async function browse(url: URL, jar: string[], refusals: string[] = [], refusalAnswer: "deny" | "switch" = "deny"): Promise<URL> {
   let next = url;
   for (let hop = 0; hop < 8; hop += 1) {
     const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
@@ -126,10 +137,10 @@ async function browse(url: URL, jar: string[], refusals: string[] = []): Promise
     const back = location ? null : refusalForm(res.status, body);
     if (back) {
       refusals.push(body.replace(/<style>[^]*<\/style>/, ""));
-      const answer = await fetch(new URL(back, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=deny" });
+      const answer = await fetch(new URL(back, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: `choice=${refusalAnswer}` });
       keepCookies(jar, answer);
       const target = new URL(answer.headers.get("location") ?? "", next);
-      if (target.origin !== base) return target;
+      if (target.origin !== base || target.pathname === "/login") return target;
       next = target;
       continue;
     }
@@ -153,11 +164,11 @@ async function browse(url: URL, jar: string[], refusals: string[] = []): Promise
  * An app's authorization request (code + PKCE, state, nonce) in the browser; the tokens when it came back with a
  * code (there, or at `back`: where the browser was sent after signing in on the way).
  */
-async function authorize(jar: string[], extra: Record<string, string> = {}, app = rp) {
+async function authorize(jar: string[], extra: Record<string, string> = {}, app = rp, refusalAnswer: "deny" | "switch" = "deny") {
   const verifier = oidc.randomPKCECodeVerifier();
   const url = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce", ...extra });
   const refusals: string[] = [];
-  const landed = await browse(url, jar, refusals);
+  const landed = await browse(url, jar, refusals, refusalAnswer);
   const exchange = (back = landed) =>
     oidc.authorizationCodeGrant(app, back, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce", maxAge: extra.max_age ? Number(extra.max_age) : undefined });
   return { landed, exchange, refusals };
@@ -261,17 +272,6 @@ describe("a fresh sign-in (prompt=login, max_age older than the session)", () =>
   const PASSWORD = "a long and unusual passphrase";
   const TWENTY_MINUTES_AGO = () => new Date(Date.now() - 20 * 60 * 1000);
 
-  /**
-   * What the confirm page's sign-in does for the browser: Auth.js signs in with the password (a new session),
-   * ends the browser's previous session and sets the new cookie. The new session's id.
-   */
-  async function signInAgain(jar: string[], identifier: string, password: string): Promise<string> {
-    const signedIn = await signInWithPassword(identifier, password, META);
-    await endReplacedSession(new Headers({ cookie: jar.join("; ") }), signedIn.sessionId);
-    jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${SESSION_COOKIE}=`)), await sessionCookie(signedIn.sessionId, signedIn.userId));
-    return signedIn.sessionId;
-  }
-
   /** The sign-in page the app's request was sent to, asking to confirm; the interaction it returns to. */
   function confirmPage(landed: URL): URL {
     expect(landed.pathname).toBe("/login");
@@ -351,6 +351,40 @@ describe("a fresh sign-in (prompt=login, max_age older than the session)", () =>
     // A silent renewal afterwards is Mia's too.
     const silent = await authorize(jar, { prompt: "none" });
     expect((await silent.exchange()).claims()?.sub).toBe(mia.id);
+  });
+
+  it("'Use another account' on the refusal page: the Latchkey session ends, and the app's sign-in goes on for whoever signs in next", async () => {
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
+    const vera = await createUser(owner.accountId, { email: "vera.vpn@example.com", name: "Vera Voss", password: "vera's own long passphrase" });
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, vera.id, [groupId]));
+    const { jar, sessionId } = await signedInBrowser();
+    const { landed, refusals, exchange } = await authorize(jar, {}, restricted, "switch");
+    // The page names who is signed in, so the wrong account is seen for what it is.
+    expect(refusals[0]).toContain("signed in to Latchkey as <strong>Olive Owner (owner@example.com)</strong>");
+    expect(refusals[0]).toContain('name="choice" value="switch"');
+    // Signed out (the row and the cookie), then the sign-in page on its way back to the same interaction.
+    expect(landed.searchParams.get("signed_out")).toBe("1");
+    const interaction = confirmPage(landed);
+    expect(await resolveSession(sessionId)).toBeNull();
+    expect(jar).toContain(`${SESSION_COOKIE}=`);
+    await signInAgain(jar, "vera.vpn@example.com", "vera's own long passphrase");
+    const back = await browse(interaction, jar);
+    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
+    expect((await exchange(back)).claims()).toMatchObject({ sub: vera.id, name: "Vera Voss" });
+  });
+
+  it("'Use another account' posted without the interaction's cookie (another site's form) signs nobody out", async () => {
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
+    const { jar, sessionId } = await signedInBrowser();
+    const url = oidc.buildAuthorizationUrl(restricted, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+    const started = await fetch(url, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+    const interaction = new URL(started.headers.get("location")!, base);
+    expect(interaction.pathname).toMatch(/^\/oidc\/interaction\//);
+    // The session cookie alone, as a cross-site POST might carry it: the interaction's own (SameSite) cookie is missing.
+    const forged = await fetch(`${interaction}/consent`, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=switch" });
+    expect(forged.status).toBe(400);
+    expect(forged.headers.getSetCookie()).toEqual([]);
+    expect(await resolveSession(sessionId)).not.toBeNull();
   });
 
   it("prompt=none with a max_age the session is older than: login_required, never a silent code; within it, a code", async () => {
@@ -468,6 +502,41 @@ describe("device flow", () => {
     }
     expect(await res.text()).toContain("<h1>Device not connected</h1>");
     await expect(oidc.pollDeviceAuthorizationGrant(device, { ...started, interval: 0 })).rejects.toMatchObject({ error: "access_denied" });
+  });
+
+  it("'Use another account' on a device app's refusal: signed out, and the device is connected for whoever signs in next", async () => {
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
+    const member = await createUser(owner.accountId, { email: "dora.device@example.com", name: "Dora Device", password: "dora's own long passphrase" });
+    await writeSystem((tx) => setUserGroups(tx, owner.accountId, member.id, [groupId]));
+    const limitedCli = createApplicationSchema.parse({ name: "Members' CLI", type: "device", access: "groups", allowed_groups: [groupId] });
+    const device = await relyingParty((await createApplication(await startSession(owner), limitedCli, META)).application.clientId);
+    const started = await oidc.initiateDeviceAuthorization(device, { scope: "openid" });
+    const { jar, sessionId } = await signedInBrowser();
+    const follow = async (res: Response) => {
+      for (let hop = 0; hop < 6 && res.headers.get("location") && new URL(res.headers.get("location")!, base).pathname !== "/login"; hop += 1) {
+        keepCookies(jar, res);
+        res = await fetch(new URL(res.headers.get("location")!, base), { redirect: "manual", headers: { cookie: jar.join("; ") } });
+      }
+      keepCookies(jar, res);
+      return res;
+    };
+    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+    keepCookies(jar, input);
+    const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code });
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm)?.[1] ?? "";
+    const refused = await follow(await fetch(`${base}/device`, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, user_code: started.user_code, confirm: "yes" }) }));
+    const page = await refused.text();
+    expect(page).toContain("You don&#39;t have access to Members&#39; CLI");
+    const action = refusalForm(refused.status, page)!;
+    const switched = await follow(await fetch(new URL(action, base), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=switch" }));
+    const login = new URL(switched.headers.get("location")!, base);
+    expect(login.pathname).toBe("/login");
+    expect(await resolveSession(sessionId)).toBeNull();
+    await signInAgain(jar, "dora.device@example.com", "dora's own long passphrase");
+    const done = await follow(await fetch(new URL(login.searchParams.get("callbackUrl")!, base), { redirect: "manual", headers: { cookie: jar.join("; ") } }));
+    expect(await done.text()).toContain("<h1>Device connected</h1>");
+    const tokens = await oidc.pollDeviceAuthorizationGrant(device, { ...started, interval: 0 });
+    expect(tokens.claims()?.sub).toBe(member.id);
   });
 
   it("the device authorization says how often to poll: every 5 seconds, the interval slow_down enforces", async () => {

@@ -19,16 +19,17 @@
 import "server-only";
 import type { InteractionResults } from "oidc-provider";
 import type Provider from "oidc-provider";
-import { findApplicationByClientId, type ProviderApplication } from "@/lib/applications/for-provider";
+import { findApplicationByClientId, mayUseApps, type ProviderApplication } from "@/lib/applications/for-provider";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { recordEvent } from "@/lib/audit/record";
-import { usableUser } from "@/lib/oidc/accounts";
+import { db } from "@/lib/db/database";
 import { grantedScopes } from "@/lib/oidc/grants";
 import { reauthenticationDue, type ReauthenticationParams } from "@/lib/oidc/reauthentication";
 import { whileSignedIn, writeInRequest } from "@/lib/oidc/request-scope";
 import { personForApp, SCOPES } from "@/lib/oidc/provider";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
+import { findUserRow, openIdentity, type UserIdentity } from "@/lib/users/records";
 
 export type AppSignInRequest = {
   provider: Provider;
@@ -54,10 +55,11 @@ export type AppSignInOutcome =
   | { kind: "must_change_password" }
   | { kind: "consent"; appName: string; scopes: string[] }
   /**
-   * The person may not sign in to this app: Latchkey says so itself, and "Back to the app" (on a device app, "Cancel
-   * the device's sign-in") sends the app access_denied.
+   * The person may not sign in to this app: Latchkey says so itself, names who is signed in (`signedInAs`), and
+   * "Back to the app" (on a device app, "Cancel the device's sign-in") sends the app access_denied; "Use another
+   * account" signs out of Latchkey and back in on the way to the same sign-in (./app-sign-in-http.ts).
    */
-  | { kind: "refused"; appName: string; closed: boolean; device: boolean }
+  | { kind: "refused"; appName: string; closed: boolean; device: boolean; signedInAs: string }
   | { kind: "finish"; result: InteractionResults };
 
 const deny = (description: string): AppSignInOutcome => ({ kind: "finish", result: { error: "access_denied", error_description: description } });
@@ -90,6 +92,12 @@ export async function recordSilentAppSignIn(clientId: string, userId: string, gr
   if (app) await record(app, userId, APPLICATION_SIGN_IN, { scopes: scopesOf(grantedScope), silent: true }, meta);
 }
 
+/** Who the refusal page says is signed in: the name with the email (or the username), so a second account is told apart. */
+function signedInLabel(person: UserIdentity): string {
+  const handle = person.email ?? person.username;
+  return person.name && handle ? `${person.name} (${handle})` : person.name || handle;
+}
+
 async function grantFor(provider: Provider, session: SessionActor, clientId: string, scopes: string[], grantId?: string): Promise<string> {
   const existing = grantId ? await provider.Grant.find(grantId) : undefined;
   const grant = existing && existing.accountId === session.userId && existing.clientId === clientId ? existing : new provider.Grant({ accountId: session.userId, clientId });
@@ -112,9 +120,16 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
     // the person hears why here first, as Keycloak's and Authentik's own refusal pages say it. The answer to that
     // page ("Back to the app") ends the request as the standard says: access_denied to the app.
     if (request.consent === "deny") return deny(`You don't have access to ${app.name}. Ask your administrator.`);
-    const reason = (await usableUser(session.userId)) === null ? "not_allowed_user" : "not_in_allowed_groups";
+    const person = await findUserRow(db(), app.accountId, session.userId);
+    const reason = person && mayUseApps(person) ? "not_in_allowed_groups" : "not_allowed_user";
     await record(app, session.userId, "app.sign_in.refused", { reason }, meta);
-    return { kind: "refused", appName: app.name, closed: app.restrictedToGroups && app.allowedGroupIds.length === 0, device: app.type === "device" };
+    return {
+      kind: "refused",
+      appName: app.name,
+      closed: app.restrictedToGroups && app.allowedGroupIds.length === 0,
+      device: app.type === "device",
+      signedInAs: person ? signedInLabel(openIdentity(person)) : "",
+    };
   }
 
   // The person authenticated when their Latchkey session began, not now: the ID token's auth_time says so, and an
