@@ -9,7 +9,8 @@ import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, engine } from "@/lib/db/database";
-import { accounts, activityEvents, mailSettings, users, type Role } from "@/lib/db/schema";
+import { accounts, activityEvents, identityProviders, ldapSources, mailSettings, users, type Role } from "@/lib/db/schema";
+import { loadSignInSettings, saveSignInSettings } from "@/lib/idp/records";
 import type { SignInMethod } from "@/lib/sessions/sign-in-method";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
 import { sealEmail, sealName, sealUsername } from "@/lib/users/records";
@@ -122,4 +123,31 @@ export async function lastEvent() {
   const order = dialect() === "sqlite" ? [desc(sql`rowid`)] : [desc(activityEvents.occurredAt), desc(activityEvents.seq)];
   const [row] = await db().select().from(activityEvents).orderBy(...order).limit(1);
   return row;
+}
+
+/**
+ * The way in a hand-written ExternalPolicy signs in through (`idpId` as its identity names it), made to exist and be
+ * switched on: signInExternal refuses a way in that isn't open (lib/idp/way-in.ts wayInStillOpen). An account has
+ * one LDAP source: it becomes this one.
+ */
+export async function openWayIn(accountId: string, method: "oidc" | "ldap" | "header", idpId: string): Promise<void> {
+  const updatedAt = new Date();
+  await writeSystem(async (tx) => {
+    if (method === "oidc") {
+      await tx
+        .insert(identityProviders)
+        .values({ id: idpId, accountId, type: "oidc", name: idpId, issuer: "https://idp.example.com", clientId: "c", clientSecretCiphertext: "x", scopes: "openid", enabled: true, updatedAt })
+        .onConflictDoUpdate({ target: identityProviders.id, set: { enabled: true } });
+    } else if (method === "ldap") {
+      await tx.delete(ldapSources).where(eq(ldapSources.accountId, accountId));
+      await tx.insert(ldapSources).values({
+        id: idpId, accountId, name: idpId, enabled: true, url: "ldaps://ldap.example.com", bindDn: "cn=reader", searchBase: "dc=example", userFilter: "(uid={username})",
+        usernameAttribute: "uid", emailAttribute: "mail", nameAttribute: "cn", groupFilter: "(member={dn})", groupNameAttribute: "cn", updatedAt,
+      });
+    } else {
+      const settings = await loadSignInSettings(tx, accountId);
+      const ranges = settings.headerTrustedRanges.length > 0 ? settings.headerTrustedRanges : ["10.1.0.0/16"];
+      await saveSignInSettings(tx, { ...settings, headerEnabled: true, headerTrustedRanges: ranges });
+    }
+  });
 }

@@ -126,6 +126,7 @@ export const FAILURE_REASON_LABELS: Record<string, string> = {
   pending_approval: "Waiting for approval",
   service_user: "Service user",
   not_the_person: "Signed in as someone else than the person asked to confirm it's them",
+  source_closed: "Its way in was switched off meanwhile",
 };
 
 export function actionLabel(action: string): string {

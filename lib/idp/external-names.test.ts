@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { openIdentity } from "@/lib/users/records";
-import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
+import { createAccount, createUser, META, openWayIn, startSession, userRow } from "@/test/factories";
 import { signInExternal, type ExternalPolicy } from "./external-sign-in";
 import { handleOidcSignIn } from "./oidc";
 import { createProvider } from "./providers";
@@ -42,6 +42,7 @@ describe("a name from elsewhere", () => {
 
   it("from a directory: a name of nothing but unsafe characters falls back to the email", async () => {
     const policy: ExternalPolicy = { method: "ldap", sourceName: "Corp Directory", signup: "open", allowedDomains: [], allowLinking: false, matchByEmail: false, defaultRole: "user", defaultGroups: [] };
+    await openWayIn(accountId, "ldap", "ldap-names");
     const tabbed = await signInExternal(accountId, { idpId: "ldap-names", subject: "lena", email: "lena@names.example", emailVerified: true, name: "Lena\tLindqvist", username: "lena" }, policy, META);
     expect(await storedName(tabbed.userId)).toBe("Lena Lindqvist");
     const blank = await signInExternal(accountId, { idpId: "ldap-names", subject: "void", email: "void@names.example", emailVerified: true, name: "\u2066\r\n\u2069", username: "void" }, policy, META);

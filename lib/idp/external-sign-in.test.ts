@@ -11,7 +11,7 @@ import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { db } from "@/lib/db/database";
 import { activityEvents, sessions } from "@/lib/db/schema";
 import { PEER_HEADER } from "@/lib/http/request-meta";
-import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, openWayIn, startSession, type TestUser, updateUserRow, userRow } from "@/test/factories";
 import { ExternalSignInRefused, signInExternal, type ExternalPolicy } from "./external-sign-in";
 import { handleOidcSignIn } from "./oidc";
 import { createProvider } from "./providers";
@@ -91,6 +91,7 @@ describe("owners and admins are never claimed by email", () => {
       defaultRole: "user",
       defaultGroups: [],
     };
+    await openWayIn(accountId, "ldap", "ldap-source-id");
     const who = { idpId: "ldap-source-id", subject: "wadmin", email: waiting.email, emailVerified: true, name: null };
     expect((await refusal(ExternalSignInRefused, () => signInExternal(accountId, who, policy, META))).reason).toBe("privileged_account");
     expect(await userRow(waiting.id)).toMatchObject({ idpId: "ldap-source-id" });

@@ -46,6 +46,7 @@ import { countUserAdded } from "@/lib/users/user-counts";
 import { emailSchema } from "@/lib/users/fields";
 import { findUserRowsByEmail, openIdentity, sealEmail, sealName, sealUsername, userLabel } from "@/lib/users/records";
 import { asDisplayText } from "@/lib/format/display-text";
+import { wayInStillOpen } from "./way-in";
 import { allocateUsername, usernameBaseFor } from "@/lib/users/username";
 
 export type ExternalIdentity = {
@@ -117,6 +118,7 @@ export const REFUSAL_REASONS = [
   "privileged_invite",
   "pending_approval",
   "not_the_person",
+  "source_closed",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -132,6 +134,7 @@ const REFUSAL_KEYS: Record<RefusalReason, ServerMessageKey> = {
   privileged_account: "refusedPrivileged",
   privileged_invite: "refusedPrivilegedInvite",
   not_the_person: "refusedNotThePerson",
+  source_closed: "refusedSourceClosed",
 };
 
 /** refusalMessage's catalog entry ("serverMessages"): the source is a name, or itself a catalog text ("The directory"). */
@@ -164,6 +167,8 @@ export function refusalMessage(reason: RefusalReason, sourceName: string): strin
       return `${sourceName} can't accept your invite: it comes with admin powers, and such an invite is accepted only through its invite link. Open the link you were sent to set up your account.`;
     case "not_the_person":
       return `${sourceName} signed you in as someone else, not as the person signed in here. To confirm it's you, sign in to ${sourceName} with your own account (signing out of the other one there first), or choose “Use another account”.`;
+    case "source_closed":
+      return `${sourceName} was switched off as a way to sign in just now. Sign in another way, or ask an admin.`;
   }
 }
 
@@ -564,6 +569,7 @@ export async function signInExternal(accountId: string, who: ExternalIdentity, p
   const now = new Date();
   try {
     const result = await writeSystem(async (tx): Promise<ExternalSignedIn | { pending: { id: string; label: string } } | { interrupted: Error }> => {
+      if (!(await wayInStillOpen(tx, accountId, policy.method, who.idpId))) throw new ExternalSignInRefused("source_closed", policy.sourceName);
       const { found, label } = await admit(tx, accountId, who, policy, meta, now);
       // Created (and kept) but not let in: the refusal is thrown after this transaction commits.
       if (found.row.pendingApproval) return { pending: { id: found.row.id, label } };

@@ -15,7 +15,7 @@ import { activityEvents } from "@/lib/db/schema";
 import { createGroup } from "@/lib/groups/groups";
 import { groupIdsOfUser } from "@/lib/groups/membership";
 import { setGroupRoles } from "@/lib/roles/assignments";
-import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { createAccount, createUser, META, openWayIn, startSession } from "@/test/factories";
 import { signInExternal, type ExternalPolicy } from "./external-sign-in";
 
 let accountId: string;
@@ -41,6 +41,7 @@ describe("a directory's group mapping is on the record", () => {
       defaultGroups: [],
       syncGroups: { managed: [admins.id], member },
     });
+    await openWayIn(accountId, "ldap", "ldap-src");
     const who = { idpId: "ldap-src", subject: "dana", email: "dana@example.com", emailVerified: true, name: "Dana", username: "dana" };
     // First sign-in: Dana arrives with no mapped group.
     const first = await signInExternal(accountId, who, policy([]), META);

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createGroup } from "@/lib/groups/groups";
 import { setGroupRoles, setUserRoles } from "@/lib/roles/assignments";
 import { setGroupMembership } from "@/lib/users/group-members";
-import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { createAccount, createUser, META, openWayIn, startSession } from "@/test/factories";
 import { ExternalSignInRefused, signInExternal, type ExternalPolicy } from "./external-sign-in";
 
 let accountId: string;
@@ -46,6 +46,7 @@ describe("an admin by extra role or by group is never claimed by email", () => {
   it("refuses to link a member whose extra role is admin", async () => {
     const victim = await createUser(accountId, { email: "extra-admin@example.com", role: "user", password: "victim passphrase" });
     await setUserRoles(ownerActor, victim.id, { role_ids: ["admin"] }, META);
+    await openWayIn(accountId, "oidc", "idp-extra");
     const who = { idpId: "idp-extra", subject: "attacker-1", email: victim.email, emailVerified: true, name: "Mallory" };
     expect(await refusalReason(() => signInExternal(accountId, who, linking, META))).toBe("privileged_account");
   });
@@ -55,6 +56,7 @@ describe("an admin by extra role or by group is never claimed by email", () => {
     const admins = await createGroup(ownerActor, { name: "Admins" }, META);
     await setGroupRoles(ownerActor, admins.id, { role_ids: ["admin"] }, META);
     await setGroupMembership(ownerActor, admins.id, victim.id, true, META);
+    await openWayIn(accountId, "oidc", "idp-group");
     const who = { idpId: "idp-group", subject: "attacker-2", email: victim.email, emailVerified: true, name: "Mallory" };
     expect(await refusalReason(() => signInExternal(accountId, who, linking, META))).toBe("privileged_account");
   });
@@ -63,6 +65,7 @@ describe("an admin by extra role or by group is never claimed by email", () => {
     const victim = await createUser(accountId, { email: "proxy-admin@example.com", role: "auditor" });
     await setUserRoles(ownerActor, victim.id, { role_ids: ["admin"] }, META);
     const proxy: ExternalPolicy = { ...linking, method: "header", sourceName: "Proxy", allowLinking: false, matchByEmail: true };
+    await openWayIn(accountId, "header", "header");
     const who = { idpId: "header", subject: "mallory", email: victim.email, emailVerified: true, name: null };
     expect(await refusalReason(() => signInExternal(accountId, who, proxy, META))).toBe("privileged_account");
   });

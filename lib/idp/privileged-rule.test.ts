@@ -19,7 +19,7 @@ import { createInviteSchema } from "@/lib/invites/schemas";
 import { setGroupRoles, setUserRoles } from "@/lib/roles/assignments";
 import { createRole } from "@/lib/roles/roles";
 import { roleInputSchema } from "@/lib/roles/schemas";
-import { createAccount, createUser, lastEvent, META, startSession, updateUserRow, userRow } from "@/test/factories";
+import { createAccount, createUser, lastEvent, META, openWayIn, startSession, updateUserRow, userRow } from "@/test/factories";
 import { ExternalSignInRefused, signInExternal, type ExternalPolicy } from "./external-sign-in";
 
 let accountId: string;
@@ -64,6 +64,7 @@ describe("what counts as privileged", () => {
     await setUserRoles(owner, reading.id, { role_ids: [reader.id] }, META);
     const editing = await createUser(accountId, { email: "editing@example.com" });
     await setUserRoles(owner, editing.id, { role_ids: [editor.id] }, META);
+    await openWayIn(accountId, "oidc", "idp-custom");
     const who = (email: string) => ({ idpId: "idp-custom", subject: email, email, emailVerified: true, name: null });
     expect(await outcome(() => signInExternal(accountId, who(reading.email), linking, META))).toBe(reading.id);
     expect(await outcome(() => signInExternal(accountId, who(editing.email), linking, META))).toBe("privileged_account");
@@ -75,6 +76,7 @@ describe("what counts as privileged", () => {
     await updateUserRow(waiting.id, { idpId: "ldap-pre", idpSubjectCiphertext: null, idpSubjectIndex: null });
     await setUserRoles(owner, waiting.id, { role_ids: ["admin"] }, META);
     const directory: ExternalPolicy = { ...linking, method: "ldap", sourceName: "Corp Directory", allowLinking: false };
+    await openWayIn(accountId, "ldap", "ldap-pre");
     const who = { idpId: "ldap-pre", subject: "waiting", email: waiting.email, emailVerified: true, name: null };
     expect(await outcome(() => signInExternal(accountId, who, directory, META))).toBe("privileged_account");
     expect(openIdpSubject((await userRow(waiting.id))!)).toBe(null);
@@ -83,6 +85,7 @@ describe("what counts as privileged", () => {
 
 describe("invites accepted by an email match", () => {
   const directory: ExternalPolicy = { ...linking, method: "ldap", sourceName: "Corp Directory", allowLinking: false };
+  beforeAll(() => openWayIn(accountId, "ldap", "ldap-inv"));
 
   it("an invite whose group grants admin waits for its link: kept, usable, and the refusal on record", async () => {
     const admins = await createGroup(owner, { name: "Invite admins" }, META);
@@ -116,6 +119,7 @@ describe("a directory's group mapping", () => {
       allowLinking: false,
       syncGroups: { managed: [admins.id], member },
     });
+    await openWayIn(accountId, "ldap", "ldap-map");
     const who = { idpId: "ldap-map", subject: "erin", email: "erin@example.com", emailVerified: true, name: "Erin", username: "erin" };
     const { userId } = await signInExternal(accountId, who, policy([]), META);
     const updates = async () =>

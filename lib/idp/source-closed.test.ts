@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { oidcModels, sessions } from "@/lib/db/schema";
+import { ldapSources, oidcModels, sessions, users } from "@/lib/db/schema";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { OidcAdapter } from "@/lib/oidc/adapter";
 import { resolveSession } from "@/lib/sessions/sessions";
@@ -18,12 +18,16 @@ import { completeSecondStep, SecondStepExpired, SecondStepRequired } from "@/lib
 import { totpCode } from "@/lib/mfa/totp";
 import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { createAccount, createUser, lastEvent, META, startSession, updateUserRow } from "@/test/factories";
+import { refusal } from "@/test/refusal";
+import { ExternalSignInRefused, signInExternal, type ExternalPolicy } from "./external-sign-in";
+import { signInWithDirectory } from "./ldap/sign-in";
 import { saveLdapSource } from "./ldap/source";
+import { HEADER_IDP_ID, loadSignInSettings } from "./records";
 import { handleOidcSignIn } from "./oidc";
 import { createProvider, deleteProvider, setProviderEnabled, updateProvider } from "./providers";
 import { ldapInputSchema, providerInputSchema } from "./schemas";
 import { updateTrustedHeader } from "./sign-in-settings";
-import { signInWithTrustedHeader } from "./trusted-header";
+import { headerPolicy, signInWithTrustedHeader } from "./trusted-header";
 
 let accountId: string;
 let owner: Awaited<ReturnType<typeof startSession>>;
@@ -136,5 +140,56 @@ describe("switching a way in off", () => {
     await expect(completeSecondStep((eveStep as SecondStepRequired).token, totpCode(secret, new Date()), META)).rejects.toThrow(SecondStepExpired);
     // The local person's step was not made through the directory.
     expect((await completeSecondStep((localStep as SecondStepRequired).token, totpCode(localSecret, new Date()), META)).userId).toBe(local.id);
+  });
+});
+
+/**
+ * A sign-in checks its source outside the write lock (the directory's bind, the provider's token exchange, the
+ * header's settings) and makes its session under it. A switch-off committing in between ends what was made through
+ * the source, so the sign-in's write asks again (wayInStillOpen, lib/idp/way-in.ts): before, its session (or its
+ * second step) was made after the switch-off and stayed.
+ */
+describe("a sign-in whose source is switched off while it runs", () => {
+  const sessionsOf = async (userId: string) => (await db().select().from(sessions).where(eq(sessions.userId, userId))).length;
+
+  it("a directory sign-in whose bind passed before LDAP was switched off makes no session and no second step", async () => {
+    await saveLdapSource(owner, ldapInputSchema.parse(ldapSettings(slapd, { name: "Corp Directory", auto_create: true })), META);
+    const first = await signInWithPassword(LDAP_PEOPLE.dora.uid, LDAP_PEOPLE.dora.password, META);
+    // The sign-in read the source while it was on; the switch-off commits before its write.
+    const [read] = await db().select().from(ldapSources).where(eq(ldapSources.accountId, accountId));
+    await saveLdapSource(owner, { enabled: false }, META);
+    const before = await sessionsOf(first.userId);
+    let askedSecondStep = false;
+    const beforeSession = async () => {
+      askedSecondStep = true;
+      return null;
+    };
+    const lookup = { typed: LDAP_PEOPLE.dora.uid, boundTo: null };
+    const err = await refusal(ExternalSignInRefused, () => signInWithDirectory(read, lookup, LDAP_PEOPLE.dora.password, META, { beforeSession }));
+    expect(err.reason).toBe("source_closed");
+    expect(err.message).toBe("Corp Directory was switched off as a way to sign in just now. Sign in another way, or ask an admin.");
+    expect(askedSecondStep).toBe(false);
+    expect(await sessionsOf(first.userId)).toBe(before);
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", details: expect.objectContaining({ reason: "source_closed" }) });
+  });
+
+  it("an identity provider's callback finishing after it was disabled makes no session", async () => {
+    const closing = await provider("Closed Meanwhile IdP");
+    const first = await handleOidcSignIn(closing.id, { sub: "m-1", email: "m1@corp.example", email_verified: true }, META);
+    await setProviderEnabled(owner, closing.id, false, META);
+    const before = await sessionsOf(first.userId);
+    const who = { idpId: closing.id, subject: "m-1", email: "m1@corp.example", emailVerified: true, name: null };
+    const policy: ExternalPolicy = { method: "oidc", sourceName: closing.name, signup: "open", allowedDomains: [], allowLinking: false, matchByEmail: false, defaultRole: "user", defaultGroups: [] };
+    expect((await refusal(ExternalSignInRefused, () => signInExternal(accountId, who, policy, META))).reason).toBe("source_closed");
+    expect(await sessionsOf(first.userId)).toBe(before);
+  });
+
+  it("a proxy header sign-in finishing after the header was turned off makes no session", async () => {
+    await updateTrustedHeader(owner, { enabled: true, trusted_ranges: ["10.1.0.0/16"], user_header: "Remote-User", email_header: "Remote-Email", auto_create: true, default_role: "user" }, META);
+    const settings = await loadSignInSettings(db(), accountId);
+    await updateTrustedHeader(owner, { enabled: false }, META);
+    const who = { idpId: HEADER_IDP_ID, subject: "late-proxied", email: "late-proxied@example.com", emailVerified: false, name: null };
+    expect((await refusal(ExternalSignInRefused, () => signInExternal(accountId, who, headerPolicy(settings), META))).reason).toBe("source_closed");
+    expect(await db().select().from(users).where(eq(users.accountId, accountId))).not.toContainEqual(expect.objectContaining({ idpId: HEADER_IDP_ID }));
   });
 });

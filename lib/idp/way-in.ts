@@ -10,7 +10,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/lib/db/database";
 import { users, type UserRow } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
-import { HEADER_IDP_ID, ldapSourceRow, loadSignInSettings, providerRows } from "./records";
+import { findProviderRow, HEADER_IDP_ID, ldapSourceRow, loadSignInSettings, providerRows } from "./records";
 
 export type SignInState = {
   localLoginEnabled: boolean;
@@ -82,4 +82,26 @@ export async function ownerOnlyThrough(q: Db | Tx, accountId: string, sourceId: 
   if (!owner || owner.idpId !== sourceId) return null;
   const ways = ownerWaysIn({ passwordHash: owner.passwordHash, idpId: owner.idpId, idpSubject: owner.idpSubjectIndex }, await currentSignInState(q, accountId));
   return ways.length === 1 && (ways[0] === "oidc" || ways[0] === "ldap") ? owner : null;
+}
+
+/**
+ * Whether the way in a sign-in came through (an identity provider, the LDAP source, the proxy header: `idpId` as the
+ * sign-in's identity names it) is still open, asked under the sign-in's write lock. The source was checked before
+ * (the provider's token exchange, the directory's bind, the header's settings), outside the lock: a switch-off that
+ * commits in between ends the sessions and pending steps made through it (./source-closed.ts), so the sign-in must
+ * not make a new one after it.
+ */
+export async function wayInStillOpen(tx: Tx, accountId: string, method: "oidc" | "ldap" | "header", idpId: string): Promise<boolean> {
+  switch (method) {
+    case "oidc":
+      return (await findProviderRow(tx, accountId, idpId))?.enabled === true;
+    case "ldap": {
+      const source = await ldapSourceRow(tx, accountId);
+      return source?.enabled === true && source.id === idpId;
+    }
+    case "header": {
+      const settings = await loadSignInSettings(tx, accountId);
+      return idpId === HEADER_IDP_ID && settings.headerEnabled && settings.headerTrustedRanges.length > 0;
+    }
+  }
 }

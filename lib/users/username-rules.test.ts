@@ -20,7 +20,7 @@ import { acceptInviteSchema, createInviteSchema } from "@/lib/invites/schemas";
 import { setUsernameChangeAllowed } from "@/lib/idp/sign-in-settings";
 import { SignInFailed, signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import type { SignInLimits } from "@/lib/config";
-import { createAccount, createUser as createTestUser, META, startSession, userRow, type TestUser } from "@/test/factories";
+import { createAccount, createUser as createTestUser, META, openWayIn, startSession, type TestUser, userRow } from "@/test/factories";
 import { createUser, updateUser } from "./lifecycle";
 import { changeOwnUsername } from "./own-username";
 import { openIdentity } from "./records";
@@ -191,6 +191,7 @@ describe("a username stored before the rules", { timeout: 60_000 }, () => {
 describe("a sign-in from a source", { timeout: 60_000 }, () => {
   const policy: ExternalPolicy = { method: "ldap", sourceName: "Corp Directory", signup: "open", allowedDomains: [], allowLinking: false, matchByEmail: false, defaultRole: "user", defaultGroups: [] };
   const usernameOf = async (userId: string) => openIdentity((await userRow(userId))!).username;
+  beforeAll(() => openWayIn(accountId, "ldap", "ldap-rules"));
 
   it("whose username has punctuation at the ends gets a valid one, and goes through", async () => {
     const signed = await signInExternal(accountId, { idpId: "ldap-rules", subject: "edge-bob", email: null, emailVerified: false, name: "Bob Edge", username: "-Bob." }, policy, META);

@@ -7,7 +7,7 @@
  */
 import type { Entry } from "ldapts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
+import { createAccount, createUser, META, openWayIn, startSession, userRow } from "@/test/factories";
 import { openIdpSubject } from "@/lib/db/idp-subject";
 import { signInExternal, type ExternalPolicy } from "../external-sign-in";
 import { directorySubjects, stableIdsOf, subjectsAnsweredBy, type DirectoryUser } from "./directory";
@@ -59,6 +59,7 @@ describe("a person bound by nsUniqueId, when the directory starts answering entr
 
   it("signs in as the same person (whatever they typed), moved to the entry's first id", async () => {
     // Bound when the directory answered nsUniqueId only.
+    await openWayIn(accountId, "ldap", "ldap-two-ids");
     const who = { idpId: "ldap-two-ids", email: entry.email, emailVerified: true, name: entry.name, username: entry.username };
     const first = await signInExternal(accountId, { ...who, subject: NS_ID }, policy, META);
     const again = await signInExternal(accountId, { ...who, ...directorySubjects(entry) }, policy, META);
