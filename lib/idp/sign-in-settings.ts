@@ -21,7 +21,7 @@ import { localSignInSchema, trustedHeaderInputSchema, type LocalSignInInput, typ
 import { signInConfigurationChanged } from "./configuration-version";
 import { assertPrivilegedSignupAccepted, type SignupGrant } from "./privileged-signup";
 import { endSessionsIfSwitchedOff } from "./source-closed";
-import { assertOwnerKeepsWayIn } from "./way-in";
+import { assertOwnerKeepsWayIn, headerIsOn } from "./way-in";
 
 const MANAGE_DENIED = "Only the owner can change how people sign in";
 const READ_DENIED = "Only admins, auditors and the owner can see sign-in settings";
@@ -81,8 +81,7 @@ export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHead
       headerDefaultRole: input.default_role,
     };
     await assertPrivilegedSignupAccepted(tx, me.accountId, headerSignupGrant(before), headerSignupGrant(after), input.accept_privileged_signup);
-    const wasOn = before.headerEnabled && before.headerTrustedRanges.length > 0;
-    const switchedOff = wasOn && !(after.headerEnabled && after.headerTrustedRanges.length > 0);
+    const switchedOff = headerIsOn(before) && !headerIsOn(after);
     if (switchedOff) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));
     const prev = toApiTrustedHeader(before) as Record<string, unknown>;
     const next = toApiTrustedHeader(after) as Record<string, unknown>;

@@ -10,7 +10,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/lib/db/database";
 import { users, type UserRow } from "@/lib/db/schema";
 import { PreconditionFailed } from "@/lib/errors";
-import { findProviderRow, HEADER_IDP_ID, ldapSourceRow, loadSignInSettings, providerRows } from "./records";
+import { findProviderRow, HEADER_IDP_ID, ldapSourceRow, loadSignInSettings, providerRows, type SignInSettings } from "./records";
 
 export type SignInState = {
   localLoginEnabled: boolean;
@@ -21,13 +21,18 @@ export type SignInState = {
   enabledLdapSourceId: string | null;
 };
 
+/** The proxy header is a way in only when it is on and trusts some address. */
+export function headerIsOn(settings: Pick<SignInSettings, "headerEnabled" | "headerTrustedRanges">): boolean {
+  return settings.headerEnabled && settings.headerTrustedRanges.length > 0;
+}
+
 export async function currentSignInState(tx: Db | Tx, accountId: string): Promise<SignInState> {
   const settings = await loadSignInSettings(tx, accountId);
   const ldap = await ldapSourceRow(tx, accountId);
   const providers = await providerRows(tx, accountId);
   return {
     localLoginEnabled: settings.localLoginEnabled,
-    headerEnabled: settings.headerEnabled && settings.headerTrustedRanges.length > 0,
+    headerEnabled: headerIsOn(settings),
     enabledProviderIds: new Set(providers.filter((p) => p.enabled).map((p) => p.id)),
     enabledLdapSourceId: ldap?.enabled ? ldap.id : null,
   };
@@ -101,7 +106,7 @@ export async function wayInStillOpen(tx: Tx, accountId: string, method: "oidc" |
     }
     case "header": {
       const settings = await loadSignInSettings(tx, accountId);
-      return idpId === HEADER_IDP_ID && settings.headerEnabled && settings.headerTrustedRanges.length > 0;
+      return idpId === HEADER_IDP_ID && headerIsOn(settings);
     }
   }
 }
