@@ -4,7 +4,9 @@
  * like `<role id>` or `lkp_…` get the values earlier answers gave). Each command must answer 2xx, or the status its
  * README answer names (`# 201 {…}`), and every field the README shows in an answer must be in the real one, so a
  * renamed route, field or status fails here instead of in a reader's terminal. A block with a first-run setup call
- * starts on a fresh instance of its own (the NetBird block sets one up again).
+ * starts on a fresh instance of its own (the NetBird block sets one up again); the blocks marked
+ * `<!-- readme-examples: run -->` in other sections (activity, identity providers, LDAP, proxy header) run last,
+ * on the instance and with the `$TOKEN` the API section left.
  */
 import fs from "node:fs";
 import os from "node:os";

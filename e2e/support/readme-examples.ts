@@ -2,7 +2,7 @@
  * The README's API examples, as written, for e2e/api/readme-examples.spec.ts.
  *
  * What counts (README, "## API"): every ```sh block from "## API" to the next "## " heading, except one right after
- * a `<!-- readme-examples: skip … -->` line. A block is split into commands (lines joined while a line ends in `\`
+ * a `<!-- readme-examples: skip … -->` line; then, elsewhere, each block right after `<!-- readme-examples: run -->`. A block is split into commands (lines joined while a line ends in `\`
  * or a single-quoted string is still open) and the comment lines after a command that start with `{`, `[`, a status
  * (`201 {…}`) or indentation: its answer as the README shows it. The README's own convention for values from earlier
  * answers: a placeholder (`<role id>`, or a token's prefix and an ellipsis: `lkp_…`) stands for the value an earlier
@@ -34,25 +34,33 @@ export type Block = { line: number; examples: Example[] };
 const PLACEHOLDER = /<[a-z][a-z0-9 _'-]*>|\blk[a-z]_…/;
 
 const SKIP = /^<!--\s*readme-examples:\s*skip\b/;
+const RUN = /^<!--\s*readme-examples:\s*run\b/;
 
-/** The ```sh blocks of the README's "## API" section (up to the next "## " heading), with their examples. */
+/**
+ * The ```sh blocks of the README's "## API" section (up to the next "## " heading), with their examples; then the
+ * blocks elsewhere that follow a `<!-- readme-examples: run -->` line (they use the API section's `$TOKEN`).
+ */
 export function apiBlocks(readme: string): Block[] {
   const lines = readme.split("\n");
   const start = lines.findIndex((l) => l === "## API");
   if (start < 0) throw new Error('README has no "## API" section');
   let end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
   if (end < 0) end = lines.length;
-  const blocks: Block[] = [];
-  for (let i = start + 1; i < end; i++) {
+  const api: Block[] = [];
+  const marked: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
     if (lines[i] !== "```sh") continue;
     let before = i - 1;
-    while (before > start && lines[before].trim() === "") before--;
+    while (before > 0 && lines[before].trim() === "") before--;
     const close = lines.findIndex((l, j) => j > i && l === "```");
     if (close < 0) throw new Error(`README line ${i + 1}: unclosed \`\`\`sh block`);
-    if (!SKIP.test(lines[before])) blocks.push({ line: i + 1, examples: examplesOf(lines.slice(i + 1, close), i + 2) });
+    const block = () => ({ line: i + 1, examples: examplesOf(lines.slice(i + 1, close), i + 2) });
+    if (i > start && i < end) {
+      if (!SKIP.test(lines[before])) api.push(block());
+    } else if (RUN.test(lines[before])) marked.push(block());
     i = close;
   }
-  return blocks;
+  return [...api, ...marked];
 }
 
 function isAnswerComment(text: string): boolean {
