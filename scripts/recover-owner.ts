@@ -1,4 +1,5 @@
-// `npm run recover-owner -- --email X [--url https://id.example.com]`: for an
+// `npm run recover-owner -- --email X [--url https://id.example.com]` (without --url, the link starts with the
+// instance's public address: lib/ops/link-base.ts): for an
 // owner who is locked out (lost password, a provider rule that no longer lets
 // them in): prints a one-time link, valid 15 minutes, where they set a new
 // password. With --reset-two-factor it also removes the owner's second
@@ -28,7 +29,6 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const base = (option(args, "--url") ?? `http://localhost:${process.env.PORT || "3000"}`).replace(/\/+$/, "");
   if (!instanceDataDir()) return 2;
   // Domain-effect reactions (a two-factor reset ends sessions through them), as the server registers them.
   await import("../lib/reactions");
@@ -39,6 +39,7 @@ async function main(): Promise<number> {
   const { revokeUserSessions } = await import("../lib/users/access-control");
   const { tokenCountsByUser } = await import("../lib/tokens/queries");
   const { NotFound } = await import("../lib/errors");
+  const { commandLinkBase } = await import("../lib/ops/link-base");
   const resetTwoFactor = args.includes("--reset-two-factor");
   const revokeTokens = args.includes("--revoke-tokens");
   await openDatabase();
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
         console.log("  If someone else took the account, run this again with --revoke-tokens (it signs the owner out everywhere and deletes them).");
       }
     }
+    const base = await commandLinkBase(link.accountId, option(args, "--url"));
     console.log(`Recovery link for the owner (user ${link.userId}), valid ${RECOVERY_LINK_MINUTES} minutes, once:`);
     console.log(`  ${base}/recover?token=${link.token}`);
     console.log(`It expires at ${link.expiresAt.toISOString()}. Any older unused link no longer works. This is recorded in the activity log.`);

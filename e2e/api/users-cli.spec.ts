@@ -98,3 +98,35 @@ test("npm run users: list, block, unblock and a printed reset link, recorded; a 
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("without --url, recover-owner's and users reset-password's links start with the instance's public address", async () => {
+  test.setTimeout(180_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-users-cli-url-"));
+  const server = await startServer({ ENCRYPTION_KEY: KEY }, { dataDir });
+  try {
+    const setup = await setUpOwner(server);
+    const api = tokenClient(server, setup.personal_access_token);
+    const saved = await api.put("/api/settings/email", { public_url: "https://team.example.com" });
+    expect(saved.status, saved.text).toBe(200);
+    const env = { DATA_DIR: dataDir, DATABASE_URL: server.databaseUrl ?? "", ENCRYPTION_KEY: KEY };
+
+    // Before, recover-owner printed http://localhost:3000/recover?… here: a link the owner can't open from elsewhere.
+    const recovered = await users(["--email", "owner@example.com"], env, "recover-owner");
+    expect(recovered.code, recovered.output).toBe(0);
+    noteSecret(recovered.output.match(/lko_[0-9A-Za-z]+/)?.[0]);
+    expect(recovered.output).toMatch(/^ {2}https:\/\/team\.example\.com\/recover\?token=lko_/m);
+
+    const reset = await users(["reset-password", "owner@example.com"], env);
+    expect(reset.code, reset.output).toBe(0);
+    noteSecret(reset.output.match(/lkr_[0-9A-Za-z]+/)?.[0]);
+    expect(reset.output).toMatch(/^ {2}https:\/\/team\.example\.com\/reset-password\?token=lkr_/m);
+
+    // --url still wins.
+    const given = await users(["--email", "owner@example.com", "--url", "https://id.example.com/"], env, "recover-owner");
+    noteSecret(given.output.match(/lko_[0-9A-Za-z]+/)?.[0]);
+    expect(given.output).toMatch(/^ {2}https:\/\/id\.example\.com\/recover\?token=lko_/m);
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -9,7 +9,6 @@
 import "server-only";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { systemActor } from "@/lib/auth/system-actor";
-import { config } from "@/lib/config";
 import { db } from "@/lib/db/database";
 import { DomainError, NotFound } from "@/lib/errors";
 import { resetTwoFactor } from "@/lib/mfa/admin";
@@ -21,6 +20,7 @@ import { createPasswordResetLink, RESET_LINK_MINUTES, sendPasswordResetLink } fr
 import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { findUserRowsByIdentifier, type UserRecord } from "@/lib/users/records";
 import { unlockUser } from "@/lib/users/sign-in-lock";
+import { commandLinkBase } from "./link-base";
 import { usernamesBreakingRules } from "./username-audit";
 
 export const USERS_COMMAND = "npm run users";
@@ -137,7 +137,7 @@ export async function runUsersCommand(args: string[]): Promise<CommandResult> {
           const sent = await sendPasswordResetLink(actor, target.id, META);
           return { code: 0, lines: [sent.message] };
         }
-        const base = (option(args, "--url") ?? mail.publicUrl ?? config().publicUrl ?? `http://localhost:${process.env.PORT || "3000"}`).replace(/\/+$/, "");
+        const base = await commandLinkBase(accountId, option(args, "--url"));
         const link = await createPasswordResetLink(actor, target.id, META);
         return {
           code: 0,
