@@ -14,7 +14,8 @@
  */
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { reencryptField } from "@/lib/crypto/aead";
+import { decryptField, reencryptField } from "@/lib/crypto/aead";
+import { addressBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
 import { chainedFields, eventHash, GENESIS_HASH, RAW_EVENT_COLUMNS, rawEventRow, type RawEventRow } from "@/lib/audit/chain";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -92,13 +93,18 @@ async function resealBatch(accountId: string, batchSize: number): Promise<{ rese
           actor_label_ciphertext: open(row, row.actor_label_ciphertext, "actor_label"),
           target_label_ciphertext: open(row, row.target_label_ciphertext, "target_label"),
           private_details_ciphertext: open(row, row.private_details_ciphertext, "private_details"),
+          ip_ciphertext: open(row, row.ip_ciphertext, "ip"),
+          user_agent_ciphertext: open(row, row.user_agent_ciphertext, "user_agent"),
         };
+        // The address's index follows the key, as the users' blind indexes do.
+        if (next.ip_ciphertext) next.ip_index = addressBlindIndex(decryptField(next.ip_ciphertext, { table: "activity_events", column: "ip", rowId: row.id }));
         const hash = eventHash(chainedFields(next, prev));
         await execute(
           tx,
           sql`UPDATE activity_events SET actor_label_ciphertext = ${next.actor_label_ciphertext},
                 target_label_ciphertext = ${next.target_label_ciphertext},
                 private_details_ciphertext = ${next.private_details_ciphertext},
+                ip_ciphertext = ${next.ip_ciphertext}, user_agent_ciphertext = ${next.user_agent_ciphertext}, ip_index = ${next.ip_index},
                 prev_hash = ${prev}, hash = ${hash}
               WHERE id = ${row.id}`,
         );

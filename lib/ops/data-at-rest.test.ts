@@ -92,11 +92,7 @@ const IN_THE_CLEAR: ReadonlyArray<readonly [where: string, marker: string]> = [
   ["activity_events.details", c.idp],
   ["activity_events.details", c.idpClient],
   ["activity_events.details", c.bindDn],
-  // Addresses and browsers: see docs/security.md.
-  ["activity_events.ip", m.ip],
-  ["activity_events.user_agent", m.agent],
-  ["sessions.ip", m.ip],
-  ["sessions.user_agent", m.agent],
+  // A rate limit's counter is keyed by the client address for minutes.
   ["rate_limits.key", m.ip],
 ];
 
