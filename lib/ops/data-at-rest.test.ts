@@ -92,8 +92,6 @@ const IN_THE_CLEAR: ReadonlyArray<readonly [where: string, marker: string]> = [
   ["activity_events.details", c.idp],
   ["activity_events.details", c.idpClient],
   ["activity_events.details", c.bindDn],
-  // A rate limit's counter is keyed by the client address for minutes.
-  ["rate_limits.key", m.ip],
 ];
 
 /** The sightings the list above doesn't allow. */
