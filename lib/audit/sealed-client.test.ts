@@ -45,5 +45,15 @@ describe("the activity log's client address and user agent", () => {
     expect(await search("198.51.100.43")).toEqual([]);
 
     expect(await verifyChain(accountId)).toMatchObject({ ok: true });
+
+    // Re-sealing the chain (npm run rotate-key) seals the older event's address and user agent too.
+    const { resealActivityChains, clearChainCursors } = await import("@/lib/ops/chain-reseal");
+    await resealActivityChains(100, () => undefined);
+    await writeSystem((tx) => clearChainCursors(tx));
+    const plain = await rows<{ n: number | string }>(db(), sql`SELECT count(*) AS n FROM activity_events WHERE account_id = ${accountId} AND (ip IS NOT NULL OR user_agent IS NOT NULL)`);
+    expect(Number(plain[0].n)).toBe(0);
+    expect(await search("198.51.100.41")).toEqual([["test.legacy", "198.51.100.41", "LegacyAgent/1.0"]]);
+    expect(await search("198.51.100.42")).toEqual([["test.sealed", "198.51.100.42", "SealedAgent/2.0"]]);
+    expect(await verifyChain(accountId)).toMatchObject({ ok: true });
   });
 });
