@@ -16,6 +16,7 @@ import { createInvite } from "@/lib/invites/invites";
 import { createInviteSchema } from "@/lib/invites/schemas";
 import { saveMailSettings } from "@/lib/mail/settings";
 import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
+import { finishPasskeyRegistration, startPasskeyRegistration } from "@/lib/mfa/passkeys";
 import { totpCode } from "@/lib/mfa/totp";
 import { OidcAdapter } from "@/lib/oidc/adapter";
 import { createSession } from "@/lib/sessions/sessions";
@@ -28,6 +29,7 @@ import { createPasswordResetLink, passwordResetRequestsIdle, requestPasswordRese
 import { describeSightings, scanDatabase, scanFiles, scanText, type Sighting } from "@/test/at-rest-scan";
 import { createAccount, createUser, startSession, type TestUser } from "@/test/factories";
 import { sqlite } from "@/test/factories";
+import { softwarePasskey } from "@/test/software-authenticator";
 import { testDatabase } from "@/test/test-database";
 
 /*
@@ -64,6 +66,7 @@ const m = {
   userCode: "ZQMK-WXYZ",
   deviceCode: "zqmarker-device-code-secret",
   accessTokenId: "zqmarker-opaque-access-token",
+  passkeyName: "Zqmarker Passkey 8",
 };
 /** Names an admin gives to configuration (groups, apps, tokens, providers): kept in the clear by design. */
 const c = {
@@ -175,6 +178,10 @@ async function plantMarkers(): Promise<void> {
   issued.totpSecret = setup.secret;
   const codes = (await confirmTotpSetup(ownerActor, { code: totpCode(setup.secret, new Date()) }, meta)) ?? [];
   codes.forEach((code, i) => (issued[`recoveryCode${i}`] = code));
+  // A passkey: its name and public key.
+  const authenticator = softwarePasskey(owner.id);
+  const options = await startPasskeyRegistration(ownerActor, { password: PASSWORD }, meta);
+  await finishPasskeyRegistration(ownerActor, { name: m.passkeyName, response: authenticator.register(options, "https://team.example.com") }, meta);
 
   // Sign-ins that fail: a wrong password, an unknown address (the activity log and the throttle).
   await signInWithPassword(m.ownerEmail, "not the passphrase at all", meta).catch(() => undefined);
