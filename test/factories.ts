@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import { desc, eq, sql } from "drizzle-orm";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
+import { decryptField } from "@/lib/crypto/aead";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, engine } from "@/lib/db/database";
@@ -122,7 +123,13 @@ export async function lastEvent() {
   // (occurred_at never decreases along a chain, and the tests' writes are a few ms apart).
   const order = dialect() === "sqlite" ? [desc(sql`rowid`)] : [desc(activityEvents.occurredAt), desc(activityEvents.seq)];
   const [row] = await db().select().from(activityEvents).orderBy(...order).limit(1);
-  return row;
+  return row && withClient(row);
+}
+
+/** An activity_events row with its client address and user agent opened (sealed since review 17) into ip and userAgent. */
+export function withClient<T extends { id: string; ip: string | null; userAgent: string | null; ipCiphertext: string | null; userAgentCiphertext: string | null }>(row: T): T {
+  const open = (column: string, value: string | null) => (value ? decryptField(value, { table: "activity_events", column, rowId: row.id }) : null);
+  return { ...row, ip: row.ip ?? open("ip", row.ipCiphertext), userAgent: row.userAgent ?? open("user_agent", row.userAgentCiphertext) };
 }
 
 /**

@@ -52,15 +52,23 @@ export type ChainedFields = {
   /** The details column's JSON text. */
   detailsJson: string | null;
   privateDetailsCiphertext: string | null;
+  /** Events recorded before review 17: the address and user agent as they were (null since). */
   ip: string | null;
   userAgent: string | null;
+  /** Since review 17: the address and user agent sealed, and the address's blind index (its search). */
+  ipCiphertext: string | null;
+  userAgentCiphertext: string | null;
+  ipIndex: string | null;
   prevHash: string;
 };
 
 export function eventHash(fields: ChainedFields, key: Buffer = keyRing().activityChainKey): string {
+  // An event with its client sealed (review 17) is hashed as v2, with the sealed fields; one without, as
+  // every event before, v1: the hashes of events recorded before stay as they were.
+  const sealedClient = fields.ipCiphertext !== null || fields.userAgentCiphertext !== null || fields.ipIndex !== null;
   // A JSON array keeps field boundaries unambiguous ("a","bc" never hashes like "ab","c").
   const canonical = JSON.stringify([
-    "latchkey-event-v1",
+    sealedClient ? "latchkey-event-v2" : "latchkey-event-v1",
     fields.id,
     fields.accountId,
     fields.seq,
@@ -76,6 +84,7 @@ export function eventHash(fields: ChainedFields, key: Buffer = keyRing().activit
     fields.privateDetailsCiphertext,
     fields.ip,
     fields.userAgent,
+    ...(sealedClient ? [fields.ipCiphertext, fields.userAgentCiphertext, fields.ipIndex] : []),
     fields.prevHash,
   ]);
   return crypto.createHmac("sha256", key).update(canonical, "utf8").digest("hex");
@@ -137,7 +146,7 @@ export async function chainHead(tx: Tx, accountId: string): Promise<ChainHead> {
 /** The columns of an activity_events row, in the order RawEventRow lists them (no SELECT *: a dialect's table may have more). */
 export const RAW_EVENT_COLUMNS = sql.raw(
   "id, account_id, seq, occurred_at, action, actor_type, actor_id, actor_label_ciphertext, target_type, target_id, " +
-    "target_label_ciphertext, details, private_details_ciphertext, ip, user_agent, prev_hash, hash",
+    "target_label_ciphertext, details, private_details_ciphertext, ip, user_agent, ip_ciphertext, user_agent_ciphertext, ip_index, prev_hash, hash",
 );
 
 /**
@@ -198,6 +207,9 @@ export type RawEventRow = {
   private_details_ciphertext: string | null;
   ip: string | null;
   user_agent: string | null;
+  ip_ciphertext: string | null;
+  user_agent_ciphertext: string | null;
+  ip_index: string | null;
   prev_hash: string | null;
   hash: string | null;
 };
@@ -219,6 +231,9 @@ export function chainedFields(row: RawEventRow, prevHash: string): ChainedFields
     privateDetailsCiphertext: row.private_details_ciphertext,
     ip: row.ip,
     userAgent: row.user_agent,
+    ipCiphertext: row.ip_ciphertext,
+    userAgentCiphertext: row.user_agent_ciphertext,
+    ipIndex: row.ip_index,
     prevHash,
   };
 }

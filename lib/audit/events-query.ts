@@ -31,6 +31,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { db, dialect } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { entityIdsMatching } from "@/lib/data/search-backfill";
+import { addressBlindIndexes } from "@/lib/crypto/blind-index";
 import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./actions";
 import type { RawEventRow } from "./chain";
 import type { EventFilters } from "./event-filters";
@@ -57,7 +58,7 @@ type Plan = { empty: true } | { empty: false; shared: SQL[]; branches: Array<SQL
 
 const ROW_COLUMNS = sql.raw(
   "id, seq, occurred_at, action, actor_type, actor_id, actor_label_ciphertext, target_type, target_id, " +
-    "target_label_ciphertext, details, private_details_ciphertext, ip, user_agent, hash",
+    "target_label_ciphertext, details, private_details_ciphertext, ip, user_agent, ip_ciphertext, user_agent_ciphertext, ip_index, hash",
 );
 
 /**
@@ -119,9 +120,9 @@ export async function partiesMatching(accountId: string, text: string): Promise<
 }
 
 /** Branches for free text other than party names: actions, failure reasons, an exact IP, by column. Their number is bounded by the code. */
-async function searchOtherBranches(accountId: string, text: string): Promise<Array<{ column: "action" | "ip"; sql: SQL }>> {
+async function searchOtherBranches(accountId: string, text: string): Promise<Array<{ column: "action" | "ip" | "ip_index"; sql: SQL }>> {
   const needle = text.toLowerCase();
-  const branches: Array<{ column: "action" | "ip"; sql: SQL }> = [];
+  const branches: Array<{ column: "action" | "ip" | "ip_index"; sql: SQL }> = [];
   const actions = new Set([...Object.keys(ACTION_LABELS), ...(await distinctActions(accountId))]);
   for (const action of actions) {
     if (action.includes(needle) || (ACTION_LABELS[action] ?? "").toLowerCase().includes(needle)) {
@@ -133,7 +134,11 @@ async function searchOtherBranches(accountId: string, text: string): Promise<Arr
       branches.push({ column: "action", sql: sql`= ${"user.login.failed"} AND ${detailsField("reason")} = ${reason}` });
     }
   }
-  if (/^[0-9a-f.:]+$/i.test(text) && /[.:]/.test(text)) branches.push({ column: "ip", sql: sql`= ${text}` });
+  if (/^[0-9a-f.:]+$/i.test(text) && /[.:]/.test(text)) {
+    // Sealed since review 17: found by its blind index (under each readable key while a rotation runs); events from before by the plaintext.
+    for (const index of addressBlindIndexes(text)) branches.push({ column: "ip_index", sql: sql`= ${index}` });
+    branches.push({ column: "ip", sql: sql`= ${text}` });
+  }
   return branches;
 }
 

@@ -9,6 +9,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { desc, eq, sql } from "drizzle-orm";
 import { encryptField } from "@/lib/crypto/aead";
+import { addressBlindIndex } from "@/lib/crypto/blind-index";
 import { afterCommit } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
 import { literalLimit, perTransaction } from "@/lib/db/prepared";
@@ -45,8 +46,12 @@ export function sealedRow(event: NewEvent, head: ChainHead): ChainedFields & { h
     // Stored as this JSON text (Drizzle's JSON mode reads it back); the hash covers exactly it.
     detailsJson: event.details ? JSON.stringify(event.details) : null,
     privateDetailsCiphertext: event.privateDetails ? seal("private_details", JSON.stringify(event.privateDetails)) : null,
-    ip: event.meta.ip,
-    userAgent: event.meta.userAgent?.slice(0, 512) ?? null,
+    // review 17: sealed, the address found through its blind index; the plaintext columns stay empty.
+    ip: null,
+    userAgent: null,
+    ipCiphertext: seal("ip", event.meta.ip),
+    userAgentCiphertext: seal("user_agent", event.meta.userAgent?.slice(0, 512)),
+    ipIndex: event.meta.ip ? addressBlindIndex(event.meta.ip) : null,
     prevHash: head.hash,
   };
   return { ...row, hash: eventHash(row) };
@@ -70,6 +75,9 @@ export function insertQuery(q: Db, row: ChainedFields & { hash: string }) {
     privateDetailsCiphertext: row.privateDetailsCiphertext,
     ip: row.ip,
     userAgent: row.userAgent,
+    ipCiphertext: row.ipCiphertext,
+    userAgentCiphertext: row.userAgentCiphertext,
+    ipIndex: row.ipIndex,
     prevHash: row.prevHash,
     hash: row.hash,
   });
@@ -110,6 +118,9 @@ const insertEvent = perTransaction((tx) => {
       privateDetailsCiphertext: p("privateDetailsCiphertext"),
       ip: p("ip"),
       userAgent: p("userAgent"),
+      ipCiphertext: p("ipCiphertext"),
+      userAgentCiphertext: p("userAgentCiphertext"),
+      ipIndex: p("ipIndex"),
       prevHash: p("prevHash"),
       hash: p("hash"),
     })

@@ -32,6 +32,14 @@ export function emailBlindIndex(email: string, keys: KeySet = keyRing()): string
   return crypto.createHmac("sha256", keys.emailIndexKey).update(normaliseEmail(email), "utf8").digest("base64url");
 }
 
+/**
+ * The activity log's search by client address, the address itself sealed (review 17): an HMAC of the address
+ * exactly as recorded (what an admin copies from the log is what was recorded).
+ */
+export function addressBlindIndex(address: string, keys: KeySet = keyRing()): string {
+  return crypto.createHmac("sha256", keys.addressIndexKey).update(address.trim(), "utf8").digest("base64url");
+}
+
 /*
  * Lookups use every readable key's index (the current key's first): while a
  * key rotation runs, a row not reached yet still carries its index under the
@@ -61,4 +69,9 @@ export function idpSubjectBlindIndexes(idpId: string, subject: string): string[]
  */
 export function usernameBlindIndex(username: string): string {
   return emailBlindIndex(username);
+}
+
+/** The address's index under each readable key (a key rotation re-seals the activity log in batches). */
+export function addressBlindIndexes(address: string): string[] {
+  return readableKeySets().map((keys) => addressBlindIndex(address, keys));
 }

@@ -34,6 +34,8 @@ export type KeySet = {
   backupSealKey: Buffer;
   /** HMAC key deriving a sign-in set-up step's authenticator secret from its token (lib/mfa/second-step.ts). */
   totpEnrolmentKey: Buffer;
+  /** HMAC key of the activity log's client address index (activity_events.ip_index): search by address, the address sealed. */
+  addressIndexKey: Buffer;
 };
 
 /**
@@ -158,6 +160,7 @@ export function deriveKeySet(master: Buffer): KeySet {
     oidcCookieKey: derive(master, "oidc-provider-cookies"),
     backupSealKey: derive(master, "backup-seal"),
     totpEnrolmentKey: derive(master, "totp-enrolment"),
+    addressIndexKey: derive(master, "address-index"),
   };
 }
 

@@ -180,8 +180,12 @@ export const sessions = sqliteTable(
     createdAt: createdAt(),
     lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Before review 17 the browser's user agent and address as they were; null since (the sealed columns below hold them). */
     userAgent: text("user_agent"),
     ip: text("ip"),
+    /** The browser's user agent and client address, sealed (lib/crypto/aead.ts; row: the session id). */
+    userAgentCiphertext: text("user_agent_ciphertext"),
+    ipCiphertext: text("ip_ciphertext"),
     /**
      * How the session was made (lib/sessions/sign-in-method.ts): "password", "passkey", "header", or
      * "oidc:<provider id>" / "ldap:<source id>". Null for sessions made before the column existed.
@@ -253,8 +257,14 @@ export const activityEvents = sqliteTable(
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
     /** Detail that contains personal data (an old and new email, say), as encrypted JSON. */
     privateDetailsCiphertext: text("private_details_ciphertext"),
+    /** Events recorded before review 17: the client address and user agent as they were. Null since (sealed below). */
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** The client address and user agent, sealed (row: the event id); covered by the hash chain (lib/audit/chain.ts). */
+    ipCiphertext: text("ip_ciphertext"),
+    userAgentCiphertext: text("user_agent_ciphertext"),
+    /** The address's blind index (lib/crypto/blind-index.ts addressBlindIndex): the log's search by address. */
+    ipIndex: text("ip_index"),
     /** The previous event's hash (or the retention anchor's, or the genesis value). */
     prevHash: text("prev_hash"),
     hash: text("hash"),
@@ -266,6 +276,7 @@ export const activityEvents = sqliteTable(
     index("activity_account_actor_idx").on(t.accountId, t.actorId, t.seq),
     index("activity_account_target_idx").on(t.accountId, t.targetId, t.seq),
     index("activity_account_ip_idx").on(t.accountId, t.ip, t.seq),
+    index("activity_account_ip_index_idx").on(t.accountId, t.ipIndex, t.seq),
   ],
 );
 

@@ -7,7 +7,7 @@ import { activityEvents, groups, userGroups, type Role } from "@/lib/db/schema";
 import { Conflict, Forbidden, Invalid, NotFound } from "@/lib/errors";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { listUsers, userFiltersSchema } from "@/lib/users/queries";
-import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { createAccount, createUser, META, startSession, withClient } from "@/test/factories";
 import { createGroup, deleteGroup, renameGroup } from "./groups";
 import { groupIdsOfUser, setUserGroups } from "./membership";
 import { getGroup, listGroups } from "./queries";
@@ -49,7 +49,7 @@ async function join(userId: string, ...groupIds: string[]) {
 }
 
 async function eventsFor(groupId: string) {
-  return db().select().from(activityEvents).where(eq(activityEvents.targetId, groupId));
+  return (await db().select().from(activityEvents).where(eq(activityEvents.targetId, groupId))).map(withClient);
 }
 
 let nameCounter = 0;

@@ -16,7 +16,7 @@ import { DomainError, Invalid } from "@/lib/errors";
 import { groupNamesById } from "@/lib/groups/membership";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { consumeRateLimit, type RateLimit } from "@/lib/security/rate-limit";
-import { rateLimitAddress } from "@/lib/security/address-key";
+import { addressLimitKey } from "@/lib/security/address-key";
 import { assertEmailAvailable } from "@/lib/users/email-availability";
 import { insertUser } from "@/lib/users/lifecycle";
 import { usernameBlindIndex } from "@/lib/crypto/blind-index";
@@ -73,7 +73,7 @@ export const INVITE_ACCEPT_LIMIT: RateLimit = {
 
 /** What the /invite page shows. Expired invites are described (valid: false); other dead links throw. */
 export async function lookupInvite(token: string, meta: RequestMeta, now = new Date()): Promise<InviteView> {
-  await consumeRateLimit(INVITE_LOOKUP_LIMIT, rateLimitAddress(meta.ip));
+  await consumeRateLimit(INVITE_LOOKUP_LIMIT, addressLimitKey(meta.ip));
   return describeInvite(token, now);
 }
 
@@ -106,7 +106,7 @@ export async function acceptInvite(
    */
   username?: string,
 ): Promise<{ userId: string; email: string | null; username: string }> {
-  await consumeRateLimit(INVITE_ACCEPT_LIMIT, rateLimitAddress(meta.ip));
+  await consumeRateLimit(INVITE_ACCEPT_LIMIT, addressLimitKey(meta.ip));
   const view = await describeInvite(token, now);
   if (!view.valid) throw new InviteUnusable("expired");
   const chosen = chosenUsername(view, username);

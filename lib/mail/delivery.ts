@@ -69,9 +69,18 @@ export function messageIdOf(mailId: string, publicUrl: string | null): string {
   return `<${mailId}@${host}>`;
 }
 
-/** The server's answer without the recipient's address (it would rest in plaintext in the outbox row). */
-function redact(text: string, to: string): string {
-  return to ? text.split(to).join("<recipient>") : text;
+/** Anything in a server's answer shaped like an address (local@domain, up to the characters that end one in a reply). */
+const ADDRESS_IN_REPLY = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g;
+
+/**
+ * The server's answer without the recipient's address, or any other (it would rest in plaintext in the outbox
+ * row, the activity log's details and the log line of a message given up). Servers echo the address as they
+ * see fit (lower-cased, the domain in another case, an alias it forwards to): compared case-insensitively,
+ * and whatever else looks like an address goes too.
+ */
+export function redactAddresses(text: string, to: string): string {
+  const lowerTo = to.toLowerCase();
+  return text.replace(ADDRESS_IN_REPLY, (found) => (lowerTo && found.toLowerCase() === lowerTo ? "<recipient>" : "<address>"));
 }
 
 const NOT_SET_UP = "Mail is not set up (Settings → Email)";
@@ -100,11 +109,11 @@ async function deliverMail(message: OutboxMessage<typeof MAIL_TOPIC>): Promise<v
     }
   } catch (err) {
     // What the server said only as far as it is a mail server's reply (lib/mail/transport.ts).
-    const answer = redact(mailEnabled(settings) ? smtpFailureText(err, settings) : NOT_SET_UP, to);
+    const answer = redactAddresses(mailEnabled(settings) ? smtpFailureText(err, settings) : NOT_SET_UP, to);
     await record(accountId, "email.failed", payload, { attempt: message.attempt, given_up: message.attempt >= MAX_ATTEMPTS, response: answer.slice(0, 300) });
     throw new Error(answer);
   }
-  await record(accountId, "email.sent", payload, { attempt: message.attempt, response: redact(response, to).slice(0, 300) });
+  await record(accountId, "email.sent", payload, { attempt: message.attempt, response: redactAddresses(response, to).slice(0, 300) });
 }
 
 async function record(accountId: string, action: string, payload: MailPayload, details: Record<string, unknown>): Promise<void> {

@@ -42,7 +42,7 @@ import { clientAddressOfNode } from "@/lib/http/request-meta";
 import { textProblem } from "@/lib/http/well-formed-text";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeGlobalLimit, oidcUserCodeIpLimit, oidcUserCodePersonLimit } from "@/lib/security/limits";
 import { assertRateLimitsNotExhausted, consumeRateLimit, counterKey, forgiveRateLimit, type RateLimit } from "@/lib/security/rate-limit";
-import { rateLimitAddress } from "@/lib/security/address-key";
+import { addressLimitKey } from "@/lib/security/address-key";
 import { tooManyAttemptsPage, viewerFor, type TooManyCause } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
 import { PROVIDER_ROUTES } from "./paths";
@@ -58,9 +58,9 @@ class TooManyAttempts extends errors.CustomOIDCProviderError {
   }
 }
 
-/** The client's address as the per-address limits key it (an IPv6 client by its /64: lib/security/address-key.ts). */
+/** The client's address as the per-address limits key it (an IPv6 client by its /64, under an HMAC: lib/security/address-key.ts). */
 function addressOf(requestHeaders: IncomingHttpHeaders): string {
-  return rateLimitAddress(clientAddressOfNode(requestHeaders));
+  return addressLimitKey(clientAddressOfNode(requestHeaders));
 }
 
 /** Longer client_ids in a Basic header are not read ahead (the provider's own lookup then reads its counter). */

@@ -6,6 +6,7 @@ import { RateLimited } from "@/lib/errors";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit } from "@/lib/security/limits";
 import { assertRateLimitsNotExhausted, consumeRateLimit } from "@/lib/security/rate-limit";
 import { PEER_HEADER } from "@/lib/http/request-meta";
+import { addressLimitKey } from "@/lib/security/address-key";
 import { onPostgres } from "@/test/test-database";
 import { countersToReadAhead } from "./attempt-limits";
 import { cacheVersionNow, currentScope, newRequestScope, runInRequestScope } from "./request-scope";
@@ -16,7 +17,8 @@ describe("an app's request reads its guessing limits' counters with the cache ve
   it("names the address's and the Basic client's counters on the app endpoints only", () => {
     const headers = { [PEER_HEADER]: "198.51.100.7", authorization: basic("lka_one two", "secret:with:colons") };
     const keys = countersToReadAhead("POST", "/oidc/token", headers);
-    expect(keys[0]).toBe(`${oidcFailuresIpLimit().name}:198.51.100.7`);
+    // The address under an HMAC: rate_limits holds no client address in the clear (review 17).
+    expect(keys[0]).toBe(`${oidcFailuresIpLimit().name}:${addressLimitKey("198.51.100.7")}`);
     expect(keys[1]).toBe(`${oidcFailuresClientLimit().name}:lka_one two`);
     expect(countersToReadAhead("POST", "/oidc/token/introspection", { authorization: "Bearer x" })).toHaveLength(1);
     expect(countersToReadAhead("POST", "/oidc/token", { authorization: "Basic %%%" })).toHaveLength(1);
@@ -38,7 +40,7 @@ describe("an app's request reads its guessing limits' counters with the cache ve
     await runInRequestScope(scope, async () => {
       expect(await cacheVersionNow("request-start-test")).toBeGreaterThanOrEqual(1);
       const checks = [
-        [oidcFailuresIpLimit(), "198.51.100.8"],
+        [oidcFailuresIpLimit(), addressLimitKey("198.51.100.8")],
         [clientLimit, exhausted],
       ] as const;
       const refused = await assertRateLimitsNotExhausted(checks, currentScope()?.startCounters).catch((err: unknown) => err);

@@ -14,7 +14,8 @@
  */
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { reencryptField } from "@/lib/crypto/aead";
+import { decryptField, encryptField, reencryptField } from "@/lib/crypto/aead";
+import { addressBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
 import { chainedFields, eventHash, GENESIS_HASH, RAW_EVENT_COLUMNS, rawEventRow, type RawEventRow } from "@/lib/audit/chain";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -87,18 +88,29 @@ async function resealBatch(accountId: string, batchSize: number): Promise<{ rese
     await withUpdatesAllowed(tx, async () => {
       let prev = await prevHashFor(tx, accountId, events[0].seq);
       for (const row of events) {
+        // An event from before review 17 holds its client address and user agent in the clear: sealed now, as the
+        // chain is re-sealed anyway (its hash becomes v2, lib/audit/chain.ts).
+        const sealLegacy = (value: string | null, column: "ip" | "user_agent") =>
+          value === null ? null : encryptField(value, { table: "activity_events", column, rowId: row.id });
         const next: RawEventRow = {
           ...row,
+          ip: null,
+          user_agent: null,
           actor_label_ciphertext: open(row, row.actor_label_ciphertext, "actor_label"),
           target_label_ciphertext: open(row, row.target_label_ciphertext, "target_label"),
           private_details_ciphertext: open(row, row.private_details_ciphertext, "private_details"),
+          ip_ciphertext: row.ip !== null ? sealLegacy(row.ip, "ip") : open(row, row.ip_ciphertext, "ip"),
+          user_agent_ciphertext: row.user_agent !== null ? sealLegacy(row.user_agent, "user_agent") : open(row, row.user_agent_ciphertext, "user_agent"),
         };
+        // The address's index follows the key, as the users' blind indexes do.
+        if (next.ip_ciphertext) next.ip_index = addressBlindIndex(decryptField(next.ip_ciphertext, { table: "activity_events", column: "ip", rowId: row.id }));
         const hash = eventHash(chainedFields(next, prev));
         await execute(
           tx,
           sql`UPDATE activity_events SET actor_label_ciphertext = ${next.actor_label_ciphertext},
                 target_label_ciphertext = ${next.target_label_ciphertext},
                 private_details_ciphertext = ${next.private_details_ciphertext},
+                ip = NULL, user_agent = NULL, ip_ciphertext = ${next.ip_ciphertext}, user_agent_ciphertext = ${next.user_agent_ciphertext}, ip_index = ${next.ip_index},
                 prev_hash = ${prev}, hash = ${hash}
               WHERE id = ${row.id}`,
         );

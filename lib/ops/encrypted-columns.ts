@@ -9,7 +9,7 @@
  * would stay under the old key and be lost with it.
  */
 import "server-only";
-import { emailBlindIndex, idpSubjectBlindIndex, usernameBlindIndex } from "@/lib/crypto/blind-index";
+import { addressBlindIndex, emailBlindIndex, idpSubjectBlindIndex, usernameBlindIndex } from "@/lib/crypto/blind-index";
 
 export type EncryptedColumn = {
   /** Database table and column holding "<keyId>.<sealed>" (or NULL). */
@@ -99,6 +99,18 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     rowIdColumn: "id",
     chained: true,
   },
+  // review 17: the client address (with its search index) and user agent; lib/ops/chain-reseal.ts re-seals both and recomputes the index.
+  {
+    table: "activity_events",
+    column: "ip_ciphertext",
+    aad: { table: "activity_events", column: "ip" },
+    rowIdColumn: "id",
+    indexes: [{ column: "ip_index", compute: (plain) => addressBlindIndex(plain) }],
+    chained: true,
+  },
+  { table: "activity_events", column: "user_agent_ciphertext", aad: { table: "activity_events", column: "user_agent" }, rowIdColumn: "id", chained: true },
+  { table: "sessions", column: "ip_ciphertext", aad: { table: "sessions", column: "ip" }, rowIdColumn: "id" },
+  { table: "sessions", column: "user_agent_ciphertext", aad: { table: "sessions", column: "user_agent" }, rowIdColumn: "id" },
 ];
 
 /**

@@ -184,6 +184,13 @@ describe("npm run rotate-key", () => {
     const one = await a.queries.listUsers(actor, { search: "Nora", limit: 100, offset: 0 } as never);
     expect(one.items.map((u) => u.id)).toEqual([newcomer.id]);
 
+    // The activity log's sealed client address (review 17) re-sealed, and its search index recomputed under the new key.
+    const { listEvents } = await import("@/lib/audit/events");
+    const { eventFiltersSchema } = await import("@/lib/audit/event-filters");
+    const byAddress = await listEvents(actor, eventFiltersSchema.parse({ search: a.factories.META.ip }));
+    expect(byAddress.events.length).toBeGreaterThan(0);
+    expect(byAddress.events.every((e) => e.ip === a.factories.META.ip && e.userAgent === a.factories.META.userAgent)).toBe(true);
+
     const chain = await a.verify.verifyChain(seeded.accountId);
     // Its start too: the anchor and retention's record of it name the removed event's hash, which re-sealing leaves alone.
     expect(chain).toMatchObject({ ok: true, firstSeq: 4, pruned: 3, startVerified: true });

@@ -13,7 +13,7 @@ import { createInviteSchema } from "@/lib/invites/schemas";
 import { parseOrThrow } from "@/lib/http/validation";
 import { openIdentity, sealUsername } from "@/lib/users/records";
 import { USERNAME_EDGES, USERNAME_MIXED_SCRIPTS } from "@/lib/users/username-rule";
-import { createAccount, createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { createAccount, createUser, META, startSession, withClient, updateUserRow, userRow, type TestUser } from "@/test/factories";
 import { runUsersCommand } from "./users-command";
 
 let accountId: string;
@@ -27,10 +27,12 @@ beforeAll(async () => {
 });
 
 async function eventsOf(action: string) {
-  return db()
-    .select()
-    .from(activityEvents)
-    .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)));
+  return (
+    await db()
+      .select()
+      .from(activityEvents)
+      .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)))
+  ).map(withClient);
 }
 
 describe("npm run users", () => {

@@ -28,3 +28,14 @@ describe("rateLimitAddress", () => {
     expect(rateLimitAddress("not an address")).toBe("not an address");
   });
 });
+
+describe("addressLimitKey", () => {
+  it("keys a per-address limit without the address: equal for one address or /64, apart for others", async () => {
+    const { addressLimitKey } = await import("./address-key");
+    expect(addressLimitKey("198.51.100.7")).not.toContain("198.51.100.7");
+    expect(addressLimitKey("::ffff:198.51.100.7")).toBe(addressLimitKey("198.51.100.7"));
+    expect(addressLimitKey("2001:db8:1:2::1")).toBe(addressLimitKey("2001:db8:1:2::ffff"));
+    expect(addressLimitKey("2001:db8:1:2::1")).not.toBe(addressLimitKey("2001:db8:1:3::1"));
+    expect(addressLimitKey("198.51.100.8")).not.toBe(addressLimitKey("198.51.100.7"));
+  });
+});

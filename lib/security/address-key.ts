@@ -7,7 +7,9 @@
  * address-wide limit (review 8a). A value that isn't an address (none known: "unknown") is kept as it is.
  * Only the limits' keys are grouped; sessions and the activity log keep the full address.
  */
+import crypto from "node:crypto";
 import ipaddr from "ipaddr.js";
+import { keyRing } from "@/lib/crypto/keys";
 
 /** IPv6 clients are grouped by this prefix length. */
 export const IPV6_PREFIX_BITS = 64;
@@ -24,4 +26,13 @@ export function rateLimitAddress(address: string | null | undefined): string {
   if (parsed.kind() === "ipv4") return parsed.toString();
   const network = ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toNormalizedString()}/${IPV6_PREFIX_BITS}`);
   return `${network.toString()}/${IPV6_PREFIX_BITS}`;
+}
+
+/**
+ * The rate_limits key of a per-address limit: rateLimitAddress's key under an HMAC (the sign-in throttle's key,
+ * lib/security/sign-in-throttle.ts), so the table holds no client address in the clear (review 17). Equal
+ * addresses (or /64s) still share a counter; a key rotation starts the counters afresh (they last minutes).
+ */
+export function addressLimitKey(address: string | null | undefined): string {
+  return `address:${crypto.createHmac("sha256", keyRing().throttleKey).update(rateLimitAddress(address), "utf8").digest("base64url")}`;
 }

@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import { sessions } from "@/lib/db/schema";
 import { getUser } from "@/lib/users/queries";
+import { openSessionClient } from "./client-fields";
 import { publicSessionId } from "./sessions";
 
 export type SessionInfo = {
@@ -29,8 +30,7 @@ export async function listUserSessions(actor: Actor, userId: string, now = new D
     createdAt: s.createdAt,
     lastSeenAt: s.lastSeenAt,
     expiresAt: s.expiresAt,
-    ip: s.ip,
-    userAgent: s.userAgent,
+    ...openSessionClient(s),
     current: actor.kind === "session" && actor.sessionId === s.id,
   }));
 }

@@ -19,6 +19,7 @@ import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import type { SignInMethod } from "./sign-in-method";
+import { sealSessionClient } from "./client-fields";
 
 /**
  * The most sessions one person holds at once. A sign-in past it ends their least recently used ones: a
@@ -48,8 +49,8 @@ const SESSION_ROW = {
   createdAt: sql.placeholder("now"),
   lastSeenAt: sql.placeholder("now"),
   expiresAt: sql.placeholder("expiresAt"),
-  userAgent: sql.placeholder("userAgent"),
-  ip: sql.placeholder("ip"),
+  userAgentCiphertext: sql.placeholder("userAgentCiphertext"),
+  ipCiphertext: sql.placeholder("ipCiphertext"),
   signInMethod: sql.placeholder("signInMethod"),
 };
 
@@ -130,8 +131,7 @@ export async function createSession(
     userId: user.id,
     now,
     expiresAt: sessionEnd(now, now),
-    userAgent: meta.userAgent?.slice(0, 512) ?? null,
-    ip: meta.ip,
+    ...sealSessionClient(id, { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null }),
     signInMethod: method,
   };
   // The language chosen on this browser becomes the person's, for the mail they get (lib/mail/language.ts).

@@ -104,7 +104,8 @@ describe("completeSetup", () => {
   it("writes a setup.completed activity event with the owner as actor", async () => {
     const result = await app.completeSetup(app.input(), META);
     const { activityEvents } = app.schema;
-    const events = await app.db().select().from(activityEvents);
+    const { withClient } = await import("@/test/factories");
+    const events = (await app.db().select().from(activityEvents)).map(withClient);
     expect(events).toEqual([
       expect.objectContaining({
         accountId: result.account_id,

@@ -15,7 +15,7 @@ import { PreconditionFailed } from "@/lib/errors";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { setupLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { rateLimitAddress } from "@/lib/security/address-key";
+import { addressLimitKey } from "@/lib/security/address-key";
 import { mintAccessToken } from "@/lib/tokens/access-tokens";
 import { emailSchema, nameSchema } from "@/lib/users/fields";
 import { sealEmail, sealName, sealUsername } from "@/lib/users/records";
@@ -52,7 +52,7 @@ export async function assertSetupRequired(): Promise<void> {
 export async function completeSetup(input: SetupInput, meta: RequestMeta): Promise<SetupResult> {
   // Cheap refusal before spending a password hash; the transaction below is the real guard.
   await assertSetupRequired();
-  await consumeRateLimit(setupLimit(), rateLimitAddress(meta.ip));
+  await consumeRateLimit(setupLimit(), addressLimitKey(meta.ip));
   await assertPasswordAllowed(input.password, input, "password");
   const passwordHash = await hashPassword(input.password);
   return writeSystem(async (tx) => {

@@ -30,7 +30,7 @@ import { db } from "@/lib/db/database";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { passkeyChallengeIpLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { rateLimitAddress } from "@/lib/security/address-key";
+import { addressLimitKey } from "@/lib/security/address-key";
 import { NotThePerson, notThePerson, recordNotThePerson } from "@/lib/sessions/only-person";
 import { createSession } from "@/lib/sessions/sessions";
 import { instanceAccountId } from "@/lib/instance/account";
@@ -70,7 +70,7 @@ export function newPasskeyBinding(): string {
 export async function passwordlessOptions(binding: string, meta: RequestMeta, now = new Date()): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const accountId = await instanceAccountId();
   if (!accountId) throw new PasskeySignInFailed();
-  await consumeRateLimit(passkeyChallengeIpLimit(), rateLimitAddress(meta.ip));
+  await consumeRateLimit(passkeyChallengeIpLimit(), addressLimitKey(meta.ip));
   const rp = await relyingParty(db(), accountId);
   const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: "required", timeout: CHALLENGE_TTL_MS });
   await writeSystem((tx) => storeChallenge(tx, accountId, { purpose: "passwordless", bindingDigest: digestToken(binding) }, options.challenge, now));

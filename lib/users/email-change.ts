@@ -32,7 +32,7 @@ import { mailLocaleOf } from "@/lib/mail/language";
 import { emailAddressConfirmMail, emailChangeConfirmMail, emailChangeNoticeMail, emailInUseMail } from "@/lib/mail/templates";
 import { emailChangeRequestLimit, emailConfirmationLimit, passwordResetConfirmLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { rateLimitAddress } from "@/lib/security/address-key";
+import { addressLimitKey } from "@/lib/security/address-key";
 import { assertEmailAvailable } from "./email-availability";
 import { emailSchema } from "./fields";
 import { loadUser } from "./lifecycle";
@@ -160,7 +160,7 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
 
 /** The new address's link: the email changes now (once; refused if someone took the address meanwhile). */
 export async function confirmEmailChange(rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ email: string }> {
-  await consumeRateLimit(passwordResetConfirmLimit(), rateLimitAddress(meta.ip));
+  await consumeRateLimit(passwordResetConfirmLimit(), addressLimitKey(meta.ip));
   const parsed = confirmEmailChangeSchema.safeParse(rawInput);
   const token = parsed.success ? parsed.data.token : "";
   if (!isWellFormedToken(token, TOKEN_PREFIXES.emailChange)) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });

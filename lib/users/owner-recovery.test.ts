@@ -13,7 +13,7 @@ import { resetTwoFactorBySystem } from "@/lib/mfa/admin";
 import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
 import { mfaSummary } from "@/lib/mfa/records";
 import { totpCode } from "@/lib/mfa/totp";
-import { createAccount, createUser, META, startSession, userRow, type TestUser } from "@/test/factories";
+import { createAccount, createUser, META, startSession, withClient, userRow, type TestUser } from "@/test/factories";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { oidcModels } from "@/lib/db/schema";
 import { updateUser } from "./lifecycle";
@@ -32,10 +32,12 @@ beforeEach(async () => {
 });
 
 async function eventsOf(action: string) {
-  return db()
-    .select()
-    .from(activityEvents)
-    .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)));
+  return (
+    await db()
+      .select()
+      .from(activityEvents)
+      .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)))
+  ).map(withClient);
 }
 
 // Password hashing and the strength estimate take a while on a loaded machine.

@@ -34,7 +34,7 @@ import { passwordElsewhereMail, passwordResetMail } from "@/lib/mail/templates";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
 import { passwordResetConfirmLimit, passwordResetEmailLimit, passwordResetIpLimit, passwordResetOwnBrowserLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { rateLimitAddress } from "@/lib/security/address-key";
+import { addressLimitKey } from "@/lib/security/address-key";
 import { instanceAccountId } from "@/lib/instance/account";
 import { emailSchema } from "./fields";
 import { loadUser } from "./lifecycle";
@@ -102,7 +102,7 @@ export async function passwordResetRequestsIdle(): Promise<void> {
  */
 export async function requestPasswordReset(rawEmail: unknown, meta: RequestMeta, now = new Date()): Promise<{ message: string }> {
   const { email } = parseOrThrow(forgotPasswordSchema, { email: rawEmail });
-  await consumeRateLimit(passwordResetIpLimit(), rateLimitAddress(meta.ip));
+  await consumeRateLimit(passwordResetIpLimit(), addressLimitKey(meta.ip));
   await consumeAddressLimit(email, meta);
   await new Promise((resolve) => setTimeout(resolve, REQUEST_WAIT_MS));
   // Started once the answer is due, so nothing about this email runs while the caller waits.
@@ -239,7 +239,7 @@ async function usableReset(digest: string, now: Date, q: Tx | ReturnType<typeof 
  * the user ends, and so do their personal access tokens and their grants at apps.
  */
 export async function resetPasswordWithToken(rawInput: unknown, meta: RequestMeta, now = new Date()): Promise<{ email: string | null }> {
-  await consumeRateLimit(passwordResetConfirmLimit(), rateLimitAddress(meta.ip));
+  await consumeRateLimit(passwordResetConfirmLimit(), addressLimitKey(meta.ip));
   const parsed = resetWithTokenSchema.safeParse(rawInput);
   if (!parsed.success) {
     const passwordProblem = parsed.error.issues.find((i) => i.path[0] === "password");
