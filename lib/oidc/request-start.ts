@@ -87,12 +87,16 @@ async function readWithToken(counterKeys: readonly string[], digest: string): Pr
 /** Longer values are no refresh token of ours (43 characters); not read ahead, the provider reads them as before. */
 const MAX_TOKEN = 512;
 
+/** A token request's form body, read the way oidc-provider reads it (node:querystring). */
+export function tokenFormOf(body: Buffer): querystring.ParsedUrlQuery {
+  return querystring.parse(body.toString("utf8"));
+}
+
 /**
- * The refresh token a token request's form body presents, if it is a refresh grant with exactly one (read the way
- * oidc-provider reads the body: node:querystring). Anything else gives undefined and is read as before.
+ * The refresh token a token request's form presents, if it is a refresh grant with exactly one. Anything else gives
+ * undefined and is read as before.
  */
-export function refreshTokenToReadAhead(body: Buffer): string | undefined {
-  const form = querystring.parse(body.toString("utf8"));
+export function refreshTokenToReadAhead(form: querystring.ParsedUrlQuery): string | undefined {
   const token = form.refresh_token;
   if (form.grant_type !== "refresh_token" || typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN) return undefined;
   return token;

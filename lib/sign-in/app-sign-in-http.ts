@@ -16,13 +16,13 @@ import { errors } from "oidc-provider";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, InteractionSpentMeanwhile, modelDigest, OidcAdapter } from "@/lib/oidc/adapter";
-import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
+import { attemptLimits, bodyClientCounterToReadAhead, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type RequestScope, type SignedInForApps } from "@/lib/oidc/request-scope";
-import { refreshTokenToReadAhead } from "@/lib/oidc/request-start";
+import { refreshTokenToReadAhead, tokenFormOf } from "@/lib/oidc/request-start";
 import { dialect } from "@/lib/db/database";
 import { peekBody } from "@/lib/http/peek-body";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
@@ -405,7 +405,8 @@ const TOKEN_BODY_READ_AHEAD = 4 * 1024;
 
 /**
  * On PostgreSQL, a refresh grant's refresh token is read from the body before the provider runs, so that its rows
- * come with the request's start read (lib/oidc/request-start.ts): one round trip fewer per grant. The body is put
+ * come with the request's start read (lib/oidc/request-start.ts): one round trip fewer per grant; and so is the
+ * guessing-limit counter of a client named in the body, one more. The body is put
  * back unchanged (lib/http/peek-body.ts): the provider still reads and judges it itself, with its own limit and
  * answers, and the rows are used only for the token the provider then looks up (by its digest), so a body read
  * differently here costs one read, never a wrong answer. SQLite reads the token with a function call: nothing to gain.
@@ -413,8 +414,13 @@ const TOKEN_BODY_READ_AHEAD = 4 * 1024;
 async function readAheadRefreshToken(req: IncomingMessage, scope: RequestScope): Promise<void> {
   if (dialect() !== "postgres" || !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers["content-type"] ?? "")) return;
   const body = await peekBody(req, TOKEN_BODY_READ_AHEAD);
-  const token = body ? refreshTokenToReadAhead(body) : undefined;
+  if (!body) return;
+  const form = tokenFormOf(body);
+  const token = refreshTokenToReadAhead(form);
   if (token) scope.startToken = { digest: modelDigest(token) };
+  // The client the body names (no Basic credentials): its guessing-limit counter comes with the same read.
+  const clientCounter = bodyClientCounterToReadAhead(req.headers, form.client_id);
+  if (clientCounter && !scope.startCounterKeys.includes(clientCounter)) scope.startCounterKeys.push(clientCounter);
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, pathname: string, scope: RequestScope): Promise<void> {

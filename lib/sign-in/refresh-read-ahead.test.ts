@@ -18,7 +18,7 @@ import { sessionSecret } from "@/lib/crypto/keys";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { rateLimits, users } from "@/lib/db/schema";
-import { counterKey, resetRateLimits } from "@/lib/security/rate-limit";
+import { consumeRateLimit, counterKey, resetRateLimits } from "@/lib/security/rate-limit";
 import { oidcFailuresClientLimit } from "@/lib/security/limits";
 import { createUser, META, startSession } from "@/test/factories";
 import { startProviderServer } from "@/test/provider-server";
@@ -30,6 +30,8 @@ const REDIRECT = "http://127.0.0.1:9/callback";
 let loopback: Awaited<ReturnType<typeof startProviderServer>>;
 let base: string;
 let app: { clientId: string; basic: string };
+/** A single-page app: no secret, its client_id in the body (PKCE). */
+let spaClientId: string;
 /** Everything written with console.warn in this file (oidc-provider warns there, once, when a body was read before it). */
 const warned: string[] = [];
 
@@ -46,6 +48,8 @@ beforeAll(async () => {
   const owner = { id: loopback.ownerId, accountId: loopback.accountId };
   const input = createApplicationSchema.parse({ name: "Grafana", type: "web", redirect_uris: [REDIRECT] });
   const { application, clientSecret } = await createApplication(await startSession(owner), input, META);
+  const spa = createApplicationSchema.parse({ name: "NetBird dashboard", type: "spa", redirect_uris: [REDIRECT] });
+  spaClientId = (await createApplication(await startSession(owner), spa, META)).application.clientId;
   app = { clientId: application.clientId, basic: `Basic ${Buffer.from(`${encodeURIComponent(application.clientId)}:${encodeURIComponent(clientSecret!)}`).toString("base64")}` };
 });
 
@@ -57,18 +61,22 @@ afterAll(async () => {
 
 type Answer = { status: number; body: Record<string, string> };
 
-const tokenRequest = async (fields: Record<string, string>, authorization = app.basic): Promise<Answer> => {
-  const res = await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization }, body: new URLSearchParams(fields) });
+const tokenRequest = async (fields: Record<string, string>, authorization: string | null = app.basic): Promise<Answer> => {
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", ...(authorization ? { authorization } : {}) };
+  const res = await fetch(`${base}/oidc/token`, { method: "POST", headers, body: new URLSearchParams(fields) });
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 };
 
 /** A person signed in to Latchkey who signs in to the app with offline_access: their first tokens. */
-async function firstTokens(): Promise<{ userId: string; tokens: Record<string, string> }> {
+async function firstTokens(publicApp = false): Promise<{ userId: string; tokens: Record<string, string> }> {
   const person = await createUser(loopback.accountId, { role: "user" });
   const { sessionId } = await startSession(person);
   const cookie = `${SESSION_COOKIE}=${await encodeSessionToken({ token: { sid: sessionId, sub: person.id }, secret: sessionSecret(), salt: SESSION_COOKIE, maxAge: 3600 })}`;
-  const rp = await oidc.discovery(new URL(base), app.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
-  let next: URL = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid offline_access", prompt: "consent" });
+  const clientId = publicApp ? spaClientId : app.clientId;
+  const rp = await oidc.discovery(new URL(base), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  const verifier = oidc.randomPKCECodeVerifier();
+  const pkce: Record<string, string> = publicApp ? { code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" } : {};
+  let next: URL = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid offline_access", prompt: "consent", ...pkce });
   const jar = [cookie];
   for (let hop = 0; hop < 8; hop += 1) {
     const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
@@ -78,7 +86,8 @@ async function firstTokens(): Promise<{ userId: string; tokens: Record<string, s
     next = new URL(location, next);
     const code = next.origin !== base ? next.searchParams.get("code") : null;
     if (code) {
-      const first = await tokenRequest({ grant_type: "authorization_code", code, redirect_uri: REDIRECT });
+      const exchange = { grant_type: "authorization_code", code, redirect_uri: REDIRECT };
+      const first = publicApp ? await tokenRequest({ ...exchange, code_verifier: verifier, client_id: clientId }, null) : await tokenRequest(exchange);
       expect(first.status).toBe(200);
       return { userId: person.id, tokens: first.body };
     }
@@ -133,6 +142,17 @@ describe("a refresh grant", () => {
     expect((await refresh(tokens.refresh_token)).status).toBe(200);
   });
 
+  it("of a public app past its guessing limit is refused (its counter read with the start read on PostgreSQL)", async () => {
+    await resetRateLimits();
+    const { tokens } = await firstTokens(true);
+    const limit = oidcFailuresClientLimit();
+    for (let i = 0; i < limit.points; i++) await consumeRateLimit(limit, spaClientId);
+    const refused = await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: spaClientId }, null);
+    expect(refused).toMatchObject({ status: 429, body: { error: "temporarily_unavailable" } });
+    await resetRateLimits();
+    expect((await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: spaClientId }, null)).status).toBe(200);
+  });
+
   it("whose body arrives in two parts is read whole", async () => {
     const { tokens } = await firstTokens();
     const body = Buffer.from(new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refresh_token }).toString());
@@ -178,6 +198,15 @@ describe.runIf(onPostgres)("a refresh grant on PostgreSQL", () => {
     // Before round 28: the versions and counters, the token's rows (latchkey_oidc_token_kinds), the consume-and-mint.
     expect(statements).toHaveLength(2);
     expect(statements[0]).toBe("latchkey_oidc_start_token_kinds_2");
+  });
+
+  it("of a public app (its client_id in the body) reads that client's counter with them too: two round trips", async () => {
+    const { tokens } = await firstTokens(true);
+    let answer: Answer | undefined;
+    const statements = await statementsOf(async () => (answer = await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: spaClientId }, null)));
+    expect(answer?.status).toBe(200);
+    // Before: the client's counter was read apart when the provider looked the client up (three, with the body read ahead).
+    expect(statements).toEqual(["latchkey_oidc_start_token_kinds_2", expect.stringMatching(/^latchkey_oidc_/)]);
   });
 
   it("with a token that isn't one still reads the versions and counters in one round trip, and is refused", async () => {
