@@ -26,7 +26,8 @@
 import "server-only";
 import crypto from "node:crypto";
 import { and, eq, inArray, isNotNull, isNull, lte, Param, Placeholder, sql, type SQL } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
+import { alias, PgDialect } from "drizzle-orm/pg-core";
 import type { Adapter, AdapterPayload } from "oidc-provider";
 import { decryptFieldUncached, encryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -34,13 +35,13 @@ import { db, dialect, engine, type Db, type Tx } from "@/lib/db/database";
 import { onIdleWriter } from "@/lib/db/idle-writer-read";
 import { literalLimit } from "@/lib/db/prepared";
 import { firstRow } from "@/lib/db/raw";
-import { oidcModels } from "@/lib/db/schema";
-import { mayUse, mayUseApps } from "@/lib/applications/for-provider";
+import { oidcModels, type UserRow } from "@/lib/db/schema";
+import * as pgSchema from "@/lib/db/schema.pg";
+import { applicationAccessColumns, mayUse, mayUseApps } from "@/lib/applications/for-provider";
 import { instanceAccountId } from "@/lib/instance/account";
 import { clientMetadata } from "./clients";
 import { lockPersonForRevocation, sharedRevocationLockSql } from "./grants";
-import { currentScope, personMemoKey, takeStartTokenRows, type AloneStatement, type DeferredWrite, type RequestScope } from "./request-scope";
-import { TOKEN_KINDS, tokenKindsKey, tokenKindsRead, type KindsRow } from "./token-kinds";
+import { currentScope, personMemoKey, type AloneStatement, type DeferredWrite, type RequestScope } from "./request-scope";
 
 /** The digest under which a provider value (token, code, user code, uid) is stored and looked up. */
 export function modelDigest(value: string): string {
@@ -178,9 +179,7 @@ async function lookupWithGrant(name: string, digest: string): Promise<WithGrant 
     const key = tokenKindsKey(digest);
     let all = scope.memo.get(key) as Promise<Map<string, WithGrant>> | undefined;
     if (!all) {
-      // A refresh grant's token may have come with the request's start read (./request-start.ts): used once, here.
-      const ahead = takeStartTokenRows(scope, digest);
-      all = (ahead ? Promise.resolve(ahead) : tokenKindsRead()({ digest })).then((found) => {
+      all = tokenKindsRead()({ digest }).then((found) => {
         for (const row of found) notePerson(scope, row);
         return new Map(found.map((row) => [row.name, fromKindsRow(row)]));
       });
@@ -193,12 +192,74 @@ async function lookupWithGrant(name: string, digest: string): Promise<WithGrant 
   return row ? fromPgRow(row) : undefined;
 }
 
-/** A value's token rows this request read are stale once it writes, consumes or deletes that value (all of them: a grant revoked). */
-function forgetTokenRows(digest?: string): void {
-  const scope = currentScope();
-  if (!scope) return;
-  if (digest === undefined || scope.startToken?.digest === digest) scope.startToken = undefined;
-  for (const key of scope.memo.keys()) if (digest === undefined ? key.startsWith(tokenKindsKey("")) : key === tokenKindsKey(digest)) scope.memo.delete(key);
+/** Token kinds a presented value may be (./adapter.ts lookupWithGrant reads them together). */
+const TOKEN_KINDS = ["AccessToken", "RefreshToken", "ClientCredentials"];
+const tokenKindsKey = (digest: string) => `oidc-token-kinds:${digest}`;
+
+/**
+ * On PostgreSQL, a presented token's rows of every kind, each with its grant's row AND the person it was
+ * issued to and whether the app lets them in now (the check lib/oidc/accounts.ts usableUserOfApp makes,
+ * which the provider asks next: refresh, introspection, userinfo), in one named statement: one round
+ * trip for what took two. The person-and-app answer is kept for the request (./request-scope.ts
+ * personMemoKey), as the provider's own check would keep it.
+ */
+type KindsRow = {
+  name: string;
+  id: string;
+  payloadCiphertext: string;
+  expiresAt: Date | null;
+  consumedAt: Date | null;
+  accountId: string;
+  userId: string | null;
+  clientId: string | null;
+  grantId: string | null;
+  grantPayload: string | null;
+  grantExpiresAt: Date | null;
+  grantConsumedAt: Date | null;
+  user: UserRow | null;
+  restricted: boolean | null;
+  limited: unknown;
+  member: unknown;
+};
+type KindsRead = (values: { digest: string }) => Promise<KindsRow[]>;
+const kindsReads = new WeakMap<Db, KindsRead>();
+
+function tokenKindsRead(): KindsRead {
+  const database = db();
+  let read = kindsReads.get(database);
+  if (read) return read;
+  // PostgreSQL only: its schema's tables (the same objects lib/db/schema.ts hands out on PostgreSQL).
+  const { applications, users } = pgSchema;
+  const t = alias(pgSchema.oidcModels, "t");
+  const g = alias(pgSchema.oidcModels, "g");
+  // Db is typed with SQLite's builders; on PostgreSQL they are pg-core's (whose prepare takes a name).
+  const query = (database as unknown as NodePgDatabase)
+    .select({
+      name: t.name,
+      id: t.id,
+      payloadCiphertext: t.payloadCiphertext,
+      expiresAt: t.expiresAt,
+      consumedAt: t.consumedAt,
+      accountId: t.accountId,
+      userId: t.userId,
+      clientId: t.clientId,
+      grantId: g.id,
+      grantPayload: g.payloadCiphertext,
+      grantExpiresAt: g.expiresAt,
+      grantConsumedAt: g.consumedAt,
+      user: users,
+      // (typed with SQLite's columns; at run time they are the PostgreSQL tables', as above)
+      ...(applicationAccessColumns("users.id") as unknown as Record<string, SQL>),
+    })
+    .from(t)
+    .leftJoin(g, and(eq(g.name, "Grant"), eq(g.id, sql`encode(sha256(convert_to(${t.grantId}, 'UTF8')), 'hex')`)))
+    .leftJoin(users, and(eq(users.accountId, t.accountId), eq(users.id, t.userId)))
+    .leftJoin(applications, and(eq(applications.accountId, t.accountId), eq(applications.clientId, t.clientId)))
+    .where(and(inArray(t.name, TOKEN_KINDS), eq(t.id, sql.placeholder("digest"))));
+  const prepared = query.prepare("latchkey_oidc_token_kinds") as unknown as { execute(values: { digest: string }): Promise<KindsRow[]> };
+  read = (values) => prepared.execute(values);
+  kindsReads.set(database, read);
+  return read;
 }
 
 const epoch = (value: Date | null) => value?.getTime() ?? null;
@@ -565,7 +626,7 @@ class DatabaseAdapter implements Adapter {
       expiresAt,
     };
     currentScope()?.prefetched.delete(modelKey(this.name, digest));
-    forgetTokenRows(digest);
+    currentScope()?.memo.delete(tokenKindsKey(digest));
     if (deferred) {
       // The request's own reads of this row are answered from here, from the JSON it was sealed from (not opened again).
       const stored: Stored = { name: this.name, id: digest, payloadCiphertext: values.payloadCiphertext, json, expiresAtMs: expiresAt?.getTime() ?? null, consumedAtMs: null };
@@ -652,7 +713,7 @@ class DatabaseAdapter implements Adapter {
 
   async consume(id: string): Promise<void> {
     const digest = modelDigest(id);
-    forgetTokenRows(digest);
+    currentScope()?.memo.delete(tokenKindsKey(digest));
     const now = new Date();
     const deferred = this.deferred();
     if (!deferred) {
@@ -688,7 +749,7 @@ class DatabaseAdapter implements Adapter {
     const digest = modelDigest(id);
     const key = modelKey(this.name, digest);
     currentScope()?.prefetched.delete(key);
-    forgetTokenRows(digest);
+    currentScope()?.memo.delete(tokenKindsKey(digest));
     const deferred = this.deferred();
     // An interaction this request found stored is spent by its delete: the delete must find it (InteractionSpentMeanwhile).
     const spends = Boolean(deferred && this.name === "Interaction" && deferred.read.has(key));
@@ -708,7 +769,7 @@ class DatabaseAdapter implements Adapter {
     const scope = currentScope();
     scope?.prefetched.set(modelKey("Grant", modelDigest(grantId)), null);
     // Tokens of the grant read earlier in this request are gone too.
-    forgetTokenRows();
+    for (const key of scope?.memo.keys() ?? []) if (key.startsWith(tokenKindsKey(""))) scope?.memo.delete(key);
     await writeSystem(async (tx) => {
       // On PostgreSQL a refresh of this grant may be minting outside the write lock: the person's
       // revocation lock first (./grants.ts), so such a grant commits before the DELETE reads and its

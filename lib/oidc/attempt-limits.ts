@@ -66,12 +66,6 @@ function addressOf(requestHeaders: IncomingHttpHeaders): string {
 /** Longer client_ids in a Basic header are not read ahead (the provider's own lookup then reads its counter). */
 const MAX_CLIENT_ID = 256;
 
-/** A client_id whose counter may be read ahead: not too long, and storable as a counter's key. */
-function readableAheadId(id: string): string | undefined {
-  // A NUL can't be in a counter's key on PostgreSQL; no app has such an id (./provider.ts refuses it).
-  return id.length > 0 && id.length <= MAX_CLIENT_ID && textProblem(id) === undefined ? id : undefined;
-}
-
 /** The client_id of HTTP Basic client credentials (`Basic base64(urlencoded id ":" urlencoded secret)`), if well formed. */
 function basicClientId(authorization: string | undefined): string | undefined {
   const match = /^basic +([A-Za-z0-9+/=]+)$/i.exec(authorization ?? "");
@@ -80,7 +74,9 @@ function basicClientId(authorization: string | undefined): string | undefined {
   const colon = decoded.indexOf(":");
   if (colon <= 0 || colon > MAX_CLIENT_ID * 3) return undefined;
   try {
-    return readableAheadId(decodeURIComponent(decoded.slice(0, colon)));
+    const id = decodeURIComponent(decoded.slice(0, colon));
+    // A NUL can't be in a counter's key on PostgreSQL; no app has such an id (./provider.ts refuses it).
+    return id.length <= MAX_CLIENT_ID && textProblem(id) === undefined ? id : undefined;
   } catch {
     return undefined;
   }
@@ -98,18 +94,6 @@ export function countersToReadAhead(method: string | undefined, pathname: string
   const clientId = basicClientId(headers.authorization);
   if (clientId) keys.push(counterKey(oidcFailuresClientLimit(), clientId));
   return keys;
-}
-
-/**
- * With the token request's body read ahead (lib/sign-in/app-sign-in-http.ts, PostgreSQL), the counter of the client
- * it names in the body (a public app, or client_secret_post), when no Authorization header names one: read with the
- * cache versions too, instead of when the provider looks the client up. A body's client_id the provider reads
- * differently costs that one read, as before.
- */
-export function bodyClientCounterToReadAhead(headers: IncomingHttpHeaders, clientId: unknown): string | undefined {
-  if (headers.authorization !== undefined || typeof clientId !== "string") return undefined;
-  const id = readableAheadId(clientId);
-  return id === undefined ? undefined : counterKey(oidcFailuresClientLimit(), id);
 }
 
 function oauthError(ctx: KoaContextWithOIDC): string | undefined {

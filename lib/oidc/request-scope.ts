@@ -27,7 +27,6 @@ import { Unauthenticated } from "@/lib/errors";
 import type { Tx } from "@/lib/db/database";
 import type { CountersRead } from "@/lib/security/rate-limit";
 import { readRequestStart } from "./request-start";
-import type { KindsRow } from "./token-kinds";
 
 export type DeferredWrite = (tx: Tx) => Promise<void>;
 
@@ -56,12 +55,6 @@ export type RequestScope = {
    * digest; null: known not to exist. The provider's own lookup of them then needs no round trip.
    */
   prefetched: Map<string, unknown | null>;
-  /**
-   * A refresh grant's token (its digest), read with the cache versions (./request-start.ts), and its rows once read:
-   * for this request only, taken once by the adapter's find of that token (takeStartTokenRows), dropped when the
-   * request writes, consumes or deletes it, or revokes a grant.
-   */
-  startToken?: { digest: string; rows?: KindsRow[] };
   /** User codes looked up in this request that matched no device (./attempt-limits.ts counts them). */
   userCodeMisses: number;
   /** Present when writes are deferred to the end of the request (the token endpoint). */
@@ -110,20 +103,11 @@ export const personMemoKey = (sub: string, clientId: string) => `person:${sub}:$
 export async function cacheVersionNow(name: string): Promise<number> {
   const versions = await oncePerRequest("cache-versions", async () => {
     const scope = storage.getStore();
-    const read = await readRequestStart(scope?.startCounterKeys ?? [], scope?.startToken?.digest);
+    const read = await readRequestStart(scope?.startCounterKeys ?? []);
     if (scope && read.counters.size > 0) scope.startCounters = read.counters;
-    if (scope?.startToken && read.tokenRows) scope.startToken.rows = read.tokenRows;
     return read.versions;
   });
   return versions.get(name) ?? 0;
-}
-
-/** The rows of the token `digest` read with the cache versions, once (undefined: not read ahead, or taken already). */
-export function takeStartTokenRows(scope: RequestScope, digest: string): KindsRow[] | undefined {
-  const ahead = scope.startToken;
-  if (ahead?.digest !== digest || !ahead.rows) return undefined;
-  scope.startToken = undefined;
-  return ahead.rows;
 }
 
 /**

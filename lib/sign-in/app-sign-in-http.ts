@@ -15,16 +15,13 @@ import { RequestCookies, ResponseCookies } from "next/dist/server/web/spec-exten
 import { errors } from "oidc-provider";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
-import { ConsumedMeanwhile, InteractionSpentMeanwhile, modelDigest, OidcAdapter } from "@/lib/oidc/adapter";
-import { attemptLimits, bodyClientCounterToReadAhead, countersToReadAhead } from "@/lib/oidc/attempt-limits";
+import { ConsumedMeanwhile, InteractionSpentMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
+import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
-import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type RequestScope, type SignedInForApps } from "@/lib/oidc/request-scope";
-import { refreshTokenToReadAhead, tokenFormOf } from "@/lib/oidc/request-start";
-import { dialect } from "@/lib/db/database";
-import { peekBody } from "@/lib/http/peek-body";
+import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type SignedInForApps } from "@/lib/oidc/request-scope";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
@@ -400,35 +397,7 @@ function defersWrites(method: string | undefined, pathname: string): boolean {
   return interactionPathOf(pathname) !== null;
 }
 
-/** A token request's form is a few hundred bytes; a larger one is left unread here (the provider reads up to 56 KiB). */
-const TOKEN_BODY_READ_AHEAD = 4 * 1024;
-
-/**
- * On PostgreSQL, a refresh grant's refresh token is read from the body before the provider runs, so that its rows
- * come with the request's start read (lib/oidc/request-start.ts): one round trip fewer per grant; and so is the
- * guessing-limit counter of a client named in the body, one more. The body is put
- * back unchanged (lib/http/peek-body.ts): the provider still reads and judges it itself, with its own limit and
- * answers, and the rows are used only for the token the provider then looks up (by its digest), so a body read
- * differently here costs one read, never a wrong answer. SQLite reads the token with a function call: nothing to gain.
- */
-async function readAheadRefreshToken(req: IncomingMessage, scope: RequestScope): Promise<void> {
-  if (dialect() !== "postgres" || !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers["content-type"] ?? "")) return;
-  const body = await peekBody(req, TOKEN_BODY_READ_AHEAD);
-  if (!body) return;
-  const form = tokenFormOf(body);
-  const token = refreshTokenToReadAhead(form);
-  if (token) scope.startToken = { digest: modelDigest(token) };
-  // The client the body names (no Basic credentials): its guessing-limit counter comes with the same read.
-  const clientCounter = bodyClientCounterToReadAhead(req.headers, form.client_id);
-  if (clientCounter && !scope.startCounterKeys.includes(clientCounter)) scope.startCounterKeys.push(clientCounter);
-}
-
-async function serve(req: IncomingMessage, res: ServerResponse, pathname: string, scope: RequestScope): Promise<void> {
-  if (req.method === "POST" && pathname === PROVIDER_ROUTES.token) {
-    await readAheadRefreshToken(req, scope);
-    // The client hung up before its body arrived: nobody to answer.
-    if (req.destroyed) return;
-  }
+async function serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   const status = await providerStatus();
   if (!status.available) return unavailable(res, status.reason);
   const page = interactionPathOf(pathname);
@@ -508,7 +477,7 @@ export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): b
   // An app's request reads its guessing limits' counters with the cache versions (one round trip: lib/oidc/request-start.ts).
   const scope = newRequestScope(defersWrites(req.method, pathname), countersToReadAhead(req.method, pathname, req.headers));
   scope.signedInForApps = () => signedInForApps(req);
-  runInRequestScope(scope, () => serve(req, res, pathname, scope)).catch((err: unknown) => {
+  runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => {
     console.error("OpenID provider request failed:", err);
     if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ message: "Internal server error", code: 500 }));
     else res.end();
