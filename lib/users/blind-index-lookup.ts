@@ -6,7 +6,8 @@
  * (question, number of indexes) is built once per database or unit-of-work tx
  * (lib/db/prepared.ts). An email or a username is taken by a user or by a
  * pending invite, so the availability checks ask both tables in one statement
- * (holdersByBlindIndex): one round trip, not two, on PostgreSQL.
+ * (holdersByBlindIndex): one round trip, not two, on PostgreSQL; a create asks
+ * for its email's and its username's holders together (holdersOfEach).
  */
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
@@ -24,16 +25,15 @@ const COLUMNS = {
   "invite-username": { table: invites, id: invites.id, accountId: invites.accountId, index: invites.usernameIndex },
 } as const;
 
-/** The account's rows of the holder's table whose column has one of `count` blind indexes (placeholders i0, i1, …). */
-function holding(c: (typeof COLUMNS)[BlindIndexHolder], count: number) {
-  const indexes = Array.from({ length: count }, (_, i) => sql.placeholder(`i${i}`));
+/** The account's rows of the holder's table whose column has one of `count` blind indexes (placeholders i0, i1, … or with another prefix). */
+function holding(c: (typeof COLUMNS)[BlindIndexHolder], count: number, prefix = "i") {
+  const indexes = Array.from({ length: count }, (_, i) => sql.placeholder(`${prefix}${i}`));
   return and(eq(c.accountId, sql.placeholder("accountId")), indexes.length === 1 ? eq(c.index, indexes[0]) : inArray(c.index, indexes));
 }
 
 /** The values for holding's placeholders. */
-function holdingValues(accountId: string, indexes: readonly string[]): Record<string, unknown> {
-  const values: Record<string, unknown> = { accountId };
-  indexes.forEach((index, i) => (values[`i${i}`] = index));
+function holdingValues(accountId: string, indexes: readonly string[], prefix = "i", values: Record<string, unknown> = { accountId }): Record<string, unknown> {
+  indexes.forEach((index, i) => (values[`${prefix}${i}`] = index));
   return values;
 }
 
@@ -67,17 +67,29 @@ export type BlindIndexField = "email" | "username";
 /** Who holds a value in the account: the user and the pending invite with it, where there is one. */
 export type BlindIndexHolders = { user?: string; invite?: string };
 
-const bothLookup = perTransactionBy((q: Tx, key: `${BlindIndexField}/${number}`) => {
-  const [field, count] = key.split("/") as [BlindIndexField, string];
+type HolderRow = { field: BlindIndexField; holder: "user" | "invite"; id: string };
+
+/** The field's holders in users and in pending invites (placeholders `${field}0`, …): two branches of a UNION ALL. */
+function holdersOf(q: Tx, field: BlindIndexField, count: number) {
   const user = COLUMNS[`user-${field}`];
   const invite = COLUMNS[`invite-${field}`];
   // Each table's unique (account, index) keeps its branch to one row per index.
-  return q
-    .select({ holder: sql<"user" | "invite">`'user'`.as("holder"), id: user.id })
-    .from(user.table)
-    .where(holding(user, Number(count)))
-    .unionAll(q.select({ holder: sql<"user" | "invite">`'invite'`.as("holder"), id: invite.id }).from(invite.table).where(holding(invite, Number(count))))
-    .prepare() as unknown as PreparedRows<{ holder: "user" | "invite"; id: string }>;
+  const branch = (c: typeof user | typeof invite, holder: "user" | "invite") =>
+    q
+      .select({ field: sql<BlindIndexField>`${sql.raw(`'${field}'`)}`.as("field"), holder: sql<"user" | "invite">`${sql.raw(`'${holder}'`)}`.as("holder"), id: c.id })
+      .from(c.table)
+      .where(holding(c, count, field));
+  return [branch(user, "user"), branch(invite, "invite")] as const;
+}
+
+/** One statement per (email indexes, username indexes) counts: the holders of each field asked for. */
+const bothLookup = perTransactionBy((q: Tx, key: `${number}/${number}`) => {
+  const [emails, usernames] = key.split("/").map(Number);
+  const branches = [...(emails > 0 ? holdersOf(q, "email", emails) : []), ...(usernames > 0 ? holdersOf(q, "username", usernames) : [])];
+  const [first, ...rest] = branches;
+  let query = first as unknown as { unionAll(other: unknown): typeof query; prepare(): unknown };
+  for (const other of rest) query = query.unionAll(other);
+  return query.prepare() as unknown as PreparedRows<HolderRow>;
 });
 
 /** The account's user and pending invite whose email (or username) has one of these blind indexes, in one statement. */
@@ -88,8 +100,23 @@ export async function holdersByBlindIndex(
   indexes: readonly string[],
 ): Promise<BlindIndexHolders> {
   if (indexes.length === 0) return {};
-  const values = holdingValues(accountId, indexes);
-  const found: BlindIndexHolders = {};
-  for (const row of await bothLookup(tx, `${field}/${indexes.length}`).execute(values)) found[row.holder] ??= row.id;
+  return (await holdersOfEach(tx, accountId, { [field]: indexes }))[field];
+}
+
+/**
+ * The holders of an email and of a username at once (a create checks both): one statement for both fields,
+ * one round trip on PostgreSQL. A field without indexes (none given) has no holders.
+ */
+export async function holdersOfEach(
+  tx: Tx,
+  accountId: string,
+  indexes: { email?: readonly string[]; username?: readonly string[] },
+): Promise<Record<BlindIndexField, BlindIndexHolders>> {
+  const found: Record<BlindIndexField, BlindIndexHolders> = { email: {}, username: {} };
+  const email = indexes.email ?? [];
+  const username = indexes.username ?? [];
+  if (email.length === 0 && username.length === 0) return found;
+  const values = holdingValues(accountId, username, "username", holdingValues(accountId, email, "email"));
+  for (const row of await bothLookup(tx, `${email.length}/${username.length}`).execute(values)) found[row.field][row.holder] ??= row.id;
   return found;
 }

@@ -8,7 +8,7 @@ import "server-only";
 import { emailBlindIndexes } from "@/lib/crypto/blind-index";
 import type { Tx } from "@/lib/db/database";
 import { Conflict } from "@/lib/errors";
-import { holdersByBlindIndex } from "./blind-index-lookup";
+import { holdersByBlindIndex, type BlindIndexHolders } from "./blind-index-lookup";
 
 export async function assertEmailAvailable(
   tx: Tx,
@@ -16,7 +16,11 @@ export async function assertEmailAvailable(
   email: string,
   except: { userId?: string; inviteId?: string } = {},
 ): Promise<void> {
-  const { user, invite } = await holdersByBlindIndex(tx, "email", accountId, emailBlindIndexes(email));
+  assertEmailHeldByNone(await holdersByBlindIndex(tx, "email", accountId, emailBlindIndexes(email)), except);
+}
+
+/** The rule on an email's holders as read (holdersByBlindIndex, holdersOfEach): none but the exceptions. */
+export function assertEmailHeldByNone({ user, invite }: BlindIndexHolders, except: { userId?: string; inviteId?: string } = {}): void {
   if (user && user !== except.userId) throw emailTaken("A user with this email already exists");
   if (invite && invite !== except.inviteId) throw emailTaken("A pending invite for this email already exists");
 }

@@ -5,7 +5,8 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { actorParty } from "@/lib/audit/actor-party";
 import { assertMayGrantRoles, assertMayPutInGroups, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
@@ -15,8 +16,9 @@ import { hashPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { resolveSet, type SetValue } from "@/lib/data/patch";
-import type { Tx } from "@/lib/db/database";
-import { perTransaction, type PreparedRows } from "@/lib/db/prepared";
+import { dialect, type Tx } from "@/lib/db/database";
+import { perTransaction, perTransactionBy, type PreparedRows } from "@/lib/db/prepared";
+import * as pgSchema from "@/lib/db/schema.pg";
 import { users, type Role } from "@/lib/db/schema";
 import { Invalid, NotFound } from "@/lib/errors";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
@@ -26,12 +28,12 @@ import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { endUnusedRecoveryLinks } from "./owner-recovery";
 import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
-import { allocateUsername, assertSettableUsername, assertUsernameAvailable, usernameBaseFor } from "./username";
+import { assertSettableUsername, assertUsernameAvailable, checkNewPersonNames, usernameBaseFor } from "./username";
 import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, transferNeedsProof, vouchesForEmail } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
 import { indexUser, unindexUser } from "./search-source";
-import { countUserAdded, countUserRemoved } from "./user-counts";
+import { countUserAdded, countUserRemoved, userAddedCte } from "./user-counts";
 
 /** The user as it is now, inside a transaction; other accounts' users are "not found". */
 export async function loadUser(tx: Tx, accountId: string, userId: string): Promise<UserRecord> {
@@ -69,19 +71,39 @@ const NEW_USER_COLUMNS = [
   "mustChangePassword",
 ] as const;
 type NewUserRow = { [K in (typeof NEW_USER_COLUMNS)[number]]: (typeof users.$inferInsert)[K] };
+/** The insert's values: a placeholder per column. */
+function newUserValues() {
+  return {
+    ...Object.fromEntries(NEW_USER_COLUMNS.map((column) => [column, sql.placeholder(column)])),
+    // Nullable, and a timestamp's mapping can't encode a null placeholder: bound as epoch ms (or null) as is.
+    emailVerifiedAt: sql`${sql.placeholder("emailVerifiedAtMs")}`,
+  };
+}
+
 const insertUserRow = perTransaction(
   (tx) =>
     tx
       .insert(users)
       // Drizzle encodes a placeholder in values() with the column's own mapping (booleans as on any insert); its types don't say so.
-      .values({
-        ...Object.fromEntries(NEW_USER_COLUMNS.map((column) => [column, sql.placeholder(column)])),
-        // Nullable, and a timestamp's mapping can't encode a null placeholder: bound as epoch ms (or null) as is.
-        emailVerifiedAt: sql`${sql.placeholder("emailVerifiedAtMs")}`,
-      } as unknown as typeof users.$inferInsert)
+      .values(newUserValues() as unknown as typeof users.$inferInsert)
       .returning()
       .prepare() as unknown as PreparedRows<typeof users.$inferSelect>,
 );
+
+/**
+ * On PostgreSQL the insert carries the account's user count's +1 (./user-counts.ts userAddedCte): one statement, one
+ * round trip, where they were two. `counted`: how many count rows it moved (0: the account isn't counted yet).
+ */
+const insertCountedUserRow = perTransactionBy((tx: Tx, isServiceUser: boolean) => {
+  const added = userAddedCte(tx, isServiceUser);
+  const pgTx = tx as unknown as PgDatabase<PgQueryResultHKT>;
+  return pgTx
+    .with(added)
+    .insert(pgSchema.users)
+    .values(newUserValues() as unknown as typeof pgSchema.users.$inferInsert)
+    .returning({ ...getTableColumns(pgSchema.users), counted: sql<number | string>`(select count(*) from ${added})` })
+    .prepare(`latchkey_insert_counted_user_${isServiceUser ? "service" : "person"}`) as unknown as PreparedRows<typeof users.$inferSelect & { counted: number | string }>;
+});
 
 /**
  * Inserts a user and their groups (the email must be checked available first); returns the stored record.
@@ -103,11 +125,19 @@ export async function insertUser(tx: Tx, accountId: string, user: NewUser): Prom
     passwordHash: user.passwordHash,
     mustChangePassword: user.mustChangePassword,
   };
-  const [row] = await insertUserRow(tx).execute(values);
+  let row: typeof users.$inferSelect;
+  let addedWithInsert: { moved: boolean } | undefined;
+  if (dialect() === "postgres") {
+    const [{ counted, ...inserted }] = await insertCountedUserRow(tx, user.isServiceUser).execute(values);
+    row = inserted;
+    addedWithInsert = { moved: Number(counted) > 0 };
+  } else {
+    [row] = await insertUserRow(tx).execute(values);
+  }
   const groupIds = [...new Set(user.autoGroups)];
   if (groupIds.length > 0) await setUserGroups(tx, accountId, userId, groupIds);
   await indexUser(tx, { accountId, id: userId, name: user.name, email: user.email, username: user.username }, { fresh: true });
-  await countUserAdded(tx, accountId, user.isServiceUser);
+  await countUserAdded(tx, accountId, user.isServiceUser, addedWithInsert);
   return openUser(row, groupIds);
 }
 
@@ -137,9 +167,12 @@ export async function createUser(
     if (!input.is_service_user) assertMayPutInGroups(me, input.auto_groups);
     // Groups that grant roles confer them: only what the actor holds.
     await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, input.auto_groups));
-    if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
-    if (input.username) await assertUsernameAvailable(tx, actor.accountId, input.username);
-    const username = input.username ?? (await allocateUsername(tx, actor.accountId, usernameBaseFor({ email: input.email, name: input.name })));
+    // The email free, and the username typed free or one chosen: both fields' holders in one read.
+    const username = await checkNewPersonNames(tx, actor.accountId, {
+      email: input.email,
+      username: input.username,
+      base: () => usernameBaseFor({ email: input.email, name: input.name }),
+    });
     const created = await insertUser(tx, actor.accountId, {
       email: input.email ?? null,
       // An admin who may create people vouches for the addresses they set (as setting it directly on anyone).

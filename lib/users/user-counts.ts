@@ -19,6 +19,8 @@ import { unitOf, writeSystem } from "@/lib/data/unit-of-work";
 import type { Db, Tx } from "@/lib/db/database";
 import { perTransactionBy, type PreparedRows } from "@/lib/db/prepared";
 import { accounts, userCounts, users } from "@/lib/db/schema";
+import * as pgSchema from "@/lib/db/schema.pg";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 
 function counted(accountId: string, isServiceUser: boolean) {
   return and(eq(userCounts.accountId, accountId), eq(userCounts.isServiceUser, isServiceUser));
@@ -43,11 +45,29 @@ const addOne = perTransactionBy(
       .prepare() as unknown as PreparedRows<{ count: number }>,
 );
 
-/** A user was inserted in this unit of work (call after the insert). */
-export async function countUserAdded(tx: Tx, accountId: string, isServiceUser: boolean): Promise<void> {
+/**
+ * On PostgreSQL the +1 can ride on the user's insert, as a data-modifying CTE of it (lib/users/lifecycle.ts
+ * insertUser: one round trip fewer per create): this UPDATE, named `user_added`, with the account's id as the
+ * placeholder "accountId". Its rows say whether the account was counted already; countUserAdded is then told.
+ */
+export function userAddedCte(tx: Tx, isServiceUser: boolean) {
+  const pgTx = tx as unknown as PgDatabase<PgQueryResultHKT>;
+  return pgTx.$with("user_added").as(
+    pgTx
+      .update(pgSchema.userCounts)
+      .set({ count: sql`${pgSchema.userCounts.count} + 1` })
+      .where(and(eq(pgSchema.userCounts.accountId, sql.placeholder("accountId")), eq(pgSchema.userCounts.isServiceUser, isServiceUser)))
+      .returning({ count: pgSchema.userCounts.count }),
+  );
+}
+
+/**
+ * A user was inserted in this unit of work (call after the insert). `addedWithInsert`: the insert carried the +1
+ * (userAddedCte), and whether it found the account's count to move.
+ */
+export async function countUserAdded(tx: Tx, accountId: string, isServiceUser: boolean, addedWithInsert?: { moved: boolean }): Promise<void> {
   unitOf(tx);
-  const moved = await addOne(tx, isServiceUser).execute({ accountId });
-  if (moved.length > 0) return;
+  if (addedWithInsert ? addedWithInsert.moved : (await addOne(tx, isServiceUser).execute({ accountId })).length > 0) return;
   // Not counted yet: start from the table, which holds this user already. The other kind's row too (an account
   // set up after this process started has neither): without it, every list of both kinds counted the table.
   await tx.insert(userCounts).values({ accountId, isServiceUser, count: await countTable(tx, accountId, isServiceUser) });

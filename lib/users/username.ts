@@ -11,12 +11,13 @@
  */
 import "server-only";
 import { z } from "zod";
-import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
+import { emailBlindIndexes, usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { USERNAME_TAKEN } from "@/lib/db/constraint-errors";
 import { Conflict } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
-import { holdersByBlindIndex, idByBlindIndex } from "./blind-index-lookup";
+import { holdersByBlindIndex, holdersOfEach, idByBlindIndex, type BlindIndexHolders } from "./blind-index-lookup";
+import { assertEmailHeldByNone } from "./email-availability";
 
 export { usernameSchema, USERNAME_MAX, isValidUsername, sanitiseUsername, usernameBaseFor } from "./username-rule";
 
@@ -51,7 +52,11 @@ export async function assertUsernameAvailable(
   exceptUserId?: string,
   except: { inviteId?: string } = {},
 ): Promise<void> {
-  const { user: holder, invite } = await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes(username));
+  assertUsernameHeldByNone(await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes(username)), exceptUserId, except);
+}
+
+/** assertUsernameAvailable's rule on the username's holders as read (holdersByBlindIndex, holdersOfEach). */
+function assertUsernameHeldByNone({ user: holder, invite }: BlindIndexHolders, exceptUserId?: string, except: { inviteId?: string } = {}): void {
   if (holder && holder !== exceptUserId) throw new Conflict(USERNAME_TAKEN, { username: [USERNAME_TAKEN] });
   if (invite && invite !== except.inviteId) {
     const message = "This username is kept for a pending invite";
@@ -67,11 +72,40 @@ export async function assertUsernameAvailable(
  * (usernameBaseFor, sanitiseUsername) or a stored one being renumbered
  * (lib/ops/username-refold.ts), which keeps its form: it is not re-derived.
  */
-export async function allocateUsername(tx: Tx, accountId: string, base: string, exceptUserId?: string): Promise<string> {
-  for (let n = 1; ; n++) {
-    const suffix = n === 1 ? "" : String(n);
-    const candidate = [...base].slice(0, USERNAME_MAX - suffix.length).join("") + suffix;
-    const { user: holder, invite } = await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes(candidate));
-    if ((!holder || holder === exceptUserId) && !invite) return candidate;
+export async function allocateUsername(tx: Tx, accountId: string, base: string, exceptUserId?: string, firstFrom = 1): Promise<string> {
+  for (let n = firstFrom; ; n++) {
+    const candidate = usernameCandidate(base, n);
+    if (isFree(await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes(candidate)), exceptUserId)) return candidate;
   }
+}
+
+/** The n-th candidate of allocateUsername: base, base2, base3, … (the base shortened so the number fits). */
+function usernameCandidate(base: string, n: number): string {
+  const suffix = n === 1 ? "" : String(n);
+  return [...base].slice(0, USERNAME_MAX - suffix.length).join("") + suffix;
+}
+
+const isFree = ({ user: holder, invite }: BlindIndexHolders, exceptUserId?: string) => (!holder || holder === exceptUserId) && !invite;
+
+/**
+ * A new person's email and username checked together, inside the write transaction that stores them: the email
+ * must be free (assertEmailAvailable's rule), and the username typed must be free (assertUsernameAvailable's) or,
+ * with none typed, the first free one from `base` is chosen (allocateUsername's). Both fields' holders are read in
+ * one statement (one round trip on PostgreSQL, where a create's statements are round trips under the write lock);
+ * only a taken base reads further candidates. The email's clash is reported first, as when checked apart.
+ */
+export async function checkNewPersonNames(
+  tx: Tx,
+  accountId: string,
+  names: { email?: string | null; username?: string; base: () => string },
+): Promise<string> {
+  const typed = names.username;
+  const first = typed ?? usernameCandidate(names.base(), 1);
+  const holders = await holdersOfEach(tx, accountId, { email: names.email ? emailBlindIndexes(names.email) : [], username: usernameBlindIndexes(first) });
+  assertEmailHeldByNone(holders.email);
+  if (typed !== undefined) {
+    assertUsernameHeldByNone(holders.username);
+    return typed;
+  }
+  return isFree(holders.username) ? first : allocateUsername(tx, accountId, names.base(), undefined, 2);
 }
