@@ -15,9 +15,32 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+/**
+ * `npm start` runs this through `sh -c`, and the shell doesn't pass a stop on: SIGTERM sent to npm ended npm and its
+ * shell and left the server running, holding its port. So when the process that started this one is gone, this
+ * stops the server as SIGTERM would (the graceful stop). Checked once a second; `process.ppid` is not updated when
+ * the parent dies, so the parent is asked for by its pid (ESRCH: gone; EPERM: alive, another user's).
+ */
+function stopWhenStarterIsGone(stop) {
+  const starter = process.ppid;
+  if (starter <= 1) return;
+  const timer = setInterval(() => {
+    try {
+      process.kill(starter, 0);
+    } catch (err) {
+      if (err.code !== "ESRCH") return;
+      clearInterval(timer);
+      console.log("The process that started Latchkey (npm) is gone: stopping.");
+      stop();
+    }
+  }, 1000);
+  timer.unref();
+}
+
 process.env.NODE_ENV = "production";
 const missing = process.platform === "linux" ? missingServerEnvironment() : {};
 if (Object.keys(missing).length === 0) {
+  stopWhenStarterIsGone(() => process.kill(process.pid, "SIGTERM"));
   await import("./server.mjs");
 } else {
   // glibc's malloc settings (scripts/server-environment.mjs) only apply to a process started with
@@ -28,5 +51,6 @@ if (Object.keys(missing).length === 0) {
     stdio: "inherit",
   });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => server.kill(signal));
+  stopWhenStarterIsGone(() => server.kill("SIGTERM"));
   server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

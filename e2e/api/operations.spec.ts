@@ -9,7 +9,9 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../support/ports";
+import { spawn } from "node:child_process";
+import { canConnect, freePort } from "../support/ports";
+import { untilListening } from "../support/processes";
 import { expect, test } from "@playwright/test";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { call, signIn } from "../support/api";
@@ -171,6 +173,32 @@ test("SIGTERM: a request in flight finishes, new connections are refused, SQLite
   try {
     expect(!fs.existsSync(wal) || fs.statSync(wal).size === 0).toBe(true);
   } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("npm start stopped through npm: the server stops gracefully too, instead of keeping its port", async () => {
+  test.setTimeout(90_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-npm-start-"));
+  fs.chmodSync(dataDir, 0o700);
+  const port = await freePort();
+  // Its own process group, so that whatever is left can be cleaned up at once if this test fails.
+  const npm = spawn("npm", ["start"], { cwd: path.resolve(__dirname, "..", ".."), env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: "" }, detached: true });
+  let output = "";
+  for (const stream of [npm.stdout, npm.stderr]) stream.on("data", (chunk) => (output += String(chunk)));
+  try {
+    expect(await untilListening(npm, port, 60_000), output).toBeNull();
+    // What a service manager or a terminal's kill does: SIGTERM to npm itself. npm's `sh -c` doesn't pass it on, and
+    // before, npm exited while the server went on listening (scripts/start.mjs stopWhenStarterIsGone).
+    npm.kill("SIGTERM");
+    await expect.poll(() => canConnect(port), { timeout: 20_000 }).toBe(false);
+    await expect.poll(() => output, { timeout: 10_000 }).toMatch(/Database closed; stopped\./);
+  } finally {
+    try {
+      process.kill(-npm.pid!, "SIGKILL");
+    } catch {
+      // The group is gone: nothing left.
+    }
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
