@@ -18,12 +18,14 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
 /**
  * `npm start` runs this through `sh -c`, and the shell doesn't pass a stop on: SIGTERM sent to npm ended npm and its
  * shell and left the server running, holding its port. So when the process that started this one is gone, this
- * stops the server as SIGTERM would (the graceful stop). Checked once a second; `process.ppid` is not updated when
- * the parent dies, so the parent is asked for by its pid (ESRCH: gone; EPERM: alive, another user's).
+ * stops the server as SIGTERM would (the graceful stop). Only under a package manager's script (npm sets
+ * npm_lifecycle_event): `nohup node scripts/start.mjs &` from a shell that then logs out keeps running, as before,
+ * and so does anything started by PID 1 (systemd, a container's init). Checked once a second; `process.ppid` is not
+ * updated when the parent dies, so the parent is asked for by its pid (ESRCH: gone; EPERM: alive, another user's).
  */
 function stopWhenStarterIsGone(stop) {
   const starter = process.ppid;
-  if (starter <= 1) return;
+  if (starter <= 1 || !process.env.npm_lifecycle_event) return;
   const timer = setInterval(() => {
     try {
       process.kill(starter, 0);
