@@ -132,7 +132,8 @@ describe("what Test connection reports", () => {
       };
       const r = await fetchDiscovery(base, internal);
       expect(r).toMatchObject({ ok: false, category: "invalid_response" });
-      expect(JSON.stringify(r)).not.toMatch(/banner|admin panel|1\.2\.3|500|404/);
+      // The server's own address is named (its port could be 44043 or 45001): what it answered is not.
+      expect(JSON.stringify(r).replaceAll(new URL(base).host, "<host>")).not.toMatch(/banner|admin panel|1\.2\.3|500|404/);
       messages.add(r.ok ? "" : r.message);
     }
     expect(messages.size).toBe(1);
