@@ -4,7 +4,7 @@
  */
 import crypto from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { decryptField } from "@/lib/crypto/aead";
 import { hashPassword } from "@/lib/crypto/passwords";
@@ -124,6 +124,15 @@ export async function lastEvent() {
   const order = dialect() === "sqlite" ? [desc(sql`rowid`)] : [desc(activityEvents.occurredAt), desc(activityEvents.seq)];
   const [row] = await db().select().from(activityEvents).orderBy(...order).limit(1);
   return row && withClient(row);
+}
+
+/** An account's activity events of one action, their client address and user agent opened (withClient). */
+export async function eventsOf(accountId: string, action: string) {
+  const rows = await db()
+    .select()
+    .from(activityEvents)
+    .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)));
+  return rows.map(withClient);
 }
 
 /** An activity_events row with its client address and user agent opened (sealed since review 17) into ip and userAgent. */

@@ -1,9 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { attemptKeys } from "@/lib/security/sign-in-throttle";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { activityEvents, invites, passwordResets, signInLockouts } from "@/lib/db/schema";
+import { invites, passwordResets, signInLockouts } from "@/lib/db/schema";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { resetLinkUsable } from "@/lib/users/password-reset";
 import { resolveSession } from "@/lib/sessions/sessions";
@@ -13,7 +13,7 @@ import { createInviteSchema } from "@/lib/invites/schemas";
 import { parseOrThrow } from "@/lib/http/validation";
 import { openIdentity, sealUsername } from "@/lib/users/records";
 import { USERNAME_EDGES, USERNAME_MIXED_SCRIPTS } from "@/lib/users/username-rule";
-import { createAccount, createUser, META, startSession, withClient, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { createAccount, createUser, META, startSession, eventsOf as accountEventsOf, updateUserRow, userRow, type TestUser } from "@/test/factories";
 import { runUsersCommand } from "./users-command";
 
 let accountId: string;
@@ -26,14 +26,7 @@ beforeAll(async () => {
   member = await createUser(accountId, { name: "Mona Member", email: "mona@example.com", username: "mona", password: "a long and unusual passphrase" });
 });
 
-async function eventsOf(action: string) {
-  return (
-    await db()
-      .select()
-      .from(activityEvents)
-      .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)))
-  ).map(withClient);
-}
+const eventsOf = (action: string) => accountEventsOf(accountId, action);
 
 describe("npm run users", () => {
   it("lists and shows users, found by email or username", async () => {

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { attemptKeys } from "@/lib/security/sign-in-throttle";
 import { verifyPassword } from "@/lib/crypto/passwords";
@@ -6,14 +6,14 @@ import { digestToken } from "@/lib/crypto/secret-tokens";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { activityEvents, ownerRecoveryLinks, signInLockouts, signInSettings, users } from "@/lib/db/schema";
+import { ownerRecoveryLinks, signInLockouts, signInSettings, users } from "@/lib/db/schema";
 import { Invalid, NotFound, PreconditionFailed } from "@/lib/errors";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { resetTwoFactorBySystem } from "@/lib/mfa/admin";
 import { confirmTotpSetup, startTotpSetup } from "@/lib/mfa/factors";
 import { mfaSummary } from "@/lib/mfa/records";
 import { totpCode } from "@/lib/mfa/totp";
-import { createAccount, createUser, META, startSession, withClient, userRow, type TestUser } from "@/test/factories";
+import { createAccount, createUser, META, startSession, eventsOf as accountEventsOf, userRow, type TestUser } from "@/test/factories";
 import { authenticateAccessToken, mintAccessToken } from "@/lib/tokens/access-tokens";
 import { oidcModels } from "@/lib/db/schema";
 import { updateUser } from "./lifecycle";
@@ -31,14 +31,7 @@ beforeEach(async () => {
   owner = await createUser(accountId, { role: "owner", password: OLD });
 });
 
-async function eventsOf(action: string) {
-  return (
-    await db()
-      .select()
-      .from(activityEvents)
-      .where(and(eq(activityEvents.accountId, accountId), eq(activityEvents.action, action)))
-  ).map(withClient);
-}
+const eventsOf = (action: string) => accountEventsOf(accountId, action);
 
 // Password hashing and the strength estimate take a while on a loaded machine.
 describe("owner recovery links", () => {
