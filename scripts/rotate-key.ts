@@ -36,6 +36,20 @@ async function stageKeyFiles(dataDir: string): Promise<void> {
   console.log("BACK UP THE NEW KEY. A server started from now on reads with both keys and writes with the new one.");
 }
 
+/** After a rotation: the old key is no longer needed here (environment: the operator removes it; key file: retired). */
+function retireOldKey(fromEnv: boolean, dataDir: string, fromKeyIds: string[]): void {
+  if (fromEnv) {
+    console.log("Now remove ENCRYPTION_KEY_PREVIOUS from every replica and restart them one at a time. The old key opens nothing here any more;");
+    console.log("keep it only with backups taken before this rotation (they need it to restore).");
+    return;
+  }
+  const previousFile = path.join(dataDir, "encryption.key.previous");
+  const retired = path.join(dataDir, `encryption.key.retired-${fromKeyIds.join("-")}`);
+  fs.renameSync(previousFile, retired);
+  console.log(`The old key is retired: moved to ${retired} (no longer read). Restart the server to drop it from memory.`);
+  console.log("Keep that file only with backups taken before this rotation (they need it to restore), then delete it.");
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.includes("--help")) {
@@ -71,7 +85,7 @@ async function main(): Promise<number> {
   await import("../lib/reactions");
   const { closeDatabase, openDatabase } = await import("../lib/db/database");
   const { keyRing } = await import("../lib/crypto/keys");
-  const { rotateEncryptionKey, valuesUnderOtherKeys, RotationBusyError } = await import("../lib/ops/key-rotation");
+  const { rotateEncryptionKey, rotationWorkLeft, valuesUnderOtherKeys, RotationBusyError } = await import("../lib/ops/key-rotation");
 
   // Check the old key opens this database before putting a new one in place.
   await openDatabase();
@@ -95,21 +109,19 @@ async function main(): Promise<number> {
       );
       return 1;
     }
+    const fromKeyIds = ring.previous.map((k) => k.keyId);
+    if ((await rotationWorkLeft()).length === 0) {
+      // A rerun after a completed rotation (or a crash between its end and the key file's retirement).
+      console.log(`Nothing to rotate: every value is already under the current key ${ring.keyId}; the previous key ${fromKeyIds.join(", ")} opens nothing here.`);
+      retireOldKey(fromEnv, dataDir, fromKeyIds);
+      return 0;
+    }
     console.log(`Rotating from key ${ring.previous.map((k) => k.keyId).join(", ")} to key ${ring.keyId}, ${batchSize} rows per batch…`);
     const report = await rotateEncryptionKey({ batchSize, log: (line) => console.log(line) });
     const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
     console.log(`Rotation complete: ${total} values re-encrypted, ${report.eventsResealed} activity events re-sealed, ${report.searchEntriesIndexed} search entries re-indexed.`);
     console.log(`The key check now names key ${report.toKeyId}; the rotation is in the activity log of ${report.accounts} account(s).`);
-    if (fromEnv) {
-      console.log("Now remove ENCRYPTION_KEY_PREVIOUS from every replica and restart them one at a time. The old key opens nothing here any more;");
-      console.log("keep it only with backups taken before this rotation (they need it to restore).");
-    } else {
-      const previousFile = path.join(dataDir, "encryption.key.previous");
-      const retired = path.join(dataDir, `encryption.key.retired-${report.fromKeyIds.join("-")}`);
-      fs.renameSync(previousFile, retired);
-      console.log(`The old key is retired: moved to ${retired} (no longer read). Restart the server to drop it from memory.`);
-      console.log("Keep that file only with backups taken before this rotation (they need it to restore), then delete it.");
-    }
+    retireOldKey(fromEnv, dataDir, report.fromKeyIds);
     return 0;
   } catch (err) {
     if (err instanceof RotationBusyError) {

@@ -80,6 +80,11 @@ test("rotate-key on a stopped server's data: the server starts with the new key 
   expect(rotated.output).toContain("Rotation complete");
   expect(rotated.output).not.toContain(K1);
   expect(rotated.output).not.toContain(K2);
+  // Run again with both keys still given (as the replicas have until they restart): nothing to do, nothing re-sealed.
+  const rerun = await run([], rotating);
+  expect(rerun.code, rerun.output).toBe(0);
+  expect(rerun.output).toContain("Nothing to rotate");
+  expect(rerun.output).not.toContain("Rotation complete");
   // A second run has nothing left to do.
   const again = await run([], { ...env, ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: "" });
   expect(again.code, again.output).toBe(0);

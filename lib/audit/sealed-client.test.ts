@@ -46,12 +46,17 @@ describe("the activity log's client address and user agent", () => {
 
     expect(await verifyChain(accountId)).toMatchObject({ ok: true });
 
-    // Re-sealing the chain (npm run rotate-key) seals the older event's address and user agent too.
+    // Re-sealing the chain (npm run rotate-key) seals the older event's address and user agent too: until then a
+    // rotation has work left even when every value is under the current key.
+    const { rotationWorkLeft } = await import("@/lib/ops/key-rotation");
+    const cleartext = "activity_events.ip and user_agent in the clear";
+    expect((await rotationWorkLeft()).map(([what]) => what)).toContain(cleartext);
     const { resealActivityChains, clearChainCursors } = await import("@/lib/ops/chain-reseal");
     await resealActivityChains(100, () => undefined);
     await writeSystem((tx) => clearChainCursors(tx));
     const plain = await rows<{ n: number | string }>(db(), sql`SELECT count(*) AS n FROM activity_events WHERE account_id = ${accountId} AND (ip IS NOT NULL OR user_agent IS NOT NULL)`);
     expect(Number(plain[0].n)).toBe(0);
+    expect((await rotationWorkLeft()).map(([what]) => what)).not.toContain(cleartext);
     expect(await search("198.51.100.41")).toEqual([["test.legacy", "198.51.100.41", "LegacyAgent/1.0"]]);
     expect(await search("198.51.100.42")).toEqual([["test.sealed", "198.51.100.42", "SealedAgent/2.0"]]);
     expect(await verifyChain(accountId)).toMatchObject({ ok: true });

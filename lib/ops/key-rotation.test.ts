@@ -138,12 +138,16 @@ describe("npm run rotate-key", () => {
     const midway = await keyIdsInUse(a);
     expect(midway).toEqual(new Set([k1Id, k2Id]));
     expect((await a.records.findUserRowsByIdentifier(a.db(), "person5@example.com")).length).toBe(1);
+    // Cut short, there is work left, the key check's move among it (rotate-key goes on rather than "Nothing to rotate").
+    expect((await a.rotation.rotationWorkLeft()).map(([what]) => what)).toContain("meta.encryption_key_check");
 
     // Run again: it finishes.
     const report = await a.rotation.rotateEncryptionKey({ batchSize: 2 });
     expect(report).toMatchObject({ toKeyId: k2Id, fromKeyIds: [k1Id], accounts: 1 });
     expect(Object.values(await a.rotation.valuesUnderOtherKeys()).every((n) => n === 0)).toBe(true);
     expect(await keyIdsInUse(a)).toEqual(new Set([k2Id]));
+    // With both keys still given, a rerun has nothing to do (rotate-key says "Nothing to rotate" and records nothing).
+    expect(await a.rotation.rotationWorkLeft()).toEqual([]);
 
     // The new key alone: every value reads, sign-in and search work, the chain verifies.
     await restartWith({ ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: "" });

@@ -92,6 +92,23 @@ export async function valuesUnderOtherKeys(): Promise<Record<string, number>> {
   return out;
 }
 
+/**
+ * What a rotation to the current key would still do, by what it would touch: values under another key (the key
+ * check's among them, moved last, so a rotation cut short still shows here), and activity events recorded before
+ * review 17 with their client address or user agent in the clear (a rotation seals them). Empty when a rotation to
+ * the current key completed, or nothing was ever under another key: a rerun with the previous key still given has
+ * nothing to do.
+ */
+export async function rotationWorkLeft(): Promise<Array<[string, number]>> {
+  const left = Object.entries(await valuesUnderOtherKeys());
+  const clear = await firstRow<{ n: number | string }>(
+    db(),
+    sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM activity_events WHERE ip IS NOT NULL OR user_agent IS NOT NULL`,
+  );
+  left.push(["activity_events.ip and user_agent in the clear", Number(clear?.n ?? 0)]);
+  return left.filter(([, n]) => n > 0);
+}
+
 /** Moves the sign-in throttle's rows of an identifier from its old index to its new one. */
 async function carryThrottleRows(tx: Tx, oldIndex: string, newIndex: string): Promise<void> {
   await execute(
