@@ -29,7 +29,8 @@ import { TOKEN_EXPIRY_DAYS } from "@/lib/tokens/limits";
 import { ACCESS_TEXTS } from "@/lib/applications/access";
 import { ALLOWED_GROUPS_MAX, REDIRECT_URIS_MAX, SECRET_ROTATED_MEANWHILE } from "@/lib/applications/schemas";
 import { ACCESS_MINUTES, REFRESH_DAYS } from "@/lib/applications/form-input";
-import { ROLES } from "@/lib/db/schema";
+import { MFA_REQUIREMENTS, ROLES } from "@/lib/db/schema";
+import { REQUIRE_FOR_TEXT } from "@/lib/mfa/policy-texts";
 import { GRANTABLE_ROLES } from "@/lib/idp/schemas";
 import { ROLE_DESCRIPTION_MAX } from "@/lib/roles/schemas";
 import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, STEP_CODE_REQUIRED } from "@/lib/mfa/proof-texts";
@@ -318,7 +319,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Passkeys need this instance's public address. Set PUBLIC_URL (or the public address in Settings → Email) to the address people open, then try again.": {
     key: "passkeysNeedPublicUrl",
   },
-  "Choose who must use two-factor sign-in": { key: "chooseWhoNeedsTwoFactor" },
+  [REQUIRE_FOR_TEXT]: { key: "chooseWhoNeedsTwoFactor", params: { values: MFA_REQUIREMENTS.join(", ") } },
   "Enter a number of days": { key: "enterNumberOfDays" },
   "Enter whole days": { key: "enterWholeDays" },
   "Can't be negative": { key: "cantBeNegative" },

@@ -23,13 +23,14 @@ import { Conflict, Invalid } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
 import { numberInput } from "@/lib/http/number-input";
+import { REQUIRE_FOR_TEXT } from "./policy-texts";
 
 export type SecurityPolicy = { requireFor: MfaRequirement; groupIds: string[]; graceDays: number; enforcedSince: Date | null };
 
 const NOBODY: SecurityPolicy = { requireFor: "nobody", groupIds: [], graceDays: 0, enforcedSince: null };
 
 export const securityPolicySchema = z.object({
-  require_for: z.enum(MFA_REQUIREMENTS, { error: "Choose who must use two-factor sign-in" }),
+  require_for: z.enum(MFA_REQUIREMENTS, { error: REQUIRE_FOR_TEXT }),
   group_ids: z.array(z.string().max(64)).max(500).default([]),
   grace_days: numberInput(z.number({ error: "Enter a number of days" }).int("Enter whole days").min(0, "Can't be negative").max(365, "At most 365 days")).default(0),
 });
