@@ -1,0 +1,86 @@
+/**
+ * SQLite's disk saying no while the server runs (review 18): a full disk (SQLite's own limit on the
+ * database's pages, which fails a write exactly as a full file system does: SQLITE_FULL) and a database
+ * that can't be written (SQLITE_READONLY). The request gets a 503 with Retry-After, not a 500; the form
+ * keeps what was typed; the unit of work leaves nothing behind; writes work again once there is room.
+ * (PostgreSQL going away: ./postgres-outage.test.ts.)
+ */
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { formStateFromError } from "@/lib/forms/action-errors";
+import { errorResponse } from "@/lib/http/errors";
+import { onSqlite } from "@/test/test-database";
+import { db, engine } from "./database";
+import { leases } from "./schema";
+import { databaseUnavailable } from "./unavailable";
+
+function writer() {
+  const native = engine().native;
+  if (native.kind !== "sqlite") throw new Error("SQLite only");
+  return native.writer;
+}
+
+const names = async () => (await db().select({ name: leases.name }).from(leases)).map((r) => r.name).sort();
+
+afterEach(() => {
+  writer().pragma("max_page_count = 4294967294");
+  writer().pragma("query_only = OFF");
+  vi.restoreAllMocks();
+});
+
+describe.runIf(onSqlite)("SQLite's disk says no", () => {
+  it("a full disk: the write fails whole (503, Retry-After, no stack), the form keeps its values, and writes work again once there is room", async () => {
+    await writeSystem((tx) => tx.insert(leases).values({ name: "before", holder: "t", expiresAt: new Date() }));
+    const pages = Number(writer().pragma("page_count", { simple: true }));
+    writer().pragma(`max_page_count = ${pages}`);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const failed = await writeSystem(async (tx) => {
+      await tx.insert(leases).values({ name: "first-half", holder: "t", expiresAt: new Date() });
+      // More than the pages left: the file would have to grow.
+      for (let i = 0; i < 50; i++) await tx.insert(leases).values({ name: `bulk-${i}`, holder: "x".repeat(4000), expiresAt: new Date() });
+    }).catch((err: unknown) => err);
+    expect((failed as { code?: string }).code).toBe("SQLITE_FULL");
+    expect(databaseUnavailable(failed)).toBe(true);
+
+    const response = errorResponse(failed);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toEqual({ message: "The service is briefly unavailable; try again in a moment", code: 503 });
+    // One line for the operator, saying where to look; no stack.
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(String(logged.mock.calls[0][0])).toMatch(/^The database could not serve a request \(answered 503\): .*SQLITE_FULL.*check DATA_DIR's disk/);
+    expect(logged.mock.calls[0]).toHaveLength(1);
+
+    const state = formStateFromError(failed, { name: "Ops" });
+    expect(state).toMatchObject({ status: "error", code: 503, values: { name: "Ops" }, message: "The service is briefly unavailable; try again in a moment" });
+    expect(state.messageKeys?.["The service is briefly unavailable; try again in a moment"]).toEqual({ key: "serviceUnavailable" });
+
+    // Nothing of the failed unit of work; the earlier write is intact; the writer is usable.
+    expect(await names()).toEqual(["before"]);
+    expect(writer().inTransaction).toBe(false);
+    writer().pragma("max_page_count = 4294967294");
+    await writeSystem((tx) => tx.update(leases).set({ holder: "after" }).where(eq(leases.name, "before")));
+    await writeSystem((tx) => tx.insert(leases).values({ name: "room-again", holder: "x".repeat(4000), expiresAt: new Date() }));
+    expect(await names()).toEqual(["before", "room-again"]);
+    expect(writer().pragma("integrity_check", { simple: true })).toBe("ok");
+  });
+
+  it("a database that can't be written: a 503, not a 500", async () => {
+    writer().pragma("query_only = ON");
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const failed = await writeSystem((tx) => tx.insert(leases).values({ name: "ro", holder: "t", expiresAt: new Date() })).catch((err: unknown) => err);
+    expect((failed as { code?: string }).code).toMatch(/^SQLITE_READONLY/);
+    expect(errorResponse(failed).status).toBe(503);
+  });
+
+  it("other errors stay what they were: a defect is a 500, a constraint a 409", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    expect(databaseUnavailable(new Error("boom"))).toBe(false);
+    expect(errorResponse(new Error("Connection string is odd")).status).toBe(500);
+    await writeSystem((tx) => tx.insert(leases).values({ name: "dup", holder: "t", expiresAt: new Date() }));
+    const clash = await writeSystem((tx) => tx.insert(leases).values({ name: "dup", holder: "t", expiresAt: new Date() })).catch((err: unknown) => err);
+    expect(errorResponse(clash).status).toBe(409);
+  });
+});
