@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import { errorResponse } from "@/lib/http/errors";
+import { readiness } from "@/lib/ops/readiness";
 import { onSqlite } from "@/test/test-database";
 import { db, engine } from "./database";
 import { leases } from "./schema";
@@ -24,6 +25,7 @@ function writer() {
 const names = async () => (await db().select({ name: leases.name }).from(leases)).map((r) => r.name).sort();
 
 afterEach(() => {
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.started")];
   writer().pragma("max_page_count = 4294967294");
   writer().pragma("query_only = OFF");
   vi.restoreAllMocks();
@@ -50,12 +52,16 @@ describe.runIf(onSqlite)("SQLite's disk says no", () => {
     expect(body).toEqual({ message: "The service is briefly unavailable; try again in a moment", code: 503 });
     // One line for the operator, saying where to look; no stack.
     expect(logged).toHaveBeenCalledTimes(1);
-    expect(String(logged.mock.calls[0][0])).toMatch(/^The database could not serve a request \(answered 503\): .*SQLITE_FULL.*check DATA_DIR's disk/);
+    expect(String(logged.mock.calls[0][0])).toMatch(/^A request was answered 503: the database could not serve: .*SQLITE_FULL.*check DATA_DIR's disk/);
     expect(logged.mock.calls[0]).toHaveLength(1);
 
     const state = formStateFromError(failed, { name: "Ops" });
     expect(state).toMatchObject({ status: "error", code: 503, values: { name: "Ops" }, message: "The service is briefly unavailable; try again in a moment" });
     expect(state.messageKeys?.["The service is briefly unavailable; try again in a moment"]).toEqual({ key: "serviceUnavailable" });
+
+    // Readiness says so (reads still work), until a write succeeds again (the heartbeat's, every 30 s).
+    (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.started")] = true;
+    expect(await readiness()).toMatchObject({ ready: false, checks: { database: "ok", migrations: "ok", writes: "failed" } });
 
     // Nothing of the failed unit of work; the earlier write is intact; the writer is usable.
     expect(await names()).toEqual(["before"]);
@@ -64,6 +70,7 @@ describe.runIf(onSqlite)("SQLite's disk says no", () => {
     await writeSystem((tx) => tx.update(leases).set({ holder: "after" }).where(eq(leases.name, "before")));
     await writeSystem((tx) => tx.insert(leases).values({ name: "room-again", holder: "x".repeat(4000), expiresAt: new Date() }));
     expect(await names()).toEqual(["before", "room-again"]);
+    expect(await readiness()).toMatchObject({ ready: true, checks: { writes: "ok" } });
     expect(writer().pragma("integrity_check", { simple: true })).toBe("ok");
   });
 

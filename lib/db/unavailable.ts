@@ -51,10 +51,16 @@ const WHAT_TO_DO = {
   sqlite: "check DATA_DIR's disk (free space, mounted read-write, the database files writable by this user); writes succeed again once it is fixed, without a restart",
 } as const;
 
+/** One line for the log saying what failed and what to check, for a database error of these kinds (else undefined). */
+export function databaseTroubleLine(err: unknown): string | undefined {
+  const trouble = databaseTrouble(err);
+  return trouble && `the database could not serve: ${driverText(err)}; ${WHAT_TO_DO[trouble]}`;
+}
+
 /** The 503 a database error stands for (logged once here, in one line), or undefined for any other error. */
 export function unavailableFromDatabase(err: unknown): Unavailable | undefined {
-  const trouble = databaseTrouble(err);
-  if (!trouble) return undefined;
-  console.error(`The database could not serve a request (answered 503): ${driverText(err)}; ${WHAT_TO_DO[trouble]}`);
+  const line = databaseTroubleLine(err);
+  if (!line) return undefined;
+  console.error(`A request was answered 503: ${line}`);
   return new Unavailable();
 }
