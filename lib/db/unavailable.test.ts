@@ -59,10 +59,6 @@ describe.runIf(onSqlite)("SQLite's disk says no", () => {
     expect(state).toMatchObject({ status: "error", code: 503, values: { name: "Ops" }, message: "The service is briefly unavailable; try again in a moment" });
     expect(state.messageKeys?.["The service is briefly unavailable; try again in a moment"]).toEqual({ key: "serviceUnavailable" });
 
-    // Readiness says so (reads still work), until a write succeeds again (the heartbeat's, every 30 s).
-    (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.started")] = true;
-    expect(await readiness()).toMatchObject({ ready: false, checks: { database: "ok", migrations: "ok", writes: "failed" } });
-
     // Nothing of the failed unit of work; the earlier write is intact; the writer is usable.
     expect(await names()).toEqual(["before"]);
     expect(writer().inTransaction).toBe(false);
@@ -70,16 +66,22 @@ describe.runIf(onSqlite)("SQLite's disk says no", () => {
     await writeSystem((tx) => tx.update(leases).set({ holder: "after" }).where(eq(leases.name, "before")));
     await writeSystem((tx) => tx.insert(leases).values({ name: "room-again", holder: "x".repeat(4000), expiresAt: new Date() }));
     expect(await names()).toEqual(["before", "room-again"]);
-    expect(await readiness()).toMatchObject({ ready: true, checks: { writes: "ok" } });
     expect(writer().pragma("integrity_check", { simple: true })).toBe("ok");
   });
 
-  it("a database that can't be written: a 503, not a 500", async () => {
+  it("a database that can't be written: a 503, not a 500; not ready while it lasts (reads still work), ready again once it can write", async () => {
+    (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.started")] = true;
+    expect((await readiness()).ready).toBe(true);
     writer().pragma("query_only = ON");
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     const failed = await writeSystem((tx) => tx.insert(leases).values({ name: "ro", holder: "t", expiresAt: new Date() })).catch((err: unknown) => err);
     expect((failed as { code?: string }).code).toMatch(/^SQLITE_READONLY/);
     expect(errorResponse(failed).status).toBe(503);
+    // The probe tries a write itself (the heartbeat's row): still refused.
+    expect(await readiness()).toMatchObject({ ready: false, checks: { database: "ok", migrations: "ok", writes: "failed" } });
+    writer().pragma("query_only = OFF");
+    // No request needed: the probe's own write succeeds, and it is ready.
+    expect(await readiness()).toMatchObject({ ready: true, checks: { writes: "ok" } });
   });
 
   it("other errors stay what they were: a defect is a 500, a constraint a 409", async () => {

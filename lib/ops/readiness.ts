@@ -5,11 +5,13 @@
  * a newer version migrated it, and this older process must not serve:
  * lib/db/schema-version.ts), its last write did not fail for want of a
  * database that can write (a full or read-only disk, PostgreSQL gone: the
- * heartbeat's write every 30 s clears it once the cause is gone), and the
+ * probe then writes the heartbeat's row itself, which clears it once the
+ * cause is gone; so does the heartbeat every 30 s), and the
  * process is not shutting down (scripts/server.mjs flags that on SIGTERM, so a
  * load balancer stops sending before the server stops accepting).
  */
 import "server-only";
+import { beat } from "@/lib/data/heartbeat";
 import { checkDatabaseSchema, lastWriteTrouble } from "@/lib/db/database";
 
 export type Check = "ok" | "failed" | "pending";
@@ -36,6 +38,8 @@ export async function readiness(): Promise<Readiness> {
     } catch {
       database = "failed";
     }
+    // After a write failed so, this probe writes itself (the heartbeat's row), so readiness comes back with the database, not a heartbeat later.
+    if (lastWriteTrouble() !== undefined && database === "ok" && migrations !== "newer") await beat().catch(() => undefined);
     writes = lastWriteTrouble() === undefined ? "ok" : "failed";
   }
   const checks = { database, migrations, writes, encryption_key: started ? ("ok" as const) : ("pending" as const), shutting_down: shuttingDown };
