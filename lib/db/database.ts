@@ -9,11 +9,10 @@
  */
 import "server-only";
 import { config } from "@/lib/config";
-import { Unavailable } from "@/lib/errors";
 import { DatabaseStartError, type Db, type Dialect, type Engine } from "./engine";
 import { appliedMigrations, checkSchemaVersion, schemaNewerMessage, schemaNewerThanCode, schemaState } from "./schema-version";
 import { openSqlite } from "./sqlite";
-import { databaseUnavailable } from "./unavailable";
+import { databaseUnavailable, SchemaNewerThanCodeError } from "./unavailable";
 
 export type { Db, Dialect, Tx } from "./engine";
 
@@ -29,7 +28,7 @@ const holder = globalThis as unknown as { latchkeyEngine?: Engine; latchkeyEngin
  */
 function guarded(opened: Engine): Engine {
   const watched = async <T>(run: () => Promise<T>): Promise<T> => {
-    if (schemaNewerThanCode()) throw new Unavailable();
+    if (schemaNewerThanCode()) throw new SchemaNewerThanCodeError();
     try {
       const result = await run();
       delete holder.latchkeyWriteTrouble;

@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { config } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { Unavailable } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http/errors";
 import { readiness } from "@/lib/ops/readiness";
 import { closeDatabase, db, dialect, openDatabase } from "./database";
@@ -67,7 +67,8 @@ describe("an older process on a newer schema", () => {
     );
 
     const refused = await writeSystem((tx) => tx.insert(leases).values({ name: "old-code", holder: "t", expiresAt: new Date() })).catch((err: unknown) => err);
-    expect(refused).toBeInstanceOf(Unavailable);
+    // Not a domain error class: the engine is made in another of Next's bundles than the route that maps it.
+    expect(refused).not.toBeInstanceOf(DomainError);
     expect(errorResponse(refused).status).toBe(503);
     expect(await db().select().from(leases)).toEqual([]);
 

@@ -14,7 +14,7 @@ import { readiness } from "@/lib/ops/readiness";
 import { onSqlite } from "@/test/test-database";
 import { db, engine } from "./database";
 import { leases } from "./schema";
-import { databaseUnavailable } from "./unavailable";
+import { databaseTroubleLine, databaseUnavailable } from "./unavailable";
 
 function writer() {
   const native = engine().native;
@@ -82,6 +82,15 @@ describe.runIf(onSqlite)("SQLite's disk says no", () => {
     writer().pragma("query_only = OFF");
     // No request needed: the probe's own write succeeds, and it is ready.
     expect(await readiness()).toMatchObject({ ready: true, checks: { writes: "ok" } });
+  });
+
+  it("the log line leaves out the query and its values (Drizzle's wrapper around the driver's error)", () => {
+    const driver = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    const wrapped = new Error('Failed query: insert into "users" ("email_index") values ($1)\nparams: 4f3c2a-secret-digest', { cause: driver });
+    const line = databaseTroubleLine(wrapped);
+    expect(line).toBe(
+      "the database could not serve: connect ECONNREFUSED 127.0.0.1:5432 (ECONNREFUSED); check that PostgreSQL runs and is reachable from here (DATABASE_URL); requests succeed again once it answers, without a restart",
+    );
   });
 
   it("other errors stay what they were: a defect is a 500, a constraint a 409", async () => {

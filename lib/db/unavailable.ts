@@ -16,14 +16,29 @@ const POSTGRES_STATE = /^(08[0-9A-Z]{3}|53[0-9A-Z]{3}|57P0[1-3]|58030)$/;
 /** The network's and node-postgres's own words for a connection that failed, ended or never came. */
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
 const POSTGRES_CLIENT_TEXT = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)/;
+/**
+ * This process's own refusal: the database's schema is newer than its code (./schema-version.ts). A code, not
+ * a class: the engine lives on globalThis and is made by another of Next's bundles than the route that catches.
+ */
+export const SCHEMA_NEWER_CODE = "LATCHKEY_SCHEMA_NEWER";
+
+export class SchemaNewerThanCodeError extends Error {
+  readonly code = SCHEMA_NEWER_CODE;
+  constructor() {
+    super("Writes are refused: the database's schema is newer than this Latchkey's (a newer version migrated it)");
+    this.name = "SchemaNewerThanCodeError";
+  }
+}
+
 /** SQLite's result codes for a disk that says no (full, read-only, failing I/O, a file it can't open) or a lock held past the busy timeout. */
 const SQLITE_CODE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY)/;
 
 /** What kind of trouble err (or an error it wraps: Drizzle keeps the driver's as its cause) is, or undefined. */
-export function databaseTrouble(err: unknown): "postgres" | "sqlite" | undefined {
+export function databaseTrouble(err: unknown): "postgres" | "sqlite" | "schema" | undefined {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string") {
+      if (code === SCHEMA_NEWER_CODE) return "schema";
       if (SQLITE_CODE.test(code)) return "sqlite";
       if (POSTGRES_STATE.test(code) || NETWORK_CODES.has(code)) return "postgres";
     }
@@ -41,13 +56,14 @@ function driverText(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (!(e.message.startsWith("Failed query:"))) parts.push(typeof code === "string" ? `${e.message} (${code})` : e.message);
+    if (!e.message.startsWith("Failed query:")) parts.push(typeof code === "string" ? `${e.message} (${code})` : e.message);
   }
   return parts.join(": ") || String(err);
 }
 
 const WHAT_TO_DO = {
   postgres: "check that PostgreSQL runs and is reachable from here (DATABASE_URL); requests succeed again once it answers, without a restart",
+  schema: "stop this process: a newer Latchkey migrated the database, run that version on every replica",
   sqlite: "check DATA_DIR's disk (free space, mounted read-write, the database files writable by this user); writes succeed again once it is fixed, without a restart",
 } as const;
 
