@@ -1,7 +1,7 @@
 /**
  * The operator's bad day on PostgreSQL (review 18, docs/operations.md): the spec's own PostgreSQL server
  * (whatever TEST_DATABASE says) stopped and started again, then restarted, under a running Latchkey. During
- * the outage the API answers 503 with Retry-After and no stack, /api/health stays a liveness answer,
+ * the outage the API, the sign-in form's POST and the OpenID provider answer 503 with Retry-After and no stack, /api/health stays a liveness answer,
  * /api/ready says the database failed, the process stays up and its log says what to check; once the
  * database is back everything answers without restarting Latchkey, and the activity chain verifies.
  * (The pools' own cases, backends ended mid-transaction, an unreachable host: lib/db/postgres-outage.test.ts.)
@@ -94,6 +94,19 @@ test("PostgreSQL stopped: 503s with Retry-After, health answers, not ready, the 
       expect(res.headers.get("retry-after")).toBe("5");
       expect(res.body).toEqual({ message: "The service is briefly unavailable; try again in a moment", code: 503 });
       expectNoLeak(res.text);
+    }
+    // Answered before Next.js (lib/startup.ts): the sign-in form's POST and the OpenID provider's paths.
+    const signIn = await fetch(server.url("/api/auth/callback/credentials"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: "owner@example.com", password: "not the password", csrfToken: "x" }),
+    });
+    const discovery = await fetch(server.url("/.well-known/openid-configuration"));
+    for (const res of [signIn, discovery]) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(await res.json()).toEqual({ message: "The service is briefly unavailable; try again in a moment", code: 503 });
     }
     expect((await call(server, "/api/health")).status).toBe(200);
     expect(await readiness()).toMatchObject({ status: 503, database: "failed" });

@@ -5,6 +5,7 @@
  * (lib/db/unavailable.ts) is a 503 with Retry-After.
  */
 import "server-only";
+import type { ServerResponse } from "node:http";
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
 import { unavailableFromDatabase } from "@/lib/db/unavailable";
 import { BodyTooLarge, Conflict, DomainError, Invalid, RateLimited, Unavailable } from "@/lib/errors";
@@ -22,4 +23,28 @@ export function errorResponse(thrown: unknown): Response {
   }
   console.error("Unhandled error in API route:", err);
   return Response.json({ message: "Internal server error", code: 500 }, { status: 500 });
+}
+
+/**
+ * The same rule for the handlers that write a Node response themselves (the sign-in form's POST and the
+ * OpenID provider's paths, answered before Next.js: lib/startup.ts, lib/sign-in/credentials-http.ts,
+ * lib/sign-in/app-sign-in-http.ts): a database that can't serve now is a 503 with Retry-After (review 18: they
+ * answered 500 during a PostgreSQL outage); anything else is logged under `what` and answered with a bare 500.
+ */
+export function sendUnexpectedError(res: ServerResponse, thrown: unknown, what: string): void {
+  const unavailable = unavailableFromDatabase(thrown);
+  if (!unavailable) console.error(`${what} failed:`, thrown);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const status = unavailable ? 503 : 500;
+  const body = JSON.stringify({ message: unavailable ? unavailable.message : "Internal server error", code: status });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(body),
+    ...(unavailable && { "retry-after": String(unavailable.retryAfterSeconds) }),
+  });
+  res.end(body);
 }
