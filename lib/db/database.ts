@@ -23,8 +23,8 @@ const holder = globalThis as unknown as { latchkeyEngine?: Engine; latchkeyEngin
  * Every write of the process, whichever dialect (review 18): refused while the database's schema is newer
  * than this code (./schema-version.ts), and watched: the last one failed because the database couldn't
  * write (./unavailable.ts: a full or read-only disk, PostgreSQL gone) until one succeeds again, which
- * /api/ready reports (lib/ops/readiness.ts). The heartbeat writes every 30 s, so the report recovers by
- * itself once the cause goes away.
+ * /api/ready reports (lib/ops/readiness.ts). A probe that finds it set writes the heartbeat's row itself (and
+ * the heartbeat writes every 30 s), so the report recovers by itself once the cause goes away.
  */
 function guarded(opened: Engine): Engine {
   const watched = async <T>(run: () => Promise<T>): Promise<T> => {
