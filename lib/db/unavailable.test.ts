@@ -5,8 +5,10 @@
  * keeps what was typed; the unit of work leaves nothing behind; writes work again once there is room.
  * (PostgreSQL going away: ./postgres-outage.test.ts.)
  */
+import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { config } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import { errorResponse } from "@/lib/http/errors";
@@ -82,6 +84,23 @@ describe.runIf(onSqlite)("SQLite's disk says no", () => {
     writer().pragma("query_only = OFF");
     // No request needed: the probe's own write succeeds, and it is ready.
     expect(await readiness()).toMatchObject({ ready: true, checks: { writes: "ok" } });
+  });
+
+  it("a database another process keeps locked past the busy timeout: a 503 whose log line says so", async () => {
+    const other = new Database(config().databaseFile);
+    other.exec("BEGIN IMMEDIATE");
+    writer().pragma("busy_timeout = 100");
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const failed = await writeSystem((tx) => tx.insert(leases).values({ name: "busy", holder: "t", expiresAt: new Date() })).catch((err: unknown) => err);
+      expect((failed as { code?: string }).code).toBe("SQLITE_BUSY");
+      expect(errorResponse(failed).status).toBe(503);
+      expect(String(logged.mock.calls[0][0])).toContain("that no other process keeps the database locked");
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+      writer().pragma("busy_timeout = 5000");
+    }
   });
 
   it("the log line leaves out the query and its values (Drizzle's wrapper around the driver's error)", () => {

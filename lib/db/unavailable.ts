@@ -64,7 +64,7 @@ function driverText(err: unknown): string {
 const WHAT_TO_DO = {
   postgres: "check that PostgreSQL runs and is reachable from here (DATABASE_URL); requests succeed again once it answers, without a restart",
   schema: "stop this process: a newer Latchkey migrated the database, run that version on every replica",
-  sqlite: "check DATA_DIR's disk (free space, mounted read-write, the database files writable by this user); writes succeed again once it is fixed, without a restart",
+  sqlite: "check DATA_DIR's disk (free space, mounted read-write, the database files writable by this user) and that no other process keeps the database locked; writes succeed again once it is fixed, without a restart",
 } as const;
 
 /** One line for the log saying what failed and what to check, for a database error of these kinds (else undefined). */
