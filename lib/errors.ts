@@ -112,6 +112,16 @@ export class BodyTooLarge extends MalformedRequest {
   readonly status: number = 413;
 }
 
+/** The database can't serve now (lib/db/unavailable.ts): 503 with Retry-After, never a 500; the same request later succeeds. */
+export class Unavailable extends DomainError {
+  readonly status = 503;
+  readonly retryAfterSeconds = 5;
+  constructor() {
+    super("The service is briefly unavailable; try again in a moment");
+    this.keyed("serviceUnavailable");
+  }
+}
+
 export class UnsupportedMediaType extends DomainError {
   readonly status = 415;
 }

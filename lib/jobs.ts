@@ -20,6 +20,8 @@ import { recordUnrecordedFailedSignIns } from "@/lib/audit/unrecorded-sign-ins";
 import { pruneSignInThrottles } from "@/lib/security/sign-in-throttle";
 import { config } from "@/lib/config";
 import { beat, SERVER_HEARTBEAT } from "@/lib/data/heartbeat";
+import { checkDatabaseSchema } from "@/lib/db/database";
+import { databaseTroubleLine } from "@/lib/db/unavailable";
 import { checkClockOffset } from "@/lib/data/clock-offset";
 import { withLease } from "@/lib/data/lease";
 import { deliverOutbox, handlesOutbox, pruneFinishedOutbox } from "@/lib/data/outbox";
@@ -134,12 +136,12 @@ function runLogged(): void {
         console.log(`Activity retention: removed ${r.result.eventsPruned} events older than ${config().activityRetentionDays} days`);
       }
     },
-    (err: unknown) => console.error("Maintenance job failed:", err),
+    (err: unknown) => console.error("Maintenance job failed:", databaseTroubleLine(err) ?? err),
   );
 }
 
 function deliverLogged(): void {
-  outboxPass().catch((err: unknown) => console.error("Outbox pass failed:", err));
+  outboxPass().catch((err: unknown) => console.error("Outbox pass failed:", databaseTroubleLine(err) ?? err));
 }
 
 function directorySyncLogged(): void {
@@ -147,16 +149,21 @@ function directorySyncLogged(): void {
   directorySyncPass().catch((err: unknown) => console.error("Directory check failed:", err));
 }
 
-/** The heartbeat, then this server's clock against the database's (which logs only when it is off: lib/data/clock-offset.ts). */
+/**
+ * The database's schema against this code's (a newer replica may have migrated it: lib/db/schema-version.ts,
+ * which logs the news), then the heartbeat (not from a process that must stop serving), then this server's
+ * clock against the database's (which logs only when it is off: lib/data/clock-offset.ts).
+ */
 function beatLogged(): void {
-  beat()
-    .catch((err: unknown) => console.error("Server heartbeat failed:", err))
+  checkDatabaseSchema()
+    .then((schema) => (schema === "newer" ? undefined : beat()))
+    .catch((err: unknown) => console.error("Server heartbeat failed:", databaseTroubleLine(err) ?? err))
     .then(() => checkClockOffset())
     .catch((err: unknown) => console.error("Comparing this server's clock with the database's failed:", err));
 }
 
 function mergeLogged(): void {
-  searchMergePass().catch((err: unknown) => console.error("Search index merge failed:", err));
+  searchMergePass().catch((err: unknown) => console.error("Search index merge failed:", databaseTroubleLine(err) ?? err));
 }
 
 export function startBackgroundJobs(): void {

@@ -16,6 +16,7 @@ import { startSearchBackfill } from "@/lib/data/search-backfill";
 import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { DatabaseStartError } from "@/lib/db/engine";
+import { sendUnexpectedError } from "@/lib/http/errors";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
@@ -54,11 +55,7 @@ let oidcHandler: Promise<NodeHandler> | undefined;
 let credentialsHandler: Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> | undefined;
 
 function failed(res: ServerResponse, what: string) {
-  return (err: unknown) => {
-    console.error(`${what} failed:`, err);
-    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(JSON.stringify({ message: "Internal server error", code: 500 }));
-  };
+  return (err: unknown) => sendUnexpectedError(res, err, what);
 }
 
 /**

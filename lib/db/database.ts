@@ -9,13 +9,48 @@
  */
 import "server-only";
 import { config } from "@/lib/config";
-import type { Db, Dialect, Engine } from "./engine";
+import { DatabaseStartError, type Db, type Dialect, type Engine } from "./engine";
+import { appliedMigrations, checkSchemaVersion, schemaNewerMessage, schemaNewerThanCode, schemaState } from "./schema-version";
 import { openSqlite } from "./sqlite";
+import { databaseUnavailable, SchemaNewerThanCodeError } from "./unavailable";
 
 export type { Db, Dialect, Tx } from "./engine";
 
 // Kept on globalThis so dev-mode module reloads, and Next's separate bundles, share one engine.
-const holder = globalThis as unknown as { latchkeyEngine?: Engine; latchkeyEngineOpening?: Promise<Engine> };
+const holder = globalThis as unknown as { latchkeyEngine?: Engine; latchkeyEngineOpening?: Promise<Engine>; latchkeyWriteTrouble?: string };
+
+/**
+ * Every write of the process, whichever dialect (review 18): refused while the database's schema is newer
+ * than this code (./schema-version.ts), and watched: the last one failed because the database couldn't
+ * write (./unavailable.ts: a full or read-only disk, PostgreSQL gone) until one succeeds again, which
+ * /api/ready reports (lib/ops/readiness.ts). A probe that finds it set writes the heartbeat's row itself (and
+ * the heartbeat writes every 30 s), so the report recovers by itself once the cause goes away.
+ */
+function guarded(opened: Engine): Engine {
+  const watched = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (schemaNewerThanCode()) throw new SchemaNewerThanCodeError();
+    try {
+      const result = await run();
+      delete holder.latchkeyWriteTrouble;
+      return result;
+    } catch (err) {
+      if (databaseUnavailable(err)) holder.latchkeyWriteTrouble = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+  };
+  const { autocommit } = opened;
+  return {
+    ...opened,
+    transact: (fn) => watched(() => opened.transact(fn)),
+    withWriter: (fn) => watched(() => opened.withWriter(fn)),
+    ...(autocommit && { autocommit: (fn) => watched(() => autocommit(fn)) }),
+  };
+}
+
+/** The driver's message of the last write that failed because the database couldn't write, while no write has succeeded since. */
+export function lastWriteTrouble(): string | undefined {
+  return holder.latchkeyWriteTrouble;
+}
 
 export function dialect(): Dialect {
   return config().databaseUrl ? "postgres" : "sqlite";
@@ -30,7 +65,7 @@ export function engine(): Engine {
   if (dialect() === "postgres") {
     throw new Error("The PostgreSQL database is not open yet: openDatabase() runs at start-up (lib/startup.ts) and in test set-up");
   }
-  holder.latchkeyEngine = openSqlite();
+  holder.latchkeyEngine = guarded(openSqlite());
   return holder.latchkeyEngine;
 }
 
@@ -39,20 +74,33 @@ export function db(): Db {
   return engine().reader;
 }
 
-/** Opens the database for this process (idempotent, concurrent calls share one opening). */
+/**
+ * Opens the database for this process (idempotent, concurrent calls share one opening). A database a newer
+ * Latchkey migrated is refused (DatabaseStartError): this code would misread and miswrite it.
+ */
 export async function openDatabase(): Promise<Engine> {
   if (holder.latchkeyEngine) return holder.latchkeyEngine;
-  if (dialect() === "sqlite") return engine();
-  holder.latchkeyEngineOpening ??= import("./postgres").then(async ({ openPostgres }) => {
-    const opened = await openPostgres(config().databaseUrl as string);
+  holder.latchkeyEngineOpening ??= (async () => {
+    const opened = dialect() === "sqlite" ? engine() : guarded(await (await import("./postgres")).openPostgres(config().databaseUrl as string));
     holder.latchkeyEngine = opened;
+    const applied = await appliedMigrations(opened.reader, opened.dialect);
+    if (schemaState(applied, opened.dialect) === "newer") {
+      delete holder.latchkeyEngine;
+      await opened.close();
+      throw new DatabaseStartError(schemaNewerMessage(applied, opened.dialect));
+    }
     return opened;
-  });
+  })();
   try {
     return await holder.latchkeyEngineOpening;
   } finally {
     delete holder.latchkeyEngineOpening;
   }
+}
+
+/** Re-reads the database's migrations against this code's (readiness probes, the heartbeat). */
+export async function checkDatabaseSchema() {
+  return checkSchemaVersion(db(), dialect());
 }
 
 /** Closes the process's database (tests that restart, scripts, shutdown). */

@@ -19,6 +19,7 @@ import { config } from "@/lib/config";
 import { keyRing } from "@/lib/crypto/keys";
 import { DatabaseStartError, type Db, type Engine, type Tx } from "./engine";
 import { verifyEncryptionKeyPostgres } from "./key-check";
+import { databaseUnavailable } from "./unavailable";
 import * as pgSchema from "./schema.pg";
 
 export const POSTGRES_MIGRATIONS = path.join(process.cwd(), "drizzle", "postgres");
@@ -54,10 +55,22 @@ function describe(url: string): string {
   }
 }
 
+/**
+ * How long getting a connection may take (a new one's TCP and start-up, or a wait for a free one): a server
+ * that doesn't answer (a network that drops packets, a host gone) fails a request with a 503 after this
+ * instead of holding it, and the write queue behind it, until the operating system gives up (minutes).
+ */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
 function newPool(url: string, size: number, options?: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: size, ...(options ? { options } : {}) });
+  const pool = new pg.Pool({ connectionString: url, max: size, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(options ? { options } : {}) });
   // An idle connection that breaks (a server restart) must not crash the process; the pool replaces it.
   pool.on("error", (err) => console.error("A PostgreSQL connection failed:", err.message));
+  // node-postgres emits 'error' on a connection the server ends (a restart, pg_terminate_backend) also while
+  // it is lent out, where the pool listens no more: unheard, that event ended the process (review 18). Its
+  // holder learns of it from its next query (refused: the connection is not queryable), rolls back and gives
+  // it back broken, and the pool drops it (lib/db/unavailable.ts makes that a 503); nothing to do here.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
 
@@ -110,15 +123,32 @@ const onConnection = new WeakMap<pg.PoolClient, Tx>();
 // snapshot per statement; under REPEATABLE READ it would keep the one from BEGIN.
 const BEGIN_AND_LOCK = `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
 
+/**
+ * A writer connection with its transaction begun and the write lock held. A connection that fails its BEGIN is
+ * dropped; when it failed as a connection does (an idle one the server ended, a restart, whose end had not
+ * arrived yet when it was lent), nothing ran on it, so once more on another (a new one after a restart)
+ * instead of a failed request.
+ */
+async function begun(writers: pg.Pool, retried = false): Promise<pg.PoolClient> {
+  const client = await writers.connect();
+  try {
+    await client.query(BEGIN_AND_LOCK);
+    return client;
+  } catch (err) {
+    client.release(err as Error);
+    if (retried || !databaseUnavailable(err)) throw err;
+    return begun(writers, true);
+  }
+}
+
 /** One transaction holding the write lock on a writer connection: committed when fn resolves, rolled back when it throws. */
 async function unitOfWork<T>(writers: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const client = await writers.connect();
+  const client = await begun(writers);
   let tx = onConnection.get(client);
   if (!tx) onConnection.set(client, (tx = drizzle(client, { schema: pgSchema }) as unknown as Tx));
   // A connection whose ROLLBACK failed is in an unknown state: the pool drops it instead of lending it again.
   let broken: Error | undefined;
   try {
-    await client.query(BEGIN_AND_LOCK);
     const result = await fn(tx);
     await client.query("COMMIT");
     return result;

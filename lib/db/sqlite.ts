@@ -16,7 +16,7 @@ import pLimit from "p-limit";
 import { config } from "@/lib/config";
 import { ensurePrivateDataDir } from "@/lib/crypto/data-dir";
 import { keyRing } from "@/lib/crypto/keys";
-import type { Db, Engine } from "./engine";
+import { DatabaseStartError, type Db, type Engine } from "./engine";
 import { sealPlaintextIdpSubjects } from "./idp-subject";
 import { checkKeyReadOnly, verifyEncryptionKey } from "./key-check";
 import * as schema from "./schema";
@@ -88,6 +88,22 @@ export function withStatementCache(sqlite: Database.Database): Database.Database
   });
 }
 
+/**
+ * A restore killed part-way (lib/ops/restore.ts: its staged copy `latchkey.db.restoring-<pid>`, the files
+ * --force set aside as `latchkey.db.replaced-<time>`, then the rename) can leave DATA_DIR without latchkey.db.
+ * A start there must not create a new, empty instance beside the data (its /setup open to whoever comes first):
+ * it stops and says what to do (review 18).
+ */
+function refuseInterruptedRestore(dataDir: string, databaseFile: string): void {
+  const base = path.basename(databaseFile);
+  const left = fs.readdirSync(dataDir).filter((name) => name.startsWith(`${base}.restoring-`) || name.startsWith(`${base}.replaced-`));
+  if (left.length === 0) return;
+  throw new DatabaseStartError(
+    `${databaseFile} is missing, but ${dataDir} holds ${left.join(", ")}: a restore did not finish. ` +
+      `Run the restore again (npm run restore), or move a kept-aside ${base}.replaced-… file back to ${base}. No new database was created.`,
+  );
+}
+
 /** Opens (creating and migrating when new) the instance's SQLite database. Synchronous: SQLite is a file. */
 export function openSqlite(): Engine {
   const { dataDir, databaseFile } = config();
@@ -96,8 +112,11 @@ export function openSqlite(): Engine {
   // An existing database is checked read-only first: a wrong key must not change a byte of DATA_DIR
   // (no chmod, no WAL checkpoint on close, no migration).
   if (fs.existsSync(databaseFile)) checkKeyReadOnly(databaseFile);
-  // A new database: the key (generated into DATA_DIR when not given) exists before the database does.
-  else keyRing();
+  else {
+    refuseInterruptedRestore(dataDir, databaseFile);
+    // A new database: the key (generated into DATA_DIR when not given) exists before the database does.
+    keyRing();
+  }
   const writer = connect(databaseFile, { queryOnly: false });
   fs.chmodSync(databaseFile, 0o600);
   const writerDb = drizzle(withStatementCache(writer), { schema }) as Db;

@@ -1,6 +1,7 @@
 /** Domain errors as form state; anything else is a bug and propagates. */
 import { getTranslations } from "next-intl/server";
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
+import { unavailableFromDatabase } from "@/lib/db/unavailable";
 import { Conflict, DomainError, Invalid, type FieldErrors } from "@/lib/errors";
 import { FIX_HIGHLIGHTED_FIELDS, type FormState } from "./form-state";
 import { messageKeysOf, serverText } from "./message-keys";
@@ -20,7 +21,7 @@ import { INVALID_INPUT } from "@/lib/http/validation";
  * neither.
  */
 export function formStateFromError(thrown: unknown, values?: Record<string, string>, secrets: readonly string[] = []): FormState {
-  const err = conflictFromConstraint(thrown) ?? thrown;
+  const err = conflictFromConstraint(thrown) ?? unavailableFromDatabase(thrown) ?? thrown;
   if (!(err instanceof DomainError)) throw err;
   const fieldErrors = err instanceof Invalid || err instanceof Conflict ? byFormField(err.fieldErrors) : undefined;
   const messageKeys = messageKeysOf(err, fieldErrors);

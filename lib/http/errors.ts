@@ -1,23 +1,50 @@
 /**
  * Turns anything a route handler throws into the API's error shape:
  * {"message", "code"} plus "errors" for field validation. Unknown errors are
- * logged and answered with a bare 500, never with a stack trace.
+ * logged and answered with a bare 500, never with a stack trace; a database that can't serve now
+ * (lib/db/unavailable.ts) is a 503 with Retry-After.
  */
 import "server-only";
+import type { ServerResponse } from "node:http";
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
-import { BodyTooLarge, Conflict, DomainError, Invalid, RateLimited } from "@/lib/errors";
+import { unavailableFromDatabase } from "@/lib/db/unavailable";
+import { BodyTooLarge, Conflict, DomainError, Invalid, RateLimited, Unavailable } from "@/lib/errors";
 
 export function errorResponse(thrown: unknown): Response {
-  const err = conflictFromConstraint(thrown) ?? thrown;
+  const err = conflictFromConstraint(thrown) ?? unavailableFromDatabase(thrown) ?? thrown;
   if (err instanceof DomainError) {
     const body: Record<string, unknown> = { message: err.message, code: err.status };
     if ((err instanceof Invalid || err instanceof Conflict) && Object.keys(err.fieldErrors).length > 0) body.errors = err.fieldErrors;
     const headers = new Headers({ "content-type": "application/json" });
-    if (err instanceof RateLimited) headers.set("retry-after", String(err.retryAfterSeconds));
+    if (err instanceof RateLimited || err instanceof Unavailable) headers.set("retry-after", String(err.retryAfterSeconds));
     // The rest of an over-size body is never read; the client must not reuse this connection.
     if (err instanceof BodyTooLarge) headers.set("connection", "close");
     return new Response(JSON.stringify(body), { status: err.status, headers });
   }
   console.error("Unhandled error in API route:", err);
   return Response.json({ message: "Internal server error", code: 500 }, { status: 500 });
+}
+
+/**
+ * The same rule for the handlers that write a Node response themselves (the sign-in form's POST and the
+ * OpenID provider's paths, answered before Next.js: lib/startup.ts, lib/sign-in/credentials-http.ts,
+ * lib/sign-in/app-sign-in-http.ts): a database that can't serve now is a 503 with Retry-After (review 18: they
+ * answered 500 during a PostgreSQL outage); anything else is logged under `what` and answered with a bare 500.
+ */
+export function sendUnexpectedError(res: ServerResponse, thrown: unknown, what: string): void {
+  const unavailable = unavailableFromDatabase(thrown);
+  if (!unavailable) console.error(`${what} failed:`, thrown);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const status = unavailable ? 503 : 500;
+  const body = JSON.stringify({ message: unavailable ? unavailable.message : "Internal server error", code: status });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(body),
+    ...(unavailable && { "retry-after": String(unavailable.retryAfterSeconds) }),
+  });
+  res.end(body);
 }

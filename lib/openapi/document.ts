@@ -22,6 +22,7 @@ const ERRORS: Record<string, string> = {
   "415": "Body is not JSON",
   "422": "Invalid input, with per-field messages",
   "429": "Rate limited",
+  "503": "The database can't serve now (restarting, unreachable, its disk full): try again after Retry-After",
 };
 
 function toSchema(schema: z.ZodType, io: "input" | "output", components: Record<string, JsonSchema>): JsonSchema {

@@ -229,7 +229,13 @@ export const healthSchema = z.object({ status: z.literal("ok") });
 const readinessCheck = z.enum(["ok", "failed", "pending"]);
 export const readySchema = z.object({
   status: z.literal("ready"),
-  checks: z.object({ database: readinessCheck, migrations: readinessCheck, encryption_key: readinessCheck, shutting_down: z.boolean() }),
+  checks: z.object({
+    database: readinessCheck,
+    migrations: z.enum(["ok", "failed", "pending", "newer"]),
+    writes: readinessCheck,
+    encryption_key: readinessCheck,
+    shutting_down: z.boolean(),
+  }),
 });
 
 

@@ -1,43 +1,47 @@
 /**
  * GET /api/ready: whether this process should get traffic. Ready when start-up
  * finished (the key was checked against the data, migrations ran), the
- * database answers now and has every migration this version ships, and the
+ * database answers now, has exactly the migrations this version ships (more:
+ * a newer version migrated it, and this older process must not serve:
+ * lib/db/schema-version.ts), its last write did not fail for want of a
+ * database that can write (a full or read-only disk, PostgreSQL gone: the
+ * probe then writes the heartbeat's row itself, which clears it once the
+ * cause is gone; so does the heartbeat every 30 s), and the
  * process is not shutting down (scripts/server.mjs flags that on SIGTERM, so a
  * load balancer stops sending before the server stops accepting).
  */
 import "server-only";
-import fs from "node:fs";
-import path from "node:path";
-import { sql } from "drizzle-orm";
-import { db, dialect } from "@/lib/db/database";
-import { firstRow } from "@/lib/db/raw";
+import { beat } from "@/lib/data/heartbeat";
+import { checkDatabaseSchema, lastWriteTrouble } from "@/lib/db/database";
 
 export type Check = "ok" | "failed" | "pending";
-export type Readiness = { ready: boolean; checks: { database: Check; migrations: Check; encryption_key: Check; shutting_down: boolean } };
+/** "newer": the database has migrations this version doesn't know (a newer version upgraded it). */
+export type MigrationsCheck = Check | "newer";
+export type Readiness = {
+  ready: boolean;
+  checks: { database: Check; migrations: MigrationsCheck; writes: Check; encryption_key: Check; shutting_down: boolean };
+};
 
 const flag = (name: string) => (globalThis as Record<symbol, unknown>)[Symbol.for(name)] === true;
-
-let shipped: number | undefined;
-function shippedMigrations(): number {
-  shipped ??= (JSON.parse(fs.readFileSync(path.join(process.cwd(), "drizzle", dialect(), "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
-  return shipped;
-}
 
 export async function readiness(): Promise<Readiness> {
   const started = flag("latchkey.started");
   const shuttingDown = flag("latchkey.shuttingDown");
   let database: Check = "pending";
-  let migrations: Check = "pending";
+  let migrations: MigrationsCheck = "pending";
+  let writes: Check = "pending";
   if (started) {
     try {
-      const table = dialect() === "postgres" ? sql`drizzle.__drizzle_migrations` : sql`__drizzle_migrations`;
-      const row = await firstRow<{ n: number }>(db(), sql`SELECT CAST(count(*) AS INTEGER) AS n FROM ${table}`);
+      const schema = await checkDatabaseSchema();
       database = "ok";
-      migrations = Number(row?.n) >= shippedMigrations() ? "ok" : "failed";
+      migrations = schema === "current" ? "ok" : schema === "newer" ? "newer" : "failed";
     } catch {
       database = "failed";
     }
+    // After a write failed so, this probe writes itself (the heartbeat's row), so readiness comes back with the database, not a heartbeat later.
+    if (lastWriteTrouble() !== undefined && database === "ok" && migrations !== "newer") await beat().catch(() => undefined);
+    writes = lastWriteTrouble() === undefined ? "ok" : "failed";
   }
-  const checks = { database, migrations, encryption_key: started ? ("ok" as const) : ("pending" as const), shutting_down: shuttingDown };
-  return { ready: started && !shuttingDown && database === "ok" && migrations === "ok", checks };
+  const checks = { database, migrations, writes, encryption_key: started ? ("ok" as const) : ("pending" as const), shutting_down: shuttingDown };
+  return { ready: started && !shuttingDown && database === "ok" && migrations === "ok" && writes === "ok", checks };
 }

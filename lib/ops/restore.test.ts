@@ -290,3 +290,46 @@ describe("restore while a server runs on the target", () => {
     await openDatabase();
   });
 });
+
+/*
+ * A restore killed part-way (SIGKILL, power lost: review 18) after --force set the old database aside and
+ * before its copy took the name leaves DATA_DIR with the key, the set-aside files and the staged copy, and no
+ * latchkey.db. A start there used to create a new, empty instance (its /setup open to whoever came first);
+ * now it stops and says what to do, and running the restore again finishes the job.
+ */
+describe.runIf(onSqlite)("restore killed part-way", () => {
+  it("a start refuses the half-restored DATA_DIR and creates nothing; the restore run again finishes it", async () => {
+    const factories = await import("@/test/factories");
+    const { config } = await import("@/lib/config");
+    const { closeDatabase } = await import("@/lib/db/database");
+    const { takeBackup } = await import("./backup");
+    const accountId = await factories.createAccount();
+    await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+    await closeDatabase();
+    const { databaseFile, dataDir } = config();
+    const out = path.join(scratchDir("latchkey-backups-"), "whole.backup");
+    await takeBackup({ kind: "sqlite", file: databaseFile }, out, () => undefined);
+
+    // What the killed run left: the old database set aside, its staged copy not yet renamed.
+    for (const suffix of ["", "-wal", "-shm"]) {
+      if (fs.existsSync(databaseFile + suffix)) fs.renameSync(databaseFile + suffix, `${databaseFile}${suffix}.replaced-2026-12-06T00-00-00-000Z`);
+    }
+    fs.copyFileSync(out, `${databaseFile}.restoring-4242`);
+    const { restartWith } = await import("@/test/fresh-instance");
+    await restartWith({ DATA_DIR: dataDir });
+    const { openDatabase } = await import("@/lib/db/database");
+    const { DatabaseStartError } = await import("@/lib/db/engine");
+    const refused = await openDatabase().catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(DatabaseStartError);
+    expect((refused as Error).message).toMatch(/latchkey\.db is missing, but .* holds .*latchkey\.db\.(restoring|replaced)-.*: a restore did not finish\. Run the restore again/);
+    expect(fs.existsSync(databaseFile)).toBe(false);
+
+    await restartWith({ DATA_DIR: dataDir });
+    const { restoreBackup } = await import("./restore");
+    await restoreBackup(out, { force: false }, () => undefined);
+    await restartWith({ DATA_DIR: dataDir });
+    const { db } = await import("@/lib/db/database");
+    const { accounts } = await import("@/lib/db/schema");
+    expect((await db().select({ id: accounts.id }).from(accounts)).map((a) => a.id)).toContain(accountId);
+  });
+});

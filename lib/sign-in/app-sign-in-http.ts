@@ -28,6 +28,7 @@ import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn, recordSilentAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
+import { sendUnexpectedError } from "@/lib/http/errors";
 import { webHeaders } from "@/lib/http/node-request";
 import { textProblem } from "@/lib/http/well-formed-text";
 import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
@@ -499,10 +500,6 @@ export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): b
   // An app's request reads its guessing limits' counters with the cache versions (one round trip: lib/oidc/request-start.ts).
   const scope = newRequestScope(defersWrites(req.method, pathname), countersToReadAhead(req.method, pathname, req.headers));
   scope.signedInForApps = () => signedInForApps(req);
-  runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => {
-    console.error("OpenID provider request failed:", err);
-    if (!res.headersSent) send(res, 500, "application/json", JSON.stringify({ message: "Internal server error", code: 500 }));
-    else res.end();
-  });
+  runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => sendUnexpectedError(res, err, "OpenID provider request"));
   return true;
 }

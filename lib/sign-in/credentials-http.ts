@@ -31,6 +31,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { NextRequest } from "next/server";
 import { publicOrigin } from "@/lib/http/request-meta";
+import { sendUnexpectedError } from "@/lib/http/errors";
 import { apiSecurityHeaders } from "@/lib/http/security-headers";
 import { newCookieSink, withCookieSink } from "./cookie-sink";
 import { withWayBackOnFailure } from "./failed-sign-in-return";
@@ -113,7 +114,6 @@ export function credentialsCallbackHandler(req: IncomingMessage, res: ServerResp
       sendError(res, 413, `Request body is too large (limit ${BODY_LIMIT / 1024} KiB)`);
       return;
     }
-    console.error("Sign-in request failed:", err);
-    sendError(res, 500, "Internal server error");
+    sendUnexpectedError(res, err, "Sign-in request");
   });
 }

@@ -5,6 +5,12 @@ export type PostgresServer = {
   url(dbName?: string): string;
   /** A new, empty database; resolves to its URL. */
   createDatabase(prefix?: string): Promise<string>;
+  /** `pg_ctl restart -m fast`: every session ends, the server is back when this resolves. */
+  restart(): Promise<void>;
+  /** `pg_ctl stop -m fast`, keeping the data: connections are refused until resume(). */
+  halt(): Promise<void>;
+  /** Starts a halted server again. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 };
 export function findPostgresBin(): string;

@@ -4,7 +4,7 @@
 // synchronous_commit, full_page_writes: test data is disposable). stop()
 // shuts it down and removes the directory. Plain Node, so vitest, Playwright
 // and scripts/bench can all use it. Never for production data.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -164,10 +164,26 @@ export async function startPostgres() {
     throw new Error(`${err.message}${tail}`);
   }
   const serverUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  // For the outage tests: pg_ctl on this server only (`-m fast`: sessions are ended, as an operator's restart does).
+  // Not spawnSync: the test's own connections must hear the server go while pg_ctl waits.
+  const pgCtl = (...args) =>
+    new Promise((resolve, reject) => {
+      const file = path.join(bin, "pg_ctl");
+      const all = [...args, "-D", dataDir, "-w", "-t", "60"];
+      const child = owner ? spawn("runuser", ["-u", "postgres", "--", file, ...all]) : spawn(file, all);
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      child.on("error", reject);
+      child.on("close", (status) => (status === 0 ? resolve() : reject(new Error(`pg_ctl ${args[0]} failed (exit ${status}): ${output.trim()}`))));
+    });
   return {
     port,
     url: (dbName = "postgres") => databaseUrl(serverUrl, dbName),
     createDatabase: (prefix) => createDatabaseOn(serverUrl, prefix),
+    restart: () => pgCtl("restart", "-m", "fast", "-l", path.join(dir, "server.log")),
+    halt: () => pgCtl("stop", "-m", "fast"),
+    resume: () => pgCtl("start", "-l", path.join(dir, "server.log")),
     stop: async () => {
       process.removeListener("exit", stopNow);
       stopNow();

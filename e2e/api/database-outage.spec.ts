@@ -1,0 +1,166 @@
+/**
+ * The operator's bad day on PostgreSQL (review 18, docs/operations.md): the spec's own PostgreSQL server
+ * (whatever TEST_DATABASE says) stopped and started again, then restarted, under a running Latchkey. During
+ * the outage the API, the sign-in form's POST and the OpenID provider answer 503 with Retry-After and no stack, /api/health stays a liveness answer,
+ * /api/ready says the database failed, the process stays up and its log says what to check; once the
+ * database is back everything answers without restarting Latchkey, and the activity chain verifies.
+ * (The pools' own cases, backends ended mid-transaction, an unreachable host: lib/db/postgres-outage.test.ts.)
+ */
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import type { PostgresServer } from "../../scripts/test-support/postgres.mjs";
+import { call, expectNoLeak } from "../support/api";
+import { setUpOwner } from "../support/instance";
+import { startOwnPostgres } from "../support/replicas";
+import { startServer, type Instance } from "../support/server";
+import { tokenClient, uniqueEmail } from "../support/users-api";
+
+test.describe.configure({ mode: "serial", timeout: 120_000 });
+
+const ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");
+let postgres: PostgresServer;
+let databaseUrl: string;
+let server: Instance;
+let token: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  postgres = await startOwnPostgres();
+  databaseUrl = await postgres.createDatabase("outage");
+  server = await startServer({ DATABASE_URL: databaseUrl, ENCRYPTION_KEY });
+  token = (await setUpOwner(server)).personal_access_token;
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  await postgres?.stop();
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** /api/ready's status and checks (its 503 carries the checks beside the error's fields). */
+async function readiness(): Promise<Record<string, unknown>> {
+  const res = await fetch(server.url("/api/ready"));
+  return { status: res.status, ...((await res.json()) as { checks: Record<string, unknown> }).checks };
+}
+
+async function readyWithin(ms: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = await readiness();
+    if (found.status === 200 || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function verifyEvents(): Promise<{ code: number | null; output: string }> {
+  const child = spawn("npm", ["run", "--silent", "verify-events"], {
+    cwd: path.resolve(__dirname, "..", ".."),
+    env: { ...process.env, DATA_DIR: server.dataDir, DATABASE_URL: databaseUrl, ENCRYPTION_KEY },
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+test("PostgreSQL stopped: 503s with Retry-After, health answers, not ready, the process stays; started again: it serves without a restart", async () => {
+  const client = tokenClient(server, token);
+  const { total } = await client.list();
+  await client.createUser({ email: uniqueEmail("before"), name: "Before Outage", role: "user", auto_groups: [] });
+
+  await postgres.halt();
+  try {
+    const list = await call(server, "/api/users", { headers: { authorization: `Bearer ${token}` } });
+    const create = await call(server, "/api/users", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      json: { email: uniqueEmail("during"), name: "During Outage", role: "user", auto_groups: [] },
+    });
+    for (const res of [list, create]) {
+      expect(res.status, res.text).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(res.body).toEqual({ message: "The service is briefly unavailable; try again in a moment", code: 503 });
+      expectNoLeak(res.text);
+    }
+    // Answered before Next.js (lib/startup.ts): the sign-in form's POST and the OpenID provider's paths.
+    const signIn = await fetch(server.url("/api/auth/callback/credentials"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: "owner@example.com", password: "not the password", csrfToken: "x" }),
+    });
+    const discovery = await fetch(server.url("/.well-known/openid-configuration"));
+    for (const res of [signIn, discovery]) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(await res.json()).toEqual({ message: "The service is briefly unavailable; try again in a moment", code: 503 });
+    }
+    expect((await call(server, "/api/health")).status).toBe(200);
+    expect(await readiness()).toMatchObject({ status: 503, database: "failed" });
+    expect(alive(server.pid)).toBe(true);
+    expect(server.logs()).toMatch(/A request was answered 503: the database could not serve: .*check that PostgreSQL runs and is reachable/);
+  } finally {
+    await postgres.resume();
+  }
+
+  expect(await readyWithin(10_000)).toMatchObject({ status: 200, database: "ok", writes: "ok" });
+  await client.createUser({ email: uniqueEmail("after"), name: "After Outage", role: "user", auto_groups: [] });
+  expect((await client.list()).total).toBe(total + 2);
+  expect(alive(server.pid)).toBe(true);
+});
+
+test("PostgreSQL restarted (pg_ctl restart -m fast): the next requests succeed, no restart of Latchkey; the activity chain verifies", async () => {
+  const client = tokenClient(server, token);
+  const { total } = await client.list();
+  await postgres.restart();
+  // Idle connections the restart ended are replaced; a write whose connection's end had not been read yet goes again.
+  await client.createUser({ email: uniqueEmail("restart"), name: "After Restart", role: "user", auto_groups: [] });
+  expect((await client.list()).total).toBe(total + 1);
+  expect(await readyWithin(5_000)).toMatchObject({ status: 200 });
+  expect(alive(server.pid)).toBe(true);
+  const verified = await verifyEvents();
+  expect(verified.code, verified.output).toBe(0);
+});
+
+/**
+ * A rolling upgrade: a newer version's start migrated the database under this (older) process, played by the
+ * migration row that start leaves. Found by hand with stop 45's build (2012b5d0) beside this one: the older
+ * replica stayed ready and kept writing client addresses in the clear next to review 17's sealed columns.
+ */
+test("a newer version migrated the database: this process reports not ready with the reason, refuses writes with a 503 and serves again when the schema is its own", async () => {
+  const client = tokenClient(server, token);
+  const { default: pg } = await import("pg");
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query("INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('newer-version', 4102444800000)");
+    expect(await readiness()).toMatchObject({ status: 503, database: "ok", migrations: "newer" });
+    const refused = await call(server, "/api/users", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      json: { email: uniqueEmail("old-code"), name: "Old Code", role: "user", auto_groups: [] },
+    });
+    expect(refused.status, refused.text).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    expect(server.logs()).toContain("This process stops serving: the database's schema is newer than this Latchkey's");
+    expect(server.logs()).not.toContain("Unhandled error in API route");
+  } finally {
+    await admin.query("DELETE FROM drizzle.__drizzle_migrations WHERE hash = 'newer-version'");
+    await admin.end();
+  }
+  expect(await readyWithin(5_000)).toMatchObject({ status: 200, migrations: "ok", writes: "ok" });
+  await client.createUser({ email: uniqueEmail("current"), name: "Current Again", role: "user", auto_groups: [] });
+});
