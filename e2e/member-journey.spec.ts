@@ -9,6 +9,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
+import { linesOfEach } from "./support/browser";
 import { setUpOwner } from "./support/instance";
 import { startServer, type Instance } from "./support/server";
 import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
@@ -100,16 +101,14 @@ test("two-factor on a phone: each recovery code on one line; blocked while signe
   await section.getByRole("button", { name: "Turn on" }).click();
   const codes = section.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
   await expect(codes).toHaveCount(10);
-  // Each code's text takes one line box (a code broken as "eui4-xlec-yqgl-" / "vyxb" read as two).
-  const lines = await codes.evaluateAll((items) =>
-    items.map((li) => {
-      const range = document.createRange();
-      range.selectNodeContents(li);
-      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-    }),
-  );
-  expect(lines).toEqual(Array(10).fill(1));
-  expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+  // Each code's text takes one line box (a code broken as "eui4-xlec-yqgl-" / "vyxb" read as two), on the phone
+  // and wider (the sidebar appears at 768 px).
+  for (const width of [390, 640, 768, 1280]) {
+    await page.setViewportSize({ width, height: 844 });
+    expect(await linesOfEach(codes), `at ${width} px`).toEqual(Array(10).fill(1));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), `at ${width} px`).toBe(true);
+  }
+  await page.setViewportSize(PHONE);
   await section.getByRole("button", { name: "Done" }).click();
 
   // An admin blocks Mia while she is signed in. A form's save says the session ended…
