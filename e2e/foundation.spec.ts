@@ -21,6 +21,15 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await expect(page.getByLabel("Email")).toHaveValue(owner.email);
   await expect(page.getByLabel("Name", { exact: true })).toHaveValue(owner.name);
 
+  // A too-common password is said at its field; the banner points there (it said "Invalid input" before review 19).
+  await page.getByLabel("Password", { exact: true }).fill("password123");
+  await page.getByLabel("Confirm password").fill("password123");
+  await page.getByRole("button", { name: "Create Owner Account" }).click();
+  await expect(page.getByText("This password is too common")).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "Please fix the highlighted fields" })).toBeVisible();
+  await expect(page.getByText("Invalid input")).toHaveCount(0);
+  await expect(page.getByLabel("Email")).toHaveValue(owner.email);
+
   await page.getByLabel("Password", { exact: true }).fill(owner.password);
   await page.getByLabel("Confirm password").fill(owner.password);
   await page.getByRole("button", { name: "Create Owner Account" }).click();

@@ -74,6 +74,9 @@ test("an invited person sets a password and signs in with the invite's role and 
   await ivy.getByLabel("Confirm password").fill("password123");
   await ivy.getByRole("button", { name: "Create Account" }).click();
   await expect(ivy.getByText("This password is too common")).toBeVisible();
+  // The banner points at the field (it said the schema's bare "Invalid input" before review 19).
+  await expect(ivy.getByRole("alert").filter({ hasText: "Please fix the highlighted fields" })).toBeVisible();
+  await expect(ivy.getByText("Invalid input")).toHaveCount(0);
   await ivy.getByLabel("Password", { exact: true }).fill("ivys own passphrase");
   await ivy.getByLabel("Confirm password").fill("ivys own passphrase");
   await ivy.getByRole("button", { name: "Create Account" }).click();

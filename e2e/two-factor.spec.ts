@@ -6,6 +6,7 @@
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
+import { linesOfEach } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
 
@@ -204,6 +205,8 @@ test("a group that must use two-factor sends its member to set-up right after th
   await page.getByLabel("Code from the app").fill(code(memberSecret));
   await page.getByRole("button", { name: "Turn on" }).click();
   await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+  // The sign-in card is narrow even on a laptop: each code still on one line (review 19).
+  expect(await linesOfEach(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem"))).toEqual(Array(10).fill(1));
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).not.toHaveURL(/\/login/);
   await context.close();

@@ -14,9 +14,12 @@ export function RecoveryCodesList({ codes }: { codes: string[] }) {
       <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
         {t("saveThem")}
       </p>
-      <ul aria-label={t("listLabel")} className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-900 ring-1 ring-slate-200">
+      {/* As many columns as whole codes fit (one on a phone and in the sign-in card): a code broken over two lines reads as two. */}
+      <ul aria-label={t("listLabel")} className="grid grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] gap-2 rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-900 ring-1 ring-slate-200">
         {codes.map((code) => (
-          <li key={code}>{code}</li>
+          <li key={code} className="whitespace-nowrap">
+            {code}
+          </li>
         ))}
       </ul>
       <Button

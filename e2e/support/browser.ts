@@ -1,5 +1,5 @@
 /** Browser helpers shared by the e2e specs. */
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 export async function signIn(page: Page, baseURL: string, email: string, password: string) {
   await page.goto(`${baseURL}/login`);
@@ -24,4 +24,15 @@ export async function expectToLandOn(page: Page, heading: string, { timeout }: {
       .catch(() => "(no text)");
     throw new Error(`Expected the page "${heading}"; the browser is at ${page.url()} showing:\n${text.slice(0, 800)}\n\n${String(err)}`);
   }
+}
+
+/** How many lines each matched element's text takes on screen (1 each: nothing wraps). */
+export async function linesOfEach(items: Locator): Promise<number[]> {
+  return items.evaluateAll((elements) =>
+    elements.map((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    }),
+  );
 }

@@ -58,6 +58,9 @@ export function formValues(formData: FormData, keys: string[]): Record<string, s
   return values;
 }
 
+/** The fields of a form that sets a password (invite, setup, reset link): shown, never sent back. */
+export const PASSWORD_FIELDS = ["password", "confirm_password"] as const;
+
 /** Forms that set a password ask for it twice; a mismatch is a field error on the confirmation. */
 export function assertConfirmed(formData: FormData, field: string): void {
   if (formData.get(field) !== formData.get("confirm_password")) {

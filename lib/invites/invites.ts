@@ -14,7 +14,7 @@ import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { write } from "@/lib/data/unit-of-work";
-import { db, type Tx } from "@/lib/db/database";
+import { db, type Db, type Tx } from "@/lib/db/database";
 import { invites, retiredInviteTokens, type InviteRow, type Role } from "@/lib/db/schema";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { Conflict, NotFound, PreconditionFailed } from "@/lib/errors";
@@ -47,7 +47,8 @@ async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: s
   const limit = inviteMailLimit();
   const budget = await countWithinLimit(tx, limit, emailBlindIndex(invite.email));
   if (!budget.within) throw rateLimitRefusal(limit, budget.retryAfterSeconds);
-  const inviter = (await actorParty(tx, me)).label ?? "An administrator";
+  // The person, as the invite page names them: not the activity log's 'Name (token "…")' of a script's call.
+  const inviter = me.kind === "system" ? ((await actorParty(tx, me)).label ?? "An administrator") : await inviterLabel(me.accountId, me.userId, tx);
   await queueMail(tx, {
     accountId: me.accountId,
     to: invite.email,
@@ -138,8 +139,8 @@ export async function createInvite(actor: Actor, input: CreateInviteInput, meta:
 export type ListedInvite = InviteRecord & { invitedBy: string };
 
 /** Who made an invite, by name; the inviter may have been deleted since. */
-export async function inviterLabel(accountId: string, userId: string): Promise<string> {
-  const inviter = (await usersByIds(db(), accountId, [userId])).get(userId);
+export async function inviterLabel(accountId: string, userId: string, q: Db | Tx = db()): Promise<string> {
+  const inviter = (await usersByIds(q, accountId, [userId])).get(userId);
   return inviter ? userLabel(inviter) : FORMER_MEMBER;
 }
 

@@ -65,12 +65,17 @@ export function inviteMail(locale: Locale, o: { publicUrl: string; brand?: MailB
   ]);
 }
 
+/** How long a link works, as a reader says it: "24 hours" rather than "1440 minutes". */
+function linkLifetime(t: MailTranslator, minutes: number): string {
+  return t("lifetime", { hours: minutes >= 60 && minutes % 60 === 0 ? minutes / 60 : 0, minutes });
+}
+
 export function passwordResetMail(locale: Locale, o: { publicUrl: string; brand?: MailBrand; name: string | null; link: string; minutes: number }): ComposedMail {
   const t = mailTranslator(locale);
   return compose(t, locale, o, t("reset.subject"), hello(t, o.name), [
     { text: t("reset.body") },
     { link: o.link, label: t("reset.button") },
-    { text: t("reset.expires", { minutes: o.minutes }) },
+    { text: t("reset.expires", { lifetime: linkLifetime(t, o.minutes) }) },
   ]);
 }
 
@@ -86,7 +91,7 @@ export function emailChangeConfirmMail(locale: Locale, o: { publicUrl: string; b
   return compose(t, locale, o, t("emailConfirm.subject"), hello(t, o.name), [
     { text: t("emailConfirm.body") },
     { link: o.link, label: t("emailConfirm.button") },
-    { text: t("emailConfirm.expires", { minutes: o.minutes }) },
+    { text: t("emailConfirm.expires", { lifetime: linkLifetime(t, o.minutes) }) },
   ]);
 }
 
@@ -96,7 +101,7 @@ export function emailAddressConfirmMail(locale: Locale, o: { publicUrl: string; 
   return compose(t, locale, o, t("emailVerify.subject"), hello(t, o.name), [
     { text: t("emailVerify.body") },
     { link: o.link, label: t("emailVerify.button") },
-    { text: t("emailVerify.expires", { minutes: o.minutes }) },
+    { text: t("emailVerify.expires", { lifetime: linkLifetime(t, o.minutes) }) },
   ]);
 }
 

@@ -18,6 +18,7 @@ import { createTranslator } from "next-intl";
 // The cookie names and the negotiation are those modules' single definitions (pure, no React).
 import { parseTheme, THEME_COOKIE, type Theme } from "@/components/shell/theme";
 import { LOCALE_COOKIE, parseLocale, type Locale } from "@/i18n/locales";
+import { knownScope } from "./scope-words";
 import { localeFromAcceptLanguage } from "@/i18n/negotiate";
 import de from "@/messages/de.json";
 import en from "@/messages/en.json";
@@ -212,8 +213,6 @@ export function deviceConfirmPage(viewer: Viewer, form: string, name: string, us
   );
 }
 
-const SCOPE_KEYS = ["openid", "profile", "email", "groups", "roles", "offline_access"] as const;
-
 /** The consent question: which app, and what it would see; the answer posts to action. */
 export function consentPage(viewer: Viewer, action: string, name: string, scopes: string[]): string {
   const t = textsFor(viewer);
@@ -221,7 +220,7 @@ export function consentPage(viewer: Viewer, action: string, name: string, scopes
   const instance = viewer.instanceName;
   const items = scopes
     .map((s) => {
-      const key = SCOPE_KEYS.find((k) => k === s);
+      const key = knownScope(s);
       return `<li>${escapeHtml(key ? t(`consent.scopes.${key}`, { instance }) : s)}</li>`;
     })
     .join("");

@@ -40,7 +40,9 @@ export async function requireSessionActor(): Promise<SessionActor> {
  */
 export async function pageActor(): Promise<SessionActor> {
   const actor = await sessionActor();
-  if (!actor) redirect("/login");
+  // A cookie whose session is over (signed out elsewhere, blocked, deleted, expired): the sign-in page says so,
+  // where a form's save says "Your session has ended" and a click on a link said nothing.
+  if (!actor) redirect((await sessionIdFromCookie()) ? "/login?ended=1" : "/login");
   if (actor.mustChangePassword) redirect("/change-password");
   return actor;
 }

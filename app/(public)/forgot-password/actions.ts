@@ -4,7 +4,7 @@ import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
-import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { assertConfirmed, formStateFromError, formValues, PASSWORD_FIELDS } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { forgetLinkToken, linkToken } from "@/lib/http/link-token";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -32,7 +32,7 @@ export const resetPasswordAction = publicAction(async (_prev: FormState, formDat
     const { token } = await linkToken("reset");
     ({ email } = await resetPasswordWithToken({ token, password: formData.get("password") }, requestMeta(await headers())));
   } catch (err) {
-    return formStateFromError(err);
+    return formStateFromError(err, {}, PASSWORD_FIELDS);
   }
   // The link is used: the browser forgets it; the address to sign in with goes in a short-lived cookie, not the
   // sign-in page's address (history).

@@ -3,7 +3,7 @@
 import { publicAction } from "@/lib/forms/server-action";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { assertConfirmed, formStateFromError, formValues, PASSWORD_FIELDS } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { forgetLinkToken, linkToken } from "@/lib/http/link-token";
 import { requestMeta } from "@/lib/http/request-meta";
@@ -23,7 +23,8 @@ export const acceptInviteAction = publicAction(async (_prev: FormState, formData
     // usernames: the sign-in form is prefilled with the email, or the username when there is none.
     signInAs = accepted.email ?? accepted.username;
   } catch (err) {
-    return formStateFromError(err, values);
+    // The passwords are shown but never sent back: a refusal of one (too common) is said at it, under "fix the highlighted fields".
+    return formStateFromError(err, values, PASSWORD_FIELDS);
   }
   // The link is used: the browser forgets it; whom to sign in as goes in a short-lived cookie, not the address.
   await forgetLinkToken("invite");

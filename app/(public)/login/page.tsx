@@ -67,6 +67,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
     <AuthCard title={t("title")}>
       <div className="space-y-4">
         {notice && <Alert tone="success">{notice}</Alert>}
+        {!notice && first(params.ended) === "1" && <Alert tone="info">{t("notice.ended")}</Alert>}
         {problem && <Alert tone="error">{problem}</Alert>}
         {providers.length > 0 && <ProviderButtons providers={providers} callbackUrl={callbackUrl} />}
         {providers.length > 0 && showForm && (

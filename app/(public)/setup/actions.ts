@@ -5,7 +5,7 @@ import { headers } from "next/headers";
 import { getLocale } from "next-intl/server";
 import { parseLocale } from "@/i18n/locales";
 import { redirect } from "next/navigation";
-import { assertConfirmed, formStateFromError, formValues } from "@/lib/forms/action-errors";
+import { assertConfirmed, formStateFromError, formValues, PASSWORD_FIELDS } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
 import { requestMeta } from "@/lib/http/request-meta";
 import { prefillSignInWith } from "@/lib/sign-in/sign-in-as-cookie";
@@ -20,7 +20,7 @@ export const createOwnerAction = publicAction(async (_prev: FormState, formData:
     // The page's language (chosen, or the browser's) becomes the instance's language for mail.
     await completeSetup(input, { ...requestMeta(await headers()), locale: parseLocale(await getLocale()) ?? null });
   } catch (err) {
-    return formStateFromError(err, values);
+    return formStateFromError(err, values, PASSWORD_FIELDS);
   }
   // The address to sign in with goes in a short-lived cookie, not the sign-in page's address (history).
   await prefillSignInWith(values.email.trim());

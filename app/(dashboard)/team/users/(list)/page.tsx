@@ -99,7 +99,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       <PageHeader
         title={showInvites && canSeeInvites ? t("invitesTitle") : t("title")}
         description={
-          showInvites && canSeeInvites ? t("invitesDescription") : t("description")
+          showInvites && canSeeInvites ? t("invitesDescription") : can(actor, "users:read") ? t("description") : t("descriptionOnlyYou")
         }
         actions={
           <div className="flex flex-wrap items-center gap-2">
