@@ -5,7 +5,8 @@
  *   the field, as the invite and setup forms did too (invites.spec, foundation.spec check those);
  * - the page a member lands on listed them alone under "People who can sign in to this account";
  * - recovery codes broke over two lines each on a phone, so one code read as two;
- * - blocked while signed in, the next page went to an empty sign-in page that didn't say why.
+ * - blocked while signed in, the next page went to an empty sign-in page that didn't say why;
+ * - a table's row buttons (Sign out, Revoke access) sat past the right edge of its box, cut off.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
@@ -83,6 +84,32 @@ test("invited by email on a phone: a password, a page that says only they are li
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page).toHaveURL(instance.url("/login?reset=1"));
   await context.close();
+});
+
+test("on a phone, a row's buttons stay in view: Profile's Sign out for another session", async ({ browser }) => {
+  const elsewhere = await browser.newContext();
+  await signIn(await elsewhere.newPage(), SECOND);
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  const page = await context.newPage();
+  await signIn(page, SECOND);
+  await expect(page).toHaveURL(/\/team\/users$/);
+  await page.goto(instance.url("/profile"));
+  const table = page.getByRole("table", { name: "Sessions" });
+  const signOut = table.getByRole("button", { name: "Sign out" });
+  await expect(signOut).toHaveCount(1);
+  // The table is wider than the phone: its box scrolls sideways, and the row's button stays at the box's right
+  // edge while the other columns pass under it (it sat past the edge, cut off, until the box was scrolled).
+  const box = table.locator("xpath=..");
+  expect(await box.evaluate((b) => b.scrollWidth > b.clientWidth)).toBe(true);
+  for (const scrolled of [0, 10_000]) {
+    await box.evaluate((b, left) => (b.scrollLeft = left), scrolled);
+    const edge = (await box.boundingBox())!;
+    const button = (await signOut.boundingBox())!;
+    expect(button.x + button.width, `scrolled to ${scrolled}`).toBeLessThanOrEqual(edge.x + edge.width);
+    expect(button.x, `scrolled to ${scrolled}`).toBeGreaterThanOrEqual(edge.x);
+  }
+  await context.close();
+  await elsewhere.close();
 });
 
 test("two-factor on a phone: each recovery code on one line; blocked while signed in, the next page says the session ended", async ({ browser }) => {

@@ -41,6 +41,7 @@ export function GroupMembersTable({
   if (group) {
     columns.push({
       id: "actions",
+      rowActions: true,
       header: t("actions"),
       className: "px-4 py-3 text-right",
       cell: (member) =>

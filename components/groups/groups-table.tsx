@@ -32,6 +32,7 @@ export function GroupsTable({ groups, can }: { groups: GroupRecord[]; can: { ren
   if (canManage) {
     columns.push({
       id: "actions",
+      rowActions: true,
       header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-2 text-right",

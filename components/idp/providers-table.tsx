@@ -46,6 +46,7 @@ export function ProvidersTable({ providers, canManage }: { providers: ProviderRe
         { id: "users", header: t("users"), cell: (p) => p.usersCount },
         {
           id: "actions",
+          rowActions: true,
           header: t("actions"),
           hiddenHeader: true,
           className: "px-4 py-3 text-right",

@@ -74,6 +74,7 @@ export function InvitesTable({
   if (canManage) {
     columns.push({
       id: "actions",
+      rowActions: true,
       header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-3",

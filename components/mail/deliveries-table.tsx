@@ -32,6 +32,7 @@ export function DeliveriesTable({ deliveries, canRetry }: { deliveries: Delivery
     { id: "created_at", header: t("queued"), className: "px-4 py-3 align-top text-slate-700", cell: (d) => <RelativeTime date={d.createdAt} /> },
     {
       id: "actions",
+      rowActions: true,
       header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-3 align-top",

@@ -71,6 +71,7 @@ export function CreatedServiceTokens({
               ? [
                   {
                     id: "actions",
+                    rowActions: true,
                     header: t("actions"),
                     hiddenHeader: true,
                     className: "px-4 py-2 text-right",

@@ -54,6 +54,7 @@ export function TokensTable({ tokens, canManage, whose = "your", now = new Date(
   if (canManage) {
     columns.push({
       id: "actions",
+      rowActions: true,
       header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-2 text-right",

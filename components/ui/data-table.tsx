@@ -30,6 +30,11 @@ export type DataColumn<T> = {
   alsoSortBy?: Array<{ key: string; header: string }>;
   /** The header is only for screen readers (a column of row actions). */
   hiddenHeader?: boolean;
+  /**
+   * The row's buttons (Sign out, Revoke, Delete…): on a phone, where the box scrolls sideways, this column stays
+   * at the box's right edge and the other columns scroll under it, so the buttons are never cut off.
+   */
+  rowActions?: boolean;
   className?: string;
 };
 
@@ -91,7 +96,7 @@ export function DataTable<T>({
           {rows.map((row) => (
             <tr key={rowKey(row)} className={rowClassName}>
               {columns.map((column) => (
-                <td key={column.id} className={column.className ?? "px-4 py-3 text-slate-700"}>
+                <td key={column.id} className={pinned(column, column.className ?? "px-4 py-3 text-slate-700", "row")}>
                   {column.cell(row)}
                 </td>
               ))}
@@ -101,6 +106,14 @@ export function DataTable<T>({
       </table>
     </div>
   );
+}
+
+/** Below the sm breakpoint a row-actions column sticks to the right edge, on its row's surface, with a shadow where rows pass under it. */
+function pinned<T>(column: DataColumn<T>, className: string, surface: "row" | "header"): string {
+  if (!column.rowActions) return className;
+  // Whole class names, so that Tailwind finds them in this file.
+  const background = surface === "row" ? "max-sm:bg-white" : "max-sm:bg-slate-50";
+  return `${className} ${background} max-sm:sticky max-sm:right-0 max-sm:whitespace-nowrap max-sm:shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.25)]`;
 }
 
 type TableTranslator = ReturnType<typeof useTranslations<"table">>;
@@ -126,7 +139,7 @@ function HeaderCell<T>({
   }
   if (column.hiddenHeader) {
     return (
-      <th scope="col" className="px-4 py-3">
+      <th scope="col" className={pinned(column, "px-4 py-3", "header")}>
         <span className="sr-only">{column.header}</span>
       </th>
     );
@@ -136,7 +149,7 @@ function HeaderCell<T>({
   const ariaSort = activeSort ? (sort!.order === "asc" ? "ascending" : "descending") : undefined;
   if (sorts.length === 0 || !hrefForSort || column.unsortableReason) {
     return (
-      <th scope="col" className="px-4 py-3" title={column.unsortableReason}>
+      <th scope="col" className={pinned(column, "px-4 py-3", "header")} title={column.unsortableReason}>
         {[column.header, ...(column.alsoSortBy ?? []).map((s) => s.header)].join(" · ")}
       </th>
     );

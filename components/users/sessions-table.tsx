@@ -23,7 +23,7 @@ export function SessionsTable({ sessions, action }: { sessions: SessionInfo[]; a
     { id: "ip", header: t("ip"), className: "px-4 py-3 font-mono text-slate-700", cell: (s) => s.ip ?? "—" },
     { id: "created", header: t("signedIn"), className: "whitespace-nowrap px-4 py-3 text-slate-700", cell: (s) => <RelativeTime date={s.createdAt} /> },
     { id: "seen", header: t("lastSeen"), className: "whitespace-nowrap px-4 py-3 text-slate-700", cell: (s) => <RelativeTime date={s.lastSeenAt} /> },
-    ...(action ? [{ id: "action", header: t("actions"), className: "px-4 py-3 text-right", cell: action }] : []),
+    ...(action ? [{ id: "action", header: t("actions"), rowActions: true, className: "px-4 py-3 text-right", cell: action }] : []),
   ];
   return (
     <div className="mt-3">

@@ -40,6 +40,7 @@ export async function AppsSection({ actor }: { actor: SessionActor }) {
     {
       id: "action",
       header: t("actions"),
+      rowActions: true,
       className: "px-4 py-3 text-right",
       cell: (a) => (
         <ConfirmAction
