@@ -9,12 +9,8 @@
  * SHA-512) on every call, about 0.35 ms of main-thread CPU per sign-in and
  * more per cookie-authenticated request ("Round 8 — sign-in hashing" in
  * docs/benchmarks.md). Both depend only on the secret and the cookie's name,
- * so they are computed once per pair here. The key derivation is Node's HKDF,
- * as @panva/hkdf does on Node. Reading a token is jose's, as in Auth.js.
- * Writing one (every sign-in) is sealJwe below: the same JWE, sealed with
- * node:crypto in one synchronous pass, where jose's WebCrypto path imported two
- * keys and sent AES-CBC and HMAC to libuv's thread pool, about 0.5 ms of
- * main-thread CPU per sign-in ("Round 29" in docs/benchmarks.md).
+ * so they are computed once per pair here. The JWE itself is jose's, as in
+ * Auth.js; the key derivation is Node's HKDF, as @panva/hkdf does on Node.
  *
  * A token read once is remembered (decodedTokens below): every dashboard page
  * and server action reads the same cookie, and jose's A256CBC-HS512 decrypt is
@@ -24,7 +20,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { base64url, calculateJwkThumbprint, jwtDecrypt } from "jose";
+import { EncryptJWT, base64url, calculateJwkThumbprint, jwtDecrypt } from "jose";
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from "next-auth/jwt";
 
 const ALG = "dir";
@@ -65,33 +61,12 @@ const secretsOf = (secret: string | string[]) => (Array.isArray(secret) ? secret
 
 export async function encodeSessionToken({ token = {}, secret, maxAge = DEFAULT_MAX_AGE_SECONDS, salt }: JWTEncodeParams): Promise<string> {
   const { key, kid } = await derivedKey(ENC, secretsOf(secret)[0], salt);
-  const now = Math.floor(Date.now() / 1000);
-  // The claims Auth.js's encode sets (through jose's EncryptJWT): the token's own, then iat, exp and a fresh jti.
-  return sealJwe(key, { alg: ALG, enc: ENC, kid }, { ...token, iat: now, exp: now + maxAge, jti: crypto.randomUUID() });
-}
-
-/** A256CBC-HS512's IV: 128 bits, fresh for every token. */
-const CBC_IV_BYTES = 16;
-
-/**
- * The JWE compact serialisation (RFC 7516 §7.1) of `payload` as JSON, key management "dir" (the 64-byte
- * content key is `cek` itself, so the encrypted key part is empty) and content encryption A256CBC-HS512
- * (RFC 7518 §5.2.2 and §5.2.5): AES-256-CBC under the key's second half, then HMAC-SHA-512 under its first half
- * over the additional data (the encoded protected header), the IV, the ciphertext and the additional data's
- * length in bits (64-bit big-endian), truncated to 32 bytes as the tag. Any JWE reader opens it (jose's
- * jwtDecrypt does, below and in Auth.js).
- */
-function sealJwe(cek: Uint8Array, header: Record<string, string>, payload: Record<string, unknown>): string {
-  if (cek.byteLength !== 64) throw new Error("A256CBC-HS512 needs a 64-byte key");
-  const protectedHeader = Buffer.from(JSON.stringify(header), "utf8").toString("base64url");
-  const aad = Buffer.from(protectedHeader, "ascii");
-  const iv = crypto.randomBytes(CBC_IV_BYTES);
-  const cipher = crypto.createCipheriv("aes-256-cbc", cek.subarray(32), iv);
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(payload), "utf8"), cipher.final()]);
-  const aadBits = Buffer.alloc(8);
-  aadBits.writeBigUInt64BE(BigInt(aad.length) * BigInt(8));
-  const tag = crypto.createHmac("sha512", cek.subarray(0, 32)).update(aad).update(iv).update(ciphertext).update(aadBits).digest().subarray(0, 32);
-  return `${protectedHeader}..${iv.toString("base64url")}.${ciphertext.toString("base64url")}.${tag.toString("base64url")}`;
+  return new EncryptJWT(token)
+    .setProtectedHeader({ alg: ALG, enc: ENC, kid })
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + maxAge)
+    .setJti(crypto.randomUUID())
+    .encrypt(key);
 }
 
 /**
