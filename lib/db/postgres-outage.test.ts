@@ -158,6 +158,8 @@ describe.runIf(onPostgres)("PostgreSQL going away under a running engine", () =>
       incoming.on("error", () => undefined);
       if (cutOff) return;
       const outgoing = net.connect(server.port, "127.0.0.1");
+      sockets.add(outgoing);
+      outgoing.on("close", () => sockets.delete(outgoing));
       outgoing.on("error", () => incoming.destroy());
       incoming.on("error", () => outgoing.destroy());
       incoming.pipe(outgoing).pipe(incoming);
