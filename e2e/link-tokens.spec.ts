@@ -5,14 +5,13 @@
  * token is in a cookie); using the link works and the cookie goes; the clean address without the cookie shows
  * the page's "invalid link" state. After a reset or an accepted invite, the sign-in page's address holds no email.
  */
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
-import path from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { createInvite, invitee } from "./support/invites-api";
 import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
 import { personWithRole, tokenClient, type Client } from "./support/users-api";
+import { runNpmScript } from "./support/npm-script";
 
 /** The instance's key, given to the server and to `recover-owner` alike (as e2e/recover-owner.spec.ts). */
 const KEY = crypto.randomBytes(32).toString("base64");
@@ -242,18 +241,8 @@ test("an email change's link: the token leaves the address; confirming works and
   await context.close();
 });
 
-function recoverOwner(): Promise<string> {
-  const child = spawn("npm", ["run", "--silent", "recover-owner", "--", "--email", OWNER.email, "--url", instance.baseURL], {
-    cwd: path.resolve(__dirname, ".."),
-    env: { ...process.env, DATA_DIR: instance.dataDir, DATABASE_URL: "", ENCRYPTION_KEY: KEY },
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", () => resolve(output));
-  });
+async function recoverOwner(): Promise<string> {
+  return (await runNpmScript("recover-owner", ["--email", OWNER.email, "--url", instance.baseURL], { DATA_DIR: instance.dataDir, DATABASE_URL: "", ENCRYPTION_KEY: KEY })).output;
 }
 
 // Last: the recovery ends the owner's sessions and access tokens (ownerApi).

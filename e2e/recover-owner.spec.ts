@@ -3,20 +3,18 @@
  * the locked-out owner opens it, sets a new password, and signs in with it.
  * The link works once, and the recovery is in the activity log.
  */
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./support/api";
 import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner } from "./support/instance";
 import { startServer, type Instance } from "./support/server";
 import { tokenClient } from "./support/users-api";
+import { runNpmScript, type ScriptRun } from "./support/npm-script";
 
 /** The instance's key, given to the server and to the command alike. */
 const RECOVERY_KEY = crypto.randomBytes(32).toString("base64");
 
-const root = path.resolve(__dirname, "..");
 const NEW_PASSWORD = "a recovered owner's new passphrase";
 
 let instance: Instance;
@@ -31,18 +29,8 @@ test.afterAll(async () => {
   await instance?.stop();
 });
 
-function recoverOwner(email: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn("npm", ["run", "--silent", "recover-owner", "--", "--email", email, "--url", instance.baseURL], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: instance.dataDir, DATABASE_URL: "", ENCRYPTION_KEY: RECOVERY_KEY },
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
+function recoverOwner(email: string): Promise<ScriptRun> {
+  return runNpmScript("recover-owner", ["--email", email, "--url", instance.baseURL], { DATA_DIR: instance.dataDir, DATABASE_URL: "", ENCRYPTION_KEY: RECOVERY_KEY });
 }
 
 test("a locked-out owner gets back in through a one-time link and sets a new password", async ({ page }) => {

@@ -5,13 +5,14 @@
  * limits on setup and password change (429 + Retry-After), and the security
  * headers on every kind of response.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { bearer, call, expectApiError, expectFieldErrors, signInOrFail } from "../support/api";
 import { tamperWithActivity } from "../support/database";
 import { OWNER, setUpOwner, useInstance } from "../support/instance";
+import { runNpmScript, type ScriptRun } from "../support/npm-script";
 
 const ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");
 const instance = useInstance({
@@ -148,19 +149,8 @@ function databaseEnv(): Record<string, string> {
  * more than the server's keep-alive time, the pooled connection of the request
  * before it closed unnoticed, and the next request failed on it ("other side closed").
  */
-function verifyEvents(): Promise<{ code: number | null; output: string }> {
-  const root = path.resolve(__dirname, "..", "..");
-  const child = spawn("npm", ["run", "--silent", "verify-events"], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: instance.dataDir, ...databaseEnv(), ENCRYPTION_KEY },
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
+function verifyEvents(): Promise<ScriptRun> {
+  return runNpmScript("verify-events", [], { DATA_DIR: instance.dataDir, ...databaseEnv(), ENCRYPTION_KEY });
 }
 
 test("the integrity check and npm run verify-events find the first altered row", async () => {

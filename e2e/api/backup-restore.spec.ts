@@ -6,7 +6,6 @@
  * A wrong key is refused with nothing written; an occupied target is refused
  * without --force and replaced with it.
  */
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -16,21 +15,12 @@ import pg from "pg";
 import { setUpOwner } from "../support/instance";
 import { startServer, type Instance } from "../support/server";
 import { tokenClient } from "../support/users-api";
+import { runNpmScript, type ScriptRun } from "../support/npm-script";
 
-const root = path.resolve(__dirname, "..", "..");
 const ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");
 const WRITES = 200;
 
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: root, env: { ...process.env, ...env } });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
+const run = (script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> => runNpmScript(script, args, env);
 
 /** A fresh, empty target: a directory, and on PostgreSQL runs a new database on the run's server. */
 async function freshTarget(): Promise<{ dataDir: string; databaseUrl: string }> {

@@ -6,9 +6,7 @@
  * database is back everything answers without restarting Latchkey, and the activity chain verifies.
  * (The pools' own cases, backends ended mid-transaction, an unreachable host: lib/db/postgres-outage.test.ts.)
  */
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import type { PostgresServer } from "../../scripts/test-support/postgres.mjs";
 import { call, expectNoLeak } from "../support/api";
@@ -16,6 +14,7 @@ import { setUpOwner } from "../support/instance";
 import { startOwnPostgres } from "../support/replicas";
 import { startServer, type Instance } from "../support/server";
 import { tokenClient, uniqueEmail } from "../support/users-api";
+import { runNpmScript, type ScriptRun } from "../support/npm-script";
 
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
@@ -62,18 +61,8 @@ async function readyWithin(ms: number): Promise<Record<string, unknown>> {
   }
 }
 
-function verifyEvents(): Promise<{ code: number | null; output: string }> {
-  const child = spawn("npm", ["run", "--silent", "verify-events"], {
-    cwd: path.resolve(__dirname, "..", ".."),
-    env: { ...process.env, DATA_DIR: server.dataDir, DATABASE_URL: databaseUrl, ENCRYPTION_KEY },
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
+function verifyEvents(): Promise<ScriptRun> {
+  return runNpmScript("verify-events", [], { DATA_DIR: server.dataDir, DATABASE_URL: databaseUrl, ENCRYPTION_KEY });
 }
 
 test("PostgreSQL stopped: 503s with Retry-After, health answers, not ready, the process stays; started again: it serves without a restart", async () => {

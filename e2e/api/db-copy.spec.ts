@@ -6,7 +6,6 @@
  * accepts the same token, and verify-events says OK. A second copy into the
  * now non-empty database is refused and changes nothing.
  */
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -20,8 +19,8 @@ import { OWNER, setUpOwner } from "../support/instance";
 import { startOwnPostgres } from "../support/replicas";
 import { startServer } from "../support/server";
 import { cookieClient, personWithRole, tokenClient, type ApiUser } from "../support/users-api";
+import { runNpmScript, type ScriptRun } from "../support/npm-script";
 
-const root = path.resolve(__dirname, "..", "..");
 const ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");
 
 let postgres: PostgresServer;
@@ -37,16 +36,7 @@ test.afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: root, env: { ...process.env, ...env } });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
+const run = (script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> => runNpmScript(script, args, env);
 
 async function rowCounts(url: string): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: url });

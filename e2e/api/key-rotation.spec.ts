@@ -17,24 +17,14 @@ import { signInOrFail } from "../support/api";
 import { OWNER, setUpOwner } from "../support/instance";
 import { startExpectingExit, startServer } from "../support/server";
 import { tokenClient } from "../support/users-api";
+import { runNpmScript, type ScriptRun } from "../support/npm-script";
 
 const root = path.resolve(__dirname, "..", "..");
 const K1 = crypto.randomBytes(32).toString("base64");
 const K2 = crypto.randomBytes(32).toString("base64");
 
-function run(args: string[], env: Record<string, string>, script = "rotate-key"): Promise<{ code: number | null; output: string }> {
-  return runScript(script, args, env);
-}
-
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: root, env: { ...process.env, ...env } });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
+function run(args: string[], env: Record<string, string>, script = "rotate-key"): Promise<ScriptRun> {
+  return runNpmScript(script, args, env);
 }
 
 test("rotate-key on a stopped server's data: the server starts with the new key alone, the old key is refused", async () => {

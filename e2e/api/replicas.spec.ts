@@ -7,7 +7,6 @@
  * one chain (`npm run verify-events`). A replica without the shared secrets in
  * its environment refuses to start.
  */
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -19,6 +18,7 @@ import { acceptInvite, createInvite, invitee } from "../support/invites-api";
 import { roundRobinProxy, startOwnPostgres, type RoundRobin } from "../support/replicas";
 import { startExpectingExit, startServer, type Instance } from "../support/server";
 import { choosePassword, cookieClient, tokenClient, uniqueEmail, type Client } from "../support/users-api";
+import { runNpmScript, type ScriptRun } from "../support/npm-script";
 
 // Fifty password hashes per race on a shared machine take longer than the default minute.
 test.describe.configure({ mode: "serial", timeout: 240_000 });
@@ -164,18 +164,8 @@ test("50 concurrent accepts of one invite spread over both replicas: one user", 
 });
 
 /** `npm run verify-events` against the shared database. */
-function verifyEvents(): Promise<{ code: number | null; output: string }> {
-  const child = spawn("npm", ["run", "--silent", "verify-events"], {
-    cwd: path.resolve(__dirname, "..", ".."),
-    env: { ...process.env, DATA_DIR: a.dataDir, DATABASE_URL: databaseUrl, ENCRYPTION_KEY: SHARED.ENCRYPTION_KEY },
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
+function verifyEvents(): Promise<ScriptRun> {
+  return runNpmScript("verify-events", [], { DATA_DIR: a.dataDir, DATABASE_URL: databaseUrl, ENCRYPTION_KEY: SHARED.ENCRYPTION_KEY });
 }
 
 test("concurrent writes on both replicas keep one activity chain: verify-events OK", async () => {

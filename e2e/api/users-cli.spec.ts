@@ -5,7 +5,6 @@
  * once the server runs again, and refuses a wrong key without touching
  * anything. Every change is in the activity log as the command.
  */
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -16,19 +15,12 @@ import { setUpOwner } from "../support/instance";
 import { noteSecret } from "../support/secrets";
 import { startServer } from "../support/server";
 import { tokenClient } from "../support/users-api";
+import { runNpmScript, type ScriptRun } from "../support/npm-script";
 
-const root = path.resolve(__dirname, "..", "..");
 const KEY = crypto.randomBytes(32).toString("base64");
 
-function users(args: string[], env: Record<string, string>, script = "users"): Promise<{ code: number | null; output: string }> {
-  const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: root, env: { ...process.env, ...env } });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
+function users(args: string[], env: Record<string, string>, script = "users"): Promise<ScriptRun> {
+  return runNpmScript(script, args, env);
 }
 
 test("npm run users: list, block, unblock and a printed reset link, recorded; a wrong key is refused", async () => {
