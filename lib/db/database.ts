@@ -9,8 +9,9 @@
  */
 import "server-only";
 import { config } from "@/lib/config";
-import { DatabaseStartError, type Db, type Dialect, type Engine } from "./engine";
+import { DatabaseStartError, type Db, type Engine } from "./engine";
 import { appliedMigrations, checkSchemaVersion, schemaNewerMessage, schemaNewerThanCode, schemaState } from "./schema-version";
+import { dialect } from "./dialect";
 import { openSqlite } from "./sqlite";
 import { databaseUnavailable, SchemaNewerThanCodeError } from "./unavailable";
 
@@ -52,9 +53,8 @@ export function lastWriteTrouble(): string | undefined {
   return holder.latchkeyWriteTrouble;
 }
 
-export function dialect(): Dialect {
-  return config().databaseUrl ? "postgres" : "sqlite";
-}
+// Its own module, so that the helpers this file uses (./raw.ts through ./schema-version.ts) can ask it without a circle.
+export { dialect } from "./dialect";
 
 /**
  * The open engine. SQLite opens on first use (synchronously); PostgreSQL must

@@ -6,7 +6,7 @@
  */
 import "server-only";
 import type { SQL } from "drizzle-orm";
-import { dialect } from "./database";
+import { dialect } from "./dialect";
 import type { Db } from "./engine";
 
 type PgLike = { execute(query: SQL): Promise<{ rows: unknown[]; rowCount: number | null }> };
