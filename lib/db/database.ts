@@ -18,7 +18,7 @@ import { databaseUnavailable, SchemaNewerThanCodeError } from "./unavailable";
 export type { Db, Dialect, Tx } from "./engine";
 
 // Kept on globalThis so dev-mode module reloads, and Next's separate bundles, share one engine.
-const holder = globalThis as unknown as { latchkeyEngine?: Engine; latchkeyEngineOpening?: Promise<Engine>; latchkeyWriteTrouble?: string };
+const holder = globalThis as unknown as { latchkeyEngine?: Engine; latchkeyEngineOpening?: Promise<Engine>; latchkeyWritesFailing?: boolean };
 
 /**
  * Every write of the process, whichever dialect (review 18): refused while the database's schema is newer
@@ -32,10 +32,10 @@ function guarded(opened: Engine): Engine {
     if (schemaNewerThanCode()) throw new SchemaNewerThanCodeError();
     try {
       const result = await run();
-      delete holder.latchkeyWriteTrouble;
+      if (holder.latchkeyWritesFailing) holder.latchkeyWritesFailing = false;
       return result;
     } catch (err) {
-      if (databaseUnavailable(err)) holder.latchkeyWriteTrouble = err instanceof Error ? err.message : String(err);
+      if (databaseUnavailable(err)) holder.latchkeyWritesFailing = true;
       throw err;
     }
   };
@@ -48,9 +48,9 @@ function guarded(opened: Engine): Engine {
   };
 }
 
-/** The driver's message of the last write that failed because the database couldn't write, while no write has succeeded since. */
-export function lastWriteTrouble(): string | undefined {
-  return holder.latchkeyWriteTrouble;
+/** Whether the last write failed because the database couldn't write, and none has succeeded since. */
+export function writesFailing(): boolean {
+  return holder.latchkeyWritesFailing === true;
 }
 
 // Its own module, so that the helpers this file uses (./raw.ts through ./schema-version.ts) can ask it without a circle.

@@ -12,7 +12,7 @@
  */
 import "server-only";
 import { beat } from "@/lib/data/heartbeat";
-import { checkDatabaseSchema, lastWriteTrouble } from "@/lib/db/database";
+import { checkDatabaseSchema, writesFailing } from "@/lib/db/database";
 
 export type Check = "ok" | "failed" | "pending";
 /** "newer": the database has migrations this version doesn't know (a newer version upgraded it). */
@@ -39,8 +39,8 @@ export async function readiness(): Promise<Readiness> {
       database = "failed";
     }
     // After a write failed so, this probe writes itself (the heartbeat's row), so readiness comes back with the database, not a heartbeat later.
-    if (lastWriteTrouble() !== undefined && database === "ok" && migrations !== "newer") await beat().catch(() => undefined);
-    writes = lastWriteTrouble() === undefined ? "ok" : "failed";
+    if (writesFailing() && database === "ok" && migrations !== "newer") await beat().catch(() => undefined);
+    writes = writesFailing() ? "failed" : "ok";
   }
   const checks = { database, migrations, writes, encryption_key: started ? ("ok" as const) : ("pending" as const), shutting_down: shuttingDown };
   return { ready: started && !shuttingDown && database === "ok" && migrations === "ok" && writes === "ok", checks };
