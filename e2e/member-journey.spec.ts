@@ -8,7 +8,7 @@
  * - blocked while signed in, the next page went to an empty sign-in page that didn't say why;
  * - a table's row buttons (Sign out, Revoke access) sat past the right edge of its box, cut off.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { linesOfEach } from "./support/browser";
 import { setUpOwner } from "./support/instance";
@@ -44,6 +44,16 @@ async function signIn(page: Page, password: string) {
   await page.getByLabel("Email or username").fill(MIA.email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+/** Mia on a phone, signed in with her password (no second factor yet), on her Profile. */
+async function onProfileByPhone(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  const page = await context.newPage();
+  await signIn(page, SECOND);
+  await expect(page).toHaveURL(/\/team\/users$/);
+  await page.goto(instance.url("/profile"));
+  return { context, page };
 }
 
 let miaId: string;
@@ -89,11 +99,7 @@ test("invited by email on a phone: a password, a page that says only they are li
 test("on a phone, a row's buttons stay in view: Profile's Sign out for another session", async ({ browser }) => {
   const elsewhere = await browser.newContext();
   await signIn(await elsewhere.newPage(), SECOND);
-  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
-  const page = await context.newPage();
-  await signIn(page, SECOND);
-  await expect(page).toHaveURL(/\/team\/users$/);
-  await page.goto(instance.url("/profile"));
+  const { context, page } = await onProfileByPhone(browser);
   const table = page.getByRole("table", { name: "Sessions" });
   const signOut = table.getByRole("button", { name: "Sign out" });
   await expect(signOut).toHaveCount(1);
@@ -113,11 +119,7 @@ test("on a phone, a row's buttons stay in view: Profile's Sign out for another s
 });
 
 test("two-factor on a phone: each recovery code on one line; blocked while signed in, the next page says the session ended", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
-  const page = await context.newPage();
-  await signIn(page, SECOND);
-  await expect(page).toHaveURL(/\/team\/users$/);
-  await page.goto(instance.url("/profile"));
+  const { context, page } = await onProfileByPhone(browser);
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
   await section.getByLabel("Your password").fill(SECOND);
