@@ -7,3 +7,13 @@ export async function register() {
   const { startUp } = await import("./lib/startup");
   await startUp();
 }
+
+/**
+ * Every error a page, layout or route handler lets through to Next.js: one that is the database's (it can't serve
+ * now) is logged in one line and its request answered 503 instead of 500 (lib/http/unavailable-answer.ts, published
+ * by lib/startup.ts; called in the request's own context, synchronously, before Next.js writes the answer's head).
+ */
+export function onRequestError(err: unknown): void {
+  const pages = (globalThis as Record<symbol, { noteError(err: unknown): void } | undefined>)[Symbol.for("latchkey.unavailablePages")];
+  pages?.noteError(err);
+}

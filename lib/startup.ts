@@ -17,6 +17,7 @@ import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { DatabaseStartError } from "@/lib/db/engine";
 import { sendUnexpectedError } from "@/lib/http/errors";
+import { unavailablePages } from "@/lib/http/unavailable-answer";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";
@@ -116,6 +117,8 @@ export async function startUp(): Promise<void> {
   // The sign-in form's POST and the OpenID provider's paths (/oidc/*, discovery, /device), served by
   // scripts/server.mjs after its guards, before Next.js.
   (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.oidcRequestHandler")] = beforeNextRequestHandler;
+  // A page whose database read failed: instrumentation.ts notes the error, scripts/server.mjs answers 503 for Next's 500.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("latchkey.unavailablePages")] = unavailablePages;
   startBackgroundJobs();
   publishOperations();
   // scripts/server.mjs listens only after this.

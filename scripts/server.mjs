@@ -79,7 +79,44 @@ const observe = requestObserver(logger, operations);
 function route(req, res) {
   const oidc = globalThis[Symbol.for("latchkey.oidcRequestHandler")];
   if (oidc?.(req, res)) return;
+  // The API's routes answer a database outage themselves (503, lib/http/errors.ts); pages can't set their status.
+  if (!req.url.startsWith("/api/")) answerOutageFor(req, res);
   handle(req, res);
+}
+
+/**
+ * A page that failed because the database can't serve (instrumentation.ts noted it in this request's context):
+ * where Next.js would answer 500 (its error page), the answer is lib/http/unavailable-answer.ts's 503 with
+ * Retry-After, a page in the person's language with a link to try again. Next's own writes after it are dropped.
+ * Written before compression wraps the response, so its body is sent as it is.
+ */
+function answerOutageFor(req, res) {
+  const pages = globalThis[Symbol.for("latchkey.unavailablePages")];
+  // This request's log context (scripts/operations.mjs), where the note is kept.
+  const store = globalThis[Symbol.for("latchkey.requestContext")]?.getStore();
+  if (!pages || !store) return;
+  const { writeHead, write, end } = res;
+  let replaced = false;
+  res.write = function (...args) {
+    if (!replaced) return write.apply(this, args);
+    args.find((a) => typeof a === "function")?.();
+    return true;
+  };
+  res.end = function (...args) {
+    if (!replaced) return end.apply(this, args);
+    args.find((a) => typeof a === "function")?.();
+    return this;
+  };
+  res.writeHead = function (status, ...rest) {
+    if (replaced) return this;
+    if (status !== 500 || store.databaseUnavailable !== true) return writeHead.call(this, status, ...rest);
+    replaced = true;
+    const answer = pages.answer(req.method, req.url, req.headers);
+    for (const name of this.getHeaderNames()) if (name !== "x-request-id" && name !== "set-cookie") this.removeHeader(name);
+    writeHead.call(this, answer.status, answer.headers);
+    end.call(this, req.method === "HEAD" ? undefined : answer.body);
+    return this;
+  };
 }
 
 const server = http.createServer((req, res) => {

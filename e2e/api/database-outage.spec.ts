@@ -9,8 +9,8 @@
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import type { PostgresServer } from "../../scripts/test-support/postgres.mjs";
-import { call, expectNoLeak } from "../support/api";
-import { setUpOwner } from "../support/instance";
+import { call, expectNoLeak, SESSION_COOKIE, signInOrFail } from "../support/api";
+import { OWNER, setUpOwner } from "../support/instance";
 import { startOwnPostgres } from "../support/replicas";
 import { startServer, type Instance } from "../support/server";
 import { tokenClient, uniqueEmail } from "../support/users-api";
@@ -109,6 +109,54 @@ test("PostgreSQL stopped: 503s with Retry-After, health answers, not ready, the 
   await client.createUser({ email: uniqueEmail("after"), name: "After Outage", role: "user", auto_groups: [] });
   expect((await client.list()).total).toBe(total + 2);
   expect(alive(server.pid)).toBe(true);
+});
+
+/** A page as a browser loads it, with the person's cookie and language. */
+function loadPage(path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(server.url(path), { redirect: "manual", headers: { accept: "text/html,application/xhtml+xml", ...headers } });
+}
+
+test("PostgreSQL stopped: a page answers 503 with Retry-After, in the person's language with a way to try again; Auth.js's routes answer 503 and keep the session", async () => {
+  const cookie = await signInOrFail(server, OWNER.email, OWNER.password);
+  expect((await loadPage("/profile", { cookie })).status).toBe(200);
+
+  await postgres.halt();
+  try {
+    // Signed in, in German: the dashboard's page (its layout reads the session, the page the profile).
+    const page = await loadPage("/profile?from=outage", { cookie, "accept-language": "de-DE,de;q=0.9" });
+    expect(page.status).toBe(503);
+    expect(page.headers.get("retry-after")).toBe("5");
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    const html = await page.text();
+    expect(html).toContain('<html lang="de"');
+    expect(html).toContain("Der Dienst ist kurz nicht verfügbar; versuchen Sie es gleich noch einmal");
+    expect(html).toContain('<a class="button" href="/profile?from=outage">Erneut versuchen</a>');
+    expectNoLeak(html);
+    expect(html).not.toMatch(/ECONNREFUSED|Failed query|connect|digest/i);
+
+    // Without a session, in English: the sign-in page.
+    const login = await loadPage("/login");
+    expect(login.status).toBe(503);
+    expect(login.headers.get("retry-after")).toBe("5");
+    expect(await login.text()).toContain("The service is briefly unavailable; try again in a moment");
+
+    // Auth.js's own route (a bare 500 before): 503, and the session cookie is neither cleared nor replaced.
+    const session = await fetch(server.url("/api/auth/session"), { headers: { cookie } });
+    expect(session.status).toBe(503);
+    expect(session.headers.get("retry-after")).toBe("5");
+    expect(session.headers.get("set-cookie") ?? "").not.toContain(SESSION_COOKIE);
+    expect(await session.json()).toEqual({ message: "The service is briefly unavailable; try again in a moment", code: 503 });
+
+    expect(server.logs()).toMatch(/A page could not be served: the database could not serve: .*check that PostgreSQL runs/);
+    expect(server.logs()).toMatch(/A request was answered 503: the database could not serve: .*check that PostgreSQL runs/);
+  } finally {
+    await postgres.resume();
+  }
+  expect(await readyWithin(10_000)).toMatchObject({ status: 200 });
+  // The same session serves again: nothing was signed out by the outage.
+  expect((await loadPage("/profile", { cookie })).status).toBe(200);
+  expect(await (await fetch(server.url("/api/auth/session"), { headers: { cookie } })).json()).toHaveProperty("expires");
 });
 
 test("PostgreSQL restarted (pg_ctl restart -m fast): the next requests succeed, no restart of Latchkey; the activity chain verifies", async () => {

@@ -5,11 +5,28 @@
  * user id here and the server's log line carries it. Only ids: never a token,
  * an email or a name.
  */
-type RequestStore = { actorId: string | null };
+type RequestStore = { actorId: string | null; databaseUnavailable?: boolean };
 type Storage = { getStore(): RequestStore | undefined };
 
 export function noteRequestActor(actorId: string): void {
   const storage = (globalThis as unknown as Record<symbol, Storage | undefined>)[Symbol.for("latchkey.requestContext")];
   const store = storage?.getStore();
   if (store) store.actorId = actorId;
+}
+
+/**
+ * This request met a database that can't serve (lib/db/unavailable.ts) in a place whose error reached Next.js or
+ * Auth.js rather than our own error mapping: scripts/server.mjs then answers a page's 500 with the 503
+ * (lib/http/unavailable-answer.ts), and the Auth.js route answers 503 instead of what Auth.js made of it.
+ */
+export function noteRequestDatabaseUnavailable(): void {
+  const storage = (globalThis as unknown as Record<symbol, Storage | undefined>)[Symbol.for("latchkey.requestContext")];
+  const store = storage?.getStore();
+  if (store) store.databaseUnavailable = true;
+}
+
+/** Whether noteRequestDatabaseUnavailable was called in this request. */
+export function requestMetDatabaseUnavailable(): boolean {
+  const storage = (globalThis as unknown as Record<symbol, Storage | undefined>)[Symbol.for("latchkey.requestContext")];
+  return storage?.getStore()?.databaseUnavailable === true;
 }

@@ -50,6 +50,7 @@ label{display:block;font-weight:600;margin-bottom:6px}
 input[type=text]{width:100%;font-size:1.25rem;letter-spacing:.1em;text-transform:uppercase;text-align:center;padding:10px;border:1px solid var(--border);border-radius:8px;background:var(--bg);color:var(--fg);margin-bottom:16px}
 input[type=text]::placeholder{text-transform:none;letter-spacing:normal}
 button{width:100%;font:inherit;font-weight:600;padding:10px 12px;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;margin-bottom:8px}
+a.button{display:block;text-align:center;text-decoration:none;font-weight:600;padding:10px 12px;border-radius:8px;background:var(--accent);color:var(--accent-fg)}
 button.secondary{background:transparent;color:var(--fg);border-color:var(--border)}
 .code{font:600 1.6rem/1.2 ui-monospace,monospace;letter-spacing:.15em;text-align:center;margin:8px 0 16px;color:var(--fg)}
 [role=alert]{color:var(--danger);font-weight:600}
@@ -154,6 +155,19 @@ export function messagePage(viewer: Viewer, section: "signedOut" | "failed" | "e
     return page(viewer, t("failed.title"), `<h1>${escapeHtml(t("failed.heading"))}</h1>${alert}<p>${escapeHtml(t("failed.body"))}</p>`);
   }
   return page(viewer, t("signedOut.title"), `<h1>${escapeHtml(t("signedOut.heading"))}</h1><p>${escapeHtml(t("signedOut.body", { instance }))}</p>`);
+}
+
+/**
+ * The database can't serve now (lib/db/unavailable.ts): the same words as the API's 503, and a link to load the
+ * page again (`retry`, a path on this site). Served by lib/http/unavailable-answer.ts for pages and Auth.js's routes.
+ */
+export function unavailablePage(viewer: Viewer, retry: string): string {
+  const t = textsFor(viewer);
+  return page(
+    viewer,
+    t("unavailable.title"),
+    `<h1>${escapeHtml(t("unavailable.heading"))}</h1><p role="alert">${escapeHtml(t("unavailable.body"))}</p><a class="button" href="${escapeHtml(retry)}">${escapeHtml(t("unavailable.tryAgain"))}</a>`,
+  );
 }
 
 /** "Sign out of apps?" around the provider's logout form. */

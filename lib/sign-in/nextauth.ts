@@ -34,6 +34,8 @@ import { resolveSession } from "@/lib/sessions/sessions";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { authJsCookies } from "./auth-cookies";
 import { endReplacedSession } from "./browser-session";
+import { databaseTroubleLine } from "@/lib/db/unavailable";
+import { noteRequestDatabaseUnavailable } from "@/lib/observability/request-log";
 import { NOT_THE_PERSON, NotThePerson } from "@/lib/sessions/only-person";
 import { authJsCallbackUrl } from "./interaction-callback";
 import { personAskedToConfirm } from "./reauthentication";
@@ -136,6 +138,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         }
         const cause = (error as { cause?: { err?: unknown } }).cause?.err;
         if (cause instanceof ExternalSignInRefused) return;
+        // The database couldn't serve (lib/db/unavailable.ts): one line, and the route answers 503 rather than what
+        // Auth.js made of it (no session and a cleared cookie, a failed sign-in): lib/http/unavailable-answer.ts.
+        const trouble = databaseTroubleLine(cause);
+        if (trouble) {
+          noteRequestDatabaseUnavailable();
+          console.error(`A request was answered 503: ${trouble}`);
+          return;
+        }
         console.error(error);
       },
     },

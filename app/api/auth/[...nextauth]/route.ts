@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/sign-in/nextauth";
 import { publicOrigin } from "@/lib/idp/api-shape";
 import { withWayBackOnFailure } from "@/lib/sign-in/failed-sign-in-return";
+import { answeringDatabaseOutage } from "@/lib/http/unavailable-answer";
 
 /**
  * Next hands route handlers a URL on the server's configured hostname, while
@@ -21,6 +22,7 @@ function withPublicOrigin(handler: (req: NextRequest) => Promise<Response>) {
   };
 }
 
-// A sign-in that failed on its way back to an app's sign-in returns to that app's sign-in page (lib/sign-in/failed-sign-in-return.ts).
-export const GET = withWayBackOnFailure(withPublicOrigin(handlers.GET));
-export const POST = withWayBackOnFailure(withPublicOrigin(handlers.POST));
+// A sign-in that failed on its way back to an app's sign-in returns to that app's sign-in page (lib/sign-in/failed-sign-in-return.ts);
+// a database that can't serve is a 503, not what Auth.js makes of the error (lib/http/unavailable-answer.ts).
+export const GET = answeringDatabaseOutage(withWayBackOnFailure(withPublicOrigin(handlers.GET)));
+export const POST = answeringDatabaseOutage(withWayBackOnFailure(withPublicOrigin(handlers.POST)));
