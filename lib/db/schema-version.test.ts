@@ -11,9 +11,10 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { DomainError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http/errors";
 import { readiness } from "@/lib/ops/readiness";
+import { consumeRateLimit, forgiveRateLimit } from "@/lib/security/rate-limit";
 import { closeDatabase, db, dialect, openDatabase } from "./database";
 import { DatabaseStartError } from "./engine";
-import { leases } from "./schema";
+import { leases, rateLimits } from "./schema";
 import { shippedMigrations } from "./schema-version";
 
 const FUTURE = "review18-newer-version";
@@ -75,6 +76,25 @@ describe("an older process on a newer schema", () => {
     await newerMigration(false);
     expect((await readiness()).ready).toBe(true);
     await writeSystem((tx) => tx.insert(leases).values({ name: "new-again", holder: "t", expiresAt: new Date() }));
+  });
+
+  it("the rate limiter's own writes (outside the unit of work, through the driver) are refused the same way, and count nothing", async () => {
+    (globalThis as Record<symbol, unknown>)[started] = true;
+    const limit = { name: "older-schema", points: 5, durationSeconds: 60, message: "Too many" };
+    await newerMigration(true);
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    expect((await readiness()).checks.migrations).toBe("newer");
+
+    const consumed = await consumeRateLimit(limit, "k").catch((err: unknown) => err);
+    expect(errorResponse(consumed).status).toBe(503);
+    const forgiven = await forgiveRateLimit(limit, "k").catch((err: unknown) => err);
+    expect(errorResponse(forgiven).status).toBe(503);
+    expect(await db().select().from(rateLimits)).toEqual([]);
+
+    await newerMigration(false);
+    await readiness();
+    await consumeRateLimit(limit, "k");
+    expect((await db().select().from(rateLimits)).map((r) => r.key)).toEqual(["older-schema:k"]);
   });
 
   it("a start on it is refused with the reason (DatabaseStartError), and nothing is changed", async () => {
