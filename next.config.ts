@@ -21,6 +21,11 @@ const nextConfig: NextConfig = {
   async headers() {
     return securityHeaderRules();
   },
+  // Browsers ask for /favicon.ico on their own (a bookmark, a tab before the page's <link rel="icon"> is read):
+  // it is the app's icon, app/icon.svg (Next.js serves it at /icon.svg and names it in every page's head).
+  async redirects() {
+    return [{ source: "/favicon.ico", destination: "/icon.svg", permanent: true }];
+  },
 };
 
 export default withNextIntl(nextConfig);
