@@ -4,9 +4,11 @@
  * with a code, then with a recovery code; a group that must use it sends a
  * member to set-up right after the password; an admin resets it.
  */
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import crypto from "node:crypto";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { linesOfEach } from "./support/browser";
+import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
 
@@ -30,6 +32,16 @@ async function passwordStep(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+/** The note after a sign-in with a recovery code (app/(dashboard)/recovery-code-notice.tsx). */
+function recoveryNotice(page: Page) {
+  return page.getByRole("status").filter({ hasText: "You signed in with" });
+}
+
+/** The notice has told the server it was shown (its marker cookie is gone). */
+async function noticeCleared(context: BrowserContext) {
+  await expect.poll(async () => (await context.cookies()).some((c) => c.name.endsWith("recovery-code-used"))).toBe(false);
 }
 
 async function freshPage(browser: Browser, viewport = { width: 1280, height: 800 }) {
@@ -163,6 +175,13 @@ test("sign in with a recovery code when the device is lost; each code works once
   await page.getByLabel("Authentication code").fill(recoveryCodes[0]);
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).not.toHaveURL(/\/login/);
+  // Where they land says how many are left; nine is plenty, so no call to make new ones. Once: not after a reload.
+  await expect(recoveryNotice(page)).toHaveText("You signed in with a recovery code: 9 recovery codes are left.");
+  await expect(recoveryNotice(page).getByRole("link")).toHaveCount(0);
+  await noticeCleared(context);
+  await page.reload();
+  await expect(page.locator("main#main")).toBeVisible();
+  await expect(recoveryNotice(page)).toHaveCount(0);
   await page.goto(instance.url("/profile"));
   await expect(page.getByRole("region", { name: "Two-factor authentication" }).getByText("9 of 10 left")).toBeVisible();
   await context.close();
@@ -175,6 +194,30 @@ test("sign in with a recovery code when the device is lost; each code works once
   await expect(again.page.getByLabel("Authentication code")).toHaveAccessibleDescription(/That code is not right/);
   await expect(again.page.getByText("That code is not right")).toHaveCount(1);
   await again.context.close();
+});
+
+test("after a sign-in with one of the last recovery codes, the landing page says so and links to making new ones", async ({ browser }) => {
+  // Seven more used up (as seven sign-ins would), leaving codes 8 and 9.
+  const database = openInstanceDatabase(instance);
+  try {
+    const digests = recoveryCodes.slice(1, 8).map((c) => crypto.createHash("sha256").update(`${person.id}\u0000${c.replace(/-/g, "")}`).digest("hex"));
+    const used = database.prepare(`UPDATE mfa_recovery_codes SET used_at = created_at WHERE user_id = ? AND code_digest IN (${digests.map(() => "?").join(", ")})`).run(person.id, ...digests);
+    expect(used.changes).toBe(7);
+  } finally {
+    database.close();
+  }
+  const { context, page } = await freshPage(browser);
+  await passwordStep(page, person.email, person.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await page.getByLabel("Authentication code").fill(recoveryCodes[8]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(recoveryNotice(page)).toHaveText("You signed in with a recovery code: 1 recovery code is left. Make new recovery codes on Profile");
+  await noticeCleared(context);
+  await recoveryNotice(page).getByRole("link", { name: "Make new recovery codes on Profile" }).click();
+  await expect(page).toHaveURL(/\/profile#two-factor-heading$/);
+  await expect(page.getByRole("region", { name: "Two-factor authentication" }).getByText("1 of 10 left")).toBeVisible();
+  await expect(recoveryNotice(page)).toHaveCount(0);
+  await context.close();
 });
 
 test("a group that must use two-factor sends its member to set-up right after the password", async ({ browser }) => {

@@ -10,6 +10,7 @@ import { pageActor } from "@/lib/sign-in/session-actor";
 import { isSetupRequired } from "@/lib/instance/account";
 import { instanceBranding } from "@/lib/instance/branding";
 import { ownIdentity } from "@/lib/users/queries";
+import { RecoveryCodeNotice } from "./recovery-code-notice";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   // Convenience redirects only: every service checks the actor itself.
@@ -47,6 +48,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             </div>
           </header>
           <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
+            <RecoveryCodeNotice actor={actor} />
             {children}
           </main>
         </div>

@@ -72,6 +72,7 @@ describe("the second step", () => {
     expect(await sessionsOf(user.id)).toHaveLength(before);
 
     const signedIn = await completeSecondStep(step.token, totpCode(secret, at(61)), from(user), at(61), LIMITS);
+    expect(signedIn.usedRecoveryCode).toBe(false);
     expect(await resolveSession(signedIn.sessionId, at(61))).toMatchObject({ userId: user.id });
     expect(await lastEvent()).toMatchObject({ action: "user.login", actorId: user.id, details: { method: "password", second_factor: "totp" } });
     // Team → Users shows the app and when it was last used.
@@ -156,6 +157,8 @@ describe("the second step", () => {
     const { user, codes } = await userWithTotp();
     const signedIn = await completeSecondStep((await passwordStep(user, at(1200))).token, codes[0].toUpperCase(), from(user), at(1200), LIMITS);
     expect(signedIn.userId).toBe(user.id);
+    // The landing page says how many are left (lib/sign-in/recovery-code-notice.ts).
+    expect(signedIn.usedRecoveryCode).toBe(true);
     expect(await lastEvent()).toMatchObject({ action: "user.login", details: { second_factor: "recovery_code" } });
     expect((await mfaSummary(db(), user.id)).recoveryCodesLeft).toBe(9);
     const again = await passwordStep(user, at(1210));

@@ -166,7 +166,8 @@ export async function admitStepAttempt(step: PendingRow, meta: RequestMeta, now:
   return keys;
 }
 
-export type SecondStepSignedIn = { userId: string; sessionId: string; mustChangePassword: boolean };
+/** usedRecoveryCode: the step was proven with a recovery code (the landing page says how many are left). */
+export type SecondStepSignedIn = { userId: string; sessionId: string; mustChangePassword: boolean; usedRecoveryCode: boolean };
 
 /**
  * On the "confirm it's you" page (`onlyPerson`: lib/sessions/only-person.ts), a pending step of anyone but the
@@ -341,7 +342,7 @@ export async function createSignedIn(
     meta,
     at: now,
   });
-  return { userId: row.userId, sessionId, mustChangePassword: person.user.mustChangePassword };
+  return { userId: row.userId, sessionId, mustChangePassword: person.user.mustChangePassword, usedRecoveryCode: factor === "recovery_code" };
 }
 
 /* ---------- Set-up during sign-in, for someone who must have a second factor and has none ---------- */

@@ -43,6 +43,7 @@ import { toAuthProvider } from "./oidc-providers";
 import { CredentialsMissing, signInWithPassword, SignInFailed, SignInRefused, SignInThrottled, SignInUnavailable } from "@/lib/sign-in/password-sign-in";
 import { clearPasskeyCookie, passkeyCookieToken } from "./passkey-cookie";
 import { clearSecondStepCookie, secondStepToken, setSecondStepCookie } from "./second-step-cookie";
+import { markRecoveryCodeUsed } from "./recovery-code-notice";
 import { decodeSessionToken, encodeSessionToken } from "./session-token";
 
 /** two-factor: the denial code that means "password right, now the second step" (app/(public)/login). */
@@ -191,6 +192,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
               ? await completeSecondStepWithPasskey(token, passkey, meta, undefined, undefined, onlyPerson)
               : await completeSecondStep(token, code, meta, undefined, undefined, onlyPerson);
             await clearSecondStepCookie();
+            if (signedIn.usedRecoveryCode) await markRecoveryCodeUsed();
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
             if (err instanceof SignInDenied) throw err;
