@@ -12,6 +12,7 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import client from "prom-client";
 import { db, dialect, engine } from "@/lib/db/database";
 import { clockOffsetMs } from "@/lib/data/clock-offset";
+import { dataDirFreeBytes } from "@/lib/ops/disk-space";
 import { outbox, sessions } from "@/lib/db/schema";
 
 type Metrics = {
@@ -85,6 +86,14 @@ function create(): Metrics {
       } else {
         this.set({ state: "total" }, 2);
       }
+    },
+  });
+  new client.Gauge({
+    name: "latchkey_data_dir_free_bytes",
+    help: "Bytes free to Latchkey on DATA_DIR's filesystem (SQLite's database; readiness reports \"disk\": \"low\" below 64 MiB)",
+    registers: [registry],
+    async collect() {
+      this.set(await dataDirFreeBytes());
     },
   });
   if (dialect() === "postgres") {

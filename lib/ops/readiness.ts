@@ -6,20 +6,23 @@
  * lib/db/schema-version.ts), its last write did not fail for want of a
  * database that can write (a full or read-only disk, PostgreSQL gone: the
  * probe then writes the heartbeat's row itself, which clears it once the
- * cause is gone; so does the heartbeat every 30 s), and the
+ * cause is gone; so does the heartbeat every 30 s), on SQLite DATA_DIR's disk has room
+ * (./disk-space.ts: a nearly full one still takes the probe's small write, not a person's), and the
  * process is not shutting down (scripts/server.mjs flags that on SIGTERM, so a
  * load balancer stops sending before the server stops accepting).
  */
 import "server-only";
 import { beat } from "@/lib/data/heartbeat";
-import { checkDatabaseSchema, writesFailing } from "@/lib/db/database";
+import { checkDatabaseSchema, dialect, writesFailing } from "@/lib/db/database";
+import { diskSpaceCheck, type DiskCheck } from "./disk-space";
 
 export type Check = "ok" | "failed" | "pending";
 /** "newer": the database has migrations this version doesn't know (a newer version upgraded it). */
 export type MigrationsCheck = Check | "newer";
 export type Readiness = {
   ready: boolean;
-  checks: { database: Check; migrations: MigrationsCheck; writes: Check; encryption_key: Check; shutting_down: boolean };
+  /** disk: SQLite only (DATA_DIR holds the database); "low" below ./disk-space.ts's minimum. */
+  checks: { database: Check; migrations: MigrationsCheck; writes: Check; disk?: DiskCheck | "failed"; encryption_key: Check; shutting_down: boolean };
 };
 
 const flag = (name: string) => (globalThis as Record<symbol, unknown>)[Symbol.for(name)] === true;
@@ -42,6 +45,14 @@ export async function readiness(): Promise<Readiness> {
     if (writesFailing() && database === "ok" && migrations !== "newer") await beat().catch(() => undefined);
     writes = writesFailing() ? "failed" : "ok";
   }
-  const checks = { database, migrations, writes, encryption_key: started ? ("ok" as const) : ("pending" as const), shutting_down: shuttingDown };
-  return { ready: started && !shuttingDown && database === "ok" && migrations === "ok" && writes === "ok", checks };
+  const disk = started && dialect() === "sqlite" ? await diskSpaceCheck().catch((): "failed" => "failed") : undefined;
+  const checks = {
+    database,
+    migrations,
+    writes,
+    ...(disk && { disk }),
+    encryption_key: started ? ("ok" as const) : ("pending" as const),
+    shutting_down: shuttingDown,
+  };
+  return { ready: started && !shuttingDown && database === "ok" && migrations === "ok" && writes === "ok" && (disk === undefined || disk === "ok"), checks };
 }
