@@ -80,7 +80,8 @@ function route(req, res) {
   const oidc = globalThis[Symbol.for("latchkey.oidcRequestHandler")];
   if (oidc?.(req, res)) return;
   // The API's routes answer a database outage themselves (503, lib/http/errors.ts); pages can't set their status.
-  if (!req.url.startsWith("/api/")) answerOutageFor(req, res);
+  // Next's static files read no database.
+  if (!req.url.startsWith("/api/") && !req.url.startsWith("/_next/static/")) answerOutageFor(req, res);
   handle(req, res);
 }
 
