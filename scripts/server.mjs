@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, metricsServer, requestObserver, serveMetrics, shutdownOnSignals } from "./operations.mjs";
+import { answerOutageFor } from "./outage-answer.mjs";
 import { requestGuards } from "./request-guards.mjs";
 import { shareServerChunks } from "./shared-chunks.mjs";
 
@@ -81,43 +82,17 @@ function route(req, res) {
   if (oidc?.(req, res)) return;
   // The API's routes answer a database outage themselves (503, lib/http/errors.ts); pages can't set their status.
   // Next's static files read no database.
-  if (!req.url.startsWith("/api/") && !req.url.startsWith("/_next/static/")) answerOutageFor(req, res);
+  if (!req.url.startsWith("/api/") && !req.url.startsWith("/_next/static/")) answerPageOutages(req, res);
   handle(req, res);
 }
 
-/**
- * A page that failed because the database can't serve (instrumentation.ts noted it in this request's context):
- * where Next.js would answer 500 (its error page), the answer is lib/http/unavailable-answer.ts's 503 with
- * Retry-After, a page in the person's language with a link to try again. Next's own writes after it are dropped.
- * Written before compression wraps the response, so its body is sent as it is.
- */
-function answerOutageFor(req, res) {
+// A page whose database read failed: 503 for Next's 500 (scripts/outage-answer.mjs; the answer is
+// lib/http/unavailable-answer.ts's, published by lib/startup.ts). The note is kept in this request's log context
+// (scripts/operations.mjs).
+function answerPageOutages(req, res) {
   const pages = globalThis[Symbol.for("latchkey.unavailablePages")];
-  // This request's log context (scripts/operations.mjs), where the note is kept.
   const store = globalThis[Symbol.for("latchkey.requestContext")]?.getStore();
-  if (!pages || !store) return;
-  const { writeHead, write, end } = res;
-  let replaced = false;
-  res.write = function (...args) {
-    if (!replaced) return write.apply(this, args);
-    args.find((a) => typeof a === "function")?.();
-    return true;
-  };
-  res.end = function (...args) {
-    if (!replaced) return end.apply(this, args);
-    args.find((a) => typeof a === "function")?.();
-    return this;
-  };
-  res.writeHead = function (status, ...rest) {
-    if (replaced) return this;
-    if (status !== 500 || store.databaseUnavailable !== true) return writeHead.call(this, status, ...rest);
-    replaced = true;
-    const answer = pages.answer(req.method, req.url, req.headers);
-    for (const name of this.getHeaderNames()) if (name !== "x-request-id" && name !== "set-cookie") this.removeHeader(name);
-    writeHead.call(this, answer.status, answer.headers);
-    end.call(this, req.method === "HEAD" ? undefined : answer.body);
-    return this;
-  };
+  if (pages && store) answerOutageFor(req, res, store, pages.answer);
 }
 
 const server = http.createServer((req, res) => {
