@@ -1,0 +1,74 @@
+/**
+ * Review 20: the owner's and an admin's journey, as those people, for what the other specs (one feature each)
+ * didn't show:
+ * - "Sign in with …" for a provider that can't be reached told every visitor of the sign-in page the
+ *   admin's diagnosis ("The server at 127.0.0.1:9 refused the connection", "Check the issuer URL"), in
+ *   English on a German page;
+ * - after "Clear" (or Back) the Activity filters still showed the old action while the list was unfiltered;
+ * - on a phone a list's row buttons (an invite's Resend, Regenerate, Delete) covered the row's name;
+ * - on a phone the recent deliveries' addresses broke after every letter, one per line;
+ * - a group or role deleted from its own page landed on the list with nothing saying it was deleted;
+ * - an admin was offered the owner's "Extra roles" form, which the server refuses whatever is ticked;
+ * - from the keyboard, a row deleted through its confirmation (a token, an invite) dropped the focus to the
+ *   page, and an invite sent by email left the focus nowhere in its dialog.
+ */
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { signIn } from "./support/browser";
+import { OWNER, setUpOwner } from "./support/instance";
+import { startServer, type Instance } from "./support/server";
+import { startSmtpServer, type TestSmtp } from "./support/smtp";
+import { personWithRole, tokenClient, type Client, type Person } from "./support/users-api";
+
+test.describe.configure({ mode: "serial" });
+test.setTimeout(120_000);
+
+let smtp: TestSmtp;
+let instance: Instance;
+let api: Client;
+let admin: Person;
+const PHONE = { width: 390, height: 844 };
+
+test.beforeAll(async () => {
+  test.setTimeout(150_000);
+  smtp = await startSmtpServer();
+  instance = await startServer({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: "Team <latchkey@example.test>", PUBLIC_URL: "{baseURL}" });
+  api = tokenClient(instance, (await setUpOwner(instance)).personal_access_token);
+  admin = await personWithRole(api, "admin", { email: "adam.admin@example.test", name: "Adam Admin" });
+});
+test.afterAll(async () => {
+  await instance?.stop();
+  await smtp?.stop();
+});
+
+async function ownerPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  return page;
+}
+
+/** The element the keyboard is on, as its tag and text ("BODY" when the focus fell to the page). */
+const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName}:${(document.activeElement as HTMLElement | null)?.innerText?.slice(0, 40) ?? ""}`);
+
+test("a provider that can't be reached: the sign-in page says so without the admin's diagnosis, in the page's language", async ({ browser }) => {
+  const added = await api.post("/api/identity-providers", {
+    type: "oidc",
+    name: "Corp SSO",
+    issuer: "http://127.0.0.1:9",
+    client_id: "latchkey",
+    client_secret: "corp-sso-secret",
+    allow_internal_addresses: true,
+  });
+  expect(added.status, added.text).toBe(200);
+  for (const [locale, said] of [
+    ["en", "Corp SSO is unavailable right now. Try again later, or sign in another way."],
+    ["de", "Corp SSO ist gerade nicht erreichbar. Versuchen Sie es später erneut, oder melden Sie sich anders an."],
+  ] as const) {
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    await page.goto(instance.url("/login"));
+    await page.getByRole("button", { name: /Corp SSO/ }).click();
+    await expect(page.locator("form [role=alert]")).toHaveText(said);
+    await context.close();
+  }
+});
+
