@@ -72,3 +72,21 @@ test("a provider that can't be reached: the sign-in page says so without the adm
   }
 });
 
+test("Activity: Clear and Back show the filters the list is filtered by", async ({ browser }) => {
+  const page = await ownerPage(browser);
+  await page.goto(instance.url("/activity?search=Adam&action=user.created"));
+  await expect(page.getByLabel("Action")).toHaveValue("user.created");
+  await page.getByRole("link", { name: "Clear" }).click();
+  await expect(page).toHaveURL(instance.url("/activity"));
+  await expect(page.getByLabel("Search")).toHaveValue("");
+  await expect(page.getByLabel("Action")).toHaveValue("");
+
+  await page.getByLabel("Action").selectOption("user.created");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/action=user\.created/);
+  await page.goBack();
+  await expect(page).toHaveURL(instance.url("/activity"));
+  await expect(page.getByLabel("Action")).toHaveValue("");
+  await page.context().close();
+});
+
