@@ -90,3 +90,32 @@ test("Activity: Clear and Back show the filters the list is filtered by", async 
   await page.context().close();
 });
 
+test("on a phone an invite's buttons leave its name in view, and the deliveries' addresses read on one line", async ({ browser }) => {
+  const invite = await api.post("/api/users/invites", { email: "mia.member@example.test", name: "Mia Member", role: "user", send_email: true });
+  expect(invite.status, invite.text).toBe(200);
+  const page = await ownerPage(browser, PHONE);
+  await page.goto(instance.url("/team/users?view=invites"));
+  const name = page.getByRole("row", { name: /Mia Member/ }).getByText("Mia Member", { exact: true });
+  await expect(name).toBeVisible();
+  // What is on top at the middle of the name's text: the name itself, not the row's buttons pinned over it.
+  const onTop = await name.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const r = range.getBoundingClientRect();
+    return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+  });
+  expect(onTop, "the row's buttons cover the invite's name").toBe(true);
+  await expect(page.getByRole("row", { name: /Mia Member/ }).getByRole("button", { name: "Delete" })).toBeInViewport();
+
+  await page.goto(instance.url("/settings/email"));
+  const address = page.getByRole("table", { name: "Recent deliveries" }).getByRole("cell", { name: "mia.member@example.test" }).first();
+  await expect(address).toBeVisible();
+  const lines = await address.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  });
+  expect(lines).toBe(1);
+  await page.context().close();
+});
+
