@@ -119,3 +119,22 @@ test("on a phone an invite's buttons leave its name in view, and the deliveries'
   await page.context().close();
 });
 
+test("a group or a role deleted from its own page: the list says it was deleted", async ({ browser }) => {
+  const group = await api.post<{ id: string }>("/api/groups", { name: "Platform" });
+  const role = await api.post<{ id: string }>("/api/roles", { name: "Helpdesk", description: "", permissions: ["users:read"] });
+  expect([group.status, role.status]).toEqual([200, 200]);
+  const page = await ownerPage(browser);
+  await page.goto(instance.url(`/team/groups/${group.body.id}`));
+  await page.getByRole("button", { name: /^Delete/ }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete Group" }).click();
+  await expect(page).toHaveURL(/\/team\/groups(\?|$)/);
+  await expect(page.getByText("Group deleted.")).toBeVisible();
+
+  await page.goto(instance.url(`/settings/roles/${role.body.id}`));
+  await page.getByRole("button", { name: /^Delete/ }).click();
+  await page.getByRole("dialog").getByRole("button", { name: /^Delete/ }).click();
+  await expect(page).toHaveURL(/\/settings\/roles(\?|$)/);
+  await expect(page.getByText("Role deleted.")).toBeVisible();
+  await page.context().close();
+});
+
