@@ -138,3 +138,12 @@ test("a group or a role deleted from its own page: the list says it was deleted"
   await page.context().close();
 });
 
+test("an admin on the owner's page is offered no roles form that would be refused, and is told why", async ({ page }) => {
+  await signIn(page, instance.baseURL, admin.email, admin.password);
+  const owner = (await api.get<{ id: string }>("/api/users/current")).body;
+  await page.goto(instance.url(`/team/users/${owner.id}`));
+  await expect(page.getByRole("heading", { name: "Roles and permissions" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save Roles" })).toHaveCount(0);
+  await expect(page.getByText("Only someone who holds every permission this person holds can change their roles.")).toBeVisible();
+});
+
