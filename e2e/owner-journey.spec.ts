@@ -147,3 +147,28 @@ test("an admin on the owner's page is offered no roles form that would be refuse
   await expect(page.getByText("Only someone who holds every permission this person holds can change their roles.")).toBeVisible();
 });
 
+test("from the keyboard: a deleted row leaves the focus on its list, and an invite sent by email on Done", async ({ browser }) => {
+  const invite = await api.post("/api/users/invites", { email: "kim.keys@example.test", name: "Kim Keys", role: "user" });
+  expect(invite.status, invite.text).toBe(200);
+  const page = await ownerPage(browser);
+  await page.goto(instance.url("/team/users?view=invites"));
+  const row = page.getByRole("row", { name: /Kim Keys/ });
+  await row.getByRole("button", { name: "Delete" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("Invite deleted. Its link no longer works.")).toBeVisible();
+  await expect(row).toHaveCount(0);
+  // Not the page: the list the row was in (its box takes the focus; Tab goes on from there).
+  await expect.poll(() => focused(page)).not.toMatch(/^BODY:/);
+  expect(await page.evaluate(() => document.activeElement?.closest("main") !== null)).toBe(true);
+
+  await page.getByRole("button", { name: "Add User" }).click();
+  await page.getByRole("dialog").getByLabel("Email", { exact: true }).fill("nora.new@example.test");
+  await page.getByRole("dialog").getByLabel("Name", { exact: true }).fill("Nora New");
+  await page.getByRole("dialog").getByLabel("Name", { exact: true }).press("Enter");
+  await expect(page.getByRole("dialog").getByText("The invite is on its way to nora.new@example.test.", { exact: false })).toBeVisible();
+  await expect(page.getByRole("dialog").getByRole("button", { name: "Done" })).toBeFocused();
+  await page.context().close();
+});

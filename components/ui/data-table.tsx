@@ -82,6 +82,8 @@ export function DataTable<T>({
     // Focusable, so a keyboard can scroll the box when a phone's width hides columns and no cell holds a link.
     <div
       tabIndex={0}
+      // Where the focus goes when a row's button removed its row (refocusWhenRemoved, ./focus.ts).
+      data-focus-home=""
       className="max-h-[calc(100dvh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
     >
       <table aria-label={label} className="min-w-full divide-y divide-slate-200 text-sm">
