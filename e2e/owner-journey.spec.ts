@@ -10,7 +10,8 @@
  * - a group or role deleted from its own page landed on the list with nothing saying it was deleted;
  * - an admin was offered the owner's "Extra roles" form, which the server refuses whatever is ticked;
  * - from the keyboard, a row deleted through its confirmation (a token, an invite) dropped the focus to the
- *   page, and an invite sent by email left the focus nowhere in its dialog.
+ *   page, and an invite sent by email left the focus nowhere in its dialog;
+ * - an admin who must set up two-factor within a grace period was told nowhere by when.
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signIn } from "./support/browser";
@@ -171,4 +172,13 @@ test("from the keyboard: a deleted row leaves the focus on its list, and an invi
   await expect(page.getByRole("dialog").getByText("The invite is on its way to nora.new@example.test.", { exact: false })).toBeVisible();
   await expect(page.getByRole("dialog").getByRole("button", { name: "Done" })).toBeFocused();
   await page.context().close();
+});
+
+test("an admin required to use two-factor, in the grace period: Profile says by when", async ({ page }) => {
+  const set = await api.put("/api/settings/security", { require_for: "admins", grace_days: 7 });
+  expect(set.status, set.text).toBe(200);
+  await signIn(page, instance.baseURL, admin.email, admin.password);
+  await page.goto(instance.url("/profile"));
+  await expect(page.getByText(/^Two-factor authentication is required for you\. Set it up by .+ UTC: after that, signing in takes you to set-up first\.$/)).toBeVisible();
+  expect((await api.put("/api/settings/security", { require_for: "nobody" })).status).toBe(200);
 });
