@@ -11,7 +11,9 @@
  * - an admin was offered the owner's "Extra roles" form, which the server refuses whatever is ticked;
  * - from the keyboard, a row deleted through its confirmation (a token, an invite) dropped the focus to the
  *   page, and an invite sent by email left the focus nowhere in its dialog;
- * - an admin who must set up two-factor within a grace period was told nowhere by when.
+ * - an admin who must set up two-factor within a grace period was told nowhere by when;
+ * - transferring ownership, the password typed in the confirmation and Enter did nothing (only its button
+ *   confirmed).
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signIn } from "./support/browser";
@@ -181,4 +183,20 @@ test("an admin required to use two-factor, in the grace period: Profile says by 
   await page.goto(instance.url("/profile"));
   await expect(page.getByText(/^Two-factor authentication is required for you\. Set it up by .+ UTC: after that, signing in takes you to set-up first\.$/)).toBeVisible();
   expect((await api.put("/api/settings/security", { require_for: "nobody" })).status).toBe(200);
+});
+
+test("the owner transfers ownership from the keyboard: the password in the confirmation, then Enter", async ({ browser }) => {
+  const tess = await api.createUser({ email: "tess.transfer@example.test", name: "Tess Transfer", role: "admin" });
+  const page = await ownerPage(browser);
+  await page.goto(instance.url(`/team/users/${tess.id}`));
+  await page.getByLabel("Role", { exact: true }).selectOption("owner");
+  await page.getByRole("button", { name: "Save changes" }).focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Transfer ownership?" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel("Your password").fill(OWNER.password);
+  await dialog.getByLabel("Your password").press("Enter");
+  await expect(page).toHaveURL(/\?transferred=1$/);
+  await expect(page.getByText("Tess Transfer is now the owner", { exact: false })).toBeVisible();
+  await page.context().close();
 });
