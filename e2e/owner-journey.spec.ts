@@ -11,6 +11,7 @@
  * - an admin was offered the owner's "Extra roles" form, which the server refuses whatever is ticked;
  * - from the keyboard, a row deleted through its confirmation (a token, an invite) dropped the focus to the
  *   page, and an invite sent by email left the focus nowhere in its dialog;
+ * - the avatar menu's item under the keyboard showed only a faint background (no outline);
  * - an admin who must set up two-factor within a grace period was told nowhere by when;
  * - transferring ownership, the password typed in the confirmation and Enter did nothing (only its button
  *   confirmed).
@@ -150,7 +151,7 @@ test("an admin on the owner's page is offered no roles form that would be refuse
   await expect(page.getByText("Only someone who holds every permission this person holds can change their roles.")).toBeVisible();
 });
 
-test("from the keyboard: a deleted row leaves the focus on its list, and an invite sent by email on Done", async ({ browser }) => {
+test("from the keyboard: a deleted row leaves the focus on its list, an invite sent by email on Done, the menu's item outlined", async ({ browser }) => {
   const invite = await api.post("/api/users/invites", { email: "kim.keys@example.test", name: "Kim Keys", role: "user" });
   expect(invite.status, invite.text).toBe(200);
   const page = await ownerPage(browser);
@@ -173,6 +174,17 @@ test("from the keyboard: a deleted row leaves the focus on its list, and an invi
   await page.getByRole("dialog").getByLabel("Name", { exact: true }).press("Enter");
   await expect(page.getByRole("dialog").getByText("The invite is on its way to nora.new@example.test.", { exact: false })).toBeVisible();
   await expect(page.getByRole("dialog").getByRole("button", { name: "Done" })).toBeFocused();
+  await page.keyboard.press("Enter");
+
+  // The avatar menu from the keyboard: the item the arrows are on is outlined, not only a faint background.
+  await page.getByRole("button", { name: OWNER.name }).focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  const item = page.getByRole("menuitem", { name: "Change Password" });
+  await expect(item).toBeFocused();
+  expect(await item.evaluate((el) => [getComputedStyle(el).outlineStyle, parseFloat(getComputedStyle(el).outlineWidth)])).toEqual(["solid", 2]);
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("button", { name: OWNER.name })).toBeFocused();
   await page.context().close();
 });
 
