@@ -19,6 +19,9 @@ const FIELDS = ["search", "action", "actor", "target", "from", "to"] as const;
  * bookmarked and exported exactly as shown, with or without JavaScript. Each
  * control has its own label (FieldFrame), and a refused filter (an impossible
  * date, a "from" after "to") is said at its field, which gets the focus.
+ * The fields always show the URL's filters (review 20): the page keys this form by them, so "Clear" (a
+ * link within the app) doesn't keep a select's old choice, and autoComplete="off" stops the browser
+ * putting the last typed values back after Back.
  */
 export function ActivityFilters({ values, actions, errors = {} }: { values: Record<string, string>; actions: Option[]; errors?: FieldErrors }) {
   const t = useTranslations("activityPage");
@@ -30,7 +33,7 @@ export function ActivityFilters({ values, actions, errors = {} }: { values: Reco
   const firstRefused = FIELDS.find((name) => errors[name]?.length);
   const field = (name: (typeof FIELDS)[number]) => ({ name, errors: errors[name], defaultValue: values[name] ?? "", autoFocus: name === firstRefused || undefined });
   return (
-    <form role="search" method="get" action="/activity" className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200" noValidate>
+    <form role="search" method="get" action="/activity" autoComplete="off" className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200" noValidate>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <TextField className="sm:col-span-2" label={t("search")} type="search" placeholder={t("searchPlaceholder")} {...field("search")} />
         <FieldFrame id="field-action" label={t("action")} errors={errors.action}>

@@ -23,7 +23,10 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
       <div className="space-y-4">
         <Alert tone="success">{t("emailed", { email: state.result.emailedTo })}</Alert>
         <div className="flex justify-end">
-          <Button onClick={onCancel}>{t("done")}</Button>
+          {/* The form (and the button pressed) is gone: the focus goes to Done, not to the page (review 20). */}
+          <Button autoFocus onClick={onCancel}>
+            {t("done")}
+          </Button>
         </div>
       </div>
     );

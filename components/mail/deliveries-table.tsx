@@ -15,7 +15,7 @@ export function DeliveriesTable({ deliveries, canRetry }: { deliveries: Delivery
   const t = useTranslations("columns");
   const te = useTranslations("emailPage");
   const columns: Array<DataColumn<Delivery>> = [
-    { id: "to", header: t("to"), className: "px-4 py-3 align-top break-all text-slate-900", cell: (d) => d.to },
+    { id: "to", header: t("to"), className: "px-4 py-3 align-top whitespace-nowrap text-slate-900", cell: (d) => d.to },
     { id: "subject", header: t("subject"), className: "px-4 py-3 align-top text-slate-700", cell: (d) => d.subject },
     {
       id: "state",

@@ -1,5 +1,6 @@
 import { RoleAssignmentForm, type AssignableRole } from "@/components/roles/role-assignment";
 import type { Actor } from "@/lib/auth/actor";
+import { notHeld } from "@/lib/auth/escalation";
 import { OWNER_ONLY } from "@/lib/auth/permissions";
 import { can, permissionsOfActor } from "@/lib/auth/policy";
 import { getUserRoles, listRoles } from "@/lib/roles/queries";
@@ -20,7 +21,11 @@ export async function UserRolesSection({ actor, userId, isSelf }: { actor: Actor
     const role = roleName(team, { id: s.roleId, name: s.roleName });
     return s.via === "group" ? t("fromGroup", { group: s.groupName ?? "", role }) : t("fromRole", { role });
   };
-  const mayAssign = !isSelf && can(actor, "users:update") && can(actor, "roles:read");
+  // Someone who holds a permission the actor lacks (the owner, to an admin): any change to their roles is refused
+  // (assertOutranks, lib/auth/escalation.ts), so the form isn't offered and the page says why (review 20).
+  const manages = !isSelf && can(actor, "users:update") && can(actor, "roles:read");
+  const outranked = manages && notHeld(actor, held.permissions.map((p) => p.name)).length > 0;
+  const mayAssign = manages && !outranked;
   const mine = permissionsOfActor(actor);
   const assignable: AssignableRole[] = mayAssign
     ? (await listRoles(actor))
@@ -52,6 +57,7 @@ export async function UserRolesSection({ actor, userId, isSelf }: { actor: Actor
           ))}
         </ul>
       )}
+      {outranked && <p className="text-sm text-slate-600">{t("outranked")}</p>}
       {mayAssign && <RoleAssignmentForm target="user" id={userId} roles={assignable} held={held.roles.slice(1).map((r) => r.id)} />}
     </section>
   );

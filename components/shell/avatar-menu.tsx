@@ -17,8 +17,10 @@ function initials(label: string): string {
 
 const THEMES: Theme[] = ["light", "dark", "system"];
 
+// The keyboard's item gets an outline as well as the hover's background: the background alone (slate-100 on
+// white) was all but invisible (review 20).
 const itemClass =
-  "block w-full px-4 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none";
+  "block w-full px-4 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none focus-visible:outline-solid focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600";
 
 /**
  * The signed-in person's menu: who they are, Profile (their tokens), Change

@@ -1,10 +1,11 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import type { FormState } from "@/lib/forms/form-state";
 import { Button, type ButtonVariant } from "./button";
 import { Dialog } from "./dialog";
+import { refocusWhenRemoved } from "./focus";
 import { SubmitButton } from "./submit-button";
 import { useToast } from "./toast";
 import { loadServerMessages, needsServerMessages } from "./server-messages";
@@ -39,6 +40,7 @@ export function ConfirmAction({
   hideTrigger?: boolean;
 }) {
   const [open, setOpen] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
   const notify = useToast();
   const say = useServerText();
   const locale = useLocale();
@@ -50,6 +52,8 @@ export function ConfirmAction({
       const sayable = !needsServerMessages(result) || (await loadServerMessages(locale).then(() => true, () => false));
       if (result.message) notify(result.status === "error" ? "error" : "success", (sayable && say(result).message) || result.message);
       setOpen(false);
+      // A Delete whose row went with it leaves the focus on the list, not on the page (review 20).
+      if (result.status === "success") refocusWhenRemoved(trigger.current);
       return result;
     },
     { guardLeave: false },
@@ -57,7 +61,7 @@ export function ConfirmAction({
   return (
     <>
       {!hideTrigger && (
-        <Button variant={variant} onClick={() => setOpen(true)}>
+        <Button ref={trigger} variant={variant} onClick={() => setOpen(true)}>
           {label}
         </Button>
       )}

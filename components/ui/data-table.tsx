@@ -82,6 +82,8 @@ export function DataTable<T>({
     // Focusable, so a keyboard can scroll the box when a phone's width hides columns and no cell holds a link.
     <div
       tabIndex={0}
+      // Where the focus goes when a row's button removed its row (refocusWhenRemoved, ./focus.ts).
+      data-focus-home=""
       className="max-h-[calc(100dvh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
     >
       <table aria-label={label} className="min-w-full divide-y divide-slate-200 text-sm">
@@ -108,12 +110,16 @@ export function DataTable<T>({
   );
 }
 
-/** Below the sm breakpoint a row-actions column sticks to the right edge, on its row's surface, with a shadow where rows pass under it. */
+/**
+ * Below the sm breakpoint a row-actions column sticks to the right edge, on its row's surface, with a shadow where
+ * rows pass under it. Its buttons (a cell's box of them) stand one above the other there: side by side, three of
+ * them (an invite's Resend, Regenerate, Delete) took the whole width of a 390 px phone and covered the row's name.
+ */
 function pinned<T>(column: DataColumn<T>, className: string, surface: "row" | "header"): string {
   if (!column.rowActions) return className;
   // Whole class names, so that Tailwind finds them in this file.
   const background = surface === "row" ? "max-sm:bg-white" : "max-sm:bg-slate-50";
-  return `${className} ${background} max-sm:sticky max-sm:right-0 max-sm:whitespace-nowrap max-sm:shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.25)]`;
+  return `${className} ${background} max-sm:sticky max-sm:right-0 max-sm:whitespace-nowrap max-sm:shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.25)] max-sm:[&>div]:flex-col max-sm:[&>div]:items-stretch`;
 }
 
 type TableTranslator = ReturnType<typeof useTranslations<"table">>;

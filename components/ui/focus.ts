@@ -40,3 +40,23 @@ export function useFocusBack(open: boolean, opener: RefObject<HTMLElement | null
     wasOpen.current = open;
   }, [open, opener]);
 }
+
+/**
+ * A row's button whose action removes the row (a deleted token, invite, member): the dialog closes onto a button
+ * that is gone, and the focus would fall to the page. Once the button has left the page (the list re-rendered
+ * after the answer), the focus goes to the list it was in (the DataTable's box, data-focus-home; Tab goes on from
+ * there into the rows left), or to the page's main content when the list went too. Nothing happens when the
+ * button stays (Block turning into Unblock) or something else took the focus meanwhile.
+ */
+export function refocusWhenRemoved(trigger: HTMLElement | null, frames = 300): void {
+  if (!trigger) return;
+  const home = trigger.closest<HTMLElement>("[data-focus-home]");
+  const check = (left: number) => {
+    if (trigger.isConnected) {
+      if (left > 0) requestAnimationFrame(() => check(left - 1));
+      return;
+    }
+    focusIfLost(home?.isConnected ? home : document.getElementById("main"));
+  };
+  requestAnimationFrame(() => check(frames));
+}

@@ -75,8 +75,15 @@ export function EditUserForm({
     onSubmit: (e) => {
       const role = new FormData(e.currentTarget).get("role");
       if (role === "owner" && user.role !== "owner" && !confirmed.current) {
-        e.preventDefault();
-        setConfirming(true);
+        if (confirming) {
+          // Enter in the dialog's password field submits this form (the dialog is inside it): that is the
+          // confirmation, as the dialog's button is. Before, it only opened the open dialog again (review 20).
+          confirmed.current = true;
+          setConfirming(false);
+        } else {
+          e.preventDefault();
+          setConfirming(true);
+        }
       }
       if (confirmation.current) confirmation.current.value = confirmed.current ? "yes" : "";
       confirmed.current = false;

@@ -122,12 +122,28 @@ async function covers(q: Db | Tx, policy: SecurityPolicy, user: { id: string; ac
   }
 }
 
+/** When the grace period ends: counted from when the requirement was set. */
+const graceEndOf = (policy: SecurityPolicy) => (policy.enforcedSince?.getTime() ?? 0) + policy.graceDays * 86_400_000;
+
 /** Must this person have a second factor by now (the grace period is over)? */
 export async function mustUseTwoFactor(q: Db | Tx, user: { id: string; accountId: string; role: Role }, now: Date): Promise<boolean> {
   const policy = await policyOf(q, user.accountId);
   if (!(await covers(q, policy, user))) return false;
-  const graceEnds = (policy.enforcedSince?.getTime() ?? 0) + policy.graceDays * 86_400_000;
-  return now.getTime() >= graceEnds;
+  return now.getTime() >= graceEndOf(policy);
+}
+
+/**
+ * The signed-in person's own deadline, while they are in the grace period: the requirement covers them and
+ * sign-in doesn't ask yet, so Profile tells them by when (review 20: nothing did, and the day after it they
+ * were sent to set-up at sign-in unwarned). Null when it doesn't cover them or the grace period is over
+ * (sign-in takes them to set-up then); whether they already have a factor is the caller's to ask.
+ */
+export async function ownTwoFactorDeadline(actor: Actor, now: Date = new Date()): Promise<Date | null> {
+  const q = db();
+  const policy = await policyOf(q, actor.accountId);
+  if (!(await covers(q, policy, { id: actor.userId, accountId: actor.accountId, role: actor.role }))) return null;
+  const ends = graceEndOf(policy);
+  return now.getTime() < ends ? new Date(ends) : null;
 }
 
 export const apiSecurityPolicySchema = z

@@ -80,7 +80,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
       <div className="mb-4">
         <VerifyIntegrity />
       </div>
-      <ActivityFilters values={filterValues} actions={await actionOptions(actor)} errors={atFields} />
+      <ActivityFilters key={JSON.stringify(filterValues)} values={filterValues} actions={await actionOptions(actor)} errors={atFields} />
       {errors && (
         <div className="mb-4">
           <Alert tone="error">{errors.join(" ")}</Alert>

@@ -1,8 +1,10 @@
-import { getTranslations } from "next-intl/server";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { Alert } from "@/components/ui/alert";
 import { TwoFactorPanel } from "@/components/mfa/two-factor-panel";
 import type { SessionActor } from "@/lib/auth/actor";
 import { ownMfaSummary } from "@/lib/mfa/factors";
 import { ownPasskeys } from "@/lib/mfa/passkeys";
+import { ownTwoFactorDeadline } from "@/lib/mfa/policy";
 import { proofKindOf } from "@/lib/mfa/proof";
 import { RECOVERY_CODES_LOW } from "@/lib/mfa/recovery-codes";
 import { hasFactor } from "@/lib/mfa/records";
@@ -12,6 +14,9 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
   const [summary, own, proof] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor), proofKindOf(actor.userId, hasLocalPassword)]);
   const t = await getTranslations("profilePage.twoFactor");
   const needPublicUrl = (await getTranslations("publicPages.passkey"))("needPublicUrl");
+  // Required of them, not set up yet, still in the grace period: by when (after it, sign-in sends them to set-up).
+  const deadline = hasFactor(summary) ? null : await ownTwoFactorDeadline(actor);
+  const format = await getFormatter();
   const passkeys = own.passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }));
   return (
     <section aria-labelledby="two-factor-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
@@ -19,6 +24,11 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
         {t("heading")}
       </h2>
       <p className="mt-1 max-w-2xl text-sm text-slate-600">{t("description")}</p>
+      {deadline && (
+        <div className="mt-4 max-w-2xl">
+          <Alert tone="info">{t("requiredBy", { date: `${format.dateTime(deadline, { dateStyle: "medium", timeStyle: "short" })} UTC` })}</Alert>
+        </div>
+      )}
       <TwoFactorPanel
         totp={summary.totp}
         totpLastUsedAt={summary.totpLastUsedAt?.toISOString() ?? null}

@@ -53,9 +53,9 @@ export const signInWithProviderAction = publicAction(async (providerId: string, 
   if (!provider) return { status: "error", message: t("optionGone") };
   // Cached (with a back-off after failure): anonymous clicks never make Latchkey call the provider at will.
   const reachable = await providerDiscovery(provider);
-  if (!reachable.ok) {
-    return { status: "error", message: t("providerUnreachable", { name: provider.name, reason: reachable.message }) };
-  }
+  // Why (refused, unknown host, the address tried) is the admin's diagnosis, for Test connection: a visitor of
+  // this page learns only that it is unavailable (review 20).
+  if (!reachable.ok) return { status: "error", message: t("providerUnreachable", { name: provider.name }) };
   const failed = { status: "error" as const, message: t("providerCouldNotStart", { name: provider.name }) };
   let next: string;
   try {

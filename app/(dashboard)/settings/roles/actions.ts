@@ -56,7 +56,8 @@ export const deleteRoleAction = serverAction({ needs: "roles:delete" }, async (a
   } catch (err) {
     return formStateFromError(err);
   }
-  redirect(ROLES_PATH);
+  // The list says so: the role's page is gone, and nothing else would (review 20).
+  redirect(`${ROLES_PATH}?deleted=1`);
 });
 
 function roleIds(formData: FormData) {

@@ -55,7 +55,8 @@ export const deleteGroupAction = serverAction({ needs: "groups:delete" }, async 
   } catch (err) {
     return formStateFromError(err);
   }
-  if (returnToList === true) redirect(GROUPS_PATH);
+  // The list says so: the page the person was on is gone, and nothing else would (review 20).
+  if (returnToList === true) redirect(`${GROUPS_PATH}?deleted=1`);
   return { status: "success", message: (await getTranslations("groupsPage.toasts"))("deleted") };
 });
 

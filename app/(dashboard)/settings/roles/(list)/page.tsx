@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { SectionHeader } from "@/components/shell/page-header";
+import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
@@ -10,9 +11,11 @@ import { titled } from "@/i18n/titles";
 
 export const generateMetadata = titled("roles");
 
-export default async function RolesPage() {
+export default async function RolesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await pageActor();
   if (!can(actor, "roles:read")) return null;
+  // A role deleted from its own page comes back here (deleteRoleAction).
+  const deleted = (await searchParams).deleted === "1";
   const roles = await listRoles(actor);
   const t = await getTranslations("rolesPage");
   return (
@@ -30,6 +33,7 @@ export default async function RolesPage() {
           )
         }
       />
+      {deleted && <Alert tone="success">{t("deleted")}</Alert>}
       <RolesTable roles={roles} />
     </section>
   );

@@ -1,6 +1,7 @@
 import { CreateGroupButton } from "@/components/groups/group-dialogs";
 import { GroupsTable } from "@/components/groups/groups-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
+import { Alert } from "@/components/ui/alert";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
 import { listGroups } from "@/lib/groups/queries";
@@ -10,8 +11,10 @@ import { titled } from "@/i18n/titles";
 
 export const generateMetadata = titled("groups");
 
-export default async function GroupsPage() {
+export default async function GroupsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await pageActor();
+  // A group deleted from its own page comes back here (deleteGroupAction).
+  const deleted = (await searchParams).deleted === "1";
   const t = await getTranslations("groups");
   const tp = await getTranslations("groupsPage");
   const { items, total } = await listGroups(actor, { limit: MAX_PAGE_SIZE, offset: 0 });
@@ -22,6 +25,11 @@ export default async function GroupsPage() {
   return (
     <>
       <PageHeader title={t("title")} description={description} actions={canManage ? <CreateGroupButton /> : undefined} />
+      {deleted && (
+        <div className="mb-4">
+          <Alert tone="success">{tp("toasts.deleted")}</Alert>
+        </div>
+      )}
       {items.length === 0 ? (
         seesAll ? (
           <EmptyState title={t("none")}>
