@@ -70,7 +70,12 @@ test("an invite by email: the link in the message sets a password, then the pers
   await dialog.getByLabel("Name", { exact: true }).fill(INVITEE.name);
   await dialog.getByLabel("Email", { exact: true }).fill(INVITEE.email);
   await expect(dialog.getByLabel("Send the invite by email")).toBeChecked();
-  await dialog.getByRole("button", { name: "Create Invite Link" }).click();
+  // The button says what it will do: with the box unticked it makes a link to hand over, ticked it sends.
+  await dialog.getByLabel("Send the invite by email").uncheck();
+  await expect(dialog.getByRole("button", { name: "Create Invite Link" })).toBeVisible();
+  await dialog.getByLabel("Send the invite by email").check();
+  await expect(dialog.getByRole("button", { name: "Create Invite Link" })).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Send Invite", exact: true }).click();
   await expect(dialog.getByText(`The invite is on its way to ${INVITEE.email}`)).toBeVisible();
 
   const mail = await smtp.waitFor(recipientIs(INVITEE.email));

@@ -53,6 +53,11 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await expect(row).toContainText(owner.email);
   await expect(row).toContainText("Owner");
   await expect(row).toContainText("Active");
+  // Alone on a new instance, the page says what to do next: email first (none is set up), then adding people.
+  const firstSteps = page.getByRole("region", { name: "You're the only one here so far. Next:" });
+  await expect(firstSteps).toContainText("Set up email, so that invites");
+  await expect(firstSteps.getByRole("link", { name: "email" })).toHaveAttribute("href", "/settings/email");
+  await expect(firstSteps).toContainText("Add people with Add User");
 
   // Change password: a wrong current password is refused with a clear message.
   await page.getByRole("button", { name: owner.name }).click();

@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { createInviteAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { Alert } from "@/components/ui/alert";
@@ -18,6 +19,8 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
   const t = useTranslations("invitesPage.form");
   const add = useTranslations("usersPage.add");
   const state = form.state;
+  // The button says what it will do: send the invite, or make a link to hand over (review 20).
+  const [sendsEmail, setSendsEmail] = useState(mailEnabled && (state.values ? state.values.send_email === "on" : true));
   if (state.status === "success" && state.result?.emailedTo) {
     return (
       <div className="space-y-4">
@@ -41,8 +44,8 @@ export function InviteUserForm({ groups, onCancel, mailEnabled = false }: { grou
       <NewPersonFields values={state.values} errors={errors} emailHint={t("emailHint")} usernameHint={t("usernameHint")} />
       <InviteExpiryField defaultValue={state.values?.expires_in_days} errors={errors.expires_in_days} />
       {groups && <GroupCheckboxes groups={groups} errors={errors.auto_groups} legend={add("autoGroups")} />}
-      {mailEnabled && <Checkbox name="send_email" label={t("sendEmail")} hint={t("sendEmailHint")} defaultChecked={state.values ? state.values.send_email === "on" : true} />}
-      <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={add("creating")}>{t("submit")}</FormActions>
+      {mailEnabled && <Checkbox name="send_email" label={t("sendEmail")} hint={t("sendEmailHint")} defaultChecked={state.values ? state.values.send_email === "on" : true} onChange={setSendsEmail} />}
+      <FormActions onCancel={onCancel} pending={form.pending} pendingLabel={add("creating")}>{sendsEmail ? t("submitByEmail") : t("submit")}</FormActions>
     </form>
   );
 }

@@ -13,6 +13,7 @@ export function Checkbox({
   defaultChecked,
   disabled,
   errors,
+  onChange,
 }: {
   name: string;
   label: string;
@@ -20,6 +21,8 @@ export function Checkbox({
   defaultChecked?: boolean;
   disabled?: boolean;
   errors?: string[];
+  /** Told whether the box is ticked after each change (a form whose other parts follow it). */
+  onChange?: (checked: boolean) => void;
 }) {
   const id = useId();
   const invalid = Boolean(errors?.length);
@@ -33,6 +36,7 @@ export function Checkbox({
         name={name}
         defaultChecked={defaultChecked}
         disabled={disabled}
+        onChange={onChange && ((e) => onChange(e.currentTarget.checked))}
         aria-invalid={invalid || undefined}
         aria-describedby={describedByOf(id, undefined, errors)}
         className="mt-0.5 shrink-0"

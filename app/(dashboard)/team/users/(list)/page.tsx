@@ -8,6 +8,7 @@ import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Pagination } from "@/components/ui/pagination";
 import { AddUserDialog } from "@/components/users/add-user-dialog";
+import { FirstSteps } from "@/components/users/first-steps";
 import { UsersTable } from "@/components/users/users-table";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { mayPutInGroups } from "@/lib/auth/escalation";
@@ -66,6 +67,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const showInvites = query.view === "invites" || query.status === "invited";
   const canSeeInvites = can(actor, "invites:read");
   const pendingInvites = canSeeInvites ? await countValidInvites(actor.accountId) : 0;
+  const mayAdd = can(actor, "users:create");
+  const mailOn = mayAdd && (await mailIsOn(actor.accountId));
+  // The viewer alone on an unfiltered list, nobody invited yet, and able to add people: what to do next.
+  const alone = mayAdd && !filtered && total === 1 && items[0]?.id === actor.userId && pendingInvites === 0;
 
   const hrefForSort = (key: string, order: string) => {
     const next = new URLSearchParams(query);
@@ -118,7 +123,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                 {t("exportCsv")}
               </a>
             )}
-            {can(actor, "users:create") && <AddUserDialog groups={groups} mailEnabled={await mailIsOn(actor.accountId)} groupsOnCreate={mayPutInGroups(actor)} />}
+            {mayAdd && <AddUserDialog groups={groups} mailEnabled={mailOn} groupsOnCreate={mayPutInGroups(actor)} />}
           </div>
         }
       />
@@ -136,6 +141,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           <Alert tone="success">{tp("rejected")}</Alert>
         </div>
       )}
+      {alone && <FirstSteps setUpMail={!mailOn && can(actor, "settings:email")} />}
       {/* Without users:read the list holds only the viewer: nothing to search or filter. */}
       {can(actor, "users:read") && (
         <UsersToolbar
