@@ -80,6 +80,8 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
   await page.getByLabel("Anyone the provider signs in (a user is created on first sign-in)").check();
   await page.getByRole("button", { name: "Add Provider" }).click();
   await expect(page.getByText("Provider added.")).toBeVisible();
+  // It answers, so nothing says it can't be reached (owner-journey.spec has the other case).
+  await expect(page.getByText("can't reach")).toHaveCount(0);
   // The secret is never shown again.
   expect(await page.content()).not.toContain(idp.clientSecret);
   // Pointing the provider elsewhere needs the secret again: the stored one only goes where it was entered.

@@ -54,7 +54,7 @@ async function ownerPage(browser: Browser, viewport = { width: 1280, height: 800
 const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName}:${(document.activeElement as HTMLElement | null)?.innerText?.slice(0, 40) ?? ""}`);
 
 test("a provider that can't be reached: the sign-in page says so without the admin's diagnosis, in the page's language", async ({ browser }) => {
-  const added = await api.post("/api/identity-providers", {
+  const added = await api.post<{ id: string }>("/api/identity-providers", {
     type: "oidc",
     name: "Corp SSO",
     issuer: "http://127.0.0.1:9",
@@ -63,6 +63,11 @@ test("a provider that can't be reached: the sign-in page says so without the adm
     allow_internal_addresses: true,
   });
   expect(added.status, added.text).toBe(200);
+  // The admin who added it is told on its page, with the reason (added and enabled at once, Test connection or not).
+  const settings = await ownerPage(browser);
+  await settings.goto(instance.url(`/settings/identity-providers/${added.body.id}?created=1`));
+  await expect(settings.getByRole("alert").filter({ hasText: "Latchkey can't reach Corp SSO now: Could not get a discovery document from 127.0.0.1:9" })).toBeVisible();
+  await settings.context().close();
   for (const [locale, said] of [
     ["en", "Corp SSO is unavailable right now. Try again later, or sign in another way."],
     ["de", "Corp SSO ist gerade nicht erreichbar. Versuchen Sie es später erneut, oder melden Sie sich anders an."],

@@ -8,7 +8,8 @@ import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { db } from "@/lib/db/database";
-import { NotFound } from "@/lib/errors";
+import { NotFound, sayMessage } from "@/lib/errors";
+import { providerDiscovery } from "@/lib/idp/discovery";
 import { groupNamesById } from "@/lib/groups/membership";
 import { publicOrigin } from "@/lib/idp/api-shape";
 import { redirectUrl } from "@/lib/idp/callback-url";
@@ -37,6 +38,9 @@ export default async function ProviderPage({
     throw err;
   }
   const created = (await searchParams).created === "1";
+  // Just added: whether Latchkey can reach it, so an admin who skipped (or ignored) Test connection hears it here
+  // rather than from the sign-in page (review 20). The sign-in's own cached answer, so nothing extra is asked.
+  const reach = created && provider.enabled ? await providerDiscovery(provider) : null;
   const canManage = can(actor, "settings:sign_in");
   const t = await getTranslations("providersPage");
   const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
@@ -58,6 +62,9 @@ export default async function ProviderPage({
         <Alert tone="success">
           {provider.enabled ? t("createdEnabled", { name: provider.name }) : t("created", { name: provider.name })}
         </Alert>
+      )}
+      {reach && !reach.ok && (
+        <Alert tone="error">{t("createdUnreachable", { name: provider.name, reason: sayMessage(await getTranslations("serverMessages"), reach.ref) })}</Alert>
       )}
       <ProviderForm
         providerId={provider.id}
