@@ -4,6 +4,7 @@ import { IssuerPanel } from "@/components/applications/issuer-panel";
 import { NewApplicationDialog } from "@/components/applications/new-application-dialog";
 import { EmptyState, SectionHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { DataTable } from "@/components/ui/data-table";
 import { discoveryUrl, issuerUrl } from "@/lib/applications/issuer";
 import { listApplications } from "@/lib/applications/queries";
@@ -41,7 +42,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
         actions={can(actor, "applications:create") && <NewApplicationDialog groups={groups} />}
       />
       {!can(actor, "applications:update") && <Alert tone="info">{t("readOnly")}</Alert>}
-      {deleted && <Alert tone="success">{t("deleted")}</Alert>}
+      {deleted && <RedirectNotice param="deleted">{t("deleted")}</RedirectNotice>}
       <IssuerPanel issuer={issuer} discovery={issuer ? discoveryUrl(issuer) : null} canSetEmail={can(actor, "settings:email")} />
       <DataTable
         label={t("title")}

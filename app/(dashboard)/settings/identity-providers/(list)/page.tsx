@@ -4,7 +4,7 @@ import { ProvidersTable } from "@/components/idp/providers-table";
 import { UsernameChangeSetting } from "@/components/idp/username-change-setting";
 import { LocalSignInToggle } from "@/components/idp/provider-actions";
 import { EmptyState, SectionHeader } from "@/components/shell/page-header";
-import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { buttonClasses } from "@/components/ui/button";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
@@ -25,7 +25,7 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
   const t = await getTranslations("providersPage");
   return (
     <div className="space-y-8">
-      {deleted && <Alert tone="success">{t("deleted")}</Alert>}
+      {deleted && <RedirectNotice param="deleted">{t("deleted")}</RedirectNotice>}
       <section aria-labelledby="local-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
         <SectionHeader
           id="local-heading"

@@ -5,6 +5,7 @@ import { notFound, redirect } from "next/navigation";
 import { DeleteProviderButton, ToggleProviderButton } from "@/components/idp/provider-actions";
 import { ProviderForm } from "@/components/idp/provider-form";
 import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { db } from "@/lib/db/database";
@@ -59,9 +60,9 @@ export default async function ProviderPage({
         )}
       </div>
       {created && (
-        <Alert tone="success">
+        <RedirectNotice param="created">
           {provider.enabled ? t("createdEnabled", { name: provider.name }) : t("created", { name: provider.name })}
-        </Alert>
+        </RedirectNotice>
       )}
       {reach && !reach.ok && (
         <Alert tone="error">{t("createdUnreachable", { name: provider.name, reason: sayMessage(await getTranslations("serverMessages"), reach.ref) })}</Alert>

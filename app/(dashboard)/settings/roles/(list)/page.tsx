@@ -1,7 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { SectionHeader } from "@/components/shell/page-header";
-import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { buttonClasses } from "@/components/ui/button";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
@@ -33,7 +33,7 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
           )
         }
       />
-      {deleted && <Alert tone="success">{t("deleted")}</Alert>}
+      {deleted && <RedirectNotice param="deleted">{t("deleted")}</RedirectNotice>}
       <RolesTable roles={roles} />
     </section>
   );

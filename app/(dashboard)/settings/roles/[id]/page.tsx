@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteRoleButton, RoleForm } from "@/components/roles/role-form";
-import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { OWNER_ONLY } from "@/lib/auth/permissions";
 import { can, permissionsOfActor } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
@@ -35,7 +35,7 @@ export default async function RolePage({ params, searchParams }: Props) {
           {t("title")}
         </Link>
       </nav>
-      {created && <Alert tone="success">{t("created", { name })}</Alert>}
+      {created && <RedirectNotice param="created">{t("created", { name })}</RedirectNotice>}
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h2 id="role-heading" className="min-w-0 text-base font-semibold text-slate-900 [overflow-wrap:anywhere]">
           {name}

@@ -1,7 +1,7 @@
 import { CreateGroupButton } from "@/components/groups/group-dialogs";
 import { GroupsTable } from "@/components/groups/groups-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
-import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { can } from "@/lib/auth/policy";
 import { listGroups } from "@/lib/groups/queries";
@@ -27,7 +27,7 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
       <PageHeader title={t("title")} description={description} actions={canManage ? <CreateGroupButton /> : undefined} />
       {deleted && (
         <div className="mb-4">
-          <Alert tone="success">{tp("toasts.deleted")}</Alert>
+          <RedirectNotice param="deleted">{tp("toasts.deleted")}</RedirectNotice>
         </div>
       )}
       {items.length === 0 ? (

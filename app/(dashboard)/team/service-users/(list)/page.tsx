@@ -3,6 +3,7 @@ import { CreateServiceUserDialog } from "@/components/service-users/create-servi
 import { ServiceUsersTable } from "@/components/service-users/service-users-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { Pagination } from "@/components/ui/pagination";
 import { UsersToolbar } from "@/components/users/users-toolbar";
 import { can } from "@/lib/auth/policy";
@@ -86,7 +87,7 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
       />
       {query.deleted === "1" && (
         <div className="mb-4">
-          <Alert tone="success">{tp("deleted")}</Alert>
+          <RedirectNotice param="deleted">{tp("deleted")}</RedirectNotice>
         </div>
       )}
       <UsersToolbar

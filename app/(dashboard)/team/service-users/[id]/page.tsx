@@ -7,6 +7,7 @@ import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
 import { tokenRowsFor, tokenScopeChoice } from "@/components/tokens/token-rows";
 import { TokensTable } from "@/components/tokens/tokens-table";
 import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { getTranslations } from "next-intl/server";
@@ -69,7 +70,7 @@ export default async function ServiceUserPage({
         actions={<ServiceUserActions user={{ id: user.id, name: user.name, isBlocked: user.isBlocked }} allowed={allowed} />}
       />
 
-      {created && <Alert tone="success">{t("created")}</Alert>}
+      {created && <RedirectNotice param="created">{t("created")}</RedirectNotice>}
       {user.isBlocked && <Alert tone="info">{t("blocked")}</Alert>}
 
       <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">

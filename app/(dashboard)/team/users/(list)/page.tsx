@@ -6,6 +6,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { countValidInvites, listInvites } from "@/lib/invites/invites";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { Pagination } from "@/components/ui/pagination";
 import { AddUserDialog } from "@/components/users/add-user-dialog";
 import { FirstSteps } from "@/components/users/first-steps";
@@ -133,12 +134,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         <>
       {query.deleted === "1" && (
         <div className="mb-4">
-          <Alert tone="success">{tp("deleted")}</Alert>
+          <RedirectNotice param="deleted">{tp("deleted")}</RedirectNotice>
         </div>
       )}
       {query.rejected === "1" && (
         <div className="mb-4">
-          <Alert tone="success">{tp("rejected")}</Alert>
+          <RedirectNotice param="rejected">{tp("rejected")}</RedirectNotice>
         </div>
       )}
       {alone && <FirstSteps setUpMail={!mailOn && can(actor, "settings:email")} />}

@@ -5,6 +5,7 @@ import { loadOr404, routeId } from "@/app/page-params";
 import { redirect } from "next/navigation";
 import { CreatedServiceTokens } from "@/components/tokens/created-service-tokens";
 import { Alert } from "@/components/ui/alert";
+import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { IdentityProviderBadge, StatusBadge } from "@/components/users/badges";
 import { EmailWithProof } from "@/components/users/email-with-proof";
 import { EditUserForm } from "@/components/users/edit-user-form";
@@ -112,7 +113,7 @@ export default async function UserPage({
       )}
 
       {transferred && (
-        <Alert tone="success">{t("transferred", { name: label })}</Alert>
+        <RedirectNotice param="transferred">{t("transferred", { name: label })}</RedirectNotice>
       )}
 
       <DetailsSection facts={facts} />
