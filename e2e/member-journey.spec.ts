@@ -11,11 +11,11 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { linesOfEach } from "./support/browser";
-import { setUpOwner } from "./support/instance";
-import { startServer, type Instance } from "./support/server";
-import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
+import { startInstanceWithMail } from "./support/mail-instance";
+import type { Instance } from "./support/server";
+import { linkIn, recipientIs, type TestSmtp } from "./support/smtp";
 import { noteSecret } from "./support/secrets";
-import { tokenClient, type Client } from "./support/users-api";
+import type { Client } from "./support/users-api";
 
 test.describe.configure({ mode: "serial" });
 test.setTimeout(180_000);
@@ -30,9 +30,7 @@ const PHONE = { width: 390, height: 844 };
 
 test.beforeAll(async () => {
   test.setTimeout(150_000);
-  smtp = await startSmtpServer();
-  instance = await startServer({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: "Team <latchkey@example.test>", PUBLIC_URL: "{baseURL}" });
-  api = tokenClient(instance, (await setUpOwner(instance)).personal_access_token);
+  ({ smtp, instance, api } = await startInstanceWithMail());
 });
 test.afterAll(async () => {
   await instance?.stop();

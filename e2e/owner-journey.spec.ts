@@ -18,10 +18,11 @@
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signIn } from "./support/browser";
-import { OWNER, setUpOwner } from "./support/instance";
-import { startServer, type Instance } from "./support/server";
-import { startSmtpServer, type TestSmtp } from "./support/smtp";
-import { personWithRole, tokenClient, type Client, type Person } from "./support/users-api";
+import { OWNER } from "./support/instance";
+import { startInstanceWithMail } from "./support/mail-instance";
+import type { Instance } from "./support/server";
+import type { TestSmtp } from "./support/smtp";
+import { personWithRole, type Client, type Person } from "./support/users-api";
 
 test.describe.configure({ mode: "serial" });
 test.setTimeout(120_000);
@@ -34,9 +35,7 @@ const PHONE = { width: 390, height: 844 };
 
 test.beforeAll(async () => {
   test.setTimeout(150_000);
-  smtp = await startSmtpServer();
-  instance = await startServer({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: "Team <latchkey@example.test>", PUBLIC_URL: "{baseURL}" });
-  api = tokenClient(instance, (await setUpOwner(instance)).personal_access_token);
+  ({ smtp, instance, api } = await startInstanceWithMail());
   admin = await personWithRole(api, "admin", { email: "adam.admin@example.test", name: "Adam Admin" });
 });
 test.afterAll(async () => {
