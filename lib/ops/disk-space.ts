@@ -1,10 +1,11 @@
 /**
- * Free space on DATA_DIR's filesystem, for SQLite (review 18's known-left): on a nearly full disk the readiness
- * probe's small write still fits while a person's bigger ones fail (SQLITE_FULL, a 503 each), so readiness said
- * ready. The filesystem's own count (statfs: blocks free to this unprivileged user) is read at each probe and
- * for /metrics; below DISK_FREE_MIN_BYTES the probe reports "disk": "low" and not ready, and the log says so in
- * one line when it turns low and when it has room again. PostgreSQL keeps its data on its own server's disk
- * (its own monitoring's part); DATA_DIR holds only keys there, so only the metric is kept.
+ * Free space on DATA_DIR's filesystem, for SQLite (review 18's known-left: nothing warned before a full disk made
+ * writes fail). The filesystem's own count (statfs: blocks free to this unprivileged user) is read at each probe
+ * and for /metrics; below DISK_FREE_MIN_BYTES the probe reports "disk": "low" and the log says so in one line
+ * when it turns low and when it has room again. A warning: readiness stays as it is (SQLite is one instance that
+ * still serves; a write that then fails for want of space turns `writes` to "failed", which is not ready).
+ * PostgreSQL keeps its data on its own server's disk (its own monitoring's part); DATA_DIR holds only keys
+ * there, so only the metric is kept.
  */
 import "server-only";
 import fs from "node:fs";
@@ -32,7 +33,7 @@ export async function diskSpaceCheck(): Promise<DiskCheck> {
   if (low && !state.latchkeyDiskLow) {
     console.error(
       `The disk of ${where} is nearly full: ${(free / MIB).toFixed(1)} MiB free, below ${DISK_FREE_MIN_BYTES / MIB} MiB; writes will fail (503) once it is full. ` +
-        "This process reports not ready until there is room again; free space or grow the filesystem, no restart needed.",
+        "Free space or grow the filesystem; no restart needed.",
     );
   } else if (!low && state.latchkeyDiskLow) {
     console.error(`The disk of ${where} has room again: ${(free / MIB).toFixed(1)} MiB free.`);

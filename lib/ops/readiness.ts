@@ -6,8 +6,7 @@
  * lib/db/schema-version.ts), its last write did not fail for want of a
  * database that can write (a full or read-only disk, PostgreSQL gone: the
  * probe then writes the heartbeat's row itself, which clears it once the
- * cause is gone; so does the heartbeat every 30 s), on SQLite DATA_DIR's disk has room
- * (./disk-space.ts: a nearly full one still takes the probe's small write, not a person's), and the
+ * cause is gone; so does the heartbeat every 30 s), and the
  * process is not shutting down (scripts/server.mjs flags that on SIGTERM, so a
  * load balancer stops sending before the server stops accepting).
  */
@@ -21,7 +20,7 @@ export type Check = "ok" | "failed" | "pending";
 export type MigrationsCheck = Check | "newer";
 export type Readiness = {
   ready: boolean;
-  /** disk: SQLite only (DATA_DIR holds the database); "low" below ./disk-space.ts's minimum. */
+  /** disk: SQLite only (DATA_DIR holds the database); "low" below ./disk-space.ts's minimum, a warning that leaves `ready` as it is. */
   checks: { database: Check; migrations: MigrationsCheck; writes: Check; disk?: DiskCheck | "failed"; encryption_key: Check; shutting_down: boolean };
 };
 
@@ -54,5 +53,7 @@ export async function readiness(): Promise<Readiness> {
     encryption_key: started ? ("ok" as const) : ("pending" as const),
     shutting_down: shuttingDown,
   };
-  return { ready: started && !shuttingDown && database === "ok" && migrations === "ok" && writes === "ok" && (disk === undefined || disk === "ok"), checks };
+  // A low disk is a warning, not unreadiness: SQLite is one instance, and it still serves (reads, and writes until
+  // the disk is really full, when `writes` says so). Not ready would take it out of its load balancer whole.
+  return { ready: started && !shuttingDown && database === "ok" && migrations === "ok" && writes === "ok", checks };
 }
