@@ -8,7 +8,10 @@ const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 const nextConfig: NextConfig = {
   // Native modules stay outside the bundle and load from node_modules.
   // oidc-provider (and its Koa) load from node_modules too: it is served by scripts/server.mjs, not a Next route.
-  serverExternalPackages: ["better-sqlite3", "pg", "argon2", "@node-rs/bcrypt", "oidc-provider"],
+  // nodemailer and undici (the outbound guard's Agent) load from node_modules as well: bundled, each distinct server
+  // chunk that imports them (the Users page's, GET /api/users's…) carried its own copy of their code, kept in memory
+  // once per such chunk loaded; scripts/shared-chunks.mjs shares only identical files (docs/benchmarks.md, round 30).
+  serverExternalPackages: ["better-sqlite3", "pg", "argon2", "@node-rs/bcrypt", "oidc-provider", "nodemailer", "undici"],
   poweredByHeader: false,
   // No page uses next/image: its optimizer (/_next/image) is off, so nobody can make the server decode and resize
   // the public logo (up to 4096 × 4096) into every width and format and keep each on disk (review 12).
