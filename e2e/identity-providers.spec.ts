@@ -10,7 +10,7 @@
  * admin sees the sign-in settings read-only.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./support/browser";
+import { signIn, signOut } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient } from "./support/users-api";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
@@ -27,12 +27,6 @@ test.afterAll(async () => {
   await idp?.stop();
   await slapd?.stop();
 });
-
-async function signOut(page: Page, name: string) {
-  await page.getByRole("button", { name }).click();
-  await page.getByRole("menuitem", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/login/);
-}
 
 test("the owner adds an OIDC provider and a new person signs in through it", async ({ page }) => {
   // A long journey (three connection tests, a sign-in at the provider, two of ours): over a minute on a busy machine.

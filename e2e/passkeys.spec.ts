@@ -15,6 +15,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
+import { signOut } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
@@ -76,12 +77,6 @@ async function mustUseTwoFactor(groupName: string, person: { name: string; email
   const policy = await api.put("/api/settings/security", { require_for: "groups", group_ids: [group.body.id], grace_days: 0 });
   expect(policy.status, policy.text).toBe(200);
   return p;
-}
-
-async function signOut(page: Page, name: string) {
-  await page.getByRole("button", { name }).click();
-  await page.getByRole("menuitem", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/login/);
 }
 
 test("register a passkey from Profile, sign in with it alone and as the second step, rename and remove it", async ({ page }) => {

@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { linesOfEach } from "./support/browser";
+import { linesOfEach, signIn, signOut } from "./support/browser";
 import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
@@ -217,6 +217,16 @@ test("after a sign-in with one of the last recovery codes, the landing page says
   await expect(page).toHaveURL(/\/profile#two-factor-heading$/);
   await expect(page.getByRole("region", { name: "Two-factor authentication" }).getByText("1 of 10 left")).toBeVisible();
   await expect(recoveryNotice(page)).toHaveCount(0);
+  await context.close();
+});
+
+test("signing out forgets a recovery-code notice not yet shown, so the next person on the browser isn't told of it", async ({ browser }) => {
+  // As after a recovery sign-in that went on to an app's sign-in, so no dashboard page showed the notice yet.
+  const { context, page } = await freshPage(browser);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await context.addCookies([{ name: "latchkey.recovery-code-used", value: "1", url: instance.baseURL }]);
+  await signOut(page, OWNER.name);
+  await expect.poll(async () => (await context.cookies()).some((c) => c.name.endsWith("recovery-code-used"))).toBe(false);
   await context.close();
 });
 

@@ -9,6 +9,13 @@ export async function signIn(page: Page, baseURL: string, email: string, passwor
   await expect(page).not.toHaveURL(/\/login/);
 }
 
+/** The dashboard's "Sign out", from the avatar menu of the person named `name`. */
+export async function signOut(page: Page, name: string) {
+  await page.getByRole("button", { name }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
 /**
  * Waits for the page a step should land on, and when it doesn't come, says where the browser is instead
  * (address and the start of its text: an error page, a refusal, a form that kept the person there),
