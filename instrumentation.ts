@@ -10,7 +10,7 @@ export async function register() {
 
 /**
  * Every error a page, layout or route handler lets through to Next.js: one that is the database's (it can't serve
- * now) is logged in one line and its request answered 503 instead of 500 (lib/http/unavailable-answer.ts, published
+ * now) is logged in one line and its request answered 503 instead of 500 (lib/ops/unavailable-answer.ts, published
  * by lib/startup.ts; called in the request's own context, synchronously, before Next.js writes the answer's head).
  */
 export function onRequestError(err: unknown): void {

@@ -17,7 +17,7 @@ import { closeDatabase, openDatabase } from "@/lib/db/database";
 import { startSqliteHousekeeping } from "@/lib/db/sqlite";
 import { DatabaseStartError } from "@/lib/db/engine";
 import { sendUnexpectedError } from "@/lib/http/errors";
-import { unavailablePages } from "@/lib/http/unavailable-answer";
+import { unavailablePages } from "@/lib/ops/unavailable-answer";
 import { dropUntrustedForwarding } from "@/lib/http/request-meta";
 import { EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { startBackgroundJobs } from "@/lib/jobs";

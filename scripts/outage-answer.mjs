@@ -1,5 +1,5 @@
 // A page that failed because the database can't serve (instrumentation.ts notes it in the request's context,
-// lib/http/unavailable-answer.ts): where Next.js would answer 500 (its error page), the answer is a 503 with
+// lib/ops/unavailable-answer.ts): where Next.js would answer 500 (its error page), the answer is a 503 with
 // Retry-After, a page in the person's language with a link to try again. Pages can't set their own status.
 
 /**

@@ -87,7 +87,7 @@ function route(req, res) {
 }
 
 // A page whose database read failed: 503 for Next's 500 (scripts/outage-answer.mjs; the answer is
-// lib/http/unavailable-answer.ts's, published by lib/startup.ts). The note is kept in this request's log context
+// lib/ops/unavailable-answer.ts's, published by lib/startup.ts). The note is kept in this request's log context
 // (scripts/operations.mjs).
 function answerPageOutages(req, res) {
   const pages = globalThis[Symbol.for("latchkey.unavailablePages")];

@@ -100,7 +100,7 @@ test("/metrics is Prometheus text behind the metrics token, and its counters mov
 test("/api/ready answers ready once started; every request is one JSON log line with its route pattern, never a secret", async () => {
   const ready = await call<{ status: string; checks: Record<string, unknown> }>(server, "/api/ready");
   expect(ready.status).toBe(200);
-  // disk: DATA_DIR's free space, where SQLite keeps the database (lib/ops/disk-space.ts).
+  // disk: DATA_DIR's free space, where SQLite keeps the database (lib/observability/disk-space.ts).
   const disk = server.databaseUrl ? {} : { disk: "ok" };
   expect(ready.body).toEqual({ status: "ready", checks: { database: "ok", migrations: "ok", writes: "ok", ...disk, encryption_key: "ok", shutting_down: false } });
 

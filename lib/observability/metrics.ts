@@ -12,7 +12,7 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import client from "prom-client";
 import { db, dialect, engine } from "@/lib/db/database";
 import { clockOffsetMs } from "@/lib/data/clock-offset";
-import { dataDirFreeBytes } from "@/lib/ops/disk-space";
+import { dataDirFreeBytes } from "@/lib/observability/disk-space";
 import { outbox, sessions } from "@/lib/db/schema";
 
 type Metrics = {

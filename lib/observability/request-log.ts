@@ -17,7 +17,7 @@ export function noteRequestActor(actorId: string): void {
 /**
  * This request met a database that can't serve (lib/db/unavailable.ts) in a place whose error reached Next.js or
  * Auth.js rather than our own error mapping: scripts/server.mjs then answers a page's 500 with the 503
- * (lib/http/unavailable-answer.ts), and the Auth.js route answers 503 instead of what Auth.js made of it.
+ * (lib/ops/unavailable-answer.ts), and the Auth.js route answers 503 instead of what Auth.js made of it.
  */
 export function noteRequestDatabaseUnavailable(): void {
   const storage = (globalThis as unknown as Record<symbol, Storage | undefined>)[Symbol.for("latchkey.requestContext")];

@@ -159,7 +159,7 @@ export function messagePage(viewer: Viewer, section: "signedOut" | "failed" | "e
 
 /**
  * The database can't serve now (lib/db/unavailable.ts): the same words as the API's 503, and a link to load the
- * page again (`retry`, a path on this site). Served by lib/http/unavailable-answer.ts for pages and Auth.js's routes.
+ * page again (`retry`, a path on this site). Served by lib/ops/unavailable-answer.ts for pages and Auth.js's routes.
  */
 export function unavailablePage(viewer: Viewer, retry: string): string {
   const t = textsFor(viewer);

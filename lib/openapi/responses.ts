@@ -233,7 +233,7 @@ export const readySchema = z.object({
     database: readinessCheck,
     migrations: z.enum(["ok", "failed", "pending", "newer"]),
     writes: readinessCheck,
-    // SQLite only: DATA_DIR's free space (lib/ops/disk-space.ts).
+    // SQLite only: DATA_DIR's free space (lib/observability/disk-space.ts).
     disk: z.enum(["ok", "low", "failed"]).optional(),
     encryption_key: readinessCheck,
     shutting_down: z.boolean(),

@@ -13,14 +13,14 @@
 import "server-only";
 import { beat } from "@/lib/data/heartbeat";
 import { checkDatabaseSchema, dialect, writesFailing } from "@/lib/db/database";
-import { diskSpaceCheck, type DiskCheck } from "./disk-space";
+import { diskSpaceCheck, type DiskCheck } from "@/lib/observability/disk-space";
 
 export type Check = "ok" | "failed" | "pending";
 /** "newer": the database has migrations this version doesn't know (a newer version upgraded it). */
 export type MigrationsCheck = Check | "newer";
 export type Readiness = {
   ready: boolean;
-  /** disk: SQLite only (DATA_DIR holds the database); "low" below ./disk-space.ts's minimum, a warning that leaves `ready` as it is. */
+  /** disk: SQLite only (DATA_DIR holds the database); "low" below lib/observability/disk-space.ts's minimum, a warning that leaves `ready` as it is. */
   checks: { database: Check; migrations: MigrationsCheck; writes: Check; disk?: DiskCheck | "failed"; encryption_key: Check; shutting_down: boolean };
 };
 

@@ -140,7 +140,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         const cause = (error as { cause?: { err?: unknown } }).cause?.err;
         if (cause instanceof ExternalSignInRefused) return;
         // The database couldn't serve (lib/db/unavailable.ts): one line, and the route answers 503 rather than what
-        // Auth.js made of it (no session and a cleared cookie, a failed sign-in): lib/http/unavailable-answer.ts.
+        // Auth.js made of it (no session and a cleared cookie, a failed sign-in): lib/ops/unavailable-answer.ts.
         const trouble = databaseTroubleLine(cause);
         if (trouble) {
           noteRequestDatabaseUnavailable();

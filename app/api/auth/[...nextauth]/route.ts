@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/sign-in/nextauth";
 import { publicOrigin } from "@/lib/idp/api-shape";
 import { withWayBackOnFailure } from "@/lib/sign-in/failed-sign-in-return";
-import { answeringDatabaseOutage } from "@/lib/http/unavailable-answer";
+import { answeringDatabaseOutage } from "@/lib/ops/unavailable-answer";
 
 /**
  * Next hands route handlers a URL on the server's configured hostname, while
@@ -23,6 +23,6 @@ function withPublicOrigin(handler: (req: NextRequest) => Promise<Response>) {
 }
 
 // A sign-in that failed on its way back to an app's sign-in returns to that app's sign-in page (lib/sign-in/failed-sign-in-return.ts);
-// a database that can't serve is a 503, not what Auth.js makes of the error (lib/http/unavailable-answer.ts).
+// a database that can't serve is a 503, not what Auth.js makes of the error (lib/ops/unavailable-answer.ts).
 export const GET = answeringDatabaseOutage(withWayBackOnFailure(withPublicOrigin(handlers.GET)));
 export const POST = answeringDatabaseOutage(withWayBackOnFailure(withPublicOrigin(handlers.POST)));

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { dialect } from "@/lib/db/database";
 import { renderMetrics } from "@/lib/observability/metrics";
 import { DISK_FREE_MIN_BYTES } from "./disk-space";
-import { readiness } from "./readiness";
+import { readiness } from "@/lib/ops/readiness";
 
 const started = Symbol.for("latchkey.started");
 

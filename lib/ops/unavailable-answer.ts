@@ -13,7 +13,7 @@ import { databaseTroubleLine } from "@/lib/db/unavailable";
 import { Unavailable } from "@/lib/errors";
 import { noteRequestDatabaseUnavailable, requestMetDatabaseUnavailable } from "@/lib/observability/request-log";
 import { PAGE_POLICY, unavailablePage, viewerOf } from "@/lib/oidc/pages";
-import { SECURITY_HEADERS } from "./security-headers";
+import { SECURITY_HEADERS } from "@/lib/http/security-headers";
 
 export type UnavailableAnswer = { status: 503; headers: Record<string, string>; body: string };
 

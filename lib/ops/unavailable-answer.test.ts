@@ -1,5 +1,5 @@
 /**
- * The 503 a page or Auth.js's route gets while the database can't serve (lib/http/unavailable-answer.ts): a
+ * The 503 a page or Auth.js's route gets while the database can't serve (lib/ops/unavailable-answer.ts): a
  * browser's page load gets a page in its language whose "Try again" goes to the same address on this site, never
  * elsewhere; anything else the API's JSON. Both carry Retry-After and nothing of the error.
  */
