@@ -8,9 +8,13 @@
 type RequestStore = { actorId: string | null; databaseUnavailable?: boolean };
 type Storage = { getStore(): RequestStore | undefined };
 
+/** This request's store (none outside a request, and in dev mode before scripts/server.mjs published it). */
+function requestStore(): RequestStore | undefined {
+  return (globalThis as unknown as Record<symbol, Storage | undefined>)[Symbol.for("latchkey.requestContext")]?.getStore();
+}
+
 export function noteRequestActor(actorId: string): void {
-  const storage = (globalThis as unknown as Record<symbol, Storage | undefined>)[Symbol.for("latchkey.requestContext")];
-  const store = storage?.getStore();
+  const store = requestStore();
   if (store) store.actorId = actorId;
 }
 
@@ -20,13 +24,11 @@ export function noteRequestActor(actorId: string): void {
  * (lib/ops/unavailable-answer.ts), and the Auth.js route answers 503 instead of what Auth.js made of it.
  */
 export function noteRequestDatabaseUnavailable(): void {
-  const storage = (globalThis as unknown as Record<symbol, Storage | undefined>)[Symbol.for("latchkey.requestContext")];
-  const store = storage?.getStore();
+  const store = requestStore();
   if (store) store.databaseUnavailable = true;
 }
 
 /** Whether noteRequestDatabaseUnavailable was called in this request. */
 export function requestMetDatabaseUnavailable(): boolean {
-  const storage = (globalThis as unknown as Record<symbol, Storage | undefined>)[Symbol.for("latchkey.requestContext")];
-  return storage?.getStore()?.databaseUnavailable === true;
+  return requestStore()?.databaseUnavailable === true;
 }
