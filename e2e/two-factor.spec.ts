@@ -230,6 +230,32 @@ test("signing out forgets a recovery-code notice not yet shown, so the next pers
   await context.close();
 });
 
+test("a recovery-code notice is only ever the session's that used the code, never the next person's on the browser", async ({ browser }) => {
+  const { context, page } = await freshPage(browser);
+  // Person A signs in with their last recovery code. Their marker outlives them: the notice's "seen" never reaches the
+  // server (as when the sign-in went on to an app), and their session cookie goes without the dashboard's Sign out
+  // (an app's own sign-out, a browser left signed in and signed out another way).
+  await page.route("**/recovery-code-notice/seen", (route) => route.abort());
+  await passwordStep(page, person.email, person.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await page.getByLabel("Authentication code").fill(recoveryCodes[9]);
+  await page.getByRole("button", { name: "Verify" }).click();
+  // A's own case: told, on their session.
+  await expect(recoveryNotice(page)).toHaveText("You signed in with your last recovery code: none are left. Make new recovery codes on Profile");
+  await context.clearCookies({ name: /session-token/ });
+  expect((await context.cookies()).some((c) => c.name.endsWith("recovery-code-used"))).toBe(true);
+
+  // Person B signs in on the same browser within the marker's minutes: their pages say nothing of it.
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await expect(page.locator("main#main")).toBeVisible();
+  await expect(page.getByRole("button", { name: OWNER.name })).toBeVisible();
+  await expect(recoveryNotice(page)).toHaveCount(0);
+  await page.goto(instance.url("/profile"));
+  await expect(page.getByRole("heading", { name: "Profile" })).toBeVisible();
+  await expect(recoveryNotice(page)).toHaveCount(0);
+  await context.close();
+});
+
 test("a group that must use two-factor sends its member to set-up right after the password", async ({ browser }) => {
   const group = await api.post<{ id: string }>("/api/groups", { name: "Operators" });
   expect(group.status, group.text).toBe(200);

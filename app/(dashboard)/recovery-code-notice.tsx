@@ -10,10 +10,11 @@ import { recoveryCodeNoticeDue } from "@/lib/sign-in/recovery-code-notice";
 /**
  * After a sign-in with a recovery code, on the page the person lands on: how many codes are left (what the server
  * holds now) and, when few or none (Profile's rule, RECOVERY_CODES_LOW), the way to make new ones. Once
- * (lib/sign-in/recovery-code-notice.ts): shown, it clears its marker, and stays behind when the person moves on.
+ * (lib/sign-in/recovery-code-notice.ts): shown, it clears its marker, and stays behind when the person moves on. Only
+ * to the session that used the code: another person signing in on the same browser is never told.
  */
 export async function RecoveryCodeNotice({ actor }: { actor: SessionActor }) {
-  if (!(await recoveryCodeNoticeDue())) return null;
+  if (!(await recoveryCodeNoticeDue(actor.sessionId))) return null;
   const left = (await ownMfaSummary(actor)).recoveryCodesLeft;
   const t = await getTranslations("mfa");
   return (

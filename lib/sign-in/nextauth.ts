@@ -192,7 +192,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
               ? await completeSecondStepWithPasskey(token, passkey, meta, undefined, undefined, onlyPerson)
               : await completeSecondStep(token, code, meta, undefined, undefined, onlyPerson);
             await clearSecondStepCookie();
-            if (signedIn.usedRecoveryCode) await markRecoveryCodeUsed();
+            if (signedIn.usedRecoveryCode) await markRecoveryCodeUsed(signedIn.sessionId);
             return { id: signedIn.userId, sessionId: signedIn.sessionId };
           } catch (err) {
             if (err instanceof SignInDenied) throw err;
