@@ -135,6 +135,12 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   const newSecret = rotate.getByLabel("New client secret");
   await expect(newSecret).toHaveValue(/^lks_/);
   expect(await newSecret.inputValue()).not.toBe(firstSecret);
+  // The old secret already stopped: Escape doesn't lose the new one (review 20), only Copy & Close closes.
+  await newSecret.press("Escape");
+  await page.keyboard.press("Escape");
+  await expect(rotate).toBeVisible();
+  await expect(newSecret).toHaveValue(/^lks_/);
+  await expect(rotate.getByRole("button", { name: "Copy & Close" })).toBeFocused();
   await rotate.getByRole("button", { name: "Copy & Close" }).click();
   await expect(rotate).toBeHidden();
 

@@ -6,11 +6,11 @@
  * single Regenerate shows it.
  */
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { bulkInvitesAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { Button } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-field";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, useKeepDialogOpen } from "@/components/ui/dialog";
 import { BulkSelection } from "@/components/users/bulk-selection";
 import { InviteExpiryField } from "./invite-expiry-field";
 
@@ -28,6 +28,31 @@ function LinkRow({ link, first }: { link: Link; first: boolean }) {
   );
 }
 
+/** The regenerated links, each shown once: only Close closes them (Escape moves the focus there). */
+function RegeneratedLinks({ links, onClose }: { links: Link[]; onClose: () => void }) {
+  const t = useTranslations("invitesPage.bulk");
+  const common = useTranslations("common");
+  const done = useRef<HTMLButtonElement>(null);
+  useKeepDialogOpen(done);
+  return (
+    <div className="space-y-4">
+      <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
+        {t("linksWarning")}
+      </p>
+      <ul aria-label={t("linksTitle", { count: links.length })} className="space-y-3">
+        {links.map((link, n) => (
+          <LinkRow key={link.id} link={link} first={n === 0} />
+        ))}
+      </ul>
+      <div className="flex justify-end">
+        <Button ref={done} onClick={onClose}>
+          {common("close")}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
 export function InvitesBulk({
   invites,
   allowed,
@@ -38,7 +63,6 @@ export function InvitesBulk({
   children: React.ReactNode;
 }) {
   const t = useTranslations("invitesPage.bulk");
-  const common = useTranslations("common");
   const [links, setLinks] = useState<Link[]>([]);
   const labels = new Map(invites.map((i) => [i.id, i.label]));
   return (
@@ -57,21 +81,7 @@ export function InvitesBulk({
         {children}
       </BulkSelection>
       <Dialog open={links.length > 0} onClose={() => setLinks([])} title={t("linksTitle", { count: links.length })}>
-        {links.length > 0 && (
-          <div className="space-y-4">
-            <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
-              {t("linksWarning")}
-            </p>
-            <ul aria-label={t("linksTitle", { count: links.length })} className="space-y-3">
-              {links.map((link, n) => (
-                <LinkRow key={link.id} link={link} first={n === 0} />
-              ))}
-            </ul>
-            <div className="flex justify-end">
-              <Button onClick={() => setLinks([])}>{common("close")}</Button>
-            </div>
-          </div>
-        )}
+        {links.length > 0 && <RegeneratedLinks links={links} onClose={() => setLinks([])} />}
       </Dialog>
     </>
   );

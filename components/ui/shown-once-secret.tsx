@@ -1,11 +1,15 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import { Button } from "./button";
 import { copyText } from "./clipboard";
+import { useKeepDialogOpen } from "./dialog";
 
-/** A secret shown exactly once (generated password, token, invite link), with copy buttons. */
+/**
+ * A secret shown exactly once (generated password, token, client secret, invite link), with copy buttons. In a
+ * Dialog, only "Copy and close" closes it: Escape moves the focus there instead (useKeepDialogOpen).
+ */
 export function ShownOnceSecret({
   label,
   value,
@@ -19,6 +23,8 @@ export function ShownOnceSecret({
 }) {
   const [copied, setCopied] = useState(false);
   const t = useTranslations("common");
+  const done = useRef<HTMLButtonElement>(null);
+  useKeepDialogOpen(done);
   return (
     <div className="space-y-4">
       <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
@@ -45,6 +51,7 @@ export function ShownOnceSecret({
       </div>
       <div className="flex justify-end">
         <Button
+          ref={done}
           onClick={async () => {
             await copyText(value);
             onClose();
