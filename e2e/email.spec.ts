@@ -56,6 +56,11 @@ test("the owner turns mail on in Settings → Email and sends a test message", a
   await page.getByRole("button", { name: "Send test email" }).click();
   await expect(page.getByRole("status").filter({ hasText: "The server accepted the message" })).toBeVisible();
   await smtp.waitFor(recipientIs(OWNER.email));
+  // Listed where an admin checks "did my test mail go?", sent at once (not queued, so no Retry).
+  const tested = page.getByRole("table", { name: "Recent deliveries" }).getByRole("row").filter({ hasText: OWNER.email });
+  await expect(tested).toHaveCount(1);
+  await expect(tested).toContainText("Sent");
+  await expect(tested.getByRole("button", { name: /Retry/ })).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath("settings-email.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: test.info().outputPath("settings-email-phone.png"), fullPage: true });

@@ -36,7 +36,7 @@ export function DeliveriesTable({ deliveries, canRetry }: { deliveries: Delivery
       header: t("actions"),
       hiddenHeader: true,
       className: "px-4 py-3 align-top",
-      cell: (d) => canRetry && d.state === "failed" && <RetryDeliveryButton id={d.id} label={te("retryLabel", { to: d.to })} />,
+      cell: (d) => canRetry && d.retryable && <RetryDeliveryButton id={d.id} label={te("retryLabel", { to: d.to })} />,
     },
   ];
   return (

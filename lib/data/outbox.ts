@@ -121,6 +121,32 @@ export async function enqueue<K extends OutboxTopic>(
   return id;
 }
 
+/**
+ * Records, in tx's unit of work, a message its caller already tried itself (a test email: the person waits for the
+ * server's answer): finished as sent, or failed with the answer. Listed with the rest of its topic, for the same
+ * time (pruneFinishedOutbox); never claimed by a pass, so the outbox doesn't send it again. Returns the id.
+ */
+export async function recordFinished<K extends OutboxTopic>(
+  tx: Tx,
+  message: { accountId: string; topic: K; payload: OutboxTopics[K]; error: string | null; at?: Date },
+): Promise<string> {
+  const id = crypto.randomUUID();
+  const at = message.at ?? new Date();
+  await tx.insert(outbox).values({
+    id,
+    accountId: message.accountId,
+    topic: message.topic,
+    payload: message.payload,
+    status: message.error === null ? "delivered" : "failed",
+    attempts: 1,
+    availableAt: at,
+    createdAt: at,
+    deliveredAt: message.error === null ? at : null,
+    lastError: message.error?.slice(0, ERROR_MAX_CHARS) ?? null,
+  });
+  return id;
+}
+
 type Claimed = { id: string; accountId: string; topic: string; payload: unknown; attempts: number; claimId: string };
 
 /** Claims up to BATCH due rows of the topics this process handles; no other pass can claim them until the claim expires. */

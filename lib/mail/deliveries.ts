@@ -3,7 +3,9 @@
  * recipient, subject, state, tries and the server's last answer — never a
  * body (it may hold a link) — and "Retry" for one that was given up. Also the
  * "Send test email" button, which talks to the server at once and shows its
- * answer (not through the outbox: the owner is waiting for the answer).
+ * answer (not through the outbox: the owner is waiting for the answer), then
+ * lists it with the rest, sent or failed; a failed one isn't retried (another
+ * test is the retry).
  */
 import "server-only";
 import { mailBrandOf } from "@/lib/instance/branding";
@@ -11,14 +13,14 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
-import { recentOutboxMessages, requeueFailed } from "@/lib/data/outbox";
+import { outboxMessage, recentOutboxMessages, requeueFailed } from "@/lib/data/outbox";
 import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { testEmailLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { MAIL_TOPIC, openEnvelope, type MailKind, type MailPayload } from "./delivery";
+import { MAIL_TOPIC, openEnvelope, recordSentMail, type MailKind, type MailPayload } from "./delivery";
 import { testMailSchema } from "./schemas";
 import { mailTransportSettings } from "./settings";
 import { mailLocaleOf } from "./language";
@@ -36,6 +38,8 @@ export type Delivery = {
   createdAt: Date;
   sentAt: Date | null;
   nextTryAt: Date | null;
+  /** A failed message an admin may queue again ("Retry"): not a test email. */
+  retryable: boolean;
 };
 
 const RECENT = 50;
@@ -57,6 +61,7 @@ export async function listDeliveries(actor: Actor): Promise<Delivery[]> {
       createdAt: row.createdAt,
       sentAt: row.deliveredAt,
       nextTryAt: row.status === "pending" ? row.availableAt : null,
+      retryable: row.status === "failed" && payload.kind !== "test",
     };
   });
 }
@@ -64,6 +69,9 @@ export async function listDeliveries(actor: Actor): Promise<Delivery[]> {
 /** An admin's "Retry" of a message that was given up: queued again, due now. */
 export async function retryDelivery(actor: Actor, id: string, meta: RequestMeta): Promise<void> {
   assertCan(actor, "users:update", "You don't have permission to retry deliveries");
+  // A test email was tried at once, by a person reading the answer: "Send test email" again is its retry.
+  const message = await outboxMessage(id);
+  if (message?.topic === MAIL_TOPIC && (message.payload as MailPayload).kind === "test") throw new NotFound("Failed delivery");
   await write(actor, async (tx, me) => {
     assertCan(me, "users:update", "You don't have permission to retry deliveries");
     if (!(await requeueFailed(tx, { accountId: me.accountId, topic: MAIL_TOPIC, id }))) throw new NotFound("Failed delivery");
@@ -92,15 +100,21 @@ export async function sendTestEmail(actor: Actor, rawInput: { to: unknown }): Pr
   const brand = await mailBrandOf(db(), actor.accountId, settings.publicUrl);
   // In the language of the person sending it, who reads it.
   const mail = testMail(await mailLocaleOf(db(), actor.accountId, actor.kind === "system" ? null : actor.userId), { publicUrl: settings.publicUrl, brand });
+  let answer: { ok: boolean; response: string };
   try {
     const transport = await createMailTransport(settings);
     try {
       const info = await transport.sendMail({ from: fromHeader(settings, brand.name), to, subject: mail.subject, text: mail.text, html: mail.html });
-      return { ok: true, response: String(info.response ?? "accepted") };
+      answer = { ok: true, response: String(info.response ?? "accepted") };
     } finally {
       transport.close();
     }
   } catch (err) {
-    return { ok: false, response: smtpFailureText(err, settings) };
+    answer = { ok: false, response: smtpFailureText(err, settings) };
   }
+  // Listed under Recent deliveries, where an admin looks for "did my test mail go?".
+  await write(actor, (tx, me) =>
+    recordSentMail(tx, { accountId: me.accountId, to, kind: "test", mail, failure: answer.ok ? null : answer.response }),
+  );
+  return answer;
 }

@@ -98,6 +98,36 @@ describe("mail settings", { timeout: 60_000 }, () => {
     expect(refused.response).toMatch(/Invalid username or password|535/);
     await configure();
   });
+
+  it("lists a test email under Recent deliveries, sent or failed with the answer, and never sends it again", async () => {
+    await configure();
+    const ok = await sendTestEmail(await ownerActor(), { to: "tested@example.com" });
+    expect(ok.ok).toBe(true);
+    await smtp.waitFor((m) => JSON.stringify(m.to ?? "").includes("tested@example.com"));
+    await configure({ password: "wrong password" });
+    const refused = await sendTestEmail(await ownerActor(), { to: "refused@example.com" });
+    expect(refused.ok).toBe(false);
+    await configure();
+
+    const listed = await listDeliveries(await ownerActor());
+    const sent = listed.find((d) => d.to === "tested@example.com");
+    expect(sent).toMatchObject({ kind: "test", subject: "Test message · Latchkey (team.example.com)", state: "sent", attempts: 1, lastError: null, nextTryAt: null, retryable: false });
+    expect(sent?.sentAt).toBeInstanceOf(Date);
+    const failed = listed.find((d) => d.to === "refused@example.com");
+    expect(failed).toMatchObject({ kind: "test", state: "failed", attempts: 1, nextTryAt: null, retryable: false });
+    expect(failed?.lastError).toMatch(/Invalid username or password|535/);
+    expect(failed?.lastError).not.toContain("refused@example.com");
+    // Sealed at rest, as a queued message.
+    expect(JSON.stringify((await outboxMessage(sent!.id))?.payload)).not.toContain("tested@example.com");
+
+    // The outbox never takes them up: one message to each, however many passes run; a failed test isn't retried.
+    await deliverOutbox({ now: new Date(Date.now() + 3 * HOUR) });
+    await outboxIdle();
+    expect(smtp.messages.filter((m) => JSON.stringify(m.to ?? "").includes("tested@example.com"))).toHaveLength(1);
+    expect(smtp.messages.filter((m) => JSON.stringify(m.to ?? "").includes("refused@example.com"))).toHaveLength(0);
+    await expect(retryDelivery(await ownerActor(), failed!.id, META)).rejects.toThrow("Failed delivery");
+    expect((await outboxMessage(failed!.id))?.status).toBe("failed");
+  });
 });
 
 // Password hashing and a real SMTP server: slow on a loaded machine.

@@ -13,14 +13,15 @@ import { mailBrandOf } from "@/lib/instance/branding";
 import crypto from "node:crypto";
 import { recordEvent } from "@/lib/audit/record";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
-import { enqueue, handleOutbox, MAX_ATTEMPTS, type OutboxMessage } from "@/lib/data/outbox";
+import { enqueue, handleOutbox, MAX_ATTEMPTS, recordFinished, type OutboxMessage } from "@/lib/data/outbox";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mailEnabled, mailTransportSettings } from "./settings";
 import type { ComposedMail } from "./templates";
 import { createMailTransport, fromHeader, smtpFailureText } from "./transport";
 
-export const MAIL_KINDS = ["invite", "password_reset", "email_change", "email_change_notice", "security_notice"] as const;
+/** "test": Settings → Email's "Send test email", sent at once and recorded finished (./deliveries.ts), never queued. */
+export const MAIL_KINDS = ["invite", "password_reset", "email_change", "email_change_notice", "security_notice", "test"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export type MailPayload = {
@@ -46,16 +47,32 @@ export function openEnvelope(payload: MailPayload): { to: string; subject: strin
   return JSON.parse(decryptField(payload.envelope, field(payload.mailId, "envelope"))) as { to: string; subject: string };
 }
 
-/** Queues a message in the unit of work tx belongs to; it is sent after the commit. Returns the outbox message id. */
-export async function queueMail(tx: Tx, message: { accountId: string; to: string; kind: MailKind; mail: ComposedMail }): Promise<string> {
+/** A message as the outbox keeps it: recipient, subject and body sealed. */
+function sealedMail(message: { to: string; kind: MailKind; mail: ComposedMail }): MailPayload {
   const mailId = crypto.randomUUID();
-  const payload: MailPayload = {
+  return {
     mailId,
     kind: message.kind,
     envelope: encryptField(JSON.stringify({ to: message.to, subject: message.mail.subject }), field(mailId, "envelope")),
     body: encryptField(JSON.stringify({ text: message.mail.text, html: message.mail.html }), field(mailId, "body")),
   };
-  return enqueue(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload });
+}
+
+/** Queues a message in the unit of work tx belongs to; it is sent after the commit. Returns the outbox message id. */
+export async function queueMail(tx: Tx, message: { accountId: string; to: string; kind: MailKind; mail: ComposedMail }): Promise<string> {
+  return enqueue(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload: sealedMail(message) });
+}
+
+/**
+ * Records a message sent at once, outside the outbox (a test email), where the deliveries list reads: sent, or failed
+ * with the server's answer (without addresses, as a queued one's). Never sent again from there. Returns its id.
+ */
+export async function recordSentMail(
+  tx: Tx,
+  message: { accountId: string; to: string; kind: MailKind; mail: ComposedMail; failure: string | null },
+): Promise<string> {
+  const error = message.failure === null ? null : redactAddresses(message.failure, message.to);
+  return recordFinished(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload: sealedMail(message), error });
 }
 
 /** The Message-ID of a queued message: the same on every try. */

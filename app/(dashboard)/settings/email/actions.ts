@@ -45,6 +45,8 @@ export const sendTestEmailAction = serverAction({ needs: "settings:email" }, asy
   const values = formValues(formData, ["to"]);
   try {
     const { ok, response } = await sendTestEmail(actor, { to: formData.get("to") });
+    // Recent deliveries lists it now.
+    revalidatePath("/settings/email");
     const t = await getTranslations("emailPage");
     return ok
       ? { status: "success", message: t("testAccepted", { response }), values }
