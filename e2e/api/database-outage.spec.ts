@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import type { PostgresServer } from "../../scripts/test-support/postgres.mjs";
 import { call, expectNoLeak, SESSION_COOKIE, signInOrFail } from "../support/api";
+import { signIn } from "../support/browser";
 import { OWNER, setUpOwner } from "../support/instance";
 import { startOwnPostgres } from "../support/replicas";
 import { startServer, type Instance } from "../support/server";
@@ -157,6 +158,34 @@ test("PostgreSQL stopped: a page answers 503 with Retry-After, in the person's l
   // The same session serves again: nothing was signed out by the outage.
   expect((await loadPage("/profile", { cookie })).status).toBe(200);
   expect(await (await fetch(server.url("/api/auth/session"), { headers: { cookie } })).json()).toHaveProperty("expires");
+});
+
+test("PostgreSQL stopped under a loaded dashboard: a click shows the section's box, which says the service may be briefly unavailable, and its Try again loads the address afresh", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.baseURL, OWNER.email, OWNER.password);
+  await page.goto(server.url("/profile"));
+  await expect(page.getByRole("heading", { name: "Profile", level: 1 })).toBeVisible();
+
+  await postgres.halt();
+  try {
+    // A click inside the loaded page: its layout stays, the section's part fails.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Groups" }).click();
+    await expect(page.getByRole("heading", { name: "Something went wrong" })).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByText("the service may be briefly unavailable")).toBeVisible();
+    expect(await page.locator("main").innerText()).not.toMatch(/ECONNREFUSED|Failed query|connect|postgres/i);
+    // Try again is a fresh load of the address: meanwhile the 503 page, in the person's language.
+    await page.getByRole("button", { name: "Try again" }).click();
+    await expect(page.getByRole("heading", { name: "Briefly unavailable" })).toBeVisible({ timeout: 20_000 });
+    expect(new URL(page.url()).pathname).toBe("/team/groups");
+  } finally {
+    await postgres.resume();
+  }
+  expect(await readyWithin(10_000)).toMatchObject({ status: 200 });
+  // Its own Try again, once the database is back: the page, still signed in.
+  await page.getByRole("link", { name: "Try again" }).click();
+  await expect(page.getByRole("heading", { name: "Groups", level: 1 })).toBeVisible();
+  await context.close();
 });
 
 test("PostgreSQL restarted (pg_ctl restart -m fast): the next requests succeed, no restart of Latchkey; the activity chain verifies", async () => {
