@@ -5,6 +5,7 @@ import { describedByOf, FieldFrame } from "@/components/ui/field-frame";
 import { TextField } from "@/components/ui/text-field";
 import type { FieldErrors } from "@/lib/errors";
 import { actionName } from "./format";
+import { cardClasses } from "@/components/ui/card";
 
 type Option = { value: string; label: string };
 
@@ -33,7 +34,7 @@ export function ActivityFilters({ values, actions, errors = {} }: { values: Reco
   const firstRefused = FIELDS.find((name) => errors[name]?.length);
   const field = (name: (typeof FIELDS)[number]) => ({ name, errors: errors[name], defaultValue: values[name] ?? "", autoFocus: name === firstRefused || undefined });
   return (
-    <form role="search" method="get" action="/activity" autoComplete="off" className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200" noValidate>
+    <form role="search" method="get" action="/activity" autoComplete="off" className={cardClasses({ compact: true, className: "mb-4" })} noValidate>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <TextField className="sm:col-span-2" label={t("search")} type="search" placeholder={t("searchPlaceholder")} {...field("search")} />
         <FieldFrame id="field-action" label={t("action")} errors={errors.action}>

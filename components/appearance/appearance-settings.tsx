@@ -12,10 +12,9 @@ import { TextField } from "@/components/ui/text-field";
 import { useToast } from "@/components/ui/toast";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { INSTANCE_NAME_MAX, LOGO_DIMENSIONS_MESSAGE, LOGO_EMPTY_MESSAGE, LOGO_SIZE_MESSAGE, LOGO_TYPE_MESSAGE, MAX_LOGO_BYTES, MAX_LOGO_SIDE } from "@/lib/appearance/limits";
+import { Card, cardClasses, CardHeading } from "@/components/ui/card";
 
 type Initial = { name: string; logo: { url: string; size: number } | null };
-
-const CARD = "space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200";
 
 /** Settings → Appearance: the instance's name (a server action) and its logo (uploaded to the API, removed by an action). */
 export function AppearanceSettings({ initial, defaultName, readOnly }: { initial: Initial; defaultName: string; readOnly: boolean }) {
@@ -35,10 +34,10 @@ function NameForm({ initial, defaultName, readOnly }: { initial: string; default
   const tc = useTranslations("common");
   const state = form.state;
   return (
-    <form {...form.formProps} className={CARD} aria-labelledby="appearance-name-heading">
-      <h2 id="appearance-name-heading" className="text-base font-semibold text-slate-900">
+    <form {...form.formProps} className={cardClasses({ className: "space-y-4" })} aria-labelledby="appearance-name-heading">
+      <CardHeading id="appearance-name-heading">
         {t("instance.nameHeading")}
-      </h2>
+      </CardHeading>
       {state.status === "error" && state.message && !state.fieldErrors?.name && <Alert tone="error">{state.message}</Alert>}
       <TextField
         key={form.version}
@@ -124,10 +123,10 @@ function LogoSection({ logo, readOnly }: { logo: Initial["logo"]; readOnly: bool
 
   const errors = error ? [error] : undefined;
   return (
-    <section className={CARD} aria-labelledby="appearance-logo-heading">
-      <h2 id="appearance-logo-heading" className="text-base font-semibold text-slate-900">
+    <Card className="space-y-4" labelledBy="appearance-logo-heading">
+      <CardHeading id="appearance-logo-heading">
         {t("instance.logoHeading")}
-      </h2>
+      </CardHeading>
       <div className="flex flex-wrap items-center gap-4">
         {logo ? (
           <figure className="flex items-center gap-3">
@@ -175,6 +174,6 @@ function LogoSection({ logo, readOnly }: { logo: Initial["logo"]; readOnly: bool
           </Button>
         </form>
       )}
-    </section>
+    </Card>
   );
 }

@@ -2,13 +2,14 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import { CopyField } from "@/components/ui/copy-field";
+import { Card } from "@/components/ui/card";
 
 /** What another app needs to find Latchkey: the issuer and the discovery URL, or what to set when neither is known. */
 export function IssuerPanel({ issuer, discovery, canSetEmail }: { issuer: string | null; discovery: string | null; canSetEmail: boolean }) {
   const t = useTranslations("applicationsPage");
   const code = (chunks: React.ReactNode) => <code className="font-mono">{chunks}</code>;
   return (
-    <section aria-labelledby="issuer-heading" className="space-y-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+    <Card labelledBy="issuer-heading" compact className="space-y-3">
       <h3 id="issuer-heading" className="text-sm font-semibold text-slate-900">
         {t("connect")}
       </h3>
@@ -31,6 +32,6 @@ export function IssuerPanel({ issuer, discovery, canSetEmail }: { issuer: string
             : t.rich("noIssuerAsk", { code })}
         </Alert>
       )}
-    </section>
+    </Card>
   );
 }

@@ -1,5 +1,6 @@
 import { LanguageSwitch } from "@/components/shell/language-switch";
 import { brandView, instanceBranding } from "@/lib/instance/branding";
+import { cardClasses } from "@/components/ui/card";
 
 /** The centred card that frames the setup, sign-in and invite pages, under the instance's name and logo (Settings → Appearance). */
 export async function AuthCard({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
@@ -17,7 +18,7 @@ export async function AuthCard({ title, subtitle, children }: { title: string; s
           <h1 className="mt-1 text-2xl font-bold text-slate-900">{title}</h1>
           {subtitle && <p className="mt-2 text-sm text-slate-600">{subtitle}</p>}
         </div>
-        <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>
+        <div className={cardClasses()}>{children}</div>
         <div className="mt-6">
           <LanguageSwitch />
         </div>

@@ -13,6 +13,7 @@ import { Button } from "@/components/ui/button";
 import { focusIfLost } from "@/components/ui/focus";
 import { useToast } from "@/components/ui/toast";
 import { useTranslations } from "next-intl";
+import { cardClasses } from "@/components/ui/card";
 
 export function MemberPicker({ groupId, groupName }: { groupId: string; groupName: string }) {
   const router = useRouter();
@@ -56,7 +57,7 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
   }
 
   return (
-    <div className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+    <div className={cardClasses({ compact: true, className: "mb-4" })}>
       <label htmlFor={inputId} className="block text-sm font-medium text-slate-900">
         {t("label")}
       </label>

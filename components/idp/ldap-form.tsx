@@ -13,6 +13,7 @@ import { useConnectionTest } from "@/components/ui/use-connection-test";
 import { Select, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
 import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
+import { Card, CardHeading } from "@/components/ui/card";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
 const EXAMPLES = ["ldaps://ldap.example.com:636", "cn=latchkey,ou=services,dc=example,dc=com", "ou=people,dc=example,dc=com", "ou=groups,dc=example,dc=com"] as const;
@@ -81,8 +82,8 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
     <form {...connectionTest.watching(form.formProps)} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <Fragment key={form.version}>
-      <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="text-base font-semibold text-slate-900">{t("server")}</h2>
+      <Card className="space-y-4">
+        <CardHeading>{t("server")}</CardHeading>
         <TextField label={t("name")} name="name" hint={t("nameHint")} defaultValue={text("name", initial.name)} errors={errors.name} disabled={readOnly} />
         <TextField label={t("url")} name="url" placeholder={EXAMPLES[0]} hint={t("urlHint")} defaultValue={text("url", initial.url)} errors={errors.url} disabled={readOnly} />
         <Checkbox name="start_tls" label={t("startTls")} hint={t("startTlsHint")} defaultChecked={v ? v.start_tls === "on" : initial.startTls} errors={errors.start_tls} disabled={readOnly} />
@@ -115,9 +116,9 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           errors={errors.bind_password}
           disabled={readOnly}
         />
-      </section>
-      <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="text-base font-semibold text-slate-900">{t("users")}</h2>
+      </Card>
+      <Card className="space-y-4">
+        <CardHeading>{t("users")}</CardHeading>
         <TextField label={t("searchBase")} name="search_base" placeholder={EXAMPLES[2]} defaultValue={text("search_base", initial.searchBase)} errors={errors.search_base} disabled={readOnly} />
         <TextField label={t("userFilter")} name="user_filter" hint={t("userFilterHint", { username: "{username}", example: "(&(objectClass=user)(sAMAccountName={username}))" })} defaultValue={text("user_filter", initial.userFilter)} errors={errors.user_filter} disabled={readOnly} />
         <div className="grid gap-4 sm:grid-cols-3">
@@ -127,9 +128,9 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
         </div>
         <Checkbox name="auto_create" label={t("autoCreate")} hint={t("autoCreateHint")} defaultChecked={v ? v.auto_create === "on" : initial.autoCreate} errors={errors.auto_create} disabled={readOnly} />
         <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={text("default_role", initial.defaultRole)} errors={errors.default_role} disabled={readOnly} />
-      </section>
-      <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="text-base font-semibold text-slate-900">{t("groupMapping")}</h2>
+      </Card>
+      <Card className="space-y-4">
+        <CardHeading>{t("groupMapping")}</CardHeading>
         <p className="text-sm text-slate-600">{t("groupMappingBody")}</p>
         <TextField label={t("groupSearchBase")} name="group_search_base" placeholder={EXAMPLES[3]} defaultValue={text("group_search_base", initial.groupSearchBase)} errors={errors.group_search_base} disabled={readOnly} />
         <div className="grid gap-4 sm:grid-cols-2">
@@ -160,7 +161,7 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           )}
           {groups.length === 0 && <p className="text-xs text-slate-500">{t("noGroups")}</p>}
         </fieldset>
-      </section>
+      </Card>
       <Checkbox name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} errors={errors.enabled} disabled={readOnly} />
       <PrivilegedSignupConfirm label={t("acceptPrivilegedSignup")} errors={errors.accept_privileged_signup} submitted={v?.accept_privileged_signup} disabled={readOnly} />
       </Fragment>

@@ -19,6 +19,7 @@ import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
 import { describedByOf, FieldErrorText } from "@/components/ui/field-frame";
 import { bindAction } from "@/lib/forms/bind-action";
 import { SIGN_IN_SOURCE_NAME_MAX } from "@/lib/idp/limits";
+import { Card, CardHeading } from "@/components/ui/card";
 
 export type ProviderFormValues = {
   type: string;
@@ -86,8 +87,8 @@ export function ProviderForm({
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
 
       <Fragment key={form.version}>
-      <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="text-base font-semibold text-slate-900">{t("connection")}</h2>
+      <Card className="space-y-4">
+        <CardHeading>{t("connection")}</CardHeading>
         <Select
           label={t("type")}
           name="type"
@@ -158,10 +159,10 @@ export function ProviderForm({
         )}
         {/* Keyed on the stored state: the header's Enable/Disable changes it without this form saving, and the box follows. */}
         <Checkbox key={String(initial.enabled)} name="enabled" label={t("enabled")} hint={t("enabledHint")} defaultChecked={v ? v.enabled === "on" : initial.enabled} errors={errors.enabled} disabled={readOnly} />
-      </section>
+      </Card>
 
-      <section className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="text-base font-semibold text-slate-900">{t("newUsers")}</h2>
+      <Card className="space-y-4">
+        <CardHeading>{t("newUsers")}</CardHeading>
         <fieldset>
           <legend className="text-sm font-medium text-slate-900">{t("whoMay")}</legend>
           <div className="mt-2 space-y-2 text-sm text-slate-700">
@@ -213,7 +214,7 @@ export function ProviderForm({
           disabled={readOnly}
         />
         <PrivilegedSignupConfirm errors={errors.accept_privileged_signup} submitted={v?.accept_privileged_signup} disabled={readOnly} />
-      </section>
+      </Card>
       </Fragment>
 
       {!readOnly && (

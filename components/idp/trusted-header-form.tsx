@@ -12,6 +12,7 @@ import { useServerForm } from "@/components/ui/use-server-form";
 import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
 import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
+import { Card } from "@/components/ui/card";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
 const EXAMPLES = ["Remote-Email", "Remote-Name"] as const;
@@ -39,7 +40,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
   return (
     <form {...form.formProps} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <section key={form.version} className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <Card key={form.version} className="space-y-4">
         <Checkbox
           name="enabled"
           label={t("enabled")}
@@ -72,7 +73,7 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
         />
         <Select label={t("defaultRole")} name="default_role" options={roleOptions} defaultValue={v?.default_role ?? initial.defaultRole} errors={errors.default_role} disabled={readOnly} />
         <PrivilegedSignupConfirm label={t("acceptPrivilegedSignup")} errors={errors.accept_privileged_signup} submitted={v?.accept_privileged_signup} disabled={readOnly} />
-      </section>
+      </Card>
       {!readOnly && (
         <FormActions pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</FormActions>
       )}

@@ -11,6 +11,7 @@ import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { ProofFields } from "@/components/mfa/proof-fields";
 import type { ProofKind } from "@/lib/mfa/proof-texts";
+import { Card, CardHeading } from "@/components/ui/card";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
 const EXAMPLES = ["https://team.example.com", "mail.example.com", "latchkey@example.com"] as const;
@@ -50,8 +51,8 @@ export function MailSettingsForm({ initial, readOnly, proof }: { initial: MailSe
   return (
     <form {...form.formProps} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <section key={`url-${form.version}`} aria-labelledby="mail-address-heading" className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 id="mail-address-heading" className="text-base font-semibold text-slate-900">{t("publicAddress")}</h2>
+      <Card key={`url-${form.version}`} labelledBy="mail-address-heading" className="space-y-4">
+        <CardHeading id="mail-address-heading">{t("publicAddress")}</CardHeading>
         <TextField
           label={t("publicUrl")}
           name="public_url"
@@ -61,9 +62,9 @@ export function MailSettingsForm({ initial, readOnly, proof }: { initial: MailSe
           errors={errors.public_url}
           readOnly={readOnly || initial.publicUrlFromEnvironment}
         />
-      </section>
-      <section key={`server-${form.version}`} aria-labelledby="mail-server-heading" className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 id="mail-server-heading" className="text-base font-semibold text-slate-900">{t("mailServer")}</h2>
+      </Card>
+      <Card key={`server-${form.version}`} labelledBy="mail-server-heading" className="space-y-4">
+        <CardHeading id="mail-server-heading">{t("mailServer")}</CardHeading>
         {fromEnv && <Alert tone="info">{t("serverFromEnv")}</Alert>}
         <div className="grid gap-4 sm:grid-cols-3">
           <TextField className="sm:col-span-2" label={t("host")} name="host" placeholder={EXAMPLES[1]} hint={t("hostHint")} defaultValue={v?.host ?? initial.host} errors={errors.host} readOnly={serverLocked} />
@@ -93,19 +94,19 @@ export function MailSettingsForm({ initial, readOnly, proof }: { initial: MailSe
           <TextField label={t("fromName")} name="from_name" placeholder="Latchkey" defaultValue={v?.from_name ?? initial.fromName} errors={errors.from_name} readOnly={serverLocked} />
           <TextField label={t("fromAddress")} name="from_address" type="email" placeholder={EXAMPLES[2]} defaultValue={v?.from_address ?? initial.fromAddress} errors={errors.from_address} readOnly={serverLocked} />
         </div>
-      </section>
-      <section key={`notices-${form.version}`} aria-labelledby="mail-notices-heading" className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 id="mail-notices-heading" className="text-base font-semibold text-slate-900">{t("notices")}</h2>
+      </Card>
+      <Card key={`notices-${form.version}`} labelledBy="mail-notices-heading" className="space-y-4">
+        <CardHeading id="mail-notices-heading">{t("notices")}</CardHeading>
         <p className="text-sm text-slate-600">{t("noticesBody")}</p>
         <Checkbox name="notice_password_changed" label={t("noticePasswordChanged")} defaultChecked={notice("notice_password_changed", initial.notices.passwordChanged)} disabled={readOnly} />
         <Checkbox name="notice_two_factor_changed" label={t("noticeTwoFactorChanged")} defaultChecked={notice("notice_two_factor_changed", initial.notices.twoFactorChanged)} disabled={readOnly} />
         <Checkbox name="notice_access_token_created" label={t("noticeTokenCreated")} defaultChecked={notice("notice_access_token_created", initial.notices.accessTokenCreated)} disabled={readOnly} />
         <Checkbox name="notice_new_browser" label={t("noticeNewBrowser")} defaultChecked={notice("notice_new_browser", initial.notices.newBrowser)} disabled={readOnly} />
-      </section>
+      </Card>
       {!readOnly && proof && (
-        <section key={`proof-${form.version}`} className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+        <Card key={`proof-${form.version}`} className="space-y-4">
           <ProofFields proof={proof} errors={errors} why={t("proofWhy")} passwordName="current_password" ids={{ password: "mail-proof-password", code: "mail-proof-code" }} required={false} />
-        </section>
+        </Card>
       )}
       {!readOnly && (
         <FormActions pendingLabel={tc("saving")} pending={form.pending}>{t("save")}</FormActions>

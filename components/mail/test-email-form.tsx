@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { cardClasses, CardHeading } from "@/components/ui/card";
 
 /** "Send test email": the server's own answer is shown, accepted or refused. */
 export function TestEmailForm({ defaultTo }: { defaultTo: string }) {
@@ -13,8 +14,8 @@ export function TestEmailForm({ defaultTo }: { defaultTo: string }) {
   const state = form.state;
   const t = useTranslations("emailPage");
   return (
-    <form {...form.formProps} aria-labelledby="mail-test-heading" className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-      <h2 id="mail-test-heading" className="text-base font-semibold text-slate-900">{t("testHeading")}</h2>
+    <form {...form.formProps} aria-labelledby="mail-test-heading" className={cardClasses({ className: "space-y-4" })}>
+      <CardHeading id="mail-test-heading">{t("testHeading")}</CardHeading>
       {state.status !== "idle" && state.message && (
         <Alert tone={state.status === "success" ? "success" : "error"}>{state.message}</Alert>
       )}

@@ -8,6 +8,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 import { GroupCheckboxes } from "@/components/users/group-checkboxes";
 import { useServerForm } from "@/components/ui/use-server-form";
+import { Card } from "@/components/ui/card";
 
 /** Who two-factor may be required for; each one's words are in "securityPage.choices". */
 const CHOICES = ["nobody", "admins", "everyone", "groups"] as const;
@@ -32,7 +33,7 @@ export function SecurityPolicyForm({
   return (
     <form {...form.formProps} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
-      <section key={form.version} className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <Card key={form.version} className="space-y-4">
         <fieldset>
           <legend className="text-sm font-medium text-slate-900">{t("requireFor")}</legend>
           <div className="mt-2 space-y-2">
@@ -62,7 +63,7 @@ export function SecurityPolicyForm({
           className="max-w-xs"
         />
         <p className="text-sm text-slate-600">{t("noLockout")}</p>
-      </section>
+      </Card>
       {!readOnly && (
         <SubmitButton pending={form.pending} pendingLabel={tc("saving")}>
           {tc("save")}

@@ -4,17 +4,18 @@ import { ConfirmAction } from "@/components/ui/confirm-action";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { MfaSummary } from "@/lib/mfa/records";
 import { bindAction } from "@/lib/forms/bind-action";
+import { Card, CardHeading } from "@/components/ui/card";
 
 /** A user's second factors on their page (types, counts, last use; never secrets), with the admin's reset. */
 export async function UserFactors({ userId, label, mfa, canReset }: { userId: string; label: string; mfa: MfaSummary; canReset: boolean }) {
   const t = await getTranslations("mfa.userFactors");
   const any = mfa.totp || mfa.passkeys > 0 || mfa.recoveryCodesLeft > 0;
   return (
-    <section aria-labelledby="mfa-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+    <Card labelledBy="mfa-heading">
       <div className="flex flex-wrap items-center justify-between gap-4">
-        <h2 id="mfa-heading" className="text-base font-semibold text-slate-900">
+        <CardHeading id="mfa-heading">
           {t("heading")}
-        </h2>
+        </CardHeading>
         {canReset && any && (
           <ConfirmAction
             label={t("reset")}
@@ -55,6 +56,6 @@ export async function UserFactors({ userId, label, mfa, canReset }: { userId: st
           <dd className="text-slate-900">{mfa.recoveryCodesLeft}</dd>
         </div>
       </dl>
-    </section>
+    </Card>
   );
 }

@@ -5,6 +5,7 @@ import type { ServiceTokenOfCreator } from "@/lib/tokens/creators";
 import { isExpired } from "@/lib/tokens/records";
 import { DeleteTokenButton } from "./delete-token-button";
 import { TokenScope } from "./tokens-table";
+import { Card, CardHeading } from "@/components/ui/card";
 
 /**
  * On a person's page: the service users' tokens they created. Those tokens
@@ -31,10 +32,10 @@ export function CreatedServiceTokens({
   // Shown in UTC, labelled, as everywhere else a date is absolute.
   const when = (date: Date | null) => (date ? `${format.dateTime(date, { dateStyle: "medium", timeStyle: "short" })} UTC` : never);
   return (
-    <section aria-labelledby="service-tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-      <h2 id="service-tokens-heading" className="text-base font-semibold text-slate-900">
+    <Card labelledBy="service-tokens-heading">
+      <CardHeading id="service-tokens-heading">
         {tt("heading")}
-      </h2>
+      </CardHeading>
       <p className="mt-1 text-sm text-slate-600">{personBlocked ? tt("blocked") : tt("note")}</p>
       <div className="mt-3">
         <DataTable
@@ -82,6 +83,6 @@ export function CreatedServiceTokens({
           ]}
         />
       </div>
-    </section>
+    </Card>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { Card } from "@/components/ui/card";
 
 /**
  * Team → Users while the person looking is the only one on it (a new instance's owner, right after set-up): what
@@ -11,7 +12,7 @@ export async function FirstSteps({ setUpMail }: { setUpMail: boolean }) {
   const t = await getTranslations("usersPage.firstSteps");
   const link = "font-semibold text-indigo-700 underline";
   return (
-    <section aria-labelledby="first-steps-heading" className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+    <Card labelledBy="first-steps-heading" compact className="mb-4">
       <h2 id="first-steps-heading" className="text-sm font-semibold text-slate-900">
         {t("heading")}
       </h2>
@@ -23,6 +24,6 @@ export async function FirstSteps({ setUpMail }: { setUpMail: boolean }) {
         )}
         <li>{t("addPeople")}</li>
       </ol>
-    </section>
+    </Card>
   );
 }

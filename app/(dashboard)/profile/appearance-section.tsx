@@ -6,6 +6,7 @@ import { LOCALE_NAMES, LOCALES, type Locale } from "@/i18n/locales";
 import { THEMES, type Theme } from "@/components/shell/theme";
 import { useLanguage } from "@/components/shell/use-language";
 import { useTheme } from "@/components/shell/use-theme";
+import { Card, CardHeading } from "@/components/ui/card";
 
 /**
  * Profile → Appearance: the theme and the language, per person on this
@@ -24,10 +25,8 @@ export function AppearanceSection({ theme: renderedTheme, languageChosen }: { th
   const [auto, setAuto] = useState(!chosen);
   const language: Locale | "auto" = auto ? "auto" : locale;
   return (
-    <section aria-labelledby={`${id}-heading`} className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-      <h2 id={`${id}-heading`} className="text-base font-semibold text-slate-900">
-        {t("title")}
-      </h2>
+    <Card labelledBy={`${id}-heading`}>
+      <CardHeading id={`${id}-heading`}>{t("title")}</CardHeading>
       <p className="mt-1 max-w-2xl text-sm text-slate-600">{t("description")}</p>
       <div className="mt-4 grid gap-6 sm:grid-cols-2">
         <fieldset>
@@ -56,6 +55,6 @@ export function AppearanceSection({ theme: renderedTheme, languageChosen }: { th
           </div>
         </fieldset>
       </div>
-    </section>
+    </Card>
   );
 }

@@ -7,6 +7,7 @@ import { appsSignedInTo, type SignedInApp } from "@/lib/oidc/grants";
 import { inSayingOrder, knownScope } from "@/lib/oidc/scope-words";
 import { instanceBranding } from "@/lib/instance/branding";
 import { withdrawAppAccessAction } from "./apps-actions";
+import { Card, CardHeading } from "@/components/ui/card";
 
 /** Profile → Apps you signed in to: the apps holding your sign-in through Latchkey, with "Revoke access" per app. */
 export async function AppsSection({ actor }: { actor: SessionActor }) {
@@ -54,14 +55,14 @@ export async function AppsSection({ actor }: { actor: SessionActor }) {
     },
   ];
   return (
-    <section aria-labelledby="apps-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-      <h2 id="apps-heading" className="text-base font-semibold text-slate-900">
+    <Card labelledBy="apps-heading">
+      <CardHeading id="apps-heading">
         {t("heading")}
-      </h2>
+      </CardHeading>
       <p className="mt-1 text-sm text-slate-600">{t("description")}</p>
       <div className="mt-3">
         <DataTable label={t("heading")} rows={apps} rowKey={(a) => a.clientId} columns={columns} empty={<p className="text-sm text-slate-600">{t("empty")}</p>} />
       </div>
-    </section>
+    </Card>
   );
 }

@@ -4,6 +4,7 @@ import { ConfirmEmailForm } from "@/components/users/confirm-email-form";
 import type { Actor } from "@/lib/auth/actor";
 import { mailIsOn } from "@/lib/mail/settings";
 import { getUser } from "@/lib/users/queries";
+import { Card, CardHeading } from "@/components/ui/card";
 
 /** email: the person's own email, changed (or, when nobody proved it, confirmed) with a link mailed to it (only for local accounts, only with mail). */
 export async function EmailSection({ actor }: { actor: Actor }) {
@@ -14,8 +15,8 @@ export async function EmailSection({ actor }: { actor: Actor }) {
   // An address nobody proved (an invite whose link was handed out): apps are told so until a mailed link confirms it.
   const unconfirmed = me.email !== null && !me.emailVerified;
   return (
-    <section aria-labelledby="email-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-      <h2 id="email-heading" className="text-base font-semibold text-slate-900">{t("heading")}</h2>
+    <Card labelledBy="email-heading">
+      <CardHeading id="email-heading">{t("heading")}</CardHeading>
       <p className="mt-1 mb-4 max-w-2xl text-sm text-slate-600">
         {me.email
           ? t("current", { email: me.email })
@@ -32,6 +33,6 @@ export async function EmailSection({ actor }: { actor: Actor }) {
         </div>
       )}
       {mail && <ChangeEmailForm current={me.email} asksPassword={me.hasLocalPassword} />}
-    </section>
+    </Card>
   );
 }

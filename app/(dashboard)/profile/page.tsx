@@ -22,6 +22,7 @@ import { TwoFactorSection } from "./two-factor-section";
 import { Appearance } from "./appearance";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
+import { Card, CardHeading } from "@/components/ui/card";
 
 export const generateMetadata = titled("profile");
 
@@ -59,12 +60,12 @@ export default async function ProfilePage() {
       <EmailSection actor={actor} />
       <Appearance />
 
-      <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <Card labelledBy="tokens-heading">
         <div className="flex flex-wrap items-center justify-between gap-4">
           <div>
-            <h2 id="tokens-heading" className="text-base font-semibold text-slate-900">
+            <CardHeading id="tokens-heading">
               {tp("tokens.heading")}
-            </h2>
+            </CardHeading>
             <p className="mt-1 max-w-2xl text-sm text-slate-600">
               {tp("tokens.description")}{" "}
               {writes ? tp("tokens.writes") : tp("tokens.readOnly")}
@@ -75,7 +76,7 @@ export default async function ProfilePage() {
           )}
         </div>
         <TokensTable tokens={tokens} canManage={canManageTokens} />
-      </section>
+      </Card>
     </div>
   );
 }

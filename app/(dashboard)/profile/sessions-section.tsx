@@ -5,6 +5,7 @@ import { SessionsTable } from "@/components/users/sessions-table";
 import type { SessionActor } from "@/lib/auth/actor";
 import { listUserSessions } from "@/lib/sessions/queries";
 import { endOtherSessionsAction, endOwnSessionAction } from "./actions";
+import { Card } from "@/components/ui/card";
 
 /** Profile → Your sessions: where you are signed in, with "Sign out" per session and everywhere else at once. */
 export async function SessionsSection({ actor }: { actor: SessionActor }) {
@@ -12,7 +13,7 @@ export async function SessionsSection({ actor }: { actor: SessionActor }) {
   const others = sessions.filter((s) => !s.current).length;
   const t = await getTranslations("profilePage.sessions");
   return (
-    <section aria-labelledby="sessions-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+    <Card labelledBy="sessions-heading">
       <SectionHeader
         id="sessions-heading"
         title={t("heading")}
@@ -45,6 +46,6 @@ export async function SessionsSection({ actor }: { actor: SessionActor }) {
           )
         }
       />
-    </section>
+    </Card>
   );
 }

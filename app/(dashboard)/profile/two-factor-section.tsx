@@ -8,6 +8,7 @@ import { ownTwoFactorDeadline } from "@/lib/mfa/policy";
 import { proofKindOf } from "@/lib/mfa/proof";
 import { RECOVERY_CODES_LOW } from "@/lib/mfa/recovery-codes";
 import { hasFactor } from "@/lib/mfa/records";
+import { Card, CardHeading } from "@/components/ui/card";
 
 /** Profile → Two-factor authentication: the person's own second factors (issue 14). */
 export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: SessionActor; hasLocalPassword: boolean }) {
@@ -19,10 +20,10 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
   const format = await getFormatter();
   const passkeys = own.passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }));
   return (
-    <section aria-labelledby="two-factor-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-      <h2 id="two-factor-heading" className="text-base font-semibold text-slate-900">
+    <Card labelledBy="two-factor-heading">
+      <CardHeading id="two-factor-heading">
         {t("heading")}
-      </h2>
+      </CardHeading>
       <p className="mt-1 max-w-2xl text-sm text-slate-600">{t("description")}</p>
       {deadline && (
         <div className="mt-4 max-w-2xl">
@@ -39,6 +40,6 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
         passkeysAvailable={own.available}
         passkeysUnavailableMessage={needPublicUrl}
       />
-    </section>
+    </Card>
   );
 }

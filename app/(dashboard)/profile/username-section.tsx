@@ -2,22 +2,23 @@ import { getTranslations } from "next-intl/server";
 import { OwnUsernameForm } from "@/components/users/own-username-form";
 import type { Actor } from "@/lib/auth/actor";
 import { canChangeOwnUsername } from "@/lib/users/own-username";
+import { Card, CardHeading } from "@/components/ui/card";
 
 /** usernames: Profile → Username; editable when the owner lets people change their own (Settings → Identity providers → Usernames). */
 export async function UsernameSection({ actor, username, hasEmail }: { actor: Actor; username: string; hasEmail: boolean }) {
   const editable = await canChangeOwnUsername(actor);
   const t = await getTranslations("profilePage.username");
   return (
-    <section aria-labelledby="username-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-      <h2 id="username-heading" className="text-base font-semibold text-slate-900">
+    <Card labelledBy="username-heading">
+      <CardHeading id="username-heading">
         {t("heading")}
-      </h2>
+      </CardHeading>
       <p className="mb-4 mt-1 max-w-2xl text-sm text-slate-600">
         {editable
           ? t(hasEmail ? "editableOrEmail" : "editable")
           : t(hasEmail ? "fixedOrEmail" : "fixed", { username })}
       </p>
       {editable && <OwnUsernameForm username={username} />}
-    </section>
+    </Card>
   );
 }

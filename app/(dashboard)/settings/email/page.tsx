@@ -13,6 +13,7 @@ import { getMailSettings } from "@/lib/mail/settings";
 import { getUser } from "@/lib/users/queries";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
+import { Card, CardHeading } from "@/components/ui/card";
 
 export const generateMetadata = titled("email");
 
@@ -47,11 +48,11 @@ export default async function EmailSettingsPage() {
         }}
       />
       {owner && <TestEmailForm defaultTo={me.email ?? ""} />}
-      <section aria-labelledby="deliveries-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 id="deliveries-heading" className="text-base font-semibold text-slate-900">{t("deliveries")}</h2>
+      <Card labelledBy="deliveries-heading">
+        <CardHeading id="deliveries-heading">{t("deliveries")}</CardHeading>
         <p className="mt-1 text-sm text-slate-600">{t("deliveriesBody")}</p>
         <DeliveriesTable deliveries={deliveries} canRetry={can(actor, "users:update")} />
-      </section>
+      </Card>
     </div>
   );
 }

@@ -18,6 +18,7 @@ import { pageActor } from "@/lib/sign-in/session-actor";
 import { NotFound } from "@/lib/errors";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { getTranslations } from "next-intl/server";
+import { cardClasses } from "@/components/ui/card";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("applicationsPage"))("metaTitleOne") };
@@ -57,7 +58,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
           {t("nobodyNote")}
         </p>
       )}
-      <div className="grid gap-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 lg:grid-cols-2">
+      <div className={cardClasses({ compact: true, className: "grid gap-3 lg:grid-cols-2" })}>
         <CopyField label={t("clientId")} value={app.clientId} />
         <div>
           <p className="text-sm font-medium text-slate-900">{t("clientSecret")}</p>
@@ -67,7 +68,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
         </div>
       </div>
       <IssuerPanel issuer={issuer} discovery={issuer ? discoveryUrl(issuer) : null} canSetEmail={can(actor, "settings:email")} />
-      <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <div className={cardClasses({ compact: true })}>
         <h3 className="mb-4 text-sm font-semibold text-slate-900">{t("settings")}</h3>
         <ApplicationForm
           id={app.id}

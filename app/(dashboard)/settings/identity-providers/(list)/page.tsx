@@ -12,6 +12,7 @@ import { listProviders } from "@/lib/idp/providers";
 import { getSignInSettings } from "@/lib/idp/sign-in-settings";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
+import { Card, CardHeading } from "@/components/ui/card";
 
 export const generateMetadata = titled("identityProviders");
 
@@ -26,22 +27,22 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
   return (
     <div className="space-y-8">
       {deleted && <RedirectNotice param="deleted">{t("deleted")}</RedirectNotice>}
-      <section aria-labelledby="local-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <Card labelledBy="local-heading">
         <SectionHeader
           id="local-heading"
           title={t("localHeading")}
           description={settings.localLoginEnabled ? t("localOnState") : t("localOffState")}
           actions={canManage && <LocalSignInToggle enabled={settings.localLoginEnabled} />}
         />
-      </section>
+      </Card>
 
-      <section aria-labelledby="usernames-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 id="usernames-heading" className="text-base font-semibold text-slate-900">
+      <Card labelledBy="usernames-heading">
+        <CardHeading id="usernames-heading">
           {t("usernamesHeading")}
-        </h2>
+        </CardHeading>
         <p className="mb-4 mt-1 text-sm text-slate-600">{t("usernamesBody")}</p>
         <UsernameChangeSetting allowed={settings.usersMayChangeUsername} canManage={canManage} />
-      </section>
+      </Card>
 
       <section aria-labelledby="providers-heading" className="space-y-4">
         <SectionHeader

@@ -20,6 +20,7 @@ import { allows, assertCanDeleteUser, assertCanUpdateUser } from "@/lib/users/ru
 import { userStatus } from "@/lib/users/status";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { titled } from "@/i18n/titles";
+import { Card, CardHeading } from "@/components/ui/card";
 
 export const generateMetadata = titled("serviceUser");
 
@@ -73,7 +74,7 @@ export default async function ServiceUserPage({
       {created && <RedirectNotice param="created">{t("created")}</RedirectNotice>}
       {user.isBlocked && <Alert tone="info">{t("blocked")}</Alert>}
 
-      <section aria-labelledby="tokens-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+      <Card labelledBy="tokens-heading">
         <SectionHeader
           id="tokens-heading"
           title={t("tokensHeading")}
@@ -85,15 +86,15 @@ export default async function ServiceUserPage({
           actions={canManageTokens && <CreateTokenDialog userId={user.id} scope={scope} />}
         />
         <TokensTable tokens={tokens} canManage={canManageTokens} whose="its" />
-      </section>
+      </Card>
 
       <DetailsSection facts={facts} />
 
       {canEdit && (
-        <section aria-labelledby="edit-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-          <h2 id="edit-heading" className="mb-4 text-base font-semibold text-slate-900">
+        <Card labelledBy="edit-heading">
+          <CardHeading id="edit-heading" className="mb-4">
             {t("edit")}
-          </h2>
+          </CardHeading>
           <EditUserForm
             user={{
               id: user.id,
@@ -111,7 +112,7 @@ export default async function ServiceUserPage({
             roles={roles}
             groups={groups}
           />
-        </section>
+        </Card>
       )}
     </div>
   );

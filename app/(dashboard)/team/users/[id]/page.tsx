@@ -38,6 +38,7 @@ import { userStatus } from "@/lib/users/status";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { titled } from "@/i18n/titles";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { Card, CardHeading } from "@/components/ui/card";
 
 export const generateMetadata = titled("user");
 
@@ -119,10 +120,10 @@ export default async function UserPage({
       <DetailsSection facts={facts} />
 
       {canEdit && (
-        <section aria-labelledby="edit-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-          <h2 id="edit-heading" className="mb-4 text-base font-semibold text-slate-900">
+        <Card labelledBy="edit-heading">
+          <CardHeading id="edit-heading" className="mb-4">
             {t("editUser")}
-          </h2>
+          </CardHeading>
           <EditUserForm
             user={{
               id: user.id,
@@ -142,7 +143,7 @@ export default async function UserPage({
             groups={groups}
             transferProof={transferProof}
           />
-        </section>
+        </Card>
       )}
       {!canEdit && can(actor, "users:update") && user.role === "owner" && actor.userId !== user.id && (
         <p className="text-sm text-slate-600">{t("onlyOwner")}</p>
@@ -151,12 +152,12 @@ export default async function UserPage({
       {user.mfa && <UserFactors userId={user.id} label={label} mfa={user.mfa} canReset={allows(() => assertCanResetTwoFactor(actor, user))} />}
       <UserRolesSection actor={actor} userId={user.id} isSelf={user.id === actor.userId} />
 
-      <section aria-labelledby="sessions-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 id="sessions-heading" className="text-base font-semibold text-slate-900">
+      <Card labelledBy="sessions-heading">
+        <CardHeading id="sessions-heading">
           {team("activeSessions")}
-        </h2>
+        </CardHeading>
         <SessionsTable sessions={sessions} />
-      </section>
+      </Card>
 
       {serviceTokens.length > 0 && <CreatedServiceTokens tokens={serviceTokens} personBlocked={user.isBlocked} canDelete={can(actor, "tokens:delete")} />}
     </div>
