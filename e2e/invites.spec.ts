@@ -182,6 +182,13 @@ test("select two invites, delete them at once: one confirmation naming the count
   await expect(link).toBeFocused();
   await expect(link).toHaveValue(/\/invite\?token=/);
   await expect(links.getByRole("button", { name: "Copy the link for Ned New" })).toBeVisible();
+  // Shown once: Escape (twice) keeps the links and goes to Close, which closes.
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  await expect(link).toHaveValue(/\/invite\?token=/);
+  await expect(links.getByRole("button", { name: "Close" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(links).toBeHidden();
   const listed = (await (await fetch(instance.url("/api/users/invites"), { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{ name: string; invite_expires_at: string }>;
   const ned = listed.find((i) => i.name === "Ned New")!;
   expect((Date.parse(ned.invite_expires_at) - regeneratedAt) / 86400_000).toBeCloseTo(10, 1);

@@ -11,6 +11,7 @@ import { bulkInvitesAction } from "@/app/(dashboard)/team/users/invite-actions";
 import { Button } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-field";
 import { Dialog, useKeepDialogOpen } from "@/components/ui/dialog";
+import { ShownOnceWarning } from "@/components/ui/shown-once-secret";
 import { BulkSelection } from "@/components/users/bulk-selection";
 import { InviteExpiryField } from "./invite-expiry-field";
 
@@ -36,9 +37,7 @@ function RegeneratedLinks({ links, onClose }: { links: Link[]; onClose: () => vo
   useKeepDialogOpen(done);
   return (
     <div className="space-y-4">
-      <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
-        {t("linksWarning")}
-      </p>
+      <ShownOnceWarning>{t("linksWarning")}</ShownOnceWarning>
       <ul aria-label={t("linksTitle", { count: links.length })} className="space-y-3">
         {links.map((link, n) => (
           <LinkRow key={link.id} link={link} first={n === 0} />

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { copyText } from "@/components/ui/clipboard";
+import { ShownOnceWarning } from "@/components/ui/shown-once-secret";
 
 /** Recovery codes, shown once, with a copy button. */
 export function RecoveryCodesList({ codes }: { codes: string[] }) {
@@ -11,9 +12,7 @@ export function RecoveryCodesList({ codes }: { codes: string[] }) {
   const t = useTranslations("mfa.recovery");
   return (
     <div className="space-y-3">
-      <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
-        {t("saveThem")}
-      </p>
+      <ShownOnceWarning>{t("saveThem")}</ShownOnceWarning>
       {/* As many columns as whole codes fit (one on a phone and in the sign-in card): a code broken over two lines reads as two. */}
       <ul aria-label={t("listLabel")} className="grid grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] gap-2 rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-900 ring-1 ring-slate-200">
         {codes.map((code) => (

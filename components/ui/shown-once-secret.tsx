@@ -6,6 +6,15 @@ import { Button } from "./button";
 import { copyText } from "./clipboard";
 import { useKeepDialogOpen } from "./dialog";
 
+/** What a secret shown once says above it: copy it now, it isn't shown again (a status, read when it appears). */
+export function ShownOnceWarning({ children }: { children: React.ReactNode }) {
+  return (
+    <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
+      {children}
+    </p>
+  );
+}
+
 /**
  * A secret shown exactly once (generated password, token, client secret, invite link), with copy buttons. In a
  * Dialog, only "Copy and close" closes it: Escape moves the focus there instead (useKeepDialogOpen).
@@ -27,9 +36,7 @@ export function ShownOnceSecret({
   useKeepDialogOpen(done);
   return (
     <div className="space-y-4">
-      <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
-        {warning}
-      </p>
+      <ShownOnceWarning>{warning}</ShownOnceWarning>
       <div>
         <label htmlFor="shown-once-secret" className="block text-sm font-medium text-slate-900">
           {label}
