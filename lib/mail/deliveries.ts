@@ -20,7 +20,7 @@ import { NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { testEmailLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { MAIL_TOPIC, openEnvelope, recordSentMail, type MailKind, type MailPayload } from "./delivery";
+import { MAIL_TOPIC, openEnvelope, recordSentMail, redactAddresses, type MailKind, type MailPayload } from "./delivery";
 import { testMailSchema } from "./schemas";
 import { mailTransportSettings } from "./settings";
 import { mailLocaleOf } from "./language";
@@ -90,7 +90,11 @@ export async function retryDelivery(actor: Actor, id: string, meta: RequestMeta)
  * as far as it is a mail server's (lib/mail/transport.ts smtpFailureText). Counted per person
  * (testEmailLimit): each try opens a connection to a server the owner names.
  */
-export async function sendTestEmail(actor: Actor, rawInput: { to: unknown }): Promise<{ ok: boolean; response: string }> {
+export async function sendTestEmail(
+  actor: Actor,
+  rawInput: { to: unknown },
+  meta: RequestMeta = { ip: null, userAgent: null },
+): Promise<{ ok: boolean; response: string }> {
   assertCan(actor, "settings:email", "Only the owner can send a test email");
   const { to } = parseOrThrow(testMailSchema, rawInput);
   const settings = await mailTransportSettings(db(), actor.accountId);
@@ -112,9 +116,19 @@ export async function sendTestEmail(actor: Actor, rawInput: { to: unknown }): Pr
   } catch (err) {
     answer = { ok: false, response: smtpFailureText(err, settings) };
   }
-  // Listed under Recent deliveries, where an admin looks for "did my test mail go?".
-  await write(actor, (tx, me) =>
-    recordSentMail(tx, { accountId: me.accountId, to, kind: "test", mail, failure: answer.ok ? null : answer.response }),
-  );
+  // Listed under Recent deliveries, where an admin looks for "did my test mail go?", and on record as who sent it
+  // (a mail to an address the person chose, through the instance's server): the event names no address, as a
+  // queued message's doesn't.
+  await write(actor, async (tx, me) => {
+    const sent = await recordSentMail(tx, { accountId: me.accountId, to, kind: "test", mail, failure: answer.ok ? null : answer.response });
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: answer.ok ? "email.sent" : "email.failed",
+      actor: await actorParty(tx, me),
+      target: { type: "email", id: sent.mailId },
+      details: { kind: "test", attempt: 1, response: (sent.error ?? redactAddresses(answer.response, to)).slice(0, 300) },
+      meta,
+    });
+  });
   return answer;
 }

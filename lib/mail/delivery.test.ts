@@ -5,7 +5,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { mailSettings, outbox } from "@/lib/db/schema";
 import { Forbidden, Invalid } from "@/lib/errors";
-import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
+import { createAccount, createUser, eventsOf, META, startSession, type TestUser } from "@/test/factories";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
 import { listDeliveries, retryDelivery, sendTestEmail } from "./deliveries";
 import { messageIdOf, queueMail } from "./delivery";
@@ -127,6 +127,21 @@ describe("mail settings", { timeout: 60_000 }, () => {
     expect(smtp.messages.filter((m) => JSON.stringify(m.to ?? "").includes("refused@example.com"))).toHaveLength(0);
     await expect(retryDelivery(await ownerActor(), failed!.id, META)).rejects.toThrow("Failed delivery");
     expect((await outboxMessage(failed!.id))?.status).toBe("failed");
+  });
+
+  it("records who sent a test email, and the answer, naming no address", async () => {
+    await configure();
+    await sendTestEmail(await ownerActor(), { to: "audited@example.com" }, META);
+    await configure({ password: "wrong password" });
+    await sendTestEmail(await ownerActor(), { to: "audited@example.com" }, META);
+    await configure();
+    const [sent] = (await eventsOf(accountId, "email.sent")).filter((e) => (e.details as { kind?: string } | null)?.kind === "test");
+    const [failed] = (await eventsOf(accountId, "email.failed")).filter((e) => (e.details as { kind?: string } | null)?.kind === "test");
+    for (const event of [sent, failed]) {
+      expect(event).toMatchObject({ actorType: "user", actorId: owner.id, targetType: "email" });
+      expect(JSON.stringify(event)).not.toContain("audited@example.com");
+    }
+    expect((failed.details as { response: string }).response).toMatch(/Invalid username or password|535/);
   });
 });
 

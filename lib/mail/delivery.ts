@@ -65,14 +65,17 @@ export async function queueMail(tx: Tx, message: { accountId: string; to: string
 
 /**
  * Records a message sent at once, outside the outbox (a test email), where the deliveries list reads: sent, or failed
- * with the server's answer (without addresses, as a queued one's). Never sent again from there. Returns its id.
+ * with the server's answer (without addresses, as a queued one's). Never sent again from there. Returns its outbox id
+ * and its mail id (what its activity event names, as a queued message's does), and the answer without addresses.
  */
 export async function recordSentMail(
   tx: Tx,
   message: { accountId: string; to: string; kind: MailKind; mail: ComposedMail; failure: string | null },
-): Promise<string> {
+): Promise<{ id: string; mailId: string; error: string | null }> {
   const error = message.failure === null ? null : redactAddresses(message.failure, message.to);
-  return recordFinished(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload: sealedMail(message), error });
+  const payload = sealedMail(message);
+  const id = await recordFinished(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload, error });
+  return { id, mailId: payload.mailId, error };
 }
 
 /** The Message-ID of a queued message: the same on every try. */

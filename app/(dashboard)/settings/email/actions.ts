@@ -44,7 +44,7 @@ export const saveMailSettingsAction = serverAction({ needs: "settings:email" }, 
 export const sendTestEmailAction = serverAction({ needs: "settings:email" }, async (actor, _prev: FormState, formData: FormData): Promise<FormState> => {
   const values = formValues(formData, ["to"]);
   try {
-    const { ok, response } = await sendTestEmail(actor, { to: formData.get("to") });
+    const { ok, response } = await sendTestEmail(actor, { to: formData.get("to") }, requestMeta(await headers()));
     // Recent deliveries lists it now.
     revalidatePath("/settings/email");
     const t = await getTranslations("emailPage");
