@@ -90,6 +90,16 @@ function AddUserTabs({ tab, onChange }: { tab: Tab; onChange: (tab: Tab) => void
   );
 }
 
+/** The chosen tab's panel; a plain box while the tabs are gone (a secret shown once), so it names no missing tab. */
+function AddUserPanel({ tab, children }: { tab: Tab; children: React.ReactNode }) {
+  if (useDialogHeld()) return <div>{children}</div>;
+  return (
+    <div role="tabpanel" id={`add-user-panel-${tab}`} aria-labelledby={`add-user-tab-${tab}`}>
+      {children}
+    </div>
+  );
+}
+
 export function AddUserDialog({ groups, mailEnabled = false, groupsOnCreate = true }: { groups: Group[]; mailEnabled?: boolean; groupsOnCreate?: boolean }) {
   const [open, setOpen] = useState(false);
   const [tab, setTab] = useState<Tab>("invite");
@@ -100,13 +110,13 @@ export function AddUserDialog({ groups, mailEnabled = false, groupsOnCreate = tr
       <Button onClick={() => setOpen(true)}>{t("title")}</Button>
       <Dialog open={open} onClose={close} title={t("title")}>
         <AddUserTabs tab={tab} onChange={setTab} />
-        <div role="tabpanel" id={`add-user-panel-${tab}`} aria-labelledby={`add-user-tab-${tab}`}>
+        <AddUserPanel tab={tab}>
           {tab === "invite" ? (
             <InviteUserForm groups={groupsOnCreate ? groups : null} onCancel={close} mailEnabled={mailEnabled} />
           ) : (
             <CreateUserForm groups={groupsOnCreate ? groups : null} onCancel={close} />
           )}
-        </div>
+        </AddUserPanel>
       </Dialog>
     </>
   );
