@@ -9,12 +9,13 @@ import { SectionMessage, type Section } from "./section-states";
  * cause is the database out for a moment (a click inside a loaded dashboard: the page's part failed, the page around
  * it stayed), so it says the service may be briefly unavailable, and "Try again" loads the address afresh: the page
  * once the database is back, or meanwhile the 503 page in the person's language (lib/ops/unavailable-answer.ts).
- * Next.js's `reset` only drew the same failed part again.
+ * Next.js's `reset` only drew the same failed part again. The way back to the list is a fresh load too: a client
+ * navigation during the outage would only show this box again.
  */
 export function SectionError({ section, error }: { section: Section; error: Error & { digest?: string }; reset: () => void }) {
   const t = useTranslations("sections");
   return (
-    <SectionMessage section={section} title={t("errorTitle")} action={<Button onClick={() => window.location.reload()}>{t("tryAgain")}</Button>}>
+    <SectionMessage section={section} title={t("errorTitle")} fullLoadBack action={<Button onClick={() => window.location.reload()}>{t("tryAgain")}</Button>}>
       {t("errorBody")}
       {error.digest && <p className="mt-2 font-mono text-xs">{t("reference", { digest: error.digest })}</p>}
     </SectionMessage>

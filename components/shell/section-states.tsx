@@ -38,23 +38,35 @@ export function SectionMessage({
   title,
   children,
   action,
+  fullLoadBack = false,
 }: {
   section: Section;
   title: string;
   children: React.ReactNode;
   action?: React.ReactNode;
+  /** The way back as a fresh load of the list, not a client navigation (an error box: see SectionError). */
+  fullLoadBack?: boolean;
 }) {
   const t = useTranslations("sections");
   const nav = useTranslations("nav");
+  const backClasses = buttonClasses(action ? "secondary" : "primary");
+  const back = t("backTo", { section: nav(section.label) });
   return (
     <div className="mx-auto max-w-lg rounded-lg bg-white px-6 py-10 text-center shadow-sm ring-1 ring-slate-200">
       <h1 className="text-xl font-bold text-slate-900">{title}</h1>
       <div className="mt-2 text-sm text-slate-600">{children}</div>
       <div className="mt-6 flex flex-wrap justify-center gap-3">
         {action}
-        <Link href={section.href} className={buttonClasses(action ? "secondary" : "primary")}>
-          {t("backTo", { section: nav(section.label) })}
-        </Link>
+        {fullLoadBack ? (
+          // A plain link on purpose: a fresh load of the list.
+          <a href={section.href} className={backClasses}>
+            {back}
+          </a>
+        ) : (
+          <Link href={section.href} className={backClasses}>
+            {back}
+          </Link>
+        )}
       </div>
     </div>
   );

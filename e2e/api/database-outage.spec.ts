@@ -185,6 +185,18 @@ test("PostgreSQL stopped under a loaded dashboard: a click shows the section's b
   // Its own Try again, once the database is back: the page, still signed in.
   await page.getByRole("link", { name: "Try again" }).click();
   await expect(page.getByRole("heading", { name: "Groups", level: 1 })).toBeVisible();
+
+  // The box's way back to its list is a fresh load as well (a client navigation showed the box again): the 503 page.
+  await postgres.halt();
+  try {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Activity" }).click();
+    await expect(page.getByRole("heading", { name: "Something went wrong" })).toBeVisible({ timeout: 20_000 });
+    await page.getByRole("link", { name: "Back to Activity" }).click();
+    await expect(page.getByRole("heading", { name: "Briefly unavailable" })).toBeVisible({ timeout: 20_000 });
+  } finally {
+    await postgres.resume();
+  }
+  expect(await readyWithin(10_000)).toMatchObject({ status: 200 });
   await context.close();
 });
 
