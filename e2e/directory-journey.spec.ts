@@ -9,12 +9,14 @@ import { expect, test, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
 import { signIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { startOidcProvider, type TestOidcProvider } from "./support/oidc-provider";
 import { LDAP_ADMIN, LDAP_BASE, startSlapd, type Slapd } from "./support/slapd";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
 
 let slapd: Slapd | undefined;
+let idp: TestOidcProvider | undefined;
 let auth: Record<string, string>;
 
 test.beforeAll(async () => {
@@ -23,6 +25,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  await idp?.stop();
   await slapd?.stop();
 });
 
@@ -84,4 +87,22 @@ test("in German, the same save says it in German", async ({ browser }) => {
   await page.getByRole("button", { name: "LDAP-Einstellungen speichern" }).click();
   await expect(page.getByText("LDAP-Einstellungen gespeichert, aber „Verbindung testen“ schlägt damit fehl:")).toBeVisible();
   await context.close();
+});
+
+test("a provider added with a client secret it refuses says so on its page", async ({ page }) => {
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/settings/identity-providers/new"));
+  idp = await startOidcProvider(await page.getByRole("textbox", { name: "Redirect URL" }).inputValue());
+  await page.getByLabel("Type").selectOption("oidc");
+  await page.getByLabel("Display name").fill("Test IdP");
+  await page.getByLabel("Allow internal addresses").check();
+  await page.getByLabel("Issuer URL").fill(idp.issuer);
+  await page.getByLabel("Client ID").fill(idp.clientId);
+  await page.getByLabel("Client secret").fill(`${idp.clientSecret}-typo`);
+  await page.getByRole("button", { name: "Add Provider" }).click();
+  await expect(page.getByText("Provider added.")).toBeVisible();
+  // Before: nothing more, and everyone who then signed in with it read "Sign-in with the identity provider did not complete".
+  await expect(page.getByRole("alert").filter({ hasText: "The client ID or secret is wrong: the provider's token endpoint refused them." })).toContainText(
+    "Until they are right, everyone who signs in with Test IdP gets an error.",
+  );
 });
