@@ -3,7 +3,8 @@
  * settings its own Test connection refuses says so instead of "directory users can sign in", in English and
  * German; a group mapping is kept after the save; a provider added with a client secret the provider refuses says
  * so on its page, where before it said only that its button was on the sign-in page (and every sign-in then
- * ended in an error). Against a real OpenLDAP and a real OpenID provider on loopback.
+ * ended in an error); someone who comes by the proxy header isn't told on Profile that they sign in with a
+ * username they never type. Against a real OpenLDAP and a real OpenID provider on loopback.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
@@ -105,4 +106,27 @@ test("a provider added with a client secret it refuses says so on its page", asy
   await expect(page.getByRole("alert").filter({ hasText: "The client ID or secret is wrong: the provider's token endpoint refused them." })).toContainText(
     "Until they are right, everyone who signs in with Test IdP gets an error.",
   );
+});
+
+test("someone who comes by the proxy header isn't told on Profile that they sign in with their username", async ({ browser }) => {
+  const put = await call(instance, "/api/settings/trusted-header", {
+    method: "PUT",
+    headers: auth,
+    json: { enabled: true, trusted_ranges: ["127.0.0.1", "::1"], user_header: "Remote-User", email_header: "Remote-Email", name_header: "Remote-Name", auto_create: true },
+  });
+  expect(put.status, put.text).toBe(200);
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    extraHTTPHeaders: { "Remote-User": "pia", "Remote-Email": "pia@example.com", "Remote-Name": "Pia Proxy" },
+  });
+  const page = await context.newPage();
+  // The header signs her in on her first page (she lands on Team → Users), no form.
+  await page.goto(instance.url("/"));
+  await expect(page.getByRole("button", { name: "Pia Proxy" })).toBeVisible();
+  await page.goto(instance.url("/profile"));
+  const username = page.getByRole("region", { name: "Username" });
+  // Before: "You sign in with “pia” or with your email." She has no password here and types nothing.
+  await expect(username).toContainText("You sign in through Proxy header, so you never type it.");
+  await expect(username).not.toContainText("You sign in with");
+  await context.close();
 });

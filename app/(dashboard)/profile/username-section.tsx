@@ -2,20 +2,26 @@ import { getTranslations } from "next-intl/server";
 import { OwnUsernameForm } from "@/components/users/own-username-form";
 import type { Actor } from "@/lib/auth/actor";
 import { canChangeOwnUsername } from "@/lib/users/own-username";
+import { sourceName } from "@/components/users/badges";
+import { typesUsernameToSignIn, type IdentitySource } from "@/lib/idp/sources";
 
 /** usernames: Profile → Username; editable when the owner lets people change their own (Settings → Identity providers → Usernames). */
-export async function UsernameSection({ actor, username, hasEmail }: { actor: Actor; username: string; hasEmail: boolean }) {
+export async function UsernameSection({ actor, username, hasEmail, source, hasLocalPassword }: { actor: Actor; username: string; hasEmail: boolean; source: IdentitySource; hasLocalPassword: boolean }) {
   const editable = await canChangeOwnUsername(actor);
   const t = await getTranslations("profilePage.username");
+  // Someone who comes through a provider or the proxy with no password here was told they sign in with it (review 21).
+  const typed = typesUsernameToSignIn(source, hasLocalPassword);
   return (
     <section aria-labelledby="username-heading" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="username-heading" className="text-base font-semibold text-slate-900">
         {t("heading")}
       </h2>
       <p className="mb-4 mt-1 max-w-2xl text-sm text-slate-600">
-        {editable
-          ? t(hasEmail ? "editableOrEmail" : "editable")
-          : t(hasEmail ? "fixedOrEmail" : "fixed", { username })}
+        {!typed
+          ? t(editable ? "externalEditable" : "externalFixed", { source: sourceName(source, await getTranslations("identitySources")) })
+          : editable
+            ? t(hasEmail ? "editableOrEmail" : "editable")
+            : t(hasEmail ? "fixedOrEmail" : "fixed", { username })}
       </p>
       {editable && <OwnUsernameForm username={username} />}
     </section>
