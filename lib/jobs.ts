@@ -121,12 +121,24 @@ export async function outboxPass(options: LeaseOptions = {}) {
   return withLease(OUTBOX_LEASE.name, OUTBOX_LEASE.ttlMs, () => deliverOutbox({ now: options.now }), options);
 }
 
-/** The directory check on the replica holding its lease (elsewhere, or with the check off: nothing, ran: false). */
+/**
+ * This process's directory check while it runs. The lease keeps other replicas out, not this process's own next
+ * tick: with a 1-minute interval the first run and the first tick both came at 60 s and ran side by side, and the
+ * second's outcome ("0 blocked": the first had blocked them already) was the one Settings → LDAP showed.
+ */
+let directorySyncRunning = false;
+
+/** The directory check on the replica holding its lease (elsewhere, with the check off, or already running here: nothing, ran: false). */
 export async function directorySyncPass(options: LeaseOptions = {}) {
   const interval = config().ldapSyncIntervalMinutes;
-  if (interval === null) return { ran: false as const };
-  const lease = directorySyncLease(interval);
-  return withLease(lease.name, lease.ttlMs, () => syncDirectories(options.now), options);
+  if (interval === null || directorySyncRunning) return { ran: false as const };
+  directorySyncRunning = true;
+  try {
+    const lease = directorySyncLease(interval);
+    return await withLease(lease.name, lease.ttlMs, () => syncDirectories(options.now), options);
+  } finally {
+    directorySyncRunning = false;
+  }
 }
 
 function runLogged(): void {

@@ -26,14 +26,14 @@ export function IdentityProviderBadge({ source }: { source: IdentitySource }) {
   return <SourcePill source={source} t={useTranslations("identitySources")} />;
 }
 
+/** A source's name in the page's language: the built-in sources' names are words; a provider's is what the owner typed. */
+export function sourceName(source: IdentitySource, t: (key: "local" | "header" | "removed") => string): string {
+  return source.kind === "local" ? t("local") : source.kind === "header" ? t("header") : source.kind === "unknown" ? t("removed") : source.name;
+}
+
 /** The badge given the "identitySources" translator: a table makes it once for all its rows. */
 export function SourcePill({ source, t }: { source: IdentitySource; t: (key: "local" | "header" | "removed") => string }) {
-  // The built-in sources' names are words (translated here); a provider's name is what the owner typed.
-  const name =
-    source.kind === "local" ? t("local")
-    : source.kind === "header" ? t("header")
-    : source.kind === "unknown" ? t("removed")
-    : source.name;
+  const name = sourceName(source, t);
   return (
     <span className="inline-flex items-center gap-1 rounded bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
       <ProviderIcon kind={source.kind} className="h-3 w-3" />

@@ -60,3 +60,11 @@ export async function testProviderConnection(actor: Actor, providerId: string | 
   });
   return probeProvider(actor.accountId, providerId, { issuer: input.issuer, clientId: input.client_id ?? null, clientSecret, allowInternal: input.allow_internal_addresses });
 }
+
+/**
+ * Test connection on a provider as it is saved (its stored secret, sent only where it was saved for): for the page
+ * of a provider just added, which says what the owner would otherwise hear from the people who can't sign in.
+ */
+export function testSavedProvider(actor: Actor, provider: { id: string; issuer: string; clientId: string; allowInternalAddresses: boolean }): Promise<ProviderTestResult> {
+  return testProviderConnection(actor, provider.id, { issuer: provider.issuer, client_id: provider.clientId, allow_internal_addresses: provider.allowInternalAddresses });
+}

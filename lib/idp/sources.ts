@@ -25,3 +25,12 @@ export function sourceOf(idpId: string | null, sources: Map<string, IdentitySour
   if (!idpId) return LOCAL_SOURCE;
   return sources.get(idpId) ?? { name: "Removed provider", kind: "unknown" };
 }
+
+/**
+ * Whether the person types their username (or email) anywhere to sign in: on the sign-in form with a password of
+ * their own here, or with the directory's (the form finds a bound person's entry from either). People who come
+ * through an OpenID provider or the proxy header with no password here never type it.
+ */
+export function typesUsernameToSignIn(source: IdentitySource, hasLocalPassword: boolean): boolean {
+  return hasLocalPassword || source.kind === "local" || source.kind === "ldap";
+}

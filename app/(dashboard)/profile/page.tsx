@@ -37,12 +37,13 @@ export default async function ProfilePage() {
   const canManageTokens = allows(() => assertCanManageTokens(actor, me));
   // Custom roles count: any permission that changes something makes tokens able to write.
   const writes = [...permissionsOfActor(actor)].some((p) => !isReadPermission(p));
+  const source = sourceOf(me.idpId, await identitySources(actor.accountId));
 
   const facts: [string, React.ReactNode][] = [
     [tp("facts.name"), me.name || "—"],
     [tp("facts.email"), me.email ?? "—"],
     [tp("facts.role"), team(`roles.${me.role}.name`)],
-    [tp("facts.identityProvider"), <IdentityProviderBadge key="i" source={sourceOf(me.idpId, await identitySources(actor.accountId))} />],
+    [tp("facts.identityProvider"), <IdentityProviderBadge key="i" source={source} />],
     [tp("facts.memberSince"), <RelativeTime key="c" date={me.createdAt} />],
     [tp("facts.lastLogin"), <RelativeTime key="l" date={me.lastLoginAt} />],
   ];
@@ -55,7 +56,7 @@ export default async function ProfilePage() {
       <NameSection me={me} />
       <SessionsSection actor={actor} />
       <AppsSection actor={actor} />
-      <UsernameSection actor={actor} username={me.username} hasEmail={me.email !== null} />
+      <UsernameSection actor={actor} username={me.username} hasEmail={me.email !== null} source={source} hasLocalPassword={me.hasLocalPassword} />
       <TwoFactorSection actor={actor} hasLocalPassword={me.hasLocalPassword} />
       <EmailSection actor={actor} />
       <Appearance />

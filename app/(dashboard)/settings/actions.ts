@@ -238,7 +238,14 @@ export const saveLdapAction = serverAction({ needs: "settings:sign_in" }, async 
     const patch = { ...changedEntries(formData, input, LDAP_LIST_FIELDS), accept_privileged_signup: input.accept_privileged_signup };
     const saved = await saveLdapSource(actor, patch, await meta());
     refreshSettings();
-    return { status: "success", message: (await getTranslations("ldapPage"))(saved.enabled ? "savedOn" : "savedOff") };
+    const t = await getTranslations("ldapPage");
+    if (!saved.enabled) return { status: "success", message: t("savedOff") };
+    // On: Test connection on what is now saved, so that "directory users can sign in" is said only when they can
+    // (review 21: a wrong search base or bind was saved, on, with that message, and every directory sign-in failed).
+    const check = await testLdapSource(actor);
+    if (check.ok) return { status: "success", message: t("savedOn") };
+    const reason = check.ref ? sayMessage(await getTranslations("serverMessages"), check.ref) : check.message;
+    return { status: "success", message: t("savedOnFailing", { reason }) };
   } catch (err) {
     return formStateFromError(err, values, LDAP_SECRETS);
   }

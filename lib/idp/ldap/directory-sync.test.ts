@@ -244,4 +244,11 @@ describe("the periodic directory check", () => {
     expect(first).toMatchObject({ ran: true, result: [expect.objectContaining({ outcome: expect.objectContaining({ status: "done" }) })] });
     expect(await directorySyncPass({ holder: "replica-b" })).toEqual({ ran: false });
   });
+
+  it("runs once at a time in one process: a tick that comes while a run is going skips it (review 21)", async () => {
+    // With LDAP_SYNC_INTERVAL_MINUTES=1 the first run and the first tick both came at 60 s: both ran (the lease is
+    // this process's), and the second's "0 blocked" was the last outcome recorded over the first's "1 blocked".
+    const both = await Promise.all([directorySyncPass({ holder: "replica-a" }), directorySyncPass({ holder: "replica-a" })]);
+    expect(both.map((r) => r.ran).sort()).toEqual([false, true]);
+  });
 });

@@ -10,11 +10,11 @@ import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 import { db } from "@/lib/db/database";
 import { NotFound, sayMessage } from "@/lib/errors";
-import { providerDiscovery } from "@/lib/idp/discovery";
 import { groupNamesById } from "@/lib/groups/membership";
 import { publicOrigin } from "@/lib/idp/api-shape";
 import { redirectUrl } from "@/lib/idp/callback-url";
 import { getProvider, type ProviderRecord } from "@/lib/idp/providers";
+import { testSavedProvider } from "@/lib/idp/provider-test";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
 
@@ -39,10 +39,11 @@ export default async function ProviderPage({
     throw err;
   }
   const created = (await searchParams).created === "1";
-  // Just added: whether Latchkey can reach it, so an admin who skipped (or ignored) Test connection hears it here
-  // rather than from the sign-in page (review 20). The sign-in's own cached answer, so nothing extra is asked.
-  const reach = created && provider.enabled ? await providerDiscovery(provider) : null;
   const canManage = can(actor, "settings:sign_in");
+  // Just added: Test connection on what was saved, so an owner who skipped (or ignored) it hears here, not from the
+  // people on the sign-in page, that Latchkey can't reach the provider (review 20) or that it refuses the client ID
+  // or secret (review 21: every sign-in then failed at the token exchange).
+  const check = created && provider.enabled && canManage ? await testSavedProvider(actor, provider) : null;
   const t = await getTranslations("providersPage");
   const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
   return (
@@ -64,8 +65,10 @@ export default async function ProviderPage({
           {provider.enabled ? t("createdEnabled", { name: provider.name }) : t("created", { name: provider.name })}
         </RedirectNotice>
       )}
-      {reach && !reach.ok && (
-        <Alert tone="error">{t("createdUnreachable", { name: provider.name, reason: sayMessage(await getTranslations("serverMessages"), reach.ref) })}</Alert>
+      {check && !check.ok && (
+        <Alert tone="error">
+          {t(check.field === "issuer" ? "createdUnreachable" : "createdClientRefused", { name: provider.name, reason: sayMessage(await getTranslations("serverMessages"), check.ref) })}
+        </Alert>
       )}
       <ProviderForm
         providerId={provider.id}
