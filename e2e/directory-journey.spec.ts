@@ -8,7 +8,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { signIn } from "./support/browser";
+import { signIn, signInGerman } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { startOidcProvider, type TestOidcProvider } from "./support/oidc-provider";
 import { LDAP_ADMIN, LDAP_BASE, startSlapd, type Slapd } from "./support/slapd";
@@ -74,14 +74,7 @@ test("LDAP saved on with settings Test connection refuses says so; saved right, 
 });
 
 test("in German, the same save says it in German", async ({ browser }) => {
-  const context = await browser.newContext({ locale: "de-DE" });
-  await context.addCookies([{ name: "locale", value: "de", url: instance.baseURL }]);
-  const page = await context.newPage();
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("E-Mail oder Benutzername").fill(OWNER.email);
-  await page.getByLabel("Passwort", { exact: true }).fill(OWNER.password);
-  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  const { context, page } = await signInGerman(browser, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url("/settings/ldap"));
   await page.getByLabel("Server-URL").fill("ldap://127.0.0.1:9");
   await page.getByLabel("Bind-Passwort").fill(LDAP_ADMIN.password);

@@ -9,6 +9,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
 import { expectAxeClean } from "./support/axe";
+import { signInGerman } from "./support/browser";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -31,14 +32,7 @@ async function shoot(page: Page, name: string) {
 }
 
 test("in German: sign in, Profile's sections, and setting up an authenticator app", async ({ browser }) => {
-  const context = await browser.newContext({ locale: "de-DE", viewport: { width: 1280, height: 800 } });
-  await context.addCookies([{ name: "locale", value: "de", url: instance.baseURL }]);
-  const page = await context.newPage();
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("E-Mail oder Benutzername").fill(OWNER.email);
-  await page.getByLabel("Passwort", { exact: true }).fill(OWNER.password);
-  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  const { context, page } = await signInGerman(browser, instance.baseURL, OWNER.email, OWNER.password, { viewport: { width: 1280, height: 800 } });
 
   await page.goto(instance.url("/profile"));
   await expect(page.getByRole("heading", { level: 1, name: "Profil" })).toBeVisible();

@@ -1,5 +1,5 @@
 /** Browser helpers shared by the e2e specs. */
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
 export async function signIn(page: Page, baseURL: string, email: string, password: string) {
   await page.goto(`${baseURL}/login`);
@@ -7,6 +7,25 @@ export async function signIn(page: Page, baseURL: string, email: string, passwor
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** A German browser (its language and the locale cookie) signed in on the German sign-in page. */
+export async function signInGerman(
+  browser: Browser,
+  baseURL: string,
+  email: string,
+  password: string,
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: "de-DE", ...options });
+  await context.addCookies([{ name: "locale", value: "de", url: baseURL }]);
+  const page = await context.newPage();
+  await page.goto(`${baseURL}/login`);
+  await page.getByLabel("E-Mail oder Benutzername").fill(email);
+  await page.getByLabel("Passwort", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  return { context, page };
 }
 
 /** The dashboard's "Sign out", from the avatar menu of the person named `name`. */
