@@ -41,6 +41,8 @@ async function fillDirectory(page: Page, s: Slapd, searchBase: string, bindPassw
 test("LDAP saved on with settings Test connection refuses says so; saved right, it says directory users can sign in", async ({ page }) => {
   const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Engineering" } });
   expect(group.status, group.text).toBeLessThan(300);
+  // The page's clock, so a toast's time on screen is played without waiting it out.
+  await page.clock.install();
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url("/settings/ldap"));
   await page.getByLabel("Name", { exact: true }).fill("Corp Directory");
@@ -57,6 +59,9 @@ test("LDAP saved on with settings Test connection refuses says so; saved right, 
   const failing = page.getByText(`LDAP settings saved, but Test connection fails on them: The search base ou=nobody,${LDAP_BASE} does not exist on the server.`);
   await expect(failing).toBeVisible();
   await expect(page.getByText("Directory users can sign in on the sign-in form")).toHaveCount(0);
+  // A warning, not a success: it stays until dismissed (a success leaves after 8 s; below).
+  await page.clock.fastForward(20_000);
+  await expect(failing).toBeVisible();
   await page.getByRole("button", { name: "Dismiss" }).click();
 
   // Put right, with a group mapping: the right message, and the page shows what the server holds.
@@ -66,7 +71,10 @@ test("LDAP saved on with settings Test connection refuses says so; saved right, 
   await page.getByLabel("Directory group 1").fill("engineers");
   await page.getByLabel("Latchkey group 1").selectOption({ label: "Engineering" });
   await page.getByRole("button", { name: "Save LDAP settings" }).click();
-  await expect(page.getByText("LDAP settings saved. Directory users can sign in on the sign-in form.")).toBeVisible();
+  const saved = page.getByText("LDAP settings saved. Directory users can sign in on the sign-in form.");
+  await expect(saved).toBeVisible();
+  await page.clock.fastForward(20_000);
+  await expect(saved).toBeHidden();
   await page.reload();
   await expect(page.getByLabel("User search base")).toHaveValue(`ou=people,${LDAP_BASE}`);
   await expect(page.getByLabel("Directory group 1")).toHaveValue("engineers");

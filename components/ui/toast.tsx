@@ -4,8 +4,9 @@
  * or form that asked for it. Two live regions exist from the first render (a
  * region added together with its text is often not read out): outcomes are
  * polite (role=status), failures interrupt (role=alert). Successes leave by
- * themselves after a while (not while Dismiss is pointed at or focused); failures stay
- * until dismissed, so nobody has to read against a clock.
+ * themselves after a while (not while Dismiss is pointed at or focused); failures and
+ * warnings (saved, but something to act on) stay until dismissed, so nobody has to read
+ * against a clock.
  *
  * On a laptop they sit bottom left (over the sidebar's empty end). On a phone
  * the bottom of the screen is where the person is working (the Save button
@@ -20,7 +21,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 
-export type ToastTone = "success" | "error" | "info";
+export type ToastTone = "success" | "error" | "warning" | "info";
 type Toast = { id: number; tone: ToastTone; message: string };
 type Notify = (tone: ToastTone, message: string) => void;
 
@@ -74,15 +75,18 @@ const TONES: Record<ToastTone, string> = {
   success: "bg-white text-slate-900 ring-green-200",
   info: "bg-white text-slate-900 ring-slate-300",
   error: "bg-red-50 text-red-800 ring-red-200",
+  warning: "bg-amber-50 text-amber-800 ring-amber-200",
 };
 
-const MARKS: Record<ToastTone, string> = { success: "bg-green-600", info: "bg-indigo-600", error: "bg-red-600" };
+const MARKS: Record<ToastTone, string> = { success: "bg-green-600", info: "bg-indigo-600", error: "bg-red-600", warning: "bg-amber-500" };
+/** Tones that wait for the person's Dismiss. */
+const STAYS: ReadonlySet<ToastTone> = new Set(["error", "warning"]);
 
 function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number) => void }) {
   const [held, setHeld] = useState(false);
   const t = useTranslations("toast");
   useEffect(() => {
-    if (toast.tone === "error" || held) return;
+    if (STAYS.has(toast.tone) || held) return;
     const timer = setTimeout(() => onDismiss(toast.id), SUCCESS_MS);
     return () => clearTimeout(timer);
   }, [toast, held, onDismiss]);

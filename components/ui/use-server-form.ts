@@ -92,7 +92,7 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
   // the translator's identity), since a re-run would clear the secrets typed since and toast again.
   useEffect(() => {
     const form = ref.current;
-    if (shown.status === "success" && announce && shown.message) notify("success", shown.message);
+    if (shown.status === "success" && announce && shown.message) notify(shown.warning ? "warning" : "success", shown.message);
     if (shown.status === "error" && form) {
       form.dispatchEvent(new Event(CLEAR_SECRETS_EVENT));
       if (focusFirstInvalid(form)) return;

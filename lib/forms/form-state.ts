@@ -8,6 +8,11 @@ import type { FieldErrors, MessageKeys } from "@/lib/errors";
 export type FormState = {
   status: "idle" | "success" | "error";
   message?: string;
+  /**
+   * Saved, but with something the person must act on (LDAP saved on while Test connection fails on it): the message
+   * is said in the warning tone and stays until dismissed, where a plain success leaves by itself.
+   */
+  warning?: boolean;
   /** The refusal's HTTP-like status (403 not allowed, 401 signed out, 422 invalid…), for tests and logs. */
   code?: number;
   fieldErrors?: FieldErrors;

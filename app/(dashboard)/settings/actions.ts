@@ -245,7 +245,7 @@ export const saveLdapAction = serverAction({ needs: "settings:sign_in" }, async 
     const check = await testLdapSource(actor);
     if (check.ok) return { status: "success", message: t("savedOn") };
     const reason = check.ref ? sayMessage(await getTranslations("serverMessages"), check.ref) : check.message;
-    return { status: "success", message: t("savedOnFailing", { reason }) };
+    return { status: "success", warning: true, message: t("savedOnFailing", { reason }) };
   } catch (err) {
     return formStateFromError(err, values, LDAP_SECRETS);
   }
