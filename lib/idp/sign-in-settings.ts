@@ -63,6 +63,12 @@ function headerSignupGrant(s: SignInSettings): SignupGrant {
   return { createsAccounts: s.headerAutoCreate, role: s.headerDefaultRole, groupIds: [] };
 }
 
+/** Whether the header is believed from fewer places (a trusted range taken out) or read from another header. */
+function trustNarrowed(before: SignInSettings, after: SignInSettings): boolean {
+  const kept = new Set(after.headerTrustedRanges);
+  return before.headerTrustedRanges.some((range) => !kept.has(range)) || before.headerUser.toLowerCase() !== after.headerUser.toLowerCase();
+}
+
 /** Changes the fields the patch names (lib/data/patch); the others keep what is stored. */
 export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHeaderInput> | Record<string, unknown>, meta: RequestMeta): Promise<SignInSettings> {
   assertManagesSignIn(actor);
@@ -83,13 +89,17 @@ export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHead
     await assertPrivilegedSignupAccepted(tx, me.accountId, headerSignupGrant(before), headerSignupGrant(after), input.accept_privileged_signup);
     const switchedOff = headerIsOn(before) && !headerIsOn(after);
     if (switchedOff) await assertOwnerKeepsWayIn(tx, me.accountId, (s) => ({ ...s, headerEnabled: false }));
+    // A session doesn't record which proxy's header made it, so trust narrowed (a range taken out, or the header
+    // naming the person another) ends the header's sessions as switching it off does (review 21: they went on
+    // through a proxy no longer trusted). People behind a proxy still trusted are signed in again by its header.
+    const narrowed = headerIsOn(before) && headerIsOn(after) && trustNarrowed(before, after);
     const prev = toApiTrustedHeader(before) as Record<string, unknown>;
     const next = toApiTrustedHeader(after) as Record<string, unknown>;
     const changed = Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]));
     if (changed.length === 0) return before;
     await saveSignInSettings(tx, after);
     await signInConfigurationChanged(tx);
-    const closed = await endSessionsIfSwitchedOff(tx, me.accountId, switchedOff, "header", HEADER_IDP_ID);
+    const closed = await endSessionsIfSwitchedOff(tx, me.accountId, switchedOff || narrowed, "header", HEADER_IDP_ID);
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "sign_in.trusted_header.updated",

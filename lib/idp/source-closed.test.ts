@@ -112,6 +112,27 @@ describe("switching a way in off", () => {
     expect(await alive(local.sessionId)).toBe(true);
   });
 
+  it("narrowing the proxy header's trust (a range taken out, another user header) ends the sessions it made; widening doesn't", async () => {
+    await createUser(accountId, { email: "narrowed@example.com", username: "narrowed", password: "narrowed passphrase" });
+    const header = (user: string) => new Headers({ [PEER_HEADER]: "10.2.0.9", [user]: "narrowed", "remote-email": "narrowed@example.com" });
+    await updateTrustedHeader(owner, { enabled: true, trusted_ranges: ["10.2.0.0/16", "10.3.0.0/16"], user_header: "Remote-User", email_header: "Remote-Email", auto_create: false, default_role: "user" }, META);
+    const first = await signInWithTrustedHeader(header("remote-user"), META);
+    // Widened (a range added) or another setting: its sessions stay.
+    await updateTrustedHeader(owner, { trusted_ranges: ["10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16"], auto_create: true }, META);
+    expect((await lastEvent()).details).not.toHaveProperty("sessions_ended");
+    expect(await alive(first.sessionId)).toBe(true);
+    // A range taken out (before: the session went on through a proxy no longer trusted).
+    await updateTrustedHeader(owner, { trusted_ranges: ["10.2.0.0/16", "10.4.0.0/16"] }, META);
+    expect(await lastEvent()).toMatchObject({ action: "sign_in.trusted_header.updated", details: expect.objectContaining({ sessions_ended: 1 }) });
+    expect(await alive(first.sessionId)).toBe(false);
+    // The user read from another header.
+    const second = await signInWithTrustedHeader(header("remote-user"), META);
+    await updateTrustedHeader(owner, { user_header: "X-Forwarded-User" }, META);
+    expect(await lastEvent()).toMatchObject({ details: expect.objectContaining({ sessions_ended: 1 }) });
+    expect(await alive(second.sessionId)).toBe(false);
+    await updateTrustedHeader(owner, { enabled: false }, META);
+  });
+
   it("switching the LDAP directory off ends the sessions it made", async () => {
     await saveLdapSource(owner, ldapInputSchema.parse(ldapSettings(slapd, { name: "Corp Directory", auto_create: true })), META);
     const signed = await signInWithPassword(LDAP_PEOPLE.dora.uid, LDAP_PEOPLE.dora.password, META);

@@ -18,8 +18,8 @@ export async function endSessionsThrough(tx: Tx, accountId: string, kind: Extern
 }
 
 /**
- * A save that may switch the source off (disabled, or the header's trusted ranges emptied): when it does, its
- * sessions end. What goes on the save's activity event: how many ended, or nothing while the source stays on.
+ * A save that may switch the source off (disabled, or the header's trusted ranges emptied), or narrow whom it
+ * believes (the header's ranges): when it does, its sessions end. What goes on the save's activity event: how many ended, or nothing while the source stays on.
  */
 export async function endSessionsIfSwitchedOff(tx: Tx, accountId: string, switchedOff: boolean, kind: ExternalSignInKind, sourceId: string): Promise<{ sessions_ended?: number }> {
   return switchedOff ? { sessions_ended: await endSessionsThrough(tx, accountId, kind, sourceId) } : {};
