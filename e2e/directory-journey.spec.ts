@@ -107,6 +107,15 @@ test("a provider added with a client secret it refuses says so on its page", asy
   await expect(page.getByRole("alert").filter({ hasText: "The client ID or secret is wrong: the provider's token endpoint refused them." })).toContainText(
     "Until they are right, everyone who signs in with Test IdP gets an error.",
   );
+
+  // Put right: saved, nothing more. Then a later save with a wrong secret (before: "Test IdP saved." alone).
+  const secret = page.getByLabel("Client secret");
+  await secret.fill(idp.clientSecret);
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Test IdP saved.", { exact: true })).toBeVisible();
+  await secret.fill(`${idp.clientSecret}-typo-again`);
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Test IdP saved, but Test connection fails on it: The client ID or secret is wrong")).toBeVisible();
 });
 
 test("someone who comes by the proxy header isn't told on Profile that they sign in with their username", async ({ browser }) => {

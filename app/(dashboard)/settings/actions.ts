@@ -14,7 +14,7 @@ import { requestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/validation";
 import { saveLdapSource, testLdapSource } from "@/lib/idp/ldap/source";
 import { createProvider, deleteProvider, setProviderEnabled, updateProvider } from "@/lib/idp/providers";
-import { testProviderConnection } from "@/lib/idp/provider-test";
+import { testProviderConnection, testSavedProvider } from "@/lib/idp/provider-test";
 import { ldapInputSchema, providerInputSchema, providerTestSchema, splitList } from "@/lib/idp/schemas";
 import { setLocalSignIn, setUsernameChangeAllowed, updateTrustedHeader } from "@/lib/idp/sign-in-settings";
 import { refusalRef, type SignInPreview } from "@/lib/idp/external-sign-in";
@@ -41,6 +41,8 @@ function refreshSettings() {
 
 /** The client secret: shown, never sent back. */
 const PROVIDER_SECRETS = ["client_secret"];
+/** What a sign-in through the provider depends on: a save changing one of them is tested (updateProviderAction). */
+const CONNECTION_FIELDS = ["issuer", "client_id", "client_secret", "allow_internal_addresses", "enabled"];
 const PROVIDER_TEXT = ["type", "name", "issuer", "client_id", "scopes", "signup_policy", "allowed_domains", "default_role", "enabled", "allow_linking", "allow_internal_addresses", "require_approval", "accept_privileged_signup"];
 
 /** The form's provider; `autoGroups` as a set edit for an update (lib/forms/changed-fields setIn). */
@@ -85,7 +87,14 @@ export const updateProviderAction = serverAction({ needs: "settings:sign_in" }, 
     const patch = { ...changedEntries(formData, input), accept_privileged_signup: input.accept_privileged_signup };
     const saved = await updateProvider(actor, String(providerId), patch, await meta());
     refreshSettings();
-    return { status: "success", message: (await getTranslations("providersPage"))("saved", { name: saved.name }) };
+    const t = await getTranslations("providersPage");
+    // Its connection changed and it is on: Test connection on what is now saved, so a secret mistyped or an issuer
+    // moved is heard here, not from the people who can't sign in (review 21; the LDAP save does the same).
+    if (saved.enabled && CONNECTION_FIELDS.some((field) => field in patch)) {
+      const check = await testSavedProvider(actor, saved);
+      if (!check.ok) return { status: "success", warning: true, message: t("savedFailing", { name: saved.name, reason: sayMessage(await getTranslations("serverMessages"), check.ref) }) };
+    }
+    return { status: "success", message: t("saved", { name: saved.name }) };
   } catch (err) {
     return formStateFromError(err, values, PROVIDER_SECRETS);
   }
