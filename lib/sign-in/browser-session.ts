@@ -24,29 +24,36 @@ import { decodeSessionToken } from "./session-token";
  * no session when the request's proxy header names someone else: lib/idp/trusted-header.ts proxyStillNames).
  */
 export async function browserSession(headers: Headers, secure = secureCookieFor(headers)): Promise<SessionActor | null> {
+  const token = await sessionToken(headers, secure);
+  if (token?.proxy && !proxyStillNames(token.proxy, (name) => headers.get(name))) return null;
+  return typeof token?.sid === "string" ? resolveSession(token.sid) : null;
+}
+
+/** The session cookie's contents, or null (no cookie, not ours, undecryptable, expired). */
+async function sessionToken(headers: Headers, secure: boolean) {
   const cookieHeader = headers.get("cookie");
   if (!cookieHeader) return null;
   // Under https only the "__Host-" cookie is ours (./nextauth.ts): a "__Secure-" or plain one is one a sibling
   // subdomain or a plain-http answer planted, and must not sign anyone in to an app.
-  const token = await getToken({
+  return getToken({
     req: { headers: { cookie: cookieHeader } },
     secret: sessionSecret(),
     secureCookie: secure,
     cookieName: sessionCookieName(secure),
     decode: decodeSessionToken,
   });
-  const sid = token?.sid;
-  if (token?.proxy && !proxyStillNames(token.proxy, (name) => headers.get(name))) return null;
-  return typeof sid === "string" ? resolveSession(sid) : null;
 }
 
 /**
  * A sign-in in a browser that still holds a live Latchkey session (an app asked the person to confirm it's them:
  * ./reauthentication.ts) starts a new session that replaces it: the new cookie overwrites the old one, and the old
  * session ends here too (recorded as its sign-out), so a copy of its cookie is worthless and the person's session
- * list shows one browser once. Called by every sign-in as it sets its cookie (./nextauth.ts).
+ * list shows one browser once. Called by every sign-in as it sets its cookie (./nextauth.ts). The cookie being
+ * replaced ends whomever a proxy header now names: on a shared browser whose proxy sign-in changed hands, the
+ * first person's session would otherwise stay alive, unseen, until it expired (review 21).
  */
 export async function endReplacedSession(headers: Headers, newSessionId: string, secure = secureCookieFor(headers)): Promise<void> {
-  const previous = await browserSession(headers, secure);
+  const token = await sessionToken(headers, secure);
+  const previous = typeof token?.sid === "string" ? await resolveSession(token.sid) : null;
   if (previous && previous.sessionId !== newSessionId) await signOutSession(previous, requestMeta(headers, secure));
 }
