@@ -196,12 +196,16 @@ test("from the keyboard: a deleted row leaves the focus on its list, an invite s
   await page.context().close();
 });
 
-test("an admin required to use two-factor, in the grace period: Profile says by when", async ({ page }) => {
+test("an admin required to use two-factor, in the grace period: Profile says by when; with none, that the next sign-in asks", async ({ page }) => {
   const set = await api.put("/api/settings/security", { require_for: "admins", grace_days: 7 });
   expect(set.status, set.text).toBe(200);
   await signIn(page, instance.baseURL, admin.email, admin.password);
   await page.goto(instance.url("/profile"));
   await expect(page.getByText(/^Two-factor authentication is required for you\. Set it up by .+ UTC: after that, signing in takes you to set-up first\.$/)).toBeVisible();
+  // Required at once while they are signed in (review 21: nothing said it until their next sign-in).
+  expect((await api.put("/api/settings/security", { grace_days: 0 })).status).toBe(200);
+  await page.reload();
+  await expect(page.getByText("Two-factor authentication is required for you: your next sign-in takes you to set-up first.")).toBeVisible();
   expect((await api.put("/api/settings/security", { require_for: "nobody" })).status).toBe(200);
 });
 

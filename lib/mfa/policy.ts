@@ -133,17 +133,18 @@ export async function mustUseTwoFactor(q: Db | Tx, user: { id: string; accountId
 }
 
 /**
- * The signed-in person's own deadline, while they are in the grace period: the requirement covers them and
- * sign-in doesn't ask yet, so Profile tells them by when (review 20: nothing did, and the day after it they
- * were sent to set-up at sign-in unwarned). Null when it doesn't cover them or the grace period is over
- * (sign-in takes them to set-up then); whether they already have a factor is the caller's to ask.
+ * The signed-in person's own deadline when the requirement covers them, for Profile to say: the grace period's end
+ * while it lasts (sign-in doesn't ask yet; review 20: nothing said by when, and the day after it they were sent to
+ * set-up at sign-in unwarned), or "now" once it is over or there was none (their next sign-in takes them to set-up;
+ * review 21: someone already signed in heard nothing until then). Null when it doesn't cover them; whether they
+ * already have a factor is the caller's to ask.
  */
-export async function ownTwoFactorDeadline(actor: Actor, now: Date = new Date()): Promise<Date | null> {
+export async function ownTwoFactorDeadline(actor: Actor, now: Date = new Date()): Promise<Date | "now" | null> {
   const q = db();
   const policy = await policyOf(q, actor.accountId);
   if (!(await covers(q, policy, { id: actor.userId, accountId: actor.accountId, role: actor.role }))) return null;
   const ends = graceEndOf(policy);
-  return now.getTime() < ends ? new Date(ends) : null;
+  return now.getTime() < ends ? new Date(ends) : "now";
 }
 
 export const apiSecurityPolicySchema = z

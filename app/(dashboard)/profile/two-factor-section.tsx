@@ -15,7 +15,8 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
   const [summary, own, proof] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor), proofKindOf(actor.userId, hasLocalPassword)]);
   const t = await getTranslations("profilePage.twoFactor");
   const needPublicUrl = (await getTranslations("publicPages.passkey"))("needPublicUrl");
-  // Required of them, not set up yet, still in the grace period: by when (after it, sign-in sends them to set-up).
+  // Required of them, not set up yet: by when, while the grace period lasts (after it, sign-in sends them to
+  // set-up), or that their next sign-in will.
   const deadline = hasFactor(summary) ? null : await ownTwoFactorDeadline(actor);
   const format = await getFormatter();
   const passkeys = own.passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }));
@@ -27,7 +28,9 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
       <p className="mt-1 max-w-2xl text-sm text-slate-600">{t("description")}</p>
       {deadline && (
         <div className="mt-4 max-w-2xl">
-          <Alert tone="info">{t("requiredBy", { date: `${format.dateTime(deadline, { dateStyle: "medium", timeStyle: "short" })} UTC` })}</Alert>
+          <Alert tone="info">
+            {deadline === "now" ? t("requiredNow") : t("requiredBy", { date: `${format.dateTime(deadline, { dateStyle: "medium", timeStyle: "short" })} UTC` })}
+          </Alert>
         </div>
       )}
       <TwoFactorPanel
