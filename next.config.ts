@@ -11,9 +11,7 @@ const nextConfig: NextConfig = {
   // nodemailer and undici (the outbound guard's Agent) load from node_modules as well: bundled, each distinct server
   // chunk that imports them (the Users page's, GET /api/users's…) carried its own copy of their code, kept in memory
   // once per such chunk loaded; scripts/shared-chunks.mjs shares only identical files (docs/benchmarks.md, round 30).
-  // @simplewebauthn/server (with @peculiar/x509, asn1js, tsyringe and reflect-metadata, about 900 KB of source) too: the
-  // passkey ceremonies' library rode in the server chunk every dashboard page loads and in the sign-in route's (round 31).
-  serverExternalPackages: ["better-sqlite3", "pg", "argon2", "@node-rs/bcrypt", "oidc-provider", "nodemailer", "undici", "@simplewebauthn/server"],
+  serverExternalPackages: ["better-sqlite3", "pg", "argon2", "@node-rs/bcrypt", "oidc-provider", "nodemailer", "undici"],
   poweredByHeader: false,
   // No page uses next/image: its optimizer (/_next/image) is off, so nobody can make the server decode and resize
   // the public logo (up to 4096 × 4096) into every width and format and keep each on disk (review 12).
