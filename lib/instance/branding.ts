@@ -8,6 +8,7 @@
  */
 import "server-only";
 import { eq } from "drizzle-orm";
+import { cache as perRender } from "react";
 import { versionedCache } from "@/lib/data/cache-version";
 import type { Db, Tx } from "@/lib/db/database";
 import { instanceAppearance, type LogoType } from "@/lib/db/schema";
@@ -43,12 +44,17 @@ const cache = versionedCache<Branding>(APPEARANCE_CACHE, async (q) => {
   return accountId ? brandingOf(q, accountId) : DEFAULT_BRANDING;
 });
 
-/** The instance's appearance for anyone (public pages, mail, tab titles): cached, right across processes. */
-export async function instanceBranding(): Promise<Branding> {
+/**
+ * The instance's appearance for anyone (public pages, mail, tab titles): cached, right across processes. Within
+ * one server render (React's cache, as lib/sign-in/session-actor.ts) it is read once, though a dashboard page asks
+ * three times (the root layout's and the page's titles, the dashboard layout): each ask reads the stored version, a
+ * round trip on PostgreSQL (docs/benchmarks.md, round 31). Outside a render (mail, routes, actions) every call reads.
+ */
+export const instanceBranding = perRender(async (): Promise<Branding> => {
   // Before setup nothing is stored and nothing cached: a later setup must not find a stale default held.
   if ((await instanceAccountId()) === null) return DEFAULT_BRANDING;
   return cache.get();
-}
+});
 
 /** Drops this process's copy (tests). */
 export function forgetBranding(): void {

@@ -6,7 +6,8 @@
  * verification required and the signature counter moved on atomically.
  */
 import "server-only";
-import { verifyAuthenticationResponse, type AuthenticationResponseJSON, type AuthenticatorTransport } from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON, AuthenticatorTransport } from "@simplewebauthn/server";
+import { webauthnServer } from "./webauthn-library";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
@@ -129,6 +130,7 @@ export async function verifyAssertion(
 ): Promise<boolean> {
   let newCounter: number;
   try {
+    const { verifyAuthenticationResponse } = await webauthnServer();
     const result = await verifyAuthenticationResponse({
       response,
       expectedChallenge,

@@ -9,8 +9,8 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from "@simplewebauthn/server";
-import { decodeAttestationObject } from "@simplewebauthn/server/helpers";
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import { webauthnHelpers, webauthnServer } from "./webauthn-library";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/lib/db/database";
@@ -30,6 +30,7 @@ export async function registrationOptions(q: Db | Tx, rp: RelyingParty, user: Us
   const existing = await passkeyRowsOf(q, user.id);
   if (existing.length >= MAX_PASSKEYS) throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most there can be. Remove one first.`).keyed("passkeysAtMostRemoveOne", { max: MAX_PASSKEYS });
   const identity = openIdentity(user);
+  const { generateRegistrationOptions } = await webauthnServer();
   return generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -51,8 +52,9 @@ export async function verifiedCredential(
   response: z.output<typeof registrationResponseSchema>,
   expectedChallenge: (challenge: string) => boolean,
 ): Promise<VerifiedCredential> {
-  if (!attestationWithoutCertificates(response.response.attestationObject)) throw new Invalid(PASSKEY_NOT_REGISTERED, { response: [PASSKEY_NOT_REGISTERED] });
+  if (!(await attestationWithoutCertificates(response.response.attestationObject))) throw new Invalid(PASSKEY_NOT_REGISTERED, { response: [PASSKEY_NOT_REGISTERED] });
   try {
+    const { verifyRegistrationResponse } = await webauthnServer();
     const verified = await verifyRegistrationResponse({
       response: response as RegistrationResponseJSON,
       expectedChallenge,
@@ -98,7 +100,8 @@ export async function insertPasskey(tx: Tx, owner: { accountId: string; userId: 
  * them would make this server fetch the revocation lists the certificates
  * name, addresses chosen by whoever made the answer.
  */
-export function attestationWithoutCertificates(attestationObject: string): boolean {
+export async function attestationWithoutCertificates(attestationObject: string): Promise<boolean> {
+  const { decodeAttestationObject } = await webauthnHelpers();
   try {
     const decoded = decodeAttestationObject(new Uint8Array(Buffer.from(attestationObject, "base64url")));
     const fmt = decoded.get("fmt");

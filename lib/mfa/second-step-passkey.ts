@@ -7,7 +7,8 @@
  * and recorded as "mfa.passkey.failed".
  */
 import "server-only";
-import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { webauthnServer } from "./webauthn-library";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
@@ -32,6 +33,7 @@ export async function secondStepPasskeyOptions(token: string, now = new Date()):
   const rp = await relyingParty(db(), found.accountId);
   const passkeys = await passkeyRowsOf(db(), found.userId);
   if (passkeys.length === 0) throw new PasskeyNotAccepted();
+  const { generateAuthenticationOptions } = await webauthnServer();
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     userVerification: "required",

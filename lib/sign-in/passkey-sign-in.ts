@@ -19,7 +19,8 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { webauthnServer } from "@/lib/mfa/webauthn-library";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { admitAttempt, attemptKeys, recordSignInSuccess } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
@@ -72,6 +73,7 @@ export async function passwordlessOptions(binding: string, meta: RequestMeta, no
   if (!accountId) throw new PasskeySignInFailed();
   await consumeRateLimit(passkeyChallengeIpLimit(), addressLimitKey(meta.ip));
   const rp = await relyingParty(db(), accountId);
+  const { generateAuthenticationOptions } = await webauthnServer();
   const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: "required", timeout: CHALLENGE_TTL_MS });
   await writeSystem((tx) => storeChallenge(tx, accountId, { purpose: "passwordless", bindingDigest: digestToken(binding) }, options.challenge, now));
   return options;
