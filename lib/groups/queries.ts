@@ -24,6 +24,14 @@ export type GroupList = { items: GroupRecord[]; total: number };
 const byName = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 
 /**
+ * Every group of the account as choices for a sign-in source's group fields (an identity provider's auto groups,
+ * LDAP's group mapping), sorted by name. Those fields name any group of the account, whoever edits them.
+ */
+export async function groupChoicesOf(accountId: string): Promise<{ id: string; name: string }[]> {
+  return [...(await groupNamesById(db(), accountId))].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
  * Group names by id, for showing names beside a user's or an invite's group
  * ids: every group of the account for those who see all groups, otherwise the
  * groups the actor belongs to.

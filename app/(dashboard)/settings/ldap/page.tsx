@@ -4,8 +4,7 @@ import { LdapForm } from "@/components/idp/ldap-form";
 import { config } from "@/lib/config";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
-import { db } from "@/lib/db/database";
-import { groupNamesById } from "@/lib/groups/membership";
+import { groupChoicesOf } from "@/lib/groups/queries";
 import { getLdapSource } from "@/lib/idp/ldap/source";
 import { titled } from "@/i18n/titles";
 import { getTranslations } from "next-intl/server";
@@ -18,7 +17,7 @@ export default async function LdapPage() {
   if (!can(actor, "identity_providers:read")) return null;
   const source = await getLdapSource(actor);
   const t = await getTranslations("ldapPage");
-  const groups = [...(await groupNamesById(db(), actor.accountId))].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const groups = await groupChoicesOf(actor.accountId);
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">{t("intro")}</p>

@@ -8,9 +8,8 @@ import { Alert } from "@/components/ui/alert";
 import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
-import { db } from "@/lib/db/database";
 import { NotFound, sayMessage } from "@/lib/errors";
-import { groupNamesById } from "@/lib/groups/membership";
+import { groupChoicesOf } from "@/lib/groups/queries";
 import { publicOrigin } from "@/lib/idp/api-shape";
 import { redirectUrl } from "@/lib/idp/callback-url";
 import { getProvider, type ProviderRecord } from "@/lib/idp/providers";
@@ -45,7 +44,7 @@ export default async function ProviderPage({
   // or secret (review 21: every sign-in then failed at the token exchange).
   const check = created && provider.enabled && canManage ? await testSavedProvider(actor, provider) : null;
   const t = await getTranslations("providersPage");
-  const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const groups = await groupChoicesOf(actor.accountId);
   return (
     <div className="space-y-4">
       <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">

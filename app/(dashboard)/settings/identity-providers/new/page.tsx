@@ -5,8 +5,7 @@ import { redirect } from "next/navigation";
 import { ProviderForm } from "@/components/idp/provider-form";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
-import { db } from "@/lib/db/database";
-import { groupNamesById } from "@/lib/groups/membership";
+import { groupChoicesOf } from "@/lib/groups/queries";
 import { publicOrigin } from "@/lib/idp/api-shape";
 import { redirectUrl } from "@/lib/idp/callback-url";
 import { titled } from "@/i18n/titles";
@@ -21,7 +20,7 @@ export default async function NewProviderPage() {
   // The id is chosen now so the redirect URL can be registered at the provider before saving.
   const id = crypto.randomUUID();
   const t = await getTranslations("providersPage");
-  const groups = [...(await groupNamesById(db(), actor.accountId))].map(([gid, name]) => ({ id: gid, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const groups = await groupChoicesOf(actor.accountId);
   return (
     <div className="space-y-4">
       <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
