@@ -20,7 +20,7 @@ import { NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { testEmailLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { MAIL_TOPIC, openEnvelope, recordSentMail, redactAddresses, type MailKind, type MailPayload } from "./delivery";
+import { MAIL_TOPIC, openEnvelope, recordSentMail, sentAtOnce, type MailKind, type MailPayload } from "./delivery";
 import { testMailSchema } from "./schemas";
 import { mailTransportSettings } from "./settings";
 import { mailLocaleOf } from "./language";
@@ -61,7 +61,7 @@ export async function listDeliveries(actor: Actor): Promise<Delivery[]> {
       createdAt: row.createdAt,
       sentAt: row.deliveredAt,
       nextTryAt: row.status === "pending" ? row.availableAt : null,
-      retryable: row.status === "failed" && payload.kind !== "test",
+      retryable: row.status === "failed" && !sentAtOnce(payload),
     };
   });
 }
@@ -71,7 +71,7 @@ export async function retryDelivery(actor: Actor, id: string, meta: RequestMeta)
   assertCan(actor, "users:update", "You don't have permission to retry deliveries");
   // A test email was tried at once, by a person reading the answer: "Send test email" again is its retry.
   const message = await outboxMessage(id);
-  if (message?.topic === MAIL_TOPIC && (message.payload as MailPayload).kind === "test") throw new NotFound("Failed delivery");
+  if (message?.topic === MAIL_TOPIC && sentAtOnce(message.payload as MailPayload)) throw new NotFound("Failed delivery");
   await write(actor, async (tx, me) => {
     assertCan(me, "users:update", "You don't have permission to retry deliveries");
     if (!(await requeueFailed(tx, { accountId: me.accountId, topic: MAIL_TOPIC, id }))) throw new NotFound("Failed delivery");
@@ -117,18 +117,9 @@ export async function sendTestEmail(
     answer = { ok: false, response: smtpFailureText(err, settings) };
   }
   // Listed under Recent deliveries, where an admin looks for "did my test mail go?", and on record as who sent it
-  // (a mail to an address the person chose, through the instance's server): the event names no address, as a
-  // queued message's doesn't.
-  await write(actor, async (tx, me) => {
-    const sent = await recordSentMail(tx, { accountId: me.accountId, to, kind: "test", mail, failure: answer.ok ? null : answer.response });
-    await recordEvent(tx, {
-      accountId: me.accountId,
-      action: answer.ok ? "email.sent" : "email.failed",
-      actor: await actorParty(tx, me),
-      target: { type: "email", id: sent.mailId },
-      details: { kind: "test", attempt: 1, response: (sent.error ?? redactAddresses(answer.response, to)).slice(0, 300) },
-      meta,
-    });
-  });
+  // (a mail to an address the person chose, through the instance's server).
+  await write(actor, async (tx, me) =>
+    recordSentMail(tx, { accountId: me.accountId, to, kind: "test", mail, ...answer }, { actor: await actorParty(tx, me), meta }),
+  );
   return answer;
 }

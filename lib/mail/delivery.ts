@@ -11,6 +11,8 @@
 import "server-only";
 import { mailBrandOf } from "@/lib/instance/branding";
 import crypto from "node:crypto";
+import type { RequestMeta } from "@/lib/auth/actor";
+import type { EventParty } from "@/lib/audit/new-event";
 import { recordEvent } from "@/lib/audit/record";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { enqueue, handleOutbox, MAX_ATTEMPTS, recordFinished, type OutboxMessage } from "@/lib/data/outbox";
@@ -23,6 +25,11 @@ import { createMailTransport, fromHeader, smtpFailureText } from "./transport";
 /** "test": Settings → Email's "Send test email", sent at once and recorded finished (./deliveries.ts), never queued. */
 export const MAIL_KINDS = ["invite", "password_reset", "email_change", "email_change_notice", "security_notice", "test"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
+
+/** A message sent at once by a person waiting for the answer (a test email): never queued again ("Retry"); another try is the retry. */
+export function sentAtOnce(payload: MailPayload): boolean {
+  return payload.kind === "test";
+}
 
 export type MailPayload = {
   mailId: string;
@@ -64,18 +71,19 @@ export async function queueMail(tx: Tx, message: { accountId: string; to: string
 }
 
 /**
- * Records a message sent at once, outside the outbox (a test email), where the deliveries list reads: sent, or failed
- * with the server's answer (without addresses, as a queued one's). Never sent again from there. Returns its outbox id
- * and its mail id (what its activity event names, as a queued message's does), and the answer without addresses.
+ * Records a message sent at once, outside the outbox (a test email), where the deliveries list reads, and its
+ * activity event by whoever sent it: sent, or failed with the server's answer (without addresses, as a queued one's).
+ * Never sent again from there.
  */
 export async function recordSentMail(
   tx: Tx,
-  message: { accountId: string; to: string; kind: MailKind; mail: ComposedMail; failure: string | null },
-): Promise<{ id: string; mailId: string; error: string | null }> {
-  const error = message.failure === null ? null : redactAddresses(message.failure, message.to);
+  message: { accountId: string; to: string; kind: MailKind; mail: ComposedMail; ok: boolean; response: string },
+  by: { actor: EventParty; meta: RequestMeta },
+): Promise<void> {
+  const answer = redactAddresses(message.response, message.to);
   const payload = sealedMail(message);
-  const id = await recordFinished(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload, error });
-  return { id, mailId: payload.mailId, error };
+  await recordFinished(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload, error: message.ok ? null : answer });
+  await recordEvent(tx, mailEvent(message.accountId, message.ok, payload, { attempt: 1, response: answer.slice(0, 300) }, by));
 }
 
 /** The Message-ID of a queued message: the same on every try. */
@@ -130,23 +138,28 @@ async function deliverMail(message: OutboxMessage<typeof MAIL_TOPIC>): Promise<v
   } catch (err) {
     // What the server said only as far as it is a mail server's reply (lib/mail/transport.ts).
     const answer = redactAddresses(mailEnabled(settings) ? smtpFailureText(err, settings) : NOT_SET_UP, to);
-    await record(accountId, "email.failed", payload, { attempt: message.attempt, given_up: message.attempt >= MAX_ATTEMPTS, response: answer.slice(0, 300) });
+    await record(accountId, false, payload, { attempt: message.attempt, given_up: message.attempt >= MAX_ATTEMPTS, response: answer.slice(0, 300) });
     throw new Error(answer);
   }
-  await record(accountId, "email.sent", payload, { attempt: message.attempt, response: redactAddresses(response, to).slice(0, 300) });
+  await record(accountId, true, payload, { attempt: message.attempt, response: redactAddresses(response, to).slice(0, 300) });
 }
 
-async function record(accountId: string, action: string, payload: MailPayload, details: Record<string, unknown>): Promise<void> {
-  await writeSystem((tx) =>
-    recordEvent(tx, {
-      accountId,
-      action,
-      actor: { type: "system", id: null, label: "Mail" },
-      target: { type: "email", id: payload.mailId },
-      details: { kind: payload.kind, ...details },
-      meta: { ip: null, userAgent: null },
-    }),
-  );
+/** A message's "email.sent" / "email.failed": the mail by its id and kind, never its address, link or token. */
+function mailEvent(accountId: string, sent: boolean, payload: MailPayload, details: Record<string, unknown>, by: { actor: EventParty; meta: RequestMeta }) {
+  return {
+    accountId,
+    action: sent ? "email.sent" : "email.failed",
+    actor: by.actor,
+    target: { type: "email", id: payload.mailId },
+    details: { kind: payload.kind, ...details },
+    meta: by.meta,
+  };
+}
+
+/** The outbox's own try, by the system's "Mail". */
+async function record(accountId: string, sent: boolean, payload: MailPayload, details: Record<string, unknown>): Promise<void> {
+  const mail = { actor: { type: "system", id: null, label: "Mail" } as const, meta: { ip: null, userAgent: null } };
+  await writeSystem((tx) => recordEvent(tx, mailEvent(accountId, sent, payload, details, mail)));
 }
 
 handleOutbox(MAIL_TOPIC, "mail-sender", deliverMail);
