@@ -83,6 +83,15 @@ export async function ldapSourceRow(q: Db | Tx, accountId: string): Promise<Ldap
   return row;
 }
 
+/** The account's sign-in sources by name and kind only (badges): no secret column leaves the database for them. */
+export async function sourceNames(q: Db | Tx, accountId: string): Promise<{ providers: { id: string; name: string; type: IdentityProviderRow["type"] }[]; ldap?: { id: string; name: string } }> {
+  const [providers, [ldap]] = await Promise.all([
+    q.select({ id: identityProviders.id, name: identityProviders.name, type: identityProviders.type }).from(identityProviders).where(eq(identityProviders.accountId, accountId)),
+    q.select({ id: ldapSources.id, name: ldapSources.name }).from(ldapSources).where(eq(ldapSources.accountId, accountId)).limit(literalLimit(1)),
+  ]);
+  return { providers, ldap };
+}
+
 export type SignInSettings = Omit<SignInSettingsRow, "updatedAt">;
 
 export function defaultSignInSettings(accountId: string): SignInSettings {

@@ -3,11 +3,8 @@
  * provider's display name and kind ("Local" for users with none).
  */
 import "server-only";
-import { eq } from "drizzle-orm";
 import { db } from "@/lib/db/database";
-import { literalLimit } from "@/lib/db/prepared";
-import { identityProviders, ldapSources } from "@/lib/db/schema";
-import { HEADER_IDP_ID } from "./records";
+import { HEADER_IDP_ID, sourceNames } from "./records";
 
 export type SourceKind = "local" | "google" | "microsoft" | "okta" | "oidc" | "ldap" | "header" | "unknown";
 export type IdentitySource = { name: string; kind: SourceKind };
@@ -17,10 +14,7 @@ export const LOCAL_SOURCE: IdentitySource = { name: "Local", kind: "local" };
 /** idp_id → display name and kind, for one account (only those columns: no secret leaves the database for a badge). */
 export async function identitySources(accountId: string): Promise<Map<string, IdentitySource>> {
   const map = new Map<string, IdentitySource>();
-  const [providers, [ldap]] = await Promise.all([
-    db().select({ id: identityProviders.id, name: identityProviders.name, type: identityProviders.type }).from(identityProviders).where(eq(identityProviders.accountId, accountId)),
-    db().select({ id: ldapSources.id, name: ldapSources.name }).from(ldapSources).where(eq(ldapSources.accountId, accountId)).limit(literalLimit(1)),
-  ]);
+  const { providers, ldap } = await sourceNames(db(), accountId);
   for (const p of providers) map.set(p.id, { name: p.name, kind: p.type });
   if (ldap) map.set(ldap.id, { name: ldap.name, kind: "ldap" });
   map.set(HEADER_IDP_ID, { name: "Proxy header", kind: "header" });
