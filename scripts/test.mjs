@@ -4,6 +4,7 @@
 // stages start a throwaway server (scripts/test-support/postgres.mjs).
 // Stops at the first failing stage.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,12 +27,28 @@ const minutes = (ms) => `${(ms / 60_000).toFixed(1)} min`;
 const timings = [];
 const printTimings = () => console.log(`\n${timings.map(([name, ms]) => `${name}: ${minutes(ms)}`).join("\n")}`);
 
+// What the page showed when a browser test failed, first try or last: Playwright writes it to test-results, which the
+// next stage clears, so a flaky test's failure would leave nothing in the log to find its cause by.
+const SNAPSHOT_LINES = 60;
+function printPageSnapshots() {
+  const dir = path.join(root, "test-results");
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { recursive: true })) {
+    if (!String(entry).endsWith("error-context.md")) continue;
+    const text = fs.readFileSync(path.join(dir, String(entry)), "utf8");
+    const name = /^- Name: (.*)$/m.exec(text)?.[1] ?? String(entry);
+    const snapshot = text.split("# Page snapshot")[1]?.split("\n").slice(0, SNAPSHOT_LINES).join("\n");
+    if (snapshot) console.log(`\n--- The page when "${name}" failed ---${snapshot}`);
+  }
+}
+
 for (const [name, args, stageEnv] of stages) {
   if (name === "Build" && process.env.SKIP_BUILD === "1") continue;
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
   const { status } = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...env, ...stageEnv } });
   timings.push([name, Date.now() - started]);
+  if (args[0].includes("@playwright")) printPageSnapshots();
   if (status !== 0) {
     printTimings();
     console.error(`\n${name} failed.`);

@@ -11,6 +11,7 @@ import { isSetupRequired } from "@/lib/instance/account";
 import { instanceBranding } from "@/lib/instance/branding";
 import { ownIdentity } from "@/lib/users/queries";
 import { RecoveryCodeNotice } from "./recovery-code-notice";
+import { TwoFactorDueNotice } from "./two-factor-due-notice";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   // Convenience redirects only: every service checks the actor itself.
@@ -49,6 +50,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </header>
           <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
             <RecoveryCodeNotice actor={actor} />
+            <TwoFactorDueNotice actor={actor} />
             {children}
           </main>
         </div>

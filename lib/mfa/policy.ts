@@ -24,6 +24,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
 import { numberInput } from "@/lib/http/number-input";
 import { REQUIRE_FOR_TEXT } from "./policy-texts";
+import { hasFactor, mfaSummary } from "./records";
 
 export type SecurityPolicy = { requireFor: MfaRequirement; groupIds: string[]; graceDays: number; enforcedSince: Date | null };
 
@@ -133,16 +134,17 @@ export async function mustUseTwoFactor(q: Db | Tx, user: { id: string; accountId
 }
 
 /**
- * The signed-in person's own deadline when the requirement covers them, for Profile to say: the grace period's end
- * while it lasts (sign-in doesn't ask yet; review 20: nothing said by when, and the day after it they were sent to
- * set-up at sign-in unwarned), or "now" once it is over or there was none (their next sign-in takes them to set-up;
- * review 21: someone already signed in heard nothing until then). Null when it doesn't cover them; whether they
- * already have a factor is the caller's to ask.
+ * When the signed-in person must have a second factor, for the dashboard to say on every page until they have one:
+ * the grace period's end while it lasts (sign-in doesn't ask yet; review 20: nothing said by when, and the day after
+ * it they were sent to set-up at sign-in unwarned), or "now" once it is over or there was none (their next sign-in
+ * takes them to set-up; review 21: someone already signed in heard nothing until then). Null when the requirement
+ * doesn't cover them or they already have a factor. One read when nobody is required (the common case).
  */
-export async function ownTwoFactorDeadline(actor: Actor, now: Date = new Date()): Promise<Date | "now" | null> {
+export async function ownTwoFactorDue(actor: Actor, now: Date = new Date()): Promise<Date | "now" | null> {
   const q = db();
   const policy = await policyOf(q, actor.accountId);
   if (!(await covers(q, policy, { id: actor.userId, accountId: actor.accountId, role: actor.role }))) return null;
+  if (hasFactor(await mfaSummary(q, actor.userId))) return null;
   const ends = graceEndOf(policy);
   return now.getTime() < ends ? new Date(ends) : "now";
 }

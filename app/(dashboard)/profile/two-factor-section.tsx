@@ -1,10 +1,8 @@
-import { getFormatter, getTranslations } from "next-intl/server";
-import { Alert } from "@/components/ui/alert";
+import { getTranslations } from "next-intl/server";
 import { TwoFactorPanel } from "@/components/mfa/two-factor-panel";
 import type { SessionActor } from "@/lib/auth/actor";
 import { ownMfaSummary } from "@/lib/mfa/factors";
 import { ownPasskeys } from "@/lib/mfa/passkeys";
-import { ownTwoFactorDeadline } from "@/lib/mfa/policy";
 import { proofKindOf } from "@/lib/mfa/proof";
 import { RECOVERY_CODES_LOW } from "@/lib/mfa/recovery-codes";
 import { hasFactor } from "@/lib/mfa/records";
@@ -15,10 +13,6 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
   const [summary, own, proof] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor), proofKindOf(actor.userId, hasLocalPassword)]);
   const t = await getTranslations("profilePage.twoFactor");
   const needPublicUrl = (await getTranslations("publicPages.passkey"))("needPublicUrl");
-  // Required of them, not set up yet: by when, while the grace period lasts (after it, sign-in sends them to
-  // set-up), or that their next sign-in will.
-  const deadline = hasFactor(summary) ? null : await ownTwoFactorDeadline(actor);
-  const format = await getFormatter();
   const passkeys = own.passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }));
   return (
     <Card labelledBy="two-factor-heading">
@@ -26,13 +20,6 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
         {t("heading")}
       </CardHeading>
       <p className="mt-1 max-w-2xl text-sm text-slate-600">{t("description")}</p>
-      {deadline && (
-        <div className="mt-4 max-w-2xl">
-          <Alert tone="info">
-            {deadline === "now" ? t("requiredNow") : t("requiredBy", { date: `${format.dateTime(deadline, { dateStyle: "medium", timeStyle: "short" })} UTC` })}
-          </Alert>
-        </div>
-      )}
       <TwoFactorPanel
         totp={summary.totp}
         totpLastUsedAt={summary.totpLastUsedAt?.toISOString() ?? null}
