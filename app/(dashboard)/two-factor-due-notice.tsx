@@ -7,7 +7,7 @@ import { ownTwoFactorDue } from "@/lib/mfa/policy";
 /**
  * Two-factor required of this person (Settings → Security) and not set up yet: on every dashboard page until it is,
  * by when while the grace period lasts, or that their next sign-in takes them to set-up, and the way to Profile's
- * set-up. People don't visit Profile to find out (review 22's follow-up to reviews 20 and 21).
+ * set-up. People don't visit Profile to find out (stop 50, after reviews 20 and 21).
  */
 export async function TwoFactorDueNotice({ actor }: { actor: SessionActor }) {
   const due = await ownTwoFactorDue(actor);
