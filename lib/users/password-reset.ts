@@ -160,19 +160,28 @@ async function issueForEmail(email: string, meta: RequestMeta, now: Date): Promi
   });
 }
 
+/**
+ * The person an admin's (or the operator's) reset link is for, re-read under the write with the caller: theirs to
+ * reset, not above the caller, not blocked; and their row, which the link is issued for.
+ */
+async function resetLinkTarget(tx: Tx, me: Actor, userId: string): Promise<{ current: Awaited<ReturnType<typeof loadUser>>; row: UserRow }> {
+  const current = await loadUser(tx, me.accountId, userId);
+  assertCanResetPassword(me, current);
+  await assertOutranks(tx, me, current);
+  if (current.isBlocked) throw new PreconditionFailed("This user is blocked; unblock them first");
+  const [row] = await tx.select().from(users).where(and(eq(users.accountId, me.accountId), eq(users.id, userId))).limit(1);
+  return { current, row };
+}
+
 /** An admin's "Send reset link": same link and rules as the person's own request, refused (412) without mail or an email address. */
 export async function sendPasswordResetLink(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   const target = await loadUser(db(), actor.accountId, userId);
   assertCanResetPassword(actor, target);
   return write(actor, async (tx, me) => {
-    const current = await loadUser(tx, actor.accountId, userId);
-    assertCanResetPassword(me, current);
-    await assertOutranks(tx, me, current);
+    const { current, row } = await resetLinkTarget(tx, me, userId);
     if (!current.email) throw new PreconditionFailed("This person has no email address");
-    if (current.isBlocked) throw new PreconditionFailed("This user is blocked; unblock them first");
     const status = await mailStatus(tx, actor.accountId);
     assertMailEnabled(status);
-    const [row] = await tx.select().from(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId))).limit(1);
     await issueResetLink(tx, row, current.email, status.publicUrl!, status.brand, now);
     await recordEvent(tx, {
       accountId: actor.accountId,
@@ -196,11 +205,7 @@ export async function createPasswordResetLink(actor: Actor, userId: string, meta
   const target = await loadUser(db(), actor.accountId, userId);
   assertCanResetPassword(actor, target);
   return write(actor, async (tx, me) => {
-    const current = await loadUser(tx, actor.accountId, userId);
-    assertCanResetPassword(me, current);
-    await assertOutranks(tx, me, current);
-    if (current.isBlocked) throw new PreconditionFailed("This user is blocked; unblock them first");
-    const [row] = await tx.select().from(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId))).limit(1);
+    const { current, row } = await resetLinkTarget(tx, me, userId);
     const token = await storeResetLink(tx, row, now);
     const expiresAt = new Date(now.getTime() + RESET_LINK_MINUTES * 60_000);
     await recordEvent(tx, {
