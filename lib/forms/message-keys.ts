@@ -88,7 +88,7 @@ const LABELLED: Array<[string, MessageRef]> = [
     [`${l} must be an HTTP header name like Remote-User`, { key: "fieldHeaderName", params: { field: label(l) } }],
     [`${l} must be text`, { key: "fieldText", params: { field: label(l) } }],
   ]),
-  ...["Bind password", "Group search base", "Client secret", "Scopes", "Description", "Ranges"].map(
+  ...["Bind password", "Group search base", "Client secret", "Scopes", "Description", "Ranges", "Display name", "Issuer URL", "Client ID", "Server URL"].map(
     (l): [string, MessageRef] => [`${l} must be text`, { key: "fieldText", params: { field: label(l) } }],
   ),
   ["Display name must be at most 64 characters", { key: "fieldTooLong", params: { field: label("Display name"), max: 64 } }],

@@ -1,0 +1,75 @@
+/**
+ * Review 22, the automation engineer's journey: what a script calling the REST API with a token reads back when
+ * it gets something wrong, called through the route handlers as curl would. Each case failed before its fix.
+ */
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.mock("@/lib/sign-in/session-cookie", () => ({ sessionIdFromCookie: async () => null }));
+vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "vitest" }), cookies: async () => ({ get: () => undefined }) }));
+vi.mock("next-intl/server", () => import("@/test/next-intl-server"));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+type Handler = (request: Request, context: unknown) => Promise<Response>;
+type ApiError = { message: string; code: number; errors?: Record<string, string[]> };
+
+let accountId: string;
+let ownerToken: string;
+/** A token of a service user with the User role: read-only API access. */
+let readOnlyToken: string;
+
+function call(url: string, init: { method?: string; body?: unknown; token?: string | null } = {}): Request {
+  const headers: Record<string, string> = {};
+  const token = init.token === undefined ? ownerToken : init.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  return new Request(`http://localhost${url}`, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+}
+
+const params = (values: Record<string, string>) => ({ params: Promise.resolve(values) });
+
+async function eventCount(): Promise<number> {
+  const { db } = await import("@/lib/db/database");
+  const { activityEvents } = await import("@/lib/db/schema");
+  const { eq } = await import("drizzle-orm");
+  return (await db().select({ id: activityEvents.id }).from(activityEvents).where(eq(activityEvents.accountId, accountId))).length;
+}
+
+beforeAll(async () => {
+  const { ownerWithToken } = await import("@/test/factories");
+  ({ accountId, token: ownerToken } = await ownerWithToken("automation"));
+  const { POST: createUser } = (await import("@/app/api/users/route")) as unknown as { POST: Handler };
+  const reader = (await (await createUser(call("/api/users", { method: "POST", body: { is_service_user: true, name: "Reporter", role: "user" } }), undefined)).json()) as { id: string };
+  const { POST: createToken } = (await import("@/app/api/users/[id]/tokens/route")) as unknown as { POST: Handler };
+  const res = await createToken(call(`/api/users/${reader.id}/tokens`, { method: "POST", body: { name: "report", expires_in: 1 } }), params({ id: reader.id }));
+  readOnlyToken = ((await res.json()) as { plain_token: string }).plain_token;
+});
+
+describe("a number, a list or an object where text goes", () => {
+  it("is a 422 saying the field must be text, not that it is required ({\"name\": 123} answered \"Name is required\")", async () => {
+    const { POST: groups } = (await import("@/app/api/groups/route")) as unknown as { POST: Handler };
+    const { POST: roles } = (await import("@/app/api/roles/route")) as unknown as { POST: Handler };
+    const { POST: applications } = (await import("@/app/api/applications/route")) as unknown as { POST: Handler };
+    const { POST: providers } = (await import("@/app/api/identity-providers/route")) as unknown as { POST: Handler };
+    const before = await eventCount();
+    const answers: Record<string, unknown> = {};
+    for (const [what, handler, url, body] of [
+      ["group", groups, "/api/groups", { name: 123 }],
+      ["role", roles, "/api/roles", { name: ["Helpdesk"], description: "", permissions: [] }],
+      ["application", applications, "/api/applications", { name: { en: "Grafana" }, type: "device" }],
+      ["provider", providers, "/api/identity-providers", { type: "oidc", name: 7, issuer: 8, client_id: 9, client_secret: "s" }],
+    ] as const) {
+      const res = await handler(call(url, { method: "POST", body }), undefined);
+      answers[what] = [res.status, ((await res.json()) as ApiError).errors];
+    }
+    expect(answers).toEqual({
+      group: [422, { name: ["Name must be text"] }],
+      role: [422, { name: ["Name must be text"] }],
+      application: [422, { name: ["Name must be text"] }],
+      provider: [422, { name: ["Display name must be text"], issuer: ["Issuer URL must be text"], client_id: ["Client ID must be text"] }],
+    });
+    // Left out (or null) it is still "required".
+    const missing = await groups(call("/api/groups", { method: "POST", body: { name: null } }), undefined);
+    expect(((await missing.json()) as ApiError).errors).toEqual({ name: ["Name is required"] });
+    expect(await eventCount()).toBe(before);
+  });
+});
