@@ -73,3 +73,19 @@ describe("a number, a list or an object where text goes", () => {
     expect(await eventCount()).toBe(before);
   });
 });
+
+describe("a 401", () => {
+  it("says how to authenticate in WWW-Authenticate (RFC 9110 requires it; the API sent none)", async () => {
+    const { GET: users } = (await import("@/app/api/users/route")) as unknown as { GET: Handler };
+    for (const token of [null, "lkp_notatoken", `${ownerToken}x`]) {
+      const res = await users(call("/api/users", { token }), undefined);
+      expect(res.status, String(token)).toBe(401);
+      expect(res.headers.get("www-authenticate"), String(token)).toBe('Bearer realm="Latchkey API"');
+    }
+    // Other refusals carry none.
+    const { PUT: signIn } = (await import("@/app/api/settings/sign-in/route")) as unknown as { PUT: Handler };
+    const refused = await signIn(call("/api/settings/sign-in", { method: "PUT", body: { local_login_enabled: true }, token: readOnlyToken }), undefined);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("www-authenticate")).toBeNull();
+  });
+});
