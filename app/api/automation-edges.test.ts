@@ -89,3 +89,35 @@ describe("a 401", () => {
     expect(refused.headers.get("www-authenticate")).toBeNull();
   });
 });
+
+describe("a read-only token's write", () => {
+  it("is a 403 saying the token is read-only whatever the body (a settings PUT or a provider POST with a body the schema refuses answered 422 first)", async () => {
+    const { PUT: signIn } = (await import("@/app/api/settings/sign-in/route")) as unknown as { PUT: Handler };
+    const { POST: providers } = (await import("@/app/api/identity-providers/route")) as unknown as { POST: Handler };
+    const { POST: groups } = (await import("@/app/api/groups/route")) as unknown as { POST: Handler };
+    const { READ_ONLY_TOKEN } = await import("@/lib/auth/policy");
+    const before = await eventCount();
+    const answers = [];
+    for (const [handler, url, method, body] of [
+      [signIn, "/api/settings/sign-in", "PUT", {}],
+      [signIn, "/api/settings/sign-in", "PUT", { typo: true }],
+      [providers, "/api/identity-providers", "POST", {}],
+      [groups, "/api/groups", "POST", { name: 5 }],
+      [groups, "/api/groups", "POST", { name: "Readers" }],
+    ] as const) {
+      const res = await handler(call(url, { method, body, token: readOnlyToken }), undefined);
+      answers.push([url, res.status, ((await res.json()) as ApiError).message]);
+    }
+    expect(answers).toEqual([
+      ["/api/settings/sign-in", 403, READ_ONLY_TOKEN],
+      ["/api/settings/sign-in", 403, READ_ONLY_TOKEN],
+      ["/api/identity-providers", 403, READ_ONLY_TOKEN],
+      ["/api/groups", 403, READ_ONLY_TOKEN],
+      ["/api/groups", 403, READ_ONLY_TOKEN],
+    ]);
+    expect(await eventCount()).toBe(before);
+    // Its reads answer as before.
+    const { GET: users } = (await import("@/app/api/users/current/route")) as unknown as { GET: Handler };
+    expect((await users(call("/api/users/current", { token: readOnlyToken }), undefined)).status).toBe(200);
+  });
+});
