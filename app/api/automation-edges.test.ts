@@ -121,3 +121,18 @@ describe("a read-only token's write", () => {
     expect((await users(call("/api/users/current", { token: readOnlyToken }), undefined)).status).toBe(200);
   });
 });
+
+describe("HEAD on a GET whose work counts", () => {
+  it("is a 405 naming GET: the users export recorded \"Users exported\" for a HEAD that sent nothing, and a HEAD spent an integrity check", async () => {
+    const before = await eventCount();
+    for (const path of ["users/export", "events/integrity", "events/export"]) {
+      const mod = (await import(`@/app/api/${path}/route`)) as unknown as Record<string, Handler>;
+      expect(typeof mod.HEAD, path).toBe("function");
+      const res = await mod.HEAD(call(`/api/${path}`, { method: "HEAD" }), undefined);
+      expect([path, res.status, res.headers.get("allow")]).toEqual([path, 405, "GET"]);
+      const options = await mod.OPTIONS(call(`/api/${path}`, { method: "OPTIONS" }), undefined);
+      expect(options.headers.get("allow"), path).toBe("GET, OPTIONS");
+    }
+    expect(await eventCount()).toBe(before);
+  });
+});
