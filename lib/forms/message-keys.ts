@@ -122,6 +122,8 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "A group name can't mix alphabets, e.g. Latin and Cyrillic letters": { key: "groupNameMixedAlphabets" },
   "A group name can't contain a comma": { key: "groupNameComma" },
   "A group name can't contain invisible characters": { key: "groupNameInvisible" },
+  "A role name can't contain invisible characters": { key: "roleNameInvisible" },
+  "A role name can't mix alphabets, e.g. Latin and Cyrillic letters": { key: "roleNameMixedAlphabets" },
   "Settings → Security requires two-factor sign-in for this group's members: the owner must choose other groups there before it can be deleted": { key: "groupRequiredForTwoFactor" },
   "A role with this name already exists": { key: "roleNameTaken" },
   "This already exists: another record has the same value": { key: "alreadyExists" },

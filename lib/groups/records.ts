@@ -11,15 +11,13 @@ import { normaliseEmail } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { groups, userGroups, type GroupRow } from "@/lib/db/schema";
 import { Conflict, Invalid, NotFound } from "@/lib/errors";
+import { hasInvisibleCharacters } from "@/lib/format/display-text";
 import { keepsToOneScript } from "@/lib/users/username-scripts";
 
 export const GROUP_NAME_TAKEN = "A group with this name already exists";
 export const GROUP_NAME_MIXED_SCRIPTS = "A group name can't mix alphabets, e.g. Latin and Cyrillic letters";
 export const GROUP_NAME_COMMA = "A group name can't contain a comma";
 export const GROUP_NAME_INVISIBLE = "A group name can't contain invisible characters";
-
-/** Characters that show as nothing (zero-width space and joiners, soft hyphen, variation selectors, Hangul fillers…). */
-const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 
 export type GroupRecord = { id: string; accountId: string; name: string; createdAt: Date; usersCount: number };
 
@@ -78,7 +76,7 @@ export async function memberCountsByGroup(q: Db | Tx, accountId: string): Promis
  */
 export async function assertGroupNameFree(tx: Tx, accountId: string, name: string, exceptGroupId?: string): Promise<void> {
   const nfkc = name.normalize("NFKC");
-  if (INVISIBLE.test(nfkc)) throw new Invalid(GROUP_NAME_INVISIBLE, { name: [GROUP_NAME_INVISIBLE] });
+  if (hasInvisibleCharacters(nfkc)) throw new Invalid(GROUP_NAME_INVISIBLE, { name: [GROUP_NAME_INVISIBLE] });
   if (nfkc.includes(",")) throw new Invalid(GROUP_NAME_COMMA, { name: [GROUP_NAME_COMMA] });
   if (!keepsToOneScript(nfkc)) throw new Invalid(GROUP_NAME_MIXED_SCRIPTS, { name: [GROUP_NAME_MIXED_SCRIPTS] });
   const key = groupNameKey(name);
