@@ -77,6 +77,19 @@ test("a group name with an invisible character or a number is a 422 on name that
   expect(await eventCount()).toBe(before + 1);
 });
 
+test("a body that isn't UTF-8 (a Latin-1 é) is a 400, and nothing is stored with a replacement character", async () => {
+  const before = await eventCount();
+  const res = await call(instance, "/api/groups", {
+    method: "POST",
+    headers: { ...bearer(token), "content-type": "application/json; charset=iso-8859-1" },
+    body: Buffer.from('{"name":"Caf\u00e9"}', "latin1"),
+  });
+  expect(expectApiError(res, 400).message).toBe("Request body is not valid UTF-8 (JSON must be sent as UTF-8)");
+  const listed = await call<{ name: string }[]>(instance, "/api/groups", { headers: bearer(token) });
+  expect(listed.body.map((g) => g.name).filter((n) => n.startsWith("Caf"))).toEqual([]);
+  expect(await eventCount()).toBe(before);
+});
+
 test("a trailing slash is a 308 to the path without it, as README says (curl needs -L; nothing is done until it follows)", async () => {
   const before = await eventCount();
   const res = await call(instance, "/api/groups/", { method: "POST", headers: bearer(token), json: { name: "slash" } });
