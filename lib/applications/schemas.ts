@@ -6,6 +6,7 @@
  * credentials.
  */
 import { z } from "zod";
+import { textError } from "@/lib/http/text-input";
 import { APPLICATION_TYPES, ID_TOKEN_SIGNING_ALGS } from "@/lib/db/schema.sqlite";
 import { httpsOrLoopback } from "@/lib/net/secure-url";
 import type { MessageRef, ServerMessageKey } from "@/lib/errors";
@@ -99,7 +100,7 @@ const ACCESS_MESSAGE = `access must be one of ${APPLICATION_ACCESS.join(", ")}`;
 
 const fields = {
   name: z
-    .string({ error: "Name is required" })
+    .string({ error: textError("Name") })
     .trim()
     .min(1, "Name is required")
     .max(APPLICATION_NAME_MAX, `Name must be at most ${APPLICATION_NAME_MAX} characters`)

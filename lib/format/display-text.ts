@@ -23,6 +23,17 @@ export function hasUnsafeDisplayCharacters(text: string): boolean {
   return UNSAFE_CHARACTER.test(text);
 }
 
+/** Characters that show as nothing: zero-width space and joiners, soft hyphen, word joiner, BOM, variation selectors, Hangul fillers. */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+
+/**
+ * Whether a name holds a character that shows as nothing, so that it reads as another name ("wiki\u200badmins" as
+ * "wikiadmins"): the names that must not pass for another's (groups, roles) refuse them (review 22).
+ */
+export function hasInvisibleCharacters(text: string): boolean {
+  return INVISIBLE.test(text);
+}
+
 /**
  * The text with each run of unsafe characters, and the spaces around it, replaced by one space ("Olga \n\n
  * Petrova" reads "Olga Petrova"), trimmed, and cut to at most `max` characters (then trimmed again).

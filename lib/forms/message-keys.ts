@@ -88,7 +88,7 @@ const LABELLED: Array<[string, MessageRef]> = [
     [`${l} must be an HTTP header name like Remote-User`, { key: "fieldHeaderName", params: { field: label(l) } }],
     [`${l} must be text`, { key: "fieldText", params: { field: label(l) } }],
   ]),
-  ...["Bind password", "Group search base", "Client secret", "Scopes", "Description", "Ranges"].map(
+  ...["Bind password", "Group search base", "Client secret", "Scopes", "Description", "Ranges", "Display name", "Issuer URL", "Client ID", "Server URL"].map(
     (l): [string, MessageRef] => [`${l} must be text`, { key: "fieldText", params: { field: label(l) } }],
   ),
   ["Display name must be at most 64 characters", { key: "fieldTooLong", params: { field: label("Display name"), max: 64 } }],
@@ -121,6 +121,9 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "A group with this name already exists": { key: "groupNameTaken" },
   "A group name can't mix alphabets, e.g. Latin and Cyrillic letters": { key: "groupNameMixedAlphabets" },
   "A group name can't contain a comma": { key: "groupNameComma" },
+  "A group name can't contain invisible characters": { key: "groupNameInvisible" },
+  "A role name can't contain invisible characters": { key: "roleNameInvisible" },
+  "A role name can't mix alphabets, e.g. Latin and Cyrillic letters": { key: "roleNameMixedAlphabets" },
   "Settings → Security requires two-factor sign-in for this group's members: the owner must choose other groups there before it can be deleted": { key: "groupRequiredForTwoFactor" },
   "A role with this name already exists": { key: "roleNameTaken" },
   "This already exists: another record has the same value": { key: "alreadyExists" },

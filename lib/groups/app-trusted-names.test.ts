@@ -163,6 +163,24 @@ describe("group names don't pass for each other", { timeout: 60_000 }, () => {
     // Other punctuation is a name like any other.
     expect((await createGroup(owner, { name: fresh("Ops; night shift (EU)") }, META)).name).toMatch(/^Ops; night shift \(EU\)/);
   });
+
+  it("refuses a new name with an invisible character, on create and rename: it reads as the name without it (review 22)", async () => {
+    // "wiki\u200badmins" showed in the dashboard and in app-access pickers exactly as "wikiadmins", and
+    // neither the case folding nor the one-alphabet rule saw it.
+    const admins = fresh("wikiadmins");
+    await groupWith(admins);
+    const invisible = ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u034f", "\u180e", "\ufe0f", "\u3164"];
+    for (const c of invisible) {
+      const refusal = await createGroup(owner, { name: `wiki${c}${admins.slice(4)}` }, META).catch((e: unknown) => e);
+      expect(refusal, JSON.stringify(c)).toBeInstanceOf(Invalid);
+      expect((refusal as Invalid).fieldErrors.name).toEqual(["A group name can't contain invisible characters"]);
+    }
+    const empty = await groupWith(fresh("Plain"));
+    await expect(renameGroup(owner, empty, { name: `Plain\u200b${n}` }, META)).rejects.toBeInstanceOf(Invalid);
+    // Visible spaces and marks that combine with a letter are names like any other.
+    expect((await createGroup(owner, { name: fresh("Café crème") }, META)).name).toMatch(/^Café crème/);
+    expect((await createGroup(owner, { name: fresh("Cafe\u0301 team") }, META)).name).toMatch(/^Caf/);
+  });
 });
 
 describe("a new person's groups are given by someone who manages people's groups", { timeout: 60_000 }, () => {

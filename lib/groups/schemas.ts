@@ -1,5 +1,6 @@
 /** Input schemas for groups: one per input, shared by the dashboard's forms and the REST API. */
 import { z } from "zod";
+import { textError } from "@/lib/http/text-input";
 import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -7,7 +8,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 export const GROUP_NAME_MAX = 64;
 
 export const groupNameSchema = z
-  .string({ error: "Name is required" })
+  .string({ error: textError("Name") })
   .trim()
   .min(1, "Name is required")
   .max(GROUP_NAME_MAX, `Name must be at most ${GROUP_NAME_MAX} characters`)

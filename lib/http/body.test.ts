@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import de from "@/messages/de.json";
 import en from "@/messages/en.json";
-import { Invalid, sayMessage } from "@/lib/errors";
+import { Invalid, MalformedRequest, sayMessage } from "@/lib/errors";
 import { messageKeysOf } from "@/lib/forms/message-keys";
 import { fieldsOf, MAX_JSON_DEPTH, patchFields, readJson, readPatch } from "./body";
 
@@ -29,6 +29,33 @@ describe("readJson", () => {
     const refusal = await readJson(post(deepest), z.unknown()).catch((err: unknown) => err);
     expect(refusal).toBeInstanceOf(Invalid);
     expect(Object.keys((refusal as Invalid).fieldErrors)).toEqual([Array(MAX_JSON_DEPTH - 1).fill("a").join(".")]);
+  });
+});
+
+describe("a body that isn't UTF-8", () => {
+  const postBytes = (bytes: number[], type = "application/json") =>
+    new Request("http://localhost/api/x", { method: "POST", headers: { "content-type": type }, body: new Uint8Array(bytes) });
+  const bytesOf = (text: string) => [...Buffer.from(text, "latin1")];
+
+  // Review 22: a script that sent Latin-1 ('{"name":"Café"}' with é as the byte 0xE9, as PowerShell 5's and many
+  // HTTP libraries' defaults do) had the group stored as "Caf\ufffd": the bytes were decoded with replacement
+  // characters, and the name was saved broken, silently.
+  it("is a 400 saying so, whatever charset the Content-Type names, and never read with replacement characters", async () => {
+    for (const type of ["application/json", "application/json; charset=iso-8859-1"]) {
+      const refusal = await readJson(postBytes(bytesOf('{"name":"Caf\u00e9"}'), type), z.unknown()).catch((err: unknown) => err);
+      expect(refusal, type).toBeInstanceOf(MalformedRequest);
+      expect((refusal as MalformedRequest).message).toBe("Request body is not valid UTF-8 (JSON must be sent as UTF-8)");
+    }
+    // An overlong encoding and a lone continuation byte too.
+    for (const bytes of [[0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0x22, 0x7d], [0x7b, 0x7d, 0x80]]) {
+      await expect(readJson(postBytes(bytes), z.unknown())).rejects.toBeInstanceOf(MalformedRequest);
+    }
+  });
+
+  it("reads UTF-8 as before, a leading byte-order mark still a 400 as not JSON", async () => {
+    expect(await readJson(postBytes([...Buffer.from('{"name":"Café 東京"}', "utf8")]), z.unknown())).toEqual({ name: "Café 東京" });
+    const bom = await readJson(postBytes([0xef, 0xbb, 0xbf, ...Buffer.from("{}", "utf8")]), z.unknown()).catch((err: unknown) => err);
+    expect((bom as MalformedRequest).message).toBe("Request body is not valid JSON");
   });
 });
 

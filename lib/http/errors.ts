@@ -1,6 +1,6 @@
 /**
  * Turns anything a route handler throws into the API's error shape:
- * {"message", "code"} plus "errors" for field validation. Unknown errors are
+ * {"message", "code"} plus "errors" for field validation; a 401 names the scheme in WWW-Authenticate. Unknown errors are
  * logged and answered with a bare 500, never with a stack trace; a database that can't serve now
  * (lib/db/unavailable.ts) is a 503 with Retry-After.
  */
@@ -8,7 +8,7 @@ import "server-only";
 import type { ServerResponse } from "node:http";
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
 import { unavailableFromDatabase } from "@/lib/db/unavailable";
-import { BodyTooLarge, Conflict, DomainError, Invalid, RateLimited, Unavailable } from "@/lib/errors";
+import { BodyTooLarge, Conflict, DomainError, Invalid, RateLimited, Unauthenticated, Unavailable } from "@/lib/errors";
 
 export function errorResponse(thrown: unknown): Response {
   const err = conflictFromConstraint(thrown) ?? unavailableFromDatabase(thrown) ?? thrown;
@@ -17,6 +17,8 @@ export function errorResponse(thrown: unknown): Response {
     if ((err instanceof Invalid || err instanceof Conflict) && Object.keys(err.fieldErrors).length > 0) body.errors = err.fieldErrors;
     const headers = new Headers({ "content-type": "application/json" });
     if (err instanceof RateLimited || err instanceof Unavailable) headers.set("retry-after", String(err.retryAfterSeconds));
+    // RFC 9110 § 15.5.2: a 401 says how to authenticate. `Token <token>` (NetBird's word) is taken as well.
+    if (err instanceof Unauthenticated) headers.set("www-authenticate", 'Bearer realm="Latchkey API"');
     // The rest of an over-size body is never read; the client must not reuse this connection.
     if (err instanceof BodyTooLarge) headers.set("connection", "close");
     return new Response(JSON.stringify(body), { status: err.status, headers });

@@ -22,7 +22,22 @@ function jsonError(message: string, status: number, headers: Record<string, stri
  * `export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");`
  */
 export function otherMethods(...allowed: Method[]): Record<Method | "OPTIONS", Handler> {
-  const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : [])].join(", ");
+  return refusing(allowed, allowed.includes("GET"));
+}
+
+/**
+ * As otherMethods("GET"), and HEAD is a 405 too: for a GET whose work counts although a HEAD's answer has no body
+ * (review 22). Next.js answers HEAD by running the GET handler and dropping the body, so a HEAD on the users export
+ * recorded "Users exported" with nothing sent, and one on the integrity check spent a check of its budget.
+ * `export const { POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = onlyGetWithoutHead();`
+ */
+export function onlyGetWithoutHead(): Record<Method | "HEAD" | "OPTIONS", Handler> {
+  const handlers = refusing(["GET"], false);
+  return { ...handlers, HEAD: handlers.POST };
+}
+
+function refusing(allowed: Method[], head: boolean): Record<Method | "OPTIONS", Handler> {
+  const allow = [...allowed, ...(head ? ["HEAD"] : [])].join(", ");
   const refuse: Handler = async (request) => jsonError(`Method ${request.method} is not allowed here`, 405, { allow });
   const options: Handler = async () => new Response(null, { status: 204, headers: { allow: `${allow}, OPTIONS` } });
   return { ...(Object.fromEntries(METHODS.map((m) => [m, refuse])) as Record<Method, Handler>), OPTIONS: options };

@@ -6,6 +6,7 @@
 import ipaddr from "ipaddr.js";
 import { httpsOrLoopback } from "@/lib/net/secure-url";
 import { z } from "zod";
+import { textError } from "@/lib/http/text-input";
 import { IDP_TYPES, SIGNUP_POLICIES } from "@/lib/db/schema";
 import { groupIdListSchema } from "@/lib/groups/schemas";
 import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
@@ -23,7 +24,7 @@ const acceptPrivilegedSignup = bool("accept_privileged_signup").default(false);
 
 /** An http(s) URL; plain http only for this machine (a local test provider), never across a network (lib/net/secure-url.ts). */
 export const issuerSchema = z
-  .string({ error: "Issuer URL is required" })
+  .string({ error: textError("Issuer URL") })
   .trim()
   .min(1, "Issuer URL is required")
   .max(500, "Issuer URL must be at most 500 characters")
@@ -67,7 +68,7 @@ export { SIGN_IN_SOURCE_NAME_MAX };
 const providerFields = {
   type: z.enum(IDP_TYPES, { error: `Type must be one of: ${IDP_TYPES.join(", ")}` }),
   name: z
-    .string({ error: "Display name is required" })
+    .string({ error: textError("Display name") })
     .trim()
     .min(1, "Display name is required")
     .max(SIGN_IN_SOURCE_NAME_MAX, `Display name must be at most ${SIGN_IN_SOURCE_NAME_MAX} characters`)
@@ -75,7 +76,7 @@ const providerFields = {
     .refine((name) => !hasUnsafeDisplayCharacters(name), NAME_UNSAFE_CHARACTERS),
   issuer: issuerSchema,
   client_id: z
-    .string({ error: "Client ID is required" })
+    .string({ error: textError("Client ID") })
     .trim()
     .min(1, "Client ID is required")
     .max(500, "Client ID must be at most 500 characters"),
@@ -134,7 +135,7 @@ export type ProviderTestInput = z.input<typeof providerTestSchema>;
 // ---------------------------------------------------------------- LDAP
 
 const ldapUrlSchema = z
-  .string({ error: "Server URL is required" })
+  .string({ error: textError("Server URL") })
   .trim()
   .min(1, "Server URL is required")
   .max(500, "Server URL must be at most 500 characters")

@@ -9,6 +9,8 @@ import { BUILT_IN_ROLES, customRolePermissions, isBuiltInRole, sortPermissions, 
 import type { Db } from "@/lib/db/database";
 import { roles, type RoleRow } from "@/lib/db/schema";
 import { Conflict, Invalid, NotFound } from "@/lib/errors";
+import { hasInvisibleCharacters } from "@/lib/format/display-text";
+import { keepsToOneScript } from "@/lib/users/username-scripts";
 
 export type RoleRecord = {
   id: string;
@@ -84,6 +86,19 @@ export async function assertRolesExist(q: Db, accountId: string, roleIds: readon
 }
 
 const ROLE_NAME_TAKEN = "A role with this name already exists";
+export const ROLE_NAME_INVISIBLE = "A role name can't contain invisible characters";
+export const ROLE_NAME_MIXED_SCRIPTS = "A role name can't mix alphabets, e.g. Latin and Cyrillic letters";
+
+/**
+ * A new role name can't pass for another's, as a group's can't (lib/groups/records.ts): no character that shows as
+ * nothing, and one script (review 22: "Аdmin" with a Cyrillic А sat beside the built-in Admin, "Help\u200bdesk"
+ * beside Helpdesk). Invalid on the name field. Names stored before the rule stay as long as they aren't changed.
+ */
+export function assertRoleNameReadsAsItself(name: string): void {
+  const nfkc = name.normalize("NFKC");
+  if (hasInvisibleCharacters(nfkc)) throw new Invalid(ROLE_NAME_INVISIBLE, { name: [ROLE_NAME_INVISIBLE] });
+  if (!keepsToOneScript(nfkc)) throw new Invalid(ROLE_NAME_MIXED_SCRIPTS, { name: [ROLE_NAME_MIXED_SCRIPTS] });
+}
 
 /** Role names are unique per account, compared without case, and never a built-in role's name or id: a clash is the name field's. */
 export async function assertRoleNameFree(q: Db, accountId: string, name: string, exceptId?: string): Promise<void> {

@@ -55,6 +55,25 @@ describe("a role's name", () => {
       expect((refused as Conflict).fieldErrors).toEqual({ name: ["A role with this name already exists"] });
     }
   });
+
+  it("can't pass for another's: an invisible character or mixed alphabets are refused on create and rename (review 22)", async () => {
+    // "Front\u200bdesk" and "Frоntdesk" (a Cyrillic о) were created beside "Frontdesk", and "Аdmin" (a Cyrillic А)
+    // beside the built-in Admin: each reads as the other wherever a role is picked or shown.
+    await createRole(owner, { name: "Frontdesk", description: "", permissions: ["users:read"] }, META);
+    const refusals: Record<string, unknown> = {};
+    for (const name of ["Front\u200bdesk", "Front\u00addesk", "Fr\u043entdesk", "\u0410dmin"]) {
+      const refused = await createRole(owner, { name, description: "", permissions: ["users:read"] }, META).catch((e: unknown) => e);
+      refusals[name] = refused instanceof Invalid ? refused.fieldErrors : refused;
+    }
+    const invisible = { name: ["A role name can't contain invisible characters"] };
+    const mixed = { name: ["A role name can't mix alphabets, e.g. Latin and Cyrillic letters"] };
+    expect(refusals).toEqual({ "Front\u200bdesk": invisible, "Front\u00addesk": invisible, "Fr\u043entdesk": mixed, "\u0410dmin": mixed });
+    const plain = await createRole(owner, { name: "Night shift", description: "", permissions: ["users:read"] }, META);
+    await expect(updateRole(owner, plain.id, { name: "Night\u200bshift", description: "", permissions: ["users:read"] }, META)).rejects.toBeInstanceOf(Invalid);
+    // One alphabet, any alphabet, and Latin with Japanese writing are names like any other.
+    expect((await createRole(owner, { name: "Служба поддержки", description: "", permissions: ["users:read"] }, META)).name).toBe("Служба поддержки");
+    expect((await createRole(owner, { name: "Tokyo 東京チーム", description: "", permissions: ["users:read"] }, META)).name).toBe("Tokyo 東京チーム");
+  });
 });
 
 describe("custom roles and where permissions come from", () => {

@@ -22,7 +22,7 @@ import { groupRoles, roles, userRoles } from "@/lib/db/schema";
 import { Forbidden } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
-import { assertRoleNameFree, findCustomRole, loadRole, toRoleRecord, type RoleRecord } from "./records";
+import { assertRoleNameFree, assertRoleNameReadsAsItself, findCustomRole, loadRole, toRoleRecord, type RoleRecord } from "./records";
 import { roleInputSchema, type RoleInput } from "./schemas";
 
 const BUILT_IN = "Built-in roles can't be changed or deleted";
@@ -33,6 +33,7 @@ export async function createRole(actor: Actor, input: RoleInput, meta: RequestMe
   return write(actor, async (tx, me) => {
     assertCan(me, "roles:create", "You don't have permission to create roles");
     assertValidCustomRole(me, permissions);
+    assertRoleNameReadsAsItself(name);
     await assertRoleNameFree(tx, actor.accountId, name);
     const [row] = await tx
       .insert(roles)
@@ -65,6 +66,7 @@ export async function updateRole(actor: Actor, roleId: string, patch: Patch<Role
     assertValidCustomRole(me, permissions);
     // Taking permissions from the role takes them from each holder: none may hold more than the actor.
     if (before.permissions.some((p) => !permissions.includes(p))) await assertOutranksEach(tx, me, await holdersOfRoles(tx, actor.accountId, [roleId]));
+    if (name !== before.name) assertRoleNameReadsAsItself(name);
     await assertRoleNameFree(tx, actor.accountId, name, roleId);
     const [row] = await tx
       .update(roles)

@@ -1,5 +1,6 @@
 /** Input schemas for roles: one per input, shared by the Settings → Roles forms and the REST API. */
 import { z } from "zod";
+import { textError } from "@/lib/http/text-input";
 import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { isPermission, type Permission } from "@/lib/auth/permissions";
 
@@ -22,7 +23,7 @@ export const permissionListSchema = z
 /** Body of POST /api/roles and PUT /api/roles/{id}. */
 export const roleInputSchema = z.object({
   name: z
-    .string({ error: "Name is required" })
+    .string({ error: textError("Name") })
     .trim()
     .min(1, "Name is required")
     .max(ROLE_NAME_MAX, `Name must be at most ${ROLE_NAME_MAX} characters`)

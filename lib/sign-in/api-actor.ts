@@ -5,6 +5,7 @@
  */
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
+import { assertMayWrite } from "@/lib/auth/policy";
 import { MUST_CHANGE_PASSWORD, sessionActor } from "@/lib/sign-in/session-actor";
 import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { accessTokenLimit, consumeRateLimit } from "@/lib/security/rate-limit";
@@ -40,6 +41,9 @@ export async function apiActor(request: Request, options: ApiActorOptions = {}):
     noteRequestActor(actor.userId);
     // Per token, not per address: automation behind one NAT shares an address, and a token is one client.
     await consumeRateLimit(accessTokenLimit(), actor.tokenId);
+    // A read-only token's write is refused before its body is read (review 22): a settings PUT with a body the
+    // schema refused answered 422, so the script fixed the body only to learn the token can't write at all.
+    if (!SAFE_METHODS.has(request.method)) assertMayWrite(actor);
     return actor;
   }
   const actor = await sessionActor();

@@ -120,7 +120,15 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
       action: "token.created",
       actor: await actorParty(tx, me),
       target: { type: "token", id: row.id, label: row.name },
-      details: { user_id: userId, service_user: owner.isServiceUser, expires_in_days: expires_in, expires_at: row.expiresAt.toISOString(), permissions: permissions ? sortPermissions(permissions) : "all" },
+      details: {
+        user_id: userId,
+        service_user: owner.isServiceUser,
+        expires_in_days: expires_in,
+        expires_at: row.expiresAt.toISOString(),
+        // The days asked, when its maker ends sooner, are not its lifetime (review 22: the log read "365 days" for a token ending the next day).
+        ...(maker && row.expiresAt.getTime() < row.createdAt.getTime() + expires_in * 86_400_000 && { ends_with_token: maker.id }),
+        permissions: permissions ? sortPermissions(permissions) : "all",
+      },
       meta,
     });
     // email: the person gets a security notice (lib/mail reacts; service users have no inbox).

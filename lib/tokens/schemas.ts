@@ -3,7 +3,7 @@ import { z } from "zod";
 import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";
 import { permissionListSchema } from "@/lib/roles/schemas";
-import { textError } from "@/lib/users/fields";
+import { textError } from "@/lib/http/text-input";
 import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH } from "./limits";
 
 const expiryRange = `Expires in must be between ${TOKEN_EXPIRY_DAYS.min} and ${TOKEN_EXPIRY_DAYS.max} days`;

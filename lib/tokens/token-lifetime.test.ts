@@ -44,6 +44,22 @@ describe("a token can't renew itself past its own end", { timeout: 60_000 }, () 
     expect(stored.expiresAt.getTime()).toBe(maker.expiresAt.getTime());
   });
 
+  it("its token.created event says that its maker's end decided its end, not the 365 days asked (review 22)", async () => {
+    const maker = await tokenOf(1);
+    const { token } = await create(maker.actor, admin.id, 365);
+    expect(await lastEvent()).toMatchObject({
+      action: "token.created",
+      targetId: token.id,
+      details: { expires_in_days: 365, ends_with_token: maker.actor.tokenId, expires_at: maker.expiresAt.toISOString() },
+    });
+    // Asked for less than its maker has left: the days asked, and nothing about the maker.
+    const shorter = await tokenOf(30);
+    await create(shorter.actor, admin.id, 7);
+    const details = (await lastEvent()).details as Record<string, unknown>;
+    expect(details).toMatchObject({ expires_in_days: 7 });
+    expect(details).not.toHaveProperty("ends_with_token");
+  });
+
   it("keeps what was asked when it ends sooner than the maker", async () => {
     const maker = await tokenOf(30);
     const { token } = await create(maker.actor, admin.id, 7);

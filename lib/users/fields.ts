@@ -1,12 +1,10 @@
 /** Field schemas shared by every form and API route that takes a person's details. */
 import { z } from "zod";
+import { textError } from "@/lib/http/text-input";
 import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
 
 export { NAME_UNSAFE_CHARACTERS };
 
-/** "X is required" when missing, "X must be text" when another type was sent. */
-export const textError = (label: string) => (issue: { input: unknown }) =>
-  issue.input === undefined || issue.input === null ? `${label} is required` : `${label} must be text`;
 
 export const emailSchema = z
   .string({ error: textError("Email") })

@@ -9,7 +9,7 @@
  * rules apply when a username is set or changed, never to one only repeated back.
  */
 import { z } from "zod";
-import { textError } from "./fields";
+import { textError } from "@/lib/http/text-input";
 import { keepsToOneScript } from "./username-scripts";
 
 export const USERNAME_MAX = 64;

@@ -3,7 +3,7 @@ import { EXPORT_CONTENT_TYPES, exportEvents, exportFileName } from "@/lib/audit/
 import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
-import { otherMethods } from "@/lib/http/methods";
+import { onlyGetWithoutHead } from "@/lib/http/methods";
 import { queryParams } from "@/lib/http/query";
 
 const formatSchema = exportQuerySchema.pick({ format: true });
@@ -24,4 +24,4 @@ export const GET = apiRoute(async (request) => {
   });
 });
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = onlyGetWithoutHead();

@@ -1,7 +1,7 @@
 import { verifyActivityIntegrity } from "@/lib/audit/verify";
 import { apiActor } from "@/lib/sign-in/api-actor";
 import { apiRoute } from "@/lib/http/route";
-import { otherMethods } from "@/lib/http/methods";
+import { onlyGetWithoutHead } from "@/lib/http/methods";
 
 /** Re-checks the activity log's hash chain; reports the first broken link, if any. */
 export const GET = apiRoute(async (request) => {
@@ -26,4 +26,4 @@ export const GET = apiRoute(async (request) => {
   });
 });
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = onlyGetWithoutHead();

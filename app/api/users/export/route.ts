@@ -1,5 +1,5 @@
 import { apiActor } from "@/lib/sign-in/api-actor";
-import { otherMethods } from "@/lib/http/methods";
+import { onlyGetWithoutHead } from "@/lib/http/methods";
 import { requestMeta } from "@/lib/http/request-meta";
 import { apiRoute } from "@/lib/http/route";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -20,4 +20,4 @@ export const GET = apiRoute(async (request) => {
   });
 });
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");
+export const { POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = onlyGetWithoutHead();
