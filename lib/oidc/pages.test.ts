@@ -23,7 +23,15 @@ describe("the provider's pages follow the person's language and theme", () => {
     expect(html).toContain('name="user_code" id="user-code"');
     expect(html).toContain('placeholder="Code eingeben"');
     expect(html).not.toContain("onfocus");
-    expect(html).toContain('<p role="alert">Dieser Code ist ungültig');
+    expect(html).toContain('<p role="alert" id="user-code-error">Dieser Code ist ungültig');
+  });
+
+  it("marks a refused code's field invalid and describes it by the refusal (review 23), and a first visit's not", () => {
+    const form = `<form id="op.deviceInputForm" method="post" action="/device"><input type="text" name="user_code" placeholder="Enter code" autofocus></form>`;
+    const refused = deviceInputPage(viewerOf({}), form, true);
+    expect(refused).toContain('id="user-code" aria-invalid="true" aria-describedby="user-code-error"');
+    expect(refused).toMatch(/<p role="alert" id="user-code-error">That code is/);
+    expect(deviceInputPage(viewerOf({}), form, false)).not.toMatch(/aria-invalid|aria-describedby|user-code-error/);
   });
 
   it("follows the system's preference without a chosen theme, in English by default", () => {

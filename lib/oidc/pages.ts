@@ -184,11 +184,13 @@ export function signOutPage(viewer: Viewer, form: string): string {
 
 /**
  * The provider's code field, labelled, with the placeholder in the viewer's language and without its
- * inline onfocus script (autofocus does the job; the page then holds no script at all).
+ * inline onfocus script (autofocus does the job; the page then holds no script at all). A refused code
+ * marks it invalid and describes it by the refusal, so a screen reader says why when the focus is on it.
  */
-function codeField(form: string, placeholder: string): string {
+function codeField(form: string, placeholder: string, invalid: boolean): string {
+  const refused = invalid ? ' aria-invalid="true" aria-describedby="user-code-error"' : "";
   return form
-    .replace('name="user_code"', 'name="user_code" id="user-code"')
+    .replace('name="user_code"', `name="user_code" id="user-code"${refused}`)
     .replace('placeholder="Enter code"', `placeholder="${escapeHtml(placeholder)}"`)
     .replace(/ onfocus="[^"]*"/, "");
 }
@@ -196,12 +198,12 @@ function codeField(form: string, placeholder: string): string {
 /** Where the person types the code their device shows. */
 export function deviceInputPage(viewer: Viewer, form: string, invalid: boolean): string {
   const t = textsFor(viewer);
-  const message = invalid ? `<p role="alert">${escapeHtml(t("deviceInput.invalid"))}</p>` : "";
+  const message = invalid ? `<p role="alert" id="user-code-error">${escapeHtml(t("deviceInput.invalid"))}</p>` : "";
   return page(
     viewer,
     t("deviceInput.title"),
     `<h1>${escapeHtml(t("deviceInput.heading"))}</h1><p>${escapeHtml(t("deviceInput.body"))}</p>${message}
-    <label for="user-code">${escapeHtml(t("deviceInput.label"))}</label>${codeField(form, t("deviceInput.placeholder"))}
+    <label for="user-code">${escapeHtml(t("deviceInput.label"))}</label>${codeField(form, t("deviceInput.placeholder"), invalid)}
     <button type="submit" form="op.deviceInputForm">${escapeHtml(t("deviceInput.submit"))}</button>`,
   );
 }
