@@ -1,19 +1,24 @@
 /**
  * Accessibility as a test: axe runs on every page and the main dialogs, in
  * the light and the dark theme, and any violation fails (WCAG 2.x A and AA,
- * colour contrast included). Each page is loaded once: every rule runs in the
+ * colour contrast included); every page a person reaches again in German on a
+ * phone (390 px). Then what a screen reader is told (review 23): the language
+ * per page, errors at their fields, the current page in the navigation. Each page is loaded once: every rule runs in the
  * light theme, then the colour rules in the dark one (a theme changes colours
  * only; see expectAxeCleanInBothThemes). Loading and checking every page
  * again in dark made this file 6.7 minutes alone on a busy two-core host
  * (6.6 in the full suite, its slowest file); now 3.7 on a busier one.
  */
-import { expect, test, type Browser } from "@playwright/test";
-import { dashboardPages, ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import * as oidc from "openid-client";
+import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
 import { signIn } from "./support/browser";
-import { expectAxeCleanInBothThemes } from "./support/axe";
+import { expectAxeClean, expectAxeCleanInBothThemes } from "./support/axe";
+import { startAuthorization } from "./support/provider-client";
 
-const instance = useInstance();
+// PUBLIC_URL: the device flow's verification address is this server's.
+const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
 // axe takes seconds per page on a busy machine, and each test walks many pages.
 test.setTimeout(300_000);
@@ -24,6 +29,39 @@ async function ensureSeeded(): Promise<Seeded> {
   seeded ??= await seedDashboard(instance);
   return seeded;
 }
+
+/** A German browser on a phone (390 px), light theme, signed out. */
+async function germanPhone(browser: Browser) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "de-DE" });
+  await context.addCookies([
+    { name: "theme", value: "light", url: instance.baseURL },
+    { name: "locale", value: "de", url: instance.baseURL },
+  ]);
+  return { context, page: await context.newPage() };
+}
+
+/** The page is in German (what a screen reader reads it in) and axe finds nothing on it at this width. */
+async function germanPageClean(page: Page, what: string) {
+  await expect(page.locator("html")).toHaveAttribute("lang", "de");
+  await expectAxeClean(page, { what: `${what} (German, 390 px)`, settle: true, soft: true });
+}
+
+/** A device app and a web app that asks for consent, as openid-client sees them. */
+async function appsSigningIn(seeded: Seeded) {
+  const register = async (json: Record<string, unknown>) => {
+    const app = await post<{ client_id: string; client_secret?: string }>(instance, seeded.ownerToken, "/api/applications", json, 201);
+    const secret = app.client_secret;
+    return oidc.discovery(new URL(instance.baseURL), app.client_id, secret, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
+  };
+  return {
+    device: await register({ name: "NetBird CLI", type: "device", redirect_uris: [] }),
+    web: await register({ name: "Wiki", type: "web", redirect_uris: [REDIRECT], require_consent: true }),
+  };
+}
+let apps: Awaited<ReturnType<typeof appsSigningIn>> | undefined;
+const REDIRECT = "http://127.0.0.1:4999/callback";
 
 /** A signed-out page in the light theme (expectAxeCleanInBothThemes starts from light). */
 async function lightPage(browser: Browser) {
@@ -38,6 +76,10 @@ test("the setup page has no violations in either theme", async ({ browser }) => 
   await page.goto(instance.url("/setup"));
   await expectAxeCleanInBothThemes(page, { what: "/setup", settle: true, soft: true });
   await context.close();
+  const german = await germanPhone(browser);
+  await german.page.goto(instance.url("/setup"));
+  await germanPageClean(german.page, "/setup");
+  await german.context.close();
 });
 
 test("the signed-out pages have no violations in either theme", async ({ browser }) => {
@@ -119,5 +161,126 @@ test("the main dialogs and menus have no violations in either theme", async ({ b
   await page.goto(instance.url("/settings/appearance"));
   await expect(page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Appearance" })).toHaveAttribute("aria-current", "page");
   await expectAxeCleanInBothThemes(page, { what: "settings tabs on a phone", settle: true, soft: true });
+  await context.close();
+});
+
+test("every page a person reaches has no violations in German on a phone", async ({ browser }) => {
+  const seeded = await ensureSeeded();
+  apps ??= await appsSigningIn(seeded);
+  const { context, page } = await germanPhone(browser);
+  // Signed out: a refused sign-in, a session that ended, an invite, an address that isn't a page.
+  await page.goto(instance.url("/login"));
+  await page.getByLabel("E-Mail oder Benutzername").fill(OWNER.email);
+  await page.getByLabel("Passwort", { exact: true }).fill("not the password");
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  await expect(page.locator("main").getByRole("alert")).toHaveText("E-Mail oder Passwort ist falsch");
+  await germanPageClean(page, "/login with an error");
+  await page.goto(instance.url("/login?ended=1"));
+  await germanPageClean(page, "session ended");
+  await page.goto(instance.url(`/invite?token=${seeded.inviteToken}`));
+  await germanPageClean(page, "/invite");
+  await page.goto(instance.url("/no/such/page"));
+  await germanPageClean(page, "not found");
+  // An app's sign-in: the device code (a wrong one first), the device's approval, consent.
+  const started = await oidc.initiateDeviceAuthorization(apps.device, { scope: "openid profile" });
+  await page.goto(started.verification_uri);
+  await page.getByLabel("Code").fill("BCDF-GHJK");
+  await page.getByRole("button", { name: "Weiter" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await germanPageClean(page, "/device with a wrong code");
+  await page.getByLabel("Code").fill(started.user_code);
+  await page.getByRole("button", { name: "Weiter" }).click();
+  await expect(page.getByRole("button", { name: "Bestätigen" })).toBeVisible();
+  await germanPageClean(page, "the device's approval");
+  await page.goto(instance.url("/login"));
+  await page.getByLabel("E-Mail oder Benutzername").fill(OWNER.email);
+  await page.getByLabel("Passwort", { exact: true }).fill(OWNER.password);
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto((await startAuthorization(apps.web, { redirect_uri: REDIRECT, scope: "openid profile email" })).url.href);
+  await expect(page.getByRole("button", { name: "Erlauben" })).toBeVisible();
+  await germanPageClean(page, "consent");
+  // Every dashboard page, and the parts opened on them.
+  for (const [, pagePath] of [...dashboardPages(seeded), ["appearance", "/settings/appearance"]]) {
+    await page.goto(instance.url(pagePath));
+    await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    await germanPageClean(page, pagePath);
+  }
+  await page.goto(instance.url("/team/users"));
+  await page.getByRole("button", { name: "Benutzer hinzufügen" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await germanPageClean(page, "Add User");
+  await context.close();
+});
+
+test("the parts opened on a page have no violations in either theme: a sign-in error, app sign-ins, a new token, two-factor set-up", async ({ browser }) => {
+  const seeded = await ensureSeeded();
+  apps ??= await appsSigningIn(seeded);
+  const { context, page } = await lightPage(browser);
+  await page.goto(instance.url("/login"));
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.locator("main").getByRole("alert")).toBeVisible();
+  await expectAxeCleanInBothThemes(page, { what: "/login with an error", settle: true, soft: true });
+  await page.goto(instance.url("/login?ended=1"));
+  await expectAxeCleanInBothThemes(page, { what: "session ended", settle: true, soft: true });
+  const started = await oidc.initiateDeviceAuthorization(apps.device, { scope: "openid profile" });
+  await page.goto(started.verification_uri);
+  await expectAxeCleanInBothThemes(page, { what: "/device", settle: true, soft: true });
+  await page.getByLabel("Code").fill(started.user_code);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
+  await expectAxeCleanInBothThemes(page, { what: "the device's approval", settle: true, soft: true });
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto((await startAuthorization(apps.web, { redirect_uri: REDIRECT, scope: "openid profile email" })).url.href);
+  await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
+  await expectAxeCleanInBothThemes(page, { what: "consent", settle: true, soft: true });
+
+  // A service user's new token, shown once.
+  await page.goto(instance.url(`/team/service-users/${seeded.serviceUserId}`));
+  await page.getByRole("button", { name: "Create Token" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create Token" });
+  await dialog.getByLabel("Name").fill("ci");
+  await dialog.getByRole("button", { name: "Create Token" }).click();
+  await expect(dialog.getByLabel('Token "ci"')).toBeVisible();
+  await expectAxeCleanInBothThemes(page, { what: "a new token shown", settle: true, soft: true });
+  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+
+  // Profile: two-factor set-up (its QR code and code field) and a passkey's name step.
+  await page.goto(instance.url("/profile"));
+  const twoFactor = page.getByRole("region", { name: "Two-factor authentication" });
+  await twoFactor.getByRole("button", { name: "Set up authenticator app" }).click();
+  await twoFactor.getByLabel("Your password").fill(OWNER.password);
+  await twoFactor.getByRole("button", { name: "Continue" }).click();
+  await expect(twoFactor.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  await expectAxeCleanInBothThemes(page, { what: "two-factor set-up", settle: true, soft: true });
+  await page.goto(instance.url("/profile"));
+  await twoFactor.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(twoFactor.getByLabel("Passkey name")).toBeVisible();
+  await expectAxeCleanInBothThemes(page, { what: "adding a passkey", settle: true, soft: true });
+  await context.close();
+});
+
+test("what a screen reader is told: errors at their fields, the current page, the live regions", async ({ browser }) => {
+  const seeded = await ensureSeeded();
+  const { context, page } = await ownerPage(browser, instance, { theme: "light" });
+  // A refused form: the field is marked and described by its message; the form's summary is an alert.
+  await page.goto(instance.url("/team/groups"));
+  await page.getByRole("button", { name: "Create Group" }).click();
+  const create = page.getByRole("dialog", { name: "Create Group" });
+  await create.getByRole("button", { name: "Create", exact: true }).click();
+  const name = create.getByLabel("Name");
+  await expect(name).toHaveAttribute("aria-invalid", "true");
+  await expect(name).toHaveAccessibleDescription(/required/i);
+  await expect(name).toBeFocused();
+  await page.keyboard.press("Escape");
+
+  // The navigation says where the person is; the toasts' live regions are there before any toast.
+  await page.goto(instance.url("/team/groups"));
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Groups" })).toHaveAttribute("aria-current", "page");
+  const toasts = page.getByRole("region", { name: "Notifications" });
+  await expect(toasts.getByRole("status")).toHaveCount(1);
+  await expect(toasts.getByRole("alert")).toHaveCount(1);
   await context.close();
 });
