@@ -284,3 +284,32 @@ test("what a screen reader is told: errors at their fields, the current page, th
   await expect(toasts.getByRole("alert")).toHaveCount(1);
   await context.close();
 });
+
+test("the keyboard in a dialog: Tab and Shift+Tab go round inside it, and closing gives the focus back to its button", async ({ browser }) => {
+  await ensureSeeded();
+  const { context, page } = await ownerPage(browser, instance, { theme: "light" });
+  await page.goto(instance.url("/team/groups"));
+  const opener = page.getByRole("button", { name: "Create Group" });
+  await opener.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Create Group" });
+  await expect(dialog.getByLabel("Name")).toBeFocused();
+  const inside = () => dialog.evaluate((d) => d.contains(document.activeElement) && document.activeElement !== d);
+  // Round and round: never out to the browser's toolbar or the page under the dialog.
+  const stops: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press("Tab");
+    expect(await inside(), `Tab ${i + 1} stays in the dialog`).toBe(true);
+    stops.push(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 60) ?? ""));
+  }
+  // The dialog's stops come round again (its first field after its last button).
+  expect(new Set(stops).size).toBeLessThan(stops.length);
+  await dialog.getByLabel("Name").focus();
+  await page.keyboard.press("Shift+Tab");
+  expect(await inside(), "Shift+Tab from the first field goes to the last button").toBe(true);
+  await expect(dialog.getByRole("button", { name: "Create", exact: true })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+  await context.close();
+});

@@ -4,14 +4,15 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useTranslations } from "next-intl";
+import { keepTabInside } from "@/components/ui/focus";
 import { useModalDialog } from "@/components/ui/use-modal-dialog";
 import { SidebarNav } from "./sidebar-nav";
 
 /**
  * The navigation on small screens: a menu button that opens the sidebar as a
  * drawer. The drawer is a modal <dialog>: the rest of the page is inert and
- * Escape closes it. Tab and Shift+Tab wrap around inside it (a modal dialog
- * alone lets focus leave for the browser's toolbar). It closes when a link is
+ * Escape closes it. Tab and Shift+Tab wrap around inside it (keepTabInside, as
+ * every Dialog). It closes when a link is
  * followed.
  */
 export function MobileNav({ hidden = [], instanceName }: { hidden?: string[]; instanceName: string }) {
@@ -40,19 +41,7 @@ export function MobileNav({ hidden = [], instanceName }: { hidden?: string[]; in
         ref={ref}
         aria-label={t("navigation")}
         onClose={() => setOpen(false)}
-        onKeyDown={(e) => {
-          if (e.key !== "Tab") return;
-          const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>("a[href], button")];
-          const first = focusable[0];
-          const last = focusable[focusable.length - 1];
-          if (e.shiftKey && document.activeElement === first) {
-            e.preventDefault();
-            last?.focus();
-          } else if (!e.shiftKey && document.activeElement === last) {
-            e.preventDefault();
-            first?.focus();
-          }
-        }}
+        onKeyDown={keepTabInside}
         onClick={(e) => {
           // A click on the backdrop (the dialog box itself, outside the panel) closes it.
           if (e.target === e.currentTarget) setOpen(false);

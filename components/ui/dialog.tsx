@@ -1,6 +1,7 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useId, useMemo, useState, type RefObject } from "react";
+import { keepTabInside } from "./focus";
 import { useModalDialog } from "./use-modal-dialog";
 
 /** What a part inside a Dialog registers to keep it open (the button that closes it on purpose), and whether one does. */
@@ -26,8 +27,9 @@ export function useDialogHeld(): boolean {
 
 /**
  * A modal dialog on the native <dialog> element: showModal() makes the rest of
- * the page inert (focus stays inside) and Escape closes it, except while a part
- * inside holds it open (useKeepDialogOpen).
+ * the page inert and Escape closes it, except while a part inside holds it open
+ * (useKeepDialogOpen). Tab and Shift+Tab go round inside it (keepTabInside): the
+ * native dialog alone lets them leave for the browser's toolbar.
  */
 export function Dialog({
   open,
@@ -65,7 +67,10 @@ export function Dialog({
       onClose={onClose}
       // The key's own default is the close request: prevented here, Chromium's second Escape (which its cancel
       // event may no longer stop) doesn't close either.
-      onKeyDown={(e) => e.key === "Escape" && refuseToClose(e)}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") refuseToClose(e);
+        keepTabInside(e);
+      }}
       onCancel={refuseToClose}
       className="m-auto w-[calc(100%-2rem)] max-w-md rounded-lg bg-white p-0 text-left text-slate-900 shadow-xl backdrop:bg-black/50"
     >
