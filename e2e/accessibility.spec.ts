@@ -262,7 +262,7 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
   await context.close();
 });
 
-test("what a screen reader is told: errors at their fields, the current page, the live regions", async ({ browser }) => {
+test("what a screen reader is told: errors at their fields, row buttons naming their row, the current page", async ({ browser }) => {
   const seeded = await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { theme: "light" });
   // A refused form: the field is marked and described by its message; the form's summary is an alert.
@@ -275,6 +275,20 @@ test("what a screen reader is told: errors at their fields, the current page, th
   await expect(name).toHaveAccessibleDescription(/required/i);
   await expect(name).toBeFocused();
   await page.keyboard.press("Escape");
+
+  // Row buttons say which row: a list of the page's buttons isn't "Delete, Delete, Delete".
+  await page.goto(instance.url("/team/users?view=invites"));
+  await expect(page.getByRole("table", { name: "Invites" }).getByRole("button", { name: "Delete Ivy Invited" })).toBeVisible();
+  await page.goto(instance.url(`/team/service-users/${seeded.serviceUserId}`));
+  await expect(page.getByRole("button", { name: "Delete terraform" })).toHaveText("Delete");
+  await page.goto(instance.url(`/team/groups/${seeded.groupId}`));
+  await expect(page.getByRole("button", { name: "Remove Maximiliane Wolfeschlegelsteinhausenbergerdorff" })).toBeVisible();
+  const other = await browser.newContext();
+  await signIn(await other.newPage(), instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/profile"));
+  const sessions = page.getByRole("table", { name: "Sessions" });
+  await expect(sessions.getByRole("button", { name: /^Sign out .*127\.0\.0\.1$/ }).first()).toHaveText("Sign out");
+  await other.close();
 
   // The navigation says where the person is; the toasts' live regions are there before any toast.
   await page.goto(instance.url("/team/groups"));

@@ -132,7 +132,7 @@ test("an admin creates service users and tokens; tokens stop when deleted or whe
   expect(JSON.parse(write.body).message).toMatch(/read-only/);
 
   // Deleting the token: the next call is refused.
-  const dialog = await confirm(page, "Delete", /Delete token "reports"\?/, "Delete token", page.getByRole("row", { name: /reports/ }));
+  const dialog = await confirm(page, "Delete reports", /Delete token "reports"\?/, "Delete token", page.getByRole("row", { name: /reports/ }));
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("row", { name: /reports/ })).toHaveCount(0);
   await expect(page.getByText("No tokens yet.")).toBeVisible();
@@ -216,7 +216,7 @@ test("a person creates and deletes their own token from their profile", async ({
   expect(me.status, me.body).toBe(200);
   expect(JSON.parse(me.body)).toMatchObject({ email: OWNER.email, role: "owner" });
 
-  await confirm(page, "Delete", /Delete token "my laptop"\?/, "Delete token", row);
+  await confirm(page, "Delete my laptop", /Delete token "my laptop"\?/, "Delete token", row);
   await expect(page.getByRole("row", { name: /my laptop/ })).toHaveCount(0);
   expect((await api(token, "GET", "/api/users/current")).status).toBe(401);
 });

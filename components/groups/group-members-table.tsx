@@ -48,6 +48,7 @@ export function GroupMembersTable({
         lockedIds.includes(member.id) ? null : (
           <ConfirmAction
             label={tg("remove")}
+            subject={member.name || member.email || team("unnamed")}
             title={tg("removeTitle", { name: member.name || member.email || team("unnamed"), group: group.name })}
             body={tg("removeBody")}
             confirmLabel={tg("remove")}

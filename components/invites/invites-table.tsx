@@ -85,6 +85,7 @@ export function InvitesTable({
             {can.renew && mailEnabled && invite.email && (
               <ConfirmAction
                 label={ti("resend")}
+                subject={label}
                 title={ti("resendTitle", { name: label })}
                 body={ti("resendBody", { email: invite.email })}
                 confirmLabel={ti("resendConfirm")}
@@ -96,6 +97,7 @@ export function InvitesTable({
             {can.delete && (
               <ConfirmAction
                 label={ti("delete")}
+                subject={label}
                 variant="danger"
                 title={ti("deleteTitle", { name: label })}
                 body={ti("deleteBody")}

@@ -10,6 +10,7 @@ export function DeleteTokenButton({ userId, tokenId, name }: { userId: string; t
   return (
     <ConfirmAction
       label={t("button")}
+      subject={name}
       title={t("title", { name })}
       body={t("body")}
       confirmLabel={t("confirm")}

@@ -18,6 +18,9 @@ import { useServerForm, useServerText } from "./use-server-form";
  * a question and is not the place for the result. The toast is raised from
  * the action itself, so it appears even when the result removes this button
  * (a deleted token's row, Block turning into Unblock).
+ *
+ * A row's button names its row to a screen reader (`subject`: "Delete terraform", not "Delete" once per row, which a
+ * list of the page's buttons reads out as so many "Delete"s); the words shown stay the button's.
  */
 export function ConfirmAction({
   label,
@@ -28,6 +31,7 @@ export function ConfirmAction({
   variant = "secondary",
   confirmVariant = "danger",
   hideTrigger = false,
+  subject,
 }: {
   label: string;
   title: string;
@@ -38,6 +42,8 @@ export function ConfirmAction({
   confirmVariant?: ButtonVariant;
   /** Hides the button (the action is not available now) without unmounting the dialog. */
   hideTrigger?: boolean;
+  /** What the button acts on, when the page shows several such buttons (a table's rows): said with its label. */
+  subject?: string;
 }) {
   const [open, setOpen] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -61,7 +67,12 @@ export function ConfirmAction({
   return (
     <>
       {!hideTrigger && (
-        <Button ref={trigger} variant={variant} onClick={() => setOpen(true)}>
+        <Button
+          ref={trigger}
+          variant={variant}
+          onClick={() => setOpen(true)}
+          aria-label={subject ? t("actionOn", { action: label, subject }) : undefined}
+        >
           {label}
         </Button>
       )}

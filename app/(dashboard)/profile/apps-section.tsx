@@ -46,6 +46,7 @@ export async function AppsSection({ actor }: { actor: SessionActor }) {
       cell: (a) => (
         <ConfirmAction
           label={t("revoke")}
+          subject={a.name}
           title={t("revokeTitle", { name: a.name })}
           body={t("revokeBody")}
           confirmLabel={t("revoke")}

@@ -3,7 +3,8 @@ import { SectionHeader } from "@/components/shell/page-header";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { SessionsTable } from "@/components/users/sessions-table";
 import type { SessionActor } from "@/lib/auth/actor";
-import { listUserSessions } from "@/lib/sessions/queries";
+import { listUserSessions, type SessionInfo } from "@/lib/sessions/queries";
+import { describeUserAgent } from "@/lib/format/user-agent";
 import { endOtherSessionsAction, endOwnSessionAction } from "./actions";
 import { Card } from "@/components/ui/card";
 
@@ -12,6 +13,10 @@ export async function SessionsSection({ actor }: { actor: SessionActor }) {
   const sessions = await listUserSessions(actor, actor.userId);
   const others = sessions.filter((s) => !s.current).length;
   const t = await getTranslations("profilePage.sessions");
+  const common = await getTranslations("common");
+  // Which row a session's Sign out is, for a screen reader: its device as the table shows it, and its address.
+  const sessionName = (s: SessionInfo) =>
+    [describeUserAgent(s.userAgent, (browser, system) => common("browserOnSystem", { browser, system })), s.ip].filter(Boolean).join(", ");
   return (
     <Card labelledBy="sessions-heading">
       <SectionHeader
@@ -38,6 +43,7 @@ export async function SessionsSection({ actor }: { actor: SessionActor }) {
           ) : (
             <ConfirmAction
               label={t("signOut")}
+              subject={sessionName(s)}
               title={t("signOutTitle")}
               body={t("signOutBody")}
               confirmLabel={t("signOut")}
