@@ -1,6 +1,10 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { buttonClasses } from "@/components/ui/button";
+import { titled } from "@/i18n/titles";
+
+/** Its own tab title: a screen reader says the title first, and "Latchkey" alone didn't say the page isn't there. */
+export const generateMetadata = titled("notFound");
 
 /** Any address that matches no page: says so, with a way back in. */
 export default function NotFound() {

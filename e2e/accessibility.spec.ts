@@ -2,8 +2,9 @@
  * Accessibility as a test: axe runs on every page and the main dialogs, in
  * the light and the dark theme, and any violation fails (WCAG 2.x A and AA,
  * colour contrast included); every page a person reaches again in German on a
- * phone (390 px). Then what a screen reader is told (review 23): the language
- * per page, errors at their fields, the current page in the navigation. Each page is loaded once: every rule runs in the
+ * phone (390 px). Then what a screen reader is told (review 23): titles and
+ * language per page, errors at their fields, row buttons that name their row,
+ * the current page in the navigation; and the keyboard in a dialog. Each page is loaded once: every rule runs in the
  * light theme, then the colour rules in the dark one (a theme changes colours
  * only; see expectAxeCleanInBothThemes). Loading and checking every page
  * again in dark made this file 6.7 minutes alone on a busy two-core host
@@ -262,9 +263,15 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
   await context.close();
 });
 
-test("what a screen reader is told: errors at their fields, row buttons naming their row, the current page", async ({ browser }) => {
+test("what a screen reader is told: titles, errors at their fields, row buttons naming their row, the current page", async ({ browser }) => {
   const seeded = await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { theme: "light" });
+  // Each page has its own title (said first when it loads; Next's route announcer says it after a client navigation).
+  await page.goto(instance.url("/no/such/page"));
+  await expect(page).toHaveTitle("Page not found · Latchkey");
+  await page.goto(instance.url(`/team/users/${seeded.userId}`));
+  await expect(page).toHaveTitle("Maximiliane Wolfeschlegelsteinhausenbergerdorff · Users · Latchkey");
+
   // A refused form: the field is marked and described by its message; the form's summary is an alert.
   await page.goto(instance.url("/team/groups"));
   await page.getByRole("button", { name: "Create Group" }).click();

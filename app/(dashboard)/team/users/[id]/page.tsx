@@ -1,3 +1,5 @@
+import type { Metadata } from "next";
+import { cache } from "react";
 import { UserRolesSection } from "@/components/roles/user-roles-section";
 import { DetailsSection } from "@/components/shell/details-section";
 import { DetailHeader } from "@/components/shell/page-header";
@@ -36,11 +38,21 @@ import {
 } from "@/lib/users/rules";
 import { userStatus } from "@/lib/users/status";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { titled } from "@/i18n/titles";
+import { namedTitle } from "@/i18n/titles";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Card, CardHeading } from "@/components/ui/card";
 
-export const generateMetadata = titled("user");
+/** The person as this request's actor may see them, or Next's 404 page; read once for the title and the page. */
+const loadUser = cache(async (id: string) => {
+  const actor = await pageActor();
+  return { actor, user: await loadOr404(() => getUser(actor, id)) };
+});
+
+/** "Ann Lee · Users · Latchkey": whose page it is, in the title a screen reader says first. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { user } = await loadUser(await routeId(params));
+  return namedTitle("userNamed", userLabel(user));
+}
 
 export default async function UserPage({
   params,
@@ -49,9 +61,8 @@ export default async function UserPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const actor = await pageActor();
   const id = await routeId(params);
-  const user = await loadOr404(() => getUser(actor, id));
+  const { actor, user } = await loadUser(id);
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
   const [t, col, team, format] = await Promise.all([getTranslations("usersPage"), getTranslations("columns"), getTranslations("team"), getFormatter()]);
   const sessions = await listUserSessions(actor, id);
