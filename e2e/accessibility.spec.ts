@@ -306,7 +306,7 @@ test("what a screen reader is told: titles, errors at their fields, row buttons 
   await context.close();
 });
 
-test("the keyboard in a dialog: Tab and Shift+Tab go round inside it, and closing gives the focus back to its button", async ({ browser }) => {
+test("the keyboard in a dialog: Tab and Shift+Tab go round inside it, and closing gives the focus back to its button; rows added and removed keep it", async ({ browser }) => {
   await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { theme: "light" });
   await page.goto(instance.url("/team/groups"));
@@ -332,5 +332,17 @@ test("the keyboard in a dialog: Tab and Shift+Tab go round inside it, and closin
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
   await expect(opener).toBeFocused();
+
+  // Rows added and removed in a form (LDAP's group mapping): the new row's field takes the focus; a removed row's
+  // Remove, gone with it, hands the focus to Add mapping instead of dropping it to the page.
+  await page.goto(instance.url("/settings/ldap"));
+  const add = page.getByRole("button", { name: "Add mapping" });
+  await add.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Directory group 1")).toBeFocused();
+  await page.getByRole("button", { name: "Remove mapping 1" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Directory group 1")).toHaveCount(0);
+  await expect(add).toBeFocused();
   await context.close();
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { Fragment, startTransition, useState } from "react";
+import { Fragment, startTransition, useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import { saveLdapAction, testLdapAction } from "@/app/(dashboard)/settings/actions";
 import { Alert } from "@/components/ui/alert";
@@ -75,6 +75,15 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
     setMappingVersion(form.version);
     setMapping(rows(initial.groupMapping));
   }
+  // The keyboard stays in the list: an added row's first field takes the focus, and a removed row's Remove button
+  // (gone with it) hands the focus to Add mapping rather than dropping it to the page.
+  const addMapping = useRef<HTMLButtonElement>(null);
+  const [focusRow, setFocusRow] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusRow === null) return;
+    document.getElementById(`map-ldap-group-${focusRow}`)?.focus();
+    setFocusRow(null);
+  }, [focusRow]);
   const errors = state.fieldErrors ?? {};
   const v = form.values;
   const text = (name: string, fallback: string) => v?.[name] ?? fallback;
@@ -147,7 +156,13 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
                 <Select id={`map-group-id-${i}`} label={t("latchkeyGroup", { n: i + 1 })} name="map_group_id" options={[{ value: "", label: t("chooseGroup") }, ...groups.map((g) => ({ value: g.id, label: g.name }))]} defaultValue={m.group_id} disabled={readOnly} />
               </div>
               {!readOnly && (
-                <Button variant="secondary" onClick={() => setMapping(mapping.filter((_, j) => j !== i))}>
+                <Button
+                  variant="secondary"
+                  onClick={() => {
+                    addMapping.current?.focus();
+                    setMapping(mapping.filter((_, j) => j !== i));
+                  }}
+                >
                   {t("remove")}<span className="sr-only"> {t("removeMapping", { n: i + 1 })}</span>
                 </Button>
               )}
@@ -155,7 +170,15 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
           ))}
           {errors.group_mapping && <p className="text-sm text-red-600">{errors.group_mapping.join(" ")}</p>}
           {!readOnly && (
-            <Button variant="secondary" onClick={() => setMapping([...mapping, ...rows([{ ldap_group: "", group_id: "" }])])} disabled={groups.length === 0}>
+            <Button
+              ref={addMapping}
+              variant="secondary"
+              onClick={() => {
+                setMapping([...mapping, ...rows([{ ldap_group: "", group_id: "" }])]);
+                setFocusRow(mapping.length);
+              }}
+              disabled={groups.length === 0}
+            >
               {t("addMapping")}
             </Button>
           )}
