@@ -271,6 +271,8 @@ test("what a screen reader is told: titles, errors at their fields, row buttons 
   await expect(page).toHaveTitle("Page not found · Latchkey");
   await page.goto(instance.url(`/team/users/${seeded.userId}`));
   await expect(page).toHaveTitle("Maximiliane Wolfeschlegelsteinhausenbergerdorff · Users · Latchkey");
+  await page.goto(instance.url(`/team/service-users/${seeded.serviceUserId}`));
+  await expect(page).toHaveTitle("deploy bot · Service Users · Latchkey");
 
   // A refused form: the field is marked and described by its message; the form's summary is an alert.
   await page.goto(instance.url("/team/groups"));

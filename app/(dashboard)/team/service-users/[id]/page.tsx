@@ -1,6 +1,7 @@
+import type { Metadata } from "next";
 import { DetailsSection } from "@/components/shell/details-section";
 import { DetailHeader, SectionHeader } from "@/components/shell/page-header";
-import { loadOr404, routeId } from "@/app/page-params";
+import { routeId } from "@/app/page-params";
 import { redirect } from "next/navigation";
 import { ServiceUserActions } from "@/components/service-users/service-user-actions";
 import { CreateTokenDialog } from "@/components/tokens/create-token-dialog";
@@ -11,18 +12,22 @@ import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { StatusBadge } from "@/components/users/badges";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { getTranslations } from "next-intl/server";
-import { pageActor } from "@/lib/sign-in/session-actor";
 import { ROLES } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { assertCanManageTokens } from "@/lib/tokens/rules";
-import { getUser } from "@/lib/users/queries";
 import { allows, assertCanDeleteUser, assertCanUpdateUser } from "@/lib/users/rules";
 import { userStatus } from "@/lib/users/status";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { titled } from "@/i18n/titles";
+import { namedTitle } from "@/i18n/titles";
+import { userLabel } from "@/lib/users/records";
+import { loadPersonPage } from "../../person-page";
 import { Card, CardHeading } from "@/components/ui/card";
 
-export const generateMetadata = titled("serviceUser");
+/** "deploy bot · Service Users · Latchkey": whose page it is, in the title a screen reader says first. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { user } = await loadPersonPage(await routeId(params));
+  return namedTitle("serviceUserNamed", userLabel(user));
+}
 
 export default async function ServiceUserPage({
   params,
@@ -31,9 +36,8 @@ export default async function ServiceUserPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const actor = await pageActor();
   const id = await routeId(params);
-  const user = await loadOr404(() => getUser(actor, id));
+  const { actor, user } = await loadPersonPage(id);
   if (!user.isServiceUser) redirect(`/team/users/${id}`);
   const [t, col, team] = await Promise.all([getTranslations("serviceUsersPage"), getTranslations("columns"), getTranslations("team")]);
   // Visible to this actor (getUser passed), so the rules decide between seeing tokens and not.

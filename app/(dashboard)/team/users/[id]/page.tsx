@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import { cache } from "react";
+import { loadPersonPage } from "../../person-page";
 import { UserRolesSection } from "@/components/roles/user-roles-section";
 import { DetailsSection } from "@/components/shell/details-section";
 import { DetailHeader } from "@/components/shell/page-header";
-import { loadOr404, routeId } from "@/app/page-params";
+import { routeId } from "@/app/page-params";
 import { redirect } from "next/navigation";
 import { CreatedServiceTokens } from "@/components/tokens/created-service-tokens";
 import { Alert } from "@/components/ui/alert";
@@ -18,13 +18,11 @@ import { assertCanResetTwoFactor } from "@/lib/mfa/admin";
 import { ownProofKind } from "@/lib/mfa/proof";
 import { can } from "@/lib/auth/policy";
 import { mailIsOn } from "@/lib/mail/settings";
-import { pageActor } from "@/lib/sign-in/session-actor";
 import { ROLES, type Role } from "@/lib/db/schema";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { identitySources, sourceOf } from "@/lib/idp/sources";
 import { listUserSessions } from "@/lib/sessions/queries";
 import { serviceTokensCreatedBy } from "@/lib/tokens/creators";
-import { getUser } from "@/lib/users/queries";
 import { userLabel } from "@/lib/users/records";
 import { emailNotOurs, vouchesForEmail } from "@/lib/users/rules";
 import {
@@ -42,15 +40,9 @@ import { namedTitle } from "@/i18n/titles";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Card, CardHeading } from "@/components/ui/card";
 
-/** The person as this request's actor may see them, or Next's 404 page; read once for the title and the page. */
-const loadUser = cache(async (id: string) => {
-  const actor = await pageActor();
-  return { actor, user: await loadOr404(() => getUser(actor, id)) };
-});
-
 /** "Ann Lee · Users · Latchkey": whose page it is, in the title a screen reader says first. */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const { user } = await loadUser(await routeId(params));
+  const { user } = await loadPersonPage(await routeId(params));
   return namedTitle("userNamed", userLabel(user));
 }
 
@@ -62,7 +54,7 @@ export default async function UserPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const id = await routeId(params);
-  const { actor, user } = await loadUser(id);
+  const { actor, user } = await loadPersonPage(id);
   if (user.isServiceUser) redirect(`/team/service-users/${id}`);
   const [t, col, team, format] = await Promise.all([getTranslations("usersPage"), getTranslations("columns"), getTranslations("team"), getFormatter()]);
   const sessions = await listUserSessions(actor, id);
