@@ -283,7 +283,12 @@ test("what a screen reader is told: titles, errors at their fields, row buttons 
   await expect(name).toHaveAttribute("aria-invalid", "true");
   await expect(name).toHaveAccessibleDescription(/required/i);
   await expect(name).toBeFocused();
-  await page.keyboard.press("Escape");
+  // Saved: the dialog closes onto the button that opened it, and the outcome is read from the polite live region.
+  await name.fill("Accessibility reviewers");
+  await page.keyboard.press("Enter");
+  await expect(create).toBeHidden();
+  await expect(page.getByRole("button", { name: "Create Group" })).toBeFocused();
+  await expect(page.getByRole("region", { name: "Notifications" }).getByRole("status")).toContainText("Accessibility reviewers");
 
   // Row buttons say which row: a list of the page's buttons isn't "Delete, Delete, Delete".
   await page.goto(instance.url("/team/users?view=invites"));
