@@ -273,6 +273,10 @@ test("what a screen reader is told: titles, errors at their fields, row buttons 
   await expect(page).toHaveTitle("Maximiliane Wolfeschlegelsteinhausenbergerdorff · Users · Latchkey");
   await page.goto(instance.url(`/team/service-users/${seeded.serviceUserId}`));
   await expect(page).toHaveTitle("deploy bot · Service Users · Latchkey");
+  await page.goto(instance.url(`/settings/roles/${seeded.roleId}`));
+  await expect(page).toHaveTitle("Helpdesk · Roles · Settings · Latchkey");
+  await page.goto(instance.url(`/settings/applications/${seeded.applicationId}`));
+  await expect(page).toHaveTitle("Grafana · Applications · Settings · Latchkey");
 
   // A refused form: the field is marked and described by its message; the form's summary is an alert.
   await page.goto(instance.url("/team/groups"));

@@ -20,7 +20,10 @@ export function titled(key: TitleKey): () => Promise<Metadata> {
  * The title of one record's page, with its name first ("Ann Lee · Users · Latchkey"): a screen reader says the title
  * when the page loads, and the tab list tells two such pages apart. For a page's generateMetadata.
  */
-export async function namedTitle(key: "userNamed" | "serviceUserNamed", name: string): Promise<Metadata> {
+export async function namedTitle(
+  key: "userNamed" | "serviceUserNamed" | "roleNamed" | "applicationNamed" | "identityProviderNamed",
+  name: string,
+): Promise<Metadata> {
   const [t, branding] = await Promise.all([getTranslations("titles"), instanceBranding()]);
   return { title: withInstanceName(t(key, { name }), branding.name) };
 }

@@ -19,18 +19,29 @@ import { NotFound } from "@/lib/errors";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { getTranslations } from "next-intl/server";
 import { cardClasses } from "@/components/ui/card";
+import { namedTitle } from "@/i18n/titles";
+import { cache } from "react";
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations("applicationsPage"))("metaTitleOne") };
-}
-
-export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
+/** The application as this request's actor may see it (null without applications:read), or Next's 404 page; read once for title and page. */
+const loadApplication = cache(async (id: string) => {
   const actor = await pageActor();
-  if (!can(actor, "applications:read")) return null;
-  const app = await getApplication(actor, await routeId(params)).catch((err: unknown) => {
+  if (!can(actor, "applications:read")) return { actor, app: null };
+  const app = await getApplication(actor, id).catch((err: unknown) => {
     if (err instanceof NotFound) notFound();
     throw err;
   });
+  return { actor, app };
+});
+
+/** "Grafana · Applications · Settings · Latchkey": which app, in the title a screen reader says first. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { app } = await loadApplication(await routeId(params));
+  return app ? namedTitle("applicationNamed", app.name) : { title: (await getTranslations("applicationsPage"))("metaTitleOne") };
+}
+
+export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
+  const { actor, app } = await loadApplication(await routeId(params));
+  if (!app) return null;
   const [issuer, names, signIns] = await Promise.all([issuerUrl(), groupNamesFor(actor), recentSignIns(actor, app.id)]);
   // The app's own groups are offered even to someone who can't see every group, so a save never drops them unseen.
   for (const g of app.allowedGroups) names.set(g.id, g.name);

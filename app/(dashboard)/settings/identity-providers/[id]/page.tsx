@@ -8,16 +8,36 @@ import { Alert } from "@/components/ui/alert";
 import { RedirectNotice } from "@/components/ui/redirect-notice";
 import { can } from "@/lib/auth/policy";
 import { sessionActor } from "@/lib/sign-in/session-actor";
+import type { SessionActor } from "@/lib/auth/actor";
 import { NotFound, sayMessage } from "@/lib/errors";
 import { groupChoicesOf } from "@/lib/groups/queries";
 import { publicOrigin } from "@/lib/idp/api-shape";
 import { redirectUrl } from "@/lib/idp/callback-url";
 import { getProvider, type ProviderRecord } from "@/lib/idp/providers";
 import { testSavedProvider } from "@/lib/idp/provider-test";
-import { titled } from "@/i18n/titles";
+import { namedTitle, titled } from "@/i18n/titles";
+import type { Metadata } from "next";
+import { cache } from "react";
 import { getTranslations } from "next-intl/server";
 
-export const generateMetadata = titled("identityProvider");
+/** The provider as this request's actor may see it (null without identity_providers:read), or Next's 404 page; read once for title and page. */
+const loadProvider = cache(async (id: string): Promise<{ actor: SessionActor; provider: ProviderRecord | null }> => {
+  const actor = await sessionActor();
+  if (!actor) redirect("/login");
+  if (!can(actor, "identity_providers:read")) return { actor, provider: null };
+  try {
+    return { actor, provider: await getProvider(actor, id) };
+  } catch (err) {
+    if (err instanceof NotFound) notFound();
+    throw err;
+  }
+});
+
+/** "Test IdP · Identity Providers · Settings · Latchkey": which provider, in the title a screen reader says first. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { provider } = await loadProvider(await routeId(params));
+  return provider ? namedTitle("identityProviderNamed", provider.name) : titled("identityProvider")();
+}
 
 export default async function ProviderPage({
   params,
@@ -26,17 +46,9 @@ export default async function ProviderPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const actor = await sessionActor();
-  if (!actor) redirect("/login");
-  if (!can(actor, "identity_providers:read")) return null;
   const id = await routeId(params);
-  let provider: ProviderRecord;
-  try {
-    provider = await getProvider(actor, id);
-  } catch (err) {
-    if (err instanceof NotFound) notFound();
-    throw err;
-  }
+  const { actor, provider } = await loadProvider(id);
+  if (!provider) return null;
   const created = (await searchParams).created === "1";
   const canManage = can(actor, "settings:sign_in");
   // Just added: Test connection on what was saved, so an owner who skipped (or ignored) it hears here, not from the

@@ -1,3 +1,5 @@
+import type { Metadata } from "next";
+import { cache } from "react";
 import { roleDescription, roleName } from "@/components/roles/role-names";
 import { routeId } from "@/app/page-params";
 import { getTranslations } from "next-intl/server";
@@ -10,19 +12,30 @@ import { can, permissionsOfActor } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { NotFound } from "@/lib/errors";
 import { getRole, permissionCatalogue } from "@/lib/roles/queries";
-import { titled } from "@/i18n/titles";
-
-export const generateMetadata = titled("role");
+import { namedTitle, titled } from "@/i18n/titles";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default async function RolePage({ params, searchParams }: Props) {
+/** The role as this request's actor may see it (null without roles:read), or Next's 404 page; read once for title and page. */
+const loadRole = cache(async (id: string) => {
   const actor = await pageActor();
-  if (!can(actor, "roles:read")) return null;
-  const role = await getRole(actor, await routeId(params)).catch((err: unknown) => {
+  if (!can(actor, "roles:read")) return { actor, role: null };
+  const role = await getRole(actor, id).catch((err: unknown) => {
     if (err instanceof NotFound) notFound();
     throw err;
   });
+  return { actor, role };
+});
+
+/** "Helpdesk · Roles · Settings · Latchkey": which role, in the title a screen reader says first. */
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { role } = await loadRole(await routeId(params));
+  return role ? namedTitle("roleNamed", roleName(await getTranslations("team"), role)) : titled("role")();
+}
+
+export default async function RolePage({ params, searchParams }: Props) {
+  const { actor, role } = await loadRole(await routeId(params));
+  if (!role) return null;
   const created = (await searchParams).created === "1";
   const grantable = [...permissionsOfActor(actor)].filter((p) => !OWNER_ONLY.has(p));
   const [t, team] = await Promise.all([getTranslations("rolesPage"), getTranslations("team")]);
