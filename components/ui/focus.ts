@@ -1,4 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent, type RefObject } from "react";
+import { tabbable } from "tabbable";
 
 /**
  * A control disabled or replaced while an action runs (a submit button, a row's "Add") drops the focus to
@@ -61,22 +62,8 @@ export function refocusWhenRemoved(trigger: HTMLElement | null, frames = 300): v
   requestAnimationFrame(() => check(frames));
 }
 
-/** What Tab stops on, in order: enabled controls, links and tabindex ≥ 0, shown (a closed <details>' or a hidden part's are not). */
-const TAB_STOPS =
-  'a[href], button:not(:disabled), input:not([type="hidden"]):not(:disabled), select:not(:disabled), textarea:not(:disabled), summary, [tabindex]';
-
-/** The elements Tab stops on inside `root`, in document order; of a group of radios only the one Tab lands on (the checked one). */
-export function tabStopsIn(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(TAB_STOPS)].filter((element) => {
-    if (element.tabIndex < 0 || element.closest("[inert]") || !element.checkVisibility({ visibilityProperty: true })) return false;
-    if (!(element instanceof HTMLInputElement) || element.type !== "radio" || element.checked || !element.name) return true;
-    // An unchecked radio is a stop only when its group has no checked one (then Tab lands on the group's first or last).
-    return !(element.form ?? root).querySelector(`input[type="radio"][name="${CSS.escape(element.name)}"]:checked`);
-  });
-}
-
-/** Two stops Tab treats as one: the same element, or radios of one group. */
-function sameStop(a: Element | null, b: HTMLElement | undefined): boolean {
+/** Two stops Tab treats as one: the same element, or radios of one group (with none checked, each is a stop). */
+function sameStop(a: Element | null, b: Element | undefined): boolean {
   if (!a || !b) return false;
   if (a === b) return true;
   return a instanceof HTMLInputElement && b instanceof HTMLInputElement && a.type === "radio" && b.type === "radio" && a.name !== "" && a.name === b.name && a.form === b.form;
@@ -90,7 +77,8 @@ function sameStop(a: Element | null, b: HTMLElement | undefined): boolean {
  */
 export function keepTabInside(event: KeyboardEvent<HTMLElement>): void {
   if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
-  const stops = tabStopsIn(event.currentTarget);
+  // tabbable: what Tab stops on, in Tab's order (tabindex, one radio of a group, nothing hidden, inert or disabled).
+  const stops = tabbable(event.currentTarget);
   const active = document.activeElement;
   if (stops.length === 0) {
     event.preventDefault();
