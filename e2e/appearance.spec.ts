@@ -47,7 +47,17 @@ test("the owner names the instance and uploads a logo; the sign-in page shows th
   await page.getByRole("button", { name: "Save name" }).click();
   await expect(page.getByText("Name saved.")).toBeVisible();
   await expect(name).toHaveValue("Acme Team");
-  await expect(page).toHaveTitle(/Acme Team$/);
+  await expect(page).toHaveTitle("Appearance · Settings · Acme Team");
+  // Every page's title ends in the name, a record's page too (a group's and the applications' said "Latchkey").
+  await page.goto(instance.url("/settings/applications"));
+  await expect(page).toHaveTitle("Applications · Settings · Acme Team");
+  await page.goto(instance.url("/team/groups"));
+  await page.getByRole("button", { name: "Create Group" }).click();
+  await page.getByRole("dialog").getByLabel("Name").fill("Night shift");
+  await page.getByRole("dialog").getByRole("button", { name: "Create" }).click();
+  await page.getByRole("link", { name: "Night shift" }).click();
+  await expect(page).toHaveTitle("Night shift · Groups · Acme Team");
+  await page.goto(instance.url("/settings/appearance"));
 
   // A file that isn't a picture: the field says so.
   await page.getByLabel("Logo file").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: Buffer.from("<html><script>alert(1)</script></html>") });

@@ -21,7 +21,7 @@ export function titled(key: TitleKey): () => Promise<Metadata> {
  * when the page loads, and the tab list tells two such pages apart. For a page's generateMetadata.
  */
 export async function namedTitle(
-  key: "userNamed" | "serviceUserNamed" | "roleNamed" | "applicationNamed" | "identityProviderNamed",
+  key: "userNamed" | "serviceUserNamed" | "roleNamed" | "applicationNamed" | "identityProviderNamed" | "groupNamed",
   name: string,
 ): Promise<Metadata> {
   const [t, branding] = await Promise.all([getTranslations("titles"), instanceBranding()]);

@@ -1,16 +1,13 @@
-import type { Metadata } from "next";
+import { titled } from "@/i18n/titles";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { AppearanceSettings } from "@/components/appearance/appearance-settings";
 import { appearanceSettings } from "@/lib/appearance/settings";
 import { can } from "@/lib/auth/policy";
-import { DEFAULT_INSTANCE_NAME, instanceBranding, logoPath, withInstanceName } from "@/lib/instance/branding";
+import { DEFAULT_INSTANCE_NAME, logoPath } from "@/lib/instance/branding";
 import { sessionActor } from "@/lib/sign-in/session-actor";
 
-export async function generateMetadata(): Promise<Metadata> {
-  const [t, branding] = await Promise.all([getTranslations("appearance"), instanceBranding()]);
-  return { title: withInstanceName(t("instance.pageTitle"), branding.name) };
-}
+export const generateMetadata = titled("appearance");
 
 export default async function AppearanceSettingsPage() {
   const actor = await sessionActor();

@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import { titled } from "@/i18n/titles";
 import Link from "next/link";
 import { IssuerPanel } from "@/components/applications/issuer-panel";
 import { NewApplicationDialog } from "@/components/applications/new-application-dialog";
@@ -14,9 +14,7 @@ import { pageActor } from "@/lib/sign-in/session-actor";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { getTranslations } from "next-intl/server";
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations("applicationsPage"))("metaTitle") };
-}
+export const generateMetadata = titled("applications");
 
 function whoMaySignIn(app: ApplicationRecord, t: Awaited<ReturnType<typeof getTranslations<"applicationsPage">>>): string {
   const access = accessOf(app);

@@ -19,7 +19,7 @@ import { NotFound } from "@/lib/errors";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { getTranslations } from "next-intl/server";
 import { cardClasses } from "@/components/ui/card";
-import { namedTitle } from "@/i18n/titles";
+import { namedTitle, titled } from "@/i18n/titles";
 import { cache } from "react";
 
 /** The application as this request's actor may see it (null without applications:read), or Next's 404 page; read once for title and page. */
@@ -36,7 +36,7 @@ const loadApplication = cache(async (id: string) => {
 /** "Grafana · Applications · Settings · Latchkey": which app, in the title a screen reader says first. */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { app } = await loadApplication(await routeId(params));
-  return app ? namedTitle("applicationNamed", app.name) : { title: (await getTranslations("applicationsPage"))("metaTitleOne") };
+  return app ? namedTitle("applicationNamed", app.name) : titled("application")();
 }
 
 export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {

@@ -1,3 +1,4 @@
+import { namedTitle } from "@/i18n/titles";
 import type { Metadata } from "next";
 import { routeId } from "@/app/page-params";
 import Link from "next/link";
@@ -30,8 +31,7 @@ const loadGroup = cache(async (id: string) => {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { group } = await loadGroup(await routeId(params));
-  const t = await getTranslations("groupsPage");
-  return { title: t("pageTitle", { name: group.name }) };
+  return namedTitle("groupNamed", group.name);
 }
 
 export default async function GroupPage({ params }: Props) {
