@@ -233,6 +233,15 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "the device's approval", settle: true, soft: true });
+  // The provider's pages outline the control the keyboard is on as the dashboard does (2 px, the accent colour), not
+  // with the browser's thin default ring (review 23: hard to see on the outlined Deny).
+  await page.keyboard.press("Tab");
+  const ring = await page.evaluate(() => {
+    const focused = document.activeElement as HTMLElement;
+    const style = getComputedStyle(focused);
+    return [focused.tagName, style.outlineStyle, parseFloat(style.outlineWidth)];
+  });
+  expect(ring).toEqual(["BUTTON", "solid", 2]);
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto((await startAuthorization(apps.web, { redirect_uri: REDIRECT, scope: "openid profile email" })).url.href);
   await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();

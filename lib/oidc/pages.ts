@@ -54,6 +54,7 @@ a.button{display:block;text-align:center;text-decoration:none;font-weight:600;pa
 button.secondary{background:transparent;color:var(--fg);border-color:var(--border)}
 .code{font:600 1.6rem/1.2 ui-monospace,monospace;letter-spacing:.15em;text-align:center;margin:8px 0 16px;color:var(--fg)}
 [role=alert]{color:var(--danger);font-weight:600}
+:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 `;
 
 const CATALOGS = { en, de } as const;
