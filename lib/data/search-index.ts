@@ -260,13 +260,50 @@ export async function indexEntity(tx: Tx, ref: EntityFields, options?: IndexOpti
 }
 
 /**
+ * On PostgreSQL, addToEntity in one statement (one round trip under the write lock instead of two: every recorded
+ * event adds its target's label, round 32): the scope and the entity's entry are looked up, the entry made when
+ * there is none, and the postings inserted into the table holding the entry's others (a new entry's into
+ * search_recent_terms), all in data-modifying CTEs that see one snapshot. The values go in once, as the first CTE.
+ * `scopes` 0: the account has no such scope yet, and nothing was written; `in_recent`: where the postings went.
+ */
+const pgAddToEntity = perTransactionSql<{ scopes: number; in_recent: boolean }>(
+  `WITH p AS (SELECT CAST($1 AS TEXT) AS account_id, CAST($2 AS TEXT) AS scope, CAST($3 AS TEXT) AS entity_id, $4::bigint[] AS terms),
+   scope AS (SELECT s.id FROM search_scopes s, p WHERE s.account_id = p.account_id AND s.scope = p.scope),
+   found AS (
+     SELECT e.id, e.scope_id, EXISTS (SELECT 1 FROM search_recent_terms r WHERE r.entry_id = e.id) AS in_recent
+     FROM search_entries e, scope, p WHERE e.scope_id = scope.id AND e.entity_id = p.entity_id),
+   made AS (
+     INSERT INTO search_entries (scope_id, entity_id)
+     SELECT scope.id, p.entity_id FROM scope, p WHERE NOT EXISTS (SELECT 1 FROM found)
+     RETURNING id, scope_id),
+   into_recent AS (
+     INSERT INTO search_recent_terms (scope_id, term, entry_id)
+     SELECT x.scope_id, t, x.id FROM (SELECT id, scope_id FROM made UNION ALL SELECT id, scope_id FROM found WHERE in_recent) AS x, p, unnest(p.terms) AS t
+     ON CONFLICT DO NOTHING),
+   into_main AS (
+     INSERT INTO search_terms (scope_id, term, entry_id)
+     SELECT found.scope_id, t, found.id FROM found, p, unnest(p.terms) AS t WHERE NOT found.in_recent
+     ON CONFLICT DO NOTHING)
+   SELECT CAST((SELECT count(*) FROM scope) AS INTEGER) AS scopes, COALESCE((SELECT in_recent FROM found), true) AS in_recent`,
+);
+
+/**
  * Adds fields to what an entity is found by, keeping the rest: an activity
  * party stays findable by every label its events were recorded under. The new
  * postings join the table holding the entry's others (an entry never spans both).
  */
 export async function addToEntity(tx: Tx, ref: EntityFields, options?: Pick<IndexOptions, "into">): Promise<void> {
+  const into = options?.into ?? "recent";
+  if (dialect() === "postgres" && into === "recent") {
+    const terms = entityTerms(ref.accountId, ref.scope, ref.fields);
+    const [done] = await pgAddToEntity(tx).rows([ref.accountId, ref.scope, ref.entityId, terms]);
+    // The account's first indexed entity of this kind: its scope made first.
+    if (!done || done.scopes === 0) return addNewEntry(tx, ref, into, await ensureScope(tx, ref.accountId, ref.scope));
+    if (done.in_recent) nudgeMergeAfterCommit(tx, "recent", terms.length);
+    return;
+  }
   const { scopeId, entry } = await findEntry(tx, ref);
-  if (!entry) return addNewEntry(tx, ref, options?.into ?? "recent", scopeId);
+  if (!entry) return addNewEntry(tx, ref, into, scopeId);
   await insertTerms(tx, entry.inRecent ? "recent" : "main", entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
 }
 

@@ -188,7 +188,7 @@ export async function createUser(
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: input.is_service_user ? "service_user.created" : "user.created",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: created.id, label: userLabel(created) },
       details: { role: input.role, auto_groups: created.autoGroups },
       meta,
