@@ -247,6 +247,43 @@ async function addNewEntry(tx: Tx, ref: EntityFields, table: PostingTable, scope
   await insertTerms(tx, table, entry.scopeId, entry.id, terms);
 }
 
+/**
+ * On PostgreSQL, a new entity's entry and its postings as data-modifying CTEs of the caller's own insert of the entity
+ * (lib/users/lifecycle.ts insertUser: the user, its count's +1 and its search entry in one round trip, round 32). The
+ * scope is found by its key; the entity's id, its account's id and its terms (entryTermsOf) are the caller's
+ * placeholders, named in `names`. The caller's RETURNING takes `indexed` (1: entry and postings written; 0: the account
+ * has no such scope yet and nothing was indexed), then calls newEntryWritten.
+ */
+export function pgNewEntryCtes(tx: Tx, scope: SearchScope, names: { entityId: string; accountId: string; terms: string }) {
+  const pgTx = tx as unknown as import("drizzle-orm/pg-core").PgDatabase<import("drizzle-orm/pg-core").PgQueryResultHKT>;
+  const entry = pgTx.$with("indexed_entry", { id: sql<number>`id` }).as(
+    sql`INSERT INTO search_entries (scope_id, entity_id)
+        SELECT id, CAST(${sql.placeholder(names.entityId)} AS TEXT) FROM search_scopes
+        WHERE account_id = CAST(${sql.placeholder(names.accountId)} AS TEXT) AND scope = ${sql.raw(`'${scope}'`)}
+        RETURNING id, scope_id`,
+  );
+  const postings = pgTx.$with("indexed_postings", { term: sql<number>`term` }).as(
+    sql`INSERT INTO search_recent_terms (scope_id, term, entry_id)
+        SELECT e.scope_id, t, e.id FROM indexed_entry e, unnest(CAST(${sql.placeholder(names.terms)} AS bigint[])) AS t
+        ON CONFLICT DO NOTHING`,
+  );
+  return { ctes: [entry, postings] as const, indexed: sql<number | string>`(select count(*) from ${entry})` };
+}
+
+/** The terms pgNewEntryCtes's caller binds: the entity's fields as indexEntity would index them. */
+export function entryTermsOf(ref: EntityFields): number[] {
+  return entityTerms(ref.accountId, ref.scope, ref.fields);
+}
+
+/**
+ * After an insert that carried pgNewEntryCtes: the postings noted for the merge, or, when nothing was indexed (the
+ * account's first entity of the kind: no scope yet), the entity indexed the usual way.
+ */
+export async function newEntryWritten(tx: Tx, ref: EntityFields, terms: number[], indexed: boolean): Promise<void> {
+  if (!indexed) return indexEntity(tx, ref, { fresh: true });
+  nudgeMergeAfterCommit(tx, "recent", terms.length);
+}
+
 /** Indexes an entity's fields, replacing whatever it was indexed under before (a rename drops the old name). */
 export async function indexEntity(tx: Tx, ref: EntityFields, options?: IndexOptions): Promise<void> {
   const table = options?.into ?? "recent";
