@@ -19,8 +19,8 @@ const headColumn = (column: typeof activityEvents.seq | typeof activityEvents.ha
 /**
  * The actor's user row and, for a token, the token's name: one statement (most admin writes record
  * an event, so one round trip fewer for each of them on PostgreSQL). A token goes with its user
- * (ON DELETE CASCADE), so a user's row missing means the token is gone too. `withHead`: the account's
- * chain head in the same statement, for recordEvent (./record.ts), which appends right after it.
+ * (ON DELETE CASCADE), so a user's row missing means the token is gone too. The "+head" variants add the
+ * account's chain head in the same statement, for recordEvent (./record.ts), which appends right after it.
  */
 const actorRow = perTransactionBy((tx: Tx, key: `${"session" | "token"}${"" | "+head"}`) => {
   const kind = key.startsWith("token") ? "token" : "session";
