@@ -10,7 +10,6 @@ import "server-only";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { bumpCacheVersion } from "@/lib/data/cache-version";
 import { write } from "@/lib/data/unit-of-work";
@@ -81,7 +80,7 @@ async function applyChange(actor: Actor, change: Change, meta: RequestMeta, now:
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "settings.appearance.changed",
-      actor: await actorParty(tx, me),
+      actor: me,
       details: {
         changed,
         ...(changed.includes("name") && { name: after.custom ? after.name : null }),

@@ -12,7 +12,6 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
 import { mintSecretToken, randomBase62, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
@@ -92,7 +91,7 @@ export async function createApplication(actor: Actor, input: CreateApplicationIn
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "application.created",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "application", id: row.id, label: row.name },
       details: {
         type: row.type,
@@ -170,7 +169,7 @@ export async function updateApplication(actor: Actor, id: string, input: Omit<Up
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "application.updated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "application", id, label: values.name ?? before.name },
       details: { changed: Object.keys(changes), ...changes },
       meta,
@@ -208,7 +207,7 @@ export async function rotateApplicationSecret(actor: Actor, id: string, meta: Re
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "application.secret_rotated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "application", id, label: before.name },
       meta,
     });
@@ -228,7 +227,7 @@ export async function deleteApplication(actor: Actor, id: string, meta: RequestM
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "application.deleted",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "application", id, label: before.name },
       details: { type: before.type, client_id: before.clientId },
       meta,

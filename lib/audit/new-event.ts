@@ -1,5 +1,5 @@
 /** An activity event as its writers describe it, before it is sealed into the chain (./record.ts). */
-import type { RequestMeta } from "@/lib/auth/actor";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
 
 export type EventParty = {
   type: "user" | "token" | "system" | "anonymous";
@@ -11,7 +11,11 @@ export type EventParty = {
 export type NewEvent = {
   accountId: string;
   action: string;
-  actor: EventParty;
+  /**
+   * Who did it: a party as it is to be recorded, or the Actor of the unit of work, labelled as it is when the
+   * event is appended (its name after the unit of work's own changes: ./actor-party.ts), read with the chain head.
+   */
+  actor: EventParty | Actor;
   target?: { type: string; id: string; label?: string | null };
   /** Reason codes, changed fields and their values; never passwords, tokens or personal data. */
   details?: Record<string, unknown>;
@@ -20,3 +24,6 @@ export type NewEvent = {
   meta: RequestMeta;
   at?: Date;
 };
+
+/** An event with its actor labelled: what is sealed into the chain and indexed. */
+export type SealedEvent = Omit<NewEvent, "actor"> & { actor: EventParty };

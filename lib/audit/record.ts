@@ -18,13 +18,15 @@ import { activityEvents } from "@/lib/db/schema";
 import { anchorQuery, eventHash, headFrom, type ChainedFields, type ChainHead } from "./chain";
 import { FAILED_SIGN_IN, FAILED_SIGN_INS_CAPPED, failedSignInOnRecord, alwaysRecorded, unrecordedEvent } from "./failed-sign-in-cap";
 import { indexEventParties } from "./party-search";
-import type { EventParty, NewEvent } from "./new-event";
+import type { Actor } from "@/lib/auth/actor";
+import { actorPartyWithHead } from "./actor-party";
+import type { EventParty, NewEvent, SealedEvent } from "./new-event";
 
 /** Who records the cap's events on a failed sign-in's behalf. */
 const SIGN_IN: EventParty = { type: "system", id: null, label: "Sign-in" };
 
 /** The row of a new event after head, with its hash: exactly the values stored and hashed. */
-export function sealedRow(event: NewEvent, head: ChainHead): ChainedFields & { hash: string } {
+export function sealedRow(event: SealedEvent, head: ChainHead): ChainedFields & { hash: string } {
   const id = crypto.randomUUID();
   const seal = (column: string, label: string | null | undefined) =>
     label ? encryptField(label, { table: "activity_events", column, rowId: id }) : null;
@@ -164,8 +166,23 @@ export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
   await appendEvent(tx, event);
 }
 
+/**
+ * The event's actor as a party and the chain head it appends to. An Actor is labelled here, as it is now (its
+ * name after this unit of work's own changes), in the same statement as the head (round 32: one round trip fewer
+ * for every event an Actor records); a party given ready-made, the head alone.
+ */
+async function actorAndHead(tx: Tx, event: NewEvent): Promise<{ actor: EventParty; head: ChainHead }> {
+  if (!isActor(event.actor)) return { actor: event.actor, head: await preparedChainHead(tx, event.accountId) };
+  const read = await actorPartyWithHead(tx, event.actor, event.accountId);
+  return { actor: read.party, head: read.head ? headFrom(read.head, undefined) : await preparedChainHead(tx, event.accountId) };
+}
+
+const isActor = (actor: NewEvent["actor"]): actor is Actor => "kind" in actor;
+
 async function appendEvent(tx: Tx, event: NewEvent): Promise<void> {
-  const row = sealedRow(event, await preparedChainHead(tx, event.accountId));
+  const { actor, head } = await actorAndHead(tx, event);
+  const labelled: SealedEvent = { ...event, actor };
+  const row = sealedRow(labelled, head);
   await insertEvent(tx).execute({ ...row, occurredAt: new Date(row.occurredAtMs) });
-  await indexEventParties(tx, event);
+  await indexEventParties(tx, labelled);
 }

@@ -247,6 +247,43 @@ async function addNewEntry(tx: Tx, ref: EntityFields, table: PostingTable, scope
   await insertTerms(tx, table, entry.scopeId, entry.id, terms);
 }
 
+/**
+ * On PostgreSQL, a new entity's entry and its postings as data-modifying CTEs of the caller's own insert of the entity
+ * (lib/users/lifecycle.ts insertUser: the user, its count's +1 and its search entry in one round trip, round 32). The
+ * scope is found by its key; the entity's id, its account's id and its terms (entryTermsOf) are the caller's
+ * placeholders, named in `names`. The caller's RETURNING takes `indexed` (1: entry and postings written; 0: the account
+ * has no such scope yet and nothing was indexed), then calls newEntryWritten.
+ */
+export function pgNewEntryCtes(tx: Tx, scope: SearchScope, names: { entityId: string; accountId: string; terms: string }) {
+  const pgTx = tx as unknown as import("drizzle-orm/pg-core").PgDatabase<import("drizzle-orm/pg-core").PgQueryResultHKT>;
+  const entry = pgTx.$with("indexed_entry", { id: sql<number>`id` }).as(
+    sql`INSERT INTO search_entries (scope_id, entity_id)
+        SELECT id, CAST(${sql.placeholder(names.entityId)} AS TEXT) FROM search_scopes
+        WHERE account_id = CAST(${sql.placeholder(names.accountId)} AS TEXT) AND scope = ${sql.raw(`'${scope}'`)}
+        RETURNING id, scope_id`,
+  );
+  const postings = pgTx.$with("indexed_postings", { term: sql<number>`term` }).as(
+    sql`INSERT INTO search_recent_terms (scope_id, term, entry_id)
+        SELECT e.scope_id, t, e.id FROM indexed_entry e, unnest(CAST(${sql.placeholder(names.terms)} AS bigint[])) AS t
+        ON CONFLICT DO NOTHING`,
+  );
+  return { ctes: [entry, postings] as const, indexed: sql<number | string>`(select count(*) from ${entry})` };
+}
+
+/** The terms pgNewEntryCtes's caller binds: the entity's fields as indexEntity would index them. */
+export function entryTermsOf(ref: EntityFields): number[] {
+  return entityTerms(ref.accountId, ref.scope, ref.fields);
+}
+
+/**
+ * After an insert that carried pgNewEntryCtes: the postings noted for the merge, or, when nothing was indexed (the
+ * account's first entity of the kind: no scope yet), the entity indexed the usual way.
+ */
+export async function newEntryWritten(tx: Tx, ref: EntityFields, terms: number[], indexed: boolean): Promise<void> {
+  if (!indexed) return indexEntity(tx, ref, { fresh: true });
+  nudgeMergeAfterCommit(tx, "recent", terms.length);
+}
+
 /** Indexes an entity's fields, replacing whatever it was indexed under before (a rename drops the old name). */
 export async function indexEntity(tx: Tx, ref: EntityFields, options?: IndexOptions): Promise<void> {
   const table = options?.into ?? "recent";
@@ -260,13 +297,50 @@ export async function indexEntity(tx: Tx, ref: EntityFields, options?: IndexOpti
 }
 
 /**
+ * On PostgreSQL, addToEntity in one statement (one round trip under the write lock instead of two: every recorded
+ * event adds its target's label, round 32): the scope and the entity's entry are looked up, the entry made when
+ * there is none, and the postings inserted into the table holding the entry's others (a new entry's into
+ * search_recent_terms), all in data-modifying CTEs that see one snapshot. The values go in once, as the first CTE.
+ * `scopes` 0: the account has no such scope yet, and nothing was written; `in_recent`: where the postings went.
+ */
+const pgAddToEntity = perTransactionSql<{ scopes: number; in_recent: boolean }>(
+  `WITH p AS (SELECT CAST($1 AS TEXT) AS account_id, CAST($2 AS TEXT) AS scope, CAST($3 AS TEXT) AS entity_id, $4::bigint[] AS terms),
+   scope AS (SELECT s.id FROM search_scopes s, p WHERE s.account_id = p.account_id AND s.scope = p.scope),
+   found AS (
+     SELECT e.id, e.scope_id, EXISTS (SELECT 1 FROM search_recent_terms r WHERE r.entry_id = e.id) AS in_recent
+     FROM search_entries e, scope, p WHERE e.scope_id = scope.id AND e.entity_id = p.entity_id),
+   made AS (
+     INSERT INTO search_entries (scope_id, entity_id)
+     SELECT scope.id, p.entity_id FROM scope, p WHERE NOT EXISTS (SELECT 1 FROM found)
+     RETURNING id, scope_id),
+   into_recent AS (
+     INSERT INTO search_recent_terms (scope_id, term, entry_id)
+     SELECT x.scope_id, t, x.id FROM (SELECT id, scope_id FROM made UNION ALL SELECT id, scope_id FROM found WHERE in_recent) AS x, p, unnest(p.terms) AS t
+     ON CONFLICT DO NOTHING),
+   into_main AS (
+     INSERT INTO search_terms (scope_id, term, entry_id)
+     SELECT found.scope_id, t, found.id FROM found, p, unnest(p.terms) AS t WHERE NOT found.in_recent
+     ON CONFLICT DO NOTHING)
+   SELECT CAST((SELECT count(*) FROM scope) AS INTEGER) AS scopes, COALESCE((SELECT in_recent FROM found), true) AS in_recent`,
+);
+
+/**
  * Adds fields to what an entity is found by, keeping the rest: an activity
  * party stays findable by every label its events were recorded under. The new
  * postings join the table holding the entry's others (an entry never spans both).
  */
 export async function addToEntity(tx: Tx, ref: EntityFields, options?: Pick<IndexOptions, "into">): Promise<void> {
+  const into = options?.into ?? "recent";
+  if (dialect() === "postgres" && into === "recent") {
+    const terms = entityTerms(ref.accountId, ref.scope, ref.fields);
+    const [done] = await pgAddToEntity(tx).rows([ref.accountId, ref.scope, ref.entityId, terms]);
+    // The account's first indexed entity of this kind: its scope made first.
+    if (!done || done.scopes === 0) return addNewEntry(tx, ref, into, await ensureScope(tx, ref.accountId, ref.scope));
+    if (done.in_recent) nudgeMergeAfterCommit(tx, "recent", terms.length);
+    return;
+  }
   const { scopeId, entry } = await findEntry(tx, ref);
-  if (!entry) return addNewEntry(tx, ref, options?.into ?? "recent", scopeId);
+  if (!entry) return addNewEntry(tx, ref, into, scopeId);
   await insertTerms(tx, entry.inRecent ? "recent" : "main", entry.scopeId, entry.id, entityTerms(ref.accountId, ref.scope, ref.fields));
 }
 

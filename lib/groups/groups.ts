@@ -10,7 +10,6 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertMayGrantRoles, assertMayRenameGroupWith, assertNoSelfLockout, assertOutranksEach } from "@/lib/auth/escalation";
 import { memberIdsOfGroup, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
@@ -44,7 +43,7 @@ export async function createGroup(actor: Actor, input: GroupInput, meta: Request
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.created",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "group", id: row.id, label: row.name },
       meta,
     });
@@ -87,7 +86,7 @@ export async function renameGroup(actor: Actor, groupId: string, input: GroupInp
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.renamed",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "group", id: groupId, label: name },
       details: { from: before.name, to: name },
       meta,
@@ -116,7 +115,7 @@ export async function deleteGroup(actor: Actor, groupId: string, meta: RequestMe
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.deleted",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "group", id: groupId, label: target.name },
       details: { users_removed: usersCount },
       meta,

@@ -10,7 +10,6 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, count, eq, isNotNull } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
@@ -232,7 +231,7 @@ export async function createProvider(actor: Actor, rawInput: ProviderInput, meta
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "identity_provider.created",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "identity_provider", id, label: input.name },
       details: publicConfig(input),
       meta,
@@ -300,7 +299,7 @@ async function writeProviderUpdate(tx: Tx, me: Actor, before: IdentityProviderRo
     await recordEvent(tx, {
       accountId: me.accountId,
       action: enabledChanged && changed.length === 1 ? (input.enabled ? "identity_provider.enabled" : "identity_provider.disabled") : "identity_provider.updated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "identity_provider", id, label: input.name },
       details: { changed, changes, ...closed },
       meta,
@@ -348,7 +347,7 @@ export async function deleteProvider(actor: Actor, id: string, meta: RequestMeta
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "identity_provider.deleted",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "identity_provider", id, label: row.name },
       details: { type: row.type, issuer: row.issuer, sessions_ended: sessionsEnded },
       meta,

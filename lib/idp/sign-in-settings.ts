@@ -8,7 +8,6 @@
  */
 import "server-only";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
@@ -50,7 +49,7 @@ export async function setLocalSignIn(actor: Actor, rawInput: LocalSignInInput, m
     await recordEvent(tx, {
       accountId: me.accountId,
       action: enabled ? "sign_in.local.enabled" : "sign_in.local.disabled",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "account", id: me.accountId },
       meta,
     });
@@ -103,7 +102,7 @@ export async function updateTrustedHeader(actor: Actor, patch: Patch<TrustedHead
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "sign_in.trusted_header.updated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "account", id: me.accountId },
       details: {
         changed,
@@ -128,7 +127,7 @@ export async function setUsernameChangeAllowed(actor: Actor, allowed: boolean, m
     await recordEvent(tx, {
       accountId: me.accountId,
       action: allowed ? "sign_in.username_change.enabled" : "sign_in.username_change.disabled",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "account", id: me.accountId },
       meta,
     });

@@ -124,7 +124,7 @@ export async function createInvite(actor: Actor, input: CreateInviteInput, meta:
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "invite.created",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "invite", id: inviteId, label: inviteLabel(created) },
       details: { role: created.role, auto_groups: created.autoGroups, expires_at: created.expiresAt.toISOString(), ...(created.email ? {} : { link_only: true }) },
       meta,
@@ -214,7 +214,7 @@ export async function regenerateInvite(
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "invite.regenerated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "invite", id: inviteId, label: inviteLabel(updated) },
       details: {
         expires_at: updated.expiresAt.toISOString(),
@@ -245,7 +245,7 @@ export async function deleteInvite(actor: Actor, inviteId: string, meta: Request
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "invite.deleted",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "invite", id: inviteId, label: inviteLabel(current) },
       meta,
       at: now,

@@ -78,7 +78,7 @@ export async function retryDelivery(actor: Actor, id: string, meta: RequestMeta)
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "email.retried",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "email", id },
       meta,
     });

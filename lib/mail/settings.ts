@@ -10,7 +10,6 @@ import { eq } from "drizzle-orm";
 import { literalLimit } from "@/lib/db/prepared";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan, can } from "@/lib/auth/policy";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
@@ -286,7 +285,7 @@ export async function saveMailSettings(actor: Actor, patch: MailSettingsPatch, m
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "settings.email.updated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "account", id: me.accountId },
       details: { changed },
       meta,

@@ -14,7 +14,6 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { userIsPrivileged } from "@/lib/auth/privileged";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
@@ -79,7 +78,7 @@ export async function updateSecurityPolicy(actor: Actor, patch: Patch<SecurityPo
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "settings.security.updated",
-      actor: await actorParty(tx, me),
+      actor: me,
       details: { require_for: parsed.require_for, group_ids: groupIds, grace_days: parsed.grace_days },
       meta,
       at: now,

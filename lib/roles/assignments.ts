@@ -8,7 +8,6 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks, assertOutranksEach } from "@/lib/auth/escalation";
 import { memberIdsOfGroup, permissionChange, permissionsOfRoles, resolvePermissions } from "@/lib/auth/effective-permissions";
@@ -62,7 +61,7 @@ export async function setUserRoles(actor: Actor, userId: string, input: { role_i
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.roles.changed",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: userId, label: userLabel(target) },
       details: {
         role_ids: { from: before, to: wanted },
@@ -109,7 +108,7 @@ export async function setGroupRoles(actor: Actor, groupId: string, input: { role
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "group.roles.changed",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "group", id: groupId, label: group.name },
       // What members hold through this group, before → after.
       details: {

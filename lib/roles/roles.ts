@@ -10,7 +10,6 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { holdersOfRoles } from "@/lib/auth/effective-permissions";
 import { assertMayGrant, assertNoSelfLockout, assertOutranksEach, assertValidCustomRole } from "@/lib/auth/escalation";
@@ -43,7 +42,7 @@ export async function createRole(actor: Actor, input: RoleInput, meta: RequestMe
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "role.created",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "role", id: role.id, label: role.name },
       details: { permissions: role.permissions },
       meta,
@@ -83,7 +82,7 @@ export async function updateRole(actor: Actor, roleId: string, patch: Patch<Role
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "role.updated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "role", id: roleId, label: after.name },
       details: {
         ...(before.name !== after.name ? { name: { from: before.name, to: after.name } } : {}),
@@ -118,7 +117,7 @@ export async function deleteRole(actor: Actor, roleId: string, meta: RequestMeta
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "role.deleted",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "role", id: roleId, label: before.name },
       details: { permissions: { from: before.permissions, to: [] }, holders: holders.length, ...withdrawnInvites(ended) },
       meta,

@@ -7,7 +7,6 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta, SessionActor } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
@@ -33,7 +32,7 @@ export async function endSession(actor: Actor, userId: string, publicId: string,
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "session.revoked",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: userId, label: userLabel(target) },
       details: { session: publicId, current: me.kind === "session" && me.sessionId === session.id },
       meta,
@@ -55,7 +54,7 @@ export async function endOtherSessions(actor: SessionActor, meta: RequestMeta): 
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "user.sessions.revoked",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: me.userId, label: userLabel(target) },
       details: { sessions_ended: ended.sessions, kept_current: true, ...(await factorsKept(tx, me.userId)) },
       meta,

@@ -118,7 +118,7 @@ export async function createAccessToken(actor: Actor, userId: string, input: Cre
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "token.created",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "token", id: row.id, label: row.name },
       details: {
         user_id: userId,

@@ -7,7 +7,6 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
@@ -55,7 +54,7 @@ export async function resetUserPassword(
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.reset",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: userId, label: userLabel(current) },
       details: { generated: !input.password, sessions_ended: ended.sessions, tokens_deleted: ended.tokens, ...(await factorsKept(tx, userId)) },
       meta,
@@ -86,7 +85,7 @@ export async function revokeUserSessions(
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.sessions.revoked",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: userId, label: userLabel(target) },
       details: { sessions_ended: ended.sessions, revoke_tokens: revokeTokens, tokens_deleted: ended.tokens, ...(await factorsKept(tx, userId)) },
       meta,

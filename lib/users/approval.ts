@@ -6,7 +6,6 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
 import { emit } from "@/lib/data/effects";
@@ -38,7 +37,7 @@ export async function approveUser(actor: Actor, userId: string, meta: RequestMet
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.approved",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: userId, label: userLabel(target) },
       details: { role: target.role },
       meta,
@@ -60,7 +59,7 @@ export async function rejectUser(actor: Actor, userId: string, meta: RequestMeta
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.rejected",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: userId, label: userLabel(target) },
       details: { role: target.role },
       meta,

@@ -10,7 +10,6 @@ import { stringify } from "csv-stringify/sync";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { currentCaller } from "@/lib/auth/current-caller";
 import { assertCan } from "@/lib/auth/policy";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { groupNamesFor } from "@/lib/groups/queries";
@@ -40,7 +39,7 @@ export async function exportUsers(actor: Actor, filters: UserFilters, meta: Requ
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "users.exported",
-      actor: await actorParty(tx, actor),
+      actor: actor,
       details: { format: "csv", role: filters.role ?? null, status: filters.status ?? null, group: filters.group ?? null, sort: filters.sort ?? null },
       // What was searched for may be someone's name or email.
       privateDetails: filters.search ? { search: filters.search } : undefined,

@@ -8,7 +8,6 @@ import "server-only";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks, outrankingAmong } from "@/lib/auth/escalation";
@@ -44,7 +43,7 @@ export async function setGroupMembership(actor: Actor, groupId: string, userId: 
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "user.updated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: userId, label: userLabel(before) },
       details: { changed: ["auto_groups"], auto_groups: { from: before.autoGroups, to: after }, ...permissionChange(permissionsBefore, await resolvePermissions(tx, held)) },
       meta,

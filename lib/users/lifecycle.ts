@@ -14,6 +14,7 @@ import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/li
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
+import { entryTermsOf, indexEntity, newEntryWritten, pgNewEntryCtes } from "@/lib/data/search-index";
 import { write } from "@/lib/data/unit-of-work";
 import { resolveSet, type SetValue } from "@/lib/data/patch";
 import { dialect, type Tx } from "@/lib/db/database";
@@ -32,7 +33,7 @@ import { assertSettableUsername, assertUsernameAvailable, checkNewPersonNames, u
 import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, transferNeedsProof, vouchesForEmail } from "./rules";
 import type { CreateUserInput, UpdateUserInput } from "./schemas";
-import { indexUser, unindexUser } from "./search-source";
+import { indexUser, unindexUser, userIndexRef, USERS_SCOPE } from "./search-source";
 import { countUserAdded, countUserRemoved, userAddedCte } from "./user-counts";
 
 /** The user as it is now, inside a transaction; other accounts' users are "not found". */
@@ -96,13 +97,18 @@ const insertUserRow = perTransaction(
  */
 const insertCountedUserRow = perTransactionBy((tx: Tx, isServiceUser: boolean) => {
   const added = userAddedCte(tx, isServiceUser);
+  // And the user's search entry with its postings (lib/data/search-index.ts pgNewEntryCtes; round 32): `indexed` 0
+  // when the account has no users scope yet (its first user), then indexed the usual way.
+  const entry = pgNewEntryCtes(tx, USERS_SCOPE, { entityId: "id", accountId: "accountId", terms: "indexTerms" });
   const pgTx = tx as unknown as PgDatabase<PgQueryResultHKT>;
   return pgTx
-    .with(added)
+    .with(added, ...entry.ctes)
     .insert(pgSchema.users)
     .values(newUserValues() as unknown as typeof pgSchema.users.$inferInsert)
-    .returning({ ...getTableColumns(pgSchema.users), counted: sql<number | string>`(select count(*) from ${added})` })
-    .prepare(`latchkey_insert_counted_user_${isServiceUser ? "service" : "person"}`) as unknown as PreparedRows<typeof users.$inferSelect & { counted: number | string }>;
+    .returning({ ...getTableColumns(pgSchema.users), counted: sql<number | string>`(select count(*) from ${added})`, indexed: entry.indexed })
+    .prepare(`latchkey_insert_indexed_user_${isServiceUser ? "service" : "person"}`) as unknown as PreparedRows<
+    typeof users.$inferSelect & { counted: number | string; indexed: number | string }
+  >;
 });
 
 /**
@@ -127,16 +133,19 @@ export async function insertUser(tx: Tx, accountId: string, user: NewUser): Prom
   };
   let row: typeof users.$inferSelect;
   let addedWithInsert: { moved: boolean } | undefined;
+  const indexRef = userIndexRef({ accountId, id: userId, name: user.name, email: user.email, username: user.username });
   if (dialect() === "postgres") {
-    const [{ counted, ...inserted }] = await insertCountedUserRow(tx, user.isServiceUser).execute(values);
+    const indexTerms = entryTermsOf(indexRef);
+    const [{ counted, indexed, ...inserted }] = await insertCountedUserRow(tx, user.isServiceUser).execute({ ...values, indexTerms });
     row = inserted;
     addedWithInsert = { moved: Number(counted) > 0 };
+    await newEntryWritten(tx, indexRef, indexTerms, Number(indexed) > 0);
   } else {
     [row] = await insertUserRow(tx).execute(values);
+    await indexEntity(tx, indexRef, { fresh: true });
   }
   const groupIds = [...new Set(user.autoGroups)];
   if (groupIds.length > 0) await setUserGroups(tx, accountId, userId, groupIds);
-  await indexUser(tx, { accountId, id: userId, name: user.name, email: user.email, username: user.username }, { fresh: true });
   await countUserAdded(tx, accountId, user.isServiceUser, addedWithInsert);
   return openUser(row, groupIds);
 }
@@ -188,7 +197,7 @@ export async function createUser(
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: input.is_service_user ? "service_user.created" : "user.created",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: created.id, label: userLabel(created) },
       details: { role: input.role, auto_groups: created.autoGroups },
       meta,

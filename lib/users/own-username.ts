@@ -6,7 +6,6 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertMayWrite, can } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
@@ -58,7 +57,7 @@ export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: R
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "user.updated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: me.userId, label: userLabel(before) },
       details: { changed: ["username"], self_service: true },
       privateDetails: { username: { from: before.username, to: username } },

@@ -14,7 +14,6 @@ import type { MailBrand } from "@/lib/instance/branding";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { hashPassword } from "@/lib/crypto/passwords";
@@ -186,7 +185,7 @@ export async function sendPasswordResetLink(actor: Actor, userId: string, meta: 
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.reset_link_sent",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: userId, label: userLabel(current) },
       meta,
       at: now,
@@ -211,7 +210,7 @@ export async function createPasswordResetLink(actor: Actor, userId: string, meta
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "user.password.reset_link_created",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: userId, label: userLabel(current) },
       details: { expires_at: expiresAt.toISOString() },
       meta,

@@ -9,7 +9,6 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import type { Locale } from "@/i18n/locales";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertSelf } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
@@ -32,7 +31,7 @@ export async function updateOwnName(actor: Actor, input: OwnNameInput, meta: Req
     await recordEvent(tx, {
       accountId: me.accountId,
       action: "user.updated",
-      actor: await actorParty(tx, me),
+      actor: me,
       target: { type: "user", id: me.userId, label: userLabel(before) },
       details: { changed: ["name"], self_service: true },
       privateDetails: { name: { from: before.name, to: input.name } },

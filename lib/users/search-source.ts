@@ -24,7 +24,12 @@ export async function indexUser(
   user: { accountId: string; id: string; name: string; email: string | null; username: string | null },
   options?: { fresh?: boolean },
 ): Promise<void> {
-  await indexEntity(tx, { accountId: user.accountId, scope: USERS_SCOPE, entityId: user.id, fields: [user.name, user.email, user.username || null] }, options);
+  await indexEntity(tx, userIndexRef(user), options);
+}
+
+/** What a user is found by: their name, email and username. */
+export function userIndexRef(user: { accountId: string; id: string; name: string; email: string | null; username: string | null }) {
+  return { accountId: user.accountId, scope: USERS_SCOPE, entityId: user.id, fields: [user.name, user.email, user.username || null] };
 }
 
 /** Removes a deleted user from the index. */

@@ -5,7 +5,6 @@
  */
 import "server-only";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { write } from "@/lib/data/unit-of-work";
 import { clearSignInLimits, lockedUsers } from "@/lib/security/sign-in-throttle";
@@ -34,7 +33,7 @@ export async function unlockUser(actor: Actor, userId: string, meta: RequestMeta
       await recordEvent(tx, {
         accountId: actor.accountId,
         action: "user.unlocked",
-        actor: await actorParty(tx, me),
+        actor: me,
         target: { type: "user", id: userId, label: userLabel(openIdentity(row)) },
         details: { was_locked: wasLocked, delays_cleared: hadDelays },
         meta,

@@ -10,7 +10,6 @@ import "server-only";
 import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
@@ -216,7 +215,7 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
       await recordEvent(tx, {
         accountId: me.accountId,
         action: before ? "ldap.updated" : "ldap.created",
-        actor: await actorParty(tx, me),
+        actor: me,
         target: { type: "ldap_source", id, label: input.name },
         // The bind password is named as changed, never shown.
         details: { changed, config: next, ...closed },
