@@ -5,12 +5,12 @@
 import crypto from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
+import type { RequestMeta, SessionActor, TokenActor } from "@/lib/auth/actor";
 import { decryptField } from "@/lib/crypto/aead";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { db, dialect, engine } from "@/lib/db/database";
-import { accounts, activityEvents, identityProviders, ldapSources, mailSettings, users, type Role } from "@/lib/db/schema";
+import { db, dialect, engine, type Tx } from "@/lib/db/database";
+import { accessTokens, accounts, activityEvents, identityProviders, ldapSources, mailSettings, users, type Role } from "@/lib/db/schema";
 import { loadSignInSettings, saveSignInSettings } from "@/lib/idp/records";
 import type { SignInMethod } from "@/lib/sessions/sign-in-method";
 import { createSession, resolveSession } from "@/lib/sessions/sessions";
@@ -115,6 +115,26 @@ export async function ownerWithToken(tokenName = "api tests"): Promise<{ account
   const owner = await startSession({ id: setup.user_id, accountId: setup.account_id });
   const { plain } = await createAccessToken(owner, setup.user_id, { name: tokenName, expires_in: 30 }, META, { password });
   return { accountId: setup.account_id, userId: setup.user_id, token: plain };
+}
+
+/**
+ * A token row of the user's, named `name` and valid for a day, inserted as it is stored (its digest random: nobody
+ * holds its secret), in the caller's unit of work, and its actor (with the admin role): for tests of how a token's
+ * actor is named or recorded.
+ */
+export async function insertTokenRow(tx: Tx, user: { accountId: string; id: string }, name: string): Promise<{ tokenId: string; actor: TokenActor }> {
+  const tokenId = crypto.randomUUID();
+  await tx.insert(accessTokens).values({
+    id: tokenId,
+    accountId: user.accountId,
+    userId: user.id,
+    name,
+    tokenDigest: crypto.randomBytes(32).toString("hex"),
+    expiresAt: new Date(Date.now() + 86_400_000),
+    createdBy: user.id,
+    createdAt: new Date(),
+  });
+  return { tokenId, actor: { kind: "token", tokenId, accountId: user.accountId, userId: user.id, role: "admin" } };
 }
 
 /** The most recently written activity event. */

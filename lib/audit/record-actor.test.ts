@@ -6,13 +6,12 @@
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import type { TokenActor } from "@/lib/auth/actor";
 import { decryptField } from "@/lib/crypto/aead";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { accessTokens, activityEvents, users } from "@/lib/db/schema";
+import { activityEvents, users } from "@/lib/db/schema";
 import { updateOwnName } from "@/lib/users/profile";
-import { createAccount, createUser, META, startSession } from "@/test/factories";
+import { createAccount, createUser, insertTokenRow, META, startSession } from "@/test/factories";
 import { GENESIS_HASH } from "./chain";
 import { recordEvent } from "./record";
 import { verifyChain } from "./verify";
@@ -26,21 +25,11 @@ describe("an event recorded by an Actor", () => {
     const accountId = await createAccount();
     const user = await createUser(accountId, { role: "admin", name: "Ada Admin" });
     const before = await eventsOf(accountId);
-    const tokenId = crypto.randomUUID();
-    const token: TokenActor = { kind: "token", tokenId, accountId, userId: user.id, role: "admin" };
-    await writeSystem(async (tx) => {
-      await tx.insert(accessTokens).values({
-        id: tokenId,
-        accountId,
-        userId: user.id,
-        name: "ci",
-        tokenDigest: crypto.randomBytes(32).toString("hex"),
-        expiresAt: new Date(Date.now() + 86_400_000),
-        createdBy: user.id,
-        createdAt: new Date(),
-      });
+    const tokenId = await writeSystem(async (tx) => {
+      const { tokenId, actor: token } = await insertTokenRow(tx, { accountId, id: user.id }, "ci");
       await recordEvent(tx, { accountId, action: "test.by_token", actor: token, meta: META });
       await recordEvent(tx, { accountId, action: "test.by_token_again", actor: token, meta: META });
+      return tokenId;
     });
     const events = await eventsOf(accountId);
     const [first, second] = events.slice(before.length);
