@@ -70,6 +70,20 @@ async function passwordStep(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
+/**
+ * Waits until the browser is back at the app with its code. If it isn't within a minute, the error says where the
+ * browser is and what the page says (stop 49 and 50: a full run's first try waited out the test at the forced
+ * password change, and its screenshot was gone by the end of the run).
+ */
+async function backAtTheApp(page: Page) {
+  try {
+    await page.waitForURL((url) => url.href.startsWith(REDIRECT), { timeout: 60_000 });
+  } catch (err) {
+    const text = await page.locator("body").innerText({ timeout: 2_000 }).catch(() => "(no page text)");
+    throw new Error(`Not back at the app: the browser is at ${page.url()}, showing: ${text.replace(/\s+/g, " ").slice(0, 400)}`, { cause: err });
+  }
+}
+
 test.beforeAll(async () => {
   appServer = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("The app"));
   await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
@@ -114,7 +128,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   await page.getByLabel("New password", { exact: true }).fill(chosen);
   await page.getByLabel("Confirm new password").fill(chosen);
   await page.getByRole("button", { name: "Change Password" }).click();
-  await page.waitForURL((url) => url.href.startsWith(REDIRECT));
+  await backAtTheApp(page);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), first.checks);
   noteSecret(tokens.access_token);
   expect(tokens.claims()).toMatchObject({ sub: person.id, email: person.email });
@@ -130,7 +144,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   // The set-up used this step's code: the next step's (accepted one step early) signs in.
   await next.page.getByLabel("Authentication code").fill(code(person.secret, 1));
   await next.page.getByRole("button", { name: "Verify" }).click();
-  await next.page.waitForURL((url) => url.href.startsWith(REDIRECT));
+  await backAtTheApp(next.page);
   const again = await oidc.authorizationCodeGrant(config, new URL(next.page.url()), second.checks);
   noteSecret(again.access_token);
   expect(again.claims()?.sub).toBe(person.id);
@@ -146,7 +160,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   await expect(next.page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible({ timeout: 30_000 });
   await next.page.getByLabel("Authentication code").fill(spendRecoveryCode());
   await next.page.getByRole("button", { name: "Verify" }).click();
-  await next.page.waitForURL((url) => url.href.startsWith(REDIRECT));
+  await backAtTheApp(next.page);
   const confirmed = await oidc.authorizationCodeGrant(config, new URL(next.page.url()), fresh.checks);
   noteSecret(confirmed.access_token);
   expect(confirmed.claims()?.sub).toBe(person.id);

@@ -27,19 +27,16 @@ const minutes = (ms) => `${(ms / 60_000).toFixed(1)} min`;
 const timings = [];
 const printTimings = () => console.log(`\n${timings.map(([name, ms]) => `${name}: ${minutes(ms)}`).join("\n")}`);
 
-// What the page showed when a browser test failed, first try or last: Playwright writes it to test-results, which the
-// next stage clears, so a flaky test's failure would leave nothing in the log to find its cause by.
-const SNAPSHOT_LINES = 60;
-function printPageSnapshots() {
+// A failed browser test's screenshots and error context (the pages of every browser context it opened) stay in
+// test-results-<stage>: Playwright clears test-results when the next stage starts, so a test that failed once and
+// passed on its retry left nothing to look at.
+function keepTestResults(stage) {
   const dir = path.join(root, "test-results");
   if (!fs.existsSync(dir)) return;
-  for (const entry of fs.readdirSync(dir, { recursive: true })) {
-    if (!String(entry).endsWith("error-context.md")) continue;
-    const text = fs.readFileSync(path.join(dir, String(entry)), "utf8");
-    const name = /^- Name: (.*)$/m.exec(text)?.[1] ?? String(entry);
-    const snapshot = text.split("# Page snapshot")[1]?.split("\n").slice(0, SNAPSHOT_LINES).join("\n");
-    if (snapshot) console.log(`\n--- The page when "${name}" failed ---${snapshot}`);
-  }
+  const kept = path.join(root, `test-results-${stage.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`);
+  fs.rmSync(kept, { recursive: true, force: true });
+  fs.renameSync(dir, kept);
+  console.log(`(Screenshots and error context of the failures, first tries included: ${path.relative(root, kept)})`);
 }
 
 for (const [name, args, stageEnv] of stages) {
@@ -48,7 +45,7 @@ for (const [name, args, stageEnv] of stages) {
   const started = Date.now();
   const { status } = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...env, ...stageEnv } });
   timings.push([name, Date.now() - started]);
-  if (args[0].includes("@playwright")) printPageSnapshots();
+  if (args[0].includes("@playwright")) keepTestResults(name);
   if (status !== 0) {
     printTimings();
     console.error(`\n${name} failed.`);
