@@ -36,7 +36,8 @@ function keepTestResults(stage) {
   const kept = path.join(root, `test-results-${stage.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`);
   fs.rmSync(kept, { recursive: true, force: true });
   fs.renameSync(dir, kept);
-  console.log(`(Screenshots and error context of the failures, first tries included: ${path.relative(root, kept)})`);
+  const failures = fs.readdirSync(kept, { recursive: true }).filter((f) => String(f).endsWith("error-context.md")).length;
+  if (failures > 0) console.log(`(Screenshots and error context of the failed tries, first tries included, ${failures} in all: ${path.relative(root, kept)})`);
 }
 
 for (const [name, args, stageEnv] of stages) {
