@@ -63,6 +63,28 @@ describe("query parameters", () => {
     }
   });
 
+  it("a % escape that is malformed or not UTF-8 is a 422 naming the parameter in every list (?search=Caf%E9 searched for \"Caf\uFFFD\" and answered an empty list)", async () => {
+    const { GET: users } = await import("@/app/api/users/route");
+    const { GET: groups } = await import("@/app/api/groups/route");
+    const { GET: events } = await import("@/app/api/events/route");
+    for (const [handler, url, param] of [
+      [users, "/api/users?search=Caf%E9", "search"],
+      [users, "/api/users?limit=25&search=50%", "search"],
+      [groups, "/api/groups?search=%ZZ", "search"],
+      [events, "/api/events?search=Ren%C3", "search"],
+      [users, "/api/users?se%FFarch=x", "_"],
+    ] as const) {
+      const res = await handler(call(url), undefined);
+      expect(res.status, url).toBe(422);
+      const body = (await res.json()) as { message: string; errors: Record<string, string[]> };
+      expect(body.errors[param]?.join(" "), url).toMatch(/percent-encoded UTF-8/);
+    }
+    // Well-formed escapes, "+" for a space and a literal U+FFFD still read as sent.
+    for (const url of ["/api/users?search=Caf%C3%A9", "/api/users?search=ann+lee", "/api/users?search=%EF%BF%BD"]) {
+      expect((await users(call(url), undefined)).status, url).toBe(200);
+    }
+  });
+
   it("given twice, the first one counts in every list, as in the activity log and NetBird's Go handlers (?limit=1&limit=999 answered 999 rows)", async () => {
     const { createUser } = await import("@/test/factories");
     await createUser(accountId);

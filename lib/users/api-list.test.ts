@@ -19,7 +19,7 @@ describe("GET /api/users's body", () => {
     const ownerActor = await startSession(owner);
     const adminActor = await startSession(admin);
     const read = async (actor = ownerActor) => {
-      const res = await usersListResponse(actor, new URLSearchParams({ limit: "25" }));
+      const res = await usersListResponse(actor, new URL("http://latchkey.test/api/users?limit=25"));
       expect(res.headers.get("content-type")).toBe("application/json");
       expect(res.headers.get("x-total-count")).toBe("3");
       return (await res.json()) as ApiUser[];

@@ -42,8 +42,8 @@ function encodedBody(page: UserList, actor: Actor): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-export async function usersListResponse(actor: Actor, searchParams: URLSearchParams): Promise<Response> {
-  const filters = parseOrThrow(userFiltersSchema, queryParams(searchParams));
+export async function usersListResponse(actor: Actor, url: URL): Promise<Response> {
+  const filters = parseOrThrow(userFiltersSchema, queryParams(url));
   const page = await listUsers(actor, filters);
   return new Response(encodedBody(page, actor), {
     headers: { "content-type": "application/json", "x-total-count": String(page.total) },

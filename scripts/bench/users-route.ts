@@ -34,7 +34,7 @@ async function main() {
     const actor = await authenticateAccessToken(match![1]);
     if (!actor) throw new Error("token refused");
     await consumeRateLimit(accessTokenLimit(), actor.tokenId);
-    return usersListResponse(actor, new URL(request.url).searchParams);
+    return usersListResponse(actor, new URL(request.url));
   };
   await openDatabase();
   const meta = { ip: "127.0.0.1", userAgent: "bench" };

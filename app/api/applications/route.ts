@@ -15,7 +15,7 @@ import { applicationSchema } from "@/lib/openapi/responses";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const params = parseOrThrow(listParamsSchema, queryParams(new URL(request.url).searchParams));
+  const params = parseOrThrow(listParamsSchema, queryParams(new URL(request.url)));
   const { items, total } = await listApplications(actor, params);
   return Response.json(items.map(toApiApplication), { headers: { "x-total-count": String(total) } });
 });

@@ -14,7 +14,7 @@ import { queryParams } from "@/lib/http/query";
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
   const url = new URL(request.url);
-  const filters = parseOrThrow(eventFiltersSchema, filtersInput(queryParams(url.searchParams)));
+  const filters = parseOrThrow(eventFiltersSchema, filtersInput(queryParams(url)));
   const page = await listEvents(actor, filters);
   const headers = new Headers({
     "x-total-count": String(page.total),

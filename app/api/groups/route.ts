@@ -12,7 +12,7 @@ import { queryParams } from "@/lib/http/query";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const filters = parseOrThrow(groupFiltersSchema, queryParams(new URL(request.url).searchParams));
+  const filters = parseOrThrow(groupFiltersSchema, queryParams(new URL(request.url)));
   const { items, total } = await listGroups(actor, filters);
   return Response.json(items.map(toApiGroup), { headers: { "x-total-count": String(total) } });
 });

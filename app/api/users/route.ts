@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  return usersListResponse(actor, new URL(request.url).searchParams);
+  return usersListResponse(actor, new URL(request.url));
 });
 
 export const POST = apiRoute(async (request) => {

@@ -21,7 +21,7 @@ import { jsonArrayStream } from "@/lib/http/json-array-stream";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const params = filtersInput(queryParams(new URL(request.url).searchParams));
+  const params = filtersInput(queryParams(new URL(request.url)));
   const filters = parseOrThrow(eventFiltersSchema, params);
   const owners = await tokenOwners(actor);
   const tokenOwner = (id: string) => owners.get(id);

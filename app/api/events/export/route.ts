@@ -11,7 +11,7 @@ const formatSchema = exportQuerySchema.pick({ format: true });
 /** Every event matching the filters (not just one page), as a CSV or JSON Lines download. */
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const input = filtersInput(queryParams(new URL(request.url).searchParams));
+  const input = filtersInput(queryParams(new URL(request.url)));
   const { format } = parseOrThrow(formatSchema, { format: input.format });
   // Paging does not apply to an export: it is the whole filtered view.
   const filters = parseOrThrow(eventFiltersSchema, { ...input, limit: undefined, offset: undefined, before: undefined, after: undefined });

@@ -10,7 +10,7 @@ import { queryParams } from "@/lib/http/query";
 /** Every user matching the list's filters, search and sort (not one page), as a CSV download. */
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const filters = parseOrThrow(userFiltersSchema, { ...queryParams(new URL(request.url).searchParams), limit: undefined, offset: undefined });
+  const filters = parseOrThrow(userFiltersSchema, { ...queryParams(new URL(request.url)), limit: undefined, offset: undefined });
   return new Response(await exportUsers(actor, filters, requestMeta(request.headers)), {
     headers: {
       "content-type": "text/csv; charset=utf-8",

@@ -13,7 +13,7 @@ import { queryParams } from "@/lib/http/query";
 
 export const GET = apiRoute(async (request) => {
   const actor = await apiActor(request);
-  const params = parseOrThrow(listParamsSchema, queryParams(new URL(request.url).searchParams));
+  const params = parseOrThrow(listParamsSchema, queryParams(new URL(request.url)));
   const { items, total } = await listInvites(actor, params);
   return Response.json(
     items.map((i) => toApiInvite(i, { invitedBy: i.invitedBy })),
