@@ -6,7 +6,7 @@ import { newDataDir, restartWith } from "@/test/fresh-instance";
  * Review 24: a replica of a version from before review 17 that still runs after the upgrade (or such a version
  * started again on upgraded data) writes sessions with the client address and user agent in the clear, beside
  * the sealed columns. docs/operations.md promises that `npm run rotate-key` seals such rows, as it seals the
- * activity log's; it re-encrypted the sealed columns and left these in the clear (tried with stop 45's build
+ * activity log's; it re-encrypted the sealed columns and left these in the clear (tried with an earlier build, 329f4f83, review 12's merge,
  * beside this one on PostgreSQL: 4 sessions kept "127.0.0.1" and the browser after the rotation).
  */
 const K1 = crypto.randomBytes(32).toString("base64");
@@ -21,7 +21,7 @@ describe("npm run rotate-key and sessions an older version wrote", () => {
     const owner = await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
     const sealedOne = await factories.startSession(owner);
     const olderOne = await factories.startSession(owner);
-    // The row as stop 45's build writes it: address and browser in the clear, no sealed columns.
+    // The row as that build writes it: address and browser in the clear, no sealed columns.
     const { writeSystem } = await import("@/lib/data/unit-of-work");
     const { sessions } = await import("@/lib/db/schema");
     const { eq } = await import("drizzle-orm");

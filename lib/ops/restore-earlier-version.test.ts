@@ -78,7 +78,7 @@ describe("restore of a backup taken by an earlier version", () => {
     await takeBackup(url ? { kind: "postgres", url } : { kind: "sqlite", file: config().databaseFile }, today, () => undefined);
     await closeDatabase();
 
-    // Stop 45's schema: 20 of today's 22 SQLite migrations (before 0020_session_sign_in_method and
+    // The schema of 329f4f83 (review 12's merge): 20 of today's 22 SQLite migrations (before 0020_session_sign_in_method and
     // 0021_sealed_client_addresses), which kept a session's client address and user agent in the clear.
     const { sqliteJournal } = await import("./backup-file");
     const earlierCount = sqliteJournal().findIndex((m) => m.tag === "0020_session_sign_in_method");
