@@ -26,6 +26,7 @@ import { activityAnchors } from "@/lib/db/schema";
 import { activityVerifyLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { chainedFields, GENESIS_HASH, sealMatches, RAW_EVENT_COLUMNS, rawEventRow, type RawEventRow, type RecordedAnchor } from "./chain";
+import { resealCursor } from "./reseal-cursor";
 
 export type BrokenLink = {
   seq: number;
@@ -157,6 +158,10 @@ export async function verifyChain(accountId: string, beforeNextBatch: () => Prom
   ).map(rawEventRow);
   if (stray) return report(broken(0, stray, "unsealed"));
 
+  // A key rotation re-sealing this chain, stopped between two batches: the first event not yet re-sealed names
+  // the old hash of the last one that was (./reseal-cursor.ts).
+  const seam = await resealCursor(db(), accountId);
+  const chainsAt = (row: RawEventRow) => row.prev_hash === expectedPrev || (row.seq === seam.seq + 1 && seam.oldHash !== null && row.prev_hash === seam.oldHash);
   let after = expectedSeq - 1;
   for (;;) {
     const found = await batch(after);
@@ -174,7 +179,7 @@ export async function verifyChain(accountId: string, beforeNextBatch: () => Prom
       }
       if (row.hash === null || row.prev_hash === null) return report(broken(row.seq, row, "unsealed"));
       if (!sealMatches(chainedFields(row, row.prev_hash), row.hash)) return report(broken(row.seq, row, "altered"));
-      if (row.prev_hash !== expectedPrev) return report(broken(row.seq, row, "relinked"));
+      if (!chainsAt(row)) return report(broken(row.seq, row, "relinked"));
       // Only retention writes it, as the system; nothing a person sends can name an event's action.
       if (row.action === PRUNED_ACTION && row.actor_type === "system") newestPruned = row;
       firstSeq ??= row.seq;

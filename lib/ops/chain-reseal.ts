@@ -10,10 +10,11 @@
  * Sealed events are append-only (a trigger refuses updates): the batch lifts
  * that trigger inside its own transaction and puts it back before commit, so
  * no other writer ever sees it missing. How far each account got is kept in
- * meta (`key_rotation.chain.<account>`), so a rerun after a crash resumes.
+ * meta (lib/audit/reseal-cursor.ts), so a rerun after a crash resumes, and the
+ * check accepts the one link between re-sealed events and the rest meanwhile.
  */
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { decryptField, encryptField, reencryptField } from "@/lib/crypto/aead";
 import { addressBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
@@ -21,10 +22,9 @@ import { chainedFields, eventHash, GENESIS_HASH, RAW_EVENT_COLUMNS, rawEventRow,
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect, type Tx } from "@/lib/db/database";
 import { execute, firstRow, rows } from "@/lib/db/raw";
-import { meta } from "@/lib/db/schema";
+import { RESEAL_CURSOR_PREFIX, resealCursor, saveResealCursor } from "@/lib/audit/reseal-cursor";
 
 const NO_UPDATE_TRIGGER = "activity_events_no_update";
-const cursorKey = (accountId: string) => `key_rotation.chain.${accountId}`;
 
 /** Runs fn with the append-only trigger lifted, within tx only (DDL is transactional in both dialects). */
 async function withUpdatesAllowed<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
@@ -42,19 +42,6 @@ async function withUpdatesAllowed<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/** The seq the walk of this account got to for the current key (0: not started). */
-async function cursorOf(tx: Tx, accountId: string): Promise<number> {
-  const [row] = await tx.select({ value: meta.value }).from(meta).where(eq(meta.key, cursorKey(accountId))).limit(1);
-  if (!row) return 0;
-  const [keyId, seq] = row.value.split(":");
-  return keyId === keyRing().keyId ? Number(seq) : 0;
-}
-
-async function saveCursor(tx: Tx, accountId: string, seq: number): Promise<void> {
-  const value = `${keyRing().keyId}:${seq}`;
-  await tx.insert(meta).values({ key: cursorKey(accountId), value }).onConflictDoUpdate({ target: meta.key, set: { value } });
-}
-
 /** The hash the event at `seq` must follow: the event before's, or the retention anchor's, or genesis. */
 async function prevHashFor(tx: Tx, accountId: string, seq: number): Promise<string> {
   const before = await firstRow<{ hash: string }>(tx, sql`SELECT hash FROM activity_events WHERE account_id = ${accountId} AND seq = ${seq - 1}`);
@@ -69,7 +56,7 @@ async function prevHashFor(tx: Tx, accountId: string, seq: number): Promise<stri
 /** One batch of one account; how many events it re-sealed (0: the account's chain is done). */
 async function resealBatch(accountId: string, batchSize: number): Promise<{ resealed: number; reencrypted: number }> {
   return writeSystem(async (tx) => {
-    const after = await cursorOf(tx, accountId);
+    const { seq: after } = await resealCursor(tx, accountId);
     const events = (
       await rows<RawEventRow>(
         tx,
@@ -117,7 +104,8 @@ async function resealBatch(accountId: string, batchSize: number): Promise<{ rese
         prev = hash;
       }
     });
-    await saveCursor(tx, accountId, events[events.length - 1].seq);
+    const last = events[events.length - 1];
+    await saveResealCursor(tx, accountId, last.seq, last.hash);
     return { resealed: events.length, reencrypted };
   });
 }
@@ -143,5 +131,5 @@ export async function resealActivityChains(batchSize: number, step: () => void):
 
 /** Forgets the walks' cursors once the rotation completed (a later rotation starts from the beginning anyway). */
 export async function clearChainCursors(tx: Tx): Promise<void> {
-  await execute(tx, sql`DELETE FROM meta WHERE key LIKE ${"key_rotation.chain.%"}`);
+  await execute(tx, sql`DELETE FROM meta WHERE key LIKE ${`${RESEAL_CURSOR_PREFIX}%`}`);
 }

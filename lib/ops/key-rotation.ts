@@ -6,7 +6,8 @@
  *     another key: re-encrypted, and its blind indexes recomputed in the same
  *     UPDATE (the sign-in throttle's rows of known emails and usernames follow);
  *  2. the outbox's sealed mail payloads;
- *  3. the activity log: labels re-encrypted and the chain re-sealed (./chain-reseal.ts);
+ *  3. the activity log: labels re-encrypted and the chain re-sealed (./chain-reseal.ts), and sessions'
+ *     client addresses and user agents an older version wrote in the clear sealed (as the log's are);
  *  4. the search index: dropped and rebuilt by the search backfill, searches
  *     decrypt-and-filter meanwhile (lib/data/search-backfill.ts), so they stay exact;
  *  5. a final count of values under any other key (a replica still writing with
@@ -20,7 +21,7 @@
  */
 import "server-only";
 import os from "node:os";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { decryptField, encryptField, reencryptField, storedKeyId } from "@/lib/crypto/aead";
 import { emailBlindIndex } from "@/lib/crypto/blind-index";
 import { keyRing } from "@/lib/crypto/keys";
@@ -30,7 +31,8 @@ import { runSearchBackfill } from "@/lib/data/search-backfill";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { execute, firstRow, rows } from "@/lib/db/raw";
-import { accounts, meta, outbox } from "@/lib/db/schema";
+import { accounts, meta, outbox, sessions } from "@/lib/db/schema";
+import { sealSessionClient } from "@/lib/sessions/client-fields";
 import { clearChainCursors, resealActivityChains } from "./chain-reseal";
 import { ENCRYPTED_COLUMNS, ENCRYPTED_JSON_FIELDS, KEY_CHECK_VALUE, type EncryptedColumn } from "./encrypted-columns";
 
@@ -92,10 +94,13 @@ export async function valuesUnderOtherKeys(): Promise<Record<string, number>> {
   return out;
 }
 
+/** Sessions written by a version from before review 17 (a replica still running after the upgrade, or one started again on upgraded data). */
+const clientInTheClear = or(isNotNull(sessions.ip), isNotNull(sessions.userAgent));
+
 /**
  * What a rotation to the current key would still do, by what it would touch: values under another key (the key
  * check's among them, moved last, so a rotation cut short still shows here), and activity events recorded before
- * review 17 with their client address or user agent in the clear (a rotation seals them). Empty when a rotation to
+ * review 17 with their client address or user agent in the clear, and sessions so (a rotation seals them). Empty when a rotation to
  * the current key completed, or nothing was ever under another key: a rerun with the previous key still given has
  * nothing to do.
  */
@@ -106,7 +111,26 @@ export async function rotationWorkLeft(): Promise<Array<[string, number]>> {
     sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM activity_events WHERE ip IS NOT NULL OR user_agent IS NOT NULL`,
   );
   left.push(["activity_events.ip and user_agent in the clear", Number(clear?.n ?? 0)]);
+  const sessionsInTheClear = await db().$count(sessions, clientInTheClear);
+  left.push(["sessions.ip and user_agent in the clear", sessionsInTheClear]);
   return left.filter(([, n]) => n > 0);
+}
+
+/** One batch of such sessions: their address and user agent sealed, the plaintext forgotten; returns how many. */
+async function sealSessionsInTheClear(limit: number): Promise<number> {
+  return writeSystem(async (tx) => {
+    const found = await tx.select({ id: sessions.id, ip: sessions.ip, userAgent: sessions.userAgent }).from(sessions).where(clientInTheClear).limit(limit);
+    for (const row of found) {
+      // Compare-and-set, as the columns' batches: a row an older replica changed since the read is sealed by the next batch.
+      const unchanged = and(
+        eq(sessions.id, row.id),
+        row.ip === null ? isNull(sessions.ip) : eq(sessions.ip, row.ip),
+        row.userAgent === null ? isNull(sessions.userAgent) : eq(sessions.userAgent, row.userAgent),
+      );
+      await tx.update(sessions).set({ ip: null, userAgent: null, ...sealSessionClient(row.id, row) }).where(unchanged);
+    }
+    return found.length;
+  });
 }
 
 /** Moves the sign-in throttle's rows of an identifier from its old index to its new one. */
@@ -276,6 +300,15 @@ export async function rotateEncryptionKey(options: RotationOptions = {}): Promis
       report.eventsResealed += chain.resealed;
       if (chain.reencrypted > 0) report.reencrypted["activity_events"] = (report.reencrypted["activity_events"] ?? 0) + chain.reencrypted;
       log(`  activity log: ${chain.resealed} events re-sealed (${chain.reencrypted} labels re-encrypted)`);
+      let sealedSessions = 0;
+      for (let n = await sealSessionsInTheClear(batchSize); n > 0; n = await sealSessionsInTheClear(batchSize)) {
+        sealedSessions += n;
+        step();
+      }
+      if (sealedSessions > 0) {
+        report.reencrypted["sessions (address in the clear)"] = (report.reencrypted["sessions (address in the clear)"] ?? 0) + sealedSessions;
+        log(`  sessions: ${sealedSessions} client addresses and user agents in the clear sealed`);
+      }
       const left = Object.entries(await valuesUnderOtherKeys()).filter(([name, n]) => n > 0 && name !== "meta.encryption_key_check");
       if (left.length === 0) break;
       // A replica still writing with the old key: go round again, a few times, then say so.

@@ -19,10 +19,12 @@
  */
 import "server-only";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import pg from "pg";
 import { accountsWithEvents, verifyChain } from "@/lib/audit/verify";
 import { config } from "@/lib/config";
@@ -33,6 +35,7 @@ import { closeDatabase, db, openDatabase } from "@/lib/db/database";
 import { checkKeyReadOnly, EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { rows } from "@/lib/db/raw";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
+import { SQLITE_MIGRATIONS } from "@/lib/db/sqlite";
 import { checkBackupSeal } from "./backup-seal";
 import { postgresHeartbeat, refuseWhileServing, sqliteHeartbeat } from "./running-server";
 import { type BackupManifest, BackupRefusedError, checkBackup, copyPrivate, MANIFEST_TABLE, openBackup, readManifest, sealedKeyIds, sqliteJournal } from "./backup-file";
@@ -150,8 +153,45 @@ function undoSqliteRestore(setAside: string[]): void {
   for (const aside of setAside) fs.renameSync(aside, aside.replace(/\.replaced-[^/]*$/, ""));
 }
 
+/**
+ * A backup from an earlier version holds that version's schema. Restored into SQLite, the file is migrated
+ * as a start migrates it; its rows are read with this version's schema for PostgreSQL, so they are read from
+ * a private copy migrated the same way first (before anything is written, so a failing migration changes
+ * nothing): the columns read exist, and what the migrations do to old rows happens on both dialects
+ * (0021 forgets sessions' client addresses kept in the clear). The backup file itself is never changed.
+ */
+function backupInThisSchema(file: string, manifest: BackupManifest, log: (line: string) => void): { file: string; remove: () => void } {
+  if (manifest.schema_version === sqliteJournal().length) return { file, remove: () => undefined };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-restore-"));
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    const copy = path.join(dir, path.basename(file));
+    copyPrivate(file, copy);
+    const sqlite = new Database(copy);
+    try {
+      migrate(drizzle(sqlite), { migrationsFolder: SQLITE_MIGRATIONS });
+    } finally {
+      sqlite.close();
+    }
+    log(`The backup has schema ${manifest.schema_version}, this version ${sqliteJournal().length}: migrated a private copy of it before the copy.`);
+    return { file: copy, remove };
+  } catch (err) {
+    remove();
+    throw err;
+  }
+}
+
 /** PostgreSQL: the backup's rows copied into the (empty, or emptied with --force) database. */
-async function restorePostgres(file: string, url: string, options: RestoreOptions, log: (line: string) => void): Promise<void> {
+async function restorePostgres(file: string, manifest: BackupManifest, url: string, options: RestoreOptions, log: (line: string) => void): Promise<void> {
+  const source = backupInThisSchema(file, manifest, log);
+  try {
+    await copyBackupToPostgres(source.file, url, options, log);
+  } finally {
+    source.remove();
+  }
+}
+
+async function copyBackupToPostgres(file: string, url: string, options: RestoreOptions, log: (line: string) => void): Promise<void> {
   const force = options.force;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -211,7 +251,7 @@ export async function restoreBackup(
   log(`Backup ${file}: taken ${manifest.created_at} from ${manifest.source}, schema ${manifest.schema_version}, key id ${manifest.key_id}; integrity OK.`);
   const url = config().databaseUrl;
   let setAside: string[] = [];
-  if (url) await restorePostgres(file, url, options, log);
+  if (url) await restorePostgres(file, manifest, url, options, log);
   else setAside = restoreSqlite(file, options);
   const target = url ? describeTarget(url) : config().databaseFile;
   for (const aside of setAside) log(`The replaced ${path.basename(aside).replace(/\.replaced-.*$/, "")} is kept as ${aside}.`);
