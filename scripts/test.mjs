@@ -3,10 +3,10 @@
 // free ports) on SQLite, and the API tests again on PostgreSQL. The PostgreSQL
 // stages start a throwaway server (scripts/test-support/postgres.mjs).
 // Stops at the first failing stage. Each stage runs under a watchdog
-// (scripts/test/watchdog.mjs): one that prints nothing for TEST_QUIET_MINUTES
-// (10), or runs past its ceiling (TEST_CEILING_MINUTES overrides every stage's),
-// is reported (its processes, the PostgreSQL sessions and locks, its last output),
-// killed and failed, long before CI's 90 minutes end the run with nothing kept.
+// (scripts/test/watchdog.mjs): one that prints nothing for 10 minutes (the
+// build 20), or runs past its ceiling (see `stages`), is reported (its
+// processes, the PostgreSQL sessions and locks, its last output), killed and
+// failed, long before CI's 90 minutes end the run with nothing kept.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,14 +20,16 @@ const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
 
 const sqlite = { TEST_DATABASE: "sqlite" };
 const postgres = { TEST_DATABASE: "postgres" };
-// Ceilings: a backstop for a stage that keeps printing but doesn't end, about four times its time on a loaded
-// two-core machine (README: 22 minutes in all idle, 37 loaded); a stuck stage goes quiet and is stopped long before.
+// Quiet limits: well above a healthy stage's longest stretch without output (a test's 3-minute timeout and its
+// retry; the build's compile, 6.6 min quiet on a two-core machine at load 10). Ceilings: a backstop for a stage that
+// keeps printing but doesn't end, about four times its time on a loaded machine (README: 22 minutes in all idle, 37
+// loaded); a stuck stage goes quiet and is stopped long before. TEST_QUIET_MINUTES and TEST_CEILING_MINUTES set every stage's.
 const stages = [
-  { name: "Build", args: [bin("next", "dist/bin/next"), "build"], env: {}, ceilingMinutes: 15 },
-  { name: "Unit tests (SQLite)", args: [bin("vitest", "vitest.mjs"), "run"], env: sqlite, ceilingMinutes: 20 },
-  { name: "Unit tests (PostgreSQL)", args: [bin("vitest", "vitest.mjs"), "run"], env: postgres, ceilingMinutes: 25 },
-  { name: "API and browser tests (SQLite)", args: [bin("@playwright/test", "cli.js"), "test"], env: sqlite, ceilingMinutes: 60 },
-  { name: "API tests (PostgreSQL)", args: [bin("@playwright/test", "cli.js"), "test", "--project=api"], env: postgres, ceilingMinutes: 20 },
+  { name: "Build", args: [bin("next", "dist/bin/next"), "build"], env: {}, quietMinutes: 20, ceilingMinutes: 25 },
+  { name: "Unit tests (SQLite)", args: [bin("vitest", "vitest.mjs"), "run"], env: sqlite, quietMinutes: 10, ceilingMinutes: 20 },
+  { name: "Unit tests (PostgreSQL)", args: [bin("vitest", "vitest.mjs"), "run"], env: postgres, quietMinutes: 10, ceilingMinutes: 25 },
+  { name: "API and browser tests (SQLite)", args: [bin("@playwright/test", "cli.js"), "test"], env: sqlite, quietMinutes: 10, ceilingMinutes: 60 },
+  { name: "API tests (PostgreSQL)", args: [bin("@playwright/test", "cli.js"), "test", "--project=api"], env: postgres, quietMinutes: 10, ceilingMinutes: 20 },
 ];
 
 /** A number of minutes from the environment, in ms; `fallback` when unset. */
@@ -36,8 +38,6 @@ function minutesFromEnv(name, fallback) {
   if (!(value > 0)) throw new Error(`${name} must be a number of minutes above 0, not ${JSON.stringify(process.env[name])}`);
   return value * 60_000;
 }
-// The longest quiet stretch of a healthy run is a few minutes (a cold build's compile, a slow test and its retry).
-const quietMs = minutesFromEnv("TEST_QUIET_MINUTES", 10);
 
 // Where the stages' throwaway PostgreSQL servers leave their notes for the watchdog (scripts/test-support/postgres.mjs).
 const postgresNotes = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-test-postgres-"));
@@ -65,7 +65,7 @@ function keepTestResults(stage) {
 }
 
 /** One stage under the watchdog; then the PostgreSQL servers it left running (a crash, or the watchdog's kill) stop. */
-async function runStage({ name, args, env: stageEnv, ceilingMinutes }) {
+async function runStage({ name, args, env: stageEnv, quietMinutes, ceilingMinutes }) {
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
   const { status, longestQuietMs } = await runWatched({
@@ -74,7 +74,7 @@ async function runStage({ name, args, env: stageEnv, ceilingMinutes }) {
     args,
     cwd: root,
     env: { ...env, ...stageEnv },
-    quietMs,
+    quietMs: minutesFromEnv("TEST_QUIET_MINUTES", quietMinutes),
     ceilingMs: minutesFromEnv("TEST_CEILING_MINUTES", ceilingMinutes),
     diagnose: stageEnv === postgres ? () => describeServers(postgresNotes) : undefined,
   });
