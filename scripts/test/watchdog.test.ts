@@ -42,15 +42,17 @@ describe("the test harness's watchdog", () => {
     });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.status).toBe(1);
-    expect(result.stopped).toMatch(/^no output for 1\.\d s \(limit 1\.0 s/);
+    // The check runs every 100 ms; on a busy host it may come late.
+    expect(result.stopped).toMatch(/^no output for \d+\.\d s \(limit 1\.0 s/);
     const grandchild = Number(/waiting with (\d+)/.exec(out.text())?.[1]);
     const report = err.text();
     expect(report).toContain("Sleepy stage: stopped by the watchdog: no output for");
-    expect(report).toMatch(new RegExp(`\\s${grandchild} S\\s+\\d+%\\s+\\S+\\s+\\S*node -e setTimeout`));
+    expect(report).toMatch(new RegExp(`\\s${grandchild} [RSD]\\s+(\\d+%|new)\\s+\\S+\\s+\\S*node -e setTimeout`));
     expect(report).toContain("(diagnostics: no answer within 0.3 s)");
     expect(report).toMatch(/last lines of output ---\nwaiting with \d+\n--- \(end\)/);
-    expect(report).toContain("Killed the stage's 2 processes.");
-    expect(gone(grandchild)).toBe(true);
+    expect(report).toMatch(/Killed the stage's 2 processes\.$/m);
+    // SIGKILL lands on the (stopped) grandchild a moment after it is sent.
+    await expect.poll(() => gone(grandchild), { timeout: 5_000 }).toBe(true);
   });
 
   it("stops a stage that keeps printing past its ceiling, with what diagnose adds", async () => {
@@ -66,7 +68,7 @@ describe("the test harness's watchdog", () => {
       err,
     });
     expect(result.status).toBe(1);
-    expect(result.stopped).toMatch(/^still running after 1\.\d s \(its ceiling/);
+    expect(result.stopped).toMatch(/^still running after \d+\.\d s \(its ceiling/);
     expect(err.text()).toContain("\nWhat the PostgreSQL servers say\n");
     expect(err.text()).toMatch(/still going\n--- \(end\)/);
   });
