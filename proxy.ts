@@ -16,7 +16,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookieName, deviceFromCookieHeader, newDeviceId } from "@/lib/http/device-cookie";
 import { linkTokenExchange } from "@/lib/http/link-cookie";
-import { SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
+import { isSignInPath, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 
 const dev = process.env.NODE_ENV === "development";
 // An https PUBLIC_URL (validated at start, lib/config.ts) means people reach us over TLS, even when the TLS
@@ -24,7 +24,15 @@ const dev = process.env.NODE_ENV === "development";
 // as this file loads no server module).
 const publicUrlIsHttps = process.env.PUBLIC_URL?.startsWith("https:") ?? false;
 
-function pagePolicy(nonce: string, https: boolean): string {
+/**
+ * signIn (SIGN_IN_PATHS, lib/http/security-headers.ts): no form-action there. An app's sign-in passes through these
+ * pages, and a form they post without JavaScript (sent before the page has hydrated, on a slow or busy browser)
+ * is answered by redirects that end at the app's own address (/oidc/interaction, then the app's redirect URI); browsers
+ * check form-action against every redirect of a form's submission, so 'self' stopped the person at the last step,
+ * after the server had done it (a password changed, a code spent). The provider's own pages (lib/oidc/pages.ts)
+ * send none for the same reason. Every other page keeps 'self'.
+ */
+function pagePolicy(nonce: string, https: boolean, signIn: boolean): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
@@ -34,7 +42,7 @@ function pagePolicy(nonce: string, https: boolean): string {
     `connect-src 'self'${dev ? " ws:" : ""}`,
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    ...(signIn ? [] : ["form-action 'self'"]),
     "frame-ancestors 'none'",
     ...(https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
@@ -47,7 +55,7 @@ export function proxy(request: NextRequest) {
   // from a TRUST_PROXY peer).
   const forwardedProto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
   const https = publicUrlIsHttps || request.nextUrl.protocol === "https:" || forwardedProto === "https";
-  const policy = pagePolicy(nonce, https);
+  const policy = pagePolicy(nonce, https, isSignInPath(request.nextUrl.pathname));
   const link = linkTokenExchange(request.method, request.nextUrl, https);
   let response: NextResponse;
   if (link) {

@@ -11,7 +11,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "i18n/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "i18n/**/*.test.ts", "scripts/**/*.test.ts"],
     setupFiles: ["test/unit-env.ts"],
     // TEST_DATABASE=postgres: one throwaway PostgreSQL server for the run, a database per test file.
     globalSetup: ["test/global-setup.ts"],

@@ -29,6 +29,7 @@ let REDIRECT = "";
 type Registered = { id: string; client_id: string; client_secret: string };
 
 let auth: Record<string, string>;
+let ownerToken: string;
 let person: { id: string; email: string; password: string; secret: string; recoveryCodes: string[] };
 /** The person's next unused recovery code (each works once: the tests that sign in with one take their own). */
 const spendRecoveryCode = () => {
@@ -89,13 +90,14 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
   REDIRECT = `http://127.0.0.1:${(appServer.address() as { port: number }).port}/callback`;
   const owner = await setUpOwner(instance);
-  auth = bearer(owner.personal_access_token);
+  ownerToken = owner.personal_access_token;
+  auth = bearer(ownerToken);
   const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: auth, json: { name: "Operators" } });
   expect(group.status, group.text).toBe(200);
   const policy = await call(instance, "/api/settings/security", { method: "PUT", headers: auth, json: { require_for: "groups", group_ids: [group.body.id], grace_days: 0 } });
   expect(policy.status, policy.text).toBe(200);
   const email = uniqueEmail("ola");
-  const user = await tokenClient(instance, owner.personal_access_token).createUser({ email, name: "Ola Operator", role: "user", auto_groups: [group.body.id] });
+  const user = await tokenClient(instance, ownerToken).createUser({ email, name: "Ola Operator", role: "user", auto_groups: [group.body.id] });
   person = { id: user.id, email, password: user.password!, secret: "", recoveryCodes: [] };
 });
 
@@ -165,6 +167,33 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   noteSecret(confirmed.access_token);
   expect(confirmed.claims()?.sub).toBe(person.id);
   await next.context.close();
+});
+
+test("without JavaScript (a form sent before its page has hydrated), the password and a forced password change lead back to the app", async ({ browser }) => {
+  test.slow(); // two argon2 checks and a hash on a busy machine
+  const app = await register({ name: "Plain Wiki", type: "web", redirect_uris: [REDIRECT] });
+  const config = await relyingParty(app);
+  const email = uniqueEmail("nora");
+  const user = await tokenClient(instance, ownerToken).createUser({ email, name: "Nora Noscript", role: "user" });
+  const started = await startSignIn(config);
+  // Each form posts itself and the server answers with redirects; the last one, to the app, ended the form's
+  // navigation under the sign-in pages' old form-action 'self' (the browser stayed on /change-password).
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(started.url.href);
+  await passwordStep(page, email, user.password!);
+  await expect(page).toHaveURL(/\/change-password\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
+  const chosen = "Nora's own passphrase, typed without scripts";
+  noteSecret(chosen);
+  await page.getByLabel("Current password").fill(user.password!);
+  await page.getByLabel("New password", { exact: true }).fill(chosen);
+  await page.getByLabel("Confirm new password").fill(chosen);
+  await page.getByRole("button", { name: "Change Password" }).click();
+  await backAtTheApp(page);
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), started.checks);
+  noteSecret(tokens.access_token);
+  expect(tokens.claims()).toMatchObject({ sub: user.id, email });
+  await context.close();
 });
 
 test("the device and consent pages follow the dashboard's theme and language, carry the instance's name, and pass axe", async ({ browser }) => {

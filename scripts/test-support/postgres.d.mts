@@ -20,3 +20,5 @@ export function createDatabaseOn(serverUrl: string, prefix?: string, options?: {
 /** A database with every migration applied and no data, to copy; resolves to its name. */
 export function createMigratedTemplate(serverUrl: string): Promise<string>;
 export function startPostgres(): Promise<PostgresServer>;
+/** The environment variable naming the directory where each server started leaves a note while it runs. */
+export const SERVER_NOTES: string;

@@ -114,6 +114,34 @@ export async function createMigratedTemplate(serverUrl) {
 }
 
 /**
+ * Stops a server at once (`-m immediate`) and removes its directory: startPostgres's stop(), and the test
+ * harness's for a server whose stage it had to end (scripts/test/postgres-report.mjs).
+ */
+export function stopServer({ bin, owner, dataDir, dir }) {
+  spawnSync(owner ? "runuser" : path.join(bin, "pg_ctl"), [
+    ...(owner ? ["-u", "postgres", "--", path.join(bin, "pg_ctl")] : []),
+    "stop", "-D", dataDir, "-m", "immediate", "-w",
+  ]);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Where each server started here leaves a note while it runs (`<port>.json`: its URL, directories and binaries),
+ * when the test harness asks (scripts/test.mjs sets it): the harness's watchdog reads the notes to show a stuck
+ * stage's sessions and locks, and stops the servers a stage it ended left behind (pg_ctl runs the server
+ * outside the stage's process tree).
+ */
+export const SERVER_NOTES = "LATCHKEY_TEST_POSTGRES_NOTES";
+
+function leaveNote(server) {
+  const notes = process.env[SERVER_NOTES];
+  if (!notes) return () => undefined;
+  const file = path.join(notes, `${server.port}.json`);
+  fs.writeFileSync(file, JSON.stringify(server));
+  return () => fs.rmSync(file, { force: true });
+}
+
+/**
  * Starts a server; resolves to { url(dbName), createDatabase(), stop() }.
  * Throws MISSING's message when PostgreSQL isn't installed.
  */
@@ -125,14 +153,12 @@ export async function startPostgres() {
   const dataDir = path.join(dir, "data");
   const port = await freePort();
   let stopped = false;
+  let removeNote = () => undefined;
   const stopNow = () => {
     if (stopped) return;
     stopped = true;
-    spawnSync(owner ? "runuser" : path.join(bin, "pg_ctl"), [
-      ...(owner ? ["-u", "postgres", "--", path.join(bin, "pg_ctl")] : []),
-      "stop", "-D", dataDir, "-m", "immediate", "-w",
-    ]);
-    fs.rmSync(dir, { recursive: true, force: true });
+    stopServer({ bin, owner, dataDir, dir });
+    removeNote();
   };
   // A test run that dies still takes its server with it.
   process.once("exit", stopNow);
@@ -164,6 +190,7 @@ export async function startPostgres() {
     throw new Error(`${err.message}${tail}`);
   }
   const serverUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  removeNote = leaveNote({ port, url: serverUrl, bin, owner, dataDir, dir });
   // For the outage tests: pg_ctl on this server only (`-m fast`: sessions are ended, as an operator's restart does).
   // Not spawnSync: the test's own connections must hear the server go while pg_ctl waits.
   const pgCtl = (...args) =>

@@ -1,0 +1,92 @@
+/**
+ * The test harness's watchdog (./watchdog.mjs): a stage that stops printing, or runs past its ceiling, is reported
+ * and killed whole within seconds of its limit, however the report itself fares; a stage that ends by itself
+ * passes its output and exit status through. Limits of a second here; the harness's are minutes.
+ */
+import { describe, expect, it } from "vitest";
+import { processTree } from "./process-tree.mjs";
+import { runWatched } from "./watchdog.mjs";
+
+function capture() {
+  let text = "";
+  return { write: (chunk: string | Uint8Array) => (text += chunk.toString()), text: () => text };
+}
+
+/** A node process running script (plain JavaScript). */
+const node = (script: string) => ({ command: process.execPath, args: ["-e", script] });
+
+const gone = (pid: number) => ["Z", undefined].includes(processTree(pid)[0]?.state);
+
+describe("the test harness's watchdog", () => {
+  it("stops a stage that prints nothing more: says why, shows its processes and last output, kills the whole tree", async () => {
+    const out = capture();
+    const err = capture();
+    const started = Date.now();
+    // A stage stuck waiting, with a process of its own in another process group (as Playwright starts Chromium).
+    const stage = node(`
+      const child = require("node:child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 600000)"], { detached: true, stdio: "ignore" });
+      console.log("waiting with " + child.pid);
+      setTimeout(() => {}, 600000);
+    `);
+    const result = await runWatched({
+      name: "Sleepy stage",
+      ...stage,
+      quietMs: 1_000,
+      ceilingMs: 60_000,
+      checkEveryMs: 100,
+      // A report that never answers is cut short: the watchdog itself must not hang.
+      diagnose: () => new Promise<string>(() => undefined),
+      diagnoseTimeoutMs: 300,
+      out,
+      err,
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.status).toBe(1);
+    // The check runs every 100 ms; on a busy host it may come late.
+    expect(result.stopped).toMatch(/^no output for \d+\.\d s \(limit 1\.0 s/);
+    const grandchild = Number(/waiting with (\d+)/.exec(out.text())?.[1]);
+    const report = err.text();
+    expect(report).toContain("Sleepy stage: stopped by the watchdog: no output for");
+    expect(report).toMatch(new RegExp(`\\s${grandchild} [RSD]\\s+(\\d+%|new)\\s+\\S+\\s+\\S*node -e setTimeout`));
+    expect(report).toContain("(diagnostics: no answer within 0.3 s)");
+    expect(report).toMatch(/last lines of output ---\nwaiting with \d+\n--- \(end\)/);
+    expect(report).toMatch(/Killed the stage's 2 processes\.$/m);
+    // SIGKILL lands on the (stopped) grandchild a moment after it is sent.
+    await expect.poll(() => gone(grandchild), { timeout: 5_000 }).toBe(true);
+  });
+
+  it("stops a stage that keeps printing past its ceiling, with what diagnose adds", async () => {
+    const err = capture();
+    const result = await runWatched({
+      name: "Endless stage",
+      ...node(`setInterval(() => console.log("still going"), 50);`),
+      quietMs: 60_000,
+      ceilingMs: 1_000,
+      checkEveryMs: 100,
+      diagnose: async () => "What the PostgreSQL servers say",
+      out: capture(),
+      err,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stopped).toMatch(/^still running after \d+\.\d s \(its ceiling/);
+    expect(err.text()).toContain("\nWhat the PostgreSQL servers say\n");
+    expect(err.text()).toMatch(/still going\n--- \(end\)/);
+  });
+
+  it("passes a stage's output and exit status through when it ends by itself", async () => {
+    const out = capture();
+    const err = capture();
+    const result = await runWatched({
+      name: "Quick stage",
+      ...node(`console.log("out"); console.error("err"); setTimeout(() => process.exit(3), 300);`),
+      quietMs: 10_000,
+      ceilingMs: 10_000,
+      out,
+      err,
+    });
+    expect(result).toMatchObject({ status: 3, stopped: undefined });
+    expect(result.longestQuietMs).toBeGreaterThanOrEqual(250);
+    expect(out.text()).toBe("out\n");
+    expect(err.text()).toBe("err\n");
+  });
+});
