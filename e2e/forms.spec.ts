@@ -642,3 +642,31 @@ test("Profile's two-factor set-up says an empty password and an empty code at th
   await expect(code).toBeFocused();
   await page.getByRole("button", { name: "Cancel" }).click();
 });
+
+test("a password typed before the page hydrated stays in its field (a password manager fills it as the page loads)", async ({ browser }) => {
+  const context = await browser.newContext();
+  const fresh = await context.newPage();
+  // The page's scripts wait until the fields are filled: what a slow phone, or a password manager, does.
+  let release = () => {};
+  const scriptsMayLoad = new Promise<void>((resolve) => (release = resolve));
+  await fresh.route("**/_next/static/chunks/**", async (route) => {
+    await scriptsMayLoad;
+    await route.continue();
+  });
+  await fresh.goto(instance.url("/login"), { waitUntil: "domcontentloaded" });
+  const typed = "a passphrase typed early";
+  await fresh.getByLabel("Email").fill("nobody-here@example.com");
+  await fresh.getByLabel("Password", { exact: true }).fill(typed);
+  release();
+  // Show does nothing until the page has hydrated; once it answers, its press has rendered the field again,
+  // which wrote React's empty value over the typed one (the submit then said "Password is required").
+  const show = fresh.getByRole("button", { name: /^Show/ });
+  await expect(async () => {
+    await show.click();
+    await expect(show).toHaveAttribute("aria-pressed", "true", { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(fresh.getByLabel("Password", { exact: true })).toHaveValue(typed);
+  await fresh.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(fresh.getByText("Invalid email or password")).toBeVisible();
+  await context.close();
+});

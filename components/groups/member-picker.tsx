@@ -14,6 +14,7 @@ import { focusIfLost } from "@/components/ui/focus";
 import { useToast } from "@/components/ui/toast";
 import { useTranslations } from "next-intl";
 import { cardClasses } from "@/components/ui/card";
+import { useTypedBeforeHydration } from "@/components/ui/typed-before-hydration";
 
 export function MemberPicker({ groupId, groupName }: { groupId: string; groupName: string }) {
   const router = useRouter();
@@ -26,6 +27,8 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
   const [, startTransition] = useTransition();
   const latest = useRef(0);
   const search = useRef<HTMLInputElement>(null);
+  // A name typed before the page hydrated is searched for, not wiped by the first render.
+  useTypedBeforeHydration(search, setQuery);
 
   useEffect(() => {
     const term = query.trim();

@@ -22,6 +22,7 @@ import { FEEDBACK_KEYS, feedbackKey, type FeedbackKey } from "@/lib/passwords/fe
 import { describedByOf, FieldFrame } from "./field-frame";
 import { loadServerMessages } from "./server-messages";
 import { CLEAR_SECRETS_EVENT } from "./use-server-form";
+import { useTypedBeforeHydration } from "./typed-before-hydration";
 
 /** The score, and why it is too low in the person's language (a catalog entry of the server messages). */
 type Strength = { score: number; reason?: string };
@@ -104,6 +105,7 @@ export function PasswordField({
   const locale = useLocale();
   const strength = useStrength(value, measure, locale);
   const t = useTranslations("passwordField");
+  useTypedBeforeHydration(ref, setValue);
 
   useEffect(() => {
     const form = ref.current?.form;
