@@ -34,3 +34,16 @@ export function newTestDatabase(): Promise<string> {
 export function newDataDir(): string {
   return scratchDir("latchkey-unit-");
 }
+
+/**
+ * A new instance (a new DATA_DIR, or on PostgreSQL a new database) whose values are sealed under `key` alone,
+ * with an account and its owner: where a key rotation's tests start (lib/ops/key-rotation-*.test.ts).
+ */
+export async function newInstanceUnderKey(key: string) {
+  await restartWith({ DATA_DIR: newDataDir(), ENCRYPTION_KEY: key, ENCRYPTION_KEY_PREVIOUS: "" });
+  await import("@/lib/reactions");
+  const factories = await import("@/test/factories");
+  const accountId = await factories.createAccount();
+  const owner = await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+  return { factories, accountId, owner };
+}

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { newDataDir, restartWith } from "@/test/fresh-instance";
+import { newInstanceUnderKey, restartWith } from "@/test/fresh-instance";
 
 /*
  * Review 24: docs/operations.md says `verify-events` passes before, during and after a key rotation. The
@@ -16,11 +16,7 @@ const K2 = crypto.randomBytes(32).toString("base64");
 
 describe("the activity chain during a key rotation", () => {
   it("verifies between two batches of the re-sealing, after a crash there; a cursor naming another old hash does not", async () => {
-    await restartWith({ DATA_DIR: newDataDir(), ENCRYPTION_KEY: K1, ENCRYPTION_KEY_PREVIOUS: "" });
-    await import("@/lib/reactions");
-    const factories = await import("@/test/factories");
-    const accountId = await factories.createAccount();
-    await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+    const { factories, accountId } = await newInstanceUnderKey(K1);
     const { recordEvent } = await import("@/lib/audit/record");
     const { writeSystem } = await import("@/lib/data/unit-of-work");
     for (let i = 0; i < 5; i++) {

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { newDataDir, restartWith } from "@/test/fresh-instance";
+import { newInstanceUnderKey, restartWith } from "@/test/fresh-instance";
 
 /*
  * Review 24: a replica of a version from before review 17 that still runs after the upgrade (or such a version
@@ -14,11 +14,7 @@ const K2 = crypto.randomBytes(32).toString("base64");
 
 describe("npm run rotate-key and sessions an older version wrote", () => {
   it("seals their client address and user agent and forgets the plaintext", async () => {
-    await restartWith({ DATA_DIR: newDataDir(), ENCRYPTION_KEY: K1, ENCRYPTION_KEY_PREVIOUS: "" });
-    await import("@/lib/reactions");
-    const factories = await import("@/test/factories");
-    const accountId = await factories.createAccount();
-    const owner = await factories.createUser(accountId, { role: "owner", email: "olive@example.com", name: "Olive Owner" });
+    const { factories, owner } = await newInstanceUnderKey(K1);
     const sealedOne = await factories.startSession(owner);
     const olderOne = await factories.startSession(owner);
     // The row as that build writes it: address and browser in the clear, no sealed columns.
