@@ -71,6 +71,16 @@ async function passwordStep(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
+/** The required password change inside an app's sign-in: the form keeps the way back to the app; `chosen` replaces `current`. */
+async function forcedPasswordChangeStep(page: Page, current: string, chosen: string) {
+  await expect(page).toHaveURL(/\/change-password\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
+  noteSecret(chosen);
+  await page.getByLabel("Current password").fill(current);
+  await page.getByLabel("New password", { exact: true }).fill(chosen);
+  await page.getByLabel("Confirm new password").fill(chosen);
+  await page.getByRole("button", { name: "Change Password" }).click();
+}
+
 /**
  * Waits until the browser is back at the app with its code. If it isn't within a minute, the error says where the
  * browser is and what the page says (stop 49 and 50: a full run's first try waited out the test at the forced
@@ -123,13 +133,8 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   person.recoveryCodes.forEach(noteSecret);
   await page.getByRole("button", { name: "Continue" }).click();
   // The password someone else set is replaced before the app gets anything, and the way back is kept.
-  await expect(page).toHaveURL(/\/change-password\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
   const chosen = "Ola's own operator passphrase 42";
-  noteSecret(chosen);
-  await page.getByLabel("Current password").fill(person.password);
-  await page.getByLabel("New password", { exact: true }).fill(chosen);
-  await page.getByLabel("Confirm new password").fill(chosen);
-  await page.getByRole("button", { name: "Change Password" }).click();
+  await forcedPasswordChangeStep(page, person.password, chosen);
   await backAtTheApp(page);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), first.checks);
   noteSecret(tokens.access_token);
@@ -182,13 +187,7 @@ test("without JavaScript (a form sent before its page has hydrated), the passwor
   const page = await context.newPage();
   await page.goto(started.url.href);
   await passwordStep(page, email, user.password!);
-  await expect(page).toHaveURL(/\/change-password\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
-  const chosen = "Nora's own passphrase, typed without scripts";
-  noteSecret(chosen);
-  await page.getByLabel("Current password").fill(user.password!);
-  await page.getByLabel("New password", { exact: true }).fill(chosen);
-  await page.getByLabel("Confirm new password").fill(chosen);
-  await page.getByRole("button", { name: "Change Password" }).click();
+  await forcedPasswordChangeStep(page, user.password!, "Nora's own passphrase, typed without scripts");
   await backAtTheApp(page);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), started.checks);
   noteSecret(tokens.access_token);
