@@ -18,6 +18,8 @@ import { noteSecret } from "./support/secrets";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
+// The device flow waits out one polling interval (5 s), and each refresh makes oidc-agent re-encrypt its account file.
+test.setTimeout(90_000);
 
 const SCOPE = "openid profile email offline_access";
 /** A new account configuration: its questions answered with their defaults, and no browser opened by oidc-gen (the test's person opens it). */
@@ -28,11 +30,12 @@ let device: RegisteredApp;
 let auth: Record<string, string>;
 
 test.beforeAll(async () => {
+  // First: without oidc-agent installed, every test fails here with the command that installs it.
+  agent = await startOidcAgent();
   const owner = await setUpOwner(instance);
   auth = bearer(owner.personal_access_token);
   member = await personWithSession(instance, auth, "user", "ada@example.com", { username: "ada", name: "Ada Agent" });
   device = await registerApp(instance, auth, { name: "oidc-agent", type: "device" });
-  agent = await startOidcAgent();
 });
 
 test.afterAll(async () => {
