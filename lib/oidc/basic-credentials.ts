@@ -12,8 +12,8 @@
  */
 import "server-only";
 import querystring from "node:querystring";
-import { text } from "node:stream/consumers";
 import type { KoaContextWithOIDC } from "oidc-provider";
+import getRawBody from "raw-body";
 import { textProblem } from "@/lib/http/well-formed-text";
 import { PROVIDER_ROUTES } from "./paths";
 
@@ -24,6 +24,12 @@ export const CLIENT_AUTH_ENDPOINTS: ReadonlySet<string> = new Set([
   PROVIDER_ROUTES.revocation,
   PROVIDER_ROUTES.device_authorization,
 ]);
+
+/**
+ * The most of a form read here: oidc-provider's own limit for the bodies it reads (lib/shared/selective_body.js), so
+ * a huge body with an empty Basic secret is refused as the provider refuses it, never held whole in memory.
+ */
+export const FORM_BODY_LIMIT = "56kb";
 
 /** Longer client_ids in a Basic header are not read here (the provider reads them itself). */
 const MAX_CLIENT_ID = 256;
@@ -56,7 +62,16 @@ export function emptyBasicSecretAsClientId() {
     if (ctx.method !== "POST" || !CLIENT_AUTH_ENDPOINTS.has(ctx.path) || !ctx.is("application/x-www-form-urlencoded")) return next();
     const credentials = basicCredentials(ctx.get("authorization"));
     if (!credentials || credentials.secret !== "") return next();
-    const body = await text(ctx.req);
+    let body: string;
+    try {
+      body = await getRawBody(ctx.req, { length: ctx.request.length, limit: FORM_BODY_LIMIT, encoding: ctx.charset || "utf-8" });
+    } catch {
+      // Too large, cut short or in an unknown charset: answered in OAuth's shape, as the provider answers its own read.
+      ctx.status = 400;
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = { error: "invalid_request", error_description: "failed to parse the request body" };
+      return;
+    }
     const form = querystring.parse(body);
     if (form.client_id === undefined || form.client_id === credentials.clientId) {
       form.client_id = credentials.clientId;

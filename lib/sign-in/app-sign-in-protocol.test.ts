@@ -601,6 +601,12 @@ describe("device flow", () => {
       expect(afterRevocation).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
     });
 
+    it("reads at most the provider's own 56 KiB of such a request's form: a larger one is refused unread, as the provider refuses it", async () => {
+      const clientId = cli.clientMetadata().client_id;
+      const huge = await post("/oidc/device/auth", clientId, { client_id: clientId, scope: "openid", padding: "x".repeat(1024 * 1024) });
+      expect(huge).toMatchObject({ status: 400, body: { error: "invalid_request", error_description: "failed to parse the request body" } });
+    });
+
     it("an app registered with a secret is still refused without it, and a form naming another app is refused", async () => {
       const web = createApplicationSchema.parse({ name: "Wiki (empty Basic secret)", type: "web", redirect_uris: [REDIRECT] });
       const { application } = await createApplication(await startSession(owner), web, META);
