@@ -39,7 +39,6 @@ import type { KoaContextWithOIDC } from "oidc-provider";
 import { errors } from "oidc-provider";
 import { RateLimited } from "@/lib/errors";
 import { clientAddressOfNode } from "@/lib/http/request-meta";
-import { textProblem } from "@/lib/http/well-formed-text";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit, oidcFlowStartsIpLimit, oidcUserCodeGlobalLimit, oidcUserCodeIpLimit, oidcUserCodePersonLimit } from "@/lib/security/limits";
 import { assertRateLimitsNotExhausted, consumeRateLimit, counterKey, forgiveRateLimit, type RateLimit } from "@/lib/security/rate-limit";
 import { addressLimitKey } from "@/lib/security/address-key";
@@ -47,8 +46,7 @@ import { tooManyAttemptsPage, viewerFor, type TooManyCause } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
 import { PROVIDER_ROUTES } from "./paths";
 import { currentScope } from "./request-scope";
-
-const APP_ENDPOINTS = new Set([`${OIDC_PREFIX}/token`, `${OIDC_PREFIX}/token/introspection`, `${OIDC_PREFIX}/token/revocation`, `${OIDC_PREFIX}/device/auth`]);
+import { basicCredentials, CLIENT_AUTH_ENDPOINTS } from "./basic-credentials";
 
 /** The provider's own error type, so its error handler answers in OAuth's shape with this status. */
 class TooManyAttempts extends errors.CustomOIDCProviderError {
@@ -63,25 +61,6 @@ function addressOf(requestHeaders: IncomingHttpHeaders): string {
   return addressLimitKey(clientAddressOfNode(requestHeaders));
 }
 
-/** Longer client_ids in a Basic header are not read ahead (the provider's own lookup then reads its counter). */
-const MAX_CLIENT_ID = 256;
-
-/** The client_id of HTTP Basic client credentials (`Basic base64(urlencoded id ":" urlencoded secret)`), if well formed. */
-function basicClientId(authorization: string | undefined): string | undefined {
-  const match = /^basic +([A-Za-z0-9+/=]+)$/i.exec(authorization ?? "");
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1], "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon <= 0 || colon > MAX_CLIENT_ID * 3) return undefined;
-  try {
-    const id = decodeURIComponent(decoded.slice(0, colon));
-    // A NUL can't be in a counter's key on PostgreSQL; no app has such an id (./provider.ts refuses it).
-    return id.length <= MAX_CLIENT_ID && textProblem(id) === undefined ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The guessing limits' counters an app's request will be checked against, known before the provider
  * runs: its address's and, with Basic client credentials, its client's. The request reads them with
@@ -89,9 +68,9 @@ function basicClientId(authorization: string | undefined): string | undefined {
  * when it is looked up, so a wrong guess here costs one read, never a check.
  */
 export function countersToReadAhead(method: string | undefined, pathname: string, headers: IncomingHttpHeaders): string[] {
-  if (method !== "POST" || !APP_ENDPOINTS.has(pathname)) return [];
+  if (method !== "POST" || !CLIENT_AUTH_ENDPOINTS.has(pathname)) return [];
   const keys = [counterKey(oidcFailuresIpLimit(), addressOf(headers))];
-  const clientId = basicClientId(headers.authorization);
+  const clientId = basicCredentials(headers.authorization)?.clientId;
   if (clientId) keys.push(counterKey(oidcFailuresClientLimit(), clientId));
   return keys;
 }
@@ -205,7 +184,7 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
     return;
   }
 
-  if (!APP_ENDPOINTS.has(ctx.path)) return next();
+  if (!CLIENT_AUTH_ENDPOINTS.has(ctx.path)) return next();
   const address = addressOf(ctx.req.headers);
   // The client_id is known once the provider has read the body: it looks the client up (./clients.ts) and asks here
   // first. The address is checked in the same read as the first client (one read per request, not two).

@@ -17,6 +17,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { requestMeta, secureCookieFor } from "@/lib/http/request-meta";
 import { ConsumedMeanwhile, InteractionSpentMeanwhile, OidcAdapter } from "@/lib/oidc/adapter";
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
+import { emptyBasicSecretAsClientId } from "@/lib/oidc/basic-credentials";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { consentPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
@@ -469,8 +470,9 @@ function providerRequestMeta(req: IncomingMessage) {
 function providerCallback(provider: CurrentProvider): NodeHandler {
   let callback = callbacks.get(provider);
   if (!callback) {
-    // In this order, outermost first: deferred writes, guessing limits, device polls too early, the device form's own session, unframeable pages,
+    // In this order, outermost first: an empty Basic secret read as the client_id, deferred writes, guessing limits, device polls too early, the device form's own session, unframeable pages,
     // app revocations, silent sign-ins' activity, direct sign-in, single logout.
+    provider.use(emptyBasicSecretAsClientId());
     withDeferredWrites(provider);
     provider.use(attemptLimits(liveSession));
     provider.use(slowDownEarlyPolls());

@@ -558,6 +558,64 @@ describe("device flow", () => {
     await new Promise((resolve) => setTimeout(resolve, 5_100));
     expect(await poll()).toEqual({ status: 400, error: "authorization_pending" });
   });
+
+  describe("a CLI that names its app by HTTP Basic with an empty secret, as oidc-agent does (review 27)", () => {
+    /** `Authorization: Basic base64(client_id ":")`, as curl makes it for oidc-agent's apps without a secret. */
+    const emptySecret = (clientId: string) => `Basic ${Buffer.from(`${clientId}:`).toString("base64")}`;
+    const post = async (path: string, clientId: string, fields: Record<string, string>) => {
+      const res = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: emptySecret(clientId) }, body: new URLSearchParams(fields) });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, string> };
+    };
+    /** A signed-in browser enters the code on /device and approves it. */
+    async function approve(userCode: string): Promise<void> {
+      const { jar } = await signedInBrowser();
+      const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+      keepCookies(jar, input);
+      const confirm = await postDevice(jar, await input.text(), { user_code: userCode });
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm)?.[1] ?? "";
+      let res = await fetch(`${base}/device`, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, user_code: userCode, confirm: "yes" }) });
+      for (let hop = 0; hop < 6 && res.headers.get("location"); hop += 1) {
+        keepCookies(jar, res);
+        res = await fetch(new URL(res.headers.get("location")!, base), { redirect: "manual", headers: { cookie: jar.join("; ") } });
+      }
+      expect(await res.text()).toContain("<h1>Device connected</h1>");
+    }
+
+    it("its device authorization, device code poll (client_id only in the header), refresh and revocation are answered as for any device app", async () => {
+      const clientId = cli.clientMetadata().client_id;
+      // oidc-agent 4.2.6: client_id in the form and in the header of the device authorization …
+      const started = await post("/oidc/device/auth", clientId, { client_id: clientId, scope: "openid offline_access" });
+      expect(started.status, JSON.stringify(started.body)).toBe(200);
+      await approve(started.body.user_code);
+      // … only in the header of the poll.
+      const tokens = await post("/oidc/token", clientId, { grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: started.body.device_code });
+      expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+      expect(tokens.body).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), id_token: expect.any(String) });
+      const refreshed = await post("/oidc/token", clientId, { grant_type: "refresh_token", refresh_token: tokens.body.refresh_token });
+      expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+      expect(refreshed.body.refresh_token).not.toBe(tokens.body.refresh_token);
+      const revoked = await post("/oidc/token/revocation", clientId, { token: refreshed.body.refresh_token, token_type_hint: "refresh_token" });
+      expect(revoked.status).toBe(200);
+      const afterRevocation = await post("/oidc/token", clientId, { grant_type: "refresh_token", refresh_token: refreshed.body.refresh_token });
+      expect(afterRevocation).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+    });
+
+    it("reads at most the provider's own 56 KiB of such a request's form: a larger one is refused unread, as the provider refuses it", async () => {
+      const clientId = cli.clientMetadata().client_id;
+      const huge = await post("/oidc/device/auth", clientId, { client_id: clientId, scope: "openid", padding: "x".repeat(1024 * 1024) });
+      expect(huge).toMatchObject({ status: 400, body: { error: "invalid_request", error_description: "failed to parse the request body" } });
+    });
+
+    it("an app registered with a secret is still refused without it, and a form naming another app is refused", async () => {
+      const web = createApplicationSchema.parse({ name: "Wiki (empty Basic secret)", type: "web", redirect_uris: [REDIRECT] });
+      const { application } = await createApplication(await startSession(owner), web, META);
+      const refused = await post("/oidc/token", application.clientId, { grant_type: "refresh_token", refresh_token: "x".repeat(43) });
+      expect(refused).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+      const mismatch = await post("/oidc/device/auth", cli.clientMetadata().client_id, { client_id: application.clientId, scope: "openid" });
+      expect(mismatch).toMatchObject({ status: 400, body: { error: "invalid_request" } });
+    });
+  });
 });
 
 describe("discovery", () => {
