@@ -175,11 +175,6 @@ export function ldapReason(err: unknown, config: Pick<LdapConfig, "url" | "bindD
   };
 }
 
-/** An admin-readable reason for a failed LDAP operation. */
-export function describeLdapError(err: unknown, config: Pick<LdapConfig, "url" | "bindDn" | "searchBase">): string {
-  return ldapReason(err, config).message;
-}
-
 /** The one entry the user filter finds for this username, or null (none, or ambiguous). */
 export async function findDirectoryUser(config: LdapConfig, username: string): Promise<DirectoryUser | null> {
   if (!username || username.length > 256) return null;
