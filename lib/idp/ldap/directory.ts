@@ -26,7 +26,7 @@ export type LdapConfig = {
   groupFilter: string;
   groupNameAttribute: string;
   groupMapping: LdapGroupMapping[];
-  /** Whether the server may be on a loopback address (lib/idp/outbound-guard.ts). */
+  /** Whether the server may be on a loopback address (lib/security/outbound-guard.ts). */
   allowInternalAddresses: boolean;
 };
 
