@@ -14,6 +14,12 @@ import { distinctActions, eachEvent, queryEvents, type EventRow } from "./events
 
 export type ActivityParty = { type: string; id: string | null; label: string | null };
 
+/** A party as a key: `${type}:${id}`. */
+export const partyKey = (type: string, id: string) => `${type}:${id}`;
+
+/** partyKey → the dashboard page to open; parties not listed have none (gone, hidden, or no page). */
+export type PartyLinks = Map<string, string>;
+
 export type ActivityEvent = {
   id: string;
   seq: number;

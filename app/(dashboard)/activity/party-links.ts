@@ -2,22 +2,15 @@
  * Where an activity event's actor or target can be opened: the user's (or
  * service user's) page, the group's page, the page of the person a token
  * belongs to — only while it still exists and the viewer may see it. Read
- * once per page of events, for the parties on it; and the names of the groups
- * the events' details list by id.
+ * once per page of events, for the parties on it. It knows the dashboard's
+ * paths, so it sits with the Activity page, above the services it asks.
  */
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import { db } from "@/lib/db/database";
-import { groupNamesById } from "@/lib/groups/membership";
+import { partyKey, type ActivityEvent, type PartyLinks } from "@/lib/audit/events";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { tokenOwners } from "@/lib/tokens/queries";
 import { usersSeenBy } from "@/lib/users/queries";
-import { assertCanReadActivity, type ActivityEvent } from "./events";
-
-/** `${type}:${id}` → the page to open; parties not listed have none (gone, hidden, or no page). */
-export type PartyLinks = Map<string, string>;
-
-export const partyKey = (type: string, id: string) => `${type}:${id}`;
 
 export async function partyLinks(actor: Actor, events: ActivityEvent[]): Promise<PartyLinks> {
   const parties = events.flatMap((e) => [e.actor, e.target]).filter((p): p is NonNullable<typeof p> & { id: string } => !!p?.id);
@@ -41,14 +34,4 @@ export async function partyLinks(actor: Actor, events: ActivityEvent[]): Promise
     if (href) links.set(partyKey("token", tokenId), href);
   }
   return links;
-}
-
-/**
- * Every group of the account as id → name, to name the groups an event's details list by id (a user's
- * auto_groups before and after, say). Anyone who may read the log gets every name, also without groups:read
- * (a billing admin); the links above are what follows which groups the viewer may see.
- */
-export async function eventGroupNames(actor: Actor): Promise<Map<string, string>> {
-  assertCanReadActivity(actor);
-  return groupNamesById(db(), actor.accountId);
 }
