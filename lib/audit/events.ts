@@ -8,7 +8,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { currentCaller } from "@/lib/auth/current-caller";
 import { assertCan } from "@/lib/auth/policy";
 import { decryptField } from "@/lib/crypto/aead";
-import { actionLabel } from "./actions";
+import { actionLabel } from "./action-labels";
 import type { EventFilters } from "./event-filters";
 import { distinctActions, eachEvent, queryEvents, type EventRow } from "./events-query";
 
