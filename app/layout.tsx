@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
-import { THEME_COOKIE, parseTheme, themeClass } from "@/components/shell/theme";
+import { THEME_COOKIE, parseTheme, themeClass } from "@/lib/appearance/theme";
 import { getLocale } from "next-intl/server";
 import { ToastProvider } from "@/components/ui/toast";
 import { ClientMessages } from "@/i18n/client-messages";

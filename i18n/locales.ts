@@ -1,6 +1,6 @@
 /**
  * The languages the dashboard speaks, and where a person's choice is kept: a
- * cookie beside the theme's (components/shell/theme.ts), so the sign-in and
+ * cookie beside the theme's (lib/appearance/theme.ts), so the sign-in and
  * setup pages, which have no person yet, speak it too, and the server renders
  * the first paint in it. No locale in URLs: a link is the same for everyone.
  */

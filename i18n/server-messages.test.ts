@@ -169,7 +169,7 @@ describe("refusals with values, keyed where they are made", () => {
 
 describe("activity events through the catalog", () => {
   it("every action and failure reason has its name in both catalogs, English as the API's", async () => {
-    const { ACTION_LABELS, FAILURE_REASON_LABELS } = await import("@/lib/audit/actions");
+    const { ACTION_LABELS, FAILURE_REASON_LABELS } = await import("@/lib/audit/action-labels");
     const { actionKey } = await import("@/components/activity/format");
     const keys = Object.keys(ACTION_LABELS).map(actionKey);
     expect(new Set(keys).size).toBe(keys.length);

@@ -1,8 +1,7 @@
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
-import type { ActivityEvent, ActivityParty } from "@/lib/audit/events";
-import { partyKey, type PartyLinks } from "@/lib/audit/party-links";
+import { partyKey, type ActivityEvent, type ActivityParty, type PartyLinks } from "@/lib/audit/events";
 import { actionName, detailLines, partyLabel, partyTypeName, type EventsTranslator } from "./format";
 import { roleName } from "@/components/roles/role-names";
 import { UserAgent } from "@/components/ui/user-agent";

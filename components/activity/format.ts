@@ -1,5 +1,5 @@
 import type { useTranslations } from "next-intl";
-import { failureReasonLabel } from "@/lib/audit/actions";
+import { failureReasonLabel } from "@/lib/audit/action-labels";
 import type { ActivityEvent } from "@/lib/audit/events";
 
 /** The "events" messages: action names, failure reasons, detail lines. */

@@ -6,7 +6,7 @@ import { useTranslations } from "next-intl";
 import { LOCALE_NAMES, LOCALES } from "@/i18n/locales";
 import { signOutAction } from "@/app/(dashboard)/actions";
 import { ChangePasswordDialog } from "./change-password-dialog";
-import type { Theme } from "./theme";
+import type { Theme } from "@/lib/appearance/theme";
 import { useTheme } from "./use-theme";
 import { useLanguage } from "./use-language";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { THEME_COOKIE, parseTheme, type Theme } from "./theme";
+import { THEME_COOKIE, parseTheme, type Theme } from "@/lib/appearance/theme";
 
 function currentTheme(): Theme {
   const match = document.cookie.match(new RegExp(`(?:^|; )${THEME_COOKIE}=([^;]*)`));

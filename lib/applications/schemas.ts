@@ -38,13 +38,6 @@ export function pkceRequired(type: (typeof APPLICATION_TYPES)[number]): boolean 
   return type === "spa";
 }
 
-/** A one-line explanation of each type (the form and the docs show it). */
-export const APPLICATION_TYPE_INFO: Record<(typeof APPLICATION_TYPES)[number], { label: string; explanation: string }> = {
-  web: { label: "Web app", explanation: "A server-side app that keeps a client secret (Grafana, Gitea, oauth2-proxy)." },
-  spa: { label: "Single-page / native app", explanation: "Runs in the browser or on a device, can't keep a secret: no secret, PKCE required." },
-  device: { label: "Device / CLI", explanation: "A command-line tool or TV-style device: the person approves a code on another screen." },
-};
-
 /** Why a redirect URI can't be registered: the English words after the address, and the catalog key of the whole sentence. */
 type RedirectUriIssue = { problem: string; key: ServerMessageKey };
 

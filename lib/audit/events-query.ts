@@ -32,7 +32,7 @@ import { db, dialect } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { entityIdsMatching } from "@/lib/data/search-backfill";
 import { addressBlindIndexes } from "@/lib/crypto/blind-index";
-import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./actions";
+import { ACTION_LABELS, FAILURE_REASON_LABELS } from "./action-labels";
 import type { RawEventRow } from "./chain";
 import type { EventFilters } from "./event-filters";
 import { PARTIES_SCOPE } from "./party-search";

@@ -8,11 +8,17 @@ import type { Actor } from "@/lib/auth/actor";
 import { currentCaller } from "@/lib/auth/current-caller";
 import { assertCan } from "@/lib/auth/policy";
 import { decryptField } from "@/lib/crypto/aead";
-import { actionLabel } from "./actions";
+import { actionLabel } from "./action-labels";
 import type { EventFilters } from "./event-filters";
 import { distinctActions, eachEvent, queryEvents, type EventRow } from "./events-query";
 
 export type ActivityParty = { type: string; id: string | null; label: string | null };
+
+/** A party as a key: `${type}:${id}`. */
+export const partyKey = (type: string, id: string) => `${type}:${id}`;
+
+/** partyKey → the dashboard page to open; parties not listed have none (gone, hidden, or no page). */
+export type PartyLinks = Map<string, string>;
 
 export type ActivityEvent = {
   id: string;

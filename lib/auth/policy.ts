@@ -5,9 +5,8 @@
  * its effective permissions (./effective-permissions.ts).
  */
 import { Forbidden } from "@/lib/errors";
-import type { Role } from "@/lib/db/schema";
 import type { Actor } from "./actor";
-import { builtInPermissions, isReadPermission, sortPermissions, type Permission } from "./permissions";
+import { builtInPermissions, isReadPermission, type Permission } from "./permissions";
 
 export type { Permission } from "./permissions";
 
@@ -65,7 +64,3 @@ export function assertNotLimitedToken(actor: Actor, message: string): void {
   if (actor.kind === "token" && actor.scope) throw new Forbidden(message);
 }
 
-/** A built-in role's permissions, in catalogue order. */
-export function permissionsOf(role: Role): Permission[] {
-  return sortPermissions(builtInPermissions(role));
-}

@@ -193,11 +193,6 @@ export function keySetById(keyId: string): KeySet | undefined {
   return readableKeySets().find((set) => set.keyId === keyId);
 }
 
-/** Where the key lives when it is not in the environment (rotate-key replaces these files). */
-export function keyFiles(): { current: string; previous: string } {
-  return { current: path.join(config().dataDir, KEY_FILE), previous: path.join(config().dataDir, PREVIOUS_KEY_FILE) };
-}
-
 let authSecret: string | undefined;
 
 /** The secret that signs and encrypts session cookies (Auth.js `secret`). */

@@ -641,7 +641,7 @@ export const groupRoles = pgTable(
   (t) => [primaryKey({ columns: [t.groupId, t.roleId] }), index("group_roles_role_idx").on(t.roleId)],
 );
 
-// operations: owner recovery links (`npm run recover-owner`, lib/ops/owner-recovery.ts)
+// operations: owner recovery links (`npm run recover-owner`, lib/users/owner-recovery.ts)
 export const ownerRecoveryLinks = pgTable(
   "owner_recovery_links",
   {

@@ -702,7 +702,7 @@ export const mfaPendingSteps = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     /** How the first step was passed ("password", "ldap"): recorded on the sign-in event. */
     method: text("method").notNull(),
-    /** The person must set up a second factor before the session (enforcement, ./policy.ts). */
+    /** The person must set up a second factor before the session (enforcement, lib/mfa/policy.ts). */
     enrol: integer("enrol", { mode: "boolean" }).notNull().default(false),
     /** When the second factor was proven: only then may the session be created, once. */
     verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),
@@ -797,7 +797,7 @@ export const instanceAppearance = sqliteTable("instance_appearance", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
 
-// operations: owner recovery links (`npm run recover-owner`, lib/ops/owner-recovery.ts)
+// operations: owner recovery links (`npm run recover-owner`, lib/users/owner-recovery.ts)
 /** One-time links that let a locked-out owner set a new password; only the token's digest is kept. */
 export const ownerRecoveryLinks = sqliteTable(
   "owner_recovery_links",

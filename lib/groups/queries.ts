@@ -8,6 +8,7 @@ import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
+import { assertCanReadActivity } from "@/lib/audit/events";
 import { db } from "@/lib/db/database";
 import { groups, userGroups, users, type UserRow } from "@/lib/db/schema";
 import { NotFound } from "@/lib/errors";
@@ -41,6 +42,16 @@ export async function groupNamesFor(actor: Actor): Promise<Map<string, string>> 
   if (can(actor, "groups:read")) return names;
   const mine = new Set(await groupIdsOfUser(db(), actor.accountId, actor.userId));
   return new Map([...names].filter(([id]) => mine.has(id)));
+}
+
+/**
+ * Every group of the account as id → name, for the activity log's readers: its events' details name groups by
+ * id (a user's auto_groups before and after, say), and whoever may read the log sees those names, groups:read or
+ * not (a billing admin). Which groups the log links to follows groupNamesFor, above.
+ */
+export async function groupNamesForActivity(actor: Actor): Promise<Map<string, string>> {
+  assertCanReadActivity(actor);
+  return groupNamesById(db(), actor.accountId);
 }
 
 /** Groups matching the filters, sorted by name. */

@@ -40,10 +40,6 @@ export type CookieSetting = {
   options: { httpOnly: true; sameSite: "lax"; secure: boolean; path: string; maxAge: number };
 };
 
-export function isLinkKind(value: unknown): value is LinkKind {
-  return typeof value === "string" && Object.hasOwn(LINK_PAGES, value);
-}
-
 /** The kind of link whose page this path is, if any. */
 export function linkKindAt(pathname: string): LinkKind | null {
   for (const kind of Object.keys(LINK_PAGES) as LinkKind[]) if (LINK_PAGES[kind].path === pathname) return kind;

@@ -2,7 +2,7 @@
  * OpenID Connect discovery, for "Test connection" and for checking a
  * provider before a person is sent to it: fetch
  * <issuer>/.well-known/openid-configuration with a timeout, through the
- * outbound address guard (./outbound-guard.ts). oauth4webapi (the library
+ * outbound address guard (lib/security/outbound-guard.ts). oauth4webapi (the library
  * under Auth.js) does the request and validates the document, including that
  * its issuer is the one configured.
  *

@@ -4,12 +4,11 @@
  * settings, with the defaults an account has before anyone changed them.
  */
 import "server-only";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { literalLimit } from "@/lib/db/prepared";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import type { Db, Tx } from "@/lib/db/database";
 import {
-  groups,
   identityProviders,
   ldapSources,
   signInSettings,
@@ -17,26 +16,7 @@ import {
   type LdapSourceRow,
   type SignInSettingsRow,
 } from "@/lib/db/schema";
-import { Invalid, NotFound } from "@/lib/errors";
-
-/**
- * Throws Invalid unless every id is a group of this account. A synchronous
- * copy of lib/groups/membership.ts's (async now) assertGroupsExist, for this
- * area's writes that still run in the old synchronous transactions; it goes
- * when they move to the async data layer.
- */
-export function assertGroupsExistSync(tx: Tx, accountId: string, groupIds: string[], field = "auto_groups"): void {
-  const unique = [...new Set(groupIds)];
-  if (unique.length === 0) return;
-  const found = tx.select({ id: groups.id }).from(groups).where(and(eq(groups.accountId, accountId), inArray(groups.id, unique))).all();
-  if (found.length !== unique.length) {
-    const known = new Set(found.map((g) => g.id));
-    const missing = unique.filter((id) => !known.has(id));
-    const ids = missing.join(", ");
-    const text = `Unknown group id: ${ids}`;
-    throw new Invalid("Unknown group", { [field]: [text] }).keyed("unknownGroupIds", { ids }, text);
-  }
-}
+import { NotFound } from "@/lib/errors";
 
 /** The idp_id of users who came in through the trusted proxy header. */
 export const HEADER_IDP_ID = "header";

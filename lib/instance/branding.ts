@@ -56,11 +56,6 @@ export const instanceBranding = perRender(async (): Promise<Branding> => {
   return cache.get();
 });
 
-/** Drops this process's copy (tests). */
-export function forgetBranding(): void {
-  cache.forget();
-}
-
 /** The logo's public path (GET /api/instance/logo), versioned by its digest so a new logo is fetched at once. */
 export function logoPath(logo: Pick<StoredLogo, "digest">): string {
   return `/api/instance/logo?v=${logo.digest.slice(0, 16)}`;

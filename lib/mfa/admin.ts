@@ -13,18 +13,13 @@ import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
-import { db, type Tx } from "@/lib/db/database";
+import type { Tx } from "@/lib/db/database";
 import { mfaPasskeys, mfaTotp, mfaWebauthnChallenges, type Role } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { deleteRecoveryCodes } from "./recovery-codes";
-import { hasFactor, mfaSummary, type MfaSummary } from "./records";
+import { hasFactor, mfaSummary } from "./records";
 import { assertOutranks } from "@/lib/auth/escalation";
-
-/** For a caller that already may see the user (lib/users checked): the summary, never a secret. */
-export async function userMfaSummary(userId: string): Promise<MfaSummary> {
-  return mfaSummary(db(), userId);
-}
 
 /** The rule for who may reset whose second factors (the page asks it to show the button; the reset enforces it). */
 export function assertCanResetTwoFactor(actor: Actor, target: { id: string; role: Role }): void {

@@ -124,7 +124,3 @@ export async function mfaSummariesOfPage(userIds: readonly string[]): Promise<Ma
   return summariesOf(await pageSummaries().execute({ ids: idSetValue(userIds) }));
 }
 
-/** A subquery-friendly condition: users of the account with a confirmed second factor (an app or a passkey). */
-export function usersWithFactor(accountId: string) {
-  return sql`(SELECT ${mfaTotp.userId} FROM ${mfaTotp} WHERE ${mfaTotp.accountId} = ${accountId} AND ${mfaTotp.confirmedAt} IS NOT NULL UNION SELECT ${mfaPasskeys.userId} FROM ${mfaPasskeys} WHERE ${mfaPasskeys.accountId} = ${accountId})`;
-}

@@ -16,7 +16,7 @@ import "server-only";
 import type { IncomingHttpHeaders } from "node:http";
 import { createTranslator } from "next-intl";
 // The cookie names and the negotiation are those modules' single definitions (pure, no React).
-import { parseTheme, THEME_COOKIE, type Theme } from "@/components/shell/theme";
+import { parseTheme, THEME_COOKIE, type Theme } from "@/lib/appearance/theme";
 import { LOCALE_COOKIE, parseLocale, type Locale } from "@/i18n/locales";
 import { knownScope } from "./scope-words";
 import { localeFromAcceptLanguage } from "@/i18n/negotiate";

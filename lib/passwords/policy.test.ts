@@ -68,7 +68,7 @@ describe("the password policy", () => {
     }
   });
 
-  it("is applied by setup (the strength check through the API: e2e/api/password-strength.spec.ts)", async () => {
+  it("is applied by setup (the strength check through the API: e2e/api/setup.spec.ts)", async () => {
     expect(refusal(() => parseOrThrow(setupInputSchema, { email: "o@example.com", password: "qwertyuiop" }))).toMatch(/too common/);
   });
 
@@ -90,7 +90,7 @@ describe("the password policy", () => {
     }
   });
 
-  it("is applied to accepting an invite (the strength check through the API: e2e/api/password-strength.spec.ts)", async () => {
+  it("is applied to accepting an invite (the strength check through the API: e2e/api/invites-accept.spec.ts)", async () => {
     expect(refusal(() => parseOrThrow(acceptInviteSchema, { password: "qwertyuiop" }))).toMatch(/too common/);
   });
 

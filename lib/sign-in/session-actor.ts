@@ -5,7 +5,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { Forbidden, Unauthenticated } from "@/lib/errors";
 import { noteRequestActor } from "@/lib/observability/request-log";
 import { resolveSession } from "@/lib/sessions/sessions";
 import type { SessionActor } from "@/lib/auth/actor";
@@ -24,14 +23,6 @@ export const sessionActor = cache(async (): Promise<SessionActor | null> => {
 });
 
 export const MUST_CHANGE_PASSWORD = "Choose a new password before continuing";
-
-/** For server actions: the signed-in actor, or an error a form can show. */
-export async function requireSessionActor(): Promise<SessionActor> {
-  const actor = await sessionActor();
-  if (!actor) throw new Unauthenticated("Your session has ended. Sign in again.");
-  if (actor.mustChangePassword) throw new Forbidden(MUST_CHANGE_PASSWORD);
-  return actor;
-}
 
 /**
  * For dashboard pages: the signed-in actor, or a redirect to sign in, or to

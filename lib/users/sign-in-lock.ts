@@ -7,7 +7,7 @@ import "server-only";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { write } from "@/lib/data/unit-of-work";
-import { clearSignInLimits, lockedUsers } from "@/lib/security/sign-in-throttle";
+import { clearSignInLimits } from "@/lib/security/sign-in-throttle";
 import { NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "./records";
 import { assertCanUnlockUser } from "./rules";
@@ -44,7 +44,3 @@ export async function unlockUser(actor: Actor, userId: string, meta: RequestMeta
   });
 }
 
-/** When each locked user of the account is unlocked by itself (the end of the window). */
-export async function lockedUntilByUser(actor: Actor, now = new Date()): Promise<Map<string, Date>> {
-  return lockedUsers(actor.accountId, now);
-}

@@ -7,15 +7,14 @@ import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
 import { eventFiltersSchema, FILTER_KEYS, filtersInput } from "@/lib/audit/event-filters";
 import { actionOptions, listEvents } from "@/lib/audit/events";
-import { partyLinks } from "@/lib/audit/party-links";
 import { can } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
-import { db } from "@/lib/db/database";
-import { groupNamesById } from "@/lib/groups/membership";
+import { groupNamesForActivity } from "@/lib/groups/queries";
 import { fieldErrorsOf } from "@/lib/http/validation";
 import { titled } from "@/i18n/titles";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { serverText } from "@/lib/forms/message-keys";
+import { partyLinks } from "./party-links";
 
 export const generateMetadata = titled("activity");
 
@@ -92,7 +91,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
           {filtered ? t("noMatchBody") : null}
         </EmptyState>
       ) : (
-        <EventsTable events={page.events} groupNames={await groupNamesById(db(), actor.accountId)} links={await partyLinks(actor, page.events)} />
+        <EventsTable events={page.events} groupNames={await groupNamesForActivity(actor)} links={await partyLinks(actor, page.events)} />
       )}
       {!errors && (
       <nav aria-label={ta("pagination")} className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">

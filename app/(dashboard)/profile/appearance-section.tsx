@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import { useTranslations } from "next-intl";
 import { LOCALE_NAMES, LOCALES, type Locale } from "@/i18n/locales";
-import { THEMES, type Theme } from "@/components/shell/theme";
+import { THEMES, type Theme } from "@/lib/appearance/theme";
 import { useLanguage } from "@/components/shell/use-language";
 import { useTheme } from "@/components/shell/use-theme";
 import { Card, CardHeading } from "@/components/ui/card";

@@ -1,5 +1,5 @@
 import { cookies } from "next/headers";
-import { THEME_COOKIE, parseTheme } from "@/components/shell/theme";
+import { THEME_COOKIE, parseTheme } from "@/lib/appearance/theme";
 import { LOCALE_COOKIE, parseLocale } from "@/i18n/locales";
 import { AppearanceSection } from "./appearance-section";
 

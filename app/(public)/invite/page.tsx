@@ -47,7 +47,7 @@ export default async function InvitePage() {
   const t = await getTranslations("publicPages.invite");
   const team = await getTranslations("team");
   const format = await getFormatter();
-  // In UTC, labelled, as everywhere an admin reads a date (components/users/format.ts), in the reader's language.
+  // In UTC, labelled, as mail gives its dates (lib/mail/language.ts), in the reader's language.
   const when = (date: Date) => t("utc", { date: format.dateTime(date, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) });
   if ("problem" in found) return <Problem title={t("unusable")} message={found.problem} held={link.fingerprint} />;
   if (!found.valid) {

@@ -26,7 +26,7 @@ export type LdapConfig = {
   groupFilter: string;
   groupNameAttribute: string;
   groupMapping: LdapGroupMapping[];
-  /** Whether the server may be on a loopback address (lib/idp/outbound-guard.ts). */
+  /** Whether the server may be on a loopback address (lib/security/outbound-guard.ts). */
   allowInternalAddresses: boolean;
 };
 
@@ -173,11 +173,6 @@ export function ldapReason(err: unknown, config: Pick<LdapConfig, "url" | "bindD
     message: `Could not connect to ${url} within ${seconds} s: no answer, connection refused, TLS not accepted, or not an LDAP server.`,
     ref: { key: "ldapUnreachable", params: { url, seconds } },
   };
-}
-
-/** An admin-readable reason for a failed LDAP operation. */
-export function describeLdapError(err: unknown, config: Pick<LdapConfig, "url" | "bindDn" | "searchBase">): string {
-  return ldapReason(err, config).message;
 }
 
 /** The one entry the user filter finds for this username, or null (none, or ambiguous). */

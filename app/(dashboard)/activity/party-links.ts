@@ -2,19 +2,15 @@
  * Where an activity event's actor or target can be opened: the user's (or
  * service user's) page, the group's page, the page of the person a token
  * belongs to — only while it still exists and the viewer may see it. Read
- * once per page of events, for the parties on it.
+ * once per page of events, for the parties on it. It knows the dashboard's
+ * paths, so it sits with the Activity page, above the services it asks.
  */
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
+import { partyKey, type ActivityEvent, type PartyLinks } from "@/lib/audit/events";
 import { groupNamesFor } from "@/lib/groups/queries";
 import { tokenOwners } from "@/lib/tokens/queries";
 import { usersSeenBy } from "@/lib/users/queries";
-import type { ActivityEvent } from "./events";
-
-/** `${type}:${id}` → the page to open; parties not listed have none (gone, hidden, or no page). */
-export type PartyLinks = Map<string, string>;
-
-export const partyKey = (type: string, id: string) => `${type}:${id}`;
 
 export async function partyLinks(actor: Actor, events: ActivityEvent[]): Promise<PartyLinks> {
   const parties = events.flatMap((e) => [e.actor, e.target]).filter((p): p is NonNullable<typeof p> & { id: string } => !!p?.id);

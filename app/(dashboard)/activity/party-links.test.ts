@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createGroup, deleteGroup } from "@/lib/groups/groups";
 import { createAccessToken } from "@/lib/tokens/personal-tokens";
 import { createAccount, createUser, META, startSession, updateUserRow } from "@/test/factories";
-import type { ActivityEvent } from "./events";
+import type { ActivityEvent } from "@/lib/audit/events";
 import { partyLinks } from "./party-links";
 
 const event = (actor: [string, string], target: [string, string] | null): ActivityEvent => ({
