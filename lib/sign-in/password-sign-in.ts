@@ -184,7 +184,7 @@ export async function signInWithPassword(
     );
   } catch (err) {
     if (!(err instanceof StrangerQueueFull)) throw err;
-    countRateLimitRefusal("sign_in_strangers");
+    countRateLimitRefusal("sign-in-strangers");
     throw new SignInThrottled(STRANGERS_RETRY_SECONDS);
   }
 }
