@@ -105,6 +105,17 @@ export class MalformedRequest extends DomainError {
 }
 
 /**
+ * The client stopped sending before its body was complete (it went away, or its connection was reset). Node
+ * reports that as an "aborted" error with the code ECONNRESET, which lib/db/unavailable.ts reads as a database
+ * connection lost: anyone could make the log say "the database could not serve" at will (review 25).
+ */
+export class BodyCutShort extends MalformedRequest {
+  constructor() {
+    super("The request body ended before it was complete");
+  }
+}
+
+/**
  * A body over the limit (413, like the server's own cap in scripts/body-limit.mjs): refused
  * unread, so the connection can't be reused for another request.
  */

@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, metricsServer, requestObserver, serveMetrics, shutdownOnSignals } from "./operations.mjs";
 import { answerOutageFor } from "./outage-answer.mjs";
+import { HELD_BODY_TIMEOUT_MS } from "./body-limit.mjs";
 import { requestGuards } from "./request-guards.mjs";
 import { shareServerChunks } from "./shared-chunks.mjs";
 
@@ -95,7 +96,24 @@ function answerPageOutages(req, res) {
   if (pages && store) answerOutageFor(req, res, store, pages.answer);
 }
 
-const server = http.createServer((req, res) => {
+/**
+ * How long a client may take to send a request (review 25). Node's defaults let a request's headers take 60 s and
+ * its whole body 5 minutes, checked every 30 s: a caller holding many connections, each with a body declared and
+ * all but a byte of it sent (64 KiB to the sign-in form), kept ~61 KiB of memory per connection for 5 minutes
+ * (3,000 of them: +180 MiB). Every request here is small (1 MiB at most: scripts/body-limit.mjs), so the whole
+ * request gets the time a held body gets there, the headers a third of it (10 s; Apache allows 20–40), checked every
+ * 2 s. Sending the same held memory again then costs the caller ten times the bandwidth. Answers are not
+ * limited (exports stream for as long as they take); an idle kept-alive connection closes after 5 s, Node's
+ * default, said here so that a change is deliberate (docs/operations.md, "Reverse proxy").
+ */
+const CONNECTION_TIMEOUTS = {
+  requestTimeout: HELD_BODY_TIMEOUT_MS,
+  headersTimeout: HELD_BODY_TIMEOUT_MS / 3,
+  connectionsCheckingInterval: 2_000,
+  keepAliveTimeout: 5_000,
+};
+
+const server = http.createServer(CONNECTION_TIMEOUTS, (req, res) => {
   dropForwarding(req.headers, req.socket.remoteAddress);
   req.headers["x-latchkey-peer"] = req.socket.remoteAddress ?? "";
   observe(req, res, () => {

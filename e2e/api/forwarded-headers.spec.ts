@@ -175,3 +175,13 @@ test("server actions: a client's X-Forwarded-Host can't vouch for a foreign Orig
   const proxied = await postLoginAction(PROXY, { origin: "https://latchkey.example.com", ...PUBLIC });
   expect(proxied).toEqual({ status: 303, signedIn: true });
 });
+
+// Review 25: a proxy left out of TRUST_PROXY makes every client one address to the sign-in limits; the log says so.
+test("forwarding headers from a local address TRUST_PROXY doesn't name are said once in the log, naming the setting; the trusted proxy's are not", async () => {
+  const warning = /Forwarding headers \(X-Forwarded-For, Forwarded…\) came from (\S+), which TRUST_PROXY doesn't name/g;
+  await from(PROXY, "/api/health", { headers: { "x-forwarded-for": "198.51.100.7" } });
+  await from(CLIENT, "/api/health", { headers: { "x-forwarded-for": "198.51.100.7" } });
+  await from(CLIENT, "/api/health", { headers: { forwarded: "for=198.51.100.8" } });
+  await expect.poll(() => [...instance.logs().matchAll(warning)].map((m) => m[1])).toEqual([CLIENT]);
+  expect(instance.logs()).toContain("Name it in TRUST_PROXY (true for a proxy on this machine).");
+});

@@ -121,7 +121,7 @@ describe("the hashing slots", () => {
   it("runs at most PASSWORD_HASH_CONCURRENCY hashes and verifications at once, and all of them", async () => {
     process.env.PASSWORD_HASH_CONCURRENCY = "2";
     vi.resetModules(); // a fresh config and limiter read the setting
-    delete (globalThis as { latchkeyHashSlots?: unknown }).latchkeyHashSlots;
+    delete (globalThis as { latchkeyPasswordQueue?: unknown }).latchkeyPasswordQueue;
     const passwords = await import("./passwords");
     const hash = await passwords.hashPassword("correct horse");
 
@@ -145,7 +145,7 @@ describe("the hashing slots", () => {
   it("are the process's: two copies of the module (Next.js's separate bundles) share them", async () => {
     process.env.PASSWORD_HASH_CONCURRENCY = "2";
     vi.resetModules();
-    delete (globalThis as { latchkeyHashSlots?: unknown }).latchkeyHashSlots;
+    delete (globalThis as { latchkeyPasswordQueue?: unknown }).latchkeyPasswordQueue;
     const first = await import("./passwords");
     vi.resetModules(); // the second bundle's copy of the module
     const second = await import("./passwords");

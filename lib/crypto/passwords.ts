@@ -1,26 +1,14 @@
 /**
  * Password hashing. New hashes are argon2id at OWASP's parameters; bcrypt
  * hashes imported from other systems still verify and are flagged for rehash.
- * Every hash and verification waits for a slot (PASSWORD_HASH_CONCURRENCY):
- * they run on libuv's thread pool, which compression and file reads share, so
- * a burst of sign-ins would otherwise take every thread and core and make each
- * other response wait behind the hash queue.
+ * Every hash and verification waits its turn in ./password-queue.ts (a slot of
+ * PASSWORD_HASH_CONCURRENCY; an anonymous sign-in from an unknown browser, in the
+ * strangers' lane).
  */
 import "server-only";
 import argon2 from "argon2";
 import bcrypt from "@node-rs/bcrypt";
-import pLimit, { type LimitFunction } from "p-limit";
-import { config } from "@/lib/config";
-
-// On globalThis: Next.js bundles instrumentation (which answers the sign-in form, lib/sign-in/credentials-http.ts)
-// and routes separately; the slots are the process's, one limiter for every bundle.
-const holder = globalThis as unknown as { latchkeyHashSlots?: LimitFunction };
-
-/** Runs one password computation when a slot is free (at most PASSWORD_HASH_CONCURRENCY at once, in the whole process). */
-function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
-  holder.latchkeyHashSlots ??= pLimit(config().passwordHashConcurrency);
-  return holder.latchkeyHashSlots(work);
-}
+import { inHashSlot, type CheckLane } from "./password-queue";
 
 // OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -33,10 +21,11 @@ function isBcryptHash(hash: string): boolean {
   return /^\$2[abxy]\$\d{2}\$/.test(hash);
 }
 
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+/** `lane`: whose check it is (./password-queue.ts); an anonymous sign-in says, everything else is "known". */
+export async function verifyPassword(hash: string, password: string, lane: CheckLane = "known"): Promise<boolean> {
   try {
-    if (isBcryptHash(hash)) return await inHashSlot(() => bcrypt.verify(password, hash));
-    return await inHashSlot(() => argon2.verify(hash, password));
+    if (isBcryptHash(hash)) return await inHashSlot(() => bcrypt.verify(password, hash), lane);
+    return await inHashSlot(() => argon2.verify(hash, password), lane);
   } catch {
     // A malformed stored hash is a failed verification, never a crash.
     return false;
@@ -60,9 +49,9 @@ let dummyHash: Promise<string> | undefined;
  * Spends the same time as a real verification, for sign-ins with an unknown
  * email, so response time does not reveal whether an account exists.
  */
-export async function verifyAgainstDummy(password: string): Promise<false> {
+export async function verifyAgainstDummy(password: string, lane: CheckLane = "known"): Promise<false> {
   dummyHash ??= hashPassword("latchkey-dummy-password-for-timing");
   const hash = await dummyHash;
-  await inHashSlot(() => argon2.verify(hash, password));
+  await inHashSlot(() => argon2.verify(hash, password), lane);
   return false;
 }

@@ -5,6 +5,7 @@ import de from "@/messages/de.json";
 import en from "@/messages/en.json";
 import { Invalid, MalformedRequest, sayMessage } from "@/lib/errors";
 import { messageKeysOf } from "@/lib/forms/message-keys";
+import { databaseUnavailable } from "@/lib/db/unavailable";
 import { fieldsOf, MAX_JSON_DEPTH, patchFields, readJson, readPatch } from "./body";
 
 const post = (text: string) => new Request("http://localhost/api/x", { method: "POST", headers: { "content-type": "application/json" }, body: text });
@@ -100,5 +101,29 @@ describe("readPatch", () => {
       }
     }
     expect(sayMessage(german as never, messageKeysOf(two)![two.message])).toBe("Unbekannte Felder: enabld, updatd_at");
+  });
+});
+
+// Review 25: a client that goes away mid-body is its own doing, not a database outage (lib/db/unavailable.ts).
+describe("a body the client stopped sending", () => {
+  it("is a 400 of its own, never an error that reads as the database's ECONNRESET", async () => {
+    // What Node's request stream errors with when the client's connection ends before the declared length.
+    const aborted = Object.assign(new Error("aborted"), { code: "ECONNRESET" });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"em'));
+        controller.error(aborted);
+      },
+    });
+    const request = new Request("http://latchkey.test/api/password-reset", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": "30" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    const refused = await readJson(request, z.object({ email: z.string() })).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(MalformedRequest);
+    expect(refused).toMatchObject({ status: 400, message: "The request body ended before it was complete" });
+    expect(databaseUnavailable(refused)).toBe(false);
   });
 });

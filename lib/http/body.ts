@@ -6,7 +6,7 @@
  */
 import "server-only";
 import { z } from "zod";
-import { BodyTooLarge, Invalid, MalformedRequest, UnsupportedMediaType } from "@/lib/errors";
+import { BodyCutShort, BodyTooLarge, Invalid, MalformedRequest, UnsupportedMediaType } from "@/lib/errors";
 import { parseOrThrow } from "./validation";
 import { assertWellFormedText } from "./well-formed-text";
 
@@ -42,7 +42,9 @@ export async function readBytes(request: Request, limit: number): Promise<Buffer
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      throw new BodyCutShort();
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

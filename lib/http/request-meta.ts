@@ -13,6 +13,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { config } from "@/lib/config";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { isAddressInRanges } from "./address-ranges";
+import { NON_PUBLIC_RANGES } from "@/lib/net/address-range";
 import { LOCALE_COOKIE, parseLocale } from "@/i18n/locales";
 import { deviceFromCookieHeader } from "./device-cookie";
 
@@ -77,8 +78,34 @@ export function isForwardingHeader(name: string): boolean {
  * trusted proxy (Node's incoming headers, as scripts/server.mjs has them).
  */
 export function dropUntrustedForwarding(headers: Record<string, string | string[] | undefined>, peer: string | undefined): void {
-  if (isAddressInRanges(peer ? stripIpv4Mapping(peer) : null, config().trustedProxies)) return;
-  for (const name of Object.keys(headers)) if (isForwardingHeader(name)) delete headers[name];
+  const address = peer ? stripIpv4Mapping(peer) : null;
+  if (isAddressInRanges(address, config().trustedProxies)) return;
+  let dropped = false;
+  for (const name of Object.keys(headers)) {
+    if (!isForwardingHeader(name)) continue;
+    delete headers[name];
+    dropped = true;
+  }
+  if (dropped) warnOfUnnamedProxy(address);
+}
+
+let unnamedProxyWarned = false;
+
+/**
+ * Forwarding headers from a loopback or private address that TRUST_PROXY doesn't name: most likely a reverse
+ * proxy the operator forgot to name (review 25). Then every client has the proxy's address, and the limits
+ * per address are one for everybody: a stranger's 50 wrong sign-ins (SIGNIN_IP_FREE_ATTEMPTS) make every
+ * person's sign-in wait. Said once per process in the log; from a public address (a client sending its own
+ * headers) nothing is said.
+ */
+function warnOfUnnamedProxy(address: string | null): void {
+  if (unnamedProxyWarned || !isAddressInRanges(address, NON_PUBLIC_RANGES)) return;
+  unnamedProxyWarned = true;
+  console.warn(
+    `Forwarding headers (X-Forwarded-For, Forwarded…) came from ${address}, which TRUST_PROXY doesn't name, and were ignored. ` +
+      "If a reverse proxy runs there, every client has its address: one client's failed sign-ins then make everyone wait, " +
+      "and sessions and the activity log show the proxy. Name it in TRUST_PROXY (true for a proxy on this machine).",
+  );
 }
 
 function firstValue(header: string | null): string | undefined {

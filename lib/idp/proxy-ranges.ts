@@ -7,19 +7,7 @@
  */
 import ipaddr from "ipaddr.js";
 import type { MessageRef } from "@/lib/errors";
-import { parseRange } from "@/lib/net/address-range";
-
-const NON_PUBLIC: ReadonlyArray<readonly [string, number]> = [
-  ["127.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["172.16.0.0", 12],
-  ["192.168.0.0", 16],
-  ["100.64.0.0", 10],
-  ["169.254.0.0", 16],
-  ["::1", 128],
-  ["fc00::", 7],
-  ["fe80::", 10],
-];
+import { NON_PUBLIC_RANGES, parseRange } from "@/lib/net/address-range";
 
 /**
  * A reason the range may not be trusted (with its catalog entry), or null when it holds only
@@ -40,9 +28,9 @@ export function publicRangeProblem(range: string): { message: string; ref: Messa
       ref: { key: "rangeCoversEverything", params: { range } },
     };
   }
-  const contained = NON_PUBLIC.some(([base, baseBits]) => {
-    const container = ipaddr.parse(base);
-    return container.kind() === net.kind() && bits >= baseBits && net.match(container, baseBits);
+  const contained = NON_PUBLIC_RANGES.some((container) => {
+    const [base, baseBits] = ipaddr.parseCIDR(container);
+    return base.kind() === net.kind() && bits >= baseBits && net.match(base, baseBits);
   });
   if (contained) return null;
   return {

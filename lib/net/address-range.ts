@@ -13,6 +13,12 @@ export function parseRange(range: string): [ipaddr.IPv4 | ipaddr.IPv6, number] {
   return [net, length];
 }
 
+/**
+ * The ranges a reverse proxy in front of Latchkey can live in: loopback, private LAN, carrier-grade NAT as
+ * Tailscale uses, link-local, IPv6 unique-local and link-local.
+ */
+export const NON_PUBLIC_RANGES: readonly string[] = ["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10"];
+
 /** Whether the entry is an address or a range parseRange reads. */
 export function isAddressOrRange(entry: string): boolean {
   try {

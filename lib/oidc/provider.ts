@@ -40,6 +40,9 @@ import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./sign
 import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX, PROVIDER_ROUTES } from "./paths";
 import { PROVIDER_CLOCK_TOLERANCE_SECONDS } from "./interactions";
 
+/** How long an interaction (an app sign-in under way) is kept, and a provider session no one has signed in to. */
+const INTERACTION_TTL_SECONDS = 3600;
+
 export { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX };
 export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
 
@@ -179,8 +182,11 @@ function configuration(jwks: object[]): Configuration {
       AuthorizationCode: 60,
       IdToken: 3600,
       DeviceCode: 600,
-      Interaction: 3600,
-      Session: config().sessionMaxAgeSeconds,
+      Interaction: INTERACTION_TTL_SECONDS,
+      // A session nobody signed in to (the device page keeps its form's one-time value in one) lives as an
+      // interaction does: anyone can have one stored per GET /device, and at a week each (review 25) that was rows
+      // without bound. Saved again with the person in it, it gets the session's lifetime.
+      Session: ((_ctx: unknown, session: { accountId?: string }) => (session.accountId ? config().sessionMaxAgeSeconds : INTERACTION_TTL_SECONDS)) as never,
       Grant: 365 * 24 * 3600,
     },
     rotateRefreshToken: true,

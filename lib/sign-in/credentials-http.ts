@@ -32,6 +32,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { NextRequest } from "next/server";
 import { publicOrigin } from "@/lib/http/request-meta";
 import { sendUnexpectedError } from "@/lib/http/errors";
+import { BodyCutShort } from "@/lib/errors";
 import { apiSecurityHeaders } from "@/lib/http/security-headers";
 import { newCookieSink, withCookieSink } from "./cookie-sink";
 import { withWayBackOnFailure } from "./failed-sign-in-return";
@@ -45,10 +46,14 @@ class BodyTooLarge extends Error {}
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT) throw new BodyTooLarge();
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > BODY_LIMIT) throw new BodyTooLarge();
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    throw err instanceof BodyTooLarge ? err : new BodyCutShort();
   }
   return Buffer.concat(chunks);
 }
@@ -112,6 +117,10 @@ export function credentialsCallbackHandler(req: IncomingMessage, res: ServerResp
   return answer(req, res).catch((err: unknown) => {
     if (err instanceof BodyTooLarge) {
       sendError(res, 413, `Request body is too large (limit ${BODY_LIMIT / 1024} KiB)`);
+      return;
+    }
+    if (err instanceof BodyCutShort) {
+      sendError(res, 400, err.message);
       return;
     }
     sendUnexpectedError(res, err, "Sign-in request");

@@ -5,6 +5,9 @@
  * the log; now it is sent back to the page, and the page's own form still works.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { db } from "@/lib/db/database";
+import { oidcModels } from "@/lib/db/schema";
 import { startProviderServer } from "@/test/provider-server";
 
 let provider: Awaited<ReturnType<typeof startProviderServer>>;
@@ -55,5 +58,18 @@ describe("the device page's form", () => {
     const res = await fetch(`${base}/device`, { ...form({ user_code: "BCDF-GHJK", xsrf: xsrf! }), headers: { ...form({}).headers, cookie: legacy.join("; ") } });
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/not valid or has expired/);
+  });
+
+  // Review 25: anyone can have a provider session stored per GET /device; at the session's week each, without bound.
+  it("shown to someone not signed in keeps its session an hour, as an interaction, not a session's week", async () => {
+    const sessionIds = async () => new Set((await db().select({ id: oidcModels.id }).from(oidcModels).where(eq(oidcModels.name, "Session"))).map((r) => r.id));
+    const before = await sessionIds();
+    const page = await fetch(`${base}/device`, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    const stored = (await db().select().from(oidcModels).where(eq(oidcModels.name, "Session"))).filter((r) => !before.has(r.id));
+    expect(stored).toHaveLength(1);
+    const lifetimeSeconds = (stored[0].expiresAt!.getTime() - Date.now()) / 1000;
+    expect(lifetimeSeconds).toBeGreaterThan(3500);
+    expect(lifetimeSeconds).toBeLessThanOrEqual(3600);
   });
 });

@@ -19,6 +19,10 @@
  * A blank identifier or an empty password is no attempt at all (CredentialsMissing): refused before
  * any of that, the same for everyone.
  *
+ * Every attempt waits for its password check in lib/crypto/password-queue.ts: from a browser the person named
+ * signed in with before, in the short lane; any other in the strangers' lane, which is bounded: when it is
+ * full, the attempt is told to wait (SignInThrottled) before the throttle counts or records anything (review 25).
+ *
  * On the "confirm it's you" page (`onlyPerson`: lib/sessions/only-person.ts) a right password, local or the
  * directory's, for anyone but the person asked ends in NotThePerson: no session, no second step. A right password
  * is not a guess: the throttle forgets the attempt as it does for any right password, so the person trying again
@@ -29,6 +33,9 @@ import { eq } from "drizzle-orm";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "@/lib/crypto/passwords";
+import { inSignInPlace, StrangerQueueFull, type CheckLane } from "@/lib/crypto/password-queue";
+import { isKnownDeviceOf } from "@/lib/mail/reactions";
+import { countRateLimitRefusal } from "@/lib/observability/metrics";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { users, type UserRow } from "@/lib/db/schema";
@@ -72,6 +79,12 @@ export function waitMessage(retryAfterSeconds: number): string {
   return `Too many attempts. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
 }
 
+/**
+ * How long a stranger refused for a full strangers' lane is asked to wait (lib/crypto/password-queue.ts): the
+ * message rounds up to a minute in any case, and a crowd that fills the lane is rarely gone sooner.
+ */
+const STRANGERS_RETRY_SECONDS = 60;
+
 export class SignInThrottled extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super(waitMessage(retryAfterSeconds));
@@ -100,11 +113,12 @@ export function assertCredentialsGiven(identifier: string, password: string): vo
 export type SignedIn = { userId: string; sessionId: string; mustChangePassword: boolean };
 
 type Who = { id: string; label: string };
+type LdapSource = NonNullable<Awaited<ReturnType<typeof ldapSourceRow>>>;
 
 /** One attempt's context: who it is about, its throttle keys and what the throttle decided. */
-type Attempt = { accountId: string | null; who?: Who; keys: AttemptKeys; admission: Admission; meta: RequestMeta; now: Date; onlyPerson?: string };
+type Attempt = { accountId: string | null; who?: Who; keys: AttemptKeys; admission: Admission; meta: RequestMeta; now: Date; onlyPerson?: string; lane: CheckLane };
 
-async function recordFailure(tx: Tx, attempt: Omit<Attempt, "keys" | "admission">, reason: string, extra?: Record<string, unknown>): Promise<void> {
+async function recordFailure(tx: Tx, attempt: Pick<Attempt, "accountId" | "who" | "meta" | "now">, reason: string, extra?: Record<string, unknown>): Promise<void> {
   const { accountId, who, meta, now } = attempt;
   if (!accountId) return;
   await recordEvent(tx, {
@@ -163,7 +177,35 @@ export async function signInWithPassword(
   // The daily cap counts the person: their email and their username reach one lock. The delays count what was
   // typed, as they must for an identifier that names nobody, or a delay would tell who exists (review 8a).
   const keys = attemptKeys(identifier, meta.ip, identity ? identity.email || identity.username || identifier : identifier);
+  const lane = await checkLaneOf(row, meta.device);
+  try {
+    return await inSignInPlace(lane, () =>
+      admittedSignIn({ accountId, who, keys, meta, now, onlyPerson, lane }, limits, { ldap, row, identifier, password, localLoginEnabled: options.localLoginEnabled }),
+    );
+  } catch (err) {
+    if (!(err instanceof StrangerQueueFull)) throw err;
+    countRateLimitRefusal("sign-in-strangers");
+    throw new SignInThrottled(STRANGERS_RETRY_SECONDS);
+  }
+}
 
+/**
+ * Which lane of the password queue this sign-in waits in (lib/crypto/password-queue.ts): "known" from a browser
+ * the person named has signed in with (its device cookie), "stranger" for anyone else, a name that is nobody's
+ * included. The lookup is made whenever a device cookie came, named person or not, so that its time tells
+ * nothing about who exists.
+ */
+async function checkLaneOf(row: UserRow | undefined, device: string | null | undefined): Promise<CheckLane> {
+  if (!device) return "stranger";
+  return (await isKnownDeviceOf(db(), row?.id ?? "", device)) && row ? "known" : "stranger";
+}
+
+type Credentials = { ldap: LdapSource | undefined; row: UserRow | undefined; identifier: string; password: string; localLoginEnabled: boolean };
+
+/** The attempt once it has its place in the password queue: the throttle's admission, then the check. */
+async function admittedSignIn(base: Omit<Attempt, "admission">, limits: SignInLimits, credentials: Credentials): Promise<SignedIn> {
+  const { accountId, who, keys, meta, now, lane } = base;
+  const { ldap, row, identifier, password, localLoginEnabled } = credentials;
   const admission = await writeSystem(async (tx) => {
     const decision = await admitAttempt(tx, keys, accountId, now, limits);
     if (decision.kind === "wait" && decision.firstRefusal) {
@@ -172,11 +214,11 @@ export async function signInWithPassword(
     return decision;
   });
   if (admission.kind === "wait") throw new SignInThrottled(admission.retryAfterSeconds);
-  const attempt: Attempt = { accountId, who, keys, admission, meta, now, onlyPerson };
+  const attempt: Attempt = { ...base, admission };
   if (admission.kind === "locked") {
     // Not even a right password gets in, and checking it would tell the caller whether it was right.
     const cover = ldap ? directoryLookupCover(ldap, identifier.trim()) : Promise.resolve();
-    await Promise.all([verifyAgainstDummy(password), cover]);
+    await Promise.all([verifyAgainstDummy(password, lane), cover]);
     throw await failed(attempt, "locked");
   }
 
@@ -185,14 +227,14 @@ export async function signInWithPassword(
   }
   const cover = ldap ? directoryLookupCover(ldap, identifier.trim()) : Promise.resolve();
   try {
-    return await signInLocally(row, password, options.localLoginEnabled, attempt);
+    return await signInLocally(row, password, localLoginEnabled, attempt);
   } finally {
     await cover;
   }
 }
 
 async function signInThroughDirectory(
-  ldap: NonNullable<Awaited<ReturnType<typeof ldapSourceRow>>>,
+  ldap: LdapSource,
   row: UserRow | undefined,
   identifier: string,
   password: string,
@@ -202,7 +244,7 @@ async function signInThroughDirectory(
   const lookup = { typed: identifier.trim(), boundTo: row ? openIdpSubject(row) : null };
   // two-factor: a directory user with a second factor (or who must set one up) gets the same second step as a local one.
   const secondStep = (tx: Tx, user: UserRow, now: Date) => beginSecondStepIfNeeded(tx, user, "ldap", now);
-  const [result] = await Promise.allSettled([signInWithDirectory(ldap, lookup, password, attempt.meta, { beforeSession: secondStep, onlyPerson: attempt.onlyPerson }), verifyAgainstDummy(password)]);
+  const [result] = await Promise.allSettled([signInWithDirectory(ldap, lookup, password, attempt.meta, { beforeSession: secondStep, onlyPerson: attempt.onlyPerson }), verifyAgainstDummy(password, attempt.lane)]);
   const directoryAttempt = { ...attempt, accountId: ldap.accountId };
   if (result.status === "fulfilled") {
     await writeSystem((tx) => recordSignInSuccess(tx, attempt.keys, ldap.accountId));
@@ -228,13 +270,13 @@ async function signInThroughDirectory(
 
 async function signInLocally(row: UserRow | undefined, password: string, localLoginEnabled: boolean, attempt: Attempt): Promise<SignedIn> {
   if (!row?.passwordHash || !localLoginEnabled || !attempt.who) {
-    await verifyAgainstDummy(password);
+    await verifyAgainstDummy(password, attempt.lane);
     const reason = !row ? "unknown_email" : !row.passwordHash ? "no_local_password" : "local_sign_in_disabled";
     // An unknown email is nobody's: its failure names no user.
     throw await failed({ ...attempt, who: row ? attempt.who : undefined }, reason);
   }
   const who = attempt.who;
-  if (!(await verifyPassword(row.passwordHash, password))) throw await failed(attempt, "wrong_password");
+  if (!(await verifyPassword(row.passwordHash, password, attempt.lane))) throw await failed(attempt, "wrong_password");
   if (row.isBlocked) throw await failed(attempt, "blocked_user");
 
   const upgradedHash = needsRehash(row.passwordHash) ? await hashPassword(password) : null;
