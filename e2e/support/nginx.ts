@@ -6,11 +6,11 @@
  *
  * As root (CI), nginx's workers run as nobody: the temp dir is made traversable for them.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { stopProcess, untilListening } from "./processes";
+import { startOwnedServer, stopProcess } from "./processes";
 
 const NGINX = "/usr/sbin/nginx";
 const OPENSSL = "/usr/bin/openssl";
@@ -78,19 +78,12 @@ export async function startNginx({ port, serverName, http }: { port: number; ser
   ].join("\n");
   fs.writeFileSync(path.join(dir, "nginx.conf"), conf);
   const errorLog = () => (fs.existsSync(errorLogFile) ? fs.readFileSync(errorLogFile, "utf8") : "");
-  let output = "";
   // -e: its start-up log goes here too, never to /var/log/nginx; -g daemon off: the test owns the master process.
-  const child: ChildProcess = spawn(NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", errorLogFile, "-g", "daemon off;"], {
-    stdio: ["ignore", "pipe", "pipe"],
+  const child = await startOwnedServer("nginx", NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", errorLogFile, "-g", "daemon off;"], {
+    port,
+    dir,
+    log: () => `${errorLog()}\n${conf}`,
   });
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const why = await untilListening(child, port);
-  if (why) {
-    const log = errorLog();
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw new Error(`nginx ${why}:\n${output}\n${log}\n${conf}`);
-  }
   return {
     port,
     certificate,
