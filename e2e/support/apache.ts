@@ -7,11 +7,10 @@
  * As root (CI), Apache refuses to serve unless it switches to another user: it runs its workers as
  * nobody/nogroup then, and the temp dir is made readable to them.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { stopProcess, untilListening } from "./processes";
+import { startOwnedServer, stopProcess } from "./processes";
 
 const HTTPD_CANDIDATES = ["/usr/sbin/apache2", "/usr/sbin/httpd"];
 const MODULE_DIRS = ["/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/lib/httpd/modules"];
@@ -108,20 +107,13 @@ export async function startApache({ port, site, files = {} }: { port: number; si
       return "";
     }
   };
-  let output = "";
   // -DFOREGROUND: the parent stays attached (the test owns it); -f: only this file, never /etc/apache2.
-  const child: ChildProcess = spawn(httpd, ["-d", dir, "-f", path.join(dir, "httpd.conf"), "-DFOREGROUND"], {
-    stdio: ["ignore", "pipe", "pipe"],
+  const child = await startOwnedServer("Apache", httpd, ["-d", dir, "-f", path.join(dir, "httpd.conf"), "-DFOREGROUND"], {
+    port,
+    dir,
+    log: errorLog,
     env: { ...process.env, LANG: "C" },
   });
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const why = await untilListening(child, port);
-  if (why) {
-    const log = errorLog();
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw new Error(`Apache ${why}:\n${output}\n${log}`);
-  }
   const baseURL = `http://127.0.0.1:${port}`;
   return {
     port,

@@ -1,5 +1,6 @@
 /** The servers the tests start as child processes (slapd, Apache). */
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import { canConnect } from "./ports";
 
 /** SIGTERM, then SIGKILL if it hasn't exited within 5 s; nothing if it already has. */
@@ -26,4 +27,27 @@ export async function untilListening(child: ChildProcess, port: number, ms = 15_
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return null;
+}
+
+/**
+ * Spawns a server the test owns (in the foreground) and waits until it listens on 127.0.0.1:port. If it doesn't,
+ * removes its temp `dir` and throws with what it printed and `log()` (its error log), for the test's message.
+ */
+export async function startOwnedServer(
+  name: string,
+  command: string,
+  args: string[],
+  { port, dir, log, env }: { port: number; dir: string; log: () => string; env?: NodeJS.ProcessEnv },
+): Promise<ChildProcess> {
+  let output = "";
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const why = await untilListening(child, port);
+  if (why) {
+    const logged = log();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${name} ${why}:\n${output}\n${logged}`);
+  }
+  return child;
 }
