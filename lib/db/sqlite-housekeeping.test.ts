@@ -21,13 +21,16 @@ function walDatabase(): { file: string; writer: Database.Database } {
   return { file, writer };
 }
 
-/** Writes about `pages` pages of rows, one transaction per 10 rows (as a busy server would). */
-function writePages(writer: Database.Database, pages: number): void {
+/**
+ * Writes about `pages` pages of rows, one transaction per `perCommit` rows (10: as a busy server would; all of them:
+ * the worker sees the log grow in one step).
+ */
+function writePages(writer: Database.Database, pages: number, perCommit = 10): void {
   const insert = writer.prepare("INSERT INTO t (body) VALUES (?)");
   const batch = writer.transaction((n: number) => {
     for (let i = 0; i < n; i++) insert.run(Buffer.alloc(3_000, i));
   });
-  for (let done = 0; done < pages; done += 10) batch(10);
+  for (let done = 0; done < pages; done += perCommit) batch(Math.min(perCommit, pages - done));
 }
 
 const autocheckpoint = (db: Database.Database) => db.pragma("wal_autocheckpoint", { simple: true });
@@ -43,7 +46,8 @@ describe("housekeepInBackground", () => {
       expect(autocheckpoint(writer)).toBe(BACKSTOP_PAGES);
       const before = fs.statSync(file).size;
       // 1,500 pages: past SQLite's default threshold, below the backstop, so only the worker can have copied them.
-      writePages(writer, 1_500);
+      // One commit, so the worker can't copy the first 1,000 frames and leave the rest (under its threshold) alone.
+      writePages(writer, 1_500, 1_500);
       let size = fs.statSync(file).size;
       for (let waited = 0; waited < 30_000 && size < before + 1_400 * 4096; waited += 100) {
         await sleep(100);
@@ -69,8 +73,9 @@ describe("housekeepInBackground", () => {
         await sleep(400);
       }
       expect(fs.statSync(file).size).toBe(before);
-      // Past 1,000 frames the worker copies them.
-      writePages(writer, 1_200);
+      // Past 1,000 frames the worker copies them. One commit: written 10 rows at a time on a slow machine, the worker
+      // could copy the log the moment it passed 1,000 frames (~870 of these pages) and leave the rest, under 1,000, alone.
+      writePages(writer, 1_200, 1_200);
       const copied = before + 1_000 * 4096;
       let size = fs.statSync(file).size;
       // The file grows while the worker copies: wait for the whole copy, not its first pages.
