@@ -1,6 +1,8 @@
+import { NO_ANSWER, PAGE_OUTDATED } from "@/lib/forms/unanswered-submission";
+
 /**
  * The generic messages the server's form errors use (lib/errors.ts defaults,
- * lib/http/validation.ts, lib/forms/action-errors.ts), each with its key in
+ * lib/http/validation.ts, lib/forms/action-errors.ts) and the browser's own (lib/forms/unanswered-submission.ts), each with its key in
  * the "forms" messages, so useServerForm can show them in the person's
  * language. Messages that name a thing (a rule, a field's own limit) stay as
  * the server wrote them until the services speak through the catalog too.
@@ -13,6 +15,8 @@ export const GENERIC_FORM_MESSAGES = {
   "Authentication required": "unauthenticated",
   "Invalid email or password": "invalidCredentials",
   "Invalid username or password": "invalidUsernameCredentials",
+  [NO_ANSWER]: "noAnswer",
+  [PAGE_OUTDATED]: "pageOutdated",
 } as const;
 
 export type GenericFormMessageKey = (typeof GENERIC_FORM_MESSAGES)[keyof typeof GENERIC_FORM_MESSAGES];

@@ -26,7 +26,10 @@
  *   focus to the page (out of a dialog, too): after the answer it goes back
  *   to the button the person used, unless a field in error takes it;
  * - leaving with unsaved changes asks first (use-leave-guard);
- * - with `announce`, a success message is raised as a toast.
+ * - with `announce`, a success message is raised as a toast;
+ * - a submission the action never answered (the connection failed, a proxy
+ *   answered 429 or 502) is said at the form, which keeps what was typed
+ *   (lib/forms/unanswered-submission.ts), rather than replaced by an error page.
  */
 import { startTransition, useActionState, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { changedNames, loadedSnapshotOf, markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
@@ -37,6 +40,7 @@ import { focusFirstField, focusFirstInvalid, focusIfLost } from "./focus";
 import { genericMessageKey } from "./generic-messages";
 import { loadServerMessages, needsServerMessages, NO_SERVER_MESSAGES, serverMessagesNow, type ServerTranslator } from "./server-messages";
 import { useToast } from "./toast";
+import { answering } from "@/lib/forms/unanswered-submission";
 import { useLeaveGuard } from "./use-leave-guard";
 
 type Action = (state: FormState, data: FormData) => FormState | Promise<FormState>;
@@ -55,7 +59,12 @@ export type ServerFormOptions = {
 };
 
 export function useServerForm(action: Action, options: ServerFormOptions = {}) {
-  const [state, dispatch, pending] = useActionState(action, initialFormState);
+  // Two states. The server action's own is what the form posts without JavaScript (React renders a server
+  // action, not a function of ours, as the form's target) and the answer to that post. With JavaScript the
+  // submission goes through `answered`'s action, which turns a call that got no answer into form state.
+  const [posted, postWithoutScript] = useActionState(action, initialFormState);
+  const [answered, dispatch, pending] = useActionState(answering(action), initialFormState);
+  const state = answered === initialFormState ? posted : answered;
   const t = useTranslations("forms");
   const locale = useLocale();
   const server = needsServerMessages(state) ? serverMessagesNow(locale) : NO_SERVER_MESSAGES;
@@ -133,7 +142,7 @@ export function useServerForm(action: Action, options: ServerFormOptions = {}) {
     dirty,
     /** Submitted values to show after an error when the page was used without JavaScript. */
     values: state.status === "error" ? state.values : undefined,
-    formProps: { ref, action: dispatch, onSubmit, onInput: check, onChange: check, noValidate: true },
+    formProps: { ref, action: postWithoutScript, onSubmit, onInput: check, onChange: check, noValidate: true },
   };
 }
 

@@ -1,0 +1,83 @@
+/**
+ * A form whose submission got no answer from its action (a proxy's 429 or 502 in between, the connection
+ * dropped, the server upgraded since the page loaded) says so at the form and keeps what the person typed
+ * (lib/forms/unanswered-submission.ts). Before, Next.js threw from the call: a dashboard form gave way to
+ * its section's error page, the sign-in page to Next's own page in English, and what was typed was gone.
+ */
+import { expect, test, type Page, type Route } from "@playwright/test";
+import { signIn } from "./support/browser";
+import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { tokenClient } from "./support/users-api";
+
+const instance = useInstance();
+test.describe.configure({ mode: "serial" });
+
+let token: string;
+test.beforeAll(async () => {
+  token = (await setUpOwner(instance)).personal_access_token;
+});
+
+/** Server action calls get `answer` (what a proxy or a dropped connection would give); page loads pass. */
+async function answerActions(page: Page, answer: (route: Route) => Promise<void>): Promise<void> {
+  await page.route("**/*", (route) =>
+    route.request().method() === "POST" && route.request().headers()["next-action"] ? answer(route) : route.fallback(),
+  );
+}
+
+const NO_ANSWER = "The server couldn't be reached, or was too busy to answer. Try again in a moment.";
+
+test("a proxy's 429 on a save: the form says so and keeps the changes; the next save stores them", async ({ page }) => {
+  const client = tokenClient(instance, token);
+  const created = await client.createUser({ email: "pat@example.com", name: "Pat Patient", role: "user" });
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url(`/team/users/${created.id}`));
+  await answerActions(page, (route) => route.fulfill({ status: 429, contentType: "text/html", body: "<html><body><h1>429 Too Many Requests</h1></body></html>" }));
+
+  await page.getByLabel("Name", { exact: true }).fill("Pat Persistent");
+  await page.getByLabel("Role", { exact: true }).selectOption("admin");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText(NO_ANSWER)).toBeVisible();
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Pat Persistent");
+  await expect(page.getByLabel("Role", { exact: true })).toHaveValue("admin");
+  expect(await client.user(created.id)).toMatchObject({ name: "Pat Patient", role: "user" });
+
+  await page.unroute("**/*");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  expect(await client.user(created.id)).toMatchObject({ name: "Pat Persistent", role: "admin" });
+});
+
+test("a dropped connection on the sign-in page: said in the page's language, the email kept; signing in again works", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "de-DE" });
+  await context.addCookies([{ name: "locale", value: "de", url: instance.baseURL }]);
+  const page = await context.newPage();
+  try {
+    await page.goto(instance.url("/login"));
+    await answerActions(page, (route) => route.abort("connectionreset"));
+    await page.getByLabel("E-Mail oder Benutzername").fill(OWNER.email);
+    await page.getByLabel("Passwort", { exact: true }).fill(OWNER.password);
+    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+    await expect(page.getByText("Der Server war nicht erreichbar oder zu ausgelastet, um zu antworten.", { exact: false })).toBeVisible();
+    await expect(page.getByLabel("E-Mail oder Benutzername")).toHaveValue(OWNER.email);
+    await expect(page).toHaveURL(/\/login/);
+
+    await page.unroute("**/*");
+    await page.getByLabel("Passwort", { exact: true }).fill(OWNER.password);
+    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+    await expect(page).not.toHaveURL(/\/login/);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a server upgraded since the page loaded: the form asks to copy what was typed and reload", async ({ page }) => {
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(instance.url("/profile"));
+  // What Next.js answers a call to an action id the running build doesn't have.
+  await answerActions(page, (route) => route.fulfill({ status: 404, headers: { "x-nextjs-action-not-found": "1" }, contentType: "text/plain", body: "Server action not found." }));
+  const name = page.getByLabel("Your name", { exact: true });
+  await name.fill("Owner After Upgrade");
+  await page.getByRole("button", { name: "Save name" }).click();
+  await expect(page.getByText("The server was updated since this page loaded. Copy what you entered, then reload the page.")).toBeVisible();
+  await expect(name).toHaveValue("Owner After Upgrade");
+});
