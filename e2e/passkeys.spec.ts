@@ -422,3 +422,23 @@ test("an app's 'confirm it's you' for Pat refuses Sam's passkey: Pat stays signe
   noteSecret(tokens.access_token);
   expect(tokens.claims()).toMatchObject({ email: pat.email, sub: pat.user.id });
 });
+
+test("'Sign in with a passkey' that gets no answer (a proxy's 429) says so on the sign-in page, which stays", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(site("/login"));
+    // What nginx's documented limit answers (docs/operations.md): not the action's answer (lib/forms/unanswered-submission.ts).
+    await page.route("**/*", (route) =>
+      route.request().method() === "POST" && route.request().headers()["next-action"]
+        ? route.fulfill({ status: 429, contentType: "text/html", body: "<html><body><h1>429 Too Many Requests</h1></body></html>" })
+        : route.fallback(),
+    );
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "The server couldn't be reached, or was too busy to answer. Try again in a moment." })).toBeVisible();
+    await expect(page.getByLabel("Password")).toBeVisible();
+    await expect(page).toHaveURL(/\/login/);
+  } finally {
+    await context.close();
+  }
+});

@@ -49,14 +49,15 @@ export function bodyLimitFor(url = "/") {
 }
 
 /**
- * Answers a request itself with the API's error shape ({"message","code"}),
+ * Answers a request itself with the API's error shape ({"message","code"}), or `asText` the message alone,
  * logs one line, and closes the connection without reading the rest of the body.
  */
-export function refuse(req, res, status, message, headers = {}) {
-  const body = JSON.stringify({ message, code: status });
+export function refuse(req, res, status, message, headers = {}, { asText = false } = {}) {
+  const body = asText ? message : JSON.stringify({ message, code: status });
   res.writeHead(status, {
     ...headers,
-    "content-type": "application/json",
+    // Exactly "text/plain": the one answer Next.js hands a page's script as the thrown error's message.
+    "content-type": asText ? "text/plain" : "application/json",
     "content-length": Buffer.byteLength(body),
     connection: "close",
   });
@@ -75,8 +76,14 @@ export function refuse(req, res, status, message, headers = {}) {
   console.warn(`Refused ${req.method} ${req.url?.split("?", 1)[0]}: ${message} (${status})`);
 }
 
+/**
+ * A page's server action call gets the message as plain text, so its form can say what happened
+ * (lib/forms/unanswered-submission.ts reads it by this opening: keep the two in step); anything else the
+ * API's JSON.
+ */
 function tooLarge(req, res, limit) {
-  refuse(req, res, 413, `Request body is too large (limit ${limit / 1024} KiB)`);
+  const asText = req.headers["next-action"] !== undefined;
+  refuse(req, res, 413, `Request body is too large (limit ${limit / 1024} KiB)`, {}, { asText });
 }
 
 /**

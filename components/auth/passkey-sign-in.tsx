@@ -6,7 +6,9 @@ import { useTranslations } from "next-intl";
 import { passkeyOptionsAction, passkeySignInAction } from "@/app/(public)/login/passkey-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useServerText } from "@/components/ui/use-server-form";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
+import { answering, unansweredSubmission } from "@/lib/forms/unanswered-submission";
 
 /** A challenge lives five minutes on the server; the autofill request asks for a new one a little before. */
 const AUTOFILL_RENEW_MS = 4 * 60_000;
@@ -40,7 +42,9 @@ type Props = {
  */
 export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOptionsAction, signInAction = passkeySignInAction, field = "response", label }: Props) {
   const t = useTranslations("publicPages.passkey");
-  const [state, dispatch, pending] = useActionState(signInAction, initialFormState);
+  // A call that got no answer (a proxy's 429, a dropped connection) is said here, not as an error page.
+  const [state, dispatch, pending] = useActionState(answering(signInAction), initialFormState);
+  const say = useServerText();
   const [problem, setProblem] = useState<Problem | null>(null);
   const [waiting, setWaiting] = useState(false);
   const [supported, setSupported] = useState(true);
@@ -53,7 +57,7 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
     async (useBrowserAutofill: boolean) => {
       const mine = ++run.current;
       if (renew.current) clearTimeout(renew.current);
-      const started = await optionsAction();
+      const started = await optionsAction().catch(unansweredSubmission);
       if (mine !== run.current) return;
       if (started.status === "error" || !started.result?.options) {
         if (!useBrowserAutofill) setProblem(started.message ? { text: started.message } : { key: "unavailable" });
@@ -107,7 +111,8 @@ export function PasskeySignIn({ callbackUrl, autofill, optionsAction = passkeyOp
   }, [autofill, ask, state]);
 
   if (!supported) return null;
-  const message = problem ? ("text" in problem ? problem.text : t(problem.key)) : state.status === "error" ? state.message : null;
+  const said = (text: string | undefined) => say({ status: "error", message: text }).message;
+  const message = problem ? ("text" in problem ? said(problem.text) : t(problem.key)) : state.status === "error" ? said(state.message) : null;
   return (
     <div className="space-y-3" data-passkey-autofill={autofillOpen ? "open" : undefined}>
       {message && <Alert tone="error">{message}</Alert>}

@@ -1,4 +1,4 @@
-import { NO_ANSWER, PAGE_OUTDATED } from "@/lib/forms/unanswered-submission";
+import { NO_ANSWER, PAGE_OUTDATED, TOO_LARGE } from "@/lib/forms/unanswered-submission";
 
 /**
  * The generic messages the server's form errors use (lib/errors.ts defaults,
@@ -17,6 +17,7 @@ export const GENERIC_FORM_MESSAGES = {
   "Invalid username or password": "invalidUsernameCredentials",
   [NO_ANSWER]: "noAnswer",
   [PAGE_OUTDATED]: "pageOutdated",
+  [TOO_LARGE]: "tooLarge",
 } as const;
 
 export type GenericFormMessageKey = (typeof GENERIC_FORM_MESSAGES)[keyof typeof GENERIC_FORM_MESSAGES];

@@ -1,7 +1,7 @@
 import { redirect, notFound } from "next/navigation";
 import { describe, expect, it } from "vitest";
 import { UnrecognizedActionError } from "next/dist/client/components/unrecognized-action-error";
-import { NO_ANSWER, PAGE_OUTDATED, unansweredSubmission } from "./unanswered-submission";
+import { NO_ANSWER, PAGE_OUTDATED, TOO_LARGE, unansweredSubmission } from "./unanswered-submission";
 
 const thrownBy = (fn: () => unknown): unknown => {
   try {
@@ -16,6 +16,10 @@ describe("unansweredSubmission", () => {
   it("turns a failed fetch or a response that isn't the action's answer into the form's state", () => {
     expect(unansweredSubmission(new TypeError("Failed to fetch"))).toEqual({ status: "error", message: NO_ANSWER });
     expect(unansweredSubmission(new Error("An unexpected response was received from the server."))).toEqual({ status: "error", message: NO_ANSWER });
+  });
+
+  it("says a body over the server's cap is too large (its guard's plain-text answer, scripts/body-limit.mjs)", () => {
+    expect(unansweredSubmission(new Error("Request body is too large (limit 64 KiB)"))).toEqual({ status: "error", message: TOO_LARGE, code: 413 });
   });
 
   it("says the page is older than the server when the action is unknown to it", () => {
