@@ -2,10 +2,11 @@ import { NO_ANSWER, PAGE_OUTDATED, TOO_LARGE } from "@/lib/forms/unanswered-subm
 
 /**
  * The generic messages the server's form errors use (lib/errors.ts defaults,
- * lib/http/validation.ts, lib/forms/action-errors.ts) and the browser's own (lib/forms/unanswered-submission.ts), each with its key in
- * the "forms" messages, so useServerForm can show them in the person's
- * language. Messages that name a thing (a rule, a field's own limit) stay as
- * the server wrote them until the services speak through the catalog too.
+ * lib/http/validation.ts, lib/forms/action-errors.ts) and the browser's own
+ * (lib/forms/unanswered-submission.ts), each with its key in the "forms"
+ * messages, so useServerForm can show them in the person's language.
+ * Messages that name a thing (a rule, a field's own limit) stay as the server
+ * wrote them until the services speak through the catalog too.
  */
 export const GENERIC_FORM_MESSAGES = {
   "Please fix the highlighted fields": "fixFields",

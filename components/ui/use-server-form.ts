@@ -35,12 +35,12 @@ import { startTransition, useActionState, useCallback, useEffect, useMemo, useRe
 import { changedNames, loadedSnapshotOf, markChanges, snapshotOf, type FormSnapshot } from "@/lib/forms/changed-fields";
 import { sayMessage } from "@/lib/errors";
 import { initialFormState, type FormState } from "@/lib/forms/form-state";
+import { answering } from "@/lib/forms/unanswered-submission";
 import { useLocale, useTranslations } from "next-intl";
 import { focusFirstField, focusFirstInvalid, focusIfLost } from "./focus";
 import { genericMessageKey } from "./generic-messages";
 import { loadServerMessages, needsServerMessages, NO_SERVER_MESSAGES, serverMessagesNow, type ServerTranslator } from "./server-messages";
 import { useToast } from "./toast";
-import { answering } from "@/lib/forms/unanswered-submission";
 import { useLeaveGuard } from "./use-leave-guard";
 
 type Action = (state: FormState, data: FormData) => FormState | Promise<FormState>;
