@@ -121,6 +121,10 @@ export class BodyCutShort extends MalformedRequest {
  */
 export class BodyTooLarge extends MalformedRequest {
   readonly status: number = 413;
+  /** The words are scripts/body-limit.mjs's too, which a form reads (lib/forms/unanswered-submission.ts). */
+  constructor(limitBytes: number) {
+    super(`Request body is too large (limit ${limitBytes / 1024} KiB)`);
+  }
 }
 
 /** The database can't serve now (lib/db/unavailable.ts): 503 with Retry-After, never a 500; the same request later succeeds. */

@@ -36,7 +36,7 @@ function assertNestingWithin(value: unknown): void {
  */
 export async function readBytes(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length"));
-  if (declared > limit) throw new BodyTooLarge(`Request body is too large (limit ${limit / 1024} KiB)`);
+  if (declared > limit) throw new BodyTooLarge(limit);
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -49,7 +49,7 @@ export async function readBytes(request: Request, limit: number): Promise<Buffer
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new BodyTooLarge(`Request body is too large (limit ${limit / 1024} KiB)`);
+      throw new BodyTooLarge(limit);
     }
     chunks.push(value);
   }

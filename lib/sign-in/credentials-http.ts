@@ -32,7 +32,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { NextRequest } from "next/server";
 import { publicOrigin } from "@/lib/http/request-meta";
 import { sendUnexpectedError } from "@/lib/http/errors";
-import { BodyCutShort } from "@/lib/errors";
+import { BodyCutShort, BodyTooLarge } from "@/lib/errors";
 import { apiSecurityHeaders } from "@/lib/http/security-headers";
 import { newCookieSink, withCookieSink } from "./cookie-sink";
 import { withWayBackOnFailure } from "./failed-sign-in-return";
@@ -41,15 +41,13 @@ import { webHeaders } from "@/lib/http/node-request";
 /** scripts/body-limit.mjs's AUTH_BODY_LIMIT, which the server's guard has already applied; a backstop here. */
 const BODY_LIMIT = 64 * 1024;
 
-class BodyTooLarge extends Error {}
-
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > BODY_LIMIT) throw new BodyTooLarge();
+      if (size > BODY_LIMIT) throw new BodyTooLarge(BODY_LIMIT);
       chunks.push(chunk);
     }
   } catch (err) {
@@ -115,12 +113,8 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
 /** The handler lib/startup.ts calls for a request it has found to be the credentials callback. */
 export function credentialsCallbackHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
   return answer(req, res).catch((err: unknown) => {
-    if (err instanceof BodyTooLarge) {
-      sendError(res, 413, `Request body is too large (limit ${BODY_LIMIT / 1024} KiB)`);
-      return;
-    }
-    if (err instanceof BodyCutShort) {
-      sendError(res, 400, err.message);
+    if (err instanceof BodyTooLarge || err instanceof BodyCutShort) {
+      sendError(res, err.status, err.message);
       return;
     }
     sendUnexpectedError(res, err, "Sign-in request");
