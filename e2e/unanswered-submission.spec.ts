@@ -95,3 +95,59 @@ test("a form over the server's body cap: said at the form, which keeps what was 
   await expect(page.getByLabel("Name", { exact: true })).toHaveValue(pasted);
   expect((await client.user(created.id)).name).toBe("Paste Person");
 });
+
+/** A proxy's rate-limit answer, as nginx's limit_req gives it. */
+const tooManyRequests = (route: Route) => route.fulfill({ status: 429, contentType: "text/html", body: "<html><body><h1>429 Too Many Requests</h1></body></html>" });
+
+test("the calls outside a form: a group's member search and Add, the users' bulk run and the proxy header test say a call with no answer in place", async ({ page }) => {
+  const client = tokenClient(instance, token);
+  const group = (await client.post("/api/groups", { name: "Night Shift" })).body as { id: string };
+  const member = await client.createUser({ email: "nora@example.com", name: "Nora Nightly", role: "user" });
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+
+  // The member picker: its search, then its Add.
+  await page.goto(instance.url(`/team/groups/${group.id}`));
+  await answerActions(page, tooManyRequests);
+  const search = page.getByRole("searchbox", { name: "Add people" });
+  await search.fill("Nightly");
+  await expect(page.getByRole("alert").filter({ hasText: NO_ANSWER })).toBeVisible();
+  await expect(search).toHaveValue("Nightly");
+  await page.unroute("**/*");
+  await search.fill("Nora Nightly");
+  const add = page.getByRole("button", { name: "Add Nora Nightly" });
+  await expect(add).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: NO_ANSWER })).toBeHidden();
+  await answerActions(page, tooManyRequests);
+  await add.click();
+  await expect(page.getByRole("alert").filter({ hasText: NO_ANSWER })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Night Shift" })).toBeVisible();
+  expect((await client.user(member.id)).auto_groups).toEqual([]);
+  await page.unroute("**/*");
+  await add.click();
+  await expect(page.getByRole("list", { name: "People found" }).getByRole("listitem").filter({ hasText: "Nora Nightly" })).toContainText("In this group");
+  expect((await client.user(member.id)).auto_groups).toEqual([group.id]);
+
+  // The users list's bulk bar: the confirmation stays open and says so; confirming again blocks.
+  await page.goto(instance.url("/team/users?search=Nora"));
+  await page.getByRole("checkbox", { name: "Select Nora Nightly" }).check();
+  await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Block selected", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Block 1 user?" });
+  await answerActions(page, tooManyRequests);
+  await dialog.getByRole("button", { name: "Block 1 user" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText(NO_ANSWER);
+  expect((await client.user(member.id)).is_blocked).toBe(false);
+  await page.unroute("**/*");
+  await dialog.getByRole("button", { name: "Block 1 user" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "1 user blocked" })).toBeVisible();
+  expect((await client.user(member.id)).is_blocked).toBe(true);
+
+  // Settings → Proxy header's "Test with this request".
+  await page.goto(instance.url("/settings/proxy-header"));
+  await answerActions(page, tooManyRequests);
+  await page.getByRole("button", { name: "Test with this request" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: NO_ANSWER })).toBeVisible();
+  await page.unroute("**/*");
+  await page.getByRole("button", { name: "Test with this request" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /which is not in the trusted ranges/ })).toBeVisible();
+});

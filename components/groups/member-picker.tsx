@@ -5,6 +5,8 @@
  * person. Results come a moment after typing stops; people already in the
  * group say so instead of offering Add. After an Add the focus is back in
  * the search (the button it was on is gone), ready for the next person.
+ * A search or an Add that got no answer (a proxy's 429, a dropped connection)
+ * says so in place (lib/forms/unanswered-submission.ts); the term stays.
  */
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, useTransition } from "react";
@@ -15,6 +17,7 @@ import { useToast } from "@/components/ui/toast";
 import { useTranslations } from "next-intl";
 import { cardClasses } from "@/components/ui/card";
 import { useTypedBeforeHydration } from "@/components/ui/typed-before-hydration";
+import { useUnansweredMessage } from "@/components/ui/unanswered-message";
 
 export function MemberPicker({ groupId, groupName }: { groupId: string; groupName: string }) {
   const router = useRouter();
@@ -23,10 +26,13 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
   const inputId = useId();
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<PersonOption[] | null>(null);
+  // Why the last search has no results to show (it got no answer), in the person's language.
+  const [searchProblem, setSearchProblem] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [, startTransition] = useTransition();
   const latest = useRef(0);
   const search = useRef<HTMLInputElement>(null);
+  const unanswered = useUnansweredMessage();
   // A name typed before the page hydrated is searched for, not wiped by the first render.
   useTypedBeforeHydration(search, setQuery);
 
@@ -35,20 +41,34 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
     const ticket = ++latest.current;
     if (term === "") {
       setResults(null);
+      setSearchProblem(null);
       return;
     }
     const timer = setTimeout(async () => {
-      const found = await findPeopleAction(groupId, term);
+      let found: PersonOption[] | null = null;
+      let problem: string | null = null;
+      try {
+        found = await findPeopleAction(groupId, term);
+      } catch (thrown) {
+        problem = unanswered(thrown);
+      }
       // An older search answering late must not replace a newer one's results.
-      if (ticket === latest.current) setResults(found);
+      if (ticket !== latest.current) return;
+      setResults(found);
+      setSearchProblem(problem);
     }, 250);
     return () => clearTimeout(timer);
-  }, [query, groupId]);
+  }, [query, groupId, unanswered]);
 
   function add(person: PersonOption) {
     setBusyId(person.id);
     startTransition(async () => {
-      const result = await setGroupMemberAction(groupId, person.id, true);
+      let result;
+      try {
+        result = await setGroupMemberAction(groupId, person.id, true);
+      } catch (thrown) {
+        result = { status: "error" as const, message: unanswered(thrown) };
+      }
       setBusyId(null);
       notify(result.status === "error" ? "error" : "success", result.status === "error" ? (result.message ?? t("notAdded")) : t("added", { name: person.label, group: groupName }));
       if (result.status !== "error") {
@@ -74,6 +94,11 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
         onChange={(e) => setQuery(e.target.value)}
         className="mt-1 w-full max-w-md rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
       />
+      {searchProblem !== null && (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {searchProblem}
+        </p>
+      )}
       {results !== null && (
         <div aria-live="polite">
           {results.length === 0 ? (

@@ -1,14 +1,14 @@
 "use client";
 
-import { startTransition, useActionState } from "react";
+import { startTransition } from "react";
 import { useTranslations } from "next-intl";
 import { saveTrustedHeaderAction, testTrustedHeaderAction } from "@/app/(dashboard)/settings/actions";
 import { Button } from "@/components/ui/button";
-import { initialFormState } from "@/lib/forms/form-state";
 import { Alert } from "@/components/ui/alert";
 import { FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
-import { useServerForm } from "@/components/ui/use-server-form";
+import { useServerForm, useServerText } from "@/components/ui/use-server-form";
+import { useConnectionTest } from "@/components/ui/use-connection-test";
 import { Select, TextArea, useRoleOptions } from "./form-bits";
 import { Checkbox } from "@/components/ui/checkbox";
 import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
@@ -33,8 +33,12 @@ export function TrustedHeaderForm({ initial, readOnly, yourAddress }: { initial:
   const t = useTranslations("proxyPage");
   const tc = useTranslations("common");
   const roleOptions = useRoleOptions();
-  // The test reads this very request and the saved settings: no form data goes with it.
-  const [test, testAction, testing] = useActionState(testTrustedHeaderAction, initialFormState);
+  const say = useServerText();
+  // The test reads this very request and the saved settings: no form data goes with it, and an edit doesn't make
+  // its result stale. A test that got no answer says so.
+  const connectionTest = useConnectionTest<void>(testTrustedHeaderAction);
+  const { run: testAction, testing } = connectionTest;
+  const test = say(connectionTest.state);
   const errors = state.fieldErrors ?? {};
   const v = form.values;
   return (

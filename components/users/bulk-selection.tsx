@@ -9,13 +9,17 @@
  * for more in its confirmation (confirmFields: invites' regenerate asks for
  * the expiry), sent along as form data. The texts come from
  * the list's own `messages` namespace (usersPage.bulk, invitesPage.bulk).
+ * A run that got no answer (a proxy's 429, a dropped connection) says so in
+ * the confirmation, which stays open with what was typed, to try again.
  */
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { focusFirstInvalid } from "@/components/ui/focus";
 import { useToast } from "@/components/ui/toast";
+import { useUnansweredMessage } from "@/components/ui/unanswered-message";
 import { useTranslations } from "next-intl";
 
 export type BulkAction = "block" | "unblock" | "delete";
@@ -87,6 +91,9 @@ export function BulkSelection({
   const [asking, setAsking] = useState<Action | null>(null);
   const [failures, setFailures] = useState<Array<{ label: string; message: string }>>([]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  // The confirmation's run got no answer: why, in the person's language.
+  const [unansweredRun, setUnansweredRun] = useState<string | null>(null);
+  const unanswered = useUnansweredMessage();
   const confirmation = useRef<HTMLFormElement>(null);
   // A refused field of the confirmation (the server says why, noValidate) gets the focus.
   useEffect(() => {
@@ -114,12 +121,20 @@ export function BulkSelection({
 
   function ask(action: Action | null) {
     setFieldErrors({});
+    setUnansweredRun(null);
     setAsking(action);
   }
 
   function confirm(action: Action, fields: FormData | undefined) {
+    setUnansweredRun(null);
     startTransition(async () => {
-      const outcome = await run(action, chosen, fields);
+      let outcome: BulkOutcome;
+      try {
+        outcome = await run(action, chosen, fields);
+      } catch (thrown) {
+        setUnansweredRun(unanswered(thrown));
+        return;
+      }
       if (outcome.status === "error" && outcome.fieldErrors) {
         // The confirmation stays open, with what was typed and the field's error.
         setFieldErrors(outcome.fieldErrors);
@@ -187,6 +202,7 @@ export function BulkSelection({
             <p className="text-sm text-slate-700">
               {t(`confirmBody.${asking}`)} {t("perRow")}
             </p>
+            {unansweredRun && <Alert tone="error">{unansweredRun}</Alert>}
             {confirmFields?.(asking, fieldErrors)}
             <div className="flex justify-end gap-2">
               <Button variant="secondary" onClick={() => ask(null)}>
