@@ -358,6 +358,15 @@ test("an app that requires consent asks once, on Latchkey's page; the answer is 
   expect(asked.status).toBe(200);
   expect(asked.body).toContain("Allow Team Wiki?");
   expect(asked.body).toContain("Your email address");
+  // An answer over the consent form's size (4 KiB) is refused unread; before, its first 4 KiB were read as the answer.
+  const consentPath = /action="([^"]+\/consent)"/.exec(asked.body)?.[1] ?? "";
+  const oversized = await browse(new URL(consentPath, instance.baseURL).href, "", jar, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `choice=allow&padding=${"x".repeat(5000)}`,
+  });
+  expect(oversized.status, oversized.body).toBe(413);
+  expect(oversized.location).toBeNull();
   const answered = await answerPage(asked.body, jar, "allow");
   expect(answered.location).toContain(REDIRECT);
   expect(new URL(answered.location!).searchParams.get("code")).toBeTruthy();

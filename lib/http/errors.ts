@@ -8,7 +8,7 @@ import "server-only";
 import type { ServerResponse } from "node:http";
 import { conflictFromConstraint } from "@/lib/db/constraint-errors";
 import { unavailableFromDatabase } from "@/lib/db/unavailable";
-import { BodyTooLarge, Conflict, DomainError, Invalid, RateLimited, Unauthenticated, Unavailable } from "@/lib/errors";
+import { BodyCutShort, BodyTooLarge, Conflict, DomainError, Invalid, RateLimited, Unauthenticated, Unavailable } from "@/lib/errors";
 
 export function errorResponse(thrown: unknown): Response {
   const err = conflictFromConstraint(thrown) ?? unavailableFromDatabase(thrown) ?? thrown;
@@ -47,6 +47,27 @@ export function sendUnexpectedError(res: ServerResponse, thrown: unknown, what: 
     "cache-control": "no-store",
     "content-length": Buffer.byteLength(body),
     ...(unavailable && { "retry-after": String(unavailable.retryAfterSeconds) }),
+  });
+  res.end(body);
+}
+
+/**
+ * For the same handlers: a body their reader refused (lib/http/node-body.ts) is answered with its own status and
+ * words (413 over the limit, with the connection closed as errorResponse does; 400 cut short), anything else as
+ * sendUnexpectedError.
+ */
+export function sendHandlerError(res: ServerResponse, thrown: unknown, what: string): void {
+  if (!(thrown instanceof BodyTooLarge || thrown instanceof BodyCutShort)) return sendUnexpectedError(res, thrown, what);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ message: thrown.message, code: thrown.status });
+  res.writeHead(thrown.status, {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(body),
+    ...(thrown instanceof BodyTooLarge && { connection: "close" }),
   });
   res.end(body);
 }

@@ -29,7 +29,8 @@ import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
 import { browserSession } from "./browser-session";
 import { decideAppSignIn, recordSilentAppSignIn } from "./app-sign-in";
 import { withAppRevocationActivity } from "./app-revocations";
-import { sendUnexpectedError } from "@/lib/http/errors";
+import { sendHandlerError } from "@/lib/http/errors";
+import { readNodeBody } from "@/lib/http/node-body";
 import { webHeaders } from "@/lib/http/node-request";
 import { textProblem } from "@/lib/http/well-formed-text";
 import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
@@ -56,14 +57,9 @@ function unavailable(res: ServerResponse, reason: "no_public_url" | "not_set_up"
   send(res, 412, "application/json", JSON.stringify({ message, code: 412 }));
 }
 
-/** A posted form of a few fields (the consent answer); larger bodies are not ours. */
+/** A posted form of a few fields (the consent answer); a larger body is refused (413), never read whole. */
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  let body = "";
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > FORM_LIMIT) break;
-  }
-  return new URLSearchParams(body.slice(0, FORM_LIMIT));
+  return new URLSearchParams((await readNodeBody(req, FORM_LIMIT)).toString("utf8"));
 }
 
 async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, answering: boolean): Promise<void> {
@@ -502,6 +498,6 @@ export function oidcRequestHandler(req: IncomingMessage, res: ServerResponse): b
   // An app's request reads its guessing limits' counters with the cache versions (one round trip: lib/oidc/request-start.ts).
   const scope = newRequestScope(defersWrites(req.method, pathname), countersToReadAhead(req.method, pathname, req.headers));
   scope.signedInForApps = () => signedInForApps(req);
-  runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => sendUnexpectedError(res, err, "OpenID provider request"));
+  runInRequestScope(scope, () => serve(req, res, pathname)).catch((err: unknown) => sendHandlerError(res, err, "OpenID provider request"));
   return true;
 }

@@ -31,8 +31,8 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { NextRequest } from "next/server";
 import { publicOrigin } from "@/lib/http/request-meta";
-import { sendUnexpectedError } from "@/lib/http/errors";
-import { BodyCutShort, BodyTooLarge } from "@/lib/errors";
+import { sendHandlerError } from "@/lib/http/errors";
+import { readNodeBody } from "@/lib/http/node-body";
 import { apiSecurityHeaders } from "@/lib/http/security-headers";
 import { newCookieSink, withCookieSink } from "./cookie-sink";
 import { withWayBackOnFailure } from "./failed-sign-in-return";
@@ -40,21 +40,6 @@ import { webHeaders } from "@/lib/http/node-request";
 
 /** scripts/body-limit.mjs's AUTH_BODY_LIMIT, which the server's guard has already applied; a backstop here. */
 const BODY_LIMIT = 64 * 1024;
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > BODY_LIMIT) throw new BodyTooLarge(BODY_LIMIT);
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    throw err instanceof BodyTooLarge ? err : new BodyCutShort();
-  }
-  return Buffer.concat(chunks);
-}
 
 type AuthPost = (request: NextRequest) => Promise<Response>;
 type BuiltAuthRoute = () => { POST: AuthPost };
@@ -76,20 +61,10 @@ function authUrlSet(): boolean {
   return Boolean(process.env.AUTH_URL ?? process.env.NEXTAUTH_URL);
 }
 
-function sendError(res: ServerResponse, status: number, message: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = JSON.stringify({ message, code: status });
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
-  res.end(body);
-}
-
 async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const headers = webHeaders(req);
   const url = new URL(req.url ?? "/", publicOrigin(headers));
-  const body = await readBody(req);
+  const body = await readNodeBody(req, BODY_LIMIT);
   const init = { method: "POST", headers, body: body.length > 0 ? (body as Uint8Array<ArrayBuffer>) : undefined };
   // A NextRequest only when next-auth needs one (with AUTH_URL it reads `nextUrl`, then puts AUTH_URL's origin in):
   // NextRequest's URL turns a loopback host (127.0.0.1, [::1]) into "localhost", which the route never did.
@@ -112,11 +87,5 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
 
 /** The handler lib/startup.ts calls for a request it has found to be the credentials callback. */
 export function credentialsCallbackHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  return answer(req, res).catch((err: unknown) => {
-    if (err instanceof BodyTooLarge || err instanceof BodyCutShort) {
-      sendError(res, err.status, err.message);
-      return;
-    }
-    sendUnexpectedError(res, err, "Sign-in request");
-  });
+  return answer(req, res).catch((err: unknown) => sendHandlerError(res, err, "Sign-in request"));
 }
