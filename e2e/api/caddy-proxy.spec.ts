@@ -7,12 +7,12 @@
  * skips) with the install command without caddy.
  */
 import { expect, test } from "@playwright/test";
-import { startCaddy, type Caddy } from "../support/caddy";
+import { requireCaddy, startCaddy, type Caddy } from "../support/caddy";
 import { freePort } from "../support/ports";
 import { OWNER } from "../support/instance";
 import { noteSecretsIn } from "../support/secrets";
 import { startServer, type Instance } from "../support/server";
-import { proxyClient, proxySnippetsOfDocs, replaceRequired, setCookies } from "../support/tls-proxy";
+import { proxyClient, proxySnippetsOfDocs, replaceRequired, signInThroughProxy } from "../support/tls-proxy";
 
 const NAME = "latchkey.localhost";
 const CLIENT = "127.0.0.5";
@@ -48,6 +48,7 @@ function docsSite(port: number, upstream: string): string {
 
 test.beforeAll(async () => {
   test.setTimeout(150_000);
+  requireCaddy(); // before Latchkey starts: without caddy the spec fails at once with the install command
   const port = await freePort();
   publicUrl = `https://${NAME}:${port}`;
   latchkey = await startServer({ PUBLIC_URL: publicUrl, TRUST_PROXY: "127.0.0.1", METRICS_TOKEN });
@@ -93,34 +94,10 @@ test("setup through Caddy over https; discovery names PUBLIC_URL; /metrics isn't
 });
 
 test("a sign-in through Caddy sets Secure __Host- cookies and redirects to the public https host and port; forged forwarding headers are not believed", async () => {
-  const signingIn = { from: SIGNING_IN };
-  const csrf = await viaProxy("/api/auth/csrf", { ...signingIn, headers: FORGED_HEADERS });
-  const cookies = setCookies(csrf);
-  expect(cookies.join("\n")).toMatch(/^__Host-authjs\.csrf-token=.*; Secure/m);
-  const { csrfToken } = JSON.parse(csrf.text) as { csrfToken: string };
-  const post = (password: string) =>
-    viaProxy("/api/auth/callback/credentials", {
-      ...signingIn,
-      method: "POST",
-      headers: { ...FORGED_HEADERS, "content-type": "application/x-www-form-urlencoded", cookie: cookies.map((c) => c.split(";")[0]).join("; ") },
-      body: new URLSearchParams({ csrfToken, email: OWNER.email, password, callbackUrl: "/team/users" }).toString(),
-    });
-
-  const wrong = await post("not the password at all");
-  expect(wrong.status).toBe(302);
-  expect(wrong.headers.location).toMatch(new RegExp(`^${publicUrl}/login\\?error=CredentialsSignin`));
-
-  const right = await post(OWNER.password);
-  expect(right.status).toBe(302);
-  expect(right.headers.location).toBe(`${publicUrl}/team/users`);
-  const session = setCookies(right).find((c) => c.startsWith("__Host-authjs.session-token="));
-  expect(session).toMatch(/; Path=\/;.*Secure/);
-  expect(session).toMatch(/SameSite=Lax/i);
-  expect(session).not.toMatch(/Domain=/i);
+  const sessionCookie = await signInThroughProxy(viaProxy, { publicUrl, email: OWNER.email, password: OWNER.password, from: SIGNING_IN, headers: FORGED_HEADERS });
 
   // The session works through the proxy, and a page's redirect for someone signed out keeps the public host and port.
-  const sessionCookie = session!.split(";")[0];
-  const page = await viaProxy("/team/users", { ...signingIn, headers: { ...FORGED_HEADERS, cookie: sessionCookie } });
+  const page = await viaProxy("/team/users", { from: SIGNING_IN, headers: { ...FORGED_HEADERS, cookie: sessionCookie } });
   expect(page.status).toBe(200);
   const signedOut = await viaProxy("/team/users", { headers: FORGED_HEADERS });
   expect(signedOut.status).toBe(307);

@@ -6,7 +6,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { startNginx, type Nginx } from "../support/nginx";
-import { proxyClient, proxySnippetsOfDocs, replaceRequired, setCookies } from "../support/tls-proxy";
+import { proxyClient, proxySnippetsOfDocs, replaceRequired, signInThroughProxy } from "../support/tls-proxy";
 import { freePort } from "../support/ports";
 import { OWNER, setUpOwner } from "../support/instance";
 import { startServer, type Instance } from "../support/server";
@@ -73,28 +73,7 @@ test("discovery through nginx names PUBLIC_URL, never the proxy's upstream addre
 
 test("a sign-in through nginx sets Secure __Host- cookies and redirects to the public https address; a forged X-Forwarded-For is not believed", async () => {
   const forged = { "x-forwarded-for": FORGED, "x-real-ip": FORGED, forwarded: `for=${FORGED}` };
-  const csrf = await viaProxy("/api/auth/csrf", { headers: forged });
-  const cookies = setCookies(csrf);
-  expect(cookies.join("\n")).toMatch(/^__Host-authjs\.csrf-token=.*; Secure/m);
-  const { csrfToken } = JSON.parse(csrf.text) as { csrfToken: string };
-  const post = (password: string) =>
-    viaProxy("/api/auth/callback/credentials", {
-      method: "POST",
-      headers: { ...forged, "content-type": "application/x-www-form-urlencoded", cookie: cookies.map((c) => c.split(";")[0]).join("; ") },
-      body: new URLSearchParams({ csrfToken, email: OWNER.email, password, callbackUrl: "/team/users" }).toString(),
-    });
-
-  const wrong = await post("not the password at all");
-  expect(wrong.status).toBe(302);
-  expect(wrong.headers.location).toMatch(new RegExp(`^${publicUrl}/login\\?error=CredentialsSignin`));
-
-  const right = await post(OWNER.password);
-  expect(right.status).toBe(302);
-  expect(right.headers.location).toBe(`${publicUrl}/team/users`);
-  const session = setCookies(right).find((c) => c.startsWith("__Host-authjs.session-token="));
-  expect(session).toMatch(/; Path=\/;.*Secure/);
-  expect(session).toMatch(/SameSite=Lax/i);
-  expect(session).not.toMatch(/Domain=/i);
+  await signInThroughProxy(viaProxy, { publicUrl, email: OWNER.email, password: OWNER.password, headers: forged });
 
   // Activity (through the proxy, with the token): the client's own address for both, never the forged one.
   const exported = await viaProxy("/api/events/export", { headers: { authorization: `Bearer ${token}` } });

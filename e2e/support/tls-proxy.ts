@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import https from "node:https";
 import path from "node:path";
+import { expect } from "@playwright/test";
 
 export const OPENSSL = "/usr/bin/openssl";
 
@@ -50,7 +51,9 @@ export type RequestOptions = { from?: string; method?: string; headers?: Record<
  * or name fails the request). Each request goes on a connection of its own, from `from` (default `defaultFrom`), with
  * the Host header `serverName:port` unless the caller gives one.
  */
-export function proxyClient({ port, serverName, certificate, defaultFrom }: { port: number; serverName: string; certificate: string; defaultFrom: string }) {
+export type ProxyClient = (pathname: string, options?: RequestOptions) => Promise<Answer>;
+
+export function proxyClient({ port, serverName, certificate, defaultFrom }: { port: number; serverName: string; certificate: string; defaultFrom: string }): ProxyClient {
   const ca = fs.readFileSync(certificate);
   return (pathname: string, options: RequestOptions = {}): Promise<Answer> =>
     new Promise((resolve, reject) => {
@@ -80,4 +83,41 @@ export function proxyClient({ port, serverName, certificate, defaultFrom }: { po
 /** The Set-Cookie headers of an answer, as a list. */
 export function setCookies(answer: Answer): string[] {
   return ([] as string[]).concat(answer.headers["set-cookie"] ?? []);
+}
+
+/**
+ * Auth.js's credentials sign-in through the proxy, as a script does it (the CSRF cookie and token, then the form's
+ * POST), once with a wrong password and once with `password`, sending `headers` each time (a client's forged
+ * forwarding headers). Checks what review 28 checked by hand: the cookies are Secure, "__Host-" named, SameSite=Lax,
+ * with no Domain, and both redirects lead to `publicUrl` (https, the public host and port). Returns the session
+ * cookie as a Cookie header sends it.
+ */
+export async function signInThroughProxy(
+  viaProxy: ProxyClient,
+  { publicUrl, email, password, from, headers = {} }: { publicUrl: string; email: string; password: string; from?: string; headers?: Record<string, string> },
+): Promise<string> {
+  const csrf = await viaProxy("/api/auth/csrf", { from, headers });
+  const cookies = setCookies(csrf);
+  expect(cookies.join("\n")).toMatch(/^__Host-authjs\.csrf-token=.*; Secure/m);
+  const { csrfToken } = JSON.parse(csrf.text) as { csrfToken: string };
+  const post = (attempt: string) =>
+    viaProxy("/api/auth/callback/credentials", {
+      from,
+      method: "POST",
+      headers: { ...headers, "content-type": "application/x-www-form-urlencoded", cookie: cookies.map((c) => c.split(";")[0]).join("; ") },
+      body: new URLSearchParams({ csrfToken, email, password: attempt, callbackUrl: "/team/users" }).toString(),
+    });
+
+  const wrong = await post("not the password at all");
+  expect(wrong.status).toBe(302);
+  expect(wrong.headers.location).toMatch(new RegExp(`^${publicUrl}/login\\?error=CredentialsSignin`));
+
+  const right = await post(password);
+  expect(right.status).toBe(302);
+  expect(right.headers.location).toBe(`${publicUrl}/team/users`);
+  const session = setCookies(right).find((c) => c.startsWith("__Host-authjs.session-token="));
+  expect(session).toMatch(/; Path=\/;.*Secure/);
+  expect(session).toMatch(/SameSite=Lax/i);
+  expect(session).not.toMatch(/Domain=/i);
+  return session!.split(";")[0];
 }
