@@ -4,10 +4,9 @@
  * than 443. The clients speak from 127.0.0.5 to 127.0.0.7; nginx is the only TRUST_PROXY address (127.0.0.1), so a
  * client's own X-Forwarded-For must not be believed. Fails (never skips) with the install command without nginx.
  */
-import https from "node:https";
-import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import { nginxSnippetsOfDocs, replaceRequired, startNginx, type Nginx } from "../support/nginx";
+import { startNginx, type Nginx } from "../support/nginx";
+import { proxyClient, proxySnippetsOfDocs, replaceRequired, signInThroughProxy } from "../support/tls-proxy";
 import { freePort } from "../support/ports";
 import { OWNER, setUpOwner } from "../support/instance";
 import { startServer, type Instance } from "../support/server";
@@ -27,37 +26,12 @@ let latchkey: Instance;
 let publicUrl: string;
 let token: string;
 
-type Answer = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
-
-/** One request through nginx over TLS, from `from`, on a connection of its own. */
-function viaProxy(pathname: string, options: { from?: string; method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: "127.0.0.1",
-        port: nginx.port,
-        path: pathname,
-        method: options.method ?? "GET",
-        servername: NAME,
-        ca: fs.readFileSync(nginx.certificate),
-        localAddress: options.from ?? CLIENT,
-        agent: false,
-        headers: { host: `${NAME}:${nginx.port}`, ...options.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on("error", reject);
-    req.end(options.body);
-  });
-}
+/** One request through nginx over TLS, from CLIENT unless `from` says another, on a connection of its own. */
+let viaProxy: ReturnType<typeof proxyClient>;
 
 /** docs/operations.md's two nginx parts (the http block's limit, the site) for this port, certificate and Latchkey. */
 function docsConfiguration(port: number, upstream: string): string {
-  const [httpPart, site] = nginxSnippetsOfDocs();
+  const [httpPart, site] = proxySnippetsOfDocs("nginx");
   let server = site;
   server = replaceRequired(server, "listen 443 ssl http2;", `listen 127.0.0.1:${port} ssl http2;`);
   server = replaceRequired(server, "server_name id.example.com;", `server_name ${NAME};`);
@@ -76,6 +50,7 @@ test.beforeAll(async () => {
   latchkey = await startServer({ PUBLIC_URL: publicUrl, TRUST_PROXY: "127.0.0.1", METRICS_TOKEN });
   token = (await setUpOwner(latchkey)).personal_access_token;
   nginx = await startNginx({ port, serverName: NAME, http: docsConfiguration(port, latchkey.baseURL) });
+  viaProxy = proxyClient({ port, serverName: NAME, certificate: nginx.certificate, defaultFrom: CLIENT });
 });
 
 test.afterAll(async () => {
@@ -98,28 +73,7 @@ test("discovery through nginx names PUBLIC_URL, never the proxy's upstream addre
 
 test("a sign-in through nginx sets Secure __Host- cookies and redirects to the public https address; a forged X-Forwarded-For is not believed", async () => {
   const forged = { "x-forwarded-for": FORGED, "x-real-ip": FORGED, forwarded: `for=${FORGED}` };
-  const csrf = await viaProxy("/api/auth/csrf", { headers: forged });
-  const cookies = ([] as string[]).concat(csrf.headers["set-cookie"] ?? []);
-  expect(cookies.join("\n")).toMatch(/^__Host-authjs\.csrf-token=.*; Secure/m);
-  const { csrfToken } = JSON.parse(csrf.text) as { csrfToken: string };
-  const post = (password: string) =>
-    viaProxy("/api/auth/callback/credentials", {
-      method: "POST",
-      headers: { ...forged, "content-type": "application/x-www-form-urlencoded", cookie: cookies.map((c) => c.split(";")[0]).join("; ") },
-      body: new URLSearchParams({ csrfToken, email: OWNER.email, password, callbackUrl: "/team/users" }).toString(),
-    });
-
-  const wrong = await post("not the password at all");
-  expect(wrong.status).toBe(302);
-  expect(wrong.headers.location).toMatch(new RegExp(`^${publicUrl}/login\\?error=CredentialsSignin`));
-
-  const right = await post(OWNER.password);
-  expect(right.status).toBe(302);
-  expect(right.headers.location).toBe(`${publicUrl}/team/users`);
-  const session = ([] as string[]).concat(right.headers["set-cookie"] ?? []).find((c) => c.startsWith("__Host-authjs.session-token="));
-  expect(session).toMatch(/; Path=\/;.*Secure/);
-  expect(session).toMatch(/SameSite=Lax/i);
-  expect(session).not.toMatch(/Domain=/i);
+  await signInThroughProxy(viaProxy, { publicUrl, email: OWNER.email, password: OWNER.password, headers: forged });
 
   // Activity (through the proxy, with the token): the client's own address for both, never the forged one.
   const exported = await viaProxy("/api/events/export", { headers: { authorization: `Bearer ${token}` } });
