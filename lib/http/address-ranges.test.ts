@@ -22,3 +22,17 @@ describe("isAddressInRanges", () => {
   });
 });
 
+
+describe("isAddressInRanges with lists seen before", () => {
+  it("reads a list again when its entries change, and trusts nobody for an entry that doesn't parse", () => {
+    const ranges = ["10.1.0.0/16"];
+    expect(isAddressInRanges("10.1.2.3", ranges)).toBe(true);
+    ranges[0] = "192.168.0.0/16";
+    expect(isAddressInRanges("10.1.2.3", ranges)).toBe(false);
+    expect(isAddressInRanges("192.168.4.4", ranges)).toBe(true);
+    expect(isAddressInRanges("10.1.2.3", ["not a range", "10.1.0.0/16"])).toBe(true);
+    expect(isAddressInRanges("10.1.2.3", ["not a range"])).toBe(false);
+    for (let i = 0; i < 100; i += 1) expect(isAddressInRanges("10.9.9.9", [`10.${i}.0.0/16`])).toBe(i === 9);
+    expect(isAddressInRanges("10.1.2.3", [])).toBe(false);
+  });
+});

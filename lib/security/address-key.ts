@@ -7,6 +7,7 @@
  * address-wide limit (review 8a). A value that isn't an address (none known: "unknown") is kept as it is.
  * Only the limits' keys are grouped; sessions and the activity log keep the full address.
  */
+import "server-only";
 import crypto from "node:crypto";
 import ipaddr from "ipaddr.js";
 import { keyRing } from "@/lib/crypto/keys";
