@@ -213,6 +213,132 @@ function sameSet(a: string[], b: string[]): boolean {
   return left.size === right.size && [...left].every((x) => right.has(x));
 }
 
+type UserChanges = Omit<Partial<UpdateUserInput>, "auto_groups"> & { auto_groups?: SetValue };
+
+/** What an update changes, worked out from the stored user and the fields given: no reads, no writes. */
+type UserUpdatePlan = {
+  /** The fields given, with the role, groups and block state filled in from the stored user. */
+  input: UpdateUserInput;
+  name: boolean;
+  email: boolean;
+  username: boolean;
+  groups: boolean;
+  /** Groups the person joins (each confers the roles it grants). */
+  joined: string[];
+  /** Whether the email counts as proven after the update, and whether that differs from before. */
+  verifiedAfter: boolean;
+  proof: boolean;
+  /**
+   * An explicit block of someone the directory check blocked makes the block the admin's: the directory's mark
+   * goes, so their next directory sign-in doesn't lift it (../idp/external-sign-in.ts).
+   */
+  adoptsBlock: boolean;
+};
+
+function planUserUpdate(me: Actor, before: UserRecord, changes: UserChanges): UserUpdatePlan {
+  const input: UpdateUserInput = {
+    ...changes,
+    role: changes.role ?? before.role,
+    auto_groups: changes.auto_groups === undefined ? before.autoGroups : autoGroupsWithinLimits(resolveSet(before.autoGroups, changes.auto_groups)),
+    is_blocked: changes.is_blocked ?? before.isBlocked,
+  };
+  const email = input.email !== undefined && input.email.trim() !== before.email;
+  // Proven or not (email_verified): a new address is proven when the actor vouches for it and didn't say false.
+  const verifiedAfter = email ? input.email_verified ?? vouchesForEmail(me) : input.email_verified ?? before.emailVerified;
+  return {
+    input,
+    name: input.name !== undefined && input.name !== before.name,
+    email,
+    username: input.username !== undefined && input.username.trim() !== before.username,
+    groups: !sameSet(input.auto_groups, before.autoGroups),
+    joined: input.auto_groups.filter((g) => !before.autoGroups.includes(g)),
+    verifiedAfter,
+    proof: verifiedAfter !== before.emailVerified,
+    adoptsBlock: changes.is_blocked === true && before.isBlocked && Boolean(before.directorySuspendedAt),
+  };
+}
+
+/** The profile fields (name, email, username, groups, the email's proof) the plan changes. */
+function profileChanges(plan: UserUpdatePlan): boolean {
+  return plan.name || plan.email || plan.username || plan.groups || plan.proof;
+}
+
+/** Every rule the update must meet, checked under the write before anything is written. */
+async function assertMayUpdate(tx: Tx, me: Actor, before: UserRecord, plan: UserUpdatePlan): Promise<void> {
+  const { input } = plan;
+  assertCanUpdateUser(me, before, {
+    profile: profileChanges(plan),
+    groups: plan.groups,
+    email: plan.email,
+    emailProof: plan.proof || (plan.email && input.email_verified === true),
+    role: input.role,
+    isBlocked: input.is_blocked,
+    adoptsBlock: plan.adoptsBlock,
+  });
+  await assertOutranks(tx, me, before);
+  // Joining a group confers the roles it grants: nobody adds anyone (themselves included) to more than they hold.
+  if (plan.joined.length > 0) await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, me.accountId, plan.joined));
+  const notOurs = emailNotOurs(before);
+  if (notOurs && (plan.email || plan.proof)) throw new Invalid(notOurs, { [plan.email ? "email" : "email_verified"]: [notOurs] });
+  if (plan.proof && !plan.email && !before.email) {
+    throw new Invalid("There is no email address to confirm", { email_verified: ["There is no email address to confirm"] });
+  }
+  if (plan.email) await assertEmailAvailable(tx, me.accountId, input.email!, { userId: before.id });
+  if (plan.username) {
+    // A new username meets every rule; one stored before the look-alike rules may be sent back unchanged.
+    assertSettableUsername(input.username!);
+    await assertUsernameAvailable(tx, me.accountId, input.username!, before.id);
+  }
+}
+
+/** The user's row, groups and search index as the plan says; a new email goes out to the outbox's readers. */
+async function storeUserUpdate(tx: Tx, before: UserRecord, plan: UserUpdatePlan): Promise<void> {
+  const { input } = plan;
+  const { accountId, id: userId } = before;
+  const verifiedAt = plan.verifiedAfter ? new Date() : null;
+  await tx
+    .update(users)
+    .set({
+      ...(plan.name ? sealName(userId, input.name!) : {}),
+      ...(plan.email ? sealEmail(userId, input.email!, verifiedAt) : plan.proof ? { emailVerifiedAt: verifiedAt } : {}),
+      ...(plan.username ? sealUsername(userId, input.username!) : {}),
+      role: input.role,
+      isBlocked: input.is_blocked,
+      // An admin's unblock (or explicit block) is theirs: a block the directory check put on them no longer waits for the directory.
+      ...(input.is_blocked && !plan.adoptsBlock ? {} : { directorySuspendedAt: null }),
+    })
+    .where(and(eq(users.accountId, accountId), eq(users.id, userId)));
+  if (plan.groups) await setUserGroups(tx, accountId, userId, input.auto_groups);
+  if (plan.email) await emit(tx, "user.email_changed", { accountId, userId });
+  if (plan.name || plan.email || plan.username) {
+    await indexUser(tx, {
+      accountId,
+      id: userId,
+      name: input.name ?? before.name,
+      email: plan.email ? input.email!.trim() : before.email,
+      username: plan.username ? input.username!.trim() : before.username,
+    });
+  }
+}
+
+/** user.updated's details (what changed, groups and proof before → after) and private details (the personal fields). */
+function profileEventDetails(before: UserRecord, plan: UserUpdatePlan, permissions: Record<string, unknown>) {
+  const { input } = plan;
+  const details = {
+    changed: [plan.name && "name", plan.email && "email", plan.username && "username", plan.groups && "auto_groups", plan.proof && "email_verified"].filter(Boolean),
+    ...(plan.groups ? { auto_groups: { from: before.autoGroups, to: input.auto_groups } } : {}),
+    ...(plan.proof ? { email_verified: { from: before.emailVerified, to: plan.verifiedAfter } } : {}),
+    // Groups that grant roles: the permissions that came or went with them (a role change says it in its own event).
+    ...(input.role === before.role ? permissions : {}),
+  };
+  const privateDetails = {
+    ...(plan.name ? { name: { from: before.name, to: input.name } } : {}),
+    ...(plan.email ? { email: { from: before.email, to: input.email!.trim() } } : {}),
+    ...(plan.username ? { username: { from: before.username, to: input.username!.trim() } } : {}),
+  };
+  return { details, privateDetails };
+}
+
 /**
  * Applies the fields given; a field left out keeps its stored value (forms send only what the person
  * changed), and the groups may be an edit of the stored set (lib/data/patch).
@@ -220,102 +346,29 @@ function sameSet(a: string[], b: string[]): boolean {
  * transferNeedsProof; the password, else a code from the app, else a recent sign-in), before the write: the
  * proof counts guesses and records a refusal in writes of its own.
  */
-export async function updateUser(actor: Actor, userId: string, changes: Omit<Partial<UpdateUserInput>, "auto_groups"> & { auto_groups?: SetValue }, meta: RequestMeta, proof?: FactorProof): Promise<UserRecord> {
+export async function updateUser(actor: Actor, userId: string, changes: UserChanges, meta: RequestMeta, proof?: FactorProof): Promise<UserRecord> {
   if (transferNeedsProof(actor, userId, changes.role)) await assertProvesItsThem(actor, proof, "ownership.transfer", meta);
   return write(actor, async (tx, me) => {
     const before = await loadUser(tx, actor.accountId, userId);
-    const input: UpdateUserInput = {
-      ...changes,
-      role: changes.role ?? before.role,
-      auto_groups: changes.auto_groups === undefined ? before.autoGroups : autoGroupsWithinLimits(resolveSet(before.autoGroups, changes.auto_groups)),
-      is_blocked: changes.is_blocked ?? before.isBlocked,
-    };
-    const nameChanges = input.name !== undefined && input.name !== before.name;
-    const emailChanges = input.email !== undefined && input.email.trim() !== before.email;
-    const usernameChanges = input.username !== undefined && input.username.trim() !== before.username;
-    const groupsChange = !sameSet(input.auto_groups, before.autoGroups);
-    // Proven or not (email_verified): a new address is proven when the actor vouches for it and didn't say false.
-    const verifiedAfter = emailChanges ? input.email_verified ?? vouchesForEmail(me) : input.email_verified ?? before.emailVerified;
-    const proofChanges = verifiedAfter !== before.emailVerified;
-    const verifiedAt = verifiedAfter ? new Date() : null;
-    // An explicit block of someone the directory check blocked makes the block the admin's: the directory's
-    // mark goes, so their next directory sign-in doesn't lift it (../idp/external-sign-in.ts).
-    const adoptsBlock = changes.is_blocked === true && before.isBlocked && Boolean(before.directorySuspendedAt);
-    assertCanUpdateUser(me, before, {
-      profile: nameChanges || emailChanges || usernameChanges || groupsChange || proofChanges,
-      groups: groupsChange,
-      email: emailChanges,
-      emailProof: proofChanges || (emailChanges && input.email_verified === true),
-      role: input.role,
-      isBlocked: input.is_blocked,
-      adoptsBlock,
-    });
-    await assertOutranks(tx, me, before);
-    // Joining a group confers the roles it grants: nobody adds anyone (themselves included) to more than they hold.
-    const joined = input.auto_groups.filter((g) => !before.autoGroups.includes(g));
-    if (joined.length > 0) await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, joined));
-    const notOurs = emailNotOurs(before);
-    if (notOurs && (emailChanges || proofChanges)) throw new Invalid(notOurs, { [emailChanges ? "email" : "email_verified"]: [notOurs] });
-    if (proofChanges && !emailChanges && !before.email) {
-      throw new Invalid("There is no email address to confirm", { email_verified: ["There is no email address to confirm"] });
-    }
-    if (emailChanges) await assertEmailAvailable(tx, actor.accountId, input.email!, { userId });
-    if (usernameChanges) {
-      // A new username meets every rule; one stored before the look-alike rules may be sent back unchanged.
-      assertSettableUsername(input.username!);
-      await assertUsernameAvailable(tx, actor.accountId, input.username!, userId);
-    }
+    const plan = planUserUpdate(me, before, changes);
+    const { input } = plan;
+    await assertMayUpdate(tx, me, before, plan);
 
     // Role and group changes change what the user may do: the events say before → after.
-    const permissionsBefore = input.role !== before.role || groupsChange ? await resolvePermissions(tx, { accountId: actor.accountId, userId, role: before.role }) : null;
+    const roleChanges = input.role !== before.role;
+    const permissionsBefore = roleChanges || plan.groups ? await resolvePermissions(tx, { accountId: actor.accountId, userId, role: before.role }) : null;
     const party = await actorParty(tx, me);
     const target = { type: "user", id: userId, label: userLabel(before) };
     const event = async (action: string, details?: Record<string, unknown>, privateDetails?: Record<string, unknown>) =>
       recordEvent(tx, { accountId: actor.accountId, action, actor: party, target, details, privateDetails, meta });
 
-    await tx
-      .update(users)
-      .set({
-        ...(nameChanges ? sealName(userId, input.name!) : {}),
-        ...(emailChanges ? sealEmail(userId, input.email!, verifiedAt) : proofChanges ? { emailVerifiedAt: verifiedAt } : {}),
-        ...(usernameChanges ? sealUsername(userId, input.username!) : {}),
-        role: input.role,
-        isBlocked: input.is_blocked,
-        // An admin's unblock (or explicit block) is theirs: a block the directory check put on them no longer waits for the directory.
-        ...(input.is_blocked && !adoptsBlock ? {} : { directorySuspendedAt: null }),
-      })
-      .where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
-    if (groupsChange) await setUserGroups(tx, actor.accountId, userId, input.auto_groups);
-    if (emailChanges) await emit(tx, "user.email_changed", { accountId: actor.accountId, userId });
+    await storeUserUpdate(tx, before, plan);
     const permissions = permissionsBefore ? permissionChange(permissionsBefore, await resolvePermissions(tx, { accountId: actor.accountId, userId, role: input.role })) : {};
-    if (nameChanges || emailChanges || usernameChanges) {
-      await indexUser(tx, {
-        accountId: actor.accountId,
-        id: userId,
-        name: input.name ?? before.name,
-        email: emailChanges ? input.email!.trim() : before.email,
-        username: usernameChanges ? input.username!.trim() : before.username,
-      });
+    if (profileChanges(plan)) {
+      const { details, privateDetails } = profileEventDetails(before, plan, permissions);
+      await event("user.updated", details, privateDetails);
     }
-
-    if (nameChanges || emailChanges || usernameChanges || groupsChange || proofChanges) {
-      await event(
-        "user.updated",
-        {
-          changed: [nameChanges && "name", emailChanges && "email", usernameChanges && "username", groupsChange && "auto_groups", proofChanges && "email_verified"].filter(Boolean),
-          ...(groupsChange ? { auto_groups: { from: before.autoGroups, to: input.auto_groups } } : {}),
-          ...(proofChanges ? { email_verified: { from: before.emailVerified, to: verifiedAfter } } : {}),
-          // Groups that grant roles: the permissions that came or went with them (a role change says it below).
-          ...(input.role === before.role ? permissions : {}),
-        },
-        {
-          ...(nameChanges ? { name: { from: before.name, to: input.name } } : {}),
-          ...(emailChanges ? { email: { from: before.email, to: input.email!.trim() } } : {}),
-          ...(usernameChanges ? { username: { from: before.username, to: input.username!.trim() } } : {}),
-        },
-      );
-    }
-    if (input.role !== before.role) {
+    if (roleChanges) {
       if (input.role === "owner") {
         // Ownership moves: the actor (the owner, checked by the rules) steps down to admin, and their unused recovery
         // link ends (it stopped working with their ownership; it must not come back with it).
@@ -332,11 +385,11 @@ export async function updateUser(actor: Actor, userId: string, changes: Omit<Par
     if (blocking) await emit(tx, "user.blocked", { accountId: actor.accountId, userId, ended });
     // What the block ended (a person's access tokens for good: lib/tokens reacts).
     if (input.is_blocked !== before.isBlocked) await event(input.is_blocked ? "user.blocked" : "user.unblocked", blocking ? { sessions_ended: ended.sessions, tokens_deleted: ended.tokens } : undefined);
-    if (adoptsBlock) await event("user.blocked", { reason: "directory_block_taken_over" });
+    if (plan.adoptsBlock) await event("user.blocked", { reason: "directory_block_taken_over" });
     // A new role may no longer allow inviting (with their extra and group roles): their pending invites are withdrawn.
-    if (input.role !== before.role) await emit(tx, "permissions.changed", { accountId: actor.accountId, userIds: [userId], ended });
+    if (roleChanges) await emit(tx, "permissions.changed", { accountId: actor.accountId, userIds: [userId], ended });
     // Leaving a group can take the actor's own management permissions away.
-    if (groupsChange && userId === me.userId) await assertNoSelfLockout(tx, me);
+    if (plan.groups && userId === me.userId) await assertNoSelfLockout(tx, me);
     if (ended.invites > 0) {
       await event("invite.withdrawn", { invites: ended.invites, reason: input.is_blocked ? "inviter_blocked" : "inviter_role_changed" });
     }
