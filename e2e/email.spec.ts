@@ -8,7 +8,7 @@
  * on a desktop and a phone.
  */
 import { expect, test } from "@playwright/test";
-import { signIn } from "./support/browser";
+import { signIn, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { acceptInvite } from "./support/invites-api";
 import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
@@ -87,6 +87,7 @@ test("an invite by email: the link in the message sets a password, then the pers
   const link = linkIn(mail.text, instance.baseURL, "/invite");
   const invitee = await (await browser.newContext()).newPage();
   await invitee.goto(link);
+  await untilHydrated(invitee.getByLabel("Password", { exact: true }));
   await invitee.getByLabel("Password", { exact: true }).fill(FIRST);
   await invitee.getByLabel("Confirm password").fill(FIRST);
   await invitee.getByRole("button", { name: "Create Account" }).click();
@@ -112,6 +113,8 @@ test("forgot password: the link from the message sets a new password once", asyn
   const password = page.getByLabel("New password", { exact: true });
   const confirm = page.getByLabel("Confirm new password");
   const submit = page.getByRole("button", { name: "Set new password" });
+  // The checks below are the scripted form's (a refusal said at the field, which gets the focus): not before it.
+  await untilHydrated(password);
   // Nothing typed: said at the field by the page (not the browser's bubble), which gets the focus.
   await submit.click();
   await expect(password).toHaveAccessibleDescription(/Password is required/);

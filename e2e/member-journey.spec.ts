@@ -10,7 +10,7 @@
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { linesOfEach } from "./support/browser";
+import { linesOfEach, untilHydrated } from "./support/browser";
 import { startInstanceWithMail } from "./support/mail-instance";
 import type { Instance } from "./support/server";
 import { linkIn, recipientIs, type TestSmtp } from "./support/smtp";
@@ -62,6 +62,7 @@ test("invited by email on a phone: a password, a page that says only they are li
   const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
   const page = await context.newPage();
   await page.goto(linkIn((await smtp.waitFor(recipientIs(MIA.email))).text, instance.baseURL, "/invite"));
+  await untilHydrated(page.getByLabel("Password", { exact: true }));
   await page.getByLabel("Password", { exact: true }).fill(FIRST);
   await page.getByLabel("Confirm password").fill(FIRST);
   await page.getByRole("button", { name: "Create Account" }).click();
@@ -81,6 +82,7 @@ test("invited by email on a phone: a password, a page that says only they are li
   await page.getByRole("button", { name: "Send reset link" }).click();
   const mail = await smtp.waitFor((m) => recipientIs(MIA.email)(m) && /reset-password/.test(m.text ?? ""));
   await page.goto(linkIn(mail.text, instance.baseURL, "/reset-password"));
+  await untilHydrated(page.getByLabel("New password", { exact: true }));
   await page.getByLabel("New password", { exact: true }).fill("password123");
   await page.getByLabel("Confirm new password").fill("password123");
   await page.getByRole("button", { name: "Set new password" }).click();

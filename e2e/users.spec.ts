@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./support/browser";
+import { signIn, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -69,6 +69,7 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
   await bobPage.goto(instance.url("/team/users"));
   await expect(bobPage).toHaveURL(/\/change-password$/);
   const bobPassword = "bobs very own passphrase";
+  await untilHydrated(bobPage.getByLabel("Current password"));
   await bobPage.getByLabel("Current password").fill(generated);
   await bobPage.getByLabel("New password", { exact: true }).fill(bobPassword);
   await bobPage.getByLabel("Confirm new password").fill(bobPassword);
