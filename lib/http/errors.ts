@@ -27,6 +27,17 @@ export function errorResponse(thrown: unknown): Response {
   return Response.json({ message: "Internal server error", code: 500 }, { status: 500 });
 }
 
+/** The API's error shape written to a Node response; a response already under way is cut off instead. */
+function sendJsonError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ message, code: status });
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
 /**
  * The same rule for the handlers that write a Node response themselves (the sign-in form's POST and the
  * OpenID provider's paths, answered before Next.js: lib/startup.ts, lib/sign-in/credentials-http.ts,
@@ -35,20 +46,11 @@ export function errorResponse(thrown: unknown): Response {
  */
 export function sendUnexpectedError(res: ServerResponse, thrown: unknown, what: string): void {
   const unavailable = unavailableFromDatabase(thrown);
-  if (!unavailable) console.error(`${what} failed:`, thrown);
-  if (res.headersSent) {
-    res.destroy();
-    return;
+  if (!unavailable) {
+    console.error(`${what} failed:`, thrown);
+    return sendJsonError(res, 500, "Internal server error");
   }
-  const status = unavailable ? 503 : 500;
-  const body = JSON.stringify({ message: unavailable ? unavailable.message : "Internal server error", code: status });
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "cache-control": "no-store",
-    "content-length": Buffer.byteLength(body),
-    ...(unavailable && { "retry-after": String(unavailable.retryAfterSeconds) }),
-  });
-  res.end(body);
+  sendJsonError(res, 503, unavailable.message, { "retry-after": String(unavailable.retryAfterSeconds) });
 }
 
 /**
@@ -57,17 +59,7 @@ export function sendUnexpectedError(res: ServerResponse, thrown: unknown, what: 
  * sendUnexpectedError.
  */
 export function sendHandlerError(res: ServerResponse, thrown: unknown, what: string): void {
-  if (!(thrown instanceof BodyTooLarge || thrown instanceof BodyCutShort)) return sendUnexpectedError(res, thrown, what);
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = JSON.stringify({ message: thrown.message, code: thrown.status });
-  res.writeHead(thrown.status, {
-    "content-type": "application/json",
-    "cache-control": "no-store",
-    "content-length": Buffer.byteLength(body),
-    ...(thrown instanceof BodyTooLarge && { connection: "close" }),
-  });
-  res.end(body);
+  if (thrown instanceof BodyTooLarge) return sendJsonError(res, thrown.status, thrown.message, { connection: "close" });
+  if (thrown instanceof BodyCutShort) return sendJsonError(res, thrown.status, thrown.message);
+  sendUnexpectedError(res, thrown, what);
 }
