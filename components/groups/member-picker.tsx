@@ -18,6 +18,7 @@ import { useTranslations } from "next-intl";
 import { cardClasses } from "@/components/ui/card";
 import { useTypedBeforeHydration } from "@/components/ui/typed-before-hydration";
 import { useUnansweredMessage } from "@/components/ui/unanswered-message";
+import type { FormState } from "@/lib/forms/form-state";
 
 export function MemberPicker({ groupId, groupName }: { groupId: string; groupName: string }) {
   const router = useRouter();
@@ -63,11 +64,11 @@ export function MemberPicker({ groupId, groupName }: { groupId: string; groupNam
   function add(person: PersonOption) {
     setBusyId(person.id);
     startTransition(async () => {
-      let result;
+      let result: FormState;
       try {
         result = await setGroupMemberAction(groupId, person.id, true);
       } catch (thrown) {
-        result = { status: "error" as const, message: unanswered(thrown) };
+        result = { status: "error", message: unanswered(thrown) };
       }
       setBusyId(null);
       notify(result.status === "error" ? "error" : "success", result.status === "error" ? (result.message ?? t("notAdded")) : t("added", { name: person.label, group: groupName }));
