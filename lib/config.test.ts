@@ -105,7 +105,9 @@ describe("readConfig", () => {
   });
 
   it("takes an empty value as unset", () => {
-    expect(readConfig({ PORT: "", TOKEN_RATE_LIMIT_PER_MINUTE: "" }).tokenRateLimitPerMinute).toBe(600);
+    const config = readConfig({ PORT: "", TOKEN_RATE_LIMIT_PER_MINUTE: "" });
+    expect(config.tokenRateLimitPerMinute).toBe(600);
+    expect(config.port).toBe(3000);
   });
 });
 

@@ -188,6 +188,8 @@ const envSchema = z.object({
 
 export type Config = {
   nodeEnv: "development" | "production" | "test";
+  /** The port the server listens on (scripts/server.mjs), and a command's links lead to without an address. */
+  port: number;
   dataDir: string;
   databaseFile: string;
   /** PostgreSQL's connection URL; null means SQLite in dataDir. */
@@ -256,6 +258,7 @@ export function readConfig(environment: Record<string, string | undefined> = pro
   const dataDir = path.resolve(env.DATA_DIR);
   return {
     nodeEnv: env.NODE_ENV,
+    port: env.PORT,
     dataDir,
     databaseFile: path.join(dataDir, "latchkey.db"),
     databaseUrl: env.DATABASE_URL || null,
