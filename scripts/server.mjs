@@ -28,6 +28,8 @@ const { default: next } = await import("next");
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // The build's server chunks that several routes load: one copy in memory (scripts/shared-chunks.mjs).
 if (!dev) shareServerChunks(path.join(root, ".next", "server"));
+// Read here because Next.js needs it before lib/ loads; lib/config.ts validates the same PORT with the same default
+// during prepare, so a bad value stops the start before anything listens.
 const port = Number.parseInt(process.env.PORT || "3000", 10);
 const host = process.env.HOST || undefined; // all interfaces unless told otherwise
 
