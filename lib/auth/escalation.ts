@@ -133,13 +133,45 @@ export function mayPutInGroups(actor: Actor): boolean {
 }
 
 /**
+ * Changing what apps read about each of these people (their `groups` or `roles` claim: a group's name, a role's
+ * name, a role a group gives) is changing each of them, as moving each into another group would: with people, it
+ * needs users:update, on people the actor outranks, never on themselves unless they are the owner. Nobody's
+ * claim changes when nobody is affected.
+ */
+async function assertMayChangeClaimsOf(tx: Db, actor: Actor, peopleIds: readonly string[], messages: { needsUsers: string; own: string }): Promise<void> {
+  if (peopleIds.length === 0) return;
+  assertCan(actor, CHANGES_GROUPS, messages.needsUsers);
+  if (peopleIds.includes(actor.userId)) assertMayChangeOwnGroups(actor, messages.own);
+  await assertOutranksEach(tx, actor, peopleIds);
+}
+
+/**
  * Renaming a group puts each member under a new name in every app's `groups` claim, as moving each of them into
- * another group would: with members, it needs what changing their groups needs (users:update, on people the actor
- * outranks, never on themselves unless they are the owner). An empty group's name gives nobody anything.
+ * another group would. An empty group's name gives nobody anything.
  */
 export async function assertMayRenameGroupWith(tx: Db, actor: Actor, memberIds: readonly string[]): Promise<void> {
-  if (memberIds.length === 0) return;
-  assertCan(actor, CHANGES_GROUPS, RENAME_NEEDS_USERS);
-  if (memberIds.includes(actor.userId)) assertMayChangeOwnGroups(actor, OWN_GROUP_RENAME);
-  await assertOutranksEach(tx, actor, memberIds);
+  await assertMayChangeClaimsOf(tx, actor, memberIds, { needsUsers: RENAME_NEEDS_USERS, own: OWN_GROUP_RENAME });
+}
+
+export const OWN_ROLE_RENAME = "You can't rename a role you hold: apps trust role names; ask another admin";
+export const ROLE_RENAME_NEEDS_USERS = "Renaming a role someone holds needs permission to manage users: apps trust role names";
+export const OWN_GROUP_ROLES = "You can't give a group you are in a role: that is giving it to yourself; ask another admin";
+export const GROUP_ROLES_NEED_USERS = "Giving a group with members a role needs permission to manage users: apps trust role names";
+
+/**
+ * The `roles` claim names each role a person holds (custom roles by name), and apps map those names as they map
+ * groups (review 29: a role manager renamed the role they hold to one an app maps). Renaming a role with holders
+ * changes each holder's claim: the group rename's rule.
+ */
+export async function assertMayRenameRoleHeldBy(tx: Db, actor: Actor, holderIds: readonly string[]): Promise<void> {
+  await assertMayChangeClaimsOf(tx, actor, holderIds, { needsUsers: ROLE_RENAME_NEEDS_USERS, own: OWN_ROLE_RENAME });
+}
+
+/**
+ * Giving a group a role gives it to each member (review 29: a network admin, groups:update without users:update,
+ * gave the group they are in a role holding nothing, which an app maps to its admin): the rule of putting people
+ * in a group, as nobody changes their own roles. Holding the role's permissions is asked too (assertMayGrantRoles).
+ */
+export async function assertMayGiveGroupRolesTo(tx: Db, actor: Actor, memberIds: readonly string[]): Promise<void> {
+  await assertMayChangeClaimsOf(tx, actor, memberIds, { needsUsers: GROUP_ROLES_NEED_USERS, own: OWN_GROUP_ROLES });
 }

@@ -11,6 +11,7 @@ import { normaliseEmail } from "@/lib/crypto/blind-index";
 import type { Db, Tx } from "@/lib/db/database";
 import { groups, userGroups, type GroupRow } from "@/lib/db/schema";
 import { Conflict, Invalid, NotFound } from "@/lib/errors";
+import { splitsInJoinedClaim } from "@/lib/format/claim-name";
 import { hasInvisibleCharacters } from "@/lib/format/display-text";
 import { keepsToOneScript } from "@/lib/users/username-scripts";
 
@@ -77,7 +78,7 @@ export async function memberCountsByGroup(q: Db | Tx, accountId: string): Promis
 export async function assertGroupNameFree(tx: Tx, accountId: string, name: string, exceptGroupId?: string): Promise<void> {
   const nfkc = name.normalize("NFKC");
   if (hasInvisibleCharacters(nfkc)) throw new Invalid(GROUP_NAME_INVISIBLE, { name: [GROUP_NAME_INVISIBLE] });
-  if (nfkc.includes(",")) throw new Invalid(GROUP_NAME_COMMA, { name: [GROUP_NAME_COMMA] });
+  if (splitsInJoinedClaim(nfkc)) throw new Invalid(GROUP_NAME_COMMA, { name: [GROUP_NAME_COMMA] });
   if (!keepsToOneScript(nfkc)) throw new Invalid(GROUP_NAME_MIXED_SCRIPTS, { name: [GROUP_NAME_MIXED_SCRIPTS] });
   const key = groupNameKey(name);
   const names = await tx.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.accountId, accountId));

@@ -9,7 +9,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
-import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks, assertOutranksEach } from "@/lib/auth/escalation";
+import { assertMayGiveGroupRolesTo, assertMayGrantRoles, assertNoSelfLockout, assertOutranks, assertOutranksEach } from "@/lib/auth/escalation";
 import { memberIdsOfGroup, permissionChange, permissionsOfRoles, resolvePermissions } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { emit, noneEnded, withdrawnInvites } from "@/lib/data/effects";
@@ -98,8 +98,11 @@ export async function setGroupRoles(actor: Actor, groupId: string, input: { role
     const { added, removed } = diff(before, role_ids);
     if (added.length === 0 && removed.length === 0) return role_ids;
     await assertMayGrantRoles(tx, me, [...added, ...removed]);
+    const memberIds = await memberIdsOfGroup(tx, actor.accountId, groupId);
+    // Giving the group a role gives it to each member (their roles claim, which apps map): as putting them in a group.
+    if (added.length > 0) await assertMayGiveGroupRolesTo(tx, me, memberIds);
     // Taking a role from the group takes it from each member, as taking them out of it would.
-    if (removed.length > 0) await assertOutranksEach(tx, me, await memberIdsOfGroup(tx, actor.accountId, groupId));
+    if (removed.length > 0) await assertOutranksEach(tx, me, memberIds);
     await tx.delete(groupRoles).where(and(eq(groupRoles.accountId, actor.accountId), eq(groupRoles.groupId, groupId)));
     if (role_ids.length > 0) await tx.insert(groupRoles).values(role_ids.map((roleId) => ({ groupId, roleId, accountId: actor.accountId })));
     await assertNoSelfLockout(tx, me);

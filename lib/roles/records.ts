@@ -9,6 +9,8 @@ import { BUILT_IN_ROLES, customRolePermissions, isBuiltInRole, sortPermissions, 
 import type { Db } from "@/lib/db/database";
 import { roles, type RoleRow } from "@/lib/db/schema";
 import { Conflict, Invalid, NotFound } from "@/lib/errors";
+import { normaliseEmail } from "@/lib/crypto/blind-index";
+import { splitsInJoinedClaim } from "@/lib/format/claim-name";
 import { hasInvisibleCharacters } from "@/lib/format/display-text";
 import { keepsToOneScript } from "@/lib/users/username-scripts";
 
@@ -88,25 +90,34 @@ export async function assertRolesExist(q: Db, accountId: string, roleIds: readon
 const ROLE_NAME_TAKEN = "A role with this name already exists";
 export const ROLE_NAME_INVISIBLE = "A role name can't contain invisible characters";
 export const ROLE_NAME_MIXED_SCRIPTS = "A role name can't mix alphabets, e.g. Latin and Cyrillic letters";
+export const ROLE_NAME_COMMA = "A role name can't contain a comma";
 
 /**
  * A new role name can't pass for another's, as a group's can't (lib/groups/records.ts): no character that shows as
  * nothing, and one script (review 22: "Аdmin" with a Cyrillic А sat beside the built-in Admin, "Help\u200bdesk"
- * beside Helpdesk). Invalid on the name field. Names stored before the rule stay as long as they aren't changed.
+ * beside Helpdesk), and no comma, which splits it in two where apps join the roles claim (review 29:
+ * "ops,admin" read as "admin" in mod_auth_openidc's OIDC_CLAIM_roles; lib/format/claim-name.ts). Invalid on the
+ * name field. Names stored before the rule stay as long as they aren't changed.
  */
 export function assertRoleNameReadsAsItself(name: string): void {
   const nfkc = name.normalize("NFKC");
   if (hasInvisibleCharacters(nfkc)) throw new Invalid(ROLE_NAME_INVISIBLE, { name: [ROLE_NAME_INVISIBLE] });
+  if (splitsInJoinedClaim(nfkc)) throw new Invalid(ROLE_NAME_COMMA, { name: [ROLE_NAME_COMMA] });
   if (!keepsToOneScript(nfkc)) throw new Invalid(ROLE_NAME_MIXED_SCRIPTS, { name: [ROLE_NAME_MIXED_SCRIPTS] });
 }
 
-/** Role names are unique per account, compared without case, and never a built-in role's name or id: a clash is the name field's. */
+/**
+ * Role names are unique per account and never a built-in role's name or id (the roles claim names built-in roles by
+ * id), compared as usernames and group names are: NFKC and full case folding (lib/crypto/blind-index.ts
+ * normaliseEmail), so "admın" with a dotless ı, whose capitals are ADMIN's, is the built-in admin (review 29; apps
+ * comparing case-insensitively, .NET's ToUpperInvariant, read it as "admin"). A clash is the name field's.
+ */
 export async function assertRoleNameFree(q: Db, accountId: string, name: string, exceptId?: string): Promise<void> {
-  const key = name.normalize("NFKC").toLocaleLowerCase("en");
+  const key = normaliseEmail(name);
   const taken =
-    BUILT_IN_RECORDS.some((r) => r.name.toLocaleLowerCase("en") === key || r.id === key) ||
+    BUILT_IN_RECORDS.some((r) => normaliseEmail(r.name) === key || r.id === key) ||
     (await q.select({ id: roles.id, name: roles.name }).from(roles).where(eq(roles.accountId, accountId))).some(
-      (r) => r.id !== exceptId && r.name.normalize("NFKC").toLocaleLowerCase("en") === key,
+      (r) => r.id !== exceptId && normaliseEmail(r.name) === key,
     );
   if (taken) throw new Conflict(ROLE_NAME_TAKEN, { name: [ROLE_NAME_TAKEN] });
 }

@@ -12,7 +12,7 @@ import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { holdersOfRoles } from "@/lib/auth/effective-permissions";
-import { assertMayGrant, assertNoSelfLockout, assertOutranksEach, assertValidCustomRole } from "@/lib/auth/escalation";
+import { assertMayGrant, assertMayRenameRoleHeldBy, assertNoSelfLockout, assertOutranksEach, assertValidCustomRole } from "@/lib/auth/escalation";
 import { isBuiltInRole, sortPermissions } from "@/lib/auth/permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { emit, noneEnded, withdrawnInvites } from "@/lib/data/effects";
@@ -65,8 +65,13 @@ export async function updateRole(actor: Actor, roleId: string, patch: Patch<Role
     assertValidCustomRole(me, permissions);
     // Taking permissions from the role takes them from each holder: none may hold more than the actor.
     if (before.permissions.some((p) => !permissions.includes(p))) await assertOutranksEach(tx, me, await holdersOfRoles(tx, actor.accountId, [roleId]));
-    if (name !== before.name) assertRoleNameReadsAsItself(name);
-    await assertRoleNameFree(tx, actor.accountId, name, roleId);
+    if (name !== before.name) {
+      assertRoleNameReadsAsItself(name);
+      // Each holder's roles claim changes with the name (apps map it): as renaming a group with members.
+      await assertMayRenameRoleHeldBy(tx, me, await holdersOfRoles(tx, actor.accountId, [roleId]));
+      // A name stored before the name rules stays while it isn't changed.
+      await assertRoleNameFree(tx, actor.accountId, name, roleId);
+    }
     const [row] = await tx
       .update(roles)
       .set({ name, description, permissions: JSON.stringify(sortPermissions(permissions)), updatedAt: now })
