@@ -14,7 +14,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
-import { signIn, startSignIn } from "./support/browser";
+import { signIn, startSignIn, untilDashboardHydrated } from "./support/browser";
 import { expectAxeClean, expectAxeCleanInBothThemes } from "./support/axe";
 import { startAuthorization } from "./support/provider-client";
 
@@ -249,6 +249,7 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
 
   // Profile: two-factor set-up (its QR code and code field) and a passkey's name step.
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
   const twoFactor = page.getByRole("region", { name: "Two-factor authentication" });
   await twoFactor.getByRole("button", { name: "Set up authenticator app" }).click();
   await twoFactor.getByLabel("Your password").fill(OWNER.password);

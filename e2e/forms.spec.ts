@@ -6,7 +6,7 @@
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { signIn, untilHydrated, untilToggleAnswers } from "./support/browser";
+import { signIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { createInvite, invitee } from "./support/invites-api";
 import { tokenClient } from "./support/users-api";
@@ -80,9 +80,9 @@ test("a role picked before the page's script has loaded is saved", async () => {
   }
   // What this guards is the scripted save, which sends only the fields changed since the page was rendered: the
   // role picked before the script ran is one of them. So Save is pressed once the script has taken over (the
-  // account menu in the same page answers), and its post must be the script's: the browser posting the form
+  // account menu in the same page answers: untilDashboardHydrated), and its post must be the script's: the browser posting the form
   // itself, as a page load, sends every field and saved the role even when the script's snapshot dropped it.
-  await untilToggleAnswers(page.getByRole("button", { name: OWNER.name }), "aria-expanded");
+  await untilDashboardHydrated(page);
   const saving = page.waitForRequest((request) => request.method() === "POST" && new URL(request.url()).pathname === `/team/users/${created.id}`);
   await page.getByRole("button", { name: "Save changes" }).click();
   expect((await saving).isNavigationRequest(), "Save posted by the page's script, not as a page load").toBe(false);
@@ -625,6 +625,7 @@ async function failedProofs(): Promise<number> {
 test("Profile's two-factor set-up says an empty password and an empty code at their fields, and an empty password is no failed proof", async () => {
   const before = await failedProofs();
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Set up authenticator app" }).click();
   const password = page.getByLabel("Your password");
   await page.getByRole("button", { name: "Continue" }).click();

@@ -10,7 +10,7 @@
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { linesOfEach, signIn, submitSignIn, untilHydrated } from "./support/browser";
+import { linesOfEach, signIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { startInstanceWithMail } from "./support/mail-instance";
 import type { Instance } from "./support/server";
 import { linkIn, recipientIs, type TestSmtp } from "./support/smtp";
@@ -43,6 +43,7 @@ async function onProfileByPhone(browser: Browser): Promise<{ context: BrowserCon
   const page = await context.newPage();
   await signIn(page, instance.baseURL, MIA.email, SECOND, { landsOn: /\/team\/users$/ });
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
   return { context, page };
 }
 

@@ -15,7 +15,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
-import { signOut, startSignIn, submitSignIn, untilHydrated } from "./support/browser";
+import { signOut, startSignIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
@@ -78,6 +78,7 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   await startSignIn(page, site(""), person.email, person.password);
   await expect(page).not.toHaveURL(/\/login/);
   await page.goto(site("/profile"));
+  await untilDashboardHydrated(page);
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await section.getByRole("button", { name: "Add a passkey" }).click();
   // No name: said at the field before the password is tried or the browser asked (nothing made on the device).
@@ -306,6 +307,7 @@ test("an LDAP user with an authenticator app gets the second step after the dire
   await startSignIn(page, site(""), "dora", LDAP_PEOPLE.dora.password);
   await expect(page).not.toHaveURL(/\/login/);
   await page.goto(site("/profile"));
+  await untilDashboardHydrated(page);
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
   // No local password and no factor yet: the directory sign-in a moment ago is the proof.

@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { linesOfEach, signIn, signOut, startSignIn } from "./support/browser";
+import { linesOfEach, signIn, signOut, startSignIn, untilDashboardHydrated } from "./support/browser";
 import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
@@ -54,6 +54,7 @@ test("set up an authenticator app from Profile, and get ten recovery codes once"
   await startSignIn(page, instance.baseURL, person.email, person.password);
   await expect(page).toHaveURL(/\/$|\/team/);
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await expect(section.getByText("Off", { exact: true })).toBeVisible();
   await section.getByRole("button", { name: "Set up authenticator app" }).click();

@@ -30,6 +30,15 @@ export async function untilToggleAnswers(toggle: Locator, state: "aria-pressed" 
   await expect(toggle).toHaveAttribute(state, "false");
 }
 
+/**
+ * Waits until a dashboard page has hydrated: its account menu (the header's, on every dashboard page, in the same
+ * React root as the page) opens, then closes. For a page whose first step is a button only its script answers
+ * (Profile's "Set up authenticator app"), which pressed before hydration does nothing.
+ */
+export async function untilDashboardHydrated(page: Page): Promise<void> {
+  await untilToggleAnswers(page.locator('header button[aria-haspopup="menu"]'), "aria-expanded");
+}
+
 /** The sign-in form's labels and button in the languages the specs sign in with. */
 const SIGN_IN_FORM = {
   en: { identifier: "Email or username", password: "Password", submit: "Sign in" },
