@@ -53,6 +53,16 @@ async function withAuthenticator(page: Page) {
   return { cdp, authenticatorId };
 }
 
+/** Signs in with a password (no second step yet) and opens Profile once its script runs: its two-factor section. */
+async function twoFactorOnProfile(page: Page, identifier: string, password: string) {
+  await startSignIn(page, site(""), identifier, password);
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(site("/profile"));
+  // Its buttons open their steps only through the page's script.
+  await untilDashboardHydrated(page);
+  return page.getByRole("region", { name: "Two-factor authentication" });
+}
+
 /** Counts the server actions the page posts to `path` from now on (the passkey options and answers are server actions). */
 function serverActionPosts(page: Page, path: string) {
   let count = 0;
@@ -75,11 +85,7 @@ async function mustUseTwoFactor(groupName: string, person: { name: string; email
 test("register a passkey from Profile, sign in with it alone and as the second step, rename and remove it", async ({ page }) => {
   const { cdp, authenticatorId } = await withAuthenticator(page);
   const presence = (enabled: boolean) => cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
-  await startSignIn(page, site(""), person.email, person.password);
-  await expect(page).not.toHaveURL(/\/login/);
-  await page.goto(site("/profile"));
-  await untilDashboardHydrated(page);
-  const section = page.getByRole("region", { name: "Two-factor authentication" });
+  const section = await twoFactorOnProfile(page, person.email, person.password);
   await section.getByRole("button", { name: "Add a passkey" }).click();
   // No name: said at the field before the password is tried or the browser asked (nothing made on the device).
   await section.getByLabel("Your password").fill(person.password);
@@ -304,11 +310,7 @@ test("an LDAP user with an authenticator app gets the second step after the dire
   const saved = await api.put("/api/settings/ldap", ldapSettings(slapd, { name: "Corp Directory" }));
   expect(saved.status, saved.text).toBe(200);
 
-  await startSignIn(page, site(""), "dora", LDAP_PEOPLE.dora.password);
-  await expect(page).not.toHaveURL(/\/login/);
-  await page.goto(site("/profile"));
-  await untilDashboardHydrated(page);
-  const section = page.getByRole("region", { name: "Two-factor authentication" });
+  const section = await twoFactorOnProfile(page, "dora", LDAP_PEOPLE.dora.password);
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
   // No local password and no factor yet: the directory sign-in a moment ago is the proof.
   await expect(section.getByText("You signed in a few minutes ago, which confirms it's you.")).toBeVisible();
@@ -348,11 +350,8 @@ test("an app's 'confirm it's you' for Pat refuses Sam's passkey: Pat stays signe
   const registerPasskey = async (who: typeof pat) => {
     // No presence on the sign-in page: its autofill request would be answered with a passkey already held.
     await presence(false);
-    await startSignIn(page, site(""), who.email, who.password);
-    await expect(page).not.toHaveURL(/\/login/);
-    await page.goto(site("/profile"));
+    const section = await twoFactorOnProfile(page, who.email, who.password);
     await presence(true);
-    const section = page.getByRole("region", { name: "Two-factor authentication" });
     await section.getByRole("button", { name: "Add a passkey" }).click();
     await section.getByLabel("Passkey name").fill("Laptop");
     await section.getByLabel("Your password").fill(who.password);
