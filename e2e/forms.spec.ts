@@ -491,10 +491,12 @@ test("an empty invite acceptance is said at the password, in the page's language
   const invite = await createInvite(tokenClient(instance, token), invitee("empty-accept"));
   const { context, de } = await germanPage(browser);
   await de.goto(instance.url(`/invite?token=${invite.invite_link}`));
+  const password = de.getByLabel("Passwort", { exact: true });
+  // The focus on the field in error is the script's answer.
+  await untilHydrated(password);
   const username = de.getByLabel("Benutzername");
   await username.fill("emil.empty");
   await de.getByRole("button", { name: "Konto anlegen" }).click();
-  const password = de.getByLabel("Passwort", { exact: true });
   await expect(password).toHaveAccessibleDescription(/Bitte geben Sie ein Passwort ein/);
   await expect(password).toHaveAttribute("aria-invalid", "true");
   await expect(password).toBeFocused();
