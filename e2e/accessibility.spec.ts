@@ -14,7 +14,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
-import { signIn } from "./support/browser";
+import { signIn, startSignIn, untilDashboardHydrated } from "./support/browser";
 import { expectAxeClean, expectAxeCleanInBothThemes } from "./support/axe";
 import { startAuthorization } from "./support/provider-client";
 
@@ -170,10 +170,7 @@ test("every page a person reaches has no violations in German on a phone", async
   apps ??= await appsSigningIn(seeded);
   const { context, page } = await germanPhone(browser);
   // Signed out: a refused sign-in, a session that ended, an invite, an address that isn't a page.
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("E-Mail oder Benutzername").fill(OWNER.email);
-  await page.getByLabel("Passwort", { exact: true }).fill("not the password");
-  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  await startSignIn(page, instance.baseURL, OWNER.email, "not the password", "de");
   await expect(page.locator("main").getByRole("alert")).toHaveText("E-Mail oder Passwort ist falsch");
   await germanPageClean(page, "/login with an error");
   await page.goto(instance.url("/login?ended=1"));
@@ -193,11 +190,7 @@ test("every page a person reaches has no violations in German on a phone", async
   await page.getByRole("button", { name: "Weiter" }).click();
   await expect(page.getByRole("button", { name: "Bestätigen" })).toBeVisible();
   await germanPageClean(page, "the device's approval");
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("E-Mail oder Benutzername").fill(OWNER.email);
-  await page.getByLabel("Passwort", { exact: true }).fill(OWNER.password);
-  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password, { language: "de" });
   await page.goto((await startAuthorization(apps.web, { redirect_uri: REDIRECT, scope: "openid profile email" })).url.href);
   await expect(page.getByRole("button", { name: "Erlauben" })).toBeVisible();
   await germanPageClean(page, "consent");
@@ -218,10 +211,7 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
   const seeded = await ensureSeeded();
   apps ??= await appsSigningIn(seeded);
   const { context, page } = await lightPage(browser);
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("Email").fill(OWNER.email);
-  await page.getByLabel("Password").fill("not the password");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await startSignIn(page, instance.baseURL, OWNER.email, "not the password");
   await expect(page.locator("main").getByRole("alert")).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "/login with an error", settle: true, soft: true });
   await page.goto(instance.url("/login?ended=1"));
@@ -259,6 +249,7 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
 
   // Profile: two-factor set-up (its QR code and code field) and a passkey's name step.
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
   const twoFactor = page.getByRole("region", { name: "Two-factor authentication" });
   await twoFactor.getByRole("button", { name: "Set up authenticator app" }).click();
   await twoFactor.getByLabel("Your password").fill(OWNER.password);

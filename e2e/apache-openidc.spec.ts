@@ -12,7 +12,7 @@ import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
 import { startApache, type Apache } from "./support/apache";
 import { freePort } from "./support/ports";
-import { expectToLandOn } from "./support/browser";
+import { expectToLandOn, signInForApp } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { personWithSession, type Person } from "./support/people";
 import { registerApp, type RegisteredApp } from "./support/provider-client";
@@ -136,14 +136,6 @@ test.afterAll(async () => {
   await apache?.stop();
 });
 
-/** On Latchkey's sign-in page, on the way to Apache: sign in with a password. */
-async function signInOnLatchkey(page: Page, who: Person) {
-  await expect(page).toHaveURL(new RegExp(`^${instance.baseURL}/login\\?callbackUrl=`), { timeout: 30_000 });
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
-
 async function expectClaimsOf(page: Page, who: Person) {
   await expectToLandOn(page, "Wiki", { timeout: 30_000 });
   expect(page.url()).toBe(apache.url("/app/index.html"));
@@ -172,7 +164,7 @@ test("a person signs in to the Apache-protected app on Latchkey's page and Apach
   signedIn = await browser.newContext();
   const page = await signedIn.newPage();
   await page.goto(apache.url("/app/index.html"));
-  await signInOnLatchkey(page, member);
+  await signInForApp(page, instance.baseURL, member.email, member.password);
   await expectClaimsOf(page, member);
 
   // The same claims in the ID token and at userinfo, as mod_auth_openidc verified and fetched them.
@@ -210,7 +202,7 @@ test("with offline_access, Apache refreshes the access token at Latchkey on each
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(apache.url("/offline/index.html"));
-  await signInOnLatchkey(page, member);
+  await signInForApp(page, instance.baseURL, member.email, member.password);
   await expectToLandOn(page, "Wiki", { timeout: 30_000 });
   const accessToken = async () => {
     await expect(page.locator("#claim-sub")).toHaveText(member.id);
@@ -266,7 +258,7 @@ test("a person outside the app's allowed groups is refused: Latchkey's page says
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(apache.url("/app/index.html"));
-  await signInOnLatchkey(page, outsider);
+  await signInForApp(page, instance.baseURL, outsider.email, outsider.password);
   // Latchkey says why itself: apps show an access_denied in their own words or not at all.
   await expect(page.getByRole("heading", { name: "You don't have access to Wiki" })).toBeVisible();
   await expect(page.getByText("ask an administrator to add you")).toBeVisible();
@@ -296,12 +288,12 @@ test("signed in with the wrong account, the refused person chooses 'Use another 
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(apache.url("/app/index.html"));
-  await signInOnLatchkey(page, outsider);
+  await signInForApp(page, instance.baseURL, outsider.email, outsider.password);
   await expect(page.getByRole("heading", { name: "You don't have access to Wiki" })).toBeVisible();
   await expect(page.getByText("signed in to Latchkey as Olaf Outside (olaf@example.com)")).toBeVisible();
   await page.getByRole("button", { name: "Use another account" }).click();
   // Signed out of Latchkey, on the sign-in page, still on the way to the wiki.
-  await signInOnLatchkey(page, member);
+  await signInForApp(page, instance.baseURL, member.email, member.password);
   await expectClaimsOf(page, member);
   await context.close();
 });

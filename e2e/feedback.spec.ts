@@ -8,7 +8,7 @@
  */
 import { expect, test, type Page, type Route } from "@playwright/test";
 import { ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
-import { signIn } from "./support/browser";
+import { signIn, untilHydrated } from "./support/browser";
 import { useInstance } from "./support/instance";
 import { expectAxeClean } from "./support/axe";
 
@@ -224,6 +224,7 @@ test("password fields show and hide, measure a new password, and clear after a r
   const password = page.getByLabel("Password", { exact: true });
   const confirm = page.getByLabel("Confirm password");
   await expect(password).toHaveAttribute("type", "password");
+  await untilHydrated(password);
 
   // The meter says why a weak password is weak (the same words the server uses).
   await password.fill("aaaaaaaaaaaa");
@@ -253,6 +254,7 @@ test("the forced password change keeps what wasn't secret, focuses the error and
   await signIn(page, instance.baseURL, seeded.newcomer.email, seeded.newcomer.password);
   await expect(page).toHaveURL(/\/change-password$/);
   const current = page.getByLabel("Current password");
+  await untilHydrated(current);
   await current.fill("not the password at all");
   await page.getByLabel("New password", { exact: true }).fill("quiet lantern orbit marmalade");
   await page.getByLabel("Confirm new password").fill("quiet lantern orbit marmalade");
@@ -301,6 +303,7 @@ test("a toast and a measured password field pass axe in both themes", async ({ b
     await expectAxeClean(page, { include: "section[aria-label=Notifications]", what: `toast (${theme})` });
 
     await page.goto(instance.url(`/invite?token=${seeded.inviteToken}`));
+    await untilHydrated(page.getByLabel("Password", { exact: true }));
     await page.getByLabel("Password", { exact: true }).fill("aaaaaaaaaaaa");
     await expect(page.getByText(/too weak/)).toBeVisible();
     await expectAxeClean(page, { what: `password meter (${theme})` });

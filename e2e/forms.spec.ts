@@ -6,7 +6,7 @@
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { signIn, untilHydrated } from "./support/browser";
+import { signIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { createInvite, invitee } from "./support/invites-api";
 import { tokenClient } from "./support/users-api";
@@ -78,12 +78,14 @@ test("a role picked before the page's script has loaded is saved", async () => {
     release();
     await page.unrouteAll({ behavior: "wait" });
   }
-  // Hydrated: React has attached itself to the form.
-  await page.waitForFunction(() => {
-    const form = document.querySelector("main form");
-    return !!form && Object.keys(form).some((key) => key.startsWith("__reactProps"));
-  });
+  // What this guards is the scripted save, which sends only the fields changed since the page was rendered: the
+  // role picked before the script ran is one of them. So Save is pressed once the script has taken over (the
+  // account menu in the same page answers: untilDashboardHydrated), and its post must be the script's: the browser posting the form
+  // itself, as a page load, sends every field and saved the role even when the script's snapshot dropped it.
+  await untilDashboardHydrated(page);
+  const saving = page.waitForRequest((request) => request.method() === "POST" && new URL(request.url()).pathname === `/team/users/${created.id}`);
   await page.getByRole("button", { name: "Save changes" }).click();
+  expect((await saving).isNavigationRequest(), "Save posted by the page's script, not as a page load").toBe(false);
   await expect(page.getByText("Changes saved")).toBeVisible();
   await expect.poll(async () => (await client.user(created.id)).role).toBe("auditor");
   await expect(page.getByLabel("Role", { exact: true })).toHaveValue("auditor");
@@ -288,6 +290,7 @@ test("Security: 'Members of chosen groups' with no group ticked marks the boxes,
 test("without JavaScript an ownership transfer still asks first (and for the password), and the refusal keeps the chosen role", async ({ browser }) => {
   const client = tokenClient(instance, token);
   const created = await client.createUser({ email: "noscript@example.com", name: "Nora Noscript", role: "user" });
+  // JavaScript off on purpose: this is the path of a form the browser posts itself (no hydration to wait for).
   const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
   const plain = await context.newPage();
   try {
@@ -459,6 +462,8 @@ test("an empty sign-in is said at its field in the page's language, keeps the id
   await de.goto(instance.url("/login"));
   const identifier = de.getByLabel("E-Mail oder Benutzername");
   const password = de.getByLabel("Passwort", { exact: true });
+  // The page's own answer (said at the field, which gets the focus) comes from its script.
+  await untilHydrated(password);
   const submit = de.getByRole("button", { name: "Anmelden", exact: true });
   await submit.click();
   await expect(identifier).toHaveAccessibleDescription("Geben Sie Ihre E-Mail-Adresse oder Ihren Benutzernamen ein");
@@ -486,10 +491,12 @@ test("an empty invite acceptance is said at the password, in the page's language
   const invite = await createInvite(tokenClient(instance, token), invitee("empty-accept"));
   const { context, de } = await germanPage(browser);
   await de.goto(instance.url(`/invite?token=${invite.invite_link}`));
+  const password = de.getByLabel("Passwort", { exact: true });
+  // The focus on the field in error is the script's answer.
+  await untilHydrated(password);
   const username = de.getByLabel("Benutzername");
   await username.fill("emil.empty");
   await de.getByRole("button", { name: "Konto anlegen" }).click();
-  const password = de.getByLabel("Passwort", { exact: true });
   await expect(password).toHaveAccessibleDescription(/Bitte geben Sie ein Passwort ein/);
   await expect(password).toHaveAttribute("aria-invalid", "true");
   await expect(password).toBeFocused();
@@ -620,6 +627,7 @@ async function failedProofs(): Promise<number> {
 test("Profile's two-factor set-up says an empty password and an empty code at their fields, and an empty password is no failed proof", async () => {
   const before = await failedProofs();
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Set up authenticator app" }).click();
   const password = page.getByLabel("Your password");
   await page.getByRole("button", { name: "Continue" }).click();

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { submitSignIn, untilHydrated } from "./support/browser";
 import { useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -12,6 +13,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await expect(page).toHaveURL(/\/setup$/);
 
   // Mismatched confirmation is refused and what was typed stays.
+  await untilHydrated(page.getByLabel("Password", { exact: true }));
   await page.getByLabel("Email").fill(owner.email);
   await page.getByLabel("Password", { exact: true }).fill(owner.password);
   await page.getByLabel("Confirm password").fill("something else entirely");
@@ -43,9 +45,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await page.goto(instance.url("/setup"));
   await expect(page).toHaveURL(/\/login/);
 
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, owner.email, owner.password);
   await expect(page).toHaveURL(/\/team\/users$/);
 
   const row = page.getByRole("row", { name: /Olive Owner/ });
@@ -93,13 +93,10 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await expect(page).toHaveURL(/\/login/);
 
   // The old password no longer works; the new one does.
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, owner.email, owner.password);
   await expect(page.getByText("Invalid email or password")).toBeVisible();
 
-  await page.getByLabel("Password").fill(newPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, undefined, newPassword);
   await expect(page).toHaveURL(/\/team\/users$/);
   await expect(page.getByRole("button", { name: owner.name })).toBeVisible();
 });

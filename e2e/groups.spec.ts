@@ -4,8 +4,9 @@
  * typed kept, and opens a group's page with its members. An admin can't give
  * themselves a group an app trusts (rename their own, leave or join one).
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { bearer, call } from "./support/api";
+import { LANDS_ON_USERS, signIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { signInAndChangePassword } from "./support/users-api";
 
@@ -19,16 +20,8 @@ test.beforeAll(async () => {
   owner = await setUpOwner(instance);
 });
 
-async function signIn(page: Page) {
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("Email").fill(OWNER.email);
-  await page.getByLabel("Password").fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/team\/users$/);
-}
-
 test("the owner creates, renames and deletes a group", async ({ page }) => {
-  await signIn(page);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Groups" }).click();
   await expect(page).toHaveURL(/\/team\/groups$/);
   await expect(page.getByRole("heading", { name: "Groups", level: 1 })).toBeVisible();
@@ -98,7 +91,7 @@ test("the owner creates, renames and deletes a group", async ({ page }) => {
 });
 
 test("a pasted name longer than the limit stays as typed and is refused at the field, which says the limit", async ({ page }) => {
-  await signIn(page);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.goto(instance.url("/team/groups"));
   await page.getByRole("button", { name: "Create Group" }).click();
   const create = page.getByRole("dialog", { name: "Create Group" });
@@ -132,7 +125,7 @@ test("a group's page lists its members and deletes the group from there", async 
   });
   expect(member.status, member.text).toBe(200);
 
-  await signIn(page);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.goto(instance.url("/team/groups"));
   await expect(page.getByRole("row", { name: /Support/ }).getByRole("cell").nth(1)).toHaveText("1");
   await page.getByRole("link", { name: "Support", exact: true }).click();
@@ -174,7 +167,7 @@ test("adding people from the keyboard: after Add the focus is back in the search
     const made = await call(instance, "/api/users", { method: "POST", headers, json: { name, email, role: "user" } });
     expect(made.status, made.text).toBe(200);
   }
-  await signIn(page);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.goto(instance.url(`/team/groups/${group.body.id}`));
 
   const search = page.getByRole("searchbox", { name: "Add people" });
@@ -205,11 +198,7 @@ test("an admin can't rename a group they are in nor change their own or the owne
   expect(ownerJoins.status, ownerJoins.text).toBe(200);
   const { password } = await signInAndChangePassword(instance, { id: made.body.id, email: "ada@example.com" }, made.body.password);
 
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("Email").fill("ada@example.com");
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/team\/users$/, { timeout: 30_000 });
+  await signIn(page, instance.baseURL, "ada@example.com", password, LANDS_ON_USERS);
 
   await page.goto(instance.url(`/team/groups/${group.body.id}`));
   // Their own row and the owner's offer no Remove (walk 15: the owner's did, then was refused); others' do.

@@ -9,8 +9,8 @@
  * Test connection tells a wrong client secret; an
  * admin sees the sign-in settings read-only.
  */
-import { expect, test, type Page } from "@playwright/test";
-import { signIn, signOut } from "./support/browser";
+import { expect, test } from "@playwright/test";
+import { signIn, signOut, submitSignIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient } from "./support/users-api";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
@@ -193,9 +193,7 @@ test("a provider that is down gets a clear message and never blocks local sign-i
   await expect(page.getByText("Down IdP is unavailable right now")).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
   await page.screenshot({ path: test.info().outputPath("provider-down.png"), fullPage: true });
-  await page.getByLabel("Email").fill(OWNER.email);
-  await page.getByLabel("Password").fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, OWNER.email, OWNER.password);
   await expect(page).toHaveURL(/\/team\/users/);
 });
 
@@ -237,13 +235,9 @@ test("the owner connects LDAP and a directory user signs in on the form and is c
   await page.reload();
   await signOut(page, OWNER.name);
 
-  await page.getByLabel("Email or username").fill("dora");
-  await page.getByLabel("Password").fill("wrong password");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, "dora", "wrong password");
   await expect(page.getByText("Invalid username or password")).toBeVisible();
-  await page.getByLabel("Email or username").fill("dora");
-  await page.getByLabel("Password").fill(LDAP_PEOPLE.dora.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, "dora", LDAP_PEOPLE.dora.password);
   await expect(page).toHaveURL(/\/team\/users/);
   await expect(page.getByRole("button", { name: LDAP_PEOPLE.dora.name })).toBeVisible();
   await signOut(page, LDAP_PEOPLE.dora.name);

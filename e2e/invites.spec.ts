@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./support/browser";
+import { signIn, submitSignIn, untilHydrated } from "./support/browser";
 import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
@@ -66,6 +66,7 @@ test("an invited person sets a password and signs in with the invite's role and 
   await expect(ivy.getByText("Olive Owner invited you")).toBeVisible();
   await expect(ivy.getByLabel("Email")).toHaveValue("ivy@example.com");
   await expect(ivy.getByLabel("Email")).toHaveAttribute("readonly", "");
+  await untilHydrated(ivy.getByLabel("Password", { exact: true }));
   await ivy.getByLabel("Password", { exact: true }).fill("ivys own passphrase");
   await ivy.getByLabel("Confirm password").fill("something different");
   await ivy.getByRole("button", { name: "Create Account" }).click();
@@ -83,8 +84,7 @@ test("an invited person sets a password and signs in with the invite's role and 
   // Prefilled, with no address in the sign-in page's address (history).
   await expect(ivy).toHaveURL(instance.url("/login?invited=1"));
   await expect(ivy.getByLabel("Email")).toHaveValue("ivy@example.com");
-  await ivy.getByLabel("Password").fill("ivys own passphrase");
-  await ivy.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(ivy, undefined, "ivys own passphrase");
   await expect(ivy).toHaveURL(/\/team\/users$/);
   const me = await (await guest.request.get(instance.url("/api/users/current"))).json();
   expect(me).toMatchObject({ email: "ivy@example.com", role: "auditor", auto_groups: [ops.id] });

@@ -7,6 +7,7 @@
  */
 import crypto from "node:crypto";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { createInvite, invitee } from "./support/invites-api";
 import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
@@ -136,6 +137,7 @@ test("an invite link: the token leaves the address; a newer invite replaces it; 
   await openLink(page, linkOf(second.invite_link), "invite", form);
   await expect(page.getByText(second.name)).toBeVisible();
   await expect(page.getByText(first.name)).toHaveCount(0);
+  await untilHydrated(page.getByLabel("Password", { exact: true }));
   await page.getByLabel("Password", { exact: true }).fill(NEW_PASSWORD);
   await page.getByLabel("Confirm password").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: /create account/i }).click();
@@ -206,6 +208,7 @@ test("a password reset link: the token leaves the address; the new password is s
   const context = await browser.newContext();
   const page = await context.newPage();
   await openLink(page, link, "reset-password", () => expect(page.getByRole("button", { name: "Set new password" })).toBeVisible());
+  await untilHydrated(page.getByLabel("New password", { exact: true }));
   await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
   await page.getByLabel("Confirm new password").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "Set new password" }).click();
@@ -253,6 +256,7 @@ test("the owner's recovery link: the token leaves the address; the success shows
   const context = await browser.newContext();
   const page = await context.newPage();
   await openLink(page, link!, "recover", () => expect(page.getByRole("heading", { name: "Recover the owner account" })).toBeVisible(), 15 * 60);
+  await untilHydrated(page.getByLabel("New password", { exact: true }));
   await page.getByLabel("New password", { exact: true }).fill(`${NEW_PASSWORD} for the owner`);
   await page.getByLabel("Confirm new password").fill(`${NEW_PASSWORD} for the owner`);
   await page.getByRole("button", { name: "Set new password" }).click();

@@ -10,7 +10,7 @@
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { linesOfEach, untilHydrated } from "./support/browser";
+import { linesOfEach, signIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { startInstanceWithMail } from "./support/mail-instance";
 import type { Instance } from "./support/server";
 import { linkIn, recipientIs, type TestSmtp } from "./support/smtp";
@@ -37,20 +37,13 @@ test.afterAll(async () => {
   await smtp?.stop();
 });
 
-async function signIn(page: Page, password: string) {
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("Email or username").fill(MIA.email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
-
 /** Mia on a phone, signed in with her password (no second factor yet), on her Profile. */
 async function onProfileByPhone(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
   const page = await context.newPage();
-  await signIn(page, SECOND);
-  await expect(page).toHaveURL(/\/team\/users$/);
+  await signIn(page, instance.baseURL, MIA.email, SECOND, { landsOn: /\/team\/users$/ });
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
   return { context, page };
 }
 
@@ -67,8 +60,8 @@ test("invited by email on a phone: a password, a page that says only they are li
   await page.getByLabel("Confirm password").fill(FIRST);
   await page.getByRole("button", { name: "Create Account" }).click();
   await expect(page).toHaveURL(instance.url("/login?invited=1"));
-  await page.getByLabel("Password", { exact: true }).fill(FIRST);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  // The sign-in page holds her email already: only the password is typed.
+  await submitSignIn(page, undefined, FIRST);
   await expect(page).toHaveURL(/\/team\/users$/);
   // Without users:read the list holds the member alone, and the page says why rather than "People who can sign in".
   await expect(page.getByText("Only you are listed: your role doesn't show you the other people in this account.")).toBeVisible();
@@ -98,7 +91,7 @@ test("invited by email on a phone: a password, a page that says only they are li
 
 test("on a phone, a row's buttons stay in view: Profile's Sign out for another session", async ({ browser }) => {
   const elsewhere = await browser.newContext();
-  await signIn(await elsewhere.newPage(), SECOND);
+  await signIn(await elsewhere.newPage(), instance.baseURL, MIA.email, SECOND);
   const { context, page } = await onProfileByPhone(browser);
   const table = page.getByRole("table", { name: "Sessions" });
   const signOut = table.getByRole("button", { name: "Sign out" });

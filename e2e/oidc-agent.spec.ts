@@ -7,8 +7,9 @@
  * code flow on a loopback redirect URI (oidc-agent's own web server, PKCE) for a single-page/native app. oidc-agent
  * names apps without a secret by HTTP Basic with an empty secret (review 27: lib/oidc/basic-credentials.ts).
  */
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import { bearer, call } from "./support/api";
+import { signInForApp } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { startOidcAgent, type OidcAgent, type RunningTool } from "./support/oidc-agent";
 import { personWithSession, type Person } from "./support/people";
@@ -48,14 +49,6 @@ async function printed(gen: RunningTool, pattern: RegExp): Promise<string> {
   return pattern.exec(gen.output())![1];
 }
 
-/** On Latchkey's sign-in page: the person signs in with their password. */
-async function signInOnLatchkey(page: Page, who: Person) {
-  await expect(page).toHaveURL(new RegExp(`^${instance.baseURL}/login\\?callbackUrl=`));
-  await page.getByLabel("Email or username").fill(who.email);
-  await page.getByLabel("Password", { exact: true }).fill(who.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
-
 /** The person opens the address oidc-gen printed, enters its code, checks the app's name and approves. */
 async function approveOnDevicePage(browser: Browser, address: string, code: string) {
   const context = await browser.newContext();
@@ -66,7 +59,7 @@ async function approveOnDevicePage(browser: Browser, address: string, code: stri
   await expect(page.getByRole("heading", { name: "Approve the device?" })).toBeVisible();
   await expect(page.getByText("oidc-agent asks to sign in as you")).toBeVisible();
   await page.getByRole("button", { name: "Approve" }).click();
-  await signInOnLatchkey(page, member);
+  await signInForApp(page, instance.baseURL, member.email, member.password);
   await expect(page.getByRole("heading", { name: "Device connected" })).toBeVisible();
   await context.close();
 }
@@ -131,7 +124,7 @@ test("code flow on a loopback redirect URI: the person signs in on Latchkey's pa
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(url.href);
-  await signInOnLatchkey(page, member);
+  await signInForApp(page, instance.baseURL, member.email, member.password);
   // Straight back to oidc-agent (nothing to consent to), whose page says it has the tokens.
   await expect(page.getByText("Successfully performed code exchange.")).toBeVisible({ timeout: 20_000 });
   expect(page.url().startsWith(`http://localhost:${port}/?code=`)).toBe(true);

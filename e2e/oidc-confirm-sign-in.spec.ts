@@ -13,7 +13,7 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { bearer, call } from "./support/api";
-import { expectToLandOn } from "./support/browser";
+import { expectToLandOn, signIn, submitSignIn, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { openInstanceDatabase } from "./support/database";
 import { OTHER_IDP_USER, startOidcProvider, TEST_IDP_USER, type TestIdpUser, type TestOidcProvider } from "./support/oidc-provider";
@@ -108,11 +108,7 @@ async function patConfirmsAtProvider(context: BrowserContext, page: Page, appGet
 async function signedInWithPassword(browser: Browser, identifier: string, password: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("Email or username").fill(identifier);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/, { timeout: 30_000 });
+  await signIn(page, instance.baseURL, identifier, password, { timeout: 30_000 });
   return { context, page };
 }
 
@@ -224,15 +220,13 @@ test("a directory person's wrong password on the confirm page keeps them there; 
   const { callbackUrl, appGetsCode } = await appAsksToConfirm(page);
   await expect(page.getByLabel("Email or username")).toHaveValue(dora.email);
   await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toHaveCount(0);
-  await page.getByLabel("Password").fill("not dora's password");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, undefined, "not dora's password");
   await expect(page.getByText("Invalid username or password")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
   expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
 
   const claims = await appGetsCode(async () => {
-    await page.getByLabel("Password").fill(dora.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await submitSignIn(page, undefined, dora.password);
   });
   expect(claims).toMatchObject({ email: dora.email, name: dora.name });
   await context.close();
@@ -244,17 +238,14 @@ test("a local person who has registered no passkey is offered none on the confir
   await page.goto(instance.url("/login"));
   // Passkeys are on for this instance (a public address, password sign-in): the ordinary page offers them to anyone.
   await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toBeVisible();
-  await page.getByLabel("Email or username").fill(OWNER.email);
-  await page.getByLabel("Password").fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, OWNER.email, OWNER.password);
   await expect(page).not.toHaveURL(/\/login/, { timeout: 30_000 });
 
   const { appGetsCode } = await appAsksToConfirm(page);
   await expect(page.getByLabel("Password")).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toHaveCount(0);
   const claims = await appGetsCode(async () => {
-    await page.getByLabel("Password").fill(OWNER.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await submitSignIn(page, undefined, OWNER.password);
   });
   expect(claims).toMatchObject({ email: OWNER.email });
   await context.close();
@@ -267,10 +258,10 @@ test("the confirm page's form with someone else's right password (its fixed iden
   const { callbackUrl, appGetsCode } = await appAsksToConfirm(page);
   const identifier = page.getByLabel("Email or username");
   await expect(identifier).toHaveValue(OWNER.email);
+  // Changed once the page's script has taken over, so that its hydration can't set the field back.
+  await untilHydrated(page.getByLabel("Password", { exact: true }));
   await identifier.evaluate((input: HTMLInputElement) => (input.readOnly = false));
-  await identifier.fill(sam.email);
-  await page.getByLabel("Password").fill(sam.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, sam.email, sam.password);
   await expect(page.getByText("You signed in as someone else, not as the person signed in here.")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
   expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(callbackUrl);
@@ -279,8 +270,7 @@ test("the confirm page's form with someone else's right password (its fixed iden
   const claims = await appGetsCode(async () => {
     await page.reload();
     await expect(page.getByLabel("Email or username")).toHaveValue(OWNER.email);
-    await page.getByLabel("Password").fill(OWNER.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await submitSignIn(page, undefined, OWNER.password);
   });
   expect(claims).toMatchObject({ email: OWNER.email });
   await context.close();

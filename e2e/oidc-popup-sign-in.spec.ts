@@ -11,6 +11,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
 import { bearer, call } from "./support/api";
+import { submitSignIn, untilHydrated } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { registerApp, startAuthorization, type RegisteredApp } from "./support/provider-client";
 import { noteSecret } from "./support/secrets";
@@ -64,9 +65,7 @@ async function openSignInPopup(browser: Browser, url: URL): Promise<{ close: () 
 
 async function passwordStep(popup: Page, email: string, password: string) {
   await expect(popup).toHaveURL(/\/login\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
-  await popup.getByLabel("Email").fill(email);
-  await popup.getByLabel("Password").fill(password);
-  await popup.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(popup, email, password);
 }
 
 /** What the app heard from its popup: the callback address, with the code for its token request. */
@@ -121,6 +120,7 @@ test("a person not signed in signs in in the app's popup (password, two-factor s
   await popup.reload();
   const chosen = "Pia's own popup passphrase 77";
   noteSecret(chosen);
+  await untilHydrated(popup.getByLabel("Current password"));
   await popup.getByLabel("Current password").fill(person.password);
   await popup.getByLabel("New password", { exact: true }).fill(chosen);
   await popup.getByLabel("Confirm new password").fill(chosen);

@@ -14,6 +14,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
 import { bearer, call } from "./support/api";
+import { submitSignIn, untilHydrated } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
 import { tokenClient, uniqueEmail } from "./support/users-api";
@@ -64,17 +65,17 @@ async function browserFor(browser: Browser, cookies: Array<{ name: string; value
   return { context, page: await context.newPage() };
 }
 
-async function passwordStep(page: Page, email: string, password: string) {
+/** `javaScript` false: the no-JavaScript test's browser, whose forms post themselves (no script to wait for). */
+async function passwordStep(page: Page, email: string, password: string, javaScript = true) {
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, email, password, { javaScript });
 }
 
 /** The required password change inside an app's sign-in: the form keeps the way back to the app; `chosen` replaces `current`. */
-async function forcedPasswordChangeStep(page: Page, current: string, chosen: string) {
+async function forcedPasswordChangeStep(page: Page, current: string, chosen: string, javaScript = true) {
   await expect(page).toHaveURL(/\/change-password\?callbackUrl=%2Foidc%2Finteraction%2F/, { timeout: 30_000 });
   noteSecret(chosen);
+  if (javaScript) await untilHydrated(page.getByLabel("Current password"));
   await page.getByLabel("Current password").fill(current);
   await page.getByLabel("New password", { exact: true }).fill(chosen);
   await page.getByLabel("Confirm new password").fill(chosen);
@@ -162,8 +163,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   const fresh = await startSignIn(config, "openid email", { prompt: "login" });
   await next.page.goto(fresh.url.href);
   await expect(next.page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible({ timeout: 30_000 });
-  await next.page.getByLabel("Password").fill(person.password);
-  await next.page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(next.page, undefined, person.password);
   await expect(next.page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible({ timeout: 30_000 });
   await next.page.getByLabel("Authentication code").fill(spendRecoveryCode());
   await next.page.getByRole("button", { name: "Verify" }).click();
@@ -186,8 +186,9 @@ test("without JavaScript (a form sent before its page has hydrated), the passwor
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(started.url.href);
-  await passwordStep(page, email, user.password!);
-  await forcedPasswordChangeStep(page, user.password!, "Nora's own passphrase, typed without scripts");
+  // JavaScript off on purpose: the forms post themselves, the path under test (no hydration to wait for).
+  await passwordStep(page, email, user.password!, false);
+  await forcedPasswordChangeStep(page, user.password!, "Nora's own passphrase, typed without scripts", false);
   await backAtTheApp(page);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), started.checks);
   noteSecret(tokens.access_token);

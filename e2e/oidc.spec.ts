@@ -12,7 +12,7 @@ import { bearer, call } from "./support/api";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
 import { expectAxeClean } from "./support/axe";
-import { expectToLandOn, signIn } from "./support/browser";
+import { expectToLandOn, signIn, signInForApp, submitSignIn } from "./support/browser";
 import { startAuthorization } from "./support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
@@ -44,10 +44,7 @@ async function relyingParty(app: Registered) {
  * interaction load on first use), on a CI host where two workers share two cores.
  */
 async function signInOnLatchkey(page: Page, next: string) {
-  await expect(page).toHaveURL(/\/login\?callbackUrl=/);
-  await page.getByLabel("Email").fill(OWNER.email);
-  await page.getByLabel("Password").fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInForApp(page, instance.baseURL, OWNER.email, OWNER.password);
   await expectToLandOn(page, next, { timeout: 30_000 });
 }
 
@@ -154,14 +151,12 @@ test("prompt=login: the signed-in person confirms it's them (a wrong password is
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // A wrong password: the sign-in form's own refusal, still on the confirm page, and nothing reaches the app.
-  await page.getByLabel("Password").fill("not the password at all");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, undefined, "not the password at all");
   await expect(page.getByText("Invalid email or password")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
 
   const reachedApp = page.waitForRequest((request) => request.url().startsWith(REDIRECT));
-  await page.getByLabel("Password").fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, undefined, OWNER.password);
   const callback = new URL((await reachedApp).url());
   const tokens = await oidc.authorizationCodeGrant(app, callback, { ...started.checks, maxAge: 60 });
   noteSecret(tokens.access_token);

@@ -15,7 +15,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
-import { signOut } from "./support/browser";
+import { signOut, startSignIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
@@ -53,11 +53,14 @@ async function withAuthenticator(page: Page) {
   return { cdp, authenticatorId };
 }
 
-async function passwordStep(page: Page, email: string, password: string) {
-  await page.goto(site("/login"));
-  await page.getByLabel("Email or username").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+/** Signs in with a password (no second step yet) and opens Profile once its script runs: its two-factor section. */
+async function twoFactorOnProfile(page: Page, identifier: string, password: string) {
+  await startSignIn(page, site(""), identifier, password);
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(site("/profile"));
+  // Its buttons open their steps only through the page's script.
+  await untilDashboardHydrated(page);
+  return page.getByRole("region", { name: "Two-factor authentication" });
 }
 
 /** Counts the server actions the page posts to `path` from now on (the passkey options and answers are server actions). */
@@ -82,10 +85,7 @@ async function mustUseTwoFactor(groupName: string, person: { name: string; email
 test("register a passkey from Profile, sign in with it alone and as the second step, rename and remove it", async ({ page }) => {
   const { cdp, authenticatorId } = await withAuthenticator(page);
   const presence = (enabled: boolean) => cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
-  await passwordStep(page, person.email, person.password);
-  await expect(page).not.toHaveURL(/\/login/);
-  await page.goto(site("/profile"));
-  const section = page.getByRole("region", { name: "Two-factor authentication" });
+  const section = await twoFactorOnProfile(page, person.email, person.password);
   await section.getByRole("button", { name: "Add a passkey" }).click();
   // No name: said at the field before the password is tried or the browser asked (nothing made on the device).
   await section.getByLabel("Your password").fill(person.password);
@@ -158,7 +158,7 @@ test("register a passkey from Profile, sign in with it alone and as the second s
   // As the second step after the password (no presence while on the sign-in page: its autofill request waits).
   await presence(false);
   await signOut(page, person.name);
-  await passwordStep(page, person.email, person.password);
+  await startSignIn(page, site(""), person.email, person.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await presence(true);
   await page.screenshot({ path: test.info().outputPath("second-step-passkey.png"), fullPage: true });
@@ -219,9 +219,7 @@ test("two-factor required and no factor yet: a passkey set up right after the pa
   const presence = (enabled: boolean) => cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled });
   // Started from a page the person was headed for: the set-up keeps that destination.
   await page.goto(site(`/login?${new URLSearchParams({ callbackUrl: "/profile" })}`));
-  await page.getByLabel("Email or username").fill(p.email);
-  await page.getByLabel("Password").fill(p.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, p.email, p.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await expect(page.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible();
   // The password alone reaches nothing.
@@ -264,7 +262,7 @@ test("two-factor required and no factor yet: a passkey set up right after the pa
   // The next sign-in: the password, then the passkey (no presence on the sign-in page: its autofill request waits).
   await presence(false);
   await signOut(page, "Fay Forced");
-  await passwordStep(page, p.email, p.password);
+  await startSignIn(page, site(""), p.email, p.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await expect(page.getByRole("button", { name: "Use a passkey" })).toBeVisible();
   await presence(true);
@@ -281,7 +279,7 @@ test("the forced set-up says an empty passkey name at the field, in German on a 
   try {
     const { cdp, authenticatorId } = await withAuthenticator(page);
     await page.setViewportSize({ width: 390, height: 844 });
-    await passwordStep(page, p.email, p.password);
+    await startSignIn(page, site(""), p.email, p.password);
     await expect(page).toHaveURL(/\/login\/two-factor/);
     await page.context().addCookies([{ name: "locale", value: "de", url: site("/") }]);
     await page.reload();
@@ -312,10 +310,7 @@ test("an LDAP user with an authenticator app gets the second step after the dire
   const saved = await api.put("/api/settings/ldap", ldapSettings(slapd, { name: "Corp Directory" }));
   expect(saved.status, saved.text).toBe(200);
 
-  await passwordStep(page, "dora", LDAP_PEOPLE.dora.password);
-  await expect(page).not.toHaveURL(/\/login/);
-  await page.goto(site("/profile"));
-  const section = page.getByRole("region", { name: "Two-factor authentication" });
+  const section = await twoFactorOnProfile(page, "dora", LDAP_PEOPLE.dora.password);
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
   // No local password and no factor yet: the directory sign-in a moment ago is the proof.
   await expect(section.getByText("You signed in a few minutes ago, which confirms it's you.")).toBeVisible();
@@ -327,7 +322,7 @@ test("an LDAP user with an authenticator app gets the second step after the dire
   await expect(section.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
   await signOut(page, LDAP_PEOPLE.dora.name);
 
-  await passwordStep(page, "dora", LDAP_PEOPLE.dora.password);
+  await startSignIn(page, site(""), "dora", LDAP_PEOPLE.dora.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   // The directory password alone reaches nothing.
   await page.goto(site("/profile"));
@@ -355,11 +350,8 @@ test("an app's 'confirm it's you' for Pat refuses Sam's passkey: Pat stays signe
   const registerPasskey = async (who: typeof pat) => {
     // No presence on the sign-in page: its autofill request would be answered with a passkey already held.
     await presence(false);
-    await passwordStep(page, who.email, who.password);
-    await expect(page).not.toHaveURL(/\/login/);
-    await page.goto(site("/profile"));
+    const section = await twoFactorOnProfile(page, who.email, who.password);
     await presence(true);
-    const section = page.getByRole("region", { name: "Two-factor authentication" });
     await section.getByRole("button", { name: "Add a passkey" }).click();
     await section.getByLabel("Passkey name").fill("Laptop");
     await section.getByLabel("Your password").fill(who.password);
@@ -413,8 +405,7 @@ test("an app's 'confirm it's you' for Pat refuses Sam's passkey: Pat stays signe
 
   // Pat's own password, and their second step (a recovery code: their passkey is elsewhere), answer the app.
   const reached = page.waitForRequest((request) => request.url().startsWith(REDIRECT), { timeout: 30_000 });
-  await page.getByLabel("Password").fill(pat.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await submitSignIn(page, undefined, pat.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await page.getByLabel("Authentication code").fill(patsCodes[0]);
   await page.getByRole("button", { name: "Verify" }).click();
@@ -428,6 +419,8 @@ test("'Sign in with a passkey' that gets no answer (a proxy's 429) says so on th
   const page = await context.newPage();
   try {
     await page.goto(site("/login"));
+    // The passkey button does nothing until the page's script has taken over.
+    await untilHydrated(page.getByLabel("Password", { exact: true }));
     // What nginx's documented limit answers (docs/operations.md): not the action's answer (lib/forms/unanswered-submission.ts).
     await page.route("**/*", (route) =>
       route.request().method() === "POST" && route.request().headers()["next-action"]

@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./support/api";
+import { untilHydrated } from "./support/browser";
 import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner } from "./support/instance";
 import { startServer, type Instance } from "./support/server";
@@ -48,6 +49,7 @@ test("a locked-out owner gets back in through a one-time link and sets a new pas
   await page.goto(link!);
   await expect(page.getByRole("heading", { name: "Recover the owner account" })).toBeVisible();
   const password = page.getByLabel("New password", { exact: true });
+  await untilHydrated(password);
   // Nothing typed: said at the field by the page (not the browser's bubble), which gets the focus; the link stays good.
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(password).toHaveAccessibleDescription(/Password is required/);

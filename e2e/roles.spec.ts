@@ -5,8 +5,9 @@
  * Activity or Service Users, sees where their permissions come from, and
  * can't make themselves an admin. Deleting the role names who holds it.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { bearer, call } from "./support/api";
+import { LANDS_ON_USERS, signIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { signInAndChangePassword } from "./support/users-api";
 
@@ -19,15 +20,6 @@ let owner: Awaited<ReturnType<typeof setUpOwner>>;
 let helen: { id: string; email: string; password: string };
 let victim: { id: string };
 let supportId: string;
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(instance.url("/login"));
-  await page.getByLabel(/^Email/).fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // Signing in hashes a password: slow on a loaded machine.
-  await expect(page).toHaveURL(/\/team\/users$/, { timeout: 30_000 });
-}
 
 test.beforeAll(async () => {
   owner = await setUpOwner(instance);
@@ -47,7 +39,7 @@ test.beforeAll(async () => {
 });
 
 test("the owner creates a Helpdesk role and gives it to a person through a group", async ({ page }) => {
-  await signIn(page, OWNER.email, OWNER.password);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Roles" }).click();
   await expect(page.getByRole("row", { name: /Admin/ }).getByText("Built-in").first()).toBeVisible();
@@ -82,7 +74,7 @@ test("the owner creates a Helpdesk role and gives it to a person through a group
 });
 
 test("a Helpdesk member blocks and resets a user, sees no settings, and can't make themselves admin", async ({ page }) => {
-  await signIn(page, helen.email, helen.password);
+  await signIn(page, instance.baseURL, helen.email, helen.password, LANDS_ON_USERS);
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Users" })).toBeVisible();
   for (const hidden of ["Settings", "Activity", "Service Users"]) await expect(nav.getByRole("link", { name: hidden })).toHaveCount(0);
@@ -124,7 +116,7 @@ test("a Helpdesk member blocks and resets a user, sees no settings, and can't ma
 });
 
 test("deleting the role names who holds it, and they lose it", async ({ page }) => {
-  await signIn(page, OWNER.email, OWNER.password);
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.goto(instance.url("/settings/roles"));
   await page.getByRole("link", { name: "Helpdesk" }).click();
   await page.getByRole("button", { name: "Delete Role" }).click();

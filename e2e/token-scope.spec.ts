@@ -5,22 +5,15 @@
  * tokens list shows the scope ("All your permissions", or a count that
  * expands to the list).
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { bearer, call } from "./support/api";
+import { LANDS_ON_USERS, signIn } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { signInAndChangePassword } from "./support/users-api";
 import { expectAxeClean } from "./support/axe";
 
 const instance = useInstance();
 test.setTimeout(180_000);
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(instance.url("/login"));
-  await page.getByLabel(/^Email/).fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/team\/users$/, { timeout: 30_000 });
-}
 
 test("a Helpdesk member narrows a token to part of their permissions, and the list shows its scope", async ({ page }) => {
   const owner = await setUpOwner(instance);
@@ -36,7 +29,7 @@ test("a Helpdesk member narrows a token to part of their permissions, and the li
   const victim = await post<{ id: string }>("/api/users", { email: "val@example.com", name: "Val Victim", role: "user" });
   const { password } = await signInAndChangePassword(instance, { id: made.id, email: "hana@example.com" }, made.password);
 
-  await signIn(page, "hana@example.com", password);
+  await signIn(page, instance.baseURL, "hana@example.com", password, LANDS_ON_USERS);
   await page.goto(instance.url("/profile"));
 
   // A token with the default scope.

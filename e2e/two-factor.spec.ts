@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { linesOfEach, signIn, signOut } from "./support/browser";
+import { linesOfEach, signIn, signOut, startSignIn, untilDashboardHydrated } from "./support/browser";
 import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
@@ -25,13 +25,6 @@ let recoveryCodes: string[];
 /** The authenticator app: the code for a moment (offset in 30-second steps from now). */
 function code(base32: string, stepsAhead = 0): string {
   return TOTP.generate({ secret: Secret.fromBase32(base32), timestamp: Date.now() + stepsAhead * 30_000 });
-}
-
-async function passwordStep(page: Page, email: string, password: string) {
-  await page.goto(instance.url("/login"));
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** The note after a sign-in with a recovery code (app/(dashboard)/recovery-code-notice.tsx). */
@@ -58,9 +51,10 @@ test.beforeAll(async () => {
 
 test("set up an authenticator app from Profile, and get ten recovery codes once", async ({ browser }) => {
   const { context, page } = await freshPage(browser);
-  await passwordStep(page, person.email, person.password);
+  await startSignIn(page, instance.baseURL, person.email, person.password);
   await expect(page).toHaveURL(/\/$|\/team/);
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
   const section = page.getByRole("region", { name: "Two-factor authentication" });
   await expect(section.getByText("Off", { exact: true })).toBeVisible();
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
@@ -127,7 +121,7 @@ test("an empty code is said at the code field, which gets the focus, and is no f
   };
   const before = await failedCodes();
   const { context, page } = await freshPage(browser);
-  await passwordStep(page, person.email, person.password);
+  await startSignIn(page, instance.baseURL, person.email, person.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   const field = page.getByLabel("Authentication code");
   for (let i = 0; i < 3; i++) {
@@ -143,7 +137,7 @@ test("an empty code is said at the code field, which gets the focus, and is no f
 
 test("sign in with the password and a code from the app", async ({ browser }) => {
   const { context, page } = await freshPage(browser);
-  await passwordStep(page, person.email, person.password);
+  await startSignIn(page, instance.baseURL, person.email, person.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
   // Nothing is reachable before the second step.
@@ -169,7 +163,7 @@ test("sign in with the password and a code from the app", async ({ browser }) =>
 
 test("sign in with a recovery code when the device is lost; each code works once", async ({ browser }) => {
   const { context, page } = await freshPage(browser, { width: 390, height: 844 });
-  await passwordStep(page, person.email, person.password);
+  await startSignIn(page, instance.baseURL, person.email, person.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await page.screenshot({ path: test.info().outputPath("two-factor-phone.png"), fullPage: true });
   await page.getByLabel("Authentication code").fill(recoveryCodes[0]);
@@ -187,7 +181,7 @@ test("sign in with a recovery code when the device is lost; each code works once
   await context.close();
 
   const again = await freshPage(browser);
-  await passwordStep(again.page, person.email, person.password);
+  await startSignIn(again.page, instance.baseURL, person.email, person.password);
   await expect(again.page).toHaveURL(/\/login\/two-factor/);
   await again.page.getByLabel("Authentication code").fill(recoveryCodes[0]);
   await again.page.getByRole("button", { name: "Verify" }).click();
@@ -207,7 +201,7 @@ test("after a sign-in with one of the last recovery codes, the landing page says
     database.close();
   }
   const { context, page } = await freshPage(browser);
-  await passwordStep(page, person.email, person.password);
+  await startSignIn(page, instance.baseURL, person.email, person.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await page.getByLabel("Authentication code").fill(recoveryCodes[8]);
   await page.getByRole("button", { name: "Verify" }).click();
@@ -236,7 +230,7 @@ test("a recovery-code notice is only ever the session's that used the code, neve
   // server (as when the sign-in went on to an app), and their session cookie goes without the dashboard's Sign out
   // (an app's own sign-out, a browser left signed in and signed out another way).
   await page.route("**/recovery-code-notice/seen", (route) => route.abort());
-  await passwordStep(page, person.email, person.password);
+  await startSignIn(page, instance.baseURL, person.email, person.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await page.getByLabel("Authentication code").fill(recoveryCodes[9]);
   await page.getByRole("button", { name: "Verify" }).click();
@@ -263,7 +257,7 @@ test("a group that must use two-factor sends its member to set-up right after th
 
   // The owner requires it for the group in Settings → Security.
   const owner = await freshPage(browser);
-  await passwordStep(owner.page, OWNER.email, OWNER.password);
+  await startSignIn(owner.page, instance.baseURL, OWNER.email, OWNER.password);
   await expect(owner.page).not.toHaveURL(/\/login/);
   await owner.page.goto(instance.url("/settings/security"));
   await owner.page.getByLabel("Members of chosen groups").check();
@@ -274,7 +268,7 @@ test("a group that must use two-factor sends its member to set-up right after th
   await expect(owner.page.getByLabel("Members of chosen groups")).toBeChecked();
 
   const { context, page } = await freshPage(browser);
-  await passwordStep(page, member.email, member.password);
+  await startSignIn(page, instance.baseURL, member.email, member.password);
   await expect(page).toHaveURL(/\/login\/two-factor/);
   await expect(page.getByRole("heading", { name: "Set up two-factor authentication" })).toBeVisible();
   await page.goto(instance.url("/team/users"));
@@ -299,7 +293,7 @@ test("a group that must use two-factor sends its member to set-up right after th
 
 test("an admin resets someone's two-factor from their page", async ({ browser }) => {
   const owner = await freshPage(browser);
-  await passwordStep(owner.page, OWNER.email, OWNER.password);
+  await startSignIn(owner.page, instance.baseURL, OWNER.email, OWNER.password);
   await expect(owner.page).not.toHaveURL(/\/login/);
   await owner.page.goto(instance.url(`/team/users/${person.id}`));
   const factors = owner.page.getByRole("region", { name: "Two-factor authentication" });
@@ -313,7 +307,7 @@ test("an admin resets someone's two-factor from their page", async ({ browser })
 
   // The password alone signs them in again.
   const { context, page } = await freshPage(browser);
-  await passwordStep(page, person.email, person.password);
+  await startSignIn(page, instance.baseURL, person.email, person.password);
   await expect(page).not.toHaveURL(/\/login/);
   await context.close();
 });

@@ -5,7 +5,7 @@
  * its section's error page, the sign-in page to Next's own page in English, and what was typed was gone.
  */
 import { expect, test, type Page, type Route } from "@playwright/test";
-import { signIn } from "./support/browser";
+import { signIn, submitSignIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { tokenClient } from "./support/users-api";
 
@@ -54,16 +54,14 @@ test("a dropped connection on the sign-in page: said in the page's language, the
   try {
     await page.goto(instance.url("/login"));
     await answerActions(page, (route) => route.abort("connectionreset"));
-    await page.getByLabel("E-Mail oder Benutzername").fill(OWNER.email);
-    await page.getByLabel("Passwort", { exact: true }).fill(OWNER.password);
-    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+    // Sent by the page's script (whose request is the one dropped), not posted before it has taken over.
+    await submitSignIn(page, OWNER.email, OWNER.password, { language: "de" });
     await expect(page.getByText("Der Server war nicht erreichbar oder zu ausgelastet, um zu antworten.", { exact: false })).toBeVisible();
     await expect(page.getByLabel("E-Mail oder Benutzername")).toHaveValue(OWNER.email);
     await expect(page).toHaveURL(/\/login/);
 
     await page.unroute("**/*");
-    await page.getByLabel("Passwort", { exact: true }).fill(OWNER.password);
-    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+    await submitSignIn(page, undefined, OWNER.password, { language: "de" });
     await expect(page).not.toHaveURL(/\/login/);
   } finally {
     await context.close();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, untilHydrated } from "./support/browser";
+import { signIn, submitSignIn, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -98,9 +98,7 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
   expect(refused.status()).toBe(401);
 
   // A blocked user can't sign in.
-  await bobPage.getByLabel("Email").fill(bob.email);
-  await bobPage.getByLabel("Password").fill(bobPassword);
-  await bobPage.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(bobPage, bob.email, bobPassword);
   await expect(bobPage.getByText("Invalid email or password")).toBeVisible();
 
   await admin.reload();

@@ -12,23 +12,96 @@ import { expect, type Browser, type BrowserContext, type Locator, type Page } fr
  */
 export async function untilHydrated(field: Locator): Promise<void> {
   const id = await field.getAttribute("id");
-  const show = field.page().locator(`button[aria-controls="${id}"]`);
-  await expect(async () => {
-    // Not pressed again once it has answered: a slow answer to the last press counts.
-    if ((await show.getAttribute("aria-pressed")) !== "true") await show.click();
-    await expect(show).toHaveAttribute("aria-pressed", "true", { timeout: 1_000 });
-  }).toPass({ timeout: 60_000 });
-  await show.click();
-  await expect(show).toHaveAttribute("aria-pressed", "false");
+  await untilToggleAnswers(field.page().locator(`button[aria-controls="${id}"]`), "aria-pressed");
 }
 
-export async function signIn(page: Page, baseURL: string, email: string, password: string) {
+/**
+ * untilHydrated's wait, for any toggle button that does nothing before the page's script runs: a password
+ * field's Show (aria-pressed), the dashboard's account menu (aria-expanded). Presses it until `state` says
+ * "true", then once more to put it back.
+ */
+export async function untilToggleAnswers(toggle: Locator, state: "aria-pressed" | "aria-expanded"): Promise<void> {
+  await expect(async () => {
+    // Not pressed again once it has answered: a slow answer to the last press counts.
+    if ((await toggle.getAttribute(state)) !== "true") await toggle.click();
+    await expect(toggle).toHaveAttribute(state, "true", { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute(state, "false");
+}
+
+/**
+ * Waits until a dashboard page has hydrated: its account menu (the header's, on every dashboard page, in the same
+ * React root as the page) opens, then closes. For a page whose first step is a button only its script answers
+ * (Profile's "Set up authenticator app"), which pressed before hydration does nothing.
+ */
+export async function untilDashboardHydrated(page: Page): Promise<void> {
+  await untilToggleAnswers(page.locator('header button[aria-haspopup="menu"]'), "aria-expanded");
+}
+
+/** The sign-in form's labels and button in the languages the specs sign in with. */
+const SIGN_IN_FORM = {
+  en: { identifier: "Email or username", password: "Password", submit: "Sign in" },
+  de: { identifier: "E-Mail oder Benutzername", password: "Passwort", submit: "Anmelden" },
+} as const;
+
+export type SignInLanguage = keyof typeof SIGN_IN_FORM;
+
+export type SubmitSignInOptions = {
+  language?: SignInLanguage;
+  /**
+   * false: the page is in a browser with JavaScript off (`javaScriptEnabled: false`), on purpose, to test the form
+   * posted without it; there is no script to wait for.
+   */
+  javaScript?: boolean;
+};
+
+/**
+ * Signs in on the sign-in form the page shows now, once its script has taken over (untilHydrated): opened by
+ * signIn, or reached through a redirect (an app's sign-in through the OpenID provider, its "Confirm it's you" step,
+ * the page after an invite). `identifier` undefined leaves that field as the page filled it (its read-only email
+ * on the confirm step, the invited person's). Only submits: the caller says where it lands, or what it refuses.
+ */
+export async function submitSignIn(page: Page, identifier: string | undefined, password: string, { language = "en", javaScript = true }: SubmitSignInOptions = {}) {
+  const form = SIGN_IN_FORM[language];
+  const passwordField = page.getByLabel(form.password, { exact: true });
+  if (javaScript) await untilHydrated(passwordField);
+  if (identifier !== undefined) await page.getByLabel(form.identifier, { exact: true }).fill(identifier);
+  await passwordField.fill(password);
+  await page.getByRole("button", { name: form.submit, exact: true }).click();
+}
+
+export type SignInOptions = {
+  /** Where it lands (default: anywhere but the sign-in page). */
+  landsOn?: string | RegExp;
+  /** How long landing may take (default: expect's); a first sign-in on a loaded machine hashes slowly. */
+  timeout?: number;
+  language?: SignInLanguage;
+};
+
+/** The team's Users page, where a sign-in without a `callbackUrl` lands (argon2 on a loaded machine: up to 30 s). */
+export const LANDS_ON_USERS: SignInOptions = { landsOn: /\/team\/users$/, timeout: 30_000 };
+
+/** Opens the sign-in page and submits it: a first step whose next one (a second factor, a refusal) the caller checks. */
+export async function startSignIn(page: Page, baseURL: string, identifier: string, password: string, language?: SignInLanguage) {
   await page.goto(`${baseURL}/login`);
-  await untilHydrated(page.getByLabel("Password"));
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await submitSignIn(page, identifier, password, { language });
+}
+
+/** Opens the sign-in page, signs in with an email or a username, and waits to land. */
+export async function signIn(page: Page, baseURL: string, identifier: string, password: string, { landsOn, timeout, language }: SignInOptions = {}) {
+  await startSignIn(page, baseURL, identifier, password, language);
+  if (landsOn === undefined) await expect(page).not.toHaveURL(/\/login/, { timeout });
+  else await expect(page).toHaveURL(landsOn, { timeout });
+}
+
+/**
+ * On Latchkey's sign-in page, reached on an app's way through the OpenID provider (its callbackUrl leads back
+ * there): signs in. Where it lands next is the app's answer, which the caller checks.
+ */
+export async function signInForApp(page: Page, baseURL: string, identifier: string, password: string) {
+  await expect(page).toHaveURL((url) => url.href.startsWith(`${baseURL}/login?callbackUrl=`), { timeout: 30_000 });
+  await submitSignIn(page, identifier, password);
 }
 
 /** A German browser (its language and the locale cookie) signed in on the German sign-in page. */
@@ -42,12 +115,7 @@ export async function signInGerman(
   const context = await browser.newContext({ locale: "de-DE", ...options });
   await context.addCookies([{ name: "locale", value: "de", url: baseURL }]);
   const page = await context.newPage();
-  await page.goto(`${baseURL}/login`);
-  await untilHydrated(page.getByLabel("Passwort", { exact: true }));
-  await page.getByLabel("E-Mail oder Benutzername").fill(email);
-  await page.getByLabel("Passwort", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signIn(page, baseURL, email, password, { language: "de" });
   return { context, page };
 }
 
