@@ -14,7 +14,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
-import { signIn, startSignIn, untilDashboardHydrated } from "./support/browser";
+import { openAccountMenu, signIn, startSignIn, untilDashboardHydrated } from "./support/browser";
 import { expectAxeClean, expectAxeCleanInBothThemes } from "./support/axe";
 import { startAuthorization } from "./support/provider-client";
 
@@ -124,7 +124,7 @@ test("the main dialogs and menus have no violations in either theme", async ({ b
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
 
-  await page.getByRole("button", { name: OWNER.name }).click();
+  await openAccountMenu(page, OWNER.name);
   await expect(page.getByRole("menu")).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "avatar menu", settle: true, soft: true });
   await page.getByRole("menuitem", { name: "Change Password" }).click();

@@ -6,6 +6,7 @@ import { expect, test } from "@playwright/test";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { ownerPage } from "./support/dashboard";
 import { tokenClient, uniqueEmail, type ApiUser } from "./support/users-api";
+import { openAccountMenu } from "./support/browser";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -35,7 +36,7 @@ test("after signing out, Back shows no API answer the browser kept from before",
   await page.goto(instance.url("/api/users"));
   await expect(page.locator("body")).toContainText(memberEmail);
   await page.goto(instance.url("/profile"));
-  await page.getByRole("button", { name: OWNER.name }).click();
+  await openAccountMenu(page, OWNER.name);
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   // The next person at this computer presses Back until the list was there: the browser asks again, and is refused.
@@ -66,7 +67,7 @@ test("a password or secret that isn't the signed-in person's own is not theirs t
     await expect(page.locator(`input[name="${name}"]`), path).toHaveAttribute("autocomplete", "off");
   }
   // The person's own new password still is theirs: the browser may suggest one and save it.
-  await page.getByRole("button", { name: OWNER.name }).click();
+  await openAccountMenu(page, OWNER.name);
   await page.getByRole("menuitem", { name: "Change password" }).click();
   await expect(page.getByRole("dialog").locator('input[name="new_password"]')).toHaveAttribute("autocomplete", "new-password");
   await expect(page.getByRole("dialog").locator('input[name="old_password"]')).toHaveAttribute("autocomplete", "current-password");

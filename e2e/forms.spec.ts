@@ -6,7 +6,7 @@
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { signIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
+import { openAccountMenu, signIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { createInvite, invitee } from "./support/invites-api";
 import { tokenClient } from "./support/users-api";
@@ -352,7 +352,7 @@ test("a taken email is said at Add User's Email field, which gets the focus, and
 
 test("a wrong current password is said once, at Change Password's Current password field, which gets the focus; the passwords are cleared, the choice kept", async () => {
   await page.goto(instance.url("/profile"));
-  await page.getByRole("button", { name: OWNER.name }).click();
+  await openAccountMenu(page, OWNER.name);
   await page.getByRole("menuitem", { name: "Change Password" }).click();
   const dialog = page.getByRole("dialog", { name: "Change Password" });
   await dialog.getByLabel("Current password").fill("not my password");
@@ -507,7 +507,7 @@ test("an empty invite acceptance is said at the password, in the page's language
 test("an empty password change is said at Current password, in the page's language, and the tokens choice stays", async ({ browser }) => {
   const { context, de } = await germanPage(browser, { owner: true });
   await de.goto(instance.url("/profile"));
-  await de.getByRole("button", { name: OWNER.name }).click();
+  await openAccountMenu(de, OWNER.name);
   await de.getByRole("menuitem", { name: "Passwort ändern" }).click();
   const dialog = de.getByRole("dialog", { name: "Passwort ändern" });
   const revoke = dialog.getByRole("checkbox", { name: /Auch meine Zugriffstokens/ });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { submitSignIn, untilHydrated } from "./support/browser";
+import { openAccountMenu, submitSignIn, untilHydrated } from "./support/browser";
 import { useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -60,7 +60,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await expect(firstSteps).toContainText("Add people with Add User");
 
   // Change password: a wrong current password is refused with a clear message.
-  await page.getByRole("button", { name: owner.name }).click();
+  await openAccountMenu(page, owner.name);
   await page.getByRole("menuitem", { name: "Change Password" }).click();
   const dialog = page.getByRole("dialog", { name: "Change Password" });
   await dialog.getByLabel("Current password").fill("not my password");
@@ -86,7 +86,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await page.reload();
   await expect(page).toHaveURL(/\/team\/users$/);
 
-  await page.getByRole("button", { name: owner.name }).click();
+  await openAccountMenu(page, owner.name);
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto(instance.url("/team/users"));

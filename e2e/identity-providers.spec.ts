@@ -10,7 +10,7 @@
  * admin sees the sign-in settings read-only.
  */
 import { expect, test } from "@playwright/test";
-import { signIn, signOut, submitSignIn } from "./support/browser";
+import { openAccountMenu, signIn, signOut, submitSignIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient } from "./support/users-api";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
@@ -98,7 +98,7 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
   await page.getByRole("button", { name: "Sign in to Test IdP" }).click();
   await expect(page).toHaveURL(/\/team\/users/);
   // Signed in as Pat, who has no password here: no Change Password.
-  await page.getByRole("button", { name: TEST_IDP_USER.name }).click();
+  await openAccountMenu(page, TEST_IDP_USER.name);
   await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeVisible();
   await expect(page.getByRole("menuitem", { name: "Change Password" })).toHaveCount(0);
   await page.getByRole("menuitem", { name: "Sign out" }).click();

@@ -10,6 +10,7 @@ import { expect, test } from "@playwright/test";
 import { ownerPage, seedDashboard } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
 import { expectAxeClean } from "./support/axe";
+import { openAccountMenu } from "./support/browser";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -42,7 +43,7 @@ test("a German browser gets the sign-in page in German; an English one in Englis
 test("switching to German from the avatar menu: navigation, menu and pages in German, kept after signing out", async ({ browser }) => {
   const { context, page } = await ownerPage(browser, instance);
   await page.goto(instance.url("/team/groups"));
-  await page.getByRole("button", { name: OWNER.name }).click();
+  await openAccountMenu(page, OWNER.name);
   await page.getByRole("menuitemradio", { name: "Deutsch" }).click();
 
   const nav = page.getByRole("navigation", { name: "Hauptnavigation" });
@@ -65,7 +66,7 @@ test("switching to German from the avatar menu: navigation, menu and pages in Ge
   await expectAxeClean(page, { rules: "all" });
 
   // Signed out, the sign-in page keeps the person's language; its switch brings English back.
-  await page.getByRole("button", { name: OWNER.name }).click();
+  await openAccountMenu(page, OWNER.name);
   await page.getByRole("menuitem", { name: "Abmelden" }).click();
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole("heading", { level: 1, name: "Anmelden" })).toBeVisible();

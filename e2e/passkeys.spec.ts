@@ -15,7 +15,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { Secret, TOTP } from "otpauth";
-import { signOut, startSignIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
+import { openAccountMenu, signOut, startSignIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { ldapSettings, LDAP_PEOPLE, startSlapd, type Slapd } from "./support/slapd";
 import { personWithRole, tokenClient, uniqueEmail, type Client } from "./support/users-api";
@@ -129,7 +129,7 @@ test("register a passkey from Profile, sign in with it alone and as the second s
 
   // Passwordless from the browser's autofill (conditional mediation): the virtual authenticator, which
   // stands for a person picking the passkey from the list, answers as soon as the sign-in page asks.
-  await page.getByRole("button", { name: person.name }).click();
+  await openAccountMenu(page, person.name);
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/team\/users/);
   await expect(page.getByRole("button", { name: person.name })).toBeVisible();

@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { signIn } from "./support/browser";
+import { openAccountMenu, signIn } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -182,7 +182,7 @@ test("a person creates and deletes their own token from their profile", async ({
   // The profile now carries several sections (name, username, two-factor, email, tokens): slow pages on a busy machine.
   test.setTimeout(120_000);
   const page = await ownerPage(browser);
-  await page.getByRole("button", { name: OWNER.name }).click();
+  await openAccountMenu(page, OWNER.name);
   await page.getByRole("menuitem", { name: "Profile" }).click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByRole("heading", { level: 1, name: "Profile" })).toBeVisible();

@@ -7,6 +7,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { ownerPage } from "./support/dashboard";
+import { openAccountMenu } from "./support/browser";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -27,7 +28,7 @@ async function backgroundLightness(page: Page): Promise<number> {
 }
 
 async function chooseTheme(page: Page, label: "Light" | "Dark" | "System") {
-  await page.getByRole("button", { name: OWNER.name }).click();
+  await openAccountMenu(page, OWNER.name);
   await page.getByRole("menuitemradio", { name: label }).click();
   await expect(page.getByRole("menuitemradio", { name: label })).toHaveAttribute("aria-checked", "true");
   await page.keyboard.press("Escape");

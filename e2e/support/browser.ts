@@ -21,13 +21,26 @@ export async function untilHydrated(field: Locator): Promise<void> {
  * "true", then once more to put it back.
  */
 export async function untilToggleAnswers(toggle: Locator, state: "aria-pressed" | "aria-expanded"): Promise<void> {
+  await pressUntilOn(toggle, state);
+  await toggle.click();
+  await expect(toggle).toHaveAttribute(state, "false");
+}
+
+/** Presses `toggle` until `state` says "true" (it does nothing before the page's script runs). */
+async function pressUntilOn(toggle: Locator, state: "aria-pressed" | "aria-expanded"): Promise<void> {
   await expect(async () => {
     // Not pressed again once it has answered: a slow answer to the last press counts.
     if ((await toggle.getAttribute(state)) !== "true") await toggle.click();
     await expect(toggle).toHaveAttribute(state, "true", { timeout: 1_000 });
   }).toPass({ timeout: 60_000 });
-  await toggle.click();
-  await expect(toggle).toHaveAttribute(state, "false");
+}
+
+/**
+ * Opens the dashboard's account menu of the person named `name` (the header's avatar button), pressing it again
+ * until the page's script answers: pressed before hydration it does nothing, and the menu never shows.
+ */
+export async function openAccountMenu(page: Page, name: string): Promise<void> {
+  await pressUntilOn(page.locator("header").getByRole("button", { name }), "aria-expanded");
 }
 
 /**
@@ -121,7 +134,7 @@ export async function signInGerman(
 
 /** The dashboard's "Sign out", from the avatar menu of the person named `name`. */
 export async function signOut(page: Page, name: string) {
-  await page.getByRole("button", { name }).click();
+  await openAccountMenu(page, name);
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
 }
