@@ -106,6 +106,11 @@ export function assertRoleNameReadsAsItself(name: string): void {
   if (!keepsToOneScript(nfkc)) throw new Invalid(ROLE_NAME_MIXED_SCRIPTS, { name: [ROLE_NAME_MIXED_SCRIPTS] });
 }
 
+/** A role name as it is compared: as a username or a group name is (trimmed, NFKC, fully case-folded). */
+function roleNameKey(name: string): string {
+  return normaliseEmail(name);
+}
+
 /**
  * Role names are unique per account and never a built-in role's name or id (the roles claim names built-in roles by
  * id), compared as usernames and group names are: NFKC and full case folding (lib/crypto/blind-index.ts
@@ -113,11 +118,11 @@ export function assertRoleNameReadsAsItself(name: string): void {
  * comparing case-insensitively, .NET's ToUpperInvariant, read it as "admin"). A clash is the name field's.
  */
 export async function assertRoleNameFree(q: Db, accountId: string, name: string, exceptId?: string): Promise<void> {
-  const key = normaliseEmail(name);
+  const key = roleNameKey(name);
   const taken =
-    BUILT_IN_RECORDS.some((r) => normaliseEmail(r.name) === key || r.id === key) ||
+    BUILT_IN_RECORDS.some((r) => roleNameKey(r.name) === key || r.id === key) ||
     (await q.select({ id: roles.id, name: roles.name }).from(roles).where(eq(roles.accountId, accountId))).some(
-      (r) => r.id !== exceptId && normaliseEmail(r.name) === key,
+      (r) => r.id !== exceptId && roleNameKey(r.name) === key,
     );
   if (taken) throw new Conflict(ROLE_NAME_TAKEN, { name: [ROLE_NAME_TAKEN] });
 }
