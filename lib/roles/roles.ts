@@ -63,12 +63,16 @@ export async function updateRole(actor: Actor, roleId: string, patch: Patch<Role
     // Taking permissions away from a role is changing what its holders may do: only within one's own.
     assertMayGrant(me, before.permissions);
     assertValidCustomRole(me, permissions);
+    const takesPermissions = before.permissions.some((p) => !permissions.includes(p));
+    const renames = name !== before.name;
+    // The role's holders, read once, when a rule below asks about them.
+    const holders = takesPermissions || renames ? await holdersOfRoles(tx, actor.accountId, [roleId]) : [];
     // Taking permissions from the role takes them from each holder: none may hold more than the actor.
-    if (before.permissions.some((p) => !permissions.includes(p))) await assertOutranksEach(tx, me, await holdersOfRoles(tx, actor.accountId, [roleId]));
-    if (name !== before.name) {
+    if (takesPermissions) await assertOutranksEach(tx, me, holders);
+    if (renames) {
       assertRoleNameReadsAsItself(name);
       // Each holder's roles claim changes with the name (apps map it): as renaming a group with members.
-      await assertMayRenameRoleHeldBy(tx, me, await holdersOfRoles(tx, actor.accountId, [roleId]));
+      await assertMayRenameRoleHeldBy(tx, me, holders);
       // A name stored before the name rules stays while it isn't changed.
       await assertRoleNameFree(tx, actor.accountId, name, roleId);
     }
