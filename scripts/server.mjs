@@ -26,6 +26,13 @@ if (!dev) {
 const { default: next } = await import("next");
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+// lib/ reads the app's own files (migrations, the common-password list, the API docs' assets) from process.cwd(),
+// as Next.js's server does: run from the app's directory, whatever directory started it (`node
+// /opt/latchkey/scripts/start.mjs` from elsewhere stopped at "Can't find meta/_journal.json"). A DATA_DIR given as a
+// relative path stays the starter's (as a shell user means it); the default ./data is the app's, where the commands
+// (`npm run backup`, …) look for it.
+if (process.env.DATA_DIR) process.env.DATA_DIR = path.resolve(process.env.DATA_DIR);
+process.chdir(root);
 // The build's server chunks that several routes load: one copy in memory (scripts/shared-chunks.mjs).
 if (!dev) shareServerChunks(path.join(root, ".next", "server"));
 // Read here because Next.js needs it before lib/ loads; lib/config.ts validates the same PORT with the same default

@@ -204,3 +204,29 @@ test("npm start stopped through npm: the server stops gracefully too, instead of
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("started from another directory with a relative DATA_DIR: the app finds its own files, the data is where the starter said", async () => {
+  test.setTimeout(90_000);
+  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-elsewhere-"));
+  const port = await freePort();
+  const start = path.resolve(__dirname, "..", "..", "scripts", "start.mjs");
+  // Before, the start stopped at "Can't find meta/_journal.json": migrations were looked for under the starter's directory.
+  const server = spawn(process.execPath, [start], { cwd: elsewhere, env: { ...process.env, DATA_DIR: "instance", PORT: String(port), DATABASE_URL: "" }, detached: true });
+  let output = "";
+  for (const stream of [server.stdout, server.stderr]) stream.on("data", (chunk) => (output += String(chunk)));
+  try {
+    expect(await untilListening(server, port, 60_000), output).toBeNull();
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    expect(health.status, output).toBe(200);
+    expect(fs.existsSync(path.join(elsewhere, "instance", "latchkey.db")), output).toBe(true);
+    server.kill("SIGTERM");
+    await expect.poll(() => output, { timeout: 20_000 }).toMatch(/Database closed; stopped\./);
+  } finally {
+    try {
+      process.kill(-server.pid!, "SIGKILL");
+    } catch {
+      // The group is gone: nothing left.
+    }
+    fs.rmSync(elsewhere, { recursive: true, force: true });
+  }
+});
