@@ -140,3 +140,14 @@ export class Unavailable extends DomainError {
 export class UnsupportedMediaType extends DomainError {
   readonly status = 415;
 }
+
+/** The reason `check` refuses (its Forbidden's message), or null when it passes: a page says so before anyone tries. */
+export async function refusalOf(check: () => Promise<void>): Promise<string | null> {
+  try {
+    await check();
+    return null;
+  } catch (err) {
+    if (err instanceof Forbidden) return err.message;
+    throw err;
+  }
+}

@@ -11,12 +11,12 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
-import { assertMayGrantRoles, assertMayRenameGroupWith, assertNoSelfLockout, assertOutranksEach } from "@/lib/auth/escalation";
+import { assertMayGiveGroupRolesTo, assertMayGrantRoles, assertMayRenameGroupWith, assertNoSelfLockout, assertOutranksEach } from "@/lib/auth/escalation";
 import { memberIdsOfGroup, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { Forbidden } from "@/lib/errors";
+import { refusalOf } from "@/lib/errors";
 import { emit } from "@/lib/data/effects";
 import { groups } from "@/lib/db/schema";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -57,13 +57,12 @@ export async function createGroup(actor: Actor, input: GroupInput, meta: Request
  * member, when the caller has read them already (else they are read here).
  */
 export async function renameRefusal(actor: Actor, groupId: string, memberIds?: readonly string[]): Promise<string | null> {
-  try {
-    await assertMayRenameGroupWith(db(), actor, memberIds ?? (await memberIdsOfGroup(db(), actor.accountId, groupId)));
-    return null;
-  } catch (err) {
-    if (err instanceof Forbidden) return err.message;
-    throw err;
-  }
+  return refusalOf(async () => assertMayRenameGroupWith(db(), actor, memberIds ?? (await memberIdsOfGroup(db(), actor.accountId, groupId))));
+}
+
+/** Why giving this group a role would be refused (lib/roles/assignments.ts asks the same rule), or null. */
+export async function giveRolesRefusal(actor: Actor, groupId: string, memberIds?: readonly string[]): Promise<string | null> {
+  return refusalOf(async () => assertMayGiveGroupRolesTo(db(), actor, memberIds ?? (await memberIdsOfGroup(db(), actor.accountId, groupId))));
 }
 
 export async function renameGroup(actor: Actor, groupId: string, input: GroupInput, meta: RequestMeta): Promise<GroupRecord> {

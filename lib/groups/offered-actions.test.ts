@@ -1,16 +1,17 @@
 /**
  * A group's page offers Rename and each member's Remove only where the service would accept them (walk 15 found an
  * admin offered Remove on the owner's row, and Rename of a group they are in, then refused). The predicates the page
- * uses (renameRefusal, membersNotRemovableBy) are checked against the services' own outcome, so they can't drift.
+ * uses (renameRefusal, giveRolesRefusal, membersNotRemovableBy) are checked against the services' own outcome, so
+ * they can't drift.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import { Forbidden } from "@/lib/errors";
-import { setUserRoles } from "@/lib/roles/assignments";
+import { setGroupRoles, setUserRoles } from "@/lib/roles/assignments";
 import { createRole } from "@/lib/roles/roles";
 import { membersNotRemovableBy, setGroupMembership } from "@/lib/users/group-members";
 import { createAccount, createUser, META, startSession } from "@/test/factories";
-import { createGroup, renameGroup, renameRefusal } from "./groups";
+import { createGroup, giveRolesRefusal, renameGroup, renameRefusal } from "./groups";
 
 let owner: SessionActor;
 let admin: SessionActor;
@@ -18,6 +19,8 @@ let networkAdmin: SessionActor;
 /** A custom role that manages groups and people's groups, and less than an admin holds. */
 let manager: SessionActor;
 let person: { id: string };
+/** A role holding no permission: what decides giving it is the group's members (review 29). */
+let claimOnly: string;
 let n = 0;
 
 async function groupWith(...memberIds: string[]): Promise<string> {
@@ -48,6 +51,7 @@ beforeAll(async () => {
   const managerUser = await createUser(accountId, { role: "user" });
   await setUserRoles(owner, managerUser.id, { role_ids: [role.id] }, META);
   manager = await startSession(managerUser);
+  claimOnly = (await createRole(owner, { name: "grafana-admin", description: "", permissions: [] }, META)).id;
 }, 60_000);
 
 describe("Remove is offered on exactly the rows the service lets the actor remove", () => {
@@ -73,8 +77,7 @@ describe("Remove is offered on exactly the rows the service lets the actor remov
   });
 });
 
-describe("Rename is offered exactly when the service accepts it, and otherwise says why", () => {
-  const cases: Array<[string, () => SessionActor, () => string[]]> = [
+const cases: Array<[string, () => SessionActor, () => string[]]> = [
     ["the owner, in the group", () => owner, () => [owner.userId, person.id]],
     ["an admin, in the group", () => admin, () => [admin.userId, person.id]],
     ["an admin, outside it", () => admin, () => [person.id]],
@@ -83,7 +86,9 @@ describe("Rename is offered exactly when the service accepts it, and otherwise s
     ["a custom role, with a user in it", () => manager, () => [person.id]],
     ["a network admin, with members", () => networkAdmin, () => [person.id]],
     ["a network admin, empty group", () => networkAdmin, () => []],
-  ];
+];
+
+describe("Rename is offered exactly when the service accepts it, and otherwise says why", () => {
   it.each(cases)("%s", async (_case, actorOf, membersOf) => {
     const actor = actorOf();
     const groupId = await groupWith(...membersOf());
@@ -98,5 +103,17 @@ describe("Rename is offered exactly when the service accepts it, and otherwise s
       const thrown = await renameGroup(actor, groupId, { name: `${original} renamed` }, META).catch((err: Error) => err.message);
       expect(why).toBe(thrown);
     }
+  });
+});
+
+describe("Roles can be ticked exactly when the service gives them, and otherwise the page says why", () => {
+  it.each(cases)("%s", async (_case, actorOf, membersOf) => {
+    const actor = actorOf();
+    const groupId = await groupWith(...membersOf());
+    const why = await giveRolesRefusal(actor, groupId);
+    const give = () => setGroupRoles(actor, groupId, { role_ids: [claimOnly] }, META);
+    const refused = await refuses(give, () => setGroupRoles(owner, groupId, { role_ids: [] }, META));
+    expect(why !== null).toBe(refused);
+    if (refused) expect(why).toBe(await give().catch((err: Error) => err.message));
   });
 });

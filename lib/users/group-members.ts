@@ -13,7 +13,7 @@ import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/li
 import { assertMayGrantRoles, assertNoSelfLockout, assertOutranks, outrankingAmong } from "@/lib/auth/escalation";
 import { write } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { renameRefusal } from "@/lib/groups/groups";
+import { giveRolesRefusal, renameRefusal } from "@/lib/groups/groups";
 import { assertGroupsExist, setUserGroups } from "@/lib/groups/membership";
 import { getGroupWithMemberRows, type GroupDetail } from "@/lib/groups/queries";
 import { autoGroupsWithinLimits } from "@/lib/groups/schemas";
@@ -67,11 +67,14 @@ async function membersNotRemovableAmong(actor: Actor, members: readonly UserReco
   return members.filter((member) => !removable(member)).map((member) => member.id);
 }
 
-/** What a group's page shows: the group and its members, why Rename is refused (null: offered), and the rows without Remove. */
-export type GroupPageView = { group: GroupDetail; renameRefused: string | null; lockedIds: string[] };
+/**
+ * What a group's page shows: the group and its members, why Rename is refused (null: offered), why giving the group
+ * a role is refused (null: the roles it doesn't grant can be ticked), and the rows without Remove.
+ */
+export type GroupPageView = { group: GroupDetail; renameRefused: string | null; rolesRefused: string | null; lockedIds: string[] };
 
 /**
- * The group's page, as the actor may see it. Rename is decided for those who change groups (groups:update), the
+ * The group's page, as the actor may see it. Rename and roles are decided for those who change groups (groups:update), the
  * Remove locks for those who change people's groups (users:update, and users:read to find them); the page asks
  * the same `can` for its buttons, and the services check every change again.
  */
@@ -79,11 +82,13 @@ export async function groupPageView(actor: Actor, groupId: string): Promise<Grou
   // The members are read once, here, and each decision below is made over those rows.
   const { group, memberRows, allMembers } = await getGroupWithMemberRows(actor, groupId);
   const memberIds = memberRows.map((row) => row.id);
-  const [renameRefused, lockedIds] = await Promise.all([
-    can(actor, "groups:update") ? renameRefusal(actor, group.id, allMembers ? memberIds : undefined) : null,
+  const everyMember = allMembers ? memberIds : undefined;
+  const [renameRefused, rolesRefused, lockedIds] = await Promise.all([
+    can(actor, "groups:update") ? renameRefusal(actor, group.id, everyMember) : null,
+    can(actor, "groups:update") ? giveRolesRefusal(actor, group.id, everyMember) : null,
     managesMembers(actor) ? membersNotRemovableAmong(actor, memberRows.map((row) => openUser(row, []))) : [],
   ]);
-  return { group, renameRefused, lockedIds };
+  return { group, renameRefused, rolesRefused, lockedIds };
 }
 
 /** Adding and removing people on a group's page changes the people (users:update), found by searching them (users:read). */

@@ -1,14 +1,15 @@
 /**
  * A group's page (groupPageView) reads the group's members once, and shows what the separate reads it replaced
- * showed: the group as getGroup answers it, Rename's refusal as renameRefusal decides it, the rows without Remove
- * as membersNotRemovableBy finds them (each checked against the services in lib/groups/offered-actions.test.ts).
+ * showed: the group as getGroup answers it, Rename's and roles' refusals as renameRefusal and giveRolesRefusal decide
+ * them, the rows without Remove as membersNotRemovableBy finds them (each checked against the services in
+ * lib/groups/offered-actions.test.ts).
  * The reads are counted through Drizzle's logger, on both dialects.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { db } from "@/lib/db/database";
-import { createGroup, renameRefusal } from "@/lib/groups/groups";
+import { createGroup, giveRolesRefusal, renameRefusal } from "@/lib/groups/groups";
 import { getGroup } from "@/lib/groups/queries";
 import { setUserRoles } from "@/lib/roles/assignments";
 import { createRole } from "@/lib/roles/roles";
@@ -70,6 +71,7 @@ describe("a group's page", () => {
     const group = await getGroup(actor, groupId);
     expect(view.group).toEqual(group);
     expect(view.renameRefused).toEqual(can(actor, "groups:update") ? await renameRefusal(actor, groupId) : null);
+    expect(view.rolesRefused).toEqual(can(actor, "groups:update") ? await giveRolesRefusal(actor, groupId) : null);
     expect(new Set(view.lockedIds)).toEqual(new Set(managesMembers(actor) ? await membersNotRemovableBy(actor, group.members.map((m) => m.id)) : []));
   });
 

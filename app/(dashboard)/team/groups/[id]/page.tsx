@@ -36,7 +36,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function GroupPage({ params }: Props) {
   // Rename and Remove are offered only where the service would accept them; a refused Rename says why instead.
-  const { actor, group, renameRefused: cantRename, lockedIds } = await loadGroup(await routeId(params));
+  const { actor, group, renameRefused: cantRename, rolesRefused, lockedIds } = await loadGroup(await routeId(params));
   // Only decides which buttons to show; the service checks every change itself.
   const canManage = can(actor, "groups:update");
   const seesAll = can(actor, "groups:read");
@@ -69,7 +69,7 @@ export default async function GroupPage({ params }: Props) {
         }
       />
       {cantRename && <p className="mb-4 text-sm text-slate-600">{serverText(server, cantRename)}</p>}
-      <GroupRolesSection actor={actor} groupId={group.id} />
+      <GroupRolesSection actor={actor} groupId={group.id} refused={rolesRefused} />
       <h2 className="mb-3 text-base font-semibold text-slate-900">{t("members")}</h2>
       {!seesAll && (
         <p className="mb-3 text-sm text-slate-600">{t("seeYourself")}</p>
