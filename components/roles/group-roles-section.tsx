@@ -10,7 +10,7 @@ import { roleDescription, roleName } from "./role-names";
 /**
  * The group page's "Grants roles" section: members hold these roles while they are members. `refused`: why giving
  * the group a role would be refused (lib/users/group-members.ts groupPageView): said here, and only the roles it
- * grants stay tickable (to take them away).
+ * grants stay tickable (to take them away); with none, there is no form.
  */
 export async function GroupRolesSection({ actor, groupId, refused }: { actor: Actor; groupId: string; refused: string | null }) {
   if (!can(actor, "groups:read")) return null;
@@ -32,7 +32,7 @@ export async function GroupRolesSection({ actor, groupId, refused }: { actor: Ac
         {granted.length === 0 ? t("none") : t("membersHold", { roles: granted.map((r) => roleName(team, r)).join(", ") })}
       </p>
       {mayChange && refused && <p className="text-sm text-slate-600">{serverText(server, refused)}</p>}
-      {mayChange && <RoleAssignmentForm target="group" id={groupId} roles={roles} held={granted.map((r) => r.id)} />}
+      {mayChange && (!refused || granted.length > 0) && <RoleAssignmentForm target="group" id={groupId} roles={roles} held={granted.map((r) => r.id)} />}
     </section>
   );
 }
