@@ -15,7 +15,8 @@ export type { GridPermission } from "./permission-grid";
 
 export type RoleFormValue = { id?: string; name: string; description: string; permissions: string[]; builtIn: boolean };
 
-export function RoleForm({ role, permissions, grantable, canSave }: { role: RoleFormValue; permissions: GridPermission[]; grantable: string[]; canSave: boolean }) {
+/** `renameRefused`: why the role can't be renamed by this person (said under Name, which stays as it is), or null. */
+export function RoleForm({ role, permissions, grantable, canSave, renameRefused = null }: { role: RoleFormValue; permissions: GridPermission[]; grantable: string[]; canSave: boolean; renameRefused?: string | null }) {
   const action = role.id ? bindAction(updateRoleAction, role.id) : createRoleAction;
   const form = useServerForm(action, { announce: true });
   const state = form.state;
@@ -30,7 +31,7 @@ export function RoleForm({ role, permissions, grantable, canSave }: { role: Role
     <form {...form.formProps} className="space-y-6">
       {state.status === "error" && state.message && <Alert tone="error">{state.message}</Alert>}
       <div key={form.version} className="space-y-4">
-        <TextField label={col("name")} name="name" required hint={readOnly ? undefined : common("upToCharacters", { max: ROLE_NAME_MAX })} readOnly={readOnly} defaultValue={kept?.name ?? role.name} errors={errors.name} autoComplete="off" />
+        <TextField label={col("name")} name="name" required hint={readOnly ? undefined : (renameRefused ?? common("upToCharacters", { max: ROLE_NAME_MAX }))} readOnly={readOnly || renameRefused !== null} defaultValue={kept?.name ?? role.name} errors={errors.name} autoComplete="off" />
         <TextField label={t("description")} name="description" hint={readOnly ? undefined : common("upToCharacters", { max: ROLE_DESCRIPTION_MAX })} readOnly={readOnly} defaultValue={kept?.description ?? role.description} errors={errors.description} autoComplete="off" />
         <div>
           <h2 className="mb-2 text-base font-semibold text-slate-900">{col("permissions")}</h2>

@@ -13,7 +13,7 @@ import { createGroup } from "@/lib/groups/groups";
 import { setGroupMembership } from "@/lib/users/group-members";
 import { createAccount, createUser, META, startSession } from "@/test/factories";
 import { setGroupRoles, setUserRoles } from "./assignments";
-import { createRole, updateRole } from "./roles";
+import { createRole, renameRoleRefusal, updateRole } from "./roles";
 
 let accountId: string;
 let owner: SessionActor;
@@ -92,6 +92,23 @@ describe("renaming a role is changing each holder's roles claim", { timeout: 60_
     const unheld = (await createRole(owner, { name: "Unheld", description: "", permissions: [] }, META)).id;
     expect(await outcome(updateRole(roleManager, unheld, { name: "Unheld renamed" }, META))).toBe("accepted");
     expect(await outcome(updateRole(roleManager, managerRoleId, { description: "what it is for" }, META))).toBe("accepted");
+  });
+});
+
+describe("the role's page says why before anyone tries (renameRoleRefusal), exactly as updateRole decides", { timeout: 60_000 }, () => {
+  it.each([
+    ["a role manager, the role they hold", () => roleManager, () => [roleManager.userId]],
+    ["a role manager, a role a member holds", () => roleManager, () => [member.id]],
+    ["an admin, a role a member holds", () => admin, () => [member.id]],
+    ["a role manager, a role nobody holds", () => roleManager, () => []],
+  ])("%s", async (_case, actorOf, holdersOf) => {
+    const actor = actorOf();
+    const name = `Page rename ${Math.random().toString(36).slice(2, 8)}`;
+    const roleId = (await createRole(owner, { name, description: "", permissions: [] }, META)).id;
+    for (const id of holdersOf()) await setUserRoles(owner, id, { role_ids: id === roleManager.userId ? [managerRoleId, roleId] : [roleId] }, META);
+    const why = await renameRoleRefusal(actor, roleId);
+    const result = await outcome(updateRole(actor, roleId, { name: `${name} renamed` }, META));
+    expect(why === null ? "accepted" : why).toBe(result instanceof Forbidden ? result.message : result);
   });
 });
 

@@ -12,6 +12,8 @@ import { can, permissionsOfActor } from "@/lib/auth/policy";
 import { pageActor } from "@/lib/sign-in/session-actor";
 import { NotFound } from "@/lib/errors";
 import { getRole, permissionCatalogue } from "@/lib/roles/queries";
+import { renameRoleRefusal } from "@/lib/roles/roles";
+import { serverText } from "@/lib/forms/message-keys";
 import { namedTitle, titled } from "@/i18n/titles";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -38,7 +40,8 @@ export default async function RolePage({ params, searchParams }: Props) {
   if (!role) return null;
   const created = (await searchParams).created === "1";
   const grantable = [...permissionsOfActor(actor)].filter((p) => !OWNER_ONLY.has(p));
-  const [t, team] = await Promise.all([getTranslations("rolesPage"), getTranslations("team")]);
+  const [t, team, server] = await Promise.all([getTranslations("rolesPage"), getTranslations("team"), getTranslations("serverMessages")]);
+  const renameRefused = !role.builtIn && can(actor, "roles:update") ? await renameRoleRefusal(actor, role.id) : null;
   const holders = role.holders.map((h) => (h.via === "group" ? t("throughGroup", { name: h.name, group: h.groupName ?? "" }) : h.name));
   const name = roleName(team, role);
   return (
@@ -66,6 +69,7 @@ export default async function RolePage({ params, searchParams }: Props) {
         permissions={permissionCatalogue()}
         grantable={grantable}
         canSave={can(actor, "roles:update")}
+        renameRefused={renameRefused && serverText(server, renameRefused)}
       />
     </section>
   );
