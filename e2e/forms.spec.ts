@@ -83,6 +83,8 @@ test("a role picked before the page's script has loaded is saved", async () => {
   // account menu in the same page answers: untilDashboardHydrated), and its post must be the script's: the browser posting the form
   // itself, as a page load, sends every field and saved the role even when the script's snapshot dropped it.
   await untilDashboardHydrated(page);
+  // The hint under the field says what the picked role may do (it said the user role's: its state kept the default).
+  await expect(page.getByLabel("Role", { exact: true })).toHaveAccessibleDescription("Reads everything, changes nothing");
   const saving = page.waitForRequest((request) => request.method() === "POST" && new URL(request.url()).pathname === `/team/users/${created.id}`);
   await page.getByRole("button", { name: "Save changes" }).click();
   expect((await saving).isNavigationRequest(), "Save posted by the page's script, not as a page load").toBe(false);

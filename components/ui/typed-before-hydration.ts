@@ -5,11 +5,12 @@
  * over it (react/react#26974): the person's password vanished when anything re-rendered the form, and a submit
  * then said "Current password is required". The state adopts the field's text in a layout effect, which runs
  * within hydration's commit, before any later render can reach the input. Test: e2e/forms.spec.ts ("a password
- * typed before the page hydrated").
+ * typed before the page hydrated"). A select's option picked before hydration is adopted the same way (its hint
+ * said the default's meaning).
  */
 import { useLayoutEffect, type RefObject } from "react";
 
-export function useTypedBeforeHydration(ref: RefObject<HTMLInputElement | null>, adopt: (typed: string) => void): void {
+export function useTypedBeforeHydration(ref: RefObject<HTMLInputElement | HTMLSelectElement | null>, adopt: (typed: string) => void): void {
   useLayoutEffect(() => {
     const typed = ref.current?.value;
     if (typed) adopt(typed);

@@ -1,9 +1,10 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import type { Role } from "@/lib/db/schema";
 import { describedByOf, FieldFrame } from "@/components/ui/field-frame";
+import { useTypedBeforeHydration } from "@/components/ui/typed-before-hydration";
 
 /**
  * The role to give. Each option is the role's name only, and what the chosen role may do is the field's
@@ -27,18 +28,23 @@ export function RoleSelect({
   const t = useTranslations("team");
   const col = useTranslations("columns");
   const [chosen, setChosen] = useState(defaultValue ?? "user");
+  const select = useRef<HTMLSelectElement>(null);
+  const choose = (role: string) => {
+    setChosen(role);
+    onChange?.(role);
+  };
+  // A role picked before the page's script ran: the hint (and onChange) follow it from the start.
+  useTypedBeforeHydration(select, (picked) => picked !== chosen && choose(picked));
   const role = roles.find((r) => r === chosen);
   const hint = role ? (meaning ? meaning(role) : t(`roles.${role}.description`)) : undefined;
   return (
     <FieldFrame id="field-role" label={col("role")} hint={hint} errors={errors}>
       <select
+        ref={select}
         id="field-role"
         name="role"
         defaultValue={defaultValue ?? "user"}
-        onChange={(e) => {
-          setChosen(e.target.value);
-          onChange?.(e.target.value);
-        }}
+        onChange={(e) => choose(e.target.value)}
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={describedByOf("field-role", hint, errors)}
         className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
