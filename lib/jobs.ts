@@ -30,6 +30,7 @@ import { deleteExpiredModels } from "@/lib/oidc/adapter";
 import { rotateSigningKeys } from "@/lib/oidc/signing-keys";
 import { pruneRateLimits } from "@/lib/security/rate-limit";
 import { pruneEndedSessions } from "@/lib/sessions/sessions";
+import { pruneRetiredUsernames } from "@/lib/users/retired-usernames";
 import { cleanStoredNames } from "@/lib/users/name-cleanup";
 import { cleanStoredRecordNames } from "@/lib/ops/record-name-cleanup";
 import { cleanStoredLogos } from "@/lib/appearance/logo-cleanup";
@@ -77,6 +78,8 @@ const maintenanceSteps = (now: Date): MaintenanceStep[] => [
   { name: "rate limits", needs: "unrecorded failed sign-ins", run: async () => ({ rateLimitRowsPruned: await pruneRateLimits(now) }) },
   { name: "ended sessions", run: async () => ({ sessionsPruned: await pruneEndedSessions(now) }) },
   { name: "finished outbox messages", run: async () => ({ outboxRowsPruned: await pruneFinishedOutbox(now) }) },
+  // Usernames held back after a deletion or rename whose holding period is over (the lookups already ignore them).
+  { name: "retired usernames", run: () => pruneRetiredUsernames(now) },
   // The OpenID provider: expired codes, tokens and sessions go; signing keys rotate on their schedule.
   { name: "expired OpenID records", run: () => deleteExpiredModels(now) },
   { name: "signing key rotation", run: () => rotateSigningKeys(now) },

@@ -155,6 +155,25 @@ export const retiredInviteTokens = pgTable("retired_invite_tokens", {
   retiredAt: epochMs("retired_at").notNull(),
 });
 
+/**
+ * Usernames held back after they stopped being someone's (./schema.sqlite.ts says why).
+ */
+export const retiredUsernames = pgTable(
+  "retired_usernames",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    usernameCiphertext: text("username_ciphertext").notNull(),
+    usernameIndex: text("username_index").notNull(),
+    /** The user id it belonged to (kept as text: the user may be deleted); they may take it back. */
+    formerUserId: text("former_user_id").notNull(),
+    retiredAt: epochMs("retired_at").notNull(),
+  },
+  (t) => [uniqueIndex("retired_usernames_account_username_unique").on(t.accountId, t.usernameIndex), index("retired_usernames_retired_at_idx").on(t.retiredAt)],
+);
+
 export const sessions = pgTable(
   "sessions",
   {

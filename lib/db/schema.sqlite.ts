@@ -167,6 +167,29 @@ export const retiredInviteTokens = sqliteTable("retired_invite_tokens", {
   retiredAt: integer("retired_at", { mode: "timestamp_ms" }).notNull(),
 });
 
+/**
+ * Usernames that stopped being someone's (the person deleted, or renamed to another username): for
+ * lib/users/retired-usernames.ts's holding period nobody but the former holder may take one, so an app that keys
+ * accounts on preferred_username doesn't hand the old person's account to a newcomer. Sealed like users'
+ * usernames and found by the same blind index (never in the clear); the sealed value is kept only so a key
+ * rotation can recompute the index (lib/ops/encrypted-columns.ts).
+ */
+export const retiredUsernames = sqliteTable(
+  "retired_usernames",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    usernameCiphertext: text("username_ciphertext").notNull(),
+    usernameIndex: text("username_index").notNull(),
+    /** The user id it belonged to (kept as text: the user may be deleted); they may take it back. */
+    formerUserId: text("former_user_id").notNull(),
+    retiredAt: integer("retired_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("retired_usernames_account_username_unique").on(t.accountId, t.usernameIndex), index("retired_usernames_retired_at_idx").on(t.retiredAt)],
+);
+
 export const sessions = sqliteTable(
   "sessions",
   {

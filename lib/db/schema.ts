@@ -50,6 +50,7 @@ export const groups = tables.groups;
 export const userGroups = tables.userGroups;
 export const invites = tables.invites;
 export const retiredInviteTokens = tables.retiredInviteTokens;
+export const retiredUsernames = tables.retiredUsernames;
 export const sessions = tables.sessions;
 export const accessTokens = tables.accessTokens;
 export const activityEvents = tables.activityEvents;

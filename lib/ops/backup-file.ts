@@ -14,6 +14,7 @@ import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
+import { sqliteHasTable } from "@/lib/db/sqlite-has-table";
 import type { BackupSeal } from "./backup-seal";
 import { ENCRYPTED_COLUMNS, ENCRYPTED_JSON_FIELDS } from "./encrypted-columns";
 
@@ -119,10 +120,14 @@ export function sealedKeyIds(sqlite: Database.Database): string[] {
   return [...ids].sort();
 }
 
-/** Row counts of every table of the schema, as the file holds them. */
+/**
+ * Row counts of every table of the schema the file has: a backup taken by an earlier version lacks the tables
+ * added since (retired_usernames), and neither its manifest nor its file lists them.
+ */
 export function countRows(sqlite: Database.Database): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const { name } of tablesInCopyOrder()) {
+    if (!sqliteHasTable(sqlite, name)) continue;
     counts[name] = (sqlite.prepare(`SELECT count(*) AS n FROM ${quoted(name)}`).get() as { n: number }).n;
   }
   return counts;

@@ -69,6 +69,14 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     rowIdColumn: "id",
     indexes: [{ column: "username_index", compute: (plain) => usernameBlindIndex(plain) }],
   },
+  // Usernames held back after a deletion or rename (lib/users/retired-usernames.ts): sealed only so the index follows the key.
+  {
+    table: "retired_usernames",
+    column: "username_ciphertext",
+    aad: { table: "retired_usernames", column: "username" },
+    rowIdColumn: "id",
+    indexes: [{ column: "username_index", compute: (plain) => usernameBlindIndex(plain) }],
+  },
   {
     table: "email_changes",
     column: "new_email_ciphertext",

@@ -7,13 +7,16 @@
  * (lib/db/prepared.ts). An email or a username is taken by a user or by a
  * pending invite, so the availability checks ask both tables in one statement
  * (holdersByBlindIndex): one round trip, not two, on PostgreSQL; a create asks
- * for its email's and its username's holders together (holdersOfEach).
+ * for its email's and its username's holders together (holdersOfEach). A username is also held, for a while,
+ * by the person it was taken from (./retired-usernames.ts): the same statement reads that too.
  */
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db, Tx } from "@/lib/db/database";
 import { literalLimit, perTransactionBy, type PreparedRows } from "@/lib/db/prepared";
-import { invites, users } from "@/lib/db/schema";
+import { invites, retiredUsernames, users } from "@/lib/db/schema";
+import { retiredHeldSince } from "./retired-usernames";
 
 /** What holds the value: a user or an invite, by its email or its username. */
 export type BlindIndexHolder = "user-email" | "user-username" | "invite-email" | "invite-username";
@@ -25,8 +28,11 @@ const COLUMNS = {
   "invite-username": { table: invites, id: invites.id, accountId: invites.accountId, index: invites.usernameIndex },
 } as const;
 
+/** A table's columns a lookup by blind index reads (COLUMNS, RETIRED). */
+type IndexedColumns = { table: SQLiteTable; id: SQLiteColumn; accountId: SQLiteColumn; index: SQLiteColumn };
+
 /** The account's rows of the holder's table whose column has one of `count` blind indexes (placeholders i0, i1, … or with another prefix). */
-function holding(c: (typeof COLUMNS)[BlindIndexHolder], count: number, prefix = "i") {
+function holding(c: IndexedColumns, count: number, prefix = "i") {
   const indexes = Array.from({ length: count }, (_, i) => sql.placeholder(`${prefix}${i}`));
   return and(eq(c.accountId, sql.placeholder("accountId")), indexes.length === 1 ? eq(c.index, indexes[0]) : inArray(c.index, indexes));
 }
@@ -64,22 +70,32 @@ export async function idByBlindIndex(
 /** The field whose holders holdersByBlindIndex looks for, in users and in pending invites. */
 export type BlindIndexField = "email" | "username";
 
-/** Who holds a value in the account: the user and the pending invite with it, where there is one. */
-export type BlindIndexHolders = { user?: string; invite?: string };
+/**
+ * Who holds a value in the account: the user and the pending invite with it, where there is one, and for a
+ * username the former holder's user id while it is retired (held back after a deletion or a rename).
+ */
+export type BlindIndexHolders = { user?: string; invite?: string; retired?: string };
 
-type HolderRow = { field: BlindIndexField; holder: "user" | "invite"; id: string };
+type HolderKind = keyof BlindIndexHolders;
+type HolderRow = { field: BlindIndexField; holder: HolderKind; id: string };
 
-/** The field's holders in users and in pending invites (placeholders `${field}0`, …): two branches of a UNION ALL. */
+const RETIRED = { table: retiredUsernames, id: retiredUsernames.formerUserId, accountId: retiredUsernames.accountId, index: retiredUsernames.usernameIndex };
+
+/**
+ * The field's holders in users and in pending invites (placeholders `${field}0`, …), and for usernames the
+ * retired ones still held back (retired_at from the placeholder `retiredSince`): branches of a UNION ALL.
+ */
 function holdersOf(q: Tx, field: BlindIndexField, count: number) {
-  const user = COLUMNS[`user-${field}`];
-  const invite = COLUMNS[`invite-${field}`];
   // Each table's unique (account, index) keeps its branch to one row per index.
-  const branch = (c: typeof user | typeof invite, holder: "user" | "invite") =>
+  const branch = (c: IndexedColumns, holder: HolderKind, where = holding(c, count, field)) =>
     q
-      .select({ field: sql<BlindIndexField>`${sql.raw(`'${field}'`)}`.as("field"), holder: sql<"user" | "invite">`${sql.raw(`'${holder}'`)}`.as("holder"), id: c.id })
+      .select({ field: sql<BlindIndexField>`${sql.raw(`'${field}'`)}`.as("field"), holder: sql<HolderKind>`${sql.raw(`'${holder}'`)}`.as("holder"), id: c.id })
       .from(c.table)
-      .where(holding(c, count, field));
-  return [branch(user, "user"), branch(invite, "invite")] as const;
+      .where(where);
+  const held = [branch(COLUMNS[`user-${field}`], "user"), branch(COLUMNS[`invite-${field}`], "invite")];
+  if (field !== "username") return held;
+  const stillHeld = sql`${retiredUsernames.retiredAt} >= ${sql.placeholder("retiredSince")}`;
+  return [...held, branch(RETIRED, "retired", and(holding(RETIRED, count, field), stillHeld))];
 }
 
 /** One statement per (email indexes, username indexes) counts: the holders of each field asked for. */
@@ -117,6 +133,7 @@ export async function holdersOfEach(
   const username = indexes.username ?? [];
   if (email.length === 0 && username.length === 0) return found;
   const values = holdingValues(accountId, username, "username", holdingValues(accountId, email, "email"));
+  if (username.length > 0) values.retiredSince = retiredHeldSince();
   for (const row of await bothLookup(tx, `${email.length}/${username.length}`).execute(values)) found[row.field][row.holder] ??= row.id;
   return found;
 }

@@ -29,6 +29,7 @@ import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { endUnusedRecoveryLinks } from "./owner-recovery";
 import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
+import { retireUsername } from "./retired-usernames";
 import { assertSettableUsername, assertUsernameAvailable, checkNewPersonNames, usernameBaseFor } from "./username";
 import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, transferNeedsProof, vouchesForEmail } from "./rules";
@@ -308,6 +309,8 @@ async function storeUserUpdate(tx: Tx, before: UserRecord, plan: UserUpdatePlan)
       ...(input.is_blocked && !plan.adoptsBlock ? {} : { directorySuspendedAt: null }),
     })
     .where(and(eq(users.accountId, accountId), eq(users.id, userId)));
+  // The username given up is held back for a while (./retired-usernames.ts): only this person may take it back.
+  if (plan.username) await retireUsername(tx, accountId, userId, before.username);
   if (plan.groups) await setUserGroups(tx, accountId, userId, input.auto_groups);
   if (plan.email) await emit(tx, "user.email_changed", { accountId, userId });
   if (plan.name || plan.email || plan.username) {
@@ -408,6 +411,8 @@ export async function deleteUser(actor: Actor, userId: string, meta: RequestMeta
     const ended = noneEnded();
     await emit(tx, "user.deleted", { accountId: actor.accountId, userId, ended });
     await tx.delete(users).where(and(eq(users.accountId, actor.accountId), eq(users.id, userId)));
+    // Their username is held back for a while, so nobody takes over what apps keyed on it (./retired-usernames.ts).
+    await retireUsername(tx, actor.accountId, userId, target.username);
     await unindexUser(tx, actor.accountId, userId);
     await countUserRemoved(tx, actor.accountId, target.isServiceUser);
     await recordEvent(tx, {

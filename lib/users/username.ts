@@ -42,8 +42,9 @@ export function assertSettableUsername(username: string): void {
 }
 
 /**
- * Refuses a username someone else in the account holds, or a pending invite
- * reserves (the unique indexes back it up); the Conflict names the username field.
+ * Refuses a username someone else in the account holds, or held until lately (retired: ./retired-usernames.ts),
+ * or a pending invite reserves (the unique indexes back up the first and the last); the Conflict names the
+ * username field. exceptUserId may keep, or take back, a username that is (or was) theirs.
  */
 export async function assertUsernameAvailable(
   tx: Tx,
@@ -56,8 +57,10 @@ export async function assertUsernameAvailable(
 }
 
 /** assertUsernameAvailable's rule on the username's holders as read (holdersByBlindIndex, holdersOfEach). */
-function assertUsernameHeldByNone({ user: holder, invite }: BlindIndexHolders, exceptUserId?: string, except: { inviteId?: string } = {}): void {
-  if (holder && holder !== exceptUserId) throw new Conflict(USERNAME_TAKEN, { username: [USERNAME_TAKEN] });
+function assertUsernameHeldByNone(holders: BlindIndexHolders, exceptUserId?: string, except: { inviteId?: string } = {}): void {
+  const { invite } = holders;
+  // A retired username (./retired-usernames.ts) is refused exactly as a held one: nobody learns it was someone's.
+  if (heldByOther(holders, exceptUserId)) throw new Conflict(USERNAME_TAKEN, { username: [USERNAME_TAKEN] });
   if (invite && invite !== except.inviteId) {
     const message = "This username is kept for a pending invite";
     throw new Conflict(message, { username: [message] });
@@ -65,7 +68,7 @@ function assertUsernameHeldByNone({ user: holder, invite }: BlindIndexHolders, e
 }
 
 /**
- * The first free username of base, base2, base3, … in the account (the base
+ * The first free username of base, base2, base3, … in the account (neither held nor retired; the base
  * shortened so the number fits in 64 characters). Inside the write
  * transaction that then stores it, so two writers can't pick the same one
  * unseen (the unique index refuses the second). The base is a derived one
@@ -85,7 +88,11 @@ function usernameCandidate(base: string, n: number): string {
   return [...base].slice(0, USERNAME_MAX - suffix.length).join("") + suffix;
 }
 
-const isFree = ({ user: holder, invite }: BlindIndexHolders, exceptUserId?: string) => (!holder || holder === exceptUserId) && !invite;
+/** Held by a user other than exceptUserId, or retired from one (only its former holder may take it back). */
+const heldByOther = ({ user, retired }: BlindIndexHolders, exceptUserId?: string) =>
+  (user !== undefined && user !== exceptUserId) || (retired !== undefined && retired !== exceptUserId);
+
+const isFree = (holders: BlindIndexHolders, exceptUserId?: string) => !heldByOther(holders, exceptUserId) && !holders.invite;
 
 /**
  * A new person's email and username checked together, inside the write transaction that stores them: the email

@@ -1,0 +1,175 @@
+/**
+ * Retired usernames (review 29's open finding), on both dialects: a username freed by a deletion or a rename
+ * is refused to everyone else for the holding period — an admin's create or rename, a self-rename on Profile,
+ * an invite naming it, an invitee picking it, a generated one — with the taken message; the person it was
+ * taken from may take it back; after the period it is free and the maintenance job prunes it; no plaintext.
+ */
+import fs from "node:fs";
+import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SessionActor } from "@/lib/auth/actor";
+import { decryptField } from "@/lib/crypto/aead";
+import { config } from "@/lib/config";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db, dialect } from "@/lib/db/database";
+import { rows } from "@/lib/db/raw";
+import { retiredUsernames } from "@/lib/db/schema";
+import { Conflict } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/validation";
+import { setUsernameChangeAllowed } from "@/lib/idp/sign-in-settings";
+import { acceptInvite } from "@/lib/invites/acceptance";
+import { createInvite } from "@/lib/invites/invites";
+import { createInviteSchema } from "@/lib/invites/schemas";
+import { runMaintenance } from "@/lib/jobs";
+import { createAccount, createUser as createTestUser, META, startSession } from "@/test/factories";
+import { createUser, deleteUser, updateUser } from "./lifecycle";
+import { changeOwnUsername } from "./own-username";
+import { USERNAME_HOLD_DAYS } from "./retired-usernames";
+import { createUserSchema } from "./schemas";
+import { USERNAME_TAKEN } from "./username";
+
+const PASSWORD = "a long and unusual passphrase";
+const DAY = 86_400_000;
+
+let accountId: string;
+let owner: SessionActor;
+
+beforeAll(async () => {
+  accountId = await createAccount();
+  owner = await startSession(await createTestUser(accountId, { role: "owner", name: "Olive Owner", username: "olive" }));
+});
+
+const person = (fields: Record<string, unknown>) => parseOrThrow(createUserSchema, { role: "user", ...fields });
+const inviteInput = (fields: Record<string, unknown>) => parseOrThrow(createInviteSchema, { name: "Ivy Invitee", role: "user", ...fields });
+let ip = 0;
+const fromNewAddress = () => ({ ...META, ip: `198.51.100.${++ip}` });
+
+/** The refusal a taken username gets: 409, the username field, the taken message. */
+async function expectTaken(attempt: Promise<unknown>, what: string): Promise<void> {
+  const err = await attempt.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err, what).toBeInstanceOf(Conflict);
+  expect((err as Conflict).message, what).toBe(USERNAME_TAKEN);
+  expect((err as Conflict).fieldErrors, what).toEqual({ username: [USERNAME_TAKEN] });
+}
+
+/** Moves the account's retired rows' time back by `days` (as if retired that long before). */
+async function ageRetired(days: number): Promise<void> {
+  const all = await db().select().from(retiredUsernames).where(eq(retiredUsernames.accountId, accountId));
+  await writeSystem(async (tx) => {
+    for (const row of all) {
+      await tx
+        .update(retiredUsernames)
+        .set({ retiredAt: new Date(row.retiredAt.getTime() - days * DAY) })
+        .where(eq(retiredUsernames.id, row.id));
+    }
+  });
+}
+
+describe("a deleted person's username", () => {
+  it("is refused to anyone else, by every road, with the taken message, in any case or form", async () => {
+    const { user } = await createUser(owner, person({ username: "Departed.Dana", name: "Dana", email: "dana@example.com" }), META);
+    await deleteUser(owner, user.id, META);
+
+    await expectTaken(createUser(owner, person({ username: "departed.dana", name: "New Dana" }), META), "create");
+    const { user: other } = await createUser(owner, person({ username: "someone.else", name: "Someone" }), META);
+    await expectTaken(updateUser(owner, other.id, { username: "DEPARTED.DANA" }, META), "an admin's rename");
+    await expectTaken(createInvite(owner, inviteInput({ username: "Departed.Dana" }), META), "an invite naming it");
+    const { token } = await createInvite(owner, inviteInput({ name: "Link Only" }), META);
+    await expectTaken(acceptInvite(token, PASSWORD, fromNewAddress(), undefined, "departed.dana"), "an invitee picking it");
+
+    const member = await startSession(await createTestUser(accountId, { username: "member.mo", name: "Mo" }));
+    await setUsernameChangeAllowed(owner, true, META);
+    try {
+      await expectTaken(changeOwnUsername(member, { username: "Departed.Dana" }, META), "a self-rename on Profile");
+    } finally {
+      await setUsernameChangeAllowed(owner, false, META);
+    }
+  });
+
+  it("is skipped by a generated username", async () => {
+    const { user } = await createUser(owner, person({ email: "gen.gale@example.com" }), META);
+    expect(user.username).toBe("gen.gale");
+    await deleteUser(owner, user.id, META);
+    const { user: next } = await createUser(owner, person({ email: "gen.gale@other.example" }), META);
+    expect(next.username).toBe("gen.gale2");
+    // An invitee who picks none gets a generated one too.
+    const { token } = await createInvite(owner, inviteInput({ email: "gen.gale@third.example" }), META);
+    const accepted = await acceptInvite(token, PASSWORD, fromNewAddress());
+    expect(accepted.username).toBe("gen.gale3");
+  });
+
+  it("is free again after the holding period, and the maintenance job prunes the row", async () => {
+    const { user } = await createUser(owner, person({ username: "short.stay", name: "Short Stay" }), META);
+    await deleteUser(owner, user.id, META);
+    await ageRetired(USERNAME_HOLD_DAYS - 1);
+    await expectTaken(createUser(owner, person({ username: "short.stay", name: "Too Soon" }), META), "a day before the end");
+    await ageRetired(2);
+    const countRows = async () => (await db().select().from(retiredUsernames).where(eq(retiredUsernames.accountId, accountId))).length;
+    const before = await countRows();
+    const { failed } = await runMaintenance();
+    expect(failed).toEqual([]);
+    expect(await countRows()).toBeLessThan(before);
+    const { user: newcomer } = await createUser(owner, person({ username: "short.stay", name: "Later" }), META);
+    expect(newcomer.username).toBe("short.stay");
+  });
+});
+
+describe("a renamed person's old username", () => {
+  it("is refused to others but the same person takes it back, by an admin or on Profile", async () => {
+    const { user } = await createUser(owner, person({ username: "rita.old", name: "Rita" }), META);
+    await updateUser(owner, user.id, { username: "rita.new" }, META);
+    const { user: other } = await createUser(owner, person({ username: "other.oscar", name: "Oscar" }), META);
+    await expectTaken(updateUser(owner, other.id, { username: "rita.old" }, META), "another person");
+    // The rename undone: the same user id takes it back, and the name given up in turn is held for them.
+    expect((await updateUser(owner, user.id, { username: "Rita.Old" }, META)).username).toBe("Rita.Old");
+    await expectTaken(updateUser(owner, other.id, { username: "rita.new" }, META), "the name given up in turn");
+
+    const member = await startSession(await createTestUser(accountId, { username: "self.sam", name: "Sam" }));
+    await setUsernameChangeAllowed(owner, true, META);
+    try {
+      await changeOwnUsername(member, { username: "self.samuel" }, META);
+      await expectTaken(createUser(owner, person({ username: "self.sam", name: "Squatter" }), META), "taken by a create after a self-rename");
+      expect((await changeOwnUsername(member, { username: "self.sam" }, META)).username).toBe("self.sam");
+    } finally {
+      await setUsernameChangeAllowed(owner, false, META);
+    }
+  });
+
+  it("is held in its own account only", async () => {
+    const { user } = await createUser(owner, person({ username: "roaming.ray", name: "Ray" }), META);
+    await deleteUser(owner, user.id, META);
+    const other = await createAccount();
+    const stranger = await startSession(await createTestUser(other, { role: "owner", username: "owner-elsewhere" }));
+    expect((await createUser(stranger, person({ username: "roaming.ray", name: "Ray Two" }), META)).user.username).toBe("roaming.ray");
+  });
+});
+
+describe("at rest", () => {
+  it("keeps the retired username sealed and indexed, never in plaintext", async () => {
+    const marker = "Retiredprobeuser";
+    const { user } = await createUser(owner, person({ username: marker, name: "Probe" }), META);
+    await deleteUser(owner, user.id, META);
+    const [row] = await db().select().from(retiredUsernames).where(eq(retiredUsernames.formerUserId, user.id));
+    expect(row).toBeDefined();
+    expect(decryptField(row.usernameCiphertext, { table: "retired_usernames", column: "username", rowId: row.id })).toBe(marker);
+    expect(JSON.stringify(row).toLowerCase()).not.toContain(marker.toLowerCase());
+
+    if (dialect() === "sqlite") {
+      const file = config().databaseFile;
+      const bytes = Buffer.concat([file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+      expect(bytes.includes(Buffer.from(row.id))).toBe(true);
+      for (const probe of [marker, marker.toLowerCase()]) expect(bytes.includes(Buffer.from(probe)), probe).toBe(false);
+    } else {
+      const [{ n }] = await rows<{ n: number }>(
+        db(),
+        sql`SELECT CAST(count(*) AS INTEGER) AS "n" FROM retired_usernames
+            WHERE strpos(lower(username_ciphertext), ${marker.toLowerCase()}) > 0 OR strpos(lower(username_index), ${marker.toLowerCase()}) > 0
+               OR strpos(lower(former_user_id), ${marker.toLowerCase()}) > 0`,
+      );
+      expect(n).toBe(0);
+    }
+  });
+});
