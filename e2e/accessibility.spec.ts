@@ -14,7 +14,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
-import { openAccountMenu, signIn, startSignIn, untilDashboardHydrated } from "./support/browser";
+import { enterDeviceCode, openAccountMenu, signIn, startSignIn, untilDashboardHydrated } from "./support/browser";
 import { expectAxeClean, expectAxeCleanInBothThemes } from "./support/axe";
 import { startAuthorization } from "./support/provider-client";
 
@@ -182,12 +182,10 @@ test("every page a person reaches has no violations in German on a phone", async
   // An app's sign-in: the device code (a wrong one first), the device's approval, consent.
   const started = await oidc.initiateDeviceAuthorization(apps.device, { scope: "openid profile" });
   await page.goto(started.verification_uri);
-  await page.getByLabel("Code").fill("BCDF-GHJK");
-  await page.getByRole("button", { name: "Weiter" }).click();
+  await enterDeviceCode(page, "BCDF-GHJK", "Weiter");
   await expect(page.getByRole("alert")).toBeVisible();
   await germanPageClean(page, "/device with a wrong code");
-  await page.getByLabel("Code").fill(started.user_code);
-  await page.getByRole("button", { name: "Weiter" }).click();
+  await enterDeviceCode(page, started.user_code, "Weiter");
   await expect(page.getByRole("button", { name: "Bestätigen" })).toBeVisible();
   await germanPageClean(page, "the device's approval");
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password, { language: "de" });
@@ -219,8 +217,7 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
   const started = await oidc.initiateDeviceAuthorization(apps.device, { scope: "openid profile" });
   await page.goto(started.verification_uri);
   await expectAxeCleanInBothThemes(page, { what: "/device", settle: true, soft: true });
-  await page.getByLabel("Code").fill(started.user_code);
-  await page.getByRole("button", { name: "Continue" }).click();
+  await enterDeviceCode(page, started.user_code);
   await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "the device's approval", settle: true, soft: true });
   // The provider's pages outline the control the keyboard is on as the dashboard does (2 px, the accent colour), not

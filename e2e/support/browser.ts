@@ -52,6 +52,18 @@ export async function untilDashboardHydrated(page: Page): Promise<void> {
   await untilToggleAnswers(page.locator('header button[aria-haspopup="menu"]'), "aria-expanded");
 }
 
+/**
+ * On the OpenID provider's /device page: types `code` and presses its submit button ("Continue"; in German
+ * "Weiter"). Nothing to wait for: the provider's pages carry no script at all (lib/oidc/pages.ts; their policy,
+ * PAGE_POLICY, lets none run), so the form posts itself, the same right after the page loads as later. Checked
+ * here: a page that gained a script would need untilHydrated's kind of wait, and says so instead of flaking.
+ */
+export async function enterDeviceCode(page: Page, code: string, submit = "Continue"): Promise<void> {
+  await expect(page.locator("script"), "the /device page has no script to wait for").toHaveCount(0);
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: submit }).click();
+}
+
 /** The sign-in form's labels and button in the languages the specs sign in with. */
 const SIGN_IN_FORM = {
   en: { identifier: "Email or username", password: "Password", submit: "Sign in" },
