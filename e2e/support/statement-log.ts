@@ -3,6 +3,7 @@
  * useInstance, `read()` returns the statements logged so far. For a rule about how often the server goes to
  * the database, checked from outside as the database sees it.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,8 +11,9 @@ import path from "node:path";
 export type LoggedStatement = { sql: string; params: Array<string | number | null> };
 
 export function statementLog(match: RegExp) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-statements-"));
-  const file = path.join(dir, "statements.jsonl");
+  // Only a name here: the server makes the file with its first line. Playwright also loads a spec in its runner
+  // process to list the tests, where nothing starts and afterAll doesn't run: a directory made here stayed behind.
+  const file = path.join(os.tmpdir(), `latchkey-statements-${process.pid}-${crypto.randomBytes(6).toString("hex")}.jsonl`);
   const preload = path.join(__dirname, "statement-log.cjs");
   return {
     env: {
@@ -28,7 +30,7 @@ export function statementLog(match: RegExp) {
         .map((line) => JSON.parse(line) as LoggedStatement);
     },
     remove() {
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(file, { force: true });
     },
   };
 }
