@@ -14,7 +14,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import * as oidc from "openid-client";
 import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
-import { openAccountMenu, signIn, startSignIn, untilDashboardHydrated } from "./support/browser";
+import { enterDeviceCode, openAccountMenu, signIn, startSignIn, untilDashboardHydrated } from "./support/browser";
 import { expectAxeClean, expectAxeCleanInBothThemes } from "./support/axe";
 import { startAuthorization } from "./support/provider-client";
 
@@ -115,6 +115,7 @@ test("the main dialogs and menus have no violations in either theme", async ({ b
   const seeded = await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { theme: "light" });
   await page.goto(instance.url("/team/users"));
+await untilDashboardHydrated(page);
 
   await page.getByRole("button", { name: "Add User" }).click();
   let dialog = page.getByRole("dialog", { name: "Add User" });
@@ -143,6 +144,7 @@ test("the main dialogs and menus have no violations in either theme", async ({ b
   ];
   for (const [where, button, title] of dialogs) {
     await page.goto(instance.url(where));
+    await untilDashboardHydrated(page);
     await page.getByRole("button", { name: button, exact: true }).click();
     dialog = page.getByRole("dialog", { name: new RegExp(title) });
     await expect(dialog).toBeVisible();
@@ -154,6 +156,7 @@ test("the main dialogs and menus have no violations in either theme", async ({ b
   // The phone's navigation drawer.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Open navigation" }).click();
   await expect(page.getByRole("dialog", { name: "Navigation" })).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "navigation drawer", settle: true, soft: true });
@@ -182,12 +185,10 @@ test("every page a person reaches has no violations in German on a phone", async
   // An app's sign-in: the device code (a wrong one first), the device's approval, consent.
   const started = await oidc.initiateDeviceAuthorization(apps.device, { scope: "openid profile" });
   await page.goto(started.verification_uri);
-  await page.getByLabel("Code").fill("BCDF-GHJK");
-  await page.getByRole("button", { name: "Weiter" }).click();
+  await enterDeviceCode(page, "BCDF-GHJK", "Weiter");
   await expect(page.getByRole("alert")).toBeVisible();
   await germanPageClean(page, "/device with a wrong code");
-  await page.getByLabel("Code").fill(started.user_code);
-  await page.getByRole("button", { name: "Weiter" }).click();
+  await enterDeviceCode(page, started.user_code, "Weiter");
   await expect(page.getByRole("button", { name: "Bestätigen" })).toBeVisible();
   await germanPageClean(page, "the device's approval");
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password, { language: "de" });
@@ -201,6 +202,7 @@ test("every page a person reaches has no violations in German on a phone", async
     await germanPageClean(page, pagePath);
   }
   await page.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Benutzer hinzufügen" }).click();
   await expect(page.getByRole("dialog")).toBeVisible();
   await germanPageClean(page, "Add User");
@@ -219,8 +221,7 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
   const started = await oidc.initiateDeviceAuthorization(apps.device, { scope: "openid profile" });
   await page.goto(started.verification_uri);
   await expectAxeCleanInBothThemes(page, { what: "/device", settle: true, soft: true });
-  await page.getByLabel("Code").fill(started.user_code);
-  await page.getByRole("button", { name: "Continue" }).click();
+  await enterDeviceCode(page, started.user_code);
   await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "the device's approval", settle: true, soft: true });
   // The provider's pages outline the control the keyboard is on as the dashboard does (2 px, the accent colour), not
@@ -239,6 +240,7 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
 
   // A service user's new token, shown once.
   await page.goto(instance.url(`/team/service-users/${seeded.serviceUserId}`));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Create Token" }).click();
   const dialog = page.getByRole("dialog", { name: "Create Token" });
   await dialog.getByLabel("Name").fill("ci");
@@ -257,6 +259,7 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
   await expect(twoFactor.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "two-factor set-up", settle: true, soft: true });
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
   await twoFactor.getByRole("button", { name: "Add a passkey" }).click();
   await expect(twoFactor.getByLabel("Passkey name")).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "adding a passkey", settle: true, soft: true });
@@ -280,6 +283,7 @@ test("what a screen reader is told: titles, errors at their fields, row buttons 
 
   // A refused form: the field is marked and described by its message; the form's summary is an alert.
   await page.goto(instance.url("/team/groups"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Create Group" }).click();
   const create = page.getByRole("dialog", { name: "Create Group" });
   await create.getByRole("button", { name: "Create", exact: true }).click();
@@ -321,6 +325,7 @@ test("the keyboard in a dialog: Tab and Shift+Tab go round inside it, and closin
   await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { theme: "light" });
   await page.goto(instance.url("/team/groups"));
+  await untilDashboardHydrated(page);
   const opener = page.getByRole("button", { name: "Create Group" });
   await opener.focus();
   await page.keyboard.press("Enter");
@@ -347,6 +352,7 @@ test("the keyboard in a dialog: Tab and Shift+Tab go round inside it, and closin
   // Rows added and removed in a form (LDAP's group mapping): the new row's field takes the focus; a removed row's
   // Remove, gone with it, hands the focus to Add mapping instead of dropping it to the page.
   await page.goto(instance.url("/settings/ldap"));
+  await untilDashboardHydrated(page);
   const add = page.getByRole("button", { name: "Add mapping" });
   await add.focus();
   await page.keyboard.press("Enter");

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { expect, test } from "@playwright/test";
+import { untilDashboardHydrated } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { solidPng } from "./support/png";
 import { ownerPage } from "./support/dashboard";
@@ -52,12 +53,14 @@ test("the owner names the instance and uploads a logo; the sign-in page shows th
   await page.goto(instance.url("/settings/applications"));
   await expect(page).toHaveTitle("Applications · Settings · Acme Team");
   await page.goto(instance.url("/team/groups"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Create Group" }).click();
   await page.getByRole("dialog").getByLabel("Name").fill("Night shift");
   await page.getByRole("dialog").getByRole("button", { name: "Create" }).click();
   await page.getByRole("link", { name: "Night shift" }).click();
   await expect(page).toHaveTitle("Night shift · Groups · Acme Team");
   await page.goto(instance.url("/settings/appearance"));
+  await untilDashboardHydrated(page);
 
   // A file that isn't a picture: the field says so.
   await page.getByLabel("Logo file").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: Buffer.from("<html><script>alert(1)</script></html>") });

@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { ownerPage } from "./support/dashboard";
 import { tokenClient, uniqueEmail, type ApiUser } from "./support/users-api";
-import { openAccountMenu } from "./support/browser";
+import { openAccountMenu, untilDashboardHydrated } from "./support/browser";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -52,6 +52,7 @@ test("a password or secret that isn't the signed-in person's own is not theirs t
   const { context, page } = await ownerPage(browser, instance);
   // An admin typing someone else's new password.
   await page.goto(instance.url(`/team/users/${memberId}`));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Reset password" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Type a password").check();

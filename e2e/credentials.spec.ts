@@ -6,7 +6,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { signIn } from "./support/browser";
+import { signIn, untilDashboardHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient, type Client } from "./support/users-api";
 
@@ -66,6 +66,7 @@ test("an admin's Revoke sessions can also revoke the person's tokens", async ({ 
   const token = await mintToken(person.client, person.user.id, "ci", person.password);
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url(`/team/users/${person.user.id}`));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Revoke sessions" }).click();
   const dialog = page.getByRole("dialog", { name: /Revoke all sessions of Rex Revoked/ });
   await dialog.getByRole("checkbox", { name: /Also revoke their access tokens/ }).check();

@@ -6,7 +6,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { LANDS_ON_USERS, signIn } from "./support/browser";
+import { LANDS_ON_USERS, signIn, untilDashboardHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { signInAndChangePassword } from "./support/users-api";
 
@@ -93,6 +93,7 @@ test("the owner creates, renames and deletes a group", async ({ page }) => {
 test("a pasted name longer than the limit stays as typed and is refused at the field, which says the limit", async ({ page }) => {
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.goto(instance.url("/team/groups"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Create Group" }).click();
   const create = page.getByRole("dialog", { name: "Create Group" });
   const name = create.getByLabel("Name");
@@ -169,6 +170,7 @@ test("adding people from the keyboard: after Add the focus is back in the search
   }
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.goto(instance.url(`/team/groups/${group.body.id}`));
+  await untilDashboardHydrated(page);
 
   const search = page.getByRole("searchbox", { name: "Add people" });
   await search.fill("Keys");
@@ -212,6 +214,7 @@ test("an admin can't rename a group they are in nor change their own or the owne
 
   // The list offers Rename on every group (it doesn't read each one's members); the refusal says why and keeps the typed name.
   await page.goto(instance.url("/team/groups"));
+  await untilDashboardHydrated(page);
   await page.getByRole("row", { name: /Platform/ }).getByRole("button", { name: /^Rename/ }).click();
   const rename = page.getByRole("dialog", { name: "Rename group Platform" });
   await rename.getByLabel("Name").fill("grafana-admins");

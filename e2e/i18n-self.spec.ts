@@ -9,7 +9,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
 import { expectAxeClean } from "./support/axe";
-import { signInGerman } from "./support/browser";
+import { signInGerman, untilDashboardHydrated } from "./support/browser";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -51,7 +51,9 @@ test("in German: sign in, Profile's sections, and setting up an authenticator ap
   await expectAxeClean(page, { rules: "all" });
   await shoot(page, "profile-de");
 
-  // A name saved answers in German.
+  // A name saved answers in German. The steps from here are the page's script's (the set-up's first button does
+  // nothing before it runs): pressed once the page has hydrated.
+  await untilDashboardHydrated(page);
   await page.getByLabel("Ihr Name").fill("Olive Eigentümerin");
   await page.getByRole("button", { name: "Name speichern", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Name gespeichert" }).first()).toBeVisible();

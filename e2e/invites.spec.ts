@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, submitSignIn, untilHydrated } from "./support/browser";
+import { signIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { openInstanceDatabase } from "./support/database";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
@@ -10,6 +10,7 @@ let token: string;
 
 async function invite(page: Page, person: { name: string; email: string }, role = "user", group?: string): Promise<string> {
   await page.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Add User" }).click();
   const dialog = page.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Invite User" }).click();
@@ -101,6 +102,7 @@ test("regenerate replaces the link, delete revokes it, an expired link is refuse
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   const first = await invite(page, { name: "Jay Jones", email: "jay@example.com" });
   await page.goto(instance.url("/team/users?view=invites"));
+  await untilDashboardHydrated(page);
   const row = page.getByRole("row", { name: /Jay Jones/ });
   await row.getByRole("button", { name: "Regenerate" }).click();
   const regen = page.getByRole("dialog", { name: /Regenerate the invite for Jay Jones/ });
@@ -117,6 +119,7 @@ test("regenerate replaces the link, delete revokes it, an expired link is refuse
   await expect(jay.getByRole("button", { name: "Create Account" })).toBeVisible();
 
   await page.reload();
+  await untilDashboardHydrated(page);
   await page.getByRole("row", { name: /Jay Jones/ }).getByRole("button", { name: "Delete" }).click();
   const del = page.getByRole("dialog", { name: /Delete the invite for Jay Jones/ });
   await del.getByRole("button", { name: "Delete invite" }).click();
@@ -150,6 +153,7 @@ test("select two invites, delete them at once: one confirmation naming the count
   }
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url("/team/users?view=invites"));
+  await untilDashboardHydrated(page);
   const rows = page.getByRole("table").getByRole("row");
   const before = await rows.count();
   await page.getByRole("checkbox", { name: /Select Lou Lane/ }).check();

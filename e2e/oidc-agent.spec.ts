@@ -9,7 +9,7 @@
  */
 import { expect, test, type Browser } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { signInForApp } from "./support/browser";
+import { enterDeviceCode, signInForApp } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { startOidcAgent, type OidcAgent, type RunningTool } from "./support/oidc-agent";
 import { personWithSession, type Person } from "./support/people";
@@ -54,8 +54,7 @@ async function approveOnDevicePage(browser: Browser, address: string, code: stri
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(address);
-  await page.getByLabel("Code").fill(code);
-  await page.getByRole("button", { name: "Continue" }).click();
+  await enterDeviceCode(page, code);
   await expect(page.getByRole("heading", { name: "Approve the device?" })).toBeVisible();
   await expect(page.getByText("oidc-agent asks to sign in as you")).toBeVisible();
   await page.getByRole("button", { name: "Approve" }).click();

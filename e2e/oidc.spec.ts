@@ -12,7 +12,7 @@ import { bearer, call } from "./support/api";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
 import { expectAxeClean } from "./support/axe";
-import { expectToLandOn, signIn, signInForApp, submitSignIn } from "./support/browser";
+import { enterDeviceCode, expectToLandOn, signIn, signInForApp, submitSignIn } from "./support/browser";
 import { startAuthorization } from "./support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
@@ -66,8 +66,7 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   await expect(page.getByRole("heading", { name: "Connect a device" })).toBeVisible();
   await expectAxeClean(page);
   await page.screenshot({ path: test.info().outputPath("device-390.png"), fullPage: true });
-  await page.getByLabel("Code").fill(started.user_code);
-  await page.getByRole("button", { name: "Continue" }).click();
+  await enterDeviceCode(page, started.user_code);
 
   await expect(page.getByRole("heading", { name: "Approve the device?" })).toBeVisible();
   await expect(page.getByText("NetBird CLI")).toBeVisible();

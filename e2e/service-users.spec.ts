@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { openAccountMenu, signIn } from "./support/browser";
+import { openAccountMenu, signIn, untilDashboardHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -49,6 +49,7 @@ async function ownerPage(browser: { newContext: () => Promise<BrowserContext> })
 
 async function createServiceUser(page: Page, name: string, role: "user" | "auditor" | "admin") {
   await page.goto(instance.url("/team/service-users"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Create Service User" }).click();
   const dialog = page.getByRole("dialog", { name: "Create Service User" });
   await dialog.getByLabel("Name").fill(name);
@@ -65,6 +66,7 @@ async function createServiceUser(page: Page, name: string, role: "user" | "audit
  * token (Profile) asks for it; a service user's doesn't.
  */
 async function createToken(page: Page, name: string, days?: number, password?: string): Promise<string> {
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Create Token" }).click();
   const dialog = page.getByRole("dialog", { name: "Create Token" });
   await expect(dialog.getByLabel("Expires in")).toHaveValue("30");
@@ -87,6 +89,7 @@ async function createToken(page: Page, name: string, days?: number, password?: s
 }
 
 async function confirm(page: Page, button: string, title: RegExp, confirmLabel: string, scope = page.locator("body")) {
+  await untilDashboardHydrated(page);
   await scope.getByRole("button", { name: button, exact: true }).click();
   const dialog = page.getByRole("dialog", { name: title });
   await dialog.getByRole("button", { name: confirmLabel }).click();
@@ -143,6 +146,7 @@ test("an admin creates service users and tokens; tokens stop when deleted or whe
   await expect(page.getByRole("row", { name: /Terraform/ })).toContainText(/Admin\s*Active\s*1/);
   await expect(page.getByRole("row", { name: /Reporter/ })).toContainText(/User\s*Active\s*0/);
   await shot(page, "service-users");
+  await untilDashboardHydrated(page);
   const search = page.getByRole("searchbox", { name: "Search service users" });
   await search.fill("report");
   await expect(page).toHaveURL(/search=report/);

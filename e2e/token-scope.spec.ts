@@ -7,7 +7,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { LANDS_ON_USERS, signIn } from "./support/browser";
+import { LANDS_ON_USERS, signIn, untilDashboardHydrated } from "./support/browser";
 import { setUpOwner, useInstance } from "./support/instance";
 import { signInAndChangePassword } from "./support/users-api";
 import { expectAxeClean } from "./support/axe";
@@ -31,6 +31,7 @@ test("a Helpdesk member narrows a token to part of their permissions, and the li
 
   await signIn(page, instance.baseURL, "hana@example.com", password, LANDS_ON_USERS);
   await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
 
   // A token with the default scope.
   await page.getByRole("button", { name: "Create Token" }).click();

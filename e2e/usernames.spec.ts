@@ -6,7 +6,7 @@
  * invitee picks a username on the invite page and signs in with it.
  */
 import { expect, test } from "@playwright/test";
-import { signIn, startSignIn, submitSignIn, untilHydrated } from "./support/browser";
+import { signIn, startSignIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -20,6 +20,7 @@ test("an admin creates a person with only a username and a name, who then signs 
   await signIn(admin, instance.baseURL, OWNER.email, OWNER.password);
 
   await admin.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(admin);
   await admin.getByRole("button", { name: "Add User" }).click();
   const dialog = admin.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Create User" }).click();
@@ -48,6 +49,7 @@ test("a link-only invite: no email, the invitee picks a username on the invite p
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, instance.baseURL, OWNER.email, OWNER.password);
   await admin.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(admin);
   await admin.getByRole("button", { name: "Add User" }).click();
   const dialog = admin.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Invite User" }).click();
@@ -105,6 +107,7 @@ test("Add User and Profile refuse a look-alike username at the field, saying why
   await signIn(admin, instance.baseURL, OWNER.email, OWNER.password);
 
   await admin.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(admin);
   await admin.getByRole("button", { name: "Add User" }).click();
   const dialog = admin.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Create User" }).click();

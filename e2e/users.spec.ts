@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, submitSignIn, untilHydrated } from "./support/browser";
+import { signIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -9,6 +9,7 @@ const bob = { email: "bob@example.com", name: "Bob Builder" };
 
 async function createUser(page: Page, user: { email: string; name: string }, role: string): Promise<string> {
   await page.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Add User" }).click();
   const dialog = page.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Create User" }).click();
@@ -42,6 +43,7 @@ async function openUser(page: Page, name: string) {
 }
 
 async function confirm(page: Page, button: string, dialogTitle: RegExp, confirmLabel: string) {
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: button, exact: true }).click();
   const dialog = page.getByRole("dialog", { name: dialogTitle });
   await dialog.getByRole("button", { name: confirmLabel }).click();
@@ -108,6 +110,7 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
 
   // Reset password (generated): shown once; Bob must change it at next sign-in.
   await admin.reload();
+  await untilDashboardHydrated(admin);
   await admin.getByRole("button", { name: "Reset password" }).click();
   dialog = admin.getByRole("dialog", { name: "Reset password" });
   await dialog.getByRole("button", { name: "Reset password" }).click();
@@ -120,6 +123,7 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
   // Transfer ownership to Bob, after a confirmation with the owner's password (a session alone can't give the
   // account away). A wrong one is refused in the dialog, and the chosen role stays.
   await admin.reload();
+  await untilDashboardHydrated(admin);
   await admin.getByLabel("Role", { exact: true }).selectOption("owner");
   await admin.getByRole("button", { name: "Save changes" }).click();
   const transfer = admin.getByRole("dialog", { name: "Transfer ownership?" });
@@ -183,6 +187,7 @@ test("search, filters and pagination live in the URL", async ({ page }) => {
   await page.goBack();
   await expect(page).not.toHaveURL(/role=admin/);
   await page.reload();
+  await untilDashboardHydrated(page);
   await expect(page.getByLabel("Search users")).toHaveValue("person 1");
 
   // Nothing matches: the empty state alone, without "Showing 0–0 of 0" and a pager with nowhere to go.

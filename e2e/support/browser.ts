@@ -45,11 +45,25 @@ export async function openAccountMenu(page: Page, name: string): Promise<void> {
 
 /**
  * Waits until a dashboard page has hydrated: its account menu (the header's, on every dashboard page, in the same
- * React root as the page) opens, then closes. For a page whose first step is a button only its script answers
- * (Profile's "Set up authenticator app"), which pressed before hydration does nothing.
+ * React root as the page) opens, then closes. For a page whose first step is a control only its script answers,
+ * which used before hydration does nothing: a button that opens a dialog or a step in place (Add User, Create Token,
+ * Block, Profile's "Set up authenticator app"), a list's filter, search or row checkbox. Not needed before a plain
+ * link, nor before a form's own submit button (the form posts itself without the script: forms.spec tests that path).
  */
 export async function untilDashboardHydrated(page: Page): Promise<void> {
   await untilToggleAnswers(page.locator('header button[aria-haspopup="menu"]'), "aria-expanded");
+}
+
+/**
+ * On the OpenID provider's /device page: types `code` and presses its submit button ("Continue"; in German
+ * "Weiter"). Nothing to wait for: the provider's pages carry no script at all (lib/oidc/pages.ts; their policy,
+ * PAGE_POLICY, lets none run), so the form posts itself, the same right after the page loads as later. Checked
+ * here: a page that gained a script would need untilHydrated's kind of wait, and says so instead of flaking.
+ */
+export async function enterDeviceCode(page: Page, code: string, submit = "Continue"): Promise<void> {
+  await expect(page.locator("script"), "the /device page has no script to wait for").toHaveCount(0);
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: submit }).click();
 }
 
 /** The sign-in form's labels and button in the languages the specs sign in with. */
