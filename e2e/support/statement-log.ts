@@ -17,7 +17,7 @@ export function statementLog(match: RegExp) {
   const preload = path.join(__dirname, "statement-log.cjs");
   return {
     env: {
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim(),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require "${preload}"`.trim(),
       LATCHKEY_TEST_STATEMENT_LOG: file,
       LATCHKEY_TEST_STATEMENT_MATCH: match.source,
     },
