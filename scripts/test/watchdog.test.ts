@@ -3,7 +3,10 @@
  * and killed whole within seconds of its limit, however the report itself fares; a stage that ends by itself
  * passes its output and exit status through. Limits of a second here; the harness's are minutes.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "@/test/scratch";
 import { processTree } from "./process-tree.mjs";
 import { runWatched } from "./watchdog.mjs";
 
@@ -79,6 +82,28 @@ describe("the test harness's watchdog", () => {
     expect(result.stopped).toMatch(/^still running after \d+\.\d s \(its ceiling/);
     expect(err.text()).toContain("\nWhat the PostgreSQL servers say\n");
     expect(err.text()).toMatch(/still going\n--- \(end\)/);
+  });
+
+  it("reads the output that came while this process was stalled before it judges the stage quiet", async () => {
+    const printed = path.join(scratchDir("latchkey-watchdog-"), "printed");
+    const out = capture();
+    const running = runWatched({
+      name: "Stage watched from a stalled process",
+      ...node(`console.log("ready"); require("node:fs").writeFileSync(${JSON.stringify(printed)}, "");`),
+      quietMs: 500,
+      ceilingMs: 60_000,
+      checkEveryMs: 50,
+      out,
+      err: capture(),
+    });
+    // This process stalls (as one on a loaded host isn't run for a while) until the stage has printed and exited and
+    // the quiet limit has passed since its start: on waking, its timers run before it reads what waits in the pipes.
+    const since = Date.now();
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    while (!fs.existsSync(printed) || Date.now() - since < 1_000) Atomics.wait(pause, 0, 0, 10);
+    const result = await running;
+    expect(result).toMatchObject({ status: 0, stopped: undefined });
+    expect(out.text()).toBe("ready\n");
   });
 
   it("passes a stage's output and exit status through when it ends by itself", async () => {
