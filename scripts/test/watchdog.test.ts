@@ -90,7 +90,8 @@ describe("the test harness's watchdog", () => {
     const running = runWatched({
       name: "Stage watched from a stalled process",
       ...node(`console.log("ready"); require("node:fs").writeFileSync(${JSON.stringify(printed)}, "");`),
-      quietMs: 500,
+      // Longer than the stage's exit takes on a loaded host once its output is read (0.5 s was not, at load 16).
+      quietMs: 3_000,
       ceilingMs: 60_000,
       checkEveryMs: 50,
       out,
@@ -100,7 +101,7 @@ describe("the test harness's watchdog", () => {
     // the quiet limit has passed since its start: on waking, its timers run before it reads what waits in the pipes.
     const since = Date.now();
     const pause = new Int32Array(new SharedArrayBuffer(4));
-    while (!fs.existsSync(printed) || Date.now() - since < 1_000) Atomics.wait(pause, 0, 0, 10);
+    while (!fs.existsSync(printed) || Date.now() - since < 3_200) Atomics.wait(pause, 0, 0, 10);
     const result = await running;
     expect(result).toMatchObject({ status: 0, stopped: undefined });
     expect(out.text()).toBe("ready\n");
