@@ -51,7 +51,11 @@ function slowUpload(bytes: number): { answer: Promise<{ status: number; body: st
   return { answer, finish: () => req.end() };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 200));
+/**
+ * Until the server's count of held bytes is `bytes` (the uploads' chunks have arrived, or a share was given back).
+ * Polled: a fixed 200 ms wait was a guess a loaded host could outlast.
+ */
+const heldBytesReach = (bytes: number, timeout = 10_000) => expect.poll(() => heldBodies.bytes, { timeout, interval: 20 }).toBe(bytes);
 
 describe("bodies held by the request guard", () => {
   it("has one budget across all requests: past it a new upload is refused with 503, and the budget comes back", async () => {
@@ -61,8 +65,7 @@ describe("bodies held by the request guard", () => {
     try {
       const a = slowUpload(900 * KIB);
       const b = slowUpload(900 * KIB);
-      await settle();
-      expect(heldBodies.bytes).toBe(1800 * KIB);
+      await heldBytesReach(1800 * KIB);
       const c = slowUpload(900 * KIB);
       const refused = await c.answer;
       expect(refused.status).not.toBe(408);
@@ -79,11 +82,9 @@ describe("bodies held by the request guard", () => {
       // A client that gives up half-way gives its share back too.
       const d = slowUpload(500 * KIB);
       const dAnswered = d.answer.catch(() => "hung up");
-      await settle();
-      expect(heldBodies.bytes).toBe(500 * KIB);
+      await heldBytesReach(500 * KIB);
       openRequests.at(-1)!.destroy();
-      await settle();
-      expect(heldBodies.bytes).toBe(0);
+      await heldBytesReach(0);
       expect(await dAnswered).toBe("hung up");
     } finally {
       heldBodies.budget = budget;
@@ -93,11 +94,11 @@ describe("bodies held by the request guard", () => {
   it("gives a held body a time to arrive: one that stalls is answered 408 and its share given back", async () => {
     expect(heldBodies.timeoutMs).toBe(30_000);
     const timeoutMs = heldBodies.timeoutMs;
-    heldBodies.timeoutMs = 300;
+    // Counted from the request's start: long enough that the body has surely arrived (and is seen held) before it.
+    heldBodies.timeoutMs = 2_000;
     try {
       const stalled = slowUpload(600 * KIB);
-      await settle();
-      expect(heldBodies.bytes).toBe(600 * KIB);
+      await heldBytesReach(600 * KIB, 1_500);
       const answer = await stalled.answer;
       expect(answer.status).toBe(408);
       expect(JSON.parse(answer.body)).toEqual({ message: "The request body took too long to arrive", code: 408 });

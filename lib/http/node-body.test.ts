@@ -33,9 +33,12 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 function send(headers: Record<string, string>, chunks: string[], cut = false): http.ClientRequest {
   const req = http.request({ port, host: "127.0.0.1", method: "POST", path: "/", headers, agent: false });
   req.on("error", () => {});
-  for (const chunk of chunks) req.write(chunk);
-  if (cut) setTimeout(() => req.destroy(), 50);
-  else req.end();
+  chunks.forEach((chunk, i) =>
+    // Cut once the last chunk is handed to the system (then it reaches the server before the connection's end);
+    // a fixed 50 ms could pass first on a loaded host, and the cut then dropped what hadn't gone out.
+    req.write(chunk, cut && i === chunks.length - 1 ? () => req.destroy() : undefined),
+  );
+  if (!cut) req.end();
   return req;
 }
 

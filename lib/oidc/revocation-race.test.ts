@@ -28,6 +28,31 @@ beforeAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Until `backends` backends of the test database wait for a lock, or `done` settles. Each look is a statement of
+ * its own on its own connection (a transaction keeps its first view of pg_stat_activity).
+ */
+async function untilWaiting(backends: number, done: Promise<unknown>): Promise<void> {
+  let settled = false;
+  void done.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  const look = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await look.connect();
+  try {
+    const waiting = async () =>
+      (
+        await look.query<{ n: number }>(
+          "SELECT count(DISTINCT l.pid)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()",
+        )
+      ).rows[0].n >= backends;
+    while (!settled && !(await waiting())) await sleep(20);
+  } finally {
+    await look.end();
+  }
+}
+
 /** A person with a grant and a refresh token at an app. */
 async function holder() {
   const { accountId, userId, clientId, applicationId } = await personAndApp();
@@ -122,9 +147,11 @@ describe("a refresh grant racing a revocation", () => {
           await holdRow.query("BEGIN");
           await holdRow.query("SELECT 1 FROM oidc_models WHERE name = 'RefreshToken' AND id = $1 FOR UPDATE", [modelDigest(h.refreshToken)]);
           const grant = refreshGrant(h);
-          await sleep(300);
+          // The grant waits for the held row; then the revocation waits too (for the grant's revocation lock, or, were
+          // it to take none, the held row), unless either is done. Fixed 300 ms sleeps guessed this.
+          await untilWaiting(1, grant);
           const revoked = revoke(h);
-          await sleep(300);
+          await untilWaiting(2, revoked);
           await holdRow.query("COMMIT");
           expect(await grant).toBe("granted");
           await revoked;

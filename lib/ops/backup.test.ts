@@ -23,7 +23,14 @@ const modesSeen = (dir: string, match: (name: string) => boolean) => {
   return { seen, stop: () => watcher.close() };
 };
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * The watcher's events come after the writes that caused them: until the first has come (a fixed 50 ms could pass
+ * first on a loaded host, leaving nothing seen), then a moment for any others queued behind it.
+ */
+const settle = async (seen: number[]) => {
+  await expect.poll(() => seen.length, { timeout: 10_000, interval: 20 }).toBeGreaterThan(0);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+};
 
 describe.runIf(onSqlite)("backup file", () => {
   it("is never readable by others, while written or after", async () => {
@@ -40,7 +47,7 @@ describe.runIf(onSqlite)("backup file", () => {
     const out = path.join(dir, "nightly.backup");
     const backupWatch = modesSeen(dir, (name) => name.startsWith("nightly.backup"));
     await takeBackup({ kind: "sqlite", file: config().databaseFile }, out, () => undefined);
-    await settle();
+    await settle(backupWatch.seen);
     backupWatch.stop();
     expect(backupWatch.seen.length).toBeGreaterThan(0);
     expect(backupWatch.seen.every((mode) => mode === 0o600), `modes seen: ${backupWatch.seen.map((m) => m.toString(8))}`).toBe(true);

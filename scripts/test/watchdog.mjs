@@ -70,6 +70,7 @@ export function runWatched({
 
   let stopped;
   let stopping = Promise.resolve();
+  let finished = false;
   const say = (text) => err.write(`${text}\n`);
   const report = async () => {
     say(`\n--- The stage's processes (R running, S sleeping, D uninterruptible: disk or memory, T stopped) ---`);
@@ -79,18 +80,28 @@ export function runWatched({
     say(`\n--- The stage's last lines of output ---\n${tail.text()}\n--- (end) ---`);
     say(`Killed the stage's ${(await killTree(child.pid)).length} processes.`);
   };
-  const watch = setInterval(() => {
+  const limitPassed = () => {
     const now = Date.now();
-    if (now - lastOutput >= quietMs) stopped = `no output for ${duration(now - lastOutput)} (limit ${duration(quietMs)}: TEST_QUIET_MINUTES)`;
-    else if (now - started >= ceilingMs) stopped = `still running after ${duration(now - started)} (its ceiling: TEST_CEILING_MINUTES)`;
-    else return;
-    clearInterval(watch);
-    say(`\n!!! ${name}: stopped by the watchdog: ${stopped}.`);
-    stopping = report();
+    if (now - lastOutput >= quietMs) return `no output for ${duration(now - lastOutput)} (limit ${duration(quietMs)}: TEST_QUIET_MINUTES)`;
+    if (now - started >= ceilingMs) return `still running after ${duration(now - started)} (its ceiling: TEST_CEILING_MINUTES)`;
+    return undefined;
+  };
+  const watch = setInterval(() => {
+    if (!limitPassed()) return;
+    // Decided once the output already in the pipes is read (setImmediate runs after the loop's poll for I/O): after
+    // this process stalled (a loaded host), its timers run before it reads the pipes, and a stage that printed
+    // meanwhile counted as quiet, its output missing from the report.
+    setImmediate(() => {
+      if (stopped || finished) return;
+      stopped = limitPassed();
+      if (!stopped) return;
+      clearInterval(watch);
+      say(`\n!!! ${name}: stopped by the watchdog: ${stopped}.`);
+      stopping = report();
+    });
   }, checkEveryMs);
 
   return new Promise((resolve) => {
-    let finished = false;
     const finish = async (code, signal) => {
       if (finished) return;
       finished = true;
