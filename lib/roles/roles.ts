@@ -52,12 +52,12 @@ export async function createRole(actor: Actor, input: RoleInput, meta: RequestMe
   });
 }
 
-/** Changes the fields the patch names (lib/data/patch: permissions may be an edit of the stored set); the others keep what is stored. */
 /** Why renaming this role would be refused (updateRole's rule over its holders), or null: its page says so and keeps Name as it is. */
 export async function renameRoleRefusal(actor: Actor, roleId: string): Promise<string | null> {
   return refusalOf(async () => assertMayRenameRoleHeldBy(db(), actor, await holdersOfRoles(db(), actor.accountId, [roleId])));
 }
 
+/** Changes the fields the patch names (lib/data/patch: permissions may be an edit of the stored set); the others keep what is stored. */
 export async function updateRole(actor: Actor, roleId: string, patch: Patch<RoleInput> | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<RoleRecord> {
   assertCan(actor, "roles:update", "You don't have permission to change roles");
   return write(actor, async (tx, me) => {
