@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import { expect, test, type Page, type Request } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { signIn, submitSignIn } from "./support/browser";
+import { signIn, submitSignIn, untilDashboardHydrated } from "./support/browser";
 import { tamperWithActivity } from "./support/database";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 
@@ -90,6 +90,8 @@ test("wrong passwords lead to the waiting message; the admin sees why, unlocks, 
   // Unlock from Bob's page (capturing the server action request for the origin check below).
   await admin.goto(instance.url(`/team/users/${bob.id}`));
   await expect(admin.getByText(/Sign-in is locked after too many failed attempts/)).toBeVisible();
+  // Unlock opens its dialog through the page's script.
+  await untilDashboardHydrated(admin);
   await admin.screenshot({ path: test.info().outputPath("user-locked.png") });
   await admin.getByRole("button", { name: "Unlock", exact: true }).click();
   const dialog = admin.getByRole("dialog", { name: "Unlock Bob Builder?" });

@@ -10,7 +10,7 @@
  * admin sees the sign-in settings read-only.
  */
 import { expect, test } from "@playwright/test";
-import { openAccountMenu, signIn, signOut, submitSignIn } from "./support/browser";
+import { openAccountMenu, signIn, signOut, submitSignIn, untilDashboardHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { personWithRole, tokenClient } from "./support/users-api";
 import { startOidcProvider, TEST_IDP_USER, type TestOidcProvider } from "./support/oidc-provider";
@@ -128,6 +128,8 @@ test("disabling a provider signs out whoever came in through it; an admin defaul
 
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url("/settings/identity-providers"));
+  // Disable opens its dialog through the page's script.
+  await untilDashboardHydrated(page);
   // The list's confirmation reads left to right like every dialog, though it opens from the table's right-aligned
   // actions cell (the walk of round 15 found it right-aligned), at 390 px too.
   for (const width of [1280, 390]) {

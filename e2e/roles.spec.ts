@@ -7,7 +7,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { bearer, call } from "./support/api";
-import { LANDS_ON_USERS, signIn } from "./support/browser";
+import { LANDS_ON_USERS, signIn, untilDashboardHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { signInAndChangePassword } from "./support/users-api";
 
@@ -80,6 +80,8 @@ test("a Helpdesk member blocks and resets a user, sees no settings, and can't ma
   for (const hidden of ["Settings", "Activity", "Service Users"]) await expect(nav.getByRole("link", { name: hidden })).toHaveCount(0);
 
   await page.goto(instance.url(`/team/users/${victim.id}`));
+  // Block opens its dialog through the page's script.
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Block", exact: true }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Block" }).click();
   await expect(page.getByRole("button", { name: "Unblock", exact: true })).toBeVisible();
@@ -110,6 +112,7 @@ test("a Helpdesk member blocks and resets a user, sees no settings, and can't ma
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Open navigation" }).click();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" })).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath("helpdesk-phone.png"), fullPage: true });
