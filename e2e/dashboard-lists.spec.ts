@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { signInOrFail } from "./support/api";
-import { signIn } from "./support/browser";
+import { signIn, untilDashboardHydrated } from "./support/browser";
 import { ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
 
@@ -96,6 +96,8 @@ test("Service Users sorts through its headers too, with the sort in the URL", as
 test("bulk block of a page of users skips the owner with the reason, and blocks the rest", async ({ browser }) => {
   const { context, page } = await ownerPage(browser, instance);
   await page.goto(instance.url("/team/users?sort=created_at&order=asc"));
+  // The row boxes answer through the page's script.
+  await untilDashboardHydrated(page);
   const table = page.getByRole("table", { name: "Users" });
   await table.getByRole("checkbox", { name: "Select all users on this page" }).check();
   const bar = page.getByRole("region", { name: "Bulk actions" });
@@ -113,6 +115,7 @@ test("bulk block of a page of users skips the owner with the reason, and blocks 
 
   // Unblock them again from the blocked filter.
   await page.goto(instance.url("/team/users?status=blocked"));
+  await untilDashboardHydrated(page);
   await table.getByRole("checkbox", { name: "Select all users on this page" }).check();
   await bar.getByRole("button", { name: "Unblock selected", exact: true }).click();
   await page.getByRole("dialog", { name: /^Unblock \d+ users\?$/ }).getByRole("button", { name: /^Unblock \d+ users$/ }).click();
@@ -175,6 +178,8 @@ test("Profile: edit your own name, and sign another session out", async ({ brows
 test("a group's page adds members by searching users, and removes them", async ({ browser }) => {
   const { context, page } = await ownerPage(browser, instance);
   await page.goto(instance.url(`/team/groups/${seeded.groupId}`));
+  // The search asks the server through the page's script.
+  await untilDashboardHydrated(page);
   await page.getByLabel("Add people").fill("bulk person 07");
   const found = page.getByRole("list", { name: "People found" });
   await found.getByRole("button", { name: "Add Bulk Person 07" }).click();

@@ -8,7 +8,7 @@
  * on a desktop and a phone.
  */
 import { expect, test } from "@playwright/test";
-import { signIn, untilHydrated } from "./support/browser";
+import { signIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { acceptInvite } from "./support/invites-api";
 import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
@@ -69,6 +69,7 @@ test("the owner turns mail on in Settings → Email and sends a test message", a
 test("an invite by email: the link in the message sets a password, then the person signs in", async ({ page, browser }) => {
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Add User" }).click();
   const dialog = page.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Invite User" }).click();

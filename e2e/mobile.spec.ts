@@ -4,7 +4,7 @@
  * scroll inside their own box).
  */
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { signIn } from "./support/browser";
+import { signIn, untilDashboardHydrated } from "./support/browser";
 import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
 import { useInstance } from "./support/instance";
 
@@ -128,6 +128,7 @@ test("on a phone the Role field shows the chosen role whole, in English and Germ
   ] as const) {
     await context.addCookies([{ name: "locale", value: locale, url: instance.baseURL }]);
     await page.goto(instance.url("/team/users"));
+    await untilDashboardHydrated(page);
     await page.getByRole("button", { name: addUser, exact: true }).first().click();
     const field = page.getByRole("dialog").getByLabel(role, { exact: true });
     for (const value of ["user", "auditor", "admin"]) {
@@ -233,6 +234,7 @@ test("on a phone the menu button opens the navigation as a drawer", async ({ bro
   await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { viewport: { width: 390, height: 844 } });
   await page.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(page);
   // The sidebar is hidden; the menu button is the way in.
   await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
   const menuButton = page.getByRole("button", { name: "Open navigation" });

@@ -18,7 +18,7 @@
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { signIn } from "./support/browser";
+import { signIn, untilDashboardHydrated } from "./support/browser";
 import { OWNER } from "./support/instance";
 import { startInstanceWithMail } from "./support/mail-instance";
 import type { Instance } from "./support/server";
@@ -138,12 +138,15 @@ test("a group or a role deleted from its own page: the list says it was deleted"
   expect([group.status, role.status]).toEqual([200, 200]);
   const page = await ownerPage(browser);
   await page.goto(instance.url(`/team/groups/${group.body.id}`));
+  // Delete opens its dialog through the page's script.
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: /^Delete/ }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Delete Group" }).click();
   await expect(page).toHaveURL(/\/team\/groups(\?|$)/);
   await expect(page.getByText("Group deleted.")).toBeVisible();
 
   await page.goto(instance.url(`/settings/roles/${role.body.id}`));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: /^Delete/ }).click();
   await page.getByRole("dialog").getByRole("button", { name: /^Delete/ }).click();
   await expect(page).toHaveURL(/\/settings\/roles(\?|$)/);
@@ -165,6 +168,7 @@ test("from the keyboard: a deleted row leaves the focus on its list, an invite s
   expect(invite.status, invite.text).toBe(200);
   const page = await ownerPage(browser);
   await page.goto(instance.url("/team/users?view=invites"));
+  await untilDashboardHydrated(page);
   const row = page.getByRole("row", { name: /Kim Keys/ });
   await row.getByRole("button", { name: "Delete" }).focus();
   await page.keyboard.press("Enter");

@@ -168,6 +168,7 @@ test("register a passkey from Profile, sign in with it alone and as the second s
 
   // Rename, then remove (the password again: a wrong one is refused).
   await page.goto(site("/profile"));
+  await untilDashboardHydrated(page);
   await passkeys.getByRole("button", { name: "Rename Work laptop" }).click();
   // An empty name is said at the field, which gets the focus; nothing is renamed.
   await passkeys.getByLabel("New name").fill("  ");

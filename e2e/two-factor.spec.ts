@@ -298,6 +298,8 @@ test("an admin resets someone's two-factor from their page", async ({ browser })
   await owner.page.goto(instance.url(`/team/users/${person.id}`));
   const factors = owner.page.getByRole("region", { name: "Two-factor authentication" });
   await expect(factors.getByText(/^On · last used/)).toBeVisible();
+  // Reset opens its dialog through the page's script.
+  await untilDashboardHydrated(owner.page);
   await factors.getByRole("button", { name: "Reset two-factor" }).click();
   await owner.page.getByRole("dialog", { name: /Reset two-factor/ }).getByRole("button", { name: "Reset two-factor" }).click();
   await expect(owner.page.getByText(/Two-factor sign-in reset/)).toBeVisible();
