@@ -8,7 +8,7 @@
  */
 import { expect, test, type Page, type Route } from "@playwright/test";
 import { ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
-import { signIn, untilHydrated } from "./support/browser";
+import { signIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { useInstance } from "./support/instance";
 import { expectAxeClean } from "./support/axe";
 
@@ -42,6 +42,7 @@ async function slowActions(page: Page, ms = 1200) {
 test("a confirmation's outcome is a toast; its button shows it is working and posts once", async ({ browser }) => {
   const { context, page } = await ownerPage(browser, instance);
   await page.goto(instance.url(`/team/users/${seeded.userId}`));
+  await untilDashboardHydrated(page);
   const posted = await slowActions(page);
 
   await page.getByRole("button", { name: "Block", exact: true }).click();
@@ -70,6 +71,7 @@ test("a confirmation's outcome is a toast; its button shows it is working and po
 test("a form's submit button is pending while it saves, and a double click saves once", async ({ browser }) => {
   const { context, page } = await ownerPage(browser, instance);
   await page.goto(instance.url("/team/groups"));
+  await untilDashboardHydrated(page);
   const posted = await slowActions(page);
   await page.getByRole("button", { name: "Create Group" }).click();
   const create = page.getByRole("dialog", { name: "Create Group" });
@@ -295,6 +297,7 @@ test("a toast and a measured password field pass axe in both themes", async ({ b
   for (const theme of ["light", "dark"] as const) {
     const { context, page } = await ownerPage(browser, instance, { theme });
     await page.goto(instance.url(`/team/users/${seeded.userId}`));
+    await untilDashboardHydrated(page);
     // Block in the light theme, Unblock in the dark one: the person ends as they started.
     const verb = theme === "light" ? "Block" : "Unblock";
     await page.getByRole("button", { name: verb, exact: true }).click();

@@ -329,6 +329,7 @@ test("a taken email is said at Add User's Email field, which gets the focus, and
   const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: bearer(token), json: { name: "Taken Ops" } });
   expect(group.status).toBe(200);
   await page.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Add User" }).click();
   const dialog = page.getByRole("dialog", { name: "Add User" });
   await dialog.getByRole("tab", { name: "Create User" }).click();
@@ -388,6 +389,7 @@ test("a token name a service user already has is said at Create Token's Name fie
   const first = await call(instance, `/api/users/${bot.id}/tokens`, { method: "POST", headers: bearer(token), json: { name: "terraform", expires_in: 30 } });
   expect(first.status, first.text).toBe(200);
   await page.goto(instance.url(`/team/service-users/${bot.id}`));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Create Token" }).click();
   const dialog = page.getByRole("dialog", { name: "Create Token" });
   await dialog.getByLabel("Name", { exact: true }).fill("terraform");
@@ -431,6 +433,7 @@ test("an empty name in Add User, Create Service User and Create Token is said at
   ];
   for (const { path, open, dialog: title } of cases) {
     await de.goto(instance.url(path));
+    await untilDashboardHydrated(de);
     await de.getByRole("button", { name: open, exact: true }).first().click();
     const dialog = de.getByRole("dialog", { name: title });
     await dialog.locator('button[type="submit"]').last().click();
@@ -575,6 +578,7 @@ test("an admin's Reset password says an empty, a short and a mismatched typed pa
   const client = tokenClient(instance, token);
   const created = await client.createUser({ email: "reset-empty@example.com", name: "Rita Reset", role: "user" });
   await page.goto(instance.url(`/team/users/${created.id}`));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Reset password" }).click();
   const dialog = page.getByRole("dialog", { name: "Reset password" });
   await dialog.getByRole("radio", { name: "Type a password" }).check();
@@ -605,6 +609,7 @@ test("an admin's Reset password says an empty, a short and a mismatched typed pa
 test("Regenerate on a pending invite says an empty number of days at the field", async () => {
   const invite = await createInvite(tokenClient(instance, token), invitee("regen-empty"));
   await page.goto(instance.url("/team/users?view=invites"));
+  await untilDashboardHydrated(page);
   await page.getByRole("row", { name: new RegExp(invite.name) }).getByRole("button", { name: "Regenerate" }).click();
   const dialog = page.getByRole("dialog", { name: new RegExp(`Regenerate the invite for ${invite.name}`) });
   const days = dialog.getByLabel("Expires in (days)");

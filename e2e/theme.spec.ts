@@ -7,7 +7,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { ownerPage } from "./support/dashboard";
-import { openAccountMenu } from "./support/browser";
+import { openAccountMenu, untilDashboardHydrated } from "./support/browser";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -115,6 +115,7 @@ test("the skip link jumps past the navigation to the page's content", async ({ b
 test("the Add User tabs move with the arrow keys", async ({ browser }) => {
   const { context, page } = await ownerPage(browser, instance);
   await page.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Add User" }).click();
   const dialog = page.getByRole("dialog", { name: "Add User" });
   const invite = dialog.getByRole("tab", { name: "Invite User" });

@@ -5,7 +5,7 @@
  * its section's error page, the sign-in page to Next's own page in English, and what was typed was gone.
  */
 import { expect, test, type Page, type Route } from "@playwright/test";
-import { signIn, submitSignIn } from "./support/browser";
+import { signIn, submitSignIn, untilDashboardHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { tokenClient } from "./support/users-api";
 
@@ -105,6 +105,7 @@ test("the calls outside a form: a group's member search and Add, the users' bulk
 
   // The member picker: its search, then its Add.
   await page.goto(instance.url(`/team/groups/${group.id}`));
+  await untilDashboardHydrated(page);
   await answerActions(page, tooManyRequests);
   const search = page.getByRole("searchbox", { name: "Add people" });
   await search.fill("Nightly");
@@ -127,6 +128,7 @@ test("the calls outside a form: a group's member search and Add, the users' bulk
 
   // The users list's bulk bar: the confirmation stays open and says so; confirming again blocks.
   await page.goto(instance.url("/team/users?search=Nora"));
+  await untilDashboardHydrated(page);
   await page.getByRole("checkbox", { name: "Select Nora Nightly" }).check();
   await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Block selected", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Block 1 user?" });
@@ -142,6 +144,7 @@ test("the calls outside a form: a group's member search and Add, the users' bulk
 
   // Settings → Proxy header's "Test with this request".
   await page.goto(instance.url("/settings/proxy-header"));
+  await untilDashboardHydrated(page);
   await answerActions(page, tooManyRequests);
   await page.getByRole("button", { name: "Test with this request" }).click();
   await expect(page.getByRole("alert").filter({ hasText: NO_ANSWER })).toBeVisible();
