@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { canConnect, freePort } from "../support/ports";
-import { untilListening } from "../support/processes";
+import { killGroup, untilListening } from "../support/processes";
 import { expect, test } from "@playwright/test";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { call, signIn } from "../support/api";
@@ -196,11 +196,7 @@ test("npm start stopped through npm: the server stops gracefully too, instead of
     await expect.poll(() => canConnect(port), { timeout: 20_000 }).toBe(false);
     await expect.poll(() => output, { timeout: 10_000 }).toMatch(/Database closed; stopped\./);
   } finally {
-    try {
-      process.kill(-npm.pid!, "SIGKILL");
-    } catch {
-      // The group is gone: nothing left.
-    }
+    killGroup(npm);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
@@ -222,11 +218,7 @@ test("started from another directory with a relative DATA_DIR: the app finds its
     server.kill("SIGTERM");
     await expect.poll(() => output, { timeout: 20_000 }).toMatch(/Database closed; stopped\./);
   } finally {
-    try {
-      process.kill(-server.pid!, "SIGKILL");
-    } catch {
-      // The group is gone: nothing left.
-    }
+    killGroup(server);
     fs.rmSync(elsewhere, { recursive: true, force: true });
   }
 });

@@ -12,6 +12,15 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill("SIGKILL");
 }
 
+/** SIGKILL to a child started `detached` (its own process group) and all it started; nothing if the group is gone. */
+export function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // The group is gone: nothing left.
+  }
+}
+
 /**
  * Waits until `child` accepts connections on 127.0.0.1:port. Null once it does; otherwise why not (it exited, or
  * it didn't listen within `ms`: then it is killed), for the caller's error message.
