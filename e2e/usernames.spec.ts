@@ -8,14 +8,16 @@
 import { expect, test } from "@playwright/test";
 import { signIn, startSignIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
+import { tokenClient } from "./support/users-api";
 
 const instance = useInstance();
+let ownerToken: string;
 test.describe.configure({ mode: "serial" });
 // The shared machine can be slow; the steps themselves wait for what they need.
 test.setTimeout(180_000);
 
 test("an admin creates a person with only a username and a name, who then signs in with the username", async ({ browser }) => {
-  await setUpOwner(instance);
+  ownerToken = (await setUpOwner(instance)).personal_access_token;
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, instance.baseURL, OWNER.email, OWNER.password);
 
@@ -154,4 +156,32 @@ test("a pasted username longer than 64 characters stays as typed on Profile and 
   await expect(own).toHaveAttribute("aria-invalid", "true");
   await expect(own).toHaveAccessibleDescription(/^Username must be at most 64 characters/);
   await expect(own).toHaveValue(pasted);
+});
+
+test("Settings → Identity providers lists a deleted person's held-back username; the owner releases it, on a phone too", async ({ browser }) => {
+  const api = tokenClient(instance, ownerToken);
+  const hana = await api.post<{ id: string }>("/api/users", { email: "held.hana@example.com", username: "Held.Hana", name: "Hana Held", role: "user" });
+  expect(hana.status, hana.text).toBe(200);
+  expect((await api.delete(`/api/users/${hana.body.id}`)).status).toBe(200);
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const owner = await context.newPage();
+  await signIn(owner, instance.baseURL, OWNER.email, OWNER.password);
+  await owner.goto(instance.url("/settings/identity-providers"));
+  const held = owner.getByRole("region", { name: "Held-back usernames" });
+  const row = held.getByRole("row", { name: /Held\.Hana/ });
+  await expect(row).toContainText("Deleted");
+  await owner.screenshot({ path: test.info().outputPath("held-back-usernames-phone.png"), fullPage: true });
+
+  await untilDashboardHydrated(owner);
+  await row.getByRole("button", { name: "Release Held.Hana" }).click();
+  const dialog = owner.getByRole("dialog", { name: "Release “Held.Hana”?" });
+  await expect(dialog).toContainText("Anyone may take “Held.Hana” at once");
+  await dialog.getByRole("button", { name: "Release" }).click();
+  await expect(owner.getByText("“Held.Hana” is released: anyone may take it now.")).toBeVisible();
+  await expect(row).toHaveCount(0);
+  // Anyone may take it now.
+  const again = await api.post<{ username: string }>("/api/users", { username: "held.hana", name: "Hana Two", role: "user" });
+  expect(again.status, again.text).toBe(200);
+  await context.close();
 });

@@ -216,3 +216,34 @@ test("refuses a look-alike username with a 422 on username saying why: mixed alp
   });
   expect(expectFieldErrors(put, "username").username).toEqual([edges]);
 });
+
+test("a deleted person's username is listed as held back; the owner releases it early and anyone may take it at once", async () => {
+  const owner = tokenClient(instance, token);
+  const leaver = await post({ email: "leaving.lee@example.com", username: "Leaving.Lee", name: "Lee Leaving", role: "user" });
+  expect(leaver.status, leaver.text).toBe(200);
+  expect((await owner.delete(`/api/users/${leaver.body.id}`)).status).toBe(200);
+  expect(conflictOn(await post({ username: "leaving.lee", name: "New Lee", role: "user" }), "username")).toEqual(["This username is taken"]);
+
+  type Held = { id: string; username: string; retired_at: string; held_until: string; former_user_id: string; former_user_name: string | null };
+  const listed = await owner.get<Held[]>("/api/settings/retired-usernames?search=LEAVING.lee");
+  expect(listed.status, listed.text).toBe(200);
+  expect(listed.headers.get("x-total-count")).toBe("1");
+  expect(listed.body).toEqual([expect.objectContaining({ username: "Leaving.Lee", former_user_id: leaver.body.id, former_user_name: null })]);
+  const [held] = listed.body;
+  expect(Date.parse(held.held_until) - Date.parse(held.retired_at)).toBe(30 * 86_400_000);
+
+  // An admin sees the list but can't release: that is the owner's decision, like every sign-in setting.
+  const admin = await personWithRole(owner, "admin", { email: "admin.ada@example.com" });
+  expect((await admin.client.get<Held[]>("/api/settings/retired-usernames")).status).toBe(200);
+  const refused = await admin.client.delete(`/api/settings/retired-usernames/${held.id}`);
+  expect(refused.status, refused.text).toBe(403);
+  const member = await personWithRole(owner, "user", { email: "member.max@example.com" });
+  expect((await member.client.get("/api/settings/retired-usernames")).status).toBe(403);
+
+  expect((await owner.delete(`/api/settings/retired-usernames/${held.id}`)).status).toBe(200);
+  expect((await owner.delete(`/api/settings/retired-usernames/${held.id}`)).status).toBe(404);
+  const taken = await post({ username: "leaving.lee", name: "New Lee", role: "user" });
+  expect(taken.status, taken.text).toBe(200);
+  const events = await owner.get<Array<{ activity_code: string; target_id: string }>>("/api/events?action=username.released");
+  expect(events.body.map((e) => e.target_id)).toContain(held.id);
+});

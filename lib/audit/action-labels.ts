@@ -61,6 +61,7 @@ export const ACTION_LABELS: Record<string, string> = {
   // usernames: the owner's Settings → Sign-in switch "People may change their own username".
   "sign_in.username_change.enabled": "Changing own username allowed",
   "sign_in.username_change.disabled": "Changing own username not allowed",
+  "username.released": "Held-back username released",
   // two-factor (issue 14)
   "mfa.factor.added": "Second factor added",
   "mfa.factor.removed": "Second factor removed",

@@ -145,6 +145,17 @@ export const mailDeliverySchema = z
     next_try_at: dateTime.nullable(),
   })
   .meta({ id: "MailDelivery" });
+// usernames: held back after a deletion or a rename (lib/users/retired-usernames.ts)
+export const retiredUsernameSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    retired_at: dateTime.describe("When it stopped being someone's (deleted or renamed)"),
+    held_until: dateTime.describe("When anyone may take it again (unless the owner releases it sooner)"),
+    former_user_id: z.string().describe("Whose it was: that person (same id) may take it back meanwhile"),
+    former_user_name: z.string().nullable().describe("Their name now; null when they were deleted"),
+  })
+  .meta({ id: "RetiredUsername" });
 export const mailTestResultSchema = z.object({ ok: z.boolean(), response: z.string() }).meta({ id: "MailTestResult" });
 
 export const inviteInfoSchema = z

@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { ALL_PERMISSIONS } from "@/lib/auth/permissions";
 import { permissionsOfActor, tokenMayWrite, type Permission } from "@/lib/auth/policy";
 import type { UserRecord } from "./records";
+import type { RetiredUsername } from "./retired-usernames";
 
 /** NetBird sends Go's zero time for "never"; its clients parse last_login unconditionally. */
 export const NEVER = "0001-01-01T00:00:00Z";
@@ -76,4 +77,16 @@ export function apiPermissions(held: ReadonlySet<Permission>, selfWrites: boolea
 
 export function toApiCurrentUser(user: UserRecord, actor: Actor) {
   return { ...toApiUser(user, actor), permissions: apiPermissions(permissionsOfActor(actor), tokenMayWrite(actor)) };
+}
+
+/** A held-back username (lib/users/retired-usernames.ts) as the API lists it. */
+export function toApiRetiredUsername(retired: RetiredUsername) {
+  return {
+    id: retired.id,
+    username: retired.username,
+    retired_at: retired.retiredAt.toISOString(),
+    held_until: retired.heldUntil.toISOString(),
+    former_user_id: retired.formerUserId,
+    former_user_name: retired.formerHolder?.name ?? null,
+  };
 }

@@ -14,17 +14,18 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, dialect } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
 import { retiredUsernames } from "@/lib/db/schema";
-import { Conflict } from "@/lib/errors";
+import { Conflict, Forbidden, NotFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { setUsernameChangeAllowed } from "@/lib/idp/sign-in-settings";
 import { acceptInvite } from "@/lib/invites/acceptance";
 import { createInvite } from "@/lib/invites/invites";
 import { createInviteSchema } from "@/lib/invites/schemas";
 import { runMaintenance } from "@/lib/jobs";
-import { createAccount, createUser as createTestUser, META, startSession } from "@/test/factories";
+import { listParamsSchema } from "@/lib/http/list-params";
+import { createAccount, createUser as createTestUser, eventsOf, META, startSession } from "@/test/factories";
 import { createUser, deleteUser, updateUser } from "./lifecycle";
 import { changeOwnUsername } from "./own-username";
-import { USERNAME_HOLD_DAYS } from "./retired-usernames";
+import { listRetiredUsernames, releaseRetiredUsername, USERNAME_HOLD_DAYS } from "./retired-usernames";
 import { createUserSchema } from "./schemas";
 import { USERNAME_TAKEN } from "./username";
 
@@ -144,6 +145,71 @@ describe("a renamed person's old username", () => {
     const other = await createAccount();
     const stranger = await startSession(await createTestUser(other, { role: "owner", username: "owner-elsewhere" }));
     expect((await createUser(stranger, person({ username: "roaming.ray", name: "Ray Two" }), META)).user.username).toBe("roaming.ray");
+  });
+});
+
+describe("Settings → Usernames: the held-back list and the owner's early release", () => {
+  // An account of its own: ageRetired above moves every row of the shared account.
+  let own: string;
+  let boss: SessionActor;
+  let admin: SessionActor;
+  const list = (actor: SessionActor, query: Record<string, unknown> = {}) => listRetiredUsernames(actor, listParamsSchema.parse(query));
+  beforeAll(async () => {
+    own = await createAccount();
+    boss = await startSession(await createTestUser(own, { role: "owner", username: "boss" }));
+    admin = await startSession(await createTestUser(own, { role: "admin", username: "the.admin" }));
+  });
+
+  it("lists the names held now, newest first, with whose they were; search is a whole username in any case", async () => {
+    const { user: gone } = await createUser(boss, person({ username: "Gone.Gail", name: "Gail" }), META);
+    await deleteUser(boss, gone.id, META);
+    const { user: renamed } = await createUser(boss, person({ username: "ren.old", name: "Ren" }), META);
+    await updateUser(boss, renamed.id, { username: "ren.new" }, META);
+
+    const { items, total } = await list(admin);
+    expect(total).toBe(2);
+    expect(items.map((r) => r.username)).toEqual(["ren.old", "Gone.Gail"]);
+    expect(items[0]).toMatchObject({ formerUserId: renamed.id, formerHolder: { id: renamed.id, name: "Ren", username: "ren.new" } });
+    expect(items[1]).toMatchObject({ formerUserId: gone.id, formerHolder: null });
+    expect(items[1].heldUntil.getTime() - items[1].retiredAt.getTime()).toBe(USERNAME_HOLD_DAYS * DAY);
+
+    expect((await list(boss, { search: "GONE.gail" })).items.map((r) => r.username)).toEqual(["Gone.Gail"]);
+    expect(await list(boss, { search: "gone" })).toEqual({ items: [], total: 0 });
+    expect((await list(boss, { limit: "1", offset: "1" })).items.map((r) => r.username)).toEqual(["Gone.Gail"]);
+  });
+
+  it("is refused to a member, and to another account's owner by id", async () => {
+    const member = await startSession(await createTestUser(own, { username: "just.a.member" }));
+    await expect(list(member)).rejects.toBeInstanceOf(Forbidden);
+    const { items } = await list(boss);
+    const elsewhere = await startSession(await createTestUser(await createAccount(), { role: "owner" }));
+    expect((await list(elsewhere)).total).toBe(0);
+    await expect(releaseRetiredUsername(elsewhere, items[0].id, META)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it("release: the owner's alone; the name is anyone's at once, on record; a second release is not found", async () => {
+    const { items } = await list(boss, { search: "gone.gail" });
+    const [held] = items;
+    await expect(releaseRetiredUsername(admin, held.id, META)).rejects.toBeInstanceOf(Forbidden);
+    await expectTaken(createUser(admin, person({ username: "gone.gail", name: "Newcomer" }), META), "before the release");
+
+    expect(await releaseRetiredUsername(boss, held.id, META)).toEqual({ username: "Gone.Gail" });
+    const [event] = await eventsOf(own, "username.released");
+    expect(event).toMatchObject({ actorId: boss.userId, targetType: "username", targetId: held.id });
+    expect(decryptField(event.targetLabelCiphertext!, { table: "activity_events", column: "target_label", rowId: event.id })).toBe("Gone.Gail");
+    expect(event.details).toMatchObject({ former_user_id: held.formerUserId });
+
+    expect((await createUser(admin, person({ username: "gone.gail", name: "Newcomer" }), META)).user.username).toBe("gone.gail");
+    await expect(releaseRetiredUsername(boss, held.id, META)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it("a name past its period is no longer listed nor releasable", async () => {
+    const { user } = await createUser(boss, person({ username: "old.olaf", name: "Olaf" }), META);
+    await deleteUser(boss, user.id, META);
+    const [held] = (await list(boss, { search: "old.olaf" })).items;
+    await writeSystem((tx) => tx.update(retiredUsernames).set({ retiredAt: new Date(Date.now() - (USERNAME_HOLD_DAYS + 1) * DAY) }).where(eq(retiredUsernames.id, held.id)));
+    expect((await list(boss, { search: "old.olaf" })).total).toBe(0);
+    await expect(releaseRetiredUsername(boss, held.id, META)).rejects.toBeInstanceOf(NotFound);
   });
 });
 

@@ -9,15 +9,25 @@
  * A retired name is found by the username's blind index, like a held one; it is also sealed (AES-256-GCM,
  * bound to the row) only so a key rotation can recompute that index (lib/ops/encrypted-columns.ts). It is
  * never stored in the clear. Rows past the period are ignored by the lookups and pruned by the maintenance job.
+ *
+ * Settings → Identity providers lists the names held back (settings:read) and the owner may release one early
+ * (settings:sign_in, the owner's alone, like every decision about who a sign-in vouches for): an on-record choice
+ * that the apps keyed on that name may now see someone new under it.
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, inArray, lt } from "drizzle-orm";
-import { encryptField } from "@/lib/crypto/aead";
+import { and, count, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { assertCan } from "@/lib/auth/policy";
+import { recordEvent } from "@/lib/audit/record";
+import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { usernameBlindIndex, usernameBlindIndexes } from "@/lib/crypto/blind-index";
-import { writeSystem } from "@/lib/data/unit-of-work";
-import type { Tx } from "@/lib/db/database";
+import { write, writeSystem } from "@/lib/data/unit-of-work";
+import { db, type Tx } from "@/lib/db/database";
 import { retiredUsernames } from "@/lib/db/schema";
+import { NotFound } from "@/lib/errors";
+import type { ListParams } from "@/lib/http/list-params";
+import { usersSeenBy } from "./queries";
 
 /**
  * 30 days: longer than an app's usual session or token lifetime and a typical off-boarding (someone removes the
@@ -26,6 +36,9 @@ import { retiredUsernames } from "@/lib/db/schema";
  */
 export const USERNAME_HOLD_DAYS = 30;
 const HOLD_MS = USERNAME_HOLD_DAYS * 24 * 60 * 60 * 1000;
+
+/** What the sealed copy is bound to: its row. */
+const sealedContext = (id: string) => ({ table: "retired_usernames", column: "username", rowId: id });
 
 /** The earliest retiring time (epoch ms) still held back at `now`. */
 export function retiredHeldSince(now: Date = new Date()): number {
@@ -47,7 +60,7 @@ export async function retireUsername(tx: Tx, accountId: string, formerUserId: st
   await tx.insert(retiredUsernames).values({
     id,
     accountId,
-    usernameCiphertext: encryptField(name, { table: "retired_usernames", column: "username", rowId: id }),
+    usernameCiphertext: encryptField(name, sealedContext(id)),
     usernameIndex: usernameBlindIndex(name),
     formerUserId,
     retiredAt: now,
@@ -63,4 +76,73 @@ export async function pruneRetiredUsernames(now: Date = new Date()): Promise<num
       .returning({ id: retiredUsernames.id }),
   );
   return gone.length;
+}
+
+export type RetiredUsername = {
+  id: string;
+  username: string;
+  retiredAt: Date;
+  /** When it is free for anyone again. */
+  heldUntil: Date;
+  formerUserId: string;
+  /** The person it came from as they are now (renamed), or null: deleted, or not someone the reader may see. */
+  formerHolder: { id: string; name: string; username: string } | null;
+};
+
+const RELEASE_REFUSED = "Only the owner can release a held-back username";
+
+/**
+ * The usernames held back now, the most recently freed first; `search` is a whole username (found by its blind
+ * index, in any case or Unicode form a username compares equal in). Total counts every match.
+ */
+export async function listRetiredUsernames(actor: Actor, params: ListParams): Promise<{ items: RetiredUsername[]; total: number }> {
+  assertCan(actor, "settings:read", "Only admins, auditors and the owner can see held-back usernames");
+  const conditions: SQL[] = [eq(retiredUsernames.accountId, actor.accountId), gte(retiredUsernames.retiredAt, new Date(retiredHeldSince()))];
+  if (params.search) conditions.push(inArray(retiredUsernames.usernameIndex, usernameBlindIndexes(params.search)));
+  const where = and(...conditions);
+  const page = db().select().from(retiredUsernames).where(where).orderBy(desc(retiredUsernames.retiredAt), retiredUsernames.id).offset(params.offset);
+  const [rows, [{ total }]] = await Promise.all([
+    params.limit === undefined ? page : page.limit(params.limit),
+    db().select({ total: count() }).from(retiredUsernames).where(where),
+  ]);
+  const holders = await usersSeenBy(actor, new Set(rows.map((r) => r.formerUserId)));
+  const items = rows.map((row): RetiredUsername => {
+    const holder = holders.get(row.formerUserId);
+    return {
+      id: row.id,
+      username: decryptField(row.usernameCiphertext, sealedContext(row.id)),
+      retiredAt: row.retiredAt,
+      heldUntil: new Date(row.retiredAt.getTime() + HOLD_MS),
+      formerUserId: row.formerUserId,
+      formerHolder: holder ? { id: holder.id, name: holder.name, username: holder.username } : null,
+    };
+  });
+  return { items, total };
+}
+
+/**
+ * The owner frees a held-back username before its period ends: anyone may take it at once. Recorded with the
+ * name (sealed, as every label) and whose it was. A name no longer held (released, taken back, past its period)
+ * or another account's is "not found".
+ */
+export async function releaseRetiredUsername(actor: Actor, id: string, meta: RequestMeta): Promise<{ username: string }> {
+  assertCan(actor, "settings:sign_in", RELEASE_REFUSED);
+  return write(actor, async (tx, me) => {
+    assertCan(me, "settings:sign_in", RELEASE_REFUSED);
+    const [row] = await tx
+      .delete(retiredUsernames)
+      .where(and(eq(retiredUsernames.id, id), eq(retiredUsernames.accountId, me.accountId), gte(retiredUsernames.retiredAt, new Date(retiredHeldSince()))))
+      .returning();
+    if (!row) throw new NotFound("Held-back username");
+    const username = decryptField(row.usernameCiphertext, sealedContext(row.id));
+    await recordEvent(tx, {
+      accountId: me.accountId,
+      action: "username.released",
+      actor: me,
+      target: { type: "username", id: row.id, label: username },
+      details: { former_user_id: row.formerUserId, retired_at: row.retiredAt.toISOString() },
+      meta,
+    });
+    return { username };
+  });
 }

@@ -20,6 +20,7 @@ import { setLocalSignIn, setUsernameChangeAllowed, updateTrustedHeader } from "@
 import { refusalRef, type SignInPreview } from "@/lib/idp/external-sign-in";
 import { PROXY_SOURCE_NAME } from "@/lib/idp/trusted-header";
 import { checkProxyHeader } from "@/lib/idp/trusted-header-check";
+import { releaseRetiredUsername } from "@/lib/users/retired-usernames";
 
 const meta = async () => requestMeta(await headers());
 /**
@@ -168,6 +169,17 @@ export const setUsernameChangeAction = serverAction({ needs: "settings:sign_in" 
     refreshSettings();
     revalidatePath("/profile");
     return { status: "success", message: (await getTranslations("providersPage"))(allowed ? "usernameChangeOn" : "usernameChangeOff") };
+  } catch (err) {
+    return formStateFromError(err);
+  }
+});
+
+/** The owner releases a held-back username early (lib/users/retired-usernames.ts): anyone may take it now. */
+export const releaseRetiredUsernameAction = serverAction({ needs: "settings:sign_in" }, async (actor, id: string, _prev: FormState): Promise<FormState> => {
+  try {
+    const { username } = await releaseRetiredUsername(actor, String(id), await meta());
+    revalidatePath("/settings/identity-providers");
+    return { status: "success", message: (await getTranslations("providersPage"))("heldReleased", { username }) };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -2,6 +2,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ProvidersTable } from "@/components/idp/providers-table";
 import { UsernameChangeSetting } from "@/components/idp/username-change-setting";
+import { RetiredUsernames } from "@/components/idp/retired-usernames";
+import { firstValues, type SearchParams } from "@/app/page-params";
 import { LocalSignInToggle } from "@/components/idp/provider-actions";
 import { EmptyState, SectionHeader } from "@/components/shell/page-header";
 import { RedirectNotice } from "@/components/ui/redirect-notice";
@@ -16,13 +18,14 @@ import { Card, CardHeading } from "@/components/ui/card";
 
 export const generateMetadata = titled("identityProviders");
 
-export default async function IdentityProvidersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function IdentityProvidersPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await sessionActor();
   if (!actor) redirect("/login");
   if (!can(actor, "identity_providers:read")) return null;
   const [providers, settings] = await Promise.all([listProviders(actor), getSignInSettings(actor)]);
   const canManage = can(actor, "settings:sign_in");
-  const deleted = (await searchParams).deleted === "1";
+  const query = firstValues(await searchParams);
+  const deleted = query.deleted === "1";
   const t = await getTranslations("providersPage");
   return (
     <div className="space-y-8">
@@ -42,6 +45,7 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
         </CardHeading>
         <p className="mb-4 mt-1 text-sm text-slate-600">{t("usernamesBody")}</p>
         <UsernameChangeSetting allowed={settings.usersMayChangeUsername} canManage={canManage} />
+        {can(actor, "settings:read") && <RetiredUsernames actor={actor} query={query} />}
       </Card>
 
       <section aria-labelledby="providers-heading" className="space-y-4">
