@@ -154,7 +154,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "post", path: "/api/settings/email/test", summary: "Send a test email now and return the server's answer", tag: "Settings", body: testMailSchema, response: R.mailTestResultSchema, permissions: ["settings:email"] },
   { method: "get", path: "/api/settings/email/deliveries", summary: "Recent mail deliveries (no bodies)", tag: "Settings", response: R.mailDeliverySchema, list: true, permissions: ["settings:read"] },
   { method: "post", path: `/api/settings/email/deliveries/${uuid}/retry`, summary: "Retry a failed delivery", tag: "Settings", response: R.messageSchema, permissions: ["users:update"] },
-  { method: "get", path: "/api/settings/retired-usernames", summary: "Usernames held back for 30 days after a deletion or a rename (nobody else may take them; the person they came from may), most recently freed first; ?search= is a whole username", tag: "Settings", query: listParamsSchema, response: R.retiredUsernameSchema, list: true, permissions: ["settings:read"] },
+  { method: "get", path: "/api/settings/retired-usernames", summary: "Usernames held back for 30 days after a deletion or a rename (nobody else may take them; the person they came from may), most recently freed first; ?search= is a whole username", tag: "Settings", query: listParamsSchema, response: R.retiredUsernameSchema, list: true, permissions: ["settings:read", "users:read"] },
   { method: "delete", path: `/api/settings/retired-usernames/${uuid}`, summary: "Release a held-back username before its 30 days are over: anyone may take it at once (the owner only)", tag: "Settings", response: R.emptySchema, permissions: ["settings:sign_in"] },
 
   // roles: the permission catalogue, roles, and who holds them

@@ -22,6 +22,9 @@ import { createInvite } from "@/lib/invites/invites";
 import { createInviteSchema } from "@/lib/invites/schemas";
 import { runMaintenance } from "@/lib/jobs";
 import { listParamsSchema } from "@/lib/http/list-params";
+import { setUserRoles } from "@/lib/roles/assignments";
+import { createRole } from "@/lib/roles/roles";
+import { roleInputSchema } from "@/lib/roles/schemas";
 import { createAccount, createUser as createTestUser, eventsOf, META, startSession } from "@/test/factories";
 import { createUser, deleteUser, updateUser } from "./lifecycle";
 import { changeOwnUsername } from "./own-username";
@@ -178,9 +181,13 @@ describe("Settings → Usernames: the held-back list and the owner's early relea
     expect((await list(boss, { limit: "1", offset: "1" })).items.map((r) => r.username)).toEqual(["Gone.Gail"]);
   });
 
-  it("is refused to a member, and to another account's owner by id", async () => {
+  it("is refused to a member, to a role that sees settings but not people, and to another account's owner by id", async () => {
     const member = await startSession(await createTestUser(own, { username: "just.a.member" }));
     await expect(list(member)).rejects.toBeInstanceOf(Forbidden);
+    const settingsOnly = await createRole(boss, roleInputSchema.parse({ name: "Settings reader", description: "", permissions: ["settings:read"] }), META);
+    const reader = await createTestUser(own, { username: "settings.reader" });
+    await setUserRoles(boss, reader.id, { role_ids: [settingsOnly.id] }, META);
+    await expect(list(await startSession(reader)), "the list names people: users:read too").rejects.toBeInstanceOf(Forbidden);
     const { items } = await list(boss);
     const elsewhere = await startSession(await createTestUser(await createAccount(), { role: "owner" }));
     expect((await list(elsewhere)).total).toBe(0);

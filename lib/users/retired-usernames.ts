@@ -10,7 +10,7 @@
  * bound to the row) only so a key rotation can recompute that index (lib/ops/encrypted-columns.ts). It is
  * never stored in the clear. Rows past the period are ignored by the lookups and pruned by the maintenance job.
  *
- * Settings → Identity providers lists the names held back (settings:read) and the owner may release one early
+ * Settings → Identity providers lists the names held back (settings:read and users:read) and the owner may release one early
  * (settings:sign_in, the owner's alone, like every decision about who a sign-in vouches for): an on-record choice
  * that the apps keyed on that name may now see someone new under it.
  */
@@ -96,7 +96,8 @@ const RELEASE_REFUSED = "Only the owner can release a held-back username";
  * index, in any case or Unicode form a username compares equal in). Total counts every match.
  */
 export async function listRetiredUsernames(actor: Actor, params: ListParams): Promise<{ items: RetiredUsername[]; total: number }> {
-  assertCan(actor, "settings:read", "Only admins, auditors and the owner can see held-back usernames");
+  // A sign-in setting's state (settings:read) that names people (users:read): admins, auditors and the owner hold both.
+  for (const permission of ["settings:read", "users:read"] as const) assertCan(actor, permission, "Only admins, auditors and the owner can see held-back usernames");
   const conditions: SQL[] = [eq(retiredUsernames.accountId, actor.accountId), gte(retiredUsernames.retiredAt, new Date(retiredHeldSince()))];
   if (params.search) conditions.push(inArray(retiredUsernames.usernameIndex, usernameBlindIndexes(params.search)));
   const where = and(...conditions);

@@ -45,7 +45,7 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
         </CardHeading>
         <p className="mb-4 mt-1 text-sm text-slate-600">{t("usernamesBody")}</p>
         <UsernameChangeSetting allowed={settings.usersMayChangeUsername} canManage={canManage} />
-        {can(actor, "settings:read") && <RetiredUsernames actor={actor} query={query} />}
+        {can(actor, "settings:read") && can(actor, "users:read") && <RetiredUsernames actor={actor} query={query} />}
       </Card>
 
       <section aria-labelledby="providers-heading" className="space-y-4">
