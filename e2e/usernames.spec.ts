@@ -173,6 +173,14 @@ test("Settings → Identity providers lists a deleted person's held-back usernam
   await expect(row).toContainText("Deleted");
   await owner.screenshot({ path: test.info().outputPath("held-back-usernames-phone.png"), fullPage: true });
 
+  // Found by its whole name in another case, through the list's own search (a plain GET form, at the list).
+  await owner.goto(instance.url("/settings/identity-providers?held=nobody.here"));
+  await expect(held).toContainText("“nobody.here” isn't held back.");
+  await held.getByLabel("Find a username").fill("HELD.hana");
+  await held.getByRole("button", { name: "Find" }).click();
+  await expect(owner).toHaveURL(/held=HELD\.hana#held-heading$/);
+  await expect(held.getByRole("row")).toHaveCount(2);
+
   await untilDashboardHydrated(owner);
   await row.getByRole("button", { name: "Release Held.Hana" }).click();
   const dialog = owner.getByRole("dialog", { name: "Release “Held.Hana”?" });

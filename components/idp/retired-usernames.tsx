@@ -15,6 +15,8 @@ import { listRetiredUsernames, USERNAME_HOLD_DAYS, type RetiredUsername } from "
 
 const PAGE_SIZE = 25;
 const PAGE_PATH = "/settings/identity-providers";
+/** Where a search or another page of the list lands: at the list, not the top of the settings page. */
+const AT_LIST = "#held-heading";
 
 /**
  * Settings → Identity providers → Usernames: the names held back after a deletion or a rename, with the owner's
@@ -37,7 +39,7 @@ export async function RetiredUsernames({ actor, query }: { actor: Actor; query: 
     if (p > 1) next.set("held_page", String(p));
     else next.delete("held_page");
     const qs = next.toString();
-    return qs ? `${PAGE_PATH}?${qs}` : PAGE_PATH;
+    return `${PAGE_PATH}${qs ? `?${qs}` : ""}${AT_LIST}`;
   };
   const columns: Array<DataColumn<RetiredUsername>> = [
     { id: "username", header: tc("username"), className: "px-4 py-3 align-top font-medium text-slate-900 break-all", cell: (r) => r.username },
@@ -87,13 +89,13 @@ export async function RetiredUsernames({ actor, query }: { actor: Actor; query: 
       </h3>
       <p className="mt-1 text-sm text-slate-600">{t("heldBody", { days: USERNAME_HOLD_DAYS })}</p>
       {(total > PAGE_SIZE || searching) && (
-        <form method="get" action={PAGE_PATH} role="search" className="mt-3 flex flex-wrap items-end gap-2">
+        <form method="get" action={`${PAGE_PATH}${AT_LIST}`} role="search" className="mt-3 flex flex-wrap items-end gap-2">
           <TextField label={t("heldSearch")} name="held" defaultValue={params.search ?? ""} className="w-64" autoComplete="off" />
           <button type="submit" className={buttonClasses("secondary")}>
             {t("heldFind")}
           </button>
           {searching && (
-            <Link href={PAGE_PATH} className={buttonClasses("secondary")}>
+            <Link href={`${PAGE_PATH}${AT_LIST}`} className={buttonClasses("secondary")}>
               {t("heldShowAll")}
             </Link>
           )}
