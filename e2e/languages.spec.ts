@@ -10,7 +10,7 @@ import { expect, test } from "@playwright/test";
 import { ownerPage, seedDashboard } from "./support/dashboard";
 import { OWNER, useInstance } from "./support/instance";
 import { expectAxeClean } from "./support/axe";
-import { openAccountMenu } from "./support/browser";
+import { openAccountMenu, untilDashboardHydrated } from "./support/browser";
 
 const instance = useInstance();
 test.describe.configure({ mode: "serial" });
@@ -84,6 +84,8 @@ test("Profile → Appearance sets the theme and hands the language back to the b
   await expect(section.getByRole("radio", { name: "Deutsch" })).toBeChecked();
   await expect(section.getByRole("radio", { name: "System (wie dieses Gerät)" })).toBeChecked();
 
+  // The theme radios apply at once through React: wait for the page's script.
+  await untilDashboardHydrated(page);
   await section.getByRole("radio", { name: "Dunkel" }).check();
   await expect(page.locator("html")).toHaveClass("dark");
   await expectAxeClean(page, { rules: "all" });

@@ -8,6 +8,7 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { ownerPage, seedDashboard, type Seeded } from "./support/dashboard";
+import { untilDashboardHydrated } from "./support/browser";
 import { useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -64,6 +65,8 @@ for (const theme of ["light", "dark"] as const) {
     await appearance.screenshot({ path: path.join(DIR, `appearance-${theme}.png`) });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(instance.url("/team/users"));
+    // The drawer's button is React's alone: it answers once the page's script has run.
+    await untilDashboardHydrated(page);
     await page.getByRole("button", { name: "Open navigation" }).click();
     await expect(page.getByRole("dialog", { name: "Navigation" })).toBeVisible();
     await page.screenshot({ path: path.join(DIR, `mobile-drawer-${theme}.png`) });
