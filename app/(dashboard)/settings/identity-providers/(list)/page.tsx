@@ -2,7 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ProvidersTable } from "@/components/idp/providers-table";
 import { UsernameChangeSetting } from "@/components/idp/username-change-setting";
-import { RetiredUsernames } from "@/components/idp/retired-usernames";
+import { HeldBackUsernames } from "@/components/idp/held-back-usernames";
 import { firstValues, type SearchParams } from "@/app/page-params";
 import { LocalSignInToggle } from "@/components/idp/provider-actions";
 import { EmptyState, SectionHeader } from "@/components/shell/page-header";
@@ -45,7 +45,7 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
         </CardHeading>
         <p className="mb-4 mt-1 text-sm text-slate-600">{t("usernamesBody")}</p>
         <UsernameChangeSetting allowed={settings.usersMayChangeUsername} canManage={canManage} />
-        {can(actor, "settings:read") && can(actor, "users:read") && <RetiredUsernames actor={actor} query={query} />}
+        {can(actor, "settings:read") && can(actor, "users:read") && <HeldBackUsernames actor={actor} query={query} />}
       </Card>
 
       <section aria-labelledby="providers-heading" className="space-y-4">

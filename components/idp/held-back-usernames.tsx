@@ -22,7 +22,7 @@ const AT_LIST = "#held-heading";
  * Settings → Identity providers → Usernames: the names held back after a deletion or a rename, with the owner's
  * "Release" (lib/users/retired-usernames.ts). `held` (a whole username) and `held_page` live in the page's URL.
  */
-export async function RetiredUsernames({ actor, query }: { actor: Actor; query: Record<string, string> }) {
+export async function HeldBackUsernames({ actor, query }: { actor: Actor; query: Record<string, string> }) {
   const t = await getTranslations("providersPage");
   const tc = await getTranslations("columns");
   const format = await getFormatter();
