@@ -167,6 +167,19 @@ test("Settings → Identity providers lists a deleted person's held-back usernam
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const owner = await context.newPage();
   await signIn(owner, instance.baseURL, OWNER.email, OWNER.password);
+  // Add User tells the owner why a name nobody has is refused, and where to release it; what they typed stays.
+  await owner.goto(instance.url("/team/users"));
+  await untilDashboardHydrated(owner);
+  await owner.getByRole("button", { name: "Add User" }).click();
+  const add = owner.getByRole("dialog", { name: "Add User" });
+  await add.getByRole("tab", { name: "Create User" }).click();
+  await add.getByLabel("Username").fill("held.hana");
+  await add.getByLabel("Name", { exact: true }).fill("Hana Two");
+  await add.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(add.getByLabel("Username")).toHaveAccessibleDescription(/held back for 30 days; the owner can release it under Settings → Identity providers → Usernames/);
+  await expect(add.getByLabel("Username")).toHaveValue("held.hana");
+  await expect(add.getByLabel("Name", { exact: true })).toHaveValue("Hana Two");
+
   await owner.goto(instance.url("/settings/identity-providers"));
   const held = owner.getByRole("region", { name: "Held-back usernames" });
   const row = held.getByRole("row", { name: /Held\.Hana/ });

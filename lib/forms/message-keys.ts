@@ -113,11 +113,15 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Identity provider not found": { key: "identityProviderNotFound" },
   "Application not found": { key: "applicationNotFound" },
   "Failed delivery not found": { key: "failedDeliveryNotFound" },
+  "Held-back username not found": { key: "heldBackUsernameNotFound" },
   // conflicts
   "A user with this email already exists": { key: "emailTakenByUser" },
   "A pending invite for this email already exists": { key: "emailTakenByInvite" },
   "This username is taken": { key: "usernameTaken" },
   "This username is kept for a pending invite": { key: "usernameKeptForInvite" },
+  "This username was someone else's until lately and is held back for 30 days; the owner can release it under Settings → Identity providers → Usernames": {
+    key: "usernameHeldBack",
+  },
   "A group with this name already exists": { key: "groupNameTaken" },
   "A group name can't mix alphabets, e.g. Latin and Cyrillic letters": { key: "groupNameMixedAlphabets" },
   "A group name can't contain a comma": { key: "groupNameComma" },

@@ -28,6 +28,7 @@ import { userLabel, usersByIds } from "@/lib/users/records";
 import { inviteMailLimit } from "@/lib/security/limits";
 import { countWithinLimit, rateLimitRefusal } from "@/lib/security/rate-limit";
 import { assertCanInvite } from "@/lib/users/rules";
+import { mayListHeldBack } from "@/lib/users/retired-usernames";
 import { assertUsernameAvailable } from "@/lib/users/username";
 import { grantWithin, invitingPermissions, permissionsInviteGives } from "./inviter-rule";
 import { MAX_PENDING_INVITES_PER_INVITER } from "./limits";
@@ -104,7 +105,7 @@ export async function createInvite(actor: Actor, input: CreateInviteInput, meta:
     await assertMayIssueInvite(tx, me, input.role, input.auto_groups);
     if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
     // usernames: a username named here is kept for this invite until it is accepted or withdrawn.
-    if (input.username) await assertUsernameAvailable(tx, actor.accountId, input.username);
+    if (input.username) await assertUsernameAvailable(tx, actor.accountId, input.username, undefined, { explainHeldBack: mayListHeldBack(me) });
     await assertGroupsExist(tx, actor.accountId, input.auto_groups);
     await assertRoomForInvite(tx, actor.accountId, actor.userId);
     await tx

@@ -31,7 +31,8 @@ describe("npm run rotate-key and retired usernames", () => {
     const actor = await factories.startSession(owner);
     const { user } = await createUser(actor, parseOrThrow(createUserSchema, { role: "user", username: "Gone.Greta", name: "Greta" }), factories.META);
     await deleteUser(actor, user.id, factories.META);
-    const TAKEN = "Conflict: This username is taken";
+    // Said as to the owner, who may list the held-back names (lib/users/username.ts USERNAME_HELD_BACK).
+    const TAKEN = "Conflict: This username was someone else's until lately and is held back for 30 days; the owner can release it under Settings → Identity providers → Usernames";
     expect(await refusalOf("gone.greta", accountId, owner.id)).toBe(TAKEN);
 
     await restartWith({ ENCRYPTION_KEY: K2, ENCRYPTION_KEY_PREVIOUS: K1 });

@@ -29,7 +29,7 @@ import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { endUnusedRecoveryLinks } from "./owner-recovery";
 import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
-import { retireUsername } from "./retired-usernames";
+import { mayListHeldBack, retireUsername } from "./retired-usernames";
 import { assertSettableUsername, assertUsernameAvailable, checkNewPersonNames, usernameBaseFor } from "./username";
 import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, transferNeedsProof, vouchesForEmail } from "./rules";
@@ -182,6 +182,7 @@ export async function createUser(
       email: input.email,
       username: input.username,
       base: () => usernameBaseFor({ email: input.email, name: input.name }),
+      explainHeldBack: mayListHeldBack(me),
     });
     const created = await insertUser(tx, actor.accountId, {
       email: input.email ?? null,
@@ -288,7 +289,7 @@ async function assertMayUpdate(tx: Tx, me: Actor, before: UserRecord, plan: User
   if (plan.username) {
     // A new username meets every rule; one stored before the look-alike rules may be sent back unchanged.
     assertSettableUsername(input.username!);
-    await assertUsernameAvailable(tx, me.accountId, input.username!, before.id);
+    await assertUsernameAvailable(tx, me.accountId, input.username!, before.id, { explainHeldBack: mayListHeldBack(me) });
   }
 }
 

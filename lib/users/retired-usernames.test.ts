@@ -30,7 +30,7 @@ import { createUser, deleteUser, updateUser } from "./lifecycle";
 import { changeOwnUsername } from "./own-username";
 import { listRetiredUsernames, releaseRetiredUsername, USERNAME_HOLD_DAYS } from "./retired-usernames";
 import { createUserSchema } from "./schemas";
-import { USERNAME_TAKEN } from "./username";
+import { USERNAME_HELD_BACK, USERNAME_TAKEN } from "./username";
 
 const PASSWORD = "a long and unusual passphrase";
 const DAY = 86_400_000;
@@ -48,16 +48,19 @@ const inviteInput = (fields: Record<string, unknown>) => parseOrThrow(createInvi
 let ip = 0;
 const fromNewAddress = () => ({ ...META, ip: `198.51.100.${++ip}` });
 
-/** The refusal a taken username gets: 409, the username field, the taken message. */
-async function expectTaken(attempt: Promise<unknown>, what: string): Promise<void> {
+/** The refusal a taken username gets: 409, the username field, the taken message (or another, `message`). */
+async function expectTaken(attempt: Promise<unknown>, what: string, message = USERNAME_TAKEN): Promise<void> {
   const err = await attempt.then(
     () => null,
     (e: unknown) => e,
   );
   expect(err, what).toBeInstanceOf(Conflict);
-  expect((err as Conflict).message, what).toBe(USERNAME_TAKEN);
-  expect((err as Conflict).fieldErrors, what).toEqual({ username: [USERNAME_TAKEN] });
+  expect((err as Conflict).message, what).toBe(message);
+  expect((err as Conflict).fieldErrors, what).toEqual({ username: [message] });
 }
+
+/** The same refusal as said to someone who may list the held-back names (an admin, the owner): why, and what to do. */
+const expectHeldBack = (attempt: Promise<unknown>, what: string) => expectTaken(attempt, what, USERNAME_HELD_BACK);
 
 /** Moves the account's retired rows' time back by `days` (as if retired that long before). */
 async function ageRetired(days: number): Promise<void> {
@@ -73,14 +76,14 @@ async function ageRetired(days: number): Promise<void> {
 }
 
 describe("a deleted person's username", () => {
-  it("is refused to anyone else, by every road, with the taken message, in any case or form", async () => {
+  it("is refused to anyone else, by every road, in any case or form: explained to the owner, the taken message to others", async () => {
     const { user } = await createUser(owner, person({ username: "Departed.Dana", name: "Dana", email: "dana@example.com" }), META);
     await deleteUser(owner, user.id, META);
 
-    await expectTaken(createUser(owner, person({ username: "departed.dana", name: "New Dana" }), META), "create");
+    await expectHeldBack(createUser(owner, person({ username: "departed.dana", name: "New Dana" }), META), "create");
     const { user: other } = await createUser(owner, person({ username: "someone.else", name: "Someone" }), META);
-    await expectTaken(updateUser(owner, other.id, { username: "DEPARTED.DANA" }, META), "an admin's rename");
-    await expectTaken(createInvite(owner, inviteInput({ username: "Departed.Dana" }), META), "an invite naming it");
+    await expectHeldBack(updateUser(owner, other.id, { username: "DEPARTED.DANA" }, META), "an admin's rename");
+    await expectHeldBack(createInvite(owner, inviteInput({ username: "Departed.Dana" }), META), "an invite naming it");
     const { token } = await createInvite(owner, inviteInput({ name: "Link Only" }), META);
     await expectTaken(acceptInvite(token, PASSWORD, fromNewAddress(), undefined, "departed.dana"), "an invitee picking it");
 
@@ -109,7 +112,7 @@ describe("a deleted person's username", () => {
     const { user } = await createUser(owner, person({ username: "short.stay", name: "Short Stay" }), META);
     await deleteUser(owner, user.id, META);
     await ageRetired(USERNAME_HOLD_DAYS - 1);
-    await expectTaken(createUser(owner, person({ username: "short.stay", name: "Too Soon" }), META), "a day before the end");
+    await expectHeldBack(createUser(owner, person({ username: "short.stay", name: "Too Soon" }), META), "a day before the end");
     await ageRetired(2);
     const countRows = async () => (await db().select().from(retiredUsernames).where(eq(retiredUsernames.accountId, accountId))).length;
     const before = await countRows();
@@ -126,16 +129,16 @@ describe("a renamed person's old username", () => {
     const { user } = await createUser(owner, person({ username: "rita.old", name: "Rita" }), META);
     await updateUser(owner, user.id, { username: "rita.new" }, META);
     const { user: other } = await createUser(owner, person({ username: "other.oscar", name: "Oscar" }), META);
-    await expectTaken(updateUser(owner, other.id, { username: "rita.old" }, META), "another person");
+    await expectHeldBack(updateUser(owner, other.id, { username: "rita.old" }, META), "another person");
     // The rename undone: the same user id takes it back, and the name given up in turn is held for them.
     expect((await updateUser(owner, user.id, { username: "Rita.Old" }, META)).username).toBe("Rita.Old");
-    await expectTaken(updateUser(owner, other.id, { username: "rita.new" }, META), "the name given up in turn");
+    await expectHeldBack(updateUser(owner, other.id, { username: "rita.new" }, META), "the name given up in turn");
 
     const member = await startSession(await createTestUser(accountId, { username: "self.sam", name: "Sam" }));
     await setUsernameChangeAllowed(owner, true, META);
     try {
       await changeOwnUsername(member, { username: "self.samuel" }, META);
-      await expectTaken(createUser(owner, person({ username: "self.sam", name: "Squatter" }), META), "taken by a create after a self-rename");
+      await expectHeldBack(createUser(owner, person({ username: "self.sam", name: "Squatter" }), META), "taken by a create after a self-rename");
       expect((await changeOwnUsername(member, { username: "self.sam" }, META)).username).toBe("self.sam");
     } finally {
       await setUsernameChangeAllowed(owner, false, META);
@@ -198,7 +201,7 @@ describe("Settings → Usernames: the held-back list and the owner's early relea
     const { items } = await list(boss, { search: "gone.gail" });
     const [held] = items;
     await expect(releaseRetiredUsername(admin, held.id, META)).rejects.toBeInstanceOf(Forbidden);
-    await expectTaken(createUser(admin, person({ username: "gone.gail", name: "Newcomer" }), META), "before the release");
+    await expectHeldBack(createUser(admin, person({ username: "gone.gail", name: "Newcomer" }), META), "before the release");
 
     expect(await releaseRetiredUsername(boss, held.id, META)).toEqual({ username: "Gone.Gail" });
     const [event] = await eventsOf(own, "username.released");
@@ -208,6 +211,17 @@ describe("Settings → Usernames: the held-back list and the owner's early relea
 
     expect((await createUser(admin, person({ username: "gone.gail", name: "Newcomer" }), META)).user.username).toBe("gone.gail");
     await expect(releaseRetiredUsername(boss, held.id, META)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it("is explained only to whoever may list them: a recruiter gets the taken message, and a name someone holds is taken", async () => {
+    const { user } = await createUser(boss, person({ username: "quiet.quinn", name: "Quinn" }), META);
+    await deleteUser(boss, user.id, META);
+    const recruiting = await createRole(boss, roleInputSchema.parse({ name: "Recruiter", description: "", permissions: ["users:create"] }), META);
+    const recruiter = await createTestUser(own, { username: "the.recruiter" });
+    await setUserRoles(boss, recruiter.id, { role_ids: [recruiting.id] }, META);
+    await expectTaken(createUser(await startSession(recruiter), person({ username: "quiet.quinn", name: "Q" }), META), "a recruiter's create");
+    await expectHeldBack(createUser(boss, person({ username: "quiet.quinn", name: "Q" }), META), "the owner's create");
+    await expectTaken(createUser(boss, person({ username: "the.admin", name: "Another Admin" }), META), "a name someone holds");
   });
 
   it("a name past its period is no longer listed nor releasable", async () => {

@@ -18,14 +18,14 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, count, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { assertCan } from "@/lib/auth/policy";
+import { assertCan, can } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { usernameBlindIndex, usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { retiredUsernames } from "@/lib/db/schema";
-import { NotFound } from "@/lib/errors";
+import { Forbidden, NotFound } from "@/lib/errors";
 import type { ListParams } from "@/lib/http/list-params";
 import { usersSeenBy } from "./queries";
 
@@ -78,6 +78,11 @@ export async function pruneRetiredUsernames(now: Date = new Date()): Promise<num
   return gone.length;
 }
 
+/** Who may see the held-back names: a sign-in setting's state (settings:read) that names people (users:read). Admins, auditors and the owner hold both. */
+export function mayListHeldBack(actor: Actor): boolean {
+  return can(actor, "settings:read") && can(actor, "users:read");
+}
+
 export type RetiredUsername = {
   id: string;
   username: string;
@@ -96,8 +101,7 @@ const RELEASE_REFUSED = "Only the owner can release a held-back username";
  * index, in any case or Unicode form a username compares equal in). Total counts every match.
  */
 export async function listRetiredUsernames(actor: Actor, params: ListParams): Promise<{ items: RetiredUsername[]; total: number }> {
-  // A sign-in setting's state (settings:read) that names people (users:read): admins, auditors and the owner hold both.
-  for (const permission of ["settings:read", "users:read"] as const) assertCan(actor, permission, "Only admins, auditors and the owner can see held-back usernames");
+  if (!mayListHeldBack(actor)) throw new Forbidden("Only admins, auditors and the owner can see held-back usernames");
   const conditions: SQL[] = [eq(retiredUsernames.accountId, actor.accountId), gte(retiredUsernames.retiredAt, new Date(retiredHeldSince()))];
   if (params.search) conditions.push(inArray(retiredUsernames.usernameIndex, usernameBlindIndexes(params.search)));
   const where = and(...conditions);

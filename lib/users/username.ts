@@ -25,6 +25,16 @@ import { USERNAME_MAX, usernameSchema } from "./username-rule";
 
 export { USERNAME_TAKEN };
 
+/**
+ * The taken answer to someone who may see the held-back list anyway (mayListHeldBack): an admin adding or renaming
+ * a person learns why a name nobody has is refused, and what to do. Everyone else gets USERNAME_TAKEN.
+ */
+export const USERNAME_HELD_BACK =
+  "This username was someone else's until lately and is held back for 30 days; the owner can release it under Settings → Identity providers → Usernames";
+
+/** How assertUsernameAvailable may answer: an invite's own name passes; a held-back name is explained to who may list them. */
+export type UsernameCheck = { inviteId?: string; explainHeldBack?: boolean };
+
 /** The user id that holds this username in the account, if any (compared after NFKC + case folding). */
 export async function usernameHolder(q: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
   return idByBlindIndex(q, "user-username", accountId, usernameBlindIndexes(username));
@@ -51,16 +61,21 @@ export async function assertUsernameAvailable(
   accountId: string,
   username: string,
   exceptUserId?: string,
-  except: { inviteId?: string } = {},
+  except: UsernameCheck = {},
 ): Promise<void> {
   assertUsernameHeldByNone(await holdersByBlindIndex(tx, "username", accountId, usernameBlindIndexes(username)), exceptUserId, except);
 }
 
 /** assertUsernameAvailable's rule on the username's holders as read (holdersByBlindIndex, holdersOfEach). */
-function assertUsernameHeldByNone(holders: BlindIndexHolders, exceptUserId?: string, except: { inviteId?: string } = {}): void {
+function assertUsernameHeldByNone(holders: BlindIndexHolders, exceptUserId?: string, except: UsernameCheck = {}): void {
   const { invite } = holders;
-  // A retired username (./retired-usernames.ts) is refused exactly as a held one: nobody learns it was someone's.
-  if (heldByOther(holders, exceptUserId)) throw new Conflict(USERNAME_TAKEN, { username: [USERNAME_TAKEN] });
+  // A retired username (./retired-usernames.ts) is refused as a held one: nobody learns it was someone's, but for
+  // whoever may list the held-back names anyway.
+  if (heldByOther(holders, exceptUserId)) {
+    const heldBackOnly = holders.user === undefined || holders.user === exceptUserId;
+    const message = heldBackOnly && except.explainHeldBack ? USERNAME_HELD_BACK : USERNAME_TAKEN;
+    throw new Conflict(message, { username: [message] });
+  }
   if (invite && invite !== except.inviteId) {
     const message = "This username is kept for a pending invite";
     throw new Conflict(message, { username: [message] });
@@ -104,14 +119,14 @@ const isFree = (holders: BlindIndexHolders, exceptUserId?: string) => !heldByOth
 export async function checkNewPersonNames(
   tx: Tx,
   accountId: string,
-  names: { email?: string | null; username?: string; base: () => string },
+  names: { email?: string | null; username?: string; base: () => string; explainHeldBack?: boolean },
 ): Promise<string> {
   const typed = names.username;
   const first = typed ?? usernameCandidate(names.base(), 1);
   const holders = await holdersOfEach(tx, accountId, { email: names.email ? emailBlindIndexes(names.email) : [], username: usernameBlindIndexes(first) });
   assertEmailHeldByNone(holders.email);
   if (typed !== undefined) {
-    assertUsernameHeldByNone(holders.username);
+    assertUsernameHeldByNone(holders.username, undefined, { explainHeldBack: names.explainHeldBack });
     return typed;
   }
   return isFree(holders.username) ? first : allocateUsername(tx, accountId, names.base(), undefined, 2);

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { ProvidersTable } from "@/components/idp/providers-table";
 import { UsernameChangeSetting } from "@/components/idp/username-change-setting";
 import { HeldBackUsernames } from "@/components/idp/held-back-usernames";
+import { mayListHeldBack } from "@/lib/users/retired-usernames";
 import { firstValues, type SearchParams } from "@/app/page-params";
 import { LocalSignInToggle } from "@/components/idp/provider-actions";
 import { EmptyState, SectionHeader } from "@/components/shell/page-header";
@@ -45,7 +46,7 @@ export default async function IdentityProvidersPage({ searchParams }: { searchPa
         </CardHeading>
         <p className="mb-4 mt-1 text-sm text-slate-600">{t("usernamesBody")}</p>
         <UsernameChangeSetting allowed={settings.usersMayChangeUsername} canManage={canManage} />
-        {can(actor, "settings:read") && can(actor, "users:read") && <HeldBackUsernames actor={actor} query={query} />}
+        {mayListHeldBack(actor) && <HeldBackUsernames actor={actor} query={query} />}
       </Card>
 
       <section aria-labelledby="providers-heading" className="space-y-4">
