@@ -170,6 +170,11 @@ function configuration(jwks: object[]): Configuration {
     // lib/applications/schemas.ts pkceRequired; a device app, the other kind without a secret, has no code flow).
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
     routes: PROVIDER_ROUTES,
+    // redirect_uri is required in every authorization request (OpenID Connect Core §3.1.2.1), also from an app that
+    // registered one: oidc-provider's default fills it in, and the certification suite's
+    // oidcc-ensure-redirect-uri-in-authorization-request expects the refusal. So the token request must name it too
+    // (RFC 6749 §4.1.3: it was in the authorization request).
+    allowOmittingSingleRegisteredRedirectUri: false,
     // Always Latchkey's interaction, even without a session cookie (when it only sends the browser on to /login): the
     // provider sets its interaction cookie for this URL's path, so going to /login directly would lose it.
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: policy() },

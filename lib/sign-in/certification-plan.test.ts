@@ -95,6 +95,24 @@ describe("oidcc-id-token-hint: the app asks for the person its ID token names", 
   });
 });
 
+describe("oidcc-ensure-redirect-uri-in-authorization-request", () => {
+  it("a request without redirect_uri is refused on Latchkey's page, though the app registered only one", async () => {
+    const url = authorizationUrl(web);
+    url.searchParams.delete("redirect_uri");
+    const { status, body, left } = await browseWithin(base, url, (await signedInJar(owner)).jar);
+    expect(left).toBeUndefined();
+    expect(status).toBe(400);
+    expect(body).toContain("redirect_uri");
+  });
+
+  it("a code is exchanged only with the redirect URI it was issued for", async () => {
+    const { left } = await authorize((await signedInJar(owner)).jar, web);
+    const code = left!.searchParams.get("code")!;
+    expect((await token(web, { grant_type: "authorization_code", code })).body.error).toBe("invalid_request");
+    expect((await token(web, { grant_type: "authorization_code", code, redirect_uri: `${REDIRECT}/` })).body.error).toBe("invalid_grant");
+  });
+});
+
 describe("oidcc-server and oidcc-codereuse", () => {
   it("the ID token: issuer, audience, nonce, at_hash, a key the JWKS publishes (public parts only), and only the scopes' claims", async () => {
     const { tokens } = await signIn(web, { scope: "openid email" });
