@@ -74,6 +74,26 @@ async function userinfo(accessToken: string): Promise<number> {
   return (await fetch(`${base}/oidc/me`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
 }
 
+describe("oidcc-discovery-endpoint-verification (the Config OP plan)", () => {
+  it("the issuer is the address discovery is read at; each client authentication method an app uses is listed for each endpoint it authenticates at", async () => {
+    const discovery = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery.issuer).toBe(base);
+    const methods = discovery.token_endpoint_auth_methods_supported;
+    expect(methods).toEqual(["client_secret_basic", "client_secret_post", "none"]);
+    expect(discovery.revocation_endpoint_auth_methods_supported).toEqual(methods);
+    expect(discovery.introspection_endpoint_auth_methods_supported).toEqual(methods);
+  });
+
+  it("a device app (none) is let in at revocation and introspection, as discovery says", async () => {
+    const input = createApplicationSchema.parse({ name: "CLI", type: "device" });
+    const clientId = (await createApplication(await startSession(owner), input, META)).application.clientId;
+    const form = (fields: Record<string, string>) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ client_id: clientId, ...fields }) });
+    const introspected = await fetch(`${base}/oidc/token/introspection`, form({ token: "not-a-token" }));
+    expect(await introspected.json()).toEqual({ active: false });
+    expect((await fetch(`${base}/oidc/token/revocation`, form({ token: "not-a-token" }))).status).toBe(200);
+  });
+});
+
 describe("oidcc-id-token-hint: the app asks for the person its ID token names", () => {
   it("that person signed in: a code for them, asked with prompt=none or not", async () => {
     const { tokens, jar } = await signIn(web);
