@@ -119,10 +119,10 @@ describe("oidcc-ensure-redirect-uri-in-authorization-request", () => {
   it("a request without redirect_uri is refused on Latchkey's page, though the app registered only one", async () => {
     const url = authorizationUrl(web);
     url.searchParams.delete("redirect_uri");
-    const { status, body, left } = await browseWithin(base, url, (await signedInJar(owner)).jar);
+    const { status, body, left } = await browseWithin(base, url, (await signedInJar(owner)).jar, { headers: { accept: "text/html" } });
     expect(left).toBeUndefined();
     expect(status).toBe(400);
-    expect(body).toContain("redirect_uri");
+    expect(body).toContain("missing required parameter &#39;redirect_uri&#39;");
   });
 
   it("a code is exchanged only with the redirect URI it was issued for", async () => {
