@@ -113,6 +113,18 @@ describe("oidcc-id-token-hint: the app asks for the person its ID token names", 
       expect(Object.fromEntries(left!.searchParams)).toMatchObject({ error: "login_required", state: "st4te", iss: base });
     }
   });
+
+  it("nobody signed in, and someone else signs in on the way: login_required, not a code for them", async () => {
+    const ann = await createUser(owner.accountId);
+    const { tokens: annTokens } = await signIn(web, {}, (await signedInJar(ann)).jar);
+    const jar: string[] = [];
+    const { left: toLogin } = await authorize(jar, web, { id_token_hint: annTokens.id_token });
+    expect(toLogin?.pathname).toBe("/login");
+    // The sign-in page's sign-in, as Auth.js ends it: the browser holds Olive's session and returns to the interaction.
+    jar.push(...(await signedInJar(owner)).jar);
+    const { left } = await browseWithin(base, new URL(toLogin!.searchParams.get("callbackUrl")!, base), jar);
+    expect(Object.fromEntries(left!.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
 });
 
 describe("oidcc-ensure-redirect-uri-in-authorization-request", () => {
